@@ -1,0 +1,8 @@
+/** Tests run TypeScript through ts-jest in transpile-only mode; `npm test` type-checks first with tsc. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+  testTimeout: 20000,
+};
