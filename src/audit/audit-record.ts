@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { FAILURE_CODES } from '../flows/failure';
+import type { AuditEntry } from '../flows/ports';
+
+/**
+ * One item in the audit table. The schema is strict, so the store refuses any field it does not
+ * name: a secret cannot ride along by accident. Key design (see README, "Audit log"):
+ *   pk  ACTOR#<team>#<user>               one partition per Slack user: "what did this person do"
+ *   sk  <requestId>#<n>-<phase>           requestId starts with an ISO time, so a partition reads in order,
+ *                                         and attempt/outcome of one request sit side by side
+ *   day YYYY-MM-DD (GSI by-day, range sk) "what happened on this day", for reviewers
+ *   expiresAt                             epoch seconds; the table's TTL attribute (retention)
+ */
+export const auditRecordSchema = z
+  .object({
+    v: z.literal(1),
+    pk: z.string(),
+    sk: z.string(),
+    day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    at: z.iso.datetime(),
+    requestId: z.string(),
+    phase: z.enum(['attempt', 'outcome', 'refused']),
+    action: z.enum(['reset_pin', 'reset_password']),
+    slackUserId: z.string(),
+    slackTeamId: z.string(),
+    directory: z.enum(['chime', 'workmail']).optional(),
+    directoryUserId: z.string().optional(),
+    outcome: z.enum(['success', 'failure']).optional(),
+    errorCode: z.enum(FAILURE_CODES).optional(),
+    deliveryFailed: z.boolean().optional(),
+    expiresAt: z.number().int(),
+  })
+  .strict();
+
+export type AuditRecord = z.infer<typeof auditRecordSchema>;
+
+const PHASE_ORDER = { refused: 0, attempt: 1, outcome: 2 } as const;
+
+export function actorKey(teamId: string, userId: string): string {
+  return `ACTOR#${teamId}#${userId}`;
+}
+
+export function toAuditRecord(entry: AuditEntry, at: Date, retentionDays: number): AuditRecord {
+  const iso = at.toISOString();
+  return auditRecordSchema.parse({
+    v: 1,
+    pk: actorKey(entry.actor.teamId, entry.actor.userId),
+    sk: `${entry.requestId}#${PHASE_ORDER[entry.phase]}-${entry.phase}`,
+    day: iso.slice(0, 10),
+    at: iso,
+    requestId: entry.requestId,
+    phase: entry.phase,
+    action: entry.action,
+    slackUserId: entry.actor.userId,
+    slackTeamId: entry.actor.teamId,
+    directory: entry.directory,
+    directoryUserId: entry.directoryUserId,
+    outcome: entry.outcome,
+    errorCode: entry.errorCode,
+    deliveryFailed: entry.deliveryFailed,
+    expiresAt: Math.floor(at.getTime() / 1000) + retentionDays * 86_400,
+  });
+}

@@ -1,0 +1,113 @@
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Letters, digits and symbols that are hard to misread (no 0/O, 1/l/I) and safe to paste. */
+export const DEFAULT_PASSWORD_SYMBOLS = '!#$%*+-=?@^_';
+
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+/**
+ * The whole environment, in one place. Every variable the app reads is here; AWS credentials,
+ * region and endpoints (AWS_ENDPOINT_URL_*) are left to the SDK's standard sources.
+ */
+const envSchema = z
+  .object({
+    PORT: z.coerce.number({ message: 'must be a port number' }).int().min(1).max(65535).default(3000),
+    SLACK_SIGNING_SECRET: z.string({ message: 'is required' }).min(16, 'looks too short for a Slack signing secret'),
+    SLACK_BOT_TOKEN: z.string({ message: 'is required' }).startsWith('xoxb-', 'must be a bot token (xoxb-…)'),
+    SLACK_APP_TOKEN: optional(z.string().startsWith('xapp-', 'must be an app-level token (xapp-…)')),
+    SLACK_API_URL: z.url({ message: 'must be a URL' }).default('https://slack.com/api/'),
+    SLACK_API_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+    SLACK_TEAM_ID: optional(z.string().regex(/^[TE][A-Z0-9]{2,}$/, 'must be a Slack workspace ID such as T0123ABCD')),
+    CHIME_ACCOUNT_ID: optional(z.uuid({ message: 'must be a Chime account ID (a UUID)' })),
+    WORKMAIL_ORGANIZATION_ID: optional(
+      z.string().regex(/^m-[0-9a-f]{32}$/, 'must be a WorkMail organization ID: m- followed by 32 hex digits'),
+    ),
+    PASSWORD_LENGTH: z.coerce.number().int().min(16, 'must be at least 16').max(64, 'must be at most 64').default(20),
+    PASSWORD_SYMBOLS: z
+      .string()
+      .regex(/^[!-/:-@[-`{-~]{4,32}$/, 'must be 4 to 32 ASCII punctuation characters')
+      .default(DEFAULT_PASSWORD_SYMBOLS),
+    AUDIT_TABLE_NAME: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name')
+      .default('latchkey-audit'),
+    AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
+    DYNAMODB_CREATE_TABLES: flag.default(false),
+    LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  })
+  .refine((env) => env.CHIME_ACCOUNT_ID || env.WORKMAIL_ORGANIZATION_ID, {
+    message: 'set CHIME_ACCOUNT_ID, WORKMAIL_ORGANIZATION_ID or both: with neither there is nothing to reset',
+    path: ['CHIME_ACCOUNT_ID'],
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  readonly port: number;
+  readonly slack: {
+    readonly signingSecret: string;
+    readonly botToken: string;
+    readonly appToken?: string;
+    readonly apiUrl: string;
+    readonly apiRetries: number;
+    readonly teamId?: string;
+  };
+  readonly chime?: { readonly accountId: string };
+  readonly workmail?: {
+    readonly organizationId: string;
+    readonly passwordLength: number;
+    readonly passwordSymbols: string;
+  };
+  readonly audit: { readonly tableName: string; readonly retentionDays: number };
+  readonly createTables: boolean;
+  readonly logLevel: (typeof LOG_LEVELS)[number];
+}
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
+
+export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`);
+    return { ok: false, problems };
+  }
+  const e = parsed.data;
+  return {
+    ok: true,
+    config: {
+      port: e.PORT,
+      slack: {
+        signingSecret: e.SLACK_SIGNING_SECRET,
+        botToken: e.SLACK_BOT_TOKEN,
+        appToken: e.SLACK_APP_TOKEN,
+        apiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,
+        apiRetries: e.SLACK_API_RETRIES,
+        teamId: e.SLACK_TEAM_ID,
+      },
+      chime: e.CHIME_ACCOUNT_ID ? { accountId: e.CHIME_ACCOUNT_ID } : undefined,
+      workmail: e.WORKMAIL_ORGANIZATION_ID
+        ? {
+            organizationId: e.WORKMAIL_ORGANIZATION_ID,
+            passwordLength: e.PASSWORD_LENGTH,
+            passwordSymbols: e.PASSWORD_SYMBOLS,
+          }
+        : undefined,
+      audit: { tableName: e.AUDIT_TABLE_NAME, retentionDays: e.AUDIT_RETENTION_DAYS },
+      createTables: e.DYNAMODB_CREATE_TABLES,
+      logLevel: e.LOG_LEVEL,
+    },
+  };
+}
+
+/** The message a person sees when the environment is wrong: every problem at once, no stack trace. */
+export function describeProblems(problems: string[]): string {
+  return ['Latchkey cannot start: the configuration has problems.', ...problems.map((p) => `  - ${p}`),
+    'See the Configuration section of README.md.'].join('\n');
+}

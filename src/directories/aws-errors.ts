@@ -1,0 +1,39 @@
+import { LatchkeyFailure, type FailureCode } from '../flows/failure';
+
+interface AwsLikeError {
+  name?: string;
+  message?: string;
+  code?: string;
+  $metadata?: { httpStatusCode?: number };
+}
+
+/** Errors that say our credentials, permissions or region are wrong: an operator must fix them. */
+const SETUP_ERRORS = new Set([
+  'AccessDeniedException', 'UnrecognizedClientException', 'InvalidSignatureException',
+  'ExpiredTokenException', 'CredentialsProviderError', 'InvalidClientTokenId', 'MissingAuthenticationToken',
+]);
+
+const THROTTLING_ERRORS = new Set([
+  'ThrottlingException', 'ThrottledClientException', 'TooManyRequestsException', 'LimitExceededException',
+  'RequestLimitExceeded', 'ProvisionedThroughputExceededException', 'RequestThrottledException',
+]);
+
+/**
+ * Turns an AWS SDK error (after the SDK's own retries) into our failure. `specific` names the
+ * service's own exceptions; the rest is what every AWS service shares: throttling, 5xx, a network
+ * that did not answer, and setup mistakes.
+ */
+export function fromAwsError(err: unknown, service: string, specific: Partial<Record<string, FailureCode>>): LatchkeyFailure {
+  const e = (err ?? {}) as AwsLikeError;
+  const name = e.name ?? 'Error';
+  const detail = `${service} ${name}: ${e.message ?? ''}`.trim();
+  const status = e.$metadata?.httpStatusCode;
+  const code =
+    specific[name] ??
+    (THROTTLING_ERRORS.has(name) || status === 429 ? 'DIRECTORY_THROTTLED' : undefined) ??
+    (SETUP_ERRORS.has(name) ? 'DIRECTORY_MISCONFIGURED' : undefined) ??
+    (status !== undefined && status >= 500 ? 'DIRECTORY_UNAVAILABLE' : undefined) ??
+    // No HTTP status at all: the request never got an answer (refused, reset, timed out).
+    (status === undefined ? 'DIRECTORY_UNAVAILABLE' : 'DIRECTORY_REJECTED');
+  return new LatchkeyFailure(code, detail, { cause: err });
+}

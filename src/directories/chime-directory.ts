@@ -1,0 +1,66 @@
+import {
+  ListUsersCommand,
+  ResetPersonalPINCommand,
+  type ChimeClient,
+  type User as ChimeUser,
+} from '@aws-sdk/client-chime';
+import { LatchkeyFailure, type FailureCode } from '../flows/failure';
+import type { Directory, DirectoryUser } from '../flows/ports';
+import { Secret } from '../flows/secret';
+import { fromAwsError } from './aws-errors';
+
+const COMMON: Partial<Record<string, FailureCode>> = {
+  ForbiddenException: 'DIRECTORY_MISCONFIGURED',
+  UnauthorizedClientException: 'DIRECTORY_MISCONFIGURED',
+  BadRequestException: 'DIRECTORY_REJECTED',
+  ServiceUnavailableException: 'DIRECTORY_UNAVAILABLE',
+  ServiceFailureException: 'DIRECTORY_UNAVAILABLE',
+};
+
+/**
+ * Amazon Chime (legacy `chime` API, account-level users). The client must be built for
+ * us-east-1: the legacy API is served and signed there whatever region the account "lives" in.
+ */
+export class ChimeDirectory implements Directory {
+  readonly name = 'chime';
+  readonly credential = 'pin';
+
+  constructor(
+    private readonly client: ChimeClient,
+    private readonly accountId: string,
+  ) {}
+
+  async findUsersByEmail(email: string): Promise<DirectoryUser[]> {
+    const wanted = email.toLowerCase();
+    try {
+      const { Users = [] } = await this.client.send(new ListUsersCommand({ AccountId: this.accountId, UserEmail: email }));
+      return Users.filter((u) => u.UserId && u.PrimaryEmail?.toLowerCase() === wanted).map(toDirectoryUser);
+    } catch (err) {
+      // On ListUsers a NotFound is about the account, not the person: the account ID is wrong.
+      throw fromAwsError(err, 'chime:ListUsers', { ...COMMON, NotFoundException: 'DIRECTORY_MISCONFIGURED' });
+    }
+  }
+
+  async resetCredential(userId: string): Promise<Secret> {
+    let user: ChimeUser | undefined;
+    try {
+      ({ User: user } = await this.client.send(new ResetPersonalPINCommand({ AccountId: this.accountId, UserId: userId })));
+    } catch (err) {
+      throw fromAwsError(err, 'chime:ResetPersonalPIN', { ...COMMON, NotFoundException: 'DIRECTORY_USER_NOT_FOUND' });
+    }
+    // The SDK does not mark PersonalPIN sensitive: wrap it at once so it cannot be logged as text.
+    const pin = user?.PersonalPIN;
+    if (!pin) throw new LatchkeyFailure('DIRECTORY_REJECTED', 'chime:ResetPersonalPIN returned no PIN');
+    return new Secret(pin);
+  }
+}
+
+function toDirectoryUser(u: ChimeUser): DirectoryUser {
+  return {
+    id: u.UserId ?? '',
+    email: u.PrimaryEmail ?? '',
+    displayName: u.DisplayName,
+    status:
+      u.UserRegistrationStatus === 'Suspended' ? 'suspended' : u.UserType === 'SharedDevice' ? 'not_a_person' : 'active',
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * Every way a request can end without doing what was asked. The code is stable: it is written
+ * to the audit log and picked up by the views, which turn it into words for a person.
+ */
+export const FAILURE_CODES = [
+  // Who is asking
+  'SLACK_WRONG_WORKSPACE',
+  'SLACK_USER_NOT_FOUND',
+  'SLACK_USER_DEACTIVATED',
+  'SLACK_USER_IS_BOT',
+  'SLACK_USER_IS_GUEST',
+  'SLACK_USER_NO_EMAIL',
+  'SLACK_UNAVAILABLE',
+  'SLACK_MISCONFIGURED',
+  // Who they are in the directory
+  'DIRECTORY_USER_NOT_FOUND',
+  'DIRECTORY_USER_AMBIGUOUS',
+  'DIRECTORY_USER_SUSPENDED',
+  'DIRECTORY_USER_DISABLED',
+  'DIRECTORY_USER_NOT_A_PERSON',
+  // The directory itself
+  'DIRECTORY_THROTTLED',
+  'DIRECTORY_UNAVAILABLE',
+  'DIRECTORY_REJECTED',
+  'DIRECTORY_MISCONFIGURED',
+  'DIRECTORY_NOT_ENABLED',
+  // Latchkey's own state
+  'REQUEST_EXPIRED',
+  'REQUEST_INVALID',
+  'REQUEST_ALREADY_USED',
+  'AUDIT_UNAVAILABLE',
+  'INTERNAL',
+] as const;
+
+export type FailureCode = (typeof FAILURE_CODES)[number];
+
+/** Failures that mean an operator must act; users are told an admin has been alerted. */
+const OPERATOR_FAILURES: ReadonlySet<FailureCode> = new Set<FailureCode>([
+  'DIRECTORY_MISCONFIGURED',
+  'SLACK_MISCONFIGURED',
+  'AUDIT_UNAVAILABLE',
+  'INTERNAL',
+]);
+
+/**
+ * The error type of the inner layers. `detail` is for logs and never reaches a user;
+ * it must not carry a secret (adapters build it from AWS error names and messages,
+ * which never hold the new credential).
+ */
+export class LatchkeyFailure extends Error {
+  override readonly name = 'LatchkeyFailure';
+
+  constructor(
+    readonly code: FailureCode,
+    readonly detail?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(detail ? `${code}: ${detail}` : code, options);
+  }
+
+  get needsOperator(): boolean {
+    return OPERATOR_FAILURES.has(this.code);
+  }
+}
+
+export function asFailure(err: unknown): LatchkeyFailure {
+  if (err instanceof LatchkeyFailure) return err;
+  const detail = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return new LatchkeyFailure('INTERNAL', detail, { cause: err });
+}

@@ -1,0 +1,89 @@
+/**
+ * The small interfaces the use cases need from the outside world. Adapters in
+ * src/directories, src/slack and src/audit implement them; nothing here knows Bolt or AWS.
+ */
+import type { FailureCode } from './failure';
+import type { Secret } from './secret';
+
+/** Who sent a request, as Slack signed it: never from text the user typed or from view metadata. */
+export interface Requester {
+  readonly userId: string;
+  readonly teamId: string;
+}
+
+export type CredentialKind = 'pin' | 'password';
+export type DirectoryName = 'chime' | 'workmail';
+
+export interface DirectoryUser {
+  readonly id: string;
+  readonly email: string;
+  readonly displayName?: string;
+  /** `not_a_person`: a resource, shared device or system account, never reset by self-service. */
+  readonly status: 'active' | 'suspended' | 'disabled' | 'not_a_person';
+}
+
+/**
+ * A place people have a credential we can reset. Chime and WorkMail today; both are being
+ * retired by AWS, so a third directory must be one new adapter, nothing more.
+ * Adapters throw LatchkeyFailure with a DIRECTORY_* code for every error they can name.
+ */
+export interface Directory {
+  readonly name: DirectoryName;
+  readonly credential: CredentialKind;
+  /** Users whose primary email equals `email`, compared case-insensitively. */
+  findUsersByEmail(email: string): Promise<DirectoryUser[]>;
+  /** Replaces the user's credential and returns the new one. */
+  resetCredential(userId: string): Promise<Secret>;
+}
+
+export interface SlackMember {
+  readonly id: string;
+  readonly teamId: string;
+  readonly email?: string;
+  readonly deleted: boolean;
+  readonly isBot: boolean;
+  /** Multi-channel (restricted) or single-channel (ultra-restricted) guest. */
+  readonly isGuest: boolean;
+  readonly timeZone?: string;
+}
+
+export interface WorkspaceMembers {
+  /** undefined when Slack says the user does not exist; throws SLACK_UNAVAILABLE when Slack cannot answer. */
+  getMember(userId: string): Promise<SlackMember | undefined>;
+}
+
+export type AuditAction = 'reset_pin' | 'reset_password';
+
+/** What a flow says happened. The store adds keys and retention; it never accepts a secret. */
+export interface AuditEntry {
+  readonly requestId: string;
+  /** attempt: about to change something. outcome: how that ended. refused: turned away before any change. */
+  readonly phase: 'attempt' | 'outcome' | 'refused';
+  readonly action: AuditAction;
+  readonly actor: Requester;
+  readonly directory?: DirectoryName;
+  readonly directoryUserId?: string;
+  readonly outcome?: 'success' | 'failure';
+  readonly errorCode?: FailureCode;
+  /** The change was made but the requester's view could not be updated (Slack failed). */
+  readonly deliveryFailed?: boolean;
+}
+
+export interface AuditLog {
+  /**
+   * Writes the entry. An attempt is written at most once per requestId: a second one throws
+   * LatchkeyFailure('REQUEST_ALREADY_USED'). Any storage failure throws AUDIT_UNAVAILABLE.
+   */
+  record(entry: AuditEntry): Promise<void>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface Logger {
+  debug(fields: object, message: string): void;
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}

@@ -1,0 +1,267 @@
+import { randomBytes } from 'node:crypto';
+import { asFailure, LatchkeyFailure, type FailureCode } from './failure';
+import { identifyRequester } from './identify-requester';
+import type {
+  AuditAction,
+  AuditLog,
+  Clock,
+  CredentialKind,
+  Directory,
+  DirectoryName,
+  DirectoryUser,
+  Logger,
+  Requester,
+  WorkspaceMembers,
+} from './ports';
+import type { ResetTicket, TicketSealer } from './reset-ticket';
+import type { Secret } from './secret';
+
+/** Long enough to read the modal and click; short enough that a stale check is not trusted. */
+export const DEFAULT_TICKET_TTL_MS = 10 * 60 * 1000;
+
+const ACTIONS: Record<CredentialKind, AuditAction> = { pin: 'reset_pin', password: 'reset_password' };
+
+/** What the views need to explain a failure in words that say what to do next. */
+export interface ResetFailure {
+  readonly ok: false;
+  readonly code: FailureCode;
+  readonly kind: CredentialKind;
+  readonly email?: string;
+  readonly directory?: DirectoryName;
+  /** For the person to quote to IT; absent when the request never got that far. */
+  readonly requestId?: string;
+}
+
+export interface Prepared {
+  readonly ok: true;
+  /** Sealed; goes into the confirmation modal's private_metadata. */
+  readonly ticket: string;
+  readonly kind: CredentialKind;
+  readonly directory: DirectoryName;
+  readonly email: string;
+  readonly requestId: string;
+}
+
+export interface ResetDone {
+  readonly ok: true;
+  readonly kind: CredentialKind;
+  readonly directory: DirectoryName;
+  readonly email: string;
+  readonly requestId: string;
+  readonly at: Date;
+}
+
+/** How the new credential reaches its owner; implemented by the handler with Slack views and DMs. */
+export interface ResetDelivery {
+  /** Shows the secret to the requester alone. */
+  showSecret(secret: Secret, done: ResetDone): Promise<void>;
+  /** Tells the owner, without the secret, that the reset happened. */
+  notifyOwner(done: ResetDone): Promise<void>;
+}
+
+export interface ResetCredentialDeps {
+  readonly directories: Partial<Record<CredentialKind, Directory>>;
+  readonly members: WorkspaceMembers;
+  readonly audit: AuditLog;
+  readonly sealer: TicketSealer;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly allowedTeamId?: string;
+  readonly ticketTtlMs?: number;
+}
+
+/**
+ * Resetting one's own credential, in two steps that match the two clicks a person makes.
+ *
+ * prepare (while the confirmation modal opens): who is asking, and who they are in the directory.
+ * confirm (after "Reset"): audit the attempt, reset, show the secret; then the outcome record and
+ * the owner's DM, off the path the person is waiting on. The attempt record is written first and
+ * at most once per request, so a failed audit write stops the reset and a replayed click does
+ * nothing.
+ */
+export class ResetCredential {
+  private readonly ticketTtlMs: number;
+
+  constructor(private readonly deps: ResetCredentialDeps) {
+    this.ticketTtlMs = deps.ticketTtlMs ?? DEFAULT_TICKET_TTL_MS;
+  }
+
+  isEnabled(kind: CredentialKind): boolean {
+    return this.deps.directories[kind] !== undefined;
+  }
+
+  async prepare(requester: Requester, kind: CredentialKind): Promise<Prepared | ResetFailure> {
+    const requestId = newRequestId(this.deps.clock.now());
+    const directory = this.deps.directories[kind];
+    if (!directory) return { ok: false, code: 'DIRECTORY_NOT_ENABLED', kind };
+    let email: string | undefined;
+    try {
+      const member = await identifyRequester(requester, this.deps.members, this.deps.allowedTeamId);
+      email = member.email;
+      const user = pickTheOne(await directory.findUsersByEmail(email), email);
+      const ticket: ResetTicket = {
+        v: 1,
+        kind,
+        userId: requester.userId,
+        teamId: requester.teamId,
+        directoryUserId: user.id,
+        email: user.email,
+        requestId,
+        expiresAt: this.deps.clock.now().getTime() + this.ticketTtlMs,
+      };
+      return { ok: true, ticket: this.deps.sealer.seal(ticket), kind, directory: directory.name, email, requestId };
+    } catch (err) {
+      const failure = this.report(err, { requester, kind, requestId });
+      await this.recordQuietly({
+        requestId,
+        phase: 'refused',
+        action: ACTIONS[kind],
+        actor: requester,
+        directory: directory.name,
+        errorCode: failure.code,
+      });
+      return { ok: false, code: failure.code, kind, email, directory: directory.name, requestId };
+    }
+  }
+
+  async confirm(
+    requester: Requester,
+    kind: CredentialKind,
+    sealedTicket: string,
+    delivery: ResetDelivery,
+  ): Promise<ResetDone | ResetFailure> {
+    const directory = this.deps.directories[kind];
+    if (!directory) return { ok: false, code: 'DIRECTORY_NOT_ENABLED', kind };
+    const ticket = this.deps.sealer.open(sealedTicket);
+    const refusal = this.checkTicket(ticket, requester, kind);
+    if (refusal || !ticket) {
+      this.deps.logger.warn({ slackUserId: requester.userId, kind, code: refusal }, 'reset confirmation refused');
+      return { ok: false, code: refusal ?? 'REQUEST_INVALID', kind, directory: directory.name };
+    }
+
+    const base = {
+      requestId: ticket.requestId,
+      action: ACTIONS[kind],
+      actor: requester,
+      directory: directory.name,
+      directoryUserId: ticket.directoryUserId,
+    };
+    const context = { requester, kind, requestId: ticket.requestId };
+    try {
+      await this.deps.audit.record({ ...base, phase: 'attempt' });
+    } catch (err) {
+      // Fail closed: no attempt on record, no reset.
+      const failure = this.report(err, context);
+      return { ok: false, code: failure.code, kind, email: ticket.email, directory: directory.name, requestId: ticket.requestId };
+    }
+
+    let secret: Secret;
+    try {
+      secret = await directory.resetCredential(ticket.directoryUserId);
+    } catch (err) {
+      const failure = this.report(err, context);
+      await this.recordQuietly({ ...base, phase: 'outcome', outcome: 'failure', errorCode: failure.code });
+      return { ok: false, code: failure.code, kind, email: ticket.email, directory: directory.name, requestId: ticket.requestId };
+    }
+
+    const done: ResetDone = {
+      ok: true,
+      kind,
+      directory: directory.name,
+      email: ticket.email,
+      requestId: ticket.requestId,
+      at: this.deps.clock.now(),
+    };
+    let deliveryFailed = false;
+    try {
+      await delivery.showSecret(secret, done);
+    } catch (err) {
+      deliveryFailed = true;
+      this.deps.logger.error(
+        { requestId: ticket.requestId, slackUserId: requester.userId, kind, err: describe(err) },
+        'reset done but the new credential could not be shown',
+      );
+    }
+    await Promise.all([
+      this.recordQuietly({ ...base, phase: 'outcome', outcome: 'success', ...(deliveryFailed && { deliveryFailed }) }),
+      delivery.notifyOwner(done).catch((err: unknown) =>
+        this.deps.logger.warn({ requestId: ticket.requestId, err: describe(err) }, 'owner notification failed'),
+      ),
+    ]);
+    this.deps.logger.info(
+      { requestId: ticket.requestId, slackUserId: requester.userId, kind, directory: directory.name, deliveryFailed },
+      'credential reset',
+    );
+    return done;
+  }
+
+  private checkTicket(
+    ticket: ResetTicket | undefined,
+    requester: Requester,
+    kind: CredentialKind,
+  ): FailureCode | undefined {
+    if (!ticket) return 'REQUEST_INVALID';
+    // The signed payload says who is clicking; a ticket made for anyone else is worthless.
+    if (ticket.userId !== requester.userId || ticket.teamId !== requester.teamId || ticket.kind !== kind) {
+      return 'REQUEST_INVALID';
+    }
+    if (ticket.expiresAt <= this.deps.clock.now().getTime()) return 'REQUEST_EXPIRED';
+    return undefined;
+  }
+
+  /** Logs a failure at the level it deserves and returns it as ours. */
+  private report(
+    err: unknown,
+    context: { requester: Requester; kind: CredentialKind; requestId: string },
+  ): LatchkeyFailure {
+    const failure = asFailure(err);
+    const fields = {
+      requestId: context.requestId,
+      slackUserId: context.requester.userId,
+      kind: context.kind,
+      code: failure.code,
+      detail: failure.detail,
+    };
+    if (failure.needsOperator) this.deps.logger.error({ ...fields, alert: true }, 'reset failed: operator action needed');
+    else this.deps.logger.warn(fields, 'reset refused or failed');
+    return failure;
+  }
+
+  /** For records after the decision is taken: a failure here is logged, never shown to the user. */
+  private async recordQuietly(entry: Parameters<AuditLog['record']>[0]): Promise<void> {
+    try {
+      await this.deps.audit.record(entry);
+    } catch (err) {
+      this.deps.logger.error(
+        { requestId: entry.requestId, phase: entry.phase, err: describe(err), alert: true },
+        'audit record could not be written',
+      );
+    }
+  }
+}
+
+/** Exactly one directory user may answer to an email, and it must be a person who can sign in. */
+function pickTheOne(users: DirectoryUser[], email: string): DirectoryUser {
+  const [user, ...others] = users;
+  if (!user) throw new LatchkeyFailure('DIRECTORY_USER_NOT_FOUND');
+  if (others.length > 0) throw new LatchkeyFailure('DIRECTORY_USER_AMBIGUOUS', `${users.length} users for ${email}`);
+  switch (user.status) {
+    case 'active':
+      return user;
+    case 'suspended':
+      throw new LatchkeyFailure('DIRECTORY_USER_SUSPENDED');
+    case 'disabled':
+      throw new LatchkeyFailure('DIRECTORY_USER_DISABLED');
+    case 'not_a_person':
+      throw new LatchkeyFailure('DIRECTORY_USER_NOT_A_PERSON');
+  }
+}
+
+/** Sorts by time in the audit table and is unguessable, so it can key the once-only attempt record. */
+export function newRequestId(now: Date): string {
+  return `${now.toISOString()}_${randomBytes(6).toString('hex')}`;
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}

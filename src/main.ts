@@ -1,0 +1,34 @@
+import { existsSync } from 'node:fs';
+import { createLatchkey } from './app';
+import { describeProblems, loadConfig } from './config';
+import { createLogger } from './logger';
+
+/** The long-running server: `npm start`. Reads `.env` when there is one, for local runs. */
+async function main(): Promise<void> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const loaded = loadConfig(process.env);
+  if (!loaded.ok) {
+    process.stderr.write(`${describeProblems(loaded.problems)}\n`);
+    process.exit(2);
+  }
+  const logger = createLogger(loaded.config.logLevel);
+  const latchkey = createLatchkey(loaded.config, { logger });
+  try {
+    await latchkey.start();
+  } catch (err) {
+    // Most often a bad token (auth.test) or an unreachable table: say so without a stack trace.
+    logger.fatal({ err: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }, 'Latchkey could not start');
+    process.exit(1);
+  }
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    latchkey.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+void main();

@@ -1,0 +1,20 @@
+import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import type { AppLogger } from '../logger';
+
+/** Bolt and the Slack SDK log through our structured, redacting logger like everything else. */
+export function boltLogger(logger: AppLogger): BoltLogger {
+  const child = logger.child({ component: 'bolt' });
+  const text = (msg: unknown[]) => msg.map((m) => (m instanceof Error ? `${m.name}: ${m.message}` : typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
+  return {
+    debug: (...msg) => child.debug(text(msg)),
+    info: (...msg) => child.info(text(msg)),
+    warn: (...msg) => child.warn(text(msg)),
+    error: (...msg) => child.error(text(msg)),
+    // The level is ours (LOG_LEVEL), not Bolt's to change.
+    setLevel: () => undefined,
+    getLevel: () => (child.level in LEVELS ? LEVELS[child.level as keyof typeof LEVELS] : LogLevel.INFO),
+    setName: () => undefined,
+  };
+}
+
+const LEVELS = { debug: LogLevel.DEBUG, trace: LogLevel.DEBUG, info: LogLevel.INFO, warn: LogLevel.WARN, error: LogLevel.ERROR, fatal: LogLevel.ERROR };

@@ -1,0 +1,104 @@
+import type { FailureCode } from '../flows/failure';
+import type { ResetFailure } from '../flows/reset-credential';
+import { escapeMrkdwn } from './blocks';
+import { CREDENTIAL_WORDS, DIRECTORY_NAMES } from './credential-words';
+
+export interface FailureMessage {
+  /** What happened, in one line. */
+  readonly headline: string;
+  /** What to do next. */
+  readonly next: string;
+}
+
+const OPERATOR_TOLD = 'An admin has been alerted. Nothing was changed.';
+
+/**
+ * Every failure in words a person at 8 am can act on: what happened and what to do next.
+ * No error codes, stack traces or AWS jargon; the reference lets IT find the audit record.
+ */
+export function failureMessage(failure: Pick<ResetFailure, 'code' | 'kind' | 'email' | 'directory'>): FailureMessage {
+  const words = CREDENTIAL_WORDS[failure.kind];
+  const dir = DIRECTORY_NAMES[failure.directory ?? (failure.kind === 'pin' ? 'chime' : 'workmail')];
+  const email = failure.email ? `*${escapeMrkdwn(failure.email)}*` : 'your Slack email';
+  const again = `Run \`${words.command}\` again`;
+  const messages: Record<FailureCode, FailureMessage> = {
+    SLACK_WRONG_WORKSPACE: {
+      headline: 'Latchkey only serves members of its own Slack workspace.',
+      next: 'Ask IT in your home workspace to reset it for you.',
+    },
+    SLACK_USER_NOT_FOUND: {
+      headline: 'Slack could not confirm who you are.',
+      next: `${again} in a minute; if this keeps happening, contact IT.`,
+    },
+    SLACK_USER_DEACTIVATED: {
+      headline: 'Your Slack account is deactivated, so Latchkey cannot act for it.',
+      next: 'Contact IT.',
+    },
+    SLACK_USER_IS_BOT: { headline: 'Bots and apps cannot reset credentials.', next: 'A person must run the command.' },
+    SLACK_USER_IS_GUEST: {
+      headline: 'Guest accounts cannot use self-service resets.',
+      next: 'Ask your contact at the company or IT to reset it for you.',
+    },
+    SLACK_USER_NO_EMAIL: {
+      headline: `Your Slack profile has no email Latchkey can see, so it cannot find your ${dir} account.`,
+      next: 'Ask IT to check the email on your Slack profile.',
+    },
+    SLACK_UNAVAILABLE: {
+      headline: 'Slack did not answer Latchkey just now. Nothing was changed.',
+      next: `${again} in a few minutes.`,
+    },
+    SLACK_MISCONFIGURED: { headline: 'Latchkey is misconfigured.', next: OPERATOR_TOLD },
+    DIRECTORY_USER_NOT_FOUND: {
+      headline: `Your Slack email ${email} isn't on the ${dir} account.`,
+      next: `Ask IT to add you to ${dir}, or to make your Slack email match the one there.`,
+    },
+    DIRECTORY_USER_AMBIGUOUS: {
+      headline: `More than one ${dir} user has the email ${email}, so Latchkey won't guess which is yours.`,
+      next: 'Ask IT to fix the duplicate.',
+    },
+    DIRECTORY_USER_SUSPENDED: {
+      headline: `Your ${dir} user is suspended.`,
+      next: `Ask IT to reactivate it; a new ${words.short} would not work until then.`,
+    },
+    DIRECTORY_USER_DISABLED: {
+      headline: `Your ${dir === 'Amazon WorkMail' ? 'mailbox' : `${dir} user`} is disabled.`,
+      next: 'Contact IT.',
+    },
+    DIRECTORY_USER_NOT_A_PERSON: {
+      headline: `${email} is a shared, resource or system account in ${dir}; those are never reset by self-service.`,
+      next: 'Ask IT.',
+    },
+    DIRECTORY_THROTTLED: {
+      headline: `${dir} is busy and asked Latchkey to slow down. Nothing was changed.`,
+      next: `${again} in a few minutes.`,
+    },
+    DIRECTORY_UNAVAILABLE: {
+      headline: `${dir} is not answering right now. Nothing was changed.`,
+      next: `${again} in a few minutes; if it keeps failing, contact IT.`,
+    },
+    DIRECTORY_REJECTED: {
+      headline: `${dir} refused the change.`,
+      next: `${again} later; if it keeps happening, contact IT and quote the reference below.`,
+    },
+    DIRECTORY_MISCONFIGURED: { headline: 'Latchkey is misconfigured.', next: OPERATOR_TOLD },
+    DIRECTORY_NOT_ENABLED: {
+      headline: `${words.what} resets are not enabled in this workspace.`,
+      next: 'Ask IT how to reset it.',
+    },
+    REQUEST_EXPIRED: { headline: 'This confirmation has expired. Nothing was changed.', next: `${again}.` },
+    REQUEST_INVALID: {
+      headline: 'This confirmation is not valid for your account. Nothing was changed.',
+      next: `${again}.`,
+    },
+    REQUEST_ALREADY_USED: {
+      headline: 'This reset was already done.',
+      next: `If you did not see your new ${words.short}, run \`${words.command}\` again for another.`,
+    },
+    AUDIT_UNAVAILABLE: {
+      headline: 'Latchkey could not write its audit record, so it changed nothing.',
+      next: `An admin has been alerted. ${again} in a few minutes.`,
+    },
+    INTERNAL: { headline: 'Something went wrong inside Latchkey.', next: OPERATOR_TOLD },
+  };
+  return messages[failure.code];
+}

@@ -1,0 +1,197 @@
+import { LatchkeyFailure } from '../../src/flows/failure';
+import type { SlackMember } from '../../src/flows/ports';
+import { ResetCredential, type ResetDelivery, type ResetDone } from '../../src/flows/reset-credential';
+import type { Secret } from '../../src/flows/secret';
+import {
+  ManualClock,
+  member,
+  MemoryAudit,
+  MemoryDirectory,
+  MemoryLogger,
+  MemoryMembers,
+  testSealer,
+} from '../support/in-memory-ports';
+
+const ANN = { userId: 'UANN', teamId: 'T0TEAM' };
+
+function setup(members: SlackMember[] = [member('UANN'), member('UBOB')]) {
+  const chime = new MemoryDirectory('chime', 'pin', [
+    { id: 'chime-ann', email: 'uann@example.com', status: 'active' },
+    { id: 'chime-bob', email: 'ubob@example.com', status: 'active' },
+  ]);
+  const audit = new MemoryAudit();
+  const clock = new ManualClock();
+  const logger = new MemoryLogger();
+  const flow = new ResetCredential({
+    directories: { pin: chime },
+    members: new MemoryMembers(members),
+    audit,
+    sealer: testSealer(),
+    clock,
+    logger,
+    allowedTeamId: 'T0TEAM',
+  });
+  const shown: { secret: Secret; done: ResetDone }[] = [];
+  const notified: ResetDone[] = [];
+  const delivery: ResetDelivery = {
+    showSecret: async (secret, done) => void shown.push({ secret, done }),
+    notifyOwner: async (done) => void notified.push(done),
+  };
+  return { chime, audit, clock, logger, flow, shown, notified, delivery };
+}
+
+async function prepared(flow: ResetCredential, requester = ANN) {
+  const result = await flow.prepare(requester, 'pin');
+  if (!result.ok) throw new Error(`prepare failed: ${result.code}`);
+  return result;
+}
+
+describe('ResetCredential', () => {
+  it('resets the requester, shows the secret to them, and audits attempt then outcome', async () => {
+    const { flow, chime, audit, shown, notified, delivery } = setup();
+    const ready = await prepared(flow);
+    const done = await flow.confirm(ANN, 'pin', ready.ticket, delivery);
+
+    expect(done.ok).toBe(true);
+    expect(chime.resets).toEqual(['chime-ann']);
+    expect(shown.map((s) => s.secret.reveal())).toEqual(['secret-chime-ann-1']);
+    expect(notified).toHaveLength(1);
+    expect(audit.entries.map((e) => [e.phase, e.outcome, e.directoryUserId])).toEqual([
+      ['attempt', undefined, 'chime-ann'],
+      ['outcome', 'success', 'chime-ann'],
+    ]);
+  });
+
+  it('fails closed: when the attempt cannot be audited nothing is reset', async () => {
+    const { flow, chime, audit, shown, delivery } = setup();
+    const ready = await prepared(flow);
+    audit.failWith = new LatchkeyFailure('AUDIT_UNAVAILABLE');
+    const result = await flow.confirm(ANN, 'pin', ready.ticket, delivery);
+
+    expect(result).toMatchObject({ ok: false, code: 'AUDIT_UNAVAILABLE' });
+    expect(chime.resets).toEqual([]);
+    expect(shown).toEqual([]);
+  });
+
+  it('a replayed confirmation resets at most once', async () => {
+    const { flow, chime, delivery } = setup();
+    const ready = await prepared(flow);
+    await flow.confirm(ANN, 'pin', ready.ticket, delivery);
+    const again = await flow.confirm(ANN, 'pin', ready.ticket, delivery);
+
+    expect(again).toMatchObject({ ok: false, code: 'REQUEST_ALREADY_USED' });
+    expect(chime.resets).toEqual(['chime-ann']);
+  });
+
+  it("a ticket made for someone else is refused: Bob cannot confirm Ann's reset", async () => {
+    const { flow, chime, delivery } = setup();
+    const annsTicket = (await prepared(flow)).ticket;
+    const result = await flow.confirm({ userId: 'UBOB', teamId: 'T0TEAM' }, 'pin', annsTicket, delivery);
+
+    expect(result).toMatchObject({ ok: false, code: 'REQUEST_INVALID' });
+    expect(chime.resets).toEqual([]);
+  });
+
+  it('a tampered ticket is refused', async () => {
+    const { flow, chime, delivery } = setup();
+    const ticket = (await prepared(flow)).ticket;
+    const [body, mac] = ticket.split('.') as [string, string];
+    const json = JSON.parse(Buffer.from(body, 'base64url').toString());
+    const forged = `${Buffer.from(JSON.stringify({ ...json, directoryUserId: 'chime-bob' })).toString('base64url')}.${mac}`;
+
+    for (const bad of [forged, '', 'garbage', `${body}.`, `${ticket}.x`]) {
+      expect(await flow.confirm(ANN, 'pin', bad, delivery)).toMatchObject({ ok: false, code: 'REQUEST_INVALID' });
+    }
+    expect(chime.resets).toEqual([]);
+  });
+
+  it('an expired ticket is refused', async () => {
+    const { flow, clock, chime, delivery } = setup();
+    const ticket = (await prepared(flow)).ticket;
+    clock.advance(10 * 60 * 1000 + 1);
+
+    expect(await flow.confirm(ANN, 'pin', ticket, delivery)).toMatchObject({ ok: false, code: 'REQUEST_EXPIRED' });
+    expect(chime.resets).toEqual([]);
+  });
+
+  it.each([
+    ['a guest', member('UANN', { isGuest: true }), 'SLACK_USER_IS_GUEST'],
+    ['a bot', member('UANN', { isBot: true }), 'SLACK_USER_IS_BOT'],
+    ['a deactivated user', member('UANN', { deleted: true }), 'SLACK_USER_DEACTIVATED'],
+    ['a member of another workspace', member('UANN', { teamId: 'T0OTHER' }), 'SLACK_WRONG_WORKSPACE'],
+    ['a user with no email', member('UANN', { email: undefined }), 'SLACK_USER_NO_EMAIL'],
+  ])('refuses %s and records the refusal', async (_what, slackMember, code) => {
+    const { flow, audit, chime } = setup([slackMember]);
+    const result = await flow.prepare(ANN, 'pin');
+
+    expect(result).toMatchObject({ ok: false, code });
+    expect(audit.entries).toEqual([expect.objectContaining({ phase: 'refused', errorCode: code, actor: ANN })]);
+    expect(chime.resets).toEqual([]);
+  });
+
+  it('refuses a request signed for another workspace than the configured one', async () => {
+    const { flow } = setup([member('UANN', { teamId: 'T0OTHER' })]);
+    expect(await flow.prepare({ userId: 'UANN', teamId: 'T0OTHER' }, 'pin')).toMatchObject({
+      ok: false,
+      code: 'SLACK_WRONG_WORKSPACE',
+    });
+  });
+
+  it.each([
+    ['no directory user', [], 'DIRECTORY_USER_NOT_FOUND'],
+    ['two directory users', [{ id: 'a', email: 'uann@example.com', status: 'active' }, { id: 'b', email: 'UANN@example.com', status: 'active' }], 'DIRECTORY_USER_AMBIGUOUS'],
+    ['a suspended user', [{ id: 'a', email: 'uann@example.com', status: 'suspended' }], 'DIRECTORY_USER_SUSPENDED'],
+    ['a shared device', [{ id: 'a', email: 'uann@example.com', status: 'not_a_person' }], 'DIRECTORY_USER_NOT_A_PERSON'],
+  ] as const)('refuses when the email maps to %s, and says which email', async (_what, users, code) => {
+    const { flow, chime } = setup();
+    chime.users.splice(0, chime.users.length, ...users);
+    expect(await flow.prepare(ANN, 'pin')).toMatchObject({ ok: false, code, email: 'uann@example.com' });
+  });
+
+  it('a failed reset is audited as a failure with its code, and nothing is shown', async () => {
+    const { flow, chime, audit, shown, notified, delivery } = setup();
+    const ready = await prepared(flow);
+    chime.resetFailure = new LatchkeyFailure('DIRECTORY_THROTTLED');
+    const result = await flow.confirm(ANN, 'pin', ready.ticket, delivery);
+
+    expect(result).toMatchObject({ ok: false, code: 'DIRECTORY_THROTTLED', requestId: ready.requestId });
+    expect(audit.entries.map((e) => [e.phase, e.outcome, e.errorCode])).toEqual([
+      ['attempt', undefined, undefined],
+      ['outcome', 'failure', 'DIRECTORY_THROTTLED'],
+    ]);
+    expect(shown).toEqual([]);
+    expect(notified).toEqual([]);
+  });
+
+  it('when the secret cannot be shown the outcome says so, and the owner is still told', async () => {
+    const { flow, audit, notified } = setup();
+    const ready = await prepared(flow);
+    const result = await flow.confirm(ANN, 'pin', ready.ticket, {
+      showSecret: async () => {
+        throw new Error('views.update failed');
+      },
+      notifyOwner: async (done) => void notified.push(done),
+    });
+
+    expect(result.ok).toBe(true);
+    expect(audit.entries.at(-1)).toMatchObject({ phase: 'outcome', outcome: 'success', deliveryFailed: true });
+    expect(notified).toHaveLength(1);
+  });
+
+  it('answers "not enabled" for a credential with no directory configured', async () => {
+    const { flow } = setup();
+    expect(flow.isEnabled('password')).toBe(false);
+    expect(await flow.prepare(ANN, 'password')).toMatchObject({ ok: false, code: 'DIRECTORY_NOT_ENABLED' });
+  });
+
+  it('never logs the secret', async () => {
+    const { flow, logger, shown, delivery } = setup();
+    const ready = await prepared(flow);
+    await flow.confirm(ANN, 'pin', ready.ticket, delivery);
+    const secret = shown[0]!.secret.reveal();
+
+    expect(JSON.stringify(logger.lines)).not.toContain(secret);
+    expect(JSON.stringify(shown[0])).not.toContain(secret);
+    expect(`${shown[0]!.secret}`).toBe('[redacted]');
+  });
+});
