@@ -1,0 +1,71 @@
+import { describeProblems, loadConfig } from '../../src/config';
+
+const VALID = {
+  SLACK_SIGNING_SECRET: '8f742231b10e8888abcd99yyyzzz85a5',
+  SLACK_BOT_TOKEN: 'xoxb-test-token',
+  CHIME_ACCOUNT_ID: '12a3c1a8-8d1c-4b8e-9a8f-2d8d1c1e7f00',
+};
+
+describe('loadConfig', () => {
+  it('applies defaults for everything optional', () => {
+    const result = loadConfig(VALID);
+    expect(result).toMatchObject({
+      ok: true,
+      config: {
+        port: 3000,
+        slack: { apiUrl: 'https://slack.com/api/', apiRetries: 2 },
+        chime: { accountId: VALID.CHIME_ACCOUNT_ID },
+        audit: { tableName: 'latchkey-audit', retentionDays: 400 },
+        createTables: false,
+        logLevel: 'info',
+      },
+    });
+    expect(result.ok && result.config.workmail).toBeUndefined();
+  });
+
+  it('lists every problem at once, by variable name', () => {
+    const result = loadConfig({ SLACK_BOT_TOKEN: 'xoxp-user-token', PORT: 'eighty', WORKMAIL_ORGANIZATION_ID: 'm-123' });
+    expect(result.ok).toBe(false);
+    const problems = result.ok ? [] : result.problems;
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'PORT: must be a port number',
+        'SLACK_SIGNING_SECRET: is required',
+        'SLACK_BOT_TOKEN: must be a bot token (xoxb-…)',
+        'WORKMAIL_ORGANIZATION_ID: must be a WorkMail organization ID: m- followed by 32 hex digits',
+      ]),
+    );
+    expect(describeProblems(problems)).toMatch(/^Latchkey cannot start/);
+  });
+
+  it('never echoes a secret value in a problem', () => {
+    const result = loadConfig({ ...VALID, SLACK_BOT_TOKEN: 'not-a-token-but-secret-ish' });
+    expect(JSON.stringify(result)).not.toContain('not-a-token-but-secret-ish');
+  });
+
+  it('requires at least one directory', () => {
+    const { CHIME_ACCOUNT_ID: _, ...noDirectory } = VALID;
+    expect(loadConfig(noDirectory)).toMatchObject({ ok: false, problems: [expect.stringMatching(/^CHIME_ACCOUNT_ID: set CHIME_ACCOUNT_ID, WORKMAIL/)] });
+  });
+
+  it('accepts WorkMail alone, and bounds the password settings', () => {
+    const { CHIME_ACCOUNT_ID: _, ...base } = VALID;
+    const org = `m-${'a1'.repeat(16)}`;
+    expect(loadConfig({ ...base, WORKMAIL_ORGANIZATION_ID: org })).toMatchObject({
+      ok: true,
+      config: { chime: undefined, workmail: { organizationId: org, passwordLength: 20 } },
+    });
+    expect(loadConfig({ ...base, WORKMAIL_ORGANIZATION_ID: org, PASSWORD_LENGTH: '12' })).toMatchObject({
+      ok: false,
+      problems: ['PASSWORD_LENGTH: must be at least 16'],
+    });
+  });
+
+  it('treats empty strings as unset, as .env files write them', () => {
+    expect(loadConfig({ ...VALID, SLACK_APP_TOKEN: '', SLACK_TEAM_ID: '' })).toMatchObject({ ok: true });
+  });
+
+  it.each(['true', '1', 'yes'])('reads DYNAMODB_CREATE_TABLES=%s as true', (v) => {
+    expect(loadConfig({ ...VALID, DYNAMODB_CREATE_TABLES: v })).toMatchObject({ ok: true, config: { createTables: true } });
+  });
+});

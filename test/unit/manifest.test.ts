@@ -1,0 +1,41 @@
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { CREDENTIAL_WORDS } from '../../src/views/credential-words';
+
+// Slack's published manifest JSON Schemas (draft-07), copied from shared/slack with their licence.
+const SCHEMAS = join(__dirname, '..', 'fixtures', 'slack-manifest-schema');
+const SCHEMA_BASE = 'https://raw.githubusercontent.com/slackapi/manifest-schema/v0.5.0/schemas/';
+const load = (name: string) => JSON.parse(readFileSync(join(SCHEMAS, name), 'utf8'));
+
+const manifest = parse(readFileSync(join(__dirname, '..', '..', 'manifest.yml'), 'utf8'));
+
+describe('manifest.yml', () => {
+  it("validates against Slack's app manifest schema", () => {
+    // strict: false because Slack's schema uses a non-standard `regex` keyword.
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    addFormats(ajv);
+    ajv.addSchema(load('manifest.schema.1.0.0.json'), `${SCHEMA_BASE}manifest.schema.1.0.0.json`);
+    ajv.addSchema(load('manifest.schema.2.0.0.json'), `${SCHEMA_BASE}manifest.schema.2.0.0.json`);
+    const validate = ajv.compile(load('manifest.schema.json'));
+    const valid = validate(manifest);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
+  });
+
+  it('declares every slash command the app answers, at the events endpoint', () => {
+    const commands = manifest.features.slash_commands.map((c: { command: string; url: string }) => [c.command, new URL(c.url).pathname]);
+    for (const { command } of Object.values(CREDENTIAL_WORDS)) {
+      expect(commands).toContainEqual([command, '/slack/events']);
+    }
+    expect(new URL(manifest.settings.interactivity.request_url).pathname).toBe('/slack/events');
+  });
+
+  it('asks for exactly the bot scopes Latchkey uses, nothing broader', () => {
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(
+      ['chat:write', 'commands', 'im:write', 'users:read', 'users:read.email'].sort(),
+    );
+  });
+});
