@@ -18,7 +18,7 @@ const flag = z
  */
 const envSchema = z
   .object({
-    PORT: z.coerce.number({ message: 'must be a port number' }).int().min(1).max(65535).default(3000),
+    PORT: z.coerce.number({ message: 'must be a port number' }).int().min(0).max(65535).default(3000),
     SLACK_SIGNING_SECRET: z.string({ message: 'is required' }).min(16, 'looks too short for a Slack signing secret'),
     SLACK_BOT_TOKEN: z.string({ message: 'is required' }).startsWith('xoxb-', 'must be a bot token (xoxb-…)'),
     SLACK_APP_TOKEN: optional(z.string().startsWith('xapp-', 'must be an app-level token (xapp-…)')),

@@ -1,12 +1,16 @@
 import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import type { AppLogger } from '../logger';
 
-/** Bolt and the Slack SDK log through our structured, redacting logger like everything else. */
+/**
+ * Bolt and the Slack SDK log through our structured, redacting logger like everything else.
+ * Their debug output is dropped, whatever LOG_LEVEL says: the Web API client logs whole request
+ * and response bodies at debug, and a views.update body holds the new PIN or password.
+ */
 export function boltLogger(logger: AppLogger): BoltLogger {
   const child = logger.child({ component: 'bolt' });
   const text = (msg: unknown[]) => msg.map((m) => (m instanceof Error ? `${m.name}: ${m.message}` : typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
   return {
-    debug: (...msg) => child.debug(text(msg)),
+    debug: () => undefined,
     info: (...msg) => child.info(text(msg)),
     warn: (...msg) => child.warn(text(msg)),
     error: (...msg) => child.error(text(msg)),
@@ -17,4 +21,4 @@ export function boltLogger(logger: AppLogger): BoltLogger {
   };
 }
 
-const LEVELS = { debug: LogLevel.DEBUG, trace: LogLevel.DEBUG, info: LogLevel.INFO, warn: LogLevel.WARN, error: LogLevel.ERROR, fatal: LogLevel.ERROR };
+const LEVELS = { debug: LogLevel.INFO, trace: LogLevel.INFO, info: LogLevel.INFO, warn: LogLevel.WARN, error: LogLevel.ERROR, fatal: LogLevel.ERROR };

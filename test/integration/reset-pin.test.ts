@@ -1,0 +1,173 @@
+import { Harness, secretIn, TEAM } from '../support/harness';
+
+/**
+ * /reset-pin end to end: the real Bolt app over HTTP, signed like Slack, talking to the Slack
+ * Web API fake, the Chime REST-JSON simulator and dynalite through the real SDK clients.
+ */
+describe('/reset-pin', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await Harness.start();
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+  beforeEach(() => {
+    h.slack.clear();
+    h.chime.clear();
+  });
+
+  it('resets the PIN and shows it to the requester alone: not in messages, logs or DynamoDB', async () => {
+    const { ack, view, final } = await h.reset('/reset-pin', 'UANN');
+
+    expect(ack.status).toBe(200);
+    expect(view.submit.text).toBe('Reset PIN');
+    expect(JSON.stringify(view.blocks)).toContain('will be replaced; the old one stops working');
+
+    const pin = secretIn(final);
+    expect(pin).toMatch(/^\d{10}$/);
+    expect(pin).toBe(h.chime.pinOf('chime-ann'));
+    expect(h.chime.callsTo('ResetPersonalPIN').map((c) => c.params.UserId)).toEqual(['chime-ann']);
+
+    // The owner's receipt, without the PIN.
+    const dm = await h.slack.waitForCall('chat.postMessage');
+    expect(dm.args.text).toMatch(/Chime meeting PIN was reset at .* If this wasn't you, contact IT\./);
+    expect(dm.args.channel).toBe('DUANN');
+
+    const records = await h.waitForAudit('UANN', (r) => r.phase === 'outcome');
+    expect(records.map((r) => [r.phase, r.outcome, r.directoryUserId, r.slackTeamId])).toEqual([
+      ['attempt', undefined, 'chime-ann', TEAM],
+      ['outcome', 'success', 'chime-ann', TEAM],
+    ]);
+
+    const elsewhere = [
+      JSON.stringify(h.slack.calls.filter((c) => !(c.method === 'views.update' && c.args.view?.blocks?.some((b: any) => b.block_id === 'secret')))),
+      h.logs.join(''),
+      await h.rawAuditTable(),
+      JSON.stringify(h.chime.calls),
+    ];
+    for (const place of elsewhere) expect(place).not.toContain(pin);
+  });
+
+  it('acknowledges the command at once and opens the modal with the trigger', async () => {
+    const { ack } = await h.open('/reset-pin', 'UANN');
+    expect(ack.body).toBe('');
+    expect(ack.ms).toBeLessThan(3000);
+    expect(h.slack.callsTo('views.open')).toHaveLength(1);
+  });
+
+  it.each([
+    ['a guest', 'UGUEST', 'Guest accounts cannot use self-service resets.'],
+    ['a single-channel guest', 'USINGLE', 'Guest accounts cannot use self-service resets.'],
+    ['a bot', 'UBOT', 'Bots and apps cannot reset credentials.'],
+    ['a deactivated user', 'ULEFT', 'Your Slack account is deactivated'],
+    ['a member of another workspace', 'UOUTSIDE', 'Latchkey only serves members of its own Slack workspace.'],
+    ['a user with no email', 'UNOMAIL', 'Your Slack profile has no email'],
+    ['an email unknown to Chime', 'UNOCHIME', "Your Slack email *nochime@example.com* isn't on the Amazon Chime account."],
+    ['a suspended Chime user', 'USUSP', 'Your Amazon Chime user is suspended.'],
+  ])('refuses %s with a clear message and resets nothing', async (_what, userId, message) => {
+    const { view } = await h.open('/reset-pin', userId);
+    expect(view.submit).toBeUndefined();
+    expect(JSON.stringify(view.blocks)).toContain(message);
+    expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
+    await h.waitForAudit(userId, (r) => r.phase === 'refused');
+  });
+
+  it('refuses a request signed for another workspace', async () => {
+    const before = h.slack.callsTo('views.open').length;
+    await h.command('/reset-pin', 'UANN', { teamId: 'T0OTHER' });
+    const update = await h.slack.waitForCall('views.update', () => h.slack.callsTo('views.open').length > before);
+    expect(JSON.stringify(update.args.view)).toContain('Latchkey only serves members of its own Slack workspace.');
+  });
+
+  it('rejects a bad signature and a stale timestamp with 401, and does nothing', async () => {
+    const bad = await h.command('/reset-pin', 'UANN', {}, { badSignature: true });
+    const stale = await h.command('/reset-pin', 'UANN', {}, { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 });
+    expect([bad.status, stale.status]).toEqual([401, 401]);
+    expect(h.slack.calls.filter((c) => c.method !== 'auth.test')).toEqual([]);
+  });
+
+  it('/reset-pin <@UBOB> from Ann resets only Ann', async () => {
+    const opened = await h.open('/reset-pin', 'UANN', { text: '<@UBOB|bob>' });
+    expect(JSON.stringify(opened.view.blocks)).toContain('Latchkey resets only your own PIN');
+    await h.submit('UANN', opened.view);
+    await h.viewUpdate(opened.viewId, 2);
+    expect(h.chime.callsTo('ResetPersonalPIN').map((c) => c.params.UserId)).toEqual(['chime-ann']);
+  });
+
+  it("tampered private_metadata, or Ann's modal submitted by Bob, resets no one", async () => {
+    const opened = await h.open('/reset-pin', 'UANN');
+    const tampered = { ...opened.view, private_metadata: opened.view.private_metadata.replace(/^./, 'x') };
+    await h.submit('UANN', tampered);
+    const first = await h.viewUpdate(opened.viewId, 2);
+    expect(JSON.stringify(first)).toContain('This confirmation is not valid for your account.');
+
+    const opened2 = await h.open('/reset-pin', 'UANN');
+    await h.submit('UBOB', opened2.view);
+    const second = await h.viewUpdate(opened2.viewId, 2);
+    expect(JSON.stringify(second)).toContain('This confirmation is not valid for your account.');
+
+    expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
+  });
+
+  it('a double submission resets once', async () => {
+    const opened = await h.open('/reset-pin', 'UBOB');
+    await Promise.all([h.submit('UBOB', opened.view), h.submit('UBOB', opened.view)]);
+    const views = [await h.viewUpdate(opened.viewId, 2), await h.viewUpdate(opened.viewId, 3)];
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+    expect(views.filter((v) => secretIn(v))).toHaveLength(1);
+    expect(JSON.stringify(views)).toContain('This reset was already done.');
+  });
+
+  it.each([
+    ['NotFoundException', "isn't on the Amazon Chime account", 'DIRECTORY_USER_NOT_FOUND'],
+    ['ForbiddenException', 'Latchkey is misconfigured.', 'DIRECTORY_MISCONFIGURED'],
+    ['ServiceUnavailableException', 'Amazon Chime is not answering right now. Nothing was changed.', 'DIRECTORY_UNAVAILABLE'],
+  ] as const)('Chime %s on reset: a clear message and a failure outcome', async (code, message, auditCode) => {
+    const opened = await h.open('/reset-pin', 'UBOB');
+    // ServiceUnavailable is retried by the SDK: fail every attempt.
+    h.chime.failNext('ResetPersonalPIN', code, 5);
+    await h.submit('UBOB', opened.view);
+    const final = await h.viewUpdate(opened.viewId, 2);
+    expect(JSON.stringify(final)).toContain(message);
+    expect(secretIn(final)).toBeUndefined();
+    await h.waitForAudit('UBOB', (r) => r.phase === 'outcome' && r.errorCode === auditCode);
+    if (code === 'ForbiddenException') {
+      expect(h.logs.join('')).toMatch(/"level":"error".*"alert":true.*operator action needed/);
+    }
+  });
+
+  it('Chime throttling is retried and then succeeds', async () => {
+    const opened = await h.open('/reset-pin', 'UBOB');
+    h.chime.failNext('ResetPersonalPIN', 'ThrottledClientException', 1);
+    await h.submit('UBOB', opened.view);
+    const final = await h.viewUpdate(opened.viewId, 2);
+    expect(secretIn(final)).toBe(h.chime.pinOf('chime-bob'));
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(2);
+  });
+
+  it('Chime throttling on lookup that outlasts the retries says to try again in a few minutes', async () => {
+    h.chime.failNext('ListUsers', 'ThrottledClientException', 5);
+    const { view } = await h.open('/reset-pin', 'UBOB');
+    expect(JSON.stringify(view)).toContain('Amazon Chime is busy and asked Latchkey to slow down. Nothing was changed.');
+  });
+});
+
+describe('/reset-pin when DynamoDB is unreachable', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await Harness.start();
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('resets nothing and tells the user', async () => {
+    const opened = await h.open('/reset-pin', 'UANN');
+    await h.dynamo.close();
+    await h.submit('UANN', opened.view);
+    const final = await h.viewUpdate(opened.viewId, 2);
+    expect(JSON.stringify(final)).toContain('Latchkey could not write its audit record, so it changed nothing.');
+    expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
+  });
+});

@@ -1,0 +1,150 @@
+/**
+ * Shared plumbing for the local AWS simulators: an HTTP server on an ephemeral loopback port,
+ * call recording, one-shot failure injection and SigV4 scope inspection. Each simulator adds
+ * only its own wire protocol (routing, error shape) and its service logic.
+ */
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+
+/** One operation the simulator received. Never holds a PIN or password. */
+export interface SimCall {
+  operation: string;
+  params: Record<string, unknown>;
+  at: number;
+}
+
+/**
+ * A service error, thrown by a simulator's handlers and rendered in that service's wire format.
+ * `status` overrides the status the service normally uses for `code`.
+ */
+export class SimError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface SimRequest {
+  method: string;
+  url: URL;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+export interface SimResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Calls, pending failures and latency: the state every simulator exposes to tests. */
+export class SimState<Op extends string, Code extends string> {
+  readonly calls: SimCall[] = [];
+  private readonly pending = new Map<Op, Code[]>();
+
+  constructor(public latencyMs = 0) {}
+
+  callsTo(operation: string): SimCall[] {
+    return this.calls.filter((c) => c.operation === operation);
+  }
+
+  failNext(operation: Op, code: Code, times = 1): void {
+    const queue = this.pending.get(operation) ?? [];
+    queue.push(...Array.from({ length: times }, () => code));
+    this.pending.set(operation, queue);
+  }
+
+  /** Records the call, then throws if a failure is queued for it: tests see failed attempts too. */
+  record(operation: Op, params: Record<string, unknown>): void {
+    this.calls.push({ operation, params, at: Date.now() });
+    const code = this.pending.get(operation)?.shift();
+    if (code !== undefined) throw new SimError(code, `Simulated ${code} for ${operation}`);
+  }
+
+  clear(): void {
+    this.calls.length = 0;
+    this.pending.clear();
+  }
+}
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves `handle` on 127.0.0.1 at an ephemeral port. `latencyMs` is read per request so tests can
+ * change it while the server runs.
+ */
+export async function startSimServer(
+  handle: (req: SimRequest) => SimResponse,
+  latencyMs: () => number,
+): Promise<RunningServer> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const out = handle({
+        method: req.method ?? 'GET',
+        url: new URL(req.url ?? '/', 'http://127.0.0.1'),
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
+      setTimeout(() => {
+        // The SDK copies x-amzn-RequestId into $metadata.requestId, as with the real services.
+        res.writeHead(out.status, {
+          ...out.headers,
+          'x-amzn-RequestId': randomUUID(),
+          'content-length': String(Buffer.byteLength(out.body)),
+        });
+        res.end(out.body);
+      }, latencyMs());
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        // The SDK keeps sockets alive; without this, close() would wait for them to time out.
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/**
+ * The region and service a SigV4 Authorization header is scoped to, e.g.
+ * `AWS4-HMAC-SHA256 Credential=test/20240101/us-east-1/chime/aws4_request, ...`.
+ * The signature itself is not verified: the scope is what proves how the client was configured.
+ */
+export function sigV4Scope(headers: IncomingHttpHeaders): { region: string; service: string } | undefined {
+  const match = /^AWS4-HMAC-SHA256 Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request,/.exec(
+    headers.authorization ?? '',
+  );
+  return match?.[1] && match[2] ? { region: match[1], service: match[2] } : undefined;
+}
+
+/** Opaque pagination tokens: the offset into the (insertion-ordered) user list. */
+export function encodeToken(offset: number): string {
+  return Buffer.from(`offset:${offset}`).toString('base64url');
+}
+
+export function decodeToken(token: string): number | undefined {
+  const match = /^offset:(\d+)$/.exec(Buffer.from(token, 'base64url').toString('utf8'));
+  return match?.[1] === undefined ? undefined : Number(match[1]);
+}
+
+/** One page of `items` starting at the offset in `token`, with the token for the next page. */
+export function paginate<T>(items: T[], offset: number, max: number): { page: T[]; nextToken?: string } {
+  const page = items.slice(offset, offset + max);
+  return offset + max < items.length ? { page, nextToken: encodeToken(offset + max) } : { page };
+}

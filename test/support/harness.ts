@@ -1,0 +1,208 @@
+import { Writable } from 'node:stream';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createLatchkey, type Latchkey } from '../../src/app';
+import { DynamoDbAuditLog } from '../../src/audit/dynamodb-audit-log';
+import type { AuditRecord } from '../../src/audit/audit-record';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { startChimeSimulator, type ChimeSimulator, type ChimeSimUser } from './chime-simulator';
+import { startDynalite, type LocalDynamo } from './dynamodb-local';
+import { startSlackFake, type FakeSlackUser, type SlackCall, type SlackFake } from './slack-fake';
+import { postInteraction, postSlashCommand, viewSubmissionPayload, type AppResponse, type SignOptions } from './slack-requests';
+import { startWorkMailSimulator, type WorkMailSimulator, type WorkMailSimUser } from './workmail-simulator';
+
+export const TEAM = 'T0LATCHKEY';
+export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
+export const CHIME_ACCOUNT = '5f2c1d2e-8a7b-4c3d-9e8f-0a1b2c3d4e5f';
+export const WORKMAIL_ORG = `m-${'0123456789abcdef'.repeat(2)}`;
+
+export function slackUser(id: string, email: string | undefined, extra: Partial<FakeSlackUser> = {}): FakeSlackUser {
+  return { id, team_id: TEAM, name: id.toLowerCase(), profile: { email, real_name: id }, ...extra };
+}
+
+/** The people most tests need: employees, a guest, a bot, a leaver, a Slack Connect outsider. */
+export const PEOPLE = {
+  slack: [
+    slackUser('UANN', 'ann@example.com'),
+    slackUser('UBOB', 'bob@example.com'),
+    slackUser('UGUEST', 'guest@partner.example', { is_restricted: true }),
+    slackUser('USINGLE', 'single@partner.example', { is_ultra_restricted: true }),
+    slackUser('UBOT', 'bot@example.com', { is_bot: true }),
+    slackUser('ULEFT', 'left@example.com', { deleted: true }),
+    slackUser('UOUTSIDE', 'outsider@other.example', { team_id: 'T0OTHER' }),
+    slackUser('UNOMAIL', undefined),
+    slackUser('UNOCHIME', 'nochime@example.com'),
+    slackUser('USUSP', 'suspended@example.com'),
+  ],
+  chime: [
+    { UserId: 'chime-ann', PrimaryEmail: 'Ann@Example.com', LicenseType: 'Pro', UserRegistrationStatus: 'Registered' },
+    { UserId: 'chime-bob', PrimaryEmail: 'bob@example.com', LicenseType: 'Basic', UserRegistrationStatus: 'Registered' },
+    { UserId: 'chime-susp', PrimaryEmail: 'suspended@example.com', LicenseType: 'Pro', UserRegistrationStatus: 'Suspended' },
+  ] as ChimeSimUser[],
+  workmail: [
+    { Id: 'wm-ann', Email: 'ann@example.com', Name: 'ann', State: 'ENABLED', UserRole: 'USER' },
+    { Id: 'wm-anna', Email: 'anna@example.com', Name: 'anna', State: 'ENABLED', UserRole: 'USER' },
+    { Id: 'wm-bob', Email: 'bob@example.com', Name: 'bob', State: 'DISABLED', UserRole: 'USER' },
+  ] as WorkMailSimUser[],
+};
+
+export interface HarnessOptions {
+  slackUsers?: FakeSlackUser[];
+  chimeUsers?: ChimeSimUser[];
+  workmailUsers?: WorkMailSimUser[];
+  /** Leave a directory out of the configuration, as a deployment using only the other would. */
+  without?: 'chime' | 'workmail';
+  env?: Record<string, string>;
+}
+
+/**
+ * The real Latchkey app on an ephemeral port, wired to local stand-ins that speak the real
+ * protocols: the Slack Web API fake, the Chime and WorkMail simulators, and dynalite.
+ */
+export class Harness {
+  readonly logs: string[] = [];
+
+  private constructor(
+    readonly slack: SlackFake,
+    readonly chime: ChimeSimulator,
+    readonly workmail: WorkMailSimulator,
+    readonly dynamo: LocalDynamo,
+    readonly latchkey: Latchkey,
+    readonly url: string,
+    private readonly auditReader: DynamoDbAuditLog,
+    private readonly readerClient: DynamoDBClient,
+    logs: string[],
+  ) {
+    this.logs = logs;
+  }
+
+  static async start(options: HarnessOptions = {}): Promise<Harness> {
+    const [slack, chime, workmail, dynamo] = await Promise.all([
+      startSlackFake({ teamId: TEAM, users: options.slackUsers ?? PEOPLE.slack }),
+      startChimeSimulator({ accountId: CHIME_ACCOUNT, users: options.chimeUsers ?? PEOPLE.chime }),
+      startWorkMailSimulator({ organizationId: WORKMAIL_ORG, users: options.workmailUsers ?? PEOPLE.workmail }),
+      startDynalite(),
+    ]);
+    // The SDK's own configuration sources, as in production: endpoints by environment only.
+    // AWS_REGION is not us-east-1 on purpose: the Chime simulator refuses requests not signed for it.
+    Object.assign(process.env, {
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_ENDPOINT_URL_CHIME: chime.url,
+      AWS_ENDPOINT_URL_WORKMAIL: workmail.url,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    });
+    const env: Record<string, string> = {
+      PORT: '0',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_BOT_TOKEN: slack.botToken,
+      SLACK_API_URL: slack.url,
+      SLACK_API_RETRIES: '0',
+      SLACK_TEAM_ID: TEAM,
+      AUDIT_TABLE_NAME: 'latchkey-audit-test',
+      DYNAMODB_CREATE_TABLES: 'true',
+      LOG_LEVEL: 'debug',
+      ...(options.without !== 'chime' && { CHIME_ACCOUNT_ID: CHIME_ACCOUNT }),
+      ...(options.without !== 'workmail' && { WORKMAIL_ORGANIZATION_ID: WORKMAIL_ORG }),
+      ...options.env,
+    };
+    const loaded = loadConfig(env);
+    if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
+    const logs: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        logs.push(String(chunk));
+        done();
+      },
+    });
+    const latchkey = createLatchkey(loaded.config, { logger: createLogger('debug', sink) });
+    const { port } = await latchkey.start();
+    const readerClient = new DynamoDBClient({ endpoint: dynamo.endpoint });
+    const auditReader = new DynamoDbAuditLog(readerClient, loaded.config.audit.tableName, 1, { now: () => new Date() });
+    return new Harness(slack, chime, workmail, dynamo, latchkey, `http://127.0.0.1:${port}`, auditReader, readerClient, logs);
+  }
+
+  get eventsUrl(): string {
+    return `${this.url}/slack/events`;
+  }
+
+  async stop(): Promise<void> {
+    await this.latchkey.stop();
+    this.readerClient.destroy();
+    // allSettled: a test may already have closed one (to play an outage).
+    await Promise.allSettled([this.slack.close(), this.chime.close(), this.workmail.close(), this.dynamo.close()]);
+  }
+
+  command(command: string, userId: string, extra: { text?: string; teamId?: string } = {}, opts?: SignOptions): Promise<AppResponse> {
+    return postSlashCommand(
+      this.eventsUrl,
+      SIGNING_SECRET,
+      { command, user_id: userId, team_id: extra.teamId ?? TEAM, trigger_id: this.slack.newTriggerId(), text: extra.text ?? '' },
+      opts,
+    );
+  }
+
+  submit(userId: string, view: Record<string, any>, extra: { teamId?: string } = {}): Promise<AppResponse> {
+    return postInteraction(this.eventsUrl, SIGNING_SECRET, viewSubmissionPayload({ userId, teamId: extra.teamId ?? TEAM, view }));
+  }
+
+  /** The nth views.update of one modal (1-based), as the app sent it. */
+  async viewUpdate(viewId: string, nth = 1): Promise<Record<string, any>> {
+    let seen = 0;
+    const call = await this.slack.waitForCall('views.update', (c) => c.args.view_id === viewId && ++seen === nth);
+    return call.args.view;
+  }
+
+  /** Runs a slash command up to the point the person sees the confirmation (or a failure). */
+  async open(command: string, userId: string, extra: { text?: string } = {}) {
+    const before = this.slack.callsTo('views.open').length;
+    const ack = await this.command(command, userId, extra);
+    const opened = await this.slack.waitForCall('views.open', () => this.slack.callsTo('views.open').length > before);
+    const viewId = this.openedViewId(opened);
+    const view = await this.viewUpdate(viewId, 1);
+    return { ack, viewId, view: { ...view, id: viewId } as Record<string, any> };
+  }
+
+  /** The whole reset as the person does it: command, read, click; returns the final modal. */
+  async reset(command: string, userId: string) {
+    const opened = await this.open(command, userId);
+    if (!opened.view.submit) return { ...opened, submission: undefined, final: opened.view };
+    const submission = await this.submit(userId, opened.view);
+    const final = await this.viewUpdate(opened.viewId, 2);
+    return { ...opened, submission, final };
+  }
+
+  openedViewId(call: SlackCall): string {
+    const id = call.result?.view?.id;
+    if (typeof id !== 'string') throw new Error(`views.open did not return a view id: ${JSON.stringify(call.result)}`);
+    return id;
+  }
+
+  async auditRecords(userId: string): Promise<AuditRecord[]> {
+    return this.auditReader.listByActor(TEAM, userId);
+  }
+
+  /** Waits for the audit log to hold a record that matches; the outcome is written after the secret is shown. */
+  async waitForAudit(userId: string, match: (r: AuditRecord) => boolean, timeoutMs = 5000): Promise<AuditRecord[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const records = await this.auditRecords(userId);
+      if (records.some(match)) return records;
+      if (Date.now() > deadline) throw new Error(`no matching audit record for ${userId}: ${JSON.stringify(records)}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  /** Every item in the audit table, raw, for privacy checks. */
+  async rawAuditTable(): Promise<string> {
+    const { ScanCommand } = await import('@aws-sdk/client-dynamodb');
+    const out = await this.readerClient.send(new ScanCommand({ TableName: 'latchkey-audit-test' }));
+    return JSON.stringify(out.Items ?? []);
+  }
+}
+
+export function secretIn(view: Record<string, any>): string | undefined {
+  const block = (view.blocks as any[]).find((b) => b.block_id === 'secret');
+  return block?.text?.text?.replace(/```/g, '');
+}

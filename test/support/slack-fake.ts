@@ -1,0 +1,438 @@
+/**
+ * A local stand-in for Slack's Web API, for integration tests that run the real Bolt app.
+ *
+ * It speaks the wire format @slack/web-api's WebClient uses (POST to `<slackApiUrl><method>`,
+ * application/x-www-form-urlencoded with object arguments JSON-encoded per field, token in
+ * `Authorization: Bearer`), answers the way Slack does (HTTP 200 with `{ok:false,error}` for API
+ * errors, 429 + Retry-After for rate limits) and records every call so tests can assert on them.
+ * Only the methods Latchkey uses are implemented; anything else is `unknown_method`, so a new
+ * dependency on Slack shows up as a test failure instead of silently passing.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+
+export interface FakeSlackUser {
+  id: string;
+  team_id: string;
+  name: string;
+  deleted?: boolean;
+  is_bot?: boolean;
+  is_app_user?: boolean;
+  is_restricted?: boolean;
+  is_ultra_restricted?: boolean;
+  tz?: string;
+  profile: { email?: string; real_name?: string; display_name?: string };
+}
+
+/** One request as the fake saw it. `args` excludes the token; JSON fields (view, blocks, attachments) are parsed. */
+export interface SlackCall {
+  method: string;
+  args: Record<string, any>;
+  token?: string;
+  at: number;
+  /** The JSON body the fake answered with (e.g. `result.view.id` after views.open). */
+  result?: Record<string, any>;
+}
+
+export type SlackFailure = { error: string } | { status: 429; retryAfterSeconds: number };
+
+export interface SlackFake {
+  /** Base URL ending in '/api/', for `slackApiUrl`. */
+  readonly url: string;
+  /** The only token accepted; any other gets `invalid_auth`. */
+  readonly botToken: string;
+  readonly teamId: string;
+  readonly botUserId: string;
+  readonly users: Map<string, FakeSlackUser>;
+  /** Usergroup id → member user ids. */
+  readonly usergroups: Map<string, string[]>;
+  readonly calls: SlackCall[];
+  callsTo(method: string): SlackCall[];
+  /** A trigger_id good for ONE views.open/views.push within 3 s, as Slack's. */
+  newTriggerId(): string;
+  /** Current state of a modal opened, pushed or updated through the fake (a copy). */
+  viewById(id: string): Record<string, any> | undefined;
+  /** Make the next `times` (default 1) calls to `method` fail this way, before any other processing. */
+  failNext(method: string, failure: SlackFailure, times?: number): void;
+  /** Delay every answer by this much, to exercise the app's timeouts and Slack's 3 s ack budget. */
+  setLatency(ms: number): void;
+  /** First matching call, already recorded or still to come; rejects after timeoutMs (default 5000). */
+  waitForCall(method: string, predicate?: (c: SlackCall) => boolean, timeoutMs?: number): Promise<SlackCall>;
+  /** Forget calls, pending failures and latency; keep users, usergroups, views and messages. */
+  clear(): void;
+  close(): Promise<void>;
+}
+
+/** Slack only lets a trigger_id be exchanged within 3 seconds of the user's action. */
+const TRIGGER_TTL_MS = 3_000;
+/** Arguments the WebClient JSON-encodes into a single form field. */
+const JSON_FIELDS = ['view', 'blocks', 'attachments', 'metadata'];
+
+type SlackAnswer = Record<string, any>;
+type Handler = (args: Record<string, any>) => SlackAnswer;
+
+interface Waiter {
+  method: string;
+  predicate: (c: SlackCall) => boolean;
+  resolve: (c: SlackCall) => void;
+}
+
+const fail = (error: string, ...messages: string[]): SlackAnswer =>
+  messages.length > 0 ? { ok: false, error, response_metadata: { messages } } : { ok: false, error };
+
+export async function startSlackFake(opts: { teamId: string; users: FakeSlackUser[]; botToken?: string }): Promise<SlackFake> {
+  const teamId = opts.teamId;
+  const botToken = opts.botToken ?? 'xoxb-fake-bot-token';
+  const botUserId = 'UBOTLATCHKEY';
+  const botId = 'BLATCHKEY01';
+  const appId = 'ALATCHKEY01';
+  const teamDomain = 'latchkey-test';
+
+  const users = new Map(opts.users.map((u) => [u.id, u]));
+  const usergroups = new Map<string, string[]>();
+  const calls: SlackCall[] = [];
+  const failures = new Map<string, SlackFailure[]>();
+  const triggers = new Map<string, { issuedAt: number; used: boolean }>();
+  const views = new Map<string, Record<string, any>>();
+  const messages = new Map<string, Record<string, any>>(); // `${channel}/${ts}` → message
+  const waiters = new Set<Waiter>();
+  let latencyMs = 0;
+  let counter = 0;
+
+  const nextId = (prefix: string) => `${prefix}${(++counter).toString(36).toUpperCase().padStart(9, '0')}`;
+  const nowSeconds = () => Math.floor(Date.now() / 1000);
+  // Message timestamps must be unique per channel; a counter in the fraction guarantees it.
+  const nextTs = () => `${nowSeconds()}.${String(++counter).padStart(6, '0')}`;
+  const newHash = () => `${nowSeconds()}.${randomBytes(4).toString('hex')}`;
+  // A DM with a user is addressed as 'D' + user id, both from conversations.open and chat.postMessage(channel: user).
+  const dmChannel = (channel: string) => (users.has(channel) ? `D${channel}` : channel);
+
+  /** The checks Slack applies to every view payload that are cheap to mirror; each message names the JSON pointer, as Slack's do. */
+  function viewProblems(view: unknown): string[] {
+    if (typeof view !== 'object' || view === null || Array.isArray(view)) return ['[ERROR] missing required field: view'];
+    const v = view as Record<string, any>;
+    const problems: string[] = [];
+    if (v.type !== 'modal') problems.push('[ERROR] must be "modal" [json-pointer:/view/type]');
+    for (const field of ['title', 'submit', 'close']) {
+      const text = v[field]?.text;
+      if (field === 'title' && typeof text !== 'string') problems.push('[ERROR] missing required field: title [json-pointer:/view/title]');
+      if (typeof text === 'string' && text.length > 24) problems.push(`[ERROR] must be less than 25 characters [json-pointer:/view/${field}/text]`);
+    }
+    if (!Array.isArray(v.blocks)) problems.push('[ERROR] missing required field: blocks [json-pointer:/view/blocks]');
+    else if (v.blocks.length > 100) problems.push('[ERROR] no more than 100 items allowed [json-pointer:/view/blocks]');
+    if (typeof v.private_metadata === 'string' && v.private_metadata.length > 3000) {
+      problems.push('[ERROR] must be less than 3001 characters [json-pointer:/view/private_metadata]');
+    }
+    return problems;
+  }
+
+  /** Store a view the way Slack echoes it back: the submitted fields plus ids, a fresh hash and empty state. */
+  function storeView(view: Record<string, any>, id: string, extra: Record<string, any> = {}): Record<string, any> {
+    const stored = {
+      ...view,
+      id,
+      team_id: teamId,
+      private_metadata: view.private_metadata ?? '',
+      callback_id: view.callback_id ?? '',
+      external_id: view.external_id ?? '',
+      state: { values: {} },
+      hash: newHash(),
+      clear_on_close: view.clear_on_close ?? false,
+      notify_on_close: view.notify_on_close ?? false,
+      root_view_id: id,
+      previous_view_id: null,
+      app_id: appId,
+      bot_id: botId,
+      ...extra,
+    };
+    views.set(id, stored);
+    return stored;
+  }
+
+  /** Spend a trigger_id: unknown, too old or already used ones are refused with Slack's error codes. */
+  function exchangeTrigger(triggerId: unknown): string | undefined {
+    if (typeof triggerId !== 'string' || triggerId === '') return 'invalid_arguments';
+    const trigger = triggers.get(triggerId);
+    if (!trigger) return 'invalid_trigger_id';
+    if (trigger.used) return 'exchanged_trigger_id';
+    if (Date.now() - trigger.issuedAt > TRIGGER_TTL_MS) return 'expired_trigger_id';
+    trigger.used = true;
+    return undefined;
+  }
+
+  function botMessage(args: Record<string, any>, ts: string): Record<string, any> {
+    return {
+      type: 'message',
+      user: botUserId,
+      bot_id: botId,
+      app_id: appId,
+      team: teamId,
+      ts,
+      text: args.text ?? '',
+      ...(args.blocks !== undefined ? { blocks: args.blocks } : {}),
+      ...(args.attachments !== undefined ? { attachments: args.attachments } : {}),
+    };
+  }
+
+  const hasContent = (args: Record<string, any>) => Boolean(args.text) || args.blocks !== undefined || args.attachments !== undefined;
+
+  const handlers: Record<string, Handler> = {
+    'auth.test': () => ({
+      ok: true,
+      url: `https://${teamDomain}.slack.com/`,
+      team: 'Latchkey Test',
+      user: 'latchkey',
+      team_id: teamId,
+      user_id: botUserId,
+      bot_id: botId,
+      is_enterprise_install: false,
+    }),
+
+    'users.info': ({ user }) => {
+      if (typeof user !== 'string') return fail('invalid_arguments', '[ERROR] missing required field: user');
+      const found = users.get(user);
+      if (!found) return fail('user_not_found');
+      return {
+        ok: true,
+        user: {
+          deleted: false,
+          is_bot: false,
+          is_app_user: false,
+          is_restricted: false,
+          is_ultra_restricted: false,
+          real_name: found.profile.real_name,
+          tz: 'UTC',
+          ...found,
+        },
+      };
+    },
+
+    'views.open': ({ trigger_id, view }) => {
+      const problems = viewProblems(view);
+      if (problems.length > 0) return fail('invalid_arguments', ...problems);
+      const triggerError = exchangeTrigger(trigger_id);
+      if (triggerError) return fail(triggerError);
+      return { ok: true, view: storeView(view, nextId('V')) };
+    },
+
+    'views.push': ({ trigger_id, view }) => {
+      const problems = viewProblems(view);
+      if (problems.length > 0) return fail('invalid_arguments', ...problems);
+      const triggerError = exchangeTrigger(trigger_id);
+      if (triggerError) return fail(triggerError);
+      // The fake doesn't know which modal the trigger came from, so it can't fill root/previous ids.
+      return { ok: true, view: storeView(view, nextId('V')) };
+    },
+
+    'views.update': ({ view_id, external_id, hash, view }) => {
+      if (typeof view_id !== 'string' && typeof external_id !== 'string') return fail('invalid_arguments', '[ERROR] missing required field: view_id');
+      const existing =
+        typeof view_id === 'string' ? views.get(view_id) : [...views.values()].find((v) => v.external_id === external_id);
+      if (!existing) return fail('not_found');
+      const problems = viewProblems(view);
+      if (problems.length > 0) return fail('invalid_arguments', ...problems);
+      if (hash !== undefined && hash !== existing.hash) return fail('hash_conflict');
+      return {
+        ok: true,
+        view: storeView(view, existing.id, { root_view_id: existing.root_view_id, previous_view_id: existing.previous_view_id }),
+      };
+    },
+
+    'chat.postMessage': (args) => {
+      if (typeof args.channel !== 'string' || args.channel === '') return fail('channel_not_found');
+      if (!hasContent(args)) return fail('no_text');
+      if (Array.isArray(args.blocks) && args.blocks.length > 50) return fail('invalid_blocks', '[ERROR] no more than 50 items allowed [json-pointer:/blocks]');
+      const channel = dmChannel(args.channel);
+      const ts = nextTs();
+      const message = botMessage(args, ts);
+      messages.set(`${channel}/${ts}`, message);
+      return { ok: true, channel, ts, message };
+    },
+
+    'chat.postEphemeral': (args) => {
+      if (typeof args.channel !== 'string' || args.channel === '') return fail('channel_not_found');
+      if (typeof args.user !== 'string' || !users.has(args.user)) return fail('user_not_in_channel');
+      if (!hasContent(args)) return fail('no_text');
+      // Ephemeral messages are not stored: Slack can't update them through chat.update either.
+      return { ok: true, message_ts: nextTs() };
+    },
+
+    'chat.update': (args) => {
+      if (typeof args.channel !== 'string' || typeof args.ts !== 'string') return fail('invalid_arguments', '[ERROR] missing required field: channel or ts');
+      const key = `${dmChannel(args.channel)}/${args.ts}`;
+      const existing = messages.get(key);
+      if (!existing) return fail('message_not_found');
+      if (!hasContent(args)) return fail('no_text');
+      const message: Record<string, any> = { ...botMessage(args, args.ts), edited: { user: botUserId, ts: nextTs() } };
+      messages.set(key, message);
+      return { ok: true, channel: dmChannel(args.channel), ts: args.ts, text: message.text, message };
+    },
+
+    'conversations.open': ({ users: ids, channel }) => {
+      if (typeof channel === 'string') return { ok: true, channel: { id: channel } };
+      if (typeof ids !== 'string' || ids === '') return fail('users_list_not_supplied');
+      const list = ids.split(',');
+      if (list.length > 1) return fail('not_supported', '[ERROR] the fake only opens 1:1 DMs');
+      const user = list[0] ?? '';
+      if (!users.has(user)) return fail('user_not_found');
+      return { ok: true, channel: { id: dmChannel(user) } };
+    },
+
+    'usergroups.users.list': ({ usergroup }) => {
+      const members = typeof usergroup === 'string' ? usergroups.get(usergroup) : undefined;
+      if (!members) return fail('no_such_subteam');
+      return { ok: true, users: [...members] };
+    },
+  };
+
+  function record(call: SlackCall) {
+    calls.push(call);
+    for (const waiter of waiters) {
+      if (waiter.method === call.method && waiter.predicate(call)) {
+        waiters.delete(waiter);
+        waiter.resolve(call);
+      }
+    }
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const path = new URL(req.url ?? '/', 'http://fake').pathname;
+
+    if (req.method !== 'POST' || !path.startsWith('/api/')) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    const method = path.slice('/api/'.length);
+    const args = parseArgs(raw, req.headers['content-type'] ?? '');
+    // Slack accepts the token in the body too; either way, keep it out of `args` so assertions stay readable.
+    const bodyToken = typeof args.token === 'string' ? args.token : undefined;
+    delete args.token;
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const token = bearer ?? bodyToken;
+    const at = Date.now();
+
+    const failure = takeFailure(method);
+    let status = 200;
+    let answer: SlackAnswer;
+    if (failure && 'status' in failure) [status, answer] = [429, fail('ratelimited')];
+    else if (failure) answer = fail(failure.error);
+    else if (token === undefined) answer = fail('not_authed');
+    else if (token !== botToken) answer = fail('invalid_auth');
+    else answer = Object.hasOwn(handlers, method) ? handlers[method]!(args) : fail('unknown_method');
+
+    // Recorded once handled, so a test woken by waitForCall already sees the effect (e.g. viewById).
+    record({ method, args, at, result: answer, ...(token !== undefined ? { token } : {}) });
+
+    if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
+    const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
+    if (failure && 'status' in failure) headers['retry-after'] = String(failure.retryAfterSeconds);
+    res.writeHead(status, headers).end(JSON.stringify(answer));
+  }
+
+  function takeFailure(method: string): SlackFailure | undefined {
+    const queue = failures.get(method);
+    const next = queue?.shift();
+    if (queue && queue.length === 0) failures.delete(method);
+    return next;
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      // A bug in the fake should fail the test loudly, not hang it.
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end(`slack fake crashed: ${err instanceof Error ? err.stack : String(err)}`);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}/api/`,
+    botToken,
+    teamId,
+    botUserId,
+    users,
+    usergroups,
+    calls,
+    callsTo: (method) => calls.filter((c) => c.method === method),
+    newTriggerId() {
+      // Slack's trigger ids look like '12345.98765.abcd2358fdea'.
+      const id = `${Date.now()}.${++counter}.${randomBytes(8).toString('hex')}`;
+      triggers.set(id, { issuedAt: Date.now(), used: false });
+      return id;
+    },
+    viewById: (id) => {
+      const view = views.get(id);
+      return view === undefined ? undefined : structuredClone(view);
+    },
+    failNext(method, failure, times = 1) {
+      const queue = failures.get(method) ?? [];
+      for (let i = 0; i < times; i++) queue.push(failure);
+      failures.set(method, queue);
+    },
+    setLatency(ms) {
+      latencyMs = ms;
+    },
+    waitForCall(method, predicate = () => true, timeoutMs = 5_000) {
+      const already = calls.find((c) => c.method === method && predicate(c));
+      if (already) return Promise.resolve(already);
+      return new Promise<SlackCall>((resolve, reject) => {
+        const waiter: Waiter = {
+          method,
+          predicate,
+          resolve: (c) => {
+            clearTimeout(timer);
+            resolve(c);
+          },
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(waiter);
+          const seen = calls.map((c) => c.method).join(', ') || 'none';
+          reject(new Error(`slack fake: no matching ${method} call within ${timeoutMs} ms; calls recorded: ${seen}`));
+        }, timeoutMs);
+        waiters.add(waiter);
+      });
+    },
+    clear() {
+      calls.length = 0;
+      failures.clear();
+      latencyMs = 0;
+    },
+    close() {
+      return new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        // fetch keeps connections alive; without this, close() waits for them to time out.
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+/** Decode a request body as the Web API does: form fields (object arguments JSON-encoded) or a JSON body. */
+function parseArgs(raw: string, contentType: string): Record<string, any> {
+  if (contentType.startsWith('application/json')) {
+    try {
+      const parsed: unknown = JSON.parse(raw);
+      return typeof parsed === 'object' && parsed !== null ? { ...(parsed as Record<string, any>) } : {};
+    } catch {
+      return {};
+    }
+  }
+  const args: Record<string, any> = Object.fromEntries(new URLSearchParams(raw));
+  for (const field of JSON_FIELDS) {
+    if (typeof args[field] !== 'string') continue;
+    try {
+      args[field] = JSON.parse(args[field]);
+    } catch {
+      // Leave it a string: the method's own validation reports it, as Slack would.
+    }
+  }
+  return args;
+}

@@ -1,0 +1,177 @@
+/**
+ * Requests to the app shaped and signed exactly as Slack sends them, so integration tests go
+ * through Bolt's real HTTPReceiver (signature check, body parsing, ack) rather than around it.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+
+export interface SignOptions {
+  /** Unix seconds to sign with and send; default now. Set it old to exercise replay protection. */
+  timestamp?: number;
+  /** Sign with this secret instead of the app's, e.g. to act as an impostor. */
+  signingSecret?: string;
+  /** Send a signature that doesn't match the body. */
+  badSignature?: boolean;
+  /** Default exactly 'application/x-www-form-urlencoded': Bolt compares the header verbatim. */
+  contentType?: string;
+  extraHeaders?: Record<string, string>;
+}
+
+export interface AppResponse {
+  status: number;
+  body: string;
+  /** The body parsed, when it is JSON. */
+  json?: any;
+  /** Wall time until the whole response arrived; Slack gives up on an ack after 3000 ms. */
+  ms: number;
+}
+
+const FORM = 'application/x-www-form-urlencoded';
+/** Legacy verification token; Slack still sends it in every payload, Bolt ignores it. */
+const VERIFICATION_TOKEN = 'fake-verification-token';
+const API_APP_ID = 'ALATCHKEY01';
+const TEAM_DOMAIN = 'latchkey-test';
+/**
+ * Default response_url: a closed local port, so a handler that calls respond() without the test
+ * supplying a URL fails fast instead of posting to the real hooks.slack.com.
+ */
+const DEAD_RESPONSE_URL = 'http://127.0.0.1:9/response-url-not-provided-by-test';
+
+/** What Slack calls the channel in payloads; DMs are always 'directmessage'. */
+const channelName = (channelId: string) => (channelId.startsWith('D') ? 'directmessage' : 'general');
+
+export function slackSignature(secret: string, timestamp: number, body: string): string {
+  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+}
+
+export async function postSigned(url: string, rawBody: string, signingSecret: string, opts: SignOptions = {}): Promise<AppResponse> {
+  const timestamp = opts.timestamp ?? Math.floor(Date.now() / 1000);
+  let signature = slackSignature(opts.signingSecret ?? signingSecret, timestamp, rawBody);
+  if (opts.badSignature) {
+    // Flip the last hex digit: well-formed, same length, wrong.
+    signature = signature.slice(0, -1) + (signature.endsWith('0') ? '1' : '0');
+  }
+  const started = performance.now();
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': opts.contentType ?? FORM,
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': signature,
+      'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
+      ...opts.extraHeaders,
+    },
+    body: rawBody,
+  });
+  const body = await res.text();
+  const ms = performance.now() - started;
+  let json: unknown;
+  try {
+    json = body === '' ? undefined : JSON.parse(body);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, body, ms, ...(json !== undefined ? { json } : {}) };
+}
+
+export function postSlashCommand(
+  url: string,
+  signingSecret: string,
+  fields: { command: string; user_id: string; team_id: string; trigger_id: string; text?: string; channel_id?: string; response_url?: string },
+  opts?: SignOptions,
+): Promise<AppResponse> {
+  const channelId = fields.channel_id ?? 'C0GENERAL01';
+  // Field order as Slack sends them; the signature covers the exact bytes, so keep this stable.
+  const body = new URLSearchParams({
+    token: VERIFICATION_TOKEN,
+    team_id: fields.team_id,
+    team_domain: TEAM_DOMAIN,
+    channel_id: channelId,
+    channel_name: channelName(channelId),
+    user_id: fields.user_id,
+    user_name: fields.user_id.toLowerCase(),
+    command: fields.command,
+    text: fields.text ?? '',
+    api_app_id: API_APP_ID,
+    is_enterprise_install: 'false',
+    response_url: fields.response_url ?? DEAD_RESPONSE_URL,
+    trigger_id: fields.trigger_id,
+  });
+  return postSigned(url, body.toString(), signingSecret, opts);
+}
+
+export function postInteraction(url: string, signingSecret: string, payload: object, opts?: SignOptions): Promise<AppResponse> {
+  return postSigned(url, new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), signingSecret, opts);
+}
+
+/** A trigger id of Slack's shape; the fake only accepts ones from its newTriggerId(), so pass that when the handler opens views. */
+const someTriggerId = () => `${Date.now()}.${Math.floor(Math.random() * 1e6)}.${randomBytes(8).toString('hex')}`;
+
+const interactionUser = (userId: string, teamId: string) => ({ id: userId, username: userId.toLowerCase(), name: userId.toLowerCase(), team_id: teamId });
+
+export function viewSubmissionPayload(args: {
+  userId: string;
+  teamId: string;
+  view: Record<string, any>;
+  values?: Record<string, Record<string, any>>;
+  triggerId?: string;
+}): object {
+  return {
+    type: 'view_submission',
+    team: { id: args.teamId, domain: TEAM_DOMAIN },
+    user: interactionUser(args.userId, args.teamId),
+    api_app_id: API_APP_ID,
+    token: VERIFICATION_TOKEN,
+    trigger_id: args.triggerId ?? someTriggerId(),
+    view: { ...args.view, state: { values: args.values ?? {} } },
+    response_urls: [],
+    is_enterprise_install: false,
+    enterprise: null,
+  };
+}
+
+export function blockActionsPayload(args: {
+  userId: string;
+  teamId: string;
+  actionId: string;
+  blockId?: string;
+  value?: string;
+  view?: Record<string, any>;
+  channelId?: string;
+  messageTs?: string;
+  triggerId?: string;
+  /** For actions on messages, where Bolt's respond() posts. */
+  responseUrl?: string;
+}): object {
+  const action = {
+    type: 'button',
+    action_id: args.actionId,
+    block_id: args.blockId ?? 'actions',
+    text: { type: 'plain_text', text: args.actionId, emoji: true },
+    ...(args.value !== undefined ? { value: args.value } : {}),
+    action_ts: `${Date.now() / 1000}`,
+  };
+  // Slack describes where the button was: in a modal (container view) or in a message (container message).
+  const where = args.view
+    ? {
+        container: { type: 'view', view_id: args.view.id },
+        view: { state: { values: {} }, ...args.view },
+      }
+    : {
+        container: { type: 'message', message_ts: args.messageTs ?? '', channel_id: args.channelId ?? '', is_ephemeral: false },
+        channel: { id: args.channelId ?? '', name: channelName(args.channelId ?? '') },
+        message: { type: 'message', ts: args.messageTs ?? '', text: '' },
+        response_url: args.responseUrl ?? DEAD_RESPONSE_URL,
+      };
+  return {
+    type: 'block_actions',
+    user: interactionUser(args.userId, args.teamId),
+    api_app_id: API_APP_ID,
+    token: VERIFICATION_TOKEN,
+    trigger_id: args.triggerId ?? someTriggerId(),
+    team: { id: args.teamId, domain: TEAM_DOMAIN },
+    enterprise: null,
+    is_enterprise_install: false,
+    ...where,
+    actions: [action],
+  };
+}
