@@ -3,17 +3,27 @@ import { ChimeClient } from '@aws-sdk/client-chime';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { hkdfSync } from 'node:crypto';
 import type { Server } from 'node:http';
-import { ensureAuditTable } from './audit/audit-table';
+import { auditTable } from './audit/audit-table';
+import { ensureTable } from './storage/ensure-table';
 import { DynamoDbAuditLog } from './audit/dynamodb-audit-log';
 import type { Config } from './config';
 import { ChimeDirectory } from './directories/chime-directory';
 import type { Clock, CredentialKind, Directory } from './flows/ports';
 import { ResetCredential } from './flows/reset-credential';
-import { TicketSealer } from './flows/reset-ticket';
+import { Sealer } from './flows/sealer';
+import { approvalsTable } from './approvals/approvals-table';
+import { DynamoDbLicenseRequests } from './approvals/dynamodb-license-requests';
+import { LicenseRequests } from './flows/license-requests';
+import { registerLicenseCommand } from './handlers/license-command';
+import { registerLicenseRequestSubmission } from './handlers/license-request-submission';
+import { registerLicenseReviewAction } from './handlers/license-review-action';
+import { registerLicenseReviewSubmission } from './handlers/license-review-submission';
 import { registerResetCommand } from './handlers/reset-command';
 import { registerResetSubmission } from './handlers/reset-submission';
 import type { AppLogger } from './logger';
 import { boltLogger } from './slack/bolt-logger';
+import { ConfiguredAdmins } from './slack/configured-admins';
+import { SlackLicenseAnnouncer } from './slack/slack-license-announcer';
 import { SlackWorkspaceMembers } from './slack/workspace-members';
 
 /** A request to AWS that has not answered by then will not; fail over to a clear message instead. */
@@ -76,18 +86,20 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
   const audit = new DynamoDbAuditLog(dynamo, config.audit.tableName, config.audit.retentionDays, clock);
 
   const directories: Partial<Record<CredentialKind, Directory>> = {};
-  if (config.chime) {
-    // The legacy Chime API is served and signed in us-east-1, whatever AWS_REGION says.
-    const chime = new ChimeClient({ region: 'us-east-1', requestHandler: AWS_HTTP });
-    directories.pin = new ChimeDirectory(chime, config.chime.accountId);
-  }
+  // The legacy Chime API is served and signed in us-east-1, whatever AWS_REGION says.
+  const chime = config.chime
+    ? new ChimeDirectory(new ChimeClient({ region: 'us-east-1', requestHandler: AWS_HTTP }), config.chime.accountId)
+    : undefined;
+  if (chime) directories.pin = chime;
+  const members = new SlackWorkspaceMembers(app.client);
 
+  // A key of its own, derived from the signing secret, so there is no extra secret to manage.
+  const sealer = new Sealer(Buffer.from(hkdfSync('sha256', config.slack.signingSecret, 'latchkey', 'sealed-ticket v1', 32)));
   const resetCredential = new ResetCredential({
     directories,
-    members: new SlackWorkspaceMembers(app.client),
+    members,
     audit,
-    // A key of its own, derived from the signing secret, so no extra secret needs managing.
-    sealer: new TicketSealer(Buffer.from(hkdfSync('sha256', config.slack.signingSecret, 'latchkey', 'reset-ticket v1', 32))),
+    sealer,
     clock,
     logger,
     allowedTeamId: config.slack.teamId,
@@ -98,6 +110,25 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
     registerResetSubmission(app, kind, resetCredential, logger);
   }
 
+  const licenses = config.licenses;
+  const licenseRequests = new LicenseRequests({
+    directory: licenses ? chime : undefined,
+    members,
+    admins: new ConfiguredAdmins(new Set(licenses?.adminUserIds), licenses?.adminUsergroupId, app.client, clock),
+    store: new DynamoDbLicenseRequests(dynamo, config.approvalsTableName, clock),
+    announcer: new SlackLicenseAnnouncer(app.client, licenses?.approvalsChannelId ?? ''),
+    audit,
+    sealer,
+    clock,
+    logger,
+    allowedTeamId: config.slack.teamId,
+    requestTtlHours: licenses?.requestTtlHours ?? 72,
+  });
+  registerLicenseCommand(app, licenseRequests, logger);
+  registerLicenseRequestSubmission(app, licenseRequests, logger);
+  registerLicenseReviewAction(app, licenseRequests, logger);
+  registerLicenseReviewSubmission(app, licenseRequests, logger);
+
   app.error(async (error) => {
     logger.error({ err: `${error.name}: ${error.message}`, code: error.code }, 'unhandled error in a Slack listener');
   });
@@ -106,14 +137,16 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
     app,
     async start() {
       if (config.createTables) {
-        const table = await ensureAuditTable(dynamo, config.audit.tableName);
-        logger.info({ table: config.audit.tableName, state: table }, 'audit table ready');
+        for (const table of [auditTable(config.audit.tableName), approvalsTable(config.approvalsTableName)]) {
+          const state = await ensureTable(dynamo, table);
+          logger.info({ table: table.create.TableName, state }, 'table ready');
+        }
       }
       const server = (await app.start(config.port)) as Server | undefined;
       const address = server?.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
       ready = true;
-      logger.info({ port, socketMode: Boolean(config.slack.appToken), directories: Object.keys(directories) }, 'Latchkey is ready');
+      logger.info({ port, socketMode: Boolean(config.slack.appToken), directories: Object.keys(directories), licenses: licenseRequests.enabled }, 'Latchkey is ready');
       return { port };
     },
     async stop() {

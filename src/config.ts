@@ -34,6 +34,18 @@ const envSchema = z
       .string()
       .regex(/^[!-/:-@[-`{-~]{4,32}$/, 'must be 4 to 32 ASCII punctuation characters')
       .default(DEFAULT_PASSWORD_SYMBOLS),
+    APPROVALS_CHANNEL_ID: optional(z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'must be a Slack channel ID such as C0123ABCD')),
+    ADMIN_USER_IDS: z
+      .string()
+      .default('')
+      .transform((v) => v.split(',').map((id) => id.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must list Slack user IDs such as U0123ABCD, comma-separated'))),
+    ADMIN_USERGROUP_ID: optional(z.string().regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user group ID such as S0123ABCD')),
+    LICENSE_REQUEST_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(72),
+    APPROVALS_TABLE_NAME: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name')
+      .default('latchkey-approvals'),
     AUDIT_TABLE_NAME: z
       .string()
       .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name')
@@ -45,6 +57,14 @@ const envSchema = z
   .refine((env) => env.CHIME_ACCOUNT_ID || env.WORKMAIL_ORGANIZATION_ID, {
     message: 'set CHIME_ACCOUNT_ID, WORKMAIL_ORGANIZATION_ID or both: with neither there is nothing to reset',
     path: ['CHIME_ACCOUNT_ID'],
+  })
+  .refine((env) => !env.APPROVALS_CHANNEL_ID || env.ADMIN_USER_IDS.length > 0 || env.ADMIN_USERGROUP_ID, {
+    message: 'license requests need admins: set ADMIN_USER_IDS, ADMIN_USERGROUP_ID or both',
+    path: ['APPROVALS_CHANNEL_ID'],
+  })
+  .refine((env) => !env.APPROVALS_CHANNEL_ID || env.CHIME_ACCOUNT_ID, {
+    message: 'license requests change Chime licenses: set CHIME_ACCOUNT_ID too',
+    path: ['APPROVALS_CHANNEL_ID'],
   });
 
 export type Env = z.infer<typeof envSchema>;
@@ -65,6 +85,14 @@ export interface Config {
     readonly passwordLength: number;
     readonly passwordSymbols: string;
   };
+  /** Present when /request-license is set up: an approvals channel, admins and Chime. */
+  readonly licenses?: {
+    readonly approvalsChannelId: string;
+    readonly adminUserIds: readonly string[];
+    readonly adminUsergroupId?: string;
+    readonly requestTtlHours: number;
+  };
+  readonly approvalsTableName: string;
   readonly audit: { readonly tableName: string; readonly retentionDays: number };
   readonly createTables: boolean;
   readonly logLevel: (typeof LOG_LEVELS)[number];
@@ -99,6 +127,15 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
             passwordSymbols: e.PASSWORD_SYMBOLS,
           }
         : undefined,
+      licenses: e.APPROVALS_CHANNEL_ID
+        ? {
+            approvalsChannelId: e.APPROVALS_CHANNEL_ID,
+            adminUserIds: e.ADMIN_USER_IDS,
+            adminUsergroupId: e.ADMIN_USERGROUP_ID,
+            requestTtlHours: e.LICENSE_REQUEST_TTL_HOURS,
+          }
+        : undefined,
+      approvalsTableName: e.APPROVALS_TABLE_NAME,
       audit: { tableName: e.AUDIT_TABLE_NAME, retentionDays: e.AUDIT_RETENTION_DAYS },
       createTables: e.DYNAMODB_CREATE_TABLES,
       logLevel: e.LOG_LEVEL,

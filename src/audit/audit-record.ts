@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FAILURE_CODES } from '../flows/failure';
+import { LICENSES } from '../flows/ports';
 import type { AuditEntry } from '../flows/ports';
 
 /**
@@ -20,7 +21,7 @@ export const auditRecordSchema = z
     at: z.iso.datetime(),
     requestId: z.string(),
     phase: z.enum(['attempt', 'outcome', 'refused']),
-    action: z.enum(['reset_pin', 'reset_password']),
+    action: z.enum(['reset_pin', 'reset_password', 'license_request', 'license_decide', 'license_apply']),
     slackUserId: z.string(),
     slackTeamId: z.string(),
     directory: z.enum(['chime', 'workmail']).optional(),
@@ -28,6 +29,12 @@ export const auditRecordSchema = z
     outcome: z.enum(['success', 'failure']).optional(),
     errorCode: z.enum(FAILURE_CODES).optional(),
     deliveryFailed: z.boolean().optional(),
+    subjectSlackUserId: z.string().optional(),
+    subjectSlackTeamId: z.string().optional(),
+    licenseRequestId: z.string().optional(),
+    licenseFrom: z.enum(LICENSES).optional(),
+    licenseTo: z.enum(LICENSES).optional(),
+    decision: z.enum(['approve', 'deny']).optional(),
     expiresAt: z.number().int(),
   })
   .strict();
@@ -58,6 +65,12 @@ export function toAuditRecord(entry: AuditEntry, at: Date, retentionDays: number
     outcome: entry.outcome,
     errorCode: entry.errorCode,
     deliveryFailed: entry.deliveryFailed,
+    subjectSlackUserId: entry.subject?.userId,
+    subjectSlackTeamId: entry.subject?.teamId,
+    licenseRequestId: entry.licenseRequestId,
+    licenseFrom: entry.licenseFrom,
+    licenseTo: entry.licenseTo,
+    decision: entry.decision,
     expiresAt: Math.floor(at.getTime() / 1000) + retentionDays * 86_400,
   });
 }

@@ -1,21 +1,10 @@
-import {
-  CreateTableCommand,
-  DescribeTableCommand,
-  UpdateTimeToLiveCommand,
-  waitUntilTableExists,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
+import type { TableDefinition } from '../storage/ensure-table';
 
-/** The audit table as the app expects it; production creates it from infrastructure code, not here. */
-export async function ensureAuditTable(client: DynamoDBClient, tableName: string): Promise<'exists' | 'created'> {
-  try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
-    return 'exists';
-  } catch (err) {
-    if ((err as Error).name !== 'ResourceNotFoundException') throw err;
-  }
-  await client.send(
-    new CreateTableCommand({
+/** The audit table as the app expects it (see audit-record.ts for the key design). */
+export function auditTable(tableName: string): TableDefinition {
+  return {
+    ttlAttribute: 'expiresAt',
+    create: {
       TableName: tableName,
       BillingMode: 'PAY_PER_REQUEST',
       AttributeDefinitions: [
@@ -37,19 +26,6 @@ export async function ensureAuditTable(client: DynamoDBClient, tableName: string
           Projection: { ProjectionType: 'ALL' },
         },
       ],
-    }),
-  );
-  await waitUntilTableExists({ client, maxWaitTime: 60, minDelay: 1 }, { TableName: tableName });
-  try {
-    await client.send(
-      new UpdateTimeToLiveCommand({
-        TableName: tableName,
-        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
-      }),
-    );
-  } catch (err) {
-    // Local stand-ins such as dynalite have no TTL; retention then simply does not run there.
-    if ((err as Error).name !== 'UnknownOperationException') throw err;
-  }
-  return 'created';
+    },
+  };
 }

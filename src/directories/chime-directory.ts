@@ -1,11 +1,13 @@
 import {
+  GetUserCommand,
   ListUsersCommand,
   ResetPersonalPINCommand,
+  UpdateUserCommand,
   type ChimeClient,
   type User as ChimeUser,
 } from '@aws-sdk/client-chime';
 import { LatchkeyFailure, type FailureCode } from '../flows/failure';
-import type { Directory, DirectoryUser } from '../flows/ports';
+import { LICENSES, type Directory, type DirectoryUser, type License, type LicensedUser, type LicenseDirectory } from '../flows/ports';
 import { Secret } from '../flows/secret';
 import { fromAwsError } from './aws-errors';
 
@@ -21,7 +23,7 @@ const COMMON: Partial<Record<string, FailureCode>> = {
  * Amazon Chime (legacy `chime` API, account-level users). The client must be built for
  * us-east-1: the legacy API is served and signed there whatever region the account "lives" in.
  */
-export class ChimeDirectory implements Directory {
+export class ChimeDirectory implements Directory, LicenseDirectory {
   readonly name = 'chime';
   readonly credential = 'pin';
 
@@ -52,6 +54,27 @@ export class ChimeDirectory implements Directory {
     const pin = user?.PersonalPIN;
     if (!pin) throw new LatchkeyFailure('DIRECTORY_REJECTED', 'chime:ResetPersonalPIN returned no PIN');
     return new Secret(pin);
+  }
+
+  async getLicensedUser(userId: string): Promise<LicensedUser> {
+    let user: ChimeUser | undefined;
+    try {
+      ({ User: user } = await this.client.send(new GetUserCommand({ AccountId: this.accountId, UserId: userId })));
+    } catch (err) {
+      throw fromAwsError(err, 'chime:GetUser', { ...COMMON, NotFoundException: 'DIRECTORY_USER_NOT_FOUND' });
+    }
+    if (!user?.UserId) throw new LatchkeyFailure('DIRECTORY_USER_NOT_FOUND', 'chime:GetUser returned no user');
+    const license = LICENSES.find((l) => l === user.LicenseType);
+    if (!license) throw new LatchkeyFailure('DIRECTORY_REJECTED', `chime:GetUser license ${user.LicenseType}`);
+    return { ...toDirectoryUser(user), license };
+  }
+
+  async changeLicense(userId: string, license: License): Promise<void> {
+    try {
+      await this.client.send(new UpdateUserCommand({ AccountId: this.accountId, UserId: userId, LicenseType: license }));
+    } catch (err) {
+      throw fromAwsError(err, 'chime:UpdateUser', { ...COMMON, NotFoundException: 'DIRECTORY_USER_NOT_FOUND' });
+    }
   }
 }
 

@@ -36,6 +36,27 @@ export interface Directory {
   resetCredential(userId: string): Promise<Secret>;
 }
 
+export const LICENSES = ['Basic', 'Plus', 'Pro', 'ProTrial'] as const;
+export type License = (typeof LICENSES)[number];
+
+export interface LicensedUser extends DirectoryUser {
+  readonly license: License;
+}
+
+/** A directory whose users hold a license an admin can change (Chime today). */
+export interface LicenseDirectory {
+  readonly name: DirectoryName;
+  findUsersByEmail(email: string): Promise<DirectoryUser[]>;
+  getLicensedUser(userId: string): Promise<LicensedUser>;
+  changeLicense(userId: string, license: License): Promise<void>;
+}
+
+/** Who may decide license requests. Asked on every click and submission, never cached in a view. */
+export interface Admins {
+  /** Throws SLACK_UNAVAILABLE when membership cannot be read: not knowing is not being an admin. */
+  isAdmin(userId: string): Promise<boolean>;
+}
+
 export interface SlackMember {
   readonly id: string;
   readonly teamId: string;
@@ -52,7 +73,7 @@ export interface WorkspaceMembers {
   getMember(userId: string): Promise<SlackMember | undefined>;
 }
 
-export type AuditAction = 'reset_pin' | 'reset_password';
+export type AuditAction = 'reset_pin' | 'reset_password' | 'license_request' | 'license_decide' | 'license_apply';
 
 /** What a flow says happened. The store adds keys and retention; it never accepts a secret. */
 export interface AuditEntry {
@@ -67,6 +88,12 @@ export interface AuditEntry {
   readonly errorCode?: FailureCode;
   /** The change was made but the requester's view could not be updated (Slack failed). */
   readonly deliveryFailed?: boolean;
+  /** License steps: the employee the change is for, when an admin is the actor. */
+  readonly subject?: Requester;
+  readonly licenseRequestId?: string;
+  readonly licenseFrom?: License;
+  readonly licenseTo?: License;
+  readonly decision?: 'approve' | 'deny';
 }
 
 export interface AuditLog {

@@ -1,6 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { AuditTrail } from './audit-trail';
 import { asFailure, LatchkeyFailure, type FailureCode } from './failure';
 import { identifyRequester } from './identify-requester';
+import { pickDirectoryUser } from './pick-directory-user';
+import { newRequestId } from './request-id';
 import type {
   AuditAction,
   AuditLog,
@@ -8,12 +10,12 @@ import type {
   CredentialKind,
   Directory,
   DirectoryName,
-  DirectoryUser,
   Logger,
   Requester,
   WorkspaceMembers,
 } from './ports';
-import type { ResetTicket, TicketSealer } from './reset-ticket';
+import { resetTicketSchema, type ResetTicket } from './reset-ticket';
+import type { Sealer } from './sealer';
 import type { Secret } from './secret';
 
 /** Long enough to read the modal and click; short enough that a stale check is not trusted. */
@@ -63,7 +65,7 @@ export interface ResetCredentialDeps {
   readonly directories: Partial<Record<CredentialKind, Directory>>;
   readonly members: WorkspaceMembers;
   readonly audit: AuditLog;
-  readonly sealer: TicketSealer;
+  readonly sealer: Sealer;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly allowedTeamId?: string;
@@ -81,9 +83,11 @@ export interface ResetCredentialDeps {
  */
 export class ResetCredential {
   private readonly ticketTtlMs: number;
+  private readonly trail: AuditTrail;
 
   constructor(private readonly deps: ResetCredentialDeps) {
     this.ticketTtlMs = deps.ticketTtlMs ?? DEFAULT_TICKET_TTL_MS;
+    this.trail = new AuditTrail(deps.audit, deps.logger);
   }
 
   isEnabled(kind: CredentialKind): boolean {
@@ -98,7 +102,7 @@ export class ResetCredential {
     try {
       const member = await identifyRequester(requester, this.deps.members, this.deps.allowedTeamId);
       email = member.email;
-      const user = pickTheOne(await directory.findUsersByEmail(email), email);
+      const user = pickDirectoryUser(await directory.findUsersByEmail(email), email);
       const ticket: ResetTicket = {
         v: 1,
         kind,
@@ -112,14 +116,7 @@ export class ResetCredential {
       return { ok: true, ticket: this.deps.sealer.seal(ticket), kind, directory: directory.name, email, requestId };
     } catch (err) {
       const failure = this.report(err, { requester, kind, requestId });
-      await this.recordQuietly({
-        requestId,
-        phase: 'refused',
-        action: ACTIONS[kind],
-        actor: requester,
-        directory: directory.name,
-        errorCode: failure.code,
-      });
+      await this.trail.refused({ requestId, action: ACTIONS[kind], actor: requester, directory: directory.name }, failure.code);
       return { ok: false, code: failure.code, kind, email, directory: directory.name, requestId };
     }
   }
@@ -132,23 +129,23 @@ export class ResetCredential {
   ): Promise<ResetDone | ResetFailure> {
     const directory = this.deps.directories[kind];
     if (!directory) return { ok: false, code: 'DIRECTORY_NOT_ENABLED', kind };
-    const ticket = this.deps.sealer.open(sealedTicket);
+    const ticket = this.deps.sealer.open(sealedTicket, resetTicketSchema);
     const refusal = this.checkTicket(ticket, requester, kind);
     if (refusal || !ticket) {
       this.deps.logger.warn({ slackUserId: requester.userId, kind, code: refusal }, 'reset confirmation refused');
       return { ok: false, code: refusal ?? 'REQUEST_INVALID', kind, directory: directory.name };
     }
 
-    const base = {
-      requestId: ticket.requestId,
-      action: ACTIONS[kind],
-      actor: requester,
-      directory: directory.name,
-      directoryUserId: ticket.directoryUserId,
-    };
     const context = { requester, kind, requestId: ticket.requestId };
+    let change;
     try {
-      await this.deps.audit.record({ ...base, phase: 'attempt' });
+      change = await this.trail.begin({
+        requestId: ticket.requestId,
+        action: ACTIONS[kind],
+        actor: requester,
+        directory: directory.name,
+        directoryUserId: ticket.directoryUserId,
+      });
     } catch (err) {
       // Fail closed: no attempt on record, no reset.
       const failure = this.report(err, context);
@@ -160,7 +157,7 @@ export class ResetCredential {
       secret = await directory.resetCredential(ticket.directoryUserId);
     } catch (err) {
       const failure = this.report(err, context);
-      await this.recordQuietly({ ...base, phase: 'outcome', outcome: 'failure', errorCode: failure.code });
+      await change.failed(failure.code);
       return { ok: false, code: failure.code, kind, email: ticket.email, directory: directory.name, requestId: ticket.requestId };
     }
 
@@ -183,7 +180,7 @@ export class ResetCredential {
       );
     }
     await Promise.all([
-      this.recordQuietly({ ...base, phase: 'outcome', outcome: 'success', ...(deliveryFailed && { deliveryFailed }) }),
+      change.succeeded(deliveryFailed ? { deliveryFailed } : undefined),
       delivery.notifyOwner(done).catch((err: unknown) =>
         this.deps.logger.warn({ requestId: ticket.requestId, err: describe(err) }, 'owner notification failed'),
       ),
@@ -226,40 +223,6 @@ export class ResetCredential {
     else this.deps.logger.warn(fields, 'reset refused or failed');
     return failure;
   }
-
-  /** For records after the decision is taken: a failure here is logged, never shown to the user. */
-  private async recordQuietly(entry: Parameters<AuditLog['record']>[0]): Promise<void> {
-    try {
-      await this.deps.audit.record(entry);
-    } catch (err) {
-      this.deps.logger.error(
-        { requestId: entry.requestId, phase: entry.phase, err: describe(err), alert: true },
-        'audit record could not be written',
-      );
-    }
-  }
-}
-
-/** Exactly one directory user may answer to an email, and it must be a person who can sign in. */
-function pickTheOne(users: DirectoryUser[], email: string): DirectoryUser {
-  const [user, ...others] = users;
-  if (!user) throw new LatchkeyFailure('DIRECTORY_USER_NOT_FOUND');
-  if (others.length > 0) throw new LatchkeyFailure('DIRECTORY_USER_AMBIGUOUS', `${users.length} users for ${email}`);
-  switch (user.status) {
-    case 'active':
-      return user;
-    case 'suspended':
-      throw new LatchkeyFailure('DIRECTORY_USER_SUSPENDED');
-    case 'disabled':
-      throw new LatchkeyFailure('DIRECTORY_USER_DISABLED');
-    case 'not_a_person':
-      throw new LatchkeyFailure('DIRECTORY_USER_NOT_A_PERSON');
-  }
-}
-
-/** Sorts by time in the audit table and is unguessable, so it can key the once-only attempt record. */
-export function newRequestId(now: Date): string {
-  return `${now.toISOString()}_${randomBytes(6).toString('hex')}`;
 }
 
 function describe(err: unknown): string {

@@ -4,13 +4,14 @@ import type { ResetCredential } from '../flows/reset-credential';
 import { sendDirectMessage } from '../slack/direct-message';
 import { failureView, RESET_CALLBACK_IDS, secretView, workingView } from '../views/reset-modal';
 import { resetNotice } from '../views/reset-notice';
-import { submitter, viewSubmissionSchema } from './slack-payloads';
+import { updateModal } from './modal-sequence';
+import { actingUser, viewSubmissionSchema } from './slack-payloads';
 
 /** The "Reset" click: show progress at once, then the new secret in the same modal. */
 export function registerResetSubmission(app: App, kind: CredentialKind, flow: ResetCredential, logger: Logger): void {
   app.view(RESET_CALLBACK_IDS[kind], async ({ ack, body, client }) => {
     const parsed = viewSubmissionSchema.safeParse(body);
-    const requester = parsed.success ? submitter(parsed.data) : undefined;
+    const requester = parsed.success ? actingUser(parsed.data) : undefined;
     if (!parsed.success || !requester) {
       logger.warn({ kind }, 'malformed reset submission');
       await ack({ response_action: 'update', view: failureView({ ok: false, code: 'REQUEST_INVALID', kind }) });
@@ -25,10 +26,6 @@ export function registerResetSubmission(app: App, kind: CredentialKind, flow: Re
       },
       notifyOwner: (done) => sendDirectMessage(client, requester.userId, resetNotice(done)),
     });
-    if (!result.ok) {
-      await client.views
-        .update({ view_id: viewId, view: failureView(result) })
-        .catch((err: unknown) => logger.warn({ slackUserId: requester.userId, err: String(err) }, 'could not show failure'));
-    }
+    if (!result.ok) await updateModal(client, viewId, failureView(result), logger, requester.userId);
   });
 }

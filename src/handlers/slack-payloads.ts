@@ -13,20 +13,48 @@ export const slashCommandSchema = z.object({
   text: z.string().max(4000).default(''),
 });
 
-export const viewSubmissionSchema = z.object({
+const actor = {
   user: z.object({ id: slackId, team_id: slackId.optional() }),
   // Null for some Enterprise Grid installs; the user's own team_id then names the workspace.
   team: z.object({ id: slackId }).nullable().optional(),
+};
+
+/** One input's state: text inputs carry `value`, selects and radio buttons `selected_option`. */
+const inputState = z.object({
+  value: z.string().max(3000).nullish(),
+  selected_option: z.object({ value: z.string().max(150) }).nullish(),
+});
+
+export const viewSubmissionSchema = z.object({
+  ...actor,
   view: z.object({
     id: z.string().min(1),
     private_metadata: z.string().max(3000).default(''),
+    state: z.object({ values: z.record(z.string(), z.record(z.string(), inputState)) }).default({ values: {} }),
   }),
 });
 
 export type ViewSubmission = z.infer<typeof viewSubmissionSchema>;
 
+export const blockActionsSchema = z.object({
+  ...actor,
+  trigger_id: z.string().min(1),
+  channel: z.object({ id: z.string() }).nullish(),
+  actions: z.array(z.object({ action_id: z.string(), value: z.string().max(2000).optional() })).min(1),
+});
+
+export type BlockActions = z.infer<typeof blockActionsSchema>;
+
 /** Who is acting, from the signed payload only. */
-export function submitter(body: ViewSubmission): { userId: string; teamId: string } | undefined {
+export function actingUser(body: { user: { id: string; team_id?: string }; team?: { id: string } | null }):
+  | { userId: string; teamId: string }
+  | undefined {
   const teamId = body.team?.id ?? body.user.team_id;
   return teamId ? { userId: body.user.id, teamId } : undefined;
+}
+
+/** What the person entered or picked in one input of a submitted modal. */
+export function inputValue(body: ViewSubmission, blockId: string, actionId: string): string | undefined {
+  const state = body.view.state.values[blockId]?.[actionId];
+  return state?.selected_option?.value ?? state?.value ?? undefined;
 }

@@ -48,3 +48,8 @@ export function modal(args: {
     blocks: args.blocks,
   };
 }
+
+/** A modal that says work is under way; shown while a submission is being carried out. */
+export function progressView(title: string, text: string): ModalView {
+  return modal({ title, close: 'Close', blocks: [section(`:hourglass_flowing_sand: ${text}`)] });
+}

@@ -1,7 +1,7 @@
 import type { FailureCode } from '../flows/failure';
 import type { ResetFailure } from '../flows/reset-credential';
 import { escapeMrkdwn } from './blocks';
-import { CREDENTIAL_WORDS, DIRECTORY_NAMES } from './credential-words';
+import { DIRECTORY_NAMES, TOPIC_WORDS, type Topic } from './topic-words';
 
 export interface FailureMessage {
   /** What happened, in one line. */
@@ -16,9 +16,14 @@ const OPERATOR_TOLD = 'An admin has been alerted. Nothing was changed.';
  * Every failure in words a person at 8 am can act on: what happened and what to do next.
  * No error codes, stack traces or AWS jargon; the reference lets IT find the audit record.
  */
-export function failureMessage(failure: Pick<ResetFailure, 'code' | 'kind' | 'email' | 'directory'>): FailureMessage {
-  const words = CREDENTIAL_WORDS[failure.kind];
-  const dir = DIRECTORY_NAMES[failure.directory ?? (failure.kind === 'pin' ? 'chime' : 'workmail')];
+export function failureMessage(failure: {
+  readonly code: FailureCode;
+  readonly kind: Topic;
+  readonly email?: string;
+  readonly directory?: ResetFailure['directory'];
+}): FailureMessage {
+  const words = TOPIC_WORDS[failure.kind];
+  const dir = DIRECTORY_NAMES[failure.directory ?? (failure.kind === 'password' ? 'workmail' : 'chime')];
   const email = failure.email ? `*${escapeMrkdwn(failure.email)}*` : 'your Slack email';
   const again = `Run \`${words.command}\` again`;
   const messages: Record<FailureCode, FailureMessage> = {
@@ -84,6 +89,21 @@ export function failureMessage(failure: Pick<ResetFailure, 'code' | 'kind' | 'em
     DIRECTORY_NOT_ENABLED: {
       headline: `${words.what} resets are not enabled in this workspace.`,
       next: 'Ask IT how to reset it.',
+    },
+    LICENSE_REQUEST_OPEN: {
+      headline: 'You already have a license request waiting for an admin.',
+      next: 'You will get a direct message when it is decided; you can ask again after that.',
+    },
+    NOT_ADMIN: { headline: 'Only Latchkey admins can review license requests.', next: 'Ask an admin to review it.' },
+    SELF_REVIEW: { headline: 'You cannot review your own request.', next: 'Another admin must decide it.' },
+    REQUEST_NOT_FOUND: {
+      headline: 'Latchkey cannot find that request.',
+      next: `Ask the requester to send it again with \`${words.command}\`.`,
+    },
+    REQUEST_DECIDED: { headline: 'This request has already been decided.', next: 'Nothing more to do.' },
+    STORE_UNAVAILABLE: {
+      headline: 'Latchkey could not save the request, so it changed nothing.',
+      next: 'An admin has been alerted. Try again in a few minutes.',
     },
     REQUEST_EXPIRED: { headline: 'This confirmation has expired. Nothing was changed.', next: `${again}.` },
     REQUEST_INVALID: {

@@ -2,8 +2,8 @@ import type { ModalView } from '@slack/types';
 import type { ResetDone, ResetFailure } from '../flows/reset-credential';
 import type { CredentialKind } from '../flows/ports';
 import type { Secret } from '../flows/secret';
-import { context, escapeMrkdwn, modal, section } from './blocks';
-import { CREDENTIAL_WORDS } from './credential-words';
+import { context, escapeMrkdwn, modal, progressView, section } from './blocks';
+import { TOPIC_WORDS } from './topic-words';
 import { failureMessage } from './failure-message';
 
 /** The one modal a reset lives in, through its states: checking → confirm → working → secret or failure. */
@@ -13,7 +13,7 @@ export const RESET_CALLBACK_IDS: Record<CredentialKind, string> = {
 };
 
 export function checkingView(kind: CredentialKind): ModalView {
-  const words = CREDENTIAL_WORDS[kind];
+  const words = TOPIC_WORDS[kind];
   return modal({
     title: words.title,
     close: 'Cancel',
@@ -35,7 +35,7 @@ export function confirmView(args: {
   /** The person typed text after the command, which Latchkey ignores. */
   ignoredText?: boolean;
 }): ModalView {
-  const words = CREDENTIAL_WORDS[args.kind];
+  const words = TOPIC_WORDS[args.kind];
   const blocks = [
     section(CONSEQUENCES[args.kind]),
     context(`Account: ${escapeMrkdwn(args.email)}`),
@@ -54,12 +54,8 @@ export function confirmView(args: {
 }
 
 export function workingView(kind: CredentialKind): ModalView {
-  const words = CREDENTIAL_WORDS[kind];
-  return modal({
-    title: words.title,
-    close: 'Close',
-    blocks: [section(`:hourglass_flowing_sand: Resetting your ${words.what}…`)],
-  });
+  const words = TOPIC_WORDS[kind];
+  return progressView(words.title, `Resetting your ${words.what}…`);
 }
 
 const SECRET_TITLES: Record<CredentialKind, string> = { pin: 'Your new PIN', password: 'Your new password' };
@@ -74,7 +70,7 @@ export function secretView(secret: Secret, done: ResetDone): ModalView {
     title: SECRET_TITLES[done.kind],
     close: 'Done',
     blocks: [
-      section(`Your new ${CREDENTIAL_WORDS[done.kind].what}:`),
+      section(`Your new ${TOPIC_WORDS[done.kind].what}:`),
       // A code block: easy to copy, no mrkdwn interpretation of symbols.
       section('```' + secret.reveal() + '```', 'secret'),
       section(HOW_TO_USE[done.kind]),
@@ -90,5 +86,5 @@ export function failureView(failure: ResetFailure): ModalView {
   const message = failureMessage(failure);
   const blocks = [section(`:warning: ${message.headline}`), section(message.next)];
   if (failure.requestId) blocks.push(context(`Reference: \`${failure.requestId}\``));
-  return modal({ title: CREDENTIAL_WORDS[failure.kind].title, close: 'Close', blocks });
+  return modal({ title: TOPIC_WORDS[failure.kind].title, close: 'Close', blocks });
 }

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { ResetDone } from '../flows/reset-credential';
 import { context, section, slackDate } from './blocks';
-import { CREDENTIAL_WORDS, DIRECTORY_NAMES } from './credential-words';
+import { TOPIC_WORDS, DIRECTORY_NAMES } from './topic-words';
 
 /**
  * The direct message that records a reset for its owner. It never holds the secret:
@@ -14,7 +14,7 @@ export function resetNotice(done: ResetDone): { text: string; blocks: KnownBlock
     text,
     blocks: [
       section(`:key: ${text}`),
-      context(`Run \`${CREDENTIAL_WORDS[done.kind].command}\` to reset it again. Reference: \`${done.requestId}\``),
+      context(`Run \`${TOPIC_WORDS[done.kind].command}\` to reset it again. Reference: \`${done.requestId}\``),
     ],
   };
 }

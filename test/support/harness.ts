@@ -8,13 +8,23 @@ import { createLogger } from '../../src/logger';
 import { startChimeSimulator, type ChimeSimulator, type ChimeSimUser } from './chime-simulator';
 import { startDynalite, type LocalDynamo } from './dynamodb-local';
 import { startSlackFake, type FakeSlackUser, type SlackCall, type SlackFake } from './slack-fake';
-import { postInteraction, postSlashCommand, viewSubmissionPayload, type AppResponse, type SignOptions } from './slack-requests';
+import {
+  blockActionsPayload,
+  postInteraction,
+  postSlashCommand,
+  viewSubmissionPayload,
+  type AppResponse,
+  type SignOptions,
+} from './slack-requests';
 import { startWorkMailSimulator, type WorkMailSimulator, type WorkMailSimUser } from './workmail-simulator';
 
 export const TEAM = 'T0LATCHKEY';
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 export const CHIME_ACCOUNT = '5f2c1d2e-8a7b-4c3d-9e8f-0a1b2c3d4e5f';
 export const WORKMAIL_ORG = `m-${'0123456789abcdef'.repeat(2)}`;
+export const APPROVALS_CHANNEL = 'C0APPROVALS';
+/** UADA is an admin by ADMIN_USER_IDS, UMAX through the ADMIN_USERGROUP_ID user group. */
+export const ADMIN_GROUP = 'S0ADMINS';
 
 export function slackUser(id: string, email: string | undefined, extra: Partial<FakeSlackUser> = {}): FakeSlackUser {
   return { id, team_id: TEAM, name: id.toLowerCase(), profile: { email, real_name: id }, ...extra };
@@ -33,11 +43,17 @@ export const PEOPLE = {
     slackUser('UNOMAIL', undefined),
     slackUser('UNOCHIME', 'nochime@example.com'),
     slackUser('USUSP', 'suspended@example.com'),
+    slackUser('UADA', 'ada@example.com'),
+    slackUser('UMAX', 'max@example.com'),
+    slackUser('UCARL', 'carl@example.com'),
   ],
   chime: [
-    { UserId: 'chime-ann', PrimaryEmail: 'Ann@Example.com', LicenseType: 'Pro', UserRegistrationStatus: 'Registered' },
+    { UserId: 'chime-ann', PrimaryEmail: 'Ann@Example.com', LicenseType: 'Basic', UserRegistrationStatus: 'Registered' },
     { UserId: 'chime-bob', PrimaryEmail: 'bob@example.com', LicenseType: 'Basic', UserRegistrationStatus: 'Registered' },
     { UserId: 'chime-susp', PrimaryEmail: 'suspended@example.com', LicenseType: 'Pro', UserRegistrationStatus: 'Suspended' },
+    { UserId: 'chime-ada', PrimaryEmail: 'ada@example.com', LicenseType: 'Pro', UserRegistrationStatus: 'Registered' },
+    { UserId: 'chime-max', PrimaryEmail: 'max@example.com', LicenseType: 'Basic', UserRegistrationStatus: 'Registered' },
+    { UserId: 'chime-carl', PrimaryEmail: 'carl@example.com', LicenseType: 'Basic', UserRegistrationStatus: 'Registered' },
   ] as ChimeSimUser[],
   workmail: [
     { Id: 'wm-ann', Email: 'ann@example.com', Name: 'ann', State: 'ENABLED', UserRole: 'USER' },
@@ -59,8 +75,18 @@ export interface HarnessOptions {
  * The real Latchkey app on an ephemeral port, wired to local stand-ins that speak the real
  * protocols: the Slack Web API fake, the Chime and WorkMail simulators, and dynalite.
  */
+/** The app's clock in tests: real time, plus whatever a test moves it forward by. */
+export class ShiftedClock {
+  offsetMs = 0;
+
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+}
+
 export class Harness {
   readonly logs: string[] = [];
+  readonly clock: ShiftedClock;
 
   private constructor(
     readonly slack: SlackFake,
@@ -72,13 +98,18 @@ export class Harness {
     private readonly auditReader: DynamoDbAuditLog,
     private readonly readerClient: DynamoDBClient,
     logs: string[],
+    clock: ShiftedClock,
   ) {
     this.logs = logs;
+    this.clock = clock;
   }
 
   static async start(options: HarnessOptions = {}): Promise<Harness> {
     const [slack, chime, workmail, dynamo] = await Promise.all([
-      startSlackFake({ teamId: TEAM, users: options.slackUsers ?? PEOPLE.slack }),
+      startSlackFake({ teamId: TEAM, users: options.slackUsers ?? PEOPLE.slack }).then((fake) => {
+        fake.usergroups.set(ADMIN_GROUP, ['UMAX']);
+        return fake;
+      }),
       startChimeSimulator({ accountId: CHIME_ACCOUNT, users: options.chimeUsers ?? PEOPLE.chime }),
       startWorkMailSimulator({ organizationId: WORKMAIL_ORG, users: options.workmailUsers ?? PEOPLE.workmail }),
       startDynalite(),
@@ -103,7 +134,12 @@ export class Harness {
       AUDIT_TABLE_NAME: 'latchkey-audit-test',
       DYNAMODB_CREATE_TABLES: 'true',
       LOG_LEVEL: 'debug',
-      ...(options.without !== 'chime' && { CHIME_ACCOUNT_ID: CHIME_ACCOUNT }),
+      ...(options.without !== 'chime' && {
+        CHIME_ACCOUNT_ID: CHIME_ACCOUNT,
+        APPROVALS_CHANNEL_ID: APPROVALS_CHANNEL,
+        ADMIN_USER_IDS: 'UADA',
+        ADMIN_USERGROUP_ID: ADMIN_GROUP,
+      }),
       ...(options.without !== 'workmail' && { WORKMAIL_ORGANIZATION_ID: WORKMAIL_ORG }),
       ...options.env,
     };
@@ -116,11 +152,12 @@ export class Harness {
         done();
       },
     });
-    const latchkey = createLatchkey(loaded.config, { logger: createLogger('debug', sink) });
+    const clock = new ShiftedClock();
+    const latchkey = createLatchkey(loaded.config, { logger: createLogger('debug', sink), clock });
     const { port } = await latchkey.start();
     const readerClient = new DynamoDBClient({ endpoint: dynamo.endpoint });
     const auditReader = new DynamoDbAuditLog(readerClient, loaded.config.audit.tableName, 1, { now: () => new Date() });
-    return new Harness(slack, chime, workmail, dynamo, latchkey, `http://127.0.0.1:${port}`, auditReader, readerClient, logs);
+    return new Harness(slack, chime, workmail, dynamo, latchkey, `http://127.0.0.1:${port}`, auditReader, readerClient, logs, clock);
   }
 
   get eventsUrl(): string {
@@ -143,8 +180,33 @@ export class Harness {
     );
   }
 
-  submit(userId: string, view: Record<string, any>, extra: { teamId?: string } = {}): Promise<AppResponse> {
-    return postInteraction(this.eventsUrl, SIGNING_SECRET, viewSubmissionPayload({ userId, teamId: extra.teamId ?? TEAM, view }));
+  submit(
+    userId: string,
+    view: Record<string, any>,
+    extra: { teamId?: string; values?: Record<string, Record<string, any>> } = {},
+  ): Promise<AppResponse> {
+    return postInteraction(
+      this.eventsUrl,
+      SIGNING_SECRET,
+      viewSubmissionPayload({ userId, teamId: extra.teamId ?? TEAM, view, values: extra.values }),
+    );
+  }
+
+  /** A click on a message button, as Slack sends it. */
+  click(userId: string, actionId: string, value: string, message: { channel: string; ts: string }): Promise<AppResponse> {
+    return postInteraction(
+      this.eventsUrl,
+      SIGNING_SECRET,
+      blockActionsPayload({
+        userId,
+        teamId: TEAM,
+        actionId,
+        value,
+        channelId: message.channel,
+        messageTs: message.ts,
+        triggerId: this.slack.newTriggerId(),
+      }),
+    );
   }
 
   /** The nth views.update of one modal (1-based), as the app sent it. */
@@ -156,8 +218,13 @@ export class Harness {
 
   /** Runs a slash command up to the point the person sees the confirmation (or a failure). */
   async open(command: string, userId: string, extra: { text?: string } = {}) {
+    return this.opening(() => this.command(command, userId, extra));
+  }
+
+  /** Does something that opens a modal, and returns the modal once its content is shown. */
+  async opening(act: () => Promise<AppResponse>) {
     const before = this.slack.callsTo('views.open').length;
-    const ack = await this.command(command, userId, extra);
+    const ack = await act();
     const opened = await this.slack.waitForCall('views.open', () => this.slack.callsTo('views.open').length > before);
     const viewId = this.openedViewId(opened);
     const view = await this.viewUpdate(viewId, 1);

@@ -1,16 +1,29 @@
 import { LatchkeyFailure } from '../../src/flows/failure';
+import {
+  OPEN_STATUSES,
+  type LicenseRequest,
+  type LicenseRequestChanges,
+  type LicenseRequestStatus,
+  type LicenseRequestStore,
+} from '../../src/flows/license-request';
+import type { LicenseAnnouncer } from '../../src/flows/license-requests';
 import type {
+  Admins,
   AuditEntry,
   AuditLog,
   Clock,
   CredentialKind,
   Directory,
   DirectoryUser,
+  License,
+  LicensedUser,
+  LicenseDirectory,
   Logger,
+  Requester,
   SlackMember,
   WorkspaceMembers,
 } from '../../src/flows/ports';
-import { TicketSealer } from '../../src/flows/reset-ticket';
+import { Sealer } from '../../src/flows/sealer';
 import { Secret } from '../../src/flows/secret';
 
 /** In-memory stand-ins for the flow's ports, for unit tests of the rules. */
@@ -88,6 +101,100 @@ export function member(id: string, overrides: Partial<SlackMember> = {}): SlackM
   return { id, teamId: 'T0TEAM', email: `${id.toLowerCase()}@example.com`, deleted: false, isBot: false, isGuest: false, ...overrides };
 }
 
-export function testSealer(): TicketSealer {
-  return new TicketSealer(Buffer.alloc(32, 7));
+export function testSealer(): Sealer {
+  return new Sealer(Buffer.alloc(32, 7));
+}
+
+export class MemoryLicenseRequests implements LicenseRequestStore {
+  readonly requests = new Map<string, LicenseRequest>();
+  failWith?: LatchkeyFailure;
+
+  constructor(private readonly clock: Clock) {}
+
+  async create(request: LicenseRequest): Promise<void> {
+    if (this.failWith) throw this.failWith;
+    if (await this.findOpen(request.requester)) throw new LatchkeyFailure('LICENSE_REQUEST_OPEN');
+    this.requests.set(request.id, request);
+  }
+
+  async get(id: string): Promise<LicenseRequest | undefined> {
+    return this.requests.get(id);
+  }
+
+  async findOpen(requester: Requester): Promise<LicenseRequest | undefined> {
+    return [...this.requests.values()].find(
+      (r) =>
+        r.requester.userId === requester.userId &&
+        OPEN_STATUSES.includes(r.status) &&
+        Date.parse(r.expiresAt) > this.clock.now().getTime(),
+    );
+  }
+
+  async transition(id: string, from: LicenseRequestStatus[], to: LicenseRequestStatus, changes: LicenseRequestChanges = {}) {
+    const current = this.requests.get(id);
+    if (!current || !from.includes(current.status)) return undefined;
+    const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
+    const next = { ...current, ...defined, status: to };
+    this.requests.set(id, next);
+    return next;
+  }
+
+  async attachMessage(id: string, message: { channel: string; ts: string }): Promise<void> {
+    const current = this.requests.get(id);
+    if (current) this.requests.set(id, { ...current, message });
+  }
+}
+
+export class MemoryAnnouncer implements LicenseAnnouncer {
+  readonly announced: LicenseRequest[] = [];
+  readonly refreshed: LicenseRequest[] = [];
+  readonly told: LicenseRequest[] = [];
+  announceFailure?: Error;
+
+  async announce(request: LicenseRequest) {
+    if (this.announceFailure) throw this.announceFailure;
+    this.announced.push(request);
+    return { channel: 'CAPPROVALS', ts: `${this.announced.length}.0001` };
+  }
+
+  async refresh(request: LicenseRequest) {
+    this.refreshed.push(request);
+  }
+
+  async tellRequester(request: LicenseRequest) {
+    this.told.push(request);
+  }
+}
+
+export class MemoryAdmins implements Admins {
+  constructor(readonly ids: Set<string>) {}
+
+  async isAdmin(userId: string): Promise<boolean> {
+    return this.ids.has(userId);
+  }
+}
+
+export class MemoryLicenseDirectory implements LicenseDirectory {
+  readonly name = 'chime' as const;
+  readonly changes: [string, License][] = [];
+  changeFailure?: LatchkeyFailure;
+
+  constructor(readonly users: LicensedUser[]) {}
+
+  async findUsersByEmail(email: string): Promise<DirectoryUser[]> {
+    return this.users.filter((u) => u.email.toLowerCase() === email.toLowerCase());
+  }
+
+  async getLicensedUser(userId: string): Promise<LicensedUser> {
+    const user = this.users.find((u) => u.id === userId);
+    if (!user) throw new LatchkeyFailure('DIRECTORY_USER_NOT_FOUND');
+    return user;
+  }
+
+  async changeLicense(userId: string, license: License): Promise<void> {
+    if (this.changeFailure) throw this.changeFailure;
+    this.changes.push([userId, license]);
+    const i = this.users.findIndex((u) => u.id === userId);
+    if (i >= 0) this.users[i] = { ...this.users[i]!, license };
+  }
 }

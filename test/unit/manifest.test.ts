@@ -3,7 +3,7 @@ import addFormats from 'ajv-formats';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { CREDENTIAL_WORDS } from '../../src/views/credential-words';
+import { TOPIC_WORDS } from '../../src/views/topic-words';
 
 // Slack's published manifest JSON Schemas (draft-07), copied from shared/slack with their licence.
 const SCHEMAS = join(__dirname, '..', 'fixtures', 'slack-manifest-schema');
@@ -27,7 +27,7 @@ describe('manifest.yml', () => {
 
   it('declares every slash command the app answers, at the events endpoint', () => {
     const commands = manifest.features.slash_commands.map((c: { command: string; url: string }) => [c.command, new URL(c.url).pathname]);
-    for (const { command } of Object.values(CREDENTIAL_WORDS)) {
+    for (const { command } of Object.values(TOPIC_WORDS)) {
       expect(commands).toContainEqual([command, '/slack/events']);
     }
     expect(new URL(manifest.settings.interactivity.request_url).pathname).toBe('/slack/events');
@@ -35,7 +35,7 @@ describe('manifest.yml', () => {
 
   it('asks for exactly the bot scopes Latchkey uses, nothing broader', () => {
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(
-      ['chat:write', 'commands', 'im:write', 'users:read', 'users:read.email'].sort(),
+      ['chat:write', 'commands', 'im:write', 'usergroups:read', 'users:read', 'users:read.email'].sort(),
     );
   });
 });

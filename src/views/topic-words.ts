@@ -1,7 +1,10 @@
 import type { CredentialKind, DirectoryName } from '../flows/ports';
 
-/** How each credential and directory is named to a person, in one place. */
-export interface CredentialWords {
+/** What a request is about: a credential to reset, or a license to change. */
+export type Topic = CredentialKind | 'license';
+
+/** How each topic and directory is named to a person, in one place. */
+export interface TopicWords {
   readonly command: string;
   readonly title: string;
   readonly what: string;
@@ -9,7 +12,7 @@ export interface CredentialWords {
   readonly button: string;
 }
 
-export const CREDENTIAL_WORDS: Record<CredentialKind, CredentialWords> = {
+export const TOPIC_WORDS: Record<Topic, TopicWords> = {
   pin: {
     command: '/reset-pin',
     title: 'Reset meeting PIN',
@@ -23,6 +26,13 @@ export const CREDENTIAL_WORDS: Record<CredentialKind, CredentialWords> = {
     what: 'Amazon WorkMail password',
     short: 'password',
     button: 'Reset password',
+  },
+  license: {
+    command: '/request-license',
+    title: 'Request a license',
+    what: 'Amazon Chime license',
+    short: 'license',
+    button: 'Send request',
   },
 };
 

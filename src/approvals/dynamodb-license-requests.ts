@@ -1,0 +1,238 @@
+import { GetItemCommand, PutItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { z } from 'zod';
+import { LatchkeyFailure } from '../flows/failure';
+import {
+  OPEN_STATUSES,
+  type LicenseRequest,
+  type LicenseRequestChanges,
+  type LicenseRequestStatus,
+  type LicenseRequestStore,
+} from '../flows/license-request';
+import { LICENSES, type Clock, type Requester } from '../flows/ports';
+
+const STATUSES = ['PENDING', 'APPROVED', 'APPLIED', 'APPLY_FAILED', 'DENIED', 'EXPIRED'] as const;
+
+const requestItem = z.object({
+  id: z.string(),
+  requesterUserId: z.string(),
+  requesterTeamId: z.string(),
+  requesterEmail: z.string(),
+  directoryUserId: z.string(),
+  from: z.enum(LICENSES),
+  to: z.enum(LICENSES),
+  reason: z.string(),
+  status: z.enum(STATUSES),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  decidedBy: z.string().optional(),
+  decidedAt: z.string().optional(),
+  comment: z.string().optional(),
+  errorCode: z.string().optional(),
+  messageChannel: z.string().optional(),
+  messageTs: z.string().optional(),
+});
+
+const openMarker = z.object({ requestId: z.string(), expiresAtEpoch: z.number() });
+
+/** How long a request stays readable after it expires, for reviewers and the channel message. */
+const KEEP_AFTER_EXPIRY_S = 90 * 86_400;
+
+const requestKey = (id: string) => ({ pk: `REQUEST#${id}`, sk: 'REQUEST' });
+const openKey = (r: Requester) => ({ pk: `OPEN#${r.teamId}#${r.userId}`, sk: 'OPEN' });
+const epoch = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+
+/**
+ * License requests in DynamoDB. Every status change is one conditional UpdateItem, so two admins
+ * deciding at once, a double click or a Slack retry can move a request only once. No transactions
+ * (so it runs on dynalite too): the one-open-request rule is a marker item written first and
+ * taken over only when the request it names is no longer open.
+ */
+export class DynamoDbLicenseRequests implements LicenseRequestStore {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(request: LicenseRequest): Promise<void> {
+    await this.guard(async () => {
+      await this.claimOpenMarker(request);
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: marshall({ ...requestKey(request.id), ...toItem(request), purgeAt: epoch(request.expiresAt) + KEEP_AFTER_EXPIRY_S }, { removeUndefinedValues: true }),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    });
+  }
+
+  async get(id: string): Promise<LicenseRequest | undefined> {
+    return this.guard(async () => {
+      const { Item } = await this.client.send(
+        new GetItemCommand({ TableName: this.tableName, Key: marshall(requestKey(id)), ConsistentRead: true }),
+      );
+      return Item ? fromItem(unmarshall(Item)) : undefined;
+    });
+  }
+
+  async findOpen(requester: Requester): Promise<LicenseRequest | undefined> {
+    return this.guard(async () => {
+      const { Item } = await this.client.send(
+        new GetItemCommand({ TableName: this.tableName, Key: marshall(openKey(requester)), ConsistentRead: true }),
+      );
+      const marker = Item ? openMarker.safeParse(unmarshall(Item)) : undefined;
+      if (!marker?.success) return undefined;
+      const request = await this.get(marker.data.requestId);
+      return request && this.isOpen(request) ? request : undefined;
+    });
+  }
+
+  async transition(
+    id: string,
+    from: LicenseRequestStatus[],
+    to: LicenseRequestStatus,
+    changes: LicenseRequestChanges = {},
+  ): Promise<LicenseRequest | undefined> {
+    const fields: Record<string, unknown> = { status: to, ...flatten(changes) };
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const sets = Object.entries(fields)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v], i) => {
+        names[`#f${i}`] = k;
+        values[`:v${i}`] = v;
+        return `#f${i} = :v${i}`;
+      });
+    names['#status'] = 'status';
+    from.forEach((s, i) => (values[`:from${i}`] = s));
+    return this.guard(async () => {
+      try {
+        const { Attributes } = await this.client.send(
+          new UpdateItemCommand({
+            TableName: this.tableName,
+            Key: marshall(requestKey(id)),
+            UpdateExpression: `SET ${sets.join(', ')}`,
+            ConditionExpression: `attribute_exists(pk) AND #status IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: marshall(values),
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return Attributes ? fromItem(unmarshall(Attributes)) : undefined;
+      } catch (err) {
+        if ((err as Error).name === 'ConditionalCheckFailedException') return undefined;
+        throw err;
+      }
+    });
+  }
+
+  async attachMessage(id: string, message: { channel: string; ts: string }): Promise<void> {
+    await this.guard(() =>
+      this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: marshall(requestKey(id)),
+          UpdateExpression: 'SET messageChannel = :c, messageTs = :t',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: marshall({ ':c': message.channel, ':t': message.ts }),
+        }),
+      ),
+    );
+  }
+
+  private isOpen(request: LicenseRequest): boolean {
+    return OPEN_STATUSES.includes(request.status) && Date.parse(request.expiresAt) > this.clock.now().getTime();
+  }
+
+  /** Takes the requester's open-request marker, or fails with LICENSE_REQUEST_OPEN. */
+  private async claimOpenMarker(request: LicenseRequest): Promise<void> {
+    const key = openKey(request.requester);
+    const marker = { ...key, requestId: request.id, expiresAtEpoch: epoch(request.expiresAt), purgeAt: epoch(request.expiresAt) + KEEP_AFTER_EXPIRY_S };
+    const put = (condition: string, values: Record<string, unknown>) =>
+      this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: marshall(marker),
+          ConditionExpression: condition,
+          ExpressionAttributeValues: Object.keys(values).length ? marshall(values) : undefined,
+        }),
+      );
+    try {
+      await put('attribute_not_exists(pk) OR expiresAtEpoch < :now', { ':now': Math.floor(this.clock.now().getTime() / 1000) });
+      return;
+    } catch (err) {
+      if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+    }
+    // The marker names an unexpired request: take it over only if that request has closed.
+    const current = await this.findOpen(request.requester);
+    if (current) throw new LatchkeyFailure('LICENSE_REQUEST_OPEN', `open request ${current.id}`);
+    const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall(key), ConsistentRead: true }));
+    const previous = Item ? openMarker.safeParse(unmarshall(Item)) : undefined;
+    try {
+      await put('requestId = :previous', { ':previous': previous?.success ? previous.data.requestId : '' });
+    } catch (err) {
+      if ((err as Error).name === 'ConditionalCheckFailedException') throw new LatchkeyFailure('LICENSE_REQUEST_OPEN', 'raced');
+      throw err;
+    }
+  }
+
+  private async guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      if (err instanceof LatchkeyFailure) throw err;
+      throw new LatchkeyFailure('STORE_UNAVAILABLE', `dynamodb ${(err as Error).name}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+}
+
+function toItem(r: LicenseRequest): z.infer<typeof requestItem> {
+  return {
+    id: r.id,
+    requesterUserId: r.requester.userId,
+    requesterTeamId: r.requester.teamId,
+    requesterEmail: r.requesterEmail,
+    directoryUserId: r.directoryUserId,
+    from: r.from,
+    to: r.to,
+    reason: r.reason,
+    status: r.status,
+    createdAt: r.createdAt,
+    expiresAt: r.expiresAt,
+    ...flatten(r),
+  };
+}
+
+function flatten(c: LicenseRequestChanges): Record<string, string | undefined> {
+  return {
+    decidedBy: c.decidedBy,
+    decidedAt: c.decidedAt,
+    comment: c.comment,
+    errorCode: c.errorCode,
+    messageChannel: c.message?.channel,
+    messageTs: c.message?.ts,
+  };
+}
+
+function fromItem(raw: Record<string, unknown>): LicenseRequest {
+  const i = requestItem.parse(raw);
+  return {
+    id: i.id,
+    requester: { userId: i.requesterUserId, teamId: i.requesterTeamId },
+    requesterEmail: i.requesterEmail,
+    directoryUserId: i.directoryUserId,
+    from: i.from,
+    to: i.to,
+    reason: i.reason,
+    status: i.status,
+    createdAt: i.createdAt,
+    expiresAt: i.expiresAt,
+    decidedBy: i.decidedBy,
+    decidedAt: i.decidedAt,
+    comment: i.comment,
+    errorCode: i.errorCode,
+    message: i.messageChannel && i.messageTs ? { channel: i.messageChannel, ts: i.messageTs } : undefined,
+  };
+}

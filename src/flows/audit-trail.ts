@@ -1,0 +1,47 @@
+import type { FailureCode } from './failure';
+import type { AuditEntry, AuditLog, Logger } from './ports';
+
+type Step = Omit<AuditEntry, 'phase' | 'outcome' | 'errorCode' | 'deliveryFailed'>;
+
+/** A change whose attempt is on record; its outcome is written with `succeeded` or `failed`. */
+export interface AuditedChange {
+  succeeded(extra?: Pick<AuditEntry, 'deliveryFailed'>): Promise<void>;
+  failed(code: FailureCode): Promise<void>;
+}
+
+/**
+ * The audit discipline every change follows: an attempt record before anything changes (if it
+ * cannot be written, the caller must not make the change: fail closed), an outcome after.
+ * Outcome and refusal records come after the decision, so a failure to write them is logged
+ * as an alert rather than shown to the person.
+ */
+export class AuditTrail {
+  constructor(
+    private readonly audit: AuditLog,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Throws (AUDIT_UNAVAILABLE, REQUEST_ALREADY_USED) when the attempt is not on record. */
+  async begin(step: Step): Promise<AuditedChange> {
+    await this.audit.record({ ...step, phase: 'attempt' });
+    return {
+      succeeded: (extra) => this.quietly({ ...step, ...extra, phase: 'outcome', outcome: 'success' }),
+      failed: (code) => this.quietly({ ...step, phase: 'outcome', outcome: 'failure', errorCode: code }),
+    };
+  }
+
+  refused(step: Step, code: FailureCode): Promise<void> {
+    return this.quietly({ ...step, phase: 'refused', errorCode: code });
+  }
+
+  private async quietly(entry: AuditEntry): Promise<void> {
+    try {
+      await this.audit.record(entry);
+    } catch (err) {
+      this.logger.error(
+        { requestId: entry.requestId, action: entry.action, phase: entry.phase, err: err instanceof Error ? err.message : String(err), alert: true },
+        'audit record could not be written',
+      );
+    }
+  }
+}

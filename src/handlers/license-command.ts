@@ -1,0 +1,39 @@
+import type { App } from '@slack/bolt';
+import type { LicenseRequests } from '../flows/license-requests';
+import type { Logger } from '../flows/ports';
+import { failureMessage } from '../views/failure-message';
+import { licenseFailureView, licenseFormView, licenseLoadingView, openRequestView } from '../views/license-form';
+import { TOPIC_WORDS } from '../views/topic-words';
+import { openModalWhile } from './modal-sequence';
+import { slashCommandSchema } from './slack-payloads';
+
+/** `/request-license`: the form with the requester's current license, or the request already waiting. */
+export function registerLicenseCommand(app: App, flow: LicenseRequests, logger: Logger): void {
+  const words = TOPIC_WORDS.license;
+  app.command(words.command, async ({ command, ack, client, respond }) => {
+    const parsed = slashCommandSchema.safeParse(command);
+    if (!parsed.success) {
+      logger.warn({ command: words.command, issues: parsed.error.issues.length }, 'malformed slash command');
+      await ack({ response_type: 'ephemeral', text: 'Latchkey could not read that request. Please try again.' });
+      return;
+    }
+    if (!flow.enabled) {
+      const m = failureMessage({ code: 'DIRECTORY_NOT_ENABLED', kind: 'license' });
+      await ack({ response_type: 'ephemeral', text: `${m.headline} ${m.next}` });
+      return;
+    }
+    await ack();
+
+    const { user_id: userId, team_id: teamId, trigger_id: triggerId } = parsed.data;
+    const work = flow.start({ userId, teamId }).then((started) => {
+      if (!started.ok) {
+        const m = failureMessage({ ...started, kind: 'license' });
+        return { view: licenseFailureView(started), fallbackText: `${m.headline} ${m.next}` };
+      }
+      const fallbackText = `Latchkey could not open its window. Run \`${words.command}\` again.`;
+      if (started.state === 'open') return { view: openRequestView(started.request), fallbackText };
+      return { view: licenseFormView({ email: started.email, current: started.current, ticket: started.ticket }), fallbackText };
+    });
+    await openModalWhile({ client, triggerId, loading: licenseLoadingView(), work, respond, logger, userId });
+  });
+}

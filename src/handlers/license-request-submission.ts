@@ -1,0 +1,40 @@
+import type { App } from '@slack/bolt';
+import type { LicenseRequests } from '../flows/license-requests';
+import type { Logger } from '../flows/ports';
+import { progressView } from '../views/blocks';
+import { LICENSE_FORM, licenseFailureView, licenseFieldErrors, requestSentView } from '../views/license-form';
+import { TOPIC_WORDS } from '../views/topic-words';
+import { updateModal } from './modal-sequence';
+import { actingUser, inputValue, viewSubmissionSchema } from './slack-payloads';
+
+/** "Send request": field errors inline, then the request is filed and announced to admins. */
+export function registerLicenseRequestSubmission(app: App, flow: LicenseRequests, logger: Logger): void {
+  app.view(LICENSE_FORM.callbackId, async ({ ack, body, client }) => {
+    const parsed = viewSubmissionSchema.safeParse(body);
+    const requester = parsed.success ? actingUser(parsed.data) : undefined;
+    if (!parsed.success || !requester) {
+      logger.warn({}, 'malformed license request submission');
+      await ack({ response_action: 'update', view: licenseFailureView({ code: 'REQUEST_INVALID' }) });
+      return;
+    }
+    const checked = flow.checkForm(
+      requester,
+      parsed.data.view.private_metadata,
+      inputValue(parsed.data, LICENSE_FORM.licenseBlock, LICENSE_FORM.licenseAction),
+      inputValue(parsed.data, LICENSE_FORM.reasonBlock, LICENSE_FORM.reasonAction),
+    );
+    if ('fieldErrors' in checked) {
+      await ack({ response_action: 'errors', errors: licenseFieldErrors(checked.fieldErrors) });
+      return;
+    }
+    if ('ok' in checked) {
+      await ack({ response_action: 'update', view: licenseFailureView(checked) });
+      return;
+    }
+    await ack({ response_action: 'update', view: progressView(TOPIC_WORDS.license.title, 'Sending your request to the admins…') });
+
+    const result = await flow.submit(requester, checked);
+    const view = result.ok ? requestSentView(result.request) : licenseFailureView(result);
+    await updateModal(client, parsed.data.view.id, view, logger, requester.userId);
+  });
+}

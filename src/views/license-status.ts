@@ -1,0 +1,38 @@
+import type { LicenseRequest } from '../flows/license-request';
+import type { FailureCode } from '../flows/failure';
+import { escapeMrkdwn, slackDate } from './blocks';
+import { failureMessage } from './failure-message';
+
+/** One sentence on where a request stands, shared by the channel message and the admin's modals. */
+export function licenseStatusLine(request: LicenseRequest): string {
+  const by = request.decidedBy ? `<@${request.decidedBy}>` : 'an admin';
+  const when = request.decidedAt ? ` ${slackDate(new Date(request.decidedAt))}` : '';
+  const comment = request.comment ? `: “${escapeMrkdwn(request.comment)}”` : '';
+  switch (request.status) {
+    case 'PENDING':
+      return `:hourglass: Waiting for an admin; expires ${slackDate(new Date(request.expiresAt))}.`;
+    case 'APPROVED':
+      return `:hourglass_flowing_sand: Approved by ${by}${when}; applying in Amazon Chime…`;
+    case 'APPLIED':
+      return `:white_check_mark: Approved by ${by}${when} and applied${comment}.`;
+    case 'APPLY_FAILED':
+      return (
+        `:warning: Approved by ${by}${when}, but the change was not applied: ` +
+        `${failureMessage({ code: (request.errorCode ?? 'INTERNAL') as FailureCode, kind: 'license', directory: 'chime' }).headline} ` +
+        'An admin can approve it again to retry.'
+      );
+    case 'DENIED':
+      return `:no_entry: Denied by ${by}${when}${comment}.`;
+    case 'EXPIRED':
+      return `:zzz: Expired ${slackDate(new Date(request.expiresAt))} without a decision.`;
+  }
+}
+
+/** The request's facts, as both the channel and the review modal show them. */
+export function licenseFacts(request: LicenseRequest): string {
+  return [
+    `*<@${request.requester.userId}>* asks to change their Amazon Chime license: *${request.from}* → *${request.to}*`,
+    `>${escapeMrkdwn(request.reason).replace(/\n/g, '\n>')}`,
+    `Requested ${slackDate(new Date(request.createdAt))}`,
+  ].join('\n');
+}

@@ -1,0 +1,187 @@
+import { APPROVALS_CHANNEL, Harness } from '../support/harness';
+import type { SlackCall } from '../support/slack-fake';
+
+/** /request-license end to end over real HTTP: the requester, the approvals channel, the admins. */
+describe('/request-license', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await Harness.start();
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+  beforeEach(() => {
+    h.slack.clear();
+    h.chime.clear();
+  });
+
+  const choose = (license?: string, reason?: string) => ({
+    license: { license: { type: 'radio_buttons', selected_option: license ? { value: license } : null } },
+    reason: { reason: { type: 'plain_text_input', value: reason ?? null } },
+  });
+  const decide = (decision?: string, comment?: string) => ({
+    decision: { decision: { type: 'radio_buttons', selected_option: decision ? { value: decision } : null } },
+    comment: { comment: { type: 'plain_text_input', value: comment ?? null } },
+  });
+
+  /** Ann asks for Pro; returns the request id and its approvals-channel message. */
+  async function annAsks(userId = 'UANN', license = 'Pro') {
+    const { view, viewId } = await h.open('/request-license', userId);
+    const submitted = await h.submit(userId, view, { values: choose(license, 'I run the customer webinars') });
+    expect(submitted.status).toBe(200);
+    const sent = await h.viewUpdate(viewId, 2);
+    const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL);
+    const button = findButton(post);
+    return { requestId: button.value as string, message: { channel: post.result!.channel as string, ts: post.result!.ts as string }, sent };
+  }
+
+  function findButton(post: SlackCall): Record<string, any> {
+    const actions = (post.args.blocks as any[]).find((b) => b.type === 'actions');
+    const button = actions?.elements?.find((e: any) => e.action_id === 'license_review');
+    if (!button) throw new Error(`no Review button in ${JSON.stringify(post.args.blocks)}`);
+    return button;
+  }
+
+  async function review(userId: string, request: { requestId: string; message: { channel: string; ts: string } }) {
+    return h.opening(() => h.click(userId, 'license_review', request.requestId, request.message));
+  }
+
+  async function approveOrDeny(userId: string, view: Record<string, any>, viewId: string, decision: string, comment?: string) {
+    await h.submit(userId, view, { values: decide(decision, comment) });
+    return h.viewUpdate(viewId, 2);
+  }
+
+  it('the full approve path: one UpdateUser with the chosen license for the requester', async () => {
+    const { view } = await h.open('/request-license', 'UANN');
+    expect(JSON.stringify(view)).toContain('Basic');
+    const options = view.blocks.flatMap((b: any) => b.element?.options ?? []).map((o: any) => o.value);
+    expect(options.sort()).toEqual(['Plus', 'Pro', 'ProTrial']);
+
+    const request = await annAsks();
+    const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN');
+    expect(dm.args.text).toBeTruthy();
+    const post = h.slack.callsTo('chat.postMessage').find((c) => c.args.channel === APPROVALS_CHANNEL)!;
+    expect(JSON.stringify(post.args.blocks)).toContain('I run the customer webinars');
+
+    const opened = await review('UADA', request);
+    expect(opened.view.callback_id).toBe('license_review_submit');
+    const result = await approveOrDeny('UADA', opened.view, opened.viewId, 'approve', 'Enjoy');
+    expect(JSON.stringify(result)).toContain('Pro');
+
+    expect(h.chime.callsTo('UpdateUser').map((c) => [c.params.UserId, c.params.LicenseType])).toEqual([['chime-ann', 'Pro']]);
+    expect(h.chime.users.get('chime-ann')?.LicenseType).toBe('Pro');
+    const update = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts);
+    expect(JSON.stringify(update.args.blocks)).toContain('<@UADA>');
+    expect(JSON.stringify(update.args.blocks)).not.toContain('license_review');
+    await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && JSON.stringify(c.args).includes('Enjoy'));
+
+    const audit = await h.waitForAudit('UADA', (r) => r.action === 'license_apply' && r.phase === 'outcome');
+    expect(audit.filter((r) => r.action === 'license_apply').map((r) => [r.phase, r.outcome, r.subjectSlackUserId, r.licenseFrom, r.licenseTo])).toEqual([
+      ['attempt', undefined, 'UANN', 'Basic', 'Pro'],
+      ['outcome', 'success', 'UANN', 'Basic', 'Pro'],
+    ]);
+    h.chime.users.set('chime-ann', { ...h.chime.users.get('chime-ann')!, LicenseType: 'Basic' });
+  });
+
+  it('an unchanged license or an empty reason is an inline field error, not a failed request', async () => {
+    const { view } = await h.open('/request-license', 'UBOB');
+    const unchanged = await h.submit('UBOB', view, { values: choose('Basic', 'why not') });
+    expect(unchanged.json).toMatchObject({ response_action: 'errors', errors: { license: expect.any(String) } });
+    const empty = await h.submit('UBOB', view, { values: choose('Pro', '  ') });
+    expect(empty.json).toMatchObject({ response_action: 'errors', errors: { reason: expect.any(String) } });
+    expect(h.slack.callsTo('chat.postMessage')).toEqual([]);
+  });
+
+  it('the deny path changes nothing and requires a comment', async () => {
+    const request = await annAsks('UBOB', 'Plus');
+    const opened = await review('UADA', request);
+    const noComment = await h.submit('UADA', opened.view, { values: decide('deny') });
+    expect(noComment.json).toMatchObject({ response_action: 'errors', errors: { comment: expect.any(String) } });
+    await approveOrDeny('UADA', opened.view, opened.viewId, 'deny', 'Plus is not in the budget');
+    expect(h.chime.callsTo('UpdateUser')).toEqual([]);
+    await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUBOB' && JSON.stringify(c.args).includes('Plus is not in the budget'));
+  });
+
+  it('a non-admin who clicks Review gets a private no, and no modal', async () => {
+    const request = await annAsks('UCARL', 'Pro');
+    await h.click('UBOB', 'license_review', request.requestId, request.message);
+    const ephemeral = await h.slack.waitForCall('chat.postEphemeral');
+    expect(ephemeral.args).toMatchObject({ user: 'UBOB', channel: APPROVALS_CHANNEL, text: 'Only Latchkey admins can review license requests.' });
+    expect(h.slack.callsTo('views.open')).toHaveLength(1); // the requester's own form only
+  });
+
+  it('an admin through the user group can review, but not their own request', async () => {
+    const request = await annAsks('UMAX', 'ProTrial');
+    const own = await review('UMAX', request);
+    expect(JSON.stringify(own.view)).toContain('You cannot review your own request.');
+    expect(own.view.submit).toBeUndefined();
+  });
+
+  it('a double submission and two admins approving at once apply UpdateUser once', async () => {
+    const request = await annAsks('UANN', 'Plus');
+    const [a, b] = [await review('UADA', request), await review('UMAX', request)];
+    await Promise.all([
+      h.submit('UADA', a.view, { values: decide('approve') }),
+      h.submit('UADA', a.view, { values: decide('approve') }),
+      h.submit('UMAX', b.view, { values: decide('approve') }),
+    ]);
+    await Promise.all([h.viewUpdate(a.viewId, 3), h.viewUpdate(b.viewId, 2)]);
+    expect(h.chime.callsTo('UpdateUser')).toHaveLength(1);
+    const again = await review('UADA', request);
+    expect(again.view.submit).toBeUndefined();
+    h.chime.users.set('chime-ann', { ...h.chime.users.get('chime-ann')!, LicenseType: 'Basic' });
+  });
+
+  it('a Chime failure on apply is shown to the admin, recorded, and can be retried', async () => {
+    const request = await annAsks('UANN', 'Pro');
+    const first = await review('UADA', request);
+    h.chime.failNext('UpdateUser', 'ServiceUnavailableException', 5);
+    const failed = await approveOrDeny('UADA', first.view, first.viewId, 'approve');
+    expect(JSON.stringify(failed)).toContain('Amazon Chime is not answering right now');
+    expect(h.chime.users.get('chime-ann')?.LicenseType).toBe('Basic');
+
+    const retry = await review('UADA', request);
+    expect(retry.view.callback_id).toBe('license_review_submit');
+    await approveOrDeny('UADA', retry.view, retry.viewId, 'approve');
+    expect(h.chime.users.get('chime-ann')?.LicenseType).toBe('Pro');
+    const records = await h.waitForAudit('UADA', (r) => r.action === 'license_apply' && r.outcome === 'failure');
+    expect(records.some((r) => r.action === 'license_apply' && r.errorCode === 'DIRECTORY_UNAVAILABLE')).toBe(true);
+    h.chime.users.set('chime-ann', { ...h.chime.users.get('chime-ann')!, LicenseType: 'Basic' });
+  });
+
+  it('one open request per user: asking again shows the waiting request', async () => {
+    await annAsks('UADA', 'Plus');
+    const { view } = await h.open('/request-license', 'UADA');
+    expect(view.submit).toBeUndefined();
+    expect(JSON.stringify(view)).toContain('Plus');
+  });
+});
+
+describe('/request-license expiry', () => {
+  let h: Harness;
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('an expired request shows that it expired and cannot be decided', async () => {
+    h = await Harness.start({ env: { LICENSE_REQUEST_TTL_HOURS: '1' } });
+    const { view, viewId } = await h.open('/request-license', 'UANN');
+    await h.submit('UANN', view, {
+      values: {
+        license: { license: { type: 'radio_buttons', selected_option: { value: 'Pro' } } },
+        reason: { reason: { type: 'plain_text_input', value: 'webinars' } },
+      },
+    });
+    await h.viewUpdate(viewId, 2);
+    const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL);
+    const requestId = (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0].value;
+
+    h.clock.offsetMs = 2 * 3_600_000;
+    const opened = await h.opening(() => h.click('UADA', 'license_review', requestId, { channel: post.result!.channel, ts: post.result!.ts }));
+    expect(opened.view.submit).toBeUndefined();
+    expect(JSON.stringify(opened.view).toLowerCase()).toContain('expired');
+    const refreshed = await h.slack.waitForCall('chat.update');
+    expect(JSON.stringify(refreshed.args.blocks).toLowerCase()).toContain('expired');
+    expect(h.chime.callsTo('UpdateUser')).toEqual([]);
+  });
+});

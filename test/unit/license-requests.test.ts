@@ -1,0 +1,221 @@
+import { LatchkeyFailure } from '../../src/flows/failure';
+import { LicenseRequests } from '../../src/flows/license-requests';
+import type { License } from '../../src/flows/ports';
+import {
+  ManualClock,
+  member,
+  MemoryAdmins,
+  MemoryAnnouncer,
+  MemoryAudit,
+  MemoryLicenseDirectory,
+  MemoryLicenseRequests,
+  MemoryLogger,
+  MemoryMembers,
+  testSealer,
+} from '../support/in-memory-ports';
+
+const ANN = { userId: 'UANN', teamId: 'T0TEAM' };
+const ADA = { userId: 'UADA', teamId: 'T0TEAM' }; // admin
+const MAX = { userId: 'UMAX', teamId: 'T0TEAM' }; // admin
+const BOB = { userId: 'UBOB', teamId: 'T0TEAM' }; // not an admin
+
+function setup() {
+  const clock = new ManualClock();
+  const audit = new MemoryAudit();
+  const store = new MemoryLicenseRequests(clock);
+  const announcer = new MemoryAnnouncer();
+  const directory = new MemoryLicenseDirectory([
+    { id: 'chime-ann', email: 'uann@example.com', status: 'active', license: 'Basic' },
+    { id: 'chime-ada', email: 'uada@example.com', status: 'active', license: 'Pro' },
+  ]);
+  const flow = new LicenseRequests({
+    directory,
+    members: new MemoryMembers([member('UANN'), member('UADA'), member('UMAX'), member('UBOB')]),
+    admins: new MemoryAdmins(new Set(['UADA', 'UMAX'])),
+    store,
+    announcer,
+    audit,
+    sealer: testSealer(),
+    clock,
+    logger: new MemoryLogger(),
+    allowedTeamId: 'T0TEAM',
+    requestTtlHours: 72,
+  });
+  return { clock, audit, store, announcer, directory, flow };
+}
+
+async function fileRequest(flow: LicenseRequests, requester = ANN, to: License = 'Pro', reason = 'I host customer calls') {
+  const started = await flow.start(requester);
+  if (!started.ok || started.state !== 'form') throw new Error(`start: ${JSON.stringify(started)}`);
+  const checked = flow.checkForm(requester, started.ticket, to, reason);
+  if (!('ticket' in checked)) throw new Error(`checkForm: ${JSON.stringify(checked)}`);
+  const submitted = await flow.submit(requester, checked);
+  if (!submitted.ok) throw new Error(`submit: ${submitted.code}`);
+  return submitted.request;
+}
+
+describe('LicenseRequests', () => {
+  it('shows the current license, files the request, announces it and confirms to the requester', async () => {
+    const { flow, announcer, store, audit } = setup();
+    const started = await flow.start(ANN);
+    expect(started).toMatchObject({ ok: true, state: 'form', current: 'Basic' });
+
+    const request = await fileRequest(flow);
+    expect(request).toMatchObject({ status: 'PENDING', from: 'Basic', to: 'Pro', reason: 'I host customer calls' });
+    expect(Date.parse(request.expiresAt) - Date.parse(request.createdAt)).toBe(72 * 3_600_000);
+    expect(announcer.announced.map((r) => r.id)).toEqual([request.id]);
+    expect(announcer.told.map((r) => r.status)).toEqual(['PENDING']);
+    expect((await store.get(request.id))?.message).toEqual({ channel: 'CAPPROVALS', ts: '1.0001' });
+    expect(audit.entries.map((e) => [e.action, e.phase, e.outcome])).toEqual([
+      ['license_request', 'attempt', undefined],
+      ['license_request', 'outcome', 'success'],
+    ]);
+  });
+
+  it.each([
+    ['the current license', 'Basic', 'because', { license: 'UNCHANGED' }],
+    ['no license', undefined, 'because', { license: 'NO_CHOICE' }],
+    ['a license that does not exist', 'Enterprise', 'because', { license: 'NO_CHOICE' }],
+    ['an empty reason', 'Pro', '   ', { reason: 'REASON_EMPTY' }],
+    ['a reason that is too long', 'Pro', 'x'.repeat(501), { reason: 'REASON_TOO_LONG' }],
+  ])('flags %s as a field error', async (_what, choice, reason, fieldErrors) => {
+    const { flow } = setup();
+    const started = await flow.start(ANN);
+    if (!started.ok || started.state !== 'form') throw new Error('no form');
+    expect(flow.checkForm(ANN, started.ticket, choice, reason)).toEqual({ fieldErrors });
+  });
+
+  it("refuses a form ticket made for someone else", async () => {
+    const { flow } = setup();
+    const started = await flow.start(ANN);
+    if (!started.ok || started.state !== 'form') throw new Error('no form');
+    expect(flow.checkForm(BOB, started.ticket, 'Pro', 'me too')).toEqual({ ok: false, code: 'REQUEST_INVALID' });
+  });
+
+  it('allows one open request per user, and shows it instead of a new form', async () => {
+    const { flow } = setup();
+    const first = await fileRequest(flow);
+    expect(await flow.start(ANN)).toMatchObject({ ok: true, state: 'open', request: { id: first.id } });
+  });
+
+  it('when the request cannot be announced, it is closed and the requester told', async () => {
+    const { flow, announcer, store } = setup();
+    announcer.announceFailure = new LatchkeyFailure('SLACK_UNAVAILABLE');
+    const started = await flow.start(ANN);
+    if (!started.ok || started.state !== 'form') throw new Error('no form');
+    const checked = flow.checkForm(ANN, started.ticket, 'Pro', 'calls');
+    if (!('ticket' in checked)) throw new Error('bad form');
+    expect(await flow.submit(ANN, checked)).toMatchObject({ ok: false, code: 'SLACK_UNAVAILABLE' });
+    expect(await store.findOpen(ANN)).toBeUndefined();
+  });
+
+  it('an admin approves: the license is changed exactly once and everyone is told', async () => {
+    const { flow, directory, announcer, audit } = setup();
+    const request = await fileRequest(flow);
+    const review = await flow.review(ADA, request.id);
+    expect(review).toMatchObject({ ok: true, state: 'decide', user: { license: 'Basic' } });
+
+    const decided = await flow.decide(ADA, request.id, { decision: 'approve', comment: 'ok' });
+    expect(decided).toMatchObject({ ok: true, request: { status: 'APPLIED', decidedBy: 'UADA', comment: 'ok' } });
+    expect(directory.changes).toEqual([['chime-ann', 'Pro']]);
+    expect(announcer.refreshed.at(-1)?.status).toBe('APPLIED');
+    expect(announcer.told.at(-1)?.status).toBe('APPLIED');
+    expect(audit.entries.filter((e) => e.action !== 'license_request').map((e) => [e.action, e.phase, e.outcome, e.actor.userId, e.subject?.userId])).toEqual([
+      ['license_decide', 'attempt', undefined, 'UADA', 'UANN'],
+      ['license_decide', 'outcome', 'success', 'UADA', 'UANN'],
+      ['license_apply', 'attempt', undefined, 'UADA', 'UANN'],
+      ['license_apply', 'outcome', 'success', 'UADA', 'UANN'],
+    ]);
+  });
+
+  it('a denial changes nothing and tells the requester', async () => {
+    const { flow, directory, announcer } = setup();
+    const request = await fileRequest(flow);
+    expect(await flow.decide(ADA, request.id, { decision: 'deny', comment: 'Use Plus' })).toMatchObject({
+      ok: true,
+      request: { status: 'DENIED', comment: 'Use Plus' },
+    });
+    expect(directory.changes).toEqual([]);
+    expect(announcer.told.at(-1)).toMatchObject({ status: 'DENIED', comment: 'Use Plus' });
+  });
+
+  it('requires a comment to deny, and a decision', () => {
+    const { flow } = setup();
+    expect(flow.checkDecision('deny', ' ')).toEqual({ fieldErrors: { comment: 'COMMENT_REQUIRED' } });
+    expect(flow.checkDecision(undefined, 'x')).toEqual({ fieldErrors: { decision: 'NO_DECISION' } });
+    expect(flow.checkDecision('approve', '')).toEqual({ decision: 'approve', comment: undefined });
+  });
+
+  it('non-admins cannot review or decide', async () => {
+    const { flow, directory } = setup();
+    const request = await fileRequest(flow);
+    expect(await flow.isAdmin(BOB)).toBe(false);
+    expect(await flow.review(BOB, request.id)).toMatchObject({ ok: false, code: 'NOT_ADMIN' });
+    expect(await flow.decide(BOB, request.id, { decision: 'approve' })).toMatchObject({ ok: false, code: 'NOT_ADMIN' });
+    expect(directory.changes).toEqual([]);
+  });
+
+  it('an admin cannot decide their own request', async () => {
+    const { flow, directory } = setup();
+    const request = await fileRequest(flow, ADA, 'Plus');
+    expect(await flow.review(ADA, request.id)).toMatchObject({ ok: false, code: 'SELF_REVIEW' });
+    expect(await flow.decide(ADA, request.id, { decision: 'approve' })).toMatchObject({ ok: false, code: 'SELF_REVIEW' });
+    expect(directory.changes).toEqual([]);
+  });
+
+  it('two admins deciding at once apply the change once; the loser is told who decided', async () => {
+    const { flow, directory } = setup();
+    const request = await fileRequest(flow);
+    const results = await Promise.all([
+      flow.decide(ADA, request.id, { decision: 'approve' }),
+      flow.decide(MAX, request.id, { decision: 'approve' }),
+    ]);
+    expect(directory.changes).toEqual([['chime-ann', 'Pro']]);
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.find((r) => !r.ok)).toMatchObject({ code: 'REQUEST_DECIDED', request: { decidedBy: expect.stringMatching(/UADA|UMAX/) } });
+  });
+
+  it('an expired request cannot be decided, and shows as expired', async () => {
+    const { flow, clock, directory, announcer } = setup();
+    const request = await fileRequest(flow);
+    clock.advance(72 * 3_600_000 + 1);
+    expect(await flow.review(ADA, request.id)).toMatchObject({ ok: true, state: 'closed', request: { status: 'EXPIRED' } });
+    expect(await flow.decide(ADA, request.id, { decision: 'approve' })).toMatchObject({ ok: false, code: 'REQUEST_EXPIRED' });
+    expect(directory.changes).toEqual([]);
+    expect(announcer.refreshed.at(-1)?.status).toBe('EXPIRED');
+  });
+
+  it('a Chime failure on apply is recorded (APPLY_FAILED) and an admin can retry', async () => {
+    const { flow, directory, audit } = setup();
+    const request = await fileRequest(flow);
+    directory.changeFailure = new LatchkeyFailure('DIRECTORY_UNAVAILABLE');
+    expect(await flow.decide(ADA, request.id, { decision: 'approve' })).toMatchObject({
+      ok: true,
+      request: { status: 'APPLY_FAILED', errorCode: 'DIRECTORY_UNAVAILABLE' },
+    });
+    expect(audit.entries.at(-1)).toMatchObject({ action: 'license_apply', outcome: 'failure', errorCode: 'DIRECTORY_UNAVAILABLE' });
+
+    directory.changeFailure = undefined;
+    expect(await flow.review(MAX, request.id)).toMatchObject({ ok: true, state: 'decide' });
+    expect(await flow.decide(MAX, request.id, { decision: 'approve' })).toMatchObject({ ok: true, request: { status: 'APPLIED', decidedBy: 'UMAX' } });
+    expect(directory.changes).toEqual([['chime-ann', 'Pro']]);
+  });
+
+  it('fails closed: no audit, no decision and no change', async () => {
+    const { flow, audit, directory, store } = setup();
+    const request = await fileRequest(flow);
+    audit.failWith = new LatchkeyFailure('AUDIT_UNAVAILABLE');
+    expect(await flow.decide(ADA, request.id, { decision: 'approve' })).toMatchObject({ ok: false, code: 'AUDIT_UNAVAILABLE' });
+    expect((await store.get(request.id))?.status).toBe('PENDING');
+    expect(directory.changes).toEqual([]);
+  });
+
+  it('a decided request cannot be decided again', async () => {
+    const { flow, directory } = setup();
+    const request = await fileRequest(flow);
+    await flow.decide(ADA, request.id, { decision: 'deny', comment: 'no' });
+    expect(await flow.decide(MAX, request.id, { decision: 'approve' })).toMatchObject({ ok: false, code: 'REQUEST_DECIDED', request: { status: 'DENIED', decidedBy: 'UADA' } });
+    expect(await flow.review(MAX, request.id)).toMatchObject({ ok: true, state: 'closed' });
+    expect(directory.changes).toEqual([]);
+  });
+});
