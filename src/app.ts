@@ -1,5 +1,6 @@
 import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute, type Receiver } from '@slack/bolt';
 import { ChimeClient } from '@aws-sdk/client-chime';
+import { WorkMailClient } from '@aws-sdk/client-workmail';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { hkdfSync } from 'node:crypto';
 import type { Server } from 'node:http';
@@ -8,6 +9,7 @@ import { ensureTable } from './storage/ensure-table';
 import { DynamoDbAuditLog } from './audit/dynamodb-audit-log';
 import type { Config } from './config';
 import { ChimeDirectory } from './directories/chime-directory';
+import { WorkMailDirectory } from './directories/workmail-directory';
 import type { Clock, CredentialKind, Directory } from './flows/ports';
 import { ResetCredential } from './flows/reset-credential';
 import { Sealer } from './flows/sealer';
@@ -91,6 +93,13 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
     ? new ChimeDirectory(new ChimeClient({ region: 'us-east-1', requestHandler: AWS_HTTP }), config.chime.accountId)
     : undefined;
   if (chime) directories.pin = chime;
+  if (config.workmail) {
+    const { organizationId, passwordLength, passwordSymbols } = config.workmail;
+    directories.password = new WorkMailDirectory(new WorkMailClient({ requestHandler: AWS_HTTP }), organizationId, {
+      length: passwordLength,
+      symbols: passwordSymbols,
+    });
+  }
   const members = new SlackWorkspaceMembers(app.client);
 
   // A key of its own, derived from the signing secret, so there is no extra secret to manage.

@@ -46,6 +46,7 @@ export const PEOPLE = {
     slackUser('UADA', 'ada@example.com'),
     slackUser('UMAX', 'max@example.com'),
     slackUser('UCARL', 'carl@example.com'),
+    slackUser('UROOM', 'room@example.com'),
   ],
   chime: [
     { UserId: 'chime-ann', PrimaryEmail: 'Ann@Example.com', LicenseType: 'Basic', UserRegistrationStatus: 'Registered' },
@@ -59,6 +60,8 @@ export const PEOPLE = {
     { Id: 'wm-ann', Email: 'ann@example.com', Name: 'ann', State: 'ENABLED', UserRole: 'USER' },
     { Id: 'wm-anna', Email: 'anna@example.com', Name: 'anna', State: 'ENABLED', UserRole: 'USER' },
     { Id: 'wm-bob', Email: 'bob@example.com', Name: 'bob', State: 'DISABLED', UserRole: 'USER' },
+    { Id: 'wm-carl', Email: 'carl@example.com', Name: 'carl', State: 'ENABLED', UserRole: 'USER' },
+    { Id: 'wm-room', Email: 'room@example.com', Name: 'room', State: 'ENABLED', UserRole: 'RESOURCE' },
   ] as WorkMailSimUser[],
 };
 

@@ -1,0 +1,86 @@
+import {
+  ListUsersCommand,
+  ResetPasswordCommand,
+  type User as WorkMailUser,
+  type WorkMailClient,
+} from '@aws-sdk/client-workmail';
+import { LatchkeyFailure, type FailureCode } from '../flows/failure';
+import type { Directory, DirectoryUser } from '../flows/ports';
+import { Secret } from '../flows/secret';
+import { fromAwsError } from './aws-errors';
+import { generatePassword } from './password-generator';
+
+/** WorkMail's exceptions in our words; throttling, 5xx and setup errors are fromAwsError's. */
+export const WORKMAIL_ERRORS: Partial<Record<string, FailureCode>> = {
+  EntityNotFoundException: 'DIRECTORY_USER_NOT_FOUND',
+  EntityStateException: 'DIRECTORY_USER_DISABLED',
+  InvalidPasswordException: 'DIRECTORY_REJECTED',
+  OrganizationNotFoundException: 'DIRECTORY_MISCONFIGURED',
+  OrganizationStateException: 'DIRECTORY_MISCONFIGURED',
+  DirectoryServiceAuthenticationFailedException: 'DIRECTORY_MISCONFIGURED',
+  DirectoryUnavailableException: 'DIRECTORY_UNAVAILABLE',
+  UnsupportedOperationException: 'DIRECTORY_USER_NOT_A_PERSON',
+  InvalidParameterException: 'DIRECTORY_REJECTED',
+  LimitExceededException: 'DIRECTORY_THROTTLED',
+  ThrottlingException: 'DIRECTORY_THROTTLED',
+};
+
+/** Amazon WorkMail mailboxes; the credential is the mailbox password. */
+export class WorkMailDirectory implements Directory {
+  readonly name = 'workmail';
+  readonly credential = 'password';
+
+  constructor(
+    private readonly client: WorkMailClient,
+    private readonly organizationId: string,
+    private readonly password: { length: number; symbols: string },
+    private readonly generate: typeof generatePassword = generatePassword,
+  ) {}
+
+  async findUsersByEmail(email: string): Promise<DirectoryUser[]> {
+    const wanted = email.toLowerCase();
+    const found: DirectoryUser[] = [];
+    let NextToken: string | undefined;
+    try {
+      do {
+        // The whole address is the tightest prefix WorkMail offers; the exact match is ours.
+        const page = await this.client.send(
+          new ListUsersCommand({ OrganizationId: this.organizationId, Filters: { PrimaryEmailPrefix: email }, MaxResults: 100, NextToken }),
+        );
+        for (const u of page.Users ?? []) if (u.Id && u.Email?.toLowerCase() === wanted) found.push(toDirectoryUser(u));
+        NextToken = page.NextToken;
+      } while (NextToken);
+    } catch (err) {
+      throw fromAwsError(err, 'workmail:ListUsers', WORKMAIL_ERRORS);
+    }
+    return found;
+  }
+
+  /** WorkMail may apply a stricter password policy than ours: one fresh try, then a clear failure. */
+  async resetCredential(userId: string): Promise<Secret> {
+    for (let attempt = 1; ; attempt++) {
+      const password = this.generate(this.password);
+      try {
+        await this.client.send(new ResetPasswordCommand({ OrganizationId: this.organizationId, UserId: userId, Password: password }));
+        return new Secret(password);
+      } catch (err) {
+        const name = (err as Error | undefined)?.name;
+        if (name === 'InvalidPasswordException' && attempt < 2) continue;
+        if (name === 'InvalidPasswordException') {
+          throw new LatchkeyFailure('DIRECTORY_REJECTED', 'workmail:ResetPassword rejected two generated passwords');
+        }
+        throw fromAwsError(err, 'workmail:ResetPassword', WORKMAIL_ERRORS);
+      }
+    }
+  }
+}
+
+function toDirectoryUser(u: WorkMailUser): DirectoryUser {
+  return {
+    id: u.Id ?? '',
+    email: u.Email ?? '',
+    displayName: u.DisplayName,
+    // Resources and system users are never reset by self-service, whatever their state.
+    status: u.UserRole !== 'USER' ? 'not_a_person' : u.State !== 'ENABLED' ? 'disabled' : 'active',
+  };
+}
