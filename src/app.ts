@@ -1,40 +1,56 @@
-import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute, type Receiver } from '@slack/bolt';
 import { ChimeClient } from '@aws-sdk/client-chime';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { WorkMailClient } from '@aws-sdk/client-workmail';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { HTTPReceiver, SocketModeReceiver, type CustomRoute, type Receiver } from '@slack/bolt';
 import { hkdfSync } from 'node:crypto';
 import type { Server } from 'node:http';
+import { approvalsTable } from './approvals/approvals-table';
+import { DynamoDbLicenseRequests } from './approvals/dynamodb-license-requests';
 import { auditTable } from './audit/audit-table';
-import { ensureTable } from './storage/ensure-table';
 import { DynamoDbAuditLog } from './audit/dynamodb-audit-log';
 import type { Config } from './config';
 import { ChimeDirectory } from './directories/chime-directory';
 import { WorkMailDirectory } from './directories/workmail-directory';
+import { LicenseRequests } from './flows/license-requests';
 import type { Clock, CredentialKind, Directory } from './flows/ports';
 import { ResetCredential } from './flows/reset-credential';
 import { Sealer } from './flows/sealer';
-import { approvalsTable } from './approvals/approvals-table';
-import { DynamoDbLicenseRequests } from './approvals/dynamodb-license-requests';
-import { LicenseRequests } from './flows/license-requests';
 import { registerLicenseCommand } from './handlers/license-command';
 import { registerLicenseRequestSubmission } from './handlers/license-request-submission';
 import { registerLicenseReviewAction } from './handlers/license-review-action';
 import { registerLicenseReviewSubmission } from './handlers/license-review-submission';
 import { registerResetCommand } from './handlers/reset-command';
 import { registerResetSubmission } from './handlers/reset-submission';
+import { DynamoDbRateLimiter } from './limits/dynamodb-rate-limiter';
+import { rateLimitTable } from './limits/rate-table';
 import type { AppLogger } from './logger';
 import { boltLogger } from './slack/bolt-logger';
 import { ConfiguredAdmins } from './slack/configured-admins';
+import { GuardedApp } from './slack/guarded-app';
+import { dispatchErrorHandler, processEventErrorHandler } from './slack/http-error-handlers';
 import { SlackLicenseAnnouncer } from './slack/slack-license-announcer';
 import { SlackWorkspaceMembers } from './slack/workspace-members';
+import { ensureTable } from './storage/ensure-table';
+import { REVIEW_ACTION_ID } from './views/license-approval-message';
+import { LICENSE_FORM } from './views/license-form';
+import { REVIEW_FORM } from './views/license-review';
+import { RESET_CALLBACK_IDS } from './views/reset-modal';
+import { TOPIC_WORDS } from './views/topic-words';
 
 /** A request to AWS that has not answered by then will not; fail over to a clear message instead. */
 const AWS_HTTP = { connectionTimeout: 2_000, requestTimeout: 5_000 };
+/** Slack never sends Latchkey anything near this; a larger body is not from Slack. */
+const BODY_LIMIT_BYTES = 64 * 1024;
+/** How long shutdown waits for work already acknowledged to finish. */
+const DRAIN_MS = 10_000;
+/** /healthz asks DynamoDB at most this often, so a flood of probes costs nothing. */
+const HEALTH_CACHE_MS = 5_000;
 
 export interface Latchkey {
-  readonly app: App;
+  readonly app: GuardedApp;
   /** Resolves once the app listens; the port is the one actually bound (config port 0 picks one). */
   start(): Promise<{ port: number }>;
+  /** Stops taking requests, lets acknowledged work finish (bounded), then releases clients. */
   stop(): Promise<void>;
 }
 
@@ -48,50 +64,67 @@ export interface LatchkeyOptions {
  * and registers the handlers. Everything else receives what it needs.
  */
 export function createLatchkey(config: Config, { logger, clock = { now: () => new Date() } }: LatchkeyOptions): Latchkey {
-  let ready = false;
-  const healthRoute: CustomRoute = {
-    path: '/healthz',
-    method: ['GET'],
-    handler: (_req, res) => {
-      res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ status: ready ? 'ok' : 'starting' }));
-    },
-  };
+  const dynamo = new DynamoDBClient({ requestHandler: AWS_HTTP });
+  const health = healthCheck(dynamo, config.audit.tableName, logger);
 
   const receiver: Receiver = config.slack.appToken
     ? new SocketModeReceiver({
         appToken: config.slack.appToken,
-        customRoutes: [healthRoute],
+        customRoutes: [health.route],
         installerOptions: { port: config.port },
         logger: boltLogger(logger),
       })
     : new HTTPReceiver({
         signingSecret: config.slack.signingSecret,
         endpoints: '/slack/events',
-        customRoutes: [healthRoute],
+        customRoutes: [health.route],
         logger: boltLogger(logger),
+        bodyLimit: BODY_LIMIT_BYTES,
+        processEventErrorHandler: processEventErrorHandler(logger),
+        dispatchErrorHandler: dispatchErrorHandler(logger),
       });
 
-  const app = new App({
-    token: config.slack.botToken,
-    receiver,
-    logger: boltLogger(logger),
-    clientOptions: {
-      slackApiUrl: config.slack.apiUrl,
-      // The Web API client's default retries for about 30 minutes; a person is waiting.
-      retryConfig: { retries: config.slack.apiRetries, factor: 2, minTimeout: 500, maxTimeout: 2_000 },
-      timeout: 5_000,
+  const app = new GuardedApp(
+    {
+      token: config.slack.botToken,
+      receiver,
+      logger: boltLogger(logger),
+      clientOptions: {
+        slackApiUrl: config.slack.apiUrl,
+        // The Web API client's default retries for about 30 minutes; a person is waiting.
+        retryConfig: { retries: config.slack.apiRetries, factor: 2, minTimeout: 500, maxTimeout: 2_000 },
+        timeout: 5_000,
+      },
     },
+    {
+      commands: Object.values(TOPIC_WORDS).map((w) => w.command),
+      viewCallbackIds: [...Object.values(RESET_CALLBACK_IDS), LICENSE_FORM.callbackId, REVIEW_FORM.callbackId],
+      actionIds: [REVIEW_ACTION_ID],
+    },
+  );
+
+  // Work continues after ack(); shutdown waits for it instead of cutting a reset in half.
+  let inFlight = 0;
+  app.use(async ({ next }) => {
+    inFlight += 1;
+    try {
+      await next();
+    } finally {
+      inFlight -= 1;
+    }
   });
 
-  const dynamo = new DynamoDBClient({ requestHandler: AWS_HTTP });
   const audit = new DynamoDbAuditLog(dynamo, config.audit.tableName, config.audit.retentionDays, clock);
+  const limiter = new DynamoDbRateLimiter(dynamo, config.limits.tableName, clock);
+  const members = new SlackWorkspaceMembers(app.client);
+  // A key of its own, derived from the signing secret, so there is no extra secret to manage.
+  const sealer = new Sealer(Buffer.from(hkdfSync('sha256', config.slack.signingSecret, 'latchkey', 'sealed-ticket v1', 32)));
 
-  const directories: Partial<Record<CredentialKind, Directory>> = {};
   // The legacy Chime API is served and signed in us-east-1, whatever AWS_REGION says.
   const chime = config.chime
     ? new ChimeDirectory(new ChimeClient({ region: 'us-east-1', requestHandler: AWS_HTTP }), config.chime.accountId)
     : undefined;
+  const directories: Partial<Record<CredentialKind, Directory>> = {};
   if (chime) directories.pin = chime;
   if (config.workmail) {
     const { organizationId, passwordLength, passwordSymbols } = config.workmail;
@@ -100,10 +133,7 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
       symbols: passwordSymbols,
     });
   }
-  const members = new SlackWorkspaceMembers(app.client);
 
-  // A key of its own, derived from the signing secret, so there is no extra secret to manage.
-  const sealer = new Sealer(Buffer.from(hkdfSync('sha256', config.slack.signingSecret, 'latchkey', 'sealed-ticket v1', 32)));
   const resetCredential = new ResetCredential({
     directories,
     members,
@@ -112,8 +142,9 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
     clock,
     logger,
     allowedTeamId: config.slack.teamId,
+    limiter,
+    limits: { perUserPerHour: config.limits.resetsPerUserPerHour, globalPerMinute: config.limits.resetsPerMinuteGlobal },
   });
-
   for (const kind of ['pin', 'password'] as const) {
     registerResetCommand(app, kind, resetCredential, logger);
     registerResetSubmission(app, kind, resetCredential, logger);
@@ -132,6 +163,8 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
     logger,
     allowedTeamId: config.slack.teamId,
     requestTtlHours: licenses?.requestTtlHours ?? 72,
+    limiter,
+    maxRequestsPerDay: config.limits.licenseRequestsPerDay,
   });
   registerLicenseCommand(app, licenseRequests, logger);
   registerLicenseRequestSubmission(app, licenseRequests, logger);
@@ -146,7 +179,8 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
     app,
     async start() {
       if (config.createTables) {
-        for (const table of [auditTable(config.audit.tableName), approvalsTable(config.approvalsTableName)]) {
+        const tables = [auditTable(config.audit.tableName), approvalsTable(config.approvalsTableName), rateLimitTable(config.limits.tableName)];
+        for (const table of tables) {
           const state = await ensureTable(dynamo, table);
           logger.info({ table: table.create.TableName, state }, 'table ready');
         }
@@ -154,14 +188,58 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
       const server = (await app.start(config.port)) as Server | undefined;
       const address = server?.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
-      ready = true;
-      logger.info({ port, socketMode: Boolean(config.slack.appToken), directories: Object.keys(directories), licenses: licenseRequests.enabled }, 'Latchkey is ready');
+      health.ready = true;
+      logger.info(
+        { port, socketMode: Boolean(config.slack.appToken), directories: Object.keys(directories), licenses: licenseRequests.enabled },
+        'Latchkey is ready',
+      );
       return { port };
     },
     async stop() {
-      ready = false;
+      health.ready = false;
       await app.stop();
+      const deadline = Date.now() + DRAIN_MS;
+      while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      if (inFlight > 0) logger.warn({ inFlight }, 'stopped with work still in flight');
       dynamo.destroy();
     },
   };
+}
+
+/**
+ * GET /healthz: 200 when the app is up and its audit table answers, 503 naming what fails.
+ * The DynamoDB answer is cached briefly and bounded in time, so the probe itself stays quick.
+ */
+function healthCheck(dynamo: DynamoDBClient, auditTableName: string, logger: AppLogger) {
+  let cached: { at: number; dynamodb: 'ok' | 'failing' } | undefined;
+  const checkDynamo = async (): Promise<'ok' | 'failing'> => {
+    if (cached && Date.now() - cached.at < HEALTH_CACHE_MS) return cached.dynamodb;
+    const result = await dynamo
+      .send(new DescribeTableCommand({ TableName: auditTableName }), { abortSignal: AbortSignal.timeout(1_000) })
+      .then(() => 'ok' as const)
+      .catch((err: unknown) => {
+        logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'health check: DynamoDB failing');
+        return 'failing' as const;
+      });
+    cached = { at: Date.now(), dynamodb: result };
+    return result;
+  };
+  const state = {
+    ready: false,
+    route: {
+      path: '/healthz',
+      method: ['GET'],
+      handler: (_req, res) => {
+        const answer = (status: number, body: object) => {
+          res.writeHead(status, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(body));
+        };
+        if (!state.ready) return answer(503, { status: 'starting' });
+        void checkDynamo().then((dynamodb) =>
+          answer(dynamodb === 'ok' ? 200 : 503, { status: dynamodb === 'ok' ? 'ok' : 'degraded', checks: { dynamodb } }),
+        );
+      },
+    } as CustomRoute,
+  };
+  return state;
 }

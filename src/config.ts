@@ -46,6 +46,13 @@ const envSchema = z
       .string()
       .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name')
       .default('latchkey-approvals'),
+    RESET_MAX_PER_HOUR: z.coerce.number().int().min(1).max(100).default(3),
+    RESET_MAX_PER_MINUTE_GLOBAL: optional(z.coerce.number().int().min(1).max(100_000)),
+    LICENSE_REQUEST_MAX_PER_DAY: z.coerce.number().int().min(1).max(100).default(5),
+    RATE_LIMIT_TABLE_NAME: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name')
+      .default('latchkey-rate-limits'),
     AUDIT_TABLE_NAME: z
       .string()
       .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name')
@@ -93,6 +100,12 @@ export interface Config {
     readonly requestTtlHours: number;
   };
   readonly approvalsTableName: string;
+  readonly limits: {
+    readonly tableName: string;
+    readonly resetsPerUserPerHour: number;
+    readonly resetsPerMinuteGlobal?: number;
+    readonly licenseRequestsPerDay: number;
+  };
   readonly audit: { readonly tableName: string; readonly retentionDays: number };
   readonly createTables: boolean;
   readonly logLevel: (typeof LOG_LEVELS)[number];
@@ -136,6 +149,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
           }
         : undefined,
       approvalsTableName: e.APPROVALS_TABLE_NAME,
+      limits: {
+        tableName: e.RATE_LIMIT_TABLE_NAME,
+        resetsPerUserPerHour: e.RESET_MAX_PER_HOUR,
+        resetsPerMinuteGlobal: e.RESET_MAX_PER_MINUTE_GLOBAL,
+        licenseRequestsPerDay: e.LICENSE_REQUEST_MAX_PER_DAY,
+      },
       audit: { tableName: e.AUDIT_TABLE_NAME, retentionDays: e.AUDIT_RETENTION_DAYS },
       createTables: e.DYNAMODB_CREATE_TABLES,
       logLevel: e.LOG_LEVEL,

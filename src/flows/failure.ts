@@ -30,6 +30,9 @@ export const FAILURE_CODES = [
   'SELF_REVIEW',
   'REQUEST_NOT_FOUND',
   'REQUEST_DECIDED',
+  // Abuse limits
+  'RATE_LIMITED',
+  'RESETS_PAUSED',
   // Latchkey's own state
   'REQUEST_EXPIRED',
   'REQUEST_INVALID',
@@ -58,12 +61,16 @@ const OPERATOR_FAILURES: ReadonlySet<FailureCode> = new Set<FailureCode>([
 export class LatchkeyFailure extends Error {
   override readonly name = 'LatchkeyFailure';
 
+  /** For limits: when the person may try again. */
+  readonly retryAt?: Date;
+
   constructor(
     readonly code: FailureCode,
     readonly detail?: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAt?: Date },
   ) {
     super(detail ? `${code}: ${detail}` : code, options);
+    this.retryAt = options?.retryAt;
   }
 
   get needsOperator(): boolean {

@@ -13,6 +13,7 @@ import {
   type LicensedUser,
   type LicenseDirectory,
   type Logger,
+  type RateLimiter,
   type Requester,
   type WorkspaceMembers,
 } from './ports';
@@ -22,6 +23,7 @@ import type { Sealer } from './sealer';
 export const REASON_MAX_LENGTH = 500;
 export const COMMENT_MAX_LENGTH = 500;
 const FORM_TTL_MS = 30 * 60 * 1000;
+const DAY_MS = 24 * 3_600_000;
 
 const formTicketSchema = z.object({
   v: z.literal(1),
@@ -44,6 +46,7 @@ export interface LicenseFailure {
   readonly email?: string;
   /** The request as it stands, when the failure is about its state (decided, expired). */
   readonly request?: LicenseRequest;
+  readonly retryAt?: Date;
 }
 
 /** Where requests are announced and people told; implemented with Slack messages. */
@@ -69,6 +72,8 @@ export interface LicenseRequestsDeps {
   readonly logger: Logger;
   readonly allowedTeamId?: string;
   readonly requestTtlHours: number;
+  readonly limiter: RateLimiter;
+  readonly maxRequestsPerDay: number;
 }
 
 /**
@@ -165,6 +170,12 @@ export class LicenseRequests {
     };
     let change: AuditedChange | undefined;
     try {
+      const allowed = await this.deps.limiter.take(`license:${requester.teamId}:${requester.userId}`, this.deps.maxRequestsPerDay, DAY_MS);
+      if (!allowed.ok) {
+        const failure = new LatchkeyFailure('RATE_LIMITED', 'license requests per day', { retryAt: allowed.retryAt });
+        await this.trail.refused(this.auditStep('license_request', requester, request), failure.code);
+        throw failure;
+      }
       change = await this.trail.begin(this.auditStep('license_request', requester, request));
       await this.deps.store.create(request);
     } catch (err) {
@@ -343,7 +354,7 @@ export class LicenseRequests {
 
   private fail(err: unknown, context: { requester: Requester; step: string; requestId?: string }, extra: { email?: string } = {}): LicenseFailure {
     const failure = this.report(err, context.requester, context.requestId, context.step);
-    return { ok: false, code: failure.code, ...extra };
+    return { ok: false, code: failure.code, retryAt: failure.retryAt, ...extra };
   }
 
   private report(err: unknown, requester: Requester, requestId?: string, step = 'apply'): LatchkeyFailure {

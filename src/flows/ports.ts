@@ -104,6 +104,12 @@ export interface AuditLog {
   record(entry: AuditEntry): Promise<void>;
 }
 
+/** Counts uses across every instance of the app (shared storage, not process memory). */
+export interface RateLimiter {
+  /** Counts one use of `key` in the current window, unless `limit` uses are already counted. */
+  take(key: string, limit: number, windowMs: number): Promise<{ ok: true } | { ok: false; retryAt: Date }>;
+}
+
 export interface Clock {
   now(): Date;
 }

@@ -11,6 +11,7 @@ import type {
   Directory,
   DirectoryName,
   Logger,
+  RateLimiter,
   Requester,
   WorkspaceMembers,
 } from './ports';
@@ -20,6 +21,8 @@ import type { Secret } from './secret';
 
 /** Long enough to read the modal and click; short enough that a stale check is not trusted. */
 export const DEFAULT_TICKET_TTL_MS = 10 * 60 * 1000;
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
 
 const ACTIONS: Record<CredentialKind, AuditAction> = { pin: 'reset_pin', password: 'reset_password' };
 
@@ -32,6 +35,8 @@ export interface ResetFailure {
   readonly directory?: DirectoryName;
   /** For the person to quote to IT; absent when the request never got that far. */
   readonly requestId?: string;
+  /** For limits: when the person may try again. */
+  readonly retryAt?: Date;
 }
 
 export interface Prepared {
@@ -68,8 +73,17 @@ export interface ResetCredentialDeps {
   readonly sealer: Sealer;
   readonly clock: Clock;
   readonly logger: Logger;
+  readonly limiter: RateLimiter;
+  readonly limits: ResetLimits;
   readonly allowedTeamId?: string;
   readonly ticketTtlMs?: number;
+}
+
+export interface ResetLimits {
+  /** Resets one person may start per hour, per credential. */
+  readonly perUserPerHour: number;
+  /** Resets everyone together may start per minute; past it, resets pause and an alert is logged. */
+  readonly globalPerMinute?: number;
 }
 
 /**
@@ -100,7 +114,11 @@ export class ResetCredential {
     if (!directory) return { ok: false, code: 'DIRECTORY_NOT_ENABLED', kind };
     let email: string | undefined;
     try {
-      const member = await identifyRequester(requester, this.deps.members, this.deps.allowedTeamId);
+      // The limit is counted before the directory is asked anything: over it, Chime and WorkMail never hear of it.
+      const [member] = await Promise.all([
+        identifyRequester(requester, this.deps.members, this.deps.allowedTeamId),
+        this.takeLimits(requester, kind),
+      ]);
       email = member.email;
       const user = pickDirectoryUser(await directory.findUsersByEmail(email), email);
       const ticket: ResetTicket = {
@@ -117,7 +135,7 @@ export class ResetCredential {
     } catch (err) {
       const failure = this.report(err, { requester, kind, requestId });
       await this.trail.refused({ requestId, action: ACTIONS[kind], actor: requester, directory: directory.name }, failure.code);
-      return { ok: false, code: failure.code, kind, email, directory: directory.name, requestId };
+      return { ok: false, code: failure.code, kind, email, directory: directory.name, requestId, retryAt: failure.retryAt };
     }
   }
 
@@ -190,6 +208,19 @@ export class ResetCredential {
       'credential reset',
     );
     return done;
+  }
+
+  private async takeLimits(requester: Requester, kind: CredentialKind): Promise<void> {
+    const { limiter, limits } = this.deps;
+    const [own, everyone] = await Promise.all([
+      limiter.take(`reset:${kind}:${requester.teamId}:${requester.userId}`, limits.perUserPerHour, HOUR_MS),
+      limits.globalPerMinute ? limiter.take('reset:all', limits.globalPerMinute, MINUTE_MS) : { ok: true as const },
+    ]);
+    if (!everyone.ok) {
+      this.deps.logger.error({ limit: limits.globalPerMinute, alert: true }, 'reset burst: organisation-wide limit reached, resets paused');
+      throw new LatchkeyFailure('RESETS_PAUSED', undefined, { retryAt: everyone.retryAt });
+    }
+    if (!own.ok) throw new LatchkeyFailure('RATE_LIMITED', `${kind} limit for ${requester.userId}`, { retryAt: own.retryAt });
   }
 
   private checkTicket(

@@ -1,6 +1,6 @@
 import type { FailureCode } from '../flows/failure';
 import type { ResetFailure } from '../flows/reset-credential';
-import { escapeMrkdwn } from './blocks';
+import { escapeMrkdwn, slackDate } from './blocks';
 import { DIRECTORY_NAMES, TOPIC_WORDS, type Topic } from './topic-words';
 
 export interface FailureMessage {
@@ -21,11 +21,14 @@ export function failureMessage(failure: {
   readonly kind: Topic;
   readonly email?: string;
   readonly directory?: ResetFailure['directory'];
+  /** For limits: when the person may try again. */
+  readonly retryAt?: Date;
 }): FailureMessage {
   const words = TOPIC_WORDS[failure.kind];
   const dir = DIRECTORY_NAMES[failure.directory ?? (failure.kind === 'password' ? 'workmail' : 'chime')];
   const email = failure.email ? `*${escapeMrkdwn(failure.email)}*` : 'your Slack email';
   const again = `Run \`${words.command}\` again`;
+  const after = failure.retryAt ? `after ${slackDate(failure.retryAt)}` : 'later';
   const messages: Record<FailureCode, FailureMessage> = {
     SLACK_WRONG_WORKSPACE: {
       headline: 'Latchkey only serves members of its own Slack workspace.',
@@ -104,6 +107,17 @@ export function failureMessage(failure: {
     STORE_UNAVAILABLE: {
       headline: 'Latchkey could not save the request, so it changed nothing.',
       next: 'An admin has been alerted. Try again in a few minutes.',
+    },
+    RATE_LIMITED: {
+      headline:
+        failure.kind === 'license'
+          ? 'You have sent as many license requests as Latchkey allows in a day.'
+          : `You have reset your ${words.short} as many times as Latchkey allows in an hour.`,
+      next: `You can try again ${after}. If you are locked out now, contact IT.`,
+    },
+    RESETS_PAUSED: {
+      headline: 'Latchkey has paused resets for a moment: there were unusually many in the last minute. Nothing was changed.',
+      next: `Try again ${after}. IT has been alerted.`,
     },
     REQUEST_EXPIRED: { headline: 'This confirmation has expired. Nothing was changed.', next: `${again}.` },
     REQUEST_INVALID: {

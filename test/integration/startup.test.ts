@@ -26,7 +26,7 @@ describe('starting Latchkey', () => {
     try {
       const res = await fetch(`${h.url}/healthz`);
       expect(res.status).toBe(200);
-      expect(await res.json()).toEqual({ status: 'ok' });
+      expect(await res.json()).toEqual({ status: 'ok', checks: { dynamodb: 'ok' } });
     } finally {
       await h.stop();
     }

@@ -137,6 +137,9 @@ export class Harness {
       AUDIT_TABLE_NAME: 'latchkey-audit-test',
       DYNAMODB_CREATE_TABLES: 'true',
       LOG_LEVEL: 'debug',
+      // Tests reuse a few people many times; the limits have tests of their own.
+      RESET_MAX_PER_HOUR: '100',
+      LICENSE_REQUEST_MAX_PER_DAY: '100',
       ...(options.without !== 'chime' && {
         CHIME_ACCOUNT_ID: CHIME_ACCOUNT,
         APPROVALS_CHANNEL_ID: APPROVALS_CHANNEL,

@@ -19,6 +19,7 @@ import type {
   LicensedUser,
   LicenseDirectory,
   Logger,
+  RateLimiter,
   Requester,
   SlackMember,
   WorkspaceMembers,
@@ -196,5 +197,21 @@ export class MemoryLicenseDirectory implements LicenseDirectory {
     this.changes.push([userId, license]);
     const i = this.users.findIndex((u) => u.id === userId);
     if (i >= 0) this.users[i] = { ...this.users[i]!, license };
+  }
+}
+
+export class MemoryRateLimiter implements RateLimiter {
+  readonly counts = new Map<string, number>();
+
+  constructor(private readonly clock: Clock) {}
+
+  async take(key: string, limit: number, windowMs: number) {
+    const now = this.clock.now().getTime();
+    const start = now - (now % windowMs);
+    const k = `${key}#${start}`;
+    const used = this.counts.get(k) ?? 0;
+    if (used >= limit) return { ok: false as const, retryAt: new Date(start + windowMs) };
+    this.counts.set(k, used + 1);
+    return { ok: true as const };
   }
 }

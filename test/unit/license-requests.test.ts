@@ -11,6 +11,7 @@ import {
   MemoryLicenseRequests,
   MemoryLogger,
   MemoryMembers,
+  MemoryRateLimiter,
   testSealer,
 } from '../support/in-memory-ports';
 
@@ -40,6 +41,8 @@ function setup() {
     logger: new MemoryLogger(),
     allowedTeamId: 'T0TEAM',
     requestTtlHours: 72,
+    limiter: new MemoryRateLimiter(clock),
+    maxRequestsPerDay: 5,
   });
   return { clock, audit, store, announcer, directory, flow };
 }

@@ -9,6 +9,7 @@ import {
   MemoryDirectory,
   MemoryLogger,
   MemoryMembers,
+  MemoryRateLimiter,
   testSealer,
 } from '../support/in-memory-ports';
 
@@ -30,6 +31,8 @@ function setup(members: SlackMember[] = [member('UANN'), member('UBOB')]) {
     clock,
     logger,
     allowedTeamId: 'T0TEAM',
+    limiter: new MemoryRateLimiter(clock),
+    limits: { perUserPerHour: 3, globalPerMinute: 100 },
   });
   const shown: { secret: Secret; done: ResetDone }[] = [];
   const notified: ResetDone[] = [];

@@ -1,0 +1,44 @@
+import { UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { LatchkeyFailure } from '../flows/failure';
+import type { Clock, RateLimiter } from '../flows/ports';
+
+/**
+ * Fixed-window counters in DynamoDB: one conditional ADD per use, so every instance shares the
+ * count and two racing requests cannot both take the last use. A fixed window lets a person use
+ * the limit at the end of one window and again at the start of the next; for "a few resets an
+ * hour" that is an acceptable price for a single write.
+ */
+export class DynamoDbRateLimiter implements RateLimiter {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+    private readonly clock: Clock,
+  ) {}
+
+  async take(key: string, limit: number, windowMs: number): Promise<{ ok: true } | { ok: false; retryAt: Date }> {
+    const now = this.clock.now().getTime();
+    const windowStart = now - (now % windowMs);
+    const retryAt = new Date(windowStart + windowMs);
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: marshall({ pk: `${key}#${windowStart}` }),
+          UpdateExpression: 'ADD hits :one SET expiresAt = :expires',
+          ConditionExpression: 'attribute_not_exists(hits) OR hits < :limit',
+          ExpressionAttributeValues: marshall({
+            ':one': 1,
+            ':limit': limit,
+            ':expires': Math.floor(retryAt.getTime() / 1000) + 86_400,
+          }),
+        }),
+      );
+      return { ok: true };
+    } catch (err) {
+      if ((err as Error).name === 'ConditionalCheckFailedException') return { ok: false, retryAt };
+      // Not knowing the count is not a licence to reset: fail closed like the audit log.
+      throw new LatchkeyFailure('STORE_UNAVAILABLE', `rate limit ${(err as Error).name}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+}

@@ -1,0 +1,33 @@
+import { ErrorCode, type HTTPReceiverOptions } from '@slack/bolt';
+import type { Logger } from '../flows/ports';
+
+type ProcessEventErrorHandler = NonNullable<HTTPReceiverOptions['processEventErrorHandler']>;
+type DispatchErrorHandler = NonNullable<HTTPReceiverOptions['dispatchErrorHandler']>;
+
+/**
+ * Bolt answers 500 when a request fails before it is acknowledged. A 500 tells Slack and the
+ * on-call that the server is broken; what actually happened is a request we would not handle,
+ * so it gets a 4xx and a warning. (After ack(), the listeners' own error handling applies.)
+ */
+export function processEventErrorHandler(logger: Logger): ProcessEventErrorHandler {
+  return async ({ error, response }) => {
+    if (response.headersSent) {
+      logger.error({ err: `${error.name}: ${error.message}` }, 'error after the request was acknowledged');
+      return false;
+    }
+    const unauthorized = (error as { code?: string }).code === ErrorCode.AuthorizationError;
+    logger.warn({ err: `${error.name}: ${error.message}`, status: unauthorized ? 401 : 400 }, 'request refused');
+    response.writeHead(unauthorized ? 401 : 400);
+    response.end();
+    return true;
+  };
+}
+
+export function dispatchErrorHandler(logger: Logger): DispatchErrorHandler {
+  return ({ error, request, response }) => {
+    const notFound = (error as { code?: string }).code === ErrorCode.HTTPReceiverDeferredRequestError;
+    if (!notFound) logger.warn({ err: `${error.name}: ${error.message}`, method: request.method }, 'request could not be dispatched');
+    response.writeHead(notFound ? 404 : 400);
+    response.end();
+  };
+}
