@@ -28,6 +28,7 @@ import { boltLogger } from './slack/bolt-logger';
 import { ConfiguredAdmins } from './slack/configured-admins';
 import { GuardedApp } from './slack/guarded-app';
 import { dispatchErrorHandler, processEventErrorHandler } from './slack/http-error-handlers';
+import { guardSlackRequests } from './slack/request-guard';
 import { SlackLicenseAnnouncer } from './slack/slack-license-announcer';
 import { SlackWorkspaceMembers } from './slack/workspace-members';
 import { ensureTable } from './storage/ensure-table';
@@ -83,6 +84,9 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
         processEventErrorHandler: processEventErrorHandler(logger),
         dispatchErrorHandler: dispatchErrorHandler(logger),
       });
+  if (receiver instanceof HTTPReceiver) {
+    guardSlackRequests(receiver, { path: '/slack/events', bodyLimit: BODY_LIMIT_BYTES, logger });
+  }
 
   const app = new GuardedApp(
     {

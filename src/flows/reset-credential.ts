@@ -56,6 +56,8 @@ export interface ResetDone {
   readonly email: string;
   readonly requestId: string;
   readonly at: Date;
+  /** false when the reset was made but Slack would not show the new secret. */
+  readonly secretShown?: boolean;
 }
 
 /** How the new credential reaches its owner; implemented by the handler with Slack views and DMs. */
@@ -199,7 +201,7 @@ export class ResetCredential {
     }
     await Promise.all([
       change.succeeded(deliveryFailed ? { deliveryFailed } : undefined),
-      delivery.notifyOwner(done).catch((err: unknown) =>
+      delivery.notifyOwner({ ...done, secretShown: !deliveryFailed }).catch((err: unknown) =>
         this.deps.logger.warn({ requestId: ticket.requestId, err: describe(err) }, 'owner notification failed'),
       ),
     ]);

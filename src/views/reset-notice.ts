@@ -9,7 +9,11 @@ import { TOPIC_WORDS, DIRECTORY_NAMES } from './topic-words';
  */
 export function resetNotice(done: ResetDone): { text: string; blocks: KnownBlock[] } {
   const what = `${DIRECTORY_NAMES[done.directory]} ${done.kind === 'pin' ? 'meeting PIN' : 'password'}`;
-  const text = `Your ${what} was reset at ${slackDate(done.at)}. If this wasn't you, contact IT.`;
+  const text =
+    done.secretShown === false
+      ? `Your ${what} was reset at ${slackDate(done.at)}, but Latchkey could not show you the new one. ` +
+        `Run \`${TOPIC_WORDS[done.kind].command}\` again to get a new one. If this wasn't you, contact IT.`
+      : `Your ${what} was reset at ${slackDate(done.at)}. If this wasn't you, contact IT.`;
   return {
     text,
     blocks: [

@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createLatchkey, type Latchkey } from '../../src/app';
 import { DynamoDbAuditLog } from '../../src/audit/dynamodb-audit-log';
 import type { AuditRecord } from '../../src/audit/audit-record';
-import { loadConfig } from '../../src/config';
+import { loadConfig, type Config } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { startChimeSimulator, type ChimeSimulator, type ChimeSimUser } from './chime-simulator';
 import { startDynalite, type LocalDynamo } from './dynamodb-local';
@@ -151,6 +151,7 @@ export class Harness {
     };
     const loaded = loadConfig(env);
     if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
+    const config = loaded.config;
     const logs: string[] = [];
     const sink = new Writable({
       write(chunk, _enc, done) {
@@ -159,11 +160,26 @@ export class Harness {
       },
     });
     const clock = new ShiftedClock();
-    const latchkey = createLatchkey(loaded.config, { logger: createLogger('debug', sink), clock });
+    const latchkey = createLatchkey(config, { logger: createLogger('debug', sink), clock });
     const { port } = await latchkey.start();
     const readerClient = new DynamoDBClient({ endpoint: dynamo.endpoint });
-    const auditReader = new DynamoDbAuditLog(readerClient, loaded.config.audit.tableName, 1, { now: () => new Date() });
-    return new Harness(slack, chime, workmail, dynamo, latchkey, `http://127.0.0.1:${port}`, auditReader, readerClient, logs, clock);
+    const auditReader = new DynamoDbAuditLog(readerClient, config.audit.tableName, 1, { now: () => new Date() });
+    const harness = new Harness(slack, chime, workmail, dynamo, latchkey, `http://127.0.0.1:${port}`, auditReader, readerClient, logs, clock);
+    harness.config = config;
+    harness.sink = sink;
+    return harness;
+  }
+
+  private config!: Config;
+  private sink!: Writable;
+  private readonly others: Latchkey[] = [];
+
+  /** A second app instance on the same Slack, AWS and DynamoDB: what a scaled-out deployment is. */
+  async startAnotherInstance(): Promise<string> {
+    const other = createLatchkey(this.config, { logger: createLogger('debug', this.sink), clock: this.clock });
+    this.others.push(other);
+    const { port } = await other.start();
+    return `http://127.0.0.1:${port}/slack/events`;
   }
 
   get eventsUrl(): string {
@@ -171,15 +187,20 @@ export class Harness {
   }
 
   async stop(): Promise<void> {
-    await this.latchkey.stop();
+    await Promise.all([this.latchkey, ...this.others].map((l) => l.stop()));
     this.readerClient.destroy();
     // allSettled: a test may already have closed one (to play an outage).
     await Promise.allSettled([this.slack.close(), this.chime.close(), this.workmail.close(), this.dynamo.close()]);
   }
 
-  command(command: string, userId: string, extra: { text?: string; teamId?: string } = {}, opts?: SignOptions): Promise<AppResponse> {
+  command(
+    command: string,
+    userId: string,
+    extra: { text?: string; teamId?: string; url?: string } = {},
+    opts?: SignOptions,
+  ): Promise<AppResponse> {
     return postSlashCommand(
-      this.eventsUrl,
+      extra.url ?? this.eventsUrl,
       SIGNING_SECRET,
       { command, user_id: userId, team_id: extra.teamId ?? TEAM, trigger_id: this.slack.newTriggerId(), text: extra.text ?? '' },
       opts,
@@ -223,7 +244,7 @@ export class Harness {
   }
 
   /** Runs a slash command up to the point the person sees the confirmation (or a failure). */
-  async open(command: string, userId: string, extra: { text?: string } = {}) {
+  async open(command: string, userId: string, extra: { text?: string; url?: string } = {}) {
     return this.opening(() => this.command(command, userId, extra));
   }
 

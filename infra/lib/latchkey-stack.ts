@@ -1,0 +1,279 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import type { LambdaRuntimeName, LatchkeySettings } from './settings';
+
+/**
+ * Every top-level attribute an audit record may have (src/audit/audit-record.ts, a strict schema).
+ * The role may PutItem only items made of these, so nothing else can ride along into the log.
+ * Kept here by hand, on purpose: a new audit field must be a visible IAM change, and
+ * test/infra checks this list against the schema.
+ */
+export const AUDIT_ATTRIBUTES = [
+  'v',
+  'pk',
+  'sk',
+  'day',
+  'at',
+  'requestId',
+  'phase',
+  'action',
+  'slackUserId',
+  'slackTeamId',
+  'directory',
+  'directoryUserId',
+  'outcome',
+  'errorCode',
+  'deliveryFailed',
+  'subjectSlackUserId',
+  'subjectSlackTeamId',
+  'licenseRequestId',
+  'licenseFrom',
+  'licenseTo',
+  'decision',
+  'expiresAt',
+] as const;
+
+/** Audit partitions are `ACTOR#<team>#<user>`; the role cannot write any other partition. */
+export const AUDIT_PARTITION_PATTERN = 'ACTOR#*';
+
+const RUNTIMES: Record<LambdaRuntimeName, lambda.Runtime> = {
+  'nodejs20.x': lambda.Runtime.NODEJS_20_X,
+  'nodejs22.x': lambda.Runtime.NODEJS_22_X,
+  'nodejs24.x': lambda.Runtime.NODEJS_24_X,
+};
+
+/** Asynchronous self-invocations older than this are dropped rather than run late. */
+const ASYNC_MAX_EVENT_AGE = Duration.minutes(5);
+
+export interface LatchkeyStackProps extends StackProps {
+  readonly settings: LatchkeySettings;
+}
+
+/**
+ * Latchkey on AWS: one Lambda function behind a function URL, three DynamoDB tables, two
+ * Secrets Manager secrets, a log group, and a role that can do what the app does and no more.
+ */
+export class LatchkeyStack extends Stack {
+  readonly auditTable: dynamodb.Table;
+  readonly approvalsTable: dynamodb.Table;
+  readonly rateLimitTable: dynamodb.Table;
+  readonly signingSecret: secretsmanager.Secret;
+  readonly botTokenSecret: secretsmanager.Secret;
+  readonly role: iam.Role;
+  readonly handler: lambda.Function;
+  readonly functionUrl: lambda.FunctionUrl;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: LatchkeyStackProps) {
+    super(scope, id, { description: 'Latchkey: self-service Chime PIN and WorkMail password resets from Slack', ...props });
+    const s = props.settings;
+
+    if (!fs.existsSync(path.join(s.codePath, 'lambda.js'))) {
+      throw new Error(
+        `No lambda.js in ${s.codePath}: build the app first (see docs/deploy.md), or point -c codePath=... at the package.`,
+      );
+    }
+
+    // ---- Tables ------------------------------------------------------------------------------
+    // Key design and TTL attributes as the app expects them (src/*/…-table.ts). On-demand, PITR,
+    // deletion protection and RETAIN: an audit log must outlive a mistaken `cdk destroy`.
+    // Encryption with the AWS managed key (aws/dynamodb): key use shows in CloudTrail, the role
+    // needs no kms:* permission, and there is no key policy or monthly key fee to manage.
+    const table = (logicalId: string, key: { pk: string; sk?: string }, ttl: string) =>
+      new dynamodb.Table(this, logicalId, {
+        partitionKey: { name: key.pk, type: dynamodb.AttributeType.STRING },
+        sortKey: key.sk ? { name: key.sk, type: dynamodb.AttributeType.STRING } : undefined,
+        billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+        encryption: dynamodb.TableEncryption.AWS_MANAGED,
+        timeToLiveAttribute: ttl,
+        deletionProtection: true,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+    this.auditTable = table('AuditTable', { pk: 'pk', sk: 'sk' }, 'expiresAt');
+    this.auditTable.addGlobalSecondaryIndex({
+      indexName: 'by-day',
+      partitionKey: { name: 'day', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.ALL,
+    });
+    // License requests keep `expiresAt` as an ISO string; the TTL attribute is `purgeAt` (epoch seconds).
+    this.approvalsTable = table('ApprovalsTable', { pk: 'pk', sk: 'sk' }, 'purgeAt');
+    this.rateLimitTable = table('RateLimitTable', { pk: 'pk' }, 'expiresAt');
+
+    // ---- Secrets -----------------------------------------------------------------------------
+    // Created with a random placeholder: the real values are put with the CLI after the first
+    // deploy (docs/deploy.md), so they never appear in a template, a parameter or a CDK context.
+    const secret = (logicalId: string, description: string) =>
+      new secretsmanager.Secret(this, logicalId, { description, removalPolicy: RemovalPolicy.RETAIN });
+    this.signingSecret = secret('SlackSigningSecret', 'Latchkey: the Slack app signing secret (Basic Information, App Credentials)');
+    this.botTokenSecret = secret('SlackBotToken', 'Latchkey: the Slack bot token (OAuth & Permissions, Bot User OAuth Token)');
+    for (const sm of [this.signingSecret, this.botTokenSecret]) {
+      Validations.of(sm).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-SMG4',
+        reason:
+          'Slack issues these credentials: a rotation Lambda cannot mint a new signing secret or bot token. ' +
+          'They are rotated by hand in the Slack app settings and put here (docs/deploy.md, "Rotating the Slack secrets").',
+      });
+    }
+
+    // ---- Logs --------------------------------------------------------------------------------
+    this.logGroup = new logs.LogGroup(this, 'HandlerLogs', {
+      retention: s.logRetentionDays as logs.RetentionDays,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    // ---- Role --------------------------------------------------------------------------------
+    // No AWS managed policy (AWSLambdaBasicExecutionRole writes to any log group): every
+    // statement below names its actions and its resources, and each has a Sid the tests check.
+    this.role = new iam.Role(this, 'HandlerRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Latchkey handler: only the calls the app makes',
+    });
+    const allow = (sid: string, actions: string[], resources: string[], conditions?: Record<string, unknown>) =>
+      this.role.addToPolicy(new iam.PolicyStatement({ sid, effect: iam.Effect.ALLOW, actions, resources, conditions }));
+
+    allow('WriteOwnLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], [this.logGroup.logGroupArn]);
+    allow('ReadSlackSecrets', ['secretsmanager:GetSecretValue'], [this.signingSecret.secretArn, this.botTokenSecret.secretArn]);
+
+    // The audit log is append-only from the app's side. IAM cannot require a ConditionExpression,
+    // so PutItem is the one write allowed, narrowed to audit-shaped items (known attributes only,
+    // ACTOR# partitions only, no ALL_OLD read-back); the app adds attribute_not_exists(pk) to every
+    // put. docs/deploy.md, "How append-only is the audit log", says exactly what remains possible.
+    allow('AppendAuditRecords', ['dynamodb:PutItem'], [this.auditTable.tableArn], {
+      'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...AUDIT_ATTRIBUTES] },
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [AUDIT_PARTITION_PATTERN] },
+      StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },
+    });
+    // A person's records (the table) and a day's records (the by-day index), as README documents.
+    allow('ReadAuditRecords', ['dynamodb:Query'], [this.auditTable.tableArn, `${this.auditTable.tableArn}/index/by-day`]);
+    // Belt and braces: even if someone later attaches a broad DynamoDB policy to this role, it
+    // still cannot change or remove audit records.
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'NeverRewriteAuditRecords',
+        effect: iam.Effect.DENY,
+        actions: [
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:BatchWriteItem',
+          'dynamodb:PartiQLUpdate',
+          'dynamodb:PartiQLDelete',
+          'dynamodb:UpdateTimeToLive',
+          'dynamodb:DeleteTable',
+        ],
+        resources: [this.auditTable.tableArn],
+      }),
+    );
+    allow('LicenseRequests', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], [this.approvalsTable.tableArn]);
+    allow('RateLimits', ['dynamodb:UpdateItem'], [this.rateLimitTable.tableArn]);
+
+    const licensesEnabled = Boolean(s.approvalsChannelId);
+    if (s.chimeAccountId) {
+      // GetUser and UpdateUser serve license requests only; without an approvals channel the app
+      // never calls them, and UpdateUser changes what the company pays for: not granted then.
+      allow(
+        'ChimeUsers',
+        ['chime:ListUsers', 'chime:ResetPersonalPIN', ...(licensesEnabled ? ['chime:GetUser', 'chime:UpdateUser'] : [])],
+        ['*'],
+      );
+    }
+    if (s.workmailOrganizationId) {
+      allow(
+        'WorkMailUsers',
+        ['workmail:ListUsers', 'workmail:DescribeUser', 'workmail:ResetPassword'],
+        [this.formatArn({ service: 'workmail', resource: 'organization', resourceName: s.workmailOrganizationId })],
+      );
+    }
+
+    // Slack needs an answer within 3 seconds, so the function acknowledges and then invokes
+    // itself asynchronously for the work. The ARN is built from the name set below, not taken
+    // from the function, so the role does not depend on the function it belongs to.
+    const ownArn = this.formatArn({
+      service: 'lambda',
+      resource: 'function',
+      resourceName: s.functionName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    allow('InvokeSelf', ['lambda:InvokeFunction'], [ownArn]);
+
+    if (s.chimeAccountId) {
+      Validations.of(this.role).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Amazon Chime (legacy account API) defines no resource types for ListUsers, ResetPersonalPIN, GetUser or ' +
+          'UpdateUser: the Service Authorization Reference requires Resource "*". The actions are listed one by one; ' +
+          'the Chime account is fixed by CHIME_ACCOUNT_ID in the app.',
+      });
+    }
+
+    // ---- Function ----------------------------------------------------------------------------
+    const environment: Record<string, string> = {
+      AUDIT_TABLE_NAME: this.auditTable.tableName,
+      APPROVALS_TABLE_NAME: this.approvalsTable.tableName,
+      RATE_LIMIT_TABLE_NAME: this.rateLimitTable.tableName,
+      // ARNs only: lambda.ts reads the values from Secrets Manager at cold start.
+      SLACK_SIGNING_SECRET_ARN: this.signingSecret.secretArn,
+      SLACK_BOT_TOKEN_ARN: this.botTokenSecret.secretArn,
+      LOG_LEVEL: s.logLevel,
+    };
+    const optional: Record<string, string | undefined> = {
+      CHIME_ACCOUNT_ID: s.chimeAccountId,
+      WORKMAIL_ORGANIZATION_ID: s.workmailOrganizationId,
+      ADMIN_USER_IDS: s.adminUserIds.length > 0 ? s.adminUserIds.join(',') : undefined,
+      ADMIN_USERGROUP_ID: s.adminUsergroupId,
+      APPROVALS_CHANNEL_ID: s.approvalsChannelId,
+      SLACK_TEAM_ID: s.slackTeamId,
+    };
+    for (const [key, value] of Object.entries(optional)) if (value !== undefined) environment[key] = value;
+
+    this.handler = new lambda.Function(this, 'Handler', {
+      functionName: s.functionName,
+      description: 'Latchkey: answers Slack, then resets in an asynchronous self-invocation',
+      runtime: RUNTIMES[s.runtime],
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'lambda.handler',
+      code: lambda.Code.fromAsset(s.codePath),
+      memorySize: 512,
+      timeout: Duration.seconds(30),
+      role: this.role,
+      logGroup: this.logGroup,
+      environment,
+      reservedConcurrentExecutions: s.reservedConcurrency,
+      // A self-invocation that fails is not retried: a reset is audited once per request, a retry
+      // would only be refused (REQUEST_ALREADY_USED), and the person has already been told.
+      retryAttempts: 0,
+      maxEventAge: ASYNC_MAX_EVENT_AGE,
+    });
+    Validations.of(this.handler).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-L1',
+      reason:
+        'The runtime is chosen on purpose (-c lambdaRuntime=…; the app targets Node.js 20, package.json "engines"). ' +
+        'Moving to a newer Node.js is a tested app change, not something a deploy should do by itself.',
+    });
+
+    // Slack signs every request (X-Slack-Signature, HMAC of the body with the signing secret) and
+    // the app rejects anything unsigned or stale, so the URL itself needs no AWS authentication.
+    this.functionUrl = this.handler.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+
+    new CfnOutput(this, 'FunctionUrl', { value: this.functionUrl.url, description: 'The function URL' });
+    new CfnOutput(this, 'SlackRequestUrl', {
+      value: `${this.functionUrl.url}slack/events`,
+      description: 'Paste into Slack: Slash Commands (each command) and Interactivity & Shortcuts, Request URL',
+    });
+    new CfnOutput(this, 'SlackSigningSecretArn', { value: this.signingSecret.secretArn });
+    new CfnOutput(this, 'SlackBotTokenArn', { value: this.botTokenSecret.secretArn });
+    new CfnOutput(this, 'AuditTableName', { value: this.auditTable.tableName });
+    new CfnOutput(this, 'ApprovalsTableName', { value: this.approvalsTable.tableName });
+    new CfnOutput(this, 'RateLimitTableName', { value: this.rateLimitTable.tableName });
+    new CfnOutput(this, 'FunctionName', { value: s.functionName });
+    new CfnOutput(this, 'LogGroupName', { value: this.logGroup.logGroupName });
+  }
+}

@@ -1,0 +1,68 @@
+import { CHIME_ACCOUNT, logicalIdOf, roleStatements, synth, WORKMAIL_ORG, type Synthesized } from './support';
+
+/**
+ * The stack grants only what the chosen features use. Two small syntheses: Chime without
+ * license requests, and WorkMail alone under another stack name, runtime and log retention.
+ */
+let chimeOnly: Synthesized;
+let workmailOnly: Synthesized;
+
+beforeAll(() => {
+  chimeOnly = synth({ chimeAccountId: CHIME_ACCOUNT });
+  workmailOnly = synth({
+    workmailOrganizationId: WORKMAIL_ORG,
+    stackName: 'Acme-Latchkey',
+    lambdaRuntime: 'nodejs24.x',
+    logRetentionDays: '365',
+  });
+});
+
+const statements = (s: Synthesized) => roleStatements(s.json, logicalIdOf(s.json, 'AWS::IAM::Role'));
+const fn = (s: Synthesized) => s.json.Resources[logicalIdOf(s.json, 'AWS::Lambda::Function')]!.Properties;
+const sids = (s: Synthesized) => statements(s).map((st) => st.Sid);
+
+describe('Chime without license requests', () => {
+  test('may list users and reset PINs, but not read licenses or change them', () => {
+    expect(statements(chimeOnly).find((st) => st.Sid === 'ChimeUsers')?.Action).toEqual(['chime:ListUsers', 'chime:ResetPersonalPIN']);
+  });
+
+  test('has no WorkMail permission and no WorkMail or license settings in its environment', () => {
+    expect(sids(chimeOnly)).not.toContain('WorkMailUsers');
+    const env = fn(chimeOnly).Environment.Variables;
+    for (const key of ['WORKMAIL_ORGANIZATION_ID', 'APPROVALS_CHANNEL_ID', 'ADMIN_USER_IDS', 'ADMIN_USERGROUP_ID', 'SLACK_TEAM_ID']) {
+      expect(env).not.toHaveProperty(key);
+    }
+    expect(env).toMatchObject({ CHIME_ACCOUNT_ID: CHIME_ACCOUNT, LOG_LEVEL: 'info' });
+  });
+
+  test('has no reserved concurrency unless asked', () => {
+    expect(fn(chimeOnly).ReservedConcurrentExecutions).toBeUndefined();
+  });
+
+  test('passes cdk-nag with the Chime Resource "*" acknowledged', () => {
+    expect(chimeOnly.validationError).toBeUndefined();
+    expect(chimeOnly.acknowledgments.map((a) => a.id)).toContain('AwsSolutions::AwsSolutions-IAM5[Resource::*]');
+  });
+});
+
+describe('WorkMail only, another stack name, Node.js 24, a year of logs', () => {
+  test('has no Chime permission and no "*" resource at all', () => {
+    expect(sids(workmailOnly)).not.toContain('ChimeUsers');
+    expect(statements(workmailOnly).flatMap((st) => st.Resource)).not.toContain('*');
+    expect(workmailOnly.acknowledgments.map((a) => a.id)).not.toContain('AwsSolutions::AwsSolutions-IAM5[Resource::*]');
+    expect(workmailOnly.validationError).toBeUndefined();
+  });
+
+  test('names the function after the stack and invokes only that name', () => {
+    expect(fn(workmailOnly).FunctionName).toBe('Acme-Latchkey-handler');
+    const invoke = statements(workmailOnly).find((st) => st.Sid === 'InvokeSelf');
+    expect(JSON.stringify(invoke?.Resource)).toContain(':function:Acme-Latchkey-handler"');
+  });
+
+  test('uses the chosen runtime and retention, and CloudFormation raises no deprecation warning', () => {
+    expect(fn(workmailOnly).Runtime).toBe('nodejs24.x');
+    workmailOnly.template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
+    const findings = workmailOnly.report?.pluginReports.flatMap((r) => r.violations.map((v) => v.ruleName)) ?? [];
+    expect(findings).toEqual([]);
+  });
+});

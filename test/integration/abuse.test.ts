@@ -1,0 +1,143 @@
+import fc from 'fast-check';
+import { Harness, SIGNING_SECRET, TEAM } from '../support/harness';
+import { postSigned, viewSubmissionPayload } from '../support/slack-requests';
+
+/** A self-service reset bot is an attack surface: limits, junk and replays, over real HTTP. */
+describe('rate limits shared by every instance', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await Harness.start({ env: { RESET_MAX_PER_HOUR: '2', RESET_MAX_PER_MINUTE_GLOBAL: '5' } });
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('a third PIN reset in the hour is refused, says when to try again, is audited, and never reaches Chime', async () => {
+    const second = await h.startAnotherInstance();
+    await h.open('/reset-pin', 'UANN');
+    await h.open('/reset-pin', 'UANN', { url: second }); // the other instance counts too
+    const lookups = h.chime.callsTo('ListUsers').length;
+
+    const { view } = await h.open('/reset-pin', 'UANN');
+    const text = JSON.stringify(view);
+    expect(text).toContain('You have reset your PIN as many times as Latchkey allows in an hour.');
+    expect(text).toMatch(/You can try again after <!date\^\d+\^/);
+    expect(view.submit).toBeUndefined();
+    expect(h.chime.callsTo('ListUsers')).toHaveLength(lookups);
+    await h.waitForAudit('UANN', (r) => r.phase === 'refused' && r.errorCode === 'RATE_LIMITED');
+
+    // Per kind: the password is a separate allowance.
+    const password = await h.open('/reset-password', 'UANN');
+    expect(password.view.submit?.text).toBe('Reset password');
+  });
+
+  it('past the organisation-wide ceiling, resets pause for everyone and an alert is logged', async () => {
+    // Ann's 3 + 1 password so far; one more fills the minute's 5, the next is refused.
+    await h.open('/reset-pin', 'UBOB');
+    const { view } = await h.open('/reset-pin', 'UCARL');
+    expect(JSON.stringify(view)).toContain('Latchkey has paused resets for a moment');
+    expect(h.logs.join('')).toMatch(/"level":"error".*"alert":true.*organisation-wide limit reached/);
+    await h.waitForAudit('UCARL', (r) => r.errorCode === 'RESETS_PAUSED');
+  });
+});
+
+describe('junk at the signed endpoint', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await Harness.start();
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  const post = (body: string, contentType = 'application/x-www-form-urlencoded') =>
+    postSigned(h.eventsUrl, body, SIGNING_SECRET, { contentType });
+
+  it('refuses an oversized body with 413', async () => {
+    const res = await post(`payload=${'x'.repeat(70 * 1024)}`);
+    expect(res.status).toBe(413);
+  });
+
+  it('refuses malformed JSON with 400, quickly', async () => {
+    const res = await post('payload=%7Bnot-json');
+    expect(res.status).toBe(400);
+    expect(res.ms).toBeLessThan(1000);
+  });
+
+  it('refuses a signed request of an unknown shape with 400 at once, not after Slack\'s 3 s', async () => {
+    for (const body of ['a=1', `payload=${encodeURIComponent(JSON.stringify({ type: 'view_submission', view: { callback_id: 'nope', id: 'V1' }, user: { id: 'U1' } }))}`]) {
+      const res = await post(body);
+      expect(res.status).toBe(400);
+      expect(res.ms).toBeLessThan(1000);
+    }
+  });
+
+  it('refuses any content type but the form encoding Slack uses with 415', async () => {
+    for (const type of ['application/json', 'text/plain', 'application/x-www-form-urlencoded; charset=utf-8']) {
+      expect((await post('command=/reset-pin', type)).status).toBe(415);
+    }
+  });
+
+  it('refuses a payload that is valid JSON but not an object (Bolt would crash on null) with 400', async () => {
+    for (const payload of ['null', '42', '"text"', '[]']) {
+      expect((await post(`payload=${encodeURIComponent(payload)}`)).status).toBe(400);
+    }
+    expect((await fetch(`${h.url}/healthz`)).status).toBe(200);
+  });
+
+  it('property: random and mutated signed payloads get a 4xx or a 200, never a 5xx, and the app stays up', async () => {
+    const submission = viewSubmissionPayload({ userId: 'UANN', teamId: TEAM, view: { id: 'V1', callback_id: 'reset_pin_confirm', private_metadata: 'x.y' } });
+    const mutated = fc
+      .record({ path: fc.constantFrom('user', 'team', 'view', 'type', 'view.callback_id', 'view.private_metadata', 'view.state'), value: fc.anything() })
+      .map(({ path, value }) => {
+        const copy: any = structuredClone(submission);
+        const [a, b] = path.split('.') as [string, string | undefined];
+        if (b) copy[a] = { ...copy[a], [b]: value };
+        else copy[a] = value;
+        return `payload=${encodeURIComponent(JSON.stringify(copy))}`;
+      });
+    const randomForm = fc.dictionary(fc.string({ maxLength: 12 }), fc.string({ maxLength: 40 })).map((d) => new URLSearchParams(d).toString());
+    const randomText = fc.string({ maxLength: 300 });
+    const randomJson = fc.json().map((j) => `payload=${encodeURIComponent(j)}`);
+
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(mutated, randomForm, randomText, randomJson), async (body) => {
+        const res = await post(body);
+        return res.status < 500 && res.ms < 3000;
+      }),
+      { numRuns: 150 },
+    );
+    expect((await fetch(`${h.url}/healthz`)).status).toBe(200);
+  });
+
+  it('an unsigned or badly signed request is refused with 401 whatever it holds', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 200 }), async (body) => {
+        const res = await postSigned(h.eventsUrl, body, SIGNING_SECRET, { badSignature: true });
+        return res.status === 401;
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
+
+describe('replays', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await Harness.start();
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('a view submission delivered again (X-Slack-Retry-Num) performs the reset once', async () => {
+    const opened = await h.open('/reset-pin', 'UANN');
+    const body = `payload=${encodeURIComponent(JSON.stringify(viewSubmissionPayload({ userId: 'UANN', teamId: TEAM, view: opened.view })))}`;
+    await postSigned(h.eventsUrl, body, SIGNING_SECRET);
+    await h.viewUpdate(opened.viewId, 2);
+    await postSigned(h.eventsUrl, body, SIGNING_SECRET, { extraHeaders: { 'X-Slack-Retry-Num': '1', 'X-Slack-Retry-Reason': 'http_timeout' } });
+    const second = await h.viewUpdate(opened.viewId, 3);
+    expect(JSON.stringify(second)).toContain('This reset was already done.');
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+  });
+});
