@@ -1,4 +1,4 @@
-import { PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand, QueryCommand, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { LatchkeyFailure } from '../flows/failure';
 import type { AuditEntry, AuditLog, Clock } from '../flows/ports';
@@ -39,18 +39,25 @@ export class DynamoDbAuditLog implements AuditLog {
   }
 
   /** A person's records, oldest first. */
-  async listByActor(teamId: string, userId: string): Promise<AuditRecord[]> {
+  listByActor(teamId: string, userId: string): Promise<AuditRecord[]> {
+    return this.query({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: marshall({ ':pk': actorKey(teamId, userId) }) });
+  }
+
+  /** Everyone's records of one UTC day (YYYY-MM-DD), in order. */
+  listByDay(day: string): Promise<AuditRecord[]> {
+    return this.query({
+      IndexName: 'by-day',
+      KeyConditionExpression: '#day = :day',
+      ExpressionAttributeNames: { '#day': 'day' },
+      ExpressionAttributeValues: marshall({ ':day': day }),
+    });
+  }
+
+  private async query(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<AuditRecord[]> {
     const records: AuditRecord[] = [];
-    let startKey: Record<string, any> | undefined;
+    let startKey: QueryCommandInput['ExclusiveStartKey'];
     do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: marshall({ ':pk': actorKey(teamId, userId) }),
-          ExclusiveStartKey: startKey,
-        }),
-      );
+      const page = await this.client.send(new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: startKey }));
       for (const item of page.Items ?? []) records.push(auditRecordSchema.parse(unmarshall(item)));
       startKey = page.LastEvaluatedKey;
     } while (startKey);

@@ -43,7 +43,7 @@ describe('/request-license', () => {
   }
 
   async function review(userId: string, request: { requestId: string; message: { channel: string; ts: string } }) {
-    return h.opening(() => h.click(userId, 'license_review', request.requestId, request.message));
+    return h.opening((trigger) => h.click(userId, 'license_review', request.requestId, request.message, trigger));
   }
 
   async function approveOrDeny(userId: string, view: Record<string, any>, viewId: string, decision: string, comment?: string) {
@@ -177,7 +177,9 @@ describe('/request-license expiry', () => {
     const requestId = (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0].value;
 
     h.clock.offsetMs = 2 * 3_600_000;
-    const opened = await h.opening(() => h.click('UADA', 'license_review', requestId, { channel: post.result!.channel, ts: post.result!.ts }));
+    const opened = await h.opening((trigger) =>
+      h.click('UADA', 'license_review', requestId, { channel: post.result!.channel, ts: post.result!.ts }, trigger),
+    );
     expect(opened.view.submit).toBeUndefined();
     expect(JSON.stringify(opened.view).toLowerCase()).toContain('expired');
     const refreshed = await h.slack.waitForCall('chat.update');

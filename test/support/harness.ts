@@ -166,11 +166,14 @@ export class Harness {
     const auditReader = new DynamoDbAuditLog(readerClient, config.audit.tableName, 1, { now: () => new Date() });
     const harness = new Harness(slack, chime, workmail, dynamo, latchkey, `http://127.0.0.1:${port}`, auditReader, readerClient, logs, clock);
     harness.config = config;
+    harness.env = env;
     harness.sink = sink;
     return harness;
   }
 
   private config!: Config;
+  /** The environment the app was configured from, for starting it as a separate process. */
+  env!: Record<string, string>;
   private sink!: Writable;
   private readonly others: Latchkey[] = [];
 
@@ -196,13 +199,19 @@ export class Harness {
   command(
     command: string,
     userId: string,
-    extra: { text?: string; teamId?: string; url?: string } = {},
+    extra: { text?: string; teamId?: string; url?: string; triggerId?: string } = {},
     opts?: SignOptions,
   ): Promise<AppResponse> {
     return postSlashCommand(
       extra.url ?? this.eventsUrl,
       SIGNING_SECRET,
-      { command, user_id: userId, team_id: extra.teamId ?? TEAM, trigger_id: this.slack.newTriggerId(), text: extra.text ?? '' },
+      {
+        command,
+        user_id: userId,
+        team_id: extra.teamId ?? TEAM,
+        trigger_id: extra.triggerId ?? this.slack.newTriggerId(),
+        text: extra.text ?? '',
+      },
       opts,
     );
   }
@@ -210,17 +219,23 @@ export class Harness {
   submit(
     userId: string,
     view: Record<string, any>,
-    extra: { teamId?: string; values?: Record<string, Record<string, any>> } = {},
+    extra: { teamId?: string; values?: Record<string, Record<string, any>>; url?: string } = {},
   ): Promise<AppResponse> {
     return postInteraction(
-      this.eventsUrl,
+      extra.url ?? this.eventsUrl,
       SIGNING_SECRET,
       viewSubmissionPayload({ userId, teamId: extra.teamId ?? TEAM, view, values: extra.values }),
     );
   }
 
   /** A click on a message button, as Slack sends it. */
-  click(userId: string, actionId: string, value: string, message: { channel: string; ts: string }): Promise<AppResponse> {
+  click(
+    userId: string,
+    actionId: string,
+    value: string,
+    message: { channel: string; ts: string },
+    triggerId = this.slack.newTriggerId(),
+  ): Promise<AppResponse> {
     return postInteraction(
       this.eventsUrl,
       SIGNING_SECRET,
@@ -231,7 +246,7 @@ export class Harness {
         value,
         channelId: message.channel,
         messageTs: message.ts,
-        triggerId: this.slack.newTriggerId(),
+        triggerId,
       }),
     );
   }
@@ -245,14 +260,17 @@ export class Harness {
 
   /** Runs a slash command up to the point the person sees the confirmation (or a failure). */
   async open(command: string, userId: string, extra: { text?: string; url?: string } = {}) {
-    return this.opening(() => this.command(command, userId, extra));
+    return this.opening((triggerId) => this.command(command, userId, { ...extra, triggerId }));
   }
 
-  /** Does something that opens a modal, and returns the modal once its content is shown. */
-  async opening(act: () => Promise<AppResponse>) {
-    const before = this.slack.callsTo('views.open').length;
-    const ack = await act();
-    const opened = await this.slack.waitForCall('views.open', () => this.slack.callsTo('views.open').length > before);
+  /**
+   * Does something that opens a modal with the trigger it is given, and returns the modal once
+   * its content is shown. The trigger tells this modal from any other opened at the same time.
+   */
+  async opening(act: (triggerId: string) => Promise<AppResponse>) {
+    const triggerId = this.slack.newTriggerId();
+    const ack = await act(triggerId);
+    const opened = await this.slack.waitForCall('views.open', (c) => c.args.trigger_id === triggerId);
     const viewId = this.openedViewId(opened);
     const view = await this.viewUpdate(viewId, 1);
     return { ack, viewId, view: { ...view, id: viewId } as Record<string, any> };

@@ -1,0 +1,110 @@
+import { Harness, secretIn, slackUser, TEAM } from '../support/harness';
+import type { ChimeSimUser } from '../support/chime-simulator';
+
+describe('50 employees run /reset-pin at the same moment', () => {
+  const N = 50;
+  const ids = Array.from({ length: N }, (_, i) => `UEMP${String(i).padStart(3, '0')}`);
+  let h: Harness;
+  beforeAll(async () => {
+    h = await Harness.start({
+      slackUsers: ids.map((id) => slackUser(id, `${id.toLowerCase()}@example.com`)),
+      chimeUsers: ids.map(
+        (id): ChimeSimUser => ({ UserId: `chime-${id}`, PrimaryEmail: `${id.toLowerCase()}@example.com`, LicenseType: 'Pro' }),
+      ),
+    });
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('acknowledges every one within 3 s, gives each exactly their own PIN, and writes 50 outcomes', async () => {
+    const opened = await Promise.all(ids.map((id) => h.open('/reset-pin', id)));
+    for (const o of opened) {
+      expect(o.ack.status).toBe(200);
+      expect(o.ack.ms).toBeLessThan(3000);
+    }
+    const finals = await Promise.all(
+      opened.map(async (o, i) => {
+        const submitted = await h.submit(ids[i]!, o.view);
+        expect(submitted.status).toBe(200);
+        expect(submitted.ms).toBeLessThan(3000);
+        return h.viewUpdate(o.viewId, 2);
+      }),
+    );
+    finals.forEach((view, i) => expect(secretIn(view)).toBe(h.chime.pinOf(`chime-${ids[i]}`)));
+    expect(new Set(finals.map(secretIn)).size).toBe(N);
+    const outcomes = await Promise.all(ids.map((id) => h.waitForAudit(id, (r) => r.phase === 'outcome' && r.outcome === 'success')));
+    expect(outcomes.flat().filter((r) => r.phase === 'outcome')).toHaveLength(N);
+  }, 60_000);
+});
+
+describe('faults', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await Harness.start({ env: { SLACK_API_RETRIES: '1' } });
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+  beforeEach(() => h.slack.clear());
+
+  it("Slack's rate limit on views.update is waited out and retried; the PIN still arrives", async () => {
+    const opened = await h.open('/reset-pin', 'UANN');
+    h.slack.failNext('views.update', { status: 429, retryAfterSeconds: 1 });
+    await h.submit('UANN', opened.view);
+    const view = await h.slack.waitForCall('views.update', (c) => c.args.view_id === opened.viewId && c.result?.ok === true && !!secretIn(c.args.view));
+    expect(secretIn(view.args.view)).toBe(h.chime.pinOf('chime-ann'));
+  });
+
+  it('when the secret cannot be shown at all, the reset is audited as "delivery failed" and the owner told by DM to run it again', async () => {
+    const opened = await h.open('/reset-pin', 'UBOB');
+    h.slack.failNext('views.update', { error: 'not_found' }, 3);
+    await h.submit('UBOB', opened.view);
+    const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUBOB');
+    expect(dm.args.text).toContain('but Latchkey could not show you the new one. Run `/reset-pin` again');
+    const records = await h.waitForAudit('UBOB', (r) => r.phase === 'outcome');
+    expect(records.at(-1)).toMatchObject({ phase: 'outcome', outcome: 'success', deliveryFailed: true });
+    expect(h.logs.join('')).toContain('reset done but the new credential could not be shown');
+  });
+
+  it('with DynamoDB down, /healthz says so quickly and no reset happens', async () => {
+    const opened = await h.open('/reset-pin', 'UCARL');
+    await h.dynamo.close();
+    const started = Date.now();
+    const res = await fetch(`${h.url}/healthz`);
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({ status: 'degraded', checks: { dynamodb: 'failing' } });
+
+    const resets = h.chime.callsTo('ResetPersonalPIN').length;
+    await h.submit('UCARL', opened.view);
+    const final = await h.viewUpdate(opened.viewId, 2);
+    expect(JSON.stringify(final)).toContain('Latchkey could not write its audit record, so it changed nothing.');
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(resets);
+  });
+});
+
+describe('AWS throttling that outlasts the retries', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await Harness.start();
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('tells the user to try again later and leaves an audited failure, nothing half done', async () => {
+    const opened = await h.open('/reset-pin', 'UANN');
+    h.chime.failNext('ResetPersonalPIN', 'ThrottledClientException', 5);
+    await h.submit('UANN', opened.view);
+    const final = await h.viewUpdate(opened.viewId, 2);
+    expect(JSON.stringify(final)).toContain('Amazon Chime is busy and asked Latchkey to slow down. Nothing was changed.');
+    const records = await h.waitForAudit('UANN', (r) => r.phase === 'outcome');
+    expect(records.map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([
+      ['attempt', undefined, undefined],
+      ['outcome', 'failure', 'DIRECTORY_THROTTLED'],
+    ]);
+    expect(h.chime.pinOf('chime-ann')).toBeUndefined();
+    void TEAM;
+  });
+});

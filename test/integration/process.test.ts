@@ -1,0 +1,65 @@
+import { unknownOutcomes } from '../../src/audit/unknown-outcomes';
+import { startAppProcess, type AppProcess } from '../support/app-process';
+import { Harness, secretIn } from '../support/harness';
+
+/** What only a real process shows: being killed mid-reset, and shutting down on SIGTERM. */
+describe('Latchkey as a process', () => {
+  let h: Harness;
+  let proc: AppProcess | undefined;
+  beforeAll(async () => {
+    h = await Harness.start();
+  });
+  afterEach(() => {
+    proc?.child.kill('SIGKILL');
+    h.chime.setLatency(0);
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  async function openIn(p: AppProcess, userId: string) {
+    return h.open('/reset-pin', userId, { url: p.url });
+  }
+
+  async function waitFor(check: () => boolean, what: string, ms = 10_000) {
+    const deadline = Date.now() + ms;
+    while (!check()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  it('killed between the reset and its outcome record: the attempt reads as "unknown outcome"', async () => {
+    proc = await startAppProcess(h.env);
+    const opened = await openIn(proc, 'UANN');
+    h.chime.setLatency(1_000); // the reset is in Chime's hands when the process dies
+    const before = h.chime.callsTo('ResetPersonalPIN').length;
+    await h.submit('UANN', opened.view, { url: proc.url }).catch(() => undefined);
+    await waitFor(() => h.chime.callsTo('ResetPersonalPIN').length > before, 'the reset to reach Chime');
+    proc.child.kill('SIGKILL');
+    await proc.exited;
+
+    const records = await h.auditRecords('UANN');
+    const later = new Date(Date.now() + 5 * 60_000);
+    const unknown = unknownOutcomes(records, later);
+    expect(unknown).toHaveLength(1);
+    expect(unknown[0]).toMatchObject({ phase: 'attempt', action: 'reset_pin', directoryUserId: 'chime-ann' });
+    expect(records.filter((r) => r.requestId === unknown[0]!.requestId).map((r) => r.phase)).toEqual(['attempt']);
+  }, 40_000);
+
+  it('on SIGTERM, finishes the reset in flight (the PIN is shown, the outcome written), then exits 0', async () => {
+    proc = await startAppProcess(h.env);
+    const opened = await openIn(proc, 'UBOB');
+    h.chime.setLatency(800);
+    const before = h.chime.callsTo('ResetPersonalPIN').length;
+    await h.submit('UBOB', opened.view, { url: proc.url });
+    await waitFor(() => h.chime.callsTo('ResetPersonalPIN').length > before, 'the reset to reach Chime');
+    proc.child.kill('SIGTERM');
+
+    const final = await h.viewUpdate(opened.viewId, 2);
+    expect(secretIn(final)).toBe(h.chime.pinOf('chime-bob'));
+    expect(await proc.exited).toBe(0);
+    await h.waitForAudit('UBOB', (r) => r.phase === 'outcome' && r.outcome === 'success');
+    await expect(fetch(proc.url, { method: 'POST' })).rejects.toThrow();
+  }, 40_000);
+});
