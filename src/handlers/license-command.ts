@@ -4,27 +4,17 @@ import type { Logger } from '../flows/ports';
 import { failureMessage } from '../views/failure-message';
 import { licenseFailureView, licenseFormView, licenseLoadingView, openRequestView } from '../views/license-form';
 import { TOPIC_WORDS } from '../views/topic-words';
+import { acceptCommand } from './accept-command';
 import { openModalWhile } from './modal-sequence';
-import { slashCommandSchema } from './slack-payloads';
 
 /** `/request-license`: the form with the requester's current license, or the request already waiting. */
 export function registerLicenseCommand(app: App, flow: LicenseRequests, logger: Logger): void {
   const words = TOPIC_WORDS.license;
   app.command(words.command, async ({ command, ack, client, respond }) => {
-    const parsed = slashCommandSchema.safeParse(command);
-    if (!parsed.success) {
-      logger.warn({ command: words.command, issues: parsed.error.issues.length }, 'malformed slash command');
-      await ack({ response_type: 'ephemeral', text: 'Latchkey could not read that request. Please try again.' });
-      return;
-    }
-    if (!flow.enabled) {
-      const m = failureMessage({ code: 'DIRECTORY_NOT_ENABLED', kind: 'license' });
-      await ack({ response_type: 'ephemeral', text: `${m.headline} ${m.next}` });
-      return;
-    }
-    await ack();
+    const accepted = await acceptCommand(command, ack, 'license', flow.enabled, logger);
+    if (!accepted) return;
 
-    const { user_id: userId, team_id: teamId, trigger_id: triggerId } = parsed.data;
+    const { userId, teamId, triggerId } = accepted;
     const work = flow.start({ userId, teamId }).then((started) => {
       if (!started.ok) {
         const m = failureMessage({ ...started, kind: 'license' });

@@ -4,8 +4,8 @@ import type { ResetCredential } from '../flows/reset-credential';
 import { failureMessage } from '../views/failure-message';
 import { checkingView, confirmView, failureView } from '../views/reset-modal';
 import { TOPIC_WORDS } from '../views/topic-words';
+import { acceptCommand } from './accept-command';
 import { openModalWhile } from './modal-sequence';
-import { slashCommandSchema } from './slack-payloads';
 
 /**
  * `/reset-pin` and `/reset-password`: acknowledge at once, open the modal, and check who is
@@ -14,20 +14,10 @@ import { slashCommandSchema } from './slack-payloads';
 export function registerResetCommand(app: App, kind: CredentialKind, flow: ResetCredential, logger: Logger): void {
   const words = TOPIC_WORDS[kind];
   app.command(words.command, async ({ command, ack, client, respond }) => {
-    const parsed = slashCommandSchema.safeParse(command);
-    if (!parsed.success) {
-      logger.warn({ command: words.command, issues: parsed.error.issues.length }, 'malformed slash command');
-      await ack({ response_type: 'ephemeral', text: 'Latchkey could not read that request. Please try again.' });
-      return;
-    }
-    if (!flow.isEnabled(kind)) {
-      const m = failureMessage({ code: 'DIRECTORY_NOT_ENABLED', kind });
-      await ack({ response_type: 'ephemeral', text: `${m.headline} ${m.next}` });
-      return;
-    }
-    await ack();
+    const accepted = await acceptCommand(command, ack, kind, flow.isEnabled(kind), logger);
+    if (!accepted) return;
 
-    const { user_id: userId, team_id: teamId, trigger_id: triggerId, text } = parsed.data;
+    const { userId, teamId, triggerId, text } = accepted;
     const work = flow.prepare({ userId, teamId }, kind).then((prepared) => {
       if (!prepared.ok) {
         const m = failureMessage(prepared);

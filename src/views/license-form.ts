@@ -93,8 +93,8 @@ export function requestSentView(request: LicenseRequest): ModalView {
   });
 }
 
-export function licenseFailureView(failure: { code: FailureCode; email?: string; requestId?: string }): ModalView {
-  const m = failureMessage({ code: failure.code, kind: 'license', email: failure.email, directory: 'chime' });
+export function licenseFailureView(failure: { code: FailureCode; email?: string; requestId?: string; retryAt?: Date }): ModalView {
+  const m = failureMessage({ code: failure.code, kind: 'license', email: failure.email, directory: 'chime', retryAt: failure.retryAt });
   const blocks = [section(`:warning: ${m.headline}`), section(m.next)];
   if (failure.requestId) blocks.push(context(`Reference: \`${failure.requestId}\``));
   return modal({ title: TITLE, close: 'Close', blocks });

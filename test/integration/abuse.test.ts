@@ -1,16 +1,10 @@
 import fc from 'fast-check';
-import { Harness, SIGNING_SECRET, TEAM } from '../support/harness';
+import { useHarness, SIGNING_SECRET, TEAM } from '../support/harness';
 import { postSigned, viewSubmissionPayload } from '../support/slack-requests';
 
 /** A self-service reset bot is an attack surface: limits, junk and replays, over real HTTP. */
 describe('rate limits shared by every instance', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await Harness.start({ env: { RESET_MAX_PER_HOUR: '2', RESET_MAX_PER_MINUTE_GLOBAL: '5' } });
-  });
-  afterAll(async () => {
-    await h?.stop();
-  });
+  const h = useHarness({ env: { RESET_MAX_PER_HOUR: '2', RESET_MAX_PER_MINUTE_GLOBAL: '5' } });
 
   it('a third PIN reset in the hour is refused, says when to try again, is audited, and never reaches Chime', async () => {
     const second = await h.startAnotherInstance();
@@ -42,13 +36,7 @@ describe('rate limits shared by every instance', () => {
 });
 
 describe('junk at the signed endpoint', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await Harness.start();
-  });
-  afterAll(async () => {
-    await h?.stop();
-  });
+  const h = useHarness();
 
   const post = (body: string, contentType = 'application/x-www-form-urlencoded') =>
     postSigned(h.eventsUrl, body, SIGNING_SECRET, { contentType });
@@ -122,13 +110,7 @@ describe('junk at the signed endpoint', () => {
 });
 
 describe('replays', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await Harness.start();
-  });
-  afterAll(async () => {
-    await h?.stop();
-  });
+  const h = useHarness();
 
   it('a view submission delivered again (X-Slack-Retry-Num) performs the reset once', async () => {
     const opened = await h.open('/reset-pin', 'UANN');

@@ -1,4 +1,4 @@
-import { Harness, secretIn, slackUser, TEAM } from '../support/harness';
+import { Harness, secretIn, slackUser, TEAM, useHarness } from '../support/harness';
 import type { ChimeSimUser } from '../support/chime-simulator';
 
 describe('50 employees run /reset-pin at the same moment', () => {
@@ -39,14 +39,7 @@ describe('50 employees run /reset-pin at the same moment', () => {
 });
 
 describe('faults', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await Harness.start({ env: { SLACK_API_RETRIES: '1' } });
-  });
-  afterAll(async () => {
-    await h?.stop();
-  });
-  beforeEach(() => h.slack.clear());
+  const h = useHarness({ env: { SLACK_API_RETRIES: '1' } }, (x) => x.slack.clear());
 
   it("Slack's rate limit on views.update is waited out and retried; the PIN still arrives", async () => {
     const opened = await h.open('/reset-pin', 'UANN');
@@ -85,13 +78,7 @@ describe('faults', () => {
 });
 
 describe('AWS throttling that outlasts the retries', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await Harness.start();
-  });
-  afterAll(async () => {
-    await h?.stop();
-  });
+  const h = useHarness();
 
   it('tells the user to try again later and leaves an audited failure, nothing half done', async () => {
     const opened = await h.open('/reset-pin', 'UANN');

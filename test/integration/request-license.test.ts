@@ -1,18 +1,11 @@
-import { APPROVALS_CHANNEL, Harness } from '../support/harness';
+import { APPROVALS_CHANNEL, Harness, useHarness } from '../support/harness';
 import type { SlackCall } from '../support/slack-fake';
 
 /** /request-license end to end over real HTTP: the requester, the approvals channel, the admins. */
 describe('/request-license', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await Harness.start();
-  });
-  afterAll(async () => {
-    await h?.stop();
-  });
-  beforeEach(() => {
-    h.slack.clear();
-    h.chime.clear();
+  const h = useHarness({}, (x) => {
+    x.slack.clear();
+    x.chime.clear();
   });
 
   const choose = (license?: string, reason?: string) => ({

@@ -1,17 +1,10 @@
-import { Harness, secretIn, TEAM } from '../support/harness';
+import { useHarness, secretIn, TEAM } from '../support/harness';
 
 /** /reset-password end to end: the same flow as the PIN, with the WorkMail JSON-1.1 simulator. */
 describe('/reset-password', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await Harness.start();
-  });
-  afterAll(async () => {
-    await h?.stop();
-  });
-  beforeEach(() => {
-    h.slack.clear();
-    h.workmail.clear();
+  const h = useHarness({}, (x) => {
+    x.slack.clear();
+    x.workmail.clear();
   });
 
   it('sets a strong password in WorkMail and shows that same password to the requester alone', async () => {

@@ -1,20 +1,13 @@
-import { Harness, secretIn, TEAM } from '../support/harness';
+import { useHarness, secretIn, TEAM } from '../support/harness';
 
 /**
  * /reset-pin end to end: the real Bolt app over HTTP, signed like Slack, talking to the Slack
  * Web API fake, the Chime REST-JSON simulator and dynalite through the real SDK clients.
  */
 describe('/reset-pin', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await Harness.start();
-  });
-  afterAll(async () => {
-    await h?.stop();
-  });
-  beforeEach(() => {
-    h.slack.clear();
-    h.chime.clear();
+  const h = useHarness({}, (x) => {
+    x.slack.clear();
+    x.chime.clear();
   });
 
   it('resets the PIN and shows it to the requester alone: not in messages, logs or DynamoDB', async () => {
@@ -154,13 +147,7 @@ describe('/reset-pin', () => {
 });
 
 describe('/reset-pin when DynamoDB is unreachable', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await Harness.start();
-  });
-  afterAll(async () => {
-    await h?.stop();
-  });
+  const h = useHarness();
 
   it('resets nothing and tells the user', async () => {
     const opened = await h.open('/reset-pin', 'UANN');

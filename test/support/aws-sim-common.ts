@@ -69,6 +69,21 @@ export class SimState<Op extends string, Code extends string> {
     this.calls.length = 0;
     this.pending.clear();
   }
+
+  /** The controls every simulator hands its tests, over the server it runs. */
+  controls(server: RunningServer) {
+    return {
+      url: server.url,
+      calls: this.calls,
+      callsTo: (operation: string) => this.callsTo(operation),
+      failNext: (operation: Op, code: Code, times?: number) => this.failNext(operation, code, times),
+      setLatency: (ms: number) => {
+        this.latencyMs = ms;
+      },
+      clear: () => this.clear(),
+      close: () => server.close(),
+    };
+  }
 }
 
 export interface RunningServer {

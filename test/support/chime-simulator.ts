@@ -206,20 +206,7 @@ export async function startChimeSimulator(opts: {
   };
 
   const server = await startSimServer(handle, () => state.latencyMs);
-  return {
-    url: server.url,
-    accountId,
-    users,
-    calls: state.calls,
-    callsTo: (operation) => state.callsTo(operation),
-    failNext: (operation, code, times) => state.failNext(operation, code, times),
-    pinOf: (userId) => pins.get(userId),
-    setLatency: (ms) => {
-      state.latencyMs = ms;
-    },
-    clear: () => state.clear(),
-    close: () => server.close(),
-  };
+  return { ...state.controls(server), accountId, users, pinOf: (userId) => pins.get(userId) };
 }
 
 /**

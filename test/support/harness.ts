@@ -318,3 +318,26 @@ export function secretIn(view: Record<string, any>): string | undefined {
   const block = (view.blocks as any[]).find((b) => b.block_id === 'secret');
   return block?.text?.text?.replace(/```/g, '');
 }
+
+/**
+ * One harness for the tests of a describe block: started before them, stopped after, with
+ * `reset` run before each test. Returns a stand-in that forwards to the running harness, so the
+ * tests read `h.open(...)` like any object.
+ */
+export function useHarness(options: HarnessOptions = {}, reset?: (h: Harness) => void): Harness {
+  let current: Harness | undefined;
+  beforeAll(async () => {
+    current = await Harness.start(options);
+  });
+  afterAll(async () => {
+    await current?.stop();
+  });
+  if (reset) beforeEach(() => reset(current!));
+  return new Proxy({} as Harness, {
+    get(_target, property) {
+      if (!current) throw new Error('the harness is used outside a test');
+      const value: unknown = Reflect.get(current, property, current);
+      return typeof value === 'function' ? value.bind(current) : value;
+    },
+  });
+}

@@ -154,20 +154,7 @@ export async function startWorkMailSimulator(opts: {
   };
 
   const server = await startSimServer(handle, () => state.latencyMs);
-  return {
-    url: server.url,
-    organizationId,
-    users,
-    calls: state.calls,
-    callsTo: (operation) => state.callsTo(operation),
-    failNext: (operation, code, times) => state.failNext(operation, code, times),
-    passwordOf: (userId) => passwords.get(userId),
-    setLatency: (ms) => {
-      state.latencyMs = ms;
-    },
-    clear: () => state.clear(),
-    close: () => server.close(),
-  };
+  return { ...state.controls(server), organizationId, users, passwordOf: (userId) => passwords.get(userId) };
 }
 
 function isOperation(name: string): name is WorkMailOperation {

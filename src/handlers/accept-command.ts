@@ -1,0 +1,35 @@
+import type { AckFn, RespondArguments, SlashCommand } from '@slack/bolt';
+import type { Logger } from '../flows/ports';
+import { failureMessage } from '../views/failure-message';
+import type { Topic } from '../views/topic-words';
+import { slashCommandSchema } from './slack-payloads';
+
+export type AcceptedCommand = { userId: string; teamId: string; triggerId: string; text: string };
+
+/**
+ * The first thing every slash command does: read it, and acknowledge it at once. A command
+ * that cannot be read, or that this deployment does not serve, is answered in the ack itself
+ * (an ephemeral reply only the person sees) and goes no further.
+ */
+export async function acceptCommand(
+  command: SlashCommand,
+  ack: AckFn<string | RespondArguments>,
+  topic: Topic,
+  enabled: boolean,
+  logger: Logger,
+): Promise<AcceptedCommand | undefined> {
+  const parsed = slashCommandSchema.safeParse(command);
+  if (!parsed.success) {
+    logger.warn({ command: command.command, issues: parsed.error.issues.length }, 'malformed slash command');
+    await ack({ response_type: 'ephemeral', text: 'Latchkey could not read that request. Please try again.' });
+    return undefined;
+  }
+  if (!enabled) {
+    const m = failureMessage({ code: 'DIRECTORY_NOT_ENABLED', kind: topic });
+    await ack({ response_type: 'ephemeral', text: `${m.headline} ${m.next}` });
+    return undefined;
+  }
+  await ack();
+  const { user_id: userId, team_id: teamId, trigger_id: triggerId, text } = parsed.data;
+  return { userId, teamId, triggerId, text };
+}
