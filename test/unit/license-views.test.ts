@@ -1,0 +1,89 @@
+import type { KnownBlock, ModalView } from '@slack/types';
+import type { LicenseRequest, LicenseRequestStatus } from '../../src/flows/license-request';
+import { LIMITS } from '../../src/views/blocks';
+import { approvalMessage, REVIEW_ACTION_ID } from '../../src/views/license-approval-message';
+import { licenseFieldErrors, licenseFormView, openRequestView, requestSentView } from '../../src/views/license-form';
+import { decisionNotice, requestSentNotice } from '../../src/views/license-notices';
+import { decisionResultView, reviewClosedView, reviewFieldErrors, reviewView } from '../../src/views/license-review';
+
+const STATUSES: LicenseRequestStatus[] = ['PENDING', 'APPROVED', 'APPLIED', 'APPLY_FAILED', 'DENIED', 'EXPIRED'];
+
+function request(status: LicenseRequestStatus, overrides: Partial<LicenseRequest> = {}): LicenseRequest {
+  return {
+    id: '2026-11-23T08:00:00.000Z_abc',
+    requester: { userId: 'UANN', teamId: 'T1' },
+    requesterEmail: 'ann@example.com',
+    directoryUserId: 'chime-ann',
+    from: 'Basic',
+    to: 'Pro',
+    reason: 'Webinars <!channel> and <@U999>',
+    status,
+    createdAt: '2026-11-23T08:00:00.000Z',
+    expiresAt: '2026-11-26T08:00:00.000Z',
+    ...(status !== 'PENDING' && status !== 'EXPIRED' && { decidedBy: 'UADA', decidedAt: '2026-11-23T09:00:00.000Z', comment: 'ok <!here>' }),
+    ...(status === 'APPLY_FAILED' && { errorCode: 'DIRECTORY_UNAVAILABLE' }),
+    ...overrides,
+  };
+}
+
+const user = { id: 'chime-ann', email: 'ann@example.com', status: 'active' as const, license: 'Basic' as const };
+const buttons = (blocks: KnownBlock[]) =>
+  blocks.flatMap((b) => (b.type === 'actions' ? b.elements : [])).filter((e) => 'action_id' in e && e.action_id === REVIEW_ACTION_ID);
+
+function checkModal(view: ModalView) {
+  expect(view.title.text.length).toBeLessThanOrEqual(LIMITS.modalTitle);
+  if (view.submit) expect(view.submit.text.length).toBeLessThanOrEqual(LIMITS.buttonText);
+  expect(view.blocks.length).toBeLessThanOrEqual(LIMITS.blocks);
+  expect((view.private_metadata ?? '').length).toBeLessThanOrEqual(LIMITS.privateMetadata);
+}
+
+describe('license views', () => {
+  it('the form offers exactly the other three licenses, and both inputs are required', () => {
+    const view = licenseFormView({ email: 'ann@example.com', current: 'Basic', ticket: 't' });
+    checkModal(view);
+    const inputs = view.blocks.filter((b) => b.type === 'input') as any[];
+    expect(inputs.map((b) => b.block_id)).toEqual(['license', 'reason']);
+    expect(inputs.every((b) => !b.optional)).toBe(true);
+    expect(inputs[0].element.options.map((o: any) => o.value)).toEqual(['Plus', 'Pro', 'ProTrial']);
+  });
+
+  it.each(STATUSES)('the approvals message (%s) escapes what people typed and shows Review only while it can be decided', (status) => {
+    const message = approvalMessage(request(status));
+    const text = JSON.stringify(message);
+    expect(text).not.toContain('<!channel>');
+    expect(text).not.toContain('<!here>');
+    expect(text).not.toContain('<@U999>');
+    expect(buttons(message.blocks)).toHaveLength(status === 'PENDING' || status === 'APPLY_FAILED' ? 1 : 0);
+    if (status === 'DENIED' || status === 'APPLIED') expect(text).toContain('<@UADA>');
+    if (status === 'EXPIRED') expect(text).toContain('Expired');
+    expect(text).not.toMatch(/DIRECTORY_[A-Z]+/);
+  });
+
+  it.each(STATUSES)('every modal and notice for a %s request stays within Slack limits', (status) => {
+    for (const view of [openRequestView(request(status)), requestSentView(request(status)), reviewView({ request: request(status), user }), reviewClosedView(request(status)), decisionResultView(request(status))]) {
+      checkModal(view);
+      expect(JSON.stringify(view)).not.toContain('<!channel>');
+    }
+    for (const notice of [requestSentNotice(request(status)), decisionNotice(request(status))]) {
+      expect(notice.blocks.length).toBeLessThanOrEqual(50);
+      expect(notice.text.length).toBeGreaterThan(10);
+    }
+  });
+
+  it('the review modal carries only the request id, and flags a license that changed since', () => {
+    const view = reviewView({ request: request('PENDING'), user: { ...user, license: 'Plus' } });
+    expect(view.private_metadata).toBe('2026-11-23T08:00:00.000Z_abc');
+    expect(JSON.stringify(view)).toContain('Their license changed to *Plus* since they asked.');
+  });
+
+  it('field errors land on the right blocks', () => {
+    expect(Object.keys(licenseFieldErrors({ license: 'UNCHANGED', reason: 'REASON_EMPTY' }))).toEqual(['license', 'reason']);
+    expect(reviewFieldErrors({ comment: 'COMMENT_REQUIRED' })).toEqual({ comment: 'Say why you deny it; the requester will see this.' });
+  });
+
+  it('the requester hears the outcome with the comment', () => {
+    expect(decisionNotice(request('DENIED')).text).toBe('Your request to change your Amazon Chime license to Pro was denied by <@UADA>.');
+    expect(JSON.stringify(decisionNotice(request('DENIED')).blocks)).toContain('ok &lt;!here&gt;');
+    expect(decisionNotice(request('APPLIED')).text).toBe('Your Amazon Chime license is now Pro: <@UADA> approved your request.');
+  });
+});
