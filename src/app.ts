@@ -1,7 +1,9 @@
 import { ChimeClient } from '@aws-sdk/client-chime';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { WorkMailClient } from '@aws-sdk/client-workmail';
-import { HTTPReceiver, SocketModeReceiver, type CustomRoute, type Receiver } from '@slack/bolt';
+import { HTTPReceiver, SocketModeReceiver, type AppOptions, type CustomRoute, type Receiver } from '@slack/bolt';
 import { hkdfSync } from 'node:crypto';
 import type { Server } from 'node:http';
 import { approvalsTable } from './approvals/approvals-table';
@@ -23,12 +25,15 @@ import { registerResetCommand } from './handlers/reset-command';
 import { registerResetSubmission } from './handlers/reset-submission';
 import { DynamoDbRateLimiter } from './limits/dynamodb-rate-limiter';
 import { rateLimitTable } from './limits/rate-table';
+import { HandOffReceiver } from './lambda/hand-off-receiver';
+import { SelfInvokeQueue } from './lambda/self-invoke';
 import type { AppLogger } from './logger';
 import { boltLogger } from './slack/bolt-logger';
 import { ConfiguredAdmins } from './slack/configured-admins';
 import { GuardedApp } from './slack/guarded-app';
 import { dispatchErrorHandler, processEventErrorHandler } from './slack/http-error-handlers';
 import { guardSlackRequests } from './slack/request-guard';
+import { BODY_LIMIT_BYTES } from './slack/slack-request-body';
 import { SlackLicenseAnnouncer } from './slack/slack-license-announcer';
 import { SlackWorkspaceMembers } from './slack/workspace-members';
 import { ensureTable } from './storage/ensure-table';
@@ -40,8 +45,6 @@ import { TOPIC_WORDS } from './views/topic-words';
 
 /** A request to AWS that has not answered by then will not; fail over to a clear message instead. */
 const AWS_HTTP = { connectionTimeout: 2_000, requestTimeout: 5_000 };
-/** Slack never sends Latchkey anything near this; a larger body is not from Slack. */
-const BODY_LIMIT_BYTES = 64 * 1024;
 /** How long shutdown waits for work already acknowledged to finish. */
 const DRAIN_MS = 10_000;
 /** /healthz asks DynamoDB at most this often, so a flood of probes costs nothing. */
@@ -88,24 +91,7 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
     guardSlackRequests(receiver, { path: '/slack/events', bodyLimit: BODY_LIMIT_BYTES, logger });
   }
 
-  const app = new GuardedApp(
-    {
-      token: config.slack.botToken,
-      receiver,
-      logger: boltLogger(logger),
-      clientOptions: {
-        slackApiUrl: config.slack.apiUrl,
-        // The Web API client's default retries for about 30 minutes; a person is waiting.
-        retryConfig: { retries: config.slack.apiRetries, factor: 2, minTimeout: 500, maxTimeout: 2_000 },
-        timeout: 5_000,
-      },
-    },
-    {
-      commands: Object.values(TOPIC_WORDS).map((w) => w.command),
-      viewCallbackIds: [...Object.values(RESET_CALLBACK_IDS), LICENSE_FORM.callbackId, REVIEW_FORM.callbackId],
-      actionIds: [REVIEW_ACTION_ID],
-    },
-  );
+  const app = new GuardedApp({ ...slackAppOptions(config, logger), receiver }, KNOWN_ENTRY_POINTS);
 
   // Work continues after ack(); shutdown waits for it instead of cutting a reset in half.
   let inFlight = 0;
@@ -118,6 +104,97 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
     }
   });
 
+  const { directories, licenseRequests } = registerFeatures(app, config, { dynamo, logger, clock });
+
+  return {
+    app,
+    async start() {
+      if (config.createTables) {
+        const tables = [auditTable(config.audit.tableName), approvalsTable(config.approvalsTableName), rateLimitTable(config.limits.tableName)];
+        for (const table of tables) {
+          const state = await ensureTable(dynamo, table);
+          logger.info({ table: table.create.TableName, state }, 'table ready');
+        }
+      }
+      const server = (await app.start(config.port)) as Server | undefined;
+      const address = server?.address();
+      const port = typeof address === 'object' && address ? address.port : config.port;
+      health.ready = true;
+      logger.info(
+        { port, socketMode: Boolean(config.slack.appToken), directories: Object.keys(directories), licenses: licenseRequests.enabled },
+        'Latchkey is ready',
+      );
+      return { port };
+    },
+    async stop() {
+      health.ready = false;
+      await app.stop();
+      const deadline = Date.now() + DRAIN_MS;
+      while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      if (inFlight > 0) logger.warn({ inFlight }, 'stopped with work still in flight');
+      dynamo.destroy();
+    },
+  };
+}
+
+/** The Lambda composition: the same features, answered in one invocation and worked in another. */
+export interface LambdaLatchkey {
+  readonly receiver: HandOffReceiver;
+}
+
+export function createLambdaLatchkey(
+  config: Config,
+  { logger, functionName, clock = { now: () => new Date() } }: LatchkeyOptions & { functionName: string },
+): LambdaLatchkey {
+  const dynamo = new DynamoDBClient({ requestHandler: AWS_HTTP });
+  const queue = new SelfInvokeQueue(new LambdaClient({ requestHandler: AWS_HTTP }), functionName);
+  const receiver = new HandOffReceiver({ signingSecret: config.slack.signingSecret, queue, logger });
+  const app = new GuardedApp({ ...slackAppOptions(config, logger), receiver }, KNOWN_ENTRY_POINTS);
+  registerFeatures(app, config, { dynamo, logger, clock });
+  return { receiver };
+}
+
+/**
+ * The Slack credentials, read from Secrets Manager (Lambda keeps only their ARNs in its
+ * environment). Called once per cold start.
+ */
+export async function readSlackSecrets(arns: { signingSecret: string; botToken: string }): Promise<{ signingSecret: string; botToken: string }> {
+  const secrets = new SecretsManagerClient({ requestHandler: AWS_HTTP });
+  try {
+    const read = async (arn: string) => {
+      const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: arn }));
+      if (!SecretString) throw new Error(`secret ${arn} holds no string`);
+      return SecretString.trim();
+    };
+    const [signingSecret, botToken] = await Promise.all([read(arns.signingSecret), read(arns.botToken)]);
+    return { signingSecret, botToken };
+  } finally {
+    secrets.destroy();
+  }
+}
+
+/** What the app answers to; anything else is refused at once (GuardedApp). */
+const KNOWN_ENTRY_POINTS = {
+  commands: Object.values(TOPIC_WORDS).map((w) => w.command),
+  viewCallbackIds: [...Object.values(RESET_CALLBACK_IDS), LICENSE_FORM.callbackId, REVIEW_FORM.callbackId],
+  actionIds: [REVIEW_ACTION_ID],
+};
+
+function slackAppOptions(config: Config, logger: AppLogger): AppOptions {
+  return {
+    token: config.slack.botToken,
+    logger: boltLogger(logger),
+    clientOptions: {
+      slackApiUrl: config.slack.apiUrl,
+      // The Web API client's default retries for about 30 minutes; a person is waiting.
+      retryConfig: { retries: config.slack.apiRetries, factor: 2, minTimeout: 500, maxTimeout: 2_000 },
+      timeout: 5_000,
+    },
+  };
+}
+
+/** Every feature: adapters, flows and the Slack listeners that serve them, on either entry point. */
+function registerFeatures(app: GuardedApp, config: Config, { dynamo, logger, clock }: { dynamo: DynamoDBClient; logger: AppLogger; clock: Clock }) {
   const audit = new DynamoDbAuditLog(dynamo, config.audit.tableName, config.audit.retentionDays, clock);
   const limiter = new DynamoDbRateLimiter(dynamo, config.limits.tableName, clock);
   const members = new SlackWorkspaceMembers(app.client);
@@ -179,35 +256,7 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
     logger.error({ err: `${error.name}: ${error.message}`, code: error.code }, 'unhandled error in a Slack listener');
   });
 
-  return {
-    app,
-    async start() {
-      if (config.createTables) {
-        const tables = [auditTable(config.audit.tableName), approvalsTable(config.approvalsTableName), rateLimitTable(config.limits.tableName)];
-        for (const table of tables) {
-          const state = await ensureTable(dynamo, table);
-          logger.info({ table: table.create.TableName, state }, 'table ready');
-        }
-      }
-      const server = (await app.start(config.port)) as Server | undefined;
-      const address = server?.address();
-      const port = typeof address === 'object' && address ? address.port : config.port;
-      health.ready = true;
-      logger.info(
-        { port, socketMode: Boolean(config.slack.appToken), directories: Object.keys(directories), licenses: licenseRequests.enabled },
-        'Latchkey is ready',
-      );
-      return { port };
-    },
-    async stop() {
-      health.ready = false;
-      await app.stop();
-      const deadline = Date.now() + DRAIN_MS;
-      while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
-      if (inFlight > 0) logger.warn({ inFlight }, 'stopped with work still in flight');
-      dynamo.destroy();
-    },
-  };
+  return { directories, licenseRequests };
 }
 
 /**

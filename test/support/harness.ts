@@ -16,6 +16,8 @@ import {
   type AppResponse,
   type SignOptions,
 } from './slack-requests';
+import { lambdaEntry } from './lambda-entry';
+import type { LambdaSimulator } from './lambda-simulator';
 import { startWorkMailSimulator, type WorkMailSimulator, type WorkMailSimUser } from './workmail-simulator';
 
 export const TEAM = 'T0LATCHKEY';
@@ -71,6 +73,8 @@ export interface HarnessOptions {
   workmailUsers?: WorkMailSimUser[];
   /** Leave a directory out of the configuration, as a deployment using only the other would. */
   without?: 'chime' | 'workmail';
+  /** Run the Lambda entry point (src/lambda.ts) behind a simulated function URL instead of the server. */
+  entry?: 'server' | 'lambda';
   env?: Record<string, string>;
 }
 
@@ -96,7 +100,7 @@ export class Harness {
     readonly chime: ChimeSimulator,
     readonly workmail: WorkMailSimulator,
     readonly dynamo: LocalDynamo,
-    readonly latchkey: Latchkey,
+    readonly latchkey: Pick<Latchkey, 'start' | 'stop'>,
     readonly url: string,
     private readonly auditReader: DynamoDbAuditLog,
     private readonly readerClient: DynamoDBClient,
@@ -160,7 +164,7 @@ export class Harness {
       },
     });
     const clock = new ShiftedClock();
-    const latchkey = createLatchkey(config, { logger: createLogger('debug', sink), clock });
+    const latchkey = options.entry === 'lambda' ? lambdaEntry(config, env, sink) : createLatchkey(config, { logger: createLogger('debug', sink), clock });
     const { port } = await latchkey.start();
     const readerClient = new DynamoDBClient({ endpoint: dynamo.endpoint });
     const auditReader = new DynamoDbAuditLog(readerClient, config.audit.tableName, 1, { now: () => new Date() });
@@ -183,6 +187,11 @@ export class Harness {
     this.others.push(other);
     const { port } = await other.start();
     return `http://127.0.0.1:${port}/slack/events`;
+  }
+
+  /** The simulated Lambda around the app, when started with `entry: 'lambda'`. */
+  get lambda(): LambdaSimulator {
+    return (this.latchkey as ReturnType<typeof lambdaEntry>).lambda;
   }
 
   get eventsUrl(): string {

@@ -1,0 +1,40 @@
+import { parse } from 'node:querystring';
+
+/** The only content type Slack sends commands and interactivity with; Bolt compares it verbatim. */
+export const SLACK_FORM = 'application/x-www-form-urlencoded';
+/** Slack never sends Latchkey anything near this; a larger body is not from Slack. */
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+export type BodyRefusal = { status: 400 | 413 | 415; reason: string };
+
+export function refuseContentType(contentType: string | undefined): BodyRefusal | undefined {
+  return contentType === SLACK_FORM ? undefined : { status: 415, reason: `content type ${contentType ?? 'missing'}` };
+}
+
+/**
+ * What Bolt takes on trust about a body it has been handed. Bolt parses `payload=null` and then
+ * reads a property of null outside any try: an unhandled rejection that stops the process.
+ */
+export function refuseBody(rawBody: string, bodyLimit = BODY_LIMIT_BYTES): BodyRefusal | undefined {
+  if (Buffer.byteLength(rawBody) > bodyLimit) return { status: 413, reason: `body over ${bodyLimit} bytes` };
+  const payload = parse(rawBody).payload;
+  if (payload !== undefined && !isJsonObject(payload)) return { status: 400, reason: 'payload is not a JSON object' };
+  return undefined;
+}
+
+/** A verified form body as Bolt's receivers hand it to the app: the interactivity payload, or the command's fields. */
+export function parseSlackBody(rawBody: string): Record<string, unknown> {
+  const form = parse(rawBody);
+  if (typeof form.payload === 'string') return JSON.parse(form.payload) as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(form).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
+}
+
+function isJsonObject(payload: string | string[]): boolean {
+  if (typeof payload !== 'string') return false;
+  try {
+    const value: unknown = JSON.parse(payload);
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,158 @@
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { CHIME_ACCOUNT, SIGNING_SECRET, TEAM, secretIn, useHarness, type Harness } from '../support/harness';
+import { FUNCTION_NAME, SECRET_ARNS } from '../support/lambda-entry';
+import { postSigned, slackSignature } from '../support/slack-requests';
+
+/**
+ * The AWS Lambda entry point (src/lambda.ts) as deployed: behind a function URL, reading its Slack
+ * secrets from Secrets Manager, answering Slack in one invocation and working in another.
+ */
+describe('Latchkey on AWS Lambda', () => {
+  const h = useHarness({ entry: 'lambda' }, (x) => {
+    x.slack.clear();
+    x.chime.clear();
+  });
+  const invokesSince = (n: number) => h.lambda.callsTo('Invoke').slice(n);
+
+  it('/reset-pin end to end: the new PIN reaches the modal after Slack has the acknowledgement, never before', async () => {
+    const before = h.lambda.callsTo('Invoke').length;
+    const { ack, submission, final, viewId } = await h.reset('/reset-pin', 'UANN');
+    expect(ack.status).toBe(200);
+    expect(submission?.json).toMatchObject({ response_action: 'update' });
+    expect(JSON.stringify(submission?.json)).not.toMatch(/\d{6,}/);
+
+    const pin = secretIn(final);
+    expect(pin).toBe(h.chime.pinOf('chime-ann'));
+
+    // The bug this design exists to avoid: an acknowledgement sent after the secret replaces it.
+    const answeredAt = h.lambda.answers.find((a) => a.body.includes('response_action'))!.at;
+    const secretShownAt = h.slack.callsTo('views.update').filter((c) => c.args.view_id === viewId).at(-1)!.at;
+    expect(answeredAt).toBeLessThanOrEqual(secretShownAt);
+
+    // Each Slack request was answered by one invocation and worked by one asynchronous invocation.
+    const invokes = invokesSince(before);
+    expect(invokes).toHaveLength(2);
+    expect(invokes.every((c) => c.params.InvocationType === 'Event' && c.params.FunctionName === FUNCTION_NAME)).toBe(true);
+    await h.waitForAudit('UANN', (r) => r.phase === 'outcome' && r.outcome === 'success');
+  });
+
+  it('/reset-password works the same way', async () => {
+    const { final } = await h.reset('/reset-password', 'UCARL');
+    expect(secretIn(final)).toBe(h.workmail.passwordOf('wm-carl'));
+  });
+
+  it('a license request is sent, reviewed and applied across invocations', async () => {
+    const { view, viewId } = await h.open('/request-license', 'UANN');
+    await h.submit('UANN', view, {
+      values: {
+        license: { license: { type: 'radio_buttons', selected_option: { value: 'Plus' } } },
+        reason: { reason: { type: 'plain_text_input', value: 'Webinars on Thursdays' } },
+      },
+    });
+    await h.viewUpdate(viewId, 2);
+    const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'C0APPROVALS');
+    const button = (post.args.blocks as any[]).flatMap((b) => b.elements ?? []).find((e: any) => e.action_id === 'license_review');
+    const review = await h.opening((trigger) =>
+      h.click('UADA', 'license_review', button.value, { channel: post.result!.channel, ts: post.result!.ts }, trigger),
+    );
+    await h.submit('UADA', review.view, {
+      values: {
+        decision: { decision: { type: 'radio_buttons', selected_option: { value: 'approve' } } },
+        comment: { comment: { type: 'plain_text_input', value: null } },
+      },
+    });
+    await h.viewUpdate(review.viewId, 2);
+    const update = h.chime.callsTo('UpdateUser');
+    expect(update).toHaveLength(1);
+    expect(update[0]!.params).toMatchObject({ AccountId: CHIME_ACCOUNT, UserId: 'chime-ann', LicenseType: 'Plus' });
+  });
+
+  it('an inline form error is answered by the acknowledging invocation itself', async () => {
+    const { view } = await h.open('/request-license', 'UBOB');
+    const submitted = await h.submit('UBOB', view, {
+      values: {
+        license: { license: { type: 'radio_buttons', selected_option: { value: 'Pro' } } },
+        reason: { reason: { type: 'plain_text_input', value: null } },
+      },
+    });
+    expect(submitted.json).toMatchObject({ response_action: 'errors', errors: { reason: expect.any(String) } });
+  });
+
+  it('reads the Slack secrets from Secrets Manager once per cold start; its environment holds only their ARNs', async () => {
+    await h.open('/reset-pin', 'UBOB');
+    await h.open('/reset-pin', 'UBOB');
+    const reads = h.lambda.callsTo('GetSecretValue').map((c) => c.params.SecretId);
+    expect(reads.sort()).toEqual([SECRET_ARNS.botToken, SECRET_ARNS.signingSecret].sort());
+    const env = JSON.stringify((h.latchkey as unknown as { lambdaEnv: object }).lambdaEnv);
+    expect(env).not.toContain(SIGNING_SECRET);
+    expect(env).not.toContain(h.slack.botToken);
+  });
+
+  it('refuses an unsigned request with 401 and hands nothing off', async () => {
+    const before = h.lambda.callsTo('Invoke').length;
+    const res = await h.command('/reset-pin', 'UANN', {}, { badSignature: true });
+    expect(res.status).toBe(401);
+    expect(invokesSince(before)).toHaveLength(0);
+    expect(h.slack.callsTo('views.open')).toHaveLength(0);
+  });
+
+  it('answers junk with a 4xx, never a crash', async () => {
+    const before = h.lambda.callsTo('Invoke').length;
+    const url = h.eventsUrl;
+    expect((await postSigned(url, 'command=/reset-pin', SIGNING_SECRET, { contentType: 'application/json' })).status).toBe(415);
+    expect((await postSigned(url, 'payload=null', SIGNING_SECRET)).status).toBe(400);
+    expect((await postSigned(url, `payload=${'x'.repeat(70_000)}`, SIGNING_SECRET)).status).toBe(413);
+    expect((await h.command('/format-disk', 'UANN')).status).toBe(400);
+    expect((await fetch(`${h.url}/nowhere`)).status).toBe(404);
+    expect(invokesSince(before)).toHaveLength(0);
+    const health = await fetch(`${h.url}/healthz`);
+    expect(health.status).toBe(200);
+  });
+
+  it('a work order not signed by Slack is dropped: whoever may invoke the function still cannot make it reset', async () => {
+    const body = new URLSearchParams({ command: '/reset-pin', user_id: 'UANN', team_id: TEAM, trigger_id: h.slack.newTriggerId() }).toString();
+    const timestamp = Math.floor(Date.now() / 1000);
+    const client = new LambdaClient({ endpoint: h.lambda.apiUrl });
+    const order = { kind: 'latchkey.work', body, timestamp: String(timestamp), signature: slackSignature('not-the-secret-0123456789', timestamp, body) };
+    await client.send(new InvokeCommand({ FunctionName: FUNCTION_NAME, InvocationType: 'Event', Payload: Buffer.from(JSON.stringify(order)) }));
+    await h.lambda.idle();
+    client.destroy();
+    expect(h.slack.callsTo('views.open')).toHaveLength(0);
+    expect(h.chime.calls).toHaveLength(0);
+    expect(h.logs.join('')).toContain('work order refused');
+  });
+
+  it('when the work cannot be handed off, the person is told nothing was changed, and nothing is', async () => {
+    const opened = await h.open('/reset-pin', 'UBOB');
+    h.lambda.failNext('Invoke', 'AccessDeniedException');
+    const submitted = await h.submit('UBOB', opened.view);
+    expect(submitted.status).toBe(200);
+    expect(submitted.json.response_action).toBe('update');
+    expect(JSON.stringify(submitted.json.view)).toContain('Nothing was changed');
+    await h.lambda.idle();
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(0);
+
+    h.lambda.failNext('Invoke', 'AccessDeniedException');
+    const command = await h.command('/reset-pin', 'UBOB');
+    expect(command.json).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('Nothing was changed') });
+  });
+});
+
+describe('Latchkey on AWS Lambda, before its secrets are put', () => {
+  let h: Harness;
+  const hh = useHarness({ entry: 'lambda' });
+  beforeAll(() => {
+    h = hh;
+    h.lambda.secrets.delete(SECRET_ARNS.botToken);
+  });
+
+  it('tells the person the command did not run, and starts once the secret is there', async () => {
+    const first = await h.command('/reset-pin', 'UANN');
+    expect(first.json).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('Try again') });
+    expect(h.logs.join('')).toContain('Latchkey could not start');
+
+    h.lambda.secrets.set(SECRET_ARNS.botToken, h.slack.botToken);
+    const opened = await h.open('/reset-pin', 'UANN');
+    expect(opened.view.submit).toBeDefined();
+  });
+});

@@ -1,0 +1,60 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Writable } from 'node:stream';
+import { approvalsTable } from '../../src/approvals/approvals-table';
+import { auditTable } from '../../src/audit/audit-table';
+import type { Config } from '../../src/config';
+import { createLambdaHandler } from '../../src/lambda';
+import { rateLimitTable } from '../../src/limits/rate-table';
+import { createLogger } from '../../src/logger';
+import { ensureTable } from '../../src/storage/ensure-table';
+import { startLambdaSimulator, type LambdaSimulator } from './lambda-simulator';
+
+export const FUNCTION_NAME = 'latchkey-test-handler';
+export const SECRET_ARNS = {
+  signingSecret: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:latchkey/slack-signing-secret-AbCdEf',
+  botToken: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:latchkey/slack-bot-token-GhIjKl',
+};
+
+/**
+ * Latchkey as deployed on Lambda: the real handler (src/lambda.ts) behind a simulated function
+ * URL, invoking itself through a simulated Lambda API and reading its Slack secrets from a
+ * simulated Secrets Manager. Its environment holds the secrets' ARNs, never their values.
+ * Started and stopped like the long-running app, so the harness can run the same tests on it.
+ */
+export function lambdaEntry(config: Config, env: Record<string, string>, sink: Writable) {
+  let lambda: LambdaSimulator | undefined;
+  const { SLACK_SIGNING_SECRET: signingSecret, SLACK_BOT_TOKEN: botToken, DYNAMODB_CREATE_TABLES: _create, PORT: _port, ...rest } = env;
+  const lambdaEnv = {
+    ...rest,
+    SLACK_SIGNING_SECRET_ARN: SECRET_ARNS.signingSecret,
+    SLACK_BOT_TOKEN_ARN: SECRET_ARNS.botToken,
+    AWS_LAMBDA_FUNCTION_NAME: FUNCTION_NAME,
+  };
+  return {
+    lambdaEnv,
+    get lambda(): LambdaSimulator {
+      if (!lambda) throw new Error('the Lambda entry has not started');
+      return lambda;
+    },
+    async start(): Promise<{ port: number }> {
+      // The stack creates the tables in production; the function itself may not.
+      const dynamo = new DynamoDBClient({});
+      for (const table of [auditTable(config.audit.tableName), approvalsTable(config.approvalsTableName), rateLimitTable(config.limits.tableName)]) {
+        await ensureTable(dynamo, table);
+      }
+      dynamo.destroy();
+      const handler = createLambdaHandler(lambdaEnv, createLogger('debug', sink));
+      lambda = await startLambdaSimulator({
+        functionName: FUNCTION_NAME,
+        handler: () => handler,
+        secrets: { [SECRET_ARNS.signingSecret]: signingSecret!, [SECRET_ARNS.botToken]: botToken! },
+      });
+      process.env.AWS_ENDPOINT_URL_LAMBDA = lambda.apiUrl;
+      process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = lambda.apiUrl;
+      return { port: Number(new URL(lambda.functionUrl).port) };
+    },
+    async stop(): Promise<void> {
+      await lambda?.close();
+    },
+  };
+}

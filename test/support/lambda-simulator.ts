@@ -1,0 +1,154 @@
+/**
+ * A local stand-in for what AWS puts around a Latchkey Lambda function, so the real handler runs
+ * as it would deployed:
+ * - a function URL: an HTTP server that turns each request into a payload-format-2.0 event, calls
+ *   the handler and writes its answer back, as Lambda's function URLs do;
+ * - the Lambda Invoke API (REST-JSON, `POST /2015-03-31/functions/<name>/invocations`), for the
+ *   real LambdaClient: an `Event` invocation is answered 202 at once and the event runs later,
+ *   on its own, as Lambda's asynchronous queue would;
+ * - Secrets Manager's GetSecretValue (AWS JSON 1.1) for the real SecretsManagerClient.
+ */
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { SimError, SimState, sigV4Scope, startSimServer, type SimRequest, type SimResponse } from './aws-sim-common';
+
+export type Handler = (event: unknown) => Promise<{ statusCode: number; headers?: Record<string, string>; body?: string } | undefined>;
+
+type Operation = 'Invoke' | 'GetSecretValue';
+type ErrorCode = 'AccessDeniedException' | 'ResourceNotFoundException' | 'ServiceException';
+
+export interface LambdaSimulator {
+  /** AWS_ENDPOINT_URL_LAMBDA and AWS_ENDPOINT_URL_SECRETS_MANAGER. */
+  readonly apiUrl: string;
+  /** The function URL's base, e.g. http://127.0.0.1:1234 */
+  readonly functionUrl: string;
+  readonly functionName: string;
+  /** ARN → value. */
+  readonly secrets: Map<string, string>;
+  readonly calls: ReturnType<SimState<Operation, ErrorCode>['controls']>['calls'];
+  callsTo(operation: Operation): { operation: string; params: Record<string, unknown>; at: number }[];
+  failNext(operation: Operation, code: ErrorCode, times?: number): void;
+  /** Every HTTP answer the function gave, with when it was sent. */
+  readonly answers: { path: string; statusCode: number; body: string; at: number }[];
+  /** Asynchronous invocations that have finished (or failed). */
+  readonly worked: { at: number; error?: string }[];
+  /** Resolves once every queued asynchronous invocation has run. */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const STATUS: Record<ErrorCode, number> = { AccessDeniedException: 403, ResourceNotFoundException: 404, ServiceException: 500 };
+
+export async function startLambdaSimulator(args: { functionName: string; handler: () => Handler; secrets: Record<string, string> }): Promise<LambdaSimulator> {
+  const state = new SimState<Operation, ErrorCode>();
+  const secrets = new Map(Object.entries(args.secrets));
+  const answers: LambdaSimulator['answers'] = [];
+  const worked: LambdaSimulator['worked'] = [];
+  const queued = new Set<Promise<void>>();
+
+  const runAsync = (payload: unknown) => {
+    // Lambda's queue: later, on its own; the caller has long had its 202.
+    const run = new Promise<void>((resolve) => setTimeout(resolve, 1))
+      .then(() => args.handler()(payload))
+      .then(
+        () => void worked.push({ at: Date.now() }),
+        (err: unknown) => void worked.push({ at: Date.now(), error: String(err) }),
+      );
+    queued.add(run);
+    void run.finally(() => queued.delete(run));
+  };
+
+  const handle = (req: SimRequest): SimResponse => {
+    try {
+      const invoke = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(req.url.pathname);
+      if (invoke) {
+        if (sigV4Scope(req.headers)?.service !== 'lambda') throw new SimError('AccessDeniedException', 'not signed for lambda');
+        const name = decodeURIComponent(invoke[1]!);
+        const type = req.headers['x-amz-invocation-type'];
+        state.record('Invoke', { FunctionName: name, InvocationType: type });
+        if (name !== args.functionName) throw new SimError('ResourceNotFoundException', `Function not found: ${name}`);
+        if (type !== 'Event') throw new SimError('ServiceException', 'the simulator only queues Event invocations');
+        runAsync(JSON.parse(req.body));
+        return { status: 202, headers: {}, body: '' };
+      }
+      if (req.headers['x-amz-target'] === 'secretsmanager.GetSecretValue') {
+        if (sigV4Scope(req.headers)?.service !== 'secretsmanager') throw new SimError('AccessDeniedException', 'not signed for secretsmanager');
+        const { SecretId } = JSON.parse(req.body) as { SecretId: string };
+        state.record('GetSecretValue', { SecretId });
+        const value = secrets.get(SecretId);
+        if (value === undefined) throw new SimError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
+        return json(200, { ARN: SecretId, Name: SecretId.split(':').pop(), SecretString: value, VersionId: randomUUID(), VersionStages: ['AWSCURRENT'] });
+      }
+      return json(404, { message: `no route for ${req.method} ${req.url.pathname}` });
+    } catch (err) {
+      if (!(err instanceof SimError)) throw err;
+      const status = err.status ?? STATUS[err.code as ErrorCode] ?? 400;
+      // REST-JSON (Lambda) reads the type from this header; JSON 1.1 (Secrets Manager) from __type.
+      return { status, headers: { 'content-type': 'application/json', 'x-amzn-ErrorType': err.code }, body: JSON.stringify({ __type: err.code, message: err.message }) };
+    }
+  };
+  const idle = async () => {
+    while (queued.size > 0) await Promise.allSettled([...queued]);
+  };
+  const api = await startSimServer(handle, () => state.latencyMs);
+
+  const functionUrl = createServer((req: IncomingMessage, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://lambda-url');
+      const body = Buffer.concat(chunks);
+      const textual = /^(text\/|application\/json)/.test(req.headers['content-type'] ?? '');
+      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]));
+      const event = {
+        version: '2.0',
+        routeKey: '$default',
+        rawPath: url.pathname,
+        rawQueryString: url.search.slice(1),
+        headers,
+        requestContext: { http: { method: req.method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1' }, requestId: randomUUID() },
+        // Function URLs hand a non-text body over in base64.
+        ...(body.length > 0 && { body: textual ? body.toString('utf8') : body.toString('base64'), isBase64Encoded: !textual }),
+      };
+      args
+        .handler()(event)
+        .then((answer) => {
+          const statusCode = answer?.statusCode ?? 200;
+          answers.push({ path: url.pathname, statusCode, body: answer?.body ?? '', at: Date.now() });
+          res.writeHead(statusCode, answer?.headers ?? {});
+          res.end(answer?.body ?? '');
+        })
+        .catch(() => {
+          // What a function URL answers when the function throws.
+          res.writeHead(502);
+          res.end('Internal Server Error');
+        });
+    });
+  });
+  await new Promise<void>((resolve) => functionUrl.listen(0, '127.0.0.1', resolve));
+  const { port } = functionUrl.address() as AddressInfo;
+
+  return {
+    apiUrl: api.url,
+    functionUrl: `http://127.0.0.1:${port}`,
+    functionName: args.functionName,
+    secrets,
+    calls: state.calls,
+    callsTo: (operation) => state.callsTo(operation),
+    failNext: (operation, code, times) => state.failNext(operation, code, times),
+    answers,
+    worked,
+    idle,
+    async close() {
+      await idle();
+      functionUrl.closeAllConnections();
+      await new Promise<void>((resolve) => functionUrl.close(() => resolve()));
+      await api.close();
+    },
+  };
+}
+
+function json(status: number, body: unknown): SimResponse {
+  return { status, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify(body) };
+}
