@@ -11,9 +11,14 @@ export interface LocalDynamo {
   close(): Promise<void>;
 }
 
-export async function startDynalite(): Promise<LocalDynamo> {
+export interface DynaliteOptions {
+  /** A directory for a LevelDB store that outlives the process (the sandbox's `.data/`); in memory when absent. */
+  path?: string;
+}
+
+export async function startDynalite(options: DynaliteOptions = {}): Promise<LocalDynamo> {
   // Real DynamoDB keeps new tables CREATING for a while; tests don't need to wait for that.
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.path !== undefined && { path: options.path }) });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());

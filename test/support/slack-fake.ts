@@ -81,7 +81,13 @@ interface Waiter {
 const fail = (error: string, ...messages: string[]): SlackAnswer =>
   messages.length > 0 ? { ok: false, error, response_metadata: { messages } } : { ok: false, error };
 
-export async function startSlackFake(opts: { teamId: string; users: FakeSlackUser[]; botToken?: string }): Promise<SlackFake> {
+export async function startSlackFake(opts: {
+  teamId: string;
+  users: FakeSlackUser[];
+  botToken?: string;
+  /** Messages already in channels, as chat.postMessage returned them (e.g. kept from an earlier run), so chat.update finds them. */
+  messages?: Array<{ channel: string; message: Record<string, any> & { ts: string } }>;
+}): Promise<SlackFake> {
   const teamId = opts.teamId;
   const botToken = opts.botToken ?? 'xoxb-fake-bot-token';
   const botUserId = 'UBOTLATCHKEY';
@@ -96,6 +102,7 @@ export async function startSlackFake(opts: { teamId: string; users: FakeSlackUse
   const triggers = new Map<string, { issuedAt: number; used: boolean }>();
   const views = new Map<string, Record<string, any>>();
   const messages = new Map<string, Record<string, any>>(); // `${channel}/${ts}` → message
+  for (const { channel, message } of opts.messages ?? []) messages.set(`${channel}/${message.ts}`, structuredClone(message));
   const waiters = new Set<Waiter>();
   let latencyMs = 0;
   let counter = 0;

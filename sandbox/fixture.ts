@@ -1,0 +1,99 @@
+/**
+ * The sandbox's demo company, read from a YAML file (sandbox/demo-users.yml by default) and
+ * turned into what the stand-ins are seeded with: Slack members, Chime users, WorkMail users.
+ */
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import type { FakeSlackUser } from '../test/support/slack-fake';
+import type { ChimeSimUser } from '../test/support/chime-simulator';
+import type { WorkMailSimUser } from '../test/support/workmail-simulator';
+
+const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user ID such as U0123ABCD');
+const channel = z.object({ id: z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'must be a Slack channel ID such as C0123ABCD'), name: z.string().min(1) });
+
+const fixtureSchema = z
+  .object({
+    workspace: z.object({
+      team: z.string().regex(/^T[A-Z0-9]{2,}$/, 'must be a Slack workspace ID such as T0123ABCD'),
+      name: z.string().min(1),
+      approvalsChannel: channel,
+      generalChannel: channel,
+    }),
+    admins: z.object({
+      users: z.array(slackUserId).default([]),
+      usergroup: z
+        .object({ id: z.string().regex(/^S[A-Z0-9]{2,}$/), handle: z.string().min(1), members: z.array(slackUserId) })
+        .optional(),
+    }),
+    people: z
+      .array(
+        z.object({
+          slack: slackUserId,
+          name: z.string().min(1),
+          about: z.string().default(''),
+          email: z.email().optional(),
+          guest: z.boolean().default(false),
+          chime: z
+            .object({
+              license: z.enum(['Basic', 'Plus', 'Pro', 'ProTrial']),
+              status: z.enum(['Registered', 'Unregistered', 'Suspended']).default('Registered'),
+            })
+            .optional(),
+          workmail: z.object({ state: z.enum(['ENABLED', 'DISABLED']).default('ENABLED') }).optional(),
+        }),
+      )
+      .min(1),
+  })
+  .refine((f) => new Set(f.people.map((p) => p.slack)).size === f.people.length, { message: 'two people share a Slack ID', path: ['people'] })
+  .refine((f) => f.admins.users.length > 0 || (f.admins.usergroup?.members.length ?? 0) > 0, {
+    message: 'license requests need at least one admin',
+    path: ['admins'],
+  });
+
+export type Fixture = z.infer<typeof fixtureSchema>;
+export type Person = Fixture['people'][number];
+
+export function loadFixture(path: string): Fixture {
+  let raw: unknown;
+  try {
+    raw = parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new Error(`cannot read the demo users in ${path}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const parsed = fixtureSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(file)'}: ${i.message}`);
+    throw new Error(`the demo users in ${path} have problems:\n${problems.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+const slug = (person: Person) => person.slack.slice(1).toLowerCase();
+
+export function slackMembers(fixture: Fixture): FakeSlackUser[] {
+  return fixture.people.map((p) => ({
+    id: p.slack,
+    team_id: fixture.workspace.team,
+    name: (p.email?.split('@')[0] ?? slug(p)).toLowerCase(),
+    tz: 'UTC',
+    ...(p.guest && { is_restricted: true }),
+    profile: { email: p.email, real_name: p.name, display_name: p.name.split(' ')[0] },
+  }));
+}
+
+export function chimeUsers(fixture: Fixture): ChimeSimUser[] {
+  return fixture.people.flatMap((p) =>
+    p.chime && p.email
+      ? [{ UserId: `chime-${slug(p)}`, PrimaryEmail: p.email, DisplayName: p.name, LicenseType: p.chime.license, UserRegistrationStatus: p.chime.status }]
+      : [],
+  );
+}
+
+export function workmailUsers(fixture: Fixture): WorkMailSimUser[] {
+  return fixture.people.flatMap((p) =>
+    p.workmail && p.email
+      ? [{ Id: `wm-${slug(p)}`, Email: p.email, Name: p.email.split('@')[0]!, DisplayName: p.name, State: p.workmail.state, UserRole: 'USER' as const }]
+      : [],
+  );
+}

@@ -1,0 +1,379 @@
+/* The sandbox page: plays the Slack client for one demo person at a time. Polls /api/state. */
+(function () {
+  'use strict';
+  const { renderBlocks, mrkdwn, text: renderText, escapeHtml } = window.BlockKit;
+  const $ = (id) => document.getElementById(id);
+
+  let ws; // /api/workspace
+  let me;
+  let conversation;
+  let signature = '';
+  let state = { modals: [], conversations: {}, panel: { audit: [], approvals: [], calls: [], directory: [], logs: [] } };
+  let tab = 'audit';
+  const seen = {}; // `${user}/${channel}` → messages count when last viewed
+  const rendered = { messages: '', panel: '', modalKey: '', modalExtras: '', sidebar: '' };
+  const openDetails = new Set();
+
+  const ctx = () => ({
+    people: Object.fromEntries(ws.people.map((p) => [p.id, p])),
+    channels: Object.fromEntries(ws.channels.map((c) => [c.id, c])),
+  });
+  const dmId = () => `D${me}`;
+
+  async function api(path, body) {
+    const res = await fetch(path, body ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: me, ...body }) } : {});
+    const json = await res.json();
+    if (!res.ok) throw new Error(json.error || `HTTP ${res.status}`);
+    return json;
+  }
+
+  // ---- people and conversations --------------------------------------------------------------
+
+  function setPerson(id) {
+    me = id;
+    const p = ws.people.find((x) => x.id === id);
+    $('about').textContent = p ? `${p.about}${p.admin ? ' · Latchkey admin' : ''}${p.guest ? ' · guest' : ''}` : '';
+    $('as').value = id;
+    const url = new URL(location.href);
+    url.searchParams.set('as', id);
+    history.replaceState(null, '', url);
+    signature = '';
+    rendered.messages = rendered.modalKey = rendered.sidebar = '';
+    poll();
+  }
+
+  function setConversation(id) {
+    conversation = id;
+    rendered.messages = rendered.sidebar = '';
+    render();
+    $('composer-input').focus();
+  }
+
+  function conversationName(id) {
+    const c = ws.channels.find((x) => x.id === id);
+    return c ? `# ${c.name}` : id.startsWith('D') ? 'Latchkey' : id;
+  }
+
+  function renderSidebar() {
+    const item = (id, label) => {
+      const count = (state.conversations[id] || []).length;
+      const key = `${me}/${id}`;
+      if (id === conversation) seen[key] = count;
+      const unread = count - (seen[key] || 0);
+      return `<li data-channel="${escapeHtml(id)}" class="${id === conversation ? 'active' : ''} ${unread > 0 ? 'unread' : ''}"><span>${escapeHtml(label)}</span>${unread > 0 ? `<span class="badge">${unread}</span>` : ''}</li>`;
+    };
+    const html = ws.channels.map((c) => item(c.id, `# ${c.name}`)).join('') + '|' + item(dmId(), '🔑 Latchkey');
+    if (html === rendered.sidebar) return;
+    rendered.sidebar = html;
+    const [channels, dms] = html.split('|');
+    $('channels').innerHTML = channels;
+    $('dms').innerHTML = dms;
+  }
+
+  function timeOf(ts) {
+    const d = new Date(Number(String(ts).split('.')[0]) * 1000);
+    return d.toLocaleTimeString('en-US', { hour: 'numeric', minute: '2-digit' });
+  }
+
+  function renderMessages() {
+    const list = state.conversations[conversation] || [];
+    const html = list.length
+      ? list
+          .map((m) => {
+            const person = ws.people.find((p) => p.id === m.from);
+            const name = m.from === 'bot' ? 'Latchkey' : m.from === 'slackbot' ? 'Slackbot' : person ? person.name : m.from;
+            const avatar = m.from === 'bot' ? '🔑' : m.from === 'slackbot' ? '🤖' : '🙂';
+            const body = Array.isArray(m.blocks) && m.blocks.length ? renderBlocks(m.blocks, { ...ctx(), surface: 'message' }) : mrkdwn(m.text || '', ctx());
+            return (
+              `<div class="message${m.ephemeralFor ? ' ephemeral' : ''}" data-ts="${escapeHtml(m.ts)}" data-channel="${escapeHtml(m.channel)}">` +
+              `<div class="avatar">${avatar}</div><div class="message-main">` +
+              (m.ephemeralFor ? '<div class="only-you">👁 Only visible to you</div>' : '') +
+              `<div class="message-head"><span class="sender">${escapeHtml(name)}</span>${m.from === 'bot' ? '<span class="app-tag">APP</span>' : ''}<span class="timestamp">${timeOf(m.ts)}</span>${m.edited ? '<span class="edited">(edited)</span>' : ''}</div>` +
+              `<div class="message-body">${body}</div></div></div>`
+            );
+          })
+          .join('')
+      : `<div class="empty">Nothing here yet. ${conversation.startsWith('D') ? 'Latchkey writes to you here after a reset or a license decision.' : 'Type a slash command below.'}</div>`;
+    const key = conversation + html;
+    if (key === rendered.messages) return;
+    const box = $('messages');
+    const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
+    rendered.messages = key;
+    box.innerHTML = html;
+    if (atBottom || true) box.scrollTop = box.scrollHeight;
+    $('conversation-title').textContent = conversationName(conversation);
+    $('conversation-topic').textContent = conversation === ws.channels[1]?.id ? 'License requests for admins to review' : conversation.startsWith('D') ? 'Direct messages from the app' : '';
+  }
+
+  // ---- modal --------------------------------------------------------------------------------
+
+  /** What the person has typed or picked, by block and action id. */
+  function collectValues(root) {
+    const values = {};
+    for (const el of root.querySelectorAll('[data-kind="input"]')) {
+      const blockId = el.dataset.blockId;
+      const actionId = el.dataset.actionId;
+      let value = null;
+      if (el.dataset.type === 'radio_buttons') {
+        const checked = el.querySelector('input:checked');
+        value = checked ? checked.value : null;
+      } else if ('value' in el) {
+        value = el.value === '' ? (el.dataset.type === 'static_select' ? null : '') : el.value;
+      }
+      values[blockId] = { ...(values[blockId] || {}), [actionId]: value };
+    }
+    return values;
+  }
+
+  function restoreValues(root, values) {
+    for (const el of root.querySelectorAll('[data-kind="input"]')) {
+      const v = values[el.dataset.blockId]?.[el.dataset.actionId];
+      if (v === undefined || v === null) continue;
+      if (el.dataset.type === 'radio_buttons') {
+        const radio = [...el.querySelectorAll('input')].find((r) => r.value === v);
+        if (radio) radio.checked = true;
+      } else el.value = v;
+    }
+  }
+
+  function renderModal() {
+    const stack = state.modals || [];
+    const layer = stack[stack.length - 1];
+    const backdrop = $('modal-backdrop');
+    if (!layer) {
+      backdrop.hidden = true;
+      rendered.modalKey = '';
+      $('modal').innerHTML = '';
+      return;
+    }
+    const view = layer.view;
+    const key = `${me}/${view.id}/${view.hash}`;
+    const extras = JSON.stringify([layer.errors, layer.notice, Boolean(layer.submitting), stack.length]);
+    if (key === rendered.modalKey && extras === rendered.modalExtras) return;
+    const modal = $('modal');
+    const keep = key === rendered.modalKey ? collectValues(modal) : undefined;
+    rendered.modalKey = key;
+    rendered.modalExtras = extras;
+    const title = view.title ? renderText(view.title) : '';
+    const titleLimit = view.title && view.title.text.length > 24 ? '<div class="bk-limit">Slack would refuse this: title over 24 characters</div>' : '';
+    modal.dataset.viewId = view.id;
+    modal.dataset.callbackId = view.callback_id || '';
+    modal.innerHTML =
+      `<div class="modal-head">${stack.length > 1 ? '<button type="button" class="modal-back" title="Back" data-modal="back">‹</button>' : ''}<div class="modal-app">🔑</div>` +
+      `<div class="modal-title" id="modal-title">${title}</div><button type="button" class="modal-x" title="Close" data-modal="x">×</button></div>` +
+      titleLimit +
+      (layer.notice ? `<div class="modal-notice" role="alert">${escapeHtml(layer.notice)}</div>` : '') +
+      `<div class="modal-body">${renderBlocks(view.blocks || [], { ...ctx(), surface: 'modal', errors: layer.errors || {} })}</div>` +
+      `<div class="modal-foot"><button type="button" class="modal-close" data-modal="close">${view.close ? renderText(view.close) : 'Cancel'}</button>` +
+      (view.submit ? `<button type="button" class="modal-submit" data-modal="submit" aria-busy="${layer.submitting ? 'true' : 'false'}"${layer.submitting ? ' disabled' : ''}>${renderText(view.submit)}</button>` : '') +
+      `</div>`;
+    for (const select of modal.querySelectorAll('select[data-initial]')) if (select.dataset.initial) select.value = select.dataset.initial;
+    if (keep) restoreValues(modal, keep);
+    backdrop.hidden = false;
+  }
+
+  async function submitModal() {
+    const modal = $('modal');
+    const values = collectValues(modal);
+    // Slack itself refuses to send a submission with a required field left empty.
+    let missing = false;
+    for (const block of modal.querySelectorAll('.bk-input')) {
+      const el = block.querySelector('[data-kind="input"]');
+      if (!el || block.dataset.optional === 'true') continue;
+      const v = values[el.dataset.blockId]?.[el.dataset.actionId];
+      block.querySelector('.bk-required')?.remove();
+      if (v === null || v === '') {
+        missing = true;
+        block.insertAdjacentHTML('beforeend', '<div class="bk-error bk-required" role="alert">Please complete this required field.</div>');
+      }
+    }
+    if (missing) return;
+    const submit = modal.querySelector('.modal-submit');
+    if (submit) {
+      submit.disabled = true;
+      submit.setAttribute('aria-busy', 'true');
+    }
+    try {
+      await api('/api/submit', { viewId: modal.dataset.viewId, values });
+    } finally {
+      poll();
+    }
+  }
+
+  // ---- side panel ---------------------------------------------------------------------------
+
+  const clock = (at) => {
+    const d = typeof at === 'number' ? new Date(at) : new Date(String(at));
+    return Number.isNaN(d.getTime()) ? '' : d.toLocaleTimeString('en-GB', { hour12: false });
+  };
+  const personName = (id) => ws.people.find((p) => p.id === id)?.name || id;
+
+  function details(key, summary, body, failed) {
+    return `<details class="entry${failed ? ' failed' : ''}" data-key="${escapeHtml(key)}"${openDetails.has(key) ? ' open' : ''}><summary>${summary}</summary><pre>${escapeHtml(JSON.stringify(body, null, 2))}</pre></details>`;
+  }
+
+  function renderPanel() {
+    const p = state.panel;
+    let html = '';
+    if (tab === 'audit') {
+      html += p.audit.length
+        ? p.audit
+            .map((r) => {
+              const outcome = r.outcome ? `: <span class="outcome-${r.outcome}">${r.outcome}</span>` : '';
+              const extra = [r.errorCode, r.licenseFrom && `${r.licenseFrom} → ${r.licenseTo}`, r.decision, r.directory, r.deliveryFailed && 'secret not delivered'].filter(Boolean).join(' · ');
+              return details(`audit/${r.sk}`, `<span class="when">${clock(r.at)}</span><span class="what"><b>${escapeHtml(r.action)}</b> ${escapeHtml(r.phase)} by ${escapeHtml(personName(r.slackUserId))}${outcome}${extra ? ` <span class="timestamp">${escapeHtml(extra)}</span>` : ''}</span>`, r, r.outcome === 'failure');
+            })
+            .join('')
+        : '<div class="empty">No audit records yet. Every reset and license decision writes here (DynamoDB table latchkey-audit).</div>';
+      if (p.approvals.length) {
+        html += '<h4>License requests (latchkey-approvals)</h4>' + p.approvals.map((a) => details(`approval/${a.id || a.pk}`, `<span class="when">${clock(a.createdAt)}</span><span class="what"><b>${escapeHtml(String(a.status))}</b> ${escapeHtml(personName(a.requester?.userId || a.requesterUserId || ''))}: ${escapeHtml(String(a.from || ''))} → ${escapeHtml(String(a.to || ''))}</span>`, a)).join('');
+      }
+    } else if (tab === 'calls') {
+      html += p.calls.length
+        ? p.calls
+            .map((c, i) => {
+              const src = c.source.toLowerCase().replace(/[^a-z]+/g, '-').replace(/-$/, '');
+              return details(`call/${c.at}/${c.name}/${p.calls.length - i}`, `<span class="when">${clock(c.at)}</span><span class="what"><span class="src src-${src}">${escapeHtml(c.source)}</span><b>${escapeHtml(c.name)}</b> ${escapeHtml(c.summary || '')}</span>`, c.detail, !c.ok);
+            })
+            .join('')
+        : '<div class="empty">No calls yet.</div>';
+    } else if (tab === 'directory') {
+      html += `<table class="directory"><tr><th>Person</th><th>Slack</th><th>Chime</th><th>WorkMail</th></tr>${p.directory
+        .map((d) => `<tr><td>${escapeHtml(d.name)}</td><td>${escapeHtml(d.slack)}</td><td>${escapeHtml(d.chime)}</td><td>${escapeHtml(d.workmail)}</td></tr>`)
+        .join('')}</table>`;
+    } else {
+      html += p.logs.map((l, i) => details(`log/${l.time}/${p.logs.length - i}`, `<span class="when">${clock(l.time)}</span><span class="what"><b>${escapeHtml(l.level || '')}</b> ${escapeHtml(l.msg || '')}</span>`, l, l.level === 'error' || l.level === 'fatal')).join('') || '<div class="empty">No log lines yet.</div>';
+    }
+    if (html === rendered.panel) return;
+    rendered.panel = html;
+    const body = $('panel-body');
+    const scroll = body.scrollTop;
+    body.innerHTML = html;
+    body.scrollTop = scroll;
+  }
+
+  // ---- polling ------------------------------------------------------------------------------
+
+  function render() {
+    renderSidebar();
+    renderMessages();
+    renderModal();
+    renderPanel();
+  }
+
+  let polling = false;
+  async function poll() {
+    if (polling || !me) return;
+    polling = true;
+    try {
+      const user = me;
+      const next = await api(`/api/state?user=${encodeURIComponent(user)}&since=${encodeURIComponent(signature)}`);
+      if (user === me && !next.unchanged) {
+        signature = next.signature;
+        state = next;
+        render();
+      }
+    } catch (err) {
+      console.warn('poll failed', err);
+    } finally {
+      polling = false;
+    }
+  }
+
+  // ---- events -------------------------------------------------------------------------------
+
+  function bind() {
+    $('as').addEventListener('change', (e) => setPerson(e.target.value));
+    document.querySelector('.sidebar').addEventListener('click', (e) => {
+      const li = e.target.closest('li[data-channel]');
+      if (li) setConversation(li.dataset.channel);
+    });
+    $('composer').addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const input = $('composer-input');
+      const line = input.value.trim();
+      if (!line) return;
+      if (!line.startsWith('/')) {
+        input.setCustomValidity('The sandbox only sends slash commands: /reset-pin, /reset-password or /request-license');
+        input.reportValidity();
+        return;
+      }
+      input.value = '';
+      try {
+        await api('/api/command', { channel: conversation, text: line });
+      } finally {
+        poll();
+      }
+    });
+    $('composer-input').addEventListener('input', (e) => e.target.setCustomValidity(''));
+    $('shortcuts').addEventListener('click', (e) => {
+      const b = e.target.closest('button[data-command]');
+      if (!b) return;
+      $('composer-input').value = b.dataset.command;
+      $('composer').requestSubmit();
+    });
+    $('modal').addEventListener('click', async (e) => {
+      const control = e.target.closest('[data-modal]');
+      const viewId = $('modal').dataset.viewId;
+      if (control) {
+        const what = control.dataset.modal;
+        if (what === 'submit') return submitModal();
+        await api('/api/close', { viewId, all: what === 'x' });
+        return poll();
+      }
+      const action = e.target.closest('[data-kind="action"]');
+      if (action) return clickAction(action, { viewId });
+    });
+    $('messages').addEventListener('click', (e) => {
+      const action = e.target.closest('[data-kind="action"]');
+      if (!action) return;
+      const message = action.closest('.message');
+      clickAction(action, { channel: message.dataset.channel, ts: message.dataset.ts });
+    });
+    document.querySelector('.tabs').addEventListener('click', (e) => {
+      const t = e.target.closest('[data-tab]');
+      if (!t) return;
+      tab = t.dataset.tab;
+      for (const b of document.querySelectorAll('.tab')) b.classList.toggle('active', b === t);
+      rendered.panel = '';
+      renderPanel();
+    });
+    $('panel-body').addEventListener('toggle', (e) => {
+      const d = e.target;
+      if (!d.dataset || !d.dataset.key) return;
+      if (d.open) openDetails.add(d.dataset.key);
+      else openDetails.delete(d.dataset.key);
+    }, true);
+    document.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape' && !$('modal-backdrop').hidden) api('/api/close', { viewId: $('modal').dataset.viewId, all: true }).then(poll);
+    });
+  }
+
+  async function clickAction(el, where) {
+    if (el.dataset.url) window.open(el.dataset.url, '_blank', 'noopener');
+    if (el.dataset.confirm && !window.confirm(el.dataset.confirm)) return;
+    el.disabled = true;
+    try {
+      await api('/api/click', { target: { ...where, blockId: el.dataset.blockId, actionId: el.dataset.actionId, value: el.dataset.value } });
+    } finally {
+      el.disabled = false;
+      poll();
+    }
+  }
+
+  async function start() {
+    ws = await api('/api/workspace');
+    $('workspace-name').textContent = `· ${ws.name}`;
+    $('as').innerHTML = ws.people.map((p) => `<option value="${escapeHtml(p.id)}">${escapeHtml(p.name)}${p.admin ? ' (admin)' : p.guest ? ' (guest)' : ''}</option>`).join('');
+    $('shortcuts').innerHTML = ws.commands.map((c) => `<button type="button" data-command="${escapeHtml(c)}">${escapeHtml(c)}</button>`).join('');
+    conversation = ws.channels[0].id;
+    bind();
+    const wanted = new URL(location.href).searchParams.get('as');
+    setPerson(ws.people.some((p) => p.id === wanted) ? wanted : ws.people[0].id);
+    setInterval(poll, 400);
+  }
+
+  start().catch((err) => {
+    document.body.insertAdjacentHTML('afterbegin', `<div class="modal-notice">The sandbox page could not start: ${escapeHtml(err.message)}</div>`);
+  });
+})();

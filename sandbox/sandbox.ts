@@ -1,0 +1,474 @@
+/**
+ * `npm run sandbox`: the real Latchkey app (createLatchkey, as in production) wired to local
+ * stand-ins, and a web page that plays Slack for the demo company's people.
+ *
+ *   browser ──▶ sandbox page server ──signed requests──▶ Latchkey /slack/events
+ *                     ▲                                      │
+ *                     └──── reads the call log ◀── Slack Web API fake, Chime and WorkMail
+ *                                                  simulators, dynalite (persisted in dataDir)
+ */
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { Writable } from 'node:stream';
+import { createLatchkey, type Latchkey } from '../src/app';
+import { loadConfig } from '../src/config';
+import { createLogger } from '../src/logger';
+import { startChimeSimulator, type ChimeSimulator } from '../test/support/chime-simulator';
+import { startDynalite, type LocalDynamo } from '../test/support/dynamodb-local';
+import { startSlackFake, type SlackFake } from '../test/support/slack-fake';
+import { startWorkMailSimulator, type WorkMailSimulator } from '../test/support/workmail-simulator';
+import { chimeUsers, loadFixture, slackMembers, workmailUsers, type Fixture } from './fixture';
+import { mask } from './mask';
+import { Workspace, type SandboxMessage } from './workspace';
+
+export const DEFAULT_FIXTURE = join(__dirname, 'demo-users.yml');
+const PUBLIC_DIR = join(__dirname, 'public');
+const SIGNING_SECRET = 'sandbox-signing-secret-not-for-production';
+const CHIME_ACCOUNT = '5a2d3c4b-0000-4000-8000-5a2d3c4b0001';
+const WORKMAIL_ORG = `m-${'5a2d3c4b00004000'.repeat(2)}`;
+const AUDIT_TABLE = 'latchkey-audit';
+const APPROVALS_TABLE = 'latchkey-approvals';
+/** The side panel shows this many of the latest entries of each kind. */
+const PANEL_LIMIT = 150;
+
+export interface SandboxOptions {
+  /** Port for the page; 0 picks a free one. Default 3100. */
+  port?: number;
+  host?: string;
+  /** Where DynamoDB (dynalite's LevelDB) and the workspace are kept between runs. Default `.data`. */
+  dataDir?: string;
+  /** The demo company. Default sandbox/demo-users.yml. */
+  fixturePath?: string;
+  /** Echo the app's log lines to stdout as well as to the side panel. */
+  verbose?: boolean;
+}
+
+export interface Sandbox {
+  /** The page, e.g. http://127.0.0.1:3100/ */
+  readonly url: string;
+  /** Latchkey's own base URL (it serves /slack/events and /healthz). */
+  readonly appUrl: string;
+  readonly fixture: Fixture;
+  readonly slack: SlackFake;
+  readonly chime: ChimeSimulator;
+  readonly workmail: WorkMailSimulator;
+  readonly workspace: Workspace;
+  /** Milliseconds from the call to startSandbox until the page was served. */
+  readonly startupMs: number;
+  stop(): Promise<void>;
+}
+
+interface SavedState {
+  messages: SandboxMessage[];
+  chimeLicenses: Record<string, string>;
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const started = performance.now();
+  const dataDir = resolve(options.dataDir ?? '.data');
+  const fixture = loadFixture(options.fixturePath ?? DEFAULT_FIXTURE);
+  mkdirSync(join(dataDir, 'dynamodb'), { recursive: true });
+  const statePath = join(dataDir, 'workspace.json');
+  const saved = readSaved(statePath);
+  const team = fixture.workspace.team;
+
+  const stack: Array<{ close(): Promise<void> }> = [];
+  const cleanup = () => Promise.allSettled(stack.reverse().map((s) => s.close()));
+  let dynamo: LocalDynamo;
+  try {
+    dynamo = await startDynalite({ path: join(dataDir, 'dynamodb') });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    throw new Error(
+      /lock/i.test(message)
+        ? `${dataDir} is in use by another sandbox; stop it, or pass --data-dir to use another folder`
+        : `could not open the sandbox's DynamoDB store in ${dataDir}: ${message}`,
+    );
+  }
+  stack.push(dynamo);
+  try {
+    const channelMessages = saved.messages.filter((m) => !m.ephemeralFor && m.from === 'bot');
+    const [slack, chime, workmail] = await Promise.all([
+      startSlackFake({
+        teamId: team,
+        users: slackMembers(fixture),
+        messages: channelMessages.map((m) => ({ channel: m.channel, message: { type: 'message', bot_id: 'BLATCHKEY01', ts: m.ts, text: m.text, blocks: m.blocks } })),
+      }),
+      startChimeSimulator({ accountId: CHIME_ACCOUNT, users: chimeUsers(fixture) }),
+      startWorkMailSimulator({ organizationId: WORKMAIL_ORG, users: workmailUsers(fixture) }),
+    ]);
+    stack.push(slack, chime, workmail);
+    const group = fixture.admins.usergroup;
+    if (group) slack.usergroups.set(group.id, [...group.members]);
+    // A license an admin approved in an earlier run is still the person's license.
+    for (const [userId, license] of Object.entries(saved.chimeLicenses)) {
+      const user = chime.users.get(userId);
+      if (user && ['Basic', 'Plus', 'Pro', 'ProTrial'].includes(license)) user.LicenseType = license as typeof user.LicenseType;
+    }
+
+    // Only the endpoints differ from production, through the SDK's standard environment variables.
+    const awsEnv: Record<string, string> = {
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'sandbox',
+      AWS_SECRET_ACCESS_KEY: 'sandbox',
+      AWS_ENDPOINT_URL_CHIME: chime.url,
+      AWS_ENDPOINT_URL_WORKMAIL: workmail.url,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    };
+    const previousEnv = Object.fromEntries(Object.keys(awsEnv).map((k) => [k, process.env[k]]));
+    stack.push({ close: async () => restoreEnv(previousEnv) });
+    Object.assign(process.env, awsEnv);
+    delete process.env.AWS_PROFILE;
+
+    const loaded = loadConfig({
+      PORT: '0',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_BOT_TOKEN: slack.botToken,
+      SLACK_API_URL: slack.url,
+      SLACK_API_RETRIES: '0',
+      SLACK_TEAM_ID: team,
+      CHIME_ACCOUNT_ID: CHIME_ACCOUNT,
+      WORKMAIL_ORGANIZATION_ID: WORKMAIL_ORG,
+      APPROVALS_CHANNEL_ID: fixture.workspace.approvalsChannel.id,
+      ADMIN_USER_IDS: fixture.admins.users.join(','),
+      ...(group && { ADMIN_USERGROUP_ID: group.id }),
+      AUDIT_TABLE_NAME: AUDIT_TABLE,
+      APPROVALS_TABLE_NAME: APPROVALS_TABLE,
+      DYNAMODB_CREATE_TABLES: 'true',
+      // Generous, so a demo can repeat a reset; the production defaults are in README.
+      RESET_MAX_PER_HOUR: '30',
+      LICENSE_REQUEST_MAX_PER_DAY: '30',
+      LOG_LEVEL: 'debug',
+    });
+    if (!loaded.ok) throw new Error(`the sandbox's configuration is invalid:\n${loaded.problems.join('\n')}`);
+
+    const logs: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        const line = String(chunk);
+        if (options.verbose) process.stdout.write(line);
+        try {
+          logs.push(JSON.parse(line) as Record<string, unknown>);
+        } catch {
+          logs.push({ msg: line.trim() });
+        }
+        if (logs.length > 500) logs.splice(0, logs.length - 500);
+        done();
+      },
+    });
+    const latchkey: Latchkey = createLatchkey(loaded.config, { logger: createLogger('debug', sink) });
+    const { port: appPort } = await latchkey.start();
+    stack.push({ close: () => latchkey.stop() });
+    const appUrl = `http://127.0.0.1:${appPort}`;
+
+    const reader = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' } });
+    stack.push({ close: async () => reader.destroy() });
+    const tables = new TableWatcher(reader);
+    stack.push({ close: async () => tables.stop() });
+
+    let pageUrl = '';
+    let saveTimer: NodeJS.Timeout | undefined;
+    const save = () => saveState(statePath, workspace, chime);
+    const workspace = new Workspace({
+      slack,
+      teamId: team,
+      signingSecret: SIGNING_SECRET,
+      eventsUrl: `${appUrl}/slack/events`,
+      hookBase: () => `${pageUrl}hooks/`,
+      onChange: () => {
+        clearTimeout(saveTimer);
+        saveTimer = setTimeout(save, 300);
+      },
+    });
+    workspace.restore(saved.messages.filter((m) => !m.ephemeralFor));
+    stack.push({
+      close: async () => {
+        clearTimeout(saveTimer);
+        workspace.sync();
+        save();
+      },
+    });
+
+    const panel = new Panel(fixture, slack, chime, workmail, workspace, tables, logs);
+    const server = createServer((req, res) => {
+      route(req, res, { fixture, workspace, panel }).catch((err: unknown) => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: err instanceof Error ? err.message : String(err) }));
+      });
+    });
+    await new Promise<void>((resolveListen, reject) => {
+      server.once('error', (err: NodeJS.ErrnoException) =>
+        reject(err.code === 'EADDRINUSE' ? new Error(`port ${options.port ?? 3100} is in use: pass --port to pick another`) : err),
+      );
+      server.listen(options.port ?? 3100, options.host ?? '127.0.0.1', () => resolveListen());
+    });
+    stack.push({ close: () => closeServer(server) });
+    const { address, port } = server.address() as AddressInfo;
+    pageUrl = `http://${address.includes(':') ? `[${address}]` : address}:${port}/`;
+
+    return {
+      url: pageUrl,
+      appUrl,
+      fixture,
+      slack,
+      chime,
+      workmail,
+      workspace,
+      startupMs: Math.round(performance.now() - started),
+      stop: async () => {
+        await cleanup();
+      },
+    };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}
+
+function restoreEnv(previous: Record<string, string | undefined>): void {
+  for (const [key, value] of Object.entries(previous)) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+}
+
+function readSaved(path: string): SavedState {
+  const empty: SavedState = { messages: [], chimeLicenses: {} };
+  if (!existsSync(path)) return empty;
+  try {
+    const parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<SavedState>;
+    return { messages: Array.isArray(parsed.messages) ? parsed.messages : [], chimeLicenses: parsed.chimeLicenses ?? {} };
+  } catch {
+    return empty; // a damaged file only loses the chat history; the audit is in DynamoDB
+  }
+}
+
+function saveState(path: string, workspace: Workspace, chime: ChimeSimulator): void {
+  const state: SavedState = {
+    messages: workspace.persistentMessages(),
+    chimeLicenses: Object.fromEntries([...chime.users.values()].map((u) => [u.UserId, u.LicenseType])),
+  };
+  const tmp = `${path}.tmp`;
+  writeFileSync(tmp, JSON.stringify(state, null, 1));
+  renameSync(tmp, path);
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolveClose) => {
+    server.close(() => resolveClose());
+    server.closeAllConnections();
+  });
+}
+
+/** The audit and approvals tables, rescanned in the background so the page's polls cost nothing. */
+class TableWatcher {
+  audit: Record<string, unknown>[] = [];
+  approvals: Record<string, unknown>[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(private readonly client: DynamoDBClient) {
+    void this.tick();
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      [this.audit, this.approvals] = await Promise.all([this.scan(AUDIT_TABLE), this.scan(APPROVALS_TABLE)]);
+    } catch {
+      // dynalite is stopping or busy; the next tick tries again
+    }
+    if (!this.stopped) this.timer = setTimeout(() => void this.tick(), 400);
+  }
+
+  /** Every item; the sandbox's tables are small. */
+  private async scan(table: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, any> | undefined;
+    do {
+      const page = await this.client.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start }));
+      for (const item of page.Items ?? []) items.push(unmarshall(item));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  /** Waits for the next scan to finish, so a caller sees writes already made. */
+  async fresh(): Promise<void> {
+    clearTimeout(this.timer);
+    await this.tick();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+  }
+}
+
+/** The side panel: audit records, the calls each stand-in received, the app's log. All masked. */
+class Panel {
+  constructor(
+    private readonly fixture: Fixture,
+    private readonly slack: SlackFake,
+    private readonly chime: ChimeSimulator,
+    private readonly workmail: WorkMailSimulator,
+    private readonly workspace: Workspace,
+    private readonly tables: TableWatcher,
+    private readonly logs: Record<string, unknown>[],
+  ) {}
+
+  /** Every PIN and password the simulators handed out or accepted. */
+  private secrets(): string[] {
+    const pins = [...this.chime.users.keys()].map((id) => this.chime.pinOf(id));
+    const passwords = [...this.workmail.users.keys()].map((id) => this.workmail.passwordOf(id));
+    return [...pins, ...passwords].filter((s): s is string => typeof s === 'string');
+  }
+
+  signature(): string {
+    const latestAudit = this.tables.audit.length + ':' + this.tables.approvals.map((a) => String(a.status ?? '')).join(',');
+    return [this.workspace.version, this.slack.calls.length, this.chime.calls.length, this.workmail.calls.length, latestAudit, this.logs.length].join('|');
+  }
+
+  data() {
+    const calls = [
+      ...this.workspace.appRequests.map((r) => ({ at: r.at, source: 'Slack → Latchkey', name: r.kind, summary: r.summary, ok: r.status === 200, detail: { payload: r.payload, status: r.status, ms: Math.round(r.ms), response: r.response } })),
+      ...this.slack.calls.map((c) => ({ at: c.at, source: 'Slack Web API', name: c.method, summary: slackSummary(c.args, c.result), ok: Boolean(c.result?.ok), detail: { args: c.args, result: c.result } })),
+      ...this.chime.calls.map((c) => ({ at: c.at, source: 'Amazon Chime', name: c.operation, summary: awsSummary(c.params), ok: true, detail: { params: c.params } })),
+      ...this.workmail.calls.map((c) => ({ at: c.at, source: 'Amazon WorkMail', name: c.operation, summary: awsSummary(c.params), ok: true, detail: { params: c.params } })),
+    ]
+      .sort((a, b) => b.at - a.at)
+      .slice(0, PANEL_LIMIT);
+    // Newest first; sk orders an attempt before its outcome within the same instant.
+    const audit = [...this.tables.audit]
+      .sort((a, b) => String(b.at).localeCompare(String(a.at)) || String(b.sk).localeCompare(String(a.sk)))
+      .slice(0, PANEL_LIMIT);
+    // The request items only; the table also holds one "open request" marker per requester.
+    const approvals = this.tables.approvals.filter((a) => a.sk === 'REQUEST').sort((a, b) => String(b.createdAt).localeCompare(String(a.createdAt))).slice(0, 30);
+    const directory = this.fixture.people.map((p) => {
+      const chime = [...this.chime.users.values()].find((u) => u.PrimaryEmail.toLowerCase() === p.email?.toLowerCase());
+      const mail = [...this.workmail.users.values()].find((u) => u.Email.toLowerCase() === p.email?.toLowerCase());
+      return {
+        slack: p.slack,
+        name: p.name,
+        chime: chime ? `${chime.LicenseType}${chime.UserRegistrationStatus === 'Registered' ? '' : ` (${chime.UserRegistrationStatus})`}` : '—',
+        workmail: mail ? mail.State.toLowerCase() : '—',
+      };
+    });
+    const logs = this.logs.slice(-PANEL_LIMIT).reverse();
+    return mask({ audit, approvals, calls, directory, logs }, this.secrets());
+  }
+}
+
+function slackSummary(args: Record<string, any>, result: Record<string, any> | undefined): string {
+  const bits: string[] = [];
+  if (args.view?.title?.text) bits.push(`“${args.view.title.text}”`);
+  if (args.view_id) bits.push(String(args.view_id));
+  if (args.channel) bits.push(String(args.channel));
+  if (args.user) bits.push(String(args.user));
+  if (args.users) bits.push(String(args.users));
+  if (result && !result.ok) bits.push(`error: ${String(result.error)}`);
+  return bits.join(' ');
+}
+
+function awsSummary(params: Record<string, unknown>): string {
+  return ['UserId', 'UserEmail', 'LicenseType', 'Filters']
+    .filter((k) => params[k] !== undefined)
+    .map((k) => `${k}=${typeof params[k] === 'object' ? JSON.stringify(params[k]) : String(params[k])}`)
+    .join(' ');
+}
+
+const STATIC: Record<string, string> = {
+  '/': 'index.html',
+  '/index.html': 'index.html',
+  '/app.js': 'app.js',
+  '/blockkit.js': 'blockkit.js',
+  '/style.css': 'style.css',
+};
+const TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' };
+
+async function readJson(req: IncomingMessage): Promise<any> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > 256 * 1024) throw new Error('request too large');
+    chunks.push(chunk as Buffer);
+  }
+  const raw = Buffer.concat(chunks).toString('utf8');
+  return raw === '' ? {} : JSON.parse(raw);
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+async function route(req: IncomingMessage, res: ServerResponse, ctx: { fixture: Fixture; workspace: Workspace; panel: Panel }): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://sandbox');
+  const { workspace, fixture, panel } = ctx;
+  const known = (user: unknown): user is string => typeof user === 'string' && fixture.people.some((p) => p.slack === user);
+
+  if (req.method === 'GET' && STATIC[url.pathname]) {
+    const file = STATIC[url.pathname]!;
+    res.writeHead(200, { 'content-type': TYPES[file.split('.').pop()!]!, 'cache-control': 'no-store' });
+    res.end(readFileSync(join(PUBLIC_DIR, file)));
+    return;
+  }
+  if (req.method === 'GET' && url.pathname === '/api/workspace') {
+    const group = fixture.admins.usergroup;
+    send(res, 200, {
+      team: fixture.workspace.team,
+      name: fixture.workspace.name,
+      channels: [fixture.workspace.generalChannel, fixture.workspace.approvalsChannel],
+      usergroups: group ? [{ id: group.id, handle: group.handle }] : [],
+      people: fixture.people.map((p) => ({
+        id: p.slack,
+        name: p.name,
+        about: p.about,
+        guest: p.guest,
+        admin: fixture.admins.users.includes(p.slack) || Boolean(group?.members.includes(p.slack)),
+      })),
+      commands: ['/reset-pin', '/reset-password', '/request-license'],
+    });
+    return;
+  }
+  if (req.method === 'GET' && url.pathname === '/api/state') {
+    const user = url.searchParams.get('user');
+    if (!known(user)) return send(res, 400, { error: 'unknown user' });
+    workspace.sync();
+    const signature = `${user}|${panel.signature()}`;
+    if (url.searchParams.get('since') === signature) return send(res, 200, { signature, unchanged: true });
+    return send(res, 200, { signature, ...workspace.viewFor(user), panel: panel.data() });
+  }
+  if (req.method === 'POST' && url.pathname.startsWith('/hooks/')) {
+    const ok = workspace.hook(url.pathname.slice('/hooks/'.length), await readJson(req));
+    res.writeHead(ok ? 200 : 404, { 'content-type': 'text/plain' }).end(ok ? 'ok' : 'no_such_hook');
+    return;
+  }
+  if (req.method === 'POST' && url.pathname.startsWith('/api/')) {
+    const body = await readJson(req);
+    if (!known(body.user)) return send(res, 400, { error: 'unknown user' });
+    switch (url.pathname) {
+      case '/api/command': {
+        if (typeof body.text !== 'string' || !body.text.trim().startsWith('/')) return send(res, 400, { error: 'type a slash command, e.g. /reset-pin' });
+        const r = await workspace.command(body.user, String(body.channel), body.text);
+        return send(res, 200, { status: r.status, ms: Math.round(r.ms) });
+      }
+      case '/api/submit': {
+        const r = await workspace.submit(body.user, String(body.viewId), body.values ?? {});
+        return send(res, 200, r ? { status: r.status, ms: Math.round(r.ms) } : { status: 0, stale: true });
+      }
+      case '/api/close':
+        await workspace.close(body.user, String(body.viewId), Boolean(body.all));
+        return send(res, 200, { ok: true });
+      case '/api/click': {
+        const r = await workspace.click(body.user, body.target ?? {});
+        return send(res, 200, { status: r.status, ms: Math.round(r.ms) });
+      }
+    }
+  }
+  send(res, 404, { error: 'not found' });
+}

@@ -1,0 +1,264 @@
+/**
+ * The sandbox, end to end, in a real browser: Debian's Chromium driven by playwright-core (no
+ * browser download). Everything happens through the page, as a newcomer would do it; the
+ * simulators are only read to check that what the page shows is what really happened.
+ * Screenshots of each step land in test-results/screenshots/.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startSandbox, type Sandbox } from '../../sandbox/sandbox';
+
+// Used only inside page.evaluate/waitForFunction callbacks, which run in the browser; the
+// project's tsconfig has no DOM library.
+declare const document: any;
+declare const window: any;
+declare const location: any;
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOTS = resolve(__dirname, '../../test-results/screenshots');
+const STEP_MS = 10_000;
+
+let sandbox: Sandbox;
+let browser: Browser;
+let page: Page;
+let dataDir: string;
+const pageErrors: string[] = [];
+const secrets: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium is not installed at ${CHROMIUM}, so the sandbox's browser test cannot run. ` +
+        'Install it with `apt-get install -y chromium` (.ci/run does this), or set CHROMIUM_PATH.',
+    );
+  }
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  dataDir = mkdtempSync(join(tmpdir(), 'latchkey-sandbox-'));
+  sandbox = await startSandbox({ port: 0, dataDir });
+  browser = await chromium.launch({ executablePath: CHROMIUM });
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.setDefaultTimeout(STEP_MS);
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await sandbox?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+
+async function actAs(userId: string): Promise<void> {
+  await page.selectOption('#as', userId);
+  await page.waitForFunction((id) => new URL(location.href).searchParams.get('as') === id, userId);
+}
+
+async function runCommand(command: string): Promise<void> {
+  await page.fill('#composer-input', command);
+  await page.press('#composer-input', 'Enter');
+}
+
+async function openConversation(name: string): Promise<void> {
+  await page.locator('.sidebar li', { hasText: name }).click();
+  await page.locator('#conversation-title', { hasText: name }).waitFor();
+}
+
+const modal = () => page.locator('#modal');
+const modalTitle = (title: string) => page.locator('#modal-title', { hasText: title }).waitFor();
+const messages = (text: string) => page.locator('#messages .message', { hasText: text });
+
+async function showTab(name: string): Promise<void> {
+  await page.locator('.tab', { hasText: name }).click();
+}
+
+/** The side panel's whole text, collapsed details included. */
+const panelText = () => page.locator('#panel').evaluate((el) => el.textContent ?? '');
+
+async function waitForPanel(text: string): Promise<void> {
+  await page.waitForFunction((t) => (document.getElementById('panel')?.textContent ?? '').includes(t), text);
+}
+
+async function expectPanelMasked(): Promise<void> {
+  for (const tab of ['Audit log', 'Calls', 'App log']) {
+    await showTab(tab);
+    const text = await panelText();
+    for (const secret of secrets) expect(text).not.toContain(secret);
+  }
+}
+
+test('an employee resets their Chime PIN: the PIN shows in the modal only, masked in the side panel', async () => {
+  await page.goto(`${sandbox.url}?as=UANN`);
+  await runCommand('/reset-pin');
+  await modalTitle('Reset meeting PIN');
+  // The modal opens at once saying it is checking, then shows the confirmation.
+  await modal().locator('.modal-submit', { hasText: 'Reset PIN' }).waitFor();
+  await expect(modal().textContent()).resolves.toContain('Account: ann@example.com');
+  await shot('01-reset-pin-confirm');
+
+  await modal().locator('.modal-submit', { hasText: 'Reset PIN' }).click();
+  await modalTitle('Your new PIN');
+  const pin = (await modal().locator('[data-block-id="secret"] pre').textContent())?.trim() ?? '';
+  expect(pin).toMatch(/^\d{10}$/);
+  expect(pin).toBe(sandbox.chime.pinOf('chime-ann'));
+  secrets.push(pin);
+  await shot('02-reset-pin-secret');
+
+  await showTab('Audit log');
+  await waitForPanel('reset_pin outcome by Ann Archer: success');
+  await showTab('Calls');
+  await waitForPanel('ResetPersonalPIN');
+  await waitForPanel('(masked)');
+  await expectPanelMasked();
+
+  await modal().locator('.modal-close', { hasText: 'Done' }).click();
+  await page.locator('#modal-backdrop').waitFor({ state: 'hidden' });
+  await openConversation('Latchkey');
+  await messages('Amazon Chime meeting PIN was reset').waitFor();
+  expect(await page.locator('#messages').textContent()).not.toContain(pin);
+  await shot('03-reset-pin-dm');
+}, 60_000);
+
+test('an employee resets their WorkMail password: shown once in the modal, masked in the side panel', async () => {
+  await runCommand('/reset-password');
+  await modalTitle('Reset mail password');
+  await modal().locator('.modal-submit', { hasText: 'Reset password' }).click();
+  await modalTitle('Your new password');
+  const password = (await modal().locator('[data-block-id="secret"] pre').textContent())?.trim() ?? '';
+  expect(password).toHaveLength(20);
+  expect(password).toBe(sandbox.workmail.passwordOf('wm-ann'));
+  secrets.push(password);
+  await shot('04-reset-password-secret');
+
+  await showTab('Calls');
+  await waitForPanel('ResetPassword');
+  await showTab('Audit log');
+  await waitForPanel('reset_password outcome by Ann Archer: success');
+  await expectPanelMasked();
+
+  await modal().locator('.modal-close', { hasText: 'Done' }).click();
+  await messages('Amazon WorkMail password was reset').waitFor();
+}, 60_000);
+
+test('an employee requests a license change and an admin approves it', async () => {
+  // Ann asks for Pro. A blank reason is refused on the field itself (response_action: errors).
+  await openConversation('general');
+  await runCommand('/request-license');
+  await modalTitle('Request a license');
+  await modal().locator('.modal-submit', { hasText: 'Send request' }).waitFor();
+  await expect(modal().textContent()).resolves.toContain('Your Amazon Chime license is Basic');
+  await modal().locator('input[type="radio"][value="Pro"]').check();
+  await modal().locator('textarea').fill('   ');
+  await modal().locator('.modal-submit', { hasText: 'Send request' }).click();
+  await modal().locator('[data-block-id="reason"] .bk-error', { hasText: 'Say why you need it' }).waitFor();
+  await shot('05-license-form-error');
+
+  await modal().locator('textarea').fill('I host the weekly customer webinar');
+  await modal().locator('.modal-submit').click();
+  await modal().locator('.modal-body', { hasText: 'is with the admins' }).waitFor();
+  await modal().locator('.modal-close', { hasText: 'Done' }).click();
+  await openConversation('Latchkey');
+  await messages('was sent to the admins').waitFor();
+
+  await openConversation('it-approvals');
+  const request = messages('asks to change their Amazon Chime license');
+  await request.waitFor();
+  expect(await request.textContent()).toMatch(/@Ann Archer.*Basic.*→.*Pro/);
+  expect(await request.textContent()).toContain('I host the weekly customer webinar');
+  await shot('06-approvals-channel');
+
+  // Bob is not an admin: Review answers him privately.
+  await actAs('UBOB');
+  await request.locator('.bk-button', { hasText: 'Review' }).click();
+  await page.locator('#messages .message.ephemeral', { hasText: 'Only Latchkey admins can review license requests.' }).waitFor();
+  expect(await page.locator('#messages .message.ephemeral').textContent()).toContain('Only visible to you');
+
+  // Ada is: she reviews; denying needs a comment; then she approves.
+  await actAs('UADA');
+  await request.locator('.bk-button', { hasText: 'Review' }).click();
+  await modalTitle('Review request');
+  await modal().locator('.modal-body', { hasText: 'I host the weekly customer webinar' }).waitFor();
+  await modal().locator('input[type="radio"][value="deny"]').check();
+  await modal().locator('.modal-submit', { hasText: 'Submit decision' }).click();
+  await modal().locator('[data-block-id="comment"] .bk-error', { hasText: 'Say why you deny it' }).waitFor();
+  await modal().locator('input[type="radio"][value="approve"]').check();
+  await modal().locator('textarea').fill('Approved for the webinar series');
+  await shot('07-review-modal');
+  await modal().locator('.modal-submit').click();
+  await modal().locator('.modal-body', { hasText: 'now has Pro' }).waitFor();
+  await shot('08-review-done');
+  await modal().locator('.modal-close', { hasText: 'Close' }).click();
+
+  // The channel message was updated in place: decided, no Review button any more.
+  const decided = messages('Approved by');
+  await decided.waitFor();
+  expect(await decided.textContent()).toMatch(/Approved by @Ada Admin .* and applied: “Approved for the webinar series”/);
+  expect(await decided.textContent()).toContain('(edited)');
+  expect(await decided.locator('.bk-button').count()).toBe(0);
+  expect(await messages('asks to change').count()).toBe(1);
+  expect(sandbox.chime.users.get('chime-ann')?.LicenseType).toBe('Pro');
+  await showTab('Audit log');
+  await waitForPanel('license_apply outcome by Ada Admin: success');
+  await shot('09-approvals-channel-decided');
+
+  // Ann is told in her DM.
+  await actAs('UANN');
+  await openConversation('Latchkey');
+  await messages('Your Amazon Chime license is now Pro').waitFor();
+  expect(await messages('Your Amazon Chime license is now Pro').textContent()).toContain('@Ada Admin approved your request');
+  await shot('10-requester-dm');
+  await expectPanelMasked();
+  expect(pageErrors).toEqual([]);
+}, 90_000);
+
+test('renders the Block Kit subset and mrkdwn, and labels anything it does not render', async () => {
+  const { html, text } = await page.evaluate(() => {
+    const bk = (window as any).BlockKit;
+    const div = document.createElement('div');
+    div.innerHTML = bk.renderBlocks(
+      [
+        { type: 'header', text: { type: 'plain_text', text: 'Heads up' } },
+        { type: 'section', text: { type: 'mrkdwn', text: '*bold* _italic_ `code` <@UADA> <https://example.com|a link> &lt;b&gt; :key:' } },
+        { type: 'section', fields: [{ type: 'mrkdwn', text: '*One*' }, { type: 'plain_text', text: 'Two' }] },
+        { type: 'context', elements: [{ type: 'mrkdwn', text: 'at <!date^1767225600^{date_num}|2026-01-01 00:00 UTC>' }] },
+        { type: 'divider' },
+        { type: 'image', image_url: 'https://example.com/x.png', alt_text: 'x' },
+        { type: 'actions', elements: [{ type: 'datepicker', action_id: 'd' }] },
+      ],
+      { surface: 'message', people: { UADA: { name: 'Ada Admin' } }, channels: {} },
+    );
+    return { html: div.innerHTML, text: div.textContent ?? '' };
+  });
+  expect(html).toContain('<b>bold</b>');
+  expect(html).toContain('<i>italic</i>');
+  expect(html).toContain('<code>code</code>');
+  expect(html).toContain('@Ada Admin');
+  expect(html).toContain('href="https://example.com"');
+  expect(text).toContain('<b>'); // Slack's escaped &lt;b&gt; is text, not markup
+  expect(html).toMatch(/<time[^>]*>2026-01-0[12]<\/time>/);
+  expect(html).toContain('bk-fields');
+  expect(html).toContain('<hr>');
+  expect(text).toContain('Not rendered by the sandbox: block "image"');
+  expect(text).toContain('Not rendered by the sandbox: actions element "datepicker"');
+});
+
+test('the audit log survives a restart of the sandbox', async () => {
+  await sandbox.stop();
+  sandbox = await startSandbox({ port: 0, dataDir });
+  const wanted = ['reset_pin', 'reset_password', 'license_request', 'license_decide', 'license_apply'];
+  const deadline = Date.now() + STEP_MS;
+  let state: any;
+  let actions: string[] = [];
+  // The side panel's view of the audit table is refreshed in the background; give it a moment.
+  do {
+    if (state) await new Promise((r) => setTimeout(r, 200));
+    state = await (await fetch(`${sandbox.url}api/state?user=UANN`)).json();
+    actions = (state.panel.audit as Array<{ action: string }>).map((r) => r.action);
+  } while (!wanted.every((a) => actions.includes(a)) && Date.now() < deadline);
+  expect(actions).toEqual(expect.arrayContaining(wanted));
+  // The chat history and the approved license are kept too.
+  expect(JSON.stringify(state.conversations)).toContain('Your Amazon Chime license is now Pro');
+  expect(sandbox.chime.users.get('chime-ann')?.LicenseType).toBe('Pro');
+}, 60_000);
