@@ -97,10 +97,9 @@
     const key = conversation + html;
     if (key === rendered.messages) return;
     const box = $('messages');
-    const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
     rendered.messages = key;
     box.innerHTML = html;
-    if (atBottom || true) box.scrollTop = box.scrollHeight;
+    box.scrollTop = box.scrollHeight; // the newest message, as Slack does
     $('conversation-title').textContent = conversationName(conversation);
     $('conversation-topic').textContent = conversation === ws.channels[1]?.id ? 'License requests for admins to review' : conversation.startsWith('D') ? 'Direct messages from the app' : '';
   }

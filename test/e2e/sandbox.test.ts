@@ -242,6 +242,40 @@ test('renders the Block Kit subset and mrkdwn, and labels anything it does not r
   expect(html).toContain('<hr>');
   expect(text).toContain('Not rendered by the sandbox: block "image"');
   expect(text).toContain('Not rendered by the sandbox: actions element "datepicker"');
+
+  // In a modal: inputs, with a field error as response_action "errors" sets it; buttons keep their style.
+  const modalText = await page.evaluate(() => {
+    const bk = (window as any).BlockKit;
+    const div = document.createElement('div');
+    div.innerHTML = bk.renderBlocks(
+      [
+        { type: 'input', block_id: 'team', label: { type: 'plain_text', text: 'Team' }, element: { type: 'static_select', action_id: 'team', placeholder: { type: 'plain_text', text: 'Pick one' }, options: [{ text: { type: 'plain_text', text: 'Sales' }, value: 'sales' }] } },
+        { type: 'input', block_id: 'level', optional: true, label: { type: 'plain_text', text: 'Level' }, element: { type: 'radio_buttons', action_id: 'level', options: [{ text: { type: 'plain_text', text: 'High' }, description: { type: 'mrkdwn', text: '*urgent*' }, value: 'high' }] } },
+        { type: 'input', block_id: 'why', label: { type: 'plain_text', text: 'Why' }, hint: { type: 'plain_text', text: 'Be brief' }, element: { type: 'plain_text_input', action_id: 'why', multiline: true, max_length: 10 } },
+        { type: 'actions', elements: [{ type: 'button', action_id: 'go', style: 'danger', text: { type: 'plain_text', text: 'Go' }, value: 'v' }] },
+        { type: 'input', block_id: 'date', label: { type: 'plain_text', text: 'Date' }, element: { type: 'datepicker', action_id: 'date' } },
+      ],
+      { surface: 'modal', errors: { why: 'Say why.' }, people: {}, channels: {} },
+    );
+    return {
+      select: div.querySelector('select[data-action-id="team"]')?.textContent,
+      radio: div.querySelector('.bk-radio')?.innerHTML,
+      optional: div.querySelector('[data-block-id="level"] .bk-optional')?.textContent,
+      textarea: div.querySelector('textarea[data-action-id="why"]')?.getAttribute('maxlength'),
+      error: div.querySelector('[data-block-id="why"] .bk-error')?.textContent,
+      hint: div.querySelector('[data-block-id="why"] .bk-hint')?.textContent,
+      button: div.querySelector('.bk-button.danger')?.getAttribute('data-action-id'),
+      text: div.textContent,
+    };
+  });
+  expect(modalText.select).toBe('Pick oneSales');
+  expect(modalText.radio).toContain('<b>urgent</b>');
+  expect(modalText.optional).toBe('(optional)');
+  expect(modalText.textarea).toBe('10');
+  expect(modalText.error).toBe('Say why.');
+  expect(modalText.hint).toBe('Be brief');
+  expect(modalText.button).toBe('go');
+  expect(modalText.text).toContain('Not rendered by the sandbox: input element "datepicker"');
 });
 
 test('the audit log survives a restart of the sandbox', async () => {

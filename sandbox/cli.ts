@@ -1,0 +1,44 @@
+/** The sandbox's command line, read into startSandbox's options. */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_FIXTURE, type SandboxOptions } from './sandbox';
+
+export const HELP = `Latchkey sandbox: the real app, a browser Slack, simulated Chime and WorkMail, local DynamoDB.
+
+  npm run sandbox [-- options]
+
+  --port <n>        port for the page (default 3100, or SANDBOX_PORT; 0 picks a free one)
+  --host <addr>     address to listen on (default 127.0.0.1)
+  --data-dir <dir>  where the audit log, requests and chat history are kept (default .data)
+  --users <file>    the demo company (default sandbox/demo-users.yml)
+  --fresh           forget everything in the data folder first
+  --verbose         print the app's log lines too
+`;
+
+export type SandboxCommand =
+  | { help: true }
+  | { help: false; fresh: boolean; options: Required<Pick<SandboxOptions, 'port' | 'host' | 'dataDir' | 'fixturePath' | 'verbose'>> };
+
+/** Throws with a message fit for the terminal when an option is unknown or malformed. */
+export function parseSandboxArgs(args: string[], env: NodeJS.ProcessEnv = process.env): SandboxCommand {
+  const { values } = parseArgs({
+    args,
+    options: {
+      port: { type: 'string', default: env.SANDBOX_PORT ?? '3100' },
+      host: { type: 'string', default: '127.0.0.1' },
+      'data-dir': { type: 'string', default: '.data' },
+      users: { type: 'string', default: DEFAULT_FIXTURE },
+      fresh: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) return { help: true };
+  const port = Number(values.port);
+  if (!/^\d+$/.test(values.port) || port > 65535) throw new Error(`--port must be a port number, got ${values.port}`);
+  return {
+    help: false,
+    fresh: values.fresh,
+    options: { port, host: values.host, dataDir: resolve(values['data-dir']), fixturePath: resolve(values.users), verbose: values.verbose },
+  };
+}

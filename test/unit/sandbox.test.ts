@@ -1,0 +1,87 @@
+/** The sandbox's parts that need no browser: command line, demo people, masking, modal state. */
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { parseSandboxArgs } from '../../sandbox/cli';
+import { chimeUsers, loadFixture, slackMembers, workmailUsers } from '../../sandbox/fixture';
+import { MASK, mask } from '../../sandbox/mask';
+import { DEFAULT_FIXTURE } from '../../sandbox/sandbox';
+import { stateValues } from '../../sandbox/workspace';
+
+describe('the demo people', () => {
+  const fixture = loadFixture(DEFAULT_FIXTURE);
+
+  test('cover what the README promises: employees, a guest, a suspended Chime user, a disabled mailbox, two admins', () => {
+    expect(slackMembers(fixture).filter((m) => m.is_restricted)).toHaveLength(1);
+    expect(chimeUsers(fixture).filter((u) => u.UserRegistrationStatus === 'Suspended')).toHaveLength(1);
+    expect(workmailUsers(fixture).filter((u) => u.State === 'DISABLED')).toHaveLength(1);
+    expect([...fixture.admins.users, ...(fixture.admins.usergroup?.members ?? [])]).toHaveLength(2);
+    expect(fixture.people.filter((p) => !p.guest && p.chime?.status === 'Registered' && p.workmail?.state === 'ENABLED').length).toBeGreaterThanOrEqual(2);
+  });
+
+  test('a malformed file is refused with every problem named', () => {
+    expect(() => loadFixture(resolve(__dirname, '../../package.json'))).toThrow(/workspace: .*\n.*people/s);
+  });
+});
+
+describe('the command line', () => {
+  test('defaults: port 3100, .data, the demo people', () => {
+    const parsed = parseSandboxArgs([], {});
+    expect(parsed).toEqual({
+      help: false,
+      fresh: false,
+      options: { port: 3100, host: '127.0.0.1', dataDir: resolve('.data'), fixturePath: DEFAULT_FIXTURE, verbose: false },
+    });
+  });
+
+  test('options and SANDBOX_PORT', () => {
+    expect(parseSandboxArgs(['--fresh', '--data-dir', '/tmp/x'], { SANDBOX_PORT: '0' })).toMatchObject({ fresh: true, options: { port: 0, dataDir: '/tmp/x' } });
+    expect(() => parseSandboxArgs(['--port', 'eighty'])).toThrow('--port must be a port number');
+    expect(() => parseSandboxArgs(['--colour'])).toThrow(/Unknown option '--colour'/);
+  });
+
+  test('npm run sandbox -- --help prints the options', async () => {
+    const tsx = resolve(__dirname, '../../node_modules/.bin/tsx');
+    const { stdout } = await promisify(execFile)(tsx, [resolve(__dirname, '../../sandbox/main.ts'), '--help']);
+    expect(stdout).toContain('--data-dir <dir>');
+  });
+});
+
+describe('masking for the side panel', () => {
+  test('the secret block, secret fields and any PIN or password handed out', () => {
+    const view = {
+      private_metadata: 'sealed.ticket.value',
+      blocks: [
+        { type: 'section', text: { type: 'mrkdwn', text: 'Your new PIN:' } },
+        { type: 'section', block_id: 'secret', text: { type: 'mrkdwn', text: '```0123456789```' } },
+      ],
+    };
+    const masked = JSON.stringify(mask({ args: { view }, params: { Password: 'Hunter2Hunter2' }, note: 'said 0123456789 aloud' }, ['0123456789']));
+    expect(masked).not.toContain('0123456789');
+    expect(masked).not.toContain('Hunter2');
+    expect(masked).not.toContain('sealed.ticket.value');
+    expect(masked).toContain(MASK);
+    expect(masked).toContain('[sealed ticket, 19 characters]');
+    expect(masked).toContain('Your new PIN:');
+  });
+});
+
+describe('view state as Slack sends it', () => {
+  test('text inputs carry value (null when empty), radio buttons and selects the whole option', () => {
+    const option = { text: { type: 'plain_text', text: 'Pro' }, value: 'Pro' };
+    const view = {
+      blocks: [
+        { type: 'input', block_id: 'license', element: { type: 'radio_buttons', action_id: 'license', options: [option] } },
+        { type: 'input', block_id: 'reason', element: { type: 'plain_text_input', action_id: 'reason' } },
+        { type: 'input', block_id: 'team', element: { type: 'static_select', action_id: 'team', option_groups: [{ label: { type: 'plain_text', text: 'g' }, options: [{ text: { type: 'plain_text', text: 'A' }, value: 'a' }] }] } },
+        { type: 'input', block_id: 'when', element: { type: 'datepicker', action_id: 'when' } },
+        { type: 'section', text: { type: 'mrkdwn', text: 'not an input' } },
+      ],
+    };
+    expect(stateValues(view, { license: { license: 'Pro' }, reason: { reason: '' }, team: { team: 'a' } })).toEqual({
+      license: { license: { type: 'radio_buttons', selected_option: option } },
+      reason: { reason: { type: 'plain_text_input', value: null } },
+      team: { team: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: 'A' }, value: 'a' } } },
+    });
+  });
+});
