@@ -1,0 +1,179 @@
+/** The app and the yardstick as processes of their own: built once, spawned, measured from outside. */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+const BENCH = __dirname;
+const ROOT = join(BENCH, '..');
+export const BUILD = join(BENCH, '.build');
+
+export interface Built {
+  /** The command that runs the app, as `npm start` does (compiled JS), or from source through tsx. */
+  readonly app: string[];
+  readonly yardstick: string[];
+  /** The memory probe for --profile, when compiled. */
+  readonly probe?: string;
+  /** The load generator's worker script. */
+  readonly loadgen?: string;
+  readonly how: 'compiled with tsc' | 'run from source with tsx';
+}
+
+/**
+ * Compiles src/ and the yardstick with tsc (what `npm start` runs is compiled JS, so that is what
+ * start-up time and memory are measured on). Falls back to tsx from source if tsc emits nothing.
+ */
+export function build(reuse = false): Built {
+  const tsc = reuse ? { status: 0, stdout: '', stderr: '' } : spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(BENCH, 'tsconfig.build.json')], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  const app = join(BUILD, 'src', 'main.js');
+  const yardstick = join(BUILD, 'bench', 'yardstick.js');
+  if (tsc.status !== 0) process.stderr.write(`bench: tsc reported problems (output is used if it was emitted):\n${tsc.stdout}${tsc.stderr}\n`);
+  if (existsSync(app) && existsSync(yardstick)) return { app: [app], yardstick: [yardstick], probe: join(BUILD, 'bench', 'probe.js'), loadgen: join(BUILD, 'bench', 'loadgen.js'), how: 'compiled with tsc' };
+  return {
+    app: ['--import', 'tsx', join(ROOT, 'src', 'main.ts')],
+    yardstick: ['--import', 'tsx', join(BENCH, 'yardstick.ts')],
+    how: 'run from source with tsx',
+  };
+}
+
+/** A port nobody is listening on right now, so the start-up probe knows where to knock from the first millisecond. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export interface MemoryReading {
+  /** Resident now (VmRSS), bytes. */
+  readonly rss: number;
+  /** The most it has ever been resident (VmHWM, the kernel's high-water mark), bytes. */
+  readonly peakRss: number;
+}
+
+/** Read from /proc/<pid>/status: the kernel's own account, including memory outside V8's heap. */
+export function memoryOf(pid: number): MemoryReading | undefined {
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN) * 1024;
+  return { rss: kb('VmRSS'), peakRss: kb('VmHWM') };
+}
+
+/** CPU time (user + system) the process has used so far, in ms, from /proc/<pid>/stat. */
+export function cpuMsOf(pid: number): number {
+  try {
+    // Fields after the command name (which may hold spaces), so split after its closing parenthesis.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime are fields 14 and 15 of the whole line, in clock ticks (100 a second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+export interface RunningApp {
+  readonly child: ChildProcess;
+  readonly url: string;
+  readonly eventsUrl: string;
+  /** Milliseconds from spawn until /healthz answered 200. */
+  readonly healthyAfterMs: number;
+  /** Milliseconds from spawn until the app logged "Latchkey is ready". */
+  readonly readyAfterMs: number;
+  /** Log lines at error level or above (pino level ≥ 50), for the report. */
+  readonly errors: string[];
+  stop(): Promise<void>;
+}
+
+/** Spawns the app and waits for /healthz to answer 200, polling every few milliseconds. */
+export async function startApp(command: string[], env: Record<string, string>, timeoutMs = 20_000): Promise<RunningApp> {
+  const port = await freePort();
+  const started = performance.now();
+  const child = spawn(process.execPath, command, {
+    cwd: BENCH, // no .env here
+    env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const errors: string[] = [];
+  let readyAfterMs = Number.NaN;
+  let tail = '';
+  let exited = false;
+  const exit = new Promise<void>((resolve) =>
+    child.on('exit', () => {
+      exited = true;
+      resolve();
+    }),
+  );
+  const onOutput = (d: Buffer) => {
+    const text = tail + d.toString();
+    const lines = text.split('\n');
+    tail = lines.pop() ?? '';
+    for (const line of lines) {
+      if (Number.isNaN(readyAfterMs) && line.includes('"Latchkey is ready"')) readyAfterMs = performance.now() - started;
+      if (/"level":(5\d|60)/.test(line) && errors.length < 20) errors.push(line);
+      if (!line.startsWith('{') && line.trim() !== '' && errors.length < 20) errors.push(line);
+    }
+  };
+  child.stdout!.on('data', onOutput);
+  child.stderr!.on('data', onOutput);
+
+  const url = `http://127.0.0.1:${port}`;
+  let healthyAfterMs = Number.NaN;
+  while (Number.isNaN(healthyAfterMs)) {
+    if (exited) throw new Error(`the app exited before it was healthy:\n${errors.join('\n')}${tail}`);
+    if (performance.now() - started > timeoutMs) {
+      child.kill('SIGKILL');
+      throw new Error(`the app was not healthy within ${timeoutMs} ms:\n${errors.join('\n')}`);
+    }
+    const ok = await fetch(`${url}/healthz`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
+    if (ok) healthyAfterMs = performance.now() - started;
+    else await new Promise((r) => setTimeout(r, 5));
+  }
+  return {
+    child,
+    url,
+    eventsUrl: `${url}/slack/events`,
+    healthyAfterMs,
+    readyAfterMs,
+    errors,
+    async stop() {
+      if (!exited) child.kill('SIGTERM');
+      await exit;
+    },
+  };
+}
+
+/** Runs the yardstick to completion and returns its JSON line, with how long the whole process took. */
+export async function runYardstick(
+  command: string[],
+  env: Record<string, string>,
+): Promise<{ out: YardstickOutput; wallMs: number }> {
+  const started = performance.now();
+  const child = spawn(process.execPath, command, { cwd: BENCH, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const wallMs = performance.now() - started;
+  if (code !== 0) throw new Error(`yardstick failed (${code}):\n${stderr}`);
+  return { out: JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as YardstickOutput, wallMs };
+}
+
+export interface YardstickOutput {
+  lookupMs: number[];
+  resetMs: number[];
+  readyMs: number;
+  firstResetMs: number;
+  maxRssBytes: number;
+}
