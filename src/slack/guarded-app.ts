@@ -1,5 +1,6 @@
 import { App, type AppOptions, type ReceiverEvent } from '@slack/bolt';
 import { z } from 'zod';
+import { AckFirst } from './ack-first';
 
 /** What the app answers to; anything else is refused at once instead of waiting out Slack's 3 s. */
 export interface KnownEntryPoints {
@@ -19,10 +20,12 @@ const id = z.string().min(1).max(255);
  * A Bolt App that checks the outer shape of every verified request before Bolt routes it.
  * Bolt alone leaves an unknown payload unacknowledged until its 3 s timer answers 404, and
  * answers 500 when something throws before ack(): both look like an outage to Slack and to
- * monitoring. Here they become a quick 400 and a log line.
+ * monitoring. Here they become a quick 400 and a log line. And in a burst, the work after
+ * each ack() waits its turn behind the acknowledgements still to send (ack-first.ts).
  */
 export class GuardedApp extends App {
   private readonly envelope: z.ZodType;
+  private readonly ackFirst = new AckFirst();
 
   constructor(options: AppOptions, known: KnownEntryPoints) {
     super(options);
@@ -47,6 +50,13 @@ export class GuardedApp extends App {
     if (!this.envelope.safeParse(event.body).success) {
       throw new UnexpectedPayloadError('signed request of a shape Latchkey does not handle');
     }
-    return super.processEvent(event);
+    const { ack } = event;
+    return super.processEvent({
+      ...event,
+      ack: async (response) => {
+        await ack(response);
+        await this.ackFirst.turn();
+      },
+    });
   }
 }
