@@ -4,7 +4,7 @@
  * X-Amz-Target) with when it arrived and when its answer left, like the other fakes' call logs.
  */
 import { Agent, createServer, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { serveOnLoopback } from '../test/support/aws-sim-common';
 import type { TimedCall } from './stats';
 
 export interface DelayProxy {
@@ -44,22 +44,16 @@ export async function startDelayProxy(target: string, service: string): Promise<
     });
     req.pipe(out);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as AddressInfo;
+  const served = await serveOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: served.url,
     calls,
     setLatency(ms) {
       latencyMs = ms;
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-        agent.destroy();
-      }),
+    async close() {
+      await served.close();
+      agent.destroy();
+    },
   };
 }

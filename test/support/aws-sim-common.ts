@@ -3,7 +3,7 @@
  * call recording, one-shot failure injection and SigV4 scope inspection. Each simulator adds
  * only its own wire protocol (routing, error shape) and its service logic.
  */
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 
@@ -120,6 +120,11 @@ export async function startSimServer(
       }, latencyMs());
     });
   });
+  return serveOnLoopback(server);
+}
+
+/** Listens on 127.0.0.1 at an ephemeral port; close() also drops kept-alive sockets. */
+export async function serveOnLoopback(server: Server): Promise<RunningServer> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', resolve);

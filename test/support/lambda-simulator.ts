@@ -9,9 +9,8 @@
  * - Secrets Manager's GetSecretValue (AWS JSON 1.1) for the real SecretsManagerClient.
  */
 import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { SimError, SimState, sigV4Scope, startSimServer, type SimRequest, type SimResponse } from './aws-sim-common';
+import { SimError, SimState, serveOnLoopback, sigV4Scope, startSimServer, type SimRequest, type SimResponse } from './aws-sim-common';
 
 export type Handler = (event: unknown) => Promise<{ statusCode: number; headers?: Record<string, string>; body?: string } | undefined>;
 
@@ -126,12 +125,11 @@ export async function startLambdaSimulator(args: { functionName: string; handler
         });
     });
   });
-  await new Promise<void>((resolve) => functionUrl.listen(0, '127.0.0.1', resolve));
-  const { port } = functionUrl.address() as AddressInfo;
+  const served = await serveOnLoopback(functionUrl);
 
   return {
     apiUrl: api.url,
-    functionUrl: `http://127.0.0.1:${port}`,
+    functionUrl: served.url,
     functionName: args.functionName,
     secrets,
     calls: state.calls,
@@ -142,9 +140,7 @@ export async function startLambdaSimulator(args: { functionName: string; handler
     idle,
     async close() {
       await idle();
-      functionUrl.closeAllConnections();
-      await new Promise<void>((resolve) => functionUrl.close(() => resolve()));
-      await api.close();
+      await Promise.all([served.close(), api.close()]);
     },
   };
 }
