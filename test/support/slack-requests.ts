@@ -73,15 +73,21 @@ export async function postSigned(url: string, rawBody: string, signingSecret: st
   return { status: res.status, body, ms, ...(json !== undefined ? { json } : {}) };
 }
 
-export function postSlashCommand(
-  url: string,
-  signingSecret: string,
-  fields: { command: string; user_id: string; team_id: string; trigger_id: string; text?: string; channel_id?: string; response_url?: string },
-  opts?: SignOptions,
-): Promise<AppResponse> {
+export type SlashCommandFields = {
+  command: string;
+  user_id: string;
+  team_id: string;
+  trigger_id: string;
+  text?: string;
+  channel_id?: string;
+  response_url?: string;
+};
+
+/** A slash command's form body, byte for byte as Slack sends it. */
+export function slashCommandBody(fields: SlashCommandFields): string {
   const channelId = fields.channel_id ?? 'C0GENERAL01';
   // Field order as Slack sends them; the signature covers the exact bytes, so keep this stable.
-  const body = new URLSearchParams({
+  return new URLSearchParams({
     token: VERIFICATION_TOKEN,
     team_id: fields.team_id,
     team_domain: TEAM_DOMAIN,
@@ -95,8 +101,11 @@ export function postSlashCommand(
     is_enterprise_install: 'false',
     response_url: fields.response_url ?? DEAD_RESPONSE_URL,
     trigger_id: fields.trigger_id,
-  });
-  return postSigned(url, body.toString(), signingSecret, opts);
+  }).toString();
+}
+
+export function postSlashCommand(url: string, signingSecret: string, fields: SlashCommandFields, opts?: SignOptions): Promise<AppResponse> {
+  return postSigned(url, slashCommandBody(fields), signingSecret, opts);
 }
 
 export function postInteraction(url: string, signingSecret: string, payload: object, opts?: SignOptions): Promise<AppResponse> {
