@@ -168,7 +168,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const reader = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' } });
     stack.push({ close: async () => reader.destroy() });
     const tables = new TableWatcher(reader);
-    stack.push({ close: async () => tables.stop() });
+    stack.push({ close: () => tables.stop() });
 
     let pageUrl = '';
     let saveTimer: NodeJS.Timeout | undefined;
@@ -270,9 +270,11 @@ class TableWatcher {
   approvals: Record<string, unknown>[] = [];
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** The scan in flight: stop() waits for it, or dynalite would be closed under it. */
+  private running: Promise<void>;
 
   constructor(private readonly client: DynamoDBClient) {
-    void this.tick();
+    this.running = this.tick();
   }
 
   private async tick(): Promise<void> {
@@ -281,7 +283,7 @@ class TableWatcher {
     } catch {
       // dynalite is stopping or busy; the next tick tries again
     }
-    if (!this.stopped) this.timer = setTimeout(() => void this.tick(), 400);
+    if (!this.stopped) this.timer = setTimeout(() => (this.running = this.tick()), 400);
   }
 
   /** Every item; the sandbox's tables are small. */
@@ -299,12 +301,15 @@ class TableWatcher {
   /** Waits for the next scan to finish, so a caller sees writes already made. */
   async fresh(): Promise<void> {
     clearTimeout(this.timer);
-    await this.tick();
+    const scan = this.tick();
+    this.running = Promise.all([this.running, scan]).then(() => undefined);
+    await scan;
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    await this.running;
   }
 }
 
