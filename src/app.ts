@@ -34,6 +34,7 @@ import { GuardedApp } from './slack/guarded-app';
 import { dispatchErrorHandler, processEventErrorHandler } from './slack/http-error-handlers';
 import { guardSlackRequests } from './slack/request-guard';
 import { BODY_LIMIT_BYTES } from './slack/slack-request-body';
+import { slackFetch } from './slack/slack-fetch';
 import { SlackLicenseAnnouncer } from './slack/slack-license-announcer';
 import { SlackWorkspaceMembers } from './slack/workspace-members';
 import { ensureTable } from './storage/ensure-table';
@@ -189,6 +190,7 @@ function slackAppOptions(config: Config, logger: AppLogger): AppOptions {
       // The Web API client's default retries for about 30 minutes; a person is waiting.
       retryConfig: { retries: config.slack.apiRetries, factor: 2, minTimeout: 500, maxTimeout: 2_000 },
       timeout: 5_000,
+      fetch: slackFetch(),
     },
   };
 }

@@ -1,0 +1,34 @@
+/**
+ * How the Slack Web API client (and Bolt's respond()) reach Slack: node-fetch over node:http and
+ * node:https with keep-alive agents, instead of the global fetch.
+ *
+ * Why: the global fetch is undici, whose HTTP parser is WebAssembly compiled on the first call
+ * (about 15 MB resident, at once) and which spends about half again as much CPU per request. Every
+ * command makes three Slack calls, so on a 2-core machine under a burst that CPU is acknowledgement
+ * time for the commands still queued, and the memory is most of the app's peak. Measured in
+ * `npm run bench`: see the README's Benchmark section.
+ */
+import type { FetchFunction } from '@slack/web-api';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import nodeFetch, { type RequestInit } from 'node-fetch';
+
+export function slackFetch(): FetchFunction {
+  const http = new HttpAgent({ keepAlive: true });
+  const https = new HttpsAgent({ keepAlive: true });
+  const agent = (url: URL) => (url.protocol === 'http:' ? http : https);
+  return async (url, init = {}) => {
+    // The client sends FormData only to upload files, which Latchkey never does; node-fetch 2
+    // would send it as "[object FormData]", so refuse rather than send the wrong bytes.
+    if (init.body !== undefined && typeof init.body !== 'string') throw new TypeError('slackFetch sends only text bodies');
+    return nodeFetch(String(url), {
+      method: init.method,
+      headers: init.headers,
+      body: init.body,
+      redirect: init.redirect,
+      // node-fetch types its own AbortSignal; Node's is what it checks for at run time.
+      signal: init.signal as RequestInit['signal'],
+      agent,
+    });
+  };
+}
