@@ -1,7 +1,5 @@
 import { ChimeClient } from '@aws-sdk/client-chime';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { WorkMailClient } from '@aws-sdk/client-workmail';
 import { HTTPReceiver, SocketModeReceiver, type AppOptions, type CustomRoute, type Receiver } from '@slack/bolt';
 import { hkdfSync } from 'node:crypto';
@@ -26,7 +24,6 @@ import { registerResetSubmission } from './handlers/reset-submission';
 import { DynamoDbRateLimiter } from './limits/dynamodb-rate-limiter';
 import { rateLimitTable } from './limits/rate-table';
 import { HandOffReceiver } from './lambda/hand-off-receiver';
-import { SelfInvokeQueue } from './lambda/self-invoke';
 import type { AppLogger } from './logger';
 import { boltLogger } from './slack/bolt-logger';
 import { ConfiguredAdmins } from './slack/configured-admins';
@@ -138,15 +135,20 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
   };
 }
 
-/** The Lambda composition: the same features, answered in one invocation and worked in another. */
+/**
+ * The Lambda composition: the same features, answered in one invocation and worked in another.
+ * The Lambda and Secrets Manager clients are loaded here, not at the top: the long-running server
+ * never uses them, and loaded they cost it about 3 MB resident.
+ */
 export interface LambdaLatchkey {
   readonly receiver: HandOffReceiver;
 }
 
-export function createLambdaLatchkey(
+export async function createLambdaLatchkey(
   config: Config,
   { logger, functionName, clock = { now: () => new Date() } }: LatchkeyOptions & { functionName: string },
-): LambdaLatchkey {
+): Promise<LambdaLatchkey> {
+  const [{ LambdaClient }, { SelfInvokeQueue }] = await Promise.all([import('@aws-sdk/client-lambda'), import('./lambda/self-invoke')]);
   const dynamo = new DynamoDBClient({ requestHandler: AWS_HTTP });
   const queue = new SelfInvokeQueue(new LambdaClient({ requestHandler: AWS_HTTP }), functionName);
   const receiver = new HandOffReceiver({ signingSecret: config.slack.signingSecret, queue, logger });
@@ -160,6 +162,7 @@ export function createLambdaLatchkey(
  * environment). Called once per cold start.
  */
 export async function readSlackSecrets(arns: { signingSecret: string; botToken: string }): Promise<{ signingSecret: string; botToken: string }> {
+  const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
   const secrets = new SecretsManagerClient({ requestHandler: AWS_HTTP });
   try {
     const read = async (arn: string) => {

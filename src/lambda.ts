@@ -27,7 +27,7 @@ export function createLambdaHandler(env: NodeJS.ProcessEnv, logger: AppLogger = 
     const secrets = await readSlackSecrets({ signingSecret, botToken });
     const loaded = loadConfig({ ...env, SLACK_SIGNING_SECRET: secrets.signingSecret, SLACK_BOT_TOKEN: secrets.botToken });
     if (!loaded.ok) throw new Error(describeProblems(loaded.problems));
-    const latchkey = createLambdaLatchkey(loaded.config, { logger, functionName });
+    const latchkey = await createLambdaLatchkey(loaded.config, { logger, functionName });
     logger.info({ functionName }, 'Latchkey is ready (Lambda)');
     return latchkey;
   };
