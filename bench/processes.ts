@@ -31,12 +31,24 @@ export function build(reuse = false): Built {
   const app = join(BUILD, 'src', 'main.js');
   const yardstick = join(BUILD, 'bench', 'yardstick.js');
   if (tsc.status !== 0) process.stderr.write(`bench: tsc reported problems (output is used if it was emitted):\n${tsc.stdout}${tsc.stderr}\n`);
-  if (existsSync(app) && existsSync(yardstick)) return { app: [app], yardstick: [yardstick], probe: join(BUILD, 'bench', 'probe.js'), loadgen: join(BUILD, 'bench', 'loadgen.js'), how: 'compiled with tsc' };
+  const flags = startFlags();
+  if (existsSync(app) && existsSync(yardstick)) return { app: [...flags, app], yardstick: [yardstick], probe: join(BUILD, 'bench', 'probe.js'), loadgen: join(BUILD, 'bench', 'loadgen.js'), how: 'compiled with tsc' };
   return {
-    app: ['--import', 'tsx', join(ROOT, 'src', 'main.ts')],
+    app: [...flags, '--import', 'tsx', join(ROOT, 'src', 'main.ts')],
     yardstick: ['--import', 'tsx', join(BENCH, 'yardstick.ts')],
     how: 'run from source with tsx',
   };
+}
+
+/**
+ * The Node flags `npm start` gives the app (they size V8's heap; see the README's Benchmark
+ * section), read from package.json so that the benchmark measures the app as it is run.
+ */
+export function startFlags(): string[] {
+  const start: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.start;
+  const node = /\bnode((?:\s+--\S+)*)\s+dist\/main\.js/.exec(start);
+  if (!node) throw new Error(`bench: package.json's start script does not run "node … dist/main.js": ${start}`);
+  return node[1]!.trim().split(/\s+/).filter(Boolean);
 }
 
 /** A port nobody is listening on right now, so the start-up probe knows where to knock from the first millisecond. */

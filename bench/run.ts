@@ -273,7 +273,7 @@ async function main(): Promise<void> {
     if (ackOnly) {
       if (profile) log(`bench: --profile: the CPU profile is written to ${join(BUILD, 'prof')} when the app stops`);
       for (const a of Object.values<any>(results.ack)) log(JSON.stringify(a));
-      log(JSON.stringify({ peakAfterBurstMb: afterBurst && afterBurst.peakRss / MB }));
+      log(JSON.stringify({ idleAfterWarmupMb: idle && idle.rss / MB, peakBeforeBurstsMb: idle && idle.peakRss / MB, peakAfterBurstMb: afterBurst && afterBurst.peakRss / MB }));
       return;
     }
 
@@ -328,6 +328,7 @@ async function main(): Promise<void> {
     results.memory = {
       measuredHow: 'the app in its own process; /proc/<pid>/status VmRSS (resident now) and VmHWM (peak resident)',
       idleAfterWarmupMb: idle && idle.rss / MB,
+      peakBeforeBurstsMb: idle && idle.peakRss / MB,
       peakAfter200BurstMb: afterBurst && afterBurst.peakRss / MB,
       rssAfter200BurstMb: afterBurst && afterBurst.rss / MB,
       peakAtEndMb: atEnd && atEnd.peakRss / MB,
@@ -390,7 +391,7 @@ async function main(): Promise<void> {
     host: hostname(),
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 1024 ** 3), node: process.version },
     commit: gitCommit(),
-    app: built.how,
+    app: `${built.how}; node ${built.app.filter((a) => a.startsWith('--')).join(' ')}`,
     setup: {
       people: USERS,
       resetMaxPerHour: Number(RESET_MAX_PER_HOUR),
@@ -471,7 +472,7 @@ function print(r: Record<string, any>): void {
 
   const m = r.memory;
   out.push('', `Memory (${m.measuredHow})`);
-  out.push(`  idle after warm-up ${f(m.idleAfterWarmupMb)} MB; peak after the 200 bursts ${f(m.peakAfter200BurstMb)} MB (resident then ${f(m.rssAfter200BurstMb)} MB); peak at the end ${f(m.peakAtEndMb)} MB`);
+  out.push(`  idle after warm-up ${f(m.idleAfterWarmupMb)} MB (peak so far ${f(m.peakBeforeBurstsMb)} MB); peak after the 200 bursts ${f(m.peakAfter200BurstMb)} MB (resident then ${f(m.rssAfter200BurstMb)} MB); peak at the end ${f(m.peakAtEndMb)} MB`);
   for (const y of Object.values<any>(r.yardstick)) out.push(`  yardstick process peak, +${y.latencyMs} ms: ${f(y.peakRssMb)} MB`);
 
   out.push('', 'Start-up: process spawn → /healthz 200 (ms; compiled app, tables exist)');
