@@ -29,6 +29,7 @@ import { boltLogger } from './slack/bolt-logger';
 import { ConfiguredAdmins } from './slack/configured-admins';
 import { GuardedApp } from './slack/guarded-app';
 import { dispatchErrorHandler, processEventErrorHandler } from './slack/http-error-handlers';
+import { answerDeadline } from './slack/held-answer';
 import { guardSlackRequests } from './slack/request-guard';
 import { BODY_LIMIT_BYTES } from './slack/slack-request-body';
 import { slackFetch } from './slack/slack-fetch';
@@ -75,6 +76,7 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
         customRoutes: [health.route],
         installerOptions: { port: config.port },
         logger: boltLogger(logger),
+        customPropertiesExtractor: answerDeadline,
       })
     : new HTTPReceiver({
         signingSecret: config.slack.signingSecret,
@@ -84,6 +86,7 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
         bodyLimit: BODY_LIMIT_BYTES,
         processEventErrorHandler: processEventErrorHandler(logger),
         dispatchErrorHandler: dispatchErrorHandler(logger),
+        customPropertiesExtractor: answerDeadline,
       });
   if (receiver instanceof HTTPReceiver) {
     guardSlackRequests(receiver, { path: '/slack/events', bodyLimit: BODY_LIMIT_BYTES, logger });

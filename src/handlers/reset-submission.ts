@@ -1,15 +1,20 @@
 import type { App } from '@slack/bolt';
+import type { ModalView } from '@slack/types';
 import type { CredentialKind, Logger } from '../flows/ports';
 import type { ResetCredential } from '../flows/reset-credential';
 import { sendDirectMessage } from '../slack/direct-message';
+import { answerByOf, HeldAnswer } from '../slack/held-answer';
 import { failureView, RESET_CALLBACK_IDS, secretView, workingView } from '../views/reset-modal';
 import { resetNotice } from '../views/reset-notice';
 import { updateModal } from './modal-sequence';
 import { actingUser, viewSubmissionSchema } from './slack-payloads';
 
-/** The "Reset" click: show progress at once, then the new secret in the same modal. */
+/**
+ * The "Reset" click: the new secret in the same modal, in the answer to the click itself when the
+ * reset is quick, else after a "working…" view (see HeldAnswer).
+ */
 export function registerResetSubmission(app: App, kind: CredentialKind, flow: ResetCredential, logger: Logger): void {
-  app.view(RESET_CALLBACK_IDS[kind], async ({ ack, body, client }) => {
+  app.view(RESET_CALLBACK_IDS[kind], async ({ ack, body, client, context }) => {
     const parsed = viewSubmissionSchema.safeParse(body);
     const requester = parsed.success ? actingUser(parsed.data) : undefined;
     if (!parsed.success || !requester) {
@@ -17,15 +22,19 @@ export function registerResetSubmission(app: App, kind: CredentialKind, flow: Re
       await ack({ response_action: 'update', view: failureView({ ok: false, code: 'REQUEST_INVALID', kind }) });
       return;
     }
-    await ack({ response_action: 'update', view: workingView(kind) });
+    const answer = await HeldAnswer.start((view: ModalView) => ack({ response_action: 'update', view }), answerByOf(context), workingView(kind), logger);
 
     const viewId = parsed.data.view.id;
     const result = await flow.confirm(requester, kind, parsed.data.view.private_metadata, {
       showSecret: async (secret, done) => {
-        await client.views.update({ view_id: viewId, view: secretView(secret, done) });
+        const view = secretView(secret, done);
+        if (!(await answer.settle(view))) await client.views.update({ view_id: viewId, view });
       },
       notifyOwner: (done) => sendDirectMessage(client, requester.userId, resetNotice(done)),
     });
-    if (!result.ok) await updateModal(client, viewId, failureView(result), logger, requester.userId);
+    if (!result.ok) {
+      const view = failureView(result);
+      if (!(await answer.settle(view).catch(() => true))) await updateModal(client, viewId, view, logger, requester.userId);
+    }
   });
 }

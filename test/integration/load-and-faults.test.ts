@@ -1,4 +1,5 @@
-import { Harness, secretIn, slackUser, TEAM, useHarness } from '../support/harness';
+import { ANSWER_HOLD_MS } from '../../src/slack/held-answer';
+import { Harness, isProgress, secretIn, slackUser, TEAM, useHarness } from '../support/harness';
 import type { ChimeSimUser } from '../support/chime-simulator';
 
 describe('50 employees run /reset-pin at the same moment', () => {
@@ -28,7 +29,7 @@ describe('50 employees run /reset-pin at the same moment', () => {
         const submitted = await h.submit(ids[i]!, o.view);
         expect(submitted.status).toBe(200);
         expect(submitted.ms).toBeLessThan(3000);
-        return h.viewUpdate(o.viewId, 2);
+        return h.shownAfter(submitted, o.viewId);
       }),
     );
     finals.forEach((view, i) => expect(secretIn(view)).toBe(h.chime.pinOf(`chime-${ids[i]}`)));
@@ -39,18 +40,25 @@ describe('50 employees run /reset-pin at the same moment', () => {
 });
 
 describe('faults', () => {
-  const h = useHarness({ env: { SLACK_API_RETRIES: '1' } }, (x) => x.slack.clear());
+  const h = useHarness({ env: { SLACK_API_RETRIES: '1' } }, (x) => {
+    x.slack.clear();
+    x.chime.setLatency(0);
+  });
 
   it("Slack's rate limit on views.update is waited out and retried; the PIN still arrives", async () => {
     const opened = await h.open('/reset-pin', 'UANN');
+    // A reset slower than the answer may wait for: the PIN then goes by views.update.
+    h.chime.setLatency(ANSWER_HOLD_MS + 100);
     h.slack.failNext('views.update', { status: 429, retryAfterSeconds: 1 });
-    await h.submit('UANN', opened.view);
+    const submitted = await h.submit('UANN', opened.view);
+    expect(isProgress(submitted.json.view)).toBe(true);
     const view = await h.slack.waitForCall('views.update', (c) => c.args.view_id === opened.viewId && c.result?.ok === true && !!secretIn(c.args.view));
     expect(secretIn(view.args.view)).toBe(h.chime.pinOf('chime-ann'));
   });
 
   it('when the secret cannot be shown at all, the reset is audited as "delivery failed" and the owner told by DM to run it again', async () => {
     const opened = await h.open('/reset-pin', 'UBOB');
+    h.chime.setLatency(ANSWER_HOLD_MS + 100);
     h.slack.failNext('views.update', { error: 'not_found' }, 3);
     await h.submit('UBOB', opened.view);
     const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUBOB');
@@ -70,8 +78,7 @@ describe('faults', () => {
     expect(await res.json()).toEqual({ status: 'degraded', checks: { dynamodb: 'failing' } });
 
     const resets = h.chime.callsTo('ResetPersonalPIN').length;
-    await h.submit('UCARL', opened.view);
-    const final = await h.viewUpdate(opened.viewId, 2);
+    const final = await h.shownAfter(await h.submit('UCARL', opened.view), opened.viewId);
     expect(JSON.stringify(final)).toContain('Latchkey could not write its audit record, so it changed nothing.');
     expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(resets);
   });
@@ -83,8 +90,7 @@ describe('AWS throttling that outlasts the retries', () => {
   it('tells the user to try again later and leaves an audited failure, nothing half done', async () => {
     const opened = await h.open('/reset-pin', 'UANN');
     h.chime.failNext('ResetPersonalPIN', 'ThrottledClientException', 5);
-    await h.submit('UANN', opened.view);
-    const final = await h.viewUpdate(opened.viewId, 2);
+    const final = await h.shownAfter(await h.submit('UANN', opened.view), opened.viewId);
     expect(JSON.stringify(final)).toContain('Amazon Chime is busy and asked Latchkey to slow down. Nothing was changed.');
     const records = await h.waitForAudit('UANN', (r) => r.phase === 'outcome');
     expect(records.map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([

@@ -34,10 +34,11 @@ describe('Latchkey as a process', () => {
     const opened = await openIn(proc, 'UANN');
     h.chime.setLatency(1_000); // the reset is in Chime's hands when the process dies
     const before = h.chime.callsTo('ResetPersonalPIN').length;
-    await h.submit('UANN', opened.view, { url: proc.url }).catch(() => undefined);
+    const submitting = h.submit('UANN', opened.view, { url: proc.url }).catch(() => undefined);
     await waitFor(() => h.chime.callsTo('ResetPersonalPIN').length > before, 'the reset to reach Chime');
     proc.child.kill('SIGKILL');
     await proc.exited;
+    await submitting;
 
     const records = await h.auditRecords('UANN');
     const later = new Date(Date.now() + 5 * 60_000);
@@ -52,11 +53,11 @@ describe('Latchkey as a process', () => {
     const opened = await openIn(proc, 'UBOB');
     h.chime.setLatency(800);
     const before = h.chime.callsTo('ResetPersonalPIN').length;
-    await h.submit('UBOB', opened.view, { url: proc.url });
+    const submitting = h.submit('UBOB', opened.view, { url: proc.url });
     await waitFor(() => h.chime.callsTo('ResetPersonalPIN').length > before, 'the reset to reach Chime');
     proc.child.kill('SIGTERM');
 
-    const final = await h.viewUpdate(opened.viewId, 2);
+    const final = await h.shownAfter(await submitting, opened.viewId);
     expect(secretIn(final)).toBe(h.chime.pinOf('chime-bob'));
     expect(await proc.exited).toBe(0);
     await h.waitForAudit('UBOB', (r) => r.phase === 'outcome' && r.outcome === 'success');

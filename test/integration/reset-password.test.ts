@@ -60,8 +60,7 @@ describe('/reset-password', () => {
   it('a password WorkMail rejects is replaced by a fresh one once', async () => {
     const opened = await h.open('/reset-password', 'UCARL');
     h.workmail.failNext('ResetPassword', 'InvalidPasswordException', 1);
-    await h.submit('UCARL', opened.view);
-    const final = await h.viewUpdate(opened.viewId, 2);
+    const final = await h.shownAfter(await h.submit('UCARL', opened.view), opened.viewId);
     expect(secretIn(final)).toBe(h.workmail.passwordOf('wm-carl'));
     expect(h.workmail.callsTo('ResetPassword')).toHaveLength(2);
   });
@@ -81,8 +80,7 @@ describe('/reset-password', () => {
   ] as const)('WorkMail %s: a clear message, a failure outcome, no password shown', async (code, times, message, auditCode) => {
     const opened = await h.open('/reset-password', 'UCARL');
     h.workmail.failNext('ResetPassword', code, times);
-    await h.submit('UCARL', opened.view);
-    const final = await h.viewUpdate(opened.viewId, 2);
+    const final = await h.shownAfter(await h.submit('UCARL', opened.view), opened.viewId);
     expect(JSON.stringify(final)).toContain(message);
     expect(secretIn(final)).toBeUndefined();
     await h.waitForAudit('UCARL', (r) => r.phase === 'outcome' && r.errorCode === auditCode);

@@ -11,7 +11,7 @@ describe('/reset-pin', () => {
   });
 
   it('resets the PIN and shows it to the requester alone: not in messages, logs or DynamoDB', async () => {
-    const { ack, view, final } = await h.reset('/reset-pin', 'UANN');
+    const { ack, view, final, viewId, submission } = await h.reset('/reset-pin', 'UANN');
 
     expect(ack.status).toBe(200);
     expect(view.submit.text).toBe('Reset PIN');
@@ -21,6 +21,9 @@ describe('/reset-pin', () => {
     expect(pin).toMatch(/^\d{10}$/);
     expect(pin).toBe(h.chime.pinOf('chime-ann'));
     expect(h.chime.callsTo('ResetPersonalPIN').map((c) => c.params.UserId)).toEqual(['chime-ann']);
+    // A quick reset comes back in the answer to the click: no views.update after the confirmation.
+    expect(submission?.json.view).toEqual(final);
+    expect(h.slack.callsTo('views.update').filter((c) => c.args.view_id === viewId)).toHaveLength(1);
 
     // The owner's receipt, without the PIN.
     const dm = await h.slack.waitForCall('chat.postMessage');
@@ -83,21 +86,18 @@ describe('/reset-pin', () => {
   it('/reset-pin <@UBOB> from Ann resets only Ann', async () => {
     const opened = await h.open('/reset-pin', 'UANN', { text: '<@UBOB|bob>' });
     expect(JSON.stringify(opened.view.blocks)).toContain('Latchkey resets only your own PIN');
-    await h.submit('UANN', opened.view);
-    await h.viewUpdate(opened.viewId, 2);
+    await h.shownAfter(await h.submit('UANN', opened.view), opened.viewId);
     expect(h.chime.callsTo('ResetPersonalPIN').map((c) => c.params.UserId)).toEqual(['chime-ann']);
   });
 
   it("tampered private_metadata, or Ann's modal submitted by Bob, resets no one", async () => {
     const opened = await h.open('/reset-pin', 'UANN');
     const tampered = { ...opened.view, private_metadata: opened.view.private_metadata.replace(/^./, 'x') };
-    await h.submit('UANN', tampered);
-    const first = await h.viewUpdate(opened.viewId, 2);
+    const first = await h.shownAfter(await h.submit('UANN', tampered), opened.viewId);
     expect(JSON.stringify(first)).toContain('This confirmation is not valid for your account.');
 
     const opened2 = await h.open('/reset-pin', 'UANN');
-    await h.submit('UBOB', opened2.view);
-    const second = await h.viewUpdate(opened2.viewId, 2);
+    const second = await h.shownAfter(await h.submit('UBOB', opened2.view), opened2.viewId);
     expect(JSON.stringify(second)).toContain('This confirmation is not valid for your account.');
 
     expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
@@ -105,8 +105,8 @@ describe('/reset-pin', () => {
 
   it('a double submission resets once', async () => {
     const opened = await h.open('/reset-pin', 'UBOB');
-    await Promise.all([h.submit('UBOB', opened.view), h.submit('UBOB', opened.view)]);
-    const views = [await h.viewUpdate(opened.viewId, 2), await h.viewUpdate(opened.viewId, 3)];
+    const submissions = await Promise.all([h.submit('UBOB', opened.view), h.submit('UBOB', opened.view)]);
+    const views = await h.shownAfterAll(submissions, opened.viewId);
     expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
     expect(views.filter((v) => secretIn(v))).toHaveLength(1);
     expect(JSON.stringify(views)).toContain('This reset was already done.');
@@ -120,8 +120,7 @@ describe('/reset-pin', () => {
     const opened = await h.open('/reset-pin', 'UBOB');
     // ServiceUnavailable is retried by the SDK: fail every attempt.
     h.chime.failNext('ResetPersonalPIN', code, 5);
-    await h.submit('UBOB', opened.view);
-    const final = await h.viewUpdate(opened.viewId, 2);
+    const final = await h.shownAfter(await h.submit('UBOB', opened.view), opened.viewId);
     expect(JSON.stringify(final)).toContain(message);
     expect(secretIn(final)).toBeUndefined();
     await h.waitForAudit('UBOB', (r) => r.phase === 'outcome' && r.errorCode === auditCode);
@@ -133,8 +132,7 @@ describe('/reset-pin', () => {
   it('Chime throttling is retried and then succeeds', async () => {
     const opened = await h.open('/reset-pin', 'UBOB');
     h.chime.failNext('ResetPersonalPIN', 'ThrottledClientException', 1);
-    await h.submit('UBOB', opened.view);
-    const final = await h.viewUpdate(opened.viewId, 2);
+    const final = await h.shownAfter(await h.submit('UBOB', opened.view), opened.viewId);
     expect(secretIn(final)).toBe(h.chime.pinOf('chime-bob'));
     expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(2);
   });
@@ -152,8 +150,7 @@ describe('/reset-pin when DynamoDB is unreachable', () => {
   it('resets nothing and tells the user', async () => {
     const opened = await h.open('/reset-pin', 'UANN');
     await h.dynamo.close();
-    await h.submit('UANN', opened.view);
-    const final = await h.viewUpdate(opened.viewId, 2);
+    const final = await h.shownAfter(await h.submit('UANN', opened.view), opened.viewId);
     expect(JSON.stringify(final)).toContain('Latchkey could not write its audit record, so it changed nothing.');
     expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
   });

@@ -267,6 +267,27 @@ export class Harness {
     return call.args.view;
   }
 
+  /**
+   * What a modal shows after a submission: the view the answer itself carried (response_action:
+   * update), unless that was the "working…" view, in which case the next views.update.
+   */
+  async shownAfter(submission: AppResponse, viewId: string): Promise<Record<string, any>> {
+    return (await this.shownAfterAll([submission], viewId))[0]!;
+  }
+
+  /**
+   * The same for several submissions of one modal (a double click, a retry): the views their
+   * answers carried, then one views.update for each answer that was only "working…". The modal's
+   * first views.update is its confirmation, so results are updates 2, 3, …
+   */
+  async shownAfterAll(submissions: AppResponse[], viewId: string): Promise<Record<string, any>[]> {
+    const answered = submissions.map((s) => (s.json?.response_action === 'update' ? (s.json.view as Record<string, any>) : undefined));
+    const direct = answered.filter((v): v is Record<string, any> => !!v && !isProgress(v));
+    const updates = [];
+    for (let nth = 2; nth < 2 + submissions.length - direct.length; nth++) updates.push(await this.viewUpdate(viewId, nth));
+    return [...direct, ...updates];
+  }
+
   /** Runs a slash command up to the point the person sees the confirmation (or a failure). */
   async open(command: string, userId: string, extra: { text?: string; url?: string } = {}) {
     return this.opening((triggerId) => this.command(command, userId, { ...extra, triggerId }));
@@ -290,7 +311,7 @@ export class Harness {
     const opened = await this.open(command, userId);
     if (!opened.view.submit) return { ...opened, submission: undefined, final: opened.view };
     const submission = await this.submit(userId, opened.view);
-    const final = await this.viewUpdate(opened.viewId, 2);
+    const final = await this.shownAfter(submission, opened.viewId);
     return { ...opened, submission, final };
   }
 
@@ -321,6 +342,11 @@ export class Harness {
     const out = await this.readerClient.send(new ScanCommand({ TableName: 'latchkey-audit-test' }));
     return JSON.stringify(out.Items ?? []);
   }
+}
+
+/** A "working…" view: the interim answer while a reset takes longer than the answer may wait. */
+export function isProgress(view: Record<string, any>): boolean {
+  return String(view.blocks?.[0]?.text?.text ?? '').startsWith(':hourglass_flowing_sand:');
 }
 
 export function secretIn(view: Record<string, any>): string | undefined {
