@@ -1,7 +1,7 @@
 import { ChimeClient } from '@aws-sdk/client-chime';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { WorkMailClient } from '@aws-sdk/client-workmail';
-import { HTTPReceiver, SocketModeReceiver, type AppOptions, type CustomRoute, type Receiver } from '@slack/bolt';
+import type { AppOptions, CustomRoute, Receiver } from '@slack/bolt';
 import { hkdfSync } from 'node:crypto';
 import type { Server } from 'node:http';
 import { approvalsTable } from './approvals/approvals-table';
@@ -25,6 +25,7 @@ import { DynamoDbRateLimiter } from './limits/dynamodb-rate-limiter';
 import { rateLimitTable } from './limits/rate-table';
 import { HandOffReceiver } from './lambda/hand-off-receiver';
 import type { AppLogger } from './logger';
+import { HTTPReceiver, SocketModeReceiver } from './slack/bolt';
 import { boltLogger } from './slack/bolt-logger';
 import { ConfiguredAdmins } from './slack/configured-admins';
 import { GuardedApp } from './slack/guarded-app';

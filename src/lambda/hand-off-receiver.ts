@@ -1,4 +1,5 @@
-import { isValidSlackRequest, type App, type Receiver, type ReceiverEvent } from '@slack/bolt';
+import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
+import { isValidSlackRequest } from '../slack/bolt';
 import type { Logger } from '../flows/ports';
 import { UnexpectedPayloadError } from '../slack/guarded-app';
 import { parseSlackBody, refuseBody, refuseContentType } from '../slack/slack-request-body';

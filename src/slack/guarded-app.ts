@@ -1,4 +1,5 @@
-import { App, type AppOptions, type ReceiverEvent } from '@slack/bolt';
+import type { AppOptions, ReceiverEvent } from '@slack/bolt';
+import { App } from './bolt';
 import { z } from 'zod';
 import { AckFirst } from './ack-first';
 

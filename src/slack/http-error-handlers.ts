@@ -1,4 +1,5 @@
-import { ErrorCode, type HTTPReceiverOptions } from '@slack/bolt';
+import type { HTTPReceiverOptions } from '@slack/bolt';
+import { ErrorCode } from './bolt';
 import type { Logger } from '../flows/ports';
 
 type ProcessEventErrorHandler = NonNullable<HTTPReceiverOptions['processEventErrorHandler']>;
