@@ -1,5 +1,6 @@
 import { createLambdaLatchkey, readSlackSecrets, type LambdaLatchkey } from './app';
 import { describeProblems, loadConfig } from './config';
+import { describeError } from './flows/failure';
 import { readHttpEvent, type HttpAnswer } from './lambda/http-event';
 import { workOrderSchema } from './lambda/work-order';
 import { createLogger, type AppLogger } from './logger';
@@ -38,7 +39,7 @@ export function createLambdaHandler(env: NodeJS.ProcessEnv, logger: AppLogger = 
       latchkey = await (starting ??= coldStart());
     } catch (err) {
       starting = undefined;
-      logger.fatal({ err: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }, 'Latchkey could not start');
+      logger.fatal({ err: describeError(err) }, 'Latchkey could not start');
       return cannotStart(event);
     }
     const order = workOrderSchema.safeParse(event);

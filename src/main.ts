@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createLatchkey } from './app';
 import { describeProblems, loadConfig } from './config';
+import { describeError } from './flows/failure';
 import { createLogger } from './logger';
 
 /** The long-running server: `npm start`. Reads `.env` when there is one, for local runs. */
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
     await latchkey.start();
   } catch (err) {
     // Most often a bad token (auth.test) or an unreachable table: say so without a stack trace.
-    logger.fatal({ err: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }, 'Latchkey could not start');
+    logger.fatal({ err: describeError(err) }, 'Latchkey could not start');
     process.exit(1);
   }
   const shutdown = (signal: string) => {

@@ -80,6 +80,10 @@ export class LatchkeyFailure extends Error {
 
 export function asFailure(err: unknown): LatchkeyFailure {
   if (err instanceof LatchkeyFailure) return err;
-  const detail = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-  return new LatchkeyFailure('INTERNAL', detail, { cause: err });
+  return new LatchkeyFailure('INTERNAL', describeError(err), { cause: err });
+}
+
+/** An error as one log field: its name and message, without the stack. */
+export function describeError(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }

@@ -1,5 +1,5 @@
 import { AuditTrail } from './audit-trail';
-import { asFailure, LatchkeyFailure, type FailureCode } from './failure';
+import { asFailure, describeError, LatchkeyFailure, type FailureCode } from './failure';
 import { identifyRequester } from './identify-requester';
 import { pickDirectoryUser } from './pick-directory-user';
 import { newRequestId } from './request-id';
@@ -195,14 +195,14 @@ export class ResetCredential {
     } catch (err) {
       deliveryFailed = true;
       this.deps.logger.error(
-        { requestId: ticket.requestId, slackUserId: requester.userId, kind, err: describe(err) },
+        { requestId: ticket.requestId, slackUserId: requester.userId, kind, err: describeError(err) },
         'reset done but the new credential could not be shown',
       );
     }
     await Promise.all([
       change.succeeded(deliveryFailed ? { deliveryFailed } : undefined),
       delivery.notifyOwner({ ...done, secretShown: !deliveryFailed }).catch((err: unknown) =>
-        this.deps.logger.warn({ requestId: ticket.requestId, err: describe(err) }, 'owner notification failed'),
+        this.deps.logger.warn({ requestId: ticket.requestId, err: describeError(err) }, 'owner notification failed'),
       ),
     ]);
     this.deps.logger.info(
@@ -258,6 +258,3 @@ export class ResetCredential {
   }
 }
 
-function describe(err: unknown): string {
-  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-}

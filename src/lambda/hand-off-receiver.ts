@@ -1,5 +1,6 @@
 import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
 import { isValidSlackRequest } from '../slack/bolt';
+import { describeError } from '../flows/failure';
 import type { Logger } from '../flows/ports';
 import { UnexpectedPayloadError } from '../slack/guarded-app';
 import { parseSlackBody, refuseBody, refuseContentType } from '../slack/slack-request-body';
@@ -75,7 +76,7 @@ export class HandOffReceiver implements Receiver {
     try {
       await this.options.queue.handOff(order);
     } catch (err) {
-      logger.error({ err: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }, 'could not hand the work off');
+      logger.error({ err: describeError(err) }, 'could not hand the work off');
       if (typeof body.command === 'string') return json(200, notStartedReply());
       if (body.type === 'view_submission') return json(200, { response_action: 'update', view: notStartedView() });
       return { statusCode: 200 };
@@ -90,7 +91,7 @@ export class HandOffReceiver implements Receiver {
       return;
     }
     await this.app!.processEvent(this.event(parseSlackBody(order.body), order, async () => {})).catch((err: unknown) =>
-      this.options.logger.error({ err: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }, 'work failed'),
+      this.options.logger.error({ err: describeError(err) }, 'work failed'),
     );
   }
 
