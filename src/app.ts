@@ -95,17 +95,6 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
 
   const app = new GuardedApp({ ...slackAppOptions(config, logger), receiver }, KNOWN_ENTRY_POINTS);
 
-  // Work continues after ack(); shutdown waits for it instead of cutting a reset in half.
-  let inFlight = 0;
-  app.use(async ({ next }) => {
-    inFlight += 1;
-    try {
-      await next();
-    } finally {
-      inFlight -= 1;
-    }
-  });
-
   const { directories, licenseRequests } = registerFeatures(app, config, { dynamo, logger, clock });
 
   return {
@@ -132,8 +121,9 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
       health.ready = false;
       await app.stop();
       const deadline = Date.now() + DRAIN_MS;
-      while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
-      if (inFlight > 0) logger.warn({ inFlight }, 'stopped with work still in flight');
+      // Work continues after ack(); shutdown waits for it instead of cutting a reset in half.
+      while (app.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      if (app.inFlight > 0) logger.warn({ inFlight: app.inFlight }, 'stopped with work still in flight');
       dynamo.destroy();
     },
   };

@@ -1,8 +1,18 @@
 import type { AckFn, RespondArguments, SlashCommand } from '@slack/bolt';
 import type { Logger } from '../flows/ports';
+import type { GuardedApp } from '../slack/guarded-app';
 import { failureMessage } from '../views/failure-message';
 import type { Topic } from '../views/topic-words';
 import { slashCommandSchema } from './slack-payloads';
+
+/**
+ * Registers `command` as one acceptCommand answers with an empty acknowledgement whenever it can
+ * be read, so that GuardedApp sends that acknowledgement the moment the command arrives. A command
+ * this deployment does not serve, or one that cannot be read, is still answered by acceptCommand.
+ */
+export function acknowledgeOnArrival(app: GuardedApp, command: string, enabled: boolean): void {
+  if (enabled) app.acknowledgeOnArrival(command, (body) => slashCommandSchema.safeParse(body).success);
+}
 
 export type AcceptedCommand = { userId: string; teamId: string; triggerId: string; text: string };
 

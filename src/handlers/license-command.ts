@@ -1,15 +1,16 @@
-import type { App } from '@slack/bolt';
 import type { LicenseRequests } from '../flows/license-requests';
 import type { Logger } from '../flows/ports';
 import { failureMessage } from '../views/failure-message';
 import { licenseFailureView, licenseFormView, licenseLoadingView, openRequestView } from '../views/license-form';
 import { TOPIC_WORDS } from '../views/topic-words';
-import { acceptCommand } from './accept-command';
+import type { GuardedApp } from '../slack/guarded-app';
+import { acceptCommand, acknowledgeOnArrival } from './accept-command';
 import { openModalWhile } from './modal-sequence';
 
 /** `/request-license`: the form with the requester's current license, or the request already waiting. */
-export function registerLicenseCommand(app: App, flow: LicenseRequests, logger: Logger): void {
+export function registerLicenseCommand(app: GuardedApp, flow: LicenseRequests, logger: Logger): void {
   const words = TOPIC_WORDS.license;
+  acknowledgeOnArrival(app, words.command, flow.enabled);
   app.command(words.command, async ({ command, ack, client, respond }) => {
     const accepted = await acceptCommand(command, ack, 'license', flow.enabled, logger);
     if (!accepted) return;

@@ -1,18 +1,19 @@
-import type { App } from '@slack/bolt';
 import type { CredentialKind, Logger } from '../flows/ports';
 import type { ResetCredential } from '../flows/reset-credential';
 import { failureMessage } from '../views/failure-message';
 import { checkingView, confirmView, failureView } from '../views/reset-modal';
 import { TOPIC_WORDS } from '../views/topic-words';
-import { acceptCommand } from './accept-command';
+import type { GuardedApp } from '../slack/guarded-app';
+import { acceptCommand, acknowledgeOnArrival } from './accept-command';
 import { openModalWhile } from './modal-sequence';
 
 /**
  * `/reset-pin` and `/reset-password`: acknowledge at once, open the modal, and check who is
  * asking while it opens, so the confirmation is ready by the time the person reads it.
  */
-export function registerResetCommand(app: App, kind: CredentialKind, flow: ResetCredential, logger: Logger): void {
+export function registerResetCommand(app: GuardedApp, kind: CredentialKind, flow: ResetCredential, logger: Logger): void {
   const words = TOPIC_WORDS[kind];
+  acknowledgeOnArrival(app, words.command, flow.isEnabled(kind));
   app.command(words.command, async ({ command, ack, client, respond }) => {
     const accepted = await acceptCommand(command, ack, kind, flow.isEnabled(kind), logger);
     if (!accepted) return;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { secretIn, useHarness, SIGNING_SECRET, TEAM } from '../support/harness';
-import { postSigned, viewSubmissionPayload } from '../support/slack-requests';
+import { postSigned, postSlashCommand, viewSubmissionPayload } from '../support/slack-requests';
 
 /** A self-service reset bot is an attack surface: limits, junk and replays, over real HTTP. */
 describe('rate limits shared by every instance', () => {
@@ -58,6 +58,16 @@ describe('junk at the signed endpoint', () => {
       expect(res.status).toBe(400);
       expect(res.ms).toBeLessThan(1000);
     }
+  });
+
+  it('a command it cannot read is answered in its acknowledgement, not acknowledged blank, and opens nothing', async () => {
+    // The acknowledgement is sent before routing only for commands that can be read (GuardedApp).
+    for (const [userId, text] of [['ann-lowercase', ''], ['UANN', 'x'.repeat(4001)]] as const) {
+      const res = await postSlashCommand(h.eventsUrl, SIGNING_SECRET, { command: '/reset-pin', user_id: userId, team_id: TEAM, trigger_id: h.slack.newTriggerId(), text });
+      expect(res.status).toBe(200);
+      expect(res.json).toEqual({ response_type: 'ephemeral', text: 'Latchkey could not read that request. Please try again.' });
+    }
+    expect(h.slack.callsTo('views.open')).toEqual([]);
   });
 
   it('refuses any content type but the form encoding Slack uses with 415', async () => {

@@ -48,6 +48,24 @@ describe('Latchkey as a process', () => {
     expect(records.filter((r) => r.requestId === unknown[0]!.requestId).map((r) => r.phase)).toEqual(['attempt']);
   }, 40_000);
 
+  it('on SIGTERM just after a command is acknowledged, still opens its confirmation, then exits 0', async () => {
+    proc = await startAppProcess(h.env);
+    h.slack.setLatency(300); // the work behind the acknowledgement is still going when the signal comes
+    try {
+      const triggerId = h.slack.newTriggerId();
+      const ack = await h.command('/reset-pin', 'UCARL', { url: proc.url, triggerId });
+      expect(ack.status).toBe(200);
+      proc.child.kill('SIGTERM');
+
+      const opened = await h.slack.waitForCall('views.open', (c) => c.args.trigger_id === triggerId);
+      const confirmation = await h.slack.waitForCall('views.update', (c) => c.args.view_id === opened.result?.view?.id);
+      expect(confirmation.args.view.submit?.text).toBe('Reset PIN');
+      expect(await proc.exited).toBe(0);
+    } finally {
+      h.slack.setLatency(0);
+    }
+  }, 40_000);
+
   it('on SIGTERM, finishes the reset in flight (the PIN is shown, the outcome written), then exits 0', async () => {
     proc = await startAppProcess(h.env);
     const opened = await openIn(proc, 'UBOB');

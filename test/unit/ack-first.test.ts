@@ -1,8 +1,9 @@
 import { AckFirst } from '../../src/slack/ack-first';
 
 /**
- * In a burst, the work after each ack() starts one piece per turn of the event loop, so Node
- * reads and acknowledges the requests that have arrived in between (the ack-first bench figures).
+ * In a burst, the work after each acknowledgement waits while requests are still arriving, then
+ * starts one piece per turn of the event loop (the ack-first bench figures), but never waits so
+ * long that a modal misses its trigger_id.
  */
 describe('AckFirst', () => {
   const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -22,11 +23,49 @@ describe('AckFirst', () => {
     expect(started).toEqual([0, 1, 2]);
   });
 
-  it('a single request waits only one turn', async () => {
+  it('a single request waits only a turn after the one it arrived in', async () => {
     const queue = new AckFirst();
     let started = false;
+    queue.arrived();
     void queue.turn().then(() => (started = true));
     await nextTurn();
+    expect(started).toBe(false);
+    await nextTurn();
     expect(started).toBe(true);
+  });
+
+  it('starts nothing while requests keep arriving, and starts once a turn passes without one', async () => {
+    const queue = new AckFirst();
+    const started: number[] = [];
+    queue.arrived();
+    void queue.turn().then(() => started.push(0));
+    for (let i = 0; i < 20; i++) {
+      queue.arrived();
+      await nextTurn();
+    }
+    expect(started).toEqual([]);
+    await nextTurn();
+    expect(started).toEqual([0]);
+  });
+
+  it('requests that never stop arriving hold work back at most maxWaitMs', async () => {
+    let now = 0;
+    const queue = new AckFirst(250, () => now);
+    const started: number[] = [];
+    queue.arrived();
+    void queue.turn().then(() => started.push(0));
+    void queue.turn().then(() => started.push(1));
+    for (; now < 249; now += 10) {
+      queue.arrived();
+      await nextTurn();
+    }
+    expect(started).toEqual([]);
+    now = 250;
+    queue.arrived();
+    await nextTurn();
+    expect(started).toEqual([0]);
+    queue.arrived();
+    await nextTurn();
+    expect(started).toEqual([0, 1]); // one piece per turn, even when all have waited their longest
   });
 });
