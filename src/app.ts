@@ -182,6 +182,9 @@ function slackAppOptions(config: Config, logger: AppLogger): AppOptions {
   return {
     token: config.slack.botToken,
     logger: boltLogger(logger),
+    // Bolt's conversation store (context.conversation) is unused here, and on every request it
+    // looks one up and builds an Error with a stack trace for "not found".
+    convoStore: false,
     clientOptions: {
       slackApiUrl: config.slack.apiUrl,
       // The Web API client's default retries for about 30 minutes; a person is waiting.
