@@ -1,7 +1,7 @@
 import { GetItemCommand, PutItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { z } from 'zod';
-import { LatchkeyFailure } from '../flows/failure';
+import { describeError, LatchkeyFailure } from '../flows/failure';
 import {
   OPEN_STATUSES,
   type LicenseRequest,
@@ -183,7 +183,7 @@ export class DynamoDbLicenseRequests implements LicenseRequestStore {
       return await work();
     } catch (err) {
       if (err instanceof LatchkeyFailure) throw err;
-      throw new LatchkeyFailure('STORE_UNAVAILABLE', `dynamodb ${(err as Error).name}: ${(err as Error).message}`, { cause: err });
+      throw new LatchkeyFailure('STORE_UNAVAILABLE', `dynamodb ${describeError(err)}`, { cause: err });
     }
   }
 }

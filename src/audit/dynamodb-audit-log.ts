@@ -1,6 +1,6 @@
 import { PutItemCommand, QueryCommand, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { LatchkeyFailure } from '../flows/failure';
+import { describeError, LatchkeyFailure } from '../flows/failure';
 import type { AuditEntry, AuditLog, Clock } from '../flows/ports';
 import { actorKey, auditRecordSchema, toAuditRecord, type AuditRecord } from './audit-record';
 
@@ -32,9 +32,7 @@ export class DynamoDbAuditLog implements AuditLog {
       if (name === 'ConditionalCheckFailedException') {
         throw new LatchkeyFailure('REQUEST_ALREADY_USED', `audit ${entry.phase} for ${entry.requestId} exists`);
       }
-      throw new LatchkeyFailure('AUDIT_UNAVAILABLE', `dynamodb ${name}: ${(err as Error | undefined)?.message}`, {
-        cause: err,
-      });
+      throw new LatchkeyFailure('AUDIT_UNAVAILABLE', `dynamodb ${describeError(err)}`, { cause: err });
     }
   }
 

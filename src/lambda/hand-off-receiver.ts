@@ -66,7 +66,7 @@ export class HandOffReceiver implements Receiver {
     const acknowledged = await this.runUntilAck(body, order);
     if (acknowledged instanceof Error) {
       const refused = acknowledged instanceof UnexpectedPayloadError;
-      logger.warn({ err: `${acknowledged.name}: ${acknowledged.message}`, status: refused ? 400 : 500 }, 'request not handled');
+      logger.warn({ err: describeError(acknowledged), status: refused ? 400 : 500 }, 'request not handled');
       return { statusCode: refused ? 400 : 500 };
     }
     if (!acknowledged) {

@@ -1,6 +1,6 @@
 import { UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { LatchkeyFailure } from '../flows/failure';
+import { describeError, LatchkeyFailure } from '../flows/failure';
 import type { Clock, RateLimiter } from '../flows/ports';
 
 /**
@@ -38,7 +38,7 @@ export class DynamoDbRateLimiter implements RateLimiter {
     } catch (err) {
       if ((err as Error).name === 'ConditionalCheckFailedException') return { ok: false, retryAt };
       // Not knowing the count is not a licence to reset: fail closed like the audit log.
-      throw new LatchkeyFailure('STORE_UNAVAILABLE', `rate limit ${(err as Error).name}: ${(err as Error).message}`, { cause: err });
+      throw new LatchkeyFailure('STORE_UNAVAILABLE', `rate limit ${describeError(err)}`, { cause: err });
     }
   }
 }

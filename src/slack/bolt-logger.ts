@@ -1,5 +1,6 @@
 import type { Logger as BoltLogger } from '@slack/bolt';
 import { LogLevel } from './bolt';
+import { describeError } from '../flows/failure';
 import type { AppLogger } from '../logger';
 
 /**
@@ -9,7 +10,7 @@ import type { AppLogger } from '../logger';
  */
 export function boltLogger(logger: AppLogger): BoltLogger {
   const child = logger.child({ component: 'bolt' });
-  const text = (msg: unknown[]) => msg.map((m) => (m instanceof Error ? `${m.name}: ${m.message}` : typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
+  const text = (msg: unknown[]) => msg.map((m) => (m instanceof Error ? describeError(m) : typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
   return {
     debug: () => undefined,
     info: (...msg) => child.info(text(msg)),

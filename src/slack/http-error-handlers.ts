@@ -1,5 +1,6 @@
 import type { HTTPReceiverOptions } from '@slack/bolt';
 import { ErrorCode } from './bolt';
+import { describeError } from '../flows/failure';
 import type { Logger } from '../flows/ports';
 
 type ProcessEventErrorHandler = NonNullable<HTTPReceiverOptions['processEventErrorHandler']>;
@@ -13,11 +14,11 @@ type DispatchErrorHandler = NonNullable<HTTPReceiverOptions['dispatchErrorHandle
 export function processEventErrorHandler(logger: Logger): ProcessEventErrorHandler {
   return async ({ error, response }) => {
     if (response.headersSent) {
-      logger.error({ err: `${error.name}: ${error.message}` }, 'error after the request was acknowledged');
+      logger.error({ err: describeError(error) }, 'error after the request was acknowledged');
       return false;
     }
     const unauthorized = (error as { code?: string }).code === ErrorCode.AuthorizationError;
-    logger.warn({ err: `${error.name}: ${error.message}`, status: unauthorized ? 401 : 400 }, 'request refused');
+    logger.warn({ err: describeError(error), status: unauthorized ? 401 : 400 }, 'request refused');
     response.writeHead(unauthorized ? 401 : 400);
     response.end();
     return true;
@@ -27,7 +28,7 @@ export function processEventErrorHandler(logger: Logger): ProcessEventErrorHandl
 export function dispatchErrorHandler(logger: Logger): DispatchErrorHandler {
   return ({ error, request, response }) => {
     const notFound = (error as { code?: string }).code === ErrorCode.HTTPReceiverDeferredRequestError;
-    if (!notFound) logger.warn({ err: `${error.name}: ${error.message}`, method: request.method }, 'request could not be dispatched');
+    if (!notFound) logger.warn({ err: describeError(error), method: request.method }, 'request could not be dispatched');
     response.writeHead(notFound ? 404 : 400);
     response.end();
   };
