@@ -23,6 +23,7 @@ import { registerResetCommand } from './handlers/reset-command';
 import { registerResetSubmission } from './handlers/reset-submission';
 import { DynamoDbRateLimiter } from './limits/dynamodb-rate-limiter';
 import { rateLimitTable } from './limits/rate-table';
+import { DynamoDbWorkClaims } from './lambda/dynamodb-work-claims';
 import { HandOffReceiver } from './lambda/hand-off-receiver';
 import type { AppLogger } from './logger';
 import { HTTPReceiver, SocketModeReceiver } from './slack/bolt';
@@ -145,7 +146,8 @@ export async function createLambdaLatchkey(
   const [{ LambdaClient }, { SelfInvokeQueue }] = await Promise.all([import('@aws-sdk/client-lambda'), import('./lambda/self-invoke')]);
   const dynamo = new DynamoDBClient({ requestHandler: AWS_HTTP });
   const queue = new SelfInvokeQueue(new LambdaClient({ requestHandler: AWS_HTTP }), functionName);
-  const receiver = new HandOffReceiver({ signingSecret: config.slack.signingSecret, queue, logger });
+  const claims = new DynamoDbWorkClaims(dynamo, config.limits.tableName, clock);
+  const receiver = new HandOffReceiver({ signingSecret: config.slack.signingSecret, queue, claims, logger });
   const app = new GuardedApp({ ...slackAppOptions(config, logger), receiver }, KNOWN_ENTRY_POINTS);
   registerFeatures(app, config, { dynamo, logger, clock });
   return { receiver };

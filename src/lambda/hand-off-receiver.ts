@@ -6,7 +6,7 @@ import { UnexpectedPayloadError } from '../slack/guarded-app';
 import { parseSlackBody, refuseBody, refuseContentType } from '../slack/slack-request-body';
 import { notStartedReply, notStartedView } from '../views/not-started';
 import type { HttpAnswer, HttpRequest } from './http-event';
-import type { WorkOrder, WorkQueue } from './work-order';
+import type { WorkClaims, WorkOrder, WorkQueue } from './work-order';
 
 const EVENTS_PATH = '/slack/events';
 
@@ -27,7 +27,7 @@ export class HandOffReceiver implements Receiver {
   private app?: App;
 
   constructor(
-    private readonly options: { signingSecret: string; queue: WorkQueue; logger: Logger },
+    private readonly options: { signingSecret: string; queue: WorkQueue; claims: WorkClaims; logger: Logger },
   ) {}
 
   init(app: App): void {
@@ -84,14 +84,25 @@ export class HandOffReceiver implements Receiver {
     return acknowledged;
   }
 
-  /** The asynchronous invocation: the same request, run to the end. */
+  /** The asynchronous invocation: the same request, run to the end, once. */
   async work(order: WorkOrder): Promise<void> {
+    const { logger, claims } = this.options;
     if (!this.signedBySlack(order)) {
-      this.options.logger.error({}, 'work order refused: not signed by Slack, or older than 5 minutes');
+      logger.error({}, 'work order refused: not signed by Slack, or older than 5 minutes');
+      return;
+    }
+    // Without the claim the work still runs: a second delivery is rare, and the audit log's
+    // conditional writes still stop a second reset; a person left waiting is not.
+    const first = await claims.claim(order).catch((err: unknown) => {
+      logger.warn({ err: describeError(err) }, 'could not claim the work order; working it anyway');
+      return true;
+    });
+    if (!first) {
+      logger.info({}, 'work order delivered again; already worked, so ignored');
       return;
     }
     await this.app!.processEvent(this.event(parseSlackBody(order.body), order, async () => {})).catch((err: unknown) =>
-      this.options.logger.error({ err: describeError(err) }, 'work failed'),
+      logger.error({ err: describeError(err) }, 'work failed'),
     );
   }
 

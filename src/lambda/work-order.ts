@@ -19,3 +19,13 @@ export type WorkOrder = z.infer<typeof workOrderSchema>;
 export interface WorkQueue {
   handOff(order: WorkOrder): Promise<void>;
 }
+
+/**
+ * Lambda delivers an asynchronous invocation at least once, now and then twice. A work order is
+ * claimed before it is worked, so a second delivery finds it taken and does nothing: run again, a
+ * reset's second run would find its request already used and replace the secret on screen with
+ * that refusal. `claim` resolves false when the order was claimed before.
+ */
+export interface WorkClaims {
+  claim(order: WorkOrder): Promise<boolean>;
+}

@@ -1,6 +1,10 @@
 import type { TableDefinition } from '../storage/ensure-table';
 
-/** One item per key and window: pk `<key>#<window start ms>`, a hit counter, TTL expiresAt. */
+/**
+ * The app's table of short-lived keys, each deleted by TTL (expiresAt): one item per rate-limit
+ * key and window (pk `<key>#<window start ms>`, a hit counter), and on Lambda one per work order
+ * claimed (pk `work#<signature>`, lambda/dynamodb-work-claims.ts).
+ */
 export function rateLimitTable(tableName: string): TableDefinition {
   return {
     ttlAttribute: 'expiresAt',

@@ -122,6 +122,23 @@ describe('Latchkey on AWS Lambda', () => {
     expect(h.logs.join('')).toContain('work order refused');
   });
 
+  it('a work order Lambda delivers twice is worked once: the new PIN stays on screen', async () => {
+    const opened = await h.open('/reset-pin', 'UCARL');
+    h.lambda.deliverNextTwice();
+    const submitted = await h.submit('UCARL', opened.view);
+    const final = await h.shownAfter(submitted, opened.viewId);
+    await h.lambda.idle();
+
+    const pin = h.chime.pinOf('chime-carl');
+    expect(secretIn(final)).toBe(pin);
+    expect(h.lambda.worked.slice(-2).every((w) => !w.error)).toBe(true);
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+    // Nothing replaced the secret: the second delivery ran no listener.
+    const updates = h.slack.callsTo('views.update').filter((c) => c.args.view_id === opened.viewId);
+    expect(secretIn(updates.at(-1)!.args.view)).toBe(pin);
+    expect(h.logs.join('')).toContain('work order delivered again');
+  });
+
   it('when the work cannot be handed off, the person is told nothing was changed, and nothing is', async () => {
     const opened = await h.open('/reset-pin', 'UBOB');
     h.lambda.failNext('Invoke', 'AccessDeniedException');

@@ -34,6 +34,8 @@ export interface LambdaSimulator {
   readonly worked: { at: number; error?: string }[];
   /** Resolves once every queued asynchronous invocation has run. */
   idle(): Promise<void>;
+  /** Delivers the next asynchronous invocation twice, as Lambda's at-least-once queue now and then does. */
+  deliverNextTwice(): void;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,7 @@ export async function startLambdaSimulator(args: { functionName: string; handler
   const answers: LambdaSimulator['answers'] = [];
   const worked: LambdaSimulator['worked'] = [];
   const queued = new Set<Promise<void>>();
+  let deliverTwice = false;
 
   const runAsync = (payload: unknown) => {
     // Lambda's queue: later, on its own; the caller has long had its 202.
@@ -69,6 +72,8 @@ export async function startLambdaSimulator(args: { functionName: string; handler
         if (name !== args.functionName) throw new SimError('ResourceNotFoundException', `Function not found: ${name}`);
         if (type !== 'Event') throw new SimError('ServiceException', 'the simulator only queues Event invocations');
         runAsync(JSON.parse(req.body));
+        if (deliverTwice) runAsync(JSON.parse(req.body));
+        deliverTwice = false;
         return { status: 202, headers: {}, body: '' };
       }
       if (req.headers['x-amz-target'] === 'secretsmanager.GetSecretValue') {
@@ -138,6 +143,9 @@ export async function startLambdaSimulator(args: { functionName: string; handler
     answers,
     worked,
     idle,
+    deliverNextTwice: () => {
+      deliverTwice = true;
+    },
     async close() {
       await idle();
       await Promise.all([served.close(), api.close()]);

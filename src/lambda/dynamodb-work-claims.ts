@@ -1,0 +1,38 @@
+import { UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { Clock } from '../flows/ports';
+import type { WorkClaims, WorkOrder } from './work-order';
+
+/** Kept a day: far past the 5 minutes in which a work order's signature is accepted at all. */
+const CLAIM_KEPT_S = 86_400;
+
+/**
+ * Claims in the rate-limit table, the app's table of short-lived keys (rate-table.ts): one item
+ * per work order, keyed by its Slack signature (unique to its timestamp and body), written only
+ * if absent. The function's role may already UpdateItem there, so no new table or permission.
+ */
+export class DynamoDbWorkClaims implements WorkClaims {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+    private readonly clock: Clock,
+  ) {}
+
+  async claim(order: WorkOrder): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: marshall({ pk: `work#${order.signature}` }),
+          UpdateExpression: 'SET expiresAt = :expires',
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ExpressionAttributeValues: marshall({ ':expires': Math.floor(this.clock.now().getTime() / 1000) + CLAIM_KEPT_S }),
+        }),
+      );
+      return true;
+    } catch (err) {
+      if ((err as Error).name === 'ConditionalCheckFailedException') return false;
+      throw err;
+    }
+  }
+}
