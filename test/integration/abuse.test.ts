@@ -14,7 +14,7 @@ describe('rate limits shared by every instance', () => {
 
     const { view } = await h.open('/reset-pin', 'UANN');
     const text = JSON.stringify(view);
-    expect(text).toContain('You have reset your PIN as many times as Latchkey allows in an hour.');
+    expect(text).toContain('You have started as many PIN resets as Latchkey allows in an hour (opening this window counts, even if you cancel).');
     expect(text).toMatch(/You can try again after <!date\^\d+\^/);
     expect(view.submit).toBeUndefined();
     expect(h.chime.callsTo('ListUsers')).toHaveLength(lookups);
