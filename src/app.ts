@@ -20,6 +20,7 @@ import { registerLicenseRequestSubmission } from './handlers/license-request-sub
 import { registerLicenseReviewAction } from './handlers/license-review-action';
 import { registerLicenseReviewSubmission } from './handlers/license-review-submission';
 import { registerResetCommand } from './handlers/reset-command';
+import { registerResetCancel } from './handlers/reset-cancel';
 import { registerResetSubmission } from './handlers/reset-submission';
 import { DynamoDbRateLimiter } from './limits/dynamodb-rate-limiter';
 import { rateLimitTable } from './limits/rate-table';
@@ -233,6 +234,7 @@ function registerFeatures(app: GuardedApp, config: Config, { dynamo, logger, clo
   for (const kind of ['pin', 'password'] as const) {
     registerResetCommand(app, kind, resetCredential, logger);
     registerResetSubmission(app, kind, resetCredential, logger);
+    registerResetCancel(app, kind, resetCredential, logger);
   }
 
   const licenses = config.licenses;

@@ -108,6 +108,8 @@ export interface AuditLog {
 export interface RateLimiter {
   /** Counts one use of `key` in the current window, unless `limit` uses are already counted. */
   take(key: string, limit: number, windowMs: number): Promise<{ ok: true } | { ok: false; retryAt: Date }>;
+  /** Uncounts the use `useId` took at `countedAt`, once however often it is asked; false when it did nothing. */
+  giveBack(key: string, windowMs: number, countedAt: Date, useId: string): Promise<boolean>;
 }
 
 export interface Clock {

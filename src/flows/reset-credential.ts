@@ -26,6 +26,8 @@ const HOUR_MS = 60 * MINUTE_MS;
 
 const ACTIONS: Record<CredentialKind, AuditAction> = { pin: 'reset_pin', password: 'reset_password' };
 
+type Limit = { key: string; limit: number; windowMs: number };
+
 /** What the views need to explain a failure in words that say what to do next. */
 export interface ResetFailure {
   readonly ok: false;
@@ -116,7 +118,10 @@ export class ResetCredential {
     if (!directory) return { ok: false, code: 'DIRECTORY_NOT_ENABLED', kind };
     let email: string | undefined;
     try {
-      // The limit is counted before the directory is asked anything: over it, Chime and WorkMail never hear of it.
+      // The limit is counted before the directory is asked anything: over it, Chime and WorkMail
+      // never hear of it. Counted now, so that the click waits on nothing but the audit and the
+      // reset; given back if the person closes the confirmation instead (cancel).
+      const countedAt = this.deps.clock.now().getTime();
       const [member] = await Promise.all([
         identifyRequester(requester, this.deps.members, this.deps.allowedTeamId),
         this.takeLimits(requester, kind),
@@ -132,6 +137,7 @@ export class ResetCredential {
         email: user.email,
         requestId,
         expiresAt: this.deps.clock.now().getTime() + this.ticketTtlMs,
+        countedAt,
       };
       return { ok: true, ticket: this.deps.sealer.seal(ticket), kind, directory: directory.name, email, requestId };
     } catch (err) {
@@ -212,12 +218,43 @@ export class ResetCredential {
     return done;
   }
 
+  /**
+   * The person closed the confirmation without resetting: what opening it counted against the
+   * limits is given back, once, so that looking and cancelling costs nothing. Only for the person
+   * and credential the ticket was made for; nothing is shown, as the modal is already closed.
+   */
+  async cancel(requester: Requester, kind: CredentialKind, sealedTicket: string): Promise<void> {
+    const ticket = this.deps.sealer.open(sealedTicket, resetTicketSchema);
+    if (!ticket || ticket.countedAt === undefined || ticket.userId !== requester.userId || ticket.teamId !== requester.teamId || ticket.kind !== kind) {
+      this.deps.logger.warn({ slackUserId: requester.userId, kind }, 'closed confirmation not recognised; nothing given back');
+      return;
+    }
+    const countedAt = new Date(ticket.countedAt);
+    try {
+      const { own, everyone } = this.limitsOf(requester, kind);
+      const [givenBack] = await Promise.all([own, ...(everyone ? [everyone] : [])].map((l) => this.deps.limiter.giveBack(l.key, l.windowMs, countedAt, ticket.requestId)));
+      const fields = { requestId: ticket.requestId, slackUserId: requester.userId, kind };
+      if (givenBack) this.deps.logger.info(fields, 'confirmation closed; its count given back');
+      else this.deps.logger.info(fields, 'confirmation closed; its count was given back before, or has lapsed');
+    } catch (err) {
+      this.deps.logger.warn({ requestId: ticket.requestId, err: describeError(err) }, 'confirmation closed; its count could not be given back');
+    }
+  }
+
+  /** The person's limit for this credential, and everyone's when one is set. */
+  private limitsOf(requester: Requester, kind: CredentialKind): { own: Limit; everyone?: Limit } {
+    const { limits } = this.deps;
+    return {
+      own: { key: `reset:${kind}:${requester.teamId}:${requester.userId}`, limit: limits.perUserPerHour, windowMs: HOUR_MS },
+      ...(limits.globalPerMinute && { everyone: { key: 'reset:all', limit: limits.globalPerMinute, windowMs: MINUTE_MS } }),
+    };
+  }
+
   private async takeLimits(requester: Requester, kind: CredentialKind): Promise<void> {
     const { limiter, limits } = this.deps;
-    const [own, everyone] = await Promise.all([
-      limiter.take(`reset:${kind}:${requester.teamId}:${requester.userId}`, limits.perUserPerHour, HOUR_MS),
-      limits.globalPerMinute ? limiter.take('reset:all', limits.globalPerMinute, MINUTE_MS) : { ok: true as const },
-    ]);
+    const take = (l?: Limit) => (l ? limiter.take(l.key, l.limit, l.windowMs) : { ok: true as const });
+    const { own: ownLimit, everyone: everyoneLimit } = this.limitsOf(requester, kind);
+    const [own, everyone] = await Promise.all([take(ownLimit), take(everyoneLimit)]);
     if (!everyone.ok) {
       this.deps.logger.error({ limit: limits.globalPerMinute, alert: true }, 'reset burst: organisation-wide limit reached, resets paused');
       throw new LatchkeyFailure('RESETS_PAUSED', undefined, { retryAt: everyone.retryAt });

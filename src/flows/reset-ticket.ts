@@ -14,6 +14,8 @@ export const resetTicketSchema = z.object({
   email: z.string(),
   requestId: z.string(),
   expiresAt: z.number().int(),
+  /** When opening the confirmation was counted against the limits (ms): what cancel gives back. */
+  countedAt: z.number().int().optional(),
 });
 
 export type ResetTicket = z.infer<typeof resetTicketSchema>;

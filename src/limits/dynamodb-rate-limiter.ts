@@ -41,4 +41,28 @@ export class DynamoDbRateLimiter implements RateLimiter {
       throw new LatchkeyFailure('STORE_UNAVAILABLE', `rate limit ${describeError(err)}`, { cause: err });
     }
   }
+
+  /**
+   * One conditional ADD of -1 to the window the use was counted in, which also records `useId`
+   * there: a second give-back of the same use (a replayed request) fails the condition.
+   */
+  async giveBack(key: string, windowMs: number, countedAt: Date, useId: string): Promise<boolean> {
+    const at = countedAt.getTime();
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: marshall({ pk: `${key}#${at - (at % windowMs)}` }),
+          UpdateExpression: 'ADD hits :minusOne, givenBack :use',
+          ConditionExpression: 'hits > :zero AND NOT contains(givenBack, :useId)',
+          ExpressionAttributeValues: marshall({ ':minusOne': -1, ':zero': 0, ':use': new Set([useId]), ':useId': useId }),
+        }),
+      );
+      return true;
+    } catch (err) {
+      // Given back already, or the window has gone (TTL): nothing to give back.
+      if ((err as Error).name === 'ConditionalCheckFailedException') return false;
+      throw new LatchkeyFailure('STORE_UNAVAILABLE', `rate limit ${describeError(err)}`, { cause: err });
+    }
+  }
 }

@@ -41,7 +41,7 @@ export class GuardedApp extends App {
     this.envelope = z.union([
       z.object({ command: oneOf(known.commands), user_id: id, team_id: id, trigger_id: id }),
       z.object({
-        type: z.literal('view_submission'),
+        type: z.enum(['view_submission', 'view_closed']),
         user: z.object({ id }),
         view: z.object({ id, callback_id: oneOf(known.viewCallbackIds) }),
       }),

@@ -37,6 +37,8 @@ export function modal(args: {
   submit?: string;
   callbackId?: string;
   privateMetadata?: string;
+  /** Slack tells the app (view_closed) when the person closes it with Cancel or ×. */
+  notifyOnClose?: boolean;
 }): ModalView {
   return {
     type: 'modal',
@@ -45,6 +47,7 @@ export function modal(args: {
     ...(args.submit && { submit: plain(args.submit) }),
     ...(args.callbackId && { callback_id: args.callbackId }),
     ...(args.privateMetadata && { private_metadata: args.privateMetadata }),
+    ...(args.notifyOnClose && { notify_on_close: true }),
     blocks: args.blocks,
   };
 }

@@ -112,7 +112,7 @@ export function failureMessage(failure: {
       headline:
         failure.kind === 'license'
           ? 'You have sent as many license requests as Latchkey allows in a day.'
-          : `You have started as many ${words.short} resets as Latchkey allows in an hour (opening this window counts, even if you cancel).`,
+          : `You have started as many ${words.short} resets as Latchkey allows in an hour.`,
       next: `You can try again ${after}. If you are locked out now, contact IT.`,
     },
     RESETS_PAUSED: {

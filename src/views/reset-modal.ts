@@ -49,6 +49,8 @@ export function confirmView(args: {
     submit: words.button,
     callbackId: RESET_CALLBACK_IDS[args.kind],
     privateMetadata: args.ticket,
+    // Closed without resetting, what opening it counted against the limits is given back.
+    notifyOnClose: true,
     blocks,
   });
 }

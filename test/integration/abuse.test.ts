@@ -14,7 +14,7 @@ describe('rate limits shared by every instance', () => {
 
     const { view } = await h.open('/reset-pin', 'UANN');
     const text = JSON.stringify(view);
-    expect(text).toContain('You have started as many PIN resets as Latchkey allows in an hour (opening this window counts, even if you cancel).');
+    expect(text).toContain('You have started as many PIN resets as Latchkey allows in an hour.');
     expect(text).toMatch(/You can try again after <!date\^\d+\^/);
     expect(view.submit).toBeUndefined();
     expect(h.chime.callsTo('ListUsers')).toHaveLength(lookups);
@@ -32,6 +32,42 @@ describe('rate limits shared by every instance', () => {
     expect(JSON.stringify(view)).toContain('Latchkey has paused resets for a moment');
     expect(h.logs.join('')).toMatch(/"level":"error".*"alert":true.*organisation-wide limit reached/);
     await h.waitForAudit('UCARL', (r) => r.errorCode === 'RESETS_PAUSED');
+  });
+});
+
+describe('a confirmation closed without resetting', () => {
+  const h = useHarness({ env: { RESET_MAX_PER_HOUR: '2' } });
+  beforeAll(() => {
+    // A second past the top of the next hour on the app's clock: the counts share one window.
+    const hour = 3_600_000;
+    h.clock.offsetMs = Math.ceil(Date.now() / hour) * hour + 1_000 - Date.now();
+  });
+  const GIVEN_BACK = 'its count given back';
+  const overLimit = 'You have started as many PIN resets as Latchkey allows in an hour.';
+
+  it('costs nothing: opened and cancelled three times, the person can still reset twice', async () => {
+    for (let i = 0; i < 3; i++) {
+      const opened = await h.open('/reset-pin', 'UANN');
+      expect(opened.view.notify_on_close).toBe(true);
+      expect((await h.close('UANN', opened.view)).status).toBe(200);
+      await h.waitForLogs(GIVEN_BACK, i + 1);
+    }
+    for (let i = 0; i < 2; i++) expect(secretIn((await h.reset('/reset-pin', 'UANN')).final)).toBeDefined();
+    expect(JSON.stringify((await h.open('/reset-pin', 'UANN')).view)).toContain(overLimit);
+  });
+
+  it("gives back once: a replayed close, or someone else's close carrying the ticket, gives nothing more", async () => {
+    const before = h.logs.filter((l) => l.includes(GIVEN_BACK)).length;
+    const first = await h.open('/reset-pin', 'UBOB');
+    const second = await h.open('/reset-pin', 'UBOB'); // Bob has used both
+    for (let i = 0; i < 3; i++) await h.close('UBOB', first.view);
+    await h.close('UCARL', second.view);
+    await h.waitForLogs(GIVEN_BACK, before + 1);
+    await h.waitForLogs('its count was given back before', 2);
+    await h.waitForLogs('closed confirmation not recognised', 1);
+
+    expect((await h.open('/reset-pin', 'UBOB')).view.submit).toBeDefined();
+    expect(JSON.stringify((await h.open('/reset-pin', 'UBOB')).view)).toContain(overLimit);
   });
 });
 

@@ -12,6 +12,7 @@ import {
   blockActionsPayload,
   postInteraction,
   postSlashCommand,
+  viewClosedPayload,
   viewSubmissionPayload,
   type AppResponse,
   type SignOptions,
@@ -237,6 +238,11 @@ export class Harness {
     );
   }
 
+  /** Cancel (or ×) on a modal, as Slack reports it when the modal asked to be told. */
+  close(userId: string, view: Record<string, any>, extra: { teamId?: string; url?: string } = {}): Promise<AppResponse> {
+    return postInteraction(extra.url ?? this.eventsUrl, SIGNING_SECRET, viewClosedPayload({ userId, teamId: extra.teamId ?? TEAM, view }));
+  }
+
   /** A click on a message button, as Slack sends it. */
   click(
     userId: string,
@@ -333,6 +339,16 @@ export class Harness {
       if (records.some(match)) return records;
       if (Date.now() > deadline) throw new Error(`no matching audit record for ${userId}: ${JSON.stringify(records)}`);
       await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  /** Waits until `count` log lines contain `text`: for work that goes on after the acknowledgement. */
+  async waitForLogs(text: string, count: number, timeoutMs = 5000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const seen = () => this.logs.filter((l) => l.includes(text)).length;
+    while (seen() < count) {
+      if (Date.now() > deadline) throw new Error(`${seen()} of ${count} log lines say "${text}"`);
+      await new Promise((r) => setTimeout(r, 10));
     }
   }
 

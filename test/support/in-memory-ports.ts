@@ -214,4 +214,16 @@ export class MemoryRateLimiter implements RateLimiter {
     this.counts.set(k, used + 1);
     return { ok: true as const };
   }
+
+  private readonly givenBack = new Set<string>();
+
+  async giveBack(key: string, windowMs: number, countedAt: Date, useId: string) {
+    const at = countedAt.getTime();
+    const k = `${key}#${at - (at % windowMs)}`;
+    const used = this.counts.get(k) ?? 0;
+    if (used === 0 || this.givenBack.has(`${k}:${useId}`)) return false;
+    this.givenBack.add(`${k}:${useId}`);
+    this.counts.set(k, used - 1);
+    return true;
+  }
 }

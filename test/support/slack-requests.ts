@@ -138,6 +138,21 @@ export function viewSubmissionPayload(args: {
   };
 }
 
+/** Cancel or × on a modal opened with notify_on_close, as Slack reports it. */
+export function viewClosedPayload(args: { userId: string; teamId: string; view: Record<string, any> }): object {
+  return {
+    type: 'view_closed',
+    team: { id: args.teamId, domain: TEAM_DOMAIN },
+    user: interactionUser(args.userId, args.teamId),
+    api_app_id: API_APP_ID,
+    token: VERIFICATION_TOKEN,
+    view: { ...args.view, state: { values: {} } },
+    is_cleared: false,
+    is_enterprise_install: false,
+    enterprise: null,
+  };
+}
+
 export function blockActionsPayload(args: {
   userId: string;
   teamId: string;
