@@ -117,6 +117,20 @@ const someTriggerId = () => `${Date.now()}.${Math.floor(Math.random() * 1e6)}.${
 
 const interactionUser = (userId: string, teamId: string) => ({ id: userId, username: userId.toLowerCase(), name: userId.toLowerCase(), team_id: teamId });
 
+/** What every interaction payload about a modal carries: who, from which workspace, and the view. */
+function viewPayload(type: string, args: { userId: string; teamId: string; view: Record<string, any>; values?: Record<string, Record<string, any>> }) {
+  return {
+    type,
+    team: { id: args.teamId, domain: TEAM_DOMAIN },
+    user: interactionUser(args.userId, args.teamId),
+    api_app_id: API_APP_ID,
+    token: VERIFICATION_TOKEN,
+    view: { ...args.view, state: { values: args.values ?? {} } },
+    is_enterprise_install: false,
+    enterprise: null,
+  };
+}
+
 export function viewSubmissionPayload(args: {
   userId: string;
   teamId: string;
@@ -124,33 +138,12 @@ export function viewSubmissionPayload(args: {
   values?: Record<string, Record<string, any>>;
   triggerId?: string;
 }): object {
-  return {
-    type: 'view_submission',
-    team: { id: args.teamId, domain: TEAM_DOMAIN },
-    user: interactionUser(args.userId, args.teamId),
-    api_app_id: API_APP_ID,
-    token: VERIFICATION_TOKEN,
-    trigger_id: args.triggerId ?? someTriggerId(),
-    view: { ...args.view, state: { values: args.values ?? {} } },
-    response_urls: [],
-    is_enterprise_install: false,
-    enterprise: null,
-  };
+  return { ...viewPayload('view_submission', args), trigger_id: args.triggerId ?? someTriggerId(), response_urls: [] };
 }
 
 /** Cancel or × on a modal opened with notify_on_close, as Slack reports it. */
 export function viewClosedPayload(args: { userId: string; teamId: string; view: Record<string, any> }): object {
-  return {
-    type: 'view_closed',
-    team: { id: args.teamId, domain: TEAM_DOMAIN },
-    user: interactionUser(args.userId, args.teamId),
-    api_app_id: API_APP_ID,
-    token: VERIFICATION_TOKEN,
-    view: { ...args.view, state: { values: {} } },
-    is_cleared: false,
-    is_enterprise_install: false,
-    enterprise: null,
-  };
+  return { ...viewPayload('view_closed', args), is_cleared: false };
 }
 
 export function blockActionsPayload(args: {
