@@ -252,14 +252,16 @@ export class ResetCredential {
 
   private async takeLimits(requester: Requester, kind: CredentialKind): Promise<void> {
     const { limiter, limits } = this.deps;
-    const take = (l?: Limit) => (l ? limiter.take(l.key, l.limit, l.windowMs) : { ok: true as const });
-    const { own: ownLimit, everyone: everyoneLimit } = this.limitsOf(requester, kind);
-    const [own, everyone] = await Promise.all([take(ownLimit), take(everyoneLimit)]);
-    if (!everyone.ok) {
+    const { own, everyone } = this.limitsOf(requester, kind);
+    const [mine, all] = await Promise.all([
+      limiter.take(own.key, own.limit, own.windowMs),
+      everyone ? limiter.take(everyone.key, everyone.limit, everyone.windowMs) : { ok: true as const },
+    ]);
+    if (!all.ok) {
       this.deps.logger.error({ limit: limits.globalPerMinute, alert: true }, 'reset burst: organisation-wide limit reached, resets paused');
-      throw new LatchkeyFailure('RESETS_PAUSED', undefined, { retryAt: everyone.retryAt });
+      throw new LatchkeyFailure('RESETS_PAUSED', undefined, { retryAt: all.retryAt });
     }
-    if (!own.ok) throw new LatchkeyFailure('RATE_LIMITED', `${kind} limit for ${requester.userId}`, { retryAt: own.retryAt });
+    if (!mine.ok) throw new LatchkeyFailure('RATE_LIMITED', `${kind} limit for ${requester.userId}`, { retryAt: mine.retryAt });
   }
 
   private checkTicket(
