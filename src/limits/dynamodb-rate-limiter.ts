@@ -37,8 +37,7 @@ export class DynamoDbRateLimiter implements RateLimiter {
       return { ok: true };
     } catch (err) {
       if ((err as Error).name === 'ConditionalCheckFailedException') return { ok: false, retryAt };
-      // Not knowing the count is not a licence to reset: fail closed like the audit log.
-      throw new LatchkeyFailure('STORE_UNAVAILABLE', `rate limit ${describeError(err)}`, { cause: err });
+      throw unavailable(err);
     }
   }
 
@@ -62,7 +61,12 @@ export class DynamoDbRateLimiter implements RateLimiter {
     } catch (err) {
       // Given back already, or the window has gone (TTL): nothing to give back.
       if ((err as Error).name === 'ConditionalCheckFailedException') return false;
-      throw new LatchkeyFailure('STORE_UNAVAILABLE', `rate limit ${describeError(err)}`, { cause: err });
+      throw unavailable(err);
     }
   }
+}
+
+/** Not knowing the count is not a licence to reset: fail closed like the audit log. */
+function unavailable(err: unknown): LatchkeyFailure {
+  return new LatchkeyFailure('STORE_UNAVAILABLE', `rate limit ${describeError(err)}`, { cause: err });
 }
