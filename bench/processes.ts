@@ -1,5 +1,6 @@
 /** The app and the yardstick as processes of their own: built once, spawned, measured from outside. */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { buildSync } from 'esbuild';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -9,34 +10,42 @@ const ROOT = join(BENCH, '..');
 export const BUILD = join(BENCH, '.build');
 
 export interface Built {
-  /** The command that runs the app, as `npm start` does (compiled JS), or from source through tsx. */
+  /** The command that runs the app as `npm start` does: its Node flags and dist/main.js. */
   readonly app: string[];
   readonly yardstick: string[];
-  /** The memory probe for --profile, when compiled. */
-  readonly probe?: string;
+  /** The memory probe for --profile. */
+  readonly probe: string;
   /** The load generator's worker script. */
-  readonly loadgen?: string;
-  readonly how: 'compiled with tsc' | 'run from source with tsx';
+  readonly loadgen: string;
+  readonly how: string;
 }
 
 /**
- * Compiles src/ and the yardstick with tsc (what `npm start` runs is compiled JS, so that is what
- * start-up time and memory are measured on). Falls back to tsx from source if tsc emits nothing.
+ * Builds the app as `npm start` runs it (scripts/build.js into dist/), and the bench's own helper
+ * scripts (the yardstick, the load generator, the memory probe) with esbuild into bench/.build.
  */
 export function build(reuse = false): Built {
-  const tsc = reuse ? { status: 0, stdout: '', stderr: '' } : spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(BENCH, 'tsconfig.build.json')], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
-  const app = join(BUILD, 'src', 'main.js');
-  const yardstick = join(BUILD, 'bench', 'yardstick.js');
-  if (tsc.status !== 0) process.stderr.write(`bench: tsc reported problems (output is used if it was emitted):\n${tsc.stdout}${tsc.stderr}\n`);
-  const flags = startFlags();
-  if (existsSync(app) && existsSync(yardstick)) return { app: [...flags, app], yardstick: [yardstick], probe: join(BUILD, 'bench', 'probe.js'), loadgen: join(BUILD, 'bench', 'loadgen.js'), how: 'compiled with tsc' };
+  if (!reuse) {
+    const app = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.js')], { cwd: ROOT, encoding: 'utf8' });
+    if (app.status !== 0) throw new Error(`bench: the build failed:\n${app.stdout}${app.stderr}`);
+    buildSync({
+      entryPoints: ['yardstick.ts', 'probe.ts', 'loadgen.ts'].map((f) => join(BENCH, f)),
+      outdir: join(BUILD, 'bench'),
+      bundle: true,
+      packages: 'external',
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      logLevel: 'warning',
+    });
+  }
+  const helper = (name: string) => join(BUILD, 'bench', `${name}.js`);
   return {
-    app: [...flags, '--import', 'tsx', join(ROOT, 'src', 'main.ts')],
-    yardstick: ['--import', 'tsx', join(BENCH, 'yardstick.ts')],
-    how: 'run from source with tsx',
+    app: [...startFlags(), join(ROOT, 'dist', 'main.js')],
+    yardstick: [helper('yardstick')],
+    probe: helper('probe'),
+    loadgen: helper('loadgen'),
+    how: 'built by npm run build (dist/)',
   };
 }
 
@@ -93,6 +102,8 @@ export function cpuMsOf(pid: number): number {
 
 export interface RunningApp {
   readonly child: ChildProcess;
+  /** The app's own process: the child itself, or through npm the node process npm started. */
+  readonly appPid: number;
   readonly url: string;
   readonly eventsUrl: string;
   /** Milliseconds from spawn until /healthz answered 200. */
@@ -104,14 +115,24 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
-/** Spawns the app and waits for /healthz to answer 200, polling every few milliseconds. */
-export async function startApp(command: string[], env: Record<string, string>, timeoutMs = 20_000): Promise<RunningApp> {
+/** `npm start` itself, as an operator runs it: npm, its shell, the build check, then the app. */
+export const NPM_START = ['npm', 'start', '--silent'] as const;
+
+/**
+ * Spawns the app and waits for /healthz to answer 200, polling every few milliseconds. The command
+ * is node's arguments, or NPM_START; either way the process group is stopped at the end.
+ */
+export async function startApp(command: readonly string[], env: Record<string, string>, timeoutMs = 20_000): Promise<RunningApp> {
   const port = await freePort();
+  const viaNpm = command === NPM_START;
   const started = performance.now();
-  const child = spawn(process.execPath, command, {
-    cwd: BENCH, // no .env here
-    env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) },
+  const child = spawn(viaNpm ? 'npm' : process.execPath, viaNpm ? command.slice(1) : command, {
+    // bench/ has no .env. npm runs scripts in the repository root, where a developer's .env is read,
+    // but only for what the bench's environment leaves unset.
+    cwd: viaNpm ? ROOT : BENCH,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   const errors: string[] = [];
   let readyAfterMs = Number.NaN;
@@ -141,7 +162,7 @@ export async function startApp(command: string[], env: Record<string, string>, t
   while (Number.isNaN(healthyAfterMs)) {
     if (exited) throw new Error(`the app exited before it was healthy:\n${errors.join('\n')}${tail}`);
     if (performance.now() - started > timeoutMs) {
-      child.kill('SIGKILL');
+      process.kill(-child.pid!, 'SIGKILL');
       throw new Error(`the app was not healthy within ${timeoutMs} ms:\n${errors.join('\n')}`);
     }
     const ok = await fetch(`${url}/healthz`).then(
@@ -153,16 +174,39 @@ export async function startApp(command: string[], env: Record<string, string>, t
   }
   return {
     child,
+    appPid: viaNpm ? (descendantRunning(child.pid!, 'dist/main.js') ?? child.pid!) : child.pid!,
     url,
     eventsUrl: `${url}/slack/events`,
     healthyAfterMs,
     readyAfterMs,
     errors,
     async stop() {
-      if (!exited) child.kill('SIGTERM');
+      // The group: through npm, the app is npm's grandchild.
+      if (!exited) process.kill(-child.pid!, 'SIGTERM');
       await exit;
     },
   };
+}
+
+/** The first process under `pid` whose command line mentions `script` (from /proc/<pid>/task/<tid>/children). */
+function descendantRunning(pid: number, script: string): number | undefined {
+  const children = (p: number): number[] => {
+    try {
+      return readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    } catch {
+      return [];
+    }
+  };
+  for (const child of children(pid)) {
+    try {
+      if (readFileSync(`/proc/${child}/cmdline`, 'utf8').includes(script)) return child;
+    } catch {
+      continue;
+    }
+    const deeper = descendantRunning(child, script);
+    if (deeper) return deeper;
+  }
+  return undefined;
 }
 
 /** Runs the yardstick to completion and returns its JSON line, with how long the whole process took. */

@@ -14,7 +14,7 @@ import { CHIME_ACCOUNT, Harness, SIGNING_SECRET, TEAM, isProgress, secretIn, sla
 import type { SlackCall } from '../test/support/slack-fake';
 import type { WorkMailSimUser } from '../test/support/workmail-simulator';
 import { startDelayProxy, type DelayProxy } from './delay-proxy';
-import { build, BUILD, cpuMsOf, memoryOf, runYardstick, startApp, type RunningApp } from './processes';
+import { build, BUILD, cpuMsOf, memoryOf, NPM_START, runYardstick, startApp, type RunningApp } from './processes';
 import { Worker } from 'node:worker_threads';
 import type { BurstAck, BurstRequest } from './loadgen';
 import { dependencySteps, summarize, type Summary, type TimedCall } from './stats';
@@ -196,7 +196,7 @@ function pathShape(windows: TimedCall[][], latency: number): PathShape {
 
 async function main(): Promise<void> {
   const log = (s: string) => process.stderr.write(`${s}\n`);
-  log('bench: building the app (tsc)…');
+  log('bench: building the app (npm run build)…');
   // --no-build: run what is already in bench/.build (e.g. to try a change to the compiled app).
   const built = build(process.argv.includes('--no-build'));
   log(`bench: app ${built.how}; starting the stand-ins…`);
@@ -227,7 +227,7 @@ async function main(): Promise<void> {
   const results: Record<string, any> = {};
   const probeFile = join(BUILD, 'prof', 'memory.jsonl');
   const appCommand =
-    profile && built.probe
+    profile
       ? ['-r', built.probe, '--cpu-prof', '--cpu-prof-dir', join(BUILD, 'prof'), ...built.app]
       : built.app;
   if (profile) mkdirSync(join(BUILD, 'prof'), { recursive: true });
@@ -239,7 +239,7 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 100));
   };
   const people = new People();
-  const loadgen = built.loadgen ? new Worker(built.loadgen) : undefined;
+  const loadgen = new Worker(built.loadgen);
   const driver = new Driver(h, app, () => latency);
   const failures: string[] = [];
   const check = (o: Opened) => {
@@ -369,16 +369,34 @@ async function main(): Promise<void> {
     log(`bench: start-up, +${ms} ms…`);
     const healthy: number[] = [];
     const ready: number[] = [];
+    const direct: number[] = [];
     const rss: number[] = [];
+    const peak: number[] = [];
+    // Alternately through `npm start` (the figure that counts: what an operator runs) and straight
+    // through node with the same flags (what npm and its shell add is the difference).
     for (let i = 0; i < STARTS; i++) {
-      const fresh = await startApp(built.app, { ...appEnv, DYNAMODB_CREATE_TABLES: 'false' });
+      const fresh = await startApp(NPM_START, { ...appEnv, DYNAMODB_CREATE_TABLES: 'false' });
       healthy.push(fresh.healthyAfterMs);
       ready.push(fresh.readyAfterMs);
-      const m = memoryOf(fresh.child.pid!);
-      if (m) rss.push(m.rss / MB);
+      const m = memoryOf(fresh.appPid);
+      if (m) {
+        rss.push(m.rss / MB);
+        peak.push(m.peakRss / MB);
+      }
       await fresh.stop();
+      const bare = await startApp(built.app, { ...appEnv, DYNAMODB_CREATE_TABLES: 'false' });
+      direct.push(bare.healthyAfterMs);
+      await bare.stop();
     }
-    results.startup[`${ms}ms`] = { latencyMs: ms, startToHealthz: summarize(healthy), startToReady: summarize(ready), rssWhenHealthyMb: summarize(rss) };
+    results.startup[`${ms}ms`] = {
+      latencyMs: ms,
+      via: 'npm start',
+      startToHealthz: summarize(healthy),
+      startToReady: summarize(ready),
+      startToHealthzWithoutNpm: summarize(direct),
+      rssWhenHealthyMb: summarize(rss),
+      peakRssDuringStartMb: summarize(peak),
+    };
   }
 
   // ---- the yardstick: the same AWS work with no Slack, same stand-ins and latency
@@ -501,9 +519,12 @@ function print(r: Record<string, any>): void {
   out.push(`  idle after warm-up ${f(m.idleAfterWarmupMb)} MB (peak so far ${f(m.peakBeforeBurstsMb)} MB); peak after the 200 bursts ${f(m.peakAfter200BurstMb)} MB (resident then ${f(m.rssAfter200BurstMb)} MB); peak at the end ${f(m.peakAtEndMb)} MB`);
   for (const y of Object.values<any>(r.yardstick)) out.push(`  yardstick process peak, +${y.latencyMs} ms: ${f(y.peakRssMb)} MB`);
 
-  out.push('', 'Start-up: process spawn → /healthz 200 (ms; compiled app, tables exist)');
+  out.push('', 'Start-up: `npm start` spawned → /healthz 200 (ms; built tree, tables exist)');
   for (const s of Object.values<any>(r.startup)) {
-    out.push(`  +${s.latencyMs} ms: p50 ${f(s.startToHealthz.p50)}, max ${f(s.startToHealthz.max)} (listening "ready" p50 ${f(s.startToReady.p50)}); resident when healthy ${f(s.rssWhenHealthyMb.p50)} MB`);
+    out.push(
+      `  +${s.latencyMs} ms: p50 ${f(s.startToHealthz.p50)}, max ${f(s.startToHealthz.max)} (listening "ready" p50 ${f(s.startToReady.p50)}; ` +
+        `node alone p50 ${f(s.startToHealthzWithoutNpm?.p50)}); resident when healthy ${f(s.rssWhenHealthyMb.p50)} MB, peak ${f(s.peakRssDuringStartMb?.p50)} MB`,
+    );
   }
   for (const y of Object.values<any>(r.yardstick)) out.push(`  yardstick, +${y.latencyMs} ms: clients ready ${y.startToReadyMs}, first reset done ${y.startToFirstResetMs} (from its own process start)`);
 
@@ -517,7 +538,7 @@ function print(r: Record<string, any>): void {
   out.push(`  click→secret ≤ 3 dependent remote calls ..... ${deps}  ${mark(deps <= 3)}`);
   out.push(`  click→secret p50 ≤ 165 ms at +50 ms ......... ${f(pin50?.clickToSecret.p50)} ms  ${mark(pin50?.clickToSecret.p50 <= 165)}`);
   out.push(`  peak RSS ≤ 100 MB after the 200 burst ....... ${f(m.peakAfter200BurstMb)} MB  ${mark(m.peakAfter200BurstMb <= 100)}`);
-  out.push(`  start → /healthz ≤ 1500 ms (p50) ............ ${f(startup)} ms  ${mark(startup <= 1500)}`);
+  out.push(`  npm start → /healthz ≤ 1000 ms (p50) ........ ${f(startup)} ms  ${mark(startup <= 1000)}`);
   if (r.failures.length > 0) out.push('', `${r.failures.length} requests did not end as expected, e.g.:`, ...r.failures.slice(0, 5).map((x: string) => `  ${x}`));
   if (r.appErrors?.length > 0) out.push('', 'The app wrote to stderr or logged errors (warnings included):', ...r.appErrors.slice(0, 5).map((x: string) => `  ${x.slice(0, 200)}`));
   process.stdout.write(`${out.join('\n')}\n`);

@@ -270,20 +270,29 @@ class TableWatcher {
   approvals: Record<string, unknown>[] = [];
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
-  /** The scan in flight: stop() waits for it, or dynalite would be closed under it. */
-  private running: Promise<void>;
+  /** Every scan not yet finished: stop() waits for them all, or dynalite would be closed under one. */
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly client: DynamoDBClient) {
-    this.running = this.tick();
+    void this.scanNow();
   }
 
-  private async tick(): Promise<void> {
-    try {
-      [this.audit, this.approvals] = await Promise.all([this.scan(AUDIT_TABLE), this.scan(APPROVALS_TABLE)]);
-    } catch {
-      // dynalite is stopping or busy; the next tick tries again
-    }
-    if (!this.stopped) this.timer = setTimeout(() => (this.running = this.tick()), 400);
+  /** Scans now; the next scan comes 400 ms after this one ends. */
+  private scanNow(): Promise<void> {
+    const scan = (async () => {
+      try {
+        [this.audit, this.approvals] = await Promise.all([this.scan(AUDIT_TABLE), this.scan(APPROVALS_TABLE)]);
+      } catch {
+        // dynalite is stopping or busy; the next scan tries again
+      }
+    })();
+    this.inFlight.add(scan);
+    void scan.then(() => {
+      this.inFlight.delete(scan);
+      clearTimeout(this.timer);
+      if (!this.stopped) this.timer = setTimeout(() => void this.scanNow(), 400);
+    });
+    return scan;
   }
 
   /** Every item; the sandbox's tables are small. */
@@ -298,18 +307,10 @@ class TableWatcher {
     return items;
   }
 
-  /** Waits for the next scan to finish, so a caller sees writes already made. */
-  async fresh(): Promise<void> {
-    clearTimeout(this.timer);
-    const scan = this.tick();
-    this.running = Promise.all([this.running, scan]).then(() => undefined);
-    await scan;
-  }
-
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    await this.running;
+    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
   }
 }
 

@@ -27,7 +27,7 @@ import { rateLimitTable } from './limits/rate-table';
 import { DynamoDbWorkClaims } from './lambda/dynamodb-work-claims';
 import { HandOffReceiver } from './lambda/hand-off-receiver';
 import type { AppLogger } from './logger';
-import { HTTPReceiver, SocketModeReceiver } from './slack/bolt';
+import { HTTPReceiver, loadSocketModeReceiver } from './slack/bolt';
 import { boltLogger } from './slack/bolt-logger';
 import { ConfiguredAdmins } from './slack/configured-admins';
 import { GuardedApp } from './slack/guarded-app';
@@ -74,7 +74,7 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
   const health = healthCheck(dynamo, config.audit.tableName, logger);
 
   const receiver: Receiver = config.slack.appToken
-    ? new SocketModeReceiver({
+    ? new (loadSocketModeReceiver())({
         appToken: config.slack.appToken,
         customRoutes: [health.route],
         installerOptions: { port: config.port },

@@ -1,3 +1,5 @@
+// First: what it defers must not have been loaded by anything before it.
+import './deferred-modules';
 import { existsSync } from 'node:fs';
 import { createLatchkey } from './app';
 import { describeProblems, loadConfig } from './config';

@@ -8,6 +8,11 @@
 export { default as App } from '@slack/bolt/dist/App';
 export { ErrorCode } from '@slack/bolt/dist/errors';
 export { default as HTTPReceiver } from '@slack/bolt/dist/receivers/HTTPReceiver';
-export { default as SocketModeReceiver } from '@slack/bolt/dist/receivers/SocketModeReceiver';
 export { isValidSlackRequest } from '@slack/bolt/dist/receivers/verify-request';
 export { LogLevel } from '@slack/web-api';
+
+/** Socket Mode's receiver, loaded when Socket Mode is used (main.ts defers it: deferred-modules.ts). */
+export function loadSocketModeReceiver(): typeof import('@slack/bolt/dist/receivers/SocketModeReceiver').default {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('@slack/bolt/dist/receivers/SocketModeReceiver') as typeof import('@slack/bolt/dist/receivers/SocketModeReceiver')).default;
+}

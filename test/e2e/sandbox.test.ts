@@ -1,14 +1,17 @@
 /**
- * The sandbox, end to end, in a real browser: Debian's Chromium driven by playwright-core (no
- * browser download). Everything happens through the page, as a newcomer would do it; the
- * simulators are only read to check that what the page shows is what really happened.
- * Screenshots of each step land in test-results/screenshots/.
+ * The sandbox, end to end, in a real browser: Chromium driven by playwright-core, the machine's
+ * own or the one inside the @sparticuz/chromium npm package (test/support/browser.ts), so
+ * `npm ci && npm test` needs no apt step. Everything happens through the page, as a newcomer
+ * would do it; the simulators are only read to check that what the page shows is what really
+ * happened. Screenshots of each step land in test-results/screenshots/; without a system emoji
+ * font their emoji are boxes, and nothing here reads pixels.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startSandbox, type Sandbox } from '../../sandbox/sandbox';
+import { launchChromium } from '../support/browser';
 
 // Used only inside page.evaluate/waitForFunction callbacks, which run in the browser; the
 // project's tsconfig has no DOM library.
@@ -16,7 +19,6 @@ declare const document: any;
 declare const window: any;
 declare const location: any;
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOTS = resolve(__dirname, '../../test-results/screenshots');
 const STEP_MS = 10_000;
 
@@ -28,16 +30,10 @@ const pageErrors: string[] = [];
 const secrets: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium is not installed at ${CHROMIUM}, so the sandbox's browser test cannot run. ` +
-        'Install it with `apt-get install -y chromium` (.ci/run does this), or set CHROMIUM_PATH.',
-    );
-  }
   mkdirSync(SCREENSHOTS, { recursive: true });
   dataDir = mkdtempSync(join(tmpdir(), 'latchkey-sandbox-'));
   sandbox = await startSandbox({ port: 0, dataDir });
-  browser = await chromium.launch({ executablePath: CHROMIUM });
+  ({ browser } = await launchChromium());
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   page.setDefaultTimeout(STEP_MS);
   page.on('pageerror', (err) => pageErrors.push(err.message));
