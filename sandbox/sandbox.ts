@@ -23,6 +23,7 @@ import { startSlackFake, type SlackFake } from '../test/support/slack-fake';
 import { startWorkMailSimulator, type WorkMailSimulator } from '../test/support/workmail-simulator';
 import { chimeUsers, loadFixture, slackMembers, workmailUsers, type Fixture } from './fixture';
 import { mask } from './mask';
+import { crossSiteRefusal } from './same-origin';
 import { Workspace, type SandboxMessage } from './workspace';
 
 export const DEFAULT_FIXTURE = join(__dirname, 'demo-users.yml');
@@ -180,13 +181,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       eventsUrl: `${appUrl}/slack/events`,
       hookBase: () => `${pageUrl}hooks/`,
       onChange: () => {
+        if (finalSaved) return;
         clearTimeout(saveTimer);
         saveTimer = setTimeout(save, 300);
       },
     });
+    let finalSaved = false;
     workspace.restore(saved.messages.filter((m) => !m.ephemeralFor));
     stack.push({
       close: async () => {
+        // The app first: work it finishes while stopping still changes the workspace.
+        await latchkey.stop();
+        finalSaved = true;
         clearTimeout(saveTimer);
         workspace.sync();
         save();
@@ -194,8 +200,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     });
 
     const panel = new Panel(fixture, slack, chime, workmail, workspace, tables, logs);
+    let pagePort = 0;
     const server = createServer((req, res) => {
-      route(req, res, { fixture, workspace, panel }).catch((err: unknown) => {
+      route(req, res, { fixture, workspace, panel, page: { port: pagePort, host: options.host } }).catch((err: unknown) => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: err instanceof Error ? err.message : String(err) }));
       });
@@ -208,6 +215,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     });
     stack.push({ close: () => closeServer(server) });
     const { address, port } = server.address() as AddressInfo;
+    pagePort = port;
     pageUrl = `http://${address.includes(':') ? `[${address}]` : address}:${port}/`;
 
     return {
@@ -412,9 +420,14 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-async function route(req: IncomingMessage, res: ServerResponse, ctx: { fixture: Fixture; workspace: Workspace; panel: Panel }): Promise<void> {
+async function route(req: IncomingMessage, res: ServerResponse, ctx: { fixture: Fixture; workspace: Workspace; panel: Panel; page: { port: number; host?: string } }): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://sandbox');
   const { workspace, fixture, panel } = ctx;
+  const refused = crossSiteRefusal(req.method ?? 'GET', req.headers, ctx.page);
+  if (refused) {
+    req.resume();
+    return send(res, refused.status, { error: refused.reason });
+  }
   const known = (user: unknown): user is string => typeof user === 'string' && fixture.people.some((p) => p.slack === user);
 
   if (req.method === 'GET' && STATIC[url.pathname]) {

@@ -98,6 +98,7 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
   const app = new GuardedApp({ ...slackAppOptions(config, logger), receiver }, KNOWN_ENTRY_POINTS);
 
   const { directories, licenseRequests } = registerFeatures(app, config, { dynamo, logger, clock });
+  let stopping: Promise<void> | undefined;
 
   return {
     app,
@@ -119,14 +120,18 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
       );
       return { port };
     },
-    async stop() {
-      health.ready = false;
-      await app.stop();
-      const deadline = Date.now() + DRAIN_MS;
-      // Work continues after ack(); shutdown waits for it instead of cutting a reset in half.
-      while (app.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
-      if (app.inFlight > 0) logger.warn({ inFlight: app.inFlight }, 'stopped with work still in flight');
-      dynamo.destroy();
+    stop() {
+      // Once, however often it is asked (SIGTERM then SIGINT, or two owners of the app).
+      stopping ??= (async () => {
+        health.ready = false;
+        await app.stop();
+        const deadline = Date.now() + DRAIN_MS;
+        // Work continues after ack(); shutdown waits for it instead of cutting a reset in half.
+        while (app.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+        if (app.inFlight > 0) logger.warn({ inFlight: app.inFlight }, 'stopped with work still in flight');
+        dynamo.destroy();
+      })();
+      return stopping;
     },
   };
 }
@@ -204,7 +209,7 @@ function registerFeatures(app: GuardedApp, config: Config, { dynamo, logger, clo
   const limiter = new DynamoDbRateLimiter(dynamo, config.limits.tableName, clock);
   const members = new SlackWorkspaceMembers(app.client);
   // A key of its own, derived from the signing secret, so there is no extra secret to manage.
-  const sealer = new Sealer(Buffer.from(hkdfSync('sha256', config.slack.signingSecret, 'latchkey', 'sealed-ticket v1', 32)));
+  const sealer = new Sealer(Buffer.from(hkdfSync('sha256', config.slack.signingSecret, 'latchkey', 'sealed-ticket v2', 32)));
 
   // The legacy Chime API is served and signed in us-east-1, whatever AWS_REGION says.
   const chime = config.chime
@@ -227,7 +232,7 @@ function registerFeatures(app: GuardedApp, config: Config, { dynamo, logger, clo
     sealer,
     clock,
     logger,
-    allowedTeamId: config.slack.teamId,
+    workspace: config.slack.workspace,
     limiter,
     limits: { perUserPerHour: config.limits.resetsPerUserPerHour, globalPerMinute: config.limits.resetsPerMinuteGlobal },
   });
@@ -248,7 +253,7 @@ function registerFeatures(app: GuardedApp, config: Config, { dynamo, logger, clo
     sealer,
     clock,
     logger,
-    allowedTeamId: config.slack.teamId,
+    workspace: config.slack.workspace,
     requestTtlHours: licenses?.requestTtlHours ?? 72,
     limiter,
     maxRequestsPerDay: config.limits.licenseRequestsPerDay,

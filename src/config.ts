@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Workspace } from './flows/workspace';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -24,7 +25,11 @@ const envSchema = z
     SLACK_APP_TOKEN: optional(z.string().startsWith('xapp-', 'must be an app-level token (xapp-…)')),
     SLACK_API_URL: z.url({ message: 'must be a URL' }).default('https://slack.com/api/'),
     SLACK_API_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
-    SLACK_TEAM_ID: optional(z.string().regex(/^[TE][A-Z0-9]{2,}$/, 'must be a Slack workspace ID such as T0123ABCD')),
+    SLACK_TEAM_ID: z
+      .string({ message: 'is required: the ID of the Slack workspace Latchkey serves, such as T0123ABCD' })
+      .refine((v) => !/^E[A-Z0-9]{2,}$/.test(v), 'is an Enterprise Grid org ID (E…): put it in SLACK_ENTERPRISE_ID, and the workspace ID (T…) here')
+      .pipe(z.string().regex(/^T[A-Z0-9]{2,}$/, 'must be a Slack workspace ID such as T0123ABCD')),
+    SLACK_ENTERPRISE_ID: optional(z.string().regex(/^E[A-Z0-9]{2,}$/, 'must be an Enterprise Grid org ID such as E0123ABCD')),
     CHIME_ACCOUNT_ID: optional(z.uuid({ message: 'must be a Chime account ID (a UUID)' })),
     WORKMAIL_ORGANIZATION_ID: optional(
       z.string().regex(/^m-[0-9a-f]{32}$/, 'must be a WorkMail organization ID: m- followed by 32 hex digits'),
@@ -84,7 +89,8 @@ export interface Config {
     readonly appToken?: string;
     readonly apiUrl: string;
     readonly apiRetries: number;
-    readonly teamId?: string;
+    /** Who may use Latchkey: this workspace, and with `enterpriseId` every workspace of that org. */
+    readonly workspace: Workspace;
   };
   readonly chime?: { readonly accountId: string };
   readonly workmail?: {
@@ -130,7 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
         appToken: e.SLACK_APP_TOKEN,
         apiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,
         apiRetries: e.SLACK_API_RETRIES,
-        teamId: e.SLACK_TEAM_ID,
+        workspace: { teamId: e.SLACK_TEAM_ID, ...(e.SLACK_ENTERPRISE_ID && { enterpriseId: e.SLACK_ENTERPRISE_ID }) },
       },
       chime: e.CHIME_ACCOUNT_ID ? { accountId: e.CHIME_ACCOUNT_ID } : undefined,
       workmail: e.WORKMAIL_ORGANIZATION_ID

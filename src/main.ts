@@ -15,6 +15,11 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger(loaded.config.logLevel);
+  // A promise nobody awaited failed (inside a library, or a request's handling): that is a bug to
+  // fix, not a reason to drop every other request in flight. The request itself gets a 500.
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ err: describeError(reason), alert: true }, 'unhandled promise rejection; the process goes on');
+  });
   const latchkey = createLatchkey(loaded.config, { logger });
   try {
     await latchkey.start();

@@ -152,8 +152,6 @@ export class LatchkeyStack extends Stack {
       'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [AUDIT_PARTITION_PATTERN] },
       StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },
     });
-    // A person's records (the table) and a day's records (the by-day index), as README documents.
-    allow('ReadAuditRecords', ['dynamodb:Query'], [this.auditTable.tableArn, `${this.auditTable.tableArn}/index/by-day`]);
     // Belt and braces: even if someone later attaches a broad DynamoDB policy to this role, it
     // still cannot change or remove audit records.
     this.role.addToPolicy(
@@ -188,7 +186,7 @@ export class LatchkeyStack extends Stack {
     if (s.workmailOrganizationId) {
       allow(
         'WorkMailUsers',
-        ['workmail:ListUsers', 'workmail:DescribeUser', 'workmail:ResetPassword'],
+        ['workmail:ListUsers', 'workmail:ResetPassword'],
         [this.formatArn({ service: 'workmail', resource: 'organization', resourceName: s.workmailOrganizationId })],
       );
     }
@@ -223,6 +221,7 @@ export class LatchkeyStack extends Stack {
       SLACK_SIGNING_SECRET_ARN: this.signingSecret.secretArn,
       SLACK_BOT_TOKEN_ARN: this.botTokenSecret.secretArn,
       LOG_LEVEL: s.logLevel,
+      SLACK_TEAM_ID: s.slackTeamId,
     };
     const optional: Record<string, string | undefined> = {
       CHIME_ACCOUNT_ID: s.chimeAccountId,
@@ -230,7 +229,7 @@ export class LatchkeyStack extends Stack {
       ADMIN_USER_IDS: s.adminUserIds.length > 0 ? s.adminUserIds.join(',') : undefined,
       ADMIN_USERGROUP_ID: s.adminUsergroupId,
       APPROVALS_CHANNEL_ID: s.approvalsChannelId,
-      SLACK_TEAM_ID: s.slackTeamId,
+      SLACK_ENTERPRISE_ID: s.slackEnterpriseId,
     };
     for (const [key, value] of Object.entries(optional)) if (value !== undefined) environment[key] = value;
 

@@ -17,7 +17,8 @@ export interface LatchkeySettings {
   readonly adminUserIds: readonly string[];
   readonly adminUsergroupId?: string;
   readonly approvalsChannelId?: string;
-  readonly slackTeamId?: string;
+  readonly slackTeamId: string;
+  readonly slackEnterpriseId?: string;
   readonly logLevel: LogLevel;
   readonly logRetentionDays: number;
   readonly reservedConcurrency?: number;
@@ -45,6 +46,7 @@ export const CONTEXT_KEYS = [
   'adminUsergroupId',
   'approvalsChannelId',
   'slackTeamId',
+  'slackEnterpriseId',
   'logLevel',
   'logRetentionDays',
   'reservedConcurrency',
@@ -67,7 +69,8 @@ const PATTERNS = {
   adminUserId: [/^[UW][A-Z0-9]{2,}$/, 'must list Slack user IDs such as U0123ABCD, comma-separated'],
   adminUsergroupId: [/^S[A-Z0-9]{2,}$/, 'must be a Slack user group ID such as S0123ABCD'],
   approvalsChannelId: [/^[CG][A-Z0-9]{2,}$/, 'must be a Slack channel ID such as C0123ABCD'],
-  slackTeamId: [/^[TE][A-Z0-9]{2,}$/, 'must be a Slack workspace ID such as T0123ABCD'],
+  slackTeamId: [/^T[A-Z0-9]{2,}$/, 'must be a Slack workspace ID such as T0123ABCD'],
+  slackEnterpriseId: [/^E[A-Z0-9]{2,}$/, 'must be an Enterprise Grid org ID such as E0123ABCD'],
   stackName: [/^[A-Za-z][A-Za-z0-9-]{0,54}$/, 'must start with a letter and hold only letters, digits and hyphens (at most 55)'],
 } as const;
 
@@ -108,7 +111,16 @@ export function settingsFromContext(get: (key: ContextKey) => unknown): Latchkey
   const workmailOrganizationId = matching('workmailOrganizationId');
   const adminUsergroupId = matching('adminUsergroupId');
   const approvalsChannelId = matching('approvalsChannelId');
-  const slackTeamId = matching('slackTeamId');
+  const slackTeamId = (() => {
+    const value = text('slackTeamId');
+    // The same rules as src/config.ts: required, and an org ID here is a mistake to name.
+    if (value === undefined) problems.push('slackTeamId: is required: the ID of the Slack workspace Latchkey serves, such as T0123ABCD');
+    else if (PATTERNS.slackEnterpriseId[0].test(value)) {
+      problems.push('slackTeamId: is an Enterprise Grid org ID (E…): put it in slackEnterpriseId, and the workspace ID (T…) here');
+    } else if (!PATTERNS.slackTeamId[0].test(value)) problems.push(`slackTeamId: ${PATTERNS.slackTeamId[1]}`);
+    return value ?? '';
+  })();
+  const slackEnterpriseId = matching('slackEnterpriseId');
 
   const rawAdmins = get('adminUserIds');
   const adminList = Array.isArray(rawAdmins) ? rawAdmins.map(String) : (text('adminUserIds') ?? '').split(',');
@@ -157,6 +169,7 @@ export function settingsFromContext(get: (key: ContextKey) => unknown): Latchkey
     adminUsergroupId,
     approvalsChannelId,
     slackTeamId,
+    slackEnterpriseId,
     logLevel,
     logRetentionDays,
     reservedConcurrency,

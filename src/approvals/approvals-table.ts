@@ -3,7 +3,7 @@ import type { TableDefinition } from '../storage/ensure-table';
 /**
  * License requests and the one-open-request-per-user marker:
  *   pk REQUEST#<id>         sk REQUEST   the request and its status
- *   pk OPEN#<team>#<user>   sk OPEN      which request is the user's open one (overwritten, never deleted)
+ *   pk OPEN#<user>          sk OPEN      which request is the user's open one (overwritten, never deleted)
  * purgeAt (epoch seconds) is the TTL attribute: requests are kept for a while after they close.
  */
 export function approvalsTable(tableName: string): TableDefinition {

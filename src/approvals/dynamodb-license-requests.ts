@@ -39,7 +39,8 @@ const openMarker = z.object({ requestId: z.string(), expiresAtEpoch: z.number() 
 const KEEP_AFTER_EXPIRY_S = 90 * 86_400;
 
 const requestKey = (id: string) => ({ pk: `REQUEST#${id}`, sk: 'REQUEST' });
-const openKey = (r: Requester) => ({ pk: `OPEN#${r.teamId}#${r.userId}`, sk: 'OPEN' });
+/** By user ID alone: one open request per person, from whichever workspace of the org they ask. */
+const openKey = (r: Requester) => ({ pk: `OPEN#${r.userId}`, sk: 'OPEN' });
 const epoch = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
 /**

@@ -7,8 +7,9 @@ import type { AuditEntry } from '../flows/ports';
  * One item in the audit table. The schema is strict, so the store refuses any field it does not
  * name: a secret cannot ride along by accident. Key design (see README, "Audit log"):
  *   pk  ACTOR#<team>#<user>               one partition per Slack user: "what did this person do"
- *   sk  <requestId>#<n>-<phase>           requestId starts with an ISO time, so a partition reads in order,
- *                                         and attempt/outcome of one request sit side by side
+ *   sk  <requestId>#<slot>                requestId starts with an ISO time, so a partition reads in order,
+ *                                         and a request's records sit side by side: 0-refused, 1-claim
+ *                                         (the attempt, or the cancellation), 2-outcome
  *   day YYYY-MM-DD (GSI by-day, range sk) "what happened on this day", for reviewers
  *   expiresAt                             epoch seconds; the table's TTL attribute (retention)
  */
@@ -20,7 +21,7 @@ export const auditRecordSchema = z
     day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
     at: z.iso.datetime(),
     requestId: z.string(),
-    phase: z.enum(['attempt', 'outcome', 'refused']),
+    phase: z.enum(['attempt', 'outcome', 'refused', 'cancelled']),
     action: z.enum(['reset_pin', 'reset_password', 'license_request', 'license_decide', 'license_apply']),
     slackUserId: z.string(),
     slackTeamId: z.string(),
@@ -41,7 +42,11 @@ export const auditRecordSchema = z
 
 export type AuditRecord = z.infer<typeof auditRecordSchema>;
 
-const PHASE_ORDER = { refused: 0, attempt: 1, outcome: 2 } as const;
+/**
+ * Where each phase sits among a request's records. An attempt and a cancellation share the claim
+ * slot: whichever is written first (each write is conditional on the key being new) is the only one.
+ */
+const SLOTS = { refused: '0-refused', attempt: '1-claim', cancelled: '1-claim', outcome: '2-outcome' } as const;
 
 export function actorKey(teamId: string, userId: string): string {
   return `ACTOR#${teamId}#${userId}`;
@@ -52,7 +57,7 @@ export function toAuditRecord(entry: AuditEntry, at: Date, retentionDays: number
   return auditRecordSchema.parse({
     v: 1,
     pk: actorKey(entry.actor.teamId, entry.actor.userId),
-    sk: `${entry.requestId}#${PHASE_ORDER[entry.phase]}-${entry.phase}`,
+    sk: `${entry.requestId}#${SLOTS[entry.phase]}`,
     day: iso.slice(0, 10),
     at: iso,
     requestId: entry.requestId,

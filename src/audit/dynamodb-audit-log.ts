@@ -30,7 +30,7 @@ export class DynamoDbAuditLog implements AuditLog {
     } catch (err) {
       const name = (err as Error | undefined)?.name;
       if (name === 'ConditionalCheckFailedException') {
-        throw new LatchkeyFailure('REQUEST_ALREADY_USED', `audit ${entry.phase} for ${entry.requestId} exists`);
+        throw new LatchkeyFailure('REQUEST_ALREADY_USED', `audit ${entry.phase} for ${entry.requestId}: its slot is taken`);
       }
       throw new LatchkeyFailure('AUDIT_UNAVAILABLE', `dynamodb ${describeError(err)}`, { cause: err });
     }

@@ -34,6 +34,15 @@ export class AuditTrail {
     return this.quietly({ ...step, phase: 'refused', errorCode: code });
   }
 
+  /**
+   * The person closed the confirmation: claims the request for the cancellation, so its attempt
+   * can no longer be written. Throws REQUEST_ALREADY_USED when the attempt (or an earlier
+   * cancellation) was first, and AUDIT_UNAVAILABLE when nothing could be written.
+   */
+  async cancelled(step: Step): Promise<void> {
+    await this.audit.record({ ...step, phase: 'cancelled' });
+  }
+
   private async quietly(entry: AuditEntry): Promise<void> {
     try {
       await this.audit.record(entry);

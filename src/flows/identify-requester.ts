@@ -1,28 +1,30 @@
 import { LatchkeyFailure } from './failure';
 import type { Requester, SlackMember, WorkspaceMembers } from './ports';
+import { servesMember, servesRequest, type Workspace } from './workspace';
 
 export type VerifiedMember = SlackMember & { readonly email: string };
 
 /**
- * Self-service is for full, active members of our own workspace, known by a verified email.
- * Guests, bots, deactivated accounts and people from other workspaces (Slack Connect)
- * are turned away: their Slack email says nothing we can trust about a mailbox or a PIN.
+ * Self-service is for full, active members of our own workspace (or org), known by a verified
+ * email. Guests, bots, deactivated accounts and people from other workspaces (Slack Connect) are
+ * turned away: their Slack email says nothing we can trust about a mailbox or a PIN.
  */
 export async function identifyRequester(
   requester: Requester,
   members: WorkspaceMembers,
-  allowedTeamId: string | undefined,
+  workspace: Workspace,
 ): Promise<VerifiedMember> {
-  if (allowedTeamId && requester.teamId !== allowedTeamId) {
-    throw new LatchkeyFailure('SLACK_WRONG_WORKSPACE', `request from team ${requester.teamId}`);
+  if (!servesRequest(workspace, requester)) {
+    throw new LatchkeyFailure('SLACK_WRONG_WORKSPACE', `request from team ${requester.teamId}, org ${requester.enterpriseId ?? 'none'}`);
   }
   const member = await members.getMember(requester.userId);
   if (!member) throw new LatchkeyFailure('SLACK_USER_NOT_FOUND');
   if (member.deleted) throw new LatchkeyFailure('SLACK_USER_DEACTIVATED');
   if (member.isBot) throw new LatchkeyFailure('SLACK_USER_IS_BOT');
   if (member.isGuest) throw new LatchkeyFailure('SLACK_USER_IS_GUEST');
-  if (member.teamId !== requester.teamId) {
-    throw new LatchkeyFailure('SLACK_WRONG_WORKSPACE', `member of team ${member.teamId}`);
+  // A Slack Connect user from another company can act in our workspace: their home is not ours.
+  if (!servesMember(workspace, member)) {
+    throw new LatchkeyFailure('SLACK_WRONG_WORKSPACE', `member of team ${member.teamId}, org ${member.enterpriseId ?? 'none'}`);
   }
   if (!member.email) throw new LatchkeyFailure('SLACK_USER_NO_EMAIL');
   return { ...member, email: member.email };

@@ -19,11 +19,15 @@ import {
 } from './ports';
 import { newRequestId } from './request-id';
 import type { Sealer } from './sealer';
+import { servesRequest, type Workspace } from './workspace';
 
 export const REASON_MAX_LENGTH = 500;
 export const COMMENT_MAX_LENGTH = 500;
 const FORM_TTL_MS = 30 * 60 * 1000;
 const DAY_MS = 24 * 3_600_000;
+
+/** The purpose the form's ticket is sealed for (Sealer). */
+const LICENSE_FORM_TICKET = 'license-form';
 
 const formTicketSchema = z.object({
   v: z.literal(1),
@@ -70,7 +74,7 @@ export interface LicenseRequestsDeps {
   readonly sealer: Sealer;
   readonly clock: Clock;
   readonly logger: Logger;
-  readonly allowedTeamId?: string;
+  readonly workspace: Workspace;
   readonly requestTtlHours: number;
   readonly limiter: RateLimiter;
   readonly maxRequestsPerDay: number;
@@ -104,7 +108,7 @@ export class LicenseRequests {
     if (!directory) return { ok: false, code: 'DIRECTORY_NOT_ENABLED' };
     let email: string | undefined;
     try {
-      const member = await identifyRequester(requester, this.deps.members, this.deps.allowedTeamId);
+      const member = await identifyRequester(requester, this.deps.members, this.deps.workspace);
       email = member.email;
       const [open, users] = await Promise.all([this.deps.store.findOpen(requester), directory.findUsersByEmail(email)]);
       if (open) return { ok: true, state: 'open', request: open };
@@ -119,7 +123,7 @@ export class LicenseRequests {
         from: user.license,
         expiresAt: this.now() + FORM_TTL_MS,
       };
-      return { ok: true, state: 'form', email, current: user.license, ticket: this.deps.sealer.seal(ticket) };
+      return { ok: true, state: 'form', email, current: user.license, ticket: this.deps.sealer.seal(LICENSE_FORM_TICKET, ticket) };
     } catch (err) {
       return this.fail(err, { requester, step: 'start' }, { email });
     }
@@ -132,7 +136,7 @@ export class LicenseRequests {
     choice: string | undefined,
     reason: string | undefined,
   ): { ticket: FormTicket; to: License; reason: string } | { fieldErrors: Partial<Record<'license' | 'reason', LicenseFieldError>> } | LicenseFailure {
-    const ticket = this.deps.sealer.open(sealedTicket, formTicketSchema);
+    const ticket = this.deps.sealer.open(LICENSE_FORM_TICKET, sealedTicket, formTicketSchema);
     if (!ticket || ticket.userId !== requester.userId || ticket.teamId !== requester.teamId) {
       return { ok: false, code: 'REQUEST_INVALID' };
     }
@@ -170,7 +174,8 @@ export class LicenseRequests {
     };
     let change: AuditedChange | undefined;
     try {
-      const allowed = await this.deps.limiter.take(`license:${requester.teamId}:${requester.userId}`, this.deps.maxRequestsPerDay, DAY_MS);
+      // By user ID alone: the same person from another workspace of the org has the same allowance.
+      const allowed = await this.deps.limiter.take(`license:${requester.userId}`, this.deps.maxRequestsPerDay, DAY_MS, now);
       if (!allowed.ok) {
         const failure = new LatchkeyFailure('RATE_LIMITED', 'license requests per day', { retryAt: allowed.retryAt });
         await this.trail.refused(this.auditStep('license_request', requester, request), failure.code);
@@ -199,7 +204,7 @@ export class LicenseRequests {
 
   /** Quick, before opening a modal: non-admins get a short answer instead. */
   async isAdmin(reviewer: Requester): Promise<boolean> {
-    if (this.deps.allowedTeamId && reviewer.teamId !== this.deps.allowedTeamId) return false;
+    if (!servesRequest(this.deps.workspace, reviewer)) return false;
     return this.deps.admins.isAdmin(reviewer.userId);
   }
 
@@ -312,9 +317,9 @@ export class LicenseRequests {
     if (!(await this.isAdmin(reviewer))) throw new LatchkeyFailure('NOT_ADMIN');
     const request = await this.deps.store.get(requestId);
     if (!request) throw new LatchkeyFailure('REQUEST_NOT_FOUND');
-    if (request.requester.userId === reviewer.userId && request.requester.teamId === reviewer.teamId) {
-      throw new LatchkeyFailure('SELF_REVIEW');
-    }
+    // The user ID alone: it is unique across an Enterprise Grid org, and the same person can act
+    // from any workspace of it, so a click from another workspace is still their own request.
+    if (request.requester.userId === reviewer.userId) throw new LatchkeyFailure('SELF_REVIEW');
     return request;
   }
 

@@ -8,7 +8,10 @@ import type { Secret } from './secret';
 /** Who sent a request, as Slack signed it: never from text the user typed or from view metadata. */
 export interface Requester {
   readonly userId: string;
+  /** The workspace the request came from. */
   readonly teamId: string;
+  /** The Enterprise Grid org of that workspace, when it is in one. */
+  readonly enterpriseId?: string;
 }
 
 export type CredentialKind = 'pin' | 'password';
@@ -60,6 +63,8 @@ export interface Admins {
 export interface SlackMember {
   readonly id: string;
   readonly teamId: string;
+  /** The Enterprise Grid org the member belongs to (users.info's enterprise_user), if any. */
+  readonly enterpriseId?: string;
   readonly email?: string;
   readonly deleted: boolean;
   readonly isBot: boolean;
@@ -78,8 +83,12 @@ export type AuditAction = 'reset_pin' | 'reset_password' | 'license_request' | '
 /** What a flow says happened. The store adds keys and retention; it never accepts a secret. */
 export interface AuditEntry {
   readonly requestId: string;
-  /** attempt: about to change something. outcome: how that ended. refused: turned away before any change. */
-  readonly phase: 'attempt' | 'outcome' | 'refused';
+  /**
+   * attempt: about to change something. outcome: how that ended. refused: turned away before any
+   * change. cancelled: the person closed the confirmation instead; a request has an attempt or a
+   * cancellation, never both (they are one record's two possible contents).
+   */
+  readonly phase: 'attempt' | 'outcome' | 'refused' | 'cancelled';
   readonly action: AuditAction;
   readonly actor: Requester;
   readonly directory?: DirectoryName;
@@ -98,16 +107,17 @@ export interface AuditEntry {
 
 export interface AuditLog {
   /**
-   * Writes the entry. An attempt is written at most once per requestId: a second one throws
-   * LatchkeyFailure('REQUEST_ALREADY_USED'). Any storage failure throws AUDIT_UNAVAILABLE.
+   * Writes the entry. A request's claim, its attempt or its cancellation, is written at most once:
+   * a second one of either throws LatchkeyFailure('REQUEST_ALREADY_USED'). Any storage failure
+   * throws AUDIT_UNAVAILABLE.
    */
   record(entry: AuditEntry): Promise<void>;
 }
 
 /** Counts uses across every instance of the app (shared storage, not process memory). */
 export interface RateLimiter {
-  /** Counts one use of `key` in the current window, unless `limit` uses are already counted. */
-  take(key: string, limit: number, windowMs: number): Promise<{ ok: true } | { ok: false; retryAt: Date }>;
+  /** Counts one use of `key` in the window holding `at`, unless `limit` uses are already counted there. */
+  take(key: string, limit: number, windowMs: number, at: Date): Promise<{ ok: true } | { ok: false; retryAt: Date }>;
   /** Uncounts the use `useId` took at `countedAt`, once however often it is asked; false when it did nothing. */
   giveBack(key: string, windowMs: number, countedAt: Date, useId: string): Promise<boolean>;
 }

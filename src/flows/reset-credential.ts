@@ -15,9 +15,10 @@ import type {
   Requester,
   WorkspaceMembers,
 } from './ports';
-import { resetTicketSchema, type ResetTicket } from './reset-ticket';
+import { RESET_TICKET, resetTicketSchema, type ResetTicket } from './reset-ticket';
 import type { Sealer } from './sealer';
 import type { Secret } from './secret';
+import type { Workspace } from './workspace';
 
 /** Long enough to read the modal and click; short enough that a stale check is not trusted. */
 export const DEFAULT_TICKET_TTL_MS = 10 * 60 * 1000;
@@ -79,7 +80,7 @@ export interface ResetCredentialDeps {
   readonly logger: Logger;
   readonly limiter: RateLimiter;
   readonly limits: ResetLimits;
-  readonly allowedTeamId?: string;
+  readonly workspace: Workspace;
   readonly ticketTtlMs?: number;
 }
 
@@ -117,17 +118,33 @@ export class ResetCredential {
     const directory = this.deps.directories[kind];
     if (!directory) return { ok: false, code: 'DIRECTORY_NOT_ENABLED', kind };
     let email: string | undefined;
+    const countedAt = this.deps.clock.now();
+    const { own, everyone } = this.limitsOf(requester, kind);
+    let everyoneCounted = false;
     try {
-      // The limit is counted before the directory is asked anything: over it, Chime and WorkMail
-      // never hear of it. Counted now, so that the click waits on nothing but the audit and the
-      // reset; given back if the person closes the confirmation instead (cancel).
-      const countedAt = this.deps.clock.now().getTime();
+      // Counted now, so that the click waits on nothing but the audit and the reset; given back if
+      // the person closes the confirmation instead (cancel). The person's own limit is counted
+      // beside the identity check, and over it the directory never hears of the request.
       const [member] = await Promise.all([
-        identifyRequester(requester, this.deps.members, this.deps.allowedTeamId),
-        this.takeLimits(requester, kind),
+        identifyRequester(requester, this.deps.members, this.deps.workspace),
+        this.take(own, countedAt, (retryAt) => new LatchkeyFailure('RATE_LIMITED', `${kind} limit for ${requester.userId}`, { retryAt })),
       ]);
       email = member.email;
-      const user = pickDirectoryUser(await directory.findUsersByEmail(email), email);
+      // Everyone's limit only once the person is known to be allowed and within their own: a
+      // refused request must not pause resets for anybody else. Beside the directory lookup, so
+      // the confirmation waits no longer; given back if the lookup refuses the person.
+      const [lookup, counted] = await Promise.allSettled([
+        directory.findUsersByEmail(email),
+        everyone &&
+          this.take(everyone, countedAt, (retryAt) => {
+            this.deps.logger.error({ limit: everyone.limit, alert: true }, 'reset burst: organisation-wide limit reached, resets paused');
+            return new LatchkeyFailure('RESETS_PAUSED', undefined, { retryAt });
+          }),
+      ]);
+      everyoneCounted = everyone !== undefined && counted.status === 'fulfilled';
+      if (counted.status === 'rejected') throw counted.reason;
+      if (lookup.status === 'rejected') throw lookup.reason;
+      const user = pickDirectoryUser(lookup.value, email);
       const ticket: ResetTicket = {
         v: 1,
         kind,
@@ -137,11 +154,15 @@ export class ResetCredential {
         email: user.email,
         requestId,
         expiresAt: this.deps.clock.now().getTime() + this.ticketTtlMs,
-        countedAt,
+        countedAt: countedAt.getTime(),
       };
-      return { ok: true, ticket: this.deps.sealer.seal(ticket), kind, directory: directory.name, email, requestId };
+      return { ok: true, ticket: this.deps.sealer.seal(RESET_TICKET, ticket), kind, directory: directory.name, email, requestId };
     } catch (err) {
       const failure = this.report(err, { requester, kind, requestId });
+      // Refused: what it counted against everyone's limit is given back. Paused by everyone's
+      // limit, the person did nothing wrong: their own count is given back too.
+      if (everyone && everyoneCounted) await this.giveBack(everyone, countedAt, requestId);
+      if (failure.code === 'RESETS_PAUSED') await this.giveBack(own, countedAt, requestId);
       await this.trail.refused({ requestId, action: ACTIONS[kind], actor: requester, directory: directory.name }, failure.code);
       return { ok: false, code: failure.code, kind, email, directory: directory.name, requestId, retryAt: failure.retryAt };
     }
@@ -155,7 +176,7 @@ export class ResetCredential {
   ): Promise<ResetDone | ResetFailure> {
     const directory = this.deps.directories[kind];
     if (!directory) return { ok: false, code: 'DIRECTORY_NOT_ENABLED', kind };
-    const ticket = this.deps.sealer.open(sealedTicket, resetTicketSchema);
+    const ticket = this.deps.sealer.open(RESET_TICKET, sealedTicket, resetTicketSchema);
     const refusal = this.checkTicket(ticket, requester, kind);
     if (refusal || !ticket) {
       this.deps.logger.warn({ slackUserId: requester.userId, kind, code: refusal }, 'reset confirmation refused');
@@ -222,46 +243,66 @@ export class ResetCredential {
    * The person closed the confirmation without resetting: what opening it counted against the
    * limits is given back, once, so that looking and cancelling costs nothing. Only for the person
    * and credential the ticket was made for; nothing is shown, as the modal is already closed.
+   *
+   * The cancellation is written to the audit log first, in the one slot a request's attempt could
+   * take: if the Reset click's attempt is there already (a close that arrives while the reset runs,
+   * or after it), nothing is given back; once the cancellation is there, a late click resets
+   * nothing. One record decides, so a reset is never left uncounted.
    */
   async cancel(requester: Requester, kind: CredentialKind, sealedTicket: string): Promise<void> {
-    const ticket = this.deps.sealer.open(sealedTicket, resetTicketSchema);
+    const ticket = this.deps.sealer.open(RESET_TICKET, sealedTicket, resetTicketSchema);
     if (!ticket || ticket.countedAt === undefined || ticket.userId !== requester.userId || ticket.teamId !== requester.teamId || ticket.kind !== kind) {
       this.deps.logger.warn({ slackUserId: requester.userId, kind }, 'closed confirmation not recognised; nothing given back');
       return;
     }
-    const countedAt = new Date(ticket.countedAt);
+    const fields = { requestId: ticket.requestId, slackUserId: requester.userId, kind };
+    const directory = this.deps.directories[kind];
     try {
-      const { own, everyone } = this.limitsOf(requester, kind);
-      const [givenBack] = await Promise.all([own, ...(everyone ? [everyone] : [])].map((l) => this.deps.limiter.giveBack(l.key, l.windowMs, countedAt, ticket.requestId)));
-      const fields = { requestId: ticket.requestId, slackUserId: requester.userId, kind };
-      if (givenBack) this.deps.logger.info(fields, 'confirmation closed; its count given back');
-      else this.deps.logger.info(fields, 'confirmation closed; its count was given back before, or has lapsed');
+      await this.trail.cancelled({
+        requestId: ticket.requestId,
+        action: ACTIONS[kind],
+        actor: requester,
+        directory: directory?.name,
+        directoryUserId: ticket.directoryUserId,
+      });
     } catch (err) {
-      this.deps.logger.warn({ requestId: ticket.requestId, err: describeError(err) }, 'confirmation closed; its count could not be given back');
+      const failure = asFailure(err);
+      if (failure.code === 'REQUEST_ALREADY_USED') this.deps.logger.info(fields, 'confirmation closed after it was used, or closed again; nothing given back');
+      else this.deps.logger.warn({ ...fields, err: describeError(err) }, 'confirmation closed; its cancellation could not be recorded, so nothing was given back');
+      return;
     }
+    const countedAt = new Date(ticket.countedAt);
+    const { own, everyone } = this.limitsOf(requester, kind);
+    const [givenBack] = await Promise.all([own, ...(everyone ? [everyone] : [])].map((l) => this.giveBack(l, countedAt, ticket.requestId)));
+    if (givenBack) this.deps.logger.info(fields, 'confirmation closed; its count given back');
+    else this.deps.logger.info(fields, 'confirmation closed; its count had lapsed or could not be given back');
   }
 
   /** The person's limit for this credential, and everyone's when one is set. */
   private limitsOf(requester: Requester, kind: CredentialKind): { own: Limit; everyone?: Limit } {
     const { limits } = this.deps;
     return {
-      own: { key: `reset:${kind}:${requester.teamId}:${requester.userId}`, limit: limits.perUserPerHour, windowMs: HOUR_MS },
+      // By user ID alone: unique across an Enterprise Grid org, so acting from another of its
+      // workspaces is the same person with the same allowance.
+      own: { key: `reset:${kind}:${requester.userId}`, limit: limits.perUserPerHour, windowMs: HOUR_MS },
       ...(limits.globalPerMinute && { everyone: { key: 'reset:all', limit: limits.globalPerMinute, windowMs: MINUTE_MS } }),
     };
   }
 
-  private async takeLimits(requester: Requester, kind: CredentialKind): Promise<void> {
-    const { limiter, limits } = this.deps;
-    const { own, everyone } = this.limitsOf(requester, kind);
-    const [mine, all] = await Promise.all([
-      limiter.take(own.key, own.limit, own.windowMs),
-      everyone ? limiter.take(everyone.key, everyone.limit, everyone.windowMs) : { ok: true as const },
-    ]);
-    if (!all.ok) {
-      this.deps.logger.error({ limit: limits.globalPerMinute, alert: true }, 'reset burst: organisation-wide limit reached, resets paused');
-      throw new LatchkeyFailure('RESETS_PAUSED', undefined, { retryAt: all.retryAt });
+  /** Counts one use of `limit` at `at`, or throws the failure `over` makes when it is used up. */
+  private async take(limit: Limit, at: Date, over: (retryAt: Date) => LatchkeyFailure): Promise<void> {
+    const taken = await this.deps.limiter.take(limit.key, limit.limit, limit.windowMs, at);
+    if (!taken.ok) throw over(taken.retryAt);
+  }
+
+  /** Gives back the use `useId` counted at `at`; true when it did. Failing is logged, not thrown: nothing waits on it. */
+  private async giveBack(limit: Limit, at: Date, useId: string): Promise<boolean> {
+    try {
+      return await this.deps.limiter.giveBack(limit.key, limit.windowMs, at, useId);
+    } catch (err) {
+      this.deps.logger.warn({ requestId: useId, key: limit.key, err: describeError(err) }, 'a counted use could not be given back');
+      return false;
     }
-    if (!mine.ok) throw new LatchkeyFailure('RATE_LIMITED', `${kind} limit for ${requester.userId}`, { retryAt: mine.retryAt });
   }
 
   private checkTicket(

@@ -5,6 +5,9 @@ import { z } from 'zod';
  * sealed (see Sealer) and bound to the Slack user and workspace it was made for: it only saves
  * looking the directory user up a second time.
  */
+/** The purpose the ticket is sealed for (Sealer): nothing sealed for another opens as one. */
+export const RESET_TICKET = 'reset-confirmation';
+
 export const resetTicketSchema = z.object({
   v: z.literal(1),
   kind: z.enum(['pin', 'password']),

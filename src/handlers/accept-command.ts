@@ -1,5 +1,5 @@
 import type { AckFn, RespondArguments, SlashCommand } from '@slack/bolt';
-import type { Logger } from '../flows/ports';
+import type { Logger, Requester } from '../flows/ports';
 import type { GuardedApp } from '../slack/guarded-app';
 import { failureMessage } from '../views/failure-message';
 import type { Topic } from '../views/topic-words';
@@ -14,7 +14,7 @@ export function acknowledgeOnArrival(app: GuardedApp, command: string, enabled: 
   if (enabled) app.acknowledgeOnArrival(command, (body) => slashCommandSchema.safeParse(body).success);
 }
 
-export type AcceptedCommand = { userId: string; teamId: string; triggerId: string; text: string };
+export type AcceptedCommand = { requester: Requester; triggerId: string; text: string };
 
 /**
  * The first thing every slash command does: read it, and acknowledge it at once. A command
@@ -40,6 +40,6 @@ export async function acceptCommand(
     return undefined;
   }
   await ack();
-  const { user_id: userId, team_id: teamId, trigger_id: triggerId, text } = parsed.data;
-  return { userId, teamId, triggerId, text };
+  const { user_id: userId, team_id: teamId, enterprise_id: enterpriseId, trigger_id: triggerId, text } = parsed.data;
+  return { requester: { userId, teamId, ...(enterpriseId && { enterpriseId }) }, triggerId, text };
 }

@@ -15,8 +15,8 @@ export function registerLicenseCommand(app: GuardedApp, flow: LicenseRequests, l
     const accepted = await acceptCommand(command, ack, 'license', flow.enabled, logger);
     if (!accepted) return;
 
-    const { userId, teamId, triggerId } = accepted;
-    const work = flow.start({ userId, teamId }).then((started) => {
+    const { requester, triggerId } = accepted;
+    const work = flow.start(requester).then((started) => {
       if (!started.ok) {
         const m = failureMessage({ ...started, kind: 'license' });
         return { view: licenseFailureView(started), fallbackText: `${m.headline} ${m.next}` };
@@ -25,6 +25,6 @@ export function registerLicenseCommand(app: GuardedApp, flow: LicenseRequests, l
       if (started.state === 'open') return { view: openRequestView(started.request), fallbackText };
       return { view: licenseFormView({ email: started.email, current: started.current, ticket: started.ticket }), fallbackText };
     });
-    await openModalWhile({ client, triggerId, loading: licenseLoadingView(), work, respond, logger, userId });
+    await openModalWhile({ client, triggerId, loading: licenseLoadingView(), work, respond, logger, userId: requester.userId });
   });
 }

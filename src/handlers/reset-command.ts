@@ -18,8 +18,8 @@ export function registerResetCommand(app: GuardedApp, kind: CredentialKind, flow
     const accepted = await acceptCommand(command, ack, kind, flow.isEnabled(kind), logger);
     if (!accepted) return;
 
-    const { userId, teamId, triggerId, text } = accepted;
-    const work = flow.prepare({ userId, teamId }, kind).then((prepared) => {
+    const { requester, triggerId, text } = accepted;
+    const work = flow.prepare(requester, kind).then((prepared) => {
       if (!prepared.ok) {
         const m = failureMessage(prepared);
         return { view: failureView(prepared), fallbackText: `${m.headline} ${m.next}` };
@@ -29,6 +29,6 @@ export function registerResetCommand(app: GuardedApp, kind: CredentialKind, flow
         fallbackText: `Latchkey could not open its window. Run \`${words.command}\` again.`,
       };
     });
-    await openModalWhile({ client, triggerId, loading: checkingView(kind), work, respond, logger, userId });
+    await openModalWhile({ client, triggerId, loading: checkingView(kind), work, respond, logger, userId: requester.userId });
   });
 }

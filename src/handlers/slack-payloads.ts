@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Requester } from '../flows/ports';
 
 /**
  * The parts of Slack's payloads the handlers use. Bolt has checked the signature; these check the
@@ -9,6 +10,8 @@ const slackId = z.string().regex(/^[A-Z0-9]{2,}$/);
 export const slashCommandSchema = z.object({
   user_id: slackId,
   team_id: slackId,
+  // Enterprise Grid only.
+  enterprise_id: slackId.optional(),
   trigger_id: z.string().min(1),
   text: z.string().max(4000).default(''),
 });
@@ -17,6 +20,7 @@ const actor = {
   user: z.object({ id: slackId, team_id: slackId.optional() }),
   // Null for some Enterprise Grid installs; the user's own team_id then names the workspace.
   team: z.object({ id: slackId }).nullable().optional(),
+  enterprise: z.object({ id: slackId }).nullable().optional(),
 };
 
 /** One input's state: text inputs carry `value`, selects and radio buttons `selected_option`. */
@@ -46,11 +50,14 @@ export const blockActionsSchema = z.object({
 export type BlockActions = z.infer<typeof blockActionsSchema>;
 
 /** Who is acting, from the signed payload only. */
-export function actingUser(body: { user: { id: string; team_id?: string }; team?: { id: string } | null }):
-  | { userId: string; teamId: string }
-  | undefined {
+export function actingUser(body: {
+  user: { id: string; team_id?: string };
+  team?: { id: string } | null;
+  enterprise?: { id: string } | null;
+}): Requester | undefined {
   const teamId = body.team?.id ?? body.user.team_id;
-  return teamId ? { userId: body.user.id, teamId } : undefined;
+  if (!teamId) return undefined;
+  return { userId: body.user.id, teamId, ...(body.enterprise?.id && { enterpriseId: body.enterprise.id }) };
 }
 
 /** What the person entered or picked in one input of a submitted modal. */

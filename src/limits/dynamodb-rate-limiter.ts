@@ -16,9 +16,8 @@ export class DynamoDbRateLimiter implements RateLimiter {
     private readonly clock: Clock,
   ) {}
 
-  async take(key: string, limit: number, windowMs: number): Promise<{ ok: true } | { ok: false; retryAt: Date }> {
-    const now = this.clock.now().getTime();
-    const windowStart = now - (now % windowMs);
+  async take(key: string, limit: number, windowMs: number, at: Date): Promise<{ ok: true } | { ok: false; retryAt: Date }> {
+    const windowStart = at.getTime() - (at.getTime() % windowMs);
     const retryAt = new Date(windowStart + windowMs);
     try {
       await this.client.send(

@@ -18,6 +18,7 @@ export class SlackWorkspaceMembers implements WorkspaceMembers {
     return {
       id: user.id,
       teamId: user.team_id ?? '',
+      ...(user.enterprise_user?.enterprise_id && { enterpriseId: user.enterprise_user.enterprise_id }),
       email: user.profile?.email || undefined,
       deleted: user.deleted === true,
       // Slackbot is a bot in every way that matters but is not flagged is_bot.

@@ -125,7 +125,7 @@ export function failureMessage(failure: {
       next: `${again}.`,
     },
     REQUEST_ALREADY_USED: {
-      headline: 'This reset was already done.',
+      headline: 'This confirmation was already used, so nothing more was changed.',
       next: `If you did not see your new ${words.short}, run \`${words.command}\` again for another.`,
     },
     AUDIT_UNAVAILABLE: {

@@ -18,7 +18,7 @@ const problems = (context: Partial<Record<ContextKey, unknown>>): readonly strin
 
 describe('deploy settings from CDK context', () => {
   test('defaults: stack Latchkey, code in dist/, Node.js 20, info logs kept 90 days', () => {
-    expect(read({ chimeAccountId: CHIME_ACCOUNT })).toEqual({
+    expect(read({ chimeAccountId: CHIME_ACCOUNT, slackTeamId: 'T0LATCHKEY' })).toEqual({
       stackName: 'Latchkey',
       codePath: path.join(REPO_ROOT, 'dist'),
       functionName: 'Latchkey-handler',
@@ -28,7 +28,8 @@ describe('deploy settings from CDK context', () => {
       adminUserIds: [],
       adminUsergroupId: undefined,
       approvalsChannelId: undefined,
-      slackTeamId: undefined,
+      slackTeamId: 'T0LATCHKEY',
+      slackEnterpriseId: undefined,
       logLevel: 'info',
       logRetentionDays: 90,
       reservedConcurrency: undefined,
@@ -41,18 +42,27 @@ describe('deploy settings from CDK context', () => {
       adminUserIds: ['U0ONE', ' U0TWO '],
       logRetentionDays: 30,
       reservedConcurrency: 5,
-      slackTeamId: '',
+      slackTeamId: 'T0LATCHKEY',
+      slackEnterpriseId: '',
       codePath: '/abs/package',
     });
-    expect(s).toMatchObject({ adminUserIds: ['U0ONE', 'U0TWO'], logRetentionDays: 30, reservedConcurrency: 5, slackTeamId: undefined, codePath: '/abs/package' });
+    expect(s).toMatchObject({ adminUserIds: ['U0ONE', 'U0TWO'], logRetentionDays: 30, reservedConcurrency: 5, slackEnterpriseId: undefined, codePath: '/abs/package' });
   });
 
   test('with neither Chime nor WorkMail there is nothing to deploy', () => {
-    expect(problems({})).toEqual([expect.stringMatching(/^chimeAccountId: set chimeAccountId, workmailOrganizationId or both/)]);
+    expect(problems({ slackTeamId: 'T0LATCHKEY' })).toEqual([expect.stringMatching(/^chimeAccountId: set chimeAccountId, workmailOrganizationId or both/)]);
+  });
+
+  test('the workspace is required, and an Enterprise Grid org goes in its own setting', () => {
+    expect(problems({ chimeAccountId: CHIME_ACCOUNT })).toEqual([expect.stringMatching(/^slackTeamId: is required/)]);
+    expect(problems({ chimeAccountId: CHIME_ACCOUNT, slackTeamId: 'E0ORG1' })).toEqual([
+      expect.stringMatching(/^slackTeamId: is an Enterprise Grid org ID \(E…\): put it in slackEnterpriseId/),
+    ]);
+    expect(read({ chimeAccountId: CHIME_ACCOUNT, slackTeamId: 'T0LATCHKEY', slackEnterpriseId: 'E0ORG1' })).toMatchObject({ slackEnterpriseId: 'E0ORG1' });
   });
 
   test('license requests need admins and Chime, as the app does', () => {
-    expect(problems({ workmailOrganizationId: WORKMAIL_ORG, approvalsChannelId: 'C0APPROVALS' })).toEqual([
+    expect(problems({ workmailOrganizationId: WORKMAIL_ORG, approvalsChannelId: 'C0APPROVALS', slackTeamId: 'T0LATCHKEY' })).toEqual([
       expect.stringContaining('license requests need admins'),
       expect.stringContaining('set chimeAccountId too'),
     ]);
@@ -88,14 +98,14 @@ describe('deploy settings from CDK context', () => {
   });
 
   test('a stack name that would make the function name longer than 64 characters is refused', () => {
-    expect(problems({ chimeAccountId: CHIME_ACCOUNT, stackName: `L${'a'.repeat(55)}` })).toEqual([expect.stringMatching(/^stackName:/)]);
-    expect(read({ chimeAccountId: CHIME_ACCOUNT, stackName: `L${'a'.repeat(54)}` }).functionName).toHaveLength(63);
+    expect(problems({ chimeAccountId: CHIME_ACCOUNT, slackTeamId: 'T0LATCHKEY', stackName: `L${'a'.repeat(55)}` })).toEqual([expect.stringMatching(/^stackName:/)]);
+    expect(read({ chimeAccountId: CHIME_ACCOUNT, slackTeamId: 'T0LATCHKEY', stackName: `L${'a'.repeat(54)}` }).functionName).toHaveLength(63);
   });
 
   test('the stack refuses a code directory without lambda.js, before anything is synthesized', () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'latchkey-nocode-'));
     try {
-      expect(() => buildApp({ context: { codePath: empty, chimeAccountId: CHIME_ACCOUNT } })).toThrow(/No lambda\.js in/);
+      expect(() => buildApp({ context: { codePath: empty, chimeAccountId: CHIME_ACCOUNT, slackTeamId: 'T0LATCHKEY' } })).toThrow(/No lambda\.js in/);
     } finally {
       fs.rmSync(empty, { recursive: true, force: true });
     }

@@ -8,9 +8,11 @@ let chimeOnly: Synthesized;
 let workmailOnly: Synthesized;
 
 beforeAll(() => {
-  chimeOnly = synth({ chimeAccountId: CHIME_ACCOUNT });
+  chimeOnly = synth({ chimeAccountId: CHIME_ACCOUNT, slackTeamId: 'T0LATCHKEY' });
   workmailOnly = synth({
     workmailOrganizationId: WORKMAIL_ORG,
+    slackTeamId: 'T0ACME',
+    slackEnterpriseId: 'E0ACME',
     stackName: 'Acme-Latchkey',
     lambdaRuntime: 'nodejs24.x',
     logRetentionDays: '365',
@@ -29,10 +31,10 @@ describe('Chime without license requests', () => {
   test('has no WorkMail permission and no WorkMail or license settings in its environment', () => {
     expect(sids(chimeOnly)).not.toContain('WorkMailUsers');
     const env = fn(chimeOnly).Environment.Variables;
-    for (const key of ['WORKMAIL_ORGANIZATION_ID', 'APPROVALS_CHANNEL_ID', 'ADMIN_USER_IDS', 'ADMIN_USERGROUP_ID', 'SLACK_TEAM_ID']) {
+    for (const key of ['WORKMAIL_ORGANIZATION_ID', 'APPROVALS_CHANNEL_ID', 'ADMIN_USER_IDS', 'ADMIN_USERGROUP_ID', 'SLACK_ENTERPRISE_ID']) {
       expect(env).not.toHaveProperty(key);
     }
-    expect(env).toMatchObject({ CHIME_ACCOUNT_ID: CHIME_ACCOUNT, LOG_LEVEL: 'info' });
+    expect(env).toMatchObject({ CHIME_ACCOUNT_ID: CHIME_ACCOUNT, LOG_LEVEL: 'info', SLACK_TEAM_ID: 'T0LATCHKEY' });
   });
 
   test('has no reserved concurrency unless asked', () => {
@@ -51,6 +53,10 @@ describe('WorkMail only, another stack name, Node.js 24, a year of logs', () => 
     expect(statements(workmailOnly).flatMap((st) => st.Resource)).not.toContain('*');
     expect(workmailOnly.acknowledgments.map((a) => a.id)).not.toContain('AwsSolutions::AwsSolutions-IAM5[Resource::*]');
     expect(workmailOnly.validationError).toBeUndefined();
+  });
+
+  test('serves the named Enterprise Grid org as well as the workspace', () => {
+    expect(fn(workmailOnly).Environment.Variables).toMatchObject({ SLACK_TEAM_ID: 'T0ACME', SLACK_ENTERPRISE_ID: 'E0ACME' });
   });
 
   test('names the function after the stack and invokes only that name', () => {

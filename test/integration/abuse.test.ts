@@ -26,8 +26,10 @@ describe('rate limits shared by every instance', () => {
   });
 
   it('past the organisation-wide ceiling, resets pause for everyone and an alert is logged', async () => {
-    // Ann's 3 + 1 password so far; one more fills the minute's 5, the next is refused.
+    // Counted so far: Ann's two PINs and her password (her refused third counted nothing for
+    // anyone else). Two more fill the minute's 5; the next is refused.
     await h.open('/reset-pin', 'UBOB');
+    await h.open('/reset-pin', 'UADA');
     const { view } = await h.open('/reset-pin', 'UCARL');
     expect(JSON.stringify(view)).toContain('Latchkey has paused resets for a moment');
     expect(h.logs.join('')).toMatch(/"level":"error".*"alert":true.*organisation-wide limit reached/);
@@ -63,7 +65,7 @@ describe('a confirmation closed without resetting', () => {
     for (let i = 0; i < 3; i++) await h.close('UBOB', first.view);
     await h.close('UCARL', second.view);
     await h.waitForLogs(GIVEN_BACK, before + 1);
-    await h.waitForLogs('its count was given back before', 2);
+    await h.waitForLogs('closed after it was used, or closed again; nothing given back', 2);
     await h.waitForLogs('closed confirmation not recognised', 1);
 
     expect((await h.open('/reset-pin', 'UBOB')).view.submit).toBeDefined();
@@ -165,7 +167,7 @@ describe('replays', () => {
     const retried = await postSigned(h.eventsUrl, body, SIGNING_SECRET, { extraHeaders: { 'X-Slack-Retry-Num': '1', 'X-Slack-Retry-Reason': 'http_timeout' } });
     const [firstView, secondView] = await h.shownAfterAll([first, retried], opened.viewId);
     expect(secretIn(firstView!)).toBe(h.chime.pinOf('chime-ann'));
-    expect(JSON.stringify(secondView)).toContain('This reset was already done.');
+    expect(JSON.stringify(secondView)).toContain('This confirmation was already used');
     expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
   });
 });

@@ -109,7 +109,7 @@ describe('/reset-pin', () => {
     const views = await h.shownAfterAll(submissions, opened.viewId);
     expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
     expect(views.filter((v) => secretIn(v))).toHaveLength(1);
-    expect(JSON.stringify(views)).toContain('This reset was already done.');
+    expect(JSON.stringify(views)).toContain('This confirmation was already used');
   });
 
   it.each([

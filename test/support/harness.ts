@@ -209,7 +209,7 @@ export class Harness {
   command(
     command: string,
     userId: string,
-    extra: { text?: string; teamId?: string; url?: string; triggerId?: string } = {},
+    extra: { text?: string; teamId?: string; enterpriseId?: string; url?: string; triggerId?: string } = {},
     opts?: SignOptions,
   ): Promise<AppResponse> {
     return postSlashCommand(
@@ -219,6 +219,7 @@ export class Harness {
         command,
         user_id: userId,
         team_id: extra.teamId ?? TEAM,
+        enterprise_id: extra.enterpriseId,
         trigger_id: extra.triggerId ?? this.slack.newTriggerId(),
         text: extra.text ?? '',
       },
@@ -243,20 +244,22 @@ export class Harness {
     return postInteraction(extra.url ?? this.eventsUrl, SIGNING_SECRET, viewClosedPayload({ userId, teamId: extra.teamId ?? TEAM, view }));
   }
 
-  /** A click on a message button, as Slack sends it. */
+  /** A click on a message button, as Slack sends it (from our workspace unless `from` says otherwise). */
   click(
     userId: string,
     actionId: string,
     value: string,
     message: { channel: string; ts: string },
     triggerId = this.slack.newTriggerId(),
+    from: { teamId?: string; enterpriseId?: string } = {},
   ): Promise<AppResponse> {
     return postInteraction(
       this.eventsUrl,
       SIGNING_SECRET,
       blockActionsPayload({
         userId,
-        teamId: TEAM,
+        teamId: from.teamId ?? TEAM,
+        enterpriseId: from.enterpriseId,
         actionId,
         value,
         channelId: message.channel,
@@ -295,7 +298,7 @@ export class Harness {
   }
 
   /** Runs a slash command up to the point the person sees the confirmation (or a failure). */
-  async open(command: string, userId: string, extra: { text?: string; url?: string } = {}) {
+  async open(command: string, userId: string, extra: { text?: string; url?: string; teamId?: string; enterpriseId?: string } = {}) {
     return this.opening((triggerId) => this.command(command, userId, { ...extra, triggerId }));
   }
 

@@ -34,7 +34,9 @@ export class MemoryAudit implements AuditLog {
 
   async record(entry: AuditEntry): Promise<void> {
     if (this.failWith) throw this.failWith;
-    if (entry.phase === 'attempt' && this.entries.some((e) => e.phase === 'attempt' && e.requestId === entry.requestId)) {
+    // An attempt and a cancellation share one slot per request, as in the DynamoDB store.
+    const claims = (e: AuditEntry) => e.phase === 'attempt' || e.phase === 'cancelled';
+    if (claims(entry) && this.entries.some((e) => claims(e) && e.requestId === entry.requestId)) {
       throw new LatchkeyFailure('REQUEST_ALREADY_USED');
     }
     this.entries.push(entry);
@@ -203,11 +205,8 @@ export class MemoryLicenseDirectory implements LicenseDirectory {
 export class MemoryRateLimiter implements RateLimiter {
   readonly counts = new Map<string, number>();
 
-  constructor(private readonly clock: Clock) {}
-
-  async take(key: string, limit: number, windowMs: number) {
-    const now = this.clock.now().getTime();
-    const start = now - (now % windowMs);
+  async take(key: string, limit: number, windowMs: number, at: Date) {
+    const start = at.getTime() - (at.getTime() % windowMs);
     const k = `${key}#${start}`;
     const used = this.counts.get(k) ?? 0;
     if (used >= limit) return { ok: false as const, retryAt: new Date(start + windowMs) };

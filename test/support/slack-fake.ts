@@ -21,6 +21,8 @@ export interface FakeSlackUser {
   is_app_user?: boolean;
   is_restricted?: boolean;
   is_ultra_restricted?: boolean;
+  /** Enterprise Grid: the org the member belongs to. */
+  enterprise_user?: { enterprise_id: string };
   tz?: string;
   profile: { email?: string; real_name?: string; display_name?: string };
 }

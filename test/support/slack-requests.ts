@@ -81,6 +81,8 @@ export type SlashCommandFields = {
   text?: string;
   channel_id?: string;
   response_url?: string;
+  /** Enterprise Grid: the org of the workspace the command came from. */
+  enterprise_id?: string;
 };
 
 /** A slash command's form body, byte for byte as Slack sends it. */
@@ -91,6 +93,7 @@ export function slashCommandBody(fields: SlashCommandFields): string {
     token: VERIFICATION_TOKEN,
     team_id: fields.team_id,
     team_domain: TEAM_DOMAIN,
+    ...(fields.enterprise_id && { enterprise_id: fields.enterprise_id, enterprise_name: 'Example Org' }),
     channel_id: channelId,
     channel_name: channelName(channelId),
     user_id: fields.user_id,
@@ -118,7 +121,9 @@ const someTriggerId = () => `${Date.now()}.${Math.floor(Math.random() * 1e6)}.${
 const interactionUser = (userId: string, teamId: string) => ({ id: userId, username: userId.toLowerCase(), name: userId.toLowerCase(), team_id: teamId });
 
 /** What every interaction payload about a modal carries: who, from which workspace, and the view. */
-function viewPayload(type: string, args: { userId: string; teamId: string; view: Record<string, any>; values?: Record<string, Record<string, any>> }) {
+const enterprise = (id?: string) => (id ? { id, name: 'Example Org' } : null);
+
+function viewPayload(type: string, args: { userId: string; teamId: string; enterpriseId?: string; view: Record<string, any>; values?: Record<string, Record<string, any>> }) {
   return {
     type,
     team: { id: args.teamId, domain: TEAM_DOMAIN },
@@ -127,13 +132,14 @@ function viewPayload(type: string, args: { userId: string; teamId: string; view:
     token: VERIFICATION_TOKEN,
     view: { ...args.view, state: { values: args.values ?? {} } },
     is_enterprise_install: false,
-    enterprise: null,
+    enterprise: enterprise(args.enterpriseId),
   };
 }
 
 export function viewSubmissionPayload(args: {
   userId: string;
   teamId: string;
+  enterpriseId?: string;
   view: Record<string, any>;
   values?: Record<string, Record<string, any>>;
   triggerId?: string;
@@ -142,13 +148,14 @@ export function viewSubmissionPayload(args: {
 }
 
 /** Cancel or × on a modal opened with notify_on_close, as Slack reports it. */
-export function viewClosedPayload(args: { userId: string; teamId: string; view: Record<string, any> }): object {
+export function viewClosedPayload(args: { userId: string; teamId: string; enterpriseId?: string; view: Record<string, any> }): object {
   return { ...viewPayload('view_closed', args), is_cleared: false };
 }
 
 export function blockActionsPayload(args: {
   userId: string;
   teamId: string;
+  enterpriseId?: string;
   actionId: string;
   blockId?: string;
   value?: string;
@@ -186,7 +193,7 @@ export function blockActionsPayload(args: {
     token: VERIFICATION_TOKEN,
     trigger_id: args.triggerId ?? someTriggerId(),
     team: { id: args.teamId, domain: TEAM_DOMAIN },
-    enterprise: null,
+    enterprise: enterprise(args.enterpriseId),
     is_enterprise_install: false,
     ...where,
     actions: [action],

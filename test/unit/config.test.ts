@@ -3,6 +3,7 @@ import { describeProblems, loadConfig } from '../../src/config';
 const VALID = {
   SLACK_SIGNING_SECRET: '8f742231b10e8888abcd99yyyzzz85a5',
   SLACK_BOT_TOKEN: 'xoxb-test-token',
+  SLACK_TEAM_ID: 'T0LATCHKEY',
   CHIME_ACCOUNT_ID: '12a3c1a8-8d1c-4b8e-9a8f-2d8d1c1e7f00',
 };
 
@@ -13,7 +14,7 @@ describe('loadConfig', () => {
       ok: true,
       config: {
         port: 3000,
-        slack: { apiUrl: 'https://slack.com/api/', apiRetries: 2 },
+        slack: { apiUrl: 'https://slack.com/api/', apiRetries: 2, workspace: { teamId: 'T0LATCHKEY' } },
         chime: { accountId: VALID.CHIME_ACCOUNT_ID },
         audit: { tableName: 'latchkey-audit', retentionDays: 400 },
         createTables: false,
@@ -62,7 +63,27 @@ describe('loadConfig', () => {
   });
 
   it('treats empty strings as unset, as .env files write them', () => {
-    expect(loadConfig({ ...VALID, SLACK_APP_TOKEN: '', SLACK_TEAM_ID: '' })).toMatchObject({ ok: true });
+    expect(loadConfig({ ...VALID, SLACK_APP_TOKEN: '', SLACK_ENTERPRISE_ID: '' })).toMatchObject({ ok: true, config: { slack: { workspace: { teamId: 'T0LATCHKEY' } } } });
+  });
+
+  it('requires the workspace Latchkey serves', () => {
+    const { SLACK_TEAM_ID: _, ...noTeam } = VALID;
+    expect(loadConfig(noTeam)).toMatchObject({ ok: false, problems: [expect.stringMatching(/^SLACK_TEAM_ID: is required/)] });
+  });
+
+  it('refuses an Enterprise Grid org ID as the workspace, and says where it goes', () => {
+    expect(loadConfig({ ...VALID, SLACK_TEAM_ID: 'E0ACMEORG' })).toEqual({
+      ok: false,
+      problems: ['SLACK_TEAM_ID: is an Enterprise Grid org ID (E…): put it in SLACK_ENTERPRISE_ID, and the workspace ID (T…) here'],
+    });
+  });
+
+  it('serves a whole Enterprise Grid org when SLACK_ENTERPRISE_ID names it', () => {
+    expect(loadConfig({ ...VALID, SLACK_ENTERPRISE_ID: 'E0ACMEORG' })).toMatchObject({
+      ok: true,
+      config: { slack: { workspace: { teamId: 'T0LATCHKEY', enterpriseId: 'E0ACMEORG' } } },
+    });
+    expect(loadConfig({ ...VALID, SLACK_ENTERPRISE_ID: 'T0NOTANORG' })).toMatchObject({ ok: false, problems: [expect.stringMatching(/^SLACK_ENTERPRISE_ID: must be an Enterprise Grid org ID/)] });
   });
 
   it.each(['true', '1', 'yes'])('reads DYNAMODB_CREATE_TABLES=%s as true', (v) => {

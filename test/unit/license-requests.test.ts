@@ -39,9 +39,9 @@ function setup() {
     sealer: testSealer(),
     clock,
     logger: new MemoryLogger(),
-    allowedTeamId: 'T0TEAM',
+    workspace: { teamId: 'T0TEAM' },
     requestTtlHours: 72,
-    limiter: new MemoryRateLimiter(clock),
+    limiter: new MemoryRateLimiter(),
     maxRequestsPerDay: 5,
   });
   return { clock, audit, store, announcer, directory, flow };

@@ -30,8 +30,8 @@ function setup(members: SlackMember[] = [member('UANN'), member('UBOB')]) {
     sealer: testSealer(),
     clock,
     logger,
-    allowedTeamId: 'T0TEAM',
-    limiter: new MemoryRateLimiter(clock),
+    workspace: { teamId: 'T0TEAM' },
+    limiter: new MemoryRateLimiter(),
     limits: { perUserPerHour: 3, globalPerMinute: 100 },
   });
   const shown: { secret: Secret; done: ResetDone }[] = [];

@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { startSandbox, type Sandbox } from '../../sandbox/sandbox';
+
+/** The sandbox's own API, over HTTP as a browser would reach it: its page may use it, other sites may not. */
+describe("the sandbox's API", () => {
+  let sandbox: Sandbox;
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'latchkey-sandbox-api-'));
+    sandbox = await startSandbox({ port: 0, dataDir });
+  });
+  afterAll(async () => {
+    await sandbox?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const command = (headers: Record<string, string>, body = JSON.stringify({ user: 'UANN', channel: 'C0GENERAL01', text: '/reset-pin' })) =>
+    fetch(`${sandbox.url}api/command`, { method: 'POST', headers, body });
+  const opens = () => sandbox.slack.callsTo('views.open').length;
+
+  /** fetch will not send another Host; node:http sends what it is given, as a rebound name would arrive. */
+  function withHost(host: string, method: 'GET' | 'POST', path: string, body?: string): Promise<number> {
+    const { port } = new URL(sandbox.url);
+    return new Promise((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, method, path, headers: { host, 'content-type': 'application/json' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  it('runs a command its own page sends', async () => {
+    const before = opens();
+    const res = await command({ 'content-type': 'application/json', origin: sandbox.url.replace(/\/$/, '') });
+    expect(res.status).toBe(200);
+    await sandbox.slack.waitForCall('views.open', () => opens() > before);
+  });
+
+  it('refuses a cross-site text/plain POST: no command runs', async () => {
+    const before = opens();
+    const res = await command({ 'content-type': 'text/plain', origin: 'https://evil.example' });
+    expect(res.status).toBe(403);
+    const plain = await command({ 'content-type': 'text/plain' });
+    expect(plain.status).toBe(415);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(opens()).toBe(before);
+  });
+
+  it('refuses JSON from another origin, and any request naming another host (DNS rebinding)', async () => {
+    const before = opens();
+    expect((await command({ 'content-type': 'application/json', origin: 'https://evil.example' })).status).toBe(403);
+    const rebound = `rebound.example:${new URL(sandbox.url).port}`;
+    expect(await withHost(rebound, 'POST', '/api/command', JSON.stringify({ user: 'UANN', channel: 'C0GENERAL01', text: '/reset-pin' }))).toBe(403);
+    expect(await withHost(rebound, 'GET', '/api/state?user=UANN')).toBe(403);
+    expect(opens()).toBe(before);
+  });
+});

@@ -1,0 +1,169 @@
+import { request as httpRequest } from 'node:http';
+import { startAppProcess, type AppProcess } from '../support/app-process';
+import { APPROVALS_CHANNEL, Harness, SIGNING_SECRET, secretIn, slackUser, PEOPLE, useHarness } from '../support/harness';
+import { slackSignature } from '../support/slack-requests';
+
+/**
+ * The findings of a security review (issue 14), each over HTTP against the real app and the
+ * stand-ins, each written to fail on the code the review found.
+ */
+const ORG = 'E0EXAMPLE';
+const SECOND_WORKSPACE = 'T0SECOND';
+
+describe('self-review across the workspaces of an Enterprise Grid org', () => {
+  // Ada and Max are members of the org: they act from either workspace of it.
+  const inOrg = (id: string, email: string) => slackUser(id, email, { enterprise_user: { enterprise_id: ORG } });
+  const h = useHarness({
+    slackUsers: [...PEOPLE.slack.filter((u) => u.id !== 'UADA' && u.id !== 'UMAX'), inOrg('UADA', 'ada@example.com'), inOrg('UMAX', 'max@example.com')],
+    env: { SLACK_ENTERPRISE_ID: ORG },
+  });
+
+  const choose = { license: { license: { type: 'radio_buttons', selected_option: { value: 'ProTrial' } } }, reason: { reason: { type: 'plain_text_input', value: 'Demo week' } } };
+
+  async function adaAsks() {
+    const { view } = await h.open('/request-license', 'UADA');
+    await h.submit('UADA', view, { values: choose });
+    const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes('UADA'));
+    const actions = (post.args.blocks as any[]).find((b) => b.type === 'actions');
+    return { requestId: actions.elements[0].value as string, message: { channel: post.result!.channel as string, ts: post.result!.ts as string } };
+  }
+
+  it('an admin clicking Review on their own request from another workspace of the org is told they cannot, and nothing changes', async () => {
+    const request = await adaAsks();
+    const opened = await h.opening((trigger) => h.click('UADA', 'license_review', request.requestId, request.message, trigger, { teamId: SECOND_WORKSPACE, enterpriseId: ORG }));
+    expect(JSON.stringify(opened.view)).toContain('You cannot review your own request.');
+    expect(opened.view.submit).toBeUndefined();
+    expect(h.chime.callsTo('UpdateUser')).toHaveLength(0);
+  });
+
+  it('another admin of the org reviews it from that workspace', async () => {
+    const request = (await h.slack.callsTo('chat.postMessage').find((c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes('UADA')))!;
+    const value = (request.args.blocks as any[]).find((b) => b.type === 'actions').elements[0].value as string;
+    const opened = await h.opening((trigger) =>
+      h.click('UMAX', 'license_review', value, { channel: request.result!.channel, ts: request.result!.ts }, trigger, { teamId: SECOND_WORKSPACE, enterpriseId: ORG }),
+    );
+    expect(opened.view.callback_id).toBe('license_review_submit');
+  });
+
+  it('a workspace outside the org is refused, as before', async () => {
+    const { view } = await h.open('/reset-pin', 'UANN', { teamId: 'T0ELSEWHERE', enterpriseId: 'E0OTHERORG' });
+    expect(JSON.stringify(view)).toContain('Latchkey only serves members of its own Slack workspace.');
+  });
+});
+
+describe('the organisation-wide limit counts only requests that are allowed', () => {
+  const h = useHarness({ env: { RESET_MAX_PER_MINUTE_GLOBAL: '2', RESET_MAX_PER_HOUR: '1' } });
+
+  it('guests, bots, outsiders, people over their own limit and people the directory refuses pause nobody', async () => {
+    // Bob's first reset counts; his second is over his own limit and counts nothing for anyone else.
+    expect((await h.open('/reset-pin', 'UBOB')).view.submit).toBeDefined();
+    for (const userId of ['UGUEST', 'USINGLE', 'UBOT', 'ULEFT', 'UOUTSIDE', 'UNOMAIL', 'UBOB', 'UNOCHIME', 'UNOCHIME', 'USUSP']) {
+      expect((await h.open('/reset-pin', userId)).view.submit).toBeUndefined();
+    }
+    await h.command('/reset-pin', 'UCARL', { teamId: 'T0OTHER' });
+    // Ann gets her confirmation: the second of the minute's two.
+    expect((await h.open('/reset-pin', 'UANN')).view.submit?.text).toBe('Reset PIN');
+    expect(h.logs.join('')).not.toContain('organisation-wide limit reached');
+
+    // The ceiling still holds for allowed requests.
+    const { view } = await h.open('/reset-pin', 'UADA');
+    expect(JSON.stringify(view)).toContain('Latchkey has paused resets for a moment');
+    expect(h.logs.join('')).toMatch(/"alert":true.*organisation-wide limit reached/);
+  });
+});
+
+describe('a close and a Reset click on one confirmation', () => {
+  const h = useHarness({ env: { RESET_MAX_PER_HOUR: '2' } }, (x) => x.chime.setLatency(0));
+  beforeAll(() => {
+    // A second past the top of the next hour on the app's clock: the counts share one window.
+    const hour = 3_600_000;
+    h.clock.offsetMs = Math.ceil(Date.now() / hour) * hour + 1_000 - Date.now();
+  });
+  const overLimit = 'You have started as many PIN resets as Latchkey allows in an hour.';
+
+  it('a close that arrives while the reset runs gives nothing back: the reset counts', async () => {
+    const opened = await h.open('/reset-pin', 'UANN');
+    h.chime.setLatency(600);
+    const resets = h.chime.callsTo('ResetPersonalPIN').length;
+    const submitting = h.submit('UANN', opened.view);
+    while (h.chime.callsTo('ResetPersonalPIN').length === resets) await new Promise((r) => setTimeout(r, 5));
+    await h.close('UANN', opened.view); // × while it says "Resetting…"
+    expect(secretIn(await h.shownAfter(await submitting, opened.viewId))).toBeDefined();
+    await h.waitForLogs('closed after it was used', 1);
+    h.chime.setLatency(0);
+
+    expect((await h.open('/reset-pin', 'UANN')).view.submit).toBeDefined(); // the second of two
+    expect(JSON.stringify((await h.open('/reset-pin', 'UANN')).view)).toContain(overLimit);
+    const cancelled = (await h.auditRecords('UANN')).filter((r) => r.phase === 'cancelled');
+    expect(cancelled).toHaveLength(0);
+  });
+
+  it('a Reset click that arrives after the close resets nothing', async () => {
+    const opened = await h.open('/reset-pin', 'UBOB');
+    await h.close('UBOB', opened.view);
+    await h.waitForAudit('UBOB', (r) => r.phase === 'cancelled');
+    const resets = h.chime.callsTo('ResetPersonalPIN').length;
+    const final = await h.shownAfter(await h.submit('UBOB', opened.view), opened.viewId);
+    expect(secretIn(final)).toBeUndefined();
+    expect(JSON.stringify(final)).toContain('This confirmation was already used');
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(resets);
+  });
+});
+
+describe('another spelling of the events path', () => {
+  let h: Harness;
+  let proc: AppProcess;
+  beforeAll(async () => {
+    h = await Harness.start();
+    proc = await startAppProcess(h.env);
+  });
+  afterAll(async () => {
+    proc?.child.kill('SIGKILL');
+    await h?.stop();
+  });
+
+  /** A signed POST with a request target of our choosing, byte for byte (fetch would normalise it). */
+  function post(target: string, body: string, contentType: string): Promise<number> {
+    const url = new URL(proc.url);
+    const timestamp = Math.floor(Date.now() / 1000);
+    return new Promise((resolve, reject) => {
+      const req = httpRequest(
+        {
+          host: url.hostname,
+          port: url.port,
+          method: 'POST',
+          path: target,
+          headers: {
+            'content-type': contentType,
+            'x-slack-request-timestamp': String(timestamp),
+            'x-slack-signature': slackSignature(SIGNING_SECRET, timestamp, body),
+          },
+          timeout: 8_000,
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', reject);
+      req.on('timeout', () => req.destroy(new Error(`no answer to ${target}`)));
+      req.end(body);
+    });
+  }
+
+  const spellings = ['/slack/events', '/slack/events#x', `http://${'127.0.0.1'}/slack/events`, '/slack/x/../events', '/slack/events?x=1'];
+
+  it.each(spellings)('%s: a signed payload=null and a signed JSON null get a 4xx, and the app keeps serving', async (target) => {
+    expect(await post(target, 'payload=null', 'application/x-www-form-urlencoded')).toBeGreaterThanOrEqual(400);
+    expect(await post(target, 'null', 'application/json')).toBeGreaterThanOrEqual(400);
+    for (const status of [await post(target, 'payload=null', 'application/x-www-form-urlencoded')]) expect(status).toBeLessThan(500);
+    const { view } = await h.open('/reset-pin', 'UANN', { url: proc.url });
+    expect(view.submit?.text).toBe('Reset PIN');
+    expect(proc.child.exitCode).toBeNull();
+  }, 20_000);
+
+  it('none of them crashed the process or logged an unhandled error', () => {
+    expect(proc.child.exitCode).toBeNull();
+    expect(proc.output()).not.toMatch(/Cannot read properties of null|unhandled/);
+  });
+});
