@@ -4,7 +4,7 @@
  * X-Amz-Target) with when it arrived and when its answer left, like the other fakes' call logs.
  */
 import { Agent, createServer, request } from 'node:http';
-import { serveOnLoopback } from '../test/support/aws-sim-common';
+import { serveOnLoopback } from '../src/credentials/stand-in';
 import type { TimedCall } from './stats';
 
 export interface DelayProxy {

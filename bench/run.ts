@@ -9,10 +9,11 @@ import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, hostname, totalmem } from 'node:os';
 import { join } from 'node:path';
-import type { ChimeSimUser } from '../test/support/chime-simulator';
+import type { ChimeSimUser } from '../src/credentials/chime/stand-in';
 import { CHIME_ACCOUNT, Harness, SIGNING_SECRET, TEAM, isProgress, secretIn, slackUser } from '../test/support/harness';
 import type { SlackCall } from '../test/support/slack-fake';
-import type { WorkMailSimUser } from '../test/support/workmail-simulator';
+import type { WorkMailSimUser } from '../src/credentials/workmail/stand-in';
+import { CREDENTIALS } from '../src/credentials';
 import { startDelayProxy, type DelayProxy } from './delay-proxy';
 import { build, BUILD, cpuMsOf, memoryOf, NPM_START, runYardstick, startApp, type RunningApp } from './processes';
 import { Worker } from 'node:worker_threads';
@@ -161,8 +162,9 @@ const isConfirmation = (o: Opened): o is Opened & { confirmation: SlackCall } =>
 function callsBetween(h: Harness, dynamo: DelayProxy, from: number, to: number, latency: number): TimedCall[] {
   const all: TimedCall[] = [
     ...h.slack.calls.map((c) => ({ service: 'slack', operation: c.method, start: c.at, end: c.at + latency })),
-    ...h.chime.calls.map((c) => ({ service: 'chime', operation: c.operation, start: c.at, end: c.at + latency })),
-    ...h.workmail.calls.map((c) => ({ service: 'workmail', operation: c.operation, start: c.at, end: c.at + latency })),
+    ...CREDENTIALS.flatMap((credential) =>
+      h.standIns.get(credential.id)!.calls.map((c) => ({ service: credential.audit.directory, operation: c.operation, start: c.at, end: c.at + latency })),
+    ),
     ...dynamo.calls,
   ];
   return all.filter((c) => c.start >= from && c.start <= to);
@@ -203,16 +205,15 @@ async function main(): Promise<void> {
 
   const h = await Harness.start({
     slackUsers: ids.map((id) => slackUser(id, emailOf(id))),
-    chimeUsers,
-    workmailUsers,
+    // Every credential in the registry is enabled, each with its stand-in's demo accounts unless given here.
+    accounts: { pin: chimeUsers, password: workmailUsers },
   });
   const dynamo = await startDelayProxy(h.dynamo.endpoint, 'dynamodb');
   let latency = 0;
   const setLatency = (ms: number) => {
     latency = ms;
     h.slack.setLatency(ms);
-    h.chime.setLatency(ms);
-    h.workmail.setLatency(ms);
+    for (const standIn of h.standIns.values()) standIn.setLatency(ms);
     dynamo.setLatency(ms);
   };
   const aws = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => k.startsWith('AWS_') && v !== undefined)) as Record<string, string>;

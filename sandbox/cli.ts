@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_FIXTURE, type SandboxOptions } from './sandbox';
 
-export const HELP = `Latchkey sandbox: the real app, a browser Slack, simulated Chime and WorkMail, local DynamoDB.
+export const HELP = `Latchkey sandbox: the real app, a browser Slack, a stand-in for each directory, local DynamoDB.
 
   npm run sandbox [-- options]
 

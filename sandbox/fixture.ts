@@ -1,13 +1,12 @@
 /**
- * The sandbox's demo company, read from a YAML file (sandbox/demo-users.yml by default) and
- * turned into what the stand-ins are seeded with: Slack members, Chime users, WorkMail users.
+ * The sandbox's demo company, read from a YAML file (sandbox/demo-users.yml by default): its Slack
+ * workspace and people. Each person's accounts in the directories are the credentials' own demo
+ * accounts (src/credentials/<name>/stand-in.ts), found by the person's email.
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import type { FakeSlackUser } from '../test/support/slack-fake';
-import type { ChimeSimUser } from '../test/support/chime-simulator';
-import type { WorkMailSimUser } from '../test/support/workmail-simulator';
 
 const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user ID such as U0123ABCD');
 const channel = z.object({ id: z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'must be a Slack channel ID such as C0123ABCD'), name: z.string().min(1) });
@@ -34,13 +33,6 @@ const fixtureSchema = z
           about: z.string().default(''),
           email: z.email().optional(),
           guest: z.boolean().default(false),
-          chime: z
-            .object({
-              license: z.enum(['Basic', 'Plus', 'Pro', 'ProTrial']),
-              status: z.enum(['Registered', 'Unregistered', 'Suspended']).default('Registered'),
-            })
-            .optional(),
-          workmail: z.object({ state: z.enum(['ENABLED', 'DISABLED']).default('ENABLED') }).optional(),
         }),
       )
       .min(1),
@@ -80,20 +72,4 @@ export function slackMembers(fixture: Fixture): FakeSlackUser[] {
     ...(p.guest && { is_restricted: true }),
     profile: { email: p.email, real_name: p.name, display_name: p.name.split(' ')[0] },
   }));
-}
-
-export function chimeUsers(fixture: Fixture): ChimeSimUser[] {
-  return fixture.people.flatMap((p) =>
-    p.chime && p.email
-      ? [{ UserId: `chime-${slug(p)}`, PrimaryEmail: p.email, DisplayName: p.name, LicenseType: p.chime.license, UserRegistrationStatus: p.chime.status }]
-      : [],
-  );
-}
-
-export function workmailUsers(fixture: Fixture): WorkMailSimUser[] {
-  return fixture.people.flatMap((p) =>
-    p.workmail && p.email
-      ? [{ Id: `wm-${slug(p)}`, Email: p.email, Name: p.email.split('@')[0]!, DisplayName: p.name, State: p.workmail.state, UserRole: 'USER' as const }]
-      : [],
-  );
 }

@@ -1,13 +1,14 @@
 /**
  * What the side panel may show: everything the stand-ins saw, minus the secrets. Two locks, as in
  * the app's own logging: fields that hold secrets by name or place (the modal's `secret` block,
- * Password, PersonalPIN, sealed tickets, tokens), and then any PIN or password the simulators
+ * passwords, PINs, sealed tickets, tokens), and then any PIN or password the simulators
  * handed out, wherever it turns up.
  */
 
 export const MASK = '•••••• (masked)';
 
-const SECRET_KEYS = new Set(['Password', 'password', 'PersonalPIN', 'pin', 'NewPassword', 'token', 'signingSecret', 'authorization', 'Authorization']);
+/** Field names that hold a secret, whichever directory's wire format they come from. */
+const SECRET_KEY = /password|personalpin|^pin$|secret|token|authorization/i;
 /** Sealed, not secret, but long and meaningless to a reader: say what it is instead. */
 const SEALED_KEYS = new Set(['private_metadata']);
 
@@ -28,7 +29,7 @@ function walk(value: unknown, secrets: readonly string[]): unknown {
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(source)) {
     if (v === undefined) continue;
-    if (SECRET_KEYS.has(key) && typeof v === 'string' && v !== '') out[key] = MASK;
+    if (SECRET_KEY.test(key) && typeof v === 'string' && v !== '') out[key] = MASK;
     else if (SEALED_KEYS.has(key) && typeof v === 'string' && v !== '') out[key] = `[sealed ticket, ${v.length} characters]`;
     else out[key] = walk(v, secrets);
   }

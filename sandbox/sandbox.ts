@@ -4,8 +4,8 @@
  *
  *   browser ──▶ sandbox page server ──signed requests──▶ Latchkey /slack/events
  *                     ▲                                      │
- *                     └──── reads the call log ◀── Slack Web API fake, Chime and WorkMail
- *                                                  simulators, dynalite (persisted in dataDir)
+ *                     └──── reads the call log ◀── Slack Web API fake, every credential's
+ *                                                  stand-in, dynalite (persisted in dataDir)
  */
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -17,11 +17,12 @@ import { Writable } from 'node:stream';
 import { createLatchkey, type Latchkey } from '../src/app';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
-import { startChimeSimulator, type ChimeSimulator } from '../test/support/chime-simulator';
 import { startDynalite, type LocalDynamo } from '../test/support/dynamodb-local';
 import { startSlackFake, type SlackFake } from '../test/support/slack-fake';
-import { startWorkMailSimulator, type WorkMailSimulator } from '../test/support/workmail-simulator';
-import { chimeUsers, loadFixture, slackMembers, workmailUsers, type Fixture } from './fixture';
+import { CREDENTIALS } from '../src/credentials';
+import { LICENSE_COMMAND } from '../src/handlers/license-command';
+import type { StandIn } from '../src/credentials/stand-in';
+import { loadFixture, slackMembers, type Fixture } from './fixture';
 import { mask } from './mask';
 import { crossSiteRefusal } from './same-origin';
 import { Workspace, type SandboxMessage } from './workspace';
@@ -29,8 +30,6 @@ import { Workspace, type SandboxMessage } from './workspace';
 export const DEFAULT_FIXTURE = join(__dirname, 'demo-users.yml');
 const PUBLIC_DIR = join(__dirname, 'public');
 const SIGNING_SECRET = 'sandbox-signing-secret-not-for-production';
-const CHIME_ACCOUNT = '5a2d3c4b-0000-4000-8000-5a2d3c4b0001';
-const WORKMAIL_ORG = `m-${'5a2d3c4b00004000'.repeat(2)}`;
 const AUDIT_TABLE = 'latchkey-audit';
 const APPROVALS_TABLE = 'latchkey-approvals';
 /** The side panel shows this many of the latest entries of each kind. */
@@ -55,8 +54,8 @@ export interface Sandbox {
   readonly appUrl: string;
   readonly fixture: Fixture;
   readonly slack: SlackFake;
-  readonly chime: ChimeSimulator;
-  readonly workmail: WorkMailSimulator;
+  /** Every credential's stand-in, by credential ID. */
+  readonly standIns: ReadonlyMap<string, StandIn>;
   readonly workspace: Workspace;
   /** Milliseconds from the call to startSandbox until the page was served. */
   readonly startupMs: number;
@@ -65,7 +64,8 @@ export interface Sandbox {
 
 interface SavedState {
   messages: SandboxMessage[];
-  chimeLicenses: Record<string, string>;
+  /** Each stand-in's snapshot (StandIn.snapshot), by credential ID. */
+  standIns: Record<string, unknown>;
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
@@ -93,32 +93,29 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   stack.push(dynamo);
   try {
     const channelMessages = saved.messages.filter((m) => !m.ephemeralFor && m.from === 'bot');
-    const [slack, chime, workmail] = await Promise.all([
+    const [slack, ...standInList] = await Promise.all([
       startSlackFake({
         teamId: team,
         users: slackMembers(fixture),
         messages: channelMessages.map((m) => ({ channel: m.channel, message: { type: 'message', bot_id: 'BLATCHKEY01', ts: m.ts, text: m.text, blocks: m.blocks } })),
       }),
-      startChimeSimulator({ accountId: CHIME_ACCOUNT, users: chimeUsers(fixture) }),
-      startWorkMailSimulator({ organizationId: WORKMAIL_ORG, users: workmailUsers(fixture) }),
+      ...CREDENTIALS.map(async (c) => (await c.standIn()).start()),
     ]);
-    stack.push(slack, chime, workmail);
+    const standIns = new Map(CREDENTIALS.map((c, i) => [c.id, standInList[i] as StandIn]));
+    stack.push(slack, ...standIns.values());
     const group = fixture.admins.usergroup;
     if (group) slack.usergroups.set(group.id, [...group.members]);
-    // A license an admin approved in an earlier run is still the person's license.
-    for (const [userId, license] of Object.entries(saved.chimeLicenses)) {
-      const user = chime.users.get(userId);
-      if (user && ['Basic', 'Plus', 'Pro', 'ProTrial'].includes(license)) user.LicenseType = license as typeof user.LicenseType;
-    }
+    // What an earlier run changed (a license an admin approved) is still so.
+    for (const [id, standIn] of standIns) if (saved.standIns[id] !== undefined) standIn.restore?.(saved.standIns[id]);
 
     // Only the endpoints differ from production, through the SDK's standard environment variables.
+    const credentialEnv = Object.assign({}, ...[...standIns.values()].map((x) => x.env)) as Record<string, string>;
     const awsEnv: Record<string, string> = {
       AWS_REGION: 'eu-west-1',
       AWS_ACCESS_KEY_ID: 'sandbox',
       AWS_SECRET_ACCESS_KEY: 'sandbox',
-      AWS_ENDPOINT_URL_CHIME: chime.url,
-      AWS_ENDPOINT_URL_WORKMAIL: workmail.url,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      ...Object.fromEntries(Object.entries(credentialEnv).filter(([k]) => k.startsWith('AWS_'))),
     };
     const previousEnv = Object.fromEntries(Object.keys(awsEnv).map((k) => [k, process.env[k]]));
     stack.push({ close: async () => restoreEnv(previousEnv) });
@@ -132,8 +129,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       SLACK_API_URL: slack.url,
       SLACK_API_RETRIES: '0',
       SLACK_TEAM_ID: team,
-      CHIME_ACCOUNT_ID: CHIME_ACCOUNT,
-      WORKMAIL_ORGANIZATION_ID: WORKMAIL_ORG,
+      ...credentialEnv,
       APPROVALS_CHANNEL_ID: fixture.workspace.approvalsChannel.id,
       ADMIN_USER_IDS: fixture.admins.users.join(','),
       ...(group && { ADMIN_USERGROUP_ID: group.id }),
@@ -173,7 +169,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
     let pageUrl = '';
     let saveTimer: NodeJS.Timeout | undefined;
-    const save = () => saveState(statePath, workspace, chime);
+    const save = () => saveState(statePath, workspace, standIns);
     const workspace = new Workspace({
       slack,
       teamId: team,
@@ -199,7 +195,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       },
     });
 
-    const panel = new Panel(fixture, slack, chime, workmail, workspace, tables, logs);
+    const panel = new Panel(fixture, slack, standIns, workspace, tables, logs);
     let pagePort = 0;
     const server = createServer((req, res) => {
       route(req, res, { fixture, workspace, panel, page: { port: pagePort, host: options.host } }).catch((err: unknown) => {
@@ -223,8 +219,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       appUrl,
       fixture,
       slack,
-      chime,
-      workmail,
+      standIns,
       workspace,
       startupMs: Math.round(performance.now() - started),
       stop: async () => {
@@ -245,20 +240,20 @@ function restoreEnv(previous: Record<string, string | undefined>): void {
 }
 
 function readSaved(path: string): SavedState {
-  const empty: SavedState = { messages: [], chimeLicenses: {} };
+  const empty: SavedState = { messages: [], standIns: {} };
   if (!existsSync(path)) return empty;
   try {
     const parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<SavedState>;
-    return { messages: Array.isArray(parsed.messages) ? parsed.messages : [], chimeLicenses: parsed.chimeLicenses ?? {} };
+    return { messages: Array.isArray(parsed.messages) ? parsed.messages : [], standIns: parsed.standIns ?? {} };
   } catch {
     return empty; // a damaged file only loses the chat history; the audit is in DynamoDB
   }
 }
 
-function saveState(path: string, workspace: Workspace, chime: ChimeSimulator): void {
+function saveState(path: string, workspace: Workspace, standIns: ReadonlyMap<string, StandIn>): void {
   const state: SavedState = {
     messages: workspace.persistentMessages(),
-    chimeLicenses: Object.fromEntries([...chime.users.values()].map((u) => [u.UserId, u.LicenseType])),
+    standIns: Object.fromEntries([...standIns].flatMap(([id, standIn]) => (standIn.snapshot ? [[id, standIn.snapshot()]] : []))),
   };
   const tmp = `${path}.tmp`;
   writeFileSync(tmp, JSON.stringify(state, null, 1));
@@ -327,31 +322,29 @@ class Panel {
   constructor(
     private readonly fixture: Fixture,
     private readonly slack: SlackFake,
-    private readonly chime: ChimeSimulator,
-    private readonly workmail: WorkMailSimulator,
+    private readonly standIns: ReadonlyMap<string, StandIn>,
     private readonly workspace: Workspace,
     private readonly tables: TableWatcher,
     private readonly logs: Record<string, unknown>[],
   ) {}
 
-  /** Every PIN and password the simulators handed out or accepted. */
+  /** Every secret the stand-ins handed out or accepted. */
   private secrets(): string[] {
-    const pins = [...this.chime.users.keys()].map((id) => this.chime.pinOf(id));
-    const passwords = [...this.workmail.users.keys()].map((id) => this.workmail.passwordOf(id));
-    return [...pins, ...passwords].filter((s): s is string => typeof s === 'string');
+    return [...this.standIns.values()].flatMap((s) => s.secrets());
   }
 
   signature(): string {
     const latestAudit = this.tables.audit.length + ':' + this.tables.approvals.map((a) => String(a.status ?? '')).join(',');
-    return [this.workspace.version, this.slack.calls.length, this.chime.calls.length, this.workmail.calls.length, latestAudit, this.logs.length].join('|');
+    return [this.workspace.version, this.slack.calls.length, ...[...this.standIns.values()].map((s) => s.calls.length), latestAudit, this.logs.length].join('|');
   }
 
   data() {
     const calls = [
       ...this.workspace.appRequests.map((r) => ({ at: r.at, source: 'Slack → Latchkey', name: r.kind, summary: r.summary, ok: r.status === 200, detail: { payload: r.payload, status: r.status, ms: Math.round(r.ms), response: r.response } })),
       ...this.slack.calls.map((c) => ({ at: c.at, source: 'Slack Web API', name: c.method, summary: slackSummary(c.args, c.result), ok: Boolean(c.result?.ok), detail: { args: c.args, result: c.result } })),
-      ...this.chime.calls.map((c) => ({ at: c.at, source: 'Amazon Chime', name: c.operation, summary: awsSummary(c.params), ok: true, detail: { params: c.params } })),
-      ...this.workmail.calls.map((c) => ({ at: c.at, source: 'Amazon WorkMail', name: c.operation, summary: awsSummary(c.params), ok: true, detail: { params: c.params } })),
+      ...[...this.standIns.values()].flatMap((s) =>
+        s.calls.map((c) => ({ at: c.at, source: s.name, name: c.operation, summary: callSummary(c.params), ok: true, detail: { params: c.params } })),
+      ),
     ]
       .sort((a, b) => b.at - a.at)
       .slice(0, PANEL_LIMIT);
@@ -361,18 +354,15 @@ class Panel {
       .slice(0, PANEL_LIMIT);
     // The request items only; the table also holds one "open request" marker per requester.
     const approvals = this.tables.approvals.filter((a) => a.sk === 'REQUEST').sort((a, b) => String(b.createdAt).localeCompare(String(a.createdAt))).slice(0, 30);
-    const directory = this.fixture.people.map((p) => {
-      const chime = [...this.chime.users.values()].find((u) => u.PrimaryEmail.toLowerCase() === p.email?.toLowerCase());
-      const mail = [...this.workmail.users.values()].find((u) => u.Email.toLowerCase() === p.email?.toLowerCase());
-      return {
-        slack: p.slack,
-        name: p.name,
-        chime: chime ? `${chime.LicenseType}${chime.UserRegistrationStatus === 'Registered' ? '' : ` (${chime.UserRegistrationStatus})`}` : '—',
-        workmail: mail ? mail.State.toLowerCase() : '—',
-      };
-    });
+    // One column per directory: each person's account there, as its stand-in describes it.
+    const columns = [...this.standIns.values()].map((s) => s.name);
+    const directory = this.fixture.people.map((p) => ({
+      slack: p.slack,
+      name: p.name,
+      accounts: [...this.standIns.values()].map((s) => (p.email && s.describe(p.email)) || '—'),
+    }));
     const logs = this.logs.slice(-PANEL_LIMIT).reverse();
-    return mask({ audit, approvals, calls, directory, logs }, this.secrets());
+    return mask({ audit, approvals, calls, columns, directory, logs }, this.secrets());
   }
 }
 
@@ -387,8 +377,9 @@ function slackSummary(args: Record<string, any>, result: Record<string, any> | u
   return bits.join(' ');
 }
 
-function awsSummary(params: Record<string, unknown>): string {
-  return ['UserId', 'UserEmail', 'LicenseType', 'Filters']
+/** The parameters worth a glance in the panel's one line per call. */
+function callSummary(params: Record<string, unknown>): string {
+  return ['UserId', 'UserEmail', 'LicenseType', 'Filters', 'search', 'userId']
     .filter((k) => params[k] !== undefined)
     .map((k) => `${k}=${typeof params[k] === 'object' ? JSON.stringify(params[k]) : String(params[k])}`)
     .join(' ');
@@ -450,7 +441,7 @@ async function route(req: IncomingMessage, res: ServerResponse, ctx: { fixture: 
         guest: p.guest,
         admin: fixture.admins.users.includes(p.slack) || Boolean(group?.members.includes(p.slack)),
       })),
-      commands: ['/reset-pin', '/reset-password', '/request-license'],
+      commands: [...CREDENTIALS.map((c) => c.command), LICENSE_COMMAND],
     });
     return;
   }

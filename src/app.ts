@@ -1,6 +1,4 @@
-import { ChimeClient } from '@aws-sdk/client-chime';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { WorkMailClient } from '@aws-sdk/client-workmail';
 import type { AppOptions, CustomRoute, Receiver } from '@slack/bolt';
 import { hkdfSync } from 'node:crypto';
 import type { Server } from 'node:http';
@@ -9,11 +7,11 @@ import { DynamoDbLicenseRequests } from './approvals/dynamodb-license-requests';
 import { auditTable } from './audit/audit-table';
 import { DynamoDbAuditLog } from './audit/dynamodb-audit-log';
 import type { Config } from './config';
-import { ChimeDirectory } from './directories/chime-directory';
-import { WorkMailDirectory } from './directories/workmail-directory';
+import { CREDENTIALS } from './credentials';
+import type { AdapterContext } from './credentials/credential';
 import { LicenseRequests } from './flows/license-requests';
-import type { Clock, CredentialKind, Directory } from './flows/ports';
-import { ResetCredential } from './flows/reset-credential';
+import type { Clock, Directory, LicenseDirectory } from './flows/ports';
+import { ResetCredential, type Resettable } from './flows/reset-credential';
 import { Sealer } from './flows/sealer';
 import { registerLicenseCommand } from './handlers/license-command';
 import { registerLicenseRequestSubmission } from './handlers/license-request-submission';
@@ -35,15 +33,16 @@ import { dispatchErrorHandler, processEventErrorHandler } from './slack/http-err
 import { answerDeadline } from './slack/held-answer';
 import { guardSlackRequests } from './slack/request-guard';
 import { BODY_LIMIT_BYTES } from './slack/slack-request-body';
-import { slackFetch } from './slack/slack-fetch';
+import { httpFetch, type HttpFetch } from './http/fetch';
 import { SlackLicenseAnnouncer } from './slack/slack-license-announcer';
 import { SlackWorkspaceMembers } from './slack/workspace-members';
 import { ensureTable } from './storage/ensure-table';
 import { REVIEW_ACTION_ID } from './views/license-approval-message';
 import { LICENSE_FORM } from './views/license-form';
 import { REVIEW_FORM } from './views/license-review';
-import { RESET_CALLBACK_IDS } from './views/reset-modal';
-import { TOPIC_WORDS } from './views/topic-words';
+import { resetCallbackId } from './views/reset-modal';
+import type { LicenseVocabulary } from './views/words';
+import { LICENSE_COMMAND } from './handlers/license-command';
 
 /** A request to AWS that has not answered by then will not; fail over to a clear message instead. */
 const AWS_HTTP = { connectionTimeout: 2_000, requestTimeout: 5_000 };
@@ -95,9 +94,10 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
     guardSlackRequests(receiver, { path: '/slack/events', bodyLimit: BODY_LIMIT_BYTES, logger });
   }
 
-  const app = new GuardedApp({ ...slackAppOptions(config, logger), receiver }, KNOWN_ENTRY_POINTS);
+  const fetch = httpFetch();
+  const app = new GuardedApp({ ...slackAppOptions(config, logger, fetch), receiver }, KNOWN_ENTRY_POINTS);
 
-  const { directories, licenseRequests } = registerFeatures(app, config, { dynamo, logger, clock });
+  const { credentials, licenseRequests } = registerFeatures(app, config, { dynamo, logger, clock, fetch });
   let stopping: Promise<void> | undefined;
 
   return {
@@ -115,7 +115,7 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
       const port = typeof address === 'object' && address ? address.port : config.port;
       health.ready = true;
       logger.info(
-        { port, socketMode: Boolean(config.slack.appToken), directories: Object.keys(directories), licenses: licenseRequests.enabled },
+        { port, socketMode: Boolean(config.slack.appToken), credentials: [...credentials.keys()], licenses: licenseRequests.enabled },
         'Latchkey is ready',
       );
       return { port };
@@ -154,26 +154,26 @@ export async function createLambdaLatchkey(
   const queue = new SelfInvokeQueue(new LambdaClient({ requestHandler: AWS_HTTP }), functionName);
   const claims = new DynamoDbWorkClaims(dynamo, config.limits.tableName, clock);
   const receiver = new HandOffReceiver({ signingSecret: config.slack.signingSecret, queue, claims, logger });
-  const app = new GuardedApp({ ...slackAppOptions(config, logger), receiver }, KNOWN_ENTRY_POINTS);
-  registerFeatures(app, config, { dynamo, logger, clock });
+  const fetch = httpFetch();
+  const app = new GuardedApp({ ...slackAppOptions(config, logger, fetch), receiver }, KNOWN_ENTRY_POINTS);
+  registerFeatures(app, config, { dynamo, logger, clock, fetch });
   return { receiver };
 }
 
 /**
- * The Slack credentials, read from Secrets Manager (Lambda keeps only their ARNs in its
- * environment). Called once per cold start.
+ * Secrets read from Secrets Manager, by the variable each fills (Lambda keeps only their ARNs in
+ * its environment, as `<NAME>_ARN`). Called once per cold start.
  */
-export async function readSlackSecrets(arns: { signingSecret: string; botToken: string }): Promise<{ signingSecret: string; botToken: string }> {
+export async function readSecrets(arns: Readonly<Record<string, string>>): Promise<Record<string, string>> {
   const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
   const secrets = new SecretsManagerClient({ requestHandler: AWS_HTTP });
   try {
-    const read = async (arn: string) => {
+    const read = async ([variable, arn]: [string, string]) => {
       const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: arn }));
-      if (!SecretString) throw new Error(`secret ${arn} holds no string`);
-      return SecretString.trim();
+      if (!SecretString) throw new Error(`secret ${arn} (${variable}) holds no string`);
+      return [variable, SecretString.trim()] as const;
     };
-    const [signingSecret, botToken] = await Promise.all([read(arns.signingSecret), read(arns.botToken)]);
-    return { signingSecret, botToken };
+    return Object.fromEntries(await Promise.all(Object.entries(arns).map(read)));
   } finally {
     secrets.destroy();
   }
@@ -181,12 +181,39 @@ export async function readSlackSecrets(arns: { signingSecret: string; botToken: 
 
 /** What the app answers to; anything else is refused at once (GuardedApp). */
 const KNOWN_ENTRY_POINTS = {
-  commands: Object.values(TOPIC_WORDS).map((w) => w.command),
-  viewCallbackIds: [...Object.values(RESET_CALLBACK_IDS), LICENSE_FORM.callbackId, REVIEW_FORM.callbackId],
+  commands: [...CREDENTIALS.map((c) => c.command), LICENSE_COMMAND],
+  viewCallbackIds: [...CREDENTIALS.map((c) => resetCallbackId(c.id)), LICENSE_FORM.callbackId, REVIEW_FORM.callbackId],
   actionIds: [REVIEW_ACTION_ID],
 };
 
-function slackAppOptions(config: Config, logger: AppLogger): AppOptions {
+/**
+ * The words and licenses of the directory that serves license requests: the configured one, else
+ * the first in the registry that has licenses, so that /request-license can still say it is off.
+ */
+function licenseVocabulary(config: Config): LicenseVocabulary {
+  const provider = config.licenses?.provider.credential.licenses ?? CREDENTIALS.find((c) => c.licenses)?.licenses;
+  const words = provider?.words ?? { title: 'Request a license', what: 'license', short: 'license', button: 'Send request', directory: 'the directory', account: 'account' };
+  return { words: { ...words, command: LICENSE_COMMAND }, kinds: provider?.kinds ?? [] };
+}
+
+/** An adapter loaded on its first call: nothing of an SDK is loaded by a start, or by a request that never reaches it. */
+function onFirstUse<T extends object>(load: () => Promise<T>): T {
+  let loading: Promise<T> | undefined;
+  const loaded = () => (loading ??= load().catch((err: unknown) => {
+    loading = undefined; // a failed load (a missing module) is tried again by the next call
+    throw err;
+  }));
+  // Every property is a method (the ports are interfaces of methods); `then` is not, so the proxy
+  // is never mistaken for a promise.
+  return new Proxy({} as T, {
+    get: (_target, key) =>
+      key === 'then'
+        ? undefined
+        : (...args: unknown[]) => loaded().then((adapter) => (adapter[key as keyof T] as (...a: unknown[]) => unknown).apply(adapter, args)),
+  });
+}
+
+function slackAppOptions(config: Config, logger: AppLogger, fetch: HttpFetch): AppOptions {
   return {
     token: config.slack.botToken,
     logger: boltLogger(logger),
@@ -198,35 +225,32 @@ function slackAppOptions(config: Config, logger: AppLogger): AppOptions {
       // The Web API client's default retries for about 30 minutes; a person is waiting.
       retryConfig: { retries: config.slack.apiRetries, factor: 2, minTimeout: 500, maxTimeout: 2_000 },
       timeout: 5_000,
-      fetch: slackFetch(),
+      fetch,
     },
   };
 }
 
 /** Every feature: adapters, flows and the Slack listeners that serve them, on either entry point. */
-function registerFeatures(app: GuardedApp, config: Config, { dynamo, logger, clock }: { dynamo: DynamoDBClient; logger: AppLogger; clock: Clock }) {
+function registerFeatures(
+  app: GuardedApp,
+  config: Config,
+  { dynamo, logger, clock, fetch }: { dynamo: DynamoDBClient; logger: AppLogger; clock: Clock; fetch: HttpFetch },
+) {
   const audit = new DynamoDbAuditLog(dynamo, config.audit.tableName, config.audit.retentionDays, clock);
   const limiter = new DynamoDbRateLimiter(dynamo, config.limits.tableName, clock);
   const members = new SlackWorkspaceMembers(app.client);
   // A key of its own, derived from the signing secret, so there is no extra secret to manage.
   const sealer = new Sealer(Buffer.from(hkdfSync('sha256', config.slack.signingSecret, 'latchkey', 'sealed-ticket v2', 32)));
+  const context: AdapterContext = { awsRequestHandler: AWS_HTTP, fetch, logger };
 
-  // The legacy Chime API is served and signed in us-east-1, whatever AWS_REGION says.
-  const chime = config.chime
-    ? new ChimeDirectory(new ChimeClient({ region: 'us-east-1', requestHandler: AWS_HTTP }), config.chime.accountId)
-    : undefined;
-  const directories: Partial<Record<CredentialKind, Directory>> = {};
-  if (chime) directories.pin = chime;
-  if (config.workmail) {
-    const { organizationId, passwordLength, passwordSymbols } = config.workmail;
-    directories.password = new WorkMailDirectory(new WorkMailClient({ requestHandler: AWS_HTTP }), organizationId, {
-      length: passwordLength,
-      symbols: passwordSymbols,
-    });
-  }
-
+  const credentials = new Map<string, Resettable>(
+    config.credentials.map(({ credential, settings }) => [
+      credential.id,
+      { id: credential.id, audit: credential.audit, directory: onFirstUse<Directory>(() => credential.load(settings, context)) },
+    ]),
+  );
   const resetCredential = new ResetCredential({
-    directories,
+    credentials,
     members,
     audit,
     sealer,
@@ -236,19 +260,24 @@ function registerFeatures(app: GuardedApp, config: Config, { dynamo, logger, clo
     limiter,
     limits: { perUserPerHour: config.limits.resetsPerUserPerHour, globalPerMinute: config.limits.resetsPerMinuteGlobal },
   });
-  for (const kind of ['pin', 'password'] as const) {
-    registerResetCommand(app, kind, resetCredential, logger);
-    registerResetSubmission(app, kind, resetCredential, logger);
-    registerResetCancel(app, kind, resetCredential, logger);
+  // Every credential's command is answered, so one this deployment does not serve says so.
+  for (const credential of CREDENTIALS) {
+    registerResetCommand(app, credential, resetCredential, logger);
+    registerResetSubmission(app, credential, resetCredential, logger);
+    registerResetCancel(app, credential, resetCredential, logger);
   }
 
   const licenses = config.licenses;
+  const provider = licenses?.provider;
+  const vocabulary = licenseVocabulary(config);
   const licenseRequests = new LicenseRequests({
-    directory: licenses ? chime : undefined,
+    directory: provider && onFirstUse<LicenseDirectory>(() => provider.credential.licenses!.load(provider.settings, context)),
+    licenses: vocabulary.kinds.map((k) => k.id),
+    auditDirectory: provider?.credential.licenses?.auditDirectory ?? '',
     members,
     admins: new ConfiguredAdmins(new Set(licenses?.adminUserIds), licenses?.adminUsergroupId, app.client, clock),
     store: new DynamoDbLicenseRequests(dynamo, config.approvalsTableName, clock),
-    announcer: new SlackLicenseAnnouncer(app.client, licenses?.approvalsChannelId ?? ''),
+    announcer: new SlackLicenseAnnouncer(app.client, licenses?.approvalsChannelId ?? '', vocabulary),
     audit,
     sealer,
     clock,
@@ -258,16 +287,16 @@ function registerFeatures(app: GuardedApp, config: Config, { dynamo, logger, clo
     limiter,
     maxRequestsPerDay: config.limits.licenseRequestsPerDay,
   });
-  registerLicenseCommand(app, licenseRequests, logger);
-  registerLicenseRequestSubmission(app, licenseRequests, logger);
-  registerLicenseReviewAction(app, licenseRequests, logger);
-  registerLicenseReviewSubmission(app, licenseRequests, logger);
+  registerLicenseCommand(app, licenseRequests, vocabulary, logger);
+  registerLicenseRequestSubmission(app, licenseRequests, vocabulary, logger);
+  registerLicenseReviewAction(app, licenseRequests, vocabulary, logger);
+  registerLicenseReviewSubmission(app, licenseRequests, vocabulary, logger);
 
   app.error(async (error) => {
     logger.error({ err: `${error.name}: ${error.message}`, code: error.code }, 'unhandled error in a Slack listener');
   });
 
-  return { directories, licenseRequests };
+  return { credentials, licenseRequests };
 }
 
 /**

@@ -1,82 +1,88 @@
 import { z } from 'zod';
+import { flag, optional } from './config-fields';
+import type { Credential } from './credentials/credential';
+import { CREDENTIALS } from './credentials';
 import type { Workspace } from './flows/workspace';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-/** Letters, digits and symbols that are hard to misread (no 0/O, 1/l/I) and safe to paste. */
-export const DEFAULT_PASSWORD_SYMBOLS = '!#$%*+-=?@^_';
+const tableName = (fallback: string) =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name')
+    .default(fallback);
 
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+/** What every deployment reads, whatever it resets. */
+const CORE = {
+  PORT: z.coerce.number({ message: 'must be a port number' }).int().min(0).max(65535).default(3000),
+  SLACK_SIGNING_SECRET: z.string({ message: 'is required' }).min(16, 'looks too short for a Slack signing secret'),
+  SLACK_BOT_TOKEN: z.string({ message: 'is required' }).startsWith('xoxb-', 'must be a bot token (xoxb-…)'),
+  SLACK_APP_TOKEN: optional(z.string().startsWith('xapp-', 'must be an app-level token (xapp-…)')),
+  SLACK_API_URL: z.url({ message: 'must be a URL' }).default('https://slack.com/api/'),
+  SLACK_API_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+  SLACK_TEAM_ID: z
+    .string({ message: 'is required: the ID of the Slack workspace Latchkey serves, such as T0123ABCD' })
+    .refine((v) => !/^E[A-Z0-9]{2,}$/.test(v), 'is an Enterprise Grid org ID (E…): put it in SLACK_ENTERPRISE_ID, and the workspace ID (T…) here')
+    .pipe(z.string().regex(/^T[A-Z0-9]{2,}$/, 'must be a Slack workspace ID such as T0123ABCD')),
+  SLACK_ENTERPRISE_ID: optional(z.string().regex(/^E[A-Z0-9]{2,}$/, 'must be an Enterprise Grid org ID such as E0123ABCD')),
+  APPROVALS_CHANNEL_ID: optional(z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'must be a Slack channel ID such as C0123ABCD')),
+  ADMIN_USER_IDS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((id) => id.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must list Slack user IDs such as U0123ABCD, comma-separated'))),
+  ADMIN_USERGROUP_ID: optional(z.string().regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user group ID such as S0123ABCD')),
+  LICENSE_REQUEST_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(72),
+  APPROVALS_TABLE_NAME: tableName('latchkey-approvals'),
+  RESET_MAX_PER_HOUR: z.coerce.number().int().min(1).max(100).default(3),
+  RESET_MAX_PER_MINUTE_GLOBAL: optional(z.coerce.number().int().min(1).max(100_000)),
+  LICENSE_REQUEST_MAX_PER_DAY: z.coerce.number().int().min(1).max(100).default(5),
+  RATE_LIMIT_TABLE_NAME: tableName('latchkey-rate-limits'),
+  AUDIT_TABLE_NAME: tableName('latchkey-audit'),
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
+  DYNAMODB_CREATE_TABLES: flag.default(false),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+};
 
-const flag = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
-  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+/** Secrets among the core settings; the credentials name theirs (Setting.secret). */
+const CORE_SECRETS = ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN'];
+
+const variablesOf = (c: Credential) => Object.keys(c.settings.variables);
+/** A credential is switched on by its first variable (its account, organization or org URL). */
+const mainVariableOf = (c: Credential) => variablesOf(c)[0]!;
+const orList = (names: readonly string[]) => (names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`);
 
 /**
- * The whole environment, in one place. Every variable the app reads is here; AWS credentials,
- * region and endpoints (AWS_ENDPOINT_URL_*) are left to the SDK's standard sources.
+ * The whole environment, in one place: the core settings and every credential's own
+ * (src/credentials/<name>/), checked together. AWS credentials, region and endpoints
+ * (AWS_ENDPOINT_URL_*) are left to the SDK's standard sources.
  */
 const envSchema = z
   .object({
-    PORT: z.coerce.number({ message: 'must be a port number' }).int().min(0).max(65535).default(3000),
-    SLACK_SIGNING_SECRET: z.string({ message: 'is required' }).min(16, 'looks too short for a Slack signing secret'),
-    SLACK_BOT_TOKEN: z.string({ message: 'is required' }).startsWith('xoxb-', 'must be a bot token (xoxb-…)'),
-    SLACK_APP_TOKEN: optional(z.string().startsWith('xapp-', 'must be an app-level token (xapp-…)')),
-    SLACK_API_URL: z.url({ message: 'must be a URL' }).default('https://slack.com/api/'),
-    SLACK_API_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
-    SLACK_TEAM_ID: z
-      .string({ message: 'is required: the ID of the Slack workspace Latchkey serves, such as T0123ABCD' })
-      .refine((v) => !/^E[A-Z0-9]{2,}$/.test(v), 'is an Enterprise Grid org ID (E…): put it in SLACK_ENTERPRISE_ID, and the workspace ID (T…) here')
-      .pipe(z.string().regex(/^T[A-Z0-9]{2,}$/, 'must be a Slack workspace ID such as T0123ABCD')),
-    SLACK_ENTERPRISE_ID: optional(z.string().regex(/^E[A-Z0-9]{2,}$/, 'must be an Enterprise Grid org ID such as E0123ABCD')),
-    CHIME_ACCOUNT_ID: optional(z.uuid({ message: 'must be a Chime account ID (a UUID)' })),
-    WORKMAIL_ORGANIZATION_ID: optional(
-      z.string().regex(/^m-[0-9a-f]{32}$/, 'must be a WorkMail organization ID: m- followed by 32 hex digits'),
-    ),
-    PASSWORD_LENGTH: z.coerce.number().int().min(16, 'must be at least 16').max(64, 'must be at most 64').default(20),
-    PASSWORD_SYMBOLS: z
-      .string()
-      .regex(/^[!-/:-@[-`{-~]{4,32}$/, 'must be 4 to 32 ASCII punctuation characters')
-      .default(DEFAULT_PASSWORD_SYMBOLS),
-    APPROVALS_CHANNEL_ID: optional(z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'must be a Slack channel ID such as C0123ABCD')),
-    ADMIN_USER_IDS: z
-      .string()
-      .default('')
-      .transform((v) => v.split(',').map((id) => id.trim()).filter(Boolean))
-      .pipe(z.array(z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must list Slack user IDs such as U0123ABCD, comma-separated'))),
-    ADMIN_USERGROUP_ID: optional(z.string().regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user group ID such as S0123ABCD')),
-    LICENSE_REQUEST_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(72),
-    APPROVALS_TABLE_NAME: z
-      .string()
-      .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name')
-      .default('latchkey-approvals'),
-    RESET_MAX_PER_HOUR: z.coerce.number().int().min(1).max(100).default(3),
-    RESET_MAX_PER_MINUTE_GLOBAL: optional(z.coerce.number().int().min(1).max(100_000)),
-    LICENSE_REQUEST_MAX_PER_DAY: z.coerce.number().int().min(1).max(100).default(5),
-    RATE_LIMIT_TABLE_NAME: z
-      .string()
-      .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name')
-      .default('latchkey-rate-limits'),
-    AUDIT_TABLE_NAME: z
-      .string()
-      .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name')
-      .default('latchkey-audit'),
-    AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
-    DYNAMODB_CREATE_TABLES: flag.default(false),
-    LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+    ...CORE,
+    ...Object.fromEntries(CREDENTIALS.flatMap((c) => Object.entries(c.settings.variables).map(([name, setting]) => [name, setting.schema]))),
   })
-  .refine((env) => env.CHIME_ACCOUNT_ID || env.WORKMAIL_ORGANIZATION_ID, {
-    message: 'set CHIME_ACCOUNT_ID, WORKMAIL_ORGANIZATION_ID or both: with neither there is nothing to reset',
-    path: ['CHIME_ACCOUNT_ID'],
-  })
-  .refine((env) => !env.APPROVALS_CHANNEL_ID || env.ADMIN_USER_IDS.length > 0 || env.ADMIN_USERGROUP_ID, {
-    message: 'license requests need admins: set ADMIN_USER_IDS, ADMIN_USERGROUP_ID or both',
-    path: ['APPROVALS_CHANNEL_ID'],
-  })
-  .refine((env) => !env.APPROVALS_CHANNEL_ID || env.CHIME_ACCOUNT_ID, {
-    message: 'license requests change Chime licenses: set CHIME_ACCOUNT_ID too',
-    path: ['APPROVALS_CHANNEL_ID'],
+  .superRefine((env, ctx) => {
+    const values = env as Record<string, unknown>;
+    const enabled = CREDENTIALS.filter((c) => c.settings.read(values) !== undefined);
+    if (enabled.length === 0) {
+      const names = CREDENTIALS.map(mainVariableOf);
+      ctx.addIssue({ code: 'custom', path: [names[0]!], message: `set ${orList(names)}: with none of them there is nothing to reset` });
+    }
+    for (const c of CREDENTIALS) {
+      for (const problem of c.settings.problems?.(values) ?? []) ctx.addIssue({ code: 'custom', path: [problem.variable], message: problem.message });
+    }
+    if (env.APPROVALS_CHANNEL_ID && env.ADMIN_USER_IDS.length === 0 && !env.ADMIN_USERGROUP_ID) {
+      ctx.addIssue({ code: 'custom', path: ['APPROVALS_CHANNEL_ID'], message: 'license requests need admins: set ADMIN_USER_IDS, ADMIN_USERGROUP_ID or both' });
+    }
+    if (env.APPROVALS_CHANNEL_ID && !enabled.some((c) => c.licenses)) {
+      const licensed = CREDENTIALS.filter((c) => c.licenses);
+      ctx.addIssue({
+        code: 'custom',
+        path: ['APPROVALS_CHANNEL_ID'],
+        message: `license requests change licenses in ${orList(licensed.map((c) => c.licenses!.words.directory))}: set ${orList(licensed.map(mainVariableOf))} too`,
+      });
+    }
   });
 
 export type Env = z.infer<typeof envSchema>;
@@ -92,18 +98,15 @@ export interface Config {
     /** Who may use Latchkey: this workspace, and with `enterpriseId` every workspace of that org. */
     readonly workspace: Workspace;
   };
-  readonly chime?: { readonly accountId: string };
-  readonly workmail?: {
-    readonly organizationId: string;
-    readonly passwordLength: number;
-    readonly passwordSymbols: string;
-  };
-  /** Present when /request-license is set up: an approvals channel, admins and Chime. */
+  /** The credentials this deployment resets, each with its settings, in the registry's order. */
+  readonly credentials: readonly EnabledCredential[];
+  /** Present when /request-license is set up: an approvals channel, admins, and a directory with licenses. */
   readonly licenses?: {
     readonly approvalsChannelId: string;
     readonly adminUserIds: readonly string[];
     readonly adminUsergroupId?: string;
     readonly requestTtlHours: number;
+    readonly provider: EnabledCredential;
   };
   readonly approvalsTableName: string;
   readonly limits: {
@@ -117,15 +120,27 @@ export interface Config {
   readonly logLevel: (typeof LOG_LEVELS)[number];
 }
 
+export interface EnabledCredential {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each credential's settings are its own
+  readonly credential: Credential<any>;
+  readonly settings: unknown;
+}
+
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
 
 export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`);
+    const problems = [...new Set(parsed.error.issues.map((issue) => `${String(issue.path[0] ?? 'environment')}: ${issue.message}`))];
     return { ok: false, problems };
   }
   const e = parsed.data;
+  const values = e as Record<string, unknown>;
+  const credentials = CREDENTIALS.flatMap((credential) => {
+    const settings = credential.settings.read(values);
+    return settings === undefined ? [] : [{ credential, settings }];
+  });
+  const provider = credentials.find((c) => c.credential.licenses);
   return {
     ok: true,
     config: {
@@ -138,22 +153,17 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
         apiRetries: e.SLACK_API_RETRIES,
         workspace: { teamId: e.SLACK_TEAM_ID, ...(e.SLACK_ENTERPRISE_ID && { enterpriseId: e.SLACK_ENTERPRISE_ID }) },
       },
-      chime: e.CHIME_ACCOUNT_ID ? { accountId: e.CHIME_ACCOUNT_ID } : undefined,
-      workmail: e.WORKMAIL_ORGANIZATION_ID
-        ? {
-            organizationId: e.WORKMAIL_ORGANIZATION_ID,
-            passwordLength: e.PASSWORD_LENGTH,
-            passwordSymbols: e.PASSWORD_SYMBOLS,
-          }
-        : undefined,
-      licenses: e.APPROVALS_CHANNEL_ID
-        ? {
-            approvalsChannelId: e.APPROVALS_CHANNEL_ID,
-            adminUserIds: e.ADMIN_USER_IDS,
-            adminUsergroupId: e.ADMIN_USERGROUP_ID,
-            requestTtlHours: e.LICENSE_REQUEST_TTL_HOURS,
-          }
-        : undefined,
+      credentials,
+      licenses:
+        e.APPROVALS_CHANNEL_ID && provider
+          ? {
+              approvalsChannelId: e.APPROVALS_CHANNEL_ID,
+              adminUserIds: e.ADMIN_USER_IDS,
+              adminUsergroupId: e.ADMIN_USERGROUP_ID,
+              requestTtlHours: e.LICENSE_REQUEST_TTL_HOURS,
+              provider,
+            }
+          : undefined,
       approvalsTableName: e.APPROVALS_TABLE_NAME,
       limits: {
         tableName: e.RATE_LIMIT_TABLE_NAME,
@@ -172,4 +182,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
 export function describeProblems(problems: string[]): string {
   return ['Latchkey cannot start: the configuration has problems.', ...problems.map((p) => `  - ${p}`),
     'See the Configuration section of README.md.'].join('\n');
+}
+
+/**
+ * The variables that hold secrets: on Lambda each is read at cold start from Secrets Manager,
+ * through `<NAME>_ARN`, and never set in the function's environment or a template.
+ */
+export function secretVariables(): string[] {
+  return [...CORE_SECRETS, ...CREDENTIALS.flatMap((c) => Object.entries(c.settings.variables).filter(([, s]) => s.secret).map(([name]) => name))];
 }

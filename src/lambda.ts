@@ -1,5 +1,5 @@
-import { createLambdaLatchkey, readSlackSecrets, type LambdaLatchkey } from './app';
-import { describeProblems, loadConfig } from './config';
+import { createLambdaLatchkey, readSecrets, type LambdaLatchkey } from './app';
+import { describeProblems, loadConfig, secretVariables } from './config';
 import { describeError } from './flows/failure';
 import { readHttpEvent, type HttpAnswer } from './lambda/http-event';
 import { workOrderSchema } from './lambda/work-order';
@@ -21,12 +21,14 @@ export type LambdaHandler = (event: unknown) => Promise<HttpAnswer | undefined>;
 export function createLambdaHandler(env: NodeJS.ProcessEnv, logger: AppLogger = createLogger(env.LOG_LEVEL ?? 'info')): LambdaHandler {
   let starting: Promise<LambdaLatchkey> | undefined;
   const coldStart = async (): Promise<LambdaLatchkey> => {
-    const { SLACK_SIGNING_SECRET_ARN: signingSecret, SLACK_BOT_TOKEN_ARN: botToken, AWS_LAMBDA_FUNCTION_NAME: functionName } = env;
-    if (!signingSecret || !botToken || !functionName) {
+    const { SLACK_SIGNING_SECRET_ARN, SLACK_BOT_TOKEN_ARN, AWS_LAMBDA_FUNCTION_NAME: functionName } = env;
+    if (!SLACK_SIGNING_SECRET_ARN || !SLACK_BOT_TOKEN_ARN || !functionName) {
       throw new Error('SLACK_SIGNING_SECRET_ARN, SLACK_BOT_TOKEN_ARN and AWS_LAMBDA_FUNCTION_NAME must be set');
     }
-    const secrets = await readSlackSecrets({ signingSecret, botToken });
-    const loaded = loadConfig({ ...env, SLACK_SIGNING_SECRET: secrets.signingSecret, SLACK_BOT_TOKEN: secrets.botToken });
+    // Slack's two, and those of the credentials the stack set up (each `<NAME>_ARN` it put here).
+    const arns = Object.fromEntries(secretVariables().flatMap((v) => (env[`${v}_ARN`] ? [[v, env[`${v}_ARN`]!]] : [])));
+    const secrets = await readSecrets(arns);
+    const loaded = loadConfig({ ...env, ...secrets });
     if (!loaded.ok) throw new Error(describeProblems(loaded.problems));
     const latchkey = await createLambdaLatchkey(loaded.config, { logger, functionName });
     logger.info({ functionName }, 'Latchkey is ready (Lambda)');

@@ -7,6 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import type { Grant } from '../../src/credentials/credential';
 import type { LambdaRuntimeName, LatchkeySettings } from './settings';
 
 /**
@@ -66,13 +67,14 @@ export class LatchkeyStack extends Stack {
   readonly rateLimitTable: dynamodb.Table;
   readonly signingSecret: secretsmanager.Secret;
   readonly botTokenSecret: secretsmanager.Secret;
+  readonly credentialSecrets: readonly { readonly variable: string; readonly secret: secretsmanager.Secret }[];
   readonly role: iam.Role;
   readonly handler: lambda.Function;
   readonly functionUrl: lambda.FunctionUrl;
   readonly logGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: LatchkeyStackProps) {
-    super(scope, id, { description: 'Latchkey: self-service Chime PIN and WorkMail password resets from Slack', ...props });
+    super(scope, id, { description: 'Latchkey: self-service credential resets from Slack', ...props });
     const s = props.settings;
 
     if (!fs.existsSync(path.join(s.codePath, 'lambda.js'))) {
@@ -115,12 +117,17 @@ export class LatchkeyStack extends Stack {
       new secretsmanager.Secret(this, logicalId, { description, removalPolicy: RemovalPolicy.RETAIN });
     this.signingSecret = secret('SlackSigningSecret', 'Latchkey: the Slack app signing secret (Basic Information, App Credentials)');
     this.botTokenSecret = secret('SlackBotToken', 'Latchkey: the Slack bot token (OAuth & Permissions, Bot User OAuth Token)');
-    for (const sm of [this.signingSecret, this.botTokenSecret]) {
+    // Each credential's own secrets (an API token, say), named after the variable that reads them.
+    this.credentialSecrets = s.secrets.map(({ variable, description }) => ({
+      variable,
+      secret: secret(`Secret${variable.toLowerCase().replace(/(^|_)([a-z0-9])/g, (_m, _s, c: string) => c.toUpperCase())}`, `Latchkey: ${description}`),
+    }));
+    for (const sm of [this.signingSecret, this.botTokenSecret, ...this.credentialSecrets.map((c) => c.secret)]) {
       Validations.of(sm).acknowledge({
         id: 'AwsSolutions::AwsSolutions-SMG4',
         reason:
-          'Slack issues these credentials: a rotation Lambda cannot mint a new signing secret or bot token. ' +
-          'They are rotated by hand in the Slack app settings and put here (docs/deploy.md, "Rotating the Slack secrets").',
+          'The services that issue these credentials (Slack, the directory) mint them: a rotation Lambda cannot. ' +
+          'They are rotated by hand at their issuer and put here (docs/deploy.md, "Rotating the secrets").',
       });
     }
 
@@ -141,7 +148,7 @@ export class LatchkeyStack extends Stack {
       this.role.addToPolicy(new iam.PolicyStatement({ sid, effect: iam.Effect.ALLOW, actions, resources, conditions }));
 
     allow('WriteOwnLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], [this.logGroup.logGroupArn]);
-    allow('ReadSlackSecrets', ['secretsmanager:GetSecretValue'], [this.signingSecret.secretArn, this.botTokenSecret.secretArn]);
+    allow('ReadSecrets', ['secretsmanager:GetSecretValue'], [this.signingSecret, this.botTokenSecret, ...this.credentialSecrets.map((c) => c.secret)].map((x) => x.secretArn));
 
     // The audit log is append-only from the app's side. IAM cannot require a ConditionExpression,
     // so PutItem is the one write allowed, narrowed to audit-shaped items (known attributes only,
@@ -173,22 +180,24 @@ export class LatchkeyStack extends Stack {
     allow('LicenseRequests', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], [this.approvalsTable.tableArn]);
     allow('RateLimits', ['dynamodb:UpdateItem'], [this.rateLimitTable.tableArn]);
 
-    const licensesEnabled = Boolean(s.approvalsChannelId);
-    if (s.chimeAccountId) {
-      // GetUser and UpdateUser serve license requests only; without an approvals channel the app
-      // never calls them, and UpdateUser changes what the company pays for: not granted then.
+    // What each credential's adapter calls, as the credential declares it (src/credentials/<name>/).
+    const grants: Grant[] = s.credentials.flatMap(({ credential, settings }) => [
+      ...credential.grants(settings),
+      ...(s.licensesProvider?.credential === credential ? credential.licenses!.grants(settings) : []),
+    ]);
+    for (const grant of grants) {
       allow(
-        'ChimeUsers',
-        ['chime:ListUsers', 'chime:ResetPersonalPIN', ...(licensesEnabled ? ['chime:GetUser', 'chime:UpdateUser'] : [])],
-        ['*'],
+        grant.sid,
+        [...grant.actions],
+        grant.resources.map((r) => (r === '*' ? '*' : this.formatArn({ service: r.service, resource: r.resource, resourceName: r.resourceName }))),
       );
     }
-    if (s.workmailOrganizationId) {
-      allow(
-        'WorkMailUsers',
-        ['workmail:ListUsers', 'workmail:ResetPassword'],
-        [this.formatArn({ service: 'workmail', resource: 'organization', resourceName: s.workmailOrganizationId })],
-      );
+    const anyResource = grants.filter((g) => g.resources.includes('*'));
+    if (anyResource.length > 0) {
+      Validations.of(this.role).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+        reason: anyResource.map((g) => `${g.sid}: ${g.whyAnyResource ?? 'the service defines no resource types for these actions'}`).join(' '),
+      });
     }
 
     // Slack needs an answer within 3 seconds, so the function acknowledges and then invokes
@@ -202,16 +211,6 @@ export class LatchkeyStack extends Stack {
     });
     allow('InvokeSelf', ['lambda:InvokeFunction'], [ownArn]);
 
-    if (s.chimeAccountId) {
-      Validations.of(this.role).acknowledge({
-        id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'Amazon Chime (legacy account API) defines no resource types for ListUsers, ResetPersonalPIN, GetUser or ' +
-          'UpdateUser: the Service Authorization Reference requires Resource "*". The actions are listed one by one; ' +
-          'the Chime account is fixed by CHIME_ACCOUNT_ID in the app.',
-      });
-    }
-
     // ---- Function ----------------------------------------------------------------------------
     const environment: Record<string, string> = {
       AUDIT_TABLE_NAME: this.auditTable.tableName,
@@ -220,18 +219,10 @@ export class LatchkeyStack extends Stack {
       // ARNs only: lambda.ts reads the values from Secrets Manager at cold start.
       SLACK_SIGNING_SECRET_ARN: this.signingSecret.secretArn,
       SLACK_BOT_TOKEN_ARN: this.botTokenSecret.secretArn,
-      LOG_LEVEL: s.logLevel,
-      SLACK_TEAM_ID: s.slackTeamId,
+      LOG_LEVEL: 'info',
+      ...s.environment,
+      ...Object.fromEntries(this.credentialSecrets.map(({ variable, secret: sm }) => [`${variable}_ARN`, sm.secretArn])),
     };
-    const optional: Record<string, string | undefined> = {
-      CHIME_ACCOUNT_ID: s.chimeAccountId,
-      WORKMAIL_ORGANIZATION_ID: s.workmailOrganizationId,
-      ADMIN_USER_IDS: s.adminUserIds.length > 0 ? s.adminUserIds.join(',') : undefined,
-      ADMIN_USERGROUP_ID: s.adminUsergroupId,
-      APPROVALS_CHANNEL_ID: s.approvalsChannelId,
-      SLACK_ENTERPRISE_ID: s.slackEnterpriseId,
-    };
-    for (const [key, value] of Object.entries(optional)) if (value !== undefined) environment[key] = value;
 
     this.handler = new lambda.Function(this, 'Handler', {
       functionName: s.functionName,
@@ -269,6 +260,9 @@ export class LatchkeyStack extends Stack {
     });
     new CfnOutput(this, 'SlackSigningSecretArn', { value: this.signingSecret.secretArn });
     new CfnOutput(this, 'SlackBotTokenArn', { value: this.botTokenSecret.secretArn });
+    for (const { variable, secret: sm } of this.credentialSecrets) {
+      new CfnOutput(this, `${sm.node.id}Arn`, { value: sm.secretArn, description: `Put ${variable} here` });
+    }
     new CfnOutput(this, 'AuditTableName', { value: this.auditTable.tableName });
     new CfnOutput(this, 'ApprovalsTableName', { value: this.approvalsTable.tableName });
     new CfnOutput(this, 'RateLimitTableName', { value: this.rateLimitTable.tableName });

@@ -1,10 +1,15 @@
 import * as path from 'node:path';
+import { loadConfig, secretVariables, type EnabledCredential } from '../../src/config';
+import { CREDENTIALS } from '../../src/credentials';
 
 /**
  * Everything an operator chooses at deploy time, read from CDK context (`-c key=value` or the
  * "context" block of infra/cdk.json) and checked here, before CloudFormation sees anything.
- * The rules mirror src/config.ts, so a stack that synthesizes is one the app will accept.
- * Secrets are never settings: the Slack signing secret and bot token live in Secrets Manager.
+ *
+ * What becomes the function's environment is checked by the app's own schema (src/config.ts), so
+ * a stack that synthesizes is one the app accepts, with no rules kept twice. The credentials'
+ * context keys come from the registry (src/credentials): this file names no directory. Secrets are
+ * never settings: Slack's and any credential's live in Secrets Manager.
  */
 export interface LatchkeySettings {
   readonly stackName: string;
@@ -12,46 +17,50 @@ export interface LatchkeySettings {
   readonly codePath: string;
   readonly functionName: string;
   readonly runtime: LambdaRuntimeName;
-  readonly chimeAccountId?: string;
-  readonly workmailOrganizationId?: string;
-  readonly adminUserIds: readonly string[];
-  readonly adminUsergroupId?: string;
-  readonly approvalsChannelId?: string;
-  readonly slackTeamId: string;
-  readonly slackEnterpriseId?: string;
-  readonly logLevel: LogLevel;
   readonly logRetentionDays: number;
   readonly reservedConcurrency?: number;
+  /** The app's settings for the function's environment, by variable name (no secret among them). */
+  readonly environment: Readonly<Record<string, string>>;
+  /** The credentials the function serves, with their settings as the app reads them. */
+  readonly credentials: readonly EnabledCredential[];
+  /** License requests are on: the provider's extra grants apply. */
+  readonly licensesProvider?: EnabledCredential;
+  /** The credentials' secrets the stack creates (beyond Slack's two), by variable name. */
+  readonly secrets: readonly { readonly variable: string; readonly description: string }[];
 }
 
 export const LAMBDA_RUNTIMES = ['nodejs20.x', 'nodejs22.x', 'nodejs24.x'] as const;
 export type LambdaRuntimeName = (typeof LAMBDA_RUNTIMES)[number];
-
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** The values CloudWatch Logs accepts for a log group's retention, in days. */
 export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
+/** The stack's own keys: not app settings. */
+const STACK_KEYS = ['stackName', 'codePath', 'lambdaRuntime', 'logRetentionDays', 'reservedConcurrency'] as const;
+
+/** App settings that are not a credential's, by context key. */
+const CORE_VARIABLES: Readonly<Record<string, string>> = {
+  slackTeamId: 'SLACK_TEAM_ID',
+  slackEnterpriseId: 'SLACK_ENTERPRISE_ID',
+  approvalsChannelId: 'APPROVALS_CHANNEL_ID',
+  adminUserIds: 'ADMIN_USER_IDS',
+  adminUsergroupId: 'ADMIN_USERGROUP_ID',
+  logLevel: 'LOG_LEVEL',
+};
+
+/** Context key → environment variable, for every app setting the stack passes on. */
+export const VARIABLE_OF_CONTEXT: Readonly<Record<string, string>> = {
+  ...CORE_VARIABLES,
+  ...Object.fromEntries(
+    CREDENTIALS.flatMap((c) => Object.entries(c.settings.variables).flatMap(([variable, s]) => (s.context ? [[s.context, variable]] : []))),
+  ),
+};
+
 /** The context keys this app reads; anything else given with -c is ignored by it. */
-export const CONTEXT_KEYS = [
-  'stackName',
-  'codePath',
-  'lambdaRuntime',
-  'chimeAccountId',
-  'workmailOrganizationId',
-  'adminUserIds',
-  'adminUsergroupId',
-  'approvalsChannelId',
-  'slackTeamId',
-  'slackEnterpriseId',
-  'logLevel',
-  'logRetentionDays',
-  'reservedConcurrency',
-] as const;
-export type ContextKey = (typeof CONTEXT_KEYS)[number];
+export const CONTEXT_KEYS: readonly string[] = [...STACK_KEYS, ...Object.keys(VARIABLE_OF_CONTEXT)];
+export type ContextKey = string;
 
 /** The repository root: relative code paths are resolved from here, wherever cdk runs. */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -63,16 +72,7 @@ export class SettingsError extends Error {
   }
 }
 
-const PATTERNS = {
-  chimeAccountId: [/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a Chime account ID (a UUID)'],
-  workmailOrganizationId: [/^m-[0-9a-f]{32}$/, 'must be a WorkMail organization ID: m- followed by 32 hex digits'],
-  adminUserId: [/^[UW][A-Z0-9]{2,}$/, 'must list Slack user IDs such as U0123ABCD, comma-separated'],
-  adminUsergroupId: [/^S[A-Z0-9]{2,}$/, 'must be a Slack user group ID such as S0123ABCD'],
-  approvalsChannelId: [/^[CG][A-Z0-9]{2,}$/, 'must be a Slack channel ID such as C0123ABCD'],
-  slackTeamId: [/^T[A-Z0-9]{2,}$/, 'must be a Slack workspace ID such as T0123ABCD'],
-  slackEnterpriseId: [/^E[A-Z0-9]{2,}$/, 'must be an Enterprise Grid org ID such as E0123ABCD'],
-  stackName: [/^[A-Za-z][A-Za-z0-9-]{0,54}$/, 'must start with a letter and hold only letters, digits and hyphens (at most 55)'],
-} as const;
+const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,54}$/;
 
 /**
  * Reads and checks the context. `get` is `app.node.tryGetContext`; values from the command line
@@ -83,18 +83,13 @@ export function settingsFromContext(get: (key: ContextKey) => unknown): Latchkey
   const text = (key: ContextKey): string | undefined => {
     const raw = get(key);
     if (raw === undefined || raw === null) return undefined;
+    if (Array.isArray(raw)) return raw.map((v) => String(v).trim()).join(',');
     if (typeof raw !== 'string' && typeof raw !== 'number') {
       problems.push(`${key}: must be a string`);
       return undefined;
     }
     const value = String(raw).trim();
     return value === '' ? undefined : value;
-  };
-  const matching = (key: ContextKey & keyof typeof PATTERNS): string | undefined => {
-    const value = text(key);
-    const [pattern, message] = PATTERNS[key];
-    if (value !== undefined && !pattern.test(value)) problems.push(`${key}: ${message}`);
-    return value;
   };
   const integer = (key: ContextKey): number | undefined => {
     const value = text(key);
@@ -106,32 +101,11 @@ export function settingsFromContext(get: (key: ContextKey) => unknown): Latchkey
     return Number(value);
   };
 
-  const stackName = matching('stackName') ?? 'Latchkey';
-  const chimeAccountId = matching('chimeAccountId')?.toLowerCase();
-  const workmailOrganizationId = matching('workmailOrganizationId');
-  const adminUsergroupId = matching('adminUsergroupId');
-  const approvalsChannelId = matching('approvalsChannelId');
-  const slackTeamId = (() => {
-    const value = text('slackTeamId');
-    // The same rules as src/config.ts: required, and an org ID here is a mistake to name.
-    if (value === undefined) problems.push('slackTeamId: is required: the ID of the Slack workspace Latchkey serves, such as T0123ABCD');
-    else if (PATTERNS.slackEnterpriseId[0].test(value)) {
-      problems.push('slackTeamId: is an Enterprise Grid org ID (E…): put it in slackEnterpriseId, and the workspace ID (T…) here');
-    } else if (!PATTERNS.slackTeamId[0].test(value)) problems.push(`slackTeamId: ${PATTERNS.slackTeamId[1]}`);
-    return value ?? '';
-  })();
-  const slackEnterpriseId = matching('slackEnterpriseId');
-
-  const rawAdmins = get('adminUserIds');
-  const adminList = Array.isArray(rawAdmins) ? rawAdmins.map(String) : (text('adminUserIds') ?? '').split(',');
-  const adminUserIds = adminList.map((id) => id.trim()).filter(Boolean);
-  if (adminUserIds.some((id) => !PATTERNS.adminUserId[0].test(id))) problems.push(`adminUserIds: ${PATTERNS.adminUserId[1]}`);
+  const stackName = text('stackName') ?? 'Latchkey';
+  if (!STACK_NAME.test(stackName)) problems.push('stackName: must start with a letter and hold only letters, digits and hyphens (at most 55)');
 
   const runtime = (text('lambdaRuntime') ?? 'nodejs20.x') as LambdaRuntimeName;
   if (!LAMBDA_RUNTIMES.includes(runtime)) problems.push(`lambdaRuntime: must be one of ${LAMBDA_RUNTIMES.join(', ')}`);
-
-  const logLevel = (text('logLevel') ?? 'info') as LogLevel;
-  if (!LOG_LEVELS.includes(logLevel)) problems.push(`logLevel: must be one of ${LOG_LEVELS.join(', ')}`);
 
   const logRetentionDays = integer('logRetentionDays') ?? 90;
   if (!(LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays)) {
@@ -146,32 +120,49 @@ export function settingsFromContext(get: (key: ContextKey) => unknown): Latchkey
 
   const codePath = path.resolve(REPO_ROOT, text('codePath') ?? 'dist');
 
-  // The same rules as src/config.ts: refuse here what the app would refuse at cold start.
-  if (!chimeAccountId && !workmailOrganizationId) {
-    problems.push('chimeAccountId: set chimeAccountId, workmailOrganizationId or both: with neither there is nothing to reset');
+  // The app's settings, checked by the app's own schema.
+  const environment: Record<string, string> = {};
+  for (const [key, variable] of Object.entries(VARIABLE_OF_CONTEXT)) {
+    const value = text(key);
+    if (value !== undefined) environment[variable] = value;
   }
-  if (approvalsChannelId && adminUserIds.length === 0 && !adminUsergroupId) {
-    problems.push('approvalsChannelId: license requests need admins: set adminUserIds, adminUsergroupId or both');
-  }
-  if (approvalsChannelId && !chimeAccountId) {
-    problems.push('approvalsChannelId: license requests change Chime licenses: set chimeAccountId too');
-  }
+  const checked = checkAsTheAppWould(environment);
+  problems.push(...checked.problems);
 
-  if (problems.length > 0) throw new SettingsError(problems);
+  if (problems.length > 0 || !checked.config) throw new SettingsError(problems);
+  const config = checked.config;
   return {
     stackName,
     codePath,
     functionName: `${stackName}-handler`,
     runtime,
-    chimeAccountId,
-    workmailOrganizationId,
-    adminUserIds,
-    adminUsergroupId,
-    approvalsChannelId,
-    slackTeamId,
-    slackEnterpriseId,
-    logLevel,
     logRetentionDays,
     reservedConcurrency,
+    environment,
+    credentials: config.credentials,
+    licensesProvider: config.licenses?.provider,
+    secrets: config.credentials.flatMap(({ credential }) =>
+      Object.entries(credential.settings.variables).flatMap(([variable, s]) => (s.secret ? [{ variable, description: s.secret.description }] : [])),
+    ),
   };
+}
+
+/**
+ * Runs src/config.ts's schema over the function's environment, with placeholders for what is not
+ * known at deploy time (the secrets, read from Secrets Manager at cold start), and says its
+ * problems in context keys.
+ */
+function checkAsTheAppWould(environment: Record<string, string>) {
+  const secrets = new Set(secretVariables());
+  const placeholders = Object.fromEntries([...secrets].map((v) => [v, v === 'SLACK_BOT_TOKEN' ? 'xoxb-placeholder' : 'placeholder-secret-value-for-synth']));
+  // A credential's secret is a placeholder only when the credential is being set up at all.
+  for (const c of CREDENTIALS) {
+    const variables = Object.entries(c.settings.variables);
+    if (!variables.some(([v, s]) => !s.secret && environment[v] !== undefined)) for (const [v, s] of variables) if (s.secret) delete placeholders[v];
+  }
+  const loaded = loadConfig({ ...placeholders, ...environment });
+  if (loaded.ok) return { problems: [], config: loaded.config };
+  const contextOf = Object.fromEntries(Object.entries(VARIABLE_OF_CONTEXT).map(([key, variable]) => [variable, key]));
+  const inContextKeys = (problem: string) => problem.replace(/\b[A-Z][A-Z0-9_]{2,}\b/g, (name) => contextOf[name] ?? name);
+  return { problems: loaded.problems.map(inContextKeys), config: undefined };
 }

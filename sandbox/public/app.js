@@ -237,8 +237,10 @@
             .join('')
         : '<div class="empty">No calls yet.</div>';
     } else if (tab === 'directory') {
-      html += `<table class="directory"><tr><th>Person</th><th>Slack</th><th>Chime</th><th>WorkMail</th></tr>${p.directory
-        .map((d) => `<tr><td>${escapeHtml(d.name)}</td><td>${escapeHtml(d.slack)}</td><td>${escapeHtml(d.chime)}</td><td>${escapeHtml(d.workmail)}</td></tr>`)
+      // One column per directory the app resets, as the sandbox lists them.
+      const head = ['Person', 'Slack', ...p.columns].map((c) => `<th>${escapeHtml(c)}</th>`).join('');
+      html += `<table class="directory"><tr>${head}</tr>${p.directory
+        .map((d) => `<tr>${[d.name, d.slack, ...d.accounts].map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`)
         .join('')}</table>`;
     } else {
       html += p.logs.map((l, i) => details(`log/${l.time}/${p.logs.length - i}`, `<span class="when">${clock(l.time)}</span><span class="what"><b>${escapeHtml(l.level || '')}</b> ${escapeHtml(l.msg || '')}</span>`, l, l.level === 'error' || l.level === 'fatal')).join('') || '<div class="empty">No log lines yet.</div>';

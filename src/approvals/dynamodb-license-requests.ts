@@ -9,7 +9,7 @@ import {
   type LicenseRequestStatus,
   type LicenseRequestStore,
 } from '../flows/license-request';
-import { LICENSES, type Clock, type Requester } from '../flows/ports';
+import type { Clock, Requester } from '../flows/ports';
 
 const STATUSES = ['PENDING', 'APPROVED', 'APPLIED', 'APPLY_FAILED', 'DENIED', 'EXPIRED'] as const;
 
@@ -19,8 +19,9 @@ const requestItem = z.object({
   requesterTeamId: z.string(),
   requesterEmail: z.string(),
   directoryUserId: z.string(),
-  from: z.enum(LICENSES),
-  to: z.enum(LICENSES),
+  // The directory's license names, checked when the request was made.
+  from: z.string(),
+  to: z.string(),
   reason: z.string(),
   status: z.enum(STATUSES),
   createdAt: z.string(),

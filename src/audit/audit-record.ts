@@ -1,7 +1,18 @@
 import { z } from 'zod';
+import { CREDENTIALS } from '../credentials';
 import { FAILURE_CODES } from '../flows/failure';
-import { LICENSES } from '../flows/ports';
 import type { AuditEntry } from '../flows/ports';
+
+/** The license steps; every reset action is a credential's own (src/credentials). */
+export const LICENSE_ACTIONS = ['license_request', 'license_decide', 'license_apply'] as const;
+
+/** Built from the registry: a credential's records are accepted because it is listed, never by a list kept beside it. */
+export const AUDIT_ACTIONS: readonly string[] = [...CREDENTIALS.map((c) => c.audit.action), ...LICENSE_ACTIONS];
+export const AUDIT_DIRECTORIES: readonly string[] = [
+  ...new Set(CREDENTIALS.flatMap((c) => [c.audit.directory, ...(c.licenses ? [c.licenses.auditDirectory] : [])])),
+];
+const oneOf = (values: readonly string[]) => (values.length > 0 ? z.enum(values as [string, ...string[]]) : z.never());
+const licenseNames = [...new Set(CREDENTIALS.flatMap((c) => c.licenses?.kinds.map((k) => k.id) ?? []))];
 
 /**
  * One item in the audit table. The schema is strict, so the store refuses any field it does not
@@ -22,10 +33,10 @@ export const auditRecordSchema = z
     at: z.iso.datetime(),
     requestId: z.string(),
     phase: z.enum(['attempt', 'outcome', 'refused', 'cancelled']),
-    action: z.enum(['reset_pin', 'reset_password', 'license_request', 'license_decide', 'license_apply']),
+    action: oneOf(AUDIT_ACTIONS),
     slackUserId: z.string(),
     slackTeamId: z.string(),
-    directory: z.enum(['chime', 'workmail']).optional(),
+    directory: oneOf(AUDIT_DIRECTORIES).optional(),
     directoryUserId: z.string().optional(),
     outcome: z.enum(['success', 'failure']).optional(),
     errorCode: z.enum(FAILURE_CODES).optional(),
@@ -33,8 +44,8 @@ export const auditRecordSchema = z
     subjectSlackUserId: z.string().optional(),
     subjectSlackTeamId: z.string().optional(),
     licenseRequestId: z.string().optional(),
-    licenseFrom: z.enum(LICENSES).optional(),
-    licenseTo: z.enum(LICENSES).optional(),
+    licenseFrom: oneOf(licenseNames).optional(),
+    licenseTo: oneOf(licenseNames).optional(),
     decision: z.enum(['approve', 'deny']).optional(),
     expiresAt: z.number().int(),
   })

@@ -5,7 +5,6 @@ import { identifyRequester } from './identify-requester';
 import type { LicenseRequest, LicenseRequestStatus, LicenseRequestStore } from './license-request';
 import { pickDirectoryUser } from './pick-directory-user';
 import {
-  LICENSES,
   type Admins,
   type AuditLog,
   type Clock,
@@ -36,7 +35,7 @@ const formTicketSchema = z.object({
   teamId: z.string(),
   directoryUserId: z.string(),
   email: z.string(),
-  from: z.enum(LICENSES),
+  from: z.string(),
   expiresAt: z.number().int(),
 });
 type FormTicket = z.infer<typeof formTicketSchema>;
@@ -64,8 +63,12 @@ export interface LicenseAnnouncer {
 }
 
 export interface LicenseRequestsDeps {
-  /** Undefined when license requests are not set up (no Chime, no approvals channel, no admins). */
+  /** Undefined when license requests are not set up (no directory with licenses, approvals channel or admins). */
   readonly directory?: LicenseDirectory;
+  /** The licenses a request may ask for, as the directory names them. */
+  readonly licenses: readonly License[];
+  /** The directory, as the audit log names it. */
+  readonly auditDirectory: string;
   readonly members: WorkspaceMembers;
   readonly admins: Admins;
   readonly store: LicenseRequestStore;
@@ -110,9 +113,11 @@ export class LicenseRequests {
     try {
       const member = await identifyRequester(requester, this.deps.members, this.deps.workspace);
       email = member.email;
-      const [open, users] = await Promise.all([this.deps.store.findOpen(requester), directory.findUsersByEmail(email)]);
-      if (open) return { ok: true, state: 'open', request: open };
-      const user = await directory.getLicensedUser(pickDirectoryUser(users, email).id);
+      const [open, found] = await Promise.allSettled([this.deps.store.findOpen(requester), pickDirectoryUser(directory, email)]);
+      if (open.status === 'rejected') throw open.reason;
+      if (open.value) return { ok: true, state: 'open', request: open.value };
+      if (found.status === 'rejected') throw found.reason;
+      const user = await directory.getLicensedUser(found.value.id);
       const ticket: FormTicket = {
         v: 1,
         purpose: 'license-form',
@@ -142,7 +147,7 @@ export class LicenseRequests {
     }
     if (ticket.expiresAt <= this.now()) return { ok: false, code: 'REQUEST_EXPIRED' };
     const fieldErrors: Partial<Record<'license' | 'reason', LicenseFieldError>> = {};
-    const to = LICENSES.find((l) => l === choice);
+    const to = this.deps.licenses.find((l) => l === choice);
     if (!to) fieldErrors.license = 'NO_CHOICE';
     else if (to === ticket.from) fieldErrors.license = 'UNCHANGED';
     const trimmed = (reason ?? '').trim();
@@ -349,7 +354,7 @@ export class LicenseRequests {
       action,
       actor,
       subject: request.requester,
-      directory: this.directory().name,
+      directory: this.deps.auditDirectory,
       directoryUserId: request.directoryUserId,
       licenseRequestId: request.id,
       licenseFrom: request.from,

@@ -1,6 +1,6 @@
 /**
- * The small interfaces the use cases need from the outside world. Adapters in
- * src/directories, src/slack and src/audit implement them; nothing here knows Bolt or AWS.
+ * The small interfaces the use cases need from the outside world. Adapters in src/credentials,
+ * src/slack and src/audit implement them; nothing here knows Bolt, AWS or any one directory.
  */
 import type { FailureCode } from './failure';
 import type { Secret } from './secret';
@@ -14,42 +14,52 @@ export interface Requester {
   readonly enterpriseId?: string;
 }
 
-export type CredentialKind = 'pin' | 'password';
-export type DirectoryName = 'chime' | 'workmail';
-
 export interface DirectoryUser {
   readonly id: string;
   readonly email: string;
   readonly displayName?: string;
-  /** `not_a_person`: a resource, shared device or system account, never reset by self-service. */
-  readonly status: 'active' | 'suspended' | 'disabled' | 'not_a_person';
+  /**
+   * Whether self-service may reset this user: `not_a_person` is a resource, shared device or
+   * system account; `not_activated` has never been activated; `privileged` holds an admin role.
+   * Only `active` users are reset.
+   */
+  readonly status: 'active' | 'suspended' | 'disabled' | 'not_a_person' | 'not_activated' | 'privileged';
+  /** Locked out: the reset unlocks the account too (where the directory has such a state). */
+  readonly locked?: boolean;
 }
 
 /**
- * A place people have a credential we can reset. Chime and WorkMail today; both are being
- * retired by AWS, so a third directory must be one new adapter, nothing more.
- * Adapters throw LatchkeyFailure with a DIRECTORY_* code for every error they can name.
+ * A place people have a credential we can reset, behind one small interface: each credential's
+ * folder (src/credentials/<name>/) has the adapter. Adapters throw LatchkeyFailure with a
+ * DIRECTORY_* code for every error they can name.
  */
 export interface Directory {
-  readonly name: DirectoryName;
-  readonly credential: CredentialKind;
-  /** Users whose primary email equals `email`, compared case-insensitively. */
-  findUsersByEmail(email: string): Promise<DirectoryUser[]>;
-  /** Replaces the user's credential and returns the new one. */
-  resetCredential(userId: string): Promise<Secret>;
+  /**
+   * The users the directory finds for this email. Candidates only: the flow keeps the one whose
+   * primary email equals it exactly, compared case-insensitively (pick-directory-user.ts), so a
+   * look-alike is never chosen, whatever the directory's search matched.
+   */
+  findCandidates(email: string): Promise<DirectoryUser[]>;
+  /**
+   * A second look at the one user the flow chose, for what only that can tell (an admin role,
+   * say). Returns the user with its status decided; a directory with nothing more to tell returns
+   * the user as it is.
+   */
+  inspect(user: DirectoryUser): Promise<DirectoryUser>;
+  /** Replaces the user's credential (unlocking the account first if it is locked) and returns the new one. */
+  resetCredential(user: { readonly id: string; readonly locked?: boolean }): Promise<Secret>;
 }
 
-export const LICENSES = ['Basic', 'Plus', 'Pro', 'ProTrial'] as const;
-export type License = (typeof LICENSES)[number];
+/** A license type, as the directory that has licenses names it (its credential lists them). */
+export type License = string;
 
 export interface LicensedUser extends DirectoryUser {
   readonly license: License;
 }
 
-/** A directory whose users hold a license an admin can change (Chime today). */
+/** A directory whose users hold a license an admin can change. */
 export interface LicenseDirectory {
-  readonly name: DirectoryName;
-  findUsersByEmail(email: string): Promise<DirectoryUser[]>;
+  findCandidates(email: string): Promise<DirectoryUser[]>;
   getLicensedUser(userId: string): Promise<LicensedUser>;
   changeLicense(userId: string, license: License): Promise<void>;
 }
@@ -78,8 +88,6 @@ export interface WorkspaceMembers {
   getMember(userId: string): Promise<SlackMember | undefined>;
 }
 
-export type AuditAction = 'reset_pin' | 'reset_password' | 'license_request' | 'license_decide' | 'license_apply';
-
 /** What a flow says happened. The store adds keys and retention; it never accepts a secret. */
 export interface AuditEntry {
   readonly requestId: string;
@@ -89,9 +97,11 @@ export interface AuditEntry {
    * cancellation, never both (they are one record's two possible contents).
    */
   readonly phase: 'attempt' | 'outcome' | 'refused' | 'cancelled';
-  readonly action: AuditAction;
+  /** A credential's reset action (its `audit.action`), or a license step. */
+  readonly action: string;
   readonly actor: Requester;
-  readonly directory?: DirectoryName;
+  /** The directory, as the credential's `audit.directory` names it. */
+  readonly directory?: string;
   readonly directoryUserId?: string;
   readonly outcome?: 'success' | 'failure';
   readonly errorCode?: FailureCode;

@@ -3,18 +3,7 @@ import { asFailure, describeError, LatchkeyFailure, type FailureCode } from './f
 import { identifyRequester } from './identify-requester';
 import { pickDirectoryUser } from './pick-directory-user';
 import { newRequestId } from './request-id';
-import type {
-  AuditAction,
-  AuditLog,
-  Clock,
-  CredentialKind,
-  Directory,
-  DirectoryName,
-  Logger,
-  RateLimiter,
-  Requester,
-  WorkspaceMembers,
-} from './ports';
+import type { AuditLog, Clock, Directory, Logger, RateLimiter, Requester, WorkspaceMembers } from './ports';
 import { RESET_TICKET, resetTicketSchema, type ResetTicket } from './reset-ticket';
 import type { Sealer } from './sealer';
 import type { Secret } from './secret';
@@ -25,7 +14,13 @@ export const DEFAULT_TICKET_TTL_MS = 10 * 60 * 1000;
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 
-const ACTIONS: Record<CredentialKind, AuditAction> = { pin: 'reset_pin', password: 'reset_password' };
+/** One credential this deployment resets, as the flow sees it: its adapter and its audit names. */
+export interface Resettable {
+  /** The credential's stable ID (its `id` in src/credentials). */
+  readonly id: string;
+  readonly audit: { readonly action: string; readonly directory: string };
+  readonly directory: Directory;
+}
 
 type Limit = { key: string; limit: number; windowMs: number };
 
@@ -33,9 +28,9 @@ type Limit = { key: string; limit: number; windowMs: number };
 export interface ResetFailure {
   readonly ok: false;
   readonly code: FailureCode;
-  readonly kind: CredentialKind;
+  /** The credential's ID. */
+  readonly kind: string;
   readonly email?: string;
-  readonly directory?: DirectoryName;
   /** For the person to quote to IT; absent when the request never got that far. */
   readonly requestId?: string;
   /** For limits: when the person may try again. */
@@ -46,16 +41,14 @@ export interface Prepared {
   readonly ok: true;
   /** Sealed; goes into the confirmation modal's private_metadata. */
   readonly ticket: string;
-  readonly kind: CredentialKind;
-  readonly directory: DirectoryName;
+  readonly kind: string;
   readonly email: string;
   readonly requestId: string;
 }
 
 export interface ResetDone {
   readonly ok: true;
-  readonly kind: CredentialKind;
-  readonly directory: DirectoryName;
+  readonly kind: string;
   readonly email: string;
   readonly requestId: string;
   readonly at: Date;
@@ -72,7 +65,8 @@ export interface ResetDelivery {
 }
 
 export interface ResetCredentialDeps {
-  readonly directories: Partial<Record<CredentialKind, Directory>>;
+  /** The credentials this deployment serves, by ID; any other answers DIRECTORY_NOT_ENABLED. */
+  readonly credentials: ReadonlyMap<string, Resettable>;
   readonly members: WorkspaceMembers;
   readonly audit: AuditLog;
   readonly sealer: Sealer;
@@ -109,14 +103,14 @@ export class ResetCredential {
     this.trail = new AuditTrail(deps.audit, deps.logger);
   }
 
-  isEnabled(kind: CredentialKind): boolean {
-    return this.deps.directories[kind] !== undefined;
+  isEnabled(kind: string): boolean {
+    return this.deps.credentials.has(kind);
   }
 
-  async prepare(requester: Requester, kind: CredentialKind): Promise<Prepared | ResetFailure> {
+  async prepare(requester: Requester, kind: string): Promise<Prepared | ResetFailure> {
     const requestId = newRequestId(this.deps.clock.now());
-    const directory = this.deps.directories[kind];
-    if (!directory) return { ok: false, code: 'DIRECTORY_NOT_ENABLED', kind };
+    const credential = this.deps.credentials.get(kind);
+    if (!credential) return { ok: false, code: 'DIRECTORY_NOT_ENABLED', kind };
     let email: string | undefined;
     const countedAt = this.deps.clock.now();
     const { own, everyone } = this.limitsOf(requester, kind);
@@ -134,7 +128,7 @@ export class ResetCredential {
       // refused request must not pause resets for anybody else. Beside the directory lookup, so
       // the confirmation waits no longer; given back if the lookup refuses the person.
       const [lookup, counted] = await Promise.allSettled([
-        directory.findUsersByEmail(email),
+        pickDirectoryUser(credential.directory, email),
         everyone &&
           this.take(everyone, countedAt, (retryAt) => {
             this.deps.logger.error({ limit: everyone.limit, alert: true }, 'reset burst: organisation-wide limit reached, resets paused');
@@ -144,43 +138,39 @@ export class ResetCredential {
       everyoneCounted = everyone !== undefined && counted.status === 'fulfilled';
       if (counted.status === 'rejected') throw counted.reason;
       if (lookup.status === 'rejected') throw lookup.reason;
-      const user = pickDirectoryUser(lookup.value, email);
+      const user = lookup.value;
       const ticket: ResetTicket = {
         v: 1,
         kind,
         userId: requester.userId,
         teamId: requester.teamId,
         directoryUserId: user.id,
+        ...(user.locked && { locked: true }),
         email: user.email,
         requestId,
         expiresAt: this.deps.clock.now().getTime() + this.ticketTtlMs,
         countedAt: countedAt.getTime(),
       };
-      return { ok: true, ticket: this.deps.sealer.seal(RESET_TICKET, ticket), kind, directory: directory.name, email, requestId };
+      return { ok: true, ticket: this.deps.sealer.seal(RESET_TICKET, ticket), kind, email, requestId };
     } catch (err) {
       const failure = this.report(err, { requester, kind, requestId });
       // Refused: what it counted against everyone's limit is given back. Paused by everyone's
       // limit, the person did nothing wrong: their own count is given back too.
       if (everyone && everyoneCounted) await this.giveBack(everyone, countedAt, requestId);
       if (failure.code === 'RESETS_PAUSED') await this.giveBack(own, countedAt, requestId);
-      await this.trail.refused({ requestId, action: ACTIONS[kind], actor: requester, directory: directory.name }, failure.code);
-      return { ok: false, code: failure.code, kind, email, directory: directory.name, requestId, retryAt: failure.retryAt };
+      await this.trail.refused({ requestId, action: credential.audit.action, actor: requester, directory: credential.audit.directory }, failure.code);
+      return { ok: false, code: failure.code, kind, email, requestId, retryAt: failure.retryAt };
     }
   }
 
-  async confirm(
-    requester: Requester,
-    kind: CredentialKind,
-    sealedTicket: string,
-    delivery: ResetDelivery,
-  ): Promise<ResetDone | ResetFailure> {
-    const directory = this.deps.directories[kind];
-    if (!directory) return { ok: false, code: 'DIRECTORY_NOT_ENABLED', kind };
+  async confirm(requester: Requester, kind: string, sealedTicket: string, delivery: ResetDelivery): Promise<ResetDone | ResetFailure> {
+    const credential = this.deps.credentials.get(kind);
+    if (!credential) return { ok: false, code: 'DIRECTORY_NOT_ENABLED', kind };
     const ticket = this.deps.sealer.open(RESET_TICKET, sealedTicket, resetTicketSchema);
     const refusal = this.checkTicket(ticket, requester, kind);
     if (refusal || !ticket) {
       this.deps.logger.warn({ slackUserId: requester.userId, kind, code: refusal }, 'reset confirmation refused');
-      return { ok: false, code: refusal ?? 'REQUEST_INVALID', kind, directory: directory.name };
+      return { ok: false, code: refusal ?? 'REQUEST_INVALID', kind };
     }
 
     const context = { requester, kind, requestId: ticket.requestId };
@@ -188,30 +178,29 @@ export class ResetCredential {
     try {
       change = await this.trail.begin({
         requestId: ticket.requestId,
-        action: ACTIONS[kind],
+        action: credential.audit.action,
         actor: requester,
-        directory: directory.name,
+        directory: credential.audit.directory,
         directoryUserId: ticket.directoryUserId,
       });
     } catch (err) {
       // Fail closed: no attempt on record, no reset.
       const failure = this.report(err, context);
-      return { ok: false, code: failure.code, kind, email: ticket.email, directory: directory.name, requestId: ticket.requestId };
+      return { ok: false, code: failure.code, kind, email: ticket.email, requestId: ticket.requestId };
     }
 
     let secret: Secret;
     try {
-      secret = await directory.resetCredential(ticket.directoryUserId);
+      secret = await credential.directory.resetCredential({ id: ticket.directoryUserId, locked: ticket.locked });
     } catch (err) {
       const failure = this.report(err, context);
       await change.failed(failure.code);
-      return { ok: false, code: failure.code, kind, email: ticket.email, directory: directory.name, requestId: ticket.requestId };
+      return { ok: false, code: failure.code, kind, email: ticket.email, requestId: ticket.requestId };
     }
 
     const done: ResetDone = {
       ok: true,
       kind,
-      directory: directory.name,
       email: ticket.email,
       requestId: ticket.requestId,
       at: this.deps.clock.now(),
@@ -233,7 +222,7 @@ export class ResetCredential {
       ),
     ]);
     this.deps.logger.info(
-      { requestId: ticket.requestId, slackUserId: requester.userId, kind, directory: directory.name, deliveryFailed },
+      { requestId: ticket.requestId, slackUserId: requester.userId, kind, directory: credential.audit.directory, deliveryFailed },
       'credential reset',
     );
     return done;
@@ -249,20 +238,21 @@ export class ResetCredential {
    * or after it), nothing is given back; once the cancellation is there, a late click resets
    * nothing. One record decides, so a reset is never left uncounted.
    */
-  async cancel(requester: Requester, kind: CredentialKind, sealedTicket: string): Promise<void> {
+  async cancel(requester: Requester, kind: string, sealedTicket: string): Promise<void> {
     const ticket = this.deps.sealer.open(RESET_TICKET, sealedTicket, resetTicketSchema);
     if (!ticket || ticket.countedAt === undefined || ticket.userId !== requester.userId || ticket.teamId !== requester.teamId || ticket.kind !== kind) {
       this.deps.logger.warn({ slackUserId: requester.userId, kind }, 'closed confirmation not recognised; nothing given back');
       return;
     }
     const fields = { requestId: ticket.requestId, slackUserId: requester.userId, kind };
-    const directory = this.deps.directories[kind];
+    const credential = this.deps.credentials.get(kind);
+    if (!credential) return;
     try {
       await this.trail.cancelled({
         requestId: ticket.requestId,
-        action: ACTIONS[kind],
+        action: credential.audit.action,
         actor: requester,
-        directory: directory?.name,
+        directory: credential.audit.directory,
         directoryUserId: ticket.directoryUserId,
       });
     } catch (err) {
@@ -279,7 +269,7 @@ export class ResetCredential {
   }
 
   /** The person's limit for this credential, and everyone's when one is set. */
-  private limitsOf(requester: Requester, kind: CredentialKind): { own: Limit; everyone?: Limit } {
+  private limitsOf(requester: Requester, kind: string): { own: Limit; everyone?: Limit } {
     const { limits } = this.deps;
     return {
       // By user ID alone: unique across an Enterprise Grid org, so acting from another of its
@@ -308,7 +298,7 @@ export class ResetCredential {
   private checkTicket(
     ticket: ResetTicket | undefined,
     requester: Requester,
-    kind: CredentialKind,
+    kind: string,
   ): FailureCode | undefined {
     if (!ticket) return 'REQUEST_INVALID';
     // The signed payload says who is clicking; a ticket made for anyone else is worthless.
@@ -322,7 +312,7 @@ export class ResetCredential {
   /** Logs a failure at the level it deserves and returns it as ours. */
   private report(
     err: unknown,
-    context: { requester: Requester; kind: CredentialKind; requestId: string },
+    context: { requester: Requester; kind: string; requestId: string },
   ): LatchkeyFailure {
     const failure = asFailure(err);
     const fields = {

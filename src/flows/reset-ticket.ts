@@ -10,10 +10,13 @@ export const RESET_TICKET = 'reset-confirmation';
 
 export const resetTicketSchema = z.object({
   v: z.literal(1),
-  kind: z.enum(['pin', 'password']),
+  /** The credential's ID; the flow accepts the ticket only for the credential being confirmed. */
+  kind: z.string().min(1),
   userId: z.string(),
   teamId: z.string(),
   directoryUserId: z.string(),
+  /** The account was locked when checked: the reset unlocks it first. */
+  locked: z.literal(true).optional(),
   email: z.string(),
   requestId: z.string(),
   expiresAt: z.number().int(),

@@ -2,7 +2,7 @@ import type { AckFn, RespondArguments, SlashCommand } from '@slack/bolt';
 import type { Logger, Requester } from '../flows/ports';
 import type { GuardedApp } from '../slack/guarded-app';
 import { failureMessage } from '../views/failure-message';
-import type { Topic } from '../views/topic-words';
+import type { SubjectWords } from '../views/words';
 import { slashCommandSchema } from './slack-payloads';
 
 /**
@@ -24,7 +24,7 @@ export type AcceptedCommand = { requester: Requester; triggerId: string; text: s
 export async function acceptCommand(
   command: SlashCommand,
   ack: AckFn<string | RespondArguments>,
-  topic: Topic,
+  words: SubjectWords,
   enabled: boolean,
   logger: Logger,
 ): Promise<AcceptedCommand | undefined> {
@@ -35,7 +35,7 @@ export async function acceptCommand(
     return undefined;
   }
   if (!enabled) {
-    const m = failureMessage({ code: 'DIRECTORY_NOT_ENABLED', kind: topic });
+    const m = failureMessage({ code: 'DIRECTORY_NOT_ENABLED' }, words);
     await ack({ response_type: 'ephemeral', text: `${m.headline} ${m.next}` });
     return undefined;
   }

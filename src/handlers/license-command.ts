@@ -2,29 +2,31 @@ import type { LicenseRequests } from '../flows/license-requests';
 import type { Logger } from '../flows/ports';
 import { failureMessage } from '../views/failure-message';
 import { licenseFailureView, licenseFormView, licenseLoadingView, openRequestView } from '../views/license-form';
-import { TOPIC_WORDS } from '../views/topic-words';
+import type { LicenseVocabulary } from '../views/words';
 import type { GuardedApp } from '../slack/guarded-app';
 import { acceptCommand, acknowledgeOnArrival } from './accept-command';
 import { openModalWhile } from './modal-sequence';
 
+export const LICENSE_COMMAND = '/request-license';
+
 /** `/request-license`: the form with the requester's current license, or the request already waiting. */
-export function registerLicenseCommand(app: GuardedApp, flow: LicenseRequests, logger: Logger): void {
-  const words = TOPIC_WORDS.license;
+export function registerLicenseCommand(app: GuardedApp, flow: LicenseRequests, vocabulary: LicenseVocabulary, logger: Logger): void {
+  const { words } = vocabulary;
   acknowledgeOnArrival(app, words.command, flow.enabled);
   app.command(words.command, async ({ command, ack, client, respond }) => {
-    const accepted = await acceptCommand(command, ack, 'license', flow.enabled, logger);
+    const accepted = await acceptCommand(command, ack, words, flow.enabled, logger);
     if (!accepted) return;
 
     const { requester, triggerId } = accepted;
     const work = flow.start(requester).then((started) => {
       if (!started.ok) {
-        const m = failureMessage({ ...started, kind: 'license' });
-        return { view: licenseFailureView(started), fallbackText: `${m.headline} ${m.next}` };
+        const m = failureMessage(started, words);
+        return { view: licenseFailureView(started, vocabulary), fallbackText: `${m.headline} ${m.next}` };
       }
       const fallbackText = `Latchkey could not open its window. Run \`${words.command}\` again.`;
-      if (started.state === 'open') return { view: openRequestView(started.request), fallbackText };
-      return { view: licenseFormView({ email: started.email, current: started.current, ticket: started.ticket }), fallbackText };
+      if (started.state === 'open') return { view: openRequestView(started.request, vocabulary), fallbackText };
+      return { view: licenseFormView({ email: started.email, current: started.current, ticket: started.ticket }, vocabulary), fallbackText };
     });
-    await openModalWhile({ client, triggerId, loading: licenseLoadingView(), work, respond, logger, userId: requester.userId });
+    await openModalWhile({ client, triggerId, loading: licenseLoadingView(vocabulary), work, respond, logger, userId: requester.userId });
   });
 }

@@ -3,18 +3,18 @@ import type { LicenseRequests } from '../flows/license-requests';
 import type { Logger } from '../flows/ports';
 import { progressView } from '../views/blocks';
 import { LICENSE_FORM, licenseFailureView, licenseFieldErrors, requestSentView } from '../views/license-form';
-import { TOPIC_WORDS } from '../views/topic-words';
+import type { LicenseVocabulary } from '../views/words';
 import { updateModal } from './modal-sequence';
 import { actingUser, inputValue, viewSubmissionSchema } from './slack-payloads';
 
 /** "Send request": field errors inline, then the request is filed and announced to admins. */
-export function registerLicenseRequestSubmission(app: App, flow: LicenseRequests, logger: Logger): void {
+export function registerLicenseRequestSubmission(app: App, flow: LicenseRequests, vocabulary: LicenseVocabulary, logger: Logger): void {
   app.view(LICENSE_FORM.callbackId, async ({ ack, body, client }) => {
     const parsed = viewSubmissionSchema.safeParse(body);
     const requester = parsed.success ? actingUser(parsed.data) : undefined;
     if (!parsed.success || !requester) {
       logger.warn({}, 'malformed license request submission');
-      await ack({ response_action: 'update', view: licenseFailureView({ code: 'REQUEST_INVALID' }) });
+      await ack({ response_action: 'update', view: licenseFailureView({ code: 'REQUEST_INVALID' }, vocabulary) });
       return;
     }
     const checked = flow.checkForm(
@@ -28,13 +28,13 @@ export function registerLicenseRequestSubmission(app: App, flow: LicenseRequests
       return;
     }
     if ('ok' in checked) {
-      await ack({ response_action: 'update', view: licenseFailureView(checked) });
+      await ack({ response_action: 'update', view: licenseFailureView(checked, vocabulary) });
       return;
     }
-    await ack({ response_action: 'update', view: progressView(TOPIC_WORDS.license.title, 'Sending your request to the admins…') });
+    await ack({ response_action: 'update', view: progressView(vocabulary.words.title, 'Sending your request to the admins…') });
 
     const result = await flow.submit(requester, checked);
-    const view = result.ok ? requestSentView(result.request) : licenseFailureView(result);
+    const view = result.ok ? requestSentView(result.request, vocabulary) : licenseFailureView(result, vocabulary);
     await updateModal(client, parsed.data.view.id, view, logger, requester.userId);
   });
 }

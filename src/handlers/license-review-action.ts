@@ -5,11 +5,12 @@ import { failureMessage } from '../views/failure-message';
 import { REVIEW_ACTION_ID } from '../views/license-approval-message';
 import { notAdminText } from '../views/license-notices';
 import { reviewClosedView, reviewFailureView, reviewLoadingView, reviewView } from '../views/license-review';
+import type { LicenseVocabulary } from '../views/words';
 import { openModalWhile } from './modal-sequence';
 import { actingUser, blockActionsSchema } from './slack-payloads';
 
 /** "Review" on an approvals-channel message: admins get the decision modal, anyone else a private no. */
-export function registerLicenseReviewAction(app: App, flow: LicenseRequests, logger: Logger): void {
+export function registerLicenseReviewAction(app: App, flow: LicenseRequests, vocabulary: LicenseVocabulary, logger: Logger): void {
   app.action(REVIEW_ACTION_ID, async ({ ack, body, client }) => {
     await ack();
     const parsed = blockActionsSchema.safeParse(body);
@@ -32,7 +33,7 @@ export function registerLicenseReviewAction(app: App, flow: LicenseRequests, log
       admin = await flow.isAdmin(reviewer);
     } catch (err) {
       logger.warn({ slackUserId: reviewer.userId, err: String(err) }, 'admin check failed');
-      const m = failureMessage({ code: 'SLACK_UNAVAILABLE', kind: 'license' });
+      const m = failureMessage({ code: 'SLACK_UNAVAILABLE' }, vocabulary.words);
       await tellPrivately(`${m.headline} Try Review again in a few minutes.`);
       return;
     }
@@ -43,7 +44,11 @@ export function registerLicenseReviewAction(app: App, flow: LicenseRequests, log
     }
 
     const work = flow.review(reviewer, requestId).then((result) => {
-      const view = !result.ok ? reviewFailureView(result) : result.state === 'decide' ? reviewView(result) : reviewClosedView(result.request);
+      const view = !result.ok
+        ? reviewFailureView(result, vocabulary)
+        : result.state === 'decide'
+          ? reviewView(result, vocabulary)
+          : reviewClosedView(result.request, vocabulary);
       return { view, fallbackText: 'Latchkey could not open the review window. Click Review again.' };
     });
     await openModalWhile({ client, triggerId: parsed.data.trigger_id, loading: reviewLoadingView(), work, logger, userId: reviewer.userId });

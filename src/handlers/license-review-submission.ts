@@ -3,17 +3,18 @@ import type { LicenseRequests } from '../flows/license-requests';
 import type { Logger } from '../flows/ports';
 import { progressView } from '../views/blocks';
 import { decisionResultView, REVIEW_FORM, reviewClosedView, reviewFailureView, reviewFieldErrors } from '../views/license-review';
+import type { LicenseVocabulary } from '../views/words';
 import { updateModal } from './modal-sequence';
 import { actingUser, inputValue, viewSubmissionSchema } from './slack-payloads';
 
 /** "Submit decision": admin rights are checked again here, and the decision takes effect once. */
-export function registerLicenseReviewSubmission(app: App, flow: LicenseRequests, logger: Logger): void {
+export function registerLicenseReviewSubmission(app: App, flow: LicenseRequests, vocabulary: LicenseVocabulary, logger: Logger): void {
   app.view(REVIEW_FORM.callbackId, async ({ ack, body, client }) => {
     const parsed = viewSubmissionSchema.safeParse(body);
     const reviewer = parsed.success ? actingUser(parsed.data) : undefined;
     if (!parsed.success || !reviewer) {
       logger.warn({}, 'malformed review submission');
-      await ack({ response_action: 'update', view: reviewFailureView({ code: 'REQUEST_INVALID' }) });
+      await ack({ response_action: 'update', view: reviewFailureView({ code: 'REQUEST_INVALID' }, vocabulary) });
       return;
     }
     const checked = flow.checkDecision(
@@ -29,10 +30,10 @@ export function registerLicenseReviewSubmission(app: App, flow: LicenseRequests,
     // private_metadata only names the request; who may decide it comes from the signed user.id.
     const result = await flow.decide(reviewer, parsed.data.view.private_metadata, checked);
     const view = result.ok
-      ? decisionResultView(result.request)
+      ? decisionResultView(result.request, vocabulary)
       : result.request && (result.code === 'REQUEST_DECIDED' || result.code === 'REQUEST_EXPIRED')
-        ? reviewClosedView(result.request)
-        : reviewFailureView(result);
+        ? reviewClosedView(result.request, vocabulary)
+        : reviewFailureView(result, vocabulary);
     await updateModal(client, parsed.data.view.id, view, logger, reviewer.userId);
   });
 }

@@ -1,12 +1,14 @@
 import type { App } from '@slack/bolt';
-import type { CredentialKind, Logger } from '../flows/ports';
+import type { Credential } from '../credentials/credential';
+import type { Logger } from '../flows/ports';
 import type { ResetCredential } from '../flows/reset-credential';
-import { RESET_CALLBACK_IDS } from '../views/reset-modal';
+import { resetCallbackId } from '../views/reset-modal';
 import { actingUser, viewSubmissionSchema } from './slack-payloads';
 
 /** Cancel (or ×) on the reset confirmation: opening it counted against the limits; that is given back. */
-export function registerResetCancel(app: App, kind: CredentialKind, flow: ResetCredential, logger: Logger): void {
-  app.view({ callback_id: RESET_CALLBACK_IDS[kind], type: 'view_closed' }, async ({ ack, body }) => {
+export function registerResetCancel(app: App, credential: Credential, flow: ResetCredential, logger: Logger): void {
+  const kind = credential.id;
+  app.view({ callback_id: resetCallbackId(kind), type: 'view_closed' }, async ({ ack, body }) => {
     await ack();
     // A view_closed payload carries the view as a submission does (without its inputs).
     const parsed = viewSubmissionSchema.safeParse(body);

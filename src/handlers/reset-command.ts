@@ -1,34 +1,36 @@
-import type { CredentialKind, Logger } from '../flows/ports';
+import type { Credential } from '../credentials/credential';
+import type { Logger } from '../flows/ports';
 import type { ResetCredential } from '../flows/reset-credential';
 import { failureMessage } from '../views/failure-message';
 import { checkingView, confirmView, failureView } from '../views/reset-modal';
-import { TOPIC_WORDS } from '../views/topic-words';
 import type { GuardedApp } from '../slack/guarded-app';
 import { acceptCommand, acknowledgeOnArrival } from './accept-command';
 import { openModalWhile } from './modal-sequence';
+import { resetWordsOf } from './reset-words';
 
 /**
- * `/reset-pin` and `/reset-password`: acknowledge at once, open the modal, and check who is
- * asking while it opens, so the confirmation is ready by the time the person reads it.
+ * A credential's slash command (`/reset-pin`, …): acknowledge at once, open the modal, and check
+ * who is asking while it opens, so the confirmation is ready by the time the person reads it.
  */
-export function registerResetCommand(app: GuardedApp, kind: CredentialKind, flow: ResetCredential, logger: Logger): void {
-  const words = TOPIC_WORDS[kind];
-  acknowledgeOnArrival(app, words.command, flow.isEnabled(kind));
-  app.command(words.command, async ({ command, ack, client, respond }) => {
-    const accepted = await acceptCommand(command, ack, kind, flow.isEnabled(kind), logger);
+export function registerResetCommand(app: GuardedApp, credential: Credential, flow: ResetCredential, logger: Logger): void {
+  const words = resetWordsOf(credential);
+  const enabled = flow.isEnabled(credential.id);
+  acknowledgeOnArrival(app, credential.command, enabled);
+  app.command(credential.command, async ({ command, ack, client, respond }) => {
+    const accepted = await acceptCommand(command, ack, words, enabled, logger);
     if (!accepted) return;
 
     const { requester, triggerId, text } = accepted;
-    const work = flow.prepare(requester, kind).then((prepared) => {
+    const work = flow.prepare(requester, credential.id).then((prepared) => {
       if (!prepared.ok) {
-        const m = failureMessage(prepared);
-        return { view: failureView(prepared), fallbackText: `${m.headline} ${m.next}` };
+        const m = failureMessage(prepared, words);
+        return { view: failureView(prepared, words), fallbackText: `${m.headline} ${m.next}` };
       }
       return {
-        view: confirmView({ kind, email: prepared.email, ticket: prepared.ticket, ignoredText: text.trim() !== '' }),
-        fallbackText: `Latchkey could not open its window. Run \`${words.command}\` again.`,
+        view: confirmView({ credentialId: credential.id, words, email: prepared.email, ticket: prepared.ticket, ignoredText: text.trim() !== '' }),
+        fallbackText: `Latchkey could not open its window. Run \`${credential.command}\` again.`,
       };
     });
-    await openModalWhile({ client, triggerId, loading: checkingView(kind), work, respond, logger, userId: requester.userId });
+    await openModalWhile({ client, triggerId, loading: checkingView(words), work, respond, logger, userId: requester.userId });
   });
 }

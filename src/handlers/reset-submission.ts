@@ -1,39 +1,43 @@
 import type { App } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
-import type { CredentialKind, Logger } from '../flows/ports';
+import type { Credential } from '../credentials/credential';
+import type { Logger } from '../flows/ports';
 import type { ResetCredential } from '../flows/reset-credential';
 import { sendDirectMessage } from '../slack/direct-message';
 import { answerByOf, HeldAnswer } from '../slack/held-answer';
-import { failureView, RESET_CALLBACK_IDS, secretView, workingView } from '../views/reset-modal';
+import { failureView, resetCallbackId, secretView, workingView } from '../views/reset-modal';
 import { resetNotice } from '../views/reset-notice';
 import { updateModal } from './modal-sequence';
+import { resetWordsOf } from './reset-words';
 import { actingUser, viewSubmissionSchema } from './slack-payloads';
 
 /**
  * The "Reset" click: the new secret in the same modal, in the answer to the click itself when the
  * reset is quick, else after a "working…" view (see HeldAnswer).
  */
-export function registerResetSubmission(app: App, kind: CredentialKind, flow: ResetCredential, logger: Logger): void {
-  app.view(RESET_CALLBACK_IDS[kind], async ({ ack, body, client, context }) => {
+export function registerResetSubmission(app: App, credential: Credential, flow: ResetCredential, logger: Logger): void {
+  const kind = credential.id;
+  const words = resetWordsOf(credential);
+  app.view(resetCallbackId(kind), async ({ ack, body, client, context }) => {
     const parsed = viewSubmissionSchema.safeParse(body);
     const requester = parsed.success ? actingUser(parsed.data) : undefined;
     if (!parsed.success || !requester) {
       logger.warn({ kind }, 'malformed reset submission');
-      await ack({ response_action: 'update', view: failureView({ ok: false, code: 'REQUEST_INVALID', kind }) });
+      await ack({ response_action: 'update', view: failureView({ code: 'REQUEST_INVALID' }, words) });
       return;
     }
-    const answer = await HeldAnswer.start((view: ModalView) => ack({ response_action: 'update', view }), answerByOf(context), workingView(kind), logger);
+    const answer = await HeldAnswer.start((view: ModalView) => ack({ response_action: 'update', view }), answerByOf(context), workingView(words), logger);
 
     const viewId = parsed.data.view.id;
     const result = await flow.confirm(requester, kind, parsed.data.view.private_metadata, {
-      showSecret: async (secret, done) => {
-        const view = secretView(secret, done);
+      showSecret: async (secret) => {
+        const view = secretView(secret, words);
         if (!(await answer.settle(view))) await client.views.update({ view_id: viewId, view });
       },
-      notifyOwner: (done) => sendDirectMessage(client, requester.userId, resetNotice(done)),
+      notifyOwner: (done) => sendDirectMessage(client, requester.userId, resetNotice(done, words)),
     });
     if (!result.ok) {
-      const view = failureView(result);
+      const view = failureView(result, words);
       if (!(await answer.settle(view).catch(() => true))) await updateModal(client, viewId, view, logger, requester.userId);
     }
   });

@@ -1,7 +1,6 @@
 import type { FailureCode } from '../flows/failure';
-import type { ResetFailure } from '../flows/reset-credential';
 import { escapeMrkdwn, slackDate } from './blocks';
-import { DIRECTORY_NAMES, TOPIC_WORDS, type Topic } from './topic-words';
+import type { SubjectWords } from './words';
 
 export interface FailureMessage {
   /** What happened, in one line. */
@@ -16,16 +15,16 @@ const OPERATOR_TOLD = 'An admin has been alerted. Nothing was changed.';
  * Every failure in words a person at 8 am can act on: what happened and what to do next.
  * No error codes, stack traces or AWS jargon; the reference lets IT find the audit record.
  */
-export function failureMessage(failure: {
-  readonly code: FailureCode;
-  readonly kind: Topic;
-  readonly email?: string;
-  readonly directory?: ResetFailure['directory'];
-  /** For limits: when the person may try again. */
-  readonly retryAt?: Date;
-}): FailureMessage {
-  const words = TOPIC_WORDS[failure.kind];
-  const dir = DIRECTORY_NAMES[failure.directory ?? (failure.kind === 'password' ? 'workmail' : 'chime')];
+export function failureMessage(
+  failure: {
+    readonly code: FailureCode;
+    readonly email?: string;
+    /** For limits: when the person may try again. */
+    readonly retryAt?: Date;
+  },
+  words: SubjectWords,
+): FailureMessage {
+  const dir = words.directory;
   const email = failure.email ? `*${escapeMrkdwn(failure.email)}*` : 'your Slack email';
   const again = `Run \`${words.command}\` again`;
   const after = failure.retryAt ? `after ${slackDate(failure.retryAt)}` : 'later';
@@ -65,16 +64,24 @@ export function failureMessage(failure: {
       next: 'Ask IT to fix the duplicate.',
     },
     DIRECTORY_USER_SUSPENDED: {
-      headline: `Your ${dir} user is suspended.`,
+      headline: `Your ${words.account} is suspended.`,
       next: `Ask IT to reactivate it; a new ${words.short} would not work until then.`,
     },
     DIRECTORY_USER_DISABLED: {
-      headline: `Your ${dir === 'Amazon WorkMail' ? 'mailbox' : `${dir} user`} is disabled.`,
+      headline: `Your ${words.account} is disabled.`,
       next: 'Contact IT.',
     },
     DIRECTORY_USER_NOT_A_PERSON: {
       headline: `${email} is a shared, resource or system account in ${dir}; those are never reset by self-service.`,
       next: 'Ask IT.',
+    },
+    DIRECTORY_USER_NOT_ACTIVATED: {
+      headline: `Your ${words.account} is not activated yet, so there is nothing to reset.`,
+      next: `Finish activating it from the invitation ${dir} sent you, or ask IT to send a new one.`,
+    },
+    DIRECTORY_USER_PRIVILEGED: {
+      headline: `Your ${words.account} has an admin role; admin accounts are never reset by self-service.`,
+      next: 'Ask another admin, or IT, to reset it.',
     },
     DIRECTORY_THROTTLED: {
       headline: `${dir} is busy and asked Latchkey to slow down. Nothing was changed.`,
@@ -109,10 +116,7 @@ export function failureMessage(failure: {
       next: 'An admin has been alerted. Try again in a few minutes.',
     },
     RATE_LIMITED: {
-      headline:
-        failure.kind === 'license'
-          ? 'You have sent as many license requests as Latchkey allows in a day.'
-          : `You have started as many ${words.short} resets as Latchkey allows in an hour.`,
+      headline: words.limitReached ?? `You have started as many ${words.short} resets as Latchkey allows in an hour.`,
       next: `You can try again ${after}. If you are locked out now, contact IT.`,
     },
     RESETS_PAUSED: {

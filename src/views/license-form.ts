@@ -2,11 +2,11 @@ import type { KnownBlock, ModalView } from '@slack/types';
 import type { FailureCode } from '../flows/failure';
 import type { LicenseRequest } from '../flows/license-request';
 import { REASON_MAX_LENGTH, type LicenseFieldError } from '../flows/license-requests';
-import { LICENSES, type License } from '../flows/ports';
+import type { License } from '../flows/ports';
 import { context, escapeMrkdwn, modal, plain, section, slackDate } from './blocks';
 import { failureMessage } from './failure-message';
-import { LICENSE_DESCRIPTIONS, LICENSE_FIELD_ERRORS } from './license-words';
-import { TOPIC_WORDS } from './topic-words';
+import { LICENSE_FIELD_ERRORS } from './license-words';
+import type { LicenseVocabulary } from './words';
 
 /** The requester's side of /request-license: the form, and what follows it. */
 export const LICENSE_FORM = {
@@ -17,16 +17,15 @@ export const LICENSE_FORM = {
   reasonAction: 'reason',
 } as const;
 
-const TITLE = TOPIC_WORDS.license.title;
-
-export function licenseLoadingView(): ModalView {
-  return modal({ title: TITLE, close: 'Cancel', blocks: [section(':hourglass_flowing_sand: Checking your Amazon Chime license…')] });
+export function licenseLoadingView({ words }: LicenseVocabulary): ModalView {
+  return modal({ title: words.title, close: 'Cancel', blocks: [section(`:hourglass_flowing_sand: Checking your ${words.what}…`)] });
 }
 
-export function licenseFormView(args: { email: string; current: License; ticket: string }): ModalView {
-  const others = LICENSES.filter((l) => l !== args.current);
+export function licenseFormView(args: { email: string; current: License; ticket: string }, { words, kinds }: LicenseVocabulary): ModalView {
+  const others = kinds.filter((k) => k.id !== args.current);
+  const description = kinds.find((k) => k.id === args.current)?.description;
   const blocks: KnownBlock[] = [
-    section(`Your Amazon Chime license is *${args.current}* (${LICENSE_DESCRIPTIONS[args.current].toLowerCase()}).`),
+    section(`Your ${words.what} is *${args.current}*${description ? ` (${description.toLowerCase()})` : ''}.`),
     context(`Account: ${escapeMrkdwn(args.email)}. An admin approves or denies the change; you will get a direct message.`),
     {
       type: 'input',
@@ -35,7 +34,7 @@ export function licenseFormView(args: { email: string; current: License; ticket:
       element: {
         type: 'radio_buttons',
         action_id: LICENSE_FORM.licenseAction,
-        options: others.map((l) => ({ text: plain(l), description: plain(LICENSE_DESCRIPTIONS[l]), value: l })),
+        options: others.map((k) => ({ text: plain(k.id), description: plain(k.description), value: k.id })),
       },
     },
     {
@@ -52,9 +51,9 @@ export function licenseFormView(args: { email: string; current: License; ticket:
     },
   ];
   return modal({
-    title: TITLE,
+    title: words.title,
     close: 'Cancel',
-    submit: TOPIC_WORDS.license.button,
+    submit: words.button,
     callbackId: LICENSE_FORM.callbackId,
     privateMetadata: args.ticket,
     blocks,
@@ -69,9 +68,9 @@ export function licenseFieldErrors(errors: Partial<Record<'license' | 'reason', 
   return out;
 }
 
-export function openRequestView(request: LicenseRequest): ModalView {
+export function openRequestView(request: LicenseRequest, { words }: LicenseVocabulary): ModalView {
   return modal({
-    title: TITLE,
+    title: words.title,
     close: 'Close',
     blocks: [
       section(`:hourglass: You already have a request waiting for an admin: *${request.from}* → *${request.to}*.`),
@@ -81,9 +80,9 @@ export function openRequestView(request: LicenseRequest): ModalView {
   });
 }
 
-export function requestSentView(request: LicenseRequest): ModalView {
+export function requestSentView(request: LicenseRequest, { words }: LicenseVocabulary): ModalView {
   return modal({
-    title: TITLE,
+    title: words.title,
     close: 'Done',
     blocks: [
       section(`:white_check_mark: Your request for *${request.to}* (now *${request.from}*) is with the admins.`),
@@ -93,9 +92,9 @@ export function requestSentView(request: LicenseRequest): ModalView {
   });
 }
 
-export function licenseFailureView(failure: { code: FailureCode; email?: string; requestId?: string; retryAt?: Date }): ModalView {
-  const m = failureMessage({ code: failure.code, kind: 'license', email: failure.email, directory: 'chime', retryAt: failure.retryAt });
+export function licenseFailureView(failure: { code: FailureCode; email?: string; requestId?: string; retryAt?: Date }, { words }: LicenseVocabulary): ModalView {
+  const m = failureMessage(failure, words);
   const blocks = [section(`:warning: ${m.headline}`), section(m.next)];
   if (failure.requestId) blocks.push(context(`Reference: \`${failure.requestId}\``));
-  return modal({ title: TITLE, close: 'Close', blocks });
+  return modal({ title: words.title, close: 'Close', blocks });
 }

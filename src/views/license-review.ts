@@ -7,6 +7,7 @@ import { context, escapeMrkdwn, modal, plain, section } from './blocks';
 import { failureMessage } from './failure-message';
 import { licenseFacts, licenseStatusLine } from './license-status';
 import { REVIEW_FIELD_ERRORS } from './license-words';
+import type { LicenseVocabulary } from './words';
 
 /** The admin's side: review a request, decide, see what came of it. */
 export const REVIEW_FORM = {
@@ -23,17 +24,18 @@ export function reviewLoadingView(): ModalView {
   return modal({ title: TITLE, close: 'Cancel', blocks: [section(':hourglass_flowing_sand: Loading the request…')] });
 }
 
-export function reviewView(args: { request: LicenseRequest; user: LicensedUser }): ModalView {
+export function reviewView(args: { request: LicenseRequest; user: LicensedUser }, vocabulary: LicenseVocabulary): ModalView {
   const { request, user } = args;
+  const account = vocabulary.words.account;
   const details = [
-    `Amazon Chime user: ${escapeMrkdwn(user.email)}${user.displayName ? ` (${escapeMrkdwn(user.displayName)})` : ''}`,
+    `${account.charAt(0).toUpperCase()}${account.slice(1)}: ${escapeMrkdwn(user.email)}${user.displayName ? ` (${escapeMrkdwn(user.displayName)})` : ''}`,
     `current license *${user.license}*`,
   ];
-  const blocks: KnownBlock[] = [section(licenseFacts(request)), context(details.join(' · '))];
+  const blocks: KnownBlock[] = [section(licenseFacts(request, vocabulary)), context(details.join(' · '))];
   if (user.license !== request.from) {
     blocks.push(section(`:information_source: Their license changed to *${user.license}* since they asked.`));
   }
-  if (request.status === 'APPLY_FAILED') blocks.push(section(licenseStatusLine(request)));
+  if (request.status === 'APPLY_FAILED') blocks.push(section(licenseStatusLine(request, vocabulary)));
   blocks.push(
     {
       type: 'input',
@@ -76,29 +78,29 @@ export function reviewFieldErrors(errors: Partial<Record<'decision' | 'comment',
 }
 
 /** A request that can no longer be decided: who decided it, or that it expired. */
-export function reviewClosedView(request: LicenseRequest): ModalView {
+export function reviewClosedView(request: LicenseRequest, vocabulary: LicenseVocabulary): ModalView {
   return modal({
     title: TITLE,
     close: 'Close',
-    blocks: [section(licenseFacts(request)), section(licenseStatusLine(request)), context('It cannot be decided again.')],
+    blocks: [section(licenseFacts(request, vocabulary)), section(licenseStatusLine(request, vocabulary)), context('It cannot be decided again.')],
   });
 }
 
-export function decisionResultView(request: LicenseRequest): ModalView {
+export function decisionResultView(request: LicenseRequest, vocabulary: LicenseVocabulary): ModalView {
   const who = `<@${request.requester.userId}>`;
   const outcome: Record<string, string> = {
     APPLIED: `:white_check_mark: Done: ${who} now has *${request.to}*. They have been told.`,
     DENIED: `:no_entry: Denied. ${who} has been told, with your comment.`,
-    APPLY_FAILED: `${licenseStatusLine(request)} Click *Review* on the message again to retry.`,
+    APPLY_FAILED: `${licenseStatusLine(request, vocabulary)} Click *Review* on the message again to retry.`,
   };
   return modal({
     title: TITLE,
     close: 'Close',
-    blocks: [section(outcome[request.status] ?? licenseStatusLine(request)), context(licenseFacts(request))],
+    blocks: [section(outcome[request.status] ?? licenseStatusLine(request, vocabulary)), context(licenseFacts(request, vocabulary))],
   });
 }
 
-export function reviewFailureView(failure: { code: FailureCode }): ModalView {
-  const m = failureMessage({ code: failure.code, kind: 'license', directory: 'chime' });
+export function reviewFailureView(failure: { code: FailureCode }, { words }: LicenseVocabulary): ModalView {
+  const m = failureMessage(failure, words);
   return modal({ title: TITLE, close: 'Close', blocks: [section(`:warning: ${m.headline}`), section(m.next)] });
 }

@@ -2,9 +2,10 @@ import type { LicenseRequest } from '../flows/license-request';
 import type { FailureCode } from '../flows/failure';
 import { escapeMrkdwn, slackDate } from './blocks';
 import { failureMessage } from './failure-message';
+import type { LicenseVocabulary } from './words';
 
 /** One sentence on where a request stands, shared by the channel message and the admin's modals. */
-export function licenseStatusLine(request: LicenseRequest): string {
+export function licenseStatusLine(request: LicenseRequest, { words }: LicenseVocabulary): string {
   const by = request.decidedBy ? `<@${request.decidedBy}>` : 'an admin';
   const when = request.decidedAt ? ` ${slackDate(new Date(request.decidedAt))}` : '';
   const comment = request.comment ? `: “${escapeMrkdwn(request.comment)}”` : '';
@@ -12,13 +13,13 @@ export function licenseStatusLine(request: LicenseRequest): string {
     case 'PENDING':
       return `:hourglass: Waiting for an admin; expires ${slackDate(new Date(request.expiresAt))}.`;
     case 'APPROVED':
-      return `:hourglass_flowing_sand: Approved by ${by}${when}; applying in Amazon Chime…`;
+      return `:hourglass_flowing_sand: Approved by ${by}${when}; applying in ${words.directory}…`;
     case 'APPLIED':
       return `:white_check_mark: Approved by ${by}${when} and applied${comment}.`;
     case 'APPLY_FAILED':
       return (
         `:warning: Approved by ${by}${when}, but the change was not applied: ` +
-        `${failureMessage({ code: (request.errorCode ?? 'INTERNAL') as FailureCode, kind: 'license', directory: 'chime' }).headline} ` +
+        `${failureMessage({ code: (request.errorCode ?? 'INTERNAL') as FailureCode }, words).headline} ` +
         'An admin can approve it again to retry.'
       );
     case 'DENIED':
@@ -29,9 +30,9 @@ export function licenseStatusLine(request: LicenseRequest): string {
 }
 
 /** The request's facts, as both the channel and the review modal show them. */
-export function licenseFacts(request: LicenseRequest): string {
+export function licenseFacts(request: LicenseRequest, { words }: LicenseVocabulary): string {
   return [
-    `*<@${request.requester.userId}>* asks to change their Amazon Chime license: *${request.from}* → *${request.to}*`,
+    `*<@${request.requester.userId}>* asks to change their ${words.what}: *${request.from}* → *${request.to}*`,
     `>${escapeMrkdwn(request.reason).replace(/\n/g, '\n>')}`,
     `Requested ${slackDate(new Date(request.createdAt))}`,
   ].join('\n');

@@ -1,13 +1,4 @@
 import type { LicenseFieldError, ReviewFieldError } from '../flows/license-requests';
-import type { License } from '../flows/ports';
-
-/** One line each, so a requester can choose without a price sheet. */
-export const LICENSE_DESCRIPTIONS: Record<License, string> = {
-  Basic: 'Join meetings and chat; cannot host',
-  Plus: 'Basic plus screen sharing and directory integration',
-  Pro: 'Host meetings, with recording and dial-in',
-  ProTrial: 'Pro features for a limited trial period',
-};
 
 export const LICENSE_FIELD_ERRORS: Record<LicenseFieldError, string> = {
   UNCHANGED: 'That is the license you have now. Pick a different one.',

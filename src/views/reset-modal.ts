@@ -1,19 +1,16 @@
 import type { ModalView } from '@slack/types';
-import type { ResetDone, ResetFailure } from '../flows/reset-credential';
-import type { CredentialKind } from '../flows/ports';
+import type { ResetFailure } from '../flows/reset-credential';
 import type { Secret } from '../flows/secret';
 import { context, escapeMrkdwn, modal, progressView, section } from './blocks';
-import { TOPIC_WORDS } from './topic-words';
 import { failureMessage } from './failure-message';
+import type { ResetWords } from './words';
 
 /** The one modal a reset lives in, through its states: checking → confirm → working → secret or failure. */
-export const RESET_CALLBACK_IDS: Record<CredentialKind, string> = {
-  pin: 'reset_pin_confirm',
-  password: 'reset_password_confirm',
-};
+export function resetCallbackId(credentialId: string): string {
+  return `reset_${credentialId}_confirm`;
+}
 
-export function checkingView(kind: CredentialKind): ModalView {
-  const words = TOPIC_WORDS[kind];
+export function checkingView(words: ResetWords): ModalView {
   return modal({
     title: words.title,
     close: 'Cancel',
@@ -21,25 +18,16 @@ export function checkingView(kind: CredentialKind): ModalView {
   });
 }
 
-const CONSEQUENCES: Record<CredentialKind, string> = {
-  pin: 'Your *Amazon Chime personal meeting PIN* will be replaced; the old one stops working.',
-  password:
-    'Your *Amazon WorkMail password* will be replaced by a strong generated one; the old one stops working. ' +
-    'Mail apps on your phone and computer will ask for the new password.',
-};
-
 export function confirmView(args: {
-  kind: CredentialKind;
+  credentialId: string;
+  words: ResetWords;
   email: string;
   ticket: string;
   /** The person typed text after the command, which Latchkey ignores. */
   ignoredText?: boolean;
 }): ModalView {
-  const words = TOPIC_WORDS[args.kind];
-  const blocks = [
-    section(CONSEQUENCES[args.kind]),
-    context(`Account: ${escapeMrkdwn(args.email)}`),
-  ];
+  const { words } = args;
+  const blocks = [section(words.consequences), context(`Account: ${escapeMrkdwn(args.email)}`)];
   if (args.ignoredText) {
     blocks.push(context(`Latchkey resets only your own ${words.short}; the text after \`${words.command}\` was ignored.`));
   }
@@ -47,7 +35,7 @@ export function confirmView(args: {
     title: words.title,
     close: 'Cancel',
     submit: words.button,
-    callbackId: RESET_CALLBACK_IDS[args.kind],
+    callbackId: resetCallbackId(args.credentialId),
     privateMetadata: args.ticket,
     // Closed without resetting, what opening it counted against the limits is given back.
     notifyOnClose: true,
@@ -55,27 +43,19 @@ export function confirmView(args: {
   });
 }
 
-export function workingView(kind: CredentialKind): ModalView {
-  const words = TOPIC_WORDS[kind];
+export function workingView(words: ResetWords): ModalView {
   return progressView(words.title, `Resetting your ${words.what}…`);
 }
 
-const SECRET_TITLES: Record<CredentialKind, string> = { pin: 'Your new PIN', password: 'Your new password' };
-
-const HOW_TO_USE: Record<CredentialKind, string> = {
-  pin: 'Use it to start or join your personal Amazon Chime meetings.',
-  password: 'Sign in to WorkMail with it, then update the password in your mail apps.',
-};
-
-export function secretView(secret: Secret, done: ResetDone): ModalView {
+export function secretView(secret: Secret, words: ResetWords): ModalView {
   return modal({
-    title: SECRET_TITLES[done.kind],
+    title: words.secretTitle,
     close: 'Done',
     blocks: [
-      section(`Your new ${TOPIC_WORDS[done.kind].what}:`),
+      section(words.secretLead),
       // A code block: easy to copy, no mrkdwn interpretation of symbols.
       section('```' + secret.reveal() + '```', 'secret'),
-      section(HOW_TO_USE[done.kind]),
+      section(words.howToUse),
       context(
         ':lock: Shown once, only to you. Latchkey does not store it and cannot show it again; ' +
           'close this window when you have it.',
@@ -84,9 +64,9 @@ export function secretView(secret: Secret, done: ResetDone): ModalView {
   });
 }
 
-export function failureView(failure: ResetFailure): ModalView {
-  const message = failureMessage(failure);
+export function failureView(failure: Pick<ResetFailure, 'code' | 'email' | 'requestId' | 'retryAt'>, words: ResetWords): ModalView {
+  const message = failureMessage(failure, words);
   const blocks = [section(`:warning: ${message.headline}`), section(message.next)];
   if (failure.requestId) blocks.push(context(`Reference: \`${failure.requestId}\``));
-  return modal({ title: TOPIC_WORDS[failure.kind].title, close: 'Close', blocks });
+  return modal({ title: words.title, close: 'Close', blocks });
 }

@@ -12,6 +12,11 @@ import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startSandbox, type Sandbox } from '../../sandbox/sandbox';
 import { launchChromium } from '../support/browser';
+import type { ChimeSimulator } from '../../src/credentials/chime/stand-in';
+import type { WorkMailSimulator } from '../../src/credentials/workmail/stand-in';
+
+const chimeOf = (s: Sandbox) => s.standIns.get('pin') as ChimeSimulator;
+const workmailOf = (s: Sandbox) => s.standIns.get('password') as WorkMailSimulator;
 
 // Used only inside page.evaluate/waitForFunction callbacks, which run in the browser; the
 // project's tsconfig has no DOM library.
@@ -98,7 +103,7 @@ test('an employee resets their Chime PIN: the PIN shows in the modal only, maske
   await modalTitle('Your new PIN');
   const pin = (await modal().locator('[data-block-id="secret"] pre').textContent())?.trim() ?? '';
   expect(pin).toMatch(/^\d{10}$/);
-  expect(pin).toBe(sandbox.chime.pinOf('chime-ann'));
+  expect(pin).toBe(chimeOf(sandbox).pinOf('chime-ann'));
   secrets.push(pin);
   await shot('02-reset-pin-secret');
 
@@ -124,7 +129,7 @@ test('an employee resets their WorkMail password: shown once in the modal, maske
   await modalTitle('Your new password');
   const password = (await modal().locator('[data-block-id="secret"] pre').textContent())?.trim() ?? '';
   expect(password).toHaveLength(20);
-  expect(password).toBe(sandbox.workmail.passwordOf('wm-ann'));
+  expect(password).toBe(workmailOf(sandbox).passwordOf('wm-ann'));
   secrets.push(password);
   await shot('04-reset-password-secret');
 
@@ -194,7 +199,7 @@ test('an employee requests a license change and an admin approves it', async () 
   expect(await decided.textContent()).toContain('(edited)');
   expect(await decided.locator('.bk-button').count()).toBe(0);
   expect(await messages('asks to change').count()).toBe(1);
-  expect(sandbox.chime.users.get('chime-ann')?.LicenseType).toBe('Pro');
+  expect(chimeOf(sandbox).users.get('chime-ann')?.LicenseType).toBe('Pro');
   await showTab('Audit log');
   await waitForPanel('license_apply outcome by Ada Admin: success');
   await shot('09-approvals-channel-decided');
@@ -290,5 +295,5 @@ test('the audit log survives a restart of the sandbox', async () => {
   expect(actions).toEqual(expect.arrayContaining(wanted));
   // The chat history and the approved license are kept too.
   expect(JSON.stringify(state.conversations)).toContain('Your Amazon Chime license is now Pro');
-  expect(sandbox.chime.users.get('chime-ann')?.LicenseType).toBe('Pro');
+  expect(chimeOf(sandbox).users.get('chime-ann')?.LicenseType).toBe('Pro');
 }, 60_000);

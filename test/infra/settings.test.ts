@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildApp } from '../../infra/lib/app';
-import { REPO_ROOT, settingsFromContext, SettingsError, type ContextKey } from '../../infra/lib/settings';
+import { CONTEXT_KEYS, REPO_ROOT, settingsFromContext, SettingsError, type ContextKey } from '../../infra/lib/settings';
+import { CREDENTIALS } from '../../src/credentials';
 import { CHIME_ACCOUNT, WORKMAIL_ORG } from './support';
 
 const read = (context: Partial<Record<ContextKey, unknown>>) => settingsFromContext((key) => context[key]);
@@ -17,23 +18,20 @@ const problems = (context: Partial<Record<ContextKey, unknown>>): readonly strin
 };
 
 describe('deploy settings from CDK context', () => {
-  test('defaults: stack Latchkey, code in dist/, Node.js 20, info logs kept 90 days', () => {
-    expect(read({ chimeAccountId: CHIME_ACCOUNT, slackTeamId: 'T0LATCHKEY' })).toEqual({
+  test('defaults: stack Latchkey, code in dist/, Node.js 20, logs kept 90 days; the app settings as the app reads them', () => {
+    const s = read({ chimeAccountId: CHIME_ACCOUNT, slackTeamId: 'T0LATCHKEY' });
+    expect(s).toMatchObject({
       stackName: 'Latchkey',
       codePath: path.join(REPO_ROOT, 'dist'),
       functionName: 'Latchkey-handler',
       runtime: 'nodejs20.x',
-      chimeAccountId: CHIME_ACCOUNT,
-      workmailOrganizationId: undefined,
-      adminUserIds: [],
-      adminUsergroupId: undefined,
-      approvalsChannelId: undefined,
-      slackTeamId: 'T0LATCHKEY',
-      slackEnterpriseId: undefined,
-      logLevel: 'info',
       logRetentionDays: 90,
       reservedConcurrency: undefined,
+      environment: { CHIME_ACCOUNT_ID: CHIME_ACCOUNT, SLACK_TEAM_ID: 'T0LATCHKEY' },
+      licensesProvider: undefined,
+      secrets: [],
     });
+    expect(s.credentials.map((c) => c.credential.id)).toEqual(['pin']);
   });
 
   test('values from cdk.json may be numbers and arrays; empty strings mean unset', () => {
@@ -46,11 +44,18 @@ describe('deploy settings from CDK context', () => {
       slackEnterpriseId: '',
       codePath: '/abs/package',
     });
-    expect(s).toMatchObject({ adminUserIds: ['U0ONE', 'U0TWO'], logRetentionDays: 30, reservedConcurrency: 5, slackEnterpriseId: undefined, codePath: '/abs/package' });
+    expect(s).toMatchObject({ logRetentionDays: 30, reservedConcurrency: 5, codePath: '/abs/package' });
+    expect(s.environment).toEqual({ WORKMAIL_ORGANIZATION_ID: WORKMAIL_ORG, ADMIN_USER_IDS: 'U0ONE,U0TWO', SLACK_TEAM_ID: 'T0LATCHKEY' });
   });
 
-  test('with neither Chime nor WorkMail there is nothing to deploy', () => {
-    expect(problems({ slackTeamId: 'T0LATCHKEY' })).toEqual([expect.stringMatching(/^chimeAccountId: set chimeAccountId, workmailOrganizationId or both/)]);
+  test("every credential's context keys come from the registry", () => {
+    for (const credential of CREDENTIALS) {
+      for (const setting of Object.values(credential.settings.variables)) if (setting.context) expect(CONTEXT_KEYS).toContain(setting.context);
+    }
+  });
+
+  test('with no credential there is nothing to deploy; the problem is said in context keys', () => {
+    expect(problems({ slackTeamId: 'T0LATCHKEY' })).toEqual([expect.stringMatching(/^chimeAccountId: set chimeAccountId.* or .*: with none of them there is nothing to reset$/)]);
   });
 
   test('the workspace is required, and an Enterprise Grid org goes in its own setting', () => {
@@ -58,10 +63,10 @@ describe('deploy settings from CDK context', () => {
     expect(problems({ chimeAccountId: CHIME_ACCOUNT, slackTeamId: 'E0ORG1' })).toEqual([
       expect.stringMatching(/^slackTeamId: is an Enterprise Grid org ID \(E…\): put it in slackEnterpriseId/),
     ]);
-    expect(read({ chimeAccountId: CHIME_ACCOUNT, slackTeamId: 'T0LATCHKEY', slackEnterpriseId: 'E0ORG1' })).toMatchObject({ slackEnterpriseId: 'E0ORG1' });
+    expect(read({ chimeAccountId: CHIME_ACCOUNT, slackTeamId: 'T0LATCHKEY', slackEnterpriseId: 'E0ORG1' }).environment).toMatchObject({ SLACK_ENTERPRISE_ID: 'E0ORG1' });
   });
 
-  test('license requests need admins and Chime, as the app does', () => {
+  test('license requests need admins and a directory with licenses, as the app does', () => {
     expect(problems({ workmailOrganizationId: WORKMAIL_ORG, approvalsChannelId: 'C0APPROVALS', slackTeamId: 'T0LATCHKEY' })).toEqual([
       expect.stringContaining('license requests need admins'),
       expect.stringContaining('set chimeAccountId too'),
@@ -82,19 +87,21 @@ describe('deploy settings from CDK context', () => {
       logRetentionDays: '100',
       reservedConcurrency: '1',
     });
-    expect(found.map((p) => p.split(':')[0])).toEqual([
-      'stackName',
-      'chimeAccountId',
-      'workmailOrganizationId',
-      'adminUsergroupId',
-      'approvalsChannelId',
-      'slackTeamId',
-      'adminUserIds',
-      'lambdaRuntime',
-      'logLevel',
-      'logRetentionDays',
-      'reservedConcurrency',
-    ]);
+    expect(found.map((p) => p.split(':')[0]).sort()).toEqual(
+      [
+        'stackName',
+        'lambdaRuntime',
+        'logRetentionDays',
+        'reservedConcurrency',
+        'slackTeamId',
+        'approvalsChannelId',
+        'adminUserIds',
+        'adminUsergroupId',
+        'logLevel',
+        'chimeAccountId',
+        'workmailOrganizationId',
+      ].sort(),
+    );
   });
 
   test('a stack name that would make the function name longer than 64 characters is refused', () => {

@@ -226,7 +226,7 @@ describe('IAM: the function role', () => {
     const actions = Object.fromEntries(statements.map((st) => [`${st.Effect} ${st.Sid}`, st.Action]));
     expect(actions).toEqual({
       'Allow WriteOwnLogs': ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      'Allow ReadSlackSecrets': ['secretsmanager:GetSecretValue'],
+      'Allow ReadSecrets': ['secretsmanager:GetSecretValue'],
       'Allow AppendAuditRecords': ['dynamodb:PutItem'],
       'Deny NeverRewriteAuditRecords': [
         'dynamodb:UpdateItem',
@@ -239,23 +239,25 @@ describe('IAM: the function role', () => {
       ],
       'Allow LicenseRequests': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       'Allow RateLimits': ['dynamodb:UpdateItem'],
-      'Allow ChimeUsers': ['chime:ListUsers', 'chime:ResetPersonalPIN', 'chime:GetUser', 'chime:UpdateUser'],
+      'Allow ChimeUsers': ['chime:ListUsers', 'chime:ResetPersonalPIN'],
+      'Allow ChimeLicenses': ['chime:GetUser', 'chime:UpdateUser'],
       'Allow WorkMailUsers': ['workmail:ListUsers', 'workmail:ResetPassword'],
       'Allow InvokeSelf': ['lambda:InvokeFunction'],
     });
-    expect(statements).toHaveLength(9);
+    expect(statements).toHaveLength(10);
   });
 
   test('each statement on the narrowest resource', () => {
     const resources = Object.fromEntries(statements.map((st) => [st.Sid, st.Resource]));
     expect(resources).toEqual({
       WriteOwnLogs: [arnOf(ids.logs)],
-      ReadSlackSecrets: [{ Ref: ids.signing }, { Ref: ids.botToken }],
+      ReadSecrets: [{ Ref: ids.signing }, { Ref: ids.botToken }],
       AppendAuditRecords: [arnOf(ids.audit)],
       NeverRewriteAuditRecords: [arnOf(ids.audit)],
       LicenseRequests: [arnOf(ids.approvals)],
       RateLimits: [arnOf(ids.rateLimit)],
       ChimeUsers: ['*'],
+      ChimeLicenses: ['*'],
       WorkMailUsers: [
         {
           'Fn::Join': [
@@ -276,7 +278,7 @@ describe('IAM: the function role', () => {
   });
 
   test('"*" as a resource appears only for Chime, which has no resource-level permissions', () => {
-    expect(statements.filter((st) => st.Resource.includes('*')).map((st) => st.Sid)).toEqual(['ChimeUsers']);
+    expect(statements.filter((st) => st.Resource.includes('*')).map((st) => st.Sid)).toEqual(['ChimeUsers', 'ChimeLicenses']);
   });
 
   test('self-invocation is built from the function name, so the role does not depend on the function', () => {

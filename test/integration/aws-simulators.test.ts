@@ -16,8 +16,8 @@ import {
   ResetPasswordCommand,
   WorkMailClient,
 } from '@aws-sdk/client-workmail';
-import { startChimeSimulator, type ChimeErrorCode, type ChimeSimulator } from '../support/chime-simulator';
-import { startWorkMailSimulator, type WorkMailSimulator } from '../support/workmail-simulator';
+import { startChimeSimulator, type ChimeErrorCode, type ChimeSimulator } from '../../src/credentials/chime/stand-in';
+import { startWorkMailSimulator, type WorkMailSimulator } from '../../src/credentials/workmail/stand-in';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const ACCOUNT = 'acct-1';

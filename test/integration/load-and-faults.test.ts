@@ -1,6 +1,6 @@
 import { ANSWER_HOLD_MS } from '../../src/slack/held-answer';
 import { Harness, isProgress, secretIn, slackUser, TEAM, useHarness } from '../support/harness';
-import type { ChimeSimUser } from '../support/chime-simulator';
+import type { ChimeSimUser } from '../../src/credentials/chime/stand-in';
 
 describe('50 employees run /reset-pin at the same moment', () => {
   const N = 50;
@@ -9,9 +9,9 @@ describe('50 employees run /reset-pin at the same moment', () => {
   beforeAll(async () => {
     h = await Harness.start({
       slackUsers: ids.map((id) => slackUser(id, `${id.toLowerCase()}@example.com`)),
-      chimeUsers: ids.map(
-        (id): ChimeSimUser => ({ UserId: `chime-${id}`, PrimaryEmail: `${id.toLowerCase()}@example.com`, LicenseType: 'Pro' }),
-      ),
+      accounts: {
+        pin: ids.map((id): ChimeSimUser => ({ UserId: `chime-${id}`, PrimaryEmail: `${id.toLowerCase()}@example.com`, LicenseType: 'Pro' })),
+      },
     });
   });
   afterAll(async () => {

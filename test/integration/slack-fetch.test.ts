@@ -1,7 +1,7 @@
 import { LogLevel, WebClient } from '@slack/web-api';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { slackFetch } from '../../src/slack/slack-fetch';
+import { httpFetch as slackFetch } from '../../src/http/fetch';
 
 /**
  * The Slack Web API client over slackFetch, against a local server: what the client relies on

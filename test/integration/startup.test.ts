@@ -33,7 +33,7 @@ describe('starting Latchkey', () => {
   });
 
   it('answers "not enabled here" for a directory that is not configured', async () => {
-    const h = await Harness.start({ without: 'workmail' });
+    const h = await Harness.start({ without: ['password'] });
     try {
       const res = await h.command('/reset-password', 'UANN');
       expect(res.status).toBe(200);

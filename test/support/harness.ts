@@ -5,7 +5,10 @@ import { DynamoDbAuditLog } from '../../src/audit/dynamodb-audit-log';
 import type { AuditRecord } from '../../src/audit/audit-record';
 import { loadConfig, type Config } from '../../src/config';
 import { createLogger } from '../../src/logger';
-import { startChimeSimulator, type ChimeSimulator, type ChimeSimUser } from './chime-simulator';
+import { CREDENTIALS } from '../../src/credentials';
+import { DEMO_ACCOUNT_ID, type ChimeSimulator, type ChimeSimUser } from '../../src/credentials/chime/stand-in';
+import type { StandIn } from '../../src/credentials/stand-in';
+import { DEMO_ORGANIZATION_ID, type WorkMailSimulator, type WorkMailSimUser } from '../../src/credentials/workmail/stand-in';
 import { startDynalite, type LocalDynamo } from './dynamodb-local';
 import { startSlackFake, type FakeSlackUser, type SlackCall, type SlackFake } from './slack-fake';
 import {
@@ -19,12 +22,12 @@ import {
 } from './slack-requests';
 import { lambdaEntry } from './lambda-entry';
 import type { LambdaSimulator } from './lambda-simulator';
-import { startWorkMailSimulator, type WorkMailSimulator, type WorkMailSimUser } from './workmail-simulator';
 
 export const TEAM = 'T0LATCHKEY';
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
-export const CHIME_ACCOUNT = '5f2c1d2e-8a7b-4c3d-9e8f-0a1b2c3d4e5f';
-export const WORKMAIL_ORG = `m-${'0123456789abcdef'.repeat(2)}`;
+/** The account and organization the stand-ins serve (their credentials' settings point there). */
+export const CHIME_ACCOUNT = DEMO_ACCOUNT_ID;
+export const WORKMAIL_ORG = DEMO_ORGANIZATION_ID;
 export const APPROVALS_CHANNEL = 'C0APPROVALS';
 /** UADA is an admin by ADMIN_USER_IDS, UMAX through the ADMIN_USERGROUP_ID user group. */
 export const ADMIN_GROUP = 'S0ADMINS';
@@ -68,12 +71,15 @@ export const PEOPLE = {
   ] as WorkMailSimUser[],
 };
 
+/** Each credential's test accounts, by credential ID; a credential not named here gets its stand-in's demo accounts. */
+export const ACCOUNTS: Readonly<Record<string, readonly unknown[]>> = { pin: PEOPLE.chime, password: PEOPLE.workmail };
+
 export interface HarnessOptions {
   slackUsers?: FakeSlackUser[];
-  chimeUsers?: ChimeSimUser[];
-  workmailUsers?: WorkMailSimUser[];
-  /** Leave a directory out of the configuration, as a deployment using only the other would. */
-  without?: 'chime' | 'workmail';
+  /** Accounts for some credentials' stand-ins, by credential ID, instead of ACCOUNTS. */
+  accounts?: Readonly<Record<string, readonly unknown[]>>;
+  /** Credentials (by ID) left out of the configuration, as a deployment without them would be. */
+  without?: readonly string[];
   /** Run the Lambda entry point (src/lambda.ts) behind a simulated function URL instead of the server. */
   entry?: 'server' | 'lambda';
   env?: Record<string, string>;
@@ -81,7 +87,7 @@ export interface HarnessOptions {
 
 /**
  * The real Latchkey app on an ephemeral port, wired to local stand-ins that speak the real
- * protocols: the Slack Web API fake, the Chime and WorkMail simulators, and dynalite.
+ * protocols: the Slack Web API fake, every credential's stand-in (from the registry), and dynalite.
  */
 /** The app's clock in tests: real time, plus whatever a test moves it forward by. */
 export class ShiftedClock {
@@ -98,8 +104,8 @@ export class Harness {
 
   private constructor(
     readonly slack: SlackFake,
-    readonly chime: ChimeSimulator,
-    readonly workmail: WorkMailSimulator,
+    /** Every credential's stand-in, by credential ID, started from the registry. */
+    readonly standIns: ReadonlyMap<string, StandIn>,
     readonly dynamo: LocalDynamo,
     readonly latchkey: Pick<Latchkey, 'start' | 'stop'>,
     readonly url: string,
@@ -113,25 +119,27 @@ export class Harness {
   }
 
   static async start(options: HarnessOptions = {}): Promise<Harness> {
-    const [slack, chime, workmail, dynamo] = await Promise.all([
+    const [slack, dynamo, ...started] = await Promise.all([
       startSlackFake({ teamId: TEAM, users: options.slackUsers ?? PEOPLE.slack }).then((fake) => {
         fake.usergroups.set(ADMIN_GROUP, ['UMAX']);
         return fake;
       }),
-      startChimeSimulator({ accountId: CHIME_ACCOUNT, users: options.chimeUsers ?? PEOPLE.chime }),
-      startWorkMailSimulator({ organizationId: WORKMAIL_ORG, users: options.workmailUsers ?? PEOPLE.workmail }),
       startDynalite(),
+      ...CREDENTIALS.map(async (c) => (await c.standIn()).start({ users: options.accounts?.[c.id] ?? ACCOUNTS[c.id] })),
     ]);
+    const standIns = new Map(CREDENTIALS.map((c, i) => [c.id, started[i] as StandIn]));
+    const served = CREDENTIALS.filter((c) => !options.without?.includes(c.id));
+    const credentialEnv = Object.assign({}, ...served.map((c) => standIns.get(c.id)!.env)) as Record<string, string>;
     // The SDK's own configuration sources, as in production: endpoints by environment only.
     // AWS_REGION is not us-east-1 on purpose: the Chime simulator refuses requests not signed for it.
     Object.assign(process.env, {
       AWS_REGION: 'eu-west-1',
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_ENDPOINT_URL_CHIME: chime.url,
-      AWS_ENDPOINT_URL_WORKMAIL: workmail.url,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      ...Object.fromEntries(Object.entries(credentialEnv).filter(([k]) => k.startsWith('AWS_'))),
     });
+    const licensed = served.some((c) => c.licenses);
     const env: Record<string, string> = {
       PORT: '0',
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
@@ -145,13 +153,8 @@ export class Harness {
       // Tests reuse a few people many times; the limits have tests of their own.
       RESET_MAX_PER_HOUR: '100',
       LICENSE_REQUEST_MAX_PER_DAY: '100',
-      ...(options.without !== 'chime' && {
-        CHIME_ACCOUNT_ID: CHIME_ACCOUNT,
-        APPROVALS_CHANNEL_ID: APPROVALS_CHANNEL,
-        ADMIN_USER_IDS: 'UADA',
-        ADMIN_USERGROUP_ID: ADMIN_GROUP,
-      }),
-      ...(options.without !== 'workmail' && { WORKMAIL_ORGANIZATION_ID: WORKMAIL_ORG }),
+      ...credentialEnv,
+      ...(licensed && { APPROVALS_CHANNEL_ID: APPROVALS_CHANNEL, ADMIN_USER_IDS: 'UADA', ADMIN_USERGROUP_ID: ADMIN_GROUP }),
       ...options.env,
     };
     const loaded = loadConfig(env);
@@ -169,7 +172,7 @@ export class Harness {
     const { port } = await latchkey.start();
     const readerClient = new DynamoDBClient({ endpoint: dynamo.endpoint });
     const auditReader = new DynamoDbAuditLog(readerClient, config.audit.tableName, 1, { now: () => new Date() });
-    const harness = new Harness(slack, chime, workmail, dynamo, latchkey, `http://127.0.0.1:${port}`, auditReader, readerClient, logs, clock);
+    const harness = new Harness(slack, standIns, dynamo, latchkey, `http://127.0.0.1:${port}`, auditReader, readerClient, logs, clock);
     harness.config = config;
     harness.env = env;
     harness.sink = sink;
@@ -195,6 +198,20 @@ export class Harness {
     return (this.latchkey as ReturnType<typeof lambdaEntry>).lambda;
   }
 
+  /** The stand-ins tests speak to by name. */
+  get chime(): ChimeSimulator {
+    return this.standIns.get('pin') as ChimeSimulator;
+  }
+
+  get workmail(): WorkMailSimulator {
+    return this.standIns.get('password') as WorkMailSimulator;
+  }
+
+  /** Every secret any stand-in issued or accepted: what no log line, Slack call or DynamoDB item may hold. */
+  allSecrets(): string[] {
+    return [...this.standIns.values()].flatMap((s) => s.secrets());
+  }
+
   get eventsUrl(): string {
     return `${this.url}/slack/events`;
   }
@@ -203,7 +220,7 @@ export class Harness {
     await Promise.all([this.latchkey, ...this.others].map((l) => l.stop()));
     this.readerClient.destroy();
     // allSettled: a test may already have closed one (to play an outage).
-    await Promise.allSettled([this.slack.close(), this.chime.close(), this.workmail.close(), this.dynamo.close()]);
+    await Promise.allSettled([this.slack.close(), ...[...this.standIns.values()].map((s) => s.close()), this.dynamo.close()]);
   }
 
   command(

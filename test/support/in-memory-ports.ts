@@ -12,7 +12,6 @@ import type {
   AuditEntry,
   AuditLog,
   Clock,
-  CredentialKind,
   Directory,
   DirectoryUser,
   License,
@@ -46,19 +45,24 @@ export class MemoryAudit implements AuditLog {
 export class MemoryDirectory implements Directory {
   readonly resets: string[] = [];
   resetFailure?: LatchkeyFailure;
+  /** What inspect() says of a user, by ID, beyond the lookup (an admin role, say). */
+  readonly inspected = new Map<string, DirectoryUser['status']>();
   private counter = 0;
 
-  constructor(
-    readonly name: 'chime' | 'workmail',
-    readonly credential: CredentialKind,
-    readonly users: DirectoryUser[],
-  ) {}
+  constructor(readonly users: DirectoryUser[]) {}
 
-  async findUsersByEmail(email: string): Promise<DirectoryUser[]> {
-    return this.users.filter((u) => u.email.toLowerCase() === email.toLowerCase());
+  /** Like a directory's search, looser than the exact match the flow makes: any user whose email contains it. */
+  async findCandidates(email: string): Promise<DirectoryUser[]> {
+    const local = email.toLowerCase().split('@')[0]!;
+    return this.users.filter((u) => u.email.toLowerCase().includes(local));
   }
 
-  async resetCredential(userId: string): Promise<Secret> {
+  async inspect(user: DirectoryUser): Promise<DirectoryUser> {
+    const status = this.inspected.get(user.id);
+    return status ? { ...user, status } : user;
+  }
+
+  async resetCredential({ id: userId }: { id: string }): Promise<Secret> {
     if (this.resetFailure) throw this.resetFailure;
     this.resets.push(userId);
     this.counter += 1;
@@ -178,13 +182,12 @@ export class MemoryAdmins implements Admins {
 }
 
 export class MemoryLicenseDirectory implements LicenseDirectory {
-  readonly name = 'chime' as const;
   readonly changes: [string, License][] = [];
   changeFailure?: LatchkeyFailure;
 
   constructor(readonly users: LicensedUser[]) {}
 
-  async findUsersByEmail(email: string): Promise<DirectoryUser[]> {
+  async findCandidates(email: string): Promise<DirectoryUser[]> {
     return this.users.filter((u) => u.email.toLowerCase() === email.toLowerCase());
   }
 

@@ -10,7 +10,7 @@
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { SimError, SimState, serveOnLoopback, sigV4Scope, startSimServer, type SimRequest, type SimResponse } from './aws-sim-common';
+import { SimError, SimState, serveOnLoopback, sigV4Scope, startSimServer, type SimRequest, type SimResponse } from '../../src/credentials/stand-in';
 
 export type Handler = (event: unknown) => Promise<{ statusCode: number; headers?: Record<string, string>; body?: string } | undefined>;
 

@@ -1,4 +1,5 @@
 import { describeProblems, loadConfig } from '../../src/config';
+import { CREDENTIALS } from '../../src/credentials';
 
 const VALID = {
   SLACK_SIGNING_SECRET: '8f742231b10e8888abcd99yyyzzz85a5',
@@ -15,13 +16,13 @@ describe('loadConfig', () => {
       config: {
         port: 3000,
         slack: { apiUrl: 'https://slack.com/api/', apiRetries: 2, workspace: { teamId: 'T0LATCHKEY' } },
-        chime: { accountId: VALID.CHIME_ACCOUNT_ID },
+        credentials: [{ credential: { id: 'pin' }, settings: { accountId: VALID.CHIME_ACCOUNT_ID } }],
         audit: { tableName: 'latchkey-audit', retentionDays: 400 },
         createTables: false,
         logLevel: 'info',
       },
     });
-    expect(result.ok && result.config.workmail).toBeUndefined();
+    expect(result.ok && result.config.credentials.map((c) => c.credential.id)).toEqual(['pin']);
   });
 
   it('lists every problem at once, by variable name', () => {
@@ -44,9 +45,19 @@ describe('loadConfig', () => {
     expect(JSON.stringify(result)).not.toContain('not-a-token-but-secret-ish');
   });
 
-  it('requires at least one directory', () => {
+  it('requires at least one credential, naming each way to enable one', () => {
     const { CHIME_ACCOUNT_ID: _, ...noDirectory } = VALID;
-    expect(loadConfig(noDirectory)).toMatchObject({ ok: false, problems: [expect.stringMatching(/^CHIME_ACCOUNT_ID: set CHIME_ACCOUNT_ID, WORKMAIL/)] });
+    const result = loadConfig(noDirectory);
+    expect(result).toMatchObject({ ok: false, problems: [expect.stringMatching(/^CHIME_ACCOUNT_ID: set CHIME_ACCOUNT_ID.* or .*: with none of them there is nothing to reset$/)] });
+    for (const credential of CREDENTIALS) expect(JSON.stringify(result)).toContain(Object.keys(credential.settings.variables)[0]!);
+  });
+
+  it('license requests need a directory with licenses', () => {
+    const { CHIME_ACCOUNT_ID: _, ...base } = VALID;
+    expect(loadConfig({ ...base, WORKMAIL_ORGANIZATION_ID: `m-${'a1'.repeat(16)}`, APPROVALS_CHANNEL_ID: 'C0APPROVALS', ADMIN_USER_IDS: 'UADA' })).toMatchObject({
+      ok: false,
+      problems: ['APPROVALS_CHANNEL_ID: license requests change licenses in Amazon Chime: set CHIME_ACCOUNT_ID too'],
+    });
   });
 
   it('accepts WorkMail alone, and bounds the password settings', () => {
@@ -54,7 +65,7 @@ describe('loadConfig', () => {
     const org = `m-${'a1'.repeat(16)}`;
     expect(loadConfig({ ...base, WORKMAIL_ORGANIZATION_ID: org })).toMatchObject({
       ok: true,
-      config: { chime: undefined, workmail: { organizationId: org, passwordLength: 20 } },
+      config: { credentials: [{ credential: { id: 'password' }, settings: { organizationId: org, password: { length: 20 } } }] },
     });
     expect(loadConfig({ ...base, WORKMAIL_ORGANIZATION_ID: org, PASSWORD_LENGTH: '12' })).toMatchObject({
       ok: false,

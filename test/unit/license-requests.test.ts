@@ -31,6 +31,8 @@ function setup() {
   ]);
   const flow = new LicenseRequests({
     directory,
+    licenses: ['Basic', 'Plus', 'Pro', 'ProTrial'],
+    auditDirectory: 'chime',
     members: new MemoryMembers([member('UANN'), member('UADA'), member('UMAX'), member('UBOB')]),
     admins: new MemoryAdmins(new Set(['UADA', 'UMAX'])),
     store,

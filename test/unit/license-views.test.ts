@@ -5,6 +5,10 @@ import { approvalMessage, REVIEW_ACTION_ID } from '../../src/views/license-appro
 import { licenseFieldErrors, licenseFormView, openRequestView, requestSentView } from '../../src/views/license-form';
 import { decisionNotice, requestSentNotice } from '../../src/views/license-notices';
 import { decisionResultView, reviewClosedView, reviewFieldErrors, reviewView } from '../../src/views/license-review';
+import type { LicenseVocabulary } from '../../src/views/words';
+import { chime } from '../../src/credentials/chime';
+
+const V: LicenseVocabulary = { words: { ...chime.licenses!.words, command: '/request-license' }, kinds: chime.licenses!.kinds };
 
 const STATUSES: LicenseRequestStatus[] = ['PENDING', 'APPROVED', 'APPLIED', 'APPLY_FAILED', 'DENIED', 'EXPIRED'];
 
@@ -39,7 +43,7 @@ function checkModal(view: ModalView) {
 
 describe('license views', () => {
   it('the form offers exactly the other three licenses, and both inputs are required', () => {
-    const view = licenseFormView({ email: 'ann@example.com', current: 'Basic', ticket: 't' });
+    const view = licenseFormView({ email: 'ann@example.com', current: 'Basic', ticket: 't' }, V);
     checkModal(view);
     const inputs = view.blocks.filter((b) => b.type === 'input') as any[];
     expect(inputs.map((b) => b.block_id)).toEqual(['license', 'reason']);
@@ -48,7 +52,7 @@ describe('license views', () => {
   });
 
   it.each(STATUSES)('the approvals message (%s) escapes what people typed and shows Review only while it can be decided', (status) => {
-    const message = approvalMessage(request(status));
+    const message = approvalMessage(request(status), V);
     const text = JSON.stringify(message);
     expect(text).not.toContain('<!channel>');
     expect(text).not.toContain('<!here>');
@@ -60,18 +64,18 @@ describe('license views', () => {
   });
 
   it.each(STATUSES)('every modal and notice for a %s request stays within Slack limits', (status) => {
-    for (const view of [openRequestView(request(status)), requestSentView(request(status)), reviewView({ request: request(status), user }), reviewClosedView(request(status)), decisionResultView(request(status))]) {
+    for (const view of [openRequestView(request(status), V), requestSentView(request(status), V), reviewView({ request: request(status), user }, V), reviewClosedView(request(status), V), decisionResultView(request(status), V)]) {
       checkModal(view);
       expect(JSON.stringify(view)).not.toContain('<!channel>');
     }
-    for (const notice of [requestSentNotice(request(status)), decisionNotice(request(status))]) {
+    for (const notice of [requestSentNotice(request(status), V), decisionNotice(request(status), V)]) {
       expect(notice.blocks.length).toBeLessThanOrEqual(50);
       expect(notice.text.length).toBeGreaterThan(10);
     }
   });
 
   it('the review modal carries only the request id, and flags a license that changed since', () => {
-    const view = reviewView({ request: request('PENDING'), user: { ...user, license: 'Plus' } });
+    const view = reviewView({ request: request('PENDING'), user: { ...user, license: 'Plus' } }, V);
     expect(view.private_metadata).toBe('2026-11-23T08:00:00.000Z_abc');
     expect(JSON.stringify(view)).toContain('Their license changed to *Plus* since they asked.');
   });
@@ -82,8 +86,8 @@ describe('license views', () => {
   });
 
   it('the requester hears the outcome with the comment', () => {
-    expect(decisionNotice(request('DENIED')).text).toBe('Your request to change your Amazon Chime license to Pro was denied by <@UADA>.');
-    expect(JSON.stringify(decisionNotice(request('DENIED')).blocks)).toContain('ok &lt;!here&gt;');
-    expect(decisionNotice(request('APPLIED')).text).toBe('Your Amazon Chime license is now Pro: <@UADA> approved your request.');
+    expect(decisionNotice(request('DENIED'), V).text).toBe('Your request to change your Amazon Chime license to Pro was denied by <@UADA>.');
+    expect(JSON.stringify(decisionNotice(request('DENIED'), V).blocks)).toContain('ok &lt;!here&gt;');
+    expect(decisionNotice(request('APPLIED'), V).text).toBe('Your Amazon Chime license is now Pro: <@UADA> approved your request.');
   });
 });

@@ -3,7 +3,8 @@ import addFormats from 'ajv-formats';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { TOPIC_WORDS } from '../../src/views/topic-words';
+import { CREDENTIALS } from '../../src/credentials';
+import { LICENSE_COMMAND } from '../../src/handlers/license-command';
 
 // Slack's published manifest JSON Schemas (draft-07), copied from shared/slack with their licence.
 const SCHEMAS = join(__dirname, '..', 'fixtures', 'slack-manifest-schema');
@@ -25,11 +26,11 @@ describe('manifest.yml', () => {
     expect(valid).toBe(true);
   });
 
-  it('declares every slash command the app answers, at the events endpoint', () => {
+  it("declares exactly the registry's commands and /request-license, each at the events endpoint", () => {
     const commands = manifest.features.slash_commands.map((c: { command: string; url: string }) => [c.command, new URL(c.url).pathname]);
-    for (const { command } of Object.values(TOPIC_WORDS)) {
-      expect(commands).toContainEqual([command, '/slack/events']);
-    }
+    const answered = [...CREDENTIALS.map((c) => c.command), LICENSE_COMMAND];
+    expect(commands.map(([command]: string[]) => command).sort()).toEqual([...answered].sort());
+    for (const command of answered) expect(commands).toContainEqual([command, '/slack/events']);
     expect(new URL(manifest.settings.interactivity.request_url).pathname).toBe('/slack/events');
   });
 

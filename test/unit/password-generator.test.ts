@@ -1,5 +1,5 @@
-import { AMBIGUOUS, DIGITS, generatePassword, LOWER, UPPER } from '../../src/directories/password-generator';
-import { DEFAULT_PASSWORD_SYMBOLS } from '../../src/config';
+import { AMBIGUOUS, DIGITS, generatePassword, LOWER, UPPER } from '../../src/credentials/workmail/password-generator';
+import { DEFAULT_PASSWORD_SYMBOLS } from '../../src/credentials/workmail';
 
 const gen = (length = 20, symbols = DEFAULT_PASSWORD_SYMBOLS) => generatePassword({ length, symbols });
 

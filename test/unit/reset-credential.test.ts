@@ -16,7 +16,7 @@ import {
 const ANN = { userId: 'UANN', teamId: 'T0TEAM' };
 
 function setup(members: SlackMember[] = [member('UANN'), member('UBOB')]) {
-  const chime = new MemoryDirectory('chime', 'pin', [
+  const chime = new MemoryDirectory([
     { id: 'chime-ann', email: 'uann@example.com', status: 'active' },
     { id: 'chime-bob', email: 'ubob@example.com', status: 'active' },
   ]);
@@ -24,7 +24,7 @@ function setup(members: SlackMember[] = [member('UANN'), member('UBOB')]) {
   const clock = new ManualClock();
   const logger = new MemoryLogger();
   const flow = new ResetCredential({
-    directories: { pin: chime },
+    credentials: new Map([['pin', { id: 'pin', audit: { action: 'reset_pin', directory: 'chime' }, directory: chime }]]),
     members: new MemoryMembers(members),
     audit,
     sealer: testSealer(),

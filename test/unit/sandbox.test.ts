@@ -3,7 +3,9 @@ import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parseSandboxArgs } from '../../sandbox/cli';
-import { chimeUsers, loadFixture, slackMembers, workmailUsers } from '../../sandbox/fixture';
+import { loadFixture, slackMembers } from '../../sandbox/fixture';
+import { DEMO_USERS as CHIME_DEMO } from '../../src/credentials/chime/stand-in';
+import { DEMO_USERS as WORKMAIL_DEMO } from '../../src/credentials/workmail/stand-in';
 import { MASK, mask } from '../../sandbox/mask';
 import { DEFAULT_FIXTURE } from '../../sandbox/sandbox';
 import { stateValues } from '../../sandbox/workspace';
@@ -12,11 +14,20 @@ describe('the demo people', () => {
   const fixture = loadFixture(DEFAULT_FIXTURE);
 
   test('cover what the README promises: employees, a guest, a suspended Chime user, a disabled mailbox, two admins', () => {
+    const emails = new Set(fixture.people.map((p) => p.email));
     expect(slackMembers(fixture).filter((m) => m.is_restricted)).toHaveLength(1);
-    expect(chimeUsers(fixture).filter((u) => u.UserRegistrationStatus === 'Suspended')).toHaveLength(1);
-    expect(workmailUsers(fixture).filter((u) => u.State === 'DISABLED')).toHaveLength(1);
+    expect(CHIME_DEMO.filter((u) => u.UserRegistrationStatus === 'Suspended' && emails.has(u.PrimaryEmail))).toHaveLength(1);
+    expect(WORKMAIL_DEMO.filter((u) => u.State === 'DISABLED' && emails.has(u.Email))).toHaveLength(1);
     expect([...fixture.admins.users, ...(fixture.admins.usergroup?.members ?? [])]).toHaveLength(2);
-    expect(fixture.people.filter((p) => !p.guest && p.chime?.status === 'Registered' && p.workmail?.state === 'ENABLED').length).toBeGreaterThanOrEqual(2);
+    const inGoodOrder = fixture.people.filter(
+      (p) => !p.guest && CHIME_DEMO.some((u) => u.PrimaryEmail === p.email && !u.UserRegistrationStatus) && WORKMAIL_DEMO.some((u) => u.Email === p.email && u.State === 'ENABLED'),
+    );
+    expect(inGoodOrder.length).toBeGreaterThanOrEqual(2);
+  });
+
+  test("every credential's demo accounts belong to people of the demo company", () => {
+    const emails = new Set(fixture.people.map((p) => p.email));
+    for (const email of [...CHIME_DEMO.map((u) => u.PrimaryEmail), ...WORKMAIL_DEMO.map((u) => u.Email)]) expect(emails).toContain(email);
   });
 
   test('a malformed file is refused with every problem named', () => {

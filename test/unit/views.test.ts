@@ -1,30 +1,33 @@
 import type { ModalView } from '@slack/types';
+import { CREDENTIALS } from '../../src/credentials';
+import { chime } from '../../src/credentials/chime';
+import type { Credential } from '../../src/credentials/credential';
+import { workmail } from '../../src/credentials/workmail';
 import { FAILURE_CODES } from '../../src/flows/failure';
-import type { CredentialKind } from '../../src/flows/ports';
 import type { ResetDone } from '../../src/flows/reset-credential';
 import { Secret } from '../../src/flows/secret';
+import { resetWordsOf } from '../../src/handlers/reset-words';
 import { LIMITS } from '../../src/views/blocks';
 import { failureMessage } from '../../src/views/failure-message';
 import { checkingView, confirmView, failureView, secretView, workingView } from '../../src/views/reset-modal';
 import { resetNotice } from '../../src/views/reset-notice';
 
-const KINDS: CredentialKind[] = ['pin', 'password'];
-const done = (kind: CredentialKind): ResetDone => ({
+const done = (credential: Credential): ResetDone => ({
   ok: true,
-  kind,
-  directory: kind === 'pin' ? 'chime' : 'workmail',
+  kind: credential.id,
   email: 'ann@example.com',
   requestId: '2026-11-23T08:00:00.000Z_abcdef',
   at: new Date('2026-11-23T08:00:00Z'),
 });
 
-function allModals(kind: CredentialKind): ModalView[] {
+function allModals(credential: Credential): ModalView[] {
+  const words = resetWordsOf(credential);
   return [
-    checkingView(kind),
-    confirmView({ kind, email: 'ann@example.com', ticket: 'x'.repeat(600), ignoredText: true }),
-    workingView(kind),
-    secretView(new Secret('Abc-123-xyz'), done(kind)),
-    ...FAILURE_CODES.map((code) => failureView({ ok: false, code, kind, email: 'ann@example.com', requestId: 'r1' })),
+    checkingView(words),
+    confirmView({ credentialId: credential.id, words, email: 'ann@example.com', ticket: 'x'.repeat(600), ignoredText: true }),
+    workingView(words),
+    secretView(new Secret('Abc-123-xyz'), words),
+    ...FAILURE_CODES.map((code) => failureView({ code, email: 'ann@example.com', requestId: 'r1' }, words)),
   ];
 }
 
@@ -38,9 +41,10 @@ function texts(value: unknown): string[] {
   return [];
 }
 
-describe.each(KINDS)('reset views (%s)', (kind) => {
+describe.each(CREDENTIALS.map((c) => [c.command, c] as const))('reset views (%s)', (_command, credential) => {
+  const words = resetWordsOf(credential);
   it("respect Slack's modal limits", () => {
-    for (const view of allModals(kind)) {
+    for (const view of allModals(credential)) {
       expect(view.title.text.length).toBeLessThanOrEqual(LIMITS.modalTitle);
       expect(view.blocks.length).toBeLessThanOrEqual(LIMITS.blocks);
       if (view.submit) expect(view.submit.text.length).toBeLessThanOrEqual(LIMITS.buttonText);
@@ -50,8 +54,8 @@ describe.each(KINDS)('reset views (%s)', (kind) => {
   });
 
   it('the confirmation says what will happen and offers the reset and a way out', () => {
-    const view = confirmView({ kind, email: 'ann@example.com', ticket: 't' });
-    expect(texts(view.blocks).join(' ')).toMatch(/will be replaced.*; the old one stops working/);
+    const view = confirmView({ credentialId: credential.id, words, email: 'ann@example.com', ticket: 't' });
+    expect(texts(view.blocks).join(' ')).toMatch(/will be replaced/);
     expect(view.submit?.text).toMatch(/^Reset /);
     expect(view.close?.text).toBe('Cancel');
     expect(view.private_metadata).toBe('t');
@@ -59,19 +63,19 @@ describe.each(KINDS)('reset views (%s)', (kind) => {
 
   it('the secret appears in the secret view only, once, with the note that it is not stored', () => {
     const secret = new Secret('Zq7#Kd9!mP4$wX2@');
-    const view = secretView(secret, done(kind));
+    const view = secretView(secret, words);
     const all = JSON.stringify(view);
     expect(all.split(secret.reveal())).toHaveLength(2);
     expect(all).toMatch(/does not store it/);
     expect(view.submit).toBeUndefined();
-    for (const other of [checkingView(kind), workingView(kind), resetNotice(done(kind))]) {
+    for (const other of [checkingView(words), workingView(words), resetNotice(done(credential), words)]) {
       expect(JSON.stringify(other)).not.toContain(secret.reveal());
     }
   });
 
   it('every failure says what happened and what to do next, without codes', () => {
     for (const code of FAILURE_CODES) {
-      const m = failureMessage({ code, kind, email: 'ann@example.com' });
+      const m = failureMessage({ code, email: 'ann@example.com' }, words);
       expect(m.headline.length).toBeGreaterThan(10);
       expect(m.next.length).toBeGreaterThan(3);
       expect(`${m.headline} ${m.next}`).not.toMatch(/[A-Z]{3,}_[A-Z]+|Exception|stack/);
@@ -81,32 +85,32 @@ describe.each(KINDS)('reset views (%s)', (kind) => {
 
 describe('failure wording', () => {
   it('names the email that was not found in Chime', () => {
-    expect(failureMessage({ code: 'DIRECTORY_USER_NOT_FOUND', kind: 'pin', email: 'x@y.com', directory: 'chime' }).headline).toBe(
+    expect(failureMessage({ code: 'DIRECTORY_USER_NOT_FOUND', email: 'x@y.com' }, resetWordsOf(chime)).headline).toBe(
       "Your Slack email *x@y.com* isn't on the Amazon Chime account.",
     );
   });
 
   it('escapes an email so it cannot inject Slack markup', () => {
-    const m = failureMessage({ code: 'DIRECTORY_USER_NOT_FOUND', kind: 'pin', email: '<!channel>@y.com' });
+    const m = failureMessage({ code: 'DIRECTORY_USER_NOT_FOUND', email: '<!channel>@y.com' }, resetWordsOf(chime));
     expect(m.headline).not.toContain('<!channel>');
   });
 
   it('tells the user an admin has been alerted when Latchkey is misconfigured', () => {
-    expect(failureMessage({ code: 'DIRECTORY_MISCONFIGURED', kind: 'pin' })).toEqual({
+    expect(failureMessage({ code: 'DIRECTORY_MISCONFIGURED' }, resetWordsOf(chime))).toEqual({
       headline: 'Latchkey is misconfigured.',
       next: 'An admin has been alerted. Nothing was changed.',
     });
   });
 
   it('tells a disabled mailbox owner to contact IT', () => {
-    const m = failureMessage({ code: 'DIRECTORY_USER_DISABLED', kind: 'password', directory: 'workmail' });
+    const m = failureMessage({ code: 'DIRECTORY_USER_DISABLED' }, resetWordsOf(workmail));
     expect(`${m.headline} ${m.next}`).toBe('Your mailbox is disabled. Contact IT.');
   });
 });
 
 describe('reset notice (DM)', () => {
   it("records the time in the reader's time zone and says whom to contact", () => {
-    const { text } = resetNotice(done('pin'));
+    const { text } = resetNotice(done(chime), resetWordsOf(chime));
     expect(text).toMatch(/^Your Amazon Chime meeting PIN was reset at <!date\^\d+\^/);
     expect(text).toMatch(/If this wasn't you, contact IT\.$/);
   });

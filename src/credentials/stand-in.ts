@@ -1,11 +1,40 @@
 /**
- * Shared plumbing for the local AWS simulators: an HTTP server on an ephemeral loopback port,
- * call recording, one-shot failure injection and SigV4 scope inspection. Each simulator adds
- * only its own wire protocol (routing, error shape) and its service logic.
+ * A credential's stand-in: a local server speaking its directory's real wire protocol, so the real
+ * adapter (an unmodified AWS SDK client, or the REST client) runs against it in the tests, the
+ * sandbox and the benchmark. Each credential's folder has one (stand-in.ts), loaded only by them.
+ *
+ * Here: what every stand-in offers, and the shared plumbing (an HTTP server on an ephemeral
+ * loopback port, call recording, one-shot failure injection, SigV4 scope inspection). Each
+ * stand-in adds only its own wire protocol and its service logic.
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
+
+/** What the tests, the sandbox and the benchmark use of every stand-in. */
+export interface StandIn {
+  readonly url: string;
+  /** The directory's name, for the sandbox's panels. */
+  readonly name: string;
+  /**
+   * What points Latchkey at it: the credential's own settings, and for an AWS service its
+   * AWS_ENDPOINT_URL_* (read by the SDK from the process environment).
+   */
+  readonly env: Readonly<Record<string, string>>;
+  readonly calls: SimCall[];
+  callsTo(operation: string): SimCall[];
+  setLatency(ms: number): void;
+  /** Forgets calls and pending failures; keeps accounts and secrets. */
+  clear(): void;
+  close(): Promise<void>;
+  /** Every secret it issued or accepted: what privacy checks search for, and what the sandbox masks. */
+  secrets(): string[];
+  /** One line on the account with this email for the sandbox's people table ("Basic", "locked out"), or undefined. */
+  describe(email: string): string | undefined;
+  /** State worth keeping across sandbox restarts (a license an admin changed), and putting back. */
+  snapshot?(): unknown;
+  restore?(state: unknown): void;
+}
 
 /** One operation the simulator received. Never holds a PIN or password. */
 export interface SimCall {

@@ -14,9 +14,10 @@ import {
   type SimCall,
   type SimRequest,
   type SimResponse,
-} from './aws-sim-common';
+  type StandIn,
+} from '../stand-in';
 
-export type { SimCall } from './aws-sim-common';
+export type { SimCall } from '../stand-in';
 
 export type ChimeLicense = 'Basic' | 'Plus' | 'Pro' | 'ProTrial';
 
@@ -42,8 +43,7 @@ export type ChimeErrorCode =
 
 type ChimeOperation = 'ListUsers' | 'GetUser' | 'ResetPersonalPIN' | 'UpdateUser';
 
-export interface ChimeSimulator {
-  readonly url: string;
+export interface ChimeSimulator extends StandIn {
   readonly accountId: string;
   /** By UserId; tests may mutate. */
   readonly users: Map<string, ChimeSimUser>;
@@ -206,7 +206,46 @@ export async function startChimeSimulator(opts: {
   };
 
   const server = await startSimServer(handle, () => state.latencyMs);
-  return { ...state.controls(server), accountId, users, pinOf: (userId) => pins.get(userId) };
+  return {
+    ...state.controls(server),
+    name: 'Amazon Chime',
+    env: { CHIME_ACCOUNT_ID: accountId, AWS_ENDPOINT_URL_CHIME: server.url },
+    accountId,
+    users,
+    pinOf: (userId) => pins.get(userId),
+    secrets: () => [...pins.values()],
+    describe: (email) => {
+      const user = [...users.values()].find((u) => u.PrimaryEmail.toLowerCase() === email.toLowerCase());
+      if (!user) return undefined;
+      const status = user.UserRegistrationStatus ?? 'Registered';
+      return `${user.LicenseType}${status === 'Registered' ? '' : ` (${status.toLowerCase()})`}`;
+    },
+    // A license an admin approved in an earlier run of the sandbox is still the person's license.
+    snapshot: () => Object.fromEntries([...users.values()].map((u) => [u.UserId, u.LicenseType])),
+    restore: (saved) => {
+      for (const [userId, license] of Object.entries((saved ?? {}) as Record<string, unknown>)) {
+        const user = users.get(userId);
+        if (user && LICENSES.has(String(license))) user.LicenseType = license as ChimeLicense;
+      }
+    },
+  };
+}
+
+/** The sandbox's Chime account, and the demo company's people in it (by email; see sandbox/demo-users.yml). */
+export const DEMO_ACCOUNT_ID = '5a2d3c4b-0000-4000-8000-5a2d3c4b0001';
+export const DEMO_USERS: ChimeSimUser[] = [
+  { UserId: 'chime-ann', PrimaryEmail: 'ann@example.com', DisplayName: 'Ann Archer', LicenseType: 'Basic' },
+  { UserId: 'chime-bob', PrimaryEmail: 'bob@example.com', DisplayName: 'Bob Baker', LicenseType: 'Plus' },
+  { UserId: 'chime-carl', PrimaryEmail: 'carl@example.com', DisplayName: 'Carl Chen', LicenseType: 'Basic' },
+  { UserId: 'chime-dana', PrimaryEmail: 'dana@example.com', DisplayName: 'Dana Diaz', LicenseType: 'Pro', UserRegistrationStatus: 'Suspended' },
+  { UserId: 'chime-gwen', PrimaryEmail: 'gwen@partner.example', DisplayName: 'Gwen Guest', LicenseType: 'Basic' },
+  { UserId: 'chime-ada', PrimaryEmail: 'ada@example.com', DisplayName: 'Ada Admin', LicenseType: 'Pro' },
+  { UserId: 'chime-max', PrimaryEmail: 'max@example.com', DisplayName: 'Max Moss', LicenseType: 'Pro' },
+];
+
+/** The credential's stand-in module (Credential.standIn): the demo account, or a test's own users. */
+export function start(options: { users?: readonly unknown[] } = {}): Promise<ChimeSimulator> {
+  return startChimeSimulator({ accountId: DEMO_ACCOUNT_ID, users: (options.users as ChimeSimUser[] | undefined) ?? DEMO_USERS });
 }
 
 /**

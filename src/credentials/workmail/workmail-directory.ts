@@ -4,10 +4,10 @@ import {
   type User as WorkMailUser,
   type WorkMailClient,
 } from '@aws-sdk/client-workmail';
-import { LatchkeyFailure, type FailureCode } from '../flows/failure';
-import type { Directory, DirectoryUser } from '../flows/ports';
-import { Secret } from '../flows/secret';
-import { fromAwsError } from './aws-errors';
+import { LatchkeyFailure, type FailureCode } from '../../flows/failure';
+import type { Directory, DirectoryUser } from '../../flows/ports';
+import { Secret } from '../../flows/secret';
+import { fromAwsError } from '../aws-errors';
 import { generatePassword } from './password-generator';
 
 /** WorkMail's exceptions in our words; throttling, 5xx and setup errors are fromAwsError's. */
@@ -27,9 +27,6 @@ export const WORKMAIL_ERRORS: Partial<Record<string, FailureCode>> = {
 
 /** Amazon WorkMail mailboxes; the credential is the mailbox password. */
 export class WorkMailDirectory implements Directory {
-  readonly name = 'workmail';
-  readonly credential = 'password';
-
   constructor(
     private readonly client: WorkMailClient,
     private readonly organizationId: string,
@@ -37,17 +34,21 @@ export class WorkMailDirectory implements Directory {
     private readonly generate: typeof generatePassword = generatePassword,
   ) {}
 
-  async findUsersByEmail(email: string): Promise<DirectoryUser[]> {
-    const wanted = email.toLowerCase();
+  /** Nothing more to tell about a user than the lookup said. */
+  async inspect(user: DirectoryUser): Promise<DirectoryUser> {
+    return user;
+  }
+
+  async findCandidates(email: string): Promise<DirectoryUser[]> {
     const found: DirectoryUser[] = [];
     let NextToken: string | undefined;
     try {
       do {
-        // The whole address is the tightest prefix WorkMail offers; the exact match is ours.
+        // The whole address is the tightest prefix WorkMail offers; the exact match is the flow's.
         const page = await this.client.send(
           new ListUsersCommand({ OrganizationId: this.organizationId, Filters: { PrimaryEmailPrefix: email }, MaxResults: 100, NextToken }),
         );
-        for (const u of page.Users ?? []) if (u.Id && u.Email?.toLowerCase() === wanted) found.push(toDirectoryUser(u));
+        for (const u of page.Users ?? []) found.push(toDirectoryUser(u));
         NextToken = page.NextToken;
       } while (NextToken);
     } catch (err) {
@@ -57,7 +58,7 @@ export class WorkMailDirectory implements Directory {
   }
 
   /** WorkMail may apply a stricter password policy than ours: one fresh try, then a clear failure. */
-  async resetCredential(userId: string): Promise<Secret> {
+  async resetCredential({ id: userId }: { id: string }): Promise<Secret> {
     for (let attempt = 1; ; attempt++) {
       const password = this.generate(this.password);
       try {

@@ -6,11 +6,13 @@ import {
   type ChimeClient,
   type User as ChimeUser,
 } from '@aws-sdk/client-chime';
-import { LatchkeyFailure, type FailureCode } from '../flows/failure';
-import { LICENSES, type Directory, type DirectoryUser, type License, type LicensedUser, type LicenseDirectory } from '../flows/ports';
-import { Secret } from '../flows/secret';
-import { fromAwsError } from './aws-errors';
+import { LatchkeyFailure, type FailureCode } from '../../flows/failure';
+import type { Directory, DirectoryUser, License, LicensedUser, LicenseDirectory } from '../../flows/ports';
+import { Secret } from '../../flows/secret';
+import { fromAwsError } from '../aws-errors';
+import { CHIME_LICENSES } from './licenses';
 
+/** Chime's exceptions in our words; throttling, 5xx and setup errors are fromAwsError's. */
 const COMMON: Partial<Record<string, FailureCode>> = {
   ForbiddenException: 'DIRECTORY_MISCONFIGURED',
   UnauthorizedClientException: 'DIRECTORY_MISCONFIGURED',
@@ -24,34 +26,35 @@ const COMMON: Partial<Record<string, FailureCode>> = {
  * us-east-1: the legacy API is served and signed there whatever region the account "lives" in.
  */
 export class ChimeDirectory implements Directory, LicenseDirectory {
-  readonly name = 'chime';
-  readonly credential = 'pin';
-
   constructor(
     private readonly client: ChimeClient,
     private readonly accountId: string,
   ) {}
 
-  async findUsersByEmail(email: string): Promise<DirectoryUser[]> {
-    const wanted = email.toLowerCase();
+  /** Nothing more to tell about a user than the lookup said. */
+  async inspect(user: DirectoryUser): Promise<DirectoryUser> {
+    return user;
+  }
+
+  async findCandidates(email: string): Promise<DirectoryUser[]> {
     try {
       const { Users = [] } = await this.client.send(new ListUsersCommand({ AccountId: this.accountId, UserEmail: email }));
-      return Users.filter((u) => u.UserId && u.PrimaryEmail?.toLowerCase() === wanted).map(toDirectoryUser);
+      return Users.map(toDirectoryUser);
     } catch (err) {
       // On ListUsers a NotFound is about the account, not the person: the account ID is wrong.
       throw fromAwsError(err, 'chime:ListUsers', { ...COMMON, NotFoundException: 'DIRECTORY_MISCONFIGURED' });
     }
   }
 
-  async resetCredential(userId: string): Promise<Secret> {
-    let user: ChimeUser | undefined;
+  async resetCredential(user: { id: string }): Promise<Secret> {
+    let reset: ChimeUser | undefined;
     try {
-      ({ User: user } = await this.client.send(new ResetPersonalPINCommand({ AccountId: this.accountId, UserId: userId })));
+      ({ User: reset } = await this.client.send(new ResetPersonalPINCommand({ AccountId: this.accountId, UserId: user.id })));
     } catch (err) {
       throw fromAwsError(err, 'chime:ResetPersonalPIN', { ...COMMON, NotFoundException: 'DIRECTORY_USER_NOT_FOUND' });
     }
     // The SDK does not mark PersonalPIN sensitive: wrap it at once so it cannot be logged as text.
-    const pin = user?.PersonalPIN;
+    const pin = reset?.PersonalPIN;
     if (!pin) throw new LatchkeyFailure('DIRECTORY_REJECTED', 'chime:ResetPersonalPIN returned no PIN');
     return new Secret(pin);
   }
@@ -64,14 +67,14 @@ export class ChimeDirectory implements Directory, LicenseDirectory {
       throw fromAwsError(err, 'chime:GetUser', { ...COMMON, NotFoundException: 'DIRECTORY_USER_NOT_FOUND' });
     }
     if (!user?.UserId) throw new LatchkeyFailure('DIRECTORY_USER_NOT_FOUND', 'chime:GetUser returned no user');
-    const license = LICENSES.find((l) => l === user.LicenseType);
+    const license = CHIME_LICENSES.find((l) => l.id === user.LicenseType)?.id;
     if (!license) throw new LatchkeyFailure('DIRECTORY_REJECTED', `chime:GetUser license ${user.LicenseType}`);
     return { ...toDirectoryUser(user), license };
   }
 
   async changeLicense(userId: string, license: License): Promise<void> {
     try {
-      await this.client.send(new UpdateUserCommand({ AccountId: this.accountId, UserId: userId, LicenseType: license }));
+      await this.client.send(new UpdateUserCommand({ AccountId: this.accountId, UserId: userId, LicenseType: license as ChimeUser['LicenseType'] }));
     } catch (err) {
       throw fromAwsError(err, 'chime:UpdateUser', { ...COMMON, NotFoundException: 'DIRECTORY_USER_NOT_FOUND' });
     }

@@ -13,9 +13,10 @@ import {
   type SimCall,
   type SimRequest,
   type SimResponse,
-} from './aws-sim-common';
+  type StandIn,
+} from '../stand-in';
 
-export type { SimCall } from './aws-sim-common';
+export type { SimCall } from '../stand-in';
 
 export interface WorkMailSimUser {
   Id: string;
@@ -41,8 +42,7 @@ export type WorkMailErrorCode =
 
 type WorkMailOperation = 'ListUsers' | 'DescribeUser' | 'ResetPassword';
 
-export interface WorkMailSimulator {
-  readonly url: string;
+export interface WorkMailSimulator extends StandIn {
   readonly organizationId: string;
   /** By Id; tests may mutate. */
   readonly users: Map<string, WorkMailSimUser>;
@@ -154,7 +154,44 @@ export async function startWorkMailSimulator(opts: {
   };
 
   const server = await startSimServer(handle, () => state.latencyMs);
-  return { ...state.controls(server), organizationId, users, passwordOf: (userId) => passwords.get(userId) };
+  return {
+    ...state.controls(server),
+    name: 'Amazon WorkMail',
+    env: { WORKMAIL_ORGANIZATION_ID: organizationId, AWS_ENDPOINT_URL_WORKMAIL: server.url },
+    organizationId,
+    users,
+    passwordOf: (userId) => passwords.get(userId),
+    secrets: () => [...passwords.values()],
+    describe: (email) => {
+      const user = [...users.values()].find((u) => u.Email.toLowerCase() === email.toLowerCase());
+      return user && (user.UserRole === 'USER' ? user.State.toLowerCase() : `${user.UserRole.toLowerCase()}, ${user.State.toLowerCase()}`);
+    },
+  };
+}
+
+/** The sandbox's WorkMail organization, and the demo company's mailboxes (by email; see sandbox/demo-users.yml). */
+export const DEMO_ORGANIZATION_ID = `m-${'5a2d3c4b00004000'.repeat(2)}`;
+const mailbox = (name: string, displayName: string, state: WorkMailSimUser['State'] = 'ENABLED'): WorkMailSimUser => ({
+  Id: `wm-${name}`,
+  Email: `${name}@example.com`,
+  Name: name,
+  DisplayName: displayName,
+  State: state,
+  UserRole: 'USER',
+});
+export const DEMO_USERS: WorkMailSimUser[] = [
+  mailbox('ann', 'Ann Archer'),
+  mailbox('bob', 'Bob Baker'),
+  mailbox('carl', 'Carl Chen', 'DISABLED'),
+  mailbox('dana', 'Dana Diaz'),
+  mailbox('erin', 'Erin Evans'),
+  mailbox('ada', 'Ada Admin'),
+  mailbox('max', 'Max Moss'),
+];
+
+/** The credential's stand-in module (Credential.standIn): the demo organization, or a test's own users. */
+export function start(options: { users?: readonly unknown[] } = {}): Promise<WorkMailSimulator> {
+  return startWorkMailSimulator({ organizationId: DEMO_ORGANIZATION_ID, users: (options.users as WorkMailSimUser[] | undefined) ?? DEMO_USERS });
 }
 
 function isOperation(name: string): name is WorkMailOperation {

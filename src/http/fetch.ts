@@ -1,26 +1,30 @@
 /**
- * How the Slack Web API client (and Bolt's respond()) reach Slack: node-fetch over node:http and
+ * The app's HTTP stack for everything it calls over plain HTTP: the Slack Web API client (and
+ * Bolt's respond()), and directories spoken to over REST (Okta). node-fetch over node:http and
  * node:https with keep-alive agents, instead of the global fetch.
  *
  * Why: the global fetch is undici, whose HTTP parser is WebAssembly compiled on the first call
  * (about 15 MB resident, at once) and which spends about half again as much CPU per request. Every
  * command makes three Slack calls, so on a 2-core machine under a burst that CPU is acknowledgement
  * time for the commands still queued, and the memory is most of the app's peak. Measured in
- * `npm run bench`: see the README's Benchmark section.
+ * `npm run bench`: see docs/performance.md.
  */
 import type { FetchFunction } from '@slack/web-api';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import nodeFetch, { type RequestInit } from 'node-fetch';
 
-export function slackFetch(): FetchFunction {
+/** What the Slack client calls its fetch, and what a REST adapter needs of one. */
+export type HttpFetch = FetchFunction;
+
+export function httpFetch(): HttpFetch {
   const http = new HttpAgent({ keepAlive: true });
   const https = new HttpsAgent({ keepAlive: true });
   const agent = (url: URL) => (url.protocol === 'http:' ? http : https);
   return async (url, init = {}) => {
-    // The client sends FormData only to upload files, which Latchkey never does; node-fetch 2
+    // The Slack client sends FormData only to upload files, which Latchkey never does; node-fetch 2
     // would send it as "[object FormData]", so refuse rather than send the wrong bytes.
-    if (init.body !== undefined && typeof init.body !== 'string') throw new TypeError('slackFetch sends only text bodies');
+    if (init.body !== undefined && typeof init.body !== 'string') throw new TypeError('httpFetch sends only text bodies');
     return nodeFetch(String(url), {
       method: init.method,
       headers: init.headers,

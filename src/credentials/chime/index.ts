@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { optional } from '../../config-fields';
+import type { AdapterContext, Credential } from '../credential';
+import type { ChimeDirectory } from './chime-directory';
+import { CHIME_LICENSES } from './licenses';
+
+export interface ChimeSettings {
+  readonly accountId: string;
+}
+
+/**
+ * Amazon Chime: the personal meeting PIN (/reset-pin), and its licenses (/request-license).
+ * Chime's end of support was 2026-02-20; it stays for the accounts that still run it.
+ */
+const ANY_RESOURCE =
+  'Amazon Chime (legacy account API) defines no resource types for ListUsers, ResetPersonalPIN, GetUser or ' +
+  'UpdateUser: the Service Authorization Reference requires Resource "*". The actions are listed one by one; ' +
+  'the Chime account is fixed by CHIME_ACCOUNT_ID in the app.';
+
+// One client and adapter for the PIN and the licenses: both calls go to the same account.
+const adapters = new WeakMap<ChimeSettings, Promise<ChimeDirectory>>();
+function adapterFor(settings: ChimeSettings, context: AdapterContext): Promise<ChimeDirectory> {
+  let adapter = adapters.get(settings);
+  if (!adapter) {
+    adapter = Promise.all([import('@aws-sdk/client-chime'), import('./chime-directory')]).then(
+      // The legacy Chime API is served and signed in us-east-1, whatever AWS_REGION says.
+      ([{ ChimeClient }, { ChimeDirectory }]) =>
+        new ChimeDirectory(new ChimeClient({ region: 'us-east-1', requestHandler: context.awsRequestHandler }), settings.accountId),
+    );
+    adapters.set(settings, adapter);
+  }
+  return adapter;
+}
+
+export const chime: Credential<ChimeSettings> = {
+  id: 'pin',
+  command: '/reset-pin',
+  words: {
+    title: 'Reset meeting PIN',
+    what: 'Amazon Chime personal meeting PIN',
+    short: 'PIN',
+    button: 'Reset PIN',
+    directory: 'Amazon Chime',
+    account: 'Amazon Chime user',
+    consequences: 'Your *Amazon Chime personal meeting PIN* will be replaced; the old one stops working.',
+    secretTitle: 'Your new PIN',
+    secretLead: 'Your new Amazon Chime personal meeting PIN:',
+    howToUse: 'Use it to start or join your personal Amazon Chime meetings.',
+    receipt: 'Amazon Chime meeting PIN',
+    homeButton: 'Reset my meeting PIN',
+  },
+  audit: { action: 'reset_pin', directory: 'chime' },
+  settings: {
+    variables: {
+      CHIME_ACCOUNT_ID: {
+        schema: optional(z.uuid({ message: 'must be a Chime account ID (a UUID)' })),
+        context: 'chimeAccountId',
+        doc: { meaning: 'Chime account (UUID). Unset: `/reset-pin` answers "not enabled here", and license requests are off.' },
+      },
+    },
+    read: (values) => (typeof values.CHIME_ACCOUNT_ID === 'string' ? { accountId: values.CHIME_ACCOUNT_ID.toLowerCase() } : undefined),
+  },
+  load: adapterFor,
+  grants: () => [{ sid: 'ChimeUsers', actions: ['chime:ListUsers', 'chime:ResetPersonalPIN'], resources: ['*'], whyAnyResource: ANY_RESOURCE }],
+  licenses: {
+    words: {
+      title: 'Request a license',
+      what: 'Amazon Chime license',
+      short: 'license',
+      button: 'Send request',
+      directory: 'Amazon Chime',
+      account: 'Amazon Chime user',
+      limitReached: 'You have sent as many license requests as Latchkey allows in a day.',
+    },
+    kinds: CHIME_LICENSES,
+    auditDirectory: 'chime',
+    load: adapterFor,
+    // GetUser and UpdateUser serve license requests only; UpdateUser changes what the company pays for.
+    grants: () => [{ sid: 'ChimeLicenses', actions: ['chime:GetUser', 'chime:UpdateUser'], resources: ['*'], whyAnyResource: ANY_RESOURCE }],
+  },
+  standIn: () => import('./stand-in'),
+};

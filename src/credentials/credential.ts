@@ -1,0 +1,87 @@
+/**
+ * What a credential plug-in is: everything one directory needs, in one folder under
+ * src/credentials/, listed once in src/credentials/index.ts. The rest of Latchkey (config, handlers,
+ * views, the audit schema, the CDK stack, the sandbox, the test harness) reads these entries and
+ * never names a directory.
+ */
+import type { z } from 'zod';
+import type { Directory, LicenseDirectory, Logger } from '../flows/ports';
+import type { HttpFetch } from '../http/fetch';
+import type { CredentialWords, LicenseWords } from '../views/words';
+import type { StandIn } from './stand-in';
+
+/** One environment variable a credential reads. */
+export interface Setting {
+  /** Checks and converts the raw value; runs inside src/config.ts's one schema. */
+  readonly schema: z.ZodType;
+  /** Its CDK context key (`cdk deploy -c key=…`). A secret has none. */
+  readonly context?: string;
+  /**
+   * A secret: on Lambda the stack creates a Secrets Manager secret for it and the function reads
+   * it at cold start from `<NAME>_ARN`; it never appears in a template or CDK context.
+   */
+  readonly secret?: { readonly description: string };
+  /** For the README's configuration table: the default, and what it means. */
+  readonly doc: { readonly default?: string; readonly meaning: string };
+}
+
+export interface CredentialSettings<S> {
+  readonly variables: Readonly<Record<string, Setting>>;
+  /** The credential's settings from its parsed variables, or undefined when it is not configured. */
+  read(values: Readonly<Record<string, unknown>>): S | undefined;
+  /** Rules across its variables (one needs another), as `variable: message`. */
+  problems?(values: Readonly<Record<string, unknown>>): readonly { variable: string; message: string }[];
+}
+
+/** What the composition root hands a credential's adapter factory. */
+export interface AdapterContext {
+  /** For AWS SDK clients: a request that has not answered by then will not. */
+  readonly awsRequestHandler: { readonly connectionTimeout: number; readonly requestTimeout: number };
+  /** The app's HTTP stack (node:http, keep-alive), for directories spoken to over plain REST. */
+  readonly fetch: HttpFetch;
+  readonly logger: Logger;
+}
+
+/** An IAM statement the function's role needs for this credential. */
+export interface Grant {
+  readonly sid: string;
+  readonly actions: readonly string[];
+  /** '*' (then `whyAnyResource` says why, for cdk-nag), or an ARN in the stack's own account and region. */
+  readonly resources: readonly ('*' | { readonly service: string; readonly resource: string; readonly resourceName: string })[];
+  readonly whyAnyResource?: string;
+}
+
+/** A directory whose users hold licenses an admin can change (/request-license). */
+export interface LicenseProvider<S> {
+  readonly words: LicenseWords;
+  /** The licenses, in the order the form offers them, each in one line a requester can choose by. */
+  readonly kinds: readonly { readonly id: string; readonly description: string }[];
+  /** Written as the audit records' `directory` for license steps. */
+  readonly auditDirectory: string;
+  load(settings: S, context: AdapterContext): Promise<LicenseDirectory>;
+  /** What the role needs beyond the credential's own grants when license requests are on. */
+  grants(settings: S): readonly Grant[];
+}
+
+/** A demo account of the sandbox: a person (by email) and their state in this directory. */
+export interface StandInModule {
+  /** Starts the stand-in with the sandbox's demo accounts, or with a test's own `users`. */
+  start(options?: { users?: readonly unknown[] }): Promise<StandIn>;
+}
+
+export interface Credential<S = unknown> {
+  /** Stable: the ticket's kind, the limit's key, the modal's callback ID. Never renamed. */
+  readonly id: string;
+  readonly command: `/${string}`;
+  readonly words: CredentialWords;
+  /** How the audit log names its resets and its directory. */
+  readonly audit: { readonly action: string; readonly directory: string };
+  readonly settings: CredentialSettings<S>;
+  /** Its adapter, loaded on first use: an SDK nobody calls costs no start-up time or memory. */
+  load(settings: S, context: AdapterContext): Promise<Directory>;
+  /** What the function's role must be granted for it. */
+  grants(settings: S): readonly Grant[];
+  readonly licenses?: LicenseProvider<S>;
+  /** Its stand-in speaking the directory's real wire protocol, with demo accounts (sandbox, tests). */
+  standIn(): Promise<StandInModule>;
+}

@@ -1,0 +1,100 @@
+import { describeError, LatchkeyFailure, type FailureCode } from '../flows/failure';
+import type { HttpFetch } from '../http/fetch';
+
+/**
+ * The failure classes every directory spoken to over plain HTTP shares, beside the AWS ones
+ * (aws-errors.ts): throttled (with when to try again), unavailable (5xx, or no answer in time),
+ * misconfigured (401, 403: our credentials or permissions), not found (404), and anything else
+ * refused. An adapter names only its own codes on top (`specific`).
+ */
+export function fromHttpStatus(status: number, operation: string, detail: string, specific?: FailureCode, retryAt?: Date): LatchkeyFailure {
+  const code =
+    specific ??
+    (status === 429
+      ? 'DIRECTORY_THROTTLED'
+      : status === 401 || status === 403
+        ? 'DIRECTORY_MISCONFIGURED'
+        : status === 404
+          ? 'DIRECTORY_USER_NOT_FOUND'
+          : status >= 500
+            ? 'DIRECTORY_UNAVAILABLE'
+            : 'DIRECTORY_REJECTED');
+  return new LatchkeyFailure(code, `${operation} ${status}: ${detail}`, retryAt ? { retryAt } : undefined);
+}
+
+/** The request never got an answer: refused, reset, or not within the timeout. */
+export function unanswered(err: unknown, operation: string): LatchkeyFailure {
+  return new LatchkeyFailure('DIRECTORY_UNAVAILABLE', `${operation}: ${describeError(err)}`, { cause: err });
+}
+
+/** `Retry-After` in seconds or as an HTTP date; undefined when absent or unreadable. */
+export function retryAfter(value: string | null, now: Date): Date | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return new Date(now.getTime() + seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : new Date(date);
+}
+
+export interface JsonAnswer {
+  readonly status: number;
+  readonly headers: { get(name: string): string | null };
+  /** The body parsed as JSON, or undefined when it is empty or not JSON. */
+  readonly body: unknown;
+}
+
+export interface JsonCall {
+  readonly method: 'GET' | 'POST';
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string;
+  /** For logs and failures: "okta:ListUsers". */
+  readonly operation: string;
+}
+
+export interface CallPolicy {
+  /** One attempt that has not answered by then will not. */
+  readonly timeoutMs: number;
+  /**
+   * How long, in all, a throttled call may wait to be tried again: what a person waiting on a
+   * modal can bear. A throttled answer whose retry time falls past it is returned as it is.
+   */
+  readonly patienceMs: number;
+  /** When a throttled answer says to try again. */
+  readonly retryAt: (answer: JsonAnswer, now: Date) => Date | undefined;
+}
+
+/** One JSON call over the app's HTTP stack, tried again on 429 within the policy's patience. */
+export async function callJson(fetch: HttpFetch, call: JsonCall, policy: CallPolicy): Promise<JsonAnswer> {
+  const started = Date.now();
+  for (let attempt = 1; ; attempt++) {
+    let answer: JsonAnswer;
+    try {
+      const res = await fetch(call.url, {
+        method: call.method,
+        headers: call.headers,
+        body: call.body,
+        redirect: 'error',
+        signal: AbortSignal.timeout(policy.timeoutMs),
+      });
+      const text = await res.text();
+      answer = { status: res.status, headers: res.headers, body: parseJson(text) };
+    } catch (err) {
+      throw unanswered(err, call.operation);
+    }
+    if (answer.status !== 429 || attempt >= 3) return answer;
+    const at = policy.retryAt(answer, new Date());
+    const wait = at ? at.getTime() - Date.now() : 1_000;
+    if (Date.now() + wait - started > policy.patienceMs) return answer;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, wait)));
+  }
+}
+
+function parseJson(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { optional } from '../../config-fields';
+import type { Credential } from '../credential';
+
+export interface WorkMailSettings {
+  readonly organizationId: string;
+  readonly password: { readonly length: number; readonly symbols: string };
+}
+
+/** Letters, digits and symbols that are hard to misread (no 0/O, 1/l/I) and safe to paste. */
+export const DEFAULT_PASSWORD_SYMBOLS = '!#$%*+-=?@^_';
+
+/**
+ * Amazon WorkMail: the mailbox password (/reset-password), replaced by a strong generated one.
+ * WorkMail's end of support is 2027-03-31.
+ */
+export const workmail: Credential<WorkMailSettings> = {
+  id: 'password',
+  command: '/reset-password',
+  words: {
+    title: 'Reset mail password',
+    what: 'Amazon WorkMail password',
+    short: 'password',
+    button: 'Reset password',
+    directory: 'Amazon WorkMail',
+    account: 'mailbox',
+    consequences:
+      'Your *Amazon WorkMail password* will be replaced by a strong generated one; the old one stops working. ' +
+      'Mail apps on your phone and computer will ask for the new password.',
+    secretTitle: 'Your new password',
+    secretLead: 'Your new Amazon WorkMail password:',
+    howToUse: 'Sign in to WorkMail with it, then update the password in your mail apps.',
+    receipt: 'Amazon WorkMail password',
+    homeButton: 'Reset my mail password',
+  },
+  audit: { action: 'reset_password', directory: 'workmail' },
+  settings: {
+    variables: {
+      WORKMAIL_ORGANIZATION_ID: {
+        schema: optional(z.string().regex(/^m-[0-9a-f]{32}$/, 'must be a WorkMail organization ID: m- followed by 32 hex digits')),
+        context: 'workmailOrganizationId',
+        doc: { meaning: '`m-` + 32 hex digits. Unset: `/reset-password` answers "not enabled here".' },
+      },
+      PASSWORD_LENGTH: {
+        schema: z.coerce.number().int().min(16, 'must be at least 16').max(64, 'must be at most 64').default(20),
+        context: 'passwordLength',
+        doc: { default: '`20`', meaning: 'Generated password length, 16–64.' },
+      },
+      PASSWORD_SYMBOLS: {
+        schema: z
+          .string()
+          .regex(/^[!-/:-@[-`{-~]{4,32}$/, 'must be 4 to 32 ASCII punctuation characters')
+          .default(DEFAULT_PASSWORD_SYMBOLS),
+        context: 'passwordSymbols',
+        doc: { default: `\`${DEFAULT_PASSWORD_SYMBOLS}\``, meaning: 'Symbols the generator may use (4–32 ASCII punctuation characters).' },
+      },
+    },
+    read: (values) =>
+      typeof values.WORKMAIL_ORGANIZATION_ID === 'string'
+        ? {
+            organizationId: values.WORKMAIL_ORGANIZATION_ID,
+            password: { length: values.PASSWORD_LENGTH as number, symbols: values.PASSWORD_SYMBOLS as string },
+          }
+        : undefined,
+  },
+  async load(settings, context) {
+    const [{ WorkMailClient }, { WorkMailDirectory }] = await Promise.all([import('@aws-sdk/client-workmail'), import('./workmail-directory')]);
+    return new WorkMailDirectory(new WorkMailClient({ requestHandler: context.awsRequestHandler }), settings.organizationId, settings.password);
+  },
+  grants: (settings) => [
+    {
+      sid: 'WorkMailUsers',
+      actions: ['workmail:ListUsers', 'workmail:ResetPassword'],
+      resources: [{ service: 'workmail', resource: 'organization', resourceName: settings.organizationId }],
+    },
+  ],
+  standIn: () => import('./stand-in'),
+};

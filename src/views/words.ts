@@ -1,0 +1,48 @@
+/**
+ * How a credential, or the license feature, is named to a person. Each credential brings its own
+ * (src/credentials/<name>/); the views only ever receive them.
+ */
+export interface SubjectWords {
+  /** The slash command: "/reset-pin". */
+  readonly command: string;
+  /** A modal's title, at most 24 characters: "Reset meeting PIN". */
+  readonly title: string;
+  /** What it is about, in full: "Amazon Chime personal meeting PIN". */
+  readonly what: string;
+  /** Short: "PIN". */
+  readonly short: string;
+  /** The submit button, at most 24 characters: "Reset PIN". */
+  readonly button: string;
+  /** The directory, as people know it: "Amazon Chime". */
+  readonly directory: string;
+  /** The person's user there: "Amazon Chime user", "mailbox", "Okta account". */
+  readonly account: string;
+  /** Said when the person's own limit is used up; by default, that many resets an hour. */
+  readonly limitReached?: string;
+}
+
+export interface CredentialWords extends Omit<SubjectWords, 'command'> {
+  /** The confirmation's paragraph on what will happen (mrkdwn). */
+  readonly consequences: string;
+  /** The title of the modal that shows the new secret, at most 24 characters: "Your new PIN". */
+  readonly secretTitle: string;
+  /** The line above the secret: "Your new Amazon Chime personal meeting PIN:". */
+  readonly secretLead: string;
+  /** How to use it. */
+  readonly howToUse: string;
+  /** The receipt DM's name for it: "Amazon Chime meeting PIN". */
+  readonly receipt: string;
+  /** The Home tab's button, at most 24 characters: "Reset my meeting PIN". */
+  readonly homeButton: string;
+}
+
+export type LicenseWords = Omit<SubjectWords, 'command'>;
+
+/** The words of a credential with its command: what the views of one reset receive. */
+export type ResetWords = CredentialWords & { readonly command: string };
+
+/** What the license views need of the directory that has licenses: its words and its licenses. */
+export interface LicenseVocabulary {
+  readonly words: SubjectWords;
+  readonly kinds: readonly { readonly id: string; readonly description: string }[];
+}
