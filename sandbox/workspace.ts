@@ -304,7 +304,8 @@ export class Workspace {
       case 'update':
         // A views.update the app made after this answer already shows something newer.
         if (layer.updatedAt < sentAt) {
-          stack[index] = { view: { ...layer.view, ...answer.view, id: viewId, hash: newHash(), state: { values: {} } }, errors: {}, updatedAt: sentAt };
+          // The answer replaces the view whole, as in Slack: a submit button it leaves out is gone.
+          stack[index] = { view: { ...answer.view, id: viewId, hash: newHash(), state: { values: {} } }, errors: {}, updatedAt: sentAt };
         }
         break;
       case 'push':

@@ -367,6 +367,7 @@
     $('workspace-name').textContent = `· ${ws.name}`;
     $('as').innerHTML = ws.people.map((p) => `<option value="${escapeHtml(p.id)}">${escapeHtml(p.name)}${p.admin ? ' (admin)' : p.guest ? ' (guest)' : ''}</option>`).join('');
     $('shortcuts').innerHTML = ws.commands.map((c) => `<button type="button" data-command="${escapeHtml(c)}">${escapeHtml(c)}</button>`).join('');
+    $('composer-input').placeholder = `Type a slash command: ${ws.commands.join(', ')}`;
     conversation = ws.channels[0].id;
     bind();
     const wanted = new URL(location.href).searchParams.get('as');
