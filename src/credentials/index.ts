@@ -4,7 +4,8 @@
  */
 import { chime } from './chime';
 import type { Credential } from './credential';
+import { okta } from './okta';
 import { workmail } from './workmail';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each entry has settings of its own type
-export const CREDENTIALS: readonly Credential<any>[] = [chime, workmail];
+export const CREDENTIALS: readonly Credential<any>[] = [chime, workmail, okta];

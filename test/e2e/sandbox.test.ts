@@ -14,6 +14,7 @@ import { startSandbox, type Sandbox } from '../../sandbox/sandbox';
 import { launchChromium } from '../support/browser';
 import type { ChimeSimulator } from '../../src/credentials/chime/stand-in';
 import type { WorkMailSimulator } from '../../src/credentials/workmail/stand-in';
+import type { OktaSimulator } from '../../src/credentials/okta/stand-in';
 
 const chimeOf = (s: Sandbox) => s.standIns.get('pin') as ChimeSimulator;
 const workmailOf = (s: Sandbox) => s.standIns.get('password') as WorkMailSimulator;
@@ -83,7 +84,7 @@ async function waitForPanel(text: string): Promise<void> {
 }
 
 async function expectPanelMasked(): Promise<void> {
-  for (const tab of ['Audit log', 'Calls', 'App log']) {
+  for (const tab of ['Audit log', 'Calls', 'App log', 'Directories']) {
     await showTab(tab);
     const text = await panelText();
     for (const secret of secrets) expect(text).not.toContain(secret);
@@ -104,6 +105,8 @@ test('an employee resets their Chime PIN: the PIN shows in the modal only, maske
   const pin = (await modal().locator('[data-block-id="secret"] pre').textContent())?.trim() ?? '';
   expect(pin).toMatch(/^\d{10}$/);
   expect(pin).toBe(chimeOf(sandbox).pinOf('chime-ann'));
+  // The secret's modal replaced the confirmation whole: nothing left to click but Done.
+  expect(await modal().locator('.modal-submit').count()).toBe(0);
   secrets.push(pin);
   await shot('02-reset-pin-secret');
 
@@ -141,6 +144,34 @@ test('an employee resets their WorkMail password: shown once in the modal, maske
 
   await modal().locator('.modal-close', { hasText: 'Done' }).click();
   await messages('Amazon WorkMail password was reset').waitFor();
+}, 60_000);
+
+test('a locked-out employee resets their Okta password: unlocked, a temporary password shown once, masked in the side panel', async () => {
+  await actAs('UBOB');
+  await showTab('Directories');
+  await waitForPanel('locked out');
+  await runCommand('/reset-okta-password');
+  await modalTitle('Reset Okta password');
+  await modal().locator('.modal-body', { hasText: 'If your account is locked, it will be unlocked.' }).waitFor();
+  await modal().locator('.modal-submit', { hasText: 'Reset password' }).click();
+  await modalTitle('Your temporary password');
+  const temp = (await modal().locator('[data-block-id="secret"] pre').textContent())?.trim() ?? '';
+  const okta = sandbox.standIns.get('okta_password') as OktaSimulator;
+  expect(temp).toBe(okta.tempPasswordOf('00ubob'));
+  secrets.push(temp);
+  await shot('04b-reset-okta-password-secret');
+  expect(okta.callsTo('Unlock')).toHaveLength(1);
+
+  await showTab('Calls');
+  await waitForPanel('ExpirePassword');
+  await showTab('Audit log');
+  await waitForPanel('reset_okta_password outcome by Bob Baker: success');
+  await expectPanelMasked();
+  await modal().locator('.modal-close', { hasText: 'Done' }).click();
+  await openConversation('Latchkey');
+  await messages('Okta password was reset').waitFor();
+  expect(await page.locator('#messages').textContent()).not.toContain(temp);
+  await actAs('UANN');
 }, 60_000);
 
 test('an employee requests a license change and an admin approves it', async () => {

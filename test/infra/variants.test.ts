@@ -6,6 +6,7 @@ import { CHIME_ACCOUNT, logicalIdOf, roleStatements, synth, WORKMAIL_ORG, type S
  */
 let chimeOnly: Synthesized;
 let workmailOnly: Synthesized;
+let oktaOnly: Synthesized;
 
 beforeAll(() => {
   chimeOnly = synth({ chimeAccountId: CHIME_ACCOUNT, slackTeamId: 'T0LATCHKEY' });
@@ -17,6 +18,7 @@ beforeAll(() => {
     lambdaRuntime: 'nodejs24.x',
     logRetentionDays: '365',
   });
+  oktaOnly = synth({ oktaOrgUrl: 'https://acme.okta.com', slackTeamId: 'T0ACME' });
 });
 
 const statements = (s: Synthesized) => roleStatements(s.json, logicalIdOf(s.json, 'AWS::IAM::Role'));
@@ -70,5 +72,33 @@ describe('WorkMail only, another stack name, Node.js 24, a year of logs', () => 
     workmailOnly.template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
     const findings = workmailOnly.report?.pluginReports.flatMap((r) => r.violations.map((v) => v.ruleName)) ?? [];
     expect(findings).toEqual([]);
+  });
+});
+
+describe('Okta alone', () => {
+  const secrets = () => s(oktaOnly).filter(([, r]) => r.Type === 'AWS::SecretsManager::Secret');
+  const s = (x: Synthesized) => Object.entries(x.json.Resources);
+
+  test('creates a secret for the API token, and the function gets its ARN, never a value', () => {
+    expect(secrets()).toHaveLength(3);
+    const env = fn(oktaOnly).Environment.Variables;
+    expect(env.OKTA_ORG_URL).toBe('https://acme.okta.com');
+    expect(env).not.toHaveProperty('OKTA_API_TOKEN');
+    const [tokenSecret] = secrets().filter(([id]) => id.startsWith('SecretOktaApiToken'));
+    expect(env.OKTA_API_TOKEN_ARN).toEqual({ Ref: tokenSecret![0] });
+    expect(tokenSecret![1].Properties.Description).toContain('Okta API token');
+    oktaOnly.template.hasOutput('SecretOktaApiTokenArn', {});
+  });
+
+  test('may read the token, and is granted nothing in Chime or WorkMail', () => {
+    const read = statements(oktaOnly).find((st) => st.Sid === 'ReadSecrets');
+    expect(read?.Resource).toHaveLength(3);
+    expect(sids(oktaOnly)).not.toContain('ChimeUsers');
+    expect(sids(oktaOnly)).not.toContain('WorkMailUsers');
+    expect(oktaOnly.validationError).toBeUndefined();
+  });
+
+  test('refuses a plain-http org URL, as the app would', () => {
+    expect(() => synth({ oktaOrgUrl: 'http://acme.okta.com', slackTeamId: 'T0ACME' })).toThrow(/oktaOrgUrl: must use https:\/\//);
   });
 });

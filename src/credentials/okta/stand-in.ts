@@ -1,0 +1,216 @@
+/**
+ * A local stand-in for Okta's Users API, on the wire as Okta speaks it: `Authorization: SSWS
+ * <token>`, `GET /api/v1/users?search=profile.email eq "…"`, user statuses, role assignments, the
+ * unlock and expire-with-temporary-password lifecycle operations, Okta's error bodies
+ * (`errorCode`, `errorSummary`, `errorLink`, `errorId`, `errorCauses`) and its rate-limit headers.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { SimState, startSimServer, type SimCall, type SimRequest, type SimResponse, type StandIn } from '../stand-in';
+
+export type OktaStatus = 'STAGED' | 'PROVISIONED' | 'ACTIVE' | 'RECOVERY' | 'LOCKED_OUT' | 'PASSWORD_EXPIRED' | 'SUSPENDED' | 'DEPROVISIONED';
+
+export interface OktaSimUser {
+  id: string;
+  email: string;
+  firstName?: string;
+  lastName?: string;
+  status: OktaStatus;
+  /** Admin role types assigned to the user (directly or through a group), e.g. SUPER_ADMIN. */
+  roles?: string[];
+}
+
+type Operation = 'ListUsers' | 'ListRoles' | 'Unlock' | 'ExpirePassword';
+
+/** A failure to answer with: an Okta error, or a rate limit (429 with its reset time). No answer at all: setLatency. */
+export type OktaFailure = { status: number; errorCode: string; summary: string } | 'rate-limited';
+
+export interface OktaSimulator extends StandIn {
+  readonly token: string;
+  /** By id; tests may change them. */
+  readonly users: Map<string, OktaSimUser>;
+  /** The next `times` (default 1) calls of `operation` fail this way, after being recorded. */
+  failNext(operation: Operation, failure: OktaFailure, times?: number): void;
+  /** The last temporary password issued for this user. */
+  tempPasswordOf(userId: string): string | undefined;
+}
+
+const ERRORS = {
+  invalidToken: { status: 401, errorCode: 'E0000011', summary: 'Invalid token provided' },
+  notFound: { status: 404, errorCode: 'E0000007', summary: 'Not found: Resource not found' },
+  notLocked: { status: 403, errorCode: 'E0000032', summary: 'Unlock is not allowed for this user.' },
+  badStatus: { status: 403, errorCode: 'E0000038', summary: "This operation is not allowed in the user's current status." },
+  badSearch: { status: 400, errorCode: 'E0000031', summary: 'Invalid search criteria.' },
+  rateLimited: { status: 429, errorCode: 'E0000047', summary: 'API call exceeded rate limit due to too many requests.' },
+  noSuchResource: { status: 404, errorCode: 'E0000022', summary: 'The endpoint does not support the provided HTTP method' },
+} as const;
+
+/** The statuses Okta lets expire_password_with_temp_password act on. */
+const EXPIRABLE = new Set<OktaStatus>(['ACTIVE', 'PASSWORD_EXPIRED', 'RECOVERY']);
+
+class OktaError extends Error {
+  constructor(
+    readonly error: { status: number; errorCode: string; summary: string },
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(error.summary);
+  }
+}
+
+export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; token?: string; latencyMs?: number }): Promise<OktaSimulator> {
+  const token = opts.token ?? `00${randomBytes(20).toString('base64url')}`;
+  // Copies, so a test that unlocks someone never changes a fixture another test reuses.
+  const users = new Map(opts.users.map((u) => [u.id, { ...u, roles: [...(u.roles ?? [])] }]));
+  const temps = new Map<string, string>();
+  const state = new SimState<Operation, string>(opts.latencyMs);
+  const failures = new Map<Operation, OktaFailure[]>();
+  let url = '';
+
+  const userOr404 = (id: string) => {
+    const user = users.get(id);
+    if (!user) throw new OktaError(ERRORS.notFound);
+    return user;
+  };
+
+  const toWire = (u: OktaSimUser) => ({
+    id: u.id,
+    status: u.status,
+    created: '2025-01-06T09:00:00.000Z',
+    activated: u.status === 'STAGED' ? null : '2025-01-06T09:05:00.000Z',
+    statusChanged: '2026-11-01T09:00:00.000Z',
+    lastLogin: '2026-11-30T08:00:00.000Z',
+    type: { id: 'oty1default' },
+    profile: { firstName: u.firstName ?? null, lastName: u.lastName ?? null, login: u.email, email: u.email, mobilePhone: null, secondEmail: null },
+    credentials: { provider: { type: 'OKTA', name: 'OKTA' } },
+    _links: { self: { href: `${url}/api/v1/users/${u.id}` } },
+  });
+
+  /** `profile.email eq "…"`: the one search filter Latchkey sends; Okta compares case-insensitively. */
+  const listUsers = (query: URLSearchParams) => {
+    const search = query.get('search');
+    const match = search === null ? undefined : /^profile\.email eq "((?:[^"\\]|\\.)*)"$/.exec(search);
+    if (!match) throw new OktaError(ERRORS.badSearch);
+    const wanted = match[1]!.replace(/\\(.)/g, '$1').toLowerCase();
+    const limit = Math.min(Number(query.get('limit') ?? 200) || 200, 200);
+    return [...users.values()].filter((u) => u.email.toLowerCase() === wanted).slice(0, limit).map(toWire);
+  };
+
+  const route = (req: SimRequest): { operation: Operation; params: Record<string, unknown>; run: () => unknown } => {
+    const path = req.url.pathname;
+    if (req.method === 'GET' && path === '/api/v1/users') {
+      return { operation: 'ListUsers', params: { search: req.url.searchParams.get('search') }, run: () => listUsers(req.url.searchParams) };
+    }
+    const user = /^\/api\/v1\/users\/([^/]+)\/(roles|lifecycle\/unlock|lifecycle\/expire_password_with_temp_password)$/.exec(path);
+    if (!user) throw new OktaError(ERRORS.noSuchResource);
+    const id = decodeURIComponent(user[1]!);
+    const what = user[2]!;
+    if (req.method === 'GET' && what === 'roles') {
+      return {
+        operation: 'ListRoles',
+        params: { userId: id },
+        run: () => userOr404(id).roles!.map((type) => ({ id: `ra1${type.toLowerCase()}`, label: type, type, status: 'ACTIVE', assignmentType: 'USER' })),
+      };
+    }
+    if (req.method === 'POST' && what === 'lifecycle/unlock') {
+      return {
+        operation: 'Unlock',
+        params: { userId: id },
+        run: () => {
+          const u = userOr404(id);
+          if (u.status !== 'LOCKED_OUT') throw new OktaError(ERRORS.notLocked);
+          u.status = 'ACTIVE';
+          return {};
+        },
+      };
+    }
+    if (req.method === 'POST' && what === 'lifecycle/expire_password_with_temp_password') {
+      return {
+        operation: 'ExpirePassword',
+        params: { userId: id, revokeSessions: req.url.searchParams.get('revokeSessions') },
+        run: () => {
+          const u = userOr404(id);
+          if (!EXPIRABLE.has(u.status)) throw new OktaError(ERRORS.badStatus);
+          const temp = freshTempPassword();
+          temps.set(id, temp);
+          u.status = 'PASSWORD_EXPIRED';
+          return { tempPassword: temp };
+        },
+      };
+    }
+    throw new OktaError(ERRORS.noSuchResource);
+  };
+
+  const handle = (req: SimRequest): SimResponse => {
+    try {
+      if (req.headers.authorization !== `SSWS ${token}`) throw new OktaError(ERRORS.invalidToken);
+      const found = route(req);
+      state.record(found.operation, found.params);
+      const failure = failures.get(found.operation)?.shift();
+      if (failure === 'rate-limited') {
+        throw new OktaError(ERRORS.rateLimited, {
+          'x-rate-limit-limit': '600',
+          'x-rate-limit-remaining': '0',
+          'x-rate-limit-reset': String(Math.ceil(Date.now() / 1000) + 1),
+        });
+      }
+      if (failure) throw new OktaError(failure);
+      return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(found.run()) };
+    } catch (err) {
+      const e = err instanceof OktaError ? err : new OktaError({ status: 500, errorCode: 'E0000009', summary: `Internal Server Error (stand-in: ${String(err)})` });
+      return {
+        status: e.error.status,
+        headers: { 'content-type': 'application/json', ...e.headers },
+        body: JSON.stringify({
+          errorCode: e.error.errorCode,
+          errorSummary: e.error.summary,
+          errorLink: e.error.errorCode,
+          errorId: `oae${randomUUID().replace(/-/g, '').slice(0, 20)}`,
+          errorCauses: [],
+        }),
+      };
+    }
+  };
+
+  const server = await startSimServer(handle, () => state.latencyMs);
+  url = server.url;
+  const controls = state.controls(server);
+  return {
+    ...controls,
+    name: 'Okta',
+    env: { OKTA_ORG_URL: server.url, OKTA_API_TOKEN: token },
+    token,
+    users,
+    failNext: (operation, failure, times = 1) => failures.set(operation, [...(failures.get(operation) ?? []), ...Array.from({ length: times }, () => failure)]),
+    clear: () => {
+      controls.clear();
+      failures.clear();
+    },
+    tempPasswordOf: (userId) => temps.get(userId),
+    secrets: () => [...temps.values()],
+    describe: (email) => {
+      const user = [...users.values()].find((u) => u.email.toLowerCase() === email.toLowerCase());
+      return user && `${user.status.toLowerCase().replace('_', ' ')}${user.roles?.length ? ', admin' : ''}`;
+    },
+  };
+}
+
+/** Okta's temporary passwords look like this: letters and digits, easy to type. */
+function freshTempPassword(): string {
+  return `${randomBytes(9).toString('base64url').replace(/[-_]/g, 'x')}`;
+}
+
+/** The demo company's Okta people (by email; see sandbox/demo-users.yml): active, locked out, suspended, an admin. */
+export const DEMO_USERS: OktaSimUser[] = [
+  { id: '00uann', email: 'ann@example.com', firstName: 'Ann', lastName: 'Archer', status: 'ACTIVE' },
+  { id: '00ubob', email: 'bob@example.com', firstName: 'Bob', lastName: 'Baker', status: 'LOCKED_OUT' },
+  { id: '00ucarl', email: 'carl@example.com', firstName: 'Carl', lastName: 'Chen', status: 'SUSPENDED' },
+  { id: '00uerin', email: 'erin@example.com', firstName: 'Erin', lastName: 'Evans', status: 'PASSWORD_EXPIRED' },
+  { id: '00uada', email: 'ada@example.com', firstName: 'Ada', lastName: 'Admin', status: 'ACTIVE', roles: ['SUPER_ADMIN'] },
+  { id: '00umax', email: 'max@example.com', firstName: 'Max', lastName: 'Moss', status: 'ACTIVE' },
+];
+
+/** The credential's stand-in module (Credential.standIn): the demo org, or a test's own users. */
+export function start(options: { users?: readonly unknown[] } = {}): Promise<OktaSimulator> {
+  return startOktaSimulator({ users: (options.users as OktaSimUser[] | undefined) ?? DEMO_USERS });
+}
+
+export type { SimCall };

@@ -1,0 +1,173 @@
+import type { OktaSimulator, OktaSimUser } from '../../src/credentials/okta/stand-in';
+import { Harness, PEOPLE, secretIn, slackUser, TEAM, useHarness } from '../support/harness';
+
+/** /reset-okta-password end to end: the Okta credential over its REST API, against the Okta stand-in. */
+const OKTA_PEOPLE: OktaSimUser[] = [
+  { id: '00uann', email: 'Ann@Example.com', firstName: 'Ann', status: 'ACTIVE' },
+  { id: '00uxann', email: 'xann@example.com', status: 'ACTIVE' },
+  { id: '00uannau', email: 'ann@example.com.au', status: 'ACTIVE' },
+  { id: '00ubob', email: 'bob@example.com', status: 'LOCKED_OUT' },
+  { id: '00ucarl', email: 'carl@example.com', status: 'PASSWORD_EXPIRED' },
+  { id: '00ususp', email: 'suspended@example.com', status: 'SUSPENDED' },
+  { id: '00uleft', email: 'gone@example.com', status: 'DEPROVISIONED' },
+  { id: '00unew', email: 'new@example.com', status: 'STAGED' },
+  { id: '00uprov', email: 'prov@example.com', status: 'PROVISIONED' },
+  { id: '00uada', email: 'ada@example.com', status: 'ACTIVE', roles: ['SUPER_ADMIN'] },
+  { id: '00umax', email: 'max@example.com', status: 'ACTIVE' },
+];
+const SLACK_PEOPLE = [
+  ...PEOPLE.slack,
+  slackUser('UGONE', 'gone@example.com'),
+  slackUser('UNEW', 'new@example.com'),
+  slackUser('UPROV', 'prov@example.com'),
+  slackUser('UXAVI', 'avi@example.com'),
+];
+const COMMAND = '/reset-okta-password';
+
+describe('/reset-okta-password', () => {
+  const h = useHarness({ slackUsers: SLACK_PEOPLE, accounts: { okta_password: OKTA_PEOPLE } }, (x) => {
+    x.slack.clear();
+    okta(x).clear();
+    okta(x).setLatency(0);
+  });
+  const okta = (x: Harness = h) => x.standIns.get('okta_password') as OktaSimulator;
+  const lifecycle = () => okta().calls.filter((c) => c.operation === 'Unlock' || c.operation === 'ExpirePassword');
+
+  it('replaces the password with a temporary one, signs other sessions out, and shows it to the requester alone', async () => {
+    const { view, final } = await h.reset(COMMAND, 'UANN');
+    expect(view.title.text).toBe('Reset Okta password');
+    expect(JSON.stringify(view.blocks)).toContain("You'll choose a new password when you next sign in, and you'll be signed out of Okta everywhere else.");
+    expect(JSON.stringify(view.blocks)).toContain('If your account is locked, it will be unlocked.');
+
+    const temp = secretIn(final)!;
+    expect(temp).toBe(okta().tempPasswordOf('00uann'));
+    expect(final.title.text).toBe('Your temporary password');
+    expect(okta().callsTo('ExpirePassword').map((c) => c.params)).toEqual([{ userId: '00uann', revokeSessions: 'true' }]);
+    expect(okta().users.get('00uann')?.status).toBe('PASSWORD_EXPIRED');
+    // Only the exact address, whatever its case: the look-alikes are never touched.
+    expect(lifecycle().map((c) => c.params.userId)).toEqual(['00uann']);
+    expect(okta().callsTo('ListRoles').map((c) => c.params.userId)).toEqual(['00uann']);
+
+    const dm = await h.slack.waitForCall('chat.postMessage');
+    expect(dm.args.text).toMatch(/^Your Okta password was reset at .* If this wasn't you, contact IT\.$/);
+    const records = await h.waitForAudit('UANN', (r) => r.action === 'reset_okta_password' && r.phase === 'outcome');
+    expect(records.filter((r) => r.action === 'reset_okta_password').map((r) => [r.phase, r.outcome, r.directory, r.directoryUserId, r.slackTeamId])).toEqual([
+      ['attempt', undefined, 'okta', '00uann', TEAM],
+      ['outcome', 'success', 'okta', '00uann', TEAM],
+    ]);
+
+    const secretViews = (c: { method: string; args: any }) => c.method === 'views.update' && c.args.view?.blocks?.some((b: any) => b.block_id === 'secret');
+    for (const place of [
+      JSON.stringify(h.slack.calls.filter((c) => !secretViews(c))),
+      h.logs.join(''),
+      await h.rawAuditTable(),
+      JSON.stringify([...h.standIns.values()].map((s) => s.calls)),
+    ]) {
+      expect(place).not.toContain(temp);
+    }
+  });
+
+  it('a locked-out account is unlocked, then reset', async () => {
+    const { final } = await h.reset(COMMAND, 'UBOB');
+    expect(secretIn(final)).toBe(okta().tempPasswordOf('00ubob'));
+    expect(lifecycle().map((c) => [c.operation, c.params.userId])).toEqual([
+      ['Unlock', '00ubob'],
+      ['ExpirePassword', '00ubob'],
+    ]);
+    expect(okta().users.get('00ubob')?.status).toBe('PASSWORD_EXPIRED');
+  });
+
+  it('an account unlocked by someone else between the check and the click is still reset', async () => {
+    okta().users.get('00ubob')!.status = 'LOCKED_OUT';
+    const opened = await h.open(COMMAND, 'UBOB');
+    okta().users.get('00ubob')!.status = 'ACTIVE';
+    const final = await h.shownAfter(await h.submit('UBOB', opened.view), opened.viewId);
+    expect(secretIn(final)).toBe(okta().tempPasswordOf('00ubob'));
+  });
+
+  it('a password that has expired may be reset', async () => {
+    expect(secretIn((await h.reset(COMMAND, 'UCARL')).final)).toBeDefined();
+  });
+
+  it.each([
+    ['a suspended account', 'USUSP', 'Your Okta account is suspended.'],
+    ['a deprovisioned account', 'UGONE', 'Your Okta account is disabled.'],
+    ['a staged account', 'UNEW', 'Your Okta account is not activated yet'],
+    ['a provisioned account', 'UPROV', 'Your Okta account is not activated yet'],
+    ['an account with an admin role', 'UADA', 'Your Okta account has an admin role; admin accounts are never reset by self-service.'],
+    ['an email unknown to Okta', 'UNOCHIME', "Your Slack email *nochime@example.com* isn't on the Okta account."],
+    ['an email only look-alikes match', 'UXAVI', "isn't on the Okta account."],
+  ])('refuses %s with a clear message and touches nothing', async (_what, userId, message) => {
+    const { view } = await h.open(COMMAND, userId);
+    expect(view.submit).toBeUndefined();
+    expect(JSON.stringify(view.blocks).replace(/\n/g, ' ')).toContain(message);
+    expect(lifecycle()).toEqual([]);
+  });
+
+  it.each([
+    ['401 E0000011 (invalid token)', { status: 401, errorCode: 'E0000011', summary: 'Invalid token provided' }, 'Latchkey is misconfigured.', 'DIRECTORY_MISCONFIGURED'],
+    ['403 E0000006 (not allowed)', { status: 403, errorCode: 'E0000006', summary: 'You do not have permission' }, 'Latchkey is misconfigured.', 'DIRECTORY_MISCONFIGURED'],
+    ['404 E0000007 (not found)', { status: 404, errorCode: 'E0000007', summary: 'Not found' }, "isn't on the Okta account", 'DIRECTORY_USER_NOT_FOUND'],
+    ['500', { status: 500, errorCode: 'E0000009', summary: 'Internal Server Error' }, 'Okta is not answering right now. Nothing was changed.', 'DIRECTORY_UNAVAILABLE'],
+    ['503', { status: 503, errorCode: 'E0000010', summary: 'Service is in read only mode' }, 'Okta is not answering right now.', 'DIRECTORY_UNAVAILABLE'],
+  ])('the reset answered %s: the person is told, and it is audited', async (_what, failure, message, code) => {
+    const opened = await h.open(COMMAND, 'UMAX');
+    okta().failNext('ExpirePassword', failure);
+    const final = await h.shownAfter(await h.submit('UMAX', opened.view), opened.viewId);
+    expect(secretIn(final)).toBeUndefined();
+    expect(JSON.stringify(final)).toContain(message);
+    await h.waitForAudit('UMAX', (r) => r.phase === 'outcome' && r.errorCode === code);
+    if (code === 'DIRECTORY_MISCONFIGURED') expect(h.logs.join('')).toMatch(/"alert":true.*operator action needed/);
+  });
+
+  it('rate limited once: waits for X-Rate-Limit-Reset within the person\'s patience, then succeeds', async () => {
+    okta().failNext('ListUsers', 'rate-limited');
+    const { view } = await h.open(COMMAND, 'UMAX');
+    expect(view.submit?.text).toBe('Reset password');
+    expect(okta().callsTo('ListUsers')).toHaveLength(2);
+  });
+
+  it('rate limited past the person\'s patience: "busy, try again", and nothing changes', async () => {
+    okta().failNext('ListUsers', 'rate-limited', 5);
+    const { view } = await h.open(COMMAND, 'UMAX');
+    expect(JSON.stringify(view)).toContain('Okta is busy and asked Latchkey to slow down. Nothing was changed.');
+    expect(okta().callsTo('ListUsers').length).toBeLessThanOrEqual(3);
+    expect(lifecycle()).toEqual([]);
+  });
+
+  it('no answer within the request timeout: Okta is "not answering", and nothing is reset', async () => {
+    const opened = await h.open(COMMAND, 'UMAX');
+    okta().setLatency(6_000);
+    const final = await h.shownAfter(await h.submit('UMAX', opened.view), opened.viewId);
+    expect(JSON.stringify(final)).toContain('Okta is not answering right now.');
+    await h.waitForAudit('UMAX', (r) => r.phase === 'outcome' && r.errorCode === 'DIRECTORY_UNAVAILABLE');
+  }, 15_000);
+
+  it('a token Okta refuses when checking roles is an operator alert, not a reset', async () => {
+    okta().failNext('ListRoles', { status: 403, errorCode: 'E0000006', summary: 'You do not have permission to perform the requested action' });
+    const { view } = await h.open(COMMAND, 'UMAX');
+    expect(JSON.stringify(view)).toContain('Latchkey is misconfigured.');
+    expect(lifecycle()).toEqual([]);
+  });
+});
+
+describe('/reset-okta-password with the wrong API token', () => {
+  const h = useHarness({ accounts: { okta_password: OKTA_PEOPLE }, env: { OKTA_API_TOKEN: 'not-the-token-okta-issued-0123' } });
+
+  it('says Latchkey is misconfigured, alerts, and never shows the token', async () => {
+    const { view } = await h.open(COMMAND, 'UANN');
+    expect(JSON.stringify(view)).toContain('Latchkey is misconfigured.');
+    expect(h.logs.join('')).toMatch(/"detail":"okta:ListUsers 401: E0000011 Invalid token provided","alert":true/);
+    expect(h.logs.join('')).not.toContain('not-the-token-okta-issued-0123');
+  });
+});
+
+describe('/reset-okta-password where Okta is not set up', () => {
+  const h = useHarness({ without: ['okta_password'] });
+
+  it('answers "not enabled here" privately and opens nothing', async () => {
+    const res = await h.command(COMMAND, 'UANN');
+    expect(res.json).toEqual({ response_type: 'ephemeral', text: 'Okta password resets are not enabled in this workspace. Ask IT how to reset it.' });
+    expect(h.slack.callsTo('views.open')).toEqual([]);
+  });
+});
