@@ -35,6 +35,9 @@ buildSync({
   platform: 'node',
   format: 'cjs',
   target: 'node20',
+  // import() as require(): the output is CommonJS, and Node's ESM loader would want file
+  // extensions on the lazily loaded adapters (`import('./chime-directory')`).
+  supported: { 'dynamic-import': false },
   logLevel: 'warning',
 });
 writeFileSync(join(dist, '.build-stamp'), `${new Date().toISOString()}\n`);

@@ -1,7 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const MAIN = join(__dirname, '..', '..', 'src', 'main.ts');
+const ROOT = join(__dirname, '..', '..');
+/** What `npm start` runs: the build (made by jest's globalSetup, test/support/build-once.js) with npm start's Node flags. */
+const MAIN = join(ROOT, 'dist', 'main.js');
+const START_FLAGS = (/\bnode((?:\s+--\S+)*)\s+dist\/main\.js/.exec(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.start)?.[1] ?? '')
+  .trim()
+  .split(/\s+/)
+  .filter(Boolean);
 
 export interface AppProcess {
   readonly child: ChildProcess;
@@ -12,11 +19,11 @@ export interface AppProcess {
 }
 
 /**
- * Latchkey as its own process, `npm start`'s entry point run from source, for what only a real
- * process shows: being killed mid-request, and shutting down on SIGTERM.
+ * Latchkey as its own process, as `npm start` runs it (the built dist/main.js), for what only a
+ * real process shows: being killed mid-request, shutting down on SIGTERM, and the build itself.
  */
 export async function startAppProcess(env: Record<string, string>): Promise<AppProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+  const child = spawn(process.execPath, [...START_FLAGS, MAIN], {
     cwd: join(__dirname, '..'), // no .env here
     env: { PATH: process.env.PATH, ...pickAws(), ...env, PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
