@@ -17,7 +17,7 @@ export interface BurstRequest {
   url: string;
   signingSecret: string;
   teamId: string;
-  commands: Array<{ command: string; userId: string; triggerId: string }>;
+  commands: Array<{ command: string; userId: string; triggerId: string; responseUrl?: string }>;
 }
 
 export interface BurstAck {
@@ -42,8 +42,8 @@ function send(agent: Agent, url: URL, body: string, headers: Record<string, stri
 parentPort?.on('message', (burst: BurstRequest) => {
   const url = new URL(burst.url);
   const timestamp = Math.floor(Date.now() / 1000);
-  const signed = burst.commands.map(({ command, userId, triggerId }) => {
-    const body = slashCommandBody({ command, user_id: userId, team_id: burst.teamId, trigger_id: triggerId });
+  const signed = burst.commands.map(({ command, userId, triggerId, responseUrl }) => {
+    const body = slashCommandBody({ command, user_id: userId, team_id: burst.teamId, trigger_id: triggerId, response_url: responseUrl });
     return {
       body,
       headers: {

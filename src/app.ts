@@ -95,7 +95,7 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
   }
 
   const fetch = httpFetch();
-  const app = new GuardedApp({ ...slackAppOptions(config, logger, fetch), receiver }, KNOWN_ENTRY_POINTS);
+  const app = new GuardedApp({ ...slackAppOptions(config, logger, fetch), receiver }, KNOWN_ENTRY_POINTS, { fetch, logger });
 
   const { credentials, licenseRequests } = registerFeatures(app, config, { dynamo, logger, clock, fetch });
   let stopping: Promise<void> | undefined;
@@ -155,7 +155,7 @@ export async function createLambdaLatchkey(
   const claims = new DynamoDbWorkClaims(dynamo, config.limits.tableName, clock);
   const receiver = new HandOffReceiver({ signingSecret: config.slack.signingSecret, queue, claims, logger });
   const fetch = httpFetch();
-  const app = new GuardedApp({ ...slackAppOptions(config, logger, fetch), receiver }, KNOWN_ENTRY_POINTS);
+  const app = new GuardedApp({ ...slackAppOptions(config, logger, fetch), receiver }, KNOWN_ENTRY_POINTS, { fetch, logger });
   registerFeatures(app, config, { dynamo, logger, clock, fetch });
   return { receiver };
 }

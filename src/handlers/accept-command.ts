@@ -1,5 +1,6 @@
 import type { AckFn, RespondArguments, SlashCommand } from '@slack/bolt';
 import type { Logger, Requester } from '../flows/ports';
+import type { ArrivalModal } from '../slack/arrival-modal';
 import type { GuardedApp } from '../slack/guarded-app';
 import { failureMessage } from '../views/failure-message';
 import type { SubjectWords } from '../views/words';
@@ -7,11 +8,12 @@ import { slashCommandSchema } from './slack-payloads';
 
 /**
  * Registers `command` as one acceptCommand answers with an empty acknowledgement whenever it can
- * be read, so that GuardedApp sends that acknowledgement the moment the command arrives. A command
- * this deployment does not serve, or one that cannot be read, is still answered by acceptCommand.
+ * be read, so that GuardedApp sends that acknowledgement the moment the command arrives, and opens
+ * `modal` (its loading view) ahead of all work. A command this deployment does not serve, or one
+ * that cannot be read, is still answered by acceptCommand.
  */
-export function acknowledgeOnArrival(app: GuardedApp, command: string, enabled: boolean): void {
-  if (enabled) app.acknowledgeOnArrival(command, (body) => slashCommandSchema.safeParse(body).success);
+export function acknowledgeOnArrival(app: GuardedApp, command: string, enabled: boolean, modal?: ArrivalModal): void {
+  if (enabled) app.acknowledgeOnArrival(command, (body) => slashCommandSchema.safeParse(body).success, modal);
 }
 
 export type AcceptedCommand = { requester: Requester; triggerId: string; text: string };

@@ -5,6 +5,8 @@ import { licenseFailureView, licenseFormView, licenseLoadingView, openRequestVie
 import type { LicenseVocabulary } from '../views/words';
 import type { GuardedApp } from '../slack/guarded-app';
 import { acceptCommand, acknowledgeOnArrival } from './accept-command';
+import { openedModalOf } from '../slack/arrival-modal';
+import { busyText } from '../views/not-started';
 import { openModalWhile } from './modal-sequence';
 
 export const LICENSE_COMMAND = '/request-license';
@@ -12,8 +14,8 @@ export const LICENSE_COMMAND = '/request-license';
 /** `/request-license`: the form with the requester's current license, or the request already waiting. */
 export function registerLicenseCommand(app: GuardedApp, flow: LicenseRequests, vocabulary: LicenseVocabulary, logger: Logger): void {
   const { words } = vocabulary;
-  acknowledgeOnArrival(app, words.command, flow.enabled);
-  app.command(words.command, async ({ command, ack, client, respond }) => {
+  acknowledgeOnArrival(app, words.command, flow.enabled, { view: licenseLoadingView(vocabulary), busyText: busyText(words.command) });
+  app.command(words.command, async ({ command, ack, client, respond, context }) => {
     const accepted = await acceptCommand(command, ack, words, flow.enabled, logger);
     if (!accepted) return;
 
@@ -27,6 +29,6 @@ export function registerLicenseCommand(app: GuardedApp, flow: LicenseRequests, v
       if (started.state === 'open') return { view: openRequestView(started.request, vocabulary), fallbackText };
       return { view: licenseFormView({ email: started.email, current: started.current, ticket: started.ticket }, vocabulary), fallbackText };
     });
-    await openModalWhile({ client, triggerId, loading: licenseLoadingView(vocabulary), work, respond, logger, userId: requester.userId });
+    await openModalWhile({ client, triggerId, loading: licenseLoadingView(vocabulary), opened: openedModalOf(context), work, respond, logger, userId: requester.userId });
   });
 }

@@ -2,34 +2,45 @@ import type { RespondFn } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../flows/ports';
+import type { OpenedModal } from '../slack/arrival-modal';
 
 /**
  * The pattern behind every command and button that opens a modal: open a "checking…" modal at
  * once (the trigger_id lives 3 s and works once) while the work runs, then show its result in the
- * same modal. If Slack will not show the modal, the command's own ephemeral reply is the next
- * private place.
+ * same modal. A slash command's modal was opened on arrival already (`opened`, see
+ * arrival-modal.ts). If Slack will not show the modal, the command's own ephemeral reply is the
+ * next private place; if the trigger was too old to use, the person has been told Latchkey is busy,
+ * and `discard` undoes what the work counted (it ran in parallel, to keep the confirmation quick).
  */
-export async function openModalWhile(args: {
+export async function openModalWhile<R extends { view: ModalView; fallbackText: string }>(args: {
   client: WebClient;
   triggerId: string;
   loading: ModalView;
-  work: Promise<{ view: ModalView; fallbackText: string }>;
+  opened?: Promise<OpenedModal>;
+  work: Promise<R>;
+  discard?: (result: R) => Promise<void>;
   respond?: RespondFn;
   logger: Logger;
   userId: string;
 }): Promise<void> {
   const { client, logger, userId } = args;
-  const [opened, result] = await Promise.all([
-    client.views.open({ trigger_id: args.triggerId, view: args.loading }).catch((err: unknown) => {
-      logger.warn({ slackUserId: userId, err: String(err) }, 'views.open failed');
-      return undefined;
-    }),
-    args.work,
-  ]);
-  const viewId = opened?.view?.id;
+  const opening =
+    args.opened ??
+    client.views.open({ trigger_id: args.triggerId, view: args.loading }).then(
+      (opened): OpenedModal => (opened.view?.id ? { ok: true, viewId: opened.view.id } : { ok: false, reason: 'failed' }),
+      (err: unknown): OpenedModal => {
+        logger.warn({ slackUserId: userId, err: String(err) }, 'views.open failed');
+        return { ok: false, reason: 'failed' };
+      },
+    );
+  const [opened, result] = await Promise.all([opening, args.work]);
+  if (!opened.ok && opened.reason !== 'failed') {
+    await args.discard?.(result);
+    return;
+  }
   try {
-    if (!viewId) throw new Error('no modal to update');
-    await client.views.update({ view_id: viewId, view: result.view });
+    if (!opened.ok) throw new Error('no modal to update');
+    await client.views.update({ view_id: opened.viewId, view: result.view });
   } catch (err) {
     logger.warn({ slackUserId: userId, err: String(err) }, 'could not show the modal');
     await args.respond?.({ response_type: 'ephemeral', text: result.fallbackText }).catch((e: unknown) =>

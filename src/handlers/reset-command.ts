@@ -5,6 +5,8 @@ import { failureMessage } from '../views/failure-message';
 import { checkingView, confirmView, failureView } from '../views/reset-modal';
 import type { GuardedApp } from '../slack/guarded-app';
 import { acceptCommand, acknowledgeOnArrival } from './accept-command';
+import { openedModalOf } from '../slack/arrival-modal';
+import { busyText } from '../views/not-started';
 import { openModalWhile } from './modal-sequence';
 import { resetWordsOf } from './reset-words';
 
@@ -15,8 +17,8 @@ import { resetWordsOf } from './reset-words';
 export function registerResetCommand(app: GuardedApp, credential: Credential, flow: ResetCredential, logger: Logger): void {
   const words = resetWordsOf(credential);
   const enabled = flow.isEnabled(credential.id);
-  acknowledgeOnArrival(app, credential.command, enabled);
-  app.command(credential.command, async ({ command, ack, client, respond }) => {
+  acknowledgeOnArrival(app, credential.command, enabled, { view: checkingView(words), busyText: busyText(credential.command) });
+  app.command(credential.command, async ({ command, ack, client, respond, context }) => {
     const accepted = await acceptCommand(command, ack, words, enabled, logger);
     if (!accepted) return;
 
@@ -24,13 +26,27 @@ export function registerResetCommand(app: GuardedApp, credential: Credential, fl
     const work = flow.prepare(requester, credential.id).then((prepared) => {
       if (!prepared.ok) {
         const m = failureMessage(prepared, words);
-        return { view: failureView(prepared, words), fallbackText: `${m.headline} ${m.next}` };
+        return { prepared, view: failureView(prepared, words), fallbackText: `${m.headline} ${m.next}` };
       }
       return {
+        prepared,
         view: confirmView({ credentialId: credential.id, words, email: prepared.email, ticket: prepared.ticket, ignoredText: text.trim() !== '' }),
         fallbackText: `Latchkey could not open its window. Run \`${credential.command}\` again.`,
       };
     });
-    await openModalWhile({ client, triggerId, loading: checkingView(words), work, respond, logger, userId: requester.userId });
+    await openModalWhile({
+      client,
+      triggerId,
+      loading: checkingView(words),
+      opened: openedModalOf(context),
+      work,
+      // The person never saw the confirmation: what preparing it counted is given back.
+      discard: async ({ prepared }) => {
+        if (prepared.ok) await flow.cancel(requester, credential.id, prepared.ticket);
+      },
+      respond,
+      logger,
+      userId: requester.userId,
+    });
   });
 }

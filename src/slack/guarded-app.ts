@@ -1,7 +1,10 @@
 import type { AppOptions, ReceiverEvent } from '@slack/bolt';
-import { App } from './bolt';
 import { z } from 'zod';
+import type { Logger } from '../flows/ports';
+import type { HttpFetch } from '../http/fetch';
 import { AckFirst } from './ack-first';
+import { OPENED_MODAL, openLoadingModal, type ArrivalModal } from './arrival-modal';
+import { App } from './bolt';
 
 /** What the app answers to; anything else is refused at once instead of waiting out Slack's 3 s. */
 export interface KnownEntryPoints {
@@ -27,15 +30,21 @@ const id = z.string().min(1).max(255);
  * before it is routed (see acknowledgeOnArrival) is acknowledged as soon as it is read: Bolt's
  * routing and the listener's first steps cost about as much again as reading and verifying the
  * request, and 200 commands at once pay for all of them before the last is acknowledged. The work
- * after each acknowledgement waits its turn behind the requests still arriving (ack-first.ts).
+ * after each acknowledgement waits its turn behind the requests still arriving (ack-first.ts),
+ * and the command's loading modal, when it has one, is opened ahead of all of that work
+ * (arrival-modal.ts): Slack's second 3-second clock, the trigger_id's, is kept as well as the first.
  */
 export class GuardedApp extends App {
   private readonly envelope: z.ZodType;
   private readonly ackFirst = new AckFirst();
-  private readonly onArrival = new Map<string, (body: unknown) => boolean>();
+  private readonly onArrival = new Map<string, { wellFormed: (body: unknown) => boolean; modal?: ArrivalModal }>();
   private working = 0;
 
-  constructor(options: AppOptions, known: KnownEntryPoints) {
+  constructor(
+    options: AppOptions,
+    known: KnownEntryPoints,
+    private readonly outside: { fetch: HttpFetch; logger: Logger },
+  ) {
     super(options);
     const oneOf = (values: readonly string[]) => z.string().refine((v) => values.includes(v));
     this.envelope = z.union([
@@ -59,8 +68,8 @@ export class GuardedApp extends App {
    * sent the moment the command is read. Its listener still calls ack(), which then does nothing;
    * a command that is not well formed is routed as usual, for the listener to answer.
    */
-  acknowledgeOnArrival(command: string, wellFormed: (body: unknown) => boolean): void {
-    this.onArrival.set(command, wellFormed);
+  acknowledgeOnArrival(command: string, wellFormed: (body: unknown) => boolean, modal?: ArrivalModal): void {
+    this.onArrival.set(command, { wellFormed, modal });
   }
 
   /** Requests read and not yet finished, including work still waiting its turn: shutdown waits for them. */
@@ -73,19 +82,20 @@ export class GuardedApp extends App {
       throw new UnexpectedPayloadError('signed request of a shape Latchkey does not handle');
     }
     this.ackFirst.arrived();
+    const arrivedAt = performance.now();
     this.working += 1;
     try {
-      await super.processEvent(await this.acknowledgingFirst(event));
+      await super.processEvent(await this.acknowledgingFirst(event, arrivedAt));
     } finally {
       this.working -= 1;
     }
   }
 
   /** The event as Bolt should route it: acknowledged already, or with an ack() after which the work waits its turn. */
-  private async acknowledgingFirst(event: ReceiverEvent): Promise<ReceiverEvent> {
+  private async acknowledgingFirst(event: ReceiverEvent, arrivedAt: number): Promise<ReceiverEvent> {
     const { ack, body } = event;
-    const wellFormed = typeof body.command === 'string' ? this.onArrival.get(body.command) : undefined;
-    if (!wellFormed?.(body)) {
+    const onArrival = typeof body.command === 'string' ? this.onArrival.get(body.command) : undefined;
+    if (!onArrival?.wellFormed(body)) {
       return {
         ...event,
         ack: async (response) => {
@@ -95,9 +105,23 @@ export class GuardedApp extends App {
       };
     }
     await ack();
+    const modal = onArrival.modal;
+    const opened =
+      modal &&
+      this.ackFirst.urgent().then(() =>
+        openLoadingModal({
+          client: this.client,
+          ...this.outside,
+          modal,
+          body: body as { trigger_id: string; user_id: string; response_url?: string },
+          arrivedAt,
+          now: () => performance.now(),
+        }),
+      );
     await this.ackFirst.turn();
     return {
       ...event,
+      customProperties: { ...event.customProperties, ...(opened && { [OPENED_MODAL]: opened }) },
       ack: async (response) => {
         if (response !== undefined) throw new Error(`${String(body.command)} was acknowledged on arrival; its listener cannot answer in the acknowledgement`);
       },

@@ -15,3 +15,8 @@ export function notStartedReply(): { response_type: 'ephemeral'; text: string } 
 export function notStartedView(): ModalView {
   return modal({ title: 'Latchkey', close: 'Close', blocks: [section(`:warning: *${WORDS.headline}*\n${WORDS.next}`)] });
 }
+
+/** Said through the command's response_url when its trigger_id is too old to open the modal with. */
+export function busyText(command: string): string {
+  return `Latchkey is busy right now and could not open its window in time. Nothing was changed. Run \`${command}\` again in a moment.`;
+}

@@ -226,7 +226,7 @@ export class Harness {
   command(
     command: string,
     userId: string,
-    extra: { text?: string; teamId?: string; enterpriseId?: string; url?: string; triggerId?: string } = {},
+    extra: { text?: string; teamId?: string; enterpriseId?: string; url?: string; triggerId?: string; responseUrl?: string } = {},
     opts?: SignOptions,
   ): Promise<AppResponse> {
     return postSlashCommand(
@@ -237,6 +237,7 @@ export class Harness {
         user_id: userId,
         team_id: extra.teamId ?? TEAM,
         enterprise_id: extra.enterpriseId,
+        response_url: extra.responseUrl,
         trigger_id: extra.triggerId ?? this.slack.newTriggerId(),
         text: extra.text ?? '',
       },

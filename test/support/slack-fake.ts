@@ -59,6 +59,11 @@ export interface SlackFake {
   failNext(method: string, failure: SlackFailure, times?: number): void;
   /** Delay every answer by this much, to exercise the app's timeouts and Slack's 3 s ack budget. */
   setLatency(ms: number): void;
+  /**
+   * A slow Slack for one method: the nth call (from 0) waits `delay(n)` ms before Slack handles it,
+   * so a trigger can expire while Slack is busy, as it does in Slack. Undefined to stop.
+   */
+  setProcessingDelay(method: string, delay: ((n: number) => number) | undefined): void;
   /** First matching call, already recorded or still to come; rejects after timeoutMs (default 5000). */
   waitForCall(method: string, predicate?: (c: SlackCall) => boolean, timeoutMs?: number): Promise<SlackCall>;
   /** Forget calls, pending failures and latency; keep users, usergroups, views and messages. */
@@ -108,6 +113,7 @@ export async function startSlackFake(opts: {
   const waiters = new Set<Waiter>();
   let latencyMs = 0;
   let counter = 0;
+  const processingDelays = new Map<string, { delay: (n: number) => number; n: number }>();
 
   const nextId = (prefix: string) => `${prefix}${(++counter).toString(36).toUpperCase().padStart(9, '0')}`;
   const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -322,6 +328,8 @@ export async function startSlackFake(opts: {
     delete args.token;
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const token = bearer ?? bodyToken;
+    const slow = processingDelays.get(method);
+    if (slow) await new Promise((r) => setTimeout(r, slow.delay(slow.n++)));
     const at = Date.now();
 
     const failure = takeFailure(method);
@@ -389,6 +397,10 @@ export async function startSlackFake(opts: {
     setLatency(ms) {
       latencyMs = ms;
     },
+    setProcessingDelay(method, delay) {
+      if (delay) processingDelays.set(method, { delay, n: 0 });
+      else processingDelays.delete(method);
+    },
     waitForCall(method, predicate = () => true, timeoutMs = 5_000) {
       const already = calls.find((c) => c.method === method && predicate(c));
       if (already) return Promise.resolve(already);
@@ -412,6 +424,7 @@ export async function startSlackFake(opts: {
     clear() {
       calls.length = 0;
       failures.clear();
+      processingDelays.clear();
       latencyMs = 0;
     },
     close() {

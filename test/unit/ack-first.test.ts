@@ -69,3 +69,56 @@ describe('AckFirst', () => {
     expect(started).toEqual([0, 1]); // one piece per turn, even when all have waited their longest
   });
 });
+
+describe('AckFirst: opens before work', () => {
+  const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+  it('starts every urgent piece at the next turn, ahead of work that was waiting longer', async () => {
+    const queue = new AckFirst();
+    const started: string[] = [];
+    void queue.turn().then(() => started.push('work 1'));
+    void queue.turn().then(() => started.push('work 2'));
+    for (const i of [1, 2, 3]) void queue.urgent().then(() => started.push(`open ${i}`));
+    await nextTurn();
+    expect(started).toEqual(['open 1', 'open 2', 'open 3']);
+    await nextTurn();
+    expect(started).toEqual(['open 1', 'open 2', 'open 3', 'work 1']);
+  });
+
+  it('holds urgent pieces while requests keep arriving (their acknowledgements first), at most maxUrgentWaitMs', async () => {
+    let now = 0;
+    const queue = new AckFirst(250, () => now, 100);
+    const started: string[] = [];
+    void queue.turn().then(() => started.push('work'));
+    for (; now < 90; now += 10) {
+      queue.arrived();
+      void queue.urgent().then(() => started.push(`open ${now}`));
+      await nextTurn();
+    }
+    expect(started).toEqual([]);
+    now = 100;
+    queue.arrived();
+    await nextTurn();
+    expect(started).toHaveLength(9);
+    expect(started.every((s) => s.startsWith('open'))).toBe(true);
+    await nextTurn();
+    await nextTurn();
+    expect(started.at(-1)).toBe('work');
+  });
+});
+
+describe('AckFirst: many opens at once', () => {
+  const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+  it('starts them ten a turn, so that a request arriving meanwhile is read between', async () => {
+    const queue = new AckFirst();
+    let started = 0;
+    for (let i = 0; i < 25; i++) void queue.urgent().then(() => (started += 1));
+    await nextTurn();
+    expect(started).toBe(10);
+    await nextTurn();
+    expect(started).toBe(20);
+    await nextTurn();
+    expect(started).toBe(25);
+  });
+});

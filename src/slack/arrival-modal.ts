@@ -1,0 +1,81 @@
+import type { ModalView } from '@slack/types';
+import type { WebClient } from '@slack/web-api';
+import { describeError } from '../flows/failure';
+import type { Logger } from '../flows/ports';
+import type { HttpFetch } from '../http/fetch';
+import { slackErrorCode } from './slack-errors';
+
+/**
+ * A slash command's loading modal, opened as soon as the command is acknowledged, ahead of all
+ * work (AckFirst's urgent lane): it needs nothing but the trigger_id and a fixed view, and the
+ * trigger dies 3 s after the person pressed Enter. The listener receives the outcome in its
+ * context and fills the modal in.
+ *
+ * A trigger that is older than TRIGGER_SAFE_MS when its open would go out is not used: Slack would
+ * refuse it (or it would expire on the way) and the person would see nothing at all. The person is
+ * told through the command's response_url instead, which lives 30 minutes; likewise when Slack
+ * answers expired_trigger_id.
+ */
+export const TRIGGER_SAFE_MS = 2_500;
+export const OPENED_MODAL = 'latchkeyOpenedModal';
+
+export type OpenedModal = { ok: true; viewId: string } | { ok: false; reason: 'trigger_stale' | 'trigger_expired' | 'failed' };
+
+/** What a command asks to have opened on arrival, and what to say when its trigger is too old. */
+export interface ArrivalModal {
+  readonly view: ModalView;
+  readonly busyText: string;
+}
+
+/** The trigger arrived at `arrivedAt` (ms): may it still be used now? */
+export function triggerUsable(arrivedAt: number, now: number, limitMs = TRIGGER_SAFE_MS): boolean {
+  return now - arrivedAt <= limitMs;
+}
+
+/** The modal a listener's command had opened on arrival, if it had one. */
+export function openedModalOf(context: Record<string, unknown>): Promise<OpenedModal> | undefined {
+  const opened = context[OPENED_MODAL];
+  return opened instanceof Promise ? (opened as Promise<OpenedModal>) : undefined;
+}
+
+export async function openLoadingModal(args: {
+  client: WebClient;
+  fetch: HttpFetch;
+  logger: Logger;
+  modal: ArrivalModal;
+  body: { trigger_id: string; user_id: string; response_url?: string };
+  arrivedAt: number;
+  now: () => number;
+}): Promise<OpenedModal> {
+  const { client, logger, body } = args;
+  const busy = async (reason: 'trigger_stale' | 'trigger_expired'): Promise<OpenedModal> => {
+    logger.warn({ slackUserId: body.user_id, reason, waitedMs: Math.round(args.now() - args.arrivedAt) }, 'trigger too old for views.open; told the person Latchkey is busy');
+    await tellPrivately(args.fetch, body.response_url, args.modal.busyText).catch((err: unknown) =>
+      logger.warn({ slackUserId: body.user_id, err: describeError(err) }, 'could not say Latchkey is busy'),
+    );
+    return { ok: false, reason };
+  };
+  if (!triggerUsable(args.arrivedAt, args.now())) return busy('trigger_stale');
+  try {
+    const opened = await client.views.open({ trigger_id: body.trigger_id, view: args.modal.view });
+    const viewId = opened.view?.id;
+    if (!viewId) throw new Error('views.open returned no view');
+    return { ok: true, viewId };
+  } catch (err) {
+    if (slackErrorCode(err) === 'expired_trigger_id') return busy('trigger_expired');
+    logger.warn({ slackUserId: body.user_id, err: describeError(err) }, 'views.open failed');
+    return { ok: false, reason: 'failed' };
+  }
+}
+
+/** An ephemeral reply through a command's response_url: seen only by the person who typed it. */
+async function tellPrivately(fetch: HttpFetch, responseUrl: string | undefined, text: string): Promise<void> {
+  if (!responseUrl) throw new Error('the command carries no response_url');
+  const res = await fetch(responseUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text }),
+    signal: AbortSignal.timeout(5_000),
+  });
+  if (!res.ok) throw new Error(`response_url answered ${res.status}`);
+}
