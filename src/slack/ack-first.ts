@@ -30,7 +30,7 @@ export class AckFirst {
   constructor(
     private readonly maxWaitMs = 250,
     private readonly now: () => number = () => performance.now(),
-    private readonly maxUrgentWaitMs = 100,
+    private readonly maxUrgentWaitMs = 250,
   ) {}
 
   /** A request has arrived: work not yet started waits a turn more. */
