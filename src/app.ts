@@ -10,7 +10,9 @@ import type { Config } from './config';
 import { CREDENTIALS } from './credentials';
 import type { AdapterContext } from './credentials/credential';
 import { LicenseRequests } from './flows/license-requests';
-import type { Clock, Directory, LicenseDirectory } from './flows/ports';
+import type { Clock, Directory, LicenseDirectory, Metrics } from './flows/ports';
+import { PrometheusMetrics } from './metrics/prometheus-metrics';
+import { timed } from './metrics/timed';
 import { ResetCredential, type Resettable } from './flows/reset-credential';
 import { Sealer } from './flows/sealer';
 import { registerLicenseCommand } from './handlers/license-command';
@@ -71,11 +73,13 @@ export interface LatchkeyOptions {
 export function createLatchkey(config: Config, { logger, clock = { now: () => new Date() } }: LatchkeyOptions): Latchkey {
   const dynamo = new DynamoDBClient({ requestHandler: AWS_HTTP });
   const health = healthCheck(dynamo, config.audit.tableName, logger);
+  const metrics = new PrometheusMetrics();
+  const routes = [health.route, metricsRoute(metrics)];
 
   const receiver: Receiver = config.slack.appToken
     ? new (loadSocketModeReceiver())({
         appToken: config.slack.appToken,
-        customRoutes: [health.route],
+        customRoutes: routes,
         installerOptions: { port: config.port },
         logger: boltLogger(logger),
         customPropertiesExtractor: answerDeadline,
@@ -83,7 +87,7 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
     : new HTTPReceiver({
         signingSecret: config.slack.signingSecret,
         endpoints: '/slack/events',
-        customRoutes: [health.route],
+        customRoutes: routes,
         logger: boltLogger(logger),
         bodyLimit: BODY_LIMIT_BYTES,
         processEventErrorHandler: processEventErrorHandler(logger),
@@ -95,9 +99,9 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
   }
 
   const fetch = httpFetch();
-  const app = new GuardedApp({ ...slackAppOptions(config, logger, fetch), receiver }, KNOWN_ENTRY_POINTS, { fetch, logger });
+  const app = new GuardedApp({ ...slackAppOptions(config, logger, fetch), receiver }, KNOWN_ENTRY_POINTS, { fetch, logger, metrics });
 
-  const { credentials, licenseRequests } = registerFeatures(app, config, { dynamo, logger, clock, fetch });
+  const { credentials, licenseRequests } = registerFeatures(app, config, { dynamo, logger, clock, fetch, metrics });
   let stopping: Promise<void> | undefined;
 
   return {
@@ -149,14 +153,30 @@ export async function createLambdaLatchkey(
   config: Config,
   { logger, functionName, clock = { now: () => new Date() } }: LatchkeyOptions & { functionName: string },
 ): Promise<LambdaLatchkey> {
-  const [{ LambdaClient }, { SelfInvokeQueue }] = await Promise.all([import('@aws-sdk/client-lambda'), import('./lambda/self-invoke')]);
+  const [{ LambdaClient }, { SelfInvokeQueue }, { EmfMetrics }] = await Promise.all([
+    import('@aws-sdk/client-lambda'),
+    import('./lambda/self-invoke'),
+    import('./metrics/emf-metrics'),
+  ]);
+  const metrics = new EmfMetrics();
   const dynamo = new DynamoDBClient({ requestHandler: AWS_HTTP });
   const queue = new SelfInvokeQueue(new LambdaClient({ requestHandler: AWS_HTTP }), functionName);
   const claims = new DynamoDbWorkClaims(dynamo, config.limits.tableName, clock);
-  const receiver = new HandOffReceiver({ signingSecret: config.slack.signingSecret, queue, claims, logger });
   const fetch = httpFetch();
-  const app = new GuardedApp({ ...slackAppOptions(config, logger, fetch), receiver }, KNOWN_ENTRY_POINTS, { fetch, logger });
-  registerFeatures(app, config, { dynamo, logger, clock, fetch });
+  const receiver = new HandOffReceiver({ signingSecret: config.slack.signingSecret, queue, claims, logger, fetch, metrics });
+  const app = new GuardedApp(
+    {
+      ...slackAppOptions(config, logger, fetch),
+      receiver,
+      // No auth.test before the first answer of a cold instance: with the bot's IDs configured
+      // there is none at all, and without them it waits for the first request that needs it.
+      tokenVerificationEnabled: false,
+      ...config.slack.bot,
+    },
+    KNOWN_ENTRY_POINTS,
+    { fetch, logger, metrics },
+  );
+  registerFeatures(app, config, { dynamo, logger, clock, fetch, metrics });
   return { receiver };
 }
 
@@ -234,7 +254,7 @@ function slackAppOptions(config: Config, logger: AppLogger, fetch: HttpFetch): A
 function registerFeatures(
   app: GuardedApp,
   config: Config,
-  { dynamo, logger, clock, fetch }: { dynamo: DynamoDBClient; logger: AppLogger; clock: Clock; fetch: HttpFetch },
+  { dynamo, logger, clock, fetch, metrics }: { dynamo: DynamoDBClient; logger: AppLogger; clock: Clock; fetch: HttpFetch; metrics: Metrics },
 ) {
   const audit = new DynamoDbAuditLog(dynamo, config.audit.tableName, config.audit.retentionDays, clock);
   const limiter = new DynamoDbRateLimiter(dynamo, config.limits.tableName, clock);
@@ -246,7 +266,7 @@ function registerFeatures(
   const credentials = new Map<string, Resettable>(
     config.credentials.map(({ credential, settings }) => [
       credential.id,
-      { id: credential.id, audit: credential.audit, directory: onFirstUse<Directory>(() => credential.load(settings, context)) },
+      { id: credential.id, audit: credential.audit, directory: timed(onFirstUse<Directory>(() => credential.load(settings, context)), metrics, credential.id) },
     ]),
   );
   const resetCredential = new ResetCredential({
@@ -258,6 +278,7 @@ function registerFeatures(
     logger,
     workspace: config.slack.workspace,
     limiter,
+    metrics,
     limits: { perUserPerHour: config.limits.resetsPerUserPerHour, globalPerMinute: config.limits.resetsPerMinuteGlobal },
   });
   // Every credential's command is answered, so one this deployment does not serve says so.
@@ -271,7 +292,7 @@ function registerFeatures(
   const provider = licenses?.provider;
   const vocabulary = licenseVocabulary(config);
   const licenseRequests = new LicenseRequests({
-    directory: provider && onFirstUse<LicenseDirectory>(() => provider.credential.licenses!.load(provider.settings, context)),
+    directory: provider && timed(onFirstUse<LicenseDirectory>(() => provider.credential.licenses!.load(provider.settings, context)), metrics, `${provider.credential.id}:licenses`),
     licenses: vocabulary.kinds.map((k) => k.id),
     auditDirectory: provider?.credential.licenses?.auditDirectory ?? '',
     members,
@@ -286,6 +307,7 @@ function registerFeatures(
     requestTtlHours: licenses?.requestTtlHours ?? 72,
     limiter,
     maxRequestsPerDay: config.limits.licenseRequestsPerDay,
+    metrics,
   });
   registerLicenseCommand(app, licenseRequests, vocabulary, logger);
   registerLicenseRequestSubmission(app, licenseRequests, vocabulary, logger);
@@ -297,6 +319,21 @@ function registerFeatures(
   });
 
   return { credentials, licenseRequests };
+}
+
+/**
+ * GET /metrics: the server's counters and timings, in Prometheus's text format. Counts by
+ * credential, failure code and reason only: nothing about any person.
+ */
+function metricsRoute(metrics: PrometheusMetrics): CustomRoute {
+  return {
+    path: '/metrics',
+    method: ['GET'],
+    handler: (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+      res.end(metrics.render());
+    },
+  };
 }
 
 /**

@@ -25,6 +25,9 @@ const CORE = {
     .refine((v) => !/^E[A-Z0-9]{2,}$/.test(v), 'is an Enterprise Grid org ID (E…): put it in SLACK_ENTERPRISE_ID, and the workspace ID (T…) here')
     .pipe(z.string().regex(/^T[A-Z0-9]{2,}$/, 'must be a Slack workspace ID such as T0123ABCD')),
   SLACK_ENTERPRISE_ID: optional(z.string().regex(/^E[A-Z0-9]{2,}$/, 'must be an Enterprise Grid org ID such as E0123ABCD')),
+  // The bot's own IDs (auth.test's bot_id and user_id): with both, Lambda makes no auth.test call.
+  SLACK_BOT_ID: optional(z.string().regex(/^B[A-Z0-9]{2,}$/, "must be the bot's ID such as B0123ABCD (auth.test's bot_id)")),
+  SLACK_BOT_USER_ID: optional(z.string().regex(/^[UW][A-Z0-9]{2,}$/, "must be the bot's user ID such as U0123ABCD (auth.test's user_id)")),
   APPROVALS_CHANNEL_ID: optional(z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'must be a Slack channel ID such as C0123ABCD')),
   ADMIN_USER_IDS: z
     .string()
@@ -87,6 +90,9 @@ const envSchema = z
 
 export type Env = z.infer<typeof envSchema>;
 
+/** Every variable the app reads, for the docs' tables to be checked against. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
 export interface Config {
   readonly port: number;
   readonly slack: {
@@ -97,6 +103,8 @@ export interface Config {
     readonly apiRetries: number;
     /** Who may use Latchkey: this workspace, and with `enterpriseId` every workspace of that org. */
     readonly workspace: Workspace;
+    /** The bot's IDs, when configured: the Lambda entry point then skips auth.test. */
+    readonly bot?: { readonly botId: string; readonly botUserId: string };
   };
   /** The credentials this deployment resets, each with its settings, in the registry's order. */
   readonly credentials: readonly EnabledCredential[];
@@ -152,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
         apiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,
         apiRetries: e.SLACK_API_RETRIES,
         workspace: { teamId: e.SLACK_TEAM_ID, ...(e.SLACK_ENTERPRISE_ID && { enterpriseId: e.SLACK_ENTERPRISE_ID }) },
+        ...(e.SLACK_BOT_ID && e.SLACK_BOT_USER_ID && { bot: { botId: e.SLACK_BOT_ID, botUserId: e.SLACK_BOT_USER_ID } }),
       },
       credentials,
       licenses:

@@ -2,7 +2,8 @@ import { createLambdaLatchkey, readSecrets, type LambdaLatchkey } from './app';
 import { describeProblems, loadConfig, secretVariables } from './config';
 import { describeError } from './flows/failure';
 import { readHttpEvent, type HttpAnswer } from './lambda/http-event';
-import { workOrderSchema } from './lambda/work-order';
+import { failedWorkSchema, workOrderSchema } from './lambda/work-order';
+import pino from 'pino';
 import { createLogger, type AppLogger } from './logger';
 import { notStartedReply } from './views/not-started';
 
@@ -13,40 +14,76 @@ import { notStartedReply } from './views/not-started';
  */
 export type LambdaHandler = (event: unknown) => Promise<HttpAnswer | undefined>;
 
+/** After a request whose signature failed, the signing secret is read again at most this often. */
+export const SECRET_REREAD_MS = 60_000;
+
 /**
- * Builds the handler over an environment. The Slack secrets are read from Secrets Manager at the
- * first invocation, and again only if that failed, so a secret put after a failed start is
- * picked up without a redeploy.
+ * Builds the handler over an environment. The secrets are read from Secrets Manager at the first
+ * invocation, and again only if that failed, so a secret put after a failed start is picked up
+ * without a redeploy. A signature that fails may mean the signing secret was rotated: it is read
+ * again then, at most once a minute, and if it changed the app is rebuilt with it and the request
+ * tried once more, so a rotation costs no window of 401s.
+ *
+ * Log lines go to stdout synchronously, and are flushed before the invocation returns: Lambda
+ * freezes the process once the handler has answered.
  */
-export function createLambdaHandler(env: NodeJS.ProcessEnv, logger: AppLogger = createLogger(env.LOG_LEVEL ?? 'info')): LambdaHandler {
-  let starting: Promise<LambdaLatchkey> | undefined;
-  const coldStart = async (): Promise<LambdaLatchkey> => {
+export function createLambdaHandler(env: NodeJS.ProcessEnv, logger: AppLogger = lambdaLogger(env.LOG_LEVEL ?? 'info')): LambdaHandler {
+  let starting: Promise<{ latchkey: LambdaLatchkey; signingSecret: string }> | undefined;
+  let rereadAt = 0;
+  const arns = () => Object.fromEntries(secretVariables().flatMap((v) => (env[`${v}_ARN`] ? [[v, env[`${v}_ARN`]!]] : [])));
+  const build = async (secrets: Record<string, string>) => {
+    const loaded = loadConfig({ ...env, ...secrets });
+    if (!loaded.ok) throw new Error(describeProblems(loaded.problems));
+    const latchkey = await createLambdaLatchkey(loaded.config, { logger, functionName: env.AWS_LAMBDA_FUNCTION_NAME! });
+    logger.info({ functionName: env.AWS_LAMBDA_FUNCTION_NAME }, 'Latchkey is ready (Lambda)');
+    return { latchkey, signingSecret: loaded.config.slack.signingSecret };
+  };
+  const coldStart = async () => {
     const { SLACK_SIGNING_SECRET_ARN, SLACK_BOT_TOKEN_ARN, AWS_LAMBDA_FUNCTION_NAME: functionName } = env;
     if (!SLACK_SIGNING_SECRET_ARN || !SLACK_BOT_TOKEN_ARN || !functionName) {
       throw new Error('SLACK_SIGNING_SECRET_ARN, SLACK_BOT_TOKEN_ARN and AWS_LAMBDA_FUNCTION_NAME must be set');
     }
     // Slack's two, and those of the credentials the stack set up (each `<NAME>_ARN` it put here).
-    const arns = Object.fromEntries(secretVariables().flatMap((v) => (env[`${v}_ARN`] ? [[v, env[`${v}_ARN`]!]] : [])));
-    const secrets = await readSecrets(arns);
-    const loaded = loadConfig({ ...env, ...secrets });
-    if (!loaded.ok) throw new Error(describeProblems(loaded.problems));
-    const latchkey = await createLambdaLatchkey(loaded.config, { logger, functionName });
-    logger.info({ functionName }, 'Latchkey is ready (Lambda)');
-    return latchkey;
+    return build(await readSecrets(arns()));
+  };
+  /** The signing secret may have been rotated: read the secrets again (at most once a minute); true when the app was rebuilt. */
+  const rotated = async (current: string): Promise<boolean> => {
+    if (Date.now() - rereadAt < SECRET_REREAD_MS) return false;
+    rereadAt = Date.now();
+    try {
+      const secrets = await readSecrets(arns());
+      if (secrets.SLACK_SIGNING_SECRET === current) return false;
+      const rebuilt = build(secrets);
+      await rebuilt;
+      starting = rebuilt;
+      logger.warn({}, 'the Slack signing secret changed; Latchkey now uses the new one');
+      return true;
+    } catch (err) {
+      logger.error({ err: describeError(err), alert: true }, 'could not read the Slack signing secret again');
+      return false;
+    }
   };
 
-  return async (event) => {
-    let latchkey: LambdaLatchkey;
+  const handle = async (event: unknown, receivedAt: number): Promise<HttpAnswer | undefined> => {
+    let started: { latchkey: LambdaLatchkey; signingSecret: string };
     try {
-      latchkey = await (starting ??= coldStart());
+      started = await (starting ??= coldStart());
     } catch (err) {
       starting = undefined;
       logger.fatal({ err: describeError(err) }, 'Latchkey could not start');
       return cannotStart(event);
     }
+    const { latchkey } = started;
     const order = workOrderSchema.safeParse(event);
     if (order.success) {
-      await latchkey.receiver.work(order.data);
+      const worked = await latchkey.receiver.work(order.data);
+      if (worked === 'refused' && (await rotated(started.signingSecret))) await (await starting!).latchkey.receiver.work(order.data);
+      return undefined;
+    }
+    const failures = failedWorkSchema.safeParse(event);
+    if (failures.success) {
+      // Each record on its own: one that cannot be told goes back to the queue, the others are done.
+      for (const record of failures.data.Records) await latchkey.receiver.failed(record.body.requestPayload, record.body.requestContext.condition);
       return undefined;
     }
     const request = readHttpEvent(event);
@@ -54,8 +91,25 @@ export function createLambdaHandler(env: NodeJS.ProcessEnv, logger: AppLogger = 
       logger.warn({}, 'invoked with an event that is neither an HTTP request nor a work order');
       return undefined;
     }
-    return latchkey.receiver.answer(request);
+    const answer = await latchkey.receiver.answer(request, receivedAt);
+    if (answer.statusCode === 401 && (await rotated(started.signingSecret))) return (await starting!).latchkey.receiver.answer(request, receivedAt);
+    return answer;
   };
+
+  return async (event) => {
+    // Before any cold start: the trigger_id's 3 s were already running.
+    const receivedAt = performance.now();
+    try {
+      return await handle(event, receivedAt);
+    } finally {
+      logger.flush();
+    }
+  };
+}
+
+/** The Lambda's logger: standard output, written synchronously, so nothing waits in a buffer when Lambda freezes the process. */
+export function lambdaLogger(level: string): AppLogger {
+  return createLogger(level, pino.destination({ dest: 1, sync: true }));
 }
 
 /**

@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -6,8 +8,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Grant } from '../../src/credentials/credential';
+import { Monitoring } from './monitoring';
 import type { LambdaRuntimeName, LatchkeySettings } from './settings';
 
 /**
@@ -45,13 +49,41 @@ export const AUDIT_ATTRIBUTES = [
 export const AUDIT_PARTITION_PATTERN = 'ACTOR#*';
 
 const RUNTIMES: Record<LambdaRuntimeName, lambda.Runtime> = {
-  'nodejs20.x': lambda.Runtime.NODEJS_20_X,
-  'nodejs22.x': lambda.Runtime.NODEJS_22_X,
   'nodejs24.x': lambda.Runtime.NODEJS_24_X,
 };
 
+/** How long one invocation may run. */
+const FUNCTION_TIMEOUT_S = 30;
+
 /** Asynchronous self-invocations older than this are dropped rather than run late. */
 const ASYNC_MAX_EVENT_AGE = Duration.minutes(5);
+
+/**
+ * Refuses, before anything is synthesized, a package the function could not run: no lambda.js, or
+ * one that needs modules the package does not hold (the unbundled dist/, which needs node_modules).
+ * It is loaded in a child process from a directory with no node_modules in reach.
+ */
+export function checkPackage(codePath: string): void {
+  const entry = path.join(codePath, 'lambda.js');
+  if (!fs.existsSync(entry)) {
+    throw new Error(`No lambda.js in ${codePath}: run \`npm run build:lambda\` first (see docs/deploy.md), or point -c codePath=... at the package.`);
+  }
+  const isolated = fs.mkdtempSync(path.join(os.tmpdir(), 'latchkey-package-check-'));
+  try {
+    fs.copyFileSync(entry, path.join(isolated, 'lambda.js'));
+    const loaded = spawnSync(process.execPath, ['-e', "const m = require('./lambda.js'); if (typeof m.handler !== 'function') throw new Error('lambda.js exports no handler');"], {
+      cwd: isolated,
+      env: { PATH: process.env.PATH ?? '' },
+      encoding: 'utf8',
+    });
+    if (loaded.status !== 0) {
+      const why = /Cannot find module '[^']+'|exports no handler/.exec(loaded.stderr)?.[0] ?? loaded.stderr.trim().split('\n')[0];
+      throw new Error(`${entry} cannot run as deployed (${why}): deploy the one-file bundle from \`npm run build:lambda\`.`);
+    }
+  } finally {
+    fs.rmSync(isolated, { recursive: true, force: true });
+  }
+}
 
 export interface LatchkeyStackProps extends StackProps {
   readonly settings: LatchkeySettings;
@@ -72,16 +104,15 @@ export class LatchkeyStack extends Stack {
   readonly handler: lambda.Function;
   readonly functionUrl: lambda.FunctionUrl;
   readonly logGroup: logs.LogGroup;
+  readonly failedWork: sqs.Queue;
+  readonly failedWorkDeadLetters: sqs.Queue;
+  readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: LatchkeyStackProps) {
     super(scope, id, { description: 'Latchkey: self-service credential resets from Slack', ...props });
     const s = props.settings;
 
-    if (!fs.existsSync(path.join(s.codePath, 'lambda.js'))) {
-      throw new Error(
-        `No lambda.js in ${s.codePath}: build the app first (see docs/deploy.md), or point -c codePath=... at the package.`,
-      );
-    }
+    checkPackage(s.codePath);
 
     // ---- Tables ------------------------------------------------------------------------------
     // Key design and TTL attributes as the app expects them (src/*/…-table.ts). On-demand, PITR,
@@ -211,6 +242,28 @@ export class LatchkeyStack extends Stack {
     });
     allow('InvokeSelf', ['lambda:InvokeFunction'], [ownArn]);
 
+    // ---- Failed work -------------------------------------------------------------------------
+    // A self-invocation that fails (a crash, a timeout) or waits too long goes to this queue, Lambda's
+    // on-failure destination. The function reads it and tells the person (lambda.ts: "Something
+    // went wrong, nothing was changed"), so nobody is left at "checking…". A record it cannot
+    // deliver three times goes to the dead-letter queue. Both alarm (monitoring.ts).
+    const queue = (logicalId: string, extra: Partial<sqs.QueueProps> = {}) =>
+      new sqs.Queue(this, logicalId, {
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+        ...extra,
+      });
+    this.failedWorkDeadLetters = queue('FailedWorkDeadLetters');
+    this.failedWork = queue('FailedWork', {
+      // Longer than the function may run, so a record being handled is not handed out twice.
+      visibilityTimeout: Duration.seconds(FUNCTION_TIMEOUT_S * 2),
+      deadLetterQueue: { queue: this.failedWorkDeadLetters, maxReceiveCount: 3 },
+    });
+    allow('SendFailedWork', ['sqs:SendMessage'], [this.failedWork.queueArn]);
+    // What Lambda's SQS poller calls for the event source mapping below, and no more.
+    allow('ReadFailedWork', ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], [this.failedWork.queueArn]);
+
     // ---- Function ----------------------------------------------------------------------------
     const environment: Record<string, string> = {
       AUDIT_TABLE_NAME: this.auditTable.tableName,
@@ -232,21 +285,37 @@ export class LatchkeyStack extends Stack {
       handler: 'lambda.handler',
       code: lambda.Code.fromAsset(s.codePath),
       memorySize: 512,
-      timeout: Duration.seconds(30),
+      timeout: Duration.seconds(FUNCTION_TIMEOUT_S),
       role: this.role,
       logGroup: this.logGroup,
       environment,
+      // A cap on what a flood of requests can cost, and on how much of the account's concurrency
+      // Latchkey may take (docs/deploy.md, "Reserved concurrency").
       reservedConcurrentExecutions: s.reservedConcurrency,
-      // A self-invocation that fails is not retried: a reset is audited once per request, a retry
-      // would only be refused (REQUEST_ALREADY_USED), and the person has already been told.
-      retryAttempts: 0,
-      maxEventAge: ASYNC_MAX_EVENT_AGE,
     });
-    Validations.of(this.handler).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-L1',
-      reason:
-        'The runtime is chosen on purpose (-c lambdaRuntime=…; the app targets Node.js 20, package.json "engines"). ' +
-        'Moving to a newer Node.js is a tested app change, not something a deploy should do by itself.',
+    // The asynchronous self-invocation: not retried (a reset is audited once per request, a retry
+    // would only be refused), dropped after 5 minutes, and on failure sent to FailedWork. An L1
+    // construct, so the role gains nothing CDK would grant on its own: SendFailedWork above.
+    new lambda.CfnEventInvokeConfig(this, 'HandlerAsync', {
+      functionName: this.handler.functionName,
+      qualifier: '$LATEST',
+      maximumRetryAttempts: 0,
+      maximumEventAgeInSeconds: ASYNC_MAX_EVENT_AGE.toSeconds(),
+      destinationConfig: { onFailure: { destination: this.failedWork.queueArn } },
+    });
+    new lambda.CfnEventSourceMapping(this, 'HandlerFailedWork', {
+      functionName: this.handler.functionName,
+      eventSourceArn: this.failedWork.queueArn,
+      batchSize: 1,
+    });
+
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      logGroup: this.logGroup,
+      handler: this.handler,
+      failedWork: this.failedWork,
+      failedWorkDeadLetters: this.failedWorkDeadLetters,
+      alarmEmail: s.alarmEmail,
+      credentials: s.credentials.map((c) => c.credential.id),
     });
 
     // Slack signs every request (X-Slack-Signature, HMAC of the body with the signing secret) and
@@ -268,5 +337,7 @@ export class LatchkeyStack extends Stack {
     new CfnOutput(this, 'RateLimitTableName', { value: this.rateLimitTable.tableName });
     new CfnOutput(this, 'FunctionName', { value: s.functionName });
     new CfnOutput(this, 'LogGroupName', { value: this.logGroup.logGroupName });
+    new CfnOutput(this, 'AlertsTopicArn', { value: this.monitoring.topic.topicArn, description: 'Subscribe a person, a pager or a chat channel (docs/deploy.md)' });
+    new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
   }
 }

@@ -18,7 +18,10 @@ export interface LatchkeySettings {
   readonly functionName: string;
   readonly runtime: LambdaRuntimeName;
   readonly logRetentionDays: number;
-  readonly reservedConcurrency?: number;
+  /** Concurrent invocations the function may use, at most (and has to itself). */
+  readonly reservedConcurrency: number;
+  /** Subscribed to the alerts topic, when given. */
+  readonly alarmEmail?: string;
   /** The app's settings for the function's environment, by variable name (no secret among them). */
   readonly environment: Readonly<Record<string, string>>;
   /** The credentials the function serves, with their settings as the app reads them. */
@@ -29,7 +32,12 @@ export interface LatchkeySettings {
   readonly secrets: readonly { readonly variable: string; readonly description: string }[];
 }
 
-export const LAMBDA_RUNTIMES = ['nodejs20.x', 'nodejs22.x', 'nodejs24.x'] as const;
+/**
+ * The Lambda runtime: the latest Node.js, which cdk-nag's AwsSolutions-L1 requires (nodejs20.x was
+ * deprecated on 2026-04-30, and the AWS SDK leaves Node 20 in January 2027). A newer one joins
+ * this list when the CDK knows it and the tests have run on it.
+ */
+export const LAMBDA_RUNTIMES = ['nodejs24.x'] as const;
 export type LambdaRuntimeName = (typeof LAMBDA_RUNTIMES)[number];
 
 /** The values CloudWatch Logs accepts for a log group's retention, in days. */
@@ -38,12 +46,21 @@ export const LOG_RETENTION_DAYS = [
 ] as const;
 
 /** The stack's own keys: not app settings. */
-const STACK_KEYS = ['stackName', 'codePath', 'lambdaRuntime', 'logRetentionDays', 'reservedConcurrency'] as const;
+const STACK_KEYS = ['stackName', 'codePath', 'lambdaRuntime', 'logRetentionDays', 'reservedConcurrency', 'alarmEmail'] as const;
+
+/**
+ * The function's reserved concurrency unless -c reservedConcurrency says otherwise: each Slack
+ * request takes two short invocations (answer and work), so 100 serve several hundred requests a
+ * second, while capping what a flood of requests to the public URL can cost.
+ */
+export const DEFAULT_RESERVED_CONCURRENCY = 100;
 
 /** App settings that are not a credential's, by context key. */
 const CORE_VARIABLES: Readonly<Record<string, string>> = {
   slackTeamId: 'SLACK_TEAM_ID',
   slackEnterpriseId: 'SLACK_ENTERPRISE_ID',
+  slackBotId: 'SLACK_BOT_ID',
+  slackBotUserId: 'SLACK_BOT_USER_ID',
   approvalsChannelId: 'APPROVALS_CHANNEL_ID',
   adminUserIds: 'ADMIN_USER_IDS',
   adminUsergroupId: 'ADMIN_USERGROUP_ID',
@@ -61,6 +78,9 @@ export const VARIABLE_OF_CONTEXT: Readonly<Record<string, string>> = {
 /** The context keys this app reads; anything else given with -c is ignored by it. */
 export const CONTEXT_KEYS: readonly string[] = [...STACK_KEYS, ...Object.keys(VARIABLE_OF_CONTEXT)];
 export type ContextKey = string;
+
+/** Where `npm run build:lambda` (scripts/build-lambda.js) writes the function's one file. */
+export const DEFAULT_CODE_PATH = 'infra/build/lambda';
 
 /** The repository root: relative code paths are resolved from here, wherever cdk runs. */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -104,7 +124,7 @@ export function settingsFromContext(get: (key: ContextKey) => unknown): Latchkey
   const stackName = text('stackName') ?? 'Latchkey';
   if (!STACK_NAME.test(stackName)) problems.push('stackName: must start with a letter and hold only letters, digits and hyphens (at most 55)');
 
-  const runtime = (text('lambdaRuntime') ?? 'nodejs20.x') as LambdaRuntimeName;
+  const runtime = (text('lambdaRuntime') ?? 'nodejs24.x') as LambdaRuntimeName;
   if (!LAMBDA_RUNTIMES.includes(runtime)) problems.push(`lambdaRuntime: must be one of ${LAMBDA_RUNTIMES.join(', ')}`);
 
   const logRetentionDays = integer('logRetentionDays') ?? 90;
@@ -112,13 +132,17 @@ export function settingsFromContext(get: (key: ContextKey) => unknown): Latchkey
     problems.push(`logRetentionDays: must be one of ${LOG_RETENTION_DAYS.join(', ')} (what CloudWatch Logs accepts)`);
   }
 
-  const reservedConcurrency = integer('reservedConcurrency');
-  if (reservedConcurrency !== undefined && (reservedConcurrency < 2 || reservedConcurrency > 1000)) {
+  const reservedConcurrency = integer('reservedConcurrency') ?? DEFAULT_RESERVED_CONCURRENCY;
+  if (reservedConcurrency < 2 || reservedConcurrency > 1000) {
     // One invocation answers Slack while another does the work: fewer than 2 would starve itself.
     problems.push('reservedConcurrency: must be between 2 and 1000');
   }
 
-  const codePath = path.resolve(REPO_ROOT, text('codePath') ?? 'dist');
+  // What `npm run build:lambda` writes: one bundled file.
+  const codePath = path.resolve(REPO_ROOT, text('codePath') ?? DEFAULT_CODE_PATH);
+
+  const alarmEmail = text('alarmEmail');
+  if (alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) problems.push('alarmEmail: must be an email address');
 
   // The app's settings, checked by the app's own schema.
   const environment: Record<string, string> = {};
@@ -138,6 +162,7 @@ export function settingsFromContext(get: (key: ContextKey) => unknown): Latchkey
     runtime,
     logRetentionDays,
     reservedConcurrency,
+    alarmEmail,
     environment,
     credentials: config.credentials,
     licensesProvider: config.licenses?.provider,

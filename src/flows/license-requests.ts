@@ -12,9 +12,11 @@ import {
   type LicensedUser,
   type LicenseDirectory,
   type Logger,
+  type Metrics,
   type RateLimiter,
   type Requester,
   type WorkspaceMembers,
+  NO_METRICS,
 } from './ports';
 import { newRequestId } from './request-id';
 import type { Sealer } from './sealer';
@@ -81,6 +83,7 @@ export interface LicenseRequestsDeps {
   readonly requestTtlHours: number;
   readonly limiter: RateLimiter;
   readonly maxRequestsPerDay: number;
+  readonly metrics?: Metrics;
 }
 
 /**
@@ -280,6 +283,7 @@ export class LicenseRequests {
       return { ok: false, code: 'REQUEST_DECIDED', request: now ?? request };
     }
     await change.succeeded();
+    (this.deps.metrics ?? NO_METRICS).count('license_decision', { decision: choice.decision });
 
     const final = decided.status === 'APPROVED' ? await this.apply(reviewer, decided) : decided;
     await Promise.all([
@@ -364,6 +368,8 @@ export class LicenseRequests {
 
   private fail(err: unknown, context: { requester: Requester; step: string; requestId?: string }, extra: { email?: string } = {}): LicenseFailure {
     const failure = this.report(err, context.requester, context.requestId, context.step);
+    (this.deps.metrics ?? NO_METRICS).count('request_refused', { action: `license_${context.step}`, code: failure.code });
+    if (failure.code === 'RATE_LIMITED') (this.deps.metrics ?? NO_METRICS).count('limit_reached', { limit: 'license_requests' });
     return { ok: false, code: failure.code, retryAt: failure.retryAt, ...extra };
   }
 

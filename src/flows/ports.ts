@@ -142,3 +142,30 @@ export interface Logger {
   warn(fields: object, message: string): void;
   error(fields: object, message: string): void;
 }
+
+/**
+ * What is counted and timed, for dashboards and alarms. Dimensions are low-cardinality labels
+ * only (a credential, a failure code, a reason): never a person, an email or a request ID.
+ */
+export const METRIC_NAMES = [
+  'reset_started',
+  'reset_succeeded',
+  'reset_failed',
+  'request_refused',
+  'limit_reached',
+  'license_decision',
+  'directory_call',
+  'trigger_too_old',
+  'work_failed',
+] as const;
+export type MetricName = (typeof METRIC_NAMES)[number];
+
+/** Where the flows report what happened; the transport (Prometheus, CloudWatch EMF) is the adapter's. */
+export interface Metrics {
+  count(name: MetricName, dimensions?: Readonly<Record<string, string>>): void;
+  /** A duration in milliseconds. */
+  duration(name: MetricName, ms: number, dimensions?: Readonly<Record<string, string>>): void;
+}
+
+/** For a composition that counts nothing (unit tests). */
+export const NO_METRICS: Metrics = { count: () => undefined, duration: () => undefined };

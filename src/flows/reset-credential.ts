@@ -3,7 +3,7 @@ import { asFailure, describeError, LatchkeyFailure, type FailureCode } from './f
 import { identifyRequester } from './identify-requester';
 import { pickDirectoryUser } from './pick-directory-user';
 import { newRequestId } from './request-id';
-import type { AuditLog, Clock, Directory, Logger, RateLimiter, Requester, WorkspaceMembers } from './ports';
+import { NO_METRICS, type AuditLog, type Clock, type Directory, type Logger, type Metrics, type RateLimiter, type Requester, type WorkspaceMembers } from './ports';
 import { RESET_TICKET, resetTicketSchema, type ResetTicket } from './reset-ticket';
 import type { Sealer } from './sealer';
 import type { Secret } from './secret';
@@ -76,6 +76,7 @@ export interface ResetCredentialDeps {
   readonly limits: ResetLimits;
   readonly workspace: Workspace;
   readonly ticketTtlMs?: number;
+  readonly metrics?: Metrics;
 }
 
 export interface ResetLimits {
@@ -98,9 +99,12 @@ export class ResetCredential {
   private readonly ticketTtlMs: number;
   private readonly trail: AuditTrail;
 
+  private readonly metrics: Metrics;
+
   constructor(private readonly deps: ResetCredentialDeps) {
     this.ticketTtlMs = deps.ticketTtlMs ?? DEFAULT_TICKET_TTL_MS;
     this.trail = new AuditTrail(deps.audit, deps.logger);
+    this.metrics = deps.metrics ?? NO_METRICS;
   }
 
   isEnabled(kind: string): boolean {
@@ -158,6 +162,10 @@ export class ResetCredential {
       // limit, the person did nothing wrong: their own count is given back too.
       if (everyone && everyoneCounted) await this.giveBack(everyone, countedAt, requestId);
       if (failure.code === 'RESETS_PAUSED') await this.giveBack(own, countedAt, requestId);
+      this.metrics.count('request_refused', { action: credential.audit.action, code: failure.code });
+      if (failure.code === 'RATE_LIMITED' || failure.code === 'RESETS_PAUSED') {
+        this.metrics.count('limit_reached', { limit: failure.code === 'RATE_LIMITED' ? 'person' : 'everyone', credential: kind });
+      }
       await this.trail.refused({ requestId, action: credential.audit.action, actor: requester, directory: credential.audit.directory }, failure.code);
       return { ok: false, code: failure.code, kind, email, requestId, retryAt: failure.retryAt };
     }
@@ -186,8 +194,10 @@ export class ResetCredential {
     } catch (err) {
       // Fail closed: no attempt on record, no reset.
       const failure = this.report(err, context);
+      this.metrics.count('request_refused', { action: credential.audit.action, code: failure.code });
       return { ok: false, code: failure.code, kind, email: ticket.email, requestId: ticket.requestId };
     }
+    this.metrics.count('reset_started', { credential: kind });
 
     let secret: Secret;
     try {
@@ -195,8 +205,10 @@ export class ResetCredential {
     } catch (err) {
       const failure = this.report(err, context);
       await change.failed(failure.code);
+      this.metrics.count('reset_failed', { credential: kind, code: failure.code });
       return { ok: false, code: failure.code, kind, email: ticket.email, requestId: ticket.requestId };
     }
+    this.metrics.count('reset_succeeded', { credential: kind });
 
     const done: ResetDone = {
       ok: true,

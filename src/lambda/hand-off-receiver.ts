@@ -1,10 +1,13 @@
 import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
-import { isValidSlackRequest } from '../slack/bolt';
 import { describeError } from '../flows/failure';
-import type { Logger } from '../flows/ports';
-import { UnexpectedPayloadError } from '../slack/guarded-app';
+import type { Logger, Metrics } from '../flows/ports';
+import type { HttpFetch } from '../http/fetch';
+import { OPENED_MODAL, openLoadingModal, type OpenedModal } from '../slack/arrival-modal';
+import { isValidSlackRequest } from '../slack/bolt';
+import { UnexpectedPayloadError, type GuardedApp } from '../slack/guarded-app';
 import { parseSlackBody, refuseBody, refuseContentType } from '../slack/slack-request-body';
-import { notStartedReply, notStartedView } from '../views/not-started';
+import { sendDirectMessage } from '../slack/direct-message';
+import { notStartedReply, notStartedView, workFailedText, workFailedView } from '../views/not-started';
 import type { HttpAnswer, HttpRequest } from './http-event';
 import type { WorkClaims, WorkOrder, WorkQueue } from './work-order';
 
@@ -22,24 +25,33 @@ const EVENTS_PATH = '/slack/events';
  * `work` checks the signature again and runs the listeners to the end with an ack() that does
  * nothing, as Slack already has its answer. Everything a listener does before ack() is a pure
  * reading of the payload, so both runs reach the same ack().
+ *
+ * One thing is done in the answering invocation besides: a slash command's loading modal is opened
+ * there, with the trigger_id, and the worker is handed its view ID. The trigger lives 3 s from the
+ * moment the person pressed Enter; a worker that starts cold (its secrets, its clients) may be
+ * past that. The answering invocation is past it too only if its own cold start took 2.5 s, and
+ * then the person is told Latchkey is busy instead of seeing nothing.
  */
 export class HandOffReceiver implements Receiver {
-  private app?: App;
+  private app?: GuardedApp;
 
   constructor(
-    private readonly options: { signingSecret: string; queue: WorkQueue; claims: WorkClaims; logger: Logger },
+    private readonly options: { signingSecret: string; queue: WorkQueue; claims: WorkClaims; logger: Logger; fetch: HttpFetch; metrics: Metrics },
   ) {}
 
   init(app: App): void {
-    this.app = app;
+    this.app = app as GuardedApp;
   }
 
   // Lambda starts and stops the process; there is nothing to listen on.
   async start(): Promise<void> {}
   async stop(): Promise<void> {}
 
-  /** The invocation Slack is waiting on: check, acknowledge, queue the work, answer. */
-  async answer(request: HttpRequest): Promise<HttpAnswer> {
+  /**
+   * The invocation Slack is waiting on: check, open the loading modal, acknowledge, queue the work,
+   * answer. `receivedAt` (performance.now()) is when the invocation began, before any cold start.
+   */
+  async answer(request: HttpRequest, receivedAt = performance.now()): Promise<HttpAnswer> {
     const { logger } = this.options;
     if (request.method === 'GET' && request.path === '/healthz') return json(200, { status: 'ok' });
     if (request.method !== 'POST' || request.path !== EVENTS_PATH) return { statusCode: 404 };
@@ -63,7 +75,22 @@ export class HandOffReceiver implements Receiver {
     // Slack checks a slash command's certificate now and then with ssl_check=1; it needs only a 200.
     if (body.ssl_check) return { statusCode: 200 };
 
-    const acknowledged = await this.runUntilAck(body, order);
+    const modal = this.app!.arrivalModalFor(body);
+    const [opened, acknowledged] = await Promise.all([
+      modal &&
+        openLoadingModal({
+          client: this.app!.client,
+          fetch: this.options.fetch,
+          logger,
+          metrics: this.options.metrics,
+          modal,
+          body: body as { trigger_id: string; user_id: string; response_url?: string },
+          arrivedAt: receivedAt,
+          now: () => performance.now(),
+        }),
+      this.runUntilAck(body, order),
+    ]);
+    if (opened) order.opened = opened;
     if (acknowledged instanceof Error) {
       const refused = acknowledged instanceof UnexpectedPayloadError;
       logger.warn({ err: describeError(acknowledged), status: refused ? 400 : 500 }, 'request not handled');
@@ -84,12 +111,12 @@ export class HandOffReceiver implements Receiver {
     return acknowledged;
   }
 
-  /** The asynchronous invocation: the same request, run to the end, once. */
-  async work(order: WorkOrder): Promise<void> {
+  /** The asynchronous invocation: the same request, run to the end, once. 'refused' when its signature fails. */
+  async work(order: WorkOrder): Promise<'done' | 'refused'> {
     const { logger, claims } = this.options;
     if (!this.signedBySlack(order)) {
       logger.error({}, 'work order refused: not signed by Slack, or older than 5 minutes');
-      return;
+      return 'refused';
     }
     // Without the claim the work still runs: a second delivery is rare, and the audit log's
     // conditional writes still stop a second reset; a person left waiting is not.
@@ -99,11 +126,57 @@ export class HandOffReceiver implements Receiver {
     });
     if (!first) {
       logger.info({}, 'work order delivered again; already worked, so ignored');
-      return;
+      return 'done';
     }
     await this.app!.processEvent(this.event(parseSlackBody(order.body), order, async () => {})).catch((err: unknown) =>
-      logger.error({ err: describeError(err) }, 'work failed'),
+      logger.error({ err: describeError(err), alert: true }, 'work failed'),
     );
+    return 'done';
+  }
+
+  /**
+   * A work order that failed where no listener could catch it (a crash, a timeout), brought back
+   * by Lambda's on-failure destination: the person is told, in the modal the work was for, else
+   * privately through the command's response_url, else in a DM. Nothing is retried: a reset is
+   * audited once per request, and the person can simply run the command again.
+   */
+  async failed(order: WorkOrder, condition: string): Promise<void> {
+    const { logger } = this.options;
+    // Signed by Slack, however long ago: only the 5-minute window is not checked, as a failure can
+    // come back later than that (the order's age is what may have failed it).
+    if (!this.signedBySlack(order, { anyAge: true })) {
+      logger.error({ condition }, 'failed work order refused: not signed by Slack');
+      return;
+    }
+    const body = parseSlackBody(order.body) as Record<string, any>;
+    const userId: string | undefined = body.user_id ?? body.user?.id;
+    const submission = body.type === 'view_submission';
+    const kind = submission ? 'unknown' : 'nothing-changed';
+    logger.error({ slackUserId: userId, condition, request: submission ? 'view_submission' : (body.command ?? body.type), alert: true }, 'work order failed; telling the person');
+    this.options.metrics.count('work_failed', { condition });
+    const client = this.app!.client;
+    const viewId: string | undefined = submission ? body.view?.id : order.opened?.ok ? order.opened.viewId : undefined;
+    if (viewId) {
+      const shown = await client.views.update({ view_id: viewId, view: workFailedView(kind) }).then(
+        () => true,
+        (err: unknown) => (logger.warn({ slackUserId: userId, err: describeError(err) }, 'could not show the failure in the modal'), false),
+      );
+      if (shown) return;
+    }
+    if (typeof body.response_url === 'string') {
+      const res = await this.options
+        .fetch(body.response_url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text: workFailedText(kind) }),
+          signal: AbortSignal.timeout(5_000),
+        })
+        .catch(() => undefined);
+      if (res?.ok) return;
+    }
+    if (!userId) throw new Error('a failed work order names nobody to tell');
+    // The last private place; if even this fails the message goes back to the queue, then to its dead-letter queue.
+    await sendDirectMessage(client, userId, { text: workFailedText(kind) });
   }
 
   private async runUntilAck(body: Record<string, unknown>, order: WorkOrder): Promise<HttpAnswer | Error | undefined> {
@@ -122,14 +195,16 @@ export class HandOffReceiver implements Receiver {
   }
 
   private event(body: Record<string, unknown>, order: WorkOrder, ack: ReceiverEvent['ack']): ReceiverEvent {
-    return { body, ack, retryNum: order.retryNum, retryReason: order.retryReason, customProperties: {} };
+    const opened: OpenedModal | undefined = order.opened;
+    return { body, ack, retryNum: order.retryNum, retryReason: order.retryReason, customProperties: opened ? { [OPENED_MODAL]: Promise.resolve(opened) } : {} };
   }
 
-  private signedBySlack(order: WorkOrder): boolean {
+  private signedBySlack(order: WorkOrder, { anyAge = false } = {}): boolean {
     return isValidSlackRequest({
       signingSecret: this.options.signingSecret,
       body: order.body,
       headers: { 'x-slack-signature': order.signature, 'x-slack-request-timestamp': Number(order.timestamp) },
+      ...(anyAge && { nowMilliseconds: Number(order.timestamp) * 1000 }),
     });
   }
 }

@@ -11,6 +11,13 @@ export const workOrderSchema = z.object({
   timestamp: z.string(),
   retryNum: z.number().int().optional(),
   retryReason: z.string().optional(),
+  /**
+   * The loading modal the answering invocation opened with the command's trigger, so the worker
+   * never needs the trigger (it lives 3 s, and a cold worker may start after that).
+   */
+  opened: z
+    .union([z.object({ ok: z.literal(true), viewId: z.string() }), z.object({ ok: z.literal(false), reason: z.enum(['trigger_stale', 'trigger_expired', 'failed']) })])
+    .optional(),
 });
 
 export type WorkOrder = z.infer<typeof workOrderSchema>;
@@ -29,3 +36,29 @@ export interface WorkQueue {
 export interface WorkClaims {
   claim(order: WorkOrder): Promise<boolean>;
 }
+
+/**
+ * What Lambda's on-failure destination delivers when a work order failed (the worker crashed, timed
+ * out, or the order grew too old): its record, on an SQS queue the function reads, so that the
+ * person is told instead of being left at "checking…".
+ */
+export const failedWorkSchema = z.object({
+  Records: z
+    .array(
+      z.object({
+        eventSource: z.literal('aws:sqs'),
+        body: z
+          .string()
+          .transform((text, ctx) => {
+            try {
+              return JSON.parse(text) as unknown;
+            } catch {
+              ctx.addIssue({ code: 'custom', message: 'not JSON' });
+              return z.NEVER;
+            }
+          })
+          .pipe(z.object({ requestContext: z.object({ condition: z.string() }), requestPayload: workOrderSchema })),
+      }),
+    )
+    .min(1),
+});

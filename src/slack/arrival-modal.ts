@@ -1,7 +1,7 @@
 import type { ModalView } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { describeError } from '../flows/failure';
-import type { Logger } from '../flows/ports';
+import type { Logger, Metrics } from '../flows/ports';
 import type { HttpFetch } from '../http/fetch';
 import { slackErrorCode } from './slack-errors';
 
@@ -42,6 +42,7 @@ export async function openLoadingModal(args: {
   client: WebClient;
   fetch: HttpFetch;
   logger: Logger;
+  metrics: Metrics;
   modal: ArrivalModal;
   body: { trigger_id: string; user_id: string; response_url?: string };
   arrivedAt: number;
@@ -49,6 +50,7 @@ export async function openLoadingModal(args: {
 }): Promise<OpenedModal> {
   const { client, logger, body } = args;
   const busy = async (reason: 'trigger_stale' | 'trigger_expired'): Promise<OpenedModal> => {
+    args.metrics.count('trigger_too_old', { reason });
     logger.warn({ slackUserId: body.user_id, reason, waitedMs: Math.round(args.now() - args.arrivedAt) }, 'trigger too old for views.open; told the person Latchkey is busy');
     await tellPrivately(args.fetch, body.response_url, args.modal.busyText).catch((err: unknown) =>
       logger.warn({ slackUserId: body.user_id, err: describeError(err) }, 'could not say Latchkey is busy'),

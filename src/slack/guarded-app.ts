@@ -1,6 +1,6 @@
 import type { AppOptions, ReceiverEvent } from '@slack/bolt';
 import { z } from 'zod';
-import type { Logger } from '../flows/ports';
+import type { Logger, Metrics } from '../flows/ports';
 import type { HttpFetch } from '../http/fetch';
 import { AckFirst } from './ack-first';
 import { OPENED_MODAL, openLoadingModal, type ArrivalModal } from './arrival-modal';
@@ -43,7 +43,7 @@ export class GuardedApp extends App {
   constructor(
     options: AppOptions,
     known: KnownEntryPoints,
-    private readonly outside: { fetch: HttpFetch; logger: Logger },
+    private readonly outside: { fetch: HttpFetch; logger: Logger; metrics: Metrics },
   ) {
     super(options);
     const oneOf = (values: readonly string[]) => z.string().refine((v) => values.includes(v));
@@ -70,6 +70,12 @@ export class GuardedApp extends App {
    */
   acknowledgeOnArrival(command: string, wellFormed: (body: unknown) => boolean, modal?: ArrivalModal): void {
     this.onArrival.set(command, { wellFormed, modal });
+  }
+
+  /** The loading modal a readable command asks to have opened on arrival (Lambda's answering invocation opens it itself). */
+  arrivalModalFor(body: Record<string, unknown>): ArrivalModal | undefined {
+    const onArrival = typeof body.command === 'string' ? this.onArrival.get(body.command) : undefined;
+    return onArrival?.wellFormed(body) ? onArrival.modal : undefined;
   }
 
   /** Requests read and not yet finished, including work still waiting its turn: shutdown waits for them. */
@@ -106,8 +112,12 @@ export class GuardedApp extends App {
     }
     await ack();
     const modal = onArrival.modal;
+    // Opened already when the event comes with the outcome (Lambda's worker, whose answering
+    // invocation opened it): the trigger is used once, by whoever acknowledged.
+    const openedBefore = event.customProperties?.[OPENED_MODAL] as Promise<unknown> | undefined;
     const opened =
-      modal &&
+      openedBefore ??
+      (modal &&
       this.ackFirst.urgent().then(() =>
         openLoadingModal({
           client: this.client,
@@ -117,7 +127,7 @@ export class GuardedApp extends App {
           arrivedAt,
           now: () => performance.now(),
         }),
-      );
+      ));
     await this.ackFirst.turn();
     return {
       ...event,

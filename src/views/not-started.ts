@@ -20,3 +20,18 @@ export function notStartedView(): ModalView {
 export function busyText(command: string): string {
   return `Latchkey is busy right now and could not open its window in time. Nothing was changed. Run \`${command}\` again in a moment.`;
 }
+
+/**
+ * Said when the work behind a request failed where no handler could catch it (the worker crashed
+ * or timed out; Lambda's on-failure destination brought it back). After a command or a click
+ * nothing was changed yet; after a submission (Reset, a decision) Latchkey cannot tell.
+ */
+export function workFailedText(kind: 'nothing-changed' | 'unknown'): string {
+  return kind === 'nothing-changed'
+    ? 'Something went wrong, nothing was changed. Run the command again.'
+    : 'Something went wrong before Latchkey could finish, so it cannot tell whether the change was made. Run the command again; IT has been alerted.';
+}
+
+export function workFailedView(kind: 'nothing-changed' | 'unknown'): ModalView {
+  return modal({ title: 'Latchkey', close: 'Close', blocks: [section(`:warning: ${workFailedText(kind)}`)] });
+}

@@ -18,15 +18,16 @@ const problems = (context: Partial<Record<ContextKey, unknown>>): readonly strin
 };
 
 describe('deploy settings from CDK context', () => {
-  test('defaults: stack Latchkey, code in dist/, Node.js 20, logs kept 90 days; the app settings as the app reads them', () => {
+  test('defaults: stack Latchkey, the bundle build:lambda writes, Node.js 24, logs kept 90 days, 100 reserved; the app settings as the app reads them', () => {
     const s = read({ chimeAccountId: CHIME_ACCOUNT, slackTeamId: 'T0LATCHKEY' });
     expect(s).toMatchObject({
       stackName: 'Latchkey',
-      codePath: path.join(REPO_ROOT, 'dist'),
+      codePath: path.join(REPO_ROOT, 'infra', 'build', 'lambda'),
       functionName: 'Latchkey-handler',
-      runtime: 'nodejs20.x',
+      runtime: 'nodejs24.x',
       logRetentionDays: 90,
-      reservedConcurrency: undefined,
+      reservedConcurrency: 100,
+      alarmEmail: undefined,
       environment: { CHIME_ACCOUNT_ID: CHIME_ACCOUNT, SLACK_TEAM_ID: 'T0LATCHKEY' },
       licensesProvider: undefined,
       secrets: [],
@@ -86,6 +87,7 @@ describe('deploy settings from CDK context', () => {
       logLevel: 'loud',
       logRetentionDays: '100',
       reservedConcurrency: '1',
+      alarmEmail: 'ops at acme',
     });
     expect(found.map((p) => p.split(':')[0]).sort()).toEqual(
       [
@@ -93,6 +95,7 @@ describe('deploy settings from CDK context', () => {
         'lambdaRuntime',
         'logRetentionDays',
         'reservedConcurrency',
+        'alarmEmail',
         'slackTeamId',
         'approvalsChannelId',
         'adminUserIds',
@@ -102,6 +105,18 @@ describe('deploy settings from CDK context', () => {
         'workmailOrganizationId',
       ].sort(),
     );
+  });
+
+  test('Node.js 20 and 22 are refused: the runtime is the newest the CDK knows, as cdk-nag requires', () => {
+    for (const lambdaRuntime of ['nodejs20.x', 'nodejs22.x']) {
+      expect(problems({ chimeAccountId: CHIME_ACCOUNT, slackTeamId: 'T0LATCHKEY', lambdaRuntime })).toEqual([expect.stringMatching(/^lambdaRuntime: must be one of nodejs24\.x/)]);
+    }
+  });
+
+  test('an alarm address and the bot IDs (which spare a cold start its auth.test) are read from context', () => {
+    const s = read({ chimeAccountId: CHIME_ACCOUNT, slackTeamId: 'T0LATCHKEY', alarmEmail: 'it-oncall@acme.example', slackBotId: 'B0LATCH', slackBotUserId: 'U0LATCH' });
+    expect(s.alarmEmail).toBe('it-oncall@acme.example');
+    expect(s.environment).toMatchObject({ SLACK_BOT_ID: 'B0LATCH', SLACK_BOT_USER_ID: 'U0LATCH' });
   });
 
   test('a stack name that would make the function name longer than 64 characters is refused', () => {

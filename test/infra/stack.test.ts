@@ -2,6 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { approvalsTable } from '../../src/approvals/approvals-table';
 import { auditRecordSchema } from '../../src/audit/audit-record';
 import { auditTable } from '../../src/audit/audit-table';
+import { METRIC_NAMES } from '../../src/flows/ports';
 import { rateLimitTable } from '../../src/limits/rate-table';
 import type { TableDefinition } from '../../src/storage/ensure-table';
 import { AUDIT_ATTRIBUTES } from '../../infra/lib/latchkey-stack';
@@ -23,7 +24,20 @@ import {
 /** One synthesis for the whole file, every feature on. */
 let s: Synthesized;
 let statements: Statement[];
-let ids: { audit: string; approvals: string; rateLimit: string; signing: string; botToken: string; logs: string; fn: string; role: string };
+let ids: {
+  audit: string;
+  approvals: string;
+  rateLimit: string;
+  signing: string;
+  botToken: string;
+  logs: string;
+  fn: string;
+  role: string;
+  failedWork: string;
+  deadLetters: string;
+  topic: string;
+  key: string;
+};
 
 beforeAll(() => {
   s = synth(FULL_CONTEXT);
@@ -41,6 +55,10 @@ beforeAll(() => {
     logs: logicalIdOf(s.json, 'AWS::Logs::LogGroup'),
     fn: logicalIdOf(s.json, 'AWS::Lambda::Function'),
     role: logicalIdOf(s.json, 'AWS::IAM::Role'),
+    failedWork: logicalIdOf(s.json, 'AWS::SQS::Queue', (p) => p.RedrivePolicy !== undefined),
+    deadLetters: logicalIdOf(s.json, 'AWS::SQS::Queue', (p) => p.RedrivePolicy === undefined),
+    topic: logicalIdOf(s.json, 'AWS::SNS::Topic'),
+    key: logicalIdOf(s.json, 'AWS::KMS::Key'),
   };
   statements = roleStatements(s.json, ids.role);
 });
@@ -102,10 +120,10 @@ describe('DynamoDB tables', () => {
 });
 
 describe('Lambda function', () => {
-  test('Node.js 20 on arm64, lambda.handler, 512 MB, 30 s, the explicit name, its own log group', () => {
+  test('Node.js 24 on arm64, lambda.handler, 512 MB, 30 s, the explicit name, its own log group, the reserved concurrency asked for', () => {
     const props = s.json.Resources[ids.fn]!.Properties;
     expect(props).toMatchObject({
-      Runtime: 'nodejs20.x',
+      Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       Handler: 'lambda.handler',
       MemorySize: 512,
@@ -117,12 +135,27 @@ describe('Lambda function', () => {
     expect(props.Role).toEqual(arnOf(ids.role));
   });
 
-  test('asynchronous self-invocations are not retried and expire after five minutes', () => {
-    s.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
-      FunctionName: { Ref: ids.fn },
-      MaximumRetryAttempts: 0,
-      MaximumEventAgeInSeconds: 300,
-    });
+  test('asynchronous self-invocations are not retried, expire after five minutes, and on failure go to FailedWork', () => {
+    expect(ofType(s.json, 'AWS::Lambda::EventInvokeConfig').map((r) => r.Properties)).toEqual([
+      {
+        FunctionName: { Ref: ids.fn },
+        Qualifier: '$LATEST',
+        MaximumRetryAttempts: 0,
+        MaximumEventAgeInSeconds: 300,
+        DestinationConfig: { OnFailure: { Destination: arnOf(ids.failedWork) } },
+      },
+    ]);
+  });
+
+  test('the function reads FailedWork one record at a time (each record is one person to tell)', () => {
+    expect(ofType(s.json, 'AWS::Lambda::EventSourceMapping').map((r) => r.Properties)).toEqual([
+      { FunctionName: { Ref: ids.fn }, EventSourceArn: arnOf(ids.failedWork), BatchSize: 1 },
+    ]);
+  });
+
+  test('the function is created after its role policy, so the destination and the mapping find their permissions', () => {
+    const policy = logicalIdOf(s.json, 'AWS::IAM::Policy', (p) => p.Roles?.some((r: any) => r.Ref === ids.role));
+    expect(s.json.Resources[ids.fn]!.DependsOn).toContain(policy);
   });
 
   test('the environment holds exactly the documented variables', () => {
@@ -243,8 +276,10 @@ describe('IAM: the function role', () => {
       'Allow ChimeLicenses': ['chime:GetUser', 'chime:UpdateUser'],
       'Allow WorkMailUsers': ['workmail:ListUsers', 'workmail:ResetPassword'],
       'Allow InvokeSelf': ['lambda:InvokeFunction'],
+      'Allow SendFailedWork': ['sqs:SendMessage'],
+      'Allow ReadFailedWork': ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
     });
-    expect(statements).toHaveLength(10);
+    expect(statements).toHaveLength(12);
   });
 
   test('each statement on the narrowest resource', () => {
@@ -274,6 +309,8 @@ describe('IAM: the function role', () => {
           ],
         },
       ],
+      SendFailedWork: [arnOf(ids.failedWork)],
+      ReadFailedWork: [arnOf(ids.failedWork)],
     });
   });
 
@@ -286,11 +323,26 @@ describe('IAM: the function role', () => {
     expect(s.json.Resources[ids.fn]!.Properties.FunctionName).toBe('Latchkey-handler');
   });
 
-  test('no action anywhere in the template is "*" or a pattern', () => {
+  test('no action the template allows is "*" or a pattern, but for the alerts key\'s policy as KMS and CloudWatch document it', () => {
     const all = allPolicyStatements(s.json);
     expect(all.length).toBeGreaterThanOrEqual(statements.length);
-    expect(wildcardActions(all)).toEqual([]);
+    const allowed = all.filter(({ statement }) => statement.Effect === 'Allow');
+    // The key policy's first statement is KMS's default (the account administers its own key, or
+    // nobody could); CloudWatch needs GenerateDataKey* to publish alarms to an encrypted topic.
+    expect(wildcardActions(allowed.filter(({ resource }) => resource !== ids.key))).toEqual([]);
+    expect(
+      allowed.filter(({ resource }) => resource === ids.key).map(({ statement }) => [statement.Principal, statement.Action]),
+    ).toEqual([
+      [{ AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root']] } }, 'kms:*'],
+      [{ Service: 'cloudwatch.amazonaws.com' }, ['kms:Decrypt', 'kms:GenerateDataKey*']],
+    ]);
     expect(all.some(({ statement }) => statement.NotAction !== undefined || statement.NotResource !== undefined)).toBe(false);
+  });
+
+  test('the wildcards denied are the queues\' and topic\'s refusal of unencrypted transport, and nothing else', () => {
+    const denied = allPolicyStatements(s.json).filter(({ statement }) => statement.Effect === 'Deny' && statement.Sid !== 'NeverRewriteAuditRecords');
+    expect(denied.length).toBe(3);
+    for (const { statement } of denied) expect(statement.Condition).toEqual({ Bool: { 'aws:SecureTransport': 'false' } });
   });
 
   test('the wildcard detector itself catches "*", "service:*" and partial patterns', () => {
@@ -346,21 +398,120 @@ describe('cdk-nag AwsSolutions', () => {
     expect(nag.flatMap((r) => r.violations.map((v) => `${v.severity} ${v.ruleName} ${v.violatingConstructs.map((c) => c.constructPath).join(', ')}`))).toEqual([]);
   });
 
-  test('the only other finding is the CloudFormation Node.js 20 deprecation warning, left visible on purpose', () => {
+  test('no other plugin finds anything either (the runtime deprecation warning went with Node.js 20)', () => {
     const others = s.report?.pluginReports.filter((r) => r.pluginName !== 'AwsSolutions') ?? [];
-    expect(others.flatMap((r) => r.violations.map((v) => `${v.severity} ${v.ruleName}`))).toEqual(['warning W2531']);
-    expect(others.flatMap((r) => r.violations.map((v) => v.description)).join()).toMatch(/nodejs20\.x/);
+    expect(others.flatMap((r) => r.violations.map((v) => `${v.severity} ${v.ruleName}`))).toEqual([]);
   });
 
   test('exactly these findings are acknowledged, each where it arises and with a reason', () => {
     expect(s.acknowledgments.map((a) => `${a.path} ${a.id}`).sort()).toEqual(
       [
-        'Latchkey/Handler AwsSolutions::AwsSolutions-L1',
         'Latchkey/HandlerRole AwsSolutions::AwsSolutions-IAM5[Resource::*]',
         'Latchkey/SlackBotToken AwsSolutions::AwsSolutions-SMG4',
         'Latchkey/SlackSigningSecret AwsSolutions::AwsSolutions-SMG4',
       ].sort(),
     );
     for (const a of s.acknowledgments) expect(a.reason.length).toBeGreaterThan(80);
+  });
+});
+
+describe('failed work: nobody is left at "checking…"', () => {
+  const queue = (id: string) => s.json.Resources[id]!.Properties;
+
+  test('two queues, both encrypted by SQS, kept 14 days; FailedWork hands a record to its dead letters after three tries', () => {
+    expect(ofType(s.json, 'AWS::SQS::Queue')).toHaveLength(2);
+    for (const id of [ids.failedWork, ids.deadLetters]) {
+      expect(queue(id)).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+    }
+    expect(queue(ids.failedWork).RedrivePolicy).toEqual({ deadLetterTargetArn: arnOf(ids.deadLetters), maxReceiveCount: 3 });
+    // Longer than an invocation may run (30 s), so a record being handled is not handed out twice.
+    expect(queue(ids.failedWork).VisibilityTimeout).toBe(60);
+  });
+
+  test('both queues refuse unencrypted transport', () => {
+    for (const id of [ids.failedWork, ids.deadLetters]) {
+      s.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: id }],
+        PolicyDocument: {
+          Statement: [Match.objectLike({ Effect: 'Deny', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })],
+        },
+      });
+    }
+  });
+});
+
+describe('alerts that reach a person', () => {
+  const alarms = () => ofType(s.json, 'AWS::CloudWatch::Alarm').map((a) => a.Properties);
+  const alarmOn = (metricName: string) => {
+    const found = alarms().filter((a) => a.MetricName === metricName);
+    if (found.length !== 1) throw new Error(`expected one alarm on ${metricName}, found ${found.length}`);
+    return found[0];
+  };
+
+  test('one SNS topic, encrypted with a rotated customer managed key (CloudWatch cannot publish with aws/sns), TLS only', () => {
+    expect(ofType(s.json, 'AWS::SNS::Topic')).toHaveLength(1);
+    expect(s.json.Resources[ids.topic]!.Properties.KmsMasterKeyId).toEqual(arnOf(ids.key));
+    expect(s.json.Resources[ids.key]!.Properties.EnableKeyRotation).toBe(true);
+    s.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: ids.topic }],
+      PolicyDocument: { Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })] },
+    });
+  });
+
+  test('-c alarmEmail subscribes that address, and the topic is an output for other subscribers', () => {
+    expect(ofType(s.json, 'AWS::SNS::Subscription').map((r) => r.Properties)).toEqual([
+      { Protocol: 'email', Endpoint: 'it-oncall@acme.example', TopicArn: { Ref: ids.topic } },
+    ]);
+    s.template.hasOutput('AlertsTopicArn', { Value: { Ref: ids.topic } });
+    s.template.hasOutput('DashboardName', {});
+  });
+
+  test('metric filters count the alert: true lines and the fatal lines in the function\'s log group', () => {
+    const filters = ofType(s.json, 'AWS::Logs::MetricFilter').map((r) => r.Properties);
+    expect(filters.map((f) => [f.FilterPattern, f.MetricTransformations[0].MetricName]).sort()).toEqual(
+      [
+        ['{ $.alert IS TRUE }', 'Alerts'],
+        ['{ $.level = "fatal" }', 'Fatal'],
+      ].sort(),
+    );
+    for (const f of filters) {
+      expect(f.LogGroupName).toEqual({ Ref: ids.logs });
+      expect(f.MetricTransformations[0]).toMatchObject({ MetricNamespace: 'Latchkey/Logs', MetricValue: '1', DefaultValue: 0 });
+    }
+  });
+
+  test('seven alarms, each on one occurrence in five minutes, quiet hours fine, each notifying the topic', () => {
+    expect(alarms()).toHaveLength(7);
+    for (const a of alarms()) {
+      expect(a).toMatchObject({
+        Threshold: 1,
+        EvaluationPeriods: 1,
+        Period: 300,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: ids.topic }],
+      });
+      expect(a.AlarmDescription.length).toBeGreaterThan(30);
+    }
+  });
+
+  test('on the log lines, the function\'s Errors, Throttles and AsyncEventsDropped, and both queues', () => {
+    const fnDimension = [{ Name: 'FunctionName', Value: { Ref: ids.fn } }];
+    const queueDimension = (id: string) => [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [id, 'QueueName'] } }];
+    expect(alarmOn('Alerts')).toMatchObject({ Namespace: 'Latchkey/Logs', Statistic: 'Sum' });
+    expect(alarmOn('Fatal')).toMatchObject({ Namespace: 'Latchkey/Logs', Statistic: 'Sum' });
+    for (const name of ['Errors', 'Throttles', 'AsyncEventsDropped']) {
+      expect(alarmOn(name)).toMatchObject({ Namespace: 'AWS/Lambda', Dimensions: fnDimension, Statistic: 'Sum' });
+    }
+    expect(alarmOn('NumberOfMessagesSent')).toMatchObject({ Namespace: 'AWS/SQS', Dimensions: queueDimension(ids.failedWork) });
+    expect(alarmOn('ApproximateNumberOfMessagesVisible')).toMatchObject({ Namespace: 'AWS/SQS', Dimensions: queueDimension(ids.deadLetters), Statistic: 'Maximum' });
+  });
+
+  test('a dashboard graphs every metric the app emits, and shows every alarm', () => {
+    const dashboards = ofType(s.json, 'AWS::CloudWatch::Dashboard');
+    expect(dashboards).toHaveLength(1);
+    const body = JSON.stringify(dashboards[0]!.Properties.DashboardBody);
+    for (const name of METRIC_NAMES) expect(body).toMatch(new RegExp(`SEARCH\\('\\{Latchkey,service[a-z,]*\\} MetricName=\\W*${name}\\W`));
+    for (const id of Object.keys(s.json.Resources).filter((k) => s.json.Resources[k]!.Type === 'AWS::CloudWatch::Alarm')) expect(body).toContain(id);
   });
 });

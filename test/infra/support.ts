@@ -18,6 +18,7 @@ export const FULL_CONTEXT = {
   slackTeamId: 'T0LATCHKEY',
   logLevel: 'debug',
   reservedConcurrency: '20',
+  alarmEmail: 'it-oncall@acme.example',
 };
 
 export interface Synthesized {

@@ -39,8 +39,12 @@ describe('Chime without license requests', () => {
     expect(env).toMatchObject({ CHIME_ACCOUNT_ID: CHIME_ACCOUNT, LOG_LEVEL: 'info', SLACK_TEAM_ID: 'T0LATCHKEY' });
   });
 
-  test('has no reserved concurrency unless asked', () => {
-    expect(fn(chimeOnly).ReservedConcurrentExecutions).toBeUndefined();
+  test('reserves 100 concurrent executions unless told otherwise', () => {
+    expect(fn(chimeOnly).ReservedConcurrentExecutions).toBe(100);
+  });
+
+  test('with no alarmEmail the topic has no subscription (one is added by hand or by -c alarmEmail)', () => {
+    expect(Object.values(chimeOnly.json.Resources).filter((r) => r.Type === 'AWS::SNS::Subscription')).toEqual([]);
   });
 
   test('passes cdk-nag with the Chime Resource "*" acknowledged', () => {

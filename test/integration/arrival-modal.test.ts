@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { httpFetch } from '../../src/http/fetch';
 import { openLoadingModal, triggerUsable, TRIGGER_SAFE_MS } from '../../src/slack/arrival-modal';
 import { startSlackFake, type SlackFake } from '../support/slack-fake';
+import { NO_METRICS } from '../../src/flows/ports';
 import { MemoryLogger } from '../support/in-memory-ports';
 
 /** The rule for the loading modal's trigger, against the Slack fake and a response_url that records what it is sent. */
@@ -38,6 +39,7 @@ describe('the loading modal opened on arrival', () => {
       client,
       fetch: httpFetch(),
       logger: new MemoryLogger(),
+      metrics: NO_METRICS,
       modal,
       body: { trigger_id: slack.newTriggerId(), user_id: 'UANN', response_url: hookUrl },
       arrivedAt,

@@ -82,6 +82,8 @@ export interface HarnessOptions {
   without?: readonly string[];
   /** Run the Lambda entry point (src/lambda.ts) behind a simulated function URL instead of the server. */
   entry?: 'server' | 'lambda';
+  /** With entry 'lambda': the built bundle (scripts/build-lambda.js) to run instead of src/lambda.ts. */
+  lambdaBundle?: string;
   env?: Record<string, string>;
 }
 
@@ -168,7 +170,7 @@ export class Harness {
       },
     });
     const clock = new ShiftedClock();
-    const latchkey = options.entry === 'lambda' ? lambdaEntry(config, env, sink) : createLatchkey(config, { logger: createLogger('debug', sink), clock });
+    const latchkey = options.entry === 'lambda' ? lambdaEntry(config, env, sink, options.lambdaBundle) : createLatchkey(config, { logger: createLogger('debug', sink), clock });
     const { port } = await latchkey.start();
     const readerClient = new DynamoDBClient({ endpoint: dynamo.endpoint });
     const auditReader = new DynamoDbAuditLog(readerClient, config.audit.tableName, 1, { now: () => new Date() });
@@ -194,6 +196,11 @@ export class Harness {
   }
 
   /** The simulated Lambda around the app, when started with `entry: 'lambda'`. */
+  /** The next `count` Lambda invocations each start a fresh, cold instance. */
+  coldNext(count: number): void {
+    (this.latchkey as ReturnType<typeof lambdaEntry>).coldNext(count);
+  }
+
   get lambda(): LambdaSimulator {
     return (this.latchkey as ReturnType<typeof lambdaEntry>).lambda;
   }

@@ -21,7 +21,9 @@ export const SECRET_ARNS = {
  * simulated Secrets Manager. Its environment holds the secrets' ARNs, never their values.
  * Started and stopped like the long-running app, so the harness can run the same tests on it.
  */
-export function lambdaEntry(config: Config, env: Record<string, string>, sink: Writable) {
+export function lambdaEntry(config: Config, env: Record<string, string>, sink: Writable, bundle?: string) {
+  // The one-file bundle `npm run build:lambda` writes, when asked: what the stack deploys.
+  const create: typeof createLambdaHandler = bundle ? (require(bundle) as typeof import('../../src/lambda')).createLambdaHandler : createLambdaHandler;
   let lambda: LambdaSimulator | undefined;
   const { SLACK_SIGNING_SECRET: signingSecret, SLACK_BOT_TOKEN: botToken, DYNAMODB_CREATE_TABLES: _create, PORT: _port, ...rest } = env;
   const lambdaEnv = {
@@ -30,8 +32,14 @@ export function lambdaEntry(config: Config, env: Record<string, string>, sink: W
     SLACK_BOT_TOKEN_ARN: SECRET_ARNS.botToken,
     AWS_LAMBDA_FUNCTION_NAME: FUNCTION_NAME,
   };
+  let cold = 0;
+  let handler: ReturnType<typeof createLambdaHandler> | undefined;
   return {
     lambdaEnv,
+    /** The next `count` invocations each start a fresh instance: a cold start, secrets and all. */
+    coldNext(count: number) {
+      cold = count;
+    },
     get lambda(): LambdaSimulator {
       if (!lambda) throw new Error('the Lambda entry has not started');
       return lambda;
@@ -43,10 +51,17 @@ export function lambdaEntry(config: Config, env: Record<string, string>, sink: W
         await ensureTable(dynamo, table);
       }
       dynamo.destroy();
-      const handler = createLambdaHandler(lambdaEnv, createLogger('debug', sink));
+      const logger = createLogger('debug', sink);
+      handler = create(lambdaEnv, logger);
       lambda = await startLambdaSimulator({
         functionName: FUNCTION_NAME,
-        handler: () => handler,
+        handler: () => {
+          if (cold > 0) {
+            cold -= 1;
+            handler = create(lambdaEnv, logger);
+          }
+          return handler!;
+        },
         secrets: { [SECRET_ARNS.signingSecret]: signingSecret!, [SECRET_ARNS.botToken]: botToken! },
       });
       process.env.AWS_ENDPOINT_URL_LAMBDA = lambda.apiUrl;

@@ -6,7 +6,10 @@
  * - the Lambda Invoke API (REST-JSON, `POST /2015-03-31/functions/<name>/invocations`), for the
  *   real LambdaClient: an `Event` invocation is answered 202 at once and the event runs later,
  *   on its own, as Lambda's asynchronous queue would;
- * - Secrets Manager's GetSecretValue (AWS JSON 1.1) for the real SecretsManagerClient.
+ * - Secrets Manager's GetSecretValue (AWS JSON 1.1) for the real SecretsManagerClient;
+ * - the on-failure destination of asynchronous invocations: an invocation that fails is delivered
+ *   back to the function as an SQS event holding Lambda's destination record, as the stack's
+ *   failed-work queue and its event source mapping do.
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -36,6 +39,10 @@ export interface LambdaSimulator {
   idle(): Promise<void>;
   /** Delivers the next asynchronous invocation twice, as Lambda's at-least-once queue now and then does. */
   deliverNextTwice(): void;
+  /** The next asynchronous invocation fails without running (a crash, a timeout), and goes to the on-failure destination. */
+  crashNextWork(): void;
+  /** Destination records delivered back to the function (their condition), in order. */
+  readonly failuresDelivered: string[];
   close(): Promise<void>;
 }
 
@@ -48,14 +55,38 @@ export async function startLambdaSimulator(args: { functionName: string; handler
   const worked: LambdaSimulator['worked'] = [];
   const queued = new Set<Promise<void>>();
   let deliverTwice = false;
+  let crashNext = false;
+  const failuresDelivered: string[] = [];
+
+  /** Lambda's record of a failed asynchronous invocation, on an SQS queue the function reads. */
+  const deliverFailure = (payload: unknown, error: string) => {
+    const record = {
+      version: '1.0',
+      timestamp: new Date().toISOString(),
+      requestContext: { requestId: randomUUID(), functionArn: `arn:aws:lambda:eu-west-1:111122223333:function:${args.functionName}`, condition: 'RetriesExhausted', approximateInvokeCount: 1 },
+      requestPayload: payload,
+      responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+      responsePayload: { errorType: 'Error', errorMessage: error },
+    };
+    failuresDelivered.push(record.requestContext.condition);
+    return args.handler()({ Records: [{ messageId: randomUUID(), receiptHandle: randomUUID(), eventSource: 'aws:sqs', body: JSON.stringify(record) }] });
+  };
 
   const runAsync = (payload: unknown) => {
+    const crash = crashNext;
+    crashNext = false;
     // Lambda's queue: later, on its own; the caller has long had its 202.
     const run = new Promise<void>((resolve) => setTimeout(resolve, 1))
-      .then(() => args.handler()(payload))
+      .then(() => {
+        if (crash) throw new Error('Task timed out after 30.00 seconds');
+        return args.handler()(payload);
+      })
       .then(
         () => void worked.push({ at: Date.now() }),
-        (err: unknown) => void worked.push({ at: Date.now(), error: String(err) }),
+        (err: unknown) => {
+          worked.push({ at: Date.now(), error: String(err) });
+          return deliverFailure(payload, String(err)).then(() => undefined);
+        },
       );
     queued.add(run);
     void run.finally(() => queued.delete(run));
@@ -146,6 +177,10 @@ export async function startLambdaSimulator(args: { functionName: string; handler
     deliverNextTwice: () => {
       deliverTwice = true;
     },
+    crashNextWork: () => {
+      crashNext = true;
+    },
+    failuresDelivered,
     async close() {
       await idle();
       await Promise.all([served.close(), api.close()]);

@@ -1,20 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CREDENTIALS } from '../../src/credentials';
-import { VARIABLE_OF_CONTEXT } from '../../infra/lib/settings';
+import { CONTEXT_KEYS } from '../../infra/lib/settings';
+import { CONFIG_VARIABLES } from '../../src/config';
 
 const README = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
 const DEPLOY = readFileSync(join(__dirname, '..', '..', 'docs', 'deploy.md'), 'utf8');
 
 /** The docs an operator configures from name every setting of every credential in the registry. */
 describe('configuration docs', () => {
-  const variables = CREDENTIALS.flatMap((c) => Object.keys(c.settings.variables));
+  it('every credential has its variables among the app\'s', () => {
+    for (const c of CREDENTIALS) for (const variable of Object.keys(c.settings.variables)) expect(CONFIG_VARIABLES).toContain(variable);
+  });
 
-  it.each(variables)('the README configuration table has %s', (variable) => {
+  it.each(CONFIG_VARIABLES)('the README configuration table has %s', (variable) => {
     expect(README).toMatch(new RegExp(`^\\| \`${variable}\` \\|`, 'm'));
   });
 
-  it.each(Object.entries(VARIABLE_OF_CONTEXT).filter(([, v]) => variables.includes(v)).map(([key]) => key))('docs/deploy.md documents -c %s', (key) => {
+  it.each(CONTEXT_KEYS)('docs/deploy.md documents -c %s', (key) => {
     expect(DEPLOY).toMatch(new RegExp(`^\\| \`${key}\` \\|`, 'm'));
   });
 

@@ -1,0 +1,113 @@
+import pino from 'pino';
+import { lambdaLogger } from '../../src/lambda';
+import { secretIn, TEAM, useHarness } from '../support/harness';
+import { SECRET_ARNS } from '../support/lambda-entry';
+import { postSlashCommand } from '../support/slack-requests';
+
+/**
+ * Running in production on Lambda (issue 17): the trigger is used by the invocation Slack is waiting
+ * on, before anything a worker does; and a worker that crashes leaves nobody at "checking…".
+ */
+describe('Latchkey on Lambda, cold', () => {
+  const h = useHarness({ entry: 'lambda', env: { SLACK_BOT_ID: 'BLATCHKEY01', SLACK_BOT_USER_ID: 'UBOTLATCHKEY' } }, (x) => {
+    x.slack.clear();
+    x.chime.clear();
+  });
+
+  /** Every remote call the function made, in the order the stand-ins saw them. */
+  const callOrder = (since: number) =>
+    [
+      ...h.lambda.calls.map((c) => ({ at: c.at, name: `aws:${c.operation}` })),
+      ...h.slack.calls.map((c) => ({ at: c.at, name: `slack:${c.method}` })),
+      ...h.chime.calls.map((c) => ({ at: c.at, name: `chime:${c.operation}` })),
+    ]
+      .filter((c) => c.at >= since)
+      .sort((a, b) => a.at - b.at)
+      .map((c) => c.name);
+
+  it('a cold answer opens the modal itself, right after its secrets, before the hand-off; the cold worker never needs the trigger, and makes no auth.test', async () => {
+    h.coldNext(2); // the answering invocation and the worker, each a fresh instance
+    const since = Date.now();
+    const opened = await h.open('/reset-pin', 'UANN');
+    expect(opened.view.submit?.text).toBe('Reset PIN');
+    const order = callOrder(since);
+    // Answer: its two secrets, then views.open, then the hand-off; the worker: its secrets, then the lookups.
+    expect(order.slice(0, 4)).toEqual(['aws:GetSecretValue', 'aws:GetSecretValue', 'slack:views.open', 'aws:Invoke']);
+    expect(order).not.toContain('slack:auth.test');
+    expect(order.filter((c) => c === 'slack:views.open')).toHaveLength(1);
+    expect(order.indexOf('slack:views.open')).toBeLessThan(order.indexOf('slack:users.info'));
+    expect(order.at(-1)).toBe('slack:views.update');
+  });
+});
+
+describe('Latchkey on Lambda, when the work crashes', () => {
+  const h = useHarness({ entry: 'lambda' }, (x) => {
+    x.slack.clear();
+    x.chime.clear();
+  });
+
+  it('a crashed command: the modal says nothing was changed, and nothing was', async () => {
+    h.lambda.crashNextWork();
+    const triggerId = h.slack.newTriggerId();
+    await h.command('/reset-pin', 'UANN', { triggerId });
+    const open = await h.slack.waitForCall('views.open', (c) => c.args.trigger_id === triggerId);
+    const viewId = open.result!.view.id as string;
+    const shown = await h.viewUpdate(viewId, 1);
+    expect(JSON.stringify(shown)).toContain('Something went wrong, nothing was changed. Run the command again.');
+    expect(h.chime.calls).toEqual([]);
+    expect(h.lambda.failuresDelivered).toEqual(['RetriesExhausted']);
+    expect(h.logs.join('')).toMatch(/"alert":true.*work order failed; telling the person/);
+  });
+
+  it('a crashed Reset click: the modal says Latchkey cannot tell, and IT is alerted', async () => {
+    const opened = await h.open('/reset-pin', 'UBOB');
+    h.lambda.crashNextWork();
+    const submitted = await h.submit('UBOB', opened.view);
+    expect(JSON.stringify(submitted.json)).toContain('Resetting');
+    const shown = await h.viewUpdate(opened.viewId, 2);
+    expect(JSON.stringify(shown)).toContain('Something went wrong before Latchkey could finish');
+    expect(secretIn(shown)).toBeUndefined();
+    expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
+  });
+
+  it('where the modal is gone, the person gets a direct message instead', async () => {
+    const opened = await h.open('/reset-pin', 'UCARL');
+    h.lambda.crashNextWork();
+    h.slack.failNext('views.update', { error: 'not_found' });
+    await h.submit('UCARL', opened.view);
+    const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUCARL');
+    expect(dm.args.text).toContain('Something went wrong before Latchkey could finish');
+  });
+});
+
+describe('Latchkey on Lambda, when the signing secret is rotated', () => {
+  const h = useHarness({ entry: 'lambda' });
+  const ROTATED = 'rotated-signing-secret-0123456789abcdef';
+
+  it('the first request signed with the new secret is answered, and a bad signature reads the secret again at most once a minute', async () => {
+    await h.open('/reset-pin', 'UANN'); // warm, with the old secret
+    h.lambda.secrets.set(SECRET_ARNS.signingSecret, ROTATED);
+    const reads = () => h.lambda.callsTo('GetSecretValue').length;
+    const before = reads();
+    const triggerId = h.slack.newTriggerId();
+    const res = await postSlashCommand(h.eventsUrl, ROTATED, { command: '/reset-pin', user_id: 'UBOB', team_id: TEAM, trigger_id: triggerId });
+    expect(res.status).toBe(200);
+    await h.slack.waitForCall('views.open', (c) => c.args.trigger_id === triggerId);
+    expect(reads()).toBeGreaterThan(before);
+
+    const afterRotation = reads();
+    for (let i = 0; i < 3; i++) {
+      const forged = await postSlashCommand(h.eventsUrl, 'not-the-secret-at-all-0123456789ab', { command: '/reset-pin', user_id: 'UBOB', team_id: TEAM, trigger_id: h.slack.newTriggerId() });
+      expect(forged.status).toBe(401);
+    }
+    expect(reads()).toBe(afterRotation);
+    await h.lambda.idle();
+  });
+});
+
+describe("Lambda's log lines", () => {
+  it('go to stdout synchronously: nothing waits in a buffer when Lambda freezes the process after the answer', () => {
+    const stream = (lambdaLogger('info') as unknown as Record<symbol, { sync?: boolean; fd?: number }>)[pino.symbols.streamSym];
+    expect(stream).toMatchObject({ sync: true, fd: 1 });
+  });
+});

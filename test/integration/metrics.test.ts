@@ -1,0 +1,47 @@
+import { EmfMetrics } from '../../src/metrics/emf-metrics';
+import { useHarness } from '../support/harness';
+
+/** What operators graph and alarm on: the server's /metrics over HTTP, and Lambda's EMF lines. */
+describe('metrics', () => {
+  const h = useHarness();
+  const scrape = async () => (await fetch(`${h.url}/metrics`)).text();
+
+  it('counts resets started and succeeded by credential, refusals by code, and times directory calls', async () => {
+    await h.reset('/reset-pin', 'UANN');
+    await h.open('/reset-pin', 'UGUEST');
+    await h.waitForAudit('UANN', (r) => r.phase === 'outcome');
+    const text = await scrape();
+    expect(text).toContain('latchkey_reset_started_total{credential="pin"} 1');
+    expect(text).toContain('latchkey_reset_succeeded_total{credential="pin"} 1');
+    expect(text).toContain('latchkey_request_refused_total{action="reset_pin",code="SLACK_USER_IS_GUEST"} 1');
+    expect(text).toMatch(/latchkey_directory_call_milliseconds_count\{credential="pin",operation="findCandidates",outcome="ok"\} \d+/);
+    expect(text).toMatch(/latchkey_directory_call_milliseconds_bucket\{credential="pin",le="\+Inf",operation="resetCredential",outcome="ok"\} 1/);
+  });
+
+  it('a failed reset is counted with its code, and nothing names a person', async () => {
+    const opened = await h.open('/reset-pin', 'UBOB');
+    h.chime.failNext('ResetPersonalPIN', 'ServiceUnavailableException', 3);
+    await h.shownAfter(await h.submit('UBOB', opened.view), opened.viewId);
+    const text = await scrape();
+    expect(text).toContain('latchkey_reset_failed_total{code="DIRECTORY_UNAVAILABLE",credential="pin"} 1');
+    expect(text).not.toMatch(/UANN|UBOB|@example\.com/);
+  });
+});
+
+describe('Lambda metrics', () => {
+  it('are CloudWatch EMF lines in the Latchkey namespace, written at once', () => {
+    const written: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string) => (written.push(String(chunk)), true)) as typeof process.stdout.write;
+    try {
+      new EmfMetrics().count('reset_failed', { credential: 'pin', code: 'DIRECTORY_THROTTLED' });
+    } finally {
+      process.stdout.write = write;
+    }
+    const line = JSON.parse(written.join('').trim()) as Record<string, any>;
+    expect(line._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'Latchkey', Metrics: [{ Name: 'reset_failed', Unit: 'Count' }] });
+    expect(line).toMatchObject({ service: 'latchkey', credential: 'pin', code: 'DIRECTORY_THROTTLED', reset_failed: 1 });
+    // The dimension set the stack's dashboard searches for (infra/lib/monitoring.ts).
+    expect([...line._aws.CloudWatchMetrics[0].Dimensions[0]].sort()).toEqual(['code', 'credential', 'service']);
+  });
+});
