@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDbAuditLog } from './audit/dynamodb-audit-log';
-import { unknownOutcomes } from './audit/unknown-outcomes';
+import { unknownOutcomes } from './flows/unknown-outcomes';
 
 /**
  * `npm run audit:unknown [days]`: prints, as JSON lines, every attempt of the last `days` UTC days

@@ -108,6 +108,8 @@ export interface Config {
   };
   /** The credentials this deployment resets, each with its settings, in the registry's order. */
   readonly credentials: readonly EnabledCredential[];
+  /** Latchkey's admins (ADMIN_USER_IDS, ADMIN_USERGROUP_ID): they decide license requests and see the Home tab's admin sections. */
+  readonly admins: { readonly userIds: readonly string[]; readonly usergroupId?: string };
   /** Present when /request-license is set up: an approvals channel, admins, and a directory with licenses. */
   readonly licenses?: {
     readonly approvalsChannelId: string;
@@ -163,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
         ...(e.SLACK_BOT_ID && e.SLACK_BOT_USER_ID && { bot: { botId: e.SLACK_BOT_ID, botUserId: e.SLACK_BOT_USER_ID } }),
       },
       credentials,
+      admins: { userIds: e.ADMIN_USER_IDS, ...(e.ADMIN_USERGROUP_ID && { usergroupId: e.ADMIN_USERGROUP_ID }) },
       licenses:
         e.APPROVALS_CHANNEL_ID && provider
           ? {

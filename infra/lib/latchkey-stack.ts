@@ -10,6 +10,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { BY_LIST_INDEX } from '../../src/approvals/approvals-table';
 import type { Grant } from '../../src/credentials/credential';
 import { Monitoring } from './monitoring';
 import type { LambdaRuntimeName, LatchkeySettings } from './settings';
@@ -139,6 +140,13 @@ export class LatchkeyStack extends Stack {
     });
     // License requests keep `expiresAt` as an ISO string; the TTL attribute is `purgeAt` (epoch seconds).
     this.approvalsTable = table('ApprovalsTable', { pk: 'pk', sk: 'sk' }, 'purgeAt');
+    // The review queue and each person's requests, for the Home tab (src/approvals/approvals-table.ts).
+    this.approvalsTable.addGlobalSecondaryIndex({
+      indexName: BY_LIST_INDEX,
+      partitionKey: { name: 'list', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'createdAt', type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.ALL,
+    });
     this.rateLimitTable = table('RateLimitTable', { pk: 'pk' }, 'expiresAt');
 
     // ---- Secrets -----------------------------------------------------------------------------
@@ -209,6 +217,10 @@ export class LatchkeyStack extends Stack {
       }),
     );
     allow('LicenseRequests', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], [this.approvalsTable.tableArn]);
+    // The Home tab reads back, and nothing else does: a person's own records (their partition),
+    // the by-day index for an admin's today and last 7 days, and the approvals' review queue.
+    allow('ReadAuditForHomeTab', ['dynamodb:Query'], [this.auditTable.tableArn, `${this.auditTable.tableArn}/index/by-day`]);
+    allow('ReadLicenseQueue', ['dynamodb:Query'], [`${this.approvalsTable.tableArn}/index/${BY_LIST_INDEX}`]);
     allow('RateLimits', ['dynamodb:UpdateItem'], [this.rateLimitTable.tableArn]);
 
     // What each credential's adapter calls, as the credential declares it (src/credentials/<name>/).

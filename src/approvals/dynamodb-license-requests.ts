@@ -1,4 +1,4 @@
-import { GetItemCommand, PutItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { z } from 'zod';
 import { describeError, LatchkeyFailure } from '../flows/failure';
@@ -10,6 +10,7 @@ import {
   type LicenseRequestStore,
 } from '../flows/license-request';
 import type { Clock, Requester } from '../flows/ports';
+import { BY_LIST_INDEX } from './approvals-table';
 
 const STATUSES = ['PENDING', 'APPROVED', 'APPLIED', 'APPLY_FAILED', 'DENIED', 'EXPIRED'] as const;
 
@@ -40,6 +41,8 @@ const openMarker = z.object({ requestId: z.string(), expiresAtEpoch: z.number() 
 const KEEP_AFTER_EXPIRY_S = 90 * 86_400;
 
 const requestKey = (id: string) => ({ pk: `REQUEST#${id}`, sk: 'REQUEST' });
+/** Which by-list partition a request is in (approvals-table.ts). */
+const PENDING_LIST = 'PENDING';
 /** By user ID alone: one open request per person, from whichever workspace of the org they ask. */
 const openKey = (r: Requester) => ({ pk: `OPEN#${r.userId}`, sk: 'OPEN' });
 const epoch = (iso: string) => Math.floor(Date.parse(iso) / 1000);
@@ -63,7 +66,10 @@ export class DynamoDbLicenseRequests implements LicenseRequestStore {
       await this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
-          Item: marshall({ ...requestKey(request.id), ...toItem(request), purgeAt: epoch(request.expiresAt) + KEEP_AFTER_EXPIRY_S }, { removeUndefinedValues: true }),
+          Item: marshall(
+            { ...requestKey(request.id), ...toItem(request), list: listOf(request.status, request.requester.userId), purgeAt: epoch(request.expiresAt) + KEEP_AFTER_EXPIRY_S },
+            { removeUndefinedValues: true },
+          ),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -108,6 +114,14 @@ export class DynamoDbLicenseRequests implements LicenseRequestStore {
         return `#f${i} = :v${i}`;
       });
     names['#status'] = 'status';
+    // Out of the pending queue and into the requester's own list, in the same write as the status.
+    names['#list'] = 'list';
+    if (to === 'PENDING') {
+      values[':pending'] = PENDING_LIST;
+      sets.push('#list = :pending');
+    } else {
+      sets.push('#list = requesterUserId');
+    }
     from.forEach((s, i) => (values[`:from${i}`] = s));
     return this.guard(async () => {
       try {
@@ -142,6 +156,51 @@ export class DynamoDbLicenseRequests implements LicenseRequestStore {
         }),
       ),
     );
+  }
+
+  async pending(limit: number): Promise<LicenseRequest[]> {
+    return this.list({ ExpressionAttributeValues: marshall({ ':list': PENDING_LIST }), ScanIndexForward: true }, limit);
+  }
+
+  async ofRequester(userId: string, limit: number): Promise<LicenseRequest[]> {
+    // The person's decided requests, and the one of theirs still waiting (the queue is short).
+    const [decided, waiting] = await Promise.all([
+      this.list({ ExpressionAttributeValues: marshall({ ':list': userId }), ScanIndexForward: false }, limit),
+      this.list(
+        {
+          ExpressionAttributeValues: marshall({ ':list': PENDING_LIST, ':me': userId }),
+          FilterExpression: 'requesterUserId = :me',
+          ScanIndexForward: false,
+        },
+        limit,
+      ),
+    ]);
+    return [...waiting, ...decided].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, limit);
+  }
+
+  /** Up to `limit` requests of one by-list partition, in the order asked. */
+  private async list(input: Pick<QueryCommandInput, 'ExpressionAttributeValues' | 'FilterExpression' | 'ScanIndexForward'>, limit: number): Promise<LicenseRequest[]> {
+    return this.guard(async () => {
+      const found: LicenseRequest[] = [];
+      let startKey: QueryCommandInput['ExclusiveStartKey'];
+      do {
+        const page = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: BY_LIST_INDEX,
+            KeyConditionExpression: '#list = :list',
+            ExpressionAttributeNames: { '#list': 'list' },
+            ...input,
+            // A filter is applied after the limit: without one, the limit is the page.
+            ...(input.FilterExpression ? {} : { Limit: limit }),
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of page.Items ?? []) found.push(fromItem(unmarshall(item)));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey && found.length < limit);
+      return found.slice(0, limit);
+    });
   }
 
   private isOpen(request: LicenseRequest): boolean {
@@ -188,6 +247,10 @@ export class DynamoDbLicenseRequests implements LicenseRequestStore {
       throw new LatchkeyFailure('STORE_UNAVAILABLE', `dynamodb ${describeError(err)}`, { cause: err });
     }
   }
+}
+
+function listOf(status: LicenseRequestStatus, requesterUserId: string): string {
+  return status === 'PENDING' ? PENDING_LIST : requesterUserId;
 }
 
 function toItem(r: LicenseRequest): z.infer<typeof requestItem> {

@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { CREDENTIALS } from '../credentials';
 import { FAILURE_CODES } from '../flows/failure';
-import type { AuditEntry } from '../flows/ports';
+import { LICENSE_ACTIONS } from '../flows/license-request';
+import type { AuditEntry, AuditEvent } from '../flows/ports';
 
-/** The license steps; every reset action is a credential's own (src/credentials). */
-export const LICENSE_ACTIONS = ['license_request', 'license_decide', 'license_apply'] as const;
 
 /** Built from the registry: a credential's records are accepted because it is listed, never by a list kept beside it. */
 export const AUDIT_ACTIONS: readonly string[] = [...CREDENTIALS.map((c) => c.audit.action), ...LICENSE_ACTIONS];
@@ -88,5 +87,27 @@ export function toAuditRecord(entry: AuditEntry, at: Date, retentionDays: number
     licenseTo: entry.licenseTo,
     decision: entry.decision,
     expiresAt: Math.floor(at.getTime() / 1000) + retentionDays * 86_400,
+  });
+}
+
+/** A stored record as the flows read it: the entry that was written, and when. */
+export function toAuditEvent(r: AuditRecord): AuditEvent {
+  const defined = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  return defined({
+    at: r.at,
+    requestId: r.requestId,
+    phase: r.phase,
+    action: r.action,
+    actor: { userId: r.slackUserId, teamId: r.slackTeamId },
+    directory: r.directory,
+    directoryUserId: r.directoryUserId,
+    outcome: r.outcome,
+    errorCode: r.errorCode,
+    deliveryFailed: r.deliveryFailed,
+    subject: r.subjectSlackUserId && r.subjectSlackTeamId ? { userId: r.subjectSlackUserId, teamId: r.subjectSlackTeamId } : undefined,
+    licenseRequestId: r.licenseRequestId,
+    licenseFrom: r.licenseFrom,
+    licenseTo: r.licenseTo,
+    decision: r.decision,
   });
 }

@@ -1,15 +1,18 @@
 import { PutItemCommand, QueryCommand, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { describeError, LatchkeyFailure } from '../flows/failure';
-import type { AuditEntry, AuditLog, Clock } from '../flows/ports';
-import { actorKey, auditRecordSchema, toAuditRecord, type AuditRecord } from './audit-record';
+import type { AuditEntry, AuditEvent, AuditLog, AuditPage, AuditReader, Clock, Requester } from '../flows/ports';
+import { actorKey, auditRecordSchema, toAuditEvent, toAuditRecord, type AuditRecord } from './audit-record';
 
 /**
  * The audit log in DynamoDB. Every write is conditional on the key being new, so the log is
  * append-only from the app's side and an attempt can be recorded only once per request: that
  * is what makes a replayed confirmation harmless.
+ *
+ * Read back for the Home tab and for operators: a person's partition, newest first, and the by-day
+ * index. Any failure to read is STORE_UNAVAILABLE.
  */
-export class DynamoDbAuditLog implements AuditLog {
+export class DynamoDbAuditLog implements AuditLog, AuditReader {
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tableName: string,
@@ -36,6 +39,35 @@ export class DynamoDbAuditLog implements AuditLog {
     }
   }
 
+  async latestOf(actor: Requester, requests: number): Promise<AuditEvent[]> {
+    // A request leaves at most two records (a claim and an outcome, or one refusal).
+    const { records } = await this.reading(() =>
+      this.page({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: marshall({ ':pk': actorKey(actor.teamId, actor.userId) }), ScanIndexForward: false }, requests * 2),
+    );
+    return records.map(toAuditEvent);
+  }
+
+  async ofDay(day: string): Promise<AuditEvent[]> {
+    return (await this.reading(() => this.listByDay(day))).map(toAuditEvent);
+  }
+
+  async search(actor: Requester, from: Date, to: Date, page: { limit: number; after?: string }): Promise<AuditPage> {
+    const pk = actorKey(actor.teamId, actor.userId);
+    // A record's sort key starts with its request ID, which starts with the request's ISO time.
+    const { records, next } = await this.reading(() =>
+      this.page(
+        {
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: marshall({ ':pk': pk, ':from': from.toISOString(), ':to': `${to.toISOString()}~` }),
+          ScanIndexForward: false,
+          ExclusiveStartKey: page.after ? marshall({ pk, sk: page.after }) : undefined,
+        },
+        page.limit,
+      ),
+    );
+    return { events: records.map(toAuditEvent), ...(next && { next }) };
+  }
+
   /** A person's records, oldest first. */
   listByActor(teamId: string, userId: string): Promise<AuditRecord[]> {
     return this.query({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: marshall({ ':pk': actorKey(teamId, userId) }) });
@@ -49,6 +81,22 @@ export class DynamoDbAuditLog implements AuditLog {
       ExpressionAttributeNames: { '#day': 'day' },
       ExpressionAttributeValues: marshall({ ':day': day }),
     });
+  }
+
+  /** One page of at most `limit` records, and the sort key to go on from. */
+  private async page(input: Omit<QueryCommandInput, 'TableName' | 'Limit'>, limit: number): Promise<{ records: AuditRecord[]; next?: string }> {
+    const page = await this.client.send(new QueryCommand({ ...input, TableName: this.tableName, Limit: limit }));
+    const records = (page.Items ?? []).map((item) => auditRecordSchema.parse(unmarshall(item)));
+    const last = page.LastEvaluatedKey ? (unmarshall(page.LastEvaluatedKey).sk as string) : undefined;
+    return { records, ...(last && { next: last }) };
+  }
+
+  private async reading<T>(read: () => Promise<T>): Promise<T> {
+    try {
+      return await read();
+    } catch (err) {
+      throw new LatchkeyFailure('STORE_UNAVAILABLE', `dynamodb audit read: ${describeError(err)}`, { cause: err });
+    }
   }
 
   private async query(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<AuditRecord[]> {

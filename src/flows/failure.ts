@@ -55,6 +55,11 @@ const OPERATOR_FAILURES: ReadonlySet<FailureCode> = new Set<FailureCode>([
   'INTERNAL',
 ]);
 
+/** The failure raised an operator alert (logged with `alert: true`). */
+export function needsOperator(code: FailureCode): boolean {
+  return OPERATOR_FAILURES.has(code);
+}
+
 /**
  * The error type of the inner layers. `detail` is for logs and never reaches a user;
  * it must not carry a secret (adapters build it from AWS error names and messages,
@@ -76,7 +81,7 @@ export class LatchkeyFailure extends Error {
   }
 
   get needsOperator(): boolean {
-    return OPERATOR_FAILURES.has(this.code);
+    return needsOperator(this.code);
   }
 }
 

@@ -1,5 +1,8 @@
 import type { License, Requester } from './ports';
 
+/** The license steps as the audit log names them; every reset action is a credential's own (src/credentials). */
+export const LICENSE_ACTIONS = ['license_request', 'license_decide', 'license_apply'] as const;
+
 /**
  * A license change an employee asked for, on its way through an admin's decision:
  *   PENDING → APPROVED → APPLIED | APPLY_FAILED      (APPLY_FAILED → APPROVED on retry)
@@ -45,6 +48,10 @@ export interface LicenseRequestStore {
    */
   transition(id: string, from: LicenseRequestStatus[], to: LicenseRequestStatus, changes?: LicenseRequestChanges): Promise<LicenseRequest | undefined>;
   attachMessage(id: string, message: { channel: string; ts: string }): Promise<void>;
+  /** Requests waiting for a decision, oldest first (expired ones included: the caller knows the time). */
+  pending(limit: number): Promise<LicenseRequest[]>;
+  /** The person's requests, newest first. */
+  ofRequester(userId: string, limit: number): Promise<LicenseRequest[]>;
 }
 
 export const OPEN_STATUSES: readonly LicenseRequestStatus[] = ['PENDING', 'APPROVED', 'APPLY_FAILED'];

@@ -124,6 +124,28 @@ export interface AuditLog {
   record(entry: AuditEntry): Promise<void>;
 }
 
+/** One audit record as read back: what was written, and when. */
+export interface AuditEvent extends AuditEntry {
+  /** ISO time the record was written. */
+  readonly at: string;
+}
+
+/** A page of one person's records, newest first, and where the next (older) page starts. */
+export interface AuditPage {
+  readonly events: readonly AuditEvent[];
+  readonly next?: string;
+}
+
+/** Reading the audit log back: the Home tab's activity, today's counts, an admin's search. */
+export interface AuditReader {
+  /** At least the person's latest `requests` requests' records (from that workspace), newest first. */
+  latestOf(actor: Requester, requests: number): Promise<AuditEvent[]>;
+  /** Everyone's records of one UTC day (YYYY-MM-DD), oldest first. */
+  ofDay(day: string): Promise<AuditEvent[]>;
+  /** One person's records between two instants, newest first, `limit` at a time; `after` is a page's `next`. */
+  search(actor: Requester, from: Date, to: Date, page: { limit: number; after?: string }): Promise<AuditPage>;
+}
+
 /** Counts uses across every instance of the app (shared storage, not process memory). */
 export interface RateLimiter {
   /** Counts one use of `key` in the window holding `at`, unless `limit` uses are already counted there. */

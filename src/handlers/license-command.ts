@@ -1,11 +1,13 @@
+import type { RespondFn } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import type { LicenseRequests } from '../flows/license-requests';
-import type { Logger } from '../flows/ports';
+import type { Logger, Requester } from '../flows/ports';
 import { failureMessage } from '../views/failure-message';
 import { licenseFailureView, licenseFormView, licenseLoadingView, openRequestView } from '../views/license-form';
 import type { LicenseVocabulary } from '../views/words';
 import type { GuardedApp } from '../slack/guarded-app';
 import { acceptCommand, acknowledgeOnArrival } from './accept-command';
-import { openedModalOf } from '../slack/arrival-modal';
+import { openedModalOf, type OpenedModal } from '../slack/arrival-modal';
 import { busyText } from '../views/not-started';
 import { openModalWhile } from './modal-sequence';
 
@@ -18,17 +20,41 @@ export function registerLicenseCommand(app: GuardedApp, flow: LicenseRequests, v
   app.command(words.command, async ({ command, ack, client, respond, context }) => {
     const accepted = await acceptCommand(command, ack, words, flow.enabled, logger);
     if (!accepted) return;
-
     const { requester, triggerId } = accepted;
-    const work = flow.start(requester).then((started) => {
-      if (!started.ok) {
-        const m = failureMessage(started, words);
-        return { view: licenseFailureView(started, vocabulary), fallbackText: `${m.headline} ${m.next}` };
-      }
-      const fallbackText = `Latchkey could not open its window. Run \`${words.command}\` again.`;
-      if (started.state === 'open') return { view: openRequestView(started.request, vocabulary), fallbackText };
-      return { view: licenseFormView({ email: started.email, current: started.current, ticket: started.ticket }, vocabulary), fallbackText };
-    });
-    await openModalWhile({ client, triggerId, loading: licenseLoadingView(vocabulary), opened: openedModalOf(context), work, respond, logger, userId: requester.userId });
+    await openLicenseForm({ client, flow, vocabulary, logger, requester, triggerId, opened: openedModalOf(context), respond });
+  });
+}
+
+/** The license request form (or the request already waiting), in a modal: the command's, and the Home tab button's. */
+export async function openLicenseForm(args: {
+  client: WebClient;
+  flow: LicenseRequests;
+  vocabulary: LicenseVocabulary;
+  logger: Logger;
+  requester: Requester;
+  triggerId: string;
+  opened?: Promise<OpenedModal>;
+  respond?: RespondFn;
+}): Promise<void> {
+  const { vocabulary, requester } = args;
+  const { words } = vocabulary;
+  const work = args.flow.start(requester).then((started) => {
+    if (!started.ok) {
+      const m = failureMessage(started, words);
+      return { view: licenseFailureView(started, vocabulary), fallbackText: `${m.headline} ${m.next}` };
+    }
+    const fallbackText = `Latchkey could not open its window. Run \`${words.command}\` again.`;
+    if (started.state === 'open') return { view: openRequestView(started.request, vocabulary), fallbackText };
+    return { view: licenseFormView({ email: started.email, current: started.current, ticket: started.ticket }, vocabulary), fallbackText };
+  });
+  await openModalWhile({
+    client: args.client,
+    triggerId: args.triggerId,
+    loading: licenseLoadingView(vocabulary),
+    opened: args.opened,
+    work,
+    respond: args.respond,
+    logger: args.logger,
+    userId: requester.userId,
   });
 }

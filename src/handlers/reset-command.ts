@@ -1,11 +1,13 @@
+import type { RespondFn } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import type { Credential } from '../credentials/credential';
-import type { Logger } from '../flows/ports';
+import type { Logger, Requester } from '../flows/ports';
 import type { ResetCredential } from '../flows/reset-credential';
 import { failureMessage } from '../views/failure-message';
 import { checkingView, confirmView, failureView } from '../views/reset-modal';
 import type { GuardedApp } from '../slack/guarded-app';
 import { acceptCommand, acknowledgeOnArrival } from './accept-command';
-import { openedModalOf } from '../slack/arrival-modal';
+import { openedModalOf, type OpenedModal } from '../slack/arrival-modal';
 import { busyText } from '../views/not-started';
 import { openModalWhile } from './modal-sequence';
 import { resetWordsOf } from './reset-words';
@@ -21,32 +23,52 @@ export function registerResetCommand(app: GuardedApp, credential: Credential, fl
   app.command(credential.command, async ({ command, ack, client, respond, context }) => {
     const accepted = await acceptCommand(command, ack, words, enabled, logger);
     if (!accepted) return;
-
     const { requester, triggerId, text } = accepted;
-    const work = flow.prepare(requester, credential.id).then((prepared) => {
-      if (!prepared.ok) {
-        const m = failureMessage(prepared, words);
-        return { prepared, view: failureView(prepared, words), fallbackText: `${m.headline} ${m.next}` };
-      }
-      return {
-        prepared,
-        view: confirmView({ credentialId: credential.id, words, email: prepared.email, ticket: prepared.ticket, ignoredText: text.trim() !== '' }),
-        fallbackText: `Latchkey could not open its window. Run \`${credential.command}\` again.`,
-      };
-    });
-    await openModalWhile({
-      client,
-      triggerId,
-      loading: checkingView(words),
-      opened: openedModalOf(context),
-      work,
-      // The person never saw the confirmation: what preparing it counted is given back.
-      discard: async ({ prepared }) => {
-        if (prepared.ok) await flow.cancel(requester, credential.id, prepared.ticket);
-      },
-      respond,
-      logger,
-      userId: requester.userId,
-    });
+    await openResetConfirmation({ client, credential, flow, logger, requester, triggerId, opened: openedModalOf(context), typedText: text, respond });
+  });
+}
+
+/**
+ * The confirmation of one reset, in the modal opened with the trigger (or on arrival, `opened`),
+ * while the flow checks who is asking: what the slash command opens, and the Home tab's button too.
+ */
+export async function openResetConfirmation(args: {
+  client: WebClient;
+  credential: Credential;
+  flow: ResetCredential;
+  logger: Logger;
+  requester: Requester;
+  triggerId: string;
+  opened?: Promise<OpenedModal>;
+  /** What the person typed after the command, which Latchkey ignores (and says so). */
+  typedText?: string;
+  respond?: RespondFn;
+}): Promise<void> {
+  const { credential, flow, requester } = args;
+  const words = resetWordsOf(credential);
+  const work = flow.prepare(requester, credential.id).then((prepared) => {
+    if (!prepared.ok) {
+      const m = failureMessage(prepared, words);
+      return { prepared, view: failureView(prepared, words), fallbackText: `${m.headline} ${m.next}` };
+    }
+    return {
+      prepared,
+      view: confirmView({ credentialId: credential.id, words, email: prepared.email, ticket: prepared.ticket, ignoredText: (args.typedText ?? '').trim() !== '' }),
+      fallbackText: `Latchkey could not open its window. Run \`${credential.command}\` again.`,
+    };
+  });
+  await openModalWhile({
+    client: args.client,
+    triggerId: args.triggerId,
+    loading: checkingView(words),
+    opened: args.opened,
+    work,
+    // The person never saw the confirmation: what preparing it counted is given back.
+    discard: async ({ prepared }) => {
+      if (prepared.ok) await flow.cancel(requester, credential.id, prepared.ticket);
+    },
+    respond: args.respond,
+    logger: args.logger,
+    userId: requester.userId,
   });
 }

@@ -23,10 +23,12 @@ const actor = {
   enterprise: z.object({ id: slackId }).nullable().optional(),
 };
 
-/** One input's state: text inputs carry `value`, selects and radio buttons `selected_option`. */
+/** One input's state: text inputs carry `value`, selects and radio buttons `selected_option`, pickers their own. */
 const inputState = z.object({
   value: z.string().max(3000).nullish(),
   selected_option: z.object({ value: z.string().max(150) }).nullish(),
+  selected_user: slackId.nullish(),
+  selected_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullish(),
 });
 
 export const viewSubmissionSchema = z.object({
@@ -44,6 +46,8 @@ export const blockActionsSchema = z.object({
   ...actor,
   trigger_id: z.string().min(1),
   channel: z.object({ id: z.string() }).nullish(),
+  // A click inside a modal or on the Home tab: the view it came from.
+  view: z.object({ id: z.string().min(1), type: z.string().optional() }).nullish(),
   actions: z.array(z.object({ action_id: z.string(), value: z.string().max(2000).optional() })).min(1),
 });
 
@@ -63,5 +67,24 @@ export function actingUser(body: {
 /** What the person entered or picked in one input of a submitted modal. */
 export function inputValue(body: ViewSubmission, blockId: string, actionId: string): string | undefined {
   const state = body.view.state.values[blockId]?.[actionId];
-  return state?.selected_option?.value ?? state?.value ?? undefined;
+  return state?.selected_option?.value ?? state?.selected_user ?? state?.selected_date ?? state?.value ?? undefined;
+}
+
+/** The Events API's app_home_opened, as Slack signs it: who opened the tab, in which workspace. */
+export const homeOpenedSchema = z.object({
+  team_id: slackId,
+  enterprise_id: slackId.nullish(),
+  event: z.object({ type: z.literal('app_home_opened'), user: slackId, tab: z.string().max(20) }),
+});
+
+/** The person who opened their Home tab, from the signed envelope. */
+export function homeOpener(body: z.infer<typeof homeOpenedSchema>): Requester {
+  return { userId: body.event.user, teamId: body.team_id, ...(body.enterprise_id && { enterpriseId: body.enterprise_id }) };
+}
+
+/** A button click that names a person who can be acted for. */
+export function clickedBy(body: unknown): { click: BlockActions; requester: Requester } | undefined {
+  const parsed = blockActionsSchema.safeParse(body);
+  const requester = parsed.success ? actingUser(parsed.data) : undefined;
+  return parsed.success && requester ? { click: parsed.data, requester } : undefined;
 }

@@ -5,7 +5,7 @@ import type { HttpFetch } from '../http/fetch';
 import { OPENED_MODAL, openLoadingModal, type OpenedModal } from '../slack/arrival-modal';
 import { isValidSlackRequest } from '../slack/bolt';
 import { UnexpectedPayloadError, type GuardedApp } from '../slack/guarded-app';
-import { parseSlackBody, refuseBody, refuseContentType } from '../slack/slack-request-body';
+import { bodyMatchesType, parseSlackBody, refuseBody, refuseContentType } from '../slack/slack-request-body';
 import { sendDirectMessage } from '../slack/direct-message';
 import { notStartedReply, notStartedView, workFailedText, workFailedView } from '../views/not-started';
 import type { HttpAnswer, HttpRequest } from './http-event';
@@ -55,7 +55,7 @@ export class HandOffReceiver implements Receiver {
     const { logger } = this.options;
     if (request.method === 'GET' && request.path === '/healthz') return json(200, { status: 'ok' });
     if (request.method !== 'POST' || request.path !== EVENTS_PATH) return { statusCode: 404 };
-    const refusal = refuseContentType(request.headers['content-type']) ?? refuseBody(request.body);
+    const refusal = refuseContentType(request.headers['content-type']) ?? refuseBody(request.body, request.headers['content-type']);
     if (refusal) {
       logger.warn({ status: refusal.status, reason: refusal.reason }, 'request refused');
       return { statusCode: refusal.status };
@@ -71,20 +71,25 @@ export class HandOffReceiver implements Receiver {
       logger.warn({ status: 401 }, 'request refused: signature or timestamp invalid');
       return { statusCode: 401 };
     }
+    if (!bodyMatchesType(order.body, request.headers['content-type'])) {
+      logger.warn({ status: 400 }, 'request refused: the body is not what its content type says');
+      return { statusCode: 400 };
+    }
     const body = parseSlackBody(order.body);
     // Slack checks a slash command's certificate now and then with ssl_check=1; it needs only a 200.
     if (body.ssl_check) return { statusCode: 200 };
+    // The Events API's check of the request URL: the challenge back, signed like every request.
+    if (body.type === 'url_verification' && typeof body.challenge === 'string') return json(200, { challenge: body.challenge });
 
-    const modal = this.app!.arrivalModalFor(body);
+    const arrival = this.app!.arrivalModalFor(body);
     const [opened, acknowledged] = await Promise.all([
-      modal &&
+      arrival &&
         openLoadingModal({
           client: this.app!.client,
           fetch: this.options.fetch,
           logger,
           metrics: this.options.metrics,
-          modal,
-          body: body as { trigger_id: string; user_id: string; response_url?: string },
+          ...arrival,
           arrivedAt: receivedAt,
           now: () => performance.now(),
         }),

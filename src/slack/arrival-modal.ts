@@ -3,6 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import { describeError } from '../flows/failure';
 import type { Logger, Metrics } from '../flows/ports';
 import type { HttpFetch } from '../http/fetch';
+import { sendDirectMessage } from './direct-message';
 import { slackErrorCode } from './slack-errors';
 
 /**
@@ -44,35 +45,36 @@ export async function openLoadingModal(args: {
   logger: Logger;
   metrics: Metrics;
   modal: ArrivalModal;
-  body: { trigger_id: string; user_id: string; response_url?: string };
+  trigger: { readonly triggerId: string; readonly userId: string; readonly responseUrl?: string };
   arrivedAt: number;
   now: () => number;
 }): Promise<OpenedModal> {
-  const { client, logger, body } = args;
+  const { client, logger, trigger } = args;
   const busy = async (reason: 'trigger_stale' | 'trigger_expired'): Promise<OpenedModal> => {
     args.metrics.count('trigger_too_old', { reason });
-    logger.warn({ slackUserId: body.user_id, reason, waitedMs: Math.round(args.now() - args.arrivedAt) }, 'trigger too old for views.open; told the person Latchkey is busy');
-    await tellPrivately(args.fetch, body.response_url, args.modal.busyText).catch((err: unknown) =>
-      logger.warn({ slackUserId: body.user_id, err: describeError(err) }, 'could not say Latchkey is busy'),
-    );
+    logger.warn({ slackUserId: trigger.userId, reason, waitedMs: Math.round(args.now() - args.arrivedAt) }, 'trigger too old for views.open; told the person Latchkey is busy');
+    // A command's response_url; a click on the Home tab has none, so a DM says it.
+    const told = trigger.responseUrl
+      ? tellPrivately(args.fetch, trigger.responseUrl, args.modal.busyText)
+      : sendDirectMessage(client, trigger.userId, { text: args.modal.busyText });
+    await told.catch((err: unknown) => logger.warn({ slackUserId: trigger.userId, err: describeError(err) }, 'could not say Latchkey is busy'));
     return { ok: false, reason };
   };
   if (!triggerUsable(args.arrivedAt, args.now())) return busy('trigger_stale');
   try {
-    const opened = await client.views.open({ trigger_id: body.trigger_id, view: args.modal.view });
+    const opened = await client.views.open({ trigger_id: trigger.triggerId, view: args.modal.view });
     const viewId = opened.view?.id;
     if (!viewId) throw new Error('views.open returned no view');
     return { ok: true, viewId };
   } catch (err) {
     if (slackErrorCode(err) === 'expired_trigger_id') return busy('trigger_expired');
-    logger.warn({ slackUserId: body.user_id, err: describeError(err) }, 'views.open failed');
+    logger.warn({ slackUserId: trigger.userId, err: describeError(err) }, 'views.open failed');
     return { ok: false, reason: 'failed' };
   }
 }
 
 /** An ephemeral reply through a command's response_url: seen only by the person who typed it. */
-async function tellPrivately(fetch: HttpFetch, responseUrl: string | undefined, text: string): Promise<void> {
-  if (!responseUrl) throw new Error('the command carries no response_url');
+async function tellPrivately(fetch: HttpFetch, responseUrl: string, text: string): Promise<void> {
   const res = await fetch(responseUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -11,6 +11,8 @@ export interface KnownEntryPoints {
   readonly commands: readonly string[];
   readonly viewCallbackIds: readonly string[];
   readonly actionIds: readonly string[];
+  /** Events API event types the app subscribes to (manifest.yml). */
+  readonly eventTypes: readonly string[];
 }
 
 /** Thrown for a signed request whose shape Latchkey does not handle; answered with 400. */
@@ -60,6 +62,12 @@ export class GuardedApp extends App {
         trigger_id: id,
         actions: z.array(z.object({ action_id: oneOf(known.actionIds) })).length(1),
       }),
+      // The Events API's envelope (JSON); the URL check (url_verification) is answered by the receiver.
+      z.object({
+        type: z.literal('event_callback'),
+        team_id: id,
+        event: z.object({ type: oneOf(known.eventTypes), user: id }),
+      }),
     ]);
   }
 
@@ -72,10 +80,21 @@ export class GuardedApp extends App {
     this.onArrival.set(command, { wellFormed, modal });
   }
 
-  /** The loading modal a readable command asks to have opened on arrival (Lambda's answering invocation opens it itself). */
-  arrivalModalFor(body: Record<string, unknown>): ArrivalModal | undefined {
-    const onArrival = typeof body.command === 'string' ? this.onArrival.get(body.command) : undefined;
-    return onArrival?.wellFormed(body) ? onArrival.modal : undefined;
+  /** The same for a button whose click opens a modal (the Home tab's): its acknowledgement is always empty. */
+  acknowledgeActionOnArrival(actionId: string, wellFormed: (body: unknown) => boolean, modal: ArrivalModal): void {
+    this.onArrival.set(actionKey(actionId), { wellFormed, modal });
+  }
+
+  /** The loading modal a readable command or click asks to have opened on arrival (Lambda's answering invocation opens it itself). */
+  arrivalModalFor(body: Record<string, unknown>): { modal: ArrivalModal; trigger: ArrivalTrigger } | undefined {
+    const onArrival = this.arrivalOf(body);
+    return onArrival?.modal ? { modal: onArrival.modal, trigger: arrivalTrigger(body) } : undefined;
+  }
+
+  private arrivalOf(body: Record<string, unknown>) {
+    const key = arrivalKey(body);
+    const onArrival = key === undefined ? undefined : this.onArrival.get(key);
+    return onArrival?.wellFormed(body) ? onArrival : undefined;
   }
 
   /** Requests read and not yet finished, including work still waiting its turn: shutdown waits for them. */
@@ -100,8 +119,8 @@ export class GuardedApp extends App {
   /** The event as Bolt should route it: acknowledged already, or with an ack() after which the work waits its turn. */
   private async acknowledgingFirst(event: ReceiverEvent, arrivedAt: number): Promise<ReceiverEvent> {
     const { ack, body } = event;
-    const onArrival = typeof body.command === 'string' ? this.onArrival.get(body.command) : undefined;
-    if (!onArrival?.wellFormed(body)) {
+    const onArrival = this.arrivalOf(body);
+    if (!onArrival) {
       return {
         ...event,
         ack: async (response) => {
@@ -123,7 +142,7 @@ export class GuardedApp extends App {
           client: this.client,
           ...this.outside,
           modal,
-          body: body as { trigger_id: string; user_id: string; response_url?: string },
+          trigger: arrivalTrigger(body),
           arrivedAt,
           now: () => performance.now(),
         }),
@@ -133,8 +152,39 @@ export class GuardedApp extends App {
       ...event,
       customProperties: { ...event.customProperties, ...(opened && { [OPENED_MODAL]: opened }) },
       ack: async (response) => {
-        if (response !== undefined) throw new Error(`${String(body.command)} was acknowledged on arrival; its listener cannot answer in the acknowledgement`);
+        if (response !== undefined) throw new Error(`${String(arrivalKey(body))} was acknowledged on arrival; its listener cannot answer in the acknowledgement`);
       },
     };
   }
+}
+
+/** Whose trigger, and where to say Latchkey is busy: a command's fields, or a click's. */
+export interface ArrivalTrigger {
+  readonly triggerId: string;
+  readonly userId: string;
+  /** A command's; a click on the Home tab has none. */
+  readonly responseUrl?: string;
+}
+
+const actionKey = (actionId: string) => `action:${actionId}`;
+
+/** What onArrival is keyed by: a command's name, or a single button click's action ID. */
+function arrivalKey(body: Record<string, unknown>): string | undefined {
+  if (typeof body.command === 'string') return body.command;
+  const actions = body.actions;
+  if (body.type === 'block_actions' && Array.isArray(actions) && actions.length === 1) {
+    const actionId = (actions[0] as { action_id?: unknown }).action_id;
+    return typeof actionId === 'string' ? actionKey(actionId) : undefined;
+  }
+  return undefined;
+}
+
+/** Read only after the entry's own wellFormed check passed. */
+function arrivalTrigger(body: Record<string, unknown>): ArrivalTrigger {
+  const user = body.user as { id?: string } | undefined;
+  return {
+    triggerId: String(body.trigger_id),
+    userId: String(body.user_id ?? user?.id),
+    ...(typeof body.response_url === 'string' && { responseUrl: body.response_url }),
+  };
 }

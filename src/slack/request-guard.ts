@@ -61,7 +61,7 @@ export function guardSlackRequests(receiver: HTTPReceiver, options: { path: stri
       try {
         if (tooLarge) return refuse(res, { status: 413, reason: `body over ${options.bodyLimit} bytes` });
         const rawBody = Buffer.concat(chunks);
-        const refusal = refuseBody(rawBody.toString('utf8'), options.bodyLimit);
+        const refusal = refuseBody(rawBody.toString('utf8'), req.headers['content-type'], options.bodyLimit);
         if (refusal) return refuse(res, refusal);
         (req as IncomingMessage & { rawBody?: Buffer }).rawBody = rawBody;
         next(req, res);

@@ -48,7 +48,7 @@ beforeAll(() => {
   const secret = (word: string) => logicalIdOf(s.json, 'AWS::SecretsManager::Secret', (p) => String(p.Description).includes(word));
   ids = {
     audit: table('expiresAt', true),
-    approvals: table('purgeAt', false),
+    approvals: table('purgeAt', true),
     rateLimit: table('expiresAt', false, false),
     signing: secret('signing secret'),
     botToken: secret('bot token'),
@@ -72,6 +72,19 @@ const bySid = (sid: string) => {
 const env = () => s.json.Resources[ids.fn]!.Properties.Environment.Variables as Record<string, unknown>;
 
 describe('DynamoDB tables', () => {
+  test('the approvals table has the by-list index on list + createdAt, for the review queue and each person\'s requests', () => {
+    expect(s.json.Resources[ids.approvals]!.Properties.GlobalSecondaryIndexes).toEqual([
+      {
+        IndexName: 'by-list',
+        KeySchema: [
+          { AttributeName: 'list', KeyType: 'HASH' },
+          { AttributeName: 'createdAt', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ]);
+  });
+
   test('there are exactly three, all on-demand, PITR, encrypted with KMS, TTL on, deletion-protected and retained', () => {
     const tables = ofType(s.json, 'AWS::DynamoDB::Table');
     expect(tables).toHaveLength(3);
@@ -271,6 +284,8 @@ describe('IAM: the function role', () => {
         'dynamodb:DeleteTable',
       ],
       'Allow LicenseRequests': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      'Allow ReadAuditForHomeTab': ['dynamodb:Query'],
+      'Allow ReadLicenseQueue': ['dynamodb:Query'],
       'Allow RateLimits': ['dynamodb:UpdateItem'],
       'Allow ChimeUsers': ['chime:ListUsers', 'chime:ResetPersonalPIN'],
       'Allow ChimeLicenses': ['chime:GetUser', 'chime:UpdateUser'],
@@ -279,7 +294,7 @@ describe('IAM: the function role', () => {
       'Allow SendFailedWork': ['sqs:SendMessage'],
       'Allow ReadFailedWork': ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
     });
-    expect(statements).toHaveLength(12);
+    expect(statements).toHaveLength(14);
   });
 
   test('each statement on the narrowest resource', () => {
@@ -290,6 +305,8 @@ describe('IAM: the function role', () => {
       AppendAuditRecords: [arnOf(ids.audit)],
       NeverRewriteAuditRecords: [arnOf(ids.audit)],
       LicenseRequests: [arnOf(ids.approvals)],
+      ReadAuditForHomeTab: [arnOf(ids.audit), { 'Fn::Join': ['', [arnOf(ids.audit), '/index/by-day']] }],
+      ReadLicenseQueue: [{ 'Fn::Join': ['', [arnOf(ids.approvals), '/index/by-list']] }],
       RateLimits: [arnOf(ids.rateLimit)],
       ChimeUsers: ['*'],
       ChimeLicenses: ['*'],
@@ -375,7 +392,8 @@ describe('IAM: the audit table is append-only for the app', () => {
 
   test('no Allow statement lets the role update, delete or batch-write on the audit table', () => {
     const onAudit = statements.filter((st) => st.Effect === 'Allow' && JSON.stringify(st.Resource).includes(ids.audit));
-    const writes = onAudit.flatMap((st) => st.Action).filter((a) => a !== 'dynamodb:PutItem');
+    // Query only reads (the Home tab); PutItem is the one write.
+    const writes = onAudit.flatMap((st) => st.Action).filter((a) => a !== 'dynamodb:PutItem' && a !== 'dynamodb:Query');
     expect(writes).toEqual([]);
     expect(onAudit.filter((st) => st.Action.includes('dynamodb:PutItem')).every((st) => st.Condition !== undefined)).toBe(true);
   });

@@ -108,10 +108,13 @@ describe('junk at the signed endpoint', () => {
     expect(h.slack.callsTo('views.open')).toEqual([]);
   });
 
-  it('refuses any content type but the form encoding Slack uses with 415', async () => {
-    for (const type of ['application/json', 'text/plain', 'application/x-www-form-urlencoded; charset=utf-8']) {
+  it('refuses any content type but the two Slack uses with 415, and a body that is not what its type says with 400', async () => {
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded; charset=utf-8', 'application/json; charset=utf-8']) {
       expect((await post('command=/reset-pin', type)).status).toBe(415);
     }
+    expect((await post('command=/reset-pin', 'application/json')).status).toBe(400);
+    expect((await post('[1,2]', 'application/json')).status).toBe(400);
+    expect((await post('{"command":"/reset-pin"}', 'application/x-www-form-urlencoded')).status).toBe(400);
   });
 
   it('refuses a payload that is valid JSON but not an object (Bolt would crash on null) with 400', async () => {

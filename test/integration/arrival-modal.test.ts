@@ -41,7 +41,7 @@ describe('the loading modal opened on arrival', () => {
       logger: new MemoryLogger(),
       metrics: NO_METRICS,
       modal,
-      body: { trigger_id: slack.newTriggerId(), user_id: 'UANN', response_url: hookUrl },
+      trigger: { triggerId: slack.newTriggerId(), userId: 'UANN', responseUrl: hookUrl },
       arrivedAt,
       now: () => now,
     });

@@ -99,7 +99,10 @@ describe('Latchkey on AWS Lambda', () => {
   it('answers junk with a 4xx, never a crash', async () => {
     const before = h.lambda.callsTo('Invoke').length;
     const url = h.eventsUrl;
-    expect((await postSigned(url, 'command=/reset-pin', SIGNING_SECRET, { contentType: 'application/json' })).status).toBe(415);
+    expect((await postSigned(url, 'command=/reset-pin', SIGNING_SECRET, { contentType: 'text/plain' })).status).toBe(415);
+    expect((await postSigned(url, 'command=/reset-pin', SIGNING_SECRET, { contentType: 'application/json' })).status).toBe(400);
+    // Signed, but a form body that reads as JSON: the worker would read it otherwise than its type says.
+    expect((await postSigned(url, '{"command":"/reset-pin"}', SIGNING_SECRET)).status).toBe(400);
     expect((await postSigned(url, 'payload=null', SIGNING_SECRET)).status).toBe(400);
     expect((await postSigned(url, `payload=${'x'.repeat(70_000)}`, SIGNING_SECRET)).status).toBe(413);
     expect((await h.command('/format-disk', 'UANN')).status).toBe(400);

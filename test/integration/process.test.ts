@@ -1,4 +1,4 @@
-import { unknownOutcomes } from '../../src/audit/unknown-outcomes';
+import { unknownOutcomes } from '../../src/flows/unknown-outcomes';
 import { startAppProcess, type AppProcess } from '../support/app-process';
 import { Harness, secretIn } from '../support/harness';
 

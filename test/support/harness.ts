@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createLatchkey, type Latchkey } from '../../src/app';
 import { DynamoDbAuditLog } from '../../src/audit/dynamodb-audit-log';
 import type { AuditRecord } from '../../src/audit/audit-record';
+import type { AuditEntry } from '../../src/flows/ports';
 import { loadConfig, type Config } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { CREDENTIALS } from '../../src/credentials';
@@ -13,6 +14,8 @@ import { startDynalite, type LocalDynamo } from './dynamodb-local';
 import { startSlackFake, type FakeSlackUser, type SlackCall, type SlackFake } from './slack-fake';
 import {
   blockActionsPayload,
+  homeOpenedEvent,
+  postEvent,
   postInteraction,
   postSlashCommand,
   viewClosedPayload,
@@ -269,6 +272,30 @@ export class Harness {
     return postInteraction(extra.url ?? this.eventsUrl, SIGNING_SECRET, viewClosedPayload({ userId, teamId: extra.teamId ?? TEAM, view }));
   }
 
+  /** The person opens Latchkey's Home tab; returns the tab as published once it is. */
+  async openHome(userId: string, from: { teamId?: string; enterpriseId?: string; tab?: 'home' | 'messages' } = {}): Promise<{ ack: AppResponse; home: Record<string, any> }> {
+    const before = this.slack.callsTo('views.publish').filter((c) => c.args.user_id === userId).length;
+    const ack = await postEvent(this.eventsUrl, SIGNING_SECRET, homeOpenedEvent({ userId, teamId: from.teamId ?? TEAM, enterpriseId: from.enterpriseId, tab: from.tab }));
+    let seen = 0;
+    const call = await this.slack.waitForCall('views.publish', (c) => c.args.user_id === userId && ++seen > before);
+    // As Slack holds it, with its ID: a click on it carries the view.
+    return { ack, home: (call.result?.view ?? call.args.view) as Record<string, any> };
+  }
+
+  /** A click on a button of the Home tab (or of a modal, with `view`), as Slack sends it. */
+  clickIn(
+    userId: string,
+    actionId: string,
+    value: string,
+    where: { view: Record<string, any>; triggerId?: string; teamId?: string },
+  ): Promise<AppResponse> {
+    return postInteraction(
+      this.eventsUrl,
+      SIGNING_SECRET,
+      blockActionsPayload({ userId, teamId: where.teamId ?? TEAM, actionId, value, view: where.view, triggerId: where.triggerId ?? this.slack.newTriggerId() }),
+    );
+  }
+
   /** A click on a message button, as Slack sends it (from our workspace unless `from` says otherwise). */
   click(
     userId: string,
@@ -353,6 +380,11 @@ export class Harness {
     const id = call.result?.view?.id;
     if (typeof id !== 'string') throw new Error(`views.open did not return a view id: ${JSON.stringify(call.result)}`);
     return id;
+  }
+
+  /** Writes an audit record as the app would have at `at`: for states a test cannot easily cause (a crash mid-reset). */
+  async writeAudit(entry: AuditEntry, at: Date): Promise<void> {
+    await new DynamoDbAuditLog(this.readerClient, 'latchkey-audit-test', 400, { now: () => at }).record(entry);
   }
 
   async auditRecords(userId: string): Promise<AuditRecord[]> {

@@ -150,6 +150,14 @@ export class MemoryLicenseRequests implements LicenseRequestStore {
     const current = this.requests.get(id);
     if (current) this.requests.set(id, { ...current, message });
   }
+
+  async pending(limit: number): Promise<LicenseRequest[]> {
+    return [...this.requests.values()].filter((r) => r.status === 'PENDING').sort((a, b) => a.createdAt.localeCompare(b.createdAt)).slice(0, limit);
+  }
+
+  async ofRequester(userId: string, limit: number): Promise<LicenseRequest[]> {
+    return [...this.requests.values()].filter((r) => r.requester.userId === userId).sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, limit);
+  }
 }
 
 export class MemoryAnnouncer implements LicenseAnnouncer {

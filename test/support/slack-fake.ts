@@ -55,6 +55,8 @@ export interface SlackFake {
   newTriggerId(): string;
   /** Current state of a modal opened, pushed or updated through the fake (a copy). */
   viewById(id: string): Record<string, any> | undefined;
+  /** The Home tab last published for this user (a copy), as Slack would show it. */
+  homeOf(userId: string): Record<string, any> | undefined;
   /** Make the next `times` (default 1) calls to `method` fail this way, before any other processing. */
   failNext(method: string, failure: SlackFailure, times?: number): void;
   /** Delay every answer by this much, to exercise the app's timeouts and Slack's 3 s ack budget. */
@@ -108,6 +110,7 @@ export async function startSlackFake(opts: {
   const failures = new Map<string, SlackFailure[]>();
   const triggers = new Map<string, { issuedAt: number; used: boolean }>();
   const views = new Map<string, Record<string, any>>();
+  const homes = new Map<string, Record<string, any>>();
   const messages = new Map<string, Record<string, any>>(); // `${channel}/${ts}` → message
   for (const { channel, message } of opts.messages ?? []) messages.set(`${channel}/${message.ts}`, structuredClone(message));
   const waiters = new Set<Waiter>();
@@ -124,14 +127,14 @@ export async function startSlackFake(opts: {
   const dmChannel = (channel: string) => (users.has(channel) ? `D${channel}` : channel);
 
   /** The checks Slack applies to every view payload that are cheap to mirror; each message names the JSON pointer, as Slack's do. */
-  function viewProblems(view: unknown): string[] {
+  function viewProblems(view: unknown, type: 'modal' | 'home' = 'modal'): string[] {
     if (typeof view !== 'object' || view === null || Array.isArray(view)) return ['[ERROR] missing required field: view'];
     const v = view as Record<string, any>;
     const problems: string[] = [];
-    if (v.type !== 'modal') problems.push('[ERROR] must be "modal" [json-pointer:/view/type]');
+    if (v.type !== type) problems.push(`[ERROR] must be "${type}" [json-pointer:/view/type]`);
     for (const field of ['title', 'submit', 'close']) {
       const text = v[field]?.text;
-      if (field === 'title' && typeof text !== 'string') problems.push('[ERROR] missing required field: title [json-pointer:/view/title]');
+      if (field === 'title' && type === 'modal' && typeof text !== 'string') problems.push('[ERROR] missing required field: title [json-pointer:/view/title]');
       if (typeof text === 'string' && text.length > 24) problems.push(`[ERROR] must be less than 25 characters [json-pointer:/view/${field}/text]`);
     }
     if (!Array.isArray(v.blocks)) problems.push('[ERROR] missing required field: blocks [json-pointer:/view/blocks]');
@@ -252,6 +255,17 @@ export async function startSlackFake(opts: {
         ok: true,
         view: storeView(view, existing.id, { root_view_id: existing.root_view_id, previous_view_id: existing.previous_view_id }),
       };
+    },
+
+    // No trigger: a Home tab is published to one user whenever the app likes.
+    'views.publish': ({ user_id, view }) => {
+      if (typeof user_id !== 'string' || !users.has(user_id)) return fail('user_not_found');
+      const problems = viewProblems(view, 'home');
+      if (problems.length > 0) return fail('invalid_arguments', ...problems);
+      const id = homes.get(user_id)?.id ?? nextId('V');
+      const stored = { ...view, id, team_id: teamId, hash: newHash(), app_id: appId, bot_id: botId };
+      homes.set(user_id, stored);
+      return { ok: true, view: stored };
     },
 
     'chat.postMessage': (args) => {
@@ -388,6 +402,10 @@ export async function startSlackFake(opts: {
     viewById: (id) => {
       const view = views.get(id);
       return view === undefined ? undefined : structuredClone(view);
+    },
+    homeOf: (userId) => {
+      const home = homes.get(userId);
+      return home === undefined ? undefined : structuredClone(home);
     },
     failNext(method, failure, times = 1) {
       const queue = failures.get(method) ?? [];

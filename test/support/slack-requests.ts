@@ -199,3 +199,31 @@ export function blockActionsPayload(args: {
     actions: [action],
   };
 }
+
+/** The Events API's app_home_opened, as Slack sends it: JSON, the workspace outside, the person inside. */
+export function homeOpenedEvent(args: { userId: string; teamId: string; enterpriseId?: string; tab?: 'home' | 'messages'; viewId?: string }): object {
+  const now = Date.now() / 1000;
+  return {
+    token: VERIFICATION_TOKEN,
+    team_id: args.teamId,
+    ...(args.enterpriseId && { enterprise_id: args.enterpriseId }),
+    api_app_id: API_APP_ID,
+    event: {
+      type: 'app_home_opened',
+      user: args.userId,
+      channel: `D${args.userId.slice(1)}`,
+      tab: args.tab ?? 'home',
+      event_ts: `${now}`,
+      ...(args.viewId && { view: { id: args.viewId, type: 'home' } }),
+    },
+    type: 'event_callback',
+    event_id: `Ev${randomBytes(5).toString('hex').toUpperCase()}`,
+    event_time: Math.floor(now),
+    authorizations: [{ enterprise_id: args.enterpriseId ?? null, team_id: args.teamId, user_id: 'UBOTLATCHKEY', is_bot: true, is_enterprise_install: false }],
+    is_ext_shared_channel: false,
+  };
+}
+
+export function postEvent(url: string, signingSecret: string, event: object, opts?: SignOptions): Promise<AppResponse> {
+  return postSigned(url, JSON.stringify(event), signingSecret, { contentType: 'application/json', ...opts });
+}

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { CREDENTIALS } from '../../src/credentials';
+import { HOME_OPENED_EVENT } from '../../src/handlers/home-opened';
 import { LICENSE_COMMAND } from '../../src/handlers/license-command';
 
 // Slack's published manifest JSON Schemas (draft-07), copied from shared/slack with their licence.
@@ -32,6 +33,13 @@ describe('manifest.yml', () => {
     expect(commands.map(([command]: string[]) => command).sort()).toEqual([...answered].sort());
     for (const command of answered) expect(commands).toContainEqual([command, '/slack/events']);
     expect(new URL(manifest.settings.interactivity.request_url).pathname).toBe('/slack/events');
+  });
+
+  it('subscribes to exactly the events the app answers, at the events endpoint, with the Home tab on', () => {
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual([HOME_OPENED_EVENT]);
+    expect(manifest.settings.event_subscriptions.user_events).toBeUndefined();
+    expect(new URL(manifest.settings.event_subscriptions.request_url).pathname).toBe('/slack/events');
+    expect(manifest.features.app_home.home_tab_enabled).toBe(true);
   });
 
   it('asks for exactly the bot scopes Latchkey uses, nothing broader', () => {

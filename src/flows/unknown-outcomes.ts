@@ -1,5 +1,3 @@
-import type { AuditRecord } from './audit-record';
-
 /** Long enough for any reset to have finished; an attempt older than this with no outcome is a question. */
 export const OUTCOME_GRACE_MS = 2 * 60 * 1000;
 
@@ -8,7 +6,7 @@ export const OUTCOME_GRACE_MS = 2 * 60 * 1000;
  * that write failed, which was logged as an alert). The change may or may not have happened;
  * a reviewer should check the directory and the person.
  */
-export function unknownOutcomes(records: AuditRecord[], now: Date, graceMs = OUTCOME_GRACE_MS): AuditRecord[] {
+export function unknownOutcomes<R extends { readonly requestId: string; readonly phase: string; readonly at: string }>(records: readonly R[], now: Date, graceMs = OUTCOME_GRACE_MS): R[] {
   const finished = new Set(records.filter((r) => r.phase === 'outcome').map((r) => r.requestId));
   return records.filter(
     (r) => r.phase === 'attempt' && !finished.has(r.requestId) && now.getTime() - Date.parse(r.at) >= graceMs,

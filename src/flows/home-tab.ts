@@ -1,0 +1,271 @@
+import { asFailure, describeError, needsOperator, type FailureCode } from './failure';
+import type { LicenseRequest, LicenseRequestStore } from './license-request';
+import type { Admins, AuditEvent, AuditReader, Clock, Logger, Requester } from './ports';
+import { OUTCOME_GRACE_MS, unknownOutcomes } from './unknown-outcomes';
+import { servesRequest, type Workspace } from './workspace';
+
+/** A part of the tab that could be read, or could not (the rest is still shown). */
+export type Part<T> = { readonly ok: true; readonly value: T } | { readonly ok: false };
+
+/** One request of the person's, its records taken together. */
+export interface Activity {
+  /** The reference to quote to IT. */
+  readonly requestId: string;
+  readonly action: string;
+  /** When it started. */
+  readonly at: string;
+  readonly state: 'succeeded' | 'failed' | 'refused' | 'cancelled' | 'unknown' | 'in_progress';
+  readonly errorCode?: FailureCode;
+  /** License steps: whom a decision was about, what was asked for, what was decided. */
+  readonly subject?: Requester;
+  readonly licenseTo?: string;
+  readonly decision?: 'approve' | 'deny';
+}
+
+export interface TodayCounts {
+  /** The UTC day counted (YYYY-MM-DD). */
+  readonly day: string;
+  /** Resets by credential action: how many succeeded and how many failed. */
+  readonly resets: readonly { readonly action: string; readonly succeeded: number; readonly failed: number }[];
+  /** Requests turned away before any change, by reason, most frequent first. */
+  readonly refusals: readonly { readonly code: FailureCode; readonly count: number }[];
+}
+
+/** Something an admin should look at: a change that may or may not have happened, or a failure that alerted an operator. */
+export interface Attention {
+  readonly requestId: string;
+  readonly action: string;
+  readonly at: string;
+  readonly actor: Requester;
+  readonly kind: 'unknown_outcome' | 'operator_failure';
+  readonly errorCode?: FailureCode;
+}
+
+export interface AdminParts {
+  readonly pending: Part<readonly LicenseRequest[]>;
+  readonly today: Part<TodayCounts>;
+  readonly attention: Part<{ readonly items: readonly Attention[]; readonly more: number }>;
+}
+
+export interface HomeData {
+  readonly requester: Requester;
+  /** The enabled credentials, by ID, in the registry's order: one button each. */
+  readonly credentials: readonly string[];
+  readonly licenses: boolean;
+  readonly activity: Part<readonly Activity[]>;
+  /** With license requests on. */
+  readonly requests?: Part<readonly LicenseRequest[]>;
+  /** For admins only, decided when the tab is opened. */
+  readonly admin?: AdminParts;
+  readonly now: Date;
+}
+
+export interface SearchQuery {
+  readonly person: string;
+  readonly from: Date;
+  readonly to: Date;
+  readonly after?: string;
+}
+
+export type SearchResult =
+  | { readonly ok: true; readonly events: readonly AuditEvent[]; readonly next?: string }
+  | { readonly ok: false; readonly code: 'NOT_ADMIN' | 'STORE_UNAVAILABLE' | 'SLACK_UNAVAILABLE' | 'REQUEST_INVALID' };
+
+export interface HomeTabDeps {
+  readonly credentials: readonly string[];
+  readonly audit: AuditReader;
+  /** With license requests on. */
+  readonly requests?: LicenseRequestStore;
+  /** Who is an admin; undefined when none is configured. */
+  readonly admins?: Admins;
+  readonly workspace: Workspace;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+export const RECENT_ACTIVITY = 10;
+export const OWN_REQUESTS = 5;
+export const PENDING_SHOWN = 10;
+export const ATTENTION_DAYS = 7;
+export const ATTENTION_SHOWN = 10;
+export const SEARCH_PAGE = 20;
+/** As long as the audit log keeps records (AUDIT_RETENTION_DAYS' maximum). */
+export const SEARCH_MAX_DAYS = 400;
+
+/**
+ * The Home tab: what a person can do and has done, and for admins what waits for them. Every part
+ * is read in one round of parallel queries (the admin's parts as soon as the admin check answers,
+ * which is usually from memory), and a part that cannot be read is shown as unavailable while
+ * the rest, the buttons first, still is.
+ */
+export class HomeTab {
+  constructor(private readonly deps: HomeTabDeps) {}
+
+  /** The tab's data for the person who opened it, or undefined when the request is not for this workspace. */
+  async open(requester: Requester): Promise<HomeData | undefined> {
+    const { deps } = this;
+    if (!servesRequest(deps.workspace, requester)) {
+      deps.logger.warn({ slackUserId: requester.userId, slackTeamId: requester.teamId }, 'home tab for another workspace ignored');
+      return undefined;
+    }
+    const now = deps.clock.now();
+    const [activity, requests, admin] = await Promise.all([
+      this.part('activity', requester, () => deps.audit.latestOf(requester, RECENT_ACTIVITY).then((events) => activityOf(events, now).slice(0, RECENT_ACTIVITY))),
+      deps.requests ? this.part('license requests', requester, () => deps.requests!.ofRequester(requester.userId, OWN_REQUESTS)) : undefined,
+      this.adminParts(requester, now),
+    ]);
+    return {
+      requester,
+      credentials: deps.credentials,
+      licenses: deps.requests !== undefined,
+      activity,
+      ...(requests && { requests }),
+      ...(admin && { admin }),
+      now,
+    };
+  }
+
+  /** Whether this person may see and do what admins do: asked again on every click. */
+  async isAdmin(requester: Requester): Promise<boolean> {
+    if (!this.deps.admins || !servesRequest(this.deps.workspace, requester)) return false;
+    return this.deps.admins.isAdmin(requester.userId);
+  }
+
+  /** One page of a person's audit records, for an admin. */
+  async search(admin: Requester, query: SearchQuery): Promise<SearchResult> {
+    const { deps } = this;
+    try {
+      if (!(await this.isAdmin(admin))) {
+        deps.logger.warn({ slackUserId: admin.userId, action: 'audit_search' }, 'refused: not an admin');
+        return { ok: false, code: 'NOT_ADMIN' };
+      }
+    } catch (err) {
+      deps.logger.warn({ slackUserId: admin.userId, err: describeError(err) }, 'admin check failed');
+      return { ok: false, code: 'SLACK_UNAVAILABLE' };
+    }
+    if (searchProblem(query.from, query.to)) return { ok: false, code: 'REQUEST_INVALID' };
+    try {
+      // People are looked up in the workspace the admin searches from.
+      const page = await deps.audit.search({ userId: query.person, teamId: admin.teamId }, query.from, query.to, { limit: SEARCH_PAGE, after: query.after });
+      deps.logger.info({ slackUserId: admin.userId, searched: query.person, records: page.events.length }, 'audit searched');
+      return { ok: true, events: page.events, ...(page.next && { next: page.next }) };
+    } catch (err) {
+      deps.logger.warn({ slackUserId: admin.userId, err: describeError(err) }, 'audit search failed');
+      return { ok: false, code: 'STORE_UNAVAILABLE' };
+    }
+  }
+
+  private async adminParts(requester: Requester, now: Date): Promise<AdminParts | undefined> {
+    const { deps } = this;
+    let admin: boolean;
+    try {
+      admin = await this.isAdmin(requester);
+    } catch (err) {
+      // Not knowing is not being an admin: the person's own parts are still shown.
+      deps.logger.warn({ slackUserId: requester.userId, err: describeError(err) }, 'admin check failed; home tab without admin sections');
+      return undefined;
+    }
+    if (!admin) return undefined;
+    const days = Array.from({ length: ATTENTION_DAYS }, (_, i) => new Date(now.getTime() - i * 86_400_000).toISOString().slice(0, 10));
+    const week = Promise.all(days.map((day) => deps.audit.ofDay(day)));
+    const [pending, today, attention] = await Promise.all([
+      deps.requests
+        ? this.part('pending requests', requester, async () =>
+            (await deps.requests!.pending(PENDING_SHOWN * 3)).filter((r) => Date.parse(r.expiresAt) > now.getTime()).slice(0, PENDING_SHOWN),
+          )
+        : ({ ok: true, value: [] } as const),
+      this.part('today', requester, async () => todayCounts(days[0]!, (await week)[0]!)),
+      this.part('needs attention', requester, async () => {
+        const items = attentionOf((await week).flat(), now);
+        return { items: items.slice(0, ATTENTION_SHOWN), more: Math.max(0, items.length - ATTENTION_SHOWN) };
+      }),
+    ]);
+    return { pending, today, attention };
+  }
+
+  private async part<T>(name: string, requester: Requester, read: () => Promise<T>): Promise<Part<T>> {
+    try {
+      return { ok: true, value: await read() };
+    } catch (err) {
+      this.deps.logger.warn({ slackUserId: requester.userId, part: name, code: asFailure(err).code, err: describeError(err) }, 'home tab part unavailable');
+      return { ok: false };
+    }
+  }
+}
+
+/** Why a search's dates cannot be used, if they cannot. */
+export function searchProblem(from: Date, to: Date): 'FROM_AFTER_TO' | 'TOO_LONG' | undefined {
+  if (from.getTime() > to.getTime()) return 'FROM_AFTER_TO';
+  if (to.getTime() - from.getTime() > SEARCH_MAX_DAYS * 86_400_000) return 'TOO_LONG';
+  return undefined;
+}
+
+/** The person's records, newest first, as one entry per request. */
+export function activityOf(events: readonly AuditEvent[], now: Date): Activity[] {
+  const byRequest = new Map<string, AuditEvent[]>();
+  for (const e of events) byRequest.set(e.requestId, [...(byRequest.get(e.requestId) ?? []), e]);
+  return [...byRequest.values()].map((records) => {
+    const first = records.reduce((a, b) => (a.at <= b.at ? a : b));
+    const find = (phase: AuditEvent['phase']) => records.find((r) => r.phase === phase);
+    const outcome = find('outcome');
+    const refused = find('refused');
+    const state: Activity['state'] = refused
+      ? 'refused'
+      : find('cancelled')
+        ? 'cancelled'
+        : outcome
+          ? outcome.outcome === 'success'
+            ? 'succeeded'
+            : 'failed'
+          : now.getTime() - Date.parse(first.at) >= OUTCOME_GRACE_MS
+            ? 'unknown'
+            : 'in_progress';
+    const detail = records.find((r) => r.subject || r.licenseTo || r.decision);
+    const errorCode = (refused ?? outcome)?.errorCode;
+    return {
+      requestId: first.requestId,
+      action: first.action,
+      at: first.at,
+      state,
+      ...(errorCode && { errorCode }),
+      ...(detail?.subject && { subject: detail.subject }),
+      ...(detail?.licenseTo && { licenseTo: detail.licenseTo }),
+      ...(detail?.decision && { decision: detail.decision }),
+    };
+  });
+}
+
+/** Resets by action and outcome, and refusals by reason, from one day's records. */
+export function todayCounts(day: string, events: readonly AuditEvent[]): TodayCounts {
+  const resets = new Map<string, { action: string; succeeded: number; failed: number }>();
+  const refusals = new Map<FailureCode, number>();
+  for (const e of events) {
+    if (e.phase === 'refused' && e.errorCode) refusals.set(e.errorCode, (refusals.get(e.errorCode) ?? 0) + 1);
+    if (e.phase !== 'outcome' || e.action.startsWith('license_')) continue;
+    const counts = resets.get(e.action) ?? { action: e.action, succeeded: 0, failed: 0 };
+    if (e.outcome === 'success') counts.succeeded += 1;
+    else counts.failed += 1;
+    resets.set(e.action, counts);
+  }
+  return {
+    day,
+    resets: [...resets.values()],
+    refusals: [...refusals.entries()].map(([code, count]) => ({ code, count })).sort((a, b) => b.count - a.count),
+  };
+}
+
+/** Attempts with no outcome, and failures that alerted an operator, newest first. */
+export function attentionOf(events: readonly AuditEvent[], now: Date): Attention[] {
+  const item = (e: AuditEvent, kind: Attention['kind']): Attention => ({
+    requestId: e.requestId,
+    action: e.action,
+    at: e.at,
+    actor: e.actor,
+    kind,
+    ...(e.errorCode && { errorCode: e.errorCode }),
+  });
+  return [
+    ...unknownOutcomes(events, now).map((e) => item(e, 'unknown_outcome')),
+    ...events.filter((e) => e.phase === 'outcome' && e.outcome === 'failure' && e.errorCode && needsOperator(e.errorCode)).map((e) => item(e, 'operator_failure')),
+  ].sort((a, b) => b.at.localeCompare(a.at));
+}

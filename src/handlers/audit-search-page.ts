@@ -1,0 +1,40 @@
+import type { App } from '@slack/bolt';
+import { z } from 'zod';
+import { describeError } from '../flows/failure';
+import type { HomeTab } from '../flows/home-tab';
+import type { Logger } from '../flows/ports';
+import { AUDIT_SEARCH_PAGE_ACTION_ID, auditResultsView } from '../views/audit-search';
+import type { HomeWords } from '../views/home-tab';
+import { clickedBy } from './slack-payloads';
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+/** What the page button carries (audit-search.ts): only what to search; who may is asked again. */
+const cursorSchema = z.object({ person: z.string().regex(/^[A-Z0-9]{2,}$/), from: day, to: day, after: z.string().min(1).max(200), page: z.number().int().min(2).max(10_000) });
+
+/** "Older records" in the results: the next page, in the same modal, for an admin (checked again). */
+export function registerAuditSearchPage(app: App, home: HomeTab, words: HomeWords, logger: Logger): void {
+  app.action(AUDIT_SEARCH_PAGE_ACTION_ID, async ({ ack, body, client }) => {
+    await ack();
+    const clicked = clickedBy(body);
+    const viewId = clicked?.click.view?.id;
+    let cursor: z.infer<typeof cursorSchema> | undefined;
+    try {
+      cursor = cursorSchema.parse(JSON.parse(clicked?.click.actions[0]?.value ?? ''));
+    } catch {
+      cursor = undefined;
+    }
+    if (!clicked || !viewId || !cursor) {
+      logger.warn({ actionId: AUDIT_SEARCH_PAGE_ACTION_ID }, 'malformed search page click');
+      return;
+    }
+    const result = await home.search(clicked.requester, {
+      person: cursor.person,
+      from: new Date(`${cursor.from}T00:00:00Z`),
+      to: new Date(`${cursor.to}T23:59:59.999Z`),
+      after: cursor.after,
+    });
+    await client.views
+      .update({ view_id: viewId, view: auditResultsView({ ...cursor, result, page: cursor.page, words }) })
+      .catch((err: unknown) => logger.warn({ slackUserId: clicked.requester.userId, err: describeError(err) }, 'could not show the next page'));
+  });
+}

@@ -1,0 +1,38 @@
+import type { App } from '@slack/bolt';
+import { describeError } from '../flows/failure';
+import { searchProblem, type HomeTab } from '../flows/home-tab';
+import type { Logger } from '../flows/ports';
+import { AUDIT_SEARCH, auditResultsView, auditSearchingView } from '../views/audit-search';
+import type { HomeWords } from '../views/home-tab';
+import { actingUser, inputValue, viewSubmissionSchema } from './slack-payloads';
+
+/**
+ * The admin's search: the dates are checked in the answer (an inline error), then "Searching…"
+ * while the flow checks the admin again and reads one page, which then replaces it.
+ */
+export function registerAuditSearchSubmission(app: App, home: HomeTab, words: HomeWords, logger: Logger): void {
+  app.view(AUDIT_SEARCH.callbackId, async ({ ack, body, client }) => {
+    const parsed = viewSubmissionSchema.safeParse(body);
+    const admin = parsed.success ? actingUser(parsed.data) : undefined;
+    const person = parsed.success ? inputValue(parsed.data, AUDIT_SEARCH.person, AUDIT_SEARCH.person) : undefined;
+    const from = parsed.success ? inputValue(parsed.data, AUDIT_SEARCH.from, AUDIT_SEARCH.from) : undefined;
+    const to = parsed.success ? inputValue(parsed.data, AUDIT_SEARCH.to, AUDIT_SEARCH.to) : undefined;
+    if (!parsed.success || !admin || !person || !from || !to) {
+      await ack({ response_action: 'errors', errors: { [AUDIT_SEARCH.person]: 'Pick a person, and both days.' } });
+      return;
+    }
+    const problem = searchProblem(new Date(`${from}T00:00:00Z`), new Date(`${to}T23:59:59.999Z`));
+    if (problem) {
+      await ack({
+        response_action: 'errors',
+        errors: { [AUDIT_SEARCH.to]: problem === 'FROM_AFTER_TO' ? 'This day is before the first one.' : 'Search at most 400 days at a time.' },
+      });
+      return;
+    }
+    await ack({ response_action: 'update', view: auditSearchingView() });
+    const result = await home.search(admin, { person, from: new Date(`${from}T00:00:00Z`), to: new Date(`${to}T23:59:59.999Z`) });
+    await client.views
+      .update({ view_id: parsed.data.view.id, view: auditResultsView({ person, from, to, result, page: 1, words }) })
+      .catch((err: unknown) => logger.warn({ slackUserId: admin.userId, err: describeError(err) }, 'could not show the search results'));
+  });
+}

@@ -1,0 +1,32 @@
+import type { App } from '@slack/bolt';
+import { describeError } from '../flows/failure';
+import type { HomeTab } from '../flows/home-tab';
+import type { Logger } from '../flows/ports';
+import { homeView, type HomeWords } from '../views/home-tab';
+import { homeOpenedSchema, homeOpener } from './slack-payloads';
+
+export const HOME_OPENED_EVENT = 'app_home_opened';
+
+/**
+ * The Home tab, published each time the person opens it (Events API, app_home_opened), so what it
+ * shows is as of that moment: a request decided elsewhere is gone on the next open. Slack has its
+ * acknowledgement before any of this runs (Bolt acknowledges events at once; on Lambda the worker
+ * publishes).
+ */
+export function registerHomeOpened(app: App, home: HomeTab, words: HomeWords, logger: Logger): void {
+  app.event(HOME_OPENED_EVENT, async ({ body, client }) => {
+    const parsed = homeOpenedSchema.safeParse(body);
+    if (!parsed.success) {
+      logger.warn({ issues: parsed.error.issues.length }, 'malformed app_home_opened');
+      return;
+    }
+    // The Messages tab is Slack's own; only the Home tab is Latchkey's to draw.
+    if (parsed.data.event.tab !== 'home') return;
+    const requester = homeOpener(parsed.data);
+    const data = await home.open(requester);
+    if (!data) return;
+    await client.views
+      .publish({ user_id: requester.userId, view: homeView(data, words) })
+      .catch((err: unknown) => logger.warn({ slackUserId: requester.userId, err: describeError(err) }, 'could not publish the home tab'));
+  });
+}

@@ -1,0 +1,36 @@
+import type { App } from '@slack/bolt';
+import { describeError } from '../flows/failure';
+import type { HomeTab } from '../flows/home-tab';
+import type { Clock, Logger } from '../flows/ports';
+import { auditSearchForm } from '../views/audit-search';
+import { modal, section } from '../views/blocks';
+import { HOME_SEARCH_ACTION_ID } from '../views/home-tab';
+import { clickedBy } from './slack-payloads';
+
+/** "Search the audit log" on an admin's Home tab: the search form, for admins only (asked again now). */
+export function registerHomeSearchButton(app: App, home: HomeTab, clock: Clock, logger: Logger): void {
+  app.action(HOME_SEARCH_ACTION_ID, async ({ ack, body, client }) => {
+    await ack();
+    const clicked = clickedBy(body);
+    if (!clicked) {
+      logger.warn({ actionId: HOME_SEARCH_ACTION_ID }, 'malformed home tab click');
+      return;
+    }
+    const { requester, click } = clicked;
+    let view;
+    try {
+      if (!(await home.isAdmin(requester))) {
+        // Only an admin's tab has this button: a click from anyone else was made by hand.
+        logger.warn({ slackUserId: requester.userId, action: 'audit_search' }, 'refused: not an admin');
+        return;
+      }
+      view = auditSearchForm(clock.now());
+    } catch (err) {
+      logger.warn({ slackUserId: requester.userId, err: describeError(err) }, 'admin check failed');
+      view = modal({ title: 'Search the audit log', close: 'Close', blocks: [section(':warning: Slack did not answer whether you are an admin. Try again in a few minutes.')] });
+    }
+    await client.views
+      .open({ trigger_id: click.trigger_id, view })
+      .catch((err: unknown) => logger.warn({ slackUserId: requester.userId, err: describeError(err) }, 'views.open failed'));
+  });
+}

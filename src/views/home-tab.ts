@@ -1,0 +1,135 @@
+import type { Button, HomeView, KnownBlock } from '@slack/types';
+import type { Activity, AdminParts, Attention, HomeData, Part, TodayCounts } from '../flows/home-tab';
+import type { LicenseRequest } from '../flows/license-request';
+import { context, escapeMrkdwn, header, LIMITS, plain, section, slackDate } from './blocks';
+import { failureLabel } from './failure-labels';
+import { failureMessage } from './failure-message';
+import { REVIEW_ACTION_ID } from './license-approval-message';
+import { licenseStatusLine } from './license-status';
+import type { LicenseVocabulary, SubjectWords } from './words';
+
+export const HOME_RESET_ACTION_PREFIX = 'home_reset_';
+export const HOME_LICENSE_ACTION_ID = 'home_request_license';
+export const HOME_SEARCH_ACTION_ID = 'home_search';
+
+/** The Home tab's button for a credential: its action ID names the credential. */
+export function homeResetActionId(credentialId: string): string {
+  return `${HOME_RESET_ACTION_PREFIX}${credentialId}`;
+}
+
+/** How the tab names what it lists: each credential's button and words, and the license feature's. */
+export interface HomeWords {
+  /** By credential ID. */
+  readonly credentials: Readonly<Record<string, { readonly button: string; readonly words: SubjectWords }>>;
+  /** By audit action: what a record of it is called ("Reset meeting PIN", "License request"). */
+  readonly actions: Readonly<Record<string, { readonly name: string; readonly words: SubjectWords }>>;
+  readonly license: { readonly button: string; readonly vocabulary: LicenseVocabulary };
+}
+
+const UNAVAILABLE = (what: string) => context(`:warning: ${what} is unavailable right now. Open this tab again in a few minutes.`);
+
+/**
+ * The Home tab, from plain data. Each section is bounded (ten entries, five requests…), so the
+ * whole stays well inside Slack's 100 blocks; the buttons come first, and a part that could not be
+ * read says so instead of failing the tab.
+ */
+export function homeView(data: HomeData, words: HomeWords): HomeView {
+  const blocks: KnownBlock[] = [
+    header('Latchkey'),
+    section('Reset your own credentials here, any time. What Latchkey shows you, only you see; a new secret is shown once and never stored.'),
+  ];
+  const buttons: Button[] = data.credentials.flatMap((id) => {
+    const credential = words.credentials[id];
+    return credential ? [{ type: 'button', action_id: homeResetActionId(id), text: plain(credential.button), value: id }] : [];
+  });
+  if (data.licenses) buttons.push({ type: 'button', action_id: HOME_LICENSE_ACTION_ID, text: plain(words.license.button), value: 'license' });
+  if (buttons.length > 0) blocks.push({ type: 'actions', block_id: 'home_actions', elements: buttons });
+
+  blocks.push({ type: 'divider' }, header('Your recent activity'), ...activityBlocks(data.activity, words));
+  if (data.requests) blocks.push(header('Your license requests'), ...ownRequestBlocks(data.requests, words.license.vocabulary));
+  if (data.admin) blocks.push({ type: 'divider' }, ...adminBlocks(data.admin, words));
+
+  if (blocks.length > LIMITS.blocks) blocks.splice(LIMITS.blocks - 1, blocks.length, context('There is more than fits here.'));
+  return { type: 'home', blocks };
+}
+
+function activityBlocks(activity: Part<readonly Activity[]>, words: HomeWords): KnownBlock[] {
+  if (!activity.ok) return [UNAVAILABLE('Your activity')];
+  if (activity.value.length === 0) return [context('Nothing yet: what you do with Latchkey will show here.')];
+  return activity.value.map((a) => section(activityLine(a, words)));
+}
+
+function activityLine(a: Activity, words: HomeWords): string {
+  const action = words.actions[a.action];
+  const name = action?.name ?? a.action;
+  const about = a.subject ? ` for <@${a.subject.userId}>` : '';
+  const license = a.licenseTo ? ` (${a.licenseTo})` : '';
+  const why = a.errorCode && action ? ` ${failureMessage({ code: a.errorCode }, action.words).headline}` : '';
+  const state: Record<Activity['state'], string> = {
+    succeeded: a.decision === 'deny' ? ':no_entry: Denied' : ':white_check_mark: Done',
+    failed: `:x: Failed.${why}`,
+    refused: `:no_entry_sign: Not done.${why}`,
+    cancelled: ':leftwards_arrow_with_hook: Cancelled',
+    unknown: ':grey_question: Outcome unknown: IT can check it with the reference',
+    in_progress: ':hourglass_flowing_sand: In progress',
+  };
+  return `*${name}*${license}${about} · ${state[a.state]}\n${slackDate(new Date(a.at))} · Reference \`${a.requestId}\``;
+}
+
+function ownRequestBlocks(requests: Part<readonly LicenseRequest[]>, vocabulary: LicenseVocabulary): KnownBlock[] {
+  if (!requests.ok) return [UNAVAILABLE('Your license requests')];
+  if (requests.value.length === 0) return [context('None.')];
+  return requests.value.map((r) =>
+    section(`*${r.from}* → *${r.to}* · requested ${slackDate(new Date(r.createdAt))}\n${licenseStatusLine(r, vocabulary)}`),
+  );
+}
+
+function adminBlocks(admin: AdminParts, words: HomeWords): KnownBlock[] {
+  const blocks: KnownBlock[] = [header('Waiting for review')];
+  if (!admin.pending.ok) blocks.push(UNAVAILABLE('The review queue'));
+  else if (admin.pending.value.length === 0) blocks.push(context('No license request is waiting.'));
+  else blocks.push(...admin.pending.value.map(pendingBlock));
+
+  blocks.push(header('Today'));
+  blocks.push(...(admin.today.ok ? todayBlocks(admin.today.value, words) : [UNAVAILABLE("Today's activity")]));
+
+  blocks.push(header('Needs attention (7 days)'));
+  if (!admin.attention.ok) blocks.push(UNAVAILABLE('This list'));
+  else if (admin.attention.value.items.length === 0) blocks.push(context('Nothing: every reset of the last 7 days has its outcome, and none alerted an operator.'));
+  else {
+    blocks.push(...admin.attention.value.items.map((a) => section(attentionLine(a, words))));
+    if (admin.attention.value.more > 0) {
+      blocks.push(context(`…and ${admin.attention.value.more} more: \`npm run audit -- unknown --days 7\` lists every attempt with no outcome.`));
+    }
+  }
+  blocks.push({
+    type: 'actions',
+    block_id: 'home_admin',
+    elements: [{ type: 'button', action_id: HOME_SEARCH_ACTION_ID, text: plain('Search the audit log'), value: 'search' }],
+  });
+  return blocks;
+}
+
+function pendingBlock(r: LicenseRequest): KnownBlock {
+  const reason = escapeMrkdwn(r.reason.length > 200 ? `${r.reason.slice(0, 199)}…` : r.reason).replace(/\n/g, ' ');
+  return {
+    type: 'section',
+    text: { type: 'mrkdwn', text: `*<@${r.requester.userId}>*: *${r.from}* → *${r.to}* · ${slackDate(new Date(r.createdAt))}\n>${reason}` },
+    accessory: { type: 'button', action_id: REVIEW_ACTION_ID, text: plain('Review'), value: r.id },
+  };
+}
+
+function todayBlocks(today: TodayCounts, words: HomeWords): KnownBlock[] {
+  const resets = today.resets.map((r) => `*${words.actions[r.action]?.name ?? r.action}*: ${r.succeeded} done, ${r.failed} failed`);
+  const refusals = today.refusals.map((r) => `${failureLabel(r.code)}: ${r.count}`);
+  return [
+    section(resets.length > 0 ? resets.join('\n') : 'No reset yet today.'),
+    context(`${refusals.length > 0 ? `Turned away: ${refusals.join(' · ')}` : 'Nobody turned away.'} (UTC day ${today.day})`),
+  ];
+}
+
+function attentionLine(a: Attention, words: HomeWords): string {
+  const name = words.actions[a.action]?.name ?? a.action;
+  const what = a.kind === 'unknown_outcome' ? ':grey_question: *Outcome unknown*' : `:rotating_light: *Failed: ${failureLabel(a.errorCode ?? 'INTERNAL')}*`;
+  return `${what} · ${name} by <@${a.actor.userId}> · ${slackDate(new Date(a.at))}\nReference \`${a.requestId}\``;
+}

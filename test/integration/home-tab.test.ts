@@ -1,0 +1,227 @@
+import { CREDENTIALS } from '../../src/credentials';
+import { homeOpenedEvent, postEvent } from '../support/slack-requests';
+import { APPROVALS_CHANNEL, secretIn, SIGNING_SECRET, TEAM, useHarness, type Harness } from '../support/harness';
+
+/** The Home tab over real HTTP: the Events API in, views.publish out, and every click from it. */
+const buttonsOf = (home: Record<string, any>) =>
+  (home.blocks as any[]).filter((b) => b.type === 'actions').flatMap((b) => b.elements as any[]);
+const textOf = (home: Record<string, any>) => JSON.stringify(home.blocks);
+const choose = (license: string, reason: string) => ({
+  license: { license: { type: 'radio_buttons', selected_option: { value: license } } },
+  reason: { reason: { type: 'plain_text_input', value: reason } },
+});
+
+/** Files a license request for `userId` through /request-license; returns its ID. */
+async function asksForLicense(h: Harness, userId: string, license = 'Pro'): Promise<string> {
+  const { view } = await h.open('/request-license', userId);
+  await h.submit(userId, view, { values: choose(license, 'I run the <!channel> webinars') });
+  const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes(`<@${userId}>`));
+  return (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0].value as string;
+}
+
+describe('the Home tab', () => {
+  const h = useHarness({}, (x) => x.slack.clear());
+
+  it('an employee sees one button per enabled credential, the license button, and no admin section', async () => {
+    const { ack, home } = await h.openHome('UBOB');
+    expect(ack.status).toBe(200);
+    expect(home.type).toBe('home');
+    expect(buttonsOf(home).map((b) => b.text.text)).toEqual([...CREDENTIALS.map((c) => c.words.homeButton), 'Request a license change']);
+    expect(textOf(home)).toContain('Your recent activity');
+    expect(textOf(home)).toContain('Your license requests');
+    for (const admin of ['Waiting for review', 'Needs attention', 'Search the audit log']) expect(textOf(home)).not.toContain(admin);
+  });
+
+  it('its button opens the same confirmation as the slash command, using the click\'s trigger once, and resets the same way', async () => {
+    const { home } = await h.openHome('UANN');
+    const pin = buttonsOf(home).find((b) => b.text.text === 'Reset my meeting PIN');
+    let trigger = '';
+    const fromHome = await h.opening((t) => h.clickIn('UANN', pin.action_id, pin.value, { view: home, triggerId: (trigger = t) }));
+    const fromCommand = await h.open('/reset-pin', 'UANN');
+    const withoutTicket = (v: Record<string, any>) => ({ ...v, id: undefined, private_metadata: undefined });
+    expect(withoutTicket(fromHome.view)).toEqual(withoutTicket(fromCommand.view));
+    // One views.open with the click's trigger (the loading modal), then updates only.
+    expect(h.slack.callsTo('views.open').filter((c) => c.args.trigger_id === trigger)).toHaveLength(1);
+    expect(h.slack.callsTo('views.open').filter((c) => c.result?.ok === false)).toEqual([]);
+
+    const submission = await h.submit('UANN', fromHome.view);
+    const final = await h.shownAfter(submission, fromHome.viewId);
+    expect(secretIn(final)).toBe(h.chime.pinOf('chime-ann'));
+  });
+
+  it('recent activity: the person\'s own requests, newest first, each with its reference; never a secret', async () => {
+    await h.reset('/reset-password', 'UCARL');
+    const records = await h.waitForAudit('UCARL', (r) => r.phase === 'outcome');
+    await h.open('/reset-pin', 'UNOCHIME'); // someone else's refusal
+    const { home } = await h.openHome('UCARL');
+    const text = textOf(home);
+    expect(text).toContain('*Reset mail password* · :white_check_mark: Done');
+    expect(text).toContain(`Reference \`${records.find((r) => r.phase === 'outcome')!.requestId}\``);
+    expect(text).not.toContain('UNOCHIME');
+    for (const secret of h.allSecrets()) {
+      for (const publish of h.slack.callsTo('views.publish')) expect(JSON.stringify(publish.args)).not.toContain(secret);
+    }
+  });
+
+  it('another workspace\'s event and the Messages tab are ignored: nothing is published', async () => {
+    const other = await postEvent(h.eventsUrl, SIGNING_SECRET, homeOpenedEvent({ userId: 'UOUTSIDE', teamId: 'T0OTHER' }));
+    const messages = await postEvent(h.eventsUrl, SIGNING_SECRET, homeOpenedEvent({ userId: 'UCARL', teamId: TEAM, tab: 'messages' }));
+    expect([other.status, messages.status]).toEqual([200, 200]);
+    await h.waitForLogs('home tab for another workspace ignored', 1);
+    // A Home tab opened after both is published: theirs never were.
+    await h.openHome('UBOB');
+    expect(h.slack.callsTo('views.publish').map((c) => c.args.user_id)).toEqual(['UBOB']);
+  });
+});
+
+describe('the Home tab for admins', () => {
+  const h = useHarness({}, (x) => x.slack.clear());
+
+  it('an admin sees the pending request, oldest first, and reviews it from Home; decided, it is gone on the next open', async () => {
+    const requestId = await asksForLicense(h, 'UBOB');
+    const { home } = await h.openHome('UADA');
+    expect(textOf(home)).toContain('Waiting for review');
+    const review = (home.blocks as any[]).find((b) => b.accessory?.value === requestId)?.accessory;
+    expect(review).toMatchObject({ action_id: 'license_review' });
+    // What the requester typed is shown, but cannot mention anyone.
+    expect(textOf(home)).toContain('&lt;!channel&gt;');
+
+    const opened = await h.opening((trigger) => h.clickIn('UADA', review.action_id, review.value, { view: home, triggerId: trigger }));
+    expect(opened.view.callback_id).toBe('license_review_submit');
+    await h.submit('UADA', opened.view, {
+      values: {
+        decision: { decision: { type: 'radio_buttons', selected_option: { value: 'approve' } } },
+        comment: { comment: { type: 'plain_text_input', value: null } },
+      },
+    });
+    await h.waitForAudit('UADA', (r) => r.action === 'license_apply' && r.phase === 'outcome');
+
+    const after = await h.openHome('UADA');
+    expect((after.home.blocks as any[]).some((b) => b.accessory?.value === requestId)).toBe(false);
+    // And the requester sees where their request stands.
+    const bob = await h.openHome('UBOB');
+    expect(textOf(bob.home)).toContain('*Basic* → *Pro*');
+    expect(textOf(bob.home)).toMatch(/Approved by <@UADA>/);
+  });
+
+  it('today counts resets by credential and outcome, and refusals by reason; needs attention is empty when all is well', async () => {
+    await h.reset('/reset-pin', 'UANN');
+    await h.open('/reset-pin', 'UNOCHIME');
+    await h.waitForAudit('UANN', (r) => r.phase === 'outcome');
+    const { home } = await h.openHome('UMAX'); // an admin through the user group
+    const text = textOf(home);
+    expect(text).toMatch(/\*Reset meeting PIN\*: [1-9]\d* done, 0 failed/);
+    expect(text).toMatch(/Turned away: .*no directory account: [1-9]/);
+    expect(text).toContain('Needs attention (7 days)');
+  });
+
+  it('needs attention: an attempt left with no outcome, and a failure that alerted an operator, with reference and person', async () => {
+    const tenMinutesAgo = new Date(Date.now() - 10 * 60_000);
+    const actor = { userId: 'UBOB', teamId: TEAM };
+    await h.writeAudit({ requestId: `${tenMinutesAgo.toISOString()}_0000000000aa`, phase: 'attempt', action: 'reset_pin', actor, directory: 'chime', directoryUserId: 'chime-bob' }, tenMinutesAgo);
+    await h.writeAudit(
+      { requestId: `${tenMinutesAgo.toISOString()}_0000000000bb`, phase: 'outcome', action: 'reset_password', actor, outcome: 'failure', errorCode: 'DIRECTORY_MISCONFIGURED' },
+      tenMinutesAgo,
+    );
+    // A fresh attempt is still under way, not a question.
+    const now = new Date();
+    await h.writeAudit({ requestId: `${now.toISOString()}_0000000000cc`, phase: 'attempt', action: 'reset_pin', actor }, now);
+    const { home } = await h.openHome('UADA');
+    const attention = (home.blocks as any[]).slice((home.blocks as any[]).findIndex((b) => b.text?.text === 'Needs attention (7 days)'));
+    const text = JSON.stringify(attention);
+    expect(text).toContain('*Outcome unknown* · Reset meeting PIN by <@UBOB>');
+    expect(text).toContain('0000000000aa');
+    expect(text).toContain('*Failed: directory misconfigured* · Reset mail password by <@UBOB>');
+    expect(text).not.toContain('0000000000cc');
+  });
+
+  it('search: an admin finds a person\'s records, newest first, and pages through them', async () => {
+    for (let i = 0; i < 22; i++) await h.open('/reset-pin', 'UNOCHIME'); // 22 refusals, one record each: more than a page
+    await h.reset('/reset-pin', 'UBOB');
+    const { home } = await h.openHome('UADA');
+    const search = buttonsOf(home).find((b) => b.action_id === 'home_search');
+    const trigger = h.slack.newTriggerId();
+    await h.clickIn('UADA', search.action_id, search.value, { view: home, triggerId: trigger });
+    const form = await h.slack.waitForCall('views.open', (c) => c.args.trigger_id === trigger);
+    const formView = { ...form.args.view, id: form.result!.view.id };
+    const today = new Date().toISOString().slice(0, 10);
+    const values = {
+      person: { person: { type: 'users_select', selected_user: 'UNOCHIME' } },
+      from: { from: { type: 'datepicker', selected_date: today } },
+      to: { to: { type: 'datepicker', selected_date: today } },
+    };
+    const answer = await h.submit('UADA', formView, { values });
+    expect(JSON.stringify(answer.json)).toContain('Searching the audit log');
+    const page1 = await h.viewUpdate(formView.id, 1);
+    const lines = (page1.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference'));
+    expect(lines).toHaveLength(20);
+    expect(JSON.stringify(page1.blocks)).not.toContain('UBOB');
+    const times = lines.map((b) => /Reference `([^`]+)`/.exec(b.text.text)![1]!);
+    expect([...times].sort().reverse()).toEqual(times);
+
+    const older = (page1.blocks as any[]).find((b) => b.type === 'actions').elements[0];
+    await h.clickIn('UADA', older.action_id, older.value, { view: { id: formView.id, type: 'modal' } });
+    const page2 = await h.viewUpdate(formView.id, 2);
+    expect(JSON.stringify(page2.blocks)).toContain('page 2');
+    const more = (page2.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference'));
+    expect(more.length).toBeGreaterThan(0);
+    expect(more.some((b) => times.some((t) => b.text.text.includes(t)))).toBe(false);
+  });
+
+  it('a non-admin crafting admin actions gets nothing, and each attempt is logged', async () => {
+    const { home } = await h.openHome('UBOB');
+    const trigger = h.slack.newTriggerId();
+    await h.clickIn('UBOB', 'home_search', 'search', { view: home, triggerId: trigger });
+    await h.waitForLogs('refused: not an admin', 1);
+    expect(h.slack.callsTo('views.open').filter((c) => c.args.trigger_id === trigger)).toEqual([]);
+
+    // A search submitted by hand, and a page of results asked for by hand: no record is shown.
+    const fake = { id: 'VFAKE', callback_id: 'audit_search', type: 'modal', private_metadata: '' };
+    const submitted = await h.submit('UBOB', fake, {
+      values: {
+        person: { person: { type: 'users_select', selected_user: 'UANN' } },
+        from: { from: { type: 'datepicker', selected_date: '2026-01-01' } },
+        to: { to: { type: 'datepicker', selected_date: new Date().toISOString().slice(0, 10) } },
+      },
+    });
+    expect(submitted.status).toBe(200);
+    await h.waitForLogs('refused: not an admin', 2);
+    const cursor = JSON.stringify({ person: 'UANN', from: '2026-01-01', to: '2099-01-01', after: 'x', page: 2 });
+    await h.clickIn('UBOB', 'audit_search_page', cursor, { view: { id: 'VFAKE', type: 'modal' } });
+    await h.waitForLogs('refused: not an admin', 3);
+    for (const update of h.slack.callsTo('views.update')) expect(JSON.stringify(update.args.view)).not.toMatch(/Reference `/);
+
+    // And a Review click made by hand, from a Home tab that never had the button.
+    await h.clickIn('UBOB', 'license_review', 'whatever', { view: home });
+    await h.waitForLogs('review refused: not an admin', 1);
+  });
+});
+
+describe('the Home tab with DynamoDB down', () => {
+  const h = useHarness();
+
+  it('still publishes the buttons, and says the activity is unavailable', async () => {
+    await h.dynamo.close();
+    const { home } = await h.openHome('UADA');
+    expect(buttonsOf(home).map((b) => b.text.text)).toContain('Reset my meeting PIN');
+    expect(textOf(home)).toContain('Your activity is unavailable right now');
+    expect(textOf(home)).toContain('The review queue is unavailable right now');
+  }, 20_000);
+});
+
+describe('the Home tab on Lambda', () => {
+  const h = useHarness({ entry: 'lambda' });
+
+  it('is acknowledged by the answering invocation and published by the worker', async () => {
+    const invokes = h.lambda.callsTo('Invoke').length;
+    const { ack, home } = await h.openHome('UANN');
+    expect(ack.status).toBe(200);
+    expect(buttonsOf(home).length).toBeGreaterThan(0);
+    expect(h.lambda.callsTo('Invoke').length).toBe(invokes + 1);
+  });
+
+  it('answers the Events API URL check with its challenge', async () => {
+    const answer = await postEvent(h.eventsUrl, SIGNING_SECRET, { token: 'x', challenge: 'c0ffee', type: 'url_verification' });
+    expect(answer.json).toEqual({ challenge: 'c0ffee' });
+  });
+});

@@ -1,0 +1,126 @@
+import { CREDENTIALS } from '../../src/credentials';
+import { FAILURE_CODES } from '../../src/flows/failure';
+import { activityOf, ATTENTION_SHOWN, PENDING_SHOWN, RECENT_ACTIVITY, OWN_REQUESTS, SEARCH_PAGE, type HomeData } from '../../src/flows/home-tab';
+import type { LicenseRequest } from '../../src/flows/license-request';
+import type { AuditEvent } from '../../src/flows/ports';
+import { homeWords } from '../../src/handlers/home-words';
+import { auditResultsView, auditSearchForm } from '../../src/views/audit-search';
+import { LIMITS } from '../../src/views/blocks';
+import { homeView } from '../../src/views/home-tab';
+
+const vocabulary = { words: { ...CREDENTIALS.find((c) => c.licenses)!.licenses!.words, command: '/request-license' }, kinds: [] };
+const words = homeWords(vocabulary);
+const now = new Date('2026-12-01T09:00:00Z');
+const ann = { userId: 'UANN', teamId: 'T0TEAM' };
+
+const request = (i: number): LicenseRequest => ({
+  id: `2026-11-30T08:00:0${i % 10}.000Z_${i}`,
+  requester: { userId: `U${i}X`, teamId: 'T0TEAM' },
+  requesterEmail: `u${i}@example.com`,
+  directoryUserId: `chime-${i}`,
+  from: 'Basic',
+  to: 'Pro',
+  reason: `<@UEVERYONE> <!here> ${'A long reason. '.repeat(40)}`,
+  status: 'PENDING',
+  createdAt: '2026-11-30T08:00:00.000Z',
+  expiresAt: '2026-12-03T08:00:00.000Z',
+});
+const event = (i: number, extra: Partial<AuditEvent> = {}): AuditEvent => ({
+  at: new Date(now.getTime() - i * 60_000).toISOString(),
+  requestId: `${new Date(now.getTime() - i * 60_000).toISOString()}_${String(i).padStart(12, '0')}`,
+  phase: 'outcome',
+  action: CREDENTIALS[i % CREDENTIALS.length]!.audit.action,
+  actor: ann,
+  outcome: i % 3 === 0 ? 'failure' : 'success',
+  ...(i % 3 === 0 && { errorCode: FAILURE_CODES[i % FAILURE_CODES.length] }),
+  ...extra,
+});
+
+/** The fullest tab there can be: every section at its bound. */
+function fullData(admin: boolean): HomeData {
+  return {
+    requester: ann,
+    credentials: CREDENTIALS.map((c) => c.id),
+    licenses: true,
+    activity: { ok: true, value: activityOf(Array.from({ length: RECENT_ACTIVITY }, (_, i) => event(i)), now) },
+    requests: { ok: true, value: Array.from({ length: OWN_REQUESTS }, (_, i) => request(i)) },
+    ...(admin && {
+      admin: {
+        pending: { ok: true, value: Array.from({ length: PENDING_SHOWN }, (_, i) => request(i)) },
+        today: {
+          ok: true,
+          value: { day: '2026-12-01', resets: CREDENTIALS.map((c) => ({ action: c.audit.action, succeeded: 40, failed: 2 })), refusals: FAILURE_CODES.map((code) => ({ code, count: 1 })) },
+        },
+        attention: {
+          ok: true,
+          value: { items: Array.from({ length: ATTENTION_SHOWN }, (_, i) => ({ requestId: `r${i}`, action: 'reset_pin', at: now.toISOString(), actor: ann, kind: 'unknown_outcome' as const })), more: 7 },
+        },
+      },
+    }),
+    now,
+  };
+}
+
+function texts(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(texts);
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => (k === 'text' && typeof v === 'string' ? [v] : texts(v)));
+  return [];
+}
+
+describe('the Home tab view', () => {
+  it.each([false, true])('stays within Slack limits at its fullest (admin: %s)', (admin) => {
+    const view = homeView(fullData(admin), words);
+    expect(view.type).toBe('home');
+    expect(view.blocks.length).toBeLessThanOrEqual(LIMITS.blocks);
+    for (const t of texts(view.blocks)) expect(t.length).toBeLessThanOrEqual(LIMITS.sectionText);
+    for (const b of view.blocks.filter((x) => x.type === 'actions') as any[]) {
+      for (const e of b.elements) expect(e.text.text.length).toBeLessThanOrEqual(LIMITS.buttonText);
+    }
+  });
+
+  it('has no admin section for a member who is not one', () => {
+    const text = JSON.stringify(homeView(fullData(false), words).blocks);
+    for (const admin of ['Waiting for review', 'Today', 'Needs attention', 'home_search', 'license_review']) expect(text).not.toContain(admin);
+    expect(JSON.stringify(homeView(fullData(true), words).blocks)).toContain('Needs attention');
+  });
+
+  it('what a requester typed cannot mention or link anyone', () => {
+    const text = JSON.stringify(homeView(fullData(true), words).blocks);
+    expect(text).not.toContain('<@UEVERYONE>');
+    expect(text).not.toContain('<!here>');
+    expect(text).toContain('&lt;!here&gt;');
+  });
+
+  it('carries nothing secret-shaped: the data holds no secret, and no field beyond the listed ones is drawn', () => {
+    const data = fullData(true);
+    // A field a store might one day return by mistake is not drawn by the view.
+    const leaky = { ...data, activity: { ok: true as const, value: data.activity.ok ? data.activity.value.map((a) => ({ ...a, pin: '90417733' }) as never) : [] } };
+    expect(JSON.stringify(homeView(leaky, words))).not.toContain('90417733');
+  });
+
+  it('an unreadable part says so, and the buttons are still first', () => {
+    const data: HomeData = { ...fullData(true), activity: { ok: false }, requests: { ok: false } };
+    const view = homeView(data, words);
+    expect(view.blocks[2]).toMatchObject({ type: 'actions' });
+    expect(JSON.stringify(view.blocks)).toContain('Your activity is unavailable right now');
+    expect(JSON.stringify(view.blocks)).toContain('Your license requests is unavailable right now');
+  });
+});
+
+describe('the audit search views', () => {
+  it('the form asks for a person and two days', () => {
+    const form = auditSearchForm(now);
+    expect(form.blocks.map((b: any) => b.element?.type).filter(Boolean)).toEqual(['users_select', 'datepicker', 'datepicker']);
+    expect(form.title.text.length).toBeLessThanOrEqual(LIMITS.modalTitle);
+  });
+
+  it('a full page of results stays within the limits, and offers the next page', () => {
+    const events = Array.from({ length: SEARCH_PAGE }, (_, i) => event(i, { subject: { userId: 'UBOB', teamId: 'T0TEAM' }, directoryUserId: 'x'.repeat(64) }));
+    const view = auditResultsView({ person: 'UANN', from: '2026-11-01', to: '2026-12-01', result: { ok: true, events, next: 'sk' }, page: 1, words });
+    expect(view.blocks.length).toBeLessThanOrEqual(LIMITS.blocks);
+    const button = (view.blocks.find((b) => b.type === 'actions') as any).elements[0];
+    expect(JSON.parse(button.value)).toEqual({ person: 'UANN', from: '2026-11-01', to: '2026-12-01', after: 'sk', page: 2 });
+    expect(button.value.length).toBeLessThanOrEqual(2000);
+  });
+});
