@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import type { ChimeSimUser } from '../src/credentials/chime/stand-in';
 import { CHIME_ACCOUNT, Harness, SIGNING_SECRET, TEAM, isProgress, secretIn, slackUser } from '../test/support/harness';
 import type { SlackCall } from '../test/support/slack-fake';
+import { homeOpenedEvent, postEvent } from '../test/support/slack-requests';
 import type { WorkMailSimUser } from '../src/credentials/workmail/stand-in';
 import { CREDENTIALS } from '../src/credentials';
 import { startDelayProxy, type DelayProxy } from './delay-proxy';
@@ -27,6 +28,12 @@ const quick = process.argv.includes('--quick');
 const profile = process.argv.includes('--profile');
 /** --ack-only: only the ack bursts at +0 ms (what --profile runs), without the profiler. */
 const ackOnly = profile || process.argv.includes('--ack-only');
+/** `-- --home-only`: the Home tab's figures alone, after the warm-up. */
+const homeOnly = process.argv.includes('--home-only');
+const HOME_RUNS = quick ? 10 : 60;
+/** The Home tab's people: an employee and an admin (ADMIN_USER_IDS in the harness), each with 100 records. */
+const HOME_EMPLOYEE = 'UHOMEEMP';
+const HOME_ADMIN = 'UADA';
 const LATENCIES = [0, 50] as const;
 const ACK_LEVELS = [1, 50, 200, 400] as const;
 /** Samples per ack level: 1 at a time N times, or bursts of the level until this many. */
@@ -252,7 +259,7 @@ async function main(): Promise<void> {
   log(`bench: app ${built.how}; starting the stand-ins…`);
 
   const h = await Harness.start({
-    slackUsers: ids.map((id) => slackUser(id, emailOf(id))),
+    slackUsers: [...ids, HOME_EMPLOYEE, HOME_ADMIN].map((id) => slackUser(id, emailOf(id))),
     // Every credential in the registry is enabled, each with its stand-in's demo accounts unless given here.
     accounts: { pin: chimeUsers, password: workmailUsers },
   });
@@ -310,6 +317,12 @@ async function main(): Promise<void> {
     }
     const idle = memoryOf(app.child.pid!);
     await probe('idle after warm-up');
+
+    if (homeOnly) {
+      results.home = await homeTab(h, app, setLatency, log);
+      for (const x of Object.values<any>(results.home)) log(JSON.stringify(x));
+      return;
+    }
 
     // ---- acknowledgement under concurrency
     results.ack = {};
@@ -418,6 +431,7 @@ async function main(): Promise<void> {
         results.paths[`${command}@${ms}ms`] = { latencyMs: ms, command: pathShape(commandWindows, ms), click: pathShape(clickWindows, ms) };
       }
     }
+    results.home = await homeTab(h, app, setLatency, log);
     const atEnd = memoryOf(app.child.pid!);
     results.memory = {
       measuredHow: 'the app in its own process; /proc/<pid>/status VmRSS (resident now) and VmHWM (peak resident)',
@@ -534,6 +548,40 @@ async function main(): Promise<void> {
 }
 
 /** The same bursts against a server that only answers 200: what reading and answering costs by itself. */
+/**
+ * app_home_opened → views.publish reaching Slack, for an employee and for an admin (whose tab also
+ * reads the review queue and the last 7 days), over 100 records of the person's own and 1,000 of
+ * the day's: one round of parallel queries, then the publish.
+ */
+async function homeTab(h: Harness, app: { eventsUrl: string }, setLatency: (ms: number) => void, log: (s: string) => void): Promise<Record<string, any>> {
+  log('bench: Home tab, seeding 100 records each for two people and 1,000 for the day…');
+  const now = Date.now();
+  const write = (userId: string, i: number) => {
+    const at = new Date(now - 3_600_000 + i * 100);
+    return h.writeAudit({ requestId: `${at.toISOString()}_${userId.toLowerCase()}${String(i).padStart(6, '0')}`, phase: i % 2 ? 'outcome' : 'attempt', action: 'reset_pin', actor: { userId, teamId: TEAM }, ...(i % 2 && { outcome: 'success' as const }) }, at);
+  };
+  for (const person of [HOME_EMPLOYEE, HOME_ADMIN]) for (let i = 0; i < 100; i++) await write(person, i);
+  for (let i = 0; i < 1000; i++) await write(ids[i % ids.length]!, 1000 + i);
+  const results: Record<string, any> = {};
+  for (const ms of LATENCIES) {
+    setLatency(ms);
+    for (const [who, userId] of [['employee', HOME_EMPLOYEE], ['admin', HOME_ADMIN]] as const) {
+      log(`bench: Home tab, ${who}, +${ms} ms…`);
+      const toPublish: number[] = [];
+      for (let i = 0; i < HOME_RUNS; i++) {
+        const sentAt = Date.now();
+        const ack = await postEvent(app.eventsUrl, SIGNING_SECRET, homeOpenedEvent({ userId, teamId: TEAM }));
+        if (ack.status !== 200) throw new Error(`bench: app_home_opened answered ${ack.status}`);
+        const publish = await h.slack.waitForCall('views.publish', (c) => c.args.user_id === userId && c.at >= sentAt, 15_000);
+        toPublish.push(publish.at - sentAt);
+        await new Promise((r) => setTimeout(r, ms + 10));
+      }
+      results[`${who}@${ms}ms`] = { who, latencyMs: ms, records: { person: 100, day: 1000 }, openedToPublish: summarize(toPublish) };
+    }
+  }
+  return results;
+}
+
 async function bareServerAcks(loadgen: Worker, level: number, samples: number): Promise<Summary> {
   const server = createHttpServer((req, res) => {
     req.resume();
@@ -621,6 +669,9 @@ function print(r: Record<string, any>): void {
   out.push('Remote calls between the command and the confirmation on screen (→ sequential, ∥ parallel)');
   for (const [key, p] of Object.entries<any>(r.paths)) out.push(describePath(key, p.command));
 
+  out.push('', 'Home tab: app_home_opened sent → views.publish reaching Slack (ms, p50 / p99; 100 records of the person\'s, 1,000 of the day\'s)');
+  for (const x of Object.values<any>(r.home ?? {})) out.push(`  ${`${x.who}, +${x.latencyMs} ms`.padEnd(22)} ${f(x.openedToPublish.p50)} / ${f(x.openedToPublish.p99)}`);
+
   const m = r.memory;
   out.push('', `Memory (${m.measuredHow})`);
   out.push(`  idle after warm-up ${f(m.idleAfterWarmupMb)} MB (peak so far ${f(m.peakBeforeBurstsMb)} MB); peak after the 200 bursts ${f(m.peakAfter200BurstMb)} MB (resident then ${f(m.rssAfter200BurstMb)} MB); peak at the end ${f(m.peakAtEndMb)} MB`);
@@ -646,6 +697,9 @@ function print(r: Record<string, any>): void {
   const bare200 = r.bareAck?.[200]?.p99;
   const expired400 = a400.reduce((n, a) => n + a.modalRefused + a.toldBusy, 0);
   const nothing = Object.values<any>(r.ack).reduce((n, a) => n + a.leftWithNothing, 0);
+  const home50 = Math.max(...Object.values<any>(r.home ?? {}).filter((x) => x.latencyMs === 50).map((x) => x.openedToPublish.p99));
+  out.push('', 'Targets (issue 18)');
+  out.push(`  Home tab p99 ≤ 250 ms at +50 ms ............ ${f(home50)} ms  ${mark(home50 <= 250)}`);
   out.push('', 'Targets (issue 19)');
   out.push(`  cmd→views.open p99 ≤ 1000 ms at 200 at once .. ${f(open200)} ms  ${mark(open200 <= 1000)}`);
   out.push(`  ack p99 at 200 ≤ 1.2 × bare (${f(bare200)} ms) ...... ${f(ack200)} ms  ${mark(ack200 <= 1.2 * bare200)}`);

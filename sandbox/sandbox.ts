@@ -474,6 +474,10 @@ async function route(req: IncomingMessage, res: ServerResponse, ctx: { fixture: 
       case '/api/close':
         await workspace.close(body.user, String(body.viewId), Boolean(body.all));
         return send(res, 200, { ok: true });
+      case '/api/home': {
+        const r = await workspace.openHome(body.user);
+        return send(res, 200, { status: r.status, ms: Math.round(r.ms) });
+      }
       case '/api/click': {
         const r = await workspace.click(body.user, body.target ?? {});
         return send(res, 200, { status: r.status, ms: Math.round(r.ms) });

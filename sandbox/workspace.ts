@@ -11,6 +11,8 @@ import { randomBytes } from 'node:crypto';
 import type { SlackCall, SlackFake } from '../test/support/slack-fake';
 import {
   blockActionsPayload,
+  homeOpenedEvent,
+  postEvent,
   postInteraction,
   postSlashCommand,
   viewSubmissionPayload,
@@ -45,7 +47,7 @@ export interface ModalLayer {
 /** One request the sandbox sent the app as Slack, for the side panel. */
 export interface AppRequestRecord {
   at: number;
-  kind: 'slash_command' | 'view_submission' | 'block_actions' | 'view_closed';
+  kind: 'slash_command' | 'view_submission' | 'block_actions' | 'view_closed' | 'app_home_opened';
   user: string;
   summary: string;
   payload: unknown;
@@ -54,7 +56,7 @@ export interface AppRequestRecord {
   response?: unknown;
 }
 
-/** Raw values from the page: block_id → action_id → text or selected option value (null for nothing). */
+/** Raw values from the page: block_id → action_id → text, selected option value, user ID or date (null for nothing). */
 export type RawValues = Record<string, Record<string, string | null>>;
 
 export interface WorkspaceOptions {
@@ -76,6 +78,8 @@ export class Workspace {
   readonly modals = new Map<string, ModalLayer[]>();
   readonly conversations = new Map<string, SandboxMessage[]>();
   readonly appRequests: AppRequestRecord[] = [];
+  /** Each person's Home tab, as the app last published it. */
+  readonly homes = new Map<string, Record<string, any>>();
   version = 0;
   private cursor = 0;
   private readonly triggerOwners = new Map<string, string>();
@@ -156,6 +160,9 @@ export class Workspace {
         found.stack[found.index] = { view: result.view, errors: {}, updatedAt: call.at };
         return true;
       }
+      case 'views.publish':
+        this.homes.set(args.user_id, result.view);
+        return true;
       case 'chat.postMessage':
         this.append({ ...messageFields(result.message), channel: result.channel, at: call.at });
         return true;
@@ -333,14 +340,24 @@ export class Workspace {
     }
   }
 
-  /** The person clicks a button in a message, or in their open modal. */
+  /** The person opens Latchkey's Home tab: Slack tells the app (Events API), which publishes it. */
+  async openHome(user: string): Promise<AppResponse> {
+    const event = homeOpenedEvent({ userId: user, teamId: this.opts.teamId, viewId: this.homes.get(user)?.id });
+    const res = await postEvent(this.opts.eventsUrl, this.opts.signingSecret, event);
+    this.record({ at: Date.now(), kind: 'app_home_opened', user, summary: `Home tab → HTTP ${res.status}`, payload: event, status: res.status, ms: res.ms });
+    this.sync();
+    this.changed();
+    return res;
+  }
+
+  /** The person clicks a button in a message, in their open modal, or on the Home tab. */
   async click(
     user: string,
-    target: { channel?: string; ts?: string; viewId?: string; blockId: string; actionId: string; value?: string },
+    target: { channel?: string; ts?: string; viewId?: string; home?: boolean; blockId: string; actionId: string; value?: string },
   ): Promise<AppResponse> {
     this.sync();
     const triggerId = this.newTrigger(user);
-    const view = target.viewId ? this.modals.get(user)?.find((l) => l.view.id === target.viewId)?.view : undefined;
+    const view = target.home ? this.homes.get(user) : target.viewId ? this.modals.get(user)?.find((l) => l.view.id === target.viewId)?.view : undefined;
     const payload = blockActionsPayload({
       userId: user,
       teamId: this.opts.teamId,
@@ -368,7 +385,7 @@ export class Workspace {
       if (channel.startsWith('D') && channel !== `D${user}`) continue;
       conversations[channel] = list.filter((m) => !m.ephemeralFor || m.ephemeralFor === user);
     }
-    return { modals: this.modals.get(user) ?? [], conversations };
+    return { modals: this.modals.get(user) ?? [], conversations, home: this.homes.get(user) ?? null };
   }
 
   /** Everything worth keeping across a restart: the messages (ephemeral ones vanish, as in Slack). */
@@ -414,6 +431,12 @@ export function stateValues(view: Record<string, any>, raw: RawValues): Record<s
       case 'url_text_input':
       case 'number_input':
         state = { type: element.type, value: entered === '' ? null : entered };
+        break;
+      case 'users_select':
+        state = { type: element.type, selected_user: entered || null };
+        break;
+      case 'datepicker':
+        state = { type: element.type, selected_date: entered || null };
         break;
       case 'radio_buttons':
       case 'static_select': {

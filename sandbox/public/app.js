@@ -8,7 +8,7 @@
   let me;
   let conversation;
   let signature = '';
-  let state = { modals: [], conversations: {}, panel: { audit: [], approvals: [], calls: [], directory: [], logs: [] } };
+  let state = { modals: [], conversations: {}, home: null, panel: { audit: [], approvals: [], calls: [], directory: [], logs: [] } };
   let tab = 'audit';
   const seen = {}; // `${user}/${channel}` → messages count when last viewed
   const rendered = { messages: '', panel: '', modalKey: '', modalExtras: '', sidebar: '' };
@@ -19,6 +19,8 @@
     channels: Object.fromEntries(ws.channels.map((c) => [c.id, c])),
   });
   const dmId = () => `D${me}`;
+  /** The sidebar's entry for Latchkey's Home tab: not a conversation, a page the app publishes. */
+  const HOME = 'HOME';
 
   async function api(path, body) {
     const res = await fetch(path, body ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: me, ...body }) } : {});
@@ -39,30 +41,44 @@
     history.replaceState(null, '', url);
     signature = '';
     rendered.messages = rendered.modalKey = rendered.sidebar = '';
+    if (conversation === HOME) openHome();
     poll();
+  }
+
+  /** As Slack does each time the tab is shown: tell the app, which publishes the tab anew. */
+  async function openHome() {
+    try {
+      await api('/api/home', {});
+    } finally {
+      poll();
+    }
   }
 
   function setConversation(id) {
     conversation = id;
     rendered.messages = rendered.sidebar = '';
+    const home = id === HOME;
+    $('composer').hidden = home;
+    $('shortcuts').hidden = home;
     render();
-    $('composer-input').focus();
+    if (home) openHome();
+    else $('composer-input').focus();
   }
 
   function conversationName(id) {
     const c = ws.channels.find((x) => x.id === id);
-    return c ? `# ${c.name}` : id.startsWith('D') ? 'Latchkey' : id;
+    return c ? `# ${c.name}` : id === HOME ? 'Latchkey Home' : id.startsWith('D') ? 'Latchkey' : id;
   }
 
   function renderSidebar() {
     const item = (id, label) => {
-      const count = (state.conversations[id] || []).length;
+      const count = id === HOME ? 0 : (state.conversations[id] || []).length;
       const key = `${me}/${id}`;
       if (id === conversation) seen[key] = count;
       const unread = count - (seen[key] || 0);
       return `<li data-channel="${escapeHtml(id)}" class="${id === conversation ? 'active' : ''} ${unread > 0 ? 'unread' : ''}"><span>${escapeHtml(label)}</span>${unread > 0 ? `<span class="badge">${unread}</span>` : ''}</li>`;
     };
-    const html = ws.channels.map((c) => item(c.id, `# ${c.name}`)).join('') + '|' + item(dmId(), '🔑 Latchkey');
+    const html = ws.channels.map((c) => item(c.id, `# ${c.name}`)).join('') + '|' + item(HOME, '🏠 Latchkey Home') + item(dmId(), '🔑 Latchkey');
     if (html === rendered.sidebar) return;
     rendered.sidebar = html;
     const [channels, dms] = html.split('|');
@@ -75,7 +91,23 @@
     return d.toLocaleTimeString('en-US', { hour: 'numeric', minute: '2-digit' });
   }
 
+  function renderHome() {
+    const html = state.home
+      ? `<div class="home" data-view-id="${escapeHtml(state.home.id || '')}">${renderBlocks(state.home.blocks || [], { ...ctx(), surface: 'home' })}</div>`
+      : '<div class="empty">Opening Latchkey\'s Home tab…</div>';
+    const key = HOME + html;
+    if (key === rendered.messages) return;
+    rendered.messages = key;
+    const box = $('messages');
+    const scroll = box.scrollTop;
+    box.innerHTML = html;
+    box.scrollTop = scroll;
+    $('conversation-title').textContent = conversationName(HOME);
+    $('conversation-topic').textContent = 'Published by the app for you alone';
+  }
+
   function renderMessages() {
+    if (conversation === HOME) return renderHome();
     const list = state.conversations[conversation] || [];
     const html = list.length
       ? list
@@ -328,6 +360,7 @@
     $('messages').addEventListener('click', (e) => {
       const action = e.target.closest('[data-kind="action"]');
       if (!action) return;
+      if (conversation === HOME) return clickAction(action, { home: true });
       const message = action.closest('.message');
       clickAction(action, { channel: message.dataset.channel, ts: message.dataset.ts });
     });

@@ -200,6 +200,15 @@
           )
           .join('')}</div>`;
       }
+      case 'users_select': {
+        // Slack offers everyone in the workspace; the sandbox, its demo people.
+        const people = Object.values(ctx.people || {});
+        return `<select class="bk-select" ${data} data-initial="${escapeHtml(el.initial_user || '')}"><option value="">${escapeHtml(rawText(el.placeholder) || 'Select a person')}</option>${people
+          .map((p) => `<option value="${escapeHtml(p.id)}">${escapeHtml(p.name)}</option>`)
+          .join('')}</select>`;
+      }
+      case 'datepicker':
+        return `<input class="bk-text" type="date" ${data} value="${escapeHtml(el.initial_date || '')}">`;
       default:
         return placeholder(`input element "${el.type}"`, JSON.stringify(el, null, 1));
     }
@@ -241,7 +250,7 @@
             limit((b.elements || []).length <= LIMITS.actionsElements, `more than ${LIMITS.actionsElements} elements`),
         );
       case 'input': {
-        if (ctx.surface !== 'modal') return wrap('', placeholder('input block outside a modal', 'Slack only shows input blocks in modals and Home tabs'));
+        if (ctx.surface !== 'modal' && ctx.surface !== 'home') return wrap('', placeholder('input block outside a modal', 'Slack only shows input blocks in modals and Home tabs'));
         const error = ctx.errors && ctx.errors[blockId];
         const label = `<label class="bk-label">${text(b.label, ctx)}${b.optional ? ' <span class="bk-optional">(optional)</span>' : ''}</label>`;
         const hint = b.hint ? `<div class="bk-hint">${text(b.hint, ctx)}</div>` : '';
@@ -255,7 +264,7 @@
     }
   }
 
-  /** blocks → HTML. ctx: { surface: 'modal' | 'message', errors, people, channels }. */
+  /** blocks → HTML. ctx: { surface: 'modal' | 'message' | 'home', errors, people, channels }. */
   function renderBlocks(blocks, ctx) {
     if (!Array.isArray(blocks)) return placeholder('blocks that are not a list');
     return blocks.map((b, i) => block(b || {}, i, ctx)).join('');

@@ -4,6 +4,10 @@ import { describeError, LatchkeyFailure } from '../flows/failure';
 import type { AuditEntry, AuditEvent, AuditLog, AuditPage, AuditReader, Clock, Requester } from '../flows/ports';
 import { actorKey, auditRecordSchema, toAuditEvent, toAuditRecord, type AuditRecord } from './audit-record';
 
+/** What a day's records are read with for counting: who, what, when, and how it ended. */
+const BRIEF_FIELDS = ['requestId', 'phase', 'action', 'at', 'outcome', 'errorCode', 'slackUserId', 'slackTeamId'] as const;
+const briefSchema = auditRecordSchema.pick(Object.fromEntries(BRIEF_FIELDS.map((f) => [f, true])) as { [K in (typeof BRIEF_FIELDS)[number]]: true });
+
 /**
  * The audit log in DynamoDB. Every write is conditional on the key being new, so the log is
  * append-only from the app's side and an attempt can be recorded only once per request: that
@@ -48,7 +52,28 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
   }
 
   async ofDay(day: string): Promise<AuditEvent[]> {
-    return (await this.reading(() => this.listByDay(day))).map(toAuditEvent);
+    // In brief: a day can hold thousands of records, and the counts need only these fields.
+    const brief = await this.reading(async () => {
+      const found: AuditRecord[] = [];
+      let startKey: QueryCommandInput['ExclusiveStartKey'];
+      do {
+        const page = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: 'by-day',
+            KeyConditionExpression: '#day = :day',
+            ProjectionExpression: BRIEF_FIELDS.map((_, i) => `#f${i}`).join(', '),
+            ExpressionAttributeNames: { '#day': 'day', ...Object.fromEntries(BRIEF_FIELDS.map((f, i) => [`#f${i}`, f])) },
+            ExpressionAttributeValues: marshall({ ':day': day }),
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of page.Items ?? []) found.push(briefSchema.parse(unmarshall(item)) as AuditRecord);
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return found;
+    });
+    return brief.map(toAuditEvent);
   }
 
   async search(actor: Requester, from: Date, to: Date, page: { limit: number; after?: string }): Promise<AuditPage> {

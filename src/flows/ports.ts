@@ -140,7 +140,10 @@ export interface AuditPage {
 export interface AuditReader {
   /** At least the person's latest `requests` requests' records (from that workspace), newest first. */
   latestOf(actor: Requester, requests: number): Promise<AuditEvent[]>;
-  /** Everyone's records of one UTC day (YYYY-MM-DD), oldest first. */
+  /**
+   * Everyone's records of one UTC day (YYYY-MM-DD), oldest first, in brief: request, phase,
+   * action, time, outcome, error code and actor (what counting and "needs attention" use).
+   */
   ofDay(day: string): Promise<AuditEvent[]>;
   /** One person's records between two instants, newest first, `limit` at a time; `after` is a page's `next`. */
   search(actor: Requester, from: Date, to: Date, page: { limit: number; after?: string }): Promise<AuditPage>;

@@ -64,7 +64,9 @@ async function runCommand(command: string): Promise<void> {
 }
 
 async function openConversation(name: string): Promise<void> {
-  await page.locator('.sidebar li', { hasText: name }).click();
+  // By its whole name: "Latchkey" is the DM, "Latchkey Home" the Home tab.
+  const whole = new RegExp(`(^|\\s)${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  await page.locator('.sidebar li > span:first-child', { hasText: whole }).click();
   await page.locator('#conversation-title', { hasText: name }).waitFor();
 }
 
@@ -245,6 +247,73 @@ test('an employee requests a license change and an admin approves it', async () 
   expect(pageErrors).toEqual([]);
 }, 90_000);
 
+test('the Home tab: an employee resets from its button and sees it in their activity; an admin reviews from the queue', async () => {
+  const home = () => page.locator('#messages .home');
+  // Bob asks for Pro, so an admin has something waiting.
+  await actAs('UBOB');
+  await openConversation('general');
+  await runCommand('/request-license');
+  await modalTitle('Request a license');
+  await modal().locator('.modal-submit', { hasText: 'Send request' }).waitFor();
+  await modal().locator('input[type="radio"][value="Pro"]').check();
+  await modal().locator('textarea').fill('Webinars for the partner launch');
+  await modal().locator('.modal-submit').click();
+  await modal().locator('.modal-body', { hasText: 'is with the admins' }).waitFor();
+  await modal().locator('.modal-close', { hasText: 'Done' }).click();
+
+  // Carl, an employee: one button per credential, his own activity, no admin section.
+  await actAs('UCARL');
+  await openConversation('Latchkey Home');
+  await home().locator('.bk-button', { hasText: 'Reset my meeting PIN' }).waitFor();
+  expect(await home().locator('[data-block-id="home_actions"] .bk-button').allTextContents()).toEqual([
+    'Reset my meeting PIN',
+    'Reset my mail password',
+    'Reset my Okta password',
+    'Request a license change',
+  ]);
+  expect(await home().textContent()).not.toContain('Waiting for review');
+  await home().locator('.bk-button', { hasText: 'Reset my meeting PIN' }).click();
+  await modalTitle('Reset meeting PIN');
+  await modal().locator('.modal-submit', { hasText: 'Reset PIN' }).click();
+  await modalTitle('Your new PIN');
+  const pin = chimeOf(sandbox).pinOf('chime-carl')!;
+  secrets.push(pin);
+  expect(await modal().textContent()).toContain(pin);
+  await modal().locator('.modal-close').click();
+  // Opened again, the tab shows the reset, with its reference; never the PIN.
+  await openConversation('general');
+  await openConversation('Latchkey Home');
+  await home().locator('.bk-section', { hasText: 'Reset meeting PIN · ✅ Done' }).or(home().locator('.bk-section', { hasText: 'Reset meeting PIN' })).first().waitFor();
+  expect(await home().textContent()).toMatch(/Reset meeting PIN.*Done[\s\S]*Reference/);
+  expect(await home().textContent()).not.toContain(pin);
+  await shot('11-home-employee');
+
+  // Ada, an admin: the queue with Bob's request, today's counts, what needs attention, search.
+  await actAs('UADA');
+  const waiting = home().locator('.bk-section', { hasText: 'Webinars for the partner launch' });
+  await waiting.waitFor();
+  for (const heading of ['Waiting for review', 'Today', 'Needs attention (7 days)']) expect(await home().textContent()).toContain(heading);
+  await home().locator('.bk-button', { hasText: 'Search the audit log' }).waitFor();
+  await page.locator('#messages').evaluate((el) => (el.scrollTop = 0));
+  // The README's picture of the Home tab: written to docs/ only when asked, so a test run leaves the tree as it was.
+  const picture = process.env.UPDATE_DOCS_SCREENSHOTS === '1' ? resolve(__dirname, '../../docs/home-tab.png') : join(SCREENSHOTS, 'home-tab.png');
+  await page.screenshot({ path: picture, clip: { x: 0, y: 0, width: 1440, height: 900 } });
+  await waiting.locator('.bk-button', { hasText: 'Review' }).click();
+  await modalTitle('Review request');
+  await modal().locator('input[type="radio"][value="approve"]').check();
+  await modal().locator('.modal-submit').click();
+  await modal().locator('.modal-body', { hasText: 'now has Pro' }).waitFor();
+  await modal().locator('.modal-close', { hasText: 'Close' }).click();
+  // Decided, it is gone from the queue the next time the tab opens.
+  await openConversation('general');
+  await openConversation('Latchkey Home');
+  await home().locator('.bk-section', { hasText: 'Today' }).or(home().locator('.bk-header', { hasText: 'Today' })).first().waitFor();
+  await page.waitForFunction(() => !(document.querySelector('#messages .home')?.textContent ?? '').includes('Webinars for the partner launch'));
+  await shot('12-home-admin');
+  await expectPanelMasked();
+  expect(pageErrors).toEqual([]);
+}, 90_000);
+
 test('renders the Block Kit subset and mrkdwn, and labels anything it does not render', async () => {
   const { html, text } = await page.evaluate(() => {
     const bk = (window as any).BlockKit;
@@ -285,7 +354,7 @@ test('renders the Block Kit subset and mrkdwn, and labels anything it does not r
         { type: 'input', block_id: 'level', optional: true, label: { type: 'plain_text', text: 'Level' }, element: { type: 'radio_buttons', action_id: 'level', options: [{ text: { type: 'plain_text', text: 'High' }, description: { type: 'mrkdwn', text: '*urgent*' }, value: 'high' }] } },
         { type: 'input', block_id: 'why', label: { type: 'plain_text', text: 'Why' }, hint: { type: 'plain_text', text: 'Be brief' }, element: { type: 'plain_text_input', action_id: 'why', multiline: true, max_length: 10 } },
         { type: 'actions', elements: [{ type: 'button', action_id: 'go', style: 'danger', text: { type: 'plain_text', text: 'Go' }, value: 'v' }] },
-        { type: 'input', block_id: 'date', label: { type: 'plain_text', text: 'Date' }, element: { type: 'datepicker', action_id: 'date' } },
+        { type: 'input', block_id: 'date', label: { type: 'plain_text', text: 'Date' }, element: { type: 'timepicker', action_id: 'date' } },
       ],
       { surface: 'modal', errors: { why: 'Say why.' }, people: {}, channels: {} },
     );
@@ -307,7 +376,7 @@ test('renders the Block Kit subset and mrkdwn, and labels anything it does not r
   expect(modalText.error).toBe('Say why.');
   expect(modalText.hint).toBe('Be brief');
   expect(modalText.button).toBe('go');
-  expect(modalText.text).toContain('Not rendered by the sandbox: input element "datepicker"');
+  expect(modalText.text).toContain('Not rendered by the sandbox: input element "timepicker"');
 });
 
 test('the audit log survives a restart of the sandbox', async () => {

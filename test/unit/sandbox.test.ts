@@ -78,7 +78,7 @@ describe('masking for the side panel', () => {
 });
 
 describe('view state as Slack sends it', () => {
-  test('text inputs carry value (null when empty), radio buttons and selects the whole option', () => {
+  test('text inputs carry value (null when empty), radio buttons and selects the whole option, pickers their pick', () => {
     const option = { text: { type: 'plain_text', text: 'Pro' }, value: 'Pro' };
     const view = {
       blocks: [
@@ -86,13 +86,17 @@ describe('view state as Slack sends it', () => {
         { type: 'input', block_id: 'reason', element: { type: 'plain_text_input', action_id: 'reason' } },
         { type: 'input', block_id: 'team', element: { type: 'static_select', action_id: 'team', option_groups: [{ label: { type: 'plain_text', text: 'g' }, options: [{ text: { type: 'plain_text', text: 'A' }, value: 'a' }] }] } },
         { type: 'input', block_id: 'when', element: { type: 'datepicker', action_id: 'when' } },
+        { type: 'input', block_id: 'who', element: { type: 'users_select', action_id: 'who' } },
+        { type: 'input', block_id: 'at', element: { type: 'timepicker', action_id: 'at' } },
         { type: 'section', text: { type: 'mrkdwn', text: 'not an input' } },
       ],
     };
-    expect(stateValues(view, { license: { license: 'Pro' }, reason: { reason: '' }, team: { team: 'a' } })).toEqual({
+    expect(stateValues(view, { license: { license: 'Pro' }, reason: { reason: '' }, team: { team: 'a' }, who: { who: 'UANN' } })).toEqual({
       license: { license: { type: 'radio_buttons', selected_option: option } },
       reason: { reason: { type: 'plain_text_input', value: null } },
       team: { team: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: 'A' }, value: 'a' } } },
+      when: { when: { type: 'datepicker', selected_date: null } },
+      who: { who: { type: 'users_select', selected_user: 'UANN' } },
     });
   });
 });

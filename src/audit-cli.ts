@@ -1,0 +1,104 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { parseArgs } from 'node:util';
+import { concerns, csvHeader, csvRow, daysBetween, jsonLine, type ExportFormat } from './audit/audit-export';
+import { DynamoDbAuditLog } from './audit/dynamodb-audit-log';
+import { unknownOutcomes } from './flows/unknown-outcomes';
+
+const USAGE = `Latchkey's audit log, for operators (AWS credentials of your own: dynamodb:Query on the audit table's by-day index).
+
+usage:
+  npm run audit -- unknown [--days N]
+      Attempts with no outcome record in the last N UTC days (default 2, at most 400), as JSON lines:
+      the change may or may not have happened; check the directory and the person.
+  npm run audit -- export --from YYYY-MM-DD --to YYYY-MM-DD [--person U…] [--format csv|jsonl]
+      Every record of those UTC days (both included, at most 400), oldest first, to standard output:
+      CSV with a header (the default) or JSON lines. --person keeps the records by or about one
+      Slack user. Records never hold a PIN or password.
+  npm run audit -- --help
+
+The table is AUDIT_TABLE_NAME (default latchkey-audit); region and endpoint come from the AWS SDK's
+usual settings (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL_DYNAMODB).
+`;
+
+class UsageError extends Error {}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const MAX_DAYS = 400;
+
+/**
+ * `npm run audit -- <subcommand>`: an entry point of its own, like main.ts. It builds the one
+ * client it needs; nothing here goes through Slack, so audit data leaves the AWS account only
+ * through an operator's own credentials.
+ */
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const client = new DynamoDBClient({});
+  const now = new Date();
+  const audit = new DynamoDbAuditLog(client, process.env.AUDIT_TABLE_NAME || 'latchkey-audit', 1, { now: () => now });
+  try {
+    if (command === 'unknown') return await unknown(audit, rest, now);
+    if (command === 'export') return await exportRecords(audit, rest);
+    throw new UsageError(`unknown subcommand "${command}"`);
+  } finally {
+    client.destroy();
+  }
+}
+
+async function unknown(audit: DynamoDbAuditLog, argv: string[], now: Date): Promise<void> {
+  const { values, positionals } = parse(argv, { days: { type: 'string' } }, true);
+  // `npm run audit:unknown 7` still works: the days may come bare.
+  const days = Number(values.days ?? positionals[0] ?? 2);
+  if (!Number.isInteger(days) || days < 1 || days > MAX_DAYS) throw new UsageError(`--days must be a whole number from 1 to ${MAX_DAYS}`);
+  const found = [];
+  for (let i = days - 1; i >= 0; i--) {
+    const day = new Date(now.getTime() - i * 86_400_000).toISOString().slice(0, 10);
+    found.push(...unknownOutcomes(await audit.listByDay(day), now));
+  }
+  for (const record of found) process.stdout.write(jsonLine(record));
+  process.stderr.write(`${found.length} attempt(s) with unknown outcome in the last ${days} day(s)\n`);
+}
+
+async function exportRecords(audit: DynamoDbAuditLog, argv: string[]): Promise<void> {
+  const { values } = parse(argv, { from: { type: 'string' }, to: { type: 'string' }, person: { type: 'string' }, format: { type: 'string' } });
+  const { from, to, person } = values;
+  const format = (values.format ?? 'csv') as ExportFormat;
+  if (!from || !to || !DAY.test(from) || !DAY.test(to)) throw new UsageError('export needs --from and --to, each YYYY-MM-DD');
+  if (Number.isNaN(Date.parse(from)) || Number.isNaN(Date.parse(to))) throw new UsageError('--from and --to must be real days');
+  if (from > to) throw new UsageError('--from is after --to');
+  const days = daysBetween(from, to);
+  if (days.length > MAX_DAYS) throw new UsageError(`export at most ${MAX_DAYS} days at a time (the log keeps no more by default)`);
+  if (format !== 'csv' && format !== 'jsonl') throw new UsageError('--format is csv or jsonl');
+  if (person !== undefined && !/^[UW][A-Z0-9]{2,}$/.test(person)) throw new UsageError('--person is a Slack user ID such as U0123ABCD');
+
+  if (format === 'csv') process.stdout.write(csvHeader());
+  let count = 0;
+  for (const day of days) {
+    for (const record of await audit.listByDay(day)) {
+      if (person && !concerns(record, person)) continue;
+      process.stdout.write(format === 'csv' ? csvRow(record) : jsonLine(record));
+      count += 1;
+    }
+  }
+  process.stderr.write(`${count} record(s) from ${from} to ${to}${person ? ` by or about ${person}` : ''}\n`);
+}
+
+function parse<T extends Record<string, { type: 'string' }>>(argv: string[], options: T, allowPositionals = false) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof UsageError) {
+    process.stderr.write(`${err.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  process.stderr.write(`audit failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,65 @@
+import type { AuditRecord } from './audit-record';
+
+/** The columns of an export, in order: what happened first, then the keys and the retention. */
+export const EXPORT_COLUMNS = [
+  'at',
+  'requestId',
+  'phase',
+  'action',
+  'outcome',
+  'errorCode',
+  'slackUserId',
+  'slackTeamId',
+  'directory',
+  'directoryUserId',
+  'subjectSlackUserId',
+  'subjectSlackTeamId',
+  'licenseRequestId',
+  'licenseFrom',
+  'licenseTo',
+  'decision',
+  'deliveryFailed',
+  'day',
+  'pk',
+  'sk',
+  'expiresAt',
+  'v',
+] as const satisfies readonly (keyof AuditRecord)[];
+
+export type ExportFormat = 'csv' | 'jsonl';
+
+/** The record concerns this person: they acted, or an admin acted on their request. */
+export function concerns(record: AuditRecord, person: string): boolean {
+  return record.slackUserId === person || record.subjectSlackUserId === person;
+}
+
+export function csvHeader(): string {
+  return `${EXPORT_COLUMNS.join(',')}\r\n`;
+}
+
+/**
+ * One record as a CSV row (RFC 4180: quoted when it holds a comma, a quote or a line break). A
+ * cell that a spreadsheet would run as a formula (=, +, -, @ first) is prefixed with a quote; the
+ * log holds no free text, but an export is opened by people, so it is not left to chance.
+ */
+export function csvRow(record: AuditRecord): string {
+  return `${EXPORT_COLUMNS.map((column) => csvCell(record[column])).join(',')}\r\n`;
+}
+
+export function jsonLine(record: AuditRecord): string {
+  return `${JSON.stringify(record)}\n`;
+}
+
+function csvCell(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  let text = String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** Every UTC day from `from` to `to`, both included (YYYY-MM-DD). */
+export function daysBetween(from: string, to: string): string[] {
+  const days: string[] = [];
+  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000) days.push(new Date(t).toISOString().slice(0, 10));
+  return days;
+}

@@ -1,0 +1,101 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { EXPORT_COLUMNS } from '../../src/audit/audit-export';
+import { auditTable } from '../../src/audit/audit-table';
+import { DynamoDbAuditLog } from '../../src/audit/dynamodb-audit-log';
+import type { AuditEntry } from '../../src/flows/ports';
+import { ensureTable } from '../../src/storage/ensure-table';
+import { startDynalite, type LocalDynamo } from '../support/dynamodb-local';
+
+/** `npm run audit -- …`, the built CLI as operators run it, against dynalite. */
+const CLI = join(__dirname, '..', '..', 'dist', 'audit-cli.js');
+const TABLE = 'latchkey-audit-cli';
+
+describe('the audit CLI', () => {
+  let dynamo: LocalDynamo;
+  const run = (args: string[]) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [CLI, ...args], {
+        env: { PATH: process.env.PATH, AUDIT_TABLE_NAME: TABLE, AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x', AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c) => (stdout += String(c)));
+      child.stderr.on('data', (c) => (stderr += String(c)));
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+
+  beforeAll(async () => {
+    dynamo = await startDynalite();
+    const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    await ensureTable(client, auditTable(TABLE));
+    const write = (entry: AuditEntry, at: string) => new DynamoDbAuditLog(client, TABLE, 400, { now: () => new Date(at) }).record(entry);
+    const ann = { userId: 'UANN', teamId: 'T0TEAM' };
+    const ada = { userId: 'UADA', teamId: 'T0TEAM' };
+    await write({ requestId: '2026-11-02T08:00:00.000Z_a1', phase: 'attempt', action: 'reset_pin', actor: ann, directory: 'chime', directoryUserId: 'chime-ann' }, '2026-11-02T08:00:00.000Z');
+    await write({ requestId: '2026-11-02T08:00:00.000Z_a1', phase: 'outcome', action: 'reset_pin', actor: ann, outcome: 'success', directory: 'chime', directoryUserId: 'chime-ann' }, '2026-11-02T08:00:01.000Z');
+    await write({ requestId: '2026-11-03T09:00:00.000Z_b1', phase: 'refused', action: 'reset_password', actor: { userId: 'UBOB', teamId: 'T0TEAM' }, errorCode: 'DIRECTORY_USER_NOT_FOUND' }, '2026-11-03T09:00:00.000Z');
+    await write(
+      { requestId: '2026-11-04T10:00:00.000Z_c1', phase: 'outcome', action: 'license_decide', actor: ada, subject: ann, outcome: 'success', decision: 'approve', licenseRequestId: 'lr1', licenseFrom: 'Basic', licenseTo: 'Pro' },
+      '2026-11-04T10:00:00.000Z',
+    );
+    await write({ requestId: '2026-11-09T10:00:00.000Z_d1', phase: 'outcome', action: 'reset_pin', actor: ann, outcome: 'success' }, '2026-11-09T10:00:00.000Z');
+    client.destroy();
+  });
+  afterAll(() => dynamo.close());
+
+  it('exports CSV with a header, oldest first, the days asked for and no others', async () => {
+    const { code, stdout, stderr } = await run(['export', '--from', '2026-11-02', '--to', '2026-11-04']);
+    expect(code).toBe(0);
+    const [header, ...rows] = stdout.trimEnd().split('\r\n');
+    expect(header).toBe(EXPORT_COLUMNS.join(','));
+    expect(rows.map((r) => r.split(',').slice(1, 4))).toEqual([
+      ['2026-11-02T08:00:00.000Z_a1', 'attempt', 'reset_pin'],
+      ['2026-11-02T08:00:00.000Z_a1', 'outcome', 'reset_pin'],
+      ['2026-11-03T09:00:00.000Z_b1', 'refused', 'reset_password'],
+      ['2026-11-04T10:00:00.000Z_c1', 'outcome', 'license_decide'],
+    ]);
+    expect(stderr).toContain('4 record(s) from 2026-11-02 to 2026-11-04');
+  });
+
+  it('exports JSON lines for one person: what they did and what was decided about them', async () => {
+    const { code, stdout } = await run(['export', '--from', '2026-11-01', '--to', '2026-11-30', '--person', 'UANN', '--format', 'jsonl']);
+    expect(code).toBe(0);
+    const lines = stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.requestId, l.phase])).toEqual([
+      ['2026-11-02T08:00:00.000Z_a1', 'attempt'],
+      ['2026-11-02T08:00:00.000Z_a1', 'outcome'],
+      ['2026-11-04T10:00:00.000Z_c1', 'outcome'],
+      ['2026-11-09T10:00:00.000Z_d1', 'outcome'],
+    ]);
+    expect(lines[2]).toMatchObject({ slackUserId: 'UADA', subjectSlackUserId: 'UANN', decision: 'approve' });
+  });
+
+  it('--help prints the usage; an unknown subcommand or bad dates print it on stderr and exit 2', async () => {
+    const help = await run(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('npm run audit -- export --from YYYY-MM-DD');
+    for (const args of [['frobnicate'], ['export', '--from', '2026-11-05', '--to', '2026-11-01'], ['export', '--from', 'yesterday', '--to', '2026-11-01'], ['export', '--from', '2026-11-01', '--to', '2026-11-02', '--format', 'xlsx'], ['export', '--from', '2020-01-01', '--to', '2026-11-02']]) {
+      const bad = await run(args);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain('usage:');
+      expect(bad.stdout).toBe('');
+    }
+  });
+
+  it('unknown lists an attempt with no outcome, and not one that has its outcome', async () => {
+    const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    const at = new Date(Date.now() - 10 * 60_000);
+    const log = new DynamoDbAuditLog(client, TABLE, 400, { now: () => at });
+    const actor = { userId: 'UCARL', teamId: 'T0TEAM' };
+    await log.record({ requestId: `${at.toISOString()}_e1`, phase: 'attempt', action: 'reset_pin', actor });
+    await log.record({ requestId: `${at.toISOString()}_e2`, phase: 'attempt', action: 'reset_pin', actor });
+    await log.record({ requestId: `${at.toISOString()}_e2`, phase: 'outcome', action: 'reset_pin', actor, outcome: 'success' });
+    client.destroy();
+    const { code, stdout, stderr } = await run(['unknown', '--days', '3']);
+    expect(code).toBe(0);
+    expect(stdout.trimEnd().split('\n').map((l) => JSON.parse(l).requestId)).toEqual([`${at.toISOString()}_e1`]);
+    expect(stderr).toContain('1 attempt(s) with unknown outcome in the last 3 day(s)');
+  });
+});

@@ -1,0 +1,18 @@
+import { csvRow, daysBetween } from '../../src/audit/audit-export';
+import type { AuditRecord } from '../../src/audit/audit-record';
+
+describe('audit export', () => {
+  const record = { v: 1, pk: 'ACTOR#T#U', sk: 's', day: '2026-11-02', at: '2026-11-02T08:00:00.000Z', requestId: 'r', phase: 'attempt', action: 'reset_pin', slackUserId: 'U', slackTeamId: 'T', expiresAt: 1 } as AuditRecord;
+
+  it('quotes what CSV must, and never lets a spreadsheet run a cell as a formula', () => {
+    const text = csvRow({ ...record, directoryUserId: '=HYPERLINK("x")', licenseRequestId: 'a,b' });
+    expect(text).toContain(`"'=HYPERLINK(""x"")"`);
+    expect(text).toContain('"a,b"');
+    expect(text.endsWith('\r\n')).toBe(true);
+  });
+
+  it('counts days inclusively, across a month end', () => {
+    expect(daysBetween('2026-11-29', '2026-12-02')).toEqual(['2026-11-29', '2026-11-30', '2026-12-01', '2026-12-02']);
+    expect(daysBetween('2026-12-02', '2026-12-02')).toEqual(['2026-12-02']);
+  });
+});
