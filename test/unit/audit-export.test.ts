@@ -1,4 +1,5 @@
-import { csvRow, daysBetween } from '../../src/audit/audit-export';
+import { csvRow, daysBetween, EXPORT_COLUMNS } from '../../src/audit/audit-export';
+import { auditRecordSchema } from '../../src/audit/audit-record';
 import type { AuditRecord } from '../../src/audit/audit-record';
 
 describe('audit export', () => {
@@ -9,6 +10,10 @@ describe('audit export', () => {
     expect(text).toContain(`"'=HYPERLINK(""x"")"`);
     expect(text).toContain('"a,b"');
     expect(text.endsWith('\r\n')).toBe(true);
+  });
+
+  it('exports every field of the record schema, so a new field is never left out', () => {
+    expect([...EXPORT_COLUMNS].sort()).toEqual(Object.keys(auditRecordSchema.shape).sort());
   });
 
   it('counts days inclusively, across a month end', () => {
