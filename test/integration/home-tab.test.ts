@@ -220,6 +220,18 @@ describe('the Home tab on Lambda', () => {
     expect(h.lambda.callsTo('Invoke').length).toBe(invokes + 1);
   });
 
+  it('its button\'s loading modal is opened by the answering invocation, and the worker fills it in', async () => {
+    const { home } = await h.openHome('UCARL');
+    const button = buttonsOf(home).find((b) => b.text.text === 'Reset my mail password');
+    const invokes = h.lambda.callsTo('Invoke').length;
+    let trigger = '';
+    const opened = await h.opening((t) => h.clickIn('UCARL', button.action_id, button.value, { view: home, triggerId: (trigger = t) }));
+    const open = h.slack.callsTo('views.open').find((c) => c.args.trigger_id === trigger)!;
+    // The modal was open before the work order was handed off.
+    expect(open.at).toBeLessThanOrEqual(h.lambda.callsTo('Invoke')[invokes]!.at);
+    expect(opened.view.submit?.text).toBe('Reset password');
+  });
+
   it('answers the Events API URL check with its challenge', async () => {
     const answer = await postEvent(h.eventsUrl, SIGNING_SECRET, { token: 'x', challenge: 'c0ffee', type: 'url_verification' });
     expect(answer.json).toEqual({ challenge: 'c0ffee' });
