@@ -42,7 +42,8 @@ export interface Attention {
 }
 
 export interface AdminParts {
-  readonly pending: Part<readonly LicenseRequest[]>;
+  /** With license requests on. */
+  readonly pending?: Part<readonly LicenseRequest[]>;
   readonly today: Part<TodayCounts>;
   readonly attention: Part<{ readonly items: readonly Attention[]; readonly more: number }>;
 }
@@ -173,14 +174,14 @@ export class HomeTab {
         ? this.part('pending requests', requester, async () =>
             (await deps.requests!.pending(PENDING_SHOWN * 3)).filter((r) => Date.parse(r.expiresAt) > now.getTime()).slice(0, PENDING_SHOWN),
           )
-        : ({ ok: true, value: [] } as const),
+        : undefined,
       this.part('today', requester, async () => todayCounts(days[0]!, (await week)[0]!)),
       this.part('needs attention', requester, async () => {
         const items = attentionOf((await week).flat(), now);
         return { items: items.slice(0, ATTENTION_SHOWN), more: Math.max(0, items.length - ATTENTION_SHOWN) };
       }),
     ]);
-    return { pending, today, attention };
+    return { ...(pending && { pending }), today, attention };
   }
 
   private async part<T>(name: string, requester: Requester, read: () => Promise<T>): Promise<Part<T>> {

@@ -85,10 +85,13 @@ function ownRequestBlocks(requests: Part<readonly LicenseRequest[]>, vocabulary:
 }
 
 function adminBlocks(admin: AdminParts, words: HomeWords): KnownBlock[] {
-  const blocks: KnownBlock[] = [header('Waiting for review')];
-  if (!admin.pending.ok) blocks.push(UNAVAILABLE('The review queue'));
-  else if (admin.pending.value.length === 0) blocks.push(context('No license request is waiting.'));
-  else blocks.push(...admin.pending.value.map(pendingBlock));
+  const blocks: KnownBlock[] = [];
+  if (admin.pending) {
+    blocks.push(header('Waiting for review'));
+    if (!admin.pending.ok) blocks.push(UNAVAILABLE('The review queue'));
+    else if (admin.pending.value.length === 0) blocks.push(context('No license request is waiting.'));
+    else blocks.push(...admin.pending.value.map(pendingBlock));
+  }
 
   blocks.push(header('Today'));
   blocks.push(...(admin.today.ok ? todayBlocks(admin.today.value, words) : [UNAVAILABLE("Today's activity")]));

@@ -85,6 +85,15 @@ describe('the Home tab view', () => {
     expect(JSON.stringify(homeView(fullData(true), words).blocks)).toContain('Needs attention');
   });
 
+  it('without license requests, an admin has no review queue, but still today and what needs attention', () => {
+    const data = fullData(true);
+    const { pending: _pending, ...rest } = data.admin!;
+    const text = JSON.stringify(homeView({ ...data, licenses: false, requests: undefined, admin: rest }, words).blocks);
+    expect(text).not.toContain('Waiting for review');
+    expect(text).not.toContain('Request a license change');
+    expect(text).toContain('Needs attention (7 days)');
+  });
+
   it('what a requester typed cannot mention or link anyone', () => {
     const text = JSON.stringify(homeView(fullData(true), words).blocks);
     expect(text).not.toContain('<@UEVERYONE>');
