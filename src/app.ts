@@ -11,6 +11,7 @@ import { CREDENTIALS } from './credentials';
 import type { AdapterContext } from './credentials/credential';
 import { LicenseRequests } from './flows/license-requests';
 import type { Clock, Directory, LicenseDirectory, Metrics } from './flows/ports';
+import { metricsRoute } from './metrics/metrics-route';
 import { PrometheusMetrics } from './metrics/prometheus-metrics';
 import { timed } from './metrics/timed';
 import { ResetCredential, type Resettable } from './flows/reset-credential';
@@ -84,7 +85,7 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
   const dynamo = new DynamoDBClient({ requestHandler: AWS_HTTP });
   const health = healthCheck(dynamo, config.audit.tableName, logger);
   const metrics = new PrometheusMetrics();
-  const routes = [health.route, metricsRoute(metrics)];
+  const routes = [health.route, metricsRoute(metrics, config.metricsToken)];
 
   const receiver: Receiver = config.slack.appToken
     ? new (loadSocketModeReceiver())({
@@ -359,21 +360,6 @@ function registerFeatures(
   });
 
   return { credentials, licenseRequests };
-}
-
-/**
- * GET /metrics: the server's counters and timings, in Prometheus's text format. Counts by
- * credential, failure code and reason only: nothing about any person.
- */
-function metricsRoute(metrics: PrometheusMetrics): CustomRoute {
-  return {
-    path: '/metrics',
-    method: ['GET'],
-    handler: (_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
-      res.end(metrics.render());
-    },
-  };
 }
 
 /**

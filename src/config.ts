@@ -45,6 +45,7 @@ const CORE = {
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
   DYNAMODB_CREATE_TABLES: flag.default(false),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  METRICS_TOKEN: optional(z.string().min(16, 'looks too short: use at least 16 random characters').regex(/^[\x21-\x7e]+$/, 'must be printable ASCII with no spaces')),
 };
 
 /** Secrets among the core settings; the credentials name theirs (Setting.secret). */
@@ -128,6 +129,8 @@ export interface Config {
   readonly audit: { readonly tableName: string; readonly retentionDays: number };
   readonly createTables: boolean;
   readonly logLevel: (typeof LOG_LEVELS)[number];
+  /** When set, GET /metrics answers only a scrape with `Authorization: Bearer <token>`. */
+  readonly metricsToken?: string;
 }
 
 export interface EnabledCredential {
@@ -186,6 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
       audit: { tableName: e.AUDIT_TABLE_NAME, retentionDays: e.AUDIT_RETENTION_DAYS },
       createTables: e.DYNAMODB_CREATE_TABLES,
       logLevel: e.LOG_LEVEL,
+      ...(e.METRICS_TOKEN && { metricsToken: e.METRICS_TOKEN }),
     },
   };
 }

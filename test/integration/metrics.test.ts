@@ -28,6 +28,34 @@ describe('metrics', () => {
   });
 });
 
+describe('metrics behind a token (METRICS_TOKEN)', () => {
+  const token = 'scrape-token-0123456789abcdef';
+  const h = useHarness({ env: { METRICS_TOKEN: token } });
+  const scrape = (authorization?: string) => fetch(`${h.url}/metrics`, { headers: authorization ? { authorization } : {} });
+
+  it('a scrape without the token, or with another, gets 401 and no figures', async () => {
+    await h.reset('/reset-pin', 'UANN');
+    for (const authorization of [undefined, 'Bearer wrong-token-0123456789abcdef', `Bearer ${token}x`, `Basic ${token}`, token]) {
+      const res = await scrape(authorization);
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toMatch(/^Bearer /);
+      expect(await res.text()).toBe('');
+    }
+  });
+
+  it('a scrape with the token gets the figures', async () => {
+    const res = await scrape(`Bearer ${token}`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('latchkey_reset_succeeded_total{credential="pin"} 1');
+  });
+
+  it('Slack requests and the health check need no token', async () => {
+    expect((await fetch(`${h.url}/healthz`)).status).toBe(200);
+    const opened = await h.open('/reset-pin', 'UBOB');
+    expect(opened.viewId).toBeDefined();
+  });
+});
+
 describe('Lambda metrics', () => {
   it('are CloudWatch EMF lines in the Latchkey namespace, written at once', () => {
     const written: string[] = [];
