@@ -1,5 +1,5 @@
 import { asFailure, describeError, needsOperator, type FailureCode } from './failure';
-import type { LicenseRequest, LicenseRequestStore } from './license-request';
+import { LICENSE_ACTIONS, type LicenseRequest, type LicenseRequestStore } from './license-request';
 import type { Admins, AuditEvent, AuditReader, Clock, Logger, Requester } from './ports';
 import { OUTCOME_GRACE_MS, unknownOutcomes } from './unknown-outcomes';
 import { servesRequest, type Workspace } from './workspace';
@@ -63,8 +63,9 @@ export interface HomeData {
 
 export interface SearchQuery {
   readonly person: string;
-  readonly from: Date;
-  readonly to: Date;
+  /** The first and the last UTC day searched (YYYY-MM-DD), both included. */
+  readonly from: string;
+  readonly to: string;
   readonly after?: string;
 }
 
@@ -145,9 +146,10 @@ export class HomeTab {
       return { ok: false, code: 'SLACK_UNAVAILABLE' };
     }
     if (searchProblem(query.from, query.to)) return { ok: false, code: 'REQUEST_INVALID' };
+    const { from, to } = utcDays(query.from, query.to);
     try {
       // People are looked up in the workspace the admin searches from.
-      const page = await deps.audit.search({ userId: query.person, teamId: admin.teamId }, query.from, query.to, { limit: SEARCH_PAGE, after: query.after });
+      const page = await deps.audit.search({ userId: query.person, teamId: admin.teamId }, from, to, { limit: SEARCH_PAGE, after: query.after });
       deps.logger.info({ slackUserId: admin.userId, searched: query.person, records: page.events.length }, 'audit searched');
       return { ok: true, events: page.events, ...(page.next && { next: page.next }) };
     } catch (err) {
@@ -194,17 +196,28 @@ export class HomeTab {
   }
 }
 
-/** Why a search's dates cannot be used, if they cannot. */
-export function searchProblem(from: Date, to: Date): 'FROM_AFTER_TO' | 'TOO_LONG' | undefined {
+/** Why a search's days cannot be used, if they cannot. */
+export function searchProblem(fromDay: string, toDay: string): 'NOT_A_DAY' | 'FROM_AFTER_TO' | 'TOO_LONG' | undefined {
+  const { from, to } = utcDays(fromDay, toDay);
+  if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) return 'NOT_A_DAY';
   if (from.getTime() > to.getTime()) return 'FROM_AFTER_TO';
   if (to.getTime() - from.getTime() > SEARCH_MAX_DAYS * 86_400_000) return 'TOO_LONG';
   return undefined;
 }
 
+/** From the first moment of the first day to the last moment of the last, in UTC. */
+function utcDays(fromDay: string, toDay: string): { from: Date; to: Date } {
+  return { from: new Date(`${fromDay}T00:00:00.000Z`), to: new Date(`${toDay}T23:59:59.999Z`) };
+}
+
 /** The person's records, newest first, as one entry per request. */
 export function activityOf(events: readonly AuditEvent[], now: Date): Activity[] {
   const byRequest = new Map<string, AuditEvent[]>();
-  for (const e of events) byRequest.set(e.requestId, [...(byRequest.get(e.requestId) ?? []), e]);
+  for (const e of events) {
+    const records = byRequest.get(e.requestId);
+    if (records) records.push(e);
+    else byRequest.set(e.requestId, [e]);
+  }
   return [...byRequest.values()].map((records) => {
     const first = records.reduce((a, b) => (a.at <= b.at ? a : b));
     const find = (phase: AuditEvent['phase']) => records.find((r) => r.phase === phase);
@@ -242,7 +255,7 @@ export function todayCounts(day: string, events: readonly AuditEvent[]): TodayCo
   const refusals = new Map<FailureCode, number>();
   for (const e of events) {
     if (e.phase === 'refused' && e.errorCode) refusals.set(e.errorCode, (refusals.get(e.errorCode) ?? 0) + 1);
-    if (e.phase !== 'outcome' || e.action.startsWith('license_')) continue;
+    if (e.phase !== 'outcome' || isLicenseAction(e.action)) continue;
     const counts = resets.get(e.action) ?? { action: e.action, succeeded: 0, failed: 0 };
     if (e.outcome === 'success') counts.succeeded += 1;
     else counts.failed += 1;
@@ -254,6 +267,8 @@ export function todayCounts(day: string, events: readonly AuditEvent[]): TodayCo
     refusals: [...refusals.entries()].map(([code, count]) => ({ code, count })).sort((a, b) => b.count - a.count),
   };
 }
+
+const isLicenseAction = (action: string) => (LICENSE_ACTIONS as readonly string[]).includes(action);
 
 /** Attempts with no outcome, and failures that alerted an operator, newest first. */
 export function attentionOf(events: readonly AuditEvent[], now: Date): Attention[] {

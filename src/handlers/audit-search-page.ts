@@ -27,12 +27,7 @@ export function registerAuditSearchPage(app: App, home: HomeTab, words: HomeWord
       logger.warn({ actionId: AUDIT_SEARCH_PAGE_ACTION_ID }, 'malformed search page click');
       return;
     }
-    const result = await home.search(clicked.requester, {
-      person: cursor.person,
-      from: new Date(`${cursor.from}T00:00:00Z`),
-      to: new Date(`${cursor.to}T23:59:59.999Z`),
-      after: cursor.after,
-    });
+    const result = await home.search(clicked.requester, cursor);
     await client.views
       .update({ view_id: viewId, view: auditResultsView({ ...cursor, result, page: cursor.page, words }) })
       .catch((err: unknown) => logger.warn({ slackUserId: clicked.requester.userId, err: describeError(err) }, 'could not show the next page'));

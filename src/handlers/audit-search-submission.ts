@@ -1,10 +1,16 @@
 import type { App } from '@slack/bolt';
 import { describeError } from '../flows/failure';
-import { searchProblem, type HomeTab } from '../flows/home-tab';
+import { SEARCH_MAX_DAYS, searchProblem, type HomeTab } from '../flows/home-tab';
 import type { Logger } from '../flows/ports';
 import { AUDIT_SEARCH, auditResultsView, auditSearchingView } from '../views/audit-search';
 import type { HomeWords } from '../views/home-tab';
 import { actingUser, inputValue, viewSubmissionSchema } from './slack-payloads';
+
+const SEARCH_PROBLEMS: Record<NonNullable<ReturnType<typeof searchProblem>>, string> = {
+  NOT_A_DAY: 'Pick both days from the calendars.',
+  FROM_AFTER_TO: 'This day is before the first one.',
+  TOO_LONG: `Search at most ${SEARCH_MAX_DAYS} days at a time.`,
+};
 
 /**
  * The admin's search: the dates are checked in the answer (an inline error), then "Searching…"
@@ -21,16 +27,13 @@ export function registerAuditSearchSubmission(app: App, home: HomeTab, words: Ho
       await ack({ response_action: 'errors', errors: { [AUDIT_SEARCH.person]: 'Pick a person, and both days.' } });
       return;
     }
-    const problem = searchProblem(new Date(`${from}T00:00:00Z`), new Date(`${to}T23:59:59.999Z`));
+    const problem = searchProblem(from, to);
     if (problem) {
-      await ack({
-        response_action: 'errors',
-        errors: { [AUDIT_SEARCH.to]: problem === 'FROM_AFTER_TO' ? 'This day is before the first one.' : 'Search at most 400 days at a time.' },
-      });
+      await ack({ response_action: 'errors', errors: { [AUDIT_SEARCH.to]: SEARCH_PROBLEMS[problem] } });
       return;
     }
     await ack({ response_action: 'update', view: auditSearchingView() });
-    const result = await home.search(admin, { person, from: new Date(`${from}T00:00:00Z`), to: new Date(`${to}T23:59:59.999Z`) });
+    const result = await home.search(admin, { person, from, to });
     await client.views
       .update({ view_id: parsed.data.view.id, view: auditResultsView({ person, from, to, result, page: 1, words }) })
       .catch((err: unknown) => logger.warn({ slackUserId: admin.userId, err: describeError(err) }, 'could not show the search results'));

@@ -168,6 +168,23 @@ describe('the Home tab for admins', () => {
     expect(more.some((b) => times.some((t) => b.text.text.includes(t)))).toBe(false);
   });
 
+  it('search: days in the wrong order, too far apart, or not days at all are an error on the form, and nothing is read', async () => {
+    const form = { id: 'VSEARCH', callback_id: 'audit_search', type: 'modal', private_metadata: '' };
+    const submit = (from: string, to: string) =>
+      h.submit('UADA', form, {
+        values: {
+          person: { person: { type: 'users_select', selected_user: 'UBOB' } },
+          from: { from: { type: 'datepicker', selected_date: from } },
+          to: { to: { type: 'datepicker', selected_date: to } },
+        },
+      });
+    const searched = h.logs.filter((l) => l.includes('"audit searched"')).length;
+    expect((await submit('2026-03-02', '2026-03-01')).json).toEqual({ response_action: 'errors', errors: { to: 'This day is before the first one.' } });
+    expect((await submit('2024-01-01', '2026-03-01')).json).toEqual({ response_action: 'errors', errors: { to: 'Search at most 400 days at a time.' } });
+    expect((await submit('2026-13-01', '2026-03-01')).json).toEqual({ response_action: 'errors', errors: { to: 'Pick both days from the calendars.' } });
+    expect(h.logs.filter((l) => l.includes('"audit searched"')).length).toBe(searched);
+  });
+
   it('a non-admin crafting admin actions gets nothing, and each attempt is logged', async () => {
     const { home } = await h.openHome('UBOB');
     const trigger = h.slack.newTriggerId();
