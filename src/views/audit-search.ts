@@ -1,5 +1,5 @@
 import type { KnownBlock, ModalView } from '@slack/types';
-import type { SearchResult } from '../flows/home-tab';
+import { SEARCH_MAX_DAYS, type SearchResult } from '../flows/home-tab';
 import type { AuditEvent } from '../flows/ports';
 import { context, modal, plain, progressView, section, slackDate } from './blocks';
 import { failureLabel } from './failure-labels';
@@ -59,7 +59,7 @@ export function auditResultsView(args: { person: string; from: string; to: strin
       NOT_ADMIN: 'Only Latchkey admins can search the audit log.',
       SLACK_UNAVAILABLE: 'Slack did not answer whether you are an admin. Try again in a few minutes.',
       STORE_UNAVAILABLE: 'The audit log could not be read just now. Try again in a few minutes.',
-      REQUEST_INVALID: 'Those dates cannot be searched: the first must not be after the last, and the range at most 400 days.',
+      REQUEST_INVALID: `Those dates cannot be searched: the first must not be after the last, and the range at most ${SEARCH_MAX_DAYS} days.`,
     };
     return modal({ title: TITLE, close: 'Close', blocks: [section(`:warning: ${why[result.code]}`)] });
   }
