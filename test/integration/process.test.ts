@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { unknownOutcomes } from '../../src/flows/unknown-outcomes';
 import { startAppProcess, type AppProcess } from '../support/app-process';
 import { Harness, secretIn } from '../support/harness';
@@ -28,6 +29,18 @@ describe('Latchkey as a process', () => {
       await new Promise((r) => setTimeout(r, 10));
     }
   }
+
+  it('a promise that fails with nobody awaiting it is logged as an alert, and the process keeps serving', async () => {
+    const fixture = join(__dirname, '..', 'fixtures', 'unhandled-rejection.js');
+    proc = await startAppProcess({ ...h.env, NODE_OPTIONS: `--require ${fixture}` });
+    proc.child.kill('SIGUSR2');
+    await waitFor(() => proc!.output().includes('unhandled promise rejection'), 'the rejection to be logged');
+    const line = JSON.parse(proc.output().split('\n').find((l) => l.includes('unhandled promise rejection'))!);
+    expect(line).toMatchObject({ alert: true, err: expect.stringContaining('a promise nobody awaited') });
+    const { view } = await openIn(proc, 'UANN');
+    expect(view.submit?.text).toBe('Reset PIN');
+    expect(proc.child.exitCode).toBeNull();
+  }, 30_000);
 
   it('killed between the reset and its outcome record: the attempt reads as "unknown outcome"', async () => {
     proc = await startAppProcess(h.env);
