@@ -22,9 +22,12 @@ export const UNANSWERED_MS = 4_000;
  *
  * The buffered body is handed on as `rawBody`, which Bolt reuses instead of reading the stream.
  */
-export function guardSlackRequests(receiver: HTTPReceiver, options: { path: string; bodyLimit: number; logger: Logger }): void {
+export function guardSlackRequests(
+  receiver: Pick<HTTPReceiver, 'requestListener'>,
+  options: { path: string; bodyLimit: number; logger: Logger; unansweredMs?: number },
+): void {
   const next = receiver.requestListener;
-  const { logger } = options;
+  const { logger, unansweredMs = UNANSWERED_MS } = options;
   const refuse = (res: ServerResponse, { status, reason }: BodyRefusal | { status: 400; reason: string }) => {
     logger.warn({ status, reason }, 'request refused');
     if (!res.headersSent) res.writeHead(status);
@@ -40,8 +43,8 @@ export function guardSlackRequests(receiver: HTTPReceiver, options: { path: stri
     if (path === undefined) return refuse(res, { status: 400, reason: 'request target is not a URL' });
     if ((req.method ?? '').toUpperCase() !== 'POST' || path !== options.path) return next(req, res);
     const watchdog = setTimeout(() => {
-      if (!res.headersSent) failed(res, new Error(`no answer within ${UNANSWERED_MS} ms`));
-    }, UNANSWERED_MS);
+      if (!res.headersSent) failed(res, new Error(`no answer within ${unansweredMs} ms`));
+    }, unansweredMs);
     res.once('close', () => clearTimeout(watchdog));
     const wrongType = refuseContentType(req.headers['content-type']);
     if (wrongType) {
