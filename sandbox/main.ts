@@ -3,6 +3,8 @@
  */
 import { rmSync } from 'node:fs';
 import { relative } from 'node:path';
+import { CREDENTIALS } from '../src/credentials';
+import { LICENSE_COMMAND } from '../src/handlers/license-command';
 import { HELP, parseSandboxArgs } from './cli';
 import { startSandbox } from './sandbox';
 
@@ -18,10 +20,11 @@ async function main(): Promise<void> {
   if (command.fresh) rmSync(options.dataDir, { recursive: true, force: true });
 
   const sandbox = await startSandbox(options);
+  const commands = [...CREDENTIALS.map((c) => c.command), LICENSE_COMMAND];
   const people = sandbox.fixture.people.map((p) => `    ${p.name.padEnd(12)} ${p.about}`).join('\n');
   process.stdout.write(
     `\nLatchkey sandbox is ready in ${sandbox.startupMs} ms:\n\n    ${sandbox.url}\n\n` +
-      `Open it, pick a person and type /reset-pin, /reset-password or /request-license.\n` +
+      `Open it, pick a person, and type ${commands.slice(0, -1).join(', ')} or ${commands.at(-1)}, or open Latchkey Home.\n` +
       `People (from ${relative(process.cwd(), options.fixturePath) || options.fixturePath}):\n${people}\n\n` +
       `Data kept in ${options.dataDir} (start with --fresh to forget it). Ctrl+C stops.\n`,
   );
