@@ -55,6 +55,10 @@ const variablesOf = (c: Credential) => Object.keys(c.settings.variables);
 /** A credential is switched on by its first variable (its account, organization or org URL). */
 const mainVariableOf = (c: Credential) => variablesOf(c)[0]!;
 const orList = (names: readonly string[]) => (names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`);
+const NOTHING_TO_RESET = {
+  variable: mainVariableOf(CREDENTIALS[0]!),
+  message: `set ${orList(CREDENTIALS.map(mainVariableOf))}: with none of them there is nothing to reset`,
+};
 
 /**
  * The whole environment, in one place: the core settings and every credential's own
@@ -69,10 +73,7 @@ const envSchema = z
   .superRefine((env, ctx) => {
     const values = env as Record<string, unknown>;
     const enabled = CREDENTIALS.filter((c) => c.settings.read(values) !== undefined);
-    if (enabled.length === 0) {
-      const names = CREDENTIALS.map(mainVariableOf);
-      ctx.addIssue({ code: 'custom', path: [names[0]!], message: `set ${orList(names)}: with none of them there is nothing to reset` });
-    }
+    if (enabled.length === 0) ctx.addIssue({ code: 'custom', path: [NOTHING_TO_RESET.variable], message: NOTHING_TO_RESET.message });
     for (const c of CREDENTIALS) {
       for (const problem of c.settings.problems?.(values) ?? []) ctx.addIssue({ code: 'custom', path: [problem.variable], message: problem.message });
     }
@@ -145,6 +146,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const problems = [...new Set(parsed.error.issues.map((issue) => `${String(issue.path[0] ?? 'environment')}: ${issue.message}`))];
+    // The schema's own check of this runs only once every variable parses; a first start with
+    // nothing set should hear it along with the rest, not after fixing them.
+    const nothingToReset = `${NOTHING_TO_RESET.variable}: ${NOTHING_TO_RESET.message}`;
+    if (!CREDENTIALS.some((c) => env[mainVariableOf(c)]) && !problems.includes(nothingToReset)) problems.push(nothingToReset);
     return { ok: false, problems };
   }
   const e = parsed.data;
