@@ -1,7 +1,7 @@
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AppOptions, CustomRoute, Receiver } from '@slack/bolt';
 import { hkdfSync } from 'node:crypto';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { approvalsTable } from './approvals/approvals-table';
 import { DynamoDbLicenseRequests } from './approvals/dynamodb-license-requests';
 import { auditTable } from './audit/audit-table';
@@ -86,6 +86,8 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
   const health = healthCheck(dynamo, config.audit.tableName, logger);
   const metrics = new PrometheusMetrics();
   const routes = [health.route, metricsRoute(metrics, config.metricsToken)];
+  // Requests whose Slack signature Bolt accepted: only their failures alert (request-guard.ts).
+  const signed = new WeakSet<IncomingMessage>();
 
   const receiver: Receiver = config.slack.appToken
     ? new (loadSocketModeReceiver())({
@@ -103,10 +105,14 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
         bodyLimit: BODY_LIMIT_BYTES,
         processEventErrorHandler: processEventErrorHandler(logger),
         dispatchErrorHandler: dispatchErrorHandler(logger),
-        customPropertiesExtractor: answerDeadline,
+        // Bolt calls it once the signature is verified, with the request itself.
+        customPropertiesExtractor: (req) => {
+          signed.add(req);
+          return answerDeadline();
+        },
       });
   if (receiver instanceof HTTPReceiver) {
-    guardSlackRequests(receiver, { path: '/slack/events', bodyLimit: BODY_LIMIT_BYTES, logger });
+    guardSlackRequests(receiver, { path: '/slack/events', bodyLimit: BODY_LIMIT_BYTES, logger, routes, signed: (req) => signed.has(req) });
   }
 
   const fetch = httpFetch();

@@ -13,6 +13,13 @@ export function metricsRoute(metrics: PrometheusMetrics, token: string | undefin
     path: '/metrics',
     method: ['GET'],
     handler: (req, res) => {
+      // Bolt's router forgives case, a trailing slash and dot segments; a proxy's exact-path rule
+      // would not, so neither do we (the request guard refuses them first on the HTTP receiver).
+      if ((req.url ?? '').split(/[?#]/, 1)[0] !== '/metrics') {
+        res.writeHead(404);
+        res.end();
+        return;
+      }
       if (token !== undefined && !bearerMatches(req.headers.authorization, token)) {
         res.writeHead(401, { 'www-authenticate': 'Bearer realm="latchkey-metrics"' });
         res.end();
@@ -24,9 +31,12 @@ export function metricsRoute(metrics: PrometheusMetrics, token: string | undefin
   };
 }
 
-/** Compared as digests, so neither the token's length nor its prefix shows in the timing. */
+/**
+ * Compared as digests, so neither the token's length nor its prefix shows in the timing. The scheme
+ * is case-insensitive (RFC 6750 by way of RFC 9110: `bearer` and `BEARER` are `Bearer`).
+ */
 function bearerMatches(header: string | undefined, token: string): boolean {
-  const given = /^Bearer (.+)$/.exec(header ?? '')?.[1];
+  const given = /^Bearer +(\S+) *$/i.exec(header ?? '')?.[1];
   if (given === undefined) return false;
   const digest = (s: string) => createHash('sha256').update(s).digest();
   return timingSafeEqual(digest(given), digest(token));

@@ -2,48 +2,83 @@ import type { HTTPReceiver } from '@slack/bolt';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describeError } from '../flows/failure';
 import type { Logger } from '../flows/ports';
+import { ErrorCode } from './bolt';
 import { refuseBody, refuseContentType, type BodyRefusal } from './slack-request-body';
 
-/** A request to the events path still unanswered by then was lost in an error: it gets a 500. */
+/** A request to the events path still unanswered by then was lost (a slow client, or an error): see guardSlackRequests. */
 export const UNANSWERED_MS = 4_000;
 
+/** A route served besides the events path (/healthz, /metrics), as Bolt's customRoutes declare it. */
+export interface ServedRoute {
+  readonly path: string;
+  readonly method: string | readonly string[];
+}
+
 /**
- * Checks what Bolt takes on trust before it reads a request to /slack/events: the size, the
- * content type Slack always uses, and that an interactivity payload is a JSON object
- * (slack-request-body.ts). A refused request is a 4xx and a log line, never a crash.
+ * The one entrance to the HTTP server, in front of Bolt's receiver.
  *
- * The path is read as Bolt routes it (`new URL(req.url, base).pathname`), so `/slack/events#x`,
- * an absolute-form `http://host/slack/events` and `/slack/x/../events` are all the events path
- * here too, and none reaches Bolt unchecked.
+ * What we serve is the events path (POST) and the custom routes at their exact path and methods.
+ * Anything else is a quiet 404 or 405 and a debug line: internet scanners (`/robots.txt`,
+ * `/wp-login.php`) and probes (`HEAD /healthz`, `/%`, `//slack/events`) reach neither Bolt (whose
+ * "no route" error would become a 500) nor the on-call. A custom route answers only at its path
+ * spelled exactly: `/METRICS`, `/metrics/` and `/x/../metrics` are not `/metrics`, so a proxy's
+ * exact-path rule covers it.
  *
- * And the last line of defence: an error thrown while handling a request answers 500 and is
- * logged, and a request to the events path that nothing answered within UNANSWERED_MS (its
- * handling failed somewhere out of reach, and the process logged the rejection) gets a 500 too.
+ * For the events path, it checks what Bolt takes on trust before it reads a request: the size,
+ * the content type Slack always uses, and that an interactivity payload is a JSON object
+ * (slack-request-body.ts). The path is read as Bolt routes it (`new URL(req.url, base).pathname`),
+ * so `/slack/events#x`, an absolute-form `http://host/slack/events` and `/slack/x/../events` are
+ * all the events path here too, and none reaches Bolt unchecked. The buffered body is handed on
+ * as `rawBody`, which Bolt reuses instead of reading the stream.
  *
- * The buffered body is handed on as `rawBody`, which Bolt reuses instead of reading the stream.
+ * `alert: true` is for our own faults after Slack's signature was accepted (`signed(req)`, which
+ * the receiver's customPropertiesExtractor marks): an error while handling such a request, or no
+ * answer to it within UNANSWERED_MS, is a 500 and an alert. An outsider can cause neither: a body
+ * still arriving at UNANSWERED_MS is a slow client (408, info), and an unsigned request is Bolt's
+ * 401.
  */
 export function guardSlackRequests(
   receiver: Pick<HTTPReceiver, 'requestListener'>,
-  options: { path: string; bodyLimit: number; logger: Logger; unansweredMs?: number },
+  options: {
+    path: string;
+    bodyLimit: number;
+    logger: Logger;
+    routes?: readonly ServedRoute[];
+    /** Whether Bolt accepted the request's signature (marked by the receiver's customPropertiesExtractor). */
+    signed?: (req: IncomingMessage) => boolean;
+    unansweredMs?: number;
+  },
 ): void {
   const next = receiver.requestListener;
-  const { logger, unansweredMs = UNANSWERED_MS } = options;
+  const { logger, routes = [], signed = () => false, unansweredMs = UNANSWERED_MS } = options;
+  const answer = (res: ServerResponse, status: number, headers: Record<string, string> = {}) => {
+    if (!res.headersSent) res.writeHead(status, headers);
+    res.end();
+  };
+  /** A request we do not serve: the sender's business, not the on-call's. */
+  const notServed = (req: IncomingMessage, res: ServerResponse, status: 400 | 404 | 405, reason: string, headers?: Record<string, string>) => {
+    logger.debug({ status, method: req.method, reason }, 'request not served');
+    answer(res, status, headers);
+  };
   const refuse = (res: ServerResponse, { status, reason }: BodyRefusal | { status: 400; reason: string }) => {
-    logger.warn({ status, reason }, 'request refused');
-    if (!res.headersSent) res.writeHead(status);
-    res.end();
+    logger.info({ status, reason }, 'request refused');
+    answer(res, status);
   };
-  const failed = (res: ServerResponse, err: unknown) => {
-    logger.error({ err: describeError(err), alert: true }, 'request handling failed; answered 500');
-    if (!res.headersSent) res.writeHead(500);
-    res.end();
+  const failed = (req: IncomingMessage, res: ServerResponse, err: unknown) => {
+    if (signed(req)) logger.error({ err: describeError(err), alert: true }, 'request handling failed; answered 500');
+    else logger.warn({ err: describeError(err) }, 'request handling failed before its signature was checked; answered 500');
+    answer(res, 500);
   };
-  const guarded = (req: IncomingMessage, res: ServerResponse) => {
-    const path = pathOf(req.url);
-    if (path === undefined) return refuse(res, { status: 400, reason: 'request target is not a URL' });
-    if ((req.method ?? '').toUpperCase() !== 'POST' || path !== options.path) return next(req, res);
+  const events = (req: IncomingMessage, res: ServerResponse) => {
+    let bodyRead = false;
     const watchdog = setTimeout(() => {
-      if (!res.headersSent) failed(res, new Error(`no answer within ${unansweredMs} ms`));
+      if (res.headersSent) return;
+      if (!bodyRead) {
+        // The client is still sending: its problem, not ours.
+        logger.info({ status: 408, ms: unansweredMs }, 'request body not received in time');
+        answer(res, 408, { connection: 'close' });
+        req.destroy();
+      } else failed(req, res, new Error(`no answer within ${unansweredMs} ms`));
     }, unansweredMs);
     res.once('close', () => clearTimeout(watchdog));
     const wrongType = refuseContentType(req.headers['content-type']);
@@ -61,6 +96,7 @@ export function guardSlackRequests(
     });
     req.on('error', () => refuse(res, { status: 400, reason: 'request stream failed' }));
     req.on('end', () => {
+      bodyRead = true;
       try {
         if (tooLarge) return refuse(res, { status: 413, reason: `body over ${options.bodyLimit} bytes` });
         const rawBody = Buffer.concat(chunks);
@@ -69,15 +105,31 @@ export function guardSlackRequests(
         (req as IncomingMessage & { rawBody?: Buffer }).rawBody = rawBody;
         next(req, res);
       } catch (err) {
-        failed(res, err);
+        failed(req, res, err);
       }
     });
+  };
+  const guarded = (req: IncomingMessage, res: ServerResponse) => {
+    const path = pathOf(req.url);
+    if (path === undefined) return notServed(req, res, 400, 'request target is not a URL');
+    const method = (req.method ?? '').toUpperCase();
+    if (path === options.path) {
+      if (method === 'POST') return events(req, res);
+      return notServed(req, res, 405, 'method not served', { allow: 'POST' });
+    }
+    const route = routes.find((r) => r.path === exactPathOf(req.url));
+    if (!route) return notServed(req, res, 404, 'path not served');
+    const methods = typeof route.method === 'string' ? [route.method] : route.method;
+    if (!methods.some((m) => m.toUpperCase() === method)) return notServed(req, res, 405, 'method not served', { allow: methods.join(', ') });
+    next(req, res);
   };
   receiver.requestListener = (req: IncomingMessage, res: ServerResponse) => {
     try {
       guarded(req, res);
     } catch (err) {
-      failed(res, err);
+      // Bolt's "no route", should a path get past the checks above: still not ours to alert on.
+      if ((err as { code?: string }).code === ErrorCode.HTTPReceiverDeferredRequestError) return notServed(req, res, 404, 'no route');
+      failed(req, res, err);
     }
   };
 }
@@ -89,4 +141,9 @@ export function pathOf(target: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The request target's path exactly as sent: no dot segments resolved, no case or slash forgiven. */
+export function exactPathOf(target: string | undefined): string {
+  return (target ?? '').split(/[?#]/, 1)[0]!;
 }

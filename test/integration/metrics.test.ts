@@ -1,5 +1,6 @@
 import { EmfMetrics } from '../../src/metrics/emf-metrics';
 import { useHarness } from '../support/harness';
+import { rawRequest } from '../support/raw-http';
 
 /** What operators graph and alarm on: the server's /metrics over HTTP, and Lambda's EMF lines. */
 describe('metrics', () => {
@@ -47,6 +48,20 @@ describe('metrics behind a token (METRICS_TOKEN)', () => {
     const res = await scrape(`Bearer ${token}`);
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('latchkey_reset_succeeded_total{credential="pin"} 1');
+  });
+
+  it('the scheme is read in any case, as RFC 6750 allows', async () => {
+    for (const scheme of ['bearer', 'BEARER', 'BeArEr']) {
+      expect([scheme, (await scrape(`${scheme} ${token}`)).status]).toEqual([scheme, 200]);
+    }
+  });
+
+  it('answers only at /metrics spelled exactly, so a proxy rule for that path covers every way in (issue 26 §2.2)', async () => {
+    for (const target of ['/METRICS', '/metrics/', '/x/../metrics', '/Metrics']) {
+      const res = await rawRequest(h.url, 'GET', target, { headers: { authorization: `Bearer ${token}` } });
+      expect([target, res.status, res.body]).toEqual([target, 404, '']);
+    }
+    expect((await rawRequest(h.url, 'GET', '/metrics?x=1', { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
   });
 
   it('Slack requests and the health check need no token', async () => {

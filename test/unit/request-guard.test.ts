@@ -1,10 +1,11 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { guardSlackRequests } from '../../src/slack/request-guard';
 
 /**
  * The request guard's last line of defence, over a real HTTP server: whatever goes wrong behind
- * it, the request is answered (500) and an operator is alerted, and the server goes on serving.
+ * it, the request is answered, and the server goes on serving. An operator is alerted only when
+ * the request was signed by Slack (our fault); what an outsider sends never alerts.
  * Bolt stands behind it in the app; here a listener that fails in the ways Bolt could.
  */
 describe('the request guard', () => {
@@ -12,13 +13,21 @@ describe('the request guard', () => {
   let server: Server;
   let url: string;
   let behind: Listener;
+  let signed = true;
   const logged: { level: string; fields: Record<string, unknown>; message: string }[] = [];
   const log = (level: string) => (fields: object, message: string) => logged.push({ level, fields: fields as Record<string, unknown>, message });
   const logger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 
   beforeAll(async () => {
     const receiver = { requestListener: ((req, res) => behind(req, res)) as Listener };
-    guardSlackRequests(receiver, { path: '/slack/events', bodyLimit: 1_000, logger, unansweredMs: 300 });
+    guardSlackRequests(receiver, {
+      path: '/slack/events',
+      bodyLimit: 1_000,
+      logger,
+      unansweredMs: 300,
+      routes: [{ path: '/healthz', method: ['GET'] }],
+      signed: () => signed,
+    });
     server = createServer((req, res) => receiver.requestListener(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -29,6 +38,7 @@ describe('the request guard', () => {
   });
   beforeEach(() => {
     logged.length = 0;
+    signed = true;
   });
 
   const post = (path = '/slack/events') =>
@@ -53,5 +63,62 @@ describe('the request guard', () => {
     expect((await post()).status).toBe(500);
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
     expect(alerts()).toEqual([expect.objectContaining({ fields: expect.objectContaining({ err: expect.stringContaining('no answer within 300 ms') }) })]);
+  });
+
+  it('the same failures of a request whose signature was not accepted answer 500 with no alert', async () => {
+    signed = false;
+    behind = () => {
+      throw new TypeError('boom');
+    };
+    expect((await post()).status).toBe(500);
+    behind = () => undefined;
+    expect((await post()).status).toBe(500);
+    expect(alerts()).toEqual([]);
+  });
+
+  it('a body still arriving when the time is up is the client\'s: 408, an info line, no alert', async () => {
+    behind = (_req, res) => res.writeHead(200).end();
+    const res = await new Promise<number>((resolve, reject) => {
+      const req = request(`${url}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': '100' } }, (r) => {
+        r.resume();
+        resolve(r.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.write('command=%2Freset-pin'); // and the rest never comes
+    });
+    expect(res).toBe(408);
+    expect(alerts()).toEqual([]);
+    expect(logged).toContainEqual(expect.objectContaining({ level: 'info', message: 'request body not received in time' }));
+  });
+
+  it('paths and methods it does not serve are a 404 or 405 and a debug line, and never reach the listener', async () => {
+    let reached = 0;
+    behind = (_req, res) => {
+      reached += 1;
+      res.writeHead(200).end();
+    };
+    const cases: [string, string, number][] = [
+      ['GET', '/nothing', 404],
+      ['POST', '/wp-login.php', 404],
+      ['GET', '/slack/events', 405],
+      ['HEAD', '/healthz', 405],
+      ['GET', '/healthz/', 404],
+      ['GET', '/x/../healthz', 404],
+    ];
+    for (const [method, path, status] of cases) {
+      const answered = await new Promise<number>((resolve, reject) => {
+        const req = request(`${url}/`, { method, path }, (r) => {
+          r.resume();
+          resolve(r.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      expect([method, path, answered]).toEqual([method, path, status]);
+    }
+    expect(reached).toBe(0);
+    expect(logged.map((l) => l.level)).toEqual(cases.map(() => 'debug'));
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    expect(reached).toBe(1);
   });
 });
