@@ -36,6 +36,8 @@ export const AUDIT_ATTRIBUTES = [
   'directoryUserId',
   'outcome',
   'errorCode',
+  'reason',
+  'incomplete',
   'deliveryFailed',
   'subjectSlackUserId',
   'subjectSlackTeamId',

@@ -8,6 +8,8 @@ export const EXPORT_COLUMNS = [
   'action',
   'outcome',
   'errorCode',
+  'reason',
+  'incomplete',
   'slackUserId',
   'slackTeamId',
   'directory',

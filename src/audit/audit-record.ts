@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CREDENTIALS } from '../credentials';
-import { FAILURE_CODES } from '../flows/failure';
+import { FAILURE_CODES, type FailureCode } from '../flows/failure';
 import { LICENSE_ACTIONS } from '../flows/license-request';
 import type { AuditEntry, AuditEvent } from '../flows/ports';
 
@@ -12,6 +12,23 @@ export const AUDIT_DIRECTORIES: readonly string[] = [
 ];
 const oneOf = (values: readonly string[]) => (values.length > 0 ? z.enum(values as [string, ...string[]]) : z.never());
 const licenseNames = [...new Set(CREDENTIALS.flatMap((c) => c.licenses?.kinds.map((k) => k.id) ?? []))];
+/** The credentials' own refusal reasons (their `words.refusals` keys): a reason is written because a credential declares it. */
+export const AUDIT_REASONS: readonly string[] = [...new Set(CREDENTIALS.flatMap((c) => Object.keys(c.words.refusals ?? {})))];
+
+/** A step's name (an adapter's, such as `revokeSignInSessions`): a word, never free text. */
+const STEP = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
+const failureCodes = new Set<string>(FAILURE_CODES);
+/**
+ * The steps that failed after a change, as one text field so an export's cell reads it:
+ * `revokeSignInSessions:DIRECTORY_UNAVAILABLE`, comma-separated.
+ */
+const incompleteField = z.string().refine(
+  (text) => text.split(',').every((item) => {
+    const [step, code, ...rest] = item.split(':');
+    return rest.length === 0 && STEP.test(step ?? '') && failureCodes.has(code ?? '');
+  }),
+  'must list step:FAILURE_CODE, comma-separated',
+);
 
 /**
  * One item in the audit table. The schema is strict, so the store refuses any field it does not
@@ -37,8 +54,10 @@ export const auditRecordSchema = z
     slackTeamId: z.string(),
     directory: oneOf(AUDIT_DIRECTORIES).optional(),
     directoryUserId: z.string().optional(),
-    outcome: z.enum(['success', 'failure']).optional(),
+    outcome: z.enum(['success', 'failure', 'partial']).optional(),
     errorCode: z.enum(FAILURE_CODES).optional(),
+    reason: oneOf(AUDIT_REASONS).optional(),
+    incomplete: incompleteField.optional(),
     deliveryFailed: z.boolean().optional(),
     subjectSlackUserId: z.string().optional(),
     subjectSlackTeamId: z.string().optional(),
@@ -79,6 +98,8 @@ export function toAuditRecord(entry: AuditEntry, at: Date, retentionDays: number
     directoryUserId: entry.directoryUserId,
     outcome: entry.outcome,
     errorCode: entry.errorCode,
+    reason: entry.reason,
+    incomplete: entry.incomplete?.length ? entry.incomplete.map((i) => `${i.step}:${i.code}`).join(',') : undefined,
     deliveryFailed: entry.deliveryFailed,
     subjectSlackUserId: entry.subject?.userId,
     subjectSlackTeamId: entry.subject?.teamId,
@@ -103,6 +124,11 @@ export function toAuditEvent(r: AuditRecord): AuditEvent {
     directoryUserId: r.directoryUserId,
     outcome: r.outcome,
     errorCode: r.errorCode,
+    reason: r.reason,
+    incomplete: r.incomplete?.split(',').map((item) => {
+      const [step, code] = item.split(':') as [string, FailureCode];
+      return { step, code };
+    }),
     deliveryFailed: r.deliveryFailed,
     subject: r.subjectSlackUserId && r.subjectSlackTeamId ? { userId: r.subjectSlackUserId, teamId: r.subjectSlackTeamId } : undefined,
     licenseRequestId: r.licenseRequestId,

@@ -5,7 +5,7 @@ import type { AuditEntry, AuditEvent, AuditLog, AuditPage, AuditReader, Clock, R
 import { actorKey, auditRecordSchema, toAuditEvent, toAuditRecord, type AuditRecord } from './audit-record';
 
 /** What a day's records are read with for counting: who, what, when, and how it ended. */
-const BRIEF_FIELDS = ['requestId', 'phase', 'action', 'at', 'outcome', 'errorCode', 'slackUserId', 'slackTeamId'] as const;
+const BRIEF_FIELDS = ['requestId', 'phase', 'action', 'at', 'outcome', 'errorCode', 'reason', 'slackUserId', 'slackTeamId'] as const;
 const briefSchema = auditRecordSchema.pick(Object.fromEntries(BRIEF_FIELDS.map((f) => [f, true])) as { [K in (typeof BRIEF_FIELDS)[number]]: true });
 
 /**

@@ -1,11 +1,13 @@
 import type { FailureCode } from './failure';
 import type { AuditEntry, AuditLog, Logger } from './ports';
 
-type Step = Omit<AuditEntry, 'phase' | 'outcome' | 'errorCode' | 'deliveryFailed'>;
+type Step = Omit<AuditEntry, 'phase' | 'outcome' | 'errorCode' | 'reason' | 'incomplete' | 'deliveryFailed'>;
 
-/** A change whose attempt is on record; its outcome is written with `succeeded` or `failed`. */
+/** A change whose attempt is on record; its outcome is written with `succeeded`, `partial` or `failed`. */
 export interface AuditedChange {
   succeeded(extra?: Pick<AuditEntry, 'deliveryFailed'>): Promise<void>;
+  /** The change stands, but steps after it failed. */
+  partial(incomplete: NonNullable<AuditEntry['incomplete']>, extra?: Pick<AuditEntry, 'deliveryFailed'>): Promise<void>;
   failed(code: FailureCode): Promise<void>;
 }
 
@@ -26,12 +28,14 @@ export class AuditTrail {
     await this.audit.record({ ...step, phase: 'attempt' });
     return {
       succeeded: (extra) => this.quietly({ ...step, ...extra, phase: 'outcome', outcome: 'success' }),
+      partial: (incomplete, extra) => this.quietly({ ...step, ...extra, phase: 'outcome', outcome: 'partial', incomplete }),
       failed: (code) => this.quietly({ ...step, phase: 'outcome', outcome: 'failure', errorCode: code }),
     };
   }
 
-  refused(step: Step, code: FailureCode): Promise<void> {
-    return this.quietly({ ...step, phase: 'refused', errorCode: code });
+  /** `reason`: with DIRECTORY_USER_REFUSED, the credential's own reason. */
+  refused(step: Step, code: FailureCode, reason?: string): Promise<void> {
+    return this.quietly({ ...step, phase: 'refused', errorCode: code, ...(reason !== undefined && { reason }) });
   }
 
   /**

@@ -20,6 +20,8 @@ export const FAILURE_CODES = [
   'DIRECTORY_USER_NOT_A_PERSON',
   'DIRECTORY_USER_NOT_ACTIVATED',
   'DIRECTORY_USER_PRIVILEGED',
+  // A reason of the directory's own (DirectoryUser.refusal): the credential's words say which
+  'DIRECTORY_USER_REFUSED',
   // The directory itself
   'DIRECTORY_THROTTLED',
   'DIRECTORY_UNAVAILABLE',
@@ -70,14 +72,17 @@ export class LatchkeyFailure extends Error {
 
   /** For limits: when the person may try again. */
   readonly retryAt?: Date;
+  /** With DIRECTORY_USER_REFUSED: the credential's own reason (a key of its `words.refusals`). */
+  readonly reason?: string;
 
   constructor(
     readonly code: FailureCode,
     readonly detail?: string,
-    options?: { cause?: unknown; retryAt?: Date },
+    options?: { cause?: unknown; retryAt?: Date; reason?: string },
   ) {
     super(detail ? `${code}: ${detail}` : code, options);
     this.retryAt = options?.retryAt;
+    this.reason = options?.reason;
   }
 
   get needsOperator(): boolean {

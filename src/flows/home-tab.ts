@@ -14,8 +14,11 @@ export interface Activity {
   readonly action: string;
   /** When it started. */
   readonly at: string;
-  readonly state: 'succeeded' | 'failed' | 'refused' | 'cancelled' | 'unknown' | 'in_progress';
+  /** partial: done, but a step after the change failed (and an operator was alerted). */
+  readonly state: 'succeeded' | 'partial' | 'failed' | 'refused' | 'cancelled' | 'unknown' | 'in_progress';
   readonly errorCode?: FailureCode;
+  /** With DIRECTORY_USER_REFUSED: the credential's own reason. */
+  readonly reason?: string;
   /** License steps: whom a decision was about, what was asked for, what was decided. */
   readonly subject?: Requester;
   readonly licenseTo?: string;
@@ -37,7 +40,8 @@ export interface Attention {
   readonly action: string;
   readonly at: string;
   readonly actor: Requester;
-  readonly kind: 'unknown_outcome' | 'operator_failure';
+  /** incomplete: the change was made but a step after it failed (a partial outcome). */
+  readonly kind: 'unknown_outcome' | 'operator_failure' | 'incomplete';
   readonly errorCode?: FailureCode;
 }
 
@@ -230,18 +234,22 @@ export function activityOf(events: readonly AuditEvent[], now: Date): Activity[]
         : outcome
           ? outcome.outcome === 'success'
             ? 'succeeded'
-            : 'failed'
+            : outcome.outcome === 'partial'
+              ? 'partial'
+              : 'failed'
           : now.getTime() - Date.parse(first.at) >= OUTCOME_GRACE_MS
             ? 'unknown'
             : 'in_progress';
     const detail = records.find((r) => r.subject || r.licenseTo || r.decision);
     const errorCode = (refused ?? outcome)?.errorCode;
+    const reason = (refused ?? outcome)?.reason;
     return {
       requestId: first.requestId,
       action: first.action,
       at: first.at,
       state,
       ...(errorCode && { errorCode }),
+      ...(reason !== undefined && { reason }),
       ...(detail?.subject && { subject: detail.subject }),
       ...(detail?.licenseTo && { licenseTo: detail.licenseTo }),
       ...(detail?.decision && { decision: detail.decision }),
@@ -257,7 +265,8 @@ export function todayCounts(day: string, events: readonly AuditEvent[]): TodayCo
     if (e.phase === 'refused' && e.errorCode) refusals.set(e.errorCode, (refusals.get(e.errorCode) ?? 0) + 1);
     if (e.phase !== 'outcome' || isLicenseAction(e.action)) continue;
     const counts = resets.get(e.action) ?? { action: e.action, succeeded: 0, failed: 0 };
-    if (e.outcome === 'success') counts.succeeded += 1;
+    // Partial: the change stands (the secret was shown); the step that failed is in "needs attention".
+    if (e.outcome === 'success' || e.outcome === 'partial') counts.succeeded += 1;
     else counts.failed += 1;
     resets.set(e.action, counts);
   }
@@ -283,5 +292,6 @@ export function attentionOf(events: readonly AuditEvent[], now: Date): Attention
   return [
     ...unknownOutcomes(events, now).map((e) => item(e, 'unknown_outcome')),
     ...events.filter((e) => e.phase === 'outcome' && e.outcome === 'failure' && e.errorCode && needsOperator(e.errorCode)).map((e) => item(e, 'operator_failure')),
+    ...events.filter((e) => e.phase === 'outcome' && e.outcome === 'partial').map((e) => item(e, 'incomplete')),
   ].sort((a, b) => b.at.localeCompare(a.at));
 }

@@ -17,6 +17,8 @@ export function matchByEmail(candidates: readonly DirectoryUser[], email: string
 
 /** Only a person who can sign in, holding no admin role, is reset by self-service. */
 export function requireResettable(user: DirectoryUser): DirectoryUser {
+  // The directory's own reason first: its words are more exact than any status.
+  if (user.refusal !== undefined) throw new LatchkeyFailure('DIRECTORY_USER_REFUSED', `refused: ${user.refusal}`, { reason: user.refusal });
   switch (user.status) {
     case 'active':
       return user;

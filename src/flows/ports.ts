@@ -26,6 +26,25 @@ export interface DirectoryUser {
   readonly status: 'active' | 'suspended' | 'disabled' | 'not_a_person' | 'not_activated' | 'privileged';
   /** Locked out: the reset unlocks the account too (where the directory has such a state). */
   readonly locked?: boolean;
+  /**
+   * A reason of the directory's own to refuse this user, beyond the statuses above (a directory
+   * guest, say): one of the keys of its credential's `words.refusals`, which give the person's
+   * words and the admin's label, and the key is written to the audit record as its `reason`.
+   * Set, the user is refused whatever the status.
+   */
+  readonly refusal?: string;
+}
+
+/**
+ * What a change in a directory returns. Steps after the change itself that failed leave the
+ * change standing: the flow shows the secret, audits the outcome as partial and logs an alert.
+ */
+export interface ChangeResult {
+  /** The new secret, for a credential that makes one; absent for a change with no secret (an unlock, an MFA reset). */
+  readonly secret?: Secret;
+  /** Steps after the change itself that failed (revoking sessions, say): the change stands, the secret is still shown,
+   *  the outcome is audited as partial and an alert is logged. */
+  readonly incomplete?: readonly { readonly step: string; readonly code: FailureCode }[];
 }
 
 /**
@@ -46,8 +65,12 @@ export interface Directory {
    * the user as it is.
    */
   inspect(user: DirectoryUser): Promise<DirectoryUser>;
-  /** Replaces the user's credential (unlocking the account first if it is locked) and returns the new one. */
-  resetCredential(user: { readonly id: string; readonly locked?: boolean }): Promise<Secret>;
+  /**
+   * Makes the change (unlocking the account first if it is locked) and returns the new secret, if
+   * the credential has one, and any follow-up step that failed after the change stood. Throws
+   * when the change itself was not made.
+   */
+  resetCredential(user: { readonly id: string; readonly locked?: boolean }): Promise<ChangeResult>;
 }
 
 /** A license type, as the directory that has licenses names it (its credential lists them). */
@@ -103,8 +126,13 @@ export interface AuditEntry {
   /** The directory, as the credential's `audit.directory` names it. */
   readonly directory?: string;
   readonly directoryUserId?: string;
-  readonly outcome?: 'success' | 'failure';
+  /** partial: the change was made, but a step after it failed (`incomplete` says which). */
+  readonly outcome?: 'success' | 'failure' | 'partial';
   readonly errorCode?: FailureCode;
+  /** With DIRECTORY_USER_REFUSED: the credential's own reason (a key of its `words.refusals`). */
+  readonly reason?: string;
+  /** With a partial outcome: the steps that failed after the change, each with its failure. */
+  readonly incomplete?: readonly { readonly step: string; readonly code: FailureCode }[];
   /** The change was made but the requester's view could not be updated (Slack failed). */
   readonly deliveryFailed?: boolean;
   /** License steps: the employee the change is for, when an admin is the actor. */

@@ -3,10 +3,9 @@ import { asFailure, describeError, LatchkeyFailure, type FailureCode } from './f
 import { identifyRequester } from './identify-requester';
 import { pickDirectoryUser } from './pick-directory-user';
 import { newRequestId } from './request-id';
-import { NO_METRICS, type AuditLog, type Clock, type Directory, type Logger, type Metrics, type RateLimiter, type Requester, type WorkspaceMembers } from './ports';
+import { NO_METRICS, type AuditLog, type ChangeResult, type Clock, type Directory, type Logger, type Metrics, type RateLimiter, type Requester, type WorkspaceMembers } from './ports';
 import { RESET_TICKET, resetTicketSchema, type ResetTicket } from './reset-ticket';
 import type { Sealer } from './sealer';
-import type { Secret } from './secret';
 import type { Workspace } from './workspace';
 
 /** Long enough to read the modal and click; short enough that a stale check is not trusted. */
@@ -35,6 +34,8 @@ export interface ResetFailure {
   readonly requestId?: string;
   /** For limits: when the person may try again. */
   readonly retryAt?: Date;
+  /** With DIRECTORY_USER_REFUSED: the credential's own reason (its words say it). */
+  readonly reason?: string;
 }
 
 export interface Prepared {
@@ -54,12 +55,14 @@ export interface ResetDone {
   readonly at: Date;
   /** false when the reset was made but Slack would not show the new secret. */
   readonly secretShown?: boolean;
+  /** Steps after the change that failed: the change stands, an operator was alerted. */
+  readonly incomplete?: ChangeResult['incomplete'];
 }
 
 /** How the new credential reaches its owner; implemented by the handler with Slack views and DMs. */
 export interface ResetDelivery {
-  /** Shows the secret to the requester alone. */
-  showSecret(secret: Secret, done: ResetDone): Promise<void>;
+  /** Shows what was done, and the secret when there is one, to the requester alone. */
+  showResult(result: ChangeResult, done: ResetDone): Promise<void>;
   /** Tells the owner, without the secret, that the reset happened. */
   notifyOwner(done: ResetDone): Promise<void>;
 }
@@ -166,8 +169,8 @@ export class ResetCredential {
       if (failure.code === 'RATE_LIMITED' || failure.code === 'RESETS_PAUSED') {
         this.metrics.count('limit_reached', { limit: failure.code === 'RATE_LIMITED' ? 'person' : 'everyone', credential: kind });
       }
-      await this.trail.refused({ requestId, action: credential.audit.action, actor: requester, directory: credential.audit.directory }, failure.code);
-      return { ok: false, code: failure.code, kind, email, requestId, retryAt: failure.retryAt };
+      await this.trail.refused({ requestId, action: credential.audit.action, actor: requester, directory: credential.audit.directory }, failure.code, failure.reason);
+      return { ok: false, code: failure.code, kind, email, requestId, retryAt: failure.retryAt, ...(failure.reason !== undefined && { reason: failure.reason }) };
     }
   }
 
@@ -199,9 +202,9 @@ export class ResetCredential {
     }
     this.metrics.count('reset_started', { credential: kind });
 
-    let secret: Secret;
+    let result: ChangeResult;
     try {
-      secret = await credential.directory.resetCredential({ id: ticket.directoryUserId, locked: ticket.locked });
+      result = await credential.directory.resetCredential({ id: ticket.directoryUserId, locked: ticket.locked });
     } catch (err) {
       const failure = this.report(err, context);
       await change.failed(failure.code);
@@ -209,6 +212,14 @@ export class ResetCredential {
       return { ok: false, code: failure.code, kind, email: ticket.email, requestId: ticket.requestId };
     }
     this.metrics.count('reset_succeeded', { credential: kind });
+    const incomplete = result.incomplete?.length ? result.incomplete : undefined;
+    if (incomplete) {
+      // The change stands and the person gets their secret; what did not follow it is ours to fix.
+      this.deps.logger.error(
+        { requestId: ticket.requestId, slackUserId: requester.userId, kind, incomplete, alert: true },
+        'reset done, but a step after the change failed',
+      );
+    }
 
     const done: ResetDone = {
       ok: true,
@@ -216,10 +227,11 @@ export class ResetCredential {
       email: ticket.email,
       requestId: ticket.requestId,
       at: this.deps.clock.now(),
+      ...(incomplete && { incomplete }),
     };
     let deliveryFailed = false;
     try {
-      await delivery.showSecret(secret, done);
+      await delivery.showResult(result, done);
     } catch (err) {
       deliveryFailed = true;
       this.deps.logger.error(
@@ -228,7 +240,9 @@ export class ResetCredential {
       );
     }
     await Promise.all([
-      change.succeeded(deliveryFailed ? { deliveryFailed } : undefined),
+      incomplete
+        ? change.partial(incomplete, deliveryFailed ? { deliveryFailed } : undefined)
+        : change.succeeded(deliveryFailed ? { deliveryFailed } : undefined),
       delivery.notifyOwner({ ...done, secretShown: !deliveryFailed }).catch((err: unknown) =>
         this.deps.logger.warn({ requestId: ticket.requestId, err: describeError(err) }, 'owner notification failed'),
       ),

@@ -5,7 +5,7 @@ import type { Logger } from '../flows/ports';
 import type { ResetCredential } from '../flows/reset-credential';
 import { sendDirectMessage } from '../slack/direct-message';
 import { answerByOf, HeldAnswer } from '../slack/held-answer';
-import { failureView, resetCallbackId, secretView, workingView } from '../views/reset-modal';
+import { failureView, resetCallbackId, resultView, workingView } from '../views/reset-modal';
 import { resetNotice } from '../views/reset-notice';
 import { updateModal } from './modal-sequence';
 import { resetWordsOf } from './reset-words';
@@ -30,8 +30,8 @@ export function registerResetSubmission(app: App, credential: Credential, flow: 
 
     const viewId = parsed.data.view.id;
     const result = await flow.confirm(requester, kind, parsed.data.view.private_metadata, {
-      showSecret: async (secret) => {
-        const view = secretView(secret, words);
+      showResult: async (change) => {
+        const view = resultView(change, words);
         if (!(await answer.settle(view))) await client.views.update({ view_id: viewId, view });
       },
       notifyOwner: (done) => sendDirectMessage(client, requester.userId, resetNotice(done, words)),

@@ -85,9 +85,11 @@ function recordLine(e: AuditEvent, words: HomeWords): string {
         ? e.decision === 'deny'
           ? 'denied'
           : 'succeeded'
-        : `failed: ${failureLabel(e.errorCode ?? 'INTERNAL')}`
+        : e.outcome === 'partial'
+          ? `done, but these steps failed: ${(e.incomplete ?? []).map((i) => `${i.step} (${failureLabel(i.code)})`).join(', ')}`
+          : `failed: ${failureLabel(e.errorCode ?? 'INTERNAL')}`
       : e.phase === 'refused'
-        ? `refused: ${failureLabel(e.errorCode ?? 'INTERNAL')}`
+        ? `refused: ${failureLabel(e.errorCode ?? 'INTERNAL', { reason: e.reason, words: words.actions[e.action]?.words })}`
         : e.phase === 'attempt'
           ? 'started'
           : 'cancelled';

@@ -1,4 +1,5 @@
 import type { FailureCode } from '../flows/failure';
+import type { SubjectWords } from './words';
 
 /**
  * Each failure in a few words, for the admin's counts and lists (the person who met it was told
@@ -20,6 +21,7 @@ const LABELS: Record<FailureCode, string> = {
   DIRECTORY_USER_NOT_A_PERSON: 'not a person’s account',
   DIRECTORY_USER_NOT_ACTIVATED: 'account not activated',
   DIRECTORY_USER_PRIVILEGED: 'admin account',
+  DIRECTORY_USER_REFUSED: 'refused by the directory',
   DIRECTORY_THROTTLED: 'directory throttled',
   DIRECTORY_UNAVAILABLE: 'directory unavailable',
   DIRECTORY_REJECTED: 'directory refused',
@@ -40,6 +42,8 @@ const LABELS: Record<FailureCode, string> = {
   INTERNAL: 'internal error',
 };
 
-export function failureLabel(code: FailureCode): string {
-  return LABELS[code];
+/** With a directory's own refusal, its label (from its credential's words) when known. */
+export function failureLabel(code: FailureCode, refusal?: { reason?: string; words?: Pick<SubjectWords, 'refusals'> }): string {
+  const own = code === 'DIRECTORY_USER_REFUSED' && refusal?.reason !== undefined ? (refusal.words?.refusals?.[refusal.reason]?.label ?? refusal.reason) : undefined;
+  return own ? `${LABELS[code]}: ${own}` : LABELS[code];
 }

@@ -21,12 +21,15 @@ export function failureMessage(
     readonly email?: string;
     /** For limits: when the person may try again. */
     readonly retryAt?: Date;
+    /** With DIRECTORY_USER_REFUSED: the credential's own reason, a key of `words.refusals`. */
+    readonly reason?: string;
   },
   words: SubjectWords,
 ): FailureMessage {
   const dir = words.directory;
   const email = failure.email ? `*${escapeMrkdwn(failure.email)}*` : 'your Slack email';
   const again = `Run \`${words.command}\` again`;
+  const own = failure.reason !== undefined ? words.refusals?.[failure.reason] : undefined;
   const after = failure.retryAt ? `after ${slackDate(failure.retryAt)}` : 'later';
   const messages: Record<FailureCode, FailureMessage> = {
     SLACK_WRONG_WORKSPACE: {
@@ -78,6 +81,10 @@ export function failureMessage(
     DIRECTORY_USER_NOT_ACTIVATED: {
       headline: `Your ${words.account} is not activated yet, so there is nothing to reset.`,
       next: `Finish activating it from the invitation ${dir} sent you, or ask IT to send a new one.`,
+    },
+    DIRECTORY_USER_REFUSED: own ? { headline: own.headline, next: own.next } : {
+      headline: `Your ${words.account} cannot be reset by self-service.`,
+      next: 'Contact IT.',
     },
     DIRECTORY_USER_PRIVILEGED: {
       headline: `Your ${words.account} has an admin role; admin accounts are never reset by self-service.`,

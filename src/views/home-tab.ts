@@ -64,9 +64,10 @@ function activityLine(a: Activity, words: HomeWords): string {
   const name = action?.name ?? a.action;
   const about = a.subject ? ` for <@${a.subject.userId}>` : '';
   const license = a.licenseTo ? ` (${a.licenseTo})` : '';
-  const why = a.errorCode && action ? ` ${failureMessage({ code: a.errorCode }, action.words).headline}` : '';
+  const why = a.errorCode && action ? ` ${failureMessage({ code: a.errorCode, reason: a.reason }, action.words).headline}` : '';
   const state: Record<Activity['state'], string> = {
     succeeded: a.decision === 'deny' ? ':no_entry: Denied' : ':white_check_mark: Done',
+    partial: ':white_check_mark: Done, but a step after it did not finish: IT has been alerted',
     failed: `:x: Failed.${why}`,
     refused: `:no_entry_sign: Not done.${why}`,
     cancelled: ':leftwards_arrow_with_hook: Cancelled',
@@ -133,6 +134,11 @@ function todayBlocks(today: TodayCounts, words: HomeWords): KnownBlock[] {
 
 function attentionLine(a: Attention, words: HomeWords): string {
   const name = words.actions[a.action]?.name ?? a.action;
-  const what = a.kind === 'unknown_outcome' ? ':grey_question: *Outcome unknown*' : `:rotating_light: *Failed: ${failureLabel(a.errorCode ?? 'INTERNAL')}*`;
+  const what =
+    a.kind === 'unknown_outcome'
+      ? ':grey_question: *Outcome unknown*'
+      : a.kind === 'incomplete'
+        ? ':warning: *Done, but a step after the change failed*'
+        : `:rotating_light: *Failed: ${failureLabel(a.errorCode ?? 'INTERNAL')}*`;
   return `${what} · ${name} by <@${a.actor.userId}> · ${slackDate(new Date(a.at))}\nReference \`${a.requestId}\``;
 }

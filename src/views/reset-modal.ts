@@ -1,6 +1,6 @@
 import type { ModalView } from '@slack/types';
+import type { ChangeResult } from '../flows/ports';
 import type { ResetFailure } from '../flows/reset-credential';
-import type { Secret } from '../flows/secret';
 import { context, escapeMrkdwn, modal, progressView, section } from './blocks';
 import { failureMessage } from './failure-message';
 import type { ResetWords } from './words';
@@ -47,24 +47,31 @@ export function workingView(words: ResetWords): ModalView {
   return progressView(words.title, `Resetting your ${words.what}…`);
 }
 
-export function secretView(secret: Secret, words: ResetWords): ModalView {
-  return modal({
-    title: words.secretTitle,
-    close: 'Done',
-    blocks: [
-      section(words.secretLead),
-      // A code block: easy to copy, no mrkdwn interpretation of symbols.
-      section('```' + secret.reveal() + '```', 'secret'),
-      section(words.howToUse),
-      context(
-        ':lock: Shown once, only to you. Latchkey does not store it and cannot show it again; ' +
-          'close this window when you have it.',
-      ),
-    ],
-  });
+/**
+ * What the change did: the new secret when the credential makes one (shown once, to the requester
+ * alone), else the credential's words for what was done. A step after the change that failed is
+ * said too: the change stands, and an admin knows.
+ */
+export function resultView(result: ChangeResult, words: ResetWords): ModalView {
+  const blocks = result.secret
+    ? [
+        section(words.secretLead),
+        // A code block: easy to copy, no mrkdwn interpretation of symbols.
+        section('```' + result.secret.reveal() + '```', 'secret'),
+        section(words.howToUse),
+        context(
+          ':lock: Shown once, only to you. Latchkey does not store it and cannot show it again; ' +
+            'close this window when you have it.',
+        ),
+      ]
+    : [section(`:white_check_mark: ${words.secretLead}`), section(words.howToUse)];
+  if (result.incomplete?.length) {
+    blocks.push(context(':warning: The change was made, but a step after it did not finish (such as signing you out elsewhere). An admin has been alerted.'));
+  }
+  return modal({ title: words.secretTitle, close: 'Done', blocks });
 }
 
-export function failureView(failure: Pick<ResetFailure, 'code' | 'email' | 'requestId' | 'retryAt'>, words: ResetWords): ModalView {
+export function failureView(failure: Pick<ResetFailure, 'code' | 'email' | 'requestId' | 'retryAt' | 'reason'>, words: ResetWords): ModalView {
   const message = failureMessage(failure, words);
   const blocks = [section(`:warning: ${message.headline}`), section(message.next)];
   if (failure.requestId) blocks.push(context(`Reference: \`${failure.requestId}\``));

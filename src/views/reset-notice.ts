@@ -7,13 +7,14 @@ import type { ResetWords } from './words';
  * The direct message that records a reset for its owner. It never holds the secret:
  * it is a receipt the owner can find later, and an alarm if it was not them.
  */
-export function resetNotice(done: Pick<ResetDone, 'at' | 'requestId' | 'secretShown'>, words: ResetWords): { text: string; blocks: KnownBlock[] } {
+export function resetNotice(done: Pick<ResetDone, 'at' | 'requestId' | 'secretShown' | 'incomplete'>, words: ResetWords): { text: string; blocks: KnownBlock[] } {
   const what = words.receipt;
-  const text =
+  const reset =
     done.secretShown === false
       ? `Your ${what} was reset at ${slackDate(done.at)}, but Latchkey could not show you the new one. ` +
         `Run \`${words.command}\` again to get a new one. If this wasn't you, contact IT.`
       : `Your ${what} was reset at ${slackDate(done.at)}. If this wasn't you, contact IT.`;
+  const text = done.incomplete?.length ? `${reset} A step after the reset did not finish; an admin has been alerted.` : reset;
   return {
     text,
     blocks: [section(`:key: ${text}`), context(`Run \`${words.command}\` to reset it again. Reference: \`${done.requestId}\``)],

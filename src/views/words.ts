@@ -19,6 +19,22 @@ export interface SubjectWords {
   readonly account: string;
   /** Said when the person's own limit is used up; by default, that many resets an hour. */
   readonly limitReached?: string;
+  /**
+   * The directory's own reasons to refuse an account (DirectoryUser.refusal), by the key written
+   * to the audit record as its `reason` (snake_case): what the person reads, and the few words an
+   * admin's lists show.
+   */
+  readonly refusals?: Readonly<Record<string, RefusalWords>>;
+}
+
+/** One of a directory's own refusals, in words: as failure-message.ts says the shared ones. */
+export interface RefusalWords {
+  /** What happened, in one line: "Your Microsoft account is a guest account in this organisation." */
+  readonly headline: string;
+  /** What to do next. */
+  readonly next: string;
+  /** For admins' counts and lists, a few words: "directory guest". */
+  readonly label: string;
 }
 
 export interface CredentialWords extends Omit<SubjectWords, 'command'> {

@@ -11,6 +11,7 @@ import type {
   Admins,
   AuditEntry,
   AuditLog,
+  ChangeResult,
   Clock,
   Directory,
   DirectoryUser,
@@ -45,6 +46,8 @@ export class MemoryAudit implements AuditLog {
 export class MemoryDirectory implements Directory {
   readonly resets: string[] = [];
   resetFailure?: LatchkeyFailure;
+  /** Steps after the change that the next resets report as failed. */
+  incomplete?: ChangeResult['incomplete'];
   /** What inspect() says of a user, by ID, beyond the lookup (an admin role, say). */
   readonly inspected = new Map<string, DirectoryUser['status']>();
   private counter = 0;
@@ -62,11 +65,11 @@ export class MemoryDirectory implements Directory {
     return status ? { ...user, status } : user;
   }
 
-  async resetCredential({ id: userId }: { id: string }): Promise<Secret> {
+  async resetCredential({ id: userId }: { id: string }): Promise<ChangeResult> {
     if (this.resetFailure) throw this.resetFailure;
     this.resets.push(userId);
     this.counter += 1;
-    return new Secret(`secret-${userId}-${this.counter}`);
+    return { secret: new Secret(`secret-${userId}-${this.counter}`), ...(this.incomplete && { incomplete: this.incomplete }) };
   }
 }
 

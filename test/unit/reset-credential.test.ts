@@ -34,10 +34,10 @@ function setup(members: SlackMember[] = [member('UANN'), member('UBOB')]) {
     limiter: new MemoryRateLimiter(),
     limits: { perUserPerHour: 3, globalPerMinute: 100 },
   });
-  const shown: { secret: Secret; done: ResetDone }[] = [];
+  const shown: { secret: Secret | undefined; done: ResetDone }[] = [];
   const notified: ResetDone[] = [];
   const delivery: ResetDelivery = {
-    showSecret: async (secret, done) => void shown.push({ secret, done }),
+    showResult: async (result, done) => void shown.push({ secret: result.secret, done }),
     notifyOwner: async (done) => void notified.push(done),
   };
   return { chime, audit, clock, logger, flow, shown, notified, delivery };
@@ -57,7 +57,7 @@ describe('ResetCredential', () => {
 
     expect(done.ok).toBe(true);
     expect(chime.resets).toEqual(['chime-ann']);
-    expect(shown.map((s) => s.secret.reveal())).toEqual(['secret-chime-ann-1']);
+    expect(shown.map((s) => s.secret?.reveal())).toEqual(['secret-chime-ann-1']);
     expect(notified).toHaveLength(1);
     expect(audit.entries.map((e) => [e.phase, e.outcome, e.directoryUserId])).toEqual([
       ['attempt', undefined, 'chime-ann'],
@@ -170,7 +170,7 @@ describe('ResetCredential', () => {
     const { flow, audit, notified } = setup();
     const ready = await prepared(flow);
     const result = await flow.confirm(ANN, 'pin', ready.ticket, {
-      showSecret: async () => {
+      showResult: async () => {
         throw new Error('views.update failed');
       },
       notifyOwner: async (done) => void notified.push(done),
@@ -179,6 +179,42 @@ describe('ResetCredential', () => {
     expect(result.ok).toBe(true);
     expect(audit.entries.at(-1)).toMatchObject({ phase: 'outcome', outcome: 'success', deliveryFailed: true });
     expect(notified).toHaveLength(1);
+  });
+
+  it('a follow-up step that failed after the change: secret shown, outcome audited as partial with the step, an alert logged', async () => {
+    const { flow, chime, audit, logger, shown, notified, delivery } = setup();
+    chime.incomplete = [{ step: 'revokeSessions', code: 'DIRECTORY_UNAVAILABLE' }];
+    const ready = await prepared(flow);
+    const result = await flow.confirm(ANN, 'pin', ready.ticket, delivery);
+
+    expect(result).toMatchObject({ ok: true, incomplete: [{ step: 'revokeSessions', code: 'DIRECTORY_UNAVAILABLE' }] });
+    expect(shown.map((s) => s.secret?.reveal())).toEqual(['secret-chime-ann-1']);
+    expect(audit.entries.at(-1)).toMatchObject({ phase: 'outcome', outcome: 'partial', incomplete: [{ step: 'revokeSessions', code: 'DIRECTORY_UNAVAILABLE' }] });
+    expect(logger.lines.filter((l) => (l.fields as { alert?: boolean }).alert === true).map((l) => l.message)).toEqual(['reset done, but a step after the change failed']);
+    expect(notified[0]).toMatchObject({ incomplete: [{ step: 'revokeSessions' }] });
+  });
+
+  it('a change with no secret is a success: nothing secret to show, the outcome audited as success', async () => {
+    const { flow, chime, audit, shown, delivery } = setup();
+    chime.resetCredential = async ({ id }) => {
+      chime.resets.push(id);
+      return {};
+    };
+    const ready = await prepared(flow);
+    expect(await flow.confirm(ANN, 'pin', ready.ticket, delivery)).toMatchObject({ ok: true });
+    expect(shown).toHaveLength(1);
+    expect(shown[0]!.secret).toBeUndefined();
+    expect(audit.entries.at(-1)).toMatchObject({ phase: 'outcome', outcome: 'success' });
+  });
+
+  it("a directory's own refusal is refused before any change, with its reason on the audit record and in the answer", async () => {
+    const { flow, chime, audit } = setup();
+    chime.users[0] = { ...chime.users[0]!, refusal: 'directory_guest' };
+    const result = await flow.prepare(ANN, 'pin');
+
+    expect(result).toMatchObject({ ok: false, code: 'DIRECTORY_USER_REFUSED', reason: 'directory_guest' });
+    expect(chime.resets).toEqual([]);
+    expect(audit.entries).toEqual([expect.objectContaining({ phase: 'refused', errorCode: 'DIRECTORY_USER_REFUSED', reason: 'directory_guest' })]);
   });
 
   it('answers "not enabled" for a credential with no directory configured', async () => {
@@ -191,7 +227,7 @@ describe('ResetCredential', () => {
     const { flow, logger, shown, delivery } = setup();
     const ready = await prepared(flow);
     await flow.confirm(ANN, 'pin', ready.ticket, delivery);
-    const secret = shown[0]!.secret.reveal();
+    const secret = shown[0]!.secret!.reveal();
 
     expect(JSON.stringify(logger.lines)).not.toContain(secret);
     expect(JSON.stringify(shown[0])).not.toContain(secret);

@@ -9,7 +9,7 @@ import { Secret } from '../../src/flows/secret';
 import { resetWordsOf } from '../../src/handlers/reset-words';
 import { LIMITS } from '../../src/views/blocks';
 import { failureMessage } from '../../src/views/failure-message';
-import { checkingView, confirmView, failureView, secretView, workingView } from '../../src/views/reset-modal';
+import { checkingView, confirmView, failureView, resultView, workingView } from '../../src/views/reset-modal';
 import { resetNotice } from '../../src/views/reset-notice';
 
 const done = (credential: Credential): ResetDone => ({
@@ -26,8 +26,11 @@ function allModals(credential: Credential): ModalView[] {
     checkingView(words),
     confirmView({ credentialId: credential.id, words, email: 'ann@example.com', ticket: 'x'.repeat(600), ignoredText: true }),
     workingView(words),
-    secretView(new Secret('Abc-123-xyz'), words),
+    resultView({ secret: new Secret('Abc-123-xyz') }, words),
+    resultView({ secret: new Secret('Abc-123-xyz'), incomplete: [{ step: 'revokeSessions', code: 'DIRECTORY_UNAVAILABLE' }] }, words),
+    resultView({}, words),
     ...FAILURE_CODES.map((code) => failureView({ code, email: 'ann@example.com', requestId: 'r1' }, words)),
+    ...Object.keys(words.refusals ?? {}).map((reason) => failureView({ code: 'DIRECTORY_USER_REFUSED', reason, email: 'ann@example.com', requestId: 'r1' }, words)),
   ];
 }
 
@@ -63,7 +66,7 @@ describe.each(CREDENTIALS.map((c) => [c.command, c] as const))('reset views (%s)
 
   it('the secret appears in the secret view only, once, with the note that it is not stored', () => {
     const secret = new Secret('Zq7#Kd9!mP4$wX2@');
-    const view = secretView(secret, words);
+    const view = resultView({ secret }, words);
     const all = JSON.stringify(view);
     expect(all.split(secret.reveal())).toHaveLength(2);
     expect(all).toMatch(/does not store it/);
@@ -80,6 +83,47 @@ describe.each(CREDENTIALS.map((c) => [c.command, c] as const))('reset views (%s)
       expect(m.next.length).toBeGreaterThan(3);
       expect(`${m.headline} ${m.next}`).not.toMatch(/[A-Z]{3,}_[A-Z]+|Exception|stack/);
     }
+  });
+
+  it("each of the directory's own refusals has its words, and its label fits an admin's list", () => {
+    for (const [reason, own] of Object.entries(words.refusals ?? {})) {
+      expect(reason).toMatch(/^[a-z][a-z0-9_]{1,39}$/);
+      expect(failureMessage({ code: 'DIRECTORY_USER_REFUSED', reason }, words)).toEqual({ headline: own.headline, next: own.next });
+      expect(own.label.length).toBeLessThanOrEqual(40);
+    }
+  });
+});
+
+describe('a change with no secret, and one whose follow-up failed', () => {
+  const words = resetWordsOf(chime);
+
+  it('with no secret, the view says what was done in the credential\'s words and shows no code block', () => {
+    const view = resultView({}, words);
+    const all = texts(view.blocks).join(' ');
+    expect(all).toContain(words.secretLead);
+    expect(all).toContain(words.howToUse);
+    expect(JSON.stringify(view)).not.toContain('```');
+  });
+
+  it('with a failed follow-up step, the secret is still shown and the person is told an admin knows', () => {
+    const secret = new Secret('Zq7#Kd9!mP4$wX2@');
+    const view = resultView({ secret, incomplete: [{ step: 'revokeSessions', code: 'DIRECTORY_UNAVAILABLE' }] }, words);
+    expect(JSON.stringify(view)).toContain(secret.reveal());
+    expect(texts(view.blocks).join(' ')).toMatch(/did not finish.*An admin has been alerted/);
+    expect(resetNotice({ ...done(chime), incomplete: [{ step: 'revokeSessions', code: 'DIRECTORY_UNAVAILABLE' }] }, words).text).toMatch(/did not finish/);
+  });
+});
+
+describe("a directory's own refusal", () => {
+  const words = { ...resetWordsOf(chime), refusals: { directory_guest: { headline: 'Your account is a guest here.', next: 'Ask your host.', label: 'directory guest' } } };
+
+  it('is said in the words its credential declared', () => {
+    expect(failureMessage({ code: 'DIRECTORY_USER_REFUSED', reason: 'directory_guest' }, words)).toEqual({ headline: 'Your account is a guest here.', next: 'Ask your host.' });
+  });
+
+  it('an undeclared reason still gets words that say what to do', () => {
+    const m = failureMessage({ code: 'DIRECTORY_USER_REFUSED', reason: 'unheard_of' }, words);
+    expect(m.headline).toMatch(/cannot be reset by self-service/);
   });
 });
 

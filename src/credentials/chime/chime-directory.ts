@@ -7,7 +7,7 @@ import {
   type User as ChimeUser,
 } from '@aws-sdk/client-chime';
 import { LatchkeyFailure, type FailureCode } from '../../flows/failure';
-import type { Directory, DirectoryUser, License, LicensedUser, LicenseDirectory } from '../../flows/ports';
+import type { ChangeResult, Directory, DirectoryUser, License, LicensedUser, LicenseDirectory } from '../../flows/ports';
 import { Secret } from '../../flows/secret';
 import { fromAwsError } from '../aws-errors';
 import { CHIME_LICENSES } from './licenses';
@@ -46,7 +46,7 @@ export class ChimeDirectory implements Directory, LicenseDirectory {
     }
   }
 
-  async resetCredential(user: { id: string }): Promise<Secret> {
+  async resetCredential(user: { id: string }): Promise<ChangeResult> {
     let reset: ChimeUser | undefined;
     try {
       ({ User: reset } = await this.client.send(new ResetPersonalPINCommand({ AccountId: this.accountId, UserId: user.id })));
@@ -56,7 +56,7 @@ export class ChimeDirectory implements Directory, LicenseDirectory {
     // The SDK does not mark PersonalPIN sensitive: wrap it at once so it cannot be logged as text.
     const pin = reset?.PersonalPIN;
     if (!pin) throw new LatchkeyFailure('DIRECTORY_REJECTED', 'chime:ResetPersonalPIN returned no PIN');
-    return new Secret(pin);
+    return { secret: new Secret(pin) };
   }
 
   async getLicensedUser(userId: string): Promise<LicensedUser> {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LatchkeyFailure, type FailureCode } from '../../flows/failure';
-import type { Directory, DirectoryUser } from '../../flows/ports';
+import type { ChangeResult, Directory, DirectoryUser } from '../../flows/ports';
 import { Secret } from '../../flows/secret';
 import type { HttpFetch } from '../../http/fetch';
 import { callJson, fromHttpStatus, retryAfter, type CallPolicy, type JsonAnswer } from '../http-errors';
@@ -61,13 +61,13 @@ export class OktaDirectory implements Directory {
   }
 
   /** Unlocks a locked account first; then a temporary password, and every other session signed out. */
-  async resetCredential(user: { id: string; locked?: boolean }): Promise<Secret> {
+  async resetCredential(user: { id: string; locked?: boolean }): Promise<ChangeResult> {
     const id = encodeURIComponent(user.id);
     if (user.locked) await this.call('POST', `/api/v1/users/${id}/lifecycle/unlock`, 'okta:Unlock', [NOT_LOCKED]);
     const answer = await this.call('POST', `/api/v1/users/${id}/lifecycle/expire_password_with_temp_password?revokeSessions=true`, 'okta:ExpirePassword');
     const temp = (answer.body as { tempPassword?: unknown } | undefined)?.tempPassword;
     if (typeof temp !== 'string' || temp === '') throw new LatchkeyFailure('DIRECTORY_REJECTED', 'okta:ExpirePassword returned no temporary password');
-    return new Secret(temp);
+    return { secret: new Secret(temp) };
   }
 
   /** One call; a failure answer becomes ours (an error code in `tolerated` is taken as done). */

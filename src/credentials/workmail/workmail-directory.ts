@@ -5,7 +5,7 @@ import {
   type WorkMailClient,
 } from '@aws-sdk/client-workmail';
 import { LatchkeyFailure, type FailureCode } from '../../flows/failure';
-import type { Directory, DirectoryUser } from '../../flows/ports';
+import type { ChangeResult, Directory, DirectoryUser } from '../../flows/ports';
 import { Secret } from '../../flows/secret';
 import { fromAwsError } from '../aws-errors';
 import { generatePassword } from './password-generator';
@@ -58,12 +58,12 @@ export class WorkMailDirectory implements Directory {
   }
 
   /** WorkMail may apply a stricter password policy than ours: one fresh try, then a clear failure. */
-  async resetCredential({ id: userId }: { id: string }): Promise<Secret> {
+  async resetCredential({ id: userId }: { id: string }): Promise<ChangeResult> {
     for (let attempt = 1; ; attempt++) {
       const password = this.generate(this.password);
       try {
         await this.client.send(new ResetPasswordCommand({ OrganizationId: this.organizationId, UserId: userId, Password: password }));
-        return new Secret(password);
+        return { secret: new Secret(password) };
       } catch (err) {
         const name = (err as Error | undefined)?.name;
         if (name === 'InvalidPasswordException' && attempt < 2) continue;

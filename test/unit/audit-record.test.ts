@@ -1,0 +1,43 @@
+import { AUDIT_REASONS, toAuditEvent, toAuditRecord } from '../../src/audit/audit-record';
+import { CREDENTIALS } from '../../src/credentials';
+import type { AuditEntry } from '../../src/flows/ports';
+
+const credential = CREDENTIALS[0]!;
+const base: AuditEntry = {
+  requestId: '2026-12-04T08:00:00.000Z_abcdef',
+  phase: 'outcome',
+  action: credential.audit.action,
+  actor: { userId: 'UANN', teamId: 'T0TEAM' },
+  directory: credential.audit.directory,
+  directoryUserId: 'u-1',
+};
+const at = new Date('2026-12-04T08:00:01Z');
+
+describe('audit record', () => {
+  it('a partial outcome keeps the steps that failed after the change, and reads back as written', () => {
+    const entry: AuditEntry = {
+      ...base,
+      outcome: 'partial',
+      incomplete: [
+        { step: 'revokeSignInSessions', code: 'DIRECTORY_UNAVAILABLE' },
+        { step: 'signOut', code: 'DIRECTORY_THROTTLED' },
+      ],
+    };
+    const record = toAuditRecord(entry, at, 400);
+    expect(record.incomplete).toBe('revokeSignInSessions:DIRECTORY_UNAVAILABLE,signOut:DIRECTORY_THROTTLED');
+    expect(toAuditEvent(record)).toMatchObject({ outcome: 'partial', incomplete: entry.incomplete });
+  });
+
+  it("a step's name is a word, never free text (nothing secret can ride in it)", () => {
+    expect(() => toAuditRecord({ ...base, outcome: 'partial', incomplete: [{ step: 'pw=Zq7#Kd9 set', code: 'INTERNAL' }] }, at, 400)).toThrow();
+  });
+
+  it('a refusal reason is accepted only when a credential in the registry declares it', () => {
+    expect(AUDIT_REASONS).toEqual([...new Set(CREDENTIALS.flatMap((c) => Object.keys(c.words.refusals ?? {})))]);
+    expect(() => toAuditRecord({ ...base, phase: 'refused', errorCode: 'DIRECTORY_USER_REFUSED', reason: 'no_credential_declares_this' }, at, 400)).toThrow();
+    for (const reason of AUDIT_REASONS) {
+      const record = toAuditRecord({ ...base, phase: 'refused', errorCode: 'DIRECTORY_USER_REFUSED', reason }, at, 400);
+      expect(toAuditEvent(record).reason).toBe(reason);
+    }
+  });
+});
