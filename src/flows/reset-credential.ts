@@ -57,6 +57,8 @@ export interface ResetDone {
   readonly secretShown?: boolean;
   /** Steps after the change that failed: the change stands, an operator was alerted. */
   readonly incomplete?: ChangeResult['incomplete'];
+  /** The account was locked out, and the reset unlocked it: the person is told. */
+  readonly unlocked?: boolean;
 }
 
 /** How the new credential reaches its owner; implemented by the handler with Slack views and DMs. */
@@ -228,6 +230,7 @@ export class ResetCredential {
       requestId: ticket.requestId,
       at: this.deps.clock.now(),
       ...(incomplete && { incomplete }),
+      ...(ticket.locked && { unlocked: true }),
     };
     let deliveryFailed = false;
     try {

@@ -30,8 +30,8 @@ export function registerResetSubmission(app: App, credential: Credential, flow: 
 
     const viewId = parsed.data.view.id;
     const result = await flow.confirm(requester, kind, parsed.data.view.private_metadata, {
-      showResult: async (change) => {
-        const view = resultView(change, words);
+      showResult: async (change, done) => {
+        const view = resultView(change, words, done);
         if (!(await answer.settle(view))) await client.views.update({ view_id: viewId, view });
       },
       notifyOwner: (done) => sendDirectMessage(client, requester.userId, resetNotice(done, words)),

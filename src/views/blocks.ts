@@ -24,10 +24,36 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** Slack renders this in the reader's own time zone; the fallback is UTC. */
+/**
+ * Slack renders a date token in the reader's own time zone, and may render it as "Today",
+ * "Yesterday", "Tomorrow" or a date, with the UTC fallback for clients that cannot. So the words
+ * around a token must fit all of them: slackDate stands alone (at the start of a line, or after
+ * "·" or ":"), never after a word; inside a sentence, slackTime reads "1:25 PM on Dec 4, 2026"
+ * after "at", "after", "by" or "until", whatever the day.
+ */
 export function slackDate(at: Date): string {
   const epoch = Math.floor(at.getTime() / 1000);
   return `<!date^${epoch}^{date_short_pretty} at {time}|${at.toISOString().replace('T', ' ').slice(0, 16)} UTC>`;
+}
+
+/** A moment inside a sentence, after a preposition: "was reset at ${slackTime(at)}". */
+export function slackTime(at: Date): string {
+  const epoch = Math.floor(at.getTime() / 1000);
+  const iso = at.toISOString();
+  return `<!date^${epoch}^{time} on {date_short}|${iso.slice(11, 16)} UTC on ${iso.slice(0, 10)}>`;
+}
+
+/** Someone's words inside ours, in curly quotes and made safe for mrkdwn. */
+export function quoted(text: string): string {
+  return `“${escapeMrkdwn(text.trim())}”`;
+}
+
+/**
+ * Ends a sentence with a full stop, unless it ends with its own (a quoted comment that ends in
+ * "." or "?" ends the sentence too): never "…recordings.”.".
+ */
+export function sentence(text: string): string {
+  return /[.!?…][”’"')*_]*$/.test(text) ? text : `${text}.`;
 }
 
 export function modal(args: {

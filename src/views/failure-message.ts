@@ -1,5 +1,5 @@
 import type { FailureCode } from '../flows/failure';
-import { escapeMrkdwn, slackDate } from './blocks';
+import { escapeMrkdwn, slackTime } from './blocks';
 import type { SubjectWords } from './words';
 
 export interface FailureMessage {
@@ -30,7 +30,7 @@ export function failureMessage(
   const email = failure.email ? `*${escapeMrkdwn(failure.email)}*` : 'your Slack email';
   const again = `Run \`${words.command}\` again`;
   const own = failure.reason !== undefined ? words.refusals?.[failure.reason] : undefined;
-  const after = failure.retryAt ? `after ${slackDate(failure.retryAt)}` : 'later';
+  const after = failure.retryAt ? `after ${slackTime(failure.retryAt)}` : 'later';
   const messages: Record<FailureCode, FailureMessage> = {
     SLACK_WRONG_WORKSPACE: {
       headline: 'Latchkey only serves members of its own Slack workspace.',

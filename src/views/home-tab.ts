@@ -1,7 +1,7 @@
 import type { Button, HomeView, KnownBlock } from '@slack/types';
 import type { Activity, AdminParts, Attention, HomeData, Part, TodayCounts } from '../flows/home-tab';
 import type { LicenseRequest } from '../flows/license-request';
-import { context, escapeMrkdwn, header, LIMITS, plain, section, slackDate } from './blocks';
+import { context, escapeMrkdwn, header, LIMITS, plain, section, slackDate, slackTime } from './blocks';
 import { failureLabel } from './failure-labels';
 import { failureMessage } from './failure-message';
 import { REVIEW_ACTION_ID } from './license-approval-message';
@@ -81,7 +81,7 @@ function ownRequestBlocks(requests: Part<readonly LicenseRequest[]>, vocabulary:
   if (!requests.ok) return [UNAVAILABLE('Your license requests')];
   if (requests.value.length === 0) return [context('None.')];
   return requests.value.map((r) =>
-    section(`*${r.from}* → *${r.to}* · requested ${slackDate(new Date(r.createdAt))}\n${licenseStatusLine(r, vocabulary)}`),
+    section(`*${r.from}* → *${r.to}* · requested at ${slackTime(new Date(r.createdAt))}\n${licenseStatusLine(r, vocabulary)}`),
   );
 }
 

@@ -3,7 +3,7 @@ import type { FailureCode } from '../flows/failure';
 import type { LicenseRequest } from '../flows/license-request';
 import { REASON_MAX_LENGTH, type LicenseFieldError } from '../flows/license-requests';
 import type { License } from '../flows/ports';
-import { context, escapeMrkdwn, modal, plain, section, slackDate } from './blocks';
+import { context, escapeMrkdwn, modal, plain, section, slackTime } from './blocks';
 import { failureMessage } from './failure-message';
 import { LICENSE_FIELD_ERRORS } from './license-words';
 import type { LicenseVocabulary } from './words';
@@ -74,7 +74,7 @@ export function openRequestView(request: LicenseRequest, { words }: LicenseVocab
     close: 'Close',
     blocks: [
       section(`:hourglass: You already have a request waiting for an admin: *${request.from}* → *${request.to}*.`),
-      context(`Sent ${slackDate(new Date(request.createdAt))}; it expires ${slackDate(new Date(request.expiresAt))}.`),
+      context(`Sent at ${slackTime(new Date(request.createdAt))}; it expires at ${slackTime(new Date(request.expiresAt))}.`),
       section('You will get a direct message when it is decided, and can ask again after that.'),
     ],
   });
@@ -87,7 +87,7 @@ export function requestSentView(request: LicenseRequest, { words }: LicenseVocab
     blocks: [
       section(`:white_check_mark: Your request for *${request.to}* (now *${request.from}*) is with the admins.`),
       section('You will get a direct message when it is decided.'),
-      context(`If nobody decides it by ${slackDate(new Date(request.expiresAt))}, it expires and you can ask again.`),
+      context(`If nobody decides it by ${slackTime(new Date(request.expiresAt))}, it expires and you can ask again.`),
     ],
   });
 }

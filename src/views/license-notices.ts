@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { LicenseRequest } from '../flows/license-request';
-import { context, escapeMrkdwn, section, slackDate } from './blocks';
+import { context, quoted, section, slackTime } from './blocks';
 import type { LicenseVocabulary } from './words';
 
 /** Direct messages to the requester, and the one-line answer to a non-admin's click. */
@@ -8,13 +8,13 @@ export function requestSentNotice(request: LicenseRequest, { words }: LicenseVoc
   const text = `Your request to change your ${words.what} from ${request.from} to ${request.to} was sent to the admins.`;
   return {
     text,
-    blocks: [section(`:outbox_tray: ${text}`), context(`You will hear back here. It expires ${slackDate(new Date(request.expiresAt))} if nobody decides it.`)],
+    blocks: [section(`:outbox_tray: ${text}`), context(`You will hear back here. It expires at ${slackTime(new Date(request.expiresAt))} if nobody decides it.`)],
   };
 }
 
 export function decisionNotice(request: LicenseRequest, { words }: LicenseVocabulary): { text: string; blocks: KnownBlock[] } {
   const by = request.decidedBy ? `<@${request.decidedBy}>` : 'an admin';
-  const comment = request.comment ? [context(`Comment: “${escapeMrkdwn(request.comment)}”`)] : [];
+  const comment = request.comment ? [context(`Comment: ${quoted(request.comment)}`)] : [];
   if (request.status === 'APPLIED') {
     const text = `Your ${words.what} is now ${request.to}: ${by} approved your request.`;
     return { text, blocks: [section(`:white_check_mark: ${text}`), ...comment] };

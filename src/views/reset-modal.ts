@@ -1,6 +1,6 @@
 import type { ModalView } from '@slack/types';
 import type { ChangeResult } from '../flows/ports';
-import type { ResetFailure } from '../flows/reset-credential';
+import type { ResetDone, ResetFailure } from '../flows/reset-credential';
 import { context, escapeMrkdwn, modal, progressView, section } from './blocks';
 import { failureMessage } from './failure-message';
 import type { ResetWords } from './words';
@@ -52,7 +52,7 @@ export function workingView(words: ResetWords): ModalView {
  * alone), else the credential's words for what was done. A step after the change that failed is
  * said too: the change stands, and an admin knows.
  */
-export function resultView(result: ChangeResult, words: ResetWords): ModalView {
+export function resultView(result: ChangeResult, words: ResetWords, done: Pick<ResetDone, 'unlocked'> = {}): ModalView {
   const blocks = result.secret
     ? [
         section(words.secretLead),
@@ -65,6 +65,7 @@ export function resultView(result: ChangeResult, words: ResetWords): ModalView {
         ),
       ]
     : [section(`:white_check_mark: ${words.secretLead}`), section(words.howToUse)];
+  if (done.unlocked) blocks.unshift(section(`:unlock: ${unlockedSentence(words)}`));
   if (result.incomplete?.length) {
     blocks.push(context(':warning: The change was made, but a step after it did not finish (such as signing you out elsewhere). An admin has been alerted.'));
   }
@@ -76,4 +77,9 @@ export function failureView(failure: Pick<ResetFailure, 'code' | 'email' | 'requ
   const blocks = [section(`:warning: ${message.headline}`), section(message.next)];
   if (failure.requestId) blocks.push(context(`Reference: \`${failure.requestId}\``));
   return modal({ title: words.title, close: 'Close', blocks });
+}
+
+/** Said with the new secret, and in the receipt, when the reset also unlocked a locked-out account. */
+export function unlockedSentence(words: Pick<ResetWords, 'account'>): string {
+  return `Your ${words.account} was locked out; it is unlocked now.`;
 }

@@ -1,19 +1,21 @@
 import type { KnownBlock } from '@slack/types';
 import type { ResetDone } from '../flows/reset-credential';
-import { context, section, slackDate } from './blocks';
+import { context, section, slackTime } from './blocks';
+import { unlockedSentence } from './reset-modal';
 import type { ResetWords } from './words';
 
 /**
  * The direct message that records a reset for its owner. It never holds the secret:
  * it is a receipt the owner can find later, and an alarm if it was not them.
  */
-export function resetNotice(done: Pick<ResetDone, 'at' | 'requestId' | 'secretShown' | 'incomplete'>, words: ResetWords): { text: string; blocks: KnownBlock[] } {
+export function resetNotice(done: Pick<ResetDone, 'at' | 'requestId' | 'secretShown' | 'incomplete' | 'unlocked'>, words: ResetWords): { text: string; blocks: KnownBlock[] } {
   const what = words.receipt;
+  const unlocked = done.unlocked ? ` ${unlockedSentence(words)}` : '';
   const reset =
     done.secretShown === false
-      ? `Your ${what} was reset at ${slackDate(done.at)}, but Latchkey could not show you the new one. ` +
+      ? `Your ${what} was reset at ${slackTime(done.at)}, but Latchkey could not show you the new one.${unlocked} ` +
         `Run \`${words.command}\` again to get a new one. If this wasn't you, contact IT.`
-      : `Your ${what} was reset at ${slackDate(done.at)}. If this wasn't you, contact IT.`;
+      : `Your ${what} was reset at ${slackTime(done.at)}.${unlocked} If this wasn't you, contact IT.`;
   const text = done.incomplete?.length ? `${reset} A step after the reset did not finish; an admin has been alerted.` : reset;
   return {
     text,

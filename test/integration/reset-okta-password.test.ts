@@ -50,6 +50,7 @@ describe('/reset-okta-password', () => {
 
     const dm = await h.slack.waitForCall('chat.postMessage');
     expect(dm.args.text).toMatch(/^Your Okta password was reset at .* If this wasn't you, contact IT\.$/);
+    expect(dm.args.text).not.toContain('unlocked');
     const records = await h.waitForAudit('UANN', (r) => r.action === 'reset_okta_password' && r.phase === 'outcome');
     expect(records.filter((r) => r.action === 'reset_okta_password').map((r) => [r.phase, r.outcome, r.directory, r.directoryUserId, r.slackTeamId])).toEqual([
       ['attempt', undefined, 'okta', '00uann', TEAM],
@@ -67,9 +68,12 @@ describe('/reset-okta-password', () => {
     }
   });
 
-  it('a locked-out account is unlocked, then reset', async () => {
+  it('a locked-out account is unlocked, then reset, and the person is told it was unlocked', async () => {
     const { final } = await h.reset(COMMAND, 'UBOB');
     expect(secretIn(final)).toBe(okta().tempPasswordOf('00ubob'));
+    expect(JSON.stringify(final.blocks)).toContain('Your Okta account was locked out; it is unlocked now.');
+    const dm = await h.slack.waitForCall('chat.postMessage');
+    expect(dm.args.text).toContain('Your Okta account was locked out; it is unlocked now.');
     expect(lifecycle().map((c) => [c.operation, c.params.userId])).toEqual([
       ['Unlock', '00ubob'],
       ['ExpirePassword', '00ubob'],
