@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { flag, optional } from './config-fields';
+import { flag, optional, secureUrl } from './config-fields';
 import type { Credential } from './credentials/credential';
 import { CREDENTIALS } from './credentials';
 import type { Workspace } from './flows/workspace';
@@ -18,7 +18,8 @@ const CORE = {
   SLACK_SIGNING_SECRET: z.string({ message: 'is required' }).min(16, 'looks too short for a Slack signing secret'),
   SLACK_BOT_TOKEN: z.string({ message: 'is required' }).startsWith('xoxb-', 'must be a bot token (xoxb-…)'),
   SLACK_APP_TOKEN: optional(z.string().startsWith('xapp-', 'must be an app-level token (xapp-…)')),
-  SLACK_API_URL: z.url({ message: 'must be a URL' }).default('https://slack.com/api/'),
+  // The bot token goes with every call: https, or http only to a stand-in on this machine.
+  SLACK_API_URL: secureUrl('https://slack.com/api/').default('https://slack.com/api/'),
   SLACK_API_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
   SLACK_TEAM_ID: z
     .string({ message: 'is required: the ID of the Slack workspace Latchkey serves, such as T0123ABCD' })

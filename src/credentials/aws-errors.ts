@@ -26,8 +26,9 @@ const THROTTLING_ERRORS = new Set([
 export function fromAwsError(err: unknown, service: string, specific: Partial<Record<string, FailureCode>>): LatchkeyFailure {
   const e = (err ?? {}) as AwsLikeError;
   const name = e.name ?? 'Error';
-  const detail = `${service} ${name}: ${e.message ?? ''}`.trim();
   const status = e.$metadata?.httpStatusCode;
+  // A network error by its code (ECONNREFUSED…): its message can carry the request's URL.
+  const detail = status === undefined && typeof e.code === 'string' && /^E[A-Z0-9_]+$/.test(e.code) ? `${service} ${name} ${e.code}` : `${service} ${name}: ${e.message ?? ''}`.trim();
   const code =
     specific[name] ??
     (THROTTLING_ERRORS.has(name) || status === 429 ? 'DIRECTORY_THROTTLED' : undefined) ??

@@ -1,4 +1,4 @@
-import { describeError, LatchkeyFailure, type FailureCode } from '../flows/failure';
+import { LatchkeyFailure, type FailureCode } from '../flows/failure';
 import type { HttpFetch } from '../http/fetch';
 
 /**
@@ -24,7 +24,21 @@ export function fromHttpStatus(status: number, operation: string, detail: string
 
 /** The request never got an answer: refused, reset, or not within the timeout. */
 export function unanswered(err: unknown, operation: string): LatchkeyFailure {
-  return new LatchkeyFailure('DIRECTORY_UNAVAILABLE', `${operation}: ${describeError(err)}`, { cause: err });
+  return new LatchkeyFailure('DIRECTORY_UNAVAILABLE', `${operation}: ${networkErrorCode(err)}`, { cause: err });
+}
+
+/**
+ * A request that got no answer, by its code (ECONNREFUSED, ENOTFOUND, timed out…), never by its
+ * message: node-fetch's message holds the whole URL, and a directory search's URL holds the
+ * person's email.
+ */
+export function networkErrorCode(err: unknown): string {
+  const e = (err ?? {}) as { name?: unknown; code?: unknown; type?: unknown };
+  const name = typeof e.name === 'string' ? e.name : 'Error';
+  if (typeof e.code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(e.code)) return `${name} ${e.code}`;
+  if (name === 'AbortError' || name === 'TimeoutError') return `${name}: no answer in time`;
+  if (typeof e.type === 'string' && /^[a-z-]+$/.test(e.type)) return `${name} ${e.type}`;
+  return name;
 }
 
 /** `Retry-After` in seconds or as an HTTP date; undefined when absent or unreadable. */

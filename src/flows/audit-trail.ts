@@ -1,5 +1,14 @@
 import type { FailureCode } from './failure';
-import type { AuditEntry, AuditLog, Logger } from './ports';
+import type { AuditEntry, AuditLog, Clock, Logger, RateLimiter } from './ports';
+
+/**
+ * Refusal records kept per person, action and reason in an hour. A refusal changes nothing, and
+ * an admin's Home tab reads a week of records: a script driving a stolen session could otherwise
+ * grow that read without bound. Past the cap a refusal is still counted (request_refused) and
+ * logged, but not recorded; the records kept say it happened and why.
+ */
+export const REFUSALS_RECORDED_PER_HOUR = 3;
+const HOUR_MS = 3_600_000;
 
 type Step = Omit<AuditEntry, 'phase' | 'outcome' | 'errorCode' | 'reason' | 'incomplete' | 'deliveryFailed'>;
 
@@ -21,6 +30,8 @@ export class AuditTrail {
   constructor(
     private readonly audit: AuditLog,
     private readonly logger: Logger,
+    /** Bounds the refusal records (REFUSALS_RECORDED_PER_HOUR); without it every refusal is recorded. */
+    private readonly refusals?: { readonly limiter: RateLimiter; readonly clock: Clock },
   ) {}
 
   /** Throws (AUDIT_UNAVAILABLE, REQUEST_ALREADY_USED) when the attempt is not on record. */
@@ -34,7 +45,16 @@ export class AuditTrail {
   }
 
   /** `reason`: with DIRECTORY_USER_REFUSED, the credential's own reason. */
-  refused(step: Step, code: FailureCode, reason?: string): Promise<void> {
+  async refused(step: Step, code: FailureCode, reason?: string): Promise<void> {
+    if (this.refusals) {
+      const key = `refusal:${step.actor.teamId}:${step.actor.userId}:${step.action}:${code}`;
+      // Not knowing the count is no reason to leave a refusal out of the record.
+      const taken = await this.refusals.limiter.take(key, REFUSALS_RECORDED_PER_HOUR, HOUR_MS, this.refusals.clock.now()).catch(() => ({ ok: true as const }));
+      if (!taken.ok) {
+        this.logger.info({ requestId: step.requestId, action: step.action, code, slackUserId: step.actor.userId }, 'refusal not recorded: this person\'s refusals for this reason this hour are on record already');
+        return;
+      }
+    }
     return this.quietly({ ...step, phase: 'refused', errorCode: code, ...(reason !== undefined && { reason }) });
   }
 

@@ -95,7 +95,7 @@ export class LicenseRequests {
   private readonly trail: AuditTrail;
 
   constructor(private readonly deps: LicenseRequestsDeps) {
-    this.trail = new AuditTrail(deps.audit, deps.logger);
+    this.trail = new AuditTrail(deps.audit, deps.logger, { limiter: deps.limiter, clock: deps.clock });
   }
 
   get enabled(): boolean {

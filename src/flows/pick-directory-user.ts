@@ -3,16 +3,23 @@ import type { Directory, DirectoryUser } from './ports';
 
 /**
  * The one place a Slack email becomes a directory user: exactly one candidate whose primary email
- * equals it, compared case-insensitively. A directory's search may match more loosely (a prefix,
- * a substring): `xann@…` or `ann@….au` is never taken for `ann@…`.
+ * equals it, compared with ASCII letters folded to lower case and nothing else. A directory's search
+ * may match more loosely (a prefix, a substring, Unicode case folding): `xann@…` or `ann@….au` is
+ * never taken for `ann@…`, nor `kim@…` spelled with the Kelvin sign (U+212A, which
+ * `toLowerCase()` folds to `k`) for `kim@…`. The failure's detail names no email: it is logged.
  */
 export function matchByEmail(candidates: readonly DirectoryUser[], email: string): DirectoryUser {
-  const wanted = email.toLowerCase();
-  const exact = candidates.filter((u) => u.id !== '' && u.email.toLowerCase() === wanted);
+  const wanted = foldAscii(email);
+  const exact = candidates.filter((u) => u.id !== '' && foldAscii(u.email) === wanted);
   const [user, ...others] = exact;
   if (!user) throw new LatchkeyFailure('DIRECTORY_USER_NOT_FOUND');
-  if (others.length > 0) throw new LatchkeyFailure('DIRECTORY_USER_AMBIGUOUS', `${exact.length} users for ${email}`);
+  if (others.length > 0) throw new LatchkeyFailure('DIRECTORY_USER_AMBIGUOUS', `${exact.length} directory users have the requester's email`);
   return user;
+}
+
+/** A–Z to a–z, every other character as it is. */
+function foldAscii(value: string): string {
+  return value.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
 }
 
 /** Only a person who can sign in, holding no admin role, is reset by self-service. */

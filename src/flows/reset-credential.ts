@@ -108,7 +108,7 @@ export class ResetCredential {
 
   constructor(private readonly deps: ResetCredentialDeps) {
     this.ticketTtlMs = deps.ticketTtlMs ?? DEFAULT_TICKET_TTL_MS;
-    this.trail = new AuditTrail(deps.audit, deps.logger);
+    this.trail = new AuditTrail(deps.audit, deps.logger, { limiter: deps.limiter, clock: deps.clock });
     this.metrics = deps.metrics ?? NO_METRICS;
   }
 

@@ -9,7 +9,7 @@ import { bodyMatchesType, parseSlackBody, refuseBody, refuseContentType } from '
 import { sendDirectMessage } from '../slack/direct-message';
 import { notStartedReply, notStartedView, workFailedText, workFailedView } from '../views/not-started';
 import type { HttpAnswer, HttpRequest } from './http-event';
-import type { WorkClaims, WorkOrder, WorkQueue } from './work-order';
+import { FAILED_WORK_MAX_AGE_MS, WORK_MAX_AGE_MS, WorkOrderSeal, type WorkClaims, type WorkOrder, type WorkQueue } from './work-order';
 
 const EVENTS_PATH = '/slack/events';
 
@@ -34,10 +34,13 @@ const EVENTS_PATH = '/slack/events';
  */
 export class HandOffReceiver implements Receiver {
   private app?: GuardedApp;
+  private readonly seal: WorkOrderSeal;
 
   constructor(
     private readonly options: { signingSecret: string; queue: WorkQueue; claims: WorkClaims; logger: Logger; fetch: HttpFetch; metrics: Metrics },
-  ) {}
+  ) {
+    this.seal = new WorkOrderSeal(options.signingSecret);
+  }
 
   init(app: App): void {
     this.app = app as GuardedApp;
@@ -106,7 +109,7 @@ export class HandOffReceiver implements Receiver {
       return { statusCode: 404 };
     }
     try {
-      await this.options.queue.handOff(order);
+      await this.options.queue.handOff(this.seal.seal(order, Date.now()));
     } catch (err) {
       logger.error({ err: describeError(err) }, 'could not hand the work off');
       if (typeof body.command === 'string') return json(200, notStartedReply());
@@ -119,8 +122,8 @@ export class HandOffReceiver implements Receiver {
   /** The asynchronous invocation: the same request, run to the end, once. 'refused' when its signature fails. */
   async work(order: WorkOrder): Promise<'done' | 'refused'> {
     const { logger, claims } = this.options;
-    if (!this.signedBySlack(order)) {
-      logger.error({}, 'work order refused: not signed by Slack, or older than 5 minutes');
+    if (!this.signedBySlack(order) || !this.seal.holds(order, Date.now(), WORK_MAX_AGE_MS)) {
+      logger.error({}, 'work order refused: not signed by Slack and sealed by Latchkey, or older than 5 minutes');
       return 'refused';
     }
     // Without the claim the work still runs: a second delivery is rare, and the audit log's
@@ -147,10 +150,15 @@ export class HandOffReceiver implements Receiver {
    */
   async failed(order: WorkOrder, condition: string): Promise<void> {
     const { logger } = this.options;
-    // Signed by Slack, however long ago: only the 5-minute window is not checked, as a failure can
-    // come back later than that (the order's age is what may have failed it).
-    if (!this.signedBySlack(order, { anyAge: true })) {
-      logger.error({ condition }, 'failed work order refused: not signed by Slack');
+    // Signed by Slack and sealed by us, within FAILED_WORK_MAX_AGE_MS rather than Slack's 5 minutes:
+    // a failure comes back later than that (the order's age is what may have failed it).
+    const now = Date.now();
+    if (
+      !this.signedBySlack(order, { anyAge: true }) ||
+      now - Number(order.timestamp) * 1000 > FAILED_WORK_MAX_AGE_MS ||
+      !this.seal.holds(order, now, FAILED_WORK_MAX_AGE_MS)
+    ) {
+      logger.error({ condition }, 'failed work order refused: not signed by Slack and sealed by Latchkey, or too old');
       return;
     }
     const body = parseSlackBody(order.body) as Record<string, any>;

@@ -1,3 +1,4 @@
+import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 
 /**
@@ -18,9 +19,56 @@ export const workOrderSchema = z.object({
   opened: z
     .union([z.object({ ok: z.literal(true), viewId: z.string() }), z.object({ ok: z.literal(false), reason: z.enum(['trigger_stale', 'trigger_expired', 'failed']) })])
     .optional(),
+  /** When the answering invocation sealed it (epoch ms), and its HMAC over every field above: see sealWorkOrder. */
+  sealedAt: z.number().int().optional(),
+  seal: z.string().optional(),
 });
 
 export type WorkOrder = z.infer<typeof workOrderSchema>;
+
+/** The longest a work order may take to reach its worker: Lambda's maximum event age for it (the stack's ASYNC_MAX_EVENT_AGE). */
+export const WORK_MAX_AGE_MS = 5 * 60_000;
+/**
+ * The longest a failed work order may take to come back through the on-failure queue: the event
+ * age, the worker's timeout, and three receives of the queue's record (its visibility timeout is a minute).
+ */
+export const FAILED_WORK_MAX_AGE_MS = 30 * 60_000;
+
+/**
+ * The answering invocation's seal over the whole order. Slack's signature covers only the body and
+ * its timestamp; the seal covers the rest as well (the loading modal's view ID in `opened`, the
+ * retry fields) and when it was sealed, so whoever may invoke the function can neither point a
+ * worker at another modal nor bring an old order back. The key is derived from the signing secret
+ * for this one purpose.
+ */
+export class WorkOrderSeal {
+  private readonly key: Buffer;
+
+  constructor(signingSecret: string) {
+    this.key = Buffer.from(hkdfSync('sha256', signingSecret, 'latchkey', 'work-order seal v1', 32));
+  }
+
+  seal(order: WorkOrder, now: number): WorkOrder {
+    const sealed = { ...order, sealedAt: now };
+    return { ...sealed, seal: this.mac(sealed) };
+  }
+
+  /** Whether the order is as sealed, and sealed no more than `maxAgeMs` ago (nor in the future). */
+  holds(order: WorkOrder, now: number, maxAgeMs: number): boolean {
+    if (order.seal === undefined || order.sealedAt === undefined) return false;
+    const expected = Buffer.from(this.mac(order), 'utf8');
+    const given = Buffer.from(order.seal, 'utf8');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return false;
+    return order.sealedAt <= now + 60_000 && now - order.sealedAt <= maxAgeMs;
+  }
+
+  /** Every field but the seal, in a fixed order, so the same order always gives the same bytes. */
+  private mac(order: WorkOrder): string {
+    const opened = order.opened === undefined ? null : order.opened.ok ? [true, order.opened.viewId] : [false, order.opened.reason];
+    const fields = [order.kind, order.body, order.signature, order.timestamp, order.retryNum ?? null, order.retryReason ?? null, opened, order.sealedAt ?? null];
+    return createHmac('sha256', this.key).update(JSON.stringify(fields)).digest('base64url');
+  }
+}
 
 /** Where work goes once Slack has its answer; in Lambda, an asynchronous invocation of the same function. */
 export interface WorkQueue {

@@ -40,6 +40,16 @@ describe('loadConfig', () => {
     expect(describeProblems(problems)).toMatch(/^Latchkey cannot start/);
   });
 
+  it('SLACK_API_URL must be https, except to a stand-in on this machine: the bot token goes with every call (issue 26 §2.6)', () => {
+    for (const url of ['http://slack.example.com/api/', 'http://10.0.0.5/api/', 'ftp://slack.com/api/']) {
+      const result = loadConfig({ ...VALID, SLACK_API_URL: url });
+      expect([url, result.ok ? [] : result.problems]).toEqual([url, [expect.stringMatching(/^SLACK_API_URL: must use https:\/\//)]]);
+    }
+    for (const url of ['https://slack.com/api/', 'http://127.0.0.1:4000/api/', 'http://localhost:4000/api/', 'http://[::1]:4000/api/']) {
+      expect([url, loadConfig({ ...VALID, SLACK_API_URL: url }).ok]).toEqual([url, true]);
+    }
+  });
+
   it('never echoes a secret value in a problem', () => {
     const result = loadConfig({ ...VALID, SLACK_BOT_TOKEN: 'not-a-token-but-secret-ish' });
     expect(JSON.stringify(result)).not.toContain('not-a-token-but-secret-ish');

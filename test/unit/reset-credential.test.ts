@@ -132,6 +132,18 @@ describe('ResetCredential', () => {
     expect(chime.resets).toEqual([]);
   });
 
+  it('records at most 3 refusals per person and reason in an hour, so a script cannot grow the admins\' reads (issue 26 §2.4)', async () => {
+    const { flow, audit, clock } = setup([member('UANN', { isGuest: true }), member('UBOB', { isGuest: true })]);
+    for (let i = 0; i < 10; i++) expect(await flow.prepare(ANN, 'pin')).toMatchObject({ ok: false, code: 'SLACK_USER_IS_GUEST' });
+    await flow.prepare({ userId: 'UBOB', teamId: 'T0TEAM' }, 'pin');
+    const refused = (who: string) => audit.entries.filter((e) => e.phase === 'refused' && e.actor.userId === who);
+    expect(refused('UANN')).toHaveLength(3);
+    expect(refused('UBOB')).toHaveLength(1); // someone else's are their own
+    clock.advance(3_600_000); // the next hour records again
+    await flow.prepare(ANN, 'pin');
+    expect(refused('UANN')).toHaveLength(4);
+  });
+
   it('refuses a request signed for another workspace than the configured one', async () => {
     const { flow } = setup([member('UANN', { teamId: 'T0OTHER' })]);
     expect(await flow.prepare({ userId: 'UANN', teamId: 'T0OTHER' }, 'pin')).toMatchObject({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { optional } from '../../config-fields';
+import { optional, secureUrl } from '../../config-fields';
 import type { Credential } from '../credential';
 
 export interface OktaSettings {
@@ -8,15 +8,8 @@ export interface OktaSettings {
   readonly apiToken: string;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
 /** https://…, or http:// only on this machine (a stand-in in tests or the sandbox). */
-const orgUrl = z
-  .url({ message: 'must be your Okta org URL, such as https://acme.okta.com' })
-  .refine((value) => {
-    const url = new URL(value);
-    return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname));
-  }, 'must use https:// (plain http:// only for a local stand-in on 127.0.0.1 or localhost)')
+const orgUrl = secureUrl('https://acme.okta.com')
   .refine((value) => ['/', ''].includes(new URL(value).pathname), 'must be the org URL alone, with no path (https://acme.okta.com)')
   .transform((value) => new URL(value).origin);
 

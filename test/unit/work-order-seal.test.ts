@@ -1,0 +1,74 @@
+import { HandOffReceiver } from '../../src/lambda/hand-off-receiver';
+import { WorkOrderSeal, type WorkOrder } from '../../src/lambda/work-order';
+import { slackSignature } from '../support/slack-requests';
+
+/**
+ * Issue 26 §2.5: the Lambda work order is sealed whole (the loading modal's view ID included) and
+ * its age is bounded in the worker and in the failed-work path alike. Whoever may invoke the
+ * function, or write to its failed-work queue, can neither point the work at another modal nor
+ * bring an old request back.
+ */
+describe('the work order seal', () => {
+  const secret = 'test-signing-secret-0123456789abcdef';
+  const seal = new WorkOrderSeal(secret);
+  const body = new URLSearchParams({ command: '/reset-pin', user_id: 'UANN', team_id: 'T0TEAM', trigger_id: 't-1' }).toString();
+  const order = (ageMs = 0): WorkOrder => {
+    const timestamp = Math.floor((Date.now() - ageMs) / 1000);
+    return { kind: 'latchkey.work', body, timestamp: String(timestamp), signature: slackSignature(secret, timestamp, body), opened: { ok: true, viewId: 'V0LOADING' } };
+  };
+
+  function receiver() {
+    const claimed: WorkOrder[] = [];
+    const lines: string[] = [];
+    const log = (fields: object, message: string) => lines.push(`${message} ${JSON.stringify(fields)}`);
+    const r = new HandOffReceiver({
+      signingSecret: secret,
+      queue: { handOff: async () => undefined },
+      // Claimed before: the worker stops there, so no app is needed behind it.
+      claims: { claim: async (o) => (claimed.push(o), false) },
+      logger: { debug: log, info: log, warn: log, error: log },
+      fetch: (async () => {
+        throw new Error('no network in this test');
+      }) as never,
+      metrics: { count: () => undefined, time: () => undefined } as never,
+    });
+    return { r, claimed, lines };
+  }
+
+  it('an order sealed now is worked', async () => {
+    const { r, claimed } = receiver();
+    expect(await r.work(seal.seal(order(), Date.now()))).toBe('done');
+    expect(claimed).toHaveLength(1);
+  });
+
+  it('an order whose loading modal was swapped after sealing is refused', async () => {
+    const { r, claimed, lines } = receiver();
+    const sealed = seal.seal(order(), Date.now());
+    expect(await r.work({ ...sealed, opened: { ok: true, viewId: 'V0SOMEONEELSE' } })).toBe('refused');
+    expect(await r.work({ ...sealed, retryNum: 1 })).toBe('refused');
+    expect(claimed).toEqual([]);
+    expect(lines.join('\n')).toContain('work order refused');
+  });
+
+  it('an order signed by Slack but not sealed (or sealed with another key) is refused', async () => {
+    const { r, claimed } = receiver();
+    expect(await r.work(order())).toBe('refused');
+    expect(await r.work(new WorkOrderSeal('another-signing-secret-0123456789').seal(order(), Date.now()))).toBe('refused');
+    expect(claimed).toEqual([]);
+  });
+
+  it('an order sealed more than 5 minutes ago is refused by the worker', async () => {
+    const { r, claimed } = receiver();
+    expect(await r.work(seal.seal(order(), Date.now() - 6 * 60_000))).toBe('refused');
+    expect(claimed).toEqual([]);
+  });
+
+  it('a failed order is refused when swapped, unsealed, or older than 30 minutes, however Slack signed it', async () => {
+    const { r, lines } = receiver();
+    const sealed = seal.seal(order(), Date.now());
+    await r.failed({ ...sealed, opened: { ok: true, viewId: 'V0SOMEONEELSE' } }, 'RetriesExhausted');
+    await r.failed(order(), 'RetriesExhausted');
+    await r.failed(seal.seal(order(2 * 3_600_000), Date.now() - 2 * 3_600_000), 'RetriesExhausted');
+    expect(lines.filter((l) => l.startsWith('failed work order refused'))).toHaveLength(3);
+  });
+});
