@@ -3,13 +3,14 @@ import type { AppOptions, CustomRoute, Receiver } from '@slack/bolt';
 import { hkdfSync } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import { approvalsTable } from './approvals/approvals-table';
-import { DynamoDbLicenseRequests } from './approvals/dynamodb-license-requests';
+import { DynamoDbPendingRequests } from './approvals/dynamodb-pending-requests';
 import { auditTable } from './audit/audit-table';
 import { DynamoDbAuditLog } from './audit/dynamodb-audit-log';
 import type { Config } from './config';
 import { CREDENTIALS } from './credentials';
 import type { AdapterContext } from './credentials/credential';
-import { LicenseRequests } from './flows/license-requests';
+import { Approvals, type ApprovalKind } from './flows/approvals/approvals';
+import { licenseKind, LicenseRequests } from './flows/license-requests';
 import type { Clock, Directory, LicenseDirectory, Metrics } from './flows/ports';
 import { metricsRoute } from './metrics/metrics-route';
 import { PrometheusMetrics } from './metrics/prometheus-metrics';
@@ -18,8 +19,8 @@ import { ResetCredential, type Resettable } from './flows/reset-credential';
 import { Sealer } from './flows/sealer';
 import { registerLicenseCommand } from './handlers/license-command';
 import { registerLicenseRequestSubmission } from './handlers/license-request-submission';
-import { registerLicenseReviewAction } from './handlers/license-review-action';
-import { registerLicenseReviewSubmission } from './handlers/license-review-submission';
+import { registerApprovalReviewAction } from './handlers/approval-review-action';
+import { registerApprovalReviewSubmission } from './handlers/approval-review-submission';
 import { registerResetCommand } from './handlers/reset-command';
 import { registerResetCancel } from './handlers/reset-cancel';
 import { registerResetSubmission } from './handlers/reset-submission';
@@ -37,12 +38,14 @@ import { answerDeadline } from './slack/held-answer';
 import { guardSlackRequests } from './slack/request-guard';
 import { BODY_LIMIT_BYTES } from './slack/slack-request-body';
 import { httpFetch, type HttpFetch } from './http/fetch';
-import { SlackLicenseAnnouncer } from './slack/slack-license-announcer';
+import { SlackApprovalAnnouncer } from './slack/slack-approval-announcer';
 import { SlackWorkspaceMembers } from './slack/workspace-members';
 import { ensureTable } from './storage/ensure-table';
-import { REVIEW_ACTION_ID } from './views/license-approval-message';
+import { REVIEW_ACTION_ID } from './views/approval-message';
+import type { ApprovalWords } from './views/approval-words';
+import { licenseKindWords } from './views/license-kind';
 import { LICENSE_FORM } from './views/license-form';
-import { REVIEW_FORM } from './views/license-review';
+import { REVIEW_FORM } from './views/approval-review';
 import { resetCallbackId } from './views/reset-modal';
 import type { LicenseVocabulary } from './views/words';
 import { LICENSE_COMMAND } from './handlers/license-command';
@@ -320,42 +323,57 @@ function registerFeatures(
   const provider = licenses?.provider;
   const vocabulary = licenseVocabulary(config);
   const admins = new ConfiguredAdmins(new Set(config.admins.userIds), config.admins.usergroupId, app.client, clock);
-  const store = new DynamoDbLicenseRequests(dynamo, config.approvalsTableName, clock);
-  const licenseRequests = new LicenseRequests({
-    directory: provider && timed(onFirstUse<LicenseDirectory>(() => provider.credential.licenses!.load(provider.settings, context)), metrics, `${provider.credential.id}:licenses`),
-    licenses: vocabulary.kinds.map((k) => k.id),
-    auditDirectory: provider?.credential.licenses?.auditDirectory ?? '',
-    members,
+  const store = new DynamoDbPendingRequests(dynamo, config.approvalsTableName, clock);
+  const licenseDirectory =
+    provider && timed(onFirstUse<LicenseDirectory>(() => provider.credential.licenses!.load(provider.settings, context)), metrics, `${provider.credential.id}:licenses`);
+  const auditDirectory = provider?.credential.licenses?.auditDirectory ?? '';
+  // The kinds of pending request this deployment serves, and every known kind's words (past records are named whatever is on).
+  const kinds: ApprovalKind[] = [...(licenseDirectory ? [licenseKind(licenseDirectory, auditDirectory)] : [])];
+  const approvalWords: ApprovalWords = { license: licenseKindWords(vocabulary) };
+  const approvals = new Approvals({
+    kinds,
     admins,
     store,
-    announcer: new SlackLicenseAnnouncer(app.client, licenses?.approvalsChannelId ?? '', vocabulary),
+    announcer: new SlackApprovalAnnouncer(app.client, licenses?.approvalsChannelId ?? '', approvalWords),
     audit,
+    clock,
+    logger,
+    workspace: config.slack.workspace,
+    limiter,
+    metrics,
+  });
+  const licenseRequests = new LicenseRequests({
+    directory: licenseDirectory,
+    licenses: vocabulary.kinds.map((k) => k.id),
+    auditDirectory,
+    members,
+    approvals,
     sealer,
     clock,
     logger,
     workspace: config.slack.workspace,
     requestTtlHours: licenses?.requestTtlHours ?? 72,
-    limiter,
     maxRequestsPerDay: config.limits.licenseRequestsPerDay,
     metrics,
   });
   registerLicenseCommand(app, licenseRequests, vocabulary, logger);
   registerLicenseRequestSubmission(app, licenseRequests, vocabulary, logger);
-  registerLicenseReviewAction(app, licenseRequests, vocabulary, logger);
-  registerLicenseReviewSubmission(app, licenseRequests, vocabulary, logger);
   registerHomeLicenseButton(app, licenseRequests, vocabulary, logger);
+  registerApprovalReviewAction(app, approvals, approvalWords, logger);
+  registerApprovalReviewSubmission(app, approvals, approvalWords, logger);
 
   const home = new HomeTab({
     credentials: [...credentials.keys()],
     audit,
-    ...(licenseRequests.enabled && { requests: store }),
+    ...(approvals.enabled && { requests: approvals }),
+    licenses: licenseRequests.enabled,
     // With no admin configured, the tab has no admin sections.
     ...((config.admins.userIds.length > 0 || config.admins.usergroupId) && { admins }),
     workspace: config.slack.workspace,
     clock,
     logger,
   });
-  const words = homeWords(vocabulary);
+  const words = homeWords(vocabulary, approvalWords, kinds.map((k) => k.id));
   registerHomeOpened(app, home, words, logger);
   registerHomeSearchButton(app, home, clock, logger);
   registerAuditSearchSubmission(app, home, words, logger);

@@ -41,6 +41,7 @@ export const AUDIT_ATTRIBUTES = [
   'deliveryFailed',
   'subjectSlackUserId',
   'subjectSlackTeamId',
+  'approvalRequestId',
   'licenseRequestId',
   'licenseFrom',
   'licenseTo',
@@ -218,11 +219,12 @@ export class LatchkeyStack extends Stack {
         resources: [this.auditTable.tableArn],
       }),
     );
-    allow('LicenseRequests', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], [this.approvalsTable.tableArn]);
+    allow('PendingRequests', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], [this.approvalsTable.tableArn]);
     // The Home tab reads back, and nothing else does: a person's own records (their partition),
-    // the by-day index for an admin's today and last 7 days, and the approvals' review queue.
+    // the by-day index for an admin's today and last 7 days, and the approvals' review queue (by-list)
+    // and a person's own open requests (their OPEN#<user> partition of the table).
     allow('ReadAuditForHomeTab', ['dynamodb:Query'], [this.auditTable.tableArn, `${this.auditTable.tableArn}/index/by-day`]);
-    allow('ReadLicenseQueue', ['dynamodb:Query'], [`${this.approvalsTable.tableArn}/index/${BY_LIST_INDEX}`]);
+    allow('ReadApprovals', ['dynamodb:Query'], [this.approvalsTable.tableArn, `${this.approvalsTable.tableArn}/index/${BY_LIST_INDEX}`]);
     allow('RateLimits', ['dynamodb:UpdateItem'], [this.rateLimitTable.tableArn]);
 
     // What each credential's adapter calls, as the credential declares it (src/credentials/<name>/).

@@ -16,6 +16,7 @@ export const EXPORT_COLUMNS = [
   'directoryUserId',
   'subjectSlackUserId',
   'subjectSlackTeamId',
+  'approvalRequestId',
   'licenseRequestId',
   'licenseFrom',
   'licenseTo',

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { CREDENTIALS } from '../credentials';
+import { APPROVAL_ACTIONS } from '../flows/approvals/kinds';
 import { FAILURE_CODES, type FailureCode } from '../flows/failure';
-import { LICENSE_ACTIONS } from '../flows/license-request';
 import type { AuditEntry, AuditEvent } from '../flows/ports';
 
 
 /** Built from the registry: a credential's records are accepted because it is listed, never by a list kept beside it. */
-export const AUDIT_ACTIONS: readonly string[] = [...CREDENTIALS.map((c) => c.audit.action), ...LICENSE_ACTIONS];
+export const AUDIT_ACTIONS: readonly string[] = [...CREDENTIALS.map((c) => c.audit.action), ...APPROVAL_ACTIONS];
 export const AUDIT_DIRECTORIES: readonly string[] = [
   ...new Set(CREDENTIALS.flatMap((c) => [c.audit.directory, ...(c.licenses ? [c.licenses.auditDirectory] : [])])),
 ];
@@ -61,6 +61,7 @@ export const auditRecordSchema = z
     deliveryFailed: z.boolean().optional(),
     subjectSlackUserId: z.string().optional(),
     subjectSlackTeamId: z.string().optional(),
+    approvalRequestId: z.string().optional(),
     licenseRequestId: z.string().optional(),
     licenseFrom: oneOf(licenseNames).optional(),
     licenseTo: oneOf(licenseNames).optional(),
@@ -103,6 +104,7 @@ export function toAuditRecord(entry: AuditEntry, at: Date, retentionDays: number
     deliveryFailed: entry.deliveryFailed,
     subjectSlackUserId: entry.subject?.userId,
     subjectSlackTeamId: entry.subject?.teamId,
+    approvalRequestId: entry.approvalRequestId,
     licenseRequestId: entry.licenseRequestId,
     licenseFrom: entry.licenseFrom,
     licenseTo: entry.licenseTo,
@@ -131,6 +133,7 @@ export function toAuditEvent(r: AuditRecord): AuditEvent {
     }),
     deliveryFailed: r.deliveryFailed,
     subject: r.subjectSlackUserId && r.subjectSlackTeamId ? { userId: r.subjectSlackUserId, teamId: r.subjectSlackTeamId } : undefined,
+    approvalRequestId: r.approvalRequestId,
     licenseRequestId: r.licenseRequestId,
     licenseFrom: r.licenseFrom,
     licenseTo: r.licenseTo,

@@ -1,5 +1,6 @@
 import { asFailure, describeError, needsOperator, type FailureCode } from './failure';
-import { LICENSE_ACTIONS, type LicenseRequest, type LicenseRequestStore } from './license-request';
+import { APPROVAL_ACTIONS } from './approvals/kinds';
+import type { PendingRequest } from './approvals/pending-request';
 import type { Admins, AuditEvent, AuditReader, Clock, Logger, Requester } from './ports';
 import { OUTCOME_GRACE_MS, unknownOutcomes } from './unknown-outcomes';
 import { servesRequest, type Workspace } from './workspace';
@@ -46,8 +47,8 @@ export interface Attention {
 }
 
 export interface AdminParts {
-  /** With license requests on. */
-  readonly pending?: Part<readonly LicenseRequest[]>;
+  /** With approvals on: the live requests waiting for a decision, of every kind, oldest first. */
+  readonly pending?: Part<readonly PendingRequest[]>;
   readonly today: Part<TodayCounts>;
   readonly attention: Part<{ readonly items: readonly Attention[]; readonly more: number }>;
 }
@@ -58,8 +59,8 @@ export interface HomeData {
   readonly credentials: readonly string[];
   readonly licenses: boolean;
   readonly activity: Part<readonly Activity[]>;
-  /** With license requests on. */
-  readonly requests?: Part<readonly LicenseRequest[]>;
+  /** With approvals on: the person's own requests, of every kind, newest first. */
+  readonly requests?: Part<readonly PendingRequest[]>;
   /** For admins only, decided when the tab is opened. */
   readonly admin?: AdminParts;
   readonly now: Date;
@@ -77,11 +78,19 @@ export type SearchResult =
   | { readonly ok: true; readonly events: readonly AuditEvent[]; readonly next?: string }
   | { readonly ok: false; readonly code: 'NOT_ADMIN' | 'STORE_UNAVAILABLE' | 'SLACK_UNAVAILABLE' | 'REQUEST_INVALID' };
 
+/** The approvals capability, as the Home tab reads it (Approvals). */
+export interface ApprovalQueue {
+  waiting(limit: number): Promise<PendingRequest[]>;
+  mine(requester: Requester, limit: number): Promise<PendingRequest[]>;
+}
+
 export interface HomeTabDeps {
   readonly credentials: readonly string[];
   readonly audit: AuditReader;
-  /** With license requests on. */
-  readonly requests?: LicenseRequestStore;
+  /** With approvals on. */
+  readonly requests?: ApprovalQueue;
+  /** License requests are on: the tab has their button. */
+  readonly licenses?: boolean;
   /** Who is an admin; undefined when none is configured. */
   readonly admins?: Admins;
   readonly workspace: Workspace;
@@ -117,13 +126,13 @@ export class HomeTab {
     const now = deps.clock.now();
     const [activity, requests, admin] = await Promise.all([
       this.part('activity', requester, () => deps.audit.latestOf(requester, RECENT_ACTIVITY).then((events) => activityOf(events, now).slice(0, RECENT_ACTIVITY))),
-      deps.requests ? this.part('license requests', requester, () => deps.requests!.ofRequester(requester.userId, OWN_REQUESTS)) : undefined,
+      deps.requests ? this.part('own requests', requester, () => deps.requests!.mine(requester, OWN_REQUESTS)) : undefined,
       this.adminParts(requester, now),
     ]);
     return {
       requester,
       credentials: deps.credentials,
-      licenses: deps.requests !== undefined,
+      licenses: deps.licenses === true,
       activity,
       ...(requests && { requests }),
       ...(admin && { admin }),
@@ -177,9 +186,7 @@ export class HomeTab {
     const week = Promise.all(days.map((day) => deps.audit.ofDay(day)));
     const [pending, today, attention] = await Promise.all([
       deps.requests
-        ? this.part('pending requests', requester, async () =>
-            (await deps.requests!.pending(PENDING_SHOWN * 3)).filter((r) => Date.parse(r.expiresAt) > now.getTime()).slice(0, PENDING_SHOWN),
-          )
+        ? this.part('pending requests', requester, () => deps.requests!.waiting(PENDING_SHOWN))
         : undefined,
       this.part('today', requester, async () => todayCounts(days[0]!, (await week)[0]!)),
       this.part('needs attention', requester, async () => {
@@ -263,7 +270,7 @@ export function todayCounts(day: string, events: readonly AuditEvent[]): TodayCo
   const refusals = new Map<FailureCode, number>();
   for (const e of events) {
     if (e.phase === 'refused' && e.errorCode) refusals.set(e.errorCode, (refusals.get(e.errorCode) ?? 0) + 1);
-    if (e.phase !== 'outcome' || isLicenseAction(e.action)) continue;
+    if (e.phase !== 'outcome' || isApprovalStep(e.action)) continue;
     const counts = resets.get(e.action) ?? { action: e.action, succeeded: 0, failed: 0 };
     // Partial: the change stands (the secret was shown); the step that failed is in "needs attention".
     if (e.outcome === 'success' || e.outcome === 'partial') counts.succeeded += 1;
@@ -277,7 +284,7 @@ export function todayCounts(day: string, events: readonly AuditEvent[]): TodayCo
   };
 }
 
-const isLicenseAction = (action: string) => (LICENSE_ACTIONS as readonly string[]).includes(action);
+const isApprovalStep = (action: string) => APPROVAL_ACTIONS.includes(action);
 
 /** Attempts with no outcome, and failures that alerted an operator, newest first. */
 export function attentionOf(events: readonly AuditEvent[], now: Date): Attention[] {

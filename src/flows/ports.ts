@@ -120,7 +120,7 @@ export interface AuditEntry {
    * cancellation, never both (they are one record's two possible contents).
    */
   readonly phase: 'attempt' | 'outcome' | 'refused' | 'cancelled';
-  /** A credential's reset action (its `audit.action`), or a license step. */
+  /** A credential's reset action (its `audit.action`), or a pending request's step (`<kind>_<step>`). */
   readonly action: string;
   readonly actor: Requester;
   /** The directory, as the credential's `audit.directory` names it. */
@@ -135,9 +135,13 @@ export interface AuditEntry {
   readonly incomplete?: readonly { readonly step: string; readonly code: FailureCode }[];
   /** The change was made but the requester's view could not be updated (Slack failed). */
   readonly deliveryFailed?: boolean;
-  /** License steps: the employee the change is for, when an admin is the actor. */
+  /** A pending request's steps: the employee it is for, when an admin is the actor. */
   readonly subject?: Requester;
+  /** A pending request's steps (approvals/): which request. */
+  readonly approvalRequestId?: string;
+  /** Written by license steps before requests had kinds; read only. */
   readonly licenseRequestId?: string;
+  /** The license kind's own: from and to. */
   readonly licenseFrom?: License;
   readonly licenseTo?: License;
   readonly decision?: 'approve' | 'deny';

@@ -1,22 +1,21 @@
 import { CREDENTIALS } from '../credentials';
-import { LICENSE_ACTIONS } from '../flows/license-request';
+import { APPROVAL_STEPS, approvalAction } from '../flows/approvals/pending-request';
+import type { ApprovalWords } from '../views/approval-words';
 import type { HomeWords } from '../views/home-tab';
 import type { LicenseVocabulary } from '../views/words';
 import { resetWordsOf } from './reset-words';
 
-/** The Home tab's words, from the registry: each credential's button and name, and the license steps'. */
-export function homeWords(vocabulary: LicenseVocabulary): HomeWords {
-  const licenseNames: Record<(typeof LICENSE_ACTIONS)[number], string> = {
-    license_request: 'License request',
-    license_decide: 'License decision',
-    license_apply: 'License change',
-  };
+/** The Home tab's words, from the registry: each credential's button and name, and each kind of pending request's steps. */
+/** `approvals` has every known kind's words (past records are named even when a kind is off); `served`, the kinds on. */
+export function homeWords(vocabulary: LicenseVocabulary, approvals: ApprovalWords, served: readonly string[] = Object.keys(approvals)): HomeWords {
+  const kinds = Object.entries(approvals);
   return {
     credentials: Object.fromEntries(CREDENTIALS.map((c) => [c.id, { button: c.words.homeButton, words: resetWordsOf(c) }])),
     actions: {
       ...Object.fromEntries(CREDENTIALS.map((c) => [c.audit.action, { name: c.words.title, words: resetWordsOf(c) }])),
-      ...Object.fromEntries(LICENSE_ACTIONS.map((a) => [a, { name: licenseNames[a], words: vocabulary.words }])),
+      ...Object.fromEntries(kinds.flatMap(([kind, w]) => APPROVAL_STEPS.map((step) => [approvalAction(kind, step), { name: w.steps[step], words: w.subject }]))),
     },
     license: { button: 'Request a license change', vocabulary },
+    approvals: { words: approvals, ownHeading: served.length === 1 && served[0] === 'license' ? 'Your license requests' : 'Your requests' },
   };
 }

@@ -1,11 +1,12 @@
 import type { Button, HomeView, KnownBlock } from '@slack/types';
 import type { Activity, AdminParts, Attention, HomeData, Part, TodayCounts } from '../flows/home-tab';
-import type { LicenseRequest } from '../flows/license-request';
+import type { PendingRequest } from '../flows/approvals/pending-request';
 import { context, escapeMrkdwn, header, LIMITS, plain, section, slackDate, slackTime } from './blocks';
 import { failureLabel } from './failure-labels';
 import { failureMessage } from './failure-message';
-import { REVIEW_ACTION_ID } from './license-approval-message';
-import { licenseStatusLine } from './license-status';
+import { REVIEW_ACTION_ID } from './approval-message';
+import { approvalStatusLine } from './approval-status';
+import { wordsOf, type ApprovalWords } from './approval-words';
 import type { LicenseVocabulary, SubjectWords } from './words';
 
 export const HOME_RESET_ACTION_PREFIX = 'home_reset_';
@@ -24,6 +25,8 @@ export interface HomeWords {
   /** By audit action: what a record of it is called ("Reset meeting PIN", "License request"). */
   readonly actions: Readonly<Record<string, { readonly name: string; readonly words: SubjectWords }>>;
   readonly license: { readonly button: string; readonly vocabulary: LicenseVocabulary };
+  /** Every served kind of pending request's words, and the heading of the person's own requests. */
+  readonly approvals: { readonly words: ApprovalWords; readonly ownHeading: string };
 }
 
 const UNAVAILABLE = (what: string) => context(`:warning: ${what} is unavailable right now. Open this tab again in a few minutes.`);
@@ -46,7 +49,7 @@ export function homeView(data: HomeData, words: HomeWords): HomeView {
   if (buttons.length > 0) blocks.push({ type: 'actions', block_id: 'home_actions', elements: buttons });
 
   blocks.push({ type: 'divider' }, header('Your recent activity'), ...activityBlocks(data.activity, words));
-  if (data.requests) blocks.push(header('Your license requests'), ...ownRequestBlocks(data.requests, words.license.vocabulary));
+  if (data.requests) blocks.push(header(words.approvals.ownHeading), ...ownRequestBlocks(data.requests, words.approvals));
   if (data.admin) blocks.push({ type: 'divider' }, ...adminBlocks(data.admin, words));
 
   if (blocks.length > LIMITS.blocks) blocks.splice(LIMITS.blocks - 1, blocks.length, context('There is more than fits here.'));
@@ -77,12 +80,13 @@ function activityLine(a: Activity, words: HomeWords): string {
   return `*${name}*${license}${about} · ${state[a.state]}\n${slackDate(new Date(a.at))} · Reference \`${a.requestId}\``;
 }
 
-function ownRequestBlocks(requests: Part<readonly LicenseRequest[]>, vocabulary: LicenseVocabulary): KnownBlock[] {
-  if (!requests.ok) return [UNAVAILABLE('Your license requests')];
+function ownRequestBlocks(requests: Part<readonly PendingRequest[]>, approvals: HomeWords['approvals']): KnownBlock[] {
+  if (!requests.ok) return [UNAVAILABLE(approvals.ownHeading)];
   if (requests.value.length === 0) return [context('None.')];
-  return requests.value.map((r) =>
-    section(`*${r.from}* → *${r.to}* · requested at ${slackTime(new Date(r.createdAt))}\n${licenseStatusLine(r, vocabulary)}`),
-  );
+  return requests.value.map((r) => {
+    const words = wordsOf(approvals.words, r.kind);
+    return section(`${words.summary(r)} · requested at ${slackTime(new Date(r.createdAt))}\n${approvalStatusLine(r, words)}`);
+  });
 }
 
 function adminBlocks(admin: AdminParts, words: HomeWords): KnownBlock[] {
@@ -90,8 +94,8 @@ function adminBlocks(admin: AdminParts, words: HomeWords): KnownBlock[] {
   if (admin.pending) {
     blocks.push(header('Waiting for review'));
     if (!admin.pending.ok) blocks.push(UNAVAILABLE('The review queue'));
-    else if (admin.pending.value.length === 0) blocks.push(context('No license request is waiting.'));
-    else blocks.push(...admin.pending.value.map(pendingBlock));
+    else if (admin.pending.value.length === 0) blocks.push(context('No request is waiting.'));
+    else blocks.push(...admin.pending.value.map((r) => pendingBlock(r, words.approvals.words)));
   }
 
   blocks.push(header('Today'));
@@ -114,11 +118,13 @@ function adminBlocks(admin: AdminParts, words: HomeWords): KnownBlock[] {
   return blocks;
 }
 
-function pendingBlock(r: LicenseRequest): KnownBlock {
+function pendingBlock(r: PendingRequest, words: ApprovalWords): KnownBlock {
   const reason = escapeMrkdwn(r.reason.length > 200 ? `${r.reason.slice(0, 199)}…` : r.reason).replace(/\n/g, ' ');
+  const head = `*<@${r.requester.userId}>*: ${wordsOf(words, r.kind).summary(r)} · ${slackDate(new Date(r.createdAt))}`;
+  const text = `${head}${reason ? `\n>${reason}` : ''}`;
   return {
     type: 'section',
-    text: { type: 'mrkdwn', text: `*<@${r.requester.userId}>*: *${r.from}* → *${r.to}* · ${slackDate(new Date(r.createdAt))}\n>${reason}` },
+    text: { type: 'mrkdwn', text },
     accessory: { type: 'button', action_id: REVIEW_ACTION_ID, text: plain('Review'), value: r.id },
   };
 }

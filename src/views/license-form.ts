@@ -73,7 +73,7 @@ export function openRequestView(request: LicenseRequest, { words }: LicenseVocab
     title: words.title,
     close: 'Close',
     blocks: [
-      section(`:hourglass: You already have a request waiting for an admin: *${request.from}* → *${request.to}*.`),
+      section(`:hourglass: You already have a request waiting for an admin: *${request.detail.from}* → *${request.detail.to}*.`),
       context(`Sent at ${slackTime(new Date(request.createdAt))}; it expires at ${slackTime(new Date(request.expiresAt))}.`),
       section('You will get a direct message when it is decided, and can ask again after that.'),
     ],
@@ -85,7 +85,7 @@ export function requestSentView(request: LicenseRequest, { words }: LicenseVocab
     title: words.title,
     close: 'Done',
     blocks: [
-      section(`:white_check_mark: Your request for *${request.to}* (now *${request.from}*) is with the admins.`),
+      section(`:white_check_mark: Your request for *${request.detail.to}* (now *${request.detail.from}*) is with the admins.`),
       section('You will get a direct message when it is decided.'),
       context(`If nobody decides it by ${slackTime(new Date(request.expiresAt))}, it expires and you can ask again.`),
     ],

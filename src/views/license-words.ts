@@ -1,4 +1,5 @@
-import type { LicenseFieldError, ReviewFieldError } from '../flows/license-requests';
+import type { ReviewFieldError } from '../flows/approvals/approvals';
+import type { LicenseFieldError } from '../flows/license-requests';
 
 export const LICENSE_FIELD_ERRORS: Record<LicenseFieldError, string> = {
   UNCHANGED: 'That is the license you have now. Pick a different one.',

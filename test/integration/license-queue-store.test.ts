@@ -1,7 +1,7 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { approvalsTable } from '../../src/approvals/approvals-table';
-import { DynamoDbLicenseRequests } from '../../src/approvals/dynamodb-license-requests';
-import type { LicenseRequest } from '../../src/flows/license-request';
+import { DynamoDbPendingRequests } from '../../src/approvals/dynamodb-pending-requests';
+import type { PendingRequest } from '../../src/flows/approvals/pending-request';
 import { ensureTable } from '../../src/storage/ensure-table';
 import { startDynalite, type LocalDynamo } from '../support/dynamodb-local';
 
@@ -21,13 +21,13 @@ describe('license requests by list', () => {
     await dynamo.close();
   });
 
-  const request = (id: string, userId: string, createdAt: string): LicenseRequest => ({
+  const request = (id: string, userId: string, createdAt: string): PendingRequest => ({
     id,
+    kind: 'license',
     requester: { userId, teamId: 'T0TEAM' },
     requesterEmail: `${userId.toLowerCase()}@example.com`,
     directoryUserId: `chime-${userId}`,
-    from: 'Basic',
-    to: 'Pro',
+    detail: { from: 'Basic', to: 'Pro' },
     reason: 'webinars',
     status: 'PENDING',
     createdAt,
@@ -38,29 +38,28 @@ describe('license requests by list', () => {
     const { GlobalSecondaryIndexes: _gsi, ...older } = approvalsTable('approvals-old').create;
     await client.send(new CreateTableCommand({ ...older, AttributeDefinitions: older.AttributeDefinitions!.filter((a) => a.AttributeName === 'pk' || a.AttributeName === 'sk') }));
     expect(await ensureTable(client, approvalsTable('approvals-old'))).toBe('index missing');
-    const store = new DynamoDbLicenseRequests(client, 'approvals-old', clock);
-    await store.create(request('r1', 'UANN', '2026-11-30T08:00:00.000Z'));
+    const store = new DynamoDbPendingRequests(client, 'approvals-old', clock);
+    await store.create(request('r1', 'UANN', '2026-11-30T08:00:00.000Z'), 'OPEN');
     expect((await store.get('r1'))?.status).toBe('PENDING');
     await expect(store.pending(10)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
   });
 
   it('pending is oldest first; a decided request leaves the queue for its requester\'s own list, in the same write', async () => {
     await ensureTable(client, approvalsTable('approvals'));
-    const store = new DynamoDbLicenseRequests(client, 'approvals', clock);
-    await store.create(request('r-bob-1', 'UBOB', '2026-11-29T08:00:00.000Z'));
-    await store.create(request('r-ann-1', 'UANN', '2026-11-30T08:00:00.000Z'));
-    await store.create(request('r-cid-1', 'UCID', '2026-11-28T08:00:00.000Z'));
-    expect((await store.pending(10)).map((r) => r.id)).toEqual(['r-cid-1', 'r-bob-1', 'r-ann-1']);
-    expect((await store.pending(2)).map((r) => r.id)).toEqual(['r-cid-1', 'r-bob-1']);
+    const store = new DynamoDbPendingRequests(client, 'approvals', clock);
+    await store.create(request('r-bob-1', 'UBOB', '2026-11-29T08:00:00.000Z'), 'OPEN');
+    await store.create(request('r-ann-1', 'UANN', '2026-11-30T08:00:00.000Z'), 'OPEN');
+    await store.create(request('r-cid-1', 'UCID', '2026-11-28T08:00:00.000Z'), 'OPEN');
+    expect((await store.pending(10)).requests.map((r) => r.id)).toEqual(['r-cid-1', 'r-bob-1', 'r-ann-1']);
+    expect((await store.pending(2)).requests.map((r) => r.id)).toEqual(['r-cid-1', 'r-bob-1']);
 
     await store.transition('r-bob-1', ['PENDING'], 'DENIED', { decidedBy: 'UADA', decidedAt: now.toISOString(), comment: 'no' });
-    expect((await store.pending(10)).map((r) => r.id)).toEqual(['r-cid-1', 'r-ann-1']);
+    expect((await store.pending(10)).requests.map((r) => r.id)).toEqual(['r-cid-1', 'r-ann-1']);
     // Bob's next request, and the one denied: his own, newest first; nobody else's.
-    await store.create(request('r-bob-2', 'UBOB', '2026-11-30T12:00:00.000Z'));
-    expect((await store.ofRequester('UBOB', 5)).map((r) => [r.id, r.status])).toEqual([
-      ['r-bob-2', 'PENDING'],
-      ['r-bob-1', 'DENIED'],
-    ]);
-    expect((await store.ofRequester('UANN', 5)).map((r) => r.id)).toEqual(['r-ann-1']);
+    await store.create(request('r-bob-2', 'UBOB', '2026-11-30T12:00:00.000Z'), 'OPEN');
+    expect((await store.heldBy('UBOB')).map((r) => [r.id, r.status])).toEqual([['r-bob-2', 'PENDING']]);
+    expect((await store.decidedOf('UBOB', 5)).map((r) => [r.id, r.status])).toEqual([['r-bob-1', 'DENIED']]);
+    expect((await store.heldBy('UANN')).map((r) => r.id)).toEqual(['r-ann-1']);
+    expect(await store.decidedOf('UANN', 5)).toEqual([]);
   });
 });

@@ -1,12 +1,13 @@
 import { LatchkeyFailure } from '../../src/flows/failure';
+import type { ApprovalAnnouncer } from '../../src/flows/approvals/approvals';
 import {
   OPEN_STATUSES,
-  type LicenseRequest,
-  type LicenseRequestChanges,
-  type LicenseRequestStatus,
-  type LicenseRequestStore,
-} from '../../src/flows/license-request';
-import type { LicenseAnnouncer } from '../../src/flows/license-requests';
+  type PendingChanges,
+  type PendingPage,
+  type PendingRequest,
+  type PendingRequestStore,
+  type PendingStatus,
+} from '../../src/flows/approvals/pending-request';
 import type {
   Admins,
   AuditEntry,
@@ -115,32 +116,36 @@ export function testSealer(): Sealer {
   return new Sealer(Buffer.alloc(32, 7));
 }
 
-export class MemoryLicenseRequests implements LicenseRequestStore {
-  readonly requests = new Map<string, LicenseRequest>();
+/** Pending requests in memory, with one open place per person and slot, as the DynamoDB store keeps them. */
+export class MemoryPendingRequests implements PendingRequestStore {
+  readonly requests = new Map<string, PendingRequest>();
+  readonly slots = new Map<string, string>();
   failWith?: LatchkeyFailure;
 
   constructor(private readonly clock: Clock) {}
 
-  async create(request: LicenseRequest): Promise<void> {
+  async create(request: PendingRequest, slot: string): Promise<void> {
     if (this.failWith) throw this.failWith;
-    if (await this.findOpen(request.requester)) throw new LatchkeyFailure('LICENSE_REQUEST_OPEN');
+    if (await this.findOpen(request.requester, slot)) throw new LatchkeyFailure('LICENSE_REQUEST_OPEN');
     this.requests.set(request.id, request);
+    this.slots.set(`${request.requester.userId}#${slot}`, request.id);
   }
 
-  async get(id: string): Promise<LicenseRequest | undefined> {
+  async get(id: string): Promise<PendingRequest | undefined> {
     return this.requests.get(id);
   }
 
-  async findOpen(requester: Requester): Promise<LicenseRequest | undefined> {
-    return [...this.requests.values()].find(
-      (r) =>
-        r.requester.userId === requester.userId &&
-        OPEN_STATUSES.includes(r.status) &&
-        Date.parse(r.expiresAt) > this.clock.now().getTime(),
-    );
+  async findOpen(requester: Requester, slot: string): Promise<PendingRequest | undefined> {
+    const id = this.slots.get(`${requester.userId}#${slot}`);
+    const r = id ? this.requests.get(id) : undefined;
+    return r && OPEN_STATUSES.includes(r.status) && Date.parse(r.expiresAt) > this.clock.now().getTime() ? r : undefined;
   }
 
-  async transition(id: string, from: LicenseRequestStatus[], to: LicenseRequestStatus, changes: LicenseRequestChanges = {}) {
+  async heldBy(userId: string): Promise<PendingRequest[]> {
+    return [...this.slots.entries()].filter(([k]) => k.startsWith(`${userId}#`)).flatMap(([, id]) => (this.requests.has(id) ? [this.requests.get(id)!] : []));
+  }
+
+  async transition(id: string, from: readonly PendingStatus[], to: PendingStatus, changes: PendingChanges = {}) {
     const current = this.requests.get(id);
     if (!current || !from.includes(current.status)) return undefined;
     const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
@@ -154,32 +159,38 @@ export class MemoryLicenseRequests implements LicenseRequestStore {
     if (current) this.requests.set(id, { ...current, message });
   }
 
-  async pending(limit: number): Promise<LicenseRequest[]> {
-    return [...this.requests.values()].filter((r) => r.status === 'PENDING').sort((a, b) => a.createdAt.localeCompare(b.createdAt)).slice(0, limit);
+  async pending(pageSize: number, after?: string): Promise<PendingPage> {
+    const all = [...this.requests.values()].filter((r) => r.status === 'PENDING').sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    const start = after ? Number(after) : 0;
+    const requests = all.slice(start, start + pageSize);
+    return { requests, ...(start + pageSize < all.length && { next: String(start + pageSize) }) };
   }
 
-  async ofRequester(userId: string, limit: number): Promise<LicenseRequest[]> {
-    return [...this.requests.values()].filter((r) => r.requester.userId === userId).sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, limit);
+  async decidedOf(userId: string, limit: number): Promise<PendingRequest[]> {
+    return [...this.requests.values()]
+      .filter((r) => r.requester.userId === userId && r.status !== 'PENDING')
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+      .slice(0, limit);
   }
 }
 
-export class MemoryAnnouncer implements LicenseAnnouncer {
-  readonly announced: LicenseRequest[] = [];
-  readonly refreshed: LicenseRequest[] = [];
-  readonly told: LicenseRequest[] = [];
+export class MemoryAnnouncer implements ApprovalAnnouncer {
+  readonly announced: PendingRequest[] = [];
+  readonly refreshed: PendingRequest[] = [];
+  readonly told: PendingRequest[] = [];
   announceFailure?: Error;
 
-  async announce(request: LicenseRequest) {
+  async announce(request: PendingRequest) {
     if (this.announceFailure) throw this.announceFailure;
     this.announced.push(request);
     return { channel: 'CAPPROVALS', ts: `${this.announced.length}.0001` };
   }
 
-  async refresh(request: LicenseRequest) {
+  async refresh(request: PendingRequest) {
     this.refreshed.push(request);
   }
 
-  async tellRequester(request: LicenseRequest) {
+  async tellRequester(request: PendingRequest) {
     this.told.push(request);
   }
 }

@@ -1,25 +1,26 @@
 import { CREDENTIALS } from '../../src/credentials';
 import { FAILURE_CODES } from '../../src/flows/failure';
 import { activityOf, ATTENTION_SHOWN, PENDING_SHOWN, RECENT_ACTIVITY, OWN_REQUESTS, SEARCH_PAGE, type HomeData } from '../../src/flows/home-tab';
-import type { LicenseRequest } from '../../src/flows/license-request';
+import type { PendingRequest } from '../../src/flows/approvals/pending-request';
 import type { AuditEvent } from '../../src/flows/ports';
 import { homeWords } from '../../src/handlers/home-words';
 import { auditResultsView, auditSearchForm } from '../../src/views/audit-search';
 import { LIMITS } from '../../src/views/blocks';
 import { homeView } from '../../src/views/home-tab';
+import { licenseKindWords } from '../../src/views/license-kind';
 
 const vocabulary = { words: { ...CREDENTIALS.find((c) => c.licenses)!.licenses!.words, command: '/request-license' }, kinds: [] };
-const words = homeWords(vocabulary);
+const words = homeWords(vocabulary, { license: licenseKindWords(vocabulary) });
 const now = new Date('2026-12-01T09:00:00Z');
 const ann = { userId: 'UANN', teamId: 'T0TEAM' };
 
-const request = (i: number): LicenseRequest => ({
+const request = (i: number): PendingRequest => ({
+  kind: 'license',
   id: `2026-11-30T08:00:0${i % 10}.000Z_${i}`,
   requester: { userId: `U${i}X`, teamId: 'T0TEAM' },
   requesterEmail: `u${i}@example.com`,
   directoryUserId: `chime-${i}`,
-  from: 'Basic',
-  to: 'Pro',
+  detail: { from: 'Basic', to: 'Pro' },
   reason: `<@UEVERYONE> <!here> ${'A long reason. '.repeat(40)}`,
   status: 'PENDING',
   createdAt: '2026-11-30T08:00:00.000Z',

@@ -1,5 +1,6 @@
 import { LatchkeyFailure } from '../../src/flows/failure';
-import { LicenseRequests } from '../../src/flows/license-requests';
+import { Approvals } from '../../src/flows/approvals/approvals';
+import { licenseKind, LicenseRequests } from '../../src/flows/license-requests';
 import type { License } from '../../src/flows/ports';
 import {
   ManualClock,
@@ -8,7 +9,7 @@ import {
   MemoryAnnouncer,
   MemoryAudit,
   MemoryLicenseDirectory,
-  MemoryLicenseRequests,
+  MemoryPendingRequests,
   MemoryLogger,
   MemoryMembers,
   MemoryRateLimiter,
@@ -23,33 +24,52 @@ const BOB = { userId: 'UBOB', teamId: 'T0TEAM' }; // not an admin
 function setup() {
   const clock = new ManualClock();
   const audit = new MemoryAudit();
-  const store = new MemoryLicenseRequests(clock);
+  const store = new MemoryPendingRequests(clock);
   const announcer = new MemoryAnnouncer();
   const directory = new MemoryLicenseDirectory([
     { id: 'chime-ann', email: 'uann@example.com', status: 'active', license: 'Basic' },
     { id: 'chime-ada', email: 'uada@example.com', status: 'active', license: 'Pro' },
   ]);
-  const flow = new LicenseRequests({
-    directory,
-    licenses: ['Basic', 'Plus', 'Pro', 'ProTrial'],
-    auditDirectory: 'chime',
-    members: new MemoryMembers([member('UANN'), member('UADA'), member('UMAX'), member('UBOB')]),
+  const logger = new MemoryLogger();
+  const workspace = { teamId: 'T0TEAM' };
+  const approvals = new Approvals({
+    kinds: [licenseKind(directory, 'chime')],
     admins: new MemoryAdmins(new Set(['UADA', 'UMAX'])),
     store,
     announcer,
     audit,
+    clock,
+    logger,
+    workspace,
+    limiter: new MemoryRateLimiter(),
+  });
+  const licenses = new LicenseRequests({
+    directory,
+    licenses: ['Basic', 'Plus', 'Pro', 'ProTrial'],
+    auditDirectory: 'chime',
+    members: new MemoryMembers([member('UANN'), member('UADA'), member('UMAX'), member('UBOB')]),
+    approvals,
     sealer: testSealer(),
     clock,
-    logger: new MemoryLogger(),
-    workspace: { teamId: 'T0TEAM' },
+    logger,
+    workspace,
     requestTtlHours: 72,
-    limiter: new MemoryRateLimiter(),
     maxRequestsPerDay: 5,
   });
-  return { clock, audit, store, announcer, directory, flow };
+  // Asking is the license kind's; reviewing and deciding are the approvals capability's.
+  const flow = {
+    start: licenses.start.bind(licenses),
+    checkForm: licenses.checkForm.bind(licenses),
+    submit: licenses.submit.bind(licenses),
+    isAdmin: approvals.isAdmin.bind(approvals),
+    review: approvals.review.bind(approvals),
+    checkDecision: approvals.checkDecision.bind(approvals),
+    decide: approvals.decide.bind(approvals),
+  };
+  return { clock, audit, store, announcer, directory, flow, approvals };
 }
 
-async function fileRequest(flow: LicenseRequests, requester = ANN, to: License = 'Pro', reason = 'I host customer calls') {
+async function fileRequest(flow: ReturnType<typeof setup>['flow'], requester = ANN, to: License = 'Pro', reason = 'I host customer calls') {
   const started = await flow.start(requester);
   if (!started.ok || started.state !== 'form') throw new Error(`start: ${JSON.stringify(started)}`);
   const checked = flow.checkForm(requester, started.ticket, to, reason);
@@ -66,7 +86,7 @@ describe('LicenseRequests', () => {
     expect(started).toMatchObject({ ok: true, state: 'form', current: 'Basic' });
 
     const request = await fileRequest(flow);
-    expect(request).toMatchObject({ status: 'PENDING', from: 'Basic', to: 'Pro', reason: 'I host customer calls' });
+    expect(request).toMatchObject({ kind: 'license', status: 'PENDING', detail: { from: 'Basic', to: 'Pro' }, reason: 'I host customer calls' });
     expect(Date.parse(request.expiresAt) - Date.parse(request.createdAt)).toBe(72 * 3_600_000);
     expect(announcer.announced.map((r) => r.id)).toEqual([request.id]);
     expect(announcer.told.map((r) => r.status)).toEqual(['PENDING']);
@@ -111,14 +131,14 @@ describe('LicenseRequests', () => {
     const checked = flow.checkForm(ANN, started.ticket, 'Pro', 'calls');
     if (!('ticket' in checked)) throw new Error('bad form');
     expect(await flow.submit(ANN, checked)).toMatchObject({ ok: false, code: 'SLACK_UNAVAILABLE' });
-    expect(await store.findOpen(ANN)).toBeUndefined();
+    expect(await store.findOpen(ANN, 'OPEN')).toBeUndefined();
   });
 
   it('an admin approves: the license is changed exactly once and everyone is told', async () => {
     const { flow, directory, announcer, audit } = setup();
     const request = await fileRequest(flow);
     const review = await flow.review(ADA, request.id);
-    expect(review).toMatchObject({ ok: true, state: 'decide', user: { license: 'Basic' } });
+    expect(review).toMatchObject({ ok: true, state: 'decide', details: { license: 'Basic' } });
 
     const decided = await flow.decide(ADA, request.id, { decision: 'approve', comment: 'ok' });
     expect(decided).toMatchObject({ ok: true, request: { status: 'APPLIED', decidedBy: 'UADA', comment: 'ok' } });

@@ -1,25 +1,30 @@
 import type { KnownBlock, ModalView } from '@slack/types';
-import type { LicenseRequest, LicenseRequestStatus } from '../../src/flows/license-request';
+import type { PendingStatus } from '../../src/flows/approvals/pending-request';
+import type { LicenseRequest } from '../../src/flows/license-request';
+import { approvalMessage, REVIEW_ACTION_ID } from '../../src/views/approval-message';
+import { decisionResultView, reviewClosedView, reviewFieldErrors, reviewView } from '../../src/views/approval-review';
 import { LIMITS } from '../../src/views/blocks';
-import { approvalMessage, REVIEW_ACTION_ID } from '../../src/views/license-approval-message';
+import { licenseKindWords } from '../../src/views/license-kind';
 import { licenseFieldErrors, licenseFormView, openRequestView, requestSentView } from '../../src/views/license-form';
-import { decisionNotice, requestSentNotice } from '../../src/views/license-notices';
-import { decisionResultView, reviewClosedView, reviewFieldErrors, reviewView } from '../../src/views/license-review';
 import type { LicenseVocabulary } from '../../src/views/words';
 import { chime } from '../../src/credentials/chime';
 
 const V: LicenseVocabulary = { words: { ...chime.licenses!.words, command: '/request-license' }, kinds: chime.licenses!.kinds };
+const W = licenseKindWords(V);
+const requestSentNotice = (r: LicenseRequest) => W.notice(r);
+const decisionNotice = (r: LicenseRequest) => W.notice(r);
+const details = (license: string) => ({ email: 'ann@example.com', license });
 
-const STATUSES: LicenseRequestStatus[] = ['PENDING', 'APPROVED', 'APPLIED', 'APPLY_FAILED', 'DENIED', 'EXPIRED'];
+const STATUSES: PendingStatus[] = ['PENDING', 'APPROVED', 'APPLIED', 'APPLY_FAILED', 'DENIED', 'EXPIRED'];
 
-function request(status: LicenseRequestStatus, overrides: Partial<LicenseRequest> = {}): LicenseRequest {
+function request(status: PendingStatus, overrides: Partial<LicenseRequest> = {}): LicenseRequest {
   return {
+    kind: 'license',
     id: '2026-11-23T08:00:00.000Z_abc',
     requester: { userId: 'UANN', teamId: 'T1' },
     requesterEmail: 'ann@example.com',
     directoryUserId: 'chime-ann',
-    from: 'Basic',
-    to: 'Pro',
+    detail: { from: 'Basic', to: 'Pro' },
     reason: 'Webinars <!channel> and <@U999>',
     status,
     createdAt: '2026-11-23T08:00:00.000Z',
@@ -30,7 +35,6 @@ function request(status: LicenseRequestStatus, overrides: Partial<LicenseRequest
   };
 }
 
-const user = { id: 'chime-ann', email: 'ann@example.com', status: 'active' as const, license: 'Basic' as const };
 const buttons = (blocks: KnownBlock[]) =>
   blocks.flatMap((b) => (b.type === 'actions' ? b.elements : [])).filter((e) => 'action_id' in e && e.action_id === REVIEW_ACTION_ID);
 
@@ -52,7 +56,7 @@ describe('license views', () => {
   });
 
   it.each(STATUSES)('the approvals message (%s) escapes what people typed and shows Review only while it can be decided', (status) => {
-    const message = approvalMessage(request(status), V);
+    const message = approvalMessage(request(status), W);
     const text = JSON.stringify(message);
     expect(text).not.toContain('<!channel>');
     expect(text).not.toContain('<!here>');
@@ -64,18 +68,18 @@ describe('license views', () => {
   });
 
   it.each(STATUSES)('every modal and notice for a %s request stays within Slack limits', (status) => {
-    for (const view of [openRequestView(request(status), V), requestSentView(request(status), V), reviewView({ request: request(status), user }, V), reviewClosedView(request(status), V), decisionResultView(request(status), V)]) {
+    for (const view of [openRequestView(request(status), V), requestSentView(request(status), V), reviewView({ request: request(status), details: details('Basic') }, W), reviewClosedView(request(status), W), decisionResultView(request(status), W)]) {
       checkModal(view);
       expect(JSON.stringify(view)).not.toContain('<!channel>');
     }
-    for (const notice of [requestSentNotice(request(status), V), decisionNotice(request(status), V)]) {
+    for (const notice of [requestSentNotice(request(status)), decisionNotice(request(status))]) {
       expect(notice.blocks.length).toBeLessThanOrEqual(50);
       expect(notice.text.length).toBeGreaterThan(10);
     }
   });
 
   it('the review modal carries only the request id, and flags a license that changed since', () => {
-    const view = reviewView({ request: request('PENDING'), user: { ...user, license: 'Plus' } }, V);
+    const view = reviewView({ request: request('PENDING'), details: details('Plus') }, W);
     expect(view.private_metadata).toBe('2026-11-23T08:00:00.000Z_abc');
     expect(JSON.stringify(view)).toContain('Their license changed to *Plus* since they asked.');
   });
@@ -86,8 +90,8 @@ describe('license views', () => {
   });
 
   it('the requester hears the outcome with the comment', () => {
-    expect(decisionNotice(request('DENIED'), V).text).toBe('Your request to change your Amazon Chime license to Pro was denied by <@UADA>.');
-    expect(JSON.stringify(decisionNotice(request('DENIED'), V).blocks)).toContain('ok &lt;!here&gt;');
-    expect(decisionNotice(request('APPLIED'), V).text).toBe('Your Amazon Chime license is now Pro: <@UADA> approved your request.');
+    expect(decisionNotice(request('DENIED')).text).toBe('Your request to change your Amazon Chime license to Pro was denied by <@UADA>.');
+    expect(JSON.stringify(decisionNotice(request('DENIED')).blocks)).toContain('ok &lt;!here&gt;');
+    expect(decisionNotice(request('APPLIED')).text).toBe('Your Amazon Chime license is now Pro: <@UADA> approved your request.');
   });
 });

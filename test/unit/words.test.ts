@@ -7,7 +7,8 @@ import fc from 'fast-check';
 import { CREDENTIALS } from '../../src/credentials';
 import { FAILURE_CODES } from '../../src/flows/failure';
 import { activityOf, type HomeData } from '../../src/flows/home-tab';
-import type { LicenseRequest, LicenseRequestStatus } from '../../src/flows/license-request';
+import type { PendingStatus } from '../../src/flows/approvals/pending-request';
+import type { LicenseRequest } from '../../src/flows/license-request';
 import type { AuditEvent } from '../../src/flows/ports';
 import { Secret } from '../../src/flows/secret';
 import { homeWords } from '../../src/handlers/home-words';
@@ -15,11 +16,11 @@ import { resetWordsOf } from '../../src/handlers/reset-words';
 import { auditResultsView } from '../../src/views/audit-search';
 import { failureMessage } from '../../src/views/failure-message';
 import { homeView } from '../../src/views/home-tab';
-import { approvalMessage } from '../../src/views/license-approval-message';
+import { approvalMessage } from '../../src/views/approval-message';
+import { decisionResultView, reviewClosedView, reviewView } from '../../src/views/approval-review';
+import { approvalStatusLine } from '../../src/views/approval-status';
+import { licenseKindWords } from '../../src/views/license-kind';
 import { openRequestView, requestSentView } from '../../src/views/license-form';
-import { decisionNotice, requestSentNotice } from '../../src/views/license-notices';
-import { decisionResultView, reviewClosedView, reviewView } from '../../src/views/license-review';
-import { licenseStatusLine } from '../../src/views/license-status';
 import { failureView, resultView } from '../../src/views/reset-modal';
 import { resetNotice } from '../../src/views/reset-notice';
 import type { LicenseVocabulary } from '../../src/views/words';
@@ -28,16 +29,16 @@ const licensed = CREDENTIALS.find((c) => c.licenses)!;
 const V: LicenseVocabulary = { words: { ...licensed.licenses!.words, command: '/request-license' }, kinds: licensed.licenses!.kinds };
 const now = new Date('2026-12-04T13:25:00Z');
 const ann = { userId: 'UANN', teamId: 'T1' };
-const STATUSES: LicenseRequestStatus[] = ['PENDING', 'APPROVED', 'APPLIED', 'APPLY_FAILED', 'DENIED', 'EXPIRED'];
+const STATUSES: PendingStatus[] = ['PENDING', 'APPROVED', 'APPLIED', 'APPLY_FAILED', 'DENIED', 'EXPIRED'];
 
-function licenseRequest(status: LicenseRequestStatus, comment = 'Fine for the webinars.'): LicenseRequest {
+function licenseRequest(status: PendingStatus, comment = 'Fine for the webinars.'): LicenseRequest {
   return {
     id: '2026-12-04T13:00:00.000Z_abc',
+    kind: 'license',
     requester: ann,
     requesterEmail: 'ann@example.com',
     directoryUserId: 'chime-ann',
-    from: 'Basic',
-    to: 'Pro',
+    detail: { from: 'Basic', to: 'Pro' },
     reason: 'Webinars',
     status,
     createdAt: '2026-12-04T13:00:00.000Z',
@@ -85,7 +86,7 @@ function texts(value: unknown): string[] {
 
 /** Everything Latchkey can say, with a license comment of the caller's choosing. */
 function everything(comment?: string): string[] {
-  const views: unknown[] = [homeView(homeData(), homeWords(V))];
+  const views: unknown[] = [homeView(homeData(), homeWords(V, { license: licenseKindWords(V) }))];
   for (const credential of CREDENTIALS) {
     const words = resetWordsOf(credential);
     const done = { at: now, requestId: 'r1' };
@@ -95,19 +96,18 @@ function everything(comment?: string): string[] {
   for (const status of STATUSES) {
     const r = licenseRequest(status, comment);
     views.push(
-      licenseStatusLine(r, V),
-      approvalMessage(r, V),
-      decisionNotice(r, V),
-      requestSentNotice(r, V),
+      approvalStatusLine(r, licenseKindWords(V)),
+      approvalMessage(r, licenseKindWords(V)),
+      licenseKindWords(V).notice(r),
       openRequestView(r, V),
       requestSentView(r, V),
-      reviewView({ request: r, user: { id: 'chime-ann', email: 'ann@example.com', status: 'active', license: 'Plus' } }, V),
-      reviewClosedView(r, V),
-      decisionResultView(r, V),
+      reviewView({ request: r, details: { email: 'ann@example.com', license: 'Plus' } }, licenseKindWords(V)),
+      reviewClosedView(r, licenseKindWords(V)),
+      decisionResultView(r, licenseKindWords(V)),
     );
   }
   const events = Array.from({ length: 8 }, (_, i) => event(i, i % 2 ? { phase: 'attempt', outcome: undefined, errorCode: undefined } : {}));
-  views.push(auditResultsView({ person: 'UANN', from: '2026-12-01', to: '2026-12-04', result: { ok: true, events, next: 'n' }, page: 2, words: homeWords(V) }));
+  views.push(auditResultsView({ person: 'UANN', from: '2026-12-01', to: '2026-12-04', result: { ok: true, events, next: 'n' }, page: 2, words: homeWords(V, { license: licenseKindWords(V) }) }));
   return views.flatMap(texts);
 }
 
@@ -164,7 +164,7 @@ describe('punctuation around what people typed', () => {
   });
 
   it('the denial that read "…recordings.”." ends at the quote', () => {
-    const line = licenseStatusLine({ ...licenseRequest('DENIED'), comment: 'Pro is for recordings.' }, V);
+    const line = approvalStatusLine({ ...licenseRequest('DENIED'), comment: 'Pro is for recordings.' }, licenseKindWords(V));
     expect(line).toMatch(/“Pro is for recordings\.”$/);
   });
 });

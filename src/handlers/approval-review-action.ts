@@ -1,16 +1,20 @@
 import type { App } from '@slack/bolt';
-import type { LicenseRequests } from '../flows/license-requests';
+import type { Approvals } from '../flows/approvals/approvals';
 import type { Logger } from '../flows/ports';
+import { REVIEW_ACTION_ID } from '../views/approval-message';
+import { reviewClosedView, reviewFailureView, reviewLoadingView, reviewView } from '../views/approval-review';
+import { wordsOf, type ApprovalWords } from '../views/approval-words';
 import { failureMessage } from '../views/failure-message';
-import { REVIEW_ACTION_ID } from '../views/license-approval-message';
-import { notAdminText } from '../views/license-notices';
-import { reviewClosedView, reviewFailureView, reviewLoadingView, reviewView } from '../views/license-review';
-import type { LicenseVocabulary } from '../views/words';
 import { openModalWhile } from './modal-sequence';
 import { actingUser, blockActionsSchema } from './slack-payloads';
 
-/** "Review" on an approvals-channel message: admins get the decision modal, anyone else a private no. */
-export function registerLicenseReviewAction(app: App, flow: LicenseRequests, vocabulary: LicenseVocabulary, logger: Logger): void {
+/** The one answer a non-admin's Review click gets, privately. */
+export function notAdminText(): string {
+  return 'Only Latchkey admins can review license requests.';
+}
+
+/** "Review" on an approvals-channel message or the Home tab, for every kind: admins get the decision modal, anyone else a private no. */
+export function registerApprovalReviewAction(app: App, flow: Approvals, words: ApprovalWords, logger: Logger): void {
   app.action(REVIEW_ACTION_ID, async ({ ack, body, client }) => {
     await ack();
     const parsed = blockActionsSchema.safeParse(body);
@@ -27,28 +31,29 @@ export function registerLicenseReviewAction(app: App, flow: LicenseRequests, voc
         .postEphemeral({ channel, user: reviewer.userId, text })
         .catch((err: unknown) => logger.warn({ slackUserId: reviewer.userId, err: String(err) }, 'ephemeral reply failed'));
     };
+    const anyKind = wordsOf(words, '');
 
     let admin: boolean;
     try {
       admin = await flow.isAdmin(reviewer);
     } catch (err) {
       logger.warn({ slackUserId: reviewer.userId, err: String(err) }, 'admin check failed');
-      const m = failureMessage({ code: 'SLACK_UNAVAILABLE' }, vocabulary.words);
+      const m = failureMessage({ code: 'SLACK_UNAVAILABLE' }, anyKind.subject);
       await tellPrivately(`${m.headline} Try Review again in a few minutes.`);
       return;
     }
     if (!admin) {
-      logger.warn({ slackUserId: reviewer.userId, licenseRequestId: requestId }, 'review refused: not an admin');
+      logger.warn({ slackUserId: reviewer.userId, approvalRequestId: requestId }, 'review refused: not an admin');
       await tellPrivately(notAdminText());
       return;
     }
 
     const work = flow.review(reviewer, requestId).then((result) => {
       const view = !result.ok
-        ? reviewFailureView(result, vocabulary)
+        ? reviewFailureView(result, anyKind)
         : result.state === 'decide'
-          ? reviewView(result, vocabulary)
-          : reviewClosedView(result.request, vocabulary);
+          ? reviewView(result, wordsOf(words, result.request.kind))
+          : reviewClosedView(result.request, wordsOf(words, result.request.kind));
       return { view, fallbackText: 'Latchkey could not open the review window. Click Review again.' };
     });
     await openModalWhile({ client, triggerId: parsed.data.trigger_id, loading: reviewLoadingView(), work, logger, userId: reviewer.userId });

@@ -1,11 +1,11 @@
-import type { LicenseRequest } from '../flows/license-request';
 import type { FailureCode } from '../flows/failure';
+import type { PendingRequest } from '../flows/approvals/pending-request';
 import { escapeMrkdwn, quoted, sentence, slackTime } from './blocks';
+import type { ApprovalKindWords } from './approval-words';
 import { failureMessage } from './failure-message';
-import type { LicenseVocabulary } from './words';
 
-/** One sentence on where a request stands, shared by the channel message and the admin's modals. */
-export function licenseStatusLine(request: LicenseRequest, { words }: LicenseVocabulary): string {
+/** One sentence on where a request stands, shared by the channel message, the admin's modals and the Home tab. */
+export function approvalStatusLine(request: PendingRequest, words: ApprovalKindWords): string {
   const by = request.decidedBy ? `<@${request.decidedBy}>` : 'an admin';
   const when = request.decidedAt ? ` at ${slackTime(new Date(request.decidedAt))}` : '';
   const comment = request.comment ? `: ${quoted(request.comment)}` : '';
@@ -13,27 +13,27 @@ export function licenseStatusLine(request: LicenseRequest, { words }: LicenseVoc
     case 'PENDING':
       return `:hourglass: Waiting for an admin; expires at ${slackTime(new Date(request.expiresAt))}.`;
     case 'APPROVED':
-      return `:hourglass_flowing_sand: Approved by ${by}${when}; applying in ${words.directory}…`;
+      return `:hourglass_flowing_sand: Approved by ${by}${when}${words.approvedStatus(request)}`;
     case 'APPLIED':
       return sentence(`:white_check_mark: Approved by ${by}${when} and applied${comment}`);
     case 'APPLY_FAILED':
       return (
         `:warning: Approved by ${by}${when}, but the change was not applied: ` +
-        `${failureMessage({ code: (request.errorCode ?? 'INTERNAL') as FailureCode }, words).headline} ` +
+        `${failureMessage({ code: (request.errorCode ?? 'INTERNAL') as FailureCode }, words.subject).headline} ` +
         'An admin can approve it again to retry.'
       );
     case 'DENIED':
       return sentence(`:no_entry: Denied by ${by}${when}${comment}`);
     case 'EXPIRED':
-      return `:zzz: Expired at ${slackTime(new Date(request.expiresAt))} without a decision.`;
+      return `:zzz: Expired at ${slackTime(new Date(request.expiresAt))} without ${request.decidedBy ? 'being finished' : 'a decision'}.`;
   }
 }
 
 /** The request's facts, as both the channel and the review modal show them. */
-export function licenseFacts(request: LicenseRequest, { words }: LicenseVocabulary): string {
+export function approvalFacts(request: PendingRequest, words: ApprovalKindWords): string {
   return [
-    `*<@${request.requester.userId}>* asks to change their ${words.what}: *${request.from}* → *${request.to}*`,
-    `>${escapeMrkdwn(request.reason).replace(/\n/g, '\n>')}`,
+    `*<@${request.requester.userId}>* ${words.asks(request)}`,
+    ...(request.reason ? [`>${escapeMrkdwn(request.reason).replace(/\n/g, '\n>')}`] : []),
     `Requested at ${slackTime(new Date(request.createdAt))}`,
   ].join('\n');
 }

@@ -1,16 +1,16 @@
 import type { KnownBlock, ModalView } from '@slack/types';
+import { COMMENT_MAX_LENGTH, type ReviewFieldError } from '../flows/approvals/approvals';
+import type { Detail, PendingRequest } from '../flows/approvals/pending-request';
 import type { FailureCode } from '../flows/failure';
-import type { LicenseRequest } from '../flows/license-request';
-import { COMMENT_MAX_LENGTH, type ReviewFieldError } from '../flows/license-requests';
-import type { LicensedUser } from '../flows/ports';
-import { context, escapeMrkdwn, modal, plain, section } from './blocks';
+import { context, modal, plain, section } from './blocks';
+import { approvalFacts, approvalStatusLine } from './approval-status';
+import type { ApprovalKindWords } from './approval-words';
 import { failureMessage } from './failure-message';
-import { licenseFacts, licenseStatusLine } from './license-status';
 import { REVIEW_FIELD_ERRORS } from './license-words';
-import type { LicenseVocabulary } from './words';
 
-/** The admin's side: review a request, decide, see what came of it. */
+/** The admin's side, the same for every kind: review a request, decide, see what came of it. */
 export const REVIEW_FORM = {
+  // The ID license requests had before there were kinds: a modal open during an upgrade still submits.
   callbackId: 'license_review_submit',
   decisionBlock: 'decision',
   decisionAction: 'decision',
@@ -24,18 +24,10 @@ export function reviewLoadingView(): ModalView {
   return modal({ title: TITLE, close: 'Cancel', blocks: [section(':hourglass_flowing_sand: Loading the request…')] });
 }
 
-export function reviewView(args: { request: LicenseRequest; user: LicensedUser }, vocabulary: LicenseVocabulary): ModalView {
-  const { request, user } = args;
-  const account = vocabulary.words.account;
-  const details = [
-    `${account.charAt(0).toUpperCase()}${account.slice(1)}: ${escapeMrkdwn(user.email)}${user.displayName ? ` (${escapeMrkdwn(user.displayName)})` : ''}`,
-    `current license *${user.license}*`,
-  ];
-  const blocks: KnownBlock[] = [section(licenseFacts(request, vocabulary)), context(details.join(' · '))];
-  if (user.license !== request.from) {
-    blocks.push(section(`:information_source: Their license changed to *${user.license}* since they asked.`));
-  }
-  if (request.status === 'APPLY_FAILED') blocks.push(section(licenseStatusLine(request, vocabulary)));
+export function reviewView(args: { request: PendingRequest; details: Detail }, words: ApprovalKindWords): ModalView {
+  const { request, details } = args;
+  const blocks: KnownBlock[] = [section(approvalFacts(request, words)), ...words.details(request, details)];
+  if (request.status === 'APPLY_FAILED') blocks.push(section(approvalStatusLine(request, words)));
   blocks.push(
     {
       type: 'input',
@@ -45,7 +37,7 @@ export function reviewView(args: { request: LicenseRequest; user: LicensedUser }
         type: 'radio_buttons',
         action_id: REVIEW_FORM.decisionAction,
         options: [
-          { text: plain(`Approve: change to ${request.to}`), value: 'approve' },
+          { text: plain(words.approveLabel(request)), value: 'approve' },
           { text: plain('Deny'), value: 'deny' },
         ],
       },
@@ -78,29 +70,30 @@ export function reviewFieldErrors(errors: Partial<Record<'decision' | 'comment',
 }
 
 /** A request that can no longer be decided: who decided it, or that it expired. */
-export function reviewClosedView(request: LicenseRequest, vocabulary: LicenseVocabulary): ModalView {
+export function reviewClosedView(request: PendingRequest, words: ApprovalKindWords): ModalView {
   return modal({
     title: TITLE,
     close: 'Close',
-    blocks: [section(licenseFacts(request, vocabulary)), section(licenseStatusLine(request, vocabulary)), context('It cannot be decided again.')],
+    blocks: [section(approvalFacts(request, words)), section(approvalStatusLine(request, words)), context('It cannot be decided again.')],
   });
 }
 
-export function decisionResultView(request: LicenseRequest, vocabulary: LicenseVocabulary): ModalView {
+export function decisionResultView(request: PendingRequest, words: ApprovalKindWords): ModalView {
   const who = `<@${request.requester.userId}>`;
-  const outcome: Record<string, string> = {
-    APPLIED: `:white_check_mark: Done: ${who} now has *${request.to}*. They have been told.`,
+  const outcome: Partial<Record<PendingRequest['status'], string>> = {
+    APPLIED: `:white_check_mark: Done: ${who} ${words.applied(request)}. They have been told.`,
+    APPROVED: `:white_check_mark: Approved. ${who} has been told, and finishes it themselves.`,
     DENIED: `:no_entry: Denied. ${who} has been told, with your comment.`,
-    APPLY_FAILED: `${licenseStatusLine(request, vocabulary)} Click *Review* on the message again to retry.`,
+    APPLY_FAILED: `${approvalStatusLine(request, words)} Click *Review* on the message again to retry.`,
   };
   return modal({
     title: TITLE,
     close: 'Close',
-    blocks: [section(outcome[request.status] ?? licenseStatusLine(request, vocabulary)), context(licenseFacts(request, vocabulary))],
+    blocks: [section(outcome[request.status] ?? approvalStatusLine(request, words)), context(approvalFacts(request, words))],
   });
 }
 
-export function reviewFailureView(failure: { code: FailureCode }, { words }: LicenseVocabulary): ModalView {
-  const m = failureMessage(failure, words);
+export function reviewFailureView(failure: { code: FailureCode }, words: ApprovalKindWords): ModalView {
+  const m = failureMessage(failure, words.subject);
   return modal({ title: TITLE, close: 'Close', blocks: [section(`:warning: ${m.headline}`), section(m.next)] });
 }

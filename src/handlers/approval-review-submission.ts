@@ -1,20 +1,21 @@
 import type { App } from '@slack/bolt';
-import type { LicenseRequests } from '../flows/license-requests';
+import type { Approvals } from '../flows/approvals/approvals';
 import type { Logger } from '../flows/ports';
+import { decisionResultView, REVIEW_FORM, reviewClosedView, reviewFailureView, reviewFieldErrors } from '../views/approval-review';
+import { wordsOf, type ApprovalWords } from '../views/approval-words';
 import { progressView } from '../views/blocks';
-import { decisionResultView, REVIEW_FORM, reviewClosedView, reviewFailureView, reviewFieldErrors } from '../views/license-review';
-import type { LicenseVocabulary } from '../views/words';
 import { updateModal } from './modal-sequence';
 import { actingUser, inputValue, viewSubmissionSchema } from './slack-payloads';
 
-/** "Submit decision": admin rights are checked again here, and the decision takes effect once. */
-export function registerLicenseReviewSubmission(app: App, flow: LicenseRequests, vocabulary: LicenseVocabulary, logger: Logger): void {
+/** "Submit decision", for every kind: admin rights are checked again here, and the decision takes effect once. */
+export function registerApprovalReviewSubmission(app: App, flow: Approvals, words: ApprovalWords, logger: Logger): void {
   app.view(REVIEW_FORM.callbackId, async ({ ack, body, client }) => {
     const parsed = viewSubmissionSchema.safeParse(body);
     const reviewer = parsed.success ? actingUser(parsed.data) : undefined;
+    const anyKind = wordsOf(words, '');
     if (!parsed.success || !reviewer) {
       logger.warn({}, 'malformed review submission');
-      await ack({ response_action: 'update', view: reviewFailureView({ code: 'REQUEST_INVALID' }, vocabulary) });
+      await ack({ response_action: 'update', view: reviewFailureView({ code: 'REQUEST_INVALID' }, anyKind) });
       return;
     }
     const checked = flow.checkDecision(
@@ -30,10 +31,10 @@ export function registerLicenseReviewSubmission(app: App, flow: LicenseRequests,
     // private_metadata only names the request; who may decide it comes from the signed user.id.
     const result = await flow.decide(reviewer, parsed.data.view.private_metadata, checked);
     const view = result.ok
-      ? decisionResultView(result.request, vocabulary)
+      ? decisionResultView(result.request, wordsOf(words, result.request.kind))
       : result.request && (result.code === 'REQUEST_DECIDED' || result.code === 'REQUEST_EXPIRED')
-        ? reviewClosedView(result.request, vocabulary)
-        : reviewFailureView(result, vocabulary);
+        ? reviewClosedView(result.request, wordsOf(words, result.request.kind))
+        : reviewFailureView(result, anyKind);
     await updateModal(client, parsed.data.view.id, view, logger, reviewer.userId);
   });
 }

@@ -1,30 +1,33 @@
-import { GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { z } from 'zod';
 import { describeError, LatchkeyFailure } from '../flows/failure';
 import {
   OPEN_STATUSES,
-  type LicenseRequest,
-  type LicenseRequestChanges,
-  type LicenseRequestStatus,
-  type LicenseRequestStore,
-} from '../flows/license-request';
+  PENDING_STATUSES,
+  type PendingChanges,
+  type PendingPage,
+  type PendingRequest,
+  type PendingRequestStore,
+  type PendingStatus,
+} from '../flows/approvals/pending-request';
 import type { Clock, Requester } from '../flows/ports';
 import { BY_LIST_INDEX } from './approvals-table';
 
-const STATUSES = ['PENDING', 'APPROVED', 'APPLIED', 'APPLY_FAILED', 'DENIED', 'EXPIRED'] as const;
-
 const requestItem = z.object({
   id: z.string(),
+  // Absent on requests stored before there were kinds: those are license changes.
+  kind: z.string().default('license'),
   requesterUserId: z.string(),
   requesterTeamId: z.string(),
   requesterEmail: z.string(),
   directoryUserId: z.string(),
-  // The directory's license names, checked when the request was made.
-  from: z.string(),
-  to: z.string(),
+  detail: z.record(z.string(), z.string()).optional(),
+  // A license change's detail, as requests stored before there were kinds hold it.
+  from: z.string().optional(),
+  to: z.string().optional(),
   reason: z.string(),
-  status: z.enum(STATUSES),
+  status: z.enum(PENDING_STATUSES as [PendingStatus, ...PendingStatus[]]),
   createdAt: z.string(),
   expiresAt: z.string(),
   decidedBy: z.string().optional(),
@@ -43,26 +46,27 @@ const KEEP_AFTER_EXPIRY_S = 90 * 86_400;
 const requestKey = (id: string) => ({ pk: `REQUEST#${id}`, sk: 'REQUEST' });
 /** Which by-list partition a request is in (approvals-table.ts). */
 const PENDING_LIST = 'PENDING';
-/** By user ID alone: one open request per person, from whichever workspace of the org they ask. */
-const openKey = (r: Requester) => ({ pk: `OPEN#${r.userId}`, sk: 'OPEN' });
+/** By user ID alone: one open request per person and slot, from whichever workspace of the org they ask. */
+const openPartition = (userId: string) => `OPEN#${userId}`;
+const openKey = (r: Requester, slot: string) => ({ pk: openPartition(r.userId), sk: slot });
 const epoch = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
 /**
- * License requests in DynamoDB. Every status change is one conditional UpdateItem, so two admins
- * deciding at once, a double click or a Slack retry can move a request only once. No transactions
- * (so it runs on dynalite too): the one-open-request rule is a marker item written first and
- * taken over only when the request it names is no longer open.
+ * Pending requests of every kind in DynamoDB. Every status change is one conditional UpdateItem,
+ * so two admins deciding at once, a double click or a Slack retry can move a request only once.
+ * No transactions (so it runs on dynalite too): the one-open-request rule is a marker item per
+ * person and slot, written first and taken over only when the request it names is no longer open.
  */
-export class DynamoDbLicenseRequests implements LicenseRequestStore {
+export class DynamoDbPendingRequests implements PendingRequestStore {
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tableName: string,
     private readonly clock: Clock,
   ) {}
 
-  async create(request: LicenseRequest): Promise<void> {
+  async create(request: PendingRequest, slot: string): Promise<void> {
     await this.guard(async () => {
-      await this.claimOpenMarker(request);
+      await this.claimOpenMarker(request, slot);
       await this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
@@ -76,20 +80,16 @@ export class DynamoDbLicenseRequests implements LicenseRequestStore {
     });
   }
 
-  async get(id: string): Promise<LicenseRequest | undefined> {
+  async get(id: string): Promise<PendingRequest | undefined> {
     return this.guard(async () => {
-      const { Item } = await this.client.send(
-        new GetItemCommand({ TableName: this.tableName, Key: marshall(requestKey(id)), ConsistentRead: true }),
-      );
+      const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall(requestKey(id)), ConsistentRead: true }));
       return Item ? fromItem(unmarshall(Item)) : undefined;
     });
   }
 
-  async findOpen(requester: Requester): Promise<LicenseRequest | undefined> {
+  async findOpen(requester: Requester, slot: string): Promise<PendingRequest | undefined> {
     return this.guard(async () => {
-      const { Item } = await this.client.send(
-        new GetItemCommand({ TableName: this.tableName, Key: marshall(openKey(requester)), ConsistentRead: true }),
-      );
+      const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall(openKey(requester, slot)), ConsistentRead: true }));
       const marker = Item ? openMarker.safeParse(unmarshall(Item)) : undefined;
       if (!marker?.success) return undefined;
       const request = await this.get(marker.data.requestId);
@@ -97,13 +97,25 @@ export class DynamoDbLicenseRequests implements LicenseRequestStore {
     });
   }
 
-  async transition(
-    id: string,
-    from: LicenseRequestStatus[],
-    to: LicenseRequestStatus,
-    changes: LicenseRequestChanges = {},
-  ): Promise<LicenseRequest | undefined> {
-    const fields: Record<string, unknown> = { status: to, ...flatten(changes) };
+  async heldBy(userId: string): Promise<PendingRequest[]> {
+    return this.guard(async () => {
+      // The person's own markers: one small partition, whatever the size of the queue.
+      const { Items } = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: marshall({ ':pk': openPartition(userId) }),
+          ConsistentRead: true,
+        }),
+      );
+      const ids = (Items ?? []).map((i) => openMarker.safeParse(unmarshall(i))).flatMap((m) => (m.success ? [m.data.requestId] : []));
+      const found = await Promise.all([...new Set(ids)].map((id) => this.get(id)));
+      return found.filter((r): r is PendingRequest => r !== undefined);
+    });
+  }
+
+  async transition(id: string, from: readonly PendingStatus[], to: PendingStatus, changes: PendingChanges = {}): Promise<PendingRequest | undefined> {
+    const fields: Record<string, unknown> = { status: to, ...flatten(changes), expiresAt: changes.expiresAt };
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
     const sets = Object.entries(fields)
@@ -158,58 +170,49 @@ export class DynamoDbLicenseRequests implements LicenseRequestStore {
     );
   }
 
-  async pending(limit: number): Promise<LicenseRequest[]> {
-    return this.list({ ExpressionAttributeValues: marshall({ ':list': PENDING_LIST }), ScanIndexForward: true }, limit);
-  }
-
-  async ofRequester(userId: string, limit: number): Promise<LicenseRequest[]> {
-    // The person's decided requests, and the one of theirs still waiting (the queue is short).
-    const [decided, waiting] = await Promise.all([
-      this.list({ ExpressionAttributeValues: marshall({ ':list': userId }), ScanIndexForward: false }, limit),
-      this.list(
-        {
-          ExpressionAttributeValues: marshall({ ':list': PENDING_LIST, ':me': userId }),
-          FilterExpression: 'requesterUserId = :me',
-          ScanIndexForward: false,
-        },
-        limit,
-      ),
-    ]);
-    return [...waiting, ...decided].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, limit);
-  }
-
-  /** Up to `limit` requests of one by-list partition, in the order asked. */
-  private async list(input: Pick<QueryCommandInput, 'ExpressionAttributeValues' | 'FilterExpression' | 'ScanIndexForward'>, limit: number): Promise<LicenseRequest[]> {
+  async pending(pageSize: number, after?: string): Promise<PendingPage> {
     return this.guard(async () => {
-      const found: LicenseRequest[] = [];
-      let startKey: QueryCommandInput['ExclusiveStartKey'];
-      do {
-        const page = await this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: BY_LIST_INDEX,
-            KeyConditionExpression: '#list = :list',
-            ExpressionAttributeNames: { '#list': 'list' },
-            ...input,
-            // A filter is applied after the limit: without one, the limit is the page.
-            ...(input.FilterExpression ? {} : { Limit: limit }),
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of page.Items ?? []) found.push(fromItem(unmarshall(item)));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey && found.length < limit);
-      return found.slice(0, limit);
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: BY_LIST_INDEX,
+          KeyConditionExpression: '#list = :list',
+          ExpressionAttributeNames: { '#list': 'list' },
+          ExpressionAttributeValues: marshall({ ':list': PENDING_LIST }),
+          ScanIndexForward: true,
+          Limit: pageSize,
+          ExclusiveStartKey: after ? JSON.parse(Buffer.from(after, 'base64url').toString('utf8')) : undefined,
+        }),
+      );
+      const next = page.LastEvaluatedKey ? Buffer.from(JSON.stringify(page.LastEvaluatedKey)).toString('base64url') : undefined;
+      return { requests: (page.Items ?? []).map((i) => fromItem(unmarshall(i))), ...(next && { next }) };
     });
   }
 
-  private isOpen(request: LicenseRequest): boolean {
+  async decidedOf(userId: string, limit: number): Promise<PendingRequest[]> {
+    return this.guard(async () => {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: BY_LIST_INDEX,
+          KeyConditionExpression: '#list = :list',
+          ExpressionAttributeNames: { '#list': 'list' },
+          ExpressionAttributeValues: marshall({ ':list': userId }),
+          ScanIndexForward: false,
+          Limit: limit,
+        }),
+      );
+      return (page.Items ?? []).map((i) => fromItem(unmarshall(i)));
+    });
+  }
+
+  private isOpen(request: PendingRequest): boolean {
     return OPEN_STATUSES.includes(request.status) && Date.parse(request.expiresAt) > this.clock.now().getTime();
   }
 
-  /** Takes the requester's open-request marker, or fails with LICENSE_REQUEST_OPEN. */
-  private async claimOpenMarker(request: LicenseRequest): Promise<void> {
-    const key = openKey(request.requester);
+  /** Takes the requester's open-request marker for the slot, or fails with LICENSE_REQUEST_OPEN. */
+  private async claimOpenMarker(request: PendingRequest, slot: string): Promise<void> {
+    const key = openKey(request.requester, slot);
     const marker = { ...key, requestId: request.id, expiresAtEpoch: epoch(request.expiresAt), purgeAt: epoch(request.expiresAt) + KEEP_AFTER_EXPIRY_S };
     const put = (condition: string, values: Record<string, unknown>) =>
       this.client.send(
@@ -227,7 +230,7 @@ export class DynamoDbLicenseRequests implements LicenseRequestStore {
       if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
     }
     // The marker names an unexpired request: take it over only if that request has closed.
-    const current = await this.findOpen(request.requester);
+    const current = await this.findOpen(request.requester, slot);
     if (current) throw new LatchkeyFailure('LICENSE_REQUEST_OPEN', `open request ${current.id}`);
     const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall(key), ConsistentRead: true }));
     const previous = Item ? openMarker.safeParse(unmarshall(Item)) : undefined;
@@ -249,19 +252,19 @@ export class DynamoDbLicenseRequests implements LicenseRequestStore {
   }
 }
 
-function listOf(status: LicenseRequestStatus, requesterUserId: string): string {
+function listOf(status: PendingStatus, requesterUserId: string): string {
   return status === 'PENDING' ? PENDING_LIST : requesterUserId;
 }
 
-function toItem(r: LicenseRequest): z.infer<typeof requestItem> {
+function toItem(r: PendingRequest): z.input<typeof requestItem> {
   return {
     id: r.id,
+    kind: r.kind,
     requesterUserId: r.requester.userId,
     requesterTeamId: r.requester.teamId,
     requesterEmail: r.requesterEmail,
     directoryUserId: r.directoryUserId,
-    from: r.from,
-    to: r.to,
+    detail: { ...r.detail },
     reason: r.reason,
     status: r.status,
     createdAt: r.createdAt,
@@ -270,7 +273,7 @@ function toItem(r: LicenseRequest): z.infer<typeof requestItem> {
   };
 }
 
-function flatten(c: LicenseRequestChanges): Record<string, string | undefined> {
+function flatten(c: PendingChanges): Record<string, string | undefined> {
   return {
     decidedBy: c.decidedBy,
     decidedAt: c.decidedAt,
@@ -281,15 +284,16 @@ function flatten(c: LicenseRequestChanges): Record<string, string | undefined> {
   };
 }
 
-function fromItem(raw: Record<string, unknown>): LicenseRequest {
+function fromItem(raw: Record<string, unknown>): PendingRequest {
   const i = requestItem.parse(raw);
+  const legacy: Record<string, string> = i.from !== undefined && i.to !== undefined ? { from: i.from, to: i.to } : {};
   return {
     id: i.id,
+    kind: i.kind,
     requester: { userId: i.requesterUserId, teamId: i.requesterTeamId },
     requesterEmail: i.requesterEmail,
     directoryUserId: i.directoryUserId,
-    from: i.from,
-    to: i.to,
+    detail: i.detail ?? legacy,
     reason: i.reason,
     status: i.status,
     createdAt: i.createdAt,

@@ -1,0 +1,393 @@
+import { AuditTrail, type AuditedChange } from '../audit-trail';
+import { asFailure, describeError, LatchkeyFailure, type FailureCode } from '../failure';
+import { NO_METRICS, type Admins, type AuditEntry, type AuditLog, type Clock, type Logger, type Metrics, type RateLimiter, type Requester } from '../ports';
+import { newRequestId } from '../request-id';
+import { servesRequest, type Workspace } from '../workspace';
+import { approvalAction, type ApprovalStep, type Detail, type PendingRequest, type PendingRequestStore, type PendingStatus } from './pending-request';
+
+export const COMMENT_MAX_LENGTH = 500;
+export type ReviewFieldError = 'NO_DECISION' | 'COMMENT_REQUIRED' | 'COMMENT_TOO_LONG';
+
+/** How many of the queue's requests one read looks at, at most, to find enough live ones. */
+const QUEUE_READ_MAX = 250;
+const QUEUE_PAGE = 25;
+
+export interface ApprovalFailure {
+  readonly ok: false;
+  readonly code: FailureCode;
+  readonly email?: string;
+  /** The request as it stands, when the failure is about its state (decided, expired). */
+  readonly request?: PendingRequest;
+  /** For the person to quote to IT, when the refusal was recorded. */
+  readonly requestId?: string;
+  readonly retryAt?: Date;
+}
+
+/** Where requests are announced and people told; implemented with Slack messages. */
+export interface ApprovalAnnouncer {
+  /** Posts the request for admins; returns where, so the message can be updated in place. */
+  announce(request: PendingRequest): Promise<{ channel: string; ts: string }>;
+  /** Rewrites the announcement to show the request's current state. */
+  refresh(request: PendingRequest): Promise<void>;
+  /** Tells the requester what became of their request (sent, approved, applied, denied, expired). */
+  tellRequester(request: PendingRequest): Promise<void>;
+}
+
+/**
+ * One kind of request an admin decides. The capability (Approvals) holds every rule they share:
+ * only admins decide, asked on every click; never their own request, by Slack user ID; each
+ * request once; expiry; every step audited with who did it. A kind says only what is its own.
+ */
+export interface ApprovalKind {
+  /** Stable: stored with each request, and the first word of its audit actions (`<id>_request`…). */
+  readonly id: string;
+  /** Which of the requester's open places a request takes: one open request per person and slot. */
+  slot(request: PendingRequest): string;
+  /** The kind's own audit fields (the directory, what was asked for). */
+  auditDetail(request: PendingRequest): Partial<AuditEntry>;
+  /** What the reviewer sees besides the request, read now: the requester's account where the change would be made. */
+  reviewDetails(request: PendingRequest): Promise<Detail>;
+  /**
+   * What approval does. `apply`: the admin's click makes the change (audited as `<id>_apply`), and
+   * a failed change can be approved again. `handOver`: the requester finishes it with a click of
+   * their own within `finishWithinMs` (they are told with tellRequester); it is not applied here.
+   */
+  readonly onApprove: { readonly apply: (request: PendingRequest) => Promise<void> } | { readonly handOver: { readonly finishWithinMs: number } };
+}
+
+export interface ApprovalsDeps {
+  readonly kinds: readonly ApprovalKind[];
+  readonly admins: Admins;
+  readonly store: PendingRequestStore;
+  readonly announcer: ApprovalAnnouncer;
+  readonly audit: AuditLog;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly workspace: Workspace;
+  readonly limiter: RateLimiter;
+  readonly metrics?: Metrics;
+}
+
+export type Decision = { decision: 'approve' | 'deny'; comment?: string };
+
+/**
+ * Requests an admin must decide, of every kind: filing, the review queue, review, the decision,
+ * what approval does, and expiry. Expiry is noticed on read: a request past its time is closed
+ * when the queue, its requester's own list or a reviewer comes to it.
+ */
+export class Approvals {
+  private readonly trail: AuditTrail;
+  private readonly kinds: ReadonlyMap<string, ApprovalKind>;
+
+  constructor(private readonly deps: ApprovalsDeps) {
+    this.trail = new AuditTrail(deps.audit, deps.logger, { limiter: deps.limiter, clock: deps.clock });
+    this.kinds = new Map(deps.kinds.map((k) => [k.id, k]));
+  }
+
+  /** Whether any kind is served. */
+  get enabled(): boolean {
+    return this.kinds.size > 0;
+  }
+
+  /** The request holding the person's open place for a slot, if it is still open. */
+  findOpen(requester: Requester, slot: string): Promise<PendingRequest | undefined> {
+    return this.deps.store.findOpen(requester, slot);
+  }
+
+  /**
+   * Files a new request: counted against `limit`, its attempt audited first (fail closed), saved,
+   * announced to admins, confirmed to the requester. A request admins never saw is closed.
+   */
+  async file(
+    requester: Requester,
+    draft: Omit<PendingRequest, 'id' | 'status' | 'createdAt' | 'expiresAt' | 'requester'>,
+    rules: { ttlMs: number; limit?: { key: string; max: number; windowMs: number; name: string } },
+  ): Promise<{ ok: true; request: PendingRequest } | ApprovalFailure> {
+    const kind = this.kinds.get(draft.kind);
+    if (!kind) return { ok: false, code: 'DIRECTORY_NOT_ENABLED' };
+    const now = this.deps.clock.now();
+    const request: PendingRequest = {
+      ...draft,
+      id: newRequestId(now),
+      requester,
+      status: 'PENDING',
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + rules.ttlMs).toISOString(),
+    };
+    let change: AuditedChange | undefined;
+    try {
+      if (rules.limit) {
+        const allowed = await this.deps.limiter.take(rules.limit.key, rules.limit.max, rules.limit.windowMs, now);
+        if (!allowed.ok) {
+          const failure = new LatchkeyFailure('RATE_LIMITED', rules.limit.name, { retryAt: allowed.retryAt });
+          await this.trail.refused(this.auditStep('request', requester, request), failure.code);
+          throw failure;
+        }
+      }
+      change = await this.trail.begin(this.auditStep('request', requester, request));
+      await this.deps.store.create(request, kind.slot(request));
+    } catch (err) {
+      await change?.failed(asFailure(err).code);
+      return this.fail(err, { requester, kind: request.kind, step: 'submit', requestId: request.id });
+    }
+    try {
+      const message = await this.deps.announcer.announce(request);
+      await this.deps.store.attachMessage(request.id, message);
+    } catch (err) {
+      // Admins never saw it: close it so the requester is not stuck behind a request nobody can decide.
+      const failure = asFailure(err);
+      await this.deps.store.transition(request.id, ['PENDING'], 'EXPIRED', { errorCode: failure.code }).catch(() => undefined);
+      await change.failed(failure.code);
+      return this.fail(failure, { requester, kind: request.kind, step: 'announce', requestId: request.id });
+    }
+    await change.succeeded();
+    await this.deps.announcer.tellRequester(request).catch((err: unknown) => this.warn(err, request, 'requester DM failed'));
+    return { ok: true, request };
+  }
+
+  /**
+   * Records a refusal of a request before it was filed (the person cannot ask, and why), with a
+   * reference: every refusal of a request is audited, whatever its kind.
+   */
+  async refused(requester: Requester, kind: string, code: FailureCode, detail: Partial<AuditEntry> = {}): Promise<string> {
+    const requestId = newRequestId(this.deps.clock.now());
+    await this.trail.refused({ requestId, action: approvalAction(kind, 'request'), actor: requester, ...detail }, code);
+    return requestId;
+  }
+
+  /** Quick, before opening a modal: non-admins get a short answer instead. */
+  async isAdmin(reviewer: Requester): Promise<boolean> {
+    if (!servesRequest(this.deps.workspace, reviewer)) return false;
+    return this.deps.admins.isAdmin(reviewer.userId);
+  }
+
+  /** What an admin sees on "Review": the request and the kind's details, or why not. */
+  async review(
+    reviewer: Requester,
+    requestId: string,
+  ): Promise<{ ok: true; state: 'decide'; request: PendingRequest; details: Detail } | { ok: true; state: 'closed'; request: PendingRequest } | ApprovalFailure> {
+    try {
+      const request = await this.loadForReviewer(reviewer, requestId);
+      const current = await this.expireIfDue(request);
+      if (!this.decidable(current)) return { ok: true, state: 'closed', request: current };
+      const details = await this.kindOf(current).reviewDetails(current);
+      return { ok: true, state: 'decide', request: current, details };
+    } catch (err) {
+      return this.fail(err, { requester: reviewer, step: 'review', requestId });
+    }
+  }
+
+  checkDecision(decision: string | undefined, comment: string | undefined): Decision | { fieldErrors: Partial<Record<'decision' | 'comment', ReviewFieldError>> } {
+    const trimmed = (comment ?? '').trim();
+    if (decision !== 'approve' && decision !== 'deny') return { fieldErrors: { decision: 'NO_DECISION' } };
+    if (trimmed.length > COMMENT_MAX_LENGTH) return { fieldErrors: { comment: 'COMMENT_TOO_LONG' } };
+    if (decision === 'deny' && !trimmed) return { fieldErrors: { comment: 'COMMENT_REQUIRED' } };
+    return { decision, comment: trimmed || undefined };
+  }
+
+  /** Records the decision once, does what approval does for the kind, and tells everyone concerned. */
+  async decide(reviewer: Requester, requestId: string, choice: Decision): Promise<{ ok: true; request: PendingRequest } | ApprovalFailure> {
+    let request: PendingRequest;
+    try {
+      request = await this.expireIfDue(await this.loadForReviewer(reviewer, requestId));
+    } catch (err) {
+      return this.fail(err, { requester: reviewer, step: 'decide', requestId });
+    }
+    if (request.status === 'EXPIRED') return { ok: false, code: 'REQUEST_EXPIRED', request };
+    if (!this.decidable(request)) return { ok: false, code: 'REQUEST_DECIDED', request };
+    const kind = this.kindOf(request);
+
+    const step = { ...this.auditStep('decide', reviewer, request), decision: choice.decision };
+    const decidedAt = this.deps.clock.now();
+    const handOver = 'handOver' in kind.onApprove ? kind.onApprove.handOver : undefined;
+    let decided: PendingRequest | undefined;
+    let change: AuditedChange | undefined;
+    try {
+      change = await this.trail.begin(step);
+      // Conditional on the status the admin saw: a second click or a second admin finds it moved.
+      decided = await this.deps.store.transition(request.id, [request.status], choice.decision === 'approve' ? 'APPROVED' : 'DENIED', {
+        decidedBy: reviewer.userId,
+        decidedAt: decidedAt.toISOString(),
+        comment: choice.comment,
+        // Handed over: the requester has this long to finish it, from now.
+        ...(choice.decision === 'approve' && handOver && { expiresAt: new Date(decidedAt.getTime() + handOver.finishWithinMs).toISOString() }),
+      });
+    } catch (err) {
+      await change?.failed(asFailure(err).code);
+      return this.fail(err, { requester: reviewer, kind: request.kind, step: 'decide', requestId });
+    }
+    if (!decided) {
+      await change.failed('REQUEST_DECIDED');
+      const now = await this.deps.store.get(request.id).catch(() => undefined);
+      return { ok: false, code: 'REQUEST_DECIDED', request: now ?? request };
+    }
+    await change.succeeded();
+    (this.deps.metrics ?? NO_METRICS).count('license_decision', { decision: choice.decision, kind: request.kind });
+
+    const final = decided.status === 'APPROVED' && 'apply' in kind.onApprove ? await this.apply(reviewer, decided, kind.onApprove.apply) : decided;
+    await Promise.all([
+      this.deps.announcer.refresh(final).catch((err: unknown) => this.warn(err, final, 'approvals message update failed')),
+      final.status === 'APPLY_FAILED' ? undefined : this.deps.announcer.tellRequester(final).catch((err: unknown) => this.warn(err, final, 'requester DM failed')),
+    ]);
+    return { ok: true, request: final };
+  }
+
+  /**
+   * Live requests waiting for a decision, oldest first, of every kind. Those past their time are
+   * closed as they are read (and leave the queue for good), and reading goes on past them until
+   * `limit` live ones are found: expired requests never crowd out live ones.
+   */
+  async waiting(limit: number): Promise<PendingRequest[]> {
+    const live: PendingRequest[] = [];
+    let after: string | undefined;
+    let read = 0;
+    do {
+      const page = await this.deps.store.pending(QUEUE_PAGE, after);
+      read += page.requests.length;
+      const due = page.requests.filter((r) => this.isDue(r));
+      live.push(...page.requests.filter((r) => !this.isDue(r)));
+      await Promise.all(due.map((r) => this.expireIfDue(r).catch((err: unknown) => this.warn(err, r, 'expiring a request failed'))));
+      after = page.next;
+    } while (after && live.length < limit && read < QUEUE_READ_MAX);
+    return live.slice(0, limit);
+  }
+
+  /**
+   * The person's own requests, newest first: the ones holding their open places (read by key,
+   * never by scanning the queue), and the ones decided. Those past their time are closed as read.
+   */
+  async mine(requester: Requester, limit: number): Promise<PendingRequest[]> {
+    const [held, decided] = await Promise.all([this.deps.store.heldBy(requester.userId), this.deps.store.decidedOf(requester.userId, limit)]);
+    const current = await Promise.all(held.map((r) => this.expireIfDue(r)));
+    const byId = new Map<string, PendingRequest>();
+    for (const r of [...decided, ...current]) byId.set(r.id, r);
+    return [...byId.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, limit);
+  }
+
+  /**
+   * A request past its time is closed for good (PENDING, or APPROVED and waiting for its
+   * requester to finish it), the channel message shows it, and the requester is told.
+   */
+  async expireIfDue(request: PendingRequest): Promise<PendingRequest> {
+    if (!this.isDue(request)) return request;
+    const expired = await this.deps.store.transition(request.id, [request.status], 'EXPIRED');
+    if (!expired) return (await this.deps.store.get(request.id)) ?? request;
+    await Promise.all([
+      this.deps.announcer.refresh(expired).catch((err: unknown) => this.warn(err, expired, 'approvals message update failed')),
+      this.deps.announcer.tellRequester(expired).catch((err: unknown) => this.warn(err, expired, 'requester DM failed')),
+    ]);
+    return expired;
+  }
+
+  /** The request, for its requester finishing a handed-over kind: theirs, approved and in time, or why not. */
+  async approvedFor(requester: Requester, requestId: string, kind: string): Promise<{ ok: true; request: PendingRequest } | ApprovalFailure> {
+    try {
+      const found = await this.deps.store.get(requestId);
+      // By the signed user ID: nobody else's click can finish someone's approved request.
+      if (!found || found.kind !== kind || found.requester.userId !== requester.userId) return { ok: false, code: 'REQUEST_INVALID' };
+      const request = await this.expireIfDue(found);
+      if (request.status === 'EXPIRED') return { ok: false, code: 'REQUEST_EXPIRED', request };
+      if (request.status !== 'APPROVED') return { ok: false, code: request.status === 'APPLIED' ? 'REQUEST_ALREADY_USED' : 'REQUEST_INVALID', request };
+      return { ok: true, request };
+    } catch (err) {
+      return this.fail(err, { requester, kind, step: 'finish', requestId });
+    }
+  }
+
+  /** Settles a handed-over request once its requester finished it: APPROVED → APPLIED (or APPLY_FAILED), once. */
+  async finished(request: PendingRequest, failed?: FailureCode): Promise<PendingRequest | undefined> {
+    const settled = await this.deps.store
+      .transition(request.id, ['APPROVED'], failed ? 'APPLY_FAILED' : 'APPLIED', failed ? { errorCode: failed } : {})
+      .catch((err: unknown) => {
+        this.warn(err, request, 'finished request could not be settled');
+        return undefined;
+      });
+    if (settled) await this.deps.announcer.refresh(settled).catch((err: unknown) => this.warn(err, settled, 'approvals message update failed'));
+    return settled;
+  }
+
+  /** APPROVED → APPLIED, or APPLY_FAILED with the reason (an admin may approve again to retry). */
+  private async apply(reviewer: Requester, approved: PendingRequest, change: (request: PendingRequest) => Promise<void>): Promise<PendingRequest> {
+    const settle = async (status: PendingStatus, errorCode?: FailureCode) =>
+      (await this.deps.store.transition(approved.id, ['APPROVED'], status, { errorCode }).catch(() => undefined)) ?? { ...approved, status, errorCode };
+    let audited: AuditedChange;
+    try {
+      audited = await this.trail.begin(this.auditStep('apply', reviewer, approved));
+    } catch (err) {
+      return settle('APPLY_FAILED', this.report(err, reviewer, approved.id).code);
+    }
+    try {
+      await change(approved);
+    } catch (err) {
+      const failure = this.report(err, reviewer, approved.id);
+      await audited.failed(failure.code);
+      return settle('APPLY_FAILED', failure.code);
+    }
+    await audited.succeeded();
+    this.deps.logger.info({ approvalRequestId: approved.id, kind: approved.kind, slackUserId: reviewer.userId }, 'approved request applied');
+    return settle('APPLIED');
+  }
+
+  private async loadForReviewer(reviewer: Requester, requestId: string): Promise<PendingRequest> {
+    if (!this.enabled) throw new LatchkeyFailure('DIRECTORY_NOT_ENABLED');
+    if (!(await this.isAdmin(reviewer))) throw new LatchkeyFailure('NOT_ADMIN');
+    const request = await this.deps.store.get(requestId);
+    if (!request || !this.kinds.has(request.kind)) throw new LatchkeyFailure('REQUEST_NOT_FOUND');
+    // The user ID alone: it is unique across an Enterprise Grid org, and the same person can act
+    // from any workspace of it, so a click from another workspace is still their own request.
+    if (request.requester.userId === reviewer.userId) throw new LatchkeyFailure('SELF_REVIEW');
+    return request;
+  }
+
+  private isDue(request: PendingRequest): boolean {
+    const waiting = request.status === 'PENDING' || (request.status === 'APPROVED' && this.handsOver(request));
+    return waiting && Date.parse(request.expiresAt) <= this.deps.clock.now().getTime();
+  }
+
+  private handsOver(request: PendingRequest): boolean {
+    const kind = this.kinds.get(request.kind);
+    return kind !== undefined && 'handOver' in kind.onApprove;
+  }
+
+  private decidable(request: PendingRequest): boolean {
+    return request.status === 'PENDING' || (request.status === 'APPLY_FAILED' && !this.handsOver(request));
+  }
+
+  private kindOf(request: PendingRequest): ApprovalKind {
+    const kind = this.kinds.get(request.kind);
+    if (!kind) throw new LatchkeyFailure('REQUEST_NOT_FOUND');
+    return kind;
+  }
+
+  private auditStep(step: ApprovalStep, actor: Requester, request: PendingRequest) {
+    return {
+      requestId: newRequestId(this.deps.clock.now()),
+      action: approvalAction(request.kind, step),
+      actor,
+      subject: request.requester,
+      directoryUserId: request.directoryUserId,
+      approvalRequestId: request.id,
+      ...this.kinds.get(request.kind)?.auditDetail(request),
+    };
+  }
+
+  private fail(err: unknown, context: { requester: Requester; kind?: string; step: string; requestId?: string }): ApprovalFailure {
+    const failure = this.report(err, context.requester, context.requestId, context.step);
+    const metrics = this.deps.metrics ?? NO_METRICS;
+    metrics.count('request_refused', { action: `${context.kind ?? 'approval'}_${context.step}`, code: failure.code });
+    if (failure.code === 'RATE_LIMITED') metrics.count('limit_reached', { limit: `${context.kind ?? 'approval'}_requests` });
+    return { ok: false, code: failure.code, retryAt: failure.retryAt };
+  }
+
+  private report(err: unknown, requester: Requester, requestId?: string, step = 'apply'): LatchkeyFailure {
+    const failure = asFailure(err);
+    const fields = { slackUserId: requester.userId, approvalRequestId: requestId, step, code: failure.code, detail: failure.detail };
+    if (failure.needsOperator) this.deps.logger.error({ ...fields, alert: true }, 'approval request failed: operator action needed');
+    else this.deps.logger.warn(fields, 'approval request refused or failed');
+    return failure;
+  }
+
+  private warn(err: unknown, request: PendingRequest, message: string): void {
+    this.deps.logger.warn({ approvalRequestId: request.id, kind: request.kind, err: describeError(err) }, message);
+  }
+}

@@ -1,0 +1,89 @@
+import type { Requester } from '../ports';
+
+/**
+ * Something a person asked for that an admin must decide: a license change, an approved reset,
+ * and whatever kind comes next. Every kind goes through the same states, store, queue, review and
+ * audit steps; what a kind adds is its `detail` and what approval does (approvals.ts, ApprovalKind).
+ *
+ *   PENDING → APPROVED → APPLIED | APPLY_FAILED      (APPLY_FAILED → APPROVED on retry)
+ *   PENDING → DENIED | EXPIRED                       (APPROVED → EXPIRED for a kind the requester finishes)
+ *
+ * Every transition is a conditional write in the store, so a decision takes effect once.
+ */
+export type PendingStatus = 'PENDING' | 'APPROVED' | 'APPLIED' | 'APPLY_FAILED' | 'DENIED' | 'EXPIRED';
+
+export const PENDING_STATUSES: readonly PendingStatus[] = ['PENDING', 'APPROVED', 'APPLIED', 'APPLY_FAILED', 'DENIED', 'EXPIRED'];
+
+/** States in which a request still holds its requester's one open place (for its slot). */
+export const OPEN_STATUSES: readonly PendingStatus[] = ['PENDING', 'APPROVED', 'APPLY_FAILED'];
+
+/** A kind's own facts about a request, as strings (the license asked for, the credential to reset). */
+export type Detail = Readonly<Record<string, string>>;
+
+export interface PendingRequest<D extends Detail = Detail> {
+  readonly id: string;
+  /** Which kind of request (ApprovalKind.id): 'license', 'reset'. */
+  readonly kind: string;
+  readonly requester: Requester;
+  readonly requesterEmail: string;
+  readonly directoryUserId: string;
+  readonly detail: D;
+  /** Why the person asks, in their words. */
+  readonly reason: string;
+  readonly status: PendingStatus;
+  readonly createdAt: string;
+  readonly expiresAt: string;
+  readonly decidedBy?: string;
+  readonly decidedAt?: string;
+  readonly comment?: string;
+  /** Why the last apply failed (a FailureCode). */
+  readonly errorCode?: string;
+  /** The approvals-channel message, so it can be updated in place. */
+  readonly message?: { readonly channel: string; readonly ts: string };
+}
+
+export type PendingChanges = Partial<Pick<PendingRequest, 'decidedBy' | 'decidedAt' | 'comment' | 'errorCode' | 'message' | 'expiresAt'>>;
+
+/** A page of the review queue, oldest first, and where the next page starts. */
+export interface PendingPage {
+  readonly requests: readonly PendingRequest[];
+  readonly next?: string;
+}
+
+export interface PendingRequestStore {
+  /**
+   * Saves a new PENDING request, holding its requester's one open place for `slot`. Throws
+   * LatchkeyFailure('LICENSE_REQUEST_OPEN') when that place is taken by a request still open, and
+   * STORE_UNAVAILABLE on storage errors. A previous request whose place is taken over (closed, or
+   * past its time) stays where it is: the queue closes it when it reads it.
+   */
+  create(request: PendingRequest, slot: string): Promise<void>;
+  get(id: string): Promise<PendingRequest | undefined>;
+  /** The request holding the person's open place for `slot`, if it is still open and not past its time. */
+  findOpen(requester: Requester, slot: string): Promise<PendingRequest | undefined>;
+  /** The requests holding any of the person's open places (whatever their state now): a read of their own, never of the queue. */
+  heldBy(userId: string): Promise<PendingRequest[]>;
+  /**
+   * Moves the request to `to` only if its status is one of `from`; returns the updated request,
+   * or undefined when another writer got there first.
+   */
+  transition(id: string, from: readonly PendingStatus[], to: PendingStatus, changes?: PendingChanges): Promise<PendingRequest | undefined>;
+  attachMessage(id: string, message: { channel: string; ts: string }): Promise<void>;
+  /** One page of the requests waiting for a decision, oldest first, past their time or not (the caller knows the time). */
+  pending(pageSize: number, after?: string): Promise<PendingPage>;
+  /** The person's requests that have left the queue, newest first. */
+  decidedOf(userId: string, limit: number): Promise<PendingRequest[]>;
+}
+
+/** The audit steps of every kind; a kind's records are `<kind>_<step>` ('license_request', 'reset_decide'). */
+export const APPROVAL_STEPS = ['request', 'decide', 'apply'] as const;
+export type ApprovalStep = (typeof APPROVAL_STEPS)[number];
+
+export function approvalAction(kind: string, step: ApprovalStep): string {
+  return `${kind}_${step}`;
+}
+
+/** The audit actions of the kinds named: what the audit schema accepts and the Home tab names. */
+export function approvalActions(kinds: readonly string[]): string[] {
+  return kinds.flatMap((k) => APPROVAL_STEPS.map((s) => approvalAction(k, s)));
+}

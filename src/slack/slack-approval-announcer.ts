@@ -1,0 +1,35 @@
+import type { WebClient } from '@slack/web-api';
+import type { ApprovalAnnouncer } from '../flows/approvals/approvals';
+import type { PendingRequest } from '../flows/approvals/pending-request';
+import { approvalMessage } from '../views/approval-message';
+import { wordsOf, type ApprovalWords } from '../views/approval-words';
+import { sendDirectMessage } from './direct-message';
+import { toSlackFailure } from './slack-errors';
+
+/** Pending requests in Slack, of every kind: a message in the approvals channel, kept current, and DMs to the requester. */
+export class SlackApprovalAnnouncer implements ApprovalAnnouncer {
+  constructor(
+    private readonly client: WebClient,
+    private readonly approvalsChannelId: string,
+    private readonly words: ApprovalWords,
+  ) {}
+
+  async announce(request: PendingRequest): Promise<{ channel: string; ts: string }> {
+    try {
+      const posted = await this.client.chat.postMessage({ channel: this.approvalsChannelId, ...approvalMessage(request, wordsOf(this.words, request.kind)) });
+      if (!posted.channel || !posted.ts) throw new Error('chat.postMessage returned no message');
+      return { channel: posted.channel, ts: posted.ts };
+    } catch (err) {
+      throw toSlackFailure(err, 'chat.postMessage to the approvals channel');
+    }
+  }
+
+  async refresh(request: PendingRequest): Promise<void> {
+    if (!request.message) return;
+    await this.client.chat.update({ channel: request.message.channel, ts: request.message.ts, ...approvalMessage(request, wordsOf(this.words, request.kind)) });
+  }
+
+  async tellRequester(request: PendingRequest): Promise<void> {
+    await sendDirectMessage(this.client, request.requester.userId, wordsOf(this.words, request.kind).notice(request));
+  }
+}

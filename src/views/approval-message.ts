@@ -1,0 +1,32 @@
+import type { KnownBlock } from '@slack/types';
+import type { PendingRequest } from '../flows/approvals/pending-request';
+import { context, plain, section } from './blocks';
+import { approvalFacts, approvalStatusLine } from './approval-status';
+import type { ApprovalKindWords } from './approval-words';
+
+/**
+ * The Review button, on the channel message and the Home tab, for every kind. Its ID is the one
+ * license requests had before there were kinds: messages already posted keep working.
+ */
+export const REVIEW_ACTION_ID = 'license_review';
+
+/** Whether an admin can still decide it: waiting, or (for a kind applied by the admin's click) failed to apply. */
+export function reviewable(request: PendingRequest): boolean {
+  return request.status === 'PENDING' || request.status === 'APPLY_FAILED';
+}
+
+/** The approvals-channel message: the facts, where the request stands, and Review while it can be decided. */
+export function approvalMessage(request: PendingRequest, words: ApprovalKindWords): { text: string; blocks: KnownBlock[] } {
+  const blocks: KnownBlock[] = [section(approvalFacts(request, words)), context(approvalStatusLine(request, words))];
+  if (reviewable(request)) {
+    blocks.push({
+      type: 'actions',
+      block_id: 'review',
+      elements: [{ type: 'button', action_id: REVIEW_ACTION_ID, text: plain('Review'), style: 'primary', value: request.id }],
+    });
+  }
+  return {
+    text: `${words.steps.request} from <@${request.requester.userId}>: ${words.summary(request).replace(/\*/g, '')} (${request.status.toLowerCase().replace('_', ' ')})`,
+    blocks,
+  };
+}

@@ -1,0 +1,39 @@
+import type { KnownBlock } from '@slack/types';
+import type { ApprovalStep, Detail, PendingRequest } from '../flows/approvals/pending-request';
+import type { SubjectWords } from './words';
+
+/**
+ * How one kind of pending request is told to people. The approval views (the channel message,
+ * the review modal, the requester's notices, the Home tab's queue) are the same for every kind
+ * and ask these for what is the kind's own.
+ */
+export interface ApprovalKindWords {
+  /** The kind's subject, for failures ("Amazon Chime license"). */
+  readonly subject: SubjectWords;
+  /** What each audit step of it is called on the Home tab ("License request", "License decision"). */
+  readonly steps: Readonly<Record<ApprovalStep, string>>;
+  /** What the requester asks, after their name (mrkdwn): "asks to change their Amazon Chime license: *Basic* → *Pro*". */
+  asks(request: PendingRequest): string;
+  /** The same, short, for lists (mrkdwn): "*Basic* → *Pro*". */
+  summary(request: PendingRequest): string;
+  /** The approve option of the review modal (plain text, short): "Approve: change to Pro". */
+  approveLabel(request: PendingRequest): string;
+  /** What the reviewer sees of the requester's account (the kind's review details). */
+  details(request: PendingRequest, details: Detail): KnownBlock[];
+  /** What an applied request did, after the requester's name (mrkdwn): "now has *Pro*". */
+  applied(request: PendingRequest): string;
+  /** Where an approved request stands (mrkdwn, after "Approved by <@admin> <when>"): "; applying in Amazon Chime…". */
+  approvedStatus(request: PendingRequest): string;
+  /** The requester's direct message for the request as it stands now. */
+  notice(request: PendingRequest): { text: string; blocks: KnownBlock[] };
+}
+
+/** Every served kind's words, by kind ID. */
+export type ApprovalWords = Readonly<Record<string, ApprovalKindWords>>;
+
+/** The words of a request's kind; the first kind's for a request of a kind no longer served (its ID is all it has). */
+export function wordsOf(words: ApprovalWords, kind: string): ApprovalKindWords {
+  const found = words[kind] ?? Object.values(words)[0];
+  if (!found) throw new Error('no approval kind is served');
+  return found;
+}

@@ -1,0 +1,60 @@
+import type { KnownBlock } from '@slack/types';
+import type { Detail, PendingRequest } from '../flows/approvals/pending-request';
+import { context, escapeMrkdwn, quoted, section, slackTime } from './blocks';
+import type { ApprovalKindWords } from './approval-words';
+import type { LicenseVocabulary } from './words';
+
+const fromOf = (r: PendingRequest) => r.detail.from ?? '?';
+const toOf = (r: PendingRequest) => r.detail.to ?? '?';
+
+/** The license change's words, for the approval views. */
+export function licenseKindWords({ words }: LicenseVocabulary): ApprovalKindWords {
+  return {
+    subject: words,
+    steps: { request: 'License request', decide: 'License decision', apply: 'License change' },
+    asks: (r) => `asks to change their ${words.what}: *${fromOf(r)}* → *${toOf(r)}*`,
+    summary: (r) => `*${fromOf(r)}* → *${toOf(r)}*`,
+    approveLabel: (r) => `Approve: change to ${toOf(r)}`,
+    details: (r, d) => licenseDetails(r, d, words.account),
+    applied: (r) => `now has *${toOf(r)}*`,
+    approvedStatus: () => `; applying in ${words.directory}…`,
+    notice: (r) => licenseNotice(r, words),
+  };
+}
+
+function licenseDetails(request: PendingRequest, details: Detail, account: string): KnownBlock[] {
+  const lines = [
+    `${account.charAt(0).toUpperCase()}${account.slice(1)}: ${escapeMrkdwn(details.email ?? request.requesterEmail)}${details.displayName ? ` (${escapeMrkdwn(details.displayName)})` : ''}`,
+    `current license *${details.license ?? '?'}*`,
+  ];
+  const blocks: KnownBlock[] = [context(lines.join(' · '))];
+  if (details.license && details.license !== request.detail.from) {
+    blocks.push(section(`:information_source: Their license changed to *${details.license}* since they asked.`));
+  }
+  return blocks;
+}
+
+/** The requester's direct message: sent, applied, denied, or where it stands. */
+function licenseNotice(request: PendingRequest, words: LicenseVocabulary['words']): { text: string; blocks: KnownBlock[] } {
+  const [from, to] = [fromOf(request), toOf(request)];
+  if (request.status === 'PENDING') {
+    const text = `Your request to change your ${words.what} from ${from} to ${to} was sent to the admins.`;
+    return { text, blocks: [section(`:outbox_tray: ${text}`), context(`You will hear back here. It expires at ${slackTime(new Date(request.expiresAt))} if nobody decides it.`)] };
+  }
+  const by = request.decidedBy ? `<@${request.decidedBy}>` : 'an admin';
+  const comment = request.comment ? [context(`Comment: ${quoted(request.comment)}`)] : [];
+  if (request.status === 'APPLIED') {
+    const text = `Your ${words.what} is now ${to}: ${by} approved your request.`;
+    return { text, blocks: [section(`:white_check_mark: ${text}`), ...comment] };
+  }
+  if (request.status === 'DENIED') {
+    const text = `Your request to change your ${words.what} to ${to} was denied by ${by}.`;
+    return { text, blocks: [section(`:no_entry: ${text}`), ...comment, context('Reply to them, or ask IT, if you think this is wrong.')] };
+  }
+  if (request.status === 'EXPIRED') {
+    const text = `Your request to change your ${words.what} to ${to} expired without a decision.`;
+    return { text, blocks: [section(`:zzz: ${text}`), context(`Run \`${words.command}\` to ask again.`)] };
+  }
+  const text = `Your license request (${from} → ${to}) is now ${request.status.toLowerCase().replace('_', ' ')}.`;
+  return { text, blocks: [section(text)] };
+}
