@@ -104,12 +104,14 @@ export class LicenseRequests {
       };
       return { ok: true, state: 'form', email, current: user.license, ticket: this.deps.sealer.seal(LICENSE_FORM_TICKET, ticket) };
     } catch (err) {
+      // Refused before the form: recorded with a reference, as every refusal of a request is.
       const failure = asFailure(err);
       const fields = { slackUserId: requester.userId, step: 'start', code: failure.code, detail: failure.detail };
       if (failure.needsOperator) this.deps.logger.error({ ...fields, alert: true }, 'approval request failed: operator action needed');
       else this.deps.logger.warn(fields, 'approval request refused or failed');
       (this.deps.metrics ?? NO_METRICS).count('request_refused', { action: 'license_start', code: failure.code });
-      return { ok: false, code: failure.code, email, retryAt: failure.retryAt };
+      const requestId = await this.deps.approvals.refused(requester, LICENSE_KIND, failure.code, { directory: this.deps.auditDirectory });
+      return { ok: false, code: failure.code, email, requestId, retryAt: failure.retryAt };
     }
   }
 

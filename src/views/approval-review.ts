@@ -45,9 +45,10 @@ export function reviewView(args: { request: PendingRequest; details: Detail }, w
     {
       type: 'input',
       block_id: REVIEW_FORM.commentBlock,
+      // Optional to Slack, so an approval needs none; the flow requires it to deny, and the label says so.
       optional: true,
-      label: plain('Comment for the requester'),
-      hint: plain('Required when denying.'),
+      label: plain('Comment for the requester (required to deny)'),
+      hint: plain('The requester sees it. Optional when you approve.'),
       element: { type: 'plain_text_input', action_id: REVIEW_FORM.commentAction, multiline: true, max_length: COMMENT_MAX_LENGTH },
     },
   );

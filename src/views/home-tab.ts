@@ -50,7 +50,7 @@ export function homeView(data: HomeData, words: HomeWords): HomeView {
 
   blocks.push({ type: 'divider' }, header('Your recent activity'), ...activityBlocks(data.activity, words));
   if (data.requests) blocks.push(header(words.approvals.ownHeading), ...ownRequestBlocks(data.requests, words.approvals));
-  if (data.admin) blocks.push({ type: 'divider' }, ...adminBlocks(data.admin, words));
+  if (data.admin) blocks.push({ type: 'divider' }, ...adminBlocks(data.admin, data.requester.userId, words));
 
   if (blocks.length > LIMITS.blocks) blocks.splice(LIMITS.blocks - 1, blocks.length, context('There is more than fits here.'));
   return { type: 'home', blocks };
@@ -89,13 +89,13 @@ function ownRequestBlocks(requests: Part<readonly PendingRequest[]>, approvals: 
   });
 }
 
-function adminBlocks(admin: AdminParts, words: HomeWords): KnownBlock[] {
+function adminBlocks(admin: AdminParts, viewer: string, words: HomeWords): KnownBlock[] {
   const blocks: KnownBlock[] = [];
   if (admin.pending) {
     blocks.push(header('Waiting for review'));
     if (!admin.pending.ok) blocks.push(UNAVAILABLE('The review queue'));
     else if (admin.pending.value.length === 0) blocks.push(context('No request is waiting.'));
-    else blocks.push(...admin.pending.value.map((r) => pendingBlock(r, words.approvals.words)));
+    else blocks.push(...admin.pending.value.map((r) => pendingBlock(r, viewer, words.approvals.words)));
   }
 
   blocks.push(header('Today'));
@@ -118,10 +118,17 @@ function adminBlocks(admin: AdminParts, words: HomeWords): KnownBlock[] {
   return blocks;
 }
 
-function pendingBlock(r: PendingRequest, words: ApprovalWords): KnownBlock {
+/**
+ * One request in the queue. The admin's own has no Review button (nobody decides their own
+ * request, so it could only refuse) and says so.
+ */
+function pendingBlock(r: PendingRequest, viewer: string, words: ApprovalWords): KnownBlock {
   const reason = escapeMrkdwn(r.reason.length > 200 ? `${r.reason.slice(0, 199)}…` : r.reason).replace(/\n/g, ' ');
   const head = `*<@${r.requester.userId}>*: ${wordsOf(words, r.kind).summary(r)} · ${slackDate(new Date(r.createdAt))}`;
   const text = `${head}${reason ? `\n>${reason}` : ''}`;
+  if (r.requester.userId === viewer) {
+    return { type: 'section', text: { type: 'mrkdwn', text: `${text}\n_Your own request: another admin decides it._` } };
+  }
   return {
     type: 'section',
     text: { type: 'mrkdwn', text },

@@ -104,6 +104,17 @@ describe('the Home tab for admins', () => {
     expect(textOf(bob.home)).toMatch(/Approved by <@UADA>/);
   });
 
+  it("an admin's own request is in their queue without a Review button, marked as theirs; another admin can review it", async () => {
+    const requestId = await asksForLicense(h, 'UMAX', 'Plus');
+    const own = await h.openHome('UMAX');
+    const line = (own.home.blocks as any[]).find((b) => b.type === 'section' && String(b.text?.text).includes('*<@UMAX>*'));
+    expect(line.text.text).toContain('Your own request: another admin decides it.');
+    expect(line.accessory).toBeUndefined();
+    expect(JSON.stringify(own.home)).not.toContain(requestId);
+    const other = await h.openHome('UADA');
+    expect((other.home.blocks as any[]).find((b) => b.accessory?.value === requestId)?.accessory).toMatchObject({ action_id: 'license_review' });
+  });
+
   it('today counts resets by credential and outcome, and refusals by reason; needs attention is empty when all is well', async () => {
     await h.reset('/reset-pin', 'UANN');
     await h.open('/reset-pin', 'UNOCHIME');

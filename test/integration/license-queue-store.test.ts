@@ -2,7 +2,9 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { approvalsTable } from '../../src/approvals/approvals-table';
 import { DynamoDbPendingRequests } from '../../src/approvals/dynamodb-pending-requests';
 import type { PendingRequest } from '../../src/flows/approvals/pending-request';
+import { Approvals } from '../../src/flows/approvals/approvals';
 import { ensureTable } from '../../src/storage/ensure-table';
+import { MemoryAdmins, MemoryAnnouncer, MemoryAudit, MemoryLogger, MemoryRateLimiter } from '../support/in-memory-ports';
 import { startDynalite, type LocalDynamo } from '../support/dynamodb-local';
 
 /** The approvals table's by-list index over dynalite: the review queue, and each person's requests. */
@@ -61,5 +63,46 @@ describe('license requests by list', () => {
     expect((await store.decidedOf('UBOB', 5)).map((r) => [r.id, r.status])).toEqual([['r-bob-1', 'DENIED']]);
     expect((await store.heldBy('UANN')).map((r) => r.id)).toEqual(['r-ann-1']);
     expect(await store.decidedOf('UANN', 5)).toEqual([]);
+  });
+
+  it("a person's own requests are read by key, never by reading the queue; expired ones there do not hide a live one from an admin", async () => {
+    await ensureTable(client, approvalsTable('approvals-2'));
+    const queries: Record<string, unknown>[] = [];
+    const counted = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    counted.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'QueryCommand') queries.push(args.input as Record<string, unknown>);
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    const later = { now: () => new Date('2026-12-20T09:00:00Z') };
+    const store = new DynamoDbPendingRequests(counted, 'approvals-2', later);
+    // 40 requests of other people's, past their time, ahead of Dan's live one.
+    for (let i = 0; i < 40; i++) await store.create(request(`r-old-${String(i).padStart(2, '0')}`, `UOLD${i}`, `2026-11-20T08:${String(i).padStart(2, '0')}:00.000Z`), 'OPEN');
+    await store.create({ ...request('r-dan', 'UDAN', '2026-12-20T08:00:00.000Z'), expiresAt: '2026-12-23T08:00:00.000Z' }, 'OPEN');
+    const approvals = new Approvals({
+      kinds: [{ id: 'license', slot: () => 'OPEN', auditDetail: () => ({}), reviewDetails: async () => ({}), onApprove: { apply: async () => undefined } }],
+      admins: new MemoryAdmins(new Set(['UADA'])),
+      store,
+      announcer: new MemoryAnnouncer(),
+      audit: new MemoryAudit(),
+      clock: later,
+      logger: new MemoryLogger(),
+      workspace: { teamId: 'T0TEAM' },
+      limiter: new MemoryRateLimiter(),
+    });
+
+    expect((await approvals.mine({ userId: 'UDAN', teamId: 'T0TEAM' }, 5)).map((r) => r.id)).toEqual(['r-dan']);
+    const pendingReads = () => queries.filter((q) => JSON.stringify(q.ExpressionAttributeValues ?? {}).includes('"PENDING"'));
+    expect(pendingReads()).toEqual([]);
+
+    expect((await approvals.waiting(10)).map((r) => r.id)).toEqual(['r-dan']);
+    expect(pendingReads().length).toBeGreaterThan(1);
+    // They were closed as they were read: the next admin's read finds Dan's at once.
+    queries.length = 0;
+    expect((await approvals.waiting(10)).map((r) => r.id)).toEqual(['r-dan']);
+    expect(pendingReads()).toHaveLength(1);
+    counted.destroy();
   });
 });

@@ -142,6 +142,17 @@ describe('/request-license', () => {
     h.chime.users.set('chime-ann', { ...h.chime.users.get('chime-ann')!, LicenseType: 'Basic' });
   });
 
+  it('a refusal before the form (no Chime account) has a reference, and the same reference on an audit record', async () => {
+    const { view } = await h.open('/request-license', 'UNOCHIME');
+    expect(view.submit).toBeUndefined();
+    const reference = /Reference: `([^`]+)`/.exec(JSON.stringify(view))?.[1];
+    expect(reference).toBeDefined();
+    const records = await h.waitForAudit('UNOCHIME', (r) => r.requestId === reference);
+    expect(records.filter((r) => r.requestId === reference).map((r) => [r.action, r.phase, r.errorCode, r.directory])).toEqual([
+      ['license_request', 'refused', 'DIRECTORY_USER_NOT_FOUND', 'chime'],
+    ]);
+  });
+
   it('one open request per user: asking again shows the waiting request', async () => {
     await annAsks('UADA', 'Plus');
     const { view } = await h.open('/request-license', 'UADA');

@@ -84,6 +84,13 @@ describe('license views', () => {
     expect(JSON.stringify(view)).toContain('Their license changed to *Plus* since they asked.');
   });
 
+  it('the review modal labels its comment as it behaves: optional to approve, required to deny', () => {
+    const comment = reviewView({ request: request('PENDING'), details: details('Basic') }, W).blocks.find((b) => b.block_id === 'comment') as any;
+    expect(comment.label.text).toBe('Comment for the requester (required to deny)');
+    expect(comment.label.text).not.toMatch(/optional/i);
+    expect(comment.optional).toBe(true);
+  });
+
   it('field errors land on the right blocks', () => {
     expect(Object.keys(licenseFieldErrors({ license: 'UNCHANGED', reason: 'REASON_EMPTY' }))).toEqual(['license', 'reason']);
     expect(reviewFieldErrors({ comment: 'COMMENT_REQUIRED' })).toEqual({ comment: 'Say why you deny it; the requester will see this.' });
