@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { flag, optional, secureUrl } from './config-fields';
 import type { Credential } from './credentials/credential';
 import { CREDENTIALS } from './credentials';
+import { checkedRegistry } from './credentials/registry';
 import type { Workspace } from './flows/workspace';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -48,6 +49,9 @@ const CORE = {
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   METRICS_TOKEN: optional(z.string().min(16, 'looks too short: use at least 16 random characters').regex(/^[\x21-\x7e]+$/, 'must be printable ASCII with no spaces')),
 };
+
+// A credential's variable named like a core one would silently replace it.
+checkedRegistry(CREDENTIALS, { variables: [...Object.keys(CORE), ...Object.keys(CORE).map((v) => `${v}_ARN`)] });
 
 /** Secrets among the core settings; the credentials name theirs (Setting.secret). */
 const CORE_SECRETS = ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN'];

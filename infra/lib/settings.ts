@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { loadConfig, secretVariables, type EnabledCredential } from '../../src/config';
 import { CREDENTIALS } from '../../src/credentials';
+import { checkedRegistry } from '../../src/credentials/registry';
 
 /**
  * Everything an operator chooses at deploy time, read from CDK context (`-c key=value` or the
@@ -66,6 +67,9 @@ const CORE_VARIABLES: Readonly<Record<string, string>> = {
   adminUsergroupId: 'ADMIN_USERGROUP_ID',
   logLevel: 'LOG_LEVEL',
 };
+
+// A credential's context key named like the stack's own would silently replace it.
+checkedRegistry(CREDENTIALS, { contextKeys: [...STACK_KEYS, ...Object.keys(CORE_VARIABLES)] });
 
 /** Context key → environment variable, for every app setting the stack passes on. */
 export const VARIABLE_OF_CONTEXT: Readonly<Record<string, string>> = {
@@ -178,8 +182,10 @@ export function settingsFromContext(get: (key: ContextKey) => unknown): Latchkey
  * problems in context keys.
  */
 function checkAsTheAppWould(environment: Record<string, string>) {
-  const secrets = new Set(secretVariables());
-  const placeholders = Object.fromEntries([...secrets].map((v) => [v, v === 'SLACK_BOT_TOKEN' ? 'xoxb-placeholder' : 'placeholder-secret-value-for-synth']));
+  // Slack's two, and each credential's own placeholder: a value of the secret's shape, not the secret.
+  const core: Record<string, string> = { SLACK_BOT_TOKEN: 'xoxb-placeholder', SLACK_SIGNING_SECRET: 'placeholder-secret-value-for-synth' };
+  const own = Object.fromEntries(CREDENTIALS.flatMap((c) => Object.entries(c.settings.variables).flatMap(([v, s]) => (s.secret ? [[v, s.secret.placeholder]] : []))));
+  const placeholders: Record<string, string> = Object.fromEntries(secretVariables().map((v) => [v, own[v] ?? core[v] ?? 'placeholder-secret-value-for-synth']));
   // A credential's secret is a placeholder only when the credential is being set up at all.
   for (const c of CREDENTIALS) {
     const variables = Object.entries(c.settings.variables);

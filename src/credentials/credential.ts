@@ -20,9 +20,22 @@ export interface Setting {
    * A secret: on Lambda the stack creates a Secrets Manager secret for it and the function reads
    * it at cold start from `<NAME>_ARN`; it never appears in a template or CDK context.
    */
-  readonly secret?: { readonly description: string };
+  readonly secret?: {
+    readonly description: string;
+    /**
+     * A made-up value of the secret's shape, never a real one: the stack checks the settings with
+     * the app's own schema at synth, when the real secret is not known. A secret with a shape (a
+     * JSON key) is checked as far as it can be without it.
+     */
+    readonly placeholder: string;
+  };
   /** For the README's configuration table: the default, and what it means. */
   readonly doc: { readonly default?: string; readonly meaning: string };
+  /**
+   * A valid made-up value (never a real account's): the stack tests synthesize every credential
+   * of the registry with its examples, so each setting the credential needs to be on has one.
+   */
+  readonly example?: string;
 }
 
 export interface CredentialSettings<S> {

@@ -22,6 +22,15 @@ export function fromHttpStatus(status: number, operation: string, detail: string
   return new LatchkeyFailure(code, `${operation} ${status}: ${detail}`, retryAt ? { retryAt } : undefined);
 }
 
+/**
+ * A failure answer as ours: throttled (with when to try again) when callJson found it so, else by
+ * its status; `specific` is the adapter's own reading of the directory's error code.
+ */
+export function failureOf(answer: JsonAnswer, operation: string, detail: string, policy: CallPolicy, specific?: FailureCode): LatchkeyFailure {
+  if (answer.throttled) return fromHttpStatus(answer.status, operation, detail, 'DIRECTORY_THROTTLED', policy.retryAt(answer, new Date()));
+  return fromHttpStatus(answer.status, operation, detail, specific);
+}
+
 /** The request never got an answer: refused, reset, or not within the timeout. */
 export function unanswered(err: unknown, operation: string): LatchkeyFailure {
   return new LatchkeyFailure('DIRECTORY_UNAVAILABLE', `${operation}: ${networkErrorCode(err)}`, { cause: err });
@@ -55,10 +64,13 @@ export interface JsonAnswer {
   readonly headers: { get(name: string): string | null };
   /** The body parsed as JSON, or undefined when it is empty or not JSON. */
   readonly body: unknown;
+  /** The directory asked us to slow down (a 429, or what the policy's `throttled` says). */
+  readonly throttled: boolean;
 }
 
 export interface JsonCall {
-  readonly method: 'GET' | 'POST';
+  /** Any method a REST API uses: Graph's update is a PATCH, Google's a PUT. */
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   readonly url: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly body?: string;
@@ -75,10 +87,16 @@ export interface CallPolicy {
    */
   readonly patienceMs: number;
   /** When a throttled answer says to try again. */
-  readonly retryAt: (answer: JsonAnswer, now: Date) => Date | undefined;
+  readonly retryAt: (answer: Omit<JsonAnswer, 'throttled'>, now: Date) => Date | undefined;
+  /**
+   * Which answers are the directory's way of saying "slow down", beside 429 (always one): Google
+   * answers 403 with the reason `userRateLimitExceeded`. They are retried within the patience and
+   * end as DIRECTORY_THROTTLED, not as a misconfiguration.
+   */
+  readonly throttled?: (answer: Omit<JsonAnswer, 'throttled'>) => boolean;
 }
 
-/** One JSON call over the app's HTTP stack, tried again on 429 within the policy's patience. */
+/** One JSON call over the app's HTTP stack, tried again when throttled within the policy's patience. */
 export async function callJson(fetch: HttpFetch, call: JsonCall, policy: CallPolicy): Promise<JsonAnswer> {
   const started = Date.now();
   for (let attempt = 1; ; attempt++) {
@@ -92,11 +110,12 @@ export async function callJson(fetch: HttpFetch, call: JsonCall, policy: CallPol
         signal: AbortSignal.timeout(policy.timeoutMs),
       });
       const text = await res.text();
-      answer = { status: res.status, headers: res.headers, body: parseJson(text) };
+      const raw = { status: res.status, headers: res.headers, body: parseJson(text) };
+      answer = { ...raw, throttled: raw.status === 429 || (policy.throttled?.(raw) ?? false) };
     } catch (err) {
       throw unanswered(err, call.operation);
     }
-    if (answer.status !== 429 || attempt >= 3) return answer;
+    if (!answer.throttled || attempt >= 3) return answer;
     const at = policy.retryAt(answer, new Date());
     const wait = at ? at.getTime() - Date.now() : 1_000;
     if (Date.now() + wait - started > policy.patienceMs) return answer;

@@ -55,6 +55,22 @@ describe('deploy settings from CDK context', () => {
     }
   });
 
+  test.each(CREDENTIALS.map((c) => [c.id, c] as const))(
+    '%s alone, switched on by its examples, passes the app\'s own checks with its secrets\' placeholders (a shaped secret is checked without the real value)',
+    (_id, credential) => {
+      const variables = Object.entries(credential.settings.variables);
+      const context = Object.fromEntries(variables.flatMap(([, s]) => (s.context && s.example !== undefined ? [[s.context, s.example]] : [])));
+      const settings = read({ slackTeamId: 'T0LATCHKEY', ...context });
+      expect(settings.credentials.map((c) => c.credential.id)).toEqual([credential.id]);
+      expect(settings.secrets.map((x) => x.variable)).toEqual(variables.filter(([, s]) => s.secret).map(([v]) => v));
+      for (const [variable, s] of variables) {
+        if (!s.secret) continue;
+        // The placeholder has the secret's shape: the credential's own schema accepts it.
+        expect([variable, s.schema.safeParse(s.secret.placeholder).success]).toEqual([variable, true]);
+      }
+    },
+  );
+
   test('with no credential there is nothing to deploy; the problem is said in context keys', () => {
     expect(problems({ slackTeamId: 'T0LATCHKEY' })).toEqual([expect.stringMatching(/^chimeAccountId: set chimeAccountId.* or .*: with none of them there is nothing to reset$/)]);
   });

@@ -6,9 +6,11 @@ import { METRIC_NAMES } from '../../src/flows/ports';
 import { rateLimitTable } from '../../src/limits/rate-table';
 import type { TableDefinition } from '../../src/storage/ensure-table';
 import { AUDIT_ATTRIBUTES } from '../../infra/lib/latchkey-stack';
+import { CREDENTIALS } from '../../src/credentials';
 import {
   allPolicyStatements,
   CHIME_ACCOUNT,
+  CREDENTIAL_SECRETS,
   FULL_CONTEXT,
   logicalIdOf,
   ofType,
@@ -70,6 +72,24 @@ const bySid = (sid: string) => {
   return found[0]!;
 };
 const env = () => s.json.Resources[ids.fn]!.Properties.Environment.Variables as Record<string, unknown>;
+
+/**
+ * What every credential of the registry puts in the environment: its settings given as context (by
+ * their examples, FULL_CONTEXT), and for each secret the ARN of a secret of its own.
+ */
+const credentialEnv = (): Record<string, unknown> =>
+  Object.fromEntries(
+    CREDENTIALS.flatMap((c) =>
+      Object.entries(c.settings.variables).flatMap(([variable, setting]): [string, unknown][] => {
+        if (setting.secret) {
+          const id = logicalIdOf(s.json, 'AWS::SecretsManager::Secret', (p) => p.Description === `Latchkey: ${setting.secret!.description}`);
+          return [[`${variable}_ARN`, { Ref: id }]];
+        }
+        const given = setting.context ? (FULL_CONTEXT as Record<string, string>)[setting.context] : undefined;
+        return given === undefined ? [] : [[variable, given]];
+      }),
+    ),
+  );
 
 describe('DynamoDB tables', () => {
   test('the approvals table has the by-list index on list + createdAt, for the review queue and each person\'s requests', () => {
@@ -179,24 +199,22 @@ describe('Lambda function', () => {
         'APPROVALS_CHANNEL_ID',
         'APPROVALS_TABLE_NAME',
         'AUDIT_TABLE_NAME',
-        'CHIME_ACCOUNT_ID',
         'LOG_LEVEL',
         'RATE_LIMIT_TABLE_NAME',
         'SLACK_BOT_TOKEN_ARN',
         'SLACK_SIGNING_SECRET_ARN',
         'SLACK_TEAM_ID',
-        'WORKMAIL_ORGANIZATION_ID',
+        ...Object.keys(credentialEnv()),
       ].sort(),
     );
     expect(env()).toEqual({
+      ...credentialEnv(),
       AUDIT_TABLE_NAME: { Ref: ids.audit },
       APPROVALS_TABLE_NAME: { Ref: ids.approvals },
       RATE_LIMIT_TABLE_NAME: { Ref: ids.rateLimit },
       SLACK_SIGNING_SECRET_ARN: { Ref: ids.signing },
       SLACK_BOT_TOKEN_ARN: { Ref: ids.botToken },
       LOG_LEVEL: 'debug',
-      CHIME_ACCOUNT_ID: CHIME_ACCOUNT,
-      WORKMAIL_ORGANIZATION_ID: WORKMAIL_ORG,
       ADMIN_USER_IDS: 'U0ADMIN1,U0ADMIN2',
       ADMIN_USERGROUP_ID: 'S0ADMINS',
       APPROVALS_CHANNEL_ID: 'C0APPROVALS',
@@ -220,9 +238,10 @@ describe('Lambda function', () => {
 });
 
 describe('secrets and logs', () => {
-  test('two Secrets Manager secrets, created with a generated placeholder (no value in the template), retained', () => {
+  test("Slack's two secrets and every credential's own, created with a generated placeholder (no value in the template), retained", () => {
     const secrets = ofType(s.json, 'AWS::SecretsManager::Secret');
-    expect(secrets).toHaveLength(2);
+    expect(CREDENTIAL_SECRETS.length).toBeGreaterThan(0);
+    expect(secrets).toHaveLength(2 + CREDENTIAL_SECRETS.length);
     for (const secret of secrets) {
       expect(secret.Properties.SecretString).toBeUndefined();
       expect(secret.Properties.GenerateSecretString).toEqual({});
@@ -301,7 +320,7 @@ describe('IAM: the function role', () => {
     const resources = Object.fromEntries(statements.map((st) => [st.Sid, st.Resource]));
     expect(resources).toEqual({
       WriteOwnLogs: [arnOf(ids.logs)],
-      ReadSecrets: [{ Ref: ids.signing }, { Ref: ids.botToken }],
+      ReadSecrets: [{ Ref: ids.signing }, { Ref: ids.botToken }, ...CREDENTIAL_SECRETS.map((v) => credentialEnv()[`${v}_ARN`])],
       AppendAuditRecords: [arnOf(ids.audit)],
       NeverRewriteAuditRecords: [arnOf(ids.audit)],
       PendingRequests: [arnOf(ids.approvals)],
@@ -427,6 +446,8 @@ describe('cdk-nag AwsSolutions', () => {
         'Latchkey/HandlerRole AwsSolutions::AwsSolutions-IAM5[Resource::*]',
         'Latchkey/SlackBotToken AwsSolutions::AwsSolutions-SMG4',
         'Latchkey/SlackSigningSecret AwsSolutions::AwsSolutions-SMG4',
+        // Each credential's secret, rotated by hand at its issuer like Slack's.
+        ...CREDENTIAL_SECRETS.map((v) => `Latchkey/Secret${v.toLowerCase().replace(/(^|_)([a-z0-9])/g, (_m, _s, c: string) => c.toUpperCase())} AwsSolutions::AwsSolutions-SMG4`),
       ].sort(),
     );
     for (const a of s.acknowledgments) expect(a.reason.length).toBeGreaterThan(80);

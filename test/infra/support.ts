@@ -4,12 +4,22 @@ import * as path from 'node:path';
 import { Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../infra/lib/app';
+import { CREDENTIALS } from '../../src/credentials';
 
 export const CHIME_ACCOUNT = '5f2c1d2e-8a7b-4c3d-9e8f-0a1b2c3d4e5f';
 export const WORKMAIL_ORG = `m-${'0123456789abcdef'.repeat(2)}`;
 
-/** Every feature on: both directories, license requests with admins, a pinned workspace. */
+/** Every credential of the registry on, by its settings' examples (so each one's secrets are synthesized too). */
+export const EVERY_CREDENTIAL_CONTEXT: Readonly<Record<string, string>> = Object.fromEntries(
+  CREDENTIALS.flatMap((c) => Object.values(c.settings.variables).flatMap((s) => (s.context && s.example !== undefined ? [[s.context, s.example]] : []))),
+);
+
+/** The credentials' secrets, by variable name: each is a Secrets Manager secret whose ARN the function gets. */
+export const CREDENTIAL_SECRETS: readonly string[] = CREDENTIALS.flatMap((c) => Object.entries(c.settings.variables).flatMap(([v, s]) => (s.secret ? [v] : [])));
+
+/** Every feature on: every credential, license requests with admins, a pinned workspace. */
 export const FULL_CONTEXT = {
+  ...EVERY_CREDENTIAL_CONTEXT,
   chimeAccountId: CHIME_ACCOUNT,
   workmailOrganizationId: WORKMAIL_ORG,
   approvalsChannelId: 'C0APPROVALS',

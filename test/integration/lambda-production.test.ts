@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { lambdaLogger } from '../../src/lambda';
 import { secretIn, TEAM, useHarness } from '../support/harness';
-import { SECRET_ARNS } from '../support/lambda-entry';
+import { credentialSecretVariables, SECRET_ARNS } from '../support/lambda-entry';
 import { postSlashCommand } from '../support/slack-requests';
 
 /**
@@ -31,8 +31,9 @@ describe('Latchkey on Lambda, cold', () => {
     const opened = await h.open('/reset-pin', 'UANN');
     expect(opened.view.submit?.text).toBe('Reset PIN');
     const order = callOrder(since);
-    // Answer: its two secrets, then views.open, then the hand-off; the worker: its secrets, then the lookups.
-    expect(order.slice(0, 4)).toEqual(['aws:GetSecretValue', 'aws:GetSecretValue', 'slack:views.open', 'aws:Invoke']);
+    // Answer: its secrets (Slack's two and each credential's own), then views.open, then the hand-off; the worker: its secrets, then the lookups.
+    const secrets = Array.from({ length: 2 + credentialSecretVariables().length }, () => 'aws:GetSecretValue');
+    expect(order.slice(0, secrets.length + 2)).toEqual([...secrets, 'slack:views.open', 'aws:Invoke']);
     expect(order).not.toContain('slack:auth.test');
     expect(order.filter((c) => c === 'slack:views.open')).toHaveLength(1);
     expect(order.indexOf('slack:views.open')).toBeLessThan(order.indexOf('slack:users.info'));

@@ -1,6 +1,6 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CHIME_ACCOUNT, SIGNING_SECRET, TEAM, secretIn, useHarness, type Harness } from '../support/harness';
-import { FUNCTION_NAME, SECRET_ARNS } from '../support/lambda-entry';
+import { credentialSecretArn, credentialSecretVariables, FUNCTION_NAME, SECRET_ARNS } from '../support/lambda-entry';
 import { postSigned, slackSignature } from '../support/slack-requests';
 
 /**
@@ -82,10 +82,25 @@ describe('Latchkey on AWS Lambda', () => {
     await h.open('/reset-pin', 'UBOB');
     await h.open('/reset-pin', 'UBOB');
     const reads = h.lambda.callsTo('GetSecretValue').map((c) => c.params.SecretId);
-    expect(reads.sort()).toEqual([SECRET_ARNS.botToken, SECRET_ARNS.signingSecret].sort());
+    expect(reads.sort()).toEqual([SECRET_ARNS.botToken, SECRET_ARNS.signingSecret, ...credentialSecretVariables().map(credentialSecretArn)].sort());
     const env = JSON.stringify((h.latchkey as unknown as { lambdaEnv: object }).lambdaEnv);
     expect(env).not.toContain(SIGNING_SECRET);
     expect(env).not.toContain(h.slack.botToken);
+  });
+
+  it.each(credentialSecretVariables())("reads the credential's own %s through <NAME>_ARN: its environment holds the ARN, never the value", (variable) => {
+    const lambdaEnv = (h.latchkey as unknown as { lambdaEnv: Record<string, string> }).lambdaEnv;
+    expect(lambdaEnv).not.toHaveProperty(variable);
+    expect(lambdaEnv[`${variable}_ARN`]).toBe(credentialSecretArn(variable));
+    const value = [...h.standIns.values()].map((x) => x.env[variable]).find((v) => v !== undefined)!;
+    expect(JSON.stringify(lambdaEnv)).not.toContain(value);
+  });
+
+  it("/reset-okta-password works on Lambda with the API token read from Secrets Manager", async () => {
+    const { final } = await h.reset('/reset-okta-password', 'UANN');
+    const okta = h.standIns.get('okta_password') as import('../../src/credentials/okta/stand-in').OktaSimulator;
+    expect(secretIn(final)).toBe(okta.tempPasswordOf('00uann'));
+    expect(h.lambda.callsTo('GetSecretValue').map((c) => c.params.SecretId)).toContain(credentialSecretArn('OKTA_API_TOKEN'));
   });
 
   it('refuses an unsigned request with 401 and hands nothing off', async () => {

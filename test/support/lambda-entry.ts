@@ -5,6 +5,7 @@ import { auditTable } from '../../src/audit/audit-table';
 import type { Config } from '../../src/config';
 import { createLambdaHandler } from '../../src/lambda';
 import { rateLimitTable } from '../../src/limits/rate-table';
+import { CREDENTIALS } from '../../src/credentials';
 import { createLogger } from '../../src/logger';
 import { ensureTable } from '../../src/storage/ensure-table';
 import { startLambdaSimulator, type LambdaSimulator } from './lambda-simulator';
@@ -14,6 +15,16 @@ export const SECRET_ARNS = {
   signingSecret: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:latchkey/slack-signing-secret-AbCdEf',
   botToken: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:latchkey/slack-bot-token-GhIjKl',
 };
+
+/** The credentials' own secret variables (Setting.secret), from the registry. */
+export function credentialSecretVariables(): string[] {
+  return CREDENTIALS.flatMap((c) => Object.entries(c.settings.variables).flatMap(([v, s]) => (s.secret ? [v] : [])));
+}
+
+/** Where a credential's secret lives in the simulated Secrets Manager. */
+export function credentialSecretArn(variable: string): string {
+  return `arn:aws:secretsmanager:eu-west-1:111122223333:secret:latchkey/${variable.toLowerCase().replace(/_/g, '-')}-MnOpQr`;
+}
 
 /**
  * Latchkey as deployed on Lambda: the real handler (src/lambda.ts) behind a simulated function
@@ -26,10 +37,14 @@ export function lambdaEntry(config: Config, env: Record<string, string>, sink: W
   const create: typeof createLambdaHandler = bundle ? (require(bundle) as typeof import('../../src/lambda')).createLambdaHandler : createLambdaHandler;
   let lambda: LambdaSimulator | undefined;
   const { SLACK_SIGNING_SECRET: signingSecret, SLACK_BOT_TOKEN: botToken, DYNAMODB_CREATE_TABLES: _create, PORT: _port, ...rest } = env;
+  // Each credential's own secrets too, as the stack deploys them: the value in Secrets Manager, its ARN in the environment.
+  const own = Object.fromEntries(credentialSecretVariables().filter((v) => rest[v] !== undefined).map((v) => [v, rest[v]!]));
+  for (const v of Object.keys(own)) delete rest[v];
   const lambdaEnv = {
     ...rest,
     SLACK_SIGNING_SECRET_ARN: SECRET_ARNS.signingSecret,
     SLACK_BOT_TOKEN_ARN: SECRET_ARNS.botToken,
+    ...Object.fromEntries(Object.keys(own).map((v) => [`${v}_ARN`, credentialSecretArn(v)])),
     AWS_LAMBDA_FUNCTION_NAME: FUNCTION_NAME,
   };
   let cold = 0;
@@ -62,7 +77,11 @@ export function lambdaEntry(config: Config, env: Record<string, string>, sink: W
           }
           return handler!;
         },
-        secrets: { [SECRET_ARNS.signingSecret]: signingSecret!, [SECRET_ARNS.botToken]: botToken! },
+        secrets: {
+          [SECRET_ARNS.signingSecret]: signingSecret!,
+          [SECRET_ARNS.botToken]: botToken!,
+          ...Object.fromEntries(Object.entries(own).map(([v, value]) => [credentialSecretArn(v), value])),
+        },
       });
       process.env.AWS_ENDPOINT_URL_LAMBDA = lambda.apiUrl;
       process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = lambda.apiUrl;

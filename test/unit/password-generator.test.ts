@@ -1,5 +1,4 @@
-import { AMBIGUOUS, DIGITS, generatePassword, LOWER, UPPER } from '../../src/credentials/workmail/password-generator';
-import { DEFAULT_PASSWORD_SYMBOLS } from '../../src/credentials/workmail';
+import { AMBIGUOUS, DEFAULT_PASSWORD_SYMBOLS, DIGITS, generatePassword, LOWER, UPPER } from '../../src/credentials/password-generator';
 
 const gen = (length = 20, symbols = DEFAULT_PASSWORD_SYMBOLS) => generatePassword({ length, symbols });
 

@@ -55,6 +55,7 @@ export const chime: Credential<ChimeSettings> = {
       CHIME_ACCOUNT_ID: {
         schema: optional(z.uuid({ message: 'must be a Chime account ID (a UUID)' })),
         context: 'chimeAccountId',
+        example: '5f2c1d2e-8a7b-4c3d-9e8f-0a1b2c3d4e5f',
         doc: { meaning: 'Chime account (UUID). Unset: `/reset-pin` answers "not enabled here", and license requests are off.' },
       },
     },

@@ -42,11 +42,12 @@ export const okta: Credential<OktaSettings> = {
       OKTA_ORG_URL: {
         schema: optional(orgUrl),
         context: 'oktaOrgUrl',
+        example: 'https://acme.okta.com',
         doc: { meaning: 'Your Okta org, e.g. `https://acme.okta.com`. Unset: `/reset-okta-password` answers "not enabled here".' },
       },
       OKTA_API_TOKEN: {
         schema: optional(z.string().min(20, 'looks too short for an Okta API token')),
-        secret: { description: 'the Okta API token (Security, API, Tokens), sent as SSWS' },
+        secret: { description: 'the Okta API token (Security, API, Tokens), sent as SSWS', placeholder: '00placeholder-okta-api-token-for-synth' },
         doc: { meaning: 'An Okta API token, sent as `Authorization: SSWS …`. On Lambda it lives in Secrets Manager.' },
       },
     },

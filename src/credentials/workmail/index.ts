@@ -1,14 +1,12 @@
 import { z } from 'zod';
 import { optional } from '../../config-fields';
 import type { Credential } from '../credential';
+import { PASSWORD_SETTINGS, passwordPolicyOf, type PasswordPolicy } from '../password-generator';
 
 export interface WorkMailSettings {
   readonly organizationId: string;
-  readonly password: { readonly length: number; readonly symbols: string };
+  readonly password: PasswordPolicy;
 }
-
-/** Letters, digits and symbols that are hard to misread (no 0/O, 1/l/I) and safe to paste. */
-export const DEFAULT_PASSWORD_SYMBOLS = '!#$%*+-=?@^_';
 
 /**
  * Amazon WorkMail: the mailbox password (/reset-password), replaced by a strong generated one.
@@ -39,27 +37,16 @@ export const workmail: Credential<WorkMailSettings> = {
       WORKMAIL_ORGANIZATION_ID: {
         schema: optional(z.string().regex(/^m-[0-9a-f]{32}$/, 'must be a WorkMail organization ID: m- followed by 32 hex digits')),
         context: 'workmailOrganizationId',
+        example: 'm-0123456789abcdef0123456789abcdef',
         doc: { meaning: '`m-` + 32 hex digits. Unset: `/reset-password` answers "not enabled here".' },
       },
-      PASSWORD_LENGTH: {
-        schema: z.coerce.number().int().min(16, 'must be at least 16').max(64, 'must be at most 64').default(20),
-        context: 'passwordLength',
-        doc: { default: '`20`', meaning: 'Generated password length, 16–64.' },
-      },
-      PASSWORD_SYMBOLS: {
-        schema: z
-          .string()
-          .regex(/^[!-/:-@[-`{-~]{4,32}$/, 'must be 4 to 32 ASCII punctuation characters')
-          .default(DEFAULT_PASSWORD_SYMBOLS),
-        context: 'passwordSymbols',
-        doc: { default: `\`${DEFAULT_PASSWORD_SYMBOLS}\``, meaning: 'Symbols the generator may use (4–32 ASCII punctuation characters).' },
-      },
+      ...PASSWORD_SETTINGS,
     },
     read: (values) =>
       typeof values.WORKMAIL_ORGANIZATION_ID === 'string'
         ? {
             organizationId: values.WORKMAIL_ORGANIZATION_ID,
-            password: { length: values.PASSWORD_LENGTH as number, symbols: values.PASSWORD_SYMBOLS as string },
+            password: passwordPolicyOf(values),
           }
         : undefined,
   },

@@ -8,7 +8,7 @@ import { LatchkeyFailure, type FailureCode } from '../../flows/failure';
 import type { ChangeResult, Directory, DirectoryUser } from '../../flows/ports';
 import { Secret } from '../../flows/secret';
 import { fromAwsError } from '../aws-errors';
-import { generatePassword } from './password-generator';
+import { generatePassword, type PasswordPolicy } from '../password-generator';
 
 /** WorkMail's exceptions in our words; throttling, 5xx and setup errors are fromAwsError's. */
 export const WORKMAIL_ERRORS: Partial<Record<string, FailureCode>> = {
@@ -30,7 +30,7 @@ export class WorkMailDirectory implements Directory {
   constructor(
     private readonly client: WorkMailClient,
     private readonly organizationId: string,
-    private readonly password: { length: number; symbols: string },
+    private readonly password: PasswordPolicy,
     private readonly generate: typeof generatePassword = generatePassword,
   ) {}
 

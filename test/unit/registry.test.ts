@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { CORE_COMMANDS, CREDENTIALS } from '../../src/credentials';
+import type { Credential, Setting } from '../../src/credentials/credential';
+import { PASSWORD_SETTINGS } from '../../src/credentials/password-generator';
+import { checkedRegistry, registryProblems } from '../../src/credentials/registry';
+import { okta } from '../../src/credentials/okta';
+import { workmail } from '../../src/credentials/workmail';
+
+const setting = (context?: string, secret = false): Setting => ({
+  schema: z.string().optional(),
+  ...(context && { context }),
+  ...(secret && { secret: { description: 'a secret', placeholder: 'placeholder-secret-value' } }),
+  doc: { meaning: 'x' },
+});
+
+/** A credential like Okta's, renamed: what a new folder copied from an old one looks like. */
+const copy = (overrides: Partial<Credential<unknown>>, variables: Record<string, Setting> = { EXAMPLE_URL: setting('exampleUrl') }): Credential<unknown> => ({
+  ...(okta as Credential<unknown>),
+  id: 'example_password',
+  command: '/reset-example-password',
+  audit: { action: 'reset_example_password', directory: 'example' },
+  settings: { variables, read: () => undefined },
+  ...overrides,
+});
+
+describe('the credentials registry', () => {
+  it('as it stands has no clashes', () => {
+    expect(registryProblems(CREDENTIALS, { commands: CORE_COMMANDS })).toEqual([]);
+  });
+
+  it.each([
+    ['id', { id: okta.id }, `id ${okta.id} is declared by both okta_password and okta_password`],
+    ['command', { command: okta.command }, `command ${okta.command} is declared by both okta_password and example_password`],
+    ['audit action', { audit: { action: okta.audit.action, directory: 'example' } }, `audit action ${okta.audit.action} is declared by both okta_password and example_password`],
+  ] as const)('finds two entries with the same %s', (_what, overrides, problem) => {
+    expect(registryProblems([okta, copy(overrides)])).toContain(problem);
+  });
+
+  it('finds the same variable name, context key, or <NAME>_ARN declared by two credentials', () => {
+    expect(registryProblems([okta, copy({}, { OKTA_ORG_URL: setting('exampleUrl') })])).toContain(
+      'variable OKTA_ORG_URL is declared by both okta_password and example_password (share one Setting object, or rename one)',
+    );
+    expect(registryProblems([okta, copy({}, { EXAMPLE_URL: setting('oktaOrgUrl') })])).toContain(
+      'context key oktaOrgUrl is declared by both okta_password and example_password (share one Setting object, or rename one)',
+    );
+    expect(registryProblems([okta, copy({}, { OKTA_API_TOKEN_ARN: setting('exampleArn') })])).toContain(
+      'variable OKTA_API_TOKEN_ARN is declared by both okta_password and example_password (share one Setting object, or rename one)',
+    );
+  });
+
+  it("the password generator's settings are one shared pair: two credentials declaring them are no clash", () => {
+    expect(workmail.settings.variables.PASSWORD_LENGTH).toBe(PASSWORD_SETTINGS.PASSWORD_LENGTH);
+    expect(registryProblems([workmail, copy({}, { EXAMPLE_URL: setting('exampleUrl'), ...PASSWORD_SETTINGS })])).toEqual([]);
+  });
+
+  it("a credential may not take the core's names", () => {
+    expect(registryProblems([copy({ command: '/reset' })], { commands: CORE_COMMANDS })).toContain("command /reset of example_password is Latchkey's own");
+    expect(registryProblems([copy({}, { SLACK_BOT_TOKEN: setting() })], { variables: ['SLACK_BOT_TOKEN'] })).toContain(
+      "variable SLACK_BOT_TOKEN of example_password is Latchkey's own",
+    );
+    expect(registryProblems([copy({}, { EXAMPLE_URL: setting('stackName') })], { contextKeys: ['stackName'] })).toContain(
+      "context key stackName of example_password is Latchkey's own",
+    );
+  });
+
+  it('an ID that cannot sit in a callback ID is refused', () => {
+    expect(registryProblems([copy({ id: 'Example Password' })])).toContain(
+      'id Example Password: must be lower-case letters, digits and _ (it is in callback IDs and limit keys)',
+    );
+  });
+
+  it('a registry with a clash fails as it loads, naming every clash', () => {
+    expect(() => checkedRegistry([okta, copy({ id: okta.id, command: okta.command })])).toThrow(/registry.*has clashes:\n {2}- id okta_password[\s\S]*- command \/reset-okta-password/);
+  });
+});
