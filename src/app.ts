@@ -15,7 +15,9 @@ import type { Clock, Directory, LicenseDirectory, Metrics } from './flows/ports'
 import { metricsRoute } from './metrics/metrics-route';
 import { PrometheusMetrics } from './metrics/prometheus-metrics';
 import { timed } from './metrics/timed';
-import { ResetCredential, type Resettable } from './flows/reset-credential';
+import { ResetCredential, type PolicyVerifier, type Resettable } from './flows/reset-credential';
+import { TimerWheelWaiter } from './flows/push-waiter';
+import type { Verifier } from './flows/verification';
 import { Sealer } from './flows/sealer';
 import { registerLicenseCommand } from './handlers/license-command';
 import { registerLicenseRequestSubmission } from './handlers/license-request-submission';
@@ -301,6 +303,8 @@ function registerFeatures(
   );
   const resetCredential = new ResetCredential({
     credentials,
+    policies: config.policies,
+    ...(config.verify && { verifier: policyVerifier(config.verify, context, metrics) }),
     members,
     audit,
     sealer,
@@ -384,6 +388,22 @@ function registerFeatures(
   });
 
   return { credentials, licenseRequests };
+}
+
+/** Checks of waiting pushes, at most this many a second for the whole process (see README, "Verify: the poll interval"). */
+const PUSH_CHECKS_PER_SECOND = 5;
+
+/** The `verify` policy's verifier (VERIFY_WITH): its adapter loaded on first use, and one timer wheel for every push waiting. */
+function policyVerifier(verify: NonNullable<Config['verify']>, context: AdapterContext, metrics: Metrics): PolicyVerifier {
+  const { plugin } = verify;
+  return {
+    name: plugin.audit.verifier,
+    app: plugin.words.app,
+    verifier: timed(onFirstUse<Verifier>(() => plugin.load(verify.settings, context)), metrics, `verify:${plugin.id}`),
+    timeoutMs: verify.timeoutMs,
+    perPersonPerHour: verify.perPersonPerHour,
+    waiter: new TimerWheelWaiter({ intervalMs: verify.pollMs, perSecond: PUSH_CHECKS_PER_SECOND }),
+  };
 }
 
 /**

@@ -3,7 +3,10 @@ import { flag, optional, secureUrl } from './config-fields';
 import type { Credential } from './credentials/credential';
 import { CREDENTIALS } from './credentials';
 import { checkedRegistry } from './credentials/registry';
+import { DEFAULT_POLICY, parseResetPolicy, POLICIES, type Policy } from './flows/policy';
 import type { Workspace } from './flows/workspace';
+import { VERIFIERS } from './verifiers';
+import type { VerifierPlugin } from './verifiers/verifier';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -47,11 +50,29 @@ const CORE = {
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
   DYNAMODB_CREATE_TABLES: flag.default(false),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  // Each on its own first, so a slip in them is heard along with every other problem; the rules
+  // across settings (a verifier for `verify`, admins for `approval`) are policyProblems'.
+  RESET_POLICY: z
+    .string()
+    .default('')
+    .superRefine((text, ctx) => {
+      for (const message of parseResetPolicy(text, CREDENTIALS.map((c) => c.id)).problems) ctx.addIssue({ code: 'custom', message });
+    }),
+  VERIFY_WITH: optional(
+    z.string().superRefine((id, ctx) => {
+      if (!VERIFIERS.some((v) => v.id === id)) ctx.addIssue({ code: 'custom', message: `"${id}" is not a verifier: use ${validVerifiersOf(VERIFIERS)}` });
+    }),
+  ),
+  VERIFY_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(60),
+  VERIFY_POLL_MS: z.coerce.number().int().min(100).max(10_000).default(3_000),
+  VERIFY_MAX_PER_HOUR: z.coerce.number().int().min(1).max(20).default(3),
   METRICS_TOKEN: optional(z.string().min(16, 'looks too short: use at least 16 random characters').regex(/^[\x21-\x7e]+$/, 'must be printable ASCII with no spaces')),
 };
 
 // A credential's variable named like a core one would silently replace it.
 checkedRegistry(CREDENTIALS, { variables: [...Object.keys(CORE), ...Object.keys(CORE).map((v) => `${v}_ARN`)] });
+const validVerifiersOf = (verifiers: readonly VerifierPlugin[]) =>
+  verifiers.length > 0 ? `one of ${verifiers.map((v) => v.id).join(', ')}` : 'a verifier, and this build has none';
 
 /** Secrets among the core settings; the credentials name theirs (Setting.secret). */
 const CORE_SECRETS = ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN'];
@@ -74,6 +95,7 @@ const envSchema = z
   .object({
     ...CORE,
     ...Object.fromEntries(CREDENTIALS.flatMap((c) => Object.entries(c.settings.variables).map(([name, setting]) => [name, setting.schema]))),
+    ...Object.fromEntries(VERIFIERS.flatMap((v) => Object.entries(v.settings.variables).map(([name, setting]) => [name, setting.schema]))),
   })
   .superRefine((env, ctx) => {
     const values = env as Record<string, unknown>;
@@ -82,6 +104,7 @@ const envSchema = z
     for (const c of CREDENTIALS) {
       for (const problem of c.settings.problems?.(values) ?? []) ctx.addIssue({ code: 'custom', path: [problem.variable], message: problem.message });
     }
+    for (const problem of policyProblems(values, enabled)) ctx.addIssue({ code: 'custom', path: [problem.variable], message: problem.message });
     if (env.APPROVALS_CHANNEL_ID && env.ADMIN_USER_IDS.length === 0 && !env.ADMIN_USERGROUP_ID) {
       ctx.addIssue({ code: 'custom', path: ['APPROVALS_CHANNEL_ID'], message: 'license requests need admins: set ADMIN_USER_IDS, ADMIN_USERGROUP_ID or both' });
     }
@@ -96,6 +119,65 @@ const envSchema = z
   });
 
 export type Env = z.infer<typeof envSchema>;
+
+/** Each credential's policy: RESET_POLICY's entry for it, else its own default. */
+function policiesOf(values: Record<string, unknown>, credentials: readonly Credential[] = CREDENTIALS): Map<string, Policy> {
+  const { entries } = parseResetPolicy(String(values.RESET_POLICY ?? ''), credentials.map((c) => c.id));
+  const named = new Map(entries.map((e) => [e.id, e.policy]));
+  return new Map(credentials.map((c) => [c.id, named.get(c.id) ?? (c.policy ?? DEFAULT_POLICY).default]));
+}
+
+/**
+ * RESET_POLICY and VERIFY_WITH, checked against the registries: every problem says what is
+ * valid. The CDK stack runs this same schema over its context (resetPolicy, verifyWith).
+ */
+export function policyProblems(
+  values: Record<string, unknown>,
+  enabled: readonly Credential[],
+  registries: { credentials: readonly Credential[]; verifiers: readonly VerifierPlugin[] } = { credentials: CREDENTIALS, verifiers: VERIFIERS },
+): { variable: string; message: string }[] {
+  const { credentials: CREDENTIALS, verifiers: VERIFIERS } = registries;
+  const problems: { variable: string; message: string }[] = [];
+  const ids = CREDENTIALS.map((c) => c.id);
+  const parsed = parseResetPolicy(String(values.RESET_POLICY ?? ''), ids);
+  problems.push(...parsed.problems.map((message) => ({ variable: 'RESET_POLICY', message })));
+  const policies = policiesOf(values, CREDENTIALS);
+  const verifierId = typeof values.VERIFY_WITH === 'string' ? values.VERIFY_WITH : undefined;
+  const verifier = verifierId === undefined ? undefined : VERIFIERS.find((v) => v.id === verifierId);
+  const verifierIds = VERIFIERS.map((v) => v.id);
+  const validVerifiers = validVerifiersOf(VERIFIERS);
+  if (verifierId !== undefined && !verifier) problems.push({ variable: 'VERIFY_WITH', message: `"${verifierId}" is not a verifier: use ${validVerifiers}` });
+  if (verifier) {
+    problems.push(...(verifier.settings.problems?.(values) ?? []));
+    if (verifier.settings.read(values) === undefined && !verifier.settings.problems?.(values).length) {
+      problems.push({ variable: 'VERIFY_WITH', message: `${verifier.id} is not set up: see the README's Configuration section for its settings` });
+    }
+  }
+  for (const c of CREDENTIALS) {
+    const policy = policies.get(c.id)!;
+    const declared = c.policy ?? DEFAULT_POLICY;
+    if (declared.refuse?.includes(policy)) {
+      const allowed = POLICIES.filter((p) => !declared.refuse!.includes(p));
+      problems.push({ variable: 'RESET_POLICY', message: `${c.id} may not be ${policy}: use ${allowed.join(' or ')}` });
+      continue;
+    }
+    if (!enabled.includes(c)) continue;
+    if (policy === 'verify' && verifierId === undefined) {
+      problems.push({ variable: 'VERIFY_WITH', message: `${c.id}=verify needs a verifier: set VERIFY_WITH to ${validVerifiers}` });
+    }
+    if (policy === 'verify' && verifier && declared.refuseVerifiers?.includes(verifier.id)) {
+      const others = verifierIds.filter((v) => !declared.refuseVerifiers!.includes(v));
+      problems.push({
+        variable: 'VERIFY_WITH',
+        message: `${verifier.id} cannot verify ${c.id} resets${others.length ? `: use ${others.join(' or ')}` : ''}, or another policy for ${c.id}`,
+      });
+    }
+    if (policy === 'approval' && values.ADMIN_USER_IDS instanceof Array && values.ADMIN_USER_IDS.length === 0 && !values.ADMIN_USERGROUP_ID) {
+      problems.push({ variable: 'RESET_POLICY', message: `${c.id}=approval needs admins to approve: set ADMIN_USER_IDS, ADMIN_USERGROUP_ID or both` });
+    }
+  }
+  return problems;
+}
 
 /** Every variable the app reads, for the docs' tables to be checked against. */
 export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
@@ -137,6 +219,18 @@ export interface Config {
   readonly logLevel: (typeof LOG_LEVELS)[number];
   /** When set, GET /metrics answers only a scrape with `Authorization: Bearer <token>`. */
   readonly metricsToken?: string;
+  /** Each enabled credential's policy (RESET_POLICY, else its own default), by credential ID. */
+  readonly policies: ReadonlyMap<string, Policy>;
+  /** The verifier of the `verify` policy (VERIFY_WITH), when one is set. */
+  readonly verify?: {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each verifier's settings are its own
+    readonly plugin: VerifierPlugin<any>;
+    readonly settings: unknown;
+    readonly timeoutMs: number;
+    readonly pollMs: number;
+    /** Pushes one person may be sent per hour, whatever they reset. */
+    readonly perPersonPerHour: number;
+  };
 }
 
 export interface EnabledCredential {
@@ -164,6 +258,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
     return settings === undefined ? [] : [{ credential, settings }];
   });
   const provider = credentials.find((c) => c.credential.licenses);
+  const policies = policiesOf(values);
+  const plugin = VERIFIERS.find((v) => v.id === e.VERIFY_WITH);
+  const verifierSettings = plugin?.settings.read(values);
   return {
     ok: true,
     config: {
@@ -200,6 +297,17 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
       createTables: e.DYNAMODB_CREATE_TABLES,
       logLevel: e.LOG_LEVEL,
       ...(e.METRICS_TOKEN && { metricsToken: e.METRICS_TOKEN }),
+      policies: new Map(credentials.map(({ credential }) => [credential.id, policies.get(credential.id)!])),
+      ...(plugin &&
+        verifierSettings !== undefined && {
+          verify: {
+            plugin,
+            settings: verifierSettings,
+            timeoutMs: e.VERIFY_TIMEOUT_SECONDS * 1000,
+            pollMs: e.VERIFY_POLL_MS,
+            perPersonPerHour: e.VERIFY_MAX_PER_HOUR,
+          },
+        }),
     },
   };
 }
@@ -215,5 +323,8 @@ export function describeProblems(problems: string[]): string {
  * through `<NAME>_ARN`, and never set in the function's environment or a template.
  */
 export function secretVariables(): string[] {
-  return [...CORE_SECRETS, ...CREDENTIALS.flatMap((c) => Object.entries(c.settings.variables).filter(([, s]) => s.secret).map(([name]) => name))];
+  return [
+    ...CORE_SECRETS,
+    ...[...CREDENTIALS, ...VERIFIERS].flatMap((c) => Object.entries(c.settings.variables).filter(([, s]) => s.secret).map(([name]) => name)),
+  ];
 }

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { loadConfig, secretVariables, type EnabledCredential } from '../../src/config';
 import { CREDENTIALS } from '../../src/credentials';
 import { checkedRegistry } from '../../src/credentials/registry';
+import { VERIFIERS } from '../../src/verifiers';
 
 /**
  * Everything an operator chooses at deploy time, read from CDK context (`-c key=value` or the
@@ -66,6 +67,9 @@ const CORE_VARIABLES: Readonly<Record<string, string>> = {
   adminUserIds: 'ADMIN_USER_IDS',
   adminUsergroupId: 'ADMIN_USERGROUP_ID',
   logLevel: 'LOG_LEVEL',
+  resetPolicy: 'RESET_POLICY',
+  verifyWith: 'VERIFY_WITH',
+  verifyMaxPerHour: 'VERIFY_MAX_PER_HOUR',
 };
 
 // A credential's context key named like the stack's own would silently replace it.
@@ -75,7 +79,7 @@ checkedRegistry(CREDENTIALS, { contextKeys: [...STACK_KEYS, ...Object.keys(CORE_
 export const VARIABLE_OF_CONTEXT: Readonly<Record<string, string>> = {
   ...CORE_VARIABLES,
   ...Object.fromEntries(
-    CREDENTIALS.flatMap((c) => Object.entries(c.settings.variables).flatMap(([variable, s]) => (s.context ? [[s.context, variable]] : []))),
+    [...CREDENTIALS, ...VERIFIERS].flatMap((c) => Object.entries(c.settings.variables).flatMap(([variable, s]) => (s.context ? [[s.context, variable]] : []))),
   ),
 };
 

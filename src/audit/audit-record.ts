@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CREDENTIALS } from '../credentials';
 import { APPROVAL_ACTIONS } from '../flows/approvals/kinds';
 import { FAILURE_CODES, type FailureCode } from '../flows/failure';
+import { VERIFIERS } from '../verifiers';
 import type { AuditEntry, AuditEvent } from '../flows/ports';
 
 
@@ -11,6 +12,7 @@ export const AUDIT_DIRECTORIES: readonly string[] = [
   ...new Set(CREDENTIALS.flatMap((c) => [c.audit.directory, ...(c.licenses ? [c.licenses.auditDirectory] : [])])),
 ];
 const oneOf = (values: readonly string[]) => (values.length > 0 ? z.enum(values as [string, ...string[]]) : z.never());
+const VERIFIER_NAMES: readonly string[] = VERIFIERS.map((v) => v.audit.verifier);
 const licenseNames = [...new Set(CREDENTIALS.flatMap((c) => c.licenses?.kinds.map((k) => k.id) ?? []))];
 /** The credentials' own refusal reasons (their `words.refusals` keys): a reason is written because a credential declares it. */
 export const AUDIT_REASONS: readonly string[] = [...new Set(CREDENTIALS.flatMap((c) => Object.keys(c.words.refusals ?? {})))];
@@ -66,6 +68,9 @@ export const auditRecordSchema = z
     licenseFrom: oneOf(licenseNames).optional(),
     licenseTo: oneOf(licenseNames).optional(),
     decision: z.enum(['approve', 'deny']).optional(),
+    verifier: oneOf(VERIFIER_NAMES).optional(),
+    factorType: z.string().regex(/^[a-z0-9_:-]{1,40}$/).optional(),
+    verification: z.enum(['approved', 'rejected', 'timeout', 'no_factor', 'failed']).optional(),
     expiresAt: z.number().int(),
   })
   .strict();
@@ -109,6 +114,9 @@ export function toAuditRecord(entry: AuditEntry, at: Date, retentionDays: number
     licenseFrom: entry.licenseFrom,
     licenseTo: entry.licenseTo,
     decision: entry.decision,
+    verifier: entry.verifier,
+    factorType: entry.factorType,
+    verification: entry.verification,
     expiresAt: Math.floor(at.getTime() / 1000) + retentionDays * 86_400,
   });
 }
@@ -138,5 +146,8 @@ export function toAuditEvent(r: AuditRecord): AuditEvent {
     licenseFrom: r.licenseFrom,
     licenseTo: r.licenseTo,
     decision: r.decision,
+    verifier: r.verifier,
+    factorType: r.factorType,
+    verification: r.verification,
   });
 }

@@ -5,6 +5,7 @@
  * never names a directory.
  */
 import type { z } from 'zod';
+import type { PolicyDeclaration } from '../flows/policy';
 import type { Directory, LicenseDirectory, Logger } from '../flows/ports';
 import type { HttpFetch } from '../http/fetch';
 import type { CredentialWords, LicenseWords } from '../views/words';
@@ -95,6 +96,13 @@ export interface Credential<S = unknown> {
   /** What the function's role must be granted for it. */
   grants(settings: S): readonly Grant[];
   readonly licenses?: LicenseProvider<S>;
+  /**
+   * What a person must do before it changes (RESET_POLICY overrides the default): absent,
+   * self-service and nothing refused. A credential that must never be reset on the Slack session
+   * alone refuses `self-service`; one a verifier cannot prove (it would push to the factor being
+   * reset) names that verifier in `refuseVerifiers`.
+   */
+  readonly policy?: PolicyDeclaration;
   /** Its stand-in speaking the directory's real wire protocol, with demo accounts (sandbox, tests). */
   standIn(): Promise<StandInModule>;
 }

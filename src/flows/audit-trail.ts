@@ -12,12 +12,15 @@ const HOUR_MS = 3_600_000;
 
 type Step = Omit<AuditEntry, 'phase' | 'outcome' | 'errorCode' | 'reason' | 'incomplete' | 'deliveryFailed'>;
 
+/** What an outcome adds to its step: the policy's proof, and whether the secret reached the person. */
+export type OutcomeExtra = Pick<AuditEntry, 'deliveryFailed' | 'verifier' | 'factorType' | 'verification'>;
+
 /** A change whose attempt is on record; its outcome is written with `succeeded`, `partial` or `failed`. */
 export interface AuditedChange {
-  succeeded(extra?: Pick<AuditEntry, 'deliveryFailed'>): Promise<void>;
+  succeeded(extra?: OutcomeExtra): Promise<void>;
   /** The change stands, but steps after it failed. */
-  partial(incomplete: NonNullable<AuditEntry['incomplete']>, extra?: Pick<AuditEntry, 'deliveryFailed'>): Promise<void>;
-  failed(code: FailureCode): Promise<void>;
+  partial(incomplete: NonNullable<AuditEntry['incomplete']>, extra?: OutcomeExtra): Promise<void>;
+  failed(code: FailureCode, extra?: OutcomeExtra): Promise<void>;
 }
 
 /**
@@ -40,12 +43,12 @@ export class AuditTrail {
     return {
       succeeded: (extra) => this.quietly({ ...step, ...extra, phase: 'outcome', outcome: 'success' }),
       partial: (incomplete, extra) => this.quietly({ ...step, ...extra, phase: 'outcome', outcome: 'partial', incomplete }),
-      failed: (code) => this.quietly({ ...step, phase: 'outcome', outcome: 'failure', errorCode: code }),
+      failed: (code, extra) => this.quietly({ ...step, ...extra, phase: 'outcome', outcome: 'failure', errorCode: code }),
     };
   }
 
-  /** `reason`: with DIRECTORY_USER_REFUSED, the credential's own reason. */
-  async refused(step: Step, code: FailureCode, reason?: string): Promise<void> {
+  /** `reason`: with DIRECTORY_USER_REFUSED, the credential's own reason. `extra`: the policy's proof, when it refused. */
+  async refused(step: Step, code: FailureCode, reason?: string, extra?: OutcomeExtra): Promise<void> {
     if (this.refusals) {
       const key = `refusal:${step.actor.teamId}:${step.actor.userId}:${step.action}:${code}`;
       // Not knowing the count is no reason to leave a refusal out of the record.
@@ -55,7 +58,7 @@ export class AuditTrail {
         return;
       }
     }
-    return this.quietly({ ...step, phase: 'refused', errorCode: code, ...(reason !== undefined && { reason }) });
+    return this.quietly({ ...step, ...extra, phase: 'refused', errorCode: code, ...(reason !== undefined && { reason }) });
   }
 
   /**

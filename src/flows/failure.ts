@@ -37,6 +37,14 @@ export const FAILURE_CODES = [
   // Abuse limits
   'RATE_LIMITED',
   'RESETS_PAUSED',
+  // The policy's proof (issue 23): a push to the person's phone, an admin's approval
+  'VERIFY_NO_FACTOR',
+  'VERIFY_REJECTED',
+  'VERIFY_TIMEOUT',
+  'VERIFY_UNAVAILABLE',
+  'VERIFY_MISCONFIGURED',
+  'PUSH_LIMITED',
+  'APPROVAL_UNAVAILABLE',
   // Latchkey's own state
   'REQUEST_EXPIRED',
   'REQUEST_INVALID',
@@ -52,6 +60,7 @@ export type FailureCode = (typeof FAILURE_CODES)[number];
 const OPERATOR_FAILURES: ReadonlySet<FailureCode> = new Set<FailureCode>([
   'DIRECTORY_MISCONFIGURED',
   'SLACK_MISCONFIGURED',
+  'VERIFY_MISCONFIGURED',
   'AUDIT_UNAVAILABLE',
   'STORE_UNAVAILABLE',
   'INTERNAL',

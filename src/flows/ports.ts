@@ -145,7 +145,14 @@ export interface AuditEntry {
   readonly licenseFrom?: License;
   readonly licenseTo?: License;
   readonly decision?: 'approve' | 'deny';
+  /** The `verify` policy: the verifier's audit name, the factor the push went to, and how it ended. */
+  readonly verifier?: string;
+  readonly factorType?: string;
+  readonly verification?: VerificationOutcome;
 }
+
+/** How a policy's push ended, as the audit log writes it. */
+export type VerificationOutcome = 'approved' | 'rejected' | 'timeout' | 'no_factor' | 'failed';
 
 export interface AuditLog {
   /**
@@ -214,6 +221,9 @@ export const METRIC_NAMES = [
   'directory_call',
   'trigger_too_old',
   'work_failed',
+  'push_sent',
+  'push_result',
+  'push_rejected',
 ] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
 

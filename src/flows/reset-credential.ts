@@ -2,10 +2,24 @@ import { AuditTrail } from './audit-trail';
 import { asFailure, describeError, LatchkeyFailure, type FailureCode } from './failure';
 import { identifyRequester } from './identify-requester';
 import { pickDirectoryUser } from './pick-directory-user';
+import type { Policy } from './policy';
 import { newRequestId } from './request-id';
-import { NO_METRICS, type AuditLog, type ChangeResult, type Clock, type Directory, type Logger, type Metrics, type RateLimiter, type Requester, type WorkspaceMembers } from './ports';
+import {
+  NO_METRICS,
+  type AuditLog,
+  type ChangeResult,
+  type Clock,
+  type Directory,
+  type Logger,
+  type Metrics,
+  type RateLimiter,
+  type Requester,
+  type VerificationOutcome,
+  type WorkspaceMembers,
+} from './ports';
 import { RESET_TICKET, resetTicketSchema, type ResetTicket } from './reset-ticket';
 import type { Sealer } from './sealer';
+import type { ConfiguredVerifier, PushStarted, VerifierAccount } from './verification';
 import type { Workspace } from './workspace';
 
 /** Long enough to read the modal and click; short enough that a stale check is not trusted. */
@@ -36,6 +50,17 @@ export interface ResetFailure {
   readonly retryAt?: Date;
   /** With DIRECTORY_USER_REFUSED: the credential's own reason (its words say it). */
   readonly reason?: string;
+  /** The `verify` policy's app ("Okta Verify"), for its failures' words. */
+  readonly verifierApp?: string;
+}
+
+/** The request waits for someone else's decision (the `approval` policy); nothing has changed yet. */
+export interface ResetPending {
+  readonly ok: true;
+  readonly pending: 'approval';
+  readonly kind: string;
+  readonly email: string;
+  readonly requestId: string;
 }
 
 export interface Prepared {
@@ -67,7 +92,27 @@ export interface ResetDelivery {
   showResult(result: ChangeResult, done: ResetDone): Promise<void>;
   /** Tells the owner, without the secret, that the reset happened. */
   notifyOwner(done: ResetDone): Promise<void>;
+  /** The `verify` policy: the push is on its way; shows the number to pick on the phone, when there is one. */
+  showChallenge?(push: { readonly challenge?: string; readonly app: string }): Promise<void>;
+  /** The `verify` policy: the push was rejected; tells the owner, who may not have been the one asking. */
+  notifyRejected?(rejected: { readonly kind: string; readonly requestId: string; readonly at: Date; readonly app: string }): Promise<void>;
 }
+
+/**
+ * The `approval` policy's branch of the gate, filled by the approvals capability: it records the
+ * request for an admin to decide; the change is made later, when the requester finishes it.
+ */
+export interface ApprovalGate {
+  request(request: { readonly requester: Requester; readonly credential: Resettable; readonly ticket: ResetTicket }): Promise<ResetPending | ResetFailure>;
+}
+
+/** Until approvals for resets exist: the policy is accepted by config, and a request says it cannot be served. */
+export const NO_APPROVALS: ApprovalGate = {
+  request: async ({ credential, ticket }) => ({ ok: false, code: 'APPROVAL_UNAVAILABLE', kind: credential.id, email: ticket.email, requestId: ticket.requestId }),
+};
+
+/** The `verify` policy's verifier, with how many pushes one person may be sent per hour. */
+export type PolicyVerifier = ConfiguredVerifier & { readonly app: string; readonly perPersonPerHour: number };
 
 export interface ResetCredentialDeps {
   /** The credentials this deployment serves, by ID; any other answers DIRECTORY_NOT_ENABLED. */
@@ -82,6 +127,12 @@ export interface ResetCredentialDeps {
   readonly workspace: Workspace;
   readonly ticketTtlMs?: number;
   readonly metrics?: Metrics;
+  /** Each credential's policy; a credential not in it is self-service. */
+  readonly policies?: ReadonlyMap<string, Policy>;
+  /** Required for a credential whose policy is `verify`. */
+  readonly verifier?: PolicyVerifier;
+  /** The `approval` policy; absent, such a request is refused with APPROVAL_UNAVAILABLE. */
+  readonly approvals?: ApprovalGate;
 }
 
 export interface ResetLimits {
@@ -116,6 +167,16 @@ export class ResetCredential {
     return this.deps.credentials.has(kind);
   }
 
+  /** What a person must do before this credential changes. */
+  policyOf(kind: string): Policy {
+    return this.deps.policies?.get(kind) ?? 'self-service';
+  }
+
+  /** The app the `verify` policy's push goes to, when a verifier is configured. */
+  get verifierApp(): string | undefined {
+    return this.deps.verifier?.app;
+  }
+
   async prepare(requester: Requester, kind: string): Promise<Prepared | ResetFailure> {
     const requestId = newRequestId(this.deps.clock.now());
     const credential = this.deps.credentials.get(kind);
@@ -123,30 +184,50 @@ export class ResetCredential {
     let email: string | undefined;
     const countedAt = this.deps.clock.now();
     const { own, everyone } = this.limitsOf(requester, kind);
+    const verifier = this.policyOf(kind) === 'verify' ? this.deps.verifier : undefined;
+    const pushes = verifier && this.pushLimitOf(requester, verifier);
     let everyoneCounted = false;
+    let pushCounted = false;
+    let account: VerifierAccount | undefined;
     try {
+      if (this.policyOf(kind) === 'verify' && !verifier) throw new LatchkeyFailure('VERIFY_MISCONFIGURED', 'verify policy with no verifier');
       // Counted now, so that the click waits on nothing but the audit and the reset; given back if
       // the person closes the confirmation instead (cancel). The person's own limit is counted
-      // beside the identity check, and over it the directory never hears of the request.
-      const [member] = await Promise.all([
+      // beside the identity check, and over it the directory never hears of the request. With
+      // `verify`, the push this confirmation may send is counted too (push-bombing).
+      const first = await Promise.allSettled([
         identifyRequester(requester, this.deps.members, this.deps.workspace),
         this.take(own, countedAt, (retryAt) => new LatchkeyFailure('RATE_LIMITED', `${kind} limit for ${requester.userId}`, { retryAt })),
+        pushes &&
+          this.take(pushes, countedAt, (retryAt) => new LatchkeyFailure('PUSH_LIMITED', `push limit for ${requester.userId}`, { retryAt })).then(() => {
+            pushCounted = true;
+          }),
       ]);
+      for (const settled of first) if (settled.status === 'rejected') throw settled.reason;
+      const member = (first[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof identifyRequester>>>).value;
       email = member.email;
       // Everyone's limit only once the person is known to be allowed and within their own: a
       // refused request must not pause resets for anybody else. Beside the directory lookup, so
-      // the confirmation waits no longer; given back if the lookup refuses the person.
-      const [lookup, counted] = await Promise.allSettled([
+      // the confirmation waits no longer; given back if the lookup refuses the person. The
+      // verifier's account and push device are found beside them too, so the click sends the push
+      // after one call (the audit attempt).
+      const [lookup, counted, found] = await Promise.allSettled([
         pickDirectoryUser(credential.directory, email),
         everyone &&
           this.take(everyone, countedAt, (retryAt) => {
             this.deps.logger.error({ limit: everyone.limit, alert: true }, 'reset burst: organisation-wide limit reached, resets paused');
             return new LatchkeyFailure('RESETS_PAUSED', undefined, { retryAt });
           }),
+        verifier && verifier.verifier.find(email).catch((err: unknown) => Promise.reject(verifierFailure(err))),
       ]);
       everyoneCounted = everyone !== undefined && counted.status === 'fulfilled';
       if (counted.status === 'rejected') throw counted.reason;
       if (lookup.status === 'rejected') throw lookup.reason;
+      if (found.status === 'rejected') throw found.reason;
+      if (verifier) {
+        account = found.value ?? undefined;
+        if (!account) throw new LatchkeyFailure('VERIFY_NO_FACTOR', `no active push device in ${verifier.name}`);
+      }
       const user = lookup.value;
       const ticket: ResetTicket = {
         v: 1,
@@ -159,6 +240,7 @@ export class ResetCredential {
         requestId,
         expiresAt: this.deps.clock.now().getTime() + this.ticketTtlMs,
         countedAt: countedAt.getTime(),
+        ...(account && { verify: { userId: account.userId, factorId: account.factorId, factorType: account.factorType } }),
       };
       return { ok: true, ticket: this.deps.sealer.seal(RESET_TICKET, ticket), kind, email, requestId };
     } catch (err) {
@@ -167,16 +249,33 @@ export class ResetCredential {
       // limit, the person did nothing wrong: their own count is given back too.
       if (everyone && everyoneCounted) await this.giveBack(everyone, countedAt, requestId);
       if (failure.code === 'RESETS_PAUSED') await this.giveBack(own, countedAt, requestId);
+      // No push was sent: what this confirmation counted against the pushes is given back.
+      if (pushes && pushCounted) await this.giveBack(pushes, countedAt, requestId);
       this.metrics.count('request_refused', { action: credential.audit.action, code: failure.code });
-      if (failure.code === 'RATE_LIMITED' || failure.code === 'RESETS_PAUSED') {
-        this.metrics.count('limit_reached', { limit: failure.code === 'RATE_LIMITED' ? 'person' : 'everyone', credential: kind });
+      if (failure.code === 'RATE_LIMITED' || failure.code === 'RESETS_PAUSED' || failure.code === 'PUSH_LIMITED') {
+        const limit = { RATE_LIMITED: 'person', RESETS_PAUSED: 'everyone', PUSH_LIMITED: 'push' }[failure.code];
+        this.metrics.count('limit_reached', { limit, credential: kind });
       }
-      await this.trail.refused({ requestId, action: credential.audit.action, actor: requester, directory: credential.audit.directory }, failure.code, failure.reason);
-      return { ok: false, code: failure.code, kind, email, requestId, retryAt: failure.retryAt, ...(failure.reason !== undefined && { reason: failure.reason }) };
+      await this.trail.refused(
+        { requestId, action: credential.audit.action, actor: requester, directory: credential.audit.directory },
+        failure.code,
+        failure.reason,
+        failure.code === 'VERIFY_NO_FACTOR' && verifier ? { verifier: verifier.name, verification: 'no_factor' } : undefined,
+      );
+      return {
+        ok: false,
+        code: failure.code,
+        kind,
+        email,
+        requestId,
+        retryAt: failure.retryAt,
+        ...(failure.reason !== undefined && { reason: failure.reason }),
+        ...(verifier && { verifierApp: verifier.app }),
+      };
     }
   }
 
-  async confirm(requester: Requester, kind: string, sealedTicket: string, delivery: ResetDelivery): Promise<ResetDone | ResetFailure> {
+  async confirm(requester: Requester, kind: string, sealedTicket: string, delivery: ResetDelivery): Promise<ResetDone | ResetPending | ResetFailure> {
     const credential = this.deps.credentials.get(kind);
     if (!credential) return { ok: false, code: 'DIRECTORY_NOT_ENABLED', kind };
     const ticket = this.deps.sealer.open(RESET_TICKET, sealedTicket, resetTicketSchema);
@@ -185,6 +284,31 @@ export class ResetCredential {
       this.deps.logger.warn({ slackUserId: requester.userId, kind, code: refusal }, 'reset confirmation refused');
       return { ok: false, code: refusal ?? 'REQUEST_INVALID', kind };
     }
+
+    // The gate: what the credential's policy asks for between the confirmation and the change.
+    const policy = this.policyOf(kind);
+    if (policy === 'approval') return (this.deps.approvals ?? NO_APPROVALS).request({ requester, credential, ticket });
+    const verifier = policy === 'verify' ? this.deps.verifier : undefined;
+    if (policy === 'verify' && (!verifier || !ticket.verify)) {
+      // Opened before `verify` was turned on (or with another verifier): it proves nothing.
+      this.deps.logger.warn({ slackUserId: requester.userId, kind, requestId: ticket.requestId }, 'reset confirmation made before the verify policy; refused');
+      return { ok: false, code: 'REQUEST_EXPIRED', kind, email: ticket.email, requestId: ticket.requestId };
+    }
+    return this.change(requester, credential, ticket, delivery, verifier && { verifier, account: ticket.verify! });
+  }
+
+  /**
+   * The change itself, once the policy allows it: the attempt on record (once per request, so a
+   * replayed click does nothing), the push when the policy is `verify`, the reset, the secret.
+   */
+  private async change(
+    requester: Requester,
+    credential: Resettable,
+    ticket: ResetTicket,
+    delivery: ResetDelivery,
+    verify?: { verifier: PolicyVerifier; account: VerifierAccount },
+  ): Promise<ResetDone | ResetFailure> {
+    const kind = credential.id;
 
     const context = { requester, kind, requestId: ticket.requestId };
     let change;
@@ -202,6 +326,17 @@ export class ResetCredential {
       this.metrics.count('request_refused', { action: credential.audit.action, code: failure.code });
       return { ok: false, code: failure.code, kind, email: ticket.email, requestId: ticket.requestId };
     }
+
+    let proof: OutcomeExtraOf | undefined;
+    if (verify) {
+      const verified = await this.verifyPush(requester, ticket, delivery, verify.verifier, verify.account);
+      proof = verified.proof;
+      if (!verified.ok) {
+        await change.failed(verified.code, proof);
+        this.metrics.count('request_refused', { action: credential.audit.action, code: verified.code });
+        return { ok: false, code: verified.code, kind, email: ticket.email, requestId: ticket.requestId, verifierApp: verify.verifier.app };
+      }
+    }
     this.metrics.count('reset_started', { credential: kind });
 
     let result: ChangeResult;
@@ -209,7 +344,7 @@ export class ResetCredential {
       result = await credential.directory.resetCredential({ id: ticket.directoryUserId, locked: ticket.locked });
     } catch (err) {
       const failure = this.report(err, context);
-      await change.failed(failure.code);
+      await change.failed(failure.code, proof);
       this.metrics.count('reset_failed', { credential: kind, code: failure.code });
       return { ok: false, code: failure.code, kind, email: ticket.email, requestId: ticket.requestId };
     }
@@ -244,8 +379,8 @@ export class ResetCredential {
     }
     await Promise.all([
       incomplete
-        ? change.partial(incomplete, deliveryFailed ? { deliveryFailed } : undefined)
-        : change.succeeded(deliveryFailed ? { deliveryFailed } : undefined),
+        ? change.partial(incomplete, deliveryFailed || proof ? { ...proof, ...(deliveryFailed && { deliveryFailed }) } : undefined)
+        : change.succeeded(deliveryFailed || proof ? { ...proof, ...(deliveryFailed && { deliveryFailed }) } : undefined),
       delivery.notifyOwner({ ...done, secretShown: !deliveryFailed }).catch((err: unknown) =>
         this.deps.logger.warn({ requestId: ticket.requestId, err: describeError(err) }, 'owner notification failed'),
       ),
@@ -292,9 +427,79 @@ export class ResetCredential {
     }
     const countedAt = new Date(ticket.countedAt);
     const { own, everyone } = this.limitsOf(requester, kind);
-    const [givenBack] = await Promise.all([own, ...(everyone ? [everyone] : [])].map((l) => this.giveBack(l, countedAt, ticket.requestId)));
+    const pushes = ticket.verify && this.deps.verifier ? [this.pushLimitOf(requester, this.deps.verifier)] : [];
+    const [givenBack] = await Promise.all([own, ...(everyone ? [everyone] : []), ...pushes].map((l) => this.giveBack(l, countedAt, ticket.requestId)));
     if (givenBack) this.deps.logger.info(fields, 'confirmation closed; its count given back');
     else this.deps.logger.info(fields, 'confirmation closed; its count had lapsed or could not be given back');
+  }
+
+  /**
+   * The `verify` policy's proof: one push, for this request and this click alone (the attempt
+   * record already claimed the request, so a replayed click never gets here), followed until it
+   * ends. Only an approval goes on to the change. A rejection may mean someone else holds the
+   * person's Slack session: a security event, logged with its own field, counted, and told to
+   * the owner, but not an operator's fault (no alert).
+   */
+  private async verifyPush(
+    requester: Requester,
+    ticket: ResetTicket,
+    delivery: ResetDelivery,
+    verifier: PolicyVerifier,
+    account: VerifierAccount,
+  ): Promise<{ ok: true; proof: OutcomeExtraOf } | { ok: false; code: FailureCode; proof: OutcomeExtraOf }> {
+    const kind = ticket.kind;
+    const fields = { requestId: ticket.requestId, slackUserId: requester.userId, kind, verifier: verifier.name, factorType: account.factorType };
+    const proofOf = (verification: VerificationOutcome): OutcomeExtraOf => ({ verifier: verifier.name, factorType: account.factorType, verification });
+    let push: PushStarted;
+    try {
+      push = await verifier.verifier.push(account);
+    } catch (err) {
+      const failure = verifierFailure(err);
+      this.report(failure, { requester, kind, requestId: ticket.requestId });
+      return { ok: false, code: failure.code, proof: proofOf('failed') };
+    }
+    this.metrics.count('push_sent', { credential: kind, verifier: verifier.name });
+    await delivery.showChallenge?.({ challenge: push.challenge, app: verifier.app }).catch((err: unknown) =>
+      this.deps.logger.warn({ ...fields, err: describeError(err) }, 'the push was sent but its number could not be shown'),
+    );
+    let result: 'approved' | 'rejected' | 'timeout' | 'expired';
+    try {
+      result = await verifier.waiter.wait(() => verifier.verifier.check(account, push), verifier.timeoutMs);
+    } catch (err) {
+      await this.withdraw(verifier, account, push, fields);
+      const failure = verifierFailure(err);
+      this.report(failure, { requester, kind, requestId: ticket.requestId });
+      return { ok: false, code: failure.code, proof: proofOf('failed') };
+    }
+    if (result === 'expired') {
+      // Nobody answered in time: the push is withdrawn, so a late approval approves nothing.
+      await this.withdraw(verifier, account, push, fields);
+      result = 'timeout';
+    }
+    this.metrics.count('push_result', { credential: kind, verifier: verifier.name, result });
+    if (result === 'approved') {
+      this.deps.logger.info(fields, 'push approved');
+      return { ok: true, proof: proofOf('approved') };
+    }
+    if (result === 'timeout') {
+      this.deps.logger.info(fields, 'push not answered in time; nothing changed');
+      return { ok: false, code: 'VERIFY_TIMEOUT', proof: proofOf('timeout') };
+    }
+    this.deps.logger.warn({ ...fields, securityEvent: 'push_rejected' }, 'push rejected on the phone: someone else may be using this Slack account; nothing changed');
+    this.metrics.count('push_rejected', { credential: kind, verifier: verifier.name });
+    await delivery
+      .notifyRejected?.({ kind, requestId: ticket.requestId, at: this.deps.clock.now(), app: verifier.app })
+      .catch((err: unknown) => this.deps.logger.warn({ ...fields, err: describeError(err) }, 'owner could not be told of the rejected push'));
+    return { ok: false, code: 'VERIFY_REJECTED', proof: proofOf('rejected') };
+  }
+
+  private async withdraw(verifier: PolicyVerifier, account: VerifierAccount, push: PushStarted, fields: object): Promise<void> {
+    await verifier.verifier.cancel(account, push).catch((err: unknown) => this.deps.logger.warn({ ...fields, err: describeError(err) }, 'the push could not be withdrawn'));
+  }
+
+  /** Pushes one person may be sent per hour, whatever they reset: a push costs the person's attention. */
+  private pushLimitOf(requester: Requester, verifier: PolicyVerifier): Limit {
+    return { key: `push:${requester.userId}`, limit: verifier.perPersonPerHour, windowMs: HOUR_MS };
   }
 
   /** The person's limit for this credential, and everyone's when one is set. */
@@ -357,3 +562,13 @@ export class ResetCredential {
   }
 }
 
+
+type OutcomeExtraOf = Pick<import('./ports').AuditEntry, 'verifier' | 'factorType' | 'verification'>;
+
+/** A verifier's failure in the policy's words: its misconfiguration is the operator's; anything else, "try again". */
+function verifierFailure(err: unknown): LatchkeyFailure {
+  const failure = asFailure(err);
+  if (failure.code.startsWith('VERIFY_') || failure.code === 'PUSH_LIMITED') return failure;
+  const code: FailureCode = failure.code === 'DIRECTORY_MISCONFIGURED' || failure.code === 'INTERNAL' ? 'VERIFY_MISCONFIGURED' : 'VERIFY_UNAVAILABLE';
+  return new LatchkeyFailure(code, `verifier: ${failure.detail ?? failure.code}`, { cause: failure });
+}

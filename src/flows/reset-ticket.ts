@@ -22,6 +22,8 @@ export const resetTicketSchema = z.object({
   expiresAt: z.number().int(),
   /** When opening the confirmation was counted against the limits (ms): what cancel gives back. */
   countedAt: z.number().int().optional(),
+  /** The `verify` policy: the person's account and push device in the verifier, found while the confirmation opened. */
+  verify: z.object({ userId: z.string(), factorId: z.string(), factorType: z.string() }).optional(),
 });
 
 export type ResetTicket = z.infer<typeof resetTicketSchema>;

@@ -5,8 +5,8 @@ import type { Logger } from '../flows/ports';
 import type { ResetCredential } from '../flows/reset-credential';
 import { sendDirectMessage } from '../slack/direct-message';
 import { answerByOf, HeldAnswer } from '../slack/held-answer';
-import { failureView, resetCallbackId, resultView, workingView } from '../views/reset-modal';
-import { resetNotice } from '../views/reset-notice';
+import { challengeView, failureView, pendingView, pushingView, resetCallbackId, resultView, workingView } from '../views/reset-modal';
+import { pushRejectedNotice, resetNotice } from '../views/reset-notice';
 import { updateModal } from './modal-sequence';
 import { resetWordsOf } from './reset-words';
 import { actingUser, viewSubmissionSchema } from './slack-payloads';
@@ -26,16 +26,25 @@ export function registerResetSubmission(app: App, credential: Credential, flow: 
       await ack({ response_action: 'update', view: failureView({ code: 'REQUEST_INVALID' }, words) });
       return;
     }
-    const answer = await HeldAnswer.start((view: ModalView) => ack({ response_action: 'update', view }), answerByOf(context), workingView(words), logger);
+    const app = flow.policyOf(kind) === 'verify' ? flow.verifierApp : undefined;
+    const interim = app ? pushingView(words, app) : workingView(words);
+    const answer = await HeldAnswer.start((view: ModalView) => ack({ response_action: 'update', view }), answerByOf(context), interim, logger);
 
+    // The modal by its ID: on Lambda, the worker that waits for the push updates it this way.
     const viewId = parsed.data.view.id;
+    const show = async (view: ModalView) => {
+      if (!(await answer.settle(view))) await client.views.update({ view_id: viewId, view });
+    };
     const result = await flow.confirm(requester, kind, parsed.data.view.private_metadata, {
-      showResult: async (change, done) => {
-        const view = resultView(change, words, done);
-        if (!(await answer.settle(view))) await client.views.update({ view_id: viewId, view });
-      },
+      showResult: (change, done) => show(resultView(change, words, done)),
       notifyOwner: (done) => sendDirectMessage(client, requester.userId, resetNotice(done, words)),
+      showChallenge: (push) => show(challengeView(words, push)),
+      notifyRejected: (rejected) => sendDirectMessage(client, requester.userId, pushRejectedNotice(rejected, words)),
     });
+    if (result.ok && 'pending' in result) {
+      const view = pendingView(words, result.requestId);
+      if (!(await answer.settle(view).catch(() => true))) await updateModal(client, viewId, view, logger, requester.userId);
+    }
     if (!result.ok) {
       const view = failureView(result, words);
       if (!(await answer.settle(view).catch(() => true))) await updateModal(client, viewId, view, logger, requester.userId);

@@ -23,6 +23,8 @@ export function failureMessage(
     readonly retryAt?: Date;
     /** With DIRECTORY_USER_REFUSED: the credential's own reason, a key of `words.refusals`. */
     readonly reason?: string;
+    /** The app the policy's push goes to ("Okta Verify"), for the `verify` policy's failures. */
+    readonly verifierApp?: string;
   },
   words: SubjectWords,
 ): FailureMessage {
@@ -31,6 +33,7 @@ export function failureMessage(
   const again = `Run \`${words.command}\` again`;
   const own = failure.reason !== undefined ? words.refusals?.[failure.reason] : undefined;
   const after = failure.retryAt ? `after ${slackTime(failure.retryAt)}` : 'later';
+  const app = failure.verifierApp ?? 'your sign-in app';
   const messages: Record<FailureCode, FailureMessage> = {
     SLACK_WRONG_WORKSPACE: {
       headline: 'Latchkey only serves members of its own Slack workspace.',
@@ -129,6 +132,31 @@ export function failureMessage(
     RESETS_PAUSED: {
       headline: 'Latchkey has paused resets for a moment: there were unusually many in the last minute. Nothing was changed.',
       next: `Try again ${after}. IT has been alerted.`,
+    },
+    VERIFY_NO_FACTOR: {
+      headline: `Resetting your ${words.short} needs a push to your phone, and you have no ${app} set up to receive one. Nothing was changed.`,
+      next: `Set up ${app} on your phone (IT can help you enrol), then run \`${words.command}\` again; or ask IT to reset it for you.`,
+    },
+    VERIFY_REJECTED: {
+      headline: `The ${app} request was rejected on your phone, so nothing was changed.`,
+      next: `If that was you, ${again.charAt(0).toLowerCase()}${again.slice(1)} and approve it. If it wasn't you, someone may be using your Slack account: contact IT now.`,
+    },
+    VERIFY_TIMEOUT: {
+      headline: `Nobody answered the ${app} request in time, so nothing was changed.`,
+      next: `${again} and approve the request on your phone within a minute.`,
+    },
+    VERIFY_UNAVAILABLE: {
+      headline: `Latchkey could not send the ${app} request to your phone just now. Nothing was changed.`,
+      next: `${again} in a few minutes; if it keeps failing, contact IT.`,
+    },
+    VERIFY_MISCONFIGURED: { headline: `Latchkey could not reach ${app}: it is misconfigured.`, next: OPERATOR_TOLD },
+    PUSH_LIMITED: {
+      headline: `Latchkey has sent as many ${app} requests to your phone as it allows in an hour. Nothing was changed.`,
+      next: `You can try again ${after}. If you are locked out now, contact IT.`,
+    },
+    APPROVAL_UNAVAILABLE: {
+      headline: `Resetting your ${words.short} needs an admin's approval, which this Latchkey cannot ask for yet. Nothing was changed.`,
+      next: 'Ask IT to reset it for you.',
     },
     REQUEST_EXPIRED: { headline: 'This confirmation has expired. Nothing was changed.', next: `${again}.` },
     REQUEST_INVALID: {

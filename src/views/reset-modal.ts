@@ -72,7 +72,7 @@ export function resultView(result: ChangeResult, words: ResetWords, done: Pick<R
   return modal({ title: words.secretTitle, close: 'Done', blocks });
 }
 
-export function failureView(failure: Pick<ResetFailure, 'code' | 'email' | 'requestId' | 'retryAt' | 'reason'>, words: ResetWords): ModalView {
+export function failureView(failure: Pick<ResetFailure, 'code' | 'email' | 'requestId' | 'retryAt' | 'reason' | 'verifierApp'>, words: ResetWords): ModalView {
   const message = failureMessage(failure, words);
   const blocks = [section(`:warning: ${message.headline}`), section(message.next)];
   if (failure.requestId) blocks.push(context(`Reference: \`${failure.requestId}\``));
@@ -82,4 +82,38 @@ export function failureView(failure: Pick<ResetFailure, 'code' | 'email' | 'requ
 /** Said with the new secret, and in the receipt, when the reset also unlocked a locked-out account. */
 export function unlockedSentence(words: Pick<ResetWords, 'account'>): string {
   return `Your ${words.account} was locked out; it is unlocked now.`;
+}
+
+/** The `verify` policy, before the push is out: said instead of "Resetting…". */
+export function pushingView(words: ResetWords, app: string): ModalView {
+  return progressView(words.title, `Sending a ${app} request to your phone…`);
+}
+
+/** The `verify` policy: the push is out; the person approves it on their phone (picking the number, when there is one). */
+export function challengeView(words: ResetWords, push: { readonly app: string; readonly challenge?: string }): ModalView {
+  const ask = push.challenge
+    ? `:iphone: Approve the ${push.app} request on your phone and pick *${escapeMrkdwn(push.challenge)}*.`
+    : `:iphone: Approve the ${push.app} request on your phone.`;
+  return modal({
+    title: words.title,
+    close: 'Close',
+    blocks: [
+      section(ask, 'challenge'),
+      section(`Your ${words.what} is reset as soon as you approve; the new one appears here.`),
+      context(`If you didn't ask for this, reject it on your phone. Nothing changes until you approve; the request lapses after a minute.`),
+    ],
+  });
+}
+
+/** The `approval` policy: the request waits for an admin; nothing has changed yet. */
+export function pendingView(words: ResetWords, requestId: string): ModalView {
+  return modal({
+    title: words.title,
+    close: 'Close',
+    blocks: [
+      section(`:hourglass_flowing_sand: Resetting your ${words.what} needs an admin's approval. Your request has been sent to them.`),
+      section("You'll get a direct message when it is decided. Nothing has changed yet."),
+      context(`Reference: \`${requestId}\``),
+    ],
+  });
 }

@@ -22,3 +22,15 @@ export function resetNotice(done: Pick<ResetDone, 'at' | 'requestId' | 'secretSh
     blocks: [section(`:key: ${text}`), context(`Run \`${words.command}\` to reset it again. Reference: \`${done.requestId}\``)],
   };
 }
+
+/**
+ * The direct message after a push was rejected on the owner's phone: whoever asked may not have
+ * been them (a stolen Slack session). Never holds a secret: none was made.
+ */
+export function pushRejectedNotice(rejected: { at: Date; requestId: string; app: string }, words: ResetWords): { text: string; blocks: KnownBlock[] } {
+  const text =
+    `Someone using your Slack account asked Latchkey to reset your ${words.receipt} at ${slackTime(rejected.at)}, ` +
+    `and the ${rejected.app} request on your phone was rejected, so nothing was changed. ` +
+    `If that wasn't you, contact IT now: someone else may be signed in to Slack as you.`;
+  return { text, blocks: [section(`:warning: ${text}`), context(`Reference: \`${rejected.requestId}\``)] };
+}

@@ -149,3 +149,28 @@ describe('deploy settings from CDK context', () => {
     }
   });
 });
+
+describe('resetPolicy and verifyWith in CDK context', () => {
+  const read = (context: Partial<Record<ContextKey, unknown>>) => settingsFromContext((key) => context[key]);
+  const problemsOf = (context: Partial<Record<ContextKey, unknown>>): readonly string[] => {
+    try {
+      read(context);
+    } catch (err) {
+      if (err instanceof SettingsError) return err.problems;
+      throw err;
+    }
+    return [];
+  };
+  const base = { chimeAccountId: CHIME_ACCOUNT, slackTeamId: 'T0LATCHKEY' };
+
+  test('becomes RESET_POLICY in the environment, checked as the app checks it', () => {
+    expect(read({ ...base, resetPolicy: 'pin=approval', adminUserIds: 'U0ONE' }).environment).toMatchObject({ RESET_POLICY: 'pin=approval' });
+  });
+
+  test('an unknown credential or policy, and verify without a verifier, are refused in context keys', () => {
+    expect(problemsOf({ ...base, resetPolicy: 'okta=verify' })).toEqual([expect.stringMatching(/^resetPolicy: "okta" is not a credential: use one of pin, password, okta_password/)]);
+    expect(problemsOf({ ...base, resetPolicy: 'pin=mfa' })).toEqual([expect.stringMatching(/^resetPolicy: "mfa" \(for pin\) is not a policy: use one of self-service, verify, approval/)]);
+    expect(problemsOf({ ...base, resetPolicy: 'pin=verify' })).toEqual([expect.stringMatching(/^verifyWith: pin=verify needs a verifier: set verifyWith to /)]);
+    expect(problemsOf({ ...base, verifyWith: 'pigeon' })).toEqual([expect.stringMatching(/^verifyWith: "pigeon" is not a verifier/)]);
+  });
+});

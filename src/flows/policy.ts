@@ -1,0 +1,59 @@
+/**
+ * What a person must do before Latchkey changes a credential (RESET_POLICY, issue 23):
+ * - `self-service`: nothing more than confirming in the modal (the Slack session is the proof);
+ * - `verify`: approve a push on their phone (the verifier of VERIFY_WITH);
+ * - `approval`: an admin approves first.
+ */
+export const POLICIES = ['self-service', 'verify', 'approval'] as const;
+export type Policy = (typeof POLICIES)[number];
+
+/** How a credential declares its policy: its default, and what it will not allow (a credential that must never be self-service). */
+export interface PolicyDeclaration {
+  readonly default: Policy;
+  readonly refuse?: readonly Policy[];
+  /** Verifiers (their VERIFY_WITH IDs) that cannot prove this credential, e.g. one that would verify with the very factor being reset. */
+  readonly refuseVerifiers?: readonly string[];
+}
+
+/** A credential that declares nothing: self-service, nothing refused. */
+export const DEFAULT_POLICY: PolicyDeclaration = { default: 'self-service' };
+
+export function isPolicy(value: string): value is Policy {
+  return (POLICIES as readonly string[]).includes(value);
+}
+
+/**
+ * RESET_POLICY's text (`okta_password=verify,password=approval`) as entries, each with what is
+ * wrong with it, if anything, in words that list what is valid. `ids` are the registry's.
+ */
+export function parseResetPolicy(
+  text: string,
+  ids: readonly string[],
+): { entries: { id: string; policy: Policy }[]; problems: string[] } {
+  const entries: { id: string; policy: Policy }[] = [];
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const raw of text.split(',').map((part) => part.trim()).filter(Boolean)) {
+    const match = /^([^=\s]+)\s*=\s*(\S+)$/.exec(raw);
+    if (!match) {
+      problems.push(`"${raw}" is not <credential id>=<policy>, e.g. okta_password=verify`);
+      continue;
+    }
+    const [, id, policy] = match as unknown as [string, string, string];
+    if (!ids.includes(id)) {
+      problems.push(`"${id}" is not a credential: use one of ${ids.join(', ')}`);
+      continue;
+    }
+    if (!isPolicy(policy)) {
+      problems.push(`"${policy}" (for ${id}) is not a policy: use one of ${POLICIES.join(', ')}`);
+      continue;
+    }
+    if (seen.has(id)) {
+      problems.push(`${id} is named twice`);
+      continue;
+    }
+    seen.add(id);
+    entries.push({ id, policy });
+  }
+  return { entries, problems };
+}

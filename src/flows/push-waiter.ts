@@ -1,0 +1,99 @@
+import type { PushResult, PushWaiter } from './verification';
+
+interface Waiting {
+  readonly check: () => Promise<'waiting' | PushResult>;
+  readonly deadline: number;
+  dueAt: number;
+  busy: boolean;
+  failures: number;
+  readonly settle: (result: PushResult | 'expired' | Error) => void;
+}
+
+/** Consecutive failed checks after which the wait ends with the last error. */
+const MAX_FAILED_CHECKS = 3;
+
+/**
+ * Every push the process waits on, checked from one timer: one small record per push, no timer
+ * or closure of its own, so 200 people waiting on their phones cost a few kilobytes, not 200
+ * timers. The timer runs only while someone waits (and never holds the process open).
+ *
+ * Checks are spread by a budget (`perSecond`, a token bucket): the verifier's rate limit is the
+ * org's, shared with everything else that calls it, and a crowd of waiting pushes must not use it
+ * up. When more are due than the budget allows, the longest-due go first and the rest wait a tick.
+ */
+export class TimerWheelWaiter implements PushWaiter {
+  private readonly waiting = new Set<Waiting>();
+  private timer: NodeJS.Timeout | undefined;
+  private tokens: number;
+  private lastTick = Date.now();
+
+  constructor(
+    private readonly options: { intervalMs: number; perSecond: number; tickMs?: number },
+  ) {
+    this.tokens = options.perSecond;
+  }
+
+  get size(): number {
+    return this.waiting.size;
+  }
+
+  wait(check: () => Promise<'waiting' | PushResult>, timeoutMs: number): Promise<PushResult | 'expired'> {
+    return new Promise((resolve, reject) => {
+      const now = Date.now();
+      const entry: Waiting = {
+        check,
+        deadline: now + timeoutMs,
+        // The person needs a moment to reach their phone: the first check is one interval away.
+        dueAt: now + this.options.intervalMs,
+        busy: false,
+        failures: 0,
+        settle: (result) => {
+          this.waiting.delete(entry);
+          if (this.waiting.size === 0) this.stop();
+          if (result instanceof Error) reject(result);
+          else resolve(result);
+        },
+      };
+      this.waiting.add(entry);
+      this.timer ??= setInterval(() => this.tick(), this.options.tickMs ?? Math.min(250, this.options.intervalMs)).unref();
+    });
+  }
+
+  private stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    const { perSecond, intervalMs } = this.options;
+    this.tokens = Math.min(perSecond, this.tokens + ((now - this.lastTick) / 1000) * perSecond);
+    this.lastTick = now;
+    const due: Waiting[] = [];
+    for (const entry of this.waiting) {
+      if (entry.busy) continue;
+      if (now >= entry.deadline) entry.settle('expired');
+      else if (now >= entry.dueAt) due.push(entry);
+    }
+    due.sort((a, b) => a.dueAt - b.dueAt);
+    for (const entry of due) {
+      if (this.tokens < 1) break;
+      this.tokens -= 1;
+      entry.busy = true;
+      entry.check().then(
+        (state) => {
+          entry.busy = false;
+          entry.failures = 0;
+          if (state === 'waiting') entry.dueAt = Date.now() + intervalMs;
+          else entry.settle(state);
+        },
+        (err: unknown) => {
+          entry.busy = false;
+          entry.failures += 1;
+          if (entry.failures >= MAX_FAILED_CHECKS) entry.settle(err instanceof Error ? err : new Error(String(err)));
+          else entry.dueAt = Date.now() + intervalMs;
+        },
+      );
+    }
+  }
+}

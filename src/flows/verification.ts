@@ -1,0 +1,53 @@
+/**
+ * The `verify` policy's port: a push to the person's phone that they approve or reject. Each
+ * verifier plug-in (src/verifiers/<name>/) implements it over its own API; nothing here knows one.
+ */
+
+/** The person's account and push device in the verifier, found while the confirmation opens. */
+export interface VerifierAccount {
+  readonly userId: string;
+  /** The device or factor the push goes to. */
+  readonly factorId: string;
+  /** As the audit log writes it: `push` (Okta Verify), `duo_push` (Duo). */
+  readonly factorType: string;
+}
+
+/** A push on its way: what to follow it by, and the number to pick on the phone, when the verifier asks for one. */
+export interface PushStarted {
+  readonly transaction: string;
+  readonly challenge?: string;
+}
+
+/** How a push ended. */
+export type PushResult = 'approved' | 'rejected' | 'timeout';
+
+export interface Verifier {
+  /**
+   * The person's account, by the same exact, case-insensitive email match the directories use,
+   * and their active push device; undefined when they have none. Throws LatchkeyFailure
+   * (DIRECTORY_* codes) when the verifier cannot answer.
+   */
+  find(email: string): Promise<VerifierAccount | undefined>;
+  /** Sends the push. */
+  push(account: VerifierAccount): Promise<PushStarted>;
+  /** Where the push stands: still waiting, or how it ended. */
+  check(account: VerifierAccount, push: PushStarted): Promise<'waiting' | PushResult>;
+  /** Withdraws a push nobody answered in time, so a late approval approves nothing. */
+  cancel(account: VerifierAccount, push: PushStarted): Promise<void>;
+}
+
+/** The configured verifier, as the reset flow sees it. */
+export interface ConfiguredVerifier {
+  /** Its audit name (`okta_verify`, `duo`). */
+  readonly name: string;
+  readonly verifier: Verifier;
+  /** How long a push may wait for the person before it is withdrawn. */
+  readonly timeoutMs: number;
+  readonly waiter: PushWaiter;
+}
+
+/** Waits for pushes to end, by checking each now and then; see push-waiter.ts. */
+export interface PushWaiter {
+  /** Resolves with how the push ended, or 'expired' once `timeoutMs` has passed. */
+  wait(check: () => Promise<'waiting' | PushResult>, timeoutMs: number): Promise<PushResult | 'expired'>;
+}

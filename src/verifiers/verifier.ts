@@ -1,0 +1,29 @@
+/**
+ * What a verifier plug-in is: the `verify` policy's push to the person's phone, through one
+ * provider (Okta Verify, Duo), in one folder under src/verifiers/ and one line in
+ * src/verifiers/index.ts, the same shape as a credential's. VERIFY_WITH names the one in use.
+ */
+import type { AdapterContext, CredentialSettings, StandInModule } from '../credentials/credential';
+import type { Verifier } from '../flows/verification';
+
+export interface VerifierWords {
+  /** The app on the phone, as people know it: "Okta Verify", "Duo Mobile". */
+  readonly app: string;
+}
+
+export interface VerifierPlugin<S = unknown> {
+  /** Its VERIFY_WITH value; stable. */
+  readonly id: string;
+  readonly words: VerifierWords;
+  /** How the audit log names it (`verifier`). */
+  readonly audit: { readonly verifier: string };
+  /**
+   * Its settings. A verifier may read variables a credential declares (Okta Verify uses the Okta
+   * org and token of OKTA_ORG_URL and OKTA_API_TOKEN); `variables` lists only its own.
+   */
+  readonly settings: CredentialSettings<S>;
+  /** Its adapter, loaded on first use. */
+  load(settings: S, context: AdapterContext): Promise<Verifier>;
+  /** Its stand-in speaking the provider's real wire protocol (sandbox, tests). */
+  standIn(): Promise<StandInModule>;
+}

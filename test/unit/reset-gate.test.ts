@@ -1,0 +1,221 @@
+import { LatchkeyFailure } from '../../src/flows/failure';
+import type { Policy } from '../../src/flows/policy';
+import { TimerWheelWaiter } from '../../src/flows/push-waiter';
+import { ResetCredential, type PolicyVerifier, type ResetDelivery } from '../../src/flows/reset-credential';
+import type { PushResult, PushStarted, Verifier, VerifierAccount } from '../../src/flows/verification';
+import { ManualClock, member, MemoryAudit, MemoryDirectory, MemoryLogger, MemoryMembers, MemoryRateLimiter, testSealer } from '../support/in-memory-ports';
+
+const ANN = { userId: 'UANN', teamId: 'T0TEAM' };
+
+/** A verifier whose pushes end as the test says: each push's fate is taken from `fates` in order. */
+class MemoryVerifier implements Verifier {
+  readonly pushes: { account: VerifierAccount; transaction: string }[] = [];
+  readonly cancelled: string[] = [];
+  readonly fates: ('approved' | 'rejected' | 'timeout' | 'ignored')[] = [];
+  accounts = new Map<string, VerifierAccount>([['uann@example.com', { userId: 'okta-ann', factorId: 'opf-ann', factorType: 'push' }]]);
+  pushFailure?: LatchkeyFailure;
+
+  async find(email: string) {
+    return this.accounts.get(email.toLowerCase());
+  }
+
+  async push(account: VerifierAccount): Promise<PushStarted> {
+    if (this.pushFailure) throw this.pushFailure;
+    const transaction = `tx-${this.pushes.length + 1}`;
+    this.pushes.push({ account, transaction });
+    return { transaction, challenge: '42' };
+  }
+
+  async check(_account: VerifierAccount, push: PushStarted): Promise<'waiting' | PushResult> {
+    const fate = this.fates[Number(push.transaction.slice(3)) - 1] ?? 'ignored';
+    return fate === 'ignored' ? 'waiting' : fate;
+  }
+
+  async cancel(_account: VerifierAccount, push: PushStarted) {
+    this.cancelled.push(push.transaction);
+  }
+}
+
+function setup(policy: Policy, options: { pushesPerHour?: number } = {}) {
+  const directory = new MemoryDirectory([{ id: 'okta-ann', email: 'uann@example.com', status: 'active' }]);
+  const audit = new MemoryAudit();
+  const logger = new MemoryLogger();
+  const verifier = new MemoryVerifier();
+  const limiter = new MemoryRateLimiter();
+  const counted: string[] = [];
+  const policyVerifier: PolicyVerifier = {
+    name: 'okta_verify',
+    app: 'Okta Verify',
+    verifier,
+    timeoutMs: 200,
+    perPersonPerHour: options.pushesPerHour ?? 3,
+    waiter: new TimerWheelWaiter({ intervalMs: 10, perSecond: 1000 }),
+  };
+  const flow = new ResetCredential({
+    credentials: new Map([['okta_password', { id: 'okta_password', audit: { action: 'reset_okta_password', directory: 'okta' }, directory }]]),
+    members: new MemoryMembers([member('UANN')]),
+    audit,
+    sealer: testSealer(),
+    clock: new ManualClock(),
+    logger,
+    workspace: { teamId: 'T0TEAM' },
+    limiter,
+    limits: { perUserPerHour: 100 },
+    metrics: { count: (name) => void counted.push(name), duration: () => undefined },
+    policies: new Map([['okta_password', policy]]),
+    verifier: policyVerifier,
+  });
+  const shown: string[] = [];
+  const challenges: (string | undefined)[] = [];
+  const rejections: string[] = [];
+  const delivery: ResetDelivery = {
+    showResult: async (result) => void shown.push(result.secret?.reveal() ?? ''),
+    notifyOwner: async () => undefined,
+    showChallenge: async (push) => void challenges.push(push.challenge),
+    notifyRejected: async (r) => void rejections.push(r.requestId),
+  };
+  return { flow, directory, audit, logger, verifier, delivery, shown, challenges, rejections, counted };
+}
+
+async function opened(flow: ResetCredential) {
+  const ready = await flow.prepare(ANN, 'okta_password');
+  if (!ready.ok) throw new Error(`prepare failed: ${ready.code}`);
+  return ready;
+}
+
+describe('the gate: verify', () => {
+  it('an approved push, and only then, resets; the number is shown first; the audit names verifier, factor and result', async () => {
+    const { flow, directory, audit, verifier, delivery, shown, challenges } = setup('verify');
+    verifier.fates.push('approved');
+    const result = await flow.confirm(ANN, 'okta_password', (await opened(flow)).ticket, delivery);
+    expect(result.ok).toBe(true);
+    expect(challenges).toEqual(['42']);
+    expect(directory.resets).toEqual(['okta-ann']);
+    expect(shown).toHaveLength(1);
+    expect(audit.entries.map((e) => [e.phase, e.outcome, e.verifier, e.factorType, e.verification])).toEqual([
+      ['attempt', undefined, undefined, undefined, undefined],
+      ['outcome', 'success', 'okta_verify', 'push', 'approved'],
+    ]);
+  });
+
+  it('a rejected push changes nothing, is a security event (own log field, metric, no alert) and tells the owner', async () => {
+    const { flow, directory, audit, logger, verifier, delivery, shown, rejections, counted } = setup('verify');
+    verifier.fates.push('rejected');
+    const ready = await opened(flow);
+    const result = await flow.confirm(ANN, 'okta_password', ready.ticket, delivery);
+    expect(result).toMatchObject({ ok: false, code: 'VERIFY_REJECTED', verifierApp: 'Okta Verify' });
+    expect(directory.resets).toEqual([]);
+    expect(shown).toEqual([]);
+    expect(rejections).toEqual([ready.requestId]);
+    expect(counted).toContain('push_rejected');
+    const line = logger.lines.find((l) => (l.fields as { securityEvent?: string }).securityEvent === 'push_rejected');
+    expect(line).toBeDefined();
+    expect(logger.lines.some((l) => (l.fields as { alert?: boolean }).alert)).toBe(false);
+    expect(audit.entries.at(-1)).toMatchObject({ phase: 'outcome', outcome: 'failure', errorCode: 'VERIFY_REJECTED', verifier: 'okta_verify', verification: 'rejected' });
+  });
+
+  it('a replayed Reset click after a rejection sends no new push and changes nothing', async () => {
+    const { flow, directory, verifier, delivery } = setup('verify');
+    verifier.fates.push('rejected', 'approved');
+    const ready = await opened(flow);
+    await flow.confirm(ANN, 'okta_password', ready.ticket, delivery);
+    const replay = await flow.confirm(ANN, 'okta_password', ready.ticket, delivery);
+    expect(replay).toMatchObject({ ok: false, code: 'REQUEST_ALREADY_USED' });
+    expect(verifier.pushes).toHaveLength(1);
+    expect(directory.resets).toEqual([]);
+  });
+
+  it('an ignored push is withdrawn after the timeout and changes nothing', async () => {
+    const { flow, directory, audit, verifier, delivery } = setup('verify');
+    const result = await flow.confirm(ANN, 'okta_password', (await opened(flow)).ticket, delivery);
+    expect(result).toMatchObject({ ok: false, code: 'VERIFY_TIMEOUT' });
+    expect(verifier.cancelled).toEqual(['tx-1']);
+    expect(directory.resets).toEqual([]);
+    expect(audit.entries.at(-1)).toMatchObject({ errorCode: 'VERIFY_TIMEOUT', verification: 'timeout' });
+  });
+
+  it("the verifier's own TIMEOUT changes nothing", async () => {
+    const { flow, directory, verifier, delivery } = setup('verify');
+    verifier.fates.push('timeout');
+    expect(await flow.confirm(ANN, 'okta_password', (await opened(flow)).ticket, delivery)).toMatchObject({ ok: false, code: 'VERIFY_TIMEOUT' });
+    expect(directory.resets).toEqual([]);
+  });
+
+  it('no push device: refused while the confirmation opens, audited, nothing sent', async () => {
+    const { flow, audit, verifier } = setup('verify');
+    verifier.accounts.clear();
+    expect(await flow.prepare(ANN, 'okta_password')).toMatchObject({ ok: false, code: 'VERIFY_NO_FACTOR', verifierApp: 'Okta Verify' });
+    expect(verifier.pushes).toEqual([]);
+    expect(audit.entries).toEqual([expect.objectContaining({ phase: 'refused', errorCode: 'VERIFY_NO_FACTOR', verifier: 'okta_verify', verification: 'no_factor' })]);
+  });
+
+  it('pushes count against the person: past the limit no confirmation opens; a closed one gives its push back', async () => {
+    const { flow, verifier, delivery } = setup('verify', { pushesPerHour: 2 });
+    verifier.fates.push('rejected', 'rejected');
+    for (let i = 0; i < 2; i++) await flow.confirm(ANN, 'okta_password', (await opened(flow)).ticket, delivery);
+    expect(await flow.prepare(ANN, 'okta_password')).toMatchObject({ ok: false, code: 'PUSH_LIMITED' });
+    expect(verifier.pushes).toHaveLength(2);
+
+    const fresh = setup('verify', { pushesPerHour: 1 });
+    const closed = await opened(fresh.flow);
+    await fresh.flow.cancel(ANN, 'okta_password', closed.ticket);
+    expect((await fresh.flow.prepare(ANN, 'okta_password')).ok).toBe(true);
+  });
+
+  it('a verifier that cannot send the push: nothing changes, and the person is told to try again', async () => {
+    const { flow, directory, verifier, delivery } = setup('verify');
+    verifier.pushFailure = new LatchkeyFailure('DIRECTORY_UNAVAILABLE', 'down');
+    expect(await flow.confirm(ANN, 'okta_password', (await opened(flow)).ticket, delivery)).toMatchObject({ ok: false, code: 'VERIFY_UNAVAILABLE' });
+    expect(directory.resets).toEqual([]);
+  });
+
+  it('a confirmation opened before verify was on proves nothing', async () => {
+    const before = setup('self-service');
+    const ticket = (await opened(before.flow)).ticket;
+    const after = setup('verify');
+    // The same sealing key (testSealer): the ticket opens, but carries no verifier account.
+    expect(await after.flow.confirm(ANN, 'okta_password', ticket, after.delivery)).toMatchObject({ ok: false, code: 'REQUEST_EXPIRED' });
+    expect(after.directory.resets).toEqual([]);
+  });
+});
+
+describe('the gate: self-service and approval', () => {
+  it('self-service: no push, no verifier call, the reset as before', async () => {
+    const { flow, directory, verifier, delivery, challenges } = setup('self-service');
+    verifier.find = async () => {
+      throw new Error('the verifier must not be asked');
+    };
+    expect((await flow.confirm(ANN, 'okta_password', (await opened(flow)).ticket, delivery)).ok).toBe(true);
+    expect(verifier.pushes).toEqual([]);
+    expect(challenges).toEqual([]);
+    expect(directory.resets).toEqual(['okta-ann']);
+  });
+
+  it('approval, until the approvals capability fills its port: refused with a clear code, nothing changed', async () => {
+    const { flow, directory, delivery } = setup('approval');
+    expect(await flow.confirm(ANN, 'okta_password', (await opened(flow)).ticket, delivery)).toMatchObject({ ok: false, code: 'APPROVAL_UNAVAILABLE' });
+    expect(directory.resets).toEqual([]);
+  });
+});
+
+describe('TimerWheelWaiter', () => {
+  it('one timer for every waiting push, checks within the budget, the longest-due first', async () => {
+    const waiter = new TimerWheelWaiter({ intervalMs: 20, perSecond: 50, tickMs: 10 });
+    let checks = 0;
+    const check = async () => (++checks >= 400 ? ('approved' as const) : ('waiting' as const));
+    const waits = Array.from({ length: 200 }, () => waiter.wait(check, 300));
+    expect(waiter.size).toBe(200);
+    const results = await Promise.all(waits);
+    // 300 ms at 50 a second (with a one-second burst): about 65 checks, not 200 × 15.
+    expect(checks).toBeLessThan(80);
+    expect(results.every((r) => r === 'expired')).toBe(true);
+    expect(waiter.size).toBe(0);
+  });
+
+  it('ends with the answer, or with the error after three failed checks in a row', async () => {
+    const waiter = new TimerWheelWaiter({ intervalMs: 5, perSecond: 1000 });
+    let n = 0;
+    await expect(waiter.wait(async () => (++n < 3 ? 'waiting' : 'rejected'), 1000)).resolves.toBe('rejected');
+    await expect(waiter.wait(() => Promise.reject(new LatchkeyFailure('DIRECTORY_UNAVAILABLE')), 1000)).rejects.toThrow('DIRECTORY_UNAVAILABLE');
+  });
+});

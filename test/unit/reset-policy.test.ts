@@ -1,0 +1,87 @@
+import { loadConfig, policyProblems } from '../../src/config';
+import type { Credential } from '../../src/credentials/credential';
+import { CREDENTIALS } from '../../src/credentials';
+import { parseResetPolicy } from '../../src/flows/policy';
+import type { VerifierPlugin } from '../../src/verifiers/verifier';
+
+const VALID = {
+  SLACK_SIGNING_SECRET: '8f742231b10e8888abcd99yyyzzz85a5',
+  SLACK_BOT_TOKEN: 'xoxb-test-token',
+  SLACK_TEAM_ID: 'T0LATCHKEY',
+  CHIME_ACCOUNT_ID: '12a3c1a8-8d1c-4b8e-9a8f-2d8d1c1e7f00',
+  WORKMAIL_ORGANIZATION_ID: `m-${'a'.repeat(32)}`,
+};
+const problemsOf = (env: Record<string, string>) => {
+  const result = loadConfig({ ...VALID, ...env });
+  return result.ok ? [] : result.problems;
+};
+
+describe('RESET_POLICY', () => {
+  it('unset: every credential keeps its own default, self-service for the three we have', () => {
+    const result = loadConfig(VALID);
+    expect(result.ok && [...result.config.policies]).toEqual([
+      ['pin', 'self-service'],
+      ['password', 'self-service'],
+    ]);
+  });
+
+  it('reads <credential id>=<policy>, comma-separated, with spaces around the parts', () => {
+    expect(parseResetPolicy(' pin = approval , password=self-service,', ['pin', 'password'])).toEqual({
+      entries: [
+        { id: 'pin', policy: 'approval' },
+        { id: 'password', policy: 'self-service' },
+      ],
+      problems: [],
+    });
+    const result = loadConfig({ ...VALID, RESET_POLICY: 'pin=approval', ADMIN_USER_IDS: 'UADA' });
+    expect(result.ok && result.config.policies.get('pin')).toBe('approval');
+    expect(result.ok && result.config.policies.get('password')).toBe('self-service');
+  });
+
+  it('an unknown credential lists the registry\'s IDs; an unknown policy lists the policies', () => {
+    const ids = CREDENTIALS.map((c) => c.id).join(', ');
+    expect(problemsOf({ RESET_POLICY: 'okta=verify' })).toContain(`RESET_POLICY: "okta" is not a credential: use one of ${ids}`);
+    expect(problemsOf({ RESET_POLICY: 'pin=mfa' })).toContain('RESET_POLICY: "mfa" (for pin) is not a policy: use one of self-service, verify, approval');
+    expect(problemsOf({ RESET_POLICY: 'pin' })).toContain('RESET_POLICY: "pin" is not <credential id>=<policy>, e.g. okta_password=verify');
+    expect(problemsOf({ RESET_POLICY: 'pin=approval,pin=verify', ADMIN_USER_IDS: 'UADA' })).toContain('RESET_POLICY: pin is named twice');
+  });
+
+  it('verify with no verifier is a config error that says what to set', () => {
+    expect(problemsOf({ RESET_POLICY: 'password=verify' })).toEqual([expect.stringMatching(/^VERIFY_WITH: password=verify needs a verifier: set VERIFY_WITH to /)]);
+  });
+
+  it('an unknown verifier lists the verifiers', () => {
+    expect(problemsOf({ VERIFY_WITH: 'carrier-pigeon' })).toEqual([expect.stringMatching(/^VERIFY_WITH: "carrier-pigeon" is not a verifier: use /)]);
+  });
+
+  it('approval needs admins to approve', () => {
+    expect(problemsOf({ RESET_POLICY: 'pin=approval' })).toContain('RESET_POLICY: pin=approval needs admins to approve: set ADMIN_USER_IDS, ADMIN_USERGROUP_ID or both');
+  });
+
+  it('every problem is reported together with the others', () => {
+    expect(problemsOf({ RESET_POLICY: 'x=verify,pin=nope', PORT: 'eighty' })).toEqual(
+      expect.arrayContaining(['PORT: must be a port number', expect.stringMatching(/^RESET_POLICY: "x"/), expect.stringMatching(/^RESET_POLICY: "nope"/)]),
+    );
+  });
+});
+
+describe('a credential\'s declared policy', () => {
+  const strict = { ...CREDENTIALS[0]!, id: 'strict', policy: { default: 'verify', refuse: ['self-service'], refuseVerifiers: ['sms'] } } as Credential;
+  const plain = { ...CREDENTIALS[1]!, id: 'plain' } as Credential;
+  const verifier = (id: string) => ({ id, words: { app: id }, audit: { verifier: id }, settings: { variables: {}, read: () => ({}) } }) as unknown as VerifierPlugin;
+  const registries = { credentials: [strict, plain], verifiers: [verifier('push'), verifier('sms')] };
+  const check = (values: Record<string, unknown>) => policyProblems({ ADMIN_USER_IDS: [], ...values }, [strict, plain], registries).map((p) => `${p.variable}: ${p.message}`);
+
+  it('its default applies when RESET_POLICY names it not, and is checked like a named one', () => {
+    expect(check({})).toEqual(['VERIFY_WITH: strict=verify needs a verifier: set VERIFY_WITH to one of push, sms']);
+    expect(check({ VERIFY_WITH: 'push' })).toEqual([]);
+  });
+
+  it('a policy it refuses is a config error naming the ones it allows', () => {
+    expect(check({ RESET_POLICY: 'strict=self-service', VERIFY_WITH: 'push' })).toEqual(['RESET_POLICY: strict may not be self-service: use verify or approval']);
+  });
+
+  it('a verifier it refuses is a config error naming the others', () => {
+    expect(check({ VERIFY_WITH: 'sms' })).toEqual(['VERIFY_WITH: sms cannot verify strict resets: use push, or another policy for strict']);
+  });
+});
