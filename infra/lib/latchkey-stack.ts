@@ -46,6 +46,9 @@ export const AUDIT_ATTRIBUTES = [
   'licenseFrom',
   'licenseTo',
   'decision',
+  'verifier',
+  'factorType',
+  'verification',
   'expiresAt',
 ] as const;
 

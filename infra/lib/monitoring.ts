@@ -78,6 +78,9 @@ export class Monitoring extends Construct {
     };
     const alerts = fromLogs('AlertLines', 'Alerts', logs.FilterPattern.booleanValue('$.alert', true));
     const fatal = fromLogs('FatalLines', 'Fatal', logs.FilterPattern.stringValue('$.level', '=', 'fatal'));
+    // A security event, not a fault: someone may be using a person's Slack session. Its own alarm,
+    // apart from the alert:true one, so that whoever watches for intrusions gets it.
+    const pushRejected = fromLogs('PushRejectedLines', 'PushRejected', logs.FilterPattern.stringValue('$.securityEvent', '=', 'push_rejected'));
     const fiveMinutes = { period: Duration.minutes(5), statistic: 'Sum' };
     const asyncDropped = new cloudwatch.Metric({
       namespace: 'AWS/Lambda',
@@ -101,6 +104,11 @@ export class Monitoring extends Construct {
     };
     alarm('AlertsAlarm', alerts, 'Latchkey logged an alert: an operator must act (the log line says what; docs/deploy.md, "Alerts").');
     alarm('FatalAlarm', fatal, 'Latchkey could not start: its secrets or configuration (the fatal log line says which).');
+    alarm(
+      'PushRejectedAlarm',
+      pushRejected,
+      'A push to a person\'s phone (the verify policy) was rejected: someone else may be using their Slack session. The log line (securityEvent push_rejected) names the Slack user; the person was told by DM (docs/deploy.md, "Alerts").',
+    );
     alarm('ErrorsAlarm', props.handler.metricErrors(fiveMinutes), 'The Latchkey function failed an invocation.');
     alarm('ThrottlesAlarm', props.handler.metricThrottles(fiveMinutes), 'Lambda throttled Latchkey: its reserved concurrency was reached, and requests were refused.');
     alarm('AsyncEventsDroppedAlarm', asyncDropped, 'Lambda dropped a work order it could not run in time: someone may not have been told.');
@@ -130,6 +138,16 @@ export class Monitoring extends Construct {
       new cloudwatch.GraphWidget({ title: 'Refusals by code', left: [app('request_refused', ['action', 'code'], 'refused')], width: 8 }),
       new cloudwatch.GraphWidget({ title: 'Limits reached', left: [app('limit_reached', ['credential', 'limit'], 'limit reached'), app('limit_reached', ['limit'], 'license limit')], width: 8 }),
       new cloudwatch.GraphWidget({ title: 'License decisions', left: [app('license_decision', ['decision'], 'decided')], width: 8 }),
+      new cloudwatch.GraphWidget({
+        title: 'Pushes to phones (verify policy)',
+        left: [
+          app('push_sent', ['credential', 'verifier'], 'sent'),
+          app('push_result', ['credential', 'result', 'verifier'], 'ended'),
+          app('push_rejected', ['credential', 'verifier'], 'rejected'),
+          pushRejected,
+        ],
+        width: 12,
+      }),
       new cloudwatch.GraphWidget({
         title: 'Directory call latency (p99, ms)',
         left: [app('directory_call', ['credential', 'operation', 'outcome'], 'p99', 'p99')],

@@ -505,12 +505,13 @@ describe('alerts that reach a person', () => {
     s.template.hasOutput('DashboardName', {});
   });
 
-  test('metric filters count the alert: true lines and the fatal lines in the function\'s log group', () => {
+  test('metric filters count the alert: true lines, the fatal lines and the rejected pushes in the function\'s log group', () => {
     const filters = ofType(s.json, 'AWS::Logs::MetricFilter').map((r) => r.Properties);
     expect(filters.map((f) => [f.FilterPattern, f.MetricTransformations[0].MetricName]).sort()).toEqual(
       [
         ['{ $.alert IS TRUE }', 'Alerts'],
         ['{ $.level = "fatal" }', 'Fatal'],
+        ['{ $.securityEvent = "push_rejected" }', 'PushRejected'],
       ].sort(),
     );
     for (const f of filters) {
@@ -519,8 +520,8 @@ describe('alerts that reach a person', () => {
     }
   });
 
-  test('seven alarms, each on one occurrence in five minutes, quiet hours fine, each notifying the topic', () => {
-    expect(alarms()).toHaveLength(7);
+  test('eight alarms, each on one occurrence in five minutes, quiet hours fine, each notifying the topic', () => {
+    expect(alarms()).toHaveLength(8);
     for (const a of alarms()) {
       expect(a).toMatchObject({
         Threshold: 1,
@@ -539,6 +540,9 @@ describe('alerts that reach a person', () => {
     const queueDimension = (id: string) => [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [id, 'QueueName'] } }];
     expect(alarmOn('Alerts')).toMatchObject({ Namespace: 'Latchkey/Logs', Statistic: 'Sum' });
     expect(alarmOn('Fatal')).toMatchObject({ Namespace: 'Latchkey/Logs', Statistic: 'Sum' });
+    // A rejected push is a security event with an alarm of its own, not one of the alert: true faults.
+    expect(alarmOn('PushRejected')).toMatchObject({ Namespace: 'Latchkey/Logs', Statistic: 'Sum' });
+    expect(alarmOn('PushRejected').AlarmDescription).toMatch(/Slack session/);
     for (const name of ['Errors', 'Throttles', 'AsyncEventsDropped']) {
       expect(alarmOn(name)).toMatchObject({ Namespace: 'AWS/Lambda', Dimensions: fnDimension, Statistic: 'Sum' });
     }
