@@ -16,7 +16,7 @@ import { CHIME_ACCOUNT, Harness, SIGNING_SECRET, TEAM, isProgress, secretIn, sla
 import type { SlackCall } from '../test/support/slack-fake';
 import { homeOpenedEvent, postEvent } from '../test/support/slack-requests';
 import type { WorkMailSimUser } from '../src/credentials/workmail/stand-in';
-import { CREDENTIALS } from '../src/credentials';
+import { SETTINGS_OWNERS } from '../src/credentials';
 import { startDelayProxy, type DelayProxy } from './delay-proxy';
 import { build, BUILD, cpuMsOf, memoryOf, NPM_START, runYardstick, startApp, type RunningApp } from './processes';
 import { Worker } from 'node:worker_threads';
@@ -218,7 +218,7 @@ const isConfirmation = (o: Opened): o is Opened & { confirmation: SlackCall; vie
 function callsBetween(h: Harness, dynamo: DelayProxy, from: number, to: number, latency: number): TimedCall[] {
   const all: TimedCall[] = [
     ...h.slack.calls.map((c) => ({ service: 'slack', operation: c.method, start: c.at, end: c.at + latency })),
-    ...CREDENTIALS.flatMap((credential) =>
+    ...SETTINGS_OWNERS.flatMap((credential) =>
       h.standIns.get(credential.id)!.calls.map((c) => ({ service: credential.audit.directory, operation: c.operation, start: c.at, end: c.at + latency })),
     ),
     ...dynamo.calls,

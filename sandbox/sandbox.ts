@@ -19,7 +19,7 @@ import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
 import { startDynalite, type LocalDynamo } from '../test/support/dynamodb-local';
 import { startSlackFake, type SlackFake } from '../test/support/slack-fake';
-import { CREDENTIALS } from '../src/credentials';
+import { CREDENTIALS, SETTINGS_OWNERS, settingsOwnerOf } from '../src/credentials';
 import { LICENSE_COMMAND } from '../src/handlers/license-command';
 import type { StandIn } from '../src/credentials/stand-in';
 import { loadFixture, slackMembers, type Fixture } from './fixture';
@@ -99,17 +99,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         users: slackMembers(fixture),
         messages: channelMessages.map((m) => ({ channel: m.channel, message: { type: 'message', bot_id: 'BLATCHKEY01', ts: m.ts, text: m.text, blocks: m.blocks } })),
       }),
-      ...CREDENTIALS.map(async (c) => (await c.standIn()).start()),
+      // One stand-in per directory: credentials that share settings share it.
+      ...SETTINGS_OWNERS.map(async (c) => (await c.standIn()).start()),
     ]);
-    const standIns = new Map(CREDENTIALS.map((c, i) => [c.id, standInList[i] as StandIn]));
-    stack.push(slack, ...standIns.values());
+    const owned = new Map(SETTINGS_OWNERS.map((c, i) => [c, standInList[i] as StandIn]));
+    // Every credential's by ID (tests look them up so); each directory's once, by its first credential's ID.
+    const standIns = new Map(CREDENTIALS.map((c) => [c.id, owned.get(settingsOwnerOf(c))!]));
+    const directories = new Map(SETTINGS_OWNERS.map((c) => [c.id, owned.get(c)!]));
+    stack.push(slack, ...directories.values());
     const group = fixture.admins.usergroup;
     if (group) slack.usergroups.set(group.id, [...group.members]);
     // What an earlier run changed (a license an admin approved) is still so.
-    for (const [id, standIn] of standIns) if (saved.standIns[id] !== undefined) standIn.restore?.(saved.standIns[id]);
+    for (const [id, standIn] of directories) if (saved.standIns[id] !== undefined) standIn.restore?.(saved.standIns[id]);
 
     // Only the endpoints differ from production, through the SDK's standard environment variables.
-    const credentialEnv = Object.assign({}, ...[...standIns.values()].map((x) => x.env)) as Record<string, string>;
+    const credentialEnv = Object.assign({}, ...[...directories.values()].map((x) => x.env)) as Record<string, string>;
     const awsEnv: Record<string, string> = {
       AWS_REGION: 'eu-west-1',
       AWS_ACCESS_KEY_ID: 'sandbox',
@@ -169,7 +173,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
     let pageUrl = '';
     let saveTimer: NodeJS.Timeout | undefined;
-    const save = () => saveState(statePath, workspace, standIns);
+    const save = () => saveState(statePath, workspace, directories);
     const workspace = new Workspace({
       slack,
       teamId: team,
@@ -195,7 +199,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       },
     });
 
-    const panel = new Panel(fixture, slack, standIns, workspace, tables, logs);
+    const panel = new Panel(fixture, slack, directories, workspace, tables, logs);
     let pagePort = 0;
     const server = createServer((req, res) => {
       route(req, res, { fixture, workspace, panel, page: { port: pagePort, host: options.host } }).catch((err: unknown) => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { flag, optional, secureUrl } from './config-fields';
 import type { Credential } from './credentials/credential';
-import { CREDENTIALS } from './credentials';
+import { CREDENTIALS, SETTINGS_OWNERS } from './credentials';
 import { checkedRegistry } from './credentials/registry';
 import { DEFAULT_POLICY, parseResetPolicy, POLICIES, type Policy } from './flows/policy';
 import type { Workspace } from './flows/workspace';
@@ -83,7 +83,7 @@ const mainVariableOf = (c: Credential) => variablesOf(c)[0]!;
 const orList = (names: readonly string[]) => (names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`);
 const NOTHING_TO_RESET = {
   variable: mainVariableOf(CREDENTIALS[0]!),
-  message: `set ${orList(CREDENTIALS.map(mainVariableOf))}: with none of them there is nothing to reset`,
+  message: `set ${orList(SETTINGS_OWNERS.map(mainVariableOf))}: with none of them there is nothing to reset`,
 };
 
 /**
@@ -94,14 +94,14 @@ const NOTHING_TO_RESET = {
 const envSchema = z
   .object({
     ...CORE,
-    ...Object.fromEntries(CREDENTIALS.flatMap((c) => Object.entries(c.settings.variables).map(([name, setting]) => [name, setting.schema]))),
+    ...Object.fromEntries(SETTINGS_OWNERS.flatMap((c) => Object.entries(c.settings.variables).map(([name, setting]) => [name, setting.schema]))),
     ...Object.fromEntries(VERIFIERS.flatMap((v) => Object.entries(v.settings.variables).map(([name, setting]) => [name, setting.schema]))),
   })
   .superRefine((env, ctx) => {
     const values = env as Record<string, unknown>;
     const enabled = CREDENTIALS.filter((c) => c.settings.read(values) !== undefined);
     if (enabled.length === 0) ctx.addIssue({ code: 'custom', path: [NOTHING_TO_RESET.variable], message: NOTHING_TO_RESET.message });
-    for (const c of CREDENTIALS) {
+    for (const c of SETTINGS_OWNERS) {
       for (const problem of c.settings.problems?.(values) ?? []) ctx.addIssue({ code: 'custom', path: [problem.variable], message: problem.message });
     }
     for (const problem of policyProblems(values, enabled)) ctx.addIssue({ code: 'custom', path: [problem.variable], message: problem.message });
@@ -325,6 +325,6 @@ export function describeProblems(problems: string[]): string {
 export function secretVariables(): string[] {
   return [
     ...CORE_SECRETS,
-    ...[...CREDENTIALS, ...VERIFIERS].flatMap((c) => Object.entries(c.settings.variables).filter(([, s]) => s.secret).map(([name]) => name)),
+    ...[...SETTINGS_OWNERS, ...VERIFIERS].flatMap((c) => Object.entries(c.settings.variables).filter(([, s]) => s.secret).map(([name]) => name)),
   ];
 }

@@ -174,9 +174,14 @@ export function settingsFromContext(get: (key: ContextKey) => unknown): Latchkey
     environment,
     credentials: config.credentials,
     licensesProvider: config.licenses?.provider,
-    secrets: config.credentials.flatMap(({ credential }) =>
-      Object.entries(credential.settings.variables).flatMap(([variable, s]) => (s.secret ? [{ variable, description: s.secret.description }] : [])),
-    ),
+    // A Setting shared by several credentials (one directory's several actions) is one secret.
+    secrets: [
+      ...new Map(
+        config.credentials.flatMap(({ credential }) =>
+          Object.entries(credential.settings.variables).flatMap(([variable, s]) => (s.secret ? [[variable, { variable, description: s.secret.description }] as const] : [])),
+        ),
+      ).values(),
+    ],
   };
 }
 

@@ -90,6 +90,12 @@ export interface Credential<S = unknown> {
   readonly words: CredentialWords;
   /** How the audit log names its resets and its directory. */
   readonly audit: { readonly action: string; readonly directory: string };
+  /**
+   * Its variables. A credential that acts on the same directory as an earlier one (an unlock
+   * beside a password reset) reuses that one's settings object, and its `standIn`: the registry
+   * then has one set of variables, one secret and one stand-in for both (SETTINGS_OWNERS), and a
+   * variable declared by two different settings objects is a mistake.
+   */
   readonly settings: CredentialSettings<S>;
   /** Its adapter, loaded on first use: an SDK nobody calls costs no start-up time or memory. */
   load(settings: S, context: AdapterContext): Promise<Directory>;

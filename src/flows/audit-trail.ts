@@ -20,7 +20,8 @@ export interface AuditedChange {
   succeeded(extra?: OutcomeExtra): Promise<void>;
   /** The change stands, but steps after it failed. */
   partial(incomplete: NonNullable<AuditEntry['incomplete']>, extra?: OutcomeExtra): Promise<void>;
-  failed(code: FailureCode, extra?: OutcomeExtra): Promise<void>;
+  /** `reason`: with DIRECTORY_USER_REFUSED (the directory refused this user at the change), the credential's own reason. */
+  failed(code: FailureCode, extra?: OutcomeExtra & Pick<AuditEntry, 'reason'>): Promise<void>;
 }
 
 /**

@@ -78,7 +78,7 @@ export interface ResetDone {
   readonly email: string;
   readonly requestId: string;
   readonly at: Date;
-  /** false when the reset was made but Slack would not show the new secret. */
+  /** false when the reset was made but Slack would not show the new secret; absent for a change with no secret. */
   readonly secretShown?: boolean;
   /** Steps after the change that failed: the change stands, an operator was alerted. */
   readonly incomplete?: ChangeResult['incomplete'];
@@ -344,9 +344,10 @@ export class ResetCredential {
       result = await credential.directory.resetCredential({ id: ticket.directoryUserId, locked: ticket.locked });
     } catch (err) {
       const failure = this.report(err, context);
-      await change.failed(failure.code, proof);
+      // A refusal only the change could tell (an account another system manages) keeps its reason, for its words.
+      await change.failed(failure.code, failure.reason !== undefined ? { ...proof, reason: failure.reason } : proof);
       this.metrics.count('reset_failed', { credential: kind, code: failure.code });
-      return { ok: false, code: failure.code, kind, email: ticket.email, requestId: ticket.requestId };
+      return { ok: false, code: failure.code, kind, email: ticket.email, requestId: ticket.requestId, ...(failure.reason !== undefined && { reason: failure.reason }) };
     }
     this.metrics.count('reset_succeeded', { credential: kind });
     const incomplete = result.incomplete?.length ? result.incomplete : undefined;
@@ -381,7 +382,8 @@ export class ResetCredential {
       incomplete
         ? change.partial(incomplete, deliveryFailed || proof ? { ...proof, ...(deliveryFailed && { deliveryFailed }) } : undefined)
         : change.succeeded(deliveryFailed || proof ? { ...proof, ...(deliveryFailed && { deliveryFailed }) } : undefined),
-      delivery.notifyOwner({ ...done, secretShown: !deliveryFailed }).catch((err: unknown) =>
+      // "could not show you the new one" is said only of a secret: a change with none has nothing to show again.
+      delivery.notifyOwner(result.secret ? { ...done, secretShown: !deliveryFailed } : done).catch((err: unknown) =>
         this.deps.logger.warn({ requestId: ticket.requestId, err: describeError(err) }, 'owner notification failed'),
       ),
     ]);

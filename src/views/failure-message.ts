@@ -71,7 +71,7 @@ export function failureMessage(
     },
     DIRECTORY_USER_SUSPENDED: {
       headline: `Your ${words.account} is suspended.`,
-      next: `Ask IT to reactivate it; a new ${words.short} would not work until then.`,
+      next: words.change ? 'Ask IT to reactivate it.' : `Ask IT to reactivate it; a new ${words.short} would not work until then.`,
     },
     DIRECTORY_USER_DISABLED: {
       headline: `Your ${words.account} is disabled.`,
@@ -107,8 +107,8 @@ export function failureMessage(
     },
     DIRECTORY_MISCONFIGURED: { headline: 'Latchkey is misconfigured.', next: OPERATOR_TOLD },
     DIRECTORY_NOT_ENABLED: {
-      headline: `${words.what} resets are not enabled in this workspace.`,
-      next: 'Ask IT how to reset it.',
+      headline: `${words.what} ${words.change?.plural ?? 'resets'} are not enabled in this workspace.`,
+      next: words.change ? 'Ask IT.' : 'Ask IT how to reset it.',
     },
     LICENSE_REQUEST_OPEN: {
       headline: 'You already have a license request waiting for an admin.',
@@ -126,7 +126,7 @@ export function failureMessage(
       next: 'An admin has been alerted. Try again in a few minutes.',
     },
     RATE_LIMITED: {
-      headline: words.limitReached ?? `You have started as many ${words.short} resets as Latchkey allows in an hour.`,
+      headline: words.limitReached ?? `You have started as many ${words.short} ${words.change?.plural ?? 'resets'} as Latchkey allows in an hour.`,
       next: `You can try again ${after}. If you are locked out now, contact IT.`,
     },
     RESETS_PAUSED: {
@@ -165,7 +165,9 @@ export function failureMessage(
     },
     REQUEST_ALREADY_USED: {
       headline: 'This confirmation was already used, so nothing more was changed.',
-      next: `If you did not see your new ${words.short}, run \`${words.command}\` again for another.`,
+      next: words.change
+        ? `If you did not see whether it was ${words.change.done}, run \`${words.command}\` again.`
+        : `If you did not see your new ${words.short}, run \`${words.command}\` again for another.`,
     },
     AUDIT_UNAVAILABLE: {
       headline: 'Latchkey could not write its audit record, so it changed nothing.',

@@ -14,7 +14,7 @@ export function checkingView(words: ResetWords): ModalView {
   return modal({
     title: words.title,
     close: 'Cancel',
-    blocks: [section(`:hourglass_flowing_sand: Checking your account before resetting your ${words.what}…`)],
+    blocks: [section(`:hourglass_flowing_sand: Checking your account before ${words.change?.doing ?? 'resetting'} your ${words.what}…`)],
   });
 }
 
@@ -29,7 +29,8 @@ export function confirmView(args: {
   const { words } = args;
   const blocks = [section(words.consequences), context(`Account: ${escapeMrkdwn(args.email)}`)];
   if (args.ignoredText) {
-    blocks.push(context(`Latchkey resets only your own ${words.short}; the text after \`${words.command}\` was ignored.`));
+    const acts = words.change ? `acts only on your own ${words.short}` : `resets only your own ${words.short}`;
+    blocks.push(context(`Latchkey ${acts}; the text after \`${words.command}\` was ignored.`));
   }
   return modal({
     title: words.title,
@@ -44,7 +45,8 @@ export function confirmView(args: {
 }
 
 export function workingView(words: ResetWords): ModalView {
-  return progressView(words.title, `Resetting your ${words.what}…`);
+  const doing = words.change?.doing ?? 'resetting';
+  return progressView(words.title, `${doing[0]!.toUpperCase()}${doing.slice(1)} your ${words.what}…`);
 }
 
 /**

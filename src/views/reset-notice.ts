@@ -11,15 +11,16 @@ import type { ResetWords } from './words';
 export function resetNotice(done: Pick<ResetDone, 'at' | 'requestId' | 'secretShown' | 'incomplete' | 'unlocked'>, words: ResetWords): { text: string; blocks: KnownBlock[] } {
   const what = words.receipt;
   const unlocked = done.unlocked ? ` ${unlockedSentence(words)}` : '';
+  const verb = words.change?.done ?? 'reset';
   const reset =
     done.secretShown === false
-      ? `Your ${what} was reset at ${slackTime(done.at)}, but Latchkey could not show you the new one.${unlocked} ` +
+      ? `Your ${what} was ${verb} at ${slackTime(done.at)}, but Latchkey could not show you the new one.${unlocked} ` +
         `Run \`${words.command}\` again to get a new one. If this wasn't you, contact IT.`
-      : `Your ${what} was reset at ${slackTime(done.at)}.${unlocked} If this wasn't you, contact IT.`;
+      : `Your ${what} was ${verb} at ${slackTime(done.at)}.${unlocked} If this wasn't you, contact IT.`;
   const text = done.incomplete?.length ? `${reset} A step after the reset did not finish; an admin has been alerted.` : reset;
   return {
     text,
-    blocks: [section(`:key: ${text}`), context(`Run \`${words.command}\` to reset it again. Reference: \`${done.requestId}\``)],
+    blocks: [section(`:key: ${text}`), context(`Run \`${words.command}\` to ${words.change ? 'do it' : 'reset it'} again. Reference: \`${done.requestId}\``)],
   };
 }
 

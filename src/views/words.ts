@@ -17,6 +17,11 @@ export interface SubjectWords {
   readonly directory: string;
   /** The person's user there: "Amazon Chime user", "mailbox", "Okta account". */
   readonly account: string;
+  /**
+   * For a change that is not a reset (an unlock): the words the views use where they would say
+   * "resetting", "resets" and "reset". Absent: a reset.
+   */
+  readonly change?: ChangeWords;
   /** Said when the person's own limit is used up; by default, that many resets an hour. */
   readonly limitReached?: string;
   /**
@@ -25,6 +30,13 @@ export interface SubjectWords {
    * admin's lists show.
    */
   readonly refusals?: Readonly<Record<string, RefusalWords>>;
+}
+
+/** A change that is not a reset, in words: "unlocking", "unlocks", "unlocked". */
+export interface ChangeWords {
+  readonly doing: string;
+  readonly plural: string;
+  readonly done: string;
 }
 
 /** One of a directory's own refusals, in words: as failure-message.ts says the shared ones. */

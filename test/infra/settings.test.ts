@@ -49,6 +49,13 @@ describe('deploy settings from CDK context', () => {
     expect(s.environment).toEqual({ WORKMAIL_ORGANIZATION_ID: WORKMAIL_ORG, ADMIN_USER_IDS: 'U0ONE,U0TWO', SLACK_TEAM_ID: 'T0LATCHKEY' });
   });
 
+  test('credentials that share settings (Okta\'s password reset and unlock) share their secret: the stack makes one', () => {
+    const s = read({ oktaOrgUrl: 'https://acme.okta.com', slackTeamId: 'T0LATCHKEY' });
+    expect(s.credentials.map((c) => c.credential.id)).toEqual(CREDENTIALS.filter((c) => c.settings === s.credentials[0]!.credential.settings).map((c) => c.id));
+    expect(s.credentials.length).toBeGreaterThan(1);
+    expect(s.secrets).toEqual([{ variable: 'OKTA_API_TOKEN', description: expect.any(String) }]);
+  });
+
   test("every credential's context keys come from the registry", () => {
     for (const credential of CREDENTIALS) {
       for (const setting of Object.values(credential.settings.variables)) if (setting.context) expect(CONTEXT_KEYS).toContain(setting.context);
@@ -61,7 +68,8 @@ describe('deploy settings from CDK context', () => {
       const variables = Object.entries(credential.settings.variables);
       const context = Object.fromEntries(variables.flatMap(([, s]) => (s.context && s.example !== undefined ? [[s.context, s.example]] : [])));
       const settings = read({ slackTeamId: 'T0LATCHKEY', ...context });
-      expect(settings.credentials.map((c) => c.credential.id)).toEqual([credential.id]);
+      // With the credentials that share its settings (one directory's several actions), and no other.
+      expect(settings.credentials.map((c) => c.credential.id)).toEqual(CREDENTIALS.filter((c) => c.settings === credential.settings).map((c) => c.id));
       expect(settings.secrets.map((x) => x.variable)).toEqual(variables.filter(([, s]) => s.secret).map(([v]) => v));
       for (const [variable, s] of variables) {
         if (!s.secret) continue;

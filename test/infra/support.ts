@@ -15,7 +15,8 @@ export const EVERY_CREDENTIAL_CONTEXT: Readonly<Record<string, string>> = Object
 );
 
 /** The credentials' secrets, by variable name: each is a Secrets Manager secret whose ARN the function gets. */
-export const CREDENTIAL_SECRETS: readonly string[] = CREDENTIALS.flatMap((c) => Object.entries(c.settings.variables).flatMap(([v, s]) => (s.secret ? [v] : [])));
+// Once each: credentials that share a Setting (one directory's several actions) share its secret.
+export const CREDENTIAL_SECRETS: readonly string[] = [...new Set(CREDENTIALS.flatMap((c) => Object.entries(c.settings.variables).flatMap(([v, s]) => (s.secret ? [v] : []))))];
 
 /** Every feature on: every credential, license requests with admins, a pinned workspace. */
 export const FULL_CONTEXT = {

@@ -6,7 +6,7 @@ import type { AuditRecord } from '../../src/audit/audit-record';
 import type { AuditEntry } from '../../src/flows/ports';
 import { loadConfig, type Config } from '../../src/config';
 import { createLogger } from '../../src/logger';
-import { CREDENTIALS } from '../../src/credentials';
+import { CREDENTIALS, SETTINGS_OWNERS, settingsOwnerOf } from '../../src/credentials';
 import { DEMO_ACCOUNT_ID, type ChimeSimulator, type ChimeSimUser } from '../../src/credentials/chime/stand-in';
 import type { StandIn } from '../../src/credentials/stand-in';
 import { DEMO_ORGANIZATION_ID, type WorkMailSimulator, type WorkMailSimUser } from '../../src/credentials/workmail/stand-in';
@@ -81,7 +81,10 @@ export interface HarnessOptions {
   slackUsers?: FakeSlackUser[];
   /** Accounts for some credentials' stand-ins, by credential ID, instead of ACCOUNTS. */
   accounts?: Readonly<Record<string, readonly unknown[]>>;
-  /** Credentials (by ID) left out of the configuration, as a deployment without them would be. */
+  /**
+   * Credentials (by ID) left out of the configuration, as a deployment without them would be.
+   * Leaving out one whose settings others reuse leaves them out too: they are one directory's.
+   */
   without?: readonly string[];
   /** Run the Lambda entry point (src/lambda.ts) behind a simulated function URL instead of the server. */
   entry?: 'server' | 'lambda';
@@ -130,10 +133,12 @@ export class Harness {
         return fake;
       }),
       startDynalite(),
-      ...CREDENTIALS.map(async (c) => (await c.standIn()).start({ users: options.accounts?.[c.id] ?? ACCOUNTS[c.id] })),
+      // One stand-in per directory: credentials that share settings share it (and its accounts).
+      ...SETTINGS_OWNERS.map(async (c) => (await c.standIn()).start({ users: options.accounts?.[c.id] ?? ACCOUNTS[c.id] })),
     ]);
-    const standIns = new Map(CREDENTIALS.map((c, i) => [c.id, started[i] as StandIn]));
-    const served = CREDENTIALS.filter((c) => !options.without?.includes(c.id));
+    const owned = new Map(SETTINGS_OWNERS.map((c, i) => [c, started[i] as StandIn]));
+    const standIns = new Map(CREDENTIALS.map((c) => [c.id, owned.get(settingsOwnerOf(c))!]));
+    const served = CREDENTIALS.filter((c) => !options.without?.includes(c.id) && !options.without?.includes(settingsOwnerOf(c).id));
     const credentialEnv = Object.assign({}, ...served.map((c) => standIns.get(c.id)!.env)) as Record<string, string>;
     // The SDK's own configuration sources, as in production: endpoints by environment only.
     // AWS_REGION is not us-east-1 on purpose: the Chime simulator refuses requests not signed for it.
@@ -219,7 +224,7 @@ export class Harness {
 
   /** Every secret any stand-in issued or accepted: what no log line, Slack call or DynamoDB item may hold. */
   allSecrets(): string[] {
-    return [...this.standIns.values()].flatMap((s) => s.secrets());
+    return [...new Set(this.standIns.values())].flatMap((s) => s.secrets());
   }
 
   get eventsUrl(): string {
@@ -230,7 +235,7 @@ export class Harness {
     await Promise.all([this.latchkey, ...this.others].map((l) => l.stop()));
     this.readerClient.destroy();
     // allSettled: a test may already have closed one (to play an outage).
-    await Promise.allSettled([this.slack.close(), ...[...this.standIns.values()].map((s) => s.close()), this.dynamo.close()]);
+    await Promise.allSettled([this.slack.close(), ...[...new Set(this.standIns.values())].map((s) => s.close()), this.dynamo.close()]);
   }
 
   command(

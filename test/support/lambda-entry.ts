@@ -18,7 +18,7 @@ export const SECRET_ARNS = {
 
 /** The credentials' own secret variables (Setting.secret), from the registry. */
 export function credentialSecretVariables(): string[] {
-  return CREDENTIALS.flatMap((c) => Object.entries(c.settings.variables).flatMap(([v, s]) => (s.secret ? [v] : [])));
+  return [...new Set(CREDENTIALS.flatMap((c) => Object.entries(c.settings.variables).flatMap(([v, s]) => (s.secret ? [v] : []))))];
 }
 
 /** Where a credential's secret lives in the simulated Secrets Manager. */

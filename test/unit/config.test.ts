@@ -1,5 +1,5 @@
 import { describeProblems, loadConfig } from '../../src/config';
-import { CREDENTIALS } from '../../src/credentials';
+import { CREDENTIALS, SETTINGS_OWNERS } from '../../src/credentials';
 
 const VALID = {
   SLACK_SIGNING_SECRET: '8f742231b10e8888abcd99yyyzzz85a5',
@@ -60,6 +60,14 @@ describe('loadConfig', () => {
     const result = loadConfig(noDirectory);
     expect(result).toMatchObject({ ok: false, problems: [expect.stringMatching(/^CHIME_ACCOUNT_ID: set CHIME_ACCOUNT_ID.* or .*: with none of them there is nothing to reset$/)] });
     for (const credential of CREDENTIALS) expect(JSON.stringify(result)).toContain(Object.keys(credential.settings.variables)[0]!);
+  });
+
+  it('names each directory once: credentials that share settings are one way to enable them', () => {
+    const { CHIME_ACCOUNT_ID: _, ...noDirectory } = VALID;
+    const result = loadConfig(noDirectory);
+    const list = result.ok ? '' : result.problems[0]!.split(': ')[1]!;
+    for (const credential of SETTINGS_OWNERS) expect(list.split(Object.keys(credential.settings.variables)[0]!)).toHaveLength(2);
+    expect(SETTINGS_OWNERS.length).toBeLessThan(CREDENTIALS.length);
   });
 
   it('license requests need a directory with licenses', () => {

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { optional, secureUrl } from '../../config-fields';
-import type { Credential } from '../credential';
+import type { RefusalWords } from '../../views/words';
+import type { AdapterContext, Credential, CredentialSettings } from '../credential';
+import { OKTA_REFUSALS, type OktaAction } from './okta-actions';
 
 export interface OktaSettings {
   /** The org's origin, e.g. https://acme.okta.com (no path, no trailing slash). */
@@ -12,6 +14,44 @@ export interface OktaSettings {
 const orgUrl = secureUrl('https://acme.okta.com')
   .refine((value) => ['/', ''].includes(new URL(value).pathname), 'must be the org URL alone, with no path (https://acme.okta.com)')
   .transform((value) => new URL(value).origin);
+
+/**
+ * Okta's settings, declared once and reused by each of its credentials (the same object): the
+ * registry then has one set of OKTA_* variables, one secret and one stand-in for all of them.
+ */
+const settings: CredentialSettings<OktaSettings> = {
+  variables: {
+    OKTA_ORG_URL: {
+      schema: optional(orgUrl),
+      context: 'oktaOrgUrl',
+      example: 'https://acme.okta.com',
+      doc: { meaning: 'Your Okta org, e.g. `https://acme.okta.com`. Unset: the Okta commands answer "not enabled here".' },
+    },
+    OKTA_API_TOKEN: {
+      schema: optional(z.string().min(20, 'looks too short for an Okta API token')),
+      secret: { description: 'the Okta API token (Security, API, Tokens), sent as SSWS', placeholder: '00placeholder-okta-api-token-for-synth' },
+      doc: { meaning: 'An Okta API token, sent as `Authorization: SSWS …`. On Lambda it lives in Secrets Manager.' },
+    },
+  },
+  read: (values) =>
+    typeof values.OKTA_ORG_URL === 'string' && typeof values.OKTA_API_TOKEN === 'string'
+      ? { orgUrl: values.OKTA_ORG_URL, apiToken: values.OKTA_API_TOKEN }
+      : undefined,
+  problems: (values) => [
+    ...(values.OKTA_ORG_URL && !values.OKTA_API_TOKEN ? [{ variable: 'OKTA_API_TOKEN', message: 'is required with OKTA_ORG_URL' }] : []),
+    ...(values.OKTA_API_TOKEN && !values.OKTA_ORG_URL ? [{ variable: 'OKTA_ORG_URL', message: 'is required with OKTA_API_TOKEN' }] : []),
+  ],
+};
+
+/** The stand-in the three share: the same Okta org. */
+const standIn = () => import('./stand-in');
+
+/** Every Okta credential may meet an account another system (Active Directory) manages. */
+const MASTERED_ELSEWHERE: RefusalWords = {
+  headline: 'Your Okta account is managed by your company directory (such as Active Directory), so Latchkey cannot change it.',
+  next: 'Contact IT: they can unlock or reset it there.',
+  label: 'managed by another directory',
+};
 
 /**
  * Okta: the sign-in password (/reset-okta-password). The person gets a temporary password, chooses
@@ -35,36 +75,54 @@ export const okta: Credential<OktaSettings> = {
     howToUse: 'Sign in to Okta with it; Okta will ask you to choose a new password. Your other Okta sessions have been signed out.',
     receipt: 'Okta password',
     homeButton: 'Reset my Okta password',
+    refusals: { [OKTA_REFUSALS.masteredElsewhere]: MASTERED_ELSEWHERE },
   },
   audit: { action: 'reset_okta_password', directory: 'okta' },
-  settings: {
-    variables: {
-      OKTA_ORG_URL: {
-        schema: optional(orgUrl),
-        context: 'oktaOrgUrl',
-        example: 'https://acme.okta.com',
-        doc: { meaning: 'Your Okta org, e.g. `https://acme.okta.com`. Unset: `/reset-okta-password` answers "not enabled here".' },
-      },
-      OKTA_API_TOKEN: {
-        schema: optional(z.string().min(20, 'looks too short for an Okta API token')),
-        secret: { description: 'the Okta API token (Security, API, Tokens), sent as SSWS', placeholder: '00placeholder-okta-api-token-for-synth' },
-        doc: { meaning: 'An Okta API token, sent as `Authorization: SSWS …`. On Lambda it lives in Secrets Manager.' },
-      },
-    },
-    read: (values) =>
-      typeof values.OKTA_ORG_URL === 'string' && typeof values.OKTA_API_TOKEN === 'string'
-        ? { orgUrl: values.OKTA_ORG_URL, apiToken: values.OKTA_API_TOKEN }
-        : undefined,
-    problems: (values) => [
-      ...(values.OKTA_ORG_URL && !values.OKTA_API_TOKEN ? [{ variable: 'OKTA_API_TOKEN', message: 'is required with OKTA_ORG_URL' }] : []),
-      ...(values.OKTA_API_TOKEN && !values.OKTA_ORG_URL ? [{ variable: 'OKTA_ORG_URL', message: 'is required with OKTA_API_TOKEN' }] : []),
-    ],
-  },
-  async load(settings, context) {
-    const { OktaDirectory } = await import('./okta-directory');
-    return new OktaDirectory(context.fetch, settings.orgUrl, settings.apiToken);
-  },
+  settings,
+  load: (s, context) => loadAdapter(s, context, 'password'),
   // Okta is reached over the internet with its own token: nothing to grant in AWS.
   grants: () => [],
-  standIn: () => import('./stand-in'),
+  standIn,
 };
+
+/**
+ * Okta: unlock a locked-out account (/unlock-okta), and nothing else. For the person who
+ * remembers their password: it and their factors stay as they are.
+ */
+export const oktaUnlock: Credential<OktaSettings> = {
+  id: 'okta_unlock',
+  command: '/unlock-okta',
+  words: {
+    title: 'Unlock Okta account',
+    what: 'Okta account',
+    short: 'Okta account',
+    change: { doing: 'unlocking', plural: 'unlocks', done: 'unlocked' },
+    button: 'Unlock',
+    directory: 'Okta',
+    account: 'Okta account',
+    consequences: 'Your *Okta account* will be unlocked. Your password and your sign-in factors stay as they are.',
+    secretTitle: 'Okta account unlocked',
+    secretLead: 'Your Okta account is unlocked.',
+    howToUse: 'Sign in with your current password.',
+    receipt: 'Okta account',
+    homeButton: 'Unlock my Okta account',
+    refusals: {
+      [OKTA_REFUSALS.notLocked]: {
+        headline: 'Your Okta account is not locked, so there is nothing to unlock.',
+        next: "Sign in with your current password. If you've forgotten it, run `/reset-okta-password`.",
+        label: 'not locked',
+      },
+      [OKTA_REFUSALS.masteredElsewhere]: MASTERED_ELSEWHERE,
+    },
+  },
+  audit: { action: 'unlock_okta', directory: 'okta' },
+  settings,
+  load: (s, context) => loadAdapter(s, context, 'unlock'),
+  grants: () => [],
+  standIn,
+};
+
+async function loadAdapter(s: OktaSettings, context: AdapterContext, action: OktaAction) {
+  const { OktaDirectory } = await import('./okta-directory');
+  return new OktaDirectory(context.fetch, s.orgUrl, s.apiToken, action);
+}

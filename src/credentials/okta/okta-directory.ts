@@ -3,11 +3,12 @@ import { LatchkeyFailure, type FailureCode } from '../../flows/failure';
 import type { ChangeResult, Directory, DirectoryUser } from '../../flows/ports';
 import { Secret } from '../../flows/secret';
 import type { HttpFetch } from '../../http/fetch';
+import { OKTA_REFUSALS, type OktaAction } from './okta-actions';
 import { callJson, fromHttpStatus, retryAfter, type CallPolicy, type JsonAnswer } from '../http-errors';
 
 /**
- * Okta's users, over its REST API (four calls) on the app's own HTTP stack: Okta's SDK loaded at
- * 133 MB resident and 412 ms in a bare process, more than the whole app.
+ * Okta's users, over its REST API on the app's own HTTP stack: Okta's SDK loaded at 133 MB
+ * resident and 412 ms in a bare process, more than the whole app.
  */
 const userSchema = z.object({
   id: z.string(),
@@ -26,6 +27,11 @@ const OKTA_ERRORS: Partial<Record<string, FailureCode>> = {
 };
 /** Unlock refused because the account is not locked (any more): the reset goes on. */
 const NOT_LOCKED = 'E0000032';
+/**
+ * The user is mastered by another system (Active Directory, LDAP): Okta unlocks, and changes the
+ * credentials of, only Okta-mastered users. The person is told to ask IT, who unlock it there.
+ */
+const MASTERED_ELSEWHERE = 'E0000023';
 
 /** A person waiting on a modal bears about this much waiting out Okta's rate limit. */
 const POLICY: CallPolicy = {
@@ -43,6 +49,7 @@ export class OktaDirectory implements Directory {
     private readonly fetch: HttpFetch,
     private readonly orgUrl: string,
     private readonly apiToken: string,
+    private readonly action: OktaAction = 'password',
   ) {}
 
   async findCandidates(email: string): Promise<DirectoryUser[]> {
@@ -53,17 +60,39 @@ export class OktaDirectory implements Directory {
     return users.data.map(toDirectoryUser);
   }
 
-  /** An admin role, directly or through a group, is never reset by self-service. */
+  /**
+   * An admin role, directly or through a group, is never reset by self-service. An unlock of an
+   * account that is not locked is refused before that: there is nothing to do, and nothing is called.
+   */
   async inspect(user: DirectoryUser): Promise<DirectoryUser> {
+    if (this.action === 'unlock' && !user.locked) return { ...user, refusal: OKTA_REFUSALS.notLocked };
+    // Only the password reset unlocks on the way; the unlock is the change itself, and the factors'
+    // reset leaves the lock alone: neither may say "it is unlocked now" of a step it never took.
+    if (this.action !== 'password') user = { ...user, locked: undefined };
     const answer = await this.call('GET', `/api/v1/users/${encodeURIComponent(user.id)}/roles`, 'okta:ListRoles');
     if (!Array.isArray(answer.body)) throw new LatchkeyFailure('DIRECTORY_REJECTED', 'okta:ListRoles answered with something other than a list');
     return answer.body.length > 0 ? { ...user, status: 'privileged' } : user;
   }
 
-  /** Unlocks a locked account first; then a temporary password, and every other session signed out. */
   async resetCredential(user: { id: string; locked?: boolean }): Promise<ChangeResult> {
     const id = encodeURIComponent(user.id);
-    if (user.locked) await this.call('POST', `/api/v1/users/${id}/lifecycle/unlock`, 'okta:Unlock', [NOT_LOCKED]);
+    switch (this.action) {
+      case 'unlock':
+        // Unlocked by someone else (or by Okta's own timer) since the check: the person's wish stands.
+        await this.call('POST', `/api/v1/users/${id}/lifecycle/unlock`, 'okta:Unlock', [NOT_LOCKED]);
+        return {};
+      case 'factors':
+        // Every enrolled factor goes; Okta asks the person to enrol again at their next sign-in.
+        await this.call('POST', `/api/v1/users/${id}/lifecycle/reset_factors`, 'okta:ResetFactors');
+        return {};
+      case 'password':
+        return this.resetPassword(id, user.locked);
+    }
+  }
+
+  /** Unlocks a locked account first; then a temporary password, and every other session signed out. */
+  private async resetPassword(id: string, locked: boolean | undefined): Promise<ChangeResult> {
+    if (locked) await this.call('POST', `/api/v1/users/${id}/lifecycle/unlock`, 'okta:Unlock', [NOT_LOCKED]);
     const answer = await this.call('POST', `/api/v1/users/${id}/lifecycle/expire_password_with_temp_password?revokeSessions=true`, 'okta:ExpirePassword');
     const temp = (answer.body as { tempPassword?: unknown } | undefined)?.tempPassword;
     if (typeof temp !== 'string' || temp === '') throw new LatchkeyFailure('DIRECTORY_REJECTED', 'okta:ExpirePassword returned no temporary password');
@@ -89,6 +118,7 @@ export class OktaDirectory implements Directory {
     const retryAt = answer.status === 429 ? POLICY.retryAt(answer, new Date()) : undefined;
     // Okta's summary names the problem, never a password: fit for a log line.
     const detail = error.success ? `${code} ${error.data.errorSummary ?? ''}`.trim() : 'no Okta error body';
+    if (code === MASTERED_ELSEWHERE) throw new LatchkeyFailure('DIRECTORY_USER_REFUSED', `${operation} ${answer.status}: ${detail}`, { reason: OKTA_REFUSALS.masteredElsewhere });
     throw fromHttpStatus(answer.status, operation, detail, code ? OKTA_ERRORS[code] : undefined, retryAt);
   }
 }

@@ -1,7 +1,8 @@
 /**
  * A local stand-in for Okta's Users API, on the wire as Okta speaks it: `Authorization: SSWS
  * <token>`, `GET /api/v1/users?search=profile.email eq "…"`, user statuses, role assignments, the
- * unlock and expire-with-temporary-password lifecycle operations, Okta's error bodies
+ * unlock, expire-with-temporary-password and reset-factors lifecycle operations (an unlock of a
+ * user another directory masters is refused as Okta refuses it), Okta's error bodies
  * (`errorCode`, `errorSummary`, `errorLink`, `errorId`, `errorCauses`) and its rate-limit headers.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -17,9 +18,22 @@ export interface OktaSimUser {
   status: OktaStatus;
   /** Admin role types assigned to the user (directly or through a group), e.g. SUPER_ADMIN. */
   roles?: string[];
+  /** Where the user is mastered (`credentials.provider.type`): OKTA unless said, or ACTIVE_DIRECTORY, LDAP. */
+  provider?: 'OKTA' | 'ACTIVE_DIRECTORY' | 'LDAP';
+  /** The factors the user has enrolled; reset_factors removes them all. */
+  factors?: OktaSimFactor[];
 }
 
-type Operation = 'ListUsers' | 'ListRoles' | 'Unlock' | 'ExpirePassword';
+/** An enrolled factor, as Okta lists it (its wire shape, trimmed). */
+export interface OktaSimFactor {
+  id: string;
+  /** push (Okta Verify), token:software:totp, sms, webauthn, … */
+  factorType: string;
+  provider: string;
+  status: 'ACTIVE' | 'PENDING_ACTIVATION';
+}
+
+type Operation = 'ListUsers' | 'ListRoles' | 'Unlock' | 'ExpirePassword' | 'ResetFactors';
 
 /** A failure to answer with: an Okta error, or a rate limit (429 with its reset time). No answer at all: setLatency. */
 export type OktaFailure = { status: number; errorCode: string; summary: string } | 'rate-limited';
@@ -38,6 +52,7 @@ const ERRORS = {
   invalidToken: { status: 401, errorCode: 'E0000011', summary: 'Invalid token provided' },
   notFound: { status: 404, errorCode: 'E0000007', summary: 'Not found: Resource not found' },
   notLocked: { status: 403, errorCode: 'E0000032', summary: 'Unlock is not allowed for this user.' },
+  masteredElsewhere: { status: 403, errorCode: 'E0000023', summary: 'Operation failed because user profile is mastered under another system.' },
   badStatus: { status: 403, errorCode: 'E0000038', summary: "This operation is not allowed in the user's current status." },
   badSearch: { status: 400, errorCode: 'E0000031', summary: 'Invalid search criteria.' },
   rateLimited: { status: 429, errorCode: 'E0000047', summary: 'API call exceeded rate limit due to too many requests.' },
@@ -46,6 +61,8 @@ const ERRORS = {
 
 /** The statuses Okta lets expire_password_with_temp_password act on. */
 const EXPIRABLE = new Set<OktaStatus>(['ACTIVE', 'PASSWORD_EXPIRED', 'RECOVERY']);
+/** The statuses whose factors Okta resets: a user who can sign in, or is locked out of signing in. */
+const FACTORS_RESETTABLE = new Set<OktaStatus>(['ACTIVE', 'PASSWORD_EXPIRED', 'RECOVERY', 'LOCKED_OUT']);
 
 class OktaError extends Error {
   constructor(
@@ -59,7 +76,7 @@ class OktaError extends Error {
 export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; token?: string; latencyMs?: number }): Promise<OktaSimulator> {
   const token = opts.token ?? `00${randomBytes(20).toString('base64url')}`;
   // Copies, so a test that unlocks someone never changes a fixture another test reuses.
-  const users = new Map(opts.users.map((u) => [u.id, { ...u, roles: [...(u.roles ?? [])] }]));
+  const users = new Map(opts.users.map((u) => [u.id, { ...u, roles: [...(u.roles ?? [])], factors: (u.factors ?? []).map((f) => ({ ...f })) }]));
   const temps = new Map<string, string>();
   const state = new SimState<Operation, string>(opts.latencyMs);
   const failures = new Map<Operation, OktaFailure[]>();
@@ -80,7 +97,7 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
     lastLogin: '2026-11-30T08:00:00.000Z',
     type: { id: 'oty1default' },
     profile: { firstName: u.firstName ?? null, lastName: u.lastName ?? null, login: u.email, email: u.email, mobilePhone: null, secondEmail: null },
-    credentials: { provider: { type: 'OKTA', name: 'OKTA' } },
+    credentials: { provider: u.provider && u.provider !== 'OKTA' ? { type: u.provider, name: 'example.local' } : { type: 'OKTA', name: 'OKTA' } },
     _links: { self: { href: `${url}/api/v1/users/${u.id}` } },
   });
 
@@ -99,7 +116,7 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
     if (req.method === 'GET' && path === '/api/v1/users') {
       return { operation: 'ListUsers', params: { search: req.url.searchParams.get('search') }, run: () => listUsers(req.url.searchParams) };
     }
-    const user = /^\/api\/v1\/users\/([^/]+)\/(roles|lifecycle\/unlock|lifecycle\/expire_password_with_temp_password)$/.exec(path);
+    const user = /^\/api\/v1\/users\/([^/]+)\/(roles|lifecycle\/unlock|lifecycle\/expire_password_with_temp_password|lifecycle\/reset_factors)$/.exec(path);
     if (!user) throw new OktaError(ERRORS.noSuchResource);
     const id = decodeURIComponent(user[1]!);
     const what = user[2]!;
@@ -116,6 +133,8 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
         params: { userId: id },
         run: () => {
           const u = userOr404(id);
+          // Okta unlocks only the users it masters; another directory's are unlocked there.
+          if (u.provider && u.provider !== 'OKTA') throw new OktaError(ERRORS.masteredElsewhere);
           if (u.status !== 'LOCKED_OUT') throw new OktaError(ERRORS.notLocked);
           u.status = 'ACTIVE';
           return {};
@@ -133,6 +152,18 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
           temps.set(id, temp);
           u.status = 'PASSWORD_EXPIRED';
           return { tempPassword: temp };
+        },
+      };
+    }
+    if (req.method === 'POST' && what === 'lifecycle/reset_factors') {
+      return {
+        operation: 'ResetFactors',
+        params: { userId: id },
+        run: () => {
+          const u = userOr404(id);
+          if (!FACTORS_RESETTABLE.has(u.status)) throw new OktaError(ERRORS.badStatus);
+          u.factors = [];
+          return {};
         },
       };
     }
@@ -188,24 +219,38 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
     secrets: () => [...temps.values()],
     describe: (email) => {
       const user = [...users.values()].find((u) => u.email.toLowerCase() === email.toLowerCase());
-      return user && `${user.status.toLowerCase().replace('_', ' ')}${user.roles?.length ? ', admin' : ''}`;
+      const factors = user?.factors?.length ? `, ${user.factors.map((f) => FACTOR_NAMES[f.factorType] ?? f.factorType).join(' + ')}` : ', no factors';
+      const source = user?.provider && user.provider !== 'OKTA' ? `, from ${user.provider === 'LDAP' ? 'LDAP' : 'Active Directory'}` : '';
+      return user && `${user.status.toLowerCase().replace('_', ' ')}${user.roles?.length ? ', admin' : ''}${source}${factors}`;
     },
   };
 }
+
+/** How the sandbox's people table names a factor. */
+const FACTOR_NAMES: Record<string, string> = { push: 'Okta Verify', 'token:software:totp': 'authenticator app', sms: 'SMS', webauthn: 'security key' };
 
 /** Okta's temporary passwords look like this: letters and digits, easy to type. */
 function freshTempPassword(): string {
   return `${randomBytes(9).toString('base64url').replace(/[-_]/g, 'x')}`;
 }
 
-/** The demo company's Okta people (by email; see sandbox/demo-users.yml): active, locked out, suspended, an admin. */
+const verify = (id: string): OktaSimFactor => ({ id: `opf${id}`, factorType: 'push', provider: 'OKTA', status: 'ACTIVE' });
+const totp = (id: string): OktaSimFactor => ({ id: `ost${id}`, factorType: 'token:software:totp', provider: 'GOOGLE', status: 'ACTIVE' });
+
+/**
+ * The demo company's Okta people (by email; see sandbox/demo-users.yml): active, locked out (one
+ * of them mastered by Active Directory), suspended, an admin, and Nina, whose Okta Verify is on the
+ * phone she no longer has.
+ */
 export const DEMO_USERS: OktaSimUser[] = [
-  { id: '00uann', email: 'ann@example.com', firstName: 'Ann', lastName: 'Archer', status: 'ACTIVE' },
-  { id: '00ubob', email: 'bob@example.com', firstName: 'Bob', lastName: 'Baker', status: 'LOCKED_OUT' },
+  { id: '00uann', email: 'ann@example.com', firstName: 'Ann', lastName: 'Archer', status: 'ACTIVE', factors: [verify('ann'), totp('ann')] },
+  { id: '00ubob', email: 'bob@example.com', firstName: 'Bob', lastName: 'Baker', status: 'LOCKED_OUT', factors: [verify('bob')] },
   { id: '00ucarl', email: 'carl@example.com', firstName: 'Carl', lastName: 'Chen', status: 'SUSPENDED' },
+  { id: '00udana', email: 'dana@example.com', firstName: 'Dana', lastName: 'Diaz', status: 'LOCKED_OUT', provider: 'ACTIVE_DIRECTORY', factors: [verify('dana')] },
   { id: '00uerin', email: 'erin@example.com', firstName: 'Erin', lastName: 'Evans', status: 'PASSWORD_EXPIRED' },
-  { id: '00uada', email: 'ada@example.com', firstName: 'Ada', lastName: 'Admin', status: 'ACTIVE', roles: ['SUPER_ADMIN'] },
-  { id: '00umax', email: 'max@example.com', firstName: 'Max', lastName: 'Moss', status: 'ACTIVE' },
+  { id: '00uada', email: 'ada@example.com', firstName: 'Ada', lastName: 'Admin', status: 'ACTIVE', roles: ['SUPER_ADMIN'], factors: [verify('ada')] },
+  { id: '00umax', email: 'max@example.com', firstName: 'Max', lastName: 'Moss', status: 'ACTIVE', factors: [verify('max')] },
+  { id: '00unina', email: 'nina@example.com', firstName: 'Nina', lastName: 'Novak', status: 'ACTIVE', factors: [verify('nina')] },
 ];
 
 /** The credential's stand-in module (Credential.standIn): the demo org, or a test's own users. */

@@ -1,0 +1,145 @@
+import type { OktaSimulator, OktaSimUser } from '../../src/credentials/okta/stand-in';
+import { Harness, PEOPLE, secretIn, slackUser, TEAM, useHarness } from '../support/harness';
+
+/** /unlock-okta end to end: Okta's unlock alone, over its REST API, against the Okta stand-in. */
+const OKTA_PEOPLE: OktaSimUser[] = [
+  { id: '00uann', email: 'ann@example.com', status: 'ACTIVE' },
+  { id: '00ubob', email: 'Bob@Example.com', status: 'LOCKED_OUT', factors: [{ id: 'opfbob', factorType: 'push', provider: 'OKTA', status: 'ACTIVE' }] },
+  { id: '00uxbob', email: 'xbob@example.com', status: 'LOCKED_OUT' },
+  { id: '00ucarl', email: 'carl@example.com', status: 'PASSWORD_EXPIRED' },
+  { id: '00ususp', email: 'suspended@example.com', status: 'SUSPENDED' },
+  { id: '00uleft', email: 'gone@example.com', status: 'DEPROVISIONED' },
+  { id: '00unew', email: 'new@example.com', status: 'STAGED' },
+  { id: '00uada', email: 'ada@example.com', status: 'LOCKED_OUT', roles: ['SUPER_ADMIN'] },
+  { id: '00umax', email: 'max@example.com', status: 'LOCKED_OUT' },
+  { id: '00udana', email: 'dana@example.com', status: 'LOCKED_OUT', provider: 'ACTIVE_DIRECTORY' },
+];
+const SLACK_PEOPLE = [...PEOPLE.slack, slackUser('UGONE', 'gone@example.com'), slackUser('UNEW', 'new@example.com'), slackUser('UDANA', 'dana@example.com')];
+const COMMAND = '/unlock-okta';
+
+describe('/unlock-okta', () => {
+  const h = useHarness({ slackUsers: SLACK_PEOPLE, accounts: { okta_password: OKTA_PEOPLE } }, (x) => {
+    x.slack.clear();
+    okta(x).clear();
+  });
+  const okta = (x: Harness = h) => x.standIns.get('okta_unlock') as OktaSimulator;
+  const changes = () => okta().calls.filter((c) => c.operation !== 'ListUsers' && c.operation !== 'ListRoles');
+
+  it('unlocks a locked-out account and nothing else: the password and the factors stay as they are', async () => {
+    okta().users.get('00ubob')!.status = 'LOCKED_OUT';
+    const { view, final } = await h.reset(COMMAND, 'UBOB');
+    expect(view.title.text).toBe('Unlock Okta account');
+    expect(view.submit.text).toBe('Unlock');
+    expect(JSON.stringify(view.blocks)).toContain('Your *Okta account* will be unlocked. Your password and your sign-in factors stay as they are.');
+
+    expect(changes().map((c) => [c.operation, c.params.userId])).toEqual([['Unlock', '00ubob']]);
+    expect(okta().users.get('00ubob')!.status).toBe('ACTIVE');
+    expect(okta().users.get('00ubob')!.factors).toHaveLength(1);
+    expect(okta().tempPasswordOf('00ubob')).toBeUndefined();
+    // No secret: the modal says what was done and what comes next.
+    expect(secretIn(final)).toBeUndefined();
+    expect(final.title.text).toBe('Okta account unlocked');
+    const said = (final.blocks as any[]).map((b) => b.text?.text ?? '').join(' ');
+    expect(said).toContain('Your Okta account is unlocked. Sign in with your current password.');
+    // Said once: the unlock is the change, not a step before one.
+    expect(said).not.toContain('was locked out');
+
+    const dm = await h.slack.waitForCall('chat.postMessage');
+    expect(dm.args.text).toMatch(/^Your Okta account was unlocked at .* If this wasn't you, contact IT\.$/);
+    expect(dm.args.text).not.toContain('was locked out');
+    const records = await h.waitForAudit('UBOB', (r) => r.action === 'unlock_okta' && r.phase === 'outcome');
+    expect(records.filter((r) => r.action === 'unlock_okta').map((r) => [r.phase, r.outcome, r.directory, r.directoryUserId, r.slackTeamId])).toEqual([
+      ['attempt', undefined, 'okta', '00ubob', TEAM],
+      ['outcome', 'success', 'okta', '00ubob', TEAM],
+    ]);
+
+    // The privacy sweep: nothing any stand-in issued, and not the API token, in Slack, the logs or DynamoDB.
+    for (const place of [JSON.stringify(h.slack.calls), h.logs.join(''), await h.rawAuditTable()]) {
+      for (const secret of [...h.allSecrets(), okta().token]) expect(place).not.toContain(secret);
+    }
+  });
+
+  it('an account that is not locked is told so, and nothing is called', async () => {
+    const { view } = await h.open(COMMAND, 'UANN');
+    expect(view.submit).toBeUndefined();
+    const text = JSON.stringify(view.blocks);
+    expect(text).toContain('Your Okta account is not locked, so there is nothing to unlock.');
+    expect(text).toContain("If you've forgotten it, run `/reset-okta-password`.");
+    expect(changes()).toEqual([]);
+    // Not even the roles: nothing would change whoever they are.
+    expect(okta().callsTo('ListRoles')).toEqual([]);
+    const records = await h.waitForAudit('UANN', (r) => r.action === 'unlock_okta' && r.phase === 'refused');
+    expect(records.find((r) => r.action === 'unlock_okta')).toMatchObject({ errorCode: 'DIRECTORY_USER_REFUSED', reason: 'not_locked' });
+  });
+
+  it.each([
+    ['an expired password (not locked)', 'UCARL', 'Your Okta account is not locked'],
+    ['a suspended account', 'USUSP', 'Your Okta account is suspended.'],
+    ['a deprovisioned account', 'UGONE', 'Your Okta account is disabled.'],
+    ['an account not activated yet', 'UNEW', 'Your Okta account is not activated yet'],
+    ['a locked-out account with an admin role', 'UADA', 'Your Okta account has an admin role; admin accounts are never reset by self-service.'],
+    ['an email unknown to Okta', 'UNOCHIME', "Your Slack email *nochime@example.com* isn't on the Okta account."],
+  ])('refuses %s as the password reset does, and unlocks nothing', async (_what, userId, message) => {
+    const { view } = await h.open(COMMAND, userId);
+    expect(view.submit).toBeUndefined();
+    expect(JSON.stringify(view.blocks).replace(/\n/g, ' ')).toContain(message);
+    expect(changes()).toEqual([]);
+  });
+
+  it('a suspended account is told to ask IT to reactivate it, not that a new one would not work', async () => {
+    const { view } = await h.open(COMMAND, 'USUSP');
+    expect(JSON.stringify(view.blocks)).toContain('Ask IT to reactivate it.');
+    expect(JSON.stringify(view.blocks)).not.toContain('would not work');
+  });
+
+  it("an account Active Directory manages: Okta's refusal (E0000023) becomes words that say to contact IT", async () => {
+    const { final } = await h.reset(COMMAND, 'UDANA');
+    expect(okta().callsTo('Unlock').map((c) => c.params.userId)).toEqual(['00udana']);
+    expect(okta().users.get('00udana')!.status).toBe('LOCKED_OUT');
+    const text = JSON.stringify(final.blocks);
+    expect(text).toContain('Your Okta account is managed by your company directory (such as Active Directory), so Latchkey cannot change it.');
+    expect(text).toContain('Contact IT');
+    const records = await h.waitForAudit('UDANA', (r) => r.action === 'unlock_okta' && r.phase === 'outcome');
+    expect(records.find((r) => r.phase === 'outcome')).toMatchObject({ outcome: 'failure', errorCode: 'DIRECTORY_USER_REFUSED', reason: 'mastered_elsewhere' });
+    // The person's account, not our fault: nobody is paged.
+    expect(h.logs.join('')).not.toMatch(/"alert":true/);
+  });
+
+  it('unlocked by someone else (or by Okta\'s timer) between the check and the click: still told it is unlocked', async () => {
+    okta().users.get('00umax')!.status = 'LOCKED_OUT';
+    const opened = await h.open(COMMAND, 'UMAX');
+    okta().users.get('00umax')!.status = 'ACTIVE';
+    const final = await h.shownAfter(await h.submit('UMAX', opened.view), opened.viewId);
+    expect(JSON.stringify(final.blocks)).toContain('Your Okta account is unlocked.');
+    expect(okta().callsTo('ExpirePassword')).toEqual([]);
+  });
+
+  it('only the exact address is unlocked: a look-alike stays locked', async () => {
+    okta().users.get('00ubob')!.status = 'LOCKED_OUT';
+    await h.reset(COMMAND, 'UBOB');
+    expect(okta().users.get('00uxbob')!.status).toBe('LOCKED_OUT');
+    expect(okta().callsTo('Unlock').map((c) => c.params.userId)).toEqual(['00ubob']);
+  });
+});
+
+describe('/unlock-okta where Okta is not set up', () => {
+  const h = useHarness({ without: ['okta_password'] });
+
+  it('answers "not enabled here" privately, in its own words', async () => {
+    const res = await h.command(COMMAND, 'UANN');
+    expect(res.json).toEqual({ response_type: 'ephemeral', text: 'Okta account unlocks are not enabled in this workspace. Ask IT.' });
+  });
+});
+
+describe('/unlock-okta on AWS Lambda', () => {
+  const h = useHarness({ entry: 'lambda', slackUsers: SLACK_PEOPLE, accounts: { okta_password: OKTA_PEOPLE } });
+
+  it('unlocks across the answering and the working invocation, with no password change', async () => {
+    const okta = h.standIns.get('okta_unlock') as OktaSimulator;
+    const { final } = await h.reset(COMMAND, 'UMAX');
+    expect(JSON.stringify(final.blocks)).toContain('Your Okta account is unlocked.');
+    expect(okta.users.get('00umax')!.status).toBe('ACTIVE');
+    expect(okta.calls.map((c) => c.operation).filter((o) => o !== 'ListUsers' && o !== 'ListRoles')).toEqual(['Unlock']);
+    await h.waitForAudit('UMAX', (r) => r.action === 'unlock_okta' && r.phase === 'outcome' && r.outcome === 'success');
+  });
+});
