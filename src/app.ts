@@ -11,6 +11,10 @@ import { CREDENTIALS } from './credentials';
 import type { AdapterContext } from './credentials/credential';
 import { Approvals, type ApprovalKind } from './flows/approvals/approvals';
 import { licenseKind, LicenseRequests } from './flows/license-requests';
+import { ResetApprovals, resetKind } from './flows/reset-approval';
+import { registerApprovalFinish } from './handlers/approval-finish';
+import { resetWordsOf } from './handlers/reset-words';
+import { FINISH_ACTION_ID, resetKindWords } from './views/reset-approval-kind';
 import type { Clock, Directory, LicenseDirectory, Metrics } from './flows/ports';
 import { metricsRoute } from './metrics/metrics-route';
 import { PrometheusMetrics } from './metrics/prometheus-metrics';
@@ -230,6 +234,7 @@ const KNOWN_ENTRY_POINTS = {
   viewCallbackIds: [...CREDENTIALS.map((c) => resetCallbackId(c.id)), LICENSE_FORM.callbackId, REVIEW_FORM.callbackId, AUDIT_SEARCH.callbackId],
   actionIds: [
     REVIEW_ACTION_ID,
+    FINISH_ACTION_ID,
     ...CREDENTIALS.map((c) => homeResetActionId(c.id)),
     HOME_LICENSE_ACTION_ID,
     HOME_SEARCH_ACTION_ID,
@@ -301,9 +306,49 @@ function registerFeatures(
       { id: credential.id, audit: credential.audit, directory: timed(onFirstUse<Directory>(() => credential.load(settings, context)), metrics, credential.id) },
     ]),
   );
+  const licenses = config.licenses;
+  const provider = licenses?.provider;
+  const vocabulary = licenseVocabulary(config);
+  const admins = new ConfiguredAdmins(new Set(config.admins.userIds), config.admins.usergroupId, app.client, clock);
+  const store = new DynamoDbPendingRequests(dynamo, config.approvalsTableName, clock);
+  const licenseDirectory =
+    provider && timed(onFirstUse<LicenseDirectory>(() => provider.credential.licenses!.load(provider.settings, context)), metrics, `${provider.credential.id}:licenses`);
+  const auditDirectory = provider?.credential.licenses?.auditDirectory ?? '';
+  // The kinds of pending request this deployment serves, and every known kind's words (past records are named whatever is on).
+  const resetsApproved = [...config.policies.values()].includes('approval');
+  const kinds: ApprovalKind[] = [
+    ...(licenseDirectory ? [licenseKind(licenseDirectory, auditDirectory)] : []),
+    ...(resetsApproved ? [resetKind(credentials, members)] : []),
+  ];
+  const approvalWords: ApprovalWords = {
+    license: licenseKindWords(vocabulary),
+    reset: resetKindWords(Object.fromEntries(CREDENTIALS.map((c) => [c.id, resetWordsOf(c)]))),
+  };
+  const approvals = new Approvals({
+    kinds,
+    admins,
+    store,
+    announcer: new SlackApprovalAnnouncer(app.client, config.approvalsChannelId ?? '', approvalWords),
+    audit,
+    clock,
+    logger,
+    workspace: config.slack.workspace,
+    limiter,
+    metrics,
+  });
+  const resetApprovals = new ResetApprovals({ approvals, logger });
+
   const resetCredential = new ResetCredential({
     credentials,
     policies: config.policies,
+    // The `approval` policy's branch of the gate: the request goes to the admins; the reference stays the confirmation's.
+    approvals: {
+      request: async ({ requester, credential, ticket }) => {
+        const filed = await resetApprovals.request({ requester, credential, ticket });
+        const about = { kind: credential.id, email: ticket.email, requestId: ticket.requestId };
+        return filed.ok ? { ok: true, pending: 'approval', ...about } : { ok: false, code: filed.code, ...about, ...(filed.retryAt && { retryAt: filed.retryAt }) };
+      },
+    },
     ...(config.verify && { verifier: policyVerifier(config.verify, context, metrics) }),
     members,
     audit,
@@ -323,29 +368,6 @@ function registerFeatures(
     registerHomeResetButton(app, credential, resetCredential, logger);
   }
 
-  const licenses = config.licenses;
-  const provider = licenses?.provider;
-  const vocabulary = licenseVocabulary(config);
-  const admins = new ConfiguredAdmins(new Set(config.admins.userIds), config.admins.usergroupId, app.client, clock);
-  const store = new DynamoDbPendingRequests(dynamo, config.approvalsTableName, clock);
-  const licenseDirectory =
-    provider && timed(onFirstUse<LicenseDirectory>(() => provider.credential.licenses!.load(provider.settings, context)), metrics, `${provider.credential.id}:licenses`);
-  const auditDirectory = provider?.credential.licenses?.auditDirectory ?? '';
-  // The kinds of pending request this deployment serves, and every known kind's words (past records are named whatever is on).
-  const kinds: ApprovalKind[] = [...(licenseDirectory ? [licenseKind(licenseDirectory, auditDirectory)] : [])];
-  const approvalWords: ApprovalWords = { license: licenseKindWords(vocabulary) };
-  const approvals = new Approvals({
-    kinds,
-    admins,
-    store,
-    announcer: new SlackApprovalAnnouncer(app.client, licenses?.approvalsChannelId ?? '', approvalWords),
-    audit,
-    clock,
-    logger,
-    workspace: config.slack.workspace,
-    limiter,
-    metrics,
-  });
   const licenseRequests = new LicenseRequests({
     directory: licenseDirectory,
     licenses: vocabulary.kinds.map((k) => k.id),
@@ -365,6 +387,7 @@ function registerFeatures(
   registerHomeLicenseButton(app, licenseRequests, vocabulary, logger);
   registerApprovalReviewAction(app, approvals, approvalWords, logger);
   registerApprovalReviewSubmission(app, approvals, approvalWords, logger);
+  registerApprovalFinish(app, resetApprovals, (requester, kind, approved, delivery) => resetCredential.finishApproved(requester, kind, approved, delivery), logger);
 
   const home = new HomeTab({
     credentials: [...credentials.keys()],

@@ -108,7 +108,9 @@ const envSchema = z
     if (env.APPROVALS_CHANNEL_ID && env.ADMIN_USER_IDS.length === 0 && !env.ADMIN_USERGROUP_ID) {
       ctx.addIssue({ code: 'custom', path: ['APPROVALS_CHANNEL_ID'], message: 'license requests need admins: set ADMIN_USER_IDS, ADMIN_USERGROUP_ID or both' });
     }
-    if (env.APPROVALS_CHANNEL_ID && !enabled.some((c) => c.licenses)) {
+    // The channel also serves the `approval` policy's requests: without licenses it is not an error then.
+    const approvalPolicy = [...policiesOf(values, enabled).values()].includes('approval');
+    if (env.APPROVALS_CHANNEL_ID && !enabled.some((c) => c.licenses) && !approvalPolicy) {
       const licensed = CREDENTIALS.filter((c) => c.licenses);
       ctx.addIssue({
         code: 'custom',
@@ -175,6 +177,9 @@ export function policyProblems(
     if (policy === 'approval' && values.ADMIN_USER_IDS instanceof Array && values.ADMIN_USER_IDS.length === 0 && !values.ADMIN_USERGROUP_ID) {
       problems.push({ variable: 'RESET_POLICY', message: `${c.id}=approval needs admins to approve: set ADMIN_USER_IDS, ADMIN_USERGROUP_ID or both` });
     }
+    if (policy === 'approval' && !values.APPROVALS_CHANNEL_ID) {
+      problems.push({ variable: 'RESET_POLICY', message: `${c.id}=approval needs a channel where admins see requests: set APPROVALS_CHANNEL_ID` });
+    }
   }
   return problems;
 }
@@ -207,6 +212,8 @@ export interface Config {
     readonly requestTtlHours: number;
     readonly provider: EnabledCredential;
   };
+  /** Where admins see requests to decide (APPROVALS_CHANNEL_ID): license changes, and resets under the `approval` policy. */
+  readonly approvalsChannelId?: string;
   readonly approvalsTableName: string;
   readonly limits: {
     readonly tableName: string;
@@ -286,6 +293,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
               provider,
             }
           : undefined,
+      ...(e.APPROVALS_CHANNEL_ID && { approvalsChannelId: e.APPROVALS_CHANNEL_ID }),
       approvalsTableName: e.APPROVALS_TABLE_NAME,
       limits: {
         tableName: e.RATE_LIMIT_TABLE_NAME,

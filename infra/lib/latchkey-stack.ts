@@ -42,6 +42,7 @@ export const AUDIT_ATTRIBUTES = [
   'subjectSlackUserId',
   'subjectSlackTeamId',
   'approvalRequestId',
+  'credential',
   'licenseRequestId',
   'licenseFrom',
   'licenseTo',

@@ -17,6 +17,7 @@ export const EXPORT_COLUMNS = [
   'subjectSlackUserId',
   'subjectSlackTeamId',
   'approvalRequestId',
+  'credential',
   'licenseRequestId',
   'licenseFrom',
   'licenseTo',

@@ -104,6 +104,9 @@ export interface SlackMember {
   /** Multi-channel (restricted) or single-channel (ultra-restricted) guest. */
   readonly isGuest: boolean;
   readonly timeZone?: string;
+  /** The profile an approver sees: the person's name and title, as Slack shows them. */
+  readonly realName?: string;
+  readonly title?: string;
 }
 
 export interface WorkspaceMembers {
@@ -141,6 +144,8 @@ export interface AuditEntry {
   readonly approvalRequestId?: string;
   /** Written by license steps before requests had kinds; read only. */
   readonly licenseRequestId?: string;
+  /** An approved reset's own: which credential (its registry ID). */
+  readonly credential?: string;
   /** The license kind's own: from and to. */
   readonly licenseFrom?: License;
   readonly licenseTo?: License;

@@ -298,6 +298,46 @@ export class ResetCredential {
   }
 
   /**
+   * The `approval` policy's second half: an admin approved the request confirmed as
+   * `approved.requestId`, and its requester finished it with their own click. Who they are and who
+   * they are in the directory are checked again, as when they asked, and must be the same user;
+   * then the change is made like any other, its attempt on record once under the confirmation's
+   * reference, so a second finish click changes nothing.
+   */
+  async finishApproved(
+    requester: Requester,
+    kind: string,
+    approved: { readonly requestId: string; readonly directoryUserId: string; readonly email: string },
+    delivery: ResetDelivery,
+  ): Promise<ResetDone | ResetFailure> {
+    const credential = this.deps.credentials.get(kind);
+    if (!credential) return { ok: false, code: 'DIRECTORY_NOT_ENABLED', kind };
+    let ticket: ResetTicket;
+    try {
+      const member = await identifyRequester(requester, this.deps.members, this.deps.workspace);
+      const user = await pickDirectoryUser(credential.directory, member.email);
+      if (user.id !== approved.directoryUserId) throw new LatchkeyFailure('REQUEST_INVALID', 'the directory user is not the one approved');
+      ticket = {
+        v: 1,
+        kind,
+        userId: requester.userId,
+        teamId: requester.teamId,
+        directoryUserId: user.id,
+        ...(user.locked && { locked: true }),
+        email: user.email,
+        requestId: approved.requestId,
+        expiresAt: this.deps.clock.now().getTime() + this.ticketTtlMs,
+      };
+    } catch (err) {
+      const failure = this.report(err, { requester, kind, requestId: approved.requestId });
+      this.metrics.count('request_refused', { action: credential.audit.action, code: failure.code });
+      await this.trail.refused({ requestId: approved.requestId, action: credential.audit.action, actor: requester, directory: credential.audit.directory }, failure.code);
+      return { ok: false, code: failure.code, kind, email: approved.email, requestId: approved.requestId };
+    }
+    return this.change(requester, credential, ticket, delivery);
+  }
+
+  /**
    * The change itself, once the policy allows it: the attempt on record (once per request, so a
    * replayed click does nothing), the push when the policy is `verify`, the reset, the secret.
    */

@@ -25,6 +25,8 @@ export class SlackWorkspaceMembers implements WorkspaceMembers {
       isBot: user.is_bot === true || user.is_app_user === true || user.id === 'USLACKBOT',
       isGuest: user.is_restricted === true || user.is_ultra_restricted === true,
       timeZone: user.tz,
+      ...(user.profile?.real_name && { realName: user.profile.real_name }),
+      ...(user.profile?.title && { title: user.profile.title }),
     };
   }
 }

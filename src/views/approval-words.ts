@@ -8,6 +8,8 @@ import type { SubjectWords } from './words';
  * and ask these for what is the kind's own.
  */
 export interface ApprovalKindWords {
+  /** Whether an admin may approve again after the change failed (a kind the admin's click applies). */
+  readonly adminRetries: boolean;
   /** The kind's subject, for failures ("Amazon Chime license"). */
   readonly subject: SubjectWords;
   /** What each audit step of it is called on the Home tab ("License request", "License decision"). */

@@ -111,7 +111,7 @@ export function failureMessage(
       next: words.change ? 'Ask IT.' : 'Ask IT how to reset it.',
     },
     LICENSE_REQUEST_OPEN: {
-      headline: 'You already have a license request waiting for an admin.',
+      headline: `You already have a ${words.short} request waiting for an admin.`,
       next: 'You will get a direct message when it is decided; you can ask again after that.',
     },
     NOT_ADMIN: { headline: 'Only Latchkey admins can review license requests.', next: 'Ask an admin to review it.' },

@@ -10,6 +10,7 @@ const toOf = (r: PendingRequest) => r.detail.to ?? '?';
 /** The license change's words, for the approval views. */
 export function licenseKindWords({ words }: LicenseVocabulary): ApprovalKindWords {
   return {
+    adminRetries: true,
     subject: words,
     steps: { request: 'License request', decide: 'License decision', apply: 'License change' },
     asks: (r) => `asks to change their ${words.what}: *${fromOf(r)}* → *${toOf(r)}*`,

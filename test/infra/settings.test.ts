@@ -172,7 +172,9 @@ describe('resetPolicy and verifyWith in CDK context', () => {
   const base = { chimeAccountId: CHIME_ACCOUNT, slackTeamId: 'T0LATCHKEY' };
 
   test('becomes RESET_POLICY in the environment, checked as the app checks it', () => {
-    expect(read({ ...base, resetPolicy: 'pin=approval', adminUserIds: 'U0ONE' }).environment).toMatchObject({ RESET_POLICY: 'pin=approval' });
+    expect(read({ ...base, resetPolicy: 'pin=approval', adminUserIds: 'U0ONE', approvalsChannelId: 'C0APPROVALS' }).environment).toMatchObject({ RESET_POLICY: 'pin=approval' });
+    // Its requests go to the approvals channel: without one, the stack refuses it as the app does.
+    expect(problemsOf({ ...base, resetPolicy: 'pin=approval', adminUserIds: 'U0ONE' })).toEqual(['resetPolicy: pin=approval needs a channel where admins see requests: set approvalsChannelId']);
   });
 
   test('an unknown credential or policy, and verify without a verifier, are refused in context keys', () => {

@@ -33,7 +33,7 @@ describe('RESET_POLICY', () => {
       ],
       problems: [],
     });
-    const result = loadConfig({ ...VALID, RESET_POLICY: 'pin=approval', ADMIN_USER_IDS: 'UADA' });
+    const result = loadConfig({ ...VALID, RESET_POLICY: 'pin=approval', ADMIN_USER_IDS: 'UADA', APPROVALS_CHANNEL_ID: 'C0APPROVALS' });
     expect(result.ok && result.config.policies.get('pin')).toBe('approval');
     expect(result.ok && result.config.policies.get('password')).toBe('self-service');
   });
@@ -52,6 +52,15 @@ describe('RESET_POLICY', () => {
 
   it('an unknown verifier lists the verifiers', () => {
     expect(problemsOf({ VERIFY_WITH: 'carrier-pigeon' })).toEqual([expect.stringMatching(/^VERIFY_WITH: "carrier-pigeon" is not a verifier: use /)]);
+  });
+
+  it('approval needs a channel where admins see the requests; with one, no licenses are needed', () => {
+    expect(problemsOf({ RESET_POLICY: 'pin=approval', ADMIN_USER_IDS: 'UADA' })).toContain(
+      'RESET_POLICY: pin=approval needs a channel where admins see requests: set APPROVALS_CHANNEL_ID',
+    );
+    const mailOnly = loadConfig({ SLACK_SIGNING_SECRET: VALID.SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN: VALID.SLACK_BOT_TOKEN, SLACK_TEAM_ID: VALID.SLACK_TEAM_ID, WORKMAIL_ORGANIZATION_ID: VALID.WORKMAIL_ORGANIZATION_ID, RESET_POLICY: 'password=approval', ADMIN_USER_IDS: 'UADA', APPROVALS_CHANNEL_ID: 'C0APPROVALS' });
+    expect(mailOnly.ok ? [] : mailOnly.problems).toEqual([]);
+    expect(mailOnly.ok && mailOnly.config.approvalsChannelId).toBe('C0APPROVALS');
   });
 
   it('approval needs admins to approve', () => {

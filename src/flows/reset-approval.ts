@@ -1,0 +1,106 @@
+import type { ApprovalFailure, ApprovalKind, Approvals } from './approvals/approvals';
+import type { PendingRequest } from './approvals/pending-request';
+import { describeError } from './failure';
+import type { Logger, Requester, WorkspaceMembers } from './ports';
+
+/** An approved reset, as a kind of pending request (approvals/). */
+export const RESET_KIND = 'reset';
+/** How long an admin has to decide a reset request. */
+export const RESET_REQUEST_TTL_MS = 24 * 3_600_000;
+/** How long the requester has, once it is approved, to finish it with their own click. */
+export const FINISH_WITHIN_MS = 30 * 60_000;
+
+/** What the `approval` policy's gate hands over: the confirmed request, as the reset flow checked it. */
+export interface ResetToApprove {
+  readonly requester: Requester;
+  readonly credential: { readonly id: string; readonly audit: { readonly action: string; readonly directory: string } };
+  readonly ticket: { readonly requestId: string; readonly directoryUserId: string; readonly email: string };
+}
+
+/** An approved reset's kind: the requester finishes it (handOver); the admin's click changes nothing. */
+export function resetKind(credentials: ReadonlyMap<string, { readonly audit: { readonly directory: string } }>, members: WorkspaceMembers): ApprovalKind {
+  return {
+    id: RESET_KIND,
+    // One open request per person and credential.
+    slot: (r) => `reset:${r.detail.credential ?? ''}`,
+    auditDetail: (r) => ({
+      ...(r.detail.credential && { credential: r.detail.credential }),
+      ...(credentials.get(r.detail.credential ?? '') && { directory: credentials.get(r.detail.credential!)!.audit.directory }),
+    }),
+    // The approver decides on who is asking: their Slack profile, read now.
+    reviewDetails: async (r) => {
+      const member = await members.getMember(r.requester.userId);
+      return {
+        email: r.requesterEmail,
+        ...(member?.realName && { name: member.realName }),
+        ...(member?.title && { title: member.title }),
+        ...(member?.timeZone && { timeZone: member.timeZone }),
+        ...(member?.isGuest && { guest: 'true' }),
+        ...(member?.deleted && { deactivated: 'true' }),
+      };
+    },
+    onApprove: { handOver: { finishWithinMs: FINISH_WITHIN_MS } },
+  };
+}
+
+export type ResetApprovalFailure = ApprovalFailure & { readonly credential?: string };
+
+/**
+ * The `approval` policy for resets: the request goes to the admins (Approvals); once approved, the
+ * requester finishes it from the DM's button, in their own modal, where the reset flow checks who
+ * they are and who they are in the directory again, and makes the change once. Nobody else's
+ * click can finish it: the request is theirs by Slack user ID.
+ */
+export class ResetApprovals {
+  constructor(
+    private readonly deps: {
+      readonly approvals: Approvals;
+      readonly logger: Logger;
+    },
+  ) {}
+
+  /** Files the confirmed request for the admins; the reference stays the confirmation's, through to the reset. */
+  async request(args: ResetToApprove): Promise<{ ok: true; request: PendingRequest } | ResetApprovalFailure> {
+    const { requester, credential, ticket } = args;
+    const filed = await this.deps.approvals.file(
+      requester,
+      {
+        kind: RESET_KIND,
+        requesterEmail: ticket.email,
+        directoryUserId: ticket.directoryUserId,
+        detail: { credential: credential.id, resetRequestId: ticket.requestId },
+        reason: '',
+      },
+      { ttlMs: RESET_REQUEST_TTL_MS },
+    );
+    return filed.ok ? filed : { ...filed, credential: credential.id, requestId: ticket.requestId };
+  }
+
+  /** The requester's finish click: theirs, approved, in time; then the reset flow makes the change. */
+  async finish<T extends { readonly ok: boolean; readonly code?: string }>(
+    requester: Requester,
+    approvalRequestId: string,
+    change: (approved: { credential: string; requestId: string; directoryUserId: string; email: string }) => Promise<T>,
+  ): Promise<{ ok: true; result: T; request: PendingRequest } | ResetApprovalFailure> {
+    const found = await this.deps.approvals.approvedFor(requester, approvalRequestId, RESET_KIND);
+    if (!found.ok) {
+      this.deps.logger.warn({ slackUserId: requester.userId, approvalRequestId, code: found.code }, 'approved reset not finished');
+      return { ...found, ...(found.request?.detail.credential && { credential: found.request.detail.credential }), requestId: found.request?.detail.resetRequestId };
+    }
+    const request = found.request;
+    const approved = {
+      credential: request.detail.credential ?? '',
+      requestId: request.detail.resetRequestId ?? request.id,
+      directoryUserId: request.directoryUserId,
+      email: request.requesterEmail,
+    };
+    const result = await change(approved);
+    // A second click finds the first one's attempt on record (REQUEST_ALREADY_USED): the first settles it.
+    if (result.ok || result.code !== 'REQUEST_ALREADY_USED') {
+      await this.deps.approvals.finished(request, result.ok ? undefined : (result.code as never)).catch((err: unknown) =>
+        this.deps.logger.warn({ approvalRequestId, err: describeError(err) }, 'approved reset could not be settled'),
+      );
+    }
+    return { ok: true, result, request };
+  }
+}

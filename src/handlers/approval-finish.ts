@@ -1,0 +1,71 @@
+import type { ModalView } from '@slack/types';
+import { CREDENTIALS } from '../credentials';
+import type { ResetApprovals } from '../flows/reset-approval';
+import type { Logger, Requester } from '../flows/ports';
+import type { ResetDelivery, ResetDone, ResetFailure } from '../flows/reset-credential';
+import { openedModalOf } from '../slack/arrival-modal';
+import { sendDirectMessage } from '../slack/direct-message';
+import type { GuardedApp } from '../slack/guarded-app';
+import { failureView, resultView } from '../views/reset-modal';
+import { resetNotice } from '../views/reset-notice';
+import { FINISH_ACTION_ID, finishFailureView, finishLoadingView } from '../views/reset-approval-kind';
+import { updateModal } from './modal-sequence';
+import { resetWordsOf } from './reset-words';
+import { clickedBy } from './slack-payloads';
+
+/** The reset flow's change for an approved request: who is asking and who they are in the directory are checked again first. */
+export type ApprovedChange = (
+  requester: Requester,
+  credentialId: string,
+  approved: { readonly requestId: string; readonly directoryUserId: string; readonly email: string },
+  delivery: ResetDelivery,
+) => Promise<ResetDone | ResetFailure>;
+
+/**
+ * "Finish the reset" in the requester's DM, once an admin approved: a click like any other (on
+ * Lambda too). Its loading modal opens on arrival with the click's own trigger, so the secret is
+ * shown in a fresh modal of the requester's; the request is theirs by the signed user ID, used once.
+ */
+export function registerApprovalFinish(app: GuardedApp, flow: ResetApprovals, change: ApprovedChange, logger: Logger): void {
+  app.acknowledgeActionOnArrival(FINISH_ACTION_ID, (body) => clickedBy(body) !== undefined, {
+    view: finishLoadingView(),
+    busyText: 'Latchkey is very busy right now. Click *Finish the reset* in its message again in a minute.',
+  });
+  app.action(FINISH_ACTION_ID, async ({ ack, body, client, context }) => {
+    await ack();
+    const clicked = clickedBy(body);
+    const approvalRequestId = clicked?.click.actions[0]?.value;
+    if (!clicked || !approvalRequestId) {
+      logger.warn({ actionId: FINISH_ACTION_ID }, 'malformed finish click');
+      return;
+    }
+    const { requester } = clicked;
+    const opened =
+      (await openedModalOf(context)) ??
+      (await client.views
+        .open({ trigger_id: clicked.click.trigger_id, view: finishLoadingView() })
+        .then((o) => (o.view?.id ? ({ ok: true, viewId: o.view.id } as const) : ({ ok: false } as const)))
+        .catch(() => ({ ok: false }) as const));
+    // No modal of theirs to show a secret in: nothing is changed (the approval stays usable until it expires).
+    if (!opened.ok) return;
+    const viewId = opened.viewId;
+    const show = (view: ModalView) => updateModal(client, viewId, view, logger, requester.userId);
+
+    const outcome = await flow.finish(requester, approvalRequestId, (approved) => {
+      const credential = CREDENTIALS.find((c) => c.id === approved.credential);
+      const words = credential && resetWordsOf(credential);
+      return change(requester, approved.credential, approved, {
+        showResult: async (result, done) => {
+          if (!words) throw new Error('credential not in the registry');
+          // Throws when Slack will not show it: the reset flow records that the secret was not delivered.
+          await client.views.update({ view_id: viewId, view: resultView(result, words, done) });
+        },
+        notifyOwner: (done) => (words ? sendDirectMessage(client, requester.userId, resetNotice(done, words)) : Promise.resolve()),
+      });
+    });
+    const credential = CREDENTIALS.find((c) => c.id === (outcome.ok ? outcome.request.detail.credential : outcome.credential));
+    const words = credential && resetWordsOf(credential);
+    if (!outcome.ok) await show(finishFailureView(outcome, words));
+    else if (!outcome.result.ok) await show(words ? failureView(outcome.result, words) : finishFailureView(outcome.result));
+  });
+}

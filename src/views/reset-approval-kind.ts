@@ -1,0 +1,114 @@
+import type { KnownBlock, ModalView } from '@slack/types';
+import type { Detail, PendingRequest } from '../flows/approvals/pending-request';
+import type { FailureCode } from '../flows/failure';
+import type { ApprovalKindWords } from './approval-words';
+import { context, escapeMrkdwn, modal, plain, quoted, section, slackTime } from './blocks';
+import { failureMessage } from './failure-message';
+import type { ResetWords, SubjectWords } from './words';
+
+/** The button in the requester's DM that finishes an approved request, in their own modal. */
+export const FINISH_ACTION_ID = 'approval_finish';
+
+/** For a request whose credential is no longer served: what any of them is. */
+const ANY: SubjectWords = {
+  command: 'the reset command',
+  title: 'Finish your reset',
+  what: 'credential',
+  short: 'credential',
+  button: 'Reset',
+  directory: 'the directory',
+  account: 'account',
+};
+
+/** An approved reset's words, for the approval views; `credentials` by credential ID. */
+export function resetKindWords(credentials: Readonly<Record<string, ResetWords>>): ApprovalKindWords {
+  const of = (r: PendingRequest): SubjectWords => credentials[r.detail.credential ?? ''] ?? ANY;
+  return {
+    adminRetries: false,
+    subject: Object.values(credentials)[0] ?? ANY,
+    steps: { request: 'Reset request', decide: 'Reset decision', apply: 'Approved reset' },
+    asks: (r) => `asks to reset their *${of(r).what}* (an admin must approve it first)`,
+    summary: (r) => `*${of(r).title}*`,
+    approveLabel: () => 'Approve: they finish it themselves',
+    details: (r, d) => profile(r, d),
+    applied: (r) => `reset their ${of(r).what}`,
+    approvedStatus: (r) => `; waiting for <@${r.requester.userId}> to finish it, by ${slackTime(new Date(r.expiresAt))}.`,
+    notice: (r) => notice(r, of(r)),
+  };
+}
+
+/** What the approver decides on: who is asking, as Slack knows them. Never a secret: there is none yet. */
+function profile(request: PendingRequest, d: Detail): KnownBlock[] {
+  const who = [d.name && `*${escapeMrkdwn(d.name)}*`, d.title && escapeMrkdwn(d.title), escapeMrkdwn(d.email ?? request.requesterEmail), d.timeZone && escapeMrkdwn(d.timeZone)].filter(Boolean);
+  const blocks: KnownBlock[] = [context(`Slack profile: <@${request.requester.userId}> · ${who.join(' · ')}`)];
+  if (d.guest) blocks.push(section(':warning: Slack says this account is a guest now.'));
+  if (d.deactivated) blocks.push(section(':warning: Slack says this account is deactivated.'));
+  blocks.push(context('If you approve, they finish it in their own window, where Latchkey checks who they are again. You never see the new one.'));
+  return blocks;
+}
+
+function notice(request: PendingRequest, words: SubjectWords): { text: string; blocks: KnownBlock[] } {
+  const by = request.decidedBy ? `<@${request.decidedBy}>` : 'an admin';
+  const comment = request.comment ? [context(`Comment: ${quoted(request.comment)}`)] : [];
+  const again = `Run \`${words.command}\` to ask again.`;
+  switch (request.status) {
+    case 'PENDING': {
+      const text = `Your request to reset your ${words.what} was sent to the admins.`;
+      return { text, blocks: [section(`:outbox_tray: ${text}`), context(`You will hear back here. It expires at ${slackTime(new Date(request.expiresAt))} if nobody decides it.`)] };
+    }
+    case 'APPROVED': {
+      const text = `${by} approved your request to reset your ${words.what}. Finish it by ${slackTime(new Date(request.expiresAt))}.`;
+      return {
+        text,
+        blocks: [
+          section(`:white_check_mark: ${text}`),
+          ...comment,
+          {
+            type: 'actions',
+            block_id: 'finish',
+            elements: [{ type: 'button', action_id: FINISH_ACTION_ID, text: plain('Finish the reset'), style: 'primary', value: request.id }],
+          },
+          context('The button works once, for you alone; the new one is shown in a window only you see.'),
+        ],
+      };
+    }
+    case 'DENIED': {
+      const text = `Your request to reset your ${words.what} was denied by ${by}.`;
+      return { text, blocks: [section(`:no_entry: ${text}`), ...comment, context('Reply to them, or ask IT, if you think this is wrong.')] };
+    }
+    case 'EXPIRED': {
+      const text = request.decidedBy
+        ? `Your approved reset of your ${words.what} expired before you finished it. Nothing was changed.`
+        : `Your request to reset your ${words.what} expired without a decision. Nothing was changed.`;
+      return { text, blocks: [section(`:zzz: ${text}`), context(again)] };
+    }
+    case 'APPLY_FAILED': {
+      const why = failureMessage({ code: (request.errorCode ?? 'INTERNAL') as FailureCode }, words).headline;
+      const text = `Your approved reset of your ${words.what} could not be finished: ${why}`;
+      return { text, blocks: [section(`:warning: ${text}`), context(again)] };
+    }
+    default: {
+      const text = `Your ${words.what} was reset.`;
+      return { text, blocks: [section(`:white_check_mark: ${text}`)] };
+    }
+  }
+}
+
+/** The requester's own modal, opened by their finish click while Latchkey checks them again. */
+export function finishLoadingView(): ModalView {
+  return modal({ title: ANY.title, close: 'Cancel', blocks: [section(':hourglass_flowing_sand: Checking your account again before the reset…')] });
+}
+
+/** The finish click could not be used: why, and what to do next. */
+export function finishFailureView(failure: { code: FailureCode; requestId?: string }, words?: ResetWords): ModalView {
+  const subject = words ?? ANY;
+  const headlines: Partial<Record<FailureCode, string>> = {
+    REQUEST_INVALID: 'This button is not for your account, or the request is not approved. Nothing was changed.',
+    REQUEST_EXPIRED: 'This approval has expired. Nothing was changed.',
+    REQUEST_ALREADY_USED: 'This approval was already used, so nothing more was changed.',
+  };
+  const m = failureMessage(failure, subject);
+  const blocks = [section(`:warning: ${headlines[failure.code] ?? m.headline}`), section(headlines[failure.code] ? `Run \`${subject.command}\` to ask again.` : m.next)];
+  if (failure.requestId) blocks.push(context(`Reference: \`${failure.requestId}\``));
+  return modal({ title: words?.title ?? ANY.title, close: 'Close', blocks });
+}

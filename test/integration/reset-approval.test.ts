@@ -1,0 +1,214 @@
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { APPROVALS_CHANNEL, Harness, secretIn, useHarness } from '../support/harness';
+import type { SlackCall } from '../support/slack-fake';
+
+/**
+ * The `approval` policy for resets (issue 23), over HTTP against the real app: the request goes to
+ * the admins, the approver never sees a secret, and the requester finishes it from a DM button that
+ * works once, for them alone, in their own modal.
+ */
+const POLICY = { RESET_POLICY: 'pin=approval' };
+const decide = (decision: string, comment?: string) => ({
+  decision: { decision: { type: 'radio_buttons', selected_option: { value: decision } } },
+  comment: { comment: { type: 'plain_text_input', value: comment ?? null } },
+});
+
+/** The person asks for a PIN reset and confirms it; returns the pending modal, and the channel message's Review. */
+async function asks(h: Harness, userId: string) {
+  const opened = await h.open('/reset-pin', userId);
+  expect(opened.view.submit).toBeDefined();
+  const submission = await h.submit(userId, opened.view);
+  // The pending view is the answer itself, or (when the answer had to be "working…") the modal's next update.
+  const answered = submission.json?.view as Record<string, any> | undefined;
+  const shown = answered && JSON.stringify(answered).includes("needs an admin's approval") ? answered : await h.viewUpdate(opened.viewId, 2);
+  const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes(`<@${userId}>`));
+  const review = (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0];
+  return { shown, post, approvalId: review.value as string, message: { channel: post.result!.channel as string, ts: post.result!.ts as string } };
+}
+
+async function reviews(h: Harness, adminId: string, request: { approvalId: string; message: { channel: string; ts: string } }) {
+  return h.opening((trigger) => h.click(adminId, 'license_review', request.approvalId, request.message, trigger));
+}
+
+/** The DM with the finish button, once it came. */
+async function finishButton(h: Harness, userId: string): Promise<{ call: SlackCall; value: string; message: { channel: string; ts: string } }> {
+  const call = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === `D${userId}` && JSON.stringify(c.args.blocks ?? []).includes('approval_finish'));
+  const button = (call.args.blocks as any[]).find((b) => b.type === 'actions').elements[0];
+  return { call, value: button.value, message: { channel: call.result!.channel as string, ts: call.result!.ts as string } };
+}
+
+async function approved(h: Harness, userId: string, comment?: string) {
+  const request = await asks(h, userId);
+  const review = await reviews(h, 'UADA', request);
+  await h.submit('UADA', review.view, { values: decide('approve', comment) });
+  const decided = await h.viewUpdate(review.viewId, 2);
+  return { request, review, decided, finish: await finishButton(h, userId) };
+}
+
+function finishing(h: Harness, userId: string, finish: { value: string; message: { channel: string; ts: string } }) {
+  return h.opening((trigger) => h.click(userId, 'approval_finish', finish.value, finish.message, trigger));
+}
+
+function everythingSlackSaw(h: Harness, except?: (c: SlackCall) => boolean): string {
+  return JSON.stringify(h.slack.calls.filter((c) => !except?.(c)).map((c) => [c.method, c.args, c.result]));
+}
+
+describe('the approval policy for a reset', () => {
+  const h = useHarness({ env: POLICY }, (x) => {
+    x.slack.clear();
+    x.chime.clear();
+  });
+
+  it('approved, then finished by the requester: their own modal shows the new PIN once; nobody else sees it', async () => {
+    const pinBefore = h.chime.pinOf('chime-ann');
+    const { request, review, decided, finish } = await approved(h, 'UANN', 'Go ahead');
+    // Asking changed nothing and said so, with the reference.
+    expect(JSON.stringify(request.shown)).toContain("needs an admin's approval");
+    expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
+    // The approver saw who asks, for what, and their Slack profile; never a PIN.
+    const reviewed = JSON.stringify(review.view);
+    expect(reviewed).toContain('asks to reset their');
+    expect(reviewed).toContain('Slack profile: <@UANN>');
+    expect(JSON.stringify(decided)).toContain('finishes it themselves');
+    expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
+
+    const finished = await finishing(h, 'UANN', finish);
+    const pin = secretIn(finished.view);
+    expect(pin).toBeDefined();
+    expect(pin).toBe(h.chime.pinOf('chime-ann'));
+    expect(pin).not.toBe(pinBefore);
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+    // A modal of the requester's own, opened with the finish click's trigger (h.opening waits for exactly that).
+    expect(h.slack.callsTo('views.open').filter((c) => c.result?.view?.id === finished.viewId)).toHaveLength(1);
+
+    // The channel message shows it done; the audit has the request, the decision (by the admin) and the reset (by the requester).
+    const update = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('applied'));
+    expect(JSON.stringify(update.args.blocks)).not.toContain('license_review');
+    const own = await h.waitForAudit('UANN', (r) => r.action === 'reset_pin' && r.phase === 'outcome');
+    expect(own.filter((r) => r.action === 'reset_pin').map((r) => [r.phase, r.outcome, r.requestId])).toEqual([
+      ['attempt', undefined, request.shown.blocks.map((b: any) => b.elements?.[0]?.text ?? '').join('').match(/`([^`]+)`/)![1]],
+      ['outcome', 'success', expect.any(String)],
+    ]);
+    const admin = await h.waitForAudit('UADA', (r) => r.action === 'reset_decide' && r.phase === 'outcome');
+    expect(admin.filter((r) => r.action === 'reset_decide').map((r) => [r.phase, r.decision, r.subjectSlackUserId, r.credential, r.approvalRequestId])).toEqual([
+      ['attempt', 'approve', 'UANN', 'pin', request.approvalId],
+      ['outcome', 'approve', 'UANN', 'pin', request.approvalId],
+    ]);
+
+    // Privacy: the PIN is in the requester's own finish modal only.
+    const finishModal = (c: SlackCall) => c.method === 'views.update' && c.args.view_id === finished.viewId;
+    expect(everythingSlackSaw(h, finishModal)).not.toContain(pin!);
+    expect(h.logs.join('\n')).not.toContain(pin!);
+  });
+
+  it('the finish clicked twice resets once; the second click says it was used', async () => {
+    const { finish } = await approved(h, 'UBOB');
+    const [a, b] = await Promise.all([finishing(h, 'UBOB', finish), finishing(h, 'UBOB', finish)]);
+    const views = [a.view, b.view].map((v) => JSON.stringify(v));
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+    expect(views.filter((v) => v.includes('"block_id":"secret"'))).toHaveLength(1);
+    expect(views.some((v) => v.includes('already used'))).toBe(true);
+    const third = await finishing(h, 'UBOB', finish);
+    expect(JSON.stringify(third.view)).toContain('already used');
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+  });
+
+  it("another person's forged finish click changes nothing and learns nothing", async () => {
+    const { finish } = await approved(h, 'UCARL');
+    const forged = await finishing(h, 'UBOB', finish);
+    expect(JSON.stringify(forged.view)).toContain('not for your account');
+    expect(JSON.stringify(forged.view)).not.toContain('UCARL');
+    expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
+    await h.waitForLogs('approved reset not finished', 1);
+    // Still Carl's to finish.
+    const own = await finishing(h, 'UCARL', finish);
+    expect(secretIn(own.view)).toBe(h.chime.pinOf('chime-carl'));
+  });
+
+  it('denied: the requester is told, with the comment; nothing changes', async () => {
+    const request = await asks(h, 'UMAX');
+    const review = await reviews(h, 'UADA', request);
+    const noComment = await h.submit('UADA', review.view, { values: decide('deny') });
+    expect(noComment.json).toMatchObject({ response_action: 'errors', errors: { comment: expect.any(String) } });
+    await h.submit('UADA', review.view, { values: decide('deny', 'Call the helpdesk instead') });
+    await h.viewUpdate(review.viewId, 2);
+    const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUMAX' && JSON.stringify(c.args).includes('denied'));
+    expect(JSON.stringify(dm.args)).toContain('Call the helpdesk instead');
+    expect(JSON.stringify(dm.args)).not.toContain('approval_finish');
+    expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
+  });
+
+  it('self-approval: an admin cannot review their own reset request', async () => {
+    const request = await asks(h, 'UADA');
+    const own = await reviews(h, 'UADA', request);
+    expect(JSON.stringify(own.view)).toContain('You cannot review your own request.');
+    expect(own.view.submit).toBeUndefined();
+    const { home } = await h.openHome('UADA');
+    const line = (home.blocks as any[]).find((b) => b.type === 'section' && String(b.text?.text).includes('*<@UADA>*'));
+    expect(line.accessory).toBeUndefined();
+    // Another admin can.
+    const other = await reviews(h, 'UMAX', request);
+    expect(other.view.callback_id).toBe('license_review_submit');
+  });
+});
+
+describe('the approval policy: expiry', () => {
+  let h: Harness;
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('a request nobody decides expires and its requester is told; an approval not finished in time expires too', async () => {
+    h = await Harness.start({ env: POLICY });
+    const undecided = await asks(h, 'UANN');
+    h.clock.offsetMs = 25 * 3_600_000;
+    const review = await reviews(h, 'UADA', undecided);
+    expect(review.view.submit).toBeUndefined();
+    expect(JSON.stringify(review.view)).toContain('Expired');
+    await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && JSON.stringify(c.args).includes('expired without a decision'));
+
+    const { finish } = await approved(h, 'UBOB');
+    h.clock.offsetMs += 31 * 60_000;
+    const late = await finishing(h, 'UBOB', finish);
+    expect(JSON.stringify(late.view)).toContain('expired');
+    expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
+    await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUBOB' && JSON.stringify(c.args).includes('expired before you finished it'));
+  });
+});
+
+describe('the approval policy on Lambda', () => {
+  const h = useHarness({ entry: 'lambda', env: POLICY });
+
+  it('asked, approved and finished through the function: the finish click is an interaction like any other', async () => {
+    const { finish } = await approved(h, 'UANN');
+    const finished = await finishing(h, 'UANN', finish);
+    expect(secretIn(finished.view)).toBe(h.chime.pinOf('chime-ann'));
+    const pin = secretIn(finished.view)!;
+    expect(everythingSlackSaw(h, (c) => c.method === 'views.update' && c.args.view_id === finished.viewId)).not.toContain(pin);
+  });
+});
+
+describe('the approval policy: nothing secret at rest', () => {
+  const h = useHarness({ env: POLICY });
+
+  it('no secret in any DynamoDB table, log line, post, publish or approver view', async () => {
+    const { finish } = await approved(h, 'UCARL');
+    const finished = await finishing(h, 'UCARL', finish);
+    await h.waitForAudit('UCARL', (r) => r.action === 'reset_pin' && r.phase === 'outcome');
+    await h.openHome('UADA');
+    await h.openHome('UCARL');
+    const secrets = h.allSecrets();
+    expect(secrets.length).toBeGreaterThan(0);
+    const client = new DynamoDBClient({ endpoint: h.dynamo.endpoint });
+    const tables = await Promise.all(
+      ['latchkey-audit-test', 'latchkey-approvals', 'latchkey-rate-limits'].map(async (t) => JSON.stringify((await client.send(new ScanCommand({ TableName: t }))).Items)),
+    );
+    client.destroy();
+    const outside = everythingSlackSaw(h, (c) => c.method === 'views.update' && c.args.view_id === finished.viewId);
+    for (const secret of secrets) {
+      for (const table of tables) expect(table).not.toContain(secret);
+      expect(outside).not.toContain(secret);
+      expect(h.logs.join('\n')).not.toContain(secret);
+    }
+  });
+});
