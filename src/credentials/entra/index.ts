@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { optional, secureUrl } from '../../config-fields';
+import type { Credential } from '../credential';
+import { PASSWORD_SETTINGS, passwordPolicyOf, type PasswordPolicy } from '../password-generator';
+import type { EntraConnection } from './entra-directory';
+
+export interface EntraSettings extends EntraConnection {
+  readonly password: PasswordPolicy;
+}
+
+const guid = (what: string) => z.uuid({ message: `must be the ${what}, a GUID such as 7c3f9a52-1b6e-4d8a-9f0c-2e5b8d4a6c11` }).transform((v) => v.toLowerCase());
+/** An origin with no path: the token and Graph paths are added to it. */
+const origin = (example: string) =>
+  secureUrl(example)
+    .refine((value) => ['/', ''].includes(new URL(value).pathname), `must be the address alone, with no path (${example})`)
+    .transform((value) => new URL(value).origin);
+
+const NEEDED = ['ENTRA_TENANT_ID', 'ENTRA_CLIENT_ID', 'ENTRA_CLIENT_SECRET'] as const;
+
+/**
+ * Microsoft Entra ID (Azure AD): the Microsoft 365 sign-in password (/reset-entra-password). The
+ * person gets a temporary password, chooses a new one at their next sign-in, and is signed out of
+ * every session.
+ */
+export const entra: Credential<EntraSettings> = {
+  id: 'entra_password',
+  command: '/reset-entra-password',
+  words: {
+    title: 'Reset Microsoft password',
+    what: 'Microsoft 365 password',
+    short: 'Microsoft password',
+    button: 'Reset password',
+    directory: 'Microsoft Entra ID',
+    account: 'Microsoft account',
+    consequences:
+      "Your *Microsoft 365 password* (Microsoft Entra ID) will be replaced by a temporary one. You'll choose a new password " +
+      "when you next sign in, and you'll be signed out of Microsoft 365 everywhere.",
+    secretTitle: 'Your temporary password',
+    secretLead: 'Your temporary Microsoft 365 password:',
+    howToUse: 'Sign in to Microsoft 365 with it; Microsoft will ask you to choose a new password. Your other sessions have been signed out.',
+    receipt: 'Microsoft 365 password',
+    homeButton: 'Reset Microsoft password',
+    refusals: {
+      directory_guest: {
+        headline: 'Your Microsoft account here is a guest account: its password belongs to the organisation that invited you.',
+        next: "Reset it where your account comes from (your own organisation's sign-in page), or ask IT.",
+        label: 'Microsoft guest account',
+      },
+    },
+  },
+  audit: { action: 'reset_entra_password', directory: 'entra' },
+  settings: {
+    variables: {
+      ENTRA_TENANT_ID: {
+        schema: optional(guid('directory (tenant) ID')),
+        context: 'entraTenantId',
+        example: '7c3f9a52-1b6e-4d8a-9f0c-2e5b8d4a6c11',
+        doc: { meaning: 'The directory (tenant) ID, a GUID. Unset: `/reset-entra-password` answers "not enabled here".' },
+      },
+      ENTRA_CLIENT_ID: {
+        schema: optional(guid('application (client) ID')),
+        context: 'entraClientId',
+        example: 'b2d4f6a8-3c5e-4a7b-8d9f-1e2c3b4a5d6e',
+        doc: { meaning: "The app registration's application (client) ID, a GUID." },
+      },
+      ENTRA_CLIENT_SECRET: {
+        schema: optional(z.string().min(16, 'looks too short for an Entra client secret')),
+        secret: { description: "the Entra app registration's client secret (Certificates & secrets)", placeholder: 'placeholder~entra~client~secret~for~synth' },
+        doc: { meaning: "The app registration's client secret (its value, not its ID). On Lambda it lives in Secrets Manager." },
+      },
+      ENTRA_AUTHORITY_URL: {
+        schema: origin('https://login.microsoftonline.com').default('https://login.microsoftonline.com'),
+        context: 'entraAuthorityUrl',
+        doc: { default: '`https://login.microsoftonline.com`', meaning: 'Where tokens are asked for (another for a national cloud).' },
+      },
+      ENTRA_GRAPH_URL: {
+        schema: origin('https://graph.microsoft.com').default('https://graph.microsoft.com'),
+        context: 'entraGraphUrl',
+        doc: { default: '`https://graph.microsoft.com`', meaning: 'Microsoft Graph.' },
+      },
+      ...PASSWORD_SETTINGS,
+    },
+    read: (values) =>
+      NEEDED.every((v) => typeof values[v] === 'string')
+        ? {
+            tenantId: values.ENTRA_TENANT_ID as string,
+            clientId: values.ENTRA_CLIENT_ID as string,
+            clientSecret: values.ENTRA_CLIENT_SECRET as string,
+            authorityUrl: values.ENTRA_AUTHORITY_URL as string,
+            graphUrl: values.ENTRA_GRAPH_URL as string,
+            password: passwordPolicyOf(values),
+          }
+        : undefined,
+    // Any one of the three asks for the others.
+    problems: (values) =>
+      NEEDED.some((v) => values[v]) ? NEEDED.filter((v) => !values[v]).map((variable) => ({ variable, message: `is required with ${NEEDED.filter((o) => values[o]).join(' and ')}` })) : [],
+  },
+  async load(settings, context) {
+    const { EntraDirectory } = await import('./entra-directory');
+    return new EntraDirectory(context.fetch, settings, settings.password);
+  },
+  // Entra is reached over the internet with its own app registration: nothing to grant in AWS.
+  grants: () => [],
+  standIn: () => import('./stand-in'),
+};

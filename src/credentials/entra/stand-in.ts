@@ -1,0 +1,297 @@
+/**
+ * A local stand-in for Microsoft Entra ID, on the wire as Microsoft speaks it: the identity
+ * platform's token endpoint (`POST /{tenant}/oauth2/v2.0/token`, the client-credentials grant, its
+ * `{error, error_description, error_codes}` answers) and the Graph calls Latchkey makes
+ * (`/v1.0/users?$filter=mail eq '…'`, `transitiveMemberOf/microsoft.graph.directoryRole`, the
+ * `passwordProfile` PATCH with Entra's complexity rule, `revokeSignInSessions`), with Graph's
+ * `{error: {code, message, innerError}}` bodies, bearer tokens that expire, and 429 with Retry-After.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { SimState, startSimServer, type SimRequest, type SimResponse, type StandIn } from '../stand-in';
+
+export interface EntraSimUser {
+  id: string;
+  /** The user's `mail`: what Latchkey looks them up by. */
+  mail: string;
+  userPrincipalName?: string;
+  displayName?: string;
+  accountEnabled?: boolean;
+  userType?: 'Member' | 'Guest';
+  /** Directory roles held (directly or through a group), e.g. "User Administrator". */
+  roles?: string[];
+}
+
+type Operation = 'Token' | 'ListUsers' | 'ListRoles' | 'SetPassword' | 'RevokeSessions';
+
+/** A failure to answer with: a Graph error, or throttling (429 with Retry-After). No answer at all: setLatency. */
+export type GraphFailure = { status: number; code: string; message: string } | 'throttled';
+
+export interface EntraSimulator extends StandIn {
+  readonly tenantId: string;
+  readonly clientId: string;
+  /** The client secret it accepts now (rotateSecret changes it). */
+  readonly clientSecret: string;
+  /** By id; tests may change them. */
+  readonly users: Map<string, EntraSimUser>;
+  failNext(operation: Operation, failure: GraphFailure, times?: number): void;
+  /** The password last set for this user, and whether they must change it at next sign-in. */
+  passwordOf(userId: string): string | undefined;
+  mustChangePassword(userId: string): boolean | undefined;
+  /** How often each user's sessions were revoked. */
+  revocations(userId: string): number;
+  /** A new client secret: the old one is refused from now on, and every token issued with it too. */
+  rotateSecret(): string;
+  /** Every token issued so far stops working (as after a revocation): Graph answers 401. */
+  expireTokens(): void;
+}
+
+const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
+const COMPLEXITY = 'The specified password does not comply with password complexity requirements. Please provide a different password.';
+
+class GraphError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** The identity platform's own error shape, on the token endpoint only. */
+class TokenError extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: string,
+    readonly aadsts: number,
+    description: string,
+  ) {
+    super(`AADSTS${aadsts}: ${description}`);
+  }
+}
+
+/** Entra's rule: 8 to 256 characters, and three of upper case, lower case, digits and symbols. */
+export function meetsComplexity(password: string): boolean {
+  if (password.length < 8 || password.length > 256) return false;
+  const classes = [/[A-Z]/, /[a-z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((re) => re.test(password)).length;
+  return classes >= 3;
+}
+
+export async function startEntraSimulator(opts: {
+  users: readonly EntraSimUser[];
+  tenantId?: string;
+  clientId?: string;
+  clientSecret?: string;
+  latencyMs?: number;
+}): Promise<EntraSimulator> {
+  const tenantId = opts.tenantId ?? '7c3f9a52-1b6e-4d8a-9f0c-2e5b8d4a6c11';
+  const clientId = opts.clientId ?? 'b2d4f6a8-3c5e-4a7b-8d9f-1e2c3b4a5d6e';
+  let clientSecret = opts.clientSecret ?? `Lk~${randomBytes(24).toString('base64url')}`;
+  const users = new Map(opts.users.map((u) => [u.id, { ...u, roles: [...(u.roles ?? [])] }]));
+  const issued: string[] = [];
+  let valid = new Set<string>();
+  const passwords = new Map<string, { password: string; forceChange: boolean }>();
+  const revoked = new Map<string, number>();
+  const state = new SimState<Operation, string>(opts.latencyMs);
+  const failures = new Map<Operation, GraphFailure[]>();
+  let url = '';
+
+  const userOr404 = (id: string) => {
+    const user = users.get(id);
+    if (!user) throw new GraphError(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
+    return user;
+  };
+  const injected = (operation: Operation) => {
+    const failure = failures.get(operation)?.shift();
+    if (failure === 'throttled') throw new GraphError(429, 'TooManyRequests', 'Too many requests.', { 'retry-after': '1' });
+    if (failure) throw new GraphError(failure.status, failure.code, failure.message);
+  };
+
+  const token = (req: SimRequest): SimResponse => {
+    const tenant = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(req.url.pathname)?.[1];
+    const form = new URLSearchParams(req.body);
+    state.record('Token', { tenant, clientId: form.get('client_id'), grantType: form.get('grant_type'), scope: form.get('scope') });
+    if (tenant !== tenantId) throw new TokenError(400, 'invalid_request', 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID.`);
+    if (form.get('grant_type') !== 'client_credentials') throw new TokenError(400, 'unsupported_grant_type', 70003, 'The app requested an unsupported grant type.');
+    if (form.get('client_id') !== clientId) throw new TokenError(400, 'unauthorized_client', 700016, `Application with identifier '${form.get('client_id')}' was not found in the directory.`);
+    if (form.get('client_secret') !== clientSecret) throw new TokenError(401, 'invalid_client', 7000215, 'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.');
+    if (form.get('scope') !== GRAPH_SCOPE) throw new TokenError(400, 'invalid_scope', 1002012, `The provided value for scope ${form.get('scope')} is not valid.`);
+    const failure = failures.get('Token')?.shift();
+    if (failure === 'throttled') throw new GraphError(429, 'TooManyRequests', 'Too many requests.', { 'retry-after': '1' });
+    if (failure) throw new TokenError(failure.status, failure.code, 50000, failure.message);
+    const access = `eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.${randomBytes(48).toString('base64url')}.${randomBytes(32).toString('base64url')}`;
+    issued.push(access);
+    valid.add(access);
+    return json(200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: access });
+  };
+
+  /** `mail eq '…'` with a quote written twice, the one filter Latchkey sends; Graph compares case-insensitively. */
+  const listUsers = (query: URLSearchParams) => {
+    const match = /^mail eq '((?:[^']|'')*)'$/.exec(query.get('$filter') ?? '');
+    if (!match) throw new GraphError(400, 'Request_UnsupportedQuery', 'Unsupported or invalid query filter clause specified for property \'mail\' of resource \'User\'.');
+    const wanted = match[1]!.replace(/''/g, "'").toLowerCase();
+    const select = (query.get('$select') ?? 'id,displayName,mail,userPrincipalName').split(',');
+    const found = [...users.values()].filter((u) => u.mail.toLowerCase() === wanted);
+    return {
+      '@odata.context': `${url}/v1.0/$metadata#users(${select.join(',')})`,
+      value: found.map((u) => Object.fromEntries(select.map((field) => [field, wire(u)[field as keyof ReturnType<typeof wire>] ?? null]))),
+    };
+  };
+  const wire = (u: EntraSimUser) => ({
+    id: u.id,
+    displayName: u.displayName ?? null,
+    mail: u.mail,
+    userPrincipalName: u.userPrincipalName ?? (u.userType === 'Guest' ? `${u.mail.replace('@', '_')}#EXT#@contoso.onmicrosoft.com` : u.mail),
+    accountEnabled: u.accountEnabled ?? true,
+    userType: u.userType ?? 'Member',
+  });
+
+  const route = (req: SimRequest): { operation: Operation; params: Record<string, unknown>; run: () => SimResponse } => {
+    const path = req.url.pathname;
+    if (req.method === 'GET' && path === '/v1.0/users') {
+      return { operation: 'ListUsers', params: { filter: req.url.searchParams.get('$filter'), select: req.url.searchParams.get('$select') }, run: () => json(200, listUsers(req.url.searchParams)) };
+    }
+    const roles = /^\/v1\.0\/users\/([^/]+)\/transitiveMemberOf\/microsoft\.graph\.directoryRole$/.exec(path);
+    if (req.method === 'GET' && roles) {
+      const id = decodeURIComponent(roles[1]!);
+      return {
+        operation: 'ListRoles',
+        params: { userId: id },
+        run: () =>
+          json(200, {
+            '@odata.context': `${url}/v1.0/$metadata#directoryObjects`,
+            value: userOr404(id).roles!.map((name) => ({ '@odata.type': '#microsoft.graph.directoryRole', id: randomUUID(), displayName: name, roleTemplateId: randomUUID() })),
+          }),
+      };
+    }
+    const revoke = /^\/v1\.0\/users\/([^/]+)\/revokeSignInSessions$/.exec(path);
+    if (req.method === 'POST' && revoke) {
+      const id = decodeURIComponent(revoke[1]!);
+      return {
+        operation: 'RevokeSessions',
+        params: { userId: id },
+        run: () => {
+          userOr404(id);
+          revoked.set(id, (revoked.get(id) ?? 0) + 1);
+          return json(200, { '@odata.context': `${url}/v1.0/$metadata#Edm.Boolean`, value: true });
+        },
+      };
+    }
+    const user = /^\/v1\.0\/users\/([^/]+)$/.exec(path);
+    if (req.method === 'PATCH' && user) {
+      const id = decodeURIComponent(user[1]!);
+      // The password itself is never recorded among the calls.
+      let body: { passwordProfile?: { password?: unknown; forceChangePasswordNextSignIn?: unknown } } = {};
+      try {
+        body = JSON.parse(req.body) as typeof body;
+      } catch {
+        throw new GraphError(400, 'BadRequest', 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.');
+      }
+      return {
+        operation: 'SetPassword',
+        params: { userId: id, forceChangePasswordNextSignIn: body.passwordProfile?.forceChangePasswordNextSignIn },
+        run: () => {
+          userOr404(id);
+          const password = body.passwordProfile?.password;
+          if (typeof password !== 'string' || !meetsComplexity(password)) throw new GraphError(400, 'Request_BadRequest', COMPLEXITY);
+          passwords.set(id, { password, forceChange: body.passwordProfile?.forceChangePasswordNextSignIn === true });
+          return { status: 204, headers: {}, body: '' };
+        },
+      };
+    }
+    throw new GraphError(400, 'BadRequest', `Resource not found for the segment '${path.split('/').pop()}'.`);
+  };
+
+  const handle = (req: SimRequest): SimResponse => {
+    const requestId = randomUUID();
+    try {
+      if (req.method === 'POST' && req.url.pathname.endsWith('/oauth2/v2.0/token')) return token(req);
+      const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+      if (!bearer) throw new GraphError(401, 'InvalidAuthenticationToken', 'Access token is empty.');
+      if (!valid.has(bearer)) throw new GraphError(401, 'InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.');
+      const found = route(req);
+      state.record(found.operation, found.params);
+      injected(found.operation);
+      return found.run();
+    } catch (err) {
+      if (err instanceof TokenError) {
+        return json(err.status, {
+          error: err.error,
+          error_description: `${err.message}\r\nTrace ID: ${requestId}\r\nCorrelation ID: ${randomUUID()}\r\nTimestamp: ${new Date().toISOString()}`,
+          error_codes: [err.aadsts],
+          timestamp: new Date().toISOString(),
+          trace_id: requestId,
+          correlation_id: randomUUID(),
+        });
+      }
+      const e = err instanceof GraphError ? err : new GraphError(500, 'generalException', `An internal server error occurred (stand-in: ${String(err)})`);
+      return json(e.status, { error: { code: e.code, message: e.message, innerError: { date: new Date().toISOString(), 'request-id': requestId, 'client-request-id': requestId } } }, e.headers);
+    }
+  };
+
+  const server = await startSimServer(handle, () => state.latencyMs);
+  url = server.url;
+  const controls = state.controls(server);
+  return {
+    ...controls,
+    name: 'Microsoft Entra ID',
+    env: {
+      ENTRA_TENANT_ID: tenantId,
+      ENTRA_CLIENT_ID: clientId,
+      ENTRA_CLIENT_SECRET: clientSecret,
+      ENTRA_AUTHORITY_URL: server.url,
+      ENTRA_GRAPH_URL: server.url,
+    },
+    tenantId,
+    clientId,
+    get clientSecret() {
+      return clientSecret;
+    },
+    users,
+    failNext: (operation, failure, times = 1) => failures.set(operation, [...(failures.get(operation) ?? []), ...Array.from({ length: times }, () => failure)]),
+    clear: () => {
+      controls.clear();
+      failures.clear();
+    },
+    passwordOf: (userId) => passwords.get(userId)?.password,
+    mustChangePassword: (userId) => passwords.get(userId)?.forceChange,
+    revocations: (userId) => revoked.get(userId) ?? 0,
+    rotateSecret: () => {
+      clientSecret = `Lk~${randomBytes(24).toString('base64url')}`;
+      valid = new Set();
+      return clientSecret;
+    },
+    expireTokens: () => {
+      valid = new Set();
+    },
+    secrets: () => [clientSecret, ...issued, ...[...passwords.values()].map((p) => p.password)],
+    describe: (email) => {
+      const u = [...users.values()].find((x) => x.mail.toLowerCase() === email.toLowerCase());
+      if (!u) return undefined;
+      const what = [u.accountEnabled === false ? 'disabled' : 'enabled', u.userType === 'Guest' ? 'guest' : undefined, u.roles?.length ? u.roles.join(', ') : undefined];
+      return what.filter(Boolean).join(', ');
+    },
+  };
+}
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): SimResponse {
+  return { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(body) };
+}
+
+/** The demo company's Entra people (by email; see sandbox/demo-users.yml): members, a disabled account, guests, admins. */
+export const DEMO_USERS: EntraSimUser[] = [
+  { id: 'a1f0c3e2-0001-4000-8000-00000000a001', mail: 'ann@example.com', displayName: 'Ann Archer' },
+  { id: 'a1f0c3e2-0002-4000-8000-00000000b002', mail: 'bob@example.com', displayName: 'Bob Baker' },
+  { id: 'a1f0c3e2-0003-4000-8000-00000000c003', mail: 'carl@example.com', displayName: 'Carl Chen', accountEnabled: false },
+  // Invited from her own company's tenant: a full Slack member, but a guest in this directory.
+  { id: 'a1f0c3e2-0004-4000-8000-00000000d004', mail: 'dana@example.com', displayName: 'Dana Diaz', userType: 'Guest' },
+  { id: 'a1f0c3e2-0005-4000-8000-00000000e005', mail: 'gwen@partner.example', displayName: 'Gwen Guest', userType: 'Guest' },
+  { id: 'a1f0c3e2-0007-4000-8000-00000000a007', mail: 'ada@example.com', displayName: 'Ada Admin', roles: ['Global Administrator'] },
+  { id: 'a1f0c3e2-0008-4000-8000-00000000b008', mail: 'max@example.com', displayName: 'Max Moss', roles: ['User Administrator'] },
+];
+
+/** The credential's stand-in module (Credential.standIn): the demo tenant, or a test's own users. */
+export function start(options: { users?: readonly unknown[] } = {}): Promise<EntraSimulator> {
+  return startEntraSimulator({ users: (options.users as EntraSimUser[] | undefined) ?? DEMO_USERS });
+}

@@ -1,0 +1,201 @@
+import type { EntraSimulator, EntraSimUser } from '../../src/credentials/entra/stand-in';
+import { meetsComplexity } from '../../src/credentials/entra/stand-in';
+import { Harness, PEOPLE, secretIn, slackUser, TEAM, useHarness } from '../support/harness';
+
+/** /reset-entra-password end to end: Microsoft Entra ID over Graph's REST API, against the Entra stand-in. */
+const ENTRA_PEOPLE: EntraSimUser[] = [
+  { id: 'e-ann', mail: 'Ann@Example.com', displayName: 'Ann Archer' },
+  { id: 'e-xann', mail: 'xann@example.com' },
+  { id: 'e-annau', mail: 'ann@example.com.au' },
+  { id: 'e-bob', mail: 'bob@example.com', accountEnabled: false },
+  { id: 'e-gwen', mail: 'gwen@partner.example', userType: 'Guest' },
+  { id: 'e-ada', mail: 'ada@example.com', roles: ['Global Administrator'] },
+  { id: 'e-carl', mail: 'carl@example.com', roles: ['Helpdesk Administrator'] },
+  { id: 'e-max', mail: 'max@example.com' },
+  { id: 'e-quote', mail: "o'brien@example.com" },
+];
+const SLACK_PEOPLE = [...PEOPLE.slack, slackUser('UGWEN', 'gwen@partner.example'), slackUser('UXAVI', 'avi@example.com'), slackUser('UOBRIEN', "o'brien@example.com")];
+const COMMAND = '/reset-entra-password';
+
+describe('/reset-entra-password', () => {
+  const h = useHarness({ slackUsers: SLACK_PEOPLE, accounts: { entra_password: ENTRA_PEOPLE } }, (x) => {
+    x.slack.clear();
+    entra(x).clear();
+    entra(x).setLatency(0);
+  });
+  const entra = (x: Harness = h) => x.standIns.get('entra_password') as EntraSimulator;
+  const changes = () => entra().calls.filter((c) => c.operation === 'SetPassword' || c.operation === 'RevokeSessions');
+
+  it('sets a temporary password that must be changed at next sign-in, signs every session out, and shows it to the requester alone', async () => {
+    const { view, final } = await h.reset(COMMAND, 'UANN');
+    expect(view.title.text).toBe('Reset Microsoft password');
+    expect(JSON.stringify(view.blocks)).toContain("you'll be signed out of Microsoft 365 everywhere");
+
+    const password = secretIn(final)!;
+    expect(password).toBe(entra().passwordOf('e-ann'));
+    expect(meetsComplexity(password)).toBe(true);
+    expect(entra().mustChangePassword('e-ann')).toBe(true);
+    expect(entra().revocations('e-ann')).toBe(1);
+    expect(final.title.text).toBe('Your temporary password');
+    // Only the exact address, whatever its case: the look-alikes are never touched.
+    expect(changes().map((c) => [c.operation, c.params.userId])).toEqual([
+      ['SetPassword', 'e-ann'],
+      ['RevokeSessions', 'e-ann'],
+    ]);
+    expect(entra().callsTo('ListRoles').map((c) => c.params.userId)).toEqual(['e-ann']);
+    expect(entra().callsTo('ListUsers')[0]!.params).toEqual({ filter: "mail eq 'ann@example.com'", select: 'id,accountEnabled,mail,userPrincipalName,userType,displayName' });
+    // The token, by the client-credentials grant for Graph.
+    expect(entra().callsTo('Token')[0]!.params).toEqual({ tenant: entra().tenantId, clientId: entra().clientId, grantType: 'client_credentials', scope: 'https://graph.microsoft.com/.default' });
+
+    const records = await h.waitForAudit('UANN', (r) => r.action === 'reset_entra_password' && r.phase === 'outcome');
+    expect(records.filter((r) => r.action === 'reset_entra_password').map((r) => [r.phase, r.outcome, r.directory, r.directoryUserId, r.slackTeamId])).toEqual([
+      ['attempt', undefined, 'entra', 'e-ann', TEAM],
+      ['outcome', 'success', 'entra', 'e-ann', TEAM],
+    ]);
+
+    // The password, the client secret and every token issued: nowhere but the requester's modal.
+    const secretViews = (c: { method: string; args: any }) => c.method === 'views.update' && c.args.view?.blocks?.some((b: any) => b.block_id === 'secret');
+    const secrets = entra().secrets();
+    expect(secrets).toEqual(expect.arrayContaining([password, entra().clientSecret]));
+    for (const place of [
+      JSON.stringify(h.slack.calls.filter((c) => !secretViews(c))),
+      h.logs.join(''),
+      await h.rawAuditTable(),
+      JSON.stringify([...h.standIns.values()].map((s) => s.calls)),
+    ]) {
+      for (const secret of secrets) expect(place).not.toContain(secret);
+    }
+  });
+
+  it('one token serves many calls until shortly before it expires', async () => {
+    await h.reset(COMMAND, 'UMAX');
+    await h.open(COMMAND, 'UANN');
+    expect(entra().callsTo('Token').length).toBeLessThanOrEqual(1);
+  });
+
+  it("a quote in the email is written twice in Graph's filter", async () => {
+    const { view } = await h.open(COMMAND, 'UOBRIEN');
+    expect(view.submit?.text).toBe('Reset password');
+    expect(entra().callsTo('ListUsers')[0]!.params.filter).toBe("mail eq 'o''brien@example.com'");
+  });
+
+  it.each([
+    ['a disabled account', 'UBOB', 'Your Microsoft account is disabled.', 'DIRECTORY_USER_DISABLED'],
+    ['an account with a directory role', 'UADA', 'Your Microsoft account has an admin role; admin accounts are never reset by self-service.', 'DIRECTORY_USER_PRIVILEGED'],
+    ['an account with a lesser admin role', 'UCARL', 'has an admin role', 'DIRECTORY_USER_PRIVILEGED'],
+    ['an email unknown to Entra', 'UNOCHIME', "Your Slack email *nochime@example.com* isn't on the Microsoft Entra ID account.", 'DIRECTORY_USER_NOT_FOUND'],
+    ['an email only look-alikes match', 'UXAVI', "isn't on the Microsoft Entra ID account.", 'DIRECTORY_USER_NOT_FOUND'],
+  ])('refuses %s with a clear message, audits why, and changes nothing', async (_what, userId, message, code) => {
+    const { view } = await h.open(COMMAND, userId);
+    expect(view.submit).toBeUndefined();
+    expect(JSON.stringify(view.blocks).replace(/\n/g, ' ')).toContain(message);
+    await h.waitForAudit(userId, (r) => r.phase === 'refused' && r.errorCode === code);
+    expect(changes()).toEqual([]);
+  });
+
+  it("a directory guest (a Slack member, invited to Entra from elsewhere) is refused in Entra's own words, with its own audit reason", async () => {
+    const { view } = await h.open(COMMAND, 'UGWEN');
+    expect(view.submit).toBeUndefined();
+    expect(JSON.stringify(view.blocks)).toContain('Your Microsoft account here is a guest account: its password belongs to the organisation that invited you.');
+    const [refused] = await h.waitForAudit('UGWEN', (r) => r.phase === 'refused');
+    expect(refused).toMatchObject({ errorCode: 'DIRECTORY_USER_REFUSED', reason: 'directory_guest', action: 'reset_entra_password' });
+    expect(changes()).toEqual([]);
+  });
+
+  it('throttled once (429 with Retry-After): waits within the person\'s patience, then succeeds', async () => {
+    entra().failNext('ListUsers', 'throttled');
+    const { view } = await h.open(COMMAND, 'UMAX');
+    expect(view.submit?.text).toBe('Reset password');
+    expect(entra().callsTo('ListUsers')).toHaveLength(2);
+  });
+
+  it('throttled past the person\'s patience: "busy, try again", and nothing changes', async () => {
+    entra().failNext('ListUsers', 'throttled', 5);
+    const { view } = await h.open(COMMAND, 'UMAX');
+    expect(JSON.stringify(view)).toContain('Microsoft Entra ID is busy and asked Latchkey to slow down. Nothing was changed.');
+    expect(changes()).toEqual([]);
+  });
+
+  it('a token Graph no longer accepts (401) is replaced once, and the request goes on', async () => {
+    await h.open(COMMAND, 'UMAX');
+    const tokens = entra().callsTo('Token').length;
+    entra().expireTokens();
+    const { final } = await h.reset(COMMAND, 'UANN');
+    expect(secretIn(final)).toBe(entra().passwordOf('e-ann'));
+    expect(entra().callsTo('Token')).toHaveLength(tokens + 1);
+  });
+
+  it('the reset answered 403 Authorization_RequestDenied: misconfigured, an operator alert, nothing shown', async () => {
+    const opened = await h.open(COMMAND, 'UMAX');
+    entra().failNext('SetPassword', { status: 403, code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' });
+    const final = await h.shownAfter(await h.submit('UMAX', opened.view), opened.viewId);
+    expect(secretIn(final)).toBeUndefined();
+    expect(JSON.stringify(final)).toContain('Latchkey is misconfigured.');
+    await h.waitForAudit('UMAX', (r) => r.phase === 'outcome' && r.errorCode === 'DIRECTORY_MISCONFIGURED');
+    expect(h.logs.join('')).toMatch(/"alert":true.*operator action needed/);
+  });
+
+  it('a 5xx from Graph is "not answering", and is audited', async () => {
+    const opened = await h.open(COMMAND, 'UMAX');
+    entra().failNext('SetPassword', { status: 503, code: 'serviceNotAvailable', message: 'Service unavailable' });
+    const final = await h.shownAfter(await h.submit('UMAX', opened.view), opened.viewId);
+    expect(JSON.stringify(final)).toContain('Microsoft Entra ID is not answering right now.');
+    await h.waitForAudit('UMAX', (r) => r.phase === 'outcome' && r.errorCode === 'DIRECTORY_UNAVAILABLE');
+  });
+
+  it("a generated password the tenant's own rule refuses is replaced once by a fresh one", async () => {
+    const opened = await h.open(COMMAND, 'UMAX');
+    entra().failNext('SetPassword', { status: 400, code: 'Request_BadRequest', message: 'The specified password does not comply with password complexity requirements. Please provide a different password.' });
+    const final = await h.shownAfter(await h.submit('UMAX', opened.view), opened.viewId);
+    expect(secretIn(final)).toBe(entra().passwordOf('e-max'));
+    expect(entra().callsTo('SetPassword')).toHaveLength(2);
+  });
+
+  it('signing out fails after the password was set: the password is still shown, the outcome is audited as partial, and an operator is alerted', async () => {
+    const opened = await h.open(COMMAND, 'UMAX');
+    entra().failNext('RevokeSessions', { status: 503, code: 'serviceNotAvailable', message: 'Service unavailable' });
+    const final = await h.shownAfter(await h.submit('UMAX', opened.view), opened.viewId);
+    const password = secretIn(final);
+    expect(password).toBe(entra().passwordOf('e-max'));
+    expect(JSON.stringify(final)).toContain('did not finish');
+    const records = await h.waitForAudit('UMAX', (r) => r.phase === 'outcome' && r.outcome === 'partial');
+    expect(records.filter((r) => r.outcome === 'partial')).toEqual([
+      expect.objectContaining({ action: 'reset_entra_password', directoryUserId: 'e-max', incomplete: 'revokeSignInSessions:DIRECTORY_UNAVAILABLE' }),
+    ]);
+    expect(h.logs.join('')).toMatch(/"alert":true[^\n]*reset done, but a step after the change failed|reset done, but a step after the change failed[^\n]*"alert":true/);
+    expect(h.logs.join('')).not.toContain(password);
+    // The receipt says so too (an earlier test's receipt may still arrive: wait for this one).
+    const dm = await h.slack.waitForCall('chat.postMessage', (c) => String(c.args.text).includes('did not finish'));
+    expect(dm.args.text).toMatch(/^Your Microsoft 365 password was reset at .* A step after the reset did not finish; an admin has been alerted\.$/);
+  });
+
+  it('no answer within the request timeout: Entra is "not answering", and nothing is set', async () => {
+    const opened = await h.open(COMMAND, 'UMAX');
+    entra().setLatency(6_000);
+    const final = await h.shownAfter(await h.submit('UMAX', opened.view), opened.viewId);
+    expect(JSON.stringify(final)).toContain('Microsoft Entra ID is not answering right now.');
+    expect(secretIn(final)).toBeUndefined();
+    await h.waitForAudit('UMAX', (r) => r.phase === 'outcome' && r.errorCode === 'DIRECTORY_UNAVAILABLE');
+  }, 15_000);
+
+  it('a client secret rotated in Entra: the token is refused (invalid_client), Latchkey says it is misconfigured and alerts, and never logs either secret', async () => {
+    const old = entra().clientSecret;
+    await h.open(COMMAND, 'UMAX');
+    const rotated = entra().rotateSecret();
+    const { view } = await h.open(COMMAND, 'UANN');
+    expect(JSON.stringify(view)).toContain('Latchkey is misconfigured.');
+    expect(h.logs.join('')).toMatch(/entra:Token 401: invalid_client AADSTS7000215","alert":true/);
+    for (const secret of [old, rotated]) expect(h.logs.join('')).not.toContain(secret);
+    expect(changes()).toEqual([]);
+  });
+});
+
+describe('/reset-entra-password where Entra is not set up', () => {
+  const h = useHarness({ without: ['entra_password'] });
+
+  it('answers "not enabled here" privately and opens nothing', async () => {
+    const res = await h.command(COMMAND, 'UANN');
+    expect(res.json).toEqual({ response_type: 'ephemeral', text: 'Microsoft 365 password resets are not enabled in this workspace. Ask IT how to reset it.' });
+    expect(h.slack.callsTo('views.open')).toEqual([]);
+  });
+});
