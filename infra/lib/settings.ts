@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { loadConfig, secretVariables, type EnabledCredential } from '../../src/config';
 import { CREDENTIALS } from '../../src/credentials';
+import type { Setting } from '../../src/credentials/credential';
 import { checkedRegistry } from '../../src/credentials/registry';
 import { VERIFIERS } from '../../src/verifiers';
 
@@ -195,10 +196,14 @@ function checkAsTheAppWould(environment: Record<string, string>) {
   const core: Record<string, string> = { SLACK_BOT_TOKEN: 'xoxb-placeholder', SLACK_SIGNING_SECRET: 'placeholder-secret-value-for-synth' };
   const own = Object.fromEntries(CREDENTIALS.flatMap((c) => Object.entries(c.settings.variables).flatMap(([v, s]) => (s.secret ? [[v, s.secret.placeholder]] : []))));
   const placeholders: Record<string, string> = Object.fromEntries(secretVariables().map((v) => [v, own[v] ?? core[v] ?? 'placeholder-secret-value-for-synth']));
-  // A credential's secret is a placeholder only when the credential is being set up at all.
+  // A credential's secret is a placeholder only when the credential is being set up at all: by a
+  // setting of its own, not by one it shares with others (the password generator's, say).
+  const holders = new Map<Setting, Set<object>>();
+  for (const c of CREDENTIALS) for (const s of Object.values(c.settings.variables)) holders.set(s, (holders.get(s) ?? new Set()).add(c.settings));
   for (const c of CREDENTIALS) {
     const variables = Object.entries(c.settings.variables);
-    if (!variables.some(([v, s]) => !s.secret && environment[v] !== undefined)) for (const [v, s] of variables) if (s.secret) delete placeholders[v];
+    const own = variables.filter(([, s]) => !s.secret && holders.get(s)!.size === 1);
+    if (!own.some(([v]) => environment[v] !== undefined)) for (const [v, s] of variables) if (s.secret) delete placeholders[v];
   }
   const loaded = loadConfig({ ...placeholders, ...environment });
   if (loaded.ok) return { problems: [], config: loaded.config };

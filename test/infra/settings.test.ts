@@ -79,6 +79,16 @@ describe('deploy settings from CDK context', () => {
     },
   );
 
+  test("a setting credentials share (the password generator's) sets none of them up: only the one with its own settings is on", () => {
+    const [workmailLike] = CREDENTIALS.filter((c) => 'PASSWORD_LENGTH' in c.settings.variables);
+    const context = Object.fromEntries(
+      Object.values(workmailLike!.settings.variables).flatMap((s) => (s.context && s.example !== undefined ? [[s.context, s.example]] : [])),
+    );
+    const settings = read({ slackTeamId: 'T0LATCHKEY', ...context, passwordLength: '24' });
+    expect(settings.credentials.map((c) => c.credential.id)).toEqual([workmailLike!.id]);
+    expect(settings.environment.PASSWORD_LENGTH).toBe('24');
+  });
+
   test('with no credential there is nothing to deploy; the problem is said in context keys', () => {
     expect(problems({ slackTeamId: 'T0LATCHKEY' })).toEqual([expect.stringMatching(/^chimeAccountId: set chimeAccountId.* or .*: with none of them there is nothing to reset$/)]);
   });
