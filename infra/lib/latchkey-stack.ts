@@ -60,7 +60,7 @@ const RUNTIMES: Record<LambdaRuntimeName, lambda.Runtime> = {
   'nodejs24.x': lambda.Runtime.NODEJS_24_X,
 };
 
-/** How long one invocation may run. */
+/** How long one invocation may run; with the verify policy, the worker also waits for the push (its timeout, then the change). */
 const FUNCTION_TIMEOUT_S = 30;
 
 /** Asynchronous self-invocations older than this are dropped rather than run late. */
@@ -119,6 +119,7 @@ export class LatchkeyStack extends Stack {
   constructor(scope: Construct, id: string, props: LatchkeyStackProps) {
     super(scope, id, { description: 'Latchkey: self-service credential resets from Slack', ...props });
     const s = props.settings;
+    const functionTimeoutS = FUNCTION_TIMEOUT_S + (s.verifyTimeoutSeconds ?? 0);
 
     checkPackage(s.codePath);
 
@@ -277,7 +278,7 @@ export class LatchkeyStack extends Stack {
     this.failedWorkDeadLetters = queue('FailedWorkDeadLetters');
     this.failedWork = queue('FailedWork', {
       // Longer than the function may run, so a record being handled is not handed out twice.
-      visibilityTimeout: Duration.seconds(FUNCTION_TIMEOUT_S * 2),
+      visibilityTimeout: Duration.seconds(functionTimeoutS * 2),
       deadLetterQueue: { queue: this.failedWorkDeadLetters, maxReceiveCount: 3 },
     });
     allow('SendFailedWork', ['sqs:SendMessage'], [this.failedWork.queueArn]);
@@ -305,7 +306,7 @@ export class LatchkeyStack extends Stack {
       handler: 'lambda.handler',
       code: lambda.Code.fromAsset(s.codePath),
       memorySize: 512,
-      timeout: Duration.seconds(FUNCTION_TIMEOUT_S),
+      timeout: Duration.seconds(functionTimeoutS),
       role: this.role,
       logGroup: this.logGroup,
       environment,

@@ -33,6 +33,8 @@ export interface LatchkeySettings {
   readonly licensesProvider?: EnabledCredential;
   /** The credentials' secrets the stack creates (beyond Slack's two), by variable name. */
   readonly secrets: readonly { readonly variable: string; readonly description: string }[];
+  /** How long a push of the verify policy may wait for its person, when a credential's policy is `verify` (the worker waits that long). */
+  readonly verifyTimeoutSeconds?: number;
 }
 
 /**
@@ -178,11 +180,12 @@ export function settingsFromContext(get: (key: ContextKey) => unknown): Latchkey
     // A Setting shared by several credentials (one directory's several actions) is one secret.
     secrets: [
       ...new Map(
-        config.credentials.flatMap(({ credential }) =>
-          Object.entries(credential.settings.variables).flatMap(([variable, s]) => (s.secret ? [[variable, { variable, description: s.secret.description }] as const] : [])),
+        [...config.credentials.map(({ credential }) => credential), ...(config.verify ? [config.verify.plugin] : [])].flatMap((c) =>
+          Object.entries(c.settings.variables).flatMap(([variable, s]) => (s.secret ? [[variable, { variable, description: s.secret.description }] as const] : [])),
         ),
       ).values(),
     ],
+    ...(config.verify && [...config.policies.values()].includes('verify') && { verifyTimeoutSeconds: config.verify.timeoutMs / 1000 }),
   };
 }
 

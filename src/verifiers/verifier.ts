@@ -24,6 +24,9 @@ export interface VerifierPlugin<S = unknown> {
   readonly settings: CredentialSettings<S>;
   /** Its adapter, loaded on first use. */
   load(settings: S, context: AdapterContext): Promise<Verifier>;
-  /** Its stand-in speaking the provider's real wire protocol (sandbox, tests). */
-  standIn(): Promise<StandInModule>;
+  /**
+   * Its stand-in speaking the provider's real wire protocol (sandbox, tests), or the credential
+   * whose stand-in speaks it too (Okta's serves both its users and their factors).
+   */
+  readonly standIn: (() => Promise<StandInModule>) | { readonly credential: string };
 }

@@ -88,7 +88,7 @@ export function unlockedSentence(words: Pick<ResetWords, 'account'>): string {
 
 /** The `verify` policy, before the push is out: said instead of "Resetting…". */
 export function pushingView(words: ResetWords, app: string): ModalView {
-  return progressView(words.title, `Sending a ${app} request to your phone…`);
+  return progressView(words.title, `Sending a request to ${app} on your phone…`);
 }
 
 /** The `verify` policy: the push is out; the person approves it on their phone (picking the number, when there is one). */

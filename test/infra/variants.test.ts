@@ -102,6 +102,13 @@ describe('Okta alone', () => {
     expect(oktaOnly.validationError).toBeUndefined();
   });
 
+  test('with the verify policy the function may run for the push\'s minute besides its 30 s; without it, 30 s', () => {
+    expect(fn(oktaOnly).Timeout).toBe(30);
+    const verifying = synth({ oktaOrgUrl: 'https://acme.okta.com', slackTeamId: 'T0ACME', resetPolicy: 'okta_password=verify', verifyWith: 'okta' });
+    expect(fn(verifying).Timeout).toBe(90);
+    expect(fn(verifying).Environment.Variables).toMatchObject({ RESET_POLICY: 'okta_password=verify', VERIFY_WITH: 'okta' });
+  });
+
   test('refuses a plain-http org URL, as the app would', () => {
     expect(() => synth({ oktaOrgUrl: 'http://acme.okta.com', slackTeamId: 'T0ACME' })).toThrow(/oktaOrgUrl: must use https:\/\//);
   });

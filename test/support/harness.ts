@@ -9,6 +9,7 @@ import { createLogger } from '../../src/logger';
 import { CREDENTIALS, SETTINGS_OWNERS, settingsOwnerOf } from '../../src/credentials';
 import { DEMO_ACCOUNT_ID, type ChimeSimulator, type ChimeSimUser } from '../../src/credentials/chime/stand-in';
 import type { StandIn } from '../../src/credentials/stand-in';
+import type { OktaSimPush, OktaSimulator } from '../../src/credentials/okta/stand-in';
 import { DEMO_ORGANIZATION_ID, type WorkMailSimulator, type WorkMailSimUser } from '../../src/credentials/workmail/stand-in';
 import { startDynalite, type LocalDynamo } from './dynamodb-local';
 import { startSlackFake, type FakeSlackUser, type SlackCall, type SlackFake } from './slack-fake';
@@ -220,6 +221,21 @@ export class Harness {
 
   get workmail(): WorkMailSimulator {
     return this.standIns.get('password') as WorkMailSimulator;
+  }
+
+  get okta(): OktaSimulator {
+    return this.standIns.get('okta_password') as OktaSimulator;
+  }
+
+  /** Waits for the `nth` (1-based) Okta Verify push to this person's phone, as the phone sees it. */
+  async waitForPush(email: string, nth = 1, timeoutMs = 5000): Promise<OktaSimPush> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const push = this.okta.pushes().filter((p) => p.email.toLowerCase() === email.toLowerCase())[nth - 1];
+      if (push) return push;
+      if (Date.now() > deadline) throw new Error(`no push number ${nth} to ${email}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
   }
 
   /** Every secret any stand-in issued or accepted: what no log line, Slack call or DynamoDB item may hold. */

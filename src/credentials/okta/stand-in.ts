@@ -4,8 +4,13 @@
  * unlock, expire-with-temporary-password and reset-factors lifecycle operations (an unlock of a
  * user another directory masters is refused as Okta refuses it), Okta's error bodies
  * (`errorCode`, `errorSummary`, `errorLink`, `errorId`, `errorCauses`) and its rate-limit headers.
+ *
+ * And the Factors API for Okta Verify (the `verify` policy): a user's factors, a push with number
+ * matching (`POST …/factors/{id}/verify` with a User-Agent answers 201 WAITING, `_links.poll` and
+ * `_embedded.challenge.correctAnswer`), its transaction (`GET` until SUCCESS, REJECTED or TIMEOUT;
+ * `DELETE` withdraws it). The person's phone is the test's or the sandbox's: `answerPush`.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { SimState, startSimServer, type SimCall, type SimRequest, type SimResponse, type StandIn } from '../stand-in';
 
 export type OktaStatus = 'STAGED' | 'PROVISIONED' | 'ACTIVE' | 'RECOVERY' | 'LOCKED_OUT' | 'PASSWORD_EXPIRED' | 'SUSPENDED' | 'DEPROVISIONED';
@@ -30,10 +35,28 @@ export interface OktaSimFactor {
   /** push (Okta Verify), token:software:totp, sms, webauthn, … */
   factorType: string;
   provider: string;
-  status: 'ACTIVE' | 'PENDING_ACTIVATION';
+  status: 'ACTIVE' | 'PENDING_ACTIVATION' | 'INACTIVE';
 }
 
-type Operation = 'ListUsers' | 'ListRoles' | 'Unlock' | 'ExpirePassword' | 'ResetFactors';
+/** A push sent to a phone, as the phone (a test, the sandbox's phone panel) sees it. */
+export interface OktaSimPush {
+  readonly id: string;
+  readonly userId: string;
+  readonly email: string;
+  readonly factorId: string;
+  /** The number matching challenge: the number the person must pick on the phone. */
+  readonly correctAnswer: number;
+  /** The other numbers the phone offers beside it. */
+  readonly choices: readonly number[];
+  readonly userAgent: string;
+  readonly expiresAt: number;
+  result: 'WAITING' | 'SUCCESS' | 'REJECTED' | 'TIMEOUT' | 'CANCELLED';
+}
+
+type Operation = 'ListUsers' | 'ListRoles' | 'Unlock' | 'ExpirePassword' | 'ResetFactors' | 'ListFactors' | 'VerifyFactor' | 'GetFactorTransaction' | 'CancelFactorTransaction';
+
+/** An Okta Verify push lapses after 5 minutes (the verify call's tokenLifetimeSeconds default), as Okta's does. */
+const PUSH_LIFETIME_MS = 5 * 60_000;
 
 /** A failure to answer with: an Okta error, or a rate limit (429 with its reset time). No answer at all: setLatency. */
 export type OktaFailure = { status: number; errorCode: string; summary: string } | 'rate-limited';
@@ -46,6 +69,15 @@ export interface OktaSimulator extends StandIn {
   failNext(operation: Operation, failure: OktaFailure, times?: number): void;
   /** The last temporary password issued for this user. */
   tempPasswordOf(userId: string): string | undefined;
+  /** Every push sent, oldest first (a phone's view of them). */
+  pushes(): OktaSimPush[];
+  /**
+   * The person answers on their phone: approve by picking a number (the right one succeeds, a
+   * wrong one is a rejection, as Okta Verify does), or reject. False when the push is not waiting.
+   */
+  answerPush(pushId: string, answer: { approve: true; pick: number } | { approve: false }): boolean;
+  /** The push lapses on Okta's side (TIMEOUT), as if its lifetime had passed. */
+  expirePush(pushId: string): boolean;
 }
 
 const ERRORS = {
@@ -56,6 +88,8 @@ const ERRORS = {
   badStatus: { status: 403, errorCode: 'E0000038', summary: "This operation is not allowed in the user's current status." },
   badSearch: { status: 400, errorCode: 'E0000031', summary: 'Invalid search criteria.' },
   rateLimited: { status: 429, errorCode: 'E0000047', summary: 'API call exceeded rate limit due to too many requests.' },
+  validation: { status: 400, errorCode: 'E0000001', summary: 'Api validation failed: User-Agent' },
+  factorNotPush: { status: 400, errorCode: 'E0000001', summary: 'Api validation failed: factor' },
   noSuchResource: { status: 404, errorCode: 'E0000022', summary: 'The endpoint does not support the provided HTTP method' },
 } as const;
 
@@ -63,6 +97,8 @@ const ERRORS = {
 const EXPIRABLE = new Set<OktaStatus>(['ACTIVE', 'PASSWORD_EXPIRED', 'RECOVERY']);
 /** The statuses whose factors Okta resets: a user who can sign in, or is locked out of signing in. */
 const FACTORS_RESETTABLE = new Set<OktaStatus>(['ACTIVE', 'PASSWORD_EXPIRED', 'RECOVERY', 'LOCKED_OUT']);
+
+type Routed = { operation: Operation; params: Record<string, unknown>; run: () => unknown };
 
 class OktaError extends Error {
   constructor(
@@ -77,6 +113,7 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
   const token = opts.token ?? `00${randomBytes(20).toString('base64url')}`;
   // Copies, so a test that unlocks someone never changes a fixture another test reuses.
   const users = new Map(opts.users.map((u) => [u.id, { ...u, roles: [...(u.roles ?? [])], factors: (u.factors ?? []).map((f) => ({ ...f })) }]));
+  const pushes = new Map<string, OktaSimPush>();
   const temps = new Map<string, string>();
   const state = new SimState<Operation, string>(opts.latencyMs);
   const failures = new Map<Operation, OktaFailure[]>();
@@ -111,11 +148,13 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
     return [...users.values()].filter((u) => u.email.toLowerCase() === wanted).slice(0, limit).map(toWire);
   };
 
-  const route = (req: SimRequest): { operation: Operation; params: Record<string, unknown>; run: () => unknown } => {
+  const route = (req: SimRequest): Routed => {
     const path = req.url.pathname;
     if (req.method === 'GET' && path === '/api/v1/users') {
       return { operation: 'ListUsers', params: { search: req.url.searchParams.get('search') }, run: () => listUsers(req.url.searchParams) };
     }
+    const factors = /^\/api\/v1\/users\/([^/]+)\/factors(?:\/([^/]+)(?:\/(verify|transactions\/([^/]+)))?)?$/.exec(path);
+    if (factors) return routeFactors(req, decodeURIComponent(factors[1]!), factors[2] && decodeURIComponent(factors[2]), factors[3], factors[4] && decodeURIComponent(factors[4]));
     const user = /^\/api\/v1\/users\/([^/]+)\/(roles|lifecycle\/unlock|lifecycle\/expire_password_with_temp_password|lifecycle\/reset_factors)$/.exec(path);
     if (!user) throw new OktaError(ERRORS.noSuchResource);
     const id = decodeURIComponent(user[1]!);
@@ -170,6 +209,101 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
     throw new OktaError(ERRORS.noSuchResource);
   };
 
+  const factorWire = (userId: string, f: OktaSimFactor) => ({
+    id: f.id,
+    factorType: f.factorType,
+    provider: f.provider,
+    vendorName: f.provider,
+    status: f.status,
+    created: '2025-01-06T09:10:00.000Z',
+    lastUpdated: '2025-01-06T09:10:00.000Z',
+    profile: f.factorType === 'push' ? { credentialId: users.get(userId)?.email, deviceType: 'SmartPhone_IPhone', name: 'iPhone', platform: 'IOS', version: '17.4' } : {},
+    _links: { verify: { href: `${url}/api/v1/users/${userId}/factors/${f.id}/verify`, hints: { allow: ['POST'] } } },
+  });
+
+  /** A transaction as Okta answers it: the links while it waits, the number while it waits. */
+  const transactionWire = (p: OktaSimPush) => {
+    if (p.result === 'WAITING' && Date.now() >= p.expiresAt) p.result = 'TIMEOUT';
+    const href = `${url}/api/v1/users/${p.userId}/factors/${p.factorId}/transactions/${p.id}`;
+    const factorHref = `${url}/api/v1/users/${p.userId}/factors/${p.factorId}`;
+    if (p.result === 'WAITING') {
+      return {
+        factorResult: 'WAITING',
+        expiresAt: new Date(p.expiresAt).toISOString(),
+        profile: { credentialId: users.get(p.userId)?.email },
+        _links: { poll: { href, hints: { allow: ['GET'] } }, cancel: { href, hints: { allow: ['DELETE'] } } },
+        _embedded: { challenge: { correctAnswer: p.correctAnswer } },
+      };
+    }
+    return {
+      factorResult: p.result === 'CANCELLED' ? 'TIMEOUT' : p.result,
+      ...(p.result !== 'SUCCESS' && { _links: { verify: { href: `${factorHref}/verify`, hints: { allow: ['POST'] } }, factor: { href: factorHref, hints: { allow: ['GET', 'DELETE'] } } } }),
+    };
+  };
+
+  const routeFactors = (req: SimRequest, userId: string, factorId: string | undefined, what: string | undefined, pushId: string | undefined): Routed => {
+    if (req.method === 'GET' && factorId === undefined) {
+      return { operation: 'ListFactors', params: { userId }, run: () => userOr404(userId).factors!.map((f) => factorWire(userId, f)) };
+    }
+    const factorOr404 = () => {
+      const f = userOr404(userId).factors!.find((x) => x.id === factorId);
+      if (!f) throw new OktaError(ERRORS.notFound);
+      return f;
+    };
+    if (req.method === 'POST' && what === 'verify') {
+      return {
+        operation: 'VerifyFactor',
+        params: { userId, factorId, userAgent: req.headers['user-agent'] ?? null, body: req.body },
+        run: () => {
+          const f = factorOr404();
+          if (f.factorType !== 'push' || f.status !== 'ACTIVE') throw new OktaError(ERRORS.factorNotPush);
+          // Okta: "User-Agent … required to verify push factors".
+          if (!req.headers['user-agent']) throw new OktaError(ERRORS.validation);
+          const numberMatching = (JSON.parse(req.body || '{}') as { useNumberMatchingChallenge?: boolean }).useNumberMatchingChallenge === true;
+          const correctAnswer = 10 + randomInt(90);
+          const others = new Set<number>();
+          while (others.size < 2) {
+            const n = 10 + randomInt(90);
+            if (n !== correctAnswer) others.add(n);
+          }
+          const push: OktaSimPush = {
+            id: `v2mst.${randomBytes(12).toString('base64url')}`,
+            userId,
+            email: users.get(userId)!.email,
+            factorId: f.id,
+            correctAnswer,
+            choices: [correctAnswer, ...others].sort(() => randomInt(3) - 1),
+            userAgent: String(req.headers['user-agent']),
+            expiresAt: Date.now() + PUSH_LIFETIME_MS,
+            result: 'WAITING',
+          };
+          pushes.set(push.id, push);
+          const wire = transactionWire(push);
+          if (!numberMatching) delete (wire as { _embedded?: unknown })._embedded;
+          return { status: 201, body: wire };
+        },
+      };
+    }
+    if (pushId !== undefined && (req.method === 'GET' || req.method === 'DELETE')) {
+      const pushOr404 = () => {
+        const p = pushes.get(pushId);
+        if (!p || p.userId !== userId || p.factorId !== factorId) throw new OktaError(ERRORS.notFound);
+        return p;
+      };
+      if (req.method === 'GET') return { operation: 'GetFactorTransaction', params: { userId, factorId, pushId }, run: () => transactionWire(pushOr404()) };
+      return {
+        operation: 'CancelFactorTransaction',
+        params: { userId, factorId, pushId },
+        run: () => {
+          const p = pushOr404();
+          if (p.result === 'WAITING') p.result = 'CANCELLED';
+          return { status: 204, body: undefined };
+        },
+      };
+    }
+    throw new OktaError(ERRORS.noSuchResource);
+  };
+
   const handle = (req: SimRequest): SimResponse => {
     try {
       if (req.headers.authorization !== `SSWS ${token}`) throw new OktaError(ERRORS.invalidToken);
@@ -184,7 +318,13 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
         });
       }
       if (failure) throw new OktaError(failure);
-      return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(found.run()) };
+      const ran = found.run();
+      const answer = ran instanceof Object && 'status' in ran && typeof ran.status === 'number' && 'body' in ran ? (ran as { status: number; body: unknown }) : { status: 200, body: ran };
+      return {
+        status: answer.status,
+        headers: { 'content-type': 'application/json', 'x-rate-limit-limit': '600', 'x-rate-limit-remaining': '599', 'x-rate-limit-reset': String(Math.ceil(Date.now() / 1000) + 60) },
+        body: answer.body === undefined ? '' : JSON.stringify(answer.body),
+      };
     } catch (err) {
       const e = err instanceof OktaError ? err : new OktaError({ status: 500, errorCode: 'E0000009', summary: `Internal Server Error (stand-in: ${String(err)})` });
       return {
@@ -216,6 +356,19 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
       failures.clear();
     },
     tempPasswordOf: (userId) => temps.get(userId),
+    pushes: () => [...pushes.values()].map((p) => (transactionWire(p), p)),
+    answerPush: (pushId, answer) => {
+      const p = pushes.get(pushId);
+      if (!p || transactionWire(p).factorResult !== 'WAITING') return false;
+      p.result = answer.approve && answer.pick === p.correctAnswer ? 'SUCCESS' : 'REJECTED';
+      return true;
+    },
+    expirePush: (pushId) => {
+      const p = pushes.get(pushId);
+      if (!p || p.result !== 'WAITING') return false;
+      p.result = 'TIMEOUT';
+      return true;
+    },
     secrets: () => [...temps.values()],
     describe: (email) => {
       const user = [...users.values()].find((u) => u.email.toLowerCase() === email.toLowerCase());
@@ -232,6 +385,11 @@ const FACTOR_NAMES: Record<string, string> = { push: 'Okta Verify', 'token:softw
 /** Okta's temporary passwords look like this: letters and digits, easy to type. */
 function freshTempPassword(): string {
   return `${randomBytes(9).toString('base64url').replace(/[-_]/g, 'x')}`;
+}
+
+/** An active Okta Verify push factor. */
+export function oktaVerify(name: string): OktaSimFactor {
+  return { id: `opf${name}push`, factorType: 'push', provider: 'OKTA', status: 'ACTIVE' };
 }
 
 const verify = (id: string): OktaSimFactor => ({ id: `opf${id}`, factorType: 'push', provider: 'OKTA', status: 'ACTIVE' });

@@ -1,0 +1,30 @@
+import type { OktaSettings } from '../../credentials/okta';
+import type { VerifierPlugin } from '../verifier';
+
+/**
+ * Okta Verify (VERIFY_WITH=okta): a push with number matching to the person's Okta Verify app,
+ * through the Factors API of the Okta org in OKTA_ORG_URL, with OKTA_API_TOKEN. It proves any
+ * credential, not only Okta's: the person's Okta user is found by the same exact email match.
+ * The token's admin must be allowed to read users and their factors and to verify a factor.
+ */
+export const oktaVerify: VerifierPlugin<OktaSettings> = {
+  id: 'okta',
+  words: { app: 'Okta Verify' },
+  audit: { verifier: 'okta_verify' },
+  settings: {
+    // Okta's org and token, which the Okta credential declares (src/credentials/okta/).
+    variables: {},
+    read: (values) =>
+      typeof values.OKTA_ORG_URL === 'string' && typeof values.OKTA_API_TOKEN === 'string'
+        ? { orgUrl: values.OKTA_ORG_URL, apiToken: values.OKTA_API_TOKEN }
+        : undefined,
+    problems: (values) =>
+      values.OKTA_ORG_URL && values.OKTA_API_TOKEN ? [] : [{ variable: 'VERIFY_WITH', message: 'okta needs OKTA_ORG_URL and OKTA_API_TOKEN: the Okta org whose Okta Verify pushes are sent' }],
+  },
+  async load(settings, context) {
+    const { OktaVerify } = await import('./okta-verify');
+    return new OktaVerify(context.fetch, settings.orgUrl, settings.apiToken);
+  },
+  // Okta's stand-in speaks the Factors API too (src/credentials/okta/stand-in.ts).
+  standIn: { credential: 'okta_password' },
+};

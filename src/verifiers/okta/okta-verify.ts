@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import { LatchkeyFailure } from '../../flows/failure';
+import type { PushResult, PushStarted, Verifier, VerifierAccount } from '../../flows/verification';
+import type { HttpFetch } from '../../http/fetch';
+import { callJson, fromHttpStatus, retryAfter, type CallPolicy, type JsonAnswer } from '../../credentials/http-errors';
+
+/**
+ * Okta Verify through Okta's Factors API, on the app's own HTTP stack (as the Okta credential
+ * does: Okta's SDK costs more memory than the whole app). Four calls: the user by exact email, the
+ * user's factors (while the confirmation opens), the push, and its transaction, followed until it
+ * ends or withdrawn with DELETE.
+ */
+const userSchema = z.object({ id: z.string(), status: z.string(), profile: z.looseObject({ email: z.string().optional() }) });
+const factorSchema = z.looseObject({ id: z.string(), factorType: z.string(), provider: z.string(), status: z.string() });
+const linkSchema = z.object({ href: z.string() });
+const transactionSchema = z.looseObject({
+  factorResult: z.string(),
+  _links: z.looseObject({ poll: linkSchema.optional(), cancel: linkSchema.optional() }).optional(),
+  _embedded: z.looseObject({ challenge: z.looseObject({ correctAnswer: z.union([z.number(), z.string()]).optional() }).optional() }).optional(),
+});
+const errorSchema = z.looseObject({ errorCode: z.string(), errorSummary: z.string().optional() });
+
+/** Okta refuses a push without one ("required to verify push factors"); it names us in the user's Okta Verify and in the System Log. */
+export const USER_AGENT = 'Latchkey/1.0 (Slack self-service credential reset)';
+
+/** A poll must not wait long: the waiter checks again at the next interval. */
+const POLICY: CallPolicy = {
+  timeoutMs: 5_000,
+  patienceMs: 1_000,
+  retryAt: (answer, now) => {
+    const reset = Number(answer.headers.get('x-rate-limit-reset'));
+    return Number.isFinite(reset) && reset > 0 ? new Date(reset * 1000) : retryAfter(answer.headers.get('retry-after'), now);
+  },
+};
+
+/** Okta's results that end a push, in our words. FAILED is a wrong number picked on the phone: a refusal, not a lapse. */
+const RESULTS: Readonly<Record<string, 'waiting' | PushResult>> = {
+  WAITING: 'waiting',
+  SUCCESS: 'approved',
+  REJECTED: 'rejected',
+  FAILED: 'rejected',
+  TIMEOUT: 'timeout',
+  EXPIRED: 'timeout',
+  TIME_WINDOW_EXCEEDED: 'timeout',
+};
+
+export class OktaVerify implements Verifier {
+  constructor(
+    private readonly fetch: HttpFetch,
+    private readonly orgUrl: string,
+    private readonly apiToken: string,
+  ) {}
+
+  async find(email: string): Promise<VerifierAccount | undefined> {
+    const search = `profile.email eq "${email.replace(/["\\]/g, '\\$&')}"`;
+    const users = z.array(userSchema).safeParse((await this.call('GET', `/api/v1/users?search=${encodeURIComponent(search)}&limit=10`, 'okta:ListUsers')).body);
+    if (!users.success) throw new LatchkeyFailure('DIRECTORY_REJECTED', 'okta:ListUsers answered with something other than a list of users');
+    // The same exact, case-insensitive match as every directory's: never a look-alike.
+    const exact = users.data.filter((u) => (u.profile.email ?? '').toLowerCase() === email.toLowerCase());
+    if (exact.length !== 1) return undefined;
+    const user = exact[0]!;
+    const factors = z.array(factorSchema).safeParse((await this.call('GET', `/api/v1/users/${encodeURIComponent(user.id)}/factors`, 'okta:ListFactors')).body);
+    if (!factors.success) throw new LatchkeyFailure('DIRECTORY_REJECTED', 'okta:ListFactors answered with something other than a list of factors');
+    const push = factors.data.find((f) => f.factorType === 'push' && f.provider === 'OKTA' && f.status === 'ACTIVE');
+    return push && { userId: user.id, factorId: push.id, factorType: 'push' };
+  }
+
+  async push(account: VerifierAccount): Promise<PushStarted> {
+    const path = `/api/v1/users/${encodeURIComponent(account.userId)}/factors/${encodeURIComponent(account.factorId)}/verify`;
+    const answer = await this.call('POST', path, 'okta:VerifyFactor', JSON.stringify({ useNumberMatchingChallenge: true }));
+    const tx = transactionSchema.safeParse(answer.body);
+    const poll = tx.success ? tx.data._links?.poll?.href : undefined;
+    if (!tx.success || tx.data.factorResult !== 'WAITING' || !poll) {
+      throw new LatchkeyFailure('DIRECTORY_REJECTED', `okta:VerifyFactor answered ${tx.success ? tx.data.factorResult : 'something else'}, not WAITING with a poll link`);
+    }
+    const answerNumber = tx.data._embedded?.challenge?.correctAnswer;
+    return { transaction: this.ownPath(poll), ...(answerNumber !== undefined && { challenge: String(answerNumber) }) };
+  }
+
+  async check(_account: VerifierAccount, push: PushStarted): Promise<'waiting' | PushResult> {
+    const tx = transactionSchema.safeParse((await this.call('GET', push.transaction, 'okta:GetFactorTransaction')).body);
+    if (!tx.success) throw new LatchkeyFailure('DIRECTORY_REJECTED', 'okta:GetFactorTransaction answered without a factorResult');
+    // Anything else Okta may answer (ERROR, CANCELLED, a result added later) ends the push without an approval.
+    return RESULTS[tx.data.factorResult] ?? 'rejected';
+  }
+
+  async cancel(_account: VerifierAccount, push: PushStarted): Promise<void> {
+    await this.call('DELETE', push.transaction, 'okta:CancelFactorTransaction');
+  }
+
+  /**
+   * The poll link's path, once it is known to be on our org: the token is sent only there, whatever
+   * a link says.
+   */
+  private ownPath(href: string): string {
+    let url: URL;
+    try {
+      url = new URL(href, this.orgUrl);
+    } catch {
+      throw new LatchkeyFailure('DIRECTORY_REJECTED', 'okta:VerifyFactor answered with a poll link that is not a URL');
+    }
+    if (url.origin !== this.orgUrl || !/^\/api\/v1\/users\/[^/]+\/factors\/[^/]+\/transactions\/[^/]+$/.test(url.pathname)) {
+      throw new LatchkeyFailure('DIRECTORY_REJECTED', 'okta:VerifyFactor answered with a poll link outside the org');
+    }
+    return url.pathname;
+  }
+
+  private async call(method: 'GET' | 'POST' | 'DELETE', path: string, operation: string, body?: string): Promise<JsonAnswer> {
+    const answer = await callJson(
+      this.fetch,
+      {
+        method,
+        url: `${this.orgUrl}${path}`,
+        headers: { authorization: `SSWS ${this.apiToken}`, accept: 'application/json', 'content-type': 'application/json', 'user-agent': USER_AGENT },
+        ...(body !== undefined && { body }),
+        operation,
+      },
+      POLICY,
+    );
+    if (answer.status >= 200 && answer.status < 300) return answer;
+    const error = errorSchema.safeParse(answer.body);
+    const detail = error.success ? `${error.data.errorCode} ${error.data.errorSummary ?? ''}`.trim() : 'no Okta error body';
+    const code = error.success && ['E0000011', 'E0000006'].includes(error.data.errorCode) ? 'DIRECTORY_MISCONFIGURED' : undefined;
+    throw fromHttpStatus(answer.status, operation, detail, code, answer.status === 429 ? POLICY.retryAt(answer, new Date()) : undefined);
+  }
+}

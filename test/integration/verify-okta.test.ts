@@ -1,0 +1,169 @@
+import { oktaVerify, type OktaSimUser } from '../../src/credentials/okta/stand-in';
+import { USER_AGENT } from '../../src/verifiers/okta/okta-verify';
+import { Harness, isProgress, secretIn, useHarness } from '../support/harness';
+import type { AppResponse } from '../support/slack-requests';
+
+/**
+ * The verify policy with Okta Verify, over HTTP against the real app: the Okta stand-in speaks the
+ * Factors API, and the test plays the person's phone. The mail password (WorkMail) is the
+ * credential: Okta Verify proves any credential, found by the same exact email.
+ */
+const OKTA: OktaSimUser[] = [
+  { id: '00uann', email: 'ANN@example.com', status: 'ACTIVE', factors: [oktaVerify('ann')] },
+  { id: '00ucarl', email: 'carl@example.com', status: 'ACTIVE', factors: [{ id: 'opfcarltotp', factorType: 'token:software:totp', provider: 'OKTA', status: 'ACTIVE' }] },
+  { id: '00ubob', email: 'bob@example.com', status: 'ACTIVE', factors: [oktaVerify('bob')] },
+];
+const ENV = { RESET_POLICY: 'password=verify', VERIFY_WITH: 'okta', VERIFY_POLL_MS: '100', VERIFY_TIMEOUT_SECONDS: '2', VERIFY_MAX_PER_HOUR: '20' };
+
+/** What the modal shows after the Reset click: the submission's own answer, else its views.update. */
+async function modalAfter(h: Harness, submission: AppResponse, viewId: string, match: (view: Record<string, any>) => boolean) {
+  const answered = submission.json?.view as Record<string, any> | undefined;
+  if (answered && match(answered)) return answered;
+  const call = await h.slack.waitForCall('views.update', (c) => c.args.view_id === viewId && match(c.args.view), 8000);
+  return call.args.view as Record<string, any>;
+}
+const text = (view: Record<string, any>) => JSON.stringify(view.blocks);
+const hasSecret = (view: Record<string, any>) => secretIn(view) !== undefined;
+const isFailure = (view: Record<string, any>) => text(view).includes(':warning:');
+
+describe('verify with Okta Verify', () => {
+  const h = useHarness({ accounts: { okta_password: OKTA }, env: ENV }, (x) => {
+    x.slack.clear();
+    x.okta.clear();
+    x.workmail.clear();
+  });
+  const pushesTo = (email: string) => h.okta.pushes().filter((p) => p.email.toLowerCase() === email).length;
+
+  it('approved: the modal shows the number to pick, and only after the approval is the password reset and shown', async () => {
+    const opened = await h.open('/reset-password', 'UANN');
+    expect(opened.view.submit).toBeDefined();
+    const submission = await h.submit('UANN', opened.view);
+    const push = await h.waitForPush('ann@example.com');
+    const challenge = await modalAfter(h, submission, opened.viewId, (v) => text(v).includes('Approve the Okta Verify request'));
+    expect(text(challenge)).toContain(`Approve the Okta Verify request on your phone and pick *${push.correctAnswer}*.`);
+    expect(push.userAgent).toBe(USER_AGENT);
+    expect(h.okta.callsTo('VerifyFactor').map((c) => JSON.parse(String(c.params.body)))).toEqual([{ useNumberMatchingChallenge: true }]);
+    expect(h.workmail.callsTo('ResetPassword')).toEqual([]);
+
+    expect(h.okta.answerPush(push.id, { approve: true, pick: push.correctAnswer })).toBe(true);
+    const final = await modalAfter(h, submission, opened.viewId, hasSecret);
+    expect(secretIn(final)).toBe(h.workmail.passwordOf('wm-ann'));
+    expect(h.workmail.callsTo('ResetPassword')).toHaveLength(1);
+    const records = await h.waitForAudit('UANN', (r) => r.phase === 'outcome' && r.verification === 'approved');
+    expect(records.find((r) => r.phase === 'outcome' && r.verification === 'approved')).toMatchObject({ outcome: 'success', verifier: 'okta_verify', factorType: 'push', directory: 'workmail' });
+  });
+
+  it('rejected: nothing changes, the modal says what to do, the owner gets a DM without a secret, and it is logged as a security event', async () => {
+    const opened = await h.open('/reset-password', 'UANN');
+    const before = pushesTo('ann@example.com');
+    const submission = await h.submit('UANN', opened.view);
+    const push = await h.waitForPush('ann@example.com', before + 1);
+    h.okta.answerPush(push.id, { approve: false });
+    const final = await modalAfter(h, submission, opened.viewId, isFailure);
+    expect(text(final)).toContain('The Okta Verify request was rejected on your phone, so nothing was changed.');
+    expect(text(final)).toContain('someone may be using your Slack account: contact IT now');
+    expect(h.workmail.callsTo('ResetPassword')).toEqual([]);
+    const dm = await h.slack.waitForCall('chat.postMessage', (c) => String(c.args.text).includes('was rejected'));
+    expect(dm.args.text).toMatch(/^Someone using your Slack account asked Latchkey to reset your .* and the Okta Verify request on your phone was rejected, so nothing was changed\./);
+    await h.waitForLogs('"securityEvent":"push_rejected"', 1);
+    const line = JSON.parse(h.logs.find((l) => l.includes('"securityEvent":"push_rejected"'))!);
+    expect(line).toMatchObject({ slackUserId: 'UANN', verifier: 'okta_verify', kind: 'password' });
+    expect(line.alert).toBeUndefined();
+    const records = await h.waitForAudit('UANN', (r) => r.verification === 'rejected');
+    expect(records.find((r) => r.verification === 'rejected')).toMatchObject({ phase: 'outcome', outcome: 'failure', errorCode: 'VERIFY_REJECTED', verifier: 'okta_verify', factorType: 'push' });
+
+    // The same Reset click again (replayed, or re-delivered by Slack): no new push, nothing changes.
+    const pushesBefore = h.okta.callsTo('VerifyFactor').length;
+    const replay = await h.submit('UANN', opened.view);
+    const again = await modalAfter(h, replay, opened.viewId, (v) => text(v).includes('already used'));
+    expect(text(again)).toContain('This confirmation was already used');
+    expect(h.okta.callsTo('VerifyFactor')).toHaveLength(pushesBefore);
+    expect(h.workmail.callsTo('ResetPassword')).toEqual([]);
+  });
+
+  it('ignored: after the timeout the push is withdrawn (DELETE) and nothing changes; Okta\'s own TIMEOUT likewise', async () => {
+    const ann = await h.open('/reset-password', 'UANN');
+    const submission = await h.submit('UANN', ann.view);
+    const final = await modalAfter(h, submission, ann.viewId, isFailure);
+    expect(text(final)).toContain('Nobody answered the Okta Verify request in time, so nothing was changed.');
+    expect(h.okta.callsTo('CancelFactorTransaction')).toHaveLength(1);
+    expect(h.workmail.callsTo('ResetPassword')).toEqual([]);
+    const withdrawn = h.okta.pushes().at(-1)!;
+    expect(h.okta.answerPush(withdrawn.id, { approve: true, pick: withdrawn.correctAnswer })).toBe(false);
+
+    const second = await h.open('/reset-password', 'UANN');
+    const before = pushesTo('ann@example.com');
+    const submitted = await h.submit('UANN', second.view);
+    h.okta.expirePush((await h.waitForPush('ann@example.com', before + 1)).id);
+    expect(text(await modalAfter(h, submitted, second.viewId, isFailure))).toContain('Nobody answered the Okta Verify request in time');
+    expect(h.workmail.callsTo('ResetPassword')).toEqual([]);
+  });
+
+  it('no Okta Verify: the person is told they need it and how to get help, and no push is sent', async () => {
+    const opened = await h.open('/reset-password', 'UCARL');
+    expect(opened.view.submit).toBeUndefined();
+    expect(text(opened.view)).toContain('you have no Okta Verify set up to receive one. Nothing was changed.');
+    expect(text(opened.view)).toContain('Set up Okta Verify on your phone (IT can help you enrol)');
+    expect(h.okta.callsTo('VerifyFactor')).toEqual([]);
+    const records = await h.waitForAudit('UCARL', (r) => r.errorCode === 'VERIFY_NO_FACTOR');
+    expect(records.find((r) => r.errorCode === 'VERIFY_NO_FACTOR')).toMatchObject({ phase: 'refused', verifier: 'okta_verify', verification: 'no_factor' });
+  });
+
+  it('a self-service credential beside it: no Okta call at all', async () => {
+    const result = await h.reset('/reset-pin', 'UANN');
+    expect(isProgress(result.final) || hasSecret(result.final)).toBe(true);
+    expect(h.okta.calls).toEqual([]);
+  });
+
+  it('privacy: no secret in any log line, audit item, DM or stand-in record; the push number is no secret but only in the modal', async () => {
+    const secrets = h.allSecrets();
+    expect(secrets.length).toBeGreaterThan(0);
+    const raw = await h.rawAuditTable();
+    const dms = JSON.stringify(h.slack.callsTo('chat.postMessage'));
+    for (const secret of secrets) {
+      expect(h.logs.join('\n')).not.toContain(secret);
+      expect(raw).not.toContain(secret);
+      expect(dms).not.toContain(secret);
+      expect(JSON.stringify(h.okta.calls)).not.toContain(secret);
+    }
+  });
+});
+
+describe('verify: pushes count against the person (push-bombing)', () => {
+  const h = useHarness({ accounts: { okta_password: OKTA }, env: { ...ENV, VERIFY_MAX_PER_HOUR: '2' } });
+
+  it('past VERIFY_MAX_PER_HOUR no confirmation opens and no push is sent; a closed confirmation gives its push back', async () => {
+    const closed = await h.open('/reset-password', 'UANN');
+    await h.close('UANN', closed.view);
+    await h.waitForLogs('confirmation closed; its count given back', 1);
+    for (let i = 1; i <= 2; i++) {
+      const opened = await h.open('/reset-password', 'UANN');
+      const submission = await h.submit('UANN', opened.view);
+      const push = await h.waitForPush('ann@example.com', i);
+      h.okta.answerPush(push.id, { approve: false });
+      await modalAfter(h, submission, opened.viewId, isFailure);
+    }
+    const third = await h.open('/reset-password', 'UANN');
+    expect(third.view.submit).toBeUndefined();
+    expect(text(third.view)).toContain('Latchkey has sent as many Okta Verify requests to your phone as it allows in an hour. Nothing was changed.');
+    expect(h.okta.callsTo('VerifyFactor')).toHaveLength(2);
+  });
+});
+
+describe('verify on AWS Lambda: the worker follows the push and updates the modal by its view ID', () => {
+  const h = useHarness({ entry: 'lambda', accounts: { okta_password: OKTA }, env: ENV });
+
+  it('the answer says a push is on its way; the number, then the new password, arrive by views.update', async () => {
+    const opened = await h.open('/reset-password', 'UANN');
+    const submission = await h.submit('UANN', opened.view);
+    // Lambda's answer goes out at once: the "sending" view, never the secret.
+    expect(text(submission.json?.view)).toContain('Sending a request to Okta Verify on your phone');
+    const push = await h.waitForPush('ann@example.com');
+    const challenge = await h.slack.waitForCall('views.update', (c) => c.args.view_id === opened.viewId && text(c.args.view).includes('pick'));
+    expect(text(challenge.args.view)).toContain(`pick *${push.correctAnswer}*`);
+    h.okta.answerPush(push.id, { approve: true, pick: push.correctAnswer });
+    const final = await h.slack.waitForCall('views.update', (c) => c.args.view_id === opened.viewId && hasSecret(c.args.view), 8000);
+    expect(secretIn(final.args.view)).toBe(h.workmail.passwordOf('wm-ann'));
+    await h.waitForAudit('UANN', (r) => r.phase === 'outcome' && r.verification === 'approved');
+  });
+});
