@@ -140,6 +140,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       AUDIT_TABLE_NAME: AUDIT_TABLE,
       APPROVALS_TABLE_NAME: APPROVALS_TABLE,
       DYNAMODB_CREATE_TABLES: 'true',
+      // The mail password needs an admin's approval, so anyone can try the approval policy: ask
+      // as an employee, approve as Ada in #it-approvals, finish from the DM's button.
+      RESET_POLICY: 'password=approval',
       // Generous, so a demo can repeat a reset; the production defaults are in README.
       RESET_MAX_PER_HOUR: '30',
       LICENSE_REQUEST_MAX_PER_DAY: '30',

@@ -10,7 +10,7 @@ import { actingUser, blockActionsSchema } from './slack-payloads';
 
 /** The one answer a non-admin's Review click gets, privately. */
 export function notAdminText(): string {
-  return 'Only Latchkey admins can review license requests.';
+  return 'Only Latchkey admins can review requests.';
 }
 
 /** "Review" on an approvals-channel message or the Home tab, for every kind: admins get the decision modal, anyone else a private no. */

@@ -114,7 +114,7 @@ export function failureMessage(
       headline: `You already have a ${words.short} request waiting for an admin.`,
       next: 'You will get a direct message when it is decided; you can ask again after that.',
     },
-    NOT_ADMIN: { headline: 'Only Latchkey admins can review license requests.', next: 'Ask an admin to review it.' },
+    NOT_ADMIN: { headline: 'Only Latchkey admins can review requests.', next: 'Ask an admin to review it.' },
     SELF_REVIEW: { headline: 'You cannot review your own request.', next: 'Another admin must decide it.' },
     REQUEST_NOT_FOUND: {
       headline: 'Latchkey cannot find that request.',

@@ -128,16 +128,42 @@ test('an employee resets their Chime PIN: the PIN shows in the modal only, maske
   await shot('03-reset-pin-dm');
 }, 60_000);
 
-test('an employee resets their WorkMail password: shown once in the modal, masked in the side panel', async () => {
+test('the mail password needs an admin: Ann asks, Ada approves without seeing a secret, Ann finishes from the DM button and sees it once', async () => {
   await runCommand('/reset-password');
   await modalTitle('Reset mail password');
   await modal().locator('.modal-submit', { hasText: 'Reset password' }).click();
+  await modal().locator('.modal-body', { hasText: "needs an admin's approval" }).waitFor();
+  expect(workmailOf(sandbox).callsTo('ResetPassword')).toHaveLength(0);
+  await shot('04-reset-password-asked');
+  await modal().locator('.modal-close', { hasText: 'Close' }).click();
+
+  // Ada reviews it in #it-approvals: who asks, for what, their Slack profile; approving changes nothing yet.
+  await actAs('UADA');
+  await openConversation('it-approvals');
+  const request = messages('asks to reset their');
+  await request.waitFor();
+  await request.locator('.bk-button', { hasText: 'Review' }).click();
+  await modalTitle('Review request');
+  await modal().locator('.modal-body', { hasText: 'Slack profile' }).waitFor();
+  await modal().locator('input[type="radio"][value="approve"]').check();
+  await shot('04a-review-reset');
+  await modal().locator('.modal-submit', { hasText: 'Submit decision' }).click();
+  await modal().locator('.modal-body', { hasText: 'finishes it themselves' }).waitFor();
+  await modal().locator('.modal-close', { hasText: 'Close' }).click();
+  expect(workmailOf(sandbox).callsTo('ResetPassword')).toHaveLength(0);
+
+  // Ann finishes it from her DM, in a modal of her own.
+  await actAs('UANN');
+  await openConversation('Latchkey');
+  const approved = messages('approved your request to reset');
+  await approved.waitFor();
+  await approved.locator('.bk-button', { hasText: 'Finish the reset' }).click();
   await modalTitle('Your new password');
   const password = (await modal().locator('[data-block-id="secret"] pre').textContent())?.trim() ?? '';
   expect(password).toHaveLength(20);
   expect(password).toBe(workmailOf(sandbox).passwordOf('wm-ann'));
   secrets.push(password);
-  await shot('04-reset-password-secret');
+  await shot('04b-reset-password-finished');
 
   await showTab('Calls');
   await waitForPanel('ResetPassword');
@@ -147,7 +173,13 @@ test('an employee resets their WorkMail password: shown once in the modal, maske
 
   await modal().locator('.modal-close', { hasText: 'Done' }).click();
   await messages('Amazon WorkMail password was reset').waitFor();
-}, 60_000);
+  // Used once: a second click changes nothing.
+  await approved.locator('.bk-button', { hasText: 'Finish the reset' }).click();
+  await modal().locator('.modal-body', { hasText: 'already used' }).waitFor();
+  await modal().locator('.modal-close', { hasText: 'Close' }).click();
+  expect(workmailOf(sandbox).callsTo('ResetPassword')).toHaveLength(1);
+  expect(await page.locator('#messages').textContent()).not.toContain(password);
+}, 90_000);
 
 test('a locked-out employee resets their Okta password: unlocked, a temporary password shown once, masked in the side panel', async () => {
   await actAs('UBOB');
@@ -195,7 +227,7 @@ test('an employee requests a license change and an admin approves it', async () 
   await modal().locator('.modal-body', { hasText: 'is with the admins' }).waitFor();
   await modal().locator('.modal-close', { hasText: 'Done' }).click();
   await openConversation('Latchkey');
-  await messages('was sent to the admins').waitFor();
+  await messages('license from Basic to Pro was sent to the admins').waitFor();
 
   await openConversation('it-approvals');
   const request = messages('asks to change their Amazon Chime license');
@@ -207,7 +239,7 @@ test('an employee requests a license change and an admin approves it', async () 
   // Bob is not an admin: Review answers him privately.
   await actAs('UBOB');
   await request.locator('.bk-button', { hasText: 'Review' }).click();
-  await page.locator('#messages .message.ephemeral', { hasText: 'Only Latchkey admins can review license requests.' }).waitFor();
+  await page.locator('#messages .message.ephemeral', { hasText: 'Only Latchkey admins can review requests.' }).waitFor();
   expect(await page.locator('#messages .message.ephemeral').textContent()).toContain('Only visible to you');
 
   // Ada is: she reviews; denying needs a comment; then she approves.
@@ -227,7 +259,7 @@ test('an employee requests a license change and an admin approves it', async () 
   await modal().locator('.modal-close', { hasText: 'Close' }).click();
 
   // The channel message was updated in place: decided, no Review button any more.
-  const decided = messages('Approved by');
+  const decided = messages('asks to change their Amazon Chime license').filter({ hasText: 'Approved by' });
   await decided.waitFor();
   expect(await decided.textContent()).toMatch(/Approved by @Ada Admin .* and applied: “Approved for the webinar series”/);
   expect(await decided.textContent()).toContain('(edited)');

@@ -99,7 +99,7 @@ describe('/request-license', () => {
     const request = await annAsks('UCARL', 'Pro');
     await h.click('UBOB', 'license_review', request.requestId, request.message);
     const ephemeral = await h.slack.waitForCall('chat.postEphemeral');
-    expect(ephemeral.args).toMatchObject({ user: 'UBOB', channel: APPROVALS_CHANNEL, text: 'Only Latchkey admins can review license requests.' });
+    expect(ephemeral.args).toMatchObject({ user: 'UBOB', channel: APPROVALS_CHANNEL, text: 'Only Latchkey admins can review requests.' });
     expect(h.slack.callsTo('views.open')).toHaveLength(1); // the requester's own form only
   });
 
