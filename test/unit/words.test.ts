@@ -20,6 +20,7 @@ import { approvalMessage } from '../../src/views/approval-message';
 import { decisionResultView, reviewClosedView, reviewView } from '../../src/views/approval-review';
 import { approvalStatusLine } from '../../src/views/approval-status';
 import { licenseKindWords } from '../../src/views/license-kind';
+import { finishFailureView, resetKindWords } from '../../src/views/reset-approval-kind';
 import { openRequestView, requestSentView } from '../../src/views/license-form';
 import { failureView, resultView } from '../../src/views/reset-modal';
 import { resetNotice } from '../../src/views/reset-notice';
@@ -106,6 +107,13 @@ function everything(comment?: string): string[] {
       decisionResultView(r, licenseKindWords(V)),
     );
   }
+  // An approved reset's own words (the views around them are the license's, checked above): its notices and status lines in every state.
+  const resetKind = resetKindWords(Object.fromEntries(CREDENTIALS.map((c) => [c.id, resetWordsOf(c)])));
+  for (const status of STATUSES) {
+    const r = { ...licenseRequest(status, comment), kind: 'reset', detail: { credential: CREDENTIALS[0]!.id, resetRequestId: 'r1' }, reason: '' };
+    views.push(approvalStatusLine(r, resetKind), resetKind.notice(r));
+  }
+  for (const code of ['REQUEST_INVALID', 'REQUEST_EXPIRED', 'REQUEST_ALREADY_USED', 'DIRECTORY_UNAVAILABLE'] as const) views.push(finishFailureView({ code, requestId: 'r1' }, resetWordsOf(CREDENTIALS[0]!)));
   const events = Array.from({ length: 8 }, (_, i) => event(i, i % 2 ? { phase: 'attempt', outcome: undefined, errorCode: undefined } : {}));
   views.push(auditResultsView({ person: 'UANN', from: '2026-12-01', to: '2026-12-04', result: { ok: true, events, next: 'n' }, page: 2, words: homeWords(V, { license: licenseKindWords(V) }) }));
   return views.flatMap(texts);
