@@ -99,7 +99,7 @@ const envSchema = z
   })
   .superRefine((env, ctx) => {
     const values = env as Record<string, unknown>;
-    const enabled = CREDENTIALS.filter((c) => c.settings.read(values) !== undefined);
+    const enabled = enabledCredentials(values);
     if (enabled.length === 0) ctx.addIssue({ code: 'custom', path: [NOTHING_TO_RESET.variable], message: NOTHING_TO_RESET.message });
     for (const c of SETTINGS_OWNERS) {
       for (const problem of c.settings.problems?.(values) ?? []) ctx.addIssue({ code: 'custom', path: [problem.variable], message: problem.message });
@@ -121,6 +121,28 @@ const envSchema = z
   });
 
 export type Env = z.infer<typeof envSchema>;
+
+/**
+ * Whether this deployment can serve the credential's policy when RESET_POLICY does not name it:
+ * a credential whose own default is `approval` with no admins or no approvals channel, or `verify`
+ * with no verifier, is
+ * off (its command says "not enabled here") instead of failing the start of a deployment that
+ * never asked for it. Named in RESET_POLICY, the same gap is a config error (policyProblems).
+ */
+function defaultServable(c: Credential, values: Record<string, unknown>): boolean {
+  const named = parseResetPolicy(String(values.RESET_POLICY ?? ''), CREDENTIALS.map((x) => x.id)).entries.some((e) => e.id === c.id);
+  if (named) return true;
+  const policy = (c.policy ?? DEFAULT_POLICY).default;
+  const admins = (Array.isArray(values.ADMIN_USER_IDS) && values.ADMIN_USER_IDS.length > 0) || Boolean(values.ADMIN_USERGROUP_ID);
+  if (policy === 'approval') return admins && Boolean(values.APPROVALS_CHANNEL_ID);
+  if (policy === 'verify') return typeof values.VERIFY_WITH === 'string';
+  return true;
+}
+
+/** The credentials this environment switches on: its settings are there, and its policy can be served. */
+function enabledCredentials(values: Record<string, unknown>): Credential[] {
+  return CREDENTIALS.filter((c) => c.settings.read(values) !== undefined && defaultServable(c, values));
+}
 
 /** Each credential's policy: RESET_POLICY's entry for it, else its own default. */
 function policiesOf(values: Record<string, unknown>, credentials: readonly Credential[] = CREDENTIALS): Map<string, Policy> {
@@ -260,10 +282,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
   }
   const e = parsed.data;
   const values = e as Record<string, unknown>;
-  const credentials = CREDENTIALS.flatMap((credential) => {
-    const settings = credential.settings.read(values);
-    return settings === undefined ? [] : [{ credential, settings }];
-  });
+  const credentials = enabledCredentials(values).map((credential) => ({ credential, settings: credential.settings.read(values) }));
   const provider = credentials.find((c) => c.credential.licenses);
   const policies = policiesOf(values);
   const plugin = VERIFIERS.find((v) => v.id === e.VERIFY_WITH);

@@ -50,7 +50,7 @@ describe('deploy settings from CDK context', () => {
   });
 
   test('credentials that share settings (Okta\'s password reset and unlock) share their secret: the stack makes one', () => {
-    const s = read({ oktaOrgUrl: 'https://acme.okta.com', slackTeamId: 'T0LATCHKEY' });
+    const s = read({ oktaOrgUrl: 'https://acme.okta.com', slackTeamId: 'T0LATCHKEY', adminUserIds: 'U0ADMIN', approvalsChannelId: 'C0APPROVALS' });
     expect(s.credentials.map((c) => c.credential.id)).toEqual(CREDENTIALS.filter((c) => c.settings === s.credentials[0]!.credential.settings).map((c) => c.id));
     expect(s.credentials.length).toBeGreaterThan(1);
     expect(s.secrets).toEqual([{ variable: 'OKTA_API_TOKEN', description: expect.any(String) }]);
@@ -67,7 +67,9 @@ describe('deploy settings from CDK context', () => {
     (_id, credential) => {
       const variables = Object.entries(credential.settings.variables);
       const context = Object.fromEntries(variables.flatMap(([, s]) => (s.context && s.example !== undefined ? [[s.context, s.example]] : [])));
-      const settings = read({ slackTeamId: 'T0LATCHKEY', ...context });
+      // With a credential whose default policy is approval among them, admins and their channel, so that it is on too.
+      const approval = CREDENTIALS.some((c) => c.settings === credential.settings && c.policy?.default === 'approval');
+      const settings = read({ slackTeamId: 'T0LATCHKEY', ...(approval && { adminUserIds: 'U0ADMIN', approvalsChannelId: 'C0APPROVALS' }), ...context });
       // With the credentials that share its settings (one directory's several actions), and no other.
       expect(settings.credentials.map((c) => c.credential.id)).toEqual(CREDENTIALS.filter((c) => c.settings === credential.settings).map((c) => c.id));
       expect(settings.secrets.map((x) => x.variable)).toEqual(variables.filter(([, s]) => s.secret).map(([v]) => v));

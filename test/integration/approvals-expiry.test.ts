@@ -72,7 +72,7 @@ describe('expired requests in the review queue', () => {
     await expiredAhead(31, () => 'UCARL', () => 'OPEN');
     const live = await asksForLicense(h, 'UCARL');
     const { home } = await h.openHome('UCARL');
-    const own = (home.blocks as any[]).slice((home.blocks as any[]).findIndex((b) => b.text?.text === 'Your license requests'));
+    const own = (home.blocks as any[]).slice((home.blocks as any[]).findIndex((b) => b.text?.text === 'Your requests'));
     expect(JSON.stringify(own[1])).toContain('Waiting for an admin');
     const request = await store.get(live);
     expect(request?.status).toBe('PENDING');

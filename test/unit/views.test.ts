@@ -59,7 +59,7 @@ describe.each(CREDENTIALS.map((c) => [c.command, c] as const))('reset views (%s)
   it('the confirmation says what will happen and offers the reset and a way out', () => {
     const view = confirmView({ credentialId: credential.id, words, email: 'ann@example.com', ticket: 't' });
     // A reset replaces; a change that is not one (an unlock) says what it does instead.
-    expect(texts(view.blocks).join(' ')).toMatch(words.change ? /will be unlocked/ : /will be replaced/);
+    expect(texts(view.blocks).join(' ')).toMatch(words.change ? /will be unlocked/ : /will be (replaced|removed)/);
     expect(view.submit?.text).toMatch(words.change ? /^Unlock/ : /^Reset /);
     expect(view.close?.text).toBe('Cancel');
     expect(view.private_metadata).toBe('t');

@@ -43,7 +43,7 @@ const settings: CredentialSettings<OktaSettings> = {
   ],
 };
 
-/** The stand-in the three share: the same Okta org. */
+/** The stand-in Okta's credentials share: the same Okta org. */
 const standIn = () => import('./stand-in');
 
 /** Every Okta credential may meet an account another system (Active Directory) manages. */
@@ -118,6 +118,43 @@ export const oktaUnlock: Credential<OktaSettings> = {
   audit: { action: 'unlock_okta', directory: 'okta' },
   settings,
   load: (s, context) => loadAdapter(s, context, 'unlock'),
+  grants: () => [],
+  standIn,
+};
+
+/**
+ * Okta: reset multifactor authentication (/reset-okta-mfa) for the person with a new phone. Every
+ * enrolled factor is removed and they enrol again at their next sign-in. Whoever holds the Slack
+ * session could otherwise enrol their own phone, so it is never self-service: an admin approves by
+ * default, and the Okta Verify push cannot prove it (the person has just lost that phone).
+ */
+export const oktaMfa: Credential<OktaSettings> = {
+  id: 'okta_mfa',
+  command: '/reset-okta-mfa',
+  words: {
+    title: 'Reset Okta MFA',
+    what: 'Okta MFA',
+    short: 'Okta MFA',
+    button: 'Reset MFA',
+    directory: 'Okta',
+    account: 'Okta account',
+    consequences:
+      'Every sign-in factor enrolled on your *Okta account* (Okta Verify, authenticator apps, text messages, security keys) ' +
+      'will be removed; your password stays as it is. The next time you sign in, Okta will ask you to set up Okta Verify again.\n' +
+      '*Have ready:* your Okta password, and your new phone with *Okta Verify* installed from its app store.',
+    secretTitle: 'Okta MFA reset',
+    secretLead: 'Your Okta sign-in factors have been removed.',
+    howToUse:
+      'Sign in to Okta now with your password, your new phone at hand: Okta will ask you to set up Okta Verify on it. ' +
+      'Until you do, apps that ask for Okta Verify will not let you in.',
+    receipt: 'Okta MFA',
+    homeButton: 'Reset my Okta MFA',
+    refusals: { [OKTA_REFUSALS.masteredElsewhere]: MASTERED_ELSEWHERE },
+  },
+  audit: { action: 'reset_okta_mfa', directory: 'okta' },
+  policy: { default: 'approval', refuse: ['self-service'], refuseVerifiers: ['okta'] },
+  settings,
+  load: (s, context) => loadAdapter(s, context, 'factors'),
   grants: () => [],
   standIn,
 };

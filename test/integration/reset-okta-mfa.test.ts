@@ -1,0 +1,197 @@
+import { OktaDirectory } from '../../src/credentials/okta/okta-directory';
+import { startOktaSimulator, type OktaSimFactor, type OktaSimulator, type OktaSimUser } from '../../src/credentials/okta/stand-in';
+import { LatchkeyFailure } from '../../src/flows/failure';
+import { httpFetch } from '../../src/http/fetch';
+import { APPROVALS_CHANNEL, Harness, PEOPLE, secretIn, slackUser, useHarness } from '../support/harness';
+
+/** /reset-okta-mfa (okta_mfa, issue 25): the enrolled factors removed, after an admin approves. */
+const push = (who: string): OktaSimFactor => ({ id: `opf${who}`, factorType: 'push', provider: 'OKTA', status: 'ACTIVE' });
+const totp = (who: string): OktaSimFactor => ({ id: `ost${who}`, factorType: 'token:software:totp', provider: 'GOOGLE', status: 'ACTIVE' });
+const OKTA_PEOPLE: OktaSimUser[] = [
+  { id: '00uann', email: 'ann@example.com', status: 'ACTIVE', factors: [push('ann'), totp('ann')] },
+  { id: '00ubob', email: 'bob@example.com', status: 'ACTIVE', factors: [push('bob')] },
+  { id: '00ususp', email: 'suspended@example.com', status: 'SUSPENDED', factors: [push('susp')] },
+  { id: '00uada', email: 'ada@example.com', status: 'ACTIVE', roles: ['SUPER_ADMIN'], factors: [push('ada')] },
+  { id: '00uleft', email: 'gone@example.com', status: 'DEPROVISIONED' },
+];
+const COMMAND = '/reset-okta-mfa';
+const decide = (decision: string, comment?: string) => ({
+  decision: { decision: { type: 'radio_buttons', selected_option: { value: decision } } },
+  comment: { comment: { type: 'plain_text_input', value: comment ?? null } },
+});
+
+/** The person asks and confirms; returns what their modal then says, and the channel message's Review. */
+async function asks(h: Harness, userId: string) {
+  const opened = await h.open(COMMAND, userId);
+  expect(opened.view.submit).toBeDefined();
+  const submission = await h.submit(userId, opened.view);
+  const answered = submission.json?.view as Record<string, any> | undefined;
+  const shown = answered && JSON.stringify(answered).includes("needs an admin's approval") ? answered : await h.viewUpdate(opened.viewId, 2);
+  const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes(`<@${userId}>`));
+  const review = (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0];
+  return { shown, post, approvalId: review.value as string, message: { channel: post.result!.channel as string, ts: post.result!.ts as string } };
+}
+
+async function decided(h: Harness, adminId: string, request: Awaited<ReturnType<typeof asks>>, decision: 'approve' | 'deny', comment?: string) {
+  const review = await h.opening((trigger) => h.click(adminId, 'license_review', request.approvalId, request.message, trigger));
+  await h.submit(adminId, review.view, { values: decide(decision, comment) });
+  await h.viewUpdate(review.viewId, 2);
+  return review;
+}
+
+async function finishButton(h: Harness, userId: string) {
+  const call = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === `D${userId}` && JSON.stringify(c.args.blocks ?? []).includes('approval_finish'));
+  const button = (call.args.blocks as any[]).find((b) => b.type === 'actions').elements[0];
+  return { value: button.value as string, message: { channel: call.result!.channel as string, ts: call.result!.ts as string } };
+}
+
+function finishing(h: Harness, userId: string, finish: { value: string; message: { channel: string; ts: string } }) {
+  return h.opening((trigger) => h.click(userId, 'approval_finish', finish.value, finish.message, trigger));
+}
+
+describe('/reset-okta-mfa', () => {
+  const h = useHarness({ slackUsers: [...PEOPLE.slack, slackUser('UGONE', 'gone@example.com')], accounts: { okta_password: OKTA_PEOPLE } }, (x) => {
+    x.slack.clear();
+    okta(x).clear();
+  });
+  const okta = (x: Harness = h) => x.standIns.get('okta_mfa') as OktaSimulator;
+
+  it('the confirmation says exactly what happens and what to have ready', async () => {
+    const { view } = await h.open(COMMAND, 'UANN');
+    expect(view.title.text).toBe('Reset Okta MFA');
+    expect(view.submit.text).toBe('Reset MFA');
+    const text = JSON.stringify(view.blocks);
+    expect(text).toContain('Every sign-in factor enrolled on your *Okta account* (Okta Verify, authenticator apps, text messages, security keys) will be removed');
+    expect(text).toContain('your password stays as it is');
+    expect(text).toContain('Okta will ask you to set up Okta Verify again');
+    expect(text).toContain('*Have ready:* your Okta password, and your new phone with *Okta Verify* installed from its app store.');
+    // Opening it changes nothing.
+    expect(okta().callsTo('ResetFactors')).toEqual([]);
+  });
+
+  it('asked, approved, then finished by the requester: their factors are removed, no one else\'s; the audit names requester, approver and the factor reset', async () => {
+    const request = await asks(h, 'UANN');
+    // Asking changes nothing.
+    expect(JSON.stringify(request.shown)).toContain("needs an admin's approval");
+    expect(okta().callsTo('ResetFactors')).toEqual([]);
+    expect(JSON.stringify(request.post.args)).toContain('Okta MFA');
+
+    const review = await decided(h, 'UADA', request, 'approve', 'New phone, checked by video call');
+    expect(JSON.stringify(review.view)).toContain('Slack profile: <@UANN>');
+    // Approving changes nothing either: the requester finishes it, in their own modal.
+    expect(okta().callsTo('ResetFactors')).toEqual([]);
+
+    const finished = await finishing(h, 'UANN', await finishButton(h, 'UANN'));
+    expect(okta().callsTo('ResetFactors').map((c) => c.params.userId)).toEqual(['00uann']);
+    expect(okta().users.get('00uann')!.factors).toEqual([]);
+    expect(okta().users.get('00ubob')!.factors).toHaveLength(1);
+    expect(okta().calls.filter((c) => c.operation === 'ExpirePassword' || c.operation === 'Unlock')).toEqual([]);
+    // No secret: the modal confirms what was done and what comes next.
+    expect(secretIn(finished.view)).toBeUndefined();
+    expect(finished.view.title.text).toBe('Okta MFA reset');
+    const said = JSON.stringify(finished.view.blocks);
+    expect(said).toContain('Your Okta sign-in factors have been removed.');
+    expect(said).toContain('Okta will ask you to set up Okta Verify on it');
+
+    // The owner's DM, and the audit: the request and the reset by the requester, the decision by the approver.
+    const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && String(c.args.text).startsWith('Your Okta MFA was reset'));
+    expect(dm.args.text).toMatch(/^Your Okta MFA was reset at .* If this wasn't you, contact IT\.$/);
+    const own = await h.waitForAudit('UANN', (r) => r.action === 'reset_okta_mfa' && r.phase === 'outcome');
+    expect(own.filter((r) => r.action === 'reset_okta_mfa').map((r) => [r.phase, r.outcome, r.directory, r.directoryUserId])).toEqual([
+      ['attempt', undefined, 'okta', '00uann'],
+      ['outcome', 'success', 'okta', '00uann'],
+    ]);
+    expect(own.some((r) => r.action === 'reset_request' && r.credential === 'okta_mfa')).toBe(true);
+    const admin = await h.waitForAudit('UADA', (r) => r.action === 'reset_decide' && r.phase === 'outcome');
+    expect(admin.filter((r) => r.action === 'reset_decide').map((r) => [r.phase, r.decision, r.subjectSlackUserId, r.credential])).toEqual([
+      ['attempt', 'approve', 'UANN', 'okta_mfa'],
+      ['outcome', 'approve', 'UANN', 'okta_mfa'],
+    ]);
+
+    // The privacy sweep: no secret any stand-in issued, and not the API token, anywhere outside.
+    for (const place of [JSON.stringify(h.slack.calls), h.logs.join(''), await h.rawAuditTable()]) {
+      for (const secret of [...h.allSecrets(), okta().token]) expect(place).not.toContain(secret);
+    }
+  });
+
+  it('denied: the requester is told, and no factor is removed', async () => {
+    const request = await asks(h, 'UBOB');
+    await decided(h, 'UADA', request, 'deny', 'Please come to the IT desk with your ID');
+    const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUBOB' && JSON.stringify(c.args).includes('denied'));
+    expect(JSON.stringify(dm.args)).toContain('Please come to the IT desk with your ID');
+    expect(JSON.stringify(dm.args)).not.toContain('approval_finish');
+    expect(okta().callsTo('ResetFactors')).toEqual([]);
+    expect(okta().users.get('00ubob')!.factors).toHaveLength(1);
+  });
+
+  it.each([
+    ['a suspended account', 'USUSP', 'Your Okta account is suspended.'],
+    ['a deprovisioned account', 'UGONE', 'Your Okta account is disabled.'],
+    ['an account with an admin role', 'UADA', 'admin accounts are never reset by self-service'],
+  ])('refuses %s before anyone is asked to approve', async (_what, userId, message) => {
+    const { view } = await h.open(COMMAND, userId);
+    expect(view.submit).toBeUndefined();
+    expect(JSON.stringify(view.blocks)).toContain(message);
+    expect(okta().callsTo('ResetFactors')).toEqual([]);
+  });
+});
+
+describe('/reset-okta-mfa on AWS Lambda', () => {
+  const h = useHarness({ entry: 'lambda', accounts: { okta_password: OKTA_PEOPLE } });
+
+  it('asked, approved and finished through the function', async () => {
+    const okta = h.standIns.get('okta_mfa') as OktaSimulator;
+    const request = await asks(h, 'UANN');
+    await decided(h, 'UADA', request, 'approve');
+    const finished = await finishing(h, 'UANN', await finishButton(h, 'UANN'));
+    expect(JSON.stringify(finished.view.blocks)).toContain('Your Okta sign-in factors have been removed.');
+    expect(okta.callsTo('ResetFactors').map((c) => c.params.userId)).toEqual(['00uann']);
+  });
+});
+
+describe('/reset-okta-mfa with no admin to approve', () => {
+  // No Chime: the harness then configures no admins (they come with license requests).
+  const h = useHarness({ without: ['pin'] });
+
+  it('is off, and says so; the other Okta commands are served', async () => {
+    const res = await h.command(COMMAND, 'UANN');
+    expect(res.json).toEqual({ response_type: 'ephemeral', text: 'Okta MFA resets are not enabled in this workspace. Ask IT how to reset it.' });
+    const unlock = await h.command('/unlock-okta', 'UANN');
+    expect(JSON.stringify(unlock.json ?? {})).not.toContain('not enabled');
+  });
+});
+
+describe("Okta's factors reset, over HTTP against the stand-in", () => {
+  let okta: OktaSimulator;
+  beforeEach(async () => {
+    okta = await startOktaSimulator({ users: OKTA_PEOPLE });
+  });
+  afterEach(() => okta.close());
+  const adapter = () => new OktaDirectory(httpFetch(), okta.url, okta.token, 'factors');
+
+  it("removes the person's factors and no one else's, and leaves the password alone", async () => {
+    const result = await adapter().resetCredential({ id: '00uann' });
+    expect(result).toEqual({});
+    expect(okta.users.get('00uann')!.factors).toEqual([]);
+    expect(okta.users.get('00ubob')!.factors).toHaveLength(1);
+    expect(okta.calls.map((c) => [c.operation, c.params.userId])).toEqual([['ResetFactors', '00uann']]);
+    expect(okta.tempPasswordOf('00uann')).toBeUndefined();
+    expect(okta.users.get('00uann')!.status).toBe('ACTIVE');
+  });
+
+  it('a deprovisioned account: Okta refuses, and nothing changes', async () => {
+    await expect(adapter().resetCredential({ id: '00uleft' })).rejects.toEqual(expect.objectContaining({ code: 'DIRECTORY_REJECTED' }));
+    await expect(adapter().resetCredential({ id: '00unobody' })).rejects.toBeInstanceOf(LatchkeyFailure);
+  });
+
+  it('a locked-out person may have their factors reset, and stays locked (the reset is not an unlock)', async () => {
+    okta.users.get('00ubob')!.status = 'LOCKED_OUT';
+    const [bob] = await adapter().findCandidates('bob@example.com');
+    const inspected = await adapter().inspect(bob!);
+    // Not marked locked: "it is unlocked now" is never said of a factors reset.
+    expect(inspected.locked).toBeUndefined();
+    await adapter().resetCredential(inspected);
+    expect(okta.users.get('00ubob')!.status).toBe('LOCKED_OUT');
+    expect(okta.callsTo('Unlock')).toEqual([]);
+  });
+});
