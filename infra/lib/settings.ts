@@ -197,7 +197,9 @@ export function settingsFromContext(get: (key: ContextKey) => unknown): Latchkey
 function checkAsTheAppWould(environment: Record<string, string>) {
   // Slack's two, and each credential's own placeholder: a value of the secret's shape, not the secret.
   const core: Record<string, string> = { SLACK_BOT_TOKEN: 'xoxb-placeholder', SLACK_SIGNING_SECRET: 'placeholder-secret-value-for-synth' };
-  const own = Object.fromEntries(CREDENTIALS.flatMap((c) => Object.entries(c.settings.variables).flatMap(([v, s]) => (s.secret ? [[v, s.secret.placeholder]] : []))));
+  const own = Object.fromEntries(
+    [...CREDENTIALS, ...VERIFIERS].flatMap((c) => Object.entries(c.settings.variables).flatMap(([v, s]) => (s.secret ? [[v, s.secret.placeholder]] : []))),
+  );
   const placeholders: Record<string, string> = Object.fromEntries(secretVariables().map((v) => [v, own[v] ?? core[v] ?? 'placeholder-secret-value-for-synth']));
   // A credential's secret is a placeholder only when the credential is being set up at all: by a
   // setting of its own, not by one it shares with others (the password generator's, say).
@@ -208,6 +210,8 @@ function checkAsTheAppWould(environment: Record<string, string>) {
     const own = variables.filter(([, s]) => !s.secret && holders.get(s)!.size === 1);
     if (!own.some(([v]) => environment[v] !== undefined)) for (const [v, s] of variables) if (s.secret) delete placeholders[v];
   }
+  // A verifier's secret, only when VERIFY_WITH names it.
+  for (const v of VERIFIERS) if (environment.VERIFY_WITH !== v.id) for (const [name, s] of Object.entries(v.settings.variables)) if (s.secret) delete placeholders[name];
   const loaded = loadConfig({ ...placeholders, ...environment });
   if (loaded.ok) return { problems: [], config: loaded.config };
   const contextOf = Object.fromEntries(Object.entries(VARIABLE_OF_CONTEXT).map(([key, variable]) => [variable, key]));

@@ -109,6 +109,22 @@ describe('Okta alone', () => {
     expect(fn(verifying).Environment.Variables).toMatchObject({ RESET_POLICY: 'okta_password=verify', VERIFY_WITH: 'okta' });
   });
 
+  test('verify with Duo: a secret for DUO_SECRET_KEY (its ARN in the environment, never a value); without its hostname, refused in context keys', () => {
+    const withDuo = synth({
+      oktaOrgUrl: 'https://acme.okta.com',
+      slackTeamId: 'T0ACME',
+      resetPolicy: 'okta_password=verify',
+      verifyWith: 'duo',
+      duoApiHostname: 'api-1a2b3c4d.duosecurity.com',
+      duoIntegrationKey: 'DIWJ8X6AEYOR5OMC6TQ1',
+    });
+    const env = fn(withDuo).Environment.Variables;
+    expect(env).toMatchObject({ VERIFY_WITH: 'duo', DUO_API_HOSTNAME: 'api-1a2b3c4d.duosecurity.com', DUO_INTEGRATION_KEY: 'DIWJ8X6AEYOR5OMC6TQ1' });
+    expect(env).not.toHaveProperty('DUO_SECRET_KEY');
+    expect(env.DUO_SECRET_KEY_ARN).toBeDefined();
+    expect(() => synth({ oktaOrgUrl: 'https://acme.okta.com', slackTeamId: 'T0ACME', resetPolicy: 'okta_password=verify', verifyWith: 'duo' })).toThrow(/duoApiHostname: is required with verifyWith=duo/);
+  });
+
   test('refuses a plain-http org URL, as the app would', () => {
     expect(() => synth({ oktaOrgUrl: 'http://acme.okta.com', slackTeamId: 'T0ACME' })).toThrow(/oktaOrgUrl: must use https:\/\//);
   });

@@ -6,6 +6,7 @@ import type { AuditRecord } from '../../src/audit/audit-record';
 import type { AuditEntry } from '../../src/flows/ports';
 import { loadConfig, type Config } from '../../src/config';
 import { createLogger } from '../../src/logger';
+import { VERIFIERS } from '../../src/verifiers';
 import { CREDENTIALS, SETTINGS_OWNERS, settingsOwnerOf } from '../../src/credentials';
 import { DEMO_ACCOUNT_ID, type ChimeSimulator, type ChimeSimUser } from '../../src/credentials/chime/stand-in';
 import type { StandIn } from '../../src/credentials/stand-in';
@@ -141,6 +142,13 @@ export class Harness {
     const standIns = new Map(CREDENTIALS.map((c) => [c.id, owned.get(settingsOwnerOf(c))!]));
     const served = CREDENTIALS.filter((c) => !options.without?.includes(c.id) && !options.without?.includes(settingsOwnerOf(c).id));
     const credentialEnv = Object.assign({}, ...served.map((c) => standIns.get(c.id)!.env)) as Record<string, string>;
+    // The verifier VERIFY_WITH names, when it has a stand-in of its own (Okta Verify's is Okta's).
+    const verifierPlugin = VERIFIERS.find((v) => v.id === options.env?.VERIFY_WITH);
+    const verifierStandIn =
+      verifierPlugin && typeof verifierPlugin.standIn === 'function'
+        ? await (await verifierPlugin.standIn()).start({ users: options.accounts?.[`verifier:${verifierPlugin.id}`] })
+        : undefined;
+    if (verifierStandIn) Object.assign(credentialEnv, verifierStandIn.env);
     // The SDK's own configuration sources, as in production: endpoints by environment only.
     // AWS_REGION is not us-east-1 on purpose: the Chime simulator refuses requests not signed for it.
     Object.assign(process.env, {
@@ -185,12 +193,15 @@ export class Harness {
     const auditReader = new DynamoDbAuditLog(readerClient, config.audit.tableName, 1, { now: () => new Date() });
     const harness = new Harness(slack, standIns, dynamo, latchkey, `http://127.0.0.1:${port}`, auditReader, readerClient, logs, clock);
     harness.config = config;
+    harness.verifierStandIn = verifierStandIn;
     harness.env = env;
     harness.sink = sink;
     return harness;
   }
 
   private config!: Config;
+  /** The stand-in of the verifier VERIFY_WITH names, when it has one of its own (Duo's). */
+  verifierStandIn?: StandIn;
   /** The environment the app was configured from, for starting it as a separate process. */
   env!: Record<string, string>;
   private sink!: Writable;
@@ -240,7 +251,7 @@ export class Harness {
 
   /** Every secret any stand-in issued or accepted: what no log line, Slack call or DynamoDB item may hold. */
   allSecrets(): string[] {
-    return [...new Set(this.standIns.values())].flatMap((s) => s.secrets());
+    return [...new Set([...this.standIns.values(), ...(this.verifierStandIn ? [this.verifierStandIn] : [])])].flatMap((s) => s.secrets());
   }
 
   get eventsUrl(): string {
@@ -251,7 +262,8 @@ export class Harness {
     await Promise.all([this.latchkey, ...this.others].map((l) => l.stop()));
     this.readerClient.destroy();
     // allSettled: a test may already have closed one (to play an outage).
-    await Promise.allSettled([this.slack.close(), ...[...new Set(this.standIns.values())].map((s) => s.close()), this.dynamo.close()]);
+    const standIns = new Set([...this.standIns.values(), ...(this.verifierStandIn ? [this.verifierStandIn] : [])]);
+    await Promise.allSettled([this.slack.close(), ...[...standIns].map((s) => s.close()), this.dynamo.close()]);
   }
 
   command(

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { LatchkeyFailure, type FailureCode } from '../../flows/failure';
+import type { PushResult, PushStarted, Verifier, VerifierAccount } from '../../flows/verification';
+import type { HttpFetch } from '../../http/fetch';
+import { callJson, fromHttpStatus, retryAfter, type CallPolicy, type JsonAnswer } from '../../credentials/http-errors';
+import type { DuoSettings } from '.';
+import { authorization, canonicalParams, canonicalRequest, duoDate, sign } from './duo-signature';
+
+/**
+ * Duo Push through Duo's Auth API v2, signed as Duo specifies (duo-signature.ts), on the app's own
+ * HTTP stack: `preauth` while the confirmation opens (is the person enrolled, with a device that
+ * takes pushes?), then `auth` with factor=push, device=auto, async=1, and `auth_status` until the
+ * person answers. The Duo username is the person's email (their Slack email, matched exactly).
+ */
+const envelope = z.looseObject({ stat: z.string(), response: z.unknown().optional(), code: z.number().optional(), message: z.string().optional() });
+const preauthSchema = z.looseObject({
+  result: z.string(),
+  devices: z.array(z.looseObject({ device: z.string(), capabilities: z.array(z.string()).default([]) })).default([]),
+});
+const authSchema = z.looseObject({ txid: z.string() });
+const statusSchema = z.looseObject({ result: z.string(), status: z.string().optional() });
+
+const POLICY: CallPolicy = {
+  timeoutMs: 5_000,
+  patienceMs: 1_000,
+  retryAt: (answer, now) => retryAfter(answer.headers.get('retry-after'), now),
+};
+
+/** Duo's error codes in our words: its own credentials refused are the operator's to fix. */
+const DUO_ERRORS: Partial<Record<number, FailureCode>> = {
+  40101: 'DIRECTORY_MISCONFIGURED', // missing request credentials
+  40102: 'DIRECTORY_MISCONFIGURED', // invalid integration key
+  40103: 'DIRECTORY_MISCONFIGURED', // invalid signature
+  40104: 'DIRECTORY_MISCONFIGURED', // not allowed to use this API
+  40105: 'DIRECTORY_MISCONFIGURED', // request date too far off
+  42901: 'DIRECTORY_THROTTLED',
+};
+
+export class DuoAuth implements Verifier {
+  private readonly baseUrl: string;
+
+  constructor(
+    private readonly fetch: HttpFetch,
+    private readonly settings: DuoSettings,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.baseUrl = `${settings.scheme}://${settings.hostname}`;
+  }
+
+  async find(email: string): Promise<VerifierAccount | undefined> {
+    const answer = preauthSchema.safeParse(await this.call('POST', '/auth/v2/preauth', { username: email }, 'duo:preauth'));
+    if (!answer.success) throw new LatchkeyFailure('DIRECTORY_REJECTED', 'duo:preauth answered without a result');
+    // 'auth' is the one answer under which a push proves anything: 'allow' (a bypass user) would
+    // approve without asking the phone, 'enroll' and 'deny' have no phone to ask.
+    if (answer.data.result !== 'auth') return undefined;
+    if (!answer.data.devices.some((d) => d.capabilities.includes('push'))) return undefined;
+    return { userId: email, factorId: 'auto', factorType: 'duo_push' };
+  }
+
+  async push(account: VerifierAccount): Promise<PushStarted> {
+    const params = { username: account.userId, factor: 'push', device: 'auto', async: '1', type: 'Latchkey', pushinfo: 'from=Latchkey%20in%20Slack' };
+    const answer = authSchema.safeParse(await this.call('POST', '/auth/v2/auth', params, 'duo:auth'));
+    if (!answer.success) throw new LatchkeyFailure('DIRECTORY_REJECTED', 'duo:auth answered without a txid');
+    return { transaction: answer.data.txid };
+  }
+
+  async check(_account: VerifierAccount, push: PushStarted): Promise<'waiting' | PushResult> {
+    const answer = statusSchema.safeParse(await this.call('GET', '/auth/v2/auth_status', { txid: push.transaction }, 'duo:auth_status'));
+    if (!answer.success) throw new LatchkeyFailure('DIRECTORY_REJECTED', 'duo:auth_status answered without a result');
+    if (answer.data.result === 'waiting') return 'waiting';
+    if (answer.data.result === 'allow') return 'approved';
+    // A denial: the person said no (deny, fraud), or the push lapsed (timeout).
+    return answer.data.status === 'timeout' ? 'timeout' : 'rejected';
+  }
+
+  /** Duo's Auth API has no way to withdraw a push: it lapses on the phone by itself. */
+  async cancel(): Promise<void> {}
+
+  private async call(method: 'GET' | 'POST', path: string, params: Record<string, string>, operation: string): Promise<unknown> {
+    const date = duoDate(this.now());
+    const signature = sign(this.settings.secretKey, canonicalRequest({ date, method, host: this.settings.hostname, path, params }));
+    const body = canonicalParams(params);
+    const answer: JsonAnswer = await callJson(
+      this.fetch,
+      {
+        method,
+        url: method === 'GET' ? `${this.baseUrl}${path}?${body}` : `${this.baseUrl}${path}`,
+        headers: {
+          date,
+          authorization: authorization(this.settings.integrationKey, signature),
+          accept: 'application/json',
+          ...(method === 'POST' && { 'content-type': 'application/x-www-form-urlencoded' }),
+        },
+        ...(method === 'POST' && { body }),
+        operation,
+      },
+      POLICY,
+    );
+    const parsed = envelope.safeParse(answer.body);
+    if (answer.status >= 200 && answer.status < 300 && parsed.success && parsed.data.stat === 'OK') return parsed.data.response;
+    const code = parsed.success ? parsed.data.code : undefined;
+    // Duo's message names the problem, never a secret: fit for a log line.
+    const detail = parsed.success ? `${code ?? ''} ${parsed.data.message ?? ''}`.trim() : 'no Duo error body';
+    throw fromHttpStatus(answer.status >= 400 ? answer.status : 502, operation, detail, code === undefined ? undefined : DUO_ERRORS[code]);
+  }
+}

@@ -1,0 +1,108 @@
+import type { DuoSimUser, DuoSimulator } from '../../src/verifiers/duo/stand-in';
+import { PEOPLE, secretIn, useHarness, type Harness } from '../support/harness';
+import type { AppResponse } from '../support/slack-requests';
+
+/**
+ * The verify policy with Duo Push (Auth API v2), over HTTP against the real app; the Duo stand-in
+ * checks every request's signature, and the test plays the person's phone.
+ */
+const DUO: DuoSimUser[] = [
+  { username: 'ann@example.com', status: 'active', push: true },
+  { username: 'carl@example.com', status: 'active', push: false },
+  { username: 'max@example.com', status: 'bypass', push: false },
+];
+const ENV = { RESET_POLICY: 'password=verify', VERIFY_WITH: 'duo', VERIFY_POLL_MS: '100', VERIFY_TIMEOUT_SECONDS: '2' };
+const text = (view: Record<string, any>) => JSON.stringify(view.blocks);
+
+async function modalAfter(h: Harness, submission: AppResponse, viewId: string, match: (view: Record<string, any>) => boolean) {
+  const answered = submission.json?.view as Record<string, any> | undefined;
+  if (answered && match(answered)) return answered;
+  return (await h.slack.waitForCall('views.update', (c) => c.args.view_id === viewId && match(c.args.view), 8000)).args.view as Record<string, any>;
+}
+
+describe('verify with Duo Push', () => {
+  const MAILBOXES = [...PEOPLE.workmail, { Id: 'wm-max', Email: 'max@example.com', Name: 'max', State: 'ENABLED', UserRole: 'USER' }];
+  const h = useHarness({ accounts: { 'verifier:duo': DUO, password: MAILBOXES }, env: ENV }, (x) => {
+    x.slack.clear();
+    x.workmail.clear();
+    (x.verifierStandIn as DuoSimulator).clear();
+  });
+  const duo = () => h.verifierStandIn as DuoSimulator;
+  const nextPush = async (before: number) => {
+    for (let i = 0; i < 250 && duo().pushes().length === before; i++) await new Promise((r) => setTimeout(r, 20));
+    return duo().pushes()[before]!;
+  };
+
+  it('approved: preauth, then auth (factor=push, device=auto, async=1) and auth_status, every request signed; then the reset', async () => {
+    const opened = await h.open('/reset-password', 'UANN');
+    const before = duo().pushes().length;
+    const submission = await h.submit('UANN', opened.view);
+    const push = await nextPush(before);
+    const asking = await modalAfter(h, submission, opened.viewId, (v) => text(v).includes('Approve the Duo Mobile request'));
+    expect(text(asking)).toContain('Approve the Duo Mobile request on your phone.');
+    expect(h.workmail.callsTo('ResetPassword')).toEqual([]);
+    duo().answerPush(push.txid, { approve: true });
+    const final = await modalAfter(h, submission, opened.viewId, (v) => secretIn(v) !== undefined);
+    expect(secretIn(final)).toBe(h.workmail.passwordOf('wm-ann'));
+    expect(duo().callsTo('preauth').map((c) => c.params.username)).toEqual(['ann@example.com']);
+    expect(duo().callsTo('auth').map((c) => c.params)).toEqual([expect.objectContaining({ username: 'ann@example.com', factor: 'push', device: 'auto', async: '1' })]);
+    expect(duo().callsTo('auth_status').length).toBeGreaterThan(0);
+    expect(duo().callsTo('refused')).toEqual([]);
+    const records = await h.waitForAudit('UANN', (r) => r.phase === 'outcome' && r.verification === 'approved');
+    expect(records.find((r) => r.verification === 'approved')).toMatchObject({ verifier: 'duo', factorType: 'duo_push', outcome: 'success' });
+  });
+
+  it('denied on the phone: nothing changes, a security event, the owner told', async () => {
+    const opened = await h.open('/reset-password', 'UANN');
+    const before = duo().pushes().length;
+    const submission = await h.submit('UANN', opened.view);
+    duo().answerPush((await nextPush(before)).txid, { approve: false });
+    const final = await modalAfter(h, submission, opened.viewId, (v) => text(v).includes(':warning:'));
+    expect(text(final)).toContain('The Duo Mobile request was rejected on your phone, so nothing was changed.');
+    expect(h.workmail.callsTo('ResetPassword')).toEqual([]);
+    await h.waitForLogs('"securityEvent":"push_rejected"', 1);
+    await h.slack.waitForCall('chat.postMessage', (c) => String(c.args.text).includes('Duo Mobile request on your phone was rejected'));
+  });
+
+  it("Duo's timeout changes nothing", async () => {
+    const opened = await h.open('/reset-password', 'UANN');
+    const before = duo().pushes().length;
+    const submission = await h.submit('UANN', opened.view);
+    duo().expirePush((await nextPush(before)).txid);
+    expect(text(await modalAfter(h, submission, opened.viewId, (v) => text(v).includes(':warning:')))).toContain('Nobody answered the Duo Mobile request in time');
+    expect(h.workmail.callsTo('ResetPassword')).toEqual([]);
+  });
+
+  it('no device that takes pushes, or a bypass user (whom Duo would let through unasked): told they need Duo Mobile, nothing sent', async () => {
+    for (const user of ['UCARL', 'UMAX']) {
+      const opened = await h.open('/reset-password', user);
+      expect(opened.view.submit).toBeUndefined();
+      expect(text(opened.view)).toContain('you have no Duo Mobile set up to receive one');
+    }
+    expect(duo().callsTo('auth')).toEqual([]);
+  });
+
+  it('the stand-in refuses a request whose signature is wrong, as Duo does (401, code 40103)', async () => {
+    const res = await fetch(`${duo().url}/auth/v2/preauth`, {
+      method: 'POST',
+      headers: {
+        date: new Date().toUTCString(),
+        authorization: `Basic ${Buffer.from(`${duo().integrationKey}:${'0'.repeat(128)}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: 'username=ann%40example.com',
+    });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ stat: 'FAIL', code: 40103, message: 'Invalid signature in request credentials' });
+  });
+
+  it("privacy: Duo's secret key and every password stay out of logs, audit items and DMs", async () => {
+    const raw = await h.rawAuditTable();
+    const dms = JSON.stringify(h.slack.callsTo('chat.postMessage'));
+    for (const secret of h.allSecrets()) {
+      expect(h.logs.join('\n')).not.toContain(secret);
+      expect(raw).not.toContain(secret);
+      expect(dms).not.toContain(secret);
+    }
+  });
+});
