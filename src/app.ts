@@ -46,6 +46,7 @@ import { BODY_LIMIT_BYTES } from './slack/slack-request-body';
 import { httpFetch, type HttpFetch } from './http/fetch';
 import { SlackApprovalAnnouncer } from './slack/slack-approval-announcer';
 import { SlackWorkspaceMembers } from './slack/workspace-members';
+import { namedTables, slackAtStart, tablesAtStart } from './start-checks';
 import { ensureTable } from './storage/ensure-table';
 import { REVIEW_ACTION_ID } from './views/approval-message';
 import type { ApprovalWords } from './views/approval-words';
@@ -125,7 +126,9 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
   }
 
   const fetch = httpFetch();
-  const app = new GuardedApp({ ...slackAppOptions(config, logger, fetch), receiver }, KNOWN_ENTRY_POINTS, { fetch, logger, metrics });
+  // Initialised in start(), where a refused token or an unreachable Slack stops the start
+  // (start-checks.ts); left to the constructor, Bolt's auth.test fails where nobody awaits it.
+  const app = new GuardedApp({ ...slackAppOptions(config, logger, fetch), receiver, deferInitialization: true }, KNOWN_ENTRY_POINTS, { fetch, logger, metrics });
 
   const { credentials, licenseRequests } = registerFeatures(app, config, { dynamo, logger, clock, fetch, metrics });
   let stopping: Promise<void> | undefined;
@@ -133,6 +136,11 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
   return {
     app,
     async start() {
+      await Promise.all([
+        slackAtStart(() => app.init(), logger),
+        // Tables made here (development) are checked by making them.
+        config.createTables ? undefined : tablesAtStart(dynamo, namedTables(config), logger),
+      ]);
       if (config.createTables) {
         const tables = [auditTable(config.audit.tableName), approvalsTable(config.approvalsTableName), rateLimitTable(config.limits.tableName)];
         for (const table of tables) {

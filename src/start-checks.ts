@@ -1,0 +1,124 @@
+import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { approvalsTable } from './approvals/approvals-table';
+import { auditTable } from './audit/audit-table';
+import type { Config } from './config';
+import { networkErrorCode } from './credentials/http-errors';
+import { describeError } from './flows/failure';
+import type { Logger } from './flows/ports';
+import { rateLimitTable } from './limits/rate-table';
+import type { TableDefinition } from './storage/ensure-table';
+
+/** What Slack answers auth.test with for a token it will never accept: no retry can help. */
+export const REFUSED_TOKEN_ERRORS: readonly string[] = ['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired'];
+
+/**
+ * A start that cannot go on: main.ts logs `message` as the fatal line and exits 1. It names the
+ * variable or resource to fix and never holds a secret.
+ */
+export class StartFailure extends Error {
+  override readonly name = 'StartFailure';
+}
+
+/** How long a start waits for a Slack it cannot reach: tries after 1, 2 and 4 s (each call has its own 5 s timeout). */
+export const SLACK_START_TRIES = 4;
+const FIRST_WAIT_MS = 1_000;
+
+/**
+ * Bolt's own auth.test, which resolves the bot's IDs, made before the app listens: a refused token
+ * is a StartFailure naming SLACK_BOT_TOKEN at once, and a Slack that cannot be reached is tried
+ * again within a bounded time, then a StartFailure naming SLACK_API_URL. (Left to Bolt, the call
+ * failed in a promise nobody awaited, and the app said it was ready.)
+ */
+export async function slackAtStart(init: () => Promise<void>, logger: Logger, { tries = SLACK_START_TRIES, firstWaitMs = FIRST_WAIT_MS } = {}): Promise<void> {
+  let wait = firstWaitMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await init();
+      return;
+    } catch (err) {
+      const e = err as { code?: string; data?: { error?: string }; statusCode?: number; original?: unknown };
+      if (e.code === 'slack_webapi_platform_error') {
+        const error = e.data?.error ?? 'unknown_error';
+        if (REFUSED_TOKEN_ERRORS.includes(error)) {
+          throw new StartFailure(`SLACK_BOT_TOKEN was refused by Slack (auth.test: ${error}): set the bot token from your app's OAuth & Permissions page (xoxb-…), and reinstall the app if it was revoked`);
+        }
+        throw new StartFailure(`Slack refused auth.test with ${error}: check SLACK_BOT_TOKEN`);
+      }
+      const why = e.code === 'slack_webapi_request_error' ? networkErrorCode(e.original) : e.code === 'slack_webapi_http_error' ? `HTTP ${e.statusCode}` : describeError(err);
+      if (attempt >= tries) {
+        throw new StartFailure(`Slack could not be reached at SLACK_API_URL after ${tries} tries (${why}): check the network path to Slack, or SLACK_API_URL`);
+      }
+      logger.warn({ attempt, tries, err: why, retryInMs: wait }, 'Slack not reachable at start; trying again');
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      wait *= 2;
+    }
+  }
+}
+
+/** A table the app uses, by the variable that names it. */
+export interface NamedTable {
+  readonly variable: string;
+  readonly tableName: string;
+  /** Indexes the app queries. */
+  readonly indexes: readonly string[];
+}
+
+/** Each table the app uses, by the variable that names it, with the indexes it queries. */
+export function namedTables(config: Config): NamedTable[] {
+  const named = (variable: string, table: TableDefinition): NamedTable => ({
+    variable,
+    tableName: table.create.TableName!,
+    indexes: (table.create.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName!),
+  });
+  return [
+    named('AUDIT_TABLE_NAME', auditTable(config.audit.tableName)),
+    named('APPROVALS_TABLE_NAME', approvalsTable(config.approvalsTableName)),
+    named('RATE_LIMIT_TABLE_NAME', rateLimitTable(config.limits.tableName)),
+  ];
+}
+
+/**
+ * Every table the app uses exists, with its indexes, and AWS credentials were found: each problem
+ * is named at start instead of at an employee's first reset. A role without dynamodb:DescribeTable
+ * on a table cannot check it: that is a warning, and the table is checked by its first use.
+ */
+export async function tablesAtStart(dynamo: DynamoDBClient, tables: readonly NamedTable[], logger: Logger): Promise<void> {
+  const problems: string[] = [];
+  for (const table of tables) {
+    const problem = await tableProblem(dynamo, table);
+    if (problem?.kind === 'unchecked') logger.warn({ table: table.tableName, err: problem.message }, 'table not checked at start: the role may not describe it');
+    else if (problem?.kind === 'credentials') throw new StartFailure(problem.message);
+    else if (problem) problems.push(problem.message);
+  }
+  if (problems.length > 0) throw new StartFailure(problems.join('; '));
+}
+
+export type TableProblem = { kind: 'missing' | 'unreachable' | 'credentials' | 'unchecked' | 'index'; message: string };
+
+/** What is wrong with one table, or undefined when it exists with every index the app queries. */
+export async function tableProblem(dynamo: DynamoDBClient, { variable, tableName, indexes }: NamedTable): Promise<TableProblem | undefined> {
+  try {
+    const { Table } = await dynamo.send(new DescribeTableCommand({ TableName: tableName }), { abortSignal: AbortSignal.timeout(10_000) });
+    const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+    const missing = indexes.filter((i) => !present.has(i));
+    if (missing.length > 0) return { kind: 'index', message: `${variable}: table ${tableName} has no index ${missing.join(', ')}: deploy the stack again (or, in development, delete the table and start with DYNAMODB_CREATE_TABLES=true)` };
+    return undefined;
+  } catch (err) {
+    const e = err as { name?: string; message?: string };
+    const region = await dynamo.config.region().catch(() => 'its region');
+    switch (e.name) {
+      case 'ResourceNotFoundException':
+        return { kind: 'missing', message: `${variable}: table ${tableName} does not exist in ${region}: deploy the stack (infra/), set ${variable} to its name, or in development start once with DYNAMODB_CREATE_TABLES=true` };
+      case 'CredentialsProviderError':
+        return { kind: 'credentials', message: `no AWS credentials found: give the process a role (or AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) with the permissions listed in README.md, "AWS permissions"` };
+      case 'UnrecognizedClientException':
+      case 'InvalidSignatureException':
+      case 'ExpiredTokenException':
+        return { kind: 'credentials', message: `AWS refused the process's credentials (${e.name}): renew them, or check AWS_REGION (${region})` };
+      case 'AccessDeniedException':
+        return { kind: 'unchecked', message: `${e.name}: dynamodb:DescribeTable on ${tableName}` };
+      default:
+        return { kind: 'unreachable', message: `${variable}: table ${tableName} could not be read (${e.name === 'TimeoutError' || e.name === 'AbortError' ? 'no answer within 10 s' : networkErrorCode(err)})` };
+    }
+  }
+}
