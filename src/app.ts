@@ -65,7 +65,11 @@ import { registerHomeResetButton } from './handlers/home-reset-button';
 import { registerHomeSearchButton } from './handlers/home-search-button';
 import { homeWords } from './handlers/home-words';
 import { AUDIT_SEARCH, AUDIT_SEARCH_PAGE_ACTION_ID } from './views/audit-search';
-import { HOME_LICENSE_ACTION_ID, HOME_SEARCH_ACTION_ID, homeResetActionId } from './views/home-tab';
+import { HOME_LICENSE_ACTION_ID, HOME_SEARCH_ACTION_ID, HOME_SETUP_CHECK_ACTION_ID, homeResetActionId } from './views/home-tab';
+import { runDoctor } from './doctor/doctor';
+import type { SetupCheck } from './doctor/setup-check';
+import { registerHomeSetupCheckButton } from './handlers/home-setup-check-button';
+import { WebClient } from '@slack/web-api';
 
 /** A request to AWS that has not answered by then will not; fail over to a clear message instead. */
 const AWS_HTTP = { connectionTimeout: 2_000, requestTimeout: 5_000 };
@@ -217,6 +221,19 @@ export async function createLambdaLatchkey(
   return { receiver };
 }
 
+/** `npm run doctor`: the setup check with clients of its own, built as the app builds them. */
+export function createDoctor(config: Config, { logger }: { logger: AppLogger }): { run(options: { person?: string }): Promise<SetupCheck[]>; close(): void } {
+  const dynamo = new DynamoDBClient({ requestHandler: AWS_HTTP });
+  const fetch = httpFetch();
+  const { token, clientOptions } = slackAppOptions(config, logger, fetch);
+  const slack = new WebClient(token, { ...clientOptions, logger: boltLogger(logger) });
+  const context: AdapterContext = { awsRequestHandler: AWS_HTTP, fetch, logger };
+  return {
+    run: (options) => runDoctor({ config, slack, dynamo, context }, options),
+    close: () => dynamo.destroy(),
+  };
+}
+
 /**
  * Secrets read from Secrets Manager, by the variable each fills (Lambda keeps only their ARNs in
  * its environment, as `<NAME>_ARN`). Called once per cold start.
@@ -246,6 +263,7 @@ const KNOWN_ENTRY_POINTS = {
     ...CREDENTIALS.map((c) => homeResetActionId(c.id)),
     HOME_LICENSE_ACTION_ID,
     HOME_SEARCH_ACTION_ID,
+    HOME_SETUP_CHECK_ACTION_ID,
     AUDIT_SEARCH_PAGE_ACTION_ID,
   ],
   eventTypes: [HOME_OPENED_EVENT],
@@ -413,6 +431,7 @@ function registerFeatures(
   registerHomeSearchButton(app, home, clock, logger);
   registerAuditSearchSubmission(app, home, words, logger);
   registerAuditSearchPage(app, home, words, logger);
+  registerHomeSetupCheckButton(app, home, () => runDoctor({ config, slack: app.client, dynamo, context }), logger);
 
   app.error(async (error) => {
     logger.error({ err: `${error.name}: ${error.message}`, code: error.code }, 'unhandled error in a Slack listener');

@@ -1,3 +1,4 @@
+import { failed, passed, type SetupCheck } from '../doctor/setup-check';
 import { LatchkeyFailure, type FailureCode } from '../flows/failure';
 
 interface AwsLikeError {
@@ -37,4 +38,23 @@ export function fromAwsError(err: unknown, service: string, specific: Partial<Re
     // No HTTP status at all: the request never got an answer (refused, reset, timed out).
     (status === undefined ? 'DIRECTORY_UNAVAILABLE' : 'DIRECTORY_REJECTED');
   return new LatchkeyFailure(code, detail, { cause: err });
+}
+
+/**
+ * A credential's check() by one read-only AWS call: passed when it answers, else the failure and
+ * what to do next (`fix` when our credentials, permissions or settings are wrong).
+ */
+export async function awsCheck(
+  call: () => Promise<unknown>,
+  what: { operation: string; proves: string; specific: Partial<Record<string, FailureCode>>; fix: string },
+): Promise<SetupCheck[]> {
+  const name = 'credentials and permissions';
+  try {
+    await call();
+    return [passed(name, `${what.operation} answers ${what.proves}`)];
+  } catch (err) {
+    const failure = fromAwsError(err, what.operation, what.specific);
+    const next = failure.code === 'DIRECTORY_MISCONFIGURED' ? what.fix : 'try again; if it persists, check the network path to AWS';
+    return [failed(name, `${failure.detail ?? failure.code}: ${next}`)];
+  }
 }

@@ -7,6 +7,7 @@
 import type { z } from 'zod';
 import type { PolicyDeclaration } from '../flows/policy';
 import type { Directory, LicenseDirectory, Logger } from '../flows/ports';
+import type { SetupCheck } from '../doctor/setup-check';
 import type { HttpFetch } from '../http/fetch';
 import type { CredentialWords, LicenseWords } from '../views/words';
 import type { StandIn } from './stand-in';
@@ -101,6 +102,12 @@ export interface Credential<S = unknown> {
   load(settings: S, context: AdapterContext): Promise<Directory>;
   /** What the function's role must be granted for it. */
   grants(settings: S): readonly Grant[];
+  /**
+   * Optional, read-only: proves that this deployment's credentials and permissions for the
+   * directory work (`npm run doctor`, the Home tab's Setup check), one line per thing proved. It
+   * must change nothing and name no secret; a failed line says what to do next.
+   */
+  check?(settings: S, context: AdapterContext): Promise<readonly SetupCheck[]>;
   readonly licenses?: LicenseProvider<S>;
   /**
    * What a person must do before it changes (RESET_POLICY overrides the default): absent,

@@ -12,6 +12,7 @@ import type { LicenseVocabulary, SubjectWords } from './words';
 export const HOME_RESET_ACTION_PREFIX = 'home_reset_';
 export const HOME_LICENSE_ACTION_ID = 'home_request_license';
 export const HOME_SEARCH_ACTION_ID = 'home_search';
+export const HOME_SETUP_CHECK_ACTION_ID = 'home_setup_check';
 
 /** The Home tab's button for a credential: its action ID names the credential. */
 export function homeResetActionId(credentialId: string): string {
@@ -113,7 +114,10 @@ function adminBlocks(admin: AdminParts, viewer: string, words: HomeWords): Known
   blocks.push({
     type: 'actions',
     block_id: 'home_admin',
-    elements: [{ type: 'button', action_id: HOME_SEARCH_ACTION_ID, text: plain('Search the audit log'), value: 'search' }],
+    elements: [
+      { type: 'button', action_id: HOME_SEARCH_ACTION_ID, text: plain('Search the audit log'), value: 'search' },
+      { type: 'button', action_id: HOME_SETUP_CHECK_ACTION_ID, text: plain('Setup check'), value: 'setup_check' },
+    ],
   });
   return blocks;
 }

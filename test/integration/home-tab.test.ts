@@ -234,6 +234,30 @@ describe('the Home tab for admins', () => {
     await h.clickIn('UBOB', 'license_review', 'whatever', { view: home });
     await h.waitForLogs('review refused: not an admin', 1);
   });
+
+  it('Setup check: an admin sees every check of npm run doctor in a modal, read-only (issue 26 §5)', async () => {
+    const { home } = await h.openHome('UADA');
+    const button = buttonsOf(home).find((b) => b.action_id === 'home_setup_check');
+    expect(button?.text.text).toBe('Setup check');
+    const chimeCalls = h.chime.calls.length;
+    const opened = await h.opening((t) => h.clickIn('UADA', button.action_id, button.value, { view: home, triggerId: t }));
+    const text = JSON.stringify(opened.view.blocks);
+    expect(opened.view.title.text).toBe('Setup check');
+    expect(text).toMatch(/All \d+ checks passed/);
+    for (const name of ['Slack token', 'Approvals channel', 'Table AUDIT_TABLE_NAME', 'Amazon Chime: credentials and permissions', 'Okta: admin role']) expect(text).toContain(`✓ *${name}*`);
+    expect(h.chime.calls.slice(chimeCalls).map((c) => c.operation)).toEqual(['ListUsers']);
+    expect(text).not.toContain(h.slack.botToken);
+  });
+
+  it('Setup check: a click made by hand by someone who is not an admin shows nothing of the setup', async () => {
+    const refusals = h.logs.filter((l) => l.includes('refused: not an admin')).length;
+    const { home } = await h.openHome('UBOB');
+    expect(buttonsOf(home).some((b) => b.action_id === 'home_setup_check')).toBe(false);
+    const opened = await h.opening((t) => h.clickIn('UBOB', 'home_setup_check', 'setup_check', { view: home, triggerId: t }));
+    expect(JSON.stringify(opened.view.blocks)).toContain('Only Latchkey’s admins can run the setup check.');
+    expect(JSON.stringify(opened.view.blocks)).not.toMatch(/✓|✗/);
+    await h.waitForLogs('refused: not an admin', refusals + 1);
+  });
 });
 
 describe('the Home tab with DynamoDB down', () => {

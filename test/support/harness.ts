@@ -132,6 +132,7 @@ export class Harness {
     const [slack, dynamo, ...started] = await Promise.all([
       startSlackFake({ teamId: TEAM, users: options.slackUsers ?? PEOPLE.slack }).then((fake) => {
         fake.usergroups.set(ADMIN_GROUP, ['UMAX']);
+        fake.channels.set(APPROVALS_CHANNEL, { name: 'latchkey-approvals', isMember: true });
         return fake;
       }),
       startDynalite(),

@@ -8,6 +8,7 @@
  * Only the methods Latchkey uses are implemented; anything else is `unknown_method`, so a new
  * dependency on Slack shows up as a test failure instead of silently passing.
  */
+import { BOT_SCOPES } from '../../src/slack/scopes';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
@@ -49,6 +50,10 @@ export interface SlackFake {
   readonly users: Map<string, FakeSlackUser>;
   /** Usergroup id → member user ids. */
   readonly usergroups: Map<string, string[]>;
+  /** Channels by ID (conversations.info): their name and whether the bot is in them. */
+  readonly channels: Map<string, { name: string; isMember: boolean }>;
+  /** The scopes the token was granted, sent as x-oauth-scopes on every answer, as Slack does. */
+  readonly scopes: string[];
   readonly calls: SlackCall[];
   callsTo(method: string): SlackCall[];
   /** A trigger_id good for ONE views.open/views.push within 3 s, as Slack's. */
@@ -106,6 +111,8 @@ export async function startSlackFake(opts: {
 
   const users = new Map(opts.users.map((u) => [u.id, u]));
   const usergroups = new Map<string, string[]>();
+  const channels = new Map<string, { name: string; isMember: boolean }>();
+  const scopes = [...BOT_SCOPES];
   const calls: SlackCall[] = [];
   const failures = new Map<string, SlackFailure[]>();
   const triggers = new Map<string, { issuedAt: number; used: boolean }>();
@@ -206,6 +213,12 @@ export async function startSlackFake(opts: {
       bot_id: botId,
       is_enterprise_install: false,
     }),
+
+    'conversations.info': ({ channel }) => {
+      const found = typeof channel === 'string' ? channels.get(channel) : undefined;
+      if (!found) return fail('channel_not_found');
+      return { ok: true, channel: { id: channel, name: found.name, is_channel: true, is_archived: false, is_member: found.isMember } };
+    },
 
     'users.info': ({ user }) => {
       if (typeof user !== 'string') return fail('invalid_arguments', '[ERROR] missing required field: user');
@@ -360,6 +373,7 @@ export async function startSlackFake(opts: {
 
     if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
     const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
+    headers['x-oauth-scopes'] = scopes.join(',');
     if (failure && 'status' in failure) headers['retry-after'] = String(failure.retryAfterSeconds);
     res.writeHead(status, headers).end(JSON.stringify(answer));
   }
@@ -391,6 +405,8 @@ export async function startSlackFake(opts: {
     botUserId,
     users,
     usergroups,
+    channels,
+    scopes,
     calls,
     callsTo: (method) => calls.filter((c) => c.method === method),
     newTriggerId() {

@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import { CREDENTIALS } from '../../src/credentials';
 import { HOME_OPENED_EVENT } from '../../src/handlers/home-opened';
 import { LICENSE_COMMAND } from '../../src/handlers/license-command';
+import { BOT_SCOPES } from '../../src/slack/scopes';
 
 // Slack's published manifest JSON Schemas (draft-07), copied from shared/slack with their licence.
 const SCHEMAS = join(__dirname, '..', 'fixtures', 'slack-manifest-schema');
@@ -42,9 +43,10 @@ describe('manifest.yml', () => {
     expect(manifest.features.app_home.home_tab_enabled).toBe(true);
   });
 
-  it('asks for exactly the bot scopes Latchkey uses, nothing broader', () => {
+  it('asks for exactly the bot scopes Latchkey uses, nothing broader, and they are the ones npm run doctor checks for', () => {
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(
-      ['chat:write', 'commands', 'im:write', 'usergroups:read', 'users:read', 'users:read.email'].sort(),
+      ['channels:read', 'chat:write', 'commands', 'groups:read', 'im:write', 'usergroups:read', 'users:read', 'users:read.email'].sort(),
     );
+    expect([...BOT_SCOPES].sort()).toEqual([...manifest.oauth_config.scopes.bot].sort());
   });
 });

@@ -9,7 +9,8 @@ import {
 import { LatchkeyFailure, type FailureCode } from '../../flows/failure';
 import type { ChangeResult, Directory, DirectoryUser, License, LicensedUser, LicenseDirectory } from '../../flows/ports';
 import { Secret } from '../../flows/secret';
-import { fromAwsError } from '../aws-errors';
+import type { SetupCheck } from '../../doctor/setup-check';
+import { awsCheck, fromAwsError } from '../aws-errors';
 import { CHIME_LICENSES } from './licenses';
 
 /** Chime's exceptions in our words; throttling, 5xx and setup errors are fromAwsError's. */
@@ -30,6 +31,16 @@ export class ChimeDirectory implements Directory, LicenseDirectory {
     private readonly client: ChimeClient,
     private readonly accountId: string,
   ) {}
+
+  /** Read-only: one page of one user proves the credentials, chime:ListUsers and the account ID. */
+  check(): Promise<SetupCheck[]> {
+    return awsCheck(() => this.client.send(new ListUsersCommand({ AccountId: this.accountId, MaxResults: 1 })), {
+      operation: 'chime:ListUsers',
+      proves: `for account ${this.accountId}`,
+      specific: { ...COMMON, NotFoundException: 'DIRECTORY_MISCONFIGURED' },
+      fix: 'check CHIME_ACCOUNT_ID, and that the role may call chime:ListUsers and chime:ResetPersonalPIN (README, "AWS permissions")',
+    });
+  }
 
   /** Nothing more to tell about a user than the lookup said. */
   async inspect(user: DirectoryUser): Promise<DirectoryUser> {

@@ -62,6 +62,7 @@ export const chime: Credential<ChimeSettings> = {
     read: (values) => (typeof values.CHIME_ACCOUNT_ID === 'string' ? { accountId: values.CHIME_ACCOUNT_ID.toLowerCase() } : undefined),
   },
   load: adapterFor,
+  check: async (settings, context) => (await adapterFor(settings, context)).check(),
   grants: () => [{ sid: 'ChimeUsers', actions: ['chime:ListUsers', 'chime:ResetPersonalPIN'], resources: ['*'], whyAnyResource: ANY_RESOURCE }],
   licenses: {
     words: {

@@ -80,6 +80,7 @@ export const okta: Credential<OktaSettings> = {
   audit: { action: 'reset_okta_password', directory: 'okta' },
   settings,
   load: (s, context) => loadAdapter(s, context, 'password'),
+  check: (s, context) => checkOkta(s, context),
   // Okta is reached over the internet with its own token: nothing to grant in AWS.
   grants: () => [],
   standIn,
@@ -118,6 +119,7 @@ export const oktaUnlock: Credential<OktaSettings> = {
   audit: { action: 'unlock_okta', directory: 'okta' },
   settings,
   load: (s, context) => loadAdapter(s, context, 'unlock'),
+  check: (s, context) => checkOkta(s, context),
   grants: () => [],
   standIn,
 };
@@ -155,9 +157,15 @@ export const oktaMfa: Credential<OktaSettings> = {
   policy: { default: 'approval', refuse: ['self-service'], refuseVerifiers: ['okta'] },
   settings,
   load: (s, context) => loadAdapter(s, context, 'factors'),
+  check: checkOkta,
   grants: () => [],
   standIn,
 };
+
+/** The token and its owner's admin role: the same for every Okta credential (the setup check). */
+async function checkOkta(s: OktaSettings, context: AdapterContext) {
+  return (await loadAdapter(s, context, 'password')).check();
+}
 
 async function loadAdapter(s: OktaSettings, context: AdapterContext, action: OktaAction) {
   const { OktaDirectory } = await import('./okta-directory');

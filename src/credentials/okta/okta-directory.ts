@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { LatchkeyFailure, type FailureCode } from '../../flows/failure';
+import { failed, passed, type SetupCheck } from '../../doctor/setup-check';
+import { asFailure, LatchkeyFailure, type FailureCode } from '../../flows/failure';
 import type { ChangeResult, Directory, DirectoryUser } from '../../flows/ports';
 import { Secret } from '../../flows/secret';
 import type { HttpFetch } from '../../http/fetch';
@@ -25,6 +26,8 @@ const OKTA_ERRORS: Partial<Record<string, FailureCode>> = {
   E0000047: 'DIRECTORY_THROTTLED', // rate limit (429)
   E0000038: 'DIRECTORY_REJECTED', // not allowed in the user's current status
 };
+/** Admin roles that may unlock users and expire their passwords (Okta's standard roles). */
+const RESET_ROLES = new Set(['SUPER_ADMIN', 'ORG_ADMIN', 'HELP_DESK_ADMIN', 'USER_ADMIN']);
 /** Unlock refused because the account is not locked (any more): the reset goes on. */
 const NOT_LOCKED = 'E0000032';
 /**
@@ -97,6 +100,41 @@ export class OktaDirectory implements Directory {
     const temp = (answer.body as { tempPassword?: unknown } | undefined)?.tempPassword;
     if (typeof temp !== 'string' || temp === '') throw new LatchkeyFailure('DIRECTORY_REJECTED', 'okta:ExpirePassword returned no temporary password');
     return { secret: new Secret(temp) };
+  }
+
+  /**
+   * Read-only: the token works (GET /api/v1/users/me, its owner) and its owner holds an admin role
+   * that may unlock accounts and reset passwords (ListRoles).
+   */
+  async check(): Promise<SetupCheck[]> {
+    let me: JsonAnswer;
+    try {
+      me = await this.call('GET', '/api/v1/users/me', 'okta:GetCurrentUser');
+    } catch (err) {
+      const failure = asFailure(err);
+      const next =
+        failure.code === 'DIRECTORY_MISCONFIGURED'
+          ? 'create a token (Security, API, Tokens) as an admin who may reset passwords, and set OKTA_API_TOKEN to it'
+          : 'check OKTA_ORG_URL and the network path to Okta';
+      return [failed('API token', `${failure.detail ?? failure.code}: ${next}`)];
+    }
+    const id = (me.body as { id?: unknown } | undefined)?.id;
+    if (typeof id !== 'string') return [failed('API token', 'okta:GetCurrentUser answered with no user: check OKTA_ORG_URL')];
+    const token = passed('API token', `accepted, created by Okta user ${id}`);
+    try {
+      const answer = await this.call('GET', `/api/v1/users/${encodeURIComponent(id)}/roles`, 'okta:ListRoles');
+      const types = Array.isArray(answer.body) ? answer.body.map((r: { type?: unknown }) => String(r.type)) : [];
+      const enough = types.filter((t) => RESET_ROLES.has(t));
+      return [
+        token,
+        enough.length > 0
+          ? passed('admin role', `the token's owner is ${enough.join(', ')}`)
+          : failed('admin role', `the token's owner holds ${types.length > 0 ? types.join(', ') : 'no admin role'}: create the token as a Super, Org, Help Desk or Group (USER_ADMIN) administrator, who may reset passwords`),
+      ];
+    } catch (err) {
+      const failure = asFailure(err);
+      return [token, failed('admin role', `${failure.detail ?? failure.code}: the token's owner cannot read its own roles`)];
+    }
   }
 
   /** One call; a failure answer becomes ours (an error code in `tolerated` is taken as done). */

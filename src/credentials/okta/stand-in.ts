@@ -53,7 +53,10 @@ export interface OktaSimPush {
   result: 'WAITING' | 'SUCCESS' | 'REJECTED' | 'TIMEOUT' | 'CANCELLED';
 }
 
-type Operation = 'ListUsers' | 'ListRoles' | 'Unlock' | 'ExpirePassword' | 'ResetFactors' | 'ListFactors' | 'VerifyFactor' | 'GetFactorTransaction' | 'CancelFactorTransaction';
+type Operation = 'ListUsers' | 'ListRoles' | 'Unlock' | 'ExpirePassword' | 'ResetFactors' | 'ListFactors' | 'VerifyFactor' | 'GetFactorTransaction' | 'CancelFactorTransaction' | 'GetCurrentUser';
+
+/** The admin the API token belongs to (Okta: the admin who created it); a test may change its roles. */
+const TOKEN_OWNER_ID = '00utokenowner0000001';
 
 /** An Okta Verify push lapses after 5 minutes (the verify call's tokenLifetimeSeconds default), as Okta's does. */
 const PUSH_LIFETIME_MS = 5 * 60_000;
@@ -69,6 +72,8 @@ export interface OktaSimulator extends StandIn {
   failNext(operation: Operation, failure: OktaFailure, times?: number): void;
   /** The last temporary password issued for this user. */
   tempPasswordOf(userId: string): string | undefined;
+  /** The admin roles of the token's owner (HELP_DESK_ADMIN unless a test says otherwise). */
+  readonly tokenOwnerRoles: string[];
   /** Every push sent, oldest first (a phone's view of them). */
   pushes(): OktaSimPush[];
   /**
@@ -113,6 +118,8 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
   const token = opts.token ?? `00${randomBytes(20).toString('base64url')}`;
   // Copies, so a test that unlocks someone never changes a fixture another test reuses.
   const users = new Map(opts.users.map((u) => [u.id, { ...u, roles: [...(u.roles ?? [])], factors: (u.factors ?? []).map((f) => ({ ...f })) }]));
+  const tokenOwnerRoles = ['HELP_DESK_ADMIN'];
+  const tokenOwner: OktaSimUser = { id: TOKEN_OWNER_ID, email: 'latchkey-service@example.com', firstName: 'Latchkey', lastName: 'Service', status: 'ACTIVE', roles: tokenOwnerRoles };
   const pushes = new Map<string, OktaSimPush>();
   const temps = new Map<string, string>();
   const state = new SimState<Operation, string>(opts.latencyMs);
@@ -120,7 +127,7 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
   let url = '';
 
   const userOr404 = (id: string) => {
-    const user = users.get(id);
+    const user = id === TOKEN_OWNER_ID ? tokenOwner : users.get(id);
     if (!user) throw new OktaError(ERRORS.notFound);
     return user;
   };
@@ -155,9 +162,14 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
     }
     const factors = /^\/api\/v1\/users\/([^/]+)\/factors(?:\/([^/]+)(?:\/(verify|transactions\/([^/]+)))?)?$/.exec(path);
     if (factors) return routeFactors(req, decodeURIComponent(factors[1]!), factors[2] && decodeURIComponent(factors[2]), factors[3], factors[4] && decodeURIComponent(factors[4]));
+    // The token's own user: what a setup check reads (GET /api/v1/users/me).
+    if (req.method === 'GET' && path === '/api/v1/users/me') {
+      return { operation: 'GetCurrentUser', params: {}, run: () => toWire(tokenOwner) };
+    }
     const user = /^\/api\/v1\/users\/([^/]+)\/(roles|lifecycle\/unlock|lifecycle\/expire_password_with_temp_password|lifecycle\/reset_factors)$/.exec(path);
     if (!user) throw new OktaError(ERRORS.noSuchResource);
-    const id = decodeURIComponent(user[1]!);
+    const named = decodeURIComponent(user[1]!);
+    const id = named === 'me' ? TOKEN_OWNER_ID : named;
     const what = user[2]!;
     if (req.method === 'GET' && what === 'roles') {
       return {
@@ -356,6 +368,7 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
       failures.clear();
     },
     tempPasswordOf: (userId) => temps.get(userId),
+    tokenOwnerRoles,
     pushes: () => [...pushes.values()].map((p) => (transactionWire(p), p)),
     answerPush: (pushId, answer) => {
       const p = pushes.get(pushId);

@@ -1,11 +1,16 @@
 import { z } from 'zod';
 import { optional } from '../../config-fields';
-import type { Credential } from '../credential';
+import type { AdapterContext, Credential } from '../credential';
 import { PASSWORD_SETTINGS, passwordPolicyOf, type PasswordPolicy } from '../password-generator';
 
 export interface WorkMailSettings {
   readonly organizationId: string;
   readonly password: PasswordPolicy;
+}
+
+async function workMailDirectory(settings: WorkMailSettings, context: AdapterContext) {
+  const [{ WorkMailClient }, { WorkMailDirectory }] = await Promise.all([import('@aws-sdk/client-workmail'), import('./workmail-directory')]);
+  return new WorkMailDirectory(new WorkMailClient({ requestHandler: context.awsRequestHandler }), settings.organizationId, settings.password);
 }
 
 /**
@@ -50,10 +55,8 @@ export const workmail: Credential<WorkMailSettings> = {
           }
         : undefined,
   },
-  async load(settings, context) {
-    const [{ WorkMailClient }, { WorkMailDirectory }] = await Promise.all([import('@aws-sdk/client-workmail'), import('./workmail-directory')]);
-    return new WorkMailDirectory(new WorkMailClient({ requestHandler: context.awsRequestHandler }), settings.organizationId, settings.password);
-  },
+  load: workMailDirectory,
+  check: async (settings, context) => (await workMailDirectory(settings, context)).check(),
   grants: (settings) => [
     {
       sid: 'WorkMailUsers',

@@ -7,7 +7,8 @@ import {
 import { LatchkeyFailure, type FailureCode } from '../../flows/failure';
 import type { ChangeResult, Directory, DirectoryUser } from '../../flows/ports';
 import { Secret } from '../../flows/secret';
-import { fromAwsError } from '../aws-errors';
+import type { SetupCheck } from '../../doctor/setup-check';
+import { awsCheck, fromAwsError } from '../aws-errors';
 import { generatePassword, type PasswordPolicy } from '../password-generator';
 
 /** WorkMail's exceptions in our words; throttling, 5xx and setup errors are fromAwsError's. */
@@ -33,6 +34,16 @@ export class WorkMailDirectory implements Directory {
     private readonly password: PasswordPolicy,
     private readonly generate: typeof generatePassword = generatePassword,
   ) {}
+
+  /** Read-only: one page of one user proves the credentials, workmail:ListUsers and the organization ID. */
+  check(): Promise<SetupCheck[]> {
+    return awsCheck(() => this.client.send(new ListUsersCommand({ OrganizationId: this.organizationId, MaxResults: 1 })), {
+      operation: 'workmail:ListUsers',
+      proves: `for organization ${this.organizationId}`,
+      specific: WORKMAIL_ERRORS,
+      fix: 'check WORKMAIL_ORGANIZATION_ID and AWS_REGION (the organization\'s region), and that the role may call workmail:ListUsers and workmail:ResetPassword on it (README, "AWS permissions")',
+    });
+  }
 
   /** Nothing more to tell about a user than the lookup said. */
   async inspect(user: DirectoryUser): Promise<DirectoryUser> {

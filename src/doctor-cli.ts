@@ -1,0 +1,65 @@
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { createDoctor } from './app';
+import { describeProblems, loadConfig } from './config';
+import { renderChecks } from './doctor/setup-check';
+import { describeError } from './flows/failure';
+import { createLogger } from './logger';
+
+const USAGE = `Latchkey's setup check: every part the configuration uses, checked read-only.
+
+usage:
+  npm run doctor                        Slack (token, scopes, approvals channel, admins), each DynamoDB
+                                        table and index, and every enabled credential's own check
+  npm run doctor -- --person U0123ABCD  the same, then why this person can or cannot reset each
+                                        credential: identity and directory match; no limit is
+                                        counted and no audit record written
+  npm run doctor -- --help
+
+It reads the same environment (and .env) as npm start. One line per check, ✓ or ✗; a ✗ says what to
+do next. Exit status 0 when every check passed, 1 when one failed, 2 for bad configuration or usage.
+`;
+
+/** `npm run doctor`: an entry point of its own, like main.ts. It changes nothing and prints no secret. */
+async function main(argv: string[]): Promise<number> {
+  let person: string | undefined;
+  try {
+    const { values } = parseArgs({ args: argv, options: { person: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true });
+    if (values.help) {
+      process.stdout.write(USAGE);
+      return 0;
+    }
+    person = values.person;
+  } catch (err) {
+    process.stderr.write(`${describeError(err)}\n\n${USAGE}`);
+    return 2;
+  }
+  if (person !== undefined && !/^[UW][A-Z0-9]{2,}$/.test(person)) {
+    process.stderr.write(`--person must be a Slack user ID such as U0123ABCD\n`);
+    return 2;
+  }
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const loaded = loadConfig(process.env);
+  if (!loaded.ok) {
+    process.stderr.write(`${describeProblems(loaded.problems)}\n`);
+    return 2;
+  }
+  // The adapters' own log lines would interleave with the checks; each check says what it found.
+  const doctor = createDoctor(loaded.config, { logger: createLogger('silent') });
+  try {
+    const checks = await doctor.run({ person });
+    const failing = checks.filter((c) => !c.ok).length;
+    process.stdout.write(`${renderChecks(checks)}\n\n${failing === 0 ? `All ${checks.length} checks passed.` : `${failing} of ${checks.length} checks failed.`}\n`);
+    return failing === 0 ? 0 : 1;
+  } finally {
+    doctor.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`the setup check itself failed: ${describeError(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,169 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { WebClient } from '@slack/web-api';
+import type { Config } from '../config';
+import type { AdapterContext } from '../credentials/credential';
+import { networkErrorCode } from '../credentials/http-errors';
+import { asFailure } from '../flows/failure';
+import { identifyRequester } from '../flows/identify-requester';
+import { pickDirectoryUser } from '../flows/pick-directory-user';
+import { scopesNeeded } from '../slack/scopes';
+import { slackErrorCode } from '../slack/slack-errors';
+import { SlackWorkspaceMembers } from '../slack/workspace-members';
+import { namedTables, tableProblem } from '../start-checks';
+import { failureLabel } from '../views/failure-labels';
+import { failed, passed, type SetupCheck } from './setup-check';
+
+export interface DoctorDeps {
+  readonly config: Config;
+  readonly slack: WebClient;
+  readonly dynamo: DynamoDBClient;
+  readonly context: AdapterContext;
+}
+
+/**
+ * `npm run doctor` and the Home tab's Setup check: every part the configuration uses, checked with
+ * read-only calls only (auth.test, conversations.info, users.info, usergroups.users.list,
+ * DescribeTable, and each credential's own check()), one line each. With a person, the identity
+ * checks and the directory match a reset would make for them: no limit is counted, no audit
+ * record written, nothing changed.
+ */
+export async function runDoctor(deps: DoctorDeps, options: { person?: string } = {}): Promise<SetupCheck[]> {
+  const [slack, tables, credentials] = await Promise.all([slackChecks(deps), tableChecks(deps), credentialChecks(deps)]);
+  const person = options.person === undefined ? [] : await personChecks(deps, options.person);
+  return [...slack, ...tables, ...credentials, ...person];
+}
+
+async function slackChecks({ config, slack }: DoctorDeps): Promise<SetupCheck[]> {
+  let auth: Awaited<ReturnType<WebClient['auth']['test']>>;
+  try {
+    auth = await slack.auth.test();
+  } catch (err) {
+    return [failed('Slack token', `auth.test failed (${slackProblem(err)}): check SLACK_BOT_TOKEN (xoxb-…, OAuth & Permissions) and SLACK_API_URL`)];
+  }
+  const checks: SetupCheck[] = [];
+  const { teamId, enterpriseId } = config.slack.workspace;
+  const sameWorkspace = auth.team_id === teamId || (enterpriseId !== undefined && auth.enterprise_id === enterpriseId);
+  checks.push(
+    sameWorkspace
+      ? passed('Slack token', `the bot ${auth.user_id} of workspace ${auth.team_id}`)
+      : failed('Slack token', `the token is for workspace ${auth.team_id}, not SLACK_TEAM_ID ${teamId}: use the bot token of the app installed in ${teamId}, or correct SLACK_TEAM_ID`),
+  );
+  const granted = auth.response_metadata?.scopes;
+  const needed = scopesNeeded({ usergroup: config.admins.usergroupId !== undefined, approvalsChannel: config.licenses !== undefined });
+  if (!granted) checks.push(failed('Slack scopes', 'Slack did not say which scopes the token has (no x-oauth-scopes header): check SLACK_API_URL'));
+  else {
+    const missing = needed.filter((s) => !granted.includes(s));
+    checks.push(
+      missing.length === 0
+        ? passed('Slack scopes', `all ${needed.length} needed are granted`)
+        : failed('Slack scopes', `missing ${missing.join(', ')}: add them under OAuth & Permissions (manifest.yml lists them all) and reinstall the app`),
+    );
+  }
+  if (config.licenses) checks.push(await channelCheck(slack, config.licenses.approvalsChannelId));
+  checks.push(...(await adminChecks(config, slack)));
+  return checks;
+}
+
+async function channelCheck(slack: WebClient, channel: string): Promise<SetupCheck> {
+  const name = 'Approvals channel';
+  try {
+    const { channel: info } = await slack.conversations.info({ channel });
+    if (info?.is_archived) return failed(name, `APPROVALS_CHANNEL_ID ${channel} is archived: unarchive it or choose another`);
+    if (!info?.is_member) return failed(name, `the bot is not in APPROVALS_CHANNEL_ID ${channel}${info?.name ? ` (#${info.name})` : ''}: invite it with /invite @Latchkey there`);
+    return passed(name, `the bot is in ${channel}${info.name ? ` (#${info.name})` : ''}`);
+  } catch (err) {
+    const code = slackErrorCode(err);
+    if (code === 'channel_not_found') return failed(name, `APPROVALS_CHANNEL_ID ${channel} was not found: a private channel the bot is not in, or a wrong ID; invite the bot or correct the ID`);
+    return failed(name, `conversations.info failed (${slackProblem(err)})${code === 'missing_scope' ? ': grant channels:read and groups:read' : ''}`);
+  }
+}
+
+async function adminChecks(config: Config, slack: WebClient): Promise<SetupCheck[]> {
+  const members = new SlackWorkspaceMembers(slack);
+  const checks = await Promise.all(
+    config.admins.userIds.map(async (id) => {
+      const name = `Admin ${id}`;
+      try {
+        const member = await members.getMember(id);
+        if (!member) return failed(name, `no such user: correct ADMIN_USER_IDS`);
+        if (member.deleted) return failed(name, `deactivated in Slack: remove them from ADMIN_USER_IDS`);
+        if (member.isBot) return failed(name, `is a bot: remove it from ADMIN_USER_IDS`);
+        return passed(name, 'an active member');
+      } catch (err) {
+        return failed(name, `users.info failed (${slackProblem(err)})`);
+      }
+    }),
+  );
+  const group = config.admins.usergroupId;
+  if (group) {
+    try {
+      const { users = [] } = await slack.usergroups.users.list({ usergroup: group });
+      checks.push(users.length > 0 ? passed('Admin group', `${group} has ${users.length} members`) : failed('Admin group', `${group} has no members: add the admins to it`));
+    } catch (err) {
+      checks.push(failed('Admin group', `usergroups.users.list for ADMIN_USERGROUP_ID ${group} failed (${slackProblem(err)})`));
+    }
+  }
+  if (config.admins.userIds.length === 0 && !group) checks.push(passed('Admins', 'none configured: the Home tab has no admin sections'));
+  return checks;
+}
+
+async function tableChecks({ config, dynamo }: DoctorDeps): Promise<SetupCheck[]> {
+  return Promise.all(
+    namedTables(config).map(async (table) => {
+      const name = `Table ${table.variable}`;
+      const problem = await tableProblem(dynamo, table);
+      if (!problem) return passed(name, `${table.tableName} exists${table.indexes.length ? ` with ${table.indexes.join(', ')}` : ''}`);
+      return failed(name, problem.kind === 'unchecked' ? `${problem.message}: grant it to check the table` : problem.message);
+    }),
+  );
+}
+
+async function credentialChecks({ config, context }: DoctorDeps): Promise<SetupCheck[]> {
+  const all = await Promise.all(
+    config.credentials.map(async ({ credential, settings }) => {
+      const name = credential.words.directory;
+      if (!credential.check) return [passed(name, 'configured (this credential has no read-only check)')];
+      try {
+        return (await credential.check(settings, context)).map((c) => ({ ...c, name: `${name}: ${c.name}` }));
+      } catch (err) {
+        const failure = asFailure(err);
+        return [failed(name, `the check failed: ${failure.detail ?? failure.code}`)];
+      }
+    }),
+  );
+  return all.flat();
+}
+
+/** "Why can't Bob reset?": the identity checks, then each credential's directory match, read-only. */
+async function personChecks({ config, slack, context }: DoctorDeps, userId: string): Promise<SetupCheck[]> {
+  const requester = { userId, teamId: config.slack.workspace.teamId };
+  let email: string;
+  try {
+    email = (await identifyRequester(requester, new SlackWorkspaceMembers(slack), config.slack.workspace)).email;
+  } catch (err) {
+    const failure = asFailure(err);
+    return [failed(`Person ${userId}`, `refused by every credential: ${failureLabel(failure.code)} (${failure.code})`)];
+  }
+  const checks = [passed(`Person ${userId}`, 'an active full member of this workspace, with a verified email')];
+  for (const { credential, settings } of config.credentials) {
+    const name = `Person ${userId}, ${credential.command}`;
+    try {
+      const user = await pickDirectoryUser(await credential.load(settings, context), email);
+      checks.push(passed(name, `allowed: would reset directory user ${user.id}`));
+    } catch (err) {
+      const failure = asFailure(err);
+      checks.push(failed(name, `refused: ${failureLabel(failure.code, { reason: (failure as { reason?: string }).reason, words: credential.words })} (${failure.code})`));
+    }
+  }
+  return checks;
+}
+
+/** A Slack failure by its error code, or a network failure by its code: never a message that could carry a URL. */
+function slackProblem(err: unknown): string {
+  const code = slackErrorCode(err);
+  if (code) return code;
+  const e = err as { code?: string; original?: unknown; statusCode?: number };
+  if (e.code === 'slack_webapi_request_error') return networkErrorCode(e.original);
+  if (e.code === 'slack_webapi_http_error') return `HTTP ${e.statusCode}`;
+  return networkErrorCode(err);
+}

@@ -1,0 +1,31 @@
+import type { KnownBlock, ModalView } from '@slack/types';
+import type { SetupCheck } from '../doctor/setup-check';
+import { context, escapeMrkdwn, LIMITS, modal, section } from './blocks';
+
+const TITLE = 'Setup check';
+
+/**
+ * The Home tab's Setup check for admins: the lines `npm run doctor` prints, ✓ or ✗, failures
+ * first. While the checks run, and when they cannot be shown, a line saying so.
+ */
+export function setupCheckView(state: readonly SetupCheck[] | 'running' | 'not_admin' | 'unavailable'): ModalView {
+  if (state === 'running') return modal({ title: TITLE, close: 'Close', blocks: [section(':hourglass_flowing_sand: Checking Slack, DynamoDB and every directory, read-only…')] });
+  if (state === 'not_admin') return modal({ title: TITLE, close: 'Close', blocks: [section('Only Latchkey’s admins can run the setup check.')] });
+  if (state === 'unavailable') return modal({ title: TITLE, close: 'Close', blocks: [section(':warning: The setup check could not run. Try `npm run doctor` on the server.')] });
+  const failing = state.filter((c) => !c.ok);
+  const summary = failing.length === 0 ? `:white_check_mark: All ${state.length} checks passed.` : `:x: ${failing.length} of ${state.length} checks failed: each says what to do next.`;
+  const lines = [...failing, ...state.filter((c) => c.ok)].map((c) => `${c.ok ? '✓' : '✗'} *${escapeMrkdwn(c.name)}*: ${escapeMrkdwn(c.detail)}`);
+  const blocks: KnownBlock[] = [section(summary), ...chunks(lines).map((text) => section(text))];
+  return modal({ title: TITLE, close: 'Close', blocks: [...blocks.slice(0, LIMITS.blocks - 1), context('Nothing was changed. `npm run doctor` prints the same lines; `--person U…` adds why one person can or cannot reset.')] });
+}
+
+/** Lines joined into sections of at most Slack's 3000 characters. */
+function chunks(lines: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const line of lines.map((l) => (l.length > LIMITS.sectionText ? `${l.slice(0, LIMITS.sectionText - 1)}…` : l))) {
+    const last = out.at(-1);
+    if (last !== undefined && last.length + 1 + line.length <= LIMITS.sectionText) out[out.length - 1] = `${last}\n${line}`;
+    else out.push(line);
+  }
+  return out;
+}

@@ -1,0 +1,156 @@
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { createDoctor } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import type { OktaSimulator } from '../../src/credentials/okta/stand-in';
+import type { SetupCheck } from '../../src/doctor/setup-check';
+import { createLogger } from '../../src/logger';
+import { APPROVALS_CHANNEL, Harness } from '../support/harness';
+
+const CLI = join(__dirname, '..', '..', 'dist', 'doctor-cli.js');
+
+/** Calls that read: anything else a stand-in records during a doctor run is a change, and a defect. */
+const READS: Record<string, readonly string[]> = {
+  slack: ['auth.test', 'users.info', 'conversations.info', 'usergroups.users.list'],
+  pin: ['ListUsers', 'GetUser'],
+  password: ['ListUsers', 'DescribeUser'],
+  okta_password: ['ListUsers', 'ListRoles', 'GetCurrentUser'],
+};
+
+/**
+ * Issue 26 §5: `npm run doctor` against the stand-ins. All green as the harness sets things up;
+ * each failure the issue names (a bad Okta token, a bot not in the approvals channel, a missing
+ * table, a missing scope) named on its own ✗ line with what to do; no stand-in records a changing
+ * call and no table gains an item; no secret is printed.
+ */
+describe('npm run doctor', () => {
+  let h: Harness;
+  let dynamo: DynamoDBClient;
+  beforeAll(async () => {
+    h = await Harness.start();
+    dynamo = new DynamoDBClient({ endpoint: h.dynamo.endpoint });
+  });
+  afterAll(async () => {
+    dynamo?.destroy();
+    await h?.stop();
+  });
+
+  const okta = () => h.standIns.get('okta_password') as OktaSimulator;
+  const secrets = () => [h.env.SLACK_BOT_TOKEN!, h.env.SLACK_SIGNING_SECRET!, okta().token];
+
+  async function doctor(env: Record<string, string> = {}, person?: string): Promise<SetupCheck[]> {
+    const loaded = loadConfig({ ...h.env, ...env });
+    if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
+    const d = createDoctor(loaded.config, { logger: createLogger('silent') });
+    try {
+      return await d.run({ person });
+    } finally {
+      d.close();
+    }
+  }
+  const failures = (checks: SetupCheck[]) => checks.filter((c) => !c.ok);
+
+  function cli(args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; out: string }> {
+    const aws = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('AWS_'))) as Record<string, string>;
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: join(__dirname, '..'), env: { PATH: process.env.PATH!, ...aws, ...h.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    return new Promise((resolve) => child.on('exit', (status) => resolve({ status, out })));
+  }
+
+  async function itemCounts(): Promise<number[]> {
+    const tables = [h.env.AUDIT_TABLE_NAME ?? 'latchkey-audit', 'latchkey-approvals', 'latchkey-rate-limits'];
+    return Promise.all(tables.map(async (TableName) => (await dynamo.send(new ScanCommand({ TableName, Select: 'COUNT' }))).Count ?? 0));
+  }
+
+  function callCounts() {
+    return { slack: h.slack.calls.length, ...Object.fromEntries([...h.standIns].map(([id, s]) => [id, s.calls.length])) } as Record<string, number>;
+  }
+  function callsSince(before: Record<string, number>) {
+    return {
+      slack: h.slack.calls.slice(before.slack).map((c) => c.method),
+      ...Object.fromEntries([...h.standIns].map(([id, s]) => [id, s.calls.slice(before[id]).map((c) => c.operation)])),
+    } as Record<string, string[]>;
+  }
+
+  it('as a process: every check passes against the stand-ins, one ✓ line each, exit 0, no secret printed, nothing changed', async () => {
+    const [calls, items] = [callCounts(), await itemCounts()];
+    const { status, out } = await cli([]);
+    expect(out).toMatch(/All \d+ checks passed\./);
+    expect(status).toBe(0);
+    const lines = out.trim().split('\n').filter((l) => /^[✓✗] /.test(l));
+    expect(lines.length).toBeGreaterThanOrEqual(10);
+    expect(lines.every((l) => l.startsWith('✓ '))).toBe(true);
+    for (const name of ['Slack token', 'Slack scopes', 'Approvals channel', 'Admin UADA', 'Admin group', 'Table AUDIT_TABLE_NAME', 'Table APPROVALS_TABLE_NAME', 'Table RATE_LIMIT_TABLE_NAME', 'Amazon Chime: credentials and permissions', 'Amazon WorkMail: credentials and permissions', 'Okta: API token', 'Okta: admin role']) {
+      expect(lines.some((l) => l.startsWith(`✓ ${name}:`))).toBe(true);
+    }
+    for (const secret of secrets()) expect(out).not.toContain(secret);
+    const since = callsSince(calls);
+    for (const [who, ops] of Object.entries(since)) expect([who, ops.filter((op) => !READS[who]!.includes(op))]).toEqual([who, []]);
+    expect(since.pin!.length + since.password!.length + since.okta_password!.length).toBeGreaterThan(0);
+    expect(await itemCounts()).toEqual(items);
+  }, 30_000);
+
+  it('a bad Okta token is named, with what to do, and the process exits 1', async () => {
+    const { status, out } = await cli([], { OKTA_API_TOKEN: 'not-the-okta-token-0123456789' });
+    expect(status).toBe(1);
+    expect(out).toMatch(/^✗ Okta: API token: okta:GetCurrentUser 401: E0000011.*OKTA_API_TOKEN/m);
+    expect(out).toContain('1 of');
+    expect(out).not.toContain('not-the-okta-token-0123456789');
+  }, 30_000);
+
+  it('an Okta token whose owner holds no admin role that may reset passwords is named', async () => {
+    const roles = okta().tokenOwnerRoles.splice(0, Infinity, 'READ_ONLY_ADMIN');
+    try {
+      expect(failures(await doctor())).toEqual([expect.objectContaining({ name: 'Okta: admin role', detail: expect.stringContaining('holds READ_ONLY_ADMIN') })]);
+    } finally {
+      okta().tokenOwnerRoles.splice(0, Infinity, ...roles);
+    }
+  });
+
+  it('a bot that is not in the approvals channel is named, with how to invite it', async () => {
+    h.slack.channels.set(APPROVALS_CHANNEL, { name: 'latchkey-approvals', isMember: false });
+    try {
+      expect(failures(await doctor())).toEqual([
+        expect.objectContaining({ name: 'Approvals channel', detail: expect.stringMatching(/the bot is not in APPROVALS_CHANNEL_ID C0APPROVALS \(#latchkey-approvals\): invite it/) }),
+      ]);
+    } finally {
+      h.slack.channels.set(APPROVALS_CHANNEL, { name: 'latchkey-approvals', isMember: true });
+    }
+  });
+
+  it('a table that does not exist is named by its variable', async () => {
+    expect(failures(await doctor({ AUDIT_TABLE_NAME: 'latchkey-no-such-table' }))).toEqual([
+      expect.objectContaining({ name: 'Table AUDIT_TABLE_NAME', detail: expect.stringContaining('table latchkey-no-such-table does not exist') }),
+    ]);
+  });
+
+  it('a scope the token lacks is named', async () => {
+    const scopes = h.slack.scopes.splice(0, Infinity, ...h.slack.scopes.filter((s) => s !== 'users:read.email'));
+    try {
+      expect(failures(await doctor())).toEqual([expect.objectContaining({ name: 'Slack scopes', detail: expect.stringMatching(/^missing users:read\.email: add them/) })]);
+    } finally {
+      h.slack.scopes.splice(0, Infinity, ...scopes);
+    }
+  });
+
+  it('--person: why one person can or cannot reset each credential, counting no limit and writing no audit record', async () => {
+    const [calls, items] = [callCounts(), await itemCounts()];
+    const ann = await doctor({}, 'UANN');
+    expect(ann.filter((c) => c.name.startsWith('Person UANN'))).toEqual([
+      expect.objectContaining({ ok: true, detail: expect.stringContaining('an active full member') }),
+      expect.objectContaining({ ok: true, name: 'Person UANN, /reset-pin', detail: 'allowed: would reset directory user chime-ann' }),
+      expect.objectContaining({ ok: true, name: 'Person UANN, /reset-password', detail: expect.stringMatching(/^allowed: would reset directory user /) }),
+      expect.objectContaining({ ok: true, name: 'Person UANN, /reset-okta-password', detail: expect.stringMatching(/^allowed: would reset directory user /) }),
+    ]);
+    const guest = await doctor({}, 'UGUEST');
+    expect(failures(guest)).toEqual([expect.objectContaining({ name: 'Person UGUEST', detail: expect.stringContaining('a guest (SLACK_USER_IS_GUEST)') })]);
+    const noChime = await doctor({}, 'UNOCHIME');
+    expect(failures(noChime)).toContainEqual(expect.objectContaining({ name: 'Person UNOCHIME, /reset-pin', detail: 'refused: no directory account (DIRECTORY_USER_NOT_FOUND)' }));
+    const since = callsSince(calls);
+    for (const [who, ops] of Object.entries(since)) expect([who, ops.filter((op) => !READS[who]!.includes(op))]).toEqual([who, []]);
+    expect(await itemCounts()).toEqual(items);
+  });
+});
