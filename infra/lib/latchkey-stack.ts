@@ -1,3 +1,4 @@
+import { PackageError, staleBundle } from './bundle';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -67,15 +68,18 @@ const FUNCTION_TIMEOUT_S = 30;
 const ASYNC_MAX_EVENT_AGE = Duration.minutes(5);
 
 /**
- * Refuses, before anything is synthesized, a package the function could not run: no lambda.js, or
- * one that needs modules the package does not hold (the unbundled dist/, which needs node_modules).
+ * Refuses, before anything is synthesized, a package the function could not run: no lambda.js, one
+ * older than the sources beside it (bundle.ts: it would ship stale code), or one that needs modules
+ * the package does not hold (the unbundled dist/, which needs node_modules).
  * It is loaded in a child process from a directory with no node_modules in reach.
  */
 export function checkPackage(codePath: string): void {
   const entry = path.join(codePath, 'lambda.js');
   if (!fs.existsSync(entry)) {
-    throw new Error(`No lambda.js in ${codePath}: run \`npm run build:lambda\` first (see docs/deploy.md), or point -c codePath=... at the package.`);
+    throw new PackageError(`No lambda.js in ${codePath}: run \`npm run build:lambda\` first (see docs/deploy.md), or point -c codePath=... at the package.`);
   }
+  const stale = staleBundle(entry);
+  if (stale) throw new PackageError(stale);
   const isolated = fs.mkdtempSync(path.join(os.tmpdir(), 'latchkey-package-check-'));
   try {
     fs.copyFileSync(entry, path.join(isolated, 'lambda.js'));
@@ -86,7 +90,7 @@ export function checkPackage(codePath: string): void {
     });
     if (loaded.status !== 0) {
       const why = /Cannot find module '[^']+'|exports no handler/.exec(loaded.stderr)?.[0] ?? loaded.stderr.trim().split('\n')[0];
-      throw new Error(`${entry} cannot run as deployed (${why}): deploy the one-file bundle from \`npm run build:lambda\`.`);
+      throw new PackageError(`${entry} cannot run as deployed (${why}): deploy the one-file bundle from \`npm run build:lambda\`.`);
     }
   } finally {
     fs.rmSync(isolated, { recursive: true, force: true });

@@ -1,7 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { buildBundle, staleBundle } from '../../infra/lib/bundle';
 import { checkPackage } from '../../infra/lib/latchkey-stack';
 import { REPO_ROOT } from '../../infra/lib/settings';
 import { DEMO_ACCOUNT_ID } from '../../src/credentials/chime/stand-in';
@@ -15,14 +15,17 @@ const WORK = fs.mkdtempSync(path.join(os.tmpdir(), 'latchkey-bundle-'));
 const BUNDLE_DIR = path.join(WORK, 'lambda');
 const BUNDLE = path.join(BUNDLE_DIR, 'lambda.js');
 
-beforeAll(() => {
-  const built = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'build-lambda.js'), `--out=${BUNDLE_DIR}`], { encoding: 'utf8' });
-  if (built.status !== 0) throw new Error(`build:lambda failed: ${built.stderr}`);
-}, 60_000);
+// Built as `cdk synth` and `cdk deploy` build it (infra/bin/latchkey.ts, without -c codePath).
+beforeAll(() => buildBundle(BUNDLE_DIR), 60_000);
 
 afterAll(() => fs.rmSync(WORK, { recursive: true, force: true }));
 
 describe('the Lambda bundle', () => {
+  test('synth builds it fresh: no source is newer, so the stack takes it (issue 26 §3)', () => {
+    expect(staleBundle(BUNDLE)).toBeUndefined();
+    expect(() => checkPackage(BUNDLE_DIR)).not.toThrow();
+  });
+
   test('is one minified file under 3 MB: no source map, no type declarations, no node_modules', () => {
     expect(fs.readdirSync(BUNDLE_DIR)).toEqual(['lambda.js']);
     const size = fs.statSync(BUNDLE).size;

@@ -160,6 +160,19 @@ describe('deploy settings from CDK context', () => {
     expect(read({ chimeAccountId: CHIME_ACCOUNT, slackTeamId: 'T0LATCHKEY', stackName: `L${'a'.repeat(54)}` }).functionName).toHaveLength(63);
   });
 
+  test('the stack refuses a lambda.js older than the sources, saying what to run (issue 26 §3: it would deploy stale code)', () => {
+    const old = fs.mkdtempSync(path.join(os.tmpdir(), 'latchkey-oldcode-'));
+    try {
+      fs.writeFileSync(path.join(old, 'lambda.js'), 'exports.handler = async () => ({ statusCode: 200 });\n');
+      fs.utimesSync(path.join(old, 'lambda.js'), new Date('2001-01-01'), new Date('2001-01-01'));
+      expect(() => buildApp({ context: { codePath: old, chimeAccountId: CHIME_ACCOUNT, slackTeamId: 'T0LATCHKEY' } })).toThrow(
+        /lambda\.js is older than (src\/|package-lock\.json|scripts\/).*Run `npm run build:lambda`.*leave -c codePath out and `cdk deploy` builds it/,
+      );
+    } finally {
+      fs.rmSync(old, { recursive: true, force: true });
+    }
+  });
+
   test('the stack refuses a code directory without lambda.js, before anything is synthesized', () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'latchkey-nocode-'));
     try {
