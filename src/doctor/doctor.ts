@@ -118,13 +118,17 @@ async function tableChecks({ config, dynamo }: DoctorDeps): Promise<SetupCheck[]
   );
 }
 
+/** Each enabled credential's check(), and the verifier's when VERIFY_WITH names one. */
 async function credentialChecks({ config, context }: DoctorDeps): Promise<SetupCheck[]> {
+  const plugins: { name: string; check?: () => Promise<readonly SetupCheck[]> }[] = [
+    ...config.credentials.map(({ credential, settings }) => ({ name: credential.words.directory, check: credential.check && (() => credential.check!(settings, context)) })),
+    ...(config.verify ? [{ name: config.verify.plugin.words.app, check: config.verify.plugin.check && (() => config.verify!.plugin.check!(config.verify!.settings, context)) }] : []),
+  ];
   const all = await Promise.all(
-    config.credentials.map(async ({ credential, settings }) => {
-      const name = credential.words.directory;
-      if (!credential.check) return [passed(name, 'configured (this credential has no read-only check)')];
+    plugins.map(async ({ name, check }) => {
+      if (!check) return [passed(name, 'configured (this plug-in has no read-only check)')];
       try {
-        return (await credential.check(settings, context)).map((c) => ({ ...c, name: `${name}: ${c.name}` }));
+        return (await check()).map((c) => ({ ...c, name: `${name}: ${c.name}` }));
       } catch (err) {
         const failure = asFailure(err);
         return [failed(name, `the check failed: ${failure.detail ?? failure.code}`)];
@@ -149,7 +153,8 @@ async function personChecks({ config, slack, context }: DoctorDeps, userId: stri
     const name = `Person ${userId}, ${credential.command}`;
     try {
       const user = await pickDirectoryUser(await credential.load(settings, context), email);
-      checks.push(passed(name, `allowed: would reset directory user ${user.id}`));
+      const policy = config.policies.get(credential.id) ?? 'self-service';
+      checks.push(passed(name, `allowed: would reset directory user ${user.id}${policy === 'self-service' ? '' : ` (policy ${policy}: ${policy === 'verify' ? 'after a push to their phone' : "after an admin's approval"})`}`));
     } catch (err) {
       const failure = asFailure(err);
       checks.push(failed(name, `refused: ${failureLabel(failure.code, { reason: (failure as { reason?: string }).reason, words: credential.words })} (${failure.code})`));

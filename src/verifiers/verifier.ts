@@ -4,6 +4,7 @@
  * src/verifiers/index.ts, the same shape as a credential's. VERIFY_WITH names the one in use.
  */
 import type { AdapterContext, CredentialSettings, StandInModule } from '../credentials/credential';
+import type { SetupCheck } from '../doctor/setup-check';
 import type { Verifier } from '../flows/verification';
 
 export interface VerifierWords {
@@ -24,6 +25,11 @@ export interface VerifierPlugin<S = unknown> {
   readonly settings: CredentialSettings<S>;
   /** Its adapter, loaded on first use. */
   load(settings: S, context: AdapterContext): Promise<Verifier>;
+  /**
+   * Optional, read-only, as a credential's: proves this deployment's credentials and permissions
+   * for the provider (`npm run doctor`, the Home tab's Setup check), one line per thing proved.
+   */
+  check?(settings: S, context: AdapterContext): Promise<readonly SetupCheck[]>;
   /**
    * Its stand-in speaking the provider's real wire protocol (sandbox, tests), or the credential
    * whose stand-in speaks it too (Okta's serves both its users and their factors).
