@@ -235,6 +235,8 @@ export class LatchkeyStack extends Stack {
     allow('ReadAuditForHomeTab', ['dynamodb:Query'], [this.auditTable.tableArn, `${this.auditTable.tableArn}/index/by-day`]);
     allow('ReadApprovals', ['dynamodb:Query'], [this.approvalsTable.tableArn, `${this.approvalsTable.tableArn}/index/${BY_LIST_INDEX}`]);
     allow('RateLimits', ['dynamodb:UpdateItem'], [this.rateLimitTable.tableArn]);
+    // The Home tab's Setup check (src/doctor/): that each table exists with its index. Read-only.
+    allow('SetupCheckTables', ['dynamodb:DescribeTable'], [this.auditTable.tableArn, this.approvalsTable.tableArn, this.rateLimitTable.tableArn]);
 
     // What each credential's adapter calls, as the credential declares it (src/credentials/<name>/).
     const grants: Grant[] = s.credentials.flatMap(({ credential, settings }) => [

@@ -306,6 +306,7 @@ describe('IAM: the function role', () => {
       'Allow ReadAuditForHomeTab': ['dynamodb:Query'],
       'Allow ReadApprovals': ['dynamodb:Query'],
       'Allow RateLimits': ['dynamodb:UpdateItem'],
+      'Allow SetupCheckTables': ['dynamodb:DescribeTable'],
       'Allow ChimeUsers': ['chime:ListUsers', 'chime:ResetPersonalPIN'],
       'Allow ChimeLicenses': ['chime:GetUser', 'chime:UpdateUser'],
       'Allow WorkMailUsers': ['workmail:ListUsers', 'workmail:ResetPassword'],
@@ -313,7 +314,7 @@ describe('IAM: the function role', () => {
       'Allow SendFailedWork': ['sqs:SendMessage'],
       'Allow ReadFailedWork': ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
     });
-    expect(statements).toHaveLength(14);
+    expect(statements).toHaveLength(15);
   });
 
   test('each statement on the narrowest resource', () => {
@@ -327,6 +328,7 @@ describe('IAM: the function role', () => {
       ReadAuditForHomeTab: [arnOf(ids.audit), { 'Fn::Join': ['', [arnOf(ids.audit), '/index/by-day']] }],
       ReadApprovals: [arnOf(ids.approvals), { 'Fn::Join': ['', [arnOf(ids.approvals), '/index/by-list']] }],
       RateLimits: [arnOf(ids.rateLimit)],
+      SetupCheckTables: [arnOf(ids.audit), arnOf(ids.approvals), arnOf(ids.rateLimit)],
       ChimeUsers: ['*'],
       ChimeLicenses: ['*'],
       WorkMailUsers: [
@@ -411,8 +413,8 @@ describe('IAM: the audit table is append-only for the app', () => {
 
   test('no Allow statement lets the role update, delete or batch-write on the audit table', () => {
     const onAudit = statements.filter((st) => st.Effect === 'Allow' && JSON.stringify(st.Resource).includes(ids.audit));
-    // Query only reads (the Home tab); PutItem is the one write.
-    const writes = onAudit.flatMap((st) => st.Action).filter((a) => a !== 'dynamodb:PutItem' && a !== 'dynamodb:Query');
+    // Query and DescribeTable only read (the Home tab, its Setup check); PutItem is the one write.
+    const writes = onAudit.flatMap((st) => st.Action).filter((a) => !['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DescribeTable'].includes(a));
     expect(writes).toEqual([]);
     expect(onAudit.filter((st) => st.Action.includes('dynamodb:PutItem')).every((st) => st.Condition !== undefined)).toBe(true);
   });
