@@ -120,8 +120,14 @@ async function tableChecks({ config, dynamo }: DoctorDeps): Promise<SetupCheck[]
 
 /** Each enabled credential's check(), and the verifier's when VERIFY_WITH names one. */
 async function credentialChecks({ config, context }: DoctorDeps): Promise<SetupCheck[]> {
+  // Credentials on one directory share its check (Okta's password and unlock): checked once.
+  const seen = new Set<string>();
+  const once = config.credentials.filter(({ credential, settings }) => {
+    const key = `${credential.words.directory}\n${JSON.stringify(settings)}`;
+    return !seen.has(key) && seen.add(key);
+  });
   const plugins: { name: string; check?: () => Promise<readonly SetupCheck[]> }[] = [
-    ...config.credentials.map(({ credential, settings }) => ({ name: credential.words.directory, check: credential.check && (() => credential.check!(settings, context)) })),
+    ...once.map(({ credential, settings }) => ({ name: credential.words.directory, check: credential.check && (() => credential.check!(settings, context)) })),
     ...(config.verify ? [{ name: config.verify.plugin.words.app, check: config.verify.plugin.check && (() => config.verify!.plugin.check!(config.verify!.settings, context)) }] : []),
   ];
   const all = await Promise.all(
@@ -157,7 +163,8 @@ async function personChecks({ config, slack, context }: DoctorDeps, userId: stri
       checks.push(passed(name, `allowed: would reset directory user ${user.id}${policy === 'self-service' ? '' : ` (policy ${policy}: ${policy === 'verify' ? 'after a push to their phone' : "after an admin's approval"})`}`));
     } catch (err) {
       const failure = asFailure(err);
-      checks.push(failed(name, `refused: ${failureLabel(failure.code, { reason: (failure as { reason?: string }).reason, words: credential.words })} (${failure.code})`));
+      const label = failureLabel(failure.code, { reason: failure.reason, words: credential.words });
+      checks.push(failed(name, `${label.startsWith('refused') ? label : `refused: ${label}`} (${failure.code})`));
     }
   }
   return checks;

@@ -80,7 +80,7 @@ export const okta: Credential<OktaSettings> = {
   audit: { action: 'reset_okta_password', directory: 'okta' },
   settings,
   load: (s, context) => loadAdapter(s, context, 'password'),
-  check: (s, context) => checkOkta(s, context),
+  check: checkOkta,
   // Okta is reached over the internet with its own token: nothing to grant in AWS.
   grants: () => [],
   standIn,
@@ -119,7 +119,7 @@ export const oktaUnlock: Credential<OktaSettings> = {
   audit: { action: 'unlock_okta', directory: 'okta' },
   settings,
   load: (s, context) => loadAdapter(s, context, 'unlock'),
-  check: (s, context) => checkOkta(s, context),
+  check: checkOkta,
   grants: () => [],
   standIn,
 };
