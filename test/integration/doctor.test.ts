@@ -16,6 +16,7 @@ const READS: Record<string, readonly string[]> = {
   'Amazon Chime': ['ListUsers', 'GetUser'],
   'Amazon WorkMail': ['ListUsers', 'DescribeUser'],
   Okta: ['ListUsers', 'ListRoles', 'GetCurrentUser'],
+  'Microsoft Entra ID': ['Token', 'ListUsers', 'ListRoles'],
 };
 
 /**
@@ -85,15 +86,21 @@ describe('npm run doctor', () => {
     const lines = out.trim().split('\n').filter((l) => /^[✓✗] /.test(l));
     expect(lines.length).toBeGreaterThanOrEqual(10);
     expect(lines.every((l) => l.startsWith('✓ '))).toBe(true);
-    for (const name of ['Slack token', 'Slack scopes', 'Approvals channel', 'Admin UADA', 'Admin group', 'Table AUDIT_TABLE_NAME', 'Table APPROVALS_TABLE_NAME', 'Table RATE_LIMIT_TABLE_NAME', 'Amazon Chime: credentials and permissions', 'Amazon WorkMail: credentials and permissions', 'Okta: API token', 'Okta: admin role']) {
+    for (const name of ['Slack token', 'Slack scopes', 'Approvals channel', 'Admin UADA', 'Admin group', 'Table AUDIT_TABLE_NAME', 'Table APPROVALS_TABLE_NAME', 'Table RATE_LIMIT_TABLE_NAME', 'Amazon Chime: credentials and permissions', 'Amazon WorkMail: credentials and permissions', 'Okta: API token', 'Okta: admin role', 'Microsoft Entra ID: app registration and permissions']) {
       expect(lines.some((l) => l.startsWith(`✓ ${name}:`))).toBe(true);
     }
     for (const secret of secrets()) expect(out).not.toContain(secret);
     const since = callsSince(calls);
     for (const [who, ops] of Object.entries(since)) expect([who, ops.filter((op) => !READS[who]!.includes(op))]).toEqual([who, []]);
-    for (const name of ['Amazon Chime', 'Amazon WorkMail', 'Okta']) expect([name, since[name]!.length > 0]).toEqual([name, true]);
+    for (const name of ['Amazon Chime', 'Amazon WorkMail', 'Okta', 'Microsoft Entra ID']) expect([name, since[name]!.length > 0]).toEqual([name, true]);
     expect(await itemCounts()).toEqual(items);
   }, 30_000);
+
+  it('the verifier VERIFY_WITH names is checked too (Okta Verify: the same token and role)', async () => {
+    const checks = await doctor({ VERIFY_WITH: 'okta' });
+    expect(failures(checks)).toEqual([]);
+    expect(checks.map((c) => c.name)).toEqual(expect.arrayContaining(['Okta Verify: API token', 'Okta Verify: admin role']));
+  });
 
   it('a bad Okta token is named, with what to do, and the process exits 1', async () => {
     const { status, out } = await cli([], { OKTA_API_TOKEN: 'not-the-okta-token-0123456789' });
@@ -141,14 +148,14 @@ describe('npm run doctor', () => {
   it('--person: why one person can or cannot reset each credential, counting no limit and writing no audit record', async () => {
     const [calls, items] = [callCounts(), await itemCounts()];
     const ann = await doctor({}, 'UANN');
-    expect(ann.filter((c) => c.name.startsWith('Person UANN'))).toEqual([
+    expect(ann.filter((c) => c.name.startsWith('Person UANN'))).toEqual(expect.arrayContaining([
       expect.objectContaining({ ok: true, detail: expect.stringContaining('an active full member') }),
       expect.objectContaining({ ok: true, name: 'Person UANN, /reset-pin', detail: 'allowed: would reset directory user chime-ann' }),
       expect.objectContaining({ ok: true, name: 'Person UANN, /reset-password', detail: expect.stringMatching(/^allowed: would reset directory user /) }),
       expect.objectContaining({ ok: true, name: 'Person UANN, /reset-okta-password', detail: expect.stringMatching(/^allowed: would reset directory user /) }),
       // A credential's own refusal, in its own words.
       expect.objectContaining({ ok: false, name: 'Person UANN, /unlock-okta', detail: 'refused by the directory: not locked (DIRECTORY_USER_REFUSED)' }),
-    ]);
+    ]));
     const guest = await doctor({}, 'UGUEST');
     expect(failures(guest)).toEqual([expect.objectContaining({ name: 'Person UGUEST', detail: expect.stringContaining('a guest (SLACK_USER_IS_GUEST)') })]);
     const noChime = await doctor({}, 'UNOCHIME');

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { optional, secureUrl } from '../../config-fields';
-import type { Credential } from '../credential';
+import type { AdapterContext, Credential } from '../credential';
 import { PASSWORD_SETTINGS, passwordPolicyOf, type PasswordPolicy } from '../password-generator';
 import type { EntraConnection } from './entra-directory';
 
@@ -16,6 +16,11 @@ const origin = (example: string) =>
     .transform((value) => new URL(value).origin);
 
 const NEEDED = ['ENTRA_TENANT_ID', 'ENTRA_CLIENT_ID', 'ENTRA_CLIENT_SECRET'] as const;
+
+async function entraDirectory(settings: EntraSettings, context: AdapterContext) {
+  const { EntraDirectory } = await import('./entra-directory');
+  return new EntraDirectory(context.fetch, settings, settings.password);
+}
 
 /**
  * Microsoft Entra ID (Azure AD): the Microsoft 365 sign-in password (/reset-entra-password). The
@@ -95,10 +100,8 @@ export const entra: Credential<EntraSettings> = {
     problems: (values) =>
       NEEDED.some((v) => values[v]) ? NEEDED.filter((v) => !values[v]).map((variable) => ({ variable, message: `is required with ${NEEDED.filter((o) => values[o]).join(' and ')}` })) : [],
   },
-  async load(settings, context) {
-    const { EntraDirectory } = await import('./entra-directory');
-    return new EntraDirectory(context.fetch, settings, settings.password);
-  },
+  load: entraDirectory,
+  check: async (settings, context) => (await entraDirectory(settings, context)).check(),
   // Entra is reached over the internet with its own app registration: nothing to grant in AWS.
   grants: () => [],
   standIn: () => import('./stand-in'),

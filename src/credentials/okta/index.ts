@@ -162,8 +162,8 @@ export const oktaMfa: Credential<OktaSettings> = {
   standIn,
 };
 
-/** The token and its owner's admin role: the same for every Okta credential (the setup check). */
-async function checkOkta(s: OktaSettings, context: AdapterContext) {
+/** The token and its owner's admin role: the same for every Okta credential, and for Okta Verify (the setup check). */
+export async function checkOkta(s: OktaSettings, context: AdapterContext) {
   return (await loadAdapter(s, context, 'password')).check();
 }
 

@@ -1,4 +1,4 @@
-import type { OktaSettings } from '../../credentials/okta';
+import { checkOkta, type OktaSettings } from '../../credentials/okta';
 import type { VerifierPlugin } from '../verifier';
 
 /**
@@ -25,6 +25,8 @@ export const oktaVerify: VerifierPlugin<OktaSettings> = {
     const { OktaVerify } = await import('./okta-verify');
     return new OktaVerify(context.fetch, settings.orgUrl, settings.apiToken);
   },
+  // The same token as Okta's credentials: that it works, and that its owner holds an admin role.
+  check: checkOkta,
   // Okta's stand-in speaks the Factors API too (src/credentials/okta/stand-in.ts).
   standIn: { credential: 'okta_password' },
 };
