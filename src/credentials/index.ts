@@ -5,6 +5,7 @@
 import { chime } from './chime';
 import type { Credential } from './credential';
 import { entra } from './entra';
+import { google } from './google';
 import { okta, oktaMfa, oktaUnlock } from './okta';
 import { checkedRegistry } from './registry';
 import { workmail } from './workmail';
@@ -14,7 +15,7 @@ export const CORE_COMMANDS = ['/request-license', '/reset'] as const;
 
 // Checked as it loads: two entries with the same ID, command, variable or context key fail the start.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each entry has settings of its own type
-export const CREDENTIALS: readonly Credential<any>[] = checkedRegistry([chime, workmail, okta, oktaUnlock, oktaMfa, entra], { commands: CORE_COMMANDS });
+export const CREDENTIALS: readonly Credential<any>[] = checkedRegistry([chime, workmail, okta, oktaUnlock, oktaMfa, entra, google], { commands: CORE_COMMANDS });
 
 /**
  * The registry's directories: the first credential of each group that shares one `settings`

@@ -1,0 +1,174 @@
+import type { GoogleSimulator, GoogleSimUser } from '../../src/credentials/google/stand-in';
+import { Harness, PEOPLE, secretIn, slackUser, TEAM, useHarness } from '../support/harness';
+
+/** /reset-google-password end to end: Google Workspace over the Admin SDK's REST API, against the Google stand-in. */
+const GOOGLE_PEOPLE: GoogleSimUser[] = [
+  { id: 'g-ann', primaryEmail: 'Ann@Example.com', fullName: 'Ann Archer' },
+  // Someone else's alias: Google answers for it with that person's account.
+  { id: 'g-bob', primaryEmail: 'bob@example.com', aliases: ['avi@example.com'] },
+  { id: 'g-carl', primaryEmail: 'carl@example.com', suspended: true },
+  { id: 'g-susp', primaryEmail: 'suspended@example.com', archived: true },
+  { id: 'g-ada', primaryEmail: 'ada@example.com', isAdmin: true },
+  { id: 'g-room', primaryEmail: 'room@example.com', isDelegatedAdmin: true },
+  { id: 'g-max', primaryEmail: 'max@example.com' },
+  { id: 'g-it', primaryEmail: 'it-admin@example.com', isAdmin: true },
+];
+const SLACK_PEOPLE = [...PEOPLE.slack, slackUser('UXAVI', 'avi@example.com')];
+const COMMAND = '/reset-google-password';
+
+describe('/reset-google-password', () => {
+  const h = useHarness({ slackUsers: SLACK_PEOPLE, accounts: { google_password: GOOGLE_PEOPLE } }, (x) => {
+    x.slack.clear();
+    google(x).clear();
+    google(x).setLatency(0);
+  });
+  const google = (x: Harness = h) => x.standIns.get('google_password') as GoogleSimulator;
+  const changes = () => google().calls.filter((c) => c.operation === 'UpdateUser' || c.operation === 'SignOut');
+
+  it('sets a password that must be changed at next sign-in, signs every session out, and shows it to the requester alone', async () => {
+    const { view, final } = await h.reset(COMMAND, 'UANN');
+    expect(view.title.text).toBe('Reset Google password');
+    const password = secretIn(final)!;
+    expect(password).toBe(google().passwordOf('g-ann'));
+    expect(google().mustChangePassword('g-ann')).toBe(true);
+    expect(google().signOuts('g-ann')).toBe(1);
+    expect(changes().map((c) => [c.operation, c.params.userKey])).toEqual([
+      ['UpdateUser', 'g-ann'],
+      ['SignOut', 'g-ann'],
+    ]);
+    expect(google().callsTo('UpdateUser')[0]!.params).toMatchObject({ fields: ['changePasswordAtNextLogin', 'password'], changePasswordAtNextLogin: true });
+    // The token: an RS256 assertion from the service account, acting as the admin, for the Directory API's user scope.
+    expect(google().callsTo('Token')[0]!.params).toEqual({
+      grantType: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+      iss: google().clientEmail,
+      sub: google().adminEmail,
+      scope: 'https://www.googleapis.com/auth/admin.directory.user',
+      aud: `${google().url}/token`,
+      alg: 'RS256',
+      kid: JSON.parse(google().serviceAccountKey).private_key_id,
+    });
+
+    const records = await h.waitForAudit('UANN', (r) => r.action === 'reset_google_password' && r.phase === 'outcome');
+    expect(records.filter((r) => r.action === 'reset_google_password').map((r) => [r.phase, r.outcome, r.directory, r.directoryUserId, r.slackTeamId])).toEqual([
+      ['attempt', undefined, 'google', 'g-ann', TEAM],
+      ['outcome', 'success', 'google', 'g-ann', TEAM],
+    ]);
+
+    // The password, the private key and every token: nowhere but the requester's modal.
+    const secretViews = (c: { method: string; args: any }) => c.method === 'views.update' && c.args.view?.blocks?.some((b: any) => b.block_id === 'secret');
+    const secrets = google().secrets();
+    expect(secrets).toEqual(expect.arrayContaining([password, JSON.parse(google().serviceAccountKey).private_key]));
+    const keyBody = (JSON.parse(google().serviceAccountKey).private_key as string).split('\n')[1]!;
+    for (const place of [
+      JSON.stringify(h.slack.calls.filter((c) => !secretViews(c))),
+      h.logs.join(''),
+      await h.rawAuditTable(),
+      JSON.stringify([...h.standIns.values()].map((s) => s.calls)),
+    ]) {
+      for (const secret of [...secrets, keyBody]) expect(place).not.toContain(secret);
+    }
+  });
+
+  it.each([
+    ['a suspended account', 'UCARL', 'Your Google account is suspended.', 'DIRECTORY_USER_SUSPENDED'],
+    ['an archived account', 'USUSP', 'Your Google account is disabled.', 'DIRECTORY_USER_DISABLED'],
+    ['a super admin', 'UADA', 'Your Google account has an admin role; admin accounts are never reset by self-service.', 'DIRECTORY_USER_PRIVILEGED'],
+    ['a delegated admin', 'UROOM', 'has an admin role', 'DIRECTORY_USER_PRIVILEGED'],
+    ['an email unknown to Google', 'UNOCHIME', "Your Slack email *nochime@example.com* isn't on the Google Workspace account.", 'DIRECTORY_USER_NOT_FOUND'],
+    ["an email that is someone else's alias", 'UXAVI', "Your Slack email *avi@example.com* isn't on the Google Workspace account.", 'DIRECTORY_USER_NOT_FOUND'],
+  ])('refuses %s with a clear message, audits why, and changes nothing', async (_what, userId, message, code) => {
+    const { view } = await h.open(COMMAND, userId);
+    expect(view.submit).toBeUndefined();
+    expect(JSON.stringify(view.blocks).replace(/\n/g, ' ')).toContain(message);
+    await h.waitForAudit(userId, (r) => r.phase === 'refused' && r.errorCode === code);
+    expect(changes()).toEqual([]);
+  });
+
+  it.each([
+    ['403 userRateLimitExceeded', 'user-rate-limit'],
+    ['429 rateLimitExceeded', 'too-many-requests'],
+  ] as const)('throttled once (%s): waits within the person\'s patience, then succeeds', async (_what, failure) => {
+    google().failNext('GetUser', failure);
+    const { view } = await h.open(COMMAND, 'UMAX');
+    expect(view.submit?.text).toBe('Reset password');
+    expect(google().callsTo('GetUser')).toHaveLength(2);
+  });
+
+  it('throttled past the person\'s patience: "busy", never "misconfigured", and nothing changes', async () => {
+    google().failNext('GetUser', 'user-rate-limit', 5);
+    const { view } = await h.open(COMMAND, 'UMAX');
+    expect(JSON.stringify(view)).toContain('Google Workspace is busy and asked Latchkey to slow down. Nothing was changed.');
+    expect(changes()).toEqual([]);
+  });
+
+  it('403 forbidden on the update: misconfigured, an operator alert, nothing shown', async () => {
+    const opened = await h.open(COMMAND, 'UMAX');
+    google().failNext('UpdateUser', { status: 403, reason: 'forbidden', message: 'Not Authorized to access this resource/api' });
+    const final = await h.shownAfter(await h.submit('UMAX', opened.view), opened.viewId);
+    expect(secretIn(final)).toBeUndefined();
+    expect(JSON.stringify(final)).toContain('Latchkey is misconfigured.');
+    await h.waitForAudit('UMAX', (r) => r.phase === 'outcome' && r.errorCode === 'DIRECTORY_MISCONFIGURED');
+    expect(h.logs.join('')).toMatch(/"alert":true.*operator action needed/);
+  });
+
+  it('a 5xx is "not answering", and is audited', async () => {
+    const opened = await h.open(COMMAND, 'UMAX');
+    google().failNext('UpdateUser', { status: 503, reason: 'backendError', message: 'Backend Error' });
+    const final = await h.shownAfter(await h.submit('UMAX', opened.view), opened.viewId);
+    expect(JSON.stringify(final)).toContain('Google Workspace is not answering right now.');
+    await h.waitForAudit('UMAX', (r) => r.phase === 'outcome' && r.errorCode === 'DIRECTORY_UNAVAILABLE');
+  });
+
+  it('signing out fails after the password was set: the password is still shown, the outcome is audited as partial, and an operator is alerted', async () => {
+    const opened = await h.open(COMMAND, 'UMAX');
+    google().failNext('SignOut', { status: 503, reason: 'backendError', message: 'Backend Error' });
+    const final = await h.shownAfter(await h.submit('UMAX', opened.view), opened.viewId);
+    const password = secretIn(final);
+    expect(password).toBe(google().passwordOf('g-max'));
+    expect(JSON.stringify(final)).toContain('did not finish');
+    const records = await h.waitForAudit('UMAX', (r) => r.phase === 'outcome' && r.outcome === 'partial');
+    expect(records.filter((r) => r.outcome === 'partial')).toEqual([expect.objectContaining({ action: 'reset_google_password', directoryUserId: 'g-max', incomplete: 'signOut:DIRECTORY_UNAVAILABLE' })]);
+    expect(h.logs.join('')).toMatch(/reset done, but a step after the change failed/);
+    expect(h.logs.join('')).not.toContain(password);
+  });
+
+  it('no answer within the request timeout: Google is "not answering", and no password is shown', async () => {
+    const opened = await h.open(COMMAND, 'UMAX');
+    google().setLatency(6_000);
+    const final = await h.shownAfter(await h.submit('UMAX', opened.view), opened.viewId);
+    expect(JSON.stringify(final)).toContain('Google Workspace is not answering right now.');
+    expect(secretIn(final)).toBeUndefined();
+    await h.waitForAudit('UMAX', (r) => r.phase === 'outcome' && r.errorCode === 'DIRECTORY_UNAVAILABLE');
+  }, 15_000);
+
+  it("a key rotated in Google (the old one deleted): the token is refused, Latchkey says it is misconfigured and alerts, and never logs the key", async () => {
+    const old = JSON.parse(google().serviceAccountKey).private_key as string;
+    await h.open(COMMAND, 'UMAX');
+    google().rotateKey();
+    const { view } = await h.open(COMMAND, 'UANN');
+    expect(JSON.stringify(view)).toContain('Latchkey is misconfigured.');
+    expect(h.logs.join('')).toMatch(/google:Token 400: invalid_grant","alert":true/);
+    expect(h.logs.join('')).not.toContain(old.split('\n')[1]);
+    expect(changes()).toEqual([]);
+  });
+});
+
+describe('/reset-google-password acting as someone who is not an admin', () => {
+  const h = useHarness({ accounts: { google_password: GOOGLE_PEOPLE }, env: { GOOGLE_ADMIN_EMAIL: 'max@example.com' } });
+
+  it('the token is refused (unauthorized_client): misconfigured, and an operator is alerted', async () => {
+    const { view } = await h.open(COMMAND, 'UANN');
+    expect(JSON.stringify(view)).toContain('Latchkey is misconfigured.');
+    expect(h.logs.join('')).toMatch(/google:Token 401: unauthorized_client","alert":true/);
+  });
+});
+
+describe('/reset-google-password where Google is not set up', () => {
+  const h = useHarness({ without: ['google_password'] });
+
+  it('answers "not enabled here" privately and opens nothing', async () => {
+    const res = await h.command(COMMAND, 'UANN');
+    expect(res.json).toEqual({ response_type: 'ephemeral', text: 'Google Workspace password resets are not enabled in this workspace. Ask IT how to reset it.' });
+    expect(h.slack.callsTo('views.open')).toEqual([]);
+  });
+});
