@@ -17,6 +17,7 @@ const READS: Record<string, readonly string[]> = {
   'Amazon WorkMail': ['ListUsers', 'DescribeUser'],
   Okta: ['ListUsers', 'ListRoles', 'GetCurrentUser'],
   'Microsoft Entra ID': ['Token', 'ListUsers', 'ListRoles'],
+  'Google Workspace': ['Token', 'GetUser'],
 };
 
 /**
@@ -86,13 +87,13 @@ describe('npm run doctor', () => {
     const lines = out.trim().split('\n').filter((l) => /^[✓✗] /.test(l));
     expect(lines.length).toBeGreaterThanOrEqual(10);
     expect(lines.every((l) => l.startsWith('✓ '))).toBe(true);
-    for (const name of ['Slack token', 'Slack scopes', 'Approvals channel', 'Admin UADA', 'Admin group', 'Table AUDIT_TABLE_NAME', 'Table APPROVALS_TABLE_NAME', 'Table RATE_LIMIT_TABLE_NAME', 'Amazon Chime: credentials and permissions', 'Amazon WorkMail: credentials and permissions', 'Okta: API token', 'Okta: admin role', 'Microsoft Entra ID: app registration and permissions']) {
+    for (const name of ['Slack token', 'Slack scopes', 'Approvals channel', 'Admin UADA', 'Admin group', 'Table AUDIT_TABLE_NAME', 'Table APPROVALS_TABLE_NAME', 'Table RATE_LIMIT_TABLE_NAME', 'Amazon Chime: credentials and permissions', 'Amazon WorkMail: credentials and permissions', 'Okta: API token', 'Okta: admin role', 'Microsoft Entra ID: app registration and permissions', 'Google Workspace: service account and delegation']) {
       expect(lines.some((l) => l.startsWith(`✓ ${name}:`))).toBe(true);
     }
     for (const secret of secrets()) expect(out).not.toContain(secret);
     const since = callsSince(calls);
     for (const [who, ops] of Object.entries(since)) expect([who, ops.filter((op) => !READS[who]!.includes(op))]).toEqual([who, []]);
-    for (const name of ['Amazon Chime', 'Amazon WorkMail', 'Okta', 'Microsoft Entra ID']) expect([name, since[name]!.length > 0]).toEqual([name, true]);
+    for (const name of ['Amazon Chime', 'Amazon WorkMail', 'Okta', 'Microsoft Entra ID', 'Google Workspace']) expect([name, since[name]!.length > 0]).toEqual([name, true]);
     expect(await itemCounts()).toEqual(items);
   }, 30_000);
 
@@ -100,6 +101,14 @@ describe('npm run doctor', () => {
     const checks = await doctor({ VERIFY_WITH: 'okta' });
     expect(failures(checks)).toEqual([]);
     expect(checks.map((c) => c.name)).toEqual(expect.arrayContaining(['Okta Verify: API token', 'Okta Verify: admin role']));
+  });
+
+  it('Google acting as someone with no delegated admin rights is named on its own line, with what to do, and no key is printed', async () => {
+    const checks = await doctor({ GOOGLE_ADMIN_EMAIL: 'ann@example.com' });
+    expect(failures(checks)).toEqual([
+      expect.objectContaining({ name: 'Google Workspace: service account and delegation', detail: expect.stringMatching(/unauthorized_client: check GOOGLE_SERVICE_ACCOUNT_KEY, its domain-wide delegation/) }),
+    ]);
+    for (const secret of h.standIns.get('google_password')!.secrets()) expect(JSON.stringify(checks)).not.toContain(secret);
   });
 
   it('a bad Okta token is named, with what to do, and the process exits 1', async () => {

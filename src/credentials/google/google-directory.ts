@@ -4,6 +4,7 @@ import { asFailure, LatchkeyFailure, type FailureCode } from '../../flows/failur
 import type { ChangeResult, Directory, DirectoryUser } from '../../flows/ports';
 import { Secret } from '../../flows/secret';
 import type { HttpFetch } from '../../http/fetch';
+import { failed, passed, type SetupCheck } from '../../doctor/setup-check';
 import { callJson, failureOf, retryAfter, type CallPolicy, type JsonAnswer, type JsonCall } from '../http-errors';
 import { generatePassword, type PasswordPolicy } from '../password-generator';
 
@@ -94,6 +95,26 @@ export class GoogleDirectory implements Directory {
     const user = userSchema.safeParse(answer.body);
     if (!user.success) throw new LatchkeyFailure('DIRECTORY_REJECTED', 'google:GetUser answered with something other than a user');
     return [toDirectoryUser(user.data)];
+  }
+
+  /**
+   * Read-only: a token by the JWT-bearer grant, then one user read (the admin it acts as) proves
+   * the key, the domain-wide delegation for the scope, and the admin's right to read users.
+   */
+  async check(): Promise<SetupCheck[]> {
+    const name = 'service account and delegation';
+    try {
+      const [admin] = await this.findCandidates(this.connection.adminEmail);
+      if (!admin) return [failed(name, 'GOOGLE_ADMIN_EMAIL is not a user of this Workspace: set it to an admin allowed to manage users')];
+      return [passed(name, 'a token was issued and google:GetUser answers')];
+    } catch (err) {
+      const failure = asFailure(err);
+      const next =
+        failure.code === 'DIRECTORY_MISCONFIGURED'
+          ? 'check GOOGLE_SERVICE_ACCOUNT_KEY, its domain-wide delegation for https://www.googleapis.com/auth/admin.directory.user, and that GOOGLE_ADMIN_EMAIL is an admin'
+          : 'check the network path to Google';
+      return [failed(name, `${failure.detail ?? failure.code}: ${next}`)];
+    }
   }
 
   /** The lookup already says whether the account is an admin's. */

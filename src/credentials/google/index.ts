@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { optional, secureUrl } from '../../config-fields';
-import type { Credential } from '../credential';
+import type { AdapterContext, Credential } from '../credential';
 import { PASSWORD_SETTINGS, passwordPolicyOf, type PasswordPolicy } from '../password-generator';
 import type { GoogleConnection } from './google-directory';
 
@@ -36,6 +36,11 @@ const serviceAccountKey = z
       { message: "must be the service account's JSON key" },
     ),
   );
+
+async function googleDirectory(settings: GoogleSettings, context: AdapterContext) {
+  const { GoogleDirectory } = await import('./google-directory');
+  return new GoogleDirectory(context.fetch, settings, settings.password);
+}
 
 /** A made-up key of the right shape for synth: nothing in it is a key. */
 const PLACEHOLDER = JSON.stringify({
@@ -115,10 +120,8 @@ export const google: Credential<GoogleSettings> = {
       ...(values.GOOGLE_ADMIN_EMAIL && !values.GOOGLE_SERVICE_ACCOUNT_KEY ? [{ variable: 'GOOGLE_SERVICE_ACCOUNT_KEY', message: 'is required with GOOGLE_ADMIN_EMAIL' }] : []),
     ],
   },
-  async load(settings, context) {
-    const { GoogleDirectory } = await import('./google-directory');
-    return new GoogleDirectory(context.fetch, settings, settings.password);
-  },
+  load: googleDirectory,
+  check: async (settings, context) => (await googleDirectory(settings, context)).check(),
   // Google is reached over the internet with its own service account: nothing to grant in AWS.
   grants: () => [],
   standIn: () => import('./stand-in'),
