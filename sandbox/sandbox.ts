@@ -142,7 +142,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       DYNAMODB_CREATE_TABLES: 'true',
       // The mail password needs an admin's approval, so anyone can try the approval policy: ask
       // as an employee, approve as Ada in #it-approvals, finish from the DM's button.
-      RESET_POLICY: 'password=approval',
+      // Anyone can try both proofs with no Okta account: the Okta password needs a push to the
+      // phone (the phone panel plays it), the mail password an admin's approval.
+      RESET_POLICY: 'okta_password=verify,password=approval',
+      VERIFY_WITH: 'okta',
+      VERIFY_POLL_MS: '500',
       // Generous, so a demo can repeat a reset; the production defaults are in README.
       RESET_MAX_PER_HOUR: '30',
       LICENSE_REQUEST_MAX_PER_DAY: '30',
@@ -335,6 +339,19 @@ class Panel {
     private readonly logs: Record<string, unknown>[],
   ) {}
 
+  /** The pushes waiting on this person's phone (the verify policy), from whichever stand-in sends them. */
+  phone(user: string): { id: string; app: string; number?: number }[] {
+    const email = this.fixture.people.find((p) => p.slack === user)?.email;
+    if (!email) return [];
+    return [...new Set(this.standIns.values())].flatMap((s) => s.phone?.waiting(email) ?? []);
+  }
+
+  /** The person answers a push on their own phone. */
+  answerPush(user: string, pushId: string, approve: boolean): boolean {
+    if (!this.phone(user).some((p) => p.id === pushId)) return false;
+    return [...new Set(this.standIns.values())].some((s) => s.phone?.answer(pushId, approve));
+  }
+
   /** Every secret the stand-ins handed out or accepted. */
   private secrets(): string[] {
     return [...this.standIns.values()].flatMap((s) => s.secrets());
@@ -458,7 +475,7 @@ async function route(req: IncomingMessage, res: ServerResponse, ctx: { fixture: 
     workspace.sync();
     const signature = `${user}|${panel.signature()}`;
     if (url.searchParams.get('since') === signature) return send(res, 200, { signature, unchanged: true });
-    return send(res, 200, { signature, ...workspace.viewFor(user), panel: panel.data() });
+    return send(res, 200, { signature, ...workspace.viewFor(user), phone: panel.phone(user), panel: panel.data() });
   }
   if (req.method === 'POST' && url.pathname.startsWith('/hooks/')) {
     const ok = workspace.hook(url.pathname.slice('/hooks/'.length), await readJson(req));
@@ -469,6 +486,11 @@ async function route(req: IncomingMessage, res: ServerResponse, ctx: { fixture: 
     const body = await readJson(req);
     if (!known(body.user)) return send(res, 400, { error: 'unknown user' });
     switch (url.pathname) {
+      case '/api/phone': {
+        // The person's own phone only: a push waiting for someone else is not theirs to answer.
+        const ok = typeof body.push === 'string' && panel.answerPush(String(body.user), body.push, body.approve === true);
+        return send(res, ok ? 200 : 409, ok ? { ok: true } : { error: 'that request is no longer waiting on this phone' });
+      }
       case '/api/command': {
         if (typeof body.text !== 'string' || !body.text.trim().startsWith('/')) return send(res, 400, { error: 'type a slash command, e.g. /reset-pin' });
         const r = await workspace.command(body.user, String(body.channel), body.text);

@@ -291,7 +291,28 @@
     renderSidebar();
     renderMessages();
     renderModal();
+    renderPhone();
     renderPanel();
+  }
+
+  /** The picked person's phone: a push waiting on it (the verify policy), its number, Approve and Reject. */
+  function renderPhone() {
+    const pushes = state.phone || [];
+    const el = $('phone');
+    const key = JSON.stringify([me, pushes]);
+    if (rendered.phone === key) return;
+    rendered.phone = key;
+    el.hidden = pushes.length === 0;
+    const name = (ws.people.find((p) => p.id === me) || {}).name || me;
+    el.innerHTML = pushes
+      .map(
+        (p) =>
+          `<div class="phone-push" data-push="${escapeHtml(p.id)}"><div class="phone-title">📱 ${escapeHtml(name)}'s phone · ${escapeHtml(p.app)}</div>` +
+          `<div>Latchkey asks: are you trying to reset a credential?</div>` +
+          (p.number !== undefined ? `<div class="phone-number">${escapeHtml(String(p.number))}</div>` : '') +
+          `<div class="phone-actions"><button type="button" class="approve" data-answer="approve">Approve</button><button type="button" class="reject" data-answer="reject">Reject</button></div></div>`,
+      )
+      .join('');
   }
 
   let polling = false;
@@ -317,6 +338,18 @@
 
   function bind() {
     $('as').addEventListener('change', (e) => setPerson(e.target.value));
+    $('phone').addEventListener('click', async (e) => {
+      const button = e.target.closest('button[data-answer]');
+      const push = e.target.closest('[data-push]');
+      if (!button || !push) return;
+      try {
+        await api('/api/phone', { push: push.dataset.push, approve: button.dataset.answer === 'approve' });
+      } catch (err) {
+        console.warn('phone answer failed', err);
+      } finally {
+        poll();
+      }
+    });
     document.querySelector('.sidebar').addEventListener('click', (e) => {
       const li = e.target.closest('li[data-channel]');
       if (li) setConversation(li.dataset.channel);

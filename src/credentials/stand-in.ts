@@ -31,9 +31,21 @@ export interface StandIn {
   secrets(): string[];
   /** One line on the account with this email for the sandbox's people table ("Basic", "locked out"), or undefined. */
   describe(email: string): string | undefined;
+  /**
+   * A stand-in that sends pushes for the `verify` policy plays the person's phone too: the pushes
+   * waiting on it, and their answer (the sandbox's phone panel).
+   */
+  readonly phone?: StandInPhone;
   /** State worth keeping across sandbox restarts (a license an admin changed), and putting back. */
   snapshot?(): unknown;
   restore?(state: unknown): void;
+}
+
+export interface StandInPhone {
+  /** The pushes waiting on this person's phone (by email), oldest first. */
+  waiting(email: string): { readonly id: string; readonly app: string; readonly number?: number }[];
+  /** Approve (picking the right number, when there is one) or reject; false when it no longer waits. */
+  answer(id: string, approve: boolean): boolean;
 }
 
 /** One operation the simulator received. Never holds a PIN or password. */

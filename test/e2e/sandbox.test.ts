@@ -181,7 +181,7 @@ test('the mail password needs an admin: Ann asks, Ada approves without seeing a 
   expect(await page.locator('#messages').textContent()).not.toContain(password);
 }, 90_000);
 
-test('a locked-out employee resets their Okta password: unlocked, a temporary password shown once, masked in the side panel', async () => {
+test('a locked-out employee resets their Okta password after approving the Okta Verify push on the phone panel: unlocked, a temporary password shown once, masked in the side panel', async () => {
   await actAs('UBOB');
   await showTab('Directories');
   await waitForPanel('locked out');
@@ -189,9 +189,20 @@ test('a locked-out employee resets their Okta password: unlocked, a temporary pa
   await modalTitle('Reset Okta password');
   await modal().locator('.modal-body', { hasText: 'If your account is locked, it will be unlocked.' }).waitFor();
   await modal().locator('.modal-submit', { hasText: 'Reset password' }).click();
-  await modalTitle('Your temporary password');
-  const temp = (await modal().locator('[data-block-id="secret"] pre').textContent())?.trim() ?? '';
+  // The verify policy: the modal says which number to pick, and Bob's phone shows the push with it.
+  await modal().locator('.modal-body', { hasText: 'Approve the Okta Verify request on your phone and pick' }).waitFor();
+  const phone = page.locator('#phone');
+  await phone.locator('.phone-number').waitFor();
+  const number = (await phone.locator('.phone-number').textContent())?.trim() ?? '';
+  expect(number).toMatch(/^\d{2}$/);
+  expect(await modal().textContent()).toContain(`pick ${number}`);
+  await shot('04a-okta-verify-phone');
   const okta = sandbox.standIns.get('okta_password') as OktaSimulator;
+  expect(okta.callsTo('ExpirePassword')).toHaveLength(0);
+  await phone.locator('button', { hasText: 'Approve' }).click();
+  await modalTitle('Your temporary password');
+  await phone.waitFor({ state: 'hidden' });
+  const temp = (await modal().locator('[data-block-id="secret"] pre').textContent())?.trim() ?? '';
   expect(temp).toBe(okta.tempPasswordOf('00ubob'));
   secrets.push(temp);
   await shot('04b-reset-okta-password-secret');

@@ -34,6 +34,28 @@ describe("the sandbox's API", () => {
     });
   }
 
+  it("the phone panel answers only a push waiting on the picked person's own phone", async () => {
+    const okta = sandbox.standIns.get('okta_password')!;
+    const post = (path: string, body: object) =>
+      fetch(`${sandbox.url}api/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', origin: sandbox.url.replace(/\/$/, '') }, body: JSON.stringify(body) });
+    await post('command', { user: 'UMAX', channel: 'C0GENERAL01', text: '/reset-okta-password' });
+    const confirm = await sandbox.slack.waitForCall('views.update', (c) => c.args.view?.callback_id === 'reset_okta_password_confirm');
+    const viewId = String(confirm.args.view_id);
+    await post('submit', { user: 'UMAX', viewId, values: {} });
+    let waiting: { id: string; number?: number }[] = [];
+    for (let i = 0; i < 100 && waiting.length === 0; i++) {
+      waiting = okta.phone!.waiting('max@example.com');
+      if (waiting.length === 0) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(waiting).toHaveLength(1);
+    const state = (await (await fetch(`${sandbox.url}api/state?user=UMAX`)).json()) as { phone: { id: string; number?: number }[] };
+    expect(state.phone).toEqual([{ id: waiting[0]!.id, app: 'Okta Verify', number: waiting[0]!.number }]);
+    // Ann cannot answer Max's push from her phone panel.
+    expect((await post('phone', { user: 'UANN', push: waiting[0]!.id, approve: true })).status).toBe(409);
+    expect((await post('phone', { user: 'UMAX', push: waiting[0]!.id, approve: false })).status).toBe(200);
+    expect(okta.phone!.waiting('max@example.com')).toEqual([]);
+  });
+
   it('runs a command its own page sends', async () => {
     const before = opens();
     const res = await command({ 'content-type': 'application/json', origin: sandbox.url.replace(/\/$/, '') });

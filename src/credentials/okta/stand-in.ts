@@ -376,6 +376,18 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
       p.result = answer.approve && answer.pick === p.correctAnswer ? 'SUCCESS' : 'REJECTED';
       return true;
     },
+    phone: {
+      waiting: (email) =>
+        [...pushes.values()]
+          .filter((p) => p.email.toLowerCase() === email.toLowerCase() && transactionWire(p).factorResult === 'WAITING')
+          .map((p) => ({ id: p.id, app: 'Okta Verify', number: p.correctAnswer })),
+      answer: (id, approve) => {
+        const p = pushes.get(id);
+        if (!p || transactionWire(p).factorResult !== 'WAITING') return false;
+        p.result = approve ? 'SUCCESS' : 'REJECTED';
+        return true;
+      },
+    },
     expirePush: (pushId) => {
       const p = pushes.get(pushId);
       if (!p || p.result !== 'WAITING') return false;

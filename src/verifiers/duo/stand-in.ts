@@ -148,6 +148,15 @@ export async function startDuoSimulator(opts: { users: readonly DuoSimUser[]; la
       p.result = answer.approve ? 'allow' : 'deny';
       return true;
     },
+    phone: {
+      waiting: (email) => [...pushes.values()].filter((p) => p.username.toLowerCase() === email.toLowerCase() && current(p).result === 'waiting').map((p) => ({ id: p.txid, app: 'Duo Mobile' })),
+      answer: (id, approve) => {
+        const p = pushes.get(id);
+        if (!p || current(p).result !== 'waiting') return false;
+        p.result = approve ? 'allow' : 'deny';
+        return true;
+      },
+    },
     expirePush: (txid) => {
       const p = pushes.get(txid);
       if (!p || current(p).result !== 'waiting') return false;
