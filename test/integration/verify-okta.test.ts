@@ -1,5 +1,6 @@
 import { oktaVerify, type OktaSimUser } from '../../src/credentials/okta/stand-in';
 import { USER_AGENT } from '../../src/verifiers/okta/okta-verify';
+import { homeResetActionId } from '../../src/views/home-tab';
 import { Harness, isProgress, secretIn, useHarness } from '../support/harness';
 import type { AppResponse } from '../support/slack-requests';
 
@@ -107,6 +108,19 @@ describe('verify with Okta Verify', () => {
     expect(h.okta.callsTo('VerifyFactor')).toEqual([]);
     const records = await h.waitForAudit('UCARL', (r) => r.errorCode === 'VERIFY_NO_FACTOR');
     expect(records.find((r) => r.errorCode === 'VERIFY_NO_FACTOR')).toMatchObject({ phase: 'refused', verifier: 'okta_verify', verification: 'no_factor' });
+  });
+
+  it("the Home tab's button goes through the same push: nothing changes until it is approved", async () => {
+    const { home } = await h.openHome('UANN');
+    const button = (home.blocks as any[]).flatMap((b) => b.elements ?? (b.accessory ? [b.accessory] : [])).find((e: any) => e.action_id === homeResetActionId('password'));
+    const opened = await h.opening((t) => h.clickIn('UANN', button.action_id, button.value, { view: home, triggerId: t }));
+    const before = pushesTo('ann@example.com');
+    const submission = await h.submit('UANN', { ...opened.view, id: opened.viewId });
+    const push = await h.waitForPush('ann@example.com', before + 1);
+    expect(h.workmail.callsTo('ResetPassword')).toEqual([]);
+    h.okta.answerPush(push.id, { approve: true, pick: push.correctAnswer });
+    const final = await modalAfter(h, submission, opened.viewId, hasSecret);
+    expect(secretIn(final)).toBe(h.workmail.passwordOf('wm-ann'));
   });
 
   it('a self-service credential beside it: no Okta call at all', async () => {
