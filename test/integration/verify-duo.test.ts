@@ -96,6 +96,16 @@ describe('verify with Duo Push', () => {
     expect(await res.json()).toEqual({ stat: 'FAIL', code: 40103, message: 'Invalid signature in request credentials' });
   });
 
+  it("the setup check proves the keys with Duo's /auth/v2/check, and names the settings when they are wrong, never the secret", async () => {
+    const { duo: plugin } = await import('../../src/verifiers/duo');
+    const settings = plugin.settings.read(h.env)!;
+    const context = { fetch: (await import('../../src/http/fetch')).httpFetch(), logger: console, awsRequestHandler: { connectionTimeout: 1000, requestTimeout: 1000 } };
+    expect(await plugin.check!(settings, context as never)).toEqual([expect.objectContaining({ ok: true })]);
+    const wrong = await plugin.check!({ ...settings, secretKey: 'x'.repeat(40) }, context as never);
+    expect(wrong).toEqual([expect.objectContaining({ ok: false, detail: expect.stringContaining('DUO_SECRET_KEY') })]);
+    expect(JSON.stringify(wrong)).not.toContain(settings.secretKey);
+  });
+
   it("privacy: Duo's secret key and every password stay out of logs, audit items and DMs", async () => {
     const raw = await h.rawAuditTable();
     const dms = JSON.stringify(h.slack.callsTo('chat.postMessage'));

@@ -73,6 +73,11 @@ export class DuoAuth implements Verifier {
     return answer.data.status === 'timeout' ? 'timeout' : 'rejected';
   }
 
+  /** Duo's own check of the keys and the signature (`/auth/v2/check`): read-only, no person involved. */
+  async checkKeys(): Promise<void> {
+    await this.call('GET', '/auth/v2/check', {}, 'duo:check');
+  }
+
   /** Duo's Auth API has no way to withdraw a push: it lapses on the phone by itself. */
   async cancel(): Promise<void> {}
 

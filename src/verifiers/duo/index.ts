@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { optional } from '../../config-fields';
+import { describeError } from '../../flows/failure';
+import { failed, passed } from '../../doctor/setup-check';
 import type { VerifierPlugin } from '../verifier';
 
 export interface DuoSettings {
@@ -65,6 +67,17 @@ export const duo: VerifierPlugin<DuoSettings> = {
   async load(settings, context) {
     const { DuoAuth } = await import('./duo-auth');
     return new DuoAuth(context.fetch, settings);
+  },
+  /** The keys and the request signature, as Duo's /auth/v2/check proves them; nobody is pushed. */
+  async check(settings, context) {
+    const { DuoAuth } = await import('./duo-auth');
+    const name = 'Duo Auth API';
+    try {
+      await new DuoAuth(context.fetch, settings).checkKeys();
+      return [passed(name, `${settings.hostname} accepts the integration key and the signed requests`)];
+    } catch (err) {
+      return [failed(name, `${settings.hostname} refused the check (${describeError(err)}): check DUO_API_HOSTNAME, DUO_INTEGRATION_KEY and DUO_SECRET_KEY`)];
+    }
   },
   standIn: () => import('./stand-in'),
 };

@@ -91,6 +91,7 @@ export async function startDuoSimulator(opts: { users: readonly DuoSimUser[]; la
         throw err;
       }
       const path = req.url.pathname;
+      if (req.method === 'GET' && path === '/auth/v2/check') return ok({ time: Math.floor(Date.now() / 1000) });
       if (req.method === 'POST' && path === '/auth/v2/preauth') {
         state.record('preauth', { username: params.username });
         const user = users.get(String(params.username ?? '').toLowerCase());
