@@ -28,6 +28,7 @@ import { registerLicenseRequestSubmission } from './handlers/license-request-sub
 import { registerApprovalReviewAction } from './handlers/approval-review-action';
 import { registerApprovalReviewSubmission } from './handlers/approval-review-submission';
 import { registerResetCommand } from './handlers/reset-command';
+import { registerResetPicker, RESET_PICKER_COMMAND } from './handlers/reset-picker';
 import { registerResetCancel } from './handlers/reset-cancel';
 import { registerResetSubmission } from './handlers/reset-submission';
 import { DynamoDbRateLimiter } from './limits/dynamodb-rate-limiter';
@@ -255,7 +256,7 @@ export async function readSecrets(arns: Readonly<Record<string, string>>): Promi
 
 /** What the app answers to; anything else is refused at once (GuardedApp). */
 const KNOWN_ENTRY_POINTS = {
-  commands: [...CREDENTIALS.map((c) => c.command), LICENSE_COMMAND],
+  commands: [...CREDENTIALS.map((c) => c.command), LICENSE_COMMAND, RESET_PICKER_COMMAND],
   viewCallbackIds: [...CREDENTIALS.map((c) => resetCallbackId(c.id)), LICENSE_FORM.callbackId, REVIEW_FORM.callbackId, AUDIT_SEARCH.callbackId],
   actionIds: [
     REVIEW_ACTION_ID,
@@ -393,6 +394,8 @@ function registerFeatures(
     registerResetCancel(app, credential, resetCredential, logger);
     registerHomeResetButton(app, credential, resetCredential, logger);
   }
+  // One command for all of them: the Home tab's buttons, for what this deployment serves.
+  registerResetPicker(app, CREDENTIALS.filter((c) => resetCredential.isEnabled(c.id)), logger);
 
   const licenseRequests = new LicenseRequests({
     directory: licenseDirectory,

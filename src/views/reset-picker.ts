@@ -1,0 +1,25 @@
+import type { KnownBlock } from '@slack/types';
+import { context, plain, section } from './blocks';
+import { homeResetActionId } from './home-tab';
+
+/** What `/reset` answers, to the person alone: one button per credential this deployment serves. */
+export function resetPicker(credentials: readonly { readonly id: string; readonly command: string; readonly words: { readonly homeButton: string } }[]): {
+  text: string;
+  blocks: KnownBlock[];
+} {
+  if (credentials.length === 0) return { text: 'Latchkey resets nothing in this workspace yet. Ask IT how to reset it.', blocks: [] };
+  const text = 'What would you like to reset?';
+  return {
+    text,
+    blocks: [
+      section(`*${text}*`),
+      {
+        type: 'actions',
+        block_id: 'reset_picker',
+        // The Home tab's buttons: each opens exactly what its command opens, with the same checks.
+        elements: credentials.map((c) => ({ type: 'button', action_id: homeResetActionId(c.id), text: plain(c.words.homeButton), value: c.id })),
+      },
+      context(`Each button does what its own command does (${credentials.map((c) => `\`${c.command}\``).join(', ')}), with the same checks. Only you can see this.`),
+    ],
+  };
+}
