@@ -30,6 +30,7 @@ import { registerApprovalReviewSubmission } from './handlers/approval-review-sub
 import { registerResetCommand } from './handlers/reset-command';
 import { registerResetPicker, RESET_PICKER_COMMAND } from './handlers/reset-picker';
 import { registerResetCancel } from './handlers/reset-cancel';
+import { registerResetInstead } from './handlers/reset-instead';
 import { registerResetSubmission } from './handlers/reset-submission';
 import { DynamoDbRateLimiter } from './limits/dynamodb-rate-limiter';
 import { rateLimitTable } from './limits/rate-table';
@@ -54,7 +55,7 @@ import type { ApprovalWords } from './views/approval-words';
 import { licenseKindWords } from './views/license-kind';
 import { LICENSE_FORM } from './views/license-form';
 import { REVIEW_FORM } from './views/approval-review';
-import { resetCallbackId } from './views/reset-modal';
+import { insteadActionId, resetCallbackId } from './views/reset-modal';
 import type { LicenseVocabulary } from './views/words';
 import { LICENSE_COMMAND } from './handlers/license-command';
 import { HomeTab } from './flows/home-tab';
@@ -262,6 +263,7 @@ const KNOWN_ENTRY_POINTS = {
     REVIEW_ACTION_ID,
     FINISH_ACTION_ID,
     ...CREDENTIALS.map((c) => homeResetActionId(c.id)),
+    ...CREDENTIALS.map((c) => insteadActionId(c.id)),
     HOME_LICENSE_ACTION_ID,
     HOME_SEARCH_ACTION_ID,
     HOME_SETUP_CHECK_ACTION_ID,
@@ -393,6 +395,7 @@ function registerFeatures(
     registerResetSubmission(app, credential, resetCredential, logger);
     registerResetCancel(app, credential, resetCredential, logger);
     registerHomeResetButton(app, credential, resetCredential, logger);
+    registerResetInstead(app, credential, resetCredential, logger);
   }
   // One command for all of them: the Home tab's buttons, for what this deployment serves.
   registerResetPicker(app, CREDENTIALS.filter((c) => resetCredential.isEnabled(c.id)), logger);

@@ -116,6 +116,12 @@ export interface Credential<S = unknown> {
    * reset) names that verifier in `refuseVerifiers`.
    */
   readonly policy?: PolicyDeclaration;
+  /**
+   * Another credential's change the confirmation also offers, when the person's account is locked
+   * (the password reset's "Unlock only (keep my password)"): its button swaps this confirmation for
+   * that credential's, with every rule of that credential. Offered only where it is enabled.
+   */
+  readonly whenLocked?: { readonly offer: string; readonly button: string };
   /** Its stand-in speaking the directory's real wire protocol, with demo accounts (sandbox, tests). */
   standIn(): Promise<StandInModule>;
 }

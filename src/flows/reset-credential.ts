@@ -65,6 +65,8 @@ export interface ResetPending {
 
 export interface Prepared {
   readonly ok: true;
+  /** The account is locked out (the directory said so): the confirmation may offer an unlock alone. */
+  readonly locked?: boolean;
   /** Sealed; goes into the confirmation modal's private_metadata. */
   readonly ticket: string;
   readonly kind: string;
@@ -242,7 +244,7 @@ export class ResetCredential {
         countedAt: countedAt.getTime(),
         ...(account && { verify: { userId: account.userId, factorId: account.factorId, factorType: account.factorType } }),
       };
-      return { ok: true, ticket: this.deps.sealer.seal(RESET_TICKET, ticket), kind, email, requestId };
+      return { ok: true, ticket: this.deps.sealer.seal(RESET_TICKET, ticket), kind, email, requestId, ...(user.locked && { locked: true }) };
     } catch (err) {
       const failure = this.report(err, { requester, kind, requestId });
       // Refused: what it counted against everyone's limit is given back. Paused by everyone's
@@ -443,16 +445,19 @@ export class ResetCredential {
    * take: if the Reset click's attempt is there already (a close that arrives while the reset runs,
    * or after it), nothing is given back; once the cancellation is there, a late click resets
    * nothing. One record decides, so a reset is never left uncounted.
+   *
+   * Returns whether the ticket was the requester's own (for the person, the credential and in this
+   * workspace), whatever the cancellation then found.
    */
-  async cancel(requester: Requester, kind: string, sealedTicket: string): Promise<void> {
+  async cancel(requester: Requester, kind: string, sealedTicket: string): Promise<boolean> {
     const ticket = this.deps.sealer.open(RESET_TICKET, sealedTicket, resetTicketSchema);
     if (!ticket || ticket.countedAt === undefined || ticket.userId !== requester.userId || ticket.teamId !== requester.teamId || ticket.kind !== kind) {
       this.deps.logger.warn({ slackUserId: requester.userId, kind }, 'closed confirmation not recognised; nothing given back');
-      return;
+      return false;
     }
     const fields = { requestId: ticket.requestId, slackUserId: requester.userId, kind };
     const credential = this.deps.credentials.get(kind);
-    if (!credential) return;
+    if (!credential) return false;
     try {
       await this.trail.cancelled({
         requestId: ticket.requestId,
@@ -465,7 +470,7 @@ export class ResetCredential {
       const failure = asFailure(err);
       if (failure.code === 'REQUEST_ALREADY_USED') this.deps.logger.info(fields, 'confirmation closed after it was used, or closed again; nothing given back');
       else this.deps.logger.warn({ ...fields, err: describeError(err) }, 'confirmation closed; its cancellation could not be recorded, so nothing was given back');
-      return;
+      return true;
     }
     const countedAt = new Date(ticket.countedAt);
     const { own, everyone } = this.limitsOf(requester, kind);
@@ -473,6 +478,7 @@ export class ResetCredential {
     const [givenBack] = await Promise.all([own, ...(everyone ? [everyone] : []), ...pushes].map((l) => this.giveBack(l, countedAt, ticket.requestId)));
     if (givenBack) this.deps.logger.info(fields, 'confirmation closed; its count given back');
     else this.deps.logger.info(fields, 'confirmation closed; its count had lapsed or could not be given back');
+    return true;
   }
 
   /**

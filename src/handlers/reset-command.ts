@@ -2,7 +2,7 @@ import type { RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Credential } from '../credentials/credential';
 import type { Logger, Requester } from '../flows/ports';
-import type { ResetCredential } from '../flows/reset-credential';
+import type { Prepared, ResetCredential } from '../flows/reset-credential';
 import { failureMessage } from '../views/failure-message';
 import { checkingView, confirmView, failureView } from '../views/reset-modal';
 import type { GuardedApp } from '../slack/guarded-app';
@@ -53,7 +53,7 @@ export async function openResetConfirmation(args: {
     }
     return {
       prepared,
-      view: confirmView({ credentialId: credential.id, words, email: prepared.email, ticket: prepared.ticket, ignoredText: (args.typedText ?? '').trim() !== '' }),
+      view: confirmationOf(credential, flow, prepared, (args.typedText ?? '').trim() !== ''),
       fallbackText: `Latchkey could not open its window. Run \`${credential.command}\` again.`,
     };
   });
@@ -71,4 +71,14 @@ export async function openResetConfirmation(args: {
     logger: args.logger,
     userId: requester.userId,
   });
+}
+
+/**
+ * A credential's confirmation of a prepared change: what will happen, and, for a locked account,
+ * the change its credential offers instead (`whenLocked`) when this deployment serves that one.
+ */
+export function confirmationOf(credential: Credential, flow: ResetCredential, prepared: Prepared, ignoredText = false) {
+  const offer = credential.whenLocked;
+  const instead = prepared.locked && offer && flow.isEnabled(offer.offer) ? { credentialId: offer.offer, button: offer.button } : undefined;
+  return confirmView({ credentialId: credential.id, words: resetWordsOf(credential), email: prepared.email, ticket: prepared.ticket, ignoredText, ...(instead && { instead }) });
 }

@@ -1,4 +1,4 @@
-import type { ModalView } from '@slack/types';
+import type { KnownBlock, ModalView } from '@slack/types';
 import type { ChangeResult } from '../flows/ports';
 import type { ResetDone, ResetFailure } from '../flows/reset-credential';
 import { context, escapeMrkdwn, modal, progressView, section } from './blocks';
@@ -8,6 +8,11 @@ import type { ResetWords } from './words';
 /** The one modal a reset lives in, through its states: checking → confirm → working → secret or failure. */
 export function resetCallbackId(credentialId: string): string {
   return `reset_${credentialId}_confirm`;
+}
+
+/** The button on a confirmation that swaps it for this credential's (its value: the credential it replaces). */
+export function insteadActionId(credentialId: string): string {
+  return `reset_instead_${credentialId}`;
 }
 
 export function checkingView(words: ResetWords): ModalView {
@@ -25,9 +30,18 @@ export function confirmView(args: {
   ticket: string;
   /** The person typed text after the command, which Latchkey ignores. */
   ignoredText?: boolean;
+  /** Another credential's change offered instead (its ID and button), e.g. an unlock alone for a locked account. */
+  instead?: { readonly credentialId: string; readonly button: string };
 }): ModalView {
   const { words } = args;
-  const blocks = [section(words.consequences), context(`Account: ${escapeMrkdwn(args.email)}`)];
+  const blocks: KnownBlock[] = [section(words.consequences), context(`Account: ${escapeMrkdwn(args.email)}`)];
+  if (args.instead) {
+    blocks.push({
+      type: 'actions',
+      block_id: 'instead',
+      elements: [{ type: 'button', action_id: insteadActionId(args.instead.credentialId), text: { type: 'plain_text', text: args.instead.button, emoji: true }, value: args.credentialId }],
+    });
+  }
   if (args.ignoredText) {
     const acts = words.change ? `acts only on your own ${words.short}` : `resets only your own ${words.short}`;
     blocks.push(context(`Latchkey ${acts}; the text after \`${words.command}\` was ignored.`));

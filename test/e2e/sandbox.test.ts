@@ -220,6 +220,67 @@ test('a locked-out employee resets their Okta password after approving the Okta 
   await actAs('UANN');
 }, 60_000);
 
+test('locked out but remembers the password: Bob unlocks only, from the password reset\'s confirmation; no password change', async () => {
+  const okta = sandbox.standIns.get('okta_unlock') as OktaSimulator;
+  okta.users.get('00ubob')!.status = 'LOCKED_OUT';
+  const expiredBefore = okta.callsTo('ExpirePassword').length;
+  await actAs('UBOB');
+  await runCommand('/reset-okta-password');
+  await modalTitle('Reset Okta password');
+  await modal().locator('.bk-button', { hasText: 'Unlock only (keep my password)' }).click();
+  await modalTitle('Unlock Okta account');
+  await modal().locator('.modal-body', { hasText: 'Your password and your sign-in factors stay as they are.' }).waitFor();
+  await shot('04c-unlock-only');
+  await modal().locator('.modal-submit', { hasText: 'Unlock' }).click();
+  await modalTitle('Okta account unlocked');
+  await modal().locator('.modal-body', { hasText: 'Sign in with your current password.' }).waitFor();
+  expect(okta.users.get('00ubob')!.status).toBe('ACTIVE');
+  expect(okta.callsTo('ExpirePassword')).toHaveLength(expiredBefore);
+  await showTab('Audit log');
+  await waitForPanel('unlock_okta outcome by Bob Baker: success');
+  await modal().locator('.modal-close', { hasText: 'Done' }).click();
+  await actAs('UANN');
+}, 60_000);
+
+test('a new phone: Nina asks for an Okta MFA reset, Ada approves, Nina finishes it from the DM; her factors are gone, nobody else\'s', async () => {
+  const okta = sandbox.standIns.get('okta_mfa') as OktaSimulator;
+  expect(okta.users.get('00unina')!.factors).toHaveLength(1);
+  await actAs('UNINA');
+  await openConversation('general');
+  await runCommand('/reset-okta-mfa');
+  await modalTitle('Reset Okta MFA');
+  await modal().locator('.modal-body', { hasText: 'Have ready:' }).waitFor();
+  await modal().locator('.modal-submit', { hasText: 'Reset MFA' }).click();
+  await modal().locator('.modal-body', { hasText: "needs an admin's approval" }).waitFor();
+  await modal().locator('.modal-close').click();
+  expect(okta.callsTo('ResetFactors')).toHaveLength(0);
+
+  await actAs('UADA');
+  await openConversation('it-approvals');
+  const request = messages('asks to reset their Okta MFA');
+  await request.waitFor();
+  await request.locator('.bk-button', { hasText: 'Review' }).click();
+  await modalTitle('Review request');
+  await modal().locator('input[type="radio"][value="approve"]').check();
+  await modal().locator('.modal-submit', { hasText: 'Submit decision' }).click();
+  await modal().locator('.modal-body', { hasText: 'finishes it themselves' }).waitFor();
+  await modal().locator('.modal-close', { hasText: 'Close' }).click();
+  expect(okta.callsTo('ResetFactors')).toHaveLength(0);
+
+  await actAs('UNINA');
+  await openConversation('Latchkey');
+  const approved = messages('approved your request to reset your Okta MFA');
+  await approved.waitFor();
+  await approved.locator('.bk-button', { hasText: 'Finish the reset' }).click();
+  await modalTitle('Okta MFA reset');
+  await modal().locator('.modal-body', { hasText: 'Your Okta sign-in factors have been removed.' }).waitFor();
+  await shot('04d-okta-mfa-finished');
+  expect(okta.users.get('00unina')!.factors).toEqual([]);
+  expect(okta.users.get('00uann')!.factors!.length).toBeGreaterThan(0);
+  await modal().locator('.modal-close', { hasText: 'Done' }).click();
+  await actAs('UANN');
+}, 60_000);
+
 test('an employee requests a license change and an admin approves it', async () => {
   // Ann asks for Pro. A blank reason is refused on the field itself (response_action: errors).
   await openConversation('general');

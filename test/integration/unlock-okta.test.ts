@@ -1,5 +1,5 @@
 import type { OktaSimulator, OktaSimUser } from '../../src/credentials/okta/stand-in';
-import { Harness, PEOPLE, secretIn, slackUser, TEAM, useHarness } from '../support/harness';
+import { Harness, isProgress, PEOPLE, secretIn, slackUser, TEAM, useHarness } from '../support/harness';
 
 /** /unlock-okta end to end: Okta's unlock alone, over its REST API, against the Okta stand-in. */
 const OKTA_PEOPLE: OktaSimUser[] = [
@@ -122,6 +122,66 @@ describe('/unlock-okta', () => {
   });
 });
 
+describe('/reset-okta-password for a locked-out account: "Unlock only (keep my password)"', () => {
+  const h = useHarness({ slackUsers: SLACK_PEOPLE, accounts: { okta_password: OKTA_PEOPLE } }, (x) => {
+    x.slack.clear();
+    okta(x).clear();
+  });
+  const okta = (x: Harness = h) => x.standIns.get('okta_password') as OktaSimulator;
+  const insteadButton = (view: Record<string, any>) => (view.blocks as any[]).find((b) => b.block_id === 'instead')?.elements?.[0];
+
+  it('the confirmation offers it; the click swaps in the unlock\'s own confirmation, and confirming that unlocks with no password change', async () => {
+    okta().users.get('00ubob')!.status = 'LOCKED_OUT';
+    const opened = await h.open('/reset-okta-password', 'UBOB');
+    expect(opened.view.title.text).toBe('Reset Okta password');
+    const button = insteadButton(opened.view);
+    expect(button.text.text).toBe('Unlock only (keep my password)');
+
+    await h.clickIn('UBOB', button.action_id, button.value, { view: opened.view });
+    expect(isProgress(await h.viewUpdate(opened.viewId, 2))).toBe(true);
+    const unlock: Record<string, any> = { ...(await h.viewUpdate(opened.viewId, 3)), id: opened.viewId };
+    expect(unlock.title.text).toBe('Unlock Okta account');
+    expect(unlock.submit.text).toBe('Unlock');
+    expect(insteadButton(unlock)).toBeUndefined();
+
+    const submission = await h.submit('UBOB', unlock);
+    const answered = submission.json?.view as Record<string, any> | undefined;
+    const final = answered && !isProgress(answered) ? answered : await h.viewUpdate(opened.viewId, 4);
+    expect(JSON.stringify(final.blocks)).toContain('Your Okta account is unlocked.');
+    expect(okta().calls.filter((c) => c.operation === 'Unlock' || c.operation === 'ExpirePassword').map((c) => c.operation)).toEqual(['Unlock']);
+    expect(okta().tempPasswordOf('00ubob')).toBeUndefined();
+
+    // The password reset it left is cancelled: its ticket, replayed, changes nothing.
+    await h.waitForAudit('UBOB', (r) => r.action === 'reset_okta_password' && r.phase === 'cancelled');
+    const replay = await h.submit('UBOB', opened.view);
+    const replayed = replay.json?.view as Record<string, any> | undefined;
+    const shown = replayed && !isProgress(replayed) ? replayed : await h.viewUpdate(opened.viewId, 5);
+    expect(JSON.stringify(shown)).toContain('already used');
+    expect(okta().callsTo('ExpirePassword')).toEqual([]);
+  });
+
+  it('an account that is not locked is not offered it', async () => {
+    const { view } = await h.open('/reset-okta-password', 'UCARL');
+    expect(view.submit.text).toBe('Reset password');
+    expect(insteadButton(view)).toBeUndefined();
+  });
+
+  it("another person's click with Bob's confirmation changes nothing: not his count, not his modal (fails without the ticket's owner check)", async () => {
+    okta().users.get('00ubob')!.status = 'LOCKED_OUT';
+    const opened = await h.open('/reset-okta-password', 'UBOB');
+    const button = insteadButton(opened.view);
+    await h.clickIn('UMAX', button.action_id, button.value, { view: opened.view });
+    await h.waitForLogs('closed confirmation not recognised; nothing given back', 1);
+    await new Promise((r) => setTimeout(r, 200));
+    // Bob's modal was updated once (his confirmation), never swapped by someone else's click.
+    expect(h.slack.callsTo('views.update').filter((c) => c.args.view_id === opened.viewId)).toHaveLength(1);
+    expect(okta().callsTo('Unlock')).toEqual([]);
+    // His confirmation still works.
+    const final = await h.shownAfter(await h.submit('UBOB', opened.view), opened.viewId);
+    expect(secretIn(final)).toBe(okta().tempPasswordOf('00ubob'));
+  });
+});
+
 describe('/unlock-okta where Okta is not set up', () => {
   const h = useHarness({ without: ['okta_password'] });
 
@@ -141,5 +201,14 @@ describe('/unlock-okta on AWS Lambda', () => {
     expect(okta.users.get('00umax')!.status).toBe('ACTIVE');
     expect(okta.calls.map((c) => c.operation).filter((o) => o !== 'ListUsers' && o !== 'ListRoles')).toEqual(['Unlock']);
     await h.waitForAudit('UMAX', (r) => r.action === 'unlock_okta' && r.phase === 'outcome' && r.outcome === 'success');
+  });
+
+  it('"Unlock only (keep my password)" is an interaction like any other: the swap happens in the working invocation', async () => {
+    const opened = await h.open('/reset-okta-password', 'UBOB');
+    const button = (opened.view.blocks as any[]).find((b) => b.block_id === 'instead').elements[0];
+    const click = await h.clickIn('UBOB', button.action_id, button.value, { view: opened.view });
+    expect(click.status).toBe(200);
+    const unlock = await h.viewUpdate(opened.viewId, 3);
+    expect(unlock.title.text).toBe('Unlock Okta account');
   });
 });

@@ -78,6 +78,8 @@ export const okta: Credential<OktaSettings> = {
     refusals: { [OKTA_REFUSALS.masteredElsewhere]: MASTERED_ELSEWHERE },
   },
   audit: { action: 'reset_okta_password', directory: 'okta' },
+  // A locked-out person who remembers their password need not lose it.
+  whenLocked: { offer: 'okta_unlock', button: 'Unlock only (keep my password)' },
   settings,
   load: (s, context) => loadAdapter(s, context, 'password'),
   check: checkOkta,
