@@ -3,7 +3,6 @@ import { LatchkeyFailure, asFailure, type FailureCode } from '../../flows/failur
 import type { ChangeResult, Directory, DirectoryUser } from '../../flows/ports';
 import { Secret } from '../../flows/secret';
 import type { HttpFetch } from '../../http/fetch';
-import { failed, passed, type SetupCheck } from '../../doctor/setup-check';
 import { callJson, failureOf, retryAfter, type CallPolicy, type JsonAnswer, type JsonCall } from '../http-errors';
 import { generatePassword, type PasswordPolicy } from '../password-generator';
 
@@ -73,24 +72,6 @@ export class EntraDirectory implements Directory {
     const users = listSchema(userSchema).safeParse(answer.body);
     if (!users.success) throw new LatchkeyFailure('DIRECTORY_REJECTED', 'entra:ListUsers answered with something other than a list of users');
     return users.data.value.map(toDirectoryUser);
-  }
-
-  /**
-   * Read-only: a token by the client-credentials grant, then one user search (the app's own call,
-   * for an address nobody has) proves the app registration, its secret and User.Read.All.
-   */
-  async check(): Promise<SetupCheck[]> {
-    try {
-      await this.findCandidates('latchkey-setup-check@invalid.example');
-      return [passed('app registration and permissions', 'a token was issued and entra:ListUsers answers')];
-    } catch (err) {
-      const failure = asFailure(err);
-      const next =
-        failure.code === 'DIRECTORY_MISCONFIGURED'
-          ? 'check ENTRA_TENANT_ID, ENTRA_CLIENT_ID and ENTRA_CLIENT_SECRET, and that the app registration has the Graph application permissions README lists, with admin consent'
-          : 'check the network path to Microsoft Entra ID';
-      return [failed('app registration and permissions', `${failure.detail ?? failure.code}: ${next}`)];
-    }
   }
 
   /** Any directory role, held directly or through a group, makes the account an admin's: never reset by self-service. */
