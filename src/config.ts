@@ -16,19 +16,30 @@ const tableName = (fallback: string) =>
     .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name')
     .default(fallback);
 
+/** A setting without which Latchkey cannot start; unset and empty (as .env files write it) say what to put there. */
+const required = <T extends z.ZodType>(what: string, build: (text: z.ZodString) => T) =>
+  z.preprocess((value) => (value === '' ? undefined : value), build(z.string({ message: `is required: ${what}` })));
+
+/**
+ * .env.example's placeholders are `<what to put here>`: one left in place is a problem that says
+ * so, whatever the variable would otherwise accept.
+ */
+const PLACEHOLDER = /^<(.+)>$/s;
+
 /** What every deployment reads, whatever it resets. */
 const CORE = {
   PORT: z.coerce.number({ message: 'must be a port number' }).int().min(0).max(65535).default(3000),
-  SLACK_SIGNING_SECRET: z.string({ message: 'is required' }).min(16, 'looks too short for a Slack signing secret'),
-  SLACK_BOT_TOKEN: z.string({ message: 'is required' }).startsWith('xoxb-', 'must be a bot token (xoxb-…)'),
-  SLACK_APP_TOKEN: optional(z.string().startsWith('xapp-', 'must be an app-level token (xapp-…)')),
+  SLACK_SIGNING_SECRET: required("the Signing Secret from your Slack app's Basic Information page", (s) => s.min(16, 'looks too short for a Slack signing secret')),
+  SLACK_BOT_TOKEN: required('the Bot User OAuth Token (xoxb-…) from OAuth & Permissions', (s) => s.regex(/^xoxb-[A-Za-z0-9-]+$/, 'must be a bot token (xoxb-…)')),
+  SLACK_APP_TOKEN: optional(z.string().regex(/^xapp-[A-Za-z0-9-]+$/, 'must be an app-level token (xapp-…)')),
   // The bot token goes with every call: https, or http only to a stand-in on this machine.
   SLACK_API_URL: secureUrl('https://slack.com/api/').default('https://slack.com/api/'),
   SLACK_API_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
-  SLACK_TEAM_ID: z
-    .string({ message: 'is required: the ID of the Slack workspace Latchkey serves, such as T0123ABCD' })
-    .refine((v) => !/^E[A-Z0-9]{2,}$/.test(v), 'is an Enterprise Grid org ID (E…): put it in SLACK_ENTERPRISE_ID, and the workspace ID (T…) here')
-    .pipe(z.string().regex(/^T[A-Z0-9]{2,}$/, 'must be a Slack workspace ID such as T0123ABCD')),
+  SLACK_TEAM_ID: required('the ID of the Slack workspace Latchkey serves, such as T0123ABCD', (s) =>
+    s
+      .refine((v) => !/^E[A-Z0-9]{2,}$/.test(v), 'is an Enterprise Grid org ID (E…): put it in SLACK_ENTERPRISE_ID, and the workspace ID (T…) here')
+      .pipe(z.string().regex(/^T[A-Z0-9]{2,}$/, 'must be a Slack workspace ID such as T0123ABCD')),
+  ),
   SLACK_ENTERPRISE_ID: optional(z.string().regex(/^E[A-Z0-9]{2,}$/, 'must be an Enterprise Grid org ID such as E0123ABCD')),
   // The bot's own IDs (auth.test's bot_id and user_id): with both, Lambda makes no auth.test call.
   SLACK_BOT_ID: optional(z.string().regex(/^B[A-Z0-9]{2,}$/, "must be the bot's ID such as B0123ABCD (auth.test's bot_id)")),
@@ -268,17 +279,30 @@ export interface EnabledCredential {
   readonly settings: unknown;
 }
 
-export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
+/** Not configured: the problems, and whether nothing at all was set (a first run, pointed at the sandbox). */
+export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[]; nothingSet?: boolean };
 
 export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = [...new Set(parsed.error.issues.map((issue) => `${String(issue.path[0] ?? 'environment')}: ${issue.message}`))];
+  const placeholders = new Map(
+    CONFIG_VARIABLES.flatMap((name) => {
+      const what = PLACEHOLDER.exec(env[name]?.trim() ?? '')?.[1];
+      return what ? [[name, what] as const] : [];
+    }),
+  );
+  const real = (name: string) => Boolean(env[name]) && !placeholders.has(name);
+  const nothingSet = !['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_TEAM_ID', ...CREDENTIALS.map(mainVariableOf)].some(real);
+  const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([name]) => !placeholders.has(name))));
+  if (!parsed.success || placeholders.size > 0) {
+    const issues = parsed.success ? [] : parsed.error.issues.map((issue) => [String(issue.path[0] ?? 'environment'), issue.message] as const);
+    const problems = [
+      ...[...placeholders].map(([name, what]) => `${name}: still has .env.example's placeholder; put ${what} there`),
+      ...new Set(issues.filter(([name]) => !placeholders.has(name)).map(([name, message]) => `${name}: ${message}`)),
+    ];
     // The schema's own check of this runs only once every variable parses; a first start with
     // nothing set should hear it along with the rest, not after fixing them.
     const nothingToReset = `${NOTHING_TO_RESET.variable}: ${NOTHING_TO_RESET.message}`;
     if (!CREDENTIALS.some((c) => env[mainVariableOf(c)]) && !problems.includes(nothingToReset)) problems.push(nothingToReset);
-    return { ok: false, problems };
+    return { ok: false, problems, ...(nothingSet && { nothingSet }) };
   }
   const e = parsed.data;
   const values = e as Record<string, unknown>;
@@ -340,9 +364,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
 }
 
 /** The message a person sees when the environment is wrong: every problem at once, no stack trace. */
-export function describeProblems(problems: string[]): string {
-  return ['Latchkey cannot start: the configuration has problems.', ...problems.map((p) => `  - ${p}`),
-    'See the Configuration section of README.md.'].join('\n');
+export function describeProblems(problems: string[], options: { nothingSet?: boolean } = {}): string {
+  return [
+    'Latchkey cannot start: the configuration has problems.',
+    ...problems.map((p) => `  - ${p}`),
+    'See the Configuration section of README.md, and .env.example.',
+    ...(options.nothingSet ? ['To try Latchkey without Slack or AWS first: `npm run sandbox` runs all of it against local stand-ins.'] : []),
+  ].join('\n');
 }
 
 /**

@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const loaded = loadConfig(process.env);
   if (!loaded.ok) {
-    process.stderr.write(`${describeProblems(loaded.problems)}\n`);
+    process.stderr.write(`${describeProblems(loaded.problems, loaded)}\n`);
     process.exit(2);
   }
   const logger = createLogger(loaded.config.logLevel);

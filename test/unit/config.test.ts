@@ -32,7 +32,7 @@ describe('loadConfig', () => {
     expect(problems).toEqual(
       expect.arrayContaining([
         'PORT: must be a port number',
-        'SLACK_SIGNING_SECRET: is required',
+        "SLACK_SIGNING_SECRET: is required: the Signing Secret from your Slack app's Basic Information page",
         'SLACK_BOT_TOKEN: must be a bot token (xoxb-…)',
         'WORKMAIL_ORGANIZATION_ID: must be a WorkMail organization ID: m- followed by 32 hex digits',
       ]),

@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseEnv } from 'node:util';
+import { CONFIG_VARIABLES, describeProblems, loadConfig } from '../../src/config';
+import { CREDENTIALS } from '../../src/credentials';
+
+/** .env.example as a newcomer copies it, and with every commented-out setting switched on. */
+const TEXT = readFileSync(join(__dirname, '..', '..', '.env.example'), 'utf8');
+const AS_IS = parseEnv(TEXT) as Record<string, string>;
+const ALL_ON = parseEnv(TEXT.replace(/^# ([A-Z][A-Z0-9_]+=)/gm, '$1')) as Record<string, string>;
+const PLACEHOLDERS = Object.entries(ALL_ON).filter(([, value]) => /^<.+>$/.test(value));
+
+describe('.env.example', () => {
+  it('has one block per credential, and the Slack, license and admin settings', () => {
+    for (const name of ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_TEAM_ID', 'APPROVALS_CHANNEL_ID', 'ADMIN_USER_IDS']) expect(ALL_ON).toHaveProperty(name);
+    for (const c of CREDENTIALS) for (const name of Object.keys(c.settings.variables).slice(0, 1)) expect(ALL_ON).toHaveProperty(name);
+    for (const name of Object.keys(ALL_ON).filter((n) => !n.startsWith('AWS_'))) expect(CONFIG_VARIABLES).toContain(name);
+    expect(TEXT).toMatch(/three tables/);
+  });
+
+  it.each([
+    ['copied as it is', AS_IS],
+    ['with every setting uncommented', ALL_ON],
+  ])('%s, every placeholder fails validation with a message that says what to put there', (_how, env) => {
+    const result = loadConfig(env);
+    expect(result.ok).toBe(false);
+    const problems = result.ok ? [] : result.problems;
+    for (const [name, value] of Object.entries(env).filter(([, v]) => /^<.+>$/.test(v))) {
+      expect(problems).toContain(`${name}: still has .env.example's placeholder; put ${value.slice(1, -1)} there`);
+    }
+    // Nothing else is reported about a placeholder (no "looks too short" beside it).
+    for (const problem of problems) {
+      const name = problem.split(':')[0]!;
+      if (env[name]?.startsWith('<')) expect(problem).toMatch(/placeholder/);
+    }
+  });
+
+  it('has a placeholder for every setting a newcomer must fill in', () => {
+    expect(PLACEHOLDERS.map(([name]) => name)).toEqual(
+      expect.arrayContaining(['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_TEAM_ID', ...CREDENTIALS.map((c) => Object.keys(c.settings.variables)[0]!)]),
+    );
+  });
+
+  it('copied as it is, the errors point to the sandbox, the way to try it without Slack or AWS', () => {
+    const result = loadConfig(AS_IS);
+    expect(result).toMatchObject({ ok: false, nothingSet: true });
+    if (!result.ok) expect(describeProblems(result.problems, result)).toContain('`npm run sandbox`');
+  });
+});
+
+describe('required settings', () => {
+  it('empty, as a copied .env writes them, they are "required" with what to put there, not "too short"', () => {
+    const result = loadConfig({ SLACK_SIGNING_SECRET: '', SLACK_BOT_TOKEN: '', SLACK_TEAM_ID: '' });
+    expect(result.ok).toBe(false);
+    const problems = result.ok ? [] : result.problems;
+    expect(problems).toContain("SLACK_SIGNING_SECRET: is required: the Signing Secret from your Slack app's Basic Information page");
+    expect(problems).toContain('SLACK_BOT_TOKEN: is required: the Bot User OAuth Token (xoxb-…) from OAuth & Permissions');
+    expect(problems).toContainEqual(expect.stringMatching(/^SLACK_TEAM_ID: is required/));
+  });
+
+  it('a bare "xoxb-" is not a bot token', () => {
+    const result = loadConfig({ SLACK_SIGNING_SECRET: 'x'.repeat(32), SLACK_BOT_TOKEN: 'xoxb-', SLACK_TEAM_ID: 'T0LATCHKEY', CHIME_ACCOUNT_ID: '12a3c1a8-8d1c-4b8e-9a8f-2d8d1c1e7f00' });
+    expect(result).toMatchObject({ ok: false, problems: ['SLACK_BOT_TOKEN: must be a bot token (xoxb-…)'] });
+  });
+
+  it('with something real set, the errors do not send a configured deployment to the sandbox', () => {
+    const result = loadConfig({ SLACK_SIGNING_SECRET: 'x'.repeat(32), SLACK_BOT_TOKEN: 'xoxb-', SLACK_TEAM_ID: 'T0LATCHKEY' });
+    expect(result.ok || result.nothingSet).toBeFalsy();
+  });
+});
