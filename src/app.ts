@@ -59,6 +59,7 @@ import { insteadActionId, resetCallbackId } from './views/reset-modal';
 import type { LicenseVocabulary } from './views/words';
 import { LICENSE_COMMAND } from './handlers/license-command';
 import { HomeTab } from './flows/home-tab';
+import { registerAuditSearchAgain } from './handlers/audit-search-again';
 import { registerAuditSearchPage } from './handlers/audit-search-page';
 import { registerAuditSearchSubmission } from './handlers/audit-search-submission';
 import { registerHomeLicenseButton } from './handlers/home-license-button';
@@ -66,7 +67,7 @@ import { HOME_OPENED_EVENT, registerHomeOpened } from './handlers/home-opened';
 import { registerHomeResetButton } from './handlers/home-reset-button';
 import { registerHomeSearchButton } from './handlers/home-search-button';
 import { homeWords } from './handlers/home-words';
-import { AUDIT_SEARCH, AUDIT_SEARCH_PAGE_ACTION_ID } from './views/audit-search';
+import { AUDIT_SEARCH, AUDIT_SEARCH_AGAIN_CALLBACK_ID, AUDIT_SEARCH_PAGE_ACTION_ID } from './views/audit-search';
 import { HOME_LICENSE_ACTION_ID, HOME_SEARCH_ACTION_ID, HOME_SETUP_CHECK_ACTION_ID, homeResetActionId } from './views/home-tab';
 import { runDoctor } from './doctor/doctor';
 import type { SetupCheck } from './doctor/setup-check';
@@ -258,7 +259,7 @@ export async function readSecrets(arns: Readonly<Record<string, string>>): Promi
 /** What the app answers to; anything else is refused at once (GuardedApp). */
 const KNOWN_ENTRY_POINTS = {
   commands: [...CREDENTIALS.map((c) => c.command), LICENSE_COMMAND, RESET_PICKER_COMMAND],
-  viewCallbackIds: [...CREDENTIALS.map((c) => resetCallbackId(c.id)), LICENSE_FORM.callbackId, REVIEW_FORM.callbackId, AUDIT_SEARCH.callbackId],
+  viewCallbackIds: [...CREDENTIALS.map((c) => resetCallbackId(c.id)), LICENSE_FORM.callbackId, REVIEW_FORM.callbackId, AUDIT_SEARCH.callbackId, AUDIT_SEARCH_AGAIN_CALLBACK_ID],
   actionIds: [
     REVIEW_ACTION_ID,
     FINISH_ACTION_ID,
@@ -438,6 +439,7 @@ function registerFeatures(
   registerAuditSearchSubmission(app, home, words, logger);
   registerAuditSearchPage(app, home, words, logger);
   registerHomeSetupCheckButton(app, home, () => runDoctor({ config, slack: app.client, dynamo, context }), logger);
+  registerAuditSearchAgain(app, clock, logger);
 
   app.error(async (error) => {
     logger.error({ err: `${error.name}: ${error.message}`, code: error.code }, 'unhandled error in a Slack listener');

@@ -90,6 +90,11 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
         page.limit,
       ),
     );
+    // A page ends between two requests, never inside one (a request's records are next to each
+    // other: their keys start with its ID), so that each shows whole, on one page.
+    const last = records.at(-1)?.requestId;
+    const whole = next ? records.filter((r) => r.requestId !== last) : records;
+    if (next && whole.length > 0) return { events: whole.map(toAuditEvent), next: whole.at(-1)!.sk };
     return { events: records.map(toAuditEvent), ...(next && { next }) };
   }
 

@@ -8,15 +8,37 @@ import { servesRequest, type Workspace } from './workspace';
 /** A part of the tab that could be read, or could not (the rest is still shown). */
 export type Part<T> = { readonly ok: true; readonly value: T } | { readonly ok: false };
 
-/** One request of the person's, its records taken together. */
+/**
+ * One thing the person did, its records taken together: a reset's attempt and outcome, or the
+ * steps of one pending request they took part in (an admin's decision and the change it applied).
+ */
 export interface Activity {
-  /** The reference to quote to IT. */
+  /** The reference to quote to IT: the last step's. */
   readonly requestId: string;
+  /** The first step's action: what the person did. */
   readonly action: string;
   /** When it started. */
   readonly at: string;
-  /** partial: done, but a step after the change failed (and an operator was alerted). */
+  /**
+   * How the last step ended. partial: done, but a step after the change failed (and an operator
+   * was alerted). A pending request's own step succeeding means it was sent, not that it is done:
+   * `standing` says where the request is.
+   */
   readonly state: 'succeeded' | 'partial' | 'failed' | 'refused' | 'cancelled' | 'unknown' | 'in_progress';
+  /** The pending request the steps belong to, and where it stands now when that could be read. */
+  readonly pendingRequestId?: string;
+  readonly standing?: PendingRequest['status'];
+  /** An approval's change: how applying it ended, when it was tried. */
+  readonly applied?: 'succeeded' | 'failed' | 'unknown';
+  /** Who did it, and in which directory account: what an operator looking into it needs. */
+  readonly actor: Requester;
+  readonly directory?: string;
+  readonly directoryUserId?: string;
+  /** The change was made but could not be shown to the person (Slack failed). */
+  readonly deliveryFailed?: boolean;
+  readonly licenseFrom?: string;
+  /** partial: the steps after the change that failed. */
+  readonly incomplete?: AuditEvent['incomplete'];
   readonly errorCode?: FailureCode;
   /** With DIRECTORY_USER_REFUSED: the credential's own reason. */
   readonly reason?: string;
@@ -75,7 +97,7 @@ export interface SearchQuery {
 }
 
 export type SearchResult =
-  | { readonly ok: true; readonly events: readonly AuditEvent[]; readonly next?: string }
+  | { readonly ok: true; readonly rows: readonly Activity[]; readonly next?: string }
   | { readonly ok: false; readonly code: 'NOT_ADMIN' | 'STORE_UNAVAILABLE' | 'SLACK_UNAVAILABLE' | 'REQUEST_INVALID' };
 
 /** The approvals capability, as the Home tab reads it (Approvals). */
@@ -124,11 +146,14 @@ export class HomeTab {
       return undefined;
     }
     const now = deps.clock.now();
-    const [activity, requests, admin] = await Promise.all([
-      this.part('activity', requester, () => deps.audit.latestOf(requester, RECENT_ACTIVITY).then((events) => activityOf(events, now).slice(0, RECENT_ACTIVITY))),
+    const [events, requests, admin] = await Promise.all([
+      this.part('activity', requester, () => deps.audit.latestOf(requester, RECENT_ACTIVITY)),
       deps.requests ? this.part('own requests', requester, () => deps.requests!.mine(requester, OWN_REQUESTS)) : undefined,
       this.adminParts(requester, now),
     ]);
+    const activity: Part<readonly Activity[]> = events.ok
+      ? { ok: true, value: activityOf(events.value, now, requests?.ok ? requests.value : []).slice(0, RECENT_ACTIVITY) }
+      : events;
     return {
       requester,
       credentials: deps.credentials,
@@ -164,7 +189,7 @@ export class HomeTab {
       // People are looked up in the workspace the admin searches from.
       const page = await deps.audit.search({ userId: query.person, teamId: admin.teamId }, from, to, { limit: SEARCH_PAGE, after: query.after });
       deps.logger.info({ slackUserId: admin.userId, searched: query.person, records: page.events.length }, 'audit searched');
-      return { ok: true, events: page.events, ...(page.next && { next: page.next }) };
+      return { ok: true, rows: activityOf(page.events, deps.clock.now()), ...(page.next && { next: page.next }) };
     } catch (err) {
       deps.logger.warn({ slackUserId: admin.userId, err: describeError(err) }, 'audit search failed');
       return { ok: false, code: 'STORE_UNAVAILABLE' };
@@ -221,47 +246,82 @@ function utcDays(fromDay: string, toDay: string): { from: Date; to: Date } {
   return { from: new Date(`${fromDay}T00:00:00.000Z`), to: new Date(`${toDay}T23:59:59.999Z`) };
 }
 
-/** The person's records, newest first, as one entry per request. */
-export function activityOf(events: readonly AuditEvent[], now: Date): Activity[] {
-  const byRequest = new Map<string, AuditEvent[]>();
+/** The steps a record belongs to: a pending request's (a license change's, an approved reset's), or its own request's. */
+const thingOf = (e: AuditEvent): string => e.approvalRequestId ?? e.licenseRequestId ?? e.requestId;
+
+/**
+ * The person's records, newest first, as one entry per thing they did: a request's records, and a
+ * pending request's steps (decision and change), together. `requests` are the person's own
+ * pending requests as stored, for where each stands now.
+ */
+export function activityOf(events: readonly AuditEvent[], now: Date, requests: readonly PendingRequest[] = []): Activity[] {
+  const byThing = new Map<string, AuditEvent[]>();
   for (const e of events) {
-    const records = byRequest.get(e.requestId);
+    const records = byThing.get(thingOf(e));
     if (records) records.push(e);
-    else byRequest.set(e.requestId, [e]);
+    else byThing.set(thingOf(e), [e]);
   }
-  return [...byRequest.values()].map((records) => {
-    const first = records.reduce((a, b) => (a.at <= b.at ? a : b));
-    const find = (phase: AuditEvent['phase']) => records.find((r) => r.phase === phase);
-    const outcome = find('outcome');
-    const refused = find('refused');
-    const state: Activity['state'] = refused
-      ? 'refused'
-      : find('cancelled')
-        ? 'cancelled'
-        : outcome
-          ? outcome.outcome === 'success'
-            ? 'succeeded'
-            : outcome.outcome === 'partial'
-              ? 'partial'
-              : 'failed'
-          : now.getTime() - Date.parse(first.at) >= OUTCOME_GRACE_MS
-            ? 'unknown'
-            : 'in_progress';
+  const standing = new Map(requests.map((r) => [r.id, r.status]));
+  return [...byThing.values()].map((records) => {
+    const steps = [...new Set(records.map((r) => r.requestId))].map((id) => records.filter((r) => r.requestId === id));
+    const started = (step: AuditEvent[]) => step.reduce((a, b) => (a.at <= b.at ? a : b));
+    steps.sort((a, b) => started(a).at.localeCompare(started(b).at) || started(a).requestId.localeCompare(started(b).requestId));
+    const first = started(steps[0]!);
+    const last = steps.at(-1)!;
+    const { state, errorCode, reason } = stepState(last, now);
+    const apply = steps.length > 1 && last.some((r) => r.action !== first.action) ? state : undefined;
     const detail = records.find((r) => r.subject || r.licenseTo || r.decision);
-    const errorCode = (refused ?? outcome)?.errorCode;
-    const reason = (refused ?? outcome)?.reason;
+    const account = records.find((r) => r.directoryUserId);
+    const incomplete = last.find((r) => r.incomplete?.length)?.incomplete;
+    const decision = records.find((r) => r.decision)?.decision;
+    const pending = first.approvalRequestId ?? first.licenseRequestId;
+    const stands = pending ? standing.get(pending) : undefined;
     return {
-      requestId: first.requestId,
+      requestId: last[0]!.requestId,
       action: first.action,
       at: first.at,
-      state,
+      actor: first.actor,
+      ...(account?.directory && { directory: account.directory }),
+      ...(account?.directoryUserId && { directoryUserId: account.directoryUserId }),
+      ...(records.some((r) => r.deliveryFailed) && { deliveryFailed: true }),
+      ...(detail?.licenseFrom && { licenseFrom: detail.licenseFrom }),
+      ...(incomplete && { incomplete }),
+      // An approval whose change was tried: the decision succeeded, and `applied` says how the change went.
+      state: apply !== undefined ? 'succeeded' : state,
+      ...(apply !== undefined && { applied: apply === 'succeeded' || apply === 'partial' ? 'succeeded' : apply === 'failed' ? 'failed' : 'unknown' }),
       ...(errorCode && { errorCode }),
       ...(reason !== undefined && { reason }),
+      ...(pending && { pendingRequestId: pending }),
+      ...(stands && { standing: stands }),
       ...(detail?.subject && { subject: detail.subject }),
       ...(detail?.licenseTo && { licenseTo: detail.licenseTo }),
-      ...(detail?.decision && { decision: detail.decision }),
+      ...(decision && { decision }),
     };
   });
+}
+
+/** How one request's records ended. */
+function stepState(records: readonly AuditEvent[], now: Date): Pick<Activity, 'state' | 'errorCode' | 'reason'> {
+  const find = (phase: AuditEvent['phase']) => records.find((r) => r.phase === phase);
+  const first = records.reduce((a, b) => (a.at <= b.at ? a : b));
+  const outcome = find('outcome');
+  const refused = find('refused');
+  const state: Activity['state'] = refused
+    ? 'refused'
+    : find('cancelled')
+      ? 'cancelled'
+      : outcome
+        ? outcome.outcome === 'success'
+          ? 'succeeded'
+          : outcome.outcome === 'partial'
+            ? 'partial'
+            : 'failed'
+        : now.getTime() - Date.parse(first.at) >= OUTCOME_GRACE_MS
+          ? 'unknown'
+          : 'in_progress';
+  const errorCode = (refused ?? outcome)?.errorCode;
+  const reason = (refused ?? outcome)?.reason;
+  return { state, ...(errorCode && { errorCode }), ...(reason !== undefined && { reason }) };
 }
 
 /** Resets by action and outcome, and refusals by reason, from one day's records. */

@@ -189,7 +189,10 @@ export interface AuditReader {
    * action, time, outcome, error code and actor (what counting and "needs attention" use).
    */
   ofDay(day: string): Promise<AuditEvent[]>;
-  /** One person's records between two instants, newest first, `limit` at a time; `after` is a page's `next`. */
+  /**
+   * One person's records between two instants, newest first, at most `limit` at a time, a page
+   * never ending inside a request's records; `after` is a page's `next`.
+   */
   search(actor: Requester, from: Date, to: Date, page: { limit: number; after?: string }): Promise<AuditPage>;
 }
 

@@ -1,12 +1,13 @@
 import type { KnownBlock, ModalView } from '@slack/types';
-import { SEARCH_MAX_DAYS, type SearchResult } from '../flows/home-tab';
-import type { AuditEvent } from '../flows/ports';
+import { SEARCH_MAX_DAYS, type Activity, type SearchResult } from '../flows/home-tab';
 import { context, modal, plain, progressView, section, slackDate } from './blocks';
 import { failureLabel } from './failure-labels';
-import type { HomeWords } from './home-tab';
+import { activityState, type HomeWords } from './home-tab';
 
 export const AUDIT_SEARCH = { callbackId: 'audit_search', person: 'person', from: 'from', to: 'to' } as const;
 export const AUDIT_SEARCH_PAGE_ACTION_ID = 'audit_search_page';
+/** The results' "New search": back to the form, with the search filled in. */
+export const AUDIT_SEARCH_AGAIN_CALLBACK_ID = 'audit_search_again';
 
 const TITLE = 'Search the audit log';
 
@@ -15,14 +16,21 @@ export function pickerDate(at: Date): string {
   return at.toISOString().slice(0, 10);
 }
 
-/** The admin's form: whom, and between which days (by default the last 7). */
-export function auditSearchForm(today: Date): ModalView {
+/** What was searched: kept in the results, for their pages and "New search". */
+export interface SearchTerms {
+  readonly person: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+/** The admin's form: whom, and between which days (by default the last 7, or the search before). */
+export function auditSearchForm(today: Date, before?: SearchTerms): ModalView {
   const weekAgo = new Date(today.getTime() - 6 * 86_400_000);
-  const picker = (id: string, label: string, initial: Date): KnownBlock => ({
+  const picker = (id: string, label: string, initial: string): KnownBlock => ({
     type: 'input',
     block_id: id,
     label: plain(label),
-    element: { type: 'datepicker', action_id: id, initial_date: pickerDate(initial) },
+    element: { type: 'datepicker', action_id: id, initial_date: initial },
   });
   return modal({
     title: TITLE,
@@ -30,10 +38,15 @@ export function auditSearchForm(today: Date): ModalView {
     submit: 'Search',
     callbackId: AUDIT_SEARCH.callbackId,
     blocks: [
-      { type: 'input', block_id: AUDIT_SEARCH.person, label: plain('Person'), element: { type: 'users_select', action_id: AUDIT_SEARCH.person } },
-      picker(AUDIT_SEARCH.from, 'From (UTC day)', weekAgo),
-      picker(AUDIT_SEARCH.to, 'To (UTC day, included)', today),
-      context('Every record of theirs from this workspace, newest first. Records never hold a PIN or password.'),
+      {
+        type: 'input',
+        block_id: AUDIT_SEARCH.person,
+        label: plain('Person'),
+        element: { type: 'users_select', action_id: AUDIT_SEARCH.person, ...(before && { initial_user: before.person }) },
+      },
+      picker(AUDIT_SEARCH.from, 'From (UTC day)', before?.from ?? pickerDate(weekAgo)),
+      picker(AUDIT_SEARCH.to, 'To (UTC day, included)', before?.to ?? pickerDate(today)),
+      context('Everything they did with Latchkey in this workspace, newest first, one line per request. Records never hold a PIN or password.'),
     ],
   });
 }
@@ -42,18 +55,17 @@ export function auditSearchingView(): ModalView {
   return progressView(TITLE, 'Searching the audit log…');
 }
 
-/** What a page button carries: the search, and where the next page starts. */
-export interface SearchCursor {
-  readonly person: string;
-  readonly from: string;
-  readonly to: string;
-  readonly after: string;
+/** What a page button carries: the search, and where the page starts (none: the first page). */
+export interface SearchCursor extends SearchTerms {
+  readonly after?: string;
+  readonly page: number;
 }
 
-/** One page of results, newest first, with a button to the next (older) page when there is one. */
-export function auditResultsView(args: { person: string; from: string; to: string; result: SearchResult; page: number; words: HomeWords }): ModalView {
+/** One page of results, newest first: one line per request, with buttons to the next (older) page and back to the first. */
+export function auditResultsView(args: SearchTerms & { result: SearchResult; page: number; words: HomeWords }): ModalView {
   const { person, from, to, result, words } = args;
-  const about = section(`Records of <@${person}> from *${from}* to *${to}* (UTC)${args.page > 1 ? `, page ${args.page}` : ''}:`);
+  const terms: SearchTerms = { person, from, to };
+  const again = { submit: 'New search', callbackId: AUDIT_SEARCH_AGAIN_CALLBACK_ID, privateMetadata: JSON.stringify(terms) };
   if (!result.ok) {
     const why: Record<typeof result.code, string> = {
       NOT_ADMIN: 'Only Latchkey admins can search the audit log.',
@@ -61,43 +73,38 @@ export function auditResultsView(args: { person: string; from: string; to: strin
       STORE_UNAVAILABLE: 'The audit log could not be read just now. Try again in a few minutes.',
       REQUEST_INVALID: `Those dates cannot be searched: the first must not be after the last, and the range at most ${SEARCH_MAX_DAYS} days.`,
     };
-    return modal({ title: TITLE, close: 'Close', blocks: [section(`:warning: ${why[result.code]}`)] });
+    return modal({ title: TITLE, close: 'Close', ...(result.code !== 'NOT_ADMIN' && again), blocks: [section(`:warning: ${why[result.code]}`)] });
   }
-  const blocks: KnownBlock[] = [about];
-  if (result.events.length === 0) blocks.push(context('No record in that range.'));
-  blocks.push(...result.events.map((e) => section(recordLine(e, words))));
-  if (result.next) {
-    const cursor: SearchCursor = { person, from, to, after: result.next };
-    blocks.push({
-      type: 'actions',
-      block_id: 'page',
-      elements: [{ type: 'button', action_id: AUDIT_SEARCH_PAGE_ACTION_ID, text: plain('Older records'), value: JSON.stringify({ ...cursor, page: args.page + 1 }) }],
-    });
-  }
-  return modal({ title: 'Audit log', close: 'Close', blocks });
+  const blocks: KnownBlock[] = [section(`What <@${person}> did from *${from}* to *${to}* (UTC days)${args.page > 1 ? `, page ${args.page}` : ''}:`)];
+  if (result.rows.length === 0) blocks.push(context(args.page > 1 ? 'Nothing more in that range.' : 'Nothing in that range.'));
+  blocks.push(...result.rows.map((row) => section(rowLine(row, words))));
+  const button = (text: string, cursor: SearchCursor) => ({ type: 'button' as const, action_id: AUDIT_SEARCH_PAGE_ACTION_ID, text: plain(text), value: JSON.stringify(cursor) });
+  const pages = [
+    ...(result.next ? [button('Older records', { ...terms, after: result.next, page: args.page + 1 })] : []),
+    ...(args.page > 1 ? [button('First page', { ...terms, page: 1 })] : []),
+  ];
+  if (pages.length > 0) blocks.push({ type: 'actions', block_id: 'page', elements: pages });
+  return modal({ title: 'Audit log', close: 'Close', ...again, blocks });
 }
 
-function recordLine(e: AuditEvent, words: HomeWords): string {
-  const name = words.actions[e.action]?.name ?? e.action;
-  const phase =
-    e.phase === 'outcome'
-      ? e.outcome === 'success'
-        ? e.decision === 'deny'
-          ? 'denied'
-          : 'succeeded'
-        : e.outcome === 'partial'
-          ? `done, but these steps failed: ${(e.incomplete ?? []).map((i) => `${i.step} (${failureLabel(i.code)})`).join(', ')}`
-          : `failed: ${failureLabel(e.errorCode ?? 'INTERNAL')}`
-      : e.phase === 'refused'
-        ? `refused: ${failureLabel(e.errorCode ?? 'INTERNAL', { reason: e.reason, words: words.actions[e.action]?.words })}`
-        : e.phase === 'attempt'
-          ? 'started'
-          : 'cancelled';
+/** One request: when, what, who, how it ended; the directory account only where an operator needs it. */
+function rowLine(row: Activity, words: HomeWords): string {
+  const action = words.actions[row.action];
+  const name = action?.name ?? row.action;
+  const about = row.subject ? ` for <@${row.subject.userId}>` : '';
+  const license = row.licenseTo ? ` (${row.licenseFrom ? `${row.licenseFrom} → ` : ''}${row.licenseTo})` : '';
+  const why = row.errorCode ? ` ${failureLabel(row.errorCode, { reason: row.reason, words: action?.words })}.` : '';
+  const state =
+    row.state === 'failed' || row.state === 'refused'
+      ? `${row.state === 'failed' ? ':x: Failed:' : ':no_entry_sign: Refused:'}${why.slice(0, -1)}`
+      : row.state === 'partial'
+        ? `:white_check_mark: Done, but these steps failed: ${(row.incomplete ?? []).map((i) => `${i.step} (${failureLabel(i.code)})`).join(', ')}`
+        : activityState(row, why);
+  const operator = (row.state !== 'succeeded' && row.state !== 'cancelled' && row.state !== 'refused') || row.deliveryFailed || row.applied === 'failed';
   const details = [
-    e.subject && `for <@${e.subject.userId}>`,
-    e.licenseFrom && e.licenseTo && `${e.licenseFrom} → ${e.licenseTo}`,
-    e.directoryUserId && `${e.directory ?? 'directory'} user \`${e.directoryUserId}\``,
-    e.deliveryFailed && 'not shown to the person (Slack failed)',
+    `Reference \`${row.requestId}\``,
+    operator && row.directoryUserId && `${action?.words.directory ?? row.directory ?? 'directory'} user \`${row.directoryUserId}\``,
+    row.deliveryFailed && 'not shown to the person (Slack failed)',
   ].filter(Boolean);
-  return `${slackDate(new Date(e.at))} · *${name}* ${phase}${details.length > 0 ? ` · ${details.join(' · ')}` : ''}\nReference \`${e.requestId}\``;
+  return `${slackDate(new Date(row.at))} · *${name}*${license} by <@${row.actor.userId}>${about} · ${state}\n${details.join(' · ')}`;
 }

@@ -54,3 +54,57 @@ export function failureLabel(code: FailureCode, refusal?: { reason?: string; wor
   const own = code === 'DIRECTORY_USER_REFUSED' && refusal?.reason !== undefined ? (refusal.words?.refusals?.[refusal.reason]?.label ?? refusal.reason) : undefined;
   return own ? `${LABELS[code]}: ${own}` : LABELS[code];
 }
+
+/**
+ * Refusals counted, as a person would say them: "2 guests", "1 suspended account". A record keyed
+ * by every code, like the labels, so a new code needs its words.
+ */
+const COUNTED: Record<FailureCode, readonly [one: string, many: string]> = {
+  SLACK_WRONG_WORKSPACE: ['request from another workspace', 'requests from another workspace'],
+  SLACK_USER_NOT_FOUND: ['unknown Slack user', 'unknown Slack users'],
+  SLACK_USER_DEACTIVATED: ['deactivated Slack user', 'deactivated Slack users'],
+  SLACK_USER_IS_BOT: ['bot', 'bots'],
+  SLACK_USER_IS_GUEST: ['guest', 'guests'],
+  SLACK_USER_NO_EMAIL: ['person with no email in Slack', 'people with no email in Slack'],
+  SLACK_UNAVAILABLE: ['time Slack did not answer', 'times Slack did not answer'],
+  SLACK_MISCONFIGURED: ['Slack misconfiguration', 'Slack misconfigurations'],
+  DIRECTORY_USER_NOT_FOUND: ['person with no directory account', 'people with no directory account'],
+  DIRECTORY_USER_AMBIGUOUS: ['email with several directory accounts', 'emails with several directory accounts'],
+  DIRECTORY_USER_SUSPENDED: ['suspended account', 'suspended accounts'],
+  DIRECTORY_USER_DISABLED: ['disabled account', 'disabled accounts'],
+  DIRECTORY_USER_NOT_A_PERSON: ['shared or system account', 'shared or system accounts'],
+  DIRECTORY_USER_NOT_ACTIVATED: ['account not activated yet', 'accounts not activated yet'],
+  DIRECTORY_USER_PRIVILEGED: ['admin account', 'admin accounts'],
+  DIRECTORY_USER_REFUSED: ['account its directory refuses', 'accounts their directory refuses'],
+  DIRECTORY_THROTTLED: ['time a directory was busy', 'times a directory was busy'],
+  DIRECTORY_UNAVAILABLE: ['time a directory did not answer', 'times a directory did not answer'],
+  DIRECTORY_REJECTED: ['change a directory refused', 'changes a directory refused'],
+  DIRECTORY_MISCONFIGURED: ['directory misconfiguration', 'directory misconfigurations'],
+  DIRECTORY_NOT_ENABLED: ['request for something not enabled', 'requests for something not enabled'],
+  LICENSE_REQUEST_OPEN: ['request while another was open', 'requests while another was open'],
+  NOT_ADMIN: ['click by a non-admin', 'clicks by non-admins'],
+  SELF_REVIEW: ['review of an own request', 'reviews of own requests'],
+  REQUEST_NOT_FOUND: ['request not found', 'requests not found'],
+  REQUEST_DECIDED: ['request already decided', 'requests already decided'],
+  RATE_LIMITED: ['person over their hourly limit', 'people over their hourly limit'],
+  RESETS_PAUSED: ['reset paused by the organisation-wide limit', 'resets paused by the organisation-wide limit'],
+  VERIFY_NO_FACTOR: ['person with no push device', 'people with no push device'],
+  VERIFY_REJECTED: ['push rejected', 'pushes rejected'],
+  VERIFY_TIMEOUT: ['push not answered', 'pushes not answered'],
+  VERIFY_UNAVAILABLE: ['time the verifier did not answer', 'times the verifier did not answer'],
+  VERIFY_MISCONFIGURED: ['verifier misconfiguration', 'verifier misconfigurations'],
+  PUSH_LIMITED: ['person over their push limit', 'people over their push limit'],
+  APPROVAL_UNAVAILABLE: ['request for an approval not offered', 'requests for an approval not offered'],
+  REQUEST_EXPIRED: ['expired confirmation', 'expired confirmations'],
+  REQUEST_INVALID: ['invalid confirmation', 'invalid confirmations'],
+  REQUEST_ALREADY_USED: ['reused confirmation', 'reused confirmations'],
+  AUDIT_UNAVAILABLE: ['time the audit log was unavailable', 'times the audit log was unavailable'],
+  STORE_UNAVAILABLE: ['time storage was unavailable', 'times storage was unavailable'],
+  INTERNAL: ['internal error', 'internal errors'],
+};
+
+/** "2 guests". */
+export function countedRefusals(code: FailureCode, count: number): string {
+  const [one, many] = COUNTED[code];
+  return `${count} ${count === 1 ? one : many}`;
+}

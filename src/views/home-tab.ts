@@ -2,7 +2,7 @@ import type { Button, HomeView, KnownBlock } from '@slack/types';
 import type { Activity, AdminParts, Attention, HomeData, Part, TodayCounts } from '../flows/home-tab';
 import type { PendingRequest } from '../flows/approvals/pending-request';
 import { context, escapeMrkdwn, header, LIMITS, plain, section, slackDate, slackTime } from './blocks';
-import { failureLabel } from './failure-labels';
+import { countedRefusals, failureLabel } from './failure-labels';
 import { failureMessage } from './failure-message';
 import { REVIEW_ACTION_ID } from './approval-message';
 import { approvalStatusLine } from './approval-status';
@@ -69,8 +69,31 @@ function activityLine(a: Activity, words: HomeWords): string {
   const about = a.subject ? ` for <@${a.subject.userId}>` : '';
   const license = a.licenseTo ? ` (${a.licenseTo})` : '';
   const why = a.errorCode && action ? ` ${failureMessage({ code: a.errorCode, reason: a.reason }, action.words).headline}` : '';
+  return `*${name}*${license}${about} · ${activityState(a, why)}\n${slackDate(new Date(a.at))} · Reference \`${a.requestId}\``;
+}
+
+/** Where the thing stands: a request sent is not a request done, and an approval says whether its change was made. */
+export function activityState(a: Activity, why: string): string {
+  if (a.state === 'succeeded' && a.decision === 'deny') return ':no_entry: Denied';
+  if (a.state === 'succeeded' && a.decision === 'approve') {
+    if (a.applied === 'succeeded') return ':white_check_mark: Approved and applied';
+    if (a.applied === 'failed') return `:warning: Approved, but the change failed.${why}`;
+    if (a.applied === 'unknown') return ':grey_question: Approved; whether the change was made is unknown: IT can check it with the reference';
+    return ':hourglass_flowing_sand: Approved; the change is being applied';
+  }
+  if (a.state === 'succeeded' && a.pendingRequestId) {
+    const standing: Record<NonNullable<Activity['standing']>, string> = {
+      PENDING: ':hourglass: Waiting for an admin',
+      APPROVED: ':hourglass_flowing_sand: Approved; the change is being applied',
+      APPLIED: ':white_check_mark: Approved and applied',
+      APPLY_FAILED: ':warning: Approved, but not applied yet: an admin can retry',
+      DENIED: ':no_entry: Denied',
+      EXPIRED: ':zzz: Expired without a decision',
+    };
+    return a.standing ? standing[a.standing] : ':outbox_tray: Sent to the admins';
+  }
   const state: Record<Activity['state'], string> = {
-    succeeded: a.decision === 'deny' ? ':no_entry: Denied' : ':white_check_mark: Done',
+    succeeded: ':white_check_mark: Done',
     partial: ':white_check_mark: Done, but a step after it did not finish: IT has been alerted',
     failed: `:x: Failed.${why}`,
     refused: `:no_entry_sign: Not done.${why}`,
@@ -78,7 +101,7 @@ function activityLine(a: Activity, words: HomeWords): string {
     unknown: ':grey_question: Outcome unknown: IT can check it with the reference',
     in_progress: ':hourglass_flowing_sand: In progress',
   };
-  return `*${name}*${license}${about} · ${state[a.state]}\n${slackDate(new Date(a.at))} · Reference \`${a.requestId}\``;
+  return state[a.state];
 }
 
 function ownRequestBlocks(requests: Part<readonly PendingRequest[]>, approvals: HomeWords['approvals']): KnownBlock[] {
@@ -141,11 +164,11 @@ function pendingBlock(r: PendingRequest, viewer: string, words: ApprovalWords): 
 }
 
 function todayBlocks(today: TodayCounts, words: HomeWords): KnownBlock[] {
-  const resets = today.resets.map((r) => `*${words.actions[r.action]?.name ?? r.action}*: ${r.succeeded} done, ${r.failed} failed`);
-  const refusals = today.refusals.map((r) => `${failureLabel(r.code)}: ${r.count}`);
+  const resets = today.resets.map((r) => `*${words.actions[r.action]?.name ?? r.action}*: ${r.succeeded} done${r.failed > 0 ? `, ${r.failed} failed` : ''}`);
+  const refusals = today.refusals.map((r) => countedRefusals(r.code, r.count));
   return [
     section(resets.length > 0 ? resets.join('\n') : 'No reset yet today.'),
-    context(`${refusals.length > 0 ? `Turned away: ${refusals.join(' · ')}` : 'Nobody turned away.'} (UTC day ${today.day})`),
+    context(`${refusals.length > 0 ? `Refused: ${refusals.join(', ')}.` : 'Nobody was refused.'} Counted since midnight UTC (${today.day}).`),
   ];
 }
 

@@ -122,8 +122,8 @@ describe('the Home tab for admins', () => {
     await h.waitForAudit('UANN', (r) => r.phase === 'outcome');
     const { home } = await h.openHome('UMAX'); // an admin through the user group
     const text = textOf(home);
-    expect(text).toMatch(/\*Reset meeting PIN\*: [1-9]\d* done, 0 failed/);
-    expect(text).toMatch(/Turned away: .*no directory account: [1-9]/);
+    expect(text).toMatch(/\*Reset meeting PIN\*: [1-9]\d* done(\\n|")/);
+    expect(text).toMatch(/Refused: (.*, )?[1-9]\d* (person|people) with no directory account/);
     expect(text).toContain('Needs attention (7 days)');
   });
 
@@ -176,7 +176,10 @@ describe('the Home tab for admins', () => {
     expect(JSON.stringify(answer.json)).toContain('Searching the audit log');
     const page1 = await h.viewUpdate(formView.id, 1);
     const lines = (page1.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference'));
-    expect(lines).toHaveLength(20);
+    // One line per request, with its outcome and the person; a page ends between requests (20 records at most).
+    expect(lines.length).toBeGreaterThanOrEqual(19);
+    expect(lines.length).toBeLessThanOrEqual(20);
+    for (const line of lines) expect(line.text.text).toMatch(/\*Reset meeting PIN\* by <@UNOCHIME> · :no_entry_sign: Refused: no directory account\nReference `/);
     expect(JSON.stringify(page1.blocks)).not.toContain('UBOB');
     const times = lines.map((b) => /Reference `([^`]+)`/.exec(b.text.text)![1]!);
     expect([...times].sort().reverse()).toEqual(times);
@@ -188,6 +191,19 @@ describe('the Home tab for admins', () => {
     const more = (page2.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference'));
     expect(more.length).toBeGreaterThan(0);
     expect(more.some((b) => times.some((t) => b.text.text.includes(t)))).toBe(false);
+
+    // "First page" goes back to the same search; "New search" is the form with the search filled in.
+    const first = (page2.blocks as any[]).find((b) => b.type === 'actions').elements.find((e: any) => e.text.text === 'First page');
+    await h.clickIn('UADA', first.action_id, first.value, { view: { id: formView.id, type: 'modal' } });
+    const again = await h.viewUpdate(formView.id, 3);
+    expect(JSON.stringify(again.blocks)).not.toContain('page 2');
+    expect(JSON.stringify(again.blocks)).toContain(times[0]!);
+    expect(again.submit.text).toBe('New search');
+    const renewed = await h.submit('UADA', { ...again, id: formView.id }, {});
+    const form2 = (renewed.json as any).view;
+    expect((renewed.json as any).response_action).toBe('update');
+    expect(form2.callback_id).toBe('audit_search');
+    expect(form2.blocks.map((b: any) => b.element?.initial_user ?? b.element?.initial_date).filter(Boolean)).toEqual(['UNOCHIME', yesterday, today]);
   });
 
   it('search: days in the wrong order, too far apart, or not days at all are an error on the form, and nothing is read', async () => {

@@ -127,7 +127,7 @@ describe('the audit search views', () => {
 
   it('a full page of results stays within the limits, and offers the next page', () => {
     const events = Array.from({ length: SEARCH_PAGE }, (_, i) => event(i, { subject: { userId: 'UBOB', teamId: 'T0TEAM' }, directoryUserId: 'x'.repeat(64) }));
-    const view = auditResultsView({ person: 'UANN', from: '2026-11-01', to: '2026-12-01', result: { ok: true, events, next: 'sk' }, page: 1, words });
+    const view = auditResultsView({ person: 'UANN', from: '2026-11-01', to: '2026-12-01', result: { ok: true, rows: activityOf(events, now), next: 'sk' }, page: 1, words });
     expect(view.blocks.length).toBeLessThanOrEqual(LIMITS.blocks);
     const button = (view.blocks.find((b) => b.type === 'actions') as any).elements[0];
     expect(JSON.parse(button.value)).toEqual({ person: 'UANN', from: '2026-11-01', to: '2026-12-01', after: 'sk', page: 2 });

@@ -115,7 +115,7 @@ function everything(comment?: string): string[] {
   }
   for (const code of ['REQUEST_INVALID', 'REQUEST_EXPIRED', 'REQUEST_ALREADY_USED', 'DIRECTORY_UNAVAILABLE'] as const) views.push(finishFailureView({ code, requestId: 'r1' }, resetWordsOf(CREDENTIALS[0]!)));
   const events = Array.from({ length: 8 }, (_, i) => event(i, i % 2 ? { phase: 'attempt', outcome: undefined, errorCode: undefined } : {}));
-  views.push(auditResultsView({ person: 'UANN', from: '2026-12-01', to: '2026-12-04', result: { ok: true, events, next: 'n' }, page: 2, words: homeWords(V, { license: licenseKindWords(V) }) }));
+  views.push(auditResultsView({ person: 'UANN', from: '2026-12-01', to: '2026-12-04', result: { ok: true, rows: activityOf(events, now), next: 'n' }, page: 2, words: homeWords(V, { license: licenseKindWords(V) }) }));
   return views.flatMap(texts);
 }
 

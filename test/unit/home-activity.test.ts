@@ -1,0 +1,121 @@
+import { CREDENTIALS } from '../../src/credentials';
+import { activityOf } from '../../src/flows/home-tab';
+import type { PendingRequest } from '../../src/flows/approvals/pending-request';
+import type { AuditEvent } from '../../src/flows/ports';
+import { homeWords } from '../../src/handlers/home-words';
+import { homeView } from '../../src/views/home-tab';
+import { licenseKindWords } from '../../src/views/license-kind';
+
+/** "Your recent activity": one row per thing the person did, with where it stands. */
+const licensed = CREDENTIALS.find((c) => c.licenses)!;
+const vocabulary = { words: { ...licensed.licenses!.words, command: '/request-license' }, kinds: [] };
+const words = homeWords(vocabulary, { license: licenseKindWords(vocabulary) });
+const now = new Date('2026-12-04T13:25:00Z');
+const ada = { userId: 'UADA', teamId: 'T1' };
+const bob = { userId: 'UBOB', teamId: 'T1' };
+const reset = CREDENTIALS[0]!.audit.action;
+
+const at = (minutesAgo: number) => new Date(now.getTime() - minutesAgo * 60_000).toISOString();
+const record = (requestId: string, minutesAgo: number, extra: Partial<AuditEvent>): AuditEvent => ({ requestId, at: at(minutesAgo), phase: 'attempt', action: reset, actor: ada, ...extra });
+const license = { approvalRequestId: 'L1', subject: bob, licenseFrom: 'Basic', licenseTo: 'Pro' };
+
+/** Newest first, as the audit log gives them. */
+const APPROVAL: AuditEvent[] = [
+  record('r-apply', 0.9, { ...license, action: 'license_apply', phase: 'outcome', outcome: 'success' }),
+  record('r-apply', 0.9, { ...license, action: 'license_apply', phase: 'attempt' }),
+  record('r-decide', 1, { ...license, action: 'license_decide', phase: 'outcome', outcome: 'success', decision: 'approve' }),
+  record('r-decide', 1, { ...license, action: 'license_decide', phase: 'attempt', decision: 'approve' }),
+  record('r-reset', 5, { phase: 'outcome', outcome: 'success' }),
+  record('r-reset', 5, { phase: 'attempt' }),
+];
+
+function rows(events: AuditEvent[], requests: PendingRequest[] = []): string[] {
+  const view = homeView(
+    { requester: ada, credentials: [], licenses: false, activity: { ok: true, value: activityOf(events, now, requests) }, now },
+    words,
+  );
+  const blocks = view.blocks as unknown as { type: string; text?: { text: string } }[];
+  const start = blocks.findIndex((b) => b.type === 'header' && b.text?.text === 'Your recent activity');
+  return blocks.slice(start + 1).flatMap((b) => (b.type === 'section' && b.text ? [b.text.text] : []));
+}
+
+describe('Home activity: one row per thing the person did, with its state', () => {
+  it("groups a reset's attempt and outcome, and an approval's decision and change, into one row each", () => {
+    const activity = activityOf(APPROVAL, now);
+    expect(activity.map((a) => [a.action, a.state, a.applied])).toEqual([
+      ['license_decide', 'succeeded', 'succeeded'],
+      [reset, 'succeeded', undefined],
+    ]);
+    const [approval, done] = rows(APPROVAL);
+    expect(approval).toMatch(/^\*License decision\* \(Pro\) for <@UBOB> · :white_check_mark: Approved and applied\n/);
+    // The reference is the step that made the change.
+    expect(approval).toContain('`r-apply`');
+    expect(done).toContain(':white_check_mark: Done');
+  });
+
+  it('an approval whose change failed says so, and a denial is a denial', () => {
+    const failed = APPROVAL.slice(0, 4).map((e) => (e.phase === 'outcome' && e.action === 'license_apply' ? { ...e, outcome: 'failure' as const, errorCode: 'DIRECTORY_UNAVAILABLE' as const } : e));
+    expect(rows(failed)[0]).toMatch(/:warning: Approved, but the change failed\. .* is not answering right now/);
+    const denied = APPROVAL.slice(2, 4).map((e) => ({ ...e, decision: 'deny' as const }));
+    expect(rows(denied)).toEqual([expect.stringContaining(':no_entry: Denied')]);
+  });
+
+  it('a license request that was sent is not "Done": it shows where the request stands now', () => {
+    const sent = [
+      record('r-req', 2, { actor: bob, action: 'license_request', phase: 'outcome', outcome: 'success', approvalRequestId: 'L1', licenseTo: 'Pro' }),
+      record('r-req', 2, { actor: bob, action: 'license_request', phase: 'attempt', approvalRequestId: 'L1', licenseTo: 'Pro' }),
+    ];
+    const stored = (status: PendingRequest['status']): PendingRequest => ({
+      kind: 'license',
+      id: 'L1',
+      requester: bob,
+      requesterEmail: 'bob@example.com',
+      directoryUserId: 'chime-bob',
+      detail: { from: 'Basic', to: 'Pro' },
+      reason: 'webinars',
+      status,
+      createdAt: at(2),
+      expiresAt: at(-60),
+    });
+    expect(rows(sent)).toEqual([expect.stringContaining(':outbox_tray: Sent to the admins')]);
+    expect(rows(sent, [stored('PENDING')])).toEqual([expect.stringContaining(':hourglass: Waiting for an admin')]);
+    expect(rows(sent, [stored('APPLIED')])).toEqual([expect.stringContaining('Approved and applied')]);
+    expect(rows(sent, [stored('DENIED')])).toEqual([expect.stringContaining(':no_entry: Denied')]);
+    for (const status of ['PENDING', 'APPROVED', 'APPLY_FAILED', 'DENIED', 'EXPIRED'] as const) {
+      expect(rows(sent, [stored(status)])[0]).not.toContain('Done');
+    }
+  });
+});
+
+describe("the admin's Today, as a person would say it", () => {
+  it('reads "Refused: 2 guests, 1 suspended account"', () => {
+    const view = homeView(
+      {
+        requester: ada,
+        credentials: [],
+        licenses: false,
+        activity: { ok: true, value: [] },
+        admin: {
+          today: {
+            ok: true,
+            value: {
+              day: '2026-12-04',
+              resets: [{ action: reset, succeeded: 3, failed: 0 }],
+              refusals: [
+                { code: 'SLACK_USER_IS_GUEST', count: 2 },
+                { code: 'DIRECTORY_USER_SUSPENDED', count: 1 },
+              ],
+            },
+          },
+          attention: { ok: true, value: { items: [], more: 0 } },
+        },
+        now,
+      },
+      words,
+    );
+    const text = JSON.stringify(view.blocks);
+    expect(text).toContain('Refused: 2 guests, 1 suspended account.');
+    expect(text).toContain(`*${words.actions[reset]!.name}*: 3 done"`);
+    expect(text).not.toMatch(/Turned away|: 2 ·|a guest: /);
+  });
+});
