@@ -15,7 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { createLatchkey, type Latchkey } from '../src/app';
-import { loadConfig } from '../src/config';
+import { LIMIT_DEFAULTS, loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
 import { startDynalite, type LocalDynamo } from '../test/support/dynamodb-local';
 import { startSlackFake, type SlackFake } from '../test/support/slack-fake';
@@ -45,6 +45,15 @@ export interface SandboxOptions {
   fixturePath?: string;
   /** Echo the app's log lines to stdout as well as to the side panel. */
   verbose?: boolean;
+  /** RESET_MAX_PER_HOUR: higher than production's default, so a demo can repeat a reset. Default 30. */
+  resetLimit?: number;
+}
+
+export const SANDBOX_RESET_LIMIT = 30;
+
+interface SandboxLimits {
+  readonly resetsPerHour: number;
+  readonly licenseRequestsPerDay: number;
 }
 
 export interface Sandbox {
@@ -126,6 +135,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     Object.assign(process.env, awsEnv);
     delete process.env.AWS_PROFILE;
 
+    // Higher than production's, so a demo can repeat itself; the page says so, beside the defaults.
+    const limits: SandboxLimits = { resetsPerHour: options.resetLimit ?? SANDBOX_RESET_LIMIT, licenseRequestsPerDay: 30 };
     const loaded = loadConfig({
       PORT: '0',
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
@@ -140,16 +151,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       AUDIT_TABLE_NAME: AUDIT_TABLE,
       APPROVALS_TABLE_NAME: APPROVALS_TABLE,
       DYNAMODB_CREATE_TABLES: 'true',
-      // The mail password needs an admin's approval, so anyone can try the approval policy: ask
-      // as an employee, approve as Ada in #it-approvals, finish from the DM's button.
       // Anyone can try both proofs with no Okta account: the Okta password needs a push to the
       // phone (the phone panel plays it), the mail password an admin's approval.
       RESET_POLICY: 'okta_password=verify,password=approval',
       VERIFY_WITH: 'okta',
       VERIFY_POLL_MS: '500',
-      // Generous, so a demo can repeat a reset; the production defaults are in README.
-      RESET_MAX_PER_HOUR: '30',
-      LICENSE_REQUEST_MAX_PER_DAY: '30',
+      RESET_MAX_PER_HOUR: String(limits.resetsPerHour),
+      LICENSE_REQUEST_MAX_PER_DAY: String(limits.licenseRequestsPerDay),
       LOG_LEVEL: 'debug',
     });
     if (!loaded.ok) throw new Error(`the sandbox's configuration is invalid:\n${loaded.problems.join('\n')}`);
@@ -209,7 +217,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const panel = new Panel(fixture, slack, directories, workspace, tables, logs);
     let pagePort = 0;
     const server = createServer((req, res) => {
-      route(req, res, { fixture, workspace, panel, page: { port: pagePort, host: options.host } }).catch((err: unknown) => {
+      route(req, res, { fixture, workspace, panel, limits, page: { port: pagePort, host: options.host } }).catch((err: unknown) => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: err instanceof Error ? err.message : String(err) }));
       });
@@ -435,7 +443,7 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-async function route(req: IncomingMessage, res: ServerResponse, ctx: { fixture: Fixture; workspace: Workspace; panel: Panel; page: { port: number; host?: string } }): Promise<void> {
+async function route(req: IncomingMessage, res: ServerResponse, ctx: { fixture: Fixture; workspace: Workspace; panel: Panel; limits: SandboxLimits; page: { port: number; host?: string } }): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://sandbox');
   const { workspace, fixture, panel } = ctx;
   const refused = crossSiteRefusal(req.method ?? 'GET', req.headers, ctx.page);
@@ -466,6 +474,7 @@ async function route(req: IncomingMessage, res: ServerResponse, ctx: { fixture: 
         admin: fixture.admins.users.includes(p.slack) || Boolean(group?.members.includes(p.slack)),
       })),
       commands: [...CREDENTIALS.map((c) => c.command), LICENSE_COMMAND],
+      limits: { ...ctx.limits, defaults: { resetsPerHour: LIMIT_DEFAULTS.RESET_MAX_PER_HOUR, licenseRequestsPerDay: LIMIT_DEFAULTS.LICENSE_REQUEST_MAX_PER_DAY } },
     });
     return;
   }

@@ -26,6 +26,9 @@ const required = <T extends z.ZodType>(what: string, build: (text: z.ZodString) 
  */
 const PLACEHOLDER = /^<(.+)>$/s;
 
+/** The limits' defaults, which the sandbox (set higher for demos) shows beside its own. */
+export const LIMIT_DEFAULTS = { RESET_MAX_PER_HOUR: 3, LICENSE_REQUEST_MAX_PER_DAY: 5 } as const;
+
 /** What every deployment reads, whatever it resets. */
 const CORE = {
   PORT: z.coerce.number({ message: 'must be a port number' }).int().min(0).max(65535).default(3000),
@@ -53,9 +56,9 @@ const CORE = {
   ADMIN_USERGROUP_ID: optional(z.string().regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user group ID such as S0123ABCD')),
   LICENSE_REQUEST_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(72),
   APPROVALS_TABLE_NAME: tableName('latchkey-approvals'),
-  RESET_MAX_PER_HOUR: z.coerce.number().int().min(1).max(100).default(3),
+  RESET_MAX_PER_HOUR: z.coerce.number().int().min(1).max(100).default(LIMIT_DEFAULTS.RESET_MAX_PER_HOUR),
   RESET_MAX_PER_MINUTE_GLOBAL: optional(z.coerce.number().int().min(1).max(100_000)),
-  LICENSE_REQUEST_MAX_PER_DAY: z.coerce.number().int().min(1).max(100).default(5),
+  LICENSE_REQUEST_MAX_PER_DAY: z.coerce.number().int().min(1).max(100).default(LIMIT_DEFAULTS.LICENSE_REQUEST_MAX_PER_DAY),
   RATE_LIMIT_TABLE_NAME: tableName('latchkey-rate-limits'),
   AUDIT_TABLE_NAME: tableName('latchkey-audit'),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(400),

@@ -237,6 +237,7 @@
     const d = typeof at === 'number' ? new Date(at) : new Date(String(at));
     return Number.isNaN(d.getTime()) ? '' : d.toLocaleTimeString('en-GB', { hour12: false });
   };
+  const orList = (items) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`);
   const personName = (id) => ws.people.find((p) => p.id === id)?.name || id;
 
   function details(key, summary, body, failed) {
@@ -360,7 +361,7 @@
       const line = input.value.trim();
       if (!line) return;
       if (!line.startsWith('/')) {
-        input.setCustomValidity('The sandbox only sends slash commands: /reset-pin, /reset-password or /request-license');
+        input.setCustomValidity(`The sandbox only sends slash commands: ${orList(ws.commands)}`);
         input.reportValidity();
         return;
       }
@@ -434,6 +435,11 @@
     $('as').innerHTML = ws.people.map((p) => `<option value="${escapeHtml(p.id)}">${escapeHtml(p.name)}${p.admin ? ' (admin)' : p.guest ? ' (guest)' : ''}</option>`).join('');
     $('shortcuts').innerHTML = ws.commands.map((c) => `<button type="button" data-command="${escapeHtml(c)}">${escapeHtml(c)}</button>`).join('');
     $('composer-input').placeholder = `Type a slash command: ${ws.commands.join(', ')}`;
+    const { limits } = ws;
+    $('limits-note').textContent =
+      `Limits here: ${limits.resetsPerHour} resets per person per hour, for each credential (RESET_MAX_PER_HOUR; ` +
+      `${limits.defaults.resetsPerHour} by default, and \`npm run sandbox -- --reset-limit=${limits.defaults.resetsPerHour}\` shows the limit's message), ` +
+      `and ${limits.licenseRequestsPerDay} license requests a day (LICENSE_REQUEST_MAX_PER_DAY; ${limits.defaults.licenseRequestsPerDay} by default).`;
     conversation = ws.channels[0].id;
     bind();
     const wanted = new URL(location.href).searchParams.get('as');

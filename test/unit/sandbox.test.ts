@@ -6,6 +6,7 @@ import { parseSandboxArgs } from '../../sandbox/cli';
 import { loadFixture, slackMembers } from '../../sandbox/fixture';
 import { DEMO_USERS as CHIME_DEMO } from '../../src/credentials/chime/stand-in';
 import { DEMO_USERS as WORKMAIL_DEMO } from '../../src/credentials/workmail/stand-in';
+import { DEMO_USERS as OKTA_DEMO } from '../../src/credentials/okta/stand-in';
 import { MASK, mask } from '../../sandbox/mask';
 import { DEFAULT_FIXTURE } from '../../sandbox/sandbox';
 import { stateValues } from '../../sandbox/workspace';
@@ -25,6 +26,25 @@ describe('the demo people', () => {
     expect(inGoodOrder.length).toBeGreaterThanOrEqual(2);
   });
 
+  test('each person\'s line says what they show: a locked-out, suspended, disabled or missing account, a guest, an admin', () => {
+    const about = (email: string) => fixture.people.find((p) => p.email === email)!.about;
+    const people = fixture.people.map((p) => p.email);
+    for (const u of OKTA_DEMO.filter((x) => people.includes(x.email))) {
+      if (u.status === 'LOCKED_OUT') expect(about(u.email)).toMatch(/Okta account locked out/);
+      if (u.status === 'SUSPENDED') expect(about(u.email)).toMatch(/Okta account suspended/);
+      if (u.status === 'PASSWORD_EXPIRED') expect(about(u.email)).toMatch(/Okta password expired/);
+      if (u.roles?.length) expect(about(u.email)).toMatch(/Okta account has an admin role/);
+    }
+    for (const u of CHIME_DEMO.filter((x) => x.UserRegistrationStatus === 'Suspended')) expect(about(u.PrimaryEmail)).toMatch(/Chime user suspended/);
+    for (const u of WORKMAIL_DEMO.filter((x) => x.State === 'DISABLED')) expect(about(u.Email)).toMatch(/Mailbox disabled/);
+    for (const p of fixture.people) {
+      if (!p.guest && !CHIME_DEMO.some((u) => u.PrimaryEmail === p.email)) expect(p.about).toMatch(/No Chime account/);
+      if (!p.guest && !OKTA_DEMO.some((u) => u.email === p.email)) expect(p.about).toMatch(/no Okta account/i);
+      if (p.guest) expect(p.about).toMatch(/guest/);
+      if ([...fixture.admins.users, ...(fixture.admins.usergroup?.members ?? [])].includes(p.slack)) expect(p.about).toMatch(/Reviews license requests/);
+    }
+  });
+
   test("every credential's demo accounts belong to people of the demo company", () => {
     const emails = new Set(fixture.people.map((p) => p.email));
     for (const email of [...CHIME_DEMO.map((u) => u.PrimaryEmail), ...WORKMAIL_DEMO.map((u) => u.Email)]) expect(emails).toContain(email);
@@ -41,13 +61,15 @@ describe('the command line', () => {
     expect(parsed).toEqual({
       help: false,
       fresh: false,
-      options: { port: 3100, host: '127.0.0.1', dataDir: resolve('.data'), fixturePath: DEFAULT_FIXTURE, verbose: false },
+      options: { port: 3100, host: '127.0.0.1', dataDir: resolve('.data'), fixturePath: DEFAULT_FIXTURE, verbose: false, resetLimit: 30 },
     });
   });
 
   test('options and SANDBOX_PORT', () => {
     expect(parseSandboxArgs(['--fresh', '--data-dir', '/tmp/x'], { SANDBOX_PORT: '0' })).toMatchObject({ fresh: true, options: { port: 0, dataDir: '/tmp/x' } });
     expect(() => parseSandboxArgs(['--port', 'eighty'])).toThrow('--port must be a port number');
+    expect(parseSandboxArgs(['--reset-limit=3'], {})).toMatchObject({ options: { resetLimit: 3 } });
+    expect(() => parseSandboxArgs(['--reset-limit', '0'])).toThrow('--reset-limit must be 1 to 100');
     expect(() => parseSandboxArgs(['--colour'])).toThrow(/Unknown option '--colour'/);
   });
 
