@@ -6,4 +6,5 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   testTimeout: 20000,
   globalSetup: '<rootDir>/test/support/build-once.js',
+  setupFiles: ['<rootDir>/test/support/quiet-output.js'],
 };

@@ -73,6 +73,8 @@ describe('metrics behind a token (METRICS_TOKEN)', () => {
 
 describe('Lambda metrics', () => {
   it('are CloudWatch EMF lines in the Latchkey namespace, written at once', () => {
+    // Off for the rest of the tests (test/support/quiet-output.js), on here: what Lambda writes.
+    process.env.POWERTOOLS_METRICS_DISABLED = 'false';
     const written: string[] = [];
     const write = process.stdout.write.bind(process.stdout);
     process.stdout.write = ((chunk: string) => (written.push(String(chunk)), true)) as typeof process.stdout.write;
