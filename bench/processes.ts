@@ -100,6 +100,48 @@ export function cpuMsOf(pid: number): number {
   }
 }
 
+/**
+ * Every process the bench started and has not stopped yet: the app and `npm start` run detached
+ * (a process group of their own, so that npm's children go with them), which also means a Ctrl+C
+ * in the terminal does not reach them. So they are ended here when the bench ends, however it ends:
+ * a normal exit, an error, or a signal.
+ */
+const running = new Map<ChildProcess, { group: boolean }>();
+let ending = false;
+
+function track(child: ChildProcess, group: boolean): void {
+  endWithTheBench();
+  running.set(child, { group });
+  child.once('exit', () => running.delete(child));
+}
+
+/** Stops what is still running: synchronous, so it can run in an 'exit' handler. */
+export function stopEverything(signal: NodeJS.Signals = 'SIGTERM'): void {
+  for (const [child, { group }] of running) {
+    try {
+      if (group) process.kill(-child.pid!, signal);
+      else child.kill(signal);
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+let installed = false;
+function endWithTheBench(): void {
+  if (installed) return;
+  installed = true;
+  process.once('exit', () => stopEverything('SIGKILL'));
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+    process.once(signal, () => {
+      ending = true;
+      process.stderr.write(`\nbench: ${signal}, stopping what it started…\n`);
+      stopEverything('SIGTERM');
+      process.exit(code);
+    });
+  }
+}
+
 export interface RunningApp {
   readonly child: ChildProcess;
   /** The app's own process: the child itself, or through npm the node process npm started. */
@@ -134,6 +176,7 @@ export async function startApp(command: readonly string[], env: Record<string, s
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
+  track(child, true);
   const errors: string[] = [];
   let readyAfterMs = Number.NaN;
   let tail = '';
@@ -216,6 +259,7 @@ export async function runYardstick(
 ): Promise<{ out: YardstickOutput; wallMs: number }> {
   const started = performance.now();
   const child = spawn(process.execPath, command, { cwd: BENCH, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  track(child, false);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

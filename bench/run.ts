@@ -3,7 +3,7 @@
  * API fake, Chime and WorkMail simulators, dynalite behind a delaying proxy), driven with signed
  * requests as Slack sends them. Prints a table and writes JSON under bench/results/.
  *
- * Options: --quick (fewer samples, for trying it out), --no-write (print only).
+ * Options: `npm run bench -- --help` (bench/cli.ts).
  */
 import { execSync } from 'node:child_process';
 import { createServer as createHttpServer } from 'node:http';
@@ -18,19 +18,25 @@ import { homeOpenedEvent, postEvent } from '../test/support/slack-requests';
 import type { WorkMailSimUser } from '../src/credentials/workmail/stand-in';
 import { SETTINGS_OWNERS } from '../src/credentials';
 import { startDelayProxy, type DelayProxy } from './delay-proxy';
+import { parseBenchArgs, HELP, type BenchOptions } from './cli';
 import { build, BUILD, cpuMsOf, memoryOf, NPM_START, runYardstick, startApp, type RunningApp } from './processes';
 import { Worker } from 'node:worker_threads';
 import type { BurstAck, BurstRequest } from './loadgen';
 import { dependencySteps, summarize, type Summary, type TimedCall } from './stats';
 
-const quick = process.argv.includes('--quick');
-/** --profile: the app writes a V8 CPU profile (bench/.build/prof/) and a memory breakdown; only the ack bursts run. */
-const profile = process.argv.includes('--profile');
-/** --ack-only: only the ack bursts at +0 ms (what --profile runs), without the profiler; --ack-latency=50 for +50 ms. */
-const ackOnly = profile || process.argv.includes('--ack-only');
-const ackOnlyLatency = Number(/^--ack-latency=(\d+)$/.exec(process.argv.find((a) => a.startsWith('--ack-latency=')) ?? '')?.[1] ?? 0);
-/** `-- --home-only`: the Home tab's figures alone, after the warm-up. */
-const homeOnly = process.argv.includes('--home-only');
+let options: BenchOptions;
+try {
+  options = parseBenchArgs(process.argv.slice(2));
+} catch (err) {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n\n${HELP}`);
+  process.exit(2);
+}
+if (options.help) {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
+const { quick, profile, ackOnly, homeOnly } = options;
+const ackOnlyLatency = options.ackLatency;
 const HOME_RUNS = quick ? 10 : 60;
 /** The Home tab's people: an employee and an admin (ADMIN_USER_IDS in the harness), each with 100 records. */
 const HOME_EMPLOYEE = 'UHOMEEMP';
@@ -256,7 +262,7 @@ async function main(): Promise<void> {
   const log = (s: string) => process.stderr.write(`${s}\n`);
   log('bench: building the app (npm run build)…');
   // --no-build: run what is already in bench/.build (e.g. to try a change to the compiled app).
-  const built = build(process.argv.includes('--no-build'));
+  const built = build(!options.build);
   log(`bench: app ${built.how}; starting the stand-ins…`);
 
   const h = await Harness.start({
@@ -545,7 +551,7 @@ async function main(): Promise<void> {
     ...results,
   };
   print(report);
-  if (!process.argv.includes('--no-write')) {
+  if (options.write) {
     const dir = join(__dirname, 'results');
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `${report.date.slice(0, 10)}-${report.host.replace(/[^A-Za-z0-9_.-]/g, '_')}${quick ? '-quick' : ''}.json`);

@@ -1,0 +1,68 @@
+/** `npm run bench`'s command line: its options, read and checked before anything starts. */
+import { parseArgs } from 'node:util';
+
+export const HELP = `Latchkey's benchmark: the real app as its own process (started as \`npm start\` starts it),
+against the local stand-ins (Slack, every credential's directory, DynamoDB behind a proxy that adds
+latency), driven with signed requests as Slack sends them. Prints the figures beside the budgets
+(README, Performance) and writes them to bench/results/<date>-<host>.json. Run it on a quiet
+machine: other work on the same cores changes the figures.
+
+  npm run bench [-- options]
+
+  (no option)        everything, about 5 minutes: acknowledgements at 1, 50, 200 and 400 commands at
+                     once (+0 and +50 ms per remote answer), each command's two waits and the remote
+                     calls on its path, the Home tab, memory, start-up, and the SDK-only yardstick
+  --quick            the same with fewer samples, about 50 s: rough figures, for trying a change
+  --ack-only         only the acknowledgement bursts at +0 ms, about 40 s
+  --ack-latency=<ms> with --ack-only: the remote answers' added latency (50 for the +50 ms rows)
+  --home-only        only the Home tab (app_home_opened → views.publish) after the warm-up
+  --profile          the acknowledgement bursts with a V8 CPU profile and a memory breakdown of the
+                     app, written to bench/.build/prof/
+  --no-write         print the table only; nothing is written to bench/results/
+  --no-build         run what is already built (dist/, bench/.build) instead of building it first
+  --help             this text; nothing is built, started or measured
+
+Everything the bench starts (the app, \`npm start\`, the yardstick) is stopped when it ends, fails,
+or is interrupted (Ctrl+C).
+`;
+
+export interface BenchOptions {
+  readonly help: boolean;
+  readonly quick: boolean;
+  readonly ackOnly: boolean;
+  readonly ackLatency: number;
+  readonly homeOnly: boolean;
+  readonly profile: boolean;
+  readonly write: boolean;
+  readonly build: boolean;
+}
+
+/** Throws with a message fit for the terminal when an option is unknown or malformed. */
+export function parseBenchArgs(args: readonly string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      help: { type: 'boolean', short: 'h', default: false },
+      quick: { type: 'boolean', default: false },
+      'ack-only': { type: 'boolean', default: false },
+      'ack-latency': { type: 'string', default: '0' },
+      'home-only': { type: 'boolean', default: false },
+      profile: { type: 'boolean', default: false },
+      'no-write': { type: 'boolean', default: false },
+      'no-build': { type: 'boolean', default: false },
+    },
+  });
+  const latency = values['ack-latency'];
+  if (!/^\d{1,4}$/.test(latency)) throw new Error(`--ack-latency must be a number of milliseconds, got ${latency}`);
+  return {
+    help: values.help,
+    quick: values.quick,
+    // --profile runs only the acknowledgement bursts, under the profiler.
+    ackOnly: values.profile || values['ack-only'],
+    ackLatency: Number(latency),
+    homeOnly: values['home-only'],
+    profile: values.profile,
+    write: !values['no-write'],
+    build: !values['no-build'],
+  };
+}
