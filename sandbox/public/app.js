@@ -34,7 +34,8 @@
   function setPerson(id) {
     me = id;
     const p = ws.people.find((x) => x.id === id);
-    $('about').textContent = p ? `${p.about}${p.admin ? ' · Latchkey admin' : ''}${p.guest ? ' · guest' : ''}` : '';
+    // The picker already says "(admin)" or "(guest)"; the line says what this person shows.
+    $('about').textContent = p ? p.about : '';
     $('as').value = id;
     const url = new URL(location.href);
     url.searchParams.set('as', id);
@@ -258,7 +259,12 @@
             .join('')
         : '<div class="empty">No audit records yet. Every reset and license decision writes here (DynamoDB table latchkey-audit).</div>';
       if (p.approvals.length) {
-        html += '<h4>License requests (latchkey-approvals)</h4>' + p.approvals.map((a) => details(`approval/${a.id || a.pk}`, `<span class="when">${clock(a.createdAt)}</span><span class="what"><b>${escapeHtml(String(a.status))}</b> ${escapeHtml(personName(a.requester?.userId || a.requesterUserId || ''))}: ${escapeHtml(String(a.from || ''))} → ${escapeHtml(String(a.to || ''))}</span>`, a)).join('');
+        // A request's kind says what it asks for (detail); a license change's, stored before kinds, has from and to.
+        const asked = (a) => {
+          const d = a.detail && typeof a.detail === 'object' ? a.detail : a;
+          return d.from || d.to ? `${d.from || '?'} → ${d.to || '?'}` : Object.entries(d === a ? {} : d).map(([k, v]) => `${k} ${v}`).join(', ');
+        };
+        html += '<h4>Requests for admins (latchkey-approvals)</h4>' + p.approvals.map((a) => details(`approval/${a.id || a.pk}`, `<span class="when">${clock(a.createdAt)}</span><span class="what"><b>${escapeHtml(String(a.status))}</b> ${escapeHtml(String(a.kind || 'license'))} · ${escapeHtml(personName(a.requester?.userId || a.requesterUserId || ''))}: ${escapeHtml(asked(a))}</span>`, a)).join('');
       }
     } else if (tab === 'calls') {
       html += p.calls.length
