@@ -67,7 +67,7 @@ function activityLine(a: Activity, words: HomeWords): string {
   const action = words.actions[a.action];
   const name = action?.name ?? a.action;
   const about = a.subject ? ` for <@${a.subject.userId}>` : '';
-  const license = a.licenseTo ? ` (${a.licenseTo})` : '';
+  const license = a.licenseTo ? ` (${a.licenseFrom ? `${a.licenseFrom} → ` : ''}${a.licenseTo})` : '';
   const why = a.errorCode && action ? ` ${failureMessage({ code: a.errorCode, reason: a.reason }, action.words).headline}` : '';
   return `*${name}*${license}${about} · ${activityState(a, why)}\n${slackDate(new Date(a.at))} · Reference \`${a.requestId}\``;
 }

@@ -47,7 +47,7 @@ describe('Home activity: one row per thing the person did, with its state', () =
       [reset, 'succeeded', undefined],
     ]);
     const [approval, done] = rows(APPROVAL);
-    expect(approval).toMatch(/^\*License decision\* \(Pro\) for <@UBOB> · :white_check_mark: Approved and applied\n/);
+    expect(approval).toMatch(/^\*License decision\* \(Basic → Pro\) for <@UBOB> · :white_check_mark: Approved and applied\n/);
     // The reference is the step that made the change.
     expect(approval).toContain('`r-apply`');
     expect(done).toContain(':white_check_mark: Done');
