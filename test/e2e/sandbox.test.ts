@@ -325,6 +325,8 @@ test('an employee requests a license change and an admin approves it', async () 
   await modal().locator('input[type="radio"][value="approve"]').check();
   await modal().locator('textarea').fill('Approved for the webinar series');
   await shot('07-review-modal');
+  // The README's picture of the sandbox: written to docs/ only when asked, as the Home tab's below.
+  if (process.env.UPDATE_DOCS_SCREENSHOTS === '1') await page.screenshot({ path: resolve(__dirname, '../../docs/sandbox.png') });
   await modal().locator('.modal-submit').click();
   await modal().locator('.modal-body', { hasText: 'now has Pro' }).waitFor();
   await shot('08-review-done');
@@ -413,7 +415,31 @@ test('the Home tab: an employee resets from its button and sees it in their acti
   await openConversation('Latchkey Home');
   await home().locator('.bk-section', { hasText: 'Today' }).or(home().locator('.bk-header', { hasText: 'Today' })).first().waitFor();
   await page.waitForFunction(() => !(document.querySelector('#messages .home')?.textContent ?? '').includes('Webinars for the partner launch'));
+  // Her decision and the change it made are one row of her activity, with where it ended.
+  const decided = home().locator('.bk-section', { hasText: 'License decision' });
+  await decided.filter({ hasText: 'Bob Baker' }).waitFor();
+  expect(await decided.filter({ hasText: 'Bob Baker' }).count()).toBe(1);
+  expect(await decided.filter({ hasText: 'Bob Baker' }).textContent()).toMatch(/License decision \(Plus → Pro\) for @Bob Baker · .*Approved and applied/);
+  expect(await home().textContent()).toMatch(/(Nobody was refused|Refused: \d+ [a-z]).*Counted since midnight UTC/);
   await shot('12-home-admin');
+
+  // The audit search: one line per request, with its outcome and the person; New search keeps the search.
+  await home().locator('.bk-button', { hasText: 'Search the audit log' }).click();
+  await modalTitle('Search the audit log');
+  await modal().locator('select.bk-select').selectOption('UCARL');
+  await modal().locator('.modal-submit', { hasText: 'Search' }).click();
+  await modalTitle('Audit log');
+  const rows = modal().locator('.bk-section', { hasText: 'Reference' });
+  await rows.first().waitFor();
+  expect(await rows.count()).toBe(1);
+  expect(await rows.first().textContent()).toMatch(/Reset meeting PIN by @Carl Chen · .*Done/);
+  expect(await rows.first().textContent()).not.toContain('chime-carl');
+  await shot('13-audit-search-results');
+  await modal().locator('.modal-submit', { hasText: 'New search' }).click();
+  await modalTitle('Search the audit log');
+  expect(await modal().locator('select.bk-select').inputValue()).toBe('UCARL');
+  await shot('14-audit-search-again');
+  await modal().locator('.modal-close').click();
   await expectPanelMasked();
   expect(pageErrors).toEqual([]);
 }, 90_000);
