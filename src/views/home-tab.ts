@@ -79,7 +79,8 @@ export function activityState(a: Activity, why: string): string {
     if (a.applied === 'succeeded') return ':white_check_mark: Approved and applied';
     if (a.applied === 'failed') return `:warning: Approved, but the change failed.${why}`;
     if (a.applied === 'unknown') return ':grey_question: Approved; whether the change was made is unknown: IT can check it with the reference';
-    return ':hourglass_flowing_sand: Approved; the change is being applied';
+    // No change tried yet: a kind whose requester finishes it (an approved reset), or one being applied.
+    return ':white_check_mark: Approved';
   }
   if (a.state === 'succeeded' && a.pendingRequestId) {
     const standing: Record<NonNullable<Activity['standing']>, string> = {
