@@ -43,7 +43,7 @@ function profile(request: PendingRequest, d: Detail): KnownBlock[] {
   const blocks: KnownBlock[] = [context(`Slack profile: <@${request.requester.userId}> · ${who.join(' · ')}`)];
   if (d.guest) blocks.push(section(':warning: Slack says this account is a guest now.'));
   if (d.deactivated) blocks.push(section(':warning: Slack says this account is deactivated.'));
-  blocks.push(context('If you approve, they finish it in their own window, where Latchkey checks who they are again. You never see the new one.'));
+  blocks.push(context('If you approve, they finish it in their own window, where Latchkey checks who they are again. Nothing it makes (a new password, say) is ever shown to you.'));
   return blocks;
 }
 
@@ -68,7 +68,7 @@ function notice(request: PendingRequest, words: SubjectWords): { text: string; b
             block_id: 'finish',
             elements: [{ type: 'button', action_id: FINISH_ACTION_ID, text: plain('Finish the reset'), style: 'primary', value: request.id }],
           },
-          context('The button works once, for you alone; the new one is shown in a window only you see.'),
+          context('The button works once, for you alone. It opens a window only you see, and anything new (a password, say) is shown there.'),
         ],
       };
     }
