@@ -9,12 +9,16 @@ import type { Directory, DirectoryUser } from './ports';
  * `toLowerCase()` folds to `k`) for `kim@…`. The failure's detail names no email: it is logged.
  */
 export function matchByEmail(candidates: readonly DirectoryUser[], email: string): DirectoryUser {
-  const wanted = foldAscii(email);
-  const exact = candidates.filter((u) => u.id !== '' && foldAscii(u.email) === wanted);
+  const exact = candidates.filter((u) => u.id !== '' && sameEmail(u.email, email));
   const [user, ...others] = exact;
   if (!user) throw new LatchkeyFailure('DIRECTORY_USER_NOT_FOUND');
   if (others.length > 0) throw new LatchkeyFailure('DIRECTORY_USER_AMBIGUOUS', `${exact.length} directory users have the requester's email`);
   return user;
+}
+
+/** The one comparison of two emails, for every directory and verifier: ASCII letters folded, nothing else. */
+export function sameEmail(a: string, b: string): boolean {
+  return foldAscii(a) === foldAscii(b);
 }
 
 /** A–Z to a–z, every other character as it is. */

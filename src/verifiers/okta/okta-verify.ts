@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LatchkeyFailure } from '../../flows/failure';
+import { sameEmail } from '../../flows/pick-directory-user';
 import type { PushResult, PushStarted, Verifier, VerifierAccount } from '../../flows/verification';
 import type { HttpFetch } from '../../http/fetch';
 import { callJson, fromHttpStatus, retryAfter, type CallPolicy, type JsonAnswer } from '../../credentials/http-errors';
@@ -56,7 +57,7 @@ export class OktaVerify implements Verifier {
     const users = z.array(userSchema).safeParse((await this.call('GET', `/api/v1/users?search=${encodeURIComponent(search)}&limit=10`, 'okta:ListUsers')).body);
     if (!users.success) throw new LatchkeyFailure('DIRECTORY_REJECTED', 'okta:ListUsers answered with something other than a list of users');
     // The same exact, case-insensitive match as every directory's: never a look-alike.
-    const exact = users.data.filter((u) => (u.profile.email ?? '').toLowerCase() === email.toLowerCase());
+    const exact = users.data.filter((u) => sameEmail(u.profile.email ?? '', email));
     if (exact.length !== 1) return undefined;
     const user = exact[0]!;
     const factors = z.array(factorSchema).safeParse((await this.call('GET', `/api/v1/users/${encodeURIComponent(user.id)}/factors`, 'okta:ListFactors')).body);
