@@ -37,12 +37,13 @@ describe('/reset-google-password', () => {
       ['SignOut', 'g-ann'],
     ]);
     expect(google().callsTo('UpdateUser')[0]!.params).toMatchObject({ fields: ['changePasswordAtNextLogin', 'password'], changePasswordAtNextLogin: true });
-    // The token: an RS256 assertion from the service account, acting as the admin, for the Directory API's user scope.
+    // The token: an RS256 assertion from the service account, acting as the admin, for the Directory API's user
+    // scope and the user.security scope that users.signOut requires (the stand-in refuses signOut without it).
     expect(google().callsTo('Token')[0]!.params).toEqual({
       grantType: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
       iss: google().clientEmail,
       sub: google().adminEmail,
-      scope: 'https://www.googleapis.com/auth/admin.directory.user',
+      scope: 'https://www.googleapis.com/auth/admin.directory.user https://www.googleapis.com/auth/admin.directory.user.security',
       aud: `${google().url}/token`,
       alg: 'RS256',
       kid: JSON.parse(google().serviceAccountKey).private_key_id,

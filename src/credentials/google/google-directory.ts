@@ -23,7 +23,8 @@ export interface GoogleConnection {
   readonly apiUrl: string;
 }
 
-const SCOPE = 'https://www.googleapis.com/auth/admin.directory.user';
+/** Users (read, update) and users.signOut, which Google puts under its own scope: both must be delegated. */
+const SCOPE = ['https://www.googleapis.com/auth/admin.directory.user', 'https://www.googleapis.com/auth/admin.directory.user.security'].join(' ');
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 const TOKEN_MARGIN_MS = 5 * 60_000;
 /** Google's reasons for "slow down", which it sends with a 403. */

@@ -78,7 +78,7 @@ export const google: Credential<GoogleSettings> = {
     variables: {
       GOOGLE_SERVICE_ACCOUNT_KEY: {
         schema: optional(serviceAccountKey),
-        secret: { description: "the Google service account's JSON key (domain-wide delegation for admin.directory.user)", placeholder: PLACEHOLDER },
+        secret: { description: "the Google service account's JSON key (domain-wide delegation for admin.directory.user and admin.directory.user.security)", placeholder: PLACEHOLDER },
         doc: { meaning: 'The service account\'s JSON key, its content (not a path); setting it turns `/reset-google-password` on. On Lambda it lives in Secrets Manager.' },
       },
       GOOGLE_ADMIN_EMAIL: {

@@ -41,7 +41,10 @@ export interface GoogleSimulator extends StandIn {
   lastClaims(): Record<string, unknown> | undefined;
 }
 
-const SCOPE = 'https://www.googleapis.com/auth/admin.directory.user';
+/** The scopes domain-wide delegation grants the service account: users, and users' sessions (signOut). */
+const USER_SCOPE = 'https://www.googleapis.com/auth/admin.directory.user';
+const SECURITY_SCOPE = 'https://www.googleapis.com/auth/admin.directory.user.security';
+const DELEGATED = new Set([USER_SCOPE, SECURITY_SCOPE]);
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
 class GoogleError extends Error {
@@ -89,6 +92,7 @@ export async function startGoogleSimulator(opts: { users: readonly GoogleSimUser
   const signOuts = new Map<string, number>();
   const issued: string[] = [];
   let valid = new Set<string>();
+  const scopesOf = new Map<string, Set<string>>();
   let claims: Record<string, unknown> | undefined;
   const state = new SimState<Operation, string>(opts.latencyMs);
   const failures = new Map<Operation, GoogleFailure[]>();
@@ -153,7 +157,9 @@ export async function startGoogleSimulator(opts: { users: readonly GoogleSimUser
     const sub = byKey(String(claims.sub ?? ''));
     if (!sub) throw new OAuthError(400, 'invalid_grant', 'Invalid email or User ID');
     // Domain-wide delegation was granted for this one scope, and only an admin can act on users.
-    if (claims.scope !== SCOPE || !(sub.isAdmin || sub.isDelegatedAdmin)) {
+    // A token asks for space-separated scopes; Google refuses the grant if any is not delegated.
+    const requested = String(claims.scope ?? '').split(' ').filter(Boolean);
+    if (requested.length === 0 || requested.some((scope) => !DELEGATED.has(scope)) || !(sub.isAdmin || sub.isDelegatedAdmin)) {
       throw new OAuthError(401, 'unauthorized_client', 'Client is unauthorized to retrieve access tokens using this method, or client not authorized for any of the scopes requested.');
     }
     const failure = failures.get('Token')?.shift();
@@ -161,6 +167,7 @@ export async function startGoogleSimulator(opts: { users: readonly GoogleSimUser
     const access = `ya29.${randomBytes(60).toString('base64url')}`;
     issued.push(access);
     valid.add(access);
+    scopesOf.set(access, new Set(requested));
     return json(200, { access_token: access, expires_in: 3599, token_type: 'Bearer' });
   };
 
@@ -213,6 +220,9 @@ export async function startGoogleSimulator(opts: { users: readonly GoogleSimUser
         throw new GoogleError(401, 'authError', 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.');
       }
       const found = route(req);
+      // users.signOut needs the user.security scope; everything else here, the user scope.
+      const needs = found.operation === 'SignOut' ? SECURITY_SCOPE : USER_SCOPE;
+      if (!scopesOf.get(bearer)?.has(needs)) throw new GoogleError(403, 'insufficientPermissions', 'Request had insufficient authentication scopes.');
       state.record(found.operation, found.params);
       injected(found.operation);
       return found.run();
