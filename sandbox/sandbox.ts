@@ -87,7 +87,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const team = fixture.workspace.team;
 
   const stack: Array<{ close(): Promise<void> }> = [];
-  const cleanup = () => Promise.allSettled(stack.reverse().map((s) => s.close()));
+  // One at a time, last opened first: the app and the table watcher must finish their work before
+  // dynalite closes under them ("Iterator is not open" from a scan still reading, after the tests).
+  const cleanup = async () => {
+    for (const part of stack.splice(0).reverse()) await part.close().catch(() => undefined);
+  };
   let dynamo: LocalDynamo;
   try {
     dynamo = await startDynalite({ path: join(dataDir, 'dynamodb') });
