@@ -102,6 +102,15 @@ describe('/reset-google-password', () => {
     expect(changes()).toEqual([]);
   });
 
+  it('403 forbidden on the lookup (an address in a domain this admin does not manage): no account here, and nobody is paged', async () => {
+    google().failNext('GetUser', { status: 403, reason: 'forbidden', message: 'Not Authorized to access this resource/api' });
+    const { view } = await h.open(COMMAND, 'UMAX');
+    expect(view.submit).toBeUndefined();
+    await h.waitForAudit('UMAX', (r) => r.phase === 'refused' && r.errorCode === 'DIRECTORY_USER_NOT_FOUND');
+    expect(h.logs.join('')).not.toMatch(/"alert":true/);
+    expect(changes()).toEqual([]);
+  });
+
   it('403 forbidden on the update: misconfigured, an operator alert, nothing shown', async () => {
     const opened = await h.open(COMMAND, 'UMAX');
     google().failNext('UpdateUser', { status: 403, reason: 'forbidden', message: 'Not Authorized to access this resource/api' });

@@ -86,11 +86,19 @@ export class GoogleDirectory implements Directory {
    * whose primary email the flow compares, so an alias that belongs to someone else finds nobody.
    */
   async findCandidates(email: string): Promise<DirectoryUser[]> {
+    return this.lookup(email, true);
+  }
+
+  private async lookup(email: string, forbiddenIsMissing: boolean): Promise<DirectoryUser[]> {
     let answer: JsonAnswer;
     try {
       answer = await this.api('GET', `/admin/directory/v1/users/${encodeURIComponent(email)}?projection=basic&viewType=admin_view`, 'google:GetUser');
     } catch (err) {
       if (err instanceof LatchkeyFailure && err.code === 'DIRECTORY_USER_NOT_FOUND') return [];
+      // Google answers 403 forbidden for an address in a domain this admin does not manage (a
+      // contractor's own domain): that person has no account here, and a Slack member must never be
+      // able to page the on-call by asking. A real misconfiguration fails check() and the update.
+      if (forbiddenIsMissing && err instanceof LatchkeyFailure && err.code === 'DIRECTORY_MISCONFIGURED' && / 403: forbidden\b/.test(err.detail ?? '')) return [];
       throw err;
     }
     const user = userSchema.safeParse(answer.body);
@@ -105,7 +113,8 @@ export class GoogleDirectory implements Directory {
   async check(): Promise<SetupCheck[]> {
     const name = 'service account and delegation';
     try {
-      const [admin] = await this.findCandidates(this.connection.adminEmail);
+      // Here a 403 forbidden is ours to fix: the admin it acts as cannot read itself.
+      const [admin] = await this.lookup(this.connection.adminEmail, false);
       if (!admin) return [failed(name, 'GOOGLE_ADMIN_EMAIL is not a user of this Workspace: set it to an admin allowed to manage users')];
       return [passed(name, 'a token was issued and google:GetUser answers')];
     } catch (err) {
