@@ -10,6 +10,7 @@ import {
   type ChangeResult,
   type Clock,
   type Directory,
+  type DirectoryUser,
   type Logger,
   type Metrics,
   type RateLimiter,
@@ -165,6 +166,21 @@ export class ResetCredential {
     this.metrics = deps.metrics ?? NO_METRICS;
   }
 
+  /** What a confirmation or a finish click carries: whose request, for which directory user, until when. */
+  private ticketFor(kind: string, requester: Requester, user: DirectoryUser, requestId: string): ResetTicket {
+    return {
+      v: 1,
+      kind,
+      userId: requester.userId,
+      teamId: requester.teamId,
+      directoryUserId: user.id,
+      ...(user.locked && { locked: true }),
+      email: user.email,
+      requestId,
+      expiresAt: this.deps.clock.now().getTime() + this.ticketTtlMs,
+    };
+  }
+
   isEnabled(kind: string): boolean {
     return this.deps.credentials.has(kind);
   }
@@ -232,15 +248,7 @@ export class ResetCredential {
       }
       const user = lookup.value;
       const ticket: ResetTicket = {
-        v: 1,
-        kind,
-        userId: requester.userId,
-        teamId: requester.teamId,
-        directoryUserId: user.id,
-        ...(user.locked && { locked: true }),
-        email: user.email,
-        requestId,
-        expiresAt: this.deps.clock.now().getTime() + this.ticketTtlMs,
+        ...this.ticketFor(kind, requester, user, requestId),
         countedAt: countedAt.getTime(),
         ...(account && { verify: { userId: account.userId, factorId: account.factorId, factorType: account.factorType } }),
       };
@@ -319,17 +327,7 @@ export class ResetCredential {
       const member = await identifyRequester(requester, this.deps.members, this.deps.workspace);
       const user = await pickDirectoryUser(credential.directory, member.email);
       if (user.id !== approved.directoryUserId) throw new LatchkeyFailure('REQUEST_INVALID', 'the directory user is not the one approved');
-      ticket = {
-        v: 1,
-        kind,
-        userId: requester.userId,
-        teamId: requester.teamId,
-        directoryUserId: user.id,
-        ...(user.locked && { locked: true }),
-        email: user.email,
-        requestId: approved.requestId,
-        expiresAt: this.deps.clock.now().getTime() + this.ticketTtlMs,
-      };
+      ticket = this.ticketFor(kind, requester, user, approved.requestId);
     } catch (err) {
       const failure = this.report(err, { requester, kind, requestId: approved.requestId });
       this.metrics.count('request_refused', { action: credential.audit.action, code: failure.code });
