@@ -13,7 +13,8 @@ machine: other work on the same cores changes the figures.
                      once (+0 and +50 ms per remote answer), each command's two waits and the remote
                      calls on its path, the Home tab, memory, start-up, and the SDK-only yardstick
   --quick            the same with fewer samples, about 50 s: rough figures, for trying a change
-  --ack-only         only the acknowledgement bursts at +0 ms, about 40 s
+  --ack-only         only the acknowledgement bursts at +0 ms, then the bare node:http server on the
+                     same 200 and 400 bursts (the floor the ack targets are read against), about 60 s
   --ack-latency=<ms> with --ack-only: the remote answers' added latency (50 for the +50 ms rows)
   --home-only        only the Home tab (app_home_opened → views.publish) after the warm-up
   --profile          the acknowledgement bursts with a V8 CPU profile and a memory breakdown of the

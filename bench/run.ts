@@ -388,7 +388,14 @@ async function main(): Promise<void> {
     const afterBursts = memoryOf(app.child.pid!);
     if (ackOnly) {
       if (profile) log(`bench: --profile: the CPU profile is written to ${join(BUILD, 'prof')} when the app stops`);
-      for (const a of Object.values<any>(results.ack)) log(JSON.stringify(a));
+      await app.stop();
+      // The floor, in the same run: without it the ack rows cannot be read against their targets.
+      const bare: Record<number, Summary> = {};
+      for (const level of [200, 400] as const) bare[level] = await bareServerAcks(loadgen, level, ACK_SAMPLES[level]);
+      for (const a of Object.values<any>(results.ack)) {
+        const floor = bare[a.concurrent as number];
+        log(JSON.stringify(floor ? { ...a, bareAckP99: floor.p99, ackP99OverBare: Math.round((a.ack.p99 / floor.p99) * 100) / 100 } : a));
+      }
       log(JSON.stringify({ idleAfterWarmupMb: idle && idle.rss / MB, peakBeforeBurstsMb: idle && idle.peakRss / MB, peakAfter200BurstMb: after200 && after200.peakRss / MB, peakAfter400BurstsMb: afterBursts && afterBursts.peakRss / MB }));
       return;
     }
