@@ -1,6 +1,6 @@
 import type { ApprovalFailure, ApprovalKind, Approvals } from './approvals/approvals';
 import type { PendingRequest } from './approvals/pending-request';
-import { describeError } from './failure';
+import { describeError, type FailureCode } from './failure';
 import type { Logger, Requester, WorkspaceMembers } from './ports';
 
 /** An approved reset, as a kind of pending request (approvals/). */
@@ -76,13 +76,17 @@ export class ResetApprovals {
     return filed.ok ? filed : { ...filed, credential: credential.id, requestId: ticket.requestId };
   }
 
-  /** The requester's finish click: theirs, approved, in time; then the reset flow makes the change. */
+  /**
+   * The requester's finish click: theirs, approved, in time, and taken (APPROVED → FINISHING, once)
+   * before the reset flow makes the change, so a second click or an expiry noticed meanwhile finds
+   * it taken; whatever the change's outcome, this click settles it.
+   */
   async finish<T extends { readonly ok: boolean; readonly code?: string }>(
     requester: Requester,
     approvalRequestId: string,
     change: (approved: { credential: string; requestId: string; directoryUserId: string; email: string }) => Promise<T>,
   ): Promise<{ ok: true; result: T; request: PendingRequest } | ResetApprovalFailure> {
-    const found = await this.deps.approvals.approvedFor(requester, approvalRequestId, RESET_KIND);
+    const found = await this.deps.approvals.takeToFinish(requester, approvalRequestId, RESET_KIND);
     if (!found.ok) {
       this.deps.logger.warn({ slackUserId: requester.userId, approvalRequestId, code: found.code }, 'approved reset not finished');
       return { ...found, ...(found.request?.detail.credential && { credential: found.request.detail.credential }), requestId: found.request?.detail.resetRequestId };
@@ -94,13 +98,21 @@ export class ResetApprovals {
       directoryUserId: request.directoryUserId,
       email: request.requesterEmail,
     };
-    const result = await change(approved);
-    // A second click finds the first one's attempt on record (REQUEST_ALREADY_USED): the first settles it.
-    if (result.ok || result.code !== 'REQUEST_ALREADY_USED') {
-      await this.deps.approvals.finished(request, result.ok ? undefined : (result.code as never)).catch((err: unknown) =>
-        this.deps.logger.warn({ approvalRequestId, err: describeError(err) }, 'approved reset could not be settled'),
-      );
+    let result: T;
+    try {
+      result = await change(approved);
+    } catch (err) {
+      // Taken, so no other click can settle it: this one does, whatever happened.
+      await this.settle(request, 'INTERNAL');
+      throw err;
     }
+    await this.settle(request, result.ok ? undefined : (result.code as FailureCode));
     return { ok: true, result, request };
+  }
+
+  private async settle(request: PendingRequest, failed?: FailureCode): Promise<void> {
+    await this.deps.approvals.finished(request, failed).catch((err: unknown) =>
+      this.deps.logger.warn({ approvalRequestId: request.id, err: describeError(err) }, 'approved reset could not be settled'),
+    );
   }
 }

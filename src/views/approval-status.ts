@@ -14,6 +14,8 @@ export function approvalStatusLine(request: PendingRequest, words: ApprovalKindW
       return `:hourglass: Waiting for an admin; expires at ${slackTime(new Date(request.expiresAt))}.`;
     case 'APPROVED':
       return `:hourglass_flowing_sand: Approved by ${by}${when}${words.approvedStatus(request)}`;
+    case 'FINISHING':
+      return `:hourglass_flowing_sand: Approved by ${by}${when}; <@${request.requester.userId}> is finishing it now.`;
     case 'APPLIED':
       return sentence(`:white_check_mark: Approved by ${by}${when} and applied${comment}`);
     case 'APPLY_FAILED':

@@ -86,6 +86,7 @@ export function activityState(a: Activity, why: string): string {
     const standing: Record<NonNullable<Activity['standing']>, string> = {
       PENDING: ':hourglass: Waiting for an admin',
       APPROVED: ':hourglass_flowing_sand: Approved; the change is being applied',
+      FINISHING: ':hourglass_flowing_sand: Approved; the change is being made',
       APPLIED: ':white_check_mark: Approved and applied',
       APPLY_FAILED: ':warning: Approved, but not applied yet: an admin can retry',
       DENIED: ':no_entry: Denied',

@@ -176,6 +176,33 @@ describe('the approval policy: expiry', () => {
   });
 });
 
+describe('the approval policy: expiry noticed while the change is made', () => {
+  const h = useHarness({ env: POLICY });
+  afterEach(() => h.chime.setLatency(0));
+
+  it('a read past the deadline while the finish is resetting does not expire it: the change is told as done, never as expired', async () => {
+    const { request, finish } = await approved(h, 'UCARL');
+    // Chime answers the reset slowly; its call is recorded on arrival, so the change is under way once it shows.
+    h.chime.setLatency(1500);
+    const finished = finishing(h, 'UCARL', finish);
+    const started = Date.now();
+    while (h.chime.callsTo('ResetPersonalPIN').length === 0 && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 20));
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+    // Past the finish deadline, the requester's own Home tab reads the request (expiry is noticed on read).
+    h.clock.offsetMs = 31 * 60_000;
+    const { home } = await h.openHome('UCARL');
+    expect(JSON.stringify(home)).not.toContain('Expired');
+
+    const done = await finished;
+    expect(secretIn(done.view)).toBe(h.chime.pinOf('chime-carl'));
+    await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('applied'));
+    const dms = h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'DUCARL');
+    expect(JSON.stringify(dms.map((c) => c.args))).not.toContain('expired');
+    const after = await h.openHome('UCARL');
+    expect(JSON.stringify(after.home)).not.toContain('Expired');
+  });
+});
+
 describe('the approval policy on Lambda', () => {
   const h = useHarness({ entry: 'lambda', env: POLICY });
 

@@ -279,31 +279,43 @@ export class Approvals {
     return expired;
   }
 
-  /** The request, for its requester finishing a handed-over kind: theirs, approved and in time, or why not. */
-  async approvedFor(requester: Requester, requestId: string, kind: string): Promise<{ ok: true; request: PendingRequest } | ApprovalFailure> {
+  /**
+   * Takes a handed-over request for its requester to finish: theirs, approved and in time, and
+   * moved APPROVED → FINISHING by one conditional write before anything changes. Only one click
+   * ever takes it, and expiry (which moves only APPROVED) can no longer close it under the change.
+   */
+  async takeToFinish(requester: Requester, requestId: string, kind: string): Promise<{ ok: true; request: PendingRequest } | ApprovalFailure> {
     try {
       const found = await this.deps.store.get(requestId);
       // By the signed user ID: nobody else's click can finish someone's approved request.
       if (!found || found.kind !== kind || found.requester.userId !== requester.userId) return { ok: false, code: 'REQUEST_INVALID' };
       const request = await this.expireIfDue(found);
-      if (request.status === 'EXPIRED') return { ok: false, code: 'REQUEST_EXPIRED', request };
-      if (request.status !== 'APPROVED') return { ok: false, code: request.status === 'APPLIED' ? 'REQUEST_ALREADY_USED' : 'REQUEST_INVALID', request };
-      return { ok: true, request };
+      if (request.status !== 'APPROVED') return this.notFinishable(request);
+      const taken = await this.deps.store.transition(request.id, ['APPROVED'], 'FINISHING');
+      if (taken) return { ok: true, request: taken };
+      // Another click, or expiry, got there first: say which.
+      return this.notFinishable((await this.deps.store.get(request.id)) ?? request);
     } catch (err) {
       return this.fail(err, { requester, kind, step: 'finish', requestId });
     }
   }
 
-  /** Settles a handed-over request once its requester finished it: APPROVED → APPLIED (or APPLY_FAILED), once. */
+  /** Settles a request its requester took to finish: FINISHING → APPLIED (or APPLY_FAILED), once. */
   async finished(request: PendingRequest, failed?: FailureCode): Promise<PendingRequest | undefined> {
     const settled = await this.deps.store
-      .transition(request.id, ['APPROVED'], failed ? 'APPLY_FAILED' : 'APPLIED', failed ? { errorCode: failed } : {})
+      .transition(request.id, ['FINISHING'], failed ? 'APPLY_FAILED' : 'APPLIED', failed ? { errorCode: failed } : {})
       .catch((err: unknown) => {
         this.warn(err, request, 'finished request could not be settled');
         return undefined;
       });
     if (settled) await this.deps.announcer.refresh(settled).catch((err: unknown) => this.warn(err, settled, 'approvals message update failed'));
     return settled;
+  }
+
+  private notFinishable(request: PendingRequest): ApprovalFailure {
+    const code: FailureCode =
+      request.status === 'EXPIRED' ? 'REQUEST_EXPIRED' : request.status === 'FINISHING' || request.status === 'APPLIED' || request.status === 'APPLY_FAILED' ? 'REQUEST_ALREADY_USED' : 'REQUEST_INVALID';
+    return { ok: false, code, request };
   }
 
   /** APPROVED → APPLIED, or APPLY_FAILED with the reason (an admin may approve again to retry). */

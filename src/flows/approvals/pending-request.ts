@@ -7,15 +7,17 @@ import type { Requester } from '../ports';
  *
  *   PENDING → APPROVED → APPLIED | APPLY_FAILED      (APPLY_FAILED → APPROVED on retry)
  *   PENDING → DENIED | EXPIRED                       (APPROVED → EXPIRED for a kind the requester finishes)
+ *   APPROVED → FINISHING → APPLIED | APPLY_FAILED    (a kind the requester finishes: their click takes it, once)
  *
- * Every transition is a conditional write in the store, so a decision takes effect once.
+ * Every transition is a conditional write in the store, so a decision takes effect once. Expiry
+ * moves only PENDING or APPROVED: a request being finished (FINISHING) or past it never expires.
  */
-export type PendingStatus = 'PENDING' | 'APPROVED' | 'APPLIED' | 'APPLY_FAILED' | 'DENIED' | 'EXPIRED';
+export type PendingStatus = 'PENDING' | 'APPROVED' | 'FINISHING' | 'APPLIED' | 'APPLY_FAILED' | 'DENIED' | 'EXPIRED';
 
-export const PENDING_STATUSES: readonly PendingStatus[] = ['PENDING', 'APPROVED', 'APPLIED', 'APPLY_FAILED', 'DENIED', 'EXPIRED'];
+export const PENDING_STATUSES: readonly PendingStatus[] = ['PENDING', 'APPROVED', 'FINISHING', 'APPLIED', 'APPLY_FAILED', 'DENIED', 'EXPIRED'];
 
 /** States in which a request still holds its requester's one open place (for its slot). */
-export const OPEN_STATUSES: readonly PendingStatus[] = ['PENDING', 'APPROVED', 'APPLY_FAILED'];
+export const OPEN_STATUSES: readonly PendingStatus[] = ['PENDING', 'APPROVED', 'FINISHING', 'APPLY_FAILED'];
 
 /** A kind's own facts about a request, as strings (the license asked for, the credential to reset). */
 export type Detail = Readonly<Record<string, string>>;
