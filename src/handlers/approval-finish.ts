@@ -6,9 +6,9 @@ import type { ResetDelivery, ResetDone, ResetFailure } from '../flows/reset-cred
 import { openedModalOf } from '../slack/arrival-modal';
 import { sendDirectMessage } from '../slack/direct-message';
 import type { GuardedApp } from '../slack/guarded-app';
-import { failureView, resultView } from '../views/reset-modal';
+import { resultView } from '../views/reset-modal';
 import { resetNotice } from '../views/reset-notice';
-import { FINISH_ACTION_ID, finishFailureView, finishLoadingView } from '../views/reset-approval-kind';
+import { FINISH_ACTION_ID, finishedFailureView, finishFailureView, finishLoadingView } from '../views/reset-approval-kind';
 import { updateModal } from './modal-sequence';
 import { resetWordsOf } from './reset-words';
 import { clickedBy } from './slack-payloads';
@@ -66,6 +66,6 @@ export function registerApprovalFinish(app: GuardedApp, flow: ResetApprovals, ch
     const credential = CREDENTIALS.find((c) => c.id === (outcome.ok ? outcome.request.detail.credential : outcome.credential));
     const words = credential && resetWordsOf(credential);
     if (!outcome.ok) await show(finishFailureView(outcome, words));
-    else if (!outcome.result.ok) await show(words ? failureView(outcome.result, words) : finishFailureView(outcome.result));
+    else if (!outcome.result.ok) await show(words ? finishedFailureView(outcome.result, words) : finishFailureView(outcome.result));
   });
 }

@@ -21,8 +21,8 @@ export function approvalStatusLine(request: PendingRequest, words: ApprovalKindW
     case 'APPLY_FAILED':
       return (
         `:warning: Approved by ${by}${when}, but the change was not applied: ` +
-        `${failureMessage({ code: (request.errorCode ?? 'INTERNAL') as FailureCode }, words.subject).headline} ` +
-        'An admin can approve it again to retry.'
+        `${failureMessage({ code: (request.errorCode ?? 'INTERNAL') as FailureCode }, words.subjectOf(request)).headline} ` +
+        words.afterFailure(request)
       );
     case 'DENIED':
       return sentence(`:no_entry: Denied by ${by}${when}${comment}`);

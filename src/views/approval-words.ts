@@ -10,8 +10,12 @@ import type { SubjectWords } from './words';
 export interface ApprovalKindWords {
   /** Whether an admin may approve again after the change failed (a kind the admin's click applies). */
   readonly adminRetries: boolean;
-  /** The kind's subject, for failures ("Amazon Chime license"). */
+  /** The kind's subject, for failures about no one request ("Amazon Chime license"). */
   readonly subject: SubjectWords;
+  /** One request's subject, for its own failures: an approved reset's is its credential's. */
+  subjectOf(request: PendingRequest): SubjectWords;
+  /** What can be done once the approved change failed (mrkdwn, one sentence): who can try again, and how. */
+  afterFailure(request: PendingRequest): string;
   /** What each audit step of it is called on the Home tab ("License request", "License decision"). */
   readonly steps: Readonly<Record<ApprovalStep, string>>;
   /** What the requester asks, after their name (mrkdwn): "asks to change their Amazon Chime license: *Basic* → *Pro*". */

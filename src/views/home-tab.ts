@@ -88,9 +88,10 @@ export function activityState(a: Activity, why: string): string {
       APPROVED: ':hourglass_flowing_sand: Approved; the change is being applied',
       FINISHING: ':hourglass_flowing_sand: Approved; the change is being made',
       APPLIED: ':white_check_mark: Approved and applied',
-      APPLY_FAILED: ':warning: Approved, but not applied yet: an admin can retry',
+      // Said for every kind: who can retry, and how, is the kind's (the request's own line says it).
+      APPLY_FAILED: ':warning: Approved, but the change was not made',
       DENIED: ':no_entry: Denied',
-      EXPIRED: ':zzz: Expired without a decision',
+      EXPIRED: ':zzz: Expired; nothing was changed',
     };
     return a.standing ? standing[a.standing] : ':outbox_tray: Sent to the admins';
   }

@@ -20,12 +20,19 @@ const ANY: SubjectWords = {
   account: 'account',
 };
 
+/** After a failed finish: the approval is used, so asking again is what is left. */
+const ASK_AGAIN = (words: SubjectWords) => `This approval is used up. Run \`${words.command}\` to ask again; an admin must approve it again.`;
+
 /** An approved reset's words, for the approval views; `credentials` by credential ID. */
 export function resetKindWords(credentials: Readonly<Record<string, ResetWords>>): ApprovalKindWords {
   const of = (r: PendingRequest): SubjectWords => credentials[r.detail.credential ?? ''] ?? ANY;
   return {
     adminRetries: false,
-    subject: Object.values(credentials)[0] ?? ANY,
+    // About no one request (a Home tab line of the kind's): any credential, never one in particular.
+    subject: ANY,
+    subjectOf: of,
+    // The approval was used by the finish that failed: nobody can retry it, and its place is given back (approvals.ts).
+    afterFailure: (r) => `<@${r.requester.userId}> can ask again with \`${of(r).command}\`; an admin must approve it again.`,
     steps: { request: 'Reset request', decide: 'Reset decision', apply: 'Approved reset' },
     asks: (r) => `asks to reset their *${of(r).what}* (an admin must approve it first)`,
     summary: (r) => `*${of(r).title}*`,
@@ -85,13 +92,21 @@ function notice(request: PendingRequest, words: SubjectWords): { text: string; b
     case 'APPLY_FAILED': {
       const why = failureMessage({ code: (request.errorCode ?? 'INTERNAL') as FailureCode }, words).headline;
       const text = `Your approved reset of your ${words.what} could not be finished: ${why}`;
-      return { text, blocks: [section(`:warning: ${text}`), context(again)] };
+      return { text, blocks: [section(`:warning: ${text}`), context(ASK_AGAIN(words))] };
     }
     default: {
       const text = `Your ${words.what} was reset.`;
       return { text, blocks: [section(`:white_check_mark: ${text}`)] };
     }
   }
+}
+
+/** The finish click was used, but the change failed: what happened, in the credential's words, and what to do next. */
+export function finishedFailureView(failure: { code: FailureCode; requestId?: string; reason?: string }, words: ResetWords): ModalView {
+  const m = failureMessage(failure, words);
+  const blocks = [section(`:warning: ${m.headline}`), section(m.next), context(ASK_AGAIN(words))];
+  if (failure.requestId) blocks.push(context(`Reference: \`${failure.requestId}\``));
+  return modal({ title: words.title, close: 'Close', blocks });
 }
 
 /** The requester's own modal, opened by their finish click while Latchkey checks them again. */

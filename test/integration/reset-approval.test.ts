@@ -203,6 +203,47 @@ describe('the approval policy: expiry noticed while the change is made', () => {
   });
 });
 
+describe('the approval policy: a finish whose change fails', () => {
+  // The mail password is not the registry's first credential: its words must be its own, not the PIN's.
+  const h = useHarness({ env: { RESET_POLICY: 'pin=approval,password=approval' } });
+
+  it("says what happened in that credential's words and that asking again is what is left, and asking again works at once", async () => {
+    const opened = await h.open('/reset-password', 'UCARL');
+    await h.submit('UCARL', opened.view);
+    const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes('<@UCARL>'));
+    const approvalId = (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0].value as string;
+    const review = await reviews(h, 'UADA', { approvalId, message: { channel: post.result!.channel as string, ts: post.result!.ts as string } });
+    await h.submit('UADA', review.view, { values: decide('approve') });
+    const finish = await finishButton(h, 'UCARL');
+
+    h.workmail.failNext('ResetPassword', 'DirectoryUnavailableException');
+    const failed = await finishing(h, 'UCARL', finish);
+    const modal = JSON.stringify(failed.view);
+    expect(modal).toContain('Amazon WorkMail is not answering right now. Nothing was changed.');
+    expect(modal).toContain('This approval is used up. Run `/reset-password` to ask again; an admin must approve it again.');
+    expect(secretIn(failed.view)).toBeUndefined();
+
+    // The admins' message: what happened to the mail password, and who can do what next; never "approve it again" (nobody can).
+    const update = await h.slack.waitForCall('chat.update', (c) => c.args.ts === post.result!.ts && JSON.stringify(c.args).includes('was not applied'));
+    const line = JSON.stringify(update.args.blocks);
+    expect(line).toContain('Amazon WorkMail is not answering right now.');
+    expect(line).toContain('<@UCARL> can ask again with `/reset-password`; an admin must approve it again.');
+    expect(line).not.toContain('Chime');
+    expect(line).not.toContain('An admin can approve it again');
+    // The requester's Home tab says the same of their own request.
+    const { home } = await h.openHome('UCARL');
+    expect(JSON.stringify(home)).toContain('can ask again with `/reset-password`');
+    expect(JSON.stringify(home)).not.toContain('an admin can retry');
+
+    // And it is true: asking again goes to the admins at once, not "you already have a request waiting".
+    const again = await h.open('/reset-password', 'UCARL');
+    const submitted = await h.submit('UCARL', again.view);
+    const shown = JSON.stringify(submitted.json?.view ?? (await h.viewUpdate(again.viewId, 2)));
+    expect(shown).toContain("needs an admin's approval");
+    expect(shown).not.toContain('already have');
+  });
+});
+
 describe('the approval policy on Lambda', () => {
   const h = useHarness({ entry: 'lambda', env: POLICY });
 

@@ -300,10 +300,14 @@ export class Approvals {
     }
   }
 
-  /** Settles a request its requester took to finish: FINISHING → APPLIED (or APPLY_FAILED), once. */
+  /**
+   * Settles a request its requester took to finish: FINISHING → APPLIED (or APPLY_FAILED), once.
+   * A failed one gives its requester's open place back (its time ends now): its approval is used
+   * and nobody can retry it, so they can ask again at once.
+   */
   async finished(request: PendingRequest, failed?: FailureCode): Promise<PendingRequest | undefined> {
     const settled = await this.deps.store
-      .transition(request.id, ['FINISHING'], failed ? 'APPLY_FAILED' : 'APPLIED', failed ? { errorCode: failed } : {})
+      .transition(request.id, ['FINISHING'], failed ? 'APPLY_FAILED' : 'APPLIED', failed ? { errorCode: failed, expiresAt: this.deps.clock.now().toISOString() } : {})
       .catch((err: unknown) => {
         this.warn(err, request, 'finished request could not be settled');
         return undefined;
