@@ -21,10 +21,22 @@ const required = <T extends z.ZodType>(what: string, build: (text: z.ZodString) 
   z.preprocess((value) => (value === '' ? undefined : value), build(z.string({ message: `is required: ${what}` })));
 
 /**
- * .env.example's placeholders are `<what to put here>`: one left in place is a problem that says
- * so, whatever the variable would otherwise accept.
+ * What .env.example holds for the core settings a newcomer fills in (`<what to put here>`); the
+ * credentials and verifiers declare theirs (Setting.envPlaceholder). A value still equal to its
+ * variable's placeholder is a problem that says so by the variable's name, whatever the variable
+ * would otherwise accept. Only these exact texts: a real secret that happens to look like `<…>` is
+ * checked as a value, and a problem never shows a value back.
  */
-const PLACEHOLDER = /^<(.+)>$/s;
+const CORE_PLACEHOLDERS: Readonly<Record<string, string>> = {
+  SLACK_SIGNING_SECRET: "<the Signing Secret from your Slack app's Basic Information page>",
+  SLACK_BOT_TOKEN: '<the Bot User OAuth Token from OAuth & Permissions, starting xoxb->',
+  SLACK_TEAM_ID: '<your Slack workspace ID, such as T0123ABCD>',
+  SLACK_ENTERPRISE_ID: '<your Enterprise Grid org ID, such as E0123ABCD>',
+  SLACK_APP_TOKEN: '<an app-level token from Basic Information, starting xapp->',
+  APPROVALS_CHANNEL_ID: "<the approvals channel's ID, such as C0123ABCD (channel details, at the bottom)>",
+  ADMIN_USER_IDS: "<admins' Slack user IDs, such as U0123ABCD,U0456EFGH (profile, More, Copy member ID)>",
+  ADMIN_USERGROUP_ID: "<a Slack user group's ID, such as S0123ABCD>",
+};
 
 /** The limits' defaults, which the sandbox (set higher for demos) shows beside its own. */
 export const LIMIT_DEFAULTS = { RESET_MAX_PER_HOUR: 3, LICENSE_REQUEST_MAX_PER_DAY: 5 } as const;
@@ -223,6 +235,14 @@ export function policyProblems(
 /** Every variable the app reads, for the docs' tables to be checked against. */
 export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
 
+/** .env.example's placeholder of each variable that has one, by variable: the core's and every plug-in's. */
+export const ENV_PLACEHOLDERS: ReadonlyMap<string, string> = new Map([
+  ...Object.entries(CORE_PLACEHOLDERS),
+  ...[...SETTINGS_OWNERS, ...VERIFIERS].flatMap((c) =>
+    Object.entries(c.settings.variables).flatMap(([name, setting]) => (setting.envPlaceholder ? [[name, setting.envPlaceholder] as const] : [])),
+  ),
+]);
+
 export interface Config {
   readonly port: number;
   readonly slack: {
@@ -286,11 +306,9 @@ export interface EnabledCredential {
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[]; nothingSet?: boolean };
 
 export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
+  // What to put there is said from the placeholder we wrote, never from the value.
   const placeholders = new Map(
-    CONFIG_VARIABLES.flatMap((name) => {
-      const what = PLACEHOLDER.exec(env[name]?.trim() ?? '')?.[1];
-      return what ? [[name, what] as const] : [];
-    }),
+    [...ENV_PLACEHOLDERS].flatMap(([name, placeholder]) => (env[name]?.trim() === placeholder ? [[name, placeholder.slice(1, -1)] as const] : [])),
   );
   const real = (name: string) => Boolean(env[name]) && !placeholders.has(name);
   const nothingSet = !['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_TEAM_ID', ...CREDENTIALS.map(mainVariableOf)].some(real);

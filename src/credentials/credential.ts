@@ -31,6 +31,12 @@ export interface Setting {
      */
     readonly placeholder: string;
   };
+  /**
+   * What .env.example holds for it, `<what to put here>`, when a newcomer must fill it in. A value
+   * still equal to it is reported by the variable's name as a placeholder left in place; any other
+   * value, even one that looks like `<…>`, is checked as a value and never shown back.
+   */
+  readonly envPlaceholder?: string;
   /** For the README's configuration table: the default, and what it means. */
   readonly doc: { readonly default?: string; readonly meaning: string };
   /**

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
-import { CONFIG_VARIABLES, describeProblems, loadConfig } from '../../src/config';
+import { CONFIG_VARIABLES, describeProblems, ENV_PLACEHOLDERS, loadConfig, secretVariables } from '../../src/config';
 import { CREDENTIALS } from '../../src/credentials';
 
 /** .env.example as a newcomer copies it, and with every commented-out setting switched on. */
@@ -35,6 +35,11 @@ describe('.env.example', () => {
     }
   });
 
+  it("holds, for each variable, exactly the placeholder the code knows for it (so the check that one was left in place can't drift)", () => {
+    expect(PLACEHOLDERS.length).toBeGreaterThan(0);
+    for (const [name, value] of PLACEHOLDERS) expect([name, ENV_PLACEHOLDERS.get(name)]).toEqual([name, value]);
+  });
+
   it('has a placeholder for every setting a newcomer must fill in', () => {
     expect(PLACEHOLDERS.map(([name]) => name)).toEqual(
       expect.arrayContaining(['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_TEAM_ID', ...CREDENTIALS.map((c) => Object.keys(c.settings.variables)[0]!)]),
@@ -66,5 +71,32 @@ describe('required settings', () => {
   it('with something real set, the errors do not send a configured deployment to the sandbox', () => {
     const result = loadConfig({ SLACK_SIGNING_SECRET: 'x'.repeat(32), SLACK_BOT_TOKEN: 'xoxb-', SLACK_TEAM_ID: 'T0LATCHKEY' });
     expect(result.ok || result.nothingSet).toBeFalsy();
+  });
+});
+
+describe('a config error never shows a secret back', () => {
+  // Real secrets can start with '<' (and end with '>'); only the exact .env.example text is a placeholder.
+  const SECRET = '<s3cr3t-Value_that-looks-like-a-placeholder-0123456789abcdef>';
+  const cases = secretVariables().flatMap((name) => [
+    [name, SECRET],
+    [name, SECRET.slice(0, 12)],
+    [name, `${ENV_PLACEHOLDERS.get(name) ?? '<x>'}${SECRET}`],
+  ]);
+
+  it.each(cases)('%s=%s: the problems name the variable, never its value', (name, value) => {
+    // Something else wrong too (no Slack team), so the problems are printed whatever this value does.
+    const env = { ...ALL_ON, SLACK_TEAM_ID: 'not-a-team', [name]: value };
+    const result = loadConfig(env);
+    expect(result.ok).toBe(false);
+    const printed = result.ok ? '' : describeProblems(result.problems, result);
+    expect(printed).toContain('SLACK_TEAM_ID');
+    expect(printed).not.toContain('s3cr3t');
+    expect(printed).not.toContain(value);
+  });
+
+  it('the exact placeholder left in a secret is reported by name, with what to put there from the code', () => {
+    const name = 'SLACK_SIGNING_SECRET';
+    const result = loadConfig({ ...ALL_ON, [name]: ENV_PLACEHOLDERS.get(name)! });
+    expect(result.ok ? [] : result.problems).toContain(`${name}: still has .env.example's placeholder; put the Signing Secret from your Slack app's Basic Information page there`);
   });
 });

@@ -53,6 +53,7 @@ export const chime: Credential<ChimeSettings> = {
   settings: {
     variables: {
       CHIME_ACCOUNT_ID: {
+        envPlaceholder: "<your Amazon Chime account ID, a UUID from the Chime console's Account page>",
         schema: optional(z.uuid({ message: 'must be a Chime account ID (a UUID)' })),
         context: 'chimeAccountId',
         example: '5f2c1d2e-8a7b-4c3d-9e8f-0a1b2c3d4e5f',
