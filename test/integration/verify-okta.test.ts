@@ -100,6 +100,33 @@ describe('verify with Okta Verify', () => {
     expect(h.workmail.callsTo('ResetPassword')).toEqual([]);
   });
 
+  it("the bench's phone (approvePushesAfter): polls answer WAITING until the person has had their think time, then SUCCESS; off again, a push waits for the phone", async () => {
+    h.okta.approvePushesAfter(600);
+    const opened = await h.open('/reset-password', 'UANN');
+    const before = pushesTo('ann@example.com');
+    const submission = await h.submit('UANN', opened.view);
+    const push = await h.waitForPush('ann@example.com', before + 1);
+    // The real wire protocol all the same: the app showed the number from _embedded.challenge.
+    const challenge = await modalAfter(h, submission, opened.viewId, (v) => text(v).includes('Approve the Okta Verify request'));
+    expect(text(challenge)).toContain(`pick *${push.correctAnswer}*`);
+    const final = await modalAfter(h, submission, opened.viewId, hasSecret);
+    expect(secretIn(final)).toBe(h.workmail.passwordOf('wm-ann'));
+    expect(push.answeredAt).toBe(push.approveAt);
+    // Polled (every 100 ms) while the person was reaching their phone, and only changed after.
+    expect(h.okta.callsTo('GetFactorTransaction').filter((c) => c.at < push.approveAt!).length).toBeGreaterThanOrEqual(2);
+    expect(h.workmail.callsTo('ResetPassword')[0]!.at).toBeGreaterThanOrEqual(push.approveAt!);
+
+    h.okta.approvePushesAfter(undefined);
+    const again = await h.open('/reset-password', 'UANN');
+    const answered = await h.submit('UANN', again.view);
+    const waiting = await h.waitForPush('ann@example.com', before + 2);
+    expect(waiting.approveAt).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 800));
+    expect(h.okta.phone!.waiting('ann@example.com').map((p) => p.id)).toEqual([waiting.id]);
+    expect(h.okta.phone!.answer(waiting.id, true)).toBe(true);
+    expect(hasSecret(await modalAfter(h, answered, again.viewId, hasSecret))).toBe(true);
+  });
+
   it('no Okta Verify: the person is told they need it and how to get help, and no push is sent', async () => {
     const opened = await h.open('/reset-password', 'UCARL');
     expect(opened.view.submit).toBeUndefined();

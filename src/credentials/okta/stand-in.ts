@@ -8,7 +8,8 @@
  * And the Factors API for Okta Verify (the `verify` policy): a user's factors, a push with number
  * matching (`POST …/factors/{id}/verify` with a User-Agent answers 201 WAITING, `_links.poll` and
  * `_embedded.challenge.correctAnswer`), its transaction (`GET` until SUCCESS, REJECTED or TIMEOUT;
- * `DELETE` withdraws it). The person's phone is the test's or the sandbox's: `answerPush`.
+ * `DELETE` withdraws it). The person's phone is the test's or the sandbox's (`answerPush`), or,
+ * for the benchmark, a person who approves every push a while after it arrives (`approvePushesAfter`).
  */
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { SimState, startSimServer, type SimCall, type SimRequest, type SimResponse, type StandIn } from '../stand-in';
@@ -50,7 +51,11 @@ export interface OktaSimPush {
   readonly choices: readonly number[];
   readonly userAgent: string;
   readonly expiresAt: number;
+  /** With approvePushesAfter: when the person approves it (the right number), whether or not anyone polls by then. */
+  readonly approveAt?: number;
   result: 'WAITING' | 'SUCCESS' | 'REJECTED' | 'TIMEOUT' | 'CANCELLED';
+  /** When it was approved or rejected on the phone: from then on a poll answers the result. */
+  answeredAt?: number;
 }
 
 type Operation = 'ListUsers' | 'ListRoles' | 'Unlock' | 'ExpirePassword' | 'ResetFactors' | 'ListFactors' | 'VerifyFactor' | 'GetFactorTransaction' | 'CancelFactorTransaction' | 'GetCurrentUser';
@@ -83,6 +88,13 @@ export interface OktaSimulator extends StandIn {
   answerPush(pushId: string, answer: { approve: true; pick: number } | { approve: false }): boolean;
   /** The push lapses on Okta's side (TIMEOUT), as if its lifetime had passed. */
   expirePush(pushId: string): boolean;
+  /**
+   * The benchmark's phone, which no browser has to play: every push sent from now on is approved
+   * (the right number picked) `thinkMs` after it was sent, the time a person takes to reach their
+   * phone, and the next poll answers SUCCESS. Undefined stops it for pushes sent after; the ones
+   * already sent keep their time. Nothing else changes on the wire.
+   */
+  approvePushesAfter(thinkMs: number | undefined): void;
 }
 
 const ERRORS = {
@@ -121,6 +133,7 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
   const tokenOwnerRoles = ['HELP_DESK_ADMIN'];
   const tokenOwner: OktaSimUser = { id: TOKEN_OWNER_ID, email: 'latchkey-service@example.com', firstName: 'Latchkey', lastName: 'Service', status: 'ACTIVE', roles: tokenOwnerRoles };
   const pushes = new Map<string, OktaSimPush>();
+  let thinkMs: number | undefined;
   const temps = new Map<string, string>();
   const state = new SimState<Operation, string>(opts.latencyMs);
   const failures = new Map<Operation, OktaFailure[]>();
@@ -235,7 +248,12 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
 
   /** A transaction as Okta answers it: the links while it waits, the number while it waits. */
   const transactionWire = (p: OktaSimPush) => {
-    if (p.result === 'WAITING' && Date.now() >= p.expiresAt) p.result = 'TIMEOUT';
+    const now = Date.now();
+    if (p.result === 'WAITING' && p.approveAt !== undefined && now >= p.approveAt && p.approveAt < p.expiresAt) {
+      p.result = 'SUCCESS';
+      p.answeredAt = p.approveAt;
+    }
+    if (p.result === 'WAITING' && now >= p.expiresAt) p.result = 'TIMEOUT';
     const href = `${url}/api/v1/users/${p.userId}/factors/${p.factorId}/transactions/${p.id}`;
     const factorHref = `${url}/api/v1/users/${p.userId}/factors/${p.factorId}`;
     if (p.result === 'WAITING') {
@@ -287,6 +305,7 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
             choices: [correctAnswer, ...others].sort(() => randomInt(3) - 1),
             userAgent: String(req.headers['user-agent']),
             expiresAt: Date.now() + PUSH_LIFETIME_MS,
+            ...(thinkMs !== undefined && { approveAt: Date.now() + thinkMs }),
             result: 'WAITING',
           };
           pushes.set(push.id, push);
@@ -366,6 +385,7 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
     clear: () => {
       controls.clear();
       failures.clear();
+      thinkMs = undefined;
     },
     tempPasswordOf: (userId) => temps.get(userId),
     tokenOwnerRoles,
@@ -374,6 +394,7 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
       const p = pushes.get(pushId);
       if (!p || transactionWire(p).factorResult !== 'WAITING') return false;
       p.result = answer.approve && answer.pick === p.correctAnswer ? 'SUCCESS' : 'REJECTED';
+      p.answeredAt = Date.now();
       return true;
     },
     phone: {
@@ -385,6 +406,7 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
         const p = pushes.get(id);
         if (!p || transactionWire(p).factorResult !== 'WAITING') return false;
         p.result = approve ? 'SUCCESS' : 'REJECTED';
+        p.answeredAt = Date.now();
         return true;
       },
     },
@@ -393,6 +415,9 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
       if (!p || p.result !== 'WAITING') return false;
       p.result = 'TIMEOUT';
       return true;
+    },
+    approvePushesAfter: (ms) => {
+      thinkMs = ms;
     },
     secrets: () => [...temps.values()],
     describe: (email) => {
