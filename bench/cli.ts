@@ -9,14 +9,19 @@ machine: other work on the same cores changes the figures.
 
   npm run bench [-- options]
 
-  (no option)        everything, about 5 minutes: acknowledgements at 1, 50, 200 and 400 commands at
+  (no option)        everything, about 8 minutes: acknowledgements at 1, 50, 200 and 400 commands at
                      once (+0 and +50 ms per remote answer), each command's two waits and the remote
-                     calls on its path, the Home tab, memory, start-up, and the SDK-only yardstick
+                     calls on its path, the Home tab, memory, start-up, the SDK-only yardstick, and
+                     the verify policy's pushes (--verify-only)
   --quick            the same with fewer samples, about 50 s: rough figures, for trying a change
   --ack-only         only the acknowledgement bursts at +0 ms, then the bare node:http server on the
                      same 200 and 400 bursts (the floor the ack targets are read against), about 60 s
   --ack-latency=<ms> with --ack-only: the remote answers' added latency (50 for the +50 ms rows)
   --home-only        only the Home tab (app_home_opened → views.publish) after the warm-up
+  --verify-only      only the verify policy (the PIN on Okta Verify, the stand-in's phone approving),
+                     about 3 minutes: click → push and its remote calls, approved → secret, one person
+                     at a time at +50 ms; 200 Reset clicks at once left waiting (peak RSS, their
+                     answers and 200 commands' acks against the bare server), then all approved
   --profile          the acknowledgement bursts with a V8 CPU profile and a memory breakdown of the
                      app, written to bench/.build/prof/
   --no-write         print the table only; nothing is written to bench/results/
@@ -33,6 +38,7 @@ export interface BenchOptions {
   readonly ackOnly: boolean;
   readonly ackLatency: number;
   readonly homeOnly: boolean;
+  readonly verifyOnly: boolean;
   readonly profile: boolean;
   readonly write: boolean;
   readonly build: boolean;
@@ -48,6 +54,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
       'ack-only': { type: 'boolean', default: false },
       'ack-latency': { type: 'string', default: '0' },
       'home-only': { type: 'boolean', default: false },
+      'verify-only': { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
       'no-write': { type: 'boolean', default: false },
       'no-build': { type: 'boolean', default: false },
@@ -62,6 +69,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
     ackOnly: values.profile || values['ack-only'],
     ackLatency: Number(latency),
     homeOnly: values['home-only'],
+    verifyOnly: values['verify-only'],
     profile: values.profile,
     write: !values['no-write'],
     build: !values['no-build'],

@@ -1,7 +1,8 @@
 /**
- * The load generator, on a thread of its own (worker_threads): it sends a burst of slash commands,
- * signed as Slack signs them, and times each acknowledgement. On its own thread, its clock is not
- * held up by the stand-ins, which share the main thread's event loop and are busy during a burst.
+ * The load generator, on a thread of its own (worker_threads): it sends a burst of slash commands
+ * (or of view submissions, whose bodies the caller builds), signed as Slack signs them, and times
+ * each acknowledgement. On its own thread, its clock is not held up by the stand-ins, which share
+ * the main thread's event loop and are busy during a burst.
  *
  * It does as little as it can while the clocks run, so that the figures are the app's and not its
  * own: every body is built and signed before the burst, and requests go out through node:http
@@ -18,6 +19,8 @@ export interface BurstRequest {
   signingSecret: string;
   teamId: string;
   commands: Array<{ command: string; userId: string; triggerId: string; responseUrl?: string }>;
+  /** Form bodies built by the caller (view submissions: `payload=…`), sent instead of commands, signed here. */
+  forms?: string[];
 }
 
 export interface BurstAck {
@@ -42,8 +45,12 @@ function send(agent: Agent, url: URL, body: string, headers: Record<string, stri
 parentPort?.on('message', (burst: BurstRequest) => {
   const url = new URL(burst.url);
   const timestamp = Math.floor(Date.now() / 1000);
-  const signed = burst.commands.map(({ command, userId, triggerId, responseUrl }) => {
-    const body = slashCommandBody({ command, user_id: userId, team_id: burst.teamId, trigger_id: triggerId, response_url: responseUrl });
+  const bodies =
+    burst.forms ??
+    burst.commands.map(({ command, userId, triggerId, responseUrl }) =>
+      slashCommandBody({ command, user_id: userId, team_id: burst.teamId, trigger_id: triggerId, response_url: responseUrl }),
+    );
+  const signed = bodies.map((body) => {
     return {
       body,
       headers: {

@@ -16,13 +16,14 @@ import { CHIME_ACCOUNT, Harness, SIGNING_SECRET, TEAM, isProgress, secretIn, sla
 import type { SlackCall } from '../test/support/slack-fake';
 import { homeOpenedEvent, postEvent } from '../test/support/slack-requests';
 import type { WorkMailSimUser } from '../src/credentials/workmail/stand-in';
-import { SETTINGS_OWNERS } from '../src/credentials';
-import { startDelayProxy, type DelayProxy } from './delay-proxy';
+import { startDelayProxy } from './delay-proxy';
 import { parseBenchArgs, HELP, type BenchOptions } from './cli';
 import { build, BUILD, cpuMsOf, memoryOf, NPM_START, runYardstick, startApp, type RunningApp } from './processes';
 import { Worker } from 'node:worker_threads';
 import type { BurstAck, BurstRequest } from './loadgen';
-import { dependencySteps, summarize, type Summary, type TimedCall } from './stats';
+import { summarize, type Summary, type TimedCall } from './stats';
+import { callsBetween, pathShape, type PathShape } from './paths';
+import { verifyBench, verifyTable, type VerifyBenchContext } from './verify';
 
 let options: BenchOptions;
 try {
@@ -35,7 +36,7 @@ if (options.help) {
   process.stdout.write(HELP);
   process.exit(0);
 }
-const { quick, profile, ackOnly, homeOnly } = options;
+const { quick, profile, ackOnly, homeOnly, verifyOnly } = options;
 const ackOnlyLatency = options.ackLatency;
 const HOME_RUNS = quick ? 10 : 60;
 /** The Home tab's people: an employee and an admin (ADMIN_USER_IDS in the harness), each with 100 records. */
@@ -219,43 +220,6 @@ interface Clicked {
 
 const isConfirmation = (o: Opened): o is Opened & { confirmation: SlackCall; viewOpen: SlackCall } => Boolean(o.viewOpen && o.confirmation?.args.view?.submit);
 
-// ---------------------------------------------------------------- remote calls from the fakes' logs
-
-function callsBetween(h: Harness, dynamo: DelayProxy, from: number, to: number, latency: number): TimedCall[] {
-  const all: TimedCall[] = [
-    ...h.slack.calls.map((c) => ({ service: 'slack', operation: c.method, start: c.at, end: c.at + latency })),
-    ...SETTINGS_OWNERS.flatMap((credential) =>
-      h.standIns.get(credential.id)!.calls.map((c) => ({ service: credential.audit.directory, operation: c.operation, start: c.at, end: c.at + latency })),
-    ),
-    ...dynamo.calls,
-  ];
-  return all.filter((c) => c.start >= from && c.start <= to);
-}
-
-interface PathShape {
-  /** Remote calls made between the event and the moment it was shown, per run. */
-  readonly calls: { min: number; max: number };
-  /** How many of them were sequential (steps of the longest chain), per run; only with added latency. */
-  readonly dependent?: { min: number; max: number };
-  /** A typical run's calls, step by step; calls in one step ran in parallel. */
-  readonly steps: string[][];
-}
-
-/** With no added latency calls take a millisecond or two, too quick to tell parallel from sequential: only counted. */
-function pathShape(windows: TimedCall[][], latency: number): PathShape {
-  const analysed = windows.map((w) => ({ w, d: dependencySteps(w) }));
-  const counts = analysed.map((a) => a.w.length);
-  const depths = analysed.map((a) => a.d.depth);
-  // A typical run: the one whose depth is the median.
-  const typical = [...analysed].sort((a, b) => a.d.depth - b.d.depth)[Math.floor(analysed.length / 2)];
-  const named = (calls: TimedCall[]) => calls.map((c) => `${c.service}:${c.operation}`);
-  return {
-    calls: { min: Math.min(...counts), max: Math.max(...counts) },
-    dependent: latency > 0 ? { min: Math.min(...depths), max: Math.max(...depths) } : undefined,
-    steps: latency > 0 ? (typical?.d.steps.map(named) ?? []) : [named([...(typical?.w ?? [])].sort((a, b) => a.start - b.start))],
-  };
-}
-
 // ---------------------------------------------------------------- the run
 
 async function main(): Promise<void> {
@@ -286,6 +250,20 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'info',
     RESET_MAX_PER_HOUR,
   };
+  const verifyContext = (loadgen: Worker, people: People): VerifyBenchContext => ({
+    h, dynamo, loadgen, appCommand: built.app, appEnv, take: (command) => people.take(command), emailOf, setLatency, quick, log,
+  });
+  if (verifyOnly) {
+    const loadgen = new Worker(built.loadgen);
+    try {
+      await verifyOnlyRun(verifyContext(loadgen, new People()), built.how);
+    } finally {
+      await loadgen.terminate();
+      await dynamo.close();
+      await h.stop();
+    }
+    return;
+  }
 
   const results: Record<string, any> = {};
   const probeFile = join(BUILD, 'prof', 'memory.jsonl');
@@ -472,6 +450,9 @@ async function main(): Promise<void> {
     log(`bench: bare node:http server, ${level} at once…`);
     results.bareAck[level] = await bareServerAcks(loadgen, level, ACK_SAMPLES[level]);
   }
+
+  // ---- the verify policy: pushes to the phone, in an app of its own (bench/verify.ts)
+  results.verify = await verifyBench(verifyContext(loadgen, people));
   await loadgen.terminate();
   await hooks.close();
 
@@ -627,6 +608,22 @@ async function bareServerAcks(loadgen: Worker, level: number, samples: number): 
   return summarize(acks);
 }
 
+/** --verify-only: the verify section alone, printed and written to bench/results/<date>-<host>-verify.json. */
+async function verifyOnlyRun(context: VerifyBenchContext, how: string): Promise<void> {
+  const verify = await verifyBench(context);
+  const date = new Date().toISOString();
+  const report = { date, host: hostname(), machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version }, commit: gitCommit(), app: how, quick, verify };
+  process.stdout.write(`\nLatchkey benchmark, the verify section — ${date} on ${report.host} (${report.machine.cpus} × ${report.machine.cpuModel}, node ${report.machine.node})${quick ? ' (--quick: few samples)' : ''}\n`);
+  process.stdout.write(`${verifyTable(verify).join('\n')}\n`);
+  if (options.write) {
+    const dir = join(__dirname, 'results');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `${date.slice(0, 10)}-${report.host.replace(/[^A-Za-z0-9_.-]/g, '_')}-verify${quick ? '-quick' : ''}.json`);
+    writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+    context.log(`bench: wrote ${file}`);
+  }
+}
+
 function gitCommit(): string | undefined {
   try {
     const sha = execSync('git rev-parse --short HEAD', { cwd: __dirname, encoding: 'utf8' }).trim();
@@ -732,6 +729,7 @@ function print(r: Record<string, any>): void {
   out.push(`  peak RSS ≤ 100 MB after the 200 bursts ....... ${f(m.peakAfter200BurstMb)} MB  ${mark(m.peakAfter200BurstMb <= 100)}`);
   out.push(`  (the whole run, 400 at once included, past what one instance is sized for: ${f(m.peakAtEndMb)} MB)`);
   out.push(`  npm start → /healthz ≤ 1000 ms (p50) ........ ${f(startup)} ms  ${mark(startup <= 1000)}`);
+  if (r.verify) out.push(...verifyTable(r.verify));
   if (r.failures.length > 0) out.push('', `${r.failures.length} requests did not end as expected, e.g.:`, ...r.failures.slice(0, 5).map((x: string) => `  ${x}`));
   if (r.appErrors?.length > 0) out.push('', 'The app wrote to stderr or logged errors (warnings included):', ...r.appErrors.slice(0, 5).map((x: string) => `  ${x.slice(0, 200)}`));
   process.stdout.write(`${out.join('\n')}\n`);

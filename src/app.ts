@@ -449,7 +449,7 @@ function registerFeatures(
 }
 
 /** Checks of waiting pushes, at most this many a second for the whole process (see README, "Verify: the poll interval"). */
-const PUSH_CHECKS_PER_SECOND = 5;
+export const PUSH_CHECKS_PER_SECOND = 5;
 
 /** The `verify` policy's verifier (VERIFY_WITH): its adapter loaded on first use, and one timer wheel for every push waiting. */
 function policyVerifier(verify: NonNullable<Config['verify']>, context: AdapterContext, metrics: Metrics): PolicyVerifier {

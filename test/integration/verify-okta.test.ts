@@ -127,6 +127,16 @@ describe('verify with Okta Verify', () => {
     expect(hasSecret(await modalAfter(h, answered, again.viewId, hasSecret))).toBe(true);
   });
 
+  it("the bench's phone approving at once (think time 0): the verify call still answers 201 WAITING with the number, and the first poll SUCCESS", async () => {
+    h.okta.approvePushesAfter(0);
+    const opened = await h.open('/reset-password', 'UANN');
+    const submission = await h.submit('UANN', opened.view);
+    const challenge = await modalAfter(h, submission, opened.viewId, (v) => text(v).includes('Approve the Okta Verify request') || isFailure(v));
+    expect(text(challenge)).toContain('Approve the Okta Verify request on your phone and pick');
+    expect(hasSecret(await modalAfter(h, submission, opened.viewId, hasSecret))).toBe(true);
+    expect(h.okta.callsTo('GetFactorTransaction')).toHaveLength(1);
+  });
+
   it('no Okta Verify: the person is told they need it and how to get help, and no push is sent', async () => {
     const opened = await h.open('/reset-password', 'UCARL');
     expect(opened.view.submit).toBeUndefined();

@@ -247,9 +247,10 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
   });
 
   /** A transaction as Okta answers it: the links while it waits, the number while it waits. */
-  const transactionWire = (p: OktaSimPush) => {
+  const transactionWire = (p: OktaSimPush, justSent = false) => {
     const now = Date.now();
-    if (p.result === 'WAITING' && p.approveAt !== undefined && now >= p.approveAt && p.approveAt < p.expiresAt) {
+    // Nobody has answered a push that is only now being sent: the verify call answers WAITING, as Okta's does.
+    if (!justSent && p.result === 'WAITING' && p.approveAt !== undefined && now >= p.approveAt && p.approveAt < p.expiresAt) {
       p.result = 'SUCCESS';
       p.answeredAt = p.approveAt;
     }
@@ -309,7 +310,7 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
             result: 'WAITING',
           };
           pushes.set(push.id, push);
-          const wire = transactionWire(push);
+          const wire = transactionWire(push, true);
           if (!numberMatching) delete (wire as { _embedded?: unknown })._embedded;
           return { status: 201, body: wire };
         },
