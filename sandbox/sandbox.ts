@@ -21,7 +21,7 @@ import { startDynalite, type LocalDynamo } from '../test/support/dynamodb-local'
 import { startSlackFake, type SlackFake } from '../test/support/slack-fake';
 import { CREDENTIALS, SETTINGS_OWNERS, settingsOwnerOf } from '../src/credentials';
 import { LICENSE_COMMAND } from '../src/handlers/license-command';
-import type { StandIn } from '../src/credentials/stand-in';
+import type { PhoneAnswer, StandIn } from '../src/credentials/stand-in';
 import { loadFixture, slackMembers, type Fixture } from './fixture';
 import { mask } from './mask';
 import { crossSiteRefusal } from './same-origin';
@@ -352,16 +352,16 @@ class Panel {
   ) {}
 
   /** The pushes waiting on this person's phone (the verify policy), from whichever stand-in sends them. */
-  phone(user: string): { id: string; app: string; number?: number }[] {
+  phone(user: string): { id: string; app: string; choices?: readonly number[] }[] {
     const email = this.fixture.people.find((p) => p.slack === user)?.email;
     if (!email) return [];
     return [...new Set(this.standIns.values())].flatMap((s) => s.phone?.waiting(email) ?? []);
   }
 
-  /** The person answers a push on their own phone. */
-  answerPush(user: string, pushId: string, approve: boolean): boolean {
+  /** The person answers a push on their own phone (picking one of its numbers, with number matching). */
+  answerPush(user: string, pushId: string, answer: PhoneAnswer): boolean {
     if (!this.phone(user).some((p) => p.id === pushId)) return false;
-    return [...new Set(this.standIns.values())].some((s) => s.phone?.answer(pushId, approve));
+    return [...new Set(this.standIns.values())].some((s) => s.phone?.answer(pushId, answer));
   }
 
   /** Every secret the stand-ins handed out or accepted. */
@@ -501,7 +501,8 @@ async function route(req: IncomingMessage, res: ServerResponse, ctx: { fixture: 
     switch (url.pathname) {
       case '/api/phone': {
         // The person's own phone only: a push waiting for someone else is not theirs to answer.
-        const ok = typeof body.push === 'string' && panel.answerPush(String(body.user), body.push, body.approve === true);
+        const answer: PhoneAnswer = body.approve === true ? { approve: true, ...(typeof body.pick === 'number' && { pick: body.pick }) } : { approve: false };
+        const ok = typeof body.push === 'string' && panel.answerPush(String(body.user), body.push, answer);
         return send(res, ok ? 200 : 409, ok ? { ok: true } : { error: 'that request is no longer waiting on this phone' });
       }
       case '/api/command': {

@@ -302,7 +302,7 @@
     renderPanel();
   }
 
-  /** The picked person's phone: a push waiting on it (the verify policy), its number, Approve and Reject. */
+  /** The picked person's phone: a push waiting on it (the verify policy), its numbers to pick from (or Approve), and Reject. */
   function renderPhone() {
     const pushes = state.phone || [];
     const el = $('phone');
@@ -316,8 +316,12 @@
         (p) =>
           `<div class="phone-push" data-push="${escapeHtml(p.id)}"><div class="phone-title">📱 ${escapeHtml(name)}'s phone · ${escapeHtml(p.app)}</div>` +
           `<div>Latchkey asks: are you trying to reset a credential?</div>` +
-          (p.number !== undefined ? `<div class="phone-number">${escapeHtml(String(p.number))}</div>` : '') +
-          `<div class="phone-actions"><button type="button" class="approve" data-answer="approve">Approve</button><button type="button" class="reject" data-answer="reject">Reject</button></div></div>`,
+          // Number matching: the phone offers a few numbers; only the one Latchkey's window shows approves.
+          (p.choices
+            ? `<div>Pick the number Latchkey shows you:</div><div class="phone-actions phone-choices">` +
+              p.choices.map((n) => `<button type="button" class="choice" data-answer="approve" data-pick="${escapeHtml(String(n))}">${escapeHtml(String(n))}</button>`).join('') +
+              `</div><div class="phone-actions"><button type="button" class="reject" data-answer="reject">No, it's not me</button></div></div>`
+            : `<div class="phone-actions"><button type="button" class="approve" data-answer="approve">Approve</button><button type="button" class="reject" data-answer="reject">Reject</button></div></div>`),
       )
       .join('');
   }
@@ -350,7 +354,8 @@
       const push = e.target.closest('[data-push]');
       if (!button || !push) return;
       try {
-        await api('/api/phone', { push: push.dataset.push, approve: button.dataset.answer === 'approve' });
+        const pick = button.dataset.pick !== undefined ? Number(button.dataset.pick) : undefined;
+        await api('/api/phone', { push: push.dataset.push, approve: button.dataset.answer === 'approve', ...(pick !== undefined && { pick }) });
       } catch (err) {
         console.warn('phone answer failed', err);
       } finally {
