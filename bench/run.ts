@@ -8,7 +8,7 @@
 import { execSync } from 'node:child_process';
 import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, hostname, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { ChimeSimUser } from '../src/credentials/chime/stand-in';
@@ -267,6 +267,7 @@ async function main(): Promise<void> {
 
   const results: Record<string, any> = {};
   const probeFile = join(BUILD, 'prof', 'memory.jsonl');
+  const burstsFile = join(BUILD, 'prof', 'bursts.jsonl');
   const appCommand =
     profile
       ? ['-r', built.probe, '--cpu-prof', '--cpu-prof-dir', join(BUILD, 'prof'), ...built.app]
@@ -325,7 +326,10 @@ async function main(): Promise<void> {
         const [appCpu0, benchCpu0, wall0] = [cpuMsOf(app.child.pid!), process.cpuUsage(), performance.now()];
         while (acks.length < ACK_SAMPLES[level]) {
           const burst = Array.from({ length: level }, () => people.take('/reset-pin'));
+          const burstStartUs = process.hrtime.bigint() / 1000n;
           const opened = await driver.burst('/reset-pin', burst, loadgen);
+          // --profile: each burst's window on the profile's clock (both are CLOCK_MONOTONIC, in µs), for bench/profile-windows.ts.
+          if (profile) appendFileSync(burstsFile, `${JSON.stringify({ level, latencyMs: ms, startUs: Number(burstStartUs), ackP99Ms: summarize(opened.map((o) => o.ackMs)).p99 })}\n`);
           for (const o of opened) {
             check(o);
             acks.push(o.ackMs);
