@@ -1,7 +1,7 @@
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AppOptions, CustomRoute, Receiver } from '@slack/bolt';
 import { hkdfSync } from 'node:crypto';
-import type { IncomingMessage, Server } from 'node:http';
+import type { Server } from 'node:http';
 import { approvalsTable } from './approvals/approvals-table';
 import { DynamoDbPendingRequests } from './approvals/dynamodb-pending-requests';
 import { auditTable } from './audit/audit-table';
@@ -103,8 +103,6 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
   const health = healthCheck(dynamo, config.audit.tableName, logger);
   const metrics = new PrometheusMetrics();
   const routes = [health.route, metricsRoute(metrics, config.metricsToken)];
-  // Requests whose Slack signature Bolt accepted: only their failures alert (request-guard.ts).
-  const signed = new WeakSet<IncomingMessage>();
 
   const receiver: Receiver = config.slack.appToken
     ? new (loadSocketModeReceiver())({
@@ -122,14 +120,12 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
         bodyLimit: BODY_LIMIT_BYTES,
         processEventErrorHandler: processEventErrorHandler(logger),
         dispatchErrorHandler: dispatchErrorHandler(logger),
-        // Bolt calls it once the signature is verified, with the request itself.
-        customPropertiesExtractor: (req) => {
-          signed.add(req);
-          return answerDeadline();
-        },
+        customPropertiesExtractor: answerDeadline,
+        // The guard in front of it checks every request's signature before Bolt sees it (request-guard.ts).
+        signatureVerification: false,
       });
   if (receiver instanceof HTTPReceiver) {
-    guardSlackRequests(receiver, { path: '/slack/events', bodyLimit: BODY_LIMIT_BYTES, logger, routes, signed: (req) => signed.has(req) });
+    guardSlackRequests(receiver, { path: '/slack/events', bodyLimit: BODY_LIMIT_BYTES, logger, routes, signingSecret: config.slack.signingSecret });
   }
 
   const fetch = httpFetch();

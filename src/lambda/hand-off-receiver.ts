@@ -3,10 +3,10 @@ import { describeError } from '../flows/failure';
 import type { Logger, Metrics } from '../flows/ports';
 import type { HttpFetch } from '../http/fetch';
 import { OPENED_MODAL, openLoadingModal, type OpenedModal } from '../slack/arrival-modal';
-import { isValidSlackRequest } from '../slack/bolt';
 import { UnexpectedPayloadError, type GuardedApp } from '../slack/guarded-app';
 import { bodyMatchesType, parseSlackBody, refuseBody, refuseContentType } from '../slack/slack-request-body';
 import { sendDirectMessage } from '../slack/direct-message';
+import { signedBySlack } from '../slack/slack-signature';
 import { notStartedReply, notStartedView, workFailedText, workFailedView } from '../views/not-started';
 import type { HttpAnswer, HttpRequest } from './http-event';
 import { FAILED_WORK_MAX_AGE_MS, WORK_MAX_AGE_MS, WorkOrderSeal, type WorkClaims, type WorkOrder, type WorkQueue } from './work-order';
@@ -213,12 +213,7 @@ export class HandOffReceiver implements Receiver {
   }
 
   private signedBySlack(order: WorkOrder, { anyAge = false } = {}): boolean {
-    return isValidSlackRequest({
-      signingSecret: this.options.signingSecret,
-      body: order.body,
-      headers: { 'x-slack-signature': order.signature, 'x-slack-request-timestamp': Number(order.timestamp) },
-      ...(anyAge && { nowMilliseconds: Number(order.timestamp) * 1000 }),
-    });
+    return signedBySlack(this.options.signingSecret, order, anyAge ? { maxAgeS: Infinity } : {});
   }
 }
 

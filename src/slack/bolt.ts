@@ -8,7 +8,6 @@
 export { default as App } from '@slack/bolt/dist/App';
 export { ErrorCode } from '@slack/bolt/dist/errors';
 export { default as HTTPReceiver } from '@slack/bolt/dist/receivers/HTTPReceiver';
-export { isValidSlackRequest } from '@slack/bolt/dist/receivers/verify-request';
 export { LogLevel } from '@slack/web-api';
 
 /** Socket Mode's receiver, loaded when Socket Mode is used (main.ts defers it: deferred-modules.ts). */

@@ -4,6 +4,7 @@ import { describeError } from '../flows/failure';
 import type { Logger } from '../flows/ports';
 import { ErrorCode } from './bolt';
 import { refuseBody, refuseContentType, type BodyRefusal } from './slack-request-body';
+import { signedBySlack } from './slack-signature';
 
 /** A request to the events path still unanswered by then was lost (a slow client, or an error): see guardSlackRequests. */
 export const UNANSWERED_MS = 4_000;
@@ -28,14 +29,15 @@ export interface ServedRoute {
  * the content type Slack always uses, and that an interactivity payload is a JSON object
  * (slack-request-body.ts). The path is read as Bolt routes it (`new URL(req.url, base).pathname`),
  * so `/slack/events#x`, an absolute-form `http://host/slack/events` and `/slack/x/../events` are
- * all the events path here too, and none reaches Bolt unchecked. The buffered body is handed on
- * as `rawBody`, which Bolt reuses instead of reading the stream.
+ * all the events path here too, and none reaches Bolt unchecked. Then it checks Slack's signature
+ * (slack-signature.ts): an unsigned or stale request is a quiet 401 here, and Bolt's receiver, which
+ * is built with its own check switched off, never sees one. The buffered body is handed on as
+ * `rawBody`, which Bolt reuses instead of reading the stream.
  *
- * `alert: true` is for our own faults after Slack's signature was accepted (`signed(req)`, which
- * the receiver's customPropertiesExtractor marks): an error while handling such a request, or no
- * answer to it within UNANSWERED_MS, is a 500 and an alert. An outsider can cause neither: a body
- * still arriving at UNANSWERED_MS is a slow client (408, info), and an unsigned request is Bolt's
- * 401.
+ * `alert: true` is for our own faults after Slack's signature was accepted: an error while handling
+ * such a request, or no answer to it within UNANSWERED_MS, is a 500 and an alert. An outsider can
+ * cause neither: a body still arriving at UNANSWERED_MS is a slow client (408, info), and an
+ * unsigned request is a 401.
  */
 export function guardSlackRequests(
   receiver: Pick<HTTPReceiver, 'requestListener'>,
@@ -43,14 +45,14 @@ export function guardSlackRequests(
     path: string;
     bodyLimit: number;
     logger: Logger;
+    /** Slack's signing secret: every request to the events path must carry its signature. */
+    signingSecret: string;
     routes?: readonly ServedRoute[];
-    /** Whether Bolt accepted the request's signature (marked by the receiver's customPropertiesExtractor). */
-    signed?: (req: IncomingMessage) => boolean;
     unansweredMs?: number;
   },
 ): void {
   const next = receiver.requestListener;
-  const { logger, routes = [], signed = () => false, unansweredMs = UNANSWERED_MS } = options;
+  const { logger, routes = [], unansweredMs = UNANSWERED_MS } = options;
   const answer = (res: ServerResponse, status: number, headers: Record<string, string> = {}) => {
     if (!res.headersSent) res.writeHead(status, headers);
     res.end();
@@ -60,17 +62,18 @@ export function guardSlackRequests(
     logger.debug({ status, method: req.method, reason }, 'request not served');
     answer(res, status, headers);
   };
-  const refuse = (res: ServerResponse, { status, reason }: BodyRefusal | { status: 400; reason: string }) => {
+  const refuse = (res: ServerResponse, { status, reason }: BodyRefusal | { status: 400 | 401; reason: string }) => {
     logger.info({ status, reason }, 'request refused');
     answer(res, status);
   };
-  const failed = (req: IncomingMessage, res: ServerResponse, err: unknown) => {
-    if (signed(req)) logger.error({ err: describeError(err), alert: true }, 'request handling failed; answered 500');
+  const failed = (res: ServerResponse, err: unknown, signed: boolean) => {
+    if (signed) logger.error({ err: describeError(err), alert: true }, 'request handling failed; answered 500');
     else logger.warn({ err: describeError(err) }, 'request handling failed before its signature was checked; answered 500');
     answer(res, 500);
   };
   const events = (req: IncomingMessage, res: ServerResponse) => {
     let bodyRead = false;
+    let signed = false;
     const watchdog = setTimeout(() => {
       if (res.headersSent) return;
       if (!bodyRead) {
@@ -78,7 +81,7 @@ export function guardSlackRequests(
         logger.info({ status: 408, ms: unansweredMs }, 'request body not received in time');
         answer(res, 408, { connection: 'close' });
         req.destroy();
-      } else failed(req, res, new Error(`no answer within ${unansweredMs} ms`));
+      } else failed(res, new Error(`no answer within ${unansweredMs} ms`), signed);
     }, unansweredMs);
     res.once('close', () => clearTimeout(watchdog));
     const wrongType = refuseContentType(req.headers['content-type']);
@@ -100,12 +103,16 @@ export function guardSlackRequests(
       try {
         if (tooLarge) return refuse(res, { status: 413, reason: `body over ${options.bodyLimit} bytes` });
         const rawBody = Buffer.concat(chunks);
-        const refusal = refuseBody(rawBody.toString('utf8'), req.headers['content-type'], options.bodyLimit);
+        const body = rawBody.toString('utf8');
+        const signature = { body, signature: header(req, 'x-slack-signature'), timestamp: header(req, 'x-slack-request-timestamp') };
+        if (!signedBySlack(options.signingSecret, signature)) return refuse(res, { status: 401, reason: 'signature or timestamp invalid' });
+        signed = true;
+        const refusal = refuseBody(body, req.headers['content-type'], options.bodyLimit);
         if (refusal) return refuse(res, refusal);
         (req as IncomingMessage & { rawBody?: Buffer }).rawBody = rawBody;
         next(req, res);
       } catch (err) {
-        failed(req, res, err);
+        failed(res, err, signed);
       }
     });
   };
@@ -129,9 +136,14 @@ export function guardSlackRequests(
     } catch (err) {
       // Bolt's "no route", should a path get past the checks above: still not ours to alert on.
       if ((err as { code?: string }).code === ErrorCode.HTTPReceiverDeferredRequestError) return notServed(req, res, 404, 'no route');
-      failed(req, res, err);
+      failed(res, err, false);
     }
   };
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return typeof value === 'string' ? value : undefined;
 }
 
 /** The path as Bolt routes on it, or undefined when the request target is not a URL at all. */

@@ -21,9 +21,28 @@ export function refuseContentType(contentType: string | undefined): BodyRefusal 
 export function refuseBody(rawBody: string, contentType: string | undefined, bodyLimit = BODY_LIMIT_BYTES): BodyRefusal | undefined {
   if (Buffer.byteLength(rawBody) > bodyLimit) return { status: 413, reason: `body over ${bodyLimit} bytes` };
   if (contentType === SLACK_JSON) return isJsonObject(rawBody) ? undefined : { status: 400, reason: 'JSON body is not an object' };
+  if (!mayHavePayload(rawBody)) return undefined;
   const payload = parse(rawBody).payload;
   if (payload !== undefined && !isJsonObject(payload)) return { status: 400, reason: 'payload is not a JSON object' };
   return undefined;
+}
+
+/**
+ * Whether a form body could have a `payload` field, reading its keys only: a slash command's (a
+ * dozen plain keys) is not parsed twice, once here and once by Bolt. A key that is escaped (`%`,
+ * `+`) might decode to `payload`, so it is parsed in full.
+ */
+function mayHavePayload(form: string): boolean {
+  for (let start = 0; start < form.length; ) {
+    const end = form.indexOf('&', start);
+    const field = end === -1 ? form.slice(start) : form.slice(start, end);
+    const eq = field.indexOf('=');
+    const key = eq === -1 ? field : field.slice(0, eq);
+    if (key === 'payload' || key.includes('%') || key.includes('+')) return true;
+    if (end === -1) break;
+    start = end + 1;
+  }
+  return false;
 }
 
 /** A verified body as Bolt's receivers hand it to the app: the event, the interactivity payload, or the command's fields. */

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { guardSlackRequests } from '../../src/slack/request-guard';
@@ -13,7 +14,7 @@ describe('the request guard', () => {
   let server: Server;
   let url: string;
   let behind: Listener;
-  let signed = true;
+  const secret = 'guard-test-secret';
   const logged: { level: string; fields: Record<string, unknown>; message: string }[] = [];
   const log = (level: string) => (fields: object, message: string) => logged.push({ level, fields: fields as Record<string, unknown>, message });
   const logger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
@@ -26,7 +27,7 @@ describe('the request guard', () => {
       logger,
       unansweredMs: 300,
       routes: [{ path: '/healthz', method: ['GET'] }],
-      signed: () => signed,
+      signingSecret: secret,
     });
     server = createServer((req, res) => receiver.requestListener(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -38,11 +39,15 @@ describe('the request guard', () => {
   });
   beforeEach(() => {
     logged.length = 0;
-    signed = true;
   });
 
-  const post = (path = '/slack/events') =>
-    fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'command=%2Freset-pin' });
+  const body = 'command=%2Freset-pin';
+  const signedHeaders = (at = Math.floor(Date.now() / 1000), key = secret) => ({
+    'x-slack-request-timestamp': String(at),
+    'x-slack-signature': `v0=${createHmac('sha256', key).update(`v0:${at}:${body}`).digest('hex')}`,
+  });
+  const post = (path = '/slack/events', headers: Record<string, string> = signedHeaders()) =>
+    fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body });
   const alerts = () => logged.filter((l) => l.level === 'error' && l.fields.alert === true);
 
   it('an error thrown while handling a request answers 500 and alerts, and the next request is served', async () => {
@@ -65,15 +70,31 @@ describe('the request guard', () => {
     expect(alerts()).toEqual([expect.objectContaining({ fields: expect.objectContaining({ err: expect.stringContaining('no answer within 300 ms') }) })]);
   });
 
-  it('the same failures of a request whose signature was not accepted answer 500 with no alert', async () => {
-    signed = false;
+  it('a request without Slack\'s valid, recent signature is a 401 and an info line; it never reaches the listener and never alerts', async () => {
+    let reached = 0;
     behind = () => {
+      reached += 1;
       throw new TypeError('boom');
     };
-    expect((await post()).status).toBe(500);
-    behind = () => undefined;
-    expect((await post()).status).toBe(500);
+    const now = Math.floor(Date.now() / 1000);
+    const { 'x-slack-signature': good } = signedHeaders(now);
+    const refused: Record<string, string>[] = [
+      {},
+      { 'x-slack-request-timestamp': String(now) },
+      signedHeaders(now, 'another-apps-secret'),
+      signedHeaders(now - 301),
+      signedHeaders(now + 301),
+      { 'x-slack-request-timestamp': String(now), 'x-slack-signature': good.toUpperCase() },
+      { 'x-slack-request-timestamp': String(now), 'x-slack-signature': good.slice(0, -1) },
+      { 'x-slack-request-timestamp': `${now}.0`, 'x-slack-signature': good },
+    ];
+    for (const headers of refused) expect((await post('/slack/events', headers)).status).toBe(401);
+    expect(reached).toBe(0);
     expect(alerts()).toEqual([]);
+    expect(logged.map((l) => [l.level, l.fields.status])).toEqual(refused.map(() => ['info', 401]));
+    // Slack's clock may be a little off either way.
+    expect((await post('/slack/events', signedHeaders(now + 240))).status).toBe(500);
+    expect(reached).toBe(1);
   });
 
   it('a body still arriving when the time is up is the client\'s: 408, an info line, no alert', async () => {

@@ -151,11 +151,10 @@ export async function startDuoSimulator(opts: { users: readonly DuoSimUser[]; la
     },
     phone: {
       waiting: (email) => [...pushes.values()].filter((p) => p.username.toLowerCase() === email.toLowerCase() && current(p).result === 'waiting').map((p) => ({ id: p.txid, app: 'Duo Mobile' })),
-      // A Duo push has no number to pick: Approve or Deny.
-      answer: (id, answer) => {
+      answer: (id, approve) => {
         const p = pushes.get(id);
         if (!p || current(p).result !== 'waiting') return false;
-        p.result = answer.approve ? 'allow' : 'deny';
+        p.result = approve ? 'allow' : 'deny';
         return true;
       },
     },
