@@ -42,11 +42,17 @@ export interface StandIn {
 }
 
 export interface StandInPhone {
-  /** The pushes waiting on this person's phone (by email), oldest first. */
-  waiting(email: string): { readonly id: string; readonly app: string; readonly number?: number }[];
-  /** Approve (picking the right number, when there is one) or reject; false when it no longer waits. */
-  answer(id: string, approve: boolean): boolean;
+  /**
+   * The pushes waiting on this person's phone (by email), oldest first. With number matching, the
+   * numbers the phone offers: one is the number Slack shows, and the phone does not say which.
+   */
+  waiting(email: string): { readonly id: string; readonly app: string; readonly choices?: readonly number[] }[];
+  /** Approve (picking a number, when the push offers some: a wrong pick rejects it) or reject; false when it no longer waits. */
+  answer(id: string, answer: PhoneAnswer): boolean;
 }
+
+/** The person's answer on their phone: approve, with the number they picked when the push asks for one, or reject. */
+export type PhoneAnswer = { readonly approve: true; readonly pick?: number } | { readonly approve: false };
 
 /** One operation the simulator received. Never holds a PIN or password. */
 export interface SimCall {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '../../sandbox/sandbox';
+import type { OktaSimulator } from '../../src/credentials/okta/stand-in';
 
 /** The sandbox's own API, over HTTP as a browser would reach it: its page may use it, other sites may not. */
 describe("the sandbox's API", () => {
@@ -42,18 +43,25 @@ describe("the sandbox's API", () => {
     const confirm = await sandbox.slack.waitForCall('views.update', (c) => c.args.view?.callback_id === 'reset_okta_password_confirm');
     const viewId = String(confirm.args.view_id);
     await post('submit', { user: 'UMAX', viewId, values: {} });
-    let waiting: { id: string; number?: number }[] = [];
+    let waiting: { id: string; choices?: readonly number[] }[] = [];
     for (let i = 0; i < 100 && waiting.length === 0; i++) {
       waiting = okta.phone!.waiting('max@example.com');
       if (waiting.length === 0) await new Promise((r) => setTimeout(r, 50));
     }
     expect(waiting).toHaveLength(1);
-    const state = (await (await fetch(`${sandbox.url}api/state?user=UMAX`)).json()) as { phone: { id: string; number?: number }[] };
-    expect(state.phone).toEqual([{ id: waiting[0]!.id, app: 'Okta Verify', number: waiting[0]!.number }]);
+    // Number matching: the phone offers a few numbers, the right one among them, and does not say which.
+    const push = (okta as OktaSimulator).pushes().find((p) => p.id === waiting[0]!.id)!;
+    const state = (await (await fetch(`${sandbox.url}api/state?user=UMAX`)).json()) as { phone: { id: string; choices?: number[] }[] };
+    expect(state.phone).toEqual([{ id: push.id, app: 'Okta Verify', choices: expect.arrayContaining([push.correctAnswer]) }]);
+    expect(state.phone[0]!.choices).toHaveLength(3);
     // Ann cannot answer Max's push from her phone panel.
-    expect((await post('phone', { user: 'UANN', push: waiting[0]!.id, approve: true })).status).toBe(409);
-    expect((await post('phone', { user: 'UMAX', push: waiting[0]!.id, approve: false })).status).toBe(200);
+    expect((await post('phone', { user: 'UANN', push: push.id, approve: true, pick: push.correctAnswer })).status).toBe(409);
+    // Max picks a number that is not the one Slack shows: Okta rejects the push, as it does.
+    const wrong = push.choices.find((n) => n !== push.correctAnswer)!;
+    expect((await post('phone', { user: 'UMAX', push: push.id, approve: true, pick: wrong })).status).toBe(200);
     expect(okta.phone!.waiting('max@example.com')).toEqual([]);
+    expect((okta as OktaSimulator).pushes().find((p) => p.id === push.id)!.result).toBe('REJECTED');
+    await sandbox.slack.waitForCall('views.update', (c) => c.args.view_id === viewId && /reject/i.test(JSON.stringify(c.args.view)));
   });
 
   it('runs a command its own page sends', async () => {

@@ -123,7 +123,7 @@ describe('verify with Okta Verify', () => {
     expect(waiting.approveAt).toBeUndefined();
     await new Promise((r) => setTimeout(r, 800));
     expect(h.okta.phone!.waiting('ann@example.com').map((p) => p.id)).toEqual([waiting.id]);
-    expect(h.okta.phone!.answer(waiting.id, true)).toBe(true);
+    expect(h.okta.phone!.answer(waiting.id, { approve: true, pick: waiting.correctAnswer })).toBe(true);
     expect(hasSecret(await modalAfter(h, answered, again.viewId, hasSecret))).toBe(true);
   });
 

@@ -12,7 +12,7 @@
  * for the benchmark, a person who approves every push a while after it arrives (`approvePushesAfter`).
  */
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
-import { SimState, startSimServer, type SimCall, type SimRequest, type SimResponse, type StandIn } from '../stand-in';
+import { SimState, startSimServer, type PhoneAnswer, type SimCall, type SimRequest, type SimResponse, type StandIn } from '../stand-in';
 
 export type OktaStatus = 'STAGED' | 'PROVISIONED' | 'ACTIVE' | 'RECOVERY' | 'LOCKED_OUT' | 'PASSWORD_EXPIRED' | 'SUSPENDED' | 'DEPROVISIONED';
 
@@ -47,8 +47,10 @@ export interface OktaSimPush {
   readonly factorId: string;
   /** The number matching challenge: the number the person must pick on the phone. */
   readonly correctAnswer: number;
-  /** The other numbers the phone offers beside it. */
+  /** The numbers the phone offers, the right one among them. */
   readonly choices: readonly number[];
+  /** Asked with useNumberMatchingChallenge: the person must pick the right number to approve. */
+  readonly numberMatching: boolean;
   readonly userAgent: string;
   readonly expiresAt: number;
   /** With approvePushesAfter: when the person approves it (the right number), whether or not anyone polls by then. */
@@ -304,6 +306,7 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
             factorId: f.id,
             correctAnswer,
             choices: [correctAnswer, ...others].sort(() => randomInt(3) - 1),
+            numberMatching,
             userAgent: String(req.headers['user-agent']),
             expiresAt: Date.now() + PUSH_LIFETIME_MS,
             ...(thinkMs !== undefined && { approveAt: Date.now() + thinkMs }),
@@ -376,6 +379,15 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
   const server = await startSimServer(handle, () => state.latencyMs);
   url = server.url;
   const controls = state.controls(server);
+  /** Number matching, as Okta does it: approved only with the right number picked; a wrong pick (or none) rejects the push. */
+  const answer = (pushId: string, a: PhoneAnswer): boolean => {
+    const p = pushes.get(pushId);
+    if (!p || transactionWire(p).factorResult !== 'WAITING') return false;
+    p.result = a.approve && (!p.numberMatching || a.pick === p.correctAnswer) ? 'SUCCESS' : 'REJECTED';
+    p.answeredAt = Date.now();
+    return true;
+  };
+
   return {
     ...controls,
     name: 'Okta',
@@ -391,25 +403,14 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
     tempPasswordOf: (userId) => temps.get(userId),
     tokenOwnerRoles,
     pushes: () => [...pushes.values()].map((p) => (transactionWire(p), p)),
-    answerPush: (pushId, answer) => {
-      const p = pushes.get(pushId);
-      if (!p || transactionWire(p).factorResult !== 'WAITING') return false;
-      p.result = answer.approve && answer.pick === p.correctAnswer ? 'SUCCESS' : 'REJECTED';
-      p.answeredAt = Date.now();
-      return true;
-    },
+    answerPush: answer,
     phone: {
+      // The numbers the phone offers, never which one is right: the person reads that in Slack.
       waiting: (email) =>
         [...pushes.values()]
           .filter((p) => p.email.toLowerCase() === email.toLowerCase() && transactionWire(p).factorResult === 'WAITING')
-          .map((p) => ({ id: p.id, app: 'Okta Verify', number: p.correctAnswer })),
-      answer: (id, approve) => {
-        const p = pushes.get(id);
-        if (!p || transactionWire(p).factorResult !== 'WAITING') return false;
-        p.result = approve ? 'SUCCESS' : 'REJECTED';
-        p.answeredAt = Date.now();
-        return true;
-      },
+          .map((p) => ({ id: p.id, app: 'Okta Verify', ...(p.numberMatching && { choices: p.choices }) })),
+      answer,
     },
     expirePush: (pushId) => {
       const p = pushes.get(pushId);

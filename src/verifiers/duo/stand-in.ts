@@ -151,10 +151,11 @@ export async function startDuoSimulator(opts: { users: readonly DuoSimUser[]; la
     },
     phone: {
       waiting: (email) => [...pushes.values()].filter((p) => p.username.toLowerCase() === email.toLowerCase() && current(p).result === 'waiting').map((p) => ({ id: p.txid, app: 'Duo Mobile' })),
-      answer: (id, approve) => {
+      // A Duo push has no number to pick: Approve or Deny.
+      answer: (id, answer) => {
         const p = pushes.get(id);
         if (!p || current(p).result !== 'waiting') return false;
-        p.result = approve ? 'allow' : 'deny';
+        p.result = answer.approve ? 'allow' : 'deny';
         return true;
       },
     },
