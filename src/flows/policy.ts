@@ -23,8 +23,9 @@ export function isPolicy(value: string): value is Policy {
 }
 
 /**
- * RESET_POLICY's text (`okta_password=verify,password=approval`) as entries, each with what is
- * wrong with it, if anything, in words that list what is valid. `ids` are the registry's.
+ * RESET_POLICY's text (`<credential id>=<policy>,…`) as entries, each with what is wrong with
+ * it, if anything, in words that list what is valid. `ids` are the registry's: the example a
+ * problem gives is one of them, so the core names no directory of its own.
  */
 export function parseResetPolicy(
   text: string,
@@ -36,7 +37,7 @@ export function parseResetPolicy(
   for (const raw of text.split(',').map((part) => part.trim()).filter(Boolean)) {
     const match = /^([^=\s]+)\s*=\s*(\S+)$/.exec(raw);
     if (!match) {
-      problems.push(`"${raw}" is not <credential id>=<policy>, e.g. okta_password=verify`);
+      problems.push(`"${raw}" is not <credential id>=<policy>, e.g. ${ids[0] ?? '<credential id>'}=verify`);
       continue;
     }
     const [, id, policy] = match as unknown as [string, string, string];

@@ -42,7 +42,7 @@ describe('RESET_POLICY', () => {
     const ids = CREDENTIALS.map((c) => c.id).join(', ');
     expect(problemsOf({ RESET_POLICY: 'okta=verify' })).toContain(`RESET_POLICY: "okta" is not a credential: use one of ${ids}`);
     expect(problemsOf({ RESET_POLICY: 'pin=mfa' })).toContain('RESET_POLICY: "mfa" (for pin) is not a policy: use one of self-service, verify, approval');
-    expect(problemsOf({ RESET_POLICY: 'pin' })).toContain('RESET_POLICY: "pin" is not <credential id>=<policy>, e.g. okta_password=verify');
+    expect(problemsOf({ RESET_POLICY: 'pin' })).toContain(`RESET_POLICY: "pin" is not <credential id>=<policy>, e.g. ${CREDENTIALS[0]!.id}=verify`);
     expect(problemsOf({ RESET_POLICY: 'pin=approval,pin=verify', ADMIN_USER_IDS: 'UADA' })).toContain('RESET_POLICY: pin is named twice');
   });
 
