@@ -2,13 +2,10 @@ import { z } from 'zod';
 import { optional, secureUrl } from '../../config-fields';
 import type { RefusalWords } from '../../views/words';
 import type { AdapterContext, Credential, CredentialSettings } from '../credential';
+import { checkOkta, readOktaSettings, type OktaSettings } from '../okta-api';
 import { OKTA_REFUSALS, type OktaAction } from './okta-actions';
 
-export interface OktaSettings {
-  /** The org's origin, e.g. https://acme.okta.com (no path, no trailing slash). */
-  readonly orgUrl: string;
-  readonly apiToken: string;
-}
+export type { OktaSettings };
 
 /** https://…, or http:// only on this machine (a stand-in in tests or the sandbox). */
 const orgUrl = secureUrl('https://acme.okta.com')
@@ -35,10 +32,7 @@ const settings: CredentialSettings<OktaSettings> = {
       doc: { meaning: 'An Okta API token, sent as `Authorization: SSWS …`. On Lambda it lives in Secrets Manager.' },
     },
   },
-  read: (values) =>
-    typeof values.OKTA_ORG_URL === 'string' && typeof values.OKTA_API_TOKEN === 'string'
-      ? { orgUrl: values.OKTA_ORG_URL, apiToken: values.OKTA_API_TOKEN }
-      : undefined,
+  read: readOktaSettings,
   problems: (values) => [
     ...(values.OKTA_ORG_URL && !values.OKTA_API_TOKEN ? [{ variable: 'OKTA_API_TOKEN', message: 'is required with OKTA_ORG_URL' }] : []),
     ...(values.OKTA_API_TOKEN && !values.OKTA_ORG_URL ? [{ variable: 'OKTA_ORG_URL', message: 'is required with OKTA_API_TOKEN' }] : []),
@@ -165,11 +159,6 @@ export const oktaMfa: Credential<OktaSettings> = {
   grants: () => [],
   standIn,
 };
-
-/** The token and its owner's admin role: the same for every Okta credential, and for Okta Verify (the setup check). */
-export async function checkOkta(s: OktaSettings, context: AdapterContext) {
-  return (await loadAdapter(s, context, 'password')).check();
-}
 
 async function loadAdapter(s: OktaSettings, context: AdapterContext, action: OktaAction) {
   const { OktaDirectory } = await import('./okta-directory');

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { failed, passed, type SetupCheck } from '../../doctor/setup-check';
-import { asFailure, LatchkeyFailure, type FailureCode } from '../../flows/failure';
+import { LatchkeyFailure, type FailureCode } from '../../flows/failure';
 import type { ChangeResult, Directory, DirectoryUser } from '../../flows/ports';
 import { Secret } from '../../flows/secret';
 import type { HttpFetch } from '../../http/fetch';
 import { OKTA_REFUSALS, type OktaAction } from './okta-actions';
-import { callJson, fromHttpStatus, retryAfter, type CallPolicy, type JsonAnswer } from '../http-errors';
+import type { JsonAnswer } from '../http-errors';
+import { callOkta, oktaFailure, oktaPolicy, TOKEN_ERRORS } from '../okta-api';
 
 /**
  * Okta's users, over its REST API on the app's own HTTP stack: Okta's SDK loaded at 133 MB
@@ -16,18 +16,14 @@ const userSchema = z.object({
   status: z.string(),
   profile: z.looseObject({ email: z.string().optional(), firstName: z.string().nullish(), lastName: z.string().nullish() }),
 });
-const errorSchema = z.looseObject({ errorCode: z.string(), errorSummary: z.string().optional() });
 
 /** Okta's error codes in our words, where its HTTP status alone would say it differently. */
 const OKTA_ERRORS: Partial<Record<string, FailureCode>> = {
-  E0000011: 'DIRECTORY_MISCONFIGURED', // invalid token (401)
-  E0000006: 'DIRECTORY_MISCONFIGURED', // this token may not do that (403)
+  ...TOKEN_ERRORS, // an invalid token (401), or one that may not do that (403)
   E0000007: 'DIRECTORY_USER_NOT_FOUND', // no such user (404)
   E0000047: 'DIRECTORY_THROTTLED', // rate limit (429)
   E0000038: 'DIRECTORY_REJECTED', // not allowed in the user's current status
 };
-/** Admin roles that may unlock users and expire their passwords (Okta's standard roles). */
-const RESET_ROLES = new Set(['SUPER_ADMIN', 'ORG_ADMIN', 'HELP_DESK_ADMIN', 'USER_ADMIN']);
 /** Unlock refused because the account is not locked (any more): the reset goes on. */
 const NOT_LOCKED = 'E0000032';
 /**
@@ -37,15 +33,7 @@ const NOT_LOCKED = 'E0000032';
 const MASTERED_ELSEWHERE = 'E0000023';
 
 /** A person waiting on a modal bears about this much waiting out Okta's rate limit. */
-const POLICY: CallPolicy = {
-  timeoutMs: 5_000,
-  patienceMs: 2_000,
-  // Okta says when the limit resets in X-Rate-Limit-Reset (epoch seconds), and sometimes Retry-After.
-  retryAt: (answer, now) => {
-    const reset = Number(answer.headers.get('x-rate-limit-reset'));
-    return Number.isFinite(reset) && reset > 0 ? new Date(reset * 1000) : retryAfter(answer.headers.get('retry-after'), now);
-  },
-};
+const POLICY = oktaPolicy(2_000);
 
 export class OktaDirectory implements Directory {
   constructor(
@@ -102,62 +90,12 @@ export class OktaDirectory implements Directory {
     return { secret: new Secret(temp) };
   }
 
-  /**
-   * Read-only: the token works (GET /api/v1/users/me, its owner) and its owner holds an admin role
-   * that may unlock accounts and reset passwords (ListRoles).
-   */
-  async check(): Promise<SetupCheck[]> {
-    let me: JsonAnswer;
-    try {
-      me = await this.call('GET', '/api/v1/users/me', 'okta:GetCurrentUser');
-    } catch (err) {
-      const failure = asFailure(err);
-      const next =
-        failure.code === 'DIRECTORY_MISCONFIGURED'
-          ? 'create a token (Security, API, Tokens) as an admin who may reset passwords, and set OKTA_API_TOKEN to it'
-          : 'check OKTA_ORG_URL and the network path to Okta';
-      return [failed('API token', `${failure.detail ?? failure.code}: ${next}`)];
-    }
-    const id = (me.body as { id?: unknown } | undefined)?.id;
-    if (typeof id !== 'string') return [failed('API token', 'okta:GetCurrentUser answered with no user: check OKTA_ORG_URL')];
-    const token = passed('API token', `accepted, created by Okta user ${id}`);
-    try {
-      const answer = await this.call('GET', `/api/v1/users/${encodeURIComponent(id)}/roles`, 'okta:ListRoles');
-      const types = Array.isArray(answer.body) ? answer.body.map((r: { type?: unknown }) => String(r.type)) : [];
-      const enough = types.filter((t) => RESET_ROLES.has(t));
-      return [
-        token,
-        enough.length > 0
-          ? passed('admin role', `the token's owner is ${enough.join(', ')}`)
-          : failed('admin role', `the token's owner holds ${types.length > 0 ? types.join(', ') : 'no admin role'}: create the token as a Super, Org, Help Desk or Group (USER_ADMIN) administrator, who may reset passwords`),
-      ];
-    } catch (err) {
-      const failure = asFailure(err);
-      return [token, failed('admin role', `${failure.detail ?? failure.code}: the token's owner cannot read its own roles`)];
-    }
-  }
-
   /** One call; a failure answer becomes ours (an error code in `tolerated` is taken as done). */
   private async call(method: 'GET' | 'POST', path: string, operation: string, tolerated: readonly string[] = []): Promise<JsonAnswer> {
-    const answer = await callJson(
-      this.fetch,
-      {
-        method,
-        url: `${this.orgUrl}${path}`,
-        headers: { authorization: `SSWS ${this.apiToken}`, accept: 'application/json', 'content-type': 'application/json' },
-        operation,
-      },
-      POLICY,
-    );
-    if (answer.status >= 200 && answer.status < 300) return answer;
-    const error = errorSchema.safeParse(answer.body);
-    const code = error.success ? error.data.errorCode : undefined;
-    if (code && tolerated.includes(code)) return answer;
-    const retryAt = answer.status === 429 ? POLICY.retryAt(answer, new Date()) : undefined;
-    // Okta's summary names the problem, never a password: fit for a log line.
-    const detail = error.success ? `${code} ${error.data.errorSummary ?? ''}`.trim() : 'no Okta error body';
-    if (code === MASTERED_ELSEWHERE) throw new LatchkeyFailure('DIRECTORY_USER_REFUSED', `${operation} ${answer.status}: ${detail}`, { reason: OKTA_REFUSALS.masteredElsewhere });
-    throw fromHttpStatus(answer.status, operation, detail, code ? OKTA_ERRORS[code] : undefined, retryAt);
+    const { answer, error } = await callOkta(this.fetch, { orgUrl: this.orgUrl, apiToken: this.apiToken }, { method, path, operation }, POLICY);
+    if (!error || (error.code && tolerated.includes(error.code))) return answer;
+    if (error.code === MASTERED_ELSEWHERE) throw new LatchkeyFailure('DIRECTORY_USER_REFUSED', `${operation} ${answer.status}: ${error.detail}`, { reason: OKTA_REFUSALS.masteredElsewhere });
+    throw oktaFailure(answer, error, operation, POLICY, OKTA_ERRORS);
   }
 }
 

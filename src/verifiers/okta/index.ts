@@ -1,4 +1,4 @@
-import { checkOkta, type OktaSettings } from '../../credentials/okta';
+import { checkOkta, readOktaSettings, type OktaSettings } from '../../credentials/okta-api';
 import type { VerifierPlugin } from '../verifier';
 
 /**
@@ -12,12 +12,9 @@ export const oktaVerify: VerifierPlugin<OktaSettings> = {
   words: { app: 'Okta Verify' },
   audit: { verifier: 'okta_verify' },
   settings: {
-    // Okta's org and token, which the Okta credential declares (src/credentials/okta/).
+    // Okta's org and token, which the Okta credentials declare (src/credentials/okta/), read as they read them.
     variables: {},
-    read: (values) =>
-      typeof values.OKTA_ORG_URL === 'string' && typeof values.OKTA_API_TOKEN === 'string'
-        ? { orgUrl: values.OKTA_ORG_URL, apiToken: values.OKTA_API_TOKEN }
-        : undefined,
+    read: readOktaSettings,
     problems: (values) =>
       values.OKTA_ORG_URL && values.OKTA_API_TOKEN ? [] : [{ variable: 'VERIFY_WITH', message: 'okta needs OKTA_ORG_URL and OKTA_API_TOKEN: the Okta org whose Okta Verify pushes are sent' }],
   },
@@ -25,7 +22,7 @@ export const oktaVerify: VerifierPlugin<OktaSettings> = {
     const { OktaVerify } = await import('./okta-verify');
     return new OktaVerify(context.fetch, settings.orgUrl, settings.apiToken);
   },
-  // The same token as Okta's credentials: that it works, and that its owner holds an admin role.
+  // The same token as Okta's credentials, checked the same way (src/credentials/okta-api.ts): that it works, and that its owner holds an admin role.
   check: checkOkta,
   // Okta's stand-in speaks the Factors API too (src/credentials/okta/stand-in.ts).
   standIn: { credential: 'okta_password' },

@@ -3,7 +3,8 @@ import { LatchkeyFailure } from '../../flows/failure';
 import { sameEmail } from '../../flows/pick-directory-user';
 import type { PushResult, PushStarted, Verifier, VerifierAccount } from '../../flows/verification';
 import type { HttpFetch } from '../../http/fetch';
-import { callJson, fromHttpStatus, retryAfter, type CallPolicy, type JsonAnswer } from '../../credentials/http-errors';
+import type { JsonAnswer } from '../../credentials/http-errors';
+import { callOkta, oktaFailure, oktaPolicy, TOKEN_ERRORS } from '../../credentials/okta-api';
 
 /**
  * Okta Verify through Okta's Factors API, on the app's own HTTP stack (as the Okta credential
@@ -19,20 +20,12 @@ const transactionSchema = z.looseObject({
   _links: z.looseObject({ poll: linkSchema.optional(), cancel: linkSchema.optional() }).optional(),
   _embedded: z.looseObject({ challenge: z.looseObject({ correctAnswer: z.union([z.number(), z.string()]).optional() }).optional() }).optional(),
 });
-const errorSchema = z.looseObject({ errorCode: z.string(), errorSummary: z.string().optional() });
 
 /** Okta refuses a push without one ("required to verify push factors"); it names us in the user's Okta Verify and in the System Log. */
 export const USER_AGENT = 'Latchkey/1.0 (Slack self-service credential reset)';
 
 /** A poll must not wait long: the waiter checks again at the next interval. */
-const POLICY: CallPolicy = {
-  timeoutMs: 5_000,
-  patienceMs: 1_000,
-  retryAt: (answer, now) => {
-    const reset = Number(answer.headers.get('x-rate-limit-reset'));
-    return Number.isFinite(reset) && reset > 0 ? new Date(reset * 1000) : retryAfter(answer.headers.get('retry-after'), now);
-  },
-};
+const POLICY = oktaPolicy(1_000);
 
 /** Okta's results that end a push, in our words. FAILED is a wrong number picked on the phone: a refusal, not a lapse. */
 const RESULTS: Readonly<Record<string, 'waiting' | PushResult>> = {
@@ -107,21 +100,8 @@ export class OktaVerify implements Verifier {
   }
 
   private async call(method: 'GET' | 'POST' | 'DELETE', path: string, operation: string, body?: string): Promise<JsonAnswer> {
-    const answer = await callJson(
-      this.fetch,
-      {
-        method,
-        url: `${this.orgUrl}${path}`,
-        headers: { authorization: `SSWS ${this.apiToken}`, accept: 'application/json', 'content-type': 'application/json', 'user-agent': USER_AGENT },
-        ...(body !== undefined && { body }),
-        operation,
-      },
-      POLICY,
-    );
-    if (answer.status >= 200 && answer.status < 300) return answer;
-    const error = errorSchema.safeParse(answer.body);
-    const detail = error.success ? `${error.data.errorCode} ${error.data.errorSummary ?? ''}`.trim() : 'no Okta error body';
-    const code = error.success && ['E0000011', 'E0000006'].includes(error.data.errorCode) ? 'DIRECTORY_MISCONFIGURED' : undefined;
-    throw fromHttpStatus(answer.status, operation, detail, code, answer.status === 429 ? POLICY.retryAt(answer, new Date()) : undefined);
+    const { answer, error } = await callOkta(this.fetch, { orgUrl: this.orgUrl, apiToken: this.apiToken }, { method, path, operation, body, userAgent: USER_AGENT }, POLICY);
+    if (!error) return answer;
+    throw oktaFailure(answer, error, operation, POLICY, TOKEN_ERRORS);
   }
 }

@@ -1,0 +1,131 @@
+import { z } from 'zod';
+import { failed, passed, type SetupCheck } from '../doctor/setup-check';
+import { asFailure, type FailureCode, type LatchkeyFailure } from '../flows/failure';
+import type { HttpFetch } from '../http/fetch';
+import type { AdapterContext } from './credential';
+import { callJson, fromHttpStatus, retryAfter, type CallPolicy, type JsonAnswer } from './http-errors';
+
+/**
+ * Okta's org API as two plug-ins speak it: the Okta credentials (okta/) and Okta Verify
+ * (src/verifiers/okta/). Both use the same org and token, the same call (SSWS, Okta's error body,
+ * its rate-limit reset) and the same setup check of the token. Here, beside the other helpers
+ * plug-ins share (http-errors.ts, aws-errors.ts), so that neither plug-in reaches into the other's
+ * folder and each can be left out alone.
+ */
+export interface OktaSettings {
+  /** The org's origin, e.g. https://acme.okta.com (no path, no trailing slash). */
+  readonly orgUrl: string;
+  readonly apiToken: string;
+}
+
+/** The org and token, once both are set (OKTA_ORG_URL and OKTA_API_TOKEN, which the Okta credentials declare). */
+export function readOktaSettings(values: Readonly<Record<string, unknown>>): OktaSettings | undefined {
+  return typeof values.OKTA_ORG_URL === 'string' && typeof values.OKTA_API_TOKEN === 'string' ? { orgUrl: values.OKTA_ORG_URL, apiToken: values.OKTA_API_TOKEN } : undefined;
+}
+
+/** Okta's error codes that are about the token, in our words: invalid (401), or not allowed to do that (403). */
+export const TOKEN_ERRORS: Readonly<Partial<Record<string, FailureCode>>> = {
+  E0000011: 'DIRECTORY_MISCONFIGURED',
+  E0000006: 'DIRECTORY_MISCONFIGURED',
+};
+
+/** How long a caller bears Okta's rate limit, which says when it resets in X-Rate-Limit-Reset (epoch seconds), sometimes Retry-After. */
+export function oktaPolicy(patienceMs: number): CallPolicy {
+  return {
+    timeoutMs: 5_000,
+    patienceMs,
+    retryAt: (answer, now) => {
+      const reset = Number(answer.headers.get('x-rate-limit-reset'));
+      return Number.isFinite(reset) && reset > 0 ? new Date(reset * 1000) : retryAfter(answer.headers.get('retry-after'), now);
+    },
+  };
+}
+
+const errorSchema = z.looseObject({ errorCode: z.string(), errorSummary: z.string().optional() });
+
+/** A failure answer, as Okta says it: its error code, and a detail fit for a log line (Okta's summary names the problem, never a password). */
+export interface OktaError {
+  readonly code?: string;
+  readonly detail: string;
+}
+
+/** One call to the org with its token: the answer, and Okta's error when it is not a 2xx. */
+export async function callOkta(
+  fetch: HttpFetch,
+  s: OktaSettings,
+  call: { readonly method: 'GET' | 'POST' | 'DELETE'; readonly path: string; readonly operation: string; readonly body?: string; readonly userAgent?: string },
+  policy: CallPolicy,
+): Promise<{ answer: JsonAnswer; error?: OktaError }> {
+  const answer = await callJson(
+    fetch,
+    {
+      method: call.method,
+      url: `${s.orgUrl}${call.path}`,
+      headers: {
+        authorization: `SSWS ${s.apiToken}`,
+        accept: 'application/json',
+        'content-type': 'application/json',
+        ...(call.userAgent !== undefined && { 'user-agent': call.userAgent }),
+      },
+      ...(call.body !== undefined && { body: call.body }),
+      operation: call.operation,
+    },
+    policy,
+  );
+  if (answer.status >= 200 && answer.status < 300) return { answer };
+  const error = errorSchema.safeParse(answer.body);
+  return {
+    answer,
+    error: error.success ? { code: error.data.errorCode, detail: `${error.data.errorCode} ${error.data.errorSummary ?? ''}`.trim() } : { detail: 'no Okta error body' },
+  };
+}
+
+/** Okta's error as ours: `codes` are the caller's reading of Okta's error codes; a 429 says when to try again. */
+export function oktaFailure(answer: JsonAnswer, error: OktaError, operation: string, policy: CallPolicy, codes: Readonly<Partial<Record<string, FailureCode>>>): LatchkeyFailure {
+  const retryAt = answer.status === 429 ? policy.retryAt(answer, new Date()) : undefined;
+  return fromHttpStatus(answer.status, operation, error.detail, error.code ? codes[error.code] : undefined, retryAt);
+}
+
+/** Admin roles that may unlock users and expire their passwords (Okta's standard roles). */
+const RESET_ROLES = new Set(['SUPER_ADMIN', 'ORG_ADMIN', 'HELP_DESK_ADMIN', 'USER_ADMIN']);
+const CHECK_POLICY = oktaPolicy(2_000);
+
+/**
+ * The setup check of every Okta plug-in, read-only: the token works (GET /api/v1/users/me, its
+ * owner) and its owner holds an admin role that may unlock accounts and reset passwords (ListRoles).
+ */
+export async function checkOkta(s: OktaSettings, context: Pick<AdapterContext, 'fetch'>): Promise<SetupCheck[]> {
+  const call = async (path: string, operation: string) => {
+    const { answer, error } = await callOkta(context.fetch, s, { method: 'GET', path, operation }, CHECK_POLICY);
+    if (error) throw oktaFailure(answer, error, operation, CHECK_POLICY, TOKEN_ERRORS);
+    return answer;
+  };
+  let me: JsonAnswer;
+  try {
+    me = await call('/api/v1/users/me', 'okta:GetCurrentUser');
+  } catch (err) {
+    const failure = asFailure(err);
+    const next =
+      failure.code === 'DIRECTORY_MISCONFIGURED'
+        ? 'create a token (Security, API, Tokens) as an admin who may reset passwords, and set OKTA_API_TOKEN to it'
+        : 'check OKTA_ORG_URL and the network path to Okta';
+    return [failed('API token', `${failure.detail ?? failure.code}: ${next}`)];
+  }
+  const id = (me.body as { id?: unknown } | undefined)?.id;
+  if (typeof id !== 'string') return [failed('API token', 'okta:GetCurrentUser answered with no user: check OKTA_ORG_URL')];
+  const token = passed('API token', `accepted, created by Okta user ${id}`);
+  try {
+    const answer = await call(`/api/v1/users/${encodeURIComponent(id)}/roles`, 'okta:ListRoles');
+    const types = Array.isArray(answer.body) ? answer.body.map((r: { type?: unknown }) => String(r.type)) : [];
+    const enough = types.filter((t) => RESET_ROLES.has(t));
+    return [
+      token,
+      enough.length > 0
+        ? passed('admin role', `the token's owner is ${enough.join(', ')}`)
+        : failed('admin role', `the token's owner holds ${types.length > 0 ? types.join(', ') : 'no admin role'}: create the token as a Super, Org, Help Desk or Group (USER_ADMIN) administrator, who may reset passwords`),
+    ];
+  } catch (err) {
+    const failure = asFailure(err);
+    return [token, failed('admin role', `${failure.detail ?? failure.code}: the token's owner cannot read its own roles`)];
+  }
+}
