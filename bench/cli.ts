@@ -22,8 +22,11 @@ machine: other work on the same cores changes the figures.
                      about 3 minutes: click → push and its remote calls, approved → secret, one person
                      at a time at +50 ms; 200 Reset clicks at once left waiting (peak RSS, their
                      answers and 200 commands' acks against the bare server), then all approved
-  --profile          the acknowledgement bursts with a V8 CPU profile and a memory breakdown of the
-                     app, written to bench/.build/prof/
+  --profile          the acknowledgement bursts with a V8 CPU profile, a memory breakdown and every
+                     garbage collection of the app, written to bench/.build/prof/; then
+                     \`npx tsx bench/profile-windows.ts [400]\` says where the app's time went while
+                     each burst was being acknowledged. With BENCH_ALLOCATIONS=1 in the environment,
+                     also a sampling allocation profile (allocations.heapprofile)
   --no-write         print the table only; nothing is written to bench/results/
   --no-build         run what is already built (dist/, bench/.build) instead of building it first
   --help             this text; nothing is built, started or measured

@@ -44,3 +44,19 @@ if (file) {
   process.on('SIGUSR2', flush);
   process.on('exit', flush);
 }
+
+// BENCH_ALLOCATIONS=1 (with --profile): a sampling allocation profile that keeps what the young
+// generation collected, written to allocations.heapprofile beside the probe file at exit.
+if (file && process.env.BENCH_ALLOCATIONS === '1') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Session } = require('node:inspector') as typeof import('node:inspector');
+  const session = new Session();
+  session.connect();
+  session.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as object);
+  process.on('SIGTERM', () => {
+    session.post('HeapProfiler.stopSampling', (err, result) => {
+      if (!err) require('node:fs').writeFileSync(join(dirname(file), 'allocations.heapprofile'), JSON.stringify((result as { profile: unknown }).profile));
+      process.exit(0);
+    });
+  });
+}

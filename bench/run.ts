@@ -273,7 +273,7 @@ async function main(): Promise<void> {
       ? ['-r', built.probe, '--cpu-prof', '--cpu-prof-dir', join(BUILD, 'prof'), ...built.app]
       : built.app;
   if (profile) mkdirSync(join(BUILD, 'prof'), { recursive: true });
-  const app = await startApp(appCommand, { ...appEnv, ...(profile && { BENCH_PROBE_FILE: probeFile }) });
+  const app = await startApp(appCommand, { ...appEnv, ...(profile && { BENCH_PROBE_FILE: probeFile, BENCH_ALLOCATIONS: process.env.BENCH_ALLOCATIONS ?? '' }) });
   const probe = async (label: string) => {
     if (!profile) return;
     log(`bench: memory probe (${label}) → ${probeFile}`);
