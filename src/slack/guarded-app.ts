@@ -1,10 +1,24 @@
-import type { AppOptions, ReceiverEvent } from '@slack/bolt';
+import type {
+  ActionConstraints,
+  AppOptions,
+  Middleware,
+  ReceiverEvent,
+  SlackAction,
+  SlackActionMiddlewareArgs,
+  SlackCommandMiddlewareArgs,
+  SlackEventMiddlewareArgs,
+  SlackViewAction,
+  SlackViewMiddlewareArgs,
+  ViewConstraints,
+} from '@slack/bolt';
+import type { StringIndexed } from '@slack/bolt/dist/types/utilities';
 import { z } from 'zod';
 import type { Logger, Metrics } from '../flows/ports';
 import type { HttpFetch } from '../http/fetch';
 import { AckFirst } from './ack-first';
 import { OPENED_MODAL, openLoadingModal, type ArrivalModal } from './arrival-modal';
 import { App } from './bolt';
+import { ListenerTable } from './listener-table';
 
 /** What the app answers to; anything else is refused at once instead of waiting out Slack's 3 s. */
 export interface KnownEntryPoints {
@@ -21,6 +35,17 @@ export class UnexpectedPayloadError extends Error {
 }
 
 const id = z.string().min(1).max(255);
+/** Matches every ID: the one Bolt listener of a kind, whose table then picks by exact ID. */
+const ANY = /^/;
+
+/**
+ * A listener as its table holds it. Bolt's types let a listener declare a narrower action, view or
+ * event and a custom context; the table hands each listener exactly the events Bolt would have
+ * (its ID), so only the declared types differ.
+ */
+function plain<Args>(listener: Middleware<Args, any>): Middleware<any> {
+  return listener as Middleware<any>;
+}
 
 /**
  * A Bolt App that checks the outer shape of every verified request before Bolt routes it.
@@ -41,6 +66,14 @@ export class GuardedApp extends App {
   private readonly ackFirst = new AckFirst();
   private readonly onArrival = new Map<string, { wellFormed: (body: unknown) => boolean; modal?: ArrivalModal }>();
   private working = 0;
+  /** Listeners by exact ID, one Bolt listener per kind (listener-table.ts). */
+  private readonly routes = {
+    command: new ListenerTable<SlackCommandMiddlewareArgs>('command', (a) => a.command.command),
+    action: new ListenerTable<SlackActionMiddlewareArgs>('action', (a) => ('action_id' in a.action ? a.action.action_id : undefined)),
+    view_submission: new ListenerTable<SlackViewMiddlewareArgs>('view submission', (a) => a.view.callback_id),
+    view_closed: new ListenerTable<SlackViewMiddlewareArgs>('view closing', (a) => a.view.callback_id),
+    event: new ListenerTable<SlackEventMiddlewareArgs>('event', (a) => a.event.type),
+  };
 
   constructor(
     options: AppOptions,
@@ -69,6 +102,34 @@ export class GuardedApp extends App {
         event: z.object({ type: oneOf(known.eventTypes), user: id }),
       }),
     ]);
+  }
+
+  // A listener for one exact ID goes into its kind's table; anything else (a pattern, a chain of
+  // middleware) is Bolt's as usual.
+  override command<C extends StringIndexed = StringIndexed>(commandName: string | RegExp, ...listeners: Middleware<SlackCommandMiddlewareArgs, C>[]): void {
+    if (typeof commandName !== 'string' || listeners.length !== 1) return super.command(commandName, ...listeners);
+    if (this.routes.command.add(commandName, plain(listeners[0]!))) super.command(ANY, this.routes.command.dispatch);
+  }
+
+  override action<A extends SlackAction = SlackAction, C extends StringIndexed = StringIndexed>(actionId: string | RegExp | ActionConstraints<A>, ...listeners: Middleware<SlackActionMiddlewareArgs<A>, C>[]): void {
+    if (typeof actionId !== 'string' || listeners.length !== 1) return super.action(actionId as ActionConstraints<A>, ...listeners);
+    if (this.routes.action.add(actionId, plain(listeners[0]!))) super.action({ action_id: ANY }, this.routes.action.dispatch);
+  }
+
+  override view<V extends SlackViewAction = SlackViewAction, C extends StringIndexed = StringIndexed>(callbackId: string | RegExp | ViewConstraints, ...listeners: Middleware<SlackViewMiddlewareArgs<V>, C>[]): void {
+    const constraints: ViewConstraints = typeof callbackId === 'string' || callbackId instanceof RegExp ? { callback_id: callbackId, type: 'view_submission' } : callbackId;
+    const type = constraints.type ?? 'view_submission';
+    if (typeof constraints.callback_id !== 'string' || listeners.length !== 1 || Object.keys(constraints).some((k) => k !== 'callback_id' && k !== 'type')) {
+      return super.view(constraints, ...listeners);
+    }
+    if (this.routes[type].add(constraints.callback_id, plain(listeners[0]!))) super.view({ callback_id: ANY, type }, this.routes[type].dispatch);
+  }
+
+  override event<E extends string = string, C extends StringIndexed = StringIndexed>(eventName: E, ...listeners: Middleware<SlackEventMiddlewareArgs<E>, C>[]): void;
+  override event<E extends RegExp = RegExp, C extends StringIndexed = StringIndexed>(eventName: E, ...listeners: Middleware<SlackEventMiddlewareArgs<string>, C>[]): void;
+  override event(eventName: string | RegExp, ...listeners: Middleware<SlackEventMiddlewareArgs<string>>[]): void {
+    if (typeof eventName !== 'string' || listeners.length !== 1) return super.event(eventName as RegExp, ...listeners);
+    if (this.routes.event.add(eventName, plain(listeners[0]!))) super.event(ANY, this.routes.event.dispatch);
   }
 
   /**
