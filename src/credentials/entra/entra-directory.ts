@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { LatchkeyFailure, asFailure, type FailureCode } from '../../flows/failure';
+import { LatchkeyFailure, type FailureCode } from '../../flows/failure';
 import type { ChangeResult, Directory, DirectoryUser } from '../../flows/ports';
-import { Secret } from '../../flows/secret';
 import type { HttpFetch } from '../../http/fetch';
-import { callJson, failureOf, retryAfter, type CallPolicy, type JsonAnswer, type JsonCall } from '../http-errors';
+import { BearerApi, PasswordRefused, setPasswordThenSignOut } from '../bearer-directory';
+import { failureOf, retryAfter, type CallPolicy, type JsonAnswer, type JsonCall } from '../http-errors';
 import { generatePassword, type PasswordPolicy } from '../password-generator';
 
 /**
@@ -21,8 +21,6 @@ export interface EntraConnection {
 }
 
 const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
-/** A token is used until this long before it expires: a call never carries one that dies on the way. */
-const TOKEN_MARGIN_MS = 5 * 60_000;
 
 /** A person waiting on a modal bears about this much waiting out Graph's throttling. */
 const POLICY: CallPolicy = {
@@ -41,7 +39,6 @@ const userSchema = z.object({
 });
 const listSchema = <T extends z.ZodType>(item: T) => z.looseObject({ value: z.array(item) });
 const graphErrorSchema = z.looseObject({ error: z.looseObject({ code: z.string(), message: z.string().optional() }) });
-const tokenSchema = z.looseObject({ access_token: z.string().min(1), expires_in: z.coerce.number().positive() });
 const tokenErrorSchema = z.looseObject({ error: z.string(), error_codes: z.array(z.number()).optional() });
 
 /** Graph's error codes in our words, where the HTTP status alone would say it differently. */
@@ -54,15 +51,27 @@ const GRAPH_ERRORS: Partial<Record<string, FailureCode>> = {
 const COMPLEXITY = /complexity|password policy|PasswordProfile/i;
 
 export class EntraDirectory implements Directory {
-  private token?: { value: string; until: number };
-  private fetching?: Promise<string>;
+  private readonly api: BearerApi;
 
   constructor(
-    private readonly fetch: HttpFetch,
-    private readonly connection: EntraConnection,
+    fetch: HttpFetch,
+    connection: EntraConnection,
     private readonly password: PasswordPolicy,
     private readonly generate: typeof generatePassword = generatePassword,
-  ) {}
+  ) {
+    const { authorityUrl, tenantId, clientId, clientSecret } = connection;
+    // The client-credentials grant.
+    this.api = new BearerApi(fetch, connection.graphUrl, POLICY, () => ({
+      url: `${authorityUrl}/${encodeURIComponent(tenantId)}/oauth2/v2.0/token`,
+      form: { client_id: clientId, client_secret: clientSecret, scope: GRAPH_SCOPE, grant_type: 'client_credentials' },
+      operation: 'entra:Token',
+      detailOf: (body) => {
+        const error = tokenErrorSchema.safeParse(body);
+        // Only the error name and its AADSTS number: the description can echo what was sent.
+        return error.success ? `${error.data.error}${error.data.error_codes?.length ? ` AADSTS${error.data.error_codes.join(',')}` : ''}` : 'no token in the answer';
+      },
+    }));
+  }
 
   async findCandidates(email: string): Promise<DirectoryUser[]> {
     // OData string literal: a quote in the address is written twice.
@@ -82,99 +91,29 @@ export class EntraDirectory implements Directory {
     return roles.data.value.length > 0 ? { ...user, status: 'privileged' } : user;
   }
 
-  /**
-   * A generated temporary password the person must change at their next sign-in, then every
-   * session signed out. The password stands once set: a revocation that fails is reported, not thrown.
-   */
+  /** A generated temporary password the person must change at their next sign-in, then every session signed out. */
   async resetCredential(user: { id: string }): Promise<ChangeResult> {
     const id = encodeURIComponent(user.id);
-    let password: string | undefined;
-    for (let attempt = 1; password === undefined; attempt++) {
-      const candidate = this.generate(this.password);
-      const body = JSON.stringify({ passwordProfile: { password: candidate, forceChangePasswordNextSignIn: true } });
-      try {
-        await this.graph('PATCH', `/v1.0/users/${id}`, 'entra:SetPassword', body);
-        password = candidate;
-      } catch (err) {
-        // The tenant's rule may be stricter than ours: one fresh try, then a clear failure.
-        if (!(err instanceof ComplexityRefused)) throw err;
-        if (attempt >= 2) throw new LatchkeyFailure('DIRECTORY_REJECTED', 'entra:SetPassword refused two generated passwords as too weak');
-      }
-    }
-    const secret = new Secret(password);
-    try {
-      await this.graph('POST', `/v1.0/users/${id}/revokeSignInSessions`, 'entra:RevokeSessions');
-      return { secret };
-    } catch (err) {
-      return { secret, incomplete: [{ step: 'revokeSignInSessions', code: asFailure(err).code }] };
-    }
-  }
-
-  /** A Graph call with a bearer token; after a 401, one more try with a fresh token. */
-  private async graph(method: JsonCall['method'], path: string, operation: string, body?: string): Promise<JsonAnswer> {
-    for (let attempt = 1; ; attempt++) {
-      const token = await this.accessToken(attempt > 1);
-      const answer = await callJson(
-        this.fetch,
-        {
-          method,
-          url: `${this.connection.graphUrl}${path}`,
-          headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(body !== undefined && { 'content-type': 'application/json' }) },
-          body,
-          operation,
-        },
-        POLICY,
-      );
-      if (answer.status >= 200 && answer.status < 300) return answer;
-      if (answer.status === 401 && attempt === 1) continue;
-      const error = graphErrorSchema.safeParse(answer.body);
-      const code = error.success ? error.data.error.code : undefined;
-      // Graph's messages name the problem, never a password: fit for a log line.
-      const detail = error.success ? `${code} ${error.data.error.message ?? ''}`.trim() : 'no Graph error body';
-      if (operation === 'entra:SetPassword' && answer.status === 400 && COMPLEXITY.test(detail)) throw new ComplexityRefused(detail);
-      throw failureOf(answer, operation, detail, POLICY, code ? GRAPH_ERRORS[code] : undefined);
-    }
-  }
-
-  /** The cached token, or a new one by the client-credentials grant (one request however many wait for it). */
-  private accessToken(fresh: boolean): Promise<string> {
-    if (fresh) this.token = undefined;
-    if (this.token && Date.now() < this.token.until) return Promise.resolve(this.token.value);
-    this.fetching ??= this.requestToken().finally(() => {
-      this.fetching = undefined;
+    return setPasswordThenSignOut({
+      generate: () => this.generate(this.password),
+      set: (password) => this.graph('PATCH', `/v1.0/users/${id}`, 'entra:SetPassword', JSON.stringify({ passwordProfile: { password, forceChangePasswordNextSignIn: true } })),
+      operation: 'entra:SetPassword',
+      signOut: { step: 'revokeSignInSessions', run: () => this.graph('POST', `/v1.0/users/${id}/revokeSignInSessions`, 'entra:RevokeSessions') },
     });
-    return this.fetching;
   }
 
-  private async requestToken(): Promise<string> {
-    const { authorityUrl, tenantId, clientId, clientSecret } = this.connection;
-    const operation = 'entra:Token';
-    const answer = await callJson(
-      this.fetch,
-      {
-        method: 'POST',
-        url: `${authorityUrl}/${encodeURIComponent(tenantId)}/oauth2/v2.0/token`,
-        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-        body: new URLSearchParams({ client_id: clientId, client_secret: clientSecret, scope: GRAPH_SCOPE, grant_type: 'client_credentials' }).toString(),
-        operation,
-      },
-      POLICY,
-    );
-    const issued = tokenSchema.safeParse(answer.body);
-    if (answer.status === 200 && issued.success) {
-      this.token = { value: issued.data.access_token, until: Date.now() + Math.max(0, issued.data.expires_in * 1000 - TOKEN_MARGIN_MS) };
-      return issued.data.access_token;
-    }
-    const error = tokenErrorSchema.safeParse(answer.body);
-    // Only the error name and its AADSTS number: the description can echo what was sent.
-    const detail = error.success ? `${error.data.error}${error.data.error_codes?.length ? ` AADSTS${error.data.error_codes.join(',')}` : ''}` : 'no token in the answer';
-    if (answer.throttled || answer.status >= 500) throw failureOf(answer, operation, detail, POLICY);
-    // invalid_client (a wrong or expired secret), unauthorized_client, an unknown tenant, a bad scope: ours to fix.
-    throw new LatchkeyFailure('DIRECTORY_MISCONFIGURED', `${operation} ${answer.status}: ${detail}`);
+  /** A Graph call with the token; a failure answer becomes ours (a password the tenant's rule refuses, PasswordRefused). */
+  private async graph(method: JsonCall['method'], path: string, operation: string, body?: string): Promise<JsonAnswer> {
+    const answer = await this.api.call(method, path, operation, body);
+    if (answer.status >= 200 && answer.status < 300) return answer;
+    const error = graphErrorSchema.safeParse(answer.body);
+    const code = error.success ? error.data.error.code : undefined;
+    // Graph's messages name the problem, never a password: fit for a log line.
+    const detail = error.success ? `${code} ${error.data.error.message ?? ''}`.trim() : 'no Graph error body';
+    if (operation === 'entra:SetPassword' && answer.status === 400 && COMPLEXITY.test(detail)) throw new PasswordRefused(detail);
+    throw failureOf(answer, operation, detail, POLICY, code ? GRAPH_ERRORS[code] : undefined);
   }
 }
-
-class ComplexityRefused extends Error {}
 
 /** Graph's users in Latchkey's terms; the flow keeps the one whose `mail` equals the Slack email. */
 function toDirectoryUser(u: z.infer<typeof userSchema>): DirectoryUser {

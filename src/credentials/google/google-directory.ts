@@ -1,11 +1,12 @@
 import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
-import { asFailure, LatchkeyFailure, type FailureCode } from '../../flows/failure';
+import { LatchkeyFailure, type FailureCode } from '../../flows/failure';
 import type { ChangeResult, Directory, DirectoryUser } from '../../flows/ports';
-import { Secret } from '../../flows/secret';
 import type { HttpFetch } from '../../http/fetch';
-import { failed, passed, type SetupCheck } from '../../doctor/setup-check';
-import { callJson, failureOf, retryAfter, type CallPolicy, type JsonAnswer, type JsonCall } from '../http-errors';
+import type { SetupCheck } from '../../doctor/setup-check';
+import { BearerApi, PasswordRefused, setPasswordThenSignOut } from '../bearer-directory';
+import { failureOf, retryAfter, type CallPolicy, type JsonAnswer, type JsonCall } from '../http-errors';
+import { lookupCheck } from '../lookup-check';
 import { generatePassword, type PasswordPolicy } from '../password-generator';
 
 /**
@@ -26,7 +27,6 @@ export interface GoogleConnection {
 /** Users (read, update) and users.signOut, which Google puts under its own scope: both must be delegated. */
 const SCOPE = ['https://www.googleapis.com/auth/admin.directory.user', 'https://www.googleapis.com/auth/admin.directory.user.security'].join(' ');
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
-const TOKEN_MARGIN_MS = 5 * 60_000;
 /** Google's reasons for "slow down", which it sends with a 403. */
 const THROTTLING = new Set(['userRateLimitExceeded', 'rateLimitExceeded', 'quotaExceeded']);
 
@@ -52,7 +52,6 @@ const userSchema = z.looseObject({
   isAdmin: z.boolean().optional(),
   isDelegatedAdmin: z.boolean().optional(),
 });
-const tokenSchema = z.looseObject({ access_token: z.string().min(1), expires_in: z.coerce.number().positive() });
 const tokenErrorSchema = z.looseObject({ error: z.string() });
 
 /** Google's reasons in our words, where its HTTP status alone would say it differently. */
@@ -63,22 +62,27 @@ const GOOGLE_ERRORS: Partial<Record<string, FailureCode>> = {
 };
 
 export class GoogleDirectory implements Directory {
-  private token?: { value: string; until: number };
-  private fetching?: Promise<string>;
-  private readonly key: KeyObject;
+  private readonly api: BearerApi;
 
   constructor(
-    private readonly fetch: HttpFetch,
+    fetch: HttpFetch,
     private readonly connection: GoogleConnection,
     private readonly password: PasswordPolicy,
     private readonly generate: typeof generatePassword = generatePassword,
   ) {
+    let key: KeyObject;
     try {
-      this.key = createPrivateKey(connection.privateKey);
+      key = createPrivateKey(connection.privateKey);
     } catch {
       // Never the key's text, nor the error (which may quote it): only that it cannot be read.
       throw new LatchkeyFailure('DIRECTORY_MISCONFIGURED', "google: the service account key's private_key cannot be read");
     }
+    this.api = new BearerApi(fetch, connection.apiUrl, POLICY, () => ({
+      url: connection.tokenUrl,
+      form: { grant_type: JWT_BEARER, assertion: assertion(connection, key) },
+      operation: 'google:Token',
+      detailOf: (body) => tokenErrorSchema.safeParse(body).data?.error ?? 'no token in the answer',
+    }));
   }
 
   /**
@@ -92,7 +96,7 @@ export class GoogleDirectory implements Directory {
   private async lookup(email: string, forbiddenIsMissing: boolean): Promise<DirectoryUser[]> {
     let answer: JsonAnswer;
     try {
-      answer = await this.api('GET', `/admin/directory/v1/users/${encodeURIComponent(email)}?projection=basic&viewType=admin_view`, 'google:GetUser');
+      answer = await this.call('GET', `/admin/directory/v1/users/${encodeURIComponent(email)}?projection=basic&viewType=admin_view`, 'google:GetUser');
     } catch (err) {
       if (err instanceof LatchkeyFailure && err.code === 'DIRECTORY_USER_NOT_FOUND') return [];
       // Google answers 403 forbidden for an address in a domain this admin does not manage (a
@@ -111,20 +115,19 @@ export class GoogleDirectory implements Directory {
    * the key, the domain-wide delegation for the scope, and the admin's right to read users.
    */
   async check(): Promise<SetupCheck[]> {
-    const name = 'service account and delegation';
-    try {
-      // Here a 403 forbidden is ours to fix: the admin it acts as cannot read itself.
-      const [admin] = await this.lookup(this.connection.adminEmail, false);
-      if (!admin) return [failed(name, 'GOOGLE_ADMIN_EMAIL is not a user of this Workspace: set it to an admin allowed to manage users')];
-      return [passed(name, 'a token was issued and google:GetUser answers')];
-    } catch (err) {
-      const failure = asFailure(err);
-      const next =
-        failure.code === 'DIRECTORY_MISCONFIGURED'
-          ? 'check GOOGLE_SERVICE_ACCOUNT_KEY, its domain-wide delegation for https://www.googleapis.com/auth/admin.directory.user, and that GOOGLE_ADMIN_EMAIL is an admin'
-          : 'check the network path to Google';
-      return [failed(name, `${failure.detail ?? failure.code}: ${next}`)];
-    }
+    // Here a 403 forbidden is ours to fix, and so is an admin not found: the admin it acts as must read itself.
+    const admin = {
+      findCandidates: async (email: string) => {
+        const found = await this.lookup(email, false);
+        if (found.length === 0) throw new LatchkeyFailure('DIRECTORY_MISCONFIGURED', 'GOOGLE_ADMIN_EMAIL is not a user of this Workspace');
+        return found;
+      },
+    };
+    return lookupCheck(admin, this.connection.adminEmail, {
+      name: 'service account and delegation',
+      proves: 'a token was issued and google:GetUser answers',
+      fix: 'check GOOGLE_SERVICE_ACCOUNT_KEY, its domain-wide delegation for https://www.googleapis.com/auth/admin.directory.user, and that GOOGLE_ADMIN_EMAIL is an admin allowed to manage users',
+    });
   }
 
   /** The lookup already says whether the account is an admin's. */
@@ -132,101 +135,38 @@ export class GoogleDirectory implements Directory {
     return user;
   }
 
-  /**
-   * A generated password the person must change at their next sign-in, then every session signed
-   * out. The password stands once set: a sign-out that fails is reported, not thrown.
-   */
+  /** A generated password the person must change at their next sign-in, then every session signed out. */
   async resetCredential(user: { id: string }): Promise<ChangeResult> {
     const id = encodeURIComponent(user.id);
-    let password: string | undefined;
-    for (let attempt = 1; password === undefined; attempt++) {
-      const candidate = this.generate(this.password);
-      try {
-        await this.api('PUT', `/admin/directory/v1/users/${id}`, 'google:UpdateUser', JSON.stringify({ password: candidate, changePasswordAtNextLogin: true }));
-        password = candidate;
-      } catch (err) {
-        // Google's rule may be stricter than ours: one fresh try, then a clear failure.
-        if (!(err instanceof PasswordRefused)) throw err;
-        if (attempt >= 2) throw new LatchkeyFailure('DIRECTORY_REJECTED', 'google:UpdateUser refused two generated passwords');
-      }
-    }
-    const secret = new Secret(password);
-    try {
-      await this.api('POST', `/admin/directory/v1/users/${id}/signOut`, 'google:SignOut');
-      return { secret };
-    } catch (err) {
-      return { secret, incomplete: [{ step: 'signOut', code: asFailure(err).code }] };
-    }
-  }
-
-  /** A Directory API call with a bearer token; after a 401, one more try with a fresh token. */
-  private async api(method: JsonCall['method'], path: string, operation: string, body?: string): Promise<JsonAnswer> {
-    for (let attempt = 1; ; attempt++) {
-      const token = await this.accessToken(attempt > 1);
-      const answer = await callJson(
-        this.fetch,
-        {
-          method,
-          url: `${this.connection.apiUrl}${path}`,
-          headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(body !== undefined && { 'content-type': 'application/json' }) },
-          body,
-          operation,
-        },
-        POLICY,
-      );
-      if (answer.status >= 200 && answer.status < 300) return answer;
-      if (answer.status === 401 && attempt === 1) continue;
-      const error = errorSchema.safeParse(answer.body);
-      const reason = reasonOf(answer.body);
-      // Google's messages name the problem, never a password: fit for a log line.
-      const detail = error.success ? `${reason ?? ''} ${error.data.error.message ?? ''}`.trim() : 'no Google error body';
-      if (operation === 'google:UpdateUser' && answer.status === 400 && reason === 'invalid' && /password/i.test(detail)) throw new PasswordRefused(detail);
-      throw failureOf(answer, operation, detail, POLICY, reason ? GOOGLE_ERRORS[reason] : undefined);
-    }
-  }
-
-  private accessToken(fresh: boolean): Promise<string> {
-    if (fresh) this.token = undefined;
-    if (this.token && Date.now() < this.token.until) return Promise.resolve(this.token.value);
-    this.fetching ??= this.requestToken().finally(() => {
-      this.fetching = undefined;
+    return setPasswordThenSignOut({
+      generate: () => this.generate(this.password),
+      set: (password) => this.call('PUT', `/admin/directory/v1/users/${id}`, 'google:UpdateUser', JSON.stringify({ password, changePasswordAtNextLogin: true })),
+      operation: 'google:UpdateUser',
+      signOut: { step: 'signOut', run: () => this.call('POST', `/admin/directory/v1/users/${id}/signOut`, 'google:SignOut') },
     });
-    return this.fetching;
   }
 
-  /** RFC 7523: a JWT signed RS256 by the service account, acting as the admin (domain-wide delegation). */
-  private async requestToken(): Promise<string> {
-    const { clientEmail, adminEmail, tokenUrl, privateKeyId } = this.connection;
-    const now = Math.floor(Date.now() / 1000);
-    const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-    const unsigned = `${part({ alg: 'RS256', typ: 'JWT', ...(privateKeyId && { kid: privateKeyId }) })}.${part({ iss: clientEmail, sub: adminEmail, scope: SCOPE, aud: tokenUrl, iat: now, exp: now + 3600 })}`;
-    const assertion = `${unsigned}.${sign('sha256', Buffer.from(unsigned), this.key).toString('base64url')}`;
-    const operation = 'google:Token';
-    const answer = await callJson(
-      this.fetch,
-      {
-        method: 'POST',
-        url: tokenUrl,
-        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-        body: new URLSearchParams({ grant_type: JWT_BEARER, assertion }).toString(),
-        operation,
-      },
-      POLICY,
-    );
-    const issued = tokenSchema.safeParse(answer.body);
-    if (answer.status === 200 && issued.success) {
-      this.token = { value: issued.data.access_token, until: Date.now() + Math.max(0, issued.data.expires_in * 1000 - TOKEN_MARGIN_MS) };
-      return issued.data.access_token;
-    }
-    const error = tokenErrorSchema.safeParse(answer.body);
-    const detail = error.success ? error.data.error : 'no token in the answer';
-    if (answer.throttled || answer.status >= 500) throw failureOf(answer, operation, detail, POLICY);
-    // invalid_grant (a deleted key, a wrong admin), unauthorized_client (no delegation for the scope): ours to fix.
-    throw new LatchkeyFailure('DIRECTORY_MISCONFIGURED', `${operation} ${answer.status}: ${detail}`);
+  /** A Directory API call with the token; a failure answer becomes ours (a password Google's rule refuses, PasswordRefused). */
+  private async call(method: JsonCall['method'], path: string, operation: string, body?: string): Promise<JsonAnswer> {
+    const answer = await this.api.call(method, path, operation, body);
+    if (answer.status >= 200 && answer.status < 300) return answer;
+    const error = errorSchema.safeParse(answer.body);
+    const reason = reasonOf(answer.body);
+    // Google's messages name the problem, never a password: fit for a log line.
+    const detail = error.success ? `${reason ?? ''} ${error.data.error.message ?? ''}`.trim() : 'no Google error body';
+    if (operation === 'google:UpdateUser' && answer.status === 400 && reason === 'invalid' && /password/i.test(detail)) throw new PasswordRefused(detail);
+    throw failureOf(answer, operation, detail, POLICY, reason ? GOOGLE_ERRORS[reason] : undefined);
   }
 }
 
-class PasswordRefused extends Error {}
+/** RFC 7523: a JWT signed RS256 by the service account, acting as the admin (domain-wide delegation). */
+function assertion(connection: GoogleConnection, key: KeyObject): string {
+  const { clientEmail, adminEmail, tokenUrl, privateKeyId } = connection;
+  const now = Math.floor(Date.now() / 1000);
+  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const unsigned = `${part({ alg: 'RS256', typ: 'JWT', ...(privateKeyId && { kid: privateKeyId }) })}.${part({ iss: clientEmail, sub: adminEmail, scope: SCOPE, aud: tokenUrl, iat: now, exp: now + 3600 })}`;
+  return `${unsigned}.${sign('sha256', Buffer.from(unsigned), key).toString('base64url')}`;
+}
 
 function toDirectoryUser(u: z.infer<typeof userSchema>): DirectoryUser {
   const base = { id: u.id, email: u.primaryEmail, displayName: u.name?.fullName };
