@@ -8,7 +8,7 @@ import { auditTable } from './audit/audit-table';
 import { DynamoDbAuditLog } from './audit/dynamodb-audit-log';
 import type { Config } from './config';
 import { CREDENTIALS } from './credentials';
-import type { AdapterContext } from './credentials/credential';
+import type { AdapterContext, AwsClientSettings } from './credentials/credential';
 import { Approvals, type ApprovalKind } from './flows/approvals/approvals';
 import { licenseKind, LicenseRequests } from './flows/license-requests';
 import { ResetApprovals, resetKind } from './flows/reset-approval';
@@ -74,8 +74,13 @@ import type { SetupCheck } from './doctor/setup-check';
 import { registerHomeSetupCheckButton } from './handlers/home-setup-check-button';
 import { WebClient } from '@slack/web-api';
 
-/** A request to AWS that has not answered by then will not; fail over to a clear message instead. */
-const AWS_HTTP = { connectionTimeout: 2_000, requestTimeout: 5_000 };
+/**
+ * Every AWS client's settings. A request that has not answered by its timeouts will not; fail over
+ * to a clear message instead. `cacheMiddleware`: the SDK builds a command's middleware stack once per
+ * command class instead of on every call (nothing here changes a stack after it is built): about
+ * 70 µs less CPU per call, a quarter of the SDK's own cost per UpdateItem (docs/performance.md).
+ */
+const AWS_CLIENT: AwsClientSettings = { requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000 }, cacheMiddleware: true };
 /** How long shutdown waits for work already acknowledged to finish. */
 const DRAIN_MS = 10_000;
 /** /healthz asks DynamoDB at most this often, so a flood of probes costs nothing. */
@@ -99,7 +104,7 @@ export interface LatchkeyOptions {
  * and registers the handlers. Everything else receives what it needs.
  */
 export function createLatchkey(config: Config, { logger, clock = { now: () => new Date() } }: LatchkeyOptions): Latchkey {
-  const dynamo = new DynamoDBClient({ requestHandler: AWS_HTTP });
+  const dynamo = new DynamoDBClient(AWS_CLIENT);
   const health = healthCheck(dynamo, config.audit.tableName, logger);
   const metrics = new PrometheusMetrics();
   const routes = [health.route, metricsRoute(metrics, config.metricsToken)];
@@ -199,8 +204,8 @@ export async function createLambdaLatchkey(
     import('./metrics/emf-metrics'),
   ]);
   const metrics = new EmfMetrics();
-  const dynamo = new DynamoDBClient({ requestHandler: AWS_HTTP });
-  const queue = new SelfInvokeQueue(new LambdaClient({ requestHandler: AWS_HTTP }), functionName);
+  const dynamo = new DynamoDBClient(AWS_CLIENT);
+  const queue = new SelfInvokeQueue(new LambdaClient(AWS_CLIENT), functionName);
   const claims = new DynamoDbWorkClaims(dynamo, config.limits.tableName, clock);
   const fetch = httpFetch();
   const receiver = new HandOffReceiver({ signingSecret: config.slack.signingSecret, queue, claims, logger, fetch, metrics });
@@ -222,11 +227,11 @@ export async function createLambdaLatchkey(
 
 /** `npm run doctor`: the setup check with clients of its own, built as the app builds them. */
 export function createDoctor(config: Config, { logger }: { logger: AppLogger }): { run(options: { person?: string }): Promise<SetupCheck[]>; close(): void } {
-  const dynamo = new DynamoDBClient({ requestHandler: AWS_HTTP });
+  const dynamo = new DynamoDBClient(AWS_CLIENT);
   const fetch = httpFetch();
   const { token, clientOptions } = slackAppOptions(config, logger, fetch);
   const slack = new WebClient(token, { ...clientOptions, logger: boltLogger(logger) });
-  const context: AdapterContext = { awsRequestHandler: AWS_HTTP, fetch, logger };
+  const context: AdapterContext = { aws: AWS_CLIENT, fetch, logger };
   return {
     run: (options) => runDoctor({ config, slack, dynamo, context }, options),
     close: () => dynamo.destroy(),
@@ -239,7 +244,7 @@ export function createDoctor(config: Config, { logger }: { logger: AppLogger }):
  */
 export async function readSecrets(arns: Readonly<Record<string, string>>): Promise<Record<string, string>> {
   const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
-  const secrets = new SecretsManagerClient({ requestHandler: AWS_HTTP });
+  const secrets = new SecretsManagerClient(AWS_CLIENT);
   try {
     const read = async ([variable, arn]: [string, string]) => {
       const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: arn }));
@@ -324,7 +329,7 @@ function registerFeatures(
   const members = new SlackWorkspaceMembers(app.client);
   // A key of its own, derived from the signing secret, so there is no extra secret to manage.
   const sealer = new Sealer(Buffer.from(hkdfSync('sha256', config.slack.signingSecret, 'latchkey', 'sealed-ticket v2', 32)));
-  const context: AdapterContext = { awsRequestHandler: AWS_HTTP, fetch, logger };
+  const context: AdapterContext = { aws: AWS_CLIENT, fetch, logger };
 
   const credentials = new Map<string, Resettable>(
     config.credentials.map(({ credential, settings }) => [

@@ -54,10 +54,17 @@ export interface CredentialSettings<S> {
   problems?(values: Readonly<Record<string, unknown>>): readonly { variable: string; message: string }[];
 }
 
+/** The settings every AWS SDK client of the app is built with (spread them into the client's config). */
+export interface AwsClientSettings {
+  /** A request that has not answered by then will not. */
+  readonly requestHandler: { readonly connectionTimeout: number; readonly requestTimeout: number };
+  readonly cacheMiddleware: boolean;
+}
+
 /** What the composition root hands a credential's adapter factory. */
 export interface AdapterContext {
-  /** For AWS SDK clients: a request that has not answered by then will not. */
-  readonly awsRequestHandler: { readonly connectionTimeout: number; readonly requestTimeout: number };
+  /** For AWS SDK clients: `new XClient({ ...context.aws })`, plus the client's own settings (a region). */
+  readonly aws: AwsClientSettings;
   /** The app's HTTP stack (node:http, keep-alive), for directories spoken to over plain REST. */
   readonly fetch: HttpFetch;
   readonly logger: Logger;

@@ -99,7 +99,7 @@ describe('verify with Duo Push', () => {
   it("the setup check proves the keys with Duo's /auth/v2/check, and names the settings when they are wrong, never the secret", async () => {
     const { duo: plugin } = await import('../../src/verifiers/duo');
     const settings = plugin.settings.read(h.env)!;
-    const context = { fetch: (await import('../../src/http/fetch')).httpFetch(), logger: console, awsRequestHandler: { connectionTimeout: 1000, requestTimeout: 1000 } };
+    const context = { fetch: (await import('../../src/http/fetch')).httpFetch(), logger: console, aws: { requestHandler: { connectionTimeout: 1000, requestTimeout: 1000 }, cacheMiddleware: true } };
     expect(await plugin.check!(settings, context as never)).toEqual([expect.objectContaining({ ok: true })]);
     const wrong = await plugin.check!({ ...settings, secretKey: 'x'.repeat(40) }, context as never);
     expect(wrong).toEqual([expect.objectContaining({ ok: false, detail: expect.stringContaining('DUO_SECRET_KEY') })]);

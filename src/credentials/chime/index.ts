@@ -25,7 +25,7 @@ function adapterFor(settings: ChimeSettings, context: AdapterContext): Promise<C
     adapter = Promise.all([import('@aws-sdk/client-chime'), import('./chime-directory')]).then(
       // The legacy Chime API is served and signed in us-east-1, whatever AWS_REGION says.
       ([{ ChimeClient }, { ChimeDirectory }]) =>
-        new ChimeDirectory(new ChimeClient({ region: 'us-east-1', requestHandler: context.awsRequestHandler }), settings.accountId),
+        new ChimeDirectory(new ChimeClient({ ...context.aws, region: 'us-east-1' }), settings.accountId),
     );
     adapters.set(settings, adapter);
   }

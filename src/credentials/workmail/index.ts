@@ -10,7 +10,7 @@ export interface WorkMailSettings {
 
 async function workMailDirectory(settings: WorkMailSettings, context: AdapterContext) {
   const [{ WorkMailClient }, { WorkMailDirectory }] = await Promise.all([import('@aws-sdk/client-workmail'), import('./workmail-directory')]);
-  return new WorkMailDirectory(new WorkMailClient({ requestHandler: context.awsRequestHandler }), settings.organizationId, settings.password);
+  return new WorkMailDirectory(new WorkMailClient({ ...context.aws }), settings.organizationId, settings.password);
 }
 
 /**
