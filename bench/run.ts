@@ -8,7 +8,7 @@
 import { execSync } from 'node:child_process';
 import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, hostname, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { ChimeSimUser } from '../src/credentials/chime/stand-in';
@@ -272,7 +272,11 @@ async function main(): Promise<void> {
     profile
       ? ['-r', built.probe, '--cpu-prof', '--cpu-prof-dir', join(BUILD, 'prof'), ...built.app]
       : built.app;
-  if (profile) mkdirSync(join(BUILD, 'prof'), { recursive: true });
+  if (profile) {
+    // A run's files only: the windows and collections are read against this run's profile.
+    rmSync(join(BUILD, 'prof'), { recursive: true, force: true });
+    mkdirSync(join(BUILD, 'prof'), { recursive: true });
+  }
   const app = await startApp(appCommand, { ...appEnv, ...(profile && { BENCH_PROBE_FILE: probeFile, BENCH_ALLOCATIONS: process.env.BENCH_ALLOCATIONS ?? '' }) });
   const probe = async (label: string) => {
     if (!profile) return;

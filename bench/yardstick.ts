@@ -12,15 +12,15 @@
 import { ChimeClient, ListUsersCommand, ResetPersonalPINCommand } from '@aws-sdk/client-chime';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
-
-const AWS_HTTP = { connectionTimeout: 2_000, requestTimeout: 5_000 };
+// The app's own client settings, so the floor's SDK calls cost what the app's do.
+import { AWS_CLIENT } from '../src/aws-client';
 
 async function main(): Promise<void> {
   const accountId = required('YARDSTICK_ACCOUNT');
   const table = required('YARDSTICK_TABLE');
   const emails = required('YARDSTICK_EMAILS').split(',');
-  const chime = new ChimeClient({ region: 'us-east-1', requestHandler: AWS_HTTP });
-  const dynamo = new DynamoDBClient({ requestHandler: AWS_HTTP });
+  const chime = new ChimeClient({ ...AWS_CLIENT, region: 'us-east-1' });
+  const dynamo = new DynamoDBClient(AWS_CLIENT);
   const readyAt = performance.now();
 
   const lookup: number[] = [];

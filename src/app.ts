@@ -8,7 +8,8 @@ import { auditTable } from './audit/audit-table';
 import { DynamoDbAuditLog } from './audit/dynamodb-audit-log';
 import type { Config } from './config';
 import { CREDENTIALS } from './credentials';
-import type { AdapterContext, AwsClientSettings } from './credentials/credential';
+import type { AdapterContext } from './credentials/credential';
+import { AWS_CLIENT } from './aws-client';
 import { Approvals, type ApprovalKind } from './flows/approvals/approvals';
 import { licenseKind, LicenseRequests } from './flows/license-requests';
 import { ResetApprovals, resetKind } from './flows/reset-approval';
@@ -43,7 +44,7 @@ import { ConfiguredAdmins } from './slack/configured-admins';
 import { GuardedApp } from './slack/guarded-app';
 import { dispatchErrorHandler, processEventErrorHandler } from './slack/http-error-handlers';
 import { answerDeadline } from './slack/held-answer';
-import { guardSlackRequests } from './slack/request-guard';
+import { EVENTS_PATH, guardSlackRequests } from './slack/request-guard';
 import { BODY_LIMIT_BYTES } from './slack/slack-request-body';
 import { httpFetch, type HttpFetch } from './http/fetch';
 import { SlackApprovalAnnouncer } from './slack/slack-approval-announcer';
@@ -74,13 +75,6 @@ import type { SetupCheck } from './doctor/setup-check';
 import { registerHomeSetupCheckButton } from './handlers/home-setup-check-button';
 import { WebClient } from '@slack/web-api';
 
-/**
- * Every AWS client's settings. A request that has not answered by its timeouts will not; fail over
- * to a clear message instead. `cacheMiddleware`: the SDK builds a command's middleware stack once per
- * command class instead of on every call (nothing here changes a stack after it is built): about
- * 70 µs less CPU per call, a quarter of the SDK's own cost per UpdateItem (docs/performance.md).
- */
-const AWS_CLIENT: AwsClientSettings = { requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000 }, cacheMiddleware: true };
 /** How long shutdown waits for work already acknowledged to finish. */
 const DRAIN_MS = 10_000;
 /** /healthz asks DynamoDB at most this often, so a flood of probes costs nothing. */
@@ -105,7 +99,10 @@ export interface LatchkeyOptions {
  */
 export function createLatchkey(config: Config, { logger, clock = { now: () => new Date() } }: LatchkeyOptions): Latchkey {
   const dynamo = new DynamoDBClient(AWS_CLIENT);
-  const health = healthCheck(dynamo, config.audit.tableName, logger);
+  // The health and start checks bound their calls with an abortSignal; a call with send options
+  // makes a client drop its cached middleware stacks, so they have a client of their own.
+  const probes = new DynamoDBClient(AWS_CLIENT);
+  const health = healthCheck(probes, config.audit.tableName, logger);
   const metrics = new PrometheusMetrics();
   const routes = [health.route, metricsRoute(metrics, config.metricsToken)];
 
@@ -117,21 +114,7 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
         logger: boltLogger(logger),
         customPropertiesExtractor: answerDeadline,
       })
-    : new HTTPReceiver({
-        signingSecret: config.slack.signingSecret,
-        endpoints: '/slack/events',
-        customRoutes: routes,
-        logger: boltLogger(logger),
-        bodyLimit: BODY_LIMIT_BYTES,
-        processEventErrorHandler: processEventErrorHandler(logger),
-        dispatchErrorHandler: dispatchErrorHandler(logger),
-        customPropertiesExtractor: answerDeadline,
-        // The guard in front of it checks every request's signature before Bolt sees it (request-guard.ts).
-        signatureVerification: false,
-      });
-  if (receiver instanceof HTTPReceiver) {
-    guardSlackRequests(receiver, { path: '/slack/events', bodyLimit: BODY_LIMIT_BYTES, logger, routes, signingSecret: config.slack.signingSecret });
-  }
+    : guardedHttpReceiver(config, logger, routes);
 
   const fetch = httpFetch();
   // Initialised in start(), where a refused token or an unreachable Slack stops the start
@@ -147,7 +130,7 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
       await Promise.all([
         slackAtStart(() => app.init(), logger),
         // Tables made here (development) are checked by making them.
-        config.createTables ? undefined : tablesAtStart(dynamo, namedTables(config), logger),
+        config.createTables ? undefined : tablesAtStart(probes, namedTables(config), logger),
       ]);
       if (config.createTables) {
         const tables = [auditTable(config.audit.tableName), approvalsTable(config.approvalsTableName), rateLimitTable(config.limits.tableName)];
@@ -179,6 +162,7 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
         while (app.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
         if (app.inFlight > 0) logger.warn({ inFlight: app.inFlight }, 'stopped with work still in flight');
         dynamo.destroy();
+        probes.destroy();
       })();
       return stopping;
     },
@@ -463,6 +447,27 @@ function policyVerifier(verify: NonNullable<Config['verify']>, context: AdapterC
     perPersonPerHour: verify.perPersonPerHour,
     waiter: new TimerWheelWaiter({ intervalMs: verify.pollMs, perSecond: PUSH_CHECKS_PER_SECOND }),
   };
+}
+
+/**
+ * Bolt's HTTP receiver behind the request guard, built together: its own signature check is off
+ * because the guard checks every request before it (request-guard.ts), so one never comes without
+ * the other.
+ */
+function guardedHttpReceiver(config: Config, logger: AppLogger, routes: CustomRoute[]): HTTPReceiver {
+  const receiver = new HTTPReceiver({
+    signingSecret: config.slack.signingSecret,
+    endpoints: EVENTS_PATH,
+    customRoutes: routes,
+    logger: boltLogger(logger),
+    bodyLimit: BODY_LIMIT_BYTES,
+    processEventErrorHandler: processEventErrorHandler(logger),
+    dispatchErrorHandler: dispatchErrorHandler(logger),
+    customPropertiesExtractor: answerDeadline,
+    signatureVerification: false,
+  });
+  guardSlackRequests(receiver, { path: EVENTS_PATH, bodyLimit: BODY_LIMIT_BYTES, logger, routes, signingSecret: config.slack.signingSecret });
+  return receiver;
 }
 
 /**

@@ -58,6 +58,7 @@ export interface CredentialSettings<S> {
 export interface AwsClientSettings {
   /** A request that has not answered by then will not. */
   readonly requestHandler: { readonly connectionTimeout: number; readonly requestTimeout: number };
+  /** Middleware stacks built once per command class. A call with send options (an abortSignal) empties the client's cache: such calls get a client of their own. */
   readonly cacheMiddleware: boolean;
 }
 

@@ -4,14 +4,14 @@ import type { Logger, Metrics } from '../flows/ports';
 import type { HttpFetch } from '../http/fetch';
 import { OPENED_MODAL, openLoadingModal, type OpenedModal } from '../slack/arrival-modal';
 import { UnexpectedPayloadError, type GuardedApp } from '../slack/guarded-app';
-import { bodyMatchesType, parseSlackBody, refuseBody, refuseContentType } from '../slack/slack-request-body';
+import { bodyMatchesType, isSslCheck, parseSlackBody, refuseBody, refuseContentType } from '../slack/slack-request-body';
 import { sendDirectMessage } from '../slack/direct-message';
+import { EVENTS_PATH } from '../slack/request-guard';
 import { signedBySlack } from '../slack/slack-signature';
 import { notStartedReply, notStartedView, workFailedText, workFailedView } from '../views/not-started';
 import type { HttpAnswer, HttpRequest } from './http-event';
 import { FAILED_WORK_MAX_AGE_MS, WORK_MAX_AGE_MS, WorkOrderSeal, type WorkClaims, type WorkOrder, type WorkQueue } from './work-order';
 
-const EVENTS_PATH = '/slack/events';
 
 /**
  * Bolt in Lambda, in two invocations. Lambda freezes a function once it has answered, and Bolt's
@@ -58,11 +58,14 @@ export class HandOffReceiver implements Receiver {
     const { logger } = this.options;
     if (request.method === 'GET' && request.path === '/healthz') return json(200, { status: 'ok' });
     if (request.method !== 'POST' || request.path !== EVENTS_PATH) return { statusCode: 404 };
-    const refusal = refuseContentType(request.headers['content-type']) ?? refuseBody(request.body, request.headers['content-type']);
-    if (refusal) {
-      logger.warn({ status: refusal.status, reason: refusal.reason }, 'request refused');
-      return { statusCode: refusal.status };
+    const contentType = request.headers['content-type'];
+    const wrongType = refuseContentType(contentType);
+    if (wrongType) {
+      logger.warn({ status: wrongType.status, reason: wrongType.reason }, 'request refused');
+      return { statusCode: wrongType.status };
     }
+    // Slack checks a slash command's certificate now and then with ssl_check=1, maybe unsigned; it needs only a 200.
+    if (isSslCheck(request.body, contentType)) return { statusCode: 200 };
     const order: WorkOrder = {
       kind: 'latchkey.work',
       body: request.body,
@@ -74,13 +77,16 @@ export class HandOffReceiver implements Receiver {
       logger.warn({ status: 401 }, 'request refused: signature or timestamp invalid');
       return { statusCode: 401 };
     }
-    if (!bodyMatchesType(order.body, request.headers['content-type'])) {
+    const refusal = refuseBody(request.body, contentType);
+    if (refusal) {
+      logger.warn({ status: refusal.status, reason: refusal.reason }, 'request refused');
+      return { statusCode: refusal.status };
+    }
+    if (!bodyMatchesType(order.body, contentType)) {
       logger.warn({ status: 400 }, 'request refused: the body is not what its content type says');
       return { statusCode: 400 };
     }
     const body = parseSlackBody(order.body);
-    // Slack checks a slash command's certificate now and then with ssl_check=1; it needs only a 200.
-    if (body.ssl_check) return { statusCode: 200 };
     // The Events API's check of the request URL: the challenge back, signed like every request.
     if (body.type === 'url_verification' && typeof body.challenge === 'string') return json(200, { challenge: body.challenge });
 

@@ -119,7 +119,13 @@ export class GuardedApp extends App {
   override view<V extends SlackViewAction = SlackViewAction, C extends StringIndexed = StringIndexed>(callbackId: string | RegExp | ViewConstraints, ...listeners: Middleware<SlackViewMiddlewareArgs<V>, C>[]): void {
     const constraints: ViewConstraints = typeof callbackId === 'string' || callbackId instanceof RegExp ? { callback_id: callbackId, type: 'view_submission' } : callbackId;
     const type = constraints.type ?? 'view_submission';
-    if (typeof constraints.callback_id !== 'string' || listeners.length !== 1 || Object.keys(constraints).some((k) => k !== 'callback_id' && k !== 'type')) {
+    if (
+      typeof constraints.callback_id !== 'string' ||
+      listeners.length !== 1 ||
+      (type !== 'view_submission' && type !== 'view_closed') ||
+      Object.keys(constraints).some((k) => k !== 'callback_id' && k !== 'type')
+    ) {
+      // Bolt's own checks (and its refusal of anything else) apply.
       return super.view(constraints, ...listeners);
     }
     if (this.routes[type].add(constraints.callback_id, plain(listeners[0]!))) super.view({ callback_id: ANY, type }, this.routes[type].dispatch);
@@ -128,7 +134,8 @@ export class GuardedApp extends App {
   override event<E extends string = string, C extends StringIndexed = StringIndexed>(eventName: E, ...listeners: Middleware<SlackEventMiddlewareArgs<E>, C>[]): void;
   override event<E extends RegExp = RegExp, C extends StringIndexed = StringIndexed>(eventName: E, ...listeners: Middleware<SlackEventMiddlewareArgs<string>, C>[]): void;
   override event(eventName: string | RegExp, ...listeners: Middleware<SlackEventMiddlewareArgs<string>>[]): void {
-    if (typeof eventName !== 'string' || listeners.length !== 1) return super.event(eventName as RegExp, ...listeners);
+    // Bolt refuses `message.*` names, with advice: its own registration says so.
+    if (typeof eventName !== 'string' || listeners.length !== 1 || eventName.startsWith('message.')) return super.event(eventName as RegExp, ...listeners);
     if (this.routes.event.add(eventName, plain(listeners[0]!))) super.event(ANY, this.routes.event.dispatch);
   }
 

@@ -3,8 +3,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describeError } from '../flows/failure';
 import type { Logger } from '../flows/ports';
 import { ErrorCode } from './bolt';
-import { refuseBody, refuseContentType, type BodyRefusal } from './slack-request-body';
+import { isSslCheck, refuseBody, refuseContentType, type BodyRefusal } from './slack-request-body';
 import { signedBySlack } from './slack-signature';
+
+/** Where Slack sends everything: slash commands, interactivity and the Events API (manifest.yml). */
+export const EVENTS_PATH = '/slack/events';
 
 /** A request to the events path still unanswered by then was lost (a slow client, or an error): see guardSlackRequests. */
 export const UNANSWERED_MS = 4_000;
@@ -104,6 +107,10 @@ export function guardSlackRequests(
         if (tooLarge) return refuse(res, { status: 413, reason: `body over ${options.bodyLimit} bytes` });
         const rawBody = Buffer.concat(chunks);
         const body = rawBody.toString('utf8');
+        if (isSslCheck(body, req.headers['content-type'])) {
+          logger.debug({ status: 200 }, "Slack's certificate check answered");
+          return answer(res, 200);
+        }
         const signature = { body, signature: header(req, 'x-slack-signature'), timestamp: header(req, 'x-slack-request-timestamp') };
         if (!signedBySlack(options.signingSecret, signature)) return refuse(res, { status: 401, reason: 'signature or timestamp invalid' });
         signed = true;

@@ -29,8 +29,9 @@ export function refuseBody(rawBody: string, contentType: string | undefined, bod
 
 /**
  * Whether a form body could have a `payload` field, reading its keys only: a slash command's (a
- * dozen plain keys) is not parsed twice, once here and once by Bolt. A key that is escaped (`%`,
- * `+`) might decode to `payload`, so it is parsed in full.
+ * dozen plain keys) is not parsed twice, once here and once by Bolt. A key with a `%` escape might
+ * decode to `payload`, so it is parsed in full (a `+` decodes to a space, which no spelling of
+ * `payload` has).
  */
 function mayHavePayload(form: string): boolean {
   for (let start = 0; start < form.length; ) {
@@ -38,11 +39,20 @@ function mayHavePayload(form: string): boolean {
     const field = end === -1 ? form.slice(start) : form.slice(start, end);
     const eq = field.indexOf('=');
     const key = eq === -1 ? field : field.slice(0, eq);
-    if (key === 'payload' || key.includes('%') || key.includes('+')) return true;
+    if (key === 'payload' || key.includes('%')) return true;
     if (end === -1) break;
     start = end + 1;
   }
   return false;
+}
+
+/**
+ * Slack's check of a slash command URL's certificate: a form with `ssl_check=1`, which Slack may send
+ * unsigned. It needs only a 200, and is answered before the signature check without reaching Bolt,
+ * so nothing else in it is ever read.
+ */
+export function isSslCheck(rawBody: string, contentType: string | undefined): boolean {
+  return contentType === SLACK_FORM && rawBody.includes('ssl_check') && parse(rawBody).ssl_check === '1';
 }
 
 /** A verified body as Bolt's receivers hand it to the app: the event, the interactivity payload, or the command's fields. */

@@ -64,6 +64,11 @@ describe('listeners by exact ID', () => {
     expect(errors).toEqual([expect.objectContaining({ message: 'directory down' })]);
   });
 
+  it("what the table does not hold is Bolt's to check, as before: a message.* event name is refused with Bolt's advice", () => {
+    const { app: a } = app();
+    expect(() => a.event('message.channels', async () => undefined)).toThrow('not a valid event type');
+  });
+
   it('an ID given two listeners is refused when they are registered, not left to chance', () => {
     const { app: a } = app();
     expect(() => a.command('/reset-3', async () => undefined)).toThrow('two listeners for the command /reset-3');

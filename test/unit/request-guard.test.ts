@@ -91,10 +91,26 @@ describe('the request guard', () => {
     for (const headers of refused) expect((await post('/slack/events', headers)).status).toBe(401);
     expect(reached).toBe(0);
     expect(alerts()).toEqual([]);
-    expect(logged.map((l) => [l.level, l.fields.status])).toEqual(refused.map(() => ['info', 401]));
+    expect(logged.filter((l) => l.fields.status === 401).map((l) => [l.level, l.message])).toEqual(refused.map(() => ['info', 'request refused']));
     // Slack's clock may be a little off either way.
     expect((await post('/slack/events', signedHeaders(now + 240))).status).toBe(500);
     expect(reached).toBe(1);
+  });
+
+  it("Slack's certificate check (ssl_check=1, maybe unsigned) is a 200 that never reaches the listener, whatever else the form holds", async () => {
+    let reached = 0;
+    behind = (_req, res) => {
+      reached += 1;
+      res.writeHead(500).end();
+    };
+    for (const form of ['ssl_check=1&token=abc', 'ssl_check=1&command=%2Freset-pin&user_id=U1&trigger_id=t']) {
+      const res = await fetch(`${url}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
+      expect(res.status).toBe(200);
+    }
+    expect(reached).toBe(0);
+    // Anything else unsigned is still a 401.
+    const other = await fetch(`${url}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'ssl_check=0&command=%2Freset-pin' });
+    expect(other.status).toBe(401);
   });
 
   it('a body still arriving when the time is up is the client\'s: 408, an info line, no alert', async () => {

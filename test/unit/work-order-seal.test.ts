@@ -63,6 +63,33 @@ describe('the work order seal', () => {
     expect(claimed).toEqual([]);
   });
 
+  it("Slack's certificate check (ssl_check=1, maybe unsigned) is answered 200 and queues no work; anything else unsigned is a 401", async () => {
+    const handedOff: unknown[] = [];
+    const r = new HandOffReceiver({
+      signingSecret: secret,
+      queue: { handOff: async (o) => void handedOff.push(o) },
+      claims: { claim: async () => false },
+      logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+      fetch: (async () => {
+        throw new Error('no network in this test');
+      }) as never,
+      metrics: { count: () => undefined, time: () => undefined } as never,
+    });
+    const post = (form: string) => r.answer({ method: 'POST', path: '/slack/events', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form } as never);
+    expect((await post('ssl_check=1&token=abc')).statusCode).toBe(200);
+    expect((await post('command=%2Freset-pin&user_id=U1')).statusCode).toBe(401);
+    expect(handedOff).toEqual([]);
+  });
+
+  it("a failed order signed and sealed 10 minutes ago, past Slack's 5, is accepted: the person is told in the modal the work was for", async () => {
+    const { r, lines } = receiver();
+    const updates: Record<string, unknown>[] = [];
+    r.init({ client: { views: { update: async (args: Record<string, unknown>) => (updates.push(args), { ok: true }) } } } as never);
+    await r.failed(seal.seal(order(10 * 60_000), Date.now() - 10 * 60_000), 'RetriesExhausted');
+    expect(lines.filter((l) => l.startsWith('failed work order refused'))).toEqual([]);
+    expect(updates).toEqual([expect.objectContaining({ view_id: 'V0LOADING' })]);
+  });
+
   it('a failed order is refused when swapped, unsealed, or older than 30 minutes, however Slack signed it', async () => {
     const { r, lines } = receiver();
     const sealed = seal.seal(order(), Date.now());
