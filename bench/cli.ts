@@ -14,8 +14,9 @@ machine: other work on the same cores changes the figures.
                      calls on its path, the Home tab, memory, start-up, the SDK-only yardstick, and
                      the verify policy's pushes (--verify-only)
   --quick            the same with fewer samples, about 50 s: rough figures, for trying a change
-  --ack-only         only the acknowledgement bursts at +0 ms, then the bare node:http server on the
-                     same 200 and 400 bursts (the floor the ack targets are read against), about 60 s
+  --ack-only         only the acknowledgement bursts at +0 ms, each 200 and 400 burst followed by the
+                     same burst to a bare node:http server (the floor the ack targets are read
+                     against, measured beside the app, burst for burst), about 60 s
   --ack-latency=<ms> with --ack-only: the remote answers' added latency (50 for the +50 ms rows)
   --home-only        only the Home tab (app_home_opened → views.publish) after the warm-up
   --verify-only      only the verify policy (the PIN on Okta Verify, the stand-in's phone approving),
