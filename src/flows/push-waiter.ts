@@ -5,6 +5,8 @@ interface Waiting {
   readonly deadline: number;
   dueAt: number;
   busy: boolean;
+  /** Past its deadline: the check now running or due is its last. */
+  final: boolean;
   failures: number;
   readonly settle: (result: PushResult | 'expired' | Error) => void;
 }
@@ -20,6 +22,10 @@ const MAX_FAILED_CHECKS = 3;
  * Checks are spread by a budget (`perSecond`, a token bucket): the verifier's rate limit is the
  * org's, shared with everything else that calls it, and a crowd of waiting pushes must not use it
  * up. When more are due than the budget allows, the longest-due go first and the rest wait a tick.
+ *
+ * A push is checked once more at its deadline before it is given up: in a crowd its checks come
+ * far apart (200 waiting at 5 a second: one every 40 s), and an approval made since the last one
+ * must not be turned away as unanswered. Final checks go first, within the same budget.
  */
 export class TimerWheelWaiter implements PushWaiter {
   private readonly waiting = new Set<Waiting>();
@@ -46,6 +52,7 @@ export class TimerWheelWaiter implements PushWaiter {
         // The person needs a moment to reach their phone: the first check is one interval away.
         dueAt: now + this.options.intervalMs,
         busy: false,
+        final: false,
         failures: 0,
         settle: (result) => {
           this.waiting.delete(entry);
@@ -72,10 +79,10 @@ export class TimerWheelWaiter implements PushWaiter {
     const due: Waiting[] = [];
     for (const entry of this.waiting) {
       if (entry.busy) continue;
-      if (now >= entry.deadline) entry.settle('expired');
-      else if (now >= entry.dueAt) due.push(entry);
+      if (now >= entry.deadline) entry.final = true;
+      if (entry.final || now >= entry.dueAt) due.push(entry);
     }
-    due.sort((a, b) => a.dueAt - b.dueAt);
+    due.sort((a, b) => Number(b.final) - Number(a.final) || a.dueAt - b.dueAt);
     for (const entry of due) {
       if (this.tokens < 1) break;
       this.tokens -= 1;
@@ -84,13 +91,16 @@ export class TimerWheelWaiter implements PushWaiter {
         (state) => {
           entry.busy = false;
           entry.failures = 0;
-          if (state === 'waiting') entry.dueAt = Date.now() + intervalMs;
-          else entry.settle(state);
+          if (state !== 'waiting') entry.settle(state);
+          else if (entry.final) entry.settle('expired');
+          else entry.dueAt = Date.now() + intervalMs;
         },
         (err: unknown) => {
           entry.busy = false;
           entry.failures += 1;
           if (entry.failures >= MAX_FAILED_CHECKS) entry.settle(err instanceof Error ? err : new Error(String(err)));
+          // Nobody could confirm an approval: given up, as with no answer (nothing changes).
+          else if (entry.final) entry.settle('expired');
           else entry.dueAt = Date.now() + intervalMs;
         },
       );

@@ -17,9 +17,18 @@ import nodeFetch, { type RequestInit } from 'node-fetch';
 /** What the Slack client calls its fetch, and what a REST adapter needs of one. */
 export type HttpFetch = FetchFunction;
 
-export function httpFetch(): HttpFetch {
-  const http = new HttpAgent({ keepAlive: true });
-  const https = new HttpsAgent({ keepAlive: true });
+/**
+ * A kept-alive connection idle this long is closed by us. A server closes its own idle connections
+ * after a while (Node's default is 5 s); a request sent on one at that very moment is met with a
+ * reset, and a person is told their push could not be sent. Closing ours first, below the shortest
+ * such limit in use, avoids the race; a new connection after 4 s idle costs one handshake.
+ */
+export const IDLE_SOCKET_MS = 4_000;
+
+export function httpFetch({ idleSocketMs = IDLE_SOCKET_MS }: { idleSocketMs?: number } = {}): HttpFetch {
+  // Node's agent applies `timeout` to its free sockets too, and destroys one that reaches it.
+  const http = new HttpAgent({ keepAlive: true, timeout: idleSocketMs });
+  const https = new HttpsAgent({ keepAlive: true, timeout: idleSocketMs });
   const agent = (url: URL) => (url.protocol === 'http:' ? http : https);
   return async (url, init = {}) => {
     // The Slack client sends FormData only to upload files, which Latchkey never does; node-fetch 2

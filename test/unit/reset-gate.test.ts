@@ -199,17 +199,28 @@ describe('the gate: self-service and approval', () => {
 });
 
 describe('TimerWheelWaiter', () => {
-  it('one timer for every waiting push, checks within the budget, the longest-due first', async () => {
-    const waiter = new TimerWheelWaiter({ intervalMs: 20, perSecond: 50, tickMs: 10 });
-    let checks = 0;
-    const check = async () => (++checks >= 400 ? ('approved' as const) : ('waiting' as const));
-    const waits = Array.from({ length: 200 }, () => waiter.wait(check, 300));
-    expect(waiter.size).toBe(200);
+  it('one timer for every waiting push, checks within the budget, and each push checked once more at its deadline', async () => {
+    const waiter = new TimerWheelWaiter({ intervalMs: 20, perSecond: 100, tickMs: 10 });
+    const started = Date.now();
+    const checkedAt: number[][] = Array.from({ length: 100 }, () => []);
+    const waits = checkedAt.map((times) => waiter.wait(async () => (times.push(Date.now() - started), 'waiting' as const), 300));
+    expect(waiter.size).toBe(100);
     const results = await Promise.all(waits);
-    // 300 ms at 50 a second (with a one-second burst): about 65 checks, not 200 × 15.
-    expect(checks).toBeLessThan(80);
+    const checks = checkedAt.flat().length;
+    // 300 ms at 100 a second (with a one-second burst): about 130 checks, not 100 × 15; then the 100 last ones.
+    expect(checks).toBeLessThan(260);
+    expect(checkedAt.every((times) => Math.max(...times) >= 300)).toBe(true);
     expect(results.every((r) => r === 'expired')).toBe(true);
     expect(waiter.size).toBe(0);
+  });
+
+  it("an approval made after a push's last regular check is still seen at its deadline (a crowd's checks come far apart)", async () => {
+    const waiter = new TimerWheelWaiter({ intervalMs: 10_000, perSecond: 5, tickMs: 10 });
+    const started = Date.now();
+    let checks = 0;
+    const result = await waiter.wait(async () => (++checks, Date.now() - started >= 150 ? 'approved' : 'waiting'), 300);
+    expect(result).toBe('approved');
+    expect(checks).toBe(1);
   });
 
   it('ends with the answer, or with the error after three failed checks in a row', async () => {
