@@ -52,7 +52,7 @@ function main(): void {
   const level = Number(args.find((a) => /^\d+$/.test(a)) ?? 400);
   const top = Number(args.find((a) => a.startsWith('--top='))?.slice(6) ?? 25);
   const dir = join(BUILD, 'prof');
-  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  const file = existsSync(dir) ? readdirSync(dir).find((f) => f.endsWith('.cpuprofile')) : undefined;
   if (!file) throw new Error(`no .cpuprofile in ${dir}: run npm run bench -- --profile first`);
   const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Profile;
   const bursts = readFileSync(join(dir, 'bursts.jsonl'), 'utf8')
@@ -125,4 +125,9 @@ function main(): void {
   for (const [leaf, us] of [...leaves].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${perBurst(us)} ${share(us)}  ${leaf}`);
 }
 
-main();
+try {
+  main();
+} catch (err) {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(2);
+}
