@@ -385,9 +385,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
 }
 
 /** The message a person sees when the environment is wrong: every problem at once, no stack trace. */
-export function describeProblems(problems: string[], options: { nothingSet?: boolean } = {}): string {
+export function describeProblems(problems: string[], options: { nothingSet?: boolean; cannot?: string } = {}): string {
   return [
-    'Latchkey cannot start: the configuration has problems.',
+    `Latchkey cannot ${options.cannot ?? 'start'}: the configuration has problems.`,
     ...problems.map((p) => `  - ${p}`),
     'See the Configuration section of README.md, and .env.example.',
     ...(options.nothingSet ? ['To try Latchkey without Slack or AWS first: `npm run sandbox` runs all of it against local stand-ins.'] : []),

@@ -41,7 +41,7 @@ async function main(argv: string[]): Promise<number> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const loaded = loadConfig(process.env);
   if (!loaded.ok) {
-    process.stderr.write(`${describeProblems(loaded.problems)}\n`);
+    process.stderr.write(`${describeProblems(loaded.problems, { ...loaded, cannot: 'check its setup' })}\n`);
     return 2;
   }
   // The adapters' own log lines would interleave with the checks; each check says what it found.

@@ -111,6 +111,14 @@ describe('npm run doctor', () => {
     for (const secret of h.standIns.get('google_password')!.secrets()) expect(JSON.stringify(checks)).not.toContain(secret);
   });
 
+  it('with bad configuration it says it cannot check the setup (not that Latchkey cannot start), lists every problem, and exits 2', async () => {
+    const { status, out } = await cli([], { SLACK_TEAM_ID: 'not-a-team' });
+    expect(status).toBe(2);
+    expect(out).toMatch(/^Latchkey cannot check its setup: the configuration has problems\./m);
+    expect(out).toContain('SLACK_TEAM_ID');
+    expect(out).not.toContain('    at ');
+  }, 30_000);
+
   it('a bad Okta token is named, with what to do, and the process exits 1', async () => {
     const { status, out } = await cli([], { OKTA_API_TOKEN: 'not-the-okta-token-0123456789' });
     expect(status).toBe(1);
