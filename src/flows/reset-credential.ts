@@ -261,28 +261,37 @@ export class ResetCredential {
       if (failure.code === 'RESETS_PAUSED') await this.giveBack(own, countedAt, requestId);
       // No push was sent: what this confirmation counted against the pushes is given back.
       if (pushes && pushCounted) await this.giveBack(pushes, countedAt, requestId);
-      this.metrics.count('request_refused', { action: credential.audit.action, code: failure.code });
       if (failure.code === 'RATE_LIMITED' || failure.code === 'RESETS_PAUSED' || failure.code === 'PUSH_LIMITED') {
         const limit = { RATE_LIMITED: 'person', RESETS_PAUSED: 'everyone', PUSH_LIMITED: 'push' }[failure.code];
         this.metrics.count('limit_reached', { limit, credential: kind });
       }
-      await this.trail.refused(
-        { requestId, action: credential.audit.action, actor: requester, directory: credential.audit.directory },
-        failure.code,
-        failure.reason,
-        failure.code === 'VERIFY_NO_FACTOR' && verifier ? { verifier: verifier.name, verification: 'no_factor' } : undefined,
-      );
       return {
-        ok: false,
-        code: failure.code,
-        kind,
-        email,
-        requestId,
-        retryAt: failure.retryAt,
-        ...(failure.reason !== undefined && { reason: failure.reason }),
+        ...(await this.refused(requester, credential, requestId, email, failure, failure.code === 'VERIFY_NO_FACTOR' && verifier ? { verifier: verifier.name, verification: 'no_factor' } : undefined)),
         ...(verifier && { verifierApp: verifier.app }),
       };
     }
+  }
+
+  /** A request refused before any change: counted, on record with the failure's own reason, and told in the person's words. */
+  private async refused(
+    requester: Requester,
+    credential: Resettable,
+    requestId: string,
+    email: string | undefined,
+    failure: LatchkeyFailure,
+    extra?: Parameters<AuditTrail['refused']>[3],
+  ): Promise<ResetFailure> {
+    this.metrics.count('request_refused', { action: credential.audit.action, code: failure.code });
+    await this.trail.refused({ requestId, action: credential.audit.action, actor: requester, directory: credential.audit.directory }, failure.code, failure.reason, extra);
+    return {
+      ok: false,
+      code: failure.code,
+      kind: credential.id,
+      email,
+      requestId,
+      retryAt: failure.retryAt,
+      ...(failure.reason !== undefined && { reason: failure.reason }),
+    };
   }
 
   async confirm(requester: Requester, kind: string, sealedTicket: string, delivery: ResetDelivery): Promise<ResetDone | ResetPending | ResetFailure> {
@@ -330,9 +339,7 @@ export class ResetCredential {
       ticket = this.ticketFor(kind, requester, user, approved.requestId);
     } catch (err) {
       const failure = this.report(err, { requester, kind, requestId: approved.requestId });
-      this.metrics.count('request_refused', { action: credential.audit.action, code: failure.code });
-      await this.trail.refused({ requestId: approved.requestId, action: credential.audit.action, actor: requester, directory: credential.audit.directory }, failure.code);
-      return { ok: false, code: failure.code, kind, email: approved.email, requestId: approved.requestId };
+      return this.refused(requester, credential, approved.requestId, approved.email, failure);
     }
     return this.change(requester, credential, ticket, delivery);
   }

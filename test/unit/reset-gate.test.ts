@@ -198,6 +198,17 @@ describe('the gate: self-service and approval', () => {
   });
 });
 
+describe('the approval policy: the requester finishes', () => {
+  it("a finish the directory now refuses for a reason of its own keeps that reason, in the audit record and for the person's words", async () => {
+    const { flow, directory, audit, delivery } = setup('approval');
+    directory.users[0] = { ...directory.users[0]!, refusal: 'mastered_elsewhere' };
+    const result = await flow.finishApproved(ANN, 'okta_password', { requestId: 'req-approved', directoryUserId: 'okta-ann', email: 'uann@example.com' }, delivery);
+    expect(result).toMatchObject({ ok: false, code: 'DIRECTORY_USER_REFUSED', reason: 'mastered_elsewhere', requestId: 'req-approved' });
+    expect(directory.resets).toEqual([]);
+    expect(audit.entries).toEqual([expect.objectContaining({ requestId: 'req-approved', errorCode: 'DIRECTORY_USER_REFUSED', reason: 'mastered_elsewhere' })]);
+  });
+});
+
 describe('TimerWheelWaiter', () => {
   it('one timer for every waiting push, checks within the budget, and each push checked once more at its deadline', async () => {
     const waiter = new TimerWheelWaiter({ intervalMs: 20, perSecond: 100, tickMs: 10 });
