@@ -1,6 +1,6 @@
 import type { FailureCode } from '../flows/failure';
 import { escapeMrkdwn, slackTime } from './blocks';
-import type { SubjectWords } from './words';
+import { capitalized, changeOf, type SubjectWords } from './words';
 
 export interface FailureMessage {
   /** What happened, in one line. */
@@ -107,7 +107,7 @@ export function failureMessage(
     },
     DIRECTORY_MISCONFIGURED: { headline: 'Latchkey is misconfigured.', next: OPERATOR_TOLD },
     DIRECTORY_NOT_ENABLED: {
-      headline: `${words.what} ${words.change?.plural ?? 'resets'} are not enabled in this workspace.`,
+      headline: `${words.what} ${changeOf(words).plural} are not enabled in this workspace.`,
       next: words.change ? 'Ask IT.' : 'Ask IT how to reset it.',
     },
     LICENSE_REQUEST_OPEN: {
@@ -126,7 +126,7 @@ export function failureMessage(
       next: 'An admin has been alerted. Try again in a few minutes.',
     },
     RATE_LIMITED: {
-      headline: words.limitReached ?? `You have started as many ${words.short} ${words.change?.plural ?? 'resets'} as Latchkey allows in an hour.`,
+      headline: words.limitReached ?? `You have started as many ${words.short} ${changeOf(words).plural} as Latchkey allows in an hour.`,
       next: `You can try again ${after}. If you are locked out now, contact IT.`,
     },
     RESETS_PAUSED: {
@@ -134,8 +134,8 @@ export function failureMessage(
       next: `Try again ${after}. IT has been alerted.`,
     },
     VERIFY_NO_FACTOR: {
-      headline: `Resetting your ${words.short} needs a push to your phone, and you have no ${app} set up to receive one. Nothing was changed.`,
-      next: `Set up ${app} on your phone (IT can help you enrol), then run \`${words.command}\` again; or ask IT to reset it for you.`,
+      headline: `${capitalized(changeOf(words).doing)} your ${words.short} needs a push to your phone, and you have no ${app} set up to receive one. Nothing was changed.`,
+      next: `Set up ${app} on your phone (IT can help you enrol), then run \`${words.command}\` again; or ask IT to ${changeOf(words).verb} it for you.`,
     },
     VERIFY_REJECTED: {
       headline: `The ${app} request was rejected on your phone, so nothing was changed.`,
@@ -155,8 +155,8 @@ export function failureMessage(
       next: `You can try again ${after}. If you are locked out now, contact IT.`,
     },
     APPROVAL_UNAVAILABLE: {
-      headline: `Resetting your ${words.short} needs an admin's approval, which this Latchkey cannot ask for yet. Nothing was changed.`,
-      next: 'Ask IT to reset it for you.',
+      headline: `${capitalized(changeOf(words).doing)} your ${words.short} needs an admin's approval, which this Latchkey cannot ask for yet. Nothing was changed.`,
+      next: `Ask IT to ${changeOf(words).verb} it for you.`,
     },
     REQUEST_EXPIRED: { headline: 'This confirmation has expired. Nothing was changed.', next: `${again}.` },
     REQUEST_INVALID: {

@@ -3,7 +3,7 @@ import type { ChangeResult } from '../flows/ports';
 import type { ResetDone, ResetFailure } from '../flows/reset-credential';
 import { context, escapeMrkdwn, modal, progressView, section } from './blocks';
 import { failureMessage } from './failure-message';
-import type { ResetWords } from './words';
+import { capitalized, changeOf, type ResetWords } from './words';
 
 /** The one modal a reset lives in, through its states: checking → confirm → working → secret or failure. */
 export function resetCallbackId(credentialId: string): string {
@@ -19,7 +19,7 @@ export function checkingView(words: ResetWords): ModalView {
   return modal({
     title: words.title,
     close: 'Cancel',
-    blocks: [section(`:hourglass_flowing_sand: Checking your account before ${words.change?.doing ?? 'resetting'} your ${words.what}…`)],
+    blocks: [section(`:hourglass_flowing_sand: Checking your account before ${changeOf(words).doing} your ${words.what}…`)],
   });
 }
 
@@ -59,7 +59,7 @@ export function confirmView(args: {
 }
 
 export function workingView(words: ResetWords): ModalView {
-  const doing = words.change?.doing ?? 'resetting';
+  const doing = changeOf(words).doing;
   return progressView(words.title, `${doing[0]!.toUpperCase()}${doing.slice(1)} your ${words.what}…`);
 }
 
@@ -115,7 +115,7 @@ export function challengeView(words: ResetWords, push: { readonly app: string; r
     close: 'Close',
     blocks: [
       section(ask, 'challenge'),
-      section(`Your ${words.what} is reset as soon as you approve; the new one appears here.`),
+      section(`Your ${words.what} is ${changeOf(words).done} as soon as you approve${words.change ? '' : '; the new one appears here'}.`),
       context(`If you didn't ask for this, reject it on your phone. Nothing changes until you approve; the request lapses after a minute.`),
     ],
   });
@@ -127,7 +127,7 @@ export function pendingView(words: ResetWords, requestId: string): ModalView {
     title: words.title,
     close: 'Close',
     blocks: [
-      section(`:hourglass_flowing_sand: Resetting your ${words.what} needs an admin's approval. Your request has been sent to them.`),
+      section(`:hourglass_flowing_sand: ${capitalized(changeOf(words).doing)} your ${words.what} needs an admin's approval. Your request has been sent to them.`),
       section("You'll get a direct message when it is decided. Nothing has changed yet."),
       context(`Reference: \`${requestId}\``),
     ],

@@ -2,7 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import type { ResetDone } from '../flows/reset-credential';
 import { context, section, slackTime } from './blocks';
 import { unlockedSentence } from './reset-modal';
-import type { ResetWords } from './words';
+import { changeOf, type ResetWords } from './words';
 
 /**
  * The direct message that records a reset for its owner. It never holds the secret:
@@ -11,7 +11,7 @@ import type { ResetWords } from './words';
 export function resetNotice(done: Pick<ResetDone, 'at' | 'requestId' | 'secretShown' | 'incomplete' | 'unlocked'>, words: ResetWords): { text: string; blocks: KnownBlock[] } {
   const what = words.receipt;
   const unlocked = done.unlocked ? ` ${unlockedSentence(words)}` : '';
-  const verb = words.change?.done ?? 'reset';
+  const verb = changeOf(words).done;
   const reset =
     done.secretShown === false
       ? `Your ${what} was ${verb} at ${slackTime(done.at)}, but Latchkey could not show you the new one.${unlocked} ` +
@@ -30,7 +30,7 @@ export function resetNotice(done: Pick<ResetDone, 'at' | 'requestId' | 'secretSh
  */
 export function pushRejectedNotice(rejected: { at: Date; requestId: string; app: string }, words: ResetWords): { text: string; blocks: KnownBlock[] } {
   const text =
-    `Someone using your Slack account asked Latchkey to reset your ${words.receipt} at ${slackTime(rejected.at)}, ` +
+    `Someone using your Slack account asked Latchkey to ${changeOf(words).verb} your ${words.receipt} at ${slackTime(rejected.at)}, ` +
     `and the ${rejected.app} request on your phone was rejected, so nothing was changed. ` +
     `If that wasn't you, contact IT now: someone else may be signed in to Slack as you.`;
   return { text, blocks: [section(`:warning: ${text}`), context(`Reference: \`${rejected.requestId}\``)] };

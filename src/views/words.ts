@@ -32,11 +32,24 @@ export interface SubjectWords {
   readonly refusals?: Readonly<Record<string, RefusalWords>>;
 }
 
-/** A change that is not a reset, in words: "unlocking", "unlocks", "unlocked". */
+/** A change that is not a reset, in words: "unlock", "unlocking", "unlocks", "unlocked". */
 export interface ChangeWords {
+  readonly verb: string;
   readonly doing: string;
   readonly plural: string;
   readonly done: string;
+}
+
+const RESET: ChangeWords = { verb: 'reset', doing: 'resetting', plural: 'resets', done: 'reset' };
+
+/** The words for what a credential's command does: its own `change`, or a reset's. The one default. */
+export function changeOf(words: Pick<SubjectWords, 'change'>): ChangeWords {
+  return words.change ?? RESET;
+}
+
+/** "Resetting", "Unlocking": for the start of a sentence. */
+export function capitalized(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
 }
 
 /** One of a directory's own refusals, in words: as failure-message.ts says the shared ones. */

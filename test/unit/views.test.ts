@@ -9,8 +9,8 @@ import { Secret } from '../../src/flows/secret';
 import { resetWordsOf } from '../../src/handlers/reset-words';
 import { LIMITS } from '../../src/views/blocks';
 import { failureMessage } from '../../src/views/failure-message';
-import { checkingView, confirmView, failureView, resultView, workingView } from '../../src/views/reset-modal';
-import { resetNotice } from '../../src/views/reset-notice';
+import { challengeView, checkingView, confirmView, failureView, pendingView, resultView, workingView } from '../../src/views/reset-modal';
+import { pushRejectedNotice, resetNotice } from '../../src/views/reset-notice';
 
 const done = (credential: Credential): ResetDone => ({
   ok: true,
@@ -158,5 +158,21 @@ describe('reset notice (DM)', () => {
     const { text } = resetNotice(done(chime), resetWordsOf(chime));
     expect(text).toMatch(/^Your Amazon Chime meeting PIN was reset at <!date\^\d+\^/);
     expect(text).toMatch(/If this wasn't you, contact IT\.$/);
+  });
+});
+
+describe('a change that is not a reset (Okta unlock) is never called a reset', () => {
+  const unlock = CREDENTIALS.find((c) => c.id === 'okta_unlock')!;
+  const words = resetWordsOf(unlock);
+  it('in the push, approval, refusal and rejected-push words', () => {
+    const said = JSON.stringify([
+      challengeView(words, { app: 'Okta Verify', challenge: '42' }),
+      pendingView(words, 'r1'),
+      ...(['VERIFY_NO_FACTOR', 'APPROVAL_UNAVAILABLE', 'DIRECTORY_NOT_ENABLED', 'RATE_LIMITED'] as const).map((code) => failureView({ code, email: 'ann@example.com', requestId: 'r1', verifierApp: 'Okta Verify' }, words)),
+      pushRejectedNotice({ at: new Date('2026-12-04T08:00:00Z'), requestId: 'r1', app: 'Okta Verify' }, words),
+    ]);
+    expect(said).not.toMatch(/\b[Rr]eset(ting|s)?\b/);
+    expect(said).toContain('Unlocking your Okta account needs');
+    expect(said).toContain('is unlocked as soon as you approve.');
   });
 });

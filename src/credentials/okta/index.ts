@@ -95,7 +95,7 @@ export const oktaUnlock: Credential<OktaSettings> = {
     title: 'Unlock Okta account',
     what: 'Okta account',
     short: 'Okta account',
-    change: { doing: 'unlocking', plural: 'unlocks', done: 'unlocked' },
+    change: { verb: 'unlock', doing: 'unlocking', plural: 'unlocks', done: 'unlocked' },
     button: 'Unlock',
     directory: 'Okta',
     account: 'Okta account',
