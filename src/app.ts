@@ -99,7 +99,7 @@ export interface LatchkeyOptions {
  */
 export function createLatchkey(config: Config, { logger, clock = { now: () => new Date() } }: LatchkeyOptions): Latchkey {
   const dynamo = new DynamoDBClient(AWS_CLIENT);
-  // The health and start checks bound their calls with an abortSignal; a call with send options
+  // The health, start and setup checks bound their calls with an abortSignal; a call with send options
   // makes a client drop its cached middleware stacks, so they have a client of their own.
   const probes = new DynamoDBClient(AWS_CLIENT);
   const health = healthCheck(probes, config.audit.tableName, logger);
@@ -121,7 +121,7 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
   // (start-checks.ts); left to the constructor, Bolt's auth.test fails where nobody awaits it.
   const app = new GuardedApp({ ...slackAppOptions(config, logger, fetch), receiver, deferInitialization: true }, KNOWN_ENTRY_POINTS, { fetch, logger, metrics });
 
-  const { credentials, licenseRequests } = registerFeatures(app, config, { dynamo, logger, clock, fetch, metrics });
+  const { credentials, licenseRequests } = registerFeatures(app, config, { dynamo, probes, logger, clock, fetch, metrics });
   let stopping: Promise<void> | undefined;
 
   return {
@@ -306,7 +306,22 @@ function slackAppOptions(config: Config, logger: AppLogger, fetch: HttpFetch): A
 function registerFeatures(
   app: GuardedApp,
   config: Config,
-  { dynamo, logger, clock, fetch, metrics }: { dynamo: DynamoDBClient; logger: AppLogger; clock: Clock; fetch: HttpFetch; metrics: Metrics },
+  {
+    dynamo,
+    probes,
+    logger,
+    clock,
+    fetch,
+    metrics,
+  }: {
+    dynamo: DynamoDBClient;
+    /** For the setup check's calls, which carry an abortSignal (see the server's `probes`); made when first needed if not given. */
+    probes?: DynamoDBClient;
+    logger: AppLogger;
+    clock: Clock;
+    fetch: HttpFetch;
+    metrics: Metrics;
+  },
 ) {
   const audit = new DynamoDbAuditLog(dynamo, config.audit.tableName, config.audit.retentionDays, clock);
   const limiter = new DynamoDbRateLimiter(dynamo, config.limits.tableName, clock);
@@ -423,7 +438,8 @@ function registerFeatures(
   registerHomeSearchButton(app, home, clock, logger);
   registerAuditSearchSubmission(app, home, words, logger);
   registerAuditSearchPage(app, home, words, logger);
-  registerHomeSetupCheckButton(app, home, () => runDoctor({ config, slack: app.client, dynamo, context }), logger);
+  let checkClient = probes;
+  registerHomeSetupCheckButton(app, home, () => runDoctor({ config, slack: app.client, dynamo: (checkClient ??= new DynamoDBClient(AWS_CLIENT)), context }), logger);
   registerAuditSearchAgain(app, clock, logger);
 
   app.error(async (error) => {
