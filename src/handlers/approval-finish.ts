@@ -8,6 +8,7 @@ import { sendDirectMessage } from '../slack/direct-message';
 import type { GuardedApp } from '../slack/guarded-app';
 import { resultView } from '../views/reset-modal';
 import { resetNotice } from '../views/reset-notice';
+import type { ResetWords } from '../views/words';
 import { FINISH_ACTION_ID, finishedFailureView, finishFailureView, finishLoadingView } from '../views/reset-approval-kind';
 import { updateModal } from './modal-sequence';
 import { resetWordsOf } from './reset-words';
@@ -40,20 +41,16 @@ export function registerApprovalFinish(app: GuardedApp, flow: ResetApprovals, ch
       return;
     }
     const { requester } = clicked;
-    const opened =
-      (await openedModalOf(context)) ??
-      (await client.views
-        .open({ trigger_id: clicked.click.trigger_id, view: finishLoadingView() })
-        .then((o) => (o.view?.id ? ({ ok: true, viewId: o.view.id } as const) : ({ ok: false } as const)))
-        .catch(() => ({ ok: false }) as const));
-    // No modal of theirs to show a secret in: nothing is changed (the approval stays usable until it expires).
-    if (!opened.ok) return;
+    // Opened on arrival (acknowledgeActionOnArrival above, or Lambda's answering invocation). Not
+    // opened: the trigger was too old and the person was told Latchkey is busy. Either way, with no
+    // modal of theirs to show a secret in, nothing is changed (the approval stays usable until it expires).
+    const opened = await openedModalOf(context);
+    if (!opened?.ok) return;
     const viewId = opened.viewId;
     const show = (view: ModalView) => updateModal(client, viewId, view, logger, requester.userId);
 
     const outcome = await flow.finish(requester, approvalRequestId, (approved) => {
-      const credential = CREDENTIALS.find((c) => c.id === approved.credential);
-      const words = credential && resetWordsOf(credential);
+      const words = wordsOf(approved.credential);
       return change(requester, approved.credential, approved, {
         showResult: async (result, done) => {
           if (!words) throw new Error('credential not in the registry');
@@ -63,9 +60,13 @@ export function registerApprovalFinish(app: GuardedApp, flow: ResetApprovals, ch
         notifyOwner: (done) => (words ? sendDirectMessage(client, requester.userId, resetNotice(done, words)) : Promise.resolve()),
       });
     });
-    const credential = CREDENTIALS.find((c) => c.id === (outcome.ok ? outcome.request.detail.credential : outcome.credential));
-    const words = credential && resetWordsOf(credential);
+    const words = wordsOf(outcome.ok ? outcome.request.detail.credential : outcome.credential);
     if (!outcome.ok) await show(finishFailureView(outcome, words));
     else if (!outcome.result.ok) await show(words ? finishedFailureView(outcome.result, words) : finishFailureView(outcome.result));
   });
+}
+
+function wordsOf(credentialId: string | undefined): ResetWords | undefined {
+  const credential = CREDENTIALS.find((c) => c.id === credentialId);
+  return credential && resetWordsOf(credential);
 }
