@@ -34,10 +34,11 @@ export function failureMessage(
   const own = failure.reason !== undefined ? words.refusals?.[failure.reason] : undefined;
   const after = failure.retryAt ? `after ${slackTime(failure.retryAt)}` : 'later';
   const app = failure.verifierApp ?? 'your sign-in app';
+  const change = changeOf(words);
   const messages: Record<FailureCode, FailureMessage> = {
     SLACK_WRONG_WORKSPACE: {
       headline: 'Latchkey only serves members of its own Slack workspace.',
-      next: 'Ask IT in your home workspace to reset it for you.',
+      next: `Ask IT in your home workspace to ${change.verb} it for you.`,
     },
     SLACK_USER_NOT_FOUND: {
       headline: 'Slack could not confirm who you are.',
@@ -47,10 +48,10 @@ export function failureMessage(
       headline: 'Your Slack account is deactivated, so Latchkey cannot act for it.',
       next: 'Contact IT.',
     },
-    SLACK_USER_IS_BOT: { headline: 'Bots and apps cannot reset credentials.', next: 'A person must run the command.' },
+    SLACK_USER_IS_BOT: { headline: `Bots and apps cannot use self-service ${change.plural}.`, next: 'A person must run the command.' },
     SLACK_USER_IS_GUEST: {
-      headline: 'Guest accounts cannot use self-service resets.',
-      next: 'Ask your contact at the company or IT to reset it for you.',
+      headline: `Guest accounts cannot use self-service ${change.plural}.`,
+      next: `Ask your contact at the company or IT to ${change.verb} it for you.`,
     },
     SLACK_USER_NO_EMAIL: {
       headline: `Your Slack profile has no email Latchkey can see, so it cannot find your ${dir} account.`,
@@ -78,20 +79,20 @@ export function failureMessage(
       next: 'Contact IT.',
     },
     DIRECTORY_USER_NOT_A_PERSON: {
-      headline: `${email} is a shared, resource or system account in ${dir}; those are never reset by self-service.`,
+      headline: `${email} is a shared, resource or system account in ${dir}; those are never ${change.done} by self-service.`,
       next: 'Ask IT.',
     },
     DIRECTORY_USER_NOT_ACTIVATED: {
-      headline: `Your ${words.account} is not activated yet, so there is nothing to reset.`,
+      headline: `Your ${words.account} is not activated yet, so there is nothing to ${change.verb}.`,
       next: `Finish activating it from the invitation ${dir} sent you, or ask IT to send a new one.`,
     },
     DIRECTORY_USER_REFUSED: own ? { headline: own.headline, next: own.next } : {
-      headline: `Your ${words.account} cannot be reset by self-service.`,
+      headline: `Your ${words.account} cannot be ${change.done} by self-service.`,
       next: 'Contact IT.',
     },
     DIRECTORY_USER_PRIVILEGED: {
-      headline: `Your ${words.account} has an admin role; admin accounts are never reset by self-service.`,
-      next: 'Ask another admin, or IT, to reset it.',
+      headline: `Your ${words.account} has an admin role; admin accounts are never ${change.done} by self-service.`,
+      next: `Ask another admin, or IT, to ${change.verb} it.`,
     },
     DIRECTORY_THROTTLED: {
       headline: `${dir} is busy and asked Latchkey to slow down. Nothing was changed.`,
@@ -107,7 +108,7 @@ export function failureMessage(
     },
     DIRECTORY_MISCONFIGURED: { headline: 'Latchkey is misconfigured.', next: OPERATOR_TOLD },
     DIRECTORY_NOT_ENABLED: {
-      headline: `${words.what} ${changeOf(words).plural} are not enabled in this workspace.`,
+      headline: `${words.what} ${change.plural} are not enabled in this workspace.`,
       next: words.change ? 'Ask IT.' : 'Ask IT how to reset it.',
     },
     LICENSE_REQUEST_OPEN: {
@@ -126,16 +127,16 @@ export function failureMessage(
       next: 'An admin has been alerted. Try again in a few minutes.',
     },
     RATE_LIMITED: {
-      headline: words.limitReached ?? `You have started as many ${words.short} ${changeOf(words).plural} as Latchkey allows in an hour.`,
+      headline: words.limitReached ?? `You have started as many ${words.short} ${change.plural} as Latchkey allows in an hour.`,
       next: `You can try again ${after}. If you are locked out now, contact IT.`,
     },
     RESETS_PAUSED: {
-      headline: 'Latchkey has paused resets for a moment: there were unusually many in the last minute. Nothing was changed.',
+      headline: `Latchkey has paused ${change.plural} for a moment: there were unusually many in the last minute. Nothing was changed.`,
       next: `Try again ${after}. IT has been alerted.`,
     },
     VERIFY_NO_FACTOR: {
-      headline: `${capitalized(changeOf(words).doing)} your ${words.short} needs a push to your phone, and you have no ${app} set up to receive one. Nothing was changed.`,
-      next: `Set up ${app} on your phone (IT can help you enrol), then run \`${words.command}\` again; or ask IT to ${changeOf(words).verb} it for you.`,
+      headline: `${capitalized(change.doing)} your ${words.short} needs a push to your phone, and you have no ${app} set up to receive one. Nothing was changed.`,
+      next: `Set up ${app} on your phone (IT can help you enrol), then run \`${words.command}\` again; or ask IT to ${change.verb} it for you.`,
     },
     VERIFY_REJECTED: {
       headline: `The ${app} request was rejected on your phone, so nothing was changed.`,
@@ -155,8 +156,8 @@ export function failureMessage(
       next: `You can try again ${after}. If you are locked out now, contact IT.`,
     },
     APPROVAL_UNAVAILABLE: {
-      headline: `${capitalized(changeOf(words).doing)} your ${words.short} needs an admin's approval, which this Latchkey cannot ask for yet. Nothing was changed.`,
-      next: `Ask IT to ${changeOf(words).verb} it for you.`,
+      headline: `${capitalized(change.doing)} your ${words.short} needs an admin's approval, which this Latchkey cannot ask for yet. Nothing was changed.`,
+      next: `Ask IT to ${change.verb} it for you.`,
     },
     REQUEST_EXPIRED: { headline: 'This confirmation has expired. Nothing was changed.', next: `${again}.` },
     REQUEST_INVALID: {

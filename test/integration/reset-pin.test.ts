@@ -55,7 +55,7 @@ describe('/reset-pin', () => {
   it.each([
     ['a guest', 'UGUEST', 'Guest accounts cannot use self-service resets.'],
     ['a single-channel guest', 'USINGLE', 'Guest accounts cannot use self-service resets.'],
-    ['a bot', 'UBOT', 'Bots and apps cannot reset credentials.'],
+    ['a bot', 'UBOT', 'Bots and apps cannot use self-service resets.'],
     ['a deactivated user', 'ULEFT', 'Your Slack account is deactivated'],
     ['a member of another workspace', 'UOUTSIDE', 'Latchkey only serves members of its own Slack workspace.'],
     ['a user with no email', 'UNOMAIL', 'Your Slack profile has no email'],

@@ -77,7 +77,7 @@ describe('/unlock-okta', () => {
     ['a suspended account', 'USUSP', 'Your Okta account is suspended.'],
     ['a deprovisioned account', 'UGONE', 'Your Okta account is disabled.'],
     ['an account not activated yet', 'UNEW', 'Your Okta account is not activated yet'],
-    ['a locked-out account with an admin role', 'UADA', 'Your Okta account has an admin role; admin accounts are never reset by self-service.'],
+    ['a locked-out account with an admin role', 'UADA', 'Your Okta account has an admin role; admin accounts are never unlocked by self-service.'],
     ['an email unknown to Okta', 'UNOCHIME', "Your Slack email *nochime@example.com* isn't on the Okta account."],
   ])('refuses %s as the password reset does, and unlocks nothing', async (_what, userId, message) => {
     const { view } = await h.open(COMMAND, userId);

@@ -175,4 +175,17 @@ describe('a change that is not a reset (Okta unlock) is never called a reset', (
     expect(said).toContain('Unlocking your Okta account needs');
     expect(said).toContain('is unlocked as soon as you approve.');
   });
+
+  it('in every refusal: the guest, bot, other-workspace, admin-role and not-activated ones too', () => {
+    const said = FAILURE_CODES.flatMap((code) => Object.values(failureMessage({ code, email: 'ann@example.com', verifierApp: 'Okta Verify' }, words)));
+    expect(said.filter((line) => /\b[Rr]eset(ting|s)?\b/.test(line))).toEqual([]);
+    expect(said).toEqual(
+      expect.arrayContaining([
+        'Guest accounts cannot use self-service unlocks.',
+        'Ask IT in your home workspace to unlock it for you.',
+        'Your Okta account has an admin role; admin accounts are never unlocked by self-service.',
+        'Ask another admin, or IT, to unlock it.',
+      ]),
+    );
+  });
 });
