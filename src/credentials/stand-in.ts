@@ -88,28 +88,51 @@ export interface SimResponse {
   body: string;
 }
 
-/** Calls, pending failures and latency: the state every simulator exposes to tests. */
-export class SimState<Op extends string, Code extends string> {
-  readonly calls: SimCall[] = [];
-  private readonly pending = new Map<Op, Code[]>();
+/** How a stand-in answers a failure a test queued: the error its handler throws, rendered in its wire format. */
+export type RaiseFailure<Op extends string, Failure> = (failure: Failure, operation: Op) => Error;
 
-  constructor(public latencyMs = 0) {}
+/**
+ * Calls, pending failures and latency: the state every simulator exposes to tests. A failure is a
+ * service error code (thrown as a SimError) unless the stand-in queues richer ones (a status and a
+ * message, or throttling) and says how to raise them.
+ */
+export class SimState<Op extends string, Failure = string> {
+  readonly calls: SimCall[] = [];
+  private readonly pending = new Map<Op, Failure[]>();
+  private readonly raise: RaiseFailure<Op, Failure>;
+
+  constructor(
+    public latencyMs = 0,
+    ...raise: [Failure] extends [string] ? [raise?: RaiseFailure<Op, Failure>] : [raise: RaiseFailure<Op, Failure>]
+  ) {
+    this.raise = raise[0] ?? ((code, operation) => new SimError(String(code), `Simulated ${String(code)} for ${operation}`));
+  }
 
   callsTo(operation: string): SimCall[] {
     return this.calls.filter((c) => c.operation === operation);
   }
 
-  failNext(operation: Op, code: Code, times = 1): void {
+  failNext(operation: Op, failure: Failure, times = 1): void {
     const queue = this.pending.get(operation) ?? [];
-    queue.push(...Array.from({ length: times }, () => code));
+    queue.push(...Array.from({ length: times }, () => failure));
     this.pending.set(operation, queue);
   }
 
   /** Records the call, then throws if a failure is queued for it: tests see failed attempts too. */
   record(operation: Op, params: Record<string, unknown>): void {
+    this.log(operation, params);
+    this.failIfQueued(operation);
+  }
+
+  /** Records the call only: for a stand-in that checks the request itself before a queued failure applies. */
+  log(operation: Op, params: Record<string, unknown>): void {
     this.calls.push({ operation, params, at: Date.now() });
-    const code = this.pending.get(operation)?.shift();
-    if (code !== undefined) throw new SimError(code, `Simulated ${code} for ${operation}`);
+  }
+
+  /** Throws the next failure queued for `operation`, if any, taking it off the queue. */
+  failIfQueued(operation: Op): void {
+    const failure = this.pending.get(operation)?.shift();
+    if (failure !== undefined) throw this.raise(failure, operation);
   }
 
   clear(): void {
@@ -123,7 +146,7 @@ export class SimState<Op extends string, Code extends string> {
       url: server.url,
       calls: this.calls,
       callsTo: (operation: string) => this.callsTo(operation),
-      failNext: (operation: Op, code: Code, times?: number) => this.failNext(operation, code, times),
+      failNext: (operation: Op, failure: Failure, times?: number) => this.failNext(operation, failure, times),
       setLatency: (ms: number) => {
         this.latencyMs = ms;
       },

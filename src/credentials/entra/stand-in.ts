@@ -93,8 +93,12 @@ export async function startEntraSimulator(opts: {
   let valid = new Set<string>();
   const passwords = new Map<string, { password: string; forceChange: boolean }>();
   const revoked = new Map<string, number>();
-  const state = new SimState<Operation, string>(opts.latencyMs);
-  const failures = new Map<Operation, GraphFailure[]>();
+  // A failure queued for the token endpoint is answered in the identity platform's shape, except throttling.
+  const state = new SimState<Operation, GraphFailure>(opts.latencyMs, (failure, operation) => {
+    if (failure === 'throttled') return new GraphError(429, 'TooManyRequests', 'Too many requests.', { 'retry-after': '1' });
+    if (operation === 'Token') return new TokenError(failure.status, failure.code, 50000, failure.message);
+    return new GraphError(failure.status, failure.code, failure.message);
+  });
   let url = '';
 
   const userOr404 = (id: string) => {
@@ -102,24 +106,17 @@ export async function startEntraSimulator(opts: {
     if (!user) throw new GraphError(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
     return user;
   };
-  const injected = (operation: Operation) => {
-    const failure = failures.get(operation)?.shift();
-    if (failure === 'throttled') throw new GraphError(429, 'TooManyRequests', 'Too many requests.', { 'retry-after': '1' });
-    if (failure) throw new GraphError(failure.status, failure.code, failure.message);
-  };
 
   const token = (req: SimRequest): SimResponse => {
     const tenant = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(req.url.pathname)?.[1];
     const form = new URLSearchParams(req.body);
-    state.record('Token', { tenant, clientId: form.get('client_id'), grantType: form.get('grant_type'), scope: form.get('scope') });
+    state.log('Token', { tenant, clientId: form.get('client_id'), grantType: form.get('grant_type'), scope: form.get('scope') });
     if (tenant !== tenantId) throw new TokenError(400, 'invalid_request', 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID.`);
     if (form.get('grant_type') !== 'client_credentials') throw new TokenError(400, 'unsupported_grant_type', 70003, 'The app requested an unsupported grant type.');
     if (form.get('client_id') !== clientId) throw new TokenError(400, 'unauthorized_client', 700016, `Application with identifier '${form.get('client_id')}' was not found in the directory.`);
     if (form.get('client_secret') !== clientSecret) throw new TokenError(401, 'invalid_client', 7000215, 'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.');
     if (form.get('scope') !== GRAPH_SCOPE) throw new TokenError(400, 'invalid_scope', 1002012, `The provided value for scope ${form.get('scope')} is not valid.`);
-    const failure = failures.get('Token')?.shift();
-    if (failure === 'throttled') throw new GraphError(429, 'TooManyRequests', 'Too many requests.', { 'retry-after': '1' });
-    if (failure) throw new TokenError(failure.status, failure.code, 50000, failure.message);
+    state.failIfQueued('Token');
     const access = `eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.${randomBytes(48).toString('base64url')}.${randomBytes(32).toString('base64url')}`;
     issued.push(access);
     valid.add(access);
@@ -212,7 +209,6 @@ export async function startEntraSimulator(opts: {
       if (!valid.has(bearer)) throw new GraphError(401, 'InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.');
       const found = route(req);
       state.record(found.operation, found.params);
-      injected(found.operation);
       return found.run();
     } catch (err) {
       if (err instanceof TokenError) {
@@ -249,11 +245,6 @@ export async function startEntraSimulator(opts: {
       return clientSecret;
     },
     users,
-    failNext: (operation, failure, times = 1) => failures.set(operation, [...(failures.get(operation) ?? []), ...Array.from({ length: times }, () => failure)]),
-    clear: () => {
-      controls.clear();
-      failures.clear();
-    },
     passwordOf: (userId) => passwords.get(userId)?.password,
     mustChangePassword: (userId) => passwords.get(userId)?.forceChange,
     revocations: (userId) => revoked.get(userId) ?? 0,

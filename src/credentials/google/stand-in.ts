@@ -94,8 +94,13 @@ export async function startGoogleSimulator(opts: { users: readonly GoogleSimUser
   let valid = new Set<string>();
   const scopesOf = new Map<string, Set<string>>();
   let claims: Record<string, unknown> | undefined;
-  const state = new SimState<Operation, string>(opts.latencyMs);
-  const failures = new Map<Operation, GoogleFailure[]>();
+  // A failure queued for the token endpoint is answered as OAuth 2.0 errors are (throttling: 429).
+  const state = new SimState<Operation, GoogleFailure>(opts.latencyMs, (failure, operation) => {
+    if (operation === 'Token') return new OAuthError(typeof failure === 'object' ? failure.status : 429, typeof failure === 'object' ? failure.reason : 'rate_limit_exceeded', 'Simulated token failure');
+    if (failure === 'user-rate-limit') return new GoogleError(403, 'userRateLimitExceeded', 'User Rate Limit Exceeded');
+    if (failure === 'too-many-requests') return new GoogleError(429, 'rateLimitExceeded', 'Rate Limit Exceeded', { 'retry-after': '1' });
+    return new GoogleError(failure.status, failure.reason, failure.message);
+  });
   let url = '';
   let key: ReturnType<typeof newKey>;
   const keys: string[] = [];
@@ -108,12 +113,6 @@ export async function startGoogleSimulator(opts: { users: readonly GoogleSimUser
     const user = byKey(userKey);
     if (!user) throw new GoogleError(404, 'notFound', 'Resource Not Found: userKey');
     return user;
-  };
-  const injected = (operation: Operation) => {
-    const failure = failures.get(operation)?.shift();
-    if (failure === 'user-rate-limit') throw new GoogleError(403, 'userRateLimitExceeded', 'User Rate Limit Exceeded');
-    if (failure === 'too-many-requests') throw new GoogleError(429, 'rateLimitExceeded', 'Rate Limit Exceeded', { 'retry-after': '1' });
-    if (failure) throw new GoogleError(failure.status, failure.reason, failure.message);
   };
   const wire = (u: GoogleSimUser) => ({
     kind: 'admin#directory#user',
@@ -143,7 +142,7 @@ export async function startGoogleSimulator(opts: { users: readonly GoogleSimUser
     } catch {
       claims = undefined;
     }
-    state.record('Token', { grantType: form.get('grant_type'), iss: claims?.iss, sub: claims?.sub, scope: claims?.scope, aud: claims?.aud, alg: header.alg, kid: header.kid });
+    state.log('Token', { grantType: form.get('grant_type'), iss: claims?.iss, sub: claims?.sub, scope: claims?.scope, aud: claims?.aud, alg: header.alg, kid: header.kid });
     if (form.get('grant_type') !== JWT_BEARER) throw new OAuthError(400, 'unsupported_grant_type', 'Invalid grant_type: ' + form.get('grant_type'));
     if (!claims || header.alg !== 'RS256' || !sig) throw new OAuthError(400, 'invalid_grant', 'Invalid JWT: Token must be a short-lived token and in a reasonable timeframe');
     if (!verify('sha256', Buffer.from(`${h}.${p}`), key.publicKey, Buffer.from(sig, 'base64url'))) throw new OAuthError(400, 'invalid_grant', 'Invalid JWT Signature.');
@@ -162,8 +161,7 @@ export async function startGoogleSimulator(opts: { users: readonly GoogleSimUser
     if (requested.length === 0 || requested.some((scope) => !DELEGATED.has(scope)) || !(sub.isAdmin || sub.isDelegatedAdmin)) {
       throw new OAuthError(401, 'unauthorized_client', 'Client is unauthorized to retrieve access tokens using this method, or client not authorized for any of the scopes requested.');
     }
-    const failure = failures.get('Token')?.shift();
-    if (failure) throw new OAuthError(typeof failure === 'object' ? failure.status : 429, typeof failure === 'object' ? failure.reason : 'rate_limit_exceeded', 'Simulated token failure');
+    state.failIfQueued('Token');
     const access = `ya29.${randomBytes(60).toString('base64url')}`;
     issued.push(access);
     valid.add(access);
@@ -224,7 +222,6 @@ export async function startGoogleSimulator(opts: { users: readonly GoogleSimUser
       const needs = found.operation === 'SignOut' ? SECURITY_SCOPE : USER_SCOPE;
       if (!scopesOf.get(bearer)?.has(needs)) throw new GoogleError(403, 'insufficientPermissions', 'Request had insufficient authentication scopes.');
       state.record(found.operation, found.params);
-      injected(found.operation);
       return found.run();
     } catch (err) {
       if (err instanceof OAuthError) return json(err.status, { error: err.error, error_description: err.message });
@@ -253,11 +250,6 @@ export async function startGoogleSimulator(opts: { users: readonly GoogleSimUser
       return key.json;
     },
     users,
-    failNext: (operation, failure, times = 1) => failures.set(operation, [...(failures.get(operation) ?? []), ...Array.from({ length: times }, () => failure)]),
-    clear: () => {
-      controls.clear();
-      failures.clear();
-    },
     passwordOf: (userId) => passwords.get(userId)?.password,
     mustChangePassword: (userId) => passwords.get(userId)?.change,
     signOuts: (userId) => signOuts.get(userId) ?? 0,

@@ -137,8 +137,15 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
   const pushes = new Map<string, OktaSimPush>();
   let thinkMs: number | undefined;
   const temps = new Map<string, string>();
-  const state = new SimState<Operation, string>(opts.latencyMs);
-  const failures = new Map<Operation, OktaFailure[]>();
+  const state = new SimState<Operation, OktaFailure>(opts.latencyMs, (failure) =>
+    failure === 'rate-limited'
+      ? new OktaError(ERRORS.rateLimited, {
+          'x-rate-limit-limit': '600',
+          'x-rate-limit-remaining': '0',
+          'x-rate-limit-reset': String(Math.ceil(Date.now() / 1000) + 1),
+        })
+      : new OktaError(failure),
+  );
   let url = '';
 
   const userOr404 = (id: string) => {
@@ -344,15 +351,6 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
       if (req.headers.authorization !== `SSWS ${token}`) throw new OktaError(ERRORS.invalidToken);
       const found = route(req);
       state.record(found.operation, found.params);
-      const failure = failures.get(found.operation)?.shift();
-      if (failure === 'rate-limited') {
-        throw new OktaError(ERRORS.rateLimited, {
-          'x-rate-limit-limit': '600',
-          'x-rate-limit-remaining': '0',
-          'x-rate-limit-reset': String(Math.ceil(Date.now() / 1000) + 1),
-        });
-      }
-      if (failure) throw new OktaError(failure);
       const ran = found.run();
       const answer = ran instanceof Object && 'status' in ran && typeof ran.status === 'number' && 'body' in ran ? (ran as { status: number; body: unknown }) : { status: 200, body: ran };
       return {
@@ -394,10 +392,8 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
     env: { OKTA_ORG_URL: server.url, OKTA_API_TOKEN: token },
     token,
     users,
-    failNext: (operation, failure, times = 1) => failures.set(operation, [...(failures.get(operation) ?? []), ...Array.from({ length: times }, () => failure)]),
     clear: () => {
       controls.clear();
-      failures.clear();
       thinkMs = undefined;
     },
     tempPasswordOf: (userId) => temps.get(userId),
