@@ -3,7 +3,7 @@ import { failed, passed, type SetupCheck } from '../doctor/setup-check';
 import { asFailure, type FailureCode, type LatchkeyFailure } from '../flows/failure';
 import type { HttpFetch } from '../http/fetch';
 import type { AdapterContext } from './credential';
-import { callJson, fromHttpStatus, retryAfter, type CallPolicy, type JsonAnswer } from './http-errors';
+import { callJson, failureOf, retryAfter, type CallPolicy, type JsonAnswer } from './http-errors';
 
 /**
  * Okta's org API as two plug-ins speak it: the Okta credentials (okta/) and Okta Verify
@@ -80,10 +80,9 @@ export async function callOkta(
   };
 }
 
-/** Okta's error as ours: `codes` are the caller's reading of Okta's error codes; a 429 says when to try again. */
+/** Okta's error as ours, as every REST directory's (failureOf): `codes` are the caller's reading of Okta's error codes. */
 export function oktaFailure(answer: JsonAnswer, error: OktaError, operation: string, policy: CallPolicy, codes: Readonly<Partial<Record<string, FailureCode>>>): LatchkeyFailure {
-  const retryAt = answer.status === 429 ? policy.retryAt(answer, new Date()) : undefined;
-  return fromHttpStatus(answer.status, operation, error.detail, error.code ? codes[error.code] : undefined, retryAt);
+  return failureOf(answer, operation, error.detail, policy, error.code ? codes[error.code] : undefined);
 }
 
 /** Admin roles that may unlock users and expire their passwords (Okta's standard roles). */

@@ -21,7 +21,6 @@ const userSchema = z.object({
 const OKTA_ERRORS: Partial<Record<string, FailureCode>> = {
   ...TOKEN_ERRORS, // an invalid token (401), or one that may not do that (403)
   E0000007: 'DIRECTORY_USER_NOT_FOUND', // no such user (404)
-  E0000047: 'DIRECTORY_THROTTLED', // rate limit (429)
   E0000038: 'DIRECTORY_REJECTED', // not allowed in the user's current status
 };
 /** Unlock refused because the account is not locked (any more): the reset goes on. */
