@@ -6,10 +6,8 @@ import { networkErrorCode } from './credentials/http-errors';
 import { describeError } from './flows/failure';
 import type { Logger } from './flows/ports';
 import { rateLimitTable } from './limits/rate-table';
+import { REFUSED_TOKEN_ERRORS } from './slack/slack-errors';
 import type { TableDefinition } from './storage/ensure-table';
-
-/** What Slack answers auth.test with for a token it will never accept: no retry can help. */
-export const REFUSED_TOKEN_ERRORS: readonly string[] = ['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired'];
 
 /**
  * A start that cannot go on: main.ts logs `message` as the fatal line and exits 1. It names the
@@ -39,7 +37,7 @@ export async function slackAtStart(init: () => Promise<void>, logger: Logger, { 
       const e = err as { code?: string; data?: { error?: string }; statusCode?: number; original?: unknown };
       if (e.code === 'slack_webapi_platform_error') {
         const error = e.data?.error ?? 'unknown_error';
-        if (REFUSED_TOKEN_ERRORS.includes(error)) {
+        if (REFUSED_TOKEN_ERRORS.has(error)) {
           throw new StartFailure(`SLACK_BOT_TOKEN was refused by Slack (auth.test: ${error}): set the bot token from your app's OAuth & Permissions page (xoxb-…), and reinstall the app if it was revoked`);
         }
         throw new StartFailure(`Slack refused auth.test with ${error}: check SLACK_BOT_TOKEN`);

@@ -1,10 +1,10 @@
 import { LatchkeyFailure } from '../flows/failure';
 
-/** Slack errors that mean the app itself is set up wrong, not that Slack is having a bad minute. */
-const SETUP_ERRORS = new Set([
-  'not_authed', 'invalid_auth', 'account_inactive', 'token_revoked', 'token_expired',
-  'no_permission', 'missing_scope', 'not_allowed_token_type', 'team_access_not_granted',
-]);
+/** What Slack answers for a token it will never accept: no retry can help. */
+export const REFUSED_TOKEN_ERRORS: ReadonlySet<string> = new Set(['not_authed', 'invalid_auth', 'account_inactive', 'token_revoked', 'token_expired']);
+
+/** Slack errors that mean the app itself is set up wrong, not that Slack is having a bad minute: a refused token, or one without the scopes or rights. */
+const SETUP_ERRORS = new Set([...REFUSED_TOKEN_ERRORS, 'no_permission', 'missing_scope', 'not_allowed_token_type', 'team_access_not_granted']);
 
 /** The `error` field of a Slack Web API failure, when there is one. */
 export function slackErrorCode(err: unknown): string | undefined {
