@@ -14,9 +14,9 @@ export class SlackApprovalAnnouncer implements ApprovalAnnouncer {
     private readonly words: ApprovalWords,
   ) {}
 
-  async announce(request: PendingRequest): Promise<{ channel: string; ts: string }> {
+  async announce(request: PendingRequest, decidable: boolean): Promise<{ channel: string; ts: string }> {
     try {
-      const posted = await this.client.chat.postMessage({ channel: this.approvalsChannelId, ...approvalMessage(request, wordsOf(this.words, request.kind)) });
+      const posted = await this.client.chat.postMessage({ channel: this.approvalsChannelId, ...approvalMessage(request, wordsOf(this.words, request.kind), decidable) });
       if (!posted.channel || !posted.ts) throw new Error('chat.postMessage returned no message');
       return { channel: posted.channel, ts: posted.ts };
     } catch (err) {
@@ -24,9 +24,9 @@ export class SlackApprovalAnnouncer implements ApprovalAnnouncer {
     }
   }
 
-  async refresh(request: PendingRequest): Promise<void> {
+  async refresh(request: PendingRequest, decidable: boolean): Promise<void> {
     if (!request.message) return;
-    await this.client.chat.update({ channel: request.message.channel, ts: request.message.ts, ...approvalMessage(request, wordsOf(this.words, request.kind)) });
+    await this.client.chat.update({ channel: request.message.channel, ts: request.message.ts, ...approvalMessage(request, wordsOf(this.words, request.kind), decidable) });
   }
 
   async tellRequester(request: PendingRequest): Promise<void> {

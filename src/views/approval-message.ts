@@ -10,15 +10,10 @@ import type { ApprovalKindWords } from './approval-words';
  */
 export const REVIEW_ACTION_ID = 'license_review';
 
-/** Whether an admin can still decide it: waiting, or (for a kind applied by the admin's click) failed to apply. */
-export function reviewable(request: PendingRequest, words: ApprovalKindWords): boolean {
-  return request.status === 'PENDING' || (request.status === 'APPLY_FAILED' && words.adminRetries);
-}
-
-/** The approvals-channel message: the facts, where the request stands, and Review while it can be decided. */
-export function approvalMessage(request: PendingRequest, words: ApprovalKindWords): { text: string; blocks: KnownBlock[] } {
+/** The approvals-channel message: the facts, where the request stands, and Review while it can be decided (`decidable`, as the flow rules). */
+export function approvalMessage(request: PendingRequest, words: ApprovalKindWords, decidable: boolean): { text: string; blocks: KnownBlock[] } {
   const blocks: KnownBlock[] = [section(approvalFacts(request, words)), context(approvalStatusLine(request, words))];
-  if (reviewable(request, words)) {
+  if (decidable) {
     blocks.push({
       type: 'actions',
       block_id: 'review',

@@ -8,8 +8,6 @@ import type { SubjectWords } from './words';
  * and ask these for what is the kind's own.
  */
 export interface ApprovalKindWords {
-  /** Whether an admin may approve again after the change failed (a kind the admin's click applies). */
-  readonly adminRetries: boolean;
   /** The kind's subject, for failures about no one request ("Amazon Chime license"). */
   readonly subject: SubjectWords;
   /** One request's subject, for its own failures: an approved reset's is its credential's. */

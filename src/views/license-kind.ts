@@ -10,7 +10,6 @@ const toOf = (r: PendingRequest) => r.detail.to ?? '?';
 /** The license change's words, for the approval views. */
 export function licenseKindWords({ words }: LicenseVocabulary): ApprovalKindWords {
   return {
-    adminRetries: true,
     subject: words,
     subjectOf: () => words,
     // The admin's click applies it, so an admin's new approval retries it (approvals.ts).

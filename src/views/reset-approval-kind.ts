@@ -27,7 +27,6 @@ const ASK_AGAIN = (words: SubjectWords) => `This approval is used up. Run \`${wo
 export function resetKindWords(credentials: Readonly<Record<string, ResetWords>>): ApprovalKindWords {
   const of = (r: PendingRequest): SubjectWords => credentials[r.detail.credential ?? ''] ?? ANY;
   return {
-    adminRetries: false,
     // About no one request (a Home tab line of the kind's): any credential, never one in particular.
     subject: ANY,
     subjectOf: of,

@@ -230,6 +230,8 @@ describe('the approval policy: a finish whose change fails', () => {
     expect(line).toContain('<@UCARL> can ask again with `/reset-password`; an admin must approve it again.');
     expect(line).not.toContain('Chime');
     expect(line).not.toContain('An admin can approve it again');
+    // Nor a Review button: the flow rules a failed finish undecidable (its approval is used).
+    expect((update.args.blocks as any[]).filter((b) => b.type === 'actions')).toEqual([]);
     // The requester's Home tab says the same of their own request.
     const { home } = await h.openHome('UCARL');
     expect(JSON.stringify(home)).toContain('can ask again with `/reset-password`');

@@ -178,16 +178,20 @@ export class MemoryAnnouncer implements ApprovalAnnouncer {
   readonly announced: PendingRequest[] = [];
   readonly refreshed: PendingRequest[] = [];
   readonly told: PendingRequest[] = [];
+  /** Whether the last message about each request (by ID) offered Review, as the flow ruled. */
+  readonly decidable = new Map<string, boolean>();
   announceFailure?: Error;
 
-  async announce(request: PendingRequest) {
+  async announce(request: PendingRequest, decidable: boolean) {
     if (this.announceFailure) throw this.announceFailure;
     this.announced.push(request);
+    this.decidable.set(request.id, decidable);
     return { channel: 'CAPPROVALS', ts: `${this.announced.length}.0001` };
   }
 
-  async refresh(request: PendingRequest) {
+  async refresh(request: PendingRequest, decidable: boolean) {
     this.refreshed.push(request);
+    this.decidable.set(request.id, decidable);
   }
 
   async tellRequester(request: PendingRequest) {

@@ -89,6 +89,7 @@ describe('LicenseRequests', () => {
     expect(request).toMatchObject({ kind: 'license', status: 'PENDING', detail: { from: 'Basic', to: 'Pro' }, reason: 'I host customer calls' });
     expect(Date.parse(request.expiresAt) - Date.parse(request.createdAt)).toBe(72 * 3_600_000);
     expect(announcer.announced.map((r) => r.id)).toEqual([request.id]);
+    expect(announcer.decidable.get(request.id)).toBe(true);
     expect(announcer.told.map((r) => r.status)).toEqual(['PENDING']);
     expect((await store.get(request.id))?.message).toEqual({ channel: 'CAPPROVALS', ts: '1.0001' });
     expect(audit.entries.map((e) => [e.action, e.phase, e.outcome])).toEqual([
@@ -144,6 +145,7 @@ describe('LicenseRequests', () => {
     expect(decided).toMatchObject({ ok: true, request: { status: 'APPLIED', decidedBy: 'UADA', comment: 'ok' } });
     expect(directory.changes).toEqual([['chime-ann', 'Pro']]);
     expect(announcer.refreshed.at(-1)?.status).toBe('APPLIED');
+    expect(announcer.decidable.get(request.id)).toBe(false);
     expect(announcer.told.at(-1)?.status).toBe('APPLIED');
     expect(audit.entries.filter((e) => e.action !== 'license_request').map((e) => [e.action, e.phase, e.outcome, e.actor.userId, e.subject?.userId])).toEqual([
       ['license_decide', 'attempt', undefined, 'UADA', 'UANN'],
@@ -208,10 +210,11 @@ describe('LicenseRequests', () => {
     expect(await flow.decide(ADA, request.id, { decision: 'approve' })).toMatchObject({ ok: false, code: 'REQUEST_EXPIRED' });
     expect(directory.changes).toEqual([]);
     expect(announcer.refreshed.at(-1)?.status).toBe('EXPIRED');
+    expect(announcer.decidable.get(request.id)).toBe(false);
   });
 
   it('a Chime failure on apply is recorded (APPLY_FAILED) and an admin can retry', async () => {
-    const { flow, directory, audit } = setup();
+    const { flow, directory, audit, announcer } = setup();
     const request = await fileRequest(flow);
     directory.changeFailure = new LatchkeyFailure('DIRECTORY_UNAVAILABLE');
     expect(await flow.decide(ADA, request.id, { decision: 'approve' })).toMatchObject({
@@ -219,6 +222,8 @@ describe('LicenseRequests', () => {
       request: { status: 'APPLY_FAILED', errorCode: 'DIRECTORY_UNAVAILABLE' },
     });
     expect(audit.entries.at(-1)).toMatchObject({ action: 'license_apply', outcome: 'failure', errorCode: 'DIRECTORY_UNAVAILABLE' });
+    // The admins' message keeps its Review button: the flow says the request can be decided again.
+    expect(announcer.decidable.get(request.id)).toBe(true);
 
     directory.changeFailure = undefined;
     expect(await flow.review(MAX, request.id)).toMatchObject({ ok: true, state: 'decide' });

@@ -55,13 +55,14 @@ describe('license views', () => {
     expect(inputs[0].element.options.map((o: any) => o.value)).toEqual(['Plus', 'Pro', 'ProTrial']);
   });
 
-  it.each(STATUSES)('the approvals message (%s) escapes what people typed and shows Review only while it can be decided', (status) => {
-    const message = approvalMessage(request(status), W);
+  it.each(STATUSES)('the approvals message (%s) escapes what people typed and shows Review only when the flow says it can be decided', (status) => {
+    const message = approvalMessage(request(status), W, status === 'PENDING');
     const text = JSON.stringify(message);
     expect(text).not.toContain('<!channel>');
     expect(text).not.toContain('<!here>');
     expect(text).not.toContain('<@U999>');
-    expect(buttons(message.blocks)).toHaveLength(status === 'PENDING' || status === 'APPLY_FAILED' ? 1 : 0);
+    expect(buttons(message.blocks)).toHaveLength(status === 'PENDING' ? 1 : 0);
+    expect(buttons(approvalMessage(request(status), W, true).blocks)).toHaveLength(1);
     if (status === 'DENIED' || status === 'APPLIED') expect(text).toContain('<@UADA>');
     if (status === 'EXPIRED') expect(text).toContain('Expired');
     expect(text).not.toMatch(/DIRECTORY_[A-Z]+/);

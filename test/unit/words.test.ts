@@ -98,7 +98,7 @@ function everything(comment?: string): string[] {
     const r = licenseRequest(status, comment);
     views.push(
       approvalStatusLine(r, licenseKindWords(V)),
-      approvalMessage(r, licenseKindWords(V)),
+      approvalMessage(r, licenseKindWords(V), true),
       licenseKindWords(V).notice(r),
       openRequestView(r, V),
       requestSentView(r, V),

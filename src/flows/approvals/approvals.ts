@@ -25,10 +25,13 @@ export interface ApprovalFailure {
 
 /** Where requests are announced and people told; implemented with Slack messages. */
 export interface ApprovalAnnouncer {
-  /** Posts the request for admins; returns where, so the message can be updated in place. */
-  announce(request: PendingRequest): Promise<{ channel: string; ts: string }>;
-  /** Rewrites the announcement to show the request's current state. */
-  refresh(request: PendingRequest): Promise<void>;
+  /**
+   * Posts the request for admins; returns where, so the message can be updated in place.
+   * `decidable`: whether an admin can decide it now (Review), as Approvals rules; never the view's guess.
+   */
+  announce(request: PendingRequest, decidable: boolean): Promise<{ channel: string; ts: string }>;
+  /** Rewrites the announcement to show the request's current state, and whether it can still be decided. */
+  refresh(request: PendingRequest, decidable: boolean): Promise<void>;
   /** Tells the requester what became of their request (sent, approved, applied, denied, expired). */
   tellRequester(request: PendingRequest): Promise<void>;
 }
@@ -131,7 +134,7 @@ export class Approvals {
       return this.fail(err, { requester, kind: request.kind, step: 'submit', requestId: request.id });
     }
     try {
-      const message = await this.deps.announcer.announce(request);
+      const message = await this.deps.announcer.announce(request, this.decidable(request));
       await this.deps.store.attachMessage(request.id, message);
     } catch (err) {
       // Admins never saw it: close it so the requester is not stuck behind a request nobody can decide.
@@ -226,7 +229,7 @@ export class Approvals {
 
     const final = decided.status === 'APPROVED' && 'apply' in kind.onApprove ? await this.apply(reviewer, decided, kind.onApprove.apply) : decided;
     await Promise.all([
-      this.deps.announcer.refresh(final).catch((err: unknown) => this.warn(err, final, 'approvals message update failed')),
+      this.refresh(final),
       final.status === 'APPLY_FAILED' ? undefined : this.deps.announcer.tellRequester(final).catch((err: unknown) => this.warn(err, final, 'requester DM failed')),
     ]);
     return { ok: true, request: final };
@@ -273,7 +276,7 @@ export class Approvals {
     const expired = await this.deps.store.transition(request.id, [request.status], 'EXPIRED');
     if (!expired) return (await this.deps.store.get(request.id)) ?? request;
     await Promise.all([
-      this.deps.announcer.refresh(expired).catch((err: unknown) => this.warn(err, expired, 'approvals message update failed')),
+      this.refresh(expired),
       this.deps.announcer.tellRequester(expired).catch((err: unknown) => this.warn(err, expired, 'requester DM failed')),
     ]);
     return expired;
@@ -312,7 +315,7 @@ export class Approvals {
         this.warn(err, request, 'finished request could not be settled');
         return undefined;
       });
-    if (settled) await this.deps.announcer.refresh(settled).catch((err: unknown) => this.warn(err, settled, 'approvals message update failed'));
+    if (settled) await this.refresh(settled);
     return settled;
   }
 
@@ -365,8 +368,14 @@ export class Approvals {
     return kind !== undefined && 'handOver' in kind.onApprove;
   }
 
+  /** Whether an admin can decide it: waiting, or failed to apply for a kind the admin's click applies (a new approval retries it). */
   private decidable(request: PendingRequest): boolean {
     return request.status === 'PENDING' || (request.status === 'APPLY_FAILED' && !this.handsOver(request));
+  }
+
+  /** The admins' message shows the request as it stands; a failed update is only logged. */
+  private refresh(request: PendingRequest): Promise<void> {
+    return this.deps.announcer.refresh(request, this.decidable(request)).catch((err: unknown) => this.warn(err, request, 'approvals message update failed'));
   }
 
   private kindOf(request: PendingRequest): ApprovalKind {
