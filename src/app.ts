@@ -371,14 +371,8 @@ function registerFeatures(
   const resetCredential = new ResetCredential({
     credentials,
     policies: config.policies,
-    // The `approval` policy's branch of the gate: the request goes to the admins; the reference stays the confirmation's.
-    approvals: {
-      request: async ({ requester, credential, ticket }) => {
-        const filed = await resetApprovals.request({ requester, credential, ticket });
-        const about = { kind: credential.id, email: ticket.email, requestId: ticket.requestId };
-        return filed.ok ? { ok: true, pending: 'approval', ...about } : { ok: false, code: filed.code, ...about, ...(filed.retryAt && { retryAt: filed.retryAt }) };
-      },
-    },
+    // The `approval` policy's branch of the gate: the request goes to the admins.
+    approvals: resetApprovals,
     ...(config.verify && { verifier: policyVerifier(config.verify, context, metrics) }),
     members,
     audit,
@@ -420,7 +414,7 @@ function registerFeatures(
   registerHomeLicenseButton(app, licenseRequests, vocabulary, logger);
   registerApprovalReviewAction(app, approvals, approvalWords, logger);
   registerApprovalReviewSubmission(app, approvals, approvalWords, logger);
-  registerApprovalFinish(app, resetApprovals, (requester, kind, approved, delivery) => resetCredential.finishApproved(requester, kind, approved, delivery), logger);
+  registerApprovalFinish(app, resetApprovals, resetCredential, logger);
 
   const home = new HomeTab({
     credentials: [...credentials.keys()],

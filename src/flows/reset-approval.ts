@@ -2,6 +2,7 @@ import type { ApprovalFailure, ApprovalKind, Approvals } from './approvals/appro
 import type { PendingRequest } from './approvals/pending-request';
 import { describeError, type FailureCode } from './failure';
 import type { Logger, Requester, WorkspaceMembers } from './ports';
+import type { ApprovalGate, ResetFailure, ResetPending } from './reset-credential';
 
 /** An approved reset, as a kind of pending request (approvals/). */
 export const RESET_KIND = 'reset';
@@ -9,13 +10,6 @@ export const RESET_KIND = 'reset';
 export const RESET_REQUEST_TTL_MS = 24 * 3_600_000;
 /** How long the requester has, once it is approved, to finish it with their own click. */
 export const FINISH_WITHIN_MS = 30 * 60_000;
-
-/** What the `approval` policy's gate hands over: the confirmed request, as the reset flow checked it. */
-export interface ResetToApprove {
-  readonly requester: Requester;
-  readonly credential: { readonly id: string; readonly audit: { readonly action: string; readonly directory: string } };
-  readonly ticket: { readonly requestId: string; readonly directoryUserId: string; readonly email: string };
-}
 
 /** An approved reset's kind: the requester finishes it (handOver); the admin's click changes nothing. */
 export function resetKind(credentials: ReadonlyMap<string, { readonly audit: { readonly directory: string } }>, members: WorkspaceMembers): ApprovalKind {
@@ -51,7 +45,7 @@ export type ResetApprovalFailure = ApprovalFailure & { readonly credential?: str
  * they are and who they are in the directory again, and makes the change once. Nobody else's
  * click can finish it: the request is theirs by Slack user ID.
  */
-export class ResetApprovals {
+export class ResetApprovals implements ApprovalGate {
   constructor(
     private readonly deps: {
       readonly approvals: Approvals;
@@ -59,9 +53,8 @@ export class ResetApprovals {
     },
   ) {}
 
-  /** Files the confirmed request for the admins; the reference stays the confirmation's, through to the reset. */
-  async request(args: ResetToApprove): Promise<{ ok: true; request: PendingRequest } | ResetApprovalFailure> {
-    const { requester, credential, ticket } = args;
+  /** The reset flow's gate: files the confirmed request for the admins; the reference stays the confirmation's, through to the reset. */
+  async request({ requester, credential, ticket }: Parameters<ApprovalGate['request']>[0]): Promise<ResetPending | ResetFailure> {
     const filed = await this.deps.approvals.file(
       requester,
       {
@@ -73,7 +66,8 @@ export class ResetApprovals {
       },
       { ttlMs: RESET_REQUEST_TTL_MS },
     );
-    return filed.ok ? filed : { ...filed, credential: credential.id, requestId: ticket.requestId };
+    const about = { kind: credential.id, email: ticket.email, requestId: ticket.requestId };
+    return filed.ok ? { ok: true, pending: 'approval', ...about } : { ok: false, code: filed.code, ...about, ...(filed.retryAt && { retryAt: filed.retryAt }) };
   }
 
   /**

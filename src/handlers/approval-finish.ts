@@ -1,8 +1,8 @@
 import type { ModalView } from '@slack/types';
 import { CREDENTIALS } from '../credentials';
 import type { ResetApprovals } from '../flows/reset-approval';
-import type { Logger, Requester } from '../flows/ports';
-import type { ResetDelivery, ResetDone, ResetFailure } from '../flows/reset-credential';
+import type { Logger } from '../flows/ports';
+import type { ResetCredential } from '../flows/reset-credential';
 import { openedModalOf } from '../slack/arrival-modal';
 import { sendDirectMessage } from '../slack/direct-message';
 import type { GuardedApp } from '../slack/guarded-app';
@@ -14,20 +14,12 @@ import { updateModal } from './modal-sequence';
 import { resetWordsOf } from './reset-words';
 import { clickedBy } from './slack-payloads';
 
-/** The reset flow's change for an approved request: who is asking and who they are in the directory are checked again first. */
-export type ApprovedChange = (
-  requester: Requester,
-  credentialId: string,
-  approved: { readonly requestId: string; readonly directoryUserId: string; readonly email: string },
-  delivery: ResetDelivery,
-) => Promise<ResetDone | ResetFailure>;
-
 /**
  * "Finish the reset" in the requester's DM, once an admin approved: a click like any other (on
  * Lambda too). Its loading modal opens on arrival with the click's own trigger, so the secret is
  * shown in a fresh modal of the requester's; the request is theirs by the signed user ID, used once.
  */
-export function registerApprovalFinish(app: GuardedApp, flow: ResetApprovals, change: ApprovedChange, logger: Logger): void {
+export function registerApprovalFinish(app: GuardedApp, flow: ResetApprovals, resets: Pick<ResetCredential, 'finishApproved'>, logger: Logger): void {
   app.acknowledgeActionOnArrival(FINISH_ACTION_ID, (body) => clickedBy(body) !== undefined, {
     view: finishLoadingView(),
     busyText: 'Latchkey is very busy right now. Click *Finish the reset* in its message again in a minute.',
@@ -51,7 +43,8 @@ export function registerApprovalFinish(app: GuardedApp, flow: ResetApprovals, ch
 
     const outcome = await flow.finish(requester, approvalRequestId, (approved) => {
       const words = wordsOf(approved.credential);
-      return change(requester, approved.credential, approved, {
+      // The reset flow checks who is asking, and who they are in the directory, again before the change.
+      return resets.finishApproved(requester, approved.credential, approved, {
         showResult: async (result, done) => {
           if (!words) throw new Error('credential not in the registry');
           // Throws when Slack will not show it: the reset flow records that the secret was not delivered.
