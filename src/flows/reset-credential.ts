@@ -109,11 +109,6 @@ export interface ApprovalGate {
   request(request: { readonly requester: Requester; readonly credential: Resettable; readonly ticket: ResetTicket }): Promise<ResetPending | ResetFailure>;
 }
 
-/** Until approvals for resets exist: the policy is accepted by config, and a request says it cannot be served. */
-export const NO_APPROVALS: ApprovalGate = {
-  request: async ({ credential, ticket }) => ({ ok: false, code: 'APPROVAL_UNAVAILABLE', kind: credential.id, email: ticket.email, requestId: ticket.requestId }),
-};
-
 /** The `verify` policy's verifier, with how many pushes one person may be sent per hour. */
 export type PolicyVerifier = ConfiguredVerifier & { readonly app: string; readonly perPersonPerHour: number };
 
@@ -134,7 +129,7 @@ export interface ResetCredentialDeps {
   readonly policies?: ReadonlyMap<string, Policy>;
   /** Required for a credential whose policy is `verify`. */
   readonly verifier?: PolicyVerifier;
-  /** The `approval` policy; absent, such a request is refused with APPROVAL_UNAVAILABLE. */
+  /** Required for a credential whose policy is `approval` (checked at construction). */
   readonly approvals?: ApprovalGate;
 }
 
@@ -164,6 +159,8 @@ export class ResetCredential {
     this.ticketTtlMs = deps.ticketTtlMs ?? DEFAULT_TICKET_TTL_MS;
     this.trail = new AuditTrail(deps.audit, deps.logger, { limiter: deps.limiter, clock: deps.clock });
     this.metrics = deps.metrics ?? NO_METRICS;
+    // Config never allows it (an approval policy needs admins and a channel, so app.ts always builds the gate).
+    if (!deps.approvals && [...(deps.policies?.values() ?? [])].includes('approval')) throw new Error('the approval policy needs an approvals gate');
   }
 
   /** What a confirmation or a finish click carries: whose request, for which directory user, until when. */
@@ -306,7 +303,7 @@ export class ResetCredential {
 
     // The gate: what the credential's policy asks for between the confirmation and the change.
     const policy = this.policyOf(kind);
-    if (policy === 'approval') return (this.deps.approvals ?? NO_APPROVALS).request({ requester, credential, ticket });
+    if (policy === 'approval') return this.deps.approvals!.request({ requester, credential, ticket });
     const verifier = policy === 'verify' ? this.deps.verifier : undefined;
     if (policy === 'verify' && (!verifier || !ticket.verify)) {
       // Opened before `verify` was turned on (or with another verifier): it proves nothing.

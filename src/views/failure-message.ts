@@ -155,10 +155,6 @@ export function failureMessage(
       headline: `Latchkey has sent as many ${app} requests to your phone as it allows in an hour. Nothing was changed.`,
       next: `You can try again ${after}. If you are locked out now, contact IT.`,
     },
-    APPROVAL_UNAVAILABLE: {
-      headline: `${capitalized(change.doing)} your ${words.short} needs an admin's approval, which this Latchkey cannot ask for yet. Nothing was changed.`,
-      next: `Ask IT to ${change.verb} it for you.`,
-    },
     REQUEST_EXPIRED: { headline: 'This confirmation has expired. Nothing was changed.', next: `${again}.` },
     REQUEST_INVALID: {
       headline: 'This confirmation is not valid for your account. Nothing was changed.',

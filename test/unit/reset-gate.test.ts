@@ -36,13 +36,14 @@ class MemoryVerifier implements Verifier {
   }
 }
 
-function setup(policy: Policy, options: { pushesPerHour?: number } = {}) {
+function setup(policy: Policy, options: { pushesPerHour?: number; noApprovals?: boolean } = {}) {
   const directory = new MemoryDirectory([{ id: 'okta-ann', email: 'uann@example.com', status: 'active' }]);
   const audit = new MemoryAudit();
   const logger = new MemoryLogger();
   const verifier = new MemoryVerifier();
   const limiter = new MemoryRateLimiter();
   const counted: string[] = [];
+  const filed: string[] = [];
   const policyVerifier: PolicyVerifier = {
     name: 'okta_verify',
     app: 'Okta Verify',
@@ -64,6 +65,11 @@ function setup(policy: Policy, options: { pushesPerHour?: number } = {}) {
     metrics: { count: (name) => void counted.push(name), duration: () => undefined },
     policies: new Map([['okta_password', policy]]),
     verifier: policyVerifier,
+    ...(!options.noApprovals && {
+      approvals: {
+        request: async ({ credential, ticket }) => (filed.push(ticket.requestId), { ok: true as const, pending: 'approval' as const, kind: credential.id, email: ticket.email, requestId: ticket.requestId }),
+      },
+    }),
   });
   const shown: string[] = [];
   const challenges: (string | undefined)[] = [];
@@ -74,7 +80,7 @@ function setup(policy: Policy, options: { pushesPerHour?: number } = {}) {
     showChallenge: async (push) => void challenges.push(push.challenge),
     notifyRejected: async (r) => void rejections.push(r.requestId),
   };
-  return { flow, directory, audit, logger, verifier, delivery, shown, challenges, rejections, counted };
+  return { flow, directory, audit, logger, verifier, delivery, shown, challenges, rejections, counted, filed };
 }
 
 async function opened(flow: ResetCredential) {
@@ -191,10 +197,17 @@ describe('the gate: self-service and approval', () => {
     expect(directory.resets).toEqual(['okta-ann']);
   });
 
-  it('approval, until the approvals capability fills its port: refused with a clear code, nothing changed', async () => {
-    const { flow, directory, delivery } = setup('approval');
-    expect(await flow.confirm(ANN, 'okta_password', (await opened(flow)).ticket, delivery)).toMatchObject({ ok: false, code: 'APPROVAL_UNAVAILABLE' });
+  it('approval: the confirmed request goes to the approvals gate with its reference, pending; nothing changed', async () => {
+    const { flow, directory, delivery, filed } = setup('approval');
+    const { ticket, requestId } = await opened(flow);
+    expect(await flow.confirm(ANN, 'okta_password', ticket, delivery)).toMatchObject({ ok: true, pending: 'approval', requestId });
+    expect(filed).toEqual([requestId]);
     expect(directory.resets).toEqual([]);
+  });
+
+  it('approval with no approvals gate is a wiring mistake, refused when the flow is built', () => {
+    expect(() => setup('approval', { noApprovals: true })).toThrow('the approval policy needs an approvals gate');
+    expect(() => setup('verify', { noApprovals: true })).not.toThrow();
   });
 });
 

@@ -168,7 +168,7 @@ describe('a change that is not a reset (Okta unlock) is never called a reset', (
     const said = JSON.stringify([
       challengeView(words, { app: 'Okta Verify', challenge: '42' }),
       pendingView(words, 'r1'),
-      ...(['VERIFY_NO_FACTOR', 'APPROVAL_UNAVAILABLE', 'DIRECTORY_NOT_ENABLED', 'RATE_LIMITED'] as const).map((code) => failureView({ code, email: 'ann@example.com', requestId: 'r1', verifierApp: 'Okta Verify' }, words)),
+      ...(['VERIFY_NO_FACTOR', 'DIRECTORY_NOT_ENABLED', 'RATE_LIMITED'] as const).map((code) => failureView({ code, email: 'ann@example.com', requestId: 'r1', verifierApp: 'Okta Verify' }, words)),
       pushRejectedNotice({ at: new Date('2026-12-04T08:00:00Z'), requestId: 'r1', app: 'Okta Verify' }, words),
     ]);
     expect(said).not.toMatch(/\b[Rr]eset(ting|s)?\b/);
