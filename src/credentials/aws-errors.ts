@@ -1,5 +1,6 @@
-import { failed, passed, type SetupCheck } from '../doctor/setup-check';
+import type { SetupCheck } from '../doctor/setup-check';
 import { LatchkeyFailure, type FailureCode } from '../flows/failure';
+import { callCheck } from './call-check';
 
 interface AwsLikeError {
   name?: string;
@@ -44,17 +45,14 @@ export function fromAwsError(err: unknown, service: string, specific: Partial<Re
  * A credential's check() by one read-only AWS call: passed when it answers, else the failure and
  * what to do next (`fix` when our credentials, permissions or settings are wrong).
  */
-export async function awsCheck(
+export function awsCheck(
   call: () => Promise<unknown>,
   what: { operation: string; proves: string; specific: Partial<Record<string, FailureCode>>; fix: string },
 ): Promise<SetupCheck[]> {
-  const name = 'credentials and permissions';
-  try {
-    await call();
-    return [passed(name, `${what.operation} answers ${what.proves}`)];
-  } catch (err) {
-    const failure = fromAwsError(err, what.operation, what.specific);
-    const next = failure.code === 'DIRECTORY_MISCONFIGURED' ? what.fix : 'try again; if it persists, check the network path to AWS';
-    return [failed(name, `${failure.detail ?? failure.code}: ${next}`)];
-  }
+  return callCheck(
+    'credentials and permissions',
+    call,
+    { proves: `${what.operation} answers ${what.proves}`, fix: what.fix, otherwise: 'try again; if it persists, check the network path to AWS' },
+    (err) => fromAwsError(err, what.operation, what.specific),
+  );
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { failed, passed, type SetupCheck } from '../doctor/setup-check';
 import { asFailure, type FailureCode, type LatchkeyFailure } from '../flows/failure';
 import type { HttpFetch } from '../http/fetch';
+import { failedCall } from './call-check';
 import type { AdapterContext } from './credential';
 import { callJson, failureOf, retryAfter, type CallPolicy, type JsonAnswer } from './http-errors';
 
@@ -103,12 +104,12 @@ export async function checkOkta(s: OktaSettings, context: Pick<AdapterContext, '
   try {
     me = await call('/api/v1/users/me', 'okta:GetCurrentUser');
   } catch (err) {
-    const failure = asFailure(err);
-    const next =
-      failure.code === 'DIRECTORY_MISCONFIGURED'
-        ? 'create a token (Security, API, Tokens) as an admin who may reset passwords, and set OKTA_API_TOKEN to it'
-        : 'check OKTA_ORG_URL and the network path to Okta';
-    return [failed('API token', `${failure.detail ?? failure.code}: ${next}`)];
+    return [
+      failedCall('API token', asFailure(err), {
+        fix: 'create a token (Security, API, Tokens) as an admin who may reset passwords, and set OKTA_API_TOKEN to it',
+        otherwise: 'check OKTA_ORG_URL and the network path to Okta',
+      }),
+    ];
   }
   const id = (me.body as { id?: unknown } | undefined)?.id;
   if (typeof id !== 'string') return [failed('API token', 'okta:GetCurrentUser answered with no user: check OKTA_ORG_URL')];

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { optional, secureUrl } from '../../config-fields';
 import type { AdapterContext, Credential } from '../credential';
-import { lookupCheck } from '../lookup-check';
+import { callCheck } from '../call-check';
 import { PASSWORD_SETTINGS, passwordPolicyOf, type PasswordPolicy } from '../password-generator';
 import type { EntraConnection } from './entra-directory';
 
@@ -105,12 +105,14 @@ export const entra: Credential<EntraSettings> = {
       NEEDED.some((v) => values[v]) ? NEEDED.filter((v) => !values[v]).map((variable) => ({ variable, message: `is required with ${NEEDED.filter((o) => values[o]).join(' and ')}` })) : [],
   },
   load: entraDirectory,
-  check: async (settings, context) =>
-    lookupCheck(await entraDirectory(settings, context), 'latchkey-setup-check@invalid.example', {
-      name: 'app registration and permissions',
+  // A lookup of an address nobody has gets a token and proves it, Graph's address and the right to read users, and changes nothing.
+  check: async (settings, context) => {
+    const directory = await entraDirectory(settings, context);
+    return callCheck('app registration and permissions', () => directory.findCandidates('latchkey-setup-check@invalid.example'), {
       proves: 'a token was issued, and entra:ListUsers answers',
       fix: 'check ENTRA_TENANT_ID, ENTRA_CLIENT_ID and ENTRA_CLIENT_SECRET, and that the app registration has the Graph application permissions README lists, with admin consent',
-    }),
+    });
+  },
   // Entra is reached over the internet with its own app registration: nothing to grant in AWS.
   grants: () => [],
   standIn: () => import('./stand-in'),

@@ -6,7 +6,7 @@ import type { HttpFetch } from '../../http/fetch';
 import type { SetupCheck } from '../../doctor/setup-check';
 import { BearerApi, PasswordRefused, setPasswordThenSignOut } from '../bearer-directory';
 import { failureOf, retryAfter, type CallPolicy, type JsonAnswer, type JsonCall } from '../http-errors';
-import { lookupCheck } from '../lookup-check';
+import { callCheck } from '../call-check';
 import { generatePassword, type PasswordPolicy } from '../password-generator';
 
 /**
@@ -116,15 +116,11 @@ export class GoogleDirectory implements Directory {
    */
   async check(): Promise<SetupCheck[]> {
     // Here a 403 forbidden is ours to fix, and so is an admin not found: the admin it acts as must read itself.
-    const admin = {
-      findCandidates: async (email: string) => {
-        const found = await this.lookup(email, false);
-        if (found.length === 0) throw new LatchkeyFailure('DIRECTORY_MISCONFIGURED', 'GOOGLE_ADMIN_EMAIL is not a user of this Workspace');
-        return found;
-      },
+    const readAdmin = async () => {
+      const found = await this.lookup(this.connection.adminEmail, false);
+      if (found.length === 0) throw new LatchkeyFailure('DIRECTORY_MISCONFIGURED', 'GOOGLE_ADMIN_EMAIL is not a user of this Workspace');
     };
-    return lookupCheck(admin, this.connection.adminEmail, {
-      name: 'service account and delegation',
+    return callCheck('service account and delegation', readAdmin, {
       proves: 'a token was issued and google:GetUser answers',
       fix: 'check GOOGLE_SERVICE_ACCOUNT_KEY, its domain-wide delegation for https://www.googleapis.com/auth/admin.directory.user, and that GOOGLE_ADMIN_EMAIL is an admin allowed to manage users',
     });
