@@ -126,9 +126,7 @@ describe('/reset-entra-password', () => {
   });
 
   it('the reset answered 403 Authorization_RequestDenied: misconfigured, an operator alert, nothing shown', async () => {
-    const opened = await h.open(COMMAND, 'UMAX');
-    entra().failNext('SetPassword', { status: 403, code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' });
-    const final = await h.shownAfter(await h.submit('UMAX', opened.view), opened.viewId);
+    const { final } = await h.reset(COMMAND, 'UMAX', { beforeSubmit: () => entra().failNext('SetPassword', { status: 403, code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' }) });
     expect(secretIn(final)).toBeUndefined();
     expect(JSON.stringify(final)).toContain('Latchkey is misconfigured.');
     await h.waitForAudit('UMAX', (r) => r.phase === 'outcome' && r.errorCode === 'DIRECTORY_MISCONFIGURED');
@@ -136,25 +134,19 @@ describe('/reset-entra-password', () => {
   });
 
   it('a 5xx from Graph is "not answering", and is audited', async () => {
-    const opened = await h.open(COMMAND, 'UMAX');
-    entra().failNext('SetPassword', { status: 503, code: 'serviceNotAvailable', message: 'Service unavailable' });
-    const final = await h.shownAfter(await h.submit('UMAX', opened.view), opened.viewId);
+    const { final } = await h.reset(COMMAND, 'UMAX', { beforeSubmit: () => entra().failNext('SetPassword', { status: 503, code: 'serviceNotAvailable', message: 'Service unavailable' }) });
     expect(JSON.stringify(final)).toContain('Microsoft Entra ID is not answering right now.');
     await h.waitForAudit('UMAX', (r) => r.phase === 'outcome' && r.errorCode === 'DIRECTORY_UNAVAILABLE');
   });
 
   it("a generated password the tenant's own rule refuses is replaced once by a fresh one", async () => {
-    const opened = await h.open(COMMAND, 'UMAX');
-    entra().failNext('SetPassword', { status: 400, code: 'Request_BadRequest', message: 'The specified password does not comply with password complexity requirements. Please provide a different password.' });
-    const final = await h.shownAfter(await h.submit('UMAX', opened.view), opened.viewId);
+    const { final } = await h.reset(COMMAND, 'UMAX', { beforeSubmit: () => entra().failNext('SetPassword', { status: 400, code: 'Request_BadRequest', message: 'The specified password does not comply with password complexity requirements. Please provide a different password.' }) });
     expect(secretIn(final)).toBe(entra().passwordOf('e-max'));
     expect(entra().callsTo('SetPassword')).toHaveLength(2);
   });
 
   it('signing out fails after the password was set: the password is still shown, the outcome is audited as partial, and an operator is alerted', async () => {
-    const opened = await h.open(COMMAND, 'UMAX');
-    entra().failNext('RevokeSessions', { status: 503, code: 'serviceNotAvailable', message: 'Service unavailable' });
-    const final = await h.shownAfter(await h.submit('UMAX', opened.view), opened.viewId);
+    const { final } = await h.reset(COMMAND, 'UMAX', { beforeSubmit: () => entra().failNext('RevokeSessions', { status: 503, code: 'serviceNotAvailable', message: 'Service unavailable' }) });
     const password = secretIn(final);
     expect(password).toBe(entra().passwordOf('e-max'));
     expect(JSON.stringify(final)).toContain('did not finish');
@@ -170,9 +162,7 @@ describe('/reset-entra-password', () => {
   });
 
   it('no answer within the request timeout: Entra is "not answering", and nothing is set', async () => {
-    const opened = await h.open(COMMAND, 'UMAX');
-    entra().setLatency(6_000);
-    const final = await h.shownAfter(await h.submit('UMAX', opened.view), opened.viewId);
+    const { final } = await h.reset(COMMAND, 'UMAX', { beforeSubmit: () => entra().setLatency(6_000) });
     expect(JSON.stringify(final)).toContain('Microsoft Entra ID is not answering right now.');
     expect(secretIn(final)).toBeUndefined();
     await h.waitForAudit('UMAX', (r) => r.phase === 'outcome' && r.errorCode === 'DIRECTORY_UNAVAILABLE');

@@ -112,9 +112,7 @@ describe('/reset-google-password', () => {
   });
 
   it('403 forbidden on the update: misconfigured, an operator alert, nothing shown', async () => {
-    const opened = await h.open(COMMAND, 'UMAX');
-    google().failNext('UpdateUser', { status: 403, reason: 'forbidden', message: 'Not Authorized to access this resource/api' });
-    const final = await h.shownAfter(await h.submit('UMAX', opened.view), opened.viewId);
+    const { final } = await h.reset(COMMAND, 'UMAX', { beforeSubmit: () => google().failNext('UpdateUser', { status: 403, reason: 'forbidden', message: 'Not Authorized to access this resource/api' }) });
     expect(secretIn(final)).toBeUndefined();
     expect(JSON.stringify(final)).toContain('Latchkey is misconfigured.');
     await h.waitForAudit('UMAX', (r) => r.phase === 'outcome' && r.errorCode === 'DIRECTORY_MISCONFIGURED');
@@ -122,17 +120,13 @@ describe('/reset-google-password', () => {
   });
 
   it('a 5xx is "not answering", and is audited', async () => {
-    const opened = await h.open(COMMAND, 'UMAX');
-    google().failNext('UpdateUser', { status: 503, reason: 'backendError', message: 'Backend Error' });
-    const final = await h.shownAfter(await h.submit('UMAX', opened.view), opened.viewId);
+    const { final } = await h.reset(COMMAND, 'UMAX', { beforeSubmit: () => google().failNext('UpdateUser', { status: 503, reason: 'backendError', message: 'Backend Error' }) });
     expect(JSON.stringify(final)).toContain('Google Workspace is not answering right now.');
     await h.waitForAudit('UMAX', (r) => r.phase === 'outcome' && r.errorCode === 'DIRECTORY_UNAVAILABLE');
   });
 
   it('signing out fails after the password was set: the password is still shown, the outcome is audited as partial, and an operator is alerted', async () => {
-    const opened = await h.open(COMMAND, 'UMAX');
-    google().failNext('SignOut', { status: 503, reason: 'backendError', message: 'Backend Error' });
-    const final = await h.shownAfter(await h.submit('UMAX', opened.view), opened.viewId);
+    const { final } = await h.reset(COMMAND, 'UMAX', { beforeSubmit: () => google().failNext('SignOut', { status: 503, reason: 'backendError', message: 'Backend Error' }) });
     const password = secretIn(final);
     expect(password).toBe(google().passwordOf('g-max'));
     expect(JSON.stringify(final)).toContain('did not finish');
@@ -143,9 +137,7 @@ describe('/reset-google-password', () => {
   });
 
   it('no answer within the request timeout: Google is "not answering", and no password is shown', async () => {
-    const opened = await h.open(COMMAND, 'UMAX');
-    google().setLatency(6_000);
-    const final = await h.shownAfter(await h.submit('UMAX', opened.view), opened.viewId);
+    const { final } = await h.reset(COMMAND, 'UMAX', { beforeSubmit: () => google().setLatency(6_000) });
     expect(JSON.stringify(final)).toContain('Google Workspace is not answering right now.');
     expect(secretIn(final)).toBeUndefined();
     await h.waitForAudit('UMAX', (r) => r.phase === 'outcome' && r.errorCode === 'DIRECTORY_UNAVAILABLE');

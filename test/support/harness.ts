@@ -401,10 +401,14 @@ export class Harness {
     return { ack, viewId, view: { ...view, id: viewId } as Record<string, any> };
   }
 
-  /** The whole reset as the person does it: command, read, click; returns the final modal. */
-  async reset(command: string, userId: string) {
+  /**
+   * The whole reset as the person does it: command, read, click; returns the final modal.
+   * `beforeSubmit` runs while the person reads the confirmation: a fault for the click to meet.
+   */
+  async reset(command: string, userId: string, { beforeSubmit }: { beforeSubmit?: () => void } = {}) {
     const opened = await this.open(command, userId);
     if (!opened.view.submit) return { ...opened, submission: undefined, final: opened.view };
+    beforeSubmit?.();
     const submission = await this.submit(userId, opened.view);
     const final = await this.shownAfter(submission, opened.viewId);
     return { ...opened, submission, final };
