@@ -399,8 +399,11 @@ export function describeProblems(problems: string[], options: { nothingSet?: boo
  * through `<NAME>_ARN`, and never set in the function's environment or a template.
  */
 export function secretVariables(): string[] {
+  // Once each: a verifier may declare a directory's own Setting (Okta Verify, the Okta token).
   return [
-    ...CORE_SECRETS,
-    ...[...SETTINGS_OWNERS, ...VERIFIERS].flatMap((c) => Object.entries(c.settings.variables).filter(([, s]) => s.secret).map(([name]) => name)),
+    ...new Set([
+      ...CORE_SECRETS,
+      ...[...SETTINGS_OWNERS, ...VERIFIERS].flatMap((c) => Object.entries(c.settings.variables).filter(([, s]) => s.secret).map(([name]) => name)),
+    ]),
   ];
 }

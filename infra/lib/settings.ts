@@ -210,8 +210,8 @@ function checkAsTheAppWould(environment: Record<string, string>) {
     const own = variables.filter(([, s]) => !s.secret && holders.get(s)!.size === 1);
     if (!own.some(([v]) => environment[v] !== undefined)) for (const [v, s] of variables) if (s.secret) delete placeholders[v];
   }
-  // A verifier's secret, only when VERIFY_WITH names it.
-  for (const v of VERIFIERS) if (environment.VERIFY_WITH !== v.id) for (const [name, s] of Object.entries(v.settings.variables)) if (s.secret) delete placeholders[name];
+  // A verifier's own secret, only when VERIFY_WITH names it (one it shares with a credential, such as Okta's token, is the credential's).
+  for (const v of VERIFIERS) if (environment.VERIFY_WITH !== v.id) for (const [name, s] of Object.entries(v.settings.variables)) if (s.secret && !holders.has(s)) delete placeholders[name];
   const loaded = loadConfig({ ...placeholders, ...environment });
   if (loaded.ok) return { problems: [], config: loaded.config };
   const contextOf = Object.fromEntries(Object.entries(VARIABLE_OF_CONTEXT).map(([key, variable]) => [variable, key]));

@@ -1,15 +1,16 @@
 import { z } from 'zod';
+import { optional, secureUrl } from '../config-fields';
 import { failed, passed, type SetupCheck } from '../doctor/setup-check';
 import { asFailure, type FailureCode, type LatchkeyFailure } from '../flows/failure';
 import type { HttpFetch } from '../http/fetch';
 import { failedCall } from './call-check';
-import type { AdapterContext } from './credential';
+import type { AdapterContext, CredentialSettings } from './credential';
 import { callJson, failureOf, retryAfter, type CallPolicy, type JsonAnswer } from './http-errors';
 
 /**
  * Okta's org API as two plug-ins speak it: the Okta credentials (okta/) and Okta Verify
- * (src/verifiers/okta/). Both use the same org and token, the same call (SSWS, Okta's error body,
- * its rate-limit reset) and the same setup check of the token. Here, beside the other helpers
+ * (src/verifiers/okta/). Both use the same org and token (declared here, OKTA_SETTINGS), the same
+ * call (SSWS, Okta's error body, its rate-limit reset) and the same setup check of the token. Here, beside the other helpers
  * plug-ins share (http-errors.ts, aws-errors.ts), so that neither plug-in reaches into the other's
  * folder and each can be left out alone.
  */
@@ -19,10 +20,40 @@ export interface OktaSettings {
   readonly apiToken: string;
 }
 
-/** The org and token, once both are set (OKTA_ORG_URL and OKTA_API_TOKEN, which the Okta credentials declare). */
-export function readOktaSettings(values: Readonly<Record<string, unknown>>): OktaSettings | undefined {
-  return typeof values.OKTA_ORG_URL === 'string' && typeof values.OKTA_API_TOKEN === 'string' ? { orgUrl: values.OKTA_ORG_URL, apiToken: values.OKTA_API_TOKEN } : undefined;
-}
+/** https://…, or http:// only on this machine (a stand-in in tests or the sandbox). */
+const orgUrl = secureUrl('https://acme.okta.com')
+  .refine((value) => ['/', ''].includes(new URL(value).pathname), 'must be the org URL alone, with no path (https://acme.okta.com)')
+  .transform((value) => new URL(value).origin);
+
+/**
+ * The Okta org and its token (OKTA_ORG_URL, OKTA_API_TOKEN), declared once for every Okta plug-in.
+ * Each Okta credential uses this very object, so the registry has one set of OKTA_* variables, one
+ * secret and one stand-in for all of them; Okta Verify declares the same Setting objects, so it
+ * reads them whether or not an Okta credential is registered.
+ */
+export const OKTA_SETTINGS: CredentialSettings<OktaSettings> = {
+  variables: {
+    OKTA_ORG_URL: {
+      envPlaceholder: '<your Okta org URL, such as https://acme.okta.com>',
+      schema: optional(orgUrl),
+      context: 'oktaOrgUrl',
+      example: 'https://acme.okta.com',
+      doc: { meaning: 'Your Okta org, e.g. `https://acme.okta.com`. Unset: the Okta commands answer "not enabled here".' },
+    },
+    OKTA_API_TOKEN: {
+      envPlaceholder: '<an Okta API token from Security, API, Tokens>',
+      schema: optional(z.string().min(20, 'looks too short for an Okta API token')),
+      secret: { description: 'the Okta API token (Security, API, Tokens), sent as SSWS', placeholder: '00placeholder-okta-api-token-for-synth' },
+      doc: { meaning: 'An Okta API token, sent as `Authorization: SSWS …`. On Lambda it lives in Secrets Manager.' },
+    },
+  },
+  read: (values) =>
+    typeof values.OKTA_ORG_URL === 'string' && typeof values.OKTA_API_TOKEN === 'string' ? { orgUrl: values.OKTA_ORG_URL, apiToken: values.OKTA_API_TOKEN } : undefined,
+  problems: (values) => [
+    ...(values.OKTA_ORG_URL && !values.OKTA_API_TOKEN ? [{ variable: 'OKTA_API_TOKEN', message: 'is required with OKTA_ORG_URL' }] : []),
+    ...(values.OKTA_API_TOKEN && !values.OKTA_ORG_URL ? [{ variable: 'OKTA_ORG_URL', message: 'is required with OKTA_API_TOKEN' }] : []),
+  ],
+};
 
 /** Okta's error codes that are about the token, in our words: invalid (401), or not allowed to do that (403). */
 export const TOKEN_ERRORS: Readonly<Partial<Record<string, FailureCode>>> = {

@@ -19,8 +19,9 @@ export interface VerifierPlugin<S = unknown> {
   /** How the audit log names it (`verifier`). */
   readonly audit: { readonly verifier: string };
   /**
-   * Its settings. A verifier may read variables a credential declares (Okta Verify uses the Okta
-   * org and token of OKTA_ORG_URL and OKTA_API_TOKEN); `variables` lists only its own.
+   * Its settings. A verifier that shares a directory's variables declares the very same Setting
+   * objects (Okta Verify: OKTA_ORG_URL and OKTA_API_TOKEN, src/credentials/okta-api.ts), so one
+   * variable is one setting and one secret, whoever else declares it.
    */
   readonly settings: CredentialSettings<S>;
   /** Its adapter, loaded on first use. */

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { CORE_COMMANDS, CREDENTIALS } from '../../src/credentials';
 import type { Credential, Setting } from '../../src/credentials/credential';
+import { OKTA_SETTINGS } from '../../src/credentials/okta-api';
 import { PASSWORD_SETTINGS } from '../../src/credentials/password-generator';
+import { oktaVerify } from '../../src/verifiers/okta';
 import { checkedRegistry, registryProblems } from '../../src/credentials/registry';
 import { okta } from '../../src/credentials/okta';
 import { workmail } from '../../src/credentials/workmail';
@@ -51,6 +53,12 @@ describe('the credentials registry', () => {
   it("the password generator's settings are one shared pair: two credentials declaring them are no clash", () => {
     expect(workmail.settings.variables.PASSWORD_LENGTH).toBe(PASSWORD_SETTINGS.PASSWORD_LENGTH);
     expect(registryProblems([workmail, copy({}, { EXAMPLE_URL: setting('exampleUrl'), ...PASSWORD_SETTINGS })])).toEqual([]);
+  });
+
+  it("Okta's org and token are declared once, beside Okta's API: every Okta credential and Okta Verify hold the same Settings", () => {
+    for (const c of CREDENTIALS.filter((c) => c.audit.directory === 'okta')) expect(c.settings).toBe(OKTA_SETTINGS);
+    expect(oktaVerify.settings.variables.OKTA_ORG_URL).toBe(OKTA_SETTINGS.variables.OKTA_ORG_URL);
+    expect(oktaVerify.settings.variables.OKTA_API_TOKEN).toBe(OKTA_SETTINGS.variables.OKTA_API_TOKEN);
   });
 
   it("a credential may not take the core's names", () => {

@@ -1,43 +1,9 @@
-import { z } from 'zod';
-import { optional, secureUrl } from '../../config-fields';
 import type { RefusalWords } from '../../views/words';
-import type { AdapterContext, Credential, CredentialSettings } from '../credential';
-import { checkOkta, readOktaSettings, type OktaSettings } from '../okta-api';
+import type { AdapterContext, Credential } from '../credential';
+import { checkOkta, OKTA_SETTINGS, type OktaSettings } from '../okta-api';
 import { OKTA_REFUSALS, type OktaAction } from './okta-actions';
 
 export type { OktaSettings };
-
-/** https://…, or http:// only on this machine (a stand-in in tests or the sandbox). */
-const orgUrl = secureUrl('https://acme.okta.com')
-  .refine((value) => ['/', ''].includes(new URL(value).pathname), 'must be the org URL alone, with no path (https://acme.okta.com)')
-  .transform((value) => new URL(value).origin);
-
-/**
- * Okta's settings, declared once and reused by each of its credentials (the same object): the
- * registry then has one set of OKTA_* variables, one secret and one stand-in for all of them.
- */
-const settings: CredentialSettings<OktaSettings> = {
-  variables: {
-    OKTA_ORG_URL: {
-      envPlaceholder: '<your Okta org URL, such as https://acme.okta.com>',
-      schema: optional(orgUrl),
-      context: 'oktaOrgUrl',
-      example: 'https://acme.okta.com',
-      doc: { meaning: 'Your Okta org, e.g. `https://acme.okta.com`. Unset: the Okta commands answer "not enabled here".' },
-    },
-    OKTA_API_TOKEN: {
-      envPlaceholder: '<an Okta API token from Security, API, Tokens>',
-      schema: optional(z.string().min(20, 'looks too short for an Okta API token')),
-      secret: { description: 'the Okta API token (Security, API, Tokens), sent as SSWS', placeholder: '00placeholder-okta-api-token-for-synth' },
-      doc: { meaning: 'An Okta API token, sent as `Authorization: SSWS …`. On Lambda it lives in Secrets Manager.' },
-    },
-  },
-  read: readOktaSettings,
-  problems: (values) => [
-    ...(values.OKTA_ORG_URL && !values.OKTA_API_TOKEN ? [{ variable: 'OKTA_API_TOKEN', message: 'is required with OKTA_ORG_URL' }] : []),
-    ...(values.OKTA_API_TOKEN && !values.OKTA_ORG_URL ? [{ variable: 'OKTA_ORG_URL', message: 'is required with OKTA_API_TOKEN' }] : []),
-  ],
-};
 
 /** The stand-in Okta's credentials share: the same Okta org. */
 const standIn = () => import('./stand-in');
@@ -76,7 +42,7 @@ export const okta: Credential<OktaSettings> = {
   audit: { action: 'reset_okta_password', directory: 'okta' },
   // A locked-out person who remembers their password need not lose it.
   whenLocked: { offer: 'okta_unlock', button: 'Unlock only (keep my password)' },
-  settings,
+  settings: OKTA_SETTINGS,
   load: (s, context) => loadAdapter(s, context, 'password'),
   check: checkOkta,
   // Okta is reached over the internet with its own token: nothing to grant in AWS.
@@ -115,7 +81,7 @@ export const oktaUnlock: Credential<OktaSettings> = {
     },
   },
   audit: { action: 'unlock_okta', directory: 'okta' },
-  settings,
+  settings: OKTA_SETTINGS,
   load: (s, context) => loadAdapter(s, context, 'unlock'),
   check: checkOkta,
   grants: () => [],
@@ -153,7 +119,7 @@ export const oktaMfa: Credential<OktaSettings> = {
   },
   audit: { action: 'reset_okta_mfa', directory: 'okta' },
   policy: { default: 'approval', refuse: ['self-service'], refuseVerifiers: ['okta'] },
-  settings,
+  settings: OKTA_SETTINGS,
   load: (s, context) => loadAdapter(s, context, 'factors'),
   check: checkOkta,
   grants: () => [],

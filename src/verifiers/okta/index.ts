@@ -1,4 +1,4 @@
-import { checkOkta, readOktaSettings, type OktaSettings } from '../../credentials/okta-api';
+import { checkOkta, OKTA_SETTINGS, type OktaSettings } from '../../credentials/okta-api';
 import type { VerifierPlugin } from '../verifier';
 
 /**
@@ -12,9 +12,9 @@ export const oktaVerify: VerifierPlugin<OktaSettings> = {
   words: { app: 'Okta Verify' },
   audit: { verifier: 'okta_verify' },
   settings: {
-    // Okta's org and token, which the Okta credentials declare (src/credentials/okta/), read as they read them.
-    variables: {},
-    read: readOktaSettings,
+    // The Okta org and token, declared once for every Okta plug-in (src/credentials/okta-api.ts): the same Setting objects as the Okta credentials'.
+    variables: OKTA_SETTINGS.variables,
+    read: OKTA_SETTINGS.read,
     problems: (values) =>
       values.OKTA_ORG_URL && values.OKTA_API_TOKEN ? [] : [{ variable: 'VERIFY_WITH', message: 'okta needs OKTA_ORG_URL and OKTA_API_TOKEN: the Okta org whose Okta Verify pushes are sent' }],
   },
