@@ -88,9 +88,7 @@ describe('AWS throttling that outlasts the retries', () => {
   const h = useHarness();
 
   it('tells the user to try again later and leaves an audited failure, nothing half done', async () => {
-    const opened = await h.open('/reset-pin', 'UANN');
-    h.chime.failNext('ResetPersonalPIN', 'ThrottledClientException', 5);
-    const final = await h.shownAfter(await h.submit('UANN', opened.view), opened.viewId);
+    const { final } = await h.reset('/reset-pin', 'UANN', { beforeSubmit: () => h.chime.failNext('ResetPersonalPIN', 'ThrottledClientException', 5) });
     expect(JSON.stringify(final)).toContain('Amazon Chime is busy and asked Latchkey to slow down. Nothing was changed.');
     const records = await h.waitForAudit('UANN', (r) => r.phase === 'outcome');
     expect(records.map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([

@@ -20,9 +20,7 @@ describe('metrics', () => {
   });
 
   it('a failed reset is counted with its code, and nothing names a person', async () => {
-    const opened = await h.open('/reset-pin', 'UBOB');
-    h.chime.failNext('ResetPersonalPIN', 'ServiceUnavailableException', 3);
-    await h.shownAfter(await h.submit('UBOB', opened.view), opened.viewId);
+    await h.reset('/reset-pin', 'UBOB', { beforeSubmit: () => h.chime.failNext('ResetPersonalPIN', 'ServiceUnavailableException', 3) });
     const text = await scrape();
     expect(text).toContain('latchkey_reset_failed_total{code="DIRECTORY_UNAVAILABLE",credential="pin"} 1');
     expect(text).not.toMatch(/UANN|UBOB|@example\.com/);

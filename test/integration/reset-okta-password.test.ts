@@ -83,9 +83,7 @@ describe('/reset-okta-password', () => {
 
   it('an account unlocked by someone else between the check and the click is still reset', async () => {
     okta().users.get('00ubob')!.status = 'LOCKED_OUT';
-    const opened = await h.open(COMMAND, 'UBOB');
-    okta().users.get('00ubob')!.status = 'ACTIVE';
-    const final = await h.shownAfter(await h.submit('UBOB', opened.view), opened.viewId);
+    const { final } = await h.reset(COMMAND, 'UBOB', { beforeSubmit: () => { okta().users.get('00ubob')!.status = 'ACTIVE'; } });
     expect(secretIn(final)).toBe(okta().tempPasswordOf('00ubob'));
   });
 
@@ -115,9 +113,7 @@ describe('/reset-okta-password', () => {
     ['500', { status: 500, errorCode: 'E0000009', summary: 'Internal Server Error' }, 'Okta is not answering right now. Nothing was changed.', 'DIRECTORY_UNAVAILABLE'],
     ['503', { status: 503, errorCode: 'E0000010', summary: 'Service is in read only mode' }, 'Okta is not answering right now.', 'DIRECTORY_UNAVAILABLE'],
   ])('the reset answered %s: the person is told, and it is audited', async (_what, failure, message, code) => {
-    const opened = await h.open(COMMAND, 'UMAX');
-    okta().failNext('ExpirePassword', failure);
-    const final = await h.shownAfter(await h.submit('UMAX', opened.view), opened.viewId);
+    const { final } = await h.reset(COMMAND, 'UMAX', { beforeSubmit: () => okta().failNext('ExpirePassword', failure) });
     expect(secretIn(final)).toBeUndefined();
     expect(JSON.stringify(final)).toContain(message);
     await h.waitForAudit('UMAX', (r) => r.phase === 'outcome' && r.errorCode === code);
@@ -140,9 +136,7 @@ describe('/reset-okta-password', () => {
   });
 
   it('no answer within the request timeout: Okta is "not answering", and nothing is reset', async () => {
-    const opened = await h.open(COMMAND, 'UMAX');
-    okta().setLatency(6_000);
-    const final = await h.shownAfter(await h.submit('UMAX', opened.view), opened.viewId);
+    const { final } = await h.reset(COMMAND, 'UMAX', { beforeSubmit: () => okta().setLatency(6_000) });
     expect(JSON.stringify(final)).toContain('Okta is not answering right now.');
     await h.waitForAudit('UMAX', (r) => r.phase === 'outcome' && r.errorCode === 'DIRECTORY_UNAVAILABLE');
   }, 15_000);

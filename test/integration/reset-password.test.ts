@@ -58,9 +58,7 @@ describe('/reset-password', () => {
   });
 
   it('a password WorkMail rejects is replaced by a fresh one once', async () => {
-    const opened = await h.open('/reset-password', 'UCARL');
-    h.workmail.failNext('ResetPassword', 'InvalidPasswordException', 1);
-    const final = await h.shownAfter(await h.submit('UCARL', opened.view), opened.viewId);
+    const { final } = await h.reset('/reset-password', 'UCARL', { beforeSubmit: () => h.workmail.failNext('ResetPassword', 'InvalidPasswordException', 1) });
     expect(secretIn(final)).toBe(h.workmail.passwordOf('wm-carl'));
     expect(h.workmail.callsTo('ResetPassword')).toHaveLength(2);
   });
@@ -78,9 +76,7 @@ describe('/reset-password', () => {
     ['LimitExceededException', 5, 'Amazon WorkMail is busy and asked Latchkey to slow down.', 'DIRECTORY_THROTTLED'],
     ['ThrottlingException', 5, 'Amazon WorkMail is busy and asked Latchkey to slow down.', 'DIRECTORY_THROTTLED'],
   ] as const)('WorkMail %s: a clear message, a failure outcome, no password shown', async (code, times, message, auditCode) => {
-    const opened = await h.open('/reset-password', 'UCARL');
-    h.workmail.failNext('ResetPassword', code, times);
-    const final = await h.shownAfter(await h.submit('UCARL', opened.view), opened.viewId);
+    const { final } = await h.reset('/reset-password', 'UCARL', { beforeSubmit: () => h.workmail.failNext('ResetPassword', code, times) });
     expect(JSON.stringify(final)).toContain(message);
     expect(secretIn(final)).toBeUndefined();
     await h.waitForAudit('UCARL', (r) => r.phase === 'outcome' && r.errorCode === auditCode);

@@ -117,10 +117,8 @@ describe('/reset-pin', () => {
     ['ForbiddenException', 'Latchkey is misconfigured.', 'DIRECTORY_MISCONFIGURED'],
     ['ServiceUnavailableException', 'Amazon Chime is not answering right now. Nothing was changed.', 'DIRECTORY_UNAVAILABLE'],
   ] as const)('Chime %s on reset: a clear message and a failure outcome', async (code, message, auditCode) => {
-    const opened = await h.open('/reset-pin', 'UBOB');
     // ServiceUnavailable is retried by the SDK: fail every attempt.
-    h.chime.failNext('ResetPersonalPIN', code, 5);
-    const final = await h.shownAfter(await h.submit('UBOB', opened.view), opened.viewId);
+    const { final } = await h.reset('/reset-pin', 'UBOB', { beforeSubmit: () => h.chime.failNext('ResetPersonalPIN', code, 5) });
     expect(JSON.stringify(final)).toContain(message);
     expect(secretIn(final)).toBeUndefined();
     await h.waitForAudit('UBOB', (r) => r.phase === 'outcome' && r.errorCode === auditCode);
@@ -130,9 +128,7 @@ describe('/reset-pin', () => {
   });
 
   it('Chime throttling is retried and then succeeds', async () => {
-    const opened = await h.open('/reset-pin', 'UBOB');
-    h.chime.failNext('ResetPersonalPIN', 'ThrottledClientException', 1);
-    const final = await h.shownAfter(await h.submit('UBOB', opened.view), opened.viewId);
+    const { final } = await h.reset('/reset-pin', 'UBOB', { beforeSubmit: () => h.chime.failNext('ResetPersonalPIN', 'ThrottledClientException', 1) });
     expect(secretIn(final)).toBe(h.chime.pinOf('chime-bob'));
     expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(2);
   });
@@ -148,9 +144,7 @@ describe('/reset-pin when DynamoDB is unreachable', () => {
   const h = useHarness();
 
   it('resets nothing and tells the user', async () => {
-    const opened = await h.open('/reset-pin', 'UANN');
-    await h.dynamo.close();
-    const final = await h.shownAfter(await h.submit('UANN', opened.view), opened.viewId);
+    const { final } = await h.reset('/reset-pin', 'UANN', { beforeSubmit: () => h.dynamo.close() });
     expect(JSON.stringify(final)).toContain('Latchkey could not write its audit record, so it changed nothing.');
     expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
   });

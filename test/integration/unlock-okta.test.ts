@@ -107,9 +107,7 @@ describe('/unlock-okta', () => {
 
   it('unlocked by someone else (or by Okta\'s timer) between the check and the click: still told it is unlocked', async () => {
     okta().users.get('00umax')!.status = 'LOCKED_OUT';
-    const opened = await h.open(COMMAND, 'UMAX');
-    okta().users.get('00umax')!.status = 'ACTIVE';
-    const final = await h.shownAfter(await h.submit('UMAX', opened.view), opened.viewId);
+    const { final } = await h.reset(COMMAND, 'UMAX', { beforeSubmit: () => { okta().users.get('00umax')!.status = 'ACTIVE'; } });
     expect(JSON.stringify(final.blocks)).toContain('Your Okta account is unlocked.');
     expect(okta().callsTo('ExpirePassword')).toEqual([]);
   });

@@ -405,10 +405,10 @@ export class Harness {
    * The whole reset as the person does it: command, read, click; returns the final modal.
    * `beforeSubmit` runs while the person reads the confirmation: a fault for the click to meet.
    */
-  async reset(command: string, userId: string, { beforeSubmit }: { beforeSubmit?: () => void } = {}) {
+  async reset(command: string, userId: string, { beforeSubmit }: { beforeSubmit?: () => unknown } = {}) {
     const opened = await this.open(command, userId);
     if (!opened.view.submit) return { ...opened, submission: undefined, final: opened.view };
-    beforeSubmit?.();
+    await beforeSubmit?.();
     const submission = await this.submit(userId, opened.view);
     const final = await this.shownAfter(submission, opened.viewId);
     return { ...opened, submission, final };
