@@ -41,6 +41,8 @@ const CORE_PLACEHOLDERS: Readonly<Record<string, string>> = {
 /** The limits' defaults, which the sandbox (set higher for demos) shows beside its own. */
 export const LIMIT_DEFAULTS = { RESET_MAX_PER_HOUR: 3, LICENSE_REQUEST_MAX_PER_DAY: 5 } as const;
 
+const CREDENTIAL_IDS = CREDENTIALS.map((c) => c.id);
+
 /** What every deployment reads, whatever it resets. */
 const CORE = {
   PORT: z.coerce.number({ message: 'must be a port number' }).int().min(0).max(65535).default(3000),
@@ -78,11 +80,13 @@ const CORE = {
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   // Each on its own first, so a slip in them is heard along with every other problem; the rules
   // across settings (a verifier for `verify`, admins for `approval`) are policyProblems'.
+  // RESET_POLICY is parsed here, once: what follows reads the policies it names.
   RESET_POLICY: z
     .string()
     .default('')
-    .superRefine((text, ctx) => {
-      for (const message of parseResetPolicy(text, CREDENTIALS.map((c) => c.id)).problems) ctx.addIssue({ code: 'custom', message });
+    .transform((text) => parseResetPolicy(text, CREDENTIAL_IDS))
+    .superRefine(({ problems }, ctx) => {
+      for (const message of problems) ctx.addIssue({ code: 'custom', message });
     }),
   VERIFY_WITH: optional(
     z.string().superRefine((id, ctx) => {
@@ -125,17 +129,18 @@ const envSchema = z
   })
   .superRefine((env, ctx) => {
     const values = env as Record<string, unknown>;
-    const enabled = enabledCredentials(values);
+    const named = env.RESET_POLICY.named;
+    const enabled = enabledCredentials(values, named);
     if (enabled.length === 0) ctx.addIssue({ code: 'custom', path: [NOTHING_TO_RESET.variable], message: NOTHING_TO_RESET.message });
     for (const c of SETTINGS_OWNERS) {
       for (const problem of c.settings.problems?.(values) ?? []) ctx.addIssue({ code: 'custom', path: [problem.variable], message: problem.message });
     }
-    for (const problem of policyProblems(values, enabled)) ctx.addIssue({ code: 'custom', path: [problem.variable], message: problem.message });
+    for (const problem of policyProblems(values, named, enabled)) ctx.addIssue({ code: 'custom', path: [problem.variable], message: problem.message });
     if (env.APPROVALS_CHANNEL_ID && env.ADMIN_USER_IDS.length === 0 && !env.ADMIN_USERGROUP_ID) {
       ctx.addIssue({ code: 'custom', path: ['APPROVALS_CHANNEL_ID'], message: 'license requests need admins: set ADMIN_USER_IDS, ADMIN_USERGROUP_ID or both' });
     }
     // The channel also serves the `approval` policy's requests: without licenses it is not an error then.
-    const approvalPolicy = [...policiesOf(values, enabled).values()].includes('approval');
+    const approvalPolicy = [...policiesOf(named, enabled).values()].includes('approval');
     if (env.APPROVALS_CHANNEL_ID && !enabled.some((c) => c.licenses) && !approvalPolicy) {
       const licensed = CREDENTIALS.filter((c) => c.licenses);
       ctx.addIssue({
@@ -155,9 +160,8 @@ export type Env = z.infer<typeof envSchema>;
  * off (its command says "not enabled here") instead of failing the start of a deployment that
  * never asked for it. Named in RESET_POLICY, the same gap is a config error (policyProblems).
  */
-function defaultServable(c: Credential, values: Record<string, unknown>): boolean {
-  const named = parseResetPolicy(String(values.RESET_POLICY ?? ''), CREDENTIALS.map((x) => x.id)).entries.some((e) => e.id === c.id);
-  if (named) return true;
+function defaultServable(c: Credential, values: Record<string, unknown>, named: NamedPolicies): boolean {
+  if (named.has(c.id)) return true;
   const policy = (c.policy ?? DEFAULT_POLICY).default;
   const admins = (Array.isArray(values.ADMIN_USER_IDS) && values.ADMIN_USER_IDS.length > 0) || Boolean(values.ADMIN_USERGROUP_ID);
   if (policy === 'approval') return admins && Boolean(values.APPROVALS_CHANNEL_ID);
@@ -166,40 +170,41 @@ function defaultServable(c: Credential, values: Record<string, unknown>): boolea
 }
 
 /** The credentials this environment switches on: its settings are there, and its policy can be served. */
-function enabledCredentials(values: Record<string, unknown>): Credential[] {
-  return CREDENTIALS.filter((c) => c.settings.read(values) !== undefined && defaultServable(c, values));
+function enabledCredentials(values: Record<string, unknown>, named: NamedPolicies): Credential[] {
+  return CREDENTIALS.filter((c) => c.settings.read(values) !== undefined && defaultServable(c, values, named));
 }
 
+/** The policies RESET_POLICY names, by credential ID (parseResetPolicy's `named`). */
+type NamedPolicies = ReadonlyMap<string, Policy>;
+
 /** Each credential's policy: RESET_POLICY's entry for it, else its own default. */
-function policiesOf(values: Record<string, unknown>, credentials: readonly Credential[] = CREDENTIALS): Map<string, Policy> {
-  const { entries } = parseResetPolicy(String(values.RESET_POLICY ?? ''), credentials.map((c) => c.id));
-  const named = new Map(entries.map((e) => [e.id, e.policy]));
+function policiesOf(named: NamedPolicies, credentials: readonly Credential[] = CREDENTIALS): Map<string, Policy> {
   return new Map(credentials.map((c) => [c.id, named.get(c.id) ?? (c.policy ?? DEFAULT_POLICY).default]));
 }
 
 /**
- * RESET_POLICY and VERIFY_WITH, checked against the registries: every problem says what is
- * valid. The CDK stack runs this same schema over its context (resetPolicy, verifyWith).
+ * RESET_POLICY's policies (`named`, as parsed) and VERIFY_WITH, checked across settings against
+ * the registries: every problem says what is valid. RESET_POLICY's form and an unknown VERIFY_WITH
+ * are their own fields' problems, said there once. The CDK stack runs this same schema over its
+ * context (resetPolicy, verifyWith).
  */
 export function policyProblems(
   values: Record<string, unknown>,
+  named: NamedPolicies,
   enabled: readonly Credential[],
   registries: { credentials: readonly Credential[]; verifiers: readonly VerifierPlugin[] } = { credentials: CREDENTIALS, verifiers: VERIFIERS },
 ): { variable: string; message: string }[] {
   const { credentials: CREDENTIALS, verifiers: VERIFIERS } = registries;
   const problems: { variable: string; message: string }[] = [];
-  const ids = CREDENTIALS.map((c) => c.id);
-  const parsed = parseResetPolicy(String(values.RESET_POLICY ?? ''), ids);
-  problems.push(...parsed.problems.map((message) => ({ variable: 'RESET_POLICY', message })));
-  const policies = policiesOf(values, CREDENTIALS);
+  const policies = policiesOf(named, CREDENTIALS);
   const verifierId = typeof values.VERIFY_WITH === 'string' ? values.VERIFY_WITH : undefined;
   const verifier = verifierId === undefined ? undefined : VERIFIERS.find((v) => v.id === verifierId);
   const verifierIds = VERIFIERS.map((v) => v.id);
   const validVerifiers = validVerifiersOf(VERIFIERS);
-  if (verifierId !== undefined && !verifier) problems.push({ variable: 'VERIFY_WITH', message: `"${verifierId}" is not a verifier: use ${validVerifiers}` });
   if (verifier) {
-    problems.push(...(verifier.settings.problems?.(values) ?? []));
-    if (verifier.settings.read(values) === undefined && !verifier.settings.problems?.(values).length) {
+    const own = verifier.settings.problems?.(values) ?? [];
+    problems.push(...own);
+    if (verifier.settings.read(values) === undefined && own.length === 0) {
       problems.push({ variable: 'VERIFY_WITH', message: `${verifier.id} is not set up: see the README's Configuration section for its settings` });
     }
   }
@@ -317,7 +322,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
     const issues = parsed.success ? [] : parsed.error.issues.map((issue) => [String(issue.path[0] ?? 'environment'), issue.message] as const);
     const problems = [
       ...[...placeholders].map(([name, what]) => `${name}: still has .env.example's placeholder; put ${what} there`),
-      ...new Set(issues.filter(([name]) => !placeholders.has(name)).map(([name, message]) => `${name}: ${message}`)),
+      ...issues.filter(([name]) => !placeholders.has(name)).map(([name, message]) => `${name}: ${message}`),
     ];
     // The schema's own check of this runs only once every variable parses; a first start with
     // nothing set should hear it along with the rest, not after fixing them.
@@ -327,9 +332,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
   }
   const e = parsed.data;
   const values = e as Record<string, unknown>;
-  const credentials = enabledCredentials(values).map((credential) => ({ credential, settings: credential.settings.read(values) }));
+  const credentials = enabledCredentials(values, e.RESET_POLICY.named).map((credential) => ({ credential, settings: credential.settings.read(values) }));
   const provider = credentials.find((c) => c.credential.licenses);
-  const policies = policiesOf(values);
+  const policies = policiesOf(e.RESET_POLICY.named);
   const plugin = VERIFIERS.find((v) => v.id === e.VERIFY_WITH);
   const verifierSettings = plugin?.settings.read(values);
   return {

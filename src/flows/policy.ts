@@ -23,17 +23,16 @@ export function isPolicy(value: string): value is Policy {
 }
 
 /**
- * RESET_POLICY's text (`<credential id>=<policy>,…`) as entries, each with what is wrong with
- * it, if anything, in words that list what is valid. `ids` are the registry's: the example a
+ * RESET_POLICY's text (`<credential id>=<policy>,…`): the policy it names for each credential, and
+ * what is wrong with the rest, in words that list what is valid. `ids` are the registry's: the example a
  * problem gives is one of them, so the core names no directory of its own.
  */
 export function parseResetPolicy(
   text: string,
   ids: readonly string[],
-): { entries: { id: string; policy: Policy }[]; problems: string[] } {
-  const entries: { id: string; policy: Policy }[] = [];
+): { named: ReadonlyMap<string, Policy>; problems: string[] } {
+  const named = new Map<string, Policy>();
   const problems: string[] = [];
-  const seen = new Set<string>();
   for (const raw of text.split(',').map((part) => part.trim()).filter(Boolean)) {
     const match = /^([^=\s]+)\s*=\s*(\S+)$/.exec(raw);
     if (!match) {
@@ -49,12 +48,11 @@ export function parseResetPolicy(
       problems.push(`"${policy}" (for ${id}) is not a policy: use one of ${POLICIES.join(', ')}`);
       continue;
     }
-    if (seen.has(id)) {
+    if (named.has(id)) {
       problems.push(`${id} is named twice`);
       continue;
     }
-    seen.add(id);
-    entries.push({ id, policy });
+    named.set(id, policy);
   }
-  return { entries, problems };
+  return { named, problems };
 }

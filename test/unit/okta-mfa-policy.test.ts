@@ -1,4 +1,5 @@
 import { loadConfig, policyProblems } from '../../src/config';
+import { parseResetPolicy } from '../../src/flows/policy';
 import { CREDENTIALS } from '../../src/credentials';
 import type { VerifierPlugin } from '../../src/verifiers/verifier';
 
@@ -32,7 +33,8 @@ describe('okta_mfa policy', () => {
     const verifier = (id: string) => ({ id, words: { app: id }, audit: { verifier: id }, settings: { variables: {}, read: () => ({}) } }) as unknown as VerifierPlugin;
     const registries = { credentials: CREDENTIALS, verifiers: [verifier('okta'), verifier('duo')] };
     const mfa = CREDENTIALS.filter((c) => c.id === 'okta_mfa');
-    const check = (values: Record<string, unknown>) => policyProblems({ ADMIN_USER_IDS: ['UADA'], ...values }, mfa, registries).map((p) => `${p.variable}: ${p.message}`);
+    const check = (values: Record<string, string>) =>
+      policyProblems({ ADMIN_USER_IDS: ['UADA'], ...values }, parseResetPolicy(values.RESET_POLICY ?? '', ['okta_mfa']).named, mfa, registries).map((p) => `${p.variable}: ${p.message}`);
     expect(check({ RESET_POLICY: 'okta_mfa=verify', VERIFY_WITH: 'okta' })).toEqual(['VERIFY_WITH: okta cannot verify okta_mfa resets: use duo, or another policy for okta_mfa']);
     // Another verifier may prove it: Duo's push does not go to Okta Verify.
     expect(check({ RESET_POLICY: 'okta_mfa=verify', VERIFY_WITH: 'duo' })).toEqual([]);

@@ -1,6 +1,7 @@
 import { loadConfig, policyProblems } from '../../src/config';
 import type { Credential } from '../../src/credentials/credential';
 import { CREDENTIALS } from '../../src/credentials';
+import * as policy from '../../src/flows/policy';
 import { parseResetPolicy } from '../../src/flows/policy';
 import type { VerifierPlugin } from '../../src/verifiers/verifier';
 
@@ -27,10 +28,10 @@ describe('RESET_POLICY', () => {
 
   it('reads <credential id>=<policy>, comma-separated, with spaces around the parts', () => {
     expect(parseResetPolicy(' pin = approval , password=self-service,', ['pin', 'password'])).toEqual({
-      entries: [
-        { id: 'pin', policy: 'approval' },
-        { id: 'password', policy: 'self-service' },
-      ],
+      named: new Map([
+        ['pin', 'approval'],
+        ['password', 'self-service'],
+      ]),
       problems: [],
     });
     const result = loadConfig({ ...VALID, RESET_POLICY: 'pin=approval', ADMIN_USER_IDS: 'UADA', APPROVALS_CHANNEL_ID: 'C0APPROVALS' });
@@ -72,6 +73,22 @@ describe('RESET_POLICY', () => {
       expect.arrayContaining(['PORT: must be a port number', expect.stringMatching(/^RESET_POLICY: "x"/), expect.stringMatching(/^RESET_POLICY: "nope"/)]),
     );
   });
+
+  it('each problem is said once, and RESET_POLICY is parsed once per load', () => {
+    const parse = jest.spyOn(policy, 'parseResetPolicy');
+    try {
+      const problems = problemsOf({ RESET_POLICY: 'x=verify,pin=nope,password=verify', VERIFY_WITH: 'sms', APPROVALS_CHANNEL_ID: 'C0APPROVALS' });
+      expect(problems.filter((p) => p.startsWith('RESET_POLICY: '))).toHaveLength(2);
+      expect(problems.filter((p) => p.startsWith('VERIFY_WITH: "sms" is not a verifier'))).toHaveLength(1);
+      expect(new Set(problems).size).toBe(problems.length);
+      expect(parse).toHaveBeenCalledTimes(1);
+      parse.mockClear();
+      expect(loadConfig({ ...VALID, RESET_POLICY: 'pin=approval', ADMIN_USER_IDS: 'UADA', APPROVALS_CHANNEL_ID: 'C0APPROVALS' }).ok).toBe(true);
+      expect(parse).toHaveBeenCalledTimes(1);
+    } finally {
+      parse.mockRestore();
+    }
+  });
 });
 
 describe('a credential\'s declared policy', () => {
@@ -79,7 +96,8 @@ describe('a credential\'s declared policy', () => {
   const plain = { ...CREDENTIALS[1]!, id: 'plain' } as Credential;
   const verifier = (id: string) => ({ id, words: { app: id }, audit: { verifier: id }, settings: { variables: {}, read: () => ({}) } }) as unknown as VerifierPlugin;
   const registries = { credentials: [strict, plain], verifiers: [verifier('push'), verifier('sms')] };
-  const check = (values: Record<string, unknown>) => policyProblems({ ADMIN_USER_IDS: [], ...values }, [strict, plain], registries).map((p) => `${p.variable}: ${p.message}`);
+  const check = (values: Record<string, string>) =>
+    policyProblems({ ADMIN_USER_IDS: [], ...values }, parseResetPolicy(values.RESET_POLICY ?? '', ['strict', 'plain']).named, [strict, plain], registries).map((p) => `${p.variable}: ${p.message}`);
 
   it('its default applies when RESET_POLICY names it not, and is checked like a named one', () => {
     expect(check({})).toEqual(['VERIFY_WITH: strict=verify needs a verifier: set VERIFY_WITH to one of push, sms']);
