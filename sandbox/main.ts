@@ -4,7 +4,7 @@
 import { rmSync } from 'node:fs';
 import { relative } from 'node:path';
 import { CREDENTIALS } from '../src/credentials';
-import { LICENSE_COMMAND } from '../src/handlers/license-command';
+import { LICENSE_COMMAND } from '../src/core-commands';
 import { HELP, parseSandboxArgs } from './cli';
 import { startSandbox } from './sandbox';
 

@@ -20,7 +20,7 @@ import { createLogger } from '../src/logger';
 import { startDynalite, type LocalDynamo } from '../test/support/dynamodb-local';
 import { startSlackFake, type SlackFake } from '../test/support/slack-fake';
 import { CREDENTIALS, SETTINGS_OWNERS, settingsOwnerOf } from '../src/credentials';
-import { LICENSE_COMMAND } from '../src/handlers/license-command';
+import { LICENSE_COMMAND } from '../src/core-commands';
 import type { PhoneAnswer, StandIn } from '../src/credentials/stand-in';
 import { loadFixture, slackMembers, type Fixture } from './fixture';
 import { mask } from './mask';

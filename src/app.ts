@@ -29,7 +29,7 @@ import { registerLicenseRequestSubmission } from './handlers/license-request-sub
 import { registerApprovalReviewAction } from './handlers/approval-review-action';
 import { registerApprovalReviewSubmission } from './handlers/approval-review-submission';
 import { registerResetCommand } from './handlers/reset-command';
-import { registerResetPicker, RESET_PICKER_COMMAND } from './handlers/reset-picker';
+import { registerResetPicker } from './handlers/reset-picker';
 import { registerResetCancel } from './handlers/reset-cancel';
 import { registerResetInstead } from './handlers/reset-instead';
 import { registerResetSubmission } from './handlers/reset-submission';
@@ -58,7 +58,7 @@ import { LICENSE_FORM } from './views/license-form';
 import { REVIEW_FORM } from './views/approval-review';
 import { insteadActionId, resetCallbackId } from './views/reset-modal';
 import type { LicenseVocabulary } from './views/words';
-import { LICENSE_COMMAND } from './handlers/license-command';
+import { CORE_COMMANDS, LICENSE_COMMAND } from './core-commands';
 import { HomeTab } from './flows/home-tab';
 import { registerAuditSearchAgain } from './handlers/audit-search-again';
 import { registerAuditSearchPage } from './handlers/audit-search-page';
@@ -243,7 +243,7 @@ export async function readSecrets(arns: Readonly<Record<string, string>>): Promi
 
 /** What the app answers to; anything else is refused at once (GuardedApp). */
 const KNOWN_ENTRY_POINTS = {
-  commands: [...CREDENTIALS.map((c) => c.command), LICENSE_COMMAND, RESET_PICKER_COMMAND],
+  commands: [...CREDENTIALS.map((c) => c.command), ...CORE_COMMANDS],
   viewCallbackIds: [...CREDENTIALS.map((c) => resetCallbackId(c.id)), LICENSE_FORM.callbackId, REVIEW_FORM.callbackId, AUDIT_SEARCH.callbackId, AUDIT_SEARCH_AGAIN_CALLBACK_ID],
   actionIds: [
     REVIEW_ACTION_ID,

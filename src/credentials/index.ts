@@ -2,6 +2,7 @@
  * The credentials Latchkey can reset: the one list of them. A credential is its folder and its
  * line here; docs/add-a-credential.md walks through adding one.
  */
+import { CORE_COMMANDS } from '../core-commands';
 import { chime } from './chime';
 import type { Credential } from './credential';
 import { entra } from './entra';
@@ -9,9 +10,6 @@ import { google } from './google';
 import { okta, oktaMfa, oktaUnlock } from './okta';
 import { checkedRegistry } from './registry';
 import { workmail } from './workmail';
-
-/** Commands the core answers itself. */
-export const CORE_COMMANDS = ['/request-license', '/reset'] as const;
 
 // Checked as it loads: two entries with the same ID, command, variable or context key fail the start.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each entry has settings of its own type

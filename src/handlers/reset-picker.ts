@@ -3,9 +3,7 @@ import type { Logger } from '../flows/ports';
 import type { GuardedApp } from '../slack/guarded-app';
 import { resetPicker } from '../views/reset-picker';
 import { slashCommandSchema } from './slack-payloads';
-
-/** One command for every credential: what this deployment can reset, as buttons. */
-export const RESET_PICKER_COMMAND = '/reset';
+import { RESET_PICKER_COMMAND } from '../core-commands';
 
 /**
  * `/reset`: answered in its acknowledgement, privately, with one button per credential this

@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { CREDENTIALS } from '../../src/credentials';
 import { HOME_OPENED_EVENT } from '../../src/handlers/home-opened';
-import { LICENSE_COMMAND } from '../../src/handlers/license-command';
-import { RESET_PICKER_COMMAND } from '../../src/handlers/reset-picker';
+import { CORE_COMMANDS } from '../../src/core-commands';
 import { BOT_SCOPES } from '../../src/slack/scopes';
 
 // Slack's published manifest JSON Schemas (draft-07), copied from shared/slack with their licence.
@@ -31,7 +30,7 @@ describe('manifest.yml', () => {
 
   it("declares exactly the registry's commands and /request-license, each at the events endpoint", () => {
     const commands = manifest.features.slash_commands.map((c: { command: string; url: string }) => [c.command, new URL(c.url).pathname]);
-    const answered = [...CREDENTIALS.map((c) => c.command), LICENSE_COMMAND, RESET_PICKER_COMMAND];
+    const answered = [...CREDENTIALS.map((c) => c.command), ...CORE_COMMANDS];
     expect(commands.map(([command]: string[]) => command).sort()).toEqual([...answered].sort());
     for (const command of answered) expect(commands).toContainEqual([command, '/slack/events']);
     expect(new URL(manifest.settings.interactivity.request_url).pathname).toBe('/slack/events');

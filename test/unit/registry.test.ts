@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { CORE_COMMANDS, CREDENTIALS } from '../../src/credentials';
+import { CREDENTIALS } from '../../src/credentials';
+import { CORE_COMMANDS } from '../../src/core-commands';
 import type { Credential, Setting } from '../../src/credentials/credential';
 import { OKTA_SETTINGS } from '../../src/credentials/okta-api';
 import { PASSWORD_SETTINGS } from '../../src/credentials/password-generator';
