@@ -120,12 +120,9 @@ async function tableChecks({ config, dynamo }: DoctorDeps): Promise<SetupCheck[]
 
 /** Each enabled credential's check(), and the verifier's when VERIFY_WITH names one. */
 async function credentialChecks({ config, context }: DoctorDeps): Promise<SetupCheck[]> {
-  // Credentials on one directory share its check (Okta's password and unlock): checked once.
-  const seen = new Set<string>();
-  const once = config.credentials.filter(({ credential, settings }) => {
-    const key = `${credential.words.directory}\n${JSON.stringify(settings)}`;
-    return !seen.has(key) && seen.add(key);
-  });
+  // Credentials on one directory share its settings declaration, and so its check (Okta's password, unlock and MFA): checked once.
+  const seen = new Set<object>();
+  const once = config.credentials.filter(({ credential }) => !seen.has(credential.settings) && seen.add(credential.settings));
   const plugins: { name: string; check?: () => Promise<readonly SetupCheck[]> }[] = [
     ...once.map(({ credential, settings }) => ({ name: credential.words.directory, check: credential.check && (() => credential.check!(settings, context)) })),
     ...(config.verify ? [{ name: config.verify.plugin.words.app, check: config.verify.plugin.check && (() => config.verify!.plugin.check!(config.verify!.settings, context)) }] : []),
