@@ -20,6 +20,9 @@ import { createLogger } from '../src/logger';
 import { startDynalite, type LocalDynamo } from '../test/support/dynamodb-local';
 import { startSlackFake, type SlackFake } from '../test/support/slack-fake';
 import { CREDENTIALS, SETTINGS_OWNERS, settingsOwnerOf } from '../src/credentials';
+import { okta } from '../src/credentials/okta';
+import { workmail } from '../src/credentials/workmail';
+import { oktaVerify } from '../src/verifiers/okta';
 import { LICENSE_COMMAND } from '../src/core-commands';
 import type { PhoneAnswer, StandIn } from '../src/credentials/stand-in';
 import { loadFixture, slackMembers, type Fixture } from './fixture';
@@ -156,9 +159,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       APPROVALS_TABLE_NAME: APPROVALS_TABLE,
       DYNAMODB_CREATE_TABLES: 'true',
       // Anyone can try both proofs with no Okta account: the Okta password needs a push to the
-      // phone (the phone panel plays it), the mail password an admin's approval.
-      RESET_POLICY: 'okta_password=verify,password=approval',
-      VERIFY_WITH: 'okta',
+      // phone (the phone panel plays it), the mail password an admin's approval. By the registry's
+      // entries, not their IDs' spelling.
+      RESET_POLICY: `${okta.id}=verify,${workmail.id}=approval`,
+      VERIFY_WITH: oktaVerify.id,
       VERIFY_POLL_MS: '500',
       RESET_MAX_PER_HOUR: String(limits.resetsPerHour),
       LICENSE_REQUEST_MAX_PER_DAY: String(limits.licenseRequestsPerDay),
