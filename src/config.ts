@@ -151,8 +151,6 @@ const envSchema = z
     }
   });
 
-export type Env = z.infer<typeof envSchema>;
-
 /**
  * Whether this deployment can serve the credential's policy when RESET_POLICY does not name it:
  * a credential whose own default is `approval` with no admins or no approvals channel, or `verify`
@@ -308,7 +306,7 @@ export interface EnabledCredential {
 }
 
 /** Not configured: the problems, and whether nothing at all was set (a first run, pointed at the sandbox). */
-export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[]; nothingSet?: boolean };
+type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[]; nothingSet?: boolean };
 
 export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
   // What to put there is said from the placeholder we wrote, never from the value.

@@ -17,7 +17,7 @@ import { dirname, join } from 'node:path';
  * behaviour is unchanged; test/integration/deferred-modules.test.ts checks that they stay unloaded
  * through a start and still work when used.
  */
-export function deferUntilUsed(id: string, from: string = __dirname): void {
+function deferUntilUsed(id: string, from: string = __dirname): void {
   let filename: string;
   try {
     filename = id.startsWith('.') ? require.resolve(join(from, id)) : require.resolve(id, { paths: [from] });
@@ -54,7 +54,7 @@ export function deferUntilUsed(id: string, from: string = __dirname): void {
 }
 
 /** Each module, and where it is resolved from: as its importer would resolve it. */
-export const DEFERRED: readonly { id: string; from?: () => string }[] = [
+const DEFERRED: readonly { id: string; from?: () => string }[] = [
   { id: '@slack/bolt/dist/receivers/SocketModeReceiver' },
   { id: '@slack/oauth', from: () => dirname(require.resolve('@slack/bolt')) },
   { id: './v4/locales/index.cjs', from: () => dirname(require.resolve('zod')) },

@@ -9,7 +9,7 @@ const SECRET_FIELDS = [
   'pin', 'PersonalPIN', 'password', 'Password', 'secret', 'token', 'botToken', 'appToken',
   'signingSecret', 'authorization', 'Authorization', 'private_metadata', 'ticket',
 ];
-export const REDACT_PATHS = SECRET_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`]);
+const REDACT_PATHS = SECRET_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`]);
 
 export type AppLogger = Pino;
 

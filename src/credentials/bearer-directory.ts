@@ -20,7 +20,7 @@ const TOKEN_MARGIN_MS = 5 * 60_000;
 const tokenSchema = z.looseObject({ access_token: z.string().min(1), expires_in: z.coerce.number().positive() });
 
 /** One request for a token: a form POSTed to the token endpoint (made afresh each time: a signed assertion holds the time). */
-export interface TokenRequest {
+interface TokenRequest {
   readonly url: string;
   readonly form: Readonly<Record<string, string>>;
   readonly operation: string;

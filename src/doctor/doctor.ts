@@ -13,7 +13,7 @@ import { namedTables, tableProblem } from '../start-checks';
 import { failureLabel } from '../views/failure-labels';
 import { failed, passed, type SetupCheck } from './setup-check';
 
-export interface DoctorDeps {
+interface DoctorDeps {
   readonly config: Config;
   readonly slack: WebClient;
   readonly dynamo: DynamoDBClient;

@@ -7,13 +7,13 @@ import type { AuditEntry, AuditLog, Clock, Logger, RateLimiter } from './ports';
  * grow that read without bound. Past the cap a refusal is still counted (request_refused) and
  * logged, but not recorded; the records kept say it happened and why.
  */
-export const REFUSALS_RECORDED_PER_HOUR = 3;
+const REFUSALS_RECORDED_PER_HOUR = 3;
 const HOUR_MS = 3_600_000;
 
 type Step = Omit<AuditEntry, 'phase' | 'outcome' | 'errorCode' | 'reason' | 'incomplete' | 'deliveryFailed'>;
 
 /** What an outcome adds to its step: the policy's proof, and whether the secret reached the person. */
-export type OutcomeExtra = Pick<AuditEntry, 'deliveryFailed' | 'verifier' | 'factorType' | 'verification'>;
+type OutcomeExtra = Pick<AuditEntry, 'deliveryFailed' | 'verifier' | 'factorType' | 'verification'>;
 
 /** A change whose attempt is on record; its outcome is written with `succeeded`, `partial` or `failed`. */
 export interface AuditedChange {

@@ -88,7 +88,7 @@ export interface HomeData {
   readonly now: Date;
 }
 
-export interface SearchQuery {
+interface SearchQuery {
   readonly person: string;
   /** The first and the last UTC day searched (YYYY-MM-DD), both included. */
   readonly from: string;
@@ -101,12 +101,12 @@ export type SearchResult =
   | { readonly ok: false; readonly code: 'NOT_ADMIN' | 'STORE_UNAVAILABLE' | 'SLACK_UNAVAILABLE' | 'REQUEST_INVALID' };
 
 /** The approvals capability, as the Home tab reads it (Approvals). */
-export interface ApprovalQueue {
+interface ApprovalQueue {
   waiting(limit: number): Promise<PendingRequest[]>;
   mine(requester: Requester, limit: number): Promise<PendingRequest[]>;
 }
 
-export interface HomeTabDeps {
+interface HomeTabDeps {
   readonly credentials: readonly string[];
   readonly audit: AuditReader;
   /** With approvals on. */
@@ -123,7 +123,7 @@ export interface HomeTabDeps {
 export const RECENT_ACTIVITY = 10;
 export const OWN_REQUESTS = 5;
 export const PENDING_SHOWN = 10;
-export const ATTENTION_DAYS = 7;
+const ATTENTION_DAYS = 7;
 export const ATTENTION_SHOWN = 10;
 export const SEARCH_PAGE = 20;
 /** As long as the audit log keeps records (AUDIT_RETENTION_DAYS' maximum). */
@@ -325,7 +325,7 @@ function stepState(records: readonly AuditEvent[], now: Date): Pick<Activity, 's
 }
 
 /** Resets by action and outcome, and refusals by reason, from one day's records. */
-export function todayCounts(day: string, events: readonly AuditEvent[]): TodayCounts {
+function todayCounts(day: string, events: readonly AuditEvent[]): TodayCounts {
   const resets = new Map<string, { action: string; succeeded: number; failed: number }>();
   const refusals = new Map<FailureCode, number>();
   for (const e of events) {
@@ -347,7 +347,7 @@ export function todayCounts(day: string, events: readonly AuditEvent[]): TodayCo
 const isApprovalStep = (action: string) => APPROVAL_ACTIONS.includes(action);
 
 /** Attempts with no outcome, and failures that alerted an operator, newest first. */
-export function attentionOf(events: readonly AuditEvent[], now: Date): Attention[] {
+function attentionOf(events: readonly AuditEvent[], now: Date): Attention[] {
   const item = (e: AuditEvent, kind: Attention['kind']): Attention => ({
     requestId: e.requestId,
     action: e.action,

@@ -2,7 +2,7 @@ import { LatchkeyFailure } from './failure';
 import type { Requester, SlackMember, WorkspaceMembers } from './ports';
 import { servesMember, servesRequest, type Workspace } from './workspace';
 
-export type VerifiedMember = SlackMember & { readonly email: string };
+type VerifiedMember = SlackMember & { readonly email: string };
 
 /**
  * Self-service is for full, active members of our own workspace (or org), known by a verified

@@ -4,7 +4,7 @@ import type { License } from './ports';
 /** The license change, as one kind of pending request (approvals/): its ID and its detail. */
 export const LICENSE_KIND = 'license';
 
-export type LicenseDetail = { readonly from: License; readonly to: License };
+type LicenseDetail = { readonly from: License; readonly to: License };
 
 /** A license change an employee asked for: a pending request whose detail is the license it is and the one asked for. */
 export type LicenseRequest = PendingRequest<LicenseDetail>;

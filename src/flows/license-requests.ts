@@ -31,9 +31,9 @@ type FormTicket = z.infer<typeof formTicketSchema>;
 
 export type LicenseFieldError = 'UNCHANGED' | 'NO_CHOICE' | 'REASON_EMPTY' | 'REASON_TOO_LONG';
 
-export type LicenseFailure = ApprovalFailure;
+type LicenseFailure = ApprovalFailure;
 
-export interface LicenseRequestsDeps {
+interface LicenseRequestsDeps {
   /** Undefined when license requests are not set up (no directory with licenses, approvals channel or admins). */
   readonly directory?: LicenseDirectory;
   /** The licenses a request may ask for, as the directory names them. */

@@ -27,7 +27,7 @@ function foldAscii(value: string): string {
 }
 
 /** Only a person who can sign in, holding no admin role, is reset by self-service. */
-export function requireResettable(user: DirectoryUser): DirectoryUser {
+function requireResettable(user: DirectoryUser): DirectoryUser {
   // The directory's own reason first: its words are more exact than any status.
   if (user.refusal !== undefined) throw new LatchkeyFailure('DIRECTORY_USER_REFUSED', `refused: ${user.refusal}`, { reason: user.refusal });
   switch (user.status) {

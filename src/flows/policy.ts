@@ -18,7 +18,7 @@ export interface PolicyDeclaration {
 /** A credential that declares nothing: self-service, nothing refused. */
 export const DEFAULT_POLICY: PolicyDeclaration = { default: 'self-service' };
 
-export function isPolicy(value: string): value is Policy {
+function isPolicy(value: string): value is Policy {
   return (POLICIES as readonly string[]).includes(value);
 }
 

@@ -5,11 +5,11 @@ import type { Logger, Requester, WorkspaceMembers } from './ports';
 import type { ApprovalGate, ResetFailure, ResetPending } from './reset-credential';
 
 /** An approved reset, as a kind of pending request (approvals/). */
-export const RESET_KIND = 'reset';
+const RESET_KIND = 'reset';
 /** How long an admin has to decide a reset request. */
-export const RESET_REQUEST_TTL_MS = 24 * 3_600_000;
+const RESET_REQUEST_TTL_MS = 24 * 3_600_000;
 /** How long the requester has, once it is approved, to finish it with their own click. */
-export const FINISH_WITHIN_MS = 30 * 60_000;
+const FINISH_WITHIN_MS = 30 * 60_000;
 
 /** An approved reset's kind: the requester finishes it (handOver); the admin's click changes nothing. */
 export function resetKind(credentials: ReadonlyMap<string, { readonly audit: { readonly directory: string } }>, members: WorkspaceMembers): ApprovalKind {
@@ -37,7 +37,7 @@ export function resetKind(credentials: ReadonlyMap<string, { readonly audit: { r
   };
 }
 
-export type ResetApprovalFailure = ApprovalFailure & { readonly credential?: string };
+type ResetApprovalFailure = ApprovalFailure & { readonly credential?: string };
 
 /**
  * The `approval` policy for resets: the request goes to the admins (Approvals); once approved, the

@@ -24,7 +24,7 @@ import type { ConfiguredVerifier, PushStarted, VerifierAccount } from './verific
 import type { Workspace } from './workspace';
 
 /** Long enough to read the modal and click; short enough that a stale check is not trusted. */
-export const DEFAULT_TICKET_TTL_MS = 10 * 60 * 1000;
+const DEFAULT_TICKET_TTL_MS = 10 * 60 * 1000;
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 
@@ -112,7 +112,7 @@ export interface ApprovalGate {
 /** The `verify` policy's verifier, with how many pushes one person may be sent per hour. */
 export type PolicyVerifier = ConfiguredVerifier & { readonly app: string; readonly perPersonPerHour: number };
 
-export interface ResetCredentialDeps {
+interface ResetCredentialDeps {
   /** The credentials this deployment serves, by ID; any other answers DIRECTORY_NOT_ENABLED. */
   readonly credentials: ReadonlyMap<string, Resettable>;
   readonly members: WorkspaceMembers;
@@ -133,7 +133,7 @@ export interface ResetCredentialDeps {
   readonly approvals?: ApprovalGate;
 }
 
-export interface ResetLimits {
+interface ResetLimits {
   /** Resets one person may start per hour, per credential. */
   readonly perUserPerHour: number;
   /** Resets everyone together may start per minute; past it, resets pause and an alert is logged. */

@@ -16,7 +16,7 @@ export function acknowledgeOnArrival(app: GuardedApp, command: string, enabled: 
   if (enabled) app.acknowledgeOnArrival(command, (body) => slashCommandSchema.safeParse(body).success, modal);
 }
 
-export type AcceptedCommand = { requester: Requester; triggerId: string; text: string };
+type AcceptedCommand = { requester: Requester; triggerId: string; text: string };
 
 /**
  * The first thing every slash command does: read it, and acknowledge it at once. A command

@@ -9,7 +9,7 @@ import { openModalWhile } from './modal-sequence';
 import { actingUser, blockActionsSchema } from './slack-payloads';
 
 /** The one answer a non-admin's Review click gets, privately. */
-export function notAdminText(): string {
+function notAdminText(): string {
   return 'Only Latchkey admins can review requests.';
 }
 

@@ -40,7 +40,7 @@ export const viewSubmissionSchema = z.object({
   }),
 });
 
-export type ViewSubmission = z.infer<typeof viewSubmissionSchema>;
+type ViewSubmission = z.infer<typeof viewSubmissionSchema>;
 
 export const blockActionsSchema = z.object({
   ...actor,
@@ -51,7 +51,7 @@ export const blockActionsSchema = z.object({
   actions: z.array(z.object({ action_id: z.string(), value: z.string().max(2000).optional() })).min(1),
 });
 
-export type BlockActions = z.infer<typeof blockActionsSchema>;
+type BlockActions = z.infer<typeof blockActionsSchema>;
 
 /** Who is acting, from the signed payload only. */
 export function actingUser(body: {

@@ -23,7 +23,7 @@ export type HttpFetch = FetchFunction;
  * reset, and a person is told their push could not be sent. Closing ours first, below the shortest
  * such limit in use, avoids the race; a new connection after 4 s idle costs one handshake.
  */
-export const IDLE_SOCKET_MS = 4_000;
+const IDLE_SOCKET_MS = 4_000;
 
 export function httpFetch({ idleSocketMs = IDLE_SOCKET_MS }: { idleSocketMs?: number } = {}): HttpFetch {
   // Node's agent applies `timeout` to its free sockets too, and destroys one that reaches it.

@@ -3,7 +3,7 @@ import type { Admins, Clock } from '../flows/ports';
 import { toSlackFailure } from './slack-errors';
 
 /** Long enough to spare Slack a call per click, short enough that removing an admin takes effect soon. */
-export const USERGROUP_CACHE_MS = 60_000;
+const USERGROUP_CACHE_MS = 60_000;
 
 /**
  * Admins named in configuration: ADMIN_USER_IDS, and the members of ADMIN_USERGROUP_ID

@@ -3,7 +3,7 @@ import { parse } from 'node:querystring';
 /** The content type Slack sends commands and interactivity with; Bolt compares it verbatim. */
 export const SLACK_FORM = 'application/x-www-form-urlencoded';
 /** The content type of the Events API (app_home_opened, and its url_verification check). */
-export const SLACK_JSON = 'application/json';
+const SLACK_JSON = 'application/json';
 /** Slack never sends Latchkey anything near this; a larger body is not from Slack. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
 

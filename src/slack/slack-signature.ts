@@ -3,7 +3,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 /** Slack's limit: a request whose timestamp is further than this from our clock may be a replay. */
 export const SIGNATURE_MAX_AGE_S = 5 * 60;
 
-export interface SignedRequest {
+interface SignedRequest {
   /** The body exactly as received. */
   readonly body: string;
   /** X-Slack-Signature: `v0=` and the hex HMAC-SHA256. */

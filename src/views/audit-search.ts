@@ -12,12 +12,12 @@ export const AUDIT_SEARCH_AGAIN_CALLBACK_ID = 'audit_search_again';
 const TITLE = 'Search the audit log';
 
 /** YYYY-MM-DD, as Slack's date picker reads and writes it. */
-export function pickerDate(at: Date): string {
+function pickerDate(at: Date): string {
   return at.toISOString().slice(0, 10);
 }
 
 /** What was searched: kept in the results, for their pages and "New search". */
-export interface SearchTerms {
+interface SearchTerms {
   readonly person: string;
   readonly from: string;
   readonly to: string;
@@ -56,7 +56,7 @@ export function auditSearchingView(): ModalView {
 }
 
 /** What a page button carries: the search, and where the page starts (none: the first page). */
-export interface SearchCursor extends SearchTerms {
+interface SearchCursor extends SearchTerms {
   readonly after?: string;
   readonly page: number;
 }

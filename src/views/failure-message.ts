@@ -2,7 +2,7 @@ import type { FailureCode } from '../flows/failure';
 import { escapeMrkdwn, slackTime } from './blocks';
 import { capitalized, changeOf, type SubjectWords } from './words';
 
-export interface FailureMessage {
+interface FailureMessage {
   /** What happened, in one line. */
   readonly headline: string;
   /** What to do next. */

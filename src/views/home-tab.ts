@@ -9,7 +9,7 @@ import { approvalStatusLine } from './approval-status';
 import { wordsOf, type ApprovalWords } from './approval-words';
 import type { LicenseVocabulary, SubjectWords } from './words';
 
-export const HOME_RESET_ACTION_PREFIX = 'home_reset_';
+const HOME_RESET_ACTION_PREFIX = 'home_reset_';
 export const HOME_LICENSE_ACTION_ID = 'home_request_license';
 export const HOME_SEARCH_ACTION_ID = 'home_search';
 export const HOME_SETUP_CHECK_ACTION_ID = 'home_setup_check';

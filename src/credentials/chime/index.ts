@@ -4,7 +4,7 @@ import type { AdapterContext, Credential } from '../credential';
 import type { ChimeDirectory } from './chime-directory';
 import { CHIME_LICENSES } from './licenses';
 
-export interface ChimeSettings {
+interface ChimeSettings {
   readonly accountId: string;
 }
 

@@ -5,7 +5,7 @@ import { callCheck } from '../call-check';
 import { PASSWORD_SETTINGS, passwordPolicyOf, type PasswordPolicy } from '../password-generator';
 import type { EntraConnection } from './entra-directory';
 
-export interface EntraSettings extends EntraConnection {
+interface EntraSettings extends EntraConnection {
   readonly password: PasswordPolicy;
 }
 

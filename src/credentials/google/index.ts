@@ -4,7 +4,7 @@ import type { AdapterContext, Credential } from '../credential';
 import { PASSWORD_SETTINGS, passwordPolicyOf, type PasswordPolicy } from '../password-generator';
 import type { GoogleConnection } from './google-directory';
 
-export interface GoogleSettings extends GoogleConnection {
+interface GoogleSettings extends GoogleConnection {
   readonly password: PasswordPolicy;
 }
 

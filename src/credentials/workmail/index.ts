@@ -3,7 +3,7 @@ import { optional } from '../../config-fields';
 import type { AdapterContext, Credential } from '../credential';
 import { PASSWORD_SETTINGS, passwordPolicyOf, type PasswordPolicy } from '../password-generator';
 
-export interface WorkMailSettings {
+interface WorkMailSettings {
   readonly organizationId: string;
   readonly password: PasswordPolicy;
 }

@@ -12,7 +12,7 @@ import { awsCheck, fromAwsError } from '../aws-errors';
 import { generatePassword, type PasswordPolicy } from '../password-generator';
 
 /** WorkMail's exceptions in our words; throttling, 5xx and setup errors are fromAwsError's. */
-export const WORKMAIL_ERRORS: Partial<Record<string, FailureCode>> = {
+const WORKMAIL_ERRORS: Partial<Record<string, FailureCode>> = {
   EntityNotFoundException: 'DIRECTORY_USER_NOT_FOUND',
   EntityStateException: 'DIRECTORY_USER_DISABLED',
   InvalidPasswordException: 'DIRECTORY_REJECTED',

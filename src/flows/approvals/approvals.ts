@@ -58,7 +58,7 @@ export interface ApprovalKind {
   readonly onApprove: { readonly apply: (request: PendingRequest) => Promise<void> } | { readonly handOver: { readonly finishWithinMs: number } };
 }
 
-export interface ApprovalsDeps {
+interface ApprovalsDeps {
   readonly kinds: readonly ApprovalKind[];
   readonly admins: Admins;
   readonly store: PendingRequestStore;

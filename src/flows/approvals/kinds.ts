@@ -5,6 +5,6 @@ import { approvalActions } from './pending-request';
  * records (`<kind>_request`, `_decide`, `_apply`) because they are listed here. A new kind is a
  * line here, its ApprovalKind (what approval does) and its ApprovalKindWords (how it is told).
  */
-export const APPROVAL_KINDS = ['license', 'reset'] as const;
+const APPROVAL_KINDS = ['license', 'reset'] as const;
 
 export const APPROVAL_ACTIONS: readonly string[] = approvalActions(APPROVAL_KINDS);
