@@ -22,7 +22,7 @@ import { clickedBy } from './slack-payloads';
 export function registerApprovalFinish(app: GuardedApp, flow: ResetApprovals, resets: Pick<ResetCredential, 'finishApproved'>, logger: Logger): void {
   app.acknowledgeActionOnArrival(FINISH_ACTION_ID, (body) => clickedBy(body) !== undefined, {
     view: finishLoadingView(),
-    busyText: 'Latchkey is very busy right now. Click *Finish the reset* in its message again in a minute.',
+    busyText: 'Latchkey is very busy right now. Click the button in its message again in a minute.',
   });
   app.action(FINISH_ACTION_ID, async ({ ack, body, client, context }) => {
     await ack();

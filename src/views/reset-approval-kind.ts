@@ -4,7 +4,7 @@ import type { FailureCode } from '../flows/failure';
 import type { ApprovalKindWords } from './approval-words';
 import { context, escapeMrkdwn, modal, plain, quoted, section, slackTime } from './blocks';
 import { failureMessage } from './failure-message';
-import type { ResetWords, SubjectWords } from './words';
+import { changeOf, type ResetWords, type SubjectWords } from './words';
 
 /** The button in the requester's DM that finishes an approved request, in their own modal. */
 export const FINISH_ACTION_ID = 'approval_finish';
@@ -33,11 +33,11 @@ export function resetKindWords(credentials: Readonly<Record<string, ResetWords>>
     // The approval was used by the finish that failed: nobody can retry it, and its place is given back (approvals.ts).
     afterFailure: (r) => `<@${r.requester.userId}> can ask again with \`${of(r).command}\`; an admin must approve it again.`,
     steps: { request: 'Reset request', decide: 'Reset decision', apply: 'Approved reset' },
-    asks: (r) => `asks to reset their *${of(r).what}* (an admin must approve it first)`,
+    asks: (r) => `asks to ${changeOf(of(r)).verb} their *${of(r).what}* (an admin must approve it first)`,
     summary: (r) => `*${of(r).title}*`,
     approveLabel: () => 'Approve: they finish it themselves',
     details: (r, d) => profile(r, d),
-    applied: (r) => `reset their ${of(r).what}`,
+    applied: (r) => `${changeOf(of(r)).done} their ${of(r).what}`,
     approvedStatus: (r) => `; waiting for <@${r.requester.userId}> to finish it, by ${slackTime(new Date(r.expiresAt))}.`,
     notice: (r) => notice(r, of(r)),
   };
@@ -57,13 +57,14 @@ function notice(request: PendingRequest, words: SubjectWords): { text: string; b
   const by = request.decidedBy ? `<@${request.decidedBy}>` : 'an admin';
   const comment = request.comment ? [context(`Comment: ${quoted(request.comment)}`)] : [];
   const again = `Run \`${words.command}\` to ask again.`;
+  const change = changeOf(words);
   switch (request.status) {
     case 'PENDING': {
-      const text = `Your request to reset your ${words.what} was sent to the admins.`;
+      const text = `Your request to ${change.verb} your ${words.what} was sent to the admins.`;
       return { text, blocks: [section(`:outbox_tray: ${text}`), context(`You will hear back here. It expires at ${slackTime(new Date(request.expiresAt))} if nobody decides it.`)] };
     }
     case 'APPROVED': {
-      const text = `${by} approved your request to reset your ${words.what}. Finish it by ${slackTime(new Date(request.expiresAt))}.`;
+      const text = `${by} approved your request to ${change.verb} your ${words.what}. Finish it by ${slackTime(new Date(request.expiresAt))}.`;
       return {
         text,
         blocks: [
@@ -72,29 +73,29 @@ function notice(request: PendingRequest, words: SubjectWords): { text: string; b
           {
             type: 'actions',
             block_id: 'finish',
-            elements: [{ type: 'button', action_id: FINISH_ACTION_ID, text: plain('Finish the reset'), style: 'primary', value: request.id }],
+            elements: [{ type: 'button', action_id: FINISH_ACTION_ID, text: plain(`Finish the ${change.verb}`), style: 'primary', value: request.id }],
           },
           context('The button works once, for you alone. It opens a window only you see, and anything new (a password, say) is shown there.'),
         ],
       };
     }
     case 'DENIED': {
-      const text = `Your request to reset your ${words.what} was denied by ${by}.`;
+      const text = `Your request to ${change.verb} your ${words.what} was denied by ${by}.`;
       return { text, blocks: [section(`:no_entry: ${text}`), ...comment, context('Reply to them, or ask IT, if you think this is wrong.')] };
     }
     case 'EXPIRED': {
       const text = request.decidedBy
-        ? `Your approved reset of your ${words.what} expired before you finished it. Nothing was changed.`
-        : `Your request to reset your ${words.what} expired without a decision. Nothing was changed.`;
+        ? `Your approved ${change.verb} of your ${words.what} expired before you finished it. Nothing was changed.`
+        : `Your request to ${change.verb} your ${words.what} expired without a decision. Nothing was changed.`;
       return { text, blocks: [section(`:zzz: ${text}`), context(again)] };
     }
     case 'APPLY_FAILED': {
       const why = failureMessage({ code: (request.errorCode ?? 'INTERNAL') as FailureCode }, words).headline;
-      const text = `Your approved reset of your ${words.what} could not be finished: ${why}`;
+      const text = `Your approved ${change.verb} of your ${words.what} could not be finished: ${why}`;
       return { text, blocks: [section(`:warning: ${text}`), context(ASK_AGAIN(words))] };
     }
     default: {
-      const text = `Your ${words.what} was reset.`;
+      const text = `Your ${words.what} was ${change.done}.`;
       return { text, blocks: [section(`:white_check_mark: ${text}`)] };
     }
   }
@@ -108,9 +109,12 @@ export function finishedFailureView(failure: { code: FailureCode; requestId?: st
   return modal({ title: words.title, close: 'Close', blocks });
 }
 
-/** The requester's own modal, opened by their finish click while Latchkey checks them again. */
+/**
+ * The requester's own modal, opened by their finish click while Latchkey checks them again. It
+ * opens on arrival, before the request (and so its credential) is read: its words fit any change.
+ */
 export function finishLoadingView(): ModalView {
-  return modal({ title: ANY.title, close: 'Cancel', blocks: [section(':hourglass_flowing_sand: Checking your account again before the reset…')] });
+  return modal({ title: 'Finish your request', close: 'Cancel', blocks: [section(':hourglass_flowing_sand: Checking your account again before the change…')] });
 }
 
 /** The finish click could not be used: why, and what to do next. */

@@ -11,6 +11,8 @@ import { LIMITS } from '../../src/views/blocks';
 import { failureMessage } from '../../src/views/failure-message';
 import { challengeView, checkingView, confirmView, failureView, pendingView, resultView, workingView } from '../../src/views/reset-modal';
 import { pushRejectedNotice, resetNotice } from '../../src/views/reset-notice';
+import { PENDING_STATUSES, type PendingRequest } from '../../src/flows/approvals/pending-request';
+import { finishLoadingView, resetKindWords } from '../../src/views/reset-approval-kind';
 
 const done = (credential: Credential): ResetDone => ({
   ok: true,
@@ -187,5 +189,28 @@ describe('a change that is not a reset (Okta unlock) is never called a reset', (
         'Ask another admin, or IT, to unlock it.',
       ]),
     );
+  });
+
+  it("in an approved request's words: the admins' message and the requester's notices, in every state", () => {
+    const kind = resetKindWords({ [unlock.id]: words });
+    const request = (status: PendingRequest['status']): PendingRequest => ({
+      id: 'a1',
+      kind: 'reset',
+      requester: { userId: 'UANN', teamId: 'T0TEAM' },
+      requesterEmail: 'ann@example.com',
+      directoryUserId: 'okta-ann',
+      detail: { credential: unlock.id, resetRequestId: 'r1' },
+      reason: '',
+      status,
+      createdAt: '2026-12-04T08:00:00.000Z',
+      expiresAt: '2026-12-04T09:00:00.000Z',
+      ...(status !== 'PENDING' && { decidedBy: 'UADA' }),
+      ...(status === 'APPLY_FAILED' && { errorCode: 'DIRECTORY_UNAVAILABLE' }),
+    });
+    const said = JSON.stringify([finishLoadingView(), ...PENDING_STATUSES.flatMap((s) => [kind.asks(request(s)), kind.applied(request(s)), kind.notice(request(s))])]);
+    expect(said).not.toMatch(/\b[Rr]eset(ting|s)?\b/);
+    expect(said).toContain('asks to unlock their *Okta account*');
+    expect(said).toContain('<@UADA> approved your request to unlock your Okta account.');
+    expect(said).toContain('Finish the unlock');
   });
 });
