@@ -8,6 +8,8 @@ import { licenseKindWords } from '../../src/views/license-kind';
 import { licenseFieldErrors, licenseFormView, openRequestView, requestSentView } from '../../src/views/license-form';
 import type { LicenseVocabulary } from '../../src/views/words';
 import { chime } from '../../src/credentials/chime';
+import { FAILURE_CODES } from '../../src/flows/failure';
+import { failureMessage } from '../../src/views/failure-message';
 
 const V: LicenseVocabulary = { words: { ...chime.licenses!.words, command: '/request-license' }, kinds: chime.licenses!.kinds };
 const W = licenseKindWords(V);
@@ -46,6 +48,12 @@ function checkModal(view: ModalView) {
 }
 
 describe('license views', () => {
+  it('a license request is never called a reset, in any refusal (a guest, another workspace, an admin account, not enabled here)', () => {
+    const said = FAILURE_CODES.flatMap((code) => Object.values(failureMessage({ code }, V.words)));
+    expect(said.filter((line) => /\breset/i.test(line))).toEqual([]);
+    expect(said).toEqual(expect.arrayContaining(['Guest accounts cannot use self-service changes.', 'Amazon Chime license changes are not enabled in this workspace.']));
+  });
+
   it('the form offers exactly the other three licenses, and both inputs are required', () => {
     const view = licenseFormView({ email: 'ann@example.com', current: 'Basic', ticket: 't' }, V);
     checkModal(view);
