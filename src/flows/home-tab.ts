@@ -4,6 +4,7 @@ import type { PendingRequest } from './approvals/pending-request';
 import type { Admins, AuditEvent, AuditReader, Clock, Logger, Requester } from './ports';
 import { OUTCOME_GRACE_MS, unknownOutcomes } from './unknown-outcomes';
 import { servesRequest, type Workspace } from './workspace';
+import { compareText } from './text-order';
 
 /** A part of the tab that could be read, or could not (the rest is still shown). */
 export type Part<T> = { readonly ok: true; readonly value: T } | { readonly ok: false };
@@ -265,7 +266,7 @@ export function activityOf(events: readonly AuditEvent[], now: Date, requests: r
   return [...byThing.values()].map((records) => {
     const steps = [...new Set(records.map((r) => r.requestId))].map((id) => records.filter((r) => r.requestId === id));
     const started = (step: AuditEvent[]) => step.reduce((a, b) => (a.at <= b.at ? a : b));
-    steps.sort((a, b) => started(a).at.localeCompare(started(b).at) || started(a).requestId.localeCompare(started(b).requestId));
+    steps.sort((a, b) => compareText(started(a).at, started(b).at) || compareText(started(a).requestId, started(b).requestId));
     const first = started(steps[0]!);
     const last = steps.at(-1)!;
     const { state, errorCode, reason } = stepState(last, now);
@@ -360,5 +361,5 @@ function attentionOf(events: readonly AuditEvent[], now: Date): Attention[] {
     ...unknownOutcomes(events, now).map((e) => item(e, 'unknown_outcome')),
     ...events.filter((e) => e.phase === 'outcome' && e.outcome === 'failure' && e.errorCode && needsOperator(e.errorCode)).map((e) => item(e, 'operator_failure')),
     ...events.filter((e) => e.phase === 'outcome' && e.outcome === 'partial').map((e) => item(e, 'incomplete')),
-  ].sort((a, b) => b.at.localeCompare(a.at));
+  ].sort((a, b) => compareText(b.at, a.at));
 }

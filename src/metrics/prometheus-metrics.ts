@@ -1,4 +1,5 @@
 import type { MetricName, Metrics } from '../flows/ports';
+import { compareText } from '../flows/text-order';
 
 /**
  * The server's metrics, read by Prometheus from GET /metrics in its text format: a counter per
@@ -64,7 +65,7 @@ function keyOf(name: string, labels: Labels): string {
 }
 
 function labelText(labels: Labels): string {
-  const entries = Object.entries(labels).sort(([a], [b]) => a.localeCompare(b));
+  const entries = Object.entries(labels).sort(([a], [b]) => compareText(a, b));
   if (entries.length === 0) return '';
   return `{${entries.map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`).join(',')}}`;
 }

@@ -4,6 +4,7 @@ import { NO_METRICS, type Admins, type AuditEntry, type AuditLog, type Clock, ty
 import { newRequestId } from '../request-id';
 import { servesRequest, type Workspace } from '../workspace';
 import { approvalAction, type ApprovalStep, type Detail, type PendingRequest, type PendingRequestStore, type PendingStatus } from './pending-request';
+import { compareText } from '../text-order';
 
 export const COMMENT_MAX_LENGTH = 500;
 export type ReviewFieldError = 'NO_DECISION' | 'COMMENT_REQUIRED' | 'COMMENT_TOO_LONG';
@@ -264,7 +265,7 @@ export class Approvals {
     const current = await Promise.all(held.map((r) => this.expireIfDue(r)));
     const byId = new Map<string, PendingRequest>();
     for (const r of [...decided, ...current]) byId.set(r.id, r);
-    return [...byId.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, limit);
+    return [...byId.values()].sort((a, b) => compareText(b.createdAt, a.createdAt)).slice(0, limit);
   }
 
   /**
