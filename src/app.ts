@@ -465,18 +465,38 @@ function policyVerifier(verify: NonNullable<Config['verify']>, context: AdapterC
  * the other.
  */
 function guardedHttpReceiver(config: Config, logger: AppLogger, routes: CustomRoute[]): HTTPReceiver {
+  const onError = processEventErrorHandler(logger);
   const receiver = new HTTPReceiver({
     signingSecret: config.slack.signingSecret,
     endpoints: EVENTS_PATH,
     customRoutes: routes,
     logger: boltLogger(logger),
     bodyLimit: BODY_LIMIT_BYTES,
-    processEventErrorHandler: processEventErrorHandler(logger),
+    processEventErrorHandler: onError,
     dispatchErrorHandler: dispatchErrorHandler(logger),
     customPropertiesExtractor: answerDeadline,
     signatureVerification: false,
   });
-  guardSlackRequests(receiver, { path: EVENTS_PATH, bodyLimit: BODY_LIMIT_BYTES, logger, routes, signingSecret: config.slack.signingSecret });
+  // Bolt hands its receiver the app (init); the guard offers that app each checked request first.
+  let app: GuardedApp | undefined;
+  const init = receiver.init.bind(receiver);
+  receiver.init = (bolt) => {
+    app = bolt as GuardedApp;
+    init(bolt);
+  };
+  guardSlackRequests(receiver, {
+    path: EVENTS_PATH,
+    bodyLimit: BODY_LIMIT_BYTES,
+    logger,
+    routes,
+    signingSecret: config.slack.signingSecret,
+    answerOnArrival: (body, request, response) =>
+      app?.answerOnArrival(
+        body,
+        () => response.writeHead(200).end(),
+        (error) => void onError({ error: error as Error, logger: boltLogger(logger), request, response, storedResponse: undefined }),
+      ) ?? false,
+  });
   return receiver;
 }
 

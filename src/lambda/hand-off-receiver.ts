@@ -4,7 +4,7 @@ import type { Logger, Metrics } from '../flows/ports';
 import type { HttpFetch } from '../http/fetch';
 import { OPENED_MODAL, openLoadingModal, type OpenedModal } from '../slack/arrival-modal';
 import { UnexpectedPayloadError, type GuardedApp } from '../slack/guarded-app';
-import { bodyMatchesType, isSslCheck, parseSlackBody, refuseBody, refuseContentType } from '../slack/slack-request-body';
+import { bodyMatchesType, isSslCheck, parseSlackBody, readSlackBody, refuseContentType } from '../slack/slack-request-body';
 import { sendDirectMessage } from '../slack/direct-message';
 import { EVENTS_PATH } from '../slack/request-guard';
 import { signedBySlack } from '../slack/slack-signature';
@@ -77,10 +77,10 @@ export class HandOffReceiver implements Receiver {
       logger.warn({ status: 401 }, 'request refused: signature or timestamp invalid');
       return { statusCode: 401 };
     }
-    const refusal = refuseBody(request.body, contentType);
-    if (refusal) {
-      logger.warn({ status: refusal.status, reason: refusal.reason }, 'request refused');
-      return { statusCode: refusal.status };
+    const read = readSlackBody(request.body, contentType);
+    if (!read.ok) {
+      logger.warn({ status: read.refusal.status, reason: read.refusal.reason }, 'request refused');
+      return { statusCode: read.refusal.status };
     }
     if (!bodyMatchesType(order.body, contentType)) {
       logger.warn({ status: 400 }, 'request refused: the body is not what its content type says');

@@ -18,6 +18,7 @@ import type { HttpFetch } from '../http/fetch';
 import { AckFirst } from './ack-first';
 import { OPENED_MODAL, openLoadingModal, type ArrivalModal } from './arrival-modal';
 import { App } from './bolt';
+import { answerDeadline } from './held-answer';
 import { ListenerTable } from './listener-table';
 
 /** What the app answers to; anything else is refused at once instead of waiting out Slack's 3 s. */
@@ -64,7 +65,7 @@ function plain<Args>(listener: Middleware<Args, any>): Middleware<any> {
 export class GuardedApp extends App {
   private readonly envelope: z.ZodType;
   private readonly ackFirst = new AckFirst();
-  private readonly onArrival = new Map<string, { wellFormed: (body: unknown) => boolean; modal?: ArrivalModal }>();
+  private readonly onArrival = new Map<string, OnArrival>();
   private working = 0;
   /** Listeners by exact ID, one Bolt listener per kind (listener-table.ts). */
   private readonly routes = {
@@ -159,7 +160,7 @@ export class GuardedApp extends App {
     return onArrival?.modal ? { modal: onArrival.modal, trigger: arrivalTrigger(body) } : undefined;
   }
 
-  private arrivalOf(body: Record<string, unknown>) {
+  private arrivalOf(body: Record<string, unknown>): OnArrival | undefined {
     const key = arrivalKey(body);
     const onArrival = key === undefined ? undefined : this.onArrival.get(key);
     return onArrival?.wellFormed(body) ? onArrival : undefined;
@@ -174,20 +175,39 @@ export class GuardedApp extends App {
     if (!this.envelope.safeParse(event.body).success) {
       throw new UnexpectedPayloadError('signed request of a shape Latchkey does not handle');
     }
+    await this.route(event, this.arrivalOf(event.body));
+  }
+
+  /**
+   * Over HTTP, a request acknowledged on arrival is answered the moment the request guard has read
+   * and checked it (`body` as the guard read it), before Bolt's receiver reads it again: Bolt's reading (the URL, the body parsed
+   * a second time, an acknowledgement object with its own timer) cost each command of a 400-command
+   * burst about as much as the answer itself, and every command still arriving waited for it. The
+   * request is then routed like any other, its acknowledgement already sent. False for every other
+   * request, which goes on to Bolt's receiver as before (and so does an unknown shape, to be refused).
+   * `failed` gets what the routing throws, before the answer or after it.
+   */
+  answerOnArrival(body: Record<string, unknown>, answer: () => void, failed: (error: unknown) => void): boolean {
+    const onArrival = this.arrivalOf(body);
+    if (!onArrival || !this.envelope.safeParse(body).success) return false;
+    this.route({ body, ack: async () => answer(), customProperties: answerDeadline() }, onArrival).catch(failed);
+    return true;
+  }
+
+  private async route(event: ReceiverEvent, onArrival: OnArrival | undefined): Promise<void> {
     this.ackFirst.arrived();
     const arrivedAt = performance.now();
     this.working += 1;
     try {
-      await super.processEvent(await this.acknowledgingFirst(event, arrivedAt));
+      await super.processEvent(await this.acknowledgingFirst(event, arrivedAt, onArrival));
     } finally {
       this.working -= 1;
     }
   }
 
   /** The event as Bolt should route it: acknowledged already, or with an ack() after which the work waits its turn. */
-  private async acknowledgingFirst(event: ReceiverEvent, arrivedAt: number): Promise<ReceiverEvent> {
+  private async acknowledgingFirst(event: ReceiverEvent, arrivedAt: number, onArrival: OnArrival | undefined): Promise<ReceiverEvent> {
     const { ack, body } = event;
-    const onArrival = this.arrivalOf(body);
     if (!onArrival) {
       return {
         ...event,
@@ -224,6 +244,12 @@ export class GuardedApp extends App {
       },
     };
   }
+}
+
+/** A command or click acknowledged on arrival: when it is, and its loading modal if it has one. */
+interface OnArrival {
+  readonly wellFormed: (body: unknown) => boolean;
+  readonly modal?: ArrivalModal;
 }
 
 /** Whose trigger, and where to say Latchkey is busy: a command's fields, or a click's. */

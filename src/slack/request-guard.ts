@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describeError } from '../flows/failure';
 import type { Logger } from '../flows/ports';
 import { ErrorCode } from './bolt';
-import { isSslCheck, refuseBody, refuseContentType, type BodyRefusal } from './slack-request-body';
+import { isSslCheck, readSlackBody, refuseContentType, type BodyRefusal } from './slack-request-body';
 import { signedBySlack } from './slack-signature';
 
 /** Where Slack sends everything: slash commands, interactivity and the Events API (manifest.yml). */
@@ -29,13 +29,14 @@ export interface ServedRoute {
  * exact-path rule covers it.
  *
  * For the events path, it checks what Bolt takes on trust before it reads a request: the size,
- * the content type Slack always uses, and that an interactivity payload is a JSON object
- * (slack-request-body.ts). The path is read as Bolt routes it (`new URL(req.url, base).pathname`),
+ * the content type Slack always uses, and that the body reads as Slack's (slack-request-body.ts:
+ * an interactivity payload must be a JSON object). The path is read as Bolt routes it (`new URL(req.url, base).pathname`),
  * so `/slack/events#x`, an absolute-form `http://host/slack/events` and `/slack/x/../events` are
  * all the events path here too, and none reaches Bolt unchecked. Then it checks Slack's signature
  * (slack-signature.ts): an unsigned or stale request is a quiet 401 here, and Bolt's receiver, which
- * is built with its own check switched off, never sees one. The buffered body is handed on as
- * `rawBody`, which Bolt reuses instead of reading the stream.
+ * is built with its own check switched off, never sees one. A request that passed is offered first
+ * to `answerOnArrival`; otherwise the buffered body is handed on as `rawBody`, which Bolt reuses
+ * instead of reading the stream.
  *
  * `alert: true` is for our own faults after Slack's signature was accepted: an error while handling
  * such a request, or no answer to it within UNANSWERED_MS, is a 500 and an alert. An outsider can
@@ -52,6 +53,11 @@ export function guardSlackRequests(
     signingSecret: string;
     routes?: readonly ServedRoute[];
     unansweredMs?: number;
+    /**
+     * Offered every request that passed the checks, before Bolt's receiver: true when it answered
+     * the request itself (GuardedApp.answerOnArrival).
+     */
+    answerOnArrival?: (body: Record<string, unknown>, req: IncomingMessage, res: ServerResponse) => boolean;
   },
 ): void {
   const next = receiver.requestListener;
@@ -114,8 +120,9 @@ export function guardSlackRequests(
         const signature = { body, signature: header(req, 'x-slack-signature'), timestamp: header(req, 'x-slack-request-timestamp') };
         if (!signedBySlack(options.signingSecret, signature)) return refuse(res, { status: 401, reason: 'signature or timestamp invalid' });
         signed = true;
-        const refusal = refuseBody(body, req.headers['content-type'], options.bodyLimit);
-        if (refusal) return refuse(res, refusal);
+        const read = readSlackBody(body, req.headers['content-type'], options.bodyLimit);
+        if (!read.ok) return refuse(res, read.refusal);
+        if (options.answerOnArrival?.(read.body, req, res)) return;
         (req as IncomingMessage & { rawBody?: Buffer }).rawBody = rawBody;
         next(req, res);
       } catch (err) {
@@ -124,7 +131,8 @@ export function guardSlackRequests(
     });
   };
   const guarded = (req: IncomingMessage, res: ServerResponse) => {
-    const path = pathOf(req.url);
+    // Spelled exactly, the events path is what Bolt would route it as: every command skips the URL parser.
+    const path = req.url === options.path ? options.path : pathOf(req.url);
     if (path === undefined) return notServed(req, res, 400, 'request target is not a URL');
     const method = (req.method ?? '').toUpperCase();
     if (path === options.path) {

@@ -13,37 +13,29 @@ export function refuseContentType(contentType: string | undefined): BodyRefusal 
   return contentType === SLACK_FORM || contentType === SLACK_JSON ? undefined : { status: 415, reason: `content type ${contentType ?? 'missing'}` };
 }
 
-/**
- * What Bolt takes on trust about a body it has been handed. Bolt parses `payload=null` and then
- * reads a property of null outside any try: an unhandled rejection that stops the process; and it
- * parses an Events API body with JSON.parse.
- */
-export function refuseBody(rawBody: string, contentType: string | undefined, bodyLimit = BODY_LIMIT_BYTES): BodyRefusal | undefined {
-  if (Buffer.byteLength(rawBody) > bodyLimit) return { status: 413, reason: `body over ${bodyLimit} bytes` };
-  if (contentType === SLACK_JSON) return isJsonObject(rawBody) ? undefined : { status: 400, reason: 'JSON body is not an object' };
-  if (!mayHavePayload(rawBody)) return undefined;
-  const payload = parse(rawBody).payload;
-  if (payload !== undefined && !isJsonObject(payload)) return { status: 400, reason: 'payload is not a JSON object' };
-  return undefined;
-}
+export type SlackBody = { ok: true; body: Record<string, unknown> } | { ok: false; refusal: BodyRefusal };
 
 /**
- * Whether a form body could have a `payload` field, reading its keys only: a slash command's (a
- * dozen plain keys) is not parsed twice, once here and once by Bolt. A key with a `%` escape might
- * decode to `payload`, so it is parsed in full (a `+` decodes to a space, which no spelling of
- * `payload` has).
+ * A signed body, read once as Bolt's HTTP receiver reads it (by its content type): the Events API's
+ * JSON object, an interactivity form's `payload` object, or a slash command's fields. Refused when
+ * it is none of these, since Bolt takes it on trust: it parses `payload=null` and then reads a
+ * property of null outside any try (an unhandled rejection that stops the process). Every spelling
+ * of the key (`payloa%64`) is decoded by the parse, and a repeated `payload` is refused.
  */
-function mayHavePayload(form: string): boolean {
-  for (let start = 0; start < form.length; ) {
-    const end = form.indexOf('&', start);
-    const field = end === -1 ? form.slice(start) : form.slice(start, end);
-    const eq = field.indexOf('=');
-    const key = eq === -1 ? field : field.slice(0, eq);
-    if (key === 'payload' || key.includes('%')) return true;
-    if (end === -1) break;
-    start = end + 1;
+export function readSlackBody(rawBody: string, contentType: string | undefined, bodyLimit = BODY_LIMIT_BYTES): SlackBody {
+  if (Buffer.byteLength(rawBody) > bodyLimit) return refused(413, `body over ${bodyLimit} bytes`);
+  if (contentType === SLACK_JSON) {
+    const body = jsonObject(rawBody);
+    return body ? { ok: true, body } : refused(400, 'JSON body is not an object');
   }
-  return false;
+  const form = parse(rawBody);
+  if (form.payload === undefined) return { ok: true, body: form };
+  const payload = typeof form.payload === 'string' ? jsonObject(form.payload) : undefined;
+  return payload ? { ok: true, body: payload } : refused(400, 'payload is not a JSON object');
+}
+
+function refused(status: BodyRefusal['status'], reason: string): SlackBody {
+  return { ok: false, refusal: { status, reason } };
 }
 
 /**
@@ -75,12 +67,11 @@ function looksLikeJson(rawBody: string): boolean {
   return rawBody.trimStart().startsWith('{');
 }
 
-function isJsonObject(payload: string | string[]): boolean {
-  if (typeof payload !== 'string') return false;
+function jsonObject(text: string): Record<string, unknown> | undefined {
   try {
-    const value: unknown = JSON.parse(payload);
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }

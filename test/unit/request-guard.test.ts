@@ -159,3 +159,79 @@ describe('the request guard', () => {
     expect(reached).toBe(1);
   });
 });
+
+/**
+ * A request the app can acknowledge on arrival (a slash command, a Home tab click) is offered to it
+ * first, read once, and only after the guard's checks; what the app declines goes on to Bolt.
+ */
+describe('the request guard, answering on arrival', () => {
+  const secret = 'guard-test-secret';
+  const offered: Record<string, unknown>[] = [];
+  const toBolt: string[] = [];
+  let server: Server;
+  let url: string;
+  const logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+
+  beforeAll(async () => {
+    const receiver = {
+      requestListener: ((req, res) => {
+        toBolt.push(String((req as IncomingMessage & { rawBody?: Buffer }).rawBody));
+        res.writeHead(200).end('from Bolt');
+      }) as (req: IncomingMessage, res: ServerResponse) => void,
+    };
+    guardSlackRequests(receiver, {
+      path: '/slack/events',
+      bodyLimit: 1_000,
+      logger,
+      signingSecret: secret,
+      answerOnArrival: (body, _req, res) => {
+        offered.push(body);
+        if (body.command !== '/reset-pin') return false;
+        res.writeHead(200).end();
+        return true;
+      },
+    });
+    server = createServer((req, res) => receiver.requestListener(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+  beforeEach(() => {
+    offered.length = 0;
+    toBolt.length = 0;
+  });
+
+  const post = (body: string, key = secret) => {
+    const at = Math.floor(Date.now() / 1000);
+    const signature = `v0=${createHmac('sha256', key).update(`v0:${at}:${body}`).digest('hex')}`;
+    return fetch(`${url}/slack/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(at), 'x-slack-signature': signature },
+      body,
+    });
+  };
+
+  it('answers what the app takes with the body read once, and Bolt never sees it', async () => {
+    const res = await post('command=%2Freset-pin&user_id=U1&text=payload%3Dnull');
+    expect([res.status, await res.text()]).toEqual([200, '']);
+    expect(offered).toEqual([expect.objectContaining({ command: '/reset-pin', user_id: 'U1', text: 'payload=null' })]);
+    expect(toBolt).toEqual([]);
+  });
+
+  it('hands what the app declines to Bolt, and an interactivity payload as its object', async () => {
+    const payload = JSON.stringify({ type: 'view_submission', user: { id: 'U1' } });
+    const res = await post(`payload=${encodeURIComponent(payload)}`);
+    expect(await res.text()).toBe('from Bolt');
+    expect(offered).toEqual([{ type: 'view_submission', user: { id: 'U1' } }]);
+    expect(toBolt).toEqual([`payload=${encodeURIComponent(payload)}`]);
+  });
+
+  it('offers nothing unsigned or unreadable', async () => {
+    expect((await post('command=%2Freset-pin', 'another-secret')).status).toBe(401);
+    expect((await post('payload=null')).status).toBe(400);
+    expect([offered, toBolt]).toEqual([[], []]);
+  });
+});
