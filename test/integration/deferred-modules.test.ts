@@ -13,7 +13,7 @@ function inFreshProcess(script: string): Record<string, unknown> {
   return JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
 }
 
-const loaded = `Object.keys(require.cache).filter((f) => /node_modules\\/(undici|@slack\\/socket-mode|jsonwebtoken)\\/|zod\\/v4\\/locales\\/(?!en|index)/.test(f)).length`;
+const loaded = `Object.keys(require.cache).filter((f) => /node_modules\\/(undici|@slack\\/socket-mode|jsonwebtoken|tr46)\\/|whatwg-url\\/lib\\/(?!public-api)|zod\\/v4\\/locales\\/(?!en|index)/.test(f)).length`;
 
 describe('modules the server defers until used', () => {
   it('stay unloaded through the composition of the whole app', () => {
@@ -31,6 +31,24 @@ describe('modules the server defers until used', () => {
     expect(out.loaded).toBe(0);
   });
 
+  it('stay unloaded while the app calls Slack through node-fetch', () => {
+    const out = inFreshProcess(`
+      require('./src/deferred-modules');
+      const { createServer } = require('node:http');
+      const { httpFetch } = require('./src/http/fetch');
+      const server = createServer((req, res) => res.end('{"ok":true}')).listen(0, '127.0.0.1', async () => {
+        const res = await httpFetch()('http://127.0.0.1:' + server.address().port + '/api/auth.test', { method: 'POST', body: 'token=x' });
+        console.log(JSON.stringify({ answer: await res.json(), loaded: ${loaded} }));
+        process.exit(0);
+      });
+    `);
+    expect(out).toEqual({ answer: { ok: true }, loaded: 0 });
+  });
+
+  it('answer what their importers ask on import as the real modules would', () => {
+    expect('default' in require('whatwg-url')).toBe(false);
+  });
+
   it('load when used: Socket Mode, the OAuth installer, zod translations', () => {
     const out = inFreshProcess(`
       require('./src/deferred-modules');
@@ -40,9 +58,10 @@ describe('modules the server defers until used', () => {
       const receiver = new SocketModeReceiver({ appToken: 'xapp-1-test' });
       const { InstallProvider } = require('@slack/oauth');
       const { z } = require('zod');
-      console.log(JSON.stringify({ before, receiver: typeof receiver.start, installer: typeof InstallProvider, german: typeof z.locales.de, after: ${loaded} }));
+      const whatwgUrl = require(require.resolve('whatwg-url', { paths: [require('node:path').dirname(require.resolve('node-fetch'))] }));
+      console.log(JSON.stringify({ before, receiver: typeof receiver.start, installer: typeof InstallProvider, german: typeof z.locales.de, url: new whatwgUrl.URL('http://b\u00fccher.example/').host, after: ${loaded} }));
     `);
-    expect(out).toMatchObject({ before: 0, receiver: 'function', installer: 'function', german: 'function' });
+    expect(out).toMatchObject({ before: 0, receiver: 'function', installer: 'function', german: 'function', url: 'xn--bcher-kva.example' });
     expect(out.after).toBeGreaterThan(0);
   });
 });
