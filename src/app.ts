@@ -466,11 +466,12 @@ function policyVerifier(verify: NonNullable<Config['verify']>, context: AdapterC
  */
 function guardedHttpReceiver(config: Config, logger: AppLogger, routes: CustomRoute[]): HTTPReceiver {
   const onError = processEventErrorHandler(logger);
+  const bolts = boltLogger(logger);
   const receiver = new HTTPReceiver({
     signingSecret: config.slack.signingSecret,
     endpoints: EVENTS_PATH,
     customRoutes: routes,
-    logger: boltLogger(logger),
+    logger: bolts,
     bodyLimit: BODY_LIMIT_BYTES,
     processEventErrorHandler: onError,
     dispatchErrorHandler: dispatchErrorHandler(logger),
@@ -481,7 +482,7 @@ function guardedHttpReceiver(config: Config, logger: AppLogger, routes: CustomRo
   let app: GuardedApp | undefined;
   const init = receiver.init.bind(receiver);
   receiver.init = (bolt) => {
-    app = bolt as GuardedApp;
+    app = bolt instanceof GuardedApp ? bolt : undefined;
     init(bolt);
   };
   guardSlackRequests(receiver, {
@@ -491,11 +492,11 @@ function guardedHttpReceiver(config: Config, logger: AppLogger, routes: CustomRo
     routes,
     signingSecret: config.slack.signingSecret,
     answerOnArrival: (body, request, response) =>
-      app?.answerOnArrival(
-        body,
-        () => response.writeHead(200).end(),
-        (error) => void onError({ error: error as Error, logger: boltLogger(logger), request, response, storedResponse: undefined }),
-      ) ?? false,
+      app?.answerOnArrival(body, {
+        answer: () => response.writeHead(200).end(),
+        failed: (error) => void onError({ error: error as Error, logger: bolts, request, response, storedResponse: undefined }),
+        customProperties: answerDeadline(),
+      }) ?? false,
   });
   return receiver;
 }

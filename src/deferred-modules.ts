@@ -40,11 +40,11 @@ function deferUntilUsed(id: string, from: string = __dirname, absent: readonly s
   stand.loaded = true;
   // `__esModule` is read when the module is imported (TypeScript's __importDefault), and so is
   // `'default' in` it (Rollup's _interopDefault, in node-fetch): answered without loading, as the
-  // real module would answer them.
+  // real module would answer them (`absent`: keys it lacks).
   stand.exports = new Proxy(
     {},
     {
-      get: (_target, key) => (key === '__esModule' ? true : load()[key]),
+      get: (_target, key) => (absent.includes(String(key)) ? undefined : key === '__esModule' ? true : load()[key]),
       has: (_target, key) => !absent.includes(String(key)) && key in load(),
       ownKeys: () => Reflect.ownKeys(load()),
       getOwnPropertyDescriptor: (_target, key) => {
@@ -60,13 +60,13 @@ function deferUntilUsed(id: string, from: string = __dirname, absent: readonly s
  * Each module, where it is resolved from (as its importer would resolve it), and the keys it does
  * not have that its importer asks about on import.
  */
-const DEFERRED: readonly { id: string; from?: () => string; absent?: readonly string[] }[] = [
+export const DEFERRED: readonly { id: string; from?: () => string; absent?: readonly string[] }[] = [
   { id: '@slack/bolt/dist/receivers/SocketModeReceiver' },
   { id: '@slack/oauth', from: () => dirname(require.resolve('@slack/bolt')) },
   { id: './v4/locales/index.cjs', from: () => dirname(require.resolve('zod')) },
   // node-fetch's URL parser for a Node without url.URL: every Node has it. Loaded, its Unicode
   // table (tr46) costs about 3.5 MB resident.
-  { id: 'whatwg-url', from: () => dirname(require.resolve('node-fetch')), absent: ['default'] },
+  { id: 'whatwg-url', from: () => dirname(require.resolve('node-fetch')), absent: ['default', '__esModule'] },
 ];
 
 for (const { id, from, absent } of DEFERRED) deferUntilUsed(id, from?.(), absent);

@@ -18,7 +18,6 @@ import type { HttpFetch } from '../http/fetch';
 import { AckFirst } from './ack-first';
 import { OPENED_MODAL, openLoadingModal, type ArrivalModal } from './arrival-modal';
 import { App } from './bolt';
-import { answerDeadline } from './held-answer';
 import { ListenerTable } from './listener-table';
 
 /** What the app answers to; anything else is refused at once instead of waiting out Slack's 3 s. */
@@ -185,12 +184,17 @@ export class GuardedApp extends App {
    * burst about as much as the answer itself, and every command still arriving waited for it. The
    * request is then routed like any other, its acknowledgement already sent. False for every other
    * request, which goes on to Bolt's receiver as before (and so does an unknown shape, to be refused).
-   * `failed` gets what the routing throws, before the answer or after it.
+   * `failed` gets what the routing throws, before the answer or after it; `customProperties` are
+   * what the receiver would have extracted from the request.
    */
-  answerOnArrival(body: Record<string, unknown>, answer: () => void, failed: (error: unknown) => void): boolean {
+  answerOnArrival(
+    body: Record<string, unknown>,
+    request: { answer: () => void; failed: (error: unknown) => void; customProperties?: Record<string, unknown> },
+  ): boolean {
+    if (!this.envelope.safeParse(body).success) return false;
     const onArrival = this.arrivalOf(body);
-    if (!onArrival || !this.envelope.safeParse(body).success) return false;
-    this.route({ body, ack: async () => answer(), customProperties: answerDeadline() }, onArrival).catch(failed);
+    if (!onArrival) return false;
+    this.route({ body, ack: async () => request.answer(), customProperties: request.customProperties ?? {} }, onArrival).catch(request.failed);
     return true;
   }
 
@@ -267,7 +271,9 @@ function arrivalKey(body: Record<string, unknown>): string | undefined {
   if (typeof body.command === 'string') return body.command;
   const actions = body.actions;
   if (body.type === 'block_actions' && Array.isArray(actions) && actions.length === 1) {
-    const actionId = (actions[0] as { action_id?: unknown }).action_id;
+    // Signed, but not yet checked against the envelope (Lambda's answering invocation asks first).
+    const action: unknown = actions[0];
+    const actionId = typeof action === 'object' && action !== null ? (action as { action_id?: unknown }).action_id : undefined;
     return typeof actionId === 'string' ? actionKey(actionId) : undefined;
   }
   return undefined;

@@ -174,3 +174,31 @@ describe('replays', () => {
     expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
   });
 });
+
+describe('commands and clicks acknowledged on arrival', () => {
+  const h = useHarness();
+  const post = (body: string) => postSigned(h.eventsUrl, body, SIGNING_SECRET, { contentType: 'application/x-www-form-urlencoded' });
+
+  it('refuses with 400, and no alert, a click or command of a shape no listener reads, even one acknowledged on arrival', async () => {
+    const click = (actions: unknown) => `payload=${encodeURIComponent(JSON.stringify({ type: 'block_actions', user: { id: 'UANN' }, trigger_id: 'T1', actions }))}`;
+    for (const body of [click([null]), click([7]), click(null), click([{ action_id: 7 }]), `command=%2Freset-pin&user_id=UANN&team_id=${TEAM}&trigger_id=${'t'.repeat(300)}`]) {
+      const res = await post(body);
+      expect([body, res.status]).toEqual([body, 400]);
+    }
+    expect(h.slack.callsTo('views.open')).toEqual([]);
+  });
+
+  it('answers a command acknowledged on arrival without Bolt reading it again, and hands Bolt what it answers itself', async () => {
+    const bolt = jest.requireActual<typeof import('@slack/bolt/dist/receivers/HTTPModuleFunctions')>('@slack/bolt/dist/receivers/HTTPModuleFunctions');
+    const parse = jest.spyOn(bolt, 'parseHTTPRequestBody');
+    try {
+      const opened = await h.open('/reset-pin', 'UANN');
+      expect(opened.ack.status).toBe(200);
+      expect(parse).not.toHaveBeenCalled();
+      await postSlashCommand(h.eventsUrl, SIGNING_SECRET, { command: '/reset-pin', user_id: 'ann-lowercase', team_id: TEAM, trigger_id: h.slack.newTriggerId() });
+      expect(parse).toHaveBeenCalledTimes(1);
+    } finally {
+      parse.mockRestore();
+    }
+  });
+});
