@@ -86,7 +86,7 @@ export class HandOffReceiver implements Receiver {
       logger.warn({ status: 400 }, 'request refused: the body is not what its content type says');
       return { statusCode: 400 };
     }
-    const body = parseSlackBody(order.body);
+    const body = read.body;
     // The Events API's check of the request URL: the challenge back, signed like every request.
     if (body.type === 'url_verification' && typeof body.challenge === 'string') return json(200, { challenge: body.challenge });
 

@@ -1,5 +1,5 @@
 import { parse } from 'node:querystring';
-import { readSlackBody, SLACK_FORM } from '../../src/slack/slack-request-body';
+import { parseSlackBody, readSlackBody, SLACK_FORM } from '../../src/slack/slack-request-body';
 
 /**
  * Bolt JSON-parses a form's `payload` and reads a property of the result outside any try, so a
@@ -20,5 +20,21 @@ describe('a form body whose payload is not a JSON object', () => {
     '',
   ])('%s, a command or a payload that is an object, passes', (body) => {
     expect(readSlackBody(body, SLACK_FORM).ok).toBe(true);
+  });
+});
+
+/**
+ * Lambda reads a request twice: the answering invocation checks it (readSlackBody), the worker reads
+ * the work order's copy (parseSlackBody). Both must see the same request, or the one that answered
+ * and the one that works could disagree (a repeated key read as its first value by one only).
+ */
+describe("a work order's body", () => {
+  it.each([
+    ['command=%2Freset-pin&user_id=U1&user_id=U2&team_id=T1', SLACK_FORM],
+    [`payload=${encodeURIComponent('{"type":"block_actions","user":{"id":"U1"}}')}`, SLACK_FORM],
+    ['{"type":"event_callback","event":{"type":"app_home_opened"}}', 'application/json'],
+  ])('%s reads as it read when it was checked', (body, contentType) => {
+    const checked = readSlackBody(body, contentType);
+    expect(checked.ok && { ...checked.body }).toEqual({ ...parseSlackBody(body) });
   });
 });
