@@ -3,6 +3,27 @@ import { createServer, request, type IncomingMessage, type Server, type ServerRe
 import type { AddressInfo } from 'node:net';
 import { guardSlackRequests } from '../../src/slack/request-guard';
 
+/** A real HTTP server with the guard in front of `behind` (Bolt's place), for a describe block. */
+function useGuardedServer(
+  behind: (req: IncomingMessage, res: ServerResponse) => void,
+  options: Omit<Parameters<typeof guardSlackRequests>[1], 'path' | 'bodyLimit'>,
+): { readonly url: string } {
+  let server: Server;
+  const at = { url: '' };
+  beforeAll(async () => {
+    const receiver = { requestListener: behind };
+    guardSlackRequests(receiver, { path: '/slack/events', bodyLimit: 1_000, ...options });
+    server = createServer((req, res) => receiver.requestListener(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    at.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+  return at;
+}
+
 /**
  * The request guard's last line of defence, over a real HTTP server: whatever goes wrong behind
  * it, the request is answered, and the server goes on serving. An operator is alerted only when
@@ -11,7 +32,6 @@ import { guardSlackRequests } from '../../src/slack/request-guard';
  */
 describe('the request guard', () => {
   type Listener = (req: IncomingMessage, res: ServerResponse) => void;
-  let server: Server;
   let url: string;
   let behind: Listener;
   const secret = 'guard-test-secret';
@@ -19,25 +39,14 @@ describe('the request guard', () => {
   const log = (level: string) => (fields: object, message: string) => logged.push({ level, fields: fields as Record<string, unknown>, message });
   const logger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 
-  beforeAll(async () => {
-    const receiver = { requestListener: ((req, res) => behind(req, res)) as Listener };
-    guardSlackRequests(receiver, {
-      path: '/slack/events',
-      bodyLimit: 1_000,
-      logger,
-      unansweredMs: 300,
-      routes: [{ path: '/healthz', method: ['GET'] }],
-      signingSecret: secret,
-    });
-    server = createServer((req, res) => receiver.requestListener(req, res));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+  const guarded = useGuardedServer((req, res) => behind(req, res), {
+    logger,
+    unansweredMs: 300,
+    routes: [{ path: '/healthz', method: ['GET'] }],
+    signingSecret: secret,
   });
   beforeEach(() => {
+    url = guarded.url;
     logged.length = 0;
   });
 
@@ -168,20 +177,13 @@ describe('the request guard, answering on arrival', () => {
   const secret = 'guard-test-secret';
   const offered: Record<string, unknown>[] = [];
   const toBolt: string[] = [];
-  let server: Server;
-  let url: string;
   const logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
-
-  beforeAll(async () => {
-    const receiver = {
-      requestListener: ((req, res) => {
-        toBolt.push(String((req as IncomingMessage & { rawBody?: Buffer }).rawBody));
-        res.writeHead(200).end('from Bolt');
-      }) as (req: IncomingMessage, res: ServerResponse) => void,
-    };
-    guardSlackRequests(receiver, {
-      path: '/slack/events',
-      bodyLimit: 1_000,
+  const guarded = useGuardedServer(
+    (req, res) => {
+      toBolt.push(String((req as IncomingMessage & { rawBody?: Buffer }).rawBody));
+      res.writeHead(200).end('from Bolt');
+    },
+    {
       logger,
       signingSecret: secret,
       answerOnArrival: (body, _req, res) => {
@@ -190,15 +192,8 @@ describe('the request guard, answering on arrival', () => {
         res.writeHead(200).end();
         return true;
       },
-    });
-    server = createServer((req, res) => receiver.requestListener(req, res));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
+    },
+  );
   beforeEach(() => {
     offered.length = 0;
     toBolt.length = 0;
@@ -207,7 +202,7 @@ describe('the request guard, answering on arrival', () => {
   const post = (body: string, key = secret) => {
     const at = Math.floor(Date.now() / 1000);
     const signature = `v0=${createHmac('sha256', key).update(`v0:${at}:${body}`).digest('hex')}`;
-    return fetch(`${url}/slack/events`, {
+    return fetch(`${guarded.url}/slack/events`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(at), 'x-slack-signature': signature },
       body,
