@@ -20,6 +20,24 @@ export const secureUrl = (example: string) =>
   z
     .url({ message: `must be a URL such as ${example}` })
     .refine((value) => {
-      const url = new URL(value);
-      return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname));
+      const url = urlIn(value);
+      return !url || url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname));
     }, 'must use https:// (plain http:// only for a local stand-in on 127.0.0.1 or localhost)');
+
+/**
+ * A secure URL that is an address alone (https://acme.okta.com, no path), read as its origin: the
+ * paths are added to it. `what` names it in the message, as "the org URL" or "the address".
+ */
+export const secureOrigin = (example: string, what = 'the address') =>
+  secureUrl(example)
+    .refine((value) => ['/', '', undefined].includes(urlIn(value)?.pathname), `must be ${what} alone, with no path (${example})`)
+    .transform((value) => new URL(value).origin);
+
+/**
+ * The URL a value spells, or undefined. zod runs a refinement even after z.url() has refused the
+ * value (and said so), and `new URL` would throw there: a typo in a setting must be a line in the
+ * list of problems, not a stack trace.
+ */
+function urlIn(value: string): URL | undefined {
+  return URL.canParse(value) ? new URL(value) : undefined;
+}

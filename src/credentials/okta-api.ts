@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { optional, secureUrl } from '../config-fields';
+import { optional, secureOrigin } from '../config-fields';
 import { failed, passed, type SetupCheck } from '../doctor/setup-check';
 import { asFailure, type FailureCode, type LatchkeyFailure } from '../flows/failure';
 import type { HttpFetch } from '../http/fetch';
@@ -21,9 +21,7 @@ export interface OktaSettings {
 }
 
 /** https://…, or http:// only on this machine (a stand-in in tests or the sandbox). */
-const orgUrl = secureUrl('https://acme.okta.com')
-  .refine((value) => ['/', ''].includes(new URL(value).pathname), 'must be the org URL alone, with no path (https://acme.okta.com)')
-  .transform((value) => new URL(value).origin);
+const orgUrl = secureOrigin('https://acme.okta.com', 'the org URL');
 
 /**
  * The Okta org and its token (OKTA_ORG_URL, OKTA_API_TOKEN), declared once for every Okta plug-in.

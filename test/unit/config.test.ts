@@ -50,6 +50,16 @@ describe('loadConfig', () => {
     }
   });
 
+  it('a URL setting that is no URL at all is a problem in the list, not a crash, whichever credential it belongs to', () => {
+    for (const name of ['SLACK_API_URL', 'OKTA_ORG_URL', 'ENTRA_AUTHORITY_URL', 'ENTRA_GRAPH_URL', 'GOOGLE_TOKEN_URL', 'GOOGLE_API_URL']) {
+      for (const value of ['acme.okta.com', 'not a url', 'login.microsoftonline.com']) {
+        const result = loadConfig({ ...VALID, [name]: value });
+        expect([name, value, result.ok]).toEqual([name, value, false]);
+        if (!result.ok) expect(result.problems).toContainEqual(expect.stringMatching(new RegExp(`^${name}: must be a URL such as https://`)));
+      }
+    }
+  });
+
   it('never echoes a secret value in a problem', () => {
     const result = loadConfig({ ...VALID, SLACK_BOT_TOKEN: 'not-a-token-but-secret-ish' });
     expect(JSON.stringify(result)).not.toContain('not-a-token-but-secret-ish');

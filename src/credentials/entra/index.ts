@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { optional, secureUrl } from '../../config-fields';
+import { optional, secureOrigin } from '../../config-fields';
 import type { AdapterContext, Credential } from '../credential';
 import { callCheck } from '../call-check';
 import { PASSWORD_SETTINGS, passwordPolicyOf, type PasswordPolicy } from '../password-generator';
@@ -10,11 +10,6 @@ interface EntraSettings extends EntraConnection {
 }
 
 const guid = (what: string) => z.uuid({ message: `must be the ${what}, a GUID such as 7c3f9a52-1b6e-4d8a-9f0c-2e5b8d4a6c11` }).transform((v) => v.toLowerCase());
-/** An origin with no path: the token and Graph paths are added to it. */
-const origin = (example: string) =>
-  secureUrl(example)
-    .refine((value) => ['/', ''].includes(new URL(value).pathname), `must be the address alone, with no path (${example})`)
-    .transform((value) => new URL(value).origin);
 
 const NEEDED = ['ENTRA_TENANT_ID', 'ENTRA_CLIENT_ID', 'ENTRA_CLIENT_SECRET'] as const;
 
@@ -78,12 +73,12 @@ export const entra: Credential<EntraSettings> = {
         doc: { meaning: "The app registration's client secret (its value, not its ID). On Lambda it lives in Secrets Manager." },
       },
       ENTRA_AUTHORITY_URL: {
-        schema: origin('https://login.microsoftonline.com').default('https://login.microsoftonline.com'),
+        schema: secureOrigin('https://login.microsoftonline.com').default('https://login.microsoftonline.com'),
         context: 'entraAuthorityUrl',
         doc: { default: '`https://login.microsoftonline.com`', meaning: 'Where tokens are asked for (another for a national cloud).' },
       },
       ENTRA_GRAPH_URL: {
-        schema: origin('https://graph.microsoft.com').default('https://graph.microsoft.com'),
+        schema: secureOrigin('https://graph.microsoft.com').default('https://graph.microsoft.com'),
         context: 'entraGraphUrl',
         doc: { default: '`https://graph.microsoft.com`', meaning: 'Microsoft Graph.' },
       },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { optional, secureUrl } from '../../config-fields';
+import { optional, secureOrigin, secureUrl } from '../../config-fields';
 import type { AdapterContext, Credential } from '../credential';
 import { PASSWORD_SETTINGS, passwordPolicyOf, type PasswordPolicy } from '../password-generator';
 import type { GoogleConnection } from './google-directory';
@@ -95,10 +95,7 @@ export const google: Credential<GoogleSettings> = {
         doc: { default: "the key's `token_uri`", meaning: 'Where the token is asked for.' },
       },
       GOOGLE_API_URL: {
-        schema: secureUrl('https://admin.googleapis.com')
-          .refine((value) => ['/', ''].includes(new URL(value).pathname), 'must be the address alone, with no path (https://admin.googleapis.com)')
-          .transform((value) => new URL(value).origin)
-          .default('https://admin.googleapis.com'),
+        schema: secureOrigin('https://admin.googleapis.com').default('https://admin.googleapis.com'),
         context: 'googleApiUrl',
         doc: { default: '`https://admin.googleapis.com`', meaning: 'The Admin SDK Directory API.' },
       },
