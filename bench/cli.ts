@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 export const HELP = `Latchkey's benchmark: the real app as its own process (started as \`npm start\` starts it),
 against the local stand-ins (Slack, every credential's directory, DynamoDB behind a proxy that adds
 latency), driven with signed requests as Slack sends them. Prints the figures beside the budgets
-(README, Performance) and writes them to bench/results/<date>-<host>.json. Run it on a quiet
+(README, Figures) and writes them to bench/results/<date>-<host>.json. Run it on a quiet
 machine: other work on the same cores changes the figures.
 
   npm run bench [-- options]
