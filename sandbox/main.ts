@@ -1,7 +1,6 @@
 /**
  * `npm run sandbox [-- --port 3100 --data-dir .data --users sandbox/demo-users.yml --fresh --verbose]`
  */
-import { rmSync } from 'node:fs';
 import { relative } from 'node:path';
 import { CREDENTIALS } from '../src/credentials';
 import { LICENSE_COMMAND } from '../src/core-commands';
@@ -17,9 +16,7 @@ async function main(): Promise<void> {
     return;
   }
   const { options } = command;
-  if (command.fresh) rmSync(options.dataDir, { recursive: true, force: true });
-
-  const sandbox = await startSandbox(options);
+  const sandbox = await startSandbox({ ...options, fresh: command.fresh });
   const commands = [...CREDENTIALS.map((c) => c.command), LICENSE_COMMAND];
   const people = sandbox.fixture.people.map((p) => `    ${p.name.padEnd(12)} ${p.about}`).join('\n');
   process.stdout.write(

@@ -9,7 +9,7 @@
  */
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -27,6 +27,7 @@ import { LICENSE_COMMAND } from '../src/core-commands';
 import type { PhoneAnswer, StandIn } from '../src/credentials/stand-in';
 import { loadFixture, slackMembers, type Fixture } from './fixture';
 import { mask } from './mask';
+import { claimDataDir } from './data-lock';
 import { crossSiteRefusal } from './same-origin';
 import { Workspace, type SandboxMessage } from './workspace';
 
@@ -44,6 +45,8 @@ export interface SandboxOptions {
   host?: string;
   /** Where DynamoDB (dynalite's LevelDB) and the workspace are kept between runs. Default `.data`. */
   dataDir?: string;
+  /** Forget what dataDir holds first (once it is ours: never under another sandbox). */
+  fresh?: boolean;
   /** The demo company. Default sandbox/demo-users.yml. */
   fixturePath?: string;
   /** Echo the app's log lines to stdout as well as to the side panel. */
@@ -84,30 +87,30 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const started = performance.now();
   const dataDir = resolve(options.dataDir ?? '.data');
   const fixture = loadFixture(options.fixturePath ?? DEFAULT_FIXTURE);
-  mkdirSync(join(dataDir, 'dynamodb'), { recursive: true });
-  const statePath = join(dataDir, 'workspace.json');
-  const saved = readSaved(statePath);
-  const team = fixture.workspace.team;
-
-  const stack: Array<{ close(): Promise<void> }> = [];
+  mkdirSync(dataDir, { recursive: true });
+  // Before anything starts or is deleted: a second sandbox on the folder stops here.
+  const lock = claimDataDir(dataDir);
+  const stack: Array<{ close(): Promise<void> }> = [{ close: async () => lock.release() }];
   // One at a time, last opened first: the app and the table watcher must finish their work before
   // dynalite closes under them ("Iterator is not open" from a scan still reading, after the tests).
   const cleanup = async () => {
     for (const part of stack.splice(0).reverse()) await part.close().catch(() => undefined);
   };
-  let dynamo: LocalDynamo;
   try {
-    dynamo = await startDynalite({ path: join(dataDir, 'dynamodb') });
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    throw new Error(
-      /lock/i.test(message)
-        ? `${dataDir} is in use by another sandbox; stop it, or pass --data-dir to use another folder`
-        : `could not open the sandbox's DynamoDB store in ${dataDir}: ${message}`,
-    );
-  }
-  stack.push(dynamo);
-  try {
+    if (options.fresh) {
+      for (const entry of readdirSync(dataDir)) if (join(dataDir, entry) !== lock.file) rmSync(join(dataDir, entry), { recursive: true, force: true });
+    }
+    mkdirSync(join(dataDir, 'dynamodb'), { recursive: true });
+    const statePath = join(dataDir, 'workspace.json');
+    const saved = readSaved(statePath);
+    const team = fixture.workspace.team;
+    let dynamo: LocalDynamo;
+    try {
+      dynamo = await startDynalite({ path: join(dataDir, 'dynamodb') });
+    } catch (err) {
+      throw new Error(`could not open the sandbox's DynamoDB store in ${dataDir}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    stack.push(dynamo);
     const channelMessages = saved.messages.filter((m) => !m.ephemeralFor && m.from === 'bot');
     const [slack, ...standInList] = await Promise.all([
       startSlackFake({
@@ -240,6 +243,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const { address, port } = server.address() as AddressInfo;
     pagePort = port;
     pageUrl = `http://${address.includes(':') ? `[${address}]` : address}:${port}/`;
+    lock.announce(pageUrl);
 
     return {
       url: pageUrl,

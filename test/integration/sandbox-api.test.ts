@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { request } from 'node:http';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { startSandbox, type Sandbox } from '../../sandbox/sandbox';
 import type { OktaSimulator } from '../../src/credentials/okta/stand-in';
 
@@ -88,5 +89,27 @@ describe("the sandbox's API", () => {
     expect(await withHost(rebound, 'POST', '/api/command', JSON.stringify({ user: 'UANN', channel: 'C0GENERAL01', text: '/reset-pin' }))).toBe(403);
     expect(await withHost(rebound, 'GET', '/api/state?user=UANN')).toBe(403);
     expect(opens()).toBe(before);
+  });
+
+  it('a second sandbox on the same data folder stops at once with one line naming the first, starts nothing and deletes nothing (even with --fresh)', async () => {
+    const tsx = resolve(__dirname, '../../node_modules/.bin/tsx');
+    const main = resolve(__dirname, '../../sandbox/main.ts');
+    const second = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
+      const child = execFile(tsx, [main, '--port', '0', '--data-dir', dataDir, '--fresh'], { timeout: 30_000 }, (_err, stdout, stderr) =>
+        done({ code: child.exitCode, stdout, stderr }),
+      );
+    });
+    expect(second.code).toBe(1);
+    expect(second.stdout).toBe('');
+    expect(second.stderr).toBe(
+      `The sandbox could not start: another sandbox is running on ${dataDir} (${sandbox.url}, PID ${process.pid}): ` +
+        'stop it (Ctrl+C in its terminal), or pass --data-dir to use another folder\n',
+    );
+    await expect(startSandbox({ port: 0, dataDir })).rejects.toThrow(`another sandbox is running on ${dataDir}`);
+    // The first runs on, on its own data.
+    expect(existsSync(join(dataDir, 'dynamodb'))).toBe(true);
+    const before = opens();
+    expect((await command({ 'content-type': 'application/json', origin: sandbox.url.replace(/\/$/, '') })).status).toBe(200);
+    await sandbox.slack.waitForCall('views.open', () => opens() > before);
   });
 });

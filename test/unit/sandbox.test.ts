@@ -1,8 +1,11 @@
 /** The sandbox's parts that need no browser: command line, demo people, masking, modal state. */
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parseSandboxArgs } from '../../sandbox/cli';
+import { claimDataDir } from '../../sandbox/data-lock';
 import { loadFixture, slackMembers } from '../../sandbox/fixture';
 import { DEMO_USERS as CHIME_DEMO } from '../../src/credentials/chime/stand-in';
 import { DEMO_USERS as WORKMAIL_DEMO } from '../../src/credentials/workmail/stand-in';
@@ -77,6 +80,24 @@ describe('the command line', () => {
     const tsx = resolve(__dirname, '../../node_modules/.bin/tsx');
     const { stdout } = await promisify(execFile)(tsx, [resolve(__dirname, '../../sandbox/main.ts'), '--help']);
     expect(stdout).toContain('--data-dir <dir>');
+  });
+});
+
+describe("the data folder's lock", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'latchkey-lock-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('a lock left by a sandbox that was killed is taken over; release removes only our own', () => {
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    writeFileSync(join(dir, 'sandbox.lock'), JSON.stringify({ pid: dead, url: 'http://127.0.0.1:3100/' }));
+    const lock = claimDataDir(dir);
+    expect(JSON.parse(readFileSync(lock.file, 'utf8'))).toEqual({ pid: process.pid });
+    expect(() => claimDataDir(dir)).toThrow(`another sandbox is running on ${dir} (PID ${process.pid}): stop it`);
+    lock.release();
+    expect(existsSync(lock.file)).toBe(false);
   });
 });
 
