@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CREDENTIALS } from '../credentials';
 import { APPROVAL_ACTIONS } from '../flows/approvals/kinds';
-import { FAILURE_CODES, type FailureCode } from '../flows/failure';
+import { FAILURE_CODES } from '../flows/failure';
 import { VERIFIERS } from '../verifiers';
 import type { AuditEntry, AuditEvent } from '../flows/ports';
 
@@ -76,7 +76,30 @@ export const auditRecordSchema = z
   })
   .strict();
 
-export type AuditRecord = z.infer<typeof auditRecordSchema>;
+/**
+ * A record as read back. The lists a record's words come from (the failure codes, the registry's
+ * actions, directories, refusal reasons and licenses, the verifiers) change between versions, and
+ * a record outlives the version that wrote it: a word a list has since lost is read as written,
+ * never refused, so that a reviewer sees every record and one old record does not hide the rest
+ * of its range. Writing stays strict (toAuditRecord parses with the schema above).
+ */
+export const storedAuditRecordSchema = auditRecordSchema
+  .extend({
+    action: z.string(),
+    directory: z.string().optional(),
+    errorCode: z.string().optional(),
+    reason: z.string().optional(),
+    incomplete: z.string().optional(),
+    credential: z.string().optional(),
+    licenseFrom: z.string().optional(),
+    licenseTo: z.string().optional(),
+    verifier: z.string().optional(),
+    verification: z.string().optional(),
+  })
+  .strict();
+
+/** A record as stored and read back: see storedAuditRecordSchema. */
+export type AuditRecord = z.infer<typeof storedAuditRecordSchema>;
 
 /**
  * Where each phase sits among a request's records. An attempt and a cancellation share the claim
@@ -138,7 +161,7 @@ export function toAuditEvent(r: AuditRecord): AuditEvent {
     errorCode: r.errorCode,
     reason: r.reason,
     incomplete: r.incomplete?.split(',').map((item) => {
-      const [step, code] = item.split(':') as [string, FailureCode];
+      const [step = '', code = ''] = item.split(':');
       return { step, code };
     }),
     deliveryFailed: r.deliveryFailed,

@@ -2,11 +2,11 @@ import { PutItemCommand, QueryCommand, type DynamoDBClient, type QueryCommandInp
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { describeError, LatchkeyFailure } from '../flows/failure';
 import type { AuditEntry, AuditEvent, AuditLog, AuditPage, AuditReader, Clock, Requester } from '../flows/ports';
-import { actorKey, auditRecordSchema, toAuditEvent, toAuditRecord, type AuditRecord } from './audit-record';
+import { actorKey, storedAuditRecordSchema, toAuditEvent, toAuditRecord, type AuditRecord } from './audit-record';
 
 /** What a day's records are read with for counting: who, what, when, and how it ended. */
 const BRIEF_FIELDS = ['requestId', 'phase', 'action', 'at', 'outcome', 'errorCode', 'reason', 'slackUserId', 'slackTeamId'] as const;
-const briefSchema = auditRecordSchema.pick(Object.fromEntries(BRIEF_FIELDS.map((f) => [f, true])) as { [K in (typeof BRIEF_FIELDS)[number]]: true });
+const briefSchema = storedAuditRecordSchema.pick(Object.fromEntries(BRIEF_FIELDS.map((f) => [f, true])) as { [K in (typeof BRIEF_FIELDS)[number]]: true });
 
 /**
  * The audit log in DynamoDB. Every write is conditional on the key being new, so the log is
@@ -116,7 +116,7 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
   /** One page of at most `limit` records, and the sort key to go on from. */
   private async page(input: Omit<QueryCommandInput, 'TableName' | 'Limit'>, limit: number): Promise<{ records: AuditRecord[]; next?: string }> {
     const page = await this.client.send(new QueryCommand({ ...input, TableName: this.tableName, Limit: limit }));
-    const records = (page.Items ?? []).map((item) => auditRecordSchema.parse(unmarshall(item)));
+    const records = (page.Items ?? []).map((item) => storedAuditRecordSchema.parse(unmarshall(item)));
     const last = page.LastEvaluatedKey ? (unmarshall(page.LastEvaluatedKey).sk as string) : undefined;
     return { records, ...(last && { next: last }) };
   }
@@ -134,7 +134,7 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
     let startKey: QueryCommandInput['ExclusiveStartKey'];
     do {
       const page = await this.client.send(new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: startKey }));
-      for (const item of page.Items ?? []) records.push(auditRecordSchema.parse(unmarshall(item)));
+      for (const item of page.Items ?? []) records.push(storedAuditRecordSchema.parse(unmarshall(item)));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return records;

@@ -55,6 +55,13 @@ export const FAILURE_CODES = [
 
 export type FailureCode = (typeof FAILURE_CODES)[number];
 
+const KNOWN_CODES: ReadonlySet<string> = new Set(FAILURE_CODES);
+
+/** A code read back from storage is one this version lists (an older version may have written one since removed). */
+export function isFailureCode(code: string): code is FailureCode {
+  return KNOWN_CODES.has(code);
+}
+
 /** Failures that mean an operator must act; users are told an admin has been alerted. */
 const OPERATOR_FAILURES: ReadonlySet<FailureCode> = new Set<FailureCode>([
   'DIRECTORY_MISCONFIGURED',

@@ -1,4 +1,4 @@
-import { asFailure, describeError, needsOperator, type FailureCode } from './failure';
+import { asFailure, describeError, isFailureCode, needsOperator } from './failure';
 import { APPROVAL_ACTIONS } from './approvals/kinds';
 import type { PendingRequest } from './approvals/pending-request';
 import type { Admins, AuditEvent, AuditReader, Clock, Logger, Requester } from './ports';
@@ -40,7 +40,8 @@ export interface Activity {
   readonly licenseFrom?: string;
   /** partial: the steps after the change that failed. */
   readonly incomplete?: AuditEvent['incomplete'];
-  readonly errorCode?: FailureCode;
+  /** As recorded: a code this version no longer lists is kept (see AuditEvent). */
+  readonly errorCode?: string;
   /** With DIRECTORY_USER_REFUSED: the credential's own reason. */
   readonly reason?: string;
   /** License steps: whom a decision was about, what was asked for, what was decided. */
@@ -55,7 +56,7 @@ export interface TodayCounts {
   /** Resets by credential action: how many succeeded and how many failed. */
   readonly resets: readonly { readonly action: string; readonly succeeded: number; readonly failed: number }[];
   /** Requests turned away before any change, by reason, most frequent first. */
-  readonly refusals: readonly { readonly code: FailureCode; readonly count: number }[];
+  readonly refusals: readonly { readonly code: string; readonly count: number }[];
 }
 
 /** Something an admin should look at: a change that may or may not have happened, or a failure that alerted an operator. */
@@ -66,7 +67,7 @@ export interface Attention {
   readonly actor: Requester;
   /** incomplete: the change was made but a step after it failed (a partial outcome). */
   readonly kind: 'unknown_outcome' | 'operator_failure' | 'incomplete';
-  readonly errorCode?: FailureCode;
+  readonly errorCode?: string;
 }
 
 export interface AdminParts {
@@ -328,7 +329,7 @@ function stepState(records: readonly AuditEvent[], now: Date): Pick<Activity, 's
 /** Resets by action and outcome, and refusals by reason, from one day's records. */
 function todayCounts(day: string, events: readonly AuditEvent[]): TodayCounts {
   const resets = new Map<string, { action: string; succeeded: number; failed: number }>();
-  const refusals = new Map<FailureCode, number>();
+  const refusals = new Map<string, number>();
   for (const e of events) {
     if (e.phase === 'refused' && e.errorCode) refusals.set(e.errorCode, (refusals.get(e.errorCode) ?? 0) + 1);
     if (e.phase !== 'outcome' || isApprovalStep(e.action)) continue;
@@ -359,7 +360,7 @@ function attentionOf(events: readonly AuditEvent[], now: Date): Attention[] {
   });
   return [
     ...unknownOutcomes(events, now).map((e) => item(e, 'unknown_outcome')),
-    ...events.filter((e) => e.phase === 'outcome' && e.outcome === 'failure' && e.errorCode && needsOperator(e.errorCode)).map((e) => item(e, 'operator_failure')),
+    ...events.filter((e) => e.phase === 'outcome' && e.outcome === 'failure' && e.errorCode && isFailureCode(e.errorCode) && needsOperator(e.errorCode)).map((e) => item(e, 'operator_failure')),
     ...events.filter((e) => e.phase === 'outcome' && e.outcome === 'partial').map((e) => item(e, 'incomplete')),
   ].sort((a, b) => compareText(b.at, a.at));
 }

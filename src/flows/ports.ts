@@ -168,10 +168,17 @@ export interface AuditLog {
   record(entry: AuditEntry): Promise<void>;
 }
 
-/** One audit record as read back: what was written, and when. */
-export interface AuditEvent extends AuditEntry {
+/**
+ * One audit record as read back: what was written, and when. A record outlives the version that
+ * wrote it, so its failure codes (and its verification's outcome) are read as written: one this
+ * version no longer lists is still shown, never dropped (isFailureCode tells them apart).
+ */
+export interface AuditEvent extends Omit<AuditEntry, 'errorCode' | 'incomplete' | 'verification'> {
   /** ISO time the record was written. */
   readonly at: string;
+  readonly errorCode?: string;
+  readonly incomplete?: readonly { readonly step: string; readonly code: string }[];
+  readonly verification?: string;
 }
 
 /** A page of one person's records, newest first, and where the next (older) page starts. */

@@ -1,8 +1,7 @@
-import type { FailureCode } from '../flows/failure';
 import type { PendingRequest } from '../flows/approvals/pending-request';
 import { escapeMrkdwn, quoted, sentence, slackTime } from './blocks';
 import type { ApprovalKindWords } from './approval-words';
-import { failureMessage } from './failure-message';
+import { recordedFailureHeadline } from './failure-message';
 
 /** One sentence on where a request stands, shared by the channel message, the admin's modals and the Home tab. */
 export function approvalStatusLine(request: PendingRequest, words: ApprovalKindWords): string {
@@ -21,7 +20,7 @@ export function approvalStatusLine(request: PendingRequest, words: ApprovalKindW
     case 'APPLY_FAILED':
       return (
         `:warning: Approved by ${by}${when}, but the change was not applied: ` +
-        `${failureMessage({ code: (request.errorCode ?? 'INTERNAL') as FailureCode }, words.subjectOf(request)).headline} ` +
+        `${recordedFailureHeadline({ code: request.errorCode ?? 'INTERNAL' }, words.subjectOf(request))} ` +
         words.afterFailure(request)
       );
     case 'DENIED':

@@ -1,4 +1,5 @@
-import type { FailureCode } from '../flows/failure';
+import { isFailureCode, type FailureCode } from '../flows/failure';
+import { escapeMrkdwn } from './blocks';
 import type { SubjectWords } from './words';
 
 /**
@@ -48,8 +49,17 @@ const LABELS: Record<FailureCode, string> = {
   INTERNAL: 'internal error',
 };
 
+/**
+ * A code read back from the audit log that this version no longer lists (a past version wrote it):
+ * shown as written, as code, since no words for it are left.
+ */
+export function recordedCode(code: string): string {
+  return `\`${escapeMrkdwn(code).replace(/`/g, "'")}\``;
+}
+
 /** With a directory's own refusal, its label (from its credential's words) when known. */
-export function failureLabel(code: FailureCode, refusal?: { reason?: string; words?: Pick<SubjectWords, 'refusals'> }): string {
+export function failureLabel(code: string, refusal?: { reason?: string; words?: Pick<SubjectWords, 'refusals'> }): string {
+  if (!isFailureCode(code)) return recordedCode(code);
   const own = code === 'DIRECTORY_USER_REFUSED' && refusal?.reason !== undefined ? (refusal.words?.refusals?.[refusal.reason]?.label ?? refusal.reason) : undefined;
   return own ? `${LABELS[code]}: ${own}` : LABELS[code];
 }
@@ -102,7 +112,7 @@ const COUNTED: Record<FailureCode, readonly [one: string, many: string]> = {
 };
 
 /** "2 guests". */
-export function countedRefusals(code: FailureCode, count: number): string {
-  const [one, many] = COUNTED[code];
+export function countedRefusals(code: string, count: number): string {
+  const [one, many] = isFailureCode(code) ? COUNTED[code] : [`refusal coded ${recordedCode(code)}`, `refusals coded ${recordedCode(code)}`];
   return `${count} ${count === 1 ? one : many}`;
 }

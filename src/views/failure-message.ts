@@ -1,5 +1,6 @@
-import type { FailureCode } from '../flows/failure';
+import { isFailureCode, type FailureCode } from '../flows/failure';
 import { escapeMrkdwn, slackTime } from './blocks';
+import { recordedCode } from './failure-labels';
 import { capitalized, changeOf, type SubjectWords } from './words';
 
 interface FailureMessage {
@@ -173,4 +174,12 @@ export function failureMessage(
     INTERNAL: { headline: 'Something went wrong inside Latchkey.', next: OPERATOR_TOLD },
   };
   return messages[failure.code];
+}
+
+/**
+ * A stored failure's headline (an audit record's, a pending request's): its words, or, for a code
+ * a past version wrote and this one no longer lists, the code as written.
+ */
+export function recordedFailureHeadline(failure: { readonly code: string; readonly reason?: string }, words: SubjectWords): string {
+  return isFailureCode(failure.code) ? failureMessage({ ...failure, code: failure.code }, words).headline : `Recorded as ${recordedCode(failure.code)}.`;
 }

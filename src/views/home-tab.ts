@@ -3,7 +3,7 @@ import type { Activity, AdminParts, Attention, HomeData, Part, TodayCounts } fro
 import type { PendingRequest } from '../flows/approvals/pending-request';
 import { context, escapeMrkdwn, header, LIMITS, plain, section, slackDate, slackTime } from './blocks';
 import { countedRefusals, failureLabel } from './failure-labels';
-import { failureMessage } from './failure-message';
+import { recordedFailureHeadline } from './failure-message';
 import { REVIEW_ACTION_ID } from './approval-message';
 import { approvalStatusLine } from './approval-status';
 import { wordsOf, type ApprovalWords } from './approval-words';
@@ -68,7 +68,7 @@ function activityLine(a: Activity, words: HomeWords): string {
   const name = action?.name ?? a.action;
   const about = a.subject ? ` for <@${a.subject.userId}>` : '';
   const license = a.licenseTo ? ` (${a.licenseFrom ? `${a.licenseFrom} → ` : ''}${a.licenseTo})` : '';
-  const why = a.errorCode && action ? ` ${failureMessage({ code: a.errorCode, reason: a.reason }, action.words).headline}` : '';
+  const why = a.errorCode && action ? ` ${recordedFailureHeadline({ code: a.errorCode, reason: a.reason }, action.words)}` : '';
   return `*${name}*${license}${about} · ${activityState(a, why)}\n${slackDate(new Date(a.at))} · Reference \`${a.requestId}\``;
 }
 

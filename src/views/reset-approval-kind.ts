@@ -3,7 +3,7 @@ import type { Detail, PendingRequest } from '../flows/approvals/pending-request'
 import type { FailureCode } from '../flows/failure';
 import type { ApprovalKindWords } from './approval-words';
 import { context, escapeMrkdwn, modal, plain, quoted, section, slackTime } from './blocks';
-import { failureMessage } from './failure-message';
+import { failureMessage, recordedFailureHeadline } from './failure-message';
 import { changeOf, type ResetWords, type SubjectWords } from './words';
 
 /** The button in the requester's DM that finishes an approved request, in their own modal. */
@@ -90,7 +90,7 @@ function notice(request: PendingRequest, words: SubjectWords): { text: string; b
       return { text, blocks: [section(`:zzz: ${text}`), context(again)] };
     }
     case 'APPLY_FAILED': {
-      const why = failureMessage({ code: (request.errorCode ?? 'INTERNAL') as FailureCode }, words).headline;
+      const why = recordedFailureHeadline({ code: request.errorCode ?? 'INTERNAL' }, words);
       const text = `Your approved ${change.verb} of your ${words.what} could not be finished: ${why}`;
       return { text, blocks: [section(`:warning: ${text}`), context(ASK_AGAIN(words))] };
     }

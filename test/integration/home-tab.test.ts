@@ -19,6 +19,24 @@ async function asksForLicense(h: Harness, userId: string, license = 'Pro'): Prom
   return (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0].value as string;
 }
 
+/** An admin's audit search from their Home tab: the form, filled in and submitted; the first page of results. */
+async function searchAudit(h: Harness, admin: string, person: string, from: string, to: string) {
+  const { home } = await h.openHome(admin);
+  const search = buttonsOf(home).find((b) => b.action_id === 'home_search');
+  const trigger = h.slack.newTriggerId();
+  await h.clickIn(admin, search.action_id, search.value, { view: home, triggerId: trigger });
+  const form = await h.slack.waitForCall('views.open', (c) => c.args.trigger_id === trigger);
+  const formView = { ...form.args.view, id: form.result!.view.id };
+  const values = {
+    person: { person: { type: 'users_select', selected_user: person } },
+    from: { from: { type: 'datepicker', selected_date: from } },
+    to: { to: { type: 'datepicker', selected_date: to } },
+  };
+  const answer = await h.submit(admin, formView, { values });
+  expect(JSON.stringify(answer.json)).toContain('Searching the audit log');
+  return { formView, page1: await h.viewUpdate(formView.id, 1) };
+}
+
 describe('the Home tab', () => {
   const h = useHarness({}, (x) => x.slack.clear());
 
@@ -159,22 +177,9 @@ describe('the Home tab for admins', () => {
       h.clock.offsetMs = 0;
     }
     await h.reset('/reset-pin', 'UBOB');
-    const { home } = await h.openHome('UADA');
-    const search = buttonsOf(home).find((b) => b.action_id === 'home_search');
-    const trigger = h.slack.newTriggerId();
-    await h.clickIn('UADA', search.action_id, search.value, { view: home, triggerId: trigger });
-    const form = await h.slack.waitForCall('views.open', (c) => c.args.trigger_id === trigger);
-    const formView = { ...form.args.view, id: form.result!.view.id };
     const today = new Date().toISOString().slice(0, 10);
     const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
-    const values = {
-      person: { person: { type: 'users_select', selected_user: 'UNOCHIME' } },
-      from: { from: { type: 'datepicker', selected_date: yesterday } },
-      to: { to: { type: 'datepicker', selected_date: today } },
-    };
-    const answer = await h.submit('UADA', formView, { values });
-    expect(JSON.stringify(answer.json)).toContain('Searching the audit log');
-    const page1 = await h.viewUpdate(formView.id, 1);
+    const { formView, page1 } = await searchAudit(h, 'UADA', 'UNOCHIME', yesterday, today);
     const lines = (page1.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference'));
     // One line per request, with its outcome and the person; a page ends between requests (20 records at most).
     expect(lines.length).toBeGreaterThanOrEqual(19);
@@ -204,6 +209,54 @@ describe('the Home tab for admins', () => {
     expect((renewed.json as any).response_action).toBe('update');
     expect(form2.callback_id).toBe('audit_search');
     expect(form2.blocks.map((b: any) => b.element?.initial_user ?? b.element?.initial_date).filter(Boolean)).toEqual(['UNOCHIME', yesterday, today]);
+  });
+
+  it('a record an earlier version wrote, in words this one no longer lists, is still read and shown as written (Home, counts, search)', async () => {
+    // APPROVAL_UNAVAILABLE was removed from the failure codes in 70bacb2; reset_fax and its words
+    // stand for a plug-in since removed. Each read (the person's activity, the day's counts, the
+    // admin's search) once refused the whole range over one such record.
+    const now = new Date();
+    const at = now.toISOString();
+    const item = (id: string, extra: Record<string, unknown>) => ({
+      v: 1,
+      pk: `ACTOR#${TEAM}#UROOM`,
+      sk: `${at}_${id}#${extra.phase === 'refused' ? '0-refused' : '2-outcome'}`,
+      day: at.slice(0, 10),
+      at,
+      requestId: `${at}_${id}`,
+      slackUserId: 'UROOM',
+      slackTeamId: TEAM,
+      expiresAt: Math.floor(now.getTime() / 1000) + 86_400,
+      ...extra,
+    });
+    await h.writeRawAudit(item('00000000old1', { phase: 'refused', action: 'reset_pin', errorCode: 'APPROVAL_UNAVAILABLE' }));
+    await h.writeRawAudit(
+      item('00000000old2', {
+        phase: 'outcome',
+        action: 'reset_fax',
+        directory: 'fax',
+        directoryUserId: 'fax-room',
+        outcome: 'partial',
+        incomplete: 'notifyFax:FAX_OFFLINE',
+        verifier: 'carrier_pigeon',
+        verification: 'lost',
+      }),
+    );
+
+    const own = textOf((await h.openHome('UROOM')).home);
+    expect(own).toContain('*Reset meeting PIN* · :no_entry_sign: Not done. Recorded as `APPROVAL_UNAVAILABLE`.');
+    expect(own).toContain('00000000old2');
+    expect(own).not.toContain('Your activity is unavailable');
+
+    const admin = textOf((await h.openHome('UADA')).home);
+    expect(admin).toMatch(/Refused: (.*, )?1 refusal coded `APPROVAL_UNAVAILABLE`/);
+    expect(admin).toContain(':warning: *Done, but a step after the change failed* · reset_fax by <@UROOM>');
+
+    const { page1 } = await searchAudit(h, 'UADA', 'UROOM', at.slice(0, 10), at.slice(0, 10));
+    const lines = (page1.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference')).map((b) => b.text.text as string);
+    expect(lines).toHaveLength(2);
+    expect(lines.find((l) => l.includes('00000000old1'))).toContain('*Reset meeting PIN* by <@UROOM> · :no_entry_sign: Refused: `APPROVAL_UNAVAILABLE`');
+    expect(lines.find((l) => l.includes('00000000old2'))).toContain('*reset_fax* by <@UROOM> · :white_check_mark: Done, but these steps failed: notifyFax (`FAX_OFFLINE`)');
   });
 
   it('search: days in the wrong order, too far apart, or not days at all are an error on the form, and nothing is read', async () => {

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { createLatchkey, type Latchkey } from '../../src/app';
 import { DynamoDbAuditLog } from '../../src/audit/dynamodb-audit-log';
 import type { AuditRecord } from '../../src/audit/audit-record';
@@ -423,6 +424,14 @@ export class Harness {
   /** Writes an audit record as the app would have at `at`: for states a test cannot easily cause (a crash mid-reset). */
   async writeAudit(entry: AuditEntry, at: Date): Promise<void> {
     await new DynamoDbAuditLog(this.readerClient, 'latchkey-audit-test', 400, { now: () => at }).record(entry);
+  }
+
+  /**
+   * Stores an item as it is, past today's write schema: a record an earlier version wrote, in
+   * words (a failure code, an action) this version may no longer list.
+   */
+  async writeRawAudit(item: Record<string, unknown>): Promise<void> {
+    await this.readerClient.send(new PutItemCommand({ TableName: 'latchkey-audit-test', Item: marshall(item) }));
   }
 
   async auditRecords(userId: string): Promise<AuditRecord[]> {

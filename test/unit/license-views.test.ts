@@ -107,6 +107,13 @@ describe('license views', () => {
     expect(reviewFieldErrors({ comment: 'COMMENT_REQUIRED' })).toEqual({ comment: 'Say why you deny it; the requester will see this.' });
   });
 
+  it('a failed change whose stored code this version no longer lists shows the code as written (an earlier version wrote it)', () => {
+    // APPROVAL_UNAVAILABLE was removed from the failure codes in 70bacb2; a stored request keeps it.
+    const failed = request('APPLY_FAILED', { errorCode: 'APPROVAL_UNAVAILABLE' });
+    const said = JSON.stringify([approvalMessage(failed, W, false), reviewClosedView(failed, W), decisionResultView(failed, W)]);
+    expect(said).toContain('but the change was not applied: Recorded as `APPROVAL_UNAVAILABLE`.');
+  });
+
   it('the requester hears the outcome with the comment', () => {
     expect(decisionNotice(request('DENIED')).text).toBe('Your request to change your Amazon Chime license to Pro was denied by <@UADA>.');
     expect(JSON.stringify(decisionNotice(request('DENIED')).blocks)).toContain('ok &lt;!here&gt;');
