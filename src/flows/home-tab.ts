@@ -1,5 +1,6 @@
 import { asFailure, describeError, isFailureCode, needsOperator } from './failure';
 import { APPROVAL_ACTIONS } from './approvals/kinds';
+import type { OwnRequest } from './approvals/approvals';
 import type { PendingRequest } from './approvals/pending-request';
 import type { Admins, AuditEvent, AuditReader, Clock, Logger, Requester } from './ports';
 import { OUTCOME_GRACE_MS, unknownOutcomes } from './unknown-outcomes';
@@ -84,7 +85,7 @@ export interface HomeData {
   readonly licenses: boolean;
   readonly activity: Part<readonly Activity[]>;
   /** With approvals on: the person's own requests, of every kind, newest first. */
-  readonly requests?: Part<readonly PendingRequest[]>;
+  readonly requests?: Part<readonly OwnRequest[]>;
   /** For admins only, decided when the tab is opened. */
   readonly admin?: AdminParts;
   readonly now: Date;
@@ -105,7 +106,7 @@ export type SearchResult =
 /** The approvals capability, as the Home tab reads it (Approvals). */
 interface ApprovalQueue {
   waiting(limit: number): Promise<PendingRequest[]>;
-  mine(requester: Requester, limit: number): Promise<PendingRequest[]>;
+  mine(requester: Requester, limit: number): Promise<OwnRequest[]>;
 }
 
 interface HomeTabDeps {

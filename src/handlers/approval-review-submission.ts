@@ -31,7 +31,7 @@ export function registerApprovalReviewSubmission(app: App, flow: Approvals, word
     // private_metadata only names the request; who may decide it comes from the signed user.id.
     const result = await flow.decide(reviewer, parsed.data.view.private_metadata, checked);
     const view = result.ok
-      ? decisionResultView(result.request, wordsOf(words, result.request.kind))
+      ? decisionResultView(result.request, wordsOf(words, result.request.kind), result.decidable)
       : result.request && (result.code === 'REQUEST_DECIDED' || result.code === 'REQUEST_EXPIRED')
         ? reviewClosedView(result.request, wordsOf(words, result.request.kind))
         : reviewFailureView(result, anyKind);

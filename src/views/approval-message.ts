@@ -12,7 +12,7 @@ export const REVIEW_ACTION_ID = 'license_review';
 
 /** The approvals-channel message: the facts, where the request stands, and Review while it can be decided (`decidable`, as the flow rules). */
 export function approvalMessage(request: PendingRequest, words: ApprovalKindWords, decidable: boolean): { text: string; blocks: KnownBlock[] } {
-  const blocks: KnownBlock[] = [section(approvalFacts(request, words)), context(approvalStatusLine(request, words))];
+  const blocks: KnownBlock[] = [section(approvalFacts(request, words)), context(approvalStatusLine(request, words, decidable))];
   if (decidable) {
     blocks.push({
       type: 'actions',

@@ -27,7 +27,8 @@ export function reviewLoadingView(): ModalView {
 export function reviewView(args: { request: PendingRequest; details: Detail }, words: ApprovalKindWords): ModalView {
   const { request, details } = args;
   const blocks: KnownBlock[] = [section(approvalFacts(request, words)), ...words.details(request, details)];
-  if (request.status === 'APPLY_FAILED') blocks.push(section(approvalStatusLine(request, words)));
+  // The form is shown only for a request an admin can decide (Approvals.review's 'decide').
+  if (request.status === 'APPLY_FAILED') blocks.push(section(approvalStatusLine(request, words, true)));
   blocks.push(
     {
       type: 'input',
@@ -76,22 +77,24 @@ export function reviewClosedView(request: PendingRequest, words: ApprovalKindWor
   return modal({
     title: TITLE,
     close: 'Close',
-    blocks: [section(approvalFacts(request, words)), section(approvalStatusLine(request, words)), context('It cannot be decided again.')],
+    blocks: [section(approvalFacts(request, words)), section(approvalStatusLine(request, words, false)), context('It cannot be decided again.')],
   });
 }
 
-export function decisionResultView(request: PendingRequest, words: ApprovalKindWords): ModalView {
+/** What came of the admin's decision; `decidable` as Approvals rules it for the request now (a failed change an admin can retry). */
+export function decisionResultView(request: PendingRequest, words: ApprovalKindWords, decidable: boolean): ModalView {
   const who = `<@${request.requester.userId}>`;
+  const line = approvalStatusLine(request, words, decidable);
   const outcome: Partial<Record<PendingRequest['status'], string>> = {
     APPLIED: `:white_check_mark: Done: ${who} ${words.applied(request)}. They have been told.`,
     APPROVED: `:white_check_mark: Approved. ${who} has been told, and finishes it themselves.`,
     DENIED: `:no_entry: Denied. ${who} has been told, with your comment.`,
-    APPLY_FAILED: `${approvalStatusLine(request, words)} Click *Review* on the message again to retry.`,
+    APPLY_FAILED: decidable ? `${line} Click *Review* on the message again to retry.` : line,
   };
   return modal({
     title: TITLE,
     close: 'Close',
-    blocks: [section(outcome[request.status] ?? approvalStatusLine(request, words)), context(approvalFacts(request, words))],
+    blocks: [section(outcome[request.status] ?? line), context(approvalFacts(request, words))],
   });
 }
 

@@ -3,8 +3,12 @@ import { escapeMrkdwn, quoted, sentence, slackTime } from './blocks';
 import type { ApprovalKindWords } from './approval-words';
 import { recordedFailureHeadline } from './failure-message';
 
-/** One sentence on where a request stands, shared by the channel message, the admin's modals and the Home tab. */
-export function approvalStatusLine(request: PendingRequest, words: ApprovalKindWords): string {
+/**
+ * One sentence on where a request stands, shared by the channel message, the admin's modals and the
+ * Home tab. `decidable`: whether an admin can decide it now, as Approvals rules (the same answer
+ * that shows Review): after a failed change, it says who can try again.
+ */
+export function approvalStatusLine(request: PendingRequest, words: ApprovalKindWords, decidable: boolean): string {
   const by = request.decidedBy ? `<@${request.decidedBy}>` : 'an admin';
   const when = request.decidedAt ? ` at ${slackTime(new Date(request.decidedAt))}` : '';
   const comment = request.comment ? `: ${quoted(request.comment)}` : '';
@@ -21,7 +25,9 @@ export function approvalStatusLine(request: PendingRequest, words: ApprovalKindW
       return (
         `:warning: Approved by ${by}${when}, but the change was not applied: ` +
         `${recordedFailureHeadline({ code: request.errorCode ?? 'INTERNAL' }, words.subjectOf(request))} ` +
-        words.afterFailure(request)
+        (decidable
+          ? 'An admin can approve it again to retry.'
+          : `<@${request.requester.userId}> can ask again with \`${words.subjectOf(request).command}\`; an admin must approve it again.`)
       );
     case 'DENIED':
       return sentence(`:no_entry: Denied by ${by}${when}${comment}`);

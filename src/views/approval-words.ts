@@ -12,8 +12,6 @@ export interface ApprovalKindWords {
   readonly subject: SubjectWords;
   /** One request's subject, for its own failures: an approved reset's is its credential's. */
   subjectOf(request: PendingRequest): SubjectWords;
-  /** What can be done once the approved change failed (mrkdwn, one sentence): who can try again, and how. */
-  afterFailure(request: PendingRequest): string;
   /** What each audit step of it is called on the Home tab ("License request", "License decision"). */
   readonly steps: Readonly<Record<ApprovalStep, string>>;
   /** What the requester asks, after their name (mrkdwn): "asks to change their Amazon Chime license: *Basic* → *Pro*". */

@@ -1,5 +1,6 @@
 import type { Button, HomeView, KnownBlock } from '@slack/types';
 import type { Activity, AdminParts, Attention, HomeData, Part, TodayCounts } from '../flows/home-tab';
+import type { OwnRequest } from '../flows/approvals/approvals';
 import type { PendingRequest } from '../flows/approvals/pending-request';
 import { context, escapeMrkdwn, header, LIMITS, plain, section, slackDate, slackTime } from './blocks';
 import { countedRefusals, failureLabel } from './failure-labels';
@@ -107,12 +108,12 @@ export function activityState(a: Activity, why: string): string {
   return state[a.state];
 }
 
-function ownRequestBlocks(requests: Part<readonly PendingRequest[]>, approvals: HomeWords['approvals']): KnownBlock[] {
+function ownRequestBlocks(requests: Part<readonly OwnRequest[]>, approvals: HomeWords['approvals']): KnownBlock[] {
   if (!requests.ok) return [UNAVAILABLE(approvals.ownHeading)];
   if (requests.value.length === 0) return [context('None.')];
   return requests.value.map((r) => {
     const words = wordsOf(approvals.words, r.kind);
-    return section(`${words.summary(r)} · requested at ${slackTime(new Date(r.createdAt))}\n${approvalStatusLine(r, words)}`);
+    return section(`${words.summary(r)} · requested at ${slackTime(new Date(r.createdAt))}\n${approvalStatusLine(r, words, r.decidable)}`);
   });
 }
 

@@ -12,8 +12,6 @@ export function licenseKindWords({ words }: LicenseVocabulary): ApprovalKindWord
   return {
     subject: words,
     subjectOf: () => words,
-    // The admin's click applies it, so an admin's new approval retries it (approvals.ts).
-    afterFailure: () => 'An admin can approve it again to retry.',
     steps: { request: 'License request', decide: 'License decision', apply: 'License change' },
     asks: (r) => `asks to change their ${words.what}: *${fromOf(r)}* → *${toOf(r)}*`,
     summary: (r) => `*${fromOf(r)}* → *${toOf(r)}*`,

@@ -30,8 +30,6 @@ export function resetKindWords(credentials: Readonly<Record<string, ResetWords>>
     // About no one request (a Home tab line of the kind's): any credential, never one in particular.
     subject: ANY,
     subjectOf: of,
-    // The approval was used by the finish that failed: nobody can retry it, and its place is given back (approvals.ts).
-    afterFailure: (r) => `<@${r.requester.userId}> can ask again with \`${of(r).command}\`; an admin must approve it again.`,
     steps: { request: 'Reset request', decide: 'Reset decision', apply: 'Approved reset' },
     asks: (r) => `asks to ${changeOf(of(r)).verb} their *${of(r).what}* (an admin must approve it first)`,
     summary: (r) => `*${of(r).title}*`,

@@ -44,7 +44,7 @@ function fullData(admin: boolean): HomeData {
     credentials: CREDENTIALS.map((c) => c.id),
     licenses: true,
     activity: { ok: true, value: activityOf(Array.from({ length: RECENT_ACTIVITY }, (_, i) => event(i)), now) },
-    requests: { ok: true, value: Array.from({ length: OWN_REQUESTS }, (_, i) => request(i)) },
+    requests: { ok: true, value: Array.from({ length: OWN_REQUESTS }, (_, i) => ({ ...request(i), decidable: true })) },
     ...(admin && {
       admin: {
         pending: { ok: true, value: Array.from({ length: PENDING_SHOWN }, (_, i) => request(i)) },

@@ -1,5 +1,8 @@
 import type { KnownBlock, ModalView } from '@slack/types';
-import type { PendingStatus } from '../../src/flows/approvals/pending-request';
+import type { PendingRequest, PendingStatus } from '../../src/flows/approvals/pending-request';
+import { workmail } from '../../src/credentials/workmail';
+import { resetWordsOf } from '../../src/handlers/reset-words';
+import { resetKindWords } from '../../src/views/reset-approval-kind';
 import type { LicenseRequest } from '../../src/flows/license-request';
 import { approvalMessage, REVIEW_ACTION_ID } from '../../src/views/approval-message';
 import { decisionResultView, reviewClosedView, reviewFieldErrors, reviewView } from '../../src/views/approval-review';
@@ -77,7 +80,7 @@ describe('license views', () => {
   });
 
   it.each(STATUSES)('every modal and notice for a %s request stays within Slack limits', (status) => {
-    for (const view of [openRequestView(request(status), V), requestSentView(request(status), V), reviewView({ request: request(status), details: details('Basic') }, W), reviewClosedView(request(status), W), decisionResultView(request(status), W)]) {
+    for (const view of [openRequestView(request(status), V), requestSentView(request(status), V), reviewView({ request: request(status), details: details('Basic') }, W), reviewClosedView(request(status), W), decisionResultView(request(status), W, status === 'APPLY_FAILED')]) {
       checkModal(view);
       expect(JSON.stringify(view)).not.toContain('<!channel>');
     }
@@ -110,8 +113,22 @@ describe('license views', () => {
   it('a failed change whose stored code this version no longer lists shows the code as written (an earlier version wrote it)', () => {
     // APPROVAL_UNAVAILABLE was removed from the failure codes in 70bacb2; a stored request keeps it.
     const failed = request('APPLY_FAILED', { errorCode: 'APPROVAL_UNAVAILABLE' });
-    const said = JSON.stringify([approvalMessage(failed, W, false), reviewClosedView(failed, W), decisionResultView(failed, W)]);
+    const said = JSON.stringify([approvalMessage(failed, W, false), reviewClosedView(failed, W), decisionResultView(failed, W, true)]);
     expect(said).toContain('but the change was not applied: Recorded as `APPROVAL_UNAVAILABLE`.');
+  });
+
+  it.each([true, false])("a failed change says who can try again by the flow's rule, the one that shows Review (decidable: %s), for either kind", (decidable) => {
+    const license = request('APPLY_FAILED');
+    const reset: PendingRequest = { ...license, kind: 'reset', detail: { credential: workmail.id, resetRequestId: 'r1' }, reason: '' };
+    const resetKind = resetKindWords({ [workmail.id]: resetWordsOf(workmail) });
+    for (const [failed, words, command] of [[license, W, '/request-license'], [reset, resetKind, workmail.command]] as const) {
+      const message = approvalMessage(failed, words, decidable);
+      const said = JSON.stringify([message, decisionResultView(failed, words, decidable)]);
+      expect(buttons(message.blocks)).toHaveLength(decidable ? 1 : 0);
+      expect(said.includes('An admin can approve it again to retry.')).toBe(decidable);
+      expect(said.includes('Click *Review* on the message again to retry.')).toBe(decidable);
+      expect(said.includes(`<@UANN> can ask again with \`${command}\`; an admin must approve it again.`)).toBe(!decidable);
+    }
   });
 
   it('the requester hears the outcome with the comment', () => {

@@ -61,7 +61,7 @@ const event = (i: number, extra: Partial<AuditEvent> = {}): AuditEvent => ({
 });
 
 function homeData(): HomeData {
-  const requests = STATUSES.map((s) => licenseRequest(s));
+  const requests = STATUSES.map((s) => ({ ...licenseRequest(s), decidable: s === 'PENDING' || s === 'APPLY_FAILED' }));
   return {
     requester: ann,
     credentials: CREDENTIALS.map((c) => c.id),
@@ -97,21 +97,23 @@ function everything(comment?: string): string[] {
   for (const status of STATUSES) {
     const r = licenseRequest(status, comment);
     views.push(
-      approvalStatusLine(r, licenseKindWords(V)),
+      approvalStatusLine(r, licenseKindWords(V), true),
+      approvalStatusLine(r, licenseKindWords(V), false),
       approvalMessage(r, licenseKindWords(V), true),
       licenseKindWords(V).notice(r),
       openRequestView(r, V),
       requestSentView(r, V),
       reviewView({ request: r, details: { email: 'ann@example.com', license: 'Plus' } }, licenseKindWords(V)),
       reviewClosedView(r, licenseKindWords(V)),
-      decisionResultView(r, licenseKindWords(V)),
+      decisionResultView(r, licenseKindWords(V), true),
+      decisionResultView(r, licenseKindWords(V), false),
     );
   }
   // An approved reset's own words (the views around them are the license's, checked above): its notices and status lines in every state.
   const resetKind = resetKindWords(Object.fromEntries(CREDENTIALS.map((c) => [c.id, resetWordsOf(c)])));
   for (const status of STATUSES) {
     const r = { ...licenseRequest(status, comment), kind: 'reset', detail: { credential: CREDENTIALS[0]!.id, resetRequestId: 'r1' }, reason: '' };
-    views.push(approvalStatusLine(r, resetKind), resetKind.notice(r));
+    views.push(approvalStatusLine(r, resetKind, false), resetKind.notice(r));
   }
   for (const code of ['REQUEST_INVALID', 'REQUEST_EXPIRED', 'REQUEST_ALREADY_USED', 'DIRECTORY_UNAVAILABLE'] as const) views.push(finishFailureView({ code, requestId: 'r1' }, resetWordsOf(CREDENTIALS[0]!)));
   const events = Array.from({ length: 8 }, (_, i) => event(i, i % 2 ? { phase: 'attempt', outcome: undefined, errorCode: undefined } : {}));
@@ -172,7 +174,7 @@ describe('punctuation around what people typed', () => {
   });
 
   it('the denial that read "…recordings.”." ends at the quote', () => {
-    const line = approvalStatusLine({ ...licenseRequest('DENIED'), comment: 'Pro is for recordings.' }, licenseKindWords(V));
+    const line = approvalStatusLine({ ...licenseRequest('DENIED'), comment: 'Pro is for recordings.' }, licenseKindWords(V), false);
     expect(line).toMatch(/“Pro is for recordings\.”$/);
   });
 });

@@ -13,6 +13,9 @@ export type ReviewFieldError = 'NO_DECISION' | 'COMMENT_REQUIRED' | 'COMMENT_TOO
 const QUEUE_READ_MAX = 250;
 const QUEUE_PAGE = 25;
 
+/** A person's own request as their Home tab shows it: with whether an admin can decide it now, as Approvals rules. */
+export type OwnRequest = PendingRequest & { readonly decidable: boolean };
+
 export interface ApprovalFailure {
   readonly ok: false;
   readonly code: FailureCode;
@@ -190,7 +193,7 @@ export class Approvals {
   }
 
   /** Records the decision once, does what approval does for the kind, and tells everyone concerned. */
-  async decide(reviewer: Requester, requestId: string, choice: Decision): Promise<{ ok: true; request: PendingRequest } | ApprovalFailure> {
+  async decide(reviewer: Requester, requestId: string, choice: Decision): Promise<{ ok: true; request: PendingRequest; decidable: boolean } | ApprovalFailure> {
     let request: PendingRequest;
     try {
       request = await this.expireIfDue(await this.loadForReviewer(reviewer, requestId));
@@ -233,7 +236,7 @@ export class Approvals {
       this.refresh(final),
       final.status === 'APPLY_FAILED' ? undefined : this.deps.announcer.tellRequester(final).catch((err: unknown) => this.warn(err, final, 'requester DM failed')),
     ]);
-    return { ok: true, request: final };
+    return { ok: true, request: final, decidable: this.decidable(final) };
   }
 
   /**
@@ -260,12 +263,15 @@ export class Approvals {
    * The person's own requests, newest first: the ones holding their open places (read by key,
    * never by scanning the queue), and the ones decided. Those past their time are closed as read.
    */
-  async mine(requester: Requester, limit: number): Promise<PendingRequest[]> {
+  async mine(requester: Requester, limit: number): Promise<OwnRequest[]> {
     const [held, decided] = await Promise.all([this.deps.store.heldBy(requester.userId), this.deps.store.decidedOf(requester.userId, limit)]);
     const current = await Promise.all(held.map((r) => this.expireIfDue(r)));
     const byId = new Map<string, PendingRequest>();
     for (const r of [...decided, ...current]) byId.set(r.id, r);
-    return [...byId.values()].sort((a, b) => compareText(b.createdAt, a.createdAt)).slice(0, limit);
+    return [...byId.values()]
+      .sort((a, b) => compareText(b.createdAt, a.createdAt))
+      .slice(0, limit)
+      .map((r) => ({ ...r, decidable: this.decidable(r) }));
   }
 
   /**
