@@ -2,6 +2,7 @@ import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynam
 import { approvalsTable } from './approvals/approvals-table';
 import { auditTable } from './audit/audit-table';
 import type { Config } from './config';
+import { NO_AWS_CREDENTIALS, noAwsCredentials } from './credentials/aws-errors';
 import { networkErrorCode } from './credentials/http-errors';
 import { describeError } from './flows/failure';
 import type { Logger } from './flows/ports';
@@ -86,11 +87,12 @@ export async function tablesAtStart(dynamo: DynamoDBClient, tables: readonly Nam
     const problem = await tableProblem(dynamo, table);
     if (problem?.kind === 'unchecked') logger.warn({ table: table.tableName, err: problem.message }, 'table not checked at start: the role may not describe it');
     else if (problem?.kind === 'credentials') throw new StartFailure(problem.message);
-    else if (problem) problems.push(problem.message);
+    else if (problem) problems.push(`${table.variable}: ${problem.message}`);
   }
   if (problems.length > 0) throw new StartFailure(problems.join('; '));
 }
 
+/** `message` says what is wrong and what to do; a doctor's line names the table's variable already, a start's fatal line adds it. */
 export type TableProblem = { kind: 'missing' | 'unreachable' | 'credentials' | 'unchecked' | 'index'; message: string };
 
 /** What is wrong with one table, or undefined when it exists with every index the app queries. */
@@ -99,16 +101,15 @@ export async function tableProblem(dynamo: DynamoDBClient, { variable, tableName
     const { Table } = await dynamo.send(new DescribeTableCommand({ TableName: tableName }), { abortSignal: AbortSignal.timeout(10_000) });
     const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
     const missing = indexes.filter((i) => !present.has(i));
-    if (missing.length > 0) return { kind: 'index', message: `${variable}: table ${tableName} has no index ${missing.join(', ')}: deploy the stack again (or, in development, delete the table and start with DYNAMODB_CREATE_TABLES=true)` };
+    if (missing.length > 0) return { kind: 'index', message: `table ${tableName} has no index ${missing.join(', ')}: deploy the stack again (or, in development, delete the table and start with DYNAMODB_CREATE_TABLES=true)` };
     return undefined;
   } catch (err) {
     const e = err as { name?: string; message?: string };
     const region = await dynamo.config.region().catch(() => 'its region');
+    if (noAwsCredentials(err)) return { kind: 'credentials', message: NO_AWS_CREDENTIALS };
     switch (e.name) {
       case 'ResourceNotFoundException':
-        return { kind: 'missing', message: `${variable}: table ${tableName} does not exist in ${region}: deploy the stack (infra/), set ${variable} to its name, or in development start once with DYNAMODB_CREATE_TABLES=true` };
-      case 'CredentialsProviderError':
-        return { kind: 'credentials', message: `no AWS credentials found: give the process a role (or AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) with the permissions listed in README.md, "AWS permissions"` };
+        return { kind: 'missing', message: `table ${tableName} does not exist in ${region}: deploy the stack (infra/), set ${variable} to its name, or in development start once with DYNAMODB_CREATE_TABLES=true` };
       case 'UnrecognizedClientException':
       case 'InvalidSignatureException':
       case 'ExpiredTokenException':
@@ -116,7 +117,10 @@ export async function tableProblem(dynamo: DynamoDBClient, { variable, tableName
       case 'AccessDeniedException':
         return { kind: 'unchecked', message: `${e.name}: dynamodb:DescribeTable on ${tableName}` };
       default:
-        return { kind: 'unreachable', message: `${variable}: table ${tableName} could not be read (${e.name === 'TimeoutError' || e.name === 'AbortError' ? 'no answer within 10 s' : networkErrorCode(err)})` };
+        return {
+          kind: 'unreachable',
+          message: `table ${tableName} could not be read (${e.name === 'TimeoutError' || e.name === 'AbortError' ? 'no answer within 10 s' : networkErrorCode(err)}): check the network path to DynamoDB in ${region}, and AWS_REGION (or AWS_ENDPOINT_URL_DYNAMODB, if you set one)`,
+        };
     }
   }
 }

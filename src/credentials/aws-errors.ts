@@ -1,6 +1,13 @@
-import type { SetupCheck } from '../doctor/setup-check';
+import { failed, passed, type SetupCheck } from '../doctor/setup-check';
 import { LatchkeyFailure, type FailureCode } from '../flows/failure';
-import { callCheck } from './call-check';
+import { failedCall } from './call-check';
+
+/** What to do when the AWS SDK found no credentials at all: where it looks for them. */
+export const NO_AWS_CREDENTIALS =
+  'no AWS credentials found: give the process a role (or AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) with the permissions listed in README.md, "AWS permissions"';
+
+/** The SDK's provider chain found no credentials (it says so as a CredentialsProviderError: "Could not load credentials from any providers"). */
+export const noAwsCredentials = (err: unknown): boolean => (err as { name?: string } | undefined)?.name === 'CredentialsProviderError';
 
 interface AwsLikeError {
   name?: string;
@@ -43,16 +50,19 @@ export function fromAwsError(err: unknown, service: string, specific: Partial<Re
 
 /**
  * A credential's check() by one read-only AWS call: passed when it answers, else the failure and
- * what to do next (`fix` when our credentials, permissions or settings are wrong).
+ * what to do next (`fix` when our credentials, permissions or settings are wrong; where to give
+ * the process credentials when it has none, before any setting could matter).
  */
-export function awsCheck(
+export async function awsCheck(
   call: () => Promise<unknown>,
   what: { operation: string; proves: string; specific: Partial<Record<string, FailureCode>>; fix: string },
 ): Promise<SetupCheck[]> {
-  return callCheck(
-    'credentials and permissions',
-    call,
-    { proves: `${what.operation} answers ${what.proves}`, fix: what.fix, otherwise: 'try again; if it persists, check the network path to AWS' },
-    (err) => fromAwsError(err, what.operation, what.specific),
-  );
+  const name = 'credentials and permissions';
+  try {
+    await call();
+    return [passed(name, `${what.operation} answers ${what.proves}`)];
+  } catch (err) {
+    if (noAwsCredentials(err)) return [failed(name, NO_AWS_CREDENTIALS)];
+    return [failedCall(name, fromAwsError(err, what.operation, what.specific), { fix: what.fix, otherwise: 'try again; if it persists, check the network path to AWS' })];
+  }
 }

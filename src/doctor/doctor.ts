@@ -38,6 +38,8 @@ async function slackChecks({ config, slack }: DoctorDeps): Promise<SetupCheck[]>
   try {
     auth = await slack.auth.test();
   } catch (err) {
+    // No answer at all says nothing about the token: a name that does not resolve, a refused connection, a proxy.
+    if (slackUnanswered(err)) return [failed('Slack token', `Slack could not be reached (auth.test: ${slackProblem(err)}): check this machine's network path to Slack (DNS, proxy, firewall), and SLACK_API_URL if you set it`)];
     return [failed('Slack token', `auth.test failed (${slackProblem(err)}): check SLACK_BOT_TOKEN (xoxb-…, OAuth & Permissions) and SLACK_API_URL`)];
   }
   const checks: SetupCheck[] = [];
@@ -165,6 +167,13 @@ async function personChecks({ config, slack, context }: DoctorDeps, userId: stri
     }
   }
   return checks;
+}
+
+/** The call got no HTTP answer from Slack (the Web API client's request error, or a network error of our own). */
+function slackUnanswered(err: unknown): boolean {
+  if (slackErrorCode(err)) return false;
+  const code = (err as { code?: string } | undefined)?.code;
+  return code === 'slack_webapi_request_error' || (typeof code === 'string' && /^E[A-Z0-9_]+$/.test(code));
 }
 
 /** A Slack failure by its error code, or a network failure by its code: never a message that could carry a URL. */

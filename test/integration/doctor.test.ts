@@ -153,6 +153,39 @@ describe('npm run doctor', () => {
     ]);
   });
 
+  it('a DynamoDB that does not answer: each table line says what to check, without repeating its variable', async () => {
+    const { status, out } = await cli([], { AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9' });
+    expect(status).toBe(1);
+    for (const variable of ['AUDIT_TABLE_NAME', 'APPROVALS_TABLE_NAME', 'RATE_LIMIT_TABLE_NAME']) {
+      expect(out).toMatch(new RegExp(`^✗ Table ${variable}: table \\S+ could not be read \\(.*ECONNREFUSED\\): check the network path to DynamoDB in eu-west-1, and AWS_REGION`, 'm'));
+    }
+    expect(out).not.toMatch(/(\w+_TABLE_NAME): \1/);
+  }, 30_000);
+
+  it('a Slack that cannot be reached (a host that does not resolve) is said so, with what to check: not blamed on the token', async () => {
+    const checks = await doctor({ SLACK_API_URL: 'https://slack.invalid/api/' });
+    const slack = checks.find((c) => c.name === 'Slack token')!;
+    expect(slack).toMatchObject({ ok: false, detail: expect.stringMatching(/^Slack could not be reached \(auth\.test: \w+ E[A-Z_]+\): check this machine's network path to Slack \(DNS, proxy, firewall\), and SLACK_API_URL/) });
+    expect(slack.detail).not.toContain('SLACK_BOT_TOKEN');
+  });
+
+  it('no AWS credentials at all: the AWS directories and the tables say so and where to give them, with no SDK error name', async () => {
+    const { status, out } = await cli([], {
+      AWS_ACCESS_KEY_ID: '',
+      AWS_SECRET_ACCESS_KEY: '',
+      AWS_SESSION_TOKEN: '',
+      AWS_PROFILE: '',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+      AWS_CONFIG_FILE: '/nonexistent/config',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    });
+    expect(status).toBe(1);
+    for (const name of ['Amazon WorkMail: credentials and permissions', 'Amazon Chime: credentials and permissions', 'Table AUDIT_TABLE_NAME']) {
+      expect(out).toContain(`✗ ${name}: no AWS credentials found: give the process a role (or AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)`);
+    }
+    expect(out).not.toContain('CredentialsProviderError');
+  }, 30_000);
+
   it('a scope the token lacks is named', async () => {
     const scopes = h.slack.scopes.splice(0, Infinity, ...h.slack.scopes.filter((s) => s !== 'users:read.email'));
     try {
