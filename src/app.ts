@@ -48,6 +48,7 @@ import { EVENTS_PATH, guardSlackRequests } from './slack/request-guard';
 import { BODY_LIMIT_BYTES } from './slack/slack-request-body';
 import { httpFetch, type HttpFetch } from './http/fetch';
 import { SlackApprovalAnnouncer } from './slack/slack-approval-announcer';
+import { SlackWebApi } from './slack/slack-web-api';
 import { SlackWorkspaceMembers } from './slack/workspace-members';
 import { namedTables, slackAtStart, tablesAtStart } from './start-checks';
 import { ensureTable } from './storage/ensure-table';
@@ -73,7 +74,6 @@ import { HOME_LICENSE_ACTION_ID, HOME_SEARCH_ACTION_ID, HOME_SETUP_CHECK_ACTION_
 import { runDoctor } from './doctor/doctor';
 import type { SetupCheck } from './doctor/setup-check';
 import { registerHomeSetupCheckButton } from './handlers/home-setup-check-button';
-import { WebClient } from '@slack/web-api';
 
 /** How long shutdown waits for work already acknowledged to finish. */
 const DRAIN_MS = 10_000;
@@ -119,7 +119,7 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
   const fetch = httpFetch();
   // Initialised in start(), where a refused token or an unreachable Slack stops the start
   // (start-checks.ts); left to the constructor, Bolt's auth.test fails where nobody awaits it.
-  const app = new GuardedApp({ ...slackAppOptions(config, logger, fetch), receiver, deferInitialization: true }, KNOWN_ENTRY_POINTS, { fetch, logger, metrics });
+  const app = new GuardedApp({ ...slackAppOptions(config, logger, fetch), receiver, deferInitialization: true }, KNOWN_ENTRY_POINTS, { fetch, logger, metrics, slack: slackWebApi(config, logger, fetch) });
 
   const { credentials, licenseRequests } = registerFeatures(app, config, { dynamo, probes, logger, clock, fetch, metrics });
   let stopping: Promise<void> | undefined;
@@ -203,7 +203,7 @@ export async function createLambdaLatchkey(
       ...config.slack.bot,
     },
     KNOWN_ENTRY_POINTS,
-    { fetch, logger, metrics },
+    { fetch, logger, metrics, slack: slackWebApi(config, logger, fetch) },
   );
   registerFeatures(app, config, { dynamo, logger, clock, fetch, metrics });
   return { receiver };
@@ -213,8 +213,7 @@ export async function createLambdaLatchkey(
 export function createDoctor(config: Config, { logger }: { logger: AppLogger }): { run(options: { person?: string }): Promise<SetupCheck[]>; close(): void } {
   const dynamo = new DynamoDBClient(AWS_CLIENT);
   const fetch = httpFetch();
-  const { token, clientOptions } = slackAppOptions(config, logger, fetch);
-  const slack = new WebClient(token, { ...clientOptions, logger: boltLogger(logger) });
+  const slack = slackWebApi(config, logger, fetch);
   const context: AdapterContext = { aws: AWS_CLIENT, fetch, logger };
   return {
     run: (options) => runDoctor({ config, slack, dynamo, context }, options),
@@ -285,6 +284,14 @@ function onFirstUse<T extends object>(load: () => Promise<T>): T {
   });
 }
 
+/** The Slack Web API the app calls (slack-web-api.ts), with the same bounds as Bolt's own client below. */
+function slackWebApi(config: Config, logger: AppLogger, fetch: HttpFetch): SlackWebApi {
+  return new SlackWebApi({ token: config.slack.botToken, apiUrl: config.slack.apiUrl, fetch, logger, retries: config.slack.apiRetries, timeoutMs: SLACK_TIMEOUT_MS });
+}
+
+/** One Slack call that has not answered by then will not; a person is waiting. */
+const SLACK_TIMEOUT_MS = 5_000;
+
 function slackAppOptions(config: Config, logger: AppLogger, fetch: HttpFetch): AppOptions {
   return {
     token: config.slack.botToken,
@@ -296,7 +303,7 @@ function slackAppOptions(config: Config, logger: AppLogger, fetch: HttpFetch): A
       slackApiUrl: config.slack.apiUrl,
       // The Web API client's default retries for about 30 minutes; a person is waiting.
       retryConfig: { retries: config.slack.apiRetries, factor: 2, minTimeout: 500, maxTimeout: 2_000 },
-      timeout: 5_000,
+      timeout: SLACK_TIMEOUT_MS,
       fetch,
     },
   };
@@ -325,7 +332,7 @@ function registerFeatures(
 ) {
   const audit = new DynamoDbAuditLog(dynamo, config.audit.tableName, config.audit.retentionDays, clock);
   const limiter = new DynamoDbRateLimiter(dynamo, config.limits.tableName, clock);
-  const members = new SlackWorkspaceMembers(app.client);
+  const members = new SlackWorkspaceMembers(app.slack);
   // A key of its own, derived from the signing secret, so there is no extra secret to manage.
   const sealer = new Sealer(Buffer.from(hkdfSync('sha256', config.slack.signingSecret, 'latchkey', 'sealed-ticket v2', 32)));
   const context: AdapterContext = { aws: AWS_CLIENT, fetch, logger };
@@ -339,7 +346,7 @@ function registerFeatures(
   const licenses = config.licenses;
   const provider = licenses?.provider;
   const vocabulary = licenseVocabulary(config);
-  const admins = new ConfiguredAdmins(new Set(config.admins.userIds), config.admins.usergroupId, app.client, clock);
+  const admins = new ConfiguredAdmins(new Set(config.admins.userIds), config.admins.usergroupId, app.slack, clock);
   const store = new DynamoDbPendingRequests(dynamo, config.approvalsTableName, clock);
   const licenseDirectory =
     provider && timed(onFirstUse<LicenseDirectory>(() => provider.credential.licenses!.load(provider.settings, context)), metrics, `${provider.credential.id}:licenses`);
@@ -358,7 +365,7 @@ function registerFeatures(
     kinds,
     admins,
     store,
-    announcer: new SlackApprovalAnnouncer(app.client, config.approvalsChannelId ?? '', approvalWords),
+    announcer: new SlackApprovalAnnouncer(app.slack, config.approvalsChannelId ?? '', approvalWords),
     audit,
     clock,
     logger,
@@ -433,7 +440,7 @@ function registerFeatures(
   registerAuditSearchSubmission(app, home, words, logger);
   registerAuditSearchPage(app, home, words, logger);
   let checkClient = probes;
-  registerHomeSetupCheckButton(app, home, () => runDoctor({ config, slack: app.client, dynamo: (checkClient ??= new DynamoDBClient(AWS_CLIENT)), context }), logger);
+  registerHomeSetupCheckButton(app, home, () => runDoctor({ config, slack: app.slack, dynamo: (checkClient ??= new DynamoDBClient(AWS_CLIENT)), context }), logger);
   registerAuditSearchAgain(app, clock, logger);
 
   app.error(async (error) => {

@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { WebClient } from '@slack/web-api';
+import type { SlackApi } from '../slack/slack-web-api';
 import type { Config } from '../config';
 import type { AdapterContext } from '../credentials/credential';
 import { networkErrorCode } from '../credentials/http-errors';
@@ -15,7 +15,7 @@ import { failed, passed, type SetupCheck } from './setup-check';
 
 interface DoctorDeps {
   readonly config: Config;
-  readonly slack: WebClient;
+  readonly slack: SlackApi;
   readonly dynamo: DynamoDBClient;
   readonly context: AdapterContext;
 }
@@ -34,7 +34,7 @@ export async function runDoctor(deps: DoctorDeps, options: { person?: string } =
 }
 
 async function slackChecks({ config, slack }: DoctorDeps): Promise<SetupCheck[]> {
-  let auth: Awaited<ReturnType<WebClient['auth']['test']>>;
+  let auth: Awaited<ReturnType<SlackApi['auth']['test']>>;
   try {
     auth = await slack.auth.test();
   } catch (err) {
@@ -66,7 +66,7 @@ async function slackChecks({ config, slack }: DoctorDeps): Promise<SetupCheck[]>
   return checks;
 }
 
-async function channelCheck(slack: WebClient, channel: string): Promise<SetupCheck> {
+async function channelCheck(slack: SlackApi, channel: string): Promise<SetupCheck> {
   const name = 'Approvals channel';
   try {
     const { channel: info } = await slack.conversations.info({ channel });
@@ -80,7 +80,7 @@ async function channelCheck(slack: WebClient, channel: string): Promise<SetupChe
   }
 }
 
-async function adminChecks(config: Config, slack: WebClient): Promise<SetupCheck[]> {
+async function adminChecks(config: Config, slack: SlackApi): Promise<SetupCheck[]> {
   const members = new SlackWorkspaceMembers(slack);
   const checks = await Promise.all(
     config.admins.userIds.map(async (id) => {

@@ -24,7 +24,8 @@ export function registerApprovalFinish(app: GuardedApp, flow: ResetApprovals, re
     view: finishLoadingView(),
     busyText: 'Latchkey is very busy right now. Click the button in its message again in a minute.',
   });
-  app.action(FINISH_ACTION_ID, async ({ ack, body, client, context }) => {
+  const client = app.slack;
+  app.action(FINISH_ACTION_ID, async ({ ack, body, context }) => {
     await ack();
     const clicked = clickedBy(body);
     const approvalRequestId = clicked?.click.actions[0]?.value;

@@ -1,4 +1,4 @@
-import type { App } from '@slack/bolt';
+import type { GuardedApp } from '../slack/guarded-app';
 import type { Approvals } from '../flows/approvals/approvals';
 import type { Logger } from '../flows/ports';
 import { REVIEW_ACTION_ID } from '../views/approval-message';
@@ -14,8 +14,9 @@ function notAdminText(): string {
 }
 
 /** "Review" on an approvals-channel message or the Home tab, for every kind: admins get the decision modal, anyone else a private no. */
-export function registerApprovalReviewAction(app: App, flow: Approvals, words: ApprovalWords, logger: Logger): void {
-  app.action(REVIEW_ACTION_ID, async ({ ack, body, client }) => {
+export function registerApprovalReviewAction(app: GuardedApp, flow: Approvals, words: ApprovalWords, logger: Logger): void {
+  const client = app.slack;
+  app.action(REVIEW_ACTION_ID, async ({ ack, body }) => {
     await ack();
     const parsed = blockActionsSchema.safeParse(body);
     const reviewer = parsed.success ? actingUser(parsed.data) : undefined;

@@ -1,4 +1,4 @@
-import type { App } from '@slack/bolt';
+import type { GuardedApp } from '../slack/guarded-app';
 import type { Approvals } from '../flows/approvals/approvals';
 import type { Logger } from '../flows/ports';
 import { decisionResultView, REVIEW_FORM, reviewClosedView, reviewFailureView, reviewFieldErrors } from '../views/approval-review';
@@ -8,8 +8,9 @@ import { updateModal } from './modal-sequence';
 import { actingUser, inputValue, viewSubmissionSchema } from './slack-payloads';
 
 /** "Submit decision", for every kind: admin rights are checked again here, and the decision takes effect once. */
-export function registerApprovalReviewSubmission(app: App, flow: Approvals, words: ApprovalWords, logger: Logger): void {
-  app.view(REVIEW_FORM.callbackId, async ({ ack, body, client }) => {
+export function registerApprovalReviewSubmission(app: GuardedApp, flow: Approvals, words: ApprovalWords, logger: Logger): void {
+  const client = app.slack;
+  app.view(REVIEW_FORM.callbackId, async ({ ack, body }) => {
     const parsed = viewSubmissionSchema.safeParse(body);
     const reviewer = parsed.success ? actingUser(parsed.data) : undefined;
     const anyKind = wordsOf(words, '');

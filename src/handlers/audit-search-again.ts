@@ -1,4 +1,4 @@
-import type { App } from '@slack/bolt';
+import type { GuardedApp } from '../slack/guarded-app';
 import { z } from 'zod';
 import type { Clock, Logger } from '../flows/ports';
 import { AUDIT_SEARCH_AGAIN_CALLBACK_ID, auditSearchForm } from '../views/audit-search';
@@ -9,7 +9,7 @@ const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const termsSchema = z.object({ person: z.string().regex(/^[A-Z0-9]{2,}$/), from: day, to: day });
 
 /** The results' "New search": the form again, in the same modal, with the last search filled in. */
-export function registerAuditSearchAgain(app: App, clock: Clock, logger: Logger): void {
+export function registerAuditSearchAgain(app: GuardedApp, clock: Clock, logger: Logger): void {
   app.view(AUDIT_SEARCH_AGAIN_CALLBACK_ID, async ({ ack, body }) => {
     // Only the payload is read before the answer (on Lambda the answering invocation does nothing
     // more): the form shows nothing of the audit log, and the search it sends checks the admin again.

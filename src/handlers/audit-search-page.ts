@@ -1,4 +1,4 @@
-import type { App } from '@slack/bolt';
+import type { GuardedApp } from '../slack/guarded-app';
 import { z } from 'zod';
 import { describeError } from '../flows/failure';
 import type { HomeTab } from '../flows/home-tab';
@@ -12,8 +12,9 @@ const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const cursorSchema = z.object({ person: z.string().regex(/^[A-Z0-9]{2,}$/), from: day, to: day, after: z.string().min(1).max(200).optional(), page: z.number().int().min(1).max(10_000) });
 
 /** "Older records" and "First page" in the results: that page of the same search, in the same modal, for an admin (checked again). */
-export function registerAuditSearchPage(app: App, home: HomeTab, words: HomeWords, logger: Logger): void {
-  app.action(AUDIT_SEARCH_PAGE_ACTION_ID, async ({ ack, body, client }) => {
+export function registerAuditSearchPage(app: GuardedApp, home: HomeTab, words: HomeWords, logger: Logger): void {
+  const client = app.slack;
+  app.action(AUDIT_SEARCH_PAGE_ACTION_ID, async ({ ack, body }) => {
     await ack();
     const clicked = clickedBy(body);
     const viewId = clicked?.click.view?.id;

@@ -1,4 +1,4 @@
-import type { App } from '@slack/bolt';
+import type { GuardedApp } from '../slack/guarded-app';
 import { describeError } from '../flows/failure';
 import { SEARCH_MAX_DAYS, searchProblem, type HomeTab } from '../flows/home-tab';
 import type { Logger } from '../flows/ports';
@@ -16,8 +16,9 @@ const SEARCH_PROBLEMS: Record<NonNullable<ReturnType<typeof searchProblem>>, str
  * The admin's search: the dates are checked in the answer (an inline error), then "Searching…"
  * while the flow checks the admin again and reads one page, which then replaces it.
  */
-export function registerAuditSearchSubmission(app: App, home: HomeTab, words: HomeWords, logger: Logger): void {
-  app.view(AUDIT_SEARCH.callbackId, async ({ ack, body, client }) => {
+export function registerAuditSearchSubmission(app: GuardedApp, home: HomeTab, words: HomeWords, logger: Logger): void {
+  const client = app.slack;
+  app.view(AUDIT_SEARCH.callbackId, async ({ ack, body }) => {
     const parsed = viewSubmissionSchema.safeParse(body);
     const admin = parsed.success ? actingUser(parsed.data) : undefined;
     const person = parsed.success ? inputValue(parsed.data, AUDIT_SEARCH.person, AUDIT_SEARCH.person) : undefined;

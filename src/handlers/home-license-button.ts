@@ -14,7 +14,8 @@ export function registerHomeLicenseButton(app: GuardedApp, flow: LicenseRequests
     view: licenseLoadingView(vocabulary),
     busyText: 'Latchkey is very busy right now. Click *Request a license change* on its Home tab again in a minute.',
   });
-  app.action(HOME_LICENSE_ACTION_ID, async ({ ack, body, client, context }) => {
+  const client = app.slack;
+  app.action(HOME_LICENSE_ACTION_ID, async ({ ack, body, context }) => {
     await ack();
     const clicked = clickedBy(body);
     if (!clicked) {

@@ -1,4 +1,4 @@
-import type { App } from '@slack/bolt';
+import type { GuardedApp } from '../slack/guarded-app';
 import { describeError } from '../flows/failure';
 import type { HomeTab } from '../flows/home-tab';
 import type { Logger } from '../flows/ports';
@@ -13,8 +13,9 @@ export const HOME_OPENED_EVENT = 'app_home_opened';
  * acknowledgement before any of this runs (Bolt acknowledges events at once; on Lambda the worker
  * publishes).
  */
-export function registerHomeOpened(app: App, home: HomeTab, words: HomeWords, logger: Logger): void {
-  app.event(HOME_OPENED_EVENT, async ({ body, client }) => {
+export function registerHomeOpened(app: GuardedApp, home: HomeTab, words: HomeWords, logger: Logger): void {
+  const client = app.slack;
+  app.event(HOME_OPENED_EVENT, async ({ body }) => {
     const parsed = homeOpenedSchema.safeParse(body);
     if (!parsed.success) {
       logger.warn({ issues: parsed.error.issues.length }, 'malformed app_home_opened');

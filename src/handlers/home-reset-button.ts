@@ -21,7 +21,8 @@ export function registerHomeResetButton(app: GuardedApp, credential: Credential,
     view: checkingView(words),
     busyText: `Latchkey is very busy right now. Click *${credential.words.homeButton}* on its Home tab again in a minute.`,
   });
-  app.action(actionId, async ({ ack, body, client, context }) => {
+  const client = app.slack;
+  app.action(actionId, async ({ ack, body, context }) => {
     await ack();
     const clicked = clickedBy(body);
     if (!clicked) {

@@ -1,4 +1,4 @@
-import type { App } from '@slack/bolt';
+import type { GuardedApp } from '../slack/guarded-app';
 import { describeError } from '../flows/failure';
 import type { HomeTab } from '../flows/home-tab';
 import type { Clock, Logger } from '../flows/ports';
@@ -8,8 +8,9 @@ import { HOME_SEARCH_ACTION_ID } from '../views/home-tab';
 import { clickedBy } from './slack-payloads';
 
 /** "Search the audit log" on an admin's Home tab: the search form, for admins only (asked again now). */
-export function registerHomeSearchButton(app: App, home: HomeTab, clock: Clock, logger: Logger): void {
-  app.action(HOME_SEARCH_ACTION_ID, async ({ ack, body, client }) => {
+export function registerHomeSearchButton(app: GuardedApp, home: HomeTab, clock: Clock, logger: Logger): void {
+  const client = app.slack;
+  app.action(HOME_SEARCH_ACTION_ID, async ({ ack, body }) => {
     await ack();
     const clicked = clickedBy(body);
     if (!clicked) {

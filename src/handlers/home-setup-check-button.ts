@@ -18,7 +18,8 @@ export function registerHomeSetupCheckButton(app: GuardedApp, home: HomeTab, run
     view: setupCheckView('running'),
     busyText: 'Latchkey is very busy right now. Click *Setup check* on its Home tab again in a minute.',
   });
-  app.action(HOME_SETUP_CHECK_ACTION_ID, async ({ ack, body, client, context }) => {
+  const client = app.slack;
+  app.action(HOME_SETUP_CHECK_ACTION_ID, async ({ ack, body, context }) => {
     await ack();
     const clicked = clickedBy(body);
     if (!clicked) {

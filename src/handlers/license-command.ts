@@ -1,5 +1,5 @@
 import type { RespondFn } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
+import type { SlackApi } from '../slack/slack-web-api';
 import type { LicenseRequests } from '../flows/license-requests';
 import type { Logger, Requester } from '../flows/ports';
 import { failureMessage } from '../views/failure-message';
@@ -16,7 +16,8 @@ import { LICENSE_COMMAND } from '../core-commands';
 export function registerLicenseCommand(app: GuardedApp, flow: LicenseRequests, vocabulary: LicenseVocabulary, logger: Logger): void {
   const { words } = vocabulary;
   acknowledgeOnArrival(app, words.command, flow.enabled, { view: licenseLoadingView(vocabulary), busyText: busyText(words.command) });
-  app.command(words.command, async ({ command, ack, client, respond, context }) => {
+  const client = app.slack;
+  app.command(words.command, async ({ command, ack, respond, context }) => {
     const accepted = await acceptCommand(command, ack, words, flow.enabled, logger);
     if (!accepted) return;
     const { requester, triggerId } = accepted;
@@ -26,7 +27,7 @@ export function registerLicenseCommand(app: GuardedApp, flow: LicenseRequests, v
 
 /** The license request form (or the request already waiting), in a modal: the command's, and the Home tab button's. */
 export async function openLicenseForm(args: {
-  client: WebClient;
+  client: SlackApi;
   flow: LicenseRequests;
   vocabulary: LicenseVocabulary;
   logger: Logger;

@@ -1,4 +1,4 @@
-import type { App } from '@slack/bolt';
+import type { GuardedApp } from '../slack/guarded-app';
 import type { LicenseRequests } from '../flows/license-requests';
 import type { Logger } from '../flows/ports';
 import { progressView } from '../views/blocks';
@@ -8,8 +8,9 @@ import { updateModal } from './modal-sequence';
 import { actingUser, inputValue, viewSubmissionSchema } from './slack-payloads';
 
 /** "Send request": field errors inline, then the request is filed and announced to admins. */
-export function registerLicenseRequestSubmission(app: App, flow: LicenseRequests, vocabulary: LicenseVocabulary, logger: Logger): void {
-  app.view(LICENSE_FORM.callbackId, async ({ ack, body, client }) => {
+export function registerLicenseRequestSubmission(app: GuardedApp, flow: LicenseRequests, vocabulary: LicenseVocabulary, logger: Logger): void {
+  const client = app.slack;
+  app.view(LICENSE_FORM.callbackId, async ({ ack, body }) => {
     const parsed = viewSubmissionSchema.safeParse(body);
     const requester = parsed.success ? actingUser(parsed.data) : undefined;
     if (!parsed.success || !requester) {

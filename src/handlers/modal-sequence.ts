@@ -1,6 +1,6 @@
 import type { RespondFn } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
-import type { WebClient } from '@slack/web-api';
+import type { SlackApi } from '../slack/slack-web-api';
 import type { Logger } from '../flows/ports';
 import type { OpenedModal } from '../slack/arrival-modal';
 
@@ -13,7 +13,7 @@ import type { OpenedModal } from '../slack/arrival-modal';
  * and `discard` undoes what the work counted (it ran in parallel, to keep the confirmation quick).
  */
 export async function openModalWhile<R extends { view: ModalView; fallbackText: string }>(args: {
-  client: WebClient;
+  client: SlackApi;
   triggerId: string;
   loading: ModalView;
   opened?: Promise<OpenedModal>;
@@ -50,7 +50,7 @@ export async function openModalWhile<R extends { view: ModalView; fallbackText: 
 }
 
 /** Replaces a modal's content after the submission was acknowledged; a failure here is only logged. */
-export async function updateModal(client: WebClient, viewId: string, view: ModalView, logger: Logger, userId: string): Promise<void> {
+export async function updateModal(client: SlackApi, viewId: string, view: ModalView, logger: Logger, userId: string): Promise<void> {
   await client.views
     .update({ view_id: viewId, view })
     .catch((err: unknown) => logger.warn({ slackUserId: userId, err: String(err) }, 'could not update the modal'));

@@ -1,4 +1,4 @@
-import type { App } from '@slack/bolt';
+import type { GuardedApp } from '../slack/guarded-app';
 import type { Credential } from '../credentials/credential';
 import type { Logger } from '../flows/ports';
 import type { ResetCredential } from '../flows/reset-credential';
@@ -6,7 +6,7 @@ import { resetCallbackId } from '../views/reset-modal';
 import { actingUser, viewSubmissionSchema } from './slack-payloads';
 
 /** Cancel (or ×) on the reset confirmation: opening it counted against the limits; that is given back. */
-export function registerResetCancel(app: App, credential: Credential, flow: ResetCredential, logger: Logger): void {
+export function registerResetCancel(app: GuardedApp, credential: Credential, flow: ResetCredential, logger: Logger): void {
   const kind = credential.id;
   app.view({ callback_id: resetCallbackId(kind), type: 'view_closed' }, async ({ ack, body }) => {
     await ack();

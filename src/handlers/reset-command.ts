@@ -1,5 +1,5 @@
 import type { RespondFn } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
+import type { SlackApi } from '../slack/slack-web-api';
 import type { Credential } from '../credentials/credential';
 import type { Logger, Requester } from '../flows/ports';
 import type { Prepared, ResetCredential } from '../flows/reset-credential';
@@ -20,7 +20,8 @@ export function registerResetCommand(app: GuardedApp, credential: Credential, fl
   const words = resetWordsOf(credential);
   const enabled = flow.isEnabled(credential.id);
   acknowledgeOnArrival(app, credential.command, enabled, { view: checkingView(words), busyText: busyText(credential.command) });
-  app.command(credential.command, async ({ command, ack, client, respond, context }) => {
+  const client = app.slack;
+  app.command(credential.command, async ({ command, ack, respond, context }) => {
     const accepted = await acceptCommand(command, ack, words, enabled, logger);
     if (!accepted) return;
     const { requester, triggerId, text } = accepted;
@@ -33,7 +34,7 @@ export function registerResetCommand(app: GuardedApp, credential: Credential, fl
  * while the flow checks who is asking: what the slash command opens, and the Home tab's button too.
  */
 export async function openResetConfirmation(args: {
-  client: WebClient;
+  client: SlackApi;
   credential: Credential;
   flow: ResetCredential;
   logger: Logger;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { App } from '@slack/bolt';
+import type { GuardedApp } from '../slack/guarded-app';
 import type { Credential } from '../credentials/credential';
 import type { Logger } from '../flows/ports';
 import type { ResetCredential } from '../flows/reset-credential';
@@ -21,9 +21,10 @@ const insteadClick = blockActionsSchema.extend({
  * own confirmation, prepared with all of that credential's checks and limits. Nothing changes
  * until they confirm that one.
  */
-export function registerResetInstead(app: App, credential: Credential, flow: ResetCredential, logger: Logger): void {
+export function registerResetInstead(app: GuardedApp, credential: Credential, flow: ResetCredential, logger: Logger): void {
   const words = resetWordsOf(credential);
-  app.action(insteadActionId(credential.id), async ({ ack, body, client }) => {
+  const client = app.slack;
+  app.action(insteadActionId(credential.id), async ({ ack, body }) => {
     await ack();
     const parsed = insteadClick.safeParse(body);
     const requester = parsed.success ? actingUser(parsed.data) : undefined;

@@ -1,4 +1,4 @@
-import type { App } from '@slack/bolt';
+import type { GuardedApp } from '../slack/guarded-app';
 import type { ModalView } from '@slack/types';
 import type { Credential } from '../credentials/credential';
 import type { Logger } from '../flows/ports';
@@ -15,10 +15,11 @@ import { actingUser, viewSubmissionSchema } from './slack-payloads';
  * The "Reset" click: the new secret in the same modal, in the answer to the click itself when the
  * reset is quick, else after a "working…" view (see HeldAnswer).
  */
-export function registerResetSubmission(app: App, credential: Credential, flow: ResetCredential, logger: Logger): void {
+export function registerResetSubmission(app: GuardedApp, credential: Credential, flow: ResetCredential, logger: Logger): void {
   const kind = credential.id;
   const words = resetWordsOf(credential);
-  app.view(resetCallbackId(kind), async ({ ack, body, client, context }) => {
+  const client = app.slack;
+  app.view(resetCallbackId(kind), async ({ ack, body, context }) => {
     const parsed = viewSubmissionSchema.safeParse(body);
     const requester = parsed.success ? actingUser(parsed.data) : undefined;
     if (!parsed.success || !requester) {

@@ -94,7 +94,7 @@ export class HandOffReceiver implements Receiver {
     const [opened, acknowledged] = await Promise.all([
       arrival &&
         openLoadingModal({
-          client: this.app!.client,
+          client: this.app!.slack,
           fetch: this.options.fetch,
           logger,
           metrics: this.options.metrics,
@@ -173,7 +173,7 @@ export class HandOffReceiver implements Receiver {
     const kind = submission ? 'unknown' : 'nothing-changed';
     logger.error({ slackUserId: userId, condition, request: submission ? 'view_submission' : (body.command ?? body.type), alert: true }, 'work order failed; telling the person');
     this.options.metrics.count('work_failed', { condition });
-    const client = this.app!.client;
+    const client = this.app!.slack;
     const viewId: string | undefined = submission ? body.view?.id : order.opened?.ok ? order.opened.viewId : undefined;
     if (viewId) {
       const shown = await client.views.update({ view_id: viewId, view: workFailedView(kind) }).then(

@@ -1,5 +1,5 @@
 import type { ModalView } from '@slack/types';
-import type { WebClient } from '@slack/web-api';
+import type { SlackApi } from './slack-web-api';
 import { describeError } from '../flows/failure';
 import type { Logger, Metrics } from '../flows/ports';
 import type { HttpFetch } from '../http/fetch';
@@ -40,7 +40,7 @@ export function openedModalOf(context: Record<string, unknown>): Promise<OpenedM
 }
 
 export async function openLoadingModal(args: {
-  client: WebClient;
+  client: SlackApi;
   fetch: HttpFetch;
   logger: Logger;
   metrics: Metrics;

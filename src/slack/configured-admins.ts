@@ -1,4 +1,4 @@
-import type { WebClient } from '@slack/web-api';
+import type { SlackApi } from './slack-web-api';
 import type { Admins, Clock } from '../flows/ports';
 import { toSlackFailure } from './slack-errors';
 
@@ -16,7 +16,7 @@ export class ConfiguredAdmins implements Admins {
   constructor(
     private readonly userIds: ReadonlySet<string>,
     private readonly usergroupId: string | undefined,
-    private readonly client: WebClient,
+    private readonly client: SlackApi,
     private readonly clock: Clock,
   ) {}
 

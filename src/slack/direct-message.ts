@@ -1,9 +1,9 @@
 import type { KnownBlock } from '@slack/types';
-import type { WebClient } from '@slack/web-api';
+import type { SlackApi } from './slack-web-api';
 
 /** Posts to the person's DM with the app (scope im:write to open it, chat:write to post). */
 export async function sendDirectMessage(
-  client: WebClient,
+  client: SlackApi,
   userId: string,
   message: { text: string; blocks?: KnownBlock[] },
 ): Promise<void> {

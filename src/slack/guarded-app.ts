@@ -19,6 +19,7 @@ import { AckFirst } from './ack-first';
 import { OPENED_MODAL, openLoadingModal, type ArrivalModal } from './arrival-modal';
 import { App } from './bolt';
 import { ListenerTable } from './listener-table';
+import type { SlackApi } from './slack-web-api';
 
 /** What the app answers to; anything else is refused at once instead of waiting out Slack's 3 s. */
 export interface KnownEntryPoints {
@@ -78,7 +79,7 @@ export class GuardedApp extends App {
   constructor(
     options: AppOptions,
     known: KnownEntryPoints,
-    private readonly outside: { fetch: HttpFetch; logger: Logger; metrics: Metrics },
+    private readonly outside: { fetch: HttpFetch; logger: Logger; metrics: Metrics; slack: SlackApi },
   ) {
     super(options);
     const oneOf = (values: readonly string[]) => z.string().refine((v) => values.includes(v));
@@ -165,6 +166,14 @@ export class GuardedApp extends App {
     return onArrival?.wellFormed(body) ? onArrival : undefined;
   }
 
+  /**
+   * The Slack Web API as the listeners call it (slack-web-api.ts), instead of the WebClient Bolt
+   * hands them as `client`: Bolt's is left to its own auth.test.
+   */
+  get slack(): SlackApi {
+    return this.outside.slack;
+  }
+
   /** Requests read and not yet finished, including work still waiting its turn: shutdown waits for them. */
   get inFlight(): number {
     return this.working;
@@ -231,7 +240,7 @@ export class GuardedApp extends App {
       (modal &&
       this.ackFirst.urgent().then(() =>
         openLoadingModal({
-          client: this.client,
+          client: this.slack,
           ...this.outside,
           modal,
           trigger: arrivalTrigger(body),

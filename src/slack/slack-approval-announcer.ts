@@ -1,4 +1,4 @@
-import type { WebClient } from '@slack/web-api';
+import type { SlackApi } from './slack-web-api';
 import type { ApprovalAnnouncer } from '../flows/approvals/approvals';
 import type { PendingRequest } from '../flows/approvals/pending-request';
 import { approvalMessage } from '../views/approval-message';
@@ -9,7 +9,7 @@ import { toSlackFailure } from './slack-errors';
 /** Pending requests in Slack, of every kind: a message in the approvals channel, kept current, and DMs to the requester. */
 export class SlackApprovalAnnouncer implements ApprovalAnnouncer {
   constructor(
-    private readonly client: WebClient,
+    private readonly client: SlackApi,
     private readonly approvalsChannelId: string,
     private readonly words: ApprovalWords,
   ) {}

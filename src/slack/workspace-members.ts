@@ -1,10 +1,10 @@
-import type { WebClient } from '@slack/web-api';
+import type { SlackApi } from './slack-web-api';
 import type { SlackMember, WorkspaceMembers } from '../flows/ports';
 import { slackErrorCode, toSlackFailure } from './slack-errors';
 
 /** Reads people from Slack's users.info (scopes users:read and users:read.email). */
 export class SlackWorkspaceMembers implements WorkspaceMembers {
-  constructor(private readonly client: WebClient) {}
+  constructor(private readonly client: SlackApi) {}
 
   async getMember(userId: string): Promise<SlackMember | undefined> {
     let user;

@@ -1,7 +1,7 @@
-import { WebClient } from '@slack/web-api';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { httpFetch } from '../../src/http/fetch';
+import { SlackWebApi } from '../../src/slack/slack-web-api';
 import { openLoadingModal, triggerUsable, TRIGGER_SAFE_MS } from '../../src/slack/arrival-modal';
 import { startSlackFake, type SlackFake } from '../support/slack-fake';
 import { NO_METRICS } from '../../src/flows/ports';
@@ -10,13 +10,13 @@ import { MemoryLogger } from '../support/in-memory-ports';
 /** The rule for the loading modal's trigger, against the Slack fake and a response_url that records what it is sent. */
 describe('the loading modal opened on arrival', () => {
   let slack: SlackFake;
-  let client: WebClient;
+  let client: SlackWebApi;
   let hooks: Server;
   let hookUrl: string;
   const said: string[] = [];
   beforeAll(async () => {
     slack = await startSlackFake({ teamId: 'T0TEAM', users: [] });
-    client = new WebClient(slack.botToken, { slackApiUrl: slack.url, retryConfig: { retries: 0 } });
+    client = new SlackWebApi({ token: slack.botToken, apiUrl: slack.url, fetch: httpFetch(), logger: new MemoryLogger(), retries: 0 });
     hooks = createServer((req, res) => {
       let body = '';
       req.on('data', (d: Buffer) => (body += d.toString()));

@@ -20,7 +20,7 @@ describe('listeners by exact ID', () => {
     const a = new GuardedApp(
       { token: 'xoxb-test', receiver, tokenVerificationEnabled: false, botId: 'B1', botUserId: 'UBOT', convoStore: false },
       known,
-      { fetch: (() => Promise.reject(new Error('no network here'))) as never, logger: quiet, metrics: { count() {}, duration() {} } as never },
+      { fetch: (() => Promise.reject(new Error('no network here'))) as never, logger: quiet, metrics: { count() {}, duration() {} } as never, slack: {} as never },
     );
     a.error(async (err) => {
       errors.push(err);

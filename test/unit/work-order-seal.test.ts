@@ -84,7 +84,7 @@ describe('the work order seal', () => {
   it("a failed order signed and sealed 10 minutes ago, past Slack's 5, is accepted: the person is told in the modal the work was for", async () => {
     const { r, lines } = receiver();
     const updates: Record<string, unknown>[] = [];
-    r.init({ client: { views: { update: async (args: Record<string, unknown>) => (updates.push(args), { ok: true }) } } } as never);
+    r.init({ slack: { views: { update: async (args: Record<string, unknown>) => (updates.push(args), { ok: true }) } } } as never);
     await r.failed(seal.seal(order(10 * 60_000), Date.now() - 10 * 60_000), 'RetriesExhausted');
     expect(lines.filter((l) => l.startsWith('failed work order refused'))).toEqual([]);
     expect(updates).toEqual([expect.objectContaining({ view_id: 'V0LOADING' })]);
