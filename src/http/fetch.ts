@@ -25,10 +25,19 @@ export type HttpFetch = FetchFunction;
  */
 const IDLE_SOCKET_MS = 4_000;
 
-export function httpFetch({ idleSocketMs = IDLE_SOCKET_MS }: { idleSocketMs?: number } = {}): HttpFetch {
+/**
+ * Connections open to one host at once, at most; more requests wait for one in turn. A burst of 400
+ * commands makes 400 loading-modal calls to Slack within a second: without a bound, each would open
+ * a TLS connection of its own (a handshake's CPU on the cores acknowledging the burst, and its
+ * memory). 100 is what @slack/web-api's WebClient allowed at once (its maxRequestConcurrency)
+ * before the app had its own Slack client: enough for 600+ calls a second at Slack's usual latency.
+ */
+const MAX_SOCKETS_PER_HOST = 100;
+
+export function httpFetch({ idleSocketMs = IDLE_SOCKET_MS, maxSockets = MAX_SOCKETS_PER_HOST }: { idleSocketMs?: number; maxSockets?: number } = {}): HttpFetch {
   // Node's agent applies `timeout` to its free sockets too, and destroys one that reaches it.
-  const http = new HttpAgent({ keepAlive: true, timeout: idleSocketMs });
-  const https = new HttpsAgent({ keepAlive: true, timeout: idleSocketMs });
+  const http = new HttpAgent({ keepAlive: true, timeout: idleSocketMs, maxSockets });
+  const https = new HttpsAgent({ keepAlive: true, timeout: idleSocketMs, maxSockets });
   const agent = (url: URL) => (url.protocol === 'http:' ? http : https);
   return async (url, init = {}) => {
     // The Slack client sends FormData only to upload files, which Latchkey never does; node-fetch 2

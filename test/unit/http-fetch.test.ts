@@ -12,8 +12,9 @@ describe("the app's HTTP stack", () => {
   let url: string;
   let opened = 0;
   let closed = 0;
+  let holdMs = 0;
   beforeAll(async () => {
-    server = createServer((_req, res) => res.end('{}'));
+    server = createServer((_req, res) => void setTimeout(() => res.end('{}'), holdMs));
     server.keepAliveTimeout = 30_000;
     server.on('connection', (socket) => {
       opened += 1;
@@ -36,5 +37,18 @@ describe("the app's HTTP stack", () => {
     expect(closed).toBe(1);
     await (await fetch(url)).text();
     expect(opened).toBe(2);
+  });
+
+  it('opens at most 100 connections to one host, however many calls are made at once; the rest wait their turn', async () => {
+    const fetch = httpFetch();
+    const before = opened;
+    holdMs = 200;
+    try {
+      const answers = await Promise.all(Array.from({ length: 150 }, async () => (await fetch(url)).status));
+      expect(answers.filter((s) => s === 200)).toHaveLength(150);
+    } finally {
+      holdMs = 0;
+    }
+    expect(opened - before).toBe(100);
   });
 });
