@@ -32,8 +32,9 @@ export interface VerifierPlugin<S = unknown> {
    */
   check?(settings: S, context: AdapterContext): Promise<readonly SetupCheck[]>;
   /**
-   * Its stand-in speaking the provider's real wire protocol (sandbox, tests), or the credential
-   * whose stand-in speaks it too (Okta's serves both its users and their factors).
+   * Its stand-in speaking the provider's real wire protocol (sandbox, tests). Where a credential
+   * in use declares the same Setting objects (Okta Verify and the Okta credentials: OKTA_*), that
+   * credential's stand-in serves both: one set of variables, one stand-in.
    */
-  readonly standIn: (() => Promise<StandInModule>) | { readonly credential: string };
+  readonly standIn: () => Promise<StandInModule>;
 }

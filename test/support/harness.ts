@@ -144,12 +144,13 @@ export class Harness {
     const standIns = new Map(CREDENTIALS.map((c) => [c.id, owned.get(settingsOwnerOf(c))!]));
     const served = CREDENTIALS.filter((c) => !options.without?.includes(c.id) && !options.without?.includes(settingsOwnerOf(c).id));
     const credentialEnv = Object.assign({}, ...served.map((c) => standIns.get(c.id)!.env)) as Record<string, string>;
-    // The verifier VERIFY_WITH names, when it has a stand-in of its own (Okta Verify's is Okta's).
+    // The verifier VERIFY_WITH names, unless a credential served here declares its Setting objects:
+    // then that credential's stand-in serves it too (Okta Verify and Okta's credentials share OKTA_*).
     const verifierPlugin = VERIFIERS.find((v) => v.id === options.env?.VERIFY_WITH);
+    const verifierVariables = Object.values(verifierPlugin?.settings.variables ?? {});
+    const servedAlready = served.some((c) => Object.values(c.settings.variables).some((s) => verifierVariables.includes(s)));
     const verifierStandIn =
-      verifierPlugin && typeof verifierPlugin.standIn === 'function'
-        ? await (await verifierPlugin.standIn()).start({ users: options.accounts?.[`verifier:${verifierPlugin.id}`] })
-        : undefined;
+      verifierPlugin && !servedAlready ? await (await verifierPlugin.standIn()).start({ users: options.accounts?.[`verifier:${verifierPlugin.id}`] }) : undefined;
     if (verifierStandIn) Object.assign(credentialEnv, verifierStandIn.env);
     // The SDK's own configuration sources, as in production: endpoints by environment only.
     // AWS_REGION is not us-east-1 on purpose: the Chime simulator refuses requests not signed for it.

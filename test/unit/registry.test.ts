@@ -5,6 +5,7 @@ import type { Credential, Setting } from '../../src/credentials/credential';
 import { OKTA_SETTINGS } from '../../src/credentials/okta-api';
 import { PASSWORD_SETTINGS } from '../../src/credentials/password-generator';
 import { oktaVerify } from '../../src/verifiers/okta';
+import { VERIFIERS } from '../../src/verifiers';
 import { checkedRegistry, registryProblems } from '../../src/credentials/registry';
 import { okta } from '../../src/credentials/okta';
 import { workmail } from '../../src/credentials/workmail';
@@ -60,6 +61,19 @@ describe('the credentials registry', () => {
     for (const c of CREDENTIALS.filter((c) => c.audit.directory === 'okta')) expect(c.settings).toBe(OKTA_SETTINGS);
     expect(oktaVerify.settings.variables.OKTA_ORG_URL).toBe(OKTA_SETTINGS.variables.OKTA_ORG_URL);
     expect(oktaVerify.settings.variables.OKTA_API_TOKEN).toBe(OKTA_SETTINGS.variables.OKTA_API_TOKEN);
+  });
+
+  it('every verifier names a stand-in of its own, never a credential (Okta Verify named okta_password), and one that starts', async () => {
+    for (const verifier of VERIFIERS) {
+      expect([verifier.id, typeof verifier.standIn]).toEqual([verifier.id, 'function']);
+      const standIn = await (await verifier.standIn()).start();
+      try {
+        // It answers for the verifier's own variables (its URL, its secret).
+        expect([verifier.id, Object.keys(standIn.env).filter((name) => name in verifier.settings.variables).length > 0]).toEqual([verifier.id, true]);
+      } finally {
+        await standIn.close();
+      }
+    }
   });
 
   it("a credential may not take the core's names", () => {

@@ -24,6 +24,6 @@ export const oktaVerify: VerifierPlugin<OktaSettings> = {
   },
   // The same token as Okta's credentials, checked the same way (src/credentials/okta-api.ts): that it works, and that its owner holds an admin role.
   check: checkOkta,
-  // Okta's stand-in speaks the Factors API too (src/credentials/okta/stand-in.ts).
-  standIn: { credential: 'okta_password' },
+  // The Okta org's stand-in, which speaks the Factors API as well as the Users API.
+  standIn: () => import('../../credentials/okta/stand-in'),
 };
