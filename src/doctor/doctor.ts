@@ -125,9 +125,19 @@ async function credentialChecks({ config, context }: DoctorDeps): Promise<SetupC
   // Credentials on one directory share its settings declaration, and so its check (Okta's password, unlock and MFA): checked once.
   const seen = new Set<object>();
   const once = config.credentials.filter(({ credential }) => !seen.has(credential.settings) && seen.add(credential.settings));
+  // A verifier that reads a checked credential's variables the same way, with the same check, would prove the same thing
+  // again (Okta Verify: Okta's org, token and role): one line says where it was proved.
+  const verifier = config.verify?.plugin;
+  const provedBy = verifier && once.find(({ credential: c }) => c.check === verifier.check && c.settings.variables === verifier.settings.variables && c.settings.read === verifier.settings.read);
   const plugins: { name: string; check?: () => Promise<readonly SetupCheck[]> }[] = [
     ...once.map(({ credential, settings }) => ({ name: credential.words.directory, check: credential.check && (() => credential.check!(settings, context)) })),
-    ...(config.verify ? [{ name: config.verify.plugin.words.app, check: config.verify.plugin.check && (() => config.verify!.plugin.check!(config.verify!.settings, context)) }] : []),
+    ...(config.verify
+      ? [
+          provedBy
+            ? { name: config.verify.plugin.words.app, check: async () => [passed('settings', `${Object.keys(verifier!.settings.variables).join(' and ')}, checked above for ${provedBy.credential.words.directory}`)] }
+            : { name: config.verify.plugin.words.app, check: config.verify.plugin.check && (() => config.verify!.plugin.check!(config.verify!.settings, context)) },
+        ]
+      : []),
   ];
   const all = await Promise.all(
     plugins.map(async ({ name, check }) => {

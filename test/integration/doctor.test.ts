@@ -97,10 +97,16 @@ describe('npm run doctor', () => {
     expect(await itemCounts()).toEqual(items);
   }, 30_000);
 
-  it('the verifier VERIFY_WITH names is checked too (Okta Verify: the same token and role)', async () => {
+  it('the verifier VERIFY_WITH names is checked too; Okta Verify, on the Okta credentials\' org and token, once with them', async () => {
+    const before = okta().callsTo('GetCurrentUser').length;
     const checks = await doctor({ VERIFY_WITH: 'okta' });
     expect(failures(checks)).toEqual([]);
-    expect(checks.map((c) => c.name)).toEqual(expect.arrayContaining(['Okta Verify: API token', 'Okta Verify: admin role']));
+    expect(okta().callsTo('GetCurrentUser').length - before).toBe(1);
+    expect(checks.filter((c) => c.name.startsWith('Okta')).map((c) => `${c.name}: ${c.detail}`)).toEqual([
+      expect.stringMatching(/^Okta: API token: /),
+      expect.stringMatching(/^Okta: admin role: /),
+      'Okta Verify: settings: OKTA_ORG_URL and OKTA_API_TOKEN, checked above for Okta',
+    ]);
   });
 
   it('Google acting as someone with no delegated admin rights is named on its own line, with what to do, and no key is printed', async () => {
