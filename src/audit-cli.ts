@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { parseArgs } from 'node:util';
 import { concerns, csvHeader, csvRow, daysBetween, jsonLine, type ExportFormat } from './audit/audit-export';
 import { DynamoDbAuditLog } from './audit/dynamodb-audit-log';
+import { noAwsCredentials } from './credentials/aws-errors';
 import { unknownOutcomes } from './flows/unknown-outcomes';
 
 const USAGE = `Latchkey's audit log, for operators (AWS credentials of your own: dynamodb:Query on the audit table's by-day index).
@@ -37,6 +38,11 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const client = new DynamoDBClient({});
+  // The SDK's own words are "Region is missing", at the first query: name the setting before it.
+  if (!(await client.config.region().catch(() => undefined))) {
+    client.destroy();
+    throw new Error('no AWS region: set AWS_REGION to the audit table\'s region (as AWS_REGION=eu-west-1), or AWS_PROFILE to a profile that names one');
+  }
   const now = new Date();
   const audit = new DynamoDbAuditLog(client, process.env.AUDIT_TABLE_NAME || 'latchkey-audit', 1, { now: () => now });
   try {
@@ -99,6 +105,11 @@ main(process.argv.slice(2)).catch((err: unknown) => {
     process.stderr.write(`${err.message}\n\n${USAGE}`);
     process.exit(2);
   }
-  process.stderr.write(`audit failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  const message = noAwsCredentials(err)
+    ? 'no AWS credentials found: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, to credentials that may dynamodb:Query the audit table'
+    : err instanceof Error
+      ? err.message
+      : String(err);
+  process.stderr.write(`audit failed: ${message}\n`);
   process.exit(1);
 });

@@ -14,10 +14,22 @@ const TABLE = 'latchkey-audit-cli';
 
 describe('the audit CLI', () => {
   let dynamo: LocalDynamo;
-  const run = (args: string[]) =>
+  const run = (args: string[], env: Record<string, string | undefined> = {}) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
       const child = spawn(process.execPath, [CLI, ...args], {
-        env: { PATH: process.env.PATH, AUDIT_TABLE_NAME: TABLE, AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x', AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint },
+        env: {
+          PATH: process.env.PATH,
+          AUDIT_TABLE_NAME: TABLE,
+          AWS_REGION: 'eu-west-1',
+          AWS_ACCESS_KEY_ID: 'x',
+          AWS_SECRET_ACCESS_KEY: 'x',
+          AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+          // No profile of this machine's user stands in for what a test leaves out.
+          AWS_CONFIG_FILE: '/nonexistent/config',
+          AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+          AWS_EC2_METADATA_DISABLED: 'true',
+          ...env,
+        },
       });
       let stdout = '';
       let stderr = '';
@@ -82,6 +94,17 @@ describe('the audit CLI', () => {
       expect(bad.stderr).toContain('usage:');
       expect(bad.stdout).toBe('');
     }
+  });
+
+  it('with no AWS region, or no AWS credentials, it names the settings to set, in one line, and exits 1', async () => {
+    // Ours is the last line (the SDK may warn about Node versions above it), and no stack trace.
+    const noRegion = await run(['unknown'], { AWS_REGION: undefined });
+    expect(noRegion).toMatchObject({ code: 1, stdout: '' });
+    expect(noRegion.stderr).toMatch(/(^|\n)audit failed: no AWS region: set AWS_REGION to the audit table's region \(as AWS_REGION=eu-west-1\), or AWS_PROFILE to a profile that names one\n$/);
+    const noCredentials = await run(['unknown'], { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined });
+    expect(noCredentials).toMatchObject({ code: 1, stdout: '' });
+    expect(noCredentials.stderr).toMatch(/(^|\n)audit failed: no AWS credentials found: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, to credentials that may dynamodb:Query the audit table\n$/);
+    for (const { stderr } of [noRegion, noCredentials]) expect(stderr).not.toMatch(/Region is missing|CredentialsProviderError|\n\s+at /);
   });
 
   it('unknown lists an attempt with no outcome, and not one that has its outcome', async () => {
