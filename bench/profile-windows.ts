@@ -4,13 +4,30 @@
  * profile's samples inside each burst's window (from the first command sent to its ack p99) by
  * what they were doing.
  *
- *   npx tsx bench/profile-windows.ts [level=400] [--top=25]
+ *   npx tsx bench/profile-windows.ts [level=400] [--top=25] [--help]
  *
  * The profile and the bench share a clock (CLOCK_MONOTONIC, in µs), so the windows line up.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { BUILD } from './processes';
+
+const HELP = `Where the app's time went while each burst was being acknowledged, from a profiled bench run.
+
+  npx tsx bench/profile-windows.ts [level] [--top=N]
+
+  level      the burst size to read (default 400): its bursts' windows, from the first command
+             sent to the burst's ack p99
+  --top=N    how many functions to list by self time (default 25)
+  --help     this text
+
+It reads the CPU profile and the burst windows in bench/.build/prof/: run
+\`npm run bench -- --profile\` first, on a quiet machine. It prints, per burst, the milliseconds of
+the app's main thread by what they were doing, the garbage collections, and the top functions.
+`;
+
+class UsageError extends Error {}
 
 interface CallFrame {
   readonly functionName: string;
@@ -48,9 +65,22 @@ const KINDS: [string, (frames: string) => boolean][] = [
 ];
 
 function main(): void {
-  const args = process.argv.slice(2);
-  const level = Number(args.find((a) => /^\d+$/.test(a)) ?? 400);
-  const top = Number(args.find((a) => a.startsWith('--top='))?.slice(6) ?? 25);
+  let parsed;
+  try {
+    parsed = parseArgs({ args: process.argv.slice(2), options: { top: { type: 'string', default: '25' }, help: { type: 'boolean', short: 'h', default: false } }, allowPositionals: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const [levelArg = '400', ...extra] = positionals;
+  if (!/^\d+$/.test(levelArg) || extra.length > 0) throw new UsageError(`the level is one burst size, such as 400; got ${positionals.join(' ')}`);
+  if (!/^\d+$/.test(values.top)) throw new UsageError(`--top must be a number, got ${values.top}`);
+  const level = Number(levelArg);
+  const top = Number(values.top);
   const dir = join(BUILD, 'prof');
   const file = existsSync(dir) ? readdirSync(dir).find((f) => f.endsWith('.cpuprofile')) : undefined;
   if (!file) throw new Error(`no .cpuprofile in ${dir}: run npm run bench -- --profile first`);
@@ -128,6 +158,6 @@ function main(): void {
 try {
   main();
 } catch (err) {
-  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n${err instanceof UsageError ? `\n${HELP}` : ''}`);
   process.exit(2);
 }

@@ -24,6 +24,24 @@ async function gone(pid: number, withinMs = 5_000): Promise<boolean> {
   return !alive(pid);
 }
 
+describe('bench/profile-windows.ts', () => {
+  const run = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'profile-windows.ts'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+
+  it('--help prints what it reads and its options, and reads no profile', () => {
+    const help = run(['--help']);
+    expect(help.status).toBe(0);
+    expect(help.stderr).not.toContain('.cpuprofile');
+    for (const text of ['npx tsx bench/profile-windows.ts [level] [--top=N]', '--top=N', 'npm run bench -- --profile']) expect(help.stdout).toContain(text);
+  });
+
+  it('refuses an option it does not know, with the help, and exit 2', () => {
+    const bad = run(['--tpo=3']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/Unknown option '--tpo'[\s\S]*--top=N/);
+    expect(bad.stdout).toBe('');
+  });
+});
+
 describe('npm run bench -- --help', () => {
   it('prints every option, what it measures and how long it takes, and runs nothing', () => {
     const run = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'run.ts'), '--help'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
