@@ -60,7 +60,7 @@ const KINDS: [string, (frames: string) => boolean][] = [
   ['Slack Web API calls (other)', (f) => f.includes('WebClient')],
   ['AWS SDK calls', (f) => /@smithy|@aws-sdk/.test(f)],
   ['node:http server (parse, sockets)', (f) => /_http_server|parserOnIncoming/.test(f)],
-  ['node:http client (answers to our calls)', (f) => /_http_client|_http_agent|node-fetch/.test(f)],
+  ['node:http client (answers to our calls)', (f) => /_http_client|_http_agent|dist:http\/fetch/.test(f)],
   ['logging (pino)', (f) => f.includes('pino')],
 ];
 

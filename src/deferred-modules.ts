@@ -9,9 +9,7 @@ import { dirname, join } from 'node:path';
  *     needed only with SLACK_APP_TOKEN;
  *   - Bolt's OAuth installer (@slack/oauth, jsonwebtoken, semver): never, as Latchkey is installed
  *     to one workspace with a bot token;
- *   - zod's 60 translations of its error messages: never, as config.ts words its own;
- *   - whatwg-url and its Unicode tables (tr46): node-fetch's fallback for a Node without url.URL,
- *     so never.
+ *   - zod's 60 translations of its error messages: never, as config.ts words its own.
  *
  * main.ts imports this first: each is entered in require's cache, before anything loads it, as a
  * stand-in whose properties load the real module on first use. The libraries read them only where
@@ -19,7 +17,7 @@ import { dirname, join } from 'node:path';
  * behaviour is unchanged; test/integration/deferred-modules.test.ts checks that they stay unloaded
  * through a start and still work when used.
  */
-function deferUntilUsed(id: string, from: string = __dirname, absent: readonly string[] = []): void {
+function deferUntilUsed(id: string, from: string = __dirname): void {
   let filename: string;
   try {
     filename = id.startsWith('.') ? require.resolve(join(from, id)) : require.resolve(id, { paths: [from] });
@@ -38,14 +36,13 @@ function deferUntilUsed(id: string, from: string = __dirname, absent: readonly s
   const stand = new Module(filename);
   stand.filename = filename;
   stand.loaded = true;
-  // `__esModule` is read when the module is imported (TypeScript's __importDefault), and so is
-  // `'default' in` it (Rollup's _interopDefault, in node-fetch): answered without loading, as the
-  // real module would answer them (`absent`: keys it lacks).
+  // `__esModule` is read when the module is imported (TypeScript's __importDefault): answered
+  // without loading, as the real module would answer it.
   stand.exports = new Proxy(
     {},
     {
-      get: (_target, key) => (absent.includes(String(key)) ? undefined : key === '__esModule' ? true : load()[key]),
-      has: (_target, key) => !absent.includes(String(key)) && key in load(),
+      get: (_target, key) => (key === '__esModule' ? true : load()[key]),
+      has: (_target, key) => key in load(),
       ownKeys: () => Reflect.ownKeys(load()),
       getOwnPropertyDescriptor: (_target, key) => {
         const descriptor = Object.getOwnPropertyDescriptor(load(), key);
@@ -56,17 +53,11 @@ function deferUntilUsed(id: string, from: string = __dirname, absent: readonly s
   require.cache[filename] = stand;
 }
 
-/**
- * Each module, where it is resolved from (as its importer would resolve it), and the keys it does
- * not have that its importer asks about on import.
- */
-export const DEFERRED: readonly { id: string; from?: () => string; absent?: readonly string[] }[] = [
+/** Each module, and where it is resolved from (as its importer would resolve it). */
+const DEFERRED: readonly { id: string; from?: () => string }[] = [
   { id: '@slack/bolt/dist/receivers/SocketModeReceiver' },
   { id: '@slack/oauth', from: () => dirname(require.resolve('@slack/bolt')) },
   { id: './v4/locales/index.cjs', from: () => dirname(require.resolve('zod')) },
-  // node-fetch's URL parser for a Node without url.URL: every Node has it. Loaded, its Unicode
-  // table (tr46) costs about 3.5 MB resident.
-  { id: 'whatwg-url', from: () => dirname(require.resolve('node-fetch')), absent: ['default', '__esModule'] },
 ];
 
-for (const { id, from, absent } of DEFERRED) deferUntilUsed(id, from?.(), absent);
+for (const { id, from } of DEFERRED) deferUntilUsed(id, from?.());

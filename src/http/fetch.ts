@@ -1,21 +1,63 @@
 /**
- * The app's HTTP stack for everything it calls over plain HTTP: the Slack Web API client (and
- * Bolt's respond()), and directories spoken to over REST (Okta). node-fetch over node:http and
- * node:https with keep-alive agents, instead of the global fetch.
+ * The app's HTTP stack for everything it calls over plain HTTP: the Slack Web API (its own client,
+ * Bolt's respond() and Bolt's auth.test), and directories and verifiers spoken to over REST (Okta,
+ * Graph, Google, Duo). A small fetch over node:http and node:https with keep-alive agents.
  *
- * Why: the global fetch is undici, whose HTTP parser is WebAssembly compiled on the first call
- * (about 15 MB resident, at once) and which spends about half again as much CPU per request. Every
- * command makes three Slack calls, so on a 2-core machine under a burst that CPU is acknowledgement
- * time for the commands still queued, and the memory is most of the app's peak. Measured in
+ * Why not the global fetch: it is undici, whose HTTP parser is WebAssembly compiled on the first
+ * call (about 15 MB resident, at once) and which spends about half again as much CPU per request.
+ * Why not node-fetch, which this was until issue 28's third pass: its streams, Headers and Request
+ * objects cost each call about as much as node:http itself (about 20 KB allocated per Slack call,
+ * and a tenth of the app's CPU per command); every command makes three or four calls, and on a
+ * 2-core instance taking a burst that is acknowledgement time and peak memory. What the app needs
+ * of a fetch is small: a text body out, a JSON body back, a timeout, no redirects. Measured in
  * `npm run bench`: see docs/performance.md.
  */
-import type { FetchFunction } from '@slack/web-api';
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
-import nodeFetch, { type RequestInit } from 'node-fetch';
+import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 
-/** What the Slack client calls its fetch, and what a REST adapter needs of one. */
-export type HttpFetch = FetchFunction;
+export interface HttpRequestInit {
+  readonly method?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Text only: Latchkey never uploads files. (FormData is in the type because the Slack SDK's fetch
+   * type has it, for file uploads; it is refused at run time rather than sent as the wrong bytes.)
+   */
+  readonly body?: string | FormData;
+  /**
+   * 'error' refuses a redirect; anything else returns it as it is. A redirect is never followed: a
+   * bearer token must not travel to a host it was not meant for.
+   */
+  readonly redirect?: string;
+  readonly signal?: AbortSignal | null;
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  readonly statusText: string;
+  readonly ok: boolean;
+  readonly url: string;
+  readonly headers: {
+    get(name: string): string | null;
+    entries(): IterableIterator<[string, string]>;
+  };
+  text(): Promise<string>;
+  json(): Promise<unknown>;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+/** What the Slack clients and a REST adapter call: fetch's shape, for what Latchkey sends and reads. */
+export type HttpFetch = (url: string | URL, init?: HttpRequestInit) => Promise<HttpResponse>;
+
+/** A call that got no usable answer; its `code` says why (networkErrorCode reads it), never its URL. */
+export class HttpFetchError extends Error {
+  override readonly name = 'HttpFetchError';
+  constructor(
+    readonly code: 'REDIRECT_REFUSED' | 'BODY_TOO_LARGE' | 'ANSWER_CUT_SHORT',
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * A kept-alive connection idle this long is closed by us. A server closes its own idle connections
@@ -34,23 +76,81 @@ const IDLE_SOCKET_MS = 4_000;
  */
 const MAX_SOCKETS_PER_HOST = 100;
 
+/** The largest answer read: the app's are a few kilobytes of JSON; anything near this is not one of them. */
+const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
 export function httpFetch({ idleSocketMs = IDLE_SOCKET_MS, maxSockets = MAX_SOCKETS_PER_HOST }: { idleSocketMs?: number; maxSockets?: number } = {}): HttpFetch {
   // Node's agent applies `timeout` to its free sockets too, and destroys one that reaches it.
   const http = new HttpAgent({ keepAlive: true, timeout: idleSocketMs, maxSockets });
   const https = new HttpsAgent({ keepAlive: true, timeout: idleSocketMs, maxSockets });
-  const agent = (url: URL) => (url.protocol === 'http:' ? http : https);
-  return async (url, init = {}) => {
-    // The Slack client sends FormData only to upload files, which Latchkey never does; node-fetch 2
-    // would send it as "[object FormData]", so refuse rather than send the wrong bytes.
-    if (init.body !== undefined && typeof init.body !== 'string') throw new TypeError('httpFetch sends only text bodies');
-    return nodeFetch(String(url), {
-      method: init.method,
-      headers: init.headers,
-      body: init.body,
-      redirect: init.redirect,
-      // node-fetch types its own AbortSignal; Node's is what it checks for at run time.
-      signal: init.signal as RequestInit['signal'],
-      agent,
+  return (url, init = {}) =>
+    new Promise<HttpResponse>((resolve, reject) => {
+      const target = String(url);
+      const secure = target.startsWith('https:');
+      if (!secure && !target.startsWith('http:')) throw new TypeError('httpFetch calls http: and https: URLs only');
+      if (init.body !== undefined && typeof init.body !== 'string') throw new TypeError('httpFetch sends only text bodies');
+      const headers: Record<string, string | number> = { ...init.headers };
+      if (init.body !== undefined) headers['content-length'] = Buffer.byteLength(init.body);
+      const req = (secure ? httpsRequest : httpRequest)(target, {
+        method: init.method ?? 'GET',
+        headers,
+        agent: secure ? https : http,
+        ...(init.signal && { signal: init.signal }),
+      });
+      req.on('error', reject);
+      req.on('response', (res) => {
+        const status = res.statusCode ?? 0;
+        if (status >= 300 && status < 400 && res.headers.location !== undefined && init.redirect === 'error') {
+          res.resume();
+          reject(new HttpFetchError('REDIRECT_REFUSED', `answered ${status} with a redirect, which is not followed`));
+          return;
+        }
+        // Read whole before answering: the socket goes back to the pool even if the caller never
+        // reads the body (a status check), and every body the app reads is small.
+        readBody(res).then((body) => resolve(answer(target, res, body)), reject);
+      });
+      req.end(init.body);
     });
+}
+
+function readBody(res: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    res.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) res.destroy(new HttpFetchError('BODY_TOO_LARGE', `answer larger than ${MAX_BODY_BYTES} bytes`));
+      else chunks.push(chunk);
+    });
+    res.on('error', reject);
+    res.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    // Closed before its end, with no error of its own (a reset mid-answer).
+    res.on('close', () => {
+      if (!res.complete) reject(new HttpFetchError('ANSWER_CUT_SHORT', 'the connection closed before the answer ended'));
+    });
+  });
+}
+
+function answer(url: string, res: IncomingMessage, body: Buffer): HttpResponse {
+  const status = res.statusCode ?? 0;
+  const raw: IncomingHttpHeaders = res.headers;
+  const text = () => body.toString('utf8');
+  return {
+    status,
+    statusText: res.statusMessage ?? '',
+    ok: status >= 200 && status < 300,
+    url,
+    headers: {
+      get: (name) => {
+        const value = raw[name.toLowerCase()];
+        return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+      },
+      *entries() {
+        for (const [name, value] of Object.entries(raw)) if (value !== undefined) yield [name, Array.isArray(value) ? value.join(', ') : value];
+      },
+    },
+    text: async () => text(),
+    json: async () => JSON.parse(text()) as unknown,
+    arrayBuffer: async () => body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer,
   };
 }

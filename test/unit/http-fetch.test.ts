@@ -1,20 +1,45 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { networkErrorCode } from '../../src/credentials/http-errors';
 import { httpFetch } from '../../src/http/fetch';
 
-/**
- * A server closes idle kept-alive connections after its own limit (Node's: 5 s). A request sent on
- * one as it closes is reset, and the person sees "could not send the Okta Verify request" (found by
- * the verify bench: a burst 5.0 s after the last push). The app closes its idle connections first.
- */
+/** The app's own fetch (src/http/fetch.ts), which every Slack, directory and verifier call goes through, against a local server. */
 describe("the app's HTTP stack", () => {
   let server: Server;
   let url: string;
   let opened = 0;
   let closed = 0;
   let holdMs = 0;
+  let followed = 0;
   beforeAll(async () => {
-    server = createServer((_req, res) => void setTimeout(() => res.end('{}'), holdMs));
+    server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => {
+        if (req.url === '/echo') {
+          res.setHeader('set-cookie', ['a=1', 'b=2']);
+          res.setHeader('Content-Type', 'application/json');
+          res.end(JSON.stringify({ method: req.method, body, length: req.headers['content-length'], auth: req.headers.authorization, encoding: req.headers['accept-encoding'] ?? null }));
+        } else if (req.url === '/moved') {
+          res.writeHead(302, { location: `${url}elsewhere` });
+          res.end();
+        } else if (req.url === '/elsewhere') {
+          followed += 1;
+          res.end('{}');
+        } else if (req.url === '/huge') {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          const chunk = Buffer.alloc(1024 * 1024, 'x');
+          for (let i = 0; i < 9; i++) res.write(chunk);
+          res.end();
+        } else if (req.url === '/cut') {
+          res.writeHead(200, { 'content-length': '1000' });
+          res.write('{"ok":tr');
+          setTimeout(() => res.socket?.destroy(), 20);
+        } else if (req.url === '/silent') {
+          // never answers
+        } else setTimeout(() => res.end('{}'), holdMs);
+      });
+    });
     server.keepAliveTimeout = 30_000;
     server.on('connection', (socket) => {
       opened += 1;
@@ -28,15 +53,53 @@ describe("the app's HTTP stack", () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
+  // A server closes idle kept-alive connections after its own limit (Node's: 5 s). A request sent on
+  // one as it closes is reset, and the person sees "could not send the Okta Verify request" (found by
+  // the verify bench: a burst 5.0 s after the last push). The app closes its idle connections first.
   it('keeps a connection for the next request, and closes it itself once it has been idle for a while', async () => {
     const fetch = httpFetch({ idleSocketMs: 150 });
+    const [opened0, closed0] = [opened, closed];
     await (await fetch(url)).text();
     await (await fetch(url)).text();
-    expect([opened, closed]).toEqual([1, 0]);
+    expect([opened - opened0, closed - closed0]).toEqual([1, 0]);
     await new Promise((resolve) => setTimeout(resolve, 400));
-    expect(closed).toBe(1);
+    expect(closed - closed0).toBe(1);
     await (await fetch(url)).text();
-    expect(opened).toBe(2);
+    expect(opened - opened0).toBe(2);
+  });
+
+  it('sends the method, the text body with its length and the headers, asks for no compression, and reads status, headers (any case, repeated ones joined) and JSON', async () => {
+    const res = await httpFetch()(`${url}echo`, { method: 'POST', headers: { Authorization: 'Bearer xoxb-1' }, body: 'user=UANN&text=caf\u00e9' });
+    expect([res.status, res.ok, res.statusText]).toEqual([200, true, 'OK']);
+    expect(res.headers.get('CONTENT-TYPE')).toBe('application/json');
+    expect(res.headers.get('set-cookie')).toBe('a=1, b=2');
+    expect(res.headers.get('x-absent')).toBeNull();
+    expect(await res.json()).toEqual({ method: 'POST', body: 'user=UANN&text=caf\u00e9', length: '20', auth: 'Bearer xoxb-1', encoding: null });
+  });
+
+  it('never follows a redirect, which could carry a bearer token to another host: refused when asked, else returned as it is', async () => {
+    const err = await httpFetch()(`${url}moved`, { redirect: 'error' }).catch((e: unknown) => e);
+    expect(networkErrorCode(err)).toBe('HttpFetchError REDIRECT_REFUSED');
+    const res = await httpFetch()(`${url}moved`, { method: 'POST', body: 'token=x' });
+    expect([res.status, res.ok, res.headers.get('location')]).toEqual([302, false, `${url}elsewhere`]);
+    expect(followed).toBe(0);
+  });
+
+  it('gives up at its signal, an answer cut short, or one too large to be an answer of ours, with a code and not the URL', async () => {
+    const timedOut = await httpFetch()(`${url}silent`, { signal: AbortSignal.timeout(100) }).catch((e: unknown) => e);
+    expect(networkErrorCode(timedOut)).toBe('AbortError: no answer in time');
+    const cut = await httpFetch()(`${url}cut`).catch((e: unknown) => e);
+    expect(networkErrorCode(cut)).toMatch(/ECONNRESET|ANSWER_CUT_SHORT/);
+    const huge = await httpFetch()(`${url}huge`).catch((e: unknown) => e);
+    expect(networkErrorCode(huge)).toBe('HttpFetchError BODY_TOO_LARGE');
+    for (const err of [timedOut, cut, huge]) expect(String((err as Error).message)).not.toContain('127.0.0.1');
+  });
+
+  it('refuses a body that is not text, and a URL that is not http or https, without sending anything', async () => {
+    const form = new FormData();
+    form.append('file', new Blob(['x']), 'x.txt');
+    await expect(httpFetch()(url, { method: 'POST', body: form })).rejects.toThrow(/only text bodies/);
+    await expect(httpFetch()('file:///etc/passwd')).rejects.toThrow(/http: and https: URLs only/);
   });
 
   it('opens at most 100 connections to one host, however many calls are made at once; the rest wait their turn', async () => {
