@@ -117,6 +117,21 @@ describe('npm run doctor', () => {
     for (const secret of h.standIns.get('google_password')!.secrets()) expect(JSON.stringify(checks)).not.toContain(secret);
   });
 
+  it('Google acting as an admin that is no user of the Workspace is named as such: Google refuses its token, as it does', async () => {
+    const google = h.standIns.get('google_password')!;
+    const before = google.callsTo('Token').length;
+    const checks = await doctor({ GOOGLE_ADMIN_EMAIL: 'nobody@example.com' });
+    expect(failures(checks)).toEqual([
+      expect.objectContaining({
+        name: 'Google Workspace: service account and delegation',
+        detail: expect.stringMatching(/^google:Token 400: invalid_grant: GOOGLE_ADMIN_EMAIL is not a user of this Workspace: check /),
+      }),
+    ]);
+    // Refused at the token endpoint: no user read was ever made for it.
+    expect(google.callsTo('Token').slice(before).map((c) => c.params.sub)).toContain('nobody@example.com');
+    expect(google.calls.slice(-1)[0]!.operation).toBe('Token');
+  });
+
   it('with bad configuration it says it cannot check the setup (not that Latchkey cannot start), lists every problem, and exits 2', async () => {
     const { status, out } = await cli([], { SLACK_TEAM_ID: 'not-a-team' });
     expect(status).toBe(2);

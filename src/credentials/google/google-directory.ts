@@ -52,7 +52,20 @@ const userSchema = z.looseObject({
   isAdmin: z.boolean().optional(),
   isDelegatedAdmin: z.boolean().optional(),
 });
-const tokenErrorSchema = z.looseObject({ error: z.string() });
+const tokenErrorSchema = z.looseObject({ error: z.string(), error_description: z.string().optional() });
+/**
+ * How Google's token endpoint refuses a `sub` that is no user of the Workspace (its documented
+ * errors for service accounts: invalid_grant, "Not a valid email" or "Invalid email or User ID"):
+ * the admin GOOGLE_ADMIN_EMAIL names is not there, which no other answer says.
+ */
+const UNKNOWN_SUBJECT = /^(Invalid email or User ID|Not a valid email)\.?$/;
+
+/** A refused grant for the log line and the setup check: the error's name, and what an unknown admin means; never what was sent. */
+function tokenRefusal(body: unknown): string {
+  const refused = tokenErrorSchema.safeParse(body).data;
+  if (!refused) return 'no token in the answer';
+  return refused.error === 'invalid_grant' && UNKNOWN_SUBJECT.test(refused.error_description ?? '') ? `${refused.error}: GOOGLE_ADMIN_EMAIL is not a user of this Workspace` : refused.error;
+}
 
 /** Google's reasons in our words, where its HTTP status alone would say it differently. */
 const GOOGLE_ERRORS: Partial<Record<string, FailureCode>> = {
@@ -81,7 +94,7 @@ export class GoogleDirectory implements Directory {
       url: connection.tokenUrl,
       form: { grant_type: JWT_BEARER, assertion: assertion(connection, key) },
       operation: 'google:Token',
-      detailOf: (body) => tokenErrorSchema.safeParse(body).data?.error ?? 'no token in the answer',
+      detailOf: tokenRefusal,
     }));
   }
 
@@ -116,6 +129,7 @@ export class GoogleDirectory implements Directory {
    */
   async check(): Promise<SetupCheck[]> {
     // Here a 403 forbidden is ours to fix, and so is an admin not found: the admin it acts as must read itself.
+    // (Google refuses the token for an admin that is no user at all: tokenRefusal says so.)
     const readAdmin = async () => {
       const found = await this.lookup(this.connection.adminEmail, false);
       if (found.length === 0) throw new LatchkeyFailure('DIRECTORY_MISCONFIGURED', 'GOOGLE_ADMIN_EMAIL is not a user of this Workspace');

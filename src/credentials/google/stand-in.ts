@@ -154,6 +154,7 @@ export async function startGoogleSimulator(opts: { users: readonly GoogleSimUser
     if (claims.iss !== clientEmail) throw new OAuthError(401, 'invalid_client', 'The OAuth client was not found.');
     if (claims.aud !== `${url}/token`) throw new OAuthError(400, 'invalid_grant', 'Invalid JWT: audience does not match the token endpoint.');
     const sub = byKey(String(claims.sub ?? ''));
+    // As Google answers a `sub` that is no user of the Workspace (its service-account error table: invalid_grant, "Invalid email or User ID").
     if (!sub) throw new OAuthError(400, 'invalid_grant', 'Invalid email or User ID');
     // Domain-wide delegation was granted for this one scope, and only an admin can act on users.
     // A token asks for space-separated scopes; Google refuses the grant if any is not delegated.
