@@ -10,6 +10,16 @@ export const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
+/**
+ * A whole number within bounds (a limit, a timeout, a count), with one message for every way a
+ * value misses (not a number, a fraction, out of range) instead of zod's "Too small: expected
+ * number to be >=1". `what` replaces "a whole number" where a word says more (a port number).
+ */
+export const wholeNumber = (min: number, max: number, what = 'a whole number') => {
+  const message = `must be ${what} from ${min} to ${max}`;
+  return z.coerce.number({ message }).int({ message }).min(min, { message }).max(max, { message });
+};
+
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { flag, optional, secureUrl } from './config-fields';
+import { flag, optional, secureUrl, wholeNumber } from './config-fields';
 import type { Credential } from './credentials/credential';
 import { CREDENTIALS, SETTINGS_OWNERS } from './credentials';
 import { checkedRegistry } from './credentials/registry';
@@ -45,13 +45,13 @@ const CREDENTIAL_IDS = CREDENTIALS.map((c) => c.id);
 
 /** What every deployment reads, whatever it resets. */
 const CORE = {
-  PORT: z.coerce.number({ message: 'must be a port number' }).int().min(0).max(65535).default(3000),
+  PORT: wholeNumber(0, 65535, 'a port number').default(3000),
   SLACK_SIGNING_SECRET: required("the Signing Secret from your Slack app's Basic Information page", (s) => s.min(16, 'looks too short for a Slack signing secret')),
   SLACK_BOT_TOKEN: required('the Bot User OAuth Token (xoxb-…) from OAuth & Permissions', (s) => s.regex(/^xoxb-[A-Za-z0-9-]+$/, 'must be a bot token (xoxb-…)')),
   SLACK_APP_TOKEN: optional(z.string().regex(/^xapp-[A-Za-z0-9-]+$/, 'must be an app-level token (xapp-…)')),
   // The bot token goes with every call: https, or http only to a stand-in on this machine.
   SLACK_API_URL: secureUrl('https://slack.com/api/').default('https://slack.com/api/'),
-  SLACK_API_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+  SLACK_API_RETRIES: wholeNumber(0, 5).default(2),
   SLACK_TEAM_ID: required('the ID of the Slack workspace Latchkey serves, such as T0123ABCD', (s) =>
     s
       .refine((v) => !/^E[A-Z0-9]{2,}$/.test(v), 'is an Enterprise Grid org ID (E…): put it in SLACK_ENTERPRISE_ID, and the workspace ID (T…) here')
@@ -68,14 +68,14 @@ const CORE = {
     .transform((v) => v.split(',').map((id) => id.trim()).filter(Boolean))
     .pipe(z.array(z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must list Slack user IDs such as U0123ABCD, comma-separated'))),
   ADMIN_USERGROUP_ID: optional(z.string().regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user group ID such as S0123ABCD')),
-  LICENSE_REQUEST_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(72),
+  LICENSE_REQUEST_TTL_HOURS: wholeNumber(1, 720).default(72),
   APPROVALS_TABLE_NAME: tableName('latchkey-approvals'),
-  RESET_MAX_PER_HOUR: z.coerce.number().int().min(1).max(100).default(LIMIT_DEFAULTS.RESET_MAX_PER_HOUR),
-  RESET_MAX_PER_MINUTE_GLOBAL: optional(z.coerce.number().int().min(1).max(100_000)),
-  LICENSE_REQUEST_MAX_PER_DAY: z.coerce.number().int().min(1).max(100).default(LIMIT_DEFAULTS.LICENSE_REQUEST_MAX_PER_DAY),
+  RESET_MAX_PER_HOUR: wholeNumber(1, 100).default(LIMIT_DEFAULTS.RESET_MAX_PER_HOUR),
+  RESET_MAX_PER_MINUTE_GLOBAL: optional(wholeNumber(1, 100_000)),
+  LICENSE_REQUEST_MAX_PER_DAY: wholeNumber(1, 100).default(LIMIT_DEFAULTS.LICENSE_REQUEST_MAX_PER_DAY),
   RATE_LIMIT_TABLE_NAME: tableName('latchkey-rate-limits'),
   AUDIT_TABLE_NAME: tableName('latchkey-audit'),
-  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
+  AUDIT_RETENTION_DAYS: wholeNumber(1, 3650).default(400),
   DYNAMODB_CREATE_TABLES: flag.default(false),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   // Each on its own first, so a slip in them is heard along with every other problem; the rules
@@ -93,9 +93,9 @@ const CORE = {
       if (!VERIFIERS.some((v) => v.id === id)) ctx.addIssue({ code: 'custom', message: `"${id}" is not a verifier: use ${validVerifiersOf(VERIFIERS)}` });
     }),
   ),
-  VERIFY_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(60),
-  VERIFY_POLL_MS: z.coerce.number().int().min(100).max(10_000).default(3_000),
-  VERIFY_MAX_PER_HOUR: z.coerce.number().int().min(1).max(20).default(3),
+  VERIFY_TIMEOUT_SECONDS: wholeNumber(1, 300).default(60),
+  VERIFY_POLL_MS: wholeNumber(100, 10_000).default(3_000),
+  VERIFY_MAX_PER_HOUR: wholeNumber(1, 20).default(3),
   METRICS_TOKEN: optional(z.string().min(16, 'looks too short: use at least 16 random characters').regex(/^[\x21-\x7e]+$/, 'must be printable ASCII with no spaces')),
 };
 

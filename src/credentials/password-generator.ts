@@ -7,6 +7,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
+import { wholeNumber } from '../config-fields';
 import type { Setting } from './credential';
 
 /** Characters easy to mistype or misread when a person copies a password by eye. */
@@ -50,7 +51,7 @@ export interface PasswordPolicy {
 
 export const PASSWORD_SETTINGS: Readonly<Record<'PASSWORD_LENGTH' | 'PASSWORD_SYMBOLS', Setting>> = {
   PASSWORD_LENGTH: {
-    schema: z.coerce.number().int().min(16, 'must be at least 16').max(64, 'must be at most 64').default(20),
+    schema: wholeNumber(16, 64).default(20),
     context: 'passwordLength',
     doc: { default: '`20`', meaning: 'Generated password length, 16–64.' },
   },

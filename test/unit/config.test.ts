@@ -1,4 +1,4 @@
-import { describeProblems, loadConfig } from '../../src/config';
+import { CONFIG_VARIABLES, describeProblems, loadConfig } from '../../src/config';
 import { CREDENTIALS, SETTINGS_OWNERS } from '../../src/credentials';
 
 const VALID = {
@@ -31,7 +31,7 @@ describe('loadConfig', () => {
     const problems = result.ok ? [] : result.problems;
     expect(problems).toEqual(
       expect.arrayContaining([
-        'PORT: must be a port number',
+        'PORT: must be a port number from 0 to 65535',
         "SLACK_SIGNING_SECRET: is required: the Signing Secret from your Slack app's Basic Information page",
         'SLACK_BOT_TOKEN: must be a bot token (xoxb-…)',
         'WORKMAIL_ORGANIZATION_ID: must be a WorkMail organization ID: m- followed by 32 hex digits',
@@ -97,8 +97,23 @@ describe('loadConfig', () => {
     });
     expect(loadConfig({ ...base, WORKMAIL_ORGANIZATION_ID: org, PASSWORD_LENGTH: '12' })).toMatchObject({
       ok: false,
-      problems: ['PASSWORD_LENGTH: must be at least 16'],
+      problems: ['PASSWORD_LENGTH: must be a whole number from 16 to 64'],
     });
+  });
+
+  it("a number setting that is too small, too big, a fraction or no number says its range in words, never zod's 'Too small: expected number to be >=1'", () => {
+    const env = { ...VALID, WORKMAIL_ORGANIZATION_ID: `m-${'a1'.repeat(16)}` };
+    const said = (name: string, value: string) => {
+      const result = loadConfig({ ...env, [name]: value });
+      return result.ok ? [] : result.problems.filter((p) => p.startsWith(`${name}: `));
+    };
+    for (const value of ['0', '-1', '1.5', 'three', '99999999']) expect(said('RESET_MAX_PER_HOUR', value)).toEqual(['RESET_MAX_PER_HOUR: must be a whole number from 1 to 100']);
+    expect(said('VERIFY_POLL_MS', '50')).toEqual(['VERIFY_POLL_MS: must be a whole number from 100 to 10000']);
+    expect(said('PORT', '70000')).toEqual(['PORT: must be a port number from 0 to 65535']);
+    // Every setting, whatever it holds: no problem in zod's own words.
+    for (const name of CONFIG_VARIABLES) {
+      for (const value of ['0', '-1', '1.5', 'three', '99999999']) for (const problem of said(name, value)) expect(problem).not.toMatch(/Too (small|big)|Invalid input|expected /);
+    }
   });
 
   it('treats empty strings as unset, as .env files write them', () => {

@@ -70,7 +70,7 @@ describe('RESET_POLICY', () => {
 
   it('every problem is reported together with the others', () => {
     expect(problemsOf({ RESET_POLICY: 'x=verify,pin=nope', PORT: 'eighty' })).toEqual(
-      expect.arrayContaining(['PORT: must be a port number', expect.stringMatching(/^RESET_POLICY: "x"/), expect.stringMatching(/^RESET_POLICY: "nope"/)]),
+      expect.arrayContaining(['PORT: must be a port number from 0 to 65535', expect.stringMatching(/^RESET_POLICY: "x"/), expect.stringMatching(/^RESET_POLICY: "nope"/)]),
     );
   });
 
