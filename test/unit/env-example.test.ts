@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { CONFIG_VARIABLES, describeProblems, ENV_PLACEHOLDERS, loadConfig, secretVariables } from '../../src/config';
 import { CREDENTIALS } from '../../src/credentials';
+import { VERIFIERS } from '../../src/verifiers';
 
 /** .env.example as a newcomer copies it, and with every commented-out setting switched on. */
 const TEXT = readFileSync(join(__dirname, '..', '..', '.env.example'), 'utf8');
@@ -11,9 +12,11 @@ const ALL_ON = parseEnv(TEXT.replace(/^# ([A-Z][A-Z0-9_]+=)/gm, '$1')) as Record
 const PLACEHOLDERS = Object.entries(ALL_ON).filter(([, value]) => /^<.+>$/.test(value));
 
 describe('.env.example', () => {
-  it('has one block per credential, and the Slack, license and admin settings', () => {
+  it('has one block per credential and per verifier, and the Slack, license and admin settings', () => {
     for (const name of ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_TEAM_ID', 'APPROVALS_CHANNEL_ID', 'ADMIN_USER_IDS']) expect(ALL_ON).toHaveProperty(name);
     for (const c of CREDENTIALS) for (const name of Object.keys(c.settings.variables).slice(0, 1)) expect(ALL_ON).toHaveProperty(name);
+    // A verifier's settings are few and all needed (Duo's three).
+    for (const v of VERIFIERS) for (const name of Object.keys(v.settings.variables)) expect(ALL_ON).toHaveProperty(name);
     for (const name of Object.keys(ALL_ON).filter((n) => !n.startsWith('AWS_'))) expect(CONFIG_VARIABLES).toContain(name);
     expect(TEXT).toMatch(/three tables/);
   });
