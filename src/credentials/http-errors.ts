@@ -107,7 +107,7 @@ export async function callJson(fetch: HttpFetch, call: JsonCall, policy: CallPol
         headers: call.headers,
         body: call.body,
         redirect: 'error',
-        signal: AbortSignal.timeout(policy.timeoutMs),
+        timeoutMs: policy.timeoutMs,
       });
       const text = await res.text();
       const raw = { status: res.status, headers: res.headers, body: parseJson(text) };

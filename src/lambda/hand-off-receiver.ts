@@ -188,7 +188,7 @@ export class HandOffReceiver implements Receiver {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text: workFailedText(kind) }),
-          signal: AbortSignal.timeout(5_000),
+          timeoutMs: 5_000,
         })
         .catch(() => undefined);
       if (res?.ok) return;

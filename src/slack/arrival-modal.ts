@@ -79,7 +79,7 @@ async function tellPrivately(fetch: HttpFetch, responseUrl: string, text: string
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text }),
-    signal: AbortSignal.timeout(5_000),
+    timeoutMs: 5_000,
   });
   if (!res.ok) throw new Error(`response_url answered ${res.status}`);
 }

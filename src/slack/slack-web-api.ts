@@ -165,7 +165,7 @@ export class SlackWebApi implements SlackApi {
       let res: Awaited<ReturnType<HttpFetch>>;
       let text: string;
       try {
-        res = await this.options.fetch(url, { method: 'POST', headers: this.headers, body, redirect: 'error', signal: AbortSignal.timeout(this.timeoutMs) });
+        res = await this.options.fetch(url, { method: 'POST', headers: this.headers, body, redirect: 'error', timeoutMs: this.timeoutMs });
         text = await res.text();
       } catch (err) {
         if (retriesLeft > 0) {

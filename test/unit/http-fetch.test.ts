@@ -86,13 +86,24 @@ describe("the app's HTTP stack", () => {
   });
 
   it('gives up at its signal, an answer cut short, or one too large to be an answer of ours, with a code and not the URL', async () => {
-    const timedOut = await httpFetch()(`${url}silent`, { signal: AbortSignal.timeout(100) }).catch((e: unknown) => e);
-    expect(networkErrorCode(timedOut)).toBe('AbortError: no answer in time');
+    const timedOut = await httpFetch()(`${url}silent`, { timeoutMs: 100 }).catch((e: unknown) => e);
+    expect(networkErrorCode(timedOut)).toBe('TimeoutError: no answer in time');
+    const aborted = await httpFetch()(`${url}silent`, { signal: AbortSignal.timeout(100) }).catch((e: unknown) => e);
+    expect(networkErrorCode(aborted)).toBe('AbortError: no answer in time');
     const cut = await httpFetch()(`${url}cut`).catch((e: unknown) => e);
     expect(networkErrorCode(cut)).toMatch(/ECONNRESET|ANSWER_CUT_SHORT/);
     const huge = await httpFetch()(`${url}huge`).catch((e: unknown) => e);
     expect(networkErrorCode(huge)).toBe('HttpFetchError BODY_TOO_LARGE');
     for (const err of [timedOut, cut, huge]) expect(String((err as Error).message)).not.toContain('127.0.0.1');
+  });
+
+  it('clears its timer once a call with a timeout has answered: nothing of the call outlives it', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const fetch = httpFetch();
+    await (await fetch(`${url}echo`, { timeoutMs: 60_000 })).text();
+    const before = timers();
+    await Promise.all(Array.from({ length: 20 }, async () => (await fetch(`${url}echo`, { method: 'POST', body: 'x=1', timeoutMs: 60_000 })).text()));
+    expect(timers()).toBe(before);
   });
 
   it('refuses a body that is not text, and a URL that is not http or https, without sending anything', async () => {
