@@ -57,7 +57,7 @@ const KINDS: [string, (frames: string) => boolean][] = [
   ['opening loading modals (views.open)', (f) => f.includes('openLoadingModal')],
   ['reading, checking, acknowledging requests', (f) => /request-guard|HTTPReceiver|HTTPModuleFunctions|HTTPResponseAck|slack-signature|acknowledgingFirst|guarded-app/.test(f) && !f.includes('processEvent@dist:App.js')],
   ['Bolt routing and listeners', (f) => f.includes('App.js')],
-  ['Slack Web API calls (other)', (f) => f.includes('WebClient')],
+  ['Slack Web API calls (other)', (f) => /WebClient|slack-web-api/.test(f)],
   ['AWS SDK calls', (f) => /@smithy|@aws-sdk/.test(f)],
   ['node:http server (parse, sockets)', (f) => /_http_server|parserOnIncoming/.test(f)],
   ['node:http client (answers to our calls)', (f) => /_http_client|_http_agent|dist:http\/fetch/.test(f)],
