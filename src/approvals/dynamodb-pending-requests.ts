@@ -14,6 +14,11 @@ import {
 import type { Clock, Requester } from '../flows/ports';
 import { BY_LIST_INDEX } from './approvals-table';
 
+/**
+ * A request as read back. Not strict, on purpose: a field this version does not name (a newer
+ * version wrote it, and was rolled back) is left out, never a reason to refuse the request, which
+ * would close the queue, the requester's Home tab and the review over it.
+ */
 const requestItem = z.object({
   id: z.string(),
   // Absent on requests stored before there were kinds: those are license changes.

@@ -81,7 +81,9 @@ export const auditRecordSchema = z
  * actions, directories, refusal reasons and licenses, the verifiers) change between versions, and
  * a record outlives the version that wrote it: a word a list has since lost is read as written,
  * never refused, so that a reviewer sees every record and one old record does not hide the rest
- * of its range. Writing stays strict (toAuditRecord parses with the schema above).
+ * of its range. A field this version does not name (a newer version wrote it, and was rolled
+ * back) is left out of what is read, never a reason to refuse the record. Writing stays strict
+ * (toAuditRecord parses with the schema above).
  */
 export const storedAuditRecordSchema = auditRecordSchema
   .extend({
@@ -96,7 +98,7 @@ export const storedAuditRecordSchema = auditRecordSchema
     verifier: z.string().optional(),
     verification: z.string().optional(),
   })
-  .strict();
+  .strip();
 
 /** A record as stored and read back: see storedAuditRecordSchema. */
 export type AuditRecord = z.infer<typeof storedAuditRecordSchema>;

@@ -123,6 +123,26 @@ describe('the Home tab for admins', () => {
     expect(textOf(bob.home)).toMatch(/Approved by <@UADA>/);
   });
 
+  it('a request holding fields a newer version wrote, which this one does not name, is still queued, reviewed, decided and shown to its requester', async () => {
+    const requestId = await asksForLicense(h, 'UCARL');
+    await h.addRawRequestFields(requestId, { priority: 'high', attachments: ['quote.pdf'], escalation: { to: 'UMAX', at: 1 } });
+    const { home } = await h.openHome('UADA');
+    const review = (home.blocks as any[]).find((b) => b.accessory?.value === requestId)?.accessory;
+    expect(review).toMatchObject({ action_id: 'license_review' });
+    const opened = await h.opening((trigger) => h.clickIn('UADA', review.action_id, review.value, { view: home, triggerId: trigger }));
+    expect(opened.view.callback_id).toBe('license_review_submit');
+    await h.submit('UADA', opened.view, {
+      values: {
+        decision: { decision: { type: 'radio_buttons', selected_option: { value: 'deny' } } },
+        comment: { comment: { type: 'plain_text_input', value: 'Not this quarter' } },
+      },
+    });
+    await h.waitForAudit('UADA', (r) => r.action === 'license_decide' && r.phase === 'outcome' && r.approvalRequestId === requestId);
+    const carl = textOf((await h.openHome('UCARL')).home);
+    expect(carl).not.toContain('unavailable');
+    expect(carl).toMatch(/Denied by <@UADA>/);
+  });
+
   it("an admin's own request is in their queue without a Review button, marked as theirs; another admin can review it", async () => {
     const requestId = await asksForLicense(h, 'UMAX', 'Plus');
     const own = await h.openHome('UMAX');
@@ -257,6 +277,32 @@ describe('the Home tab for admins', () => {
     expect(lines).toHaveLength(2);
     expect(lines.find((l) => l.includes('00000000old1'))).toContain('*Reset meeting PIN* by <@UROOM> · :no_entry_sign: Refused: `APPROVAL_UNAVAILABLE`');
     expect(lines.find((l) => l.includes('00000000old2'))).toContain('*reset_fax* by <@UROOM> · :white_check_mark: Done, but these steps failed: notifyFax (`FAX_OFFLINE`)');
+  });
+
+  it('a record a newer version wrote, with fields this one does not name, is still read (Home, search, audit export), the fields left out', async () => {
+    // A newer version wrote these, and was rolled back: each read (the person's activity, the
+    // admin's search, the export's day) once refused the whole range over one such field.
+    const now = new Date();
+    const at = now.toISOString();
+    const requestId = `${at}_00000000new1`;
+    const common = { v: 1, pk: `ACTOR#${TEAM}#USUSP`, day: at.slice(0, 10), at, requestId, action: 'reset_pin', slackUserId: 'USUSP', slackTeamId: TEAM, expiresAt: Math.floor(now.getTime() / 1000) + 86_400 };
+    await h.writeRawAudit({ ...common, sk: `${requestId}#1-claim`, phase: 'attempt', directory: 'chime', directoryUserId: 'chime-newer', approvedOnDevice: 'iPhone 17' });
+    await h.writeRawAudit({ ...common, sk: `${requestId}#2-outcome`, phase: 'outcome', outcome: 'success', directory: 'chime', riskScore: 3, session: { kind: 'web', region: 'eu' } });
+
+    const own = textOf((await h.openHome('USUSP')).home);
+    expect(own).toContain('*Reset meeting PIN* · :white_check_mark: Done');
+    expect(own).toContain('00000000new1');
+    expect(own).not.toContain('Your activity is unavailable');
+
+    const { page1 } = await searchAudit(h, 'UADA', 'USUSP', at.slice(0, 10), at.slice(0, 10));
+    const lines = (page1.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference')).map((b) => b.text.text as string);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('*Reset meeting PIN* by <@USUSP> · :white_check_mark: Done');
+
+    // What an export reads (npm run audit): the records as this version names them, nothing else.
+    const records = await h.auditRecords('USUSP');
+    expect(records.map((r) => r.phase)).toEqual(['attempt', 'outcome']);
+    for (const field of ['approvedOnDevice', 'riskScore', 'session']) expect(records.some((r) => field in r)).toBe(false);
   });
 
   it('search: days in the wrong order, too far apart, or not days at all are an error on the form, and nothing is read', async () => {

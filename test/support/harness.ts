@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { createLatchkey, type Latchkey } from '../../src/app';
 import { DynamoDbAuditLog } from '../../src/audit/dynamodb-audit-log';
@@ -433,6 +433,24 @@ export class Harness {
    */
   async writeRawAudit(item: Record<string, unknown>): Promise<void> {
     await this.readerClient.send(new PutItemCommand({ TableName: 'latchkey-audit-test', Item: marshall(item) }));
+  }
+
+  /**
+   * Adds attributes to a pending request as it is stored, past today's write schema: fields a
+   * newer version wrote before it was rolled back.
+   */
+  async addRawRequestFields(requestId: string, fields: Record<string, unknown>): Promise<void> {
+    const names = Object.keys(fields);
+    await this.readerClient.send(
+      new UpdateItemCommand({
+        TableName: this.config.approvalsTableName,
+        Key: marshall({ pk: `REQUEST#${requestId}`, sk: 'REQUEST' }),
+        UpdateExpression: `SET ${names.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#f${i}`, n])),
+        ExpressionAttributeValues: marshall(Object.fromEntries(names.map((n, i) => [`:v${i}`, fields[n]]))),
+      }),
+    );
   }
 
   async auditRecords(userId: string): Promise<AuditRecord[]> {
