@@ -33,6 +33,7 @@ import { registerResetPicker } from './handlers/reset-picker';
 import { registerResetCancel } from './handlers/reset-cancel';
 import { registerResetInstead } from './handlers/reset-instead';
 import { registerResetSubmission } from './handlers/reset-submission';
+import { registerResetWaitingClosed } from './handlers/reset-waiting-closed';
 import { DynamoDbRateLimiter } from './limits/dynamodb-rate-limiter';
 import { rateLimitTable } from './limits/rate-table';
 import { DynamoDbWorkClaims } from './lambda/dynamodb-work-claims';
@@ -57,7 +58,7 @@ import type { ApprovalWords } from './views/approval-words';
 import { licenseKindWords } from './views/license-kind';
 import { LICENSE_FORM } from './views/license-form';
 import { REVIEW_FORM } from './views/approval-review';
-import { insteadActionId, resetCallbackId } from './views/reset-modal';
+import { insteadActionId, resetCallbackId, waitingCallbackId } from './views/reset-modal';
 import type { LicenseVocabulary } from './views/words';
 import { CORE_COMMANDS, LICENSE_COMMAND } from './core-commands';
 import { HomeTab } from './flows/home-tab';
@@ -243,7 +244,7 @@ export async function readSecrets(arns: Readonly<Record<string, string>>): Promi
 /** What the app answers to; anything else is refused at once (GuardedApp). */
 const KNOWN_ENTRY_POINTS = {
   commands: [...CREDENTIALS.map((c) => c.command), ...CORE_COMMANDS],
-  viewCallbackIds: [...CREDENTIALS.map((c) => resetCallbackId(c.id)), LICENSE_FORM.callbackId, REVIEW_FORM.callbackId, AUDIT_SEARCH.callbackId, AUDIT_SEARCH_AGAIN_CALLBACK_ID],
+  viewCallbackIds: [...CREDENTIALS.flatMap((c) => [resetCallbackId(c.id), waitingCallbackId(c.id)]), LICENSE_FORM.callbackId, REVIEW_FORM.callbackId, AUDIT_SEARCH.callbackId, AUDIT_SEARCH_AGAIN_CALLBACK_ID],
   actionIds: [
     REVIEW_ACTION_ID,
     FINISH_ACTION_ID,
@@ -396,6 +397,7 @@ function registerFeatures(
     registerResetCommand(app, credential, resetCredential, logger);
     registerResetSubmission(app, credential, resetCredential, logger);
     registerResetCancel(app, credential, resetCredential, logger);
+    registerResetWaitingClosed(app, credential, resetCredential, logger);
     registerHomeResetButton(app, credential, resetCredential, logger);
     registerResetInstead(app, credential, resetCredential, logger);
   }

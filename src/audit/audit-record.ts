@@ -71,7 +71,7 @@ export const auditRecordSchema = z
     decision: z.enum(['approve', 'deny']).optional(),
     verifier: oneOf(VERIFIER_NAMES).optional(),
     factorType: z.string().regex(/^[a-z0-9_:-]{1,40}$/).optional(),
-    verification: z.enum(['approved', 'rejected', 'timeout', 'no_factor', 'failed']).optional(),
+    verification: z.enum(['approved', 'rejected', 'timeout', 'cancelled', 'no_factor', 'failed']).optional(),
     expiresAt: z.number().int(),
   })
   .strict();

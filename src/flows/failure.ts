@@ -41,6 +41,8 @@ export const FAILURE_CODES = [
   'VERIFY_NO_FACTOR',
   'VERIFY_REJECTED',
   'VERIFY_TIMEOUT',
+  // The person closed the modal waiting for their push: they changed their mind, nothing changed
+  'VERIFY_CANCELLED',
   'VERIFY_UNAVAILABLE',
   'VERIFY_MISCONFIGURED',
   'PUSH_LIMITED',

@@ -311,7 +311,7 @@ function stepState(records: readonly AuditEvent[], now: Date): Pick<Activity, 's
   const refused = find('refused');
   const state: Activity['state'] = refused
     ? 'refused'
-    : find('cancelled')
+    : find('cancelled') || cancelledPush(outcome)
       ? 'cancelled'
       : outcome
         ? outcome.outcome === 'success'
@@ -327,13 +327,21 @@ function stepState(records: readonly AuditEvent[], now: Date): Pick<Activity, 's
   return { state, ...(errorCode && { errorCode }), ...(reason !== undefined && { reason }) };
 }
 
+/**
+ * A request whose person closed the modal waiting for their push: they changed their mind, as with
+ * a closed confirmation; neither a failure to count nor one to look into.
+ */
+function cancelledPush(outcome: AuditEvent | undefined): boolean {
+  return outcome?.errorCode === 'VERIFY_CANCELLED';
+}
+
 /** Resets by action and outcome, and refusals by reason, from one day's records. */
 function todayCounts(day: string, events: readonly AuditEvent[]): TodayCounts {
   const resets = new Map<string, { action: string; succeeded: number; failed: number }>();
   const refusals = new Map<string, number>();
   for (const e of events) {
     if (e.phase === 'refused' && e.errorCode) refusals.set(e.errorCode, (refusals.get(e.errorCode) ?? 0) + 1);
-    if (e.phase !== 'outcome' || isApprovalStep(e.action)) continue;
+    if (e.phase !== 'outcome' || isApprovalStep(e.action) || cancelledPush(e)) continue;
     const counts = resets.get(e.action) ?? { action: e.action, succeeded: 0, failed: 0 };
     // Partial: the change stands (the secret was shown); the step that failed is in "needs attention".
     if (e.outcome === 'success' || e.outcome === 'partial') counts.succeeded += 1;

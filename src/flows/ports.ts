@@ -157,7 +157,7 @@ export interface AuditEntry {
 }
 
 /** How a policy's push ended, as the audit log writes it. */
-export type VerificationOutcome = 'approved' | 'rejected' | 'timeout' | 'no_factor' | 'failed';
+export type VerificationOutcome = 'approved' | 'rejected' | 'timeout' | 'cancelled' | 'no_factor' | 'failed';
 
 export interface AuditLog {
   /**

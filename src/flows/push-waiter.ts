@@ -8,7 +8,7 @@ interface Waiting {
   /** Past its deadline: the check now running or due is its last. */
   final: boolean;
   failures: number;
-  readonly settle: (result: PushResult | 'expired' | Error) => void;
+  readonly settle: (result: PushResult | 'expired' | 'cancelled' | Error) => void;
 }
 
 /**
@@ -50,9 +50,12 @@ export class TimerWheelWaiter implements PushWaiter {
     return this.waiting.size;
   }
 
-  wait(check: () => Promise<'waiting' | PushResult>, timeoutMs: number): Promise<PushResult | 'expired'> {
+  wait(check: () => Promise<'waiting' | PushResult>, timeoutMs: number, stop?: AbortSignal): Promise<PushResult | 'expired' | 'cancelled'> {
+    if (stop?.aborted) return Promise.resolve('cancelled');
     return new Promise((resolve, reject) => {
       const now = Date.now();
+      let settled = false;
+      const cancelled = () => entry.settle('cancelled');
       const entry: Waiting = {
         check,
         deadline: now + timeoutMs,
@@ -61,13 +64,18 @@ export class TimerWheelWaiter implements PushWaiter {
         busy: false,
         final: false,
         failures: 0,
+        // Once: a check still under way when the wait was cancelled settles nothing when it answers.
         settle: (result) => {
+          if (settled) return;
+          settled = true;
+          stop?.removeEventListener('abort', cancelled);
           this.waiting.delete(entry);
           if (this.waiting.size === 0) this.stop();
           if (result instanceof Error) reject(result);
           else resolve(result);
         },
       };
+      stop?.addEventListener('abort', cancelled, { once: true });
       this.waiting.add(entry);
       this.timer ??= setInterval(() => this.tick(), this.options.tickMs ?? Math.min(TICK_MS, this.options.intervalMs)).unref();
     });

@@ -154,6 +154,11 @@ export class ResetCredential {
   private readonly trail: AuditTrail;
 
   private readonly metrics: Metrics;
+  /**
+   * The `verify` policy's pushes this process is waiting on, by request, with whose they are: what
+   * closing the waiting modal ends (abandonPush). From the Reset click until the wait ends.
+   */
+  private readonly waiting = new Map<string, { readonly requester: Requester; readonly stop: AbortController }>();
 
   constructor(private readonly deps: ResetCredentialDeps) {
     this.ticketTtlMs = deps.ticketTtlMs ?? DEFAULT_TICKET_TTL_MS;
@@ -310,7 +315,50 @@ export class ResetCredential {
       this.deps.logger.warn({ slackUserId: requester.userId, kind, requestId: ticket.requestId }, 'reset confirmation made before the verify policy; refused');
       return { ok: false, code: 'REQUEST_EXPIRED', kind, email: ticket.email, requestId: ticket.requestId };
     }
-    return this.change(requester, credential, ticket, delivery, verifier && { verifier, account: ticket.verify! });
+    if (!verifier) return this.change(requester, credential, ticket, delivery);
+    // Known from the click on, so that a close while the attempt is written or the push is sent
+    // ends it too. A replayed click finds its request here already (and its attempt refused): it
+    // takes nobody's place.
+    const stop = new AbortController();
+    if (!this.waiting.has(ticket.requestId)) this.waiting.set(ticket.requestId, { requester, stop });
+    try {
+      return await this.change(requester, credential, ticket, delivery, { verifier, account: ticket.verify!, stop: stop.signal });
+    } finally {
+      this.waitEnded(ticket.requestId, stop.signal);
+    }
+  }
+
+  /** The wait `stop` belongs to is over (or never began): a close from now on finds nothing to end. */
+  private waitEnded(requestId: string, stop: AbortSignal): void {
+    if (this.waiting.get(requestId)?.stop.signal === stop) this.waiting.delete(requestId);
+  }
+
+  /**
+   * The person closed the modal waiting for their push (the `verify` policy): the wait ends as
+   * cancelled, the push is withdrawn where the verifier can (Okta: DELETE on the transaction;
+   * Duo has no way, and its approval is then never seen), nothing changes, and the outcome is on
+   * record as VERIFY_CANCELLED. Neither a rejection nor a security event: the person changed
+   * their mind.
+   *
+   * Only the requester's own close counts: the ticket (sealed, from the modal's private_metadata)
+   * and the wait it names must both be the signed user's. A close whose wait is not in this
+   * process (it ended, or it waits in another instance: on Lambda, always another invocation)
+   * changes nothing. Returns what it found, for the log and the tests.
+   */
+  abandonPush(requester: Requester, kind: string, sealedTicket: string): 'cancelled' | 'not_waiting' | 'not_theirs' {
+    const ticket = this.deps.sealer.open(RESET_TICKET, sealedTicket, resetTicketSchema);
+    const wait = ticket && this.waiting.get(ticket.requestId);
+    const fields = { requestId: ticket?.requestId, slackUserId: requester.userId, kind };
+    if (!ticket || ticket.userId !== requester.userId || ticket.teamId !== requester.teamId || ticket.kind !== kind || (wait && wait.requester.userId !== requester.userId)) {
+      this.deps.logger.warn(fields, 'waiting modal closed by someone other than its requester, or not ours; nothing changed');
+      return 'not_theirs';
+    }
+    if (!wait || wait.stop.signal.aborted) {
+      this.deps.logger.info(fields, 'waiting modal closed, but no push of it waits in this process (it ended, or waits in another instance); nothing withdrawn here');
+      return 'not_waiting';
+    }
+    wait.stop.abort();
+    return 'cancelled';
   }
 
   /**
@@ -350,7 +398,7 @@ export class ResetCredential {
     credential: Resettable,
     ticket: ResetTicket,
     delivery: ResetDelivery,
-    verify?: { verifier: PolicyVerifier; account: VerifierAccount },
+    verify?: { verifier: PolicyVerifier; account: VerifierAccount; stop: AbortSignal },
   ): Promise<ResetDone | ResetFailure> {
     const kind = credential.id;
 
@@ -373,11 +421,12 @@ export class ResetCredential {
 
     let proof: OutcomeExtraOf | undefined;
     if (verify) {
-      const verified = await this.verifyPush(requester, ticket, delivery, verify.verifier, verify.account);
+      const verified = await this.verifyPush(requester, ticket, delivery, verify.verifier, verify.account, verify.stop);
       proof = verified.proof;
       if (!verified.ok) {
         await change.failed(verified.code, proof);
-        this.metrics.count('request_refused', { action: credential.audit.action, code: verified.code });
+        // The person's own change of mind is counted with the pushes' results (push_result), not as a refusal.
+        if (verified.code !== 'VERIFY_CANCELLED') this.metrics.count('request_refused', { action: credential.audit.action, code: verified.code });
         return { ok: false, code: verified.code, kind, email: ticket.email, requestId: ticket.requestId, verifierApp: verify.verifier.app };
       }
     }
@@ -488,7 +537,8 @@ export class ResetCredential {
    * record already claimed the request, so a replayed click never gets here), followed until it
    * ends. Only an approval goes on to the change. A rejection may mean someone else holds the
    * person's Slack session: a security event, logged with its own field, counted, and told to
-   * the owner, but not an operator's fault (no alert).
+   * the owner, but not an operator's fault (no alert). `stop`: the person closed the waiting
+   * modal (abandonPush); whatever the push does after that changes nothing.
    */
   private async verifyPush(
     requester: Requester,
@@ -496,10 +546,18 @@ export class ResetCredential {
     delivery: ResetDelivery,
     verifier: PolicyVerifier,
     account: VerifierAccount,
+    stop: AbortSignal,
   ): Promise<{ ok: true; proof: OutcomeExtraOf } | { ok: false; code: FailureCode; proof: OutcomeExtraOf }> {
     const kind = ticket.kind;
     const fields = { requestId: ticket.requestId, slackUserId: requester.userId, kind, verifier: verifier.name, factorType: account.factorType };
     const proofOf = (verification: VerificationOutcome): OutcomeExtraOf => ({ verifier: verifier.name, factorType: account.factorType, verification });
+    const cancelled = () => {
+      this.deps.logger.info(fields, 'push cancelled: the person closed the modal waiting for it; nothing changed');
+      this.metrics.count('push_result', { credential: kind, verifier: verifier.name, result: 'cancelled' });
+      return { ok: false as const, code: 'VERIFY_CANCELLED' as const, proof: proofOf('cancelled') };
+    };
+    // Closed while the attempt was being written: no push is sent.
+    if (stop.aborted) return cancelled();
     let push: PushStarted;
     try {
       push = await verifier.verifier.push(account);
@@ -509,17 +567,32 @@ export class ResetCredential {
       return { ok: false, code: failure.code, proof: proofOf('failed') };
     }
     this.metrics.count('push_sent', { credential: kind, verifier: verifier.name });
+    if (stop.aborted) {
+      // Closed while the push was on its way: withdrawn before anyone is asked to pick a number.
+      this.waitEnded(ticket.requestId, stop);
+      await this.withdraw(verifier, account, push, fields);
+      return cancelled();
+    }
     await delivery.showChallenge?.({ challenge: push.challenge, app: verifier.app }).catch((err: unknown) =>
       this.deps.logger.warn({ ...fields, err: describeError(err) }, 'the push was sent but its number could not be shown'),
     );
-    let result: 'approved' | 'rejected' | 'timeout' | 'expired';
+    let result: 'approved' | 'rejected' | 'timeout' | 'expired' | 'cancelled';
     try {
-      result = await verifier.waiter.wait(() => verifier.verifier.check(account, push), verifier.timeoutMs);
+      result = await verifier.waiter.wait(() => verifier.verifier.check(account, push), verifier.timeoutMs, stop);
     } catch (err) {
+      this.waitEnded(ticket.requestId, stop);
       await this.withdraw(verifier, account, push, fields);
       const failure = verifierFailure(err);
       this.report(failure, { requester, kind, requestId: ticket.requestId });
       return { ok: false, code: failure.code, proof: proofOf('failed') };
+    }
+    // However it ended, the wait is over: a close from now on changes nothing (an approval's change goes on).
+    this.waitEnded(ticket.requestId, stop);
+    if (result === 'cancelled') {
+      // Withdrawn, so that approving it by habit approves nothing (a verifier that cannot withdraw
+      // one: nobody is waiting for its answer any more).
+      await this.withdraw(verifier, account, push, fields);
+      return cancelled();
     }
     if (result === 'expired') {
       // Nobody answered in time: the push is withdrawn, so a late approval approves nothing.

@@ -32,7 +32,11 @@ export interface Verifier {
   push(account: VerifierAccount): Promise<PushStarted>;
   /** Where the push stands: still waiting, or how it ended. */
   check(account: VerifierAccount, push: PushStarted): Promise<'waiting' | PushResult>;
-  /** Withdraws a push nobody answered in time, so a late approval approves nothing. */
+  /**
+   * Withdraws a push nobody answered in time, or whose requester closed the modal waiting for it,
+   * so a late approval approves nothing. A verifier with no way to withdraw one does nothing: the
+   * flow has stopped waiting, so its approval is never seen.
+   */
   cancel(account: VerifierAccount, push: PushStarted): Promise<void>;
 }
 
@@ -48,6 +52,9 @@ export interface ConfiguredVerifier {
 
 /** Waits for pushes to end, by checking each now and then; see push-waiter.ts. */
 export interface PushWaiter {
-  /** Resolves with how the push ended, or 'expired' once `timeoutMs` has passed. */
-  wait(check: () => Promise<'waiting' | PushResult>, timeoutMs: number): Promise<PushResult | 'expired'>;
+  /**
+   * Resolves with how the push ended, 'expired' once `timeoutMs` has passed, or 'cancelled' as soon
+   * as `stop` is aborted (even with a check under way: what that check then finds is not used).
+   */
+  wait(check: () => Promise<'waiting' | PushResult>, timeoutMs: number, stop?: AbortSignal): Promise<PushResult | 'expired' | 'cancelled'>;
 }

@@ -28,7 +28,9 @@ export function registerResetSubmission(app: GuardedApp, credential: Credential,
       return;
     }
     const app = flow.policyOf(kind) === 'verify' ? flow.verifierApp : undefined;
-    const interim = app ? pushingView(words, app) : workingView(words);
+    // While the push waits, closing the modal cancels it (reset-waiting-closed.ts): the modal carries the ticket that says whose it is.
+    const waiting = { credentialId: kind, ticket: parsed.data.view.private_metadata };
+    const interim = app ? pushingView(words, app, waiting) : workingView(words);
     const answer = await HeldAnswer.start((view: ModalView) => ack({ response_action: 'update', view }), answerByOf(context), interim, logger);
 
     // The modal by its ID: on Lambda, the worker that waits for the push updates it this way.
@@ -39,14 +41,15 @@ export function registerResetSubmission(app: GuardedApp, credential: Credential,
     const result = await flow.confirm(requester, kind, parsed.data.view.private_metadata, {
       showResult: (change, done) => show(resultView(change, words, done)),
       notifyOwner: (done) => sendDirectMessage(client, requester.userId, resetNotice(done, words)),
-      showChallenge: (push) => show(challengeView(words, push)),
+      showChallenge: (push) => show(challengeView(words, push, waiting)),
       notifyRejected: (rejected) => sendDirectMessage(client, requester.userId, pushRejectedNotice(rejected, words)),
     });
     if (result.ok && 'pending' in result) {
       const view = pendingView(words, result.requestId);
       if (!(await answer.settle(view).catch(() => true))) await updateModal(client, viewId, view, logger, requester.userId);
     }
-    if (!result.ok) {
+    // Cancelled: the person closed the modal, and nothing is left to show.
+    if (!result.ok && result.code !== 'VERIFY_CANCELLED') {
       const view = failureView(result, words);
       if (!(await answer.settle(view).catch(() => true))) await updateModal(client, viewId, view, logger, requester.userId);
     }

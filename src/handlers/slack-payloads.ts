@@ -82,6 +82,17 @@ export function homeOpener(body: z.infer<typeof homeOpenedSchema>): Requester {
   return { userId: body.event.user, teamId: body.team_id, ...(body.enterprise_id && { enterpriseId: body.enterprise_id }) };
 }
 
+/**
+ * A modal closed (view_closed, sent only for a view with notify_on_close): who closed it, from the
+ * signed payload, and what it carried. The payload carries the view as a submission does, without
+ * its inputs.
+ */
+export function closedBy(body: unknown): { requester: Requester; privateMetadata: string } | undefined {
+  const parsed = viewSubmissionSchema.safeParse(body);
+  const requester = parsed.success ? actingUser(parsed.data) : undefined;
+  return parsed.success && requester ? { requester, privateMetadata: parsed.data.view.private_metadata } : undefined;
+}
+
 /** A button click that names a person who can be acted for. */
 export function clickedBy(body: unknown): { click: BlockActions; requester: Requester } | undefined {
   const parsed = blockActionsSchema.safeParse(body);

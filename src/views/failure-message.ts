@@ -147,6 +147,10 @@ export function failureMessage(
       headline: `Nobody answered the ${app} request in time, so nothing was changed.`,
       next: `${again} and approve the request on your phone within a minute.`,
     },
+    VERIFY_CANCELLED: {
+      headline: `You closed the window before approving, so the ${app} request was cancelled and nothing was changed.`,
+      next: `${again} if you still want to.`,
+    },
     VERIFY_UNAVAILABLE: {
       headline: `Latchkey could not send the ${app} request to your phone just now. Nothing was changed.`,
       next: `${again} in a few minutes; if it keeps failing, contact IT.`,

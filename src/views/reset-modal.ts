@@ -10,6 +10,25 @@ export function resetCallbackId(credentialId: string): string {
   return `reset_${credentialId}_confirm`;
 }
 
+/**
+ * The same modal while it waits for the `verify` policy's push: its own callback ID, so that
+ * closing it (view_closed) cancels the push rather than the confirmation it was.
+ */
+export function waitingCallbackId(credentialId: string): string {
+  return `reset_${credentialId}_waiting`;
+}
+
+/** What the waiting modal carries: whose push it waits for (the confirmation's sealed ticket), so that closing it can end that wait. */
+export interface Waiting {
+  readonly credentialId: string;
+  readonly ticket: string;
+}
+
+/** Slack tells the app when the person closes the waiting modal, with the ticket: the push is then cancelled. */
+function waitingProps(waiting: Waiting | undefined) {
+  return waiting && { callbackId: waitingCallbackId(waiting.credentialId), privateMetadata: waiting.ticket, notifyOnClose: true };
+}
+
 /** The button on a confirmation that swaps it for this credential's (its value: the credential it replaces). */
 export function insteadActionId(credentialId: string): string {
   return `reset_instead_${credentialId}`;
@@ -101,18 +120,20 @@ export function unlockedSentence(words: Pick<ResetWords, 'account'>): string {
 }
 
 /** The `verify` policy, before the push is out: said instead of "Resetting…". */
-export function pushingView(words: ResetWords, app: string): ModalView {
-  return progressView(words.title, `Sending a request to ${app} on your phone…`);
+export function pushingView(words: ResetWords, app: string, waiting?: Waiting): ModalView {
+  // Closing it cancels the push, as closing the challenge after it does.
+  return progressView(words.title, `Sending a request to ${app} on your phone…`, waitingProps(waiting));
 }
 
 /** The `verify` policy: the push is out; the person approves it on their phone (picking the number, when there is one). */
-export function challengeView(words: ResetWords, push: { readonly app: string; readonly challenge?: string }): ModalView {
+export function challengeView(words: ResetWords, push: { readonly app: string; readonly challenge?: string }, waiting?: Waiting): ModalView {
   const ask = push.challenge
     ? `:iphone: Approve the ${push.app} request on your phone and pick *${escapeMrkdwn(push.challenge)}*.`
     : `:iphone: Approve the ${push.app} request on your phone.`;
   return modal({
     title: words.title,
     close: 'Close',
+    ...waitingProps(waiting),
     blocks: [
       section(ask, 'challenge'),
       section(`Your ${words.what} is ${changeOf(words).done} as soon as you approve${words.change ? '' : '; the new one appears here'}.`),

@@ -11,7 +11,7 @@ const DUO: DuoSimUser[] = [
   { username: 'carl@example.com', status: 'active', push: false },
   { username: 'max@example.com', status: 'bypass', push: false },
 ];
-const ENV = { RESET_POLICY: 'password=verify', VERIFY_WITH: 'duo', VERIFY_POLL_MS: '100', VERIFY_TIMEOUT_SECONDS: '2' };
+const ENV = { RESET_POLICY: 'password=verify', VERIFY_WITH: 'duo', VERIFY_POLL_MS: '100', VERIFY_TIMEOUT_SECONDS: '2', VERIFY_MAX_PER_HOUR: '20' };
 const text = (view: Record<string, any>) => JSON.stringify(view.blocks);
 
 async function modalAfter(h: Harness, submission: AppResponse, viewId: string, match: (view: Record<string, any>) => boolean) {
@@ -50,6 +50,27 @@ describe('verify with Duo Push', () => {
     expect(duo().callsTo('refused')).toEqual([]);
     const records = await h.waitForAudit('UANN', (r) => r.phase === 'outcome' && r.verification === 'approved');
     expect(records.find((r) => r.verification === 'approved')).toMatchObject({ verifier: 'duo', factorType: 'duo_push', outcome: 'success' });
+  });
+
+  it('closing the waiting modal ends the wait: Duo cannot withdraw a push, so approving it afterwards changes nothing; on record as cancelled', async () => {
+    const logged = h.logs.length;
+    const opened = await h.open('/reset-password', 'UANN');
+    const before = duo().pushes().length;
+    const submission = await h.submit('UANN', opened.view);
+    const push = await nextPush(before);
+    const waiting = await modalAfter(h, submission, opened.viewId, (v) => text(v).includes('Approve the Duo Mobile request'));
+    expect(waiting).toMatchObject({ callback_id: 'reset_password_waiting', notify_on_close: true });
+    expect((await h.close('UANN', { ...waiting, id: opened.viewId })).status).toBe(200);
+    await h.waitForLogs('push cancelled: the person closed the modal waiting for it', 1);
+    // Still live on Duo's side; approved by habit, after the close.
+    expect(duo().answerPush(push.txid, { approve: true })).toBe(true);
+    const checks = duo().callsTo('auth_status').length;
+    await new Promise((r) => setTimeout(r, 500));
+    expect(duo().callsTo('auth_status')).toHaveLength(checks);
+    expect(h.workmail.callsTo('ResetPassword')).toEqual([]);
+    const records = await h.waitForAudit('UANN', (r) => r.verification === 'cancelled');
+    expect(records.find((r) => r.verification === 'cancelled')).toMatchObject({ phase: 'outcome', outcome: 'failure', errorCode: 'VERIFY_CANCELLED', verifier: 'duo', factorType: 'duo_push' });
+    expect(h.logs.slice(logged).some((l) => l.includes('securityEvent'))).toBe(false);
   });
 
   it('denied on the phone: nothing changes, a security event, the owner told', async () => {

@@ -100,6 +100,48 @@ describe('verify with Okta Verify', () => {
     expect(h.workmail.callsTo('ResetPassword')).toEqual([]);
   });
 
+  it('closing the waiting modal withdraws the push (DELETE) and nothing changes, even if it is approved by habit; on record as cancelled, no security event', async () => {
+    const logged = h.logs.length;
+    const opened = await h.open('/reset-password', 'UANN');
+    const before = pushesTo('ann@example.com');
+    const submission = await h.submit('UANN', opened.view);
+    const push = await h.waitForPush('ann@example.com', before + 1);
+    const waiting = await modalAfter(h, submission, opened.viewId, (v) => text(v).includes('Approve the Okta Verify request'));
+    // Slack tells the app of a close only when the view asks for it.
+    expect(waiting).toMatchObject({ callback_id: 'reset_password_waiting', notify_on_close: true });
+    expect((await h.close('UANN', { ...waiting, id: opened.viewId })).status).toBe(200);
+    await h.waitForLogs('push cancelled: the person closed the modal waiting for it', 1);
+    expect(h.okta.callsTo('CancelFactorTransaction')).toHaveLength(1);
+    // Approved by habit after the close: Okta has withdrawn it.
+    expect(h.okta.answerPush(push.id, { approve: true, pick: push.correctAnswer })).toBe(false);
+    const records = await h.waitForAudit('UANN', (r) => r.phase === 'outcome' && r.verification === 'cancelled');
+    expect(records.find((r) => r.verification === 'cancelled')).toMatchObject({ outcome: 'failure', errorCode: 'VERIFY_CANCELLED', verifier: 'okta_verify', factorType: 'push', directory: 'workmail' });
+    await new Promise((r) => setTimeout(r, 400));
+    expect(h.workmail.callsTo('ResetPassword')).toEqual([]);
+    expect(h.logs.slice(logged).some((l) => l.includes('securityEvent') || l.includes('"alert":true'))).toBe(false);
+    // No DM (nothing happened that its owner must hear of), and nothing shown on the closed modal.
+    expect(h.slack.callsTo('chat.postMessage')).toEqual([]);
+    expect(h.slack.callsTo('views.update').filter((c) => c.args.view_id === opened.viewId && isFailure(c.args.view))).toEqual([]);
+    // The person's activity says what they did: cancelled.
+    expect(text((await h.openHome('UANN')).home)).toContain('*Reset mail password* · :leftwards_arrow_with_hook: Cancelled');
+  });
+
+  it("a close sent as someone else, with the waiting modal's own ticket, ends nothing: the push stays, and its approval resets", async () => {
+    const opened = await h.open('/reset-password', 'UANN');
+    const before = pushesTo('ann@example.com');
+    const submission = await h.submit('UANN', opened.view);
+    const push = await h.waitForPush('ann@example.com', before + 1);
+    const waiting = await modalAfter(h, submission, opened.viewId, (v) => text(v).includes('Approve the Okta Verify request'));
+    // Bob's own signed request: the signature is Slack's, so the closer is Bob, whatever the view carries.
+    expect((await h.close('UBOB', { ...waiting, id: opened.viewId })).status).toBe(200);
+    await h.waitForLogs('waiting modal closed by someone other than its requester', 1);
+    expect(h.okta.callsTo('CancelFactorTransaction')).toEqual([]);
+    expect(h.okta.answerPush(push.id, { approve: true, pick: push.correctAnswer })).toBe(true);
+    const final = await modalAfter(h, submission, opened.viewId, hasSecret);
+    expect(secretIn(final)).toBe(h.workmail.passwordOf('wm-ann'));
+    expect(h.workmail.callsTo('ResetPassword')).toHaveLength(1);
+  });
+
   it("the bench's phone (approvePushesAfter): polls answer WAITING until the person has had their think time, then SUCCESS; off again, a push waits for the phone", async () => {
     h.okta.approvePushesAfter(600);
     const opened = await h.open('/reset-password', 'UANN');
@@ -216,5 +258,26 @@ describe('verify on AWS Lambda: the worker follows the push and updates the moda
     const final = await h.slack.waitForCall('views.update', (c) => c.args.view_id === opened.viewId && hasSecret(c.args.view), 8000);
     expect(secretIn(final.args.view)).toBe(h.workmail.passwordOf('wm-ann'));
     await h.waitForAudit('UANN', (r) => r.phase === 'outcome' && r.verification === 'approved');
+  });
+
+  it('closing the waiting modal reaches an invocation that holds no wait: it fails nothing and withdraws nothing, and the push ends as it would have', async () => {
+    const logged = h.logs.length;
+    const pushed = h.okta.pushes().length;
+    const withdrawn = h.okta.callsTo('CancelFactorTransaction').length;
+    const opened = await h.open('/reset-password', 'UANN');
+    await h.submit('UANN', opened.view);
+    const push = await h.waitForPush('ann@example.com', pushed + 1);
+    const challenge = await h.slack.waitForCall('views.update', (c) => c.args.view_id === opened.viewId && text(c.args.view).includes(`pick *${push.correctAnswer}*`));
+    expect(challenge.args.view).toMatchObject({ callback_id: 'reset_password_waiting', notify_on_close: true });
+    // Lambda runs one invocation per instance at a time: the worker that waits is busy, so the close is answered and worked elsewhere.
+    h.coldNext(1);
+    expect((await h.close('UANN', { ...challenge.args.view, id: opened.viewId })).status).toBe(200);
+    await h.waitForLogs('no push of it waits in this process', 1);
+    expect(h.okta.callsTo('CancelFactorTransaction')).toHaveLength(withdrawn);
+    expect(h.logs.slice(logged).some((l) => l.includes('"alert":true') || l.includes('unhandled error'))).toBe(false);
+    expect(h.okta.answerPush(push.id, { approve: true, pick: push.correctAnswer })).toBe(true);
+    const approved = async () => (await h.auditRecords('UANN')).filter((r) => r.phase === 'outcome' && r.verification === 'approved').length;
+    for (let i = 0; i < 300 && (await approved()) < 2; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(await approved()).toBe(2);
   });
 });

@@ -131,6 +131,44 @@ describe('the gate: verify', () => {
     expect(directory.resets).toEqual([]);
   });
 
+  it('closing the waiting modal ends the wait as cancelled: withdrawn, nothing changes, no security event; a close by anyone else, or after the wait, ends nothing', async () => {
+    const { flow, directory, audit, logger, verifier, delivery, shown, rejections, counted } = setup('verify');
+    const ready = await opened(flow);
+    const confirming = flow.confirm(ANN, 'okta_password', ready.ticket, delivery);
+    while (verifier.pushes.length === 0) await new Promise((r) => setTimeout(r, 2));
+    // Someone else's close, with Ann's ticket: not theirs to end.
+    expect(flow.abandonPush({ userId: 'UBOB', teamId: 'T0TEAM' }, 'okta_password', ready.ticket)).toBe('not_theirs');
+    expect(flow.abandonPush(ANN, 'okta_password', 'forged.ticket')).toBe('not_theirs');
+    expect(flow.abandonPush(ANN, 'okta_password', ready.ticket)).toBe('cancelled');
+    // Approved on the phone after the close: nobody is waiting for it any more.
+    verifier.fates.push('approved');
+    const result = await confirming;
+    expect(result).toMatchObject({ ok: false, code: 'VERIFY_CANCELLED' });
+    expect(verifier.cancelled).toEqual(['tx-1']);
+    expect(directory.resets).toEqual([]);
+    expect(shown).toEqual([]);
+    expect(rejections).toEqual([]);
+    expect(counted).not.toContain('push_rejected');
+    expect(logger.lines.some((l) => (l.fields as { securityEvent?: string; alert?: boolean }).securityEvent || (l.fields as { alert?: boolean }).alert)).toBe(false);
+    expect(audit.entries.at(-1)).toMatchObject({ phase: 'outcome', outcome: 'failure', errorCode: 'VERIFY_CANCELLED', verifier: 'okta_verify', verification: 'cancelled' });
+    expect(flow.abandonPush(ANN, 'okta_password', ready.ticket)).toBe('not_waiting');
+  });
+
+  it('a close that comes once the push is approved changes nothing: the change goes on', async () => {
+    const { flow, directory, verifier, delivery } = setup('verify');
+    verifier.fates.push('approved');
+    const ready = await opened(flow);
+    let closed: string | undefined;
+    const result = await flow.confirm(ANN, 'okta_password', ready.ticket, {
+      ...delivery,
+      showResult: async () => void (closed = flow.abandonPush(ANN, 'okta_password', ready.ticket)),
+    });
+    expect(result.ok).toBe(true);
+    expect(closed).toBe('not_waiting');
+    expect(directory.resets).toEqual(['okta-ann']);
+    expect(verifier.cancelled).toEqual([]);
+  });
+
   it('an ignored push is withdrawn after the timeout and changes nothing', async () => {
     const { flow, directory, audit, verifier, delivery } = setup('verify');
     const result = await flow.confirm(ANN, 'okta_password', (await opened(flow)).ticket, delivery);
@@ -245,6 +283,19 @@ describe('TimerWheelWaiter', () => {
     const result = await waiter.wait(async () => (++checks, Date.now() - started >= 150 ? 'approved' : 'waiting'), 300);
     expect(result).toBe('approved');
     expect(checks).toBe(1);
+  });
+
+  it('ends as cancelled when told to stop, even with a check under way, whose answer then settles nothing', async () => {
+    const waiter = new TimerWheelWaiter({ intervalMs: 5, perSecond: 1000 });
+    const stop = new AbortController();
+    const check: { answer?: (state: 'approved') => void } = {};
+    const waiting = waiter.wait(() => new Promise<'approved'>((resolve) => (check.answer = resolve)), 1000, stop.signal);
+    while (!check.answer) await new Promise((r) => setTimeout(r, 2));
+    stop.abort();
+    check.answer?.('approved');
+    await expect(waiting).resolves.toBe('cancelled');
+    expect(waiter.size).toBe(0);
+    await expect(waiter.wait(async () => 'approved', 1000, stop.signal)).resolves.toBe('cancelled');
   });
 
   it('ends with the answer, or with the error after three failed checks in a row', async () => {
