@@ -38,6 +38,10 @@ export async function slackAtStart(init: () => Promise<void>, logger: Logger, { 
       const e = err as { code?: string; data?: { error?: string }; statusCode?: number; original?: unknown };
       if (e.code === 'slack_webapi_platform_error') {
         const error = e.data?.error ?? 'unknown_error';
+        // WebClient reads an answer that is not JSON (a web page at SLACK_API_URL) as an error whose code is the whole page.
+        if (!/^[a-z0-9_]{1,64}$/.test(error)) {
+          throw new StartFailure("SLACK_API_URL did not answer as Slack's API does (auth.test's answer was not Slack's JSON): check SLACK_API_URL (https://slack.com/api/ unless you go through a proxy)");
+        }
         if (REFUSED_TOKEN_ERRORS.has(error)) {
           throw new StartFailure(`SLACK_BOT_TOKEN was refused by Slack (auth.test: ${error}): set the bot token from your app's OAuth & Permissions page (xoxb-…), and reinstall the app if it was revoked`);
         }

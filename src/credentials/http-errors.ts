@@ -123,7 +123,8 @@ export async function callJson(fetch: HttpFetch, call: JsonCall, policy: CallPol
   }
 }
 
-function parseJson(text: string): unknown {
+/** A body as JSON, or undefined when it is empty or not JSON. */
+export function parseJson(text: string): unknown {
   if (text === '') return undefined;
   try {
     return JSON.parse(text) as unknown;

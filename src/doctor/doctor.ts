@@ -39,6 +39,8 @@ async function slackChecks({ config, slack }: DoctorDeps): Promise<SetupCheck[]>
     auth = await slack.auth.test();
   } catch (err) {
     // No answer at all says nothing about the token: a name that does not resolve, a refused connection, a proxy.
+    if (notSlacksAnswer(err)) return [failed('Slack token', `SLACK_API_URL did not answer as Slack's API does (auth.test: ${slackProblem(err)}): check SLACK_API_URL (https://slack.com/api/ unless you go through a proxy)`)];
+    if (slackServerError(err)) return [failed('Slack token', `Slack answered auth.test with ${slackProblem(err)}: Slack, or a proxy on the way, is failing; try again later (status.slack.com)`)];
     if (slackUnanswered(err)) return [failed('Slack token', `Slack could not be reached (auth.test: ${slackProblem(err)}): check this machine's network path to Slack (DNS, proxy, firewall), and SLACK_API_URL if you set it`)];
     return [failed('Slack token', `auth.test failed (${slackProblem(err)}): check SLACK_BOT_TOKEN (xoxb-…, OAuth & Permissions) and SLACK_API_URL`)];
   }
@@ -180,6 +182,18 @@ async function personChecks({ config, slack, context }: DoctorDeps, userId: stri
 }
 
 /** The call got no HTTP answer from Slack (the Web API client's request error, or a network error of our own). */
+/** An answer, but not from Slack's Web API: a page that is not JSON, a 4xx, a redirect (SLACK_API_URL without /api/, say). */
+function notSlacksAnswer(err: unknown): boolean {
+  const e = err as { code?: string; statusCode?: number; original?: { code?: unknown } } | undefined;
+  if (e?.code === 'slack_webapi_http_error') return (e.statusCode ?? 0) < 500;
+  return e?.code === 'slack_webapi_request_error' && e.original?.code === 'REDIRECT_REFUSED';
+}
+
+function slackServerError(err: unknown): boolean {
+  const e = err as { code?: string; statusCode?: number } | undefined;
+  return e?.code === 'slack_webapi_http_error' && (e.statusCode ?? 0) >= 500;
+}
+
 function slackUnanswered(err: unknown): boolean {
   if (slackErrorCode(err)) return false;
   const code = (err as { code?: string } | undefined)?.code;
@@ -192,6 +206,6 @@ function slackProblem(err: unknown): string {
   if (code) return code;
   const e = err as { code?: string; original?: unknown; statusCode?: number };
   if (e.code === 'slack_webapi_request_error') return networkErrorCode(e.original);
-  if (e.code === 'slack_webapi_http_error') return `HTTP ${e.statusCode}`;
+  if (e.code === 'slack_webapi_http_error') return e.statusCode === 200 ? 'HTTP 200, not JSON' : `HTTP ${e.statusCode}`;
   return networkErrorCode(err);
 }

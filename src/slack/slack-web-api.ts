@@ -21,9 +21,9 @@ import type {
   ViewsUpdateArguments,
   ViewsUpdateResponse,
 } from '@slack/web-api';
-import { networkErrorCode } from '../credentials/http-errors';
+import { networkErrorCode, parseJson, retryAfter } from '../credentials/http-errors';
 import type { Logger } from '../flows/ports';
-import type { HttpFetch } from '../http/fetch';
+import { HttpFetchError, type HttpFetch } from '../http/fetch';
 
 /**
  * The Slack Web API methods Latchkey calls, and nothing else: a new one is added here, with its
@@ -168,7 +168,8 @@ export class SlackWebApi implements SlackApi {
         res = await this.options.fetch(url, { method: 'POST', headers: this.headers, body, redirect: 'error', timeoutMs: this.timeoutMs });
         text = await res.text();
       } catch (err) {
-        if (retriesLeft > 0) {
+        // A redirect refused or an answer too large is the same next time: only no answer is tried again.
+        if (retriesLeft > 0 && !(err instanceof HttpFetchError)) {
           await sleep(wait);
           wait = Math.min(wait * 2, this.backoff.most);
           continue;
@@ -176,11 +177,13 @@ export class SlackWebApi implements SlackApi {
         throw new SlackApiError('slack_webapi_request_error', `${method}: no answer from Slack (${networkErrorCode(err)})`, { original: err });
       }
       if (res.status === 429) {
-        const seconds = Number.parseInt(res.headers.get('retry-after') ?? '', 10);
-        const after = Number.isNaN(seconds) ? 1 : Math.max(0, seconds);
-        if (retriesLeft > 0 && Date.now() + after * 1000 - started <= this.patienceMs) {
+        // Seconds or an HTTP date; a 429 without it is tried again after a second.
+        const at = retryAfter(res.headers.get('retry-after'), new Date());
+        const waitMs = at ? Math.max(0, at.getTime() - Date.now()) : 1_000;
+        const after = Math.ceil(waitMs / 1000);
+        if (retriesLeft > 0 && Date.now() + waitMs - started <= this.patienceMs) {
           this.options.logger.info({ method, retryAfterSeconds: after }, 'Slack rate-limited the call; trying again when it said to');
-          await sleep(after * 1000);
+          await sleep(waitMs);
           continue;
         }
         throw new SlackApiError('slack_webapi_rate_limited_error', `${method}: rate-limited by Slack (retry after ${after} s)`, { retryAfter: after });
@@ -220,13 +223,10 @@ function formBody(args: object): string {
   return body;
 }
 
+/** Slack's answer is a JSON object; anything else is not Slack's API answering. */
 function parseAnswer(text: string): (Record<string, unknown> & { ok?: unknown; error?: unknown; response_metadata?: unknown }) | undefined {
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
+  const parsed = parseJson(text);
+  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
 }
 
 const splitList = (value: string) => value.trim().split(/\s*,\s*/).filter(Boolean);

@@ -190,6 +190,26 @@ describe('npm run doctor', () => {
     expect(slack.detail).not.toContain('SLACK_BOT_TOKEN');
   });
 
+  it("a SLACK_API_URL that answers, but not as Slack's API does (a web page, a 404, a redirect), is said so: not blamed on the token nor the network", async () => {
+    const { createServer } = await import('node:http');
+    const page = createServer((req, res) => {
+      if (req.url === '/page/auth.test') res.writeHead(200, { 'content-type': 'text/html' }).end('<html>intranet</html>');
+      else if (req.url === '/moved/auth.test') res.writeHead(301, { location: 'https://slack.com/api/auth.test' }).end();
+      else res.writeHead(404).end('not here');
+    });
+    await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(page.address() as { port: number }).port}`;
+    try {
+      for (const [path, problem] of [['/page/', 'HTTP 200, not JSON'], ['/nothing/', 'HTTP 404'], ['/moved/', 'HttpFetchError REDIRECT_REFUSED']] as const) {
+        const slack = (await doctor({ SLACK_API_URL: `${base}${path}` })).find((c) => c.name === 'Slack token')!;
+        expect(slack).toMatchObject({ ok: false, detail: `SLACK_API_URL did not answer as Slack's API does (auth.test: ${problem}): check SLACK_API_URL (https://slack.com/api/ unless you go through a proxy)` });
+      }
+    } finally {
+      page.closeAllConnections();
+      await new Promise((resolve) => page.close(resolve));
+    }
+  });
+
   it('no AWS credentials at all: the AWS directories and the tables say so and where to give them, with no SDK error name', async () => {
     const { status, out } = await cli([], {
       AWS_ACCESS_KEY_ID: '',

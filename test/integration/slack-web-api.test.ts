@@ -108,6 +108,21 @@ describe('the Slack Web API client over httpFetch', () => {
     expect(Date.now() - started).toBeLessThan(1_000);
   });
 
+  it("reads an answer that is not JSON as not Slack's, and a 429 without Retry-After as a second's wait; a refused redirect is not tried again", async () => {
+    let calls = 0;
+    answer = (req, _body, res) => {
+      calls++;
+      if (req.url === '/api/users.info') res.writeHead(200, { 'content-type': 'text/html' }).end('<html>intranet</html>');
+      else if (req.url === '/api/conversations.info') res.writeHead(301, { location: '/elsewhere' }).end();
+      else res.writeHead(429).end();
+    };
+    await expect(client({ retries: 2 }).users.info({ user: 'UANN' })).rejects.toMatchObject({ code: 'slack_webapi_http_error', statusCode: 200, message: "users.info: Slack's answer was not JSON" });
+    await expect(client({ retries: 0 }).chat.postMessage({ channel: 'D1', text: 'hi' })).rejects.toMatchObject({ code: 'slack_webapi_rate_limited_error', retryAfter: 1 });
+    calls = 0;
+    await expect(client({ retries: 2 }).conversations.info({ channel: 'C1' })).rejects.toMatchObject({ code: 'slack_webapi_request_error' });
+    expect(calls).toBe(1);
+  });
+
   it('tries a 5xx again and succeeds; a 4xx is not tried again', async () => {
     let calls = 0;
     answer = (_req, _body, res) => {
@@ -162,11 +177,13 @@ describe('the Slack Web API client over httpFetch', () => {
   });
 
   it("still carries Bolt's own WebClient, which makes its auth.test at start over the same stack", async () => {
-    answer = (req, body, res) => {
-      expect([req.url, req.headers.authorization]).toEqual(['/api/auth.test', 'Bearer xoxb-test']);
+    const seen: unknown[] = [];
+    answer = (req, _body, res) => {
+      seen.push([req.url, req.headers.authorization]);
       ok(res, { user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1' });
     };
     const web = new WebClient('xoxb-test', { slackApiUrl: url, fetch: httpFetch(), retryConfig: { retries: 0 }, logLevel: LogLevel.ERROR });
     await expect(web.auth.test()).resolves.toMatchObject({ user_id: 'UBOT', bot_id: 'BBOT' });
+    expect(seen).toEqual([['/api/auth.test', 'Bearer xoxb-test']]);
   });
 });

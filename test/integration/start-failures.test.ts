@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,6 +75,21 @@ describe('a start that cannot go on', () => {
     expect(fatal(lines)).toEqual([expect.objectContaining({ err: expect.stringMatching(/SLACK_API_URL after 4 tries \(.*ECONNREFUSED\)/) })]);
     expect(output).not.toContain('Latchkey is ready');
   }, 40_000);
+
+  it("a SLACK_API_URL that answers with a web page, not Slack's JSON, is a fatal line naming SLACK_API_URL, without the page, and exit 1", async () => {
+    const page = createHttpServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><html><body>Welcome to our intranet</body></html>'));
+    await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
+    try {
+      const { status, lines, output } = await run({ SLACK_API_URL: `http://127.0.0.1:${(page.address() as { port: number }).port}/` });
+      expect(status).toBe(1);
+      expect(fatal(lines)).toEqual([expect.objectContaining({ err: expect.stringMatching(/SLACK_API_URL did not answer as Slack's API does.*check SLACK_API_URL/) })]);
+      expect(output).not.toContain('intranet');
+      expect(output).not.toContain('Latchkey is ready');
+    } finally {
+      page.closeAllConnections();
+      await new Promise((resolve) => page.close(resolve));
+    }
+  });
 
   it('a table that does not exist is a fatal line naming its variable and table, and exit 1', async () => {
     const { status, lines, output } = await run({ RATE_LIMIT_TABLE_NAME: 'latchkey-nowhere' });
