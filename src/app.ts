@@ -51,7 +51,7 @@ import { httpFetch, type HttpFetch } from './http/fetch';
 import { SlackApprovalAnnouncer } from './slack/slack-approval-announcer';
 import { SlackWebApi } from './slack/slack-web-api';
 import { SlackWorkspaceMembers } from './slack/workspace-members';
-import { namedTables, slackAtStart, tablesAtStart } from './start-checks';
+import { namedTables, slackAtStart, StartFailure, tablesAtStart, tokenWorkspaceProblem } from './start-checks';
 import { ensureTable } from './storage/ensure-table';
 import { REVIEW_ACTION_ID } from './views/approval-message';
 import type { ApprovalWords } from './views/approval-words';
@@ -120,7 +120,9 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
   const fetch = httpFetch();
   // Initialised in start(), where a refused token or an unreachable Slack stops the start
   // (start-checks.ts); left to the constructor, Bolt's auth.test fails where nobody awaits it.
-  const app = new GuardedApp({ ...slackAppOptions(config, logger, fetch), receiver, deferInitialization: true }, KNOWN_ENTRY_POINTS, { fetch, logger, metrics, slack: slackWebApi(config, logger, fetch) });
+  const app = new GuardedApp({ ...slackAppOptions(config, logger, fetch, { atStart: true }), receiver, deferInitialization: true }, KNOWN_ENTRY_POINTS, { fetch, logger, metrics, slack: slackWebApi(config, logger, fetch) });
+  // The start's own auth.test, tried again by slackAtStart, not by the client.
+  const slackAtStartClient = slackWebApi(config, logger, fetch, 0);
 
   const { credentials, licenseRequests } = registerFeatures(app, config, { dynamo, probes, logger, clock, fetch, metrics });
   let stopping: Promise<void> | undefined;
@@ -129,7 +131,12 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
     app,
     async start() {
       await Promise.all([
-        slackAtStart(() => app.init(), logger),
+        slackAtStart(async () => {
+          // The token must be this workspace's: another's would make every person "not found".
+          const otherWorkspace = tokenWorkspaceProblem(await slackAtStartClient.auth.test(), config.slack.workspace);
+          if (otherWorkspace) throw new StartFailure(`SLACK_BOT_TOKEN: ${otherWorkspace}`);
+          await app.init();
+        }, logger),
         // Tables made here (development) are checked by making them.
         config.createTables ? undefined : tablesAtStart(probes, namedTables(config), logger),
       ]);
@@ -286,14 +293,19 @@ function onFirstUse<T extends object>(load: () => Promise<T>): T {
 }
 
 /** The Slack Web API the app calls (slack-web-api.ts), with the same bounds as Bolt's own client below. */
-function slackWebApi(config: Config, logger: AppLogger, fetch: HttpFetch): SlackWebApi {
-  return new SlackWebApi({ token: config.slack.botToken, apiUrl: config.slack.apiUrl, fetch, logger, retries: config.slack.apiRetries, timeoutMs: SLACK_TIMEOUT_MS });
+function slackWebApi(config: Config, logger: AppLogger, fetch: HttpFetch, retries = config.slack.apiRetries): SlackWebApi {
+  return new SlackWebApi({ token: config.slack.botToken, apiUrl: config.slack.apiUrl, fetch, logger, retries, timeoutMs: SLACK_TIMEOUT_MS });
 }
 
 /** One Slack call that has not answered by then will not; a person is waiting. */
 const SLACK_TIMEOUT_MS = 5_000;
 
-function slackAppOptions(config: Config, logger: AppLogger, fetch: HttpFetch): AppOptions {
+/**
+ * Bolt's own options, and those of its WebClient, whose only call is auth.test: at start on the
+ * server (where slackAtStart tries again itself, so the client does not: `atStart`), at the first
+ * request on Lambda when the bot's IDs are not configured.
+ */
+function slackAppOptions(config: Config, logger: AppLogger, fetch: HttpFetch, { atStart = false } = {}): AppOptions {
   return {
     token: config.slack.botToken,
     logger: boltLogger(logger),
@@ -303,7 +315,9 @@ function slackAppOptions(config: Config, logger: AppLogger, fetch: HttpFetch): A
     clientOptions: {
       slackApiUrl: config.slack.apiUrl,
       // The Web API client's default retries for about 30 minutes; a person is waiting.
-      retryConfig: { retries: config.slack.apiRetries, factor: 2, minTimeout: 500, maxTimeout: 2_000 },
+      retryConfig: { retries: atStart ? 0 : config.slack.apiRetries, factor: 2, minTimeout: 500, maxTimeout: 2_000 },
+      // And it would wait out any Retry-After, a minute or more, before a start could say anything.
+      rejectRateLimitedCalls: atStart,
       timeout: SLACK_TIMEOUT_MS,
       fetch,
     },

@@ -18,15 +18,26 @@ export class StartFailure extends Error {
   override readonly name = 'StartFailure';
 }
 
-/** How long a start waits for a Slack it cannot reach: tries after 1, 2 and 4 s (each call has its own 5 s timeout). */
+/**
+ * How long a start waits for a Slack it cannot reach: four tries, 1, 2 and 4 s apart, each a
+ * single call with its own 5 s timeout (the clients' own retries are off at start): about 7 s when
+ * nothing answers at once, about 30 s when something accepts the connection and never answers.
+ */
 export const SLACK_START_TRIES = 4;
 const FIRST_WAIT_MS = 1_000;
 
+/** Slack's own error codes are short snake_case words; anything else in their place is not Slack answering. */
+const SLACK_ERROR_CODE = /^[a-z0-9_]{1,64}$/;
+
+const NOT_SLACK = (what: string) => `SLACK_API_URL did not answer as Slack's API does (auth.test: ${what}): check SLACK_API_URL (https://slack.com/api/ unless you go through a proxy)`;
+
 /**
- * Bolt's own auth.test, which resolves the bot's IDs, made before the app listens: a refused token
- * is a StartFailure naming SLACK_BOT_TOKEN at once, and a Slack that cannot be reached is tried
- * again within a bounded time, then a StartFailure naming SLACK_API_URL. (Left to Bolt, the call
- * failed in a promise nobody awaited, and the app said it was ready.)
+ * The start's Slack checks, made before the app listens: the token's auth.test (whose workspace
+ * must be the configured one) and Bolt's own, which resolves the bot's IDs. A refused token, a
+ * token of another workspace, or an address that answers but not as Slack's API does is a
+ * StartFailure at once, naming what to fix; a Slack that cannot be reached (no answer, a 5xx, a
+ * rate limit) is tried again within a bounded time, then a StartFailure naming SLACK_API_URL.
+ * (Left to Bolt, the call failed in a promise nobody awaited, and the app said it was ready.)
  */
 export async function slackAtStart(init: () => Promise<void>, logger: Logger, { tries = SLACK_START_TRIES, firstWaitMs = FIRST_WAIT_MS } = {}): Promise<void> {
   let wait = firstWaitMs;
@@ -35,19 +46,28 @@ export async function slackAtStart(init: () => Promise<void>, logger: Logger, { 
       await init();
       return;
     } catch (err) {
-      const e = err as { code?: string; data?: { error?: string }; statusCode?: number; original?: unknown };
+      if (err instanceof StartFailure) throw err;
+      const e = err as { code?: string; data?: { error?: string }; statusCode?: number; retryAfter?: number; original?: { code?: unknown } };
       if (e.code === 'slack_webapi_platform_error') {
         const error = e.data?.error ?? 'unknown_error';
         // WebClient reads an answer that is not JSON (a web page at SLACK_API_URL) as an error whose code is the whole page.
-        if (!/^[a-z0-9_]{1,64}$/.test(error)) {
-          throw new StartFailure("SLACK_API_URL did not answer as Slack's API does (auth.test's answer was not Slack's JSON): check SLACK_API_URL (https://slack.com/api/ unless you go through a proxy)");
-        }
+        if (!SLACK_ERROR_CODE.test(error)) throw new StartFailure(NOT_SLACK("an answer that is not Slack's JSON"));
         if (REFUSED_TOKEN_ERRORS.has(error)) {
           throw new StartFailure(`SLACK_BOT_TOKEN was refused by Slack (auth.test: ${error}): set the bot token from your app's OAuth & Permissions page (xoxb-…), and reinstall the app if it was revoked`);
         }
         throw new StartFailure(`Slack refused auth.test with ${error}: check SLACK_BOT_TOKEN`);
       }
-      const why = e.code === 'slack_webapi_request_error' ? networkErrorCode(e.original) : e.code === 'slack_webapi_http_error' ? `HTTP ${e.statusCode}` : describeError(err);
+      // An answer that will be the same next time: a page that is not JSON, a 4xx, a redirect (not followed, so the token stays on its host).
+      if (e.code === 'slack_webapi_http_error' && (e.statusCode ?? 0) < 500) throw new StartFailure(NOT_SLACK(e.statusCode === 200 ? 'HTTP 200, not JSON' : `HTTP ${e.statusCode}`));
+      if (e.code === 'slack_webapi_request_error' && e.original?.code === 'REDIRECT_REFUSED') throw new StartFailure(NOT_SLACK('a redirect, which is not followed'));
+      const why =
+        e.code === 'slack_webapi_request_error'
+          ? networkErrorCode(e.original)
+          : e.code === 'slack_webapi_http_error'
+            ? `HTTP ${e.statusCode}`
+            : e.code === 'slack_webapi_rate_limited_error'
+              ? `rate-limited by Slack, retry after ${e.retryAfter ?? '?'} s`
+              : describeError(err);
       if (attempt >= tries) {
         throw new StartFailure(`Slack could not be reached at SLACK_API_URL after ${tries} tries (${why}): check the network path to Slack, or SLACK_API_URL`);
       }
@@ -56,6 +76,16 @@ export async function slackAtStart(init: () => Promise<void>, logger: Logger, { 
       wait *= 2;
     }
   }
+}
+
+/**
+ * Whether auth.test's answer is for the configured workspace (or, on Enterprise Grid, its org):
+ * the line to show when it is not, naming both and what to change. The start stops on it; the
+ * doctor shows it.
+ */
+export function tokenWorkspaceProblem(auth: { team_id?: string; enterprise_id?: string }, workspace: { teamId: string; enterpriseId?: string }): string | undefined {
+  if (auth.team_id === workspace.teamId || (workspace.enterpriseId !== undefined && auth.enterprise_id === workspace.enterpriseId)) return undefined;
+  return `the token is for workspace ${auth.team_id}, not SLACK_TEAM_ID ${workspace.teamId}: use the bot token of the app installed in ${workspace.teamId}, or correct SLACK_TEAM_ID`;
 }
 
 /** A table the app uses, by the variable that names it. */

@@ -9,7 +9,7 @@ import { pickDirectoryUser } from '../flows/pick-directory-user';
 import { scopesNeeded } from '../slack/scopes';
 import { slackErrorCode } from '../slack/slack-errors';
 import { SlackWorkspaceMembers } from '../slack/workspace-members';
-import { namedTables, tableProblem } from '../start-checks';
+import { namedTables, tableProblem, tokenWorkspaceProblem } from '../start-checks';
 import { failureLabel } from '../views/failure-labels';
 import { failed, passed, type SetupCheck } from './setup-check';
 
@@ -39,19 +39,15 @@ async function slackChecks({ config, slack }: DoctorDeps): Promise<SetupCheck[]>
     auth = await slack.auth.test();
   } catch (err) {
     // No answer at all says nothing about the token: a name that does not resolve, a refused connection, a proxy.
+    if ((err as { code?: string }).code === 'slack_webapi_rate_limited_error') return [failed('Slack token', `auth.test was ${slackProblem(err)}`)];
     if (notSlacksAnswer(err)) return [failed('Slack token', `SLACK_API_URL did not answer as Slack's API does (auth.test: ${slackProblem(err)}): check SLACK_API_URL (https://slack.com/api/ unless you go through a proxy)`)];
     if (slackServerError(err)) return [failed('Slack token', `Slack answered auth.test with ${slackProblem(err)}: Slack, or a proxy on the way, is failing; try again later (status.slack.com)`)];
     if (slackUnanswered(err)) return [failed('Slack token', `Slack could not be reached (auth.test: ${slackProblem(err)}): check this machine's network path to Slack (DNS, proxy, firewall), and SLACK_API_URL if you set it`)];
     return [failed('Slack token', `auth.test failed (${slackProblem(err)}): check SLACK_BOT_TOKEN (xoxb-…, OAuth & Permissions) and SLACK_API_URL`)];
   }
   const checks: SetupCheck[] = [];
-  const { teamId, enterpriseId } = config.slack.workspace;
-  const sameWorkspace = auth.team_id === teamId || (enterpriseId !== undefined && auth.enterprise_id === enterpriseId);
-  checks.push(
-    sameWorkspace
-      ? passed('Slack token', `the bot ${auth.user_id} of workspace ${auth.team_id}`)
-      : failed('Slack token', `the token is for workspace ${auth.team_id}, not SLACK_TEAM_ID ${teamId}: use the bot token of the app installed in ${teamId}, or correct SLACK_TEAM_ID`),
-  );
+  const otherWorkspace = tokenWorkspaceProblem(auth, config.slack.workspace);
+  checks.push(otherWorkspace ? failed('Slack token', otherWorkspace) : passed('Slack token', `the bot ${auth.user_id} of workspace ${auth.team_id}`));
   const granted = auth.response_metadata?.scopes;
   const needed = scopesNeeded({ usergroup: config.admins.usergroupId !== undefined, approvalsChannel: config.licenses !== undefined });
   if (!granted) checks.push(failed('Slack scopes', 'Slack did not say which scopes the token has (no x-oauth-scopes header): check SLACK_API_URL'));
@@ -207,5 +203,6 @@ function slackProblem(err: unknown): string {
   const e = err as { code?: string; original?: unknown; statusCode?: number };
   if (e.code === 'slack_webapi_request_error') return networkErrorCode(e.original);
   if (e.code === 'slack_webapi_http_error') return e.statusCode === 200 ? 'HTTP 200, not JSON' : `HTTP ${e.statusCode}`;
+  if (e.code === 'slack_webapi_rate_limited_error') return `rate-limited by Slack: run the check again in ${(err as { retryAfter?: number }).retryAfter ?? 60} s`;
   return networkErrorCode(err);
 }

@@ -76,20 +76,50 @@ describe('a start that cannot go on', () => {
     expect(output).not.toContain('Latchkey is ready');
   }, 40_000);
 
-  it("a SLACK_API_URL that answers with a web page, not Slack's JSON, is a fatal line naming SLACK_API_URL, without the page, and exit 1", async () => {
-    const page = createHttpServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><html><body>Welcome to our intranet</body></html>'));
+  it("a SLACK_API_URL that answers, but not as Slack's API does (a web page, a 404, a redirect), is a fatal line naming SLACK_API_URL at once, without the page, and exit 1", async () => {
+    const page = createHttpServer((req, res) => {
+      if (req.url === '/page/auth.test') res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><html><body>Welcome to our intranet</body></html>');
+      else if (req.url === '/moved/auth.test') res.writeHead(301, { location: 'https://slack.com/api/auth.test' }).end();
+      else res.writeHead(404).end('no such page');
+    });
     await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(page.address() as { port: number }).port}`;
     try {
-      const { status, lines, output } = await run({ SLACK_API_URL: `http://127.0.0.1:${(page.address() as { port: number }).port}/` });
-      expect(status).toBe(1);
-      expect(fatal(lines)).toEqual([expect.objectContaining({ err: expect.stringMatching(/SLACK_API_URL did not answer as Slack's API does.*check SLACK_API_URL/) })]);
-      expect(output).not.toContain('intranet');
-      expect(output).not.toContain('Latchkey is ready');
+      for (const [path, what] of [['/page/', 'HTTP 200, not JSON'], ['/nothing/', 'HTTP 404'], ['/moved/', 'a redirect, which is not followed']] as const) {
+        const { status, lines, output } = await run({ SLACK_API_URL: `${base}${path}` });
+        expect(status).toBe(1);
+        expect(fatal(lines)).toEqual([expect.objectContaining({ err: `StartFailure: SLACK_API_URL did not answer as Slack's API does (auth.test: ${what}): check SLACK_API_URL (https://slack.com/api/ unless you go through a proxy)` })]);
+        expect(lines.filter((l) => l.msg === 'Slack not reachable at start; trying again')).toEqual([]);
+        expect(output).not.toContain('intranet');
+        expect(output).not.toContain('Latchkey is ready');
+      }
     } finally {
       page.closeAllConnections();
       await new Promise((resolve) => page.close(resolve));
     }
+  }, 30_000);
+
+  it('a token of another workspace is a fatal line naming both and SLACK_TEAM_ID, and exit 1: it would find nobody', async () => {
+    const { status, lines, output } = await run({ SLACK_TEAM_ID: 'T0ELSEWHERE' });
+    expect(status).toBe(1);
+    expect(fatal(lines)).toEqual([expect.objectContaining({ err: `StartFailure: SLACK_BOT_TOKEN: the token is for workspace ${h.slack.teamId}, not SLACK_TEAM_ID T0ELSEWHERE: use the bot token of the app installed in T0ELSEWHERE, or correct SLACK_TEAM_ID` })]);
+    expect(output).not.toContain('Latchkey is ready');
   });
+
+  it("a Slack that rate-limits auth.test is tried again within the start's bound, not for as long as Retry-After says, then a fatal line saying so", async () => {
+    const limited = createHttpServer((_req, res) => res.writeHead(429, { 'retry-after': '60' }).end());
+    await new Promise<void>((resolve) => limited.listen(0, '127.0.0.1', resolve));
+    try {
+      const started = Date.now();
+      const { status, lines } = await run({ SLACK_API_URL: `http://127.0.0.1:${(limited.address() as { port: number }).port}/api/` });
+      expect(status).toBe(1);
+      expect(Date.now() - started).toBeLessThan(20_000);
+      expect(fatal(lines)).toEqual([expect.objectContaining({ err: expect.stringMatching(/SLACK_API_URL after 4 tries \(rate-limited by Slack, retry after 60 s\)/) })]);
+    } finally {
+      limited.closeAllConnections();
+      await new Promise((resolve) => limited.close(resolve));
+    }
+  }, 30_000);
 
   it('a table that does not exist is a fatal line naming its variable and table, and exit 1', async () => {
     const { status, lines, output } = await run({ RATE_LIMIT_TABLE_NAME: 'latchkey-nowhere' });
