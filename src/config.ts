@@ -127,13 +127,22 @@ const envSchema = z
     ...Object.fromEntries(SETTINGS_OWNERS.flatMap((c) => Object.entries(c.settings.variables).map(([name, setting]) => [name, setting.schema]))),
     ...Object.fromEntries(VERIFIERS.flatMap((v) => Object.entries(v.settings.variables).map(([name, setting]) => [name, setting.schema]))),
   })
+  // zod skips an object's refinements once any of its fields has failed, so this one is told to run
+  // anyway: a credential's own problems only ask which of its settings are there, which a value that
+  // failed its own check still answers. A missing OKTA_API_TOKEN is heard along with a bad OKTA_ORG_URL.
+  .superRefine(
+    (env, ctx) => {
+      for (const problem of credentialProblems(env)) ctx.addIssue({ code: 'custom', path: [problem.variable], message: problem.message });
+    },
+    { when: () => true },
+  )
   .superRefine((env, ctx) => {
     const values = env as Record<string, unknown>;
     const named = env.RESET_POLICY.named;
     const enabled = enabledCredentials(values, named);
-    if (enabled.length === 0) ctx.addIssue({ code: 'custom', path: [NOTHING_TO_RESET.variable], message: NOTHING_TO_RESET.message });
-    for (const c of SETTINGS_OWNERS) {
-      for (const problem of c.settings.problems?.(values) ?? []) ctx.addIssue({ code: 'custom', path: [problem.variable], message: problem.message });
+    // A credential that is set but incomplete says what it lacks (above): "none of them" would be untrue.
+    if (enabled.length === 0 && credentialProblems(values).length === 0) {
+      ctx.addIssue({ code: 'custom', path: [NOTHING_TO_RESET.variable], message: NOTHING_TO_RESET.message });
     }
     for (const problem of policyProblems(values, named, enabled)) ctx.addIssue({ code: 'custom', path: [problem.variable], message: problem.message });
     if (env.APPROVALS_CHANNEL_ID && env.ADMIN_USER_IDS.length === 0 && !env.ADMIN_USERGROUP_ID) {
@@ -150,6 +159,11 @@ const envSchema = z
       });
     }
   });
+
+/** What the credentials' settings say is missing beside what is set (OKTA_API_TOKEN with OKTA_ORG_URL), each directory once. */
+function credentialProblems(values: Record<string, unknown>): { variable: string; message: string }[] {
+  return SETTINGS_OWNERS.flatMap((c) => c.settings.problems?.(values) ?? []);
+}
 
 /**
  * Whether this deployment can serve the credential's policy when RESET_POLICY does not name it:

@@ -72,6 +72,21 @@ describe('loadConfig', () => {
     for (const credential of CREDENTIALS) expect(JSON.stringify(result)).toContain(Object.keys(credential.settings.variables)[0]!);
   });
 
+  it('a directory set without its token says the token is missing, not that nothing is set', () => {
+    const { CHIME_ACCOUNT_ID: _, ...base } = VALID;
+    expect(loadConfig({ ...base, OKTA_ORG_URL: 'https://acme.okta.com' })).toEqual({ ok: false, problems: ['OKTA_API_TOKEN: is required with OKTA_ORG_URL'] });
+  });
+
+  it("a setting missing beside another is heard along with every other problem, not after they're fixed", () => {
+    const { CHIME_ACCOUNT_ID: _, SLACK_SIGNING_SECRET: __, ...base } = VALID;
+    const result = loadConfig({ ...base, OKTA_ORG_URL: 'acme.okta.com' });
+    expect(result.ok ? [] : [...result.problems].sort()).toEqual([
+      'OKTA_API_TOKEN: is required with OKTA_ORG_URL',
+      'OKTA_ORG_URL: must be a URL such as https://acme.okta.com',
+      "SLACK_SIGNING_SECRET: is required: the Signing Secret from your Slack app's Basic Information page",
+    ]);
+  });
+
   it('names each directory once: credentials that share settings are one way to enable them', () => {
     const { CHIME_ACCOUNT_ID: _, ...noDirectory } = VALID;
     const result = loadConfig(noDirectory);
