@@ -127,6 +127,16 @@ describe('verify with Duo Push', () => {
     expect(JSON.stringify(wrong)).not.toContain(settings.secretKey);
   });
 
+  it('the setup check of a Duo host that cannot be reached says so and points at the hostname and the network, not at the keys', async () => {
+    const { duo: plugin } = await import('../../src/verifiers/duo');
+    const settings = { ...plugin.settings.read(h.env)!, hostname: 'api-nowhere.invalid', scheme: 'https' as const };
+    const context = { fetch: (await import('../../src/http/fetch')).httpFetch() };
+    const [line, ...rest] = await plugin.check!(settings, context as never);
+    expect(rest).toEqual([]);
+    expect(line).toMatchObject({ ok: false, detail: expect.stringMatching(/^duo:check: \w+ E[A-Z_]+: check DUO_API_HOSTNAME and the network path to Duo$/) });
+    expect(line!.detail).not.toMatch(/refused|DUO_SECRET_KEY|DUO_INTEGRATION_KEY/);
+  });
+
   it("privacy: Duo's secret key and every password stay out of logs, audit items and DMs", async () => {
     const raw = await h.rawAuditTable();
     const dms = JSON.stringify(h.slack.callsTo('chat.postMessage'));

@@ -87,6 +87,21 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('a Duo API hostname given as a URL says to give the hostname alone', () => {
+    const duo = { VERIFY_WITH: 'duo', DUO_INTEGRATION_KEY: 'DIWJ8X6AEYOR5OMC6TQ1', DUO_SECRET_KEY: 'k'.repeat(40) };
+    for (const url of ['https://api-1a2b3c4d.duosecurity.com/', 'https://api-1a2b3c4d.duosecurity.com']) {
+      expect(loadConfig({ ...VALID, ...duo, DUO_API_HOSTNAME: url })).toEqual({
+        ok: false,
+        problems: ['DUO_API_HOSTNAME: is a URL: give the hostname alone, without https:// or a path, such as api-1a2b3c4d.duosecurity.com'],
+      });
+    }
+    expect(loadConfig({ ...VALID, ...duo, DUO_API_HOSTNAME: 'duo.example.com' })).toEqual({
+      ok: false,
+      problems: ['DUO_API_HOSTNAME: must be your Duo API hostname, such as api-1a2b3c4d.duosecurity.com'],
+    });
+    expect(loadConfig({ ...VALID, ...duo, DUO_API_HOSTNAME: 'api-1a2b3c4d.duosecurity.com' }).ok).toBe(true);
+  });
+
   it('names each directory once: credentials that share settings are one way to enable them', () => {
     const { CHIME_ACCOUNT_ID: _, ...noDirectory } = VALID;
     const result = loadConfig(noDirectory);

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { optional } from '../../config-fields';
-import { describeError } from '../../flows/failure';
-import { failed, passed } from '../../doctor/setup-check';
+import { callCheck } from '../../credentials/call-check';
 import type { VerifierPlugin } from '../verifier';
 
 export interface DuoSettings {
@@ -30,7 +29,14 @@ export const duo: VerifierPlugin<DuoSettings> = {
           z
             .string()
             .transform((v) => v.trim().toLowerCase())
-            .refine((v) => /^api-[a-z0-9]+\.duosecurity\.com$/.test(v) || LOOPBACK.test(v), 'must be your Duo API hostname, such as api-1a2b3c4d.duosecurity.com'),
+            // Duo's Admin Panel shows the hostname alone, but a URL is what people paste: say so, not only what it must be.
+            .superRefine((v, ctx) => {
+              if (/^api-[a-z0-9]+\.duosecurity\.com$/.test(v) || LOOPBACK.test(v)) return;
+              const message = /^[a-z][a-z0-9+.-]*:\/\//.test(v)
+                ? 'is a URL: give the hostname alone, without https:// or a path, such as api-1a2b3c4d.duosecurity.com'
+                : 'must be your Duo API hostname, such as api-1a2b3c4d.duosecurity.com';
+              ctx.addIssue({ code: 'custom', message });
+            }),
         ),
         context: 'duoApiHostname',
         envPlaceholder: "<your Duo Auth API application's API hostname, such as api-1a2b3c4d.duosecurity.com>",
@@ -72,15 +78,14 @@ export const duo: VerifierPlugin<DuoSettings> = {
     return new DuoAuth(context.fetch, settings);
   },
   /** The keys and the request signature, as Duo's /auth/v2/check proves them; nobody is pushed. */
+  // Worded as every directory's check is (callCheck): a host that cannot be reached is the hostname or the network, not the keys.
   async check(settings, context) {
     const { DuoAuth } = await import('./duo-auth');
-    const name = 'Duo Auth API';
-    try {
-      await new DuoAuth(context.fetch, settings).checkKeys();
-      return [passed(name, `${settings.hostname} accepts the integration key and the signed requests`)];
-    } catch (err) {
-      return [failed(name, `${settings.hostname} refused the check (${describeError(err)}): check DUO_API_HOSTNAME, DUO_INTEGRATION_KEY and DUO_SECRET_KEY`)];
-    }
+    return callCheck('Duo Auth API', () => new DuoAuth(context.fetch, settings).checkKeys(), {
+      proves: `${settings.hostname} accepts the integration key and the signed requests`,
+      fix: "check DUO_INTEGRATION_KEY and DUO_SECRET_KEY (the Auth API application's), and this machine's clock",
+      otherwise: 'check DUO_API_HOSTNAME and the network path to Duo',
+    });
   },
   standIn: () => import('./stand-in'),
 };
