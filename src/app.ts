@@ -123,6 +123,12 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
   const app = new GuardedApp({ ...slackAppOptions(config, logger, fetch, { atStart: true }), receiver, deferInitialization: true }, KNOWN_ENTRY_POINTS, { fetch, logger, metrics, slack: slackWebApi(config, logger, fetch) });
   // The start's own auth.test, tried again by slackAtStart, not by the client.
   const slackAtStartClient = slackWebApi(config, logger, fetch, 0);
+  let boltReady: Promise<void> | undefined;
+  const boltInit = () =>
+    (boltReady ??= app.init().catch((err: unknown) => {
+      boltReady = undefined;
+      throw err;
+    }));
 
   const { credentials, licenseRequests } = registerFeatures(app, config, { dynamo, probes, logger, clock, fetch, metrics });
   let stopping: Promise<void> | undefined;
@@ -133,9 +139,13 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
       await Promise.all([
         slackAtStart(async () => {
           // The token must be this workspace's: another's would make every person "not found".
-          const otherWorkspace = tokenWorkspaceProblem(await slackAtStartClient.auth.test(), config.slack.workspace);
-          if (otherWorkspace) throw new StartFailure(`SLACK_BOT_TOKEN: ${otherWorkspace}`);
-          await app.init();
+          // Checked beside Bolt's own auth.test, not before it, so the start waits one round trip;
+          // Bolt's init, once it has worked, is not run again by a retry.
+          const workspace = slackAtStartClient.auth.test().then((auth) => {
+            const otherWorkspace = tokenWorkspaceProblem(auth, config.slack.workspace);
+            if (otherWorkspace) throw new StartFailure(`SLACK_BOT_TOKEN: ${otherWorkspace}`);
+          });
+          await Promise.all([workspace, boltInit()]);
         }, logger),
         // Tables made here (development) are checked by making them.
         config.createTables ? undefined : tablesAtStart(probes, namedTables(config), logger),
