@@ -1,6 +1,6 @@
 /** The sandbox's command line, read into startSandbox's options. */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { DEFAULT_FIXTURE, SANDBOX_RESET_LIMIT, type SandboxOptions } from './sandbox';
 
 export const HELP = `Latchkey sandbox: the real app, a browser Slack, a stand-in for each directory, local DynamoDB.
@@ -23,7 +23,7 @@ export type SandboxCommand =
 
 /** Throws with a message fit for the terminal when an option is unknown or malformed. */
 export function parseSandboxArgs(args: string[], env: NodeJS.ProcessEnv = process.env): SandboxCommand {
-  const { values } = parseArgs({
+  const { values } = parseWithHelp({
     args,
     options: {
       port: { type: 'string', default: env.SANDBOX_PORT ?? '3100' },
@@ -46,4 +46,18 @@ export function parseSandboxArgs(args: string[], env: NodeJS.ProcessEnv = proces
     fresh: values.fresh,
     options: { port, host: values.host, dataDir: resolve(values['data-dir']), fixturePath: resolve(values.users), verbose: values.verbose, resetLimit },
   };
+}
+
+/** Where to read the options, after a line node:util says only "Unknown option '--bogus'" in. */
+const SEE_HELP = 'npm run sandbox -- --help lists the options';
+
+/** parseArgs, whose refusals (an unknown option, a value missing, an argument it does not take) point at --help. */
+function parseWithHelp<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_')) throw new Error(`${(err as Error).message}: ${SEE_HELP}`, { cause: err });
+    throw err;
+  }
 }

@@ -34,7 +34,7 @@ export function claimDataDir(dataDir: string): DataLock {
       if (holder && isRunning(holder.pid)) {
         const where = [holder.url, `PID ${holder.pid}`].filter(Boolean).join(', ');
         throw new Error(
-          `another sandbox is running on ${dataDir} (${where}): stop it (Ctrl+C in its terminal), or pass --data-dir to use another folder`,
+          `another sandbox is running on ${dataDir} (${where}): stop it (Ctrl+C in its terminal), or run another beside it with its own folder and port: npm run sandbox -- --data-dir <dir> --port <n> (--port 0 picks a free one)`,
         );
       }
       // Left by a sandbox that was killed: take it over, once (a racing start then finds ours).

@@ -103,7 +103,7 @@ describe("the sandbox's API", () => {
     expect(second.stdout).toBe('');
     expect(second.stderr).toBe(
       `The sandbox could not start: another sandbox is running on ${dataDir} (${sandbox.url}, PID ${process.pid}): ` +
-        'stop it (Ctrl+C in its terminal), or pass --data-dir to use another folder\n',
+        'stop it (Ctrl+C in its terminal), or run another beside it with its own folder and port: npm run sandbox -- --data-dir <dir> --port <n> (--port 0 picks a free one)\n',
     );
     await expect(startSandbox({ port: 0, dataDir })).rejects.toThrow(`another sandbox is running on ${dataDir}`);
     // The first runs on, on its own data.

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { parseSandboxArgs } from '../../sandbox/cli';
+import { HELP, parseSandboxArgs } from '../../sandbox/cli';
 import { claimDataDir } from '../../sandbox/data-lock';
 import { loadFixture, slackMembers } from '../../sandbox/fixture';
 import { DEMO_USERS as CHIME_DEMO } from '../../src/credentials/chime/stand-in';
@@ -76,6 +76,12 @@ describe('the command line', () => {
     expect(() => parseSandboxArgs(['--colour'])).toThrow(/Unknown option '--colour'/);
   });
 
+  test('an option it does not know, or one missing its value, points at --help', () => {
+    expect(() => parseSandboxArgs(['--bogus'], {})).toThrow("Unknown option '--bogus': npm run sandbox -- --help lists the options");
+    expect(() => parseSandboxArgs(['--port'], {})).toThrow(/argument missing: npm run sandbox -- --help lists the options$/);
+    expect(() => parseSandboxArgs(['stray'], {})).toThrow(/npm run sandbox -- --help lists the options$/);
+  });
+
   test('npm run sandbox -- --help prints the options', async () => {
     const tsx = resolve(__dirname, '../../node_modules/.bin/tsx');
     const { stdout } = await promisify(execFile)(tsx, [resolve(__dirname, '../../sandbox/main.ts'), '--help']);
@@ -98,6 +104,20 @@ describe("the data folder's lock", () => {
     expect(() => claimDataDir(dir)).toThrow(`another sandbox is running on ${dir} (PID ${process.pid}): stop it`);
     lock.release();
     expect(existsSync(lock.file)).toBe(false);
+  });
+
+  test('a second sandbox is told to give another one both its own folder and its own port, by the options the command line reads', () => {
+    const lock = claimDataDir(dir);
+    let message = '';
+    try {
+      claimDataDir(dir);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    lock.release();
+    expect(message).toContain('npm run sandbox -- --data-dir <dir> --port <n>');
+    for (const option of message.match(/--[a-z-]+ <\w+>/g)!) expect(HELP).toContain(option);
+    expect(parseSandboxArgs(['--data-dir', join(dir, 'other'), '--port', '0'], {})).toMatchObject({ options: { dataDir: join(dir, 'other'), port: 0 } });
   });
 });
 
