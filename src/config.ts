@@ -128,11 +128,15 @@ const envSchema = z
     ...Object.fromEntries(VERIFIERS.flatMap((v) => Object.entries(v.settings.variables).map(([name, setting]) => [name, setting.schema]))),
   })
   // zod skips an object's refinements once any of its fields has failed, so this one is told to run
-  // anyway: a credential's own problems only ask which of its settings are there, which a value that
-  // failed its own check still answers. A missing OKTA_API_TOKEN is heard along with a bad OKTA_ORG_URL.
+  // anyway: a credential's or the verifier's own problems only ask which of its settings are there,
+  // which a value that failed its own check still answers. A missing OKTA_API_TOKEN is heard along
+  // with a bad OKTA_ORG_URL, a missing DUO_SECRET_KEY along with a missing signing secret.
   .superRefine(
     (env, ctx) => {
-      for (const problem of credentialProblems(env)) ctx.addIssue({ code: 'custom', path: [problem.variable], message: problem.message });
+      const verifier = VERIFIERS.find((v) => v.id === env.VERIFY_WITH);
+      for (const problem of [...credentialProblems(env), ...(verifier?.settings.problems?.(env) ?? [])]) {
+        ctx.addIssue({ code: 'custom', path: [problem.variable], message: problem.message });
+      }
     },
     { when: () => true },
   )
@@ -213,9 +217,9 @@ export function policyProblems(
   const verifier = verifierId === undefined ? undefined : VERIFIERS.find((v) => v.id === verifierId);
   const verifierIds = VERIFIERS.map((v) => v.id);
   const validVerifiers = validVerifiersOf(VERIFIERS);
+  // The verifier's own problems (a DUO_* missing) are said by envSchema's first refinement, which runs whatever else failed.
   if (verifier) {
     const own = verifier.settings.problems?.(values) ?? [];
-    problems.push(...own);
     if (verifier.settings.read(values) === undefined && own.length === 0) {
       problems.push({ variable: 'VERIFY_WITH', message: `${verifier.id} is not set up: see the README's Configuration section for its settings` });
     }

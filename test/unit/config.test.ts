@@ -87,6 +87,15 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it("the verifier's missing settings are heard along with every other problem", () => {
+    const { SLACK_SIGNING_SECRET: _, ...noSecret } = VALID;
+    const missing = "SLACK_SIGNING_SECRET: is required: the Signing Secret from your Slack app's Basic Information page";
+    const duo = loadConfig({ ...noSecret, RESET_POLICY: 'pin=verify', VERIFY_WITH: 'duo', DUO_INTEGRATION_KEY: 'DIWJ8X6AEYOR5OMC6TQ1' });
+    expect(duo.ok ? [] : [...duo.problems].sort()).toEqual(['DUO_API_HOSTNAME: is required with VERIFY_WITH=duo', 'DUO_SECRET_KEY: is required with VERIFY_WITH=duo', missing]);
+    const okta = loadConfig({ ...noSecret, RESET_POLICY: 'pin=verify', VERIFY_WITH: 'okta' });
+    expect(okta.ok ? [] : [...okta.problems].sort()).toEqual([missing, 'VERIFY_WITH: okta needs OKTA_ORG_URL and OKTA_API_TOKEN: the Okta org whose Okta Verify pushes are sent']);
+  });
+
   it('a Duo API hostname given as a URL says to give the hostname alone', () => {
     const duo = { VERIFY_WITH: 'duo', DUO_INTEGRATION_KEY: 'DIWJ8X6AEYOR5OMC6TQ1', DUO_SECRET_KEY: 'k'.repeat(40) };
     for (const url of ['https://api-1a2b3c4d.duosecurity.com/', 'https://api-1a2b3c4d.duosecurity.com']) {
