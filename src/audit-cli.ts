@@ -68,6 +68,9 @@ async function unknown(audit: DynamoDbAuditLog, argv: string[], now: Date): Prom
   process.stderr.write(`${found.length} attempt(s) with unknown outcome in the last ${days} day(s)\n`);
 }
 
+/** Whether an export has written anything yet: if it then fails, what it wrote is incomplete, and the failure says so. */
+let exportStarted = false;
+
 async function exportRecords(audit: DynamoDbAuditLog, argv: string[]): Promise<void> {
   const { values } = parse(argv, { from: { type: 'string' }, to: { type: 'string' }, person: { type: 'string' }, format: { type: 'string' } });
   const { from, to, person } = values;
@@ -80,10 +83,14 @@ async function exportRecords(audit: DynamoDbAuditLog, argv: string[]): Promise<v
   if (format !== 'csv' && format !== 'jsonl') throw new UsageError('--format is csv or jsonl');
   if (person !== undefined && !/^[UW][A-Z0-9]{2,}$/.test(person)) throw new UsageError('--person is a Slack user ID such as U0123ABCD');
 
-  if (format === 'csv') process.stdout.write(csvHeader());
   let count = 0;
   for (const day of days) {
-    for (const record of await audit.listByDay(day)) {
+    const records = await audit.listByDay(day);
+    // Nothing is written until the first day has been read: an export that cannot read at all
+    // (no credentials, no table) leaves an empty file, not a header that looks like no records.
+    if (!exportStarted && format === 'csv') process.stdout.write(csvHeader());
+    exportStarted = true;
+    for (const record of records) {
       if (person && !concerns(record, person)) continue;
       process.stdout.write(format === 'csv' ? csvRow(record) : jsonLine(record));
       count += 1;
@@ -110,6 +117,7 @@ main(process.argv.slice(2)).catch((err: unknown) => {
     : err instanceof Error
       ? err.message
       : String(err);
-  process.stderr.write(`audit failed: ${message}\n`);
+  const partial = exportStarted ? ' (the records written before this are incomplete: discard them and run the export again)' : '';
+  process.stderr.write(`audit failed: ${message}${partial}\n`);
   process.exit(1);
 });

@@ -105,6 +105,10 @@ describe('the audit CLI', () => {
     expect(noCredentials).toMatchObject({ code: 1, stdout: '' });
     expect(noCredentials.stderr).toMatch(/(^|\n)audit failed: no AWS credentials found: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, to credentials that may dynamodb:Query the audit table\n$/);
     for (const { stderr } of [noRegion, noCredentials]) expect(stderr).not.toMatch(/Region is missing|CredentialsProviderError|\n\s+at /);
+    // An export that cannot read at all writes nothing: `> nov.csv` must not leave a header that looks like a month without records.
+    const exported = await run(['export', '--from', '2026-11-01', '--to', '2026-11-30'], { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined });
+    expect(exported).toMatchObject({ code: 1, stdout: '' });
+    expect(exported.stderr).toMatch(/(^|\n)audit failed: no AWS credentials found: [^\n]*dynamodb:Query the audit table\n$/);
   });
 
   it('unknown lists an attempt with no outcome, and not one that has its outcome', async () => {
