@@ -38,6 +38,17 @@ const CORE_PLACEHOLDERS: Readonly<Record<string, string>> = {
   ADMIN_USERGROUP_ID: "<a Slack user group's ID, such as S0123ABCD>",
 };
 
+/**
+ * The base of Slack's Web API, read with its trailing slash (…/api becomes …/api/): the bot token
+ * goes with every call, so https, or http only to a stand-in on this machine. Method names are
+ * added to it (auth.test), so anything but Slack's /api/ base (https://slack.com, a proxy's root)
+ * would answer every call with a page or a 404, and the start would fail far from the setting.
+ */
+const slackApiUrl = secureUrl('https://slack.com/api/')
+  // Not a URL at all is z.url()'s problem, said once.
+  .refine((value) => !URL.canParse(value) || (/\/api\/?$/.test(new URL(value).pathname) && !/[?#]/.test(value)), "must be the base of Slack's Web API, ending in /api/: leave it unset for https://slack.com/api/, or give your proxy's or stand-in's address ending in /api/")
+  .transform((value) => (value.endsWith('/') ? value : `${value}/`));
+
 /** The limits' defaults, which the sandbox (set higher for demos) shows beside its own. */
 export const LIMIT_DEFAULTS = { RESET_MAX_PER_HOUR: 3, LICENSE_REQUEST_MAX_PER_DAY: 5 } as const;
 
@@ -49,8 +60,7 @@ const CORE = {
   SLACK_SIGNING_SECRET: required("the Signing Secret from your Slack app's Basic Information page", (s) => s.min(16, 'looks too short for a Slack signing secret')),
   SLACK_BOT_TOKEN: required('the Bot User OAuth Token (xoxb-…) from OAuth & Permissions', (s) => s.regex(/^xoxb-[A-Za-z0-9-]+$/, 'must be a bot token (xoxb-…)')),
   SLACK_APP_TOKEN: optional(z.string().regex(/^xapp-[A-Za-z0-9-]+$/, 'must be an app-level token (xapp-…)')),
-  // The bot token goes with every call: https, or http only to a stand-in on this machine.
-  SLACK_API_URL: secureUrl('https://slack.com/api/').default('https://slack.com/api/'),
+  SLACK_API_URL: slackApiUrl.default('https://slack.com/api/'),
   SLACK_API_RETRIES: wholeNumber(0, 5).default(2),
   SLACK_TEAM_ID: required('the ID of the Slack workspace Latchkey serves, such as T0123ABCD', (s) =>
     s
@@ -361,7 +371,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
         signingSecret: e.SLACK_SIGNING_SECRET,
         botToken: e.SLACK_BOT_TOKEN,
         appToken: e.SLACK_APP_TOKEN,
-        apiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,
+        apiUrl: e.SLACK_API_URL,
         apiRetries: e.SLACK_API_RETRIES,
         workspace: { teamId: e.SLACK_TEAM_ID, ...(e.SLACK_ENTERPRISE_ID && { enterpriseId: e.SLACK_ENTERPRISE_ID }) },
         ...(e.SLACK_BOT_ID && e.SLACK_BOT_USER_ID && { bot: { botId: e.SLACK_BOT_ID, botUserId: e.SLACK_BOT_USER_ID } }),

@@ -178,7 +178,7 @@ async function personChecks({ config, slack, context }: DoctorDeps, userId: stri
 }
 
 /** The call got no HTTP answer from Slack (the Web API client's request error, or a network error of our own). */
-/** An answer, but not from Slack's Web API: a page that is not JSON, a 4xx, a redirect (SLACK_API_URL without /api/, say). */
+/** An answer, but not from Slack's Web API: a page that is not JSON, a 4xx, a redirect (a proxy or an intranet page at SLACK_API_URL, say). */
 function notSlacksAnswer(err: unknown): boolean {
   const e = err as { code?: string; statusCode?: number; original?: { code?: unknown } } | undefined;
   if (e?.code === 'slack_webapi_http_error') return (e.statusCode ?? 0) < 500;

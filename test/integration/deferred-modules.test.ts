@@ -22,7 +22,7 @@ describe('modules the server defers until used', () => {
       const { loadConfig } = require('./src/config');
       const { createLatchkey } = require('./src/app');
       const { createLogger } = require('./src/logger');
-      const config = loadConfig({ SLACK_SIGNING_SECRET: 'x'.repeat(32), SLACK_BOT_TOKEN: 'xoxb-1', SLACK_TEAM_ID: 'T0LATCHKEY', SLACK_API_URL: 'http://127.0.0.1:9/', SLACK_API_RETRIES: '0', CHIME_ACCOUNT_ID: '5f2c1d2e-8a7b-4c3d-9e8f-0a1b2c3d4e5f' });
+      const config = loadConfig({ SLACK_SIGNING_SECRET: 'x'.repeat(32), SLACK_BOT_TOKEN: 'xoxb-1', SLACK_TEAM_ID: 'T0LATCHKEY', SLACK_API_URL: 'http://127.0.0.1:9/api/', SLACK_API_RETRIES: '0', CHIME_ACCOUNT_ID: '5f2c1d2e-8a7b-4c3d-9e8f-0a1b2c3d4e5f' });
       if (!config.ok) throw new Error(config.problems.join());
       createLatchkey(config.config, { logger: createLogger('silent') });
       console.log(JSON.stringify({ loaded: ${loaded} }));

@@ -193,23 +193,23 @@ describe('npm run doctor', () => {
   it("a SLACK_API_URL that answers, but not as Slack's API does (a web page, a 404, a redirect), is said so, as are a rate limit and a 5xx: none blamed on the token nor the network", async () => {
     const { createServer } = await import('node:http');
     const page = createServer((req, res) => {
-      if (req.url === '/page/auth.test') res.writeHead(200, { 'content-type': 'text/html' }).end('<html>intranet</html>');
-      else if (req.url === '/moved/auth.test') res.writeHead(301, { location: 'https://slack.com/api/auth.test' }).end();
-      else if (req.url === '/limited/auth.test') res.writeHead(429, { 'retry-after': '60' }).end();
-      else if (req.url === '/failing/auth.test') res.writeHead(503).end();
+      if (req.url === '/page/api/auth.test') res.writeHead(200, { 'content-type': 'text/html' }).end('<html>intranet</html>');
+      else if (req.url === '/moved/api/auth.test') res.writeHead(301, { location: 'https://slack.com/api/auth.test' }).end();
+      else if (req.url === '/limited/api/auth.test') res.writeHead(429, { 'retry-after': '60' }).end();
+      else if (req.url === '/failing/api/auth.test') res.writeHead(503).end();
       else res.writeHead(404).end('not here');
     });
     await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
     const base = `http://127.0.0.1:${(page.address() as { port: number }).port}`;
     try {
-      for (const [path, problem] of [['/page/', 'HTTP 200, not JSON'], ['/nothing/', 'HTTP 404'], ['/moved/', 'HttpFetchError REDIRECT_REFUSED']] as const) {
+      for (const [path, problem] of [['/page/api/', 'HTTP 200, not JSON'], ['/nothing/api/', 'HTTP 404'], ['/moved/api/', 'HttpFetchError REDIRECT_REFUSED']] as const) {
         const slack = (await doctor({ SLACK_API_URL: `${base}${path}` })).find((c) => c.name === 'Slack token')!;
         expect(slack).toMatchObject({ ok: false, detail: `SLACK_API_URL did not answer as Slack's API does (auth.test: ${problem}): check SLACK_API_URL (https://slack.com/api/ unless you go through a proxy)` });
       }
       // Neither is the token's fault: a rate limit says when to run the check again, a 5xx that Slack is failing.
-      const limited = (await doctor({ SLACK_API_URL: `${base}/limited/` })).find((c) => c.name === 'Slack token')!;
+      const limited = (await doctor({ SLACK_API_URL: `${base}/limited/api/` })).find((c) => c.name === 'Slack token')!;
       expect(limited).toMatchObject({ ok: false, detail: 'auth.test was rate-limited by Slack: run the check again in 60 s' });
-      const failing = (await doctor({ SLACK_API_URL: `${base}/failing/`, SLACK_API_RETRIES: '0' })).find((c) => c.name === 'Slack token')!;
+      const failing = (await doctor({ SLACK_API_URL: `${base}/failing/api/`, SLACK_API_RETRIES: '0' })).find((c) => c.name === 'Slack token')!;
       expect(failing).toMatchObject({ ok: false, detail: 'Slack answered auth.test with HTTP 503: Slack, or a proxy on the way, is failing; try again later (status.slack.com)' });
     } finally {
       page.closeAllConnections();

@@ -78,14 +78,14 @@ describe('a start that cannot go on', () => {
 
   it("a SLACK_API_URL that answers, but not as Slack's API does (a web page, a 404, a redirect), is a fatal line naming SLACK_API_URL at once, without the page, and exit 1", async () => {
     const page = createHttpServer((req, res) => {
-      if (req.url === '/page/auth.test') res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><html><body>Welcome to our intranet</body></html>');
-      else if (req.url === '/moved/auth.test') res.writeHead(301, { location: 'https://slack.com/api/auth.test' }).end();
+      if (req.url === '/page/api/auth.test') res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><html><body>Welcome to our intranet</body></html>');
+      else if (req.url === '/moved/api/auth.test') res.writeHead(301, { location: 'https://slack.com/api/auth.test' }).end();
       else res.writeHead(404).end('no such page');
     });
     await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
     const base = `http://127.0.0.1:${(page.address() as { port: number }).port}`;
     try {
-      for (const [path, what] of [['/page/', 'HTTP 200, not JSON'], ['/nothing/', 'HTTP 404'], ['/moved/', 'a redirect, which is not followed']] as const) {
+      for (const [path, what] of [['/page/api/', 'HTTP 200, not JSON'], ['/nothing/api/', 'HTTP 404'], ['/moved/api/', 'a redirect, which is not followed']] as const) {
         const { status, lines, output } = await run({ SLACK_API_URL: `${base}${path}` });
         expect(status).toBe(1);
         expect(fatal(lines)).toEqual([expect.objectContaining({ err: `StartFailure: SLACK_API_URL did not answer as Slack's API does (auth.test: ${what}): check SLACK_API_URL (https://slack.com/api/ unless you go through a proxy)` })]);

@@ -50,6 +50,24 @@ describe('loadConfig', () => {
     }
   });
 
+  it("SLACK_API_URL that is not Slack's /api/ base (Slack's site, a proxy's root) is a listed problem saying what to set, not a start that fails at auth.test; …/api is read as …/api/", () => {
+    for (const url of ['https://slack.com', 'https://slack.com/', 'http://localhost:3000/', 'https://proxy.example.com/slack/', 'https://slack.com/api/auth.test', 'https://slack.com/api/?x=1']) {
+      const result = loadConfig({ ...VALID, SLACK_API_URL: url });
+      expect([url, result.ok ? [] : result.problems]).toEqual([
+        url,
+        ["SLACK_API_URL: must be the base of Slack's Web API, ending in /api/: leave it unset for https://slack.com/api/, or give your proxy's or stand-in's address ending in /api/"],
+      ]);
+    }
+    for (const [url, read] of [
+      ['https://slack.com/api', 'https://slack.com/api/'],
+      ['https://proxy.example.com/slack/api/', 'https://proxy.example.com/slack/api/'],
+      ['http://127.0.0.1:4000/api', 'http://127.0.0.1:4000/api/'],
+    ]) {
+      const result = loadConfig({ ...VALID, SLACK_API_URL: url });
+      expect([url, result.ok && result.config.slack.apiUrl]).toEqual([url, read]);
+    }
+  });
+
   it('a URL setting that is no URL at all is a problem in the list, not a crash, whichever credential it belongs to', () => {
     for (const name of ['SLACK_API_URL', 'OKTA_ORG_URL', 'ENTRA_AUTHORITY_URL', 'ENTRA_GRAPH_URL', 'GOOGLE_TOKEN_URL', 'GOOGLE_API_URL']) {
       for (const value of ['acme.okta.com', 'not a url', 'login.microsoftonline.com']) {
