@@ -10,14 +10,20 @@ import {
   type PendingRequest,
   type PendingRequestStore,
   type PendingStatus,
+  type ReadStatus,
+  UNKNOWN_STATUS,
 } from '../flows/approvals/pending-request';
 import type { Clock, Requester } from '../flows/ports';
 import { BY_LIST_INDEX } from './approvals-table';
 
+/** A status as written: only the ones this version knows, ever. */
+const writtenStatus = z.enum(PENDING_STATUSES as [PendingStatus, ...PendingStatus[]]);
+
 /**
  * A request as read back. Not strict, on purpose: a field this version does not name (a newer
- * version wrote it, and was rolled back) is left out, never a reason to refuse the request, which
- * would close the queue, the requester's Home tab and the review over it.
+ * version wrote it, and was rolled back) is left out, and a status it does not know is read as
+ * UNKNOWN_STATUS (the word kept), never a reason to refuse the request, which would close the
+ * queue, the requester's Home tab and the review over it for every request read with it.
  */
 const requestItem = z.object({
   id: z.string(),
@@ -32,7 +38,7 @@ const requestItem = z.object({
   from: z.string().optional(),
   to: z.string().optional(),
   reason: z.string(),
-  status: z.enum(PENDING_STATUSES as [PendingStatus, ...PendingStatus[]]),
+  status: z.string(),
   createdAt: z.string(),
   expiresAt: z.string(),
   decidedBy: z.string().optional(),
@@ -70,6 +76,8 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
   ) {}
 
   async create(request: PendingRequest, slot: string): Promise<void> {
+    // Writing stays strict: a status this version does not know is never written.
+    if (!writtenStatus.safeParse(request.status).success) throw new LatchkeyFailure('INTERNAL', `unknown status ${request.status}`);
     await this.guard(async () => {
       await this.claimOpenMarker(request, slot);
       await this.client.send(
@@ -212,7 +220,9 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
   }
 
   private isOpen(request: PendingRequest): boolean {
-    return OPEN_STATUSES.includes(request.status) && Date.parse(request.expiresAt) > this.clock.now().getTime();
+    // A status this version does not know holds its place until its time ends: it may be open.
+    const open = request.status === UNKNOWN_STATUS || OPEN_STATUSES.includes(request.status);
+    return open && Date.parse(request.expiresAt) > this.clock.now().getTime();
   }
 
   /** Takes the requester's open-request marker for the slot, or fails with LICENSE_REQUEST_OPEN. */
@@ -257,7 +267,7 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
   }
 }
 
-function listOf(status: PendingStatus, requesterUserId: string): string {
+function listOf(status: ReadStatus, requesterUserId: string): string {
   return status === 'PENDING' ? PENDING_LIST : requesterUserId;
 }
 
@@ -300,7 +310,7 @@ function fromItem(raw: Record<string, unknown>): PendingRequest {
     directoryUserId: i.directoryUserId,
     detail: i.detail ?? legacy,
     reason: i.reason,
-    status: i.status,
+    ...readStatus(i.status),
     createdAt: i.createdAt,
     expiresAt: i.expiresAt,
     decidedBy: i.decidedBy,
@@ -309,4 +319,9 @@ function fromItem(raw: Record<string, unknown>): PendingRequest {
     errorCode: i.errorCode,
     message: i.messageChannel && i.messageTs ? { channel: i.messageChannel, ts: i.messageTs } : undefined,
   };
+}
+
+function readStatus(stored: string): Pick<PendingRequest, 'status' | 'recordedStatus'> {
+  const known = writtenStatus.safeParse(stored);
+  return known.success ? { status: known.data } : { status: UNKNOWN_STATUS, recordedStatus: stored };
 }

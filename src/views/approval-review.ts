@@ -1,6 +1,6 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import { COMMENT_MAX_LENGTH, type ReviewFieldError } from '../flows/approvals/approvals';
-import type { Detail, PendingRequest } from '../flows/approvals/pending-request';
+import { UNKNOWN_STATUS, type Detail, type PendingRequest } from '../flows/approvals/pending-request';
 import type { FailureCode } from '../flows/failure';
 import { context, modal, plain, section } from './blocks';
 import { approvalFacts, approvalStatusLine } from './approval-status';
@@ -77,7 +77,12 @@ export function reviewClosedView(request: PendingRequest, words: ApprovalKindWor
   return modal({
     title: TITLE,
     close: 'Close',
-    blocks: [section(approvalFacts(request, words)), section(approvalStatusLine(request, words, false)), context('It cannot be decided again.')],
+    blocks: [
+      section(approvalFacts(request, words)),
+      section(approvalStatusLine(request, words, false)),
+      // A status this version does not know was never decided here: its line says what to do.
+      ...(request.status === UNKNOWN_STATUS ? [] : [context('It cannot be decided again.')]),
+    ],
   });
 }
 

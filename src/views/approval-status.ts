@@ -33,7 +33,21 @@ export function approvalStatusLine(request: PendingRequest, words: ApprovalKindW
       return sentence(`:no_entry: Denied by ${by}${when}${comment}`);
     case 'EXPIRED':
       return `:zzz: Expired at ${slackTime(new Date(request.expiresAt))} without ${request.decidedBy ? 'being finished' : 'a decision'}.`;
+    case 'UNKNOWN':
+      return unknownStatusLine(request);
   }
+}
+
+/**
+ * A status a newer version wrote (and was rolled back): this version shows it, and lets nobody
+ * decide or change it. The word is shown as stored, reduced to what a status can hold.
+ */
+function unknownStatusLine(request: PendingRequest): string {
+  const word = (request.recordedStatus ?? '').replace(/[^A-Za-z0-9_-]/g, '').slice(0, 40);
+  return (
+    `:grey_question: In a state this version of Latchkey does not know${word ? ` (\`${word}\`)` : ''}: nobody can decide or change it here. ` +
+    `Ask IT to check it with the reference \`${request.id}\`, or wait for the version that wrote it.`
+  );
 }
 
 /** The request's facts, as both the channel and the review modal show them. */

@@ -1,7 +1,7 @@
 import type { Button, HomeView, KnownBlock } from '@slack/types';
 import type { Activity, AdminParts, Attention, HomeData, Part, TodayCounts } from '../flows/home-tab';
 import type { OwnRequest } from '../flows/approvals/approvals';
-import type { PendingRequest } from '../flows/approvals/pending-request';
+import { UNKNOWN_STATUS, type PendingRequest } from '../flows/approvals/pending-request';
 import { context, escapeMrkdwn, header, LIMITS, plain, section, slackDate, slackTime } from './blocks';
 import { countedRefusals, failureLabel } from './failure-labels';
 import { recordedFailureHeadline } from './failure-message';
@@ -93,6 +93,7 @@ export function activityState(a: Activity, why: string): string {
       APPLY_FAILED: ':warning: Approved, but the change was not made',
       DENIED: ':no_entry: Denied',
       EXPIRED: ':zzz: Expired; nothing was changed',
+      UNKNOWN: ':grey_question: In a state this version of Latchkey does not know',
     };
     return a.standing ? standing[a.standing] : ':outbox_tray: Sent to the admins';
   }
@@ -151,12 +152,15 @@ function adminBlocks(admin: AdminParts, viewer: string, words: HomeWords): Known
 
 /**
  * One request in the queue. The admin's own has no Review button (nobody decides their own
- * request, so it could only refuse) and says so.
+ * request, so it could only refuse) and says so. One in a status this version does not know (a
+ * newer version put it in the queue) says so, with no Review: nobody can decide it here.
  */
 function pendingBlock(r: PendingRequest, viewer: string, words: ApprovalWords): KnownBlock {
   const reason = escapeMrkdwn(r.reason.length > 200 ? `${r.reason.slice(0, 199)}…` : r.reason).replace(/\n/g, ' ');
-  const head = `*<@${r.requester.userId}>*: ${wordsOf(words, r.kind).summary(r)} · ${slackDate(new Date(r.createdAt))}`;
+  const kindWords = wordsOf(words, r.kind);
+  const head = `*<@${r.requester.userId}>*: ${kindWords.summary(r)} · ${slackDate(new Date(r.createdAt))}`;
   const text = `${head}${reason ? `\n>${reason}` : ''}`;
+  if (r.status === UNKNOWN_STATUS) return section(`${text}\n${approvalStatusLine(r, kindWords, false)}`);
   if (r.requester.userId === viewer) {
     return { type: 'section', text: { type: 'mrkdwn', text: `${text}\n_Your own request: another admin decides it._` } };
   }

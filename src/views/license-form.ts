@@ -1,4 +1,5 @@
 import type { KnownBlock, ModalView } from '@slack/types';
+import { UNKNOWN_STATUS } from '../flows/approvals/pending-request';
 import type { FailureCode } from '../flows/failure';
 import type { LicenseRequest } from '../flows/license-request';
 import { REASON_MAX_LENGTH, type LicenseFieldError } from '../flows/license-requests';
@@ -69,6 +70,17 @@ export function licenseFieldErrors(errors: Partial<Record<'license' | 'reason', 
 }
 
 export function openRequestView(request: LicenseRequest, { words }: LicenseVocabulary): ModalView {
+  if (request.status === UNKNOWN_STATUS) {
+    // A newer version wrote its status: it holds the person's place until its time ends, and nobody can decide it here.
+    return modal({
+      title: words.title,
+      close: 'Close',
+      blocks: [
+        section(`:grey_question: You already have a request (*${request.detail.from}* → *${request.detail.to}*) in a state this version of Latchkey does not know.`),
+        context(`You can ask again after it expires at ${slackTime(new Date(request.expiresAt))}. Ask IT to check it sooner with the reference \`${request.id}\`.`),
+      ],
+    });
+  }
   return modal({
     title: words.title,
     close: 'Close',

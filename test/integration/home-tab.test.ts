@@ -143,6 +143,43 @@ describe('the Home tab for admins', () => {
     expect(carl).toMatch(/Denied by <@UADA>/);
   });
 
+  it('a request in a status a newer version wrote is shown as such, never decidable, and the rest of the queue still works (Home, review, decision, request form)', async () => {
+    const unknown = await asksForLicense(h, 'UANN');
+    const live = await asksForLicense(h, 'UCARL');
+    // A newer version moved it to a status of its own, still in the queue, and was rolled back.
+    await h.addRawRequestFields(unknown, { status: 'ESCALATED' });
+
+    const { home } = await h.openHome('UADA');
+    expect(textOf(home)).not.toContain('is unavailable');
+    const row = (home.blocks as any[]).find((b) => b.type === 'section' && String(b.text?.text).includes('*<@UANN>*'));
+    expect(row.text.text).toContain('In a state this version of Latchkey does not know (`ESCALATED`)');
+    expect(row.accessory).toBeUndefined();
+    expect(JSON.stringify(home)).not.toContain(`"value":"${unknown}"`);
+    expect((home.blocks as any[]).find((b) => b.accessory?.value === live)?.accessory).toMatchObject({ action_id: 'license_review' });
+
+    // Its requester's own list says where it stands, not that the list is unavailable.
+    const ann = textOf((await h.openHome('UANN')).home);
+    expect(ann).not.toContain('is unavailable');
+    expect(ann).toContain('does not know (`ESCALATED`)');
+
+    // Review from a Home tab (or channel message) shown before: a closed view, no form.
+    const opened = await h.opening((trigger) => h.clickIn('UADA', 'license_review', unknown, { view: home, triggerId: trigger }));
+    expect(opened.view.submit).toBeUndefined();
+    expect(JSON.stringify(opened.view.blocks)).toContain('nobody can decide or change it here');
+
+    // A decision submitted from a review modal opened before the rollback changes nothing.
+    const form = { id: 'VSTALE', callback_id: 'license_review_submit', type: 'modal', private_metadata: unknown };
+    await h.submit('UADA', form, { values: { decision: { decision: { type: 'radio_buttons', selected_option: { value: 'approve' } } }, comment: { comment: { type: 'plain_text_input', value: null } } } });
+    expect(JSON.stringify((await h.viewUpdate('VSTALE', 1)).blocks)).toContain('does not know (`ESCALATED`)');
+    expect(h.chime.users.get('chime-ann')?.LicenseType).toBe('Basic');
+    expect((await h.auditRecords('UADA')).filter((r) => r.approvalRequestId === unknown)).toEqual([]);
+    expect(textOf((await h.openHome('UADA')).home)).toContain('does not know (`ESCALATED`)');
+
+    // It holds its requester's place until its time ends, and the form says so.
+    const again = await h.open('/request-license', 'UANN');
+    expect(JSON.stringify(again.view.blocks)).toContain('in a state this version of Latchkey does not know');
+  });
+
   it("an admin's own request is in their queue without a Review button, marked as theirs; another admin can review it", async () => {
     const requestId = await asksForLicense(h, 'UMAX', 'Plus');
     const own = await h.openHome('UMAX');

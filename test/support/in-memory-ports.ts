@@ -138,7 +138,7 @@ export class MemoryPendingRequests implements PendingRequestStore {
   async findOpen(requester: Requester, slot: string): Promise<PendingRequest | undefined> {
     const id = this.slots.get(`${requester.userId}#${slot}`);
     const r = id ? this.requests.get(id) : undefined;
-    return r && OPEN_STATUSES.includes(r.status) && Date.parse(r.expiresAt) > this.clock.now().getTime() ? r : undefined;
+    return r && (OPEN_STATUSES as readonly string[]).includes(r.status) && Date.parse(r.expiresAt) > this.clock.now().getTime() ? r : undefined;
   }
 
   async heldBy(userId: string): Promise<PendingRequest[]> {
@@ -147,7 +147,7 @@ export class MemoryPendingRequests implements PendingRequestStore {
 
   async transition(id: string, from: readonly PendingStatus[], to: PendingStatus, changes: PendingChanges = {}) {
     const current = this.requests.get(id);
-    if (!current || !from.includes(current.status)) return undefined;
+    if (!current || !(from as readonly string[]).includes(current.status)) return undefined;
     const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
     const next = { ...current, ...defined, status: to };
     this.requests.set(id, next);

@@ -3,7 +3,7 @@ import { asFailure, describeError, LatchkeyFailure, type FailureCode } from '../
 import { NO_METRICS, type Admins, type AuditEntry, type AuditLog, type Clock, type Logger, type Metrics, type RateLimiter, type Requester } from '../ports';
 import { newRequestId } from '../request-id';
 import { servesRequest, type Workspace } from '../workspace';
-import { approvalAction, type ApprovalStep, type Detail, type PendingRequest, type PendingRequestStore, type PendingStatus } from './pending-request';
+import { approvalAction, type ApprovalStep, type Detail, type PendingRequest, type PendingRequestStore, type PendingStatus, UNKNOWN_STATUS } from './pending-request';
 import { compareText } from '../text-order';
 
 export const COMMENT_MAX_LENGTH = 500;
@@ -201,7 +201,8 @@ export class Approvals {
       return this.fail(err, { requester: reviewer, step: 'decide', requestId });
     }
     if (request.status === 'EXPIRED') return { ok: false, code: 'REQUEST_EXPIRED', request };
-    if (!this.decidable(request)) return { ok: false, code: 'REQUEST_DECIDED', request };
+    // A status this version does not know is never decidable (fail closed): shown as it is, unchanged.
+    if (!this.decidable(request) || request.status === UNKNOWN_STATUS) return { ok: false, code: 'REQUEST_DECIDED', request };
     const kind = this.kindOf(request);
 
     const step = { ...this.auditStep('decide', reviewer, request), decision: choice.decision };
@@ -279,7 +280,7 @@ export class Approvals {
    * requester to finish it), the channel message shows it, and the requester is told.
    */
   async expireIfDue(request: PendingRequest): Promise<PendingRequest> {
-    if (!this.isDue(request)) return request;
+    if (!this.isDue(request) || request.status === UNKNOWN_STATUS) return request;
     const expired = await this.deps.store.transition(request.id, [request.status], 'EXPIRED');
     if (!expired) return (await this.deps.store.get(request.id)) ?? request;
     await Promise.all([

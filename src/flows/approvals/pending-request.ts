@@ -16,6 +16,14 @@ export type PendingStatus = 'PENDING' | 'APPROVED' | 'FINISHING' | 'APPLIED' | '
 
 export const PENDING_STATUSES: readonly PendingStatus[] = ['PENDING', 'APPROVED', 'FINISHING', 'APPLIED', 'APPLY_FAILED', 'DENIED', 'EXPIRED'];
 
+/**
+ * A stored status this version does not know (a newer version wrote it, and was rolled back), as
+ * read: the request is shown as such, never decided, finished or expired here (fail closed), and
+ * never written (transition's `to` and `from` are PendingStatus). `recordedStatus` holds the word.
+ */
+export const UNKNOWN_STATUS = 'UNKNOWN';
+export type ReadStatus = PendingStatus | typeof UNKNOWN_STATUS;
+
 /** States in which a request still holds its requester's one open place (for its slot). */
 export const OPEN_STATUSES: readonly PendingStatus[] = ['PENDING', 'APPROVED', 'FINISHING', 'APPLY_FAILED'];
 
@@ -32,7 +40,9 @@ export interface PendingRequest<D extends Detail = Detail> {
   readonly detail: D;
   /** Why the person asks, in their words. */
   readonly reason: string;
-  readonly status: PendingStatus;
+  readonly status: ReadStatus;
+  /** The stored word, when `status` is UNKNOWN_STATUS. */
+  readonly recordedStatus?: string;
   readonly createdAt: string;
   readonly expiresAt: string;
   readonly decidedBy?: string;
