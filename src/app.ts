@@ -22,7 +22,7 @@ import { PrometheusMetrics } from './metrics/prometheus-metrics';
 import { timed } from './metrics/timed';
 import { ResetCredential, type PolicyVerifier, type Resettable } from './flows/reset-credential';
 import { TimerWheelWaiter } from './flows/push-waiter';
-import type { Verifier } from './flows/verification';
+import type { ClosedWaits, Verifier } from './flows/verification';
 import { Sealer } from './flows/sealer';
 import { registerLicenseCommand } from './handlers/license-command';
 import { registerLicenseRequestSubmission } from './handlers/license-request-submission';
@@ -37,6 +37,7 @@ import { registerResetWaitingClosed } from './handlers/reset-waiting-closed';
 import { DynamoDbRateLimiter } from './limits/dynamodb-rate-limiter';
 import { rateLimitTable } from './limits/rate-table';
 import { DynamoDbWorkClaims } from './lambda/dynamodb-work-claims';
+import { DynamoDbClosedWaits } from './verifiers/dynamodb-closed-waits';
 import { HandOffReceiver } from './lambda/hand-off-receiver';
 import type { AppLogger } from './logger';
 import { HTTPReceiver, loadSocketModeReceiver } from './slack/bolt';
@@ -405,7 +406,7 @@ function registerFeatures(
     policies: config.policies,
     // The `approval` policy's branch of the gate: the request goes to the admins.
     approvals: resetApprovals,
-    ...(config.verify && { verifier: policyVerifier(config.verify, context, metrics) }),
+    ...(config.verify && { verifier: policyVerifier(config.verify, context, metrics, new DynamoDbClosedWaits(dynamo, config.limits.tableName, clock)) }),
     members,
     audit,
     sealer,
@@ -479,8 +480,11 @@ function registerFeatures(
 /** Checks of waiting pushes, at most this many a second for the whole process (see README, "Verify: the poll interval"). */
 export const PUSH_CHECKS_PER_SECOND = 5;
 
-/** The `verify` policy's verifier (VERIFY_WITH): its adapter loaded on first use, and one timer wheel for every push waiting. */
-function policyVerifier(verify: NonNullable<Config['verify']>, context: AdapterContext, metrics: Metrics): PolicyVerifier {
+/**
+ * The `verify` policy's verifier (VERIFY_WITH): its adapter loaded on first use, one timer wheel for
+ * every push waiting, and the closes of waiting modals, shared with every other instance.
+ */
+function policyVerifier(verify: NonNullable<Config['verify']>, context: AdapterContext, metrics: Metrics, closes: ClosedWaits): PolicyVerifier {
   const { plugin } = verify;
   return {
     name: plugin.audit.verifier,
@@ -489,6 +493,7 @@ function policyVerifier(verify: NonNullable<Config['verify']>, context: AdapterC
     timeoutMs: verify.timeoutMs,
     perPersonPerHour: verify.perPersonPerHour,
     waiter: new TimerWheelWaiter({ intervalMs: verify.pollMs, perSecond: PUSH_CHECKS_PER_SECOND }),
+    closes,
   };
 }
 

@@ -12,6 +12,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { BY_LIST_INDEX } from '../../src/approvals/approvals-table';
+import { CLOSE_KEY_PREFIX } from '../../src/limits/rate-table';
 import type { Grant } from '../../src/credentials/credential';
 import { Monitoring } from './monitoring';
 import type { LambdaRuntimeName, LatchkeySettings } from './settings';
@@ -235,6 +236,14 @@ export class LatchkeyStack extends Stack {
     allow('ReadAuditForHomeTab', ['dynamodb:Query'], [this.auditTable.tableArn, `${this.auditTable.tableArn}/index/by-day`]);
     allow('ReadApprovals', ['dynamodb:Query'], [this.approvalsTable.tableArn, `${this.approvalsTable.tableArn}/index/${BY_LIST_INDEX}`]);
     allow('RateLimits', ['dynamodb:UpdateItem'], [this.rateLimitTable.tableArn]);
+    // The verify policy: the worker that waits for a push reads, at each check, whether its
+    // requester closed the waiting modal, which another invocation recorded there (UpdateItem,
+    // above). Only those items (close#<request ID>), and only with the policy on.
+    if (s.verifyTimeoutSeconds !== undefined) {
+      allow('ReadClosedWaits', ['dynamodb:GetItem'], [this.rateLimitTable.tableArn], {
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${CLOSE_KEY_PREFIX}*`] },
+      });
+    }
     // The Home tab's Setup check (src/doctor/): that each table exists with its index. Read-only.
     allow('SetupCheckTables', ['dynamodb:DescribeTable'], [this.auditTable.tableArn, this.approvalsTable.tableArn, this.rateLimitTable.tableArn]);
 

@@ -1,7 +1,7 @@
 import type { PushResult, PushWaiter } from './verification';
 
 interface Waiting {
-  readonly check: () => Promise<'waiting' | PushResult>;
+  readonly check: () => Promise<'waiting' | PushResult | 'cancelled'>;
   readonly deadline: number;
   dueAt: number;
   busy: boolean;
@@ -50,7 +50,7 @@ export class TimerWheelWaiter implements PushWaiter {
     return this.waiting.size;
   }
 
-  wait(check: () => Promise<'waiting' | PushResult>, timeoutMs: number, stop?: AbortSignal): Promise<PushResult | 'expired' | 'cancelled'> {
+  wait(check: () => Promise<'waiting' | PushResult | 'cancelled'>, timeoutMs: number, stop?: AbortSignal): Promise<PushResult | 'expired' | 'cancelled'> {
     if (stop?.aborted) return Promise.resolve('cancelled');
     return new Promise((resolve, reject) => {
       const now = Date.now();

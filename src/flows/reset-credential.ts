@@ -20,7 +20,7 @@ import {
 } from './ports';
 import { RESET_TICKET, resetTicketSchema, type ResetTicket } from './reset-ticket';
 import type { Sealer } from './sealer';
-import type { ConfiguredVerifier, PushStarted, VerifierAccount } from './verification';
+import type { ConfiguredVerifier, PushResult, PushStarted, VerifierAccount } from './verification';
 import type { Workspace } from './workspace';
 
 /** Long enough to read the modal and click; short enough that a stale check is not trusted. */
@@ -341,11 +341,14 @@ export class ResetCredential {
    * their mind.
    *
    * Only the requester's own close counts: the ticket (sealed, from the modal's private_metadata)
-   * and the wait it names must both be the signed user's. A close whose wait is not in this
-   * process (it ended, or it waits in another instance: on Lambda, always another invocation)
-   * changes nothing. Returns what it found, for the log and the tests.
+   * and the wait it names must both be the signed user's. A wait in this process ends at once.
+   * Otherwise the close is recorded (ClosedWaits), keyed by the request, with the signed user:
+   * the instance that waits (on Lambda, always another invocation; behind a load balancer, maybe
+   * another server) reads it at its next check, and only a close by its own requester ends it.
+   * 'unrecorded': the close could not be recorded, so the push stays live until it times out (or
+   * is approved) and the person must be told. Returns what it did, for the handler and the log.
    */
-  abandonPush(requester: Requester, kind: string, sealedTicket: string): 'cancelled' | 'not_waiting' | 'not_theirs' {
+  async abandonPush(requester: Requester, kind: string, sealedTicket: string): Promise<'cancelled' | 'recorded' | 'not_waiting' | 'not_theirs' | 'unrecorded'> {
     const ticket = this.deps.sealer.open(RESET_TICKET, sealedTicket, resetTicketSchema);
     const wait = ticket && this.waiting.get(ticket.requestId);
     const fields = { requestId: ticket?.requestId, slackUserId: requester.userId, kind };
@@ -353,12 +356,31 @@ export class ResetCredential {
       this.deps.logger.warn(fields, 'waiting modal closed by someone other than its requester, or not ours; nothing changed');
       return 'not_theirs';
     }
-    if (!wait || wait.stop.signal.aborted) {
-      this.deps.logger.info(fields, 'waiting modal closed, but no push of it waits in this process (it ended, or waits in another instance); nothing withdrawn here');
+    if (wait) {
+      wait.stop.abort();
+      return 'cancelled';
+    }
+    const closes = this.deps.verifier?.closes;
+    if (!closes) {
+      this.deps.logger.info(fields, 'waiting modal closed, but no verifier is configured now; nothing to cancel');
       return 'not_waiting';
     }
-    wait.stop.abort();
-    return 'cancelled';
+    try {
+      if ((await closes.record(ticket.requestId, requester.userId)) === 'taken') {
+        this.deps.logger.warn(fields, 'waiting modal closed, but a close by someone else is on record for its request; nothing changed');
+        return 'not_theirs';
+      }
+    } catch (err) {
+      const failure = asFailure(err);
+      this.deps.logger.error(
+        { ...fields, code: failure.code, detail: failure.detail, ...(failure.needsOperator && { alert: true }) },
+        'waiting modal closed, but the close could not be recorded: its push stays live until it times out',
+      );
+      return 'unrecorded';
+    }
+    // It may have ended already (approved, or timed out): then the record simply lapses.
+    this.deps.logger.info(fields, 'waiting modal closed: the close is recorded for the instance that waits on its push');
+    return 'recorded';
   }
 
   /**
@@ -578,7 +600,7 @@ export class ResetCredential {
     );
     let result: 'approved' | 'rejected' | 'timeout' | 'expired' | 'cancelled';
     try {
-      result = await verifier.waiter.wait(() => verifier.verifier.check(account, push), verifier.timeoutMs, stop);
+      result = await verifier.waiter.wait(() => this.checkUnlessClosed(verifier, account, push, ticket.requestId, requester), verifier.timeoutMs, stop);
     } catch (err) {
       this.waitEnded(ticket.requestId, stop);
       await this.withdraw(verifier, account, push, fields);
@@ -614,6 +636,31 @@ export class ResetCredential {
       .notifyRejected?.({ kind, requestId: ticket.requestId, at: this.deps.clock.now(), app: verifier.app })
       .catch((err: unknown) => this.deps.logger.warn({ ...fields, err: describeError(err) }, 'owner could not be told of the rejected push'));
     return { ok: false, code: 'VERIFY_REJECTED', proof: proofOf('rejected') };
+  }
+
+  /**
+   * One check of the push, and beside it (in parallel: the check takes no longer) one read of
+   * whether its requester closed the waiting modal in another instance (abandonPush). A close wins
+   * over any answer, an approval too: the person has left and asked for nothing to change.
+   *
+   * A read that fails fails the check, whatever the push says, as a failed poll does: the waiter
+   * checks again an interval later, ends the wait after three failures in a row (the push
+   * withdrawn, nothing changed, STORE_UNAVAILABLE), and at the deadline as not answered. So no
+   * credential changes on a check that could not tell whether the person had closed the modal, and
+   * a read error is never taken for "not closed".
+   */
+  private async checkUnlessClosed(
+    verifier: PolicyVerifier,
+    account: VerifierAccount,
+    push: PushStarted,
+    requestId: string,
+    requester: Requester,
+  ): Promise<'waiting' | PushResult | 'cancelled'> {
+    const [state, closed] = await Promise.allSettled([verifier.verifier.check(account, push), verifier.closes.closedBy(requestId, requester.userId)]);
+    if (closed.status === 'fulfilled' && closed.value) return 'cancelled';
+    if (closed.status === 'rejected') throw closed.reason;
+    if (state.status === 'rejected') throw state.reason;
+    return state.value;
   }
 
   private async withdraw(verifier: PolicyVerifier, account: VerifierAccount, push: PushStarted, fields: object): Promise<void> {
@@ -691,7 +738,8 @@ type OutcomeExtraOf = Pick<import('./ports').AuditEntry, 'verifier' | 'factorTyp
 /** A verifier's failure in the policy's words: its misconfiguration is the operator's; anything else, "try again". */
 function verifierFailure(err: unknown): LatchkeyFailure {
   const failure = asFailure(err);
-  if (failure.code.startsWith('VERIFY_') || failure.code === 'PUSH_LIMITED') return failure;
+  // STORE_UNAVAILABLE: whether the person closed the waiting modal could not be read (checkUnlessClosed); ours to fix.
+  if (failure.code.startsWith('VERIFY_') || failure.code === 'PUSH_LIMITED' || failure.code === 'STORE_UNAVAILABLE') return failure;
   const code: FailureCode = failure.code === 'DIRECTORY_MISCONFIGURED' || failure.code === 'INTERNAL' ? 'VERIFY_MISCONFIGURED' : 'VERIFY_UNAVAILABLE';
   return new LatchkeyFailure(code, `verifier: ${failure.detail ?? failure.code}`, { cause: failure });
 }

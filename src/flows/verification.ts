@@ -48,13 +48,33 @@ export interface ConfiguredVerifier {
   /** How long a push may wait for the person before it is withdrawn. */
   readonly timeoutMs: number;
   readonly waiter: PushWaiter;
+  /** Where a close of the modal waiting for a push is recorded, for whichever instance waits on it. */
+  readonly closes: ClosedWaits;
+}
+
+/**
+ * Closes of the modal waiting for a push, shared by every instance of the app: the close may reach
+ * another process than the one that waits (on Lambda, always another invocation; behind a load
+ * balancer, maybe another server), so it is recorded, keyed by the push's request, with the user
+ * who closed it, and each check of the push reads it.
+ */
+export interface ClosedWaits {
+  /**
+   * Records that `userId` (the signed payload's user, whose ticket names the request) closed the
+   * modal waiting for request `requestId`'s push. 'taken' when a close by someone else is on record
+   * for it. Throws (STORE_UNAVAILABLE) when it cannot be written.
+   */
+  record(requestId: string, userId: string): Promise<'recorded' | 'taken'>;
+  /** Whether `userId` closed the modal waiting for request `requestId`'s push. Throws (STORE_UNAVAILABLE) when it cannot be read. */
+  closedBy(requestId: string, userId: string): Promise<boolean>;
 }
 
 /** Waits for pushes to end, by checking each now and then; see push-waiter.ts. */
 export interface PushWaiter {
   /**
    * Resolves with how the push ended, 'expired' once `timeoutMs` has passed, or 'cancelled' as soon
-   * as `stop` is aborted (even with a check under way: what that check then finds is not used).
+   * as `stop` is aborted (even with a check under way: what that check then finds is not used) or
+   * a check answers 'cancelled' (the close was recorded elsewhere: ClosedWaits).
    */
-  wait(check: () => Promise<'waiting' | PushResult>, timeoutMs: number, stop?: AbortSignal): Promise<PushResult | 'expired' | 'cancelled'>;
+  wait(check: () => Promise<'waiting' | PushResult | 'cancelled'>, timeoutMs: number, stop?: AbortSignal): Promise<PushResult | 'expired' | 'cancelled'>;
 }

@@ -7,8 +7,24 @@ export async function sendDirectMessage(
   userId: string,
   message: { text: string; blocks?: KnownBlock[] },
 ): Promise<void> {
+  await client.chat.postMessage({ channel: await directChannel(client, userId), text: message.text, blocks: message.blocks });
+}
+
+/**
+ * An ephemeral message in the person's DM with the app: seen by them alone and gone on reload,
+ * for what matters only now (the same scopes).
+ */
+export async function sendEphemeralDirect(
+  client: SlackApi,
+  userId: string,
+  message: { text: string; blocks?: KnownBlock[] },
+): Promise<void> {
+  await client.chat.postEphemeral({ channel: await directChannel(client, userId), user: userId, text: message.text, blocks: message.blocks });
+}
+
+async function directChannel(client: SlackApi, userId: string): Promise<string> {
   const opened = await client.conversations.open({ users: userId });
   const channel = opened.channel?.id;
   if (!channel) throw new Error('conversations.open returned no channel');
-  await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks });
+  return channel;
 }

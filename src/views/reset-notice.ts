@@ -35,3 +35,15 @@ export function pushRejectedNotice(rejected: { at: Date; requestId: string; app:
     `If that wasn't you, contact IT now: someone else may be signed in to Slack as you.`;
   return { text, blocks: [section(`:warning: ${text}`), context(`Reference: \`${rejected.requestId}\``)] };
 }
+
+/**
+ * The ephemeral message after the person closed the modal waiting for their push, when Latchkey
+ * could not record the close: the push is still live, and approving it by habit would change the
+ * credential with nobody there to see the new one. Ignored, it lapses and nothing changes.
+ */
+export function pushNotCancelledNotice(app: string, words: ResetWords): { text: string; blocks: KnownBlock[] } {
+  const text =
+    `Latchkey could not cancel the ${app} request for your ${words.receipt}. Do not approve it on your phone: ` +
+    `left alone, it expires by itself and nothing changes.`;
+  return { text, blocks: [section(`:warning: ${text}`), context(`Run \`${words.command}\` again if you still want to ${changeOf(words).verb} it.`)] };
+}

@@ -109,6 +109,26 @@ describe('Okta alone', () => {
     expect(fn(verifying).Environment.Variables).toMatchObject({ RESET_POLICY: 'okta_password=verify', VERIFY_WITH: 'okta' });
   });
 
+  test("with the verify policy the role may read the closes of waiting modals, GetItem on the rate-limit table's close# items alone; without it, nothing more; cdk-nag passes", () => {
+    const verifying = synth({ oktaOrgUrl: 'https://acme.okta.com', slackTeamId: 'T0ACME', resetPolicy: 'okta_password=verify', verifyWith: 'okta' });
+    const rateLimitTable = logicalIdOf(verifying.json, 'AWS::DynamoDB::Table', (p) => p.KeySchema.length === 1);
+    const read = statements(verifying).filter((st) => st.Sid === 'ReadClosedWaits');
+    expect(read).toEqual([
+      {
+        Sid: 'ReadClosedWaits',
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem'],
+        Resource: [{ 'Fn::GetAtt': [rateLimitTable, 'Arn'] }],
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['close#*'] } },
+      },
+    ]);
+    // The close itself is written with the UpdateItem the rate limits already have: nothing else is new.
+    expect(sids(verifying).filter((sid) => !sids(oktaOnly).includes(sid))).toEqual(['ReadClosedWaits']);
+    expect(statements(verifying).find((st) => st.Sid === 'RateLimits')?.Action).toEqual(['dynamodb:UpdateItem']);
+    expect(verifying.validationError).toBeUndefined();
+    expect((verifying.report?.pluginReports ?? []).flatMap((r) => r.violations)).toEqual([]);
+  });
+
   test('verify with Duo: a secret for DUO_SECRET_KEY (its ARN in the environment, never a value); without its hostname, refused in context keys', () => {
     const withDuo = synth({
       oktaOrgUrl: 'https://acme.okta.com',

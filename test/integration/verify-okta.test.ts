@@ -24,6 +24,15 @@ async function modalAfter(h: Harness, submission: AppResponse, viewId: string, m
   return call.args.view as Record<string, any>;
 }
 const text = (view: Record<string, any>) => JSON.stringify(view.blocks);
+/** The request of the person's push still waiting: its attempt is on record, its outcome not yet. */
+async function waitingRequest(h: Harness, userId: string): Promise<string> {
+  const records = await h.auditRecords(userId);
+  const ended = new Set(records.filter((r) => r.phase !== 'attempt').map((r) => r.requestId));
+  const waiting = records.filter((r) => r.phase === 'attempt' && !ended.has(r.requestId));
+  if (waiting.length !== 1) throw new Error(`${waiting.length} requests of ${userId} waiting`);
+  return waiting[0]!.requestId;
+}
+const linesSaying = (h: Harness, words: string) => h.logs.filter((l) => l.includes(words)).length;
 const hasSecret = (view: Record<string, any>) => secretIn(view) !== undefined;
 const isFailure = (view: Record<string, any>) => text(view).includes(':warning:');
 
@@ -142,6 +151,25 @@ describe('verify with Okta Verify', () => {
     expect(h.workmail.callsTo('ResetPassword')).toHaveLength(1);
   });
 
+  it('a close handled by another instance of the app ends the wait this one runs, through DynamoDB: withdrawn (DELETE), nothing changes, even if it is approved by habit', async () => {
+    const other = await h.startAnotherInstance();
+    const cancelled = linesSaying(h, 'push cancelled: the person closed the modal waiting for it');
+    const opened = await h.open('/reset-password', 'UANN');
+    const before = pushesTo('ann@example.com');
+    const submission = await h.submit('UANN', opened.view);
+    const push = await h.waitForPush('ann@example.com', before + 1);
+    const waiting = await modalAfter(h, submission, opened.viewId, (v) => text(v).includes('Approve the Okta Verify request'));
+    expect((await h.close('UANN', { ...waiting, id: opened.viewId }, { url: other })).status).toBe(200);
+    await h.waitForLogs('the close is recorded for the instance that waits on its push', 1);
+    expect(await h.closesOnRecord()).toEqual([expect.objectContaining({ pk: `close#${await waitingRequest(h, 'UANN')}`, closedBy: 'UANN', expiresAt: expect.any(Number) })]);
+    await h.waitForLogs('push cancelled: the person closed the modal waiting for it', cancelled + 1);
+    expect(h.okta.callsTo('CancelFactorTransaction')).toHaveLength(1);
+    expect(h.okta.answerPush(push.id, { approve: true, pick: push.correctAnswer })).toBe(false);
+    const records = await h.waitForAudit('UANN', (r) => r.phase === 'outcome' && r.verification === 'cancelled');
+    expect(records.find((r) => r.verification === 'cancelled')).toMatchObject({ errorCode: 'VERIFY_CANCELLED', verifier: 'okta_verify' });
+    expect(h.workmail.callsTo('ResetPassword')).toEqual([]);
+  });
+
   it("the bench's phone (approvePushesAfter): polls answer WAITING until the person has had their think time, then SUCCESS; off again, a push waits for the phone", async () => {
     h.okta.approvePushesAfter(600);
     const opened = await h.open('/reset-password', 'UANN');
@@ -243,6 +271,29 @@ describe('verify: pushes count against the person (push-bombing)', () => {
   });
 });
 
+describe('verify with DynamoDB down: a close cannot be recorded, and a check cannot read one', () => {
+  const h = useHarness({ accounts: { okta_password: OKTA }, env: ENV });
+
+  it('the person is told, privately, that the push is still live and not to approve it; approved all the same, it changes nothing, and it is withdrawn', async () => {
+    const other = await h.startAnotherInstance();
+    const opened = await h.open('/reset-password', 'UANN');
+    const submission = await h.submit('UANN', opened.view);
+    const push = await h.waitForPush('ann@example.com');
+    const waiting = await modalAfter(h, submission, opened.viewId, (v) => text(v).includes('Approve the Okta Verify request'));
+    await h.dynamo.close();
+    expect((await h.close('UANN', { ...waiting, id: opened.viewId }, { url: other })).status).toBe(200);
+    const told = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UANN', 8000);
+    expect(told.args.text).toBe('Latchkey could not cancel the Okta Verify request for your Amazon WorkMail password. Do not approve it on your phone: left alone, it expires by itself and nothing changes.');
+    expect(h.slack.callsTo('chat.postMessage')).toEqual([]);
+    // Approved by habit: the waiting instance cannot read whether it was closed, so it changes nothing.
+    expect(h.okta.answerPush(push.id, { approve: true, pick: push.correctAnswer })).toBe(true);
+    const final = await modalAfter(h, submission, opened.viewId, isFailure);
+    expect(text(final)).toContain('Latchkey could not save the request, so it changed nothing.');
+    expect(h.workmail.callsTo('ResetPassword')).toEqual([]);
+    expect(h.okta.callsTo('CancelFactorTransaction')).toHaveLength(1);
+  });
+});
+
 describe('verify on AWS Lambda: the worker follows the push and updates the modal by its view ID', () => {
   const h = useHarness({ entry: 'lambda', accounts: { okta_password: OKTA }, env: ENV });
 
@@ -260,24 +311,54 @@ describe('verify on AWS Lambda: the worker follows the push and updates the moda
     await h.waitForAudit('UANN', (r) => r.phase === 'outcome' && r.verification === 'approved');
   });
 
-  it('closing the waiting modal reaches an invocation that holds no wait: it fails nothing and withdraws nothing, and the push ends as it would have', async () => {
-    const logged = h.logs.length;
-    const pushed = h.okta.pushes().length;
-    const withdrawn = h.okta.callsTo('CancelFactorTransaction').length;
+  /** Ann's Reset click, up to the number in her modal: the worker invocation now waits for her push (the `pushed + 1`th). */
+  async function waitingOnLambda(pushed: number) {
     const opened = await h.open('/reset-password', 'UANN');
     await h.submit('UANN', opened.view);
     const push = await h.waitForPush('ann@example.com', pushed + 1);
     const challenge = await h.slack.waitForCall('views.update', (c) => c.args.view_id === opened.viewId && text(c.args.view).includes(`pick *${push.correctAnswer}*`));
+    return { opened, push, challenge };
+  }
+
+  it('closing the waiting modal reaches the invocation that waits, through DynamoDB: the push is withdrawn (DELETE) and nothing changes, even if it is approved by habit', async () => {
+    const logged = h.logs.length;
+    const pushed = h.okta.pushes().length;
+    const withdrawn = h.okta.callsTo('CancelFactorTransaction').length;
+    const resets = h.workmail.callsTo('ResetPassword').length;
+    const cancelled = linesSaying(h, 'push cancelled: the person closed the modal waiting for it');
+    const { opened, push, challenge } = await waitingOnLambda(pushed);
     expect(challenge.args.view).toMatchObject({ callback_id: 'reset_password_waiting', notify_on_close: true });
     // Lambda runs one invocation per instance at a time: the worker that waits is busy, so the close is answered and worked elsewhere.
     h.coldNext(1);
     expect((await h.close('UANN', { ...challenge.args.view, id: opened.viewId })).status).toBe(200);
-    await h.waitForLogs('no push of it waits in this process', 1);
+    await h.waitForLogs('the close is recorded for the instance that waits on its push', 1);
+    await h.waitForLogs('push cancelled: the person closed the modal waiting for it', cancelled + 1);
+    expect(h.okta.callsTo('CancelFactorTransaction')).toHaveLength(withdrawn + 1);
+    expect(h.okta.answerPush(push.id, { approve: true, pick: push.correctAnswer })).toBe(false);
+    await h.waitForAudit('UANN', (r) => r.phase === 'outcome' && r.verification === 'cancelled');
+    expect(h.workmail.callsTo('ResetPassword')).toHaveLength(resets);
+    expect(h.logs.slice(logged).some((l) => l.includes('"alert":true') || l.includes('unhandled error') || l.includes('securityEvent'))).toBe(false);
+  });
+
+  it("a close sent as someone else, worked by another instance, records nothing and ends nothing; a close on record by anyone but the requester ends nothing either: the push stays, and its approval resets", async () => {
+    const pushed = h.okta.pushes().length;
+    const withdrawn = h.okta.callsTo('CancelFactorTransaction').length;
+    const resets = h.workmail.callsTo('ResetPassword').length;
+    const refused = linesSaying(h, 'waiting modal closed by someone other than its requester');
+    const { opened, push, challenge } = await waitingOnLambda(pushed);
+    const closes = (await h.closesOnRecord()).length;
+    // Bob's own signed request, with Ann's waiting modal: the signature is Slack's, so the closer is Bob.
+    h.coldNext(1);
+    expect((await h.close('UBOB', { ...challenge.args.view, id: opened.viewId })).status).toBe(200);
+    await h.waitForLogs('waiting modal closed by someone other than its requester', refused + 1);
+    expect(await h.closesOnRecord()).toHaveLength(closes);
+    // And a close on record for Ann's request that is not Ann's (the app never writes one): her wait reads it and goes on.
+    await h.writeRawClose(await waitingRequest(h, 'UANN'), 'UBOB');
+    await new Promise((r) => setTimeout(r, 400));
     expect(h.okta.callsTo('CancelFactorTransaction')).toHaveLength(withdrawn);
-    expect(h.logs.slice(logged).some((l) => l.includes('"alert":true') || l.includes('unhandled error'))).toBe(false);
     expect(h.okta.answerPush(push.id, { approve: true, pick: push.correctAnswer })).toBe(true);
-    const approved = async () => (await h.auditRecords('UANN')).filter((r) => r.phase === 'outcome' && r.verification === 'approved').length;
-    for (let i = 0; i < 300 && (await approved()) < 2; i++) await new Promise((r) => setTimeout(r, 25));
-    expect(await approved()).toBe(2);
+    const final = await h.slack.waitForCall('views.update', (c) => c.args.view_id === opened.viewId && hasSecret(c.args.view), 8000);
+    expect(secretIn(final.args.view)).toBe(h.workmail.passwordOf('wm-ann'));
+    expect(h.workmail.callsTo('ResetPassword')).toHaveLength(resets + 1);
   });
 });

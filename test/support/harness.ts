@@ -8,6 +8,7 @@ import type { AuditEntry } from '../../src/flows/ports';
 import { loadConfig, type Config } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { VERIFIERS } from '../../src/verifiers';
+import { CLOSE_KEY_PREFIX } from '../../src/limits/rate-table';
 import { CREDENTIALS, SETTINGS_OWNERS, settingsOwnerOf } from '../../src/credentials';
 import { DEMO_ACCOUNT_ID, type ChimeSimulator, type ChimeSimUser } from '../../src/credentials/chime/stand-in';
 import type { StandIn } from '../../src/credentials/stand-in';
@@ -476,6 +477,19 @@ export class Harness {
       if (Date.now() > deadline) throw new Error(`${seen()} of ${count} log lines say "${text}"`);
       await new Promise((r) => setTimeout(r, 10));
     }
+  }
+
+  /** The closes of waiting modals on record (verifiers/dynamodb-closed-waits.ts), as stored. */
+  async closesOnRecord(): Promise<Record<string, unknown>[]> {
+    const { ScanCommand } = await import('@aws-sdk/client-dynamodb');
+    const { unmarshall } = await import('@aws-sdk/util-dynamodb');
+    const out = await this.readerClient.send(new ScanCommand({ TableName: this.config.limits.tableName }));
+    return (out.Items ?? []).map((i) => unmarshall(i)).filter((i) => String(i.pk).startsWith(CLOSE_KEY_PREFIX));
+  }
+
+  /** Stores a close of a waiting modal as it is, past the app's checks: for what the app itself never writes. */
+  async writeRawClose(requestId: string, closedBy: string): Promise<void> {
+    await this.readerClient.send(new PutItemCommand({ TableName: this.config.limits.tableName, Item: marshall({ pk: `${CLOSE_KEY_PREFIX}${requestId}`, closedBy }) }));
   }
 
   /** Every item in the audit table, raw, for privacy checks. */

@@ -26,6 +26,7 @@ import type {
   WorkspaceMembers,
 } from '../../src/flows/ports';
 import { Sealer } from '../../src/flows/sealer';
+import type { ClosedWaits } from '../../src/flows/verification';
 import { Secret } from '../../src/flows/secret';
 
 /** In-memory stand-ins for the flow's ports, for unit tests of the rules. */
@@ -253,5 +254,32 @@ export class MemoryRateLimiter implements RateLimiter {
     this.givenBack.add(`${k}:${useId}`);
     this.counts.set(k, used - 1);
     return true;
+  }
+}
+
+/** Closes of waiting modals, shared by the flows a test builds over it (one per "instance"). */
+export class MemoryClosedWaits implements ClosedWaits {
+  /** By request ID: who closed it. */
+  readonly closes = new Map<string, string>();
+  writeFailure?: LatchkeyFailure;
+  /** Reads that fail before they answer again. */
+  readFailures = 0;
+  reads = 0;
+
+  async record(requestId: string, userId: string): Promise<'recorded' | 'taken'> {
+    if (this.writeFailure) throw this.writeFailure;
+    const by = this.closes.get(requestId);
+    if (by !== undefined && by !== userId) return 'taken';
+    this.closes.set(requestId, userId);
+    return 'recorded';
+  }
+
+  async closedBy(requestId: string, userId: string): Promise<boolean> {
+    this.reads += 1;
+    if (this.readFailures > 0) {
+      this.readFailures -= 1;
+      throw new LatchkeyFailure('STORE_UNAVAILABLE', 'closed wait read: test');
+    }
+    return this.closes.get(requestId) === userId;
   }
 }

@@ -3,7 +3,7 @@ import type { Policy } from '../../src/flows/policy';
 import { TimerWheelWaiter } from '../../src/flows/push-waiter';
 import { ResetCredential, type PolicyVerifier, type ResetDelivery } from '../../src/flows/reset-credential';
 import type { PushResult, PushStarted, Verifier, VerifierAccount } from '../../src/flows/verification';
-import { ManualClock, member, MemoryAudit, MemoryDirectory, MemoryLogger, MemoryMembers, MemoryRateLimiter, testSealer } from '../support/in-memory-ports';
+import { ManualClock, member, MemoryAudit, MemoryClosedWaits, MemoryDirectory, MemoryLogger, MemoryMembers, MemoryRateLimiter, testSealer } from '../support/in-memory-ports';
 
 const ANN = { userId: 'UANN', teamId: 'T0TEAM' };
 
@@ -36,11 +36,13 @@ class MemoryVerifier implements Verifier {
   }
 }
 
-function setup(policy: Policy, options: { pushesPerHour?: number; noApprovals?: boolean } = {}) {
+/** `closes`: shared with another setup's flow, as two instances of the app share the table. */
+function setup(policy: Policy, options: { pushesPerHour?: number; noApprovals?: boolean; closes?: MemoryClosedWaits } = {}) {
   const directory = new MemoryDirectory([{ id: 'okta-ann', email: 'uann@example.com', status: 'active' }]);
   const audit = new MemoryAudit();
   const logger = new MemoryLogger();
   const verifier = new MemoryVerifier();
+  const closes = options.closes ?? new MemoryClosedWaits();
   const limiter = new MemoryRateLimiter();
   const counted: string[] = [];
   const filed: string[] = [];
@@ -51,6 +53,7 @@ function setup(policy: Policy, options: { pushesPerHour?: number; noApprovals?: 
     timeoutMs: 200,
     perPersonPerHour: options.pushesPerHour ?? 3,
     waiter: new TimerWheelWaiter({ intervalMs: 10, perSecond: 1000 }),
+    closes,
   };
   const flow = new ResetCredential({
     credentials: new Map([['okta_password', { id: 'okta_password', audit: { action: 'reset_okta_password', directory: 'okta' }, directory }]]),
@@ -80,13 +83,26 @@ function setup(policy: Policy, options: { pushesPerHour?: number; noApprovals?: 
     showChallenge: async (push) => void challenges.push(push.challenge),
     notifyRejected: async (r) => void rejections.push(r.requestId),
   };
-  return { flow, directory, audit, logger, verifier, delivery, shown, challenges, rejections, counted, filed };
+  return { flow, directory, audit, logger, verifier, closes, delivery, shown, challenges, rejections, counted, filed };
 }
 
 async function opened(flow: ResetCredential) {
   const ready = await flow.prepare(ANN, 'okta_password');
   if (!ready.ok) throw new Error(`prepare failed: ${ready.code}`);
   return ready;
+}
+
+/**
+ * Two instances of the app (two flows, one table of closes): Ann's push sent, and waited on, by
+ * the first; the second holds no wait of hers.
+ */
+async function waitingInOneInstance() {
+  const waiting = setup('verify');
+  const other = setup('verify', { closes: waiting.closes });
+  const ready = await opened(waiting.flow);
+  const confirming = waiting.flow.confirm(ANN, 'okta_password', ready.ticket, waiting.delivery);
+  while (waiting.verifier.pushes.length === 0) await new Promise((r) => setTimeout(r, 2));
+  return { waiting, other, ready, confirming };
 }
 
 describe('the gate: verify', () => {
@@ -137,9 +153,9 @@ describe('the gate: verify', () => {
     const confirming = flow.confirm(ANN, 'okta_password', ready.ticket, delivery);
     while (verifier.pushes.length === 0) await new Promise((r) => setTimeout(r, 2));
     // Someone else's close, with Ann's ticket: not theirs to end.
-    expect(flow.abandonPush({ userId: 'UBOB', teamId: 'T0TEAM' }, 'okta_password', ready.ticket)).toBe('not_theirs');
-    expect(flow.abandonPush(ANN, 'okta_password', 'forged.ticket')).toBe('not_theirs');
-    expect(flow.abandonPush(ANN, 'okta_password', ready.ticket)).toBe('cancelled');
+    expect(await flow.abandonPush({ userId: 'UBOB', teamId: 'T0TEAM' }, 'okta_password', ready.ticket)).toBe('not_theirs');
+    expect(await flow.abandonPush(ANN, 'okta_password', 'forged.ticket')).toBe('not_theirs');
+    expect(await flow.abandonPush(ANN, 'okta_password', ready.ticket)).toBe('cancelled');
     // Approved on the phone after the close: nobody is waiting for it any more.
     verifier.fates.push('approved');
     const result = await confirming;
@@ -151,7 +167,8 @@ describe('the gate: verify', () => {
     expect(counted).not.toContain('push_rejected');
     expect(logger.lines.some((l) => (l.fields as { securityEvent?: string; alert?: boolean }).securityEvent || (l.fields as { alert?: boolean }).alert)).toBe(false);
     expect(audit.entries.at(-1)).toMatchObject({ phase: 'outcome', outcome: 'failure', errorCode: 'VERIFY_CANCELLED', verifier: 'okta_verify', verification: 'cancelled' });
-    expect(flow.abandonPush(ANN, 'okta_password', ready.ticket)).toBe('not_waiting');
+    // Once the wait is over it is in no process: the close is recorded for nobody, and lapses.
+    expect(await flow.abandonPush(ANN, 'okta_password', ready.ticket)).toBe('recorded');
   });
 
   it('a close that comes once the push is approved changes nothing: the change goes on', async () => {
@@ -161,12 +178,58 @@ describe('the gate: verify', () => {
     let closed: string | undefined;
     const result = await flow.confirm(ANN, 'okta_password', ready.ticket, {
       ...delivery,
-      showResult: async () => void (closed = flow.abandonPush(ANN, 'okta_password', ready.ticket)),
+      showResult: async () => void (closed = await flow.abandonPush(ANN, 'okta_password', ready.ticket)),
     });
     expect(result.ok).toBe(true);
-    expect(closed).toBe('not_waiting');
+    expect(closed).toBe('recorded');
     expect(directory.resets).toEqual(['okta-ann']);
     expect(verifier.cancelled).toEqual([]);
+  });
+
+  it('a close handled by another instance ends the wait at its next check, an approval seen beside it too: withdrawn, nothing changes; a close on record by anyone else ends nothing', async () => {
+    const { waiting, other, ready, confirming } = await waitingInOneInstance();
+    expect(await other.flow.abandonPush({ userId: 'UBOB', teamId: 'T0TEAM' }, 'okta_password', ready.ticket)).toBe('not_theirs');
+    expect(waiting.closes.closes.size).toBe(0);
+    expect(await other.flow.abandonPush(ANN, 'okta_password', ready.ticket)).toBe('recorded');
+    // Approved on the phone at the same moment: the close wins.
+    waiting.verifier.fates.push('approved');
+    expect(await confirming).toMatchObject({ ok: false, code: 'VERIFY_CANCELLED' });
+    expect(waiting.verifier.cancelled).toEqual(['tx-1']);
+    expect(waiting.directory.resets).toEqual([]);
+    expect(waiting.audit.entries.at(-1)).toMatchObject({ errorCode: 'VERIFY_CANCELLED', verification: 'cancelled' });
+
+    // A close on record for the request by someone else than its requester: the wait goes on, and the approval resets.
+    const second = await opened(waiting.flow);
+    waiting.closes.closes.set(second.requestId, 'UBOB');
+    waiting.verifier.fates.push('approved');
+    expect(await other.flow.abandonPush(ANN, 'okta_password', second.ticket)).toBe('not_theirs');
+    expect(await waiting.flow.confirm(ANN, 'okta_password', second.ticket, waiting.delivery)).toMatchObject({ ok: true });
+    expect(waiting.directory.resets).toEqual(['okta-ann']);
+  });
+
+  it('a close that cannot be recorded says so (unrecorded, an alert), and the push goes on to its end', async () => {
+    const { waiting, other, ready, confirming } = await waitingInOneInstance();
+    waiting.closes.writeFailure = new LatchkeyFailure('STORE_UNAVAILABLE', 'closed wait write: test');
+    expect(await other.flow.abandonPush(ANN, 'okta_password', ready.ticket)).toBe('unrecorded');
+    expect(other.logger.lines.find((l) => l.message.includes('the close could not be recorded'))?.fields).toMatchObject({ alert: true, code: 'STORE_UNAVAILABLE' });
+    expect(await confirming).toMatchObject({ ok: false, code: 'VERIFY_TIMEOUT' });
+  });
+
+  it('a check that cannot read whether the modal was closed changes nothing, even beside an approval; read again at the next check, and three failures in a row end the wait', async () => {
+    const { flow, directory, verifier, closes, delivery, audit } = setup('verify');
+    verifier.fates.push('approved', 'approved');
+    // One failed read, beside the approval: not taken for "not closed"; the next check reads again and goes on.
+    closes.readFailures = 1;
+    expect(await flow.confirm(ANN, 'okta_password', (await opened(flow)).ticket, delivery)).toMatchObject({ ok: true });
+    expect(closes.reads).toBe(2);
+    expect(directory.resets).toEqual(['okta-ann']);
+    // Reads that keep failing: the wait ends, the push is withdrawn, and the approval never changes anything.
+    closes.readFailures = 1000;
+    const result = await flow.confirm(ANN, 'okta_password', (await opened(flow)).ticket, delivery);
+    expect(result).toMatchObject({ ok: false, code: 'STORE_UNAVAILABLE' });
+    expect(directory.resets).toEqual(['okta-ann']);
+    expect(verifier.cancelled).toEqual(['tx-2']);
+    expect(audit.entries.at(-1)).toMatchObject({ phase: 'outcome', outcome: 'failure', errorCode: 'STORE_UNAVAILABLE', verification: 'failed' });
   });
 
   it('an ignored push is withdrawn after the timeout and changes nothing', async () => {
