@@ -34,7 +34,7 @@ export function registerApprovalReviewSubmission(app: GuardedApp, flow: Approval
     const view = result.ok
       ? decisionResultView(result.request, wordsOf(words, result.request.kind), result.decidable)
       : result.request && (result.code === 'REQUEST_DECIDED' || result.code === 'REQUEST_EXPIRED')
-        ? reviewClosedView(result.request, wordsOf(words, result.request.kind))
+        ? reviewClosedView(result.request, wordsOf(words, result.request.kind), result)
         : reviewFailureView(result, anyKind);
     await updateModal(client, parsed.data.view.id, view, logger, reviewer.userId);
   });

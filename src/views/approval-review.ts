@@ -72,16 +72,31 @@ export function reviewFieldErrors(errors: Partial<Record<'decision' | 'comment',
   return out;
 }
 
-/** A request that can no longer be decided: who decided it, or that it expired. */
-export function reviewClosedView(request: PendingRequest, words: ApprovalKindWords): ModalView {
+/**
+ * A request this admin's decision did not move: who decided it, or that it expired. After a race
+ * (another admin decided or retried it at the same moment), `decidable` says whether it can still
+ * be decided (their change may have failed), and `retryRaced` that another admin is retrying it.
+ */
+export function reviewClosedView(request: PendingRequest, words: ApprovalKindWords, race: { decidable?: boolean; retryRaced?: boolean } = {}): ModalView {
+  const decidable = race.decidable ?? false;
+  const next = decidable
+    ? 'Click *Review* on the message again to decide it.'
+    : race.retryRaced
+      ? 'Refresh the Home tab to see the result.'
+      : // A status this version does not know was never decided here: its line says what to do.
+        request.status === UNKNOWN_STATUS
+        ? undefined
+        : 'It cannot be decided again.';
   return modal({
     title: TITLE,
     close: 'Close',
     blocks: [
+      ...(race.retryRaced
+        ? [section(`:busts_in_silhouette: Another admin ${request.status === 'APPROVED' ? 'is retrying this request now' : 'retried this request at the same moment'}, so your decision was not recorded.`)]
+        : []),
       section(approvalFacts(request, words)),
-      section(approvalStatusLine(request, words, false)),
-      // A status this version does not know was never decided here: its line says what to do.
-      ...(request.status === UNKNOWN_STATUS ? [] : [context('It cannot be decided again.')]),
+      section(approvalStatusLine(request, words, decidable)),
+      ...(next ? [context(next)] : []),
     ],
   });
 }

@@ -142,6 +142,37 @@ describe('/request-license', () => {
     h.chime.users.set('chime-ann', { ...h.chime.users.get('chime-ann')!, LicenseType: 'Basic' });
   });
 
+  it('two admins retrying a failed change at once: one retry runs, the other is told another admin is retrying it, never to ask again', async () => {
+    const request = await annAsks('UANN', 'Pro');
+    const first = await review('UADA', request);
+    h.chime.failNext('UpdateUser', 'ServiceUnavailableException', 5);
+    await approveOrDeny('UADA', first.view, first.viewId, 'approve');
+    // Both admins open the failed request to retry it; Chime is still failing, so the retry that runs fails again.
+    const [a, b] = [await review('UADA', request), await review('UMAX', request)];
+    expect([a.view.callback_id, b.view.callback_id]).toEqual(['license_review_submit', 'license_review_submit']);
+    h.chime.failNext('UpdateUser', 'ServiceUnavailableException', 5);
+    await Promise.all([h.submit('UADA', a.view, { values: decide('approve') }), h.submit('UMAX', b.view, { values: decide('approve') })]);
+    const shown = await Promise.all([h.viewUpdate(a.viewId, 2), h.viewUpdate(b.viewId, 2)]).then((views) => views.map((v) => JSON.stringify(v.blocks)));
+    await h.waitForAudit('UMAX', (r) => r.action === 'license_decide' && r.phase === 'outcome');
+    const decisions = [...(await h.auditRecords('UADA')), ...(await h.auditRecords('UMAX'))].filter((r) => r.action === 'license_decide' && r.approvalRequestId === request.requestId && r.phase === 'outcome');
+    // The first approval, the retry that ran, and the one that lost the race (recorded as such).
+    expect(decisions.map((r) => r.outcome).sort()).toEqual(['failure', 'success', 'success']);
+    const loser = decisions.find((r) => r.outcome === 'failure')!;
+    expect(loser.errorCode).toBe('REQUEST_DECIDED');
+    const lost = shown[loser.slackUserId === 'UADA' ? 0 : 1]!;
+    expect(lost).toMatch(/Another admin (is retrying this request now|retried this request at the same moment), so your decision was not recorded/);
+    // Not closed for good: the change may fail again (it did), and then an admin can retry it.
+    expect(lost).not.toContain('can ask again');
+    expect(lost).not.toContain('cannot be decided again');
+    const again = await review('UADA', request);
+    expect(again.view.callback_id).toBe('license_review_submit');
+    expect(h.chime.users.get('chime-ann')?.LicenseType).toBe('Basic');
+    h.chime.clear(); // Chime answers again
+    await approveOrDeny('UADA', again.view, again.viewId, 'approve');
+    expect(h.chime.users.get('chime-ann')?.LicenseType).toBe('Pro');
+    h.chime.users.set('chime-ann', { ...h.chime.users.get('chime-ann')!, LicenseType: 'Basic' });
+  });
+
   it('a refusal before the form (no Chime account) has a reference, and the same reference on an audit record', async () => {
     const { view } = await h.open('/request-license', 'UNOCHIME');
     expect(view.submit).toBeUndefined();

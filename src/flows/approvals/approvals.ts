@@ -25,6 +25,10 @@ export interface ApprovalFailure {
   /** For the person to quote to IT, when the refusal was recorded. */
   readonly requestId?: string;
   readonly retryAt?: Date;
+  /** With `request`: whether an admin can decide it now, as these rules say (a race lost to a decision whose change failed leaves it decidable). */
+  readonly decidable?: boolean;
+  /** The decision lost to another admin's retry of the same failed change, started at the same time. */
+  readonly retryRaced?: boolean;
 }
 
 /** Where requests are announced and people told; implemented with Slack messages. */
@@ -226,8 +230,10 @@ export class Approvals {
     }
     if (!decided) {
       await change.failed('REQUEST_DECIDED');
-      const now = await this.deps.store.get(request.id).catch(() => undefined);
-      return { ok: false, code: 'REQUEST_DECIDED', request: now ?? request };
+      // Another admin's decision (or retry) took it first: say where it stands now, and whether it
+      // can still be decided (their change may have failed again), never that it is closed for good.
+      const now = (await this.deps.store.get(request.id).catch(() => undefined)) ?? request;
+      return { ok: false, code: 'REQUEST_DECIDED', request: now, decidable: this.decidable(now), ...(request.status === 'APPLY_FAILED' && { retryRaced: true }) };
     }
     await change.succeeded();
     (this.deps.metrics ?? NO_METRICS).count('license_decision', { decision: choice.decision, kind: request.kind });
