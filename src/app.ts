@@ -137,6 +137,7 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
   return {
     app,
     async start() {
+      warnAboutConfig(config, logger);
       await Promise.all([
         slackAtStart(async () => {
           // The token must be this workspace's: another's would make every person "not found".
@@ -225,7 +226,13 @@ export async function createLambdaLatchkey(
     { fetch, logger, metrics, slack: slackWebApi(config, logger, fetch) },
   );
   registerFeatures(app, config, { dynamo, logger, clock, fetch, metrics });
+  warnAboutConfig(config, logger);
   return { receiver };
+}
+
+/** What the configuration accepts but an admin should hear (a RESET_POLICY entry not in force): once per start, as the doctor says it. */
+function warnAboutConfig(config: Config, logger: AppLogger): void {
+  for (const warning of config.warnings) logger.warn({ variable: warning.variable, subject: warning.subject }, warning.message);
 }
 
 /** `npm run doctor`: the setup check with clients of its own, built as the app builds them. */

@@ -263,6 +263,22 @@ export function policyProblems(
   return problems;
 }
 
+/**
+ * RESET_POLICY's entries for a credential this deployment does not set up (none of its settings):
+ * accepted, since one RESET_POLICY may serve several deployments or name a policy before its
+ * credential is added, but said at start and by the doctor: the admin who wrote it may believe it
+ * is in force, while the credential's command is off. A typo in the ID is a problem (parseResetPolicy).
+ */
+function policiesNotInForce(values: Record<string, unknown>, named: NamedPolicies): ConfigWarning[] {
+  return CREDENTIALS.filter((c) => named.has(c.id) && c.settings.read(values) === undefined).map((c) => ({
+    variable: 'RESET_POLICY',
+    subject: c.id,
+    message:
+      `${c.id}=${named.get(c.id)} is not in force: ${c.words.directory} is not set up here (${mainVariableOf(c)} is unset), so ${c.command} is off. ` +
+      `Set ${mainVariableOf(c)} and the rest of ${c.words.directory}'s settings (README, Configuration) to offer it, or take ${c.id} out of RESET_POLICY`,
+  }));
+}
+
 /** Every variable the app reads, for the docs' tables to be checked against. */
 export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
 
@@ -325,6 +341,15 @@ export interface Config {
     /** Pushes one person may be sent per hour, whatever they reset. */
     readonly perPersonPerHour: number;
   };
+  /** Said at start and by the doctor, and nothing else: a RESET_POLICY entry for a credential not set up here. */
+  readonly warnings: readonly ConfigWarning[];
+}
+
+/** What the configuration accepts but an admin should hear about, at start and from the doctor: `subject` names what it is about. */
+export interface ConfigWarning {
+  readonly variable: string;
+  readonly subject: string;
+  readonly message: string;
 }
 
 export interface EnabledCredential {
@@ -411,6 +436,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
             perPersonPerHour: e.VERIFY_MAX_PER_HOUR,
           },
         }),
+      warnings: policiesNotInForce(values, e.RESET_POLICY.named),
     },
   };
 }

@@ -30,7 +30,12 @@ interface DoctorDeps {
 export async function runDoctor(deps: DoctorDeps, options: { person?: string } = {}): Promise<SetupCheck[]> {
   const [slack, tables, credentials] = await Promise.all([slackChecks(deps), tableChecks(deps), credentialChecks(deps)]);
   const person = options.person === undefined ? [] : await personChecks(deps, options.person);
-  return [...slack, ...tables, ...credentials, ...person];
+  return [...slack, ...tables, ...credentials, ...configWarnings(deps.config), ...person];
+}
+
+/** What the start warns of (a RESET_POLICY entry for a credential not set up here): a line each, with what to do. */
+function configWarnings(config: Config): SetupCheck[] {
+  return config.warnings.map((w) => failed(`${w.variable} ${w.subject}`, w.message));
 }
 
 async function slackChecks({ config, slack }: DoctorDeps): Promise<SetupCheck[]> {

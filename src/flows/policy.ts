@@ -41,7 +41,9 @@ export function parseResetPolicy(
     }
     const [, id, policy] = match as unknown as [string, string, string];
     if (!ids.includes(id)) {
-      problems.push(`"${id}" is not a credential: use one of ${ids.join(', ')}`);
+      // okta-password, Okta_Password: the ID meant is plain to see, so say it.
+      const meant = ids.find((known) => known === id.toLowerCase().replace(/-/g, '_'));
+      problems.push(`"${id}" is not a credential: ${meant ? `did you mean ${meant}? ` : ''}use one of ${ids.join(', ')}`);
       continue;
     }
     if (!isPolicy(policy)) {

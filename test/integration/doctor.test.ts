@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createDoctor } from '../../src/app';
 import { loadConfig } from '../../src/config';
+import { CREDENTIALS } from '../../src/credentials';
 import type { OktaSimulator } from '../../src/credentials/okta/stand-in';
 import type { SetupCheck } from '../../src/doctor/setup-check';
 import { createLogger } from '../../src/logger';
@@ -41,7 +42,7 @@ describe('npm run doctor', () => {
   const okta = () => h.standIns.get('okta_password') as OktaSimulator;
   const secrets = () => [h.env.SLACK_BOT_TOKEN!, h.env.SLACK_SIGNING_SECRET!, okta().token];
 
-  async function doctor(env: Record<string, string> = {}, person?: string): Promise<SetupCheck[]> {
+  async function doctor(env: Record<string, string | undefined> = {}, person?: string): Promise<SetupCheck[]> {
     const loaded = loadConfig({ ...h.env, ...env });
     if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
     const d = createDoctor(loaded.config, { logger: createLogger('silent') });
@@ -96,6 +97,20 @@ describe('npm run doctor', () => {
     for (const name of ['Amazon Chime', 'Amazon WorkMail', 'Okta', 'Microsoft Entra ID', 'Google Workspace']) expect([name, since[name]!.length > 0]).toEqual([name, true]);
     expect(await itemCounts()).toEqual(items);
   }, 30_000);
+
+  it('a RESET_POLICY entry for a credential not set up here is a ✗ line naming it and what to do; every other check as before', async () => {
+    const google = CREDENTIALS.find((c) => c.id === 'google_password')!;
+    const unset = Object.fromEntries(Object.keys(google.settings.variables).map((name) => [name, undefined]));
+    const checks = await doctor({ ...unset, RESET_POLICY: 'google_password=approval' });
+    expect(failures(checks)).toEqual([
+      {
+        name: 'RESET_POLICY google_password',
+        ok: false,
+        detail: expect.stringMatching(/^google_password=approval is not in force: Google Workspace is not set up here \(GOOGLE_\w+ is unset\), so \/reset-google-password is off\. Set .* or take google_password out of RESET_POLICY$/),
+      },
+    ]);
+    expect(failures(await doctor({ RESET_POLICY: 'google_password=approval' }))).toEqual([]);
+  });
 
   it('the verifier VERIFY_WITH names is checked too; Okta Verify, on the Okta credentials\' org and token, once with them', async () => {
     const before = okta().callsTo('GetCurrentUser').length;

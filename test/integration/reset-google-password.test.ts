@@ -166,11 +166,22 @@ describe('/reset-google-password acting as someone who is not an admin', () => {
 });
 
 describe('/reset-google-password where Google is not set up', () => {
-  const h = useHarness({ without: ['google_password'] });
+  // Named in RESET_POLICY all the same: a policy does not switch a credential on.
+  const h = useHarness({ without: ['google_password'], env: { RESET_POLICY: 'google_password=approval' } });
 
   it('answers "not enabled here" privately and opens nothing', async () => {
     const res = await h.command(COMMAND, 'UANN');
     expect(res.json).toEqual({ response_type: 'ephemeral', text: 'Google Workspace password resets are not enabled in this workspace. Ask IT how to reset it.' });
     expect(h.slack.callsTo('views.open')).toEqual([]);
+  });
+
+  it('a RESET_POLICY entry for it is a warning at start, naming it and what to do: the admin who wrote it hears it is not in force', () => {
+    const warnings = h.logs.map((l) => JSON.parse(l)).filter((l) => l.level === 'warn' && l.variable === 'RESET_POLICY');
+    expect(warnings).toEqual([
+      expect.objectContaining({
+        subject: 'google_password',
+        msg: expect.stringMatching(/^google_password=approval is not in force: Google Workspace is not set up here \(GOOGLE_\w+ is unset\), so \/reset-google-password is off\. Set GOOGLE_\w+ and the rest of Google Workspace's settings \(README, Configuration\) to offer it, or take google_password out of RESET_POLICY$/),
+      }),
+    ]);
   });
 });

@@ -47,6 +47,26 @@ describe('RESET_POLICY', () => {
     expect(problemsOf({ RESET_POLICY: 'pin=approval,pin=verify', ADMIN_USER_IDS: 'UADA' })).toContain('RESET_POLICY: pin is named twice');
   });
 
+  it('an ID with - for _ or in capitals says which ID it means', () => {
+    const ids = CREDENTIALS.map((c) => c.id).join(', ');
+    expect(problemsOf({ RESET_POLICY: 'okta-password=approval' })).toEqual([`RESET_POLICY: "okta-password" is not a credential: did you mean okta_password? use one of ${ids}`]);
+    expect(problemsOf({ RESET_POLICY: 'PIN=approval' })).toEqual([`RESET_POLICY: "PIN" is not a credential: did you mean pin? use one of ${ids}`]);
+  });
+
+  it('a credential named but not set up here starts, with a warning naming it and what to do; its policy is not checked against admins it will never need', () => {
+    const result = loadConfig({ ...VALID, RESET_POLICY: 'okta_password=approval,pin=self-service' });
+    expect(result.ok && result.config.warnings).toEqual([
+      {
+        variable: 'RESET_POLICY',
+        subject: 'okta_password',
+        message:
+          "okta_password=approval is not in force: Okta is not set up here (OKTA_ORG_URL is unset), so /reset-okta-password is off. Set OKTA_ORG_URL and the rest of Okta's settings (README, Configuration) to offer it, or take okta_password out of RESET_POLICY",
+      },
+    ]);
+    expect(result.ok && [...result.config.policies.keys()]).toEqual(['pin', 'password']);
+    expect(loadConfig({ ...VALID, RESET_POLICY: 'pin=self-service' })).toMatchObject({ ok: true, config: { warnings: [] } });
+  });
+
   it('verify with no verifier is a config error that says what to set', () => {
     expect(problemsOf({ RESET_POLICY: 'password=verify' })).toEqual([expect.stringMatching(/^VERIFY_WITH: password=verify needs a verifier: set VERIFY_WITH to /)]);
   });
