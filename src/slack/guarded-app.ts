@@ -15,7 +15,7 @@ import type { StringIndexed } from '@slack/bolt/dist/types/utilities';
 import { z } from 'zod';
 import type { Logger, Metrics } from '../flows/ports';
 import type { HttpFetch } from '../http/fetch';
-import { AckFirst } from './ack-first';
+import { AckFirst, type Release } from './ack-first';
 import { OPENED_MODAL, openLoadingModal, type ArrivalModal } from './arrival-modal';
 import { App } from './bolt';
 import { ListenerTable } from './listener-table';
@@ -211,15 +211,27 @@ export class GuardedApp extends App {
     this.ackFirst.arrived();
     const arrivedAt = performance.now();
     this.working += 1;
+    let release: Release | undefined;
     try {
-      await super.processEvent(await this.acknowledgingFirst(event, arrivedAt, onArrival));
+      const routed = await this.acknowledgingFirst(event, arrivedAt, onArrival, (r) => (release = r));
+      await super.processEvent(routed);
     } finally {
+      release?.();
       this.working -= 1;
     }
   }
 
-  /** The event as Bolt should route it: acknowledged already, or with an ack() after which the work waits its turn. */
-  private async acknowledgingFirst(event: ReceiverEvent, arrivedAt: number, onArrival: OnArrival | undefined): Promise<ReceiverEvent> {
+  /**
+   * The event as Bolt should route it: acknowledged already, or with an ack() after which the work
+   * waits its turn. Work acknowledged on arrival is bounded (AckFirst.arrivalTurn): `underWay` gets
+   * what ends it, for the caller to call once Bolt is done with the event.
+   */
+  private async acknowledgingFirst(
+    event: ReceiverEvent,
+    arrivedAt: number,
+    onArrival: OnArrival | undefined,
+    underWay: (release: Release) => void,
+  ): Promise<ReceiverEvent> {
     const { ack, body } = event;
     if (!onArrival) {
       return {
@@ -248,7 +260,7 @@ export class GuardedApp extends App {
           now: () => performance.now(),
         }),
       ));
-    await this.ackFirst.turn();
+    underWay(await this.ackFirst.arrivalTurn());
     return {
       ...event,
       customProperties: { ...event.customProperties, ...(opened && { [OPENED_MODAL]: opened }) },

@@ -122,3 +122,53 @@ describe('AckFirst: many opens at once', () => {
     expect(started).toBe(25);
   });
 });
+
+describe('AckFirst: the work of requests acknowledged on arrival is bounded', () => {
+  const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+  const turns = async (n: number) => {
+    for (let i = 0; i < n; i++) await nextTurn();
+  };
+
+  it('starts at most maxArrivalsUnderWay; the next starts once one ends, and ending it twice frees no more', async () => {
+    const queue = new AckFirst(250, undefined, 250, 2);
+    const releases: (() => void)[] = [];
+    for (let i = 0; i < 4; i++) void queue.arrivalTurn().then((release) => releases.push(release));
+    await turns(10);
+    expect(releases).toHaveLength(2);
+    releases[0]!();
+    releases[0]!();
+    await turns(10);
+    expect(releases).toHaveLength(3);
+    releases[1]!();
+    await turns(10);
+    expect(releases).toHaveLength(4);
+  });
+
+  it('other work (a submission, a close) is not held behind commands waiting for their place', async () => {
+    const queue = new AckFirst(250, undefined, 250, 1);
+    const started: string[] = [];
+    void queue.arrivalTurn().then(() => started.push('command 1'));
+    void queue.arrivalTurn().then(() => started.push('command 2'));
+    await turns(5);
+    void queue.turn().then(() => started.push('submission'));
+    await turns(5);
+    expect(started).toEqual(['command 1', 'submission']);
+  });
+
+  it('requests that never stop arriving hold a command back at most maxWaitMs, as other work', async () => {
+    let now = 0;
+    const queue = new AckFirst(250, () => now);
+    let started = false;
+    queue.arrived();
+    void queue.arrivalTurn().then(() => (started = true));
+    for (; now < 249; now += 10) {
+      queue.arrived();
+      await nextTurn();
+    }
+    expect(started).toBe(false);
+    now = 250;
+    queue.arrived();
+    await nextTurn();
+    expect(started).toBe(true);
+  });
+});

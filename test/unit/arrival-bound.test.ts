@@ -1,0 +1,51 @@
+import type { ReceiverEvent } from '@slack/bolt';
+import { MAX_ARRIVALS_UNDER_WAY } from '../../src/slack/ack-first';
+import { GuardedApp } from '../../src/slack/guarded-app';
+
+/**
+ * A burst of commands is worked at most MAX_ARRIVALS_UNDER_WAY at a time (the whole-run memory
+ * peak of issue 28): a command's place is given back when its listener is done, however it ends,
+ * or the app would stop working commands after the hundredth failure.
+ */
+describe('commands acknowledged on arrival: at most MAX_ARRIVALS_UNDER_WAY worked at once', () => {
+  const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+  const receiver = { init() {}, start: async () => undefined, stop: async () => undefined };
+  const settle = async () => {
+    // One piece of work starts per turn of the event loop (AckFirst).
+    for (let i = 0; i < 3 * MAX_ARRIVALS_UNDER_WAY; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+  };
+
+  function app() {
+    const a = new GuardedApp(
+      { token: 'xoxb-test', receiver, tokenVerificationEnabled: false, botId: 'B1', botUserId: 'UBOT', convoStore: false },
+      { commands: ['/reset-pin'], actionIds: [], viewCallbackIds: [], eventTypes: [] },
+      { fetch: (() => Promise.reject(new Error('no network here'))) as never, logger: quiet, metrics: { count() {}, duration() {} } as never, slack: {} as never },
+    );
+    const gates: { user: string; open: () => void; fail: () => void }[] = [];
+    const worked: string[] = [];
+    a.error(async () => undefined);
+    a.acknowledgeOnArrival('/reset-pin', () => true);
+    a.command('/reset-pin', async ({ command }) => {
+      worked.push(command.user_id);
+      await new Promise<void>((open, fail) => gates.push({ user: command.user_id, open, fail: () => fail(new Error('directory down')) }));
+    });
+    const send = (user: string) =>
+      a.processEvent({ body: { command: '/reset-pin', user_id: user, team_id: 'T1', trigger_id: `t.${user}`, text: '' }, ack: async () => undefined } as ReceiverEvent).catch(() => undefined);
+    return { a, gates, worked, send };
+  }
+
+  it('the command past the bound waits until one is done, and one that fails gives its place back too', async () => {
+    const { gates, worked, send } = app();
+    const all = Array.from({ length: MAX_ARRIVALS_UNDER_WAY + 2 }, (_, i) => send(`U${i}`));
+    await settle();
+    expect(worked).toHaveLength(MAX_ARRIVALS_UNDER_WAY);
+    gates[0]!.fail();
+    await settle();
+    expect(worked).toHaveLength(MAX_ARRIVALS_UNDER_WAY + 1);
+    gates[1]!.open();
+    await settle();
+    expect(worked).toHaveLength(MAX_ARRIVALS_UNDER_WAY + 2);
+    for (const gate of gates.slice(2)) gate.open();
+    await Promise.all(all);
+  });
+});
