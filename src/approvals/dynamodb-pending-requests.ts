@@ -11,6 +11,7 @@ import {
   type PendingRequestStore,
   type PendingStatus,
   type ReadStatus,
+  type TransitionCondition,
   UNKNOWN_STATUS,
 } from '../flows/approvals/pending-request';
 import type { Clock, Requester } from '../flows/ports';
@@ -47,6 +48,7 @@ const requestItem = z.object({
   errorCode: z.string().optional(),
   messageChannel: z.string().optional(),
   messageTs: z.string().optional(),
+  takenAt: z.string().optional(),
 });
 
 const openMarker = z.object({ requestId: z.string(), expiresAtEpoch: z.number() });
@@ -127,7 +129,7 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
     });
   }
 
-  async transition(id: string, from: readonly PendingStatus[], to: PendingStatus, changes: PendingChanges = {}): Promise<PendingRequest | undefined> {
+  async transition(id: string, from: readonly PendingStatus[], to: PendingStatus, changes: PendingChanges = {}, condition: TransitionCondition = {}): Promise<PendingRequest | undefined> {
     const fields: Record<string, unknown> = { status: to, ...flatten(changes), expiresAt: changes.expiresAt };
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
@@ -148,6 +150,15 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
       sets.push('#list = requesterUserId');
     }
     from.forEach((s, i) => (values[`:from${i}`] = s));
+    let taken = '';
+    if (condition.takenBefore) {
+      names['#takenAt'] = 'takenAt';
+      names['#finishBy'] = 'expiresAt';
+      values[':takenBefore'] = condition.takenBefore;
+      // ISO times in UTC compare as text. Taken before takenAt was kept: its time to finish (which
+      // a take never passes) ended before then, which is later than, or as late as, the take.
+      taken = ' AND (#takenAt < :takenBefore OR (attribute_not_exists(#takenAt) AND #finishBy < :takenBefore))';
+    }
     return this.guard(async () => {
       try {
         const { Attributes } = await this.client.send(
@@ -155,7 +166,7 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
             TableName: this.tableName,
             Key: marshall(requestKey(id)),
             UpdateExpression: `SET ${sets.join(', ')}`,
-            ConditionExpression: `attribute_exists(pk) AND #status IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
+            ConditionExpression: `attribute_exists(pk) AND #status IN (${from.map((_, i) => `:from${i}`).join(', ')})${taken}`,
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: marshall(values),
             ReturnValues: 'ALL_NEW',
@@ -296,6 +307,7 @@ function flatten(c: PendingChanges): Record<string, string | undefined> {
     errorCode: c.errorCode,
     messageChannel: c.message?.channel,
     messageTs: c.message?.ts,
+    takenAt: c.takenAt,
   };
 }
 
@@ -318,6 +330,7 @@ function fromItem(raw: Record<string, unknown>): PendingRequest {
     comment: i.comment,
     errorCode: i.errorCode,
     message: i.messageChannel && i.messageTs ? { channel: i.messageChannel, ts: i.messageTs } : undefined,
+    takenAt: i.takenAt,
   };
 }
 

@@ -116,8 +116,17 @@ export function finishLoadingView(): ModalView {
 }
 
 /** The finish click could not be used: why, and what to do next. */
-export function finishFailureView(failure: { code: FailureCode; requestId?: string }, words?: ResetWords): ModalView {
+export function finishFailureView(failure: { code: FailureCode; requestId?: string; decidable?: boolean }, words?: ResetWords): ModalView {
   const subject = words ?? ANY;
+  if (failure.code === 'REQUEST_ALREADY_USED' && failure.decidable) {
+    // Their earlier finish died midway (Approvals: the outcome is unknown), and an admin can decide it again.
+    const blocks = [
+      section(':warning: Your earlier finish of this request did not complete, and Latchkey cannot tell whether the change was made. Nothing more was changed now.'),
+      section('Ask an admin to look at your request in the approvals channel: if they approve it again, you get a new button here to finish it.'),
+    ];
+    if (failure.requestId) blocks.push(context(`Reference: \`${failure.requestId}\``));
+    return modal({ title: words?.title ?? ANY.title, close: 'Close', blocks });
+  }
   const headlines: Partial<Record<FailureCode, string>> = {
     REQUEST_INVALID: 'This button is not for your account, or the request is not approved. Nothing was changed.',
     REQUEST_EXPIRED: 'This approval has expired. Nothing was changed.',

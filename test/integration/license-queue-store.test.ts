@@ -105,4 +105,25 @@ describe('license requests by list', () => {
     expect(pendingReads()).toHaveLength(1);
     counted.destroy();
   });
+
+  it('a finish is decided again only if it was taken before the bound: one taken since is never decided over', async () => {
+    await ensureTable(client, approvalsTable('approvals-3'));
+    const store = new DynamoDbPendingRequests(client, 'approvals-3', clock);
+    const taken = async (id: string, takenAt?: string) => {
+      await store.create({ ...request(id, `U${id}`, '2026-12-01T07:00:00.000Z'), kind: 'reset', detail: { credential: 'pin' } }, 'reset:pin');
+      await store.transition(id, ['PENDING'], 'APPROVED', { decidedBy: 'UADA', expiresAt: '2026-12-01T08:30:00.000Z' });
+      await store.transition(id, ['APPROVED'], 'FINISHING', takenAt ? { takenAt } : {});
+    };
+    const again = (id: string, takenBefore: string) => store.transition(id, ['FINISHING'], 'APPROVED', { decidedBy: 'UMAX' }, { takenBefore });
+
+    await taken('fin1', '2026-12-01T08:55:00.000Z');
+    expect((await store.get('fin1'))?.takenAt).toBe('2026-12-01T08:55:00.000Z');
+    expect(await again('fin1', '2026-12-01T08:50:00.000Z')).toBeUndefined();
+    expect((await store.get('fin1'))?.status).toBe('FINISHING');
+    expect(await again('fin1', '2026-12-01T08:56:00.000Z')).toMatchObject({ status: 'APPROVED', decidedBy: 'UMAX' });
+    // Taken before takenAt was kept: its time to finish, which a take never passes, stands in.
+    await taken('fin2');
+    expect(await again('fin2', '2026-12-01T08:20:00.000Z')).toBeUndefined();
+    expect(await again('fin2', '2026-12-01T08:31:00.000Z')).toMatchObject({ status: 'APPROVED' });
+  });
 });

@@ -282,3 +282,53 @@ describe('the approval policy: nothing secret at rest', () => {
     }
   });
 });
+
+describe('the approval policy: a finish that died midway', () => {
+  const h = useHarness({ env: POLICY });
+
+  it("is shown as not finished, its outcome unknown, after 10 minutes; only an admin's new decision moves it, once", async () => {
+    const { request, finish } = await approved(h, 'UANN');
+    // The requester's click took it (APPROVED → FINISHING, as takeToFinish writes it), and the process died before it was settled.
+    await h.addRawRequestFields(request.approvalId, { status: 'FINISHING', takenAt: h.clock.now().toISOString() });
+    // Within the bound it is a finish under way: nobody decides it.
+    const early = await reviews(h, 'UADA', request);
+    expect(early.view.submit).toBeUndefined();
+    expect(JSON.stringify(early.view)).toContain('is finishing it now');
+
+    h.clock.offsetMs = 11 * 60_000;
+    // Its requester clicks Finish again: nothing changes; they are told what happened and what to do; the admins' message gets Review.
+    const again = await finishing(h, 'UANN', finish);
+    expect(JSON.stringify(again.view)).toContain('did not complete, and Latchkey cannot tell whether the change was made');
+    const updated = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('the outcome is unknown'));
+    expect(JSON.stringify(updated.args.blocks)).toContain('"action_id":"license_review"');
+    expect(JSON.stringify((await h.openHome('UANN')).home)).toContain('but it did not finish: the outcome is unknown');
+    expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
+
+    // Two admins open it; one approves it again: the requester gets a new button.
+    const [a, b] = [await reviews(h, 'UADA', request), await reviews(h, 'UMAX', request)];
+    expect([a.view.callback_id, b.view.callback_id]).toEqual(['license_review_submit', 'license_review_submit']);
+    expect(JSON.stringify(a.view)).toContain('the outcome is unknown');
+    await h.submit('UADA', a.view, { values: decide('approve') });
+    expect(JSON.stringify(await h.viewUpdate(a.viewId, 2))).toContain('finishes it themselves');
+    let buttons = 0;
+    await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && JSON.stringify(c.args.blocks ?? []).includes('approval_finish') && ++buttons === 2);
+
+    // Replayed, the approval changes nothing; the requester's finish is theirs once; the other admin's stale decision changes nothing.
+    await h.submit('UADA', a.view, { values: decide('approve') });
+    expect(JSON.stringify(await h.viewUpdate(a.viewId, 3))).toContain('It cannot be decided again.');
+    const finished = await finishing(h, 'UANN', finish);
+    expect(secretIn(finished.view)).toBe(h.chime.pinOf('chime-ann'));
+    await h.submit('UMAX', b.view, { values: decide('deny', 'Stale') });
+    expect(JSON.stringify(await h.viewUpdate(b.viewId, 2))).toContain('It cannot be decided again.');
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+
+    // Each decision on record, by whom: the first approval and the one after the unknown outcome; nothing by the stale ones.
+    const decisions = [...(await h.auditRecords('UADA')), ...(await h.auditRecords('UMAX'))].filter(
+      (r) => r.action === 'reset_decide' && r.approvalRequestId === request.approvalId && r.phase === 'outcome',
+    );
+    expect(decisions.map((r) => [r.slackUserId, r.outcome])).toEqual([
+      ['UADA', 'success'],
+      ['UADA', 'success'],
+    ]);
+  });
+});

@@ -7,6 +7,7 @@ import {
   type PendingRequest,
   type PendingRequestStore,
   type PendingStatus,
+  type TransitionCondition,
 } from '../../src/flows/approvals/pending-request';
 import type {
   Admins,
@@ -146,9 +147,10 @@ export class MemoryPendingRequests implements PendingRequestStore {
     return [...this.slots.entries()].filter(([k]) => k.startsWith(`${userId}#`)).flatMap(([, id]) => (this.requests.has(id) ? [this.requests.get(id)!] : []));
   }
 
-  async transition(id: string, from: readonly PendingStatus[], to: PendingStatus, changes: PendingChanges = {}) {
+  async transition(id: string, from: readonly PendingStatus[], to: PendingStatus, changes: PendingChanges = {}, condition: TransitionCondition = {}) {
     const current = this.requests.get(id);
     if (!current || !(from as readonly string[]).includes(current.status)) return undefined;
+    if (condition.takenBefore && !((current.takenAt ?? current.expiresAt) < condition.takenBefore)) return undefined;
     const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
     const next = { ...current, ...defined, status: to };
     this.requests.set(id, next);

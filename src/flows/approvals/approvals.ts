@@ -9,6 +9,13 @@ import { compareText } from '../text-order';
 export const COMMENT_MAX_LENGTH = 500;
 export type ReviewFieldError = 'NO_DECISION' | 'COMMENT_REQUIRED' | 'COMMENT_TOO_LONG';
 
+/**
+ * How long a request taken to finish (FINISHING) may take before its outcome is called unknown:
+ * its finish died midway (the process stopped), and the change may or may not have been made.
+ * Only then can an admin decide it again; a finish takes seconds, so a live one is never taken over.
+ */
+export const FINISH_OUTCOME_UNKNOWN_AFTER_MS = 10 * 60_000;
+
 /** How many of the queue's requests one read looks at, at most, to find enough live ones. */
 const QUEUE_READ_MAX = 250;
 const QUEUE_PAGE = 25;
@@ -217,13 +224,21 @@ export class Approvals {
     try {
       change = await this.trail.begin(step);
       // Conditional on the status the admin saw: a second click or a second admin finds it moved.
-      decided = await this.deps.store.transition(request.id, [request.status], choice.decision === 'approve' ? 'APPROVED' : 'DENIED', {
-        decidedBy: reviewer.userId,
-        decidedAt: decidedAt.toISOString(),
-        comment: choice.comment,
-        // Handed over: the requester has this long to finish it, from now.
-        ...(choice.decision === 'approve' && handOver && { expiresAt: new Date(decidedAt.getTime() + handOver.finishWithinMs).toISOString() }),
-      });
+      // A finish whose outcome is unknown, also on its having been taken before the bound: a finish
+      // taken again since (after this very decision, replayed) is live, and is never decided over.
+      decided = await this.deps.store.transition(
+        request.id,
+        [request.status],
+        choice.decision === 'approve' ? 'APPROVED' : 'DENIED',
+        {
+          decidedBy: reviewer.userId,
+          decidedAt: decidedAt.toISOString(),
+          comment: choice.comment,
+          // Handed over: the requester has this long to finish it, from now.
+          ...(choice.decision === 'approve' && handOver && { expiresAt: new Date(decidedAt.getTime() + handOver.finishWithinMs).toISOString() }),
+        },
+        request.status === 'FINISHING' ? { takenBefore: this.finishUnknownBefore() } : undefined,
+      );
     } catch (err) {
       await change?.failed(asFailure(err).code);
       return this.fail(err, { requester: reviewer, kind: request.kind, step: 'decide', requestId });
@@ -273,6 +288,8 @@ export class Approvals {
   async mine(requester: Requester, limit: number): Promise<OwnRequest[]> {
     const [held, decided] = await Promise.all([this.deps.store.heldBy(requester.userId), this.deps.store.decidedOf(requester.userId, limit)]);
     const current = await Promise.all(held.map((r) => this.expireIfDue(r)));
+    // A finish whose outcome is unknown: the admins' message shows it so, with Review.
+    await Promise.all(current.filter((r) => this.finishUnknown(r)).map((r) => this.refresh(r)));
     const byId = new Map<string, PendingRequest>();
     for (const r of [...decided, ...current]) byId.set(r.id, r);
     return [...byId.values()]
@@ -307,8 +324,13 @@ export class Approvals {
       // By the signed user ID: nobody else's click can finish someone's approved request.
       if (!found || found.kind !== kind || found.requester.userId !== requester.userId) return { ok: false, code: 'REQUEST_INVALID' };
       const request = await this.expireIfDue(found);
+      if (this.finishUnknown(request)) {
+        // Their earlier finish died midway: the admins' message shows it so, with Review; they are told to ask an admin.
+        await this.refresh(request);
+        return { ...this.notFinishable(request), decidable: true };
+      }
       if (request.status !== 'APPROVED') return this.notFinishable(request);
-      const taken = await this.deps.store.transition(request.id, ['APPROVED'], 'FINISHING');
+      const taken = await this.deps.store.transition(request.id, ['APPROVED'], 'FINISHING', { takenAt: this.deps.clock.now().toISOString() });
       if (taken) return { ok: true, request: taken };
       // Another click, or expiry, got there first: say which.
       return this.notFinishable((await this.deps.store.get(request.id)) ?? request);
@@ -382,9 +404,22 @@ export class Approvals {
     return kind !== undefined && 'handOver' in kind.onApprove;
   }
 
-  /** Whether an admin can decide it: waiting, or failed to apply for a kind the admin's click applies (a new approval retries it). */
+  /**
+   * Whether an admin can decide it: waiting, failed to apply for a kind the admin's click applies
+   * (a new approval retries it), or a finish whose outcome is unknown (a new approval hands it
+   * back to its requester; a denial closes it).
+   */
   private decidable(request: PendingRequest): boolean {
-    return request.status === 'PENDING' || (request.status === 'APPLY_FAILED' && !this.handsOver(request));
+    return request.status === 'PENDING' || (request.status === 'APPLY_FAILED' && !this.handsOver(request)) || this.finishUnknown(request);
+  }
+
+  /** Taken to finish longer ago than any finish takes: it died midway, and whether the change was made is unknown. */
+  private finishUnknown(request: PendingRequest): boolean {
+    return request.status === 'FINISHING' && (request.takenAt ?? request.expiresAt) < this.finishUnknownBefore();
+  }
+
+  private finishUnknownBefore(): string {
+    return new Date(this.deps.clock.now().getTime() - FINISH_OUTCOME_UNKNOWN_AFTER_MS).toISOString();
   }
 
   /** The admins' message shows the request as it stands; a failed update is only logged. */

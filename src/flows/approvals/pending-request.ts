@@ -8,9 +8,12 @@ import type { Requester } from '../ports';
  *   PENDING → APPROVED → APPLIED | APPLY_FAILED      (APPLY_FAILED → APPROVED on retry)
  *   PENDING → DENIED | EXPIRED                       (APPROVED → EXPIRED for a kind the requester finishes)
  *   APPROVED → FINISHING → APPLIED | APPLY_FAILED    (a kind the requester finishes: their click takes it, once)
+ *   FINISHING → APPROVED | DENIED                    (a finish that did not end within a bound: an admin decides it again)
  *
  * Every transition is a conditional write in the store, so a decision takes effect once. Expiry
  * moves only PENDING or APPROVED: a request being finished (FINISHING) or past it never expires.
+ * A finish whose process died midway stays FINISHING: past the bound (Approvals) its outcome is
+ * unknown, and only an admin's new decision, never a timer, moves it on.
  */
 export type PendingStatus = 'PENDING' | 'APPROVED' | 'FINISHING' | 'APPLIED' | 'APPLY_FAILED' | 'DENIED' | 'EXPIRED';
 
@@ -52,9 +55,19 @@ export interface PendingRequest<D extends Detail = Detail> {
   readonly errorCode?: string;
   /** The approvals-channel message, so it can be updated in place. */
   readonly message?: { readonly channel: string; readonly ts: string };
+  /** When its requester's click took it to finish (FINISHING); absent on requests taken before it was kept. */
+  readonly takenAt?: string;
 }
 
-export type PendingChanges = Partial<Pick<PendingRequest, 'decidedBy' | 'decidedAt' | 'comment' | 'errorCode' | 'message' | 'expiresAt'>>;
+export type PendingChanges = Partial<Pick<PendingRequest, 'decidedBy' | 'decidedAt' | 'comment' | 'errorCode' | 'message' | 'expiresAt' | 'takenAt'>>;
+
+/**
+ * A further condition of a transition: `takenBefore` (ISO time), that the request was taken to
+ * finish before then (or, taken before takenAt was kept, that its time to finish ended before then).
+ */
+export interface TransitionCondition {
+  readonly takenBefore?: string;
+}
 
 /** A page of the review queue, oldest first, and where the next page starts. */
 export interface PendingPage {
@@ -79,7 +92,7 @@ export interface PendingRequestStore {
    * Moves the request to `to` only if its status is one of `from`; returns the updated request,
    * or undefined when another writer got there first.
    */
-  transition(id: string, from: readonly PendingStatus[], to: PendingStatus, changes?: PendingChanges): Promise<PendingRequest | undefined>;
+  transition(id: string, from: readonly PendingStatus[], to: PendingStatus, changes?: PendingChanges, condition?: TransitionCondition): Promise<PendingRequest | undefined>;
   attachMessage(id: string, message: { channel: string; ts: string }): Promise<void>;
   /** One page of the requests waiting for a decision, oldest first, past their time or not (the caller knows the time). */
   pending(pageSize: number, after?: string): Promise<PendingPage>;
