@@ -129,13 +129,25 @@ export async function tablesAtStart(dynamo: DynamoDBClient, tables: readonly Nam
 /** `message` says what is wrong and what to do; a doctor's line names the table's variable already, a start's fatal line adds it. */
 export type TableProblem = { kind: 'missing' | 'unreachable' | 'credentials' | 'unchecked' | 'index'; message: string };
 
-/** What is wrong with one table, or undefined when it exists with every index the app queries. */
-export async function tableProblem(dynamo: DynamoDBClient, { variable, tableName, indexes }: NamedTable): Promise<TableProblem | undefined> {
+/**
+ * What is wrong with one table, or undefined when it exists with every index the app queries.
+ * `createTables` (DYNAMODB_CREATE_TABLES) is what the start will do about a missing table or
+ * index: the advice says so, instead of asking for a setting that is there already.
+ */
+export async function tableProblem(dynamo: DynamoDBClient, { variable, tableName, indexes }: NamedTable, { createTables = false } = {}): Promise<TableProblem | undefined> {
   try {
     const { Table } = await dynamo.send(new DescribeTableCommand({ TableName: tableName }), { abortSignal: AbortSignal.timeout(10_000) });
     const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
     const missing = indexes.filter((i) => !present.has(i));
-    if (missing.length > 0) return { kind: 'index', message: `table ${tableName} has no index ${missing.join(', ')}: deploy the stack again (or, in development, delete the table and start with DYNAMODB_CREATE_TABLES=true)` };
+    if (missing.length > 0) {
+      const what = `table ${tableName} has no index ${missing.join(', ')}`;
+      return {
+        kind: 'index',
+        message: createTables
+          ? `${what}: the start adds it, as DYNAMODB_CREATE_TABLES=true asks; where the store cannot (dynalite), delete the table and start again to have it made anew`
+          : `${what}: deploy the stack again (or, in development, delete the table and start with DYNAMODB_CREATE_TABLES=true)`,
+      };
+    }
     return undefined;
   } catch (err) {
     const e = err as { name?: string; message?: string };
@@ -143,7 +155,12 @@ export async function tableProblem(dynamo: DynamoDBClient, { variable, tableName
     if (noAwsCredentials(err)) return { kind: 'credentials', message: NO_AWS_CREDENTIALS };
     switch (e.name) {
       case 'ResourceNotFoundException':
-        return { kind: 'missing', message: `table ${tableName} does not exist in ${region}: deploy the stack (infra/), set ${variable} to its name, or in development start once with DYNAMODB_CREATE_TABLES=true` };
+        return {
+          kind: 'missing',
+          message: createTables
+            ? `table ${tableName} does not exist in ${region} yet: the start makes it, as DYNAMODB_CREATE_TABLES=true asks; if it should exist already, check ${variable} and AWS_REGION`
+            : `table ${tableName} does not exist in ${region}: deploy the stack (infra/), set ${variable} to its name, or in development start once with DYNAMODB_CREATE_TABLES=true`,
+        };
       case 'UnrecognizedClientException':
       case 'InvalidSignatureException':
       case 'ExpiredTokenException':

@@ -116,7 +116,7 @@ async function tableChecks({ config, dynamo }: DoctorDeps): Promise<SetupCheck[]
   return Promise.all(
     namedTables(config).map(async (table) => {
       const name = `Table ${table.variable}`;
-      const problem = await tableProblem(dynamo, table);
+      const problem = await tableProblem(dynamo, table, { createTables: config.createTables });
       if (!problem) return passed(name, `${table.tableName} exists${table.indexes.length ? ` with ${table.indexes.join(', ')}` : ''}`);
       return failed(name, problem.kind === 'unchecked' ? `${problem.message}: grant it to check the table` : problem.message);
     }),

@@ -1,7 +1,8 @@
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createDoctor } from '../../src/app';
+import { auditTable } from '../../src/audit/audit-table';
 import { loadConfig } from '../../src/config';
 import { CREDENTIALS } from '../../src/credentials';
 import type { OktaSimulator } from '../../src/credentials/okta/stand-in';
@@ -187,6 +188,23 @@ describe('npm run doctor', () => {
     expect(failures(await doctor({ AUDIT_TABLE_NAME: 'latchkey-no-such-table' }))).toEqual([
       expect.objectContaining({ name: 'Table AUDIT_TABLE_NAME', detail: expect.stringContaining('table latchkey-no-such-table does not exist') }),
     ]);
+  });
+
+  it('what it advises for a missing table or index depends on DYNAMODB_CREATE_TABLES: never to set it when it is set already', async () => {
+    const [missing] = failures(await doctor({ AUDIT_TABLE_NAME: 'latchkey-no-such-table', DYNAMODB_CREATE_TABLES: 'false' }));
+    expect(missing!.detail).toMatch(/^table latchkey-no-such-table does not exist in eu-west-1: deploy the stack \(infra\/\), set AUDIT_TABLE_NAME to its name, or in development start once with DYNAMODB_CREATE_TABLES=true$/);
+    const [made] = failures(await doctor({ AUDIT_TABLE_NAME: 'latchkey-no-such-table', DYNAMODB_CREATE_TABLES: 'true' }));
+    expect(made!.detail).toBe('table latchkey-no-such-table does not exist in eu-west-1 yet: the start makes it, as DYNAMODB_CREATE_TABLES=true asks; if it should exist already, check AUDIT_TABLE_NAME and AWS_REGION');
+
+    // A table an older Latchkey made, without the index this one queries.
+    const { GlobalSecondaryIndexes: _, ...withoutIndexes } = auditTable('latchkey-audit-unindexed').create;
+    const keys = withoutIndexes.KeySchema!.map((k) => k.AttributeName);
+    await dynamo.send(new CreateTableCommand({ ...withoutIndexes, AttributeDefinitions: withoutIndexes.AttributeDefinitions!.filter((a) => keys.includes(a.AttributeName)) }));
+    const index = auditTable('latchkey-audit-unindexed').create.GlobalSecondaryIndexes!.map((i) => i.IndexName).join(', ');
+    const [deployed] = failures(await doctor({ AUDIT_TABLE_NAME: 'latchkey-audit-unindexed', DYNAMODB_CREATE_TABLES: 'false' }));
+    expect(deployed!.detail).toBe(`table latchkey-audit-unindexed has no index ${index}: deploy the stack again (or, in development, delete the table and start with DYNAMODB_CREATE_TABLES=true)`);
+    const [added] = failures(await doctor({ AUDIT_TABLE_NAME: 'latchkey-audit-unindexed', DYNAMODB_CREATE_TABLES: 'true' }));
+    expect(added!.detail).toBe(`table latchkey-audit-unindexed has no index ${index}: the start adds it, as DYNAMODB_CREATE_TABLES=true asks; where the store cannot (dynalite), delete the table and start again to have it made anew`);
   });
 
   it('a DynamoDB that does not answer: each table line says what to check, without repeating its variable', async () => {
