@@ -3,7 +3,7 @@ import { approvalsTable } from './approvals/approvals-table';
 import { auditTable } from './audit/audit-table';
 import type { Config } from './config';
 import { NO_AWS_CREDENTIALS, noAwsCredentials } from './credentials/aws-errors';
-import { networkErrorCode } from './credentials/http-errors';
+import { networkErrorCode } from './http/network-errors';
 import { describeError } from './flows/failure';
 import type { Logger } from './flows/ports';
 import { rateLimitTable } from './limits/rate-table';

@@ -1,5 +1,7 @@
 import { LatchkeyFailure, type FailureCode } from '../flows/failure';
 import type { HttpFetch } from '../http/fetch';
+import { parseJson } from '../http/answers';
+import { networkErrorCode } from '../http/network-errors';
 
 /**
  * The failure classes every directory spoken to over plain HTTP shares, beside the AWS ones
@@ -34,29 +36,6 @@ export function failureOf(answer: JsonAnswer, operation: string, detail: string,
 /** The request never got an answer: refused, reset, or not within the timeout. */
 export function unanswered(err: unknown, operation: string): LatchkeyFailure {
   return new LatchkeyFailure('DIRECTORY_UNAVAILABLE', `${operation}: ${networkErrorCode(err)}`, { cause: err });
-}
-
-/**
- * A request that got no answer, by its code (ECONNREFUSED, ENOTFOUND, timed out…), never by its
- * message: an HTTP library's message may hold the whole URL, and a directory search's URL holds the
- * person's email.
- */
-export function networkErrorCode(err: unknown): string {
-  const e = (err ?? {}) as { name?: unknown; code?: unknown; type?: unknown };
-  const name = typeof e.name === 'string' ? e.name : 'Error';
-  if (name === 'AbortError' || name === 'TimeoutError') return `${name}: no answer in time`;
-  if (typeof e.code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(e.code)) return `${name} ${e.code}`;
-  if (typeof e.type === 'string' && /^[a-z-]+$/.test(e.type)) return `${name} ${e.type}`;
-  return name;
-}
-
-/** `Retry-After` in seconds or as an HTTP date; undefined when absent or unreadable. */
-export function retryAfter(value: string | null, now: Date): Date | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return new Date(now.getTime() + seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : new Date(date);
 }
 
 export interface JsonAnswer {
@@ -120,15 +99,5 @@ export async function callJson(fetch: HttpFetch, call: JsonCall, policy: CallPol
     const wait = at ? at.getTime() - Date.now() : 1_000;
     if (Date.now() + wait - started > policy.patienceMs) return answer;
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, wait)));
-  }
-}
-
-/** A body as JSON, or undefined when it is empty or not JSON. */
-export function parseJson(text: string): unknown {
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
   }
 }

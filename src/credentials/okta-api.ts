@@ -2,10 +2,11 @@ import { z } from 'zod';
 import { optional, secureOrigin } from '../config-fields';
 import { failed, passed, type SetupCheck } from '../doctor/setup-check';
 import { asFailure, type FailureCode, type LatchkeyFailure } from '../flows/failure';
+import { retryAfter } from '../http/answers';
 import type { HttpFetch } from '../http/fetch';
 import { failedCall } from './call-check';
 import type { AdapterContext, CredentialSettings } from './credential';
-import { callJson, failureOf, retryAfter, type CallPolicy, type JsonAnswer } from './http-errors';
+import { callJson, failureOf, type CallPolicy, type JsonAnswer } from './http-errors';
 
 /**
  * Okta's org API as two plug-ins speak it: the Okta credentials (okta/) and Okta Verify

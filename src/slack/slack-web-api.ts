@@ -21,7 +21,8 @@ import type {
   ViewsUpdateArguments,
   ViewsUpdateResponse,
 } from '@slack/web-api';
-import { networkErrorCode, parseJson, retryAfter } from '../credentials/http-errors';
+import { parseJson, retryAfter } from '../http/answers';
+import { networkErrorCode } from '../http/network-errors';
 import type { Logger } from '../flows/ports';
 import { HttpFetchError, type HttpFetch } from '../http/fetch';
 

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { networkErrorCode } from '../../src/credentials/http-errors';
+import { networkErrorCode } from '../../src/http/network-errors';
 import { httpFetch } from '../../src/http/fetch';
 
 /** The app's own fetch (src/http/fetch.ts), which every Slack, directory and verifier call goes through, against a local server. */

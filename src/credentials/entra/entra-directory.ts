@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { LatchkeyFailure, type FailureCode } from '../../flows/failure';
 import type { ChangeResult, Directory, DirectoryUser } from '../../flows/ports';
+import { retryAfter } from '../../http/answers';
 import type { HttpFetch } from '../../http/fetch';
 import { BearerApi, PasswordRefused, setPasswordThenSignOut } from '../bearer-directory';
-import { failureOf, retryAfter, type CallPolicy, type JsonAnswer, type JsonCall } from '../http-errors';
+import { failureOf, type CallPolicy, type JsonAnswer, type JsonCall } from '../http-errors';
 import { generatePassword, type PasswordPolicy } from '../password-generator';
 
 /**

@@ -2,10 +2,11 @@ import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { LatchkeyFailure, type FailureCode } from '../../flows/failure';
 import type { ChangeResult, Directory, DirectoryUser } from '../../flows/ports';
+import { retryAfter } from '../../http/answers';
 import type { HttpFetch } from '../../http/fetch';
 import type { SetupCheck } from '../../doctor/setup-check';
 import { BearerApi, PasswordRefused, setPasswordThenSignOut } from '../bearer-directory';
-import { failureOf, retryAfter, type CallPolicy, type JsonAnswer, type JsonCall } from '../http-errors';
+import { failureOf, type CallPolicy, type JsonAnswer, type JsonCall } from '../http-errors';
 import { callCheck } from '../call-check';
 import { generatePassword, type PasswordPolicy } from '../password-generator';
 

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { LatchkeyFailure, type FailureCode } from '../../flows/failure';
 import type { PushResult, PushStarted, Verifier, VerifierAccount } from '../../flows/verification';
 import type { HttpFetch } from '../../http/fetch';
-import { callJson, fromHttpStatus, retryAfter, type CallPolicy, type JsonAnswer } from '../../credentials/http-errors';
+import { callJson, fromHttpStatus, type CallPolicy, type JsonAnswer } from '../../credentials/http-errors';
+import { retryAfter } from '../../http/answers';
 import type { DuoSettings } from '.';
 import { authorization, canonicalParams, canonicalRequest, duoDate, sign } from './duo-signature';
 

@@ -1,0 +1,13 @@
+/**
+ * A request that got no answer, by its code (ECONNREFUSED, ENOTFOUND, timed out…), never by its
+ * message: an HTTP library's message may hold the whole URL, and a directory search's URL holds the
+ * person's email.
+ */
+export function networkErrorCode(err: unknown): string {
+  const e = (err ?? {}) as { name?: unknown; code?: unknown; type?: unknown };
+  const name = typeof e.name === 'string' ? e.name : 'Error';
+  if (name === 'AbortError' || name === 'TimeoutError') return `${name}: no answer in time`;
+  if (typeof e.code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(e.code)) return `${name} ${e.code}`;
+  if (typeof e.type === 'string' && /^[a-z-]+$/.test(e.type)) return `${name} ${e.type}`;
+  return name;
+}

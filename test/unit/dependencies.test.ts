@@ -1,0 +1,25 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+
+const SRC = join(__dirname, '..', '..', 'src');
+
+/** Every .ts file under a folder of src/, as a path relative to src/. */
+function filesUnder(folder: string): string[] {
+  return readdirSync(join(SRC, folder), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => join(folder, f));
+}
+
+/** What a file of src/ imports from src/ (static, type-only and dynamic imports alike), as paths relative to src/. */
+function importsOf(file: string): string[] {
+  const text = readFileSync(join(SRC, file), 'utf8');
+  return [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|^import\s+)['"](\.{1,2}\/[^'"]*)['"]/gm)].map((m) => relative(SRC, resolve(dirname(join(SRC, file)), m[1]!)));
+}
+
+/** Dependencies point inward (GUIDE, Architecture): what every part uses must not lean on a plug-in's code. */
+describe('dependencies', () => {
+  it('the HTTP stack and the Slack client import nothing from src/credentials/ or src/verifiers/: the core, the doctor and the start use them too', () => {
+    const outward = ['http', 'slack'].flatMap(filesUnder).flatMap((file) => importsOf(file).filter((to) => /^(credentials|verifiers)(\/|$)/.test(to)).map((to) => `${file} → ${to}`));
+    expect(outward).toEqual([]);
+  });
+});
