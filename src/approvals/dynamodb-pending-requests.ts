@@ -159,6 +159,11 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
       // a take never passes) ended before then, which is later than, or as late as, the take.
       taken = ' AND (#takenAt < :takenBefore OR (attribute_not_exists(#takenAt) AND #finishBy < :takenBefore))';
     }
+    if (condition.decidedBefore) {
+      names['#decidedAtThen'] = 'decidedAt';
+      values[':decidedBefore'] = condition.decidedBefore;
+      taken += ' AND #decidedAtThen < :decidedBefore';
+    }
     return this.guard(async () => {
       try {
         const { Attributes } = await this.client.send(

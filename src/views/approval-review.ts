@@ -28,7 +28,7 @@ export function reviewView(args: { request: PendingRequest; details: Detail }, w
   const { request, details } = args;
   const blocks: KnownBlock[] = [section(approvalFacts(request, words)), ...words.details(request, details)];
   // The form is shown only for a request an admin can decide (Approvals.review's 'decide').
-  if (request.status === 'APPLY_FAILED' || request.status === 'FINISHING') blocks.push(section(approvalStatusLine(request, words, true)));
+  if (request.status !== 'PENDING') blocks.push(section(approvalStatusLine(request, words, true)));
   blocks.push(
     {
       type: 'input',

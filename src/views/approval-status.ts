@@ -16,7 +16,11 @@ export function approvalStatusLine(request: PendingRequest, words: ApprovalKindW
     case 'PENDING':
       return `:hourglass: Waiting for an admin; expires at ${slackTime(new Date(request.expiresAt))}.`;
     case 'APPROVED':
-      return `:hourglass_flowing_sand: Approved by ${by}${when}${words.approvedStatus(request)}`;
+      // Decidable only for a kind the admin's click applies, once applying has taken longer than any change does (Approvals): it died midway.
+      return decidable
+        ? `:warning: Approved by ${by}${when}, but applying it did not finish: the outcome is unknown (the change may or may not have been made). ` +
+            `An admin can approve it again to apply it again, or deny it to close it; IT can check the change with the reference \`${request.id}\`.`
+        : `:hourglass_flowing_sand: Approved by ${by}${when}${words.approvedStatus(request)}`;
     case 'FINISHING':
       // Decidable only once its finish has taken longer than any finish does (Approvals): it died midway.
       return decidable

@@ -106,7 +106,7 @@ describe('license requests by list', () => {
     counted.destroy();
   });
 
-  it('a finish is decided again only if it was taken before the bound: one taken since is never decided over', async () => {
+  it('a finish (or an apply) is decided again only if it was taken (or approved) before the bound: one since is never decided over', async () => {
     await ensureTable(client, approvalsTable('approvals-3'));
     const store = new DynamoDbPendingRequests(client, 'approvals-3', clock);
     const taken = async (id: string, takenAt?: string) => {
@@ -125,5 +125,14 @@ describe('license requests by list', () => {
     await taken('fin2');
     expect(await again('fin2', '2026-12-01T08:20:00.000Z')).toBeUndefined();
     expect(await again('fin2', '2026-12-01T08:31:00.000Z')).toMatchObject({ status: 'APPROVED' });
+
+    // A change the admin's click applies: approved again only if the approval is older than the bound.
+    await store.create(request('app1', 'UAPP1', '2026-12-01T07:00:00.000Z'), 'OPEN');
+    await store.transition('app1', ['PENDING'], 'APPROVED', { decidedBy: 'UADA', decidedAt: '2026-12-01T08:55:00.000Z' });
+    const reapprove = (decidedBefore: string) => store.transition('app1', ['APPROVED'], 'APPROVED', { decidedBy: 'UMAX', decidedAt: '2026-12-01T09:00:00.000Z' }, { decidedBefore });
+    expect(await reapprove('2026-12-01T08:50:00.000Z')).toBeUndefined();
+    expect(await reapprove('2026-12-01T08:56:00.000Z')).toMatchObject({ decidedBy: 'UMAX' });
+    // Replayed, it finds the new approval too recent.
+    expect(await reapprove('2026-12-01T08:56:00.000Z')).toBeUndefined();
   });
 });

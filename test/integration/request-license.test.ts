@@ -173,6 +173,35 @@ describe('/request-license', () => {
     h.chime.users.set('chime-ann', { ...h.chime.users.get('chime-ann')!, LicenseType: 'Basic' });
   });
 
+  it('a change whose applying died midway is shown, after 10 minutes, with its outcome unknown; an admin can apply it again, once', async () => {
+    const request = await annAsks('UANN', 'Pro');
+    // An admin approved it, and the process died after that write, before the change was applied or settled.
+    await h.addRawRequestFields(request.requestId, { status: 'APPROVED', decidedBy: 'UMAX', decidedAt: h.clock.now().toISOString(), list: 'UANN' });
+    // Within the bound it is a change under way: nobody decides it.
+    const early = await review('UADA', request);
+    expect(early.view.submit).toBeUndefined();
+    expect(JSON.stringify(early.view)).toContain('applying in Amazon Chime');
+
+    h.clock.offsetMs = 11 * 60_000;
+    try {
+      const [a, b] = [await review('UADA', request), await review('UMAX', request)];
+      expect(a.view.callback_id).toBe('license_review_submit');
+      expect(JSON.stringify(a.view)).toContain('applying it did not finish: the outcome is unknown');
+      const done = await approveOrDeny('UADA', a.view, a.viewId, 'approve');
+      expect(JSON.stringify(done)).toContain('Done: <@UANN>');
+      expect(h.chime.users.get('chime-ann')?.LicenseType).toBe('Pro');
+      // The other admin's decision, from a modal opened while it was unknown, changes nothing.
+      await h.submit('UMAX', b.view, { values: decide('deny', 'Stale') });
+      expect(JSON.stringify(await h.viewUpdate(b.viewId, 2))).toContain('It cannot be decided again.');
+      expect(h.chime.callsTo('UpdateUser')).toHaveLength(1);
+      const decided = (await h.auditRecords('UMAX')).filter((r) => r.action === 'license_decide' && r.approvalRequestId === request.requestId);
+      expect(decided).toEqual([]);
+    } finally {
+      h.clock.offsetMs = 0;
+      h.chime.users.set('chime-ann', { ...h.chime.users.get('chime-ann')!, LicenseType: 'Basic' });
+    }
+  });
+
   it('a refusal before the form (no Chime account) has a reference, and the same reference on an audit record', async () => {
     const { view } = await h.open('/request-license', 'UNOCHIME');
     expect(view.submit).toBeUndefined();

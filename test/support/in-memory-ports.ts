@@ -151,6 +151,7 @@ export class MemoryPendingRequests implements PendingRequestStore {
     const current = this.requests.get(id);
     if (!current || !(from as readonly string[]).includes(current.status)) return undefined;
     if (condition.takenBefore && !((current.takenAt ?? current.expiresAt) < condition.takenBefore)) return undefined;
+    if (condition.decidedBefore && !(current.decidedAt !== undefined && current.decidedAt < condition.decidedBefore)) return undefined;
     const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
     const next = { ...current, ...defined, status: to };
     this.requests.set(id, next);

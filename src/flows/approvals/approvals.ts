@@ -10,9 +10,10 @@ export const COMMENT_MAX_LENGTH = 500;
 export type ReviewFieldError = 'NO_DECISION' | 'COMMENT_REQUIRED' | 'COMMENT_TOO_LONG';
 
 /**
- * How long a request taken to finish (FINISHING) may take before its outcome is called unknown:
- * its finish died midway (the process stopped), and the change may or may not have been made.
- * Only then can an admin decide it again; a finish takes seconds, so a live one is never taken over.
+ * How long a request taken to finish (FINISHING), or approved and being applied by the admin's
+ * click (APPROVED, for a kind that applies), may take before its outcome is called unknown: the
+ * process died midway, and the change may or may not have been made. Only then can an admin
+ * decide it again; a change takes seconds, so one under way is never decided over.
  */
 export const FINISH_OUTCOME_UNKNOWN_AFTER_MS = 10 * 60_000;
 
@@ -237,7 +238,11 @@ export class Approvals {
           // Handed over: the requester has this long to finish it, from now.
           ...(choice.decision === 'approve' && handOver && { expiresAt: new Date(decidedAt.getTime() + handOver.finishWithinMs).toISOString() }),
         },
-        request.status === 'FINISHING' ? { takenBefore: this.finishUnknownBefore() } : undefined,
+        request.status === 'FINISHING'
+          ? { takenBefore: this.finishUnknownBefore() }
+          : request.status === 'APPROVED'
+            ? { decidedBefore: this.finishUnknownBefore() }
+            : undefined,
       );
     } catch (err) {
       await change?.failed(asFailure(err).code);
@@ -413,9 +418,14 @@ export class Approvals {
     return request.status === 'PENDING' || (request.status === 'APPLY_FAILED' && !this.handsOver(request)) || this.finishUnknown(request);
   }
 
-  /** Taken to finish longer ago than any finish takes: it died midway, and whether the change was made is unknown. */
+  /**
+   * Taken to finish, or approved to be applied by the admin's click, longer ago than any change
+   * takes: it died midway, and whether the change was made is unknown.
+   */
   private finishUnknown(request: PendingRequest): boolean {
-    return request.status === 'FINISHING' && (request.takenAt ?? request.expiresAt) < this.finishUnknownBefore();
+    const before = this.finishUnknownBefore();
+    if (request.status === 'FINISHING') return (request.takenAt ?? request.expiresAt) < before;
+    return request.status === 'APPROVED' && !this.handsOver(request) && request.decidedAt !== undefined && request.decidedAt < before;
   }
 
   private finishUnknownBefore(): string {

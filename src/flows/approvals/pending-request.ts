@@ -9,6 +9,7 @@ import type { Requester } from '../ports';
  *   PENDING → DENIED | EXPIRED                       (APPROVED → EXPIRED for a kind the requester finishes)
  *   APPROVED → FINISHING → APPLIED | APPLY_FAILED    (a kind the requester finishes: their click takes it, once)
  *   FINISHING → APPROVED | DENIED                    (a finish that did not end within a bound: an admin decides it again)
+ *   APPROVED → APPROVED | DENIED                     (the same, for a change the admin's click applies)
  *
  * Every transition is a conditional write in the store, so a decision takes effect once. Expiry
  * moves only PENDING or APPROVED: a request being finished (FINISHING) or past it never expires.
@@ -63,10 +64,12 @@ export type PendingChanges = Partial<Pick<PendingRequest, 'decidedBy' | 'decided
 
 /**
  * A further condition of a transition: `takenBefore` (ISO time), that the request was taken to
- * finish before then (or, taken before takenAt was kept, that its time to finish ended before then).
+ * finish before then (or, taken before takenAt was kept, that its time to finish ended before then);
+ * `decidedBefore`, that it was decided before then.
  */
 export interface TransitionCondition {
   readonly takenBefore?: string;
+  readonly decidedBefore?: string;
 }
 
 /** A page of the review queue, oldest first, and where the next page starts. */
