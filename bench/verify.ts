@@ -14,7 +14,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Worker } from 'node:worker_threads';
 import { PUSH_CHECKS_PER_SECOND } from '../src/app';
-import { oktaVerify } from '../src/credentials/okta/stand-in';
+import { oktaVerify } from '../src/credentials/okta-stand-in';
 import { type Harness, SIGNING_SECRET, TEAM, secretIn } from '../test/support/harness';
 import type { SlackCall } from '../test/support/slack-fake';
 import { viewSubmissionPayload, type AppResponse } from '../test/support/slack-requests';

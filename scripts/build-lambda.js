@@ -25,7 +25,8 @@ const out = outOption ? resolve(outOption.slice('--out='.length)) : join(root, '
 const awsSdkExternal = process.argv.includes('--aws-sdk=external');
 
 /** Modules Lambda never runs, replaced by one that says so if it is ever used. */
-const NEVER_ON_LAMBDA = /^(@slack\/socket-mode|@slack\/oauth)$|\/stand-in$/;
+// A stand-in is a plug-in's stand-in.ts, or a shared one beside the plug-ins (okta-stand-in.ts, Okta's two plug-ins').
+const NEVER_ON_LAMBDA = /^(@slack\/socket-mode|@slack\/oauth)$|[/-]stand-in$/;
 const neverOnLambda = {
   name: 'never-on-lambda',
   setup(build) {

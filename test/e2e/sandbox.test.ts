@@ -15,7 +15,7 @@ import { launchChromium } from '../support/browser';
 import { CREDENTIALS } from '../../src/credentials';
 import type { ChimeSimulator } from '../../src/credentials/chime/stand-in';
 import type { WorkMailSimulator } from '../../src/credentials/workmail/stand-in';
-import type { OktaSimulator } from '../../src/credentials/okta/stand-in';
+import type { OktaSimulator } from '../../src/credentials/okta-stand-in';
 
 const chimeOf = (s: Sandbox) => s.standIns.get('pin') as ChimeSimulator;
 const workmailOf = (s: Sandbox) => s.standIns.get('password') as WorkMailSimulator;

@@ -5,6 +5,7 @@ import { buildBundle, staleBundle } from '../../infra/lib/bundle';
 import { checkPackage } from '../../infra/lib/latchkey-stack';
 import { REPO_ROOT } from '../../infra/lib/settings';
 import { DEMO_ACCOUNT_ID } from '../../src/credentials/chime/stand-in';
+import { DEMO_USERS as OKTA_DEMO_USERS } from '../../src/credentials/okta-stand-in';
 import { secretIn, useHarness } from '../support/harness';
 
 /**
@@ -43,6 +44,8 @@ describe('the Lambda bundle', () => {
       '@slack/socket-mode': 'The Socket Mode client has successfully initialized',
       '@slack/oauth': 'Refreshed tokens have been saved in InstallationStore',
       "the Chime stand-in's demo account": DEMO_ACCOUNT_ID,
+      // Shared by Okta's two plug-ins, beside their folders: okta-stand-in.ts.
+      "the Okta stand-in's demo user": OKTA_DEMO_USERS.at(-1)!.id,
     };
     expect(Object.entries(markers).filter(([, marker]) => text.includes(marker)).map(([name]) => name)).toEqual([]);
     expect(text.includes('is not in the Lambda bundle: Lambda never runs it')).toBe(true);

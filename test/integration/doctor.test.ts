@@ -5,7 +5,7 @@ import { createDoctor } from '../../src/app';
 import { auditTable } from '../../src/audit/audit-table';
 import { loadConfig } from '../../src/config';
 import { CREDENTIALS } from '../../src/credentials';
-import type { OktaSimulator } from '../../src/credentials/okta/stand-in';
+import type { OktaSimulator } from '../../src/credentials/okta-stand-in';
 import type { SetupCheck } from '../../src/doctor/setup-check';
 import { createLogger } from '../../src/logger';
 import { APPROVALS_CHANNEL, Harness } from '../support/harness';

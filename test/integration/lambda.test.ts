@@ -98,7 +98,7 @@ describe('Latchkey on AWS Lambda', () => {
 
   it("/reset-okta-password works on Lambda with the API token read from Secrets Manager", async () => {
     const { final } = await h.reset('/reset-okta-password', 'UANN');
-    const okta = h.standIns.get('okta_password') as import('../../src/credentials/okta/stand-in').OktaSimulator;
+    const okta = h.standIns.get('okta_password') as import('../../src/credentials/okta-stand-in').OktaSimulator;
     expect(secretIn(final)).toBe(okta.tempPasswordOf('00uann'));
     expect(h.lambda.callsTo('GetSecretValue').map((c) => c.params.SecretId)).toContain(credentialSecretArn('OKTA_API_TOKEN'));
   });

@@ -1,5 +1,5 @@
 import { OktaDirectory } from '../../src/credentials/okta/okta-directory';
-import { startOktaSimulator, type OktaSimFactor, type OktaSimulator, type OktaSimUser } from '../../src/credentials/okta/stand-in';
+import { startOktaSimulator, type OktaSimFactor, type OktaSimulator, type OktaSimUser } from '../../src/credentials/okta-stand-in';
 import { LatchkeyFailure } from '../../src/flows/failure';
 import { httpFetch } from '../../src/http/fetch';
 import { APPROVALS_CHANNEL, Harness, PEOPLE, secretIn, slackUser, useHarness } from '../support/harness';

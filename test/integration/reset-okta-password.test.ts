@@ -1,4 +1,4 @@
-import type { OktaSimulator, OktaSimUser } from '../../src/credentials/okta/stand-in';
+import type { OktaSimulator, OktaSimUser } from '../../src/credentials/okta-stand-in';
 import { Harness, PEOPLE, secretIn, slackUser, TEAM, useHarness } from '../support/harness';
 
 /** /reset-okta-password end to end: the Okta credential over its REST API, against the Okta stand-in. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { request } from 'node:http';
 import { join, resolve } from 'node:path';
 import { startSandbox, type Sandbox } from '../../sandbox/sandbox';
-import type { OktaSimulator } from '../../src/credentials/okta/stand-in';
+import type { OktaSimulator } from '../../src/credentials/okta-stand-in';
 
 /** The sandbox's own API, over HTTP as a browser would reach it: its page may use it, other sites may not. */
 describe("the sandbox's API", () => {

@@ -1,4 +1,4 @@
-import type { OktaSimulator, OktaSimUser } from '../../src/credentials/okta/stand-in';
+import type { OktaSimulator, OktaSimUser } from '../../src/credentials/okta-stand-in';
 import { Harness, isProgress, PEOPLE, secretIn, slackUser, TEAM, useHarness } from '../support/harness';
 
 /** /unlock-okta end to end: Okta's unlock alone, over its REST API, against the Okta stand-in. */

@@ -4,7 +4,7 @@
  * address is spelled with the Kelvin sign (U+212A), which toLowerCase() folds to `k`. A push must
  * never go to a look-alike's phone.
  */
-import { startOktaSimulator, type OktaSimulator } from '../../src/credentials/okta/stand-in';
+import { startOktaSimulator, type OktaSimulator } from '../../src/credentials/okta-stand-in';
 import { httpFetch } from '../../src/http/fetch';
 import { OktaVerify } from '../../src/verifiers/okta/okta-verify';
 

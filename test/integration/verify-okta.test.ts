@@ -1,4 +1,4 @@
-import { oktaVerify, type OktaSimUser } from '../../src/credentials/okta/stand-in';
+import { oktaVerify, type OktaSimUser } from '../../src/credentials/okta-stand-in';
 import { USER_AGENT } from '../../src/verifiers/okta/okta-verify';
 import { homeResetActionId } from '../../src/views/home-tab';
 import { Harness, isProgress, secretIn, useHarness } from '../support/harness';

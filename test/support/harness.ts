@@ -12,7 +12,7 @@ import { CLOSE_KEY_PREFIX } from '../../src/limits/rate-table';
 import { CREDENTIALS, SETTINGS_OWNERS, settingsOwnerOf } from '../../src/credentials';
 import { DEMO_ACCOUNT_ID, type ChimeSimulator, type ChimeSimUser } from '../../src/credentials/chime/stand-in';
 import type { StandIn } from '../../src/credentials/stand-in';
-import type { OktaSimPush, OktaSimulator } from '../../src/credentials/okta/stand-in';
+import type { OktaSimPush, OktaSimulator } from '../../src/credentials/okta-stand-in';
 import { DEMO_ORGANIZATION_ID, type WorkMailSimulator, type WorkMailSimUser } from '../../src/credentials/workmail/stand-in';
 import { startDynalite, type LocalDynamo } from './dynamodb-local';
 import { startSlackFake, type FakeSlackUser, type SlackCall, type SlackFake } from './slack-fake';

@@ -22,4 +22,21 @@ describe('dependencies', () => {
     const outward = ['http', 'slack'].flatMap(filesUnder).flatMap((file) => importsOf(file).filter((to) => /^(credentials|verifiers)(\/|$)/.test(to)).map((to) => `${file} → ${to}`));
     expect(outward).toEqual([]);
   });
+
+  it("a plug-in's folder imports only from the core and the shared modules, never from another plug-in's folder: each can be left out alone", () => {
+    const folders = ['credentials', 'verifiers'].flatMap((kind) =>
+      readdirSync(join(SRC, kind), { withFileTypes: true })
+        .filter((entry) => entry.isDirectory())
+        .map((entry) => `${kind}/${entry.name}`),
+    );
+    expect(folders).toEqual(expect.arrayContaining(['credentials/okta', 'verifiers/okta', 'verifiers/duo']));
+    const across = folders.flatMap((folder) =>
+      filesUnder(folder).flatMap((file) =>
+        importsOf(file)
+          .filter((to) => folders.some((other) => other !== folder && (to === other || to.startsWith(`${other}/`))))
+          .map((to) => `${file} → ${to}`),
+      ),
+    );
+    expect(across).toEqual([]);
+  });
 });

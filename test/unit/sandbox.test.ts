@@ -9,7 +9,7 @@ import { claimDataDir } from '../../sandbox/data-lock';
 import { loadFixture, slackMembers } from '../../sandbox/fixture';
 import { DEMO_USERS as CHIME_DEMO } from '../../src/credentials/chime/stand-in';
 import { DEMO_USERS as WORKMAIL_DEMO } from '../../src/credentials/workmail/stand-in';
-import { DEMO_USERS as OKTA_DEMO } from '../../src/credentials/okta/stand-in';
+import { DEMO_USERS as OKTA_DEMO } from '../../src/credentials/okta-stand-in';
 import { MASK, mask } from '../../sandbox/mask';
 import { DEFAULT_FIXTURE } from '../../sandbox/sandbox';
 import { stateValues } from '../../sandbox/workspace';

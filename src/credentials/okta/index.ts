@@ -5,8 +5,8 @@ import { OKTA_REFUSALS, type OktaAction } from './okta-actions';
 
 export type { OktaSettings };
 
-/** The stand-in Okta's credentials share: the same Okta org. */
-const standIn = () => import('./stand-in');
+/** The stand-in Okta's credentials share with Okta Verify: the same Okta org. */
+const standIn = () => import('../okta-stand-in');
 
 /** Every Okta credential may meet an account another system (Active Directory) manages. */
 const MASTERED_ELSEWHERE: RefusalWords = {

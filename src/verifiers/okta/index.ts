@@ -25,5 +25,5 @@ export const oktaVerify: VerifierPlugin<OktaSettings> = {
   // The same token as Okta's credentials, checked the same way (src/credentials/okta-api.ts): that it works, and that its owner holds an admin role.
   check: checkOkta,
   // The Okta org's stand-in, which speaks the Factors API as well as the Users API.
-  standIn: () => import('../../credentials/okta/stand-in'),
+  standIn: () => import('../../credentials/okta-stand-in'),
 };

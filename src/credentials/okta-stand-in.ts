@@ -10,9 +10,12 @@
  * `_embedded.challenge.correctAnswer`), its transaction (`GET` until SUCCESS, REJECTED or TIMEOUT;
  * `DELETE` withdraws it). The person's phone is the test's or the sandbox's (`answerPush`), or,
  * for the benchmark, a person who approves every push a while after it arrives (`approvePushesAfter`).
+ *
+ * One Okta org for both Okta plug-ins, the credentials (okta/) and Okta Verify (src/verifiers/okta/):
+ * here beside okta-api.ts, not in either folder, so that neither reaches into the other's.
  */
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
-import { SimState, startSimServer, type PhoneAnswer, type SimCall, type SimRequest, type SimResponse, type StandIn } from '../stand-in';
+import { SimState, startSimServer, type PhoneAnswer, type SimCall, type SimRequest, type SimResponse, type StandIn } from './stand-in';
 
 export type OktaStatus = 'STAGED' | 'PROVISIONED' | 'ACTIVE' | 'RECOVERY' | 'LOCKED_OUT' | 'PASSWORD_EXPIRED' | 'SUSPENDED' | 'DEPROVISIONED';
 
