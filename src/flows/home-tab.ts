@@ -29,7 +29,8 @@ export interface Activity {
   readonly state: 'succeeded' | 'partial' | 'failed' | 'refused' | 'cancelled' | 'unknown' | 'in_progress';
   /** The pending request the steps belong to, and where it stands now when that could be read. */
   readonly pendingRequestId?: string;
-  readonly standing?: PendingRequest['status'];
+  /** OUTCOME_UNKNOWN: being finished or applied for longer than any change takes (it died midway), which an admin can decide again. */
+  readonly standing?: PendingRequest['status'] | 'OUTCOME_UNKNOWN';
   /** An approval's change: how applying it ended, when it was tried. */
   readonly applied?: 'succeeded' | 'failed' | 'unknown';
   /** Who did it, and in which directory account: what an operator looking into it needs. */
@@ -257,14 +258,15 @@ const thingOf = (e: AuditEvent): string => e.approvalRequestId ?? e.licenseReque
  * pending request's steps (decision and change), together. `requests` are the person's own
  * pending requests as stored, for where each stands now.
  */
-export function activityOf(events: readonly AuditEvent[], now: Date, requests: readonly PendingRequest[] = []): Activity[] {
+export function activityOf(events: readonly AuditEvent[], now: Date, requests: readonly (PendingRequest & { readonly decidable?: boolean })[] = []): Activity[] {
   const byThing = new Map<string, AuditEvent[]>();
   for (const e of events) {
     const records = byThing.get(thingOf(e));
     if (records) records.push(e);
     else byThing.set(thingOf(e), [e]);
   }
-  const standing = new Map(requests.map((r) => [r.id, r.status]));
+  // Approved, and decidable again (Approvals rules it): its change died midway, as its own line says.
+  const standing = new Map(requests.map((r) => [r.id, r.decidable && (r.status === 'FINISHING' || r.status === 'APPROVED') ? ('OUTCOME_UNKNOWN' as const) : r.status]));
   return [...byThing.values()].map((records) => {
     const steps = [...new Set(records.map((r) => r.requestId))].map((id) => records.filter((r) => r.requestId === id));
     const started = (step: AuditEvent[]) => step.reduce((a, b) => (a.at <= b.at ? a : b));

@@ -94,6 +94,7 @@ export function activityState(a: Activity, why: string): string {
       DENIED: ':no_entry: Denied',
       EXPIRED: ':zzz: Expired; nothing was changed',
       UNKNOWN: ':grey_question: In a state this version of Latchkey does not know',
+      OUTCOME_UNKNOWN: ':grey_question: Approved; the change did not finish and its outcome is unknown: an admin can approve it again',
     };
     return a.standing ? standing[a.standing] : ':outbox_tray: Sent to the admins';
   }

@@ -301,7 +301,11 @@ describe('the approval policy: a finish that died midway', () => {
     expect(JSON.stringify(again.view)).toContain('did not complete, and Latchkey cannot tell whether the change was made');
     const updated = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('the outcome is unknown'));
     expect(JSON.stringify(updated.args.blocks)).toContain('"action_id":"license_review"');
-    expect(JSON.stringify((await h.openHome('UANN')).home)).toContain('but it did not finish: the outcome is unknown');
+    const home = JSON.stringify((await h.openHome('UANN')).home);
+    expect(home).toContain('but it did not finish: the outcome is unknown');
+    // Their activity says the same, never that the change is being made.
+    expect(home).toContain('*Reset request* for <@UANN> · :grey_question: Approved; the change did not finish and its outcome is unknown');
+    expect(home).not.toContain('the change is being made');
     expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
 
     // Two admins open it; one approves it again: the requester gets a new button.
