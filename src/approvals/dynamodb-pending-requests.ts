@@ -49,6 +49,7 @@ const requestItem = z.object({
   messageChannel: z.string().optional(),
   messageTs: z.string().optional(),
   takenAt: z.string().optional(),
+  finishRequestId: z.string().optional(),
 });
 
 const openMarker = z.object({ requestId: z.string(), expiresAtEpoch: z.number() });
@@ -313,6 +314,7 @@ function flatten(c: PendingChanges): Record<string, string | undefined> {
     messageChannel: c.message?.channel,
     messageTs: c.message?.ts,
     takenAt: c.takenAt,
+    finishRequestId: c.finishRequestId,
   };
 }
 
@@ -336,6 +338,7 @@ function fromItem(raw: Record<string, unknown>): PendingRequest {
     errorCode: i.errorCode,
     message: i.messageChannel && i.messageTs ? { channel: i.messageChannel, ts: i.messageTs } : undefined,
     takenAt: i.takenAt,
+    finishRequestId: i.finishRequestId,
   };
 }
 

@@ -37,6 +37,11 @@ export function resetKind(credentials: ReadonlyMap<string, { readonly audit: { r
   };
 }
 
+/** The reference a finish is audited under: the request's (new with each approval of a finish whose outcome is unknown), or, filed before it was kept, the confirmation's. */
+function referenceOf(request: PendingRequest): string | undefined {
+  return request.finishRequestId ?? request.detail.resetRequestId;
+}
+
 type ResetApprovalFailure = ApprovalFailure & { readonly credential?: string };
 
 /**
@@ -62,6 +67,8 @@ export class ResetApprovals implements ApprovalGate {
         requesterEmail: ticket.email,
         directoryUserId: ticket.directoryUserId,
         detail: { credential: credential.id, resetRequestId: ticket.requestId },
+        // The first finish is audited under the confirmation's reference, the one the requester was given.
+        finishRequestId: ticket.requestId,
         reason: '',
       },
       { ttlMs: RESET_REQUEST_TTL_MS },
@@ -83,12 +90,16 @@ export class ResetApprovals implements ApprovalGate {
     const found = await this.deps.approvals.takeToFinish(requester, approvalRequestId, RESET_KIND);
     if (!found.ok) {
       this.deps.logger.warn({ slackUserId: requester.userId, approvalRequestId, code: found.code }, 'approved reset not finished');
-      return { ...found, ...(found.request?.detail.credential && { credential: found.request.detail.credential }), requestId: found.request?.detail.resetRequestId };
+      // The reference the finish that used it was audited under: the one IT checks the change with.
+      const requestId = found.request && referenceOf(found.request);
+      return { ...found, ...(found.request?.detail.credential && { credential: found.request.detail.credential }), requestId };
     }
     const request = found.request;
     const approved = {
       credential: request.detail.credential ?? '',
-      requestId: request.detail.resetRequestId ?? request.id,
+      // Audited once under it: after an admin approved it again, it is new, so this finish is never
+      // refused by what an earlier one (whose outcome is unknown) wrote. The take is the proof's guard.
+      requestId: referenceOf(request) ?? request.id,
       directoryUserId: request.directoryUserId,
       email: request.requesterEmail,
     };

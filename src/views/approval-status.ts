@@ -23,10 +23,11 @@ export function approvalStatusLine(request: PendingRequest, words: ApprovalKindW
         : `:hourglass_flowing_sand: Approved by ${by}${when}${words.approvedStatus(request)}`;
     case 'FINISHING':
       // Decidable only once its finish has taken longer than any finish does (Approvals): it died midway.
+      // The reference is the one the finish that died audited its change under.
       return decidable
         ? `:warning: Approved by ${by}${when}; <@${request.requester.userId}> started finishing it${request.takenAt ? ` at ${slackTime(new Date(request.takenAt))}` : ''}, ` +
             'but it did not finish: the outcome is unknown (the change may or may not have been made). ' +
-            `An admin can approve it again, so that <@${request.requester.userId}> finishes it anew, or deny it to close it; IT can check the change with the reference \`${request.id}\`.`
+            `An admin can approve it again, so that <@${request.requester.userId}> finishes it anew, or deny it to close it; IT can check the change with the reference \`${request.finishRequestId ?? request.id}\`.`
         : `:hourglass_flowing_sand: Approved by ${by}${when}; <@${request.requester.userId}> is finishing it now.`;
     case 'APPLIED':
       return sentence(`:white_check_mark: Approved by ${by}${when} and applied${comment}`);

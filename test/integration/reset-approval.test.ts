@@ -288,8 +288,14 @@ describe('the approval policy: a finish that died midway', () => {
 
   it("is shown as not finished, its outcome unknown, after 10 minutes; only an admin's new decision moves it, once", async () => {
     const { request, finish } = await approved(h, 'UANN');
-    // The requester's click took it (APPROVED → FINISHING, as takeToFinish writes it), and the process died before it was settled.
-    await h.addRawRequestFields(request.approvalId, { status: 'FINISHING', takenAt: h.clock.now().toISOString() });
+    // The requester's click took it and the change was made and audited (attempt and outcome), but
+    // the process died before the request was settled: it is left FINISHING, as the take wrote it.
+    const first = await finishing(h, 'UANN', finish);
+    expect(secretIn(first.view)).toBe(h.chime.pinOf('chime-ann'));
+    const isReset = (r: { action: string; phase: string }) => r.action === 'reset_pin' && r.phase === 'outcome';
+    const firstReset = (await h.waitForAudit('UANN', isReset)).find(isReset)!;
+    await h.addRawRequestFields(request.approvalId, { status: 'FINISHING' });
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
     // Within the bound it is a finish under way: nobody decides it.
     const early = await reviews(h, 'UADA', request);
     expect(early.view.submit).toBeUndefined();
@@ -299,14 +305,17 @@ describe('the approval policy: a finish that died midway', () => {
     // Its requester clicks Finish again: nothing changes; they are told what happened and what to do; the admins' message gets Review.
     const again = await finishing(h, 'UANN', finish);
     expect(JSON.stringify(again.view)).toContain('did not complete, and Latchkey cannot tell whether the change was made');
+    expect(JSON.stringify(again.view)).toContain(`Reference: \`${firstReset.requestId}\``);
     const updated = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('the outcome is unknown'));
     expect(JSON.stringify(updated.args.blocks)).toContain('"action_id":"license_review"');
+    // The reference IT checks the change with is the one the earlier finish was audited under.
+    expect(JSON.stringify(updated.args.blocks)).toContain(`IT can check the change with the reference \`${firstReset.requestId}\``);
     const home = JSON.stringify((await h.openHome('UANN')).home);
     expect(home).toContain('but it did not finish: the outcome is unknown');
     // Their activity says the same, never that the change is being made.
     expect(home).toContain('*Reset request* for <@UANN> · :grey_question: Approved; the change did not finish and its outcome is unknown');
     expect(home).not.toContain('the change is being made');
-    expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
 
     // Two admins open it; one approves it again: the requester gets a new button.
     const [a, b] = [await reviews(h, 'UADA', request), await reviews(h, 'UMAX', request)];
@@ -320,11 +329,28 @@ describe('the approval policy: a finish that died midway', () => {
     // Replayed, the approval changes nothing; the requester's finish is theirs once; the other admin's stale decision changes nothing.
     await h.submit('UADA', a.view, { values: decide('approve') });
     expect(JSON.stringify(await h.viewUpdate(a.viewId, 3))).toContain('It cannot be decided again.');
+    // Its new Finish changes the PIN once more, though the earlier finish's records are on file.
+    const pinBefore = h.chime.pinOf('chime-ann');
     const finished = await finishing(h, 'UANN', finish);
     expect(secretIn(finished.view)).toBe(h.chime.pinOf('chime-ann'));
+    expect(h.chime.pinOf('chime-ann')).not.toBe(pinBefore);
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(2);
     await h.submit('UMAX', b.view, { values: decide('deny', 'Stale') });
     expect(JSON.stringify(await h.viewUpdate(b.viewId, 2))).toContain('It cannot be decided again.');
-    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+    // A replayed click of it changes nothing: the take is used.
+    const replayed = await finishing(h, 'UANN', finish);
+    expect(JSON.stringify(replayed.view)).not.toContain('did not complete');
+    expect(secretIn(replayed.view)).toBeUndefined();
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(2);
+    // Both resets audited, each once under its own take's reference: attempt and outcome.
+    await h.waitForAudit('UANN', (r) => r.action === 'reset_pin' && r.phase === 'outcome' && r.requestId !== firstReset.requestId);
+    const resets = (await h.auditRecords('UANN')).filter((r) => r.action === 'reset_pin');
+    const byRequest = new Map<string, string[]>();
+    for (const r of resets) byRequest.set(r.requestId, [...(byRequest.get(r.requestId) ?? []), `${r.phase}:${r.outcome ?? ''}`]);
+    expect([...byRequest.values()].map((phases) => phases.sort())).toEqual([
+      ['attempt:', 'outcome:success'],
+      ['attempt:', 'outcome:success'],
+    ]);
 
     // Each decision on record, by whom: the first approval and the one after the unknown outcome; nothing by the stale ones.
     const decisions = [...(await h.auditRecords('UADA')), ...(await h.auditRecords('UMAX'))].filter(

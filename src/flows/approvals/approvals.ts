@@ -237,6 +237,9 @@ export class Approvals {
           comment: choice.comment,
           // Handed over: the requester has this long to finish it, from now.
           ...(choice.decision === 'approve' && handOver && { expiresAt: new Date(decidedAt.getTime() + handOver.finishWithinMs).toISOString() }),
+          // Handed back after a finish whose outcome is unknown (which has almost always audited its
+          // change under its reference already): the next finish has a reference of its own.
+          ...(choice.decision === 'approve' && request.status === 'FINISHING' && { finishRequestId: newRequestId(decidedAt) }),
         },
         request.status === 'FINISHING'
           ? { takenBefore: this.finishUnknownBefore() }

@@ -58,9 +58,16 @@ export interface PendingRequest<D extends Detail = Detail> {
   readonly message?: { readonly channel: string; readonly ts: string };
   /** When its requester's click took it to finish (FINISHING); absent on requests taken before it was kept. */
   readonly takenAt?: string;
+  /**
+   * For a kind its requester finishes: the reference their finish's change is audited under, once
+   * (the kind's own at filing, if it gives one). An admin's new approval of a finish whose outcome
+   * is unknown writes a new one, so the finish it hands back is never refused by what the earlier
+   * finish wrote; until then it is the earlier finish's, which IT checks the change with.
+   */
+  readonly finishRequestId?: string;
 }
 
-export type PendingChanges = Partial<Pick<PendingRequest, 'decidedBy' | 'decidedAt' | 'comment' | 'errorCode' | 'message' | 'expiresAt' | 'takenAt'>>;
+export type PendingChanges = Partial<Pick<PendingRequest, 'decidedBy' | 'decidedAt' | 'comment' | 'errorCode' | 'message' | 'expiresAt' | 'takenAt' | 'finishRequestId'>>;
 
 /**
  * A further condition of a transition: `takenBefore` (ISO time), that the request was taken to
