@@ -154,6 +154,11 @@ export class Monitoring extends Construct {
         width: 12,
       }),
       new cloudwatch.GraphWidget({
+        title: 'Commands waiting for a place to be worked (p99, ms)',
+        left: [app('work_queue_wait', [], 'p99', 'p99')],
+        width: 12,
+      }),
+      new cloudwatch.GraphWidget({
         title: 'Triggers too old, work failed, alerts',
         left: [app('trigger_too_old', ['reason'], 'trigger too old'), app('work_failed', ['condition'], 'work failed'), alerts],
         width: 12,

@@ -235,6 +235,7 @@ export const METRIC_NAMES = [
   'license_decision',
   'directory_call',
   'trigger_too_old',
+  'work_queue_wait',
   'work_failed',
   'push_sent',
   'push_result',

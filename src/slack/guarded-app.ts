@@ -260,7 +260,11 @@ export class GuardedApp extends App {
           now: () => performance.now(),
         }),
       ));
+    const queuedAt = performance.now();
     underWay(await this.ackFirst.arrivalTurn());
+    // How long a command waited for one of the places under way: near nothing unless a burst (or a
+    // slow directory holding its places) makes commands queue, which operators should see.
+    this.outside.metrics.duration('work_queue_wait', performance.now() - queuedAt);
     return {
       ...event,
       customProperties: { ...event.customProperties, ...(opened && { [OPENED_MODAL]: opened }) },

@@ -17,6 +17,8 @@ describe('metrics', () => {
     expect(text).toContain('latchkey_request_refused_total{action="reset_pin",code="SLACK_USER_IS_GUEST"} 1');
     expect(text).toMatch(/latchkey_directory_call_milliseconds_count\{credential="pin",operation="findCandidates",outcome="ok"\} \d+/);
     expect(text).toMatch(/latchkey_directory_call_milliseconds_bucket\{credential="pin",le="\+Inf",operation="resetCredential",outcome="ok"\} 1/);
+    // Each command's wait for a place to be worked (at most 100 at once): two commands here.
+    expect(text).toMatch(/latchkey_work_queue_wait_milliseconds_count 2\b/);
   });
 
   it("orders label names without the locale's collation: its first use maps about 3 MB of ICU data into the process", async () => {
