@@ -1,7 +1,7 @@
 import { asFailure, describeError, isFailureCode, needsOperator } from './failure';
 import { APPROVAL_ACTIONS } from './approvals/kinds';
 import type { OwnRequest } from './approvals/approvals';
-import type { PendingRequest } from './approvals/pending-request';
+import { closedOutcomeUnknown, type PendingRequest } from './approvals/pending-request';
 import type { Admins, AuditEvent, AuditReader, Clock, Logger, Requester } from './ports';
 import { OUTCOME_GRACE_MS, unknownOutcomes } from './unknown-outcomes';
 import { servesRequest, type Workspace } from './workspace';
@@ -29,8 +29,11 @@ export interface Activity {
   readonly state: 'succeeded' | 'partial' | 'failed' | 'refused' | 'cancelled' | 'unknown' | 'in_progress';
   /** The pending request the steps belong to, and where it stands now when that could be read. */
   readonly pendingRequestId?: string;
-  /** OUTCOME_UNKNOWN: being finished or applied for longer than any change takes (it died midway), which an admin can decide again. */
-  readonly standing?: PendingRequest['status'] | 'OUTCOME_UNKNOWN';
+  /**
+   * OUTCOME_UNKNOWN: being finished or applied for longer than any change takes (it died midway),
+   * which an admin can decide again; CLOSED_OUTCOME_UNKNOWN: denied then, so the change may have been made.
+   */
+  readonly standing?: PendingRequest['status'] | 'OUTCOME_UNKNOWN' | 'CLOSED_OUTCOME_UNKNOWN';
   /** An approval's change: how applying it ended, when it was tried. */
   readonly applied?: 'succeeded' | 'failed' | 'unknown';
   /** Who did it, and in which directory account: what an operator looking into it needs. */
@@ -266,7 +269,10 @@ export function activityOf(events: readonly AuditEvent[], now: Date, requests: r
     else byThing.set(thingOf(e), [e]);
   }
   // Approved, and decidable again (Approvals rules it): its change died midway, as its own line says.
-  const standing = new Map(requests.map((r) => [r.id, r.decidable && (r.status === 'FINISHING' || r.status === 'APPROVED') ? ('OUTCOME_UNKNOWN' as const) : r.status]));
+  // Denied then: closed, though the change may have been made.
+  const standingOf = (r: PendingRequest & { readonly decidable?: boolean }): NonNullable<Activity['standing']> =>
+    r.decidable && (r.status === 'FINISHING' || r.status === 'APPROVED') ? 'OUTCOME_UNKNOWN' : closedOutcomeUnknown(r) ? 'CLOSED_OUTCOME_UNKNOWN' : r.status;
+  const standing = new Map(requests.map((r) => [r.id, standingOf(r)]));
   return [...byThing.values()].map((records) => {
     const steps = [...new Set(records.map((r) => r.requestId))].map((id) => records.filter((r) => r.requestId === id));
     const started = (step: AuditEvent[]) => step.reduce((a, b) => (a.at <= b.at ? a : b));

@@ -1,4 +1,4 @@
-import type { PendingRequest } from '../flows/approvals/pending-request';
+import { changeReference, closedOutcomeUnknown, type PendingRequest } from '../flows/approvals/pending-request';
 import { escapeMrkdwn, quoted, sentence, slackTime } from './blocks';
 import type { ApprovalKindWords } from './approval-words';
 import { recordedFailureHeadline } from './failure-message';
@@ -19,7 +19,7 @@ export function approvalStatusLine(request: PendingRequest, words: ApprovalKindW
       // Decidable only for a kind the admin's click applies, once applying has taken longer than any change does (Approvals): it died midway.
       return decidable
         ? `:warning: Approved by ${by}${when}, but applying it did not finish: the outcome is unknown (the change may or may not have been made). ` +
-            `An admin can approve it again to apply it again, or deny it to close it; IT can check the change with the reference \`${request.id}\`.`
+            `An admin can approve it again to apply it again, or deny it to close it; IT can check the change with the reference \`${changeReference(request)}\`.`
         : `:hourglass_flowing_sand: Approved by ${by}${when}${words.approvedStatus(request)}`;
     case 'FINISHING':
       // Decidable only once its finish has taken longer than any finish does (Approvals): it died midway.
@@ -27,7 +27,7 @@ export function approvalStatusLine(request: PendingRequest, words: ApprovalKindW
       return decidable
         ? `:warning: Approved by ${by}${when}; <@${request.requester.userId}> started finishing it${request.takenAt ? ` at ${slackTime(new Date(request.takenAt))}` : ''}, ` +
             'but it did not finish: the outcome is unknown (the change may or may not have been made). ' +
-            `An admin can approve it again, so that <@${request.requester.userId}> finishes it anew, or deny it to close it; IT can check the change with the reference \`${request.finishRequestId ?? request.id}\`.`
+            `An admin can approve it again, so that <@${request.requester.userId}> finishes it anew, or deny it to close it; IT can check the change with the reference \`${changeReference(request)}\`.`
         : `:hourglass_flowing_sand: Approved by ${by}${when}; <@${request.requester.userId}> is finishing it now.`;
     case 'APPLIED':
       return sentence(`:white_check_mark: Approved by ${by}${when} and applied${comment}`);
@@ -40,12 +40,20 @@ export function approvalStatusLine(request: PendingRequest, words: ApprovalKindW
           : `<@${request.requester.userId}> can ask again with \`${words.subjectOf(request).command}\`; an admin must approve it again.`)
       );
     case 'DENIED':
-      return sentence(`:no_entry: Denied by ${by}${when}${comment}`);
+      // Denied while its change's outcome was unknown: closed, never said to have changed nothing.
+      return closedOutcomeUnknown(request)
+        ? `:warning: Closed by ${by}${when}${comment}; the earlier change may have been made: ${outcomeUnknownCheck(request)}`
+        : sentence(`:no_entry: Denied by ${by}${when}${comment}`);
     case 'EXPIRED':
       return `:zzz: Expired at ${slackTime(new Date(request.expiresAt))} without ${request.decidedBy ? 'being finished' : 'a decision'}.`;
     case 'UNKNOWN':
       return unknownStatusLine(request);
   }
+}
+
+/** For a request closed while its change's outcome was unknown: how to find out whether it was made. */
+export function outcomeUnknownCheck(request: PendingRequest): string {
+  return `IT can check it with the reference \`${changeReference(request)}\`.`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
-import type { Detail, PendingRequest } from '../flows/approvals/pending-request';
+import { closedOutcomeUnknown, type Detail, type PendingRequest } from '../flows/approvals/pending-request';
+import { outcomeUnknownCheck } from './approval-status';
 import { context, escapeMrkdwn, quoted, section, slackTime } from './blocks';
 import type { ApprovalKindWords } from './approval-words';
 import type { LicenseVocabulary } from './words';
@@ -47,6 +48,10 @@ function licenseNotice(request: PendingRequest, words: LicenseVocabulary['words'
   if (request.status === 'APPLIED') {
     const text = `Your ${words.what} is now ${to}: ${by} approved your request.`;
     return { text, blocks: [section(`:white_check_mark: ${text}`), ...comment] };
+  }
+  if (closedOutcomeUnknown(request)) {
+    const text = `Your request to change your ${words.what} to ${to} was closed by ${by}; the earlier change may have been made.`;
+    return { text, blocks: [section(`:warning: ${text}`), ...comment, context(outcomeUnknownCheck(request))] };
   }
   if (request.status === 'DENIED') {
     const text = `Your request to change your ${words.what} to ${to} was denied by ${by}.`;

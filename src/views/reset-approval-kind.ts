@@ -1,6 +1,7 @@
 import type { KnownBlock, ModalView } from '@slack/types';
-import type { Detail, PendingRequest } from '../flows/approvals/pending-request';
+import { closedOutcomeUnknown, type Detail, type PendingRequest } from '../flows/approvals/pending-request';
 import type { FailureCode } from '../flows/failure';
+import { outcomeUnknownCheck } from './approval-status';
 import type { ApprovalKindWords } from './approval-words';
 import { context, escapeMrkdwn, modal, plain, quoted, section, slackTime } from './blocks';
 import { failureMessage, recordedFailureHeadline } from './failure-message';
@@ -78,6 +79,11 @@ function notice(request: PendingRequest, words: SubjectWords): { text: string; b
       };
     }
     case 'DENIED': {
+      if (closedOutcomeUnknown(request)) {
+        // Closed after a finish that died midway: the change may have been made.
+        const text = `Your request to ${change.verb} your ${words.what} was closed by ${by}; the earlier change may have been made.`;
+        return { text, blocks: [section(`:warning: ${text}`), ...comment, context(`${outcomeUnknownCheck(request)} ${again}`)] };
+      }
       const text = `Your request to ${change.verb} your ${words.what} was denied by ${by}.`;
       return { text, blocks: [section(`:no_entry: ${text}`), ...comment, context('Reply to them, or ask IT, if you think this is wrong.')] };
     }

@@ -202,6 +202,29 @@ describe('/request-license', () => {
     }
   });
 
+  it('a change whose applying died midway, denied after 10 minutes, is closed: the requester, the channel and the Home tab say it may have been made', async () => {
+    const request = await annAsks('UANN', 'Pro');
+    await h.addRawRequestFields(request.requestId, { status: 'APPROVED', decidedBy: 'UMAX', decidedAt: h.clock.now().toISOString(), list: 'UANN' });
+    h.clock.offsetMs = 11 * 60_000;
+    try {
+      const a = await review('UADA', request);
+      expect(JSON.stringify(a.view)).toContain('applying it did not finish: the outcome is unknown');
+      expect(JSON.stringify(await approveOrDeny('UADA', a.view, a.viewId, 'deny', 'Not needed after all'))).toContain('that the earlier change may have been made');
+      const check = `the earlier change may have been made: IT can check it with the reference \`${request.requestId}\``;
+      const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && JSON.stringify(c.args).includes('was closed by <@UADA>'));
+      expect(JSON.stringify(dm.args)).toContain('the earlier change may have been made');
+      expect(JSON.stringify(dm.args)).not.toContain('was denied');
+      const updated = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('Closed by <@UADA>'));
+      expect(JSON.stringify(updated.args.blocks)).toContain(check);
+      const home = JSON.stringify((await h.openHome('UANN')).home);
+      expect(home).toContain(check);
+      expect(home).not.toContain('Denied by <@UADA>');
+      expect(h.chime.callsTo('UpdateUser')).toEqual([]);
+    } finally {
+      h.clock.offsetMs = 0;
+    }
+  });
+
   it('a refusal before the form (no Chime account) has a reference, and the same reference on an audit record', async () => {
     const { view } = await h.open('/request-license', 'UNOCHIME');
     expect(view.submit).toBeUndefined();

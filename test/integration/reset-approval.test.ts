@@ -1,4 +1,4 @@
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { APPROVALS_CHANNEL, Harness, secretIn, useHarness } from '../support/harness';
 import type { SlackCall } from '../support/slack-fake';
 
@@ -294,6 +294,7 @@ describe('the approval policy: a finish that died midway', () => {
     expect(secretIn(first.view)).toBe(h.chime.pinOf('chime-ann'));
     const isReset = (r: { action: string; phase: string }) => r.action === 'reset_pin' && r.phase === 'outcome';
     const firstReset = (await h.waitForAudit('UANN', isReset)).find(isReset)!;
+    await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('applied'));
     await h.addRawRequestFields(request.approvalId, { status: 'FINISHING' });
     expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
     // Within the bound it is a finish under way: nobody decides it.
@@ -360,5 +361,44 @@ describe('the approval policy: a finish that died midway', () => {
       ['UADA', 'success'],
       ['UADA', 'success'],
     ]);
+  });
+
+  it('denied then, it is closed, never said to be denied as if nothing changed: the change may have been made, with the reference IT checks', async () => {
+    h.clock.offsetMs = 0;
+    const { request, finish } = await approved(h, 'UBOB');
+    // Finished to the end (the PIN reset and audited), then left FINISHING as if the process died before settling it.
+    const before = new Set((await h.auditRecords('UBOB')).map((r) => r.requestId));
+    await finishing(h, 'UBOB', finish);
+    const isNewReset = (r: { action: string; phase: string; requestId: string }) => r.action === 'reset_pin' && r.phase === 'outcome' && !before.has(r.requestId);
+    const reset = (await h.waitForAudit('UBOB', isNewReset)).find(isNewReset)!;
+    await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('applied'));
+    await h.addRawRequestFields(request.approvalId, { status: 'FINISHING' });
+    h.clock.offsetMs = 11 * 60_000;
+    try {
+      const review = await reviews(h, 'UMAX', request);
+      await h.submit('UMAX', review.view, { values: decide('deny', 'Checked with Ann') });
+      expect(JSON.stringify(await h.viewUpdate(review.viewId, 2))).toContain('Closed. <@UBOB> has been told, with your comment, that the earlier change may have been made.');
+      const closed = `Closed by <@UMAX>`;
+      const check = `the earlier change may have been made: IT can check it with the reference \`${reset.requestId}\``;
+      // The requester's message, the channel message and their Home tab say it was closed and may have been made.
+      const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUBOB' && JSON.stringify(c.args).includes('was closed by <@UMAX>'));
+      expect(JSON.stringify(dm.args)).toContain('the earlier change may have been made');
+      expect(JSON.stringify(dm.args)).toContain(`IT can check it with the reference \`${reset.requestId}\``);
+      expect(JSON.stringify(dm.args)).not.toContain('was denied');
+      const updated = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes(closed));
+      expect(JSON.stringify(updated.args.blocks)).toContain(check);
+      expect(JSON.stringify(updated.args.blocks)).not.toContain('Denied by');
+      const home = JSON.stringify((await h.openHome('UBOB')).home);
+      expect(home).toContain(check);
+      expect(home).toContain(':warning: Closed by an admin; the earlier change may have been made');
+      expect(home).not.toContain(':no_entry: Denied');
+      // Stored as DENIED, which older versions read, with why.
+      const client = new DynamoDBClient({ endpoint: h.dynamo.endpoint });
+      const { Item } = await client.send(new GetItemCommand({ TableName: 'latchkey-approvals', Key: { pk: { S: `REQUEST#${request.approvalId}` }, sk: { S: 'REQUEST' } } }));
+      client.destroy();
+      expect([Item?.status?.S, Item?.errorCode?.S]).toEqual(['DENIED', 'OUTCOME_UNKNOWN']);
+    } finally {
+      h.clock.offsetMs = 0;
+    }
   });
 });

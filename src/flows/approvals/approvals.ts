@@ -3,7 +3,7 @@ import { asFailure, describeError, LatchkeyFailure, type FailureCode } from '../
 import { NO_METRICS, type Admins, type AuditEntry, type AuditLog, type Clock, type Logger, type Metrics, type RateLimiter, type Requester } from '../ports';
 import { newRequestId } from '../request-id';
 import { servesRequest, type Workspace } from '../workspace';
-import { approvalAction, type ApprovalStep, type Detail, type PendingRequest, type PendingRequestStore, type PendingStatus, UNKNOWN_STATUS } from './pending-request';
+import { approvalAction, type ApprovalStep, type Detail, OUTCOME_UNKNOWN, type PendingRequest, type PendingRequestStore, type PendingStatus, UNKNOWN_STATUS } from './pending-request';
 import { compareText } from '../text-order';
 
 export const COMMENT_MAX_LENGTH = 500;
@@ -240,6 +240,8 @@ export class Approvals {
           // Handed back after a finish whose outcome is unknown (which has almost always audited its
           // change under its reference already): the next finish has a reference of its own.
           ...(choice.decision === 'approve' && request.status === 'FINISHING' && { finishRequestId: newRequestId(decidedAt) }),
+          // Closed after a change whose outcome is unknown: it may have been made, and everyone is told so.
+          ...(choice.decision === 'deny' && this.finishUnknown(request) && { errorCode: OUTCOME_UNKNOWN }),
         },
         request.status === 'FINISHING'
           ? { takenBefore: this.finishUnknownBefore() }

@@ -67,6 +67,23 @@ export interface PendingRequest<D extends Detail = Detail> {
   readonly finishRequestId?: string;
 }
 
+/**
+ * The errorCode of a denial of a request whose change's outcome was unknown (its finish or apply
+ * died midway): closed, but the change may have been made. The status stays DENIED, which every
+ * version reads.
+ */
+export const OUTCOME_UNKNOWN = 'OUTCOME_UNKNOWN';
+
+/** Denied after its change's outcome was unknown: closed, though the change may have been made. */
+export function closedOutcomeUnknown(request: PendingRequest): boolean {
+  return request.status === 'DENIED' && request.errorCode === OUTCOME_UNKNOWN;
+}
+
+/** The reference IT checks a request's change with: its finish's, for a kind its requester finishes, or its own. */
+export function changeReference(request: PendingRequest): string {
+  return request.finishRequestId ?? request.id;
+}
+
 export type PendingChanges = Partial<Pick<PendingRequest, 'decidedBy' | 'decidedAt' | 'comment' | 'errorCode' | 'message' | 'expiresAt' | 'takenAt' | 'finishRequestId'>>;
 
 /**
