@@ -60,7 +60,7 @@ export function outcomeUnknownCheck(request: PendingRequest): string {
  * A status a newer version wrote (and was rolled back): this version shows it, and lets nobody
  * decide or change it. The word is shown as stored, reduced to what a status can hold.
  */
-function unknownStatusLine(request: PendingRequest): string {
+export function unknownStatusLine(request: PendingRequest): string {
   const word = (request.recordedStatus ?? '').replace(/[^A-Za-z0-9_-]/g, '').slice(0, 40);
   return (
     `:grey_question: In a state this version of Latchkey does not know${word ? ` (\`${word}\`)` : ''}: nobody can decide or change it here. ` +

@@ -1,7 +1,7 @@
 import type { KnownBlock, ModalView } from '@slack/types';
-import { closedOutcomeUnknown, type Detail, type PendingRequest } from '../flows/approvals/pending-request';
+import { closedOutcomeUnknown, type Detail, type PendingRequest, UNKNOWN_STATUS } from '../flows/approvals/pending-request';
 import type { FailureCode } from '../flows/failure';
-import { outcomeUnknownCheck } from './approval-status';
+import { outcomeUnknownCheck, unknownStatusLine } from './approval-status';
 import type { ApprovalKindWords } from './approval-words';
 import { context, escapeMrkdwn, modal, plain, quoted, section, slackTime } from './blocks';
 import { failureMessage, recordedFailureHeadline } from './failure-message';
@@ -122,8 +122,12 @@ export function finishLoadingView(): ModalView {
 }
 
 /** The finish click could not be used: why, and what to do next. */
-export function finishFailureView(failure: { code: FailureCode; requestId?: string; decidable?: boolean }, words?: ResetWords): ModalView {
+export function finishFailureView(failure: { code: FailureCode; requestId?: string; decidable?: boolean; request?: PendingRequest }, words?: ResetWords): ModalView {
   const subject = words ?? ANY;
+  if (failure.request?.status === UNKNOWN_STATUS) {
+    // Stored by a newer version in a state this one does not know: it is theirs, so say where it stands, never 'not for your account'.
+    return modal({ title: words?.title ?? ANY.title, close: 'Close', blocks: [section(unknownStatusLine(failure.request)), context('Nothing was changed.')] });
+  }
   if (failure.code === 'REQUEST_ALREADY_USED' && failure.decidable) {
     // Their earlier finish died midway (Approvals: the outcome is unknown), and an admin can decide it again.
     const blocks = [

@@ -246,6 +246,20 @@ describe('the approval policy: a finish whose change fails', () => {
   });
 });
 
+describe('the approval policy: a status a newer version wrote', () => {
+  const h = useHarness({ env: POLICY });
+
+  it('the Finish click shows where the request stands (a state this version does not know), never that it is not theirs, and changes nothing', async () => {
+    const { request, finish } = await approved(h, 'UANN');
+    await h.addRawRequestFields(request.approvalId, { status: 'ESCALATED' });
+    const clicked = JSON.stringify((await finishing(h, 'UANN', finish)).view);
+    expect(clicked).toContain('In a state this version of Latchkey does not know (`ESCALATED`)');
+    expect(clicked).toContain(`Ask IT to check it with the reference \`${request.approvalId}\``);
+    expect(clicked).not.toContain('not for your account');
+    expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
+  });
+});
+
 describe('the approval policy on Lambda', () => {
   const h = useHarness({ entry: 'lambda', env: POLICY });
 
