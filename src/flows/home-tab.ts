@@ -111,6 +111,7 @@ export type SearchResult =
 interface ApprovalQueue {
   waiting(limit: number): Promise<PendingRequest[]>;
   mine(requester: Requester, limit: number): Promise<OwnRequest[]>;
+  showUnknown(requests: readonly PendingRequest[]): Promise<void>;
 }
 
 interface HomeTabDeps {
@@ -170,6 +171,14 @@ export class HomeTab {
       ...(admin && { admin }),
       now,
     };
+  }
+
+  /**
+   * What follows the tab's publication, never delaying it: the admins' message of each of the
+   * person's requests whose change's outcome is unknown shows it so, with Review.
+   */
+  async afterOpen(data: HomeData): Promise<void> {
+    if (this.deps.requests && data.requests?.ok) await this.deps.requests.showUnknown(data.requests.value);
   }
 
   /** Whether this person may see and do what admins do: asked again on every click. */

@@ -29,5 +29,7 @@ export function registerHomeOpened(app: GuardedApp, home: HomeTab, words: HomeWo
     await client.views
       .publish({ user_id: requester.userId, view: homeView(data, words) })
       .catch((err: unknown) => logger.warn({ slackUserId: requester.userId, err: describeError(err) }, 'could not publish the home tab'));
+    // After the publication (so the tab never waits for it), and before returning (Lambda freezes then).
+    await home.afterOpen(data);
   });
 }

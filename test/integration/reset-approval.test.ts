@@ -377,6 +377,32 @@ describe('the approval policy: a finish that died midway', () => {
     ]);
   });
 
+  it("its requester's Home tab never waits for the admins' message to be rewritten, and rewrites it once", async () => {
+    h.clock.offsetMs = 0;
+    const { request, finish } = await approved(h, 'UCARL');
+    await finishing(h, 'UCARL', finish);
+    await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('applied'));
+    await h.addRawRequestFields(request.approvalId, { status: 'FINISHING' });
+    h.clock.offsetMs = 11 * 60_000;
+    const unknown = (c: SlackCall) => c.method === 'chat.update' && c.args.ts === request.message.ts && JSON.stringify(c.args).includes('the outcome is unknown');
+    try {
+      // Slack is slow to update messages: the tab is published first, whatever the rewrite takes.
+      h.slack.setProcessingDelay('chat.update', () => 1_500);
+      const home = JSON.stringify((await h.openHome('UCARL')).home);
+      expect(home).toContain('but it did not finish: the outcome is unknown');
+      expect(h.slack.calls.filter(unknown)).toEqual([]);
+      await h.slack.waitForCall('chat.update', (c) => unknown(c));
+      h.slack.setProcessingDelay('chat.update', undefined);
+      // Opened again, it shows the same, and the message, which shows it already, is not rewritten again.
+      await h.openHome('UCARL');
+      await h.openHome('UCARL');
+      expect(h.slack.calls.filter(unknown)).toHaveLength(1);
+    } finally {
+      h.slack.setProcessingDelay('chat.update', undefined);
+      h.clock.offsetMs = 0;
+    }
+  });
+
   it('denied then, it is closed, never said to be denied as if nothing changed: the change may have been made, with the reference IT checks', async () => {
     h.clock.offsetMs = 0;
     const { request, finish } = await approved(h, 'UBOB');

@@ -20,6 +20,8 @@ export const FINISH_OUTCOME_UNKNOWN_AFTER_MS = 10 * 60_000;
 /** How many of the queue's requests one read looks at, at most, to find enough live ones. */
 const QUEUE_READ_MAX = 250;
 const QUEUE_PAGE = 25;
+/** How many such rewrites a process remembers: forgetting only means one more rewrite. */
+const SHOWN_UNKNOWN_MAX = 1000;
 
 /** A person's own request as their Home tab shows it: with whether an admin can decide it now, as Approvals rules. */
 export type OwnRequest = PendingRequest & { readonly decidable: boolean };
@@ -97,6 +99,8 @@ export type Decision = { decision: 'approve' | 'deny'; comment?: string };
 export class Approvals {
   private readonly trail: AuditTrail;
   private readonly kinds: ReadonlyMap<string, ApprovalKind>;
+  /** The requests (by state) whose admins' message this process has rewritten to show an unknown outcome. */
+  private readonly shownUnknown = new Set<string>();
 
   constructor(private readonly deps: ApprovalsDeps) {
     this.trail = new AuditTrail(deps.audit, deps.logger, { limiter: deps.limiter, clock: deps.clock });
@@ -298,14 +302,34 @@ export class Approvals {
   async mine(requester: Requester, limit: number): Promise<OwnRequest[]> {
     const [held, decided] = await Promise.all([this.deps.store.heldBy(requester.userId), this.deps.store.decidedOf(requester.userId, limit)]);
     const current = await Promise.all(held.map((r) => this.expireIfDue(r)));
-    // A finish whose outcome is unknown: the admins' message shows it so, with Review.
-    await Promise.all(current.filter((r) => this.finishUnknown(r)).map((r) => this.refresh(r)));
     const byId = new Map<string, PendingRequest>();
     for (const r of [...decided, ...current]) byId.set(r.id, r);
     return [...byId.values()]
       .sort((a, b) => compareText(b.createdAt, a.createdAt))
       .slice(0, limit)
       .map((r) => ({ ...r, decidable: this.decidable(r) }));
+  }
+
+  /**
+   * After the person's own requests are shown (so their Home tab never waits for Slack): the admins'
+   * message of each whose change's outcome is unknown is rewritten to show it so, with Review, once
+   * per process for each state it is in (a failed rewrite is tried again on the next read).
+   */
+  async showUnknown(requests: readonly PendingRequest[]): Promise<void> {
+    await Promise.all(
+      requests
+        .filter((r) => this.finishUnknown(r))
+        .map(async (r) => {
+          const key = `${r.id} ${r.status} ${r.takenAt ?? ''} ${r.decidedAt ?? ''}`;
+          if (this.shownUnknown.has(key)) return;
+          if (this.shownUnknown.size >= SHOWN_UNKNOWN_MAX) this.shownUnknown.clear();
+          this.shownUnknown.add(key);
+          await this.deps.announcer.refresh(r, this.decidable(r)).catch((err: unknown) => {
+            this.shownUnknown.delete(key);
+            this.warn(err, r, 'approvals message update failed');
+          });
+        }),
+    );
   }
 
   /**
