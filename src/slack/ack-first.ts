@@ -16,22 +16,30 @@
  *   its modals opened before the lookups that fill them in start.
  *
  * The work of a command (or a Home tab click) acknowledged on arrival is bounded too: at most
- * `maxArrivalsUnderWay` of them are under way at once, and the rest wait for one to finish, holding
- * nothing but their request. A command's work is a few Slack and AWS calls, and past 100 under way
- * they would only wait for one of the 100 connections each host gets (http/fetch.ts) while holding
- * everything they had built: at 400 at once with 50 ms added to every call, that was a whole-run
- * peak of 103–105 MB against 90–92 MB bounded (docs/performance.md, issue 28's fourth pass). The
- * loading modals are not bounded (their trigger is on a clock), and neither is the other work
- * (a submission, a close): it is started first, so that a person who has clicked does not wait
- * behind a burst of others' commands.
+ * `maxArrivalsUnderWay` of one command (or one button) are under way at once, and the rest wait for
+ * one of them to finish, holding nothing but their request. A command's work is a few Slack and AWS
+ * calls, and past 100 under way they would only wait for one of the 100 connections each host gets
+ * (http/fetch.ts) while holding everything they had built: at 400 at once with 50 ms added to every
+ * call, that was a whole-run peak of 103–107 MB against 90–92 MB bounded (docs/performance.md,
+ * issue 28's fourth pass). The bound is each command's own, so that a slow directory, holding its
+ * command's places for as long as its calls take, never holds up another credential's command or a
+ * Finish click. The loading modals are not bounded (their trigger is on a clock), and neither is
+ * other work (a submission, a close): it is started first, so that a person who has clicked does
+ * not wait behind a burst of others' commands.
  *
  * With one request in flight, the wait is a turn or two of the loop.
  */
 /** Urgent pieces started in one turn: enough to drain a burst's opens quickly, few enough that a request arriving meanwhile is read soon. */
 const URGENT_PER_TURN = 10;
 
-/** Work of commands and clicks acknowledged on arrival under way at once: the Slack client's connections per host. */
+/** Work of one command (or one button acknowledged on arrival) under way at once: the Slack client's connections per host. */
 export const MAX_ARRIVALS_UNDER_WAY = 100;
+
+/** The work of one command or button: what waits for a place, and how many are under way. */
+interface ArrivalLane {
+  readonly waiting: { start: (release: Release) => void; since: number }[];
+  underWay: number;
+}
 
 /** Ends a piece of bounded work, so the next may start; ending it again does nothing. */
 export type Release = () => void;
@@ -39,8 +47,7 @@ export type Release = () => void;
 export class AckFirst {
   private readonly urgentWaiting: { start: () => void; since: number }[] = [];
   private readonly waiting: { start: () => void; since: number }[] = [];
-  private readonly arrivalsWaiting: { start: (release: Release) => void; since: number }[] = [];
-  private arrivalsUnderWay = 0;
+  private readonly arrivalLanes = new Map<string, ArrivalLane>();
   private scheduled = false;
   private arrivals = 0;
   private arrivalsSeen = 0;
@@ -66,13 +73,15 @@ export class AckFirst {
   }
 
   /**
-   * Resolves when it is the work of a request acknowledged on arrival's turn to start, with what
-   * ends it: at most `maxArrivalsUnderWay` are under way, so the caller must release it when the
-   * work is done, however it ends.
+   * Resolves when it is the turn of the work of a request acknowledged on arrival (`key`: its
+   * command or button) to start, with what ends it: at most `maxArrivalsUnderWay` of one key are
+   * under way, so the caller must release it when the work is done, however it ends.
    */
-  arrivalTurn(): Promise<Release> {
+  arrivalTurn(key: string): Promise<Release> {
     return new Promise((start) => {
-      this.arrivalsWaiting.push({ start, since: this.now() });
+      let lane = this.arrivalLanes.get(key);
+      if (!lane) this.arrivalLanes.set(key, (lane = { waiting: [], underWay: 0 }));
+      lane.waiting.push({ start, since: this.now() });
       this.schedule();
     });
   }
@@ -99,31 +108,38 @@ export class AckFirst {
         }
       } else {
         const next = this.waiting[0];
-        const nextArrival = this.arrivalsUnderWay < this.maxArrivalsUnderWay ? this.arrivalsWaiting[0] : undefined;
+        const lane = this.nextArrivalLane();
+        const nextArrival = lane?.waiting[0];
         if (next && (quiet || this.now() - next.since >= this.maxWaitMs)) {
           this.waiting.shift();
           next.start();
-        } else if (nextArrival && (quiet || this.now() - nextArrival.since >= this.maxWaitMs)) {
-          this.arrivalsWaiting.shift();
-          nextArrival.start(this.underWay());
+        } else if (lane && nextArrival && (quiet || this.now() - nextArrival.since >= this.maxWaitMs)) {
+          lane.waiting.shift();
+          nextArrival.start(this.underWay(lane));
         }
       }
-      if (this.waiting.length > 0 || this.urgentWaiting.length > 0 || this.arrivalStartable()) this.schedule();
+      if (this.waiting.length > 0 || this.urgentWaiting.length > 0 || this.nextArrivalLane()) this.schedule();
     });
   }
 
-  private arrivalStartable(): boolean {
-    return this.arrivalsWaiting.length > 0 && this.arrivalsUnderWay < this.maxArrivalsUnderWay;
+  /** Of the keys with work waiting and a place free, the one whose work has waited longest. */
+  private nextArrivalLane(): ArrivalLane | undefined {
+    let oldest: ArrivalLane | undefined;
+    for (const lane of this.arrivalLanes.values()) {
+      if (lane.underWay >= this.maxArrivalsUnderWay || lane.waiting.length === 0) continue;
+      if (!oldest || lane.waiting[0]!.since < oldest.waiting[0]!.since) oldest = lane;
+    }
+    return oldest;
   }
 
-  private underWay(): Release {
-    this.arrivalsUnderWay += 1;
+  private underWay(lane: ArrivalLane): Release {
+    lane.underWay += 1;
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      this.arrivalsUnderWay -= 1;
-      if (this.arrivalStartable()) this.schedule();
+      lane.underWay -= 1;
+      if (lane.waiting.length > 0) this.schedule();
     };
   }
 }

@@ -261,8 +261,8 @@ export class GuardedApp extends App {
         }),
       ));
     const queuedAt = performance.now();
-    underWay(await this.ackFirst.arrivalTurn());
-    // How long a command waited for one of the places under way: near nothing unless a burst (or a
+    underWay(await this.ackFirst.arrivalTurn(arrivalKey(body) ?? ''));
+    // How long a command waited for one of its command's places: near nothing unless a burst (or a
     // slow directory holding its places) makes commands queue, which operators should see.
     this.outside.metrics.duration('work_queue_wait', performance.now() - queuedAt);
     return {

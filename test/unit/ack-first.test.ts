@@ -132,7 +132,7 @@ describe('AckFirst: the work of requests acknowledged on arrival is bounded', ()
   it('starts at most maxArrivalsUnderWay; the next starts once one ends, and ending it twice frees no more', async () => {
     const queue = new AckFirst(250, undefined, 250, 2);
     const releases: (() => void)[] = [];
-    for (let i = 0; i < 4; i++) void queue.arrivalTurn().then((release) => releases.push(release));
+    for (let i = 0; i < 4; i++) void queue.arrivalTurn('/reset-pin').then((release) => releases.push(release));
     await turns(10);
     expect(releases).toHaveLength(2);
     releases[0]!();
@@ -147,12 +147,22 @@ describe('AckFirst: the work of requests acknowledged on arrival is bounded', ()
   it('other work (a submission, a close) is not held behind commands waiting for their place', async () => {
     const queue = new AckFirst(250, undefined, 250, 1);
     const started: string[] = [];
-    void queue.arrivalTurn().then(() => started.push('command 1'));
-    void queue.arrivalTurn().then(() => started.push('command 2'));
+    void queue.arrivalTurn('/reset-pin').then(() => started.push('command 1'));
+    void queue.arrivalTurn('/reset-pin').then(() => started.push('command 2'));
     await turns(5);
     void queue.turn().then(() => started.push('submission'));
     await turns(5);
     expect(started).toEqual(['command 1', 'submission']);
+  });
+
+  it("one command's bound never holds up another command's work (a slow directory keeps its own places)", async () => {
+    const queue = new AckFirst(250, undefined, 250, 1);
+    const started: string[] = [];
+    void queue.arrivalTurn('/reset-okta-password').then(() => started.push('okta 1'));
+    void queue.arrivalTurn('/reset-okta-password').then(() => started.push('okta 2'));
+    void queue.arrivalTurn('/reset-pin').then(() => started.push('pin'));
+    await turns(10);
+    expect(started).toEqual(['okta 1', 'pin']);
   });
 
   it('requests that never stop arriving hold a command back at most maxWaitMs, as other work', async () => {
@@ -160,7 +170,7 @@ describe('AckFirst: the work of requests acknowledged on arrival is bounded', ()
     const queue = new AckFirst(250, () => now);
     let started = false;
     queue.arrived();
-    void queue.arrivalTurn().then(() => (started = true));
+    void queue.arrivalTurn('/reset-pin').then(() => (started = true));
     for (; now < 249; now += 10) {
       queue.arrived();
       await nextTurn();

@@ -18,19 +18,21 @@ describe('commands acknowledged on arrival: at most MAX_ARRIVALS_UNDER_WAY worke
   function app() {
     const a = new GuardedApp(
       { token: 'xoxb-test', receiver, tokenVerificationEnabled: false, botId: 'B1', botUserId: 'UBOT', convoStore: false },
-      { commands: ['/reset-pin'], actionIds: [], viewCallbackIds: [], eventTypes: [] },
+      { commands: ['/reset-pin', '/reset-password'], actionIds: [], viewCallbackIds: [], eventTypes: [] },
       { fetch: (() => Promise.reject(new Error('no network here'))) as never, logger: quiet, metrics: { count() {}, duration() {} } as never, slack: {} as never },
     );
     const gates: { user: string; open: () => void; fail: () => void }[] = [];
     const worked: string[] = [];
     a.error(async () => undefined);
-    a.acknowledgeOnArrival('/reset-pin', () => true);
-    a.command('/reset-pin', async ({ command }) => {
-      worked.push(command.user_id);
-      await new Promise<void>((open, fail) => gates.push({ user: command.user_id, open, fail: () => fail(new Error('directory down')) }));
-    });
-    const send = (user: string) =>
-      a.processEvent({ body: { command: '/reset-pin', user_id: user, team_id: 'T1', trigger_id: `t.${user}`, text: '' }, ack: async () => undefined } as ReceiverEvent).catch(() => undefined);
+    for (const name of ['/reset-pin', '/reset-password']) {
+      a.acknowledgeOnArrival(name, () => true);
+      a.command(name, async ({ command }) => {
+        worked.push(command.user_id);
+        await new Promise<void>((open, fail) => gates.push({ user: command.user_id, open, fail: () => fail(new Error('directory down')) }));
+      });
+    }
+    const send = (user: string, command = '/reset-pin') =>
+      a.processEvent({ body: { command, user_id: user, team_id: 'T1', trigger_id: `t.${user}`, text: '' }, ack: async () => undefined } as ReceiverEvent).catch(() => undefined);
     return { a, gates, worked, send };
   }
 
@@ -47,5 +49,20 @@ describe('commands acknowledged on arrival: at most MAX_ARRIVALS_UNDER_WAY worke
     expect(worked).toHaveLength(MAX_ARRIVALS_UNDER_WAY + 2);
     for (const gate of gates.slice(2)) gate.open();
     await Promise.all(all);
+  });
+
+  it("the bound is each command's own: a command whose places are all taken (a slow directory) holds up no other", async () => {
+    const { gates, worked, send } = app();
+    const all = Array.from({ length: MAX_ARRIVALS_UNDER_WAY + 1 }, (_, i) => send(`U${i}`));
+    await settle();
+    expect(worked).toHaveLength(MAX_ARRIVALS_UNDER_WAY);
+    const other = send('UOTHER', '/reset-password');
+    await settle();
+    expect(worked).toContain('UOTHER');
+    expect(worked).not.toContain(`U${MAX_ARRIVALS_UNDER_WAY}`);
+    for (const gate of gates) gate.open();
+    await settle();
+    for (const gate of gates) gate.open();
+    await Promise.all([...all, other]);
   });
 });
