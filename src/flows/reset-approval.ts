@@ -37,9 +37,13 @@ export function resetKind(credentials: ReadonlyMap<string, { readonly audit: { r
   };
 }
 
-/** The reference a finish is audited under: the request's (new with each approval of a finish whose outcome is unknown), or, filed before it was kept, the confirmation's. */
-function referenceOf(request: PendingRequest): string | undefined {
-  return request.finishRequestId ?? request.detail.resetRequestId;
+/**
+ * The reference a finish is audited under, which IT checks the reset with: the request's (new with
+ * each approval of a finish whose outcome is unknown), or, filed before it was kept, the
+ * confirmation's. The approval's own ID only for a request with neither: no reset is recorded under it.
+ */
+export function resetChangeReference(request: PendingRequest): string {
+  return request.finishRequestId ?? request.detail.resetRequestId ?? request.id;
 }
 
 type ResetApprovalFailure = ApprovalFailure & { readonly credential?: string };
@@ -91,7 +95,7 @@ export class ResetApprovals implements ApprovalGate {
     if (!found.ok) {
       this.deps.logger.warn({ slackUserId: requester.userId, approvalRequestId, code: found.code }, 'approved reset not finished');
       // The reference the finish that used it was audited under: the one IT checks the change with.
-      const requestId = found.request && referenceOf(found.request);
+      const requestId = found.request && resetChangeReference(found.request);
       return { ...found, ...(found.request?.detail.credential && { credential: found.request.detail.credential }), requestId };
     }
     const request = found.request;
@@ -99,7 +103,7 @@ export class ResetApprovals implements ApprovalGate {
       credential: request.detail.credential ?? '',
       // Audited once under it: after an admin approved it again, it is new, so this finish is never
       // refused by what an earlier one (whose outcome is unknown) wrote. The take is the proof's guard.
-      requestId: referenceOf(request) ?? request.id,
+      requestId: resetChangeReference(request),
       directoryUserId: request.directoryUserId,
       email: request.requesterEmail,
     };

@@ -3,7 +3,7 @@ import { COMMENT_MAX_LENGTH, type ReviewFieldError } from '../flows/approvals/ap
 import { closedOutcomeUnknown, UNKNOWN_STATUS, type Detail, type PendingRequest } from '../flows/approvals/pending-request';
 import type { FailureCode } from '../flows/failure';
 import { context, modal, plain, section } from './blocks';
-import { approvalFacts, approvalStatusLine, outcomeUnknownCheck } from './approval-status';
+import { approvalFacts, approvalStatusLine, changeReference, outcomeUnknownCheck } from './approval-status';
 import type { ApprovalKindWords } from './approval-words';
 import { failureMessage } from './failure-message';
 import { REVIEW_FIELD_ERRORS } from './license-words';
@@ -109,7 +109,7 @@ export function decisionResultView(request: PendingRequest, words: ApprovalKindW
     APPLIED: `:white_check_mark: Done: ${who} ${words.applied(request)}. They have been told.`,
     APPROVED: `:white_check_mark: Approved. ${who} has been told, and finishes it themselves.`,
     DENIED: closedOutcomeUnknown(request)
-      ? `:warning: Closed. ${who} has been told, with your comment, that the earlier change may have been made. ${outcomeUnknownCheck(request)}`
+      ? `:warning: Closed. ${who} has been told, with your comment, that the earlier change may have been made. ${outcomeUnknownCheck(changeReference(request, words))}`
       : `:no_entry: Denied. ${who} has been told, with your comment.`,
     APPLY_FAILED: decidable ? `${line} Click *Review* on the message again to retry.` : line,
   };

@@ -1,4 +1,4 @@
-import { changeReference, closedOutcomeUnknown, type PendingRequest } from '../flows/approvals/pending-request';
+import { closedOutcomeUnknown, type PendingRequest } from '../flows/approvals/pending-request';
 import { escapeMrkdwn, quoted, sentence, slackTime } from './blocks';
 import type { ApprovalKindWords } from './approval-words';
 import { recordedFailureHeadline } from './failure-message';
@@ -19,7 +19,7 @@ export function approvalStatusLine(request: PendingRequest, words: ApprovalKindW
       // Decidable only for a kind the admin's click applies, once applying has taken longer than any change does (Approvals): it died midway.
       return decidable
         ? `:warning: Approved by ${by}${when}, but applying it did not finish: the outcome is unknown (the change may or may not have been made). ` +
-            `An admin can approve it again to apply it again, or deny it to close it; IT can check the change with the reference \`${changeReference(request)}\`.`
+            `An admin can approve it again to apply it again, or deny it to close it; IT can check the change with the reference \`${changeReference(request, words)}\`.`
         : `:hourglass_flowing_sand: Approved by ${by}${when}${words.approvedStatus(request)}`;
     case 'FINISHING':
       // Decidable only once its finish has taken longer than any finish does (Approvals): it died midway.
@@ -27,7 +27,7 @@ export function approvalStatusLine(request: PendingRequest, words: ApprovalKindW
       return decidable
         ? `:warning: Approved by ${by}${when}; <@${request.requester.userId}> started finishing it${request.takenAt ? ` at ${slackTime(new Date(request.takenAt))}` : ''}, ` +
             'but it did not finish: the outcome is unknown (the change may or may not have been made). ' +
-            `An admin can approve it again, so that <@${request.requester.userId}> finishes it anew, or deny it to close it; IT can check the change with the reference \`${changeReference(request)}\`.`
+            `An admin can approve it again, so that <@${request.requester.userId}> finishes it anew, or deny it to close it; IT can check the change with the reference \`${changeReference(request, words)}\`.`
         : `:hourglass_flowing_sand: Approved by ${by}${when}; <@${request.requester.userId}> is finishing it now.`;
     case 'APPLIED':
       return sentence(`:white_check_mark: Approved by ${by}${when} and applied${comment}`);
@@ -42,7 +42,7 @@ export function approvalStatusLine(request: PendingRequest, words: ApprovalKindW
     case 'DENIED':
       // Denied while its change's outcome was unknown: closed, never said to have changed nothing.
       return closedOutcomeUnknown(request)
-        ? `:warning: Closed by ${by}${when}${comment}; the earlier change may have been made: ${outcomeUnknownCheck(request)}`
+        ? `:warning: Closed by ${by}${when}${comment}; the earlier change may have been made: ${outcomeUnknownCheck(changeReference(request, words))}`
         : sentence(`:no_entry: Denied by ${by}${when}${comment}`);
     case 'EXPIRED':
       return `:zzz: Expired at ${slackTime(new Date(request.expiresAt))} without ${request.decidedBy ? 'being finished' : 'a decision'}.`;
@@ -51,9 +51,14 @@ export function approvalStatusLine(request: PendingRequest, words: ApprovalKindW
   }
 }
 
-/** For a request closed while its change's outcome was unknown: how to find out whether it was made. */
-export function outcomeUnknownCheck(request: PendingRequest): string {
-  return `IT can check it with the reference \`${changeReference(request)}\`.`;
+/** The reference IT checks a request's change with: its kind's, or the request's own. */
+export function changeReference(request: PendingRequest, words: ApprovalKindWords): string {
+  return words.changeReference?.(request) ?? request.id;
+}
+
+/** For a request closed while its change's outcome was unknown: how to find out whether it was made, by `reference` (changeReference). */
+export function outcomeUnknownCheck(reference: string): string {
+  return `IT can check it with the reference \`${reference}\`.`;
 }
 
 /**

@@ -26,6 +26,11 @@ export interface ApprovalKindWords {
   applied(request: PendingRequest): string;
   /** Where an approved request stands (mrkdwn, after "Approved by <@admin> <when>"): "; applying in Amazon Chime…". */
   approvedStatus(request: PendingRequest): string;
+  /**
+   * The reference IT checks the request's change with, when the change is audited under one of
+   * the kind's own (an approved reset's finish); the request's ID otherwise.
+   */
+  changeReference?(request: PendingRequest): string;
   /** The requester's direct message for the request as it stands now. */
   notice(request: PendingRequest): { text: string; blocks: KnownBlock[] };
 }

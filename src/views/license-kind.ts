@@ -51,7 +51,7 @@ function licenseNotice(request: PendingRequest, words: LicenseVocabulary['words'
   }
   if (closedOutcomeUnknown(request)) {
     const text = `Your request to change your ${words.what} to ${to} was closed by ${by}; the earlier change may have been made.`;
-    return { text, blocks: [section(`:warning: ${text}`), ...comment, context(outcomeUnknownCheck(request))] };
+    return { text, blocks: [section(`:warning: ${text}`), ...comment, context(outcomeUnknownCheck(request.id))] };
   }
   if (request.status === 'DENIED') {
     const text = `Your request to change your ${words.what} to ${to} was denied by ${by}.`;

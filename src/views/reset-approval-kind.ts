@@ -1,6 +1,7 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import { closedOutcomeUnknown, type Detail, type PendingRequest, UNKNOWN_STATUS } from '../flows/approvals/pending-request';
 import type { FailureCode } from '../flows/failure';
+import { resetChangeReference } from '../flows/reset-approval';
 import { outcomeUnknownCheck, unknownStatusLine } from './approval-status';
 import type { ApprovalKindWords } from './approval-words';
 import { context, escapeMrkdwn, modal, plain, quoted, section, slackTime } from './blocks';
@@ -38,6 +39,7 @@ export function resetKindWords(credentials: Readonly<Record<string, ResetWords>>
     details: (r, d) => profile(r, d),
     applied: (r) => `${changeOf(of(r)).done} their ${of(r).what}`,
     approvedStatus: (r) => `; waiting for <@${r.requester.userId}> to finish it, by ${slackTime(new Date(r.expiresAt))}.`,
+    changeReference: resetChangeReference,
     notice: (r) => notice(r, of(r)),
   };
 }
@@ -82,7 +84,7 @@ function notice(request: PendingRequest, words: SubjectWords): { text: string; b
       if (closedOutcomeUnknown(request)) {
         // Closed after a finish that died midway: the change may have been made.
         const text = `Your request to ${change.verb} your ${words.what} was closed by ${by}; the earlier change may have been made.`;
-        return { text, blocks: [section(`:warning: ${text}`), ...comment, context(`${outcomeUnknownCheck(request)} ${again}`)] };
+        return { text, blocks: [section(`:warning: ${text}`), ...comment, context(`${outcomeUnknownCheck(resetChangeReference(request))} ${again}`)] };
       }
       const text = `Your request to ${change.verb} your ${words.what} was denied by ${by}.`;
       return { text, blocks: [section(`:no_entry: ${text}`), ...comment, context('Reply to them, or ask IT, if you think this is wrong.')] };

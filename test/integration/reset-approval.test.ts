@@ -442,3 +442,40 @@ describe('the approval policy: a finish that died midway', () => {
     }
   });
 });
+
+describe('the approval policy: a request filed before the finish reference was kept (71eeee6)', () => {
+  const h = useHarness({ env: POLICY });
+
+  it('its outcome-unknown and closed lines, DM and result modal give the reference its reset was audited under, never the approval ID', async () => {
+    const { request, finish } = await approved(h, 'UANN');
+    await finishing(h, 'UANN', finish);
+    const isReset = (r: { action: string; phase: string }) => r.action === 'reset_pin' && r.phase === 'outcome';
+    const reset = (await h.waitForAudit('UANN', isReset)).find(isReset)!;
+    await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('applied'));
+    // As an older version wrote it: no finishRequestId (its finish was audited under detail.resetRequestId), left FINISHING.
+    await h.removeRawRequestFields(request.approvalId, ['finishRequestId']);
+    await h.addRawRequestFields(request.approvalId, { status: 'FINISHING' });
+    expect(reset.requestId).not.toBe(request.approvalId);
+    h.clock.offsetMs = 11 * 60_000;
+    try {
+      const unknownHome = JSON.stringify((await h.openHome('UANN')).home);
+      expect(unknownHome).toContain(`IT can check the change with the reference \`${reset.requestId}\``);
+      const unknownLine = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('the outcome is unknown'));
+      expect(JSON.stringify(unknownLine.args.blocks)).toContain(`IT can check the change with the reference \`${reset.requestId}\``);
+      const review = await reviews(h, 'UMAX', request);
+      expect(JSON.stringify(review.view)).toContain(`\`${reset.requestId}\``);
+      await h.submit('UMAX', review.view, { values: decide('deny', 'Checked with Ann') });
+      const result = JSON.stringify(await h.viewUpdate(review.viewId, 2));
+      expect(result).toContain(`IT can check it with the reference \`${reset.requestId}\``);
+      const check = `the earlier change may have been made: IT can check it with the reference \`${reset.requestId}\``;
+      const closed = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('Closed by <@UMAX>'));
+      expect(JSON.stringify(closed.args.blocks)).toContain(check);
+      const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && JSON.stringify(c.args).includes('was closed by <@UMAX>'));
+      expect(JSON.stringify(dm.args)).toContain(`IT can check it with the reference \`${reset.requestId}\``);
+      expect(JSON.stringify((await h.openHome('UANN')).home)).toContain(check);
+      expect(everythingSlackSaw(h)).not.toContain(`reference \`${request.approvalId}\``);
+    } finally {
+      h.clock.offsetMs = 0;
+    }
+  });
+});

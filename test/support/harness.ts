@@ -454,6 +454,19 @@ export class Harness {
     );
   }
 
+  /** Removes fields from a stored request, as a request written by an older version lacks them. */
+  async removeRawRequestFields(requestId: string, names: readonly string[]): Promise<void> {
+    await this.readerClient.send(
+      new UpdateItemCommand({
+        TableName: this.config.approvalsTableName,
+        Key: marshall({ pk: `REQUEST#${requestId}`, sk: 'REQUEST' }),
+        UpdateExpression: `REMOVE ${names.map((_, i) => `#f${i}`).join(', ')}`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#f${i}`, n])),
+      }),
+    );
+  }
+
   async auditRecords(userId: string): Promise<AuditRecord[]> {
     return this.auditReader.listByActor(TEAM, userId);
   }

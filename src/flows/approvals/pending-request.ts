@@ -79,11 +79,6 @@ export function closedOutcomeUnknown(request: PendingRequest): boolean {
   return request.status === 'DENIED' && request.errorCode === OUTCOME_UNKNOWN;
 }
 
-/** The reference IT checks a request's change with: its finish's, for a kind its requester finishes, or its own. */
-export function changeReference(request: PendingRequest): string {
-  return request.finishRequestId ?? request.id;
-}
-
 export type PendingChanges = Partial<Pick<PendingRequest, 'decidedBy' | 'decidedAt' | 'comment' | 'errorCode' | 'message' | 'expiresAt' | 'takenAt' | 'finishRequestId'>>;
 
 /**
