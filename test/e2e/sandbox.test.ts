@@ -173,11 +173,15 @@ test('the mail password needs an admin: Ann asks, Ada approves without seeing a 
 
   await modal().locator('.modal-close', { hasText: 'Done' }).click();
   await messages('Amazon WorkMail password was reset').waitFor();
+  // One finish, which may have called ResetPassword twice: WorkMail refusing a generated password
+  // (the stand-in's policy refuses one that contains the user's name) gets one fresh try.
+  const calls = workmailOf(sandbox).callsTo('ResetPassword').length;
+  expect([1, 2]).toContain(calls);
   // Used once: a second click changes nothing.
   await approved.locator('.bk-button', { hasText: 'Finish the reset' }).click();
   await modal().locator('.modal-body', { hasText: 'already used' }).waitFor();
   await modal().locator('.modal-close', { hasText: 'Close' }).click();
-  expect(workmailOf(sandbox).callsTo('ResetPassword')).toHaveLength(1);
+  expect(workmailOf(sandbox).callsTo('ResetPassword')).toHaveLength(calls);
   expect(await page.locator('#messages').textContent()).not.toContain(password);
 }, 90_000);
 
