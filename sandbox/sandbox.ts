@@ -67,6 +67,8 @@ export interface Sandbox {
   readonly url: string;
   /** Latchkey's own base URL (it serves /slack/events and /healthz). */
   readonly appUrl: string;
+  /** The address the app listens on: the page's host (127.0.0.1 by default), never every interface unless asked. */
+  readonly appAddress?: string;
   readonly fixture: Fixture;
   readonly slack: SlackFake;
   /** Every credential's stand-in, by credential ID. */
@@ -188,9 +190,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       },
     });
     const latchkey: Latchkey = createLatchkey(loaded.config, { logger: createLogger('debug', sink) });
-    const { port: appPort } = await latchkey.start();
+    // The app listens where the page does (127.0.0.1 unless --host says otherwise): its signing
+    // secret is in this repository, so on every interface anyone on the network could drive it.
+    const { port: appPort, address: appAddress } = await latchkey.start({ host: options.host ?? '127.0.0.1' });
     stack.push({ close: () => latchkey.stop() });
-    const appUrl = `http://127.0.0.1:${appPort}`;
+    const appHost = !appAddress || appAddress === '0.0.0.0' || appAddress === '::' ? '127.0.0.1' : appAddress;
+    const appUrl = `http://${appHost.includes(':') ? `[${appHost}]` : appHost}:${appPort}`;
 
     const reader = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' } });
     stack.push({ close: async () => reader.destroy() });
@@ -248,6 +253,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return {
       url: pageUrl,
       appUrl,
+      appAddress,
       fixture,
       slack,
       standIns,

@@ -85,7 +85,11 @@ const HEALTH_CACHE_MS = 5_000;
 export interface Latchkey {
   readonly app: GuardedApp;
   /** Resolves once the app listens; the port is the one actually bound (config port 0 picks one). */
-  start(): Promise<{ port: number }>;
+  /**
+   * `host`: the address to listen on, every interface when absent (a container's load balancer
+   * must reach it); the sandbox gives its own, 127.0.0.1 unless told otherwise.
+   */
+  start(options?: { host?: string }): Promise<{ port: number; address?: string }>;
   /** Stops taking requests, lets acknowledged work finish (bounded), then releases clients. */
   stop(): Promise<void>;
 }
@@ -136,7 +140,7 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
 
   return {
     app,
-    async start() {
+    async start(options = {}) {
       warnAboutConfig(config, logger);
       await Promise.all([
         slackAtStart(async () => {
@@ -162,7 +166,7 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
           } else logger.info({ table: table.create.TableName, state }, 'table ready');
         }
       }
-      const server = (await app.start(config.port)) as Server | undefined;
+      const server = (await app.start(options.host ? { port: config.port, host: options.host } : config.port)) as Server | undefined;
       const address = server?.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
       health.ready = true;
@@ -170,7 +174,7 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
         { port, socketMode: Boolean(config.slack.appToken), credentials: [...credentials.keys()], licenses: licenseRequests.enabled },
         'Latchkey is ready',
       );
-      return { port };
+      return { port, ...(typeof address === 'object' && address && { address: address.address }) };
     },
     stop() {
       // Once, however often it is asked (SIGTERM then SIGINT, or two owners of the app).

@@ -65,6 +65,10 @@ describe("the sandbox's API", () => {
     await sandbox.slack.waitForCall('views.update', (c) => c.args.view_id === viewId && /reject/i.test(JSON.stringify(c.args.view)));
   });
 
+  it('the app listens on the loopback address only, as the page does: its signing secret is in the repository', () => {
+    expect(sandbox.appAddress).toBe('127.0.0.1');
+  });
+
   it('runs a command its own page sends', async () => {
     const before = opens();
     const res = await command({ 'content-type': 'application/json', origin: sandbox.url.replace(/\/$/, '') });
