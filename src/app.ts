@@ -84,8 +84,8 @@ const HEALTH_CACHE_MS = 5_000;
 
 export interface Latchkey {
   readonly app: GuardedApp;
-  /** Resolves once the app listens; the port is the one actually bound (config port 0 picks one). */
   /**
+   * Resolves once the app listens; the port is the one actually bound (config port 0 picks one).
    * `host`: the address to listen on, every interface when absent (a container's load balancer
    * must reach it); the sandbox gives its own, 127.0.0.1 unless told otherwise.
    */
