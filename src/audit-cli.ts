@@ -37,6 +37,9 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
+  // The arguments first: a typo or a missing date is named as such, whatever the AWS settings.
+  const run = command === 'unknown' ? unknown(rest) : command === 'export' ? exportRecords(rest) : undefined;
+  if (!run) throw new UsageError(`unknown subcommand "${command}"`);
   const client = new DynamoDBClient({});
   // The SDK's own words are "Region is missing", at the first query: name the setting before it.
   if (!(await client.config.region().catch(() => undefined))) {
@@ -46,32 +49,35 @@ async function main(argv: string[]): Promise<void> {
   const now = new Date();
   const audit = new DynamoDbAuditLog(client, process.env.AUDIT_TABLE_NAME || 'latchkey-audit', 1, { now: () => now });
   try {
-    if (command === 'unknown') return await unknown(audit, rest, now);
-    if (command === 'export') return await exportRecords(audit, rest);
-    throw new UsageError(`unknown subcommand "${command}"`);
+    await run(audit, now);
   } finally {
     client.destroy();
   }
 }
 
-async function unknown(audit: DynamoDbAuditLog, argv: string[], now: Date): Promise<void> {
+/** A subcommand whose arguments have been checked, to run against the audit log. */
+type Run = (audit: DynamoDbAuditLog, now: Date) => Promise<void>;
+
+function unknown(argv: string[]): Run {
   const { values, positionals } = parse(argv, { days: { type: 'string' } }, true);
   // `npm run audit:unknown 7` still works: the days may come bare.
   const days = Number(values.days ?? positionals[0] ?? 2);
   if (!Number.isInteger(days) || days < 1 || days > MAX_DAYS) throw new UsageError(`--days must be a whole number from 1 to ${MAX_DAYS}`);
-  const found = [];
-  for (let i = days - 1; i >= 0; i--) {
-    const day = new Date(now.getTime() - i * 86_400_000).toISOString().slice(0, 10);
-    found.push(...unknownOutcomes(await audit.listByDay(day), now));
-  }
-  for (const record of found) process.stdout.write(jsonLine(record));
-  process.stderr.write(`${found.length} attempt(s) with unknown outcome in the last ${days} day(s)\n`);
+  return async (audit, now) => {
+    const found = [];
+    for (let i = days - 1; i >= 0; i--) {
+      const day = new Date(now.getTime() - i * 86_400_000).toISOString().slice(0, 10);
+      found.push(...unknownOutcomes(await audit.listByDay(day), now));
+    }
+    for (const record of found) process.stdout.write(jsonLine(record));
+    process.stderr.write(`${found.length} attempt(s) with unknown outcome in the last ${days} day(s)\n`);
+  };
 }
 
 /** Whether an export has written anything yet: if it then fails, what it wrote is incomplete, and the failure says so. */
 let exportStarted = false;
 
-async function exportRecords(audit: DynamoDbAuditLog, argv: string[]): Promise<void> {
+function exportRecords(argv: string[]): Run {
   const { values } = parse(argv, { from: { type: 'string' }, to: { type: 'string' }, person: { type: 'string' }, format: { type: 'string' } });
   const { from, to, person } = values;
   const format = (values.format ?? 'csv') as ExportFormat;
@@ -83,20 +89,22 @@ async function exportRecords(audit: DynamoDbAuditLog, argv: string[]): Promise<v
   if (format !== 'csv' && format !== 'jsonl') throw new UsageError('--format is csv or jsonl');
   if (person !== undefined && !/^[UW][A-Z0-9]{2,}$/.test(person)) throw new UsageError('--person is a Slack user ID such as U0123ABCD');
 
-  let count = 0;
-  for (const day of days) {
-    const records = await audit.listByDay(day);
-    // Nothing is written until the first day has been read: an export that cannot read at all
-    // (no credentials, no table) leaves an empty file, not a header that looks like no records.
-    if (!exportStarted && format === 'csv') process.stdout.write(csvHeader());
-    exportStarted = true;
-    for (const record of records) {
-      if (person && !concerns(record, person)) continue;
-      process.stdout.write(format === 'csv' ? csvRow(record) : jsonLine(record));
-      count += 1;
+  return async (audit) => {
+    let count = 0;
+    for (const day of days) {
+      const records = await audit.listByDay(day);
+      // Nothing is written until the first day has been read: an export that cannot read at all
+      // (no credentials, no table) leaves an empty file, not a header that looks like no records.
+      if (!exportStarted && format === 'csv') process.stdout.write(csvHeader());
+      exportStarted = true;
+      for (const record of records) {
+        if (person && !concerns(record, person)) continue;
+        process.stdout.write(format === 'csv' ? csvRow(record) : jsonLine(record));
+        count += 1;
+      }
     }
-  }
-  process.stderr.write(`${count} record(s) from ${from} to ${to}${person ? ` by or about ${person}` : ''}\n`);
+    process.stderr.write(`${count} record(s) from ${from} to ${to}${person ? ` by or about ${person}` : ''}\n`);
+  };
 }
 
 function parse<T extends Record<string, { type: 'string' }>>(argv: string[], options: T, allowPositionals = false) {

@@ -96,6 +96,20 @@ describe('the audit CLI', () => {
     }
   });
 
+  it('bad arguments are named as such before any AWS setting is looked at: with no AWS region, a typo is not blamed on the region', async () => {
+    for (const [args, said] of [
+      [['expor'], 'unknown subcommand "expor"'],
+      [['export'], 'export needs --from and --to'],
+      [['unknown', '--days', 'abc'], '--days must be a whole number'],
+    ] as const) {
+      const bad = await run([...args], { AWS_REGION: undefined });
+      expect(bad).toMatchObject({ code: 2, stdout: '' });
+      expect(bad.stderr).toContain(said);
+      expect(bad.stderr).toContain('usage:');
+      expect(bad.stderr).not.toContain('AWS region');
+    }
+  });
+
   it('with no AWS region, or no AWS credentials, it names the settings to set, in one line, and exits 1', async () => {
     // Ours is the last line (the SDK may warn about Node versions above it), and no stack trace.
     const noRegion = await run(['unknown'], { AWS_REGION: undefined });
