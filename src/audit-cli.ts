@@ -4,6 +4,7 @@ import { concerns, csvHeader, csvRow, daysBetween, jsonLine, type ExportFormat }
 import { DynamoDbAuditLog } from './audit/dynamodb-audit-log';
 import { noAwsCredentials } from './credentials/aws-errors';
 import { unknownOutcomes } from './flows/unknown-outcomes';
+import { missingTable } from './start-checks';
 
 const USAGE = `Latchkey's audit log, for operators (AWS credentials of your own: dynamodb:Query on the audit table's by-day index).
 
@@ -47,9 +48,14 @@ async function main(argv: string[]): Promise<void> {
     throw new Error('no AWS region: set AWS_REGION to the audit table\'s region (as AWS_REGION=eu-west-1), or AWS_PROFILE to a profile that names one');
   }
   const now = new Date();
-  const audit = new DynamoDbAuditLog(client, process.env.AUDIT_TABLE_NAME || 'latchkey-audit', 1, { now: () => now });
+  const tableName = process.env.AUDIT_TABLE_NAME || 'latchkey-audit';
+  const audit = new DynamoDbAuditLog(client, tableName, 1, { now: () => now });
   try {
     await run(audit, now);
+  } catch (err) {
+    // The SDK says only "Requested resource not found": name the table, its setting and what to do, as the start does.
+    if ((err as Error).name === 'ResourceNotFoundException') throw new Error(missingTable({ variable: 'AUDIT_TABLE_NAME', tableName }, await client.config.region()), { cause: err });
+    throw err;
   } finally {
     client.destroy();
   }

@@ -126,6 +126,16 @@ export async function tablesAtStart(dynamo: DynamoDBClient, tables: readonly Nam
   if (problems.length > 0) throw new StartFailure(problems.join('; '));
 }
 
+/**
+ * A table DynamoDB answers ResourceNotFoundException for, and what to do: the start's, the doctor's
+ * and `npm run audit`'s one sentence for it.
+ */
+export function missingTable({ variable, tableName }: Pick<NamedTable, 'variable' | 'tableName'>, region: string, { createTables = false } = {}): string {
+  return createTables
+    ? `table ${tableName} does not exist in ${region} yet: the start makes it, as DYNAMODB_CREATE_TABLES=true asks; if it should exist already, check ${variable} and AWS_REGION`
+    : `table ${tableName} does not exist in ${region}: deploy the stack (infra/), set ${variable} to its name, or in development start once with DYNAMODB_CREATE_TABLES=true`;
+}
+
 /** `message` says what is wrong and what to do; a doctor's line names the table's variable already, a start's fatal line adds it. */
 export type TableProblem = { kind: 'missing' | 'unreachable' | 'credentials' | 'unchecked' | 'index'; message: string };
 
@@ -157,9 +167,7 @@ export async function tableProblem(dynamo: DynamoDBClient, { variable, tableName
       case 'ResourceNotFoundException':
         return {
           kind: 'missing',
-          message: createTables
-            ? `table ${tableName} does not exist in ${region} yet: the start makes it, as DYNAMODB_CREATE_TABLES=true asks; if it should exist already, check ${variable} and AWS_REGION`
-            : `table ${tableName} does not exist in ${region}: deploy the stack (infra/), set ${variable} to its name, or in development start once with DYNAMODB_CREATE_TABLES=true`,
+          message: missingTable({ variable, tableName }, region, { createTables }),
         };
       case 'UnrecognizedClientException':
       case 'InvalidSignatureException':

@@ -125,6 +125,17 @@ describe('the audit CLI', () => {
     expect(exported.stderr).toMatch(/(^|\n)audit failed: no AWS credentials found: [^\n]*dynamodb:Query the audit table\n$/);
   });
 
+  it('a table that does not exist is named, with its region, its setting and what to do, in one line, and exits 1', async () => {
+    for (const args of [['unknown'], ['export', '--from', '2026-11-01', '--to', '2026-11-02']]) {
+      const missing = await run(args, { AUDIT_TABLE_NAME: 'latchkey-audit-nowhere' });
+      expect(missing).toMatchObject({ code: 1, stdout: '' });
+      expect(missing.stderr).toMatch(
+        /(^|\n)audit failed: table latchkey-audit-nowhere does not exist in eu-west-1: deploy the stack \(infra\/\), set AUDIT_TABLE_NAME to its name, or in development start once with DYNAMODB_CREATE_TABLES=true\n$/,
+      );
+      expect(missing.stderr).not.toMatch(/Requested resource not found|ResourceNotFoundException/);
+    }
+  });
+
   it('unknown lists an attempt with no outcome, and not one that has its outcome', async () => {
     const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
     const at = new Date(Date.now() - 10 * 60_000);
