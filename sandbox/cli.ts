@@ -1,6 +1,6 @@
 /** The sandbox's command line, read into startSandbox's options. */
 import { resolve } from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgsPointingAtHelp } from '../src/cli-args';
 import { DEFAULT_FIXTURE, SANDBOX_RESET_LIMIT, type SandboxOptions } from './sandbox';
 
 export const HELP = `Latchkey sandbox: the real app, a browser Slack, a stand-in for each directory, local DynamoDB.
@@ -23,7 +23,7 @@ export type SandboxCommand =
 
 /** Throws with a message fit for the terminal when an option is unknown or malformed. */
 export function parseSandboxArgs(args: string[], env: NodeJS.ProcessEnv = process.env): SandboxCommand {
-  const { values } = parseWithHelp({
+  const { values } = parseArgsPointingAtHelp({
     args,
     options: {
       port: { type: 'string', default: env.SANDBOX_PORT ?? '3100' },
@@ -35,7 +35,7 @@ export function parseSandboxArgs(args: string[], env: NodeJS.ProcessEnv = proces
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
-  });
+  }, 'sandbox');
   if (values.help) return { help: true };
   const port = Number(values.port);
   if (!/^\d+$/.test(values.port) || port > 65535) throw new Error(`--port must be a port number, got ${values.port}`);
@@ -46,18 +46,4 @@ export function parseSandboxArgs(args: string[], env: NodeJS.ProcessEnv = proces
     fresh: values.fresh,
     options: { port, host: values.host, dataDir: resolve(values['data-dir']), fixturePath: resolve(values.users), verbose: values.verbose, resetLimit },
   };
-}
-
-/** Where to read the options, after a line node:util says only "Unknown option '--bogus'" in. */
-const SEE_HELP = 'npm run sandbox -- --help lists the options';
-
-/** parseArgs, whose refusals (an unknown option, a value missing, an argument it does not take) point at --help. */
-function parseWithHelp<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
-  try {
-    return parseArgs(config);
-  } catch (err) {
-    const code = (err as { code?: unknown }).code;
-    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_')) throw new Error(`${(err as Error).message}: ${SEE_HELP}`, { cause: err });
-    throw err;
-  }
 }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { createDoctor } from './app';
+import { parseArgsPointingAtHelp } from './cli-args';
 import { describeProblems, loadConfig } from './config';
 import { renderChecks } from './doctor/setup-check';
 import { describeError } from './flows/failure';
@@ -24,14 +24,15 @@ do next. Exit status 0 when every check passed, 1 when one failed, 2 for bad con
 async function main(argv: string[]): Promise<number> {
   let person: string | undefined;
   try {
-    const { values } = parseArgs({ args: argv, options: { person: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true });
+    const { values } = parseArgsPointingAtHelp({ args: argv, options: { person: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true }, 'doctor');
     if (values.help) {
       process.stdout.write(USAGE);
       return 0;
     }
     person = values.person;
   } catch (err) {
-    process.stderr.write(`${describeError(err)}\n\n${USAGE}`);
+    // One line, without node:util's error class: what was wrong and where the options are.
+    process.stderr.write(`${(err as Error).message}\n`);
     return 2;
   }
   if (person !== undefined && !/^[UW][A-Z0-9]{2,}$/.test(person)) {

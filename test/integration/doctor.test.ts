@@ -296,3 +296,29 @@ describe('npm run doctor', () => {
     expect(await itemCounts()).toEqual(items);
   });
 });
+
+describe('npm run doctor, its command line', () => {
+  const cli = (args: string[]) =>
+    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      // No configuration at all: a wrong option is refused before any is read.
+      const child = spawn(process.execPath, [CLI, ...args], { cwd: join(__dirname, '..'), env: { PATH: process.env.PATH! }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('exit', (status) => resolve({ status, stdout, stderr }));
+    });
+
+  it('an option it does not know, one missing its value, or a stray argument: one line saying so and where the options are, exit 2', async () => {
+    for (const [args, line] of [
+      [['--persn', 'U1'], "Unknown option '--persn': npm run doctor -- --help lists the options\n"],
+      [['--person'], "Option '--person <value>' argument missing: npm run doctor -- --help lists the options\n"],
+    ] as const) {
+      expect(await cli([...args])).toEqual({ status: 2, stdout: '', stderr: line });
+    }
+    const stray = await cli(['U0123ABCD']);
+    expect(stray).toMatchObject({ status: 2, stdout: '' });
+    expect(stray.stderr).toMatch(/^Unexpected argument 'U0123ABCD'[^\n]*: npm run doctor -- --help lists the options\n$/);
+    expect((await cli(['--help'])).stdout).toContain('npm run doctor -- --person U0123ABCD');
+  });
+});
