@@ -44,6 +44,8 @@ export const AUDIT_ATTRIBUTES = [
   'subjectSlackUserId',
   'subjectSlackTeamId',
   'approvalRequestId',
+  'finishRequestId',
+  'earlierFinishRequestId',
   'credential',
   'licenseRequestId',
   'licenseFrom',

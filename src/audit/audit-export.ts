@@ -17,6 +17,8 @@ export const EXPORT_COLUMNS = [
   'subjectSlackUserId',
   'subjectSlackTeamId',
   'approvalRequestId',
+  'finishRequestId',
+  'earlierFinishRequestId',
   'credential',
   'licenseRequestId',
   'licenseFrom',

@@ -262,8 +262,14 @@ function utcDays(fromDay: string, toDay: string): { from: Date; to: Date } {
   return { from: new Date(`${fromDay}T00:00:00.000Z`), to: new Date(`${toDay}T23:59:59.999Z`) };
 }
 
-/** The steps a record belongs to: a pending request's (a license change's, an approved reset's), or its own request's. */
-const thingOf = (e: AuditEvent): string => e.approvalRequestId ?? e.licenseRequestId ?? e.requestId;
+/**
+ * The pending request a record is a step of (a license change's, an approved reset's). An approved
+ * reset's change names its approval too, but is a thing of its own, under its own reference.
+ */
+const pendingOf = (e: AuditEvent): string | undefined => (isApprovalStep(e.action) ? (e.approvalRequestId ?? e.licenseRequestId) : undefined);
+
+/** The steps a record belongs to: a pending request's, or its own request's. */
+const thingOf = (e: AuditEvent): string => pendingOf(e) ?? e.requestId;
 
 /**
  * The person's records, newest first, as one entry per thing they did: a request's records, and a
@@ -294,7 +300,7 @@ export function activityOf(events: readonly AuditEvent[], now: Date, requests: r
     const account = records.find((r) => r.directoryUserId);
     const incomplete = last.find((r) => r.incomplete?.length)?.incomplete;
     const decision = records.find((r) => r.decision)?.decision;
-    const pending = first.approvalRequestId ?? first.licenseRequestId;
+    const pending = pendingOf(first);
     const stands = pending ? standing.get(pending) : undefined;
     return {
       requestId: last[0]!.requestId,

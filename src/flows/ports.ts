@@ -140,8 +140,14 @@ export interface AuditEntry {
   readonly deliveryFailed?: boolean;
   /** A pending request's steps: the employee it is for, when an admin is the actor. */
   readonly subject?: Requester;
-  /** A pending request's steps (approvals/): which request. */
+  /** A pending request's steps (approvals/), and the change an approved reset's finish makes: which request. */
   readonly approvalRequestId?: string;
+  /**
+   * A decision of a request its requester finishes: the reference the finish it hands out is
+   * audited under, and (deciding a finish whose outcome is unknown) the earlier finish's.
+   */
+  readonly finishRequestId?: string;
+  readonly earlierFinishRequestId?: string;
   /** Written by license steps before requests had kinds; read only. */
   readonly licenseRequestId?: string;
   /** An approved reset's own: which credential (its registry ID). */

@@ -34,6 +34,7 @@ export function resetKind(credentials: ReadonlyMap<string, { readonly audit: { r
       };
     },
     onApprove: { handOver: { finishWithinMs: FINISH_WITHIN_MS } },
+    changeReference: resetChangeReference,
   };
 }
 
@@ -106,6 +107,8 @@ export class ResetApprovals implements ApprovalGate {
       requestId: resetChangeReference(request),
       directoryUserId: request.directoryUserId,
       email: request.requesterEmail,
+      // The reset's records name the approval it finishes.
+      approvalRequestId: request.id,
     };
     let result: T;
     try {

@@ -282,9 +282,15 @@ export class ResetCredential {
     email: string | undefined,
     failure: LatchkeyFailure,
     extra?: Parameters<AuditTrail['refused']>[3],
+    approvalRequestId?: string,
   ): Promise<ResetFailure> {
     this.metrics.count('request_refused', { action: credential.audit.action, code: failure.code });
-    await this.trail.refused({ requestId, action: credential.audit.action, actor: requester, directory: credential.audit.directory }, failure.code, failure.reason, extra);
+    await this.trail.refused(
+      { requestId, action: credential.audit.action, actor: requester, directory: credential.audit.directory, ...(approvalRequestId && { approvalRequestId }) },
+      failure.code,
+      failure.reason,
+      extra,
+    );
     return {
       ok: false,
       code: failure.code,
@@ -393,7 +399,7 @@ export class ResetCredential {
   async finishApproved(
     requester: Requester,
     kind: string,
-    approved: { readonly requestId: string; readonly directoryUserId: string; readonly email: string },
+    approved: { readonly requestId: string; readonly directoryUserId: string; readonly email: string; readonly approvalRequestId?: string },
     delivery: ResetDelivery,
   ): Promise<ResetDone | ResetFailure> {
     const credential = this.deps.credentials.get(kind);
@@ -406,9 +412,9 @@ export class ResetCredential {
       ticket = this.ticketFor(kind, requester, user, approved.requestId);
     } catch (err) {
       const failure = this.report(err, { requester, kind, requestId: approved.requestId });
-      return this.refused(requester, credential, approved.requestId, approved.email, failure);
+      return this.refused(requester, credential, approved.requestId, approved.email, failure, undefined, approved.approvalRequestId);
     }
-    return this.change(requester, credential, ticket, delivery);
+    return this.change(requester, credential, ticket, delivery, undefined, approved.approvalRequestId);
   }
 
   /**
@@ -421,6 +427,8 @@ export class ResetCredential {
     ticket: ResetTicket,
     delivery: ResetDelivery,
     verify?: { verifier: PolicyVerifier; account: VerifierAccount; stop: AbortSignal },
+    /** An approved reset's: the approval it finishes, on each of its records. */
+    approvalRequestId?: string,
   ): Promise<ResetDone | ResetFailure> {
     const kind = credential.id;
 
@@ -433,6 +441,7 @@ export class ResetCredential {
         actor: requester,
         directory: credential.audit.directory,
         directoryUserId: ticket.directoryUserId,
+        ...(approvalRequestId && { approvalRequestId }),
       });
     } catch (err) {
       // Fail closed: no attempt on record, no reset.

@@ -478,4 +478,53 @@ describe('the approval policy: a request filed before the finish reference was k
       h.clock.offsetMs = 0;
     }
   });
+
+});
+
+describe('the approval policy: the audit', () => {
+  const h = useHarness({ env: POLICY });
+
+  it('the audit ties each approval to the finish references it hands out, and each reset to its approval', async () => {
+    const { request, finish } = await approved(h, 'UBOB');
+    const decisions = async () =>
+      [...(await h.auditRecords('UADA'))].filter((r) => r.action === 'reset_decide' && r.approvalRequestId === request.approvalId && r.phase === 'attempt').sort((a, b) => a.at.localeCompare(b.at));
+    await finishing(h, 'UBOB', finish);
+    const isReset = (r: { action: string; phase: string }) => r.action === 'reset_pin' && r.phase === 'outcome';
+    const first = (await h.waitForAudit('UBOB', isReset)).find(isReset)!;
+    // The first approval, on record before it took effect, names the reference its finish was audited under.
+    const [approval] = await decisions();
+    expect(approval!.finishRequestId).toBe(first.requestId);
+    expect(approval!.earlierFinishRequestId).toBeUndefined();
+    // The reset's own records (attempt and outcome) name the approval they finish.
+    expect((await h.auditRecords('UBOB')).filter((r) => r.requestId === first.requestId).map((r) => [r.phase, r.approvalRequestId])).toEqual(
+      expect.arrayContaining([
+        ['attempt', request.approvalId],
+        ['outcome', request.approvalId],
+      ]),
+    );
+
+    // Left FINISHING (died before it was settled), approved again: the new reference and the earlier one, on record.
+    await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('applied'));
+    await h.addRawRequestFields(request.approvalId, { status: 'FINISHING' });
+    h.clock.offsetMs = 11 * 60_000;
+    try {
+      const review = await reviews(h, 'UADA', request);
+      await h.submit('UADA', review.view, { values: decide('approve') });
+      await h.viewUpdate(review.viewId, 2);
+      const again = (await decisions())[1]!;
+      expect(again.earlierFinishRequestId).toBe(first.requestId);
+      expect(again.finishRequestId).toBeDefined();
+      expect(again.finishRequestId).not.toBe(first.requestId);
+      await finishing(h, 'UBOB', finish);
+      const isSecond = (r: { action: string; phase: string; requestId: string }) => isReset(r) && r.requestId !== first.requestId;
+      const second = (await h.waitForAudit('UBOB', isSecond)).find(isSecond)!;
+      expect([second.requestId, second.approvalRequestId]).toEqual([again.finishRequestId, request.approvalId]);
+      // The Home tab still shows each reset as a thing of its own, under its own reference.
+      const home = JSON.stringify((await h.openHome('UBOB')).home);
+      expect(home).toContain(`Reference \`${second.requestId}\``);
+      expect(home).toContain(`Reference \`${first.requestId}\``);
+    } finally {
+      h.clock.offsetMs = 0;
+    }
+  });
 });

@@ -74,6 +74,11 @@ export interface ApprovalKind {
    * their own within `finishWithinMs` (they are told with tellRequester); it is not applied here.
    */
   readonly onApprove: { readonly apply: (request: PendingRequest) => Promise<void> } | { readonly handOver: { readonly finishWithinMs: number } };
+  /**
+   * For a kind that hands over: the reference its requester's finish is audited under, when the
+   * kind gave one of its own before `finishRequestId` was kept; `finishRequestId` otherwise.
+   */
+  changeReference?(request: PendingRequest): string;
 }
 
 interface ApprovalsDeps {
@@ -221,9 +226,21 @@ export class Approvals {
     if (!this.decidable(request) || request.status === UNKNOWN_STATUS) return { ok: false, code: 'REQUEST_DECIDED', request };
     const kind = this.kindOf(request);
 
-    const step = { ...this.auditStep('decide', reviewer, request), decision: choice.decision };
     const decidedAt = this.deps.clock.now();
     const handOver = 'handOver' in kind.onApprove ? kind.onApprove.handOver : undefined;
+    // Handed over: the finish it hands out is audited under this reference. Handed back after a
+    // finish whose outcome is unknown (which has almost always audited its change under its
+    // reference already), a new one; the earlier one is what IT checks that change with.
+    const earlier = handOver && request.status === 'FINISHING' ? (kind.changeReference?.(request) ?? request.finishRequestId) : undefined;
+    const handedOut =
+      choice.decision === 'approve' && handOver ? (request.status === 'FINISHING' ? newRequestId(decidedAt) : (kind.changeReference?.(request) ?? request.finishRequestId)) : undefined;
+    // On record before the change: which finish references this decision hands out, and replaces.
+    const step = {
+      ...this.auditStep('decide', reviewer, request),
+      decision: choice.decision,
+      ...(handedOut && { finishRequestId: handedOut }),
+      ...(earlier && { earlierFinishRequestId: earlier }),
+    };
     let decided: PendingRequest | undefined;
     let change: AuditedChange | undefined;
     try {
@@ -241,9 +258,8 @@ export class Approvals {
           comment: choice.comment,
           // Handed over: the requester has this long to finish it, from now.
           ...(choice.decision === 'approve' && handOver && { expiresAt: new Date(decidedAt.getTime() + handOver.finishWithinMs).toISOString() }),
-          // Handed back after a finish whose outcome is unknown (which has almost always audited its
-          // change under its reference already): the next finish has a reference of its own.
-          ...(choice.decision === 'approve' && request.status === 'FINISHING' && { finishRequestId: newRequestId(decidedAt) }),
+          // Handed back after a finish whose outcome is unknown: the next finish has a reference of its own.
+          ...(choice.decision === 'approve' && request.status === 'FINISHING' && handedOut && { finishRequestId: handedOut }),
           // Closed after a change whose outcome is unknown: it may have been made, and everyone is told so.
           ...(choice.decision === 'deny' && this.finishUnknown(request) && { errorCode: OUTCOME_UNKNOWN }),
         },
