@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXPORT_COLUMNS } from '../../src/audit/audit-export';
 import { auditTable } from '../../src/audit/audit-table';
@@ -108,6 +109,24 @@ describe('the audit CLI', () => {
       expect(bad.stderr).toContain('usage:');
       expect(bad.stderr).not.toContain('AWS region');
     }
+  });
+
+  it("the README's audit commands take the options --help gives, with the same default for --days", async () => {
+    const help = (await run(['--help'])).stdout;
+    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const commands = readme.match(/^npm run audit -- (unknown|export) .*$/gm)!;
+    expect(commands).toHaveLength(2);
+    for (const line of commands) {
+      const [, subcommand] = line.match(/^npm run audit -- (\w+)/)!;
+      const usage = help.match(new RegExp(`^  npm run audit -- ${subcommand} .*$`, 'm'))![0];
+      const names = (text: string) => [...text.matchAll(/--[a-z]+/g)].map(([name]) => name);
+      for (const name of names(line.split('#')[0]!)) expect([subcommand, usage]).toEqual([subcommand, expect.stringContaining(name)]);
+    }
+    // A number in place of N read as the default; the README says the default --help says.
+    const helpDefault = help.match(/default (\d+), at most/)![1];
+    const unknownLine = commands.find((l) => l.includes(' unknown '))!;
+    expect(unknownLine).toContain('[--days N]');
+    expect(unknownLine).toContain(`default ${helpDefault}`);
   });
 
   it('with no AWS region, or no AWS credentials, it names the settings to set, in one line, and exits 1', async () => {
