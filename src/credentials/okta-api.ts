@@ -49,7 +49,7 @@ export const OKTA_SETTINGS: CredentialSettings<OktaSettings> = {
   read: (values) =>
     typeof values.OKTA_ORG_URL === 'string' && typeof values.OKTA_API_TOKEN === 'string' ? { orgUrl: values.OKTA_ORG_URL, apiToken: values.OKTA_API_TOKEN } : undefined,
   problems: (values) => [
-    ...(values.OKTA_ORG_URL && !values.OKTA_API_TOKEN ? [{ variable: 'OKTA_API_TOKEN', message: 'is required with OKTA_ORG_URL' }] : []),
+    ...(values.OKTA_ORG_URL && !values.OKTA_API_TOKEN ? [{ variable: 'OKTA_API_TOKEN', message: 'is required with OKTA_ORG_URL: an Okta API token, made in the Okta admin console (Security, API, Tokens) by an admin who may reset passwords' }] : []),
     ...(values.OKTA_API_TOKEN && !values.OKTA_ORG_URL ? [{ variable: 'OKTA_ORG_URL', message: 'is required with OKTA_API_TOKEN' }] : []),
   ],
 };

@@ -90,16 +90,16 @@ describe('loadConfig', () => {
     for (const credential of CREDENTIALS) expect(JSON.stringify(result)).toContain(Object.keys(credential.settings.variables)[0]!);
   });
 
-  it('a directory set without its token says the token is missing, not that nothing is set', () => {
+  it('a directory set without its token says the token is missing, not that nothing is set, and where to get one', () => {
     const { CHIME_ACCOUNT_ID: _, ...base } = VALID;
-    expect(loadConfig({ ...base, OKTA_ORG_URL: 'https://acme.okta.com' })).toEqual({ ok: false, problems: ['OKTA_API_TOKEN: is required with OKTA_ORG_URL'] });
+    expect(loadConfig({ ...base, OKTA_ORG_URL: 'https://acme.okta.com' })).toEqual({ ok: false, problems: ['OKTA_API_TOKEN: is required with OKTA_ORG_URL: an Okta API token, made in the Okta admin console (Security, API, Tokens) by an admin who may reset passwords'] });
   });
 
   it("a setting missing beside another is heard along with every other problem, not after they're fixed", () => {
     const { CHIME_ACCOUNT_ID: _, SLACK_SIGNING_SECRET: __, ...base } = VALID;
     const result = loadConfig({ ...base, OKTA_ORG_URL: 'acme.okta.com' });
     expect(result.ok ? [] : [...result.problems].sort()).toEqual([
-      'OKTA_API_TOKEN: is required with OKTA_ORG_URL',
+      'OKTA_API_TOKEN: is required with OKTA_ORG_URL: an Okta API token, made in the Okta admin console (Security, API, Tokens) by an admin who may reset passwords',
       'OKTA_ORG_URL: must be a URL such as https://acme.okta.com',
       "SLACK_SIGNING_SECRET: is required: the Signing Secret from your Slack app's Basic Information page",
     ]);
