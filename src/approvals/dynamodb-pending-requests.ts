@@ -50,6 +50,7 @@ const requestItem = z.object({
   messageTs: z.string().optional(),
   takenAt: z.string().optional(),
   finishRequestId: z.string().optional(),
+  earlierFinishRequestId: z.string().optional(),
 });
 
 const openMarker = z.object({ requestId: z.string(), expiresAtEpoch: z.number() });
@@ -315,6 +316,7 @@ function flatten(c: PendingChanges): Record<string, string | undefined> {
     messageTs: c.message?.ts,
     takenAt: c.takenAt,
     finishRequestId: c.finishRequestId,
+    earlierFinishRequestId: c.earlierFinishRequestId,
   };
 }
 
@@ -339,6 +341,7 @@ function fromItem(raw: Record<string, unknown>): PendingRequest {
     message: i.messageChannel && i.messageTs ? { channel: i.messageChannel, ts: i.messageTs } : undefined,
     takenAt: i.takenAt,
     finishRequestId: i.finishRequestId,
+    earlierFinishRequestId: i.earlierFinishRequestId,
   };
 }
 

@@ -1,7 +1,7 @@
 import { asFailure, describeError, isFailureCode, needsOperator } from './failure';
 import { APPROVAL_ACTIONS } from './approvals/kinds';
 import type { OwnRequest } from './approvals/approvals';
-import { closedOutcomeUnknown, type PendingRequest } from './approvals/pending-request';
+import { closedOutcomeUnknown, endedAfterUnknownOutcome, type PendingRequest } from './approvals/pending-request';
 import type { Admins, AuditEvent, AuditReader, Clock, Logger, Requester } from './ports';
 import { OUTCOME_GRACE_MS, unknownOutcomes } from './unknown-outcomes';
 import { servesRequest, type Workspace } from './workspace';
@@ -31,9 +31,10 @@ export interface Activity {
   readonly pendingRequestId?: string;
   /**
    * OUTCOME_UNKNOWN: being finished or applied for longer than any change takes (it died midway),
-   * which an admin can decide again; CLOSED_OUTCOME_UNKNOWN: denied then, so the change may have been made.
+   * which an admin can decide again; CLOSED_OUTCOME_UNKNOWN: denied then, so the change may have been made;
+   * ENDED_OUTCOME_UNKNOWN: approved again then, and expired or failed without its new finish, so the earlier change may have been made.
    */
-  readonly standing?: PendingRequest['status'] | 'OUTCOME_UNKNOWN' | 'CLOSED_OUTCOME_UNKNOWN';
+  readonly standing?: PendingRequest['status'] | 'OUTCOME_UNKNOWN' | 'CLOSED_OUTCOME_UNKNOWN' | 'ENDED_OUTCOME_UNKNOWN';
   /** An approval's change: how applying it ended, when it was tried. */
   readonly applied?: 'succeeded' | 'failed' | 'unknown';
   /** Who did it, and in which directory account: what an operator looking into it needs. */
@@ -286,7 +287,13 @@ export function activityOf(events: readonly AuditEvent[], now: Date, requests: r
   // Approved, and decidable again (Approvals rules it): its change died midway, as its own line says.
   // Denied then: closed, though the change may have been made.
   const standingOf = (r: PendingRequest & { readonly decidable?: boolean }): NonNullable<Activity['standing']> =>
-    r.decidable && (r.status === 'FINISHING' || r.status === 'APPROVED') ? 'OUTCOME_UNKNOWN' : closedOutcomeUnknown(r) ? 'CLOSED_OUTCOME_UNKNOWN' : r.status;
+    r.decidable && (r.status === 'FINISHING' || r.status === 'APPROVED')
+      ? 'OUTCOME_UNKNOWN'
+      : closedOutcomeUnknown(r)
+        ? 'CLOSED_OUTCOME_UNKNOWN'
+        : endedAfterUnknownOutcome(r)
+          ? 'ENDED_OUTCOME_UNKNOWN'
+          : r.status;
   const standing = new Map(requests.map((r) => [r.id, standingOf(r)]));
   return [...byThing.values()].map((records) => {
     const steps = [...new Set(records.map((r) => r.requestId))].map((id) => records.filter((r) => r.requestId === id));

@@ -56,7 +56,7 @@ export function registerApprovalFinish(app: GuardedApp, flow: ResetApprovals, re
     });
     const words = wordsOf(outcome.ok ? outcome.request.detail.credential : outcome.credential);
     if (!outcome.ok) await show(finishFailureView(outcome, words));
-    else if (!outcome.result.ok) await show(words ? finishedFailureView(outcome.result, words) : finishFailureView(outcome.result));
+    else if (!outcome.result.ok) await show(words ? finishedFailureView(outcome.result, words, outcome.request) : finishFailureView(outcome.result));
   });
 }
 

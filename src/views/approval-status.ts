@@ -1,4 +1,4 @@
-import { closedOutcomeUnknown, type PendingRequest } from '../flows/approvals/pending-request';
+import { closedOutcomeUnknown, endedAfterUnknownOutcome, type PendingRequest } from '../flows/approvals/pending-request';
 import { escapeMrkdwn, quoted, sentence, slackTime } from './blocks';
 import type { ApprovalKindWords } from './approval-words';
 import { recordedFailureHeadline } from './failure-message';
@@ -37,7 +37,8 @@ export function approvalStatusLine(request: PendingRequest, words: ApprovalKindW
         `${recordedFailureHeadline({ code: request.errorCode ?? 'INTERNAL' }, words.subjectOf(request))} ` +
         (decidable
           ? 'An admin can approve it again to retry.'
-          : `<@${request.requester.userId}> can ask again with \`${words.subjectOf(request).command}\`; an admin must approve it again.`)
+          : `<@${request.requester.userId}> can ask again with \`${words.subjectOf(request).command}\`; an admin must approve it again.`) +
+        (endedAfterUnknownOutcome(request) ? ` The earlier change may have been made: ${outcomeUnknownCheck(request.earlierFinishRequestId)}` : '')
       );
     case 'DENIED':
       // Denied while its change's outcome was unknown: closed, never said to have changed nothing.
@@ -45,7 +46,10 @@ export function approvalStatusLine(request: PendingRequest, words: ApprovalKindW
         ? `:warning: Closed by ${by}${when}${comment}; the earlier change may have been made: ${outcomeUnknownCheck(changeReference(request, words))}`
         : sentence(`:no_entry: Denied by ${by}${when}${comment}`);
     case 'EXPIRED':
-      return `:zzz: Expired at ${slackTime(new Date(request.expiresAt))} without ${request.decidedBy ? 'being finished' : 'a decision'}.`;
+      // Approved again after a finish whose outcome was unknown: that change may have been made.
+      return endedAfterUnknownOutcome(request)
+        ? `:warning: Expired at ${slackTime(new Date(request.expiresAt))} without being finished; the earlier change may have been made: ${outcomeUnknownCheck(request.earlierFinishRequestId)}`
+        : `:zzz: Expired at ${slackTime(new Date(request.expiresAt))} without ${request.decidedBy ? 'being finished' : 'a decision'}.`;
     case 'UNKNOWN':
       return unknownStatusLine(request);
   }

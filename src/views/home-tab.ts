@@ -96,6 +96,7 @@ export function activityState(a: Activity, why: string): string {
       UNKNOWN: ':grey_question: In a state this version of Latchkey does not know',
       OUTCOME_UNKNOWN: ':grey_question: Approved; the change did not finish and its outcome is unknown: an admin can approve it again',
       CLOSED_OUTCOME_UNKNOWN: ':warning: Closed by an admin; the earlier change may have been made: its request line says how IT can check it',
+      ENDED_OUTCOME_UNKNOWN: ':warning: Approved again, but not finished; the earlier change may have been made: its request line says how IT can check it',
     };
     return a.standing ? standing[a.standing] : ':outbox_tray: Sent to the admins';
   }

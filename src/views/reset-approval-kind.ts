@@ -1,5 +1,5 @@
 import type { KnownBlock, ModalView } from '@slack/types';
-import { closedOutcomeUnknown, type Detail, type PendingRequest, UNKNOWN_STATUS } from '../flows/approvals/pending-request';
+import { closedOutcomeUnknown, endedAfterUnknownOutcome, type Detail, type PendingRequest, UNKNOWN_STATUS } from '../flows/approvals/pending-request';
 import type { FailureCode } from '../flows/failure';
 import { resetChangeReference } from '../flows/reset-approval';
 import { outcomeUnknownCheck, unknownStatusLine } from './approval-status';
@@ -90,6 +90,11 @@ function notice(request: PendingRequest, words: SubjectWords): { text: string; b
       return { text, blocks: [section(`:no_entry: ${text}`), ...comment, context('Reply to them, or ask IT, if you think this is wrong.')] };
     }
     case 'EXPIRED': {
+      if (endedAfterUnknownOutcome(request)) {
+        // Approved again after a finish that died midway: that change may have been made.
+        const text = `Your approved ${change.verb} of your ${words.what} expired before you finished it; the earlier change may have been made.`;
+        return { text, blocks: [section(`:warning: ${text}`), context(`${outcomeUnknownCheck(request.earlierFinishRequestId)} ${again}`)] };
+      }
       const text = request.decidedBy
         ? `Your approved ${change.verb} of your ${words.what} expired before you finished it. Nothing was changed.`
         : `Your request to ${change.verb} your ${words.what} expired without a decision. Nothing was changed.`;
@@ -98,7 +103,8 @@ function notice(request: PendingRequest, words: SubjectWords): { text: string; b
     case 'APPLY_FAILED': {
       const why = recordedFailureHeadline({ code: request.errorCode ?? 'INTERNAL' }, words);
       const text = `Your approved ${change.verb} of your ${words.what} could not be finished: ${why}`;
-      return { text, blocks: [section(`:warning: ${text}`), context(ASK_AGAIN(words))] };
+      const earlier = endedAfterUnknownOutcome(request) ? [context(`The earlier change may have been made: ${outcomeUnknownCheck(request.earlierFinishRequestId)}`)] : [];
+      return { text, blocks: [section(`:warning: ${text}`), ...earlier, context(ASK_AGAIN(words))] };
     }
     default: {
       const text = `Your ${words.what} was ${change.done}.`;
@@ -107,10 +113,15 @@ function notice(request: PendingRequest, words: SubjectWords): { text: string; b
   }
 }
 
-/** The finish click was used, but the change failed: what happened, in the credential's words, and what to do next. */
-export function finishedFailureView(failure: { code: FailureCode; requestId?: string; reason?: string }, words: ResetWords): ModalView {
+/**
+ * The finish click was used, but the change failed: what happened, in the credential's words, and
+ * what to do next. `request`: the request it finished, whose earlier finish (approved again after
+ * its outcome was unknown) may have made the change.
+ */
+export function finishedFailureView(failure: { code: FailureCode; requestId?: string; reason?: string }, words: ResetWords, request?: PendingRequest): ModalView {
   const m = failureMessage(failure, words);
-  const blocks = [section(`:warning: ${m.headline}`), section(m.next), context(ASK_AGAIN(words))];
+  const earlier = request?.earlierFinishRequestId ? [section(`:warning: The earlier change may have been made: ${outcomeUnknownCheck(request.earlierFinishRequestId)}`)] : [];
+  const blocks = [section(`:warning: ${m.headline}`), section(m.next), ...earlier, context(ASK_AGAIN(words))];
   if (failure.requestId) blocks.push(context(`Reference: \`${failure.requestId}\``));
   return modal({ title: words.title, close: 'Close', blocks });
 }

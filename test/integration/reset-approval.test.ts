@@ -528,3 +528,64 @@ describe('the approval policy: the audit', () => {
     }
   });
 });
+
+describe('the approval policy: approved again after an unknown outcome, then not finished', () => {
+  const h = useHarness({ env: POLICY });
+
+  /** Finished to the end, left FINISHING (died before it was settled), approved again after 11 minutes; returns the first reset's reference. */
+  async function approvedAgain(userId: string) {
+    h.clock.offsetMs = 0;
+    const { request, finish } = await approved(h, userId);
+    await finishing(h, userId, finish);
+    const isReset = (r: { action: string; phase: string }) => r.action === 'reset_pin' && r.phase === 'outcome';
+    const first = (await h.waitForAudit(userId, isReset)).find(isReset)!;
+    await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('applied'));
+    await h.addRawRequestFields(request.approvalId, { status: 'FINISHING' });
+    h.clock.offsetMs = 11 * 60_000;
+    const review = await reviews(h, 'UADA', request);
+    await h.submit('UADA', review.view, { values: decide('approve') });
+    await h.viewUpdate(review.viewId, 2);
+    let buttons = 0;
+    await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === `D${userId}` && JSON.stringify(c.args.blocks ?? []).includes('approval_finish') && ++buttons === 2);
+    return { request, finish, first };
+  }
+
+  it('expired: never said to have changed nothing; the earlier change may have been made, with its reference', async () => {
+    try {
+      const { request, first } = await approvedAgain('UANN');
+      h.clock.offsetMs = (11 + 31) * 60_000;
+      const home = JSON.stringify((await h.openHome('UANN')).home);
+      const check = `the earlier change may have been made: IT can check it with the reference \`${first.requestId}\``;
+      expect(home).toContain(check);
+      expect(home).toContain(':warning: Approved again, but not finished; the earlier change may have been made');
+      expect(home).not.toContain('nothing was changed');
+      const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && JSON.stringify(c.args).includes('expired before you finished it'));
+      expect(JSON.stringify(dm.args)).toContain('the earlier change may have been made');
+      expect(JSON.stringify(dm.args)).toContain(`IT can check it with the reference \`${first.requestId}\``);
+      expect(JSON.stringify(dm.args)).not.toContain('Nothing was changed');
+      const line = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('Expired at'));
+      expect(JSON.stringify(line.args.blocks)).toContain(check);
+      expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+    } finally {
+      h.clock.offsetMs = 0;
+    }
+  });
+
+  it('its new finish failed: the earlier change may have been made, with its reference', async () => {
+    try {
+      const { request, finish, first } = await approvedAgain('UCARL');
+      h.chime.failNext('ResetPersonalPIN', 'ServiceUnavailableException', 5);
+      const failed = JSON.stringify((await finishing(h, 'UCARL', finish)).view);
+      const check = `The earlier change may have been made: IT can check it with the reference \`${first.requestId}\``;
+      const line = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('the change was not applied'));
+      expect(JSON.stringify(line.args.blocks)).toContain(check);
+      // Their own modal says so, besides what this finish did not do.
+      expect(failed).toContain(check);
+      const home = JSON.stringify((await h.openHome('UCARL')).home);
+      expect(home).toContain(check);
+      expect(home).toContain(':warning: Approved again, but not finished; the earlier change may have been made');
+    } finally {
+      h.clock.offsetMs = 0;
+    }
+  });
+});

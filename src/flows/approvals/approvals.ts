@@ -258,8 +258,9 @@ export class Approvals {
           comment: choice.comment,
           // Handed over: the requester has this long to finish it, from now.
           ...(choice.decision === 'approve' && handOver && { expiresAt: new Date(decidedAt.getTime() + handOver.finishWithinMs).toISOString() }),
-          // Handed back after a finish whose outcome is unknown: the next finish has a reference of its own.
-          ...(choice.decision === 'approve' && request.status === 'FINISHING' && handedOut && { finishRequestId: handedOut }),
+          // Handed back after a finish whose outcome is unknown: the next finish has a reference of its
+          // own, and the earlier one is kept, for IT to check that change with whatever comes next.
+          ...(choice.decision === 'approve' && request.status === 'FINISHING' && handedOut && { finishRequestId: handedOut, ...(earlier && { earlierFinishRequestId: earlier }) }),
           // Closed after a change whose outcome is unknown: it may have been made, and everyone is told so.
           ...(choice.decision === 'deny' && this.finishUnknown(request) && { errorCode: OUTCOME_UNKNOWN }),
         },

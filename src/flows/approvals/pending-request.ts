@@ -65,6 +65,12 @@ export interface PendingRequest<D extends Detail = Detail> {
    * finish wrote; until then it is the earlier finish's, which IT checks the change with.
    */
   readonly finishRequestId?: string;
+  /**
+   * Written with a new finishRequestId, when an admin approved again a finish whose outcome was
+   * unknown: that finish's reference. Its change may have been made, so a request that then ends
+   * without its new finish (expired, or the finish failed) never says that nothing was changed.
+   */
+  readonly earlierFinishRequestId?: string;
 }
 
 /**
@@ -74,12 +80,20 @@ export interface PendingRequest<D extends Detail = Detail> {
  */
 export const OUTCOME_UNKNOWN = 'OUTCOME_UNKNOWN';
 
+/**
+ * Approved again after a finish whose outcome was unknown, then expired or failed without its new
+ * finish changing anything: the earlier change (earlierFinishRequestId) may have been made.
+ */
+export function endedAfterUnknownOutcome(request: PendingRequest): request is PendingRequest & { readonly earlierFinishRequestId: string } {
+  return (request.status === 'EXPIRED' || request.status === 'APPLY_FAILED') && request.earlierFinishRequestId !== undefined;
+}
+
 /** Denied after its change's outcome was unknown: closed, though the change may have been made. */
 export function closedOutcomeUnknown(request: PendingRequest): boolean {
   return request.status === 'DENIED' && request.errorCode === OUTCOME_UNKNOWN;
 }
 
-export type PendingChanges = Partial<Pick<PendingRequest, 'decidedBy' | 'decidedAt' | 'comment' | 'errorCode' | 'message' | 'expiresAt' | 'takenAt' | 'finishRequestId'>>;
+export type PendingChanges = Partial<Pick<PendingRequest, 'decidedBy' | 'decidedAt' | 'comment' | 'errorCode' | 'message' | 'expiresAt' | 'takenAt' | 'finishRequestId' | 'earlierFinishRequestId'>>;
 
 /**
  * A further condition of a transition: `takenBefore` (ISO time), that the request was taken to
