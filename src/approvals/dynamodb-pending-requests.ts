@@ -166,6 +166,16 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
       values[':decidedBefore'] = condition.decidedBefore;
       taken += ' AND #decidedAtThen < :decidedBefore';
     }
+    if (condition.sameFinish) {
+      names['#finishRequestIdThen'] = 'finishRequestId';
+      const id = condition.sameFinish.finishRequestId;
+      if (id === undefined) {
+        taken += ' AND attribute_not_exists(#finishRequestIdThen)';
+      } else {
+        values[':sameFinish'] = id;
+        taken += ' AND #finishRequestIdThen = :sameFinish';
+      }
+    }
     return this.guard(async () => {
       try {
         const { Attributes } = await this.client.send(

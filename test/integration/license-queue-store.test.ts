@@ -135,4 +135,51 @@ describe('license requests by list', () => {
     // Replayed, it finds the new approval too recent.
     expect(await reapprove('2026-12-01T08:56:00.000Z')).toBeUndefined();
   });
+
+  it("a slow finish settles only its own take: after an admin approved it again and its requester took it again, the newer finish's outcome stands", async () => {
+    await ensureTable(client, approvalsTable('approvals-4'));
+    const store = new DynamoDbPendingRequests(client, 'approvals-4', clock);
+    const logger = new MemoryLogger();
+    const approvals = new Approvals({
+      kinds: [{ id: 'reset', slot: () => 'reset:pin', auditDetail: () => ({}), reviewDetails: async () => ({}), onApprove: { handOver: { finishWithinMs: 15 * 60_000 } } }],
+      admins: new MemoryAdmins(new Set(['UADA'])),
+      store,
+      announcer: new MemoryAnnouncer(),
+      audit: new MemoryAudit(),
+      clock,
+      logger,
+      workspace: { teamId: 'T0TEAM' },
+      limiter: new MemoryRateLimiter(),
+    });
+    await store.create({ ...request('slow', 'USLOW', '2026-12-01T08:00:00.000Z'), kind: 'reset', detail: { credential: 'pin' }, finishRequestId: 'reset-first' }, 'reset:pin');
+    await store.transition('slow', ['PENDING'], 'APPROVED', { decidedBy: 'UADA', expiresAt: '2026-12-01T09:30:00.000Z' });
+    // The first finish takes it, and is still running 11 minutes later.
+    const first = await store.transition('slow', ['APPROVED'], 'FINISHING', { takenAt: '2026-12-01T08:49:00.000Z' });
+    expect(first?.finishRequestId).toBe('reset-first');
+    // An admin approves it again (a new reference), and its requester takes it again.
+    await store.transition('slow', ['FINISHING'], 'APPROVED', { decidedBy: 'UMAX', finishRequestId: 'reset-second', earlierFinishRequestId: 'reset-first' }, { takenBefore: '2026-12-01T08:50:00.000Z' });
+    const second = await store.transition('slow', ['APPROVED'], 'FINISHING', { takenAt: '2026-12-01T09:00:00.000Z' });
+    expect(second?.finishRequestId).toBe('reset-second');
+
+    // The slow first finish ends now, failed or done: it settles nothing.
+    expect(await approvals.finished(first!, 'DIRECTORY_UNAVAILABLE')).toBeUndefined();
+    expect(await approvals.finished(first!)).toBeUndefined();
+    expect(await store.get('slow')).toMatchObject({ status: 'FINISHING', finishRequestId: 'reset-second', takenAt: '2026-12-01T09:00:00.000Z', expiresAt: '2026-12-01T09:30:00.000Z' });
+    expect((await store.get('slow'))?.errorCode).toBeUndefined();
+    expect(logger.lines.filter((l) => l.level === 'warn').map((l) => [l.message, l.fields])).toEqual([
+      ['finished request not settled: decided again since it was taken', expect.objectContaining({ approvalRequestId: 'slow', finishRequestId: 'reset-first', outcome: 'DIRECTORY_UNAVAILABLE' })],
+      ['finished request not settled: decided again since it was taken', expect.objectContaining({ approvalRequestId: 'slow', finishRequestId: 'reset-first', outcome: 'APPLIED' })],
+    ]);
+
+    // The second finish settles it, once; the first, late again, still changes nothing.
+    expect(await approvals.finished(second!)).toMatchObject({ status: 'APPLIED', finishRequestId: 'reset-second' });
+    expect(await approvals.finished(first!, 'DIRECTORY_UNAVAILABLE')).toBeUndefined();
+    expect(await store.get('slow')).toMatchObject({ status: 'APPLIED', finishRequestId: 'reset-second' });
+
+    // A request filed before finishRequestId was kept settles its own take (none written) as before.
+    await store.create({ ...request('legacy', 'ULEG', '2026-12-01T08:00:00.000Z'), kind: 'reset', detail: { credential: 'pin', resetRequestId: 'reset-legacy' } }, 'reset:pin');
+    await store.transition('legacy', ['PENDING'], 'APPROVED', { decidedBy: 'UADA', expiresAt: '2026-12-01T09:30:00.000Z' });
+    const legacy = await store.transition('legacy', ['APPROVED'], 'FINISHING', { takenAt: '2026-12-01T08:59:00.000Z' });
+    expect(await approvals.finished(legacy!)).toMatchObject({ status: 'APPLIED' });
+  });
 });

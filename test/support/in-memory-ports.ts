@@ -152,6 +152,7 @@ export class MemoryPendingRequests implements PendingRequestStore {
     if (!current || !(from as readonly string[]).includes(current.status)) return undefined;
     if (condition.takenBefore && !((current.takenAt ?? current.expiresAt) < condition.takenBefore)) return undefined;
     if (condition.decidedBefore && !(current.decidedAt !== undefined && current.decidedAt < condition.decidedBefore)) return undefined;
+    if (condition.sameFinish && current.finishRequestId !== condition.sameFinish.finishRequestId) return undefined;
     const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
     const next = { ...current, ...defined, status: to };
     this.requests.set(id, next);

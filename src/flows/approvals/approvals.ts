@@ -393,17 +393,32 @@ export class Approvals {
   /**
    * Settles a request its requester took to finish: FINISHING → APPLIED (or APPLY_FAILED), once.
    * A failed one gives its requester's open place back (its time ends now): its approval is used
-   * and nobody can retry it, so they can ask again at once.
+   * and nobody can retry it, so they can ask again at once. `request` is the request as taken:
+   * only that take is settled. A slow finish that an admin approved again past the bound (and its
+   * requester may have taken again) settles nothing: the newer finish's outcome stands, and this
+   * one's change stays in the audit under its own reference.
    */
   async finished(request: PendingRequest, failed?: FailureCode): Promise<PendingRequest | undefined> {
     const settled = await this.deps.store
-      .transition(request.id, ['FINISHING'], failed ? 'APPLY_FAILED' : 'APPLIED', failed ? { errorCode: failed, expiresAt: this.deps.clock.now().toISOString() } : {})
+      .transition(
+        request.id,
+        ['FINISHING'],
+        failed ? 'APPLY_FAILED' : 'APPLIED',
+        failed ? { errorCode: failed, expiresAt: this.deps.clock.now().toISOString() } : {},
+        { sameFinish: { finishRequestId: request.finishRequestId } },
+      )
       .catch((err: unknown) => {
         this.warn(err, request, 'finished request could not be settled');
-        return undefined;
+        return null;
       });
+    if (settled === undefined) {
+      this.deps.logger.warn(
+        { approvalRequestId: request.id, kind: request.kind, finishRequestId: request.finishRequestId, outcome: failed ?? 'APPLIED' },
+        'finished request not settled: decided again since it was taken',
+      );
+    }
     if (settled) await this.refresh(settled);
-    return settled;
+    return settled ?? undefined;
   }
 
   private notFinishable(request: PendingRequest): ApprovalFailure {

@@ -98,11 +98,14 @@ export type PendingChanges = Partial<Pick<PendingRequest, 'decidedBy' | 'decided
 /**
  * A further condition of a transition: `takenBefore` (ISO time), that the request was taken to
  * finish before then (or, taken before takenAt was kept, that its time to finish ended before then);
- * `decidedBefore`, that it was decided before then.
+ * `decidedBefore`, that it was decided before then; `sameFinish`, that it still holds the
+ * finishRequestId it was taken with (absent: still none, as on a request filed before 71eeee6),
+ * so a finish settles only its own take, never one an admin's new approval handed out since.
  */
 export interface TransitionCondition {
   readonly takenBefore?: string;
   readonly decidedBefore?: string;
+  readonly sameFinish?: { readonly finishRequestId?: string };
 }
 
 /** A page of the review queue, oldest first, and where the next page starts. */
