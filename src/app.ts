@@ -52,7 +52,7 @@ import { httpFetch, type HttpFetch } from './http/fetch';
 import { SlackApprovalAnnouncer } from './slack/slack-approval-announcer';
 import { SlackWebApi } from './slack/slack-web-api';
 import { SlackWorkspaceMembers } from './slack/workspace-members';
-import { namedTables, slackAtStart, StartFailure, tablesAtStart, tokenWorkspaceProblem } from './start-checks';
+import { allStartChecks, namedTables, slackAtStart, StartFailure, tablesAtStart, tokenWorkspaceProblem } from './start-checks';
 import { ensureTable } from './storage/ensure-table';
 import { REVIEW_ACTION_ID } from './views/approval-message';
 import type { ApprovalWords } from './views/approval-words';
@@ -142,7 +142,9 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
     app,
     async start(options = {}) {
       warnAboutConfig(config, logger);
-      await Promise.all([
+      // Both checks run to their end, so a start says every problem at once (a Slack it cannot reach
+      // beside a table missing), and the admin fixes them in one go.
+      await allStartChecks([
         slackAtStart(async () => {
           // The token must be this workspace's: another's would make every person "not found".
           // Checked beside Bolt's own auth.test, not before it, so the start waits one round trip;

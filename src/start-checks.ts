@@ -96,6 +96,18 @@ export interface NamedTable {
   readonly indexes: readonly string[];
 }
 
+/**
+ * Waits for every start check, then fails with all they found: one StartFailure naming each
+ * problem. What is not a StartFailure (a bug) is thrown as it is.
+ */
+export async function allStartChecks(checks: readonly (Promise<void> | undefined)[]): Promise<void> {
+  const failed = (await Promise.allSettled(checks)).flatMap((c) => (c.status === 'rejected' ? [c.reason as unknown] : []));
+  const bug = failed.find((e) => !(e instanceof StartFailure));
+  if (bug !== undefined) throw bug;
+  if (failed.length === 1) throw failed[0];
+  if (failed.length > 1) throw new StartFailure(failed.map((e) => (e as StartFailure).message).join('; '));
+}
+
 /** Each table the app uses, by the variable that names it, with the indexes it queries. */
 export function namedTables(config: Config): NamedTable[] {
   const named = (variable: string, table: TableDefinition): NamedTable => ({

@@ -128,6 +128,20 @@ describe('a start that cannot go on', () => {
     expect(output).not.toContain('Latchkey is ready');
   });
 
+  it('a Slack that cannot be reached and a table that does not exist are named in one fatal line: every problem at once', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as { port: number };
+        server.close(() => resolve(port));
+      });
+    });
+    const { status, lines } = await run({ SLACK_API_URL: `http://127.0.0.1:${port}/api/`, RATE_LIMIT_TABLE_NAME: 'latchkey-nowhere' });
+    expect(status).toBe(1);
+    expect(fatal(lines)).toEqual([
+      expect.objectContaining({ err: expect.stringMatching(/SLACK_API_URL after 4 tries.*; RATE_LIMIT_TABLE_NAME: table latchkey-nowhere does not exist|RATE_LIMIT_TABLE_NAME: table latchkey-nowhere does not exist.*; .*SLACK_API_URL after 4 tries/) }),
+    ]);
+  }, 40_000);
+
   it('no AWS credentials at all is a fatal line saying so, and exit 1', async () => {
     const { status, lines, output } = await run({
       AWS_ACCESS_KEY_ID: undefined,
