@@ -2,7 +2,7 @@ import type { KnownBlock, ModalView } from '@slack/types';
 import { closedOutcomeUnknown, endedAfterUnknownOutcome, type Detail, type PendingRequest, UNKNOWN_STATUS } from '../flows/approvals/pending-request';
 import type { FailureCode } from '../flows/failure';
 import { resetChangeReference } from '../flows/reset-approval';
-import { outcomeUnknownCheck, unknownStatusLine } from './approval-status';
+import { approvalStatusLine, outcomeUnknownCheck, unknownStatusLine } from './approval-status';
 import type { ApprovalKindWords } from './approval-words';
 import { context, escapeMrkdwn, modal, plain, quoted, section, slackTime } from './blocks';
 import { failureMessage, recordedFailureHeadline } from './failure-message';
@@ -140,6 +140,20 @@ export function finishFailureView(failure: { code: FailureCode; requestId?: stri
   if (failure.request?.status === UNKNOWN_STATUS) {
     // Stored by a newer version in a state this one does not know: it is theirs, so say where it stands, never 'not for your account'.
     return modal({ title: words?.title ?? ANY.title, close: 'Close', blocks: [section(unknownStatusLine(failure.request)), context('Nothing was changed.')] });
+  }
+  if (failure.code === 'REQUEST_INVALID' && failure.request) {
+    // Their own request (Approvals gives the request to its requester's click only), not approved to
+    // finish: denied, or closed after an unknown outcome. Its own line says where it stands and
+    // with what reference, never 'not for your account'.
+    const kindWords = resetKindWords(words ? { [failure.request.detail.credential ?? '']: words } : {});
+    const closed = closedOutcomeUnknown(failure.request);
+    const blocks = [
+      section(approvalStatusLine(failure.request, kindWords, false)),
+      context(`${closed ? 'Nothing more was changed now.' : 'Nothing was changed.'} Run \`${subject.command}\` to ask again; an admin must approve it.`),
+    ];
+    // Closed after an unknown outcome, the line gives the reference already.
+    if (failure.requestId && !closed) blocks.push(context(`Reference: \`${failure.requestId}\``));
+    return modal({ title: words?.title ?? ANY.title, close: 'Close', blocks });
   }
   if (failure.code === 'REQUEST_ALREADY_USED' && failure.decidable) {
     // Their earlier finish died midway (Approvals: the outcome is unknown), and an admin can decide it again.

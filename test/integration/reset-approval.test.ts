@@ -260,6 +260,36 @@ describe('the approval policy: a status a newer version wrote', () => {
   });
 });
 
+describe('the approval policy: a Finish click on a request that is not approved', () => {
+  const h = useHarness({ env: POLICY });
+
+  it("denied, or closed after an unknown outcome: its requester's click shows the request's own line, never that it is not theirs; anyone else's learns nothing; nothing changes", async () => {
+    const { request, finish } = await approved(h, 'UANN');
+    await h.addRawRequestFields(request.approvalId, { status: 'DENIED', decidedBy: 'UMAX', decidedAt: '2026-12-01T09:00:00.000Z', comment: 'Not this week' });
+    const denied = JSON.stringify((await finishing(h, 'UANN', finish)).view);
+    expect(denied).toContain(':no_entry: Denied by <@UMAX>');
+    expect(denied).toContain('Not this week');
+    expect(denied).toContain('Nothing was changed. Run `/reset-pin` to ask again');
+    expect(denied).toContain('Reference: `');
+    expect(denied).not.toContain('not for your account');
+    // Someone else's click on it: REQUEST_INVALID, nothing about the request.
+    const forged = JSON.stringify((await finishing(h, 'UBOB', finish)).view);
+    expect(forged).toContain('not for your account');
+    expect(forged).not.toContain('UMAX');
+    expect(forged).not.toContain('Not this week');
+
+    // The reference its earlier finish was audited under, which IT checks the change with.
+    await h.addRawRequestFields(request.approvalId, { errorCode: 'OUTCOME_UNKNOWN', finishRequestId: 'reset-earlier-finish' });
+    const closed = JSON.stringify((await finishing(h, 'UANN', finish)).view);
+    expect(closed).toContain(':warning: Closed by <@UMAX>');
+    expect(closed).toContain('the earlier change may have been made: IT can check it with the reference `reset-earlier-finish`');
+    expect(closed).toContain('Nothing more was changed now.');
+    expect(closed).not.toContain('not for your account');
+    expect(closed).not.toContain('Denied by');
+    expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
+  });
+});
+
 describe('the approval policy on Lambda', () => {
   const h = useHarness({ entry: 'lambda', env: POLICY });
 
