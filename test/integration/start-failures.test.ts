@@ -49,6 +49,14 @@ describe('a start that cannot go on', () => {
     });
   }
   const fatal = (lines: Record<string, any>[]) => lines.filter((l) => l.level === 'fatal');
+  /** A port nobody listens on any more: a Slack that cannot be reached. */
+  const closedPort = () =>
+    new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as { port: number };
+        server.close(() => resolve(port));
+      });
+    });
 
   it.each(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked'])('a token Slack refuses (%s) is a fatal line naming SLACK_BOT_TOKEN, and exit 1', async (error) => {
     h.slack.failNext('auth.test', { error });
@@ -61,12 +69,7 @@ describe('a start that cannot go on', () => {
   });
 
   it('a Slack that cannot be reached is tried again, then a fatal line naming SLACK_API_URL, and exit 1', async () => {
-    const port = await new Promise<number>((resolve) => {
-      const server = createServer().listen(0, '127.0.0.1', () => {
-        const { port } = server.address() as { port: number };
-        server.close(() => resolve(port));
-      });
-    });
+    const port = await closedPort();
     const started = Date.now();
     const { status, lines, output } = await run({ SLACK_API_URL: `http://127.0.0.1:${port}/api/` });
     expect(status).toBe(1);
@@ -129,12 +132,7 @@ describe('a start that cannot go on', () => {
   });
 
   it('a Slack that cannot be reached and a table that does not exist are named in one fatal line: every problem at once', async () => {
-    const port = await new Promise<number>((resolve) => {
-      const server = createServer().listen(0, '127.0.0.1', () => {
-        const { port } = server.address() as { port: number };
-        server.close(() => resolve(port));
-      });
-    });
+    const port = await closedPort();
     const { status, lines } = await run({ SLACK_API_URL: `http://127.0.0.1:${port}/api/`, RATE_LIMIT_TABLE_NAME: 'latchkey-nowhere' });
     expect(status).toBe(1);
     expect(fatal(lines)).toEqual([
