@@ -2,9 +2,9 @@ import { z } from 'zod';
 
 /**
  * The small vocabulary config.ts and the credentials' own settings share, so that a value means
- * the same wherever it is read: `.env` files write an unset variable as an empty string.
+ * the same wherever it is read. An empty value (`GOOGLE_API_URL=`, as `.env` files copied from an
+ * example hold) never reaches these: loadConfig reads it as unset, for every setting.
  */
-export const optional = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
 
 export const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })

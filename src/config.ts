@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { flag, optional, secureUrl, wholeNumber } from './config-fields';
+import { flag, secureUrl, wholeNumber } from './config-fields';
 import type { Credential } from './credentials/credential';
 import { CREDENTIALS, SETTINGS_OWNERS } from './credentials';
 import { checkedRegistry } from './credentials/registry';
@@ -16,9 +16,8 @@ const tableName = (fallback: string) =>
     .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name')
     .default(fallback);
 
-/** A setting without which Latchkey cannot start; unset and empty (as .env files write it) say what to put there. */
-const required = <T extends z.ZodType>(what: string, build: (text: z.ZodString) => T) =>
-  z.preprocess((value) => (value === '' ? undefined : value), build(z.string({ message: `is required: ${what}` })));
+/** A setting without which Latchkey cannot start; unset (or empty, which loadConfig reads as unset) says what to put there. */
+const required = <T extends z.ZodType>(what: string, build: (text: z.ZodString) => T) => build(z.string({ message: `is required: ${what}` }));
 
 /**
  * What .env.example holds for the core settings a newcomer fills in (`<what to put here>`); the
@@ -59,7 +58,7 @@ const CORE = {
   PORT: wholeNumber(0, 65535, 'a port number').default(3000),
   SLACK_SIGNING_SECRET: required("the Signing Secret from your Slack app's Basic Information page", (s) => s.min(16, 'looks too short for a Slack signing secret')),
   SLACK_BOT_TOKEN: required('the Bot User OAuth Token (xoxb-…) from OAuth & Permissions', (s) => s.regex(/^xoxb-[A-Za-z0-9-]+$/, 'must be a bot token (xoxb-…)')),
-  SLACK_APP_TOKEN: optional(z.string().regex(/^xapp-[A-Za-z0-9-]+$/, 'must be an app-level token (xapp-…)')),
+  SLACK_APP_TOKEN: z.string().regex(/^xapp-[A-Za-z0-9-]+$/, 'must be an app-level token (xapp-…)').optional(),
   SLACK_API_URL: slackApiUrl.default('https://slack.com/api/'),
   SLACK_API_RETRIES: wholeNumber(0, 5).default(2),
   SLACK_TEAM_ID: required('the ID of the Slack workspace Latchkey serves, such as T0123ABCD', (s) =>
@@ -67,21 +66,21 @@ const CORE = {
       .refine((v) => !/^E[A-Z0-9]{2,}$/.test(v), 'is an Enterprise Grid org ID (E…): put it in SLACK_ENTERPRISE_ID, and the workspace ID (T…) here')
       .pipe(z.string().regex(/^T[A-Z0-9]{2,}$/, 'must be a Slack workspace ID such as T0123ABCD')),
   ),
-  SLACK_ENTERPRISE_ID: optional(z.string().regex(/^E[A-Z0-9]{2,}$/, 'must be an Enterprise Grid org ID such as E0123ABCD')),
+  SLACK_ENTERPRISE_ID: z.string().regex(/^E[A-Z0-9]{2,}$/, 'must be an Enterprise Grid org ID such as E0123ABCD').optional(),
   // The bot's own IDs (auth.test's bot_id and user_id): with both, Lambda makes no auth.test call.
-  SLACK_BOT_ID: optional(z.string().regex(/^B[A-Z0-9]{2,}$/, "must be the bot's ID such as B0123ABCD (auth.test's bot_id)")),
-  SLACK_BOT_USER_ID: optional(z.string().regex(/^[UW][A-Z0-9]{2,}$/, "must be the bot's user ID such as U0123ABCD (auth.test's user_id)")),
-  APPROVALS_CHANNEL_ID: optional(z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'must be a Slack channel ID such as C0123ABCD')),
+  SLACK_BOT_ID: z.string().regex(/^B[A-Z0-9]{2,}$/, "must be the bot's ID such as B0123ABCD (auth.test's bot_id)").optional(),
+  SLACK_BOT_USER_ID: z.string().regex(/^[UW][A-Z0-9]{2,}$/, "must be the bot's user ID such as U0123ABCD (auth.test's user_id)").optional(),
+  APPROVALS_CHANNEL_ID: z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'must be a Slack channel ID such as C0123ABCD').optional(),
   ADMIN_USER_IDS: z
     .string()
     .default('')
     .transform((v) => v.split(',').map((id) => id.trim()).filter(Boolean))
     .pipe(z.array(z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must list Slack user IDs such as U0123ABCD, comma-separated'))),
-  ADMIN_USERGROUP_ID: optional(z.string().regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user group ID such as S0123ABCD')),
+  ADMIN_USERGROUP_ID: z.string().regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user group ID such as S0123ABCD').optional(),
   LICENSE_REQUEST_TTL_HOURS: wholeNumber(1, 720).default(72),
   APPROVALS_TABLE_NAME: tableName('latchkey-approvals'),
   RESET_MAX_PER_HOUR: wholeNumber(1, 100).default(LIMIT_DEFAULTS.RESET_MAX_PER_HOUR),
-  RESET_MAX_PER_MINUTE_GLOBAL: optional(wholeNumber(1, 100_000)),
+  RESET_MAX_PER_MINUTE_GLOBAL: wholeNumber(1, 100_000).optional(),
   LICENSE_REQUEST_MAX_PER_DAY: wholeNumber(1, 100).default(LIMIT_DEFAULTS.LICENSE_REQUEST_MAX_PER_DAY),
   RATE_LIMIT_TABLE_NAME: tableName('latchkey-rate-limits'),
   AUDIT_TABLE_NAME: tableName('latchkey-audit'),
@@ -98,15 +97,16 @@ const CORE = {
     .superRefine(({ problems }, ctx) => {
       for (const message of problems) ctx.addIssue({ code: 'custom', message });
     }),
-  VERIFY_WITH: optional(
-    z.string().superRefine((id, ctx) => {
+  VERIFY_WITH: z
+    .string()
+    .superRefine((id, ctx) => {
       if (!VERIFIERS.some((v) => v.id === id)) ctx.addIssue({ code: 'custom', message: `"${id}" is not a verifier: use ${validVerifiersOf(VERIFIERS)}` });
-    }),
-  ),
+    })
+    .optional(),
   VERIFY_TIMEOUT_SECONDS: wholeNumber(1, 300).default(60),
   VERIFY_POLL_MS: wholeNumber(100, 10_000).default(3_000),
   VERIFY_MAX_PER_HOUR: wholeNumber(1, 20).default(3),
-  METRICS_TOKEN: optional(z.string().min(16, 'looks too short: use at least 16 random characters').regex(/^[\x21-\x7e]+$/, 'must be printable ASCII with no spaces')),
+  METRICS_TOKEN: z.string().min(16, 'looks too short: use at least 16 random characters').regex(/^[\x21-\x7e]+$/, 'must be printable ASCII with no spaces').optional(),
 };
 
 // A credential's variable named like a core one would silently replace it.
@@ -368,7 +368,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
   );
   const real = (name: string) => Boolean(env[name]) && !placeholders.has(name);
   const nothingSet = !['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_TEAM_ID', ...CREDENTIALS.map(mainVariableOf)].some(real);
-  const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([name]) => !placeholders.has(name))));
+  // An empty value is unset, whatever the setting: `.env` files copied from an example leave lines
+  // such as `GOOGLE_API_URL=`, which mean "not set here" (the default applies; a required one is
+  // missing), not a value to refuse. Dropped here, before the schema, so that no setting of the
+  // core, a credential or a verifier can read it otherwise.
+  const given = Object.entries(env).filter(([name, value]) => value !== '' && !placeholders.has(name));
+  const parsed = envSchema.safeParse(Object.fromEntries(given));
   if (!parsed.success || placeholders.size > 0) {
     const issues = parsed.success ? [] : parsed.error.issues.map((issue) => [String(issue.path[0] ?? 'environment'), issue.message] as const);
     const problems = [

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { optional, secureOrigin } from '../config-fields';
+import { secureOrigin } from '../config-fields';
 import { failed, passed, type SetupCheck } from '../doctor/setup-check';
 import { asFailure, type FailureCode, type LatchkeyFailure } from '../flows/failure';
 import { retryAfter } from '../http/answers';
@@ -34,14 +34,14 @@ export const OKTA_SETTINGS: CredentialSettings<OktaSettings> = {
   variables: {
     OKTA_ORG_URL: {
       envPlaceholder: '<your Okta org URL, such as https://acme.okta.com>',
-      schema: optional(orgUrl),
+      schema: orgUrl.optional(),
       context: 'oktaOrgUrl',
       example: 'https://acme.okta.com',
       doc: { meaning: 'Your Okta org, e.g. `https://acme.okta.com`. Unset: the Okta commands answer "not enabled here".' },
     },
     OKTA_API_TOKEN: {
       envPlaceholder: '<an Okta API token from Security, API, Tokens>',
-      schema: optional(z.string().min(20, 'looks too short for an Okta API token')),
+      schema: z.string().min(20, 'looks too short for an Okta API token').optional(),
       secret: { description: 'the Okta API token (Security, API, Tokens), sent as SSWS', placeholder: '00placeholder-okta-api-token-for-synth' },
       doc: { meaning: 'An Okta API token, sent as `Authorization: SSWS …`. On Lambda it lives in Secrets Manager.' },
     },

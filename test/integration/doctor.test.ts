@@ -156,6 +156,12 @@ describe('npm run doctor', () => {
     expect(out).not.toContain('    at ');
   }, 30_000);
 
+  it('settings left empty, as a .env copied from an example has them, are unset: only a required one is a problem, said as missing', async () => {
+    const { status, out } = await cli([], { SLACK_SIGNING_SECRET: '', GOOGLE_API_URL: '', PORT: '', LOG_LEVEL: '', AUDIT_TABLE_NAME: '' });
+    expect(status).toBe(2);
+    expect(out.split('\n').filter((l) => l.startsWith('  - '))).toEqual(["  - SLACK_SIGNING_SECRET: is required: the Signing Secret from your Slack app's Basic Information page"]);
+  }, 30_000);
+
   it('a bad Okta token is named, with what to do, and the process exits 1', async () => {
     const { status, out } = await cli([], { OKTA_API_TOKEN: 'not-the-okta-token-0123456789' });
     expect(status).toBe(1);

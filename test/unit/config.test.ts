@@ -173,8 +173,31 @@ describe('loadConfig', () => {
     }
   });
 
-  it('treats empty strings as unset, as .env files write them', () => {
+  it('an empty setting is unset, whatever the setting, as .env files copied from an example leave them (GOOGLE_API_URL=): its default applies, and a required one is missing in its own words', () => {
     expect(loadConfig({ ...VALID, SLACK_APP_TOKEN: '', SLACK_ENTERPRISE_ID: '' })).toMatchObject({ ok: true, config: { slack: { workspace: { teamId: 'T0LATCHKEY' } } } });
+    // Every variable of the core, the credentials and the verifiers: empty reads exactly as unset.
+    const read = (env: Record<string, string>) => {
+      const result = loadConfig(env);
+      // The plug-ins by their IDs, the policies' Map as entries: a difference reads as a setting.
+      return result.ok ? JSON.parse(JSON.stringify(result.config, (key, v) => (key === 'credential' || key === 'plugin' ? v.id : v instanceof Map ? [...v] : v))) : result.problems;
+    };
+    for (const name of CONFIG_VARIABLES) {
+      const { [name]: _, ...unset } = VALID as Record<string, string>;
+      expect([name, read({ ...VALID, [name]: '' })]).toEqual([name, read(unset)]);
+    }
+    expect(loadConfig({ ...VALID, GOOGLE_API_URL: '', ENTRA_GRAPH_URL: '', SLACK_API_URL: '', PORT: '', LOG_LEVEL: '', AUDIT_TABLE_NAME: '' })).toMatchObject({
+      ok: true,
+      config: { port: 3000, logLevel: 'info', slack: { apiUrl: 'https://slack.com/api/' }, audit: { tableName: 'latchkey-audit' } },
+    });
+    expect(loadConfig({ ...VALID, SLACK_SIGNING_SECRET: '', GOOGLE_API_URL: '' })).toEqual({
+      ok: false,
+      problems: ["SLACK_SIGNING_SECRET: is required: the Signing Secret from your Slack app's Basic Information page"],
+    });
+    const { CHIME_ACCOUNT_ID: __, ...noDirectory } = VALID;
+    expect(loadConfig({ ...noDirectory, OKTA_ORG_URL: 'https://acme.okta.com', OKTA_API_TOKEN: '' })).toEqual({
+      ok: false,
+      problems: ['OKTA_API_TOKEN: is required with OKTA_ORG_URL: an Okta API token, made in the Okta admin console (Security, API, Tokens) by an admin who may reset passwords'],
+    });
   });
 
   it('requires the workspace Latchkey serves', () => {

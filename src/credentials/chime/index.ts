@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { optional } from '../../config-fields';
 import type { AdapterContext, Credential } from '../credential';
 import type { ChimeDirectory } from './chime-directory';
 import { CHIME_LICENSES } from './licenses';
@@ -54,7 +53,7 @@ export const chime: Credential<ChimeSettings> = {
     variables: {
       CHIME_ACCOUNT_ID: {
         envPlaceholder: "<your Amazon Chime account ID, a UUID from the Chime console's Account page>",
-        schema: optional(z.uuid({ message: 'must be a Chime account ID (a UUID)' })),
+        schema: z.uuid({ message: 'must be a Chime account ID (a UUID)' }).optional(),
         context: 'chimeAccountId',
         example: '5f2c1d2e-8a7b-4c3d-9e8f-0a1b2c3d4e5f',
         doc: { meaning: 'Chime account (UUID). Unset: `/reset-pin` answers "not enabled here", and license requests are off.' },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { optional, secureOrigin } from '../../config-fields';
+import { secureOrigin } from '../../config-fields';
 import type { AdapterContext, Credential } from '../credential';
 import { callCheck } from '../call-check';
 import { PASSWORD_SETTINGS, passwordPolicyOf, type PasswordPolicy } from '../password-generator';
@@ -54,21 +54,21 @@ export const entra: Credential<EntraSettings> = {
     variables: {
       ENTRA_TENANT_ID: {
         envPlaceholder: "<your directory (tenant) ID, a GUID from the app registration's Overview>",
-        schema: optional(guid('directory (tenant) ID')),
+        schema: guid('directory (tenant) ID').optional(),
         context: 'entraTenantId',
         example: '7c3f9a52-1b6e-4d8a-9f0c-2e5b8d4a6c11',
         doc: { meaning: 'The directory (tenant) ID, a GUID. Unset: `/reset-entra-password` answers "not enabled here".' },
       },
       ENTRA_CLIENT_ID: {
         envPlaceholder: "<the app registration's application (client) ID, a GUID>",
-        schema: optional(guid('application (client) ID')),
+        schema: guid('application (client) ID').optional(),
         context: 'entraClientId',
         example: 'b2d4f6a8-3c5e-4a7b-8d9f-1e2c3b4a5d6e',
         doc: { meaning: "The app registration's application (client) ID, a GUID." },
       },
       ENTRA_CLIENT_SECRET: {
         envPlaceholder: "<the client secret's value (not its ID), from Certificates & secrets>",
-        schema: optional(z.string().min(16, 'looks too short for an Entra client secret')),
+        schema: z.string().min(16, 'looks too short for an Entra client secret').optional(),
         secret: { description: "the Entra app registration's client secret (Certificates & secrets)", placeholder: 'placeholder~entra~client~secret~for~synth' },
         doc: { meaning: "The app registration's client secret (its value, not its ID). On Lambda it lives in Secrets Manager." },
       },

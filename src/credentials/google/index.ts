@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { optional, secureOrigin, secureUrl } from '../../config-fields';
+import { secureOrigin, secureUrl } from '../../config-fields';
 import type { AdapterContext, Credential } from '../credential';
 import { PASSWORD_SETTINGS, passwordPolicyOf, type PasswordPolicy } from '../password-generator';
 import type { GoogleConnection } from './google-directory';
@@ -78,19 +78,19 @@ export const google: Credential<GoogleSettings> = {
     variables: {
       GOOGLE_SERVICE_ACCOUNT_KEY: {
         envPlaceholder: "<the service account's JSON key, its whole content on one line in single quotes>",
-        schema: optional(serviceAccountKey),
+        schema: serviceAccountKey.optional(),
         secret: { description: "the Google service account's JSON key (domain-wide delegation for admin.directory.user and admin.directory.user.security)", placeholder: PLACEHOLDER },
         doc: { meaning: 'The service account\'s JSON key, its content (not a path); setting it turns `/reset-google-password` on. On Lambda it lives in Secrets Manager.' },
       },
       GOOGLE_ADMIN_EMAIL: {
         envPlaceholder: '<the email of the Workspace admin the service account acts as>',
-        schema: optional(z.email({ message: 'must be the email of the Workspace admin the service account acts as' })),
+        schema: z.email({ message: 'must be the email of the Workspace admin the service account acts as' }).optional(),
         context: 'googleAdminEmail',
         example: 'it-admin@example.com',
         doc: { meaning: 'The Workspace admin the service account acts as (the JWT\'s `sub`); required with the key.' },
       },
       GOOGLE_TOKEN_URL: {
-        schema: optional(secureUrl('https://oauth2.googleapis.com/token')),
+        schema: secureUrl('https://oauth2.googleapis.com/token').optional(),
         context: 'googleTokenUrl',
         doc: { default: "the key's `token_uri`", meaning: 'Where the token is asked for.' },
       },

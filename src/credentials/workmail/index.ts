@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { optional } from '../../config-fields';
 import type { AdapterContext, Credential } from '../credential';
 import { PASSWORD_SETTINGS, passwordPolicyOf, type PasswordPolicy } from '../password-generator';
 
@@ -41,7 +40,7 @@ export const workmail: Credential<WorkMailSettings> = {
     variables: {
       WORKMAIL_ORGANIZATION_ID: {
         envPlaceholder: '<your WorkMail organization ID: m- and 32 hex digits, from the WorkMail console>',
-        schema: optional(z.string().regex(/^m-[0-9a-f]{32}$/, 'must be a WorkMail organization ID: m- followed by 32 hex digits')),
+        schema: z.string().regex(/^m-[0-9a-f]{32}$/, 'must be a WorkMail organization ID: m- followed by 32 hex digits').optional(),
         context: 'workmailOrganizationId',
         example: 'm-0123456789abcdef0123456789abcdef',
         doc: { meaning: '`m-` + 32 hex digits. Unset: `/reset-password` answers "not enabled here".' },

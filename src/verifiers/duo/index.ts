@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { optional } from '../../config-fields';
 import { callCheck } from '../../credentials/call-check';
 import type { VerifierPlugin } from '../verifier';
 
@@ -25,33 +24,32 @@ export const duo: VerifierPlugin<DuoSettings> = {
   settings: {
     variables: {
       DUO_API_HOSTNAME: {
-        schema: optional(
-          z
-            .string()
-            .transform((v) => v.trim().toLowerCase())
-            // Duo's Admin Panel shows the hostname alone, but a URL is what people paste: say so, not only what it must be.
-            .superRefine((v, ctx) => {
-              if (/^api-[a-z0-9]+\.duosecurity\.com$/.test(v) || LOOPBACK.test(v)) return;
-              const message = /^[a-z][a-z0-9+.-]*:\/\//.test(v)
-                ? 'is a URL: give the hostname alone, without https:// or a path, such as api-1a2b3c4d.duosecurity.com'
-                : 'must be your Duo API hostname, such as api-1a2b3c4d.duosecurity.com';
-              ctx.addIssue({ code: 'custom', message });
-            }),
-        ),
+        schema: z
+          .string()
+          .transform((v) => v.trim().toLowerCase())
+          // Duo's Admin Panel shows the hostname alone, but a URL is what people paste: say so, not only what it must be.
+          .superRefine((v, ctx) => {
+            if (/^api-[a-z0-9]+\.duosecurity\.com$/.test(v) || LOOPBACK.test(v)) return;
+            const message = /^[a-z][a-z0-9+.-]*:\/\//.test(v)
+              ? 'is a URL: give the hostname alone, without https:// or a path, such as api-1a2b3c4d.duosecurity.com'
+              : 'must be your Duo API hostname, such as api-1a2b3c4d.duosecurity.com';
+            ctx.addIssue({ code: 'custom', message });
+          })
+          .optional(),
         context: 'duoApiHostname',
         envPlaceholder: "<your Duo Auth API application's API hostname, such as api-1a2b3c4d.duosecurity.com>",
         doc: { meaning: "Your Duo Auth API application's API hostname, e.g. `api-1a2b3c4d.duosecurity.com`; with `VERIFY_WITH=duo`." },
         example: 'api-1a2b3c4d.duosecurity.com',
       },
       DUO_INTEGRATION_KEY: {
-        schema: optional(z.string().regex(/^DI[A-Z0-9]{18}$/, 'must be a Duo integration key: DI and 18 more letters or digits')),
+        schema: z.string().regex(/^DI[A-Z0-9]{18}$/, 'must be a Duo integration key: DI and 18 more letters or digits').optional(),
         context: 'duoIntegrationKey',
         envPlaceholder: "<the Auth API application's integration key, DI and 18 more letters or digits>",
         doc: { meaning: "The Auth API application's integration key (`DI…`); required with `DUO_API_HOSTNAME`." },
         example: 'DIWJ8X6AEYOR5OMC6TQ1',
       },
       DUO_SECRET_KEY: {
-        schema: optional(z.string().min(40, 'looks too short for a Duo secret key (40 characters)')),
+        schema: z.string().min(40, 'looks too short for a Duo secret key (40 characters)').optional(),
         secret: { description: 'the Duo Auth API secret key, which signs every request', placeholder: 'placeholder-duo-secret-key-0123456789abcdef' },
         envPlaceholder: "<the Auth API application's secret key (40 characters; it signs each request and is never sent)>",
         doc: { meaning: "The Auth API application's secret key, which signs each request (never sent). On Lambda it lives in Secrets Manager." },
