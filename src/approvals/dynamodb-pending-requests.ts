@@ -1,4 +1,4 @@
-import { GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { z } from 'zod';
 import { describeError, LatchkeyFailure } from '../flows/failure';
@@ -61,6 +61,8 @@ const KEEP_AFTER_EXPIRY_S = 90 * 86_400;
 const requestKey = (id: string) => ({ pk: `REQUEST#${id}`, sk: 'REQUEST' });
 /** Which by-list partition a request is in (approvals-table.ts). */
 const PENDING_LIST = 'PENDING';
+/** Never a Slack user ID (those are U… or W…, letters and digits only), as PENDING is not. */
+const UNDERWAY_LIST = 'CHANGE_UNDERWAY';
 /** By user ID alone: one open request per person and slot, from whichever workspace of the org they ask. */
 const openPartition = (userId: string) => `OPEN#${userId}`;
 const openKey = (r: Requester, slot: string) => ({ pk: openPartition(r.userId), sk: slot });
@@ -143,11 +145,12 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
         return `#f${i} = :v${i}`;
       });
     names['#status'] = 'status';
-    // Out of the pending queue and into the requester's own list, in the same write as the status.
+    // Out of the pending queue and into the list of changes under way, or the requester's own list,
+    // in the same write as the status: a change that dies midway is found where it was listed.
     names['#list'] = 'list';
-    if (to === 'PENDING') {
-      values[':pending'] = PENDING_LIST;
-      sets.push('#list = :pending');
+    if (to === 'PENDING' || changes.underway) {
+      values[':list'] = to === 'PENDING' ? PENDING_LIST : UNDERWAY_LIST;
+      sets.push('#list = :list');
     } else {
       sets.push('#list = requesterUserId');
     }
@@ -211,7 +214,39 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
     );
   }
 
-  async pending(pageSize: number, after?: string): Promise<PendingPage> {
+  pending(pageSize: number, after?: string): Promise<PendingPage> {
+    return this.oldestFirst(PENDING_LIST, pageSize, after);
+  }
+
+  underway(pageSize: number, after?: string): Promise<PendingPage> {
+    return this.oldestFirst(UNDERWAY_LIST, pageSize, after);
+  }
+
+  async underwayOf(userId: string): Promise<PendingRequest[]> {
+    return this.guard(async () => {
+      // The changes under way are few (each takes seconds, or died midway): read them all, keep the person's.
+      const found: PendingRequest[] = [];
+      let after: Record<string, AttributeValue> | undefined;
+      do {
+        const page = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: BY_LIST_INDEX,
+            KeyConditionExpression: '#list = :list',
+            FilterExpression: 'requesterUserId = :user',
+            ExpressionAttributeNames: { '#list': 'list' },
+            ExpressionAttributeValues: marshall({ ':list': UNDERWAY_LIST, ':user': userId }),
+            ExclusiveStartKey: after,
+          }),
+        );
+        found.push(...(page.Items ?? []).map((i) => fromItem(unmarshall(i))));
+        after = page.LastEvaluatedKey;
+      } while (after);
+      return found;
+    });
+  }
+
+  private async oldestFirst(list: string, pageSize: number, after?: string): Promise<PendingPage> {
     return this.guard(async () => {
       const page = await this.client.send(
         new QueryCommand({
@@ -219,7 +254,7 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
           IndexName: BY_LIST_INDEX,
           KeyConditionExpression: '#list = :list',
           ExpressionAttributeNames: { '#list': 'list' },
-          ExpressionAttributeValues: marshall({ ':list': PENDING_LIST }),
+          ExpressionAttributeValues: marshall({ ':list': list }),
           ScanIndexForward: true,
           Limit: pageSize,
           ExclusiveStartKey: after ? JSON.parse(Buffer.from(after, 'base64url').toString('utf8')) : undefined,

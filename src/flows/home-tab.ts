@@ -77,6 +77,11 @@ export interface Attention {
 }
 
 export interface AdminParts {
+  /**
+   * With approvals on: the changes that did not finish (their outcome unknown), oldest first, which
+   * wait for an admin's new decision as much as `pending` does; `more`: how many are not shown.
+   */
+  readonly unfinished?: Part<{ readonly items: readonly PendingRequest[]; readonly more: number }>;
   /** With approvals on: the live requests waiting for a decision, of every kind, oldest first. */
   readonly pending?: Part<readonly PendingRequest[]>;
   readonly today: Part<TodayCounts>;
@@ -111,6 +116,7 @@ export type SearchResult =
 /** The approvals capability, as the Home tab reads it (Approvals). */
 interface ApprovalQueue {
   waiting(limit: number): Promise<PendingRequest[]>;
+  unfinished(limit: number): Promise<{ requests: PendingRequest[]; more: number }>;
   mine(requester: Requester, limit: number): Promise<OwnRequest[]>;
   showUnknown(requests: readonly PendingRequest[]): Promise<void>;
 }
@@ -132,6 +138,7 @@ interface HomeTabDeps {
 export const RECENT_ACTIVITY = 10;
 export const OWN_REQUESTS = 5;
 export const PENDING_SHOWN = 10;
+export const UNFINISHED_SHOWN = 5;
 const ATTENTION_DAYS = 7;
 export const ATTENTION_SHOWN = 10;
 export const SEARCH_PAGE = 20;
@@ -226,7 +233,13 @@ export class HomeTab {
     if (!admin) return undefined;
     const days = Array.from({ length: ATTENTION_DAYS }, (_, i) => new Date(now.getTime() - i * 86_400_000).toISOString().slice(0, 10));
     const week = Promise.all(days.map((day) => deps.audit.ofDay(day)));
-    const [pending, today, attention] = await Promise.all([
+    const [unfinished, pending, today, attention] = await Promise.all([
+      deps.requests
+        ? this.part('unfinished requests', requester, async () => {
+            const found = await deps.requests!.unfinished(UNFINISHED_SHOWN);
+            return { items: found.requests, more: found.more };
+          })
+        : undefined,
       deps.requests
         ? this.part('pending requests', requester, () => deps.requests!.waiting(PENDING_SHOWN))
         : undefined,
@@ -236,7 +249,7 @@ export class HomeTab {
         return { items: items.slice(0, ATTENTION_SHOWN), more: Math.max(0, items.length - ATTENTION_SHOWN) };
       }),
     ]);
-    return { ...(pending && { pending }), today, attention };
+    return { ...(unfinished && { unfinished }), ...(pending && { pending }), today, attention };
   }
 
   private async part<T>(name: string, requester: Requester, read: () => Promise<T>): Promise<Part<T>> {

@@ -123,6 +123,22 @@ function ownRequestBlocks(requests: Part<readonly OwnRequest[]>, approvals: Home
 
 function adminBlocks(admin: AdminParts, viewer: string, words: HomeWords): KnownBlock[] {
   const blocks: KnownBlock[] = [];
+  // First, and only when there are some: nothing but an admin's new decision moves them on.
+  const unfinished = admin.unfinished;
+  if (unfinished && (!unfinished.ok || unfinished.value.items.length > 0)) {
+    blocks.push(header('Did not finish: outcome unknown'));
+    if (!unfinished.ok) blocks.push(UNAVAILABLE('The list of changes that did not finish'));
+    else {
+      blocks.push(
+        context(
+          ':warning: Each of these changes stopped midway, so nobody knows whether it was made, and it stays so until an admin decides it again. ' +
+            'Check the change with the reference its line gives, then *Review* it: approve it to make the change anew, or deny it to close it.',
+        ),
+        ...unfinished.value.items.map((r) => pendingBlock(r, viewer, words.approvals.words, { unfinished: true })),
+      );
+      if (unfinished.value.more > 0) blocks.push(context(`…and ${unfinished.value.more} more: each shows here as the ones above are decided.`));
+    }
+  }
   if (admin.pending) {
     blocks.push(header('Waiting for review'));
     if (!admin.pending.ok) blocks.push(UNAVAILABLE('The review queue'));
@@ -156,14 +172,16 @@ function adminBlocks(admin: AdminParts, viewer: string, words: HomeWords): Known
 /**
  * One request in the queue. The admin's own has no Review button (nobody decides their own
  * request, so it could only refuse) and says so. One in a status this version does not know (a
- * newer version put it in the queue) says so, with no Review: nobody can decide it here.
+ * newer version put it in the queue) says so, with no Review: nobody can decide it here. One that
+ * did not finish (`unfinished`) has its line: what is unknown, and the reference to check it with.
  */
-function pendingBlock(r: PendingRequest, viewer: string, words: ApprovalWords): KnownBlock {
+function pendingBlock(r: PendingRequest, viewer: string, words: ApprovalWords, { unfinished = false } = {}): KnownBlock {
   const reason = escapeMrkdwn(r.reason.length > 200 ? `${r.reason.slice(0, 199)}…` : r.reason).replace(/\n/g, ' ');
   const kindWords = wordsOf(words, r.kind);
   const head = `*<@${r.requester.userId}>*: ${kindWords.summary(r)} · ${slackDate(new Date(r.createdAt))}`;
-  const text = `${head}${reason ? `\n>${reason}` : ''}`;
-  if (r.status === UNKNOWN_STATUS) return section(`${text}\n${approvalStatusLine(r, kindWords, false)}`);
+  const asked = `${head}${reason ? `\n>${reason}` : ''}`;
+  if (r.status === UNKNOWN_STATUS) return section(`${asked}\n${approvalStatusLine(r, kindWords, false)}`);
+  const text = unfinished ? `${asked}\n${approvalStatusLine(r, kindWords, true)}` : asked;
   if (r.requester.userId === viewer) {
     return { type: 'section', text: { type: 'mrkdwn', text: `${text}\n_Your own request: another admin decides it._` } };
   }

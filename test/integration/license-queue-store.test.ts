@@ -2,7 +2,7 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { approvalsTable } from '../../src/approvals/approvals-table';
 import { DynamoDbPendingRequests } from '../../src/approvals/dynamodb-pending-requests';
 import type { PendingRequest } from '../../src/flows/approvals/pending-request';
-import { Approvals } from '../../src/flows/approvals/approvals';
+import { Approvals, type ApprovalKind } from '../../src/flows/approvals/approvals';
 import { ensureTable } from '../../src/storage/ensure-table';
 import { MemoryAdmins, MemoryAnnouncer, MemoryAudit, MemoryLogger, MemoryRateLimiter } from '../support/in-memory-ports';
 import { startDynalite, type LocalDynamo } from '../support/dynamodb-local';
@@ -36,6 +36,36 @@ describe('license requests by list', () => {
     expiresAt: '2026-12-04T09:00:00.000Z',
   });
 
+  const LICENSE_KIND: ApprovalKind = { id: 'license', slot: () => 'OPEN', auditDetail: () => ({}), reviewDetails: async () => ({}), onApprove: { apply: async () => undefined } };
+  const RESET_KIND: ApprovalKind = { id: 'reset', slot: () => 'reset:pin', auditDetail: () => ({}), reviewDetails: async () => ({}), onApprove: { handOver: { finishWithinMs: 15 * 60_000 } } };
+
+  /** The capability over the store, with one kind; admins are UADA. */
+  const approvalsOver = (store: DynamoDbPendingRequests, kind: ApprovalKind, at: { now: () => Date }, logger = new MemoryLogger()) =>
+    new Approvals({
+      kinds: [kind],
+      admins: new MemoryAdmins(new Set(['UADA'])),
+      store,
+      announcer: new MemoryAnnouncer(),
+      audit: new MemoryAudit(),
+      clock: at,
+      logger,
+      workspace: { teamId: 'T0TEAM' },
+      limiter: new MemoryRateLimiter(),
+    });
+
+  /** A client that records the input of every read of many items (Query, Scan) it sends, with the command's name. */
+  function countingClient(reads: Record<string, unknown>[]): DynamoDBClient {
+    const counted = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    counted.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'QueryCommand' || context.commandName === 'ScanCommand') reads.push({ command: context.commandName, ...(args.input as Record<string, unknown>) });
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    return counted;
+  }
+
   it('a table an older Latchkey made without the index is reported, since dynalite cannot add one, and still serves requests', async () => {
     const { GlobalSecondaryIndexes: _gsi, ...older } = approvalsTable('approvals-old').create;
     await client.send(new CreateTableCommand({ ...older, AttributeDefinitions: older.AttributeDefinitions!.filter((a) => a.AttributeName === 'pk' || a.AttributeName === 'sk') }));
@@ -68,30 +98,13 @@ describe('license requests by list', () => {
   it("a person's own requests are read by key, never by reading the queue; expired ones there do not hide a live one from an admin", async () => {
     await ensureTable(client, approvalsTable('approvals-2'));
     const queries: Record<string, unknown>[] = [];
-    const counted = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
-    counted.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName === 'QueryCommand') queries.push(args.input as Record<string, unknown>);
-        return next(args);
-      },
-      { step: 'initialize' },
-    );
+    const counted = countingClient(queries);
     const later = { now: () => new Date('2026-12-20T09:00:00Z') };
     const store = new DynamoDbPendingRequests(counted, 'approvals-2', later);
     // 40 requests of other people's, past their time, ahead of Dan's live one.
     for (let i = 0; i < 40; i++) await store.create(request(`r-old-${String(i).padStart(2, '0')}`, `UOLD${i}`, `2026-11-20T08:${String(i).padStart(2, '0')}:00.000Z`), 'OPEN');
     await store.create({ ...request('r-dan', 'UDAN', '2026-12-20T08:00:00.000Z'), expiresAt: '2026-12-23T08:00:00.000Z' }, 'OPEN');
-    const approvals = new Approvals({
-      kinds: [{ id: 'license', slot: () => 'OPEN', auditDetail: () => ({}), reviewDetails: async () => ({}), onApprove: { apply: async () => undefined } }],
-      admins: new MemoryAdmins(new Set(['UADA'])),
-      store,
-      announcer: new MemoryAnnouncer(),
-      audit: new MemoryAudit(),
-      clock: later,
-      logger: new MemoryLogger(),
-      workspace: { teamId: 'T0TEAM' },
-      limiter: new MemoryRateLimiter(),
-    });
+    const approvals = approvalsOver(store, LICENSE_KIND, later);
 
     expect((await approvals.mine({ userId: 'UDAN', teamId: 'T0TEAM' }, 5)).map((r) => r.id)).toEqual(['r-dan']);
     const pendingReads = () => queries.filter((q) => JSON.stringify(q.ExpressionAttributeValues ?? {}).includes('"PENDING"'));
@@ -140,17 +153,7 @@ describe('license requests by list', () => {
     await ensureTable(client, approvalsTable('approvals-4'));
     const store = new DynamoDbPendingRequests(client, 'approvals-4', clock);
     const logger = new MemoryLogger();
-    const approvals = new Approvals({
-      kinds: [{ id: 'reset', slot: () => 'reset:pin', auditDetail: () => ({}), reviewDetails: async () => ({}), onApprove: { handOver: { finishWithinMs: 15 * 60_000 } } }],
-      admins: new MemoryAdmins(new Set(['UADA'])),
-      store,
-      announcer: new MemoryAnnouncer(),
-      audit: new MemoryAudit(),
-      clock,
-      logger,
-      workspace: { teamId: 'T0TEAM' },
-      limiter: new MemoryRateLimiter(),
-    });
+    const approvals = approvalsOver(store, RESET_KIND, clock, logger);
     await store.create({ ...request('slow', 'USLOW', '2026-12-01T08:00:00.000Z'), kind: 'reset', detail: { credential: 'pin' }, finishRequestId: 'reset-first' }, 'reset:pin');
     await store.transition('slow', ['PENDING'], 'APPROVED', { decidedBy: 'UADA', expiresAt: '2026-12-01T09:30:00.000Z' });
     // The first finish takes it, and is still running 11 minutes later.
@@ -181,5 +184,44 @@ describe('license requests by list', () => {
     await store.transition('legacy', ['PENDING'], 'APPROVED', { decidedBy: 'UADA', expiresAt: '2026-12-01T09:30:00.000Z' });
     const legacy = await store.transition('legacy', ['APPROVED'], 'FINISHING', { takenAt: '2026-12-01T08:59:00.000Z' });
     expect(await approvals.finished(legacy!)).toMatchObject({ status: 'APPLIED' });
+  });
+
+  it("a change under way is listed as such until it settles: the admins read only that list to find one that died midway, and its requester still sees it as theirs", async () => {
+    await ensureTable(client, approvalsTable('approvals-5'));
+    const queries: Record<string, unknown>[] = [];
+    const counted = countingClient(queries);
+    const later = { now: () => new Date('2026-12-01T09:20:00Z') };
+    const store = new DynamoDbPendingRequests(counted, 'approvals-5', later);
+    const approvals = approvalsOver(store, RESET_KIND, later);
+    // Many closed requests of others, and two finishes: one that died 15 minutes ago, one under way now.
+    for (let i = 0; i < 30; i++) {
+      await store.create({ ...request(`closed-${i}`, `UCLOSED${i}`, '2026-12-01T07:00:00.000Z'), kind: 'reset' }, 'reset:pin');
+      await store.transition(`closed-${i}`, ['PENDING'], 'DENIED', { decidedBy: 'UADA' });
+    }
+    const take = async (id: string, userId: string, takenAt: string) => {
+      await store.create({ ...request(id, userId, '2026-12-01T08:00:00.000Z'), kind: 'reset', detail: { credential: 'pin' }, finishRequestId: `reset-${id}` }, 'reset:pin');
+      await store.transition(id, ['PENDING'], 'APPROVED', { decidedBy: 'UADA', expiresAt: '2026-12-01T09:10:00.000Z' });
+      return (await store.transition(id, ['APPROVED'], 'FINISHING', { takenAt, underway: true }))!;
+    };
+    await take('died', 'UDIED', '2026-12-01T09:05:00.000Z');
+    const live = await take('live', 'ULIVE', '2026-12-01T09:15:00.000Z');
+
+    queries.length = 0;
+    expect(await approvals.unfinished(5)).toMatchObject({ requests: [{ id: 'died', status: 'FINISHING' }], more: 0 });
+    // One Query of the list of changes under way: never the closed requests, never a scan.
+    expect(queries.map((q) => [q.command, JSON.stringify(q.ExpressionAttributeValues)])).toEqual([['QueryCommand', JSON.stringify({ ':list': { S: 'CHANGE_UNDERWAY' } })]]);
+
+    // Its requester's own list has it, though its place was taken over by their next request (past its time to finish).
+    await store.create({ ...request('next', 'UDIED', '2026-12-01T09:18:00.000Z'), kind: 'reset', detail: { credential: 'pin' } }, 'reset:pin');
+    expect((await approvals.mine({ userId: 'UDIED', teamId: 'T0TEAM' }, 5)).map((r) => [r.id, r.status, r.decidable])).toEqual([
+      ['next', 'PENDING', true],
+      ['died', 'FINISHING', true],
+    ]);
+
+    // Settled, it leaves the list: the next read finds only what is still under way.
+    await approvals.finished(live);
+    expect((await store.underway(10)).requests.map((r) => r.id)).toEqual(['died']);
+    expect((await store.decidedOf('ULIVE', 5)).map((r) => [r.id, r.status])).toEqual([['live', 'APPLIED']]);
+    counted.destroy();
   });
 });

@@ -619,3 +619,88 @@ describe('the approval policy: approved again after an unknown outcome, then not
     }
   });
 });
+
+describe("the approval policy: a change that did not finish, in the admins' Home tab", () => {
+  const h = useHarness({ env: POLICY });
+  afterEach(() => {
+    h.chime.setLatency(0);
+    h.clock.offsetMs = 0;
+  });
+
+  /** The person asks for a license change; returns the request's ID and its channel message. */
+  async function asksLicense(userId: string) {
+    const { view } = await h.open('/request-license', userId);
+    await h.submit(userId, view, {
+      values: {
+        license: { license: { type: 'radio_buttons', selected_option: { value: 'Pro' } } },
+        reason: { reason: { type: 'plain_text_input', value: 'I run the customer webinars' } },
+      },
+    });
+    const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes(`<@${userId}>`) && JSON.stringify(c.args).includes('Pro'));
+    const review = (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0];
+    return { approvalId: review.value as string, message: { channel: post.result!.channel as string, ts: post.result!.ts as string } };
+  }
+
+  async function until(what: string, done: () => boolean): Promise<void> {
+    const started = Date.now();
+    while (!done()) {
+      if (Date.now() - started > 10_000) throw new Error(`never: ${what}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  /** The Home tab's section of changes that did not finish, as an admin sees it: its text, and the requests its Review buttons name. */
+  function unfinishedSection(home: Record<string, any>): { text: string; reviews: string[] } {
+    const blocks = home.blocks as any[];
+    const start = blocks.findIndex((b) => b.type === 'header' && b.text.text.startsWith('Did not finish'));
+    if (start < 0) return { text: '', reviews: [] };
+    const end = blocks.findIndex((b, i) => i > start && b.type === 'header');
+    const section = blocks.slice(start, end);
+    return { text: JSON.stringify(section), reviews: section.flatMap((b) => (b.accessory?.action_id === 'license_review' ? [b.accessory.value as string] : [])) };
+  }
+
+  it('an approved reset whose finish, and a license change whose apply, did not finish in 10 minutes are in every admin\'s queue with their line, reference and Review; never before, never for anyone else, and gone once settled', async () => {
+    const reset = await approved(h, 'UANN');
+    const reference = (reset.request.shown.blocks as any[]).map((b) => b.elements?.[0]?.text ?? '').join('').match(/`([^`]+)`/)![1];
+    const license = await asksLicense('UBOB');
+    const review = await reviews(h, 'UADA', license);
+    h.chime.clear();
+    // Chime answers slowly, so both changes are under way as a process that died midway left them: the
+    // license's apply (an admin approved it) and the reset's finish (its requester took it).
+    // (Past the SDK's 5 s request timeout, which only warns: the call goes on.)
+    h.chime.setLatency(12_000);
+    const decided = h.submit('UADA', review.view, { values: decide('approve') });
+    await until('the license is being applied', () => h.chime.callsTo('UpdateUser').length === 1);
+    const finished = h.click('UANN', 'approval_finish', reset.finish.value, reset.finish.message);
+    await until('the reset is being finished', () => h.chime.calls.some((c) => c.operation !== 'UpdateUser'));
+    h.chime.setLatency(0);
+
+    // Under way for less than 10 minutes: nobody is asked to decide them.
+    expect(unfinishedSection((await h.openHome('UMAX')).home).reviews).toEqual([]);
+
+    h.clock.offsetMs = 11 * 60_000;
+    const { home } = await h.openHome('UMAX');
+    const listed = unfinishedSection(home);
+    expect(listed.reviews.sort()).toEqual([license.approvalId, reset.request.approvalId].sort());
+    // What to do: check the change by its reference, then decide; each with its own line and reference.
+    expect(listed.text).toContain('Check the change with the reference its line gives, then *Review* it');
+    expect(listed.text).toContain('<@UANN> started finishing it at');
+    expect(listed.text).toContain(`IT can check the change with the reference \`${reference}\``);
+    expect(listed.text).toContain('Approved by <@UADA>');
+    expect(listed.text).toContain(`applying it did not finish: the outcome is unknown (the change may or may not have been made). An admin can approve it again to apply it again, or deny it to close it; IT can check the change with the reference \`${license.approvalId}\``);
+    expect(home.blocks.length).toBeLessThanOrEqual(100);
+    // Review from the Home tab opens the decision, as from the channel.
+    const opened = await h.opening((trigger) => h.clickIn('UMAX', 'license_review', reset.request.approvalId, { view: home, triggerId: trigger }));
+    expect(opened.view.callback_id).toBe('license_review_submit');
+    expect(JSON.stringify(opened.view)).toContain('but it did not finish: the outcome is unknown');
+    // Someone who is not an admin sees none of it.
+    expect(JSON.stringify((await h.openHome('UCARL')).home)).not.toContain('Did not finish');
+
+    // Once settled, they leave the list.
+    await Promise.all([decided, finished]);
+    await h.slack.waitForCall('chat.update', (c) => c.args.ts === license.message.ts && JSON.stringify(c.args).includes('applied'), 15_000);
+    await h.slack.waitForCall('chat.update', (c) => c.args.ts === reset.request.message.ts && JSON.stringify(c.args).includes('applied'), 15_000);
+    expect(unfinishedSection((await h.openHome('UMAX')).home).reviews).toEqual([]);
+    h.chime.users.set('chime-bob', { ...h.chime.users.get('chime-bob')!, LicenseType: 'Basic' });
+  }, 60_000);
+});

@@ -122,6 +122,8 @@ export function testSealer(): Sealer {
 export class MemoryPendingRequests implements PendingRequestStore {
   readonly requests = new Map<string, PendingRequest>();
   readonly slots = new Map<string, string>();
+  /** The requests listed as their change under way, as the DynamoDB store lists them. */
+  readonly underwayIds = new Set<string>();
   failWith?: LatchkeyFailure;
 
   constructor(private readonly clock: Clock) {}
@@ -153,9 +155,12 @@ export class MemoryPendingRequests implements PendingRequestStore {
     if (condition.takenBefore && !((current.takenAt ?? current.expiresAt) < condition.takenBefore)) return undefined;
     if (condition.decidedBefore && !(current.decidedAt !== undefined && current.decidedAt < condition.decidedBefore)) return undefined;
     if (condition.sameFinish && current.finishRequestId !== condition.sameFinish.finishRequestId) return undefined;
-    const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
+    const { underway, ...stored } = changes;
+    const defined = Object.fromEntries(Object.entries(stored).filter(([, v]) => v !== undefined));
     const next = { ...current, ...defined, status: to };
     this.requests.set(id, next);
+    if (underway && to !== 'PENDING') this.underwayIds.add(id);
+    else this.underwayIds.delete(id);
     return next;
   }
 
@@ -165,7 +170,19 @@ export class MemoryPendingRequests implements PendingRequestStore {
   }
 
   async pending(pageSize: number, after?: string): Promise<PendingPage> {
-    const all = [...this.requests.values()].filter((r) => r.status === 'PENDING').sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    return this.page((r) => r.status === 'PENDING', pageSize, after);
+  }
+
+  async underway(pageSize: number, after?: string): Promise<PendingPage> {
+    return this.page((r) => this.underwayIds.has(r.id), pageSize, after);
+  }
+
+  async underwayOf(userId: string): Promise<PendingRequest[]> {
+    return [...this.requests.values()].filter((r) => this.underwayIds.has(r.id) && r.requester.userId === userId);
+  }
+
+  private page(listed: (r: PendingRequest) => boolean, pageSize: number, after?: string): PendingPage {
+    const all = [...this.requests.values()].filter(listed).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     const start = after ? Number(after) : 0;
     const requests = all.slice(start, start + pageSize);
     return { requests, ...(start + pageSize < all.length && { next: String(start + pageSize) }) };
@@ -173,7 +190,7 @@ export class MemoryPendingRequests implements PendingRequestStore {
 
   async decidedOf(userId: string, limit: number): Promise<PendingRequest[]> {
     return [...this.requests.values()]
-      .filter((r) => r.requester.userId === userId && r.status !== 'PENDING')
+      .filter((r) => r.requester.userId === userId && r.status !== 'PENDING' && !this.underwayIds.has(r.id))
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
       .slice(0, limit);
   }

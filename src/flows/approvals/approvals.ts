@@ -263,6 +263,8 @@ export class Approvals {
           ...(choice.decision === 'approve' && request.status === 'FINISHING' && handedOut && { finishRequestId: handedOut, ...(earlier && { earlierFinishRequestId: earlier }) }),
           // Closed after a change whose outcome is unknown: it may have been made, and everyone is told so.
           ...(choice.decision === 'deny' && this.finishUnknown(request) && { errorCode: OUTCOME_UNKNOWN }),
+          // Applied by this click: listed as under way until it settles, so one that dies midway is found.
+          ...(choice.decision === 'approve' && 'apply' in kind.onApprove && { underway: true }),
         },
         request.status === 'FINISHING'
           ? { takenBefore: this.finishUnknownBefore() }
@@ -313,14 +315,37 @@ export class Approvals {
   }
 
   /**
+   * Changes whose outcome is unknown (a finish or an apply that died midway), oldest first, which
+   * only an admin's new decision moves on: read from the few changes under way, never from every
+   * request. `more`: how many there are beyond `limit`.
+   */
+  async unfinished(limit: number): Promise<{ requests: PendingRequest[]; more: number }> {
+    const found: PendingRequest[] = [];
+    let after: string | undefined;
+    let read = 0;
+    do {
+      const page = await this.deps.store.underway(QUEUE_PAGE, after);
+      read += page.requests.length;
+      found.push(...page.requests.filter((r) => this.kinds.has(r.kind) && this.finishUnknown(r)));
+      after = page.next;
+    } while (after && read < QUEUE_READ_MAX);
+    return { requests: found.slice(0, limit), more: Math.max(0, found.length - limit) };
+  }
+
+  /**
    * The person's own requests, newest first: the ones holding their open places (read by key,
-   * never by scanning the queue), and the ones decided. Those past their time are closed as read.
+   * never by scanning the queue), the ones whose change is under way, and the ones decided. Those
+   * past their time are closed as read.
    */
   async mine(requester: Requester, limit: number): Promise<OwnRequest[]> {
-    const [held, decided] = await Promise.all([this.deps.store.heldBy(requester.userId), this.deps.store.decidedOf(requester.userId, limit)]);
+    const [held, underway, decided] = await Promise.all([
+      this.deps.store.heldBy(requester.userId),
+      this.deps.store.underwayOf(requester.userId),
+      this.deps.store.decidedOf(requester.userId, limit),
+    ]);
     const current = await Promise.all(held.map((r) => this.expireIfDue(r)));
     const byId = new Map<string, PendingRequest>();
-    for (const r of [...decided, ...current]) byId.set(r.id, r);
+    for (const r of [...decided, ...underway, ...current]) byId.set(r.id, r);
     return [...byId.values()]
       .sort((a, b) => compareText(b.createdAt, a.createdAt))
       .slice(0, limit)
@@ -381,7 +406,8 @@ export class Approvals {
         return { ...this.notFinishable(request), decidable: true };
       }
       if (request.status !== 'APPROVED') return this.notFinishable(request);
-      const taken = await this.deps.store.transition(request.id, ['APPROVED'], 'FINISHING', { takenAt: this.deps.clock.now().toISOString() });
+      // Listed as under way until it settles, so a finish that dies midway is found (unfinished).
+      const taken = await this.deps.store.transition(request.id, ['APPROVED'], 'FINISHING', { takenAt: this.deps.clock.now().toISOString(), underway: true });
       if (taken) return { ok: true, request: taken };
       // Another click, or expiry, got there first: say which.
       return this.notFinishable((await this.deps.store.get(request.id)) ?? request);

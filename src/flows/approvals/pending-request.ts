@@ -93,7 +93,15 @@ export function closedOutcomeUnknown(request: PendingRequest): boolean {
   return request.status === 'DENIED' && request.errorCode === OUTCOME_UNKNOWN;
 }
 
-export type PendingChanges = Partial<Pick<PendingRequest, 'decidedBy' | 'decidedAt' | 'comment' | 'errorCode' | 'message' | 'expiresAt' | 'takenAt' | 'finishRequestId' | 'earlierFinishRequestId'>>;
+export type PendingChanges = Partial<Pick<PendingRequest, 'decidedBy' | 'decidedAt' | 'comment' | 'errorCode' | 'message' | 'expiresAt' | 'takenAt' | 'finishRequestId' | 'earlierFinishRequestId'>> & {
+  /**
+   * The move starts a change (taken to finish, or approved to be applied by the admin's click): the
+   * request is listed among the changes under way until a later move settles it, so a change that
+   * died midway is found there (Approvals.unfinished) without reading every request. Absent: it is
+   * listed as its requester's.
+   */
+  readonly underway?: boolean;
+};
 
 /**
  * A further condition of a transition: `takenBefore` (ISO time), that the request was taken to
@@ -135,8 +143,15 @@ export interface PendingRequestStore {
   attachMessage(id: string, message: { channel: string; ts: string }): Promise<void>;
   /** One page of the requests waiting for a decision, oldest first, past their time or not (the caller knows the time). */
   pending(pageSize: number, after?: string): Promise<PendingPage>;
-  /** The person's requests that have left the queue, newest first. */
+  /** The person's requests that have left the queue, newest first, but for those whose change is under way. */
   decidedOf(userId: string, limit: number): Promise<PendingRequest[]>;
+  /**
+   * One page of the requests whose change is under way (moved with `underway`, and not settled
+   * since), oldest first: a change takes seconds, so these are few, and one that died midway stays.
+   */
+  underway(pageSize: number, after?: string): Promise<PendingPage>;
+  /** The person's own requests whose change is under way. */
+  underwayOf(userId: string): Promise<PendingRequest[]>;
 }
 
 /** The audit steps of every kind; a kind's records are `<kind>_<step>` ('license_request', 'reset_decide'). */
