@@ -137,42 +137,44 @@ const envSchema = z
     ...Object.fromEntries(SETTINGS_OWNERS.flatMap((c) => Object.entries(c.settings.variables).map(([name, setting]) => [name, setting.schema]))),
     ...Object.fromEntries(VERIFIERS.flatMap((v) => Object.entries(v.settings.variables).map(([name, setting]) => [name, setting.schema]))),
   })
-  // zod skips an object's refinements once any of its fields has failed, so this one is told to run
-  // anyway: a credential's or the verifier's own problems only ask which of its settings are there,
-  // which a value that failed its own check still answers. A missing OKTA_API_TOKEN is heard along
-  // with a bad OKTA_ORG_URL, a missing DUO_SECRET_KEY along with a missing signing secret.
+  // zod skips an object's refinements once any of its fields has failed, so these are told to run
+  // anyway: a person fixing the configuration hears every problem at once, not one set after
+  // another. They only ask which settings are there, which a value that failed its own check still
+  // answers (it is said once, by its own field). A missing OKTA_API_TOKEN is heard along with a bad
+  // OKTA_ORG_URL, a missing DUO_SECRET_KEY along with a missing signing secret, and what
+  // RESET_POLICY asks (admins and a channel for `approval`) along with both.
   .superRefine(
     (env, ctx) => {
-      const verifier = VERIFIERS.find((v) => v.id === env.VERIFY_WITH);
-      for (const problem of [...credentialProblems(env), ...(verifier?.settings.problems?.(env) ?? [])]) {
-        ctx.addIssue({ code: 'custom', path: [problem.variable], message: problem.message });
+      const values = env as Record<string, unknown>;
+      const verifier = VERIFIERS.find((v) => v.id === values.VERIFY_WITH);
+      const named: NamedPolicies = env.RESET_POLICY?.named ?? new Map();
+      const on = switchedOnCredentials(values, named);
+      const own = credentialProblems(values);
+      const problems = [...own, ...(verifier?.settings.problems?.(values) ?? [])];
+      // A credential that is set but incomplete says what it lacks: "none of them" would be untrue.
+      if (on.length === 0 && own.length === 0) problems.push(NOTHING_TO_RESET);
+      problems.push(...policyProblems(values, named, on));
+      if (values.APPROVALS_CHANNEL_ID && !hasAdmins(values)) {
+        problems.push({ variable: 'APPROVALS_CHANNEL_ID', message: 'license requests need admins: set ADMIN_USER_IDS, ADMIN_USERGROUP_ID or both' });
       }
+      // The channel also serves the `approval` policy's requests: without licenses it is not an error then.
+      const approvalPolicy = [...policiesOf(named, on).values()].includes('approval');
+      if (values.APPROVALS_CHANNEL_ID && !on.some((c) => c.licenses) && !approvalPolicy) {
+        const licensed = CREDENTIALS.filter((c) => c.licenses);
+        problems.push({
+          variable: 'APPROVALS_CHANNEL_ID',
+          message: `license requests change licenses in ${orList(licensed.map((c) => c.licenses!.words.directory))}: set ${orList(licensed.map(mainVariableOf))} too`,
+        });
+      }
+      for (const problem of problems) ctx.addIssue({ code: 'custom', path: [problem.variable], message: problem.message });
     },
     { when: () => true },
-  )
-  .superRefine((env, ctx) => {
-    const values = env as Record<string, unknown>;
-    const named = env.RESET_POLICY.named;
-    const enabled = enabledCredentials(values, named);
-    // A credential that is set but incomplete says what it lacks (above): "none of them" would be untrue.
-    if (enabled.length === 0 && credentialProblems(values).length === 0) {
-      ctx.addIssue({ code: 'custom', path: [NOTHING_TO_RESET.variable], message: NOTHING_TO_RESET.message });
-    }
-    for (const problem of policyProblems(values, named, enabled)) ctx.addIssue({ code: 'custom', path: [problem.variable], message: problem.message });
-    if (env.APPROVALS_CHANNEL_ID && env.ADMIN_USER_IDS.length === 0 && !env.ADMIN_USERGROUP_ID) {
-      ctx.addIssue({ code: 'custom', path: ['APPROVALS_CHANNEL_ID'], message: 'license requests need admins: set ADMIN_USER_IDS, ADMIN_USERGROUP_ID or both' });
-    }
-    // The channel also serves the `approval` policy's requests: without licenses it is not an error then.
-    const approvalPolicy = [...policiesOf(named, enabled).values()].includes('approval');
-    if (env.APPROVALS_CHANNEL_ID && !enabled.some((c) => c.licenses) && !approvalPolicy) {
-      const licensed = CREDENTIALS.filter((c) => c.licenses);
-      ctx.addIssue({
-        code: 'custom',
-        path: ['APPROVALS_CHANNEL_ID'],
-        message: `license requests change licenses in ${orList(licensed.map((c) => c.licenses!.words.directory))}: set ${orList(licensed.map(mainVariableOf))} too`,
-      });
-    }
-  });
+  );
+
+/** Whether anyone may decide requests: ADMIN_USER_IDS (as parsed, a list), ADMIN_USERGROUP_ID or both. */
+function hasAdmins(values: Record<string, unknown>): boolean {
+  return (Array.isArray(values.ADMIN_USER_IDS) && values.ADMIN_USER_IDS.length > 0) || Boolean(values.ADMIN_USERGROUP_ID);
+}
 
 /** What the credentials' settings say is missing beside what is set (OKTA_API_TOKEN with OKTA_ORG_URL), each directory once. */
 function credentialProblems(values: Record<string, unknown>): { variable: string; message: string }[] {
@@ -189,8 +191,7 @@ function credentialProblems(values: Record<string, unknown>): { variable: string
 function defaultServable(c: Credential, values: Record<string, unknown>, named: NamedPolicies): boolean {
   if (named.has(c.id)) return true;
   const policy = (c.policy ?? DEFAULT_POLICY).default;
-  const admins = (Array.isArray(values.ADMIN_USER_IDS) && values.ADMIN_USER_IDS.length > 0) || Boolean(values.ADMIN_USERGROUP_ID);
-  if (policy === 'approval') return admins && Boolean(values.APPROVALS_CHANNEL_ID);
+  if (policy === 'approval') return hasAdmins(values) && Boolean(values.APPROVALS_CHANNEL_ID);
   if (policy === 'verify') return typeof values.VERIFY_WITH === 'string';
   return true;
 }
@@ -198,6 +199,15 @@ function defaultServable(c: Credential, values: Record<string, unknown>, named: 
 /** The credentials this environment switches on: its settings are there, and its policy can be served. */
 function enabledCredentials(values: Record<string, unknown>, named: NamedPolicies): Credential[] {
   return CREDENTIALS.filter((c) => c.settings.read(values) !== undefined && defaultServable(c, values, named));
+}
+
+/**
+ * The credentials the environment means to switch on, complete or not: their first variable is
+ * given (valid or not), and their policy can be served. What RESET_POLICY asks of them is checked
+ * on these, so that it is said along with what their own settings lack, not after it is fixed.
+ */
+function switchedOnCredentials(values: Record<string, unknown>, named: NamedPolicies): Credential[] {
+  return CREDENTIALS.filter((c) => values[mainVariableOf(c)] !== undefined && defaultServable(c, values, named));
 }
 
 /** The policies RESET_POLICY names, by credential ID (parseResetPolicy's `named`). */
@@ -253,7 +263,7 @@ export function policyProblems(
         message: `${verifier.id} cannot verify ${c.id} resets${others.length ? `: use ${others.join(' or ')}` : ''}, or another policy for ${c.id}`,
       });
     }
-    if (policy === 'approval' && values.ADMIN_USER_IDS instanceof Array && values.ADMIN_USER_IDS.length === 0 && !values.ADMIN_USERGROUP_ID) {
+    if (policy === 'approval' && !hasAdmins(values)) {
       problems.push({ variable: 'RESET_POLICY', message: `${c.id}=approval needs admins to approve: set ADMIN_USER_IDS, ADMIN_USERGROUP_ID or both` });
     }
     if (policy === 'approval' && !values.APPROVALS_CHANNEL_ID) {
@@ -380,10 +390,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
       ...[...placeholders].map(([name, what]) => `${name}: still has .env.example's placeholder; put ${what} there`),
       ...issues.filter(([name]) => !placeholders.has(name)).map(([name, message]) => `${name}: ${message}`),
     ];
-    // The schema's own check of this runs only once every variable parses; a first start with
-    // nothing set should hear it along with the rest, not after fixing them.
-    const nothingToReset = `${NOTHING_TO_RESET.variable}: ${NOTHING_TO_RESET.message}`;
-    if (!CREDENTIALS.some((c) => env[mainVariableOf(c)]) && !problems.includes(nothingToReset)) problems.push(nothingToReset);
     return { ok: false, problems, ...(nothingSet && { nothingSet }) };
   }
   const e = parsed.data;

@@ -94,6 +94,36 @@ describe('RESET_POLICY', () => {
     );
   });
 
+  it("what RESET_POLICY asks of a credential (admins and a channel, a verifier) is said along with what the credential's own settings lack and every other problem, not after they are fixed", () => {
+    const { CHIME_ACCOUNT_ID: _, WORKMAIL_ORGANIZATION_ID: __, SLACK_SIGNING_SECRET: ___, ...base } = VALID;
+    const sorted = (env: Record<string, string>) => {
+      const result = loadConfig({ ...base, ...env });
+      return result.ok ? [] : [...result.problems].sort();
+    };
+    const token = 'OKTA_API_TOKEN: is required with OKTA_ORG_URL: an Okta API token, made in the Okta admin console (Security, API, Tokens) by an admin who may reset passwords';
+    const port = 'PORT: must be a port number from 0 to 65535';
+    const secret = "SLACK_SIGNING_SECRET: is required: the Signing Secret from your Slack app's Basic Information page";
+    expect(sorted({ OKTA_ORG_URL: 'https://acme.okta.com', RESET_POLICY: 'okta_password=approval', PORT: 'eighty' })).toEqual([
+      token,
+      port,
+      'RESET_POLICY: okta_password=approval needs a channel where admins see requests: set APPROVALS_CHANNEL_ID',
+      'RESET_POLICY: okta_password=approval needs admins to approve: set ADMIN_USER_IDS, ADMIN_USERGROUP_ID or both',
+      secret,
+    ]);
+    expect(sorted({ OKTA_ORG_URL: 'https://acme.okta.com', RESET_POLICY: 'okta_password=verify', PORT: 'eighty' })).toEqual([
+      token,
+      port,
+      secret,
+      expect.stringMatching(/^VERIFY_WITH: okta_password=verify needs a verifier: set VERIFY_WITH to /),
+    ]);
+    expect(sorted({ CHIME_ACCOUNT_ID: VALID.CHIME_ACCOUNT_ID, APPROVALS_CHANNEL_ID: 'C0APPROVALS', RESET_POLICY: 'okta_mfa=self-service', PORT: 'eighty' })).toEqual([
+      'APPROVALS_CHANNEL_ID: license requests need admins: set ADMIN_USER_IDS, ADMIN_USERGROUP_ID or both',
+      port,
+      expect.stringMatching(/^RESET_POLICY: okta_mfa may not be self-service: use /),
+      secret,
+    ]);
+  });
+
   it('each problem is said once, and RESET_POLICY is parsed once per load', () => {
     const parse = jest.spyOn(policy, 'parseResetPolicy');
     try {
