@@ -54,7 +54,7 @@ export function registerApprovalReviewAction(app: GuardedApp, flow: Approvals, w
         ? reviewFailureView(result, anyKind)
         : result.state === 'decide'
           ? reviewView(result, wordsOf(words, result.request.kind))
-          : reviewClosedView(result.request, wordsOf(words, result.request.kind));
+          : reviewClosedView(result.request, wordsOf(words, result.request.kind), result);
       return { view, fallbackText: 'Latchkey could not open the review window. Click Review again.' };
     });
     await openModalWhile({ client, triggerId: parsed.data.trigger_id, loading: reviewLoadingView(), work, logger, userId: reviewer.userId });

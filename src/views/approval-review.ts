@@ -1,8 +1,8 @@
 import type { KnownBlock, ModalView } from '@slack/types';
-import { COMMENT_MAX_LENGTH, type ReviewFieldError } from '../flows/approvals/approvals';
+import { COMMENT_MAX_LENGTH, FINISH_OUTCOME_UNKNOWN_AFTER_MS, type ReviewFieldError } from '../flows/approvals/approvals';
 import { closedOutcomeUnknown, UNKNOWN_STATUS, type Detail, type PendingRequest } from '../flows/approvals/pending-request';
 import type { FailureCode } from '../flows/failure';
-import { context, modal, plain, section } from './blocks';
+import { context, modal, plain, section, slackTime } from './blocks';
 import { approvalFacts, approvalStatusLine, changeReference, outcomeUnknownCheck } from './approval-status';
 import type { ApprovalKindWords } from './approval-words';
 import { failureMessage } from './failure-message';
@@ -72,12 +72,22 @@ export function reviewFieldErrors(errors: Partial<Record<'decision' | 'comment',
   return out;
 }
 
+/** A change under way that has not finished by then comes back to the admins (Approvals' bound), in minutes. */
+const COMES_BACK_MINUTES = Math.round(FINISH_OUTCOME_UNKNOWN_AFTER_MS / 60_000);
+
 /**
  * A request this admin's decision did not move: who decided it, or that it expired. After a race
  * (another admin decided or retried it at the same moment), `decidable` says whether it can still
  * be decided (their change may have failed), and `retryRaced` that another admin is retrying it.
+ * An approved one whose change is under way, or still to be finished by its requester, is not
+ * closed for good: it comes back to the admins if that change does not finish (`decidableAt`: by
+ * when, for a change already under way, as Approvals rules).
  */
-export function reviewClosedView(request: PendingRequest, words: ApprovalKindWords, race: { decidable?: boolean; retryRaced?: boolean } = {}): ModalView {
+export function reviewClosedView(
+  request: PendingRequest,
+  words: ApprovalKindWords,
+  race: { decidable?: boolean; retryRaced?: boolean; decidableAt?: string } = {},
+): ModalView {
   const decidable = race.decidable ?? false;
   const next = decidable
     ? 'Click *Review* on the message again to decide it.'
@@ -86,7 +96,14 @@ export function reviewClosedView(request: PendingRequest, words: ApprovalKindWor
       : // A status this version does not know was never decided here: its line says what to do.
         request.status === UNKNOWN_STATUS
         ? undefined
-        : 'It cannot be decided again.';
+        : race.decidableAt
+          ? `It cannot be decided while the change is being made. If the change has not finished by ${slackTime(new Date(race.decidableAt))}, ` +
+            `it comes back to the admins' Home tab as "did not finish", to be decided again.`
+          : request.status === 'APPROVED' || request.status === 'FINISHING'
+            ? // Waiting for its requester to finish it (handed over): their finish is the change.
+              `It cannot be decided while <@${request.requester.userId}> can finish it. If their finish does not complete within ${COMES_BACK_MINUTES} minutes, ` +
+              `it comes back to the admins' Home tab as "did not finish", to be decided again; if they never finish it, it expires.`
+            : 'It cannot be decided again.';
   return modal({
     title: TITLE,
     close: 'Close',

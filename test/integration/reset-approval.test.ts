@@ -373,7 +373,7 @@ describe('the approval policy: a finish that died midway', () => {
 
     // Replayed, the approval changes nothing; the requester's finish is theirs once; the other admin's stale decision changes nothing.
     await h.submit('UADA', a.view, { values: decide('approve') });
-    expect(JSON.stringify(await h.viewUpdate(a.viewId, 3))).toContain('It cannot be decided again.');
+    expect(JSON.stringify(await h.viewUpdate(a.viewId, 3))).toContain('It cannot be decided while <@UANN> can finish it.');
     // Its new Finish changes the PIN once more, though the earlier finish's records are on file.
     const pinBefore = h.chime.pinOf('chime-ann');
     const finished = await finishing(h, 'UANN', finish);
@@ -381,7 +381,8 @@ describe('the approval policy: a finish that died midway', () => {
     expect(h.chime.pinOf('chime-ann')).not.toBe(pinBefore);
     expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(2);
     await h.submit('UMAX', b.view, { values: decide('deny', 'Stale') });
-    expect(JSON.stringify(await h.viewUpdate(b.viewId, 2))).toContain('It cannot be decided again.');
+    // Settled by now, or still being settled by the finish that just showed its PIN: either way, not decided by this.
+    expect(JSON.stringify(await h.viewUpdate(b.viewId, 2))).toMatch(/It cannot be decided (again|while the change is being made)\./);
     // A replayed click of it changes nothing: the take is used.
     const replayed = await finishing(h, 'UANN', finish);
     expect(JSON.stringify(replayed.view)).not.toContain('did not complete');
@@ -621,7 +622,10 @@ describe('the approval policy: approved again after an unknown outcome, then not
 });
 
 describe("the approval policy: a change that did not finish, in the admins' Home tab", () => {
-  const h = useHarness({ env: POLICY });
+  const h = useHarness({ env: POLICY }, (x) => {
+    x.slack.clear();
+    x.chime.clear();
+  });
   afterEach(() => {
     h.chime.setLatency(0);
     h.clock.offsetMs = 0;
@@ -701,6 +705,52 @@ describe("the approval policy: a change that did not finish, in the admins' Home
     await h.slack.waitForCall('chat.update', (c) => c.args.ts === license.message.ts && JSON.stringify(c.args).includes('applied'), 15_000);
     await h.slack.waitForCall('chat.update', (c) => c.args.ts === reset.request.message.ts && JSON.stringify(c.args).includes('applied'), 15_000);
     expect(unfinishedSection((await h.openHome('UMAX')).home).reviews).toEqual([]);
+    h.chime.users.set('chime-bob', { ...h.chime.users.get('chime-bob')!, LicenseType: 'Basic' });
+  }, 60_000);
+
+  it("an approved change's closed review says it comes back to the admins if it does not finish, never that it cannot be decided again", async () => {
+    const reset = await approved(h, 'UCARL');
+    const license = await asksLicense('UBOB');
+    const review = await reviews(h, 'UADA', license);
+    const closed = async (request: { approvalId: string; message: { channel: string; ts: string } }) => {
+      const opened = await reviews(h, 'UMAX', request);
+      expect(opened.view.submit).toBeUndefined();
+      return JSON.stringify(opened.view);
+    };
+    // Approved, waiting for its requester's finish: not decidable now, but not for good.
+    const waiting = await closed(reset.request);
+    expect(waiting).toContain('It cannot be decided while <@UCARL> can finish it. If their finish does not complete within 10 minutes, it comes back to the admins\' Home tab as \\"did not finish\\", to be decided again; if they never finish it, it expires.');
+    expect(waiting).not.toContain('It cannot be decided again');
+
+    // Being applied (the license) and being finished (the reset), as a process that dies midway leaves them.
+    h.chime.clear();
+    h.chime.setLatency(12_000);
+    const decided = h.submit('UADA', review.view, { values: decide('approve') });
+    await until('the license is being applied', () => h.chime.callsTo('UpdateUser').length === 1);
+    const approvedAt = Date.now();
+    const finished = h.click('UCARL', 'approval_finish', reset.finish.value, reset.finish.message);
+    await until('the reset is being finished', () => h.chime.calls.some((c) => c.operation !== 'UpdateUser'));
+    const takenAt = Date.now();
+    h.chime.setLatency(0);
+    // By when, to the minute: 10 minutes after the approval (or the take), give or take the second these steps took.
+    const by = (at: number) => [-1, 0, 1].map((s) => new Date(Math.floor(at / 60_000) * 60_000 + 10 * 60_000 + s * 60_000).toISOString().slice(11, 16));
+    const comesBack = (view: string, at: number) =>
+      by(at).some((hhmm) => view.includes(`It cannot be decided while the change is being made. If the change has not finished by <!date^`) && view.includes(`|${hhmm} UTC on`));
+    for (const [request, at] of [
+      [license, approvedAt],
+      [reset.request, takenAt],
+    ] as const) {
+      const view = await closed(request);
+      expect(comesBack(view, at)).toBe(true);
+      expect(view).toContain('it comes back to the admins\' Home tab as \\"did not finish\\", to be decided again.');
+      expect(view).not.toContain('It cannot be decided again');
+    }
+
+    await Promise.all([decided, finished]);
+    await h.slack.waitForCall('chat.update', (c) => c.args.ts === license.message.ts && JSON.stringify(c.args).includes('applied'), 15_000);
+    await h.slack.waitForCall('chat.update', (c) => c.args.ts === reset.request.message.ts && JSON.stringify(c.args).includes('applied'), 15_000);
+    // Settled, it is closed for good, and says so.
+    expect(await closed(license)).toContain('It cannot be decided again.');
     h.chime.users.set('chime-bob', { ...h.chime.users.get('chime-bob')!, LicenseType: 'Basic' });
   }, 60_000);
 });

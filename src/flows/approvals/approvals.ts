@@ -39,6 +39,8 @@ export interface ApprovalFailure {
   readonly decidable?: boolean;
   /** The decision lost to another admin's retry of the same failed change, started at the same time. */
   readonly retryRaced?: boolean;
+  /** With `request`: when its change under way, if it has not finished by then, comes back to the admins (unknownAt). */
+  readonly decidableAt?: string;
 }
 
 /** Where requests are announced and people told; implemented with Slack messages. */
@@ -193,11 +195,13 @@ export class Approvals {
   async review(
     reviewer: Requester,
     requestId: string,
-  ): Promise<{ ok: true; state: 'decide'; request: PendingRequest; details: Detail } | { ok: true; state: 'closed'; request: PendingRequest } | ApprovalFailure> {
+  ): Promise<
+    { ok: true; state: 'decide'; request: PendingRequest; details: Detail } | { ok: true; state: 'closed'; request: PendingRequest; decidableAt?: string } | ApprovalFailure
+  > {
     try {
       const request = await this.loadForReviewer(reviewer, requestId);
       const current = await this.expireIfDue(request);
-      if (!this.decidable(current)) return { ok: true, state: 'closed', request: current };
+      if (!this.decidable(current)) return { ok: true, state: 'closed', request: current, ...this.unknownAt(current) };
       const details = await this.kindOf(current).reviewDetails(current);
       return { ok: true, state: 'decide', request: current, details };
     } catch (err) {
@@ -223,7 +227,7 @@ export class Approvals {
     }
     if (request.status === 'EXPIRED') return { ok: false, code: 'REQUEST_EXPIRED', request };
     // A status this version does not know is never decidable (fail closed): shown as it is, unchanged.
-    if (!this.decidable(request) || request.status === UNKNOWN_STATUS) return { ok: false, code: 'REQUEST_DECIDED', request };
+    if (!this.decidable(request) || request.status === UNKNOWN_STATUS) return { ok: false, code: 'REQUEST_DECIDED', request, ...this.unknownAt(request) };
     const kind = this.kindOf(request);
 
     const decidedAt = this.deps.clock.now();
@@ -281,7 +285,14 @@ export class Approvals {
       // Another admin's decision (or retry) took it first: say where it stands now, and whether it
       // can still be decided (their change may have failed again), never that it is closed for good.
       const now = (await this.deps.store.get(request.id).catch(() => undefined)) ?? request;
-      return { ok: false, code: 'REQUEST_DECIDED', request: now, decidable: this.decidable(now), ...(request.status === 'APPLY_FAILED' && { retryRaced: true }) };
+      return {
+        ok: false,
+        code: 'REQUEST_DECIDED',
+        request: now,
+        decidable: this.decidable(now),
+        ...this.unknownAt(now),
+        ...(request.status === 'APPLY_FAILED' && { retryRaced: true }),
+      };
     }
     await change.succeeded();
     (this.deps.metrics ?? NO_METRICS).count('license_decision', { decision: choice.decision, kind: request.kind });
@@ -513,6 +524,18 @@ export class Approvals {
     const before = this.finishUnknownBefore();
     if (request.status === 'FINISHING') return (request.takenAt ?? request.expiresAt) < before;
     return request.status === 'APPROVED' && !this.handsOver(request) && request.decidedAt !== undefined && request.decidedAt < before;
+  }
+
+  /**
+   * For a change under way (taken to finish, or approved and being applied) that is not yet
+   * decidable: when its outcome becomes unknown, and it comes back to the admins, if it has not
+   * finished by then. The same bound as finishUnknown.
+   */
+  private unknownAt(request: PendingRequest): { decidableAt?: string } {
+    const since =
+      request.status === 'FINISHING' ? (request.takenAt ?? request.expiresAt) : request.status === 'APPROVED' && !this.handsOver(request) ? request.decidedAt : undefined;
+    if (since === undefined || this.finishUnknown(request)) return {};
+    return { decidableAt: new Date(Date.parse(since) + FINISH_OUTCOME_UNKNOWN_AFTER_MS).toISOString() };
   }
 
   private finishUnknownBefore(): string {
