@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { parseArgs } from 'node:util';
 import { concerns, csvHeader, csvRow, daysBetween, jsonLine, type ExportFormat } from './audit/audit-export';
 import { DynamoDbAuditLog } from './audit/dynamodb-audit-log';
-import { noAwsCredentials } from './credentials/aws-errors';
+import { noAwsCredentials } from './aws/no-credentials';
 import { unknownOutcomes } from './flows/unknown-outcomes';
 import { missingTable } from './start-checks';
 

@@ -1,8 +1,8 @@
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { approvalsTable } from './approvals/approvals-table';
 import { auditTable } from './audit/audit-table';
+import { NO_AWS_CREDENTIALS, noAwsCredentials } from './aws/no-credentials';
 import type { Config } from './config';
-import { NO_AWS_CREDENTIALS, noAwsCredentials } from './credentials/aws-errors';
 import { networkErrorCode } from './http/network-errors';
 import { describeError } from './flows/failure';
 import type { Logger } from './flows/ports';

@@ -1,13 +1,7 @@
+import { NO_AWS_CREDENTIALS, noAwsCredentials } from '../aws/no-credentials';
 import { failed, passed, type SetupCheck } from '../doctor/setup-check';
 import { LatchkeyFailure, type FailureCode } from '../flows/failure';
 import { failedCall } from './call-check';
-
-/** What to do when the AWS SDK found no credentials at all: where it looks for them. */
-export const NO_AWS_CREDENTIALS =
-  'no AWS credentials found: give the process a role (or AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) with the permissions listed in README.md, "AWS permissions"';
-
-/** The SDK's provider chain found no credentials (it says so as a CredentialsProviderError: "Could not load credentials from any providers"). */
-export const noAwsCredentials = (err: unknown): boolean => (err as { name?: string } | undefined)?.name === 'CredentialsProviderError';
 
 interface AwsLikeError {
   name?: string;

@@ -492,7 +492,7 @@ export class Harness {
     }
   }
 
-  /** The closes of waiting modals on record (verifiers/dynamodb-closed-waits.ts), as stored. */
+  /** The closes of waiting modals on record (limits/dynamodb-closed-waits.ts), as stored. */
   async closesOnRecord(): Promise<Record<string, unknown>[]> {
     const { ScanCommand } = await import('@aws-sdk/client-dynamodb');
     const { unmarshall } = await import('@aws-sdk/util-dynamodb');

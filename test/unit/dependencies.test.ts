@@ -23,6 +23,18 @@ describe('dependencies', () => {
     expect(outward).toEqual([]);
   });
 
+  it("the core (src/ outside credentials/ and verifiers/) imports from the plug-ins' folders only the registries and the plug-in contracts: the start's checks, the CLIs and the composition root lean on no plug-in's code", () => {
+    const CONTRACTS = ['credentials', 'credentials/index', 'credentials/credential', 'credentials/registry', 'verifiers', 'verifiers/index', 'verifiers/verifier'];
+    const core = readdirSync(SRC, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && !/^(credentials|verifiers)\//.test(f));
+    expect(core).toEqual(expect.arrayContaining(['start-checks.ts', 'audit-cli.ts', 'app.ts', 'config.ts']));
+    const outward = core.flatMap((file) =>
+      importsOf(file)
+        .filter((to) => /^(credentials|verifiers)(\/|$)/.test(to) && !CONTRACTS.includes(to))
+        .map((to) => `${file} → ${to}`),
+    );
+    expect(outward).toEqual([]);
+  });
+
   it("a plug-in's folder imports only from the core and the shared modules, never from another plug-in's folder: each can be left out alone", () => {
     const folders = ['credentials', 'verifiers'].flatMap((kind) =>
       readdirSync(join(SRC, kind), { withFileTypes: true })

@@ -3,7 +3,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { describeError, LatchkeyFailure } from '../flows/failure';
 import type { Clock } from '../flows/ports';
 import type { ClosedWaits } from '../flows/verification';
-import { CLOSE_KEY_PREFIX } from '../limits/rate-table';
+import { CLOSE_KEY_PREFIX } from './rate-table';
 
 /** Kept a day: far past any wait (the ticket's 10 minutes, then the push's timeout). */
 const CLOSE_KEPT_S = 86_400;
