@@ -79,9 +79,10 @@ export interface Attention {
 export interface AdminParts {
   /**
    * With approvals on: the changes that did not finish (their outcome unknown), oldest first, which
-   * wait for an admin's new decision as much as `pending` does; `more`: how many are not shown.
+   * wait for an admin's new decision as much as `pending` does. All of them: the tab shows the
+   * first UNFINISHED_SHOWN, and afterOpen has each one's channel message say so.
    */
-  readonly unfinished?: Part<{ readonly items: readonly PendingRequest[]; readonly more: number }>;
+  readonly unfinished?: Part<readonly PendingRequest[]>;
   /** With approvals on: the live requests waiting for a decision, of every kind, oldest first. */
   readonly pending?: Part<readonly PendingRequest[]>;
   readonly today: Part<TodayCounts>;
@@ -116,7 +117,7 @@ export type SearchResult =
 /** The approvals capability, as the Home tab reads it (Approvals). */
 interface ApprovalQueue {
   waiting(limit: number): Promise<PendingRequest[]>;
-  unfinished(limit: number): Promise<{ requests: PendingRequest[]; more: number }>;
+  unfinished(): Promise<PendingRequest[]>;
   mine(requester: Requester, limit: number): Promise<OwnRequest[]>;
   showUnknown(requests: readonly PendingRequest[]): Promise<void>;
 }
@@ -182,11 +183,16 @@ export class HomeTab {
   }
 
   /**
-   * What follows the tab's publication, never delaying it: the admins' message of each of the
-   * person's requests whose change's outcome is unknown shows it so, with Review.
+   * What follows the tab's publication, never delaying it: the admins' message of each request
+   * whose change's outcome is unknown shows it so, with Review: the person's own (their newest),
+   * and, for an admin, every one that did not finish, however old, so no message still says it is
+   * being made once any admin has opened the tab.
    */
   async afterOpen(data: HomeData): Promise<void> {
-    if (this.deps.requests && data.requests?.ok) await this.deps.requests.showUnknown(data.requests.value);
+    if (!this.deps.requests) return;
+    const own = data.requests?.ok ? data.requests.value : [];
+    const unfinished = data.admin?.unfinished?.ok ? data.admin.unfinished.value : [];
+    if (own.length + unfinished.length > 0) await this.deps.requests.showUnknown([...own, ...unfinished]);
   }
 
   /** Whether this person may see and do what admins do: asked again on every click. */
@@ -235,10 +241,7 @@ export class HomeTab {
     const week = Promise.all(days.map((day) => deps.audit.ofDay(day)));
     const [unfinished, pending, today, attention] = await Promise.all([
       deps.requests
-        ? this.part('unfinished requests', requester, async () => {
-            const found = await deps.requests!.unfinished(UNFINISHED_SHOWN);
-            return { items: found.requests, more: found.more };
-          })
+        ? this.part('unfinished requests', requester, () => deps.requests!.unfinished())
         : undefined,
       deps.requests
         ? this.part('pending requests', requester, () => deps.requests!.waiting(PENDING_SHOWN))

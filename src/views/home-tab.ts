@@ -1,5 +1,5 @@
 import type { Button, HomeView, KnownBlock } from '@slack/types';
-import type { Activity, AdminParts, Attention, HomeData, Part, TodayCounts } from '../flows/home-tab';
+import { UNFINISHED_SHOWN, type Activity, type AdminParts, type Attention, type HomeData, type Part, type TodayCounts } from '../flows/home-tab';
 import type { OwnRequest } from '../flows/approvals/approvals';
 import { UNKNOWN_STATUS, type PendingRequest } from '../flows/approvals/pending-request';
 import { context, escapeMrkdwn, header, LIMITS, plain, section, slackDate, slackTime } from './blocks';
@@ -125,7 +125,7 @@ function adminBlocks(admin: AdminParts, viewer: string, words: HomeWords): Known
   const blocks: KnownBlock[] = [];
   // First, and only when there are some: nothing but an admin's new decision moves them on.
   const unfinished = admin.unfinished;
-  if (unfinished && (!unfinished.ok || unfinished.value.items.length > 0)) {
+  if (unfinished && (!unfinished.ok || unfinished.value.length > 0)) {
     blocks.push(header('Did not finish: outcome unknown'));
     if (!unfinished.ok) blocks.push(UNAVAILABLE('The list of changes that did not finish'));
     else {
@@ -134,9 +134,10 @@ function adminBlocks(admin: AdminParts, viewer: string, words: HomeWords): Known
           ':warning: Each of these changes stopped midway, so nobody knows whether it was made, and it stays so until an admin decides it again. ' +
             'Check the change with the reference its line gives, then *Review* it: approve it to make the change anew, or deny it to close it.',
         ),
-        ...unfinished.value.items.map((r) => pendingBlock(r, viewer, words.approvals.words, { unfinished: true })),
+        ...unfinished.value.slice(0, UNFINISHED_SHOWN).map((r) => pendingBlock(r, viewer, words.approvals.words, { unfinished: true })),
       );
-      if (unfinished.value.more > 0) blocks.push(context(`…and ${unfinished.value.more} more: each shows here as the ones above are decided.`));
+      const more = unfinished.value.length - UNFINISHED_SHOWN;
+      if (more > 0) blocks.push(context(`…and ${more} more: each shows here as the ones above are decided.`));
     }
   }
   if (admin.pending) {

@@ -663,7 +663,7 @@ describe("the approval policy: a change that did not finish, in the admins' Home
     return { text: JSON.stringify(section), reviews: section.flatMap((b) => (b.accessory?.action_id === 'license_review' ? [b.accessory.value as string] : [])) };
   }
 
-  it('an approved reset whose finish, and a license change whose apply, did not finish in 10 minutes are in every admin\'s queue with their line, reference and Review; never before, never for anyone else, and gone once settled', async () => {
+  it('an approved reset whose finish, and a license change whose apply, did not finish in 10 minutes are in every admin\'s queue with their line, reference and Review, and their channel messages say so once an admin opens the tab; never before, never for anyone else, and gone once settled', async () => {
     const reset = await approved(h, 'UANN');
     const reference = (reset.request.shown.blocks as any[]).map((b) => b.elements?.[0]?.text ?? '').join('').match(/`([^`]+)`/)![1];
     const license = await asksLicense('UBOB');
@@ -693,6 +693,12 @@ describe("the approval policy: a change that did not finish, in the admins' Home
     expect(listed.text).toContain('Approved by <@UADA>');
     expect(listed.text).toContain(`applying it did not finish: the outcome is unknown (the change may or may not have been made). An admin can approve it again to apply it again, or deny it to close it; IT can check the change with the reference \`${license.approvalId}\``);
     expect(home.blocks.length).toBeLessThanOrEqual(100);
+    // Their channel messages say so too, with Review, though neither requester has opened their Home tab or clicked since.
+    for (const request of [license, reset.request]) {
+      const rewritten = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('the outcome is unknown'));
+      expect(JSON.stringify(rewritten.args.blocks)).toContain('"action_id":"license_review"');
+    }
+    expect(h.slack.callsTo('views.publish').filter((c) => c.args.user_id === 'UANN' || c.args.user_id === 'UBOB')).toEqual([]);
     // Review from the Home tab opens the decision, as from the channel.
     const opened = await h.opening((trigger) => h.clickIn('UMAX', 'license_review', reset.request.approvalId, { view: home, triggerId: trigger }));
     expect(opened.view.callback_id).toBe('license_review_submit');

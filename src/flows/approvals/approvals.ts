@@ -328,9 +328,9 @@ export class Approvals {
   /**
    * Changes whose outcome is unknown (a finish or an apply that died midway), oldest first, which
    * only an admin's new decision moves on: read from the few changes under way, never from every
-   * request. `more`: how many there are beyond `limit`.
+   * request.
    */
-  async unfinished(limit: number): Promise<{ requests: PendingRequest[]; more: number }> {
+  async unfinished(): Promise<PendingRequest[]> {
     const found: PendingRequest[] = [];
     let after: string | undefined;
     let read = 0;
@@ -340,7 +340,7 @@ export class Approvals {
       found.push(...page.requests.filter((r) => this.kinds.has(r.kind) && this.finishUnknown(r)));
       after = page.next;
     } while (after && read < QUEUE_READ_MAX);
-    return { requests: found.slice(0, limit), more: Math.max(0, found.length - limit) };
+    return found;
   }
 
   /**
