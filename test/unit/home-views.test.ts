@@ -1,6 +1,6 @@
 import { CREDENTIALS } from '../../src/credentials';
 import { FAILURE_CODES } from '../../src/flows/failure';
-import { activityOf, ATTENTION_SHOWN, PENDING_SHOWN, RECENT_ACTIVITY, OWN_REQUESTS, SEARCH_PAGE, type HomeData } from '../../src/flows/home-tab';
+import { activityOf, ATTENTION_SHOWN, PENDING_SHOWN, RECENT_ACTIVITY, OWN_REQUESTS, SEARCH_PAGE, UNFINISHED_SHOWN, type HomeData } from '../../src/flows/home-tab';
 import type { PendingRequest } from '../../src/flows/approvals/pending-request';
 import type { AuditEvent } from '../../src/flows/ports';
 import { homeWords } from '../../src/handlers/home-words';
@@ -47,6 +47,8 @@ function fullData(admin: boolean): HomeData {
     requests: { ok: true, value: Array.from({ length: OWN_REQUESTS }, (_, i) => ({ ...request(i), decidable: true })) },
     ...(admin && {
       admin: {
+        // Many changes that did not finish: the tab shows a few, and how many more.
+        unfinished: { ok: true, value: Array.from({ length: 30 }, (_, i) => ({ ...request(i), status: 'APPROVED' as const, decidedBy: 'UADA', decidedAt: '2026-12-01T08:40:00.000Z' })) },
         pending: { ok: true, value: Array.from({ length: PENDING_SHOWN }, (_, i) => request(i)) },
         today: {
           ok: true,
@@ -74,6 +76,9 @@ describe('the Home tab view', () => {
     const view = homeView(fullData(admin), words);
     expect(view.type).toBe('home');
     expect(view.blocks.length).toBeLessThanOrEqual(LIMITS.blocks);
+    // Nothing cut off: every section fits whole.
+    expect(JSON.stringify(view.blocks)).not.toContain('There is more than fits here.');
+    if (admin) expect(JSON.stringify(view.blocks)).toContain(`…and ${30 - UNFINISHED_SHOWN} more: each shows here as the ones above are decided.`);
     for (const t of texts(view.blocks)) expect(t.length).toBeLessThanOrEqual(LIMITS.sectionText);
     for (const b of view.blocks.filter((x) => x.type === 'actions') as any[]) {
       for (const e of b.elements) expect(e.text.text.length).toBeLessThanOrEqual(LIMITS.buttonText);
@@ -82,7 +87,7 @@ describe('the Home tab view', () => {
 
   it('has no admin section for a member who is not one', () => {
     const text = JSON.stringify(homeView(fullData(false), words).blocks);
-    for (const admin of ['Waiting for review', 'Today', 'Needs attention', 'home_search', 'license_review']) expect(text).not.toContain(admin);
+    for (const admin of ['Did not finish', 'Waiting for review', 'Today', 'Needs attention', 'home_search', 'license_review']) expect(text).not.toContain(admin);
     expect(JSON.stringify(homeView(fullData(true), words).blocks)).toContain('Needs attention');
   });
 
