@@ -14,7 +14,7 @@ type DispatchErrorHandler = NonNullable<HTTPReceiverOptions['dispatchErrorHandle
 export function processEventErrorHandler(logger: Logger): ProcessEventErrorHandler {
   return async ({ error, response }) => {
     if (response.headersSent) {
-      logger.error({ err: describeError(error) }, 'error after the request was acknowledged');
+      errorAfterAcknowledgement(logger, error);
       return false;
     }
     const unauthorized = (error as { code?: string }).code === ErrorCode.AuthorizationError;
@@ -23,6 +23,11 @@ export function processEventErrorHandler(logger: Logger): ProcessEventErrorHandl
     response.end();
     return true;
   };
+}
+
+/** A request that failed once answered: only the log can tell anyone. */
+export function errorAfterAcknowledgement(logger: Logger, error: unknown): void {
+  logger.error({ err: describeError(error) }, 'error after the request was acknowledged');
 }
 
 export function dispatchErrorHandler(logger: Logger): DispatchErrorHandler {
