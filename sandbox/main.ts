@@ -21,15 +21,22 @@ async function main(): Promise<void> {
   const people = sandbox.fixture.people.map((p) => `    ${p.name.padEnd(12)} ${p.about}`).join('\n');
   process.stdout.write(
     `\nLatchkey sandbox is ready in ${sandbox.startupMs} ms:\n\n    ${sandbox.url}\n\n` +
+      `The app itself listens on ${sandbox.appUrl} (Slack's requests at /slack/events; /healthz, as npm start serves it, also at ${sandbox.url}healthz).\n` +
       `Open it, pick a person, and type ${commands.slice(0, -1).join(', ')} or ${commands.at(-1)}, or open Latchkey Home.\n` +
       `People (from ${relative(process.cwd(), options.fixturePath) || options.fixturePath}):\n${people}\n\n` +
       `Data kept in ${options.dataDir} (start with --fresh to forget it). Ctrl+C stops.\n`,
   );
 
-  let stopping = false;
-  const stop = () => {
-    if (stopping) process.exit(1);
-    stopping = true;
+  // Ctrl+C arrives twice: the terminal signals npm's whole process group, and npm forwards the
+  // signal to its child (this process: `exec node`, no shell or tsx CLI between) too. The same
+  // signal within a second is that one press; a later one, while stopping, ends the process at once.
+  let stopping: { signal: NodeJS.Signals; at: number } | undefined;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      if (signal === stopping.signal && performance.now() - stopping.at < 1_000) return;
+      process.exit(1);
+    }
+    stopping = { signal, at: performance.now() };
     process.stdout.write('\nstopping…\n');
     sandbox.stop().then(
       () => process.exit(0),

@@ -233,7 +233,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const panel = new Panel(fixture, slack, directories, workspace, tables, logs);
     let pagePort = 0;
     const server = createServer((req, res) => {
-      route(req, res, { fixture, workspace, panel, limits, page: { port: pagePort, host: options.host } }).catch((err: unknown) => {
+      route(req, res, { fixture, workspace, panel, limits, appUrl, page: { port: pagePort, host: options.host } }).catch((err: unknown) => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: err instanceof Error ? err.message : String(err) }));
       });
@@ -461,7 +461,11 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-async function route(req: IncomingMessage, res: ServerResponse, ctx: { fixture: Fixture; workspace: Workspace; panel: Panel; limits: SandboxLimits; page: { port: number; host?: string } }): Promise<void> {
+async function route(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: { fixture: Fixture; workspace: Workspace; panel: Panel; limits: SandboxLimits; appUrl: string; page: { port: number; host?: string } },
+): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://sandbox');
   const { workspace, fixture, panel } = ctx;
   const refused = crossSiteRefusal(req.method ?? 'GET', req.headers, ctx.page);
@@ -471,6 +475,17 @@ async function route(req: IncomingMessage, res: ServerResponse, ctx: { fixture: 
   }
   const known = (user: unknown): user is string => typeof user === 'string' && fixture.people.some((p) => p.slack === user);
 
+  // The app's own /healthz, as npm start serves it, also here: the app's port is picked anew at
+  // every start, the page's stays put, so a probe or a newcomer's curl has one place to ask.
+  if (req.method === 'GET' && url.pathname === '/healthz') {
+    const health = await fetch(`${ctx.appUrl}/healthz`, { signal: AbortSignal.timeout(2_000) }).then(
+      async (answer) => ({ status: answer.status, body: await answer.text() }),
+      () => ({ status: 503, body: JSON.stringify({ status: 'down' }) }),
+    );
+    res.writeHead(health.status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    res.end(health.body);
+    return;
+  }
   if (req.method === 'GET' && STATIC[url.pathname]) {
     const file = STATIC[url.pathname]!;
     res.writeHead(200, { 'content-type': TYPES[file.split('.').pop()!]!, 'cache-control': 'no-store' });
