@@ -3,13 +3,13 @@
  */
 import { relative } from 'node:path';
 import { CREDENTIALS } from '../src/credentials';
+import { quietNodeVersionNotice } from '../src/aws/node-version-notice';
 import { LICENSE_COMMAND } from '../src/core-commands';
 import { HELP, parseSandboxArgs } from './cli';
 import { startSandbox } from './sandbox';
 
 async function main(): Promise<void> {
-  // The SDK's notice about Node versions it will need from 2027 says nothing about the demo.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  quietNodeVersionNotice();
   const command = parseSandboxArgs(process.argv.slice(2));
   if (command.help) {
     process.stdout.write(HELP);

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { concerns, csvHeader, csvRow, daysBetween, jsonLine, type ExportFormat } from './audit/audit-export';
 import { DynamoDbAuditLog } from './audit/dynamodb-audit-log';
 import { noAwsCredentials } from './aws/no-credentials';
+import { quietNodeVersionNotice } from './aws/node-version-notice';
 import { unknownOutcomes } from './flows/unknown-outcomes';
 import { missingTable } from './start-checks';
 
@@ -41,6 +42,7 @@ async function main(argv: string[]): Promise<void> {
   // The arguments first: a typo or a missing date is named as such, whatever the AWS settings.
   const run = command === 'unknown' ? unknown(rest) : command === 'export' ? exportRecords(rest) : undefined;
   if (!run) throw new UsageError(`unknown subcommand "${command}"`);
+  quietNodeVersionNotice();
   const client = new DynamoDBClient({});
   // The SDK's own words are "Region is missing", at the first query: name the setting before it.
   if (!(await client.config.region().catch(() => undefined))) {

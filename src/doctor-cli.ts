@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { createDoctor } from './app';
+import { quietNodeVersionNotice } from './aws/node-version-notice';
 import { parseArgsPointingAtHelp } from './cli-args';
 import { describeProblems, loadConfig } from './config';
 import { renderChecks } from './doctor/setup-check';
@@ -40,6 +41,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (existsSync('.env')) process.loadEnvFile('.env');
+  quietNodeVersionNotice();
   const loaded = loadConfig(process.env);
   if (!loaded.ok) {
     process.stderr.write(`${describeProblems(loaded.problems, { ...loaded, cannot: 'check its setup' })}\n`);
