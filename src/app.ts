@@ -9,7 +9,8 @@ import { DynamoDbAuditLog } from './audit/dynamodb-audit-log';
 import type { Config } from './config';
 import { CREDENTIALS } from './credentials';
 import type { AdapterContext } from './credentials/credential';
-import { AWS_CLIENT } from './aws-client';
+import { awsClientSettings } from './aws-client';
+import type { AwsClientSettings } from './credentials/credential';
 import { Approvals, type ApprovalKind } from './flows/approvals/approvals';
 import { licenseKind, LicenseRequests } from './flows/license-requests';
 import { ResetApprovals, resetKind } from './flows/reset-approval';
@@ -97,17 +98,20 @@ export interface Latchkey {
 export interface LatchkeyOptions {
   readonly logger: AppLogger;
   readonly clock?: Clock;
+  /** How long an AWS call may go unanswered before it fails (AWS_REQUEST_TIMEOUT_MS unless given: tests shorten it). */
+  readonly awsRequestTimeoutMs?: number;
 }
 
 /**
  * The composition root: the only place that builds AWS and Slack clients, adapters and flows,
  * and registers the handlers. Everything else receives what it needs.
  */
-export function createLatchkey(config: Config, { logger, clock = { now: () => new Date() } }: LatchkeyOptions): Latchkey {
-  const dynamo = new DynamoDBClient(AWS_CLIENT);
+export function createLatchkey(config: Config, { logger, clock = { now: () => new Date() }, awsRequestTimeoutMs }: LatchkeyOptions): Latchkey {
+  const aws = awsClientSettings({ logger, requestTimeoutMs: awsRequestTimeoutMs });
+  const dynamo = new DynamoDBClient(aws);
   // The health, start and setup checks bound their calls with an abortSignal; a call with send options
   // makes a client drop its cached middleware stacks, so they have a client of their own.
-  const probes = new DynamoDBClient(AWS_CLIENT);
+  const probes = new DynamoDBClient(aws);
   const health = healthCheck(probes, config.audit.tableName, logger);
   const metrics = new PrometheusMetrics();
   const routes = [health.route, metricsRoute(metrics, config.metricsToken)];
@@ -135,7 +139,7 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
       throw err;
     }));
 
-  const { credentials, licenseRequests } = registerFeatures(app, config, { dynamo, probes, logger, clock, fetch, metrics });
+  const { credentials, licenseRequests } = registerFeatures(app, config, { aws, dynamo, probes, logger, clock, fetch, metrics });
   let stopping: Promise<void> | undefined;
 
   return {
@@ -206,7 +210,7 @@ export interface LambdaLatchkey {
 
 export async function createLambdaLatchkey(
   config: Config,
-  { logger, functionName, clock = { now: () => new Date() } }: LatchkeyOptions & { functionName: string },
+  { logger, functionName, clock = { now: () => new Date() }, awsRequestTimeoutMs }: LatchkeyOptions & { functionName: string },
 ): Promise<LambdaLatchkey> {
   const [{ LambdaClient }, { SelfInvokeQueue }, { EmfMetrics }] = await Promise.all([
     import('@aws-sdk/client-lambda'),
@@ -214,8 +218,9 @@ export async function createLambdaLatchkey(
     import('./metrics/emf-metrics'),
   ]);
   const metrics = new EmfMetrics();
-  const dynamo = new DynamoDBClient(AWS_CLIENT);
-  const queue = new SelfInvokeQueue(new LambdaClient(AWS_CLIENT), functionName);
+  const aws = awsClientSettings({ logger, requestTimeoutMs: awsRequestTimeoutMs });
+  const dynamo = new DynamoDBClient(aws);
+  const queue = new SelfInvokeQueue(new LambdaClient(aws), functionName);
   const claims = new DynamoDbWorkClaims(dynamo, config.limits.tableName, clock);
   const fetch = httpFetch();
   const receiver = new HandOffReceiver({ signingSecret: config.slack.signingSecret, queue, claims, logger, fetch, metrics });
@@ -231,7 +236,7 @@ export async function createLambdaLatchkey(
     KNOWN_ENTRY_POINTS,
     { fetch, logger, metrics, slack: slackWebApi(config, logger, fetch) },
   );
-  registerFeatures(app, config, { dynamo, logger, clock, fetch, metrics });
+  registerFeatures(app, config, { aws, dynamo, logger, clock, fetch, metrics });
   warnAboutConfig(config, logger);
   return { receiver };
 }
@@ -243,10 +248,11 @@ function warnAboutConfig(config: Config, logger: AppLogger): void {
 
 /** `npm run doctor`: the setup check with clients of its own, built as the app builds them. */
 export function createDoctor(config: Config, { logger }: { logger: AppLogger }): { run(options: { person?: string }): Promise<SetupCheck[]>; close(): void } {
-  const dynamo = new DynamoDBClient(AWS_CLIENT);
+  const aws = awsClientSettings({ logger });
+  const dynamo = new DynamoDBClient(aws);
   const fetch = httpFetch();
   const slack = slackWebApi(config, logger, fetch);
-  const context: AdapterContext = { aws: AWS_CLIENT, fetch, logger };
+  const context: AdapterContext = { aws, fetch, logger };
   return {
     run: (options) => runDoctor({ config, slack, dynamo, context }, options),
     close: () => dynamo.destroy(),
@@ -257,9 +263,9 @@ export function createDoctor(config: Config, { logger }: { logger: AppLogger }):
  * Secrets read from Secrets Manager, by the variable each fills (Lambda keeps only their ARNs in
  * its environment, as `<NAME>_ARN`). Called once per cold start.
  */
-export async function readSecrets(arns: Readonly<Record<string, string>>): Promise<Record<string, string>> {
+export async function readSecrets(arns: Readonly<Record<string, string>>, logger?: AppLogger): Promise<Record<string, string>> {
   const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
-  const secrets = new SecretsManagerClient(AWS_CLIENT);
+  const secrets = new SecretsManagerClient(awsClientSettings({ logger }));
   try {
     const read = async ([variable, arn]: [string, string]) => {
       const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: arn }));
@@ -353,6 +359,7 @@ function registerFeatures(
   app: GuardedApp,
   config: Config,
   {
+    aws,
     dynamo,
     probes,
     logger,
@@ -360,6 +367,8 @@ function registerFeatures(
     fetch,
     metrics,
   }: {
+    /** Every AWS client's settings (awsClientSettings), as the clients passed in were built. */
+    aws: AwsClientSettings;
     dynamo: DynamoDBClient;
     /** For the setup check's calls, which carry an abortSignal (see the server's `probes`); made when first needed if not given. */
     probes?: DynamoDBClient;
@@ -374,7 +383,7 @@ function registerFeatures(
   const members = new SlackWorkspaceMembers(app.slack);
   // A key of its own, derived from the signing secret, so there is no extra secret to manage.
   const sealer = new Sealer(Buffer.from(hkdfSync('sha256', config.slack.signingSecret, 'latchkey', 'sealed-ticket v2', 32)));
-  const context: AdapterContext = { aws: AWS_CLIENT, fetch, logger };
+  const context: AdapterContext = { aws, fetch, logger };
 
   const credentials = new Map<string, Resettable>(
     config.credentials.map(({ credential, settings }) => [
@@ -480,7 +489,7 @@ function registerFeatures(
   registerAuditSearchSubmission(app, home, words, logger);
   registerAuditSearchPage(app, home, words, logger);
   let checkClient = probes;
-  registerHomeSetupCheckButton(app, home, () => runDoctor({ config, slack: app.slack, dynamo: (checkClient ??= new DynamoDBClient(AWS_CLIENT)), context }), logger);
+  registerHomeSetupCheckButton(app, home, () => runDoctor({ config, slack: app.slack, dynamo: (checkClient ??= new DynamoDBClient(aws)), context }), logger);
   registerAuditSearchAgain(app, clock, logger);
 
   app.error(async (error) => {

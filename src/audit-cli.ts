@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { parseArgs } from 'node:util';
 import { concerns, csvHeader, csvRow, daysBetween, jsonLine, type ExportFormat } from './audit/audit-export';
 import { DynamoDbAuditLog } from './audit/dynamodb-audit-log';
+import { AWS_CLIENT } from './aws-client';
 import { noAwsCredentials } from './aws/no-credentials';
 import { quietNodeVersionNotice } from './aws/node-version-notice';
 import { unknownOutcomes } from './flows/unknown-outcomes';
@@ -11,8 +12,9 @@ const USAGE = `Latchkey's audit log, for operators (AWS credentials of your own:
 
 usage:
   npm run audit -- unknown [--days N]
-      Attempts with no outcome record in the last N UTC days (default 2, at most 400), as JSON lines:
-      the change may or may not have happened; check the directory and the person.
+      Attempts with no outcome record, or whose directory never answered the change, in the last N
+      UTC days (default 2, at most 400), as JSON lines: the change may or may not have happened;
+      check the directory and the person.
   npm run audit -- export --from YYYY-MM-DD --to YYYY-MM-DD [--person U…] [--format csv|jsonl]
       Every record of those UTC days (both included, at most 400), oldest first, to standard output:
       CSV with a header (the default) or JSON lines. --person keeps the records by or about one
@@ -43,7 +45,7 @@ async function main(argv: string[]): Promise<void> {
   const run = command === 'unknown' ? unknown(rest) : command === 'export' ? exportRecords(rest) : undefined;
   if (!run) throw new UsageError(`unknown subcommand "${command}"`);
   quietNodeVersionNotice();
-  const client = new DynamoDBClient({});
+  const client = new DynamoDBClient(AWS_CLIENT);
   // The SDK's own words are "Region is missing", at the first query: name the setting before it.
   if (!(await client.config.region().catch(() => undefined))) {
     client.destroy();

@@ -44,14 +44,14 @@ export function createLambdaHandler(env: NodeJS.ProcessEnv, logger: AppLogger = 
       throw new Error('SLACK_SIGNING_SECRET_ARN, SLACK_BOT_TOKEN_ARN and AWS_LAMBDA_FUNCTION_NAME must be set');
     }
     // Slack's two, and those of the credentials the stack set up (each `<NAME>_ARN` it put here).
-    return build(await readSecrets(arns()));
+    return build(await readSecrets(arns(), logger));
   };
   /** The signing secret may have been rotated: read the secrets again (at most once a minute); true when the app was rebuilt. */
   const rotated = async (current: string): Promise<boolean> => {
     if (Date.now() - rereadAt < SECRET_REREAD_MS) return false;
     rereadAt = Date.now();
     try {
-      const secrets = await readSecrets(arns());
+      const secrets = await readSecrets(arns(), logger);
       if (secrets.SLACK_SIGNING_SECRET === current) return false;
       const rebuilt = build(secrets);
       await rebuilt;

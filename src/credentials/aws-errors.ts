@@ -22,17 +22,28 @@ const THROTTLING_ERRORS = new Set([
 ]);
 
 /**
+ * The request was sent and then went unanswered: the handler's request timeout (TimeoutError,
+ * ETIMEDOUT) or a connection dropped midway (ECONNRESET, EPIPE), but not a connection that was
+ * never made (a connect that timed out or was refused). The service may have carried it out.
+ */
+const SENT_UNANSWERED = new Set(['ETIMEDOUT', 'ECONNRESET', 'EPIPE']);
+
+/**
  * Turns an AWS SDK error (after the SDK's own retries) into our failure. `specific` names the
  * service's own exceptions; the rest is what every AWS service shares: throttling, 5xx, a network
- * that did not answer, and setup mistakes.
+ * that did not answer, and setup mistakes. `change`: the call changes something (a reset, a
+ * license), so one sent but never answered may have been carried out: DIRECTORY_OUTCOME_UNKNOWN,
+ * never "unavailable" (which tells the person nothing was changed).
  */
-export function fromAwsError(err: unknown, service: string, specific: Partial<Record<string, FailureCode>>): LatchkeyFailure {
-  const e = (err ?? {}) as AwsLikeError;
+export function fromAwsError(err: unknown, service: string, specific: Partial<Record<string, FailureCode>>, { change = false } = {}): LatchkeyFailure {
+  const e = (err ?? {}) as AwsLikeError & { syscall?: string };
   const name = e.name ?? 'Error';
   const status = e.$metadata?.httpStatusCode;
   // A network error by its code (ECONNREFUSED…): its message can carry the request's URL.
   const detail = status === undefined && typeof e.code === 'string' && /^E[A-Z0-9_]+$/.test(e.code) ? `${service} ${name} ${e.code}` : `${service} ${name}: ${e.message ?? ''}`.trim();
+  const sentUnanswered = status === undefined && typeof e.code === 'string' && SENT_UNANSWERED.has(e.code) && e.syscall !== 'connect';
   const code =
+    (change && sentUnanswered ? 'DIRECTORY_OUTCOME_UNKNOWN' : undefined) ??
     specific[name] ??
     (THROTTLING_ERRORS.has(name) || status === 429 ? 'DIRECTORY_THROTTLED' : undefined) ??
     (SETUP_ERRORS.has(name) ? 'DIRECTORY_MISCONFIGURED' : undefined) ??

@@ -56,10 +56,27 @@ export interface CredentialSettings<S> {
 
 /** The settings every AWS SDK client of the app is built with (spread them into the client's config). */
 export interface AwsClientSettings {
-  /** A request that has not answered by then will not. */
-  readonly requestHandler: { readonly connectionTimeout: number; readonly requestTimeout: number };
+  /**
+   * A request that has not connected, or answered, by then will not: it fails with a TimeoutError
+   * (`throwOnRequestTimeout`; the SDK would otherwise only warn and wait on). The handler's own
+   * warnings go to `logger`, never to `console`.
+   */
+  readonly requestHandler: {
+    readonly connectionTimeout: number;
+    readonly requestTimeout: number;
+    readonly throwOnRequestTimeout: true;
+    readonly logger: AwsHandlerLogger;
+  };
   /** Middleware stacks built once per command class. A call with send options (an abortSignal) empties the client's cache: such calls get a client of their own. */
   readonly cacheMiddleware: boolean;
+}
+
+/** What the SDK's HTTP handler logs through (its Logger shape). */
+export interface AwsHandlerLogger {
+  debug(...content: unknown[]): void;
+  info(...content: unknown[]): void;
+  warn(...content: unknown[]): void;
+  error(...content: unknown[]): void;
 }
 
 /** What the composition root hands a credential's adapter factory. */

@@ -377,7 +377,7 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
     }
   };
 
-  const server = await startSimServer(handle, () => state.latencyMs);
+  const server = await startSimServer(handle, () => state.latencyMs, () => state.released());
   url = server.url;
   const controls = state.controls(server);
   /** Number matching, as Okta does it: approved only with the right number picked; a wrong pick (or none) rejects the push. */

@@ -24,6 +24,13 @@ export interface StandIn {
   readonly calls: SimCall[];
   callsTo(operation: string): SimCall[];
   setLatency(ms: number): void;
+  /**
+   * Holds the answers from now on (to `operations` only, when given) until the returned release is
+   * called. Each request is still served at once, as with latency: the change is made, its answer
+   * withheld. A change kept under way as long as a test needs; past the client's request timeout,
+   * a call never answered.
+   */
+  hold(operations?: readonly string[]): () => void;
   /** Forgets calls and pending failures; keeps accounts and secrets. */
   clear(): void;
   close(): Promise<void>;
@@ -140,6 +147,29 @@ export class SimState<Op extends string, Failure = string> {
     this.pending.clear();
   }
 
+  private readonly gates = new Set<{ readonly operations?: readonly string[]; readonly opened: Promise<void> }>();
+
+  /** StandIn.hold: the answers to `operations` (every one when absent) wait until the release is called. */
+  hold(operations?: readonly string[]): () => void {
+    let open!: () => void;
+    const gate = { operations, opened: new Promise<void>((resolve) => (open = resolve)) };
+    this.gates.add(gate);
+    return () => {
+      this.gates.delete(gate);
+      open();
+    };
+  }
+
+  /**
+   * Resolves once the answer to the request just served may go out: at once, unless held. Called
+   * right after the handler, whose call is then the last recorded.
+   */
+  released(): Promise<void> {
+    const operation = this.calls.at(-1)?.operation;
+    const holding = [...this.gates].filter((g) => !g.operations || (operation !== undefined && g.operations.includes(operation)));
+    return Promise.all(holding.map((g) => g.opened)).then(() => undefined);
+  }
+
   /** The controls every simulator hands its tests, over the server it runs. */
   controls(server: RunningServer) {
     return {
@@ -150,6 +180,7 @@ export class SimState<Op extends string, Failure = string> {
       setLatency: (ms: number) => {
         this.latencyMs = ms;
       },
+      hold: (operations?: readonly string[]) => this.hold(operations),
       clear: () => this.clear(),
       close: () => server.close(),
     };
@@ -163,11 +194,13 @@ export interface RunningServer {
 
 /**
  * Serves `handle` on 127.0.0.1 at an ephemeral port. `latencyMs` is read per request so tests can
- * change it while the server runs.
+ * change it while the server runs; each answer goes out after it, once `released` (asked right
+ * after `handle`) resolves: SimState.released, a test's hold.
  */
 export async function startSimServer(
   handle: (req: SimRequest) => SimResponse,
   latencyMs: () => number,
+  released: () => Promise<void> = () => Promise.resolve(),
 ): Promise<RunningServer> {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -179,7 +212,9 @@ export async function startSimServer(
         headers: req.headers,
         body: Buffer.concat(chunks).toString('utf8'),
       });
-      setTimeout(() => {
+      const answer = () => {
+        // The client gave up on it (its request timeout): nothing to answer.
+        if (res.destroyed) return;
         // The SDK copies x-amzn-RequestId into $metadata.requestId, as with the real services.
         res.writeHead(out.status, {
           ...out.headers,
@@ -187,7 +222,10 @@ export async function startSimServer(
           'content-length': String(Buffer.byteLength(out.body)),
         });
         res.end(out.body);
-      }, latencyMs());
+      };
+      // Asked now, right after the handler recorded this call: whether a hold covers it.
+      const sent = released();
+      setTimeout(() => void sent.then(answer), latencyMs());
     });
   });
   return serveOnLoopback(server);

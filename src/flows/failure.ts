@@ -25,6 +25,8 @@ export const FAILURE_CODES = [
   // The directory itself
   'DIRECTORY_THROTTLED',
   'DIRECTORY_UNAVAILABLE',
+  // A change was sent but not answered (timed out, or the connection dropped): it may have been made
+  'DIRECTORY_OUTCOME_UNKNOWN',
   'DIRECTORY_REJECTED',
   'DIRECTORY_MISCONFIGURED',
   'DIRECTORY_NOT_ENABLED',

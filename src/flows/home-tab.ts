@@ -32,9 +32,10 @@ export interface Activity {
   /**
    * OUTCOME_UNKNOWN: being finished or applied for longer than any change takes (it died midway),
    * which an admin can decide again; CLOSED_OUTCOME_UNKNOWN: denied then, so the change may have been made;
-   * ENDED_OUTCOME_UNKNOWN: approved again then, and expired or failed without its new finish, so the earlier change may have been made.
+   * ENDED_OUTCOME_UNKNOWN: approved again then, and expired or failed without its new finish, so the earlier change may have been made;
+   * APPLY_UNANSWERED: its change was sent and not answered (DIRECTORY_OUTCOME_UNKNOWN), so it may have been made.
    */
-  readonly standing?: PendingRequest['status'] | 'OUTCOME_UNKNOWN' | 'CLOSED_OUTCOME_UNKNOWN' | 'ENDED_OUTCOME_UNKNOWN';
+  readonly standing?: PendingRequest['status'] | 'OUTCOME_UNKNOWN' | 'CLOSED_OUTCOME_UNKNOWN' | 'ENDED_OUTCOME_UNKNOWN' | 'APPLY_UNANSWERED';
   /** An approval's change: how applying it ended, when it was tried. */
   readonly applied?: 'succeeded' | 'failed' | 'unknown';
   /** Who did it, and in which directory account: what an operator looking into it needs. */
@@ -309,7 +310,9 @@ export function activityOf(events: readonly AuditEvent[], now: Date, requests: r
         ? 'CLOSED_OUTCOME_UNKNOWN'
         : endedAfterUnknownOutcome(r)
           ? 'ENDED_OUTCOME_UNKNOWN'
-          : r.status;
+          : r.status === 'APPLY_FAILED' && r.errorCode === 'DIRECTORY_OUTCOME_UNKNOWN'
+            ? 'APPLY_UNANSWERED'
+            : r.status;
   const standing = new Map(requests.map((r) => [r.id, standingOf(r)]));
   return [...byThing.values()].map((records) => {
     const steps = [...new Set(records.map((r) => r.requestId))].map((id) => records.filter((r) => r.requestId === id));
@@ -364,7 +367,10 @@ function stepState(records: readonly AuditEvent[], now: Date): Pick<Activity, 's
           ? 'succeeded'
           : outcome.outcome === 'partial'
             ? 'partial'
-            : 'failed'
+            : // The directory never answered the change: it may have been made.
+              outcome.errorCode === 'DIRECTORY_OUTCOME_UNKNOWN'
+              ? 'unknown'
+              : 'failed'
         : now.getTime() - Date.parse(first.at) >= OUTCOME_GRACE_MS
           ? 'unknown'
           : 'in_progress';

@@ -3,11 +3,16 @@ export const OUTCOME_GRACE_MS = 2 * 60 * 1000;
 
 /**
  * Attempts with no outcome: the process stopped between the change and its outcome record (or
- * that write failed, which was logged as an alert). The change may or may not have happened;
+ * that write failed, which was logged as an alert); or whose outcome says the directory never
+ * answered the change (DIRECTORY_OUTCOME_UNKNOWN). The change may or may not have happened;
  * a reviewer should check the directory and the person.
  */
-export function unknownOutcomes<R extends { readonly requestId: string; readonly phase: string; readonly at: string }>(records: readonly R[], now: Date, graceMs = OUTCOME_GRACE_MS): R[] {
-  const finished = new Set(records.filter((r) => r.phase === 'outcome').map((r) => r.requestId));
+export function unknownOutcomes<R extends { readonly requestId: string; readonly phase: string; readonly at: string; readonly errorCode?: string }>(
+  records: readonly R[],
+  now: Date,
+  graceMs = OUTCOME_GRACE_MS,
+): R[] {
+  const finished = new Set(records.filter((r) => r.phase === 'outcome' && r.errorCode !== 'DIRECTORY_OUTCOME_UNKNOWN').map((r) => r.requestId));
   return records.filter(
     (r) => r.phase === 'attempt' && !finished.has(r.requestId) && now.getTime() - Date.parse(r.at) >= graceMs,
   );

@@ -103,6 +103,13 @@ export function failureMessage(
       headline: `${dir} is not answering right now. Nothing was changed.`,
       next: `${again} in a few minutes; if it keeps failing, contact IT.`,
     },
+    // Never "nothing was changed": the change was sent, and may have been made.
+    DIRECTORY_OUTCOME_UNKNOWN: {
+      headline: `${dir} did not answer in time, so Latchkey cannot tell whether your ${words.short} was ${change.done}.`,
+      next: words.change
+        ? `${again} in a few minutes; if it keeps failing, contact IT and quote the reference below.`
+        : `Your old ${words.short} may no longer work. ${again} in a few minutes for a new one; if it keeps failing, contact IT and quote the reference below.`,
+    },
     DIRECTORY_REJECTED: {
       headline: `${dir} refused the change.`,
       next: `${again} later; if it keeps happening, contact IT and quote the reference below.`,

@@ -622,12 +622,15 @@ describe('the approval policy: approved again after an unknown outcome, then not
 });
 
 describe("the approval policy: a change that did not finish, in the admins' Home tab", () => {
-  const h = useHarness({ env: POLICY }, (x) => {
+  // Chime's answers are held while a change must stay under way: the app's AWS calls wait for them
+  // longer here than the 5 s they wait in production, so nothing but the test's release ends the hold.
+  const h = useHarness({ env: POLICY, awsRequestTimeoutMs: 60_000 }, (x) => {
     x.slack.clear();
     x.chime.clear();
   });
+  let release = () => {};
   afterEach(() => {
-    h.chime.setLatency(0);
+    release();
     h.clock.offsetMs = 0;
   });
 
@@ -669,15 +672,13 @@ describe("the approval policy: a change that did not finish, in the admins' Home
     const license = await asksLicense('UBOB');
     const review = await reviews(h, 'UADA', license);
     h.chime.clear();
-    // Chime answers slowly, so both changes are under way as a process that died midway left them: the
-    // license's apply (an admin approved it) and the reset's finish (its requester took it).
-    // (Past the SDK's 5 s request timeout, which only warns: the call goes on.)
-    h.chime.setLatency(12_000);
+    // Chime's answers are held, so both changes are under way as a process that died midway left them:
+    // the license's apply (an admin approved it) and the reset's finish (its requester took it).
+    release = h.chime.hold();
     const decided = h.submit('UADA', review.view, { values: decide('approve') });
     await until('the license is being applied', () => h.chime.callsTo('UpdateUser').length === 1);
     const finished = h.click('UANN', 'approval_finish', reset.finish.value, reset.finish.message);
     await until('the reset is being finished', () => h.chime.calls.some((c) => c.operation !== 'UpdateUser'));
-    h.chime.setLatency(0);
 
     // Under way for less than 10 minutes: nobody is asked to decide them.
     expect(unfinishedSection((await h.openHome('UMAX')).home).reviews).toEqual([]);
@@ -707,6 +708,7 @@ describe("the approval policy: a change that did not finish, in the admins' Home
     expect(JSON.stringify((await h.openHome('UCARL')).home)).not.toContain('Did not finish');
 
     // Once settled, they leave the list.
+    release();
     await Promise.all([decided, finished]);
     await h.slack.waitForCall('chat.update', (c) => c.args.ts === license.message.ts && JSON.stringify(c.args).includes('applied'), 15_000);
     await h.slack.waitForCall('chat.update', (c) => c.args.ts === reset.request.message.ts && JSON.stringify(c.args).includes('applied'), 15_000);
@@ -730,14 +732,13 @@ describe("the approval policy: a change that did not finish, in the admins' Home
 
     // Being applied (the license) and being finished (the reset), as a process that dies midway leaves them.
     h.chime.clear();
-    h.chime.setLatency(12_000);
+    release = h.chime.hold();
     const decided = h.submit('UADA', review.view, { values: decide('approve') });
     await until('the license is being applied', () => h.chime.callsTo('UpdateUser').length === 1);
     const approvedAt = Date.now();
     const finished = h.click('UCARL', 'approval_finish', reset.finish.value, reset.finish.message);
     await until('the reset is being finished', () => h.chime.calls.some((c) => c.operation !== 'UpdateUser'));
     const takenAt = Date.now();
-    h.chime.setLatency(0);
     // By when, to the minute: 10 minutes after the approval (or the take), give or take the second these steps took.
     const by = (at: number) => [-1, 0, 1].map((s) => new Date(Math.floor(at / 60_000) * 60_000 + 10 * 60_000 + s * 60_000).toISOString().slice(11, 16));
     const comesBack = (view: string, at: number) =>
@@ -752,6 +753,7 @@ describe("the approval policy: a change that did not finish, in the admins' Home
       expect(view).not.toContain('It cannot be decided again');
     }
 
+    release();
     await Promise.all([decided, finished]);
     await h.slack.waitForCall('chat.update', (c) => c.args.ts === license.message.ts && JSON.stringify(c.args).includes('applied'), 15_000);
     await h.slack.waitForCall('chat.update', (c) => c.args.ts === reset.request.message.ts && JSON.stringify(c.args).includes('applied'), 15_000);

@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { createLatchkey, type Latchkey } from '../../src/app';
+import { startDynamoGate, type DynamoGate } from './dynamo-gate';
 import { DynamoDbAuditLog } from '../../src/audit/dynamodb-audit-log';
 import type { AuditRecord } from '../../src/audit/audit-record';
 import type { AuditEntry } from '../../src/flows/ports';
@@ -95,6 +96,10 @@ export interface HarnessOptions {
   /** With entry 'lambda': the built bundle (scripts/build-lambda.js) to run instead of src/lambda.ts. */
   lambdaBundle?: string;
   env?: Record<string, string>;
+  /** How long the app's AWS calls may go unanswered (the server entry): the app's own 5 s unless given. */
+  awsRequestTimeoutMs?: number;
+  /** The app reaches dynalite through a gate (`dynamoGate`) that can leave chosen requests unanswered. */
+  dynamoGate?: boolean;
 }
 
 /**
@@ -153,13 +158,14 @@ export class Harness {
     const verifierStandIn =
       verifierPlugin && !servedAlready ? await (await verifierPlugin.standIn()).start({ users: options.accounts?.[`verifier:${verifierPlugin.id}`] }) : undefined;
     if (verifierStandIn) Object.assign(credentialEnv, verifierStandIn.env);
+    const gate = options.dynamoGate ? await startDynamoGate(dynamo.endpoint) : undefined;
     // The SDK's own configuration sources, as in production: endpoints by environment only.
     // AWS_REGION is not us-east-1 on purpose: the Chime simulator refuses requests not signed for it.
     Object.assign(process.env, {
       AWS_REGION: 'eu-west-1',
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: gate?.endpoint ?? dynamo.endpoint,
       ...Object.fromEntries(Object.entries(credentialEnv).filter(([k]) => k.startsWith('AWS_'))),
     });
     const licensed = served.some((c) => c.licenses);
@@ -191,12 +197,14 @@ export class Harness {
       },
     });
     const clock = new ShiftedClock();
-    const latchkey = options.entry === 'lambda' ? lambdaEntry(config, env, sink, options.lambdaBundle) : createLatchkey(config, { logger: createLogger('debug', sink), clock });
+    const latchkey = options.entry === 'lambda' ? lambdaEntry(config, env, sink, options.lambdaBundle) : createLatchkey(config, { logger: createLogger('debug', sink), clock, awsRequestTimeoutMs: options.awsRequestTimeoutMs });
     const { port } = await latchkey.start();
     const readerClient = new DynamoDBClient({ endpoint: dynamo.endpoint });
     const auditReader = new DynamoDbAuditLog(readerClient, config.audit.tableName, 1, { now: () => new Date() });
     const harness = new Harness(slack, standIns, dynamo, latchkey, `http://127.0.0.1:${port}`, auditReader, readerClient, logs, clock);
     harness.config = config;
+    harness.awsRequestTimeoutMs = options.awsRequestTimeoutMs;
+    harness.gate = gate;
     harness.verifierStandIn = verifierStandIn;
     harness.env = env;
     harness.sink = sink;
@@ -204,6 +212,14 @@ export class Harness {
   }
 
   private config!: Config;
+  private awsRequestTimeoutMs?: number;
+  private gate?: DynamoGate;
+
+  /** The gate between the app and dynalite, when started with `dynamoGate`. */
+  get dynamoGate(): DynamoGate {
+    if (!this.gate) throw new Error('started without dynamoGate');
+    return this.gate;
+  }
   /** The stand-in of the verifier VERIFY_WITH names, when it has one of its own (Duo's). */
   verifierStandIn?: StandIn;
   /** The environment the app was configured from, for starting it as a separate process. */
@@ -213,7 +229,7 @@ export class Harness {
 
   /** A second app instance on the same Slack, AWS and DynamoDB: what a scaled-out deployment is. */
   async startAnotherInstance(): Promise<string> {
-    const other = createLatchkey(this.config, { logger: createLogger('debug', this.sink), clock: this.clock });
+    const other = createLatchkey(this.config, { logger: createLogger('debug', this.sink), clock: this.clock, awsRequestTimeoutMs: this.awsRequestTimeoutMs });
     this.others.push(other);
     const { port } = await other.start();
     return `http://127.0.0.1:${port}/slack/events`;
@@ -267,7 +283,7 @@ export class Harness {
     this.readerClient.destroy();
     // allSettled: a test may already have closed one (to play an outage).
     const standIns = new Set([...this.standIns.values(), ...(this.verifierStandIn ? [this.verifierStandIn] : [])]);
-    await Promise.allSettled([this.slack.close(), ...[...standIns].map((s) => s.close()), this.dynamo.close()]);
+    await Promise.allSettled([this.slack.close(), ...[...standIns].map((s) => s.close()), this.dynamo.close(), ...(this.gate ? [this.gate.close()] : [])]);
   }
 
   command(

@@ -126,7 +126,7 @@ export async function startLambdaSimulator(args: { functionName: string; handler
   const idle = async () => {
     while (queued.size > 0) await Promise.allSettled([...queued]);
   };
-  const api = await startSimServer(handle, () => state.latencyMs);
+  const api = await startSimServer(handle, () => state.latencyMs, () => state.released());
 
   const functionUrl = createServer((req: IncomingMessage, res) => {
     const chunks: Buffer[] = [];

@@ -62,7 +62,7 @@ export class ChimeDirectory implements Directory, LicenseDirectory {
     try {
       ({ User: reset } = await this.client.send(new ResetPersonalPINCommand({ AccountId: this.accountId, UserId: user.id })));
     } catch (err) {
-      throw fromAwsError(err, 'chime:ResetPersonalPIN', { ...COMMON, NotFoundException: 'DIRECTORY_USER_NOT_FOUND' });
+      throw fromAwsError(err, 'chime:ResetPersonalPIN', { ...COMMON, NotFoundException: 'DIRECTORY_USER_NOT_FOUND' }, { change: true });
     }
     // The SDK does not mark PersonalPIN sensitive: wrap it at once so it cannot be logged as text.
     const pin = reset?.PersonalPIN;
@@ -87,7 +87,7 @@ export class ChimeDirectory implements Directory, LicenseDirectory {
     try {
       await this.client.send(new UpdateUserCommand({ AccountId: this.accountId, UserId: userId, LicenseType: license as ChimeUser['LicenseType'] }));
     } catch (err) {
-      throw fromAwsError(err, 'chime:UpdateUser', { ...COMMON, NotFoundException: 'DIRECTORY_USER_NOT_FOUND' });
+      throw fromAwsError(err, 'chime:UpdateUser', { ...COMMON, NotFoundException: 'DIRECTORY_USER_NOT_FOUND' }, { change: true });
     }
   }
 }

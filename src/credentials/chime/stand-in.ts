@@ -205,7 +205,7 @@ export async function startChimeSimulator(opts: {
     }
   };
 
-  const server = await startSimServer(handle, () => state.latencyMs);
+  const server = await startSimServer(handle, () => state.latencyMs, () => state.released());
   return {
     ...state.controls(server),
     name: 'Amazon Chime',

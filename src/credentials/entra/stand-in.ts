@@ -226,7 +226,7 @@ export async function startEntraSimulator(opts: {
     }
   };
 
-  const server = await startSimServer(handle, () => state.latencyMs);
+  const server = await startSimServer(handle, () => state.latencyMs, () => state.released());
   url = server.url;
   const controls = state.controls(server);
   return {

@@ -231,7 +231,7 @@ export async function startGoogleSimulator(opts: { users: readonly GoogleSimUser
     }
   };
 
-  const server = await startSimServer(handle, () => state.latencyMs);
+  const server = await startSimServer(handle, () => state.latencyMs, () => state.released());
   url = server.url;
   key = newKey(clientEmail, `${url}/token`);
   keys.push(key.json);

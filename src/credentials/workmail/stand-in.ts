@@ -153,7 +153,7 @@ export async function startWorkMailSimulator(opts: {
     }
   };
 
-  const server = await startSimServer(handle, () => state.latencyMs);
+  const server = await startSimServer(handle, () => state.latencyMs, () => state.released());
   return {
     ...state.controls(server),
     name: 'Amazon WorkMail',

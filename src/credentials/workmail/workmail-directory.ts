@@ -81,7 +81,7 @@ export class WorkMailDirectory implements Directory {
         if (name === 'InvalidPasswordException') {
           throw new LatchkeyFailure('DIRECTORY_REJECTED', 'workmail:ResetPassword rejected two generated passwords');
         }
-        throw fromAwsError(err, 'workmail:ResetPassword', WORKMAIL_ERRORS);
+        throw fromAwsError(err, 'workmail:ResetPassword', WORKMAIL_ERRORS, { change: true });
       }
     }
   }

@@ -133,7 +133,7 @@ export async function startDuoSimulator(opts: { users: readonly DuoSimUser[]; la
     }
   };
 
-  const server = await startSimServer(handle, () => state.latencyMs);
+  const server = await startSimServer(handle, () => state.latencyMs, () => state.released());
   host = server.url.replace(/^http:\/\//, '');
   const controls = state.controls(server);
   return {

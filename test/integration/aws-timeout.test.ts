@@ -1,0 +1,117 @@
+import { APPROVALS_CHANNEL, useHarness } from '../support/harness';
+
+/**
+ * An AWS call that gets no answer within the clients' request timeout fails, and the person is told
+ * what that means: nothing was changed when the call was a lookup or the audit's attempt, but a
+ * change that was sent may have been made (DIRECTORY_OUTCOME_UNKNOWN), so it is never said to have
+ * changed nothing. Real SDK clients against the stand-ins and dynalite; the stand-ins hold their
+ * answers (StandIn.hold), and a gate in front of dynalite holds DynamoDB's (dynamo-gate.ts). The
+ * timeout is 1 s here (the app's is 5 s), handed in through the composition as the app's own is.
+ */
+describe('an AWS call not answered within the request timeout', () => {
+  const h = useHarness({ awsRequestTimeoutMs: 1_000, dynamoGate: true }, (x) => {
+    x.slack.clear();
+    x.chime.clear();
+    x.workmail.clear();
+  });
+  let releases: (() => void)[] = [];
+  afterEach(() => {
+    for (const release of releases) release();
+    releases = [];
+  });
+  const hold = (release: () => void) => releases.push(release);
+
+  /** What reached the console while `act` ran: the SDK's own warnings would land there, unstructured. */
+  async function console$<T>(act: () => Promise<T>): Promise<{ result: T; said: string[] }> {
+    const said: string[] = [];
+    const spies = (['log', 'info', 'warn', 'error'] as const).map((level) => jest.spyOn(console, level).mockImplementation((...args: unknown[]) => void said.push(args.map(String).join(' '))));
+    try {
+      return { result: await act(), said };
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+  }
+
+  it.each([
+    ['/reset-pin', 'UANN', () => h.chime, 'ResetPersonalPIN', 'Amazon Chime did not answer in time, so Latchkey cannot tell whether your PIN was reset.'],
+    ['/reset-password', 'UCARL', () => h.workmail, 'ResetPassword', 'Amazon WorkMail did not answer in time, so Latchkey cannot tell whether your password was reset.'],
+  ])(
+    '%s: a reset the directory never answers ends, telling the person it may have been made (never "nothing was changed"); the audit says the outcome is unknown',
+    async (command, userId, standIn, operation, told) => {
+      const { result, said } = await console$(() => h.reset(command, userId, { beforeSubmit: () => hold(standIn().hold()) }));
+      const shown = JSON.stringify(result.final);
+      expect(shown).toContain(told);
+      expect(shown).toContain('contact IT and quote the reference below');
+      expect(shown).not.toContain('Nothing was changed');
+      // The change was sent: the directory may have made it.
+      expect(standIn().callsTo(operation).length).toBeGreaterThanOrEqual(1);
+      const records = await h.waitForAudit(userId, (r) => r.phase === 'outcome' && r.errorCode === 'DIRECTORY_OUTCOME_UNKNOWN');
+      const mine = records.filter((r) => r.requestId === records.find((o) => o.errorCode === 'DIRECTORY_OUTCOME_UNKNOWN')!.requestId);
+      expect(mine.map((r) => [r.phase, r.outcome])).toEqual([
+        ['attempt', undefined],
+        ['outcome', 'failure'],
+      ]);
+      const reference = mine[0]!.requestId;
+      // Their Home tab says the outcome is unknown, with the reference IT checks it by, not that it failed.
+      const lines = async (viewer: string) => ((await h.openHome(viewer)).home.blocks as any[]).map((b) => (b.text?.text ?? '') as string);
+      expect((await lines(userId)).filter((t) => t.includes(reference))).toEqual([expect.stringContaining('Outcome unknown: IT can check it with the reference')]);
+      // Once any reset would have finished, it is in the admins' Needs attention as an unknown outcome.
+      h.clock.offsetMs = 3 * 60_000;
+      const admin = await lines('UADA').finally(() => (h.clock.offsetMs = 0));
+      expect(admin.filter((t) => t.includes(reference) && t.includes(`<@${userId}>`))).toEqual([expect.stringContaining(':grey_question: *Outcome unknown*')]);
+      // Nothing of the SDK's reached the console.
+      expect(said).toEqual([]);
+      expect(h.logs.join('')).toContain('"code":"DIRECTORY_OUTCOME_UNKNOWN"');
+    },
+    30_000,
+  );
+
+  it('a lookup the directory never answers, before anything changes: "not answering", and nothing was changed', async () => {
+    hold(h.chime.hold());
+    const { view } = await h.open('/reset-pin', 'UANN');
+    expect(JSON.stringify(view)).toContain('Amazon Chime is not answering right now. Nothing was changed.');
+    expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
+  }, 30_000);
+
+  it('the audit attempt DynamoDB never answers: nothing changes (fail closed), and the person is told the audit could not be written', async () => {
+    const { final } = await h.reset('/reset-pin', 'UBOB', {
+      beforeSubmit: () => hold(h.dynamoGate.hold((call) => call.operation === 'PutItem' && call.body.includes('"attempt"') && call.body.includes('UBOB'))),
+    });
+    expect(JSON.stringify(final)).toContain('Latchkey could not write its audit record, so it changed nothing.');
+    expect(h.dynamoGate.held.length).toBeGreaterThanOrEqual(1);
+    expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
+  }, 30_000);
+
+  it('a license change Chime never answers: the admin and the channel are told it may or may not have been applied, never that it was not', async () => {
+    const { view } = await h.open('/request-license', 'UMAX');
+    await h.submit('UMAX', view, {
+      values: {
+        license: { license: { type: 'radio_buttons', selected_option: { value: 'Pro' } } },
+        reason: { reason: { type: 'plain_text_input', value: 'I run the customer webinars' } },
+      },
+    });
+    const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes('<@UMAX>'));
+    const button = (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0];
+    const message = { channel: post.result!.channel as string, ts: post.result!.ts as string };
+    const review = await h.opening((trigger) => h.click('UADA', 'license_review', button.value as string, message, trigger));
+    // The change only: the reads before it are answered.
+    hold(h.chime.hold(['UpdateUser']));
+    await h.submit('UADA', review.view, {
+      values: {
+        decision: { decision: { type: 'radio_buttons', selected_option: { value: 'approve' } } },
+        comment: { comment: { type: 'plain_text_input', value: null } },
+      },
+    });
+    const result = JSON.stringify(await h.viewUpdate(review.viewId, 2));
+    expect(result).toContain('but the change may or may not have been applied: Amazon Chime did not answer in time');
+    expect(result).not.toContain('was not applied');
+    expect(h.chime.callsTo('UpdateUser').length).toBeGreaterThanOrEqual(1);
+    const update = await h.slack.waitForCall('chat.update', (c) => c.args.ts === message.ts && JSON.stringify(c.args).includes('may or may not have been applied'));
+    expect(JSON.stringify(update.args)).not.toContain('was not applied');
+    await h.waitForAudit('UADA', (r) => r.action === 'license_apply' && r.phase === 'outcome' && r.errorCode === 'DIRECTORY_OUTCOME_UNKNOWN');
+    // The requester's Home tab: never "the change was not made".
+    const { home } = await h.openHome('UMAX');
+    expect(JSON.stringify(home)).toContain('the directory did not answer the change: it may or may not have been made');
+    expect(JSON.stringify(home)).not.toContain('the change was not made');
+  }, 30_000);
+});
