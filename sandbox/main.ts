@@ -5,6 +5,7 @@ import { relative } from 'node:path';
 import { CREDENTIALS } from '../src/credentials';
 import { quietNodeVersionNotice } from '../src/aws/node-version-notice';
 import { LICENSE_COMMAND } from '../src/core-commands';
+import { onStopSignals } from '../src/stop-signals';
 import { HELP, parseSandboxArgs } from './cli';
 import { startSandbox } from './sandbox';
 
@@ -27,24 +28,13 @@ async function main(): Promise<void> {
       `Data kept in ${options.dataDir} (start with --fresh to forget it). Ctrl+C stops.\n`,
   );
 
-  // Ctrl+C arrives twice: the terminal signals npm's whole process group, and npm forwards the
-  // signal to its child (this process: `exec node`, no shell or tsx CLI between) too. The same
-  // signal within a second is that one press; a later one, while stopping, ends the process at once.
-  let stopping: { signal: NodeJS.Signals; at: number } | undefined;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      if (signal === stopping.signal && performance.now() - stopping.at < 1_000) return;
-      process.exit(1);
-    }
-    stopping = { signal, at: performance.now() };
+  onStopSignals(() => {
     process.stdout.write('\nstopping…\n');
     sandbox.stop().then(
       () => process.exit(0),
       () => process.exit(1),
     );
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  });
 }
 
 main().catch((err: unknown) => {

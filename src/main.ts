@@ -5,6 +5,7 @@ import { createLatchkey } from './app';
 import { describeProblems, loadConfig } from './config';
 import { describeError } from './flows/failure';
 import { createLogger } from './logger';
+import { onStopSignals } from './stop-signals';
 
 /** The long-running server: `npm start`. Reads `.env` when there is one, for local runs. */
 async function main(): Promise<void> {
@@ -28,15 +29,14 @@ async function main(): Promise<void> {
     logger.fatal({ err: describeError(err) }, 'Latchkey could not start');
     process.exit(1);
   }
-  const shutdown = (signal: string) => {
+  // The work in flight is finished first (its outcome audited): a Ctrl+C that npm delivers twice must not cut it short.
+  onStopSignals((signal) => {
     logger.info({ signal }, 'shutting down');
     latchkey.stop().then(
       () => process.exit(0),
       () => process.exit(1),
     );
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  });
 }
 
 void main();

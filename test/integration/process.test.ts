@@ -79,19 +79,35 @@ describe('Latchkey as a process', () => {
     }
   }, 40_000);
 
-  it('on SIGTERM, finishes the reset in flight (the PIN is shown, the outcome written), then exits 0', async () => {
-    proc = await startAppProcess(h.env);
-    const opened = await openIn(proc, 'UBOB');
+  /** A PIN reset held in Chime (800 ms) while `signal` reaches the process: it still finishes (the PIN is shown, the outcome written), then the process exits 0. */
+  async function finishesThrough(userId: string, chimeUserId: string, signal: (p: AppProcess) => Promise<void>): Promise<AppProcess> {
+    const p = await startAppProcess(h.env);
+    proc = p;
+    const opened = await openIn(p, userId);
     h.chime.setLatency(800);
     const before = h.chime.callsTo('ResetPersonalPIN').length;
-    const submitting = h.submit('UBOB', opened.view, { url: proc.url });
+    const submitting = h.submit(userId, opened.view, { url: p.url });
     await waitFor(() => h.chime.callsTo('ResetPersonalPIN').length > before, 'the reset to reach Chime');
-    proc.child.kill('SIGTERM');
+    await signal(p);
 
     const final = await h.shownAfter(await submitting, opened.viewId);
-    expect(secretIn(final)).toBe(h.chime.pinOf('chime-bob'));
-    expect(await proc.exited).toBe(0);
-    await h.waitForAudit('UBOB', (r) => r.phase === 'outcome' && r.outcome === 'success');
-    await expect(fetch(proc.url, { method: 'POST' })).rejects.toThrow();
+    expect(secretIn(final)).toBe(h.chime.pinOf(chimeUserId));
+    expect(await p.exited).toBe(0);
+    await h.waitForAudit(userId, (r) => r.phase === 'outcome' && r.outcome === 'success');
+    return p;
+  }
+
+  it('on SIGTERM, finishes the reset in flight (the PIN is shown, the outcome written), then exits 0', async () => {
+    const p = await finishesThrough('UBOB', 'chime-bob', async (app) => void app.child.kill('SIGTERM'));
+    await expect(fetch(p.url, { method: 'POST' })).rejects.toThrow();
+  }, 40_000);
+
+  it('Ctrl+C under npm start (SIGINT twice, a moment apart: the terminal signals the group, then npm forwards it) still finishes the reset in flight, then exits 0', async () => {
+    await finishesThrough('UANN', 'chime-ann', async (p) => {
+      // npm's copy comes a moment after the terminal's, once npm's own handler has run: here, once the app is shutting down.
+      p.child.kill('SIGINT');
+      await waitFor(() => p.output().includes('shutting down'), 'the shutdown to begin');
+      p.child.kill('SIGINT');
+    });
   }, 40_000);
 });
