@@ -5,6 +5,7 @@ import { DynamoDbAuditLog } from './audit/dynamodb-audit-log';
 import { AWS_CLIENT } from './aws-client';
 import { noAwsCredentials } from './aws/no-credentials';
 import { quietNodeVersionNotice } from './aws/node-version-notice';
+import { loadDotEnv } from './env-file';
 import { unknownOutcomes } from './flows/unknown-outcomes';
 import { missingTable } from './start-checks';
 
@@ -22,7 +23,8 @@ usage:
   npm run audit -- --help
 
 The table is AUDIT_TABLE_NAME (default latchkey-audit); region and endpoint come from the AWS SDK's
-usual settings (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL_DYNAMODB).
+usual settings (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL_DYNAMODB). It reads the same environment
+(and .env) as npm start.
 `;
 
 class UsageError extends Error {}
@@ -44,6 +46,7 @@ async function main(argv: string[]): Promise<void> {
   // The arguments first: a typo or a missing date is named as such, whatever the AWS settings.
   const run = command === 'unknown' ? unknown(rest) : command === 'export' ? exportRecords(rest) : undefined;
   if (!run) throw new UsageError(`unknown subcommand "${command}"`);
+  loadDotEnv();
   quietNodeVersionNotice();
   const client = new DynamoDBClient(AWS_CLIENT);
   // The SDK's own words are "Region is missing", at the first query: name the setting before it.

@@ -1,9 +1,9 @@
-import { existsSync } from 'node:fs';
 import { createDoctor } from './app';
 import { quietNodeVersionNotice } from './aws/node-version-notice';
 import { parseArgsPointingAtHelp } from './cli-args';
 import { describeProblems, loadConfig } from './config';
 import { renderChecks } from './doctor/setup-check';
+import { loadDotEnv } from './env-file';
 import { describeError } from './flows/failure';
 import { createLogger } from './logger';
 
@@ -40,7 +40,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`--person must be a Slack user ID such as U0123ABCD\n`);
     return 2;
   }
-  if (existsSync('.env')) process.loadEnvFile('.env');
+  loadDotEnv();
   quietNodeVersionNotice();
   const loaded = loadConfig(process.env);
   if (!loaded.ok) {

@@ -1,15 +1,15 @@
 // First: what it defers must not have been loaded by anything before it.
 import './deferred-modules';
-import { existsSync } from 'node:fs';
 import { createLatchkey } from './app';
 import { describeProblems, loadConfig } from './config';
+import { loadDotEnv } from './env-file';
 import { describeError } from './flows/failure';
 import { createLogger } from './logger';
 import { onStopSignals } from './stop-signals';
 
 /** The long-running server: `npm start`. Reads `.env` when there is one, for local runs. */
 async function main(): Promise<void> {
-  if (existsSync('.env')) process.loadEnvFile('.env');
+  loadDotEnv();
   const loaded = loadConfig(process.env);
   if (!loaded.ok) {
     process.stderr.write(`${describeProblems(loaded.problems, loaded)}\n`);

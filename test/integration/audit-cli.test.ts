@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXPORT_COLUMNS } from '../../src/audit/audit-export';
 import { auditTable } from '../../src/audit/audit-table';
@@ -15,9 +16,10 @@ const TABLE = 'latchkey-audit-cli';
 
 describe('the audit CLI', () => {
   let dynamo: LocalDynamo;
-  const run = (args: string[], env: Record<string, string | undefined> = {}) =>
+  const run = (args: string[], env: Record<string, string | undefined> = {}, cwd?: string) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
       const child = spawn(process.execPath, [CLI, ...args], {
+        cwd,
         env: {
           PATH: process.env.PATH,
           AUDIT_TABLE_NAME: TABLE,
@@ -142,6 +144,23 @@ describe('the audit CLI', () => {
     const exported = await run(['export', '--from', '2026-11-01', '--to', '2026-11-30'], { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined });
     expect(exported).toMatchObject({ code: 1, stdout: '' });
     expect(exported.stderr).toMatch(/(^|\n)audit failed: no AWS credentials found: [^\n]*dynamodb:Query the audit table\n$/);
+  });
+
+  it('reads .env in the folder it runs in, as npm start and npm run doctor do; a variable the environment has wins over it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'latchkey-audit-env-'));
+    try {
+      writeFileSync(join(dir, '.env'), `AWS_REGION=eu-west-1\nAUDIT_TABLE_NAME=${TABLE}\n`);
+      const args = ['export', '--from', '2026-11-03', '--to', '2026-11-03'];
+      const fromFile = await run(args, { AWS_REGION: undefined, AUDIT_TABLE_NAME: undefined }, dir);
+      expect(fromFile.stderr).not.toContain('audit failed');
+      expect(fromFile.code).toBe(0);
+      expect(fromFile.stdout).toContain('2026-11-03T09:00:00.000Z_b1');
+      const overridden = await run(args, { AWS_REGION: undefined, AUDIT_TABLE_NAME: 'latchkey-audit-nowhere' }, dir);
+      expect(overridden).toMatchObject({ code: 1, stdout: '' });
+      expect(overridden.stderr).toContain('audit failed: table latchkey-audit-nowhere does not exist in eu-west-1');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a table that does not exist is named, with its region, its setting and what to do, in one line, and exits 1', async () => {
