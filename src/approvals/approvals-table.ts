@@ -10,11 +10,12 @@ export const BY_LIST_INDEX = 'by-list';
  * purgeAt (epoch seconds) is the TTL attribute: requests are kept for a while after they close.
  *
  * A request's `list` is PENDING while it waits for a decision, CHANGE_UNDERWAY while its change
- * is under way (taken to finish, or approved and being applied), and its requester's user ID
- * otherwise (each move in the same conditional write that moves its status). The by-list index
+ * is under way (taken to finish, or approved and being applied), CHANGE_FAILED while a change an
+ * admin's approval applies has failed and waits for a retry or a denial, and its requester's user
+ * ID otherwise (each move in the same conditional write that moves its status). The by-list index
  * (list, createdAt) answers "what waits for review, oldest first", "which changes are under way
- * (one that died midway stays there, for the admins)" and "this person's requests, newest first"
- * with one Query each, and needs one index: CloudFormation adds only one global secondary index
+ * (one that died midway stays there, for the admins)", "which failed changes wait for a retry" and
+ * "this person's requests, newest first" with one Query each, and needs one index: CloudFormation adds only one global secondary index
  * per table update.
  */
 export function approvalsTable(tableName: string): TableDefinition {

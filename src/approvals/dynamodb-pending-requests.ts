@@ -63,6 +63,8 @@ const requestKey = (id: string) => ({ pk: `REQUEST#${id}`, sk: 'REQUEST' });
 const PENDING_LIST = 'PENDING';
 /** Never a Slack user ID (those are U… or W…, letters and digits only), as PENDING is not. */
 const UNDERWAY_LIST = 'CHANGE_UNDERWAY';
+/** The same: a change that failed, which an admin may approve again to retry, or deny. */
+const FAILED_LIST = 'CHANGE_FAILED';
 /** By user ID alone: one open request per person and slot, from whichever workspace of the org they ask. */
 const openPartition = (userId: string) => `OPEN#${userId}`;
 const openKey = (r: Requester, slot: string) => ({ pk: openPartition(r.userId), sk: slot });
@@ -145,11 +147,13 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
         return `#f${i} = :v${i}`;
       });
     names['#status'] = 'status';
-    // Out of the pending queue and into the list of changes under way, or the requester's own list,
-    // in the same write as the status: a change that dies midway is found where it was listed.
+    // Out of the pending queue and into the list of changes under way, of failed changes to retry,
+    // or the requester's own list, in the same write as the status: a change that dies midway, or
+    // fails, is found where it was listed, and a retry or a denial takes it off that list.
     names['#list'] = 'list';
-    if (to === 'PENDING' || changes.underway) {
-      values[':list'] = to === 'PENDING' ? PENDING_LIST : UNDERWAY_LIST;
+    const list = to === 'PENDING' ? PENDING_LIST : changes.underway ? UNDERWAY_LIST : changes.retryable ? FAILED_LIST : undefined;
+    if (list) {
+      values[':list'] = list;
       sets.push('#list = :list');
     } else {
       sets.push('#list = requesterUserId');
@@ -222,9 +226,23 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
     return this.oldestFirst(UNDERWAY_LIST, pageSize, after);
   }
 
-  async underwayOf(userId: string): Promise<PendingRequest[]> {
+  underwayOf(userId: string): Promise<PendingRequest[]> {
+    // The changes under way are few (each takes seconds, or died midway): read them all, keep the person's.
+    return this.listedFor(UNDERWAY_LIST, userId);
+  }
+
+  awaitingRetry(pageSize: number, after?: string): Promise<PendingPage> {
+    return this.oldestFirst(FAILED_LIST, pageSize, after);
+  }
+
+  awaitingRetryOf(userId: string): Promise<PendingRequest[]> {
+    // Few too: an admin's retry or denial takes each off the list.
+    return this.listedFor(FAILED_LIST, userId);
+  }
+
+  /** The person's own requests in a list of few (a Query of that list, filtered on the requester). */
+  private async listedFor(list: string, userId: string): Promise<PendingRequest[]> {
     return this.guard(async () => {
-      // The changes under way are few (each takes seconds, or died midway): read them all, keep the person's.
       const found: PendingRequest[] = [];
       let after: Record<string, AttributeValue> | undefined;
       do {
@@ -235,7 +253,7 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
             KeyConditionExpression: '#list = :list',
             FilterExpression: 'requesterUserId = :user',
             ExpressionAttributeNames: { '#list': 'list' },
-            ExpressionAttributeValues: marshall({ ':list': UNDERWAY_LIST, ':user': userId }),
+            ExpressionAttributeValues: marshall({ ':list': list, ':user': userId }),
             ExclusiveStartKey: after,
           }),
         );

@@ -84,6 +84,12 @@ export interface AdminParts {
    * first UNFINISHED_SHOWN, and afterOpen has each one's channel message say so.
    */
   readonly unfinished?: Part<readonly PendingRequest[]>;
+  /**
+   * With approvals on: the changes that failed (APPLY_FAILED, of a kind the admin's click applies),
+   * oldest first, which wait for an admin to retry or deny them. All of them: the tab shows the first
+   * AWAITING_RETRY_SHOWN.
+   */
+  readonly awaitingRetry?: Part<readonly PendingRequest[]>;
   /** With approvals on: the live requests waiting for a decision, of every kind, oldest first. */
   readonly pending?: Part<readonly PendingRequest[]>;
   readonly today: Part<TodayCounts>;
@@ -119,6 +125,7 @@ export type SearchResult =
 interface ApprovalQueue {
   waiting(limit: number): Promise<PendingRequest[]>;
   unfinished(): Promise<PendingRequest[]>;
+  awaitingRetry(): Promise<PendingRequest[]>;
   mine(requester: Requester, limit: number): Promise<OwnRequest[]>;
   showUnknown(requests: readonly PendingRequest[]): Promise<void>;
 }
@@ -141,6 +148,7 @@ export const RECENT_ACTIVITY = 10;
 export const OWN_REQUESTS = 5;
 export const PENDING_SHOWN = 10;
 export const UNFINISHED_SHOWN = 5;
+export const AWAITING_RETRY_SHOWN = 5;
 const ATTENTION_DAYS = 7;
 export const ATTENTION_SHOWN = 10;
 export const SEARCH_PAGE = 20;
@@ -240,10 +248,11 @@ export class HomeTab {
     if (!admin) return undefined;
     const days = Array.from({ length: ATTENTION_DAYS }, (_, i) => new Date(now.getTime() - i * 86_400_000).toISOString().slice(0, 10));
     const week = Promise.all(days.map((day) => deps.audit.ofDay(day)));
-    const [unfinished, pending, today, attention] = await Promise.all([
+    const [unfinished, awaitingRetry, pending, today, attention] = await Promise.all([
       deps.requests
         ? this.part('unfinished requests', requester, () => deps.requests!.unfinished())
         : undefined,
+      deps.requests ? this.part('failed requests', requester, () => deps.requests!.awaitingRetry()) : undefined,
       deps.requests
         ? this.part('pending requests', requester, () => deps.requests!.waiting(PENDING_SHOWN))
         : undefined,
@@ -253,7 +262,7 @@ export class HomeTab {
         return { items: items.slice(0, ATTENTION_SHOWN), more: Math.max(0, items.length - ATTENTION_SHOWN) };
       }),
     ]);
-    return { ...(unfinished && { unfinished }), ...(pending && { pending }), today, attention };
+    return { ...(unfinished && { unfinished }), ...(awaitingRetry && { awaitingRetry }), ...(pending && { pending }), today, attention };
   }
 
   private async part<T>(name: string, requester: Requester, read: () => Promise<T>): Promise<Part<T>> {

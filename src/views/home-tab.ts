@@ -1,5 +1,5 @@
 import type { Button, HomeView, KnownBlock } from '@slack/types';
-import { UNFINISHED_SHOWN, type Activity, type AdminParts, type Attention, type HomeData, type Part, type TodayCounts } from '../flows/home-tab';
+import { AWAITING_RETRY_SHOWN, UNFINISHED_SHOWN, type Activity, type AdminParts, type Attention, type HomeData, type Part, type TodayCounts } from '../flows/home-tab';
 import type { OwnRequest } from '../flows/approvals/approvals';
 import { UNKNOWN_STATUS, type PendingRequest } from '../flows/approvals/pending-request';
 import { context, escapeMrkdwn, header, LIMITS, plain, section, slackDate, slackTime } from './blocks';
@@ -126,22 +126,23 @@ function ownRequestBlocks(requests: Part<readonly OwnRequest[]>, approvals: Home
 function adminBlocks(admin: AdminParts, viewer: string, words: HomeWords): KnownBlock[] {
   const blocks: KnownBlock[] = [];
   // First, and only when there are some: nothing but an admin's new decision moves them on.
-  const unfinished = admin.unfinished;
-  if (unfinished && (!unfinished.ok || unfinished.value.length > 0)) {
-    blocks.push(header('Did not finish: outcome unknown'));
-    if (!unfinished.ok) blocks.push(UNAVAILABLE('The list of changes that did not finish'));
-    else {
-      blocks.push(
-        context(
-          ':warning: Each of these changes stopped midway, so nobody knows whether it was made, and it stays so until an admin decides it again. ' +
-            'Check the change with the reference its line gives, then *Review* it: approve it to make the change anew, or deny it to close it.',
-        ),
-        ...unfinished.value.slice(0, UNFINISHED_SHOWN).map((r) => pendingBlock(r, viewer, words.approvals.words, { unfinished: true })),
-      );
-      const more = unfinished.value.length - UNFINISHED_SHOWN;
-      if (more > 0) blocks.push(context(`…and ${more} more: each shows here as the ones above are decided.`));
-    }
-  }
+  blocks.push(
+    ...awaitingDecisionBlocks(admin.unfinished, UNFINISHED_SHOWN, viewer, words, {
+      heading: 'Did not finish: outcome unknown',
+      unavailable: 'The list of changes that did not finish',
+      lead:
+        ':warning: Each of these changes stopped midway, so nobody knows whether it was made, and it stays so until an admin decides it again. ' +
+        'Check the change with the reference its line gives, then *Review* it: approve it to make the change anew, or deny it to close it.',
+    }),
+    ...awaitingDecisionBlocks(admin.awaitingRetry, AWAITING_RETRY_SHOWN, viewer, words, {
+      heading: 'Failed: waiting for a retry',
+      unavailable: 'The list of changes that failed',
+      lead:
+        ':warning: Each of these changes was approved, but applying it failed, and it waits until an admin decides it again. ' +
+        'Its line says why, and whether the change may have been made: put that right first (or wait until the directory answers again), ' +
+        'then *Review* it: approve it again to retry the change, or deny it to close it (its requester is told).',
+    }),
+  );
   if (admin.pending) {
     blocks.push(header('Waiting for review'));
     if (!admin.pending.ok) blocks.push(UNAVAILABLE('The review queue'));
@@ -173,18 +174,42 @@ function adminBlocks(admin: AdminParts, viewer: string, words: HomeWords): Known
 }
 
 /**
+ * Requests besides the queue that wait for an admin's new decision (`part`, oldest first): shown
+ * only when there are some, or as unavailable, each with its line (what happened) and Review, the
+ * first `shown` of them, then how many more.
+ */
+function awaitingDecisionBlocks(
+  part: Part<readonly PendingRequest[]> | undefined,
+  shown: number,
+  viewer: string,
+  words: HomeWords,
+  text: { readonly heading: string; readonly unavailable: string; readonly lead: string },
+): KnownBlock[] {
+  if (!part || (part.ok && part.value.length === 0)) return [];
+  if (!part.ok) return [header(text.heading), UNAVAILABLE(text.unavailable)];
+  const more = part.value.length - shown;
+  return [
+    header(text.heading),
+    context(text.lead),
+    ...part.value.slice(0, shown).map((r) => pendingBlock(r, viewer, words.approvals.words, { withLine: true })),
+    ...(more > 0 ? [context(`…and ${more} more: each shows here as the ones above are decided.`)] : []),
+  ];
+}
+
+/**
  * One request in the queue. The admin's own has no Review button (nobody decides their own
  * request, so it could only refuse) and says so. One in a status this version does not know (a
  * newer version put it in the queue) says so, with no Review: nobody can decide it here. One that
- * did not finish (`unfinished`) has its line: what is unknown, and the reference to check it with.
+ * did not finish, or failed (`withLine`), has its line: what is unknown and the reference to check
+ * it with, or why the change failed.
  */
-function pendingBlock(r: PendingRequest, viewer: string, words: ApprovalWords, { unfinished = false } = {}): KnownBlock {
+function pendingBlock(r: PendingRequest, viewer: string, words: ApprovalWords, { withLine = false } = {}): KnownBlock {
   const reason = escapeMrkdwn(r.reason.length > 200 ? `${r.reason.slice(0, 199)}…` : r.reason).replace(/\n/g, ' ');
   const kindWords = wordsOf(words, r.kind);
   const head = `*<@${r.requester.userId}>*: ${kindWords.summary(r)} · ${slackDate(new Date(r.createdAt))}`;
   const asked = `${head}${reason ? `\n>${reason}` : ''}`;
   if (r.status === UNKNOWN_STATUS) return section(`${asked}\n${approvalStatusLine(r, kindWords, false)}`);
-  const text = unfinished ? `${asked}\n${approvalStatusLine(r, kindWords, true)}` : asked;
+  const text = withLine ? `${asked}\n${approvalStatusLine(r, kindWords, true)}` : asked;
   if (r.requester.userId === viewer) {
     return { type: 'section', text: { type: 'mrkdwn', text: `${text}\n_Your own request: another admin decides it._` } };
   }

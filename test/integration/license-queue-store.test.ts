@@ -4,6 +4,7 @@ import { DynamoDbPendingRequests } from '../../src/approvals/dynamodb-pending-re
 import type { PendingRequest } from '../../src/flows/approvals/pending-request';
 import { Approvals, type ApprovalKind } from '../../src/flows/approvals/approvals';
 import { ensureTable } from '../../src/storage/ensure-table';
+import { LatchkeyFailure } from '../../src/flows/failure';
 import { MemoryAdmins, MemoryAnnouncer, MemoryAudit, MemoryLogger, MemoryRateLimiter } from '../support/in-memory-ports';
 import { startDynalite, type LocalDynamo } from '../support/dynamodb-local';
 
@@ -222,6 +223,72 @@ describe('license requests by list', () => {
     await approvals.finished(live);
     expect((await store.underway(10)).requests.map((r) => r.id)).toEqual(['died']);
     expect((await store.decidedOf('ULIVE', 5)).map((r) => [r.id, r.status])).toEqual([['live', 'APPLIED']]);
+    counted.destroy();
+  });
+
+  it('a change whose apply failed is listed as such in the same write, until a retry or a denial takes it off: the admins read only that list, and its requester still sees it as theirs', async () => {
+    await ensureTable(client, approvalsTable('approvals-6'));
+    const queries: Record<string, unknown>[] = [];
+    const counted = countingClient(queries);
+    const later = clock;
+    const store = new DynamoDbPendingRequests(counted, 'approvals-6', later);
+    let chime: 'down' | 'up' = 'down';
+    const kind: ApprovalKind = {
+      ...LICENSE_KIND,
+      onApprove: {
+        apply: async () => {
+          if (chime === 'down') throw new LatchkeyFailure('DIRECTORY_UNAVAILABLE');
+        },
+      },
+    };
+    const approvals = approvalsOver(store, kind, later);
+    const ada = { userId: 'UADA', teamId: 'T0TEAM' };
+    // Many closed requests of others, and two license changes an admin approved while Chime was down.
+    for (let i = 0; i < 30; i++) {
+      await store.create(request(`closed-${i}`, `UCLOSED${i}`, '2026-12-01T07:00:00.000Z'), 'OPEN');
+      await store.transition(`closed-${i}`, ['PENDING'], 'DENIED', { decidedBy: 'UADA' });
+    }
+    for (const [id, userId] of [
+      ['fail-ann', 'UANN'],
+      ['fail-bob', 'UBOB'],
+    ]) {
+      await store.create(request(id!, userId!, `2026-12-01T08:0${id === 'fail-ann' ? 0 : 1}:00.000Z`), 'OPEN');
+      expect(await approvals.decide(ada, id!, { decision: 'approve' })).toMatchObject({ ok: true, request: { status: 'APPLY_FAILED', errorCode: 'DIRECTORY_UNAVAILABLE' }, decidable: true });
+    }
+
+    queries.length = 0;
+    expect((await approvals.awaitingRetry()).map((r) => [r.id, r.status, r.errorCode])).toEqual([
+      ['fail-ann', 'APPLY_FAILED', 'DIRECTORY_UNAVAILABLE'],
+      ['fail-bob', 'APPLY_FAILED', 'DIRECTORY_UNAVAILABLE'],
+    ]);
+    // One Query of the list of failed changes: never the closed requests, never a scan.
+    expect(queries.map((q) => [q.command, JSON.stringify(q.ExpressionAttributeValues)])).toEqual([['QueryCommand', JSON.stringify({ ':list': { S: 'CHANGE_FAILED' } })]]);
+
+    // Its requester's own list has it, though its place was taken over by their next request (past its time).
+    const after = { now: () => new Date('2026-12-04T10:00:00Z') };
+    const laterStore = new DynamoDbPendingRequests(client, 'approvals-6', after);
+    await laterStore.create({ ...request('next-ann', 'UANN', '2026-12-04T09:30:00.000Z'), expiresAt: '2026-12-07T09:00:00.000Z' }, 'OPEN');
+    expect((await approvalsOver(laterStore, kind, after).mine({ userId: 'UANN', teamId: 'T0TEAM' }, 5)).map((r) => [r.id, r.status, r.decidable])).toEqual([
+      ['next-ann', 'PENDING', true],
+      ['fail-ann', 'APPLY_FAILED', true],
+    ]);
+
+    // Retried (Chime answers again), it leaves the list for its requester's own; denied, too.
+    chime = 'up';
+    expect(await approvals.decide(ada, 'fail-ann', { decision: 'approve' })).toMatchObject({ ok: true, request: { status: 'APPLIED' } });
+    expect((await approvals.awaitingRetry()).map((r) => r.id)).toEqual(['fail-bob']);
+    expect(await approvals.decide(ada, 'fail-bob', { decision: 'deny', comment: 'Not needed' })).toMatchObject({ ok: true, request: { status: 'DENIED' } });
+    expect(await approvals.awaitingRetry()).toEqual([]);
+    expect((await store.underway(10)).requests).toEqual([]);
+    expect((await store.decidedOf('UANN', 5)).map((r) => [r.id, r.status])).toEqual([['fail-ann', 'APPLIED']]);
+    expect((await store.decidedOf('UBOB', 5)).map((r) => [r.id, r.status])).toEqual([['fail-bob', 'DENIED']]);
+
+    // Failed again on retry, it is listed again.
+    await store.create(request('fail-cid', 'UCID', '2026-12-01T08:02:00.000Z'), 'OPEN');
+    chime = 'down';
+    await approvals.decide(ada, 'fail-cid', { decision: 'approve' });
+    await approvals.decide(ada, 'fail-cid', { decision: 'approve' });
+    expect((await approvals.awaitingRetry()).map((r) => [r.id, r.status])).toEqual([['fail-cid', 'APPLY_FAILED']]);
     counted.destroy();
   });
 });

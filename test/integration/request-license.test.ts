@@ -23,7 +23,7 @@ describe('/request-license', () => {
     const submitted = await h.submit(userId, view, { values: choose(license, 'I run the customer webinars') });
     expect(submitted.status).toBe(200);
     const sent = await h.viewUpdate(viewId, 2);
-    const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL);
+    const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args.blocks).includes(`<@${userId}>`));
     const button = findButton(post);
     return { requestId: button.value as string, message: { channel: post.result!.channel as string, ts: post.result!.ts as string }, sent };
   }
@@ -171,6 +171,73 @@ describe('/request-license', () => {
     await approveOrDeny('UADA', again.view, again.viewId, 'approve');
     expect(h.chime.users.get('chime-ann')?.LicenseType).toBe('Pro');
     h.chime.users.set('chime-ann', { ...h.chime.users.get('chime-ann')!, LicenseType: 'Basic' });
+  });
+
+  /** A section of the Home tab, from its header to the next: its text, and the requests its Review buttons name (and which lines have none). */
+  function homeSection(home: Record<string, any>, heading: string): { text: string; reviews: string[]; lines: any[] } {
+    const blocks = home.blocks as any[];
+    const start = blocks.findIndex((b) => b.type === 'header' && b.text.text === heading);
+    if (start < 0) return { text: '', reviews: [], lines: [] };
+    const end = blocks.findIndex((b, i) => i > start && b.type === 'header');
+    const section = blocks.slice(start, end);
+    return {
+      text: JSON.stringify(section),
+      reviews: section.flatMap((b) => (b.accessory?.action_id === 'license_review' ? [b.accessory.value as string] : [])),
+      lines: section.filter((b) => b.type === 'section'),
+    };
+  }
+  const FAILED = 'Failed: waiting for a retry';
+
+  it("a change whose apply failed is in every admin's Home tab with why and Review (none on their own), never anyone else's, and leaves it once retried or denied", async () => {
+    const ann = await annAsks('UANN', 'Pro');
+    const ada = await annAsks('UADA', 'Plus');
+    for (const [request, admin] of [
+      [ann, 'UADA'],
+      [ada, 'UMAX'],
+    ] as const) {
+      const opened = await review(admin, request);
+      h.chime.clear();
+      h.chime.failNext('UpdateUser', 'ServiceUnavailableException', 5);
+      expect(JSON.stringify(await approveOrDeny(admin, opened.view, opened.viewId, 'approve'))).toContain('Amazon Chime is not answering right now');
+    }
+    h.chime.clear(); // Chime answers again
+    try {
+      // Every admin: both failed changes, oldest first, with what was asked, why it failed and what to do.
+      const { home } = await h.openHome('UMAX');
+      const listed = homeSection(home, FAILED);
+      expect(listed.reviews).toEqual([ann.requestId, ada.requestId]);
+      expect(listed.text).toContain('Its line says why, and whether the change may have been made: put that right first');
+      expect(listed.text).toContain('approve it again to retry the change, or deny it to close it');
+      expect(listed.lines[0].text.text).toContain('*<@UANN>*: *Basic* → *Pro*');
+      expect(listed.lines[0].text.text).toContain('Approved by <@UADA>');
+      expect(listed.lines[0].text.text).toContain('but the change was not applied: Amazon Chime is not answering right now');
+      expect(listed.lines[0].text.text).toContain('An admin can approve it again to retry.');
+      expect(home.blocks.length).toBeLessThanOrEqual(100);
+      // The other admin sees them too; their own request is listed without Review.
+      const forAda = homeSection((await h.openHome('UADA')).home, FAILED);
+      expect(forAda.reviews).toEqual([ann.requestId]);
+      expect(forAda.lines[1].text.text).toContain('_Your own request: another admin decides it._');
+      expect(forAda.lines[1].accessory).toBeUndefined();
+      // Someone who is not an admin sees none of it; Ann sees her own request as hers.
+      expect(JSON.stringify((await h.openHome('UCARL')).home)).not.toContain(FAILED);
+      const own = JSON.stringify((await h.openHome('UANN')).home);
+      expect(own).not.toContain(FAILED);
+      expect(own).toContain('but the change was not applied');
+
+      // Review from the Home tab opens the decision; the retry applies it, and it leaves the list.
+      const retry = await h.opening((trigger) => h.clickIn('UMAX', 'license_review', ann.requestId, { view: home, triggerId: trigger }));
+      expect(retry.view.callback_id).toBe('license_review_submit');
+      expect(JSON.stringify(await approveOrDeny('UMAX', retry.view, retry.viewId, 'approve'))).toContain('Done: <@UANN>');
+      expect(h.chime.users.get('chime-ann')?.LicenseType).toBe('Pro');
+      expect(homeSection((await h.openHome('UMAX')).home, FAILED).reviews).toEqual([ada.requestId]);
+      // Denied, it leaves the list too, and the section with it.
+      const deny = await review('UMAX', ada);
+      await approveOrDeny('UMAX', deny.view, deny.viewId, 'deny', 'Not needed after all');
+      expect(JSON.stringify((await h.openHome('UMAX')).home)).not.toContain(FAILED);
+      expect(h.chime.users.get('chime-ada')?.LicenseType).toBe('Pro');
+    } finally {
+      h.chime.users.set('chime-ann', { ...h.chime.users.get('chime-ann')!, LicenseType: 'Basic' });
+    }
   });
 
   it('a change whose applying died midway is shown, after 10 minutes, with its outcome unknown; an admin can apply it again, once', async () => {

@@ -124,6 +124,8 @@ export class MemoryPendingRequests implements PendingRequestStore {
   readonly slots = new Map<string, string>();
   /** The requests listed as their change under way, as the DynamoDB store lists them. */
   readonly underwayIds = new Set<string>();
+  /** The requests listed as their change failed and waiting for a retry, as the DynamoDB store lists them. */
+  readonly retryIds = new Set<string>();
   failWith?: LatchkeyFailure;
 
   constructor(private readonly clock: Clock) {}
@@ -155,12 +157,14 @@ export class MemoryPendingRequests implements PendingRequestStore {
     if (condition.takenBefore && !((current.takenAt ?? current.expiresAt) < condition.takenBefore)) return undefined;
     if (condition.decidedBefore && !(current.decidedAt !== undefined && current.decidedAt < condition.decidedBefore)) return undefined;
     if (condition.sameFinish && current.finishRequestId !== condition.sameFinish.finishRequestId) return undefined;
-    const { underway, ...stored } = changes;
+    const { underway, retryable, ...stored } = changes;
     const defined = Object.fromEntries(Object.entries(stored).filter(([, v]) => v !== undefined));
     const next = { ...current, ...defined, status: to };
     this.requests.set(id, next);
+    this.underwayIds.delete(id);
+    this.retryIds.delete(id);
     if (underway && to !== 'PENDING') this.underwayIds.add(id);
-    else this.underwayIds.delete(id);
+    else if (retryable && to !== 'PENDING') this.retryIds.add(id);
     return next;
   }
 
@@ -181,6 +185,14 @@ export class MemoryPendingRequests implements PendingRequestStore {
     return [...this.requests.values()].filter((r) => this.underwayIds.has(r.id) && r.requester.userId === userId);
   }
 
+  async awaitingRetry(pageSize: number, after?: string): Promise<PendingPage> {
+    return this.page((r) => this.retryIds.has(r.id), pageSize, after);
+  }
+
+  async awaitingRetryOf(userId: string): Promise<PendingRequest[]> {
+    return [...this.requests.values()].filter((r) => this.retryIds.has(r.id) && r.requester.userId === userId);
+  }
+
   private page(listed: (r: PendingRequest) => boolean, pageSize: number, after?: string): PendingPage {
     const all = [...this.requests.values()].filter(listed).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     const start = after ? Number(after) : 0;
@@ -190,7 +202,7 @@ export class MemoryPendingRequests implements PendingRequestStore {
 
   async decidedOf(userId: string, limit: number): Promise<PendingRequest[]> {
     return [...this.requests.values()]
-      .filter((r) => r.requester.userId === userId && r.status !== 'PENDING' && !this.underwayIds.has(r.id))
+      .filter((r) => r.requester.userId === userId && r.status !== 'PENDING' && !this.underwayIds.has(r.id) && !this.retryIds.has(r.id))
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
       .slice(0, limit);
   }

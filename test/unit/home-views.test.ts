@@ -1,6 +1,6 @@
 import { CREDENTIALS } from '../../src/credentials';
 import { FAILURE_CODES } from '../../src/flows/failure';
-import { activityOf, ATTENTION_SHOWN, PENDING_SHOWN, RECENT_ACTIVITY, OWN_REQUESTS, SEARCH_PAGE, UNFINISHED_SHOWN, type HomeData } from '../../src/flows/home-tab';
+import { activityOf, ATTENTION_SHOWN, AWAITING_RETRY_SHOWN, PENDING_SHOWN, RECENT_ACTIVITY, OWN_REQUESTS, SEARCH_PAGE, UNFINISHED_SHOWN, type HomeData } from '../../src/flows/home-tab';
 import type { PendingRequest } from '../../src/flows/approvals/pending-request';
 import type { AuditEvent } from '../../src/flows/ports';
 import { homeWords } from '../../src/handlers/home-words';
@@ -49,6 +49,11 @@ function fullData(admin: boolean): HomeData {
       admin: {
         // Many changes that did not finish: the tab shows a few, and how many more.
         unfinished: { ok: true, value: Array.from({ length: 30 }, (_, i) => ({ ...request(i), status: 'APPROVED' as const, decidedBy: 'UADA', decidedAt: '2026-12-01T08:40:00.000Z' })) },
+        // Many changes that failed and wait for a retry: the same.
+        awaitingRetry: {
+          ok: true,
+          value: Array.from({ length: 30 }, (_, i) => ({ ...request(i), status: 'APPLY_FAILED' as const, errorCode: FAILURE_CODES[i % FAILURE_CODES.length], decidedBy: 'UADA', decidedAt: '2026-12-01T08:40:00.000Z' })),
+        },
         pending: { ok: true, value: Array.from({ length: PENDING_SHOWN }, (_, i) => request(i)) },
         today: {
           ok: true,
@@ -78,7 +83,15 @@ describe('the Home tab view', () => {
     expect(view.blocks.length).toBeLessThanOrEqual(LIMITS.blocks);
     // Nothing cut off: every section fits whole.
     expect(JSON.stringify(view.blocks)).not.toContain('There is more than fits here.');
-    if (admin) expect(JSON.stringify(view.blocks)).toContain(`…and ${30 - UNFINISHED_SHOWN} more: each shows here as the ones above are decided.`);
+    if (admin) {
+      const text = JSON.stringify(view.blocks);
+      expect(text).toContain(`…and ${30 - UNFINISHED_SHOWN} more: each shows here as the ones above are decided.`);
+      // The failed changes: the first few, each with why and Review, then how many more.
+      const failed = view.blocks.slice(view.blocks.findIndex((b: any) => b.type === 'header' && b.text.text === 'Failed: waiting for a retry'));
+      const lines = failed.slice(2, 2 + AWAITING_RETRY_SHOWN) as any[];
+      for (const line of lines) expect(line).toMatchObject({ type: 'section', text: { text: expect.stringContaining('but the change was not applied:') }, accessory: { action_id: 'license_review' } });
+      expect(failed[2 + AWAITING_RETRY_SHOWN]).toMatchObject({ type: 'context', elements: [{ text: `…and ${30 - AWAITING_RETRY_SHOWN} more: each shows here as the ones above are decided.` }] });
+    }
     for (const t of texts(view.blocks)) expect(t.length).toBeLessThanOrEqual(LIMITS.sectionText);
     for (const b of view.blocks.filter((x) => x.type === 'actions') as any[]) {
       for (const e of b.elements) expect(e.text.text.length).toBeLessThanOrEqual(LIMITS.buttonText);
@@ -87,7 +100,7 @@ describe('the Home tab view', () => {
 
   it('has no admin section for a member who is not one', () => {
     const text = JSON.stringify(homeView(fullData(false), words).blocks);
-    for (const admin of ['Did not finish', 'Waiting for review', 'Today', 'Needs attention', 'home_search', 'license_review']) expect(text).not.toContain(admin);
+    for (const admin of ['Did not finish', 'Failed: waiting for a retry', 'Waiting for review', 'Today', 'Needs attention', 'home_search', 'license_review']) expect(text).not.toContain(admin);
     expect(JSON.stringify(homeView(fullData(true), words).blocks)).toContain('Needs attention');
   });
 
@@ -115,11 +128,13 @@ describe('the Home tab view', () => {
   });
 
   it('an unreadable part says so, and the buttons are still first', () => {
-    const data: HomeData = { ...fullData(true), activity: { ok: false }, requests: { ok: false } };
+    const full = fullData(true);
+    const data: HomeData = { ...full, activity: { ok: false }, requests: { ok: false }, admin: { ...full.admin!, awaitingRetry: { ok: false } } };
     const view = homeView(data, words);
     expect(view.blocks[2]).toMatchObject({ type: 'actions' });
     expect(JSON.stringify(view.blocks)).toContain('Your activity is unavailable right now');
     expect(JSON.stringify(view.blocks)).toContain('Your license requests is unavailable right now');
+    expect(JSON.stringify(view.blocks)).toContain('The list of changes that failed is unavailable right now');
   });
 });
 

@@ -3,7 +3,7 @@ import { asFailure, describeError, LatchkeyFailure, type FailureCode } from '../
 import { NO_METRICS, type Admins, type AuditEntry, type AuditLog, type Clock, type Logger, type Metrics, type RateLimiter, type Requester } from '../ports';
 import { newRequestId } from '../request-id';
 import { servesRequest, type Workspace } from '../workspace';
-import { approvalAction, type ApprovalStep, type Detail, OUTCOME_UNKNOWN, type PendingRequest, type PendingRequestStore, type PendingStatus, UNKNOWN_STATUS } from './pending-request';
+import { approvalAction, type ApprovalStep, type Detail, OUTCOME_UNKNOWN, type PendingPage, type PendingRequest, type PendingRequestStore, type PendingStatus, UNKNOWN_STATUS } from './pending-request';
 import { compareText } from '../text-order';
 
 export const COMMENT_MAX_LENGTH = 500;
@@ -330,33 +330,49 @@ export class Approvals {
    * only an admin's new decision moves on: read from the few changes under way, never from every
    * request.
    */
-  async unfinished(): Promise<PendingRequest[]> {
+  unfinished(): Promise<PendingRequest[]> {
+    return this.listed((size, after) => this.deps.store.underway(size, after), (r) => this.finishUnknown(r));
+  }
+
+  /**
+   * Changes that failed and wait for an admin to retry them (approve again) or deny them, oldest
+   * first: read from the list of failed changes (listed by the write that failed them, taken off
+   * by the retry or denial), never from every request. A request failed before that list was kept
+   * is not in it.
+   */
+  awaitingRetry(): Promise<PendingRequest[]> {
+    return this.listed((size, after) => this.deps.store.awaitingRetry(size, after), (r) => r.status === 'APPLY_FAILED' && this.decidable(r));
+  }
+
+  /** The requests of a list of few (read page by page, up to QUEUE_READ_MAX) of a served kind that `keep` keeps, oldest first. */
+  private async listed(read: (pageSize: number, after?: string) => Promise<PendingPage>, keep: (r: PendingRequest) => boolean): Promise<PendingRequest[]> {
     const found: PendingRequest[] = [];
     let after: string | undefined;
-    let read = 0;
+    let count = 0;
     do {
-      const page = await this.deps.store.underway(QUEUE_PAGE, after);
-      read += page.requests.length;
-      found.push(...page.requests.filter((r) => this.kinds.has(r.kind) && this.finishUnknown(r)));
+      const page = await read(QUEUE_PAGE, after);
+      count += page.requests.length;
+      found.push(...page.requests.filter((r) => this.kinds.has(r.kind) && keep(r)));
       after = page.next;
-    } while (after && read < QUEUE_READ_MAX);
+    } while (after && count < QUEUE_READ_MAX);
     return found;
   }
 
   /**
    * The person's own requests, newest first: the ones holding their open places (read by key,
-   * never by scanning the queue), the ones whose change is under way, and the ones decided. Those
-   * past their time are closed as read.
+   * never by scanning the queue), the ones whose change is under way or waits for a retry, and the
+   * ones decided. Those past their time are closed as read.
    */
   async mine(requester: Requester, limit: number): Promise<OwnRequest[]> {
-    const [held, underway, decided] = await Promise.all([
+    const [held, underway, failed, decided] = await Promise.all([
       this.deps.store.heldBy(requester.userId),
       this.deps.store.underwayOf(requester.userId),
+      this.deps.store.awaitingRetryOf(requester.userId),
       this.deps.store.decidedOf(requester.userId, limit),
     ]);
     const current = await Promise.all(held.map((r) => this.expireIfDue(r)));
     const byId = new Map<string, PendingRequest>();
-    for (const r of [...decided, ...underway, ...current]) byId.set(r.id, r);
+    for (const r of [...decided, ...underway, ...failed, ...current]) byId.set(r.id, r);
     return [...byId.values()]
       .sort((a, b) => compareText(b.createdAt, a.createdAt))
       .slice(0, limit)
@@ -464,10 +480,17 @@ export class Approvals {
     return { ok: false, code, request };
   }
 
-  /** APPROVED → APPLIED, or APPLY_FAILED with the reason (an admin may approve again to retry). */
+  /**
+   * APPROVED → APPLIED, or APPLY_FAILED with the reason (an admin may approve again to retry): listed
+   * among the failed changes, in the same write, until an admin retries or denies it (awaitingRetry).
+   */
   private async apply(reviewer: Requester, approved: PendingRequest, change: (request: PendingRequest) => Promise<void>): Promise<PendingRequest> {
     const settle = async (status: PendingStatus, errorCode?: FailureCode) =>
-      (await this.deps.store.transition(approved.id, ['APPROVED'], status, { errorCode }).catch(() => undefined)) ?? { ...approved, status, errorCode };
+      (await this.deps.store.transition(approved.id, ['APPROVED'], status, { errorCode, ...(status === 'APPLY_FAILED' && { retryable: true }) }).catch(() => undefined)) ?? {
+        ...approved,
+        status,
+        errorCode,
+      };
     let audited: AuditedChange;
     try {
       audited = await this.trail.begin(this.auditStep('apply', reviewer, approved));

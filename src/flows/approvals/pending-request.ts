@@ -101,6 +101,13 @@ export type PendingChanges = Partial<Pick<PendingRequest, 'decidedBy' | 'decided
    * listed as its requester's.
    */
   readonly underway?: boolean;
+  /**
+   * The move leaves a change an admin may approve again to retry (APPLY_FAILED, for a kind the
+   * admin's click applies): the request is listed among the failed changes until a later move (the
+   * retry, a denial) takes it off, so the admins find it (Approvals.awaitingRetry) without reading
+   * every request.
+   */
+  readonly retryable?: boolean;
 };
 
 /**
@@ -143,7 +150,7 @@ export interface PendingRequestStore {
   attachMessage(id: string, message: { channel: string; ts: string }): Promise<void>;
   /** One page of the requests waiting for a decision, oldest first, past their time or not (the caller knows the time). */
   pending(pageSize: number, after?: string): Promise<PendingPage>;
-  /** The person's requests that have left the queue, newest first, but for those whose change is under way. */
+  /** The person's requests that have left the queue, newest first, but for those whose change is under way or waits for a retry. */
   decidedOf(userId: string, limit: number): Promise<PendingRequest[]>;
   /**
    * One page of the requests whose change is under way (moved with `underway`, and not settled
@@ -152,6 +159,13 @@ export interface PendingRequestStore {
   underway(pageSize: number, after?: string): Promise<PendingPage>;
   /** The person's own requests whose change is under way. */
   underwayOf(userId: string): Promise<PendingRequest[]>;
+  /**
+   * One page of the requests whose change failed and waits for an admin to retry or deny it (moved
+   * with `retryable`, and not decided since), oldest first.
+   */
+  awaitingRetry(pageSize: number, after?: string): Promise<PendingPage>;
+  /** The person's own requests whose change failed and waits for a retry. */
+  awaitingRetryOf(userId: string): Promise<PendingRequest[]>;
 }
 
 /** The audit steps of every kind; a kind's records are `<kind>_<step>` ('license_request', 'reset_decide'). */
