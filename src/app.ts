@@ -124,7 +124,7 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
         logger: boltLogger(logger),
         customPropertiesExtractor: answerDeadline,
       })
-    : guardedHttpReceiver(config, logger, routes);
+    : guardedHttpReceiver(config, logger, routes, metrics);
 
   const fetch = httpFetch();
   // Initialised in start(), where a refused token or an unreachable Slack stops the start
@@ -524,7 +524,7 @@ function policyVerifier(verify: NonNullable<Config['verify']>, context: AdapterC
  * because the guard checks every request before it (request-guard.ts), so one never comes without
  * the other.
  */
-function guardedHttpReceiver(config: Config, logger: AppLogger, routes: CustomRoute[]): HTTPReceiver {
+function guardedHttpReceiver(config: Config, logger: AppLogger, routes: CustomRoute[], metrics: Metrics): HTTPReceiver {
   const onError = processEventErrorHandler(logger);
   const bolts = boltLogger(logger);
   const receiver = new HTTPReceiver({
@@ -549,6 +549,7 @@ function guardedHttpReceiver(config: Config, logger: AppLogger, routes: CustomRo
     path: EVENTS_PATH,
     bodyLimit: BODY_LIMIT_BYTES,
     logger,
+    metrics,
     routes,
     signingSecret: config.slack.signingSecret,
     answerOnArrival: (body, request, response) => {

@@ -8,6 +8,7 @@ import { pickDirectoryUser } from '../flows/pick-directory-user';
 import { networkErrorCode } from '../http/network-errors';
 import { scopesNeeded } from '../slack/scopes';
 import { slackErrorCode } from '../slack/slack-errors';
+import { SIGNATURE_ADVICE, SIGNATURE_WARNING } from '../slack/signature-watch';
 import { SlackWorkspaceMembers } from '../slack/workspace-members';
 import { namedTables, tableProblem, tokenWorkspaceProblem } from '../start-checks';
 import { failureLabel } from '../views/failure-labels';
@@ -66,7 +67,19 @@ async function slackChecks({ config, slack }: DoctorDeps): Promise<SetupCheck[]>
   }
   if (config.licenses) checks.push(await channelCheck(slack, config.licenses.approvalsChannelId));
   checks.push(...(await adminChecks(config, slack)));
+  checks.push(signingSecretLine());
   return checks;
+}
+
+/**
+ * Slack has no API that checks a signing secret: only Slack's own requests to the server prove it.
+ * Said as such, with where a wrong one shows, rather than left out (a reader takes every ✓ for all).
+ */
+function signingSecretLine(): SetupCheck {
+  return passed(
+    'Slack signing secret',
+    `set, but it cannot be checked from here (Slack has no API for it). A wrong one shows only when Slack's requests arrive: every command fails in Slack with dispatch_failed, and the server logs the warning "${SIGNATURE_WARNING}"; then ${SIGNATURE_ADVICE}`,
+  );
 }
 
 async function channelCheck(slack: SlackApi, channel: string): Promise<SetupCheck> {

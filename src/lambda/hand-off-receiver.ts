@@ -7,7 +7,7 @@ import { UnexpectedPayloadError, type GuardedApp } from '../slack/guarded-app';
 import { bodyMatchesType, isSslCheck, parseSlackBody, readSlackBody, refuseContentType } from '../slack/slack-request-body';
 import { sendDirectMessage } from '../slack/direct-message';
 import { EVENTS_PATH } from '../slack/request-guard';
-import { signedBySlack } from '../slack/slack-signature';
+import { SIGNATURE_REFUSALS, signatureProblem, signedBySlack } from '../slack/slack-signature';
 import { notStartedReply, notStartedView, workFailedText, workFailedView } from '../views/not-started';
 import type { HttpAnswer, HttpRequest } from './http-event';
 import { FAILED_WORK_MAX_AGE_MS, WORK_MAX_AGE_MS, WorkOrderSeal, type WorkClaims, type WorkOrder, type WorkQueue } from './work-order';
@@ -73,8 +73,10 @@ export class HandOffReceiver implements Receiver {
       timestamp: request.headers['x-slack-request-timestamp'] ?? '',
       ...retryOf(request.headers),
     };
-    if (!this.signedBySlack(order)) {
-      logger.warn({ status: 401 }, 'request refused: signature or timestamp invalid');
+    const problem = signatureProblem(this.options.signingSecret, order);
+    if (problem) {
+      this.options.metrics.count('request_refused', SIGNATURE_REFUSALS[problem].labels);
+      logger.warn({ status: 401, reason: SIGNATURE_REFUSALS[problem].reason }, 'request refused');
       return { statusCode: 401 };
     }
     const read = readSlackBody(request.body, contentType);

@@ -1,10 +1,12 @@
 import type { HTTPReceiver } from '@slack/bolt';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describeError } from '../flows/failure';
-import type { Logger } from '../flows/ports';
+import type { Logger, Metrics } from '../flows/ports';
 import { ErrorCode } from './bolt';
 import { isSslCheck, readSlackBody, refuseContentType, type BodyRefusal } from './slack-request-body';
-import { signedBySlack } from './slack-signature';
+import { SIGNATURE_REFUSALS, signatureProblem } from './slack-signature';
+import { SignatureWatch } from './signature-watch';
+
 
 /** Where Slack sends everything: slash commands, interactivity and the Events API (manifest.yml). */
 export const EVENTS_PATH = '/slack/events';
@@ -34,7 +36,10 @@ export interface ServedRoute {
  * so `/slack/events#x`, an absolute-form `http://host/slack/events` and `/slack/x/../events` are
  * all the events path here too, and none reaches Bolt unchecked. Then it checks Slack's signature
  * (slack-signature.ts): an unsigned or stale request is a quiet 401 here, and Bolt's receiver, which
- * is built with its own check switched off, never sees one. A request that passed is offered first
+ * is built with its own check switched off, never sees one. Its reason says which (no signature, a
+ * timestamp off our clock, a signature of another secret), each is counted (`request_refused`,
+ * action `slack_request`), and Slack's own requests refused again and again are one `warn` with
+ * what to check (signature-watch.ts). A request that passed is offered first
  * to `answerOnArrival`; otherwise the buffered body is handed on as `rawBody`, which Bolt reuses
  * instead of reading the stream.
  *
@@ -51,6 +56,8 @@ export function guardSlackRequests(
     logger: Logger;
     /** Slack's signing secret: every request to the events path must carry its signature. */
     signingSecret: string;
+    /** Counts each 401 by why (request_refused); nothing else is counted here. */
+    metrics?: Metrics;
     routes?: readonly ServedRoute[];
     unansweredMs?: number;
     /**
@@ -61,7 +68,8 @@ export function guardSlackRequests(
   },
 ): void {
   const next = receiver.requestListener;
-  const { logger, routes = [], unansweredMs = UNANSWERED_MS } = options;
+  const { logger, metrics, routes = [], unansweredMs = UNANSWERED_MS } = options;
+  const watch = new SignatureWatch(logger);
   const answer = (res: ServerResponse, status: number, headers: Record<string, string> = {}) => {
     if (!res.headersSent) res.writeHead(status, headers);
     res.end();
@@ -118,7 +126,14 @@ export function guardSlackRequests(
           return answer(res, 200);
         }
         const signature = { body, signature: header(req, 'x-slack-signature'), timestamp: header(req, 'x-slack-request-timestamp') };
-        if (!signedBySlack(options.signingSecret, signature)) return refuse(res, { status: 401, reason: 'signature or timestamp invalid' });
+        const problem = signatureProblem(options.signingSecret, signature);
+        if (problem) {
+          const refusal = SIGNATURE_REFUSALS[problem];
+          metrics?.count('request_refused', refusal.labels);
+          watch.failed(problem, signature.signature !== undefined && signature.timestamp !== undefined);
+          return refuse(res, { status: 401, reason: refusal.reason });
+        }
+        watch.passed();
         signed = true;
         const read = readSlackBody(body, req.headers['content-type'], options.bodyLimit);
         if (!read.ok) return refuse(res, read.refusal);

@@ -102,6 +102,15 @@ describe('npm run doctor', () => {
     expect(await itemCounts()).toEqual(items);
   }, 30_000);
 
+  it('says the signing secret cannot be checked from here, and how a wrong one shows (the warn line, dispatch_failed) and where to find the right one', async () => {
+    const line = (await doctor()).find((c) => c.name === 'Slack signing secret');
+    expect(line).toEqual({ name: 'Slack signing secret', ok: true, detail: expect.stringContaining('cannot be checked from here (Slack has no API for it)') });
+    expect(line!.detail).toContain("requests with Slack's signature headers keep failing the signature check");
+    expect(line!.detail).toContain('dispatch_failed');
+    expect(line!.detail).toContain('Basic Information → App Credentials → Signing Secret');
+    expect(line!.detail).not.toContain(h.env.SLACK_SIGNING_SECRET!);
+  });
+
   it('a RESET_POLICY entry for a credential not set up here is a ✗ line naming it and what to do; every other check as before', async () => {
     const google = CREDENTIALS.find((c) => c.id === 'google_password')!;
     const unset = Object.fromEntries(Object.keys(google.settings.variables).map((name) => [name, undefined]));

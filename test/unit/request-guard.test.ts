@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { guardSlackRequests } from '../../src/slack/request-guard';
+import { SIGNATURE_WARN_EVERY_MS, SignatureWatch } from '../../src/slack/signature-watch';
 
 /** A real HTTP server with the guard in front of `behind` (Bolt's place), for a describe block. */
 function useGuardedServer(
@@ -103,6 +104,11 @@ describe('the request guard', () => {
     expect(reached).toBe(0);
     expect(alerts()).toEqual([]);
     expect(logged.filter((l) => l.fields.status === 401).map((l) => [l.level, l.message])).toEqual(refused.map(() => ['info', 'request refused']));
+    // Each says why: what an operator with a wrong secret or clock reads first.
+    const none = 'no Slack signature or timestamp';
+    const clock = "timestamp more than 5 minutes from this server's clock";
+    const mismatch = 'signature does not match SLACK_SIGNING_SECRET';
+    expect(logged.filter((l) => l.fields.status === 401).map((l) => l.fields.reason)).toEqual([none, none, mismatch, clock, clock, mismatch, mismatch, none]);
     // Slack's clock may be a little off either way.
     expect((await post('/slack/events', signedHeaders(now + 240))).status).toBe(500);
     expect(reached).toBe(1);
@@ -230,5 +236,81 @@ describe('the request guard, answering on arrival', () => {
     expect((await post('command=%2Freset-pin', 'another-secret')).status).toBe(401);
     expect((await post('payload=null')).status).toBe(400);
     expect([offered, toBolt]).toEqual([[], []]);
+  });
+});
+
+/**
+ * A wrong SLACK_SIGNING_SECRET (or a clock far off) refuses every request Slack sends: each is a
+ * 401 at info, and nothing else said so. Slack's requests refused again and again are one warn
+ * line saying what to check, rate-limited, and never an alert; an internet scanner's unsigned
+ * requests are never counted towards it.
+ */
+describe("the request guard, when Slack's requests keep failing the signature check", () => {
+  const secret = 'guard-test-secret';
+  const logged: { level: string; fields: Record<string, unknown>; message: string }[] = [];
+  const log = (level: string) => (fields: object, message: string) => logged.push({ level, fields: fields as Record<string, unknown>, message });
+  const counted: Record<string, string>[] = [];
+  const guarded = useGuardedServer((_req, res) => res.writeHead(200).end(), {
+    logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
+    metrics: { count: (name, labels = {}) => counted.push({ name, ...labels }), duration: () => undefined },
+    signingSecret: secret,
+  });
+  const body = 'command=%2Freset-pin';
+  const post = (key?: string, at = Math.floor(Date.now() / 1000)) =>
+    fetch(`${guarded.url}/slack/events`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        ...(key !== undefined && { 'x-slack-request-timestamp': String(at), 'x-slack-signature': `v0=${createHmac('sha256', key).update(`v0:${at}:${body}`).digest('hex')}` }),
+      },
+      body,
+    });
+  const warnings = () => logged.filter((l) => l.level === 'warn');
+
+  it('unsigned requests (a scanner) never warn; three of Slack\'s in a row with none passing warn once, saying what to check, never alerting; a pass starts the count again', async () => {
+    for (let i = 0; i < 10; i++) expect((await post()).status).toBe(401);
+    expect(warnings()).toEqual([]);
+    expect(counted.filter((c) => c.code === 'UNSIGNED')).toHaveLength(10);
+
+    // Two refused, then one passes: the count starts again.
+    for (let i = 0; i < 2; i++) expect((await post('an-old-secret')).status).toBe(401);
+    expect((await post(secret)).status).toBe(200);
+    for (let i = 0; i < 2; i++) expect((await post('an-old-secret')).status).toBe(401);
+    expect(warnings()).toEqual([]);
+
+    // The third in a row warns; later ones, within 10 minutes, do not again.
+    expect((await post('an-old-secret', Math.floor(Date.now() / 1000) - 3600)).status).toBe(401);
+    for (let i = 0; i < 5; i++) expect((await post('an-old-secret')).status).toBe(401);
+    expect(warnings()).toHaveLength(1);
+    const [warning] = warnings();
+    expect(warning!.message).toContain('SLACK_SIGNING_SECRET (your Slack app → Basic Information → App Credentials → Signing Secret');
+    expect(warning!.message).toContain("this server's clock");
+    expect(warning!.fields).toEqual(expect.objectContaining({ refusedInARow: 3, staleTimestamp: 1, signatureMismatch: 2, lastPassedAt: expect.stringMatching(/^\d{4}-/) }));
+    expect(warning!.fields).not.toHaveProperty('alert');
+    expect(logged.filter((l) => l.level === 'error')).toEqual([]);
+    expect(counted.filter((c) => c.code === 'SIGNATURE_MISMATCH')).toHaveLength(9);
+    expect(counted.filter((c) => c.code === 'TIMESTAMP_OUT_OF_RANGE')).toHaveLength(1);
+    expect(new Set(counted.map((c) => `${c.name} ${c.action}`))).toEqual(new Set(['request_refused slack_request']));
+  });
+
+  it('warns again only after 10 minutes while they go on failing, and says when one last passed', () => {
+    const lines: { fields: Record<string, unknown>; message: string }[] = [];
+    let now = Date.parse('2026-12-05T03:00:00Z');
+    const watch = new SignatureWatch({ debug: () => {}, info: () => {}, warn: (fields, message) => lines.push({ fields: fields as Record<string, unknown>, message }), error: () => {} }, () => now);
+    for (let i = 0; i < 3; i++) watch.failed('mismatch', true);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.fields.lastPassedAt).toBe('none since start');
+    now += SIGNATURE_WARN_EVERY_MS - 1;
+    watch.failed('mismatch', true);
+    expect(lines).toHaveLength(1);
+    now += 1;
+    watch.failed('stale', true);
+    expect(lines).toHaveLength(2);
+    expect(lines[1]!.fields).toEqual(expect.objectContaining({ refusedInARow: 5, staleTimestamp: 1 }));
+    // Headers missing, or a form that is not Slack's: never counted, however many.
+    now += SIGNATURE_WARN_EVERY_MS;
+    for (let i = 0; i < 10; i++) watch.failed('mismatch', false);
+    for (let i = 0; i < 10; i++) watch.failed('unsigned', true);
+    expect(lines).toHaveLength(2);
   });
 });
