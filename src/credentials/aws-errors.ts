@@ -2,6 +2,7 @@ import { NO_AWS_CREDENTIALS, noAwsCredentials } from '../aws/no-credentials';
 import { failed, passed, type SetupCheck } from '../doctor/setup-check';
 import { LatchkeyFailure, type FailureCode } from '../flows/failure';
 import { failedCall } from './call-check';
+import { DROPPED_AFTER_SENDING } from '../http/network-errors';
 
 interface AwsLikeError {
   name?: string;
@@ -22,13 +23,6 @@ const THROTTLING_ERRORS = new Set([
 ]);
 
 /**
- * The request was sent and then went unanswered: the handler's request timeout (TimeoutError,
- * ETIMEDOUT) or a connection dropped midway (ECONNRESET, EPIPE), but not a connection that was
- * never made (a connect that timed out or was refused). The service may have carried it out.
- */
-const SENT_UNANSWERED = new Set(['ETIMEDOUT', 'ECONNRESET', 'EPIPE']);
-
-/**
  * Turns an AWS SDK error (after the SDK's own retries) into our failure. `specific` names the
  * service's own exceptions; the rest is what every AWS service shares: throttling, 5xx, a network
  * that did not answer, and setup mistakes. `change`: the call changes something (a reset, a
@@ -41,7 +35,9 @@ export function fromAwsError(err: unknown, service: string, specific: Partial<Re
   const status = e.$metadata?.httpStatusCode;
   // A network error by its code (ECONNREFUSED…): its message can carry the request's URL.
   const detail = status === undefined && typeof e.code === 'string' && /^E[A-Z0-9_]+$/.test(e.code) ? `${service} ${name} ${e.code}` : `${service} ${name}: ${e.message ?? ''}`.trim();
-  const sentUnanswered = status === undefined && typeof e.code === 'string' && SENT_UNANSWERED.has(e.code) && e.syscall !== 'connect';
+  // Sent, then unanswered: the handler's request timeout (TimeoutError, ETIMEDOUT) or a connection
+  // dropped midway, but not a connection never made (its connect timed out or was refused).
+  const sentUnanswered = status === undefined && typeof e.code === 'string' && DROPPED_AFTER_SENDING.has(e.code) && e.syscall !== 'connect';
   const code =
     (change && sentUnanswered ? 'DIRECTORY_OUTCOME_UNKNOWN' : undefined) ??
     specific[name] ??

@@ -39,7 +39,11 @@ export class BearerApi {
     private readonly tokenRequest: () => TokenRequest,
   ) {}
 
-  /** One call with the token; after a 401, one more try with a fresh token. The answer, 2xx or not: the directory reads its own errors. */
+  /**
+   * One call with the token; after a 401, one more try with a fresh token. The answer, 2xx or not:
+   * the directory reads its own errors. Anything but a GET is a change (a password, a sign-out):
+   * unanswered, it may have been made. (The token's own request is not one.)
+   */
   async call(method: JsonCall['method'], path: string, operation: string, body?: string): Promise<JsonAnswer> {
     for (let attempt = 1; ; attempt++) {
       const token = await this.accessToken(attempt > 1);
@@ -51,6 +55,7 @@ export class BearerApi {
           headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(body !== undefined && { 'content-type': 'application/json' }) },
           body,
           operation,
+          change: method !== 'GET',
         },
         this.policy,
       );

@@ -1,7 +1,7 @@
 import { LatchkeyFailure, type FailureCode } from '../flows/failure';
 import type { HttpFetch } from '../http/fetch';
 import { parseJson } from '../http/answers';
-import { networkErrorCode } from '../http/network-errors';
+import { DROPPED_AFTER_SENDING, networkErrorCode } from '../http/network-errors';
 
 /**
  * The failure classes every directory spoken to over plain HTTP shares, beside the AWS ones
@@ -33,9 +33,17 @@ export function failureOf(answer: JsonAnswer, operation: string, detail: string,
   return fromHttpStatus(answer.status, operation, detail, specific);
 }
 
-/** The request never got an answer: refused, reset, or not within the timeout. */
-export function unanswered(err: unknown, operation: string): LatchkeyFailure {
-  return new LatchkeyFailure('DIRECTORY_UNAVAILABLE', `${operation}: ${networkErrorCode(err)}`, { cause: err });
+/**
+ * The request never got an answer: refused, reset, or not within the timeout. A change (`change`)
+ * that may have reached the directory (not answered in time, or its connection dropped on the way)
+ * may have been made: DIRECTORY_OUTCOME_UNKNOWN, never "unavailable", which tells the person
+ * nothing was changed. (The timeout also covers the connect, so a change that never left is counted
+ * as one that may have: the safe side.)
+ */
+export function unanswered(err: unknown, operation: string, change = false): LatchkeyFailure {
+  const e = (err ?? {}) as { name?: unknown; code?: unknown };
+  const mayHaveArrived = e.name === 'TimeoutError' || (typeof e.code === 'string' && DROPPED_AFTER_SENDING.has(e.code));
+  return new LatchkeyFailure(change && mayHaveArrived ? 'DIRECTORY_OUTCOME_UNKNOWN' : 'DIRECTORY_UNAVAILABLE', `${operation}: ${networkErrorCode(err)}`, { cause: err });
 }
 
 export interface JsonAnswer {
@@ -55,6 +63,8 @@ export interface JsonCall {
   readonly body?: string;
   /** For logs and failures: "okta:ListUsers". */
   readonly operation: string;
+  /** It changes something: sent but never answered, it may have been made (unanswered). */
+  readonly change?: boolean;
 }
 
 export interface CallPolicy {
@@ -92,7 +102,7 @@ export async function callJson(fetch: HttpFetch, call: JsonCall, policy: CallPol
       const raw = { status: res.status, headers: res.headers, body: parseJson(text) };
       answer = { ...raw, throttled: raw.status === 429 || (policy.throttled?.(raw) ?? false) };
     } catch (err) {
-      throw unanswered(err, call.operation);
+      throw unanswered(err, call.operation, call.change);
     }
     if (!answer.throttled || attempt >= 3) return answer;
     const at = policy.retryAt(answer, new Date());

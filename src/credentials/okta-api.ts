@@ -84,7 +84,7 @@ export interface OktaError {
 export async function callOkta(
   fetch: HttpFetch,
   s: OktaSettings,
-  call: { readonly method: 'GET' | 'POST' | 'DELETE'; readonly path: string; readonly operation: string; readonly body?: string; readonly userAgent?: string },
+  call: { readonly method: 'GET' | 'POST' | 'DELETE'; readonly path: string; readonly operation: string; readonly body?: string; readonly userAgent?: string; readonly change?: boolean },
   policy: CallPolicy,
 ): Promise<{ answer: JsonAnswer; error?: OktaError }> {
   const answer = await callJson(
@@ -100,6 +100,7 @@ export async function callOkta(
       },
       ...(call.body !== undefined && { body: call.body }),
       operation: call.operation,
+      ...(call.change && { change: true }),
     },
     policy,
   );

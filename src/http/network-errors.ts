@@ -11,3 +11,10 @@ export function networkErrorCode(err: unknown): string {
   if (typeof e.type === 'string' && /^[a-z-]+$/.test(e.type)) return `${name} ${e.type}`;
   return name;
 }
+
+/**
+ * Codes of a connection that dropped once the request was on its way (reset, broken pipe, timed
+ * out): the other side may have acted on it. A connection refused or a host not found never
+ * carried it.
+ */
+export const DROPPED_AFTER_SENDING: ReadonlySet<string> = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT']);

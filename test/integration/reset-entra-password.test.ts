@@ -1,6 +1,6 @@
 import type { EntraSimulator, EntraSimUser } from '../../src/credentials/entra/stand-in';
 import { meetsComplexity } from '../../src/credentials/entra/stand-in';
-import { Harness, PEOPLE, secretIn, slackUser, TEAM, useHarness } from '../support/harness';
+import { Harness, PEOPLE, expectUnansweredChange, secretIn, slackUser, TEAM, useHarness } from '../support/harness';
 
 /** /reset-entra-password end to end: Microsoft Entra ID over Graph's REST API, against the Entra stand-in. */
 const ENTRA_PEOPLE: EntraSimUser[] = [
@@ -161,11 +161,15 @@ describe('/reset-entra-password', () => {
     expect(dm.args.text).toMatch(/^Your Microsoft 365 password was reset at .* A step after the reset did not finish; an admin has been alerted\.$/);
   });
 
-  it('no answer within the request timeout: Entra is "not answering", and nothing is set', async () => {
-    const { final } = await h.reset(COMMAND, 'UMAX', { beforeSubmit: () => entra().setLatency(6_000) });
-    expect(JSON.stringify(final)).toContain('Microsoft Entra ID is not answering right now.');
-    expect(secretIn(final)).toBeUndefined();
-    await h.waitForAudit('UMAX', (r) => r.phase === 'outcome' && r.errorCode === 'DIRECTORY_UNAVAILABLE');
+  it('no answer within the request timeout to the lookup, before any change: Microsoft Entra ID is "not answering", and nothing was changed', async () => {
+    const release = entra().hold(['ListUsers']);
+    const { view } = await h.open(COMMAND, 'UMAX', { timeoutMs: 10_000 }).finally(release);
+    expect(JSON.stringify(view)).toContain('Microsoft Entra ID is not answering right now. Nothing was changed.');
+    expect(changes()).toEqual([]);
+  }, 15_000);
+
+  it('the password set not answered within the request timeout: Entra may have set it, so the person is never told nothing was changed', async () => {
+    await expectUnansweredChange(h, { command: COMMAND, userId: 'UMAX', standIn: entra(), operation: 'SetPassword', told: 'Microsoft Entra ID did not answer in time, so Latchkey cannot tell whether your Microsoft password was reset.' });
   }, 15_000);
 
   it('a client secret rotated in Entra: the token is refused (invalid_client), Latchkey says it is misconfigured and alerts, and never logs either secret', async () => {

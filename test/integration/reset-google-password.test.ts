@@ -1,5 +1,5 @@
 import type { GoogleSimulator, GoogleSimUser } from '../../src/credentials/google/stand-in';
-import { Harness, PEOPLE, secretIn, slackUser, TEAM, useHarness } from '../support/harness';
+import { Harness, PEOPLE, expectUnansweredChange, secretIn, slackUser, TEAM, useHarness } from '../support/harness';
 
 /** /reset-google-password end to end: Google Workspace over the Admin SDK's REST API, against the Google stand-in. */
 const GOOGLE_PEOPLE: GoogleSimUser[] = [
@@ -136,11 +136,15 @@ describe('/reset-google-password', () => {
     expect(h.logs.join('')).not.toContain(password);
   });
 
-  it('no answer within the request timeout: Google is "not answering", and no password is shown', async () => {
-    const { final } = await h.reset(COMMAND, 'UMAX', { beforeSubmit: () => google().setLatency(6_000) });
-    expect(JSON.stringify(final)).toContain('Google Workspace is not answering right now.');
-    expect(secretIn(final)).toBeUndefined();
-    await h.waitForAudit('UMAX', (r) => r.phase === 'outcome' && r.errorCode === 'DIRECTORY_UNAVAILABLE');
+  it('no answer within the request timeout to the lookup, before any change: Google Workspace is "not answering", and nothing was changed', async () => {
+    const release = google().hold(['GetUser']);
+    const { view } = await h.open(COMMAND, 'UMAX', { timeoutMs: 10_000 }).finally(release);
+    expect(JSON.stringify(view)).toContain('Google Workspace is not answering right now. Nothing was changed.');
+    expect(changes()).toEqual([]);
+  }, 15_000);
+
+  it('the password set not answered within the request timeout: Google may have set it, so the person is never told nothing was changed', async () => {
+    await expectUnansweredChange(h, { command: COMMAND, userId: 'UMAX', standIn: google(), operation: 'UpdateUser', told: 'Google Workspace did not answer in time, so Latchkey cannot tell whether your Google password was reset.' });
   }, 15_000);
 
   it("a key rotated in Google (the old one deleted): the token is refused, Latchkey says it is misconfigured and alerts, and never logs the key", async () => {

@@ -1,5 +1,5 @@
 import type { OktaSimulator, OktaSimUser } from '../../src/credentials/okta-stand-in';
-import { Harness, PEOPLE, secretIn, slackUser, TEAM, useHarness } from '../support/harness';
+import { Harness, PEOPLE, expectUnansweredChange, secretIn, slackUser, TEAM, useHarness } from '../support/harness';
 
 /** /reset-okta-password end to end: the Okta credential over its REST API, against the Okta stand-in. */
 const OKTA_PEOPLE: OktaSimUser[] = [
@@ -135,10 +135,15 @@ describe('/reset-okta-password', () => {
     expect(lifecycle()).toEqual([]);
   });
 
-  it('no answer within the request timeout: Okta is "not answering", and nothing is reset', async () => {
-    const { final } = await h.reset(COMMAND, 'UMAX', { beforeSubmit: () => okta().setLatency(6_000) });
-    expect(JSON.stringify(final)).toContain('Okta is not answering right now.');
-    await h.waitForAudit('UMAX', (r) => r.phase === 'outcome' && r.errorCode === 'DIRECTORY_UNAVAILABLE');
+  it('no answer within the request timeout to the lookup, before any change: Okta is "not answering", and nothing was changed', async () => {
+    const release = okta().hold(['ListUsers']);
+    const { view } = await h.open(COMMAND, 'UMAX', { timeoutMs: 10_000 }).finally(release);
+    expect(JSON.stringify(view)).toContain('Okta is not answering right now. Nothing was changed.');
+    expect(lifecycle()).toEqual([]);
+  }, 15_000);
+
+  it('the change itself not answered within the request timeout: Okta may have made it, so the person is never told nothing was changed', async () => {
+    await expectUnansweredChange(h, { command: COMMAND, userId: 'UMAX', standIn: okta(), operation: 'ExpirePassword', told: 'Okta did not answer in time, so Latchkey cannot tell whether your Okta password was reset.' });
   }, 15_000);
 
   it('a token Okta refuses when checking roles is an operator alert, not a reset', async () => {

@@ -375,9 +375,9 @@ export class Harness {
   }
 
   /** The nth views.update of one modal (1-based), as the app sent it. */
-  async viewUpdate(viewId: string, nth = 1): Promise<Record<string, any>> {
+  async viewUpdate(viewId: string, nth = 1, timeoutMs?: number): Promise<Record<string, any>> {
     let seen = 0;
-    const call = await this.slack.waitForCall('views.update', (c) => c.args.view_id === viewId && ++seen === nth);
+    const call = await this.slack.waitForCall('views.update', (c) => c.args.view_id === viewId && ++seen === nth, timeoutMs);
     return call.args.view;
   }
 
@@ -403,20 +403,22 @@ export class Harness {
   }
 
   /** Runs a slash command up to the point the person sees the confirmation (or a failure). */
-  async open(command: string, userId: string, extra: { text?: string; url?: string; teamId?: string; enterpriseId?: string } = {}) {
-    return this.opening((triggerId) => this.command(command, userId, { ...extra, triggerId }));
+  /** `timeoutMs`: how long its content may take to be shown (5 s unless given). */
+  async open(command: string, userId: string, extra: { text?: string; url?: string; teamId?: string; enterpriseId?: string; timeoutMs?: number } = {}) {
+    const { timeoutMs, ...rest } = extra;
+    return this.opening((triggerId) => this.command(command, userId, { ...rest, triggerId }), timeoutMs);
   }
 
   /**
    * Does something that opens a modal with the trigger it is given, and returns the modal once
    * its content is shown. The trigger tells this modal from any other opened at the same time.
    */
-  async opening(act: (triggerId: string) => Promise<AppResponse>) {
+  async opening(act: (triggerId: string) => Promise<AppResponse>, timeoutMs?: number) {
     const triggerId = this.slack.newTriggerId();
     const ack = await act(triggerId);
     const opened = await this.slack.waitForCall('views.open', (c) => c.args.trigger_id === triggerId);
     const viewId = this.openedViewId(opened);
-    const view = await this.viewUpdate(viewId, 1);
+    const view = await this.viewUpdate(viewId, 1, timeoutMs);
     return { ack, viewId, view: { ...view, id: viewId } as Record<string, any> };
   }
 
@@ -560,4 +562,21 @@ export function useHarness(options: HarnessOptions = {}, reset?: (h: Harness) =>
       return typeof value === 'function' ? value.bind(current) : value;
     },
   });
+}
+
+/**
+ * A reset whose change (`operation`) the directory makes but never answers, within the call's
+ * timeout: the person is told it may have been made (`told`), never that nothing was changed, is
+ * shown no secret, and the outcome is audited as unknown.
+ */
+export async function expectUnansweredChange(h: Harness, change: { command: string; userId: string; standIn: StandIn; operation: string; told: string }): Promise<void> {
+  let release = () => {};
+  const { final } = await h.reset(change.command, change.userId, { beforeSubmit: () => (release = change.standIn.hold([change.operation])) });
+  release();
+  const shown = JSON.stringify(final);
+  expect(shown).toContain(change.told);
+  expect(shown).not.toContain('Nothing was changed');
+  expect(secretIn(final)).toBeUndefined();
+  expect(change.standIn.callsTo(change.operation)).toHaveLength(1);
+  await h.waitForAudit(change.userId, (r) => r.phase === 'outcome' && r.errorCode === 'DIRECTORY_OUTCOME_UNKNOWN');
 }

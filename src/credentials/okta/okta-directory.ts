@@ -89,9 +89,12 @@ export class OktaDirectory implements Directory {
     return { secret: new Secret(temp) };
   }
 
-  /** One call; a failure answer becomes ours (an error code in `tolerated` is taken as done). */
+  /**
+   * One call; a failure answer becomes ours (an error code in `tolerated` is taken as done). Every
+   * POST here is a change (unlock, factors, password): unanswered, it may have been made.
+   */
   private async call(method: 'GET' | 'POST', path: string, operation: string, tolerated: readonly string[] = []): Promise<JsonAnswer> {
-    const { answer, error } = await callOkta(this.fetch, { orgUrl: this.orgUrl, apiToken: this.apiToken }, { method, path, operation }, POLICY);
+    const { answer, error } = await callOkta(this.fetch, { orgUrl: this.orgUrl, apiToken: this.apiToken }, { method, path, operation, change: method === 'POST' }, POLICY);
     if (!error || (error.code && tolerated.includes(error.code))) return answer;
     if (error.code === MASTERED_ELSEWHERE) throw new LatchkeyFailure('DIRECTORY_USER_REFUSED', `${operation} ${answer.status}: ${error.detail}`, { reason: OKTA_REFUSALS.masteredElsewhere });
     throw oktaFailure(answer, error, operation, POLICY, OKTA_ERRORS);
