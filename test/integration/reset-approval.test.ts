@@ -246,6 +246,31 @@ describe('the approval policy: a finish whose change fails', () => {
   });
 });
 
+describe('the approval policy: a finish whose change Chime never answers', () => {
+  // The app's AWS calls give up after 1 s here (5 s in production).
+  const h = useHarness({ env: POLICY, awsRequestTimeoutMs: 1_000 });
+
+  it('its requester, the channel and their Home tab are told the change may have been made, never that nothing was changed or that it was not applied', async () => {
+    const { request, finish } = await approved(h, 'UANN');
+    // Chime makes the change but its answer never comes.
+    const release = h.chime.hold(['ResetPersonalPIN']);
+    const failed = await h.opening((trigger) => h.click('UANN', 'approval_finish', finish.value, finish.message, trigger), 15_000).finally(release);
+    const modal = JSON.stringify(failed.view);
+    expect(modal).toContain('Amazon Chime did not answer in time, so Latchkey cannot tell whether your PIN was reset.');
+    expect(modal).not.toContain('Nothing was changed');
+    expect(secretIn(failed.view)).toBeUndefined();
+    expect(h.chime.callsTo('ResetPersonalPIN').length).toBeGreaterThanOrEqual(1);
+
+    const update = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('may or may not have been applied'));
+    expect(JSON.stringify(update.args.blocks)).toContain('Amazon Chime did not answer in time');
+    expect(JSON.stringify(update.args.blocks)).not.toContain('was not applied');
+    await h.waitForAudit('UANN', (r) => r.action === 'reset_pin' && r.phase === 'outcome' && r.errorCode === 'DIRECTORY_OUTCOME_UNKNOWN');
+    const { home } = await h.openHome('UANN');
+    expect(JSON.stringify(home)).toContain('the directory did not answer the change: it may or may not have been made');
+    expect(JSON.stringify(home)).not.toContain('the change was not made');
+  }, 30_000);
+});
+
 describe('the approval policy: a status a newer version wrote', () => {
   const h = useHarness({ env: POLICY });
 
