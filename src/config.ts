@@ -5,6 +5,7 @@ import { CREDENTIALS, SETTINGS_OWNERS } from './credentials';
 import { checkedRegistry } from './credentials/registry';
 import { DEFAULT_POLICY, parseResetPolicy, POLICIES, type Policy } from './flows/policy';
 import type { Workspace } from './flows/workspace';
+import { familyOf, lookalikeNames, type LookalikeName } from './setting-names';
 import { VERIFIERS } from './verifiers';
 import type { VerifierPlugin } from './verifiers/verifier';
 
@@ -384,12 +385,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
   // core, a credential or a verifier can read it otherwise.
   const given = Object.entries(env).filter(([name, value]) => value !== '' && !placeholders.has(name));
   const parsed = envSchema.safeParse(Object.fromEntries(given));
+  const lookalikes = lookalikeSettings(env);
   if (!parsed.success || placeholders.size > 0) {
     const issues = parsed.success ? [] : parsed.error.issues.map((issue) => [String(issue.path[0] ?? 'environment'), issue.message] as const);
     const problems = [
       ...[...placeholders].map(([name, what]) => `${name}: still has .env.example's placeholder; put ${what} there`),
       ...issues.filter(([name]) => !placeholders.has(name)).map(([name, message]) => `${name}: ${message}`),
-    ];
+    ].map((problem) => problem + misspellingHint(problem, lookalikes, env));
     return { ok: false, problems, ...(nothingSet && { nothingSet }) };
   }
   const e = parsed.data;
@@ -447,9 +449,38 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
             perPersonPerHour: e.VERIFY_MAX_PER_HOUR,
           },
         }),
-      warnings: policiesNotInForce(values, e.RESET_POLICY.named),
+      warnings: [...policiesNotInForce(values, e.RESET_POLICY.named), ...lookalikes.map((l) => lookalikeWarning(l, env))],
     },
   };
+}
+
+/**
+ * Every name the app reads from the environment: the composed schema's, and on Lambda each secret's
+ * `<NAME>_ARN`. A name close to one of these, or of one of their families (`CHIME_`, `SLACK_`), is
+ * taken for a slip: the app would otherwise ignore it without a word.
+ */
+function lookalikeSettings(env: NodeJS.ProcessEnv): LookalikeName[] {
+  const known = [...CONFIG_VARIABLES, ...secretVariables().map((v) => `${v}_ARN`)];
+  const families = new Set(known.map(familyOf).filter(Boolean));
+  // Set to something: an empty one is unset (loadConfig), whatever its name.
+  return lookalikeNames(Object.keys(env).filter((name) => env[name]), known, families);
+}
+
+/** Said at start and by the doctor: the name, that it is ignored, and what it likely means. */
+function lookalikeWarning({ name, suggestion }: LookalikeName, env: NodeJS.ProcessEnv): ConfigWarning {
+  const family = familyOf(name.toUpperCase());
+  const what = suggestion
+    ? `did you mean ${suggestion}? ${env[suggestion] ? `${suggestion} is set too: remove ${name}` : `Rename it: ${suggestion} is unset, so what it sets is not in force`}`
+    : `Latchkey's ${family}_ settings are ${orList(CONFIG_VARIABLES.filter((v) => familyOf(v) === family))}; check the spelling`;
+  return { variable: name, subject: 'unknown', message: `${name} is not a setting Latchkey reads, so it is ignored: ${what} (if it is another program's, leave it)` };
+}
+
+/** For a problem about a setting that is unset while a lookalike of it is set: what was likely meant. */
+function misspellingHint(problem: string, lookalikes: readonly LookalikeName[], env: NodeJS.ProcessEnv): string {
+  return lookalikes
+    .filter((l) => l.suggestion !== undefined && !env[l.suggestion] && new RegExp(`\\b${l.suggestion}\\b`).test(problem))
+    .map((l) => ` (${l.name} is set, which Latchkey does not read: did you mean ${l.suggestion}?)`)
+    .join('');
 }
 
 /** The message a person sees when the environment is wrong: every problem at once, no stack trace. */

@@ -11,7 +11,7 @@ import { settingsFromContext } from './settings';
  */
 export function buildApp(props: AppProps = {}, options: { buildBundle?: boolean } = {}): { app: App; stack: LatchkeyStack } {
   const app = new App(props);
-  const settings = settingsFromContext((key) => app.node.tryGetContext(key));
+  const settings = settingsFromContext((key) => app.node.tryGetContext(key), Object.keys(app.node.getAllContext()));
   // `cdk synth`/`cdk deploy` bundle the code themselves unless told which package to deploy.
   if (options.buildBundle && app.node.tryGetContext('codePath') === undefined) buildBundle(settings.codePath);
   const stack = new LatchkeyStack(app, settings.stackName, { settings });

@@ -3,6 +3,7 @@ import { loadConfig, secretVariables, type EnabledCredential } from '../../src/c
 import { CREDENTIALS } from '../../src/credentials';
 import type { Setting } from '../../src/credentials/credential';
 import { checkedRegistry } from '../../src/credentials/registry';
+import { lookalikeNames } from '../../src/setting-names';
 import { VERIFIERS } from '../../src/verifiers';
 
 /**
@@ -108,9 +109,17 @@ const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,54}$/;
 /**
  * Reads and checks the context. `get` is `app.node.tryGetContext`; values from the command line
  * arrive as strings, values from cdk.json may be numbers or arrays, and both are accepted.
+ * `given` is every key the context holds (`app.node.getAllContext()`): one a letter or two off one
+ * of ours (`alarmEmial`) is a problem, not ignored, since a misspelled alarmEmail deploys a stack
+ * whose alarms page nobody, and a misspelled credential key one without that credential. Keys far
+ * from ours are the CDK's or another tool's, and left alone.
  */
-export function settingsFromContext(get: (key: ContextKey) => unknown): LatchkeySettings {
+export function settingsFromContext(get: (key: ContextKey) => unknown, given: Iterable<string> = []): LatchkeySettings {
   const problems: string[] = [];
+  for (const { name, suggestion } of lookalikeNames(given, CONTEXT_KEYS)) {
+    if (suggestion !== undefined && get(suggestion) === undefined) problems.push(`${name}: is not a context key Latchkey reads, so it would be ignored: did you mean ${suggestion}?`);
+    else if (suggestion !== undefined) problems.push(`${name}: is not a context key Latchkey reads, so it would be ignored: ${suggestion} is given too; remove ${name}`);
+  }
   const text = (key: ContextKey): string | undefined => {
     const raw = get(key);
     if (raw === undefined || raw === null) return undefined;

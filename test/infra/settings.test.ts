@@ -155,6 +155,21 @@ describe('deploy settings from CDK context', () => {
     expect(s.environment).toMatchObject({ SLACK_BOT_ID: 'B0LATCH', SLACK_BOT_USER_ID: 'U0LATCH' });
   });
 
+  test('a context key a letter or two off one of ours (alarmEmial) is refused with what it likely means: left alone, the alarms would page nobody; the CDK\'s own keys are not', () => {
+    const context = { chimeAccountId: CHIME_ACCOUNT, slackTeamId: 'T0LATCHKEY', alarmEmial: 'it-oncall@acme.example', chimeAcountId: CHIME_ACCOUNT, '@aws-cdk/core:newStyleStackSynthesis': true };
+    expect(() => settingsFromContext((key) => (context as Record<string, unknown>)[key], Object.keys(context))).toThrow(SettingsError);
+    try {
+      settingsFromContext((key) => (context as Record<string, unknown>)[key], Object.keys(context));
+    } catch (err) {
+      expect((err as SettingsError).problems).toEqual([
+        'alarmEmial: is not a context key Latchkey reads, so it would be ignored: did you mean alarmEmail?',
+        'chimeAcountId: is not a context key Latchkey reads, so it would be ignored: chimeAccountId is given too; remove chimeAcountId',
+      ]);
+    }
+    // As cdk synth builds it: -c keys and cdk.json's, the feature flags among them.
+    expect(() => buildApp({ context: { chimeAccountId: CHIME_ACCOUNT, slackTeamId: 'T0LATCHKEY', alarmEmial: 'it-oncall@acme.example' } })).toThrow(/alarmEmial: .*did you mean alarmEmail\?/);
+  });
+
   test('a stack name that would make the function name longer than 64 characters is refused', () => {
     expect(problems({ chimeAccountId: CHIME_ACCOUNT, slackTeamId: 'T0LATCHKEY', stackName: `L${'a'.repeat(55)}` })).toEqual([expect.stringMatching(/^stackName:/)]);
     expect(read({ chimeAccountId: CHIME_ACCOUNT, slackTeamId: 'T0LATCHKEY', stackName: `L${'a'.repeat(54)}` }).functionName).toHaveLength(63);

@@ -111,6 +111,15 @@ describe('npm run doctor', () => {
     expect(line!.detail).not.toContain(h.env.SLACK_SIGNING_SECRET!);
   });
 
+  it('a misspelled setting is a ✗ line naming it and what it likely means, as npm start warns of it: CHIME_ACOUNT_ID leaves Amazon Chime off', async () => {
+    expect(h.env.CHIME_ACCOUNT_ID).toBeTruthy();
+    const checks = await doctor({ CHIME_ACCOUNT_ID: undefined, CHIME_ACOUNT_ID: h.env.CHIME_ACCOUNT_ID });
+    expect(checks.filter((c) => c.name.startsWith('Amazon Chime'))).toEqual([]);
+    expect(failures(checks)).toEqual([
+      { name: 'CHIME_ACOUNT_ID unknown', ok: false, detail: expect.stringContaining('is not a setting Latchkey reads, so it is ignored: did you mean CHIME_ACCOUNT_ID? Rename it: CHIME_ACCOUNT_ID is unset') },
+    ]);
+  });
+
   it('a RESET_POLICY entry for a credential not set up here is a ✗ line naming it and what to do; every other check as before', async () => {
     const google = CREDENTIALS.find((c) => c.id === 'google_password')!;
     const unset = Object.fromEntries(Object.keys(google.settings.variables).map((name) => [name, undefined]));

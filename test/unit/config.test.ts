@@ -200,6 +200,28 @@ describe('loadConfig', () => {
     });
   });
 
+  it('a misspelled setting (CHIME_ACOUNT_ID, SLACK_BOT_TOKN, slack_team_id) is named with what it likely means, never ignored without a word; a required one it resembles carries the hint in its problem', () => {
+    const { CHIME_ACCOUNT_ID, SLACK_BOT_TOKEN, ...rest } = VALID;
+    // Beside a valid setup: a warning (other software may set such names), said at start and by the doctor.
+    const warned = loadConfig({ ...VALID, WORKMAIL_ORGANIZATION_ID: 'm-0123456789abcdef0123456789abcdef', CHIME_ACCOUNT_ID: undefined, CHIME_ACOUNT_ID: CHIME_ACCOUNT_ID, slack_team_id: 'T0LATCHKEY', PATH: '/usr/bin', HOME: '/root', OKTA_DOMAIN: 'acme.okta.com' });
+    expect(warned.ok && warned.config.warnings).toEqual([
+      { variable: 'CHIME_ACOUNT_ID', subject: 'unknown', message: expect.stringMatching(/^CHIME_ACOUNT_ID is not a setting Latchkey reads, so it is ignored: did you mean CHIME_ACCOUNT_ID\? Rename it: CHIME_ACCOUNT_ID is unset/) },
+      { variable: 'slack_team_id', subject: 'unknown', message: expect.stringContaining('did you mean SLACK_TEAM_ID? SLACK_TEAM_ID is set too: remove slack_team_id') },
+      // Of a family of ours but close to none: the family's names, from the composed schema.
+      { variable: 'OKTA_DOMAIN', subject: 'unknown', message: expect.stringMatching(/Latchkey's OKTA_ settings are OKTA_ORG_URL or OKTA_API_TOKEN; check the spelling/) },
+    ]);
+    expect(warned.ok && warned.config.credentials.map((c) => c.credential.id)).toEqual(['password']);
+    // A name the app reads is never one: each setting, and on Lambda each secret's _ARN.
+    expect(loadConfig({ ...VALID, SLACK_SIGNING_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:1:secret:x' })).toMatchObject({ ok: true, config: { warnings: [] } });
+    // The setting it resembles is required and missing: the hint is in that problem's line.
+    expect(loadConfig({ ...rest, CHIME_ACCOUNT_ID, SLACK_BOT_TOKN: SLACK_BOT_TOKEN })).toEqual({
+      ok: false,
+      problems: ['SLACK_BOT_TOKEN: is required: the Bot User OAuth Token (xoxb-…) from OAuth & Permissions (SLACK_BOT_TOKN is set, which Latchkey does not read: did you mean SLACK_BOT_TOKEN?)'],
+    });
+    const none = loadConfig({ ...rest, SLACK_BOT_TOKEN, CHIME_ACOUNT_ID: CHIME_ACCOUNT_ID });
+    expect(none.ok ? [] : none.problems).toEqual([expect.stringMatching(/^CHIME_ACCOUNT_ID: set CHIME_ACCOUNT_ID, .* nothing to reset \(CHIME_ACOUNT_ID is set, which Latchkey does not read: did you mean CHIME_ACCOUNT_ID\?\)$/)]);
+  });
+
   it('requires the workspace Latchkey serves', () => {
     const { SLACK_TEAM_ID: _, ...noTeam } = VALID;
     expect(loadConfig(noTeam)).toMatchObject({ ok: false, problems: [expect.stringMatching(/^SLACK_TEAM_ID: is required/)] });
