@@ -53,7 +53,7 @@ import { httpFetch, type HttpFetch } from './http/fetch';
 import { SlackApprovalAnnouncer } from './slack/slack-approval-announcer';
 import { SlackWebApi } from './slack/slack-web-api';
 import { SlackWorkspaceMembers } from './slack/workspace-members';
-import { allStartChecks, namedTables, slackAtStart, StartFailure, tablesAtStart, tokenWorkspaceProblem } from './start-checks';
+import { allStartChecks, namedTables, slackAtStart, socketModeRetries, socketModeStartFailure, StartFailure, tablesAtStart, tokenWorkspaceProblem } from './start-checks';
 import { ensureTable } from './storage/ensure-table';
 import { REVIEW_ACTION_ID } from './views/approval-message';
 import type { ApprovalWords } from './views/approval-words';
@@ -116,17 +116,23 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
   const metrics = new PrometheusMetrics();
   const routes = [health.route, metricsRoute(metrics, config.metricsToken)];
 
+  const fetch = httpFetch();
+  // Socket Mode connects in app.start(), through the receiver's own Web API client: to SLACK_API_URL
+  // over the app's HTTP stack, as every other call, and within the start's bound while starting.
+  let starting = false;
   const receiver: Receiver = config.slack.appToken
     ? new (loadSocketModeReceiver())({
         appToken: config.slack.appToken,
         customRoutes: routes,
-        installerOptions: { port: config.port },
+        installerOptions: {
+          port: config.port,
+          clientOptions: { slackApiUrl: config.slack.apiUrl, fetch, timeout: SLACK_TIMEOUT_MS, retryConfig: socketModeRetries(logger, () => starting) },
+        },
         logger: boltLogger(logger),
         customPropertiesExtractor: answerDeadline,
       })
     : guardedHttpReceiver(config, logger, routes, metrics);
 
-  const fetch = httpFetch();
   // Initialised in start(), where a refused token or an unreachable Slack stops the start
   // (start-checks.ts); left to the constructor, Bolt's auth.test fails where nobody awaits it.
   const app = new GuardedApp({ ...slackAppOptions(config, logger, fetch, { atStart: true }), receiver, deferInitialization: true }, KNOWN_ENTRY_POINTS, { fetch, logger, metrics, slack: slackWebApi(config, logger, fetch) });
@@ -172,7 +178,13 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
           } else logger.info({ table: table.create.TableName, state }, 'table ready');
         }
       }
-      const server = (await app.start(options.host ? { port: config.port, host: options.host } : config.port)) as Server | undefined;
+      starting = true;
+      const server = (await app.start(options.host ? { port: config.port, host: options.host } : config.port).then(
+        (started) => started,
+        (err: unknown) => {
+          throw config.slack.appToken ? socketModeStartFailure(err) : err;
+        },
+      ).finally(() => (starting = false))) as Server | undefined;
       const address = server?.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
       health.ready = true;

@@ -2,6 +2,7 @@ import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynam
 import { approvalsTable } from './approvals/approvals-table';
 import { auditTable } from './audit/audit-table';
 import { NO_AWS_CREDENTIALS, noAwsCredentials } from './aws/no-credentials';
+import type { RetryOptions } from '@slack/web-api';
 import type { Config } from './config';
 import { networkErrorCode } from './http/network-errors';
 import { describeError } from './flows/failure';
@@ -29,7 +30,49 @@ const FIRST_WAIT_MS = 1_000;
 /** Slack's own error codes are short snake_case words; anything else in their place is not Slack answering. */
 const SLACK_ERROR_CODE = /^[a-z0-9_]{1,64}$/;
 
-const NOT_SLACK = (what: string) => `SLACK_API_URL did not answer as Slack's API does (auth.test: ${what}): check SLACK_API_URL (https://slack.com/api/ unless you go through a proxy)`;
+const NOT_SLACK = (method: string, what: string) => `SLACK_API_URL did not answer as Slack's API does (${method}: ${what}): check SLACK_API_URL (https://slack.com/api/ unless you go through a proxy)`;
+
+/** The start's Slack calls, each with the token it is made with and what a refusal of that token asks for. */
+const START_CALLS = {
+  'auth.test': { token: 'SLACK_BOT_TOKEN', fix: "set the bot token from your app's OAuth & Permissions page (xoxb-…), and reinstall the app if it was revoked", other: 'check SLACK_BOT_TOKEN' },
+  'apps.connections.open': {
+    token: 'SLACK_APP_TOKEN',
+    fix: "set an app-level token with connections:write from your app's Basic Information page (xapp-…)",
+    other: "check SLACK_APP_TOKEN, and that Socket Mode is on in your app's settings",
+  },
+} as const;
+type StartCall = keyof typeof START_CALLS;
+
+/**
+ * What a Slack call's failure at start means: a StartFailure when the answer will be the same next
+ * time (a refused token, an address that is not Slack's API), or why Slack could not be reached,
+ * when trying again may help.
+ */
+function slackStartProblem(err: unknown, method: StartCall): StartFailure | string {
+  if (err instanceof StartFailure) return err;
+  const e = err as { code?: string; data?: { error?: string }; statusCode?: number; retryAfter?: number; original?: { code?: unknown } };
+  if (e.code === 'slack_webapi_platform_error') {
+    const error = e.data?.error ?? 'unknown_error';
+    const call = START_CALLS[method];
+    // WebClient reads an answer that is not JSON (a web page at SLACK_API_URL) as an error whose code is the whole page.
+    if (!SLACK_ERROR_CODE.test(error)) return new StartFailure(NOT_SLACK(method, "an answer that is not Slack's JSON"));
+    if (REFUSED_TOKEN_ERRORS.has(error)) return new StartFailure(`${call.token} was refused by Slack (${method}: ${error}): ${call.fix}`);
+    return new StartFailure(`Slack refused ${method} with ${error}: ${call.other}`);
+  }
+  // An answer that will be the same next time: a page that is not JSON, a 4xx, a redirect (not followed, so the token stays on its host).
+  if (e.code === 'slack_webapi_http_error' && (e.statusCode ?? 0) < 500) return new StartFailure(NOT_SLACK(method, e.statusCode === 200 ? 'HTTP 200, not JSON' : `HTTP ${e.statusCode}`));
+  if (e.code === 'slack_webapi_request_error' && e.original?.code === 'REDIRECT_REFUSED') return new StartFailure(NOT_SLACK(method, 'a redirect, which is not followed'));
+  return e.code === 'slack_webapi_request_error'
+    ? networkErrorCode(e.original)
+    : e.code === 'slack_webapi_http_error'
+      ? `HTTP ${e.statusCode}`
+      : e.code === 'slack_webapi_rate_limited_error'
+        ? `rate-limited by Slack, retry after ${e.retryAfter ?? '?'} s`
+        : describeError(err);
+}
+
+const UNREACHABLE = (tries: number, why: string) => new StartFailure(`Slack could not be reached at SLACK_API_URL after ${tries} tries (${why}): check the network path to Slack, or SLACK_API_URL`);
+const TRYING_AGAIN = 'Slack not reachable at start; trying again';
 
 /**
  * The start's Slack checks, made before the app listens: the token's auth.test (whose workspace
@@ -46,36 +89,49 @@ export async function slackAtStart(init: () => Promise<void>, logger: Logger, { 
       await init();
       return;
     } catch (err) {
-      if (err instanceof StartFailure) throw err;
-      const e = err as { code?: string; data?: { error?: string }; statusCode?: number; retryAfter?: number; original?: { code?: unknown } };
-      if (e.code === 'slack_webapi_platform_error') {
-        const error = e.data?.error ?? 'unknown_error';
-        // WebClient reads an answer that is not JSON (a web page at SLACK_API_URL) as an error whose code is the whole page.
-        if (!SLACK_ERROR_CODE.test(error)) throw new StartFailure(NOT_SLACK("an answer that is not Slack's JSON"));
-        if (REFUSED_TOKEN_ERRORS.has(error)) {
-          throw new StartFailure(`SLACK_BOT_TOKEN was refused by Slack (auth.test: ${error}): set the bot token from your app's OAuth & Permissions page (xoxb-…), and reinstall the app if it was revoked`);
-        }
-        throw new StartFailure(`Slack refused auth.test with ${error}: check SLACK_BOT_TOKEN`);
-      }
-      // An answer that will be the same next time: a page that is not JSON, a 4xx, a redirect (not followed, so the token stays on its host).
-      if (e.code === 'slack_webapi_http_error' && (e.statusCode ?? 0) < 500) throw new StartFailure(NOT_SLACK(e.statusCode === 200 ? 'HTTP 200, not JSON' : `HTTP ${e.statusCode}`));
-      if (e.code === 'slack_webapi_request_error' && e.original?.code === 'REDIRECT_REFUSED') throw new StartFailure(NOT_SLACK('a redirect, which is not followed'));
-      const why =
-        e.code === 'slack_webapi_request_error'
-          ? networkErrorCode(e.original)
-          : e.code === 'slack_webapi_http_error'
-            ? `HTTP ${e.statusCode}`
-            : e.code === 'slack_webapi_rate_limited_error'
-              ? `rate-limited by Slack, retry after ${e.retryAfter ?? '?'} s`
-              : describeError(err);
-      if (attempt >= tries) {
-        throw new StartFailure(`Slack could not be reached at SLACK_API_URL after ${tries} tries (${why}): check the network path to Slack, or SLACK_API_URL`);
-      }
-      logger.warn({ attempt, tries, err: why, retryInMs: wait }, 'Slack not reachable at start; trying again');
+      const why = slackStartProblem(err, 'auth.test');
+      if (why instanceof StartFailure) throw why;
+      if (attempt >= tries) throw UNREACHABLE(tries, why);
+      logger.warn({ attempt, tries, err: why, retryInMs: wait }, TRYING_AGAIN);
       await new Promise((resolve) => setTimeout(resolve, wait));
       wait *= 2;
     }
   }
+}
+
+/**
+ * Bolt's Socket Mode receiver connects when the app starts: apps.connections.open with the app
+ * token, through a Web API client of its own that tries again 100 times, further apart each time
+ * (SocketModeClient's default, kept for a connection lost later, which it opens again the same
+ * way). While `starting()`, the start's bound holds instead: a Slack it cannot reach ends the try at
+ * the SLACK_START_TRIES-th failure, each failure before it said as slackAtStart says it, and the
+ * start stops with socketModeStartFailure's line. The error thrown is the client's own, which the
+ * receiver gives up on (a rate limit is left to the receiver, which waits as Slack asks).
+ * WebClient hands retryConfig to p-retry whole, onFailedAttempt included (its type names only
+ * node-retry's options); start-failures.test.ts's Socket Mode tests fail if that changes.
+ */
+export function socketModeRetries(logger: Logger, starting: () => boolean, tries = SLACK_START_TRIES): RetryOptions & { onFailedAttempt(err: Error): void } {
+  const factor = 1.3;
+  const minTimeout = 1_000;
+  return {
+    retries: 100,
+    factor,
+    minTimeout,
+    onFailedAttempt(err) {
+      const e = err as Error & { code?: string; attemptNumber: number };
+      if (!starting() || (e.code !== 'slack_webapi_request_error' && e.code !== 'slack_webapi_http_error')) return;
+      const why = slackStartProblem(err, 'apps.connections.open');
+      if (why instanceof StartFailure || e.attemptNumber >= tries) throw err;
+      logger.warn({ attempt: e.attemptNumber, tries, err: why, retryInMs: Math.round(minTimeout * factor ** (e.attemptNumber - 1)) }, TRYING_AGAIN);
+    },
+  };
+}
+
+/** Why Socket Mode could not connect at start, in the start's words (slackAtStart's); any other error as it came. */
+export function socketModeStartFailure(err: unknown, tries = SLACK_START_TRIES): unknown {
+  if (!String((err as { code?: unknown })?.code).startsWith('slack_webapi_')) return err;
+  const why = slackStartProblem(err, 'apps.connections.open');
+  return why instanceof StartFailure ? why : UNREACHABLE(tries, why);
 }
 
 /**

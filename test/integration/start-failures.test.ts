@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -154,6 +154,59 @@ describe('a start that cannot go on', () => {
     expect(fatal(lines)).toEqual([expect.objectContaining({ err: expect.stringContaining('no AWS credentials found') })]);
     expect(output).not.toContain('Latchkey is ready');
   });
+
+  /**
+   * A SLACK_API_URL in front of the Slack stand-in: every method reaches it, but Socket Mode's
+   * apps.connections.open is answered by `connect`. Runs `body` with its URL.
+   */
+  async function withSocketModeSlack(connect: (req: IncomingMessage, res: ServerResponse) => void, body: (url: string) => Promise<void>): Promise<void> {
+    const slack = new URL(h.slack.url);
+    const front = createHttpServer((req, res) => {
+      if (req.url === '/api/apps.connections.open') return connect(req, res);
+      const forward = httpRequest({ host: slack.hostname, port: slack.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode!, answer.headers);
+        answer.pipe(res);
+      });
+      req.pipe(forward);
+    });
+    await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+    try {
+      await body(`http://127.0.0.1:${(front.address() as { port: number }).port}/api/`);
+    } finally {
+      front.closeAllConnections();
+      await new Promise((resolve) => front.close(resolve));
+    }
+  }
+  const APP_TOKEN = 'xapp-1-A0LATCHKEY-1-secretpart';
+
+  it("Socket Mode: a Slack that cannot be reached when the socket connects (apps.connections.open) is tried again within the start's bound, then the same fatal line naming SLACK_API_URL, and exit 1", async () => {
+    await withSocketModeSlack(
+      (req) => req.socket.destroy(),
+      async (url) => {
+        const started = Date.now();
+        const { status, lines, output } = await run({ SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: url });
+        expect(status).toBe(1);
+        expect(Date.now() - started).toBeLessThan(25_000);
+        expect(lines.filter((l) => l.msg === 'Slack not reachable at start; trying again')).toHaveLength(3);
+        expect(fatal(lines)).toEqual([expect.objectContaining({ msg: 'Latchkey could not start', err: expect.stringMatching(/^StartFailure: Slack could not be reached at SLACK_API_URL after 4 tries \(.*\): check the network path to Slack, or SLACK_API_URL$/) })]);
+        expect(output).not.toContain('Latchkey is ready');
+        expect(output).not.toContain(APP_TOKEN);
+      },
+    );
+  }, 40_000);
+
+  it('Socket Mode: an app token Slack refuses is a fatal line naming SLACK_APP_TOKEN, and exit 1', async () => {
+    await withSocketModeSlack(
+      (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: 'invalid_auth' })),
+      async (url) => {
+        const { status, lines, output } = await run({ SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: url });
+        expect(status).toBe(1);
+        expect(fatal(lines)).toEqual([expect.objectContaining({ err: expect.stringMatching(/^StartFailure: SLACK_APP_TOKEN was refused by Slack \(apps\.connections\.open: invalid_auth\): .*xapp-/) })]);
+        expect(output).not.toContain('Latchkey is ready');
+        expect(output).not.toContain(APP_TOKEN);
+      },
+    );
+  }, 40_000);
 
   it('with everything in place it starts, as before', async () => {
     const { lines } = await run({}, 20_000, true);
