@@ -372,7 +372,14 @@ export interface EnabledCredential {
 /** Not configured: the problems, and whether nothing at all was set (a first run, pointed at the sandbox). */
 type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[]; nothingSet?: boolean };
 
-export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
+/**
+ * `cutInDotEnv`: the variables whose value in .env a '#' cut short (loadDotEnv's cutAtHash). Each
+ * is said where the problem it causes is said, with what to do (quote it), or as a warning when it
+ * causes none: APPROVALS_CHANNEL_ID=#it-approvals reads as unset, and nothing else would tell.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, dotEnv: { cutInDotEnv?: readonly string[] } = {}): ConfigResult {
+  // Latchkey's own settings: a misspelled one is said as such (lookalikeSettings), cut or not.
+  const cutInDotEnv = (dotEnv.cutInDotEnv ?? []).filter((name) => CONFIG_VARIABLES.includes(name));
   // What to put there is said from the placeholder we wrote, never from the value.
   const placeholders = new Map(
     [...ENV_PLACEHOLDERS].flatMap(([name, placeholder]) => (env[name]?.trim() === placeholder ? [[name, placeholder.slice(1, -1)] as const] : [])),
@@ -391,8 +398,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
     const problems = [
       ...[...placeholders].map(([name, what]) => `${name}: still has .env.example's placeholder; put ${what} there`),
       ...issues.filter(([name]) => !placeholders.has(name)).map(([name, message]) => `${name}: ${message}`),
-    ].map((problem) => problem + misspellingHint(problem, lookalikes, env));
-    return { ok: false, problems, ...(nothingSet && { nothingSet }) };
+    ].map((problem) => problem + misspellingHint(problem, lookalikes, env) + cutHint(problem, cutInDotEnv));
+    // A cut value no problem names is one still: said along with the rest, not after they are fixed.
+    const unsaid = cutInDotEnv.filter((name) => !problems.some((problem) => namesVariable(problem, name)));
+    return { ok: false, problems: [...problems, ...unsaid.map((name) => `${name}: ${cutMessage(name, env)}`)], ...(nothingSet && { nothingSet }) };
   }
   const e = parsed.data;
   const values = e as Record<string, unknown>;
@@ -449,7 +458,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
             perPersonPerHour: e.VERIFY_MAX_PER_HOUR,
           },
         }),
-      warnings: [...policiesNotInForce(values, e.RESET_POLICY.named), ...lookalikes.map((l) => lookalikeWarning(l, env))],
+      warnings: [
+        ...policiesNotInForce(values, e.RESET_POLICY.named),
+        ...lookalikes.map((l) => lookalikeWarning(l, env)),
+        ...cutInDotEnv.map((name) => ({ variable: name, subject: 'cut at #', message: `${name}: ${cutMessage(name, env)}` })),
+      ],
     },
   };
 }
@@ -478,9 +491,28 @@ function lookalikeWarning({ name, suggestion }: LookalikeName, env: NodeJS.Proce
 /** For a problem about a setting that is unset while a lookalike of it is set: what was likely meant. */
 function misspellingHint(problem: string, lookalikes: readonly LookalikeName[], env: NodeJS.ProcessEnv): string {
   return lookalikes
-    .filter((l) => l.suggestion !== undefined && !env[l.suggestion] && new RegExp(`\\b${l.suggestion}\\b`).test(problem))
+    .filter((l) => l.suggestion !== undefined && !env[l.suggestion] && namesVariable(problem, l.suggestion))
     .map((l) => ` (${l.name} is set, which Latchkey does not read: did you mean ${l.suggestion}?)`)
     .join('');
+}
+
+/** Whether a problem's line names this variable (SLACK_BOT_TOKEN, but not in SLACK_BOT_TOKEN_ARN). */
+function namesVariable(problem: string, name: string): boolean {
+  return new RegExp(`(^|[^A-Za-z0-9_])${name}($|[^A-Za-z0-9_])`).test(problem);
+}
+
+/** For a problem naming a variable whose value in .env a '#' cut short: what happened, and what to do. */
+function cutHint(problem: string, cut: readonly string[]): string {
+  return cut
+    .filter((name) => namesVariable(problem, name))
+    .map((name) => ` (the value of ${name} in .env is cut at '#', which starts a comment there: quote it, ${name}="…")`)
+    .join('');
+}
+
+/** Never the value, which may be a secret: what was read of it, and how to have all of it read. */
+function cutMessage(name: string, env: NodeJS.ProcessEnv): string {
+  const read = env[name] ? `only what comes before it is read (${env[name]!.length} characters)` : 'it is read as unset';
+  return `the value in .env is cut at '#': in an unquoted value, '#' starts a comment, so ${read}. Quote the value in .env: ${name}="…" (or '…' if it holds a ")`;
 }
 
 /** The message a person sees when the environment is wrong: every problem at once, no stack trace. */

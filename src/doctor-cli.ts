@@ -40,9 +40,9 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`--person must be a Slack user ID such as U0123ABCD\n`);
     return 2;
   }
-  loadDotEnv();
+  const dotEnv = loadDotEnv();
   quietNodeVersionNotice();
-  const loaded = loadConfig(process.env);
+  const loaded = loadConfig(process.env, { cutInDotEnv: dotEnv.cutAtHash });
   if (!loaded.ok) {
     process.stderr.write(`${describeProblems(loaded.problems, { ...loaded, cannot: 'check its setup' })}\n`);
     return 2;

@@ -9,8 +9,8 @@ import { onStopSignals } from './stop-signals';
 
 /** The long-running server: `npm start`. Reads `.env` when there is one, for local runs. */
 async function main(): Promise<void> {
-  loadDotEnv();
-  const loaded = loadConfig(process.env);
+  const dotEnv = loadDotEnv();
+  const loaded = loadConfig(process.env, { cutInDotEnv: dotEnv.cutAtHash });
   if (!loaded.ok) {
     process.stderr.write(`${describeProblems(loaded.problems, loaded)}\n`);
     process.exit(2);

@@ -1,5 +1,7 @@
 import { CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDoctor } from '../../src/app';
 import { auditTable } from '../../src/audit/audit-table';
@@ -55,10 +57,10 @@ describe('npm run doctor', () => {
   }
   const failures = (checks: SetupCheck[]) => checks.filter((c) => !c.ok);
 
-  function cli(args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; out: string }> {
+  function cli(args: string[], env: Record<string, string> = {}, cwd = join(__dirname, '..')): Promise<{ status: number | null; out: string }> {
     // The AWS settings of the test's process, but not the switch quiet-output.js sets: the doctor is run as an admin runs it.
     const aws = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('AWS_') && k !== 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED')) as Record<string, string>;
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: join(__dirname, '..'), env: { PATH: process.env.PATH!, ...aws, ...h.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { PATH: process.env.PATH!, ...aws, ...h.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -176,6 +178,19 @@ describe('npm run doctor', () => {
     expect(out).toContain('SLACK_TEAM_ID');
     expect(out).not.toContain('    at ');
   }, 30_000);
+
+  it("a value in .env cut at '#' (the README's PASSWORD_SYMBOLS unquoted) is said in its problem's line, with what to do: quote it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'latchkey-doctor-'));
+    writeFileSync(join(dir, '.env'), 'PASSWORD_SYMBOLS=!#$%*+-=?@^_\n');
+    const { status, out } = await cli([], {}, dir);
+    expect(status).toBe(2);
+    expect(out.split('\n').filter((l) => l.startsWith('  - '))).toEqual([
+      expect.stringMatching(/^  - PASSWORD_SYMBOLS: .*\(the value of PASSWORD_SYMBOLS in \.env is cut at '#', which starts a comment there: quote it, PASSWORD_SYMBOLS="…"\)$/),
+    ]);
+    writeFileSync(join(dir, '.env'), "PASSWORD_SYMBOLS='!#$%*+-=?@^_'\n");
+    expect((await cli([], {}, dir)).status).toBe(0);
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('settings left empty, as a .env copied from an example has them, are unset: only a required one is a problem, said as missing', async () => {
     const { status, out } = await cli([], { SLACK_SIGNING_SECRET: '', GOOGLE_API_URL: '', PORT: '', LOG_LEVEL: '', AUDIT_TABLE_NAME: '' });

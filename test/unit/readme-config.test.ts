@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseEnv } from 'node:util';
 import { CREDENTIALS } from '../../src/credentials';
 import { CONTEXT_KEYS } from '../../infra/lib/settings';
 import { CONFIG_VARIABLES } from '../../src/config';
@@ -24,4 +25,17 @@ describe('configuration docs', () => {
   it.each(CREDENTIALS.map((c) => c.command))("the README's command table has %s", (command) => {
     expect(README).toMatch(new RegExp(`^\\| \`${command}\` \\|`, 'm'));
   });
+
+  it("every value the README shows for a setting reads whole from a .env line, as written (PASSWORD_SYMBOLS' default held a '#', which would start a comment)", () => {
+    const shown: [string, string][] = [];
+    // The configuration table's defaults, and every `NAME=value` in the text.
+    for (const [, name, value] of README.matchAll(/^\| `([A-Z][A-Z0-9_]+)` \| `([^`]+)` \|/gm)) shown.push([name!, value!]);
+    for (const [, name, value] of README.matchAll(/`([A-Z][A-Z0-9_]+)=([^`\s<]+)`/g)) if (CONFIG_VARIABLES.includes(name!)) shown.push([name!, value!]);
+    expect(shown.map(([name]) => name)).toContain('PASSWORD_SYMBOLS');
+    for (const [name, value] of shown) {
+      const meant = /^(['"]).*\1$/.test(value) ? value.slice(1, -1) : value;
+      expect([name, parseEnv(`${name}=${value}\n`)[name]]).toEqual([name, meant]);
+    }
+  });
 });
+

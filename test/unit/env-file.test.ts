@@ -1,0 +1,72 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseEnv } from 'node:util';
+import { loadConfig } from '../../src/config';
+import { loadDotEnv, valuesCutAtHash } from '../../src/env-file';
+
+/** A WorkMail deployment: its generated passwords read PASSWORD_SYMBOLS. */
+const VALID = { SLACK_SIGNING_SECRET: '8f742231b10e8888abcd99yyyzzz85a5', SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_TEAM_ID: 'T0LATCHKEY', WORKMAIL_ORGANIZATION_ID: 'm-0123456789abcdef0123456789abcdef' };
+
+/**
+ * A '#' in an unquoted .env value starts a comment for node's parser (process.loadEnvFile), and
+ * cuts the value there without a word: PASSWORD_SYMBOLS=!#$%*+-=?@^_, the README's documented
+ * default, was read as '!' and refused as too short; APPROVALS_CHANNEL_ID=#it-approvals as unset.
+ */
+describe('.env values cut at #', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'latchkey-env-'));
+  const names = ['LK_TEST_SYMBOLS', 'LK_TEST_CHANNEL', 'LK_TEST_EXPORTED', 'LK_TEST_NOTE', 'LK_TEST_QUOTED', 'LK_TEST_SINGLE', 'LK_TEST_KEY', 'LK_TEST_AFTER', 'LK_TEST_ALREADY'];
+  afterAll(() => {
+    for (const name of names) delete process.env[name];
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("loadDotEnv names each variable it took whose unquoted value a '#' cut; a comment after a space, a quoted value (over several lines too) and a variable the environment already had are not named", () => {
+    const path = join(dir, '.env');
+    writeFileSync(
+      path,
+      [
+        '# a comment line',
+        'LK_TEST_SYMBOLS=!#$%*+-=?@^_',
+        'LK_TEST_CHANNEL=#it-approvals',
+        'export LK_TEST_EXPORTED=a#b',
+        'LK_TEST_NOTE=kept # a note its writer meant',
+        'LK_TEST_QUOTED="!#$%*+-=?@^_"',
+        "LK_TEST_SINGLE='#x'",
+        'LK_TEST_KEY="{',
+        'LK_TEST_INSIDE=#not-a-variable',
+        '}"',
+        'LK_TEST_AFTER=ok',
+        'LK_TEST_ALREADY=#x',
+      ].join('\n'),
+    );
+    process.env.LK_TEST_ALREADY = 'from the environment';
+    expect(loadDotEnv(path)).toEqual({ cutAtHash: ['LK_TEST_SYMBOLS', 'LK_TEST_CHANNEL', 'LK_TEST_EXPORTED'] });
+    // What node's parser reads (jest's process.env is not the one process.loadEnvFile sets), as the names say.
+    const read = parseEnv(readFileSync(path, 'utf8'));
+    expect([read.LK_TEST_SYMBOLS, read.LK_TEST_CHANNEL, read.LK_TEST_NOTE, read.LK_TEST_QUOTED, read.LK_TEST_AFTER]).toEqual(['!', '', 'kept', '!#$%*+-=?@^_', 'ok']);
+    expect(loadDotEnv(join(dir, 'none.env'))).toEqual({ cutAtHash: [] });
+    expect(valuesCutAtHash('A= # nothing here yet\nB=x\t#c\n')).toEqual([]);
+  });
+
+  it("a cut value is said where its problem is, with what to do (quote it); one that causes no problem is a warning; never the value itself", () => {
+    const refused = loadConfig({ ...VALID, PASSWORD_SYMBOLS: '!' }, { cutInDotEnv: ['PASSWORD_SYMBOLS'] });
+    expect(refused.ok ? [] : refused.problems).toEqual([
+      expect.stringMatching(/^PASSWORD_SYMBOLS: .* \(the value of PASSWORD_SYMBOLS in \.env is cut at '#', which starts a comment there: quote it, PASSWORD_SYMBOLS="…"\)$/),
+    ]);
+    const unset = loadConfig({ ...VALID, APPROVALS_CHANNEL_ID: '' }, { cutInDotEnv: ['APPROVALS_CHANNEL_ID', 'SOME_OTHER_PROGRAMS'] });
+    expect(unset.ok && unset.config.warnings).toEqual([
+      {
+        variable: 'APPROVALS_CHANNEL_ID',
+        subject: 'cut at #',
+        message: `APPROVALS_CHANNEL_ID: the value in .env is cut at '#': in an unquoted value, '#' starts a comment, so it is read as unset. Quote the value in .env: APPROVALS_CHANNEL_ID="…" (or '…' if it holds a ")`,
+      },
+    ]);
+    // Along with every other problem, when there are some.
+    const both = loadConfig({ ...VALID, SLACK_TEAM_ID: undefined, ENTRA_CLIENT_SECRET: 'abc' }, { cutInDotEnv: ['ENTRA_CLIENT_SECRET'] });
+    const text = both.ok ? '' : both.problems.join('\n');
+    expect(text).toContain('SLACK_TEAM_ID: is required');
+    expect(text).toMatch(/ENTRA_CLIENT_SECRET.*cut at '#'/);
+    expect(text).not.toContain("abc'");
+  });
+});
