@@ -9,7 +9,7 @@ import { DynamoDbAuditLog } from './audit/dynamodb-audit-log';
 import type { Config } from './config';
 import { CREDENTIALS } from './credentials';
 import type { AdapterContext } from './credentials/credential';
-import { awsClientSettings } from './aws-client';
+import { awsClientSettings, forChanges } from './aws-client';
 import type { AwsClientSettings } from './credentials/credential';
 import { Approvals, type ApprovalKind } from './flows/approvals/approvals';
 import { licenseKind, LicenseRequests } from './flows/license-requests';
@@ -264,7 +264,7 @@ export function createDoctor(config: Config, { logger }: { logger: AppLogger }):
   const dynamo = new DynamoDBClient(aws);
   const fetch = httpFetch();
   const slack = slackWebApi(config, logger, fetch);
-  const context: AdapterContext = { aws, fetch, logger };
+  const context: AdapterContext = { aws, awsChanges: forChanges(aws), fetch, logger };
   return {
     run: (options) => runDoctor({ config, slack, dynamo, context }, options),
     close: () => dynamo.destroy(),
@@ -395,7 +395,7 @@ function registerFeatures(
   const members = new SlackWorkspaceMembers(app.slack);
   // A key of its own, derived from the signing secret, so there is no extra secret to manage.
   const sealer = new Sealer(Buffer.from(hkdfSync('sha256', config.slack.signingSecret, 'latchkey', 'sealed-ticket v2', 32)));
-  const context: AdapterContext = { aws, fetch, logger };
+  const context: AdapterContext = { aws, awsChanges: forChanges(aws), fetch, logger };
 
   const credentials = new Map<string, Resettable>(
     config.credentials.map(({ credential, settings }) => [

@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_ATTEMPTS, StandardRetryStrategy } from '@smithy/core/retry';
 import type { AwsClientSettings, AwsHandlerLogger } from './credentials/credential';
 import type { Logger } from './flows/ports';
 
@@ -7,7 +8,11 @@ export const AWS_REQUEST_TIMEOUT_MS = 5_000;
 /**
  * Every AWS client's settings. A request that has not connected within `connectionTimeout`, or
  * answered within `requestTimeout`, fails with a TimeoutError, which the callers turn into a clear
- * message. `throwOnRequestTimeout` is what makes the second one fail: without it
+ * message. The SDK's own retries stay (3 attempts in all, for throttling, 5xx, timeouts and dropped
+ * connections), so a lookup or a DynamoDB call that hangs keeps a person waiting at most
+ * 3 × `requestTimeout` and two short backoffs (at most 50 and 100 ms): about 15.2 s at 5 s. A
+ * client that sends changes is built with `forChanges` of these. `throwOnRequestTimeout` is what
+ * makes the second one fail: without it
  * @smithy/node-http-handler (4.14) only warns through `console` once the time is up and the call
  * goes on waiting, for good if the service never answers. The handler's own warnings (socket
  * capacity) go to `logger` (ours, as structured lines) or nowhere, never to `console`: the
@@ -22,6 +27,34 @@ export function awsClientSettings({ logger, requestTimeoutMs = AWS_REQUEST_TIMEO
     requestHandler: { connectionTimeout: 2_000, requestTimeout: requestTimeoutMs, throwOnRequestTimeout: true, logger: handlerLogger(logger) },
     cacheMiddleware: true,
   };
+}
+
+/**
+ * The settings of a client that sends changes (a reset, a license): the same, but a call that may
+ * have reached the service is never sent again, since the service may have carried it out. A change
+ * that timed out or whose connection dropped on the way (no answer, and not a connection never
+ * made) then fails at once: its outcome is unknown (fromAwsError's DIRECTORY_OUTCOME_UNKNOWN),
+ * which a retry would only hide, or turn into a false "nothing was changed" when the service
+ * refuses to do again what it has just done (WorkMail a password it has just set). The person
+ * waits one `requestTimeout` on a hung directory, not three. Retried as the SDK does: an answer
+ * (throttling, which AWS does not carry out, and 5xx), and a connection refused or a host not
+ * found, which never carried the request.
+ */
+export function forChanges(settings: AwsClientSettings): AwsClientSettings {
+  return { ...settings, retryStrategy: new SentAtMostOnce(DEFAULT_MAX_ATTEMPTS) };
+}
+
+/** The system calls whose failure means no connection was made: the request never left. */
+const NEVER_CONNECTED = new Set(['connect', 'getaddrinfo']);
+
+class SentAtMostOnce extends StandardRetryStrategy {
+  override refreshRetryTokenForRetry(...[token, info]: Parameters<StandardRetryStrategy['refreshRetryTokenForRetry']>): ReturnType<StandardRetryStrategy['refreshRetryTokenForRetry']> {
+    const e = (info.error ?? {}) as { $metadata?: { httpStatusCode?: number }; syscall?: unknown };
+    const answered = e.$metadata?.httpStatusCode !== undefined;
+    // Refused: the retry middleware then throws the call's own error, as when retries run out.
+    if (!answered && !(typeof e.syscall === 'string' && NEVER_CONNECTED.has(e.syscall))) return Promise.reject(info.error);
+    return super.refreshRetryTokenForRetry(token, info);
+  }
 }
 
 /** For a client built where no logger is at hand (reading the secrets at a cold start, the bench): the handler says nothing. */

@@ -4,6 +4,7 @@
  * views, the audit schema, the CDK stack, the sandbox, the test harness) reads these entries and
  * never names a directory.
  */
+import type { StandardRetryStrategy } from '@smithy/core/retry';
 import type { z } from 'zod';
 import type { PolicyDeclaration } from '../flows/policy';
 import type { Directory, LicenseDirectory, Logger } from '../flows/ports';
@@ -69,6 +70,8 @@ export interface AwsClientSettings {
   };
   /** Middleware stacks built once per command class. A call with send options (an abortSignal) empties the client's cache: such calls get a client of their own. */
   readonly cacheMiddleware: boolean;
+  /** Only for a client that sends changes (AdapterContext.awsChanges): a call that may have reached the service is never sent again. Absent: the SDK's retries. */
+  readonly retryStrategy?: StandardRetryStrategy;
 }
 
 /** What the SDK's HTTP handler logs through (its Logger shape). */
@@ -83,6 +86,13 @@ export interface AwsHandlerLogger {
 export interface AdapterContext {
   /** For AWS SDK clients: `new XClient({ ...context.aws })`, plus the client's own settings (a region). */
   readonly aws: AwsClientSettings;
+  /**
+   * For the AWS client a plug-in sends its changes through (a reset, a license: the calls it maps
+   * with `fromAwsError(…, { change: true })`), and only them: the same settings, but a change that
+   * may have reached the service is never sent again by the SDK (aws-client.ts, forChanges). Its
+   * lookups go through a client built with `aws`, which keeps the SDK's retries.
+   */
+  readonly awsChanges: AwsClientSettings;
   /** The app's HTTP stack (node:http, keep-alive), for directories spoken to over plain REST. */
   readonly fetch: HttpFetch;
   readonly logger: Logger;

@@ -23,12 +23,14 @@ const COMMON: Partial<Record<string, FailureCode>> = {
 };
 
 /**
- * Amazon Chime (legacy `chime` API, account-level users). The client must be built for
+ * Amazon Chime (legacy `chime` API, account-level users). The clients must be built for
  * us-east-1: the legacy API is served and signed there whatever region the account "lives" in.
+ * `changes` sends the PIN reset and the license change only (AdapterContext.awsChanges).
  */
 export class ChimeDirectory implements Directory, LicenseDirectory {
   constructor(
     private readonly client: ChimeClient,
+    private readonly changes: ChimeClient,
     private readonly accountId: string,
   ) {}
 
@@ -60,7 +62,7 @@ export class ChimeDirectory implements Directory, LicenseDirectory {
   async resetCredential(user: { id: string }): Promise<ChangeResult> {
     let reset: ChimeUser | undefined;
     try {
-      ({ User: reset } = await this.client.send(new ResetPersonalPINCommand({ AccountId: this.accountId, UserId: user.id })));
+      ({ User: reset } = await this.changes.send(new ResetPersonalPINCommand({ AccountId: this.accountId, UserId: user.id })));
     } catch (err) {
       throw fromAwsError(err, 'chime:ResetPersonalPIN', { ...COMMON, NotFoundException: 'DIRECTORY_USER_NOT_FOUND' }, { change: true });
     }
@@ -85,7 +87,7 @@ export class ChimeDirectory implements Directory, LicenseDirectory {
 
   async changeLicense(userId: string, license: License): Promise<void> {
     try {
-      await this.client.send(new UpdateUserCommand({ AccountId: this.accountId, UserId: userId, LicenseType: license as ChimeUser['LicenseType'] }));
+      await this.changes.send(new UpdateUserCommand({ AccountId: this.accountId, UserId: userId, LicenseType: license as ChimeUser['LicenseType'] }));
     } catch (err) {
       throw fromAwsError(err, 'chime:UpdateUser', { ...COMMON, NotFoundException: 'DIRECTORY_USER_NOT_FOUND' }, { change: true });
     }

@@ -22,9 +22,14 @@ function adapterFor(settings: ChimeSettings, context: AdapterContext): Promise<C
   let adapter = adapters.get(settings);
   if (!adapter) {
     adapter = Promise.all([import('@aws-sdk/client-chime'), import('./chime-directory')]).then(
-      // The legacy Chime API is served and signed in us-east-1, whatever AWS_REGION says.
+      // The legacy Chime API is served and signed in us-east-1, whatever AWS_REGION says. The PIN
+      // reset and the license change go through a client of their own, which never sends a change twice.
       ([{ ChimeClient }, { ChimeDirectory }]) =>
-        new ChimeDirectory(new ChimeClient({ ...context.aws, region: 'us-east-1' }), settings.accountId),
+        new ChimeDirectory(
+          new ChimeClient({ ...context.aws, region: 'us-east-1' }),
+          new ChimeClient({ ...context.awsChanges, region: 'us-east-1' }),
+          settings.accountId,
+        ),
     );
     adapters.set(settings, adapter);
   }

@@ -9,7 +9,8 @@ interface WorkMailSettings {
 
 async function workMailDirectory(settings: WorkMailSettings, context: AdapterContext) {
   const [{ WorkMailClient }, { WorkMailDirectory }] = await Promise.all([import('@aws-sdk/client-workmail'), import('./workmail-directory')]);
-  return new WorkMailDirectory(new WorkMailClient({ ...context.aws }), settings.organizationId, settings.password);
+  // The password reset goes through a client of its own, which never sends a change twice.
+  return new WorkMailDirectory(new WorkMailClient({ ...context.aws }), new WorkMailClient({ ...context.awsChanges }), settings.organizationId, settings.password);
 }
 
 /**

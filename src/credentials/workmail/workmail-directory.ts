@@ -26,10 +26,11 @@ const WORKMAIL_ERRORS: Partial<Record<string, FailureCode>> = {
   ThrottlingException: 'DIRECTORY_THROTTLED',
 };
 
-/** Amazon WorkMail mailboxes; the credential is the mailbox password. */
+/** Amazon WorkMail mailboxes; the credential is the mailbox password. `changes` sends the reset only (AdapterContext.awsChanges). */
 export class WorkMailDirectory implements Directory {
   constructor(
     private readonly client: WorkMailClient,
+    private readonly changes: WorkMailClient,
     private readonly organizationId: string,
     private readonly password: PasswordPolicy,
     private readonly generate: typeof generatePassword = generatePassword,
@@ -73,7 +74,7 @@ export class WorkMailDirectory implements Directory {
     for (let attempt = 1; ; attempt++) {
       const password = this.generate(this.password);
       try {
-        await this.client.send(new ResetPasswordCommand({ OrganizationId: this.organizationId, UserId: userId, Password: password }));
+        await this.changes.send(new ResetPasswordCommand({ OrganizationId: this.organizationId, UserId: userId, Password: password }));
         return { secret: new Secret(password) };
       } catch (err) {
         const name = (err as Error | undefined)?.name;
