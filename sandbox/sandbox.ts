@@ -130,6 +130,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     stack.push(slack, ...directories.values());
     const group = fixture.admins.usergroup;
     if (group) slack.usergroups.set(group.id, [...group.members]);
+    // The bot is in #it-approvals, where the demo posts its requests: conversations.info says so, as
+    // Slack does for a channel the bot was invited to, and the admin's Setup check finds it there.
+    const approvals = fixture.workspace.approvalsChannel;
+    slack.channels.set(approvals.id, { name: approvals.name, isMember: true });
     // What an earlier run changed (a license an admin approved) is still so.
     for (const [id, standIn] of directories) if (saved.standIns[id] !== undefined) standIn.restore?.(saved.standIns[id]);
 

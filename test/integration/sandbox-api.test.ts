@@ -65,6 +65,20 @@ describe("the sandbox's API", () => {
     await sandbox.slack.waitForCall('views.update', (c) => c.args.view_id === viewId && /reject/i.test(JSON.stringify(c.args.view)));
   });
 
+  it("an admin's Setup check passes in the demo, the approvals channel included: the bot is in #it-approvals", async () => {
+    const admin = sandbox.fixture.admins.users[0]!;
+    await sandbox.workspace.openHome(admin);
+    const published = await sandbox.slack.waitForCall('views.publish', (c) => c.args.user_id === admin && JSON.stringify(c.args.view).includes('home_setup_check'), 15_000);
+    const button = (published.args.view.blocks as { block_id: string; elements?: { action_id: string; value?: string }[] }[])
+      .flatMap((b) => (b.elements ?? []).map((e) => ({ blockId: b.block_id, ...e })))
+      .find((e) => e.action_id === 'home_setup_check')!;
+    await sandbox.workspace.click(admin, { home: true, blockId: button.blockId, actionId: button.action_id, value: button.value });
+    const shown = await sandbox.slack.waitForCall('views.update', (c) => /checks (passed|failed)/.test(JSON.stringify(c.args.view?.blocks ?? [])), 15_000);
+    const text = JSON.stringify(shown.args.view.blocks);
+    expect(text).toContain(`✓ *Approvals channel*: the bot is in ${sandbox.fixture.workspace.approvalsChannel.id} (#it-approvals)`);
+    expect(text).not.toContain('✗');
+  });
+
   it('the app listens on the loopback address only, as the page does: its signing secret is in the repository', () => {
     expect(sandbox.appAddress).toBe('127.0.0.1');
   });
