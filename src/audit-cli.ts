@@ -19,7 +19,8 @@ usage:
   npm run audit -- export --from YYYY-MM-DD --to YYYY-MM-DD [--person U…] [--format csv|jsonl]
       Every record of those UTC days (both included, at most 400), oldest first, to standard output:
       CSV with a header (the default) or JSON lines. --person keeps the records by or about one
-      Slack user. Records never hold a PIN or password.
+      Slack user. Records never hold a PIN or password. To a file, run npm with -s, which keeps
+      npm's own lines out of it: npm run -s audit -- export --from … --to … > records.csv
   npm run audit -- --help
 
 The table is AUDIT_TABLE_NAME (default latchkey-audit); region and endpoint come from the AWS SDK's
@@ -94,9 +95,15 @@ function exportRecords(argv: string[]): Run {
   const { values } = parse(argv, { from: { type: 'string' }, to: { type: 'string' }, person: { type: 'string' }, format: { type: 'string' } });
   const { from, to, person } = values;
   const format = (values.format ?? 'csv') as ExportFormat;
-  if (!from || !to || !DAY.test(from) || !DAY.test(to)) throw new UsageError('export needs --from and --to, each YYYY-MM-DD');
-  if (Number.isNaN(Date.parse(from)) || Number.isNaN(Date.parse(to))) throw new UsageError('--from and --to must be real days');
-  if (from > to) throw new UsageError('--from is after --to');
+  if (!from && !to) throw new UsageError('export needs --from and --to, each a UTC day as YYYY-MM-DD');
+  if (!from || !to) throw new UsageError(`export needs ${from ? '--to' : '--from'} too, a UTC day as YYYY-MM-DD`);
+  for (const [option, day] of [['--from', from], ['--to', to]] as const) {
+    // Which one, and why: 12/01/2026 could be either month first or day first, so it is not guessed.
+    if (!DAY.test(day)) throw new UsageError(`${option} ${day} is not a day as YYYY-MM-DD (year, month, day, as 2026-11-30)`);
+    // Date.parse takes 2026-02-30 for 2 March: the day must read back as written.
+    if (Number.isNaN(Date.parse(day)) || new Date(`${day}T00:00:00Z`).toISOString().slice(0, 10) !== day) throw new UsageError(`${option} ${day} is not a day of the calendar`);
+  }
+  if (from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
   const days = daysBetween(from, to);
   if (days.length > MAX_DAYS) throw new UsageError(`export at most ${MAX_DAYS} days at a time (the log keeps no more by default)`);
   if (format !== 'csv' && format !== 'jsonl') throw new UsageError('--format is csv or jsonl');

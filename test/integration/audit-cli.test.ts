@@ -99,10 +99,15 @@ describe('the audit CLI', () => {
     }
   });
 
-  it('bad arguments are named as such before any AWS setting is looked at: with no AWS region, a typo is not blamed on the region', async () => {
+  it('bad arguments are named as such, a bad day by its option and why, before any AWS setting is looked at: with no AWS region, a typo is not blamed on the region', async () => {
     for (const [args, said] of [
       [['expor'], 'unknown subcommand "expor"'],
       [['export'], 'export needs --from and --to'],
+      [['export', '--from', '2026-12-01'], 'export needs --to too, a UTC day as YYYY-MM-DD'],
+      [['export', '--from', '12/01/2026', '--to', '2026-12-31'], '--from 12/01/2026 is not a day as YYYY-MM-DD'],
+      [['export', '--from', '2026-12-01', '--to', '2026-12-31T23:00'], '--to 2026-12-31T23:00 is not a day as YYYY-MM-DD'],
+      [['export', '--from', '2026-02-30', '--to', '2026-03-31'], '--from 2026-02-30 is not a day of the calendar'],
+      [['export', '--from', '2026-12-05', '--to', '2026-12-01'], '--from 2026-12-05 is after --to 2026-12-01'],
       [['unknown', '--days', 'abc'], '--days must be a whole number'],
     ] as const) {
       const bad = await run([...args], { AWS_REGION: undefined });
@@ -116,10 +121,10 @@ describe('the audit CLI', () => {
   it("the README's audit commands take the options --help gives, with the same default for --days", async () => {
     const help = (await run(['--help'])).stdout;
     const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
-    const commands = readme.match(/^npm run audit -- (unknown|export) .*$/gm)!;
+    const commands = readme.match(/^npm run (?:-s )?audit -- (unknown|export) .*$/gm)!;
     expect(commands).toHaveLength(2);
     for (const line of commands) {
-      const [, subcommand] = line.match(/^npm run audit -- (\w+)/)!;
+      const [, subcommand] = line.match(/^npm run (?:-s )?audit -- (\w+)/)!;
       const usage = help.match(new RegExp(`^  npm run audit -- ${subcommand} .*$`, 'm'))![0];
       const names = (text: string) => [...text.matchAll(/--[a-z]+/g)].map(([name]) => name);
       for (const name of names(line.split('#')[0]!)) expect([subcommand, usage]).toEqual([subcommand, expect.stringContaining(name)]);
