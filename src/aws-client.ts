@@ -1,6 +1,7 @@
 import { DEFAULT_MAX_ATTEMPTS, StandardRetryStrategy } from '@smithy/core/retry';
 import type { AwsClientSettings, AwsHandlerLogger } from './credentials/credential';
 import type { Logger } from './flows/ports';
+import { mayHaveActedOn } from './http/network-errors';
 
 /** A call that has not answered by then will not: it fails (a TimeoutError), and the person is told. */
 export const AWS_REQUEST_TIMEOUT_MS = 5_000;
@@ -33,12 +34,13 @@ export function awsClientSettings({ logger, requestTimeoutMs = AWS_REQUEST_TIMEO
  * The settings of a client that sends changes (a reset, a license): the same, but a call that may
  * have reached the service is never sent again, since the service may have carried it out. A change
  * that timed out or whose connection dropped on the way (no answer, and not a connection never
- * made) then fails at once: its outcome is unknown (fromAwsError's DIRECTORY_OUTCOME_UNKNOWN),
- * which a retry would only hide, or turn into a false "nothing was changed" when the service
- * refuses to do again what it has just done (WorkMail a password it has just set). The person
- * waits one `requestTimeout` on a hung directory, not three. Retried as the SDK does: an answer
- * (throttling, which AWS does not carry out, and 5xx), and a connection refused or a host not
- * found, which never carried the request.
+ * made), or that was answered 500, 502 or 504 (mayHaveActedOn), then fails at once: its outcome is
+ * unknown (fromAwsError's DIRECTORY_OUTCOME_UNKNOWN), which a retry would only hide, or turn into a
+ * false "nothing was changed" when the service refuses to do again what it has just done (WorkMail
+ * a password it has just set). The person waits one `requestTimeout` on a hung directory, not
+ * three. Retried as the SDK does: throttling (which AWS does not carry out), a 503 (the service
+ * could not take the request on), and a connection refused or a host not found, which never
+ * carried the request.
  */
 export function forChanges(settings: AwsClientSettings): AwsClientSettings {
   return { ...settings, retryStrategy: new SentAtMostOnce(DEFAULT_MAX_ATTEMPTS) };
@@ -50,9 +52,11 @@ const NEVER_CONNECTED = new Set(['connect', 'getaddrinfo']);
 class SentAtMostOnce extends StandardRetryStrategy {
   override refreshRetryTokenForRetry(...[token, info]: Parameters<StandardRetryStrategy['refreshRetryTokenForRetry']>): ReturnType<StandardRetryStrategy['refreshRetryTokenForRetry']> {
     const e = (info.error ?? {}) as { $metadata?: { httpStatusCode?: number }; syscall?: unknown };
-    const answered = e.$metadata?.httpStatusCode !== undefined;
+    const status = e.$metadata?.httpStatusCode;
+    const mayHaveArrived =
+      status === undefined ? !(typeof e.syscall === 'string' && NEVER_CONNECTED.has(e.syscall)) : info.errorType !== 'THROTTLING' && mayHaveActedOn(status);
     // Refused: the retry middleware then throws the call's own error, as when retries run out.
-    if (!answered && !(typeof e.syscall === 'string' && NEVER_CONNECTED.has(e.syscall))) return Promise.reject(info.error);
+    if (mayHaveArrived) return Promise.reject(info.error);
     return super.refreshRetryTokenForRetry(token, info);
   }
 }

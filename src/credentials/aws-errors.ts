@@ -2,7 +2,7 @@ import { NO_AWS_CREDENTIALS, noAwsCredentials } from '../aws/no-credentials';
 import { failed, passed, type SetupCheck } from '../doctor/setup-check';
 import { LatchkeyFailure, type FailureCode } from '../flows/failure';
 import { failedCall } from './call-check';
-import { DROPPED_AFTER_SENDING } from '../http/network-errors';
+import { DROPPED_AFTER_SENDING, mayHaveActedOn } from '../http/network-errors';
 
 interface AwsLikeError {
   name?: string;
@@ -26,8 +26,9 @@ const THROTTLING_ERRORS = new Set([
  * Turns an AWS SDK error (after the SDK's own retries) into our failure. `specific` names the
  * service's own exceptions; the rest is what every AWS service shares: throttling, 5xx, a network
  * that did not answer, and setup mistakes. `change`: the call changes something (a reset, a
- * license), so one sent but never answered may have been carried out: DIRECTORY_OUTCOME_UNKNOWN,
- * never "unavailable" (which tells the person nothing was changed).
+ * license), so one sent but never answered, or answered 500, 502 or 504, may have been carried
+ * out: DIRECTORY_OUTCOME_UNKNOWN, never "unavailable" (which tells the person nothing was changed).
+ * Its client (AdapterContext.awsChanges) has not sent it again.
  */
 export function fromAwsError(err: unknown, service: string, specific: Partial<Record<string, FailureCode>>, { change = false } = {}): LatchkeyFailure {
   const e = (err ?? {}) as AwsLikeError & { syscall?: string };
@@ -38,8 +39,10 @@ export function fromAwsError(err: unknown, service: string, specific: Partial<Re
   // Sent, then unanswered: the handler's request timeout (TimeoutError, ETIMEDOUT) or a connection
   // dropped midway, but not a connection never made (its connect timed out or was refused).
   const sentUnanswered = status === undefined && typeof e.code === 'string' && DROPPED_AFTER_SENDING.has(e.code) && e.syscall !== 'connect';
+  // Or answered with a failure that does not say it was left undone (500, 502, 504; not throttling).
+  const failedMidway = status !== undefined && mayHaveActedOn(status) && !THROTTLING_ERRORS.has(name);
   const code =
-    (change && sentUnanswered ? 'DIRECTORY_OUTCOME_UNKNOWN' : undefined) ??
+    (change && (sentUnanswered || failedMidway) ? 'DIRECTORY_OUTCOME_UNKNOWN' : undefined) ??
     specific[name] ??
     (THROTTLING_ERRORS.has(name) || status === 429 ? 'DIRECTORY_THROTTLED' : undefined) ??
     (SETUP_ERRORS.has(name) ? 'DIRECTORY_MISCONFIGURED' : undefined) ??

@@ -18,3 +18,13 @@ export function networkErrorCode(err: unknown): string {
  * carried it.
  */
 export const DROPPED_AFTER_SENDING: ReadonlySet<string> = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+
+/**
+ * An answer that does not say the request was left undone: the server failed midway (500), or a
+ * gateway in front of it failed or gave up waiting (502, 504), or a 5xx nobody defined. A change so
+ * answered may have been made. 501 and 503 say the server did not take the request on (not
+ * implemented, unable to handle it now); a 4xx refuses it.
+ */
+export function mayHaveActedOn(status: number): boolean {
+  return status >= 500 && status < 600 && status !== 501 && status !== 503;
+}

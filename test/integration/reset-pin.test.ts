@@ -127,6 +127,22 @@ describe('/reset-pin', () => {
     }
   });
 
+  it('Chime failing midway on the reset (500): sent once, never again, and the person is told it may have been made', async () => {
+    const { final } = await h.reset('/reset-pin', 'UBOB', { beforeSubmit: () => h.chime.failNext('ResetPersonalPIN', 'ServiceFailureException', 3) });
+    // A retry could reset the PIN again, or be refused and hide that the first one was reset.
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+    expect(JSON.stringify(final)).toContain('Latchkey cannot tell whether your PIN was reset.');
+    expect(JSON.stringify(final)).not.toContain('Nothing was changed');
+    expect(secretIn(final)).toBeUndefined();
+    await h.waitForAudit('UBOB', (r) => r.phase === 'outcome' && r.errorCode === 'DIRECTORY_OUTCOME_UNKNOWN');
+  });
+
+  it('Chime unavailable (503) on the reset is retried and then succeeds: the service did not take the first one on', async () => {
+    const { final } = await h.reset('/reset-pin', 'UBOB', { beforeSubmit: () => h.chime.failNext('ResetPersonalPIN', 'ServiceUnavailableException', 1) });
+    expect(secretIn(final)).toBe(h.chime.pinOf('chime-bob'));
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(2);
+  });
+
   it('Chime throttling is retried and then succeeds', async () => {
     const { final } = await h.reset('/reset-pin', 'UBOB', { beforeSubmit: () => h.chime.failNext('ResetPersonalPIN', 'ThrottledClientException', 1) });
     expect(secretIn(final)).toBe(h.chime.pinOf('chime-bob'));
