@@ -53,7 +53,7 @@ import { httpFetch, type HttpFetch } from './http/fetch';
 import { SlackApprovalAnnouncer } from './slack/slack-approval-announcer';
 import { SlackWebApi } from './slack/slack-web-api';
 import { SlackWorkspaceMembers } from './slack/workspace-members';
-import { allStartChecks, namedTables, slackAtStart, socketModeRetries, socketModeStartFailure, StartFailure, tablesAtStart, tokenWorkspaceProblem } from './start-checks';
+import { allStartChecks, listenFailure, namedTables, slackAtStart, socketModeRetries, socketModeStartFailure, StartFailure, tablesAtStart, tokenWorkspaceProblem } from './start-checks';
 import { ensureTable } from './storage/ensure-table';
 import { REVIEW_ACTION_ID } from './views/approval-message';
 import type { ApprovalWords } from './views/approval-words';
@@ -182,7 +182,8 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
       const server = (await app.start(options.host ? { port: config.port, host: options.host } : config.port).then(
         (started) => started,
         (err: unknown) => {
-          throw config.slack.appToken ? socketModeStartFailure(err) : err;
+          // Socket Mode listens too, for /healthz and /metrics.
+          throw listenFailure(err, config.port) ?? (config.slack.appToken ? socketModeStartFailure(err) : err);
         },
       ).finally(() => (starting = false))) as Server | undefined;
       const address = server?.address();

@@ -127,6 +127,22 @@ export function socketModeRetries(logger: Logger, starting: () => boolean, tries
   };
 }
 
+/**
+ * Why the server could not listen on PORT, with what to do, or undefined for any other error. Node
+ * says only 'listen EADDRINUSE: address already in use :::3000', which names neither the setting
+ * nor a next step.
+ */
+export function listenFailure(err: unknown, port: number): StartFailure | undefined {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  if (code === 'EADDRINUSE') {
+    return new StartFailure(
+      `PORT ${port} is already in use by another process (another npm start, npm run sandbox, or another server): stop that process (\`ss -ltnp\` or \`lsof -i :${port}\` shows which), or set PORT to a free port`,
+    );
+  }
+  if (code === 'EACCES') return new StartFailure(`PORT ${port} needs privileges this user lacks (ports below 1024 do): set PORT to 1024 or above, such as 3000, with a proxy or load balancer in front`);
+  return undefined;
+}
+
 /** Why Socket Mode could not connect at start, in the start's words (slackAtStart's); any other error as it came. */
 export function socketModeStartFailure(err: unknown, tries = SLACK_START_TRIES): unknown {
   if (!String((err as { code?: unknown })?.code).startsWith('slack_webapi_')) return err;

@@ -27,7 +27,7 @@ describe('a start that cannot go on', () => {
   /** Runs the server until it exits (or `ms` pass): its exit status and its log lines. */
   function run(env: Record<string, string | undefined>, ms = 30_000, stopWhenReady = false): Promise<{ status: number | null; lines: Record<string, any>[]; output: string }> {
     const aws = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('AWS_')));
-    const merged = { PATH: process.env.PATH, HOME: mkdtempSync(join(tmpdir(), 'latchkey-home-')), ...aws, ...h.env, DYNAMODB_CREATE_TABLES: 'false', ...env, PORT: '0' };
+    const merged = { PATH: process.env.PATH, HOME: mkdtempSync(join(tmpdir(), 'latchkey-home-')), ...aws, ...h.env, DYNAMODB_CREATE_TABLES: 'false', PORT: '0', ...env };
     const child = spawn(process.execPath, [MAIN], {
       cwd: join(__dirname, '..'),
       env: Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)) as Record<string, string>,
@@ -207,6 +207,26 @@ describe('a start that cannot go on', () => {
       },
     );
   }, 40_000);
+
+  it('a PORT another process listens on is a fatal line naming PORT and what to do (stop it, or set PORT), not only EADDRINUSE, and exit 1', async () => {
+    // Listening as the app does, on every interface.
+    const other = createServer();
+    await new Promise<void>((resolve) => other.listen(0, resolve));
+    const { port } = other.address() as { port: number };
+    try {
+      const { status, lines, output } = await run({ PORT: String(port) });
+      expect(status).toBe(1);
+      expect(fatal(lines)).toEqual([
+        expect.objectContaining({
+          msg: 'Latchkey could not start',
+          err: `StartFailure: PORT ${port} is already in use by another process (another npm start, npm run sandbox, or another server): stop that process (\`ss -ltnp\` or \`lsof -i :${port}\` shows which), or set PORT to a free port`,
+        }),
+      ]);
+      expect(output).not.toContain('Latchkey is ready');
+    } finally {
+      await new Promise((resolve) => other.close(resolve));
+    }
+  });
 
   it('with everything in place it starts, as before', async () => {
     const { lines } = await run({}, 20_000, true);
