@@ -36,6 +36,14 @@ describe('manifest.yml', () => {
     expect(new URL(manifest.settings.interactivity.request_url).pathname).toBe('/slack/events');
   });
 
+  it('declares every slash command alike: the same fields, and should_escape false (user and channel mentions arrive as typed)', () => {
+    const commands: Record<string, unknown>[] = manifest.features.slash_commands;
+    for (const command of commands) {
+      expect([command.command, Object.keys(command).sort()]).toEqual([command.command, ['command', 'description', 'should_escape', 'url']]);
+      expect([command.command, command.should_escape]).toEqual([command.command, false]);
+    }
+  });
+
   it('subscribes to exactly the events the app answers, at the events endpoint, with the Home tab on', () => {
     expect(manifest.settings.event_subscriptions.bot_events).toEqual([HOME_OPENED_EVENT]);
     expect(manifest.settings.event_subscriptions.user_events).toBeUndefined();
