@@ -11,6 +11,8 @@ import { DEMO_USERS as CHIME_DEMO } from '../../src/credentials/chime/stand-in';
 import { DEMO_USERS as WORKMAIL_DEMO } from '../../src/credentials/workmail/stand-in';
 import { DEMO_USERS as OKTA_DEMO } from '../../src/credentials/okta-stand-in';
 import { MASK, mask } from '../../sandbox/mask';
+import { LICENSE_COMMAND } from '../../src/core-commands';
+import { CREDENTIALS } from '../../src/credentials';
 import { DEFAULT_FIXTURE } from '../../sandbox/sandbox';
 import { stateValues } from '../../sandbox/workspace';
 
@@ -55,6 +57,15 @@ describe('the demo people', () => {
 
   test('a malformed file is refused with every problem named', () => {
     expect(() => loadFixture(resolve(__dirname, '../../package.json'))).toThrow(/workspace: .*\n.*people/s);
+  });
+});
+
+describe("the README's Try it", () => {
+  test('names every command the sandbox offers, as npm run sandbox prints them', () => {
+    const readme = readFileSync(resolve(__dirname, '../../README.md'), 'utf8');
+    const start = readme.indexOf('\n## Try it\n');
+    const tryIt = readme.slice(start, readme.indexOf('\n## ', start + 1));
+    for (const command of [...CREDENTIALS.map((c) => c.command), LICENSE_COMMAND]) expect([command, tryIt.includes(`\`${command}\``)]).toEqual([command, true]);
   });
 });
 
