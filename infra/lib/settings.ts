@@ -223,7 +223,14 @@ function checkAsTheAppWould(environment: Record<string, string>) {
   for (const v of VERIFIERS) if (environment.VERIFY_WITH !== v.id) for (const [name, s] of Object.entries(v.settings.variables)) if (s.secret && !holders.has(s)) delete placeholders[name];
   const loaded = loadConfig({ ...placeholders, ...environment });
   if (loaded.ok) return { problems: [], config: loaded.config };
-  const contextOf = Object.fromEntries(Object.entries(VARIABLE_OF_CONTEXT).map(([key, variable]) => [variable, key]));
+  const contextOf: Record<string, string> = Object.fromEntries(Object.entries(VARIABLE_OF_CONTEXT).map(([key, variable]) => [variable, key]));
+  // A credential's secret has no context key (the stack reads it from Secrets Manager; here a
+  // placeholder stands in for it), so a problem names it only as what sets its credential up
+  // ("nothing to reset"): in the stack that is the credential's first key of its own.
+  for (const c of CREDENTIALS) {
+    const key = Object.values(c.settings.variables).find((s) => s.context !== undefined && !s.secret && holders.get(s)!.size === 1)?.context;
+    for (const [v, s] of Object.entries(c.settings.variables)) if (s.secret && key !== undefined && contextOf[v] === undefined) contextOf[v] = key;
+  }
   const inContextKeys = (problem: string) => problem.replace(/\b[A-Z][A-Z0-9_]{2,}\b/g, (name) => contextOf[name] ?? name);
   return { problems: loaded.problems.map(inContextKeys), config: undefined };
 }

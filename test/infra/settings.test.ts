@@ -91,8 +91,14 @@ describe('deploy settings from CDK context', () => {
     expect(settings.environment.PASSWORD_LENGTH).toBe('24');
   });
 
-  test('with no credential there is nothing to deploy; the problem is said in context keys', () => {
+  test('with no credential there is nothing to deploy; the problem is said in context keys, one per directory, each a key Latchkey reads', () => {
     expect(problems({ slackTeamId: 'T0LATCHKEY' })).toEqual([expect.stringMatching(/^chimeAccountId: set chimeAccountId.* or .*: with none of them there is nothing to reset$/)]);
+    const [problem] = problems({ slackTeamId: 'T0LATCHKEY' });
+    // Google's is its admin's email: its service account key is a secret, which has no context key.
+    const named = problem!.match(/: set (.*): with none/)![1]!.split(/, | or /);
+    expect(named).toContain('googleAdminEmail');
+    expect(named.filter((key) => !CONTEXT_KEYS.includes(key))).toEqual([]);
+    expect(named).toHaveLength(new Set(CREDENTIALS.map((c) => c.settings)).size);
   });
 
   test('the workspace is required, and an Enterprise Grid org goes in its own setting', () => {
