@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { APPROVALS_CHANNEL, secretIn, useHarness } from '../support/harness';
 
 /**
@@ -132,4 +134,30 @@ describe('an AWS call not answered within the request timeout', () => {
     expect(JSON.stringify(home)).toContain('the directory did not answer the change: it may or may not have been made');
     expect(JSON.stringify(home)).not.toContain('the change was not made');
   }, 30_000);
+});
+
+describe('a change client (forChanges): what it still tries again', () => {
+  it('a connection refused never carried the change: it is tried again, as the SDK does (3 attempts)', async () => {
+    const { ChimeClient, ResetPersonalPINCommand } = await import('@aws-sdk/client-chime');
+    const { awsClientSettings, forChanges } = await import('../../src/aws-client');
+    // A port nothing listens on: every connection is refused.
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise((resolve) => server.close(resolve));
+    const client = new ChimeClient({
+      ...forChanges(awsClientSettings({ requestTimeoutMs: 1_000 })),
+      region: 'us-east-1',
+      endpoint: `http://127.0.0.1:${port}`,
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'not-a-real-secret' },
+    });
+    try {
+      const err = (await client.send(new ResetPersonalPINCommand({ AccountId: 'a', UserId: 'u' })).then(() => undefined, (e: unknown) => e)) as Error & { $metadata?: { attempts?: number } };
+      // (Under jest the SDK wraps Node's error, from another realm, keeping its message.)
+      expect(err.message).toContain('ECONNREFUSED');
+      expect(err.$metadata?.attempts).toBe(3);
+    } finally {
+      client.destroy();
+    }
+  });
 });
