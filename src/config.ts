@@ -369,8 +369,12 @@ export interface EnabledCredential {
   readonly settings: unknown;
 }
 
-/** Not configured: the problems, and whether nothing at all was set (a first run, pointed at the sandbox). */
-type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[]; nothingSet?: boolean };
+/**
+ * Not configured: the problems, whether nothing at all was set (a first run, pointed at the
+ * sandbox), and what would be warned of once they are fixed (a misspelled setting no problem
+ * names), so that one round of fixing sees it too.
+ */
+type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[]; nothingSet?: boolean; warnings?: string[] };
 
 /**
  * `cutInDotEnv`: the variables whose value in .env a '#' cut short (loadDotEnv's cutAtHash). Each
@@ -401,7 +405,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, dotEnv: { cutInDotEnv?: reado
     ].map((problem) => problem + misspellingHint(problem, lookalikes, env) + cutHint(problem, cutInDotEnv));
     // A cut value no problem names is one still: said along with the rest, not after they are fixed.
     const unsaid = cutInDotEnv.filter((name) => !problems.some((problem) => namesVariable(problem, name)));
-    return { ok: false, problems: [...problems, ...unsaid.map((name) => `${name}: ${cutMessage(name, env)}`)], ...(nothingSet && { nothingSet }) };
+    const unhinted = lookalikes.filter((l) => !problems.some((problem) => problem.includes(`(${l.name} is set, which`)));
+    return {
+      ok: false,
+      problems: [...problems, ...unsaid.map((name) => `${name}: ${cutMessage(name, env)}`)],
+      ...(nothingSet && { nothingSet }),
+      ...(unhinted.length > 0 && { warnings: unhinted.map((l) => lookalikeWarning(l, env).message) }),
+    };
   }
   const e = parsed.data;
   const values = e as Record<string, unknown>;
@@ -516,10 +526,11 @@ function cutMessage(name: string, env: NodeJS.ProcessEnv): string {
 }
 
 /** The message a person sees when the environment is wrong: every problem at once, no stack trace. */
-export function describeProblems(problems: string[], options: { nothingSet?: boolean; cannot?: string } = {}): string {
+export function describeProblems(problems: string[], options: { nothingSet?: boolean; cannot?: string; warnings?: readonly string[] } = {}): string {
   return [
     `Latchkey cannot ${options.cannot ?? 'start'}: the configuration has problems.`,
     ...problems.map((p) => `  - ${p}`),
+    ...(options.warnings?.length ? ['Also (not refused, but likely not what you meant):', ...options.warnings.map((w) => `  - ${w}`)] : []),
     'See the Configuration section of README.md, and .env.example.',
     ...(options.nothingSet ? ['To try Latchkey without Slack or AWS first: `npm run sandbox` runs all of it against local stand-ins.'] : []),
   ].join('\n');

@@ -222,6 +222,26 @@ describe('loadConfig', () => {
     expect(none.ok ? [] : none.problems).toEqual([expect.stringMatching(/^CHIME_ACCOUNT_ID: set CHIME_ACCOUNT_ID, .* nothing to reset \(CHIME_ACOUNT_ID is set, which Latchkey does not read: did you mean CHIME_ACCOUNT_ID\?\)$/)]);
   });
 
+  it('a misspelled setting beside problems is said along with them, as not refused, so one round of fixing sees it: not after they are fixed', () => {
+    const env = { ...VALID, SLACK_TEAM_ID: undefined, CHIME_ACCOUNT_ID: undefined, WORKMAIL_ORGANIZATION_ID: 'm-0123456789abcdef0123456789abcdef', CHIME_ACOUNT_ID: VALID.CHIME_ACCOUNT_ID };
+    const result = loadConfig(env);
+    expect(result).toEqual({
+      ok: false,
+      problems: [expect.stringMatching(/^SLACK_TEAM_ID: is required/)],
+      warnings: [expect.stringMatching(/^CHIME_ACOUNT_ID is not a setting Latchkey reads, so it is ignored: did you mean CHIME_ACCOUNT_ID\?/)],
+    });
+    const text = result.ok ? '' : describeProblems(result.problems, result);
+    expect(text.split('\n').slice(1, 5)).toEqual([
+      expect.stringMatching(/^  - SLACK_TEAM_ID: is required/),
+      'Also (not refused, but likely not what you meant):',
+      expect.stringMatching(/^  - CHIME_ACOUNT_ID is not a setting Latchkey reads/),
+      'See the Configuration section of README.md, and .env.example.',
+    ]);
+    // One a problem's line already names is not said twice.
+    const hinted = loadConfig({ ...env, SLACK_TEAM_ID: VALID.SLACK_TEAM_ID, WORKMAIL_ORGANIZATION_ID: undefined });
+    expect(hinted).toEqual({ ok: false, problems: [expect.stringContaining('(CHIME_ACOUNT_ID is set, which Latchkey does not read: did you mean CHIME_ACCOUNT_ID?)')] });
+  });
+
   it('requires the workspace Latchkey serves', () => {
     const { SLACK_TEAM_ID: _, ...noTeam } = VALID;
     expect(loadConfig(noTeam)).toMatchObject({ ok: false, problems: [expect.stringMatching(/^SLACK_TEAM_ID: is required/)] });
