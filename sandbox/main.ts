@@ -20,14 +20,8 @@ async function main(): Promise<void> {
   const sandbox = await startSandbox({ ...options, fresh: command.fresh });
   const commands = [...CREDENTIALS.map((c) => c.command), LICENSE_COMMAND];
   const people = sandbox.fixture.people.map((p) => `    ${p.name.padEnd(12)} ${p.about}`).join('\n');
-  process.stdout.write(
-    `\nLatchkey sandbox is ready in ${sandbox.startupMs} ms:\n\n    ${sandbox.url}\n\n` +
-      `The app itself listens on ${sandbox.appUrl} (Slack's requests at /slack/events; /healthz, as npm start serves it, also at ${sandbox.url}healthz).\n` +
-      `Open it, pick a person, and type ${commands.slice(0, -1).join(', ')} or ${commands.at(-1)}, or open Latchkey Home.\n` +
-      `People (from ${relative(process.cwd(), options.fixturePath) || options.fixturePath}):\n${people}\n\n` +
-      `Data kept in ${options.dataDir} (start with --fresh to forget it). Ctrl+C stops.\n`,
-  );
-
+  // Before the line that says Ctrl+C stops: a Ctrl+C right after it must meet the handler, not
+  // Node's default, which ends the process without a clean stop.
   onStopSignals(() => {
     process.stdout.write('\nstopping…\n');
     sandbox.stop().then(
@@ -35,6 +29,13 @@ async function main(): Promise<void> {
       () => process.exit(1),
     );
   });
+  process.stdout.write(
+    `\nLatchkey sandbox is ready in ${sandbox.startupMs} ms:\n\n    ${sandbox.url}\n\n` +
+      `The app itself listens on ${sandbox.appUrl} (Slack's requests at /slack/events; /healthz, as npm start serves it, also at ${sandbox.url}healthz).\n` +
+      `Open it, pick a person, and type ${commands.slice(0, -1).join(', ')} or ${commands.at(-1)}, or open Latchkey Home.\n` +
+      `People (from ${relative(process.cwd(), options.fixturePath) || options.fixturePath}):\n${people}\n\n` +
+      `Data kept in ${options.dataDir} (start with --fresh to forget it). Ctrl+C stops.\n`,
+  );
 }
 
 main().catch((err: unknown) => {

@@ -9,6 +9,8 @@ const ROOT = join(__dirname, '..', '..');
 describe('npm run sandbox, as a process', () => {
   let dataDir: string;
   let child: ChildProcess | undefined;
+  /** Once every process of the group has exited and its output has all been read. */
+  let closed: Promise<void> = Promise.resolve();
   let out = '';
   beforeEach(() => {
     dataDir = mkdtempSync(join(tmpdir(), 'latchkey-sandbox-process-'));
@@ -41,6 +43,7 @@ describe('npm run sandbox, as a process', () => {
     child = spawn('npm', ['run', 'sandbox', '--', '--port', '0', '--data-dir', dataDir], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    closed = new Promise((resolve) => child!.once('close', () => resolve()));
     await waitFor(() => out.includes('Ctrl+C stops'), 'the sandbox to be ready', 40_000);
     const page = /ready in \d+ ms:\s+(http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)?.[1];
     const app = /The app itself listens on (http:\/\/127\.0\.0\.1:\d+) /.exec(out)?.[1];
@@ -63,6 +66,9 @@ describe('npm run sandbox, as a process', () => {
     const { npm } = await start();
     signal(npm);
     await waitFor(() => !groupAlive(npm), 'every process of the sandbox to end', 20_000);
+    // The group can be gone before its last lines are read from the pipe (a timer runs before the
+    // loop reads): its output is whole once the pipes have closed.
+    await closed;
     expect(out).toContain('stopping…');
     // Released only at the end of a clean stop: a process killed midway leaves it behind.
     expect(existsSync(join(dataDir, 'sandbox.lock'))).toBe(false);
