@@ -3,7 +3,10 @@ import type { AwsClientSettings, AwsHandlerLogger } from './credentials/credenti
 import type { Logger } from './flows/ports';
 import { mayHaveActedOn } from './http/network-errors';
 
-/** A call that has not answered by then will not: it fails (a TimeoutError), and the person is told. */
+/**
+ * An attempt that has not answered by then will not: it fails (a TimeoutError). The SDK tries a
+ * lookup or a DynamoDB call again (up to three attempts); a change, never (forChanges).
+ */
 export const AWS_REQUEST_TIMEOUT_MS = 5_000;
 
 /**
@@ -61,7 +64,7 @@ class SentAtMostOnce extends StandardRetryStrategy {
   }
 }
 
-/** For a client built where no logger is at hand (reading the secrets at a cold start, the bench): the handler says nothing. */
+/** For a client built where no logger is at hand (npm run audit, the bench's yardstick): the handler says nothing. */
 export const AWS_CLIENT: AwsClientSettings = awsClientSettings();
 
 function handlerLogger(logger: Logger | undefined): AwsHandlerLogger {

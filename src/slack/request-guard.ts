@@ -7,7 +7,6 @@ import { isSslCheck, readSlackBody, refuseContentType, type BodyRefusal } from '
 import { SIGNATURE_REFUSALS, signatureProblem } from './slack-signature';
 import { SignatureWatch } from './signature-watch';
 
-
 /** Where Slack sends everything: slash commands, interactivity and the Events API (manifest.yml). */
 export const EVENTS_PATH = '/slack/events';
 
