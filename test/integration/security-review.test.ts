@@ -53,6 +53,12 @@ describe('self-review across the workspaces of an Enterprise Grid org', () => {
 
 describe('the organisation-wide limit counts only requests that are allowed', () => {
   const h = useHarness({ env: { RESET_MAX_PER_MINUTE_GLOBAL: '2', RESET_MAX_PER_HOUR: '1' } });
+  beforeAll(() => {
+    // A second past the top of the next hour on the app's clock: every open below falls in one
+    // minute's window and one hour's (a run that crossed a minute once let Ada through).
+    const hour = 3_600_000;
+    h.clock.offsetMs = Math.ceil(Date.now() / hour) * hour + 1_000 - Date.now();
+  });
 
   it('guests, bots, outsiders, people over their own limit and people the directory refuses pause nobody', async () => {
     // Bob's first reset counts; his second is over his own limit and counts nothing for anyone else.
