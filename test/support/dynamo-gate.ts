@@ -1,8 +1,12 @@
 /**
  * A proxy in front of dynalite that can leave chosen DynamoDB requests unanswered: a DynamoDB that
  * never answers a call, for the app's request timeout to meet. Every other request passes as it is.
+ *
+ * `lose` is the other half of a timeout: DynamoDB gets the request and acts on it, and only its
+ * answer is lost on the way back. The SDK then tries the call again, and that second try meets
+ * what the first one wrote.
  */
-import { Agent, createServer, request } from 'node:http';
+import { Agent, createServer, request, type ServerResponse } from 'node:http';
 import { serveOnLoopback } from '../../src/credentials/stand-in';
 
 export interface DynamoCall {
@@ -21,6 +25,14 @@ export interface DynamoGate {
   hold(which: (call: DynamoCall) => boolean): () => void;
   /** The requests held so far. */
   readonly held: DynamoCall[];
+  /**
+   * The next `times` requests matching `which` (default 1) reach DynamoDB, which acts on them,
+   * but their answers never reach the app: the connection is left silent until the app's client
+   * gives up on it. Later requests, the SDK's own retry included, pass as usual.
+   */
+  lose(which: (call: DynamoCall) => boolean, times?: number): void;
+  /** The requests whose answers were lost so far, with DynamoDB's answer that was withheld. */
+  readonly lost: Array<DynamoCall & { readonly answer: string; readonly status: number }>;
   close(): Promise<void>;
 }
 
@@ -29,6 +41,9 @@ export async function startDynamoGate(target: string): Promise<DynamoGate> {
   const agent = new Agent({ keepAlive: true });
   const held: DynamoCall[] = [];
   const holds = new Set<{ which: (call: DynamoCall) => boolean; released: Promise<void> }>();
+  const losses = new Set<{ which: (call: DynamoCall) => boolean; left: number }>();
+  const lost: Array<DynamoCall & { answer: string; status: number }> = [];
+  const silent = new Set<ServerResponse>();
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -42,7 +57,17 @@ export async function startDynamoGate(target: string): Promise<DynamoGate> {
         void hold.released.then(() => res.destroy());
         return;
       }
+      const loss = [...losses].find((l) => l.which(call));
+      if (loss && --loss.left <= 0) losses.delete(loss);
       const out = request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers, agent }, (answer) => {
+        if (loss) {
+          const parts: Buffer[] = [];
+          answer.on('data', (c: Buffer) => parts.push(c));
+          answer.on('end', () => lost.push({ ...call, status: answer.statusCode ?? 0, answer: Buffer.concat(parts).toString('utf8') }));
+          silent.add(res);
+          res.on('close', () => silent.delete(res));
+          return;
+        }
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
       });
@@ -54,6 +79,10 @@ export async function startDynamoGate(target: string): Promise<DynamoGate> {
   return {
     endpoint: served.url,
     held,
+    lost,
+    lose(which, times = 1) {
+      losses.add({ which, left: times });
+    },
     hold(which) {
       let release!: () => void;
       const entry = { which, released: new Promise<void>((resolve) => (release = resolve)) };
@@ -65,6 +94,8 @@ export async function startDynamoGate(target: string): Promise<DynamoGate> {
     },
     async close() {
       for (const entry of holds) holds.delete(entry);
+      losses.clear();
+      for (const res of silent) res.destroy();
       await served.close();
       agent.destroy();
     },
