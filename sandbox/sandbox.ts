@@ -9,10 +9,10 @@
  */
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { createLatchkey, type Latchkey } from '../src/app';
 import { LIMIT_DEFAULTS, loadConfig } from '../src/config';
@@ -89,7 +89,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const started = performance.now();
   const dataDir = resolve(options.dataDir ?? '.data');
   const fixture = loadFixture(options.fixturePath ?? DEFAULT_FIXTURE);
-  mkdirSync(dataDir, { recursive: true });
+  // What the folder held before this start: a start that fails takes away what it added and no more.
+  const before = existsSync(dataDir) ? new Set(readdirSync(dataDir)) : undefined;
+  // The first folder this start created (dataDir or one above it), if any: a failed start removes it.
+  const created = mkdirSync(dataDir, { recursive: true });
   // Before anything starts or is deleted: a second sandbox on the folder stops here.
   const lock = claimDataDir(dataDir);
   const stack: Array<{ close(): Promise<void> }> = [{ close: async () => lock.release() }];
@@ -97,6 +100,26 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   // dynalite closes under them ("Iterator is not open" from a scan still reading, after the tests).
   const cleanup = async () => {
     for (const part of stack.splice(0).reverse()) await part.close().catch(() => undefined);
+  };
+  // A start that failed leaves nothing that was not there: in the folder, what this start added
+  // (what was there stays, a store it opened as dynalite left it), then, once the folder is released,
+  // each folder this start created, which is empty by then unless another sandbox has claimed it since.
+  const undoStart = async () => {
+    const release = stack.shift()!;
+    await cleanup();
+    for (const entry of readdirSync(dataDir)) {
+      if (!before?.has(entry) && join(dataDir, entry) !== lock.file) rmSync(join(dataDir, entry), { recursive: true, force: true });
+    }
+    await release.close();
+    if (!created) return;
+    for (let dir = dataDir; ; dir = dirname(dir)) {
+      try {
+        rmdirSync(dir);
+      } catch {
+        return;
+      }
+      if (dir === created) return;
+    }
   };
   try {
     if (options.fresh) {
@@ -268,7 +291,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       },
     };
   } catch (err) {
-    await cleanup();
+    await undoStart();
     throw err;
   }
 }

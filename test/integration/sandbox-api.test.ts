@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { request } from 'node:http';
 import { join, resolve } from 'node:path';
@@ -130,4 +130,27 @@ describe("the sandbox's API", () => {
     expect((await command({ 'content-type': 'application/json', origin: sandbox.url.replace(/\/$/, '') })).status).toBe(200);
     await sandbox.slack.waitForCall('views.open', () => opens() > before);
   });
+
+  it('a start that fails (its port in use) leaves nothing that was not there: a --data-dir it created is gone, an existing one holds what it held', async () => {
+    const port = Number(new URL(sandbox.url).port);
+    const scratch = mkdtempSync(join(tmpdir(), 'latchkey-sandbox-failed-'));
+    try {
+      // A folder that did not exist, two levels of it.
+      const named = join(scratch, 'demo', 'data');
+      await expect(startSandbox({ port, dataDir: named })).rejects.toThrow(`port ${port} is in use`);
+      expect(readdirSync(scratch)).toEqual([]);
+      // A folder that existed, with something of the user's in it.
+      const existing = join(scratch, 'existing');
+      mkdirSync(existing);
+      writeFileSync(join(existing, 'notes.txt'), 'mine');
+      await expect(startSandbox({ port, dataDir: existing })).rejects.toThrow(`port ${port} is in use`);
+      expect(readdirSync(existing)).toEqual(['notes.txt']);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+    // The running sandbox is untouched.
+    const before = opens();
+    expect((await command({ 'content-type': 'application/json', origin: sandbox.url.replace(/\/$/, '') })).status).toBe(200);
+    await sandbox.slack.waitForCall('views.open', () => opens() > before);
+  }, 60_000);
 });
