@@ -361,6 +361,12 @@ export interface ConfigWarning {
   readonly variable: string;
   readonly subject: string;
   readonly message: string;
+  /**
+   * Likely fine, said in case it is not: a variable whose name only shares a family prefix with
+   * Latchkey's settings (PASSWORD_STORE_DIR, SLACK_WEBHOOK_URL), which other programs set. The
+   * doctor marks it ⚠ and does not fail for it; the rest are ✗ lines, as likely mistakes.
+   */
+  readonly notice?: boolean;
 }
 
 export interface EnabledCredential {
@@ -374,7 +380,7 @@ export interface EnabledCredential {
  * sandbox), and what would be warned of once they are fixed (a misspelled setting no problem
  * names), so that one round of fixing sees it too.
  */
-type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[]; nothingSet?: boolean; warnings?: string[] };
+type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[]; nothingSet?: boolean; warnings?: string[]; notices?: string[] };
 
 /**
  * `cutInDotEnv`: the variables whose value in .env a '#' cut short (loadDotEnv's cutAtHash). Each
@@ -405,12 +411,15 @@ export function loadConfig(env: NodeJS.ProcessEnv, dotEnv: { cutInDotEnv?: reado
     ].map((problem) => problem + misspellingHint(problem, lookalikes, env) + cutHint(problem, cutInDotEnv));
     // A cut value no problem names is one still: said along with the rest, not after they are fixed.
     const unsaid = cutInDotEnv.filter((name) => !problems.some((problem) => namesVariable(problem, name)));
-    const unhinted = lookalikes.filter((l) => !problems.some((problem) => problem.includes(`(${l.name} is set, which`)));
+    const unhinted = lookalikes.filter((l) => !problems.some((problem) => problem.includes(`(${l.name} is set, which`))).map((l) => lookalikeWarning(l, env));
+    const warnings = unhinted.filter((w) => !w.notice).map((w) => w.message);
+    const notices = unhinted.filter((w) => w.notice).map((w) => w.message);
     return {
       ok: false,
       problems: [...problems, ...unsaid.map((name) => `${name}: ${cutMessage(name, env)}`)],
       ...(nothingSet && { nothingSet }),
-      ...(unhinted.length > 0 && { warnings: unhinted.map((l) => lookalikeWarning(l, env).message) }),
+      ...(warnings.length > 0 && { warnings }),
+      ...(notices.length > 0 && { notices }),
     };
   }
   const e = parsed.data;
@@ -489,13 +498,27 @@ function lookalikeSettings(env: NodeJS.ProcessEnv): LookalikeName[] {
   return lookalikeNames(Object.keys(env).filter((name) => env[name]), known, families);
 }
 
-/** Said at start and by the doctor: the name, that it is ignored, and what it likely means. */
+/**
+ * Said at start and by the doctor: the name, that it is ignored, and what it likely means. A name
+ * a letter or two off a setting is a likely mistake. One that only shares a family prefix
+ * (PASSWORD_STORE_DIR, which `pass` sets in many shells; LOG_FORMAT; SLACK_WEBHOOK_URL) is most
+ * often another program's: a notice, which names the family's settings in case one was meant.
+ */
 function lookalikeWarning({ name, suggestion }: LookalikeName, env: NodeJS.ProcessEnv): ConfigWarning {
+  if (suggestion) {
+    const what = `did you mean ${suggestion}? ${env[suggestion] ? `${suggestion} is set too: remove ${name}` : `Rename it: ${suggestion} is unset, so what it sets is not in force`}`;
+    return { variable: name, subject: 'unknown', message: `${name} is not a setting Latchkey reads, so it is ignored: ${what} (if it is another program's, leave it)` };
+  }
   const family = familyOf(name.toUpperCase());
-  const what = suggestion
-    ? `did you mean ${suggestion}? ${env[suggestion] ? `${suggestion} is set too: remove ${name}` : `Rename it: ${suggestion} is unset, so what it sets is not in force`}`
-    : `Latchkey's ${family}_ settings are ${orList(CONFIG_VARIABLES.filter((v) => familyOf(v) === family))}; check the spelling`;
-  return { variable: name, subject: 'unknown', message: `${name} is not a setting Latchkey reads, so it is ignored: ${what} (if it is another program's, leave it)` };
+  const settings = CONFIG_VARIABLES.filter((v) => familyOf(v) === family);
+  return {
+    variable: name,
+    subject: 'unknown',
+    notice: true,
+    message:
+      `${name} is not a setting Latchkey reads, so it is ignored. It only shares the ${family}_ prefix with Latchkey's ${settings.length === 1 ? 'setting' : 'settings'} ${orList(settings)}: ` +
+      `if another program uses it, there is nothing to do; if you meant ${settings.length === 1 ? 'that setting' : 'one of those'}, rename it`,
+  };
 }
 
 /** For a problem about a setting that is unset while a lookalike of it is set: what was likely meant. */
@@ -526,11 +549,12 @@ function cutMessage(name: string, env: NodeJS.ProcessEnv): string {
 }
 
 /** The message a person sees when the environment is wrong: every problem at once, no stack trace. */
-export function describeProblems(problems: string[], options: { nothingSet?: boolean; cannot?: string; warnings?: readonly string[] } = {}): string {
+export function describeProblems(problems: string[], options: { nothingSet?: boolean; cannot?: string; warnings?: readonly string[]; notices?: readonly string[] } = {}): string {
   return [
     `Latchkey cannot ${options.cannot ?? 'start'}: the configuration has problems.`,
     ...problems.map((p) => `  - ${p}`),
     ...(options.warnings?.length ? ['Also (not refused, but likely not what you meant):', ...options.warnings.map((w) => `  - ${w}`)] : []),
+    ...(options.notices?.length ? ['Also ignored (likely another program\'s, named in case one was meant as a setting):', ...options.notices.map((w) => `  - ${w}`)] : []),
     'See the Configuration section of README.md, and .env.example.',
     ...(options.nothingSet ? ['To try Latchkey without Slack or AWS first: `npm run sandbox` runs all of it against local stand-ins.'] : []),
   ].join('\n');

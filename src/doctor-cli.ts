@@ -2,7 +2,7 @@ import { createDoctor } from './app';
 import { quietNodeVersionNotice } from './aws/node-version-notice';
 import { parseArgsPointingAtHelp } from './cli-args';
 import { describeProblems, loadConfig } from './config';
-import { renderChecks } from './doctor/setup-check';
+import { checksSummary, renderChecks } from './doctor/setup-check';
 import { loadDotEnv } from './env-file';
 import { describeError } from './flows/failure';
 import { createLogger } from './logger';
@@ -17,8 +17,9 @@ usage:
                                         counted and no audit record written
   npm run doctor -- --help
 
-It reads the same environment (and .env) as npm start. One line per check, ✓ or ✗; a ✗ says what to
-do next. Exit status 0 when every check passed, 1 when one failed, 2 for bad configuration or usage.
+It reads the same environment (and .env) as npm start. One line per check, ✓, ✗ or ⚠; a ✗ says what
+to do next, a ⚠ is worth a read but fails nothing. Exit status 0 when every check passed (⚠ lines
+included), 1 when one failed, 2 for bad configuration or usage.
 `;
 
 /** `npm run doctor`: an entry point of its own, like main.ts. It changes nothing and prints no secret. */
@@ -52,7 +53,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     const checks = await doctor.run({ person });
     const failing = checks.filter((c) => !c.ok).length;
-    process.stdout.write(`${renderChecks(checks)}\n\n${failing === 0 ? `All ${checks.length} checks passed.` : `${failing} of ${checks.length} checks failed.`}\n`);
+    process.stdout.write(`${renderChecks(checks)}\n\n${checksSummary(checks)}\n`);
     return failing === 0 ? 0 : 1;
   } finally {
     doctor.close();

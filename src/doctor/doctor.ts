@@ -12,7 +12,7 @@ import { SIGNATURE_ADVICE, SIGNATURE_WARNING } from '../slack/signature-watch';
 import { SlackWorkspaceMembers } from '../slack/workspace-members';
 import { namedTables, tableProblem, tokenWorkspaceProblem } from '../start-checks';
 import { failureLabel } from '../views/failure-labels';
-import { failed, passed, type SetupCheck } from './setup-check';
+import { failed, passed, warned, type SetupCheck } from './setup-check';
 
 interface DoctorDeps {
   readonly config: Config;
@@ -34,9 +34,13 @@ export async function runDoctor(deps: DoctorDeps, options: { person?: string } =
   return [...slack, ...tables, ...credentials, ...configWarnings(deps.config), ...person];
 }
 
-/** What the start warns of (a RESET_POLICY entry for a credential not set up here): a line each, with what to do. */
+/**
+ * What the start warns of (a RESET_POLICY entry for a credential not set up here, a misspelled
+ * setting): a ✗ line each, with what to do. A notice (a variable that only shares a family
+ * prefix with the settings, most often another program's) is a ⚠ line, which fails nothing.
+ */
 function configWarnings(config: Config): SetupCheck[] {
-  return config.warnings.map((w) => failed(`${w.variable} ${w.subject}`, w.message));
+  return config.warnings.map((w) => (w.notice ? warned : failed)(`${w.variable} ${w.subject}`, w.message));
 }
 
 async function slackChecks({ config, slack }: DoctorDeps): Promise<SetupCheck[]> {

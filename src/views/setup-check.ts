@@ -1,20 +1,22 @@
 import type { KnownBlock, ModalView } from '@slack/types';
-import type { SetupCheck } from '../doctor/setup-check';
+import { markOf, type SetupCheck } from '../doctor/setup-check';
 import { context, escapeMrkdwn, LIMITS, modal, section } from './blocks';
 
 const TITLE = 'Setup check';
 
 /**
- * The Home tab's Setup check for admins: the lines `npm run doctor` prints, ✓ or ✗, failures
- * first. While the checks run, and when they cannot be shown, a line saying so.
+ * The Home tab's Setup check for admins: the lines `npm run doctor` prints, ✓, ✗ or ⚠, failures
+ * first, then warnings. While the checks run, and when they cannot be shown, a line saying so.
  */
 export function setupCheckView(state: readonly SetupCheck[] | 'running' | 'not_admin' | 'unavailable'): ModalView {
   if (state === 'running') return modal({ title: TITLE, close: 'Close', blocks: [section(':hourglass_flowing_sand: Checking Slack, DynamoDB and every directory, read-only…')] });
   if (state === 'not_admin') return modal({ title: TITLE, close: 'Close', blocks: [section('Only Latchkey’s admins can run the setup check.')] });
   if (state === 'unavailable') return modal({ title: TITLE, close: 'Close', blocks: [section(':warning: The setup check could not run. Try `npm run doctor` on the server.')] });
   const failing = state.filter((c) => !c.ok);
-  const summary = failing.length === 0 ? `:white_check_mark: All ${state.length} checks passed.` : `:x: ${failing.length} of ${state.length} checks failed: each says what to do next.`;
-  const lines = [...failing, ...state.filter((c) => c.ok)].map((c) => `${c.ok ? '✓' : '✗'} *${escapeMrkdwn(c.name)}*: ${escapeMrkdwn(c.detail)}`);
+  const warnings = state.filter((c) => c.ok && c.warning);
+  const read = warnings.length === 0 ? '' : ` ${warnings.length} with a warning (⚠): worth a read, nothing fails for it.`;
+  const summary = failing.length === 0 ? `:white_check_mark: All ${state.length} checks passed.${read}` : `:x: ${failing.length} of ${state.length} checks failed: each says what to do next.${read}`;
+  const lines = [...failing, ...warnings, ...state.filter((c) => c.ok && !c.warning)].map((c) => `${markOf(c)} *${escapeMrkdwn(c.name)}*: ${escapeMrkdwn(c.detail)}`);
   const blocks: KnownBlock[] = [section(summary), ...chunks(lines).map((text) => section(text))];
   return modal({ title: TITLE, close: 'Close', blocks: [...blocks.slice(0, LIMITS.blocks - 1), context('Nothing was changed. `npm run doctor` prints the same lines; `--person U…` adds why one person can or cannot reset.')] });
 }

@@ -122,6 +122,21 @@ describe('npm run doctor', () => {
     ]);
   });
 
+  it("a variable that only shares a family prefix with the settings (PASSWORD_STORE_DIR, which `pass` sets) is a ⚠ line that fails nothing: exit 0; a misspelled one beside it is still ✗", async () => {
+    const shared = { PASSWORD_STORE_DIR: '/home/ann/.password-store', LOG_FORMAT: 'json', SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T0/B0/x' };
+    const { status, out } = await cli([], shared);
+    expect(out).toMatch(/^⚠ PASSWORD_STORE_DIR unknown: PASSWORD_STORE_DIR is not a setting Latchkey reads, so it is ignored\. It only shares the PASSWORD_ prefix with .*: if another program uses it, there is nothing to do; if you meant one of those, rename it$/m);
+    expect(out).toMatch(/^⚠ LOG_FORMAT unknown: /m);
+    expect(out).toMatch(/^⚠ SLACK_WEBHOOK_URL unknown: /m);
+    expect(out).not.toMatch(/^✗ /m);
+    expect(out).toMatch(/^All \d+ checks passed \(3 with a warning, ⚠: read them\)\.$/m);
+    expect(status).toBe(0);
+    const misspelled = await cli([], { ...shared, CHIME_ACOUNT_ID: h.env.CHIME_ACCOUNT_ID! });
+    expect(misspelled.out).toMatch(/^✗ CHIME_ACOUNT_ID unknown: .*did you mean CHIME_ACCOUNT_ID\?/m);
+    expect(misspelled.out).toMatch(/^1 of \d+ checks failed \(3 with a warning, ⚠: read them\)\.$/m);
+    expect(misspelled.status).toBe(1);
+  }, 30_000);
+
   it('a RESET_POLICY entry for a credential not set up here is a ✗ line naming it and what to do; every other check as before', async () => {
     const google = CREDENTIALS.find((c) => c.id === 'google_password')!;
     const unset = Object.fromEntries(Object.keys(google.settings.variables).map((name) => [name, undefined]));

@@ -207,8 +207,8 @@ describe('loadConfig', () => {
     expect(warned.ok && warned.config.warnings).toEqual([
       { variable: 'CHIME_ACOUNT_ID', subject: 'unknown', message: expect.stringMatching(/^CHIME_ACOUNT_ID is not a setting Latchkey reads, so it is ignored: did you mean CHIME_ACCOUNT_ID\? Rename it: CHIME_ACCOUNT_ID is unset/) },
       { variable: 'slack_team_id', subject: 'unknown', message: expect.stringContaining('did you mean SLACK_TEAM_ID? SLACK_TEAM_ID is set too: remove slack_team_id') },
-      // Of a family of ours but close to none: the family's names, from the composed schema.
-      { variable: 'OKTA_DOMAIN', subject: 'unknown', message: expect.stringMatching(/Latchkey's OKTA_ settings are OKTA_ORG_URL or OKTA_API_TOKEN; check the spelling/) },
+      // Of a family of ours but close to none: a notice naming the family's settings, from the composed schema.
+      { variable: 'OKTA_DOMAIN', subject: 'unknown', notice: true, message: expect.stringMatching(/only shares the OKTA_ prefix with Latchkey's settings OKTA_ORG_URL or OKTA_API_TOKEN: /) },
     ]);
     expect(warned.ok && warned.config.credentials.map((c) => c.credential.id)).toEqual(['password']);
     // A name the app reads is never one: each setting, and on Lambda each secret's _ARN.
@@ -240,6 +240,34 @@ describe('loadConfig', () => {
     // One a problem's line already names is not said twice.
     const hinted = loadConfig({ ...env, SLACK_TEAM_ID: VALID.SLACK_TEAM_ID, WORKMAIL_ORGANIZATION_ID: undefined });
     expect(hinted).toEqual({ ok: false, problems: [expect.stringContaining('(CHIME_ACOUNT_ID is set, which Latchkey does not read: did you mean CHIME_ACCOUNT_ID?)')] });
+  });
+
+  it('a name that only shares a family prefix with the settings (PASSWORD_STORE_DIR, LOG_FORMAT, SLACK_WEBHOOK_URL) is a notice, likely fine, not a likely mistake; a letter or two off one stays a likely mistake', () => {
+    const env = { ...VALID, PASSWORD_STORE_DIR: '/home/ann/.password-store', LOG_FORMAT: 'json', SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T0/B0/x', CHIME_ACOUNT_ID: 'x' };
+    const result = loadConfig(env);
+    expect(result.ok && result.config.warnings.map((w) => [w.variable, w.notice === true])).toEqual([
+      ['PASSWORD_STORE_DIR', true],
+      ['LOG_FORMAT', true],
+      ['SLACK_WEBHOOK_URL', true],
+      ['CHIME_ACOUNT_ID', false],
+    ]);
+    const said = result.ok ? result.config.warnings : [];
+    // What it is, that there is likely nothing to do, and what to rename it to if a setting was meant.
+    expect(said[1]!.message).toBe(
+      "LOG_FORMAT is not a setting Latchkey reads, so it is ignored. It only shares the LOG_ prefix with Latchkey's setting LOG_LEVEL: if another program uses it, there is nothing to do; if you meant that setting, rename it",
+    );
+    expect(said[0]!.message).toContain("Latchkey's settings PASSWORD_LENGTH or PASSWORD_SYMBOLS: if another program uses it, there is nothing to do");
+    expect(JSON.stringify(said)).not.toContain('hooks.slack.com');
+    // Beside problems: listed apart from the likely mistakes, not as "likely not what you meant".
+    const failed = loadConfig({ ...env, SLACK_TEAM_ID: undefined });
+    expect(failed).toMatchObject({ ok: false, warnings: [expect.stringMatching(/^CHIME_ACOUNT_ID /)], notices: [expect.stringMatching(/^PASSWORD_STORE_DIR /), expect.stringMatching(/^LOG_FORMAT /), expect.stringMatching(/^SLACK_WEBHOOK_URL /)] });
+    const text = failed.ok ? '' : describeProblems(failed.problems, failed);
+    expect(text.split('\n').slice(2, 6)).toEqual([
+      'Also (not refused, but likely not what you meant):',
+      expect.stringMatching(/^  - CHIME_ACOUNT_ID /),
+      "Also ignored (likely another program's, named in case one was meant as a setting):",
+      expect.stringMatching(/^  - PASSWORD_STORE_DIR /),
+    ]);
   });
 
   it('requires the workspace Latchkey serves', () => {

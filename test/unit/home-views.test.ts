@@ -1,4 +1,5 @@
 import { CREDENTIALS } from '../../src/credentials';
+import { failed, passed, warned, type SetupCheck } from '../../src/doctor/setup-check';
 import { FAILURE_CODES } from '../../src/flows/failure';
 import { activityOf, ATTENTION_SHOWN, AWAITING_RETRY_SHOWN, PENDING_SHOWN, RECENT_ACTIVITY, OWN_REQUESTS, SEARCH_PAGE, UNFINISHED_SHOWN, type HomeData } from '../../src/flows/home-tab';
 import type { PendingRequest } from '../../src/flows/approvals/pending-request';
@@ -8,6 +9,7 @@ import { auditResultsView, auditSearchForm } from '../../src/views/audit-search'
 import { LIMITS } from '../../src/views/blocks';
 import { homeView } from '../../src/views/home-tab';
 import { licenseKindWords } from '../../src/views/license-kind';
+import { setupCheckView } from '../../src/views/setup-check';
 
 const vocabulary = { words: { ...CREDENTIALS.find((c) => c.licenses)!.licenses!.words, command: '/request-license' }, kinds: [] };
 const words = homeWords(vocabulary, { license: licenseKindWords(vocabulary) });
@@ -152,5 +154,17 @@ describe('the audit search views', () => {
     const button = (view.blocks.find((b) => b.type === 'actions') as any).elements[0];
     expect(JSON.parse(button.value)).toEqual({ person: 'UANN', from: '2026-11-01', to: '2026-12-01', after: 'sk', page: 2 });
     expect(button.value.length).toBeLessThanOrEqual(2000);
+  });
+});
+
+describe('the Setup check view', () => {
+  it('a ⚠ line (passed, worth a read) is its own mark, after the failures and before the passes, and fails nothing', () => {
+    const text = (checks: SetupCheck[]) => JSON.stringify(setupCheckView(checks).blocks);
+    const checks = [passed('Slack token', 'fine'), warned('LOG_FORMAT unknown', 'likely another program’s'), failed('Table AUDIT_TABLE_NAME', 'missing')];
+    const all = text(checks);
+    expect(all).toContain(':x: 1 of 3 checks failed: each says what to do next. 1 with a warning (⚠): worth a read, nothing fails for it.');
+    expect(all.indexOf('✗ *Table AUDIT_TABLE_NAME*')).toBeLessThan(all.indexOf('⚠ *LOG_FORMAT unknown*'));
+    expect(all.indexOf('⚠ *LOG_FORMAT unknown*')).toBeLessThan(all.indexOf('✓ *Slack token*'));
+    expect(text(checks.slice(0, 2))).toContain(':white_check_mark: All 2 checks passed. 1 with a warning (⚠)');
   });
 });
