@@ -18,10 +18,11 @@ import { Monitoring } from './monitoring';
 import type { LambdaRuntimeName, LatchkeySettings } from './settings';
 
 /**
- * Every top-level attribute an audit record may have (src/audit/audit-record.ts, a strict schema).
- * The role may PutItem only items made of these, so nothing else can ride along into the log.
- * Kept here by hand, on purpose: a new audit field must be a visible IAM change, and
- * test/infra checks this list against the schema.
+ * Every top-level attribute an audit record may have (src/audit/audit-record.ts, a strict schema),
+ * and the token of the put that wrote it (`writeId`, WRITE_ID_ATTRIBUTE: a random UUID by which
+ * the SDK's retry of a put recognises its own item). The role may PutItem only items made of
+ * these, so nothing else can ride along into the log. Kept here by hand, on purpose: a new audit
+ * field must be a visible IAM change, and test/infra checks this list against the schema.
  */
 export const AUDIT_ATTRIBUTES = [
   'v',
@@ -55,6 +56,7 @@ export const AUDIT_ATTRIBUTES = [
   'factorType',
   'verification',
   'expiresAt',
+  'writeId',
 ] as const;
 
 /** Audit partitions are `ACTOR#<team>#<user>`; the role cannot write any other partition. */

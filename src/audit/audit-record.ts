@@ -102,6 +102,15 @@ export const storedAuditRecordSchema = auditRecordSchema
   })
   .strip();
 
+/**
+ * The one attribute a stored item has beyond the record: the token of the put that wrote it (a
+ * random UUID, DynamoDbAuditLog.record), by which the SDK's retry of that put recognises its own
+ * item. Not part of the record: it says nothing about what happened, and reading strips it
+ * (storedAuditRecordSchema names no such field), so it reaches neither the Home tab nor
+ * `npm run audit`'s export. The stack lets the role write it beside the schema's attributes.
+ */
+export const WRITE_ID_ATTRIBUTE = 'writeId';
+
 /** A record as stored and read back: see storedAuditRecordSchema. */
 export type AuditRecord = z.infer<typeof storedAuditRecordSchema>;
 

@@ -1,0 +1,64 @@
+import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { actorKey } from '../../src/audit/audit-record';
+import type { DynamoCall } from '../support/dynamo-gate';
+import { secretIn, TEAM, useHarness } from '../support/harness';
+
+/**
+ * A conditional write that DynamoDB made, but whose answer was lost (or came after the app's
+ * request timeout): the SDK sends it again, and the retry meets what the first try wrote. Each
+ * such write must recognise its own retry (its own token in the item), never take it for someone
+ * else's write, and never let someone else's pass for its own. The gate in front of dynalite lets
+ * the request through and loses only its answer (dynamo-gate.ts `lose`); the timeout is 1 s here.
+ */
+describe('a conditional write whose answer was lost, retried by the SDK', () => {
+  const h = useHarness({ awsRequestTimeoutMs: 1_000, dynamoGate: true, env: { RESET_MAX_PER_HOUR: '2' } }, (x) => {
+    x.slack.clear();
+    x.chime.clear();
+  });
+  beforeAll(() => {
+    // A second past the top of the next hour on the app's clock: a person's counts share one window.
+    const hour = 3_600_000;
+    h.clock.offsetMs = Math.ceil(Date.now() / hour) * hour + 1_000 - Date.now();
+  });
+  const attemptOf = (userId: string) => (c: DynamoCall) => c.operation === 'PutItem' && c.body.includes('"attempt"') && c.body.includes(userId);
+  const countOf = (userId: string) => (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes(`reset:pin:${userId}#`) && c.body.includes('hits < :limit');
+  const overLimit = 'You have started as many PIN resets as Latchkey allows in an hour.';
+
+  it("the audit attempt: Bob gets his new PIN, the audit holds one attempt and one outcome, Chime is asked once; a second click of the same confirmation is still refused", async () => {
+    const opened = await h.open('/reset-pin', 'UBOB');
+    h.dynamoGate.lose(attemptOf('UBOB'));
+    const final = await h.shownAfter(await h.submit('UBOB', opened.view), opened.viewId);
+    // DynamoDB wrote the attempt (its lost answer was a 200), and the SDK sent it again.
+    expect(h.dynamoGate.lost.filter(attemptOf('UBOB')).map((c) => c.status)).toEqual([200]);
+    expect(JSON.stringify(final)).not.toContain('This confirmation was already used');
+    expect(secretIn(final)).toBe(h.chime.pinOf('chime-bob'));
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+    const records = await h.waitForAudit('UBOB', (r) => r.phase === 'outcome');
+    expect(records.map((r) => [r.phase, r.outcome])).toEqual([
+      ['attempt', undefined],
+      ['outcome', 'success'],
+    ]);
+
+    // The same confirmation clicked again (a replay, a second tab): a different write, refused.
+    const again = await h.shownAfter(await h.submit('UBOB', opened.view), opened.viewId);
+    expect(JSON.stringify(again)).toContain('This confirmation was already used');
+    expect(secretIn(again)).toBeUndefined();
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+    expect((await h.auditRecords('UBOB')).map((r) => r.phase)).toEqual(['attempt', 'outcome']);
+
+    // The write's token is in the stored item, and in nothing read back (the Home tab, npm run audit).
+    const raw = new DynamoDBClient({ endpoint: h.dynamo.endpoint });
+    try {
+      const { Items } = await raw.send(
+        new QueryCommand({ TableName: 'latchkey-audit-test', KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: marshall({ ':pk': actorKey(TEAM, 'UBOB') }) }),
+      );
+      const stored = (Items ?? []).map((i) => unmarshall(i));
+      expect(stored.map((s) => s.writeId)).toEqual([expect.stringMatching(/^[0-9a-f-]{36}$/), expect.stringMatching(/^[0-9a-f-]{36}$/)]);
+      expect(stored[0]!.writeId).not.toBe(stored[1]!.writeId);
+    } finally {
+      raw.destroy();
+    }
+    expect((await h.auditRecords('UBOB')).some((r) => 'writeId' in r)).toBe(false);
+  }, 30_000);
+});
