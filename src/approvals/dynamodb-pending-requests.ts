@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { z } from 'zod';
@@ -69,6 +70,14 @@ const FAILED_LIST = 'CHANGE_FAILED';
 const openPartition = (userId: string) => `OPEN#${userId}`;
 const openKey = (r: Requester, slot: string) => ({ pk: openPartition(r.userId), sk: slot });
 const epoch = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+/**
+ * Each conditional write's own token, made before it is sent and stored on the item it writes:
+ * the SDK sends a write again when its answer is late or lost (a request timeout), and that retry
+ * meets what the first try wrote, which fails its condition. The condition also accepts the item
+ * as this very write left it (`writeId = :writeId`), so the retry is the write it is, never a lost
+ * race; every write of a request sets a new token, so another writer's write never passes as ours.
+ */
+const newWriteId = () => randomUUID();
 
 /**
  * Pending requests of every kind in DynamoDB. Every status change is one conditional UpdateItem,
@@ -183,6 +192,11 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
         taken += ' AND #finishRequestIdThen = :sameFinish';
       }
     }
+    // Or this very write, sent again by the SDK after its answer was lost: it moved the request, and
+    // the take, the decision or the settling is ours, never "another writer got there first".
+    names['#writeId'] = 'writeId';
+    values[':writeId'] = newWriteId();
+    sets.push('#writeId = :writeId');
     return this.guard(async () => {
       try {
         const { Attributes } = await this.client.send(
@@ -190,7 +204,7 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
             TableName: this.tableName,
             Key: marshall(requestKey(id)),
             UpdateExpression: `SET ${sets.join(', ')}`,
-            ConditionExpression: `attribute_exists(pk) AND #status IN (${from.map((_, i) => `:from${i}`).join(', ')})${taken}`,
+            ConditionExpression: `(attribute_exists(pk) AND #status IN (${from.map((_, i) => `:from${i}`).join(', ')})${taken}) OR #writeId = :writeId`,
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: marshall(values),
             ReturnValues: 'ALL_NEW',

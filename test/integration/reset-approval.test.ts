@@ -787,3 +787,78 @@ describe("the approval policy: a change that did not finish, in the admins' Home
     h.chime.users.set('chime-bob', { ...h.chime.users.get('chime-bob')!, LicenseType: 'Basic' });
   }, 60_000);
 });
+
+/**
+ * Each conditional write of a request knows its own retry. The AWS clients' request timeout (1 s
+ * here) meets a write DynamoDB made whose answer was lost (the gate's `lose`), and the SDK sends it
+ * again: that retry meets what the first try wrote, and must be taken as the write it is, never as
+ * another writer's (a used approval, another admin's decision, an open request of the person's).
+ */
+describe('the approval policy: a write whose answer was lost, and the SDK sent again', () => {
+  const h = useHarness({ env: POLICY, awsRequestTimeoutMs: 1_000, dynamoGate: true }, (x) => {
+    x.slack.clear();
+    x.chime.clear();
+  });
+  const approvalsWrite = (operation: string, ...parts: string[]) => (call: { operation: string; body: string }) =>
+    call.operation === operation && call.body.includes('"latchkey-approvals"') && parts.every((p) => call.body.includes(p));
+
+  it("the take (Finish): its requester gets their new PIN once, and the audit one attempt and one outcome; never 'already used'", async () => {
+    const { request, finish } = await approved(h, 'UANN');
+    const lostBefore = h.dynamoGate.lost.length;
+    h.dynamoGate.lose(approvalsWrite('UpdateItem', '"FINISHING"', '"takenAt"'));
+    const finished = await finishing(h, 'UANN', finish);
+    expect(h.dynamoGate.lost).toHaveLength(lostBefore + 1);
+    expect(JSON.stringify(finished.view)).not.toContain('already used');
+    expect(secretIn(finished.view)).toBe(h.chime.pinOf('chime-ann'));
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+    await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('applied'));
+    await h.waitForAudit('UANN', (r) => r.action === 'reset_pin' && r.phase === 'outcome');
+    expect((await h.auditRecords('UANN')).filter((r) => r.action === 'reset_pin').map((r) => [r.phase, r.outcome])).toEqual([
+      ['attempt', undefined],
+      ['outcome', 'success'],
+    ]);
+    // Used once: a second click changes nothing.
+    expect(JSON.stringify((await finishing(h, 'UANN', finish)).view)).toContain('already used');
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+  }, 30_000);
+
+  it("an admin's decision: they are told it was recorded, never that another admin decided; the requester can finish", async () => {
+    const request = await asks(h, 'UBOB');
+    const review = await reviews(h, 'UADA', request);
+    const lostBefore = h.dynamoGate.lost.length;
+    h.dynamoGate.lose(approvalsWrite('UpdateItem', '"decidedBy"', '"APPROVED"'));
+    await h.submit('UADA', review.view, { values: decide('approve') });
+    const decided = JSON.stringify(await h.viewUpdate(review.viewId, 2));
+    expect(h.dynamoGate.lost).toHaveLength(lostBefore + 1);
+    expect(decided).toContain('finishes it themselves');
+    expect(decided).not.toContain('already been decided');
+    const admin = await h.waitForAudit('UADA', (r) => r.action === 'reset_decide' && r.phase === 'outcome' && r.approvalRequestId === request.approvalId);
+    expect(admin.filter((r) => r.action === 'reset_decide' && r.approvalRequestId === request.approvalId).map((r) => [r.phase, r.outcome])).toEqual([
+      ['attempt', undefined],
+      ['outcome', 'success'],
+    ]);
+    const finished = await finishing(h, 'UBOB', await finishButton(h, 'UBOB'));
+    expect(secretIn(finished.view)).toBe(h.chime.pinOf('chime-bob'));
+  }, 30_000);
+
+  it("an admin's approval of a license change: applied once, and they are told so", async () => {
+    const { view, viewId } = await h.open('/request-license', 'UCARL');
+    await h.submit('UCARL', view, {
+      values: {
+        license: { license: { type: 'radio_buttons', selected_option: { value: 'Pro' } } },
+        reason: { reason: { type: 'plain_text_input', value: 'I run the customer webinars' } },
+      },
+    });
+    await h.viewUpdate(viewId, 2);
+    const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes('<@UCARL>'));
+    const button = (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0];
+    const review = await reviews(h, 'UADA', { approvalId: button.value, message: { channel: post.result!.channel as string, ts: post.result!.ts as string } });
+    const lostBefore = h.dynamoGate.lost.length;
+    h.dynamoGate.lose(approvalsWrite('UpdateItem', '"decidedBy"', '"APPROVED"'));
+    await h.submit('UADA', review.view, { values: decide('approve') });
+    const decided = JSON.stringify(await h.viewUpdate(review.viewId, 2));
+    expect(h.dynamoGate.lost).toHaveLength(lostBefore + 1);
+    expect(decided).toContain('Done: <@UCARL>');
+    expect(h.chime.callsTo('UpdateUser')).toHaveLength(1);
+  }, 30_000);
+});
