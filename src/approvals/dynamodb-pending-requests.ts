@@ -95,16 +95,19 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
   async create(request: PendingRequest, slot: string): Promise<void> {
     // Writing stays strict: a status this version does not know is never written.
     if (!writtenStatus.safeParse(request.status).success) throw new LatchkeyFailure('INTERNAL', `unknown status ${request.status}`);
+    const writeId = newWriteId();
     await this.guard(async () => {
       await this.claimOpenMarker(request, slot);
       await this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
           Item: marshall(
-            { ...requestKey(request.id), ...toItem(request), list: listOf(request.status, request.requester.userId), purgeAt: epoch(request.expiresAt) + KEEP_AFTER_EXPIRY_S },
+            { ...requestKey(request.id), ...toItem(request), list: listOf(request.status, request.requester.userId), purgeAt: epoch(request.expiresAt) + KEEP_AFTER_EXPIRY_S, writeId },
             { removeUndefinedValues: true },
           ),
-          ConditionExpression: 'attribute_not_exists(pk)',
+          // Or this very put, sent again by the SDK after its answer was lost.
+          ConditionExpression: 'attribute_not_exists(pk) OR writeId = :writeId',
+          ExpressionAttributeValues: marshall({ ':writeId': writeId }),
         }),
       );
     });
@@ -334,7 +337,8 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
         }),
       );
     try {
-      await put('attribute_not_exists(pk) OR expiresAtEpoch < :now', { ':now': Math.floor(this.clock.now().getTime() / 1000) });
+      // Or already ours: this very put, sent again by the SDK after its answer was lost (a request ID is this request's alone).
+      await put('attribute_not_exists(pk) OR expiresAtEpoch < :now OR requestId = :ours', { ':now': Math.floor(this.clock.now().getTime() / 1000), ':ours': request.id });
       return;
     } catch (err) {
       if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
@@ -345,7 +349,7 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
     const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall(key), ConsistentRead: true }));
     const previous = Item ? openMarker.safeParse(unmarshall(Item)) : undefined;
     try {
-      await put('requestId = :previous', { ':previous': previous?.success ? previous.data.requestId : '' });
+      await put('requestId = :previous OR requestId = :ours', { ':previous': previous?.success ? previous.data.requestId : '', ':ours': request.id });
     } catch (err) {
       if ((err as Error).name === 'ConditionalCheckFailedException') throw new LatchkeyFailure('LICENSE_REQUEST_OPEN', 'raced');
       throw err;

@@ -861,4 +861,40 @@ describe('the approval policy: a write whose answer was lost, and the SDK sent a
     expect(decided).toContain('Done: <@UCARL>');
     expect(h.chime.callsTo('UpdateUser')).toHaveLength(1);
   }, 30_000);
+
+  it('the request as filed: one request, posted once, that an admin can decide and its requester finish', async () => {
+    const lostBefore = h.dynamoGate.lost.length;
+    h.dynamoGate.lose(approvalsWrite('PutItem', '"REQUEST#'));
+    const request = await asks(h, 'UMAX');
+    expect(h.dynamoGate.lost).toHaveLength(lostBefore + 1);
+    expect(JSON.stringify(request.shown)).toContain("needs an admin's approval");
+    expect(h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === APPROVALS_CHANNEL)).toHaveLength(1);
+    const client = new DynamoDBClient({ endpoint: h.dynamo.endpoint });
+    const { Items } = await client.send(new ScanCommand({ TableName: 'latchkey-approvals' }));
+    client.destroy();
+    expect((Items ?? []).filter((i) => i.sk?.S === 'REQUEST' && i.requesterUserId?.S === 'UMAX').map((i) => [i.id?.S, i.status?.S])).toEqual([[request.approvalId, 'PENDING']]);
+    expect((await h.auditRecords('UMAX')).filter((r) => r.action === 'reset_request').map((r) => [r.phase, r.outcome])).toEqual([
+      ['attempt', undefined],
+      ['outcome', 'success'],
+    ]);
+    const review = await reviews(h, 'UADA', request);
+    await h.submit('UADA', review.view, { values: decide('approve') });
+    expect(JSON.stringify(await h.viewUpdate(review.viewId, 2))).toContain('finishes it themselves');
+    expect(secretIn((await finishing(h, 'UMAX', await finishButton(h, 'UMAX'))).view)).toBe(h.chime.pinOf('chime-max'));
+  }, 30_000);
+
+  it("the person's open place, taken over from their closed request: the new request is filed, never refused as one already open", async () => {
+    const first = await asks(h, 'UANN');
+    const review = await reviews(h, 'UADA', first);
+    await h.submit('UADA', review.view, { values: decide('deny', 'Not now') });
+    await h.viewUpdate(review.viewId, 2);
+    h.slack.clear();
+    const lostBefore = h.dynamoGate.lost.length;
+    h.dynamoGate.lose(approvalsWrite('PutItem', '"OPEN#UANN"', 'requestId = :previous'));
+    const again = await asks(h, 'UANN');
+    expect(h.dynamoGate.lost).toHaveLength(lostBefore + 1);
+    expect(JSON.stringify(again.shown)).toContain("needs an admin's approval");
+    expect(again.approvalId).not.toBe(first.approvalId);
+    expect(h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === APPROVALS_CHANNEL)).toHaveLength(1);
+  }, 30_000);
 });
