@@ -1,13 +1,14 @@
 import { LatchkeyFailure, type FailureCode } from '../flows/failure';
 import type { HttpFetch } from '../http/fetch';
 import { parseJson } from '../http/answers';
-import { DROPPED_AFTER_SENDING, networkErrorCode } from '../http/network-errors';
+import { DROPPED_AFTER_SENDING, mayHaveActedOn, networkErrorCode } from '../http/network-errors';
 
 /**
  * The failure classes every directory spoken to over plain HTTP shares, beside the AWS ones
  * (aws-errors.ts): throttled (with when to try again), unavailable (5xx, or no answer in time),
  * misconfigured (401, 403: our credentials or permissions), not found (404), and anything else
- * refused. An adapter names only its own codes on top (`specific`).
+ * refused. An adapter names only its own codes on top (`specific`). A change that may have been
+ * made is not "unavailable": failureOf and unanswered say when.
  */
 export function fromHttpStatus(status: number, operation: string, detail: string, specific?: FailureCode, retryAt?: Date): LatchkeyFailure {
   const code =
@@ -26,10 +27,15 @@ export function fromHttpStatus(status: number, operation: string, detail: string
 
 /**
  * A failure answer as ours: throttled (with when to try again) when callJson found it so, else by
- * its status; `specific` is the adapter's own reading of the directory's error code.
+ * its status; `specific` is the adapter's own reading of the directory's error code. A change
+ * answered 500, 502 or 504 (mayHaveActedOn: the server failed midway, or a gateway in front of it
+ * failed or gave up waiting) may have been made, whatever the body says: DIRECTORY_OUTCOME_UNKNOWN,
+ * as for one never answered, never "unavailable" (which tells the person nothing was changed).
+ * callJson has not sent it again. A 503 or a 429 refuses it: nothing was changed.
  */
 export function failureOf(answer: JsonAnswer, operation: string, detail: string, policy: CallPolicy, specific?: FailureCode): LatchkeyFailure {
   if (answer.throttled) return fromHttpStatus(answer.status, operation, detail, 'DIRECTORY_THROTTLED', policy.retryAt(answer, new Date()));
+  if (answer.change && mayHaveActedOn(answer.status)) return fromHttpStatus(answer.status, operation, detail, 'DIRECTORY_OUTCOME_UNKNOWN');
   return fromHttpStatus(answer.status, operation, detail, specific);
 }
 
@@ -53,6 +59,8 @@ export interface JsonAnswer {
   readonly body: unknown;
   /** The directory asked us to slow down (a 429, or what the policy's `throttled` says). */
   readonly throttled: boolean;
+  /** The answer to a change (JsonCall.change): a failure that does not say it was left undone means it may have been made (failureOf). */
+  readonly change?: boolean;
 }
 
 export interface JsonCall {
@@ -63,7 +71,7 @@ export interface JsonCall {
   readonly body?: string;
   /** For logs and failures: "okta:ListUsers". */
   readonly operation: string;
-  /** It changes something: sent but never answered, it may have been made (unanswered). */
+  /** It changes something: sent but never answered, or answered 500, 502 or 504, it may have been made (unanswered, failureOf). */
   readonly change?: boolean;
 }
 
@@ -85,7 +93,11 @@ export interface CallPolicy {
   readonly throttled?: (answer: Omit<JsonAnswer, 'throttled'>) => boolean;
 }
 
-/** One JSON call over the app's HTTP stack, tried again when throttled within the policy's patience. */
+/**
+ * One JSON call over the app's HTTP stack, tried again when throttled within the policy's patience
+ * (a throttled answer refuses the request: it was not carried out), never after any other answer or
+ * none: a change may have been made (failureOf, unanswered).
+ */
 export async function callJson(fetch: HttpFetch, call: JsonCall, policy: CallPolicy): Promise<JsonAnswer> {
   const started = Date.now();
   for (let attempt = 1; ; attempt++) {
@@ -100,7 +112,7 @@ export async function callJson(fetch: HttpFetch, call: JsonCall, policy: CallPol
       });
       const text = await res.text();
       const raw = { status: res.status, headers: res.headers, body: parseJson(text) };
-      answer = { ...raw, throttled: raw.status === 429 || (policy.throttled?.(raw) ?? false) };
+      answer = { ...raw, throttled: raw.status === 429 || (policy.throttled?.(raw) ?? false), ...(call.change && { change: true }) };
     } catch (err) {
       throw unanswered(err, call.operation, call.change);
     }

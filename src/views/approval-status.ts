@@ -33,7 +33,7 @@ export function approvalStatusLine(request: PendingRequest, words: ApprovalKindW
       return sentence(`:white_check_mark: Approved by ${by}${when} and applied${comment}`);
     case 'APPLY_FAILED':
       return (
-        // Sent but not answered (DIRECTORY_OUTCOME_UNKNOWN): never "not applied", since it may have been.
+        // Sent but not confirmed (DIRECTORY_OUTCOME_UNKNOWN): never "not applied", since it may have been.
         `:warning: Approved by ${by}${when}, but ${request.errorCode === 'DIRECTORY_OUTCOME_UNKNOWN' ? 'the change may or may not have been applied' : 'the change was not applied'}: ` +
         `${recordedFailureHeadline({ code: request.errorCode ?? 'INTERNAL' }, words.subjectOf(request))} ` +
         (decidable

@@ -103,9 +103,10 @@ export function failureMessage(
       headline: `${dir} is not answering right now. Nothing was changed.`,
       next: `${again} in a few minutes; if it keeps failing, contact IT.`,
     },
-    // Never "nothing was changed": the change was sent, and may have been made.
+    // Never "nothing was changed": the change was sent, and may have been made. "Did not confirm":
+    // true of a change never answered and of one answered 500, 502 or 504 (failed midway).
     DIRECTORY_OUTCOME_UNKNOWN: {
-      headline: `${dir} did not answer in time, so Latchkey cannot tell whether your ${words.short} was ${change.done}.`,
+      headline: `${dir} did not confirm the ${change.verb}, so Latchkey cannot tell whether your ${words.short} was ${change.done}.`,
       next: words.change
         ? `${again} in a few minutes; if it keeps failing, contact IT and quote the reference below.`
         : `Your old ${words.short} may no longer work. ${again} in a few minutes for a new one; if it keeps failing, contact IT and quote the reference below.`,

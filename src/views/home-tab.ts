@@ -91,8 +91,8 @@ export function activityState(a: Activity, why: string): string {
       APPLIED: ':white_check_mark: Approved and applied',
       // Said for every kind: who can retry, and how, is the kind's (the request's own line says it).
       APPLY_FAILED: ':warning: Approved, but the change was not made',
-      // The directory did not answer the change: never "not made".
-      APPLY_UNANSWERED: ':warning: Approved, but the directory did not answer the change: it may or may not have been made',
+      // The directory did not confirm the change (no answer, or a 500, 502 or 504): never "not made".
+      APPLY_UNANSWERED: ':warning: Approved, but the directory did not confirm the change: it may or may not have been made',
       DENIED: ':no_entry: Denied',
       EXPIRED: ':zzz: Expired; nothing was changed',
       UNKNOWN: ':grey_question: In a state this version of Latchkey does not know',

@@ -35,8 +35,8 @@ describe('an AWS call not answered within the request timeout', () => {
   }
 
   it.each([
-    ['/reset-pin', 'UANN', () => h.chime, 'ResetPersonalPIN', 'Amazon Chime did not answer in time, so Latchkey cannot tell whether your PIN was reset.'],
-    ['/reset-password', 'UCARL', () => h.workmail, 'ResetPassword', 'Amazon WorkMail did not answer in time, so Latchkey cannot tell whether your password was reset.'],
+    ['/reset-pin', 'UANN', () => h.chime, 'ResetPersonalPIN', 'Amazon Chime did not confirm the reset, so Latchkey cannot tell whether your PIN was reset.'],
+    ['/reset-password', 'UCARL', () => h.workmail, 'ResetPassword', 'Amazon WorkMail did not confirm the reset, so Latchkey cannot tell whether your password was reset.'],
   ])(
     '%s: a reset the directory never answers ends, telling the person it may have been made (never "nothing was changed"); the audit says the outcome is unknown',
     async (command, userId, standIn, operation, told) => {
@@ -122,7 +122,7 @@ describe('an AWS call not answered within the request timeout', () => {
       },
     });
     const result = JSON.stringify(await h.viewUpdate(review.viewId, 2));
-    expect(result).toContain('but the change may or may not have been applied: Amazon Chime did not answer in time');
+    expect(result).toContain('but the change may or may not have been applied: Amazon Chime did not confirm the change, so Latchkey cannot tell whether your license was changed.');
     expect(result).not.toContain('was not applied');
     // Sent once, never again.
     expect(h.chime.callsTo('UpdateUser')).toHaveLength(1);
@@ -131,7 +131,7 @@ describe('an AWS call not answered within the request timeout', () => {
     await h.waitForAudit('UADA', (r) => r.action === 'license_apply' && r.phase === 'outcome' && r.errorCode === 'DIRECTORY_OUTCOME_UNKNOWN');
     // The requester's Home tab: never "the change was not made".
     const { home } = await h.openHome('UMAX');
-    expect(JSON.stringify(home)).toContain('the directory did not answer the change: it may or may not have been made');
+    expect(JSON.stringify(home)).toContain('the directory did not confirm the change: it may or may not have been made');
     expect(JSON.stringify(home)).not.toContain('the change was not made');
   }, 30_000);
 });

@@ -256,17 +256,17 @@ describe('the approval policy: a finish whose change Chime never answers', () =>
     const release = h.chime.hold(['ResetPersonalPIN']);
     const failed = await h.opening((trigger) => h.click('UANN', 'approval_finish', finish.value, finish.message, trigger), 15_000).finally(release);
     const modal = JSON.stringify(failed.view);
-    expect(modal).toContain('Amazon Chime did not answer in time, so Latchkey cannot tell whether your PIN was reset.');
+    expect(modal).toContain('Amazon Chime did not confirm the reset, so Latchkey cannot tell whether your PIN was reset.');
     expect(modal).not.toContain('Nothing was changed');
     expect(secretIn(failed.view)).toBeUndefined();
     expect(h.chime.callsTo('ResetPersonalPIN').length).toBeGreaterThanOrEqual(1);
 
     const update = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('may or may not have been applied'));
-    expect(JSON.stringify(update.args.blocks)).toContain('Amazon Chime did not answer in time');
+    expect(JSON.stringify(update.args.blocks)).toContain('Amazon Chime did not confirm the reset');
     expect(JSON.stringify(update.args.blocks)).not.toContain('was not applied');
     await h.waitForAudit('UANN', (r) => r.action === 'reset_pin' && r.phase === 'outcome' && r.errorCode === 'DIRECTORY_OUTCOME_UNKNOWN');
     const { home } = await h.openHome('UANN');
-    expect(JSON.stringify(home)).toContain('the directory did not answer the change: it may or may not have been made');
+    expect(JSON.stringify(home)).toContain('the directory did not confirm the change: it may or may not have been made');
     expect(JSON.stringify(home)).not.toContain('the change was not made');
   }, 30_000);
 });

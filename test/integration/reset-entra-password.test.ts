@@ -1,6 +1,6 @@
 import type { EntraSimulator, EntraSimUser } from '../../src/credentials/entra/stand-in';
 import { meetsComplexity } from '../../src/credentials/entra/stand-in';
-import { Harness, PEOPLE, expectUnansweredChange, secretIn, slackUser, TEAM, useHarness } from '../support/harness';
+import { Harness, PEOPLE, expectUnansweredChange, expectUnconfirmedChange, secretIn, slackUser, TEAM, useHarness } from '../support/harness';
 
 /** /reset-entra-password end to end: Microsoft Entra ID over Graph's REST API, against the Entra stand-in. */
 const ENTRA_PEOPLE: EntraSimUser[] = [
@@ -133,10 +133,25 @@ describe('/reset-entra-password', () => {
     expect(h.logs.join('')).toMatch(/"alert":true.*operator action needed/);
   });
 
-  it('a 5xx from Graph is "not answering", and is audited', async () => {
+  it('a 503 from Graph (it did not take the request on) is "not answering, nothing was changed", and is audited', async () => {
     const { final } = await h.reset(COMMAND, 'UMAX', { beforeSubmit: () => entra().failNext('SetPassword', { status: 503, code: 'serviceNotAvailable', message: 'Service unavailable' }) });
-    expect(JSON.stringify(final)).toContain('Microsoft Entra ID is not answering right now.');
+    expect(JSON.stringify(final)).toContain('Microsoft Entra ID is not answering right now. Nothing was changed.');
     await h.waitForAudit('UMAX', (r) => r.phase === 'outcome' && r.errorCode === 'DIRECTORY_UNAVAILABLE');
+  });
+
+  it.each([
+    [500, 'generalException', 'An internal server error occurred'],
+    [502, 'badGateway', 'Bad Gateway'],
+    [504, 'gatewayTimeout', 'Gateway Timeout'],
+  ])('the password set answered %i: Entra may have set it, so it is sent once and the person is never told nothing was changed', async (status, code, message) => {
+    await expectUnconfirmedChange(h, {
+      command: COMMAND,
+      userId: 'UMAX',
+      standIn: entra(),
+      operation: 'SetPassword',
+      fail: () => entra().failNext('SetPassword', { status, code, message }),
+      told: 'Microsoft Entra ID did not confirm the reset, so Latchkey cannot tell whether your Microsoft password was reset.',
+    });
   });
 
   it("a generated password the tenant's own rule refuses is replaced once by a fresh one", async () => {
@@ -169,7 +184,7 @@ describe('/reset-entra-password', () => {
   }, 15_000);
 
   it('the password set not answered within the request timeout: Entra may have set it, so the person is never told nothing was changed', async () => {
-    await expectUnansweredChange(h, { command: COMMAND, userId: 'UMAX', standIn: entra(), operation: 'SetPassword', told: 'Microsoft Entra ID did not answer in time, so Latchkey cannot tell whether your Microsoft password was reset.' });
+    await expectUnansweredChange(h, { command: COMMAND, userId: 'UMAX', standIn: entra(), operation: 'SetPassword', told: 'Microsoft Entra ID did not confirm the reset, so Latchkey cannot tell whether your Microsoft password was reset.' });
   }, 15_000);
 
   it('a client secret rotated in Entra: the token is refused (invalid_client), Latchkey says it is misconfigured and alerts, and never logs either secret', async () => {

@@ -1,5 +1,5 @@
 import type { GoogleSimulator, GoogleSimUser } from '../../src/credentials/google/stand-in';
-import { Harness, PEOPLE, expectUnansweredChange, secretIn, slackUser, TEAM, useHarness } from '../support/harness';
+import { Harness, PEOPLE, expectUnansweredChange, expectUnconfirmedChange, secretIn, slackUser, TEAM, useHarness } from '../support/harness';
 
 /** /reset-google-password end to end: Google Workspace over the Admin SDK's REST API, against the Google stand-in. */
 const GOOGLE_PEOPLE: GoogleSimUser[] = [
@@ -119,10 +119,25 @@ describe('/reset-google-password', () => {
     expect(h.logs.join('')).toMatch(/"alert":true.*operator action needed/);
   });
 
-  it('a 5xx is "not answering", and is audited', async () => {
+  it('a 503 (Google did not take the request on) is "not answering, nothing was changed", and is audited', async () => {
     const { final } = await h.reset(COMMAND, 'UMAX', { beforeSubmit: () => google().failNext('UpdateUser', { status: 503, reason: 'backendError', message: 'Backend Error' }) });
-    expect(JSON.stringify(final)).toContain('Google Workspace is not answering right now.');
+    expect(JSON.stringify(final)).toContain('Google Workspace is not answering right now. Nothing was changed.');
     await h.waitForAudit('UMAX', (r) => r.phase === 'outcome' && r.errorCode === 'DIRECTORY_UNAVAILABLE');
+  });
+
+  it.each([
+    [500, 'backendError', 'Backend Error'],
+    [502, 'backendError', 'Bad Gateway'],
+    [504, 'backendError', 'Gateway Timeout'],
+  ])('the password set answered %i: Google may have set it, so it is sent once and the person is never told nothing was changed', async (status, reason, message) => {
+    await expectUnconfirmedChange(h, {
+      command: COMMAND,
+      userId: 'UMAX',
+      standIn: google(),
+      operation: 'UpdateUser',
+      fail: () => google().failNext('UpdateUser', { status, reason, message }),
+      told: 'Google Workspace did not confirm the reset, so Latchkey cannot tell whether your Google password was reset.',
+    });
   });
 
   it('signing out fails after the password was set: the password is still shown, the outcome is audited as partial, and an operator is alerted', async () => {
@@ -144,7 +159,7 @@ describe('/reset-google-password', () => {
   }, 15_000);
 
   it('the password set not answered within the request timeout: Google may have set it, so the person is never told nothing was changed', async () => {
-    await expectUnansweredChange(h, { command: COMMAND, userId: 'UMAX', standIn: google(), operation: 'UpdateUser', told: 'Google Workspace did not answer in time, so Latchkey cannot tell whether your Google password was reset.' });
+    await expectUnansweredChange(h, { command: COMMAND, userId: 'UMAX', standIn: google(), operation: 'UpdateUser', told: 'Google Workspace did not confirm the reset, so Latchkey cannot tell whether your Google password was reset.' });
   }, 15_000);
 
   it("a key rotated in Google (the old one deleted): the token is refused, Latchkey says it is misconfigured and alerts, and never logs the key", async () => {

@@ -124,6 +124,25 @@ describe('/reset-okta-mfa', () => {
     expect(okta().users.get('00ubob')!.factors).toHaveLength(1);
   });
 
+  it("the factors' reset answered 502 once approved: sent once, and its requester, the channel and their Home tab are told it may have been made, never that nothing was changed or that it was not applied", async () => {
+    const request = await asks(h, 'UBOB');
+    await decided(h, 'UADA', request, 'approve');
+    okta().failNext('ResetFactors', { status: 502, errorCode: 'E0000009', summary: 'Bad Gateway' });
+    const failed = await finishing(h, 'UBOB', await finishButton(h, 'UBOB'));
+    const modal = JSON.stringify(failed.view);
+    expect(modal).toContain('Okta did not confirm the reset, so Latchkey cannot tell whether your Okta MFA was reset.');
+    expect(modal).not.toContain('Nothing was changed');
+    expect(okta().callsTo('ResetFactors')).toHaveLength(1);
+
+    const update = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('may or may not have been applied'));
+    expect(JSON.stringify(update.args.blocks)).toContain('Okta did not confirm the reset');
+    expect(JSON.stringify(update.args.blocks)).not.toContain('was not applied');
+    await h.waitForAudit('UBOB', (r) => r.action === 'reset_okta_mfa' && r.phase === 'outcome' && r.errorCode === 'DIRECTORY_OUTCOME_UNKNOWN');
+    const { home } = await h.openHome('UBOB');
+    expect(JSON.stringify(home)).toContain('the directory did not confirm the change: it may or may not have been made');
+    expect(JSON.stringify(home)).not.toContain('the change was not made');
+  });
+
   it.each([
     ['a suspended account', 'USUSP', 'Your Okta account is suspended.'],
     ['a deprovisioned account', 'UGONE', 'Your Okta account is disabled.'],

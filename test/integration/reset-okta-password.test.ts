@@ -1,5 +1,5 @@
 import type { OktaSimulator, OktaSimUser } from '../../src/credentials/okta-stand-in';
-import { Harness, PEOPLE, expectUnansweredChange, secretIn, slackUser, TEAM, useHarness } from '../support/harness';
+import { Harness, PEOPLE, expectUnansweredChange, expectUnconfirmedChange, secretIn, slackUser, TEAM, useHarness } from '../support/harness';
 
 /** /reset-okta-password end to end: the Okta credential over its REST API, against the Okta stand-in. */
 const OKTA_PEOPLE: OktaSimUser[] = [
@@ -110,14 +110,36 @@ describe('/reset-okta-password', () => {
     ['401 E0000011 (invalid token)', { status: 401, errorCode: 'E0000011', summary: 'Invalid token provided' }, 'Latchkey is misconfigured.', 'DIRECTORY_MISCONFIGURED'],
     ['403 E0000006 (not allowed)', { status: 403, errorCode: 'E0000006', summary: 'You do not have permission' }, 'Latchkey is misconfigured.', 'DIRECTORY_MISCONFIGURED'],
     ['404 E0000007 (not found)', { status: 404, errorCode: 'E0000007', summary: 'Not found' }, "isn't on the Okta account", 'DIRECTORY_USER_NOT_FOUND'],
-    ['500', { status: 500, errorCode: 'E0000009', summary: 'Internal Server Error' }, 'Okta is not answering right now. Nothing was changed.', 'DIRECTORY_UNAVAILABLE'],
-    ['503', { status: 503, errorCode: 'E0000010', summary: 'Service is in read only mode' }, 'Okta is not answering right now.', 'DIRECTORY_UNAVAILABLE'],
+    // A 503 says Okta did not take the request on (read-only mode): nothing was changed.
+    ['503', { status: 503, errorCode: 'E0000010', summary: 'Service is in read only mode' }, 'Okta is not answering right now. Nothing was changed.', 'DIRECTORY_UNAVAILABLE'],
   ])('the reset answered %s: the person is told, and it is audited', async (_what, failure, message, code) => {
     const { final } = await h.reset(COMMAND, 'UMAX', { beforeSubmit: () => okta().failNext('ExpirePassword', failure) });
     expect(secretIn(final)).toBeUndefined();
     expect(JSON.stringify(final)).toContain(message);
     await h.waitForAudit('UMAX', (r) => r.phase === 'outcome' && r.errorCode === code);
     if (code === 'DIRECTORY_MISCONFIGURED') expect(h.logs.join('')).toMatch(/"alert":true.*operator action needed/);
+  });
+
+  it.each([
+    ['500 (Okta failed midway)', 500, 'E0000009', 'Internal Server Error'],
+    ['502 (a gateway in front of Okta failed)', 502, 'E0000009', 'Bad Gateway'],
+    ['504 (a gateway gave up waiting on Okta)', 504, 'E0000009', 'Gateway Timeout'],
+  ])('the reset answered %s: Okta may have made it, so it is sent once and the person is never told nothing was changed', async (_what, status, errorCode, summary) => {
+    await expectUnconfirmedChange(h, {
+      command: COMMAND,
+      userId: 'UMAX',
+      standIn: okta(),
+      operation: 'ExpirePassword',
+      fail: () => okta().failNext('ExpirePassword', { status, errorCode, summary }),
+      told: 'Okta did not confirm the reset, so Latchkey cannot tell whether your Okta password was reset.',
+    });
+  });
+
+  it('the lookup answered 500, before any change: Okta is "not answering", and nothing was changed', async () => {
+    okta().failNext('ListUsers', { status: 500, errorCode: 'E0000009', summary: 'Internal Server Error' });
+    const { view } = await h.open(COMMAND, 'UMAX');
+    expect(JSON.stringify(view)).toContain('Okta is not answering right now. Nothing was changed.');
+    expect(lifecycle()).toEqual([]);
   });
 
   it('rate limited once: waits for X-Rate-Limit-Reset within the person\'s patience, then succeeds', async () => {
@@ -143,7 +165,7 @@ describe('/reset-okta-password', () => {
   }, 15_000);
 
   it('the change itself not answered within the request timeout: Okta may have made it, so the person is never told nothing was changed', async () => {
-    await expectUnansweredChange(h, { command: COMMAND, userId: 'UMAX', standIn: okta(), operation: 'ExpirePassword', told: 'Okta did not answer in time, so Latchkey cannot tell whether your Okta password was reset.' });
+    await expectUnansweredChange(h, { command: COMMAND, userId: 'UMAX', standIn: okta(), operation: 'ExpirePassword', told: 'Okta did not confirm the reset, so Latchkey cannot tell whether your Okta password was reset.' });
   }, 15_000);
 
   it('a token Okta refuses when checking roles is an operator alert, not a reset', async () => {

@@ -580,3 +580,25 @@ export async function expectUnansweredChange(h: Harness, change: { command: stri
   expect(change.standIn.callsTo(change.operation)).toHaveLength(1);
   await h.waitForAudit(change.userId, (r) => r.phase === 'outcome' && r.errorCode === 'DIRECTORY_OUTCOME_UNKNOWN');
 }
+
+/**
+ * A reset whose change (`operation`) the directory answers with a failure that does not say it was
+ * left undone (`fail` queues it: a 500, 502 or 504): sent once and never again, the person told it
+ * may have been made (`told`), never that nothing was changed, no secret; audited as an unknown
+ * outcome, and read so by the requester's Home tab and, past the grace, the admins' Needs attention.
+ */
+export async function expectUnconfirmedChange(h: Harness, change: { command: string; userId: string; standIn: StandIn; operation: string; fail: () => void; told: string }): Promise<void> {
+  const { final } = await h.reset(change.command, change.userId, { beforeSubmit: change.fail });
+  const shown = JSON.stringify(final);
+  expect(shown).toContain(change.told);
+  expect(shown).not.toContain('Nothing was changed');
+  expect(secretIn(final)).toBeUndefined();
+  expect(change.standIn.callsTo(change.operation)).toHaveLength(1);
+  const records = await h.waitForAudit(change.userId, (r) => r.phase === 'outcome' && r.errorCode === 'DIRECTORY_OUTCOME_UNKNOWN');
+  const reference = records.find((r) => r.errorCode === 'DIRECTORY_OUTCOME_UNKNOWN')!.requestId;
+  const lines = async (viewer: string) => ((await h.openHome(viewer)).home.blocks as any[]).map((b) => (b.text?.text ?? '') as string);
+  expect((await lines(change.userId)).filter((t) => t.includes(reference))).toEqual([expect.stringContaining('Outcome unknown: IT can check it with the reference')]);
+  h.clock.offsetMs = 3 * 60_000;
+  const admin = await lines('UADA').finally(() => (h.clock.offsetMs = 0));
+  expect(admin.filter((t) => t.includes(reference))).toEqual([expect.stringContaining(':grey_question: *Outcome unknown*')]);
+}
