@@ -8,7 +8,7 @@ describe('rate limits shared by every instance', () => {
   // The organisation-wide count is per minute: these tests start one second into a minute (the
   // app's clock moved forward), so the count they build up is never split by the minute's end.
   beforeAll(() => {
-    h.clock.offsetMs = 61_000 - (Date.now() % 60_000);
+    h.clock.toJustPastNext('minute');
   });
 
   it('a third PIN reset in the hour is refused, says when to try again, is audited, and never reaches Chime', async () => {
@@ -46,8 +46,7 @@ describe('a confirmation closed without resetting', () => {
   const h = useHarness({ env: { RESET_MAX_PER_HOUR: '2' } });
   beforeAll(() => {
     // A second past the top of the next hour on the app's clock: the counts share one window.
-    const hour = 3_600_000;
-    h.clock.offsetMs = Math.ceil(Date.now() / hour) * hour + 1_000 - Date.now();
+    h.clock.toJustPastNext('hour');
   });
   const GIVEN_BACK = 'its count given back';
   const overLimit = 'You have started as many PIN resets as Latchkey allows in an hour.';

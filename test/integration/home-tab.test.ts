@@ -94,7 +94,11 @@ describe('the Home tab', () => {
 });
 
 describe('the Home tab for admins', () => {
-  const h = useHarness({}, (x) => x.slack.clear());
+  // Each test starts on the real time; a test that moves the app's clock moves it for itself.
+  const h = useHarness({}, (x) => {
+    x.slack.clear();
+    x.clock.offsetMs = 0;
+  });
 
   it('an admin sees the pending request, oldest first, and reviews it from Home; decided, it is gone on the next open', async () => {
     const requestId = await asksForLicense(h, 'UBOB');
@@ -192,6 +196,9 @@ describe('the Home tab for admins', () => {
   });
 
   it('today counts resets by credential and outcome, and refusals by reason; needs attention is empty when all is well', async () => {
+    // Today is the app's UTC day: a second past the next midnight on its clock, the reset, the
+    // refusal and the read share one, whatever the real time (a run across midnight read a new day).
+    h.clock.toJustPastNext('day');
     await h.reset('/reset-pin', 'UANN');
     await h.open('/reset-pin', 'UNOCHIME');
     await h.waitForAudit('UANN', (r) => r.phase === 'outcome');
@@ -224,10 +231,14 @@ describe('the Home tab for admins', () => {
 
   it('search: an admin finds a person\'s records, newest first, and pages through them', async () => {
     // 22 refusals, one record each: more than a page. At most 3 refusals for one reason are recorded
-    // in an hour (issue 26 §2.4), so they are spread over the last 8 hours of the app's clock.
+    // in an hour (issue 26 §2.4), so they are spread over the last 8 hours of the app's clock, three
+    // to each hour's window, from a second past its top: a run across the top of an hour would put
+    // two hours' refusals in one window, 3 of them unrecorded, and leave no second page.
+    const hour = 3_600_000;
+    const pastThisHour = Math.floor(Date.now() / hour) * hour + 1_000 - Date.now();
     try {
       for (let i = 0; i < 22; i++) {
-        h.clock.offsetMs = -Math.floor(i / 3) * 3_600_000 - 1;
+        h.clock.offsetMs = pastThisHour - Math.floor(i / 3) * hour;
         await h.open('/reset-pin', 'UNOCHIME');
       }
     } finally {
@@ -272,7 +283,9 @@ describe('the Home tab for admins', () => {
     // APPROVAL_UNAVAILABLE was removed from the failure codes in 70bacb2; reset_fax and its words
     // stand for a plug-in since removed. Each read (the person's activity, the day's counts, the
     // admin's search) once refused the whole range over one such record.
-    const now = new Date();
+    // Written and counted on one UTC day of the app's clock, whatever the real time.
+    h.clock.toJustPastNext('day');
+    const now = h.clock.now();
     const at = now.toISOString();
     const item = (id: string, extra: Record<string, unknown>) => ({
       v: 1,

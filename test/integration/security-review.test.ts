@@ -56,8 +56,7 @@ describe('the organisation-wide limit counts only requests that are allowed', ()
   beforeAll(() => {
     // A second past the top of the next hour on the app's clock: every open below falls in one
     // minute's window and one hour's (a run that crossed a minute once let Ada through).
-    const hour = 3_600_000;
-    h.clock.offsetMs = Math.ceil(Date.now() / hour) * hour + 1_000 - Date.now();
+    h.clock.toJustPastNext('hour');
   });
 
   it('guests, bots, outsiders, people over their own limit and people the directory refuses pause nobody', async () => {
@@ -82,8 +81,7 @@ describe('a close and a Reset click on one confirmation', () => {
   const h = useHarness({ env: { RESET_MAX_PER_HOUR: '2' } }, (x) => x.chime.setLatency(0));
   beforeAll(() => {
     // A second past the top of the next hour on the app's clock: the counts share one window.
-    const hour = 3_600_000;
-    h.clock.offsetMs = Math.ceil(Date.now() / hour) * hour + 1_000 - Date.now();
+    h.clock.toJustPastNext('hour');
   });
   const overLimit = 'You have started as many PIN resets as Latchkey allows in an hour.';
 

@@ -113,6 +113,17 @@ export class ShiftedClock {
   now(): Date {
     return new Date(Date.now() + this.offsetMs);
   }
+
+  /**
+   * Sets the clock to a second past the next top of a minute, an hour or a UTC day, so that what a
+   * test does next falls in one of the fixed windows the rate limits count in (and one day of the
+   * audit), whatever the real time: a run that crossed a minute's end once split a count.
+   */
+  toJustPastNext(unit: 'minute' | 'hour' | 'day'): void {
+    const unitMs = { minute: 60_000, hour: 3_600_000, day: 86_400_000 }[unit];
+    const now = Date.now();
+    this.offsetMs = Math.ceil(now / unitMs) * unitMs + 1_000 - now;
+  }
 }
 
 export class Harness {
