@@ -71,7 +71,8 @@ describe('an AWS call not answered within the request timeout', () => {
 
   it('a lookup the directory never answers, before anything changes: "not answering", and nothing was changed', async () => {
     hold(h.chime.hold());
-    const { view } = await h.open('/reset-pin', 'UANN');
+    // Three attempts of 1 s each and the SDK's pauses between them: 3-4 s of work, waited for up to 15 s.
+    const { view } = await h.open('/reset-pin', 'UANN', { timeoutMs: 15_000 });
     expect(JSON.stringify(view)).toContain('Amazon Chime is not answering right now. Nothing was changed.');
     expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
   }, 30_000);
@@ -79,14 +80,16 @@ describe('an AWS call not answered within the request timeout', () => {
   it('a lookup not answered once is tried again (lookups keep the SDK\'s retries), and the reset then goes through', async () => {
     const release = h.chime.hold(['ListUsers']);
     hold(release);
-    // Answers flow again once the first attempt has timed out (1 s): its retry is answered.
-    const first = (async () => {
-      while (h.chime.callsTo('ListUsers').length === 0) await new Promise((r) => setTimeout(r, 20));
-      await new Promise((r) => setTimeout(r, 1_500));
+    // Answers flow again once the retry has come (the first attempt timed out, at 1 s): the retry is
+    // answered at once. Released on a timer from the first attempt, a busy machine could release it
+    // after the retry had timed out too, and a third attempt was made.
+    const retried = (async () => {
+      const deadline = Date.now() + 15_000;
+      while (h.chime.callsTo('ListUsers').length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
       release();
     })();
-    const { final } = await h.reset('/reset-pin', 'UBOB');
-    await first;
+    const { final } = await h.reset('/reset-pin', 'UBOB', { timeoutMs: 15_000 });
+    await retried;
     expect(secretIn(final)).toBe(h.chime.pinOf('chime-bob'));
     expect(h.chime.callsTo('ListUsers')).toHaveLength(2);
     expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
@@ -95,6 +98,8 @@ describe('an AWS call not answered within the request timeout', () => {
   it('the audit attempt DynamoDB never answers: nothing changes (fail closed), and the person is told the audit could not be written', async () => {
     const { final } = await h.reset('/reset-pin', 'UBOB', {
       beforeSubmit: () => hold(h.dynamoGate.hold((call) => call.operation === 'PutItem' && call.body.includes('"attempt"') && call.body.includes('UBOB'))),
+      // DynamoDB's three attempts of 1 s each: 3-4 s of work, waited for up to 15 s.
+      timeoutMs: 15_000,
     });
     expect(JSON.stringify(final)).toContain('Latchkey could not write its audit record, so it changed nothing.');
     expect(h.dynamoGate.held.length).toBeGreaterThanOrEqual(1);

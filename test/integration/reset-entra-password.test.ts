@@ -185,7 +185,7 @@ describe('/reset-entra-password', () => {
 
   it('the password set not answered within the request timeout: Entra may have set it, so the person is never told nothing was changed', async () => {
     await expectUnansweredChange(h, { command: COMMAND, userId: 'UMAX', standIn: entra(), operation: 'SetPassword', told: 'Microsoft Entra ID did not confirm the reset, so Latchkey cannot tell whether your Microsoft password was reset.' });
-  }, 15_000);
+  }, 30_000);
 
   it('a client secret rotated in Entra: the token is refused (invalid_client), Latchkey says it is misconfigured and alerts, and never logs either secret', async () => {
     const old = entra().clientSecret;

@@ -160,7 +160,7 @@ describe('/reset-google-password', () => {
 
   it('the password set not answered within the request timeout: Google may have set it, so the person is never told nothing was changed', async () => {
     await expectUnansweredChange(h, { command: COMMAND, userId: 'UMAX', standIn: google(), operation: 'UpdateUser', told: 'Google Workspace did not confirm the reset, so Latchkey cannot tell whether your Google password was reset.' });
-  }, 15_000);
+  }, 30_000);
 
   it("a key rotated in Google (the old one deleted): the token is refused, Latchkey says it is misconfigured and alerts, and never logs the key", async () => {
     const old = JSON.parse(google().serviceAccountKey).private_key as string;

@@ -166,7 +166,7 @@ describe('/reset-okta-password', () => {
 
   it('the change itself not answered within the request timeout: Okta may have made it, so the person is never told nothing was changed', async () => {
     await expectUnansweredChange(h, { command: COMMAND, userId: 'UMAX', standIn: okta(), operation: 'ExpirePassword', told: 'Okta did not confirm the reset, so Latchkey cannot tell whether your Okta password was reset.' });
-  }, 15_000);
+  }, 30_000);
 
   it('a token Okta refuses when checking roles is an operator alert, not a reset', async () => {
     okta().failNext('ListRoles', { status: 403, errorCode: 'E0000006', summary: 'You do not have permission to perform the requested action' });

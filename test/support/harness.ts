@@ -396,8 +396,8 @@ export class Harness {
    * What a modal shows after a submission: the view the answer itself carried (response_action:
    * update), unless that was the "working…" view, in which case the next views.update.
    */
-  async shownAfter(submission: AppResponse, viewId: string): Promise<Record<string, any>> {
-    return (await this.shownAfterAll([submission], viewId))[0]!;
+  async shownAfter(submission: AppResponse, viewId: string, timeoutMs?: number): Promise<Record<string, any>> {
+    return (await this.shownAfterAll([submission], viewId, timeoutMs))[0]!;
   }
 
   /**
@@ -405,11 +405,11 @@ export class Harness {
    * answers carried, then one views.update for each answer that was only "working…". The modal's
    * first views.update is its confirmation, so results are updates 2, 3, …
    */
-  async shownAfterAll(submissions: AppResponse[], viewId: string): Promise<Record<string, any>[]> {
+  async shownAfterAll(submissions: AppResponse[], viewId: string, timeoutMs?: number): Promise<Record<string, any>[]> {
     const answered = submissions.map((s) => (s.json?.response_action === 'update' ? (s.json.view as Record<string, any>) : undefined));
     const direct = answered.filter((v): v is Record<string, any> => !!v && !isProgress(v));
     const updates = [];
-    for (let nth = 2; nth < 2 + submissions.length - direct.length; nth++) updates.push(await this.viewUpdate(viewId, nth));
+    for (let nth = 2; nth < 2 + submissions.length - direct.length; nth++) updates.push(await this.viewUpdate(viewId, nth, timeoutMs));
     return [...direct, ...updates];
   }
 
@@ -436,13 +436,14 @@ export class Harness {
   /**
    * The whole reset as the person does it: command, read, click; returns the final modal.
    * `beforeSubmit` runs while the person reads the confirmation: a fault for the click to meet.
+   * `timeoutMs`: how long the confirmation, and then the final modal, may each take (5 s unless given).
    */
-  async reset(command: string, userId: string, { beforeSubmit }: { beforeSubmit?: () => unknown } = {}) {
-    const opened = await this.open(command, userId);
+  async reset(command: string, userId: string, { beforeSubmit, timeoutMs }: { beforeSubmit?: () => unknown; timeoutMs?: number } = {}) {
+    const opened = await this.open(command, userId, { timeoutMs });
     if (!opened.view.submit) return { ...opened, submission: undefined, final: opened.view };
     await beforeSubmit?.();
     const submission = await this.submit(userId, opened.view);
-    const final = await this.shownAfter(submission, opened.viewId);
+    const final = await this.shownAfter(submission, opened.viewId, timeoutMs);
     return { ...opened, submission, final };
   }
 
@@ -578,11 +579,12 @@ export function useHarness(options: HarnessOptions = {}, reset?: (h: Harness) =>
 /**
  * A reset whose change (`operation`) the directory makes but never answers, within the call's
  * timeout: the person is told it may have been made (`told`), never that nothing was changed, is
- * shown no secret, and the outcome is audited as unknown.
+ * shown no secret, and the outcome is audited as unknown. The final modal comes once the call's
+ * 5 s are up, so it is waited for up to 15 s (a test calling this gives itself 30 s).
  */
 export async function expectUnansweredChange(h: Harness, change: { command: string; userId: string; standIn: StandIn; operation: string; told: string }): Promise<void> {
   let release = () => {};
-  const { final } = await h.reset(change.command, change.userId, { beforeSubmit: () => (release = change.standIn.hold([change.operation])) });
+  const { final } = await h.reset(change.command, change.userId, { beforeSubmit: () => (release = change.standIn.hold([change.operation])), timeoutMs: 15_000 });
   release();
   const shown = JSON.stringify(final);
   expect(shown).toContain(change.told);
