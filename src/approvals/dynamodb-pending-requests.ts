@@ -195,6 +195,10 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
         taken += ' AND #finishRequestIdThen = :sameFinish';
       }
     }
+    if (condition.listedAsFailed) {
+      values[':failedList'] = FAILED_LIST;
+      taken += ' AND #list = :failedList';
+    }
     // Or this very write, sent again by the SDK after its answer was lost: it moved the request, and
     // the take, the decision or the settling is ours, never "another writer got there first".
     names['#writeId'] = 'writeId';

@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { closedOutcomeUnknown, type Detail, type PendingRequest } from '../flows/approvals/pending-request';
 import { outcomeUnknownCheck } from './approval-status';
+import { recordedFailureHeadline } from './failure-message';
 import { context, escapeMrkdwn, quoted, section, slackTime } from './blocks';
 import type { ApprovalKindWords } from './approval-words';
 import type { LicenseVocabulary } from './words';
@@ -56,6 +57,19 @@ function licenseNotice(request: PendingRequest, words: LicenseVocabulary['words'
   if (request.status === 'DENIED') {
     const text = `Your request to change your ${words.what} to ${to} was denied by ${by}.`;
     return { text, blocks: [section(`:no_entry: ${text}`), ...comment, context('Reply to them, or ask IT, if you think this is wrong.')] };
+  }
+  if (request.status === 'APPLY_FAILED') {
+    // Told only once it is retried no more (its request's time ended): until then an admin retries it.
+    const made = request.errorCode === 'DIRECTORY_OUTCOME_UNKNOWN' ? 'the change may or may not have been applied' : 'the change was not applied';
+    const text = `Your request to change your ${words.what} to ${to} was approved by ${by}, but ${made}, and it was not retried before your request's time ended.`;
+    return {
+      text,
+      blocks: [
+        section(`:warning: ${text}`),
+        context(recordedFailureHeadline({ code: request.errorCode ?? 'INTERNAL' }, words)),
+        context(`Run \`${words.command}\` to ask again.`),
+      ],
+    };
   }
   if (request.status === 'EXPIRED') {
     const text = `Your request to change your ${words.what} to ${to} expired without a decision.`;

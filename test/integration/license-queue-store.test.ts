@@ -264,13 +264,14 @@ describe('license requests by list', () => {
     // One Query of the list of failed changes: never the closed requests, never a scan.
     expect(queries.map((q) => [q.command, JSON.stringify(q.ExpressionAttributeValues)])).toEqual([['QueryCommand', JSON.stringify({ ':list': { S: 'CHANGE_FAILED' } })]]);
 
-    // Its requester's own list has it, though its place was taken over by their next request (past its time).
+    // Its requester's own list has it, though its place was taken over by their next request (past
+    // its time); it is retried no more then, so an old approval is never applied over the new request.
     const after = { now: () => new Date('2026-12-04T10:00:00Z') };
     const laterStore = new DynamoDbPendingRequests(client, 'approvals-6', after);
     await laterStore.create({ ...request('next-ann', 'UANN', '2026-12-04T09:30:00.000Z'), expiresAt: '2026-12-07T09:00:00.000Z' }, 'OPEN');
     expect((await approvalsOver(laterStore, kind, after).mine({ userId: 'UANN', teamId: 'T0TEAM' }, 5)).map((r) => [r.id, r.status, r.decidable])).toEqual([
       ['next-ann', 'PENDING', true],
-      ['fail-ann', 'APPLY_FAILED', true],
+      ['fail-ann', 'APPLY_FAILED', false],
     ]);
 
     // Retried (Chime answers again), it leaves the list for its requester's own; denied, too.

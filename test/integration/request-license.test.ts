@@ -340,4 +340,69 @@ describe('/request-license expiry', () => {
     expect(JSON.stringify(refreshed.args.blocks).toLowerCase()).toContain('expired');
     expect(h.chime.callsTo('UpdateUser')).toEqual([]);
   });
+
+  it("a failed change not retried within its request's time is retried no more: it leaves every admin's list, its message loses Review, and its requester is told to ask again, which they can", async () => {
+    h ??= await Harness.start({ env: { LICENSE_REQUEST_TTL_HOURS: '1' } });
+    h.clock.offsetMs = 0;
+    h.slack.clear();
+    const { view, viewId } = await h.open('/request-license', 'UBOB');
+    await h.submit('UBOB', view, {
+      values: {
+        license: { license: { type: 'radio_buttons', selected_option: { value: 'Pro' } } },
+        reason: { reason: { type: 'plain_text_input', value: 'webinars' } },
+      },
+    });
+    await h.viewUpdate(viewId, 2);
+    const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes('<@UBOB>'));
+    const requestId = (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0].value as string;
+    const message = { channel: post.result!.channel as string, ts: post.result!.ts as string };
+    const reviewing = (admin: string) => h.opening((trigger) => h.click(admin, 'license_review', requestId, message, trigger));
+    const opened = await reviewing('UADA');
+    h.chime.failNext('UpdateUser', 'ServiceUnavailableException', 5);
+    await h.submit('UADA', opened.view, {
+      values: {
+        decision: { decision: { type: 'radio_buttons', selected_option: { value: 'approve' } } },
+        comment: { comment: { type: 'plain_text_input', value: null } },
+      },
+    });
+    expect(JSON.stringify(await h.viewUpdate(opened.viewId, 2))).toContain('Amazon Chime is not answering right now');
+    const failedList = async () => JSON.stringify((await h.openHome('UMAX')).home);
+    expect(await failedList()).toContain(`"value":"${requestId}"`);
+    h.chime.clear();
+
+    // Its request's time (1 h) ends: its requester may ask anew, and this one is retried no more.
+    h.clock.offsetMs = 2 * 3_600_000;
+    try {
+      const home = await failedList();
+      expect(home).not.toContain(`"value":"${requestId}"`);
+      expect(home).not.toContain('Failed: waiting for a retry');
+      const update = await h.slack.waitForCall('chat.update', (c) => c.args.ts === message.ts && JSON.stringify(c.args).includes('can ask again'));
+      expect(JSON.stringify(update.args.blocks)).not.toContain('license_review');
+      expect(JSON.stringify(update.args.blocks)).toContain('<@UBOB> can ask again with `/request-license`');
+      const toldAgain = (c: SlackCall) => c.method === 'chat.postMessage' && c.args.channel === 'DUBOB' && JSON.stringify(c.args).includes('to ask again');
+      const dm = await h.slack.waitForCall('chat.postMessage', toldAgain);
+      expect(JSON.stringify(dm.args)).toContain('Run `/request-license` to ask again');
+      expect(JSON.stringify(dm.args)).toContain('Amazon Chime is not answering right now');
+      // Told once: another admin's Home open changes nothing more.
+      await h.openHome('UADA');
+      expect(h.slack.calls.filter(toldAgain)).toHaveLength(1);
+      // An admin who had it open, or clicks Review on its message, cannot retry it.
+      const late = await reviewing('UADA');
+      expect(late.view.submit).toBeUndefined();
+      const stale = await h.submit('UADA', opened.view, {
+        values: {
+          decision: { decision: { type: 'radio_buttons', selected_option: { value: 'approve' } } },
+          comment: { comment: { type: 'plain_text_input', value: null } },
+        },
+      });
+      expect(stale.status).toBe(200);
+      expect(JSON.stringify(await h.viewUpdate(opened.viewId, 3))).toContain('<@UBOB> can ask again');
+      expect(h.chime.users.get('chime-bob')?.LicenseType).toBe('Basic');
+      // Its requester asks again, and the new request goes to the admins.
+      const again = await h.open('/request-license', 'UBOB');
+      expect(again.view.submit).toBeDefined();
+    } finally {
+      h.clock.offsetMs = 0;
+    }
+  });
 });

@@ -1,6 +1,7 @@
 import { AuditTrail, type AuditedChange } from '../audit-trail';
 import { asFailure, describeError, LatchkeyFailure, type FailureCode } from '../failure';
 import { NO_METRICS, type Admins, type AuditEntry, type AuditLog, type Clock, type Logger, type Metrics, type RateLimiter, type Requester } from '../ports';
+import { aFewAtATime } from '../a-few-at-a-time';
 import { newRequestId } from '../request-id';
 import { servesRequest, type Workspace } from '../workspace';
 import { approvalAction, type ApprovalStep, type Detail, OUTCOME_UNKNOWN, type PendingPage, type PendingRequest, type PendingRequestStore, type PendingStatus, UNKNOWN_STATUS } from './pending-request';
@@ -20,6 +21,8 @@ export const FINISH_OUTCOME_UNKNOWN_AFTER_MS = 10 * 60_000;
 /** How many of the queue's requests one read looks at, at most, to find enough live ones. */
 const QUEUE_READ_MAX = 250;
 const QUEUE_PAGE = 25;
+/** How many writes (and the posts that follow them) one read starts at once, at most. */
+const WRITES_AT_ONCE = 4;
 /** How many such rewrites a process remembers: forgetting only means one more rewrite. */
 const SHOWN_UNKNOWN_MAX = 1000;
 
@@ -200,7 +203,7 @@ export class Approvals {
   > {
     try {
       const request = await this.loadForReviewer(reviewer, requestId);
-      const current = await this.expireIfDue(request);
+      const current = await this.closeLapsedRetry(await this.expireIfDue(request));
       if (!this.decidable(current)) return { ok: true, state: 'closed', request: current, ...this.unknownAt(current) };
       const details = await this.kindOf(current).reviewDetails(current);
       return { ok: true, state: 'decide', request: current, details };
@@ -221,7 +224,7 @@ export class Approvals {
   async decide(reviewer: Requester, requestId: string, choice: Decision): Promise<{ ok: true; request: PendingRequest; decidable: boolean } | ApprovalFailure> {
     let request: PendingRequest;
     try {
-      request = await this.expireIfDue(await this.loadForReviewer(reviewer, requestId));
+      request = await this.closeLapsedRetry(await this.expireIfDue(await this.loadForReviewer(reviewer, requestId)));
     } catch (err) {
       return this.fail(err, { requester: reviewer, step: 'decide', requestId });
     }
@@ -340,8 +343,12 @@ export class Approvals {
    * by the retry or denial), never from every request. A request failed before that list was kept
    * is not in it.
    */
-  awaitingRetry(): Promise<PendingRequest[]> {
-    return this.listed((size, after) => this.deps.store.awaitingRetry(size, after), (r) => r.status === 'APPLY_FAILED' && this.decidable(r));
+  async awaitingRetry(): Promise<PendingRequest[]> {
+    const failed = await this.listed((size, after) => this.deps.store.awaitingRetry(size, after), (r) => r.status === 'APPLY_FAILED' && !this.handsOver(r));
+    // Past its request's time, a failed change is retried no more (as a request nobody decided
+    // expires): its requester may have asked anew. Taken off the list as read, and they are told.
+    await this.closeLapsedRetries(failed);
+    return failed.filter((r) => this.decidable(r));
   }
 
   /** The requests of a list of few (read page by page, up to QUEUE_READ_MAX) of a served kind that `keep` keeps, oldest first. */
@@ -371,6 +378,7 @@ export class Approvals {
       this.deps.store.decidedOf(requester.userId, limit),
     ]);
     const current = await Promise.all(held.map((r) => this.expireIfDue(r)));
+    await this.closeLapsedRetries(failed);
     const byId = new Map<string, PendingRequest>();
     for (const r of [...decided, ...underway, ...failed, ...current]) byId.set(r.id, r);
     return [...byId.values()]
@@ -414,6 +422,34 @@ export class Approvals {
       this.deps.announcer.tellRequester(expired).catch((err: unknown) => this.warn(err, expired, 'requester DM failed')),
     ]);
     return expired;
+  }
+
+  /**
+   * A failed change (for a kind the admin's click applies) past its request's time is retried no
+   * more, as a request nobody decided expires: its requester's open place is free, and they may
+   * have asked anew, so an old approval is never applied over it. It stays APPLY_FAILED (why it
+   * failed, and whether the change may have been made, is kept), leaves the admins' list of failed
+   * changes once (whoever reads it first), its message loses Review, and its requester is told to
+   * ask again.
+   */
+  private async closeLapsedRetry(request: PendingRequest): Promise<PendingRequest> {
+    if (!this.retryLapsed(request)) return request;
+    const closed = await this.deps.store.transition(request.id, ['APPLY_FAILED'], 'APPLY_FAILED', {}, { listedAsFailed: true });
+    // Taken off already (or retried just before its time ended): as read, it is not decidable now.
+    if (!closed) return request;
+    await Promise.all([this.refresh(closed), this.deps.announcer.tellRequester(closed).catch((err: unknown) => this.warn(err, closed, 'requester DM failed'))]);
+    return closed;
+  }
+
+  private async closeLapsedRetries(requests: readonly PendingRequest[]): Promise<void> {
+    await aFewAtATime(
+      requests.filter((r) => this.retryLapsed(r)),
+      WRITES_AT_ONCE,
+      (r) => this.closeLapsedRetry(r).then(
+        () => undefined,
+        (err: unknown) => this.warn(err, r, 'closing a lapsed failed change failed'),
+      ),
+    );
   }
 
   /**
@@ -536,7 +572,12 @@ export class Approvals {
    * back to its requester; a denial closes it).
    */
   private decidable(request: PendingRequest): boolean {
-    return request.status === 'PENDING' || (request.status === 'APPLY_FAILED' && !this.handsOver(request)) || this.finishUnknown(request);
+    return request.status === 'PENDING' || (request.status === 'APPLY_FAILED' && !this.handsOver(request) && !this.retryLapsed(request)) || this.finishUnknown(request);
+  }
+
+  /** A failed change an admin's click would retry, past its request's time: retried no more (closeLapsedRetry). */
+  private retryLapsed(request: PendingRequest): boolean {
+    return request.status === 'APPLY_FAILED' && !this.handsOver(request) && Date.parse(request.expiresAt) <= this.deps.clock.now().getTime();
   }
 
   /**

@@ -5,7 +5,7 @@ import type { Requester } from '../ports';
  * and whatever kind comes next. Every kind goes through the same states, store, queue, review and
  * audit steps; what a kind adds is its `detail` and what approval does (approvals.ts, ApprovalKind).
  *
- *   PENDING → APPROVED → APPLIED | APPLY_FAILED      (APPLY_FAILED → APPROVED on retry)
+ *   PENDING → APPROVED → APPLIED | APPLY_FAILED      (APPLY_FAILED → APPROVED on retry, until the request's time ends)
  *   PENDING → DENIED | EXPIRED                       (APPROVED → EXPIRED for a kind the requester finishes)
  *   APPROVED → FINISHING → APPLIED | APPLY_FAILED    (a kind the requester finishes: their click takes it, once)
  *   FINISHING → APPROVED | DENIED                    (a finish that did not end within a bound: an admin decides it again)
@@ -115,12 +115,15 @@ export type PendingChanges = Partial<Pick<PendingRequest, 'decidedBy' | 'decided
  * finish before then (or, taken before takenAt was kept, that its time to finish ended before then);
  * `decidedBefore`, that it was decided before then; `sameFinish`, that it still holds the
  * finishRequestId it was taken with (absent: still none, as on a request filed before 71eeee6),
- * so a finish settles only its own take, never one an admin's new approval handed out since.
+ * so a finish settles only its own take, never one an admin's new approval handed out since;
+ * `listedAsFailed`, that it is still listed among the failed changes (moved with `retryable`), so
+ * taking it off that list happens once, whoever reads it first.
  */
 export interface TransitionCondition {
   readonly takenBefore?: string;
   readonly decidedBefore?: string;
   readonly sameFinish?: { readonly finishRequestId?: string };
+  readonly listedAsFailed?: boolean;
 }
 
 /** A page of the review queue, oldest first, and where the next page starts. */
