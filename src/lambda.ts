@@ -27,14 +27,18 @@ export const SECRET_REREAD_MS = 60_000;
  * Log lines go to stdout synchronously, and are flushed before the invocation returns: Lambda
  * freezes the process once the handler has answered.
  */
-export function createLambdaHandler(env: NodeJS.ProcessEnv, logger: AppLogger = lambdaLogger(env.LOG_LEVEL ?? 'info')): LambdaHandler {
+export function createLambdaHandler(
+  env: NodeJS.ProcessEnv,
+  logger: AppLogger = lambdaLogger(env.LOG_LEVEL ?? 'info'),
+  { awsRequestTimeoutMs }: { awsRequestTimeoutMs?: number } = {},
+): LambdaHandler {
   let starting: Promise<{ latchkey: LambdaLatchkey; signingSecret: string }> | undefined;
   let rereadAt = 0;
   const arns = () => Object.fromEntries(secretVariables().flatMap((v) => (env[`${v}_ARN`] ? [[v, env[`${v}_ARN`]!]] : [])));
   const build = async (secrets: Record<string, string>) => {
     const loaded = loadConfig({ ...env, ...secrets });
     if (!loaded.ok) throw new Error(describeProblems(loaded.problems));
-    const latchkey = await createLambdaLatchkey(loaded.config, { logger, functionName: env.AWS_LAMBDA_FUNCTION_NAME! });
+    const latchkey = await createLambdaLatchkey(loaded.config, { logger, functionName: env.AWS_LAMBDA_FUNCTION_NAME!, awsRequestTimeoutMs });
     logger.info({ functionName: env.AWS_LAMBDA_FUNCTION_NAME }, 'Latchkey is ready (Lambda)');
     return { latchkey, signingSecret: loaded.config.slack.signingSecret };
   };

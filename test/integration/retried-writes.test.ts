@@ -62,3 +62,33 @@ describe('a conditional write whose answer was lost, retried by the SDK', () => 
     expect((await h.auditRecords('UBOB')).some((r) => 'writeId' in r)).toBe(false);
   }, 30_000);
 });
+
+describe('on Lambda, a work order claim whose answer was lost, retried by the SDK', () => {
+  const h = useHarness({ entry: 'lambda', awsRequestTimeoutMs: 1_000, dynamoGate: true }, (x) => {
+    x.slack.clear();
+    x.chime.clear();
+  });
+  const claim = (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes('"work#');
+
+  it("the worker knows the claim for its own: the confirmation opens, Ann gets her PIN, and Chime is asked once", async () => {
+    // The command's work order (the confirmation, in the loading modal) and the click's (the reset).
+    h.dynamoGate.lose(claim);
+    const { final } = await h.reset('/reset-pin', 'UANN', { beforeSubmit: () => h.dynamoGate.lose(claim) });
+    expect(h.dynamoGate.lost.filter(claim).map((c) => c.status)).toEqual([200, 200]);
+    expect(secretIn(final)).toBe(h.chime.pinOf('chime-ann'));
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+    expect(h.logs.join('')).not.toContain('work order delivered again');
+  }, 30_000);
+
+  it('a work order delivered twice, one claim answer lost: worked once, the other delivery is still refused', async () => {
+    const opened = await h.open('/reset-pin', 'UCARL');
+    h.lambda.deliverNextTwice();
+    h.dynamoGate.lose(claim);
+    const final = await h.shownAfter(await h.submit('UCARL', opened.view), opened.viewId);
+    await h.lambda.idle();
+    expect(h.dynamoGate.lost.filter(claim).map((c) => c.status).at(-1)).toBe(200);
+    expect(secretIn(final)).toBe(h.chime.pinOf('chime-carl'));
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+    expect(h.logs.join('')).toContain('work order delivered again');
+  }, 30_000);
+});

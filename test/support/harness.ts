@@ -96,7 +96,7 @@ export interface HarnessOptions {
   /** With entry 'lambda': the built bundle (scripts/build-lambda.js) to run instead of src/lambda.ts. */
   lambdaBundle?: string;
   env?: Record<string, string>;
-  /** How long the app's AWS calls may go unanswered (the server entry): the app's own 5 s unless given. */
+  /** How long the app's AWS calls may go unanswered (either entry): the app's own 5 s unless given. */
   awsRequestTimeoutMs?: number;
   /** The app reaches dynalite through a gate (`dynamoGate`) that can leave chosen requests unanswered. */
   dynamoGate?: boolean;
@@ -208,7 +208,7 @@ export class Harness {
       },
     });
     const clock = new ShiftedClock();
-    const latchkey = options.entry === 'lambda' ? lambdaEntry(config, env, sink, options.lambdaBundle) : createLatchkey(config, { logger: createLogger('debug', sink), clock, awsRequestTimeoutMs: options.awsRequestTimeoutMs });
+    const latchkey = options.entry === 'lambda' ? lambdaEntry(config, env, sink, options.lambdaBundle, options.awsRequestTimeoutMs) : createLatchkey(config, { logger: createLogger('debug', sink), clock, awsRequestTimeoutMs: options.awsRequestTimeoutMs });
     const { port } = await latchkey.start();
     const readerClient = new DynamoDBClient({ endpoint: dynamo.endpoint });
     const auditReader = new DynamoDbAuditLog(readerClient, config.audit.tableName, 1, { now: () => new Date() });

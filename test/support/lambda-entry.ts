@@ -32,7 +32,7 @@ export function credentialSecretArn(variable: string): string {
  * simulated Secrets Manager. Its environment holds the secrets' ARNs, never their values.
  * Started and stopped like the long-running app, so the harness can run the same tests on it.
  */
-export function lambdaEntry(config: Config, env: Record<string, string>, sink: Writable, bundle?: string) {
+export function lambdaEntry(config: Config, env: Record<string, string>, sink: Writable, bundle?: string, awsRequestTimeoutMs?: number) {
   // The one-file bundle `npm run build:lambda` writes, when asked: what the stack deploys.
   const create: typeof createLambdaHandler = bundle ? (require(bundle) as typeof import('../../src/lambda')).createLambdaHandler : createLambdaHandler;
   let lambda: LambdaSimulator | undefined;
@@ -67,13 +67,13 @@ export function lambdaEntry(config: Config, env: Record<string, string>, sink: W
       }
       dynamo.destroy();
       const logger = createLogger('debug', sink);
-      handler = create(lambdaEnv, logger);
+      handler = create(lambdaEnv, logger, { awsRequestTimeoutMs });
       lambda = await startLambdaSimulator({
         functionName: FUNCTION_NAME,
         handler: () => {
           if (cold > 0) {
             cold -= 1;
-            handler = create(lambdaEnv, logger);
+            handler = create(lambdaEnv, logger, { awsRequestTimeoutMs });
           }
           return handler!;
         },
