@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { describeError, LatchkeyFailure } from '../flows/failure';
@@ -16,33 +17,82 @@ export class DynamoDbRateLimiter implements RateLimiter {
     private readonly clock: Clock,
   ) {}
 
+  /**
+   * The SDK sends the ADD again when its answer was lost or late (the request timeout), and
+   * DynamoDB may have made the first one: made twice, the ADD would count one use twice, or, at
+   * the limit, refuse a use its first try counted. So each use writes a token of its own
+   * (`writeId`, a random UUID made before send, which the SDK's retries carry), and the ADD is
+   * made only if the window's last counted use is not this one: the retry of an ADD that was made
+   * fails its condition instead of counting again. A use the condition refuses is then checked
+   * (countedAlready): if the window's last counted use is this one, its first try counted it, and
+   * it is allowed. One attribute, whatever the limit (a set of every use's token would grow with
+   * the organisation-wide count, and every write's cost with it). What is left: another use of the
+   * same key counted between the first try and its retry (both within one request timeout)
+   * replaces the token, and the retry then counts again, or is refused at the limit: one use too
+   * many on the count, never one too few.
+   */
   async take(key: string, limit: number, windowMs: number, at: Date): Promise<{ ok: true } | { ok: false; retryAt: Date }> {
     const windowStart = at.getTime() - (at.getTime() % windowMs);
     const retryAt = new Date(windowStart + windowMs);
+    const pk = `${key}#${windowStart}`;
+    const writeId = randomUUID();
     try {
       await this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
-          Key: marshall({ pk: `${key}#${windowStart}` }),
-          UpdateExpression: 'ADD hits :one SET expiresAt = :expires',
-          ConditionExpression: 'attribute_not_exists(hits) OR hits < :limit',
+          Key: marshall({ pk }),
+          UpdateExpression: 'ADD hits :one SET expiresAt = :expires, writeId = :writeId',
+          ConditionExpression: '(attribute_not_exists(hits) OR hits < :limit) AND (attribute_not_exists(writeId) OR writeId <> :writeId)',
           ExpressionAttributeValues: marshall({
             ':one': 1,
             ':limit': limit,
             ':expires': Math.floor(retryAt.getTime() / 1000) + 86_400,
+            ':writeId': writeId,
           }),
         }),
       );
       return { ok: true };
     } catch (err) {
-      if ((err as Error).name === 'ConditionalCheckFailedException') return { ok: false, retryAt };
+      if ((err as Error).name !== 'ConditionalCheckFailedException') throw unavailable(err);
+    }
+    try {
+      return (await this.countedAlready(pk, writeId)) ? { ok: true } : { ok: false, retryAt };
+    } catch (err) {
       throw unavailable(err);
     }
   }
 
   /**
+   * Whether the window's last counted use is `writeId`'s: a write that changes nothing (the token
+   * to the value it must already hold), made only if it holds it. A write rather than a GetItem,
+   * so the role needs no more than the UpdateItem it has here; like every write, it sees every
+   * write before it.
+   */
+  private async countedAlready(pk: string, writeId: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: marshall({ pk }),
+          UpdateExpression: 'SET writeId = :writeId',
+          ConditionExpression: 'writeId = :writeId',
+          ExpressionAttributeValues: marshall({ ':writeId': writeId }),
+        }),
+      );
+      return true;
+    } catch (err) {
+      if ((err as Error).name === 'ConditionalCheckFailedException') return false;
+      throw err;
+    }
+  }
+
+  /**
    * One conditional ADD of -1 to the window the use was counted in, which also records `useId`
-   * there: a second give-back of the same use (a replayed request) fails the condition.
+   * there: a second give-back of the same use (a replayed request) fails the condition. So does
+   * the SDK's retry of a give-back that was made and whose answer was lost: the use is given back
+   * once, as it should be, and only the answer is false ("nothing to give back"), which the flows
+   * use for a log line alone. Telling the two apart would take a token per call and a check after
+   * the refusal, for a word in a log.
    */
   async giveBack(key: string, windowMs: number, countedAt: Date, useId: string): Promise<boolean> {
     const at = countedAt.getTime();

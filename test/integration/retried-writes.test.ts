@@ -61,6 +61,39 @@ describe('a conditional write whose answer was lost, retried by the SDK', () => 
     }
     expect((await h.auditRecords('UBOB')).some((r) => 'writeId' in r)).toBe(false);
   }, 30_000);
+
+  it("a person's count: counted once, so their second reset in the hour (RESET_MAX_PER_HOUR=2) still goes through, and a third is refused", async () => {
+    h.dynamoGate.lose(countOf('UCARL'));
+    const first = await h.reset('/reset-pin', 'UCARL');
+    expect(h.dynamoGate.lost.filter(countOf('UCARL')).map((c) => c.status)).toEqual([200]);
+    expect(secretIn(first.final)).toBeDefined();
+    const second = await h.reset('/reset-pin', 'UCARL');
+    expect(secretIn(second.final)).toBe(h.chime.pinOf('chime-carl'));
+    expect(JSON.stringify((await h.open('/reset-pin', 'UCARL')).view)).toContain(overLimit);
+  }, 30_000);
+
+  it("a person's count at the limit: the use its first try counted is allowed, not refused, and the next is refused", async () => {
+    expect(secretIn((await h.reset('/reset-pin', 'UADA')).final)).toBeDefined();
+    // The second use of two: its first try makes the count 2, and its retry meets the limit.
+    h.dynamoGate.lose(countOf('UADA'));
+    const second = await h.reset('/reset-pin', 'UADA');
+    expect(h.dynamoGate.lost.filter(countOf('UADA')).map((c) => c.status)).toEqual([200]);
+    expect(JSON.stringify(second.final)).not.toContain(overLimit);
+    expect(secretIn(second.final)).toBe(h.chime.pinOf('chime-ada'));
+    expect(JSON.stringify((await h.open('/reset-pin', 'UADA')).view)).toContain(overLimit);
+  }, 30_000);
+
+  it("a give-back (a confirmation closed) whose answer was lost gives back once: two resets still go through, a third is refused", async () => {
+    const giveBack = (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes('reset:pin:UMAX#') && c.body.includes('givenBack');
+    const opened = await h.open('/reset-pin', 'UMAX');
+    h.dynamoGate.lose(giveBack);
+    await h.close('UMAX', opened.view);
+    for (let i = 0; i < 100 && h.dynamoGate.lost.filter(giveBack).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    await h.waitForLogs('confirmation closed; its count', 1, 10_000);
+    expect(h.dynamoGate.lost.filter(giveBack).map((c) => c.status)).toEqual([200]);
+    for (let i = 0; i < 2; i++) expect(secretIn((await h.reset('/reset-pin', 'UMAX')).final)).toBeDefined();
+    expect(JSON.stringify((await h.open('/reset-pin', 'UMAX')).view)).toContain(overLimit);
+  }, 30_000);
 });
 
 describe('on Lambda, a work order claim whose answer was lost, retried by the SDK', () => {
