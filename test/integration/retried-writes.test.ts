@@ -16,19 +16,18 @@ describe('a conditional write whose answer was lost, retried by the SDK', () => 
     x.slack.clear();
     x.chime.clear();
   });
-  beforeAll(() => {
-    // A second past the top of the next hour on the app's clock: a person's counts share one window.
-    const hour = 3_600_000;
-    h.clock.offsetMs = Math.ceil(Date.now() / hour) * hour + 1_000 - Date.now();
-  });
+  // A second past the top of the next hour on the app's clock: a person's counts share one window.
+  beforeAll(() => h.clock.toJustPastNext('hour'));
+  /** How long a modal may take: a lost answer costs the 1 s timeout and a retry, on a busy machine. */
+  const timeoutMs = 15_000;
   const attemptOf = (userId: string) => (c: DynamoCall) => c.operation === 'PutItem' && c.body.includes('"attempt"') && c.body.includes(userId);
   const countOf = (userId: string) => (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes(`reset:pin:${userId}#`) && c.body.includes('hits < :limit');
   const overLimit = 'You have started as many PIN resets as Latchkey allows in an hour.';
 
   it("the audit attempt: Bob gets his new PIN, the audit holds one attempt and one outcome, Chime is asked once; a second click of the same confirmation is still refused", async () => {
-    const opened = await h.open('/reset-pin', 'UBOB');
+    const opened = await h.open('/reset-pin', 'UBOB', { timeoutMs });
     h.dynamoGate.lose(attemptOf('UBOB'));
-    const final = await h.shownAfter(await h.submit('UBOB', opened.view), opened.viewId);
+    const final = await h.shownAfter(await h.submit('UBOB', opened.view), opened.viewId, timeoutMs);
     // DynamoDB wrote the attempt (its lost answer was a 200), and the SDK sent it again.
     expect(h.dynamoGate.lost.filter(attemptOf('UBOB')).map((c) => c.status)).toEqual([200]);
     expect(JSON.stringify(final)).not.toContain('This confirmation was already used');
@@ -41,7 +40,7 @@ describe('a conditional write whose answer was lost, retried by the SDK', () => 
     ]);
 
     // The same confirmation clicked again (a replay, a second tab): a different write, refused.
-    const again = await h.shownAfter(await h.submit('UBOB', opened.view), opened.viewId);
+    const again = await h.shownAfter(await h.submit('UBOB', opened.view), opened.viewId, timeoutMs);
     expect(JSON.stringify(again)).toContain('This confirmation was already used');
     expect(secretIn(again)).toBeUndefined();
     expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
@@ -64,35 +63,35 @@ describe('a conditional write whose answer was lost, retried by the SDK', () => 
 
   it("a person's count: counted once, so their second reset in the hour (RESET_MAX_PER_HOUR=2) still goes through, and a third is refused", async () => {
     h.dynamoGate.lose(countOf('UCARL'));
-    const first = await h.reset('/reset-pin', 'UCARL');
+    const first = await h.reset('/reset-pin', 'UCARL', { timeoutMs });
     expect(h.dynamoGate.lost.filter(countOf('UCARL')).map((c) => c.status)).toEqual([200]);
     expect(secretIn(first.final)).toBeDefined();
-    const second = await h.reset('/reset-pin', 'UCARL');
+    const second = await h.reset('/reset-pin', 'UCARL', { timeoutMs });
     expect(secretIn(second.final)).toBe(h.chime.pinOf('chime-carl'));
-    expect(JSON.stringify((await h.open('/reset-pin', 'UCARL')).view)).toContain(overLimit);
+    expect(JSON.stringify((await h.open('/reset-pin', 'UCARL', { timeoutMs })).view)).toContain(overLimit);
   }, 30_000);
 
   it("a person's count at the limit: the use its first try counted is allowed, not refused, and the next is refused", async () => {
-    expect(secretIn((await h.reset('/reset-pin', 'UADA')).final)).toBeDefined();
+    expect(secretIn((await h.reset('/reset-pin', 'UADA', { timeoutMs })).final)).toBeDefined();
     // The second use of two: its first try makes the count 2, and its retry meets the limit.
     h.dynamoGate.lose(countOf('UADA'));
-    const second = await h.reset('/reset-pin', 'UADA');
+    const second = await h.reset('/reset-pin', 'UADA', { timeoutMs });
     expect(h.dynamoGate.lost.filter(countOf('UADA')).map((c) => c.status)).toEqual([200]);
     expect(JSON.stringify(second.final)).not.toContain(overLimit);
     expect(secretIn(second.final)).toBe(h.chime.pinOf('chime-ada'));
-    expect(JSON.stringify((await h.open('/reset-pin', 'UADA')).view)).toContain(overLimit);
+    expect(JSON.stringify((await h.open('/reset-pin', 'UADA', { timeoutMs })).view)).toContain(overLimit);
   }, 30_000);
 
   it("a give-back (a confirmation closed) whose answer was lost gives back once: two resets still go through, a third is refused", async () => {
     const giveBack = (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes('reset:pin:UMAX#') && c.body.includes('givenBack');
-    const opened = await h.open('/reset-pin', 'UMAX');
+    const opened = await h.open('/reset-pin', 'UMAX', { timeoutMs });
     h.dynamoGate.lose(giveBack);
     await h.close('UMAX', opened.view);
     for (let i = 0; i < 100 && h.dynamoGate.lost.filter(giveBack).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
     await h.waitForLogs('confirmation closed; its count', 1, 10_000);
     expect(h.dynamoGate.lost.filter(giveBack).map((c) => c.status)).toEqual([200]);
-    for (let i = 0; i < 2; i++) expect(secretIn((await h.reset('/reset-pin', 'UMAX')).final)).toBeDefined();
-    expect(JSON.stringify((await h.open('/reset-pin', 'UMAX')).view)).toContain(overLimit);
+    for (let i = 0; i < 2; i++) expect(secretIn((await h.reset('/reset-pin', 'UMAX', { timeoutMs })).final)).toBeDefined();
+    expect(JSON.stringify((await h.open('/reset-pin', 'UMAX', { timeoutMs })).view)).toContain(overLimit);
   }, 30_000);
 });
 
@@ -102,11 +101,12 @@ describe('on Lambda, a work order claim whose answer was lost, retried by the SD
     x.chime.clear();
   });
   const claim = (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes('"work#');
+  const timeoutMs = 15_000;
 
   it("the worker knows the claim for its own: the confirmation opens, Ann gets her PIN, and Chime is asked once", async () => {
     // The command's work order (the confirmation, in the loading modal) and the click's (the reset).
     h.dynamoGate.lose(claim);
-    const { final } = await h.reset('/reset-pin', 'UANN', { beforeSubmit: () => h.dynamoGate.lose(claim) });
+    const { final } = await h.reset('/reset-pin', 'UANN', { beforeSubmit: () => h.dynamoGate.lose(claim), timeoutMs });
     expect(h.dynamoGate.lost.filter(claim).map((c) => c.status)).toEqual([200, 200]);
     expect(secretIn(final)).toBe(h.chime.pinOf('chime-ann'));
     expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
@@ -114,10 +114,10 @@ describe('on Lambda, a work order claim whose answer was lost, retried by the SD
   }, 30_000);
 
   it('a work order delivered twice, one claim answer lost: worked once, the other delivery is still refused', async () => {
-    const opened = await h.open('/reset-pin', 'UCARL');
+    const opened = await h.open('/reset-pin', 'UCARL', { timeoutMs });
     h.lambda.deliverNextTwice();
     h.dynamoGate.lose(claim);
-    const final = await h.shownAfter(await h.submit('UCARL', opened.view), opened.viewId);
+    const final = await h.shownAfter(await h.submit('UCARL', opened.view), opened.viewId, timeoutMs);
     await h.lambda.idle();
     expect(h.dynamoGate.lost.filter(claim).map((c) => c.status).at(-1)).toBe(200);
     expect(secretIn(final)).toBe(h.chime.pinOf('chime-carl'));
