@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { flag, secureUrl, wholeNumber } from './config-fields';
 import type { Credential } from './credentials/credential';
 import { CREDENTIALS, SETTINGS_OWNERS } from './credentials';
+import type { DuplicateKey } from './env-file';
 import { checkedRegistry } from './credentials/registry';
 import { DEFAULT_POLICY, parseResetPolicy, POLICIES, type Policy } from './flows/policy';
 import type { Workspace } from './flows/workspace';
@@ -386,8 +387,12 @@ type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string
  * `cutInDotEnv`: the variables whose value in .env a '#' cut short (loadDotEnv's cutAtHash). Each
  * is said where the problem it causes is said, with what to do (quote it), or as a warning when it
  * causes none: APPROVALS_CHANNEL_ID=#it-approvals reads as unset, and nothing else would tell.
+ * `duplicatesInDotEnv`: the variables .env sets more than once (loadDotEnv's duplicates), of which
+ * the last is read: a warning naming the lines (never the values, which may be secrets), and a
+ * hint in the line of a problem about one, whose fix may have gone to a line that is not read.
  */
-export function loadConfig(env: NodeJS.ProcessEnv, dotEnv: { cutInDotEnv?: readonly string[] } = {}): ConfigResult {
+export function loadConfig(env: NodeJS.ProcessEnv, dotEnv: { cutInDotEnv?: readonly string[]; duplicatesInDotEnv?: readonly DuplicateKey[] } = {}): ConfigResult {
+  const duplicates = dotEnv.duplicatesInDotEnv ?? [];
   // Latchkey's own settings: a misspelled one is said as such (lookalikeSettings), cut or not.
   const cutInDotEnv = (dotEnv.cutInDotEnv ?? []).filter((name) => CONFIG_VARIABLES.includes(name));
   // What to put there is said from the placeholder we wrote, never from the value.
@@ -408,11 +413,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, dotEnv: { cutInDotEnv?: reado
     const problems = [
       ...[...placeholders].map(([name, what]) => `${name}: still has .env.example's placeholder; put ${what} there`),
       ...issues.filter(([name]) => !placeholders.has(name)).map(([name, message]) => `${name}: ${message}`),
-    ].map((problem) => problem + misspellingHint(problem, lookalikes, env) + cutHint(problem, cutInDotEnv));
+    ].map((problem) => problem + misspellingHint(problem, lookalikes, env) + cutHint(problem, cutInDotEnv) + duplicateHint(problem, duplicates));
     // A cut value no problem names is one still: said along with the rest, not after they are fixed.
     const unsaid = cutInDotEnv.filter((name) => !problems.some((problem) => namesVariable(problem, name)));
     const unhinted = lookalikes.filter((l) => !problems.some((problem) => problem.includes(`(${l.name} is set, which`))).map((l) => lookalikeWarning(l, env));
-    const warnings = unhinted.filter((w) => !w.notice).map((w) => w.message);
+    const unhintedDuplicates = duplicates.filter((d) => !problems.some((problem) => namesVariable(problem, d.name)));
+    const warnings = [...unhinted.filter((w) => !w.notice).map((w) => w.message), ...unhintedDuplicates.map((d) => duplicateWarning(d).message)];
     const notices = unhinted.filter((w) => w.notice).map((w) => w.message);
     return {
       ok: false,
@@ -481,6 +487,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, dotEnv: { cutInDotEnv?: reado
         ...policiesNotInForce(values, e.RESET_POLICY.named),
         ...lookalikes.map((l) => lookalikeWarning(l, env)),
         ...cutInDotEnv.map((name) => ({ variable: name, subject: 'cut at #', message: `${name}: ${cutMessage(name, env)}` })),
+        ...duplicates.map(duplicateWarning),
       ],
     },
   };
@@ -539,6 +546,29 @@ function cutHint(problem: string, cut: readonly string[]): string {
   return cut
     .filter((name) => namesVariable(problem, name))
     .map((name) => ` (the value of ${name} in .env is cut at '#', which starts a comment there: quote it, ${name}="…")`)
+    .join('');
+}
+
+/** The lines, as words: "lines 3 and 12", "lines 3, 7 and 12". */
+const linesOf = ({ lines }: DuplicateKey) => `lines ${lines.slice(0, -1).join(', ')} and ${lines.at(-1)}`;
+const timesOf = ({ lines }: DuplicateKey) => (lines.length === 2 ? 'twice' : `${lines.length} times`);
+
+/** A variable .env sets more than once: where, which line is read (node's parser keeps the last), and what to do. Never a value. */
+function duplicateWarning(d: DuplicateKey): ConfigWarning {
+  return {
+    variable: d.name,
+    subject: `set ${timesOf(d)} in .env`,
+    message:
+      `${d.name} is set ${timesOf(d)} in .env (${linesOf(d)}): only the last, line ${d.lines.at(-1)}, is read, so a change to an earlier one changes nothing. ` +
+      `Keep the line you mean and delete the other${d.lines.length > 2 ? 's' : ''}`,
+  };
+}
+
+/** For a problem naming a variable .env sets more than once: which line's value it is about. */
+function duplicateHint(problem: string, duplicates: readonly DuplicateKey[]): string {
+  return duplicates
+    .filter((d) => namesVariable(problem, d.name))
+    .map((d) => ` (${d.name} is set ${timesOf(d)} in .env, ${linesOf(d)}: the value read is line ${d.lines.at(-1)}'s; keep one line for it)`)
     .join('');
 }
 

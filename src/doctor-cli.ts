@@ -43,7 +43,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const dotEnv = loadDotEnv();
   quietNodeVersionNotice();
-  const loaded = loadConfig(process.env, { cutInDotEnv: dotEnv.cutAtHash });
+  const loaded = loadConfig(process.env, { cutInDotEnv: dotEnv.cutAtHash, duplicatesInDotEnv: dotEnv.duplicates });
   if (!loaded.ok) {
     process.stderr.write(`${describeProblems(loaded.problems, { ...loaded, cannot: 'check its setup' })}\n`);
     return 2;

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 
-/** What loadDotEnv read, for loadConfig to tell: the variables whose value in .env was cut short. */
+/** What loadDotEnv read, for loadConfig to tell: the variables whose value in .env was cut short, or given twice. */
 export interface DotEnvRead {
   /**
    * Variables taken from .env whose unquoted value holds a '#' that starts no comment anyone
@@ -8,46 +8,85 @@ export interface DotEnvRead {
    * rest of the line as a comment, so the value is cut there without a word.
    */
   readonly cutAtHash: readonly string[];
+  /**
+   * Variables taken from .env that it sets more than once: node's parser keeps the last value
+   * without a word, so an edit to the first line changes nothing.
+   */
+  readonly duplicates: readonly DuplicateKey[];
+}
+
+/** A variable .env sets more than once, and the lines (from 1) that set it, in order: the last is the one read. */
+export interface DuplicateKey {
+  readonly name: string;
+  readonly lines: readonly number[];
 }
 
 /**
  * `.env` in the working directory, when there is one, for local runs: npm start, npm run doctor and
  * npm run audit read the same settings from it. A variable the environment already has wins, as
- * with node --env-file (process.loadEnvFile never overwrites one).
+ * with node --env-file (process.loadEnvFile never overwrites one). One .env sets twice: the last wins.
  */
 export function loadDotEnv(path = '.env'): DotEnvRead {
-  if (!existsSync(path)) return { cutAtHash: [] };
+  if (!existsSync(path)) return { cutAtHash: [], duplicates: [] };
   const before = new Set(Object.keys(process.env));
   process.loadEnvFile(path);
   // Read again, as text, for what node's parser does not say: only the lines it took.
-  return { cutAtHash: valuesCutAtHash(readFileSync(path, 'utf8')).filter((name) => !before.has(name)) };
+  const text = readFileSync(path, 'utf8');
+  return {
+    cutAtHash: valuesCutAtHash(text).filter((name) => !before.has(name)),
+    duplicates: duplicateKeys(text).filter(({ name }) => !before.has(name)),
+  };
+}
+
+/** One `NAME=value` of a .env file: its line (from 1), and its value as written, unless quoted. */
+interface Assignment {
+  readonly name: string;
+  readonly line: number;
+  /** The text after `=`, when the value is not quoted. */
+  readonly unquoted?: string;
 }
 
 /**
- * The names whose unquoted value a '#' cuts short: one right after `=`, or after any character
- * but a space or tab (`KEY=value # note` and `KEY= # note` are comments their writer meant, and
- * are not named). A
- * quoted value is whole, and a value quoted over several lines is skipped to its closing quote.
+ * The file's assignments, line by line, as node's parser takes them: comments and blank lines
+ * skipped, `export ` allowed, and a value quoted over several lines skipped to its closing quote
+ * (a `NAME=` inside it is part of the value, not an assignment).
  */
-export function valuesCutAtHash(text: string): string[] {
-  const names: string[] = [];
+function assignmentsOf(text: string): Assignment[] {
+  const found: Assignment[] = [];
   let openQuote: string | undefined;
-  for (const line of text.split(/\r?\n/)) {
+  text.split(/\r?\n/).forEach((row, index) => {
     if (openQuote !== undefined) {
-      if (line.includes(openQuote)) openQuote = undefined;
-      continue;
+      if (row.includes(openQuote)) openQuote = undefined;
+      return;
     }
-    const assignment = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=(.*)$/.exec(line);
-    if (!assignment) continue;
+    const assignment = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=(.*)$/.exec(row);
+    if (!assignment) return;
     const [, name, value] = assignment as unknown as [string, string, string];
     const quoted = value.trimStart();
     const first = quoted[0];
     if (first === '"' || first === "'" || first === '`') {
       if (!quoted.slice(1).includes(first)) openQuote = first;
-      continue;
-    }
-    const hash = value.indexOf('#');
-    if (hash === 0 || (hash > 0 && !/[ \t]/.test(value[hash - 1]!))) names.push(name);
-  }
-  return names;
+      found.push({ name, line: index + 1 });
+    } else found.push({ name, line: index + 1, unquoted: value });
+  });
+  return found;
+}
+
+/**
+ * The names whose unquoted value a '#' cuts short: one right after `=`, or after any character
+ * but a space or tab (`KEY=value # note` and `KEY= # note` are comments their writer meant, and
+ * are not named). A quoted value is whole.
+ */
+export function valuesCutAtHash(text: string): string[] {
+  return assignmentsOf(text).flatMap(({ name, unquoted }) => {
+    const hash = unquoted?.indexOf('#') ?? -1;
+    return hash === 0 || (hash > 0 && !/[ \t]/.test(unquoted![hash - 1]!)) ? [name] : [];
+  });
+}
+
+/** The names the file sets more than once, each with every line that sets it, in the order they first appear. */
+export function duplicateKeys(text: string): DuplicateKey[] {
+  const lines = new Map<string, number[]>();
+  for (const { name, line } of assignmentsOf(text)) lines.set(name, [...(lines.get(name) ?? []), line]);
+  return [...lines].filter(([, at]) => at.length > 1).map(([name, at]) => ({ name, lines: at }));
 }

@@ -10,7 +10,7 @@ import { onStopSignals } from './stop-signals';
 /** The long-running server: `npm start`. Reads `.env` when there is one, for local runs. */
 async function main(): Promise<void> {
   const dotEnv = loadDotEnv();
-  const loaded = loadConfig(process.env, { cutInDotEnv: dotEnv.cutAtHash });
+  const loaded = loadConfig(process.env, { cutInDotEnv: dotEnv.cutAtHash, duplicatesInDotEnv: dotEnv.duplicates });
   if (!loaded.ok) {
     process.stderr.write(`${describeProblems(loaded.problems, loaded)}\n`);
     process.exit(2);

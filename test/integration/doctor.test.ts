@@ -207,6 +207,21 @@ describe('npm run doctor', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('a key .env sets twice is a ✗ line naming it, both lines and which one is read, never a value; exit 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'latchkey-doctor-'));
+    try {
+      writeFileSync(join(dir, '.env'), ['METRICS_TOKEN=first-metrics-token-0123456789', 'LOG_LEVEL=info', '', 'METRICS_TOKEN=second-metrics-token-0123456789'].join('\n'));
+      const { status, out } = await cli([], {}, dir);
+      expect(out.split('\n').filter((l) => l.startsWith('✗ '))).toEqual([
+        '✗ METRICS_TOKEN set twice in .env: METRICS_TOKEN is set twice in .env (lines 1 and 4): only the last, line 4, is read, so a change to an earlier one changes nothing. Keep the line you mean and delete the other',
+      ]);
+      expect(status).toBe(1);
+      expect(out).not.toMatch(/metrics-token-0123456789/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
   it('settings left empty, as a .env copied from an example has them, are unset: only a required one is a problem, said as missing', async () => {
     const { status, out } = await cli([], { SLACK_SIGNING_SECRET: '', GOOGLE_API_URL: '', PORT: '', LOG_LEVEL: '', AUDIT_TABLE_NAME: '' });
     expect(status).toBe(2);

@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Harness } from '../support/harness';
 
@@ -20,6 +22,20 @@ describe('starting Latchkey', () => {
     expect(run.stderr).toMatch(/ {2}- CHIME_ACCOUNT_ID: set CHIME_ACCOUNT_ID.* or .*: with none of them there is nothing to reset/);
     expect(run.stderr).not.toMatch(/\n\s+at /);
     expect(run.stderr).not.toContain('xoxp-a-user-token');
+  });
+
+  it('a key .env sets twice is said by name and lines, with which one is read, never by value: in the line of the problem it causes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'latchkey-start-'));
+    try {
+      writeFileSync(join(dir, '.env'), ['SLACK_BOT_TOKEN=xoxb-the-fixed-token', 'SLACK_SIGNING_SECRET=8f742231b10e8888abcd99yyyzzz85a5', 'SLACK_BOT_TOKEN=xoxp-the-old-token'].join('\n'));
+      // The built entry point (globalSetup builds it): tsx would be looked for from the scratch folder.
+      const run = spawnSync(process.execPath, [join(ROOT, 'dist', 'main.js')], { cwd: dir, env: { PATH: process.env.PATH }, encoding: 'utf8', timeout: 20_000 });
+      expect(run.status).toBe(2);
+      expect(run.stderr).toContain("  - SLACK_BOT_TOKEN: must be a bot token (xoxb-…) (SLACK_BOT_TOKEN is set twice in .env, lines 1 and 3: the value read is line 3's; keep one line for it)");
+      expect(run.stderr).not.toMatch(/the-fixed-token|the-old-token/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('answers /healthz with 200 and JSON once ready', async () => {

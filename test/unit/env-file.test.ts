@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { loadConfig } from '../../src/config';
-import { loadDotEnv, valuesCutAtHash } from '../../src/env-file';
+import { duplicateKeys, loadDotEnv, valuesCutAtHash } from '../../src/env-file';
 
 /** A WorkMail deployment: its generated passwords read PASSWORD_SYMBOLS. */
 const VALID = { SLACK_SIGNING_SECRET: '8f742231b10e8888abcd99yyyzzz85a5', SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_TEAM_ID: 'T0LATCHKEY', WORKMAIL_ORGANIZATION_ID: 'm-0123456789abcdef0123456789abcdef' };
@@ -41,11 +41,11 @@ describe('.env values cut at #', () => {
       ].join('\n'),
     );
     process.env.LK_TEST_ALREADY = 'from the environment';
-    expect(loadDotEnv(path)).toEqual({ cutAtHash: ['LK_TEST_SYMBOLS', 'LK_TEST_CHANNEL', 'LK_TEST_EXPORTED'] });
+    expect(loadDotEnv(path)).toEqual({ cutAtHash: ['LK_TEST_SYMBOLS', 'LK_TEST_CHANNEL', 'LK_TEST_EXPORTED'], duplicates: [] });
     // What node's parser reads (jest's process.env is not the one process.loadEnvFile sets), as the names say.
     const read = parseEnv(readFileSync(path, 'utf8'));
     expect([read.LK_TEST_SYMBOLS, read.LK_TEST_CHANNEL, read.LK_TEST_NOTE, read.LK_TEST_QUOTED, read.LK_TEST_AFTER]).toEqual(['!', '', 'kept', '!#$%*+-=?@^_', 'ok']);
-    expect(loadDotEnv(join(dir, 'none.env'))).toEqual({ cutAtHash: [] });
+    expect(loadDotEnv(join(dir, 'none.env'))).toEqual({ cutAtHash: [], duplicates: [] });
     expect(valuesCutAtHash('A= # nothing here yet\nB=x\t#c\n')).toEqual([]);
   });
 
@@ -68,5 +68,76 @@ describe('.env values cut at #', () => {
     expect(text).toContain('SLACK_TEAM_ID: is required');
     expect(text).toMatch(/ENTRA_CLIENT_SECRET.*cut at '#'/);
     expect(text).not.toContain("abc'");
+  });
+});
+
+/**
+ * A key .env sets twice is read with its last value (node's parser, process.loadEnvFile), without
+ * a word: an admin who fixes the first line changes nothing. Said, by name and line numbers, never
+ * by value (the values may be secrets).
+ */
+describe('.env keys set more than once', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'latchkey-env-'));
+  const names = ['LK_DUP_TOKEN', 'LK_DUP_ONCE', 'LK_DUP_ALREADY', 'LK_DUP_THRICE', 'LK_DUP_KEY'];
+  afterAll(() => {
+    for (const name of names) delete process.env[name];
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('loadDotEnv names each key it took that the file sets more than once, with every line that sets it; the last value is the one read, as node reads it; a NAME= inside a quoted value is not one', () => {
+    const path = join(dir, '.env');
+    const text = [
+      'LK_DUP_TOKEN=first-secret-value', // 1
+      '# LK_DUP_TOKEN=a-comment', // 2
+      'LK_DUP_ONCE=x', // 3
+      'LK_DUP_KEY="{', // 4
+      'LK_DUP_TOKEN=inside-a-quoted-value', // 5
+      '}"', // 6
+      'export LK_DUP_TOKEN=second-secret-value', // 7
+      'LK_DUP_ALREADY=a', // 8
+      'LK_DUP_ALREADY=b', // 9
+      'LK_DUP_THRICE=1', // 10
+      'LK_DUP_THRICE=2', // 11
+      'LK_DUP_THRICE=3', // 12
+    ].join('\n');
+    writeFileSync(path, text);
+    process.env.LK_DUP_ALREADY = 'from the environment';
+    expect(loadDotEnv(path)).toEqual({
+      cutAtHash: [],
+      duplicates: [
+        { name: 'LK_DUP_TOKEN', lines: [1, 7] },
+        { name: 'LK_DUP_THRICE', lines: [10, 11, 12] },
+      ],
+    });
+    // The last line's value is what node reads: what the warning says is read.
+    const read = parseEnv(text);
+    expect([read.LK_DUP_TOKEN, read.LK_DUP_THRICE]).toEqual(['second-secret-value', '3']);
+    expect(duplicateKeys('A=1\nB=2\n')).toEqual([]);
+  });
+
+  it('a key set twice is a warning naming it and both lines, and which is read; in a problem about it, a hint in its line; never either value', () => {
+    const duplicatesInDotEnv = [{ name: 'SLACK_BOT_TOKEN', lines: [3, 12] }];
+    const warned = loadConfig(VALID, { duplicatesInDotEnv });
+    expect(warned.ok && warned.config.warnings).toEqual([
+      {
+        variable: 'SLACK_BOT_TOKEN',
+        subject: 'set twice in .env',
+        message: 'SLACK_BOT_TOKEN is set twice in .env (lines 3 and 12): only the last, line 12, is read, so a change to an earlier one changes nothing. Keep the line you mean and delete the other',
+      },
+    ]);
+    expect(JSON.stringify(warned.ok && warned.config.warnings)).not.toContain(VALID.SLACK_BOT_TOKEN);
+    // A problem about it: which line's value was refused.
+    const refused = loadConfig({ ...VALID, SLACK_BOT_TOKEN: 'xoxp-a-user-token' }, { duplicatesInDotEnv });
+    expect(refused.ok ? [] : refused.problems).toEqual([
+      "SLACK_BOT_TOKEN: must be a bot token (xoxb-…) (SLACK_BOT_TOKEN is set twice in .env, lines 3 and 12: the value read is line 12's; keep one line for it)",
+    ]);
+    expect(JSON.stringify(refused)).not.toContain('xoxp-a-user-token');
+    // Beside other problems, one no problem names is said along with them, as not refused.
+    const beside = loadConfig({ ...VALID, SLACK_TEAM_ID: undefined }, { duplicatesInDotEnv: [{ name: 'PASSWORD_LENGTH', lines: [4, 5, 9] }] });
+    expect(beside).toEqual({
+      ok: false,
+      problems: [expect.stringMatching(/^SLACK_TEAM_ID: is required/)],
+      warnings: ['PASSWORD_LENGTH is set 3 times in .env (lines 4, 5 and 9): only the last, line 9, is read, so a change to an earlier one changes nothing. Keep the line you mean and delete the others'],
+    });
   });
 });
