@@ -1,7 +1,7 @@
 import { DEFAULT_MAX_ATTEMPTS, StandardRetryStrategy } from '@smithy/core/retry';
 import type { AwsClientSettings, AwsHandlerLogger } from './credentials/credential';
 import type { Logger } from './flows/ports';
-import { mayHaveActedOn } from './http/network-errors';
+import { mayHaveActedOn, mayHaveArrived } from './http/network-errors';
 
 /**
  * An attempt that has not answered by then will not: it fails (a TimeoutError). The SDK tries a
@@ -36,8 +36,9 @@ export function awsClientSettings({ logger, requestTimeoutMs = AWS_REQUEST_TIMEO
 /**
  * The settings of a client that sends changes (a reset, a license): the same, but a call that may
  * have reached the service is never sent again, since the service may have carried it out. A change
- * that timed out or whose connection dropped on the way (no answer, and not a connection never
- * made), or that was answered 500, 502 or 504 (mayHaveActedOn), then fails at once: its outcome is
+ * that timed out, whose connection dropped on the way or whose answer could not be read (no answer,
+ * and not a connection never made: mayHaveArrived), or that was answered 500, 502 or 504
+ * (mayHaveActedOn), then fails at once: its outcome is
  * unknown (fromAwsError's DIRECTORY_OUTCOME_UNKNOWN), which a retry would only hide, or turn into a
  * false "nothing was changed" when the service refuses to do again what it has just done (WorkMail
  * a password it has just set). The person waits one `requestTimeout` on a hung directory, not
@@ -49,17 +50,14 @@ export function forChanges(settings: AwsClientSettings): AwsClientSettings {
   return { ...settings, retryStrategy: new SentAtMostOnce(DEFAULT_MAX_ATTEMPTS) };
 }
 
-/** The system calls whose failure means no connection was made: the request never left. */
-const NEVER_CONNECTED = new Set(['connect', 'getaddrinfo']);
-
 class SentAtMostOnce extends StandardRetryStrategy {
   override refreshRetryTokenForRetry(...[token, info]: Parameters<StandardRetryStrategy['refreshRetryTokenForRetry']>): ReturnType<StandardRetryStrategy['refreshRetryTokenForRetry']> {
-    const e = (info.error ?? {}) as { $metadata?: { httpStatusCode?: number }; syscall?: unknown };
-    const status = e.$metadata?.httpStatusCode;
-    const mayHaveArrived =
-      status === undefined ? !(typeof e.syscall === 'string' && NEVER_CONNECTED.has(e.syscall)) : info.errorType !== 'THROTTLING' && mayHaveActedOn(status);
+    // The rules fromAwsError tells the person by (http/network-errors.ts): what is not sent again is
+    // what they are told may have been made.
+    const status = (info.error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
+    const mayHaveBeenMade = status === undefined ? mayHaveArrived(info.error) : info.errorType !== 'THROTTLING' && mayHaveActedOn(status);
     // Refused: the retry middleware then throws the call's own error, as when retries run out.
-    if (mayHaveArrived) return Promise.reject(info.error);
+    if (mayHaveBeenMade) return Promise.reject(info.error);
     return super.refreshRetryTokenForRetry(token, info);
   }
 }

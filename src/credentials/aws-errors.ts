@@ -2,7 +2,7 @@ import { NO_AWS_CREDENTIALS, noAwsCredentials } from '../aws/no-credentials';
 import { failed, passed, type SetupCheck } from '../doctor/setup-check';
 import { LatchkeyFailure, type FailureCode } from '../flows/failure';
 import { failedCall } from './call-check';
-import { DROPPED_AFTER_SENDING, mayHaveActedOn } from '../http/network-errors';
+import { mayHaveActedOn, mayHaveArrived } from '../http/network-errors';
 
 interface AwsLikeError {
   name?: string;
@@ -36,9 +36,9 @@ export function fromAwsError(err: unknown, service: string, specific: Partial<Re
   const status = e.$metadata?.httpStatusCode;
   // A network error by its code (ECONNREFUSED…): its message can carry the request's URL.
   const detail = status === undefined && typeof e.code === 'string' && /^E[A-Z0-9_]+$/.test(e.code) ? `${service} ${name} ${e.code}` : `${service} ${name}: ${e.message ?? ''}`.trim();
-  // Sent, then unanswered: the handler's request timeout (TimeoutError, ETIMEDOUT) or a connection
-  // dropped midway, but not a connection never made (its connect timed out or was refused).
-  const sentUnanswered = status === undefined && typeof e.code === 'string' && DROPPED_AFTER_SENDING.has(e.code) && e.syscall !== 'connect';
+  // Sent, then unanswered (timed out, a connection dropped midway, an unreadable answer), but not a
+  // connection never made: the rule forChanges' retries follow too.
+  const sentUnanswered = status === undefined && mayHaveArrived(e);
   // Or answered with a failure that does not say it was left undone (500, 502, 504; not throttling).
   const failedMidway = status !== undefined && mayHaveActedOn(status) && !THROTTLING_ERRORS.has(name);
   const code =

@@ -1,7 +1,7 @@
 import { LatchkeyFailure, type FailureCode } from '../flows/failure';
 import type { HttpFetch } from '../http/fetch';
 import { parseJson } from '../http/answers';
-import { DROPPED_AFTER_SENDING, mayHaveActedOn, networkErrorCode } from '../http/network-errors';
+import { mayHaveActedOn, mayHaveArrived, networkErrorCode } from '../http/network-errors';
 
 /**
  * The failure classes every directory spoken to over plain HTTP shares, beside the AWS ones
@@ -40,16 +40,12 @@ export function failureOf(answer: JsonAnswer, operation: string, detail: string,
 }
 
 /**
- * The request never got an answer: refused, reset, or not within the timeout. A change (`change`)
- * that may have reached the directory (not answered in time, or its connection dropped on the way)
- * may have been made: DIRECTORY_OUTCOME_UNKNOWN, never "unavailable", which tells the person
- * nothing was changed. (The timeout also covers the connect, so a change that never left is counted
- * as one that may have: the safe side.)
+ * The request never got a readable answer: refused, reset, not within the timeout, or unreadable. A
+ * change (`change`) that may have reached the directory (mayHaveArrived) may have been made:
+ * DIRECTORY_OUTCOME_UNKNOWN, never "unavailable", which tells the person nothing was changed.
  */
 export function unanswered(err: unknown, operation: string, change = false): LatchkeyFailure {
-  const e = (err ?? {}) as { name?: unknown; code?: unknown };
-  const mayHaveArrived = e.name === 'TimeoutError' || (typeof e.code === 'string' && DROPPED_AFTER_SENDING.has(e.code));
-  return new LatchkeyFailure(change && mayHaveArrived ? 'DIRECTORY_OUTCOME_UNKNOWN' : 'DIRECTORY_UNAVAILABLE', `${operation}: ${networkErrorCode(err)}`, { cause: err });
+  return new LatchkeyFailure(change && mayHaveArrived(err) ? 'DIRECTORY_OUTCOME_UNKNOWN' : 'DIRECTORY_UNAVAILABLE', `${operation}: ${networkErrorCode(err)}`, { cause: err });
 }
 
 export interface JsonAnswer {

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import { callJson, failureOf, type CallPolicy } from '../../src/credentials/http-errors';
 import { serveOnLoopback, type RunningServer } from '../../src/credentials/stand-in';
 import { httpFetch } from '../../src/http/fetch';
+import { unreadableAnswers } from '../support/raw-http';
 
 /** A REST server that records what it received and answers from a queue (default 200 {}). */
 async function restServer() {
@@ -67,5 +68,31 @@ describe('callJson', () => {
     const answer = await callJson(fetch, { method: 'GET', url: `${server.url}/u`, headers: {}, operation: 'test:Get' }, GOOGLE_LIKE);
     expect(server.received).toHaveLength(1);
     expect(failureOf(answer, 'test:Get', 'forbidden', GOOGLE_LIKE).code).toBe('DIRECTORY_MISCONFIGURED');
+  });
+});
+
+describe('callJson: a change that got no answer it could read', () => {
+  const fetch = httpFetch();
+  const call = (url: string, change: boolean) =>
+    callJson(fetch, { method: change ? 'POST' : 'GET', url: `${url}/api/v1/users/u1/lifecycle/x`, headers: {}, ...(change && { body: '{}' }), operation: 'test:Call', change }, POLICY).then(
+      () => undefined,
+      (e: unknown) => e as { code?: string },
+    );
+
+  it('an answer that came but cannot be read: the change reached the directory, so it may have been made (sent once); a lookup so answered changed nothing', async () => {
+    const server = await unreadableAnswers();
+    try {
+      expect(await call(server.url, true)).toMatchObject({ code: 'DIRECTORY_OUTCOME_UNKNOWN' });
+      expect(server.received()).toBe(1);
+      expect(await call(server.url, false)).toMatchObject({ code: 'DIRECTORY_UNAVAILABLE' });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a connection refused never carried the change: nothing was changed', async () => {
+    const server = await unreadableAnswers();
+    await server.close();
+    expect(await call(server.url, true)).toMatchObject({ code: 'DIRECTORY_UNAVAILABLE' });
   });
 });

@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 
 export interface RawAnswer {
   readonly status: number;
@@ -44,4 +45,28 @@ export function rawRequest(
     }, options.slowly.everyMs);
     req.on('close', () => clearInterval(timer));
   });
+}
+
+/**
+ * A server that takes each request whole, as a directory that acts on it would, then answers with
+ * bytes that are not HTTP: the request arrived, its answer cannot be read. `received` counts them.
+ */
+export async function unreadableAnswers(): Promise<{ url: string; received: () => number; close: () => Promise<void> }> {
+  let received = 0;
+  const server = createNetServer((socket) => {
+    let head = '';
+    socket.on('data', (d: Buffer) => {
+      head += d.toString('latin1');
+      const end = head.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(head.slice(0, end))?.[1] ?? 0);
+      if (head.length - end - 4 < length) return;
+      received += 1;
+      head = '';
+      socket.end('this is not HTTP\r\n\r\n');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, received: () => received, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
