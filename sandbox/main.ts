@@ -2,9 +2,8 @@
  * `npm run sandbox [-- --port 3100 --data-dir .data --users sandbox/demo-users.yml --fresh --verbose]`
  */
 import { relative } from 'node:path';
-import { CREDENTIALS } from '../src/credentials';
+import { SLASH_COMMANDS } from '../src/credentials';
 import { quietNodeVersionNotice } from '../src/aws/node-version-notice';
-import { LICENSE_COMMAND } from '../src/core-commands';
 import { onStopSignals } from '../src/stop-signals';
 import { HELP, parseSandboxArgs } from './cli';
 import { startSandbox } from './sandbox';
@@ -18,7 +17,6 @@ async function main(): Promise<void> {
   }
   const { options } = command;
   const sandbox = await startSandbox({ ...options, fresh: command.fresh });
-  const commands = [...CREDENTIALS.map((c) => c.command), LICENSE_COMMAND];
   const people = sandbox.fixture.people.map((p) => `    ${p.name.padEnd(12)} ${p.about}`).join('\n');
   // Before the line that says Ctrl+C stops: a Ctrl+C right after it must meet the handler, not
   // Node's default, which ends the process without a clean stop.
@@ -32,7 +30,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     `\nLatchkey sandbox is ready in ${sandbox.startupMs} ms:\n\n    ${sandbox.url}\n\n` +
       `The app itself listens on ${sandbox.appUrl} (Slack's requests at /slack/events; /healthz, as npm start serves it, also at ${sandbox.url}healthz).\n` +
-      `Open it, pick a person, and type ${commands.slice(0, -1).join(', ')} or ${commands.at(-1)}, or open Latchkey Home.\n` +
+      `Open it, pick a person, and type ${SLASH_COMMANDS.slice(0, -1).join(', ')} or ${SLASH_COMMANDS.at(-1)}, or open Latchkey Home.\n` +
       `People (from ${relative(process.cwd(), options.fixturePath) || options.fixturePath}):\n${people}\n\n` +
       `Data kept in ${options.dataDir} (start with --fresh to forget it). Ctrl+C stops.\n`,
   );

@@ -19,11 +19,10 @@ import { LIMIT_DEFAULTS, loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
 import { startDynalite, type LocalDynamo } from '../test/support/dynamodb-local';
 import { startSlackFake, type SlackFake } from '../test/support/slack-fake';
-import { CREDENTIALS, SETTINGS_OWNERS, settingsOwnerOf } from '../src/credentials';
+import { CREDENTIALS, SETTINGS_OWNERS, settingsOwnerOf, SLASH_COMMANDS } from '../src/credentials';
 import { okta } from '../src/credentials/okta';
 import { workmail } from '../src/credentials/workmail';
 import { oktaVerify } from '../src/verifiers/okta';
-import { LICENSE_COMMAND } from '../src/core-commands';
 import type { PhoneAnswer, StandIn } from '../src/credentials/stand-in';
 import { loadFixture, slackMembers, type Fixture } from './fixture';
 import { mask } from './mask';
@@ -238,6 +237,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       signingSecret: SIGNING_SECRET,
       eventsUrl: `${appUrl}/slack/events`,
       hookBase: () => `${pageUrl}hooks/`,
+      commands: SLASH_COMMANDS,
       onChange: () => {
         if (finalSaved) return;
         clearTimeout(saveTimer);
@@ -533,7 +533,7 @@ async function route(
         guest: p.guest,
         admin: fixture.admins.users.includes(p.slack) || Boolean(group?.members.includes(p.slack)),
       })),
-      commands: [...CREDENTIALS.map((c) => c.command), LICENSE_COMMAND],
+      commands: SLASH_COMMANDS,
       limits: { ...ctx.limits, defaults: { resetsPerHour: LIMIT_DEFAULTS.RESET_MAX_PER_HOUR, licenseRequestsPerDay: LIMIT_DEFAULTS.LICENSE_REQUEST_MAX_PER_DAY } },
     });
     return;
@@ -564,7 +564,7 @@ async function route(
       case '/api/command': {
         if (typeof body.text !== 'string' || !body.text.trim().startsWith('/')) return send(res, 400, { error: 'type a slash command, e.g. /reset-pin' });
         const r = await workspace.command(body.user, String(body.channel), body.text);
-        return send(res, 200, { status: r.status, ms: Math.round(r.ms) });
+        return send(res, 200, r ? { status: r.status, ms: Math.round(r.ms) } : { status: 0, notACommand: true });
       }
       case '/api/submit': {
         const r = await workspace.submit(body.user, String(body.viewId), body.values ?? {});

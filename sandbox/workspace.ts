@@ -8,6 +8,7 @@
  * request path (test/support/slack-requests.ts) into the app's /slack/events.
  */
 import { randomBytes } from 'node:crypto';
+import { closestName } from '../src/setting-names';
 import type { SlackCall, SlackFake } from '../test/support/slack-fake';
 import {
   blockActionsPayload,
@@ -69,6 +70,8 @@ export interface WorkspaceOptions {
   hookBase: () => string;
   /** Called after anything changes. */
   onChange?: () => void;
+  /** The slash commands the app's manifest declares: Slack sends the app no other. */
+  commands: readonly string[];
 }
 
 /** Slack's words when an app's answer to a submission can't be used. */
@@ -198,11 +201,22 @@ export class Workspace {
     this.append({ channel, ts: ephemeralTs(), from: 'slackbot', text, ephemeralFor: user, at: Date.now() });
   }
 
-  /** A person types `/command text` in a conversation. */
-  async command(user: string, channel: string, line: string): Promise<AppResponse> {
-    const match = /^(\/[a-z0-9_-]+)\s*([\s\S]*)$/i.exec(line.trim());
+  /**
+   * A person types `/command text` in a conversation. A command the app does not declare never
+   * reaches it, as in Slack: Slackbot answers that it is not a valid command (Slack adds nothing
+   * more; the sandbox names the app's commands, and the one meant when it is a letter or two off).
+   * Undefined then: nothing was sent.
+   */
+  async command(user: string, channel: string, line: string): Promise<AppResponse | undefined> {
+    const match = /^(\/\S*)\s*([\s\S]*)$/.exec(line.trim());
     if (!match) throw new Error('not a slash command');
     const [, command, text] = match as unknown as [string, string, string];
+    if (!this.opts.commands.includes(command.toLowerCase())) {
+      this.sync();
+      this.slackbotNotice(user, channel, notACommand(command, this.opts.commands));
+      this.changed();
+      return undefined;
+    }
     const triggerId = this.newTrigger(user);
     const fields = {
       command: command.toLowerCase(),
@@ -452,3 +466,14 @@ export function stateValues(view: Record<string, any>, raw: RawValues): Record<s
   }
   return values;
 }
+
+/** Slack's answer to a command no app in the workspace has, with the ones Latchkey has. */
+export function notACommand(typed: string, commands: readonly string[]): string {
+  const meant = closestName(typed, commands);
+  const all = commands.map((c) => `\`${c}\``);
+  return (
+    `\`${typed}\` is not a valid command.${meant ? ` Did you mean \`${meant}\`?` : ''} ` +
+    `Latchkey's commands: ${all.slice(0, -1).join(', ')} and ${all.at(-1)}.`
+  );
+}
+

@@ -7,7 +7,7 @@ import { DynamoDbPendingRequests } from './approvals/dynamodb-pending-requests';
 import { auditTable } from './audit/audit-table';
 import { DynamoDbAuditLog } from './audit/dynamodb-audit-log';
 import type { Config } from './config';
-import { CREDENTIALS } from './credentials';
+import { CREDENTIALS, SLASH_COMMANDS } from './credentials';
 import type { AdapterContext } from './credentials/credential';
 import { awsClientSettings, forChanges } from './aws-client';
 import type { AwsClientSettings } from './credentials/credential';
@@ -62,7 +62,7 @@ import { LICENSE_FORM } from './views/license-form';
 import { REVIEW_FORM } from './views/approval-review';
 import { insteadActionId, resetCallbackId, waitingCallbackId } from './views/reset-modal';
 import type { LicenseVocabulary } from './views/words';
-import { CORE_COMMANDS, LICENSE_COMMAND } from './core-commands';
+import { LICENSE_COMMAND } from './core-commands';
 import { HomeTab } from './flows/home-tab';
 import { registerAuditSearchAgain } from './handlers/audit-search-again';
 import { registerAuditSearchPage } from './handlers/audit-search-page';
@@ -293,7 +293,7 @@ export async function readSecrets(arns: Readonly<Record<string, string>>, logger
 
 /** What the app answers to; anything else is refused at once (GuardedApp). */
 const KNOWN_ENTRY_POINTS = {
-  commands: [...CREDENTIALS.map((c) => c.command), ...CORE_COMMANDS],
+  commands: SLASH_COMMANDS,
   viewCallbackIds: [...CREDENTIALS.flatMap((c) => [resetCallbackId(c.id), waitingCallbackId(c.id)]), LICENSE_FORM.callbackId, REVIEW_FORM.callbackId, AUDIT_SEARCH.callbackId, AUDIT_SEARCH_AGAIN_CALLBACK_ID],
   actionIds: [
     REVIEW_ACTION_ID,

@@ -1,7 +1,11 @@
 /* The sandbox page: plays the Slack client for one demo person at a time. Polls /api/state. */
 (function () {
   'use strict';
-  const { renderBlocks, mrkdwn, text: renderText, escapeHtml } = window.BlockKit;
+  const { renderBlocks, mrkdwn, text: renderText, escapeHtml, drawable } = window.BlockKit;
+  /** The page's own emoji, where a font draws them; otherwise the fallback (a letter, or nothing and the words alone). */
+  const glyph = (emoji, fallback = '') => (drawable(emoji) ? emoji : fallback);
+  /** Before a label: the emoji and a space, or nothing. */
+  const lead = (emoji) => (drawable(emoji) ? `${emoji} ` : '');
   const $ = (id) => document.getElementById(id);
 
   let ws; // /api/workspace
@@ -79,7 +83,7 @@
       const unread = count - (seen[key] || 0);
       return `<li data-channel="${escapeHtml(id)}" class="${id === conversation ? 'active' : ''} ${unread > 0 ? 'unread' : ''}"><span>${escapeHtml(label)}</span>${unread > 0 ? `<span class="badge">${unread}</span>` : ''}</li>`;
     };
-    const html = ws.channels.map((c) => item(c.id, `# ${c.name}`)).join('') + '|' + item(HOME, '🏠 Latchkey Home') + item(dmId(), '🔑 Latchkey');
+    const html = ws.channels.map((c) => item(c.id, `# ${c.name}`)).join('') + '|' + item(HOME, `${lead('🏠')}Latchkey Home`) + item(dmId(), `${lead('🔑')}Latchkey`);
     if (html === rendered.sidebar) return;
     rendered.sidebar = html;
     const [channels, dms] = html.split('|');
@@ -115,12 +119,12 @@
           .map((m) => {
             const person = ws.people.find((p) => p.id === m.from);
             const name = m.from === 'bot' ? 'Latchkey' : m.from === 'slackbot' ? 'Slackbot' : person ? person.name : m.from;
-            const avatar = m.from === 'bot' ? '🔑' : m.from === 'slackbot' ? '🤖' : '🙂';
+            const avatar = m.from === 'bot' ? glyph('🔑', 'L') : m.from === 'slackbot' ? glyph('🤖', 'S') : glyph('🙂', escapeHtml(name.slice(0, 1)));
             const body = Array.isArray(m.blocks) && m.blocks.length ? renderBlocks(m.blocks, { ...ctx(), surface: 'message' }) : mrkdwn(m.text || '', ctx());
             return (
               `<div class="message${m.ephemeralFor ? ' ephemeral' : ''}" data-ts="${escapeHtml(m.ts)}" data-channel="${escapeHtml(m.channel)}">` +
               `<div class="avatar">${avatar}</div><div class="message-main">` +
-              (m.ephemeralFor ? '<div class="only-you">👁 Only visible to you</div>' : '') +
+              (m.ephemeralFor ? `<div class="only-you">${lead('👁')}Only visible to you</div>` : '') +
               `<div class="message-head"><span class="sender">${escapeHtml(name)}</span>${m.from === 'bot' ? '<span class="app-tag">APP</span>' : ''}<span class="timestamp">${timeOf(m.ts)}</span>${m.edited ? '<span class="edited">(edited)</span>' : ''}</div>` +
               `<div class="message-body">${body}</div></div></div>`
             );
@@ -191,7 +195,7 @@
     modal.dataset.viewId = view.id;
     modal.dataset.callbackId = view.callback_id || '';
     modal.innerHTML =
-      `<div class="modal-head">${stack.length > 1 ? '<button type="button" class="modal-back" title="Back" data-modal="back">‹</button>' : ''}<div class="modal-app">🔑</div>` +
+      `<div class="modal-head">${stack.length > 1 ? '<button type="button" class="modal-back" title="Back" data-modal="back">‹</button>' : ''}<div class="modal-app">${glyph('🔑', 'L')}</div>` +
       `<div class="modal-title" id="modal-title">${title}</div><button type="button" class="modal-x" title="Close" data-modal="x">×</button></div>` +
       titleLimit +
       (layer.notice ? `<div class="modal-notice" role="alert">${escapeHtml(layer.notice)}</div>` : '') +
@@ -314,7 +318,7 @@
     el.innerHTML = pushes
       .map(
         (p) =>
-          `<div class="phone-push" data-push="${escapeHtml(p.id)}"><div class="phone-title">📱 ${escapeHtml(name)}'s phone · ${escapeHtml(p.app)}</div>` +
+          `<div class="phone-push" data-push="${escapeHtml(p.id)}"><div class="phone-title">${lead('📱')}${escapeHtml(name)}'s phone · ${escapeHtml(p.app)}</div>` +
           `<div>Latchkey asks: are you trying to reset a credential?</div>` +
           // Number matching: the phone offers a few numbers; only the one Latchkey's window shows approves.
           (p.choices
@@ -443,6 +447,9 @@
   async function start() {
     ws = await api('/api/workspace');
     $('workspace-name').textContent = `· ${ws.name}`;
+    // The page's own marks, where no font draws them: the words alone, and an arrow every font has.
+    document.querySelector('.logo').textContent = glyph('🔑');
+    document.querySelector('.send').textContent = glyph('➤', '→');
     $('as').innerHTML = ws.people.map((p) => `<option value="${escapeHtml(p.id)}">${escapeHtml(p.name)}${p.admin ? ' (admin)' : p.guest ? ' (guest)' : ''}</option>`).join('');
     $('shortcuts').innerHTML = ws.commands.map((c) => `<button type="button" data-command="${escapeHtml(c)}">${escapeHtml(c)}</button>`).join('');
     $('composer-input').placeholder = `Type a slash command: ${ws.commands.join(', ')}`;

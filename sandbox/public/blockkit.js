@@ -15,7 +15,47 @@
     x: '❌', heavy_check_mark: '✔️', bell: '🔔', eyes: '👀', tada: '🎉', rotating_light: '🚨', clock3: '🕒',
     calendar: '📅', email: '📧', envelope: '✉️', telephone_receiver: '📞', bust_in_silhouette: '👤', wave: '👋',
     thumbsup: '👍', '+1': '👍', thinking_face: '🤔', memo: '📝', shield: '🛡️', closed_lock_with_key: '🔐',
+    iphone: '📱', unlock: '🔓', grey_question: '❔', busts_in_silhouette: '👥', leftwards_arrow_with_hook: '↩️',
   };
+
+  /**
+   * Whether this browser has a font that draws the glyph. Chromium from npm has no emoji font, so
+   * an emoji there is an empty box; the line reads better without it (its shortcode stays in the
+   * title). Drawn once on a canvas beside a code point no font has, per glyph: the same pixels mean
+   * no font drew it. Anywhere without a canvas (Node), it is taken as drawable.
+   */
+  const drawable = (() => {
+    const known = new Map();
+    const size = 24;
+    let canvas;
+    let missing;
+    const draw = (s) => {
+      canvas.clearRect(0, 0, size * 2, size);
+      canvas.fillText(s, 0, size * 0.8);
+      return canvas.getImageData(0, 0, size * 2, size).data;
+    };
+    return (glyph) => {
+      if (!known.has(glyph)) {
+        let yes = true;
+        try {
+          if (!canvas) {
+            const element = document.createElement('canvas');
+            element.width = size * 2;
+            element.height = size;
+            canvas = element.getContext('2d', { willReadFrequently: true });
+            canvas.font = `${size * 0.75}px ${getComputedStyle(document.body).fontFamily || 'sans-serif'}`;
+            missing = draw('\u{10FFFD}');
+          }
+          const pixels = draw(glyph);
+          yes = pixels.some((v, i) => v !== missing[i]);
+        } catch {
+          yes = true;
+        }
+        known.set(glyph, yes);
+      }
+      return known.get(glyph);
+    };
+  })();
 
   /** Slack's limits (https://api.slack.com/reference/block-kit/blocks). */
   const LIMITS = { header: 150, sectionText: 3000, field: 2000, fields: 10, button: 75, label: 2000, contextElements: 10, actionsElements: 25 };
@@ -23,7 +63,11 @@
   const escapeHtml = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
   /** Slack's mrkdwn arrives with &, < and > escaped; decode before escaping for HTML again. */
   const decodeEntities = (s) => String(s).replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-  const emoji = (html) => html.replace(/:([a-z0-9_+-]+):/g, (whole, name) => (EMOJI[name] ? `<span class="emoji" title=":${name}:">${EMOJI[name]}</span>` : whole));
+  /** Slack's :shortcode: as its emoji, or, where no font draws it, as nothing (the words around it carry the meaning). */
+  const emoji = (html) =>
+    html.replace(/:([a-z0-9_+-]+):/g, (whole, name) =>
+      !EMOJI[name] ? whole : drawable(EMOJI[name]) ? `<span class="emoji" title=":${name}:">${EMOJI[name]}</span>` : `<span class="emoji no-glyph" title=":${name}:"></span>`,
+    );
 
   function placeholder(what, detail) {
     return `<div class="bk-unsupported" data-unsupported="${escapeHtml(what)}"><b>Not rendered by the sandbox:</b> ${escapeHtml(what)}${detail ? `<pre>${escapeHtml(detail)}</pre>` : ''}</div>`;
@@ -270,5 +314,5 @@
     return blocks.map((b, i) => block(b || {}, i, ctx)).join('');
   }
 
-  window.BlockKit = { renderBlocks, mrkdwn, text, escapeHtml, formatDate };
+  window.BlockKit = { renderBlocks, mrkdwn, text, escapeHtml, formatDate, drawable };
 })();

@@ -15,6 +15,9 @@ import { workmail } from './workmail';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each entry has settings of its own type
 export const CREDENTIALS: readonly Credential<any>[] = checkedRegistry([chime, workmail, okta, oktaUnlock, oktaMfa, entra, google], { commands: CORE_COMMANDS });
 
+/** Every slash command the app answers: each credential's, in the registry's order, then the core's. */
+export const SLASH_COMMANDS: readonly string[] = [...CREDENTIALS.map((c) => c.command), ...CORE_COMMANDS];
+
 /**
  * The registry's directories: the first credential of each group that shares one `settings`
  * object (several actions on one directory, such as a password reset and an unlock). A group has

@@ -79,6 +79,28 @@ async function showTab(name: string): Promise<void> {
   await page.locator('.tab', { hasText: name }).click();
 }
 
+/**
+ * The emoji the page shows that no font here draws: each is drawn on a canvas beside a code point
+ * no font has, and the same pixels mean an empty box. None, wherever a font is missing (the npm
+ * Chromium has no emoji font): the page then shows the words alone.
+ */
+const boxedGlyphs = () =>
+  page.evaluate(() => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 48;
+    canvas.height = 24;
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
+    ctx.font = `18px ${window.getComputedStyle(document.body).fontFamily}`;
+    const draw = (s: string) => {
+      ctx.clearRect(0, 0, 48, 24);
+      ctx.fillText(s, 0, 19);
+      return Array.from(ctx.getImageData(0, 0, 48, 24).data as ArrayLike<number>).join(',');
+    };
+    const missing = draw('\u{10FFFD}');
+    const shown = [...new Set<string>((document.body.innerText as string).match(/\p{Extended_Pictographic}\uFE0F?/gu) ?? [])];
+    return shown.filter((g) => draw(g) === missing);
+  });
+
 /** The side panel's whole text, collapsed details included. */
 const panelText = () => page.locator('#panel').evaluate((el) => el.textContent ?? '');
 
@@ -204,6 +226,9 @@ test('a locked-out employee resets their Okta password after approving the Okta 
   expect(offered).toHaveLength(3);
   expect(offered).toContain(number);
   await shot('04a-okta-verify-phone');
+  // The modal's :iphone: is an emoji, or nothing where no font draws one; never the shortcode, never a box.
+  expect(await modal().textContent()).not.toContain(':iphone:');
+  expect(await boxedGlyphs()).toEqual([]);
   const okta = sandbox.standIns.get('okta_password') as OktaSimulator;
   expect(okta.callsTo('ExpirePassword')).toHaveLength(0);
   // Bob picks the number his Slack window shows.

@@ -90,6 +90,26 @@ describe("the sandbox's API", () => {
     await sandbox.slack.waitForCall('views.open', () => opens() > before);
   });
 
+  it("a mistyped command never reaches the app, as in Slack: Slackbot says it is not a valid command, the one meant and the app's commands", async () => {
+    const origin = sandbox.url.replace(/\/$/, '');
+    const sent = sandbox.workspace.appRequests.length;
+    const post = (text: string) => command({ 'content-type': 'application/json', origin }, JSON.stringify({ user: 'UANN', channel: 'C0GENERAL01', text }));
+    expect(await (await post('/reset-pim')).json()).toEqual({ status: 0, notACommand: true });
+    expect(await (await post('/frobnicate now')).json()).toEqual({ status: 0, notACommand: true });
+    expect(sandbox.workspace.appRequests.length).toBe(sent);
+    const state = (await (await fetch(`${sandbox.url}api/state?user=UANN`)).json()) as { conversations: Record<string, { from: string; text: string }[]> };
+    const notices = state.conversations['C0GENERAL01']!.filter((m) => m.from === 'slackbot').map((m) => m.text);
+    const all = '`/reset-pin`, `/reset-password`, `/reset-okta-password`, `/unlock-okta`, `/reset-okta-mfa`, `/reset-entra-password`, `/reset-google-password`, `/request-license` and `/reset`';
+    expect(notices.slice(-2)).toEqual([
+      `\`/reset-pim\` is not a valid command. Did you mean \`/reset-pin\`? Latchkey's commands: ${all}.`,
+      `\`/frobnicate\` is not a valid command. Latchkey's commands: ${all}.`,
+    ]);
+    expect(notices.join('\n')).not.toContain('dispatch_failed');
+    // Seen only by the person who typed it.
+    const others = (await (await fetch(`${sandbox.url}api/state?user=UMAX`)).json()) as { conversations: Record<string, { text: string }[]> };
+    expect(JSON.stringify(others.conversations['C0GENERAL01'] ?? [])).not.toContain('/reset-pim');
+  });
+
   it('refuses a cross-site text/plain POST: no command runs', async () => {
     const before = opens();
     const res = await command({ 'content-type': 'text/plain', origin: 'https://evil.example' });

@@ -1,9 +1,10 @@
 /** The sandbox's parts that need no browser: command line, demo people, masking, modal state. */
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { runInNewContext } from 'node:vm';
 import { HELP, parseSandboxArgs } from '../../sandbox/cli';
 import { claimDataDir } from '../../sandbox/data-lock';
 import { loadFixture, slackMembers } from '../../sandbox/fixture';
@@ -11,8 +12,7 @@ import { DEMO_USERS as CHIME_DEMO } from '../../src/credentials/chime/stand-in';
 import { DEMO_USERS as WORKMAIL_DEMO } from '../../src/credentials/workmail/stand-in';
 import { DEMO_USERS as OKTA_DEMO } from '../../src/credentials/okta-stand-in';
 import { MASK, mask } from '../../sandbox/mask';
-import { LICENSE_COMMAND } from '../../src/core-commands';
-import { CREDENTIALS } from '../../src/credentials';
+import { SLASH_COMMANDS } from '../../src/credentials';
 import { DEFAULT_FIXTURE } from '../../sandbox/sandbox';
 import { stateValues } from '../../sandbox/workspace';
 
@@ -65,7 +65,30 @@ describe("the README's Try it", () => {
     const readme = readFileSync(resolve(__dirname, '../../README.md'), 'utf8');
     const start = readme.indexOf('\n## Try it\n');
     const tryIt = readme.slice(start, readme.indexOf('\n## ', start + 1));
-    for (const command of [...CREDENTIALS.map((c) => c.command), LICENSE_COMMAND]) expect([command, tryIt.includes(`\`${command}\``)]).toEqual([command, true]);
+    for (const command of SLASH_COMMANDS) expect([command, tryIt.includes(`\`${command}\``)]).toEqual([command, true]);
+  });
+});
+
+describe("the page's Block Kit renderer", () => {
+  /** sandbox/public/blockkit.js as the page loads it, in a context with no DOM (so every glyph counts as drawable). */
+  const blockKit = () => {
+    const window: { BlockKit?: { mrkdwn(text: string, ctx: object): string; text(obj: object, ctx: object): string } } = {};
+    runInNewContext(readFileSync(resolve(__dirname, '../../sandbox/public/blockkit.js'), 'utf8'), { window });
+    return window.BlockKit!;
+  };
+
+  test('draws every emoji shortcode the app writes (:iphone: included), never the shortcode itself', () => {
+    const sources = readdirSync(resolve(__dirname, '../../src'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+    const used = new Set(sources.flatMap((f) => [...readFileSync(resolve(__dirname, '../../src', f), 'utf8').matchAll(/(?<![\w:]):([a-z0-9_+-]+):(?![\w:])/g)].map((m) => m[1]!)));
+    expect(used).toContain('iphone');
+    const bk = blockKit();
+    const ctx = { surface: 'message', people: {}, channels: {} };
+    for (const name of used) {
+      for (const html of [bk.mrkdwn(`:${name}: Approve it`, ctx), bk.text({ type: 'plain_text', text: `:${name}: Approve it`, emoji: true }, ctx)]) {
+        expect([name, html.replace(/<[^>]*>/g, '')]).toEqual([name, expect.not.stringContaining(`:${name}:`)]);
+        expect([name, html]).toEqual([name, expect.stringContaining(`title=":${name}:"`)]);
+      }
+    }
   });
 });
 
