@@ -126,9 +126,9 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
         customRoutes: routes,
         installerOptions: {
           port: config.port,
-          clientOptions: { slackApiUrl: config.slack.apiUrl, fetch, timeout: SLACK_TIMEOUT_MS, retryConfig: socketModeRetries(logger, () => starting) },
+          clientOptions: { slackApiUrl: config.slack.apiUrl, fetch, timeout: SLACK_TIMEOUT_MS, retryConfig: socketModeRetries(logger, () => starting, { apiUrl: config.slack.apiUrl }) },
         },
-        logger: boltLogger(logger),
+        logger: boltLogger(logger, { triesSaid: () => starting }),
         customPropertiesExtractor: answerDeadline,
       })
     : guardedHttpReceiver(config, logger, routes, metrics);
@@ -164,7 +164,7 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
             if (otherWorkspace) throw new StartFailure(`SLACK_BOT_TOKEN: ${otherWorkspace}`);
           });
           await Promise.all([workspace, boltInit()]);
-        }, logger),
+        }, logger, { apiUrl: config.slack.apiUrl }),
         // Tables made here (development) are checked by making them.
         config.createTables ? undefined : tablesAtStart(probes, namedTables(config), logger),
       ]);
@@ -351,7 +351,8 @@ const SLACK_TIMEOUT_MS = 5_000;
 function slackAppOptions(config: Config, logger: AppLogger, fetch: HttpFetch, { atStart = false } = {}): AppOptions {
   return {
     token: config.slack.botToken,
-    logger: boltLogger(logger),
+    // At start, slackAtStart says each failed try of auth.test, the only call of Bolt's client.
+    logger: boltLogger(logger, { triesSaid: () => atStart }),
     // Bolt's conversation store (context.conversation) is unused here, and on every request it
     // looks one up and builds an Error with a stack trace for "not found".
     convoStore: false,

@@ -71,8 +71,25 @@ function slackStartProblem(err: unknown, method: StartCall): StartFailure | stri
         : describeError(err);
 }
 
-const UNREACHABLE = (tries: number, why: string) => new StartFailure(`Slack could not be reached at SLACK_API_URL after ${tries} tries (${why}): check the network path to Slack, or SLACK_API_URL`);
-const TRYING_AGAIN = 'Slack not reachable at start; trying again';
+const CHECK_PATH = 'check the network path to Slack, or SLACK_API_URL';
+const UNREACHABLE = (tries: number, why: string) => new StartFailure(`Slack could not be reached at SLACK_API_URL after ${tries} tries (${why}): ${CHECK_PATH}`);
+/** One line per failed try at start, the only one (the Web API client's own 'http request failed' is not said then: boltLogger). */
+const TRYING_AGAIN = `Slack not reachable at start; trying again: ${CHECK_PATH}`;
+
+/** What a start's try waits for: the call, and where it is sent (SLACK_API_URL, without a user or password it may hold). */
+function waitingFor(method: StartCall, apiUrl: string | undefined): string {
+  if (apiUrl === undefined) return method;
+  let shown = apiUrl;
+  try {
+    const url = new URL(apiUrl);
+    url.username = '';
+    url.password = '';
+    shown = url.href;
+  } catch {
+    // config.ts accepts only URLs; shown as given otherwise
+  }
+  return `${method} at ${shown}`;
+}
 
 /**
  * The start's Slack checks, made before the app listens: the token's auth.test (whose workspace
@@ -82,7 +99,11 @@ const TRYING_AGAIN = 'Slack not reachable at start; trying again';
  * rate limit) is tried again within a bounded time, then a StartFailure naming SLACK_API_URL.
  * (Left to Bolt, the call failed in a promise nobody awaited, and the app said it was ready.)
  */
-export async function slackAtStart(init: () => Promise<void>, logger: Logger, { tries = SLACK_START_TRIES, firstWaitMs = FIRST_WAIT_MS } = {}): Promise<void> {
+export async function slackAtStart(
+  init: () => Promise<void>,
+  logger: Logger,
+  { tries = SLACK_START_TRIES, firstWaitMs = FIRST_WAIT_MS, apiUrl }: { tries?: number; firstWaitMs?: number; apiUrl?: string } = {},
+): Promise<void> {
   let wait = firstWaitMs;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -92,7 +113,7 @@ export async function slackAtStart(init: () => Promise<void>, logger: Logger, { 
       const why = slackStartProblem(err, 'auth.test');
       if (why instanceof StartFailure) throw why;
       if (attempt >= tries) throw UNREACHABLE(tries, why);
-      logger.warn({ attempt, tries, err: why, retryInMs: wait }, TRYING_AGAIN);
+      logger.warn({ waitingFor: waitingFor('auth.test', apiUrl), attempt, tries, err: why, retryInMs: wait }, TRYING_AGAIN);
       await new Promise((resolve) => setTimeout(resolve, wait));
       wait *= 2;
     }
@@ -110,7 +131,7 @@ export async function slackAtStart(init: () => Promise<void>, logger: Logger, { 
  * WebClient hands retryConfig to p-retry whole, onFailedAttempt included (its type names only
  * node-retry's options); start-failures.test.ts's Socket Mode tests fail if that changes.
  */
-export function socketModeRetries(logger: Logger, starting: () => boolean, tries = SLACK_START_TRIES): RetryOptions & { onFailedAttempt(err: Error): void } {
+export function socketModeRetries(logger: Logger, starting: () => boolean, { tries = SLACK_START_TRIES, apiUrl }: { tries?: number; apiUrl?: string } = {}): RetryOptions & { onFailedAttempt(err: Error): void } {
   const factor = 1.3;
   const minTimeout = 1_000;
   return {
@@ -122,7 +143,10 @@ export function socketModeRetries(logger: Logger, starting: () => boolean, tries
       if (!starting() || (e.code !== 'slack_webapi_request_error' && e.code !== 'slack_webapi_http_error')) return;
       const why = slackStartProblem(err, 'apps.connections.open');
       if (why instanceof StartFailure || e.attemptNumber >= tries) throw err;
-      logger.warn({ attempt: e.attemptNumber, tries, err: why, retryInMs: Math.round(minTimeout * factor ** (e.attemptNumber - 1)) }, TRYING_AGAIN);
+      logger.warn(
+        { waitingFor: waitingFor('apps.connections.open', apiUrl), attempt: e.attemptNumber, tries, err: why, retryInMs: Math.round(minTimeout * factor ** (e.attemptNumber - 1)) },
+        TRYING_AGAIN,
+      );
     },
   };
 }

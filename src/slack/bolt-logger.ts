@@ -8,13 +8,13 @@ import type { AppLogger } from '../logger';
  * Their debug output is dropped, whatever LOG_LEVEL says: the Web API client logs whole request
  * and response bodies at debug, and a views.update body holds the new PIN or password.
  */
-export function boltLogger(logger: AppLogger): BoltLogger {
+export function boltLogger(logger: AppLogger, { triesSaid = () => false }: BoltLoggerOptions = {}): BoltLogger {
   const child = logger.child({ component: 'bolt' });
   const text = (msg: unknown[]) => msg.map((m) => (m instanceof Error ? describeError(m) : typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
   return {
     debug: () => undefined,
     info: (...msg) => child.info(text(msg)),
-    warn: (...msg) => child.warn(text(msg)),
+    warn: (...msg) => (msg[0] === FAILED_REQUEST && triesSaid() ? child.debug(text(msg)) : child.warn(text(msg))),
     error: (...msg) => child.error(text(msg)),
     // The level is ours (LOG_LEVEL), not Bolt's to change.
     setLevel: () => undefined,
@@ -22,5 +22,17 @@ export function boltLogger(logger: AppLogger): BoltLogger {
     setName: () => undefined,
   };
 }
+
+export interface BoltLoggerOptions {
+  /**
+   * True while the Web API client's failed tries are said by their caller (the start's checks, one
+   * line per try naming what to check): its own 'http request failed' for each is then debug, not a
+   * second warn line for the same try.
+   */
+  readonly triesSaid?: () => boolean;
+}
+
+/** The Web API client's warning for each try that got no answer (WebClient.makeRequest). */
+const FAILED_REQUEST = 'http request failed';
 
 const LEVELS = { debug: LogLevel.INFO, trace: LogLevel.INFO, info: LogLevel.INFO, warn: LogLevel.WARN, error: LogLevel.ERROR, fatal: LogLevel.ERROR };

@@ -49,6 +49,10 @@ describe('a start that cannot go on', () => {
     });
   }
   const fatal = (lines: Record<string, any>[]) => lines.filter((l) => l.level === 'fatal');
+  const TRYING_AGAIN = 'Slack not reachable at start; trying again: check the network path to Slack, or SLACK_API_URL';
+  /** Every warn line, by what a reader sees of it. */
+  const warns = (lines: Record<string, any>[]) =>
+    lines.filter((l) => l.level === 'warn').map(({ msg, waitingFor, attempt, tries, err }) => ({ msg, ...(waitingFor !== undefined && { waitingFor, attempt, tries, err }) }));
   /** A port nobody listens on any more: a Slack that cannot be reached. */
   const closedPort = () =>
     new Promise<number>((resolve) => {
@@ -68,13 +72,14 @@ describe('a start that cannot go on', () => {
     expect(output).not.toContain('unhandled promise rejection');
   });
 
-  it('a Slack that cannot be reached is tried again, then a fatal line naming SLACK_API_URL, and exit 1', async () => {
+  it("a Slack that cannot be reached is tried again, one warn line per try naming what it waits for and what to check (not the client's own 'http request failed' beside it), then a fatal line naming SLACK_API_URL, and exit 1", async () => {
     const port = await closedPort();
     const started = Date.now();
-    const { status, lines, output } = await run({ SLACK_API_URL: `http://127.0.0.1:${port}/api/` });
+    const { status, lines, output } = await run({ SLACK_API_URL: `http://user:secret@127.0.0.1:${port}/api/` });
     expect(status).toBe(1);
     expect(Date.now() - started).toBeLessThan(25_000);
-    expect(lines.filter((l) => l.msg === 'Slack not reachable at start; trying again')).toHaveLength(3);
+    expect(warns(lines)).toEqual([1, 2, 3].map((attempt) => ({ msg: TRYING_AGAIN, waitingFor: `auth.test at http://127.0.0.1:${port}/api/`, attempt, tries: 4, err: 'Error ECONNREFUSED' })));
+    expect(output).not.toContain('secret');
     expect(fatal(lines)).toEqual([expect.objectContaining({ err: expect.stringMatching(/SLACK_API_URL after 4 tries \(.*ECONNREFUSED\)/) })]);
     expect(output).not.toContain('Latchkey is ready');
   }, 40_000);
@@ -92,7 +97,7 @@ describe('a start that cannot go on', () => {
         const { status, lines, output } = await run({ SLACK_API_URL: `${base}${path}` });
         expect(status).toBe(1);
         expect(fatal(lines)).toEqual([expect.objectContaining({ err: `StartFailure: SLACK_API_URL did not answer as Slack's API does (auth.test: ${what}): check SLACK_API_URL (https://slack.com/api/ unless you go through a proxy)` })]);
-        expect(lines.filter((l) => l.msg === 'Slack not reachable at start; trying again')).toEqual([]);
+        expect(lines.filter((l) => l.msg === TRYING_AGAIN)).toEqual([]);
         expect(output).not.toContain('intranet');
         expect(output).not.toContain('Latchkey is ready');
       }
@@ -179,7 +184,7 @@ describe('a start that cannot go on', () => {
   }
   const APP_TOKEN = 'xapp-1-A0LATCHKEY-1-secretpart';
 
-  it("Socket Mode: a Slack that cannot be reached when the socket connects (apps.connections.open) is tried again within the start's bound, then the same fatal line naming SLACK_API_URL, and exit 1", async () => {
+  it("Socket Mode: a Slack that cannot be reached when the socket connects (apps.connections.open) is tried again within the start's bound, one warn line per try, then the same fatal line naming SLACK_API_URL, and exit 1", async () => {
     await withSocketModeSlack(
       (req) => req.socket.destroy(),
       async (url) => {
@@ -187,7 +192,7 @@ describe('a start that cannot go on', () => {
         const { status, lines, output } = await run({ SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: url });
         expect(status).toBe(1);
         expect(Date.now() - started).toBeLessThan(25_000);
-        expect(lines.filter((l) => l.msg === 'Slack not reachable at start; trying again')).toHaveLength(3);
+        expect(warns(lines)).toEqual([1, 2, 3].map((attempt) => ({ msg: TRYING_AGAIN, waitingFor: `apps.connections.open at ${url}`, attempt, tries: 4, err: expect.any(String) })));
         expect(fatal(lines)).toEqual([expect.objectContaining({ msg: 'Latchkey could not start', err: expect.stringMatching(/^StartFailure: Slack could not be reached at SLACK_API_URL after 4 tries \(.*\): check the network path to Slack, or SLACK_API_URL$/) })]);
         expect(output).not.toContain('Latchkey is ready');
         expect(output).not.toContain(APP_TOKEN);
