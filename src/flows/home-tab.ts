@@ -60,8 +60,12 @@ export interface Activity {
 export interface TodayCounts {
   /** The UTC day counted (YYYY-MM-DD). */
   readonly day: string;
-  /** Resets by credential action: how many succeeded and how many failed. */
-  readonly resets: readonly { readonly action: string; readonly succeeded: number; readonly failed: number }[];
+  /**
+   * Resets by credential action: how many succeeded, how many failed, and how many may or may not
+   * have been made (unknown: the directory did not confirm the change, or the attempt has no outcome
+   * past the grace), which are not failures: a reviewer checks each (Needs attention).
+   */
+  readonly resets: readonly { readonly action: string; readonly succeeded: number; readonly failed: number; readonly unknown: number }[];
   /** Requests turned away before any change, by reason, most frequent first. */
   readonly refusals: readonly { readonly code: string; readonly count: number }[];
 }
@@ -256,7 +260,7 @@ export class HomeTab {
       deps.requests
         ? this.part('pending requests', requester, () => deps.requests!.waiting(PENDING_SHOWN))
         : undefined,
-      this.part('today', requester, async () => todayCounts(days[0]!, (await week)[0]!)),
+      this.part('today', requester, async () => todayCounts(days[0]!, (await week)[0]!, now)),
       this.part('needs attention', requester, async () => {
         const items = attentionOf((await week).flat(), now);
         return { items: items.slice(0, ATTENTION_SHOWN), more: Math.max(0, items.length - ATTENTION_SHOWN) };
@@ -396,19 +400,29 @@ function cancelledPush(outcome: AuditEvent | undefined): boolean {
   return outcome?.errorCode === 'VERIFY_CANCELLED';
 }
 
-/** Resets by action and outcome, and refusals by reason, from one day's records. */
-function todayCounts(day: string, events: readonly AuditEvent[]): TodayCounts {
-  const resets = new Map<string, { action: string; succeeded: number; failed: number }>();
+/**
+ * Resets by action and outcome, and refusals by reason, from one day's records. An outcome unknown
+ * is counted as the activity and Needs attention read it (unknownOutcomes): its own count, never a
+ * failure, which would tell a reviewer the change was not made.
+ */
+function todayCounts(day: string, events: readonly AuditEvent[], now: Date): TodayCounts {
+  const resets = new Map<string, { action: string; succeeded: number; failed: number; unknown: number }>();
   const refusals = new Map<string, number>();
+  const of = (action: string) => resets.get(action) ?? resets.set(action, { action, succeeded: 0, failed: 0, unknown: 0 }).get(action)!;
+  const outcomes = new Set<string>();
   for (const e of events) {
     if (e.phase === 'refused' && e.errorCode) refusals.set(e.errorCode, (refusals.get(e.errorCode) ?? 0) + 1);
-    if (e.phase !== 'outcome' || isApprovalStep(e.action) || cancelledPush(e)) continue;
-    const counts = resets.get(e.action) ?? { action: e.action, succeeded: 0, failed: 0 };
+    if (e.phase !== 'outcome') continue;
+    outcomes.add(e.requestId);
+    if (isApprovalStep(e.action) || cancelledPush(e)) continue;
+    const counts = of(e.action);
     // Partial: the change stands (the secret was shown); the step that failed is in "needs attention".
     if (e.outcome === 'success' || e.outcome === 'partial') counts.succeeded += 1;
+    else if (e.errorCode === 'DIRECTORY_OUTCOME_UNKNOWN') counts.unknown += 1;
     else counts.failed += 1;
-    resets.set(e.action, counts);
   }
+  // An attempt with no outcome at all once any reset would have finished: it stopped midway.
+  for (const a of unknownOutcomes(events, now)) if (!outcomes.has(a.requestId) && !isApprovalStep(a.action)) of(a.action).unknown += 1;
   return {
     day,
     resets: [...resets.values()],

@@ -221,7 +221,9 @@ function pendingBlock(r: PendingRequest, viewer: string, words: ApprovalWords, {
 }
 
 function todayBlocks(today: TodayCounts, words: HomeWords): KnownBlock[] {
-  const resets = today.resets.map((r) => `*${words.actions[r.action]?.name ?? r.action}*: ${r.succeeded} done${r.failed > 0 ? `, ${r.failed} failed` : ''}`);
+  const resets = today.resets.map(
+    (r) => `*${words.actions[r.action]?.name ?? r.action}*: ${r.succeeded} done${r.failed > 0 ? `, ${r.failed} failed` : ''}${r.unknown > 0 ? `, ${r.unknown} outcome unknown` : ''}`,
+  );
   const refusals = today.refusals.map((r) => countedRefusals(r.code, r.count));
   return [
     section(resets.length > 0 ? resets.join('\n') : 'No reset yet today.'),

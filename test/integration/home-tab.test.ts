@@ -465,3 +465,30 @@ describe('the Home tab on Lambda', () => {
     expect(answer.json).toEqual({ challenge: 'c0ffee' });
   });
 });
+
+describe("the admins' Today: an outcome unknown is counted on its own, never as failed", () => {
+  const h = useHarness();
+
+  it('a change the directory did not confirm, and an attempt that stopped midway, are "outcome unknown"; a failure is "failed"', async () => {
+    // Today's records, a few minutes apart, all past the grace in which a reset is still under way.
+    const day = new Date().toISOString().slice(0, 10);
+    const at = (minute: number) => new Date(Date.parse(`${day}T00:0${minute}:00.000Z`));
+    h.clock.offsetMs = Math.max(0, at(9).getTime() - Date.now());
+    const actor = { userId: 'UBOB', teamId: TEAM };
+    const reset = async (minute: number, id: string, outcome?: { outcome: 'success' | 'failure'; errorCode?: string }) => {
+      const requestId = `${at(minute).toISOString()}_0000000000${id}`;
+      await h.writeAudit({ requestId, phase: 'attempt', action: 'reset_pin', actor, directory: 'chime', directoryUserId: 'chime-bob' }, at(minute));
+      if (outcome) await h.writeAudit({ requestId, phase: 'outcome', action: 'reset_pin', actor, ...outcome } as Parameters<Harness['writeAudit']>[0], at(minute));
+    };
+    try {
+      await reset(1, 'a1', { outcome: 'success' });
+      await reset(2, 'a2', { outcome: 'failure', errorCode: 'DIRECTORY_OUTCOME_UNKNOWN' });
+      await reset(3, 'a3', { outcome: 'failure', errorCode: 'DIRECTORY_UNAVAILABLE' });
+      await reset(4, 'a4');
+      const { home } = await h.openHome('UADA');
+      expect(textOf(home)).toContain('*Reset meeting PIN*: 1 done, 1 failed, 2 outcome unknown');
+    } finally {
+      h.clock.offsetMs = 0;
+    }
+  });
+});
