@@ -56,6 +56,8 @@ const requestItem = z.object({
 
 const openMarker = z.object({ requestId: z.string(), expiresAtEpoch: z.number() });
 
+/** How many of a list's newest requests one read of a person's own in it looks at, at most (as Approvals reads a list for the admins). */
+const OWN_LIST_READ_MAX = 250;
 /** How long a request stays readable after it expires, for reviewers and the channel message. */
 const KEEP_AFTER_EXPIRY_S = 90 * 86_400;
 
@@ -261,11 +263,17 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
     return this.listedFor(FAILED_LIST, userId);
   }
 
-  /** The person's own requests in a list of few (a Query of that list, filtered on the requester). */
+  /**
+   * The person's own requests in a list of few (a Query of that list, filtered on the requester),
+   * among its newest OWN_LIST_READ_MAX: every Home tab open reads it, so a list grown long (many
+   * changes failed at once) never makes each open read all of it. Older ones of theirs still hold
+   * their open place (heldBy) until their time ends.
+   */
   private async listedFor(list: string, userId: string): Promise<PendingRequest[]> {
     return this.guard(async () => {
       const found: PendingRequest[] = [];
       let after: Record<string, AttributeValue> | undefined;
+      let read = 0;
       do {
         const page = await this.client.send(
           new QueryCommand({
@@ -275,12 +283,16 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
             FilterExpression: 'requesterUserId = :user',
             ExpressionAttributeNames: { '#list': 'list' },
             ExpressionAttributeValues: marshall({ ':list': list, ':user': userId }),
+            ScanIndexForward: false,
+            // Limit counts the items read, before the filter.
+            Limit: OWN_LIST_READ_MAX - read,
             ExclusiveStartKey: after,
           }),
         );
         found.push(...(page.Items ?? []).map((i) => fromItem(unmarshall(i))));
+        read += Math.max(1, page.ScannedCount ?? 0);
         after = page.LastEvaluatedKey;
-      } while (after);
+      } while (after && read < OWN_LIST_READ_MAX);
       return found;
     });
   }

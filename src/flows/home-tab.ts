@@ -1,6 +1,6 @@
 import { asFailure, describeError, isFailureCode, needsOperator } from './failure';
 import { APPROVAL_ACTIONS } from './approvals/kinds';
-import type { OwnRequest } from './approvals/approvals';
+import type { Listed, OwnRequest } from './approvals/approvals';
 import { closedOutcomeUnknown, endedAfterUnknownOutcome, type PendingRequest } from './approvals/pending-request';
 import type { Admins, AuditEvent, AuditReader, Clock, Logger, Requester } from './ports';
 import { OUTCOME_GRACE_MS, unknownOutcomes } from './unknown-outcomes';
@@ -84,16 +84,17 @@ export interface Attention {
 export interface AdminParts {
   /**
    * With approvals on: the changes that did not finish (their outcome unknown), oldest first, which
-   * wait for an admin's new decision as much as `pending` does. All of them: the tab shows the
-   * first UNFINISHED_SHOWN, and afterOpen has each one's channel message say so.
+   * wait for an admin's new decision as much as `pending` does. All of them, up to the read's bound
+   * (Listed.atLeast past it): the tab shows the first UNFINISHED_SHOWN, and afterOpen has each one's
+   * channel message say so.
    */
-  readonly unfinished?: Part<readonly PendingRequest[]>;
+  readonly unfinished?: Part<Listed>;
   /**
    * With approvals on: the changes that failed (APPLY_FAILED, of a kind the admin's click applies),
-   * oldest first, which wait for an admin to retry or deny them. All of them: the tab shows the first
-   * AWAITING_RETRY_SHOWN.
+   * oldest first, which wait for an admin to retry or deny them. All of them, up to the read's bound
+   * (Listed.atLeast past it): the tab shows the first AWAITING_RETRY_SHOWN, and how many more.
    */
-  readonly awaitingRetry?: Part<readonly PendingRequest[]>;
+  readonly awaitingRetry?: Part<Listed>;
   /** With approvals on: the live requests waiting for a decision, of every kind, oldest first. */
   readonly pending?: Part<readonly PendingRequest[]>;
   readonly today: Part<TodayCounts>;
@@ -128,8 +129,8 @@ export type SearchResult =
 /** The approvals capability, as the Home tab reads it (Approvals). */
 interface ApprovalQueue {
   waiting(limit: number): Promise<PendingRequest[]>;
-  unfinished(): Promise<PendingRequest[]>;
-  awaitingRetry(): Promise<PendingRequest[]>;
+  unfinished(): Promise<Listed>;
+  awaitingRetry(): Promise<Listed>;
   mine(requester: Requester, limit: number): Promise<OwnRequest[]>;
   showUnknown(requests: readonly PendingRequest[]): Promise<void>;
 }
@@ -204,7 +205,7 @@ export class HomeTab {
   async afterOpen(data: HomeData): Promise<void> {
     if (!this.deps.requests) return;
     const own = data.requests?.ok ? data.requests.value : [];
-    const unfinished = data.admin?.unfinished?.ok ? data.admin.unfinished.value : [];
+    const unfinished = data.admin?.unfinished?.ok ? data.admin.unfinished.value.requests : [];
     if (own.length + unfinished.length > 0) await this.deps.requests.showUnknown([...own, ...unfinished]);
   }
 

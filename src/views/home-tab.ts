@@ -1,6 +1,6 @@
 import type { Button, HomeView, KnownBlock } from '@slack/types';
 import { AWAITING_RETRY_SHOWN, UNFINISHED_SHOWN, type Activity, type AdminParts, type Attention, type HomeData, type Part, type TodayCounts } from '../flows/home-tab';
-import type { OwnRequest } from '../flows/approvals/approvals';
+import type { Listed, OwnRequest } from '../flows/approvals/approvals';
 import { UNKNOWN_STATUS, type PendingRequest } from '../flows/approvals/pending-request';
 import { context, escapeMrkdwn, header, LIMITS, plain, section, slackDate, slackTime } from './blocks';
 import { countedRefusals, failureLabel } from './failure-labels';
@@ -179,20 +179,23 @@ function adminBlocks(admin: AdminParts, viewer: string, words: HomeWords): Known
  * first `shown` of them, then how many more.
  */
 function awaitingDecisionBlocks(
-  part: Part<readonly PendingRequest[]> | undefined,
+  part: Part<Listed> | undefined,
   shown: number,
   viewer: string,
   words: HomeWords,
   text: { readonly heading: string; readonly unavailable: string; readonly lead: string },
 ): KnownBlock[] {
-  if (!part || (part.ok && part.value.length === 0)) return [];
+  if (!part || (part.ok && part.value.requests.length === 0)) return [];
   if (!part.ok) return [header(text.heading), UNAVAILABLE(text.unavailable)];
-  const more = part.value.length - shown;
+  const { requests, atLeast } = part.value;
+  const more = requests.length - shown;
+  // Counted up to the read's bound: past it, the count is a floor, and said so.
+  const howMany = more > 0 ? `…and ${atLeast ? 'at least ' : ''}${more} more` : atLeast ? '…and perhaps more' : undefined;
   return [
     header(text.heading),
     context(text.lead),
-    ...part.value.slice(0, shown).map((r) => pendingBlock(r, viewer, words.approvals.words, { withLine: true })),
-    ...(more > 0 ? [context(`…and ${more} more: each shows here as the ones above are decided.`)] : []),
+    ...requests.slice(0, shown).map((r) => pendingBlock(r, viewer, words.approvals.words, { withLine: true })),
+    ...(howMany ? [context(`${howMany}: each shows here as the ones above are decided.`)] : []),
   ];
 }
 

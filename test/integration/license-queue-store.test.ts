@@ -208,7 +208,7 @@ describe('license requests by list', () => {
     const live = await take('live', 'ULIVE', '2026-12-01T09:15:00.000Z');
 
     queries.length = 0;
-    expect(await approvals.unfinished()).toMatchObject([{ id: 'died', status: 'FINISHING' }]);
+    expect((await approvals.unfinished()).requests).toMatchObject([{ id: 'died', status: 'FINISHING' }]);
     // One Query of the list of changes under way: never the closed requests, never a scan.
     expect(queries.map((q) => [q.command, JSON.stringify(q.ExpressionAttributeValues)])).toEqual([['QueryCommand', JSON.stringify({ ':list': { S: 'CHANGE_UNDERWAY' } })]]);
 
@@ -257,7 +257,7 @@ describe('license requests by list', () => {
     }
 
     queries.length = 0;
-    expect((await approvals.awaitingRetry()).map((r) => [r.id, r.status, r.errorCode])).toEqual([
+    expect((await approvals.awaitingRetry()).requests.map((r) => [r.id, r.status, r.errorCode])).toEqual([
       ['fail-ann', 'APPLY_FAILED', 'DIRECTORY_UNAVAILABLE'],
       ['fail-bob', 'APPLY_FAILED', 'DIRECTORY_UNAVAILABLE'],
     ]);
@@ -277,9 +277,9 @@ describe('license requests by list', () => {
     // Retried (Chime answers again), it leaves the list for its requester's own; denied, too.
     chime = 'up';
     expect(await approvals.decide(ada, 'fail-ann', { decision: 'approve' })).toMatchObject({ ok: true, request: { status: 'APPLIED' } });
-    expect((await approvals.awaitingRetry()).map((r) => r.id)).toEqual(['fail-bob']);
+    expect((await approvals.awaitingRetry()).requests.map((r) => r.id)).toEqual(['fail-bob']);
     expect(await approvals.decide(ada, 'fail-bob', { decision: 'deny', comment: 'Not needed' })).toMatchObject({ ok: true, request: { status: 'DENIED' } });
-    expect(await approvals.awaitingRetry()).toEqual([]);
+    expect((await approvals.awaitingRetry()).requests).toEqual([]);
     expect((await store.underway(10)).requests).toEqual([]);
     expect((await store.decidedOf('UANN', 5)).map((r) => [r.id, r.status])).toEqual([['fail-ann', 'APPLIED']]);
     expect((await store.decidedOf('UBOB', 5)).map((r) => [r.id, r.status])).toEqual([['fail-bob', 'DENIED']]);
@@ -289,7 +289,38 @@ describe('license requests by list', () => {
     chime = 'down';
     await approvals.decide(ada, 'fail-cid', { decision: 'approve' });
     await approvals.decide(ada, 'fail-cid', { decision: 'approve' });
-    expect((await approvals.awaitingRetry()).map((r) => [r.id, r.status])).toEqual([['fail-cid', 'APPLY_FAILED']]);
+    expect((await approvals.awaitingRetry()).requests.map((r) => [r.id, r.status])).toEqual([['fail-cid', 'APPLY_FAILED']]);
     counted.destroy();
   });
+
+  it("a person's own read of a list (on every Home tab open) looks at its newest 250 at most, however long the list has grown", async () => {
+    await ensureTable(client, approvalsTable('approvals-7'));
+    let scanned = 0;
+    const counted = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    counted.middlewareStack.add(
+      (next, context) => async (args) => {
+        const out = await next(args);
+        if (context.commandName === 'QueryCommand') scanned += (out.output as { ScannedCount?: number }).ScannedCount ?? 0;
+        return out;
+      },
+      { step: 'initialize' },
+    );
+    const store = new DynamoDbPendingRequests(client, 'approvals-7', clock);
+    // 300 changes of others failed at once, then one of Ann's.
+    for (let i = 0; i < 300; i++) {
+      const id = `fail-${String(i).padStart(3, '0')}`;
+      await store.create(request(id, `UOTHER${i}`, `2026-12-01T07:${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.000Z`), 'OPEN');
+      await store.transition(id, ['PENDING'], 'APPLY_FAILED', { decidedBy: 'UADA', errorCode: 'DIRECTORY_UNAVAILABLE', retryable: true });
+    }
+    await store.create(request('fail-ann', 'UANN', '2026-12-01T08:30:00.000Z'), 'OPEN');
+    await store.transition('fail-ann', ['PENDING'], 'APPLY_FAILED', { decidedBy: 'UADA', errorCode: 'DIRECTORY_UNAVAILABLE', retryable: true });
+
+    const reader = new DynamoDbPendingRequests(counted, 'approvals-7', clock);
+    expect((await reader.awaitingRetryOf('UANN')).map((r) => r.id)).toEqual(['fail-ann']);
+    expect(scanned).toBeLessThanOrEqual(250);
+    scanned = 0;
+    expect(await reader.awaitingRetryOf('UNOBODY')).toEqual([]);
+    expect(scanned).toBe(250);
+    counted.destroy();
+  }, 60_000);
 });

@@ -50,11 +50,17 @@ function fullData(admin: boolean): HomeData {
     ...(admin && {
       admin: {
         // Many changes that did not finish: the tab shows a few, and how many more.
-        unfinished: { ok: true, value: Array.from({ length: 30 }, (_, i) => ({ ...request(i), status: 'APPROVED' as const, decidedBy: 'UADA', decidedAt: '2026-12-01T08:40:00.000Z' })) },
+        unfinished: {
+          ok: true,
+          value: { requests: Array.from({ length: 30 }, (_, i) => ({ ...request(i), status: 'APPROVED' as const, decidedBy: 'UADA', decidedAt: '2026-12-01T08:40:00.000Z' })), atLeast: false },
+        },
         // Many changes that failed and wait for a retry: the same.
         awaitingRetry: {
           ok: true,
-          value: Array.from({ length: 30 }, (_, i) => ({ ...request(i), status: 'APPLY_FAILED' as const, errorCode: FAILURE_CODES[i % FAILURE_CODES.length], decidedBy: 'UADA', decidedAt: '2026-12-01T08:40:00.000Z' })),
+          value: {
+            requests: Array.from({ length: 30 }, (_, i) => ({ ...request(i), status: 'APPLY_FAILED' as const, errorCode: FAILURE_CODES[i % FAILURE_CODES.length], decidedBy: 'UADA', decidedAt: '2026-12-01T08:40:00.000Z' })),
+            atLeast: false,
+          },
         },
         pending: { ok: true, value: Array.from({ length: PENDING_SHOWN }, (_, i) => request(i)) },
         today: {
@@ -127,6 +133,16 @@ describe('the Home tab view', () => {
     // A field a store might one day return by mistake is not drawn by the view.
     const leaky = { ...data, activity: { ok: true as const, value: data.activity.ok ? data.activity.value.map((a) => ({ ...a, pin: '90417733' }) as never) : [] } };
     expect(JSON.stringify(homeView(leaky, words))).not.toContain('90417733');
+  });
+
+  it("a list read up to its bound, with more left, says its count is a floor: 'at least N more', or 'perhaps more'", () => {
+    const full = fullData(true);
+    const failed = full.admin!.awaitingRetry!;
+    if (!failed.ok) throw new Error('fullData has the failed changes');
+    const atLeast = (requests: number) =>
+      JSON.stringify(homeView({ ...full, admin: { ...full.admin!, awaitingRetry: { ok: true, value: { requests: failed.value.requests.slice(0, requests), atLeast: true } } } }, words).blocks);
+    expect(atLeast(30)).toContain(`…and at least ${30 - AWAITING_RETRY_SHOWN} more: each shows here as the ones above are decided.`);
+    expect(atLeast(AWAITING_RETRY_SHOWN)).toContain('…and perhaps more: each shows here as the ones above are decided.');
   });
 
   it('an unreadable part says so, and the buttons are still first', () => {

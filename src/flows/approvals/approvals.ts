@@ -26,6 +26,16 @@ const WRITES_AT_ONCE = 4;
 /** How many such rewrites a process remembers: forgetting only means one more rewrite. */
 const SHOWN_UNKNOWN_MAX = 1000;
 
+/**
+ * Requests of a list, read up to a bound (QUEUE_READ_MAX of the list's, oldest first). `atLeast`:
+ * reading stopped at that bound with more left, so there are at least as many as `requests` (a
+ * count of them is a floor, and says so).
+ */
+export interface Listed {
+  readonly requests: readonly PendingRequest[];
+  readonly atLeast: boolean;
+}
+
 /** A person's own request as their Home tab shows it: with whether an admin can decide it now, as Approvals rules. */
 export type OwnRequest = PendingRequest & { readonly decidable: boolean };
 
@@ -333,7 +343,7 @@ export class Approvals {
    * only an admin's new decision moves on: read from the few changes under way, never from every
    * request.
    */
-  unfinished(): Promise<PendingRequest[]> {
+  unfinished(): Promise<Listed> {
     return this.listed((size, after) => this.deps.store.underway(size, after), (r) => this.finishUnknown(r));
   }
 
@@ -343,16 +353,16 @@ export class Approvals {
    * by the retry or denial), never from every request. A request failed before that list was kept
    * is not in it.
    */
-  async awaitingRetry(): Promise<PendingRequest[]> {
+  async awaitingRetry(): Promise<Listed> {
     const failed = await this.listed((size, after) => this.deps.store.awaitingRetry(size, after), (r) => r.status === 'APPLY_FAILED' && !this.handsOver(r));
     // Past its request's time, a failed change is retried no more (as a request nobody decided
     // expires): its requester may have asked anew. Taken off the list as read, and they are told.
-    await this.closeLapsedRetries(failed);
-    return failed.filter((r) => this.decidable(r));
+    await this.closeLapsedRetries(failed.requests);
+    return { ...failed, requests: failed.requests.filter((r) => this.decidable(r)) };
   }
 
   /** The requests of a list of few (read page by page, up to QUEUE_READ_MAX) of a served kind that `keep` keeps, oldest first. */
-  private async listed(read: (pageSize: number, after?: string) => Promise<PendingPage>, keep: (r: PendingRequest) => boolean): Promise<PendingRequest[]> {
+  private async listed(read: (pageSize: number, after?: string) => Promise<PendingPage>, keep: (r: PendingRequest) => boolean): Promise<Listed> {
     const found: PendingRequest[] = [];
     let after: string | undefined;
     let count = 0;
@@ -362,7 +372,7 @@ export class Approvals {
       found.push(...page.requests.filter((r) => this.kinds.has(r.kind) && keep(r)));
       after = page.next;
     } while (after && count < QUEUE_READ_MAX);
-    return found;
+    return { requests: found, atLeast: after !== undefined };
   }
 
   /**
