@@ -53,7 +53,7 @@ import { httpFetch, type HttpFetch } from './http/fetch';
 import { SlackApprovalAnnouncer } from './slack/slack-approval-announcer';
 import { SlackWebApi } from './slack/slack-web-api';
 import { SlackWorkspaceMembers } from './slack/workspace-members';
-import { allStartChecks, listenFailure, namedTables, slackAtStart, socketModeRetries, socketModeStartFailure, StartFailure, tablesAtStart, tokenWorkspaceProblem } from './start-checks';
+import { allStartChecks, listenFailure, namedTables, slackAtStart, socketModeRetries, socketModeStartFailure, socketModeWithinStartBound, StartFailure, tablesAtStart, tokenWorkspaceProblem } from './start-checks';
 import { ensureTable } from './storage/ensure-table';
 import { REVIEW_ACTION_ID } from './views/approval-message';
 import type { ApprovalWords } from './views/approval-words';
@@ -120,7 +120,7 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
   // Socket Mode connects in app.start(), through the receiver's own Web API client: to SLACK_API_URL
   // over the app's HTTP stack, as every other call, and within the start's bound while starting.
   let starting = false;
-  const receiver: Receiver = config.slack.appToken
+  const socketMode = config.slack.appToken
     ? new (loadSocketModeReceiver())({
         appToken: config.slack.appToken,
         customRoutes: routes,
@@ -131,7 +131,8 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
         logger: boltLogger(logger, { triesSaid: () => starting }),
         customPropertiesExtractor: answerDeadline,
       })
-    : guardedHttpReceiver(config, logger, routes, metrics);
+    : undefined;
+  const receiver: Receiver = socketMode ?? guardedHttpReceiver(config, logger, routes, metrics);
 
   // Initialised in start(), where a refused token or an unreachable Slack stops the start
   // (start-checks.ts); left to the constructor, Bolt's auth.test fails where nobody awaits it.
@@ -179,7 +180,9 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
         }
       }
       starting = true;
-      const server = (await app.start(options.host ? { port: config.port, host: options.host } : config.port).then(
+      const appStarted = app.start(options.host ? { port: config.port, host: options.host } : config.port);
+      // Socket Mode's WebSocket too, once Slack gave its URL: SocketModeClient would try it for good.
+      const server = (await (socketMode ? socketModeWithinStartBound(appStarted, socketMode.client, () => socketMode.stop(), logger) : appStarted).then(
         (started) => started,
         (err: unknown) => {
           // Socket Mode listens too, for /healthz and /metrics.

@@ -152,6 +152,96 @@ export function socketModeRetries(logger: Logger, starting: () => boolean, { tri
 }
 
 /**
+ * How long a start waits for Socket Mode's WebSocket, from the moment Slack gave its URL: what the
+ * start allows Slack's calls when something takes the connection and never answers (about 30 s).
+ */
+export const SOCKET_START_BOUND_MS = 30_000;
+
+/** What a failed WebSocket at start asks to check: Slack's API answering proves nothing about it. */
+const CHECK_SOCKET = (host: string) =>
+  `check that this host may open a WebSocket (wss://, port 443) to ${host}: a proxy or firewall that lets Slack's API through may still refuse it`;
+
+/** The events of Socket Mode's client the start watches (SocketModeClient is an EventEmitter). */
+export interface SocketModeEvents {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- an emitter's listeners take what each event carries
+  on(event: string, listener: (...args: any[]) => void): unknown;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as on
+  off(event: string, listener: (...args: any[]) => void): unknown;
+}
+
+/**
+ * Socket Mode's WebSocket, at start, within the start's bound. Once apps.connections.open has given
+ * its URL, SocketModeClient opens the socket and waits for Slack's hello; a socket that fails or
+ * closes before it is opened again (a new URL, 5 s later), for good, and app.start() never ends
+ * (a proxy that lets https://slack.com through and refuses WebSockets: the start hung, two error
+ * lines every 5 s). Here each try that fails is one warn line, and the start stops at the
+ * SLACK_START_TRIES-th, or when SOCKET_START_BOUND_MS have passed without a hello (a socket taken
+ * and never answered), with a StartFailure naming what to check; `stop` closes the client first.
+ * The socket's URL is said without its query, which holds a one-time ticket.
+ */
+export function socketModeWithinStartBound<T>(
+  started: Promise<T>,
+  client: SocketModeEvents,
+  stop: () => Promise<unknown>,
+  logger: Logger,
+  { tries = SLACK_START_TRIES, boundMs = SOCKET_START_BOUND_MS }: { tries?: number; boundMs?: number } = {},
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let failed = 0;
+    let why = 'closed before Slack said hello';
+    let where = 'the WebSocket URL apps.connections.open gave';
+    let host = 'wss-primary.slack.com';
+    let deadline: NodeJS.Timeout | undefined;
+    const onAuthenticated = (answer: { url?: string }) => {
+      try {
+        const url = new URL(String(answer.url));
+        host = url.host;
+        where = `${url.protocol}//${url.host}${url.pathname}`;
+      } catch {
+        // not a URL: the client fails on it, and the try is counted as it closes
+      }
+      deadline ??= setTimeout(() => giveUp(`no hello within ${boundMs / 1000} s`), boundMs);
+    };
+    const onError = (err?: unknown) => {
+      const e = err as { original?: { cause?: unknown; code?: unknown } } | undefined;
+      const code = networkErrorCode(e?.original?.cause ?? e?.original);
+      why = code === 'Error' || code === 'TypeError' ? 'the connection failed' : code;
+    };
+    const onClose = () => {
+      failed += 1;
+      if (failed >= tries) return giveUp(why);
+      logger.warn({ waitingFor: `Socket Mode's WebSocket at ${where}`, attempt: failed, tries, err: why }, `Slack's Socket Mode connection did not open at start; trying again: ${CHECK_SOCKET(host)}`);
+      why = 'closed before Slack said hello';
+    };
+    const finish = () => {
+      clearTimeout(deadline);
+      client.off('authenticated', onAuthenticated);
+      client.off('error', onError);
+      client.off('close', onClose);
+    };
+    const giveUp = (reason: string) => {
+      finish();
+      const tried = failed === 0 ? '' : ` after ${failed} ${failed === 1 ? 'try' : 'tries'}`;
+      reject(new StartFailure(`Slack's Socket Mode connection (${where}) did not open at start${tried} (${reason}): ${CHECK_SOCKET(host)}`));
+      void stop().catch(() => undefined);
+    };
+    client.on('authenticated', onAuthenticated);
+    client.on('error', onError);
+    client.on('close', onClose);
+    started.then(
+      (value) => {
+        finish();
+        resolve(value);
+      },
+      (err: unknown) => {
+        finish();
+        reject(err);
+      },
+    );
+  });
+}
+
+/**
  * Why the server could not listen on PORT, with what to do, or undefined for any other error. Node
  * says only 'listen EADDRINUSE: address already in use :::3000', which names neither the setting
  * nor a next step.

@@ -14,8 +14,8 @@ export function boltLogger(logger: AppLogger, { triesSaid = () => false }: BoltL
   return {
     debug: () => undefined,
     info: (...msg) => child.info(text(msg)),
-    warn: (...msg) => (msg[0] === FAILED_REQUEST && triesSaid() ? child.debug(text(msg)) : child.warn(text(msg))),
-    error: (...msg) => child.error(text(msg)),
+    warn: (...msg) => (saidByCaller(msg) && triesSaid() ? child.debug(text(msg)) : child.warn(text(msg))),
+    error: (...msg) => (saidByCaller(msg) && triesSaid() ? child.debug(text(msg)) : child.error(text(msg))),
     // The level is ours (LOG_LEVEL), not Bolt's to change.
     setLevel: () => undefined,
     getLevel: () => (child.level in LEVELS ? LEVELS[child.level as keyof typeof LEVELS] : LogLevel.INFO),
@@ -25,14 +25,19 @@ export function boltLogger(logger: AppLogger, { triesSaid = () => false }: BoltL
 
 export interface BoltLoggerOptions {
   /**
-   * True while the Web API client's failed tries are said by their caller (the start's checks, one
-   * line per try naming what to check): its own 'http request failed' for each is then debug, not a
-   * second warn line for the same try.
+   * True while the Slack clients' failed tries are said by their caller (the start's checks, one
+   * line per try naming what to check): the clients' own lines for each (TRY_FAILED) are then debug,
+   * not more lines for the same try.
    */
   readonly triesSaid?: () => boolean;
 }
 
-/** The Web API client's warning for each try that got no answer (WebClient.makeRequest). */
-const FAILED_REQUEST = 'http request failed';
+/**
+ * What the Slack clients log of each failed try to reach Slack: the Web API client's warning for a
+ * request that got no answer (WebClient.makeRequest), and Socket Mode's errors for a URL it could not
+ * get or a WebSocket that failed (SocketModeClient, SlackWebSocket: two lines for one try).
+ */
+const TRY_FAILED = ['http request failed', 'Failed to retrieve a new WSS URL', 'WebSocket error'];
+const saidByCaller = (msg: unknown[]) => typeof msg[0] === 'string' && TRY_FAILED.some((start) => (msg[0] as string).startsWith(start));
 
 const LEVELS = { debug: LogLevel.INFO, trace: LogLevel.INFO, info: LogLevel.INFO, warn: LogLevel.WARN, error: LogLevel.ERROR, fatal: LogLevel.ERROR };

@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Harness } from '../support/harness';
+import { SOCKET_START_BOUND_MS } from '../../src/start-checks';
 
 const MAIN = join(__dirname, '..', '..', 'dist', 'main.js');
 
@@ -195,6 +196,37 @@ describe('a start that cannot go on', () => {
         expect(warns(lines)).toEqual([1, 2, 3].map((attempt) => ({ msg: TRYING_AGAIN, waitingFor: `apps.connections.open at ${url}`, attempt, tries: 4, err: expect.any(String) })));
         expect(fatal(lines)).toEqual([expect.objectContaining({ msg: 'Latchkey could not start', err: expect.stringMatching(/^StartFailure: Slack could not be reached at SLACK_API_URL after 4 tries \(.*\): check the network path to Slack, or SLACK_API_URL$/) })]);
         expect(output).not.toContain('Latchkey is ready');
+        expect(output).not.toContain(APP_TOKEN);
+      },
+    );
+  }, 40_000);
+
+  it("Socket Mode: a WebSocket that cannot be opened (at the URL apps.connections.open gave) is tried again within the start's bound, one warn line per try, then a fatal line naming what to check, and exit 1", async () => {
+    const port = await closedPort();
+    await withSocketModeSlack(
+      (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, url: `ws://127.0.0.1:${port}/link/?ticket=t-onetime-secret&app_id=A0LATCHKEY` })),
+      async (url) => {
+        const started = Date.now();
+        const { status, lines, output } = await run({ SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: url });
+        expect(status).toBe(1);
+        expect(Date.now() - started).toBeLessThan(SOCKET_START_BOUND_MS);
+        const check = `check that this host may open a WebSocket (wss://, port 443) to 127.0.0.1:${port}: a proxy or firewall that lets Slack's API through may still refuse it`;
+        expect(warns(lines)).toEqual(
+          [1, 2, 3].map((attempt) => ({
+            msg: `Slack's Socket Mode connection did not open at start; trying again: ${check}`,
+            waitingFor: `Socket Mode's WebSocket at ws://127.0.0.1:${port}/link/`,
+            attempt,
+            tries: 4,
+            err: expect.any(String),
+          })),
+        );
+        // Nothing else said each try: neither the client's own error lines.
+        expect(lines.filter((l) => l.level === 'error')).toEqual([]);
+        expect(fatal(lines)).toEqual([
+          expect.objectContaining({ msg: 'Latchkey could not start', err: `StartFailure: Slack's Socket Mode connection (ws://127.0.0.1:${port}/link/) did not open at start after 4 tries (the connection failed): ${check}` }),
+        ]);
+        expect(output).not.toContain('Latchkey is ready');
+        expect(output).not.toContain('t-onetime-secret');
         expect(output).not.toContain(APP_TOKEN);
       },
     );
