@@ -8,6 +8,7 @@ import { bodyMatchesType, isSslCheck, parseSlackBody, readSlackBody, refuseConte
 import { sendDirectMessage } from '../slack/direct-message';
 import { EVENTS_PATH } from '../slack/request-guard';
 import { SIGNATURE_REFUSALS, signatureProblem, signedBySlack } from '../slack/slack-signature';
+import { SignatureWatch } from '../slack/signature-watch';
 import { notStartedReply, notStartedView, workFailedText, workFailedView } from '../views/not-started';
 import type { HttpAnswer, HttpRequest } from './http-event';
 import { FAILED_WORK_MAX_AGE_MS, WORK_MAX_AGE_MS, WorkOrderSeal, type WorkClaims, type WorkOrder, type WorkQueue } from './work-order';
@@ -35,11 +36,19 @@ import { FAILED_WORK_MAX_AGE_MS, WORK_MAX_AGE_MS, WorkOrderSeal, type WorkClaims
 export class HandOffReceiver implements Receiver {
   private app?: GuardedApp;
   private readonly seal: WorkOrderSeal;
+  /**
+   * Slack's own requests refused again and again are one warn saying what to check, as on the
+   * server (signature-watch.ts). Counted per container, which Lambda keeps warm between requests
+   * and may run several of: each says it once in 10 minutes at most; a new secret (the app rebuilt,
+   * lambda.ts) starts the count again.
+   */
+  private readonly watch: SignatureWatch;
 
   constructor(
     private readonly options: { signingSecret: string; queue: WorkQueue; claims: WorkClaims; logger: Logger; fetch: HttpFetch; metrics: Metrics },
   ) {
     this.seal = new WorkOrderSeal(options.signingSecret);
+    this.watch = new SignatureWatch(options.logger);
   }
 
   init(app: App): void {
@@ -77,8 +86,10 @@ export class HandOffReceiver implements Receiver {
     if (problem) {
       this.options.metrics.count('request_refused', SIGNATURE_REFUSALS[problem].labels);
       logger.warn({ status: 401, reason: SIGNATURE_REFUSALS[problem].reason }, 'request refused');
+      this.watch.failed(problem, request.headers['x-slack-signature'] !== undefined && request.headers['x-slack-request-timestamp'] !== undefined);
       return { statusCode: 401 };
     }
+    this.watch.passed();
     const read = readSlackBody(request.body, contentType);
     if (!read.ok) {
       logger.warn({ status: read.refusal.status, reason: read.refusal.reason }, 'request refused');

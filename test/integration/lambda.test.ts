@@ -2,6 +2,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CHIME_ACCOUNT, SIGNING_SECRET, TEAM, secretIn, useHarness, type Harness } from '../support/harness';
 import { credentialSecretArn, credentialSecretVariables, FUNCTION_NAME, SECRET_ARNS } from '../support/lambda-entry';
 import { postSigned, slackSignature } from '../support/slack-requests';
+import { SIGNATURE_WARNING } from '../../src/slack/signature-watch';
 
 /**
  * The AWS Lambda entry point (src/lambda.ts) as deployed: behind a function URL, reading its Slack
@@ -109,6 +110,24 @@ describe('Latchkey on AWS Lambda', () => {
     expect(res.status).toBe(401);
     expect(invokesSince(before)).toHaveLength(0);
     expect(h.slack.callsTo('views.open')).toHaveLength(0);
+  });
+
+  it("Slack's requests refused three times in a row with none passing are one warn per container saying to check SLACK_SIGNING_SECRET, never an alert, as on the server; unsigned ones never count", async () => {
+    const warned = () => h.logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => String(l.msg).startsWith(SIGNATURE_WARNING));
+    // A signed request passes the check (and is then refused for its command): the count starts here.
+    expect((await h.command('/format-disk', 'UANN')).status).toBe(400);
+    const before = warned().length;
+    const body = 'command=%2Freset-pin';
+    const unsigned = () => fetch(h.eventsUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    const forged = () => postSigned(h.eventsUrl, body, SIGNING_SECRET, { badSignature: true });
+    for (let i = 0; i < 5; i++) expect((await unsigned()).status).toBe(401);
+    for (let i = 0; i < 2; i++) expect((await forged()).status).toBe(401);
+    expect(warned()).toHaveLength(before);
+    for (let i = 0; i < 4; i++) expect((await forged()).status).toBe(401);
+    expect(warned().slice(before)).toEqual([
+      expect.objectContaining({ level: 'warn', refusedInARow: 3, signatureMismatch: 3, msg: expect.stringContaining('check SLACK_SIGNING_SECRET (your Slack app → Basic Information') }),
+    ]);
+    expect(warned().slice(before)[0]).not.toHaveProperty('alert');
   });
 
   it('answers junk with a 4xx, never a crash', async () => {
