@@ -471,9 +471,11 @@ describe("the admins' Today: an outcome unknown is counted on its own, never as 
 
   it('a change the directory did not confirm, and an attempt that stopped midway, are "outcome unknown"; a failure is "failed"', async () => {
     // Today's records, a few minutes apart, all past the grace in which a reset is still under way.
+    // The app's clock is at 00:09 of their day, whatever the real time: a run across midnight would
+    // read the next day's counts.
     const day = new Date().toISOString().slice(0, 10);
     const at = (minute: number) => new Date(Date.parse(`${day}T00:0${minute}:00.000Z`));
-    h.clock.offsetMs = Math.max(0, at(9).getTime() - Date.now());
+    h.clock.offsetMs = at(9).getTime() - Date.now();
     const actor = { userId: 'UBOB', teamId: TEAM };
     const reset = async (minute: number, id: string, outcome?: { outcome: 'success' | 'failure'; errorCode?: string }) => {
       const requestId = `${at(minute).toISOString()}_0000000000${id}`;
