@@ -20,6 +20,18 @@ export const wholeNumber = (min: number, max: number, what = 'a whole number') =
   return z.coerce.number({ message }).int({ message }).min(min, { message }).max(max, { message });
 };
 
+/**
+ * For a secret's `.min(…)`: a value shorter is said by its length (never the value), with what
+ * such a secret looks like and how to get or make one, as "is 7 characters, too short for a Slack
+ * signing secret (32 hex characters; Latchkey takes 16 or more): copy it from …".
+ */
+export const tooShort = (about: { what: string; looks: string; get: string }) => ({
+  error: (issue: { input?: unknown }) => {
+    const length = typeof issue.input === 'string' ? issue.input.length : undefined;
+    return `is ${length === undefined ? 'too short' : `${length} character${length === 1 ? '' : 's'}`}, too short for ${about.what} (${about.looks}): ${about.get}`;
+  },
+});
+
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { flag, secureUrl, wholeNumber } from './config-fields';
+import { flag, secureUrl, tooShort, wholeNumber } from './config-fields';
 import type { Credential } from './credentials/credential';
 import { CREDENTIALS, SETTINGS_OWNERS } from './credentials';
 import type { DuplicateKey } from './env-file';
@@ -50,6 +50,25 @@ const slackApiUrl = secureUrl('https://slack.com/api/')
   .refine((value) => !URL.canParse(value) || (/\/api\/?$/.test(new URL(value).pathname) && !/[?#]/.test(value)), "must be the base of Slack's Web API, ending in /api/: leave it unset for https://slack.com/api/, or give your proxy's or stand-in's address ending in /api/")
   .transform((value) => (value.endsWith('/') ? value : `${value}/`));
 
+const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
+
+/**
+ * An ADMIN_USER_IDS entry that is no Slack user ID, named (a user ID is no secret; shown quoted,
+ * cut at 40 characters), with what IDs look like and where Slack shows one. What people most often
+ * put there instead (an email, an @name, an ID in lower case) is said as such.
+ */
+function notAUserId(entry: string): string {
+  const shown = JSON.stringify(entry.length > 40 ? `${entry.slice(0, 40)}…` : entry);
+  const instead = /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(entry)
+    ? ' (an email address)'
+    : entry.startsWith('@')
+      ? ' (a display name)'
+      : SLACK_USER_ID.test(entry.toUpperCase())
+        ? ` (in lower case: Slack's IDs are in capitals, ${entry.toUpperCase()})`
+        : '';
+  return `${shown} is not a Slack user ID${instead}: list user IDs, comma-separated, each U or W followed by capitals and digits, such as U0123ABCD. In Slack: the person's profile → ⋮ More → Copy member ID`;
+}
+
 /** The limits' defaults, which the sandbox (set higher for demos) shows beside its own. */
 export const LIMIT_DEFAULTS = { RESET_MAX_PER_HOUR: 3, LICENSE_REQUEST_MAX_PER_DAY: 5 } as const;
 
@@ -58,7 +77,16 @@ const CREDENTIAL_IDS = CREDENTIALS.map((c) => c.id);
 /** What every deployment reads, whatever it resets. */
 const CORE = {
   PORT: wholeNumber(0, 65535, 'a port number').default(3000),
-  SLACK_SIGNING_SECRET: required("the Signing Secret from your Slack app's Basic Information page", (s) => s.min(16, 'looks too short for a Slack signing secret')),
+  SLACK_SIGNING_SECRET: required("the Signing Secret from your Slack app's Basic Information page", (s) =>
+    s.min(
+      16,
+      tooShort({
+        what: 'a Slack signing secret',
+        looks: '32 hex characters; Latchkey takes 16 or more',
+        get: 'copy it whole from your Slack app → Basic Information → App Credentials → Signing Secret (Show); not the Client Secret or Verification Token',
+      }),
+    ),
+  ),
   SLACK_BOT_TOKEN: required('the Bot User OAuth Token (xoxb-…) from OAuth & Permissions', (s) => s.regex(/^xoxb-[A-Za-z0-9-]+$/, 'must be a bot token (xoxb-…)')),
   SLACK_APP_TOKEN: z.string().regex(/^xapp-[A-Za-z0-9-]+$/, 'must be an app-level token (xapp-…)').optional(),
   SLACK_API_URL: slackApiUrl.default('https://slack.com/api/'),
@@ -77,7 +105,9 @@ const CORE = {
     .string()
     .default('')
     .transform((v) => v.split(',').map((id) => id.trim()).filter(Boolean))
-    .pipe(z.array(z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must list Slack user IDs such as U0123ABCD, comma-separated'))),
+    .superRefine((ids, ctx) => {
+      for (const id of new Set(ids.filter((id) => !SLACK_USER_ID.test(id)))) ctx.addIssue({ code: 'custom', message: notAUserId(id) });
+    }),
   ADMIN_USERGROUP_ID: z.string().regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user group ID such as S0123ABCD').optional(),
   LICENSE_REQUEST_TTL_HOURS: wholeNumber(1, 720).default(72),
   APPROVALS_TABLE_NAME: tableName('latchkey-approvals'),
@@ -108,7 +138,10 @@ const CORE = {
   VERIFY_TIMEOUT_SECONDS: wholeNumber(1, 300).default(60),
   VERIFY_POLL_MS: wholeNumber(100, 10_000).default(3_000),
   VERIFY_MAX_PER_HOUR: wholeNumber(1, 20).default(3),
-  METRICS_TOKEN: z.string().min(16, 'looks too short: use at least 16 random characters').regex(/^[\x21-\x7e]+$/, 'must be printable ASCII with no spaces').optional(),
+  METRICS_TOKEN: z
+    .string()
+    .min(16, tooShort({ what: 'the token /metrics asks for', looks: 'at least 16 random characters', get: 'make one with `openssl rand -hex 32`, and give your scraper the same' }))
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII with no spaces').optional(),
 };
 
 // A credential's variable named like a core one would silently replace it.
@@ -123,9 +156,16 @@ const variablesOf = (c: Credential) => Object.keys(c.settings.variables);
 /** A credential is switched on by its first variable (its account, organization or org URL). */
 const mainVariableOf = (c: Credential) => variablesOf(c)[0]!;
 const orList = (names: readonly string[]) => (names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`);
+/**
+ * No credential set up: about no one setting, so said on its own (filed under one credential's
+ * variable, it read as that directory's problem), with each credential the registry has (its
+ * directory, commands and the variable that turns it on): the core names no directory.
+ */
 const NOTHING_TO_RESET = {
-  variable: mainVariableOf(CREDENTIALS[0]!),
-  message: `set ${orList(SETTINGS_OWNERS.map(mainVariableOf))}: with none of them there is nothing to reset`,
+  message:
+    `No credential is set up, so there is nothing to reset. Set up at least one: ` +
+    SETTINGS_OWNERS.map((owner) => `${owner.words.directory} (${CREDENTIALS.filter((c) => c.settings === owner.settings).map((c) => c.command).join(', ')}): set ${mainVariableOf(owner)}`).join('; ') +
+    '. Each then says what else it needs',
 };
 
 /**
@@ -152,7 +192,7 @@ const envSchema = z
       const named: NamedPolicies = env.RESET_POLICY?.named ?? new Map();
       const on = switchedOnCredentials(values, named);
       const own = credentialProblems(values);
-      const problems = [...own, ...(verifier?.settings.problems?.(values) ?? [])];
+      const problems: { variable?: string; message: string }[] = [...own, ...(verifier?.settings.problems?.(values) ?? [])];
       // A credential that is set but incomplete says what it lacks: "none of them" would be untrue.
       if (on.length === 0 && own.length === 0) problems.push(NOTHING_TO_RESET);
       problems.push(...policyProblems(values, named, on));
@@ -168,7 +208,7 @@ const envSchema = z
           message: `license requests change licenses in ${orList(licensed.map((c) => c.licenses!.words.directory))}: set ${orList(licensed.map(mainVariableOf))} too`,
         });
       }
-      for (const problem of problems) ctx.addIssue({ code: 'custom', path: [problem.variable], message: problem.message });
+      for (const problem of problems) ctx.addIssue({ code: 'custom', path: problem.variable === undefined ? [] : [problem.variable], message: problem.message });
     },
     { when: () => true },
   );
@@ -409,10 +449,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, dotEnv: { cutInDotEnv?: reado
   const parsed = envSchema.safeParse(Object.fromEntries(given));
   const lookalikes = lookalikeSettings(env);
   if (!parsed.success || placeholders.size > 0) {
-    const issues = parsed.success ? [] : parsed.error.issues.map((issue) => [String(issue.path[0] ?? 'environment'), issue.message] as const);
+    // A problem about no one setting (nothing to reset) is said on its own.
+    const issues = parsed.success ? [] : parsed.error.issues.map((issue) => [issue.path[0] === undefined ? undefined : String(issue.path[0]), issue.message] as const);
     const problems = [
       ...[...placeholders].map(([name, what]) => `${name}: still has .env.example's placeholder; put ${what} there`),
-      ...issues.filter(([name]) => !placeholders.has(name)).map(([name, message]) => `${name}: ${message}`),
+      ...issues
+        .filter(([name]) => name === undefined || !placeholders.has(name))
+        .map(([name, message]) => (name === undefined ? message : `${name}: ${message}`)),
     ].map((problem) => problem + misspellingHint(problem, lookalikes, env) + cutHint(problem, cutInDotEnv) + duplicateHint(problem, duplicates));
     // A cut value no problem names is one still: said along with the rest, not after they are fixed.
     const unsaid = cutInDotEnv.filter((name) => !problems.some((problem) => namesVariable(problem, name)));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { secureOrigin } from '../config-fields';
+import { secureOrigin, tooShort } from '../config-fields';
 import { failed, passed, type SetupCheck } from '../doctor/setup-check';
 import { asFailure, type FailureCode, type LatchkeyFailure } from '../flows/failure';
 import { retryAfter } from '../http/answers';
@@ -41,7 +41,10 @@ export const OKTA_SETTINGS: CredentialSettings<OktaSettings> = {
     },
     OKTA_API_TOKEN: {
       envPlaceholder: '<an Okta API token from Security, API, Tokens>',
-      schema: z.string().min(20, 'looks too short for an Okta API token').optional(),
+      schema: z
+        .string()
+        .min(20, tooShort({ what: 'an Okta API token', looks: 'about 40 characters; Latchkey takes 20 or more', get: 'create one in the Okta admin console (Security → API → Tokens → Create token) and copy it whole: Okta shows it only once' }))
+        .optional(),
       secret: { description: 'the Okta API token (Security, API, Tokens), sent as SSWS', placeholder: '00placeholder-okta-api-token-for-synth' },
       doc: { meaning: 'An Okta API token, sent as `Authorization: SSWS …`. On Lambda it lives in Secrets Manager.' },
     },
@@ -157,6 +160,10 @@ export async function checkOkta(s: OktaSettings, context: Pick<AdapterContext, '
     ];
   } catch (err) {
     const failure = asFailure(err);
-    return [token, failed('admin role', `${failure.detail ?? failure.code}: the token's owner cannot read its own roles`)];
+    const next =
+      failure.code === 'DIRECTORY_MISCONFIGURED'
+        ? 'create the token as a Super, Org, Help Desk or Group (USER_ADMIN) administrator, who may read their own roles and reset passwords, and set OKTA_API_TOKEN to it'
+        : 'run the check again; if it fails again, check the network path to Okta';
+    return [token, failed('admin role', `${failure.detail ?? failure.code}: the token's owner cannot read its own roles: ${next}`)];
   }
 }

@@ -166,7 +166,11 @@ async function credentialChecks({ config, context }: DoctorDeps): Promise<SetupC
         return (await check()).map((c) => ({ ...c, name: `${name}: ${c.name}` }));
       } catch (err) {
         const failure = asFailure(err);
-        return [failed(name, `the check failed: ${failure.detail ?? failure.code}`)];
+        const next =
+          failure.code === 'DIRECTORY_MISCONFIGURED'
+            ? `check ${name}'s settings and the permissions README's Configuration lists for it`
+            : `run the check again; if it fails again, check the network path to ${name}`;
+        return [failed(name, `the check failed (${failure.detail ?? failure.code}): ${next}`)];
       }
     }),
   );
@@ -193,10 +197,24 @@ async function personChecks({ config, slack, context }: DoctorDeps, userId: stri
     } catch (err) {
       const failure = asFailure(err);
       const label = failureLabel(failure.code, { reason: failure.reason, words: credential.words });
-      checks.push(failed(name, `${label.startsWith('refused') ? label : `refused: ${label}`} (${failure.code})`));
+      const line = `${label.startsWith('refused') ? label : `refused: ${label}`} (${failure.code})`;
+      checks.push(failed(name, failure.code === 'DIRECTORY_MISCONFIGURED' ? `${line}: ${misconfigured(credential.words.directory, failure.detail)}` : line));
     }
   }
   return checks;
+}
+
+/**
+ * A person's directory match refused as DIRECTORY_MISCONFIGURED: the directory refused Latchkey
+ * itself (its token, key or permissions), so the fix is the setup, not the person. The directory's
+ * own check lines, above in the same run, say what to fix; the call they make may differ from a
+ * lookup's, so when they pass, what the lookup needs is the next thing to check.
+ */
+function misconfigured(directory: string, detail: string | undefined): string {
+  return (
+    `${directory} refused Latchkey itself, not this person (${detail ?? 'no detail given'}): the ${directory} lines above say what to fix; ` +
+    `if they pass, check that the permissions README's Configuration lists for ${directory} are all granted, as this lookup needs them too`
+  );
 }
 
 /** The call got no HTTP answer from Slack (the Web API client's request error, or a network error of our own). */

@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/config';
 import { CREDENTIALS } from '../../src/credentials';
 import type { OktaSimulator } from '../../src/credentials/okta-stand-in';
 import type { SetupCheck } from '../../src/doctor/setup-check';
+import { LatchkeyFailure } from '../../src/flows/failure';
 import { createLogger } from '../../src/logger';
 import { APPROVALS_CHANNEL, Harness } from '../support/harness';
 
@@ -236,6 +237,23 @@ describe('npm run doctor', () => {
     expect(out).not.toContain('not-the-okta-token-0123456789');
   }, 30_000);
 
+  it("--person: a directory that refuses Latchkey itself (DIRECTORY_MISCONFIGURED) says it is the setup, not the person, and what to check", async () => {
+    const checks = await doctor({ OKTA_API_TOKEN: 'not-the-okta-token-0123456789' }, 'UANN');
+    const person = checks.filter((c) => c.name.startsWith('Person UANN, /') && c.detail.includes('DIRECTORY_MISCONFIGURED'));
+    expect(person.map((c) => c.name)).toEqual(['Person UANN, /reset-okta-password', 'Person UANN, /unlock-okta', 'Person UANN, /reset-okta-mfa']);
+    for (const line of person) {
+      expect(line).toMatchObject({
+        ok: false,
+        detail: expect.stringMatching(
+          /^refused: directory misconfigured \(DIRECTORY_MISCONFIGURED\): Okta refused Latchkey itself, not this person \(okta:\w+ 401: E0000011[^)]*\): the Okta lines above say what to fix; if they pass, check that the permissions README's Configuration lists for Okta are all granted, as this lookup needs them too$/,
+        ),
+      });
+    }
+    // The lines it points to are there, and say what to do.
+    expect(checks.find((c) => c.name === 'Okta: API token')).toMatchObject({ ok: false, detail: expect.stringContaining('set OKTA_API_TOKEN to it') });
+    expect(JSON.stringify(checks)).not.toContain('not-the-okta-token-0123456789');
+  });
+
   it('an Okta token whose owner holds no admin role that may reset passwords is named', async () => {
     const roles = okta().tokenOwnerRoles.splice(0, Infinity, 'READ_ONLY_ADMIN');
     try {
@@ -243,6 +261,45 @@ describe('npm run doctor', () => {
     } finally {
       okta().tokenOwnerRoles.splice(0, Infinity, ...roles);
     }
+  });
+
+  it("an Okta token whose owner may not read its own roles (403) says what to do: make the token as an admin who may; a failure that is not ours says to try again", async () => {
+    okta().failNext('ListRoles', { status: 403, errorCode: 'E0000006', summary: 'You do not have permission to perform the requested action' });
+    expect(failures(await doctor())).toEqual([
+      expect.objectContaining({
+        name: 'Okta: admin role',
+        detail: expect.stringMatching(/^okta:ListRoles 403: E0000006.*: the token's owner cannot read its own roles: create the token as a Super, Org, Help Desk or Group \(USER_ADMIN\) administrator, who may read their own roles and reset passwords, and set OKTA_API_TOKEN to it$/),
+      }),
+    ]);
+    const before = okta().callsTo('ListRoles').length;
+    okta().failNext('ListRoles', { status: 500, errorCode: 'E0000009', summary: 'Internal Server Error' });
+    const failing = failures(await doctor());
+    // The check tries once: the failure asked for was met, and none is left for the next test.
+    expect(okta().callsTo('ListRoles').length - before).toBe(1);
+    expect(failing).toEqual([
+      expect.objectContaining({ name: 'Okta: admin role', detail: expect.stringMatching(/: the token's owner cannot read its own roles: run the check again; if it fails again, check the network path to Okta$/) }),
+    ]);
+  });
+
+  it("a plug-in's check that throws instead of answering is a ✗ line with what to do next: its settings and permissions when the directory refused us, else to try again", async () => {
+    const loaded = loadConfig(h.env);
+    if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
+    const chime = loaded.config.credentials.find((c) => c.credential.id === 'pin')!;
+    const throwing = (failure: LatchkeyFailure) => ({ ...chime, credential: { ...chime.credential, settings: { ...chime.credential.settings }, check: async () => Promise.reject(failure) } });
+    const run = async (failure: LatchkeyFailure) => {
+      const d = createDoctor({ ...loaded.config, credentials: [throwing(failure)] }, { logger: createLogger('silent') });
+      try {
+        return failures(await d.run({}));
+      } finally {
+        d.close();
+      }
+    };
+    expect(await run(new LatchkeyFailure('DIRECTORY_MISCONFIGURED', 'chime:ListUsers ForbiddenException: denied'))).toEqual([
+      { name: 'Amazon Chime', ok: false, detail: "the check failed (chime:ListUsers ForbiddenException: denied): check Amazon Chime's settings and the permissions README's Configuration lists for it" },
+    ]);
+    expect(await run(new LatchkeyFailure('DIRECTORY_UNAVAILABLE', 'chime:ListUsers TimeoutError'))).toEqual([
+      { name: 'Amazon Chime', ok: false, detail: 'the check failed (chime:ListUsers TimeoutError): run the check again; if it fails again, check the network path to Amazon Chime' },
+    ]);
   });
 
   it('a bot that is not in the approvals channel is named, with how to invite it', async () => {

@@ -19,7 +19,7 @@ describe('starting Latchkey', () => {
     expect(run.stderr).toContain('  - SLACK_SIGNING_SECRET: is required');
     expect(run.stderr).toContain('  - SLACK_BOT_TOKEN: must be a bot token (xoxb-…)');
     expect(run.stderr).toContain('  - PORT: must be a port number');
-    expect(run.stderr).toMatch(/ {2}- CHIME_ACCOUNT_ID: set CHIME_ACCOUNT_ID.* or .*: with none of them there is nothing to reset/);
+    expect(run.stderr).toMatch(/ {2}- No credential is set up, so there is nothing to reset\. Set up at least one: .*: set CHIME_ACCOUNT_ID; /);
     expect(run.stderr).not.toMatch(/\n\s+at /);
     expect(run.stderr).not.toContain('xoxp-a-user-token');
   });

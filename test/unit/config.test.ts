@@ -83,11 +83,15 @@ describe('loadConfig', () => {
     expect(JSON.stringify(result)).not.toContain('not-a-token-but-secret-ish');
   });
 
-  it('requires at least one credential, naming each way to enable one', () => {
+  it('requires at least one credential, under no one setting (not CHIME_ACCOUNT_ID): each credential of the registry, its commands and the variable that turns it on', () => {
     const { CHIME_ACCOUNT_ID: _, ...noDirectory } = VALID;
     const result = loadConfig(noDirectory);
-    expect(result).toMatchObject({ ok: false, problems: [expect.stringMatching(/^CHIME_ACCOUNT_ID: set CHIME_ACCOUNT_ID.* or .*: with none of them there is nothing to reset$/)] });
-    for (const credential of CREDENTIALS) expect(JSON.stringify(result)).toContain(Object.keys(credential.settings.variables)[0]!);
+    expect(result).toMatchObject({ ok: false, problems: [expect.stringMatching(/^No credential is set up, so there is nothing to reset\. Set up at least one: .*\. Each then says what else it needs$/)] });
+    const [problem] = result.ok ? [] : result.problems;
+    for (const credential of CREDENTIALS) {
+      const owner = SETTINGS_OWNERS.find((o) => o.settings === credential.settings)!;
+      expect(problem).toMatch(new RegExp(`${owner.words.directory} \\([^)]*${credential.command}[^)]*\\): set ${Object.keys(owner.settings.variables)[0]}(;|\\.)`));
+    }
   });
 
   it('a directory set without its token says the token is missing, not that nothing is set, and where to get one', () => {
@@ -132,8 +136,8 @@ describe('loadConfig', () => {
   it('names each directory once: credentials that share settings are one way to enable them', () => {
     const { CHIME_ACCOUNT_ID: _, ...noDirectory } = VALID;
     const result = loadConfig(noDirectory);
-    const list = result.ok ? '' : result.problems[0]!.split(': ')[1]!;
-    for (const credential of SETTINGS_OWNERS) expect(list.split(Object.keys(credential.settings.variables)[0]!)).toHaveLength(2);
+    const list = result.ok ? '' : result.problems[0]!;
+    for (const credential of SETTINGS_OWNERS) expect(list.split(`: set ${Object.keys(credential.settings.variables)[0]!}`)).toHaveLength(2);
     expect(SETTINGS_OWNERS.length).toBeLessThan(CREDENTIALS.length);
   });
 
@@ -219,7 +223,7 @@ describe('loadConfig', () => {
       problems: ['SLACK_BOT_TOKEN: is required: the Bot User OAuth Token (xoxb-…) from OAuth & Permissions (SLACK_BOT_TOKN is set, which Latchkey does not read: did you mean SLACK_BOT_TOKEN?)'],
     });
     const none = loadConfig({ ...rest, SLACK_BOT_TOKEN, CHIME_ACOUNT_ID: CHIME_ACCOUNT_ID });
-    expect(none.ok ? [] : none.problems).toEqual([expect.stringMatching(/^CHIME_ACCOUNT_ID: set CHIME_ACCOUNT_ID, .* nothing to reset \(CHIME_ACOUNT_ID is set, which Latchkey does not read: did you mean CHIME_ACCOUNT_ID\?\)$/)]);
+    expect(none.ok ? [] : none.problems).toEqual([expect.stringMatching(/^No credential is set up, .*: set CHIME_ACCOUNT_ID; .* \(CHIME_ACOUNT_ID is set, which Latchkey does not read: did you mean CHIME_ACCOUNT_ID\?\)$/)]);
   });
 
   it('a misspelled setting beside problems is said along with them, as not refused, so one round of fixing sees it: not after they are fixed', () => {
@@ -268,6 +272,36 @@ describe('loadConfig', () => {
       "Also ignored (likely another program's, named in case one was meant as a setting):",
       expect.stringMatching(/^  - PASSWORD_STORE_DIR /),
     ]);
+  });
+
+  it('a secret too short says which setting, its length (never the value), what one looks like and how to get or make one', () => {
+    const duo = { RESET_POLICY: 'pin=verify', VERIFY_WITH: 'duo', DUO_API_HOSTNAME: 'api-1a2b3c4d.duosecurity.com', DUO_INTEGRATION_KEY: 'DIWJ8X6AEYOR5OMC6TQ1' };
+    const okta = { OKTA_ORG_URL: 'https://acme.okta.com' };
+    const entra = { ENTRA_TENANT_ID: '7c3f9a52-1b6e-4d8a-9f0c-2e5b8d4a6c11', ENTRA_CLIENT_ID: 'b2d4f6a8-3c5e-4a7b-8d9f-1e2c3b4a5d6e' };
+    const secrets = { SLACK_SIGNING_SECRET: 'half-a-secret', METRICS_TOKEN: 'short1', OKTA_API_TOKEN: '00tooshort', ENTRA_CLIENT_SECRET: 'tiny-secret', DUO_SECRET_KEY: 'secret-key-cut-short' };
+    const result = loadConfig({ ...VALID, ...duo, ...okta, ...entra, ...secrets });
+    expect(result.ok ? [] : [...result.problems].sort()).toEqual([
+      "DUO_SECRET_KEY: is 20 characters, too short for a Duo secret key (40 characters): copy the Secret key whole from the Duo Admin Panel → Applications → your Auth API application",
+      "ENTRA_CLIENT_SECRET: is 11 characters, too short for an Entra client secret (about 40 characters; Latchkey takes 16 or more): copy the secret's Value (not its Secret ID) when you make it, in the app registration → Certificates & secrets → New client secret: it is shown only then, so make a new one if you no longer have it",
+      'METRICS_TOKEN: is 6 characters, too short for the token /metrics asks for (at least 16 random characters): make one with `openssl rand -hex 32`, and give your scraper the same',
+      'OKTA_API_TOKEN: is 10 characters, too short for an Okta API token (about 40 characters; Latchkey takes 20 or more): create one in the Okta admin console (Security → API → Tokens → Create token) and copy it whole: Okta shows it only once',
+      'SLACK_SIGNING_SECRET: is 13 characters, too short for a Slack signing secret (32 hex characters; Latchkey takes 16 or more): copy it whole from your Slack app → Basic Information → App Credentials → Signing Secret (Show); not the Client Secret or Verification Token',
+    ]);
+    for (const value of Object.values(secrets)) expect(JSON.stringify(result)).not.toContain(value);
+    expect(loadConfig({ ...VALID, METRICS_TOKEN: 'z' })).toMatchObject({ ok: false, problems: [expect.stringMatching(/^METRICS_TOKEN: is 1 character, too short/)] });
+  });
+
+  it('ADMIN_USER_IDS names each entry that is no Slack user ID, says what one looks like and where Slack shows it, and what was put there instead (an email, a display name, lower case)', () => {
+    const result = loadConfig({ ...VALID, ADMIN_USER_IDS: 'U0ADA, ann@example.com,@bob,u0carl,,W0ENTERPRISE,nonsense,@bob' });
+    const how = 'list user IDs, comma-separated, each U or W followed by capitals and digits, such as U0123ABCD. In Slack: the person\'s profile → ⋮ More → Copy member ID';
+    expect(result.ok ? [] : result.problems).toEqual([
+      `ADMIN_USER_IDS: "ann@example.com" is not a Slack user ID (an email address): ${how}`,
+      `ADMIN_USER_IDS: "@bob" is not a Slack user ID (a display name): ${how}`,
+      `ADMIN_USER_IDS: "u0carl" is not a Slack user ID (in lower case: Slack's IDs are in capitals, U0CARL): ${how}`,
+      `ADMIN_USER_IDS: "nonsense" is not a Slack user ID: ${how}`,
+    ]);
+    expect(loadConfig({ ...VALID, ADMIN_USER_IDS: `U0ADA,${'x'.repeat(60)}` })).toMatchObject({ ok: false, problems: [expect.stringMatching(new RegExp(`^ADMIN_USER_IDS: "${'x'.repeat(40)}…" is not`))] });
+    expect(loadConfig({ ...VALID, ADMIN_USER_IDS: ' U0ADA , W0ENTERPRISE,' })).toMatchObject({ ok: true, config: { admins: { userIds: ['U0ADA', 'W0ENTERPRISE'] } } });
   });
 
   it('requires the workspace Latchkey serves', () => {

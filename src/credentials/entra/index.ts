@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { secureOrigin } from '../../config-fields';
+import { secureOrigin, tooShort } from '../../config-fields';
 import type { AdapterContext, Credential } from '../credential';
 import { callCheck } from '../call-check';
 import { PASSWORD_SETTINGS, passwordPolicyOf, type PasswordPolicy } from '../password-generator';
@@ -68,7 +68,17 @@ export const entra: Credential<EntraSettings> = {
       },
       ENTRA_CLIENT_SECRET: {
         envPlaceholder: "<the client secret's value (not its ID), from Certificates & secrets>",
-        schema: z.string().min(16, 'looks too short for an Entra client secret').optional(),
+        schema: z
+          .string()
+          .min(
+            16,
+            tooShort({
+              what: 'an Entra client secret',
+              looks: 'about 40 characters; Latchkey takes 16 or more',
+              get: "copy the secret's Value (not its Secret ID) when you make it, in the app registration → Certificates & secrets → New client secret: it is shown only then, so make a new one if you no longer have it",
+            }),
+          )
+          .optional(),
         secret: { description: "the Entra app registration's client secret (Certificates & secrets)", placeholder: 'placeholder~entra~client~secret~for~synth' },
         doc: { meaning: "The app registration's client secret (its value, not its ID). On Lambda it lives in Secrets Manager." },
       },

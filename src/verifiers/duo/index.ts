@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tooShort } from '../../config-fields';
 import { callCheck } from '../../credentials/call-check';
 import type { VerifierPlugin } from '../verifier';
 
@@ -49,7 +50,10 @@ export const duo: VerifierPlugin<DuoSettings> = {
         example: 'DIWJ8X6AEYOR5OMC6TQ1',
       },
       DUO_SECRET_KEY: {
-        schema: z.string().min(40, 'looks too short for a Duo secret key (40 characters)').optional(),
+        schema: z
+          .string()
+          .min(40, tooShort({ what: 'a Duo secret key', looks: '40 characters', get: 'copy the Secret key whole from the Duo Admin Panel → Applications → your Auth API application' }))
+          .optional(),
         secret: { description: 'the Duo Auth API secret key, which signs every request', placeholder: 'placeholder-duo-secret-key-0123456789abcdef' },
         envPlaceholder: "<the Auth API application's secret key (40 characters; it signs each request and is never sent)>",
         doc: { meaning: "The Auth API application's secret key, which signs each request (never sent). On Lambda it lives in Secrets Manager." },
