@@ -63,6 +63,7 @@ export class SignatureWatch {
         lastPassedAt: this.lastPassedAt === undefined ? 'none since start' : new Date(this.lastPassedAt).toISOString(),
       },
       `${SIGNATURE_WARNING} (answered 401), and none has passed since; if Slack's commands fail with dispatch_failed, ${SIGNATURE_ADVICE}. ` +
+        `If they work, someone is sending forged requests: each was refused and nothing needs changing here; if they go on, block their source at your proxy or firewall. ` +
         `Said at most once every ${SIGNATURE_WARN_EVERY_MS / 60_000} minutes`,
     );
   }
