@@ -231,6 +231,29 @@ describe('LicenseRequests', () => {
     expect(directory.changes).toEqual([['chime-ann', 'Pro']]);
   });
 
+  it('the failed changes an admin reads say when the read stopped at its bound (250) with more left, so "…and N more" says "at least"', async () => {
+    const { flow, directory, store, approvals } = setup();
+    const request = await fileRequest(flow);
+    directory.changeFailure = new LatchkeyFailure('DIRECTORY_UNAVAILABLE');
+    const decided = await flow.decide(ADA, request.id, { decision: 'approve' });
+    if (!decided.ok) throw new Error(decided.code);
+    expect(decided.request).toMatchObject({ status: 'APPLY_FAILED' });
+    const listAs = (n: number) => {
+      for (let i = 0; i < n; i++) {
+        const id = `${request.id}-${String(i).padStart(3, '0')}`;
+        store.requests.set(id, { ...decided.request, id });
+        store.retryIds.add(id);
+      }
+    };
+    listAs(29);
+    expect(await approvals.awaitingRetry()).toMatchObject({ requests: expect.arrayContaining([expect.objectContaining({ id: request.id })]), atLeast: false });
+    expect((await approvals.awaitingRetry()).requests).toHaveLength(30);
+    listAs(260);
+    const partly = await approvals.awaitingRetry();
+    expect(partly.atLeast).toBe(true);
+    expect(partly.requests).toHaveLength(250);
+  });
+
   it('fails closed: no audit, no decision and no change', async () => {
     const { flow, audit, directory, store } = setup();
     const request = await fileRequest(flow);
