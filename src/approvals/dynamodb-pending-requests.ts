@@ -52,6 +52,7 @@ const requestItem = z.object({
   takenAt: z.string().optional(),
   finishRequestId: z.string().optional(),
   earlierFinishRequestId: z.string().optional(),
+  messageShownFor: z.string().optional(),
 });
 
 const openMarker = z.object({ requestId: z.string(), expiresAtEpoch: z.number() });
@@ -239,6 +240,43 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
         }),
       ),
     );
+  }
+
+  async claimMessageRewrite(id: string, state: string): Promise<{ readonly claimed: boolean; release(): Promise<void> }> {
+    // The token tells this claim, sent again by the SDK after its answer was lost, from another's.
+    const token = newWriteId();
+    const claimed = await this.guard(async () => {
+      try {
+        await this.client.send(
+          new UpdateItemCommand({
+            TableName: this.tableName,
+            Key: marshall(requestKey(id)),
+            UpdateExpression: 'SET messageShownFor = :state, messageShownBy = :token',
+            ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(messageShownFor) OR messageShownFor <> :state OR messageShownBy = :token)',
+            ExpressionAttributeValues: marshall({ ':state': state, ':token': token }),
+          }),
+        );
+        return true;
+      } catch (err) {
+        if ((err as Error).name === 'ConditionalCheckFailedException') return false;
+        throw err;
+      }
+    });
+    const release = async () => {
+      if (!claimed) return;
+      await this.guard(() =>
+        this.client.send(
+          new UpdateItemCommand({
+            TableName: this.tableName,
+            Key: marshall(requestKey(id)),
+            UpdateExpression: 'REMOVE messageShownFor, messageShownBy',
+            ConditionExpression: 'messageShownBy = :token',
+            ExpressionAttributeValues: marshall({ ':token': token }),
+          }),
+        ),
+      ).catch(() => undefined);
+    };
+    return { claimed, release };
   }
 
   pending(pageSize: number, after?: string): Promise<PendingPage> {
@@ -439,6 +477,7 @@ function fromItem(raw: Record<string, unknown>): PendingRequest {
     takenAt: i.takenAt,
     finishRequestId: i.finishRequestId,
     earlierFinishRequestId: i.earlierFinishRequestId,
+    messageShownFor: i.messageShownFor,
   };
 }
 

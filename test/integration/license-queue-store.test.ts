@@ -41,12 +41,12 @@ describe('license requests by list', () => {
   const RESET_KIND: ApprovalKind = { id: 'reset', slot: () => 'reset:pin', auditDetail: () => ({}), reviewDetails: async () => ({}), onApprove: { handOver: { finishWithinMs: 15 * 60_000 } } };
 
   /** The capability over the store, with one kind; admins are UADA. */
-  const approvalsOver = (store: DynamoDbPendingRequests, kind: ApprovalKind, at: { now: () => Date }, logger = new MemoryLogger()) =>
+  const approvalsOver = (store: DynamoDbPendingRequests, kind: ApprovalKind, at: { now: () => Date }, logger = new MemoryLogger(), announcer = new MemoryAnnouncer()) =>
     new Approvals({
       kinds: [kind],
       admins: new MemoryAdmins(new Set(['UADA'])),
       store,
-      announcer: new MemoryAnnouncer(),
+      announcer,
       audit: new MemoryAudit(),
       clock: at,
       logger,
@@ -323,4 +323,43 @@ describe('license requests by list', () => {
     expect(scanned).toBe(250);
     counted.destroy();
   }, 60_000);
+
+  it("the messages of changes that did not finish are rewritten a few at a time, and each once for its state, whichever process reads them first", async () => {
+    await ensureTable(client, approvalsTable('approvals-8'));
+    const later = { now: () => new Date('2026-12-01T09:20:00Z') };
+    const store = new DynamoDbPendingRequests(client, 'approvals-8', later);
+    for (let i = 0; i < 20; i++) {
+      const id = `died-${String(i).padStart(2, '0')}`;
+      await store.create({ ...request(id, `UDIED${i}`, '2026-12-01T08:00:00.000Z'), kind: 'reset', detail: { credential: 'pin' } }, 'reset:pin');
+      await store.transition(id, ['PENDING'], 'APPROVED', { decidedBy: 'UADA', decidedAt: '2026-12-01T08:30:00.000Z', expiresAt: '2026-12-01T09:10:00.000Z' });
+      await store.transition(id, ['APPROVED'], 'FINISHING', { takenAt: '2026-12-01T09:05:00.000Z', underway: true });
+    }
+    // Two processes (two Lambda cold starts), each with its own memory; Slack takes a while to update a message.
+    let inFlight = 0;
+    let most = 0;
+    const slowAnnouncer = () => {
+      const announcer = new MemoryAnnouncer();
+      const refresh = announcer.refresh.bind(announcer);
+      announcer.refresh = async (r, decidable) => {
+        most = Math.max(most, ++inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        inFlight--;
+        return refresh(r, decidable);
+      };
+      return announcer;
+    };
+    const [a, b] = [slowAnnouncer(), slowAnnouncer()];
+    const [first, second] = [approvalsOver(store, RESET_KIND, later, new MemoryLogger(), a), approvalsOver(store, RESET_KIND, later, new MemoryLogger(), b)];
+    await first.showUnknown((await first.unfinished()).requests);
+    expect(a.refreshed).toHaveLength(20);
+    expect(most).toBeLessThanOrEqual(4);
+    // Another process's admin opens the tab: every message shows it already.
+    await second.showUnknown((await second.unfinished()).requests);
+    expect(b.refreshed).toEqual([]);
+    // Approved again and taken again, it died again: a new state, rewritten once more, by one of them.
+    await store.transition('died-00', ['FINISHING'], 'APPROVED', { decidedBy: 'UADA', decidedAt: '2026-12-01T09:06:00.000Z', expiresAt: '2026-12-01T09:30:00.000Z' });
+    await store.transition('died-00', ['APPROVED'], 'FINISHING', { takenAt: '2026-12-01T09:07:00.000Z', underway: true });
+    await Promise.all([first.showUnknown((await first.unfinished()).requests), second.showUnknown((await second.unfinished()).requests)]);
+    expect([...a.refreshed, ...b.refreshed].filter((r) => r.id === 'died-00').map((r) => r.takenAt)).toEqual(['2026-12-01T09:05:00.000Z', '2026-12-01T09:07:00.000Z']);
+  });
 });

@@ -168,6 +168,19 @@ export class MemoryPendingRequests implements PendingRequestStore {
     return next;
   }
 
+  async claimMessageRewrite(id: string, state: string): Promise<{ readonly claimed: boolean; release(): Promise<void> }> {
+    const current = this.requests.get(id);
+    if (!current || current.messageShownFor === state) return { claimed: false, release: async () => {} };
+    this.requests.set(id, { ...current, messageShownFor: state });
+    return {
+      claimed: true,
+      release: async () => {
+        const now = this.requests.get(id);
+        if (now?.messageShownFor === state) this.requests.set(id, { ...now, messageShownFor: undefined });
+      },
+    };
+  }
+
   async attachMessage(id: string, message: { channel: string; ts: string }): Promise<void> {
     const current = this.requests.get(id);
     if (current) this.requests.set(id, { ...current, message });

@@ -23,7 +23,7 @@ const QUEUE_READ_MAX = 250;
 const QUEUE_PAGE = 25;
 /** How many writes (and the posts that follow them) one read starts at once, at most. */
 const WRITES_AT_ONCE = 4;
-/** How many such rewrites a process remembers: forgetting only means one more rewrite. */
+/** How many such rewrites a process remembers: forgetting only means one more read of the request's record. */
 const SHOWN_UNKNOWN_MAX = 1000;
 
 /**
@@ -110,6 +110,11 @@ interface ApprovalsDeps {
 }
 
 export type Decision = { decision: 'approve' | 'deny'; comment?: string };
+
+/** A request's state as its admins' message shows it, for a change whose outcome is unknown: a new take or decision is a new state. */
+function messageState(r: PendingRequest): string {
+  return `${r.status} ${r.takenAt ?? ''} ${r.decidedAt ?? ''}`;
+}
 
 /**
  * Requests an admin must decide, of every kind: filing, the review queue, review, the decision,
@@ -400,23 +405,32 @@ export class Approvals {
   /**
    * After the person's own requests are shown (so their Home tab never waits for Slack): the admins'
    * message of each whose change's outcome is unknown is rewritten to show it so, with Review, once
-   * per process for each state it is in (a failed rewrite is tried again on the next read).
+   * for each state it is in, whichever process and admin reads it first (recorded on the request:
+   * claimMessageRewrite; a failed rewrite is given back, and tried again on a later read), and a few
+   * at a time: an admin's open can find up to QUEUE_READ_MAX of them.
    */
   async showUnknown(requests: readonly PendingRequest[]): Promise<void> {
-    await Promise.all(
-      requests
-        .filter((r) => this.finishUnknown(r))
-        .map(async (r) => {
-          const key = `${r.id} ${r.status} ${r.takenAt ?? ''} ${r.decidedAt ?? ''}`;
-          if (this.shownUnknown.has(key)) return;
-          if (this.shownUnknown.size >= SHOWN_UNKNOWN_MAX) this.shownUnknown.clear();
-          this.shownUnknown.add(key);
-          await this.deps.announcer.refresh(r, this.decidable(r)).catch((err: unknown) => {
-            this.shownUnknown.delete(key);
-            this.warn(err, r, 'approvals message update failed');
-          });
-        }),
-    );
+    const due = requests.filter((r) => this.finishUnknown(r) && r.messageShownFor !== messageState(r));
+    await aFewAtATime(due, WRITES_AT_ONCE, async (r) => {
+      const state = messageState(r);
+      const key = `${r.id} ${state}`;
+      // Read twice in one open (the person's own and the admins' list), or rewritten by this process already.
+      if (this.shownUnknown.has(key)) return;
+      if (this.shownUnknown.size >= SHOWN_UNKNOWN_MAX) this.shownUnknown.clear();
+      this.shownUnknown.add(key);
+      try {
+        const claim = await this.deps.store.claimMessageRewrite(r.id, state);
+        if (!claim.claimed) return;
+        await this.deps.announcer.refresh(r, this.decidable(r)).catch(async (err: unknown) => {
+          this.shownUnknown.delete(key);
+          await claim.release();
+          this.warn(err, r, 'approvals message update failed');
+        });
+      } catch (err) {
+        this.shownUnknown.delete(key);
+        this.warn(err, r, 'approvals message rewrite not recorded');
+      }
+    });
   }
 
   /**

@@ -71,6 +71,12 @@ export interface PendingRequest<D extends Detail = Detail> {
    * without its new finish (expired, or the finish failed) never says that nothing was changed.
    */
   readonly earlierFinishRequestId?: string;
+  /**
+   * The state (messageState) its admins' message was last rewritten for, as a change whose outcome
+   * is unknown, by whichever process did it: so each state's rewrite is done once, not once per
+   * process (every Lambda cold start) and admin.
+   */
+  readonly messageShownFor?: string;
 }
 
 /**
@@ -151,6 +157,12 @@ export interface PendingRequestStore {
    */
   transition(id: string, from: readonly PendingStatus[], to: PendingStatus, changes?: PendingChanges, condition?: TransitionCondition): Promise<PendingRequest | undefined>;
   attachMessage(id: string, message: { channel: string; ts: string }): Promise<void>;
+  /**
+   * Claims the rewrite of the request's admins' message for `state`: true for the one caller that
+   * records it first, false when it was recorded for that state already (or the request is gone).
+   * `release` undoes this caller's claim (its rewrite failed), so a later read tries again.
+   */
+  claimMessageRewrite(id: string, state: string): Promise<{ readonly claimed: boolean; release(): Promise<void> }>;
   /** One page of the requests waiting for a decision, oldest first, past their time or not (the caller knows the time). */
   pending(pageSize: number, after?: string): Promise<PendingPage>;
   /** The person's requests that have left the queue, newest first, but for those whose change is under way or waits for a retry. */
