@@ -2,7 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SlackApi } from '../slack/slack-web-api';
 import type { Config } from '../config';
 import type { AdapterContext } from '../credentials/credential';
-import { asFailure } from '../flows/failure';
+import { asFailure, LatchkeyFailure } from '../flows/failure';
 import { identifyRequester } from '../flows/identify-requester';
 import { pickDirectoryUser } from '../flows/pick-directory-user';
 import { networkErrorCode } from '../http/network-errors';
@@ -96,7 +96,7 @@ async function channelCheck(slack: SlackApi, channel: string): Promise<SetupChec
   } catch (err) {
     const code = slackErrorCode(err);
     if (code === 'channel_not_found') return failed(name, `APPROVALS_CHANNEL_ID ${channel} was not found: a private channel the bot is not in, or a wrong ID; invite the bot or correct the ID`);
-    return failed(name, `conversations.info failed (${slackProblem(err)})${code === 'missing_scope' ? ': grant channels:read and groups:read' : ''}`);
+    return failed(name, `conversations.info failed (${slackProblem(err)})${slackNextStep(err, 'channels:read and groups:read')}`);
   }
 }
 
@@ -107,12 +107,14 @@ async function adminChecks(config: Config, slack: SlackApi): Promise<SetupCheck[
       const name = `Admin ${id}`;
       try {
         const member = await members.getMember(id);
-        if (!member) return failed(name, `no such user: correct ADMIN_USER_IDS`);
+        if (!member) return failed(name, `no such user in this workspace: correct ADMIN_USER_IDS (in Slack: the person's profile → ⋮ More → Copy member ID)`);
         if (member.deleted) return failed(name, `deactivated in Slack: remove them from ADMIN_USER_IDS`);
         if (member.isBot) return failed(name, `is a bot: remove it from ADMIN_USER_IDS`);
         return passed(name, 'an active member');
       } catch (err) {
-        return failed(name, `users.info failed (${slackProblem(err)})`);
+        // The members' reader wraps Slack's error in ours: its cause says what Slack answered.
+        const slackErr = err instanceof LatchkeyFailure && err.cause !== undefined ? err.cause : err;
+        return failed(name, `users.info failed (${slackProblem(slackErr)})${slackNextStep(slackErr, 'users:read')}`);
       }
     }),
   );
@@ -122,7 +124,11 @@ async function adminChecks(config: Config, slack: SlackApi): Promise<SetupCheck[
       const { users = [] } = await slack.usergroups.users.list({ usergroup: group });
       checks.push(users.length > 0 ? passed('Admin group', `${group} has ${users.length} members`) : failed('Admin group', `${group} has no members: add the admins to it`));
     } catch (err) {
-      checks.push(failed('Admin group', `usergroups.users.list for ADMIN_USERGROUP_ID ${group} failed (${slackProblem(err)})`));
+      const next =
+        slackErrorCode(err) === 'no_such_subteam'
+          ? ': no user group of this workspace has this ID: correct ADMIN_USERGROUP_ID (a user group ID, S…)'
+          : slackNextStep(err, 'usergroups:read');
+      checks.push(failed('Admin group', `usergroups.users.list for ADMIN_USERGROUP_ID ${group} failed (${slackProblem(err)})${next}`));
     }
   }
   if (config.admins.userIds.length === 0 && !group) checks.push(passed('Admins', 'none configured: the Home tab has no admin sections'));
@@ -215,6 +221,18 @@ function misconfigured(directory: string, detail: string | undefined): string {
     `${directory} refused Latchkey itself, not this person (${detail ?? 'no detail given'}): the ${directory} lines above say what to fix; ` +
     `if they pass, check that the permissions README's Configuration lists for ${directory} are all granted, as this lookup needs them too`
   );
+}
+
+/**
+ * What to do after a read the doctor makes of Slack failed, as ': …' to add to its line: a scope
+ * the token lacks is granted and the app reinstalled; a rate limit already says when to run it
+ * again (slackProblem); anything else (Slack failing, the network) is run again, and the Slack
+ * token line above says whether the token and SLACK_API_URL answer at all.
+ */
+function slackNextStep(err: unknown, scopes: string): string {
+  if (slackErrorCode(err) === 'missing_scope') return `: grant ${scopes} under OAuth & Permissions (manifest.yml lists every scope) and reinstall the app`;
+  if ((err as { code?: string } | undefined)?.code === 'slack_webapi_rate_limited_error') return '';
+  return ': run the check again; if it fails again, see the Slack token line above for whether Slack answers at all';
 }
 
 /** The call got no HTTP answer from Slack (the Web API client's request error, or a network error of our own). */

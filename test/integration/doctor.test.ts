@@ -310,6 +310,19 @@ describe('npm run doctor', () => {
     ]);
   });
 
+  it("Slack's reads that fail say what to do next: an unknown admin or user group, a scope the token lacks, Slack failing", async () => {
+    expect(failures(await doctor({ ADMIN_USER_IDS: 'UADA,U0NOSUCH', ADMIN_USERGROUP_ID: 'S0NOSUCH' }))).toEqual([
+      { name: 'Admin U0NOSUCH', ok: false, detail: "no such user in this workspace: correct ADMIN_USER_IDS (in Slack: the person's profile → ⋮ More → Copy member ID)" },
+      { name: 'Admin group', ok: false, detail: 'usergroups.users.list for ADMIN_USERGROUP_ID S0NOSUCH failed (no_such_subteam): no user group of this workspace has this ID: correct ADMIN_USERGROUP_ID (a user group ID, S…)' },
+    ]);
+    h.slack.failNext('users.info', { error: 'missing_scope' });
+    h.slack.failNext('conversations.info', { error: 'internal_error' });
+    expect(failures(await doctor())).toEqual([
+      { name: 'Approvals channel', ok: false, detail: 'conversations.info failed (internal_error): run the check again; if it fails again, see the Slack token line above for whether Slack answers at all' },
+      { name: 'Admin UADA', ok: false, detail: 'users.info failed (missing_scope): grant users:read under OAuth & Permissions (manifest.yml lists every scope) and reinstall the app' },
+    ]);
+  });
+
   it('a bot that is not in the approvals channel is named, with how to invite it', async () => {
     h.slack.channels.set(APPROVALS_CHANNEL, { name: 'latchkey-approvals', isMember: false });
     try {
