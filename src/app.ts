@@ -9,7 +9,7 @@ import { DynamoDbAuditLog } from './audit/dynamodb-audit-log';
 import type { Config } from './config';
 import { CREDENTIALS, SLASH_COMMANDS } from './credentials';
 import type { AdapterContext } from './credentials/credential';
-import { awsClientSettings, forChanges } from './aws-client';
+import { AWS_REQUEST_TIMEOUT_MS, awsClientSettings, forChanges, LAMBDA_DYNAMODB_REQUEST_TIMEOUT_MS } from './aws-client';
 import type { AwsClientSettings } from './credentials/credential';
 import { Approvals, type ApprovalKind } from './flows/approvals/approvals';
 import { licenseKind, LicenseRequests } from './flows/license-requests';
@@ -235,7 +235,10 @@ export async function createLambdaLatchkey(
   ]);
   const metrics = new EmfMetrics();
   const aws = awsClientSettings({ logger, requestTimeoutMs: awsRequestTimeoutMs });
-  const dynamo = new DynamoDBClient(aws);
+  // A bound that fits the function's 30 s; a shorter one handed in (tests) still applies.
+  const dynamo = new DynamoDBClient(
+    awsClientSettings({ logger, requestTimeoutMs: Math.min(awsRequestTimeoutMs ?? AWS_REQUEST_TIMEOUT_MS, LAMBDA_DYNAMODB_REQUEST_TIMEOUT_MS) }),
+  );
   const queue = new SelfInvokeQueue(new LambdaClient(aws), functionName);
   const claims = new DynamoDbWorkClaims(dynamo, config.limits.tableName, clock);
   const fetch = httpFetch();

@@ -5,16 +5,31 @@ import { mayHaveActedOn, mayHaveArrived } from './http/network-errors';
 
 /**
  * An attempt that has not answered by then will not: it fails (a TimeoutError). The SDK tries a
- * lookup or a DynamoDB call again (up to three attempts); a change, never (forChanges).
+ * lookup or a DynamoDB call again (up to three attempts, four for DynamoDB); a change, never
+ * (forChanges).
  */
 export const AWS_REQUEST_TIMEOUT_MS = 5_000;
 
 /**
+ * DynamoDB's bound per attempt on Lambda. The function has 30 s (the stack's FUNCTION_TIMEOUT_S),
+ * and a work order must end inside them with its outcome on record. The DynamoDB client tries a
+ * call up to four times (its own default in this SDK; the other clients three), so at
+ * AWS_REQUEST_TIMEOUT_MS one that hangs took about 20.4 s, and a click whose claim and outcome
+ * record both hung ran past the function's end after the change was made: its outcome was never
+ * written, nor its failure logged. DynamoDB answers within milliseconds in its own region; at 1 s
+ * an attempt a hung call fails within about 4.4 s (four attempts and backoffs of at most 50, 100
+ * and 200 ms), and a click's claim, audit attempt and outcome together within about 13 s, which
+ * with the change's 5 s leaves the rest of the 30 s to Slack.
+ */
+export const LAMBDA_DYNAMODB_REQUEST_TIMEOUT_MS = 1_000;
+
+/**
  * Every AWS client's settings. A request that has not connected within `connectionTimeout`, or
  * answered within `requestTimeout`, fails with a TimeoutError, which the callers turn into a clear
- * message. The SDK's own retries stay (3 attempts in all, for throttling, 5xx, timeouts and dropped
- * connections), so a lookup or a DynamoDB call that hangs keeps a person waiting at most
- * 3 × `requestTimeout` and two short backoffs (at most 50 and 100 ms): about 15.2 s at 5 s. A
+ * message. The SDK's own retries stay (3 attempts in all, 4 for DynamoDB, for throttling, 5xx,
+ * timeouts and dropped connections), so a lookup that hangs keeps a person waiting at most
+ * 3 × `requestTimeout` and two short backoffs (at most 50 and 100 ms): about 15.2 s at 5 s; a
+ * DynamoDB call 4 × and three (at most 350 ms in all): about 20.4 s. A
  * client that sends changes is built with `forChanges` of these. `throwOnRequestTimeout` is what
  * makes the second one fail: without it
  * @smithy/node-http-handler (4.14) only warns through `console` once the time is up and the call

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { DynamoCall } from '../support/dynamo-gate';
 import { APPROVALS_CHANNEL, secretIn, useHarness } from '../support/harness';
 
 /**
@@ -139,6 +140,46 @@ describe('an AWS call not answered within the request timeout', () => {
     expect(JSON.stringify(home)).toContain('the directory did not confirm the change: it may or may not have been made');
     expect(JSON.stringify(home)).not.toContain('the change was not made');
   }, 30_000);
+});
+
+/**
+ * On Lambda the function has 30 s (the stack's FUNCTION_TIMEOUT_S), and a work order must end
+ * inside them with its outcome on record. DynamoDB is given a bound that fits: each attempt
+ * LAMBDA_DYNAMODB_REQUEST_TIMEOUT_MS (the app's own here: no shorter timeout is handed in), so a
+ * call that never answers fails after its four attempts in about 4.4 s, not 20.
+ */
+describe('on Lambda, DynamoDB calls that are never answered', () => {
+  const h = useHarness({ entry: 'lambda', dynamoGate: true }, (x) => {
+    x.slack.clear();
+    x.chime.clear();
+  });
+  let releases: (() => void)[] = [];
+  afterEach(() => {
+    for (const release of releases) release();
+    releases = [];
+  });
+
+  it("a click's work order whose claim and outcome record both hang: Bob gets his PIN, and the work ends well inside the function's 30 s", async () => {
+    const claim = (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes('"work#');
+    const outcome = (c: DynamoCall) => c.operation === 'PutItem' && c.body.includes('"outcome"') && c.body.includes('UBOB');
+    const opened = await h.open('/reset-pin', 'UBOB');
+    releases.push(h.dynamoGate.hold(claim), h.dynamoGate.hold(outcome));
+    const invokes = h.lambda.callsTo('Invoke').length;
+    await h.submit('UBOB', opened.view);
+    const work = h.lambda.callsTo('Invoke')[invokes]!;
+    const shown = await h.viewUpdate(opened.viewId, 2, 40_000);
+    expect(secretIn(shown)).toBe(h.chime.pinOf('chime-bob'));
+    await h.lambda.idle();
+    const ended = h.lambda.worked.at(-1)!;
+    expect(ended.error).toBeUndefined();
+    // Each hung call was tried four times (the DynamoDB client's default), and then given up.
+    expect(h.dynamoGate.held.filter(claim)).toHaveLength(4);
+    expect(h.dynamoGate.held.filter(outcome)).toHaveLength(4);
+    expect(h.logs.join('')).toContain('could not claim the work order; working it anyway');
+    expect(h.logs.join('')).toContain('audit record could not be written');
+    // At 5 s an attempt the two hung calls took about 41 s: past the function's end, the outcome's failure unlogged.
+    expect(ended.at - work.at).toBeLessThan(30_000);
+  }, 60_000);
 });
 
 describe('a change client (forChanges): what it still tries again', () => {
