@@ -99,7 +99,8 @@ export function reviewClosedView(
         : race.decidableAt
           ? `It cannot be decided while the change is being made. If the change has not finished by ${slackTime(new Date(race.decidableAt))}, ` +
             `it comes back to the admins' Home tab as "did not finish", to be decided again.`
-          : request.status === 'APPROVED' || request.status === 'FINISHING'
+          : // FINISHING never comes here: Approvals gives it decidableAt, or rules it decidable once its outcome is unknown.
+            request.status === 'APPROVED'
             ? // Waiting for its requester to finish it (handed over): their finish is the change.
               `It cannot be decided while <@${request.requester.userId}> can finish it. If their finish does not complete within ${COMES_BACK_MINUTES} minutes, ` +
               `it comes back to the admins' Home tab as "did not finish", to be decided again; if they never finish it, it expires.`
