@@ -4,7 +4,19 @@ import { NO_METRICS, type Admins, type AuditEntry, type AuditLog, type Clock, ty
 import { aFewAtATime } from '../a-few-at-a-time';
 import { newRequestId } from '../request-id';
 import { servesRequest, type Workspace } from '../workspace';
-import { approvalAction, type ApprovalStep, type Detail, OUTCOME_UNKNOWN, type PendingPage, type PendingRequest, type PendingRequestStore, type PendingStatus, UNKNOWN_STATUS } from './pending-request';
+import {
+  approvalAction,
+  type ApprovalStep,
+  type Detail,
+  OUTCOME_UNKNOWN,
+  type PendingChanges,
+  type PendingPage,
+  type PendingRequest,
+  type PendingRequestStore,
+  type PendingStatus,
+  type TransitionCondition,
+  UNKNOWN_STATUS,
+} from './pending-request';
 import { compareText } from '../text-order';
 
 export const COMMENT_MAX_LENGTH = 500;
@@ -184,7 +196,7 @@ export class Approvals {
     } catch (err) {
       // Admins never saw it: close it so the requester is not stuck behind a request nobody can decide.
       const failure = asFailure(err);
-      await this.deps.store.transition(request.id, ['PENDING'], 'EXPIRED', { errorCode: failure.code }).catch(() => undefined);
+      await this.move(request, ['PENDING'], 'EXPIRED', { errorCode: failure.code }).catch(() => undefined);
       await change.failed(failure.code);
       return this.fail(failure, { requester, kind: request.kind, step: 'announce', requestId: request.id });
     }
@@ -270,8 +282,8 @@ export class Approvals {
       // Conditional on the status the admin saw: a second click or a second admin finds it moved.
       // A finish whose outcome is unknown, also on its having been taken before the bound: a finish
       // taken again since (after this very decision, replayed) is live, and is never decided over.
-      decided = await this.deps.store.transition(
-        request.id,
+      decided = await this.move(
+        request,
         [request.status],
         choice.decision === 'approve' ? 'APPROVED' : 'DENIED',
         {
@@ -285,8 +297,6 @@ export class Approvals {
           ...(choice.decision === 'approve' && request.status === 'FINISHING' && handedOut && { finishRequestId: handedOut, ...(earlier && { earlierFinishRequestId: earlier }) }),
           // Closed after a change whose outcome is unknown: it may have been made, and everyone is told so.
           ...(choice.decision === 'deny' && this.finishUnknown(request) && { errorCode: OUTCOME_UNKNOWN }),
-          // Applied by this click: listed as under way until it settles, so one that dies midway is found.
-          ...(choice.decision === 'approve' && 'apply' in kind.onApprove && { underway: true }),
         },
         request.status === 'FINISHING'
           ? { takenBefore: this.finishUnknownBefore() }
@@ -439,7 +449,7 @@ export class Approvals {
    */
   async expireIfDue(request: PendingRequest): Promise<PendingRequest> {
     if (!this.isDue(request) || request.status === UNKNOWN_STATUS) return request;
-    const expired = await this.deps.store.transition(request.id, [request.status], 'EXPIRED');
+    const expired = await this.move(request, [request.status], 'EXPIRED');
     if (!expired) return (await this.deps.store.get(request.id)) ?? request;
     await Promise.all([
       this.refresh(expired),
@@ -458,7 +468,7 @@ export class Approvals {
    */
   private async closeLapsedRetry(request: PendingRequest): Promise<PendingRequest> {
     if (!this.retryLapsed(request)) return request;
-    const closed = await this.deps.store.transition(request.id, ['APPLY_FAILED'], 'APPLY_FAILED', {}, { listedAsFailed: true });
+    const closed = await this.move(request, ['APPLY_FAILED'], 'APPLY_FAILED', {}, { listedAsFailed: true });
     // Taken off already (or retried just before its time ended): as read, it is not decidable now.
     if (!closed) return request;
     await Promise.all([this.refresh(closed), this.deps.announcer.tellRequester(closed).catch((err: unknown) => this.warn(err, closed, 'requester DM failed'))]);
@@ -493,8 +503,8 @@ export class Approvals {
         return { ...this.notFinishable(request), decidable: true };
       }
       if (request.status !== 'APPROVED') return this.notFinishable(request);
-      // Listed as under way until it settles, so a finish that dies midway is found (unfinished).
-      const taken = await this.deps.store.transition(request.id, ['APPROVED'], 'FINISHING', { takenAt: this.deps.clock.now().toISOString(), underway: true });
+      // Listed as under way until it settles (listing), so a finish that dies midway is found (unfinished).
+      const taken = await this.move(request, ['APPROVED'], 'FINISHING', { takenAt: this.deps.clock.now().toISOString() });
       if (taken) return { ok: true, request: taken };
       // Another click, or expiry, got there first: say which.
       return this.notFinishable((await this.deps.store.get(request.id)) ?? request);
@@ -512,9 +522,9 @@ export class Approvals {
    * one's change stays in the audit under its own reference.
    */
   async finished(request: PendingRequest, failed?: FailureCode): Promise<PendingRequest | undefined> {
-    const settled = await this.deps.store
-      .transition(
-        request.id,
+    const settled = await this
+      .move(
+        request,
         ['FINISHING'],
         failed ? 'APPLY_FAILED' : 'APPLIED',
         failed ? { errorCode: failed, expiresAt: this.deps.clock.now().toISOString() } : {},
@@ -546,7 +556,7 @@ export class Approvals {
    */
   private async apply(reviewer: Requester, approved: PendingRequest, change: (request: PendingRequest) => Promise<void>): Promise<PendingRequest> {
     const settle = async (status: PendingStatus, errorCode?: FailureCode) =>
-      (await this.deps.store.transition(approved.id, ['APPROVED'], status, { errorCode, ...(status === 'APPLY_FAILED' && { retryable: true }) }).catch(() => undefined)) ?? {
+      (await this.move(approved, ['APPROVED'], status, { errorCode }).catch(() => undefined)) ?? {
         ...approved,
         status,
         errorCode,
@@ -567,6 +577,28 @@ export class Approvals {
     await audited.succeeded();
     this.deps.logger.info({ approvalRequestId: approved.id, kind: approved.kind, slackUserId: reviewer.userId }, 'approved request applied');
     return settle('APPLIED');
+  }
+
+  /**
+   * Moves a request (one conditional write: PendingRequestStore.transition) and, in the same write,
+   * onto the list its new state belongs on, as `listing` rules: no caller names a list.
+   */
+  private move(request: PendingRequest, from: readonly PendingStatus[], to: PendingStatus, changes: PendingChanges = {}, condition?: TransitionCondition): Promise<PendingRequest | undefined> {
+    const moved: PendingRequest = { ...request, status: to, expiresAt: changes.expiresAt ?? request.expiresAt };
+    return this.deps.store.transition(request.id, from, to, { ...changes, ...this.listing(moved) }, condition);
+  }
+
+  /**
+   * The one rule for which list a request is on besides the queue (which is PENDING's, by status),
+   * from its state and kind: a change under way (taken to finish, or approved for the admin's click
+   * to apply) until it settles, so one that dies midway is found (unfinished); a failed change the
+   * admin's click would retry, until it is retried, denied, or past its request's time
+   * (awaitingRetry); otherwise its requester's own list.
+   */
+  private listing(request: PendingRequest): Pick<PendingChanges, 'underway' | 'retryable'> {
+    if (request.status === 'FINISHING' || (request.status === 'APPROVED' && !this.handsOver(request))) return { underway: true };
+    if (request.status === 'APPLY_FAILED' && !this.handsOver(request) && !this.retryLapsed(request)) return { retryable: true };
+    return {};
   }
 
   private async loadForReviewer(reviewer: Requester, requestId: string): Promise<PendingRequest> {

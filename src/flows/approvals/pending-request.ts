@@ -101,6 +101,7 @@ export function closedOutcomeUnknown(request: PendingRequest): boolean {
 
 export type PendingChanges = Partial<Pick<PendingRequest, 'decidedBy' | 'decidedAt' | 'comment' | 'errorCode' | 'message' | 'expiresAt' | 'takenAt' | 'finishRequestId' | 'earlierFinishRequestId'>> & {
   /**
+   * Set by Approvals' one rule (listing), from the state moved to and the kind, never by a caller.
    * The move starts a change (taken to finish, or approved to be applied by the admin's click): the
    * request is listed among the changes under way until a later move settles it, so a change that
    * died midway is found there (Approvals.unfinished) without reading every request. Absent: it is
