@@ -107,9 +107,9 @@ export function failureMessage(
     // true of a change never answered and of one answered 500, 502 or 504 (failed midway).
     DIRECTORY_OUTCOME_UNKNOWN: {
       headline: `${dir} did not confirm the ${change.verb}, so Latchkey cannot tell whether your ${words.short} was ${change.done}.`,
-      next: words.change
+      next: words.unconfirmedNext ?? (words.change
         ? `${again} in a few minutes; if it keeps failing, contact IT and quote the reference below.`
-        : `Your old ${words.short} may no longer work. ${again} in a few minutes for a new one; if it keeps failing, contact IT and quote the reference below.`,
+        : `Your old ${words.short} may no longer work. ${again} in a few minutes for a new one; if it keeps failing, contact IT and quote the reference below.`),
     },
     DIRECTORY_REJECTED: {
       headline: `${dir} refused the change.`,

@@ -22,6 +22,12 @@ export interface SubjectWords {
    * "resetting", "resets" and "reset". Absent: a reset.
    */
   readonly change?: ChangeWords;
+  /**
+   * What to do next when the directory did not confirm the change (its outcome is unknown). Absent:
+   * run the command again (for a change that shows a secret, for a new one). A change that shows no
+   * secret and needs more than a run again (an approval) says what to expect and to ask IT instead.
+   */
+  readonly unconfirmedNext?: string;
   /** Said when the person's own limit is used up; by default, that many resets an hour. */
   readonly limitReached?: string;
   /**

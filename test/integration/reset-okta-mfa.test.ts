@@ -143,6 +143,20 @@ describe('/reset-okta-mfa', () => {
     expect(JSON.stringify(home)).not.toContain('the change was not made');
   });
 
+  it("the factors' reset not confirmed: the next step says how to tell whether it was made and to ask IT with the reference, never to run it again for a new one", async () => {
+    const request = await asks(h, 'UANN');
+    await decided(h, 'UADA', request, 'approve');
+    okta().failNext('ResetFactors', { status: 500, errorCode: 'E0000009', summary: 'Internal Server Error' });
+    const failed = await finishing(h, 'UANN', await finishButton(h, 'UANN'));
+    const modal = JSON.stringify(failed.view);
+    expect(modal).toContain('Okta did not confirm the reset');
+    expect(modal).toContain('Sign in to Okta: if it asks you to set up Okta Verify, the reset was made');
+    expect(modal).toContain('contact IT and quote the reference below');
+    expect(modal).toMatch(/Reference: `[^`]+`/);
+    expect(modal).not.toContain('may no longer work');
+    expect(modal).not.toContain('for a new one');
+  });
+
   it.each([
     ['a suspended account', 'USUSP', 'Your Okta account is suspended.'],
     ['a deprovisioned account', 'UGONE', 'Your Okta account is disabled.'],

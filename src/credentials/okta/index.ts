@@ -115,6 +115,10 @@ export const oktaMfa: Credential<OktaSettings> = {
       'Until you do, apps that ask for Okta Verify will not let you in.',
     receipt: 'Okta MFA',
     homeButton: 'Reset my Okta MFA',
+    // No new secret to ask for again, and asking again needs another approval: say how to tell.
+    unconfirmedNext:
+      'Sign in to Okta: if it asks you to set up Okta Verify, the reset was made, so set it up on your new phone. ' +
+      'If it still asks for your old factors, contact IT and quote the reference below.',
     refusals: { [OKTA_REFUSALS.masteredElsewhere]: MASTERED_ELSEWHERE },
   },
   audit: { action: 'reset_okta_mfa', directory: 'okta' },
