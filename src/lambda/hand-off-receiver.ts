@@ -70,7 +70,7 @@ export class HandOffReceiver implements Receiver {
     const contentType = request.headers['content-type'];
     const wrongType = refuseContentType(contentType);
     if (wrongType) {
-      logger.warn({ status: wrongType.status, reason: wrongType.reason }, 'request refused');
+      logger.info({ status: wrongType.status, reason: wrongType.reason }, 'request refused');
       return { statusCode: wrongType.status };
     }
     // Slack checks a slash command's certificate now and then with ssl_check=1, maybe unsigned; it needs only a 200.
@@ -85,18 +85,20 @@ export class HandOffReceiver implements Receiver {
     const problem = signatureProblem(this.options.signingSecret, order);
     if (problem) {
       this.options.metrics.count('request_refused', SIGNATURE_REFUSALS[problem].labels);
-      logger.warn({ status: 401, reason: SIGNATURE_REFUSALS[problem].reason }, 'request refused');
+      // Anyone can send a bad signature: info, as the server's request guard says it, never a page;
+      // Slack's own refused three in a row are the watch's one warn.
+      logger.info({ status: 401, reason: SIGNATURE_REFUSALS[problem].reason }, 'request refused');
       this.watch.failed(problem, request.headers['x-slack-signature'] !== undefined && request.headers['x-slack-request-timestamp'] !== undefined);
       return { statusCode: 401 };
     }
     this.watch.passed();
     const read = readSlackBody(request.body, contentType);
     if (!read.ok) {
-      logger.warn({ status: read.refusal.status, reason: read.refusal.reason }, 'request refused');
+      logger.info({ status: read.refusal.status, reason: read.refusal.reason }, 'request refused');
       return { statusCode: read.refusal.status };
     }
     if (!bodyMatchesType(order.body, contentType)) {
-      logger.warn({ status: 400 }, 'request refused: the body is not what its content type says');
+      logger.info({ status: 400 }, 'request refused: the body is not what its content type says');
       return { statusCode: 400 };
     }
     const body = read.body;

@@ -112,6 +112,21 @@ describe('Latchkey on AWS Lambda', () => {
     expect(h.slack.callsTo('views.open')).toHaveLength(0);
   });
 
+  it('a 401 is an info line with its reason, as on the server, never a warn: anyone can send one, so it must never page anyone', async () => {
+    const refusals = () => h.logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'request refused' && l.status === 401);
+    const before = refusals().length;
+    const body = 'command=%2Freset-pin';
+    expect((await fetch(h.eventsUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body })).status).toBe(401);
+    expect((await postSigned(h.eventsUrl, body, SIGNING_SECRET, { badSignature: true })).status).toBe(401);
+    const lines = refusals().slice(before);
+    expect(lines).toHaveLength(2);
+    for (const line of lines) {
+      expect(line).toEqual(expect.objectContaining({ level: 'info', reason: expect.any(String) }));
+      expect(line).not.toHaveProperty('alert');
+    }
+    expect(lines[1]!.reason).not.toBe(lines[0]!.reason);
+  });
+
   it("Slack's requests refused three times in a row with none passing are one warn per container saying to check SLACK_SIGNING_SECRET, never an alert, as on the server; unsigned ones never count", async () => {
     const warned = () => h.logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => String(l.msg).startsWith(SIGNATURE_WARNING));
     // A signed request passes the check (and is then refused for its command): the count starts here.
