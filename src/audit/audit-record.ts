@@ -7,8 +7,8 @@ import type { AuditEntry, AuditEvent } from '../flows/ports';
 
 
 /** Built from the registry: a credential's records are accepted because it is listed, never by a list kept beside it. */
-const AUDIT_ACTIONS: readonly string[] = [...CREDENTIALS.map((c) => c.audit.action), ...APPROVAL_ACTIONS];
-const AUDIT_DIRECTORIES: readonly string[] = [
+export const AUDIT_ACTIONS: readonly string[] = [...CREDENTIALS.map((c) => c.audit.action), ...APPROVAL_ACTIONS];
+export const AUDIT_DIRECTORIES: readonly string[] = [
   ...new Set(CREDENTIALS.flatMap((c) => [c.audit.directory, ...(c.licenses ? [c.licenses.auditDirectory] : [])])),
 ];
 const oneOf = (values: readonly string[]) => (values.length > 0 ? z.enum(values as [string, ...string[]]) : z.never());

@@ -4,6 +4,7 @@ import { parseEnv } from 'node:util';
 import { CREDENTIALS } from '../../src/credentials';
 import { CONTEXT_KEYS } from '../../infra/lib/settings';
 import { CONFIG_VARIABLES } from '../../src/config';
+import { AUDIT_ACTIONS, AUDIT_DIRECTORIES } from '../../src/audit/audit-record';
 
 const README = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
 const DEPLOY = readFileSync(join(__dirname, '..', '..', 'docs', 'deploy.md'), 'utf8');
@@ -39,3 +40,21 @@ describe('configuration docs', () => {
   });
 });
 
+
+/** The audit log's table names what the app writes: read from the registry, so a new credential's names are missed loudly. */
+describe("README's audit-log table", () => {
+  const row = (attribute: string): string[] => {
+    const line = README.split('\n').find((l) => l.startsWith(`| \`${attribute}\``));
+    if (!line) throw new Error(`README has no audit-log row for ${attribute}`);
+    return line.split(' | ');
+  };
+  const names = (cell: string): string[] => [...cell.matchAll(/`([a-z_]+)`/g)].map((m) => m[1]!);
+
+  it('lists every action the audit schema accepts, and no other', () => {
+    expect([...names(row('action')[1]!)].sort()).toEqual([...AUDIT_ACTIONS].sort());
+  });
+
+  it('lists every directory the audit schema accepts, and no other', () => {
+    expect([...names(row('directory')[2]!)].sort()).toEqual([...AUDIT_DIRECTORIES].sort());
+  });
+});
