@@ -122,7 +122,7 @@ async function adminChecks(config: Config, slack: SlackApi): Promise<SetupCheck[
   if (group) {
     try {
       const { users = [] } = await slack.usergroups.users.list({ usergroup: group });
-      checks.push(users.length > 0 ? passed('Admin group', `${group} has ${users.length} members`) : failed('Admin group', `${group} has no members: add the admins to it`));
+      checks.push(users.length > 0 ? passed('Admin group', `${group} has ${users.length} ${users.length === 1 ? 'member' : 'members'}`) : failed('Admin group', `${group} has no members: add the admins to it`));
     } catch (err) {
       const next =
         slackErrorCode(err) === 'no_such_subteam'

@@ -11,7 +11,7 @@ import type { OktaSimulator } from '../../src/credentials/okta-stand-in';
 import type { SetupCheck } from '../../src/doctor/setup-check';
 import { LatchkeyFailure } from '../../src/flows/failure';
 import { createLogger } from '../../src/logger';
-import { APPROVALS_CHANNEL, Harness } from '../support/harness';
+import { ADMIN_GROUP, APPROVALS_CHANNEL, Harness } from '../support/harness';
 
 const CLI = join(__dirname, '..', '..', 'dist', 'doctor-cli.js');
 
@@ -308,6 +308,17 @@ describe('npm run doctor', () => {
     expect(await run(new LatchkeyFailure('DIRECTORY_UNAVAILABLE', 'chime:ListUsers TimeoutError'))).toEqual([
       { name: 'Amazon Chime', ok: false, detail: 'the check failed (chime:ListUsers TimeoutError): run the check again; if it fails again, check the network path to Amazon Chime' },
     ]);
+  });
+
+  it("the admin group's line counts its members in words that agree with the number: 1 member, 2 members", async () => {
+    const group = (await doctor()).find((c) => c.name === 'Admin group');
+    expect(group).toEqual({ name: 'Admin group', ok: true, detail: `${ADMIN_GROUP} has 1 member` });
+    h.slack.usergroups.set(ADMIN_GROUP, ['UMAX', 'UADA']);
+    try {
+      expect((await doctor()).find((c) => c.name === 'Admin group')?.detail).toBe(`${ADMIN_GROUP} has 2 members`);
+    } finally {
+      h.slack.usergroups.set(ADMIN_GROUP, ['UMAX']);
+    }
   });
 
   it("Slack's reads that fail say what to do next: an unknown admin or user group, a scope the token lacks, Slack failing", async () => {
