@@ -51,6 +51,8 @@ export interface Activity {
   readonly errorCode?: string;
   /** With DIRECTORY_USER_REFUSED: the credential's own reason. */
   readonly reason?: string;
+  /** The `verify` policy's: the verifier's audit name, so a failed push can name its app. */
+  readonly verifier?: string;
   /** License steps: whom a decision was about, what was asked for, what was decided. */
   readonly subject?: Requester;
   readonly licenseTo?: string;
@@ -340,6 +342,7 @@ export function activityOf(events: readonly AuditEvent[], now: Date, requests: r
     const account = records.find((r) => r.directoryUserId);
     const incomplete = last.find((r) => r.incomplete?.length)?.incomplete;
     const decision = records.find((r) => r.decision)?.decision;
+    const verifier = last.find((r) => r.verifier)?.verifier;
     const pending = pendingOf(first);
     const stands = pending ? standing.get(pending) : undefined;
     return {
@@ -357,6 +360,7 @@ export function activityOf(events: readonly AuditEvent[], now: Date, requests: r
       ...(apply !== undefined && { applied: apply === 'succeeded' || apply === 'partial' ? 'succeeded' : apply === 'failed' ? 'failed' : 'unknown' }),
       ...(errorCode && { errorCode }),
       ...(reason !== undefined && { reason }),
+      ...(verifier && { verifier }),
       ...(pending && { pendingRequestId: pending }),
       ...(stands && { standing: stands }),
       ...(detail?.subject && { subject: detail.subject }),

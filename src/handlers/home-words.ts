@@ -1,4 +1,5 @@
 import { CREDENTIALS } from '../credentials';
+import { VERIFIERS } from '../verifiers';
 import { APPROVAL_STEPS, approvalAction } from '../flows/approvals/pending-request';
 import type { ApprovalWords } from '../views/approval-words';
 import type { HomeWords } from '../views/home-tab';
@@ -17,5 +18,6 @@ export function homeWords(vocabulary: LicenseVocabulary, approvals: ApprovalWord
     },
     license: { button: 'Request a license change', vocabulary },
     approvals: { words: approvals, ownHeading: served.length === 1 && served[0] === 'license' ? 'Your license requests' : 'Your requests' },
+    verifiers: Object.fromEntries(VERIFIERS.map((v) => [v.audit.verifier, v.words.app])),
   };
 }

@@ -34,7 +34,12 @@ export function failureMessage(
   const again = `Run \`${words.command}\` again`;
   const own = failure.reason !== undefined ? words.refusals?.[failure.reason] : undefined;
   const after = failure.retryAt ? `after ${slackTime(failure.retryAt)}` : 'later';
-  const app = failure.verifierApp ?? 'your sign-in app';
+  // The app's name where it is known ("the Okta Verify request"); else words that read as a
+  // sentence without it ("the request to your sign-in app"), e.g. a record from a verifier no longer listed.
+  const known = failure.verifierApp;
+  const app = known ?? 'your sign-in app';
+  const theRequest = known ? `the ${known} request` : 'the request to your sign-in app';
+  const requests = known ? `${known} requests` : 'sign-in requests';
   const change = changeOf(words);
   const messages: Record<FailureCode, FailureMessage> = {
     SLACK_WRONG_WORKSPACE: {
@@ -144,28 +149,28 @@ export function failureMessage(
       next: `Try again ${after}. IT has been alerted.`,
     },
     VERIFY_NO_FACTOR: {
-      headline: `${capitalized(change.doing)} your ${words.short} needs a push to your phone, and you have no ${app} set up to receive one. Nothing was changed.`,
+      headline: `${capitalized(change.doing)} your ${words.short} needs a push to your phone, and you have no ${known ?? 'sign-in app'} set up to receive one. Nothing was changed.`,
       next: `Set up ${app} on your phone (IT can help you enrol), then run \`${words.command}\` again; or ask IT to ${change.verb} it for you.`,
     },
     VERIFY_REJECTED: {
-      headline: `The ${app} request was rejected on your phone, so nothing was changed.`,
+      headline: `${capitalized(theRequest)} was rejected on your phone, so nothing was changed.`,
       next: `If that was you, ${again.charAt(0).toLowerCase()}${again.slice(1)} and approve it. If it wasn't you, someone may be using your Slack account: contact IT now.`,
     },
     VERIFY_TIMEOUT: {
-      headline: `Nobody answered the ${app} request in time, so nothing was changed.`,
+      headline: `Nobody answered ${theRequest} in time, so nothing was changed.`,
       next: `${again} and approve the request on your phone within a minute.`,
     },
     VERIFY_CANCELLED: {
-      headline: `You closed the window before approving, so the ${app} request was cancelled and nothing was changed.`,
+      headline: `You closed the window before approving, so ${theRequest} was cancelled and nothing was changed.`,
       next: `${again} if you still want to.`,
     },
     VERIFY_UNAVAILABLE: {
-      headline: `Latchkey could not send the ${app} request to your phone just now. Nothing was changed.`,
+      headline: `Latchkey could not send ${known ? `the ${known} request to your phone` : 'the request to your sign-in app'} just now. Nothing was changed.`,
       next: `${again} in a few minutes; if it keeps failing, contact IT.`,
     },
     VERIFY_MISCONFIGURED: { headline: `Latchkey could not reach ${app}: it is misconfigured.`, next: OPERATOR_TOLD },
     PUSH_LIMITED: {
-      headline: `Latchkey has sent as many ${app} requests to your phone as it allows in an hour. Nothing was changed.`,
+      headline: `Latchkey has sent as many ${requests} to your phone as it allows in an hour. Nothing was changed.`,
       next: `You can try again ${after}. If you are locked out now, contact IT.`,
     },
     REQUEST_EXPIRED: { headline: 'This confirmation has expired. Nothing was changed.', next: `${again}.` },
@@ -192,6 +197,9 @@ export function failureMessage(
  * A stored failure's headline (an audit record's, a pending request's): its words, or, for a code
  * a past version wrote and this one no longer lists, the code as written.
  */
-export function recordedFailureHeadline(failure: { readonly code: string; readonly reason?: string }, words: SubjectWords): string {
+export function recordedFailureHeadline(
+  failure: { readonly code: string; readonly reason?: string; readonly verifierApp?: string },
+  words: SubjectWords,
+): string {
   return isFailureCode(failure.code) ? failureMessage({ ...failure, code: failure.code }, words).headline : `Recorded as ${recordedCode(failure.code)}.`;
 }

@@ -29,6 +29,8 @@ export interface HomeWords {
   readonly license: { readonly button: string; readonly vocabulary: LicenseVocabulary };
   /** Every served kind of pending request's words, and the heading of the person's own requests. */
   readonly approvals: { readonly words: ApprovalWords; readonly ownHeading: string };
+  /** By the verifier's audit name: its app as people know it ("Okta Verify"). */
+  readonly verifiers: Readonly<Record<string, string>>;
 }
 
 const UNAVAILABLE = (what: string) => context(`:warning: ${what} is unavailable right now. Open this tab again in a few minutes.`);
@@ -69,7 +71,7 @@ function activityLine(a: Activity, words: HomeWords): string {
   const name = action?.name ?? a.action;
   const about = a.subject ? ` for <@${a.subject.userId}>` : '';
   const license = a.licenseTo ? ` (${a.licenseFrom ? `${a.licenseFrom} → ` : ''}${a.licenseTo})` : '';
-  const why = a.errorCode && action ? ` ${recordedFailureHeadline({ code: a.errorCode, reason: a.reason }, action.words)}` : '';
+  const why = a.errorCode && action ? ` ${recordedFailureHeadline({ code: a.errorCode, reason: a.reason, verifierApp: a.verifier ? words.verifiers[a.verifier] : undefined }, action.words)}` : '';
   return `*${name}*${license}${about} · ${activityState(a, why)}\n${slackDate(new Date(a.at))} · Reference \`${a.requestId}\``;
 }
 

@@ -106,6 +106,16 @@ describe('the Home tab view', () => {
     }
   });
 
+  it("a rejected push in Your recent activity names the verifier's app, and reads as a sentence when its app is unknown", () => {
+    const okta = CREDENTIALS.find((c) => c.id === 'okta_password')!.audit.action;
+    const rejected = (i: number, verifier: string) => event(i, { action: okta, outcome: 'failure', errorCode: 'VERIFY_REJECTED', verifier, verification: 'rejected' });
+    const data = { ...fullData(false), activity: { ok: true as const, value: activityOf([rejected(1, 'okta_verify'), rejected(2, 'a_retired_verifier')], now) } };
+    const text = JSON.stringify(homeView(data, words).blocks);
+    expect(text).toContain('Failed. The Okta Verify request was rejected on your phone, so nothing was changed.');
+    expect(text).toContain('Failed. The request to your sign-in app was rejected on your phone, so nothing was changed.');
+    expect(text).not.toContain('The your sign-in app');
+  });
+
   it('has no admin section for a member who is not one', () => {
     const text = JSON.stringify(homeView(fullData(false), words).blocks);
     for (const admin of ['Did not finish', 'Failed: waiting for a retry', 'Waiting for review', 'Today', 'Needs attention', 'home_search', 'license_review']) expect(text).not.toContain(admin);
