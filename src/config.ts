@@ -53,20 +53,30 @@ const slackApiUrl = secureUrl('https://slack.com/api/')
 const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
 
 /**
- * An ADMIN_USER_IDS entry that is no Slack user ID, named (a user ID is no secret; shown quoted,
- * cut at 40 characters), with what IDs look like and where Slack shows one. What people most often
- * put there instead (an email, an @name, an ID in lower case) is said as such.
+ * What an ADMIN_USER_IDS entry that is no Slack user ID was instead, when it is a near-miss people
+ * often make and cannot be a secret: an email address, an @name, or a user ID in lower case (at most
+ * 12 characters, as Slack's IDs are 9 to 11: shorter than any secret Latchkey takes).
  */
-function notAUserId(entry: string): string {
-  const shown = JSON.stringify(entry.length > 40 ? `${entry.slice(0, 40)}…` : entry);
-  const instead = /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(entry)
-    ? ' (an email address)'
-    : entry.startsWith('@')
-      ? ' (a display name)'
-      : SLACK_USER_ID.test(entry.toUpperCase())
-        ? ` (in lower case: Slack's IDs are in capitals, ${entry.toUpperCase()})`
-        : '';
-  return `${shown} is not a Slack user ID${instead}: list user IDs, comma-separated, each U or W followed by capitals and digits, such as U0123ABCD. In Slack: the person's profile → ⋮ More → Copy member ID`;
+function nearMiss(entry: string): string | undefined {
+  if (/^[^@\s]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/.test(entry)) return 'an email address';
+  if (/^@[\p{L}\p{N}._' -]{1,80}$/u.test(entry)) return 'a display name';
+  if (entry.length <= 12 && SLACK_USER_ID.test(entry.toUpperCase())) return `in lower case: Slack's IDs are in capitals, ${entry.toUpperCase()}`;
+  return undefined;
+}
+
+/**
+ * An ADMIN_USER_IDS entry that is no Slack user ID, with what IDs look like and where Slack shows one.
+ * A near-miss (nearMiss) is quoted (cut at 40 characters) and said as such; anything else is named by
+ * its position and length only, never its value: it may be a token or secret pasted in the wrong
+ * place, and this line reaches stderr, the doctor, Lambda's logs and the CDK's synth.
+ */
+function notAUserId(entry: string, position: number): string {
+  const instead = nearMiss(entry);
+  const named =
+    instead === undefined
+      ? `entry ${position} (${entry.length} character${entry.length === 1 ? '' : 's'})`
+      : `${JSON.stringify(entry.length > 40 ? `${entry.slice(0, 40)}…` : entry)}`;
+  return `${named} is not a Slack user ID${instead === undefined ? '' : ` (${instead})`}: list user IDs, comma-separated, each U or W followed by capitals and digits, such as U0123ABCD. In Slack: the person's profile → ⋮ More → Copy member ID`;
 }
 
 /** The limits' defaults, which the sandbox (set higher for demos) shows beside its own. */
@@ -104,10 +114,13 @@ const CORE = {
   ADMIN_USER_IDS: z
     .string()
     .default('')
-    .transform((v) => v.split(',').map((id) => id.trim()).filter(Boolean))
-    .superRefine((ids, ctx) => {
-      for (const id of new Set(ids.filter((id) => !SLACK_USER_ID.test(id)))) ctx.addIssue({ code: 'custom', message: notAUserId(id) });
-    }),
+    // Checked before empty entries are dropped, so an entry's position is the one counted in the setting.
+    .superRefine((value, ctx) => {
+      const entries = value.split(',').map((id) => id.trim());
+      const bad = new Set(entries.filter((id) => id !== '' && !SLACK_USER_ID.test(id)));
+      for (const id of bad) ctx.addIssue({ code: 'custom', message: notAUserId(id, entries.indexOf(id) + 1) });
+    })
+    .transform((v) => v.split(',').map((id) => id.trim()).filter(Boolean)),
   ADMIN_USERGROUP_ID: z.string().regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user group ID such as S0123ABCD').optional(),
   LICENSE_REQUEST_TTL_HOURS: wholeNumber(1, 720).default(72),
   APPROVALS_TABLE_NAME: tableName('latchkey-approvals'),

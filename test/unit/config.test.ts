@@ -298,10 +298,26 @@ describe('loadConfig', () => {
       `ADMIN_USER_IDS: "ann@example.com" is not a Slack user ID (an email address): ${how}`,
       `ADMIN_USER_IDS: "@bob" is not a Slack user ID (a display name): ${how}`,
       `ADMIN_USER_IDS: "u0carl" is not a Slack user ID (in lower case: Slack's IDs are in capitals, U0CARL): ${how}`,
-      `ADMIN_USER_IDS: "nonsense" is not a Slack user ID: ${how}`,
+      `ADMIN_USER_IDS: entry 7 (8 characters) is not a Slack user ID: ${how}`,
     ]);
-    expect(loadConfig({ ...VALID, ADMIN_USER_IDS: `U0ADA,${'x'.repeat(60)}` })).toMatchObject({ ok: false, problems: [expect.stringMatching(new RegExp(`^ADMIN_USER_IDS: "${'x'.repeat(40)}…" is not`))] });
+    expect(loadConfig({ ...VALID, ADMIN_USER_IDS: `U0ADA,${'x'.repeat(60)}@example.com` })).toMatchObject({ ok: false, problems: [expect.stringMatching(new RegExp(`^ADMIN_USER_IDS: "${'x'.repeat(40)}…" is not a Slack user ID \\(an email address\\)`))] });
     expect(loadConfig({ ...VALID, ADMIN_USER_IDS: ' U0ADA , W0ENTERPRISE,' })).toMatchObject({ ok: true, config: { admins: { userIds: ['U0ADA', 'W0ENTERPRISE'] } } });
+  });
+
+  it('ADMIN_USER_IDS never shows an entry that could be a secret pasted there by mistake (a token, a signing secret): only its position and length', () => {
+    const token = 'xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx';
+    const signingSecret = '8f14e45fceea167a5a36dedd4bea2543';
+    const result = loadConfig({ ...VALID, ADMIN_USER_IDS: `U0ADA,${token}, ${signingSecret}` });
+    const how = 'list user IDs, comma-separated, each U or W followed by capitals and digits, such as U0123ABCD. In Slack: the person\'s profile → ⋮ More → Copy member ID';
+    expect(result.ok ? [] : result.problems).toEqual([
+      `ADMIN_USER_IDS: entry 2 (${token.length} characters) is not a Slack user ID: ${how}`,
+      `ADMIN_USER_IDS: entry 3 (32 characters) is not a Slack user ID: ${how}`,
+    ]);
+    // Not the value, nor any 8-character piece of it (a cut or quoted part would still leak it).
+    const said = JSON.stringify(result);
+    for (const secret of [token, signingSecret]) {
+      for (let i = 0; i + 8 <= secret.length; i++) expect(said).not.toContain(secret.slice(i, i + 8));
+    }
   });
 
   it('requires the workspace Latchkey serves', () => {
