@@ -21,6 +21,20 @@ export const wholeNumber = (min: number, max: number, what = 'a whole number') =
 };
 
 /**
+ * A whole number that is no secret (a port), whose problem quotes the value read, as
+ * `must be a port number from 0 to 65535, not "80a"`: the value is read as text first, since a
+ * number coerced from "80a" is NaN, and the text would be lost.
+ */
+export const shownWholeNumber = (min: number, max: number, what = 'a whole number') =>
+  z.string().transform((value, ctx) => {
+    const parsed = wholeNumber(min, max, what).safeParse(value);
+    if (parsed.success) return parsed.data;
+    const shown = JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+    ctx.addIssue({ code: 'custom', message: `must be ${what} from ${min} to ${max}, not ${shown}` });
+    return z.NEVER;
+  });
+
+/**
  * For a secret's `.min(…)`: a value shorter is said by its length (never the value), with what
  * such a secret looks like and how to get or make one, as "is 7 characters, too short for a Slack
  * signing secret (32 hex characters; Latchkey takes 16 or more): copy it from …".

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { flag, secureUrl, tooShort, wholeNumber } from './config-fields';
+import { flag, secureUrl, shownWholeNumber, tooShort, wholeNumber } from './config-fields';
 import type { Credential } from './credentials/credential';
 import { CREDENTIALS, SETTINGS_OWNERS } from './credentials';
 import type { DuplicateKey } from './env-file';
@@ -86,7 +86,7 @@ const CREDENTIAL_IDS = CREDENTIALS.map((c) => c.id);
 
 /** What every deployment reads, whatever it resets. */
 const CORE = {
-  PORT: wholeNumber(0, 65535, 'a port number').default(3000),
+  PORT: shownWholeNumber(0, 65535, 'a port number').default(3000),
   SLACK_SIGNING_SECRET: required("the Signing Secret from your Slack app's Basic Information page", (s) =>
     s.min(
       16,

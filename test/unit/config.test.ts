@@ -31,7 +31,7 @@ describe('loadConfig', () => {
     const problems = result.ok ? [] : result.problems;
     expect(problems).toEqual(
       expect.arrayContaining([
-        'PORT: must be a port number from 0 to 65535',
+        'PORT: must be a port number from 0 to 65535, not "eighty"',
         "SLACK_SIGNING_SECRET: is required: the Signing Secret from your Slack app's Basic Information page",
         'SLACK_BOT_TOKEN: must be a bot token (xoxb-…)',
         'WORKMAIL_ORGANIZATION_ID: must be a WorkMail organization ID: m- followed by 32 hex digits',
@@ -170,7 +170,11 @@ describe('loadConfig', () => {
     };
     for (const value of ['0', '-1', '1.5', 'three', '99999999']) expect(said('RESET_MAX_PER_HOUR', value)).toEqual(['RESET_MAX_PER_HOUR: must be a whole number from 1 to 100']);
     expect(said('VERIFY_POLL_MS', '50')).toEqual(['VERIFY_POLL_MS: must be a whole number from 100 to 10000']);
-    expect(said('PORT', '70000')).toEqual(['PORT: must be a port number from 0 to 65535']);
+    expect(said('PORT', '70000')).toEqual(['PORT: must be a port number from 0 to 65535, not "70000"']);
+    // PORT is no secret: its line quotes the value read, as typed.
+    expect(said('PORT', '80a')).toEqual(['PORT: must be a port number from 0 to 65535, not "80a"']);
+    expect(said('PORT', '99999')).toEqual(['PORT: must be a port number from 0 to 65535, not "99999"']);
+    expect(said('PORT', '8080.5')).toEqual(['PORT: must be a port number from 0 to 65535, not "8080.5"']);
     // Every setting, whatever it holds: no problem in zod's own words.
     for (const name of CONFIG_VARIABLES) {
       for (const value of ['0', '-1', '1.5', 'three', '99999999']) for (const problem of said(name, value)) expect(problem).not.toMatch(/Too (small|big)|Invalid input|expected /);

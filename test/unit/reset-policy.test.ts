@@ -90,7 +90,7 @@ describe('RESET_POLICY', () => {
 
   it('every problem is reported together with the others', () => {
     expect(problemsOf({ RESET_POLICY: 'x=verify,pin=nope', PORT: 'eighty' })).toEqual(
-      expect.arrayContaining(['PORT: must be a port number from 0 to 65535', expect.stringMatching(/^RESET_POLICY: "x"/), expect.stringMatching(/^RESET_POLICY: "nope"/)]),
+      expect.arrayContaining(['PORT: must be a port number from 0 to 65535, not "eighty"', expect.stringMatching(/^RESET_POLICY: "x"/), expect.stringMatching(/^RESET_POLICY: "nope"/)]),
     );
   });
 
@@ -101,7 +101,7 @@ describe('RESET_POLICY', () => {
       return result.ok ? [] : [...result.problems].sort();
     };
     const token = 'OKTA_API_TOKEN: is required with OKTA_ORG_URL: an Okta API token, made in the Okta admin console (Security, API, Tokens) by an admin who may reset passwords';
-    const port = 'PORT: must be a port number from 0 to 65535';
+    const port = 'PORT: must be a port number from 0 to 65535, not "eighty"';
     const secret = "SLACK_SIGNING_SECRET: is required: the Signing Secret from your Slack app's Basic Information page";
     expect(sorted({ OKTA_ORG_URL: 'https://acme.okta.com', RESET_POLICY: 'okta_password=approval', PORT: 'eighty' })).toEqual([
       token,
