@@ -5,9 +5,11 @@ import { DynamoDbAuditLog } from './audit/dynamodb-audit-log';
 import { AWS_CLIENT } from './aws-client';
 import { noAwsCredentials } from './aws/no-credentials';
 import { quietNodeVersionNotice } from './aws/node-version-notice';
+import { optionSuggestion } from './cli-args';
 import { loadDotEnv } from './env-file';
 import { unknownOutcomes } from './flows/unknown-outcomes';
 import { missingTable } from './start-checks';
+import { closestName } from './setting-names';
 
 const USAGE = `Latchkey's audit log, for operators (AWS credentials of your own: dynamodb:Query on the audit table's by-day index).
 
@@ -32,6 +34,7 @@ class UsageError extends Error {}
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const MAX_DAYS = 400;
+const SUBCOMMANDS = ['export', 'unknown'];
 
 /**
  * `npm run audit -- <subcommand>`: an entry point of its own, like main.ts. It builds the one
@@ -46,7 +49,10 @@ async function main(argv: string[]): Promise<void> {
   }
   // The arguments first: a typo or a missing date is named as such, whatever the AWS settings.
   const run = command === 'unknown' ? unknown(rest) : command === 'export' ? exportRecords(rest) : undefined;
-  if (!run) throw new UsageError(`unknown subcommand "${command}"`);
+  if (!run) {
+    const meant = closestName(command, SUBCOMMANDS);
+    throw new UsageError(`unknown subcommand "${command}"${meant ? ` (did you mean "${meant}"?)` : ''}`);
+  }
   loadDotEnv();
   quietNodeVersionNotice();
   const client = new DynamoDBClient(AWS_CLIENT);
@@ -131,7 +137,7 @@ function parse<T extends Record<string, { type: 'string' }>>(argv: string[], opt
   try {
     return parseArgs({ args: argv, options, allowPositionals, strict: true });
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    throw new UsageError(`${(err as Error).message}${optionSuggestion(err as Error, Object.keys(options))}`);
   }
 }
 

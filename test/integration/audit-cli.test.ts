@@ -101,7 +101,10 @@ describe('the audit CLI', () => {
 
   it('bad arguments are named as such, a bad day by its option and why, before any AWS setting is looked at: with no AWS region, a typo is not blamed on the region', async () => {
     for (const [args, said] of [
-      [['expor'], 'unknown subcommand "expor"'],
+      [['expor'], 'unknown subcommand "expor" (did you mean "export"?)'],
+      [['exprt'], 'unknown subcommand "exprt" (did you mean "export"?)'],
+      [['unknwon'], 'unknown subcommand "unknwon" (did you mean "unknown"?)'],
+      [['export', '--form', '2026-12-01', '--to', '2026-12-31'], "Unknown option '--form' (did you mean --from?)"],
       [['export'], 'export needs --from and --to'],
       [['export', '--from', '2026-12-01'], 'export needs --to too, a UTC day as YYYY-MM-DD'],
       [['export', '--from', '12/01/2026', '--to', '2026-12-31'], '--from 12/01/2026 is not a day as YYYY-MM-DD'],

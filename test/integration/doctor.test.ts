@@ -472,7 +472,7 @@ describe('npm run doctor, its command line', () => {
 
   it('an option it does not know, one missing its value, or a stray argument: one line saying so and where the options are, exit 2', async () => {
     for (const [args, line] of [
-      [['--persn', 'U1'], "Unknown option '--persn': npm run doctor -- --help lists the options\n"],
+      [['--persn', 'U1'], "Unknown option '--persn' (did you mean --person?): npm run doctor -- --help lists the options\n"],
       [['--person'], "Option '--person <value>' argument missing: npm run doctor -- --help lists the options\n"],
     ] as const) {
       expect(await cli([...args])).toEqual({ status: 2, stdout: '', stderr: line });

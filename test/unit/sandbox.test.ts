@@ -116,6 +116,12 @@ describe('the command line', () => {
     expect(() => parseSandboxArgs(['stray'], {})).toThrow(/npm run sandbox -- --help lists the options$/);
   });
 
+  test('a mistyped option names the one it is a letter or two off, as a mistyped command does', () => {
+    expect(() => parseSandboxArgs(['--prot', '3200'], {})).toThrow("Unknown option '--prot' (did you mean --port?): npm run sandbox -- --help lists the options");
+    expect(() => parseSandboxArgs(['--data-dri', '/tmp/x'], {})).toThrow("Unknown option '--data-dri' (did you mean --data-dir?)");
+    expect(() => parseSandboxArgs(['--bogus'], {})).toThrow("Unknown option '--bogus': npm run sandbox");
+  });
+
   test('npm run sandbox -- --help prints the options', async () => {
     const tsx = resolve(__dirname, '../../node_modules/.bin/tsx');
     const { stdout } = await promisify(execFile)(tsx, [resolve(__dirname, '../../sandbox/main.ts'), '--help']);
