@@ -4,6 +4,7 @@
  * accounts (src/credentials/<name>/stand-in.ts), found by the person's email.
  */
 import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import type { FakeSlackUser } from '../test/support/slack-fake';
@@ -46,11 +47,19 @@ const fixtureSchema = z
 export type Fixture = z.infer<typeof fixtureSchema>;
 export type Person = Fixture['people'][number];
 
+/** The sandbox's own people, used unless `--users` names another file. */
+export const DEFAULT_FIXTURE = join(__dirname, 'demo-users.yml');
+
 export function loadFixture(path: string): Fixture {
   let raw: unknown;
   try {
     raw = parse(readFileSync(path, 'utf8'));
   } catch (err) {
+    if ((err as { code?: unknown }).code === 'ENOENT') {
+      const shown = relative(process.cwd(), DEFAULT_FIXTURE);
+      const demoUsers = shown && !shown.startsWith('..') ? shown : DEFAULT_FIXTURE;
+      throw new Error(`no such file: ${path}: give --users the path of a YAML file of demo users (copy ${demoUsers} to start one), or leave --users out to use ${demoUsers}`);
+    }
     throw new Error(`cannot read the demo users in ${path}: ${err instanceof Error ? err.message : String(err)}`);
   }
   const parsed = fixtureSchema.safeParse(raw);

@@ -24,13 +24,13 @@ import { okta } from '../src/credentials/okta';
 import { workmail } from '../src/credentials/workmail';
 import { oktaVerify } from '../src/verifiers/okta';
 import type { PhoneAnswer, StandIn } from '../src/credentials/stand-in';
-import { loadFixture, slackMembers, type Fixture } from './fixture';
+import { DEFAULT_FIXTURE, loadFixture, slackMembers, type Fixture } from './fixture';
 import { mask } from './mask';
 import { claimDataDir } from './data-lock';
 import { crossSiteRefusal } from './same-origin';
 import { Workspace, type SandboxMessage } from './workspace';
 
-export const DEFAULT_FIXTURE = join(__dirname, 'demo-users.yml');
+export { DEFAULT_FIXTURE };
 const PUBLIC_DIR = join(__dirname, 'public');
 const SIGNING_SECRET = 'sandbox-signing-secret-not-for-production';
 const AUDIT_TABLE = 'latchkey-audit';

@@ -58,6 +58,11 @@ describe('the demo people', () => {
   test('a malformed file is refused with every problem named', () => {
     expect(() => loadFixture(resolve(__dirname, '../../package.json'))).toThrow(/workspace: .*\n.*people/s);
   });
+
+  test("a --users file that is not there is named as such, with the default file to use instead (not Node's ENOENT)", () => {
+    const missing = resolve(__dirname, 'nope.yml');
+    expect(() => loadFixture(missing)).toThrow(`no such file: ${missing}: give --users the path of a YAML file of demo users (copy sandbox/demo-users.yml to start one), or leave --users out to use sandbox/demo-users.yml`);
+  });
 });
 
 describe("the README's Try it", () => {
