@@ -253,7 +253,8 @@ export async function createLambdaLatchkey(
       ...config.slack.bot,
     },
     KNOWN_ENTRY_POINTS,
-    { fetch, logger, metrics, slack: slackWebApi(config, logger, fetch) },
+    // A bound that fits the function's 30 s, as DynamoDB's (LAMBDA_SLACK_CALL_MS).
+    { fetch, logger, metrics, slack: slackWebApi(config, logger, fetch, config.slack.apiRetries, LAMBDA_SLACK_CALL_MS) },
   );
   registerFeatures(app, config, { aws, dynamo, logger, clock, fetch, metrics });
   warnAboutConfig(config, logger);
@@ -342,12 +343,24 @@ function onFirstUse<T extends object>(load: () => Promise<T>): T {
 }
 
 /** The Slack Web API the app calls (slack-web-api.ts), with the same bounds as Bolt's own client below. */
-function slackWebApi(config: Config, logger: AppLogger, fetch: HttpFetch, retries = config.slack.apiRetries): SlackWebApi {
-  return new SlackWebApi({ token: config.slack.botToken, apiUrl: config.slack.apiUrl, fetch, logger, retries, timeoutMs: SLACK_TIMEOUT_MS });
+function slackWebApi(config: Config, logger: AppLogger, fetch: HttpFetch, retries = config.slack.apiRetries, callMs?: number): SlackWebApi {
+  return new SlackWebApi({ token: config.slack.botToken, apiUrl: config.slack.apiUrl, fetch, logger, retries, timeoutMs: SLACK_TIMEOUT_MS, callMs });
 }
 
 /** One Slack call that has not answered by then will not; a person is waiting. */
 const SLACK_TIMEOUT_MS = 5_000;
+
+/**
+ * Each Slack call's bound on Lambda, its tries and waits together. The function has 30 s (the
+ * stack's FUNCTION_TIMEOUT_S), and a click's work order makes its Slack calls after the change
+ * (the modal, then the receipt's conversations.open and chat.postMessage; more for an approval):
+ * at SLACK_TIMEOUT_MS an attempt and SLACK_API_RETRIES' default 2, one Slack never answers took
+ * about 16.5 s, so two ran past the function's end. Slack answers within a second when well; at 4 s
+ * a call, a fast failure (a 5xx, a dropped connection, a short Retry-After) is still tried again,
+ * and a click's three Slack calls end within 12 s whatever Slack does. The server keeps the
+ * tries' own bound, having no 30 s end.
+ */
+const LAMBDA_SLACK_CALL_MS = 4_000;
 
 /**
  * Bolt's own options, and those of its WebClient, whose only call is auth.test: at start on the

@@ -105,6 +105,12 @@ export interface SlackWebApiOptions {
   readonly patienceMs?: number;
   /** The waits between tries, doubling from the first to the last. */
   readonly backoffMs?: { readonly first: number; readonly most: number };
+  /**
+   * All of one call, its tries and waits together, ends by then: no try starts, and no attempt or
+   * wait runs, past it. For an entry point with an end of its own (Lambda's 30 s). Absent: no bound
+   * beyond the tries' own.
+   */
+  readonly callMs?: number;
 }
 
 /**
@@ -161,16 +167,20 @@ export class SlackWebApi implements SlackApi {
     const url = this.root + method;
     const body = formBody(args);
     const started = Date.now();
+    const { callMs } = this.options;
+    // Whether a wait of `ms` and a try after it still fit in the call's bound.
+    const fits = (ms: number) => callMs === undefined || Date.now() + ms - started < callMs;
     let wait = this.backoff.first;
     for (let retriesLeft = this.options.retries; ; retriesLeft--) {
       let res: Awaited<ReturnType<HttpFetch>>;
       let text: string;
+      const timeoutMs = callMs === undefined ? this.timeoutMs : Math.min(this.timeoutMs, Math.max(1, started + callMs - Date.now()));
       try {
-        res = await this.options.fetch(url, { method: 'POST', headers: this.headers, body, redirect: 'error', timeoutMs: this.timeoutMs });
+        res = await this.options.fetch(url, { method: 'POST', headers: this.headers, body, redirect: 'error', timeoutMs });
         text = await res.text();
       } catch (err) {
         // A redirect refused or an answer too large is the same next time: only no answer is tried again.
-        if (retriesLeft > 0 && !(err instanceof HttpFetchError)) {
+        if (retriesLeft > 0 && !(err instanceof HttpFetchError) && fits(wait)) {
           await sleep(wait);
           wait = Math.min(wait * 2, this.backoff.most);
           continue;
@@ -182,7 +192,7 @@ export class SlackWebApi implements SlackApi {
         const at = retryAfter(res.headers.get('retry-after'), new Date());
         const waitMs = at ? Math.max(0, at.getTime() - Date.now()) : 1_000;
         const after = Math.ceil(waitMs / 1000);
-        if (retriesLeft > 0 && Date.now() + waitMs - started <= this.patienceMs) {
+        if (retriesLeft > 0 && Date.now() + waitMs - started <= this.patienceMs && fits(waitMs)) {
           this.options.logger.info({ method, retryAfterSeconds: after }, 'Slack rate-limited the call; trying again when it said to');
           await sleep(waitMs);
           continue;
@@ -190,7 +200,7 @@ export class SlackWebApi implements SlackApi {
         throw new SlackApiError('slack_webapi_rate_limited_error', `${method}: rate-limited by Slack (retry after ${after} s)`, { retryAfter: after });
       }
       if (res.status !== 200) {
-        if (res.status >= 500 && retriesLeft > 0) {
+        if (res.status >= 500 && retriesLeft > 0 && fits(wait)) {
           await sleep(wait);
           wait = Math.min(wait * 2, this.backoff.most);
           continue;

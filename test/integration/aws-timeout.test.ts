@@ -207,3 +207,39 @@ describe('a change client (forChanges): what it still tries again', () => {
     }
   });
 });
+
+/**
+ * On Lambda a click's work order makes its Slack calls after the change (the modal that shows the
+ * secret, then the receipt: conversations.open and chat.postMessage), and must still end inside
+ * the function's 30 s when Slack hangs. With the app's default SLACK_API_RETRIES (2) and 5 s an
+ * attempt, a call Slack never answers took about 16.5 s, so two of them ran past the function's
+ * end; on Lambda each call, its tries and waits together, gets LAMBDA_SLACK_CALL_MS.
+ */
+describe('on Lambda, Slack calls that are never answered', () => {
+  const h = useHarness({ entry: 'lambda', env: { SLACK_API_RETRIES: '2' } }, (x) => {
+    x.slack.clear();
+    x.chime.clear();
+  });
+  const HUNG = ['views.update', 'conversations.open', 'chat.postMessage'];
+  afterEach(() => {
+    for (const method of HUNG) h.slack.setProcessingDelay(method, undefined);
+  });
+
+  it("a click's work order whose Slack calls after the change all hang: the change is made and on record, and the work ends well inside the function's 30 s", async () => {
+    const opened = await h.open('/reset-pin', 'UBOB');
+    // Past the 5 s an attempt: to the app, Slack never answers these.
+    const tries: Record<string, number> = {};
+    for (const method of HUNG) h.slack.setProcessingDelay(method, () => ((tries[method] = (tries[method] ?? 0) + 1), 6_000));
+    const invokes = h.lambda.callsTo('Invoke').length;
+    await h.submit('UBOB', opened.view);
+    const work = h.lambda.callsTo('Invoke')[invokes]!;
+    await h.waitForAudit('UBOB', (r) => r.phase === 'outcome' && r.outcome === 'success', 40_000);
+    await h.lambda.idle();
+    const ended = h.lambda.worked.at(-1)!;
+    expect(ended.error).toBeUndefined();
+    // The secret's modal and the receipt's conversations.open were sent, and given up at the call's bound.
+    expect(tries).toEqual({ 'views.update': 1, 'conversations.open': 1 });
+    // At 5 s an attempt and two retries, each hung call took about 16.5 s: two ran past the function's end (33 s).
+    expect(ended.at - work.at).toBeLessThan(30_000);
+  }, 60_000);
+});

@@ -158,6 +158,34 @@ describe('the Slack Web API client over httpFetch', () => {
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
+  it('with callMs, one call ends by then, tries and waits together: a silent server, and a Retry-After past it; a fast 5xx is still tried again within it', async () => {
+    let calls = 0;
+    answer = () => void calls++; // never answers
+    let started = Date.now();
+    await expect(client({ timeoutMs: 5_000, retries: 2, callMs: 300 }).users.info({ user: 'UANN' })).rejects.toMatchObject({ code: 'slack_webapi_request_error' });
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(calls).toBe(1);
+
+    calls = 0;
+    answer = (_req, _body, res) => {
+      calls++;
+      res.writeHead(429, { 'retry-after': '2' });
+      res.end();
+    };
+    started = Date.now();
+    await expect(client({ retries: 2, callMs: 1_000 }).chat.postMessage({ channel: 'D1', text: 'hi' })).rejects.toMatchObject({ code: 'slack_webapi_rate_limited_error', retryAfter: 2 });
+    expect(calls).toBe(1);
+    expect(Date.now() - started).toBeLessThan(1_000);
+
+    calls = 0;
+    answer = (_req, _body, res) => {
+      if (++calls === 1) res.writeHead(502).end('bad gateway');
+      else ok(res, { channel: { id: 'DANN' } });
+    };
+    await expect(client({ retries: 2, callMs: 1_000 }).conversations.open({ users: 'UANN' })).resolves.toMatchObject({ channel: { id: 'DANN' } });
+    expect(calls).toBe(2);
+  });
+
   it('refuses a redirect rather than following it with the token', async () => {
     const followed: string[] = [];
     answer = (req, _body, res) => {
