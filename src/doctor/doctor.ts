@@ -203,6 +203,11 @@ async function personChecks({ config, slack, context }: DoctorDeps, userId: stri
     } catch (err) {
       const failure = asFailure(err);
       const label = failureLabel(failure.code, { reason: failure.reason, words: credential.words });
+      // Nothing to change (an unlock of an account not locked) is no refusal: worth a read, never a failure.
+      if (failure.code === 'NOTHING_TO_CHANGE') {
+        checks.push(warned(name, `${label} (${failure.code})`));
+        continue;
+      }
       const line = `${label.startsWith('refused') ? label : `refused: ${label}`} (${failure.code})`;
       checks.push(failed(name, failure.code === 'DIRECTORY_MISCONFIGURED' ? `${line}: ${misconfigured(credential.words.directory, failure.detail)}` : line));
     }

@@ -22,6 +22,9 @@ export const FAILURE_CODES = [
   'DIRECTORY_USER_PRIVILEGED',
   // A reason of the directory's own (DirectoryUser.refusal): the credential's words say which
   'DIRECTORY_USER_REFUSED',
+  // The account already is as the change would leave it (an unlock of one not locked): no refusal,
+  // nothing to do. With the credential's own reason (DirectoryUser.nothingToChange), whose words say it
+  'NOTHING_TO_CHANGE',
   // The directory itself
   'DIRECTORY_THROTTLED',
   'DIRECTORY_UNAVAILABLE',
@@ -91,7 +94,7 @@ export class LatchkeyFailure extends Error {
 
   /** For limits: when the person may try again. */
   readonly retryAt?: Date;
-  /** With DIRECTORY_USER_REFUSED: the credential's own reason (a key of its `words.refusals`). */
+  /** With DIRECTORY_USER_REFUSED or NOTHING_TO_CHANGE: the credential's own reason (a key of its `words.refusals`). */
   readonly reason?: string;
 
   constructor(

@@ -29,6 +29,7 @@ function foldAscii(value: string): string {
 /** Only a person who can sign in, holding no admin role, is reset by self-service. */
 function requireResettable(user: DirectoryUser): DirectoryUser {
   // The directory's own reason first: its words are more exact than any status.
+  if (user.nothingToChange !== undefined) throw new LatchkeyFailure('NOTHING_TO_CHANGE', `nothing to change: ${user.nothingToChange}`, { reason: user.nothingToChange });
   if (user.refusal !== undefined) throw new LatchkeyFailure('DIRECTORY_USER_REFUSED', `refused: ${user.refusal}`, { reason: user.refusal });
   switch (user.status) {
     case 'active':

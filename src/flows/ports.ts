@@ -33,6 +33,12 @@ export interface DirectoryUser {
    * Set, the user is refused whatever the status.
    */
   readonly refusal?: string;
+  /**
+   * The account already is as the change would leave it (an unlock of an account not locked):
+   * nothing to do, and no refusal. One of the keys of its credential's `words.refusals`, which
+   * say it to the person; recorded as NOTHING_TO_CHANGE with it as the `reason`.
+   */
+  readonly nothingToChange?: string;
 }
 
 /**

@@ -23,6 +23,7 @@ const LABELS: Record<FailureCode, string> = {
   DIRECTORY_USER_NOT_ACTIVATED: 'account not activated',
   DIRECTORY_USER_PRIVILEGED: 'admin account',
   DIRECTORY_USER_REFUSED: 'refused by the directory',
+  NOTHING_TO_CHANGE: 'nothing to change',
   DIRECTORY_THROTTLED: 'directory throttled',
   DIRECTORY_UNAVAILABLE: 'directory unavailable',
   DIRECTORY_OUTCOME_UNKNOWN: 'change not confirmed: outcome unknown',
@@ -62,7 +63,7 @@ export function recordedCode(code: string): string {
 /** With a directory's own refusal, its label (from its credential's words) when known. */
 export function failureLabel(code: string, refusal?: { reason?: string; words?: Pick<SubjectWords, 'refusals'> }): string {
   if (!isFailureCode(code)) return recordedCode(code);
-  const own = code === 'DIRECTORY_USER_REFUSED' && refusal?.reason !== undefined ? (refusal.words?.refusals?.[refusal.reason]?.label ?? refusal.reason) : undefined;
+  const own = (code === 'DIRECTORY_USER_REFUSED' || code === 'NOTHING_TO_CHANGE') && refusal?.reason !== undefined ? (refusal.words?.refusals?.[refusal.reason]?.label ?? refusal.reason) : undefined;
   return own ? `${LABELS[code]}: ${own}` : LABELS[code];
 }
 
@@ -87,6 +88,7 @@ const COUNTED: Record<FailureCode, readonly [one: string, many: string]> = {
   DIRECTORY_USER_NOT_ACTIVATED: ['account not activated yet', 'accounts not activated yet'],
   DIRECTORY_USER_PRIVILEGED: ['admin account', 'admin accounts'],
   DIRECTORY_USER_REFUSED: ['account its directory refuses', 'accounts their directory refuses'],
+  NOTHING_TO_CHANGE: ['request with nothing to change', 'requests with nothing to change'],
   DIRECTORY_THROTTLED: ['time a directory was busy', 'times a directory was busy'],
   DIRECTORY_UNAVAILABLE: ['time a directory did not answer', 'times a directory did not answer'],
   DIRECTORY_OUTCOME_UNKNOWN: ['change a directory did not confirm', 'changes a directory did not confirm'],

@@ -22,7 +22,7 @@ export function failureMessage(
     readonly email?: string;
     /** For limits: when the person may try again. */
     readonly retryAt?: Date;
-    /** With DIRECTORY_USER_REFUSED: the credential's own reason, a key of `words.refusals`. */
+    /** With DIRECTORY_USER_REFUSED or NOTHING_TO_CHANGE: the credential's own reason, a key of `words.refusals`. */
     readonly reason?: string;
     /** The app the policy's push goes to ("Okta Verify"), for the `verify` policy's failures. */
     readonly verifierApp?: string;
@@ -95,6 +95,10 @@ export function failureMessage(
     DIRECTORY_USER_REFUSED: own ? { headline: own.headline, next: own.next } : {
       headline: `Your ${words.account} cannot be ${change.done} by self-service.`,
       next: 'Contact IT.',
+    },
+    NOTHING_TO_CHANGE: own ? { headline: own.headline, next: own.next } : {
+      headline: `There is nothing to ${change.verb}: your ${words.account} is already as asked.`,
+      next: 'Nothing more to do.',
     },
     DIRECTORY_USER_PRIVILEGED: {
       headline: `Your ${words.account} has an admin role; admin accounts are never ${change.done} by self-service.`,

@@ -229,10 +229,15 @@ function todayBlocks(today: TodayCounts, words: HomeWords): KnownBlock[] {
   const resets = today.resets.map(
     (r) => `*${words.actions[r.action]?.name ?? r.action}*: ${r.succeeded} done${r.failed > 0 ? `, ${r.failed} failed` : ''}${r.unknown > 0 ? `, ${r.unknown} outcome unknown` : ''}`,
   );
-  const refusals = today.refusals.map((r) => countedRefusals(r.code, r.count));
+  // A request with nothing to change (an unlock of an account not locked) was no refusal: said apart.
+  const refusals = today.refusals.filter((r) => r.code !== 'NOTHING_TO_CHANGE').map((r) => countedRefusals(r.code, r.count));
+  const unchanged = today.refusals.find((r) => r.code === 'NOTHING_TO_CHANGE');
   return [
     section(resets.length > 0 ? resets.join('\n') : 'No reset yet today.'),
-    context(`${refusals.length > 0 ? `Refused: ${refusals.join(', ')}.` : 'Nobody was refused.'} Counted since midnight UTC (${today.day}).`),
+    context(
+      `${refusals.length > 0 ? `Refused: ${refusals.join(', ')}.` : 'Nobody was refused.'}` +
+        `${unchanged ? ` ${countedRefusals(unchanged.code, unchanged.count)} (already as asked).` : ''} Counted since midnight UTC (${today.day}).`,
+    ),
   ];
 }
 

@@ -445,8 +445,8 @@ describe('npm run doctor', () => {
       expect.objectContaining({ ok: true, name: 'Person UANN, /reset-pin', detail: 'allowed: would reset directory user chime-ann' }),
       expect.objectContaining({ ok: true, name: 'Person UANN, /reset-password', detail: expect.stringMatching(/^allowed: would reset directory user /) }),
       expect.objectContaining({ ok: true, name: 'Person UANN, /reset-okta-password', detail: expect.stringMatching(/^allowed: would reset directory user /) }),
-      // A credential's own refusal, in its own words.
-      expect.objectContaining({ ok: false, name: 'Person UANN, /unlock-okta', detail: 'refused by the directory: not locked (DIRECTORY_USER_REFUSED)' }),
+      // Nothing to change (an account not locked), in the credential's own words: no refusal.
+      expect.objectContaining({ ok: true, name: 'Person UANN, /unlock-okta', detail: 'nothing to change: not locked (NOTHING_TO_CHANGE)' }),
     ]));
     const guest = await doctor({}, 'UGUEST');
     expect(failures(guest)).toEqual([expect.objectContaining({ name: 'Person UGUEST', detail: expect.stringContaining('a guest (SLACK_USER_IS_GUEST)') })]);

@@ -55,7 +55,7 @@ export class OktaDirectory implements Directory {
    * account that is not locked is refused before that: there is nothing to do, and nothing is called.
    */
   async inspect(user: DirectoryUser): Promise<DirectoryUser> {
-    if (this.action === 'unlock' && !user.locked) return { ...user, refusal: OKTA_REFUSALS.notLocked };
+    if (this.action === 'unlock' && !user.locked) return { ...user, nothingToChange: OKTA_REFUSALS.notLocked };
     // Only the password reset unlocks on the way; the unlock is the change itself, and the factors'
     // reset leaves the lock alone: neither may say "it is unlocked now" of a step it never took.
     if (this.action !== 'password') user = { ...user, locked: undefined };
