@@ -5,7 +5,6 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Harness } from '../support/harness';
-import { SOCKET_START_BOUND_MS } from '../../src/start-checks';
 
 const MAIN = join(__dirname, '..', '..', 'dist', 'main.js');
 
@@ -201,15 +200,13 @@ describe('a start that cannot go on', () => {
     );
   }, 40_000);
 
-  it("Socket Mode: a WebSocket that cannot be opened (at the URL apps.connections.open gave) is tried again within the start's bound, one warn line per try, then a fatal line naming what to check, and exit 1", async () => {
+  it("Socket Mode: a WebSocket that cannot be opened (at the URL apps.connections.open gave) is tried again, 4 tries in all, one warn line per try, then a fatal line naming what to check, and exit 1", async () => {
     const port = await closedPort();
     await withSocketModeSlack(
       (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, url: `ws://127.0.0.1:${port}/link/?ticket=t-onetime-secret&app_id=A0LATCHKEY` })),
       async (url) => {
-        const started = Date.now();
         const { status, lines, output } = await run({ SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: url });
         expect(status).toBe(1);
-        expect(Date.now() - started).toBeLessThan(SOCKET_START_BOUND_MS);
         const check = `check that this host may open a WebSocket (wss://, port 443) to 127.0.0.1:${port}: a proxy or firewall that lets Slack's API through may still refuse it`;
         expect(warns(lines)).toEqual(
           [1, 2, 3].map((attempt) => ({
