@@ -202,6 +202,12 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
       values[':failedList'] = FAILED_LIST;
       taken += ' AND #list = :failedList';
     }
+    if (condition.inTimeAt) {
+      // ISO times in UTC compare as text; the condition reads the item before this write's SET.
+      names['#expiresAtThen'] = 'expiresAt';
+      values[':inTimeAt'] = condition.inTimeAt;
+      taken += ' AND #expiresAtThen > :inTimeAt';
+    }
     // Or this very write, sent again by the SDK after its answer was lost: it moved the request, and
     // the take, the decision or the settling is ours, never "another writer got there first".
     names['#writeId'] = 'writeId';

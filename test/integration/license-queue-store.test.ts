@@ -5,7 +5,7 @@ import type { PendingRequest } from '../../src/flows/approvals/pending-request';
 import { Approvals, type ApprovalKind } from '../../src/flows/approvals/approvals';
 import { ensureTable } from '../../src/storage/ensure-table';
 import { LatchkeyFailure } from '../../src/flows/failure';
-import { MemoryAdmins, MemoryAnnouncer, MemoryAudit, MemoryLogger, MemoryRateLimiter } from '../support/in-memory-ports';
+import { MemoryAdmins, MemoryAnnouncer, MemoryAudit, MemoryLogger, MemoryPendingRequests, MemoryRateLimiter } from '../support/in-memory-ports';
 import { startDynalite, type LocalDynamo } from '../support/dynamodb-local';
 
 /** The approvals table's by-list index over dynalite: the review queue, and each person's requests. */
@@ -224,6 +224,22 @@ describe('license requests by list', () => {
     expect((await store.underway(10)).requests.map((r) => r.id)).toEqual(['died']);
     expect((await store.decidedOf('ULIVE', 5)).map((r) => [r.id, r.status])).toEqual([['live', 'APPLIED']]);
     counted.destroy();
+  });
+
+  it("a move on a failed change can require that its request's time has not ended at the write (inTimeAt) and that it is still listed as failed (listedAsFailed), in DynamoDB and in the flows' in-memory store alike", async () => {
+    await ensureTable(client, approvalsTable('approvals-lapse'));
+    for (const store of [new DynamoDbPendingRequests(client, 'approvals-lapse', clock), new MemoryPendingRequests(clock)]) {
+      const failed = request('lapse-1', 'UANN', '2026-12-01T08:00:00.000Z');
+      await store.create(failed, 'OPEN');
+      await store.transition(failed.id, ['PENDING'], 'APPLY_FAILED', { decidedBy: 'UADA', retryable: true });
+      // Its time (2026-12-04T09:00Z) ended by the write: no retry.
+      expect(await store.transition(failed.id, ['APPLY_FAILED'], 'APPROVED', { underway: true }, { inTimeAt: failed.expiresAt })).toBeUndefined();
+      // Taken off the failed list once: a second close finds it off.
+      expect(await store.transition(failed.id, ['APPLY_FAILED'], 'APPLY_FAILED', {}, { listedAsFailed: true })).toMatchObject({ status: 'APPLY_FAILED' });
+      expect(await store.transition(failed.id, ['APPLY_FAILED'], 'APPLY_FAILED', {}, { listedAsFailed: true })).toBeUndefined();
+      // In time, the condition holds.
+      expect(await store.transition(failed.id, ['APPLY_FAILED'], 'APPROVED', { underway: true }, { inTimeAt: '2026-12-04T08:59:59.000Z' })).toMatchObject({ status: 'APPROVED' });
+    }
   });
 
   it('a change whose apply failed is listed as such in the same write, until a retry or a denial takes it off: the admins read only that list, and its requester still sees it as theirs', async () => {

@@ -406,3 +406,63 @@ describe('/request-license expiry', () => {
     }
   });
 });
+
+describe('/request-license expiry, decided as it lapses', () => {
+  let h: Harness;
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it("a failed change approved again just before its request's time ends, written just after: nothing is applied over its requester's new request, and the admin is told it can no longer be applied", async () => {
+    h = await Harness.start({ env: { LICENSE_REQUEST_TTL_HOURS: '1' }, dynamoGate: true });
+    const approve = {
+      values: {
+        decision: { decision: { type: 'radio_buttons', selected_option: { value: 'approve' } } },
+        comment: { comment: { type: 'plain_text_input', value: null } },
+      },
+    };
+    const asks = async () => {
+      const { view, viewId } = await h.open('/request-license', 'UBOB');
+      await h.submit('UBOB', view, {
+        values: {
+          license: { license: { type: 'radio_buttons', selected_option: { value: 'Pro' } } },
+          reason: { reason: { type: 'plain_text_input', value: 'webinars' } },
+        },
+      });
+      return h.viewUpdate(viewId, 2);
+    };
+    await asks();
+    const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes('<@UBOB>'));
+    const requestId = (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0].value as string;
+    const message = { channel: post.result!.channel as string, ts: post.result!.ts as string };
+    const reviewing = (admin: string) => h.opening((trigger) => h.click(admin, 'license_review', requestId, message, trigger));
+    const first = await reviewing('UADA');
+    h.chime.failNext('UpdateUser', 'ServiceUnavailableException', 5);
+    await h.submit('UADA', first.view, approve);
+    expect(JSON.stringify(await h.viewUpdate(first.viewId, 2))).toContain('Amazon Chime is not answering right now');
+    h.chime.clear();
+
+    // Ada approves it again in time; her decision's audit step is slow to be written.
+    const retry = await reviewing('UADA');
+    expect(retry.view.submit).toBeDefined();
+    const release = h.dynamoGate.hold((call) => call.operation === 'PutItem' && call.body.includes('"attempt"') && call.body.includes(requestId) && call.body.includes('decide'));
+    try {
+      await h.submit('UADA', retry.view, approve);
+      for (let i = 0; i < 100 && h.dynamoGate.held.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(h.dynamoGate.held.length).toBeGreaterThanOrEqual(1);
+      // Meanwhile its time ends: Max's Home tab closes it, and Bob asks anew.
+      h.clock.offsetMs = 3_600_000 + 1_000;
+      expect(JSON.stringify((await h.openHome('UMAX')).home)).not.toContain(`"value":"${requestId}"`);
+      const again = await asks();
+      expect(JSON.stringify(again)).not.toContain(requestId);
+    } finally {
+      release();
+    }
+    const result = JSON.stringify(await h.viewUpdate(retry.viewId, 2));
+    expect(result).toContain('<@UBOB> can ask again');
+    expect(result).toContain('It cannot be decided again.');
+    expect(h.chime.callsTo('UpdateUser')).toEqual([]);
+    expect(h.chime.users.get('chime-bob')?.LicenseType).toBe('Basic');
+    h.clock.offsetMs = 0;
+  }, 30_000);
+});

@@ -157,6 +157,8 @@ export class MemoryPendingRequests implements PendingRequestStore {
     if (condition.takenBefore && !((current.takenAt ?? current.expiresAt) < condition.takenBefore)) return undefined;
     if (condition.decidedBefore && !(current.decidedAt !== undefined && current.decidedAt < condition.decidedBefore)) return undefined;
     if (condition.sameFinish && current.finishRequestId !== condition.sameFinish.finishRequestId) return undefined;
+    if (condition.listedAsFailed && !this.retryIds.has(id)) return undefined;
+    if (condition.inTimeAt && !(current.expiresAt > condition.inTimeAt)) return undefined;
     const { underway, retryable, ...stored } = changes;
     const defined = Object.fromEntries(Object.entries(stored).filter(([, v]) => v !== undefined));
     const next = { ...current, ...defined, status: to };

@@ -302,17 +302,32 @@ export class Approvals {
           ? { takenBefore: this.finishUnknownBefore() }
           : request.status === 'APPROVED'
             ? { decidedBefore: this.finishUnknownBefore() }
-            : undefined,
+            : // A failed change: also on its request's time not having ended by this write (the audit
+              // step before it can take seconds), as decidable rules on read: past it, its requester's
+              // open place is free and they may have asked anew, so an old approval is never applied.
+              request.status === 'APPLY_FAILED'
+              ? { inTimeAt: this.deps.clock.now().toISOString() }
+              : undefined,
       );
     } catch (err) {
       await change?.failed(asFailure(err).code);
       return this.fail(err, { requester: reviewer, kind: request.kind, step: 'decide', requestId });
     }
     if (!decided) {
+      const now = (await this.deps.store.get(request.id).catch(() => undefined)) ?? request;
+      // A failed change whose request's time ended before this write: retried no more, as if read
+      // after its time (closed once, whoever finds it first), and nothing was applied.
+      if (now.status === 'APPLY_FAILED' && this.retryLapsed(now)) {
+        await change.failed('REQUEST_EXPIRED');
+        const closed = await this.closeLapsedRetry(now).catch((err: unknown) => {
+          this.warn(err, now, 'closing a lapsed failed change failed');
+          return now;
+        });
+        return { ok: false, code: 'REQUEST_DECIDED', request: closed, ...this.unknownAt(closed) };
+      }
       await change.failed('REQUEST_DECIDED');
       // Another admin's decision (or retry) took it first: say where it stands now, and whether it
       // can still be decided (their change may have failed again), never that it is closed for good.
-      const now = (await this.deps.store.get(request.id).catch(() => undefined)) ?? request;
       return {
         ok: false,
         code: 'REQUEST_DECIDED',

@@ -124,13 +124,16 @@ export type PendingChanges = Partial<Pick<PendingRequest, 'decidedBy' | 'decided
  * finishRequestId it was taken with (absent: still none, as on a request filed before 71eeee6),
  * so a finish settles only its own take, never one an admin's new approval handed out since;
  * `listedAsFailed`, that it is still listed among the failed changes (moved with `retryable`), so
- * taking it off that list happens once, whoever reads it first.
+ * taking it off that list happens once, whoever reads it first; `inTimeAt` (ISO time), that its
+ * request's time (expiresAt) had not ended then, so a failed change decided as it lapses is never
+ * retried after its requester's open place was freed (and they may have asked anew).
  */
 export interface TransitionCondition {
   readonly takenBefore?: string;
   readonly decidedBefore?: string;
   readonly sameFinish?: { readonly finishRequestId?: string };
   readonly listedAsFailed?: boolean;
+  readonly inTimeAt?: string;
 }
 
 /** A page of the review queue, oldest first, and where the next page starts. */
