@@ -15,7 +15,7 @@ const USAGE = `Latchkey's audit log, for operators (AWS credentials of your own:
 
 usage:
   npm run audit -- unknown [--days N]
-      Attempts with no outcome record, or whose directory never answered the change, in the last N
+      Attempts with no outcome record, or whose directory never confirmed the change, in the last N
       UTC days (default 2, at most 400), as JSON lines: the change may or may not have happened;
       check the directory and the person.
   npm run audit -- export --from YYYY-MM-DD --to YYYY-MM-DD [--person U…] [--format csv|jsonl]

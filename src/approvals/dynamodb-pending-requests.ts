@@ -294,7 +294,7 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
   }
 
   underwayOf(userId: string): Promise<PendingRequest[]> {
-    // The changes under way are few (each takes seconds, or died midway): read them all, keep the person's.
+    // The changes under way are few (each takes seconds, or died midway): the newest up to listedFor's bound, keep the person's.
     return this.listedFor(UNDERWAY_LIST, userId);
   }
 

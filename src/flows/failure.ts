@@ -28,7 +28,8 @@ export const FAILURE_CODES = [
   // The directory itself
   'DIRECTORY_THROTTLED',
   'DIRECTORY_UNAVAILABLE',
-  // A change was sent but not answered (timed out, or the connection dropped): it may have been made
+  // A change was sent and not confirmed (no answer: timed out, or the connection dropped; or a 500, 502
+  // or 504 from a server or gateway that failed midway): it may have been made
   'DIRECTORY_OUTCOME_UNKNOWN',
   'DIRECTORY_REJECTED',
   'DIRECTORY_MISCONFIGURED',

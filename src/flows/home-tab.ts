@@ -33,7 +33,7 @@ export interface Activity {
    * OUTCOME_UNKNOWN: being finished or applied for longer than any change takes (it died midway),
    * which an admin can decide again; CLOSED_OUTCOME_UNKNOWN: denied then, so the change may have been made;
    * ENDED_OUTCOME_UNKNOWN: approved again then, and expired or failed without its new finish, so the earlier change may have been made;
-   * APPLY_UNANSWERED: its change was sent and not answered (DIRECTORY_OUTCOME_UNKNOWN), so it may have been made.
+   * APPLY_UNANSWERED: its change was sent and not confirmed (DIRECTORY_OUTCOME_UNKNOWN: no answer, or a 500, 502 or 504), so it may have been made.
    */
   readonly standing?: PendingRequest['status'] | 'OUTCOME_UNKNOWN' | 'CLOSED_OUTCOME_UNKNOWN' | 'ENDED_OUTCOME_UNKNOWN' | 'APPLY_UNANSWERED';
   /** An approval's change: how applying it ended, when it was tried. */
@@ -385,7 +385,7 @@ function stepState(records: readonly AuditEvent[], now: Date): Pick<Activity, 's
           ? 'succeeded'
           : outcome.outcome === 'partial'
             ? 'partial'
-            : // The directory never answered the change: it may have been made.
+            : // The directory never confirmed the change (no answer, or a 500, 502 or 504): it may have been made.
               outcome.errorCode === 'DIRECTORY_OUTCOME_UNKNOWN'
               ? 'unknown'
               : 'failed'

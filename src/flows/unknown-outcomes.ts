@@ -4,7 +4,7 @@ export const OUTCOME_GRACE_MS = 2 * 60 * 1000;
 /**
  * Attempts with no outcome: the process stopped between the change and its outcome record (or
  * that write failed, which was logged as an alert); or whose outcome says the directory never
- * answered the change (DIRECTORY_OUTCOME_UNKNOWN). The change may or may not have happened;
+ * confirmed the change (DIRECTORY_OUTCOME_UNKNOWN: no answer, or a 500, 502 or 504). The change may or may not have happened;
  * a reviewer should check the directory and the person.
  */
 export function unknownOutcomes<R extends { readonly requestId: string; readonly phase: string; readonly at: string; readonly errorCode?: string }>(
