@@ -16,6 +16,26 @@ export function networkErrorCode(err: unknown): string {
 const NEVER_CONNECTED: ReadonlySet<string> = new Set(['connect', 'getaddrinfo']);
 
 /**
+ * A server's certificate refused in the TLS handshake, before a byte of the request is sent (a
+ * TLS-intercepting proxy, an expired or self-signed certificate, a wrong host name). Node's TLS
+ * errors carry no syscall, so they are known by code; without this, every change behind such a
+ * proxy would be told as one that may have been made.
+ */
+const CERTIFICATE_REFUSED: ReadonlySet<string> = new Set([
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_REVOKED',
+  'CERT_UNTRUSTED',
+  'CERT_SIGNATURE_FAILURE',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/**
  * Whether a request that got no answer may have reached the other side, which may have acted on
  * it: the one rule for every change Latchkey sends, over its own fetch (a REST directory:
  * unanswered) or an AWS SDK client (fromAwsError, and forChanges' retries), so that a change is
@@ -23,13 +43,15 @@ const NEVER_CONNECTED: ReadonlySet<string> = new Set(['connect', 'getaddrinfo'])
  * wire once a connection may have been made: timed out (ours and the SDK's time the connect too:
  * the safe side), a connection reset or a broken pipe on the way, an answer that came but could not
  * be read (Node's HPE_ parse errors, an answer too large, a redirect). No for a connection never
- * made (a connect refused or unreachable, a host not found: their syscall says so), and for an
+ * made (a connect refused or unreachable, a host not found: their syscall says so), a server's
+ * certificate refused in the handshake (CERTIFICATE_REFUSED), and an
  * error that is not the wire's (no code, nor a cause with one: a request refused before it was
  * sent, such as no AWS credentials).
  */
 export function mayHaveArrived(err: unknown, depth = 0): boolean {
   const e = (err ?? {}) as { name?: unknown; code?: unknown; syscall?: unknown; cause?: unknown };
   if (typeof e.syscall === 'string' && NEVER_CONNECTED.has(e.syscall)) return false;
+  if (typeof e.code === 'string' && CERTIFICATE_REFUSED.has(e.code)) return false;
   if (e.name === 'TimeoutError' || typeof e.code === 'string') return true;
   // A wrapper (the SDK's, fetch's "fetch failed") says it in its cause, as the SDK's retries read it.
   return e.cause !== undefined && depth < 5 && mayHaveArrived(e.cause, depth + 1);

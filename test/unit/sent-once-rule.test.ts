@@ -47,6 +47,8 @@ describe('a change with no answer: sent once exactly when it is told as one that
     ['a connection reset on the way (ECONNRESET, syscall read)', true, async () => Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET', syscall: 'read' })],
     ['a host not found (ENOTFOUND, syscall getaddrinfo)', false, async () => Object.assign(new Error('getaddrinfo ENOTFOUND chime.example'), { code: 'ENOTFOUND', syscall: 'getaddrinfo' })],
     ['a wrapper whose cause is a reset', true, async () => new Error('fetch failed', { cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) })],
+    ["a server's certificate refused in the handshake (DEPTH_ZERO_SELF_SIGNED_CERT: a TLS-intercepting proxy)", false, async () => Object.assign(new Error('self-signed certificate'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' })],
+    ['a certificate for another host (ERR_TLS_CERT_ALTNAME_INVALID), inside the SDK\'s wrapper', false, async () => new Error('wrapped', { cause: Object.assign(new Error("Hostname/IP does not match certificate's altnames"), { code: 'ERR_TLS_CERT_ALTNAME_INVALID' }) })],
     ['no AWS credentials: refused before it was sent', false, async () => Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' })],
   ])('%s: may have been made, %s', async (_what, mayHaveBeenMade, failure) => {
     const err = await failure();
