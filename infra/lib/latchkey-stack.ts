@@ -19,7 +19,7 @@ import type { LambdaRuntimeName, LatchkeySettings } from './settings';
 
 /**
  * Every top-level attribute an audit record may have (src/audit/audit-record.ts, a strict schema),
- * and the token of the put that wrote it (`writeId`, WRITE_ID_ATTRIBUTE: a random UUID by which
+ * and the token of the put that wrote it (`writeId`, WRITE_TOKEN_ATTRIBUTE: a random UUID by which
  * the SDK's retry of a put recognises its own item). The role may PutItem only items made of
  * these, so nothing else can ride along into the log. Kept here by hand, on purpose: a new audit
  * field must be a visible IAM change, and test/infra checks this list against the schema.

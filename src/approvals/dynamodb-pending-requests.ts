@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { z } from 'zod';
@@ -16,6 +15,7 @@ import {
   UNKNOWN_STATUS,
 } from '../flows/approvals/pending-request';
 import type { Clock, Requester } from '../flows/ports';
+import { WriteToken } from '../storage/write-token';
 import { BY_LIST_INDEX } from './approvals-table';
 
 /** A status as written: only the ones this version knows, ever. */
@@ -74,17 +74,10 @@ const openPartition = (userId: string) => `OPEN#${userId}`;
 const openKey = (r: Requester, slot: string) => ({ pk: openPartition(r.userId), sk: slot });
 const epoch = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 /**
- * Each conditional write's own token, made before it is sent and stored on the item it writes:
- * the SDK sends a write again when its answer is late or lost (a request timeout), and that retry
- * meets what the first try wrote, which fails its condition. The condition also accepts the item
- * as this very write left it (`writeId = :writeId`), so the retry is the write it is, never a lost
- * race; every write of a request sets a new token, so another writer's write never passes as ours.
- */
-const newWriteId = () => randomUUID();
-
-/**
  * Pending requests of every kind in DynamoDB. Every status change is one conditional UpdateItem,
- * so two admins deciding at once, a double click or a Slack retry can move a request only once.
+ * so two admins deciding at once, a double click or a Slack retry can move a request only once;
+ * each write carries a WriteToken, so the SDK's retry of a write that was made is that write,
+ * never a lost race.
  * No transactions (so it runs on dynalite too): the one-open-request rule is a marker item per
  * person and slot, written first and taken over only when the request it names is no longer open.
  */
@@ -98,19 +91,19 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
   async create(request: PendingRequest, slot: string): Promise<void> {
     // Writing stays strict: a status this version does not know is never written.
     if (!writtenStatus.safeParse(request.status).success) throw new LatchkeyFailure('INTERNAL', `unknown status ${request.status}`);
-    const writeId = newWriteId();
+    const token = new WriteToken();
     await this.guard(async () => {
       await this.claimOpenMarker(request, slot);
       await this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
           Item: marshall(
-            { ...requestKey(request.id), ...toItem(request), list: listOf(request.status, request.requester.userId), purgeAt: epoch(request.expiresAt) + KEEP_AFTER_EXPIRY_S, writeId },
+            { ...requestKey(request.id), ...toItem(request), list: listOf(request.status, request.requester.userId), purgeAt: epoch(request.expiresAt) + KEEP_AFTER_EXPIRY_S, ...token.item },
             { removeUndefinedValues: true },
           ),
-          // Or this very put, sent again by the SDK after its answer was lost.
-          ConditionExpression: 'attribute_not_exists(pk) OR writeId = :writeId',
-          ExpressionAttributeValues: marshall({ ':writeId': writeId }),
+          ConditionExpression: token.orOurs('attribute_not_exists(pk)'),
+          ExpressionAttributeNames: token.names,
+          ExpressionAttributeValues: marshall(token.values),
         }),
       );
     });
@@ -210,9 +203,10 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
     }
     // Or this very write, sent again by the SDK after its answer was lost: it moved the request, and
     // the take, the decision or the settling is ours, never "another writer got there first".
-    names['#writeId'] = 'writeId';
-    values[':writeId'] = newWriteId();
-    sets.push('#writeId = :writeId');
+    const token = new WriteToken();
+    Object.assign(names, token.names);
+    Object.assign(values, token.values);
+    sets.push(token.set);
     return this.guard(async () => {
       try {
         const { Attributes } = await this.client.send(
@@ -220,7 +214,7 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
             TableName: this.tableName,
             Key: marshall(requestKey(id)),
             UpdateExpression: `SET ${sets.join(', ')}`,
-            ConditionExpression: `(attribute_exists(pk) AND #status IN (${from.map((_, i) => `:from${i}`).join(', ')})${taken}) OR #writeId = :writeId`,
+            ConditionExpression: token.orOurs(`attribute_exists(pk) AND #status IN (${from.map((_, i) => `:from${i}`).join(', ')})${taken}`),
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: marshall(values),
             ReturnValues: 'ALL_NEW',
@@ -249,17 +243,18 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
   }
 
   async claimMessageRewrite(id: string, state: string): Promise<{ readonly claimed: boolean; release(): Promise<void> }> {
-    // The token tells this claim, sent again by the SDK after its answer was lost, from another's.
-    const token = newWriteId();
+    // Its own attribute, beside the moves' token: a claim never passes for a move's write, nor a move for a claim.
+    const token = new WriteToken('messageShownBy');
     const claimed = await this.guard(async () => {
       try {
         await this.client.send(
           new UpdateItemCommand({
             TableName: this.tableName,
             Key: marshall(requestKey(id)),
-            UpdateExpression: 'SET messageShownFor = :state, messageShownBy = :token',
-            ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(messageShownFor) OR messageShownFor <> :state OR messageShownBy = :token)',
-            ExpressionAttributeValues: marshall({ ':state': state, ':token': token }),
+            UpdateExpression: `SET messageShownFor = :state, ${token.set}`,
+            ConditionExpression: `attribute_exists(pk) AND (${token.orOurs('attribute_not_exists(messageShownFor) OR messageShownFor <> :state')})`,
+            ExpressionAttributeNames: token.names,
+            ExpressionAttributeValues: marshall({ ':state': state, ...token.values }),
           }),
         );
         return true;
@@ -275,9 +270,10 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
           new UpdateItemCommand({
             TableName: this.tableName,
             Key: marshall(requestKey(id)),
-            UpdateExpression: 'REMOVE messageShownFor, messageShownBy',
-            ConditionExpression: 'messageShownBy = :token',
-            ExpressionAttributeValues: marshall({ ':token': token }),
+            UpdateExpression: `REMOVE messageShownFor, ${token.remove}`,
+            ConditionExpression: token.ours,
+            ExpressionAttributeNames: token.names,
+            ExpressionAttributeValues: marshall(token.values),
           }),
         ),
       ).catch(() => undefined);

@@ -85,7 +85,10 @@ export const auditRecordSchema = z
  * never refused, so that a reviewer sees every record and one old record does not hide the rest
  * of its range. A field this version does not name (a newer version wrote it, and was rolled
  * back) is left out of what is read, never a reason to refuse the record. Writing stays strict
- * (toAuditRecord parses with the schema above).
+ * (toAuditRecord parses with the schema above). So is the one attribute a stored item has beyond
+ * the record, the token of the put that wrote it (WRITE_TOKEN_ATTRIBUTE, DynamoDbAuditLog.record):
+ * it says nothing about what happened, and reaches neither the Home tab nor `npm run audit`'s
+ * export. The stack lets the role write it beside the schema's attributes.
  */
 export const storedAuditRecordSchema = auditRecordSchema
   .extend({
@@ -101,15 +104,6 @@ export const storedAuditRecordSchema = auditRecordSchema
     verification: z.string().optional(),
   })
   .strip();
-
-/**
- * The one attribute a stored item has beyond the record: the token of the put that wrote it (a
- * random UUID, DynamoDbAuditLog.record), by which the SDK's retry of that put recognises its own
- * item. Not part of the record: it says nothing about what happened, and reading strips it
- * (storedAuditRecordSchema names no such field), so it reaches neither the Home tab nor
- * `npm run audit`'s export. The stack lets the role write it beside the schema's attributes.
- */
-export const WRITE_ID_ATTRIBUTE = 'writeId';
 
 /** A record as stored and read back: see storedAuditRecordSchema. */
 export type AuditRecord = z.infer<typeof storedAuditRecordSchema>;

@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { PutItemCommand, QueryCommand, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { describeError, LatchkeyFailure } from '../flows/failure';
 import type { AuditEntry, AuditEvent, AuditLog, AuditPage, AuditReader, Clock, Requester } from '../flows/ports';
-import { actorKey, storedAuditRecordSchema, toAuditEvent, toAuditRecord, WRITE_ID_ATTRIBUTE, type AuditRecord } from './audit-record';
+import { WriteToken } from '../storage/write-token';
+import { actorKey, storedAuditRecordSchema, toAuditEvent, toAuditRecord, type AuditRecord } from './audit-record';
 
 /** What a day's records are read with for counting: who, what, when, and how it ended. */
 const BRIEF_FIELDS = ['requestId', 'phase', 'action', 'at', 'outcome', 'errorCode', 'reason', 'slackUserId', 'slackTeamId'] as const;
@@ -12,14 +12,10 @@ const briefSchema = storedAuditRecordSchema.pick(Object.fromEntries(BRIEF_FIELDS
 /**
  * The audit log in DynamoDB. Every write is conditional on the key being new, so the log is
  * append-only from the app's side and an attempt can be recorded only once per request: that
- * is what makes a replayed confirmation harmless. The one exception is the write's own retry:
- * each put carries a token of its own (WRITE_ID_ATTRIBUTE, a random UUID made once per `record`),
- * and the key may be taken already only by an item with that token. The SDK sends a put again
- * when its answer was lost or late (the request timeout), and DynamoDB may have made the first
- * one; the retry then puts the very same item again, where it would otherwise fail its condition
- * and be taken for someone else's record (a person told their confirmation was used, an attempt
- * left with no outcome). Any other write to the key, a second click of the same confirmation
- * included, has another token and is refused as before.
+ * is what makes a replayed confirmation harmless. The one exception is the put's own retry by
+ * the SDK (a WriteToken, one per `record`): it finds the key taken by the very item it puts, and
+ * is not taken for someone else's record (a person told their confirmation was used, an attempt
+ * left with no outcome). A second click of the same confirmation has another token: refused.
  *
  * Read back for the Home tab and for operators: a person's partition, newest first, and the by-day
  * index. Any failure to read is STORE_UNAVAILABLE.
@@ -33,16 +29,16 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
   ) {}
 
   async record(entry: AuditEntry): Promise<void> {
-    // Made before send: the SDK's retries of this put carry the same item, token and all.
-    const item = { ...toAuditRecord(entry, this.clock.now(), this.retentionDays), [WRITE_ID_ATTRIBUTE]: randomUUID() };
+    const token = new WriteToken();
+    const item = { ...toAuditRecord(entry, this.clock.now(), this.retentionDays), ...token.item };
     try {
       await this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
           Item: marshall(item, { removeUndefinedValues: true }),
-          ConditionExpression: 'attribute_not_exists(pk) OR #writeId = :writeId',
-          ExpressionAttributeNames: { '#writeId': WRITE_ID_ATTRIBUTE },
-          ExpressionAttributeValues: marshall({ ':writeId': item[WRITE_ID_ATTRIBUTE] }),
+          ConditionExpression: token.orOurs('attribute_not_exists(pk)'),
+          ExpressionAttributeNames: token.names,
+          ExpressionAttributeValues: marshall(token.values),
         }),
       );
     } catch (err) {

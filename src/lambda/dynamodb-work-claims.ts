@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Clock } from '../flows/ports';
+import { WriteToken } from '../storage/write-token';
 import type { WorkClaims, WorkOrder } from './work-order';
 
 /** Kept a day: far past the 5 minutes in which a work order's signature is accepted at all. */
@@ -12,12 +12,10 @@ const CLAIM_KEPT_S = 86_400;
  * per work order, keyed by its Slack signature (unique to its timestamp and body), written only
  * if absent. The function's role may already UpdateItem there, so no new table or permission.
  *
- * Or if it holds this very claim: each claim has a token of its own (`writeId`, a random UUID
- * made before send). The SDK sends the write again when its answer was lost or late (the
- * request timeout), and DynamoDB may have made the first one; without the token the retry
- * failed its condition and the worker took its own claim for an earlier delivery's, and ignored
- * the work (a modal left loading, a reset never made). A second delivery of the order makes
- * another claim, with another token, and is still refused.
+ * Or if it holds this very claim, sent again by the SDK (a WriteToken): without it the worker
+ * took its own claim for an earlier delivery's, and ignored the work (a modal left loading, a
+ * reset never made). A second delivery of the order makes another claim, with another token,
+ * and is still refused.
  */
 export class DynamoDbWorkClaims implements WorkClaims {
   constructor(
@@ -27,15 +25,16 @@ export class DynamoDbWorkClaims implements WorkClaims {
   ) {}
 
   async claim(order: WorkOrder): Promise<boolean> {
+    const token = new WriteToken();
     try {
       await this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: marshall({ pk: `work#${order.signature}` }),
-          UpdateExpression: 'SET expiresAt = :expires, writeId = :writeId',
-          ConditionExpression: 'attribute_not_exists(pk) OR writeId = :writeId',
-          // Made before send: the SDK's retries of this write carry the same values.
-          ExpressionAttributeValues: marshall({ ':expires': Math.floor(this.clock.now().getTime() / 1000) + CLAIM_KEPT_S, ':writeId': randomUUID() }),
+          UpdateExpression: `SET expiresAt = :expires, ${token.set}`,
+          ConditionExpression: token.orOurs('attribute_not_exists(pk)'),
+          ExpressionAttributeNames: token.names,
+          ExpressionAttributeValues: marshall({ ':expires': Math.floor(this.clock.now().getTime() / 1000) + CLAIM_KEPT_S, ...token.values }),
         }),
       );
       return true;

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { describeError, LatchkeyFailure } from '../flows/failure';
 import type { Clock, RateLimiter } from '../flows/ports';
+import { WriteToken } from '../storage/write-token';
 
 /**
  * Fixed-window counters in DynamoDB: one conditional ADD per use, so every instance shares the
@@ -18,36 +18,35 @@ export class DynamoDbRateLimiter implements RateLimiter {
   ) {}
 
   /**
-   * The SDK sends the ADD again when its answer was lost or late (the request timeout), and
-   * DynamoDB may have made the first one: made twice, the ADD would count one use twice, or, at
-   * the limit, refuse a use its first try counted. So each use writes a token of its own
-   * (`writeId`, a random UUID made before send, which the SDK's retries carry), and the ADD is
-   * made only if the window's last counted use is not this one: the retry of an ADD that was made
-   * fails its condition instead of counting again. A use the condition refuses is then checked
-   * (countedAlready): if the window's last counted use is this one, its first try counted it, and
-   * it is allowed. One attribute, whatever the limit (a set of every use's token would grow with
-   * the organisation-wide count, and every write's cost with it). What is left: another use of the
-   * same key counted between the first try and its retry (both within one request timeout)
-   * replaces the token, and the retry then counts again, or is refused at the limit: one use too
-   * many on the count, never one too few.
+   * Made twice by the SDK's retry (storage/write-token.ts), the ADD would count one use twice, or,
+   * at the limit, refuse a use its first try counted. So each use writes a token of its own (a
+   * WriteToken), and the ADD is made only if the window's last counted use is not this one
+   * (`notOurs`): the retry of an ADD that was made fails its condition instead of counting again.
+   * A use the condition refuses is then checked (countedAlready): if the window's last counted use
+   * is this one, its first try counted it, and it is allowed. One attribute, whatever the limit (a
+   * set of every use's token would grow with the organisation-wide count, and every write's cost
+   * with it). What is left: another use of the same key counted between the first try and its
+   * retry (both within one request timeout) replaces the token, and the retry then counts again,
+   * or is refused at the limit: one use too many on the count, never one too few.
    */
   async take(key: string, limit: number, windowMs: number, at: Date): Promise<{ ok: true } | { ok: false; retryAt: Date }> {
     const windowStart = at.getTime() - (at.getTime() % windowMs);
     const retryAt = new Date(windowStart + windowMs);
     const pk = `${key}#${windowStart}`;
-    const writeId = randomUUID();
+    const token = new WriteToken();
     try {
       await this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: marshall({ pk }),
-          UpdateExpression: 'ADD hits :one SET expiresAt = :expires, writeId = :writeId',
-          ConditionExpression: '(attribute_not_exists(hits) OR hits < :limit) AND (attribute_not_exists(writeId) OR writeId <> :writeId)',
+          UpdateExpression: `ADD hits :one SET expiresAt = :expires, ${token.set}`,
+          ConditionExpression: `(attribute_not_exists(hits) OR hits < :limit) AND ${token.notOurs}`,
+          ExpressionAttributeNames: token.names,
           ExpressionAttributeValues: marshall({
             ':one': 1,
             ':limit': limit,
             ':expires': Math.floor(retryAt.getTime() / 1000) + 86_400,
-            ':writeId': writeId,
+            ...token.values,
           }),
         }),
       );
@@ -56,27 +55,28 @@ export class DynamoDbRateLimiter implements RateLimiter {
       if ((err as Error).name !== 'ConditionalCheckFailedException') throw unavailable(err);
     }
     try {
-      return (await this.countedAlready(pk, writeId)) ? { ok: true } : { ok: false, retryAt };
+      return (await this.countedAlready(pk, token)) ? { ok: true } : { ok: false, retryAt };
     } catch (err) {
       throw unavailable(err);
     }
   }
 
   /**
-   * Whether the window's last counted use is `writeId`'s: a write that changes nothing (the token
+   * Whether the window's last counted use is `token`'s: a write that changes nothing (the token
    * to the value it must already hold), made only if it holds it. A write rather than a GetItem,
    * so the role needs no more than the UpdateItem it has here; like every write, it sees every
    * write before it.
    */
-  private async countedAlready(pk: string, writeId: string): Promise<boolean> {
+  private async countedAlready(pk: string, token: WriteToken): Promise<boolean> {
     try {
       await this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: marshall({ pk }),
-          UpdateExpression: 'SET writeId = :writeId',
-          ConditionExpression: 'writeId = :writeId',
-          ExpressionAttributeValues: marshall({ ':writeId': writeId }),
+          UpdateExpression: `SET ${token.set}`,
+          ConditionExpression: token.ours,
+          ExpressionAttributeNames: token.names,
+          ExpressionAttributeValues: marshall(token.values),
         }),
       );
       return true;

@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { approvalsTable } from '../../src/approvals/approvals-table';
-import { auditRecordSchema, WRITE_ID_ATTRIBUTE } from '../../src/audit/audit-record';
+import { auditRecordSchema } from '../../src/audit/audit-record';
+import { WRITE_TOKEN_ATTRIBUTE } from '../../src/storage/write-token';
 import { auditTable } from '../../src/audit/audit-table';
 import { METRIC_NAMES } from '../../src/flows/ports';
 import { rateLimitTable } from '../../src/limits/rate-table';
@@ -404,7 +405,7 @@ describe('IAM: the audit table is append-only for the app', () => {
   });
 
   test("the allowed attributes are exactly the audit record schema and the put's own token (a new field needs a deliberate IAM change)", () => {
-    expect([...AUDIT_ATTRIBUTES].sort()).toEqual([...Object.keys(auditRecordSchema.shape), WRITE_ID_ATTRIBUTE].sort());
+    expect([...AUDIT_ATTRIBUTES].sort()).toEqual([...Object.keys(auditRecordSchema.shape), WRITE_TOKEN_ATTRIBUTE].sort());
   });
 
   test('the allowed attributes include the table and index key attributes, as DynamoDB requires', () => {
