@@ -1,8 +1,8 @@
 /**
  * A local stand-in for Okta's Users API, on the wire as Okta speaks it: `Authorization: SSWS
  * <token>`, `GET /api/v1/users?search=profile.email eq "…"`, user statuses, role assignments, the
- * unlock, expire-with-temporary-password and reset-factors lifecycle operations (an unlock of a
- * user another directory masters is refused as Okta refuses it), Okta's error bodies
+ * unlock, expire-with-temporary-password and reset-factors lifecycle operations (an unlock of, or a
+ * temporary password for, a user another directory masters is refused as Okta refuses it), Okta's error bodies
  * (`errorCode`, `errorSummary`, `errorLink`, `errorId`, `errorCauses`) and its rate-limit headers.
  *
  * And the Factors API for Okta Verify (the `verify` policy): a user's factors, a push with number
@@ -223,6 +223,8 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
         params: { userId: id, revokeSessions: req.url.searchParams.get('revokeSessions') },
         run: () => {
           const u = userOr404(id);
+          // A temporary password is for Okta-sourced passwords; another directory's are set there.
+          if (u.provider && u.provider !== 'OKTA') throw new OktaError(ERRORS.masteredElsewhere);
           if (!EXPIRABLE.has(u.status)) throw new OktaError(ERRORS.badStatus);
           const temp = freshTempPassword();
           temps.set(id, temp);

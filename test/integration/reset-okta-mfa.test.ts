@@ -227,4 +227,14 @@ describe("Okta's factors reset, over HTTP against the stand-in", () => {
     expect(okta.users.get('00ubob')!.status).toBe('LOCKED_OUT');
     expect(okta.callsTo('Unlock')).toEqual([]);
   });
+
+  it("an account whose password Active Directory holds still has its factors reset: they are Okta's, and only the password and the unlock are refused at the lookup", async () => {
+    okta.users.get('00ubob')!.provider = 'ACTIVE_DIRECTORY';
+    const [bob] = await adapter().findCandidates('bob@example.com');
+    expect(bob!.refusal).toBeUndefined();
+    await adapter().resetCredential(await adapter().inspect(bob!));
+    expect(okta.users.get('00ubob')!.factors).toEqual([]);
+    const password = new OktaDirectory(httpFetch(), okta.url, okta.token, 'password');
+    expect((await password.findCandidates('bob@example.com'))[0]!.refusal).toBe('mastered_elsewhere');
+  });
 });

@@ -1,4 +1,4 @@
-import type { OktaSimulator, OktaSimUser } from '../../src/credentials/okta-stand-in';
+import { oktaVerify, type OktaSimulator, type OktaSimUser } from '../../src/credentials/okta-stand-in';
 import { Harness, PEOPLE, expectUnansweredChange, expectUnconfirmedChange, secretIn, slackUser, TEAM, useHarness } from '../support/harness';
 
 /** /reset-okta-password end to end: the Okta credential over its REST API, against the Okta stand-in. */
@@ -194,5 +194,52 @@ describe('/reset-okta-password where Okta is not set up', () => {
     const res = await h.command(COMMAND, 'UANN');
     expect(res.json).toEqual({ response_type: 'ephemeral', text: 'Okta password resets are not enabled in this workspace. Ask IT how to reset it.' });
     expect(h.slack.callsTo('views.open')).toEqual([]);
+  });
+});
+
+describe('/reset-okta-password for an account whose password Active Directory (or LDAP) holds, with the Okta Verify push', () => {
+  const PEOPLE_HERE: OktaSimUser[] = [
+    { id: '00udana', email: 'dana@example.com', status: 'ACTIVE', provider: 'ACTIVE_DIRECTORY', factors: [oktaVerify('dana')] },
+    { id: '00uleo', email: 'leo@example.com', status: 'LOCKED_OUT', provider: 'LDAP', factors: [oktaVerify('leo')] },
+    { id: '00umax', email: 'max@example.com', status: 'ACTIVE', factors: [oktaVerify('max')] },
+  ];
+  const h = useHarness(
+    {
+      slackUsers: [...PEOPLE.slack, slackUser('UDANA', 'dana@example.com'), slackUser('ULEO', 'leo@example.com')],
+      accounts: { okta_password: PEOPLE_HERE },
+      env: { RESET_POLICY: 'okta_password=verify', VERIFY_WITH: 'okta', VERIFY_POLL_MS: '100', VERIFY_TIMEOUT_SECONDS: '2' },
+    },
+    (x) => {
+      x.slack.clear();
+      okta(x).clear();
+    },
+  );
+  const okta = (x: Harness = h) => x.standIns.get('okta_password') as OktaSimulator;
+
+  it.each([
+    ['Active Directory, signed in', 'UDANA', '00udana'],
+    ['LDAP, locked out', 'ULEO', '00uleo'],
+  ])('%s: refused at the lookup in words that say where to reset it, before the confirmation and before any push', async (_what, userId, oktaId) => {
+    const { view } = await h.open(COMMAND, userId);
+    expect(view.submit).toBeUndefined();
+    const said = JSON.stringify(view.blocks);
+    expect(said).toContain("Your Okta password is managed by your company's Active Directory (or another company directory), so Latchkey cannot reset it.");
+    expect(said).toContain('Reset it where you reset your company (Windows) password, or contact IT');
+    // No push reached the person's phone, and Okta was asked to change nothing.
+    expect(okta().callsTo('VerifyFactor')).toEqual([]);
+    expect(okta().pushes().filter((p) => p.userId === oktaId)).toEqual([]);
+    expect(okta().calls.filter((c) => c.operation === 'Unlock' || c.operation === 'ExpirePassword')).toEqual([]);
+
+    const records = await h.waitForAudit(userId, (r) => r.action === 'reset_okta_password' && r.phase === 'refused');
+    expect(records.filter((r) => r.action === 'reset_okta_password').map((r) => [r.phase, r.errorCode, r.reason, r.directory])).toEqual([
+      ['refused', 'DIRECTORY_USER_REFUSED', 'mastered_elsewhere', 'okta'],
+    ]);
+    // The person's account, not our fault: nobody is paged.
+    expect(h.logs.join('')).not.toMatch(/"alert":true/);
+  });
+
+  it('an account Okta holds the password of is still offered the reset, behind the push', async () => {
+    const { view } = await h.open(COMMAND, 'UMAX');
+    expect(view.submit?.text).toBe('Reset password');
   });
 });

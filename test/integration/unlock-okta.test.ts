@@ -103,17 +103,33 @@ describe('/unlock-okta', () => {
     expect(JSON.stringify(view.blocks)).not.toContain('would not work');
   });
 
-  it("an account Active Directory manages: Okta's refusal (E0000023) becomes words that say to contact IT", async () => {
-    const { final } = await h.reset(COMMAND, 'UDANA');
-    expect(okta().callsTo('Unlock').map((c) => c.params.userId)).toEqual(['00udana']);
+  it('an account Active Directory manages: refused at the lookup, in words that say to contact IT, and Okta is asked to unlock nothing', async () => {
+    // Okta's unlock "works with Okta-sourced users. It doesn't support directory-sourced accounts such as Active Directory."
+    const { view } = await h.open(COMMAND, 'UDANA');
+    expect(view.submit).toBeUndefined();
+    expect(okta().callsTo('Unlock')).toEqual([]);
     expect(okta().users.get('00udana')!.status).toBe('LOCKED_OUT');
-    const text = JSON.stringify(final.blocks);
+    const text = JSON.stringify(view.blocks);
     expect(text).toContain('Your Okta account is managed by your company directory (such as Active Directory), so Latchkey cannot change it.');
     expect(text).toContain('Contact IT');
-    const records = await h.waitForAudit('UDANA', (r) => r.action === 'unlock_okta' && r.phase === 'outcome');
-    expect(records.find((r) => r.phase === 'outcome')).toMatchObject({ outcome: 'failure', errorCode: 'DIRECTORY_USER_REFUSED', reason: 'mastered_elsewhere' });
+    const records = await h.waitForAudit('UDANA', (r) => r.action === 'unlock_okta' && r.phase === 'refused');
+    expect(records.filter((r) => r.action === 'unlock_okta').map((r) => [r.phase, r.errorCode, r.reason])).toEqual([['refused', 'DIRECTORY_USER_REFUSED', 'mastered_elsewhere']]);
     // The person's account, not our fault: nobody is paged.
     expect(h.logs.join('')).not.toMatch(/"alert":true/);
+  });
+
+  it("an account mastered elsewhere only since the lookup: Okta's refusal at the unlock (E0000023) says the same, and is audited on the outcome", async () => {
+    const max = okta().users.get('00umax')!;
+    max.status = 'LOCKED_OUT';
+    try {
+      const { final } = await h.reset(COMMAND, 'UMAX', { beforeSubmit: () => { max.provider = 'ACTIVE_DIRECTORY'; } });
+      expect(okta().callsTo('Unlock').map((c) => c.params.userId)).toEqual(['00umax']);
+      expect(JSON.stringify(final.blocks)).toContain('Your Okta account is managed by your company directory (such as Active Directory), so Latchkey cannot change it.');
+      const records = await h.waitForAudit('UMAX', (r) => r.action === 'unlock_okta' && r.phase === 'outcome');
+      expect(records.find((r) => r.phase === 'outcome')).toMatchObject({ outcome: 'failure', errorCode: 'DIRECTORY_USER_REFUSED', reason: 'mastered_elsewhere' });
+    } finally {
+      max.provider = undefined;
+    }
   });
 
   it('unlocked by someone else (or by Okta\'s timer) between the check and the click: still told it is unlocked', async () => {

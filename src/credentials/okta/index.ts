@@ -16,6 +16,16 @@ const MASTERED_ELSEWHERE: RefusalWords = {
 };
 
 /**
+ * The password of an account Active Directory (or LDAP) holds: Okta checks it there, so it is
+ * changed there, and the person's Okta password changes with it.
+ */
+const PASSWORD_MASTERED_ELSEWHERE: RefusalWords = {
+  headline: "Your Okta password is managed by your company's Active Directory (or another company directory), so Latchkey cannot reset it.",
+  next: 'Reset it where you reset your company (Windows) password, or contact IT: they reset it there, and Okta takes the new one.',
+  label: 'managed by another directory',
+};
+
+/**
  * Okta: the sign-in password (/reset-okta-password). The person gets a temporary password, chooses
  * a new one at their next sign-in, and is signed out everywhere else; a locked account is unlocked.
  */
@@ -37,7 +47,7 @@ export const okta: Credential<OktaSettings> = {
     howToUse: 'Sign in to Okta with it; Okta will ask you to choose a new password. Your other Okta sessions have been signed out.',
     receipt: 'Okta password',
     homeButton: 'Reset my Okta password',
-    refusals: { [OKTA_REFUSALS.masteredElsewhere]: MASTERED_ELSEWHERE },
+    refusals: { [OKTA_REFUSALS.masteredElsewhere]: PASSWORD_MASTERED_ELSEWHERE },
   },
   audit: { action: 'reset_okta_password', directory: 'okta' },
   // A locked-out person who remembers their password need not lose it.

@@ -15,7 +15,20 @@ const userSchema = z.object({
   id: z.string(),
   status: z.string(),
   profile: z.looseObject({ email: z.string().optional(), firstName: z.string().nullish(), lastName: z.string().nullish() }),
+  /** Who holds the password: OKTA, ACTIVE_DIRECTORY, LDAP, FEDERATION, SOCIAL or IMPORT. */
+  credentials: z.looseObject({ provider: z.looseObject({ type: z.string() }).nullish() }).nullish(),
 });
+
+/**
+ * The users whose password a directory Okta delegates to holds (`credentials.provider.type`). Okta
+ * unlocks only Okta-sourced users ("It doesn't support directory-sourced accounts such as Active
+ * Directory"), and its temporary password is for Okta-sourced passwords: such a user is refused at
+ * the lookup, before the confirmation and before any push or approval, rather than by Okta after
+ * them (E0000023, still mapped below). The factors are Okta's whoever holds the password, so their
+ * reset goes on; a federated, social or imported user is left to Okta's own answer.
+ */
+const DIRECTORY_SOURCED: ReadonlySet<string> = new Set(['ACTIVE_DIRECTORY', 'LDAP']);
+const REFUSED_WHEN_DIRECTORY_SOURCED: Readonly<Record<OktaAction, boolean>> = { password: true, unlock: true, factors: false };
 
 /** Okta's error codes in our words, where its HTTP status alone would say it differently. */
 const OKTA_ERRORS: Partial<Record<string, FailureCode>> = {
@@ -28,6 +41,7 @@ const NOT_LOCKED = 'E0000032';
 /**
  * The user is mastered by another system (Active Directory, LDAP): Okta unlocks, and changes the
  * credentials of, only Okta-mastered users. The person is told to ask IT, who unlock it there.
+ * Known at the lookup for most (DIRECTORY_SOURCED); this is for a user mastered elsewhere since.
  */
 const MASTERED_ELSEWHERE = 'E0000023';
 
@@ -47,7 +61,11 @@ export class OktaDirectory implements Directory {
     const answer = await this.call('GET', `/api/v1/users?search=${encodeURIComponent(search)}&limit=10`, 'okta:ListUsers');
     const users = z.array(userSchema).safeParse(answer.body);
     if (!users.success) throw new LatchkeyFailure('DIRECTORY_REJECTED', 'okta:ListUsers answered with something other than a list of users');
-    return users.data.map(toDirectoryUser);
+    return users.data.map((u) => {
+      const user = toDirectoryUser(u);
+      const heldElsewhere = DIRECTORY_SOURCED.has(u.credentials?.provider?.type ?? 'OKTA') && REFUSED_WHEN_DIRECTORY_SOURCED[this.action];
+      return heldElsewhere ? { ...user, refusal: OKTA_REFUSALS.masteredElsewhere } : user;
+    });
   }
 
   /**
