@@ -5,6 +5,7 @@ import { describeProblems, loadConfig } from './config';
 import { loadDotEnv } from './env-file';
 import { describeError } from './flows/failure';
 import { createLogger } from './logger';
+import { describeStartFailure } from './start-checks';
 import { onStopSignals } from './stop-signals';
 
 /** The long-running server: `npm start`. Reads `.env` when there is one, for local runs. */
@@ -25,8 +26,11 @@ async function main(): Promise<void> {
   try {
     await latchkey.start();
   } catch (err) {
-    // Most often a bad token (auth.test) or an unreachable table: say so without a stack trace.
-    logger.fatal({ err: describeError(err) }, 'Latchkey could not start');
+    // Most often a bad token (auth.test) or an unreachable table: said without a stack trace, in
+    // words on stderr, as the configuration check says its problems. The JSON line is for what reads
+    // stdout (a journal, a log shipper); at a terminal it would say the same thing twice.
+    process.stderr.write(`${describeStartFailure(err)}\n`);
+    if (!process.stdout.isTTY) logger.fatal({ err: describeError(err) }, 'Latchkey could not start');
     process.exit(1);
   }
   // The work in flight is finished first (its outcome audited): a Ctrl+C that npm delivers twice must not cut it short.

@@ -12,11 +12,33 @@ import { REFUSED_TOKEN_ERRORS } from './slack/slack-errors';
 import type { TableDefinition } from './storage/ensure-table';
 
 /**
- * A start that cannot go on: main.ts logs `message` as the fatal line and exits 1. It names the
- * variable or resource to fix and never holds a secret.
+ * A start that cannot go on: main.ts says each of its problems and exits 1. Each names the
+ * variable or resource to fix and what to do, and never holds a secret; `message` is them all, as
+ * the fatal log line says them.
  */
 export class StartFailure extends Error {
   override readonly name = 'StartFailure';
+  readonly problems: readonly string[];
+  constructor(problems: string | readonly string[]) {
+    const each = typeof problems === 'string' ? [problems] : problems;
+    super(each.join('; '));
+    this.problems = each;
+  }
+}
+
+/**
+ * A failed start as a person at a terminal reads it, as the configuration check says its problems:
+ * each problem on a line of its own with what to do, and where to look next. Never a stack trace.
+ */
+export function describeStartFailure(err: unknown): string {
+  if (err instanceof StartFailure) {
+    return ['Latchkey could not start:', ...err.problems.map((p) => `  - ${p}`), `Fix ${err.problems.length === 1 ? 'it' : 'each'}, then start Latchkey again; \`npm run doctor\` checks the whole setup without starting it.`].join('\n');
+  }
+  return [
+    'Latchkey could not start:',
+    `  - ${describeError(err)}`,
+    'Latchkey does not know this error: `npm run doctor` checks the whole setup without starting it; if it finds nothing wrong, report this message.',
+  ].join('\n');
 }
 
 /**
@@ -291,7 +313,7 @@ export async function allStartChecks(checks: readonly (Promise<void> | undefined
   const bug = failed.find((e) => !(e instanceof StartFailure));
   if (bug !== undefined) throw bug;
   if (failed.length === 1) throw failed[0];
-  if (failed.length > 1) throw new StartFailure(failed.map((e) => (e as StartFailure).message).join('; '));
+  if (failed.length > 1) throw new StartFailure(failed.flatMap((e) => (e as StartFailure).problems));
 }
 
 /** Each table the app uses, by the variable that names it, with the indexes it queries. */
@@ -321,7 +343,7 @@ export async function tablesAtStart(dynamo: DynamoDBClient, tables: readonly Nam
     else if (problem?.kind === 'credentials') throw new StartFailure(problem.message);
     else if (problem) problems.push(`${table.variable}: ${problem.message}`);
   }
-  if (problems.length > 0) throw new StartFailure(problems.join('; '));
+  if (problems.length > 0) throw new StartFailure(problems);
 }
 
 /**
