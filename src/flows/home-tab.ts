@@ -1,6 +1,6 @@
 import { asFailure, describeError, isFailureCode, needsOperator } from './failure';
 import { APPROVAL_ACTIONS } from './approvals/kinds';
-import type { Listed, OwnRequest } from './approvals/approvals';
+import type { AwaitingRetry, Listed, OwnRequest } from './approvals/approvals';
 import { closedOutcomeUnknown, endedAfterUnknownOutcome, type PendingRequest } from './approvals/pending-request';
 import type { Admins, AuditEvent, AuditReader, Clock, Logger, Requester } from './ports';
 import { OUTCOME_GRACE_MS, unknownOutcomes } from './unknown-outcomes';
@@ -95,8 +95,9 @@ export interface AdminParts {
    * With approvals on: the changes that failed (APPLY_FAILED, of a kind the admin's click applies),
    * oldest first, which wait for an admin to retry or deny them. All of them, up to the read's bound
    * (Listed.atLeast past it): the tab shows the first AWAITING_RETRY_SHOWN, and how many more.
+   * Those past their request's time are left out (`lapsed`), and afterOpen closes them.
    */
-  readonly awaitingRetry?: Part<Listed>;
+  readonly awaitingRetry?: Part<AwaitingRetry>;
   /** With approvals on: the live requests waiting for a decision, of every kind, oldest first. */
   readonly pending?: Part<readonly PendingRequest[]>;
   readonly today: Part<TodayCounts>;
@@ -132,9 +133,10 @@ export type SearchResult =
 interface ApprovalQueue {
   waiting(limit: number): Promise<PendingRequest[]>;
   unfinished(): Promise<Listed>;
-  awaitingRetry(): Promise<Listed>;
+  awaitingRetry(): Promise<AwaitingRetry>;
   mine(requester: Requester, limit: number): Promise<OwnRequest[]>;
   showUnknown(requests: readonly PendingRequest[]): Promise<void>;
+  closeLapsedRetries(requests: readonly PendingRequest[]): Promise<void>;
 }
 
 interface HomeTabDeps {
@@ -202,13 +204,22 @@ export class HomeTab {
    * What follows the tab's publication, never delaying it: the admins' message of each request
    * whose change's outcome is unknown shows it so, with Review: the person's own (their newest),
    * and, for an admin, every one that did not finish, however old, so no message still says it is
-   * being made once any admin has opened the tab.
+   * being made once any admin has opened the tab. And each failed change read past its request's
+   * time (the person's own, and for an admin the failed list's) is closed: its message loses
+   * Review and its requester is told to ask again. Failures are logged, never thrown.
    */
   async afterOpen(data: HomeData): Promise<void> {
-    if (!this.deps.requests) return;
+    const { requests, logger } = this.deps;
+    if (!requests) return;
     const own = data.requests?.ok ? data.requests.value : [];
     const unfinished = data.admin?.unfinished?.ok ? data.admin.unfinished.value.requests : [];
-    if (own.length + unfinished.length > 0) await this.deps.requests.showUnknown([...own, ...unfinished]);
+    const lapsed = data.admin?.awaitingRetry?.ok ? (data.admin.awaitingRetry.value.lapsed ?? []) : [];
+    const after = (name: string, work: Promise<void>) =>
+      work.catch((err: unknown) => logger.warn({ slackUserId: data.requester.userId, part: name, err: describeError(err) }, 'home tab follow-up failed'));
+    await Promise.all([
+      own.length + unfinished.length > 0 ? after('unknown outcomes', requests.showUnknown([...own, ...unfinished])) : undefined,
+      own.length + lapsed.length > 0 ? after('lapsed failed changes', requests.closeLapsedRetries([...own, ...lapsed])) : undefined,
+    ]);
   }
 
   /** Whether this person may see and do what admins do: asked again on every click. */

@@ -71,9 +71,17 @@ export interface SlackFake {
    * so a trigger can expire while Slack is busy, as it does in Slack. Undefined to stop.
    */
   setProcessingDelay(method: string, delay: ((n: number) => number) | undefined): void;
+  /**
+   * From now on, calls to `method` that `which` picks (by their arguments; all, without it) wait
+   * unhandled until the returned release, then are handled as usual: a Slack slow just there, for
+   * as long as the test says. Keep it shorter than the app's Slack timeout (5 s).
+   */
+  hold(method: string, which?: (args: Record<string, any>) => boolean): () => void;
+  /** The calls that met a hold so far, released or not (not in `calls` until handled). */
+  readonly held: ReadonlyArray<{ readonly method: string; readonly args: Record<string, any> }>;
   /** First matching call, already recorded or still to come; rejects after timeoutMs (default 5000). */
   waitForCall(method: string, predicate?: (c: SlackCall) => boolean, timeoutMs?: number): Promise<SlackCall>;
-  /** Forget calls, pending failures and latency; keep users, usergroups, views and messages. */
+  /** Forget calls, pending failures, latency and holds (releasing them); keep users, usergroups, views and messages. */
   clear(): void;
   close(): Promise<void>;
 }
@@ -124,6 +132,8 @@ export async function startSlackFake(opts: {
   let latencyMs = 0;
   let counter = 0;
   const processingDelays = new Map<string, { delay: (n: number) => number; n: number }>();
+  const holds = new Set<{ method: string; which: (args: Record<string, any>) => boolean; released: Promise<void>; release: () => void }>();
+  const held: Array<{ method: string; args: Record<string, any> }> = [];
 
   const nextId = (prefix: string) => `${prefix}${(++counter).toString(36).toUpperCase().padStart(9, '0')}`;
   const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -355,6 +365,11 @@ export async function startSlackFake(opts: {
     delete args.token;
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const token = bearer ?? bodyToken;
+    const hold = [...holds].find((h) => h.method === method && h.which(args));
+    if (hold) {
+      held.push({ method, args });
+      await hold.released;
+    }
     const slow = processingDelays.get(method);
     if (slow) await new Promise((r) => setTimeout(r, slow.delay(slow.n++)));
     const at = Date.now();
@@ -435,6 +450,17 @@ export async function startSlackFake(opts: {
       if (delay) processingDelays.set(method, { delay, n: 0 });
       else processingDelays.delete(method);
     },
+    hold(method, which = () => true) {
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const entry = { method, which, released, release };
+      holds.add(entry);
+      return () => {
+        holds.delete(entry);
+        release();
+      };
+    },
+    held,
     waitForCall(method, predicate = () => true, timeoutMs = 5_000) {
       const already = calls.find((c) => c.method === method && predicate(c));
       if (already) return Promise.resolve(already);
@@ -459,6 +485,9 @@ export async function startSlackFake(opts: {
       calls.length = 0;
       failures.clear();
       processingDelays.clear();
+      for (const h of holds) h.release();
+      holds.clear();
+      held.length = 0;
       latencyMs = 0;
     },
     close() {

@@ -48,6 +48,14 @@ export interface Listed {
   readonly atLeast: boolean;
 }
 
+/**
+ * The failed changes an admin can retry, as Listed; and those read past their request's time
+ * (retried no more), left out of `requests` and closed after they are shown (closeLapsedRetries).
+ */
+export interface AwaitingRetry extends Listed {
+  readonly lapsed?: readonly PendingRequest[];
+}
+
 /** A person's own request as their Home tab shows it: with whether an admin can decide it now, as Approvals rules. */
 export type OwnRequest = PendingRequest & { readonly decidable: boolean };
 
@@ -383,12 +391,12 @@ export class Approvals {
    * by the retry or denial), never from every request. A request failed before that list was kept
    * is not in it.
    */
-  async awaitingRetry(): Promise<Listed> {
+  async awaitingRetry(): Promise<AwaitingRetry> {
     const failed = await this.listed((size, after) => this.deps.store.awaitingRetry(size, after), (r) => r.status === 'APPLY_FAILED' && !this.handsOver(r));
     // Past its request's time, a failed change is retried no more (as a request nobody decided
-    // expires): its requester may have asked anew. Taken off the list as read, and they are told.
-    await this.closeLapsedRetries(failed.requests);
-    return { ...failed, requests: failed.requests.filter((r) => this.decidable(r)) };
+    // expires): its requester may have asked anew. Left out as read; taken off the list, and its
+    // requester told, after the list is shown (closeLapsedRetries), so no Home tab waits for that.
+    return { ...failed, requests: failed.requests.filter((r) => this.decidable(r)), lapsed: failed.requests.filter((r) => this.retryLapsed(r)) };
   }
 
   /** The requests of a list of few (read page by page, up to QUEUE_READ_MAX) of a served kind that `keep` keeps, oldest first. */
@@ -408,7 +416,8 @@ export class Approvals {
   /**
    * The person's own requests, newest first: the ones holding their open places (read by key,
    * never by scanning the queue), the ones whose change is under way or waits for a retry, and the
-   * ones decided. Those past their time are closed as read.
+   * ones decided. Those waiting past their time are closed as read; a failed change past its
+   * request's time is shown as not decidable, and closed after (closeLapsedRetries).
    */
   async mine(requester: Requester, limit: number): Promise<OwnRequest[]> {
     const [held, underway, failed, decided] = await Promise.all([
@@ -418,7 +427,6 @@ export class Approvals {
       this.deps.store.decidedOf(requester.userId, limit),
     ]);
     const current = await Promise.all(held.map((r) => this.expireIfDue(r)));
-    await this.closeLapsedRetries(failed);
     const byId = new Map<string, PendingRequest>();
     for (const r of [...decided, ...underway, ...failed, ...current]) byId.set(r.id, r);
     return [...byId.values()]
@@ -490,9 +498,15 @@ export class Approvals {
     return closed;
   }
 
-  private async closeLapsedRetries(requests: readonly PendingRequest[]): Promise<void> {
+  /**
+   * After a list that read them is shown (so no Home tab waits for Slack or DynamoDB): each failed
+   * change among `requests` past its request's time is closed (closeLapsedRetry), a few at a time;
+   * a failure is only logged, and the next read tries again.
+   */
+  async closeLapsedRetries(requests: readonly PendingRequest[]): Promise<void> {
+    const lapsed = new Map(requests.filter((r) => this.retryLapsed(r)).map((r) => [r.id, r]));
     await aFewAtATime(
-      requests.filter((r) => this.retryLapsed(r)),
+      [...lapsed.values()],
       WRITES_AT_ONCE,
       (r) => this.closeLapsedRetry(r).then(
         () => undefined,
