@@ -58,7 +58,8 @@ export function awsClientSettings({ logger, requestTimeoutMs = AWS_REQUEST_TIMEO
  * false "nothing was changed" when the service refuses to do again what it has just done (WorkMail
  * a password it has just set). The person waits one `requestTimeout` on a hung directory, not
  * three. Retried as the SDK does: throttling (which AWS does not carry out), a 503 (the service
- * could not take the request on), and a connection refused or a host not found, which never
+ * could not take the request on), and a connection refused, a host not found or the connection
+ * timeout (still waiting for one of the agent's connections, or for a connect), which never
  * carried the request.
  */
 export function forChanges(settings: AwsClientSettings): AwsClientSettings {

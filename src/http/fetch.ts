@@ -14,6 +14,7 @@
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { neverSent } from './network-errors';
 
 export interface HttpRequestInit {
   readonly method?: string;
@@ -122,10 +123,19 @@ export function httpFetch({
         settle();
         reject(err);
       };
+      // Whether the request may have left: once it is on a connection (a kept-alive one reused, or a
+      // new one whose connect, and for TLS whose handshake, is done), its bytes go out. Until then
+      // Node holds them: a call given up before (still waiting for one of its host's connections,
+      // or for its connect or handshake) was never sent, and is marked so (mayHaveArrived).
+      let onTheWire = false;
+      req.once('socket', (socket) => {
+        if (req.reusedSocket || (!secure && !socket.connecting)) onTheWire = true;
+        else socket.once(secure ? 'secureConnect' : 'connect', () => (onTheWire = true));
+      });
       // Failed here first, then destroyed: a call still waiting for one of its host's connections
       // has no socket yet, and Node says nothing of its destruction until it gets one.
       const giveUp = (err: Error) => {
-        fail(err);
+        fail(onTheWire ? err : neverSent(err));
         req.destroy(err);
       };
       const onAbort = () => giveUp(abortError(signal!));

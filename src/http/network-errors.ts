@@ -36,20 +36,41 @@ const CERTIFICATE_REFUSED: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * Marks a call given up (timed out, aborted) before its request was on a connection: still waiting
+ * for one of its host's connections, or for its connect or TLS handshake. Nothing of it left the
+ * process, so a change so failed may be told as nothing changed and sent again.
+ */
+export function neverSent<E extends Error>(err: E): E {
+  return Object.assign(err, { sent: false as const });
+}
+
+/**
+ * @smithy/node-http-handler's connection timeout (4.x): its timer runs from the request's start and
+ * is cleared once the request has a socket already connected, or on its socket's 'connect'; a
+ * connecting socket holds the request's bytes until then. So it fires only for a request never
+ * written: waiting for one of the agent's sockets, or for a connect. It has no code; known by its
+ * message (which names no URL). Any other wording is read as a timeout that may have been sent.
+ */
+const SDK_CONNECTION_TIMEOUT = /^@smithy\/node-http-handler - the request socket did not establish a connection/;
+
+/**
  * Whether a request that got no answer may have reached the other side, which may have acted on
  * it: the one rule for every change Latchkey sends, over its own fetch (a REST directory:
  * unanswered) or an AWS SDK client (fromAwsError, and forChanges' retries), so that a change is
  * told as one that may have been made exactly when it is not sent again. Yes for a failure of the
- * wire once a connection may have been made: timed out (ours and the SDK's time the connect too:
- * the safe side), a connection reset or a broken pipe on the way, an answer that came but could not
+ * wire once a connection may have been made: timed out once on a connection (a timeout whose
+ * moment is not known is taken for one: the safe side), a connection reset or a broken pipe on the way, an answer that came but could not
  * be read (Node's HPE_ parse errors, an answer too large, a redirect). No for a connection never
  * made (a connect refused or unreachable, a host not found: their syscall says so), a server's
- * certificate refused in the handshake (CERTIFICATE_REFUSED), and an
+ * certificate refused in the handshake (CERTIFICATE_REFUSED), a call given up before its
+ * request was on a connection (our fetch's neverSent, the SDK's SDK_CONNECTION_TIMEOUT), and an
  * error that is not the wire's (no code, nor a cause with one: a request refused before it was
  * sent, such as no AWS credentials).
  */
 export function mayHaveArrived(err: unknown, depth = 0): boolean {
-  const e = (err ?? {}) as { name?: unknown; code?: unknown; syscall?: unknown; cause?: unknown };
+  const e = (err ?? {}) as { name?: unknown; message?: unknown; code?: unknown; syscall?: unknown; sent?: unknown; cause?: unknown };
+  if (e.sent === false) return false;
+  if (e.name === 'TimeoutError' && typeof e.message === 'string' && SDK_CONNECTION_TIMEOUT.test(e.message)) return false;
   if (typeof e.syscall === 'string' && NEVER_CONNECTED.has(e.syscall)) return false;
   if (typeof e.code === 'string' && CERTIFICATE_REFUSED.has(e.code)) return false;
   if (e.name === 'TimeoutError' || typeof e.code === 'string') return true;

@@ -1,7 +1,11 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import { callJson, failureOf, type CallPolicy } from '../../src/credentials/http-errors';
 import { serveOnLoopback, type RunningServer } from '../../src/credentials/stand-in';
+import { okta } from '../../src/credentials/okta';
+import type { FailureCode } from '../../src/flows/failure';
+import { resetWordsOf } from '../../src/handlers/reset-words';
 import { httpFetch } from '../../src/http/fetch';
+import { failureView } from '../../src/views/reset-modal';
 import { unreadableAnswers } from '../support/raw-http';
 
 /** A REST server that records what it received and answers from a queue (default 200 {}). */
@@ -87,6 +91,27 @@ describe('callJson: a change that got no answer it could read', () => {
       expect(await call(server.url, false)).toMatchObject({ code: 'DIRECTORY_UNAVAILABLE' });
     } finally {
       await server.close();
+    }
+  });
+
+  it("a change given up while it waited for the host's one connection (held by a call never answered) never left: the person is told nothing was changed, not that Latchkey cannot tell", async () => {
+    const received: string[] = [];
+    const server = await serveOnLoopback(createServer((req) => void received.push(`${req.method} ${req.url}`)));
+    const oneConnection = httpFetch({ maxSockets: 1 });
+    const held = oneConnection(`${server.url}/held`, { timeoutMs: 10_000 }).catch(() => undefined);
+    try {
+      while (received.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      const failure = await callJson(oneConnection, { method: 'POST', url: `${server.url}/api/v1/users/u1/lifecycle/x`, headers: {}, body: '{}', operation: 'okta:ExpirePassword', change: true }, { ...POLICY, timeoutMs: 300 }).then(
+        () => undefined,
+        (e: unknown) => e as { code: FailureCode },
+      );
+      expect(received).toEqual(['GET /held']);
+      const said = JSON.stringify(failureView({ code: failure!.code, requestId: 'r1' }, resetWordsOf(okta)).blocks);
+      expect(said).toContain('Okta is not answering right now. Nothing was changed.');
+      expect(said).not.toContain('cannot tell');
+    } finally {
+      await server.close();
+      await held;
     }
   });
 

@@ -1,5 +1,12 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { ChimeClient, ResetPersonalPINCommand } from '@aws-sdk/client-chime';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Agent, createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import tls, { type ConnectionOptions } from 'node:tls';
+import { join } from 'node:path';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { awsClientSettings, forChanges } from '../../src/aws-client';
 import { fromAwsError } from '../../src/credentials/aws-errors';
 import { unanswered } from '../../src/credentials/http-errors';
@@ -23,12 +30,125 @@ async function failureOf(call: (url: string) => Promise<unknown>, serve: () => P
   }
 }
 
+/** A server that takes each request and never answers; `received` lists the paths that reached it. */
 const neverAnswers = async () => {
-  const server = createServer(() => {});
+  const received: string[] = [];
+  const server = createServer((req) => void received.push(req.url ?? ''));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    received,
+    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
 };
 const post = (timeoutMs: number) => (url: string) => httpFetch()(`${url}/change`, { method: 'POST', body: '{}', timeoutMs });
+const until = async (done: () => boolean) => { while (!done()) await new Promise((resolve) => setTimeout(resolve, 10)); };
+
+/**
+ * The change given up while it waits for the host's one connection (maxSockets 1), which a call the
+ * server never answers holds: `end` is our fetch's timeout or an abort. Only the holder reached the server.
+ */
+async function givenUpWaitingForAConnection(end: 'timeout' | 'abort'): Promise<unknown> {
+  const server = await neverAnswers();
+  const fetch = httpFetch({ maxSockets: 1 });
+  const holder = fetch(`${server.url}/held`, { method: 'POST', body: '{}', timeoutMs: 10_000 }).catch(() => undefined);
+  await until(() => server.received.length === 1);
+  try {
+    const time = end === 'timeout' ? { timeoutMs: 200 } : { signal: AbortSignal.timeout(200) };
+    const err = await fetch(`${server.url}/change`, { method: 'POST', body: '{}', ...time }).then(() => new Error('it answered'), (e: unknown) => e);
+    expect(server.received).toEqual(['/held']);
+    return err;
+  } finally {
+    await server.close();
+    await holder;
+  }
+}
+
+/** The change given up in the TLS handshake: a server takes the connection and never answers its hello. The request's bytes never reached it. */
+async function givenUpInTheHandshake(): Promise<unknown> {
+  let bytes = '';
+  const server = createNetServer((socket) => socket.on('data', (d: Buffer) => (bytes += d.toString('latin1'))));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const err = await httpFetch()(`https://127.0.0.1:${(server.address() as AddressInfo).port}/change`, { method: 'POST', body: '{}', timeoutMs: 300 }).then(() => new Error('it answered'), (e: unknown) => e);
+    expect(bytes.length).toBeGreaterThan(0); // its hello came
+    expect(bytes).not.toContain('/change');
+    return err;
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+/**
+ * Timed out on a TLS connection whose handshake was done, new or (`reused`) kept alive from a call
+ * answered before: the request went out (the server has it). A throwaway certificate for
+ * 127.0.0.1, trusted for these calls alone: the HTTPS agent's connects are handed it as their CA.
+ */
+async function timedOutOnATlsConnection(reused: boolean): Promise<unknown> {
+  const dir = mkdtempSync(join(tmpdir(), 'sent-once-'));
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-days', '1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+  const [key, cert] = [readFileSync(join(dir, 'key.pem')), readFileSync(join(dir, 'cert.pem'))];
+  rmSync(dir, { recursive: true });
+  const received: string[] = [];
+  const server = createHttpsServer({ key, cert }, (req, res) => {
+    received.push(req.url ?? '');
+    if (req.url === '/first') res.end('{}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const connect = tls.connect;
+  const trusting = jest.spyOn(tls, 'connect').mockImplementation(((options: ConnectionOptions) => connect({ ...options, ca: cert })) as typeof tls.connect);
+  const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const fetch = httpFetch({ maxSockets: 1 });
+  try {
+    if (reused) await fetch(`${url}/first`);
+    const err = await fetch(`${url}/change`, { method: 'POST', body: '{}', timeoutMs: 500 }).then(() => new Error('it answered'), (e: unknown) => e);
+    expect(received).toEqual([...(reused ? ['/first'] : []), '/change']);
+    return err;
+  } finally {
+    trusting.mockRestore();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+/** Aborted once the server had the request: it may have acted on it. */
+async function abortedAfterSending(): Promise<unknown> {
+  const server = await neverAnswers();
+  try {
+    const err = await httpFetch()(`${server.url}/change`, { method: 'POST', body: '{}', signal: AbortSignal.timeout(300) }).then(() => new Error('it answered'), (e: unknown) => e);
+    expect(server.received).toEqual(['/change']);
+    return err;
+  } finally {
+    await server.close();
+  }
+}
+
+/**
+ * The AWS SDK's own handler (as every client here sends with it) with one connection to the host,
+ * held by a call never answered: its next call waits for that connection until the connection
+ * timeout. Only the holder reached the server.
+ */
+async function sdkWaitingForAConnection(): Promise<unknown> {
+  const server = await neverAnswers();
+  const client = new ChimeClient({
+    region: 'us-east-1',
+    endpoint: server.url,
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+    maxAttempts: 1,
+    requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 1 }), connectionTimeout: 300, requestTimeout: 10_000, throwOnRequestTimeout: true },
+  });
+  const holder = client.send(new ResetPersonalPINCommand({ AccountId: 'a', UserId: 'held' })).catch(() => undefined);
+  await until(() => server.received.length === 1);
+  try {
+    const err = await client.send(new ResetPersonalPINCommand({ AccountId: 'a', UserId: 'change' })).then(() => new Error('it answered'), (e: unknown) => e);
+    expect(server.received).toHaveLength(1);
+    return err;
+  } finally {
+    await server.close();
+    await holder;
+    client.destroy();
+  }
+}
 
 /** Would forChanges' client send it again? (It asks its retry strategy, as the SDK's retry middleware does, for an error the SDK takes for transient.) */
 async function triedAgain(error: unknown): Promise<boolean> {
@@ -43,7 +163,26 @@ describe('a change with no answer: sent once exactly when it is told as one that
     ['no answer within the time (our fetch: TimeoutError)', true, () => failureOf(post(200), neverAnswers)],
     ['a connection refused (Node: ECONNREFUSED, syscall connect)', false, () => failureOf(post(2_000), unreadableAnswers, true)],
     ["the SDK's request timeout (TimeoutError, ETIMEDOUT)", true, async () => Object.assign(new Error('a request has exceeded the configured 1000 ms requestTimeout'), { name: 'TimeoutError', code: 'ETIMEDOUT' })],
-    ["the SDK's connect timeout (TimeoutError with no code: it may have connected just then)", true, async () => Object.assign(new Error('did not establish a connection within the configured timeout'), { name: 'TimeoutError' })],
+    // Given up before the request was on a connection: nothing of it left.
+    ["our fetch's timeout while it waits for one of its host's connections (all in use)", false, () => givenUpWaitingForAConnection('timeout')],
+    ['an abort while it waits for one of its host\'s connections', false, () => givenUpWaitingForAConnection('abort')],
+    ["our fetch's timeout in the TLS handshake, before the request was written", false, givenUpInTheHandshake],
+    ['an abort once the server had the request (our fetch: AbortError, ABORT_ERR)', true, abortedAfterSending],
+    ["our fetch's timeout once on a TLS connection (the handshake done, the request written)", true, () => timedOutOnATlsConnection(false)],
+    ["our fetch's timeout on a kept-alive TLS connection reused from a call answered before (the request written)", true, () => timedOutOnATlsConnection(true)],
+    // The SDK's connection timeout is cleared when its request is on a connected socket: it fires only before.
+    ["the SDK's connection timeout, while it waits for one of the agent's connections (the real handler)", false, sdkWaitingForAConnection],
+    [
+      "the SDK's connection timeout (TimeoutError with no code, its own words)",
+      false,
+      async () => Object.assign(new Error('@smithy/node-http-handler - the request socket did not establish a connection with the server within the configured timeout of 2000 ms.'), { name: 'TimeoutError' }),
+    ],
+    [
+      "the SDK's socket timeout, on a connection (TimeoutError with no code, other words)",
+      true,
+      async () => Object.assign(new Error('@smithy/node-http-handler - the request socket timed out after 6000 ms of inactivity (configured by client requestHandler).'), { name: 'TimeoutError' }),
+    ],
+    ['a TimeoutError with no code and words not known (not known to be before the connection)', true, async () => Object.assign(new Error('did not establish a connection within the configured timeout'), { name: 'TimeoutError' })],
     ['a connection reset on the way (ECONNRESET, syscall read)', true, async () => Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET', syscall: 'read' })],
     ['a host not found (ENOTFOUND, syscall getaddrinfo)', false, async () => Object.assign(new Error('getaddrinfo ENOTFOUND chime.example'), { code: 'ENOTFOUND', syscall: 'getaddrinfo' })],
     ['a wrapper whose cause is a reset', true, async () => new Error('fetch failed', { cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) })],
