@@ -5,6 +5,8 @@ import { describeError, LatchkeyFailure } from '../flows/failure';
 import {
   OPEN_STATUSES,
   PENDING_STATUSES,
+  MESSAGE_REWRITE_CLAIM_MS,
+  type MessageRewriteClaim,
   type PendingChanges,
   type PendingPage,
   type PendingRequest,
@@ -242,19 +244,28 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
     );
   }
 
-  async claimMessageRewrite(id: string, state: string): Promise<{ readonly claimed: boolean; release(): Promise<void> }> {
+  /**
+   * The claim is in flight until the rewrite is shown: messageRewriteFor (the state), messageRewriteAt
+   * (when, epoch ms) and its token. messageShownFor is written only once Slack took the rewrite, so a
+   * claim whose process died is never taken for a message that shows its state: past
+   * MESSAGE_REWRITE_CLAIM_MS, another process's claim takes it over.
+   */
+  async claimMessageRewrite(id: string, state: string): Promise<MessageRewriteClaim> {
     // Its own attribute, beside the moves' token: a claim never passes for a move's write, nor a move for a claim.
-    const token = new WriteToken('messageShownBy');
+    const token = new WriteToken('messageRewriteBy');
+    const now = this.clock.now().getTime();
     const claimed = await this.guard(async () => {
       try {
         await this.client.send(
           new UpdateItemCommand({
             TableName: this.tableName,
             Key: marshall(requestKey(id)),
-            UpdateExpression: `SET messageShownFor = :state, ${token.set}`,
-            ConditionExpression: `attribute_exists(pk) AND (${token.orOurs('attribute_not_exists(messageShownFor) OR messageShownFor <> :state')})`,
+            UpdateExpression: `SET messageRewriteFor = :state, messageRewriteAt = :now, ${token.set}`,
+            ConditionExpression:
+              'attribute_exists(pk) AND (attribute_not_exists(messageShownFor) OR messageShownFor <> :state) AND ' +
+              `(${token.orOurs('attribute_not_exists(messageRewriteFor) OR messageRewriteFor <> :state OR messageRewriteAt < :lapsedBefore')})`,
             ExpressionAttributeNames: token.names,
-            ExpressionAttributeValues: marshall({ ':state': state, ...token.values }),
+            ExpressionAttributeValues: marshall({ ':state': state, ':now': now, ':lapsedBefore': now - MESSAGE_REWRITE_CLAIM_MS, ...token.values }),
           }),
         );
         return true;
@@ -263,22 +274,34 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
         throw err;
       }
     });
-    const release = async () => {
-      if (!claimed) return;
-      await this.guard(() =>
-        this.client.send(
-          new UpdateItemCommand({
-            TableName: this.tableName,
-            Key: marshall(requestKey(id)),
-            UpdateExpression: `REMOVE messageShownFor, ${token.remove}`,
-            ConditionExpression: token.ours,
-            ExpressionAttributeNames: token.names,
-            ExpressionAttributeValues: marshall(token.values),
-          }),
-        ),
-      ).catch(() => undefined);
+    // Both only while the claim is still this one: one taken over after it lapsed is the other process's.
+    const settle = (set: string | undefined, values: Record<string, unknown> = {}) =>
+      this.guard(async () => {
+        try {
+          await this.client.send(
+            new UpdateItemCommand({
+              TableName: this.tableName,
+              Key: marshall(requestKey(id)),
+              UpdateExpression: `${set ? `SET ${set} ` : ''}REMOVE messageRewriteFor, messageRewriteAt, ${token.remove}`,
+              ConditionExpression: token.ours,
+              ExpressionAttributeNames: token.names,
+              ExpressionAttributeValues: marshall({ ...values, ...token.values }),
+            }),
+          );
+        } catch (err) {
+          // Taken over, or gone: nothing of ours to settle.
+          if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+        }
+      });
+    return {
+      claimed,
+      shown: async () => {
+        if (claimed) await settle('messageShownFor = :state', { ':state': state });
+      },
+      release: async () => {
+        if (claimed) await settle(undefined).catch(() => undefined);
+      },
     };
-    return { claimed, release };
   }
 
   pending(pageSize: number, after?: string): Promise<PendingPage> {

@@ -1,7 +1,7 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { approvalsTable } from '../../src/approvals/approvals-table';
 import { DynamoDbPendingRequests } from '../../src/approvals/dynamodb-pending-requests';
-import type { PendingRequest } from '../../src/flows/approvals/pending-request';
+import { MESSAGE_REWRITE_CLAIM_MS, type PendingRequest, type PendingRequestStore } from '../../src/flows/approvals/pending-request';
 import { Approvals, type ApprovalKind } from '../../src/flows/approvals/approvals';
 import { ensureTable } from '../../src/storage/ensure-table';
 import { LatchkeyFailure } from '../../src/flows/failure';
@@ -41,7 +41,7 @@ describe('license requests by list', () => {
   const RESET_KIND: ApprovalKind = { id: 'reset', slot: () => 'reset:pin', auditDetail: () => ({}), reviewDetails: async () => ({}), onApprove: { handOver: { finishWithinMs: 15 * 60_000 } } };
 
   /** The capability over the store, with one kind; admins are UADA. */
-  const approvalsOver = (store: DynamoDbPendingRequests, kind: ApprovalKind, at: { now: () => Date }, logger = new MemoryLogger(), announcer = new MemoryAnnouncer()) =>
+  const approvalsOver = (store: PendingRequestStore, kind: ApprovalKind, at: { now: () => Date }, logger = new MemoryLogger(), announcer = new MemoryAnnouncer()) =>
     new Approvals({
       kinds: [kind],
       admins: new MemoryAdmins(new Set(['UADA'])),
@@ -377,5 +377,45 @@ describe('license requests by list', () => {
     await store.transition('died-00', ['APPROVED'], 'FINISHING', { takenAt: '2026-12-01T09:07:00.000Z', underway: true });
     await Promise.all([first.showUnknown((await first.unfinished()).requests), second.showUnknown((await second.unfinished()).requests)]);
     expect([...a.refreshed, ...b.refreshed].filter((r) => r.id === 'died-00').map((r) => r.takenAt)).toEqual(['2026-12-01T09:05:00.000Z', '2026-12-01T09:07:00.000Z']);
+  });
+
+  it("a rewrite claimed by a process that died before Slack took it is done by another process once the claim has lapsed, never while it is fresh, and then once; in DynamoDB and in the flows' in-memory store alike", async () => {
+    await ensureTable(client, approvalsTable('approvals-9'));
+    const claimedAt = new Date('2026-12-01T09:20:00Z').getTime();
+    let offsetMs = 0;
+    const at = { now: () => new Date(claimedAt + offsetMs) };
+    for (const store of [new DynamoDbPendingRequests(client, 'approvals-9', at), new MemoryPendingRequests(at)]) {
+      offsetMs = 0;
+      await store.create({ ...request('stuck', 'USTUCK', '2026-12-01T08:00:00.000Z'), kind: 'reset', detail: { credential: 'pin' } }, 'reset:pin');
+      await store.transition('stuck', ['PENDING'], 'APPROVED', { decidedBy: 'UADA', decidedAt: '2026-12-01T08:30:00.000Z', expiresAt: '2026-12-01T09:10:00.000Z' });
+      await store.transition('stuck', ['APPROVED'], 'FINISHING', { takenAt: '2026-12-01T09:05:00.000Z', underway: true });
+      // The first process claims the rewrite, and Slack never answers it: the process is gone (a Lambda frozen, a server restarted).
+      let reached!: () => void;
+      const claimed = new Promise<void>((resolve) => (reached = resolve));
+      const dying = new MemoryAnnouncer();
+      dying.refresh = () => {
+        reached();
+        return new Promise<void>(() => undefined);
+      };
+      const gone = approvalsOver(store, RESET_KIND, at, new MemoryLogger(), dying);
+      void gone.showUnknown((await gone.unfinished()).requests);
+      await claimed;
+      // Another process's admin opens the tab within the claim's time: it is left to that claim, twice.
+      const announcer = new MemoryAnnouncer();
+      const other = approvalsOver(store, RESET_KIND, at, new MemoryLogger(), announcer);
+      offsetMs = MESSAGE_REWRITE_CLAIM_MS - 60_000;
+      await other.showUnknown((await other.unfinished()).requests);
+      await other.showUnknown((await other.unfinished()).requests);
+      expect(announcer.refreshed).toEqual([]);
+      // Past it: the same process rewrites it, once, and records it as shown for every process.
+      offsetMs = MESSAGE_REWRITE_CLAIM_MS + 60_000;
+      await other.showUnknown((await other.unfinished()).requests);
+      expect(announcer.refreshed.map((r) => r.id)).toEqual(['stuck']);
+      offsetMs = 3 * MESSAGE_REWRITE_CLAIM_MS;
+      const third = new MemoryAnnouncer();
+      const later = approvalsOver(store, RESET_KIND, at, new MemoryLogger(), third);
+      await later.showUnknown((await later.unfinished()).requests);
+      expect(third.refreshed).toEqual([]);
+    }
   });
 });

@@ -786,6 +786,32 @@ describe("the approval policy: a change that did not finish, in the admins' Home
     expect(await closed(license)).toContain('It cannot be decided again.');
     h.chime.users.set('chime-bob', { ...h.chime.users.get('chime-bob')!, LicenseType: 'Basic' });
   }, 60_000);
+
+  it("a rewrite of its channel message claimed by a process that died before Slack took it: an admin's Home open rewrites it once that claim has lapsed", async () => {
+    const reset = await approved(h, 'UMAX');
+    h.chime.clear();
+    release = h.chime.hold();
+    const finished = h.click('UMAX', 'approval_finish', reset.finish.value, reset.finish.message);
+    await until('the reset is being finished', () => h.chime.calls.length > 0);
+    const unknown = (c: SlackCall) => c.method === 'chat.update' && c.args.ts === reset.request.message.ts && JSON.stringify(c.args).includes('the outcome is unknown');
+    // Another process read it as not finished, claimed the rewrite of its message, and died before its chat.update.
+    h.clock.offsetMs = 11 * 60_000;
+    await h.claimMessageRewriteAndDie(reset.request.approvalId);
+    // Six minutes on (the claim holds five): an admin opens their Home tab, and the message says what happened, with Review.
+    h.clock.offsetMs = 17 * 60_000;
+    expect(unfinishedSection((await h.openHome('UADA')).home).reviews).toEqual([reset.request.approvalId]);
+    const rewritten = await h.slack.waitForCall('chat.update', unknown);
+    expect(JSON.stringify(rewritten.args.blocks)).toContain('"action_id":"license_review"');
+    expect(JSON.stringify(rewritten.args.blocks)).toContain('<@UMAX> started finishing it at');
+    // Recorded as shown: the next opens leave it.
+    await h.openHome('UADA');
+    await h.openHome('UMAX');
+    expect(h.slack.calls.filter(unknown)).toHaveLength(1);
+
+    release();
+    await finished;
+    await h.slack.waitForCall('chat.update', (c) => c.args.ts === reset.request.message.ts && JSON.stringify(c.args).includes('applied'), 15_000);
+  }, 60_000);
 });
 
 /**

@@ -4,6 +4,8 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { createLatchkey, type Latchkey } from '../../src/app';
 import { startDynamoGate, type DynamoGate } from './dynamo-gate';
 import { DynamoDbAuditLog } from '../../src/audit/dynamodb-audit-log';
+import { DynamoDbPendingRequests } from '../../src/approvals/dynamodb-pending-requests';
+import { messageState } from '../../src/flows/approvals/approvals';
 import type { AuditRecord } from '../../src/audit/audit-record';
 import type { AuditEntry } from '../../src/flows/ports';
 import { loadConfig, type Config } from '../../src/config';
@@ -482,6 +484,16 @@ export class Harness {
         ExpressionAttributeValues: marshall(Object.fromEntries(names.map((n, i) => [`:v${i}`, fields[n]]))),
       }),
     );
+  }
+
+  /**
+   * Another process's claim on the rewrite of a request's admins' message, for the state it is in
+   * now, never followed by the rewrite: that process died (a Lambda frozen, a server restarted).
+   */
+  async claimMessageRewriteAndDie(requestId: string): Promise<void> {
+    const store = new DynamoDbPendingRequests(this.readerClient, this.config.approvalsTableName, this.clock);
+    const request = await store.get(requestId);
+    if (!request || !(await store.claimMessageRewrite(requestId, messageState(request))).claimed) throw new Error(`no rewrite of ${requestId} to claim`);
   }
 
   /** Removes fields from a stored request, as a request written by an older version lacks them. */

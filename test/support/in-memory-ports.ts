@@ -1,6 +1,8 @@
 import { LatchkeyFailure } from '../../src/flows/failure';
 import type { ApprovalAnnouncer } from '../../src/flows/approvals/approvals';
 import {
+  MESSAGE_REWRITE_CLAIM_MS,
+  type MessageRewriteClaim,
   OPEN_STATUSES,
   type PendingChanges,
   type PendingPage,
@@ -170,15 +172,28 @@ export class MemoryPendingRequests implements PendingRequestStore {
     return next;
   }
 
-  async claimMessageRewrite(id: string, state: string): Promise<{ readonly claimed: boolean; release(): Promise<void> }> {
+  /** Claims in flight, by request: the state, when, and whose (a claim's own object). */
+  private readonly rewrites = new Map<string, { state: string; at: number; by: object }>();
+
+  async claimMessageRewrite(id: string, state: string): Promise<MessageRewriteClaim> {
     const current = this.requests.get(id);
-    if (!current || current.messageShownFor === state) return { claimed: false, release: async () => {} };
-    this.requests.set(id, { ...current, messageShownFor: state });
+    const now = this.clock.now().getTime();
+    const held = this.rewrites.get(id);
+    const free = !held || held.state !== state || held.at < now - MESSAGE_REWRITE_CLAIM_MS;
+    if (!current || current.messageShownFor === state || !free) return { claimed: false, shown: async () => {}, release: async () => {} };
+    const by = {};
+    this.rewrites.set(id, { state, at: now, by });
+    const ours = () => this.rewrites.get(id)?.by === by;
     return {
       claimed: true,
+      shown: async () => {
+        if (!ours()) return;
+        this.rewrites.delete(id);
+        const latest = this.requests.get(id);
+        if (latest) this.requests.set(id, { ...latest, messageShownFor: state });
+      },
       release: async () => {
-        const now = this.requests.get(id);
-        if (now?.messageShownFor === state) this.requests.set(id, { ...now, messageShownFor: undefined });
+        if (ours()) this.rewrites.delete(id);
       },
     };
   }

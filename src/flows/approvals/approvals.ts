@@ -8,6 +8,7 @@ import {
   approvalAction,
   type ApprovalStep,
   type Detail,
+  type MessageRewriteClaim,
   OUTCOME_UNKNOWN,
   type PendingChanges,
   type PendingPage,
@@ -132,7 +133,7 @@ interface ApprovalsDeps {
 export type Decision = { decision: 'approve' | 'deny'; comment?: string };
 
 /** A request's state as its admins' message shows it, for a change whose outcome is unknown: a new take or decision is a new state. */
-function messageState(r: PendingRequest): string {
+export function messageState(r: PendingRequest): string {
   return `${r.status} ${r.takenAt ?? ''} ${r.decidedAt ?? ''}`;
 }
 
@@ -438,9 +439,10 @@ export class Approvals {
   /**
    * After the person's own requests are shown (so their Home tab never waits for Slack): the admins'
    * message of each whose change's outcome is unknown is rewritten to show it so, with Review, once
-   * for each state it is in, whichever process and admin reads it first (recorded on the request:
-   * claimMessageRewrite; a failed rewrite is given back, and tried again on a later read), and a few
-   * at a time: an admin's open can find up to QUEUE_READ_MAX of them.
+   * for each state it is in, whichever process and admin reads it first (claimed on the request,
+   * claimMessageRewrite, and recorded as shown once Slack took it; a failed rewrite is given back,
+   * and the claim of a process that died before its rewrite lapses, to be taken on a later read),
+   * and a few at a time: an admin's open can find up to QUEUE_READ_MAX of them.
    */
   async showUnknown(requests: readonly PendingRequest[]): Promise<void> {
     const due = requests.filter((r) => this.finishUnknown(r) && r.messageShownFor !== messageState(r));
@@ -451,18 +453,30 @@ export class Approvals {
       if (this.shownUnknown.has(key)) return;
       if (this.shownUnknown.size >= SHOWN_UNKNOWN_MAX) this.shownUnknown.clear();
       this.shownUnknown.add(key);
+      let claim: MessageRewriteClaim;
       try {
-        const claim = await this.deps.store.claimMessageRewrite(r.id, state);
-        if (!claim.claimed) return;
-        await this.deps.announcer.refresh(r, this.decidable(r)).catch(async (err: unknown) => {
-          this.shownUnknown.delete(key);
-          await claim.release();
-          this.warn(err, r, 'approvals message update failed');
-        });
+        claim = await this.deps.store.claimMessageRewrite(r.id, state);
       } catch (err) {
         this.shownUnknown.delete(key);
         this.warn(err, r, 'approvals message rewrite not recorded');
+        return;
       }
+      if (!claim.claimed) {
+        // Shown since it was read, or another process's rewrite is under way: a later read looks again,
+        // and takes it over if that process died before its rewrite.
+        this.shownUnknown.delete(key);
+        return;
+      }
+      try {
+        await this.deps.announcer.refresh(r, this.decidable(r));
+      } catch (err) {
+        this.shownUnknown.delete(key);
+        await claim.release();
+        this.warn(err, r, 'approvals message update failed');
+        return;
+      }
+      // Not recorded: the claim lapses, and one more process may rewrite it the same.
+      await claim.shown().catch((err: unknown) => this.warn(err, r, 'approvals message rewrite not recorded'));
     });
   }
 

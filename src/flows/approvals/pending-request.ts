@@ -73,10 +73,29 @@ export interface PendingRequest<D extends Detail = Detail> {
   readonly earlierFinishRequestId?: string;
   /**
    * The state (messageState) its admins' message was last rewritten for, as a change whose outcome
-   * is unknown, by whichever process did it: so each state's rewrite is done once, not once per
-   * process (every Lambda cold start) and admin.
+   * is unknown, by whichever process did it, recorded once Slack took the rewrite: so each state's
+   * rewrite is done once, not once per process (every Lambda cold start) and admin.
    */
   readonly messageShownFor?: string;
+}
+
+/**
+ * How long a claim on a message's rewrite (claimMessageRewrite) keeps it from every other process.
+ * A claim is given back when its rewrite fails, but a process that dies between its claim and the
+ * rewrite (a Lambda frozen or ended, a server restarted) never gives it back: past this time another
+ * process may take it. Far longer than one rewrite can take (a chat.update's tries and Slack's
+ * Retry-After waits are bounded well within a minute), so a live claim is never taken over.
+ */
+export const MESSAGE_REWRITE_CLAIM_MS = 5 * 60_000;
+
+/** A caller's claim on the rewrite of a request's admins' message for one state. */
+export interface MessageRewriteClaim {
+  /** True for the one caller that may rewrite it now. */
+  readonly claimed: boolean;
+  /** The rewrite was made: the state is recorded as shown (messageShownFor), and nobody rewrites it again. */
+  shown(): Promise<void>;
+  /** The rewrite failed: the claim is given back, so a later read tries again. */
+  release(): Promise<void>;
 }
 
 /**
@@ -162,11 +181,11 @@ export interface PendingRequestStore {
   transition(id: string, from: readonly PendingStatus[], to: PendingStatus, changes?: PendingChanges, condition?: TransitionCondition): Promise<PendingRequest | undefined>;
   attachMessage(id: string, message: { channel: string; ts: string }): Promise<void>;
   /**
-   * Claims the rewrite of the request's admins' message for `state`: true for the one caller that
-   * records it first, false when it was recorded for that state already (or the request is gone).
-   * `release` undoes this caller's claim (its rewrite failed), so a later read tries again.
+   * Claims the rewrite of the request's admins' message for `state`: claimed for the one caller
+   * that takes it first; not claimed when the message shows that state already, when another
+   * caller's claim on it is younger than MESSAGE_REWRITE_CLAIM_MS, or when the request is gone.
    */
-  claimMessageRewrite(id: string, state: string): Promise<{ readonly claimed: boolean; release(): Promise<void> }>;
+  claimMessageRewrite(id: string, state: string): Promise<MessageRewriteClaim>;
   /** One page of the requests waiting for a decision, oldest first, past their time or not (the caller knows the time). */
   pending(pageSize: number, after?: string): Promise<PendingPage>;
   /** The person's requests that have left the queue, newest first, but for those whose change is under way or waits for a retry. */
