@@ -522,7 +522,8 @@ function registerFeatures(
   registerAuditSearchSubmission(app, home, words, logger);
   registerAuditSearchPage(app, home, words, logger);
   let checkClient = probes;
-  registerHomeSetupCheckButton(app, home, () => runDoctor({ config, slack: app.slack, dynamo: (checkClient ??= new DynamoDBClient(aws)), context }), logger);
+  // Asked for by a click, which passed the signature check with SLACK_SIGNING_SECRET to get here (over Request URLs).
+  registerHomeSetupCheckButton(app, home, () => runDoctor({ config, slack: app.slack, dynamo: (checkClient ??= new DynamoDBClient(aws)), context, askedBySignedRequest: true }), logger);
   registerAuditSearchAgain(app, clock, logger);
 
   app.error(async (error) => {

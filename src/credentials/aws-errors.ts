@@ -67,6 +67,6 @@ export async function awsCheck(
     return [passed(name, `${what.operation} answers ${what.proves}`)];
   } catch (err) {
     if (noAwsCredentials(err)) return [failed(name, NO_AWS_CREDENTIALS)];
-    return [failedCall(name, fromAwsError(err, what.operation, what.specific), { fix: what.fix, otherwise: 'try again; if it persists, check the network path to AWS' })];
+    return [failedCall(name, fromAwsError(err, what.operation, what.specific), { fix: what.fix, otherwise: 'try again; if it persists, check the network path to AWS', address: 'the AWS_ENDPOINT_URL_… you set, if any' })];
   }
 }

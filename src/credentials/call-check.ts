@@ -1,4 +1,5 @@
 import { failed, passed, type SetupCheck } from '../doctor/setup-check';
+import { unresolvedHost, unresolvedHostLine } from '../doctor/unresolved-host';
 import { asFailure, type LatchkeyFailure } from '../flows/failure';
 
 /** What a failed check tells the operator to do next: `fix` when the failure is ours to fix (our credentials, permissions or settings), else `otherwise`. */
@@ -6,10 +7,18 @@ export interface NextStep {
   readonly fix: string;
   /** By default: try again, then look at the network path to the directory. */
   readonly otherwise?: string;
+  /** Where the host it calls is set, for a host DNS cannot find: by default "its URL setting". */
+  readonly address?: string;
 }
 
-/** A check's failed line: what happened, and what to do next. */
+/**
+ * A check's failed line: what happened, and what to do next. A host DNS cannot find (a mistyped
+ * URL, no network) is said as such, under its own heading: the call never reached anyone who could
+ * judge the credentials or permissions.
+ */
 export function failedCall(name: string, failure: LatchkeyFailure, next: NextStep): SetupCheck {
+  const unresolved = unresolvedHost(failure.cause);
+  if (unresolved) return unresolvedHostLine(unresolved, next.address ?? 'its URL setting');
   const step = failure.code === 'DIRECTORY_MISCONFIGURED' ? next.fix : (next.otherwise ?? 'try again; if it persists, check the network path to the directory');
   return failed(name, `${failure.detail ?? failure.code}: ${step}`);
 }

@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SlackApi } from '../slack/slack-web-api';
 import type { Config } from '../config';
-import type { AdapterContext } from '../credentials/credential';
+import type { AdapterContext, CredentialSettings } from '../credentials/credential';
 import { asFailure, LatchkeyFailure } from '../flows/failure';
 import { identifyRequester } from '../flows/identify-requester';
 import { pickDirectoryUser } from '../flows/pick-directory-user';
@@ -12,13 +12,20 @@ import { SIGNATURE_ADVICE, SIGNATURE_WARNING } from '../slack/signature-watch';
 import { SlackWorkspaceMembers } from '../slack/workspace-members';
 import { namedTables, tableProblem, tokenWorkspaceProblem } from '../start-checks';
 import { failureLabel } from '../views/failure-labels';
-import { failed, passed, warned, type SetupCheck } from './setup-check';
+import { failed, passed, unchecked, warned, type SetupCheck } from './setup-check';
+import { ADDRESS_CHECK, addressSettings, unresolvedHost, unresolvedHostLine } from './unresolved-host';
 
 interface DoctorDeps {
   readonly config: Config;
   readonly slack: SlackApi;
   readonly dynamo: DynamoDBClient;
   readonly context: AdapterContext;
+  /**
+   * The check was asked for by a request Slack signed, which passed the signature check with
+   * SLACK_SIGNING_SECRET before it reached the app (the Home tab's Setup check, over Request URLs):
+   * that proves the secret. Absent for `npm run doctor`, which cannot.
+   */
+  readonly askedBySignedRequest?: boolean;
 }
 
 /**
@@ -43,7 +50,7 @@ function configWarnings(config: Config): SetupCheck[] {
   return config.warnings.map((w) => (w.notice ? warned : failed)(`${w.variable} ${w.subject}`, w.message));
 }
 
-async function slackChecks({ config, slack }: DoctorDeps): Promise<SetupCheck[]> {
+async function slackChecks({ config, slack, askedBySignedRequest }: DoctorDeps): Promise<SetupCheck[]> {
   let auth: Awaited<ReturnType<SlackApi['auth']['test']>>;
   try {
     auth = await slack.auth.test();
@@ -52,6 +59,8 @@ async function slackChecks({ config, slack }: DoctorDeps): Promise<SetupCheck[]>
     if ((err as { code?: string }).code === 'slack_webapi_rate_limited_error') return [failed('Slack token', `auth.test was ${slackProblem(err)}`)];
     if (notSlacksAnswer(err)) return [failed('Slack token', `SLACK_API_URL did not answer as Slack's API does (auth.test: ${slackProblem(err)}): check SLACK_API_URL (https://slack.com/api/ unless you go through a proxy)`)];
     if (slackServerError(err)) return [failed('Slack token', `Slack answered auth.test with ${slackProblem(err)}: Slack, or a proxy on the way, is failing; try again later (status.slack.com)`)];
+    const unresolved = unresolvedHost(err);
+    if (unresolved) return [unresolvedHostLine(unresolved, 'SLACK_API_URL, if you set it', `Slack ${ADDRESS_CHECK}`)];
     if (slackUnanswered(err)) return [failed('Slack token', `Slack could not be reached (auth.test: ${slackProblem(err)}): check this machine's network path to Slack (DNS, proxy, firewall), and SLACK_API_URL if you set it`)];
     return [failed('Slack token', `auth.test failed (${slackProblem(err)}): check SLACK_BOT_TOKEN (xoxb-…, OAuth & Permissions) and SLACK_API_URL`)];
   }
@@ -71,18 +80,25 @@ async function slackChecks({ config, slack }: DoctorDeps): Promise<SetupCheck[]>
   }
   if (config.licenses) checks.push(await channelCheck(slack, config.licenses.approvalsChannelId));
   checks.push(...(await adminChecks(config, slack)));
-  checks.push(signingSecretLine());
+  checks.push(signingSecretLine(config, askedBySignedRequest));
   return checks;
 }
 
 /**
  * Slack has no API that checks a signing secret: only Slack's own requests to the server prove it.
- * Said as such, with where a wrong one shows, rather than left out (a reader takes every ✓ for all).
+ * A Setup check clicked on the Home tab is one (its request passed the check with this secret);
+ * `npm run doctor` cannot tell, and says so with a line neither passed nor failed, with where a
+ * wrong one shows, rather than a ✓ (a reader takes every ✓ for proved) or no line at all.
  */
-function signingSecretLine(): SetupCheck {
-  return passed(
-    'Slack signing secret',
-    `set, but it cannot be checked from here (Slack has no API for it). A wrong one shows only when Slack's requests arrive: every command fails in Slack with dispatch_failed, and the server logs the warning "${SIGNATURE_WARNING}"; then ${SIGNATURE_ADVICE}`,
+function signingSecretLine(config: Config, askedBySignedRequest = false): SetupCheck {
+  const name = 'Slack signing secret';
+  if (config.slack.appToken) {
+    return unchecked(name, "set, and not used: in Socket Mode (SLACK_APP_TOKEN) Slack's requests come over its WebSocket, unsigned. It is checked by Slack's requests once the app uses Request URLs instead");
+  }
+  if (askedBySignedRequest) return passed(name, "set; Slack's signed requests are arriving: this Setup check's own click came signed by Slack, and passed the check with it");
+  return unchecked(
+    name,
+    `set; it cannot be checked from here (Slack has no API for it): an admin's Setup check on the Home tab proves it, as its click comes signed by Slack. A wrong one shows when Slack's requests arrive: every command fails in Slack with dispatch_failed, and the server logs the warning "${SIGNATURE_WARNING}"; then ${SIGNATURE_ADVICE}`,
   );
 }
 
@@ -155,22 +171,30 @@ async function credentialChecks({ config, context }: DoctorDeps): Promise<SetupC
   // again (Okta Verify: Okta's org, token and role): one line says where it was proved.
   const verifier = config.verify?.plugin;
   const provedBy = verifier && once.find(({ credential: c }) => c.check === verifier.check && c.settings.variables === verifier.settings.variables && c.settings.read === verifier.settings.read);
-  const plugins: { name: string; check?: () => Promise<readonly SetupCheck[]> }[] = [
-    ...once.map(({ credential, settings }) => ({ name: credential.words.directory, check: credential.check && (() => credential.check!(settings, context)) })),
+  const plugins: { name: string; variables: CredentialSettings<unknown>['variables']; check?: () => Promise<readonly SetupCheck[]> }[] = [
+    ...once.map(({ credential, settings }) => ({ name: credential.words.directory, variables: credential.settings.variables, check: credential.check && (() => credential.check!(settings, context)) })),
     ...(config.verify
       ? [
           provedBy
-            ? { name: config.verify.plugin.words.app, check: async () => [passed('settings', `${Object.keys(verifier!.settings.variables).join(' and ')}, checked above for ${provedBy.credential.words.directory}`)] }
-            : { name: config.verify.plugin.words.app, check: config.verify.plugin.check && (() => config.verify!.plugin.check!(config.verify!.settings, context)) },
+            ? { name: config.verify.plugin.words.app, variables: {}, check: async () => [passed('settings', `${Object.keys(verifier!.settings.variables).join(' and ')}, checked above for ${provedBy.credential.words.directory}`)] }
+            : {
+                name: config.verify.plugin.words.app,
+                variables: config.verify.plugin.settings.variables,
+                check: config.verify.plugin.check && (() => config.verify!.plugin.check!(config.verify!.settings, context)),
+              },
         ]
       : []),
   ];
   const all = await Promise.all(
-    plugins.map(async ({ name, check }) => {
+    plugins.map(async ({ name, check, variables }) => {
       if (!check) return [passed(name, 'configured (this plug-in has no read-only check)')];
+      // A host DNS cannot find, said again naming the plug-in's setting that holds it, when it has one.
+      const typed = addressSettings(variables).join(' or ');
       try {
-        return (await check()).map((c) => ({ ...c, name: `${name}: ${c.name}` }));
+        return (await check()).map((c) => ({ ...(c.unresolved && typed ? unresolvedHostLine(c.unresolved, typed) : c), name: `${name}: ${c.name}` }));
       } catch (err) {
+        const unresolved = unresolvedHost(err);
+        if (unresolved) return [{ ...unresolvedHostLine(unresolved, typed || 'its URL setting'), name: `${name}: ${ADDRESS_CHECK}` }];
         const failure = asFailure(err);
         const next =
           failure.code === 'DIRECTORY_MISCONFIGURED'

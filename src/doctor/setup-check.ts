@@ -11,14 +11,32 @@ export interface SetupCheck {
    * shares a family prefix with Latchkey's settings. It never fails the check.
    */
   readonly warning?: boolean;
+  /**
+   * Not checked (–): a part that cannot be proved from where the check runs (the signing secret,
+   * outside a request Slack signed). Neither passed nor failed: it is not counted as either, and its
+   * detail says where it is proved.
+   */
+  readonly unchecked?: boolean;
+  /**
+   * The host DNS could not find, when that is why the check failed (unresolved-host.ts): the
+   * doctor says it again naming the setting that holds it, which only it knows.
+   */
+  readonly unresolved?: { readonly host: string; readonly code: string };
 }
 
 export const passed = (name: string, detail: string): SetupCheck => ({ name, ok: true, detail });
 export const failed = (name: string, detail: string): SetupCheck => ({ name, ok: false, detail });
 export const warned = (name: string, detail: string): SetupCheck => ({ name, ok: true, detail, warning: true });
+export const unchecked = (name: string, detail: string): SetupCheck => ({ name, ok: true, detail, unchecked: true });
 
-/** A line's mark: ✓ passed, ✗ failed (its detail says what to do), ⚠ passed but worth a read. */
-export const markOf = (c: SetupCheck): string => (!c.ok ? '✗' : c.warning ? '⚠' : '✓');
+/** A line's mark: ✓ passed, ✗ failed (its detail says what to do), ⚠ passed but worth a read, – not checked from here. */
+export const markOf = (c: SetupCheck): string => (!c.ok ? '✗' : c.warning ? '⚠' : c.unchecked ? '–' : '✓');
+
+/** How many lines were checked (every line but the unchecked ones), and how many of them could not be (–). */
+export function checkedCount(checks: readonly SetupCheck[]): { checked: number; notChecked: number } {
+  const notChecked = checks.filter((c) => c.ok && c.unchecked).length;
+  return { checked: checks.length - notChecked, notChecked };
+}
 
 /** One line per check, ✓, ✗ or ⚠, for a terminal. */
 export function renderChecks(checks: readonly SetupCheck[]): string {
@@ -30,5 +48,7 @@ export function checksSummary(checks: readonly SetupCheck[]): string {
   const failing = checks.filter((c) => !c.ok).length;
   const warnings = checks.filter((c) => c.ok && c.warning).length;
   const read = warnings === 0 ? '' : ` (${warnings} with a warning, ⚠: read ${warnings === 1 ? 'it' : 'them'})`;
-  return `${failing === 0 ? `All ${checks.length} checks passed` : `${failing} of ${checks.length} checks failed`}${read}.`;
+  const { checked, notChecked } = checkedCount(checks);
+  const unsaid = notChecked === 0 ? '' : ` ${notChecked} could not be checked from here (–): read ${notChecked === 1 ? 'it' : 'them'}.`;
+  return `${failing === 0 ? `All ${checked} checks passed` : `${failing} of ${checked} checks failed`}${read}.${unsaid}`;
 }

@@ -1,5 +1,5 @@
 import type { KnownBlock, ModalView } from '@slack/types';
-import { markOf, type SetupCheck } from '../doctor/setup-check';
+import { checkedCount, markOf, type SetupCheck } from '../doctor/setup-check';
 import { context, escapeMrkdwn, LIMITS, modal, section } from './blocks';
 
 const TITLE = 'Setup check';
@@ -14,9 +14,13 @@ export function setupCheckView(state: readonly SetupCheck[] | 'running' | 'not_a
   if (state === 'unavailable') return modal({ title: TITLE, close: 'Close', blocks: [section(':warning: The setup check could not run. Try `npm run doctor` on the server.')] });
   const failing = state.filter((c) => !c.ok);
   const warnings = state.filter((c) => c.ok && c.warning);
+  const notChecked = state.filter((c) => c.ok && c.unchecked);
+  const { checked } = checkedCount(state);
   const read = warnings.length === 0 ? '' : ` ${warnings.length} with a warning (⚠): worth a read, nothing fails for it.`;
-  const summary = failing.length === 0 ? `:white_check_mark: All ${state.length} checks passed.${read}` : `:x: ${failing.length} of ${state.length} checks failed: each says what to do next.${read}`;
-  const lines = [...failing, ...warnings, ...state.filter((c) => c.ok && !c.warning)].map((c) => `${markOf(c)} *${escapeMrkdwn(c.name)}*: ${escapeMrkdwn(c.detail)}`);
+  const unsaid = notChecked.length === 0 ? '' : ` ${notChecked.length} could not be checked from here (–): read ${notChecked.length === 1 ? 'it' : 'them'}.`;
+  const summary =
+    failing.length === 0 ? `:white_check_mark: All ${checked} checks passed.${read}${unsaid}` : `:x: ${failing.length} of ${checked} checks failed: each says what to do next.${read}${unsaid}`;
+  const lines = [...failing, ...warnings, ...notChecked, ...state.filter((c) => c.ok && !c.warning && !c.unchecked)].map((c) => `${markOf(c)} *${escapeMrkdwn(c.name)}*: ${escapeMrkdwn(c.detail)}`);
   const blocks: KnownBlock[] = [section(summary), ...chunks(lines).map((text) => section(text))];
   return modal({ title: TITLE, close: 'Close', blocks: [...blocks.slice(0, LIMITS.blocks - 1), context('Nothing was changed. `npm run doctor` prints the same lines; `--person U…` adds why one person can or cannot reset.')] });
 }

@@ -410,6 +410,8 @@ describe('the Home tab for admins', () => {
     expect(opened.view.title.text).toBe('Setup check');
     expect(text).toMatch(/All \d+ checks passed/);
     for (const name of ['Slack token', 'Approvals channel', 'Table AUDIT_TABLE_NAME', 'Amazon Chime: credentials and permissions', 'Okta: admin role']) expect(text).toContain(`✓ *${name}*`);
+    // The click itself came signed by Slack and passed the check with the signing secret: that proves it, as npm run doctor cannot.
+    expect(text).toContain("✓ *Slack signing secret*: set; Slack's signed requests are arriving: this Setup check's own click came signed by Slack, and passed the check with it");
     expect(h.chime.calls.slice(chimeCalls).map((c) => c.operation)).toEqual(['ListUsers']);
     expect(text).not.toContain(h.slack.botToken);
   });

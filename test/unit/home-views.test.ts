@@ -1,5 +1,5 @@
 import { CREDENTIALS } from '../../src/credentials';
-import { failed, passed, warned, type SetupCheck } from '../../src/doctor/setup-check';
+import { failed, passed, unchecked, warned, type SetupCheck } from '../../src/doctor/setup-check';
 import { FAILURE_CODES } from '../../src/flows/failure';
 import { activityOf, ATTENTION_SHOWN, AWAITING_RETRY_SHOWN, PENDING_SHOWN, RECENT_ACTIVITY, OWN_REQUESTS, SEARCH_PAGE, UNFINISHED_SHOWN, type HomeData } from '../../src/flows/home-tab';
 import type { PendingRequest } from '../../src/flows/approvals/pending-request';
@@ -192,5 +192,16 @@ describe('the Setup check view', () => {
     expect(all.indexOf('✗ *Table AUDIT_TABLE_NAME*')).toBeLessThan(all.indexOf('⚠ *LOG_FORMAT unknown*'));
     expect(all.indexOf('⚠ *LOG_FORMAT unknown*')).toBeLessThan(all.indexOf('✓ *Slack token*'));
     expect(text(checks.slice(0, 2))).toContain(':white_check_mark: All 2 checks passed. 1 with a warning (⚠)');
+  });
+
+  it('a – line (not checked from here) is neither passed nor failed: its own mark, after the warnings, and not counted as a check that passed', () => {
+    const text = (checks: SetupCheck[]) => JSON.stringify(setupCheckView(checks).blocks);
+    const checks = [passed('Slack token', 'fine'), unchecked('Slack signing secret', 'set, and not used'), warned('LOG_FORMAT unknown', 'likely another program’s')];
+    const all = text(checks);
+    expect(all).toContain(':white_check_mark: All 2 checks passed. 1 with a warning (⚠): worth a read, nothing fails for it. 1 could not be checked from here (–): read it.');
+    expect(all).toContain('– *Slack signing secret*: set, and not used');
+    expect(all).not.toContain('✓ *Slack signing secret*');
+    expect(all.indexOf('⚠ *LOG_FORMAT unknown*')).toBeLessThan(all.indexOf('– *Slack signing secret*'));
+    expect(all.indexOf('– *Slack signing secret*')).toBeLessThan(all.indexOf('✓ *Slack token*'));
   });
 });

@@ -87,6 +87,7 @@ export const duo: VerifierPlugin<DuoSettings> = {
       proves: `${settings.hostname} accepts the integration key and the signed requests`,
       fix: "check DUO_INTEGRATION_KEY and DUO_SECRET_KEY (the Auth API application's), and this machine's clock",
       otherwise: 'check DUO_API_HOSTNAME and the network path to Duo',
+      address: 'DUO_API_HOSTNAME',
     });
   },
   standIn: () => import('./stand-in'),
