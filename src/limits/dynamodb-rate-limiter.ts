@@ -2,7 +2,7 @@ import { UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { describeError, LatchkeyFailure } from '../flows/failure';
 import type { Clock, RateLimiter } from '../flows/ports';
-import { WriteToken } from '../storage/write-token';
+import { sentOnce, WriteToken } from '../storage/write-token';
 
 /**
  * Fixed-window counters in DynamoDB: one conditional ADD per use, so every instance shares the
@@ -22,12 +22,14 @@ export class DynamoDbRateLimiter implements RateLimiter {
    * at the limit, refuse a use its first try counted. So each use writes a token of its own (a
    * WriteToken), and the ADD is made only if the window's last counted use is not this one
    * (`notOurs`): the retry of an ADD that was made fails its condition instead of counting again.
-   * A use the condition refuses is then checked (countedAlready): if the window's last counted use
-   * is this one, its first try counted it, and it is allowed. One attribute, whatever the limit (a
-   * set of every use's token would grow with the organisation-wide count, and every write's cost
-   * with it). What is left: another use of the same key counted between the first try and its
-   * retry (both within one request timeout) replaces the token, and the retry then counts again,
-   * or is refused at the limit: one use too many on the count, never one too few.
+   * A use the condition refuses after the SDK sent it more than once is then checked
+   * (countedAlready): if the window's last counted use is this one, its first try counted it, and
+   * it is allowed; one refused at its only try (sentOnce) is at the limit, with no second write.
+   * One attribute, whatever the limit (a set of every use's token would grow with the
+   * organisation-wide count, and every write's cost with it). What is left: another use of the
+   * same key counted between the first try and its retry (both within one request timeout)
+   * replaces the token, and the retry then counts again, or is refused at the limit: one use too
+   * many on the count, never one too few.
    */
   async take(key: string, limit: number, windowMs: number, at: Date): Promise<{ ok: true } | { ok: false; retryAt: Date }> {
     const windowStart = at.getTime() - (at.getTime() % windowMs);
@@ -53,6 +55,8 @@ export class DynamoDbRateLimiter implements RateLimiter {
       return { ok: true };
     } catch (err) {
       if ((err as Error).name !== 'ConditionalCheckFailedException') throw unavailable(err);
+      // Refused at its only try: at the limit, with nothing of this use's own to find.
+      if (sentOnce(err)) return { ok: false, retryAt };
     }
     try {
       return (await this.countedAlready(pk, token)) ? { ok: true } : { ok: false, retryAt };

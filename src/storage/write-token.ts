@@ -69,3 +69,13 @@ export class WriteToken {
     return { [this.placeholder]: this.value };
   }
 }
+
+/**
+ * Whether the SDK sent the request that failed once only (its retry middleware counts the tries
+ * on the error, `$metadata.attempts`): then no earlier try of this write can have been made, and a
+ * condition it failed was failed by what others wrote, not by its own first try. No count is taken
+ * as more than once.
+ */
+export function sentOnce(err: unknown): boolean {
+  return (err as { $metadata?: { attempts?: number } } | undefined)?.$metadata?.attempts === 1;
+}

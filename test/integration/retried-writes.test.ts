@@ -82,6 +82,15 @@ describe('a conditional write whose answer was lost, retried by the SDK', () => 
     expect(JSON.stringify((await h.open('/reset-pin', 'UADA', { timeoutMs })).view)).toContain(overLimit);
   }, 30_000);
 
+  it("a use refused at the limit is one write to DynamoDB, the count's own, when the SDK sent it once: the refusal is shown all the same", async () => {
+    for (let i = 0; i < 2; i++) expect(secretIn((await h.reset('/reset-pin', 'UANN', { timeoutMs })).final)).toBeDefined();
+    const from = h.dynamoGate.seen.length;
+    const refused = await h.open('/reset-pin', 'UANN', { timeoutMs });
+    expect(JSON.stringify(refused.view)).toContain(overLimit);
+    const writes = h.dynamoGate.seen.slice(from).filter((c) => c.operation === 'UpdateItem' && c.body.includes('reset:pin:UANN#'));
+    expect(writes).toHaveLength(1);
+  }, 30_000);
+
   it("a give-back (a confirmation closed) whose answer was lost gives back once: two resets still go through, a third is refused", async () => {
     const giveBack = (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes('reset:pin:UMAX#') && c.body.includes('givenBack');
     const opened = await h.open('/reset-pin', 'UMAX', { timeoutMs });

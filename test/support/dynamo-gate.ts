@@ -25,6 +25,8 @@ export interface DynamoGate {
   hold(which: (call: DynamoCall) => boolean): () => void;
   /** The requests held so far. */
   readonly held: DynamoCall[];
+  /** Every request that reached the gate so far, in order, held and lost ones included. */
+  readonly seen: DynamoCall[];
   /**
    * The next `times` requests matching `which` (default 1) reach DynamoDB, which acts on them,
    * but their answers never reach the app: the connection is left silent until the app's client
@@ -40,6 +42,7 @@ export async function startDynamoGate(target: string): Promise<DynamoGate> {
   const upstream = new URL(target);
   const agent = new Agent({ keepAlive: true });
   const held: DynamoCall[] = [];
+  const seen: DynamoCall[] = [];
   const holds = new Set<{ which: (call: DynamoCall) => boolean; released: Promise<void> }>();
   const losses = new Set<{ which: (call: DynamoCall) => boolean; left: number }>();
   const lost: Array<DynamoCall & { answer: string; status: number }> = [];
@@ -51,6 +54,7 @@ export async function startDynamoGate(target: string): Promise<DynamoGate> {
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       const call = { operation: String(req.headers['x-amz-target'] ?? '').replace(/^.*\./, ''), body: body.toString('utf8') };
+      seen.push(call);
       const hold = [...holds].find((h) => h.which(call));
       if (hold) {
         held.push(call);
@@ -79,6 +83,7 @@ export async function startDynamoGate(target: string): Promise<DynamoGate> {
   return {
     endpoint: served.url,
     held,
+    seen,
     lost,
     lose(which, times = 1) {
       losses.add({ which, left: times });
