@@ -14,8 +14,11 @@ export const AUDIT_DIRECTORIES: readonly string[] = [
 const oneOf = (values: readonly string[]) => (values.length > 0 ? z.enum(values as [string, ...string[]]) : z.never());
 const VERIFIER_NAMES: readonly string[] = VERIFIERS.map((v) => v.audit.verifier);
 const licenseNames = [...new Set(CREDENTIALS.flatMap((c) => c.licenses?.kinds.map((k) => k.id) ?? []))];
-/** The credentials' own refusal reasons (their `words.refusals` keys): a reason is written because a credential declares it. */
-export const AUDIT_REASONS: readonly string[] = [...new Set(CREDENTIALS.flatMap((c) => Object.keys(c.words.refusals ?? {})))];
+/**
+ * The credentials' own reasons (their `words.refusals` keys, and their `words.unconfirmedSteps`
+ * keys for a step before the change left unconfirmed): a reason is written because a credential declares it.
+ */
+export const AUDIT_REASONS: readonly string[] = [...new Set(CREDENTIALS.flatMap((c) => [...Object.keys(c.words.refusals ?? {}), ...Object.keys(c.words.unconfirmedSteps ?? {})]))];
 
 /** A step's name (an adapter's, such as `revokeSignInSessions`): a word, never free text. */
 const STEP = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;

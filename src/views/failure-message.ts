@@ -22,7 +22,10 @@ export function failureMessage(
     readonly email?: string;
     /** For limits: when the person may try again. */
     readonly retryAt?: Date;
-    /** With DIRECTORY_USER_REFUSED or NOTHING_TO_CHANGE: the credential's own reason, a key of `words.refusals`. */
+    /**
+     * With DIRECTORY_USER_REFUSED or NOTHING_TO_CHANGE: the credential's own reason, a key of `words.refusals`;
+     * with DIRECTORY_OUTCOME_UNKNOWN, the step before the change that was unconfirmed, a key of `words.unconfirmedSteps`.
+     */
     readonly reason?: string;
     /** The app the policy's push goes to ("Okta Verify"), for the `verify` policy's failures. */
     readonly verifierApp?: string;
@@ -33,6 +36,8 @@ export function failureMessage(
   const email = failure.email ? `*${escapeMrkdwn(failure.email)}*` : 'your Slack email';
   const again = `Run \`${words.command}\` again`;
   const own = failure.reason !== undefined ? words.refusals?.[failure.reason] : undefined;
+  // Only a step before the change was unconfirmed: the credential says which, and what was not done.
+  const step = failure.reason !== undefined ? words.unconfirmedSteps?.[failure.reason] : undefined;
   const after = failure.retryAt ? `after ${slackTime(failure.retryAt)}` : 'later';
   // The app's name where it is known ("the Okta Verify request"); else words that read as a
   // sentence without it ("the request to your sign-in app"), e.g. a record from a verifier no longer listed.
@@ -114,7 +119,7 @@ export function failureMessage(
     },
     // Never "nothing was changed": the change was sent, and may have been made. "Did not confirm":
     // true of a change never answered and of one answered 500, 502 or 504 (failed midway).
-    DIRECTORY_OUTCOME_UNKNOWN: {
+    DIRECTORY_OUTCOME_UNKNOWN: step ?? {
       headline: `${dir} did not confirm the ${change.verb}, so Latchkey cannot tell whether your ${words.short} was ${change.done}.`,
       next: words.unconfirmedNext ?? (words.change
         ? `${again} in a few minutes; if it keeps failing, contact IT and quote the reference below.`

@@ -28,6 +28,13 @@ export interface SubjectWords {
    * secret and needs more than a run again (an approval) says what to expect and to ask IT instead.
    */
   readonly unconfirmedNext?: string;
+  /**
+   * A change made in steps (Okta's unlock, then its reset): what to say when a step before the
+   * change itself was not confirmed, so only that step's outcome is unknown and the change itself
+   * was never sent. By the step's key (snake_case), which the adapter gives its failure as its
+   * `reason` and the audit record keeps.
+   */
+  readonly unconfirmedSteps?: Readonly<Record<string, UnconfirmedStepWords>>;
   /** Said when the person's own limit is used up; by default, that many resets an hour. */
   readonly limitReached?: string;
   /**
@@ -56,6 +63,12 @@ export function changeOf(words: Pick<SubjectWords, 'change'>): ChangeWords {
 /** "Resetting", "Unlocking": for the start of a sentence. */
 export function capitalized(word: string): string {
   return word.charAt(0).toUpperCase() + word.slice(1);
+}
+
+/** A step before the change whose outcome is unknown: what may have happened, and what to do next. */
+export interface UnconfirmedStepWords {
+  readonly headline: string;
+  readonly next: string;
 }
 
 /** One of a directory's own refusals, in words: as failure-message.ts says the shared ones. */

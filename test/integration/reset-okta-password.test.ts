@@ -135,6 +135,21 @@ describe('/reset-okta-password', () => {
     });
   });
 
+  it("a locked-out account whose unlock, the step before the reset, is answered 500: told that the unlock's outcome is unknown and the password was not reset, never that Latchkey cannot tell whether it was", async () => {
+    okta().users.get('00ubob')!.status = 'LOCKED_OUT';
+    const { final } = await h.reset(COMMAND, 'UBOB', { beforeSubmit: () => okta().failNext('Unlock', { status: 500, errorCode: 'E0000009', summary: 'Internal Server Error' }) });
+    const said = JSON.stringify(final.blocks);
+    expect(said).toContain('Okta did not confirm unlocking your Okta account, so Latchkey cannot tell whether it is unlocked. Your Okta password was not reset.');
+    expect(said).toContain('If you remember your password, try signing in with it. Otherwise run `/reset-okta-password` again in a few minutes; if it keeps failing, contact IT and quote the reference below.');
+    expect(said).not.toContain('whether your Okta password was reset');
+    expect(secretIn(final)).toBeUndefined();
+    // The unlock was sent once; the reset itself never.
+    expect(okta().callsTo('Unlock')).toHaveLength(1);
+    expect(okta().callsTo('ExpirePassword')).toEqual([]);
+    const records = await h.waitForAudit('UBOB', (r) => r.action === 'reset_okta_password' && r.phase === 'outcome' && r.errorCode === 'DIRECTORY_OUTCOME_UNKNOWN');
+    expect(records.filter((r) => r.errorCode === 'DIRECTORY_OUTCOME_UNKNOWN')).toEqual([expect.objectContaining({ outcome: 'failure', reason: 'unlock_unconfirmed' })]);
+  });
+
   it('the lookup answered 500, before any change: Okta is "not answering", and nothing was changed', async () => {
     okta().failNext('ListUsers', { status: 500, errorCode: 'E0000009', summary: 'Internal Server Error' });
     const { view } = await h.open(COMMAND, 'UMAX');

@@ -32,8 +32,9 @@ describe('audit record', () => {
     expect(() => toAuditRecord({ ...base, outcome: 'partial', incomplete: [{ step: 'pw=Zq7#Kd9 set', code: 'INTERNAL' }] }, at, 400)).toThrow();
   });
 
-  it('a refusal reason is accepted only when a credential in the registry declares it', () => {
-    expect(AUDIT_REASONS).toEqual([...new Set(CREDENTIALS.flatMap((c) => Object.keys(c.words.refusals ?? {})))]);
+  it('a reason (a refusal, or a step left unconfirmed) is accepted only when a credential in the registry declares it', () => {
+    expect(AUDIT_REASONS).toEqual([...new Set(CREDENTIALS.flatMap((c) => [...Object.keys(c.words.refusals ?? {}), ...Object.keys(c.words.unconfirmedSteps ?? {})]))]);
+    expect(AUDIT_REASONS).toContain('unlock_unconfirmed');
     expect(() => toAuditRecord({ ...base, phase: 'refused', errorCode: 'DIRECTORY_USER_REFUSED', reason: 'no_credential_declares_this' }, at, 400)).toThrow();
     for (const reason of AUDIT_REASONS) {
       const record = toAuditRecord({ ...base, phase: 'refused', errorCode: 'DIRECTORY_USER_REFUSED', reason }, at, 400);

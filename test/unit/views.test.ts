@@ -33,6 +33,7 @@ function allModals(credential: Credential): ModalView[] {
     resultView({}, words),
     ...FAILURE_CODES.map((code) => failureView({ code, email: 'ann@example.com', requestId: 'r1' }, words)),
     ...Object.keys(words.refusals ?? {}).map((reason) => failureView({ code: 'DIRECTORY_USER_REFUSED', reason, email: 'ann@example.com', requestId: 'r1' }, words)),
+    ...Object.keys(words.unconfirmedSteps ?? {}).map((reason) => failureView({ code: 'DIRECTORY_OUTCOME_UNKNOWN', reason, email: 'ann@example.com', requestId: 'r1' }, words)),
   ];
 }
 

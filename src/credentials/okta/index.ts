@@ -1,7 +1,7 @@
 import type { RefusalWords } from '../../views/words';
 import type { AdapterContext, Credential } from '../credential';
 import { checkOkta, OKTA_SETTINGS, type OktaSettings } from '../okta-api';
-import { OKTA_REFUSALS, type OktaAction } from './okta-actions';
+import { OKTA_REFUSALS, OKTA_STEPS, type OktaAction } from './okta-actions';
 
 export type { OktaSettings };
 
@@ -48,6 +48,13 @@ export const okta: Credential<OktaSettings> = {
     receipt: 'Okta password',
     homeButton: 'Reset my Okta password',
     refusals: { [OKTA_REFUSALS.masteredElsewhere]: PASSWORD_MASTERED_ELSEWHERE },
+    // A locked account is unlocked first; if Okta does not confirm that, the reset is never sent.
+    unconfirmedSteps: {
+      [OKTA_STEPS.unlock]: {
+        headline: 'Okta did not confirm unlocking your Okta account, so Latchkey cannot tell whether it is unlocked. Your Okta password was not reset.',
+        next: 'If you remember your password, try signing in with it. Otherwise run `/reset-okta-password` again in a few minutes; if it keeps failing, contact IT and quote the reference below.',
+      },
+    },
   },
   audit: { action: 'reset_okta_password', directory: 'okta' },
   // A locked-out person who remembers their password need not lose it.

@@ -13,3 +13,12 @@ export const OKTA_REFUSALS = {
   /** The user is mastered by another system (Active Directory, LDAP), which Okta leaves to it. */
   masteredElsewhere: 'mastered_elsewhere',
 } as const;
+
+/**
+ * The steps before a change whose outcome may be unknown (the keys of the credentials'
+ * `words.unconfirmedSteps`): the unlock a password reset makes first.
+ */
+export const OKTA_STEPS = {
+  /** The unlock before a password reset was sent but not confirmed: the reset itself was not sent. */
+  unlock: 'unlock_unconfirmed',
+} as const;

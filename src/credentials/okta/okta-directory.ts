@@ -3,7 +3,7 @@ import { LatchkeyFailure, type FailureCode } from '../../flows/failure';
 import type { ChangeResult, Directory, DirectoryUser } from '../../flows/ports';
 import { Secret } from '../../flows/secret';
 import type { HttpFetch } from '../../http/fetch';
-import { OKTA_REFUSALS, type OktaAction } from './okta-actions';
+import { OKTA_REFUSALS, OKTA_STEPS, type OktaAction } from './okta-actions';
 import type { JsonAnswer } from '../http-errors';
 import { callOkta, oktaFailure, oktaPolicy, TOKEN_ERRORS } from '../okta-api';
 
@@ -100,11 +100,26 @@ export class OktaDirectory implements Directory {
 
   /** Unlocks a locked account first; then a temporary password, and every other session signed out. */
   private async resetPassword(id: string, locked: boolean | undefined): Promise<ChangeResult> {
-    if (locked) await this.call('POST', `/api/v1/users/${id}/lifecycle/unlock`, 'okta:Unlock', [NOT_LOCKED]);
+    if (locked) await this.unlockFirst(id);
     const answer = await this.call('POST', `/api/v1/users/${id}/lifecycle/expire_password_with_temp_password?revokeSessions=true`, 'okta:ExpirePassword');
     const temp = (answer.body as { tempPassword?: unknown } | undefined)?.tempPassword;
     if (typeof temp !== 'string' || temp === '') throw new LatchkeyFailure('DIRECTORY_REJECTED', 'okta:ExpirePassword returned no temporary password');
     return { secret: new Secret(temp) };
+  }
+
+  /**
+   * The unlock a password reset makes first. Unconfirmed, only its outcome is unknown: the reset is
+   * not sent, and the failure says which step (OKTA_STEPS), so the person is not told the password may have been reset.
+   */
+  private async unlockFirst(id: string): Promise<void> {
+    try {
+      await this.call('POST', `/api/v1/users/${id}/lifecycle/unlock`, 'okta:Unlock', [NOT_LOCKED]);
+    } catch (err) {
+      if (err instanceof LatchkeyFailure && err.code === 'DIRECTORY_OUTCOME_UNKNOWN') {
+        throw new LatchkeyFailure(err.code, err.detail, { cause: err.cause, reason: OKTA_STEPS.unlock });
+      }
+      throw err;
+    }
   }
 
   /**
