@@ -153,9 +153,9 @@ describe('a start that cannot go on', () => {
   });
 
   it("a Slack that rate-limits auth.test is tried again within the start's bound, not for as long as Retry-After says, then a fatal line saying so", async () => {
-    const seen: string[] = [];
+    const seen: { path: string; bolts: boolean }[] = [];
     const limited = createHttpServer((req, res) => {
-      seen.push(req.url!);
+      seen.push({ path: req.url!, bolts: /@slack:web-api/.test(req.headers['user-agent'] ?? '') });
       res.writeHead(429, { 'retry-after': '60' }).end();
     });
     await new Promise<void>((resolve) => limited.listen(0, '127.0.0.1', resolve));
@@ -164,7 +164,12 @@ describe('a start that cannot go on', () => {
       expect(status).toBe(1);
       // The bound, by what it counts: 4 tries 1, 2 and 4 s apart, not a minute as Retry-After asks, each
       // try two auth.test (the workspace's check and Bolt's own), neither tried again by its client.
-      expect(seen).toEqual(Array(8).fill('/api/auth.test'));
+      // Bolt's last may not have left when the start gives up: they are sent together, and the
+      // workspace's answer can end the start first.
+      expect(seen.every((s) => s.path === '/api/auth.test')).toBe(true);
+      expect(seen.filter((s) => !s.bolts)).toHaveLength(4);
+      expect(seen.filter((s) => s.bolts).length).toBeGreaterThanOrEqual(3);
+      expect(seen.filter((s) => s.bolts).length).toBeLessThanOrEqual(4);
       expect(lines.filter((l) => l.msg === TRYING_AGAIN).map((l) => l.retryInMs)).toEqual([1_000, 2_000, 4_000]);
       expect(fatal(lines)).toEqual([expect.objectContaining({ err: expect.stringMatching(/SLACK_API_URL after 4 tries \(rate-limited by Slack, retry after 60 s\)/) })]);
     } finally {
