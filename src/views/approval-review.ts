@@ -81,12 +81,13 @@ const COMES_BACK_MINUTES = Math.round(FINISH_OUTCOME_UNKNOWN_AFTER_MS / 60_000);
  * be decided (their change may have failed), and `retryRaced` that another admin is retrying it.
  * An approved one whose change is under way, or still to be finished by its requester, is not
  * closed for good: it comes back to the admins if that change does not finish (`decidableAt`: by
- * when, for a change already under way, as Approvals rules).
+ * when, for a change already under way, as Approvals rules). A failed change whose request's time
+ * ended before anyone retried it (`lapsed`) says so: nothing was applied, and its requester was told.
  */
 export function reviewClosedView(
   request: PendingRequest,
   words: ApprovalKindWords,
-  race: { decidable?: boolean; retryRaced?: boolean; decidableAt?: string } = {},
+  race: { decidable?: boolean; retryRaced?: boolean; decidableAt?: string; lapsed?: boolean } = {},
 ): ModalView {
   const decidable = race.decidable ?? false;
   const next = decidable
@@ -112,11 +113,21 @@ export function reviewClosedView(
       ...(race.retryRaced
         ? [section(`:busts_in_silhouette: Another admin ${request.status === 'APPROVED' ? 'is retrying this request now' : 'retried this request at the same moment'}, so your decision was not recorded.`)]
         : []),
+      ...(race.lapsed ? [section(lapsedRetryLine(request, words))] : []),
       section(approvalFacts(request, words)),
       section(approvalStatusLine(request, words, decidable)),
-      ...(next ? [context(next)] : []),
+      // Lapsed: its own line says what became of it.
+      ...(next && !race.lapsed ? [context(next)] : []),
     ],
   });
+}
+
+/** A failed change whose request's time ended before anyone retried it (Approvals' `lapsed`), to the admin who clicked it. */
+function lapsedRetryLine(request: PendingRequest, words: ApprovalKindWords): string {
+  return (
+    `:zzz: This request's time ended at ${slackTime(new Date(request.expiresAt))} before its change was retried, so it can no longer be applied. ` +
+    `Nothing was applied by your click. <@${request.requester.userId}> has been told to ask again with \`${words.subjectOf(request).command}\`.`
+  );
 }
 
 /** What came of the admin's decision; `decidable` as Approvals rules it for the request now (a failed change an admin can retry). */

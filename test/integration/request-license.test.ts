@@ -393,9 +393,18 @@ describe('/request-license expiry', () => {
       // Told once: another admin's Home open changes nothing more.
       await h.openHome('UADA');
       expect(h.slack.calls.filter(toldAgain)).toHaveLength(1);
-      // An admin who had it open, or clicks Review on its message, cannot retry it.
+      // An admin who had it open, or clicks Review on its message, cannot retry it, and is told why:
+      // its request's time ended, their click applied nothing, and its requester was told to ask again.
+      const said = (view: Record<string, any>) => (view.blocks as any[]).map((b) => b.text?.text ?? (b.elements ?? []).map((e: any) => e.text).join(' ')).join('\n');
+      const lapsedWords = (text: string) => {
+        expect(text).toContain("This request's time ended at <!date^");
+        expect(text).toContain('before its change was retried, so it can no longer be applied. Nothing was applied by your click.');
+        expect(text).toContain('<@UBOB> has been told to ask again with `/request-license`.');
+        expect(text).not.toContain('already');
+      };
       const late = await reviewing('UADA');
       expect(late.view.submit).toBeUndefined();
+      lapsedWords(said(late.view));
       const stale = await h.submit('UADA', opened.view, {
         values: {
           decision: { decision: { type: 'radio_buttons', selected_option: { value: 'approve' } } },
@@ -403,7 +412,9 @@ describe('/request-license expiry', () => {
         },
       });
       expect(stale.status).toBe(200);
-      expect(JSON.stringify(await h.viewUpdate(opened.viewId, 3))).toContain('<@UBOB> can ask again');
+      const staleView = await h.viewUpdate(opened.viewId, 3);
+      expect(JSON.stringify(staleView)).toContain('<@UBOB> can ask again');
+      lapsedWords(said(staleView));
       expect(h.chime.users.get('chime-bob')?.LicenseType).toBe('Basic');
       // Its requester asks again, and the new request goes to the admins.
       const again = await h.open('/request-license', 'UBOB');
@@ -469,7 +480,7 @@ describe('/request-license expiry, decided as it lapses', () => {
     }
     const result = JSON.stringify(await h.viewUpdate(retry.viewId, 2));
     expect(result).toContain('<@UBOB> can ask again');
-    expect(result).toContain('It cannot be decided again.');
+    expect(result).toContain('so it can no longer be applied. Nothing was applied by your click.');
     expect(h.chime.callsTo('UpdateUser')).toEqual([]);
     expect(h.chime.users.get('chime-bob')?.LicenseType).toBe('Basic');
     h.clock.offsetMs = 0;

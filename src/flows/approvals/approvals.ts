@@ -75,6 +75,11 @@ export interface ApprovalFailure {
   readonly retryRaced?: boolean;
   /** With `request`: when its change under way, if it has not finished by then, comes back to the admins (unknownAt). */
   readonly decidableAt?: string;
+  /**
+   * With `request`: a failed change retried no more, its request's time having ended
+   * (closeLapsedRetry): nothing was applied, and its requester is told to ask again.
+   */
+  readonly lapsed?: boolean;
 }
 
 /** Where requests are announced and people told; implemented with Slack messages. */
@@ -235,12 +240,12 @@ export class Approvals {
     reviewer: Requester,
     requestId: string,
   ): Promise<
-    { ok: true; state: 'decide'; request: PendingRequest; details: Detail } | { ok: true; state: 'closed'; request: PendingRequest; decidableAt?: string } | ApprovalFailure
+    { ok: true; state: 'decide'; request: PendingRequest; details: Detail } | { ok: true; state: 'closed'; request: PendingRequest; decidableAt?: string; lapsed?: boolean } | ApprovalFailure
   > {
     try {
       const request = await this.loadForReviewer(reviewer, requestId);
       const current = await this.closeLapsedRetry(await this.expireIfDue(request));
-      if (!this.decidable(current)) return { ok: true, state: 'closed', request: current, ...this.unknownAt(current) };
+      if (!this.decidable(current)) return { ok: true, state: 'closed', request: current, ...this.unknownAt(current), ...(this.retryLapsed(current) && { lapsed: true }) };
       const details = await this.kindOf(current).reviewDetails(current);
       return { ok: true, state: 'decide', request: current, details };
     } catch (err) {
@@ -265,6 +270,7 @@ export class Approvals {
       return this.fail(err, { requester: reviewer, step: 'decide', requestId });
     }
     if (request.status === 'EXPIRED') return { ok: false, code: 'REQUEST_EXPIRED', request };
+    if (this.retryLapsed(request)) return { ok: false, code: 'REQUEST_EXPIRED', request, lapsed: true };
     // A status this version does not know is never decidable (fail closed): shown as it is, unchanged.
     if (!this.decidable(request) || request.status === UNKNOWN_STATUS) return { ok: false, code: 'REQUEST_DECIDED', request, ...this.unknownAt(request) };
     const kind = this.kindOf(request);
@@ -332,7 +338,7 @@ export class Approvals {
           this.warn(err, now, 'closing a lapsed failed change failed');
           return now;
         });
-        return { ok: false, code: 'REQUEST_DECIDED', request: closed, ...this.unknownAt(closed) };
+        return { ok: false, code: 'REQUEST_EXPIRED', request: closed, lapsed: true };
       }
       await change.failed('REQUEST_DECIDED');
       // Another admin's decision (or retry) took it first: say where it stands now, and whether it
