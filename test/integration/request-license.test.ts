@@ -485,4 +485,54 @@ describe('/request-license expiry, decided as it lapses', () => {
     expect(h.chime.users.get('chime-bob')?.LicenseType).toBe('Basic');
     h.clock.offsetMs = 0;
   }, 30_000);
+
+  it("a change approved in time whose apply fails just after its request's time ended: its requester is told to ask again, once, as when a failed change lapses", async () => {
+    h ??= await Harness.start({ env: { LICENSE_REQUEST_TTL_HOURS: '1' }, dynamoGate: true });
+    h.clock.offsetMs = 0;
+    h.slack.clear();
+    h.chime.clear();
+    const { view, viewId } = await h.open('/request-license', 'UCARL');
+    await h.submit('UCARL', view, {
+      values: {
+        license: { license: { type: 'radio_buttons', selected_option: { value: 'Pro' } } },
+        reason: { reason: { type: 'plain_text_input', value: 'webinars' } },
+      },
+    });
+    await h.viewUpdate(viewId, 2);
+    const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes('<@UCARL>'));
+    const requestId = (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0].value as string;
+    const message = { channel: post.result!.channel as string, ts: post.result!.ts as string };
+    const opened = await h.opening((trigger) => h.click('UADA', 'license_review', requestId, message, trigger));
+
+    // Ada approves it in time; Chime is slow to answer, and fails, by when the request's time has ended.
+    h.chime.failNext('UpdateUser', 'ServiceUnavailableException', 5);
+    const release = h.chime.hold(['UpdateUser']);
+    try {
+      await h.submit('UADA', opened.view, {
+        values: {
+          decision: { decision: { type: 'radio_buttons', selected_option: { value: 'approve' } } },
+          comment: { comment: { type: 'plain_text_input', value: null } },
+        },
+      });
+      for (let i = 0; i < 100 && h.chime.callsTo('UpdateUser').length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(h.chime.callsTo('UpdateUser').length).toBeGreaterThanOrEqual(1);
+      h.clock.offsetMs = 3_600_000 + 1_000;
+    } finally {
+      release();
+    }
+    try {
+      expect(JSON.stringify(await h.viewUpdate(opened.viewId, 2))).toContain('<@UCARL> can ask again with `/request-license`');
+      const toldAgain = (c: SlackCall) => c.method === 'chat.postMessage' && c.args.channel === 'DUCARL' && JSON.stringify(c.args).includes('to ask again');
+      const dm = await h.slack.waitForCall('chat.postMessage', toldAgain);
+      expect(JSON.stringify(dm.args)).toContain('Run `/request-license` to ask again');
+      expect(JSON.stringify(dm.args)).toContain('Amazon Chime is not answering right now');
+      // Told once: no admin's read tells them again.
+      await h.openHome('UMAX');
+      await h.openHome('UADA');
+      expect(h.slack.calls.filter(toldAgain)).toHaveLength(1);
+      expect(h.chime.users.get('chime-carl')?.LicenseType).toBe('Basic');
+    } finally {
+      h.clock.offsetMs = 0;
+    }
+  }, 30_000);
 });

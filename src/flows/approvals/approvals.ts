@@ -604,12 +604,17 @@ export class Approvals {
    * among the failed changes, in the same write, until an admin retries or denies it (awaitingRetry).
    */
   private async apply(reviewer: Requester, approved: PendingRequest, change: (request: PendingRequest) => Promise<void>): Promise<PendingRequest> {
-    const settle = async (status: PendingStatus, errorCode?: FailureCode) =>
-      (await this.move(approved, ['APPROVED'], status, { errorCode }).catch(() => undefined)) ?? {
-        ...approved,
-        status,
-        errorCode,
-      };
+    const settle = async (status: PendingStatus, errorCode?: FailureCode) => {
+      const at = this.deps.clock.now();
+      const settled = await this.move(approved, ['APPROVED'], status, { errorCode }, undefined, at).catch(() => undefined);
+      // Failed past its request's time (as listing ruled it, at the same moment): retried no more,
+      // and on no list a read would close it from, so its requester is told now to ask again, as
+      // closeLapsedRetry tells them.
+      if (settled?.status === 'APPLY_FAILED' && this.retryLapsed(settled, at)) {
+        await this.deps.announcer.tellRequester(settled).catch((err: unknown) => this.warn(err, settled, 'requester DM failed'));
+      }
+      return settled ?? { ...approved, status, errorCode };
+    };
     let audited: AuditedChange;
     try {
       audited = await this.trail.begin(this.auditStep('apply', reviewer, approved));
@@ -632,9 +637,16 @@ export class Approvals {
    * Moves a request (one conditional write: PendingRequestStore.transition) and, in the same write,
    * onto the list its new state belongs on, as `listing` rules: no caller names a list.
    */
-  private move(request: PendingRequest, from: readonly PendingStatus[], to: PendingStatus, changes: PendingChanges = {}, condition?: TransitionCondition): Promise<PendingRequest | undefined> {
+  private move(
+    request: PendingRequest,
+    from: readonly PendingStatus[],
+    to: PendingStatus,
+    changes: PendingChanges = {},
+    condition?: TransitionCondition,
+    at: Date = this.deps.clock.now(),
+  ): Promise<PendingRequest | undefined> {
     const moved: PendingRequest = { ...request, status: to, expiresAt: changes.expiresAt ?? request.expiresAt };
-    return this.deps.store.transition(request.id, from, to, { ...changes, ...this.listing(moved) }, condition);
+    return this.deps.store.transition(request.id, from, to, { ...changes, ...this.listing(moved, at) }, condition);
   }
 
   /**
@@ -644,9 +656,9 @@ export class Approvals {
    * admin's click would retry, until it is retried, denied, or past its request's time
    * (awaitingRetry); otherwise its requester's own list.
    */
-  private listing(request: PendingRequest): Pick<PendingChanges, 'underway' | 'retryable'> {
+  private listing(request: PendingRequest, at: Date): Pick<PendingChanges, 'underway' | 'retryable'> {
     if (request.status === 'FINISHING' || (request.status === 'APPROVED' && !this.handsOver(request))) return { underway: true };
-    if (request.status === 'APPLY_FAILED' && !this.handsOver(request) && !this.retryLapsed(request)) return { retryable: true };
+    if (request.status === 'APPLY_FAILED' && !this.handsOver(request) && !this.retryLapsed(request, at)) return { retryable: true };
     return {};
   }
 
@@ -681,8 +693,8 @@ export class Approvals {
   }
 
   /** A failed change an admin's click would retry, past its request's time: retried no more (closeLapsedRetry). */
-  private retryLapsed(request: PendingRequest): boolean {
-    return request.status === 'APPLY_FAILED' && !this.handsOver(request) && Date.parse(request.expiresAt) <= this.deps.clock.now().getTime();
+  private retryLapsed(request: PendingRequest, at: Date = this.deps.clock.now()): boolean {
+    return request.status === 'APPLY_FAILED' && !this.handsOver(request) && Date.parse(request.expiresAt) <= at.getTime();
   }
 
   /**
