@@ -33,8 +33,7 @@ export function approvalStatusLine(request: PendingRequest, words: ApprovalKindW
       return sentence(`:white_check_mark: Approved by ${by}${when} and applied${comment}`);
     case 'APPLY_FAILED':
       return (
-        // Sent but not confirmed (DIRECTORY_OUTCOME_UNKNOWN): never "not applied", since it may have been.
-        `:warning: Approved by ${by}${when}, but ${request.errorCode === 'DIRECTORY_OUTCOME_UNKNOWN' ? 'the change may or may not have been applied' : 'the change was not applied'}: ` +
+        `:warning: Approved by ${by}${when}, but ${failedChangeApplied(request)}: ` +
         `${recordedFailureHeadline({ code: request.errorCode ?? 'INTERNAL' }, words.subjectOf(request))} ` +
         (decidable
           ? 'An admin can approve it again to retry.'
@@ -54,6 +53,15 @@ export function approvalStatusLine(request: PendingRequest, words: ApprovalKindW
     case 'UNKNOWN':
       return unknownStatusLine(request);
   }
+}
+
+/**
+ * Whether a failed change (APPLY_FAILED) was applied, as everyone is told it (its admins' line, its
+ * requester's notice): sent but not confirmed (DIRECTORY_OUTCOME_UNKNOWN), never "not applied",
+ * since it may have been.
+ */
+export function failedChangeApplied(request: PendingRequest): string {
+  return request.errorCode === 'DIRECTORY_OUTCOME_UNKNOWN' ? 'the change may or may not have been applied' : 'the change was not applied';
 }
 
 /** The reference IT checks a request's change with: its kind's, or the request's own. */

@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { closedOutcomeUnknown, type Detail, type PendingRequest } from '../flows/approvals/pending-request';
-import { outcomeUnknownCheck } from './approval-status';
+import { failedChangeApplied, outcomeUnknownCheck } from './approval-status';
 import { recordedFailureHeadline } from './failure-message';
 import { context, escapeMrkdwn, quoted, section, slackTime } from './blocks';
 import type { ApprovalKindWords } from './approval-words';
@@ -60,8 +60,7 @@ function licenseNotice(request: PendingRequest, words: LicenseVocabulary['words'
   }
   if (request.status === 'APPLY_FAILED') {
     // Told only once it is retried no more (its request's time ended): until then an admin retries it.
-    const made = request.errorCode === 'DIRECTORY_OUTCOME_UNKNOWN' ? 'the change may or may not have been applied' : 'the change was not applied';
-    const text = `Your request to change your ${words.what} to ${to} was approved by ${by}, but ${made}, and it was not retried before your request's time ended.`;
+    const text = `Your request to change your ${words.what} to ${to} was approved by ${by}, but ${failedChangeApplied(request)}, and it was not retried before your request's time ended.`;
     return {
       text,
       blocks: [

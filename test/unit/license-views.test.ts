@@ -131,6 +131,15 @@ describe('license views', () => {
     }
   });
 
+  it.each([
+    ['DIRECTORY_OUTCOME_UNKNOWN', 'the change may or may not have been applied'],
+    ['DIRECTORY_UNAVAILABLE', 'the change was not applied'],
+  ])('a failed change (%s) is said the same way to its admins and, once retried no more, to its requester: "%s"', (errorCode, words) => {
+    const failed = request('APPLY_FAILED', { errorCode });
+    expect(JSON.stringify(approvalMessage(failed, W, false))).toContain(`but ${words}: `);
+    expect(decisionNotice(failed).text).toBe(`Your request to change your Amazon Chime license to Pro was approved by <@UADA>, but ${words}, and it was not retried before your request's time ended.`);
+  });
+
   it('the requester hears the outcome with the comment', () => {
     expect(decisionNotice(request('DENIED')).text).toBe('Your request to change your Amazon Chime license to Pro was denied by <@UADA>.');
     expect(JSON.stringify(decisionNotice(request('DENIED')).blocks)).toContain('ok &lt;!here&gt;');
