@@ -53,6 +53,8 @@ export interface Activity {
   readonly reason?: string;
   /** The `verify` policy's: the verifier's audit name, so a failed push can name its app. */
   readonly verifier?: string;
+  /** An approved reset's steps: which credential (its registry ID), for the views to name in its plug-in's words. */
+  readonly credential?: string;
   /** License steps: whom a decision was about, what was asked for, what was decided. */
   readonly subject?: Requester;
   readonly licenseTo?: string;
@@ -354,6 +356,7 @@ export function activityOf(events: readonly AuditEvent[], now: Date, requests: r
     const incomplete = last.find((r) => r.incomplete?.length)?.incomplete;
     const decision = records.find((r) => r.decision)?.decision;
     const verifier = last.find((r) => r.verifier)?.verifier;
+    const credential = records.find((r) => r.credential)?.credential;
     const pending = pendingOf(first);
     const stands = pending ? standing.get(pending) : undefined;
     return {
@@ -372,6 +375,7 @@ export function activityOf(events: readonly AuditEvent[], now: Date, requests: r
       ...(errorCode && { errorCode }),
       ...(reason !== undefined && { reason }),
       ...(verifier && { verifier }),
+      ...(credential && { credential }),
       ...(pending && { pendingRequestId: pending }),
       ...(stands && { standing: stands }),
       ...(detail?.subject && { subject: detail.subject }),

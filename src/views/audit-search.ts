@@ -2,7 +2,7 @@ import type { KnownBlock, ModalView } from '@slack/types';
 import { SEARCH_MAX_DAYS, type Activity, type SearchResult } from '../flows/home-tab';
 import { context, modal, plain, progressView, section, slackDate } from './blocks';
 import { failureLabel } from './failure-labels';
-import { activityState, type HomeWords } from './home-tab';
+import { activityState, recordOf, type HomeWords } from './home-tab';
 
 export const AUDIT_SEARCH = { callbackId: 'audit_search', person: 'person', from: 'from', to: 'to' } as const;
 export const AUDIT_SEARCH_PAGE_ACTION_ID = 'audit_search_page';
@@ -89,11 +89,9 @@ export function auditResultsView(args: SearchTerms & { result: SearchResult; pag
 
 /** One request: when, what, who, how it ended; the directory account only where an operator needs it. */
 function rowLine(row: Activity, words: HomeWords): string {
-  const action = words.actions[row.action];
-  const name = action?.name ?? row.action;
+  const { name, what, subject } = recordOf(row, words);
   const about = row.subject ? ` for <@${row.subject.userId}>` : '';
-  const license = row.licenseTo ? ` (${row.licenseFrom ? `${row.licenseFrom} → ` : ''}${row.licenseTo})` : '';
-  const why = row.errorCode ? ` ${failureLabel(row.errorCode, { reason: row.reason, words: action?.words })}.` : '';
+  const why = row.errorCode ? ` ${failureLabel(row.errorCode, { reason: row.reason, words: subject })}.` : '';
   const state =
     row.state === 'failed' || row.state === 'refused'
       ? `${row.state === 'failed' ? ':x: Failed:' : ':no_entry_sign: Refused:'}${why.slice(0, -1)}`
@@ -103,8 +101,8 @@ function rowLine(row: Activity, words: HomeWords): string {
   const operator = (row.state !== 'succeeded' && row.state !== 'cancelled' && row.state !== 'refused') || row.deliveryFailed || row.applied === 'failed';
   const details = [
     `Reference \`${row.requestId}\``,
-    operator && row.directoryUserId && `${action?.words.directory ?? row.directory ?? 'directory'} user \`${row.directoryUserId}\``,
+    operator && row.directoryUserId && `${subject?.directory ?? row.directory ?? 'directory'} user \`${row.directoryUserId}\``,
     row.deliveryFailed && 'not shown to the person (Slack failed)',
   ].filter(Boolean);
-  return `${slackDate(new Date(row.at))} · *${name}*${license} by <@${row.actor.userId}>${about} · ${state}\n${details.join(' · ')}`;
+  return `${slackDate(new Date(row.at))} · *${name}*${what} by <@${row.actor.userId}>${about} · ${state}\n${details.join(' · ')}`;
 }

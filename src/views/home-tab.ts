@@ -67,12 +67,22 @@ function activityBlocks(activity: Part<readonly Activity[]>, words: HomeWords): 
 }
 
 function activityLine(a: Activity, words: HomeWords): string {
-  const action = words.actions[a.action];
-  const name = action?.name ?? a.action;
+  const { name, what, subject } = recordOf(a, words);
   const about = a.subject ? ` for <@${a.subject.userId}>` : '';
-  const license = a.licenseTo ? ` (${a.licenseFrom ? `${a.licenseFrom} → ` : ''}${a.licenseTo})` : '';
-  const why = a.errorCode && action ? ` ${recordedFailureHeadline({ code: a.errorCode, reason: a.reason, verifierApp: a.verifier ? words.verifiers[a.verifier] : undefined }, action.words)}` : '';
-  return `*${name}*${license}${about} · ${activityState(a, why)}\n${slackDate(new Date(a.at))} · Reference \`${a.requestId}\``;
+  const why = a.errorCode && subject ? ` ${recordedFailureHeadline({ code: a.errorCode, reason: a.reason, verifierApp: a.verifier ? words.verifiers[a.verifier] : undefined }, subject)}` : '';
+  return `*${name}*${what}${about} · ${activityState(a, why)}\n${slackDate(new Date(a.at))} · Reference \`${a.requestId}\``;
+}
+
+/**
+ * What a record is called, what it was about (after its name), and whose words tell its failures:
+ * a license step names the change asked for; an approved reset's step, its credential, in the
+ * credential's own words (its kind's are any credential's).
+ */
+export function recordOf(a: Activity, words: HomeWords): { readonly name: string; readonly what: string; readonly subject?: SubjectWords } {
+  const action = words.actions[a.action];
+  const credential = a.pendingRequestId && a.credential ? words.credentials[a.credential] : undefined;
+  const what = a.licenseTo ? ` (${a.licenseFrom ? `${a.licenseFrom} → ` : ''}${a.licenseTo})` : credential ? ` (${credential.words.what})` : '';
+  return { name: action?.name ?? a.action, what, subject: credential?.words ?? action?.words };
 }
 
 /** Where the thing stands: a request sent is not a request done, and an approval says whether its change was made. */
