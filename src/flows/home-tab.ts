@@ -220,7 +220,7 @@ export class HomeTab {
       work.catch((err: unknown) => logger.warn({ slackUserId: data.requester.userId, part: name, err: describeError(err) }, 'home tab follow-up failed'));
     await Promise.all([
       own.length + unfinished.length > 0 ? after('unknown outcomes', requests.showUnknown([...own, ...unfinished])) : undefined,
-      own.length + lapsed.length > 0 ? after('lapsed failed changes', requests.closeLapsedRetries([...own, ...lapsed])) : undefined,
+      own.some((r) => r.lapsed) || lapsed.length > 0 ? after('lapsed failed changes', requests.closeLapsedRetries([...own.filter((r) => r.lapsed), ...lapsed])) : undefined,
     ]);
   }
 

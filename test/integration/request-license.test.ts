@@ -531,6 +531,16 @@ describe('/request-license expiry, decided as it lapses', () => {
       await h.openHome('UADA');
       expect(h.slack.calls.filter(toldAgain)).toHaveLength(1);
       expect(h.chime.users.get('chime-carl')?.LicenseType).toBe('Basic');
+      // Carl's own Home tab shows it as it ended, and writes nothing for it, on this open or any other.
+      const itsWrite = (call: { operation: string; body: string }) => call.operation === 'UpdateItem' && call.body.includes(requestId);
+      const writes = h.dynamoGate.hold(itsWrite);
+      try {
+        expect(JSON.stringify((await h.openHome('UCARL')).home)).toContain('<@UCARL> can ask again with `/request-license`');
+        for (let i = 0; i < 25 && !h.dynamoGate.held.some(itsWrite); i++) await new Promise((r) => setTimeout(r, 20));
+        expect(h.dynamoGate.held.filter(itsWrite)).toEqual([]);
+      } finally {
+        writes();
+      }
     } finally {
       h.clock.offsetMs = 0;
     }

@@ -57,8 +57,13 @@ export interface AwaitingRetry extends Listed {
   readonly lapsed?: readonly PendingRequest[];
 }
 
-/** A person's own request as their Home tab shows it: with whether an admin can decide it now, as Approvals rules. */
-export type OwnRequest = PendingRequest & { readonly decidable: boolean };
+/**
+ * A person's own request as their Home tab shows it: with whether an admin can decide it now, as
+ * Approvals rules; `lapsed`: a failed change still on the failed list past its request's time,
+ * which closeLapsedRetries closes after the tab is shown (one already taken off is not marked, so
+ * showing it writes nothing).
+ */
+export type OwnRequest = PendingRequest & { readonly decidable: boolean; readonly lapsed?: boolean };
 
 export interface ApprovalFailure {
   readonly ok: false;
@@ -424,7 +429,8 @@ export class Approvals {
    * The person's own requests, newest first: the ones holding their open places (read by key,
    * never by scanning the queue), the ones whose change is under way or waits for a retry, and the
    * ones decided. Those waiting past their time are closed as read; a failed change past its
-   * request's time is shown as not decidable, and closed after (closeLapsedRetries).
+   * request's time is shown as not decidable, and, while still listed as failed, marked `lapsed`
+   * to be closed after (closeLapsedRetries).
    */
   async mine(requester: Requester, limit: number): Promise<OwnRequest[]> {
     const [held, underway, failed, decided] = await Promise.all([
@@ -434,12 +440,13 @@ export class Approvals {
       this.deps.store.decidedOf(requester.userId, limit),
     ]);
     const current = await Promise.all(held.map((r) => this.expireIfDue(r)));
+    const lapsed = new Set(failed.filter((r) => this.retryLapsed(r)).map((r) => r.id));
     const byId = new Map<string, PendingRequest>();
     for (const r of [...decided, ...underway, ...failed, ...current]) byId.set(r.id, r);
     return [...byId.values()]
       .sort((a, b) => compareText(b.createdAt, a.createdAt))
       .slice(0, limit)
-      .map((r) => ({ ...r, decidable: this.decidable(r) }));
+      .map((r) => ({ ...r, decidable: this.decidable(r), ...(lapsed.has(r.id) && { lapsed: true }) }));
   }
 
   /**
