@@ -1,0 +1,111 @@
+import type { Config } from '../config';
+import type { Policy } from '../flows/policy';
+import { CORE_COMMANDS, LICENSE_COMMAND, RESET_PICKER_COMMAND } from '../core-commands';
+import type { SubjectWords } from '../views/words';
+import { HOME_OPENED_EVENT } from '../handlers/home-opened';
+import { EVENTS_PATH } from './request-guard';
+import { scopesNeeded } from './scopes';
+
+/** What a manifest is made of: each part the registry or the configuration knows. */
+export interface ManifestParts {
+  /** The credentials to declare a command for, in the registry's order: their command and words. */
+  readonly credentials: readonly { readonly command: string; readonly words: Omit<SubjectWords, 'command'>; readonly policy: Policy }[];
+  /** The license requests' words, when /request-license is on. */
+  readonly licenses?: Omit<SubjectWords, 'command'>;
+  readonly scopes: readonly string[];
+  /**
+   * Where Slack sends its requests: an https origin (scheme and host, no path), to which the
+   * events path is added. Absent: Socket Mode, where Slack's requests come over its WebSocket.
+   */
+  readonly origin?: string;
+}
+
+const CORE_DESCRIPTIONS: Record<(typeof CORE_COMMANDS)[number], (licenses: Omit<SubjectWords, 'command'> | undefined) => string> = {
+  [RESET_PICKER_COMMAND]: () => 'Pick what to reset (every password and PIN Latchkey resets here)',
+  [LICENSE_COMMAND]: (licenses) => `Ask an admin to ${licenses?.change?.verb ?? 'change'} your ${licenses?.what ?? 'license'}`,
+};
+
+const sentence = (s: string) => `${s.charAt(0).toUpperCase()}${s.slice(1)}`;
+/** What a person is asked before the change, as Slack's command list says it. */
+const POLICY_NOTE: Record<Policy, string> = { 'self-service': '', verify: ' (you approve a push on your phone)', approval: ' (an admin approves)' };
+/** "Reset your Amazon Chime personal meeting PIN", "Reset your Okta MFA (an admin approves)": from the credential's words and policy. */
+const commandDescription = ({ words, policy }: ManifestParts['credentials'][number]) => sentence(`${words.change?.verb ?? 'reset'} your ${words.what}${POLICY_NOTE[policy]}`);
+/** "a; b; and c". */
+const listed = (items: readonly string[]) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join('; ')}; and ${items.at(-1)}`);
+
+/**
+ * Latchkey's Slack app manifest (Slack's schema, version 1), for what this deployment serves:
+ * one slash command per credential given, /reset, and /request-license when license requests
+ * are on; every request URL at `origin`. manifest.yml is this for every credential, at
+ * https://latchkey.example.com (a unit test keeps the two the same).
+ */
+export function slackManifest({ credentials, licenses, scopes, origin }: ManifestParts): Record<string, unknown> {
+  const url = origin === undefined ? {} : { url: `${origin}${EVENTS_PATH}` };
+  const requestUrl = origin === undefined ? {} : { request_url: `${origin}${EVENTS_PATH}` };
+  const commands = [
+    ...credentials.map((c) => ({ command: c.command, ...url, description: commandDescription(c), should_escape: false })),
+    ...(licenses ? [{ command: LICENSE_COMMAND, ...url, description: CORE_DESCRIPTIONS[LICENSE_COMMAND](licenses), should_escape: false }] : []),
+    { command: RESET_PICKER_COMMAND, ...url, description: CORE_DESCRIPTIONS[RESET_PICKER_COMMAND](licenses), should_escape: false },
+  ];
+  const can = [
+    ...credentials.map((c) => `${c.words.change?.verb ?? 'reset'} their ${c.words.what} (${c.command})`),
+    ...(licenses ? [`ask an admin to ${licenses.change?.verb ?? 'change'} their ${licenses.what} (${LICENSE_COMMAND}), who approves or denies it in a modal`] : []),
+  ];
+  return {
+    _metadata: { major_version: 1, minor_version: 1 },
+    display_information: {
+      name: 'Latchkey',
+      description: 'Reset your own passwords and PINs, without a helpdesk ticket.',
+      long_description:
+        `Latchkey lets employees, from Slack: ${listed(can)}. ` +
+        'It checks that the person is an active, full member of this workspace, finds them in the directory by their Slack email, ' +
+        'shows a new secret only to them in a private window, and writes an audit record of every attempt. ' +
+        "Its Home tab has a button for each reset and the person's own recent activity; for admins, the requests waiting for review, today's resets and what needs attention.",
+      background_color: '#1d3557',
+    },
+    features: {
+      app_home: { home_tab_enabled: true, messages_tab_enabled: true, messages_tab_read_only_enabled: true },
+      bot_user: { display_name: 'Latchkey', always_online: true },
+      slash_commands: commands,
+    },
+    oauth_config: { scopes: { bot: [...scopes] } },
+    settings: {
+      event_subscriptions: { ...requestUrl, bot_events: [HOME_OPENED_EVENT] },
+      interactivity: { is_enabled: true, ...requestUrl },
+      org_deploy_enabled: false,
+      socket_mode_enabled: origin === undefined,
+      token_rotation_enabled: false,
+    },
+  };
+}
+
+/** The manifest's parts for a configuration: its enabled credentials, its license requests, the scopes `npm run doctor` checks it for. */
+export function manifestPartsOf(config: Config): Omit<ManifestParts, 'origin'> {
+  return {
+    credentials: config.credentials.map(({ credential: { command, words, id } }) => ({ command, words, policy: config.policies.get(id) ?? 'self-service' })),
+    ...(config.licenses?.provider.credential.licenses && { licenses: config.licenses.provider.credential.licenses.words }),
+    scopes: scopesNeeded({ usergroup: config.admins.usergroupId !== undefined, approvalsChannel: config.licenses !== undefined }),
+  };
+}
+
+/**
+ * The origin Slack is to send its requests to, from what an admin typed (`--url`): an https URL of
+ * a host, without a path, query or user. Or why not, in a sentence saying what to give instead.
+ */
+export function manifestOrigin(typed: string): { origin: string } | { problem: string } {
+  const example = 'such as https://latchkey.example.com';
+  let url: URL;
+  try {
+    url = new URL(typed);
+  } catch {
+    return { problem: `--url must be the https:// address Slack reaches Latchkey at, ${example}: "${typed}" is not a URL` };
+  }
+  if (url.protocol !== 'https:') {
+    return { problem: `--url must start with https:// (${example}): Slack sends its requests only to https, so put TLS in front of Latchkey (a load balancer or reverse proxy) and give that address` };
+  }
+  if (url.username || url.password) return { problem: `--url must not hold a user or password: give the host only, ${example}` };
+  if (url.pathname !== '/' || url.search || url.hash) {
+    return { problem: `--url must be the host only, ${example}, without a path, query or fragment (got ${url.pathname}${url.search}${url.hash}): Latchkey adds ${EVENTS_PATH} to it` };
+  }
+  return { origin: url.origin };
+}

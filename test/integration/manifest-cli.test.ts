@@ -1,0 +1,114 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { manifestSchemaErrors } from '../support/manifest-schema';
+
+const CLI = join(__dirname, '..', '..', 'dist', 'manifest-cli.js');
+
+/** Settings of an admin who has set up Okta only: what the Slack app does not give yet (no SLACK_*). */
+const OKTA_ONLY = { OKTA_ORG_URL: 'https://acme.okta.com', OKTA_API_TOKEN: '00okta-api-token-of-forty-characters-xx' };
+/** Amazon Chime, with license requests on (an approvals channel and an admin). */
+const CHIME_WITH_LICENSES = { CHIME_ACCOUNT_ID: '5f2c1d2e-8a7b-4c3d-9e8f-0a1b2c3d4e5f', APPROVALS_CHANNEL_ID: 'C0APPROVALS', ADMIN_USER_IDS: 'U0ADMIN' };
+
+/**
+ * `npm run manifest -- --url https://host`, as an admin runs it before the Slack app exists: in a
+ * directory of its own (no .env), with only the directories' settings.
+ */
+function manifestCli(args: string[], env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const cwd = mkdtempSync(join(tmpdir(), 'latchkey-manifest-'));
+  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { PATH: process.env.PATH!, HOME: cwd, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve) => child.on('exit', (status) => resolve({ status, stdout, stderr })));
+}
+
+type Manifest = {
+  features: { slash_commands: { command: string; url?: string; description: string }[] };
+  oauth_config: { scopes: { bot: string[] } };
+  settings: { event_subscriptions: { request_url?: string }; interactivity: { request_url?: string }; socket_mode_enabled: boolean };
+};
+/** Every URL the manifest gives Slack, wherever it is. */
+function urlsOf(manifest: unknown): string[] {
+  return JSON.stringify(manifest).match(/"https?:\/\/[^"]*"/g)?.map((u) => JSON.parse(u) as string) ?? [];
+}
+
+describe('npm run manifest', () => {
+  it("prints a manifest Slack's schema accepts, with the commands of the credentials enabled here only, and every URL at the given host", async () => {
+    const { status, stdout, stderr } = await manifestCli(['--url', 'https://latchkey.acme.com'], OKTA_ONLY);
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    const manifest = JSON.parse(stdout) as Manifest;
+    expect(manifestSchemaErrors(manifest)).toEqual([]);
+    expect(manifest.features.slash_commands.map((c) => c.command)).toEqual(['/reset-okta-password', '/unlock-okta', '/reset']);
+    expect(manifest.features.slash_commands.map((c) => c.description)).toEqual([
+      'Reset your Okta password',
+      'Unlock your Okta account',
+      'Pick what to reset (every password and PIN Latchkey resets here)',
+    ]);
+    // 3 commands, the events subscription and interactivity: each at the host, none at example.com.
+    expect(urlsOf(manifest)).toEqual(Array(5).fill('https://latchkey.acme.com/slack/events'));
+    // Only the scopes this configuration needs: no user group, no approvals channel.
+    expect(manifest.oauth_config.scopes.bot).toEqual(['commands', 'users:read', 'users:read.email', 'chat:write', 'im:write']);
+    expect(manifest.settings.socket_mode_enabled).toBe(false);
+  });
+
+  it('with license requests on, /request-license and the approvals channel scopes; a host given with a trailing slash or in capitals is the same host', async () => {
+    const { status, stdout } = await manifestCli(['--url', 'https://Latchkey.Acme.com/'], CHIME_WITH_LICENSES);
+    expect(status).toBe(0);
+    const manifest = JSON.parse(stdout) as Manifest;
+    expect(manifestSchemaErrors(manifest)).toEqual([]);
+    expect(manifest.features.slash_commands.map((c) => [c.command, c.description])).toEqual([
+      ['/reset-pin', 'Reset your Amazon Chime personal meeting PIN'],
+      ['/request-license', 'Ask an admin to change your Amazon Chime license'],
+      ['/reset', 'Pick what to reset (every password and PIN Latchkey resets here)'],
+    ]);
+    expect(urlsOf(manifest)).toEqual(Array(5).fill('https://latchkey.acme.com/slack/events'));
+    expect(manifest.oauth_config.scopes.bot).toEqual(expect.arrayContaining(['channels:read', 'groups:read']));
+  });
+
+  it.each([
+    ['--socket-mode', ['--socket-mode'], {}],
+    ['SLACK_APP_TOKEN set', [], { SLACK_APP_TOKEN: 'xapp-1-A0LATCHKEY-1-secretpart' }],
+  ])('in Socket Mode (%s), no URL is asked for or given, and Socket Mode is on; a --url beside it is refused', async (_how, args, env) => {
+    const { status, stdout } = await manifestCli(args, { ...OKTA_ONLY, ...env });
+    expect(status).toBe(0);
+    const manifest = JSON.parse(stdout) as Manifest;
+    expect(manifestSchemaErrors(manifest)).toEqual([]);
+    expect(urlsOf(manifest)).toEqual([]);
+    expect(manifest.settings.socket_mode_enabled).toBe(true);
+    expect(stdout).not.toContain('secretpart');
+    const both = await manifestCli([...args, '--url', 'https://latchkey.acme.com'], { ...OKTA_ONLY, ...env });
+    expect(both).toMatchObject({ status: 2, stdout: '', stderr: expect.stringMatching(/^--url is not used in Socket Mode \((--socket-mode is given|SLACK_APP_TOKEN is set)\)/) });
+  });
+
+  it.each([
+    ['http://latchkey.acme.com', /^--url must start with https:\/\/ \(such as https:\/\/latchkey\.example\.com\): Slack sends its requests only to https/],
+    ['https://latchkey.acme.com/slack/events', /^--url must be the host only, such as https:\/\/latchkey\.example\.com, without a path, query or fragment \(got \/slack\/events\): Latchkey adds \/slack\/events to it$/],
+    ['latchkey.acme.com', /^--url must be the https:\/\/ address Slack reaches Latchkey at, such as https:\/\/latchkey\.example\.com: "latchkey\.acme\.com" is not a URL$/],
+    ['https://admin:hunter2@latchkey.acme.com', /^--url must not hold a user or password: give the host only/],
+  ])('a bad --url (%s) is refused in one readable line saying what to give, exit 2, and no manifest', async (url, said) => {
+    const { status, stdout, stderr } = await manifestCli(['--url', url], OKTA_ONLY);
+    expect(status).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(said)]);
+    expect(stderr).not.toContain('hunter2');
+  });
+
+  it('no --url (and no Socket Mode) is refused, saying what to give', async () => {
+    const { status, stdout, stderr } = await manifestCli([], OKTA_ONLY);
+    expect(status).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe('--url is required: the https:// address Slack reaches Latchkey at, such as https://latchkey.example.com; or --socket-mode (npm run manifest -- --help)\n');
+  });
+
+  it('a configuration with problems is refused with its list, as npm start says it, without asking for what only the Slack app gives', async () => {
+    const { status, stdout, stderr } = await manifestCli(['--url', 'https://latchkey.acme.com'], { OKTA_ORG_URL: 'https://acme.okta.com' });
+    expect(status).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^Latchkey cannot make its Slack app manifest: the configuration has problems\.\n {2}- OKTA_API_TOKEN: is required with OKTA_ORG_URL/);
+    expect(stderr).not.toMatch(/SLACK_SIGNING_SECRET|SLACK_BOT_TOKEN|SLACK_TEAM_ID/);
+  });
+});
