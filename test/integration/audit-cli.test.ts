@@ -9,6 +9,7 @@ import { DynamoDbAuditLog } from '../../src/audit/dynamodb-audit-log';
 import type { AuditEntry } from '../../src/flows/ports';
 import { ensureTable } from '../../src/storage/ensure-table';
 import { startDynalite, type LocalDynamo } from '../support/dynamodb-local';
+import { requireOption } from '../support/node-options';
 
 /** `npm run audit -- …`, the built CLI as operators run it, against dynalite. */
 const CLI = join(__dirname, '..', '..', 'dist', 'audit-cli.js');
@@ -186,7 +187,7 @@ describe('the audit CLI', () => {
     const notice = 'NodeVersionSupportWarning';
     // The SDK prints it on Node 20 only (package.json's engines allow 20.18.1): the CLI is run as
     // on Node 20 (its process.version), so that both halves prove something on every Node.
-    const asNode20 = { NODE_OPTIONS: `--require ${join(__dirname, '..', 'fixtures', 'node-20.js')}` };
+    const asNode20 = { NODE_OPTIONS: requireOption(join(__dirname, '..', 'fixtures', 'node-20.js')) };
     const quiet = await run(['unknown', '--days', '1'], asNode20);
     expect(quiet.code).toBe(0);
     expect(quiet.stderr).not.toContain(notice);

@@ -12,6 +12,7 @@ import type { SetupCheck } from '../../src/doctor/setup-check';
 import { LatchkeyFailure } from '../../src/flows/failure';
 import { createLogger } from '../../src/logger';
 import { ADMIN_GROUP, APPROVALS_CHANNEL, Harness } from '../support/harness';
+import { requireOption } from '../support/node-options';
 
 const CLI = join(__dirname, '..', '..', 'dist', 'doctor-cli.js');
 
@@ -104,7 +105,7 @@ describe('npm run doctor', () => {
   }, 30_000);
 
   it("prints no AWS SDK notice about the Node it runs on above its lines, on any Node (run as Node 20, where the SDK prints it); set to false, the SDK's switch shows it", async () => {
-    const asNode20 = { NODE_OPTIONS: `--require ${join(__dirname, '..', 'fixtures', 'node-20.js')}` };
+    const asNode20 = { NODE_OPTIONS: requireOption(join(__dirname, '..', 'fixtures', 'node-20.js')) };
     const quiet = await cli([], asNode20);
     expect(quiet.out).toMatch(/All \d+ checks passed\./);
     expect(quiet.out).not.toContain('NodeVersionSupportWarning');

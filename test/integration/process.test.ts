@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { unknownOutcomes } from '../../src/flows/unknown-outcomes';
 import { startAppProcess, type AppProcess } from '../support/app-process';
 import { Harness, secretIn } from '../support/harness';
+import { requireOption } from '../support/node-options';
 
 /** What only a real process shows: being killed mid-reset, and shutting down on SIGTERM. */
 describe('Latchkey as a process', () => {
@@ -32,7 +33,7 @@ describe('Latchkey as a process', () => {
 
   it('a promise that fails with nobody awaiting it is logged as an alert, and the process keeps serving', async () => {
     const fixture = join(__dirname, '..', 'fixtures', 'unhandled-rejection.js');
-    proc = await startAppProcess({ ...h.env, NODE_OPTIONS: `--require ${fixture}` });
+    proc = await startAppProcess({ ...h.env, NODE_OPTIONS: requireOption(fixture) });
     proc.child.kill('SIGUSR2');
     await waitFor(() => proc!.output().includes('unhandled promise rejection'), 'the rejection to be logged');
     const line = JSON.parse(proc.output().split('\n').find((l) => l.includes('unhandled promise rejection'))!);
