@@ -13,8 +13,10 @@ const ENTRA_PEOPLE: EntraSimUser[] = [
   { id: 'e-carl', mail: 'carl@example.com', roles: ['Helpdesk Administrator'] },
   { id: 'e-max', mail: 'max@example.com' },
   { id: 'e-quote', mail: "o'brien@example.com" },
+  // Synced from on-premises Active Directory by Entra Connect.
+  { id: 'e-sam', mail: 'sam@example.com', onPremisesSyncEnabled: true },
 ];
-const SLACK_PEOPLE = [...PEOPLE.slack, slackUser('UGWEN', 'gwen@partner.example'), slackUser('UXAVI', 'avi@example.com'), slackUser('UOBRIEN', "o'brien@example.com")];
+const SLACK_PEOPLE = [...PEOPLE.slack, slackUser('UGWEN', 'gwen@partner.example'), slackUser('UXAVI', 'avi@example.com'), slackUser('UOBRIEN', "o'brien@example.com"), slackUser('USAM', 'sam@example.com')];
 const COMMAND = '/reset-entra-password';
 
 describe('/reset-entra-password', () => {
@@ -100,6 +102,35 @@ describe('/reset-entra-password', () => {
     const [refused] = await h.waitForAudit('UGWEN', (r) => r.phase === 'refused');
     expect(refused).toMatchObject({ errorCode: 'DIRECTORY_USER_REFUSED', reason: 'directory_guest', action: 'reset_entra_password' });
     expect(changes()).toEqual([]);
+  });
+
+  it("an account synced from Active Directory, in a tenant without password writeback: Graph's refusal (400 Request_BadRequest, on-premises mastered) says where to reset it, shows nothing, pages nobody, and is audited with its reason", async () => {
+    // Offered: with password writeback Graph sets such a password (next test), and only Graph knows whether the tenant has it.
+    const { view, final } = await h.reset(COMMAND, 'USAM');
+    expect(view.submit?.text).toBe('Reset password');
+    expect(secretIn(final)).toBeUndefined();
+    const said = JSON.stringify(final.blocks);
+    expect(said).toContain("Your Microsoft 365 password is managed by your company's Active Directory, so Latchkey cannot reset it.");
+    expect(said).toContain('Reset it where you reset your company (Windows) password, or contact IT');
+    // Refused once, not taken for a password the tenant's rule refused and tried again; no sign-out after it.
+    expect(changes().map((c) => c.operation)).toEqual(['SetPassword']);
+    expect(entra().passwordOf('e-sam')).toBeUndefined();
+    const records = await h.waitForAudit('USAM', (r) => r.action === 'reset_entra_password' && r.phase === 'outcome');
+    expect(records.find((r) => r.phase === 'outcome')).toMatchObject({ outcome: 'failure', errorCode: 'DIRECTORY_USER_REFUSED', reason: 'synced_from_on_premises', directoryUserId: 'e-sam' });
+    // The person's account, not our fault: nobody is paged.
+    expect(h.logs.join('')).not.toMatch(/"alert":true/);
+  });
+
+  it('the same account in a tenant with password writeback: reset as any other (the password chosen at the next sign-in is written back to Active Directory)', async () => {
+    entra().setPasswordWriteback(true);
+    try {
+      const { final } = await h.reset(COMMAND, 'USAM');
+      expect(secretIn(final)).toBe(entra().passwordOf('e-sam'));
+      expect(entra().mustChangePassword('e-sam')).toBe(true);
+      expect(entra().revocations('e-sam')).toBe(1);
+    } finally {
+      entra().setPasswordWriteback(false);
+    }
   });
 
   it('throttled once (429 with Retry-After): waits within the person\'s patience, then succeeds', async () => {

@@ -50,6 +50,19 @@ const GRAPH_ERRORS: Partial<Record<string, FailureCode>> = {
 };
 /** The set-password answer when the password does not meet the tenant's rule. */
 const COMPLEXITY = /complexity|password policy|PasswordProfile/i;
+/**
+ * The set-password answer for a user synced from on-premises Active Directory whose password the
+ * cloud may not set (no password writeback): 400 Request_BadRequest, "Unable to update the
+ * specified properties for on-premises mastered Directory Sync objects or objects currently
+ * undergoing migration." Not refused at the lookup (onPremisesSyncEnabled): Microsoft lets an admin
+ * reset such a user's password where the tenant has password writeback and the domain is managed,
+ * and the password the person chooses at their next sign-in is written back to Active Directory;
+ * only Graph's answer says whether this tenant has it. The person's account, not our fault: their
+ * own words, nobody paged.
+ */
+const ON_PREMISES_MASTERED = /on-premises mastered/i;
+/** Its refusal reason, a key of the credential's `words.refusals` (index.ts). */
+const SYNCED_FROM_ON_PREMISES = 'synced_from_on_premises';
 
 export class EntraDirectory implements Directory {
   private readonly api: BearerApi;
@@ -111,6 +124,9 @@ export class EntraDirectory implements Directory {
     const code = error.success ? error.data.error.code : undefined;
     // Graph's messages name the problem, never a password: fit for a log line.
     const detail = error.success ? `${code} ${error.data.error.message ?? ''}`.trim() : 'no Graph error body';
+    if (operation === 'entra:SetPassword' && answer.status === 400 && ON_PREMISES_MASTERED.test(detail)) {
+      throw new LatchkeyFailure('DIRECTORY_USER_REFUSED', `${operation} ${answer.status}: ${detail}`, { reason: SYNCED_FROM_ON_PREMISES });
+    }
     if (operation === 'entra:SetPassword' && answer.status === 400 && COMPLEXITY.test(detail)) throw new PasswordRefused(detail);
     throw failureOf(answer, operation, detail, POLICY, code ? GRAPH_ERRORS[code] : undefined);
   }

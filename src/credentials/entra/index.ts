@@ -47,6 +47,12 @@ export const entra: Credential<EntraSettings> = {
         next: "Reset it where your account comes from (your own organisation's sign-in page), or ask IT.",
         label: 'Microsoft guest account',
       },
+      // Graph refused to set the password of an account synced from Active Directory (no password writeback).
+      synced_from_on_premises: {
+        headline: "Your Microsoft 365 password is managed by your company's Active Directory, so Latchkey cannot reset it.",
+        next: 'Reset it where you reset your company (Windows) password, or contact IT: they reset it there, and Microsoft 365 takes the new one.',
+        label: 'managed by Active Directory',
+      },
     },
   },
   audit: { action: 'reset_entra_password', directory: 'entra' },

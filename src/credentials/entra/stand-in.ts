@@ -3,7 +3,8 @@
  * platform's token endpoint (`POST /{tenant}/oauth2/v2.0/token`, the client-credentials grant, its
  * `{error, error_description, error_codes}` answers) and the Graph calls Latchkey makes
  * (`/v1.0/users?$filter=mail eq '…'`, `transitiveMemberOf/microsoft.graph.directoryRole`, the
- * `passwordProfile` PATCH with Entra's complexity rule, `revokeSignInSessions`), with Graph's
+ * `passwordProfile` PATCH with Entra's complexity rule and its refusal for a user synced from
+ * on-premises Active Directory without password writeback, `revokeSignInSessions`), with Graph's
  * `{error: {code, message, innerError}}` bodies, bearer tokens that expire, and 429 with Retry-After.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -19,6 +20,8 @@ export interface EntraSimUser {
   userType?: 'Member' | 'Guest';
   /** Directory roles held (directly or through a group), e.g. "User Administrator". */
   roles?: string[];
+  /** Synced from on-premises Active Directory (Entra Connect): its password is set there, unless the tenant writes passwords back. */
+  onPremisesSyncEnabled?: boolean;
 }
 
 type Operation = 'Token' | 'ListUsers' | 'ListRoles' | 'SetPassword' | 'RevokeSessions';
@@ -43,10 +46,13 @@ export interface EntraSimulator extends StandIn {
   rotateSecret(): string;
   /** Every token issued so far stops working (as after a revocation): Graph answers 401. */
   expireTokens(): void;
+  /** Password writeback (off unless set): Graph sets the password of a user synced from on-premises only with it. */
+  setPasswordWriteback(on: boolean): void;
 }
 
 const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 const COMPLEXITY = 'The specified password does not comply with password complexity requirements. Please provide a different password.';
+const ON_PREMISES_MASTERED = 'Unable to update the specified properties for on-premises mastered Directory Sync objects or objects currently undergoing migration.';
 
 class GraphError extends Error {
   constructor(
@@ -93,6 +99,7 @@ export async function startEntraSimulator(opts: {
   let valid = new Set<string>();
   const passwords = new Map<string, { password: string; forceChange: boolean }>();
   const revoked = new Map<string, number>();
+  let writeback = false;
   // A failure queued for the token endpoint is answered in the identity platform's shape, except throttling.
   const state = new SimState<Operation, GraphFailure>(opts.latencyMs, (failure, operation) => {
     if (failure === 'throttled') return new GraphError(429, 'TooManyRequests', 'Too many requests.', { 'retry-after': '1' });
@@ -142,6 +149,7 @@ export async function startEntraSimulator(opts: {
     userPrincipalName: u.userPrincipalName ?? (u.userType === 'Guest' ? `${u.mail.replace('@', '_')}#EXT#@contoso.onmicrosoft.com` : u.mail),
     accountEnabled: u.accountEnabled ?? true,
     userType: u.userType ?? 'Member',
+    onPremisesSyncEnabled: u.onPremisesSyncEnabled ? true : null,
   });
 
   const route = (req: SimRequest): { operation: Operation; params: Record<string, unknown>; run: () => SimResponse } => {
@@ -189,7 +197,8 @@ export async function startEntraSimulator(opts: {
         operation: 'SetPassword',
         params: { userId: id, forceChangePasswordNextSignIn: body.passwordProfile?.forceChangePasswordNextSignIn },
         run: () => {
-          userOr404(id);
+          const target = userOr404(id);
+          if (body.passwordProfile && target.onPremisesSyncEnabled && !writeback) throw new GraphError(400, 'Request_BadRequest', ON_PREMISES_MASTERED);
           const password = body.passwordProfile?.password;
           if (typeof password !== 'string' || !meetsComplexity(password)) throw new GraphError(400, 'Request_BadRequest', COMPLEXITY);
           passwords.set(id, { password, forceChange: body.passwordProfile?.forceChangePasswordNextSignIn === true });
@@ -256,11 +265,14 @@ export async function startEntraSimulator(opts: {
     expireTokens: () => {
       valid = new Set();
     },
+    setPasswordWriteback: (on) => {
+      writeback = on;
+    },
     secrets: () => [clientSecret, ...issued, ...[...passwords.values()].map((p) => p.password)],
     describe: (email) => {
       const u = [...users.values()].find((x) => x.mail.toLowerCase() === email.toLowerCase());
       if (!u) return undefined;
-      const what = [u.accountEnabled === false ? 'disabled' : 'enabled', u.userType === 'Guest' ? 'guest' : undefined, u.roles?.length ? u.roles.join(', ') : undefined];
+      const what = [u.accountEnabled === false ? 'disabled' : 'enabled', u.userType === 'Guest' ? 'guest' : undefined, u.onPremisesSyncEnabled ? 'synced from Active Directory' : undefined, u.roles?.length ? u.roles.join(', ') : undefined];
       return what.filter(Boolean).join(', ');
     },
   };
