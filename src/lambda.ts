@@ -12,7 +12,12 @@ import { notStartedReply } from './views/not-started';
  * One function plays two parts: invoked over HTTP it answers Slack within its 3 s; invoked with a
  * work order by itself it does the work (lambda/hand-off-receiver.ts explains why).
  */
-export type LambdaHandler = (event: unknown) => Promise<HttpAnswer | undefined>;
+export type LambdaHandler = (event: unknown, context?: LambdaContext) => Promise<HttpAnswer | undefined>;
+
+/** What the handler reads of Lambda's context object: how long the invocation has before Lambda stops it. */
+export interface LambdaContext {
+  getRemainingTimeInMillis(): number;
+}
 
 /** After a request whose signature failed, the signing secret is read again at most this often. */
 export const SECRET_REREAD_MS = 60_000;
@@ -68,7 +73,7 @@ export function createLambdaHandler(
     }
   };
 
-  const handle = async (event: unknown, receivedAt: number): Promise<HttpAnswer | undefined> => {
+  const handle = async (event: unknown, receivedAt: number, endsAt: number | undefined): Promise<HttpAnswer | undefined> => {
     let started: { latchkey: LambdaLatchkey; signingSecret: string };
     try {
       started = await (starting ??= coldStart());
@@ -80,8 +85,8 @@ export function createLambdaHandler(
     const { latchkey } = started;
     const order = workOrderSchema.safeParse(event);
     if (order.success) {
-      const worked = await latchkey.receiver.work(order.data);
-      if (worked === 'refused' && (await rotated(started.signingSecret))) await (await starting!).latchkey.receiver.work(order.data);
+      const worked = await latchkey.receiver.work(order.data, endsAt);
+      if (worked === 'refused' && (await rotated(started.signingSecret))) await (await starting!).latchkey.receiver.work(order.data, endsAt);
       return undefined;
     }
     const failures = failedWorkSchema.safeParse(event);
@@ -100,11 +105,12 @@ export function createLambdaHandler(
     return answer;
   };
 
-  return async (event) => {
-    // Before any cold start: the trigger_id's 3 s were already running.
+  return async (event, context) => {
+    // Before any cold start: the trigger_id's 3 s were already running, and so were the function's.
     const receivedAt = performance.now();
+    const endsAt = context ? Date.now() + context.getRemainingTimeInMillis() : undefined;
     try {
-      return await handle(event, receivedAt);
+      return await handle(event, receivedAt, endsAt);
     } finally {
       logger.flush();
     }
@@ -131,4 +137,4 @@ function cannotStart(event: unknown): HttpAnswer | undefined {
 
 let lambdaHandler: LambdaHandler | undefined;
 
-export const handler: LambdaHandler = (event) => (lambdaHandler ??= createLambdaHandler(process.env))(event);
+export const handler: LambdaHandler = (event, context) => (lambdaHandler ??= createLambdaHandler(process.env))(event, context);

@@ -11,7 +11,8 @@ import { SIGNATURE_REFUSALS, signatureProblem, signedBySlack } from '../slack/sl
 import { SignatureWatch } from '../slack/signature-watch';
 import { notStartedReply, notStartedView, workFailedText, workFailedView } from '../views/not-started';
 import type { HttpAnswer, HttpRequest } from './http-event';
-import { FAILED_WORK_MAX_AGE_MS, WORK_MAX_AGE_MS, WorkOrderSeal, type WorkClaims, type WorkOrder, type WorkQueue } from './work-order';
+import { withSlackDeadline } from '../slack/call-deadline';
+import { FAILED_WORK_MAX_AGE_MS, WORK_MAX_AGE_MS, WORK_SLACK_RESERVE_MS, WorkOrderSeal, type WorkClaims, type WorkOrder, type WorkQueue } from './work-order';
 
 
 /**
@@ -140,8 +141,13 @@ export class HandOffReceiver implements Receiver {
     return acknowledged;
   }
 
-  /** The asynchronous invocation: the same request, run to the end, once. 'refused' when its signature fails. */
-  async work(order: WorkOrder): Promise<'done' | 'refused'> {
+  /**
+   * The asynchronous invocation: the same request, run to the end, once. 'refused' when its
+   * signature fails. `endsAt` (epoch ms): when Lambda stops the invocation; its Slack calls end
+   * WORK_SLACK_RESERVE_MS before, and any asked for later are not made (logged), so what follows
+   * them (the audit's outcome) is written and the logs flushed before Lambda stops it.
+   */
+  async work(order: WorkOrder, endsAt?: number): Promise<'done' | 'refused'> {
     const { logger, claims } = this.options;
     if (!this.signedBySlack(order) || !this.seal.holds(order, Date.now(), WORK_MAX_AGE_MS)) {
       logger.error({}, 'work order refused: not signed by Slack and sealed by Latchkey, or older than 5 minutes');
@@ -157,9 +163,9 @@ export class HandOffReceiver implements Receiver {
       logger.info({}, 'work order delivered again; already worked, so ignored');
       return 'done';
     }
-    await this.app!.processEvent(this.event(parseSlackBody(order.body), order, async () => {})).catch((err: unknown) =>
-      logger.error({ err: describeError(err), alert: true }, 'work failed'),
-    );
+    await withSlackDeadline(endsAt === undefined ? undefined : endsAt - WORK_SLACK_RESERVE_MS, () =>
+      this.app!.processEvent(this.event(parseSlackBody(order.body), order, async () => {})),
+    ).catch((err: unknown) => logger.error({ err: describeError(err), alert: true }, 'work failed'));
     return 'done';
   }
 

@@ -29,6 +29,17 @@ export type WorkOrder = z.infer<typeof workOrderSchema>;
 /** The longest a work order may take to reach its worker: Lambda's maximum event age for it (the stack's ASYNC_MAX_EVENT_AGE). */
 export const WORK_MAX_AGE_MS = 5 * 60_000;
 /**
+ * What a work order's Slack calls leave of its invocation's time: none starts, and none runs, later
+ * than this before Lambda stops the invocation (call-deadline.ts, SlackWebApi). Slack's calls come
+ * last or nearly: after the last of them any path makes at most two DynamoDB writes (the audit's
+ * outcome record, then for a Finish click the request's settlement), each given up on Lambda within
+ * about 4.35 s (four attempts of LAMBDA_DYNAMODB_REQUEST_TIMEOUT_MS and backoffs of at most 350 ms),
+ * and the log lines are written as they come: 12 s leaves over 3 s to spare. On the stack's 30 s
+ * function a work order's Slack calls end by 18 s, however many there are and whatever Slack does.
+ */
+export const WORK_SLACK_RESERVE_MS = 12_000;
+
+/**
  * The longest a failed work order may take to come back through the on-failure queue: the event
  * age, the worker's timeout, and three receives of the queue's record (its visibility timeout is a minute).
  */

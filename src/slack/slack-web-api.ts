@@ -25,6 +25,7 @@ import { parseJson, retryAfter } from '../http/answers';
 import { networkErrorCode } from '../http/network-errors';
 import type { Logger } from '../flows/ports';
 import { HttpFetchError, type HttpFetch } from '../http/fetch';
+import { slackDeadline } from './call-deadline';
 
 /**
  * The Slack Web API methods Latchkey calls, and nothing else: a new one is added here, with its
@@ -108,7 +109,8 @@ export interface SlackWebApiOptions {
   /**
    * All of one call, its tries and waits together, ends by then: no try starts, and no attempt or
    * wait runs, past it. For an entry point with an end of its own (Lambda's 30 s). Absent: no bound
-   * beyond the tries' own.
+   * beyond the tries' own. Work with an end of its own (call-deadline.ts) also ends each call by
+   * then, and a call asked for past it is not sent.
    */
   readonly callMs?: number;
 }
@@ -168,13 +170,21 @@ export class SlackWebApi implements SlackApi {
     const body = formBody(args);
     const started = Date.now();
     const { callMs } = this.options;
+    // The call's own bound, and the work's end (call-deadline.ts): whichever comes first.
+    const deadline = slackDeadline();
+    const end = Math.min(callMs === undefined ? Infinity : started + callMs, deadline ?? Infinity);
+    if (deadline !== undefined && started >= deadline) {
+      // Past the work's end: not sent at all, so the time left goes to what must follow (the audit's outcome).
+      this.options.logger.warn({ method }, "Slack call not made: the work order's time for Slack calls is up");
+      throw new SlackApiError('slack_webapi_request_error', `${method}: not sent, the work order's time for Slack calls is up`);
+    }
     // Whether a wait of `ms` and a try after it still fit in the call's bound.
-    const fits = (ms: number) => callMs === undefined || Date.now() + ms - started < callMs;
+    const fits = (ms: number) => Date.now() + ms < end;
     let wait = this.backoff.first;
     for (let retriesLeft = this.options.retries; ; retriesLeft--) {
       let res: Awaited<ReturnType<HttpFetch>>;
       let text: string;
-      const timeoutMs = callMs === undefined ? this.timeoutMs : Math.min(this.timeoutMs, Math.max(1, started + callMs - Date.now()));
+      const timeoutMs = end === Infinity ? this.timeoutMs : Math.min(this.timeoutMs, Math.max(1, end - Date.now()));
       try {
         res = await this.options.fetch(url, { method: 'POST', headers: this.headers, body, redirect: 'error', timeoutMs });
         text = await res.text();

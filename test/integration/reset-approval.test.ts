@@ -1,6 +1,9 @@
 import { DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { APPROVALS_CHANNEL, Harness, secretIn, useHarness } from '../support/harness';
 import type { SlackCall } from '../support/slack-fake';
+import { FUNCTION_TIMEOUT_MS } from '../support/lambda-simulator';
+import { WORK_SLACK_RESERVE_MS } from '../../src/lambda/work-order';
+import { LAMBDA_DYNAMODB_REQUEST_TIMEOUT_MS } from '../../src/aws-client';
 
 /**
  * The `approval` policy for resets (issue 23), over HTTP against the real app: the request goes to
@@ -328,6 +331,99 @@ describe('the approval policy on Lambda', () => {
     const pin = secretIn(finished.view)!;
     expect(everythingSlackSaw(h, (c) => c.method === 'views.update' && c.args.view_id === finished.viewId)).not.toContain(pin);
   });
+});
+
+/**
+ * On Lambda a work order's Slack calls end WORK_SLACK_RESERVE_MS before the invocation's end (its
+ * context's remaining time, here the simulator's): a call asked for later is not made, only logged,
+ * so the audit's outcome and the request's settlement that follow are written before Lambda stops
+ * the function. Shown with the invocation's time shortened, as Lambda's context gives it, and Slack
+ * holding every call it is sent: what the fake was sent is what the work waited on.
+ */
+describe("the approval policy on Lambda, past the work order's time for Slack calls", () => {
+  // The Chime change may be held past the Slack deadline without timing out (the app's own bound is 5 s).
+  const h = useHarness({ entry: 'lambda', env: POLICY, awsRequestTimeoutMs: 20_000 }, (x) => {
+    x.slack.clear();
+    x.chime.clear();
+  });
+  const SLACK = ['users.info', 'views.update', 'conversations.open', 'chat.postMessage', 'chat.update'];
+  let releases: (() => void)[] = [];
+  afterEach(() => {
+    h.lambda.functionTimeoutMs = FUNCTION_TIMEOUT_MS;
+    for (const release of releases) release();
+    releases = [];
+  });
+  /** The Slack calls the work did not make, by method, in order, as logged since the log's line `from`. */
+  const notMade = (from: number) =>
+    h.logs
+      .slice(from)
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { msg: string; method?: string })
+      .filter((line) => line.msg === "Slack call not made: the work order's time for Slack calls is up")
+      .map((line) => line.method);
+
+  it("an admin's approval whose invocation has no time left for Slack, every Slack call hung: the decision is made and on record, and no Slack call is made (each logged)", async () => {
+    const request = await asks(h, 'UANN');
+    const review = await reviews(h, 'UADA', request);
+    for (const method of SLACK) releases.push(h.slack.hold(method));
+    // Less than the reserve: the work's Slack deadline has passed when it starts.
+    h.lambda.functionTimeoutMs = WORK_SLACK_RESERVE_MS - 1_000;
+    const [sent, logged] = [h.slack.held.length, h.logs.length];
+    await h.submit('UADA', review.view, { values: decide('approve') });
+    await h.lambda.idle();
+    expect(h.lambda.worked.at(-1)!.error).toBeUndefined();
+    // The decision on record, attempt and outcome, as without Slack.
+    const admin = await h.auditRecords('UADA');
+    expect(admin.filter((r) => r.action === 'reset_decide').map((r) => [r.phase, r.outcome, r.decision])).toEqual([
+      ['attempt', undefined, 'approve'],
+      ['outcome', 'success', 'approve'],
+    ]);
+    // Slack was sent nothing: the admins' message, the requester's DM and the admin's modal were each given up, and said.
+    expect(h.slack.held.slice(sent)).toEqual([]);
+    expect(notMade(logged).sort()).toEqual(['chat.update', 'conversations.open', 'views.update']);
+    // Without the deadline the work waited on all three, 4 s each (LAMBDA_SLACK_CALL_MS), two rounds one after the other.
+  }, 30_000);
+
+  it("the requester's Finish click whose Slack deadline passes during the change: the PIN is reset once, its outcome on record as not delivered, the request settled; no Slack call is made after the deadline", async () => {
+    const { finish } = await approved(h, 'UBOB');
+    const pinBefore = h.chime.pinOf('chime-bob');
+    releases.push(h.chime.hold(['ResetPersonalPIN']));
+    // The work's Slack deadline 6 s after it starts: far past what comes before the change (claim, take, users.info, lookup, attempt).
+    h.lambda.functionTimeoutMs = WORK_SLACK_RESERVE_MS + 6_000;
+    await h.click('UBOB', 'approval_finish', finish.value, finish.message, h.slack.newTriggerId());
+    while (h.chime.callsTo('ResetPersonalPIN').length === 0) await new Promise((r) => setTimeout(r, 25));
+    const [sent, logged] = [h.slack.held.length, h.logs.length];
+    for (const method of SLACK) releases.push(h.slack.hold(method));
+    // The change answers only once the work's time for Slack is up.
+    const slackUntil = h.lambda.invocations.at(-1)!.endsAt - WORK_SLACK_RESERVE_MS;
+    await new Promise((r) => setTimeout(r, slackUntil - Date.now() + 100));
+    releases.shift()!();
+    await h.lambda.idle();
+    expect(h.lambda.worked.at(-1)!.error).toBeUndefined();
+    const pin = h.chime.pinOf('chime-bob');
+    expect(pin).not.toBe(pinBefore);
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+    // The record says the reset was made and its PIN not shown.
+    const records = await h.waitForAudit('UBOB', (r) => r.action === 'reset_pin' && r.phase === 'outcome');
+    expect(records.filter((r) => r.action === 'reset_pin').map((r) => [r.phase, r.outcome, r.deliveryFailed])).toEqual([
+      ['attempt', undefined, undefined],
+      ['outcome', 'success', true],
+    ]);
+    // Nothing was sent to Slack after the change: the PIN's modal, the receipt's DM and the admins' message were each given up, and said.
+    expect(h.slack.held.slice(sent)).toEqual([]);
+    expect(notMade(logged)).toEqual(['views.update', 'conversations.open', 'chat.update']);
+    expect(JSON.stringify(h.slack.calls)).not.toContain(pin);
+    // What followed the deadline, the outcome record and the settlement, fits in the reserve at the
+    // DynamoDB client's bound (four attempts, backoffs of at most 350 ms in all), a second to spare.
+    expect(2 * (4 * LAMBDA_DYNAMODB_REQUEST_TIMEOUT_MS + 350) + 1_000).toBeLessThan(WORK_SLACK_RESERVE_MS);
+    // Settled: the requester's Home tab (Slack answering again) says the change was made.
+    for (const release of releases.splice(0)) release();
+    h.lambda.functionTimeoutMs = FUNCTION_TIMEOUT_MS;
+    expect(JSON.stringify((await h.openHome('UBOB')).home)).toContain('Approved by <@UADA>');
+    expect(JSON.stringify((await h.openHome('UBOB')).home)).toContain('and applied.');
+  }, 40_000);
 });
 
 describe('the approval policy: nothing secret at rest', () => {

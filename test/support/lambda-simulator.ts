@@ -15,7 +15,13 @@ import { createServer, type IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { SimError, SimState, serveOnLoopback, sigV4Scope, startSimServer, type SimRequest, type SimResponse } from '../../src/credentials/stand-in';
 
-export type Handler = (event: unknown) => Promise<{ statusCode: number; headers?: Record<string, string>; body?: string } | undefined>;
+export type Handler = (
+  event: unknown,
+  context: { getRemainingTimeInMillis(): number },
+) => Promise<{ statusCode: number; headers?: Record<string, string>; body?: string } | undefined>;
+
+/** The stack's function timeout (FUNCTION_TIMEOUT_S, infra/lib/latchkey-stack.ts), without the verify policy's wait. */
+export const FUNCTION_TIMEOUT_MS = 30_000;
 
 type Operation = 'Invoke' | 'GetSecretValue';
 type ErrorCode = 'AccessDeniedException' | 'ResourceNotFoundException' | 'ServiceException';
@@ -35,6 +41,10 @@ export interface LambdaSimulator {
   readonly answers: { path: string; statusCode: number; body: string; at: number }[];
   /** Asynchronous invocations that have finished (or failed). */
   readonly worked: { at: number; error?: string }[];
+  /** Asynchronous invocations as they start, with when Lambda would stop each (its context's end). */
+  readonly invocations: { at: number; endsAt: number }[];
+  /** How long each invocation may run (its context's getRemainingTimeInMillis): FUNCTION_TIMEOUT_MS unless a test shortens it. */
+  functionTimeoutMs: number;
   /** Resolves once every queued asynchronous invocation has run. */
   idle(): Promise<void>;
   /** Delivers the next asynchronous invocation twice, as Lambda's at-least-once queue now and then does. */
@@ -53,6 +63,10 @@ export async function startLambdaSimulator(args: { functionName: string; handler
   const secrets = new Map(Object.entries(args.secrets));
   const answers: LambdaSimulator['answers'] = [];
   const worked: LambdaSimulator['worked'] = [];
+  const invocations: LambdaSimulator['invocations'] = [];
+  const timeout = { ms: FUNCTION_TIMEOUT_MS };
+  /** Lambda's context for an invocation starting now: the time it has left until the function's timeout. */
+  const contextFrom = (at: number) => ({ getRemainingTimeInMillis: () => at + timeout.ms - Date.now() });
   const queued = new Set<Promise<void>>();
   let deliverTwice = false;
   let crashNext = false;
@@ -69,7 +83,7 @@ export async function startLambdaSimulator(args: { functionName: string; handler
       responsePayload: { errorType: 'Error', errorMessage: error },
     };
     failuresDelivered.push(record.requestContext.condition);
-    return args.handler()({ Records: [{ messageId: randomUUID(), receiptHandle: randomUUID(), eventSource: 'aws:sqs', body: JSON.stringify(record) }] });
+    return args.handler()({ Records: [{ messageId: randomUUID(), receiptHandle: randomUUID(), eventSource: 'aws:sqs', body: JSON.stringify(record) }] }, contextFrom(Date.now()));
   };
 
   const runAsync = (payload: unknown) => {
@@ -79,7 +93,9 @@ export async function startLambdaSimulator(args: { functionName: string; handler
     const run = new Promise<void>((resolve) => setTimeout(resolve, 1))
       .then(() => {
         if (crash) throw new Error('Task timed out after 30.00 seconds');
-        return args.handler()(payload);
+        const at = Date.now();
+        invocations.push({ at, endsAt: at + timeout.ms });
+        return args.handler()(payload, contextFrom(at));
       })
       .then(
         () => void worked.push({ at: Date.now() }),
@@ -147,7 +163,7 @@ export async function startLambdaSimulator(args: { functionName: string; handler
         ...(body.length > 0 && { body: textual ? body.toString('utf8') : body.toString('base64'), isBase64Encoded: !textual }),
       };
       args
-        .handler()(event)
+        .handler()(event, contextFrom(Date.now()))
         .then((answer) => {
           const statusCode = answer?.statusCode ?? 200;
           answers.push({ path: url.pathname, statusCode, body: answer?.body ?? '', at: Date.now() });
@@ -173,6 +189,13 @@ export async function startLambdaSimulator(args: { functionName: string; handler
     failNext: (operation, code, times) => state.failNext(operation, code, times),
     answers,
     worked,
+    invocations,
+    get functionTimeoutMs() {
+      return timeout.ms;
+    },
+    set functionTimeoutMs(ms: number) {
+      timeout.ms = ms;
+    },
     idle,
     deliverNextTwice: () => {
       deliverTwice = true;
