@@ -469,7 +469,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, dotEnv: { cutInDotEnv?: reado
       ...issues
         .filter(([name]) => name === undefined || !placeholders.has(name))
         .map(([name, message]) => (name === undefined ? message : `${name}: ${message}`)),
-    ].map((problem) => problem + misspellingHint(problem, lookalikes, env) + cutHint(problem, cutInDotEnv) + duplicateHint(problem, duplicates));
+    ].map((problem) => problem + misspellingHint(problem, lookalikes, env) + cutHint(problem, cutInDotEnv, env) + duplicateHint(problem, duplicates));
     // A cut value no problem names is one still: said along with the rest, not after they are fixed.
     const unsaid = cutInDotEnv.filter((name) => !problems.some((problem) => namesVariable(problem, name)));
     const unhinted = lookalikes.filter((l) => !problems.some((problem) => problem.includes(`(${l.name} is set, which`))).map((l) => lookalikeWarning(l, env));
@@ -598,12 +598,23 @@ function namesVariable(problem: string, name: string): boolean {
 }
 
 /** For a problem naming a variable whose value in .env a '#' cut short: what happened, and what to do. */
-function cutHint(problem: string, cut: readonly string[]): string {
+function cutHint(problem: string, cut: readonly string[], env: NodeJS.ProcessEnv): string {
   return cut
     .filter((name) => namesVariable(problem, name))
-    .map((name) => ` (the value of ${name} in .env is cut at '#', which starts a comment there: quote it, ${name}="…")`)
+    .map((name) =>
+      channelNamed(name, env)
+        ? ` (the value of ${name} in .env starts with '#', which starts a comment there: ${CHANNEL_ID_NOT_NAME})`
+        : ` (the value of ${name} in .env is cut at '#', which starts a comment there: quote it, ${name}="…")`,
+    )
     .join('');
 }
+
+/**
+ * A channel setting whose value in .env starts with '#' is, most likely, the channel's name
+ * (`#it-approvals`): quoting it would only be refused next as not an ID.
+ */
+const channelNamed = (name: string, env: NodeJS.ProcessEnv) => name.endsWith('_CHANNEL_ID') && !env[name];
+const CHANNEL_ID_NOT_NAME = "a channel's name is not its ID: set the channel's ID, such as C0123ABCD (open the channel's details; it is at the bottom)";
 
 /** The lines, as words: "lines 3 and 12", "lines 3, 7 and 12". */
 const linesOf = ({ lines }: DuplicateKey) => `lines ${lines.slice(0, -1).join(', ')} and ${lines.at(-1)}`;
@@ -630,6 +641,7 @@ function duplicateHint(problem: string, duplicates: readonly DuplicateKey[]): st
 
 /** Never the value, which may be a secret: what was read of it, and how to have all of it read. */
 function cutMessage(name: string, env: NodeJS.ProcessEnv): string {
+  if (channelNamed(name, env)) return `the value in .env starts with '#', which starts a comment there, so it is read as unset: ${CHANNEL_ID_NOT_NAME}`;
   const read = env[name] ? `only what comes before it is read (${env[name]!.length} characters)` : 'it is read as unset';
   return `the value in .env is cut at '#': in an unquoted value, '#' starts a comment, so ${read}. Quote the value in .env: ${name}="…" (or '…' if it holds a ")`;
 }

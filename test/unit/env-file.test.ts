@@ -59,9 +59,16 @@ describe('.env values cut at #', () => {
       {
         variable: 'APPROVALS_CHANNEL_ID',
         subject: 'cut at #',
-        message: `APPROVALS_CHANNEL_ID: the value in .env is cut at '#': in an unquoted value, '#' starts a comment, so it is read as unset. Quote the value in .env: APPROVALS_CHANNEL_ID="…" (or '…' if it holds a ")`,
+        // Read as unset: the value began with '#', a channel's name (#it-approvals), which quoting would not mend.
+        message:
+          "APPROVALS_CHANNEL_ID: the value in .env starts with '#', which starts a comment there, so it is read as unset: a channel's name is not its ID: set the channel's ID, such as C0123ABCD (open the channel's details; it is at the bottom)",
       },
     ]);
+    // A problem naming it says the same, not "quote it".
+    const needed = loadConfig({ ...VALID, RESET_POLICY: 'approval', ADMIN_USER_IDS: 'UADA', APPROVALS_CHANNEL_ID: '' }, { cutInDotEnv: ['APPROVALS_CHANNEL_ID'] });
+    const said = needed.ok ? '' : needed.problems.join('\n');
+    expect(said).toMatch(/APPROVALS_CHANNEL_ID.*starts with '#'.*a channel's name is not its ID: set the channel's ID, such as C0123ABCD/);
+    expect(said).not.toContain('APPROVALS_CHANNEL_ID="…"');
     // Along with every other problem, when there are some.
     const both = loadConfig({ ...VALID, SLACK_TEAM_ID: undefined, ENTRA_CLIENT_SECRET: 'abc' }, { cutInDotEnv: ['ENTRA_CLIENT_SECRET'] });
     const text = both.ok ? '' : both.problems.join('\n');
