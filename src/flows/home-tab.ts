@@ -1,6 +1,6 @@
 import { asFailure, describeError, isFailureCode, needsOperator } from './failure';
 import { APPROVAL_ACTIONS } from './approvals/kinds';
-import type { AwaitingRetry, Listed, OwnRequest } from './approvals/approvals';
+import type { AwaitingRetry, Listed, OwnRequest, Waiting } from './approvals/approvals';
 import { closedOutcomeUnknown, endedAfterUnknownOutcome, type PendingRequest } from './approvals/pending-request';
 import type { Admins, AuditEvent, AuditReader, Clock, Logger, Requester } from './ports';
 import { OUTCOME_GRACE_MS, unknownOutcomes } from './unknown-outcomes';
@@ -100,8 +100,11 @@ export interface AdminParts {
    * Those past their request's time are left out (`lapsed`), and afterOpen closes them.
    */
   readonly awaitingRetry?: Part<AwaitingRetry>;
-  /** With approvals on: the live requests waiting for a decision, of every kind, oldest first. */
-  readonly pending?: Part<readonly PendingRequest[]>;
+  /**
+   * With approvals on: the live requests waiting for a decision, of every kind, oldest first. Those
+   * read past their time are left out (`expiring`), and afterOpen expires them.
+   */
+  readonly pending?: Part<Waiting>;
   readonly today: Part<TodayCounts>;
   readonly attention: Part<{ readonly items: readonly Attention[]; readonly more: number }>;
 }
@@ -133,12 +136,13 @@ export type SearchResult =
 
 /** The approvals capability, as the Home tab reads it (Approvals). */
 interface ApprovalQueue {
-  waiting(limit: number): Promise<PendingRequest[]>;
+  waiting(limit: number): Promise<Waiting>;
   unfinished(): Promise<Listed>;
   awaitingRetry(): Promise<AwaitingRetry>;
   mine(requester: Requester, limit: number): Promise<OwnRequest[]>;
   showUnknown(requests: readonly PendingRequest[]): Promise<void>;
   closeLapsedRetries(requests: readonly PendingRequest[]): Promise<void>;
+  expireDue(requests: readonly PendingRequest[]): Promise<void>;
 }
 
 interface HomeTabDeps {
@@ -208,7 +212,9 @@ export class HomeTab {
    * and, for an admin, every one that did not finish, however old, so no message still says it is
    * being made once any admin has opened the tab. And each failed change read past its request's
    * time (the person's own, and for an admin the failed list's) is closed: its message loses
-   * Review and its requester is told to ask again. Failures are logged, never thrown.
+   * Review and its requester is told to ask again. And each request read waiting past its time
+   * (the person's own, and for an admin the queue's) is expired: its message shows it, and its
+   * requester is told. Failures are logged, never thrown.
    */
   async afterOpen(data: HomeData): Promise<void> {
     const { requests, logger } = this.deps;
@@ -216,11 +222,13 @@ export class HomeTab {
     const own = data.requests?.ok ? data.requests.value : [];
     const unfinished = data.admin?.unfinished?.ok ? data.admin.unfinished.value.requests : [];
     const lapsed = data.admin?.awaitingRetry?.ok ? (data.admin.awaitingRetry.value.lapsed ?? []) : [];
+    const expiring = [...own.flatMap((r) => (r.expiring ? [r.expiring] : [])), ...(data.admin?.pending?.ok ? data.admin.pending.value.expiring : [])];
     const after = (name: string, work: Promise<void>) =>
       work.catch((err: unknown) => logger.warn({ slackUserId: data.requester.userId, part: name, err: describeError(err) }, 'home tab follow-up failed'));
     await Promise.all([
       own.length + unfinished.length > 0 ? after('unknown outcomes', requests.showUnknown([...own, ...unfinished])) : undefined,
       own.some((r) => r.lapsed) || lapsed.length > 0 ? after('lapsed failed changes', requests.closeLapsedRetries([...own.filter((r) => r.lapsed), ...lapsed])) : undefined,
+      expiring.length > 0 ? after('expired requests', requests.expireDue(expiring)) : undefined,
     ]);
   }
 

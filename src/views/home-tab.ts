@@ -158,8 +158,8 @@ function adminBlocks(admin: AdminParts, viewer: string, words: HomeWords): Known
   if (admin.pending) {
     blocks.push(header('Waiting for review'));
     if (!admin.pending.ok) blocks.push(UNAVAILABLE('The review queue'));
-    else if (admin.pending.value.length === 0) blocks.push(context('No request is waiting.'));
-    else blocks.push(...admin.pending.value.map((r) => pendingBlock(r, viewer, words.approvals.words)));
+    else if (admin.pending.value.requests.length === 0) blocks.push(context('No request is waiting.'));
+    else blocks.push(...admin.pending.value.requests.map((r) => pendingBlock(r, viewer, words.approvals.words)));
   }
 
   blocks.push(header('Today'));

@@ -317,6 +317,38 @@ describe('/request-license expiry', () => {
     await h?.stop();
   });
 
+  /** `userId` asks for Pro (on the harness started once, its clock back to now): the request and its admins' message. */
+  async function asksForPro(userId: string): Promise<{ requestId: string; message: { channel: string; ts: string } }> {
+    h ??= await Harness.start({ env: { LICENSE_REQUEST_TTL_HOURS: '1' } });
+    h.clock.offsetMs = 0;
+    h.slack.clear();
+    const { view, viewId } = await h.open('/request-license', userId);
+    await h.submit(userId, view, {
+      values: {
+        license: { license: { type: 'radio_buttons', selected_option: { value: 'Pro' } } },
+        reason: { reason: { type: 'plain_text_input', value: 'webinars' } },
+      },
+    });
+    await h.viewUpdate(viewId, 2);
+    const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes(`<@${userId}>`));
+    const requestId = (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0].value as string;
+    return { requestId, message: { channel: post.result!.channel as string, ts: post.result!.ts as string } };
+  }
+
+  /**
+   * `userId` opens their Home tab while Slack holds a message's rewrite (the test's hold): the tab
+   * as published, which was published before that rewrite was even sent (it never waited for it).
+   */
+  async function openedWhileRewriteHeld(userId: string): Promise<string> {
+    const published = () => h.slack.callsTo('views.publish').filter((c) => c.args.user_id === userId).length;
+    const before = published();
+    const opening = h.openHome(userId);
+    for (let i = 0; i < 100 && h.slack.held.length < 1; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(h.slack.held.map((c) => c.method)).toEqual(['chat.update']);
+    expect(published()).toBe(before + 1);
+    return JSON.stringify((await opening).home);
+  }
+
   it('an expired request shows that it expired and cannot be decided', async () => {
     h = await Harness.start({ env: { LICENSE_REQUEST_TTL_HOURS: '1' } });
     const { view, viewId } = await h.open('/request-license', 'UANN');
@@ -342,20 +374,7 @@ describe('/request-license expiry', () => {
   });
 
   it("a failed change not retried within its request's time is retried no more: it leaves every admin's list, its message loses Review, and its requester is told to ask again, which they can; the admin's Home tab never waits for that", async () => {
-    h ??= await Harness.start({ env: { LICENSE_REQUEST_TTL_HOURS: '1' } });
-    h.clock.offsetMs = 0;
-    h.slack.clear();
-    const { view, viewId } = await h.open('/request-license', 'UBOB');
-    await h.submit('UBOB', view, {
-      values: {
-        license: { license: { type: 'radio_buttons', selected_option: { value: 'Pro' } } },
-        reason: { reason: { type: 'plain_text_input', value: 'webinars' } },
-      },
-    });
-    await h.viewUpdate(viewId, 2);
-    const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes('<@UBOB>'));
-    const requestId = (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0].value as string;
-    const message = { channel: post.result!.channel as string, ts: post.result!.ts as string };
+    const { requestId, message } = await asksForPro('UBOB');
     const reviewing = (admin: string) => h.opening((trigger) => h.click(admin, 'license_review', requestId, message, trigger));
     const opened = await reviewing('UADA');
     h.chime.failNext('UpdateUser', 'ServiceUnavailableException', 5);
@@ -422,6 +441,65 @@ describe('/request-license expiry', () => {
     } finally {
       releaseUpdate();
       releaseDm();
+      h.clock.offsetMs = 0;
+    }
+  });
+
+  it("a request nobody decided within its time leaves an admin's queue at once: their Home tab never waits for its expiry, which follows once (its message rewritten, its requester told), and a late Review is still refused", async () => {
+    const { requestId, message } = await asksForPro('UCARL');
+    expect(JSON.stringify((await h.openHome('UMAX')).home)).toContain(`"value":"${requestId}"`);
+
+    // Its time (1 h) ends, nobody having decided it; Slack is slow to rewrite its message.
+    h.clock.offsetMs = 2 * 3_600_000;
+    const releaseUpdate = h.slack.hold('chat.update', (args) => args.ts === message.ts);
+    try {
+      // Max's tab is published before its message's rewrite is even sent, without the request in his queue.
+      const home = await openedWhileRewriteHeld('UMAX');
+      expect(home).not.toContain(`"value":"${requestId}"`);
+      expect(home).toContain('No request is waiting.');
+
+      releaseUpdate();
+      const update = await h.slack.waitForCall('chat.update', (c) => c.args.ts === message.ts);
+      expect(JSON.stringify(update.args.blocks).toLowerCase()).toContain('expired');
+      expect(JSON.stringify(update.args.blocks)).not.toContain('license_review');
+      const toldExpired = (c: SlackCall) => c.method === 'chat.postMessage' && c.args.channel === 'DUCARL' && JSON.stringify(c.args).includes('expired without a decision');
+      await h.slack.waitForCall('chat.postMessage', toldExpired);
+
+      // Once: Carl's own tab shows it expired, another admin's open changes nothing more, and a Review of it is refused.
+      expect(JSON.stringify((await h.openHome('UCARL')).home)).toContain('Expired; nothing was changed');
+      await h.openHome('UADA');
+      const late = await h.opening((trigger) => h.click('UADA', 'license_review', requestId, message, trigger));
+      expect(late.view.submit).toBeUndefined();
+      expect(JSON.stringify(late.view).toLowerCase()).toContain('expired');
+      expect(h.slack.calls.filter(toldExpired)).toHaveLength(1);
+      expect(h.slack.callsTo('chat.update').filter((c) => c.args.ts === message.ts)).toHaveLength(1);
+      expect(h.chime.users.get('chime-carl')?.LicenseType).toBe('Basic');
+    } finally {
+      releaseUpdate();
+      h.clock.offsetMs = 0;
+    }
+  });
+
+  it("its requester's own Home tab shows a request past its time as expired at once, never waiting for its expiry, which follows once", async () => {
+    const { message } = await asksForPro('UCARL');
+    h.clock.offsetMs = 2 * 3_600_000;
+    const releaseUpdate = h.slack.hold('chat.update', (args) => args.ts === message.ts);
+    try {
+      const home = await openedWhileRewriteHeld('UCARL');
+      expect(home).toContain('Expired; nothing was changed');
+      expect(home).not.toContain('Waiting for an admin');
+
+      releaseUpdate();
+      const update = await h.slack.waitForCall('chat.update', (c) => c.args.ts === message.ts);
+      expect(JSON.stringify(update.args.blocks).toLowerCase()).toContain('expired');
+      const toldExpired = (c: SlackCall) => c.method === 'chat.postMessage' && c.args.channel === 'DUCARL' && JSON.stringify(c.args).includes('expired without a decision');
+      await h.slack.waitForCall('chat.postMessage', toldExpired);
+      await h.openHome('UCARL');
+      await h.openHome('UMAX');
+      expect(h.slack.calls.filter(toldExpired)).toHaveLength(1);
+      expect(h.slack.callsTo('chat.update').filter((c) => c.args.ts === message.ts)).toHaveLength(1);
+    } finally {
+      releaseUpdate();
       h.clock.offsetMs = 0;
     }
   });

@@ -62,7 +62,7 @@ function fullData(admin: boolean): HomeData {
             atLeast: false,
           },
         },
-        pending: { ok: true, value: Array.from({ length: PENDING_SHOWN }, (_, i) => request(i)) },
+        pending: { ok: true, value: { requests: Array.from({ length: PENDING_SHOWN }, (_, i) => request(i)), expiring: [] } },
         today: {
           ok: true,
           value: { day: '2026-12-01', resets: CREDENTIALS.map((c) => ({ action: c.audit.action, succeeded: 40, failed: 2, unknown: 1 })), refusals: FAILURE_CODES.map((code) => ({ code, count: 1 })) },

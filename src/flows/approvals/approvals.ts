@@ -61,9 +61,19 @@ export interface AwaitingRetry extends Listed {
  * A person's own request as their Home tab shows it: with whether an admin can decide it now, as
  * Approvals rules; `lapsed`: a failed change still on the failed list past its request's time,
  * which closeLapsedRetries closes after the tab is shown (one already taken off is not marked, so
- * showing it writes nothing).
+ * showing it writes nothing). `expiring`: waiting past its time as read (a PENDING or handed-over
+ * APPROVED request, as it was read): shown EXPIRED, and expired after the tab is shown (expireDue).
  */
-export type OwnRequest = PendingRequest & { readonly decidable: boolean; readonly lapsed?: boolean };
+export type OwnRequest = PendingRequest & { readonly decidable: boolean; readonly lapsed?: boolean; readonly expiring?: PendingRequest };
+
+/**
+ * The live requests waiting for a decision, as Listed's `requests` (up to the limit asked); and
+ * those read past their time, left out of `requests` and expired after they are shown (expireDue).
+ */
+export interface Waiting {
+  readonly requests: readonly PendingRequest[];
+  readonly expiring: readonly PendingRequest[];
+}
 
 export interface ApprovalFailure {
   readonly ok: false;
@@ -150,7 +160,8 @@ export function messageState(r: PendingRequest): string {
 /**
  * Requests an admin must decide, of every kind: filing, the review queue, review, the decision,
  * what approval does, and expiry. Expiry is noticed on read: a request past its time is closed
- * when the queue, its requester's own list or a reviewer comes to it.
+ * when a reviewer (or its requester's finish) comes to it, or after the queue or its requester's
+ * own list that read it is shown (expireDue).
  */
 export class Approvals {
   private readonly trail: AuditTrail;
@@ -370,22 +381,23 @@ export class Approvals {
 
   /**
    * Live requests waiting for a decision, oldest first, of every kind. Those past their time are
-   * closed as they are read (and leave the queue for good), and reading goes on past them until
-   * `limit` live ones are found: expired requests never crowd out live ones.
+   * left out as they are read (`expiring`: expired after the list is shown, expireDue, so no Home
+   * tab waits for their writes and messages, and they leave the queue for good), and reading goes
+   * on past them until `limit` live ones are found: expired requests never crowd out live ones.
    */
-  async waiting(limit: number): Promise<PendingRequest[]> {
+  async waiting(limit: number): Promise<Waiting> {
     const live: PendingRequest[] = [];
+    const expiring: PendingRequest[] = [];
     let after: string | undefined;
     let read = 0;
     do {
       const page = await this.deps.store.pending(QUEUE_PAGE, after);
       read += page.requests.length;
-      const due = page.requests.filter((r) => this.isDue(r));
+      expiring.push(...page.requests.filter((r) => this.isDue(r)));
       live.push(...page.requests.filter((r) => !this.isDue(r)));
-      await Promise.all(due.map((r) => this.expireIfDue(r).catch((err: unknown) => this.warn(err, r, 'expiring a request failed'))));
       after = page.next;
     } while (after && live.length < limit && read < QUEUE_READ_MAX);
-    return live.slice(0, limit);
+    return { requests: live.slice(0, limit), expiring };
   }
 
   /**
@@ -428,9 +440,10 @@ export class Approvals {
   /**
    * The person's own requests, newest first: the ones holding their open places (read by key,
    * never by scanning the queue), the ones whose change is under way or waits for a retry, and the
-   * ones decided. Those waiting past their time are closed as read; a failed change past its
-   * request's time is shown as not decidable, and, while still listed as failed, marked `lapsed`
-   * to be closed after (closeLapsedRetries).
+   * ones decided. Those waiting past their time are shown EXPIRED, as read, and marked `expiring`
+   * to be expired after (expireDue); a failed change past its request's time is shown as not
+   * decidable, and, while still listed as failed, marked `lapsed` to be closed after
+   * (closeLapsedRetries). Reading writes nothing, so the tab never waits for Slack or a write.
    */
   async mine(requester: Requester, limit: number): Promise<OwnRequest[]> {
     const [held, underway, failed, decided] = await Promise.all([
@@ -439,14 +452,17 @@ export class Approvals {
       this.deps.store.awaitingRetryOf(requester.userId),
       this.deps.store.decidedOf(requester.userId, limit),
     ]);
-    const current = await Promise.all(held.map((r) => this.expireIfDue(r)));
     const lapsed = new Set(failed.filter((r) => this.retryLapsed(r)).map((r) => r.id));
     const byId = new Map<string, PendingRequest>();
-    for (const r of [...decided, ...underway, ...failed, ...current]) byId.set(r.id, r);
+    for (const r of [...decided, ...underway, ...failed, ...held]) byId.set(r.id, r);
     return [...byId.values()]
       .sort((a, b) => compareText(b.createdAt, a.createdAt))
       .slice(0, limit)
-      .map((r) => ({ ...r, decidable: this.decidable(r), ...(lapsed.has(r.id) && { lapsed: true }) }));
+      .map((r): OwnRequest => {
+        // Its expiry is a conditional write expireDue makes after: a decision is refused all the same, by decide's own read.
+        if (this.isDue(r)) return { ...r, status: 'EXPIRED', decidable: false, expiring: r };
+        return { ...r, decidable: this.decidable(r), ...(lapsed.has(r.id) && { lapsed: true }) };
+      });
   }
 
   /**
@@ -506,6 +522,22 @@ export class Approvals {
       this.deps.announcer.tellRequester(expired).catch((err: unknown) => this.warn(err, expired, 'requester DM failed')),
     ]);
     return expired;
+  }
+
+  /**
+   * After a list that read them is shown (so no Home tab waits for DynamoDB or Slack): each request
+   * among `requests` still waiting past its time is expired (expireIfDue: once, whoever reads it
+   * first; its message rewritten and its requester told), a few at a time; a failure is only
+   * logged, and the next read tries again.
+   */
+  async expireDue(requests: readonly PendingRequest[]): Promise<void> {
+    const due = new Map(requests.filter((r) => this.isDue(r)).map((r) => [r.id, r]));
+    await aFewAtATime([...due.values()], WRITES_AT_ONCE, (r) =>
+      this.expireIfDue(r).then(
+        () => undefined,
+        (err: unknown) => this.warn(err, r, 'expiring a request failed'),
+      ),
+    );
   }
 
   /**
