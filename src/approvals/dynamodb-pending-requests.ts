@@ -402,7 +402,7 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
     return open && Date.parse(request.expiresAt) > this.clock.now().getTime();
   }
 
-  /** Takes the requester's open-request marker for the slot, or fails with LICENSE_REQUEST_OPEN. */
+  /** Takes the requester's open-request marker for the slot, or fails with REQUEST_OPEN. */
   private async claimOpenMarker(request: PendingRequest, slot: string): Promise<void> {
     const key = openKey(request.requester, slot);
     const marker = { ...key, requestId: request.id, expiresAtEpoch: epoch(request.expiresAt), purgeAt: epoch(request.expiresAt) + KEEP_AFTER_EXPIRY_S };
@@ -424,13 +424,13 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
     }
     // The marker names an unexpired request: take it over only if that request has closed.
     const current = await this.findOpen(request.requester, slot);
-    if (current) throw new LatchkeyFailure('LICENSE_REQUEST_OPEN', `open request ${current.id}`);
+    if (current) throw new LatchkeyFailure('REQUEST_OPEN', `open request ${current.id}`);
     const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall(key), ConsistentRead: true }));
     const previous = Item ? openMarker.safeParse(unmarshall(Item)) : undefined;
     try {
       await put('requestId = :previous OR requestId = :ours', { ':previous': previous?.success ? previous.data.requestId : '', ':ours': request.id });
     } catch (err) {
-      if ((err as Error).name === 'ConditionalCheckFailedException') throw new LatchkeyFailure('LICENSE_REQUEST_OPEN', 'raced');
+      if ((err as Error).name === 'ConditionalCheckFailedException') throw new LatchkeyFailure('REQUEST_OPEN', 'raced');
       throw err;
     }
   }

@@ -34,7 +34,10 @@ export const FAILURE_CODES = [
   'DIRECTORY_REJECTED',
   'DIRECTORY_MISCONFIGURED',
   'DIRECTORY_NOT_ENABLED',
-  // License requests and decisions
+  // Requests and decisions. REQUEST_OPEN: the person already has a request of that kind waiting (a
+  // license change, an approved reset); LICENSE_REQUEST_OPEN is its name before it covered both,
+  // still read in the records written then
+  'REQUEST_OPEN',
   'LICENSE_REQUEST_OPEN',
   'NOT_ADMIN',
   'SELF_REVIEW',

@@ -46,6 +46,10 @@ export function failureMessage(
   const theRequest = known ? `the ${known} request` : 'the request to your sign-in app';
   const requests = known ? `${known} requests` : 'sign-in requests';
   const change = changeOf(words);
+  const requestOpen = {
+    headline: `You already have a ${words.short} request waiting for an admin.`,
+    next: 'You will get a direct message when it is decided; you can ask again after that.',
+  };
   const messages: Record<FailureCode, FailureMessage> = {
     SLACK_WRONG_WORKSPACE: {
       headline: 'Latchkey only serves members of its own Slack workspace.',
@@ -134,10 +138,8 @@ export function failureMessage(
       headline: `${words.what} ${change.plural} are not enabled in this workspace.`,
       next: words.change ? 'Ask IT.' : 'Ask IT how to reset it.',
     },
-    LICENSE_REQUEST_OPEN: {
-      headline: `You already have a ${words.short} request waiting for an admin.`,
-      next: 'You will get a direct message when it is decided; you can ask again after that.',
-    },
+    REQUEST_OPEN: requestOpen,
+    LICENSE_REQUEST_OPEN: requestOpen,
     NOT_ADMIN: { headline: 'Only Latchkey admins can review requests.', next: 'Ask an admin to review it.' },
     SELF_REVIEW: { headline: 'You cannot review your own request.', next: 'Another admin must decide it.' },
     REQUEST_NOT_FOUND: {

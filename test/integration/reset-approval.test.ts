@@ -155,6 +155,23 @@ describe('the approval policy for a reset', () => {
   });
 });
 
+describe('the approval policy: asking again while a request waits', () => {
+  const h = useHarness({ env: POLICY });
+
+  it('is refused in words that say one is waiting, and audited as a request already open, not as a license request', async () => {
+    await asks(h, 'UBOB');
+    const again = await h.open('/reset-pin', 'UBOB');
+    const submission = await h.submit('UBOB', again.view);
+    const shown = JSON.stringify(submission.json?.view ?? (await h.viewUpdate(again.viewId, 2)));
+    expect(shown).toContain('You already have a');
+    expect(shown).toContain('request waiting for an admin');
+    const records = await h.waitForAudit('UBOB', (r) => r.phase === 'outcome' && r.outcome === 'failure');
+    const refused = records.filter((r) => r.phase === 'outcome' && r.outcome === 'failure');
+    // A security reviewer reading an export: a second PIN request, not a license request.
+    expect(refused.map((r) => r.errorCode)).toEqual(['REQUEST_OPEN']);
+  });
+});
+
 describe('the approval policy: expiry', () => {
   let h: Harness;
   afterAll(async () => {

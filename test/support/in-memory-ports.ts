@@ -134,7 +134,7 @@ export class MemoryPendingRequests implements PendingRequestStore {
 
   async create(request: PendingRequest, slot: string): Promise<void> {
     if (this.failWith) throw this.failWith;
-    if (await this.findOpen(request.requester, slot)) throw new LatchkeyFailure('LICENSE_REQUEST_OPEN');
+    if (await this.findOpen(request.requester, slot)) throw new LatchkeyFailure('REQUEST_OPEN');
     this.requests.set(request.id, request);
     this.slots.set(`${request.requester.userId}#${slot}`, request.id);
   }

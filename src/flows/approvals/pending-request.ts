@@ -164,7 +164,7 @@ export interface PendingPage {
 export interface PendingRequestStore {
   /**
    * Saves a new PENDING request, holding its requester's one open place for `slot`. Throws
-   * LatchkeyFailure('LICENSE_REQUEST_OPEN') when that place is taken by a request still open, and
+   * LatchkeyFailure('REQUEST_OPEN') when that place is taken by a request still open, and
    * STORE_UNAVAILABLE on storage errors. A previous request whose place is taken over (closed, or
    * past its time) stays where it is: the queue closes it when it reads it.
    */
