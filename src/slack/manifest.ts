@@ -1,7 +1,7 @@
 import type { Config } from '../config';
 import type { Policy } from '../flows/policy';
 import { CORE_COMMANDS, LICENSE_COMMAND, RESET_PICKER_COMMAND } from '../core-commands';
-import type { SubjectWords } from '../views/words';
+import type { CredentialWords, SubjectWords } from '../views/words';
 import { HOME_OPENED_EVENT } from '../handlers/home-opened';
 import { EVENTS_PATH } from './request-guard';
 import { scopesNeeded } from './scopes';
@@ -9,7 +9,7 @@ import { scopesNeeded } from './scopes';
 /** What a manifest is made of: each part the registry or the configuration knows. */
 export interface ManifestParts {
   /** The credentials to declare a command for, in the registry's order: their command and words. */
-  readonly credentials: readonly { readonly command: string; readonly words: Omit<SubjectWords, 'command'>; readonly policy: Policy }[];
+  readonly credentials: readonly { readonly command: string; readonly words: Pick<CredentialWords, 'what' | 'change' | 'commandDescription'>; readonly policy: Policy }[];
   /** The license requests' words, when /request-license is on. */
   readonly licenses?: Omit<SubjectWords, 'command'>;
   readonly scopes: readonly string[];
@@ -26,10 +26,26 @@ const CORE_DESCRIPTIONS: Record<(typeof CORE_COMMANDS)[number], (licenses: Omit<
 };
 
 const sentence = (s: string) => `${s.charAt(0).toUpperCase()}${s.slice(1)}`;
-/** What a person is asked before the change, as Slack's command list says it. */
-const POLICY_NOTE: Record<Policy, string> = { 'self-service': '', verify: ' (you approve a push on your phone)', approval: ' (an admin approves)' };
-/** "Reset your Amazon Chime personal meeting PIN", "Reset your Okta MFA (an admin approves)": from the credential's words and policy. */
-const commandDescription = ({ words, policy }: ManifestParts['credentials'][number]) => sentence(`${words.change?.verb ?? 'reset'} your ${words.what}${POLICY_NOTE[policy]}`);
+/** What must happen before the change, in the command list's words (to the person) and the long description's (of them). */
+const POLICY_NOTE: Record<Policy, { readonly command: string; readonly about: string } | undefined> = {
+  'self-service': undefined,
+  verify: { command: 'you approve a push on your phone', about: 'once they approve a push on their phone' },
+  approval: { command: 'an admin approves', about: 'once an admin approves' },
+};
+
+/**
+ * The command's description in Slack's command list: the credential's own words, or "<Verb> your
+ * <what>", with its policy's note first in a closing parenthesis it ends with ("Reset your Okta
+ * password (an admin approves; you choose a new one at your next sign-in)"), or in one of its own.
+ */
+function commandDescription({ words, policy }: ManifestParts['credentials'][number]): string {
+  const description = words.commandDescription ?? sentence(`${words.change?.verb ?? 'reset'} your ${words.what}`);
+  const note = POLICY_NOTE[policy]?.command;
+  if (note === undefined) return description;
+  const open = description.lastIndexOf('(');
+  if (description.endsWith(')') && open > 0) return `${description.slice(0, open + 1)}${note}; ${description.slice(open + 1)}`;
+  return `${description} (${note})`;
+}
 /** "a; b; and c". */
 const listed = (items: readonly string[]) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join('; ')}; and ${items.at(-1)}`);
 
@@ -47,20 +63,21 @@ export function slackManifest({ credentials, licenses, scopes, origin }: Manifes
     ...(licenses ? [{ command: LICENSE_COMMAND, ...url, description: CORE_DESCRIPTIONS[LICENSE_COMMAND](licenses), should_escape: false }] : []),
     { command: RESET_PICKER_COMMAND, ...url, description: CORE_DESCRIPTIONS[RESET_PICKER_COMMAND](licenses), should_escape: false },
   ];
-  const can = [
-    ...credentials.map((c) => `${c.words.change?.verb ?? 'reset'} their ${c.words.what} (${c.command})`),
-    ...(licenses ? [`ask an admin to ${licenses.change?.verb ?? 'change'} their ${licenses.what} (${LICENSE_COMMAND}), who approves or denies it in a modal`] : []),
-  ];
+  const can = credentials.map((c) => `${c.words.change?.verb ?? 'reset'} their ${c.words.what} (${[c.command, POLICY_NOTE[c.policy]?.about].filter(Boolean).join(', ')})`);
+  const asked = licenses ? ` They can also ask an admin to ${licenses.change?.verb ?? 'change'} their ${licenses.what} (${LICENSE_COMMAND}), who approves or denies it in a modal.` : '';
+  const reviewed = licenses !== undefined || credentials.some((c) => c.policy === 'approval');
+  const adminSees = `${reviewed ? 'the requests waiting for their review, ' : ''}today's activity and what needs attention`;
   return {
     _metadata: { major_version: 1, minor_version: 1 },
     display_information: {
       name: 'Latchkey',
       description: 'Reset your own passwords and PINs, without a helpdesk ticket.',
       long_description:
-        `Latchkey lets employees, from Slack: ${listed(can)}. ` +
-        'It checks that the person is an active, full member of this workspace, finds them in the directory by their Slack email, ' +
-        'shows a new secret only to them in a private window, and writes an audit record of every attempt. ' +
-        "Its Home tab has a button for each reset and the person's own recent activity; for admins, the requests waiting for review, today's resets and what needs attention.",
+        `Latchkey lets employees, from Slack and without a helpdesk ticket: ${listed(can)}. ${RESET_PICKER_COMMAND} offers each of these.${asked} ` +
+        'For every request it checks that the person is an active, full member of this workspace and finds their account by their Slack email, matched exactly; ' +
+        'a new password or PIN is shown only to them, once, in a private window, and never stored; and every attempt is written to the audit log. ' +
+        `Its Home tab has a button for each and the person's own recent activity; admins also see ${adminSees}, ` +
+        'and can search the audit log and run the Setup check.',
       background_color: '#1d3557',
     },
     features: {

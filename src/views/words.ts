@@ -94,6 +94,15 @@ export interface CredentialWords extends Omit<SubjectWords, 'command'> {
   readonly receipt: string;
   /** The Home tab's button, at most 24 characters: "Reset my meeting PIN". */
   readonly homeButton: string;
+  /**
+   * What Slack says of the slash command beside it as people type it (the manifest's
+   * description): one short line, to the person, on what it does and what follows: "Unlock your
+   * locked-out Okta account and keep your password". Without how it is approved: the manifest adds
+   * the policy's note this deployment sets, inside a closing parenthesis of its own ("(an admin
+   * approves; you choose a new one at your next sign-in)") or as one. Slack's manifest schema allows
+   * 2000 characters. Absent: "<Verb> your <what>".
+   */
+  readonly commandDescription?: string;
 }
 
 export type LicenseWords = Omit<SubjectWords, 'command'>;

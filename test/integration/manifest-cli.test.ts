@@ -26,6 +26,7 @@ function manifestCli(args: string[], env: Record<string, string>): Promise<{ sta
 }
 
 type Manifest = {
+  display_information: { long_description: string };
   features: { slash_commands: { command: string; url?: string; description: string }[] };
   oauth_config: { scopes: { bot: string[] } };
   settings: { event_subscriptions: { request_url?: string }; interactivity: { request_url?: string }; socket_mode_enabled: boolean };
@@ -44,10 +45,12 @@ describe('npm run manifest', () => {
     expect(manifestSchemaErrors(manifest)).toEqual([]);
     expect(manifest.features.slash_commands.map((c) => c.command)).toEqual(['/reset-okta-password', '/unlock-okta', '/reset']);
     expect(manifest.features.slash_commands.map((c) => c.description)).toEqual([
-      'Reset your Okta password',
-      'Unlock your Okta account',
+      'Reset your Okta password (you choose a new one at your next sign-in)',
+      'Unlock your locked-out Okta account and keep your password',
       'Pick what to reset (every password and PIN Latchkey resets here)',
     ]);
+    // Nothing here waits for an admin: no review queue is promised.
+    expect(manifest.display_information.long_description).toContain("admins also see today's activity and what needs attention");
     // 3 commands, the events subscription and interactivity: each at the host, none at example.com.
     expect(urlsOf(manifest)).toEqual(Array(5).fill('https://latchkey.acme.com/slack/events'));
     // Only the scopes this configuration needs: no user group, no approvals channel.
@@ -61,12 +64,30 @@ describe('npm run manifest', () => {
     const manifest = JSON.parse(stdout) as Manifest;
     expect(manifestSchemaErrors(manifest)).toEqual([]);
     expect(manifest.features.slash_commands.map((c) => [c.command, c.description])).toEqual([
-      ['/reset-pin', 'Reset your Amazon Chime personal meeting PIN'],
+      ['/reset-pin', 'Reset your Amazon Chime personal meeting PIN (the old one stops working)'],
       ['/request-license', 'Ask an admin to change your Amazon Chime license'],
       ['/reset', 'Pick what to reset (every password and PIN Latchkey resets here)'],
     ]);
     expect(urlsOf(manifest)).toEqual(Array(5).fill('https://latchkey.acme.com/slack/events'));
     expect(manifest.oauth_config.scopes.bot).toEqual(expect.arrayContaining(['channels:read', 'groups:read']));
+  });
+
+  it("says in each command's description and in the long description what this deployment's RESET_POLICY asks before the change", async () => {
+    const { status, stdout, stderr } = await manifestCli(['--url', 'https://latchkey.acme.com'], { ...OKTA_ONLY, RESET_POLICY: 'okta_password=verify,okta_unlock=approval', VERIFY_WITH: 'okta', ADMIN_USER_IDS: 'U0ADMIN', APPROVALS_CHANNEL_ID: 'C0APPROVALS' });
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    const manifest = JSON.parse(stdout) as Manifest;
+    expect(manifestSchemaErrors(manifest)).toEqual([]);
+    expect(manifest.features.slash_commands.map((c) => c.description)).toEqual([
+      'Reset your Okta password (you approve a push on your phone; you choose a new one at your next sign-in)',
+      'Unlock your locked-out Okta account and keep your password (an admin approves)',
+      'New phone? Remove your Okta sign-in factors and enrol again (an admin approves)',
+      'Pick what to reset (every password and PIN Latchkey resets here)',
+    ]);
+    expect(manifest.display_information.long_description).toMatch(
+      /^Latchkey lets employees, from Slack and without a helpdesk ticket: reset their Okta password \(\/reset-okta-password, once they approve a push on their phone\); unlock their Okta account \(\/unlock-okta, once an admin approves\); and reset their Okta MFA \(\/reset-okta-mfa, once an admin approves\)\. \/reset offers each of these\. For every request/,
+    );
+    expect(manifest.display_information.long_description).toContain('admins also see the requests waiting for their review, ');
   });
 
   it.each([

@@ -26,6 +26,26 @@ describe('manifest.yml', () => {
     expect(manifest).toEqual(all);
   });
 
+  it("says each credential's command in its plug-in's own words (words.commandDescription), the policy's note joined to them", () => {
+    const described = Object.fromEntries(manifest.features.slash_commands.map((c: { command: string; description: string }) => [c.command, c.description]));
+    expect(described).toMatchObject({
+      '/reset-okta-password': 'Reset your Okta password (you choose a new one at your next sign-in)',
+      '/unlock-okta': 'Unlock your locked-out Okta account and keep your password',
+      '/reset-okta-mfa': 'New phone? Remove your Okta sign-in factors and enrol again (an admin approves)',
+      '/reset-entra-password': 'Reset your Microsoft 365 (Entra ID) password (you choose a new one at your next sign-in)',
+    });
+  });
+
+  it("a credential whose words give no command description is said '<Verb> your <what>', with its policy's note", () => {
+    const described = (words: { what: string; change?: { verb: string; doing: string; plural: string; done: string }; commandDescription?: string }, policy: 'self-service' | 'verify' | 'approval') =>
+      (slackManifest({ credentials: [{ command: '/reset-x', words, policy }], scopes: BOT_SCOPES }).features as { slash_commands: { description: string }[] }).slash_commands[0]!.description;
+    expect(described({ what: 'Acme badge PIN' }, 'self-service')).toBe('Reset your Acme badge PIN');
+    expect(described({ what: 'Acme account', change: { verb: 'unlock', doing: 'unlocking', plural: 'unlocks', done: 'unlocked' } }, 'approval')).toBe('Unlock your Acme account (an admin approves)');
+    expect(described({ what: 'Acme password', commandDescription: 'Reset your Acme (SSO) password (the old one stops working)' }, 'verify')).toBe(
+      'Reset your Acme (SSO) password (you approve a push on your phone; the old one stops working)',
+    );
+  });
+
   it("declares exactly the registry's commands and /request-license, each at the events endpoint", () => {
     const commands = manifest.features.slash_commands.map((c: { command: string; url: string }) => [c.command, new URL(c.url).pathname]);
     const answered = [...CREDENTIALS.map((c) => c.command), ...CORE_COMMANDS];

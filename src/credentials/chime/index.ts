@@ -52,6 +52,7 @@ export const chime: Credential<ChimeSettings> = {
     howToUse: 'Use it to start or join your personal Amazon Chime meetings.',
     receipt: 'Amazon Chime meeting PIN',
     homeButton: 'Reset my meeting PIN',
+    commandDescription: 'Reset your Amazon Chime personal meeting PIN (the old one stops working)',
   },
   audit: { action: 'reset_pin', directory: 'chime' },
   settings: {

@@ -41,6 +41,7 @@ export const entra: Credential<EntraSettings> = {
     howToUse: 'Sign in to Microsoft 365 with it; Microsoft will ask you to choose a new password. Your other sessions have been signed out.',
     receipt: 'Microsoft 365 password',
     homeButton: 'Reset Microsoft password',
+    commandDescription: 'Reset your Microsoft 365 (Entra ID) password (you choose a new one at your next sign-in)',
     refusals: {
       directory_guest: {
         headline: 'Your Microsoft account here is a guest account: its password belongs to the organisation that invited you.',

@@ -72,6 +72,7 @@ export const google: Credential<GoogleSettings> = {
     howToUse: 'Sign in to Google with it; Google will ask you to choose a new password. Your other sessions have been signed out.',
     receipt: 'Google Workspace password',
     homeButton: 'Reset my Google password',
+    commandDescription: 'Reset your Google Workspace password (you choose a new one at your next sign-in)',
   },
   audit: { action: 'reset_google_password', directory: 'google' },
   settings: {

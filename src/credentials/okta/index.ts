@@ -47,6 +47,7 @@ export const okta: Credential<OktaSettings> = {
     howToUse: 'Sign in to Okta with it; Okta will ask you to choose a new password. Your other Okta sessions have been signed out.',
     receipt: 'Okta password',
     homeButton: 'Reset my Okta password',
+    commandDescription: 'Reset your Okta password (you choose a new one at your next sign-in)',
     refusals: { [OKTA_REFUSALS.masteredElsewhere]: PASSWORD_MASTERED_ELSEWHERE },
     // A locked account is unlocked first; if Okta does not confirm that, the reset is never sent.
     unconfirmedSteps: {
@@ -88,6 +89,7 @@ export const oktaUnlock: Credential<OktaSettings> = {
     howToUse: 'Sign in with your current password.',
     receipt: 'Okta account',
     homeButton: 'Unlock my Okta account',
+    commandDescription: 'Unlock your locked-out Okta account and keep your password',
     refusals: {
       [OKTA_REFUSALS.notLocked]: {
         headline: 'Your Okta account is not locked, so there is nothing to unlock.',
@@ -132,6 +134,7 @@ export const oktaMfa: Credential<OktaSettings> = {
       'Until you do, apps that ask for Okta Verify will not let you in.',
     receipt: 'Okta MFA',
     homeButton: 'Reset my Okta MFA',
+    commandDescription: 'New phone? Remove your Okta sign-in factors and enrol again',
     // No new secret to ask for again, and asking again needs another approval: say how to tell.
     unconfirmedNext:
       'Sign in to Okta: if it asks you to set up Okta Verify, the reset was made, so set it up on your new phone. ' +

@@ -35,6 +35,7 @@ export const workmail: Credential<WorkMailSettings> = {
     howToUse: 'Sign in to WorkMail with it, then update the password in your mail apps.',
     receipt: 'Amazon WorkMail password',
     homeButton: 'Reset my mail password',
+    commandDescription: 'Reset your Amazon WorkMail password (then update it in your mail apps)',
   },
   audit: { action: 'reset_password', directory: 'workmail' },
   settings: {
