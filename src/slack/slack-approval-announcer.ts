@@ -1,5 +1,5 @@
 import type { SlackApi } from './slack-web-api';
-import type { ApprovalAnnouncer } from '../flows/approvals/approvals';
+import type { ApprovalAnnouncer, RequesterNotice } from '../flows/approvals/approvals';
 import type { PendingRequest } from '../flows/approvals/pending-request';
 import { approvalMessage } from '../views/approval-message';
 import { wordsOf, type ApprovalWords } from '../views/approval-words';
@@ -29,7 +29,7 @@ export class SlackApprovalAnnouncer implements ApprovalAnnouncer {
     await this.client.chat.update({ channel: request.message.channel, ts: request.message.ts, ...approvalMessage(request, wordsOf(this.words, request.kind), decidable) });
   }
 
-  async tellRequester(request: PendingRequest): Promise<void> {
-    await sendDirectMessage(this.client, request.requester.userId, wordsOf(this.words, request.kind).notice(request));
+  async tellRequester(request: PendingRequest, occasion?: RequesterNotice): Promise<void> {
+    await sendDirectMessage(this.client, request.requester.userId, wordsOf(this.words, request.kind).notice(request, occasion));
   }
 }

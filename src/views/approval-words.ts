@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { ApprovalStep, Detail, PendingRequest } from '../flows/approvals/pending-request';
+import type { RequesterNotice } from '../flows/approvals/approvals';
 import type { SubjectWords } from './words';
 
 /**
@@ -31,8 +32,8 @@ export interface ApprovalKindWords {
    * the kind's own (an approved reset's finish); the request's ID otherwise.
    */
   changeReference?(request: PendingRequest): string;
-  /** The requester's direct message for the request as it stands now. */
-  notice(request: PendingRequest): { text: string; blocks: KnownBlock[] };
+  /** The requester's direct message for the request as it stands now, and why they are told, when `occasion` says. */
+  notice(request: PendingRequest, occasion?: RequesterNotice): { text: string; blocks: KnownBlock[] };
 }
 
 /** Every served kind's words, by kind ID. */

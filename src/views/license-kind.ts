@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { closedOutcomeUnknown, type Detail, type PendingRequest } from '../flows/approvals/pending-request';
+import type { RequesterNotice } from '../flows/approvals/approvals';
 import { failedChangeApplied, outcomeUnknownCheck } from './approval-status';
 import { recordedFailureHeadline } from './failure-message';
 import { context, escapeMrkdwn, quoted, section, slackTime } from './blocks';
@@ -21,7 +22,7 @@ export function licenseKindWords({ words }: LicenseVocabulary): ApprovalKindWord
     details: (r, d) => licenseDetails(r, d, words.account),
     applied: (r) => `now has *${toOf(r)}*`,
     approvedStatus: () => `; applying in ${words.directory}…`,
-    notice: (r) => licenseNotice(r, words),
+    notice: (r, occasion) => licenseNotice(r, words, occasion),
   };
 }
 
@@ -38,7 +39,7 @@ function licenseDetails(request: PendingRequest, details: Detail, account: strin
 }
 
 /** The requester's direct message: sent, applied, denied, or where it stands. */
-function licenseNotice(request: PendingRequest, words: LicenseVocabulary['words']): { text: string; blocks: KnownBlock[] } {
+function licenseNotice(request: PendingRequest, words: LicenseVocabulary['words'], occasion?: RequesterNotice): { text: string; blocks: KnownBlock[] } {
   const [from, to] = [fromOf(request), toOf(request)];
   if (request.status === 'PENDING') {
     const text = `Your request to change your ${words.what} from ${from} to ${to} was sent to the admins.`;
@@ -59,8 +60,12 @@ function licenseNotice(request: PendingRequest, words: LicenseVocabulary['words'
     return { text, blocks: [section(`:no_entry: ${text}`), ...comment, context('Reply to them, or ask IT, if you think this is wrong.')] };
   }
   if (request.status === 'APPLY_FAILED') {
-    // Told only once it is retried no more (its request's time ended): until then an admin retries it.
-    const text = `Your request to change your ${words.what} to ${to} was approved by ${by}, but ${failedChangeApplied(request)}, and it was not retried before your request's time ended.`;
+    // Told only once it is retried no more (its request's time ended): until then an admin retries
+    // it. Approved in time, its apply may have failed only after that time ended, never retried.
+    const text =
+      occasion === 'failed_past_time'
+        ? `Your request to change your ${words.what} to ${to} was approved by ${by}, but it could not be applied before your request's time ended, so it cannot be retried: ${failedChangeApplied(request)}.`
+        : `Your request to change your ${words.what} to ${to} was approved by ${by}, but ${failedChangeApplied(request)}, and it was not retried before your request's time ended.`;
     return {
       text,
       blocks: [

@@ -407,6 +407,7 @@ describe('/request-license expiry', () => {
       expect(JSON.stringify(update.args.blocks)).toContain('<@UBOB> can ask again with `/request-license`');
       const toldAgain = (c: SlackCall) => c.method === 'chat.postMessage' && c.args.channel === 'DUBOB' && JSON.stringify(c.args).includes('to ask again');
       const dm = await h.slack.waitForCall('chat.postMessage', toldAgain);
+      expect(dm.args.text).toContain("it was not retried before your request's time ended.");
       expect(JSON.stringify(dm.args)).toContain('Run `/request-license` to ask again');
       expect(JSON.stringify(dm.args)).toContain('Amazon Chime is not answering right now');
       // Told once: another admin's Home open changes nothing more.
@@ -564,7 +565,7 @@ describe('/request-license expiry, decided as it lapses', () => {
     h.clock.offsetMs = 0;
   }, 30_000);
 
-  it("a change approved in time whose apply fails just after its request's time ended: its requester is told to ask again, once, as when a failed change lapses", async () => {
+  it("a change approved in time whose apply fails just after its request's time ended: its requester is told, once, that it could not be applied before that time ended (never that nobody retried it), and to ask again", async () => {
     h ??= await Harness.start({ env: { LICENSE_REQUEST_TTL_HOURS: '1' }, dynamoGate: true });
     h.clock.offsetMs = 0;
     h.slack.clear();
@@ -602,6 +603,11 @@ describe('/request-license expiry, decided as it lapses', () => {
       expect(JSON.stringify(await h.viewUpdate(opened.viewId, 2))).toContain('<@UCARL> can ask again with `/request-license`');
       const toldAgain = (c: SlackCall) => c.method === 'chat.postMessage' && c.args.channel === 'DUCARL' && JSON.stringify(c.args).includes('to ask again');
       const dm = await h.slack.waitForCall('chat.postMessage', toldAgain);
+      // Approved in time, its apply failed after: told so, never that nobody retried it.
+      expect(dm.args.text).toBe(
+        "Your request to change your Amazon Chime license to Pro was approved by <@UADA>, but it could not be applied before your request's time ended, so it cannot be retried: the change was not applied.",
+      );
+      expect(JSON.stringify(dm.args)).not.toContain('not retried');
       expect(JSON.stringify(dm.args)).toContain('Run `/request-license` to ask again');
       expect(JSON.stringify(dm.args)).toContain('Amazon Chime is not answering right now');
       // Told once: no admin's read tells them again.

@@ -140,6 +140,19 @@ describe('license views', () => {
     expect(decisionNotice(failed).text).toBe(`Your request to change your Amazon Chime license to Pro was approved by <@UADA>, but ${words}, and it was not retried before your request's time ended.`);
   });
 
+  it.each([
+    ['DIRECTORY_OUTCOME_UNKNOWN', 'the change may or may not have been applied'],
+    ['DIRECTORY_UNAVAILABLE', 'the change was not applied'],
+  ])("a change approved in time whose apply failed (%s) just after its request's time ended is told so, never as one left unretried: \"%s\"", (errorCode, words) => {
+    const notice = W.notice(request('APPLY_FAILED', { errorCode }), 'failed_past_time');
+    expect(notice.text).toBe(
+      `Your request to change your Amazon Chime license to Pro was approved by <@UADA>, but it could not be applied before your request's time ended, so it cannot be retried: ${words}.`,
+    );
+    const said = JSON.stringify(notice.blocks);
+    expect(said).not.toContain('not retried');
+    expect(said).toContain('Run `/request-license` to ask again.');
+  });
+
   it('the requester hears the outcome with the comment', () => {
     expect(decisionNotice(request('DENIED')).text).toBe('Your request to change your Amazon Chime license to Pro was denied by <@UADA>.');
     expect(JSON.stringify(decisionNotice(request('DENIED')).blocks)).toContain('ok &lt;!here&gt;');

@@ -97,6 +97,14 @@ export interface ApprovalFailure {
   readonly lapsed?: boolean;
 }
 
+/**
+ * Why a requester is told, where the request's state alone does not say it: `failed_past_time`, a
+ * change an admin approved in time whose apply failed just after its request's time ended (apply's
+ * settle), not a failed change left unretried until then (closeLapsedRetry), though both end
+ * APPLY_FAILED past their time.
+ */
+export type RequesterNotice = 'failed_past_time';
+
 /** Where requests are announced and people told; implemented with Slack messages. */
 export interface ApprovalAnnouncer {
   /**
@@ -106,8 +114,8 @@ export interface ApprovalAnnouncer {
   announce(request: PendingRequest, decidable: boolean): Promise<{ channel: string; ts: string }>;
   /** Rewrites the announcement to show the request's current state, and whether it can still be decided. */
   refresh(request: PendingRequest, decidable: boolean): Promise<void>;
-  /** Tells the requester what became of their request (sent, approved, applied, denied, expired). */
-  tellRequester(request: PendingRequest): Promise<void>;
+  /** Tells the requester what became of their request (sent, approved, applied, denied, expired), and why when `occasion` says. */
+  tellRequester(request: PendingRequest, occasion?: RequesterNotice): Promise<void>;
 }
 
 /**
@@ -647,10 +655,10 @@ export class Approvals {
       const at = this.deps.clock.now();
       const settled = await this.move(approved, ['APPROVED'], status, { errorCode }, undefined, at).catch(() => undefined);
       // Failed past its request's time (as listing ruled it, at the same moment): retried no more,
-      // and on no list a read would close it from, so its requester is told now to ask again, as
-      // closeLapsedRetry tells them.
+      // and on no list a read would close it from, so its requester is told now to ask again (in
+      // words of their own: approved in time, it could not be applied before the time ended).
       if (settled?.status === 'APPLY_FAILED' && this.retryLapsed(settled, at)) {
-        await this.deps.announcer.tellRequester(settled).catch((err: unknown) => this.warn(err, settled, 'requester DM failed'));
+        await this.deps.announcer.tellRequester(settled, 'failed_past_time').catch((err: unknown) => this.warn(err, settled, 'requester DM failed'));
       }
       return settled ?? { ...approved, status, errorCode };
     };
