@@ -81,5 +81,16 @@ export async function openResetConfirmation(args: {
 export function confirmationOf(credential: Credential, flow: ResetCredential, prepared: Prepared, ignoredText = false) {
   const offer = credential.whenLocked;
   const instead = prepared.locked && offer && flow.isEnabled(offer.offer) ? { credentialId: offer.offer, button: offer.button } : undefined;
-  return confirmView({ credentialId: credential.id, words: resetWordsOf(credential), email: prepared.email, ticket: prepared.ticket, ignoredText, ...(instead && { instead }) });
+  const policy = flow.policyOf(credential.id);
+  const verifierApp = flow.verifierApp;
+  return confirmView({
+    credentialId: credential.id,
+    words: resetWordsOf(credential),
+    email: prepared.email,
+    ticket: prepared.ticket,
+    ignoredText,
+    policy,
+    ...(verifierApp && { verifierApp }),
+    ...(instead && { instead }),
+  });
 }

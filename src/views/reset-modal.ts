@@ -1,6 +1,7 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import type { ChangeResult } from '../flows/ports';
 import type { ResetDone, ResetFailure } from '../flows/reset-credential';
+import type { Policy } from '../flows/policy';
 import { context, escapeMrkdwn, modal, progressView, section } from './blocks';
 import { failureMessage } from './failure-message';
 import { capitalized, changeOf, type ResetWords } from './words';
@@ -51,9 +52,16 @@ export function confirmView(args: {
   ignoredText?: boolean;
   /** Another credential's change offered instead (its ID and button), e.g. an unlock alone for a locked account. */
   instead?: { readonly credentialId: string; readonly button: string };
+  /** The credential's policy: the step after the click, said before it. Absent: self-service. */
+  policy?: Policy;
+  /** The `verify` policy's app ("Okta Verify"), in its plug-in's words. */
+  verifierApp?: string;
 }): ModalView {
   const { words } = args;
-  const blocks: KnownBlock[] = [section(words.consequences), context(`Account: ${escapeMrkdwn(args.email)}`)];
+  const blocks: KnownBlock[] = [section(words.consequences)];
+  const step = nextStep(args.policy, args.verifierApp);
+  if (step) blocks.push(section(step.says));
+  blocks.push(context(`Account: ${escapeMrkdwn(args.email)}`));
   if (args.instead) {
     blocks.push({
       type: 'actions',
@@ -68,13 +76,23 @@ export function confirmView(args: {
   return modal({
     title: words.title,
     close: 'Cancel',
-    submit: words.button,
+    submit: step?.button ?? words.button,
     callbackId: resetCallbackId(args.credentialId),
     privateMetadata: args.ticket,
     // Closed without resetting, what opening it counted against the limits is given back.
     notifyOnClose: true,
     blocks,
   });
+}
+
+/**
+ * What the credential's policy asks for after the confirmation's click, said before it, and the
+ * button named for what the click then does: under `approval` it only asks an admin.
+ */
+function nextStep(policy: Policy | undefined, app: string | undefined): { says: string; button?: string } | undefined {
+  if (policy === 'approval') return { says: ':bust_in_silhouette: An admin must approve this first; you finish it yourself once they do.', button: 'Ask an admin' };
+  if (policy === 'verify' && app) return { says: `:iphone: Latchkey will send a push to ${app} on your phone; approve it to continue.` };
+  return undefined;
 }
 
 export function workingView(words: ResetWords): ModalView {

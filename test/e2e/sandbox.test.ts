@@ -153,7 +153,8 @@ test('an employee resets their Chime PIN: the PIN shows in the modal only, maske
 test('the mail password needs an admin: Ann asks, Ada approves without seeing a secret, Ann finishes from the DM button and sees it once', async () => {
   await runCommand('/reset-password');
   await modalTitle('Reset mail password');
-  await modal().locator('.modal-submit', { hasText: 'Reset password' }).click();
+  await modal().locator('.modal-body', { hasText: 'An admin must approve this first' }).waitFor();
+  await modal().locator('.modal-submit', { hasText: 'Ask an admin' }).click();
   await modal().locator('.modal-body', { hasText: "needs an admin's approval" }).waitFor();
   expect(workmailOf(sandbox).callsTo('ResetPassword')).toHaveLength(0);
   await shot('04-reset-password-asked');
@@ -283,7 +284,7 @@ test('a new phone: Nina asks for an Okta MFA reset, Ada approves, Nina finishes 
   await runCommand('/reset-okta-mfa');
   await modalTitle('Reset Okta MFA');
   await modal().locator('.modal-body', { hasText: 'Have ready:' }).waitFor();
-  await modal().locator('.modal-submit', { hasText: 'Reset MFA' }).click();
+  await modal().locator('.modal-submit', { hasText: 'Ask an admin' }).click();
   await modal().locator('.modal-body', { hasText: "needs an admin's approval" }).waitFor();
   await modal().locator('.modal-close').click();
   expect(okta.callsTo('ResetFactors')).toHaveLength(0);

@@ -153,6 +153,13 @@ describe('the approval policy for a reset', () => {
     const other = await reviews(h, 'UMAX', request);
     expect(other.view.callback_id).toBe('license_review_submit');
   });
+
+  it("the confirmation says up front that an admin approves first, and its button asks one rather than saying 'Reset'", async () => {
+    const opened = await h.open('/reset-pin', 'UANN');
+    expect(JSON.stringify(opened.view.blocks)).toContain('An admin must approve this first; you finish it yourself once they do.');
+    expect(opened.view.submit?.text).toBe('Ask an admin');
+    await h.close('UANN', opened.view);
+  });
 });
 
 describe('the approval policy: asking again while a request waits', () => {

@@ -59,8 +59,10 @@ describe('/reset-okta-mfa', () => {
   it('the confirmation says exactly what happens and what to have ready', async () => {
     const { view } = await h.open(COMMAND, 'UANN');
     expect(view.title.text).toBe('Reset Okta MFA');
-    expect(view.submit.text).toBe('Reset MFA');
+    // Its default policy, approval: said before the click, and the button asks an admin.
+    expect(view.submit.text).toBe('Ask an admin');
     const text = JSON.stringify(view.blocks);
+    expect(text).toContain('An admin must approve this first; you finish it yourself once they do.');
     expect(text).toContain('Every sign-in factor enrolled on your *Okta account* (Okta Verify, authenticator apps, text messages, security keys) will be removed');
     expect(text).toContain('your password stays as it is');
     expect(text).toContain('Okta will ask you to set up Okta Verify again');

@@ -33,6 +33,12 @@ describe('verify with Duo Push', () => {
     return duo().pushes()[before]!;
   };
 
+  it("the confirmation says up front that a push to Duo Mobile comes next, in the verifier's own words", async () => {
+    const opened = await h.open('/reset-password', 'UANN');
+    expect(JSON.stringify(opened.view.blocks)).toContain('Latchkey will send a push to Duo Mobile on your phone; approve it to continue.');
+    await h.close('UANN', opened.view);
+  });
+
   it('approved: preauth, then auth (factor=push, device=auto, async=1) and auth_status, every request signed; then the reset', async () => {
     const opened = await h.open('/reset-password', 'UANN');
     const before = duo().pushes().length;

@@ -44,6 +44,14 @@ describe('verify with Okta Verify', () => {
   });
   const pushesTo = (email: string) => h.okta.pushes().filter((p) => p.email.toLowerCase() === email).length;
 
+  it("the confirmation says up front that a push to Okta Verify comes next, in the verifier's own words", async () => {
+    const opened = await h.open('/reset-password', 'UANN');
+    expect(JSON.stringify(opened.view.blocks)).toContain('Latchkey will send a push to Okta Verify on your phone; approve it to continue.');
+    expect(opened.view.submit?.text).toBe('Reset password');
+    await h.close('UANN', opened.view);
+    expect(h.okta.pushes()).toEqual([]);
+  });
+
   it('approved: the modal shows the number to pick, and only after the approval is the password reset and shown', async () => {
     const opened = await h.open('/reset-password', 'UANN');
     expect(opened.view.submit).toBeDefined();
