@@ -465,7 +465,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, dotEnv: { cutInDotEnv?: reado
     // A problem about no one setting (nothing to reset) is said on its own.
     const issues = parsed.success ? [] : parsed.error.issues.map((issue) => [issue.path[0] === undefined ? undefined : String(issue.path[0]), issue.message] as const);
     const problems = [
-      ...[...placeholders].map(([name, what]) => `${name}: still has .env.example's placeholder; put ${what} there`),
+      ...[...placeholders].map(([name, what]) => `${name}: ${PLACEHOLDER_LEFT}; put ${what} there`),
       ...issues
         .filter(([name]) => name === undefined || !placeholders.has(name))
         .map(([name, message]) => (name === undefined ? message : `${name}: ${message}`)),
@@ -646,6 +646,9 @@ function cutMessage(name: string, env: NodeJS.ProcessEnv): string {
   return `the value in .env is cut at '#': in an unquoted value, '#' starts a comment, so ${read}. Quote the value in .env: ${name}="…" (or '…' if it holds a ")`;
 }
 
+/** What a problem says of a setting .env still holds the example's `<…>` for. */
+const PLACEHOLDER_LEFT = "still has .env.example's placeholder";
+
 /** The message a person sees when the environment is wrong: every problem at once, no stack trace. */
 export function describeProblems(problems: string[], options: { nothingSet?: boolean; cannot?: string; warnings?: readonly string[]; notices?: readonly string[] } = {}): string {
   return [
@@ -655,6 +658,10 @@ export function describeProblems(problems: string[], options: { nothingSet?: boo
     ...(options.notices?.length ? ['Also ignored (likely another program\'s, named in case one was meant as a setting):', ...options.notices.map((w) => `  - ${w}`)] : []),
     'See the Configuration section of README.md, and .env.example.',
     ...(options.nothingSet ? ['To try Latchkey without Slack or AWS first: `npm run sandbox` runs all of it against local stand-ins.'] : []),
+    // Nothing set and no placeholder left: no .env was made from the example yet.
+    ...(options.nothingSet && !problems.some((p) => p.includes(PLACEHOLDER_LEFT))
+      ? ['To set it up: copy .env.example to .env and fill it in (`cp .env.example .env`); each <…> there says what to put, and `npm start` reads it.']
+      : []),
   ].join('\n');
 }
 

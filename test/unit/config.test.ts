@@ -349,3 +349,30 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...VALID, DYNAMODB_CREATE_TABLES: v })).toMatchObject({ ok: true, config: { createTables: true } });
   });
 });
+
+describe('the start with nothing set', () => {
+  /** The environment of a first `npm start` in a fresh clone: no .env, nothing exported. */
+  const said = (env: NodeJS.ProcessEnv) => {
+    const result = loadConfig(env);
+    return result.ok ? '' : describeProblems(result.problems, result);
+  };
+
+  it('says to copy .env.example to .env and fill it in, beside the sandbox to try it first', () => {
+    const text = said({ PATH: '/usr/bin', HOME: '/home/ann' });
+    expect(text.split('\n').slice(-3)).toEqual([
+      'See the Configuration section of README.md, and .env.example.',
+      'To try Latchkey without Slack or AWS first: `npm run sandbox` runs all of it against local stand-ins.',
+      'To set it up: copy .env.example to .env and fill it in (`cp .env.example .env`); each <…> there says what to put, and `npm start` reads it.',
+    ]);
+  });
+
+  it('once .env is made from the example (its placeholders still there), it is not told to copy it again: each placeholder says what to put', () => {
+    const text = said({ SLACK_SIGNING_SECRET: "<the Signing Secret from your Slack app's Basic Information page>" });
+    expect(text).toContain("SLACK_SIGNING_SECRET: still has .env.example's placeholder");
+    expect(text).not.toContain('copy .env.example to .env');
+  });
+
+  it('a configured deployment with a problem is not told to copy .env.example', () => {
+    expect(said({ ...VALID, SLACK_TEAM_ID: undefined })).not.toContain('copy .env.example');
+  });
+});
