@@ -24,7 +24,7 @@ export function failureMessage(
     readonly retryAt?: Date;
     /**
      * With DIRECTORY_USER_REFUSED or NOTHING_TO_CHANGE: the credential's own reason, a key of `words.refusals`;
-     * with DIRECTORY_OUTCOME_UNKNOWN, the step before the change that was unconfirmed, a key of `words.unconfirmedSteps`.
+     * with any other code, the step of a change made in steps where it stopped, a key of `words.unconfirmedSteps`.
      */
     readonly reason?: string;
     /** The app the policy's push goes to ("Okta Verify"), for the `verify` policy's failures. */
@@ -36,7 +36,8 @@ export function failureMessage(
   const email = failure.email ? `*${escapeMrkdwn(failure.email)}*` : 'your Slack email';
   const again = `Run \`${words.command}\` again`;
   const own = failure.reason !== undefined ? words.refusals?.[failure.reason] : undefined;
-  // Only a step before the change was unconfirmed: the credential says which, and what was not done.
+  // A change made in steps stopped partway (a step unconfirmed, or the change failing after a step
+  // was made): the credential says where, and what was and was not done, whatever the code.
   const step = failure.reason !== undefined ? words.unconfirmedSteps?.[failure.reason] : undefined;
   const after = failure.retryAt ? `after ${slackTime(failure.retryAt)}` : 'later';
   // The app's name where it is known ("the Okta Verify request"); else words that read as a
@@ -123,7 +124,7 @@ export function failureMessage(
     },
     // Never "nothing was changed": the change was sent, and may have been made. "Did not confirm":
     // true of a change never answered and of one answered 500, 502 or 504 (failed midway).
-    DIRECTORY_OUTCOME_UNKNOWN: step ?? {
+    DIRECTORY_OUTCOME_UNKNOWN: {
       headline: `${dir} did not confirm the ${change.verb}, so Latchkey cannot tell whether your ${words.short} was ${change.done}.`,
       next: words.unconfirmedNext ?? (words.change
         ? `${again} in a few minutes; if it keeps failing, contact IT and quote the reference below.`
@@ -201,7 +202,7 @@ export function failureMessage(
     },
     INTERNAL: { headline: 'Something went wrong inside Latchkey.', next: OPERATOR_TOLD },
   };
-  return messages[failure.code];
+  return (!own && step) || messages[failure.code];
 }
 
 /**

@@ -29,10 +29,11 @@ export interface SubjectWords {
    */
   readonly unconfirmedNext?: string;
   /**
-   * A change made in steps (Okta's unlock, then its reset): what to say when a step before the
-   * change itself was not confirmed, so only that step's outcome is unknown and the change itself
-   * was never sent. By the step's key (snake_case), which the adapter gives its failure as its
-   * `reason` and the audit record keeps.
+   * A change made in steps (Okta's unlock, then its reset): what to say when it stopped partway, so
+   * "nothing was changed" or "cannot tell whether it was reset" would be wrong: a step before the
+   * change was not confirmed (the change itself never sent), or the change failed after a step was
+   * made. By the key (snake_case) the adapter gives its failure as its `reason`, whatever the failure's
+   * code, and the audit record keeps.
    */
   readonly unconfirmedSteps?: Readonly<Record<string, UnconfirmedStepWords>>;
   /** Said when the person's own limit is used up; by default, that many resets an hour. */

@@ -150,6 +150,23 @@ describe('/reset-okta-password', () => {
     expect(records.filter((r) => r.errorCode === 'DIRECTORY_OUTCOME_UNKNOWN')).toEqual([expect.objectContaining({ outcome: 'failure', reason: 'unlock_unconfirmed' })]);
   });
 
+  it.each([
+    ["429 past the person's patience", () => okta().failNext('ExpirePassword', 'rate-limited', 5), 'DIRECTORY_THROTTLED'],
+    ["403 E0000038 (not allowed in the user's status)", () => okta().failNext('ExpirePassword', { status: 403, errorCode: 'E0000038', summary: "This operation is not allowed in the user's current status." }), 'DIRECTORY_REJECTED'],
+  ])('a locked-out account unlocked, then its reset answered %s: told it is unlocked and the password was not reset, never that nothing was changed, and audited so', async (_what, fail, code) => {
+    okta().users.get('00ubob')!.status = 'LOCKED_OUT';
+    const { final } = await h.reset(COMMAND, 'UBOB', { beforeSubmit: fail });
+    const said = JSON.stringify(final.blocks);
+    expect(said).toContain('Your Okta account is unlocked, but your Okta password was not reset: Okta did not make the reset.');
+    expect(said).toContain('If you remember your password, sign in with it now. Otherwise run `/reset-okta-password` again in a few minutes; if it keeps failing, contact IT and quote the reference below.');
+    expect(said).not.toContain('Nothing was changed');
+    expect(secretIn(final)).toBeUndefined();
+    expect(okta().callsTo('Unlock')).toHaveLength(1);
+    expect(okta().users.get('00ubob')?.status).toBe('ACTIVE');
+    const records = await h.waitForAudit('UBOB', (r) => r.action === 'reset_okta_password' && r.phase === 'outcome' && r.errorCode === code);
+    expect(records.filter((r) => r.action === 'reset_okta_password' && r.errorCode === code)).toEqual([expect.objectContaining({ phase: 'outcome', outcome: 'failure', reason: 'unlocked_not_reset' })]);
+  });
+
   it('the lookup answered 500, before any change: Okta is "not answering", and nothing was changed', async () => {
     okta().failNext('ListUsers', { status: 500, errorCode: 'E0000009', summary: 'Internal Server Error' });
     const { view } = await h.open(COMMAND, 'UMAX');

@@ -49,11 +49,17 @@ export const okta: Credential<OktaSettings> = {
     homeButton: 'Reset my Okta password',
     commandDescription: 'Reset your Okta password (you choose a new one at your next sign-in)',
     refusals: { [OKTA_REFUSALS.masteredElsewhere]: PASSWORD_MASTERED_ELSEWHERE },
-    // A locked account is unlocked first; if Okta does not confirm that, the reset is never sent.
+    // A locked account is unlocked first; if Okta does not confirm that, the reset is never sent,
+    // and if the reset fails after it, the account stays unlocked.
     unconfirmedSteps: {
       [OKTA_STEPS.unlock]: {
         headline: 'Okta did not confirm unlocking your Okta account, so Latchkey cannot tell whether it is unlocked. Your Okta password was not reset.',
         next: 'If you remember your password, try signing in with it. Otherwise run `/reset-okta-password` again in a few minutes; if it keeps failing, contact IT and quote the reference below.',
+      },
+      // The unlock was made, then the reset failed (Okta busy or refusing, or never reached): it stays unlocked.
+      [OKTA_STEPS.unlockedNotReset]: {
+        headline: 'Your Okta account is unlocked, but your Okta password was not reset: Okta did not make the reset.',
+        next: 'If you remember your password, sign in with it now. Otherwise run `/reset-okta-password` again in a few minutes; if it keeps failing, contact IT and quote the reference below.',
       },
     },
   },

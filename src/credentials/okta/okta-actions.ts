@@ -15,10 +15,12 @@ export const OKTA_REFUSALS = {
 } as const;
 
 /**
- * The steps before a change whose outcome may be unknown (the keys of the credentials'
- * `words.unconfirmedSteps`): the unlock a password reset makes first.
+ * Where a password reset, made in steps, stopped (the keys of the credentials'
+ * `words.unconfirmedSteps`): at the unlock it makes first, or after it.
  */
 export const OKTA_STEPS = {
   /** The unlock before a password reset was sent but not confirmed: the reset itself was not sent. */
   unlock: 'unlock_unconfirmed',
+  /** The unlock was confirmed, then the reset failed (not sent, or refused): unlocked, the password as it was. */
+  unlockedNotReset: 'unlocked_not_reset',
 } as const;

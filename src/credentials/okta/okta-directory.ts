@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LatchkeyFailure, type FailureCode } from '../../flows/failure';
+import { asFailure, LatchkeyFailure, type FailureCode } from '../../flows/failure';
 import type { ChangeResult, Directory, DirectoryUser } from '../../flows/ports';
 import { Secret } from '../../flows/secret';
 import type { HttpFetch } from '../../http/fetch';
@@ -100,7 +100,16 @@ export class OktaDirectory implements Directory {
 
   /** Unlocks a locked account first; then a temporary password, and every other session signed out. */
   private async resetPassword(id: string, locked: boolean | undefined): Promise<ChangeResult> {
-    if (locked) await this.unlockFirst(id);
+    if (!locked) return this.expirePassword(id);
+    await this.unlockFirst(id);
+    try {
+      return await this.expirePassword(id);
+    } catch (err) {
+      throw afterUnlock(err);
+    }
+  }
+
+  private async expirePassword(id: string): Promise<ChangeResult> {
     const answer = await this.call('POST', `/api/v1/users/${id}/lifecycle/expire_password_with_temp_password?revokeSessions=true`, 'okta:ExpirePassword');
     const temp = (answer.body as { tempPassword?: unknown } | undefined)?.tempPassword;
     if (typeof temp !== 'string' || temp === '') throw new LatchkeyFailure('DIRECTORY_REJECTED', 'okta:ExpirePassword returned no temporary password');
@@ -132,6 +141,18 @@ export class OktaDirectory implements Directory {
     if (error.code === MASTERED_ELSEWHERE) throw new LatchkeyFailure('DIRECTORY_USER_REFUSED', `${operation} ${answer.status}: ${error.detail}`, { reason: OKTA_REFUSALS.masteredElsewhere });
     throw oktaFailure(answer, error, operation, POLICY, OKTA_ERRORS);
   }
+}
+
+/**
+ * A reset that failed after its unlock was confirmed: the account is unlocked, which "nothing was
+ * changed" would deny, so the failure says which step stood (OKTA_STEPS.unlockedNotReset), for the
+ * person's words and the audit. Kept as it is: a reset Okta did not confirm (it may have been made,
+ * and its words say so), and a refusal with its own reason.
+ */
+function afterUnlock(err: unknown): unknown {
+  const failure = asFailure(err);
+  if (failure.code === 'DIRECTORY_OUTCOME_UNKNOWN' || failure.reason !== undefined) return err;
+  return new LatchkeyFailure(failure.code, failure.detail, { cause: failure.cause, retryAt: failure.retryAt, reason: OKTA_STEPS.unlockedNotReset });
 }
 
 /** Okta's user statuses in Latchkey's terms: who may reset, and who must be unlocked first. */
