@@ -42,6 +42,11 @@ const neverAnswers = async () => {
   };
 };
 const post = (timeoutMs: number) => (url: string) => httpFetch()(`${url}/change`, { method: 'POST', body: '{}', timeoutMs });
+/**
+ * Long past any connect or TLS handshake on this machine, however loaded: a timeout that must fire
+ * once the request is on the wire never races the connection (the servers never answer anyway).
+ */
+const WELL_AFTER_SENDING_MS = 3_000;
 const until = async (done: () => boolean) => { while (!done()) await new Promise((resolve) => setTimeout(resolve, 10)); };
 
 /**
@@ -101,7 +106,7 @@ async function timedOutOnATlsConnection(reused: boolean): Promise<unknown> {
   const fetch = httpFetch({ maxSockets: 1 });
   try {
     if (reused) await fetch(`${url}/first`);
-    const err = await fetch(`${url}/change`, { method: 'POST', body: '{}', timeoutMs: 500 }).then(() => new Error('it answered'), (e: unknown) => e);
+    const err = await fetch(`${url}/change`, { method: 'POST', body: '{}', timeoutMs: WELL_AFTER_SENDING_MS }).then(() => new Error('it answered'), (e: unknown) => e);
     expect(received).toEqual([...(reused ? ['/first'] : []), '/change']);
     return err;
   } finally {
@@ -111,11 +116,15 @@ async function timedOutOnATlsConnection(reused: boolean): Promise<unknown> {
   }
 }
 
-/** Aborted once the server had the request: it may have acted on it. */
+/** Aborted once the server had the request (not on a timer, which a slow connect could beat): it may have acted on it. */
 async function abortedAfterSending(): Promise<unknown> {
   const server = await neverAnswers();
   try {
-    const err = await httpFetch()(`${server.url}/change`, { method: 'POST', body: '{}', signal: AbortSignal.timeout(300) }).then(() => new Error('it answered'), (e: unknown) => e);
+    const abort = new AbortController();
+    const call = httpFetch()(`${server.url}/change`, { method: 'POST', body: '{}', signal: abort.signal }).then(() => new Error('it answered'), (e: unknown) => e);
+    await until(() => server.received.length === 1);
+    abort.abort();
+    const err = await call;
     expect(server.received).toEqual(['/change']);
     return err;
   } finally {
@@ -160,7 +169,7 @@ async function triedAgain(error: unknown): Promise<boolean> {
 describe('a change with no answer: sent once exactly when it is told as one that may have been made, over REST and AWS alike', () => {
   it.each<[string, boolean, () => Promise<unknown>]>([
     ['an answer that came but cannot be read (Node: HPE_INVALID_CONSTANT)', true, () => failureOf(post(2_000), unreadableAnswers)],
-    ['no answer within the time (our fetch: TimeoutError)', true, () => failureOf(post(200), neverAnswers)],
+    ['no answer within the time (our fetch: TimeoutError)', true, () => failureOf(post(WELL_AFTER_SENDING_MS), neverAnswers)],
     ['a connection refused (Node: ECONNREFUSED, syscall connect)', false, () => failureOf(post(2_000), unreadableAnswers, true)],
     ["the SDK's request timeout (TimeoutError, ETIMEDOUT)", true, async () => Object.assign(new Error('a request has exceeded the configured 1000 ms requestTimeout'), { name: 'TimeoutError', code: 'ETIMEDOUT' })],
     // Given up before the request was on a connection: nothing of it left.
