@@ -17,11 +17,11 @@ const MASTERED_ELSEWHERE: RefusalWords = {
 
 /**
  * The password of an account Active Directory (or LDAP) holds: Okta checks it there, so it is
- * changed there, and the person's Okta password changes with it.
+ * changed there, and the person's Okta password changes with it. Not "Windows": LDAP is rarely it.
  */
 const PASSWORD_MASTERED_ELSEWHERE: RefusalWords = {
   headline: "Your Okta password is managed by your company's Active Directory (or another company directory), so Latchkey cannot reset it.",
-  next: 'Reset it where you reset your company (Windows) password, or contact IT: they reset it there, and Okta takes the new one.',
+  next: 'Reset it where you reset your company directory password, or contact IT: they reset it there, and Okta takes the new one.',
   label: 'managed by another directory',
 };
 
