@@ -124,6 +124,10 @@ export class EntraDirectory implements Directory {
     const code = error.success ? error.data.error.code : undefined;
     // Graph's messages name the problem, never a password: fit for a log line.
     const detail = error.success ? `${code} ${error.data.error.message ?? ''}`.trim() : 'no Graph error body';
+    // Graph's one message also covers "objects currently undergoing migration" (a user whose source
+    // of authority is moving between Active Directory and the cloud), which its answer does not tell
+    // apart from a synced user. Both get the synced user's words: the cloud will not take the password
+    // now, and IT, whom the words name, can tell which it is (the log line keeps Graph's message).
     if (operation === 'entra:SetPassword' && answer.status === 400 && ON_PREMISES_MASTERED.test(detail)) {
       throw new LatchkeyFailure('DIRECTORY_USER_REFUSED', `${operation} ${answer.status}: ${detail}`, { reason: SYNCED_FROM_ON_PREMISES });
     }
