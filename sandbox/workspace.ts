@@ -469,11 +469,24 @@ export function stateValues(view: Record<string, any>, raw: RawValues): Record<s
 
 /** Slack's answer to a command no app in the workspace has, with the ones Latchkey has. */
 export function notACommand(typed: string, commands: readonly string[]): string {
-  const meant = closestName(typed, commands);
+  const meant = commandsMeant(typed, commands).map((c) => `\`${c}\``);
   const all = commands.map((c) => `\`${c}\``);
   return (
-    `\`${typed}\` is not a valid command.${meant ? ` Did you mean \`${meant}\`?` : ''} ` +
+    `\`${typed}\` is not a valid command.${meant.length ? ` Did you mean ${meant.join(' or ')}?` : ''} ` +
     `Latchkey's commands: ${all.slice(0, -1).join(', ')} and ${all.at(-1)}.`
   );
+}
+
+/**
+ * The commands a mistyped one likely meant: one a letter or two off it (`/reset-pim`), or else the
+ * start of one or two of them, cut at a hyphen (`/unlock` for `/unlock-okta`, `/reset-okta` for
+ * its two), as people type a command half-remembered. More than two is no guess.
+ */
+function commandsMeant(typed: string, commands: readonly string[]): string[] {
+  const closest = closestName(typed, commands);
+  if (closest) return [closest];
+  const lower = typed.toLowerCase();
+  const started = commands.filter((c) => c.toLowerCase().startsWith(`${lower}-`));
+  return started.length <= 2 ? started : [];
 }
 

@@ -138,7 +138,7 @@
     box.innerHTML = html;
     box.scrollTop = box.scrollHeight; // the newest message, as Slack does
     $('conversation-title').textContent = conversationName(conversation);
-    $('conversation-topic').textContent = conversation === ws.channels[1]?.id ? 'License requests for admins to review' : conversation.startsWith('D') ? 'Direct messages from the app' : '';
+    $('conversation-topic').textContent = conversation === ws.channels[1]?.id ? 'Requests for admins to review: license changes, and resets that need an approval' : conversation.startsWith('D') ? 'Direct messages from the app' : '';
   }
 
   // ---- modal --------------------------------------------------------------------------------
@@ -454,10 +454,16 @@
     $('shortcuts').innerHTML = ws.commands.map((c) => `<button type="button" data-command="${escapeHtml(c)}">${escapeHtml(c)}</button>`).join('');
     $('composer-input').placeholder = `Type a slash command: ${ws.commands.join(', ')}`;
     const { limits } = ws;
-    $('limits-note').textContent =
+    // The command as code, not with the backticks of Markdown around it: a text node shows them as typed.
+    const command = document.createElement('code');
+    command.textContent = `npm run sandbox -- --reset-limit=${limits.defaults.resetsPerHour}`;
+    $('limits-note').replaceChildren(
       `Limits here: ${limits.resetsPerHour} resets per person per hour, for each credential (RESET_MAX_PER_HOUR; ` +
-      `${limits.defaults.resetsPerHour} by default, and \`npm run sandbox -- --reset-limit=${limits.defaults.resetsPerHour}\` shows the limit's message), ` +
-      `and ${limits.licenseRequestsPerDay} license requests a day (LICENSE_REQUEST_MAX_PER_DAY; ${limits.defaults.licenseRequestsPerDay} by default).`;
+        `${limits.defaults.resetsPerHour} by default, and `,
+      command,
+      ` shows the limit's message), ` +
+        `and ${limits.licenseRequestsPerDay} license requests a day (LICENSE_REQUEST_MAX_PER_DAY; ${limits.defaults.licenseRequestsPerDay} by default).`,
+    );
     conversation = ws.channels[0].id;
     bind();
     const wanted = new URL(location.href).searchParams.get('as');

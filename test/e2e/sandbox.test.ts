@@ -118,6 +118,9 @@ async function expectPanelMasked(): Promise<void> {
 
 test('an employee resets their Chime PIN: the PIN shows in the modal only, masked in the side panel', async () => {
   await page.goto(`${sandbox.url}?as=UANN`);
+  // The sidebar's note shows the command to see the limit as code, never Markdown's backticks around it.
+  await expect(page.locator('#limits-note code').textContent()).resolves.toBe('npm run sandbox -- --reset-limit=3');
+  await expect(page.locator('#limits-note').textContent()).resolves.not.toContain('`');
   await runCommand('/reset-pin');
   await modalTitle('Reset meeting PIN');
   // The modal opens at once saying it is checking, then shows the confirmation.
@@ -163,6 +166,8 @@ test('the mail password needs an admin: Ann asks, Ada approves without seeing a 
   // Ada reviews it in #it-approvals: who asks, for what, their Slack profile; approving changes nothing yet.
   await actAs('UADA');
   await openConversation('it-approvals');
+  // Its header says resets waiting for an approval are posted here too, not license requests only.
+  await expect(page.locator('#conversation-topic').textContent()).resolves.toBe('Requests for admins to review: license changes, and resets that need an approval');
   const request = messages('asks to reset their');
   await request.waitFor();
   await request.locator('.bk-button', { hasText: 'Review' }).click();

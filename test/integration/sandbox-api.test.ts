@@ -96,13 +96,18 @@ describe("the sandbox's API", () => {
     const post = (text: string) => command({ 'content-type': 'application/json', origin }, JSON.stringify({ user: 'UANN', channel: 'C0GENERAL01', text }));
     expect(await (await post('/reset-pim')).json()).toEqual({ status: 0, notACommand: true });
     expect(await (await post('/frobnicate now')).json()).toEqual({ status: 0, notACommand: true });
+    // Half-remembered: the start of one command, or of two.
+    expect(await (await post('/unlock')).json()).toEqual({ status: 0, notACommand: true });
+    expect(await (await post('/reset-okta')).json()).toEqual({ status: 0, notACommand: true });
     expect(sandbox.workspace.appRequests.length).toBe(sent);
     const state = (await (await fetch(`${sandbox.url}api/state?user=UANN`)).json()) as { conversations: Record<string, { from: string; text: string }[]> };
     const notices = state.conversations['C0GENERAL01']!.filter((m) => m.from === 'slackbot').map((m) => m.text);
     const all = '`/reset-pin`, `/reset-password`, `/reset-okta-password`, `/unlock-okta`, `/reset-okta-mfa`, `/reset-entra-password`, `/reset-google-password`, `/request-license` and `/reset`';
-    expect(notices.slice(-2)).toEqual([
+    expect(notices.slice(-4)).toEqual([
       `\`/reset-pim\` is not a valid command. Did you mean \`/reset-pin\`? Latchkey's commands: ${all}.`,
       `\`/frobnicate\` is not a valid command. Latchkey's commands: ${all}.`,
+      `\`/unlock\` is not a valid command. Did you mean \`/unlock-okta\`? Latchkey's commands: ${all}.`,
+      `\`/reset-okta\` is not a valid command. Did you mean \`/reset-okta-password\` or \`/reset-okta-mfa\`? Latchkey's commands: ${all}.`,
     ]);
     expect(notices.join('\n')).not.toContain('dispatch_failed');
     // Seen only by the person who typed it.
