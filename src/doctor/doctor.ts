@@ -1,4 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { AuthTestResponse } from '@slack/web-api';
 import type { SlackApi } from '../slack/slack-web-api';
 import type { Config } from '../config';
 import type { AdapterContext, CredentialSettings } from '../credentials/credential';
@@ -66,7 +67,7 @@ async function slackChecks({ config, slack, askedBySignedRequest }: DoctorDeps):
   }
   const checks: SetupCheck[] = [];
   const otherWorkspace = tokenWorkspaceProblem(auth, config.slack.workspace);
-  checks.push(otherWorkspace ? failed('Slack token', otherWorkspace) : passed('Slack token', `the bot ${auth.user_id} of workspace ${auth.team_id}`));
+  checks.push(otherWorkspace ? failed('Slack token', otherWorkspace) : tokenLine(auth, config.slack.bot));
   const granted = auth.response_metadata?.scopes;
   const needed = scopesNeeded({ usergroup: config.admins.usergroupId !== undefined, approvalsChannel: config.licenses !== undefined });
   if (!granted) checks.push(failed('Slack scopes', 'Slack did not say which scopes the token has (no x-oauth-scopes header): check SLACK_API_URL'));
@@ -82,6 +83,30 @@ async function slackChecks({ config, slack, askedBySignedRequest }: DoctorDeps):
   checks.push(...(await adminChecks(config, slack)));
   checks.push(signingSecretLine(config, askedBySignedRequest));
   return checks;
+}
+
+/**
+ * The token's line, with the bot's IDs as the Lambda entry point reads them (docs/deploy.md): a
+ * cold start given SLACK_BOT_ID and SLACK_BOT_USER_ID takes them for its own and never asks
+ * auth.test. Unset: the IDs auth.test gave, ready to paste. Set to another bot's: a ✗, since that
+ * cold start would act as the other bot.
+ */
+function tokenLine(auth: AuthTestResponse, bot: Config['slack']['bot']): SetupCheck {
+  const name = 'Slack token';
+  const who = `the bot ${auth.user_id} of workspace ${auth.team_id}`;
+  if (!auth.bot_id || !auth.user_id) return passed(name, who);
+  const set = `SLACK_BOT_ID=${auth.bot_id} and SLACK_BOT_USER_ID=${auth.user_id} (-c slackBotId=${auth.bot_id} -c slackBotUserId=${auth.user_id})`;
+  if (!bot) return passed(name, `${who}. For Lambda: set ${set} so a cold start skips auth.test`);
+  const wrong = [
+    ...(bot.botId === auth.bot_id ? [] : [`SLACK_BOT_ID is ${bot.botId}`]),
+    ...(bot.botUserId === auth.user_id ? [] : [`SLACK_BOT_USER_ID is ${bot.botUserId}`]),
+  ];
+  if (wrong.length === 0) return passed(name, `${who} (bot ${auth.bot_id}), as SLACK_BOT_ID and SLACK_BOT_USER_ID say`);
+  return failed(
+    name,
+    `${who} (bot ${auth.bot_id}), but ${wrong.join(' and ')}: on Lambda a cold start takes these as its own without asking auth.test, so it would act as another bot. ` +
+      `Set ${set}, the token's, and deploy again`,
+  );
 }
 
 /**

@@ -124,6 +124,30 @@ describe('npm run doctor', () => {
     expect(line!.detail).not.toContain(h.env.SLACK_SIGNING_SECRET!);
   });
 
+  it("without SLACK_BOT_ID and SLACK_BOT_USER_ID, the Slack token's line gives the IDs auth.test answered, to paste for Lambda", async () => {
+    const line = (await doctor({ SLACK_BOT_ID: undefined, SLACK_BOT_USER_ID: undefined })).find((c) => c.name === 'Slack token');
+    expect(line).toEqual({
+      name: 'Slack token',
+      ok: true,
+      detail: `the bot UBOTLATCHKEY of workspace ${h.env.SLACK_TEAM_ID}. For Lambda: set SLACK_BOT_ID=BLATCHKEY01 and SLACK_BOT_USER_ID=UBOTLATCHKEY (-c slackBotId=BLATCHKEY01 -c slackBotUserId=UBOTLATCHKEY) so a cold start skips auth.test`,
+    });
+  });
+
+  it("SLACK_BOT_ID and SLACK_BOT_USER_ID of another bot than the token's are a ✗ on the Slack token's line, with the right ones; the token's own pass with no hint", async () => {
+    const other = (await doctor({ SLACK_BOT_ID: 'B0OTHERBOT', SLACK_BOT_USER_ID: 'UBOTLATCHKEY' })).find((c) => c.name === 'Slack token');
+    expect(other).toEqual({
+      name: 'Slack token',
+      ok: false,
+      detail:
+        `the bot UBOTLATCHKEY of workspace ${h.env.SLACK_TEAM_ID} (bot BLATCHKEY01), but SLACK_BOT_ID is B0OTHERBOT: on Lambda a cold start takes these as its own without asking auth.test, so it would act as another bot. ` +
+        'Set SLACK_BOT_ID=BLATCHKEY01 and SLACK_BOT_USER_ID=UBOTLATCHKEY (-c slackBotId=BLATCHKEY01 -c slackBotUserId=UBOTLATCHKEY), the token\'s, and deploy again',
+    });
+    const both = (await doctor({ SLACK_BOT_ID: 'B0OTHERBOT', SLACK_BOT_USER_ID: 'U0OTHERBOT' })).find((c) => c.name === 'Slack token');
+    expect(both).toMatchObject({ ok: false, detail: expect.stringContaining('but SLACK_BOT_ID is B0OTHERBOT and SLACK_BOT_USER_ID is U0OTHERBOT: ') });
+    const own = (await doctor({ SLACK_BOT_ID: 'BLATCHKEY01', SLACK_BOT_USER_ID: 'UBOTLATCHKEY' })).find((c) => c.name === 'Slack token');
+    expect(own).toEqual({ name: 'Slack token', ok: true, detail: `the bot UBOTLATCHKEY of workspace ${h.env.SLACK_TEAM_ID} (bot BLATCHKEY01), as SLACK_BOT_ID and SLACK_BOT_USER_ID say` });
+  });
+
   it('as a process, the signing secret is a – line, neither ✓ nor ✗, and not counted among the checks that passed', async () => {
     const { status, out } = await cli([]);
     expect(status).toBe(0);
