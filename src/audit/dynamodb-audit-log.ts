@@ -5,8 +5,8 @@ import type { AuditEntry, AuditEvent, AuditLog, AuditPage, AuditReader, Clock, R
 import { WriteToken } from '../storage/write-token';
 import { actorKey, storedAuditRecordSchema, toAuditEvent, toAuditRecord, type AuditRecord } from './audit-record';
 
-/** What a day's records are read with for counting: who, what, when, and how it ended. */
-const BRIEF_FIELDS = ['requestId', 'phase', 'action', 'at', 'outcome', 'errorCode', 'reason', 'slackUserId', 'slackTeamId'] as const;
+/** What a day's records are read with for counting: who, what, when, how it ended, and which verifier's push (to name its app). */
+const BRIEF_FIELDS = ['requestId', 'phase', 'action', 'at', 'outcome', 'errorCode', 'reason', 'verifier', 'slackUserId', 'slackTeamId'] as const;
 const briefSchema = storedAuditRecordSchema.pick(Object.fromEntries(BRIEF_FIELDS.map((f) => [f, true])) as { [K in (typeof BRIEF_FIELDS)[number]]: true });
 
 /**

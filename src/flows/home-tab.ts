@@ -67,22 +67,43 @@ export interface TodayCounts {
   /**
    * Resets by credential action: how many succeeded, how many failed, and how many may or may not
    * have been made (unknown: the directory did not confirm the change, or the attempt has no outcome
-   * past the grace), which are not failures: a reviewer checks each (Needs attention).
+   * past the grace), which are not failures: a reviewer checks each (Needs attention). A push the
+   * person rejected is no failure either but a security event (someone else may hold their Slack
+   * session), counted on its own; a push they withdrew by closing the waiting modal is their change
+   * of mind, counted too, apart.
    */
-  readonly resets: readonly { readonly action: string; readonly succeeded: number; readonly failed: number; readonly unknown: number }[];
+  readonly resets: readonly {
+    readonly action: string;
+    readonly succeeded: number;
+    readonly failed: number;
+    readonly unknown: number;
+    readonly rejected: number;
+    readonly cancelled: number;
+  }[];
   /** Requests turned away before any change, by reason, most frequent first. */
   readonly refusals: readonly { readonly code: string; readonly count: number }[];
 }
 
-/** Something an admin should look at: a change that may or may not have happened, or a failure that alerted an operator. */
+/**
+ * Something an admin should look at: a change that may or may not have happened, a failure that
+ * alerted an operator, or a security event (a push rejected on the person's phone, a person sent
+ * as many pushes as the limit allows).
+ */
 export interface Attention {
   readonly requestId: string;
   readonly action: string;
   readonly at: string;
   readonly actor: Requester;
-  /** incomplete: the change was made but a step after it failed (a partial outcome). */
-  readonly kind: 'unknown_outcome' | 'operator_failure' | 'incomplete';
+  /**
+   * incomplete: the change was made but a step after it failed (a partial outcome). push_rejected:
+   * the person rejected the push, so someone else may hold their Slack session. push_limited: the
+   * person was refused for the push limit (the newest time; `count`: how many times in the 7 days).
+   */
+  readonly kind: 'push_rejected' | 'push_limited' | 'unknown_outcome' | 'operator_failure' | 'incomplete';
   readonly errorCode?: string;
+  /** The verifier's audit name, so the push can name its app. */
+  readonly verifier?: string;
+  readonly count?: number;
 }
 
 export interface AdminParts {
@@ -434,19 +455,21 @@ function cancelledPush(outcome: AuditEvent | undefined): boolean {
  * failure, which would tell a reviewer the change was not made.
  */
 function todayCounts(day: string, events: readonly AuditEvent[], now: Date): TodayCounts {
-  const resets = new Map<string, { action: string; succeeded: number; failed: number; unknown: number }>();
+  const resets = new Map<string, { action: string; succeeded: number; failed: number; unknown: number; rejected: number; cancelled: number }>();
   const refusals = new Map<string, number>();
-  const of = (action: string) => resets.get(action) ?? resets.set(action, { action, succeeded: 0, failed: 0, unknown: 0 }).get(action)!;
+  const of = (action: string) => resets.get(action) ?? resets.set(action, { action, succeeded: 0, failed: 0, unknown: 0, rejected: 0, cancelled: 0 }).get(action)!;
   const outcomes = new Set<string>();
   for (const e of events) {
     if (e.phase === 'refused' && e.errorCode) refusals.set(e.errorCode, (refusals.get(e.errorCode) ?? 0) + 1);
     if (e.phase !== 'outcome') continue;
     outcomes.add(e.requestId);
-    if (isApprovalStep(e.action) || cancelledPush(e)) continue;
+    if (isApprovalStep(e.action)) continue;
     const counts = of(e.action);
     // Partial: the change stands (the secret was shown); the step that failed is in "needs attention".
     if (e.outcome === 'success' || e.outcome === 'partial') counts.succeeded += 1;
     else if (e.errorCode === 'DIRECTORY_OUTCOME_UNKNOWN') counts.unknown += 1;
+    else if (e.errorCode === 'VERIFY_REJECTED') counts.rejected += 1;
+    else if (cancelledPush(e)) counts.cancelled += 1;
     else counts.failed += 1;
   }
   // An attempt with no outcome at all once any reset would have finished: it stopped midway.
@@ -460,19 +483,39 @@ function todayCounts(day: string, events: readonly AuditEvent[], now: Date): Tod
 
 const isApprovalStep = (action: string) => APPROVAL_ACTIONS.includes(action);
 
-/** Attempts with no outcome, and failures that alerted an operator, newest first. */
+/**
+ * The security events first, each push rejected and each person refused for the push limit (once,
+ * at their newest refusal, with how many times), then attempts with no outcome, failures that
+ * alerted an operator, and changes with a step that failed; each group newest first, so a bounded
+ * list never leaves a security event out for older questions.
+ */
 function attentionOf(events: readonly AuditEvent[], now: Date): Attention[] {
-  const item = (e: AuditEvent, kind: Attention['kind']): Attention => ({
+  const item = (e: AuditEvent, kind: Attention['kind'], count?: number): Attention => ({
     requestId: e.requestId,
     action: e.action,
     at: e.at,
     actor: e.actor,
     kind,
     ...(e.errorCode && { errorCode: e.errorCode }),
+    ...(e.verifier && { verifier: e.verifier }),
+    ...(count !== undefined && { count }),
   });
+  const newestFirst = (items: Attention[]) => items.sort((a, b) => compareText(b.at, a.at));
+  const limited = new Map<string, AuditEvent[]>();
+  for (const e of events) {
+    if (e.phase !== 'refused' || e.errorCode !== 'PUSH_LIMITED') continue;
+    const person = `${e.actor.teamId}:${e.actor.userId}`;
+    limited.set(person, [...(limited.get(person) ?? []), e]);
+  }
   return [
-    ...unknownOutcomes(events, now).map((e) => item(e, 'unknown_outcome')),
-    ...events.filter((e) => e.phase === 'outcome' && e.outcome === 'failure' && e.errorCode && isFailureCode(e.errorCode) && needsOperator(e.errorCode)).map((e) => item(e, 'operator_failure')),
-    ...events.filter((e) => e.phase === 'outcome' && e.outcome === 'partial').map((e) => item(e, 'incomplete')),
-  ].sort((a, b) => compareText(b.at, a.at));
+    ...newestFirst([
+      ...events.filter((e) => e.phase === 'outcome' && e.errorCode === 'VERIFY_REJECTED').map((e) => item(e, 'push_rejected')),
+      ...[...limited.values()].map((refusals) => item(refusals.reduce((a, b) => (a.at >= b.at ? a : b)), 'push_limited', refusals.length)),
+    ]),
+    ...newestFirst([
+      ...unknownOutcomes(events, now).map((e) => item(e, 'unknown_outcome')),
+      ...events.filter((e) => e.phase === 'outcome' && e.outcome === 'failure' && e.errorCode && isFailureCode(e.errorCode) && needsOperator(e.errorCode)).map((e) => item(e, 'operator_failure')),
+      ...events.filter((e) => e.phase === 'outcome' && e.outcome === 'partial').map((e) => item(e, 'incomplete')),
+    ]),
+  ];
 }

@@ -167,7 +167,9 @@ function adminBlocks(admin: AdminParts, viewer: string, words: HomeWords): Known
 
   blocks.push(header('Needs attention (7 days)'));
   if (!admin.attention.ok) blocks.push(UNAVAILABLE('This list'));
-  else if (admin.attention.value.items.length === 0) blocks.push(context('Nothing: every reset of the last 7 days has its outcome, and none alerted an operator.'));
+  else if (admin.attention.value.items.length === 0) {
+    blocks.push(context('Nothing: every reset of the last 7 days has its outcome, none alerted an operator, and no push was rejected.'));
+  }
   else {
     blocks.push(...admin.attention.value.items.map((a) => section(attentionLine(a, words))));
     if (admin.attention.value.more > 0) {
@@ -236,8 +238,11 @@ function pendingBlock(r: PendingRequest, viewer: string, words: ApprovalWords, {
 }
 
 function todayBlocks(today: TodayCounts, words: HomeWords): KnownBlock[] {
+  // A rejected push is no failure but a security event: counted on its own, as is a push its person withdrew.
   const resets = today.resets.map(
-    (r) => `*${words.actions[r.action]?.name ?? r.action}*: ${r.succeeded} done${r.failed > 0 ? `, ${r.failed} failed` : ''}${r.unknown > 0 ? `, ${r.unknown} outcome unknown` : ''}`,
+    (r) =>
+      `*${words.actions[r.action]?.name ?? r.action}*: ${r.succeeded} done${r.failed > 0 ? `, ${r.failed} failed` : ''}${r.unknown > 0 ? `, ${r.unknown} outcome unknown` : ''}` +
+      `${r.rejected > 0 ? `, ${countedRefusals('VERIFY_REJECTED', r.rejected)}` : ''}${r.cancelled > 0 ? `, ${countedRefusals('VERIFY_CANCELLED', r.cancelled)}` : ''}`,
   );
   // A request with nothing to change (an unlock of an account not locked) was no refusal: said apart.
   const refusals = today.refusals.filter((r) => r.code !== 'NOTHING_TO_CHANGE').map((r) => countedRefusals(r.code, r.count));
@@ -253,6 +258,20 @@ function todayBlocks(today: TodayCounts, words: HomeWords): KnownBlock[] {
 
 function attentionLine(a: Attention, words: HomeWords): string {
   const name = words.actions[a.action]?.name ?? a.action;
+  const app = (a.verifier && words.verifiers[a.verifier]) ?? 'the verifier app';
+  if (a.kind === 'push_rejected') {
+    return (
+      `:rotating_light: *Push rejected in ${app}* · ${name} by <@${a.actor.userId}> · ${slackDate(new Date(a.at))}\n` +
+      `Nothing was changed, but someone else may be using their Slack account: ask them, by another way than Slack, whether they asked. Reference \`${a.requestId}\``
+    );
+  }
+  if (a.kind === 'push_limited') {
+    const times = a.count && a.count > 1 ? ` (${a.count} times)` : '';
+    return (
+      `:rotating_light: *Push limit reached*${times} · ${name} by <@${a.actor.userId}> · ${slackDate(new Date(a.at))}\n` +
+      `Asked for more pushes to their phone than an hour allows: someone may be pushing them to approve one by habit. Reference \`${a.requestId}\``
+    );
+  }
   const what =
     a.kind === 'unknown_outcome'
       ? ':grey_question: *Outcome unknown*'

@@ -373,3 +373,58 @@ describe('verify on AWS Lambda: the worker follows the push and updates the moda
     expect(h.workmail.callsTo('ResetPassword')).toHaveLength(resets + 1);
   });
 });
+
+describe("the admins' Home tab: a rejected push is a security event", () => {
+  const withCarlsPhone = OKTA.map((u) => (u.id === '00ucarl' ? { ...u, factors: [oktaVerify('carl')] } : u));
+  const h = useHarness({ accounts: { okta_password: withCarlsPhone }, env: { ...ENV, VERIFY_MAX_PER_HOUR: '4' } });
+  // Today and the pushes' hourly count are the app's UTC day and hour: a second past the next
+  // midnight on its clock, every push, the refusal and the read share them, whatever the real time.
+  beforeAll(() => h.clock.toJustPastNext('day'));
+
+  it("Today counts rejected pushes on their own and the cancelled one; Needs attention lists each rejected push (person, credential, when, reference) and who hit the push limit", async () => {
+    const rejected: string[] = [];
+    let sent = 0;
+    const push = async (answer: (p: Awaited<ReturnType<Harness['waitForPush']>>) => void, close = false) => {
+      const opened = await h.open('/reset-password', 'UANN');
+      const submission = await h.submit('UANN', opened.view);
+      const p = await h.waitForPush('ann@example.com', ++sent);
+      if (close) {
+        const waiting = await modalAfter(h, submission, opened.viewId, (v) => text(v).includes('Approve the Okta Verify request'));
+        await h.close('UANN', { ...waiting, id: opened.viewId });
+        await h.waitForAudit('UANN', (r) => r.verification === 'cancelled');
+        return;
+      }
+      answer(p);
+      await modalAfter(h, submission, opened.viewId, isFailure);
+    };
+    await push((p) => h.okta.answerPush(p.id, { approve: false }));
+    await push((p) => h.okta.answerPush(p.id, { approve: false }));
+    await push((p) => h.okta.expirePush(p.id));
+    await push(() => undefined, true);
+    for (const r of await h.waitForAudit('UANN', (r) => r.phase === 'outcome' && r.verification === 'timeout')) if (r.verification === 'rejected') rejected.push(r.requestId);
+    expect(rejected).toHaveLength(2);
+    // Carl's is approved: done.
+    const carl = await h.open('/reset-password', 'UCARL');
+    const carls = await h.submit('UCARL', carl.view);
+    const carlsPush = await h.waitForPush('carl@example.com');
+    h.okta.answerPush(carlsPush.id, { approve: true, pick: carlsPush.correctAnswer });
+    await modalAfter(h, carls, carl.viewId, hasSecret);
+    // Ann's fifth: over the push limit, no confirmation.
+    expect((await h.open('/reset-password', 'UANN')).view.submit).toBeUndefined();
+    await h.waitForAudit('UANN', (r) => r.errorCode === 'PUSH_LIMITED');
+
+    const { home } = await h.openHome('UADA');
+    const blocks = home.blocks as any[];
+    const today = JSON.stringify(blocks.slice(blocks.findIndex((b) => b.text?.text === 'Today'), blocks.findIndex((b) => b.text?.text === 'Needs attention (7 days)')));
+    expect(today).toContain('*Reset mail password*: 1 done, 1 failed, 2 pushes rejected, 1 push cancelled by the person');
+    const attention = blocks.slice(blocks.findIndex((b) => b.text?.text === 'Needs attention (7 days)')).map((b) => JSON.stringify(b)).join('\n');
+    expect(attention).not.toContain('Nothing:');
+    for (const requestId of rejected) {
+      const line = blocks.find((b) => b.type === 'section' && String(b.text?.text).includes(requestId))?.text.text as string;
+      expect(line).toContain(':rotating_light: *Push rejected in Okta Verify* · Reset mail password by <@UANN> · <!date^');
+      expect(line).toContain('someone else may be using their Slack account');
+    }
+    expect(attention).toContain('*Push limit reached* · Reset mail password by <@UANN>');
+    expect(blocks.length).toBeLessThanOrEqual(100);
+  });
+});

@@ -65,11 +65,11 @@ function fullData(admin: boolean): HomeData {
         pending: { ok: true, value: { requests: Array.from({ length: PENDING_SHOWN }, (_, i) => request(i)), expiring: [] } },
         today: {
           ok: true,
-          value: { day: '2026-12-01', resets: CREDENTIALS.map((c) => ({ action: c.audit.action, succeeded: 40, failed: 2, unknown: 1 })), refusals: FAILURE_CODES.map((code) => ({ code, count: 1 })) },
+          value: { day: '2026-12-01', resets: CREDENTIALS.map((c) => ({ action: c.audit.action, succeeded: 40, failed: 2, unknown: 1, rejected: 1, cancelled: 1 })), refusals: FAILURE_CODES.map((code) => ({ code, count: 1 })) },
         },
         attention: {
           ok: true,
-          value: { items: Array.from({ length: ATTENTION_SHOWN }, (_, i) => ({ requestId: `r${i}`, action: 'reset_pin', at: now.toISOString(), actor: ann, kind: 'unknown_outcome' as const })), more: 7 },
+          value: { items: Array.from({ length: ATTENTION_SHOWN }, (_, i) => ({ requestId: `r${i}`, action: 'reset_pin', at: now.toISOString(), actor: ann, kind: (['push_rejected', 'push_limited', 'unknown_outcome'] as const)[i % 3]!, verifier: 'okta_verify', count: 3 })), more: 7 },
         },
       },
     }),
