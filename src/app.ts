@@ -503,7 +503,7 @@ function registerFeatures(
   registerHomeLicenseButton(app, licenseRequests, vocabulary, logger);
   registerApprovalReviewAction(app, approvals, approvalWords, logger);
   registerApprovalReviewSubmission(app, approvals, approvalWords, logger);
-  registerApprovalFinish(app, resetApprovals, resetCredential, logger);
+  registerApprovalFinish(app, resetApprovals, resetCredential, clock, logger);
 
   const home = new HomeTab({
     credentials: [...credentials.keys()],

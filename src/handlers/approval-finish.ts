@@ -1,7 +1,7 @@
 import type { ModalView } from '@slack/types';
 import { CREDENTIALS } from '../credentials';
 import type { ResetApprovals } from '../flows/reset-approval';
-import type { Logger } from '../flows/ports';
+import type { Clock, Logger } from '../flows/ports';
 import type { ResetCredential } from '../flows/reset-credential';
 import { openedModalOf } from '../slack/arrival-modal';
 import { sendDirectMessage } from '../slack/direct-message';
@@ -9,7 +9,8 @@ import type { GuardedApp } from '../slack/guarded-app';
 import { resultView } from '../views/reset-modal';
 import { resetNotice } from '../views/reset-notice';
 import type { ResetWords } from '../views/words';
-import { FINISH_ACTION_ID, finishedFailureView, finishFailureView, finishLoadingView } from '../views/reset-approval-kind';
+import { describeError } from '../flows/failure';
+import { FINISH_ACTION_ID, finishedFailureView, finishedMessage, finishFailureView, finishLoadingView } from '../views/reset-approval-kind';
 import { updateModal } from './modal-sequence';
 import { resetWordsOf } from './reset-words';
 import { clickedBy } from './slack-payloads';
@@ -19,7 +20,7 @@ import { clickedBy } from './slack-payloads';
  * Lambda too). Its loading modal opens on arrival with the click's own trigger, so the secret is
  * shown in a fresh modal of the requester's; the request is theirs by the signed user ID, used once.
  */
-export function registerApprovalFinish(app: GuardedApp, flow: ResetApprovals, resets: Pick<ResetCredential, 'finishApproved'>, logger: Logger): void {
+export function registerApprovalFinish(app: GuardedApp, flow: ResetApprovals, resets: Pick<ResetCredential, 'finishApproved'>, clock: Clock, logger: Logger): void {
   app.acknowledgeActionOnArrival(FINISH_ACTION_ID, (body) => clickedBy(body) !== undefined, {
     view: finishLoadingView(),
     busyText: 'Latchkey is very busy right now. Click the button in its message again in a minute.',
@@ -57,6 +58,14 @@ export function registerApprovalFinish(app: GuardedApp, flow: ResetApprovals, re
     const words = wordsOf(outcome.ok ? outcome.request.detail.credential : outcome.credential);
     if (!outcome.ok) await show(finishFailureView(outcome, words));
     else if (!outcome.result.ok) await show(words ? finishedFailureView(outcome.result, words, outcome.request) : finishFailureView(outcome.result));
+    // Used, whatever its change did: the DM it was clicked in loses its button and says how it ended.
+    const dm = clicked.click.container;
+    if (outcome.ok && dm?.channel_id && dm.message_ts) {
+      const at = outcome.result.ok ? outcome.result.at : clock.now();
+      await client.chat
+        .update({ channel: dm.channel_id, ts: dm.message_ts, ...finishedMessage(outcome.result.ok ? { ok: true, at } : { ...outcome.result, at }, words) })
+        .catch((err: unknown) => logger.warn({ slackUserId: requester.userId, approvalRequestId, err: describeError(err) }, "the finish button's message could not be rewritten"));
+    }
   });
 }
 

@@ -46,6 +46,8 @@ export const blockActionsSchema = z.object({
   ...actor,
   trigger_id: z.string().min(1),
   channel: z.object({ id: z.string() }).nullish(),
+  // A click on a message: the message it came from (its channel and ts), as Slack says it.
+  container: z.object({ channel_id: z.string().optional(), message_ts: z.string().optional() }).nullish(),
   // A click inside a modal or on the Home tab: the view it came from.
   view: z.object({ id: z.string().min(1), type: z.string().optional() }).nullish(),
   actions: z.array(z.object({ action_id: z.string(), value: z.string().max(2000).optional() })).min(1),

@@ -114,6 +114,27 @@ function notice(request: PendingRequest, words: SubjectWords): { text: string; b
 }
 
 /**
+ * The requester's DM once its Finish button was used: when, and how it ended, without the button
+ * (a second click could only be told it was used). Never a secret: that is in their own window only.
+ */
+export function finishedMessage(
+  outcome: { readonly ok: true; readonly at: Date } | { readonly ok: false; readonly at: Date; readonly code: FailureCode; readonly requestId?: string; readonly reason?: string },
+  words: ResetWords | undefined,
+): { text: string; blocks: KnownBlock[] } {
+  const subject = words ?? ANY;
+  const change = changeOf(subject);
+  const at = slackTime(outcome.at);
+  if (outcome.ok) {
+    const text = `You finished the ${change.verb} of your ${subject.what} at ${at}.`;
+    return { text, blocks: [section(`:white_check_mark: ${text}`), context('Anything new was shown only in your window, once; it is not kept here.')] };
+  }
+  const text = `Your approved ${change.verb} of your ${subject.what} could not be finished at ${at}: ${failureMessage(outcome, subject).headline}`;
+  const blocks = [section(`:warning: ${text}`), context(ASK_AGAIN(subject))];
+  if (outcome.requestId) blocks.push(context(`Reference: \`${outcome.requestId}\``));
+  return { text, blocks };
+}
+
+/**
  * The finish click was used, but the change failed: what happened, in the credential's words, and
  * what to do next. `request`: the request it finished, whose earlier finish (approved again after
  * its outcome was unknown) may have made the change.

@@ -98,6 +98,12 @@ describe('the approval policy for a reset', () => {
       ['outcome', 'approve', 'UANN', 'pin', request.approvalId],
     ]);
 
+    // The DM's Finish button is gone once used: the message says when it was finished, and nothing new.
+    const dm = await h.slack.waitForCall('chat.update', (c) => c.args.channel === finish.message.channel && c.args.ts === finish.message.ts);
+    expect(JSON.stringify(dm.args)).not.toContain('approval_finish');
+    expect(dm.args.text).toMatch(/^You finished the reset of your Amazon Chime personal meeting PIN at <!date\^\d+\^\{time\} on \{date_short\}\|/);
+    expect(JSON.stringify(dm.args.blocks)).toContain('Anything new was shown only in your window');
+
     // Privacy: the PIN is in the requester's own finish modal only.
     const finishModal = (c: SlackCall) => c.method === 'views.update' && c.args.view_id === finished.viewId;
     expect(everythingSlackSaw(h, finishModal)).not.toContain(pin!);
@@ -249,6 +255,11 @@ describe('the approval policy: a finish whose change fails', () => {
     expect(modal).toContain('Amazon WorkMail is not answering right now. Nothing was changed.');
     expect(modal).toContain('This approval is used up. Run `/reset-password` to ask again; an admin must approve it again.');
     expect(secretIn(failed.view)).toBeUndefined();
+    // The DM's Finish button is gone: the message says what happened and what is left.
+    const dm = await h.slack.waitForCall('chat.update', (c) => c.args.channel === finish.message.channel && c.args.ts === finish.message.ts);
+    expect(JSON.stringify(dm.args)).not.toContain('approval_finish');
+    expect(dm.args.text).toMatch(/^Your approved reset of your Amazon WorkMail password could not be finished at <!date.*>: Amazon WorkMail is not answering right now\. Nothing was changed\.$/);
+    expect(JSON.stringify(dm.args.blocks)).toContain('This approval is used up. Run `/reset-password` to ask again; an admin must approve it again.');
 
     // The admins' message: what happened to the mail password, and who can do what next; never "approve it again" (nobody can).
     const update = await h.slack.waitForCall('chat.update', (c) => c.args.ts === post.result!.ts && JSON.stringify(c.args).includes('was not applied'));
@@ -435,9 +446,9 @@ describe("the approval policy on Lambda, past the work order's time for Slack ca
       ['attempt', undefined, undefined],
       ['outcome', 'success', true],
     ]);
-    // Nothing was sent to Slack after the change: the PIN's modal, the receipt's DM and the admins' message were each given up, and said.
+    // Nothing was sent to Slack after the change: the PIN's modal, the receipt's DM, the admins' message and the rewrite of the Finish button's DM were each given up, and said.
     expect(h.slack.held.slice(sent)).toEqual([]);
-    expect(notMade(logged)).toEqual(['views.update', 'conversations.open', 'chat.update']);
+    expect(notMade(logged)).toEqual(['views.update', 'conversations.open', 'chat.update', 'chat.update']);
     expect(JSON.stringify(h.slack.calls)).not.toContain(pin);
     // What followed the deadline, the outcome record and the settlement, fits in the reserve at the
     // DynamoDB client's bound (four attempts, backoffs of at most 350 ms in all), a second to spare.
