@@ -68,7 +68,7 @@ import { registerAuditSearchAgain } from './handlers/audit-search-again';
 import { registerAuditSearchPage } from './handlers/audit-search-page';
 import { registerAuditSearchSubmission } from './handlers/audit-search-submission';
 import { registerHomeLicenseButton } from './handlers/home-license-button';
-import { HOME_OPENED_EVENT, registerHomeOpened } from './handlers/home-opened';
+import { HOME_OPENED_EVENT, publishHome, registerHomeOpened } from './handlers/home-opened';
 import { registerHomeResetButton } from './handlers/home-reset-button';
 import { registerHomeSearchButton } from './handlers/home-search-button';
 import { homeWords } from './handlers/home-words';
@@ -502,7 +502,8 @@ function registerFeatures(
   registerLicenseRequestSubmission(app, licenseRequests, vocabulary, logger);
   registerHomeLicenseButton(app, licenseRequests, vocabulary, logger);
   registerApprovalReviewAction(app, approvals, approvalWords, logger);
-  registerApprovalReviewSubmission(app, approvals, approvalWords, logger);
+  // A decision made from the Home tab republishes the deciding admin's tab (home and its words are made below).
+  registerApprovalReviewSubmission(app, approvals, approvalWords, logger, (admin) => publishHome(app.slack, home, words, admin, logger));
   registerApprovalFinish(app, resetApprovals, resetCredential, clock, logger);
 
   const home = new HomeTab({

@@ -8,6 +8,18 @@ import { failureMessage } from '../views/failure-message';
 import { openModalWhile } from './modal-sequence';
 import { actingUser, blockActionsSchema } from './slack-payloads';
 
+/**
+ * A review modal opened from the Home tab names its request with this before it in
+ * private_metadata, so the decision republishes the deciding admin's tab. Only ever the signed
+ * submitter's own tab: a forged mark costs them a publish of their own tab, nothing else.
+ */
+const FROM_HOME = 'home:';
+
+/** The request a review modal's private_metadata names, and whether it was opened from the Home tab. */
+export function reviewOrigin(privateMetadata: string): { requestId: string; fromHome: boolean } {
+  return privateMetadata.startsWith(FROM_HOME) ? { requestId: privateMetadata.slice(FROM_HOME.length), fromHome: true } : { requestId: privateMetadata, fromHome: false };
+}
+
 /** The one answer a non-admin's Review click gets, privately. */
 function notAdminText(): string {
   return 'Only Latchkey admins can review requests.';
@@ -49,14 +61,19 @@ export function registerApprovalReviewAction(app: GuardedApp, flow: Approvals, w
       return;
     }
 
+    const fromHome = parsed.data.view?.type === 'home';
     const work = flow.review(reviewer, requestId).then((result) => {
       const view = !result.ok
         ? reviewFailureView(result, anyKind)
         : result.state === 'decide'
-          ? reviewView(result, wordsOf(words, result.request.kind))
+          ? markedFrom(reviewView(result, wordsOf(words, result.request.kind)), fromHome)
           : reviewClosedView(result.request, wordsOf(words, result.request.kind), result);
       return { view, fallbackText: 'Latchkey could not open the review window. Click Review again.' };
     });
     await openModalWhile({ client, triggerId: parsed.data.trigger_id, loading: reviewLoadingView(), work, logger, userId: reviewer.userId });
   });
+}
+
+function markedFrom<V extends { private_metadata?: string }>(view: V, fromHome: boolean): V {
+  return fromHome && view.private_metadata ? { ...view, private_metadata: `${FROM_HOME}${view.private_metadata}` } : view;
 }

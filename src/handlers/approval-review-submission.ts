@@ -1,6 +1,7 @@
 import type { GuardedApp } from '../slack/guarded-app';
 import type { Approvals } from '../flows/approvals/approvals';
-import type { Logger } from '../flows/ports';
+import type { Logger, Requester } from '../flows/ports';
+import { reviewOrigin } from './approval-review-action';
 import { decisionResultView, REVIEW_FORM, reviewClosedView, reviewFailureView, reviewFieldErrors } from '../views/approval-review';
 import { wordsOf, type ApprovalWords } from '../views/approval-words';
 import { progressView } from '../views/blocks';
@@ -8,7 +9,14 @@ import { updateModal } from './modal-sequence';
 import { actingUser, inputValue, viewSubmissionSchema } from './slack-payloads';
 
 /** "Submit decision", for every kind: admin rights are checked again here, and the decision takes effect once. */
-export function registerApprovalReviewSubmission(app: GuardedApp, flow: Approvals, words: ApprovalWords, logger: Logger): void {
+export function registerApprovalReviewSubmission(
+  app: GuardedApp,
+  flow: Approvals,
+  words: ApprovalWords,
+  logger: Logger,
+  /** Publishes the admin's Home tab as of now; never throws. */
+  republishHome?: (admin: Requester) => Promise<void>,
+): void {
   const client = app.slack;
   app.view(REVIEW_FORM.callbackId, async ({ ack, body }) => {
     const parsed = viewSubmissionSchema.safeParse(body);
@@ -29,13 +37,17 @@ export function registerApprovalReviewSubmission(app: GuardedApp, flow: Approval
     }
     await ack({ response_action: 'update', view: progressView('Review request', 'Recording your decision…') });
 
-    // private_metadata only names the request; who may decide it comes from the signed user.id.
-    const result = await flow.decide(reviewer, parsed.data.view.private_metadata, checked);
+    // private_metadata only names the request (and whether it was opened from the Home tab); who may decide it comes from the signed user.id.
+    const { requestId, fromHome } = reviewOrigin(parsed.data.view.private_metadata);
+    const result = await flow.decide(reviewer, requestId, checked);
     const view = result.ok
       ? decisionResultView(result.request, wordsOf(words, result.request.kind), result.decidable)
       : result.request && (result.code === 'REQUEST_DECIDED' || result.code === 'REQUEST_EXPIRED')
         ? reviewClosedView(result.request, wordsOf(words, result.request.kind), result)
         : reviewFailureView(result, anyKind);
     await updateModal(client, parsed.data.view.id, view, logger, reviewer.userId);
+    // Decided from the Home tab: that tab still lists the request with its Review, so it is
+    // published anew, once the decision is written and its modal answered.
+    if (fromHome && republishHome) await republishHome(reviewer);
   });
 }

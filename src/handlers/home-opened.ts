@@ -1,7 +1,7 @@
 import type { GuardedApp } from '../slack/guarded-app';
 import { describeError } from '../flows/failure';
 import type { HomeTab } from '../flows/home-tab';
-import type { Logger } from '../flows/ports';
+import type { Logger, Requester } from '../flows/ports';
 import { homeView, type HomeWords } from '../views/home-tab';
 import { homeOpenedSchema, homeOpener } from './slack-payloads';
 
@@ -23,13 +23,17 @@ export function registerHomeOpened(app: GuardedApp, home: HomeTab, words: HomeWo
     }
     // The Messages tab is Slack's own; only the Home tab is Latchkey's to draw.
     if (parsed.data.event.tab !== 'home') return;
-    const requester = homeOpener(parsed.data);
-    const data = await home.open(requester);
-    if (!data) return;
-    await client.views
-      .publish({ user_id: requester.userId, view: homeView(data, words) })
-      .catch((err: unknown) => logger.warn({ slackUserId: requester.userId, err: describeError(err) }, 'could not publish the home tab'));
-    // After the publication (so the tab never waits for it), and before returning (Lambda freezes then).
-    await home.afterOpen(data);
+    await publishHome(client, home, words, homeOpener(parsed.data), logger);
   });
+}
+
+/** Reads and publishes the person's Home tab as of now, then its follow-ups; failures are logged, never thrown. */
+export async function publishHome(client: GuardedApp['slack'], home: HomeTab, words: HomeWords, requester: Requester, logger: Logger): Promise<void> {
+  const data = await home.open(requester);
+  if (!data) return;
+  await client.views
+    .publish({ user_id: requester.userId, view: homeView(data, words) })
+    .catch((err: unknown) => logger.warn({ slackUserId: requester.userId, err: describeError(err) }, 'could not publish the home tab'));
+  // After the publication (so the tab never waits for it), and before returning (Lambda freezes then).
+  await home.afterOpen(data);
 }

@@ -127,6 +127,43 @@ describe('the Home tab for admins', () => {
     expect(textOf(bob.home)).toMatch(/Approved by <@UADA>/);
   });
 
+  it("an admin who decides from their Home tab sees it republished without the request (approve and deny); a decision from the channel's message publishes nobody's tab", async () => {
+    // Bob's earlier request made him Pro: he asks for Plus.
+    const approvedId = await asksForLicense(h, 'UBOB', 'Plus');
+    const deniedId = await asksForLicense(h, 'UCARL');
+    const decide = async (requestId: string, decision: 'approve' | 'deny') => {
+      const { home } = await h.openHome('UADA');
+      const review = (home.blocks as any[]).find((b) => b.accessory?.value === requestId)?.accessory;
+      expect(review).toMatchObject({ action_id: 'license_review' });
+      const opened = await h.opening((trigger) => h.clickIn('UADA', review.action_id, review.value, { view: home, triggerId: trigger }));
+      const published = h.slack.callsTo('views.publish').filter((c) => c.args.user_id === 'UADA').length;
+      await h.submit('UADA', opened.view, {
+        values: { decision: { decision: { type: 'radio_buttons', selected_option: { value: decision } } }, comment: { comment: { type: 'plain_text_input', value: decision === 'deny' ? 'Not this quarter' : null } } },
+      });
+      let seen = 0;
+      const republished = await h.slack.waitForCall('views.publish', (c) => c.args.user_id === 'UADA' && ++seen > published);
+      // Published after the decision was written and answered: its modal says it is recorded.
+      expect((await h.auditRecords('UADA')).some((r) => r.approvalRequestId === requestId && r.phase === 'outcome')).toBe(true);
+      expect(JSON.stringify(republished.args.view)).not.toContain(`"value":"${requestId}"`);
+      expect(JSON.stringify(republished.args.view)).toContain('Waiting for review');
+    };
+    await decide(approvedId, 'approve');
+    await decide(deniedId, 'deny');
+    // From the channel's message: no tab is published.
+    const fromChannel = await asksForLicense(h, 'UANN');
+    const post = h.slack.callsTo('chat.postMessage').find((c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes(fromChannel))!;
+    const published = h.slack.callsTo('views.publish').length;
+    const opened = await h.opening((trigger) => h.click('UADA', 'license_review', fromChannel, { channel: post.result!.channel as string, ts: post.result!.ts as string }, trigger));
+    await h.submit('UADA', opened.view, {
+      values: { decision: { decision: { type: 'radio_buttons', selected_option: { value: 'deny' } } }, comment: { comment: { type: 'plain_text_input', value: 'Not this quarter' } } },
+    });
+    await h.viewUpdate(opened.viewId, 2);
+    await h.waitForAudit('UADA', (r) => r.approvalRequestId === fromChannel && r.phase === 'outcome');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(h.slack.callsTo('views.publish')).toHaveLength(published);
+    expect(h.slack.callsTo('views.publish').filter((c) => c.args.user_id !== 'UADA')).toEqual([]);
+  });
+
   it('a request holding fields a newer version wrote, which this one does not name, is still queued, reviewed, decided and shown to its requester', async () => {
     const requestId = await asksForLicense(h, 'UCARL');
     await h.addRawRequestFields(requestId, { priority: 'high', attachments: ['quote.pdf'], escalation: { to: 'UMAX', at: 1 } });
