@@ -565,6 +565,52 @@ describe('/request-license expiry, decided as it lapses', () => {
     h.clock.offsetMs = 0;
   }, 30_000);
 
+  it("a waiting request approved just before its time ends, its decision written just after: the admin is told it expired, and nothing is applied", async () => {
+    h ??= await Harness.start({ env: { LICENSE_REQUEST_TTL_HOURS: '1' }, dynamoGate: true });
+    h.clock.offsetMs = 0;
+    h.slack.clear();
+    h.chime.clear();
+    const { view, viewId } = await h.open('/request-license', 'UANN');
+    await h.submit('UANN', view, {
+      values: {
+        license: { license: { type: 'radio_buttons', selected_option: { value: 'Pro' } } },
+        reason: { reason: { type: 'plain_text_input', value: 'webinars' } },
+      },
+    });
+    await h.viewUpdate(viewId, 2);
+    const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes('<@UANN>'));
+    const requestId = (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0].value as string;
+    const message = { channel: post.result!.channel as string, ts: post.result!.ts as string };
+    const opened = await h.opening((trigger) => h.click('UADA', 'license_review', requestId, message, trigger));
+    expect(opened.view.submit).toBeDefined();
+
+    // Ada approves it in time; her decision's audit step, before its write, is slow, and meanwhile its time ends.
+    const release = h.dynamoGate.hold((call) => call.operation === 'PutItem' && call.body.includes('"attempt"') && call.body.includes(requestId) && call.body.includes('decide'));
+    try {
+      await h.submit('UADA', opened.view, {
+        values: {
+          decision: { decision: { type: 'radio_buttons', selected_option: { value: 'approve' } } },
+          comment: { comment: { type: 'plain_text_input', value: null } },
+        },
+      });
+      for (let i = 0; i < 100 && h.dynamoGate.held.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(h.dynamoGate.held.length).toBeGreaterThanOrEqual(1);
+      h.clock.offsetMs = 3_600_000 + 1_000;
+    } finally {
+      release();
+    }
+    try {
+      const result = JSON.stringify(await h.viewUpdate(opened.viewId, 2));
+      expect(result).toContain(':zzz: Expired at');
+      expect(result).toContain('without a decision');
+      expect(result).not.toContain('Done');
+      expect(h.chime.callsTo('UpdateUser')).toEqual([]);
+      expect(h.chime.users.get('chime-ann')?.LicenseType).toBe('Basic');
+    } finally {
+      h.clock.offsetMs = 0;
+    }
+  }, 30_000);
+
   it("a change approved in time whose apply fails just after its request's time ended: its requester is told, once, that it could not be applied before that time ended (never that nobody retried it), and to ask again", async () => {
     h ??= await Harness.start({ env: { LICENSE_REQUEST_TTL_HOURS: '1' }, dynamoGate: true });
     h.clock.offsetMs = 0;

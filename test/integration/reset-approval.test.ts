@@ -209,6 +209,34 @@ describe('the approval policy: expiry', () => {
   });
 });
 
+describe('the approval policy: approved as it lapses', () => {
+  const h = useHarness({ env: POLICY, dynamoGate: true });
+  afterEach(() => (h.clock.offsetMs = 0));
+
+  it('a request approved just before its time ends, its decision written just after: the admin is told it expired, and its requester gets no Finish button', async () => {
+    const request = await asks(h, 'UANN');
+    const review = await reviews(h, 'UADA', request);
+    expect(review.view.submit).toBeDefined();
+    // Ada approves it in time; her decision's audit step, before its write, is slow, and meanwhile its time ends.
+    const release = h.dynamoGate.hold((call) => call.operation === 'PutItem' && call.body.includes('"attempt"') && call.body.includes(request.approvalId) && call.body.includes('decide'));
+    try {
+      await h.submit('UADA', review.view, { values: decide('approve') });
+      for (let i = 0; i < 100 && h.dynamoGate.held.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(h.dynamoGate.held.length).toBeGreaterThanOrEqual(1);
+      h.clock.offsetMs = 25 * 3_600_000;
+    } finally {
+      release();
+    }
+    const result = JSON.stringify(await h.viewUpdate(review.viewId, 2));
+    expect(result).toContain(':zzz: Expired at');
+    expect(result).toContain('without a decision');
+    expect(result).not.toContain('finishes it themselves');
+    await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && JSON.stringify(c.args).includes('expired without a decision'));
+    expect(h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'DUANN' && JSON.stringify(c.args.blocks ?? []).includes('approval_finish'))).toEqual([]);
+    expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
+  }, 30_000);
+});
+
 describe('the approval policy: expiry noticed while the change is made', () => {
   const h = useHarness({ env: POLICY });
   afterEach(() => h.chime.setLatency(0));

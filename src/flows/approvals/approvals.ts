@@ -341,10 +341,11 @@ export class Approvals {
           ? { takenBefore: this.finishUnknownBefore() }
           : request.status === 'APPROVED'
             ? { decidedBefore: this.finishUnknownBefore() }
-            : // A failed change: also on its request's time not having ended by this write (the audit
-              // step before it can take seconds), as decidable rules on read: past it, its requester's
-              // open place is free and they may have asked anew, so an old approval is never applied.
-              request.status === 'APPLY_FAILED'
+            : // A waiting request or a failed change: also on its request's time not having ended by
+              // this write (the audit step before it can take seconds), as decidable rules on read:
+              // past it, its requester's open place is free and they may have asked anew, so an old
+              // approval is never applied, nor a finish handed out.
+              request.status === 'APPLY_FAILED' || request.status === 'PENDING'
               ? { inTimeAt: this.deps.clock.now().toISOString() }
               : undefined,
       );
@@ -363,6 +364,16 @@ export class Approvals {
           return now;
         });
         return { ok: false, code: 'REQUEST_EXPIRED', request: closed, lapsed: true };
+      }
+      // A waiting request whose time ended before this write: expired (once, whoever finds it
+      // first), and the decision is refused as one read after its time.
+      if (request.status === 'PENDING' && (this.isDue(now) || now.status === 'EXPIRED')) {
+        await change.failed('REQUEST_EXPIRED');
+        const expired = await this.expireIfDue(now).catch((err: unknown) => {
+          this.warn(err, now, 'expiring a request failed');
+          return now;
+        });
+        return { ok: false, code: 'REQUEST_EXPIRED', request: expired };
       }
       await change.failed('REQUEST_DECIDED');
       // Another admin's decision (or retry) took it first: say where it stands now, and whether it
