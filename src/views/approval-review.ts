@@ -87,7 +87,7 @@ const COMES_BACK_MINUTES = Math.round(FINISH_OUTCOME_UNKNOWN_AFTER_MS / 60_000);
 export function reviewClosedView(
   request: PendingRequest,
   words: ApprovalKindWords,
-  race: { decidable?: boolean; retryRaced?: boolean; decidableAt?: string; lapsed?: boolean } = {},
+  race: { decidable?: boolean; retryRaced?: boolean; decidableAt?: string; lapsed?: boolean; toldToAskAgain?: boolean } = {},
 ): ModalView {
   const decidable = race.decidable ?? false;
   const next = decidable
@@ -113,7 +113,7 @@ export function reviewClosedView(
       ...(race.retryRaced
         ? [section(`:busts_in_silhouette: Another admin ${request.status === 'APPROVED' ? 'is retrying this request now' : 'retried this request at the same moment'}, so your decision was not recorded.`)]
         : []),
-      ...(race.lapsed ? [section(lapsedRetryLine(request, words))] : []),
+      ...(race.lapsed ? [section(lapsedRetryLine(request, words, race.toldToAskAgain ?? false))] : []),
       section(approvalFacts(request, words)),
       section(approvalStatusLine(request, words, decidable)),
       // Lapsed: its own line says what became of it.
@@ -122,11 +122,17 @@ export function reviewClosedView(
   });
 }
 
-/** A failed change whose request's time ended before anyone retried it (Approvals' `lapsed`), to the admin who clicked it. */
-function lapsedRetryLine(request: PendingRequest, words: ApprovalKindWords): string {
+/**
+ * A failed change whose request's time ended before anyone retried it (Approvals' `lapsed`), to the
+ * admin who clicked it. That its requester has been told only when this click's close told them
+ * (`told`): another's close tells them, or the next read does when this close failed; the status
+ * line below says they can ask again either way.
+ */
+function lapsedRetryLine(request: PendingRequest, words: ApprovalKindWords, told: boolean): string {
   return (
     `:zzz: This request's time ended at ${slackTime(new Date(request.expiresAt))} before its change was retried, so it can no longer be applied. ` +
-    `Nothing was applied by your click. <@${request.requester.userId}> has been told to ask again with \`${words.subjectOf(request).command}\`.`
+    `Nothing was applied by your click.` +
+    (told ? ` <@${request.requester.userId}> has been told to ask again with \`${words.subjectOf(request).command}\`.` : '')
   );
 }
 

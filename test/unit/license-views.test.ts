@@ -110,6 +110,18 @@ describe('license views', () => {
     expect(reviewFieldErrors({ comment: 'COMMENT_REQUIRED' })).toEqual({ comment: 'Say why you deny it; the requester will see this.' });
   });
 
+  it("a failed change past its request's time, to the admin who clicked it: says its requester has been told to ask again only when that click's close told them", () => {
+    const lapsed = request('APPLY_FAILED');
+    const text = (view: ModalView) => JSON.stringify(view);
+    const told = text(reviewClosedView(lapsed, W, { lapsed: true, toldToAskAgain: true }));
+    expect(told).toContain('Nothing was applied by your click. <@UANN> has been told to ask again with `/request-license`.');
+    // Closed by someone else's read, its close failed, or its message failed: never said to have been told.
+    const untold = text(reviewClosedView(lapsed, W, { lapsed: true }));
+    expect(untold).toContain('so it can no longer be applied. Nothing was applied by your click.');
+    expect(untold).not.toContain('told');
+    expect(untold).toContain('<@UANN> can ask again with `/request-license`');
+  });
+
   it('a failed change whose stored code this version no longer lists shows the code as written (an earlier version wrote it)', () => {
     // APPROVAL_UNAVAILABLE was removed from the failure codes in 70bacb2; a stored request keeps it.
     const failed = request('APPLY_FAILED', { errorCode: 'APPROVAL_UNAVAILABLE' });

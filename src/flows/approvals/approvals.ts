@@ -95,6 +95,11 @@ export interface ApprovalFailure {
    * (closeLapsedRetry): nothing was applied, and its requester is told to ask again.
    */
   readonly lapsed?: boolean;
+  /**
+   * With `lapsed`: this very read closed it and its requester was sent that they can ask again.
+   * Absent, someone else's read closed it, or will (the close failed), or the message failed.
+   */
+  readonly toldToAskAgain?: boolean;
 }
 
 /**
@@ -264,12 +269,14 @@ export class Approvals {
     reviewer: Requester,
     requestId: string,
   ): Promise<
-    { ok: true; state: 'decide'; request: PendingRequest; details: Detail } | { ok: true; state: 'closed'; request: PendingRequest; decidableAt?: string; lapsed?: boolean } | ApprovalFailure
+    { ok: true; state: 'decide'; request: PendingRequest; details: Detail } | { ok: true; state: 'closed'; request: PendingRequest; decidableAt?: string; lapsed?: boolean; toldToAskAgain?: boolean } | ApprovalFailure
   > {
     try {
       const request = await this.loadForReviewer(reviewer, requestId);
-      const current = await this.closeLapsedRetry(await this.expireIfDue(request));
-      if (!this.decidable(current)) return { ok: true, state: 'closed', request: current, ...this.unknownAt(current), ...(this.retryLapsed(current) && { lapsed: true }) };
+      const { request: current, told } = await this.closeLapsed(await this.expireIfDue(request));
+      if (!this.decidable(current)) {
+        return { ok: true, state: 'closed', request: current, ...this.unknownAt(current), ...(this.retryLapsed(current) && { lapsed: true, ...(told && { toldToAskAgain: true }) }) };
+      }
       const details = await this.kindOf(current).reviewDetails(current);
       return { ok: true, state: 'decide', request: current, details };
     } catch (err) {
@@ -288,13 +295,14 @@ export class Approvals {
   /** Records the decision once, does what approval does for the kind, and tells everyone concerned. */
   async decide(reviewer: Requester, requestId: string, choice: Decision): Promise<{ ok: true; request: PendingRequest; decidable: boolean } | ApprovalFailure> {
     let request: PendingRequest;
+    let told: boolean;
     try {
-      request = await this.closeLapsedRetry(await this.expireIfDue(await this.loadForReviewer(reviewer, requestId)));
+      ({ request, told } = await this.closeLapsed(await this.expireIfDue(await this.loadForReviewer(reviewer, requestId))));
     } catch (err) {
       return this.fail(err, { requester: reviewer, step: 'decide', requestId });
     }
     if (request.status === 'EXPIRED') return { ok: false, code: 'REQUEST_EXPIRED', request };
-    if (this.retryLapsed(request)) return { ok: false, code: 'REQUEST_EXPIRED', request, lapsed: true };
+    if (this.retryLapsed(request)) return { ok: false, code: 'REQUEST_EXPIRED', request, lapsed: true, ...(told && { toldToAskAgain: true }) };
     // A status this version does not know is never decidable (fail closed): shown as it is, unchanged.
     if (!this.decidable(request) || request.status === UNKNOWN_STATUS) return { ok: false, code: 'REQUEST_DECIDED', request, ...this.unknownAt(request) };
     const kind = this.kindOf(request);
@@ -359,11 +367,11 @@ export class Approvals {
       // after its time (closed once, whoever finds it first), and nothing was applied.
       if (now.status === 'APPLY_FAILED' && this.retryLapsed(now)) {
         await change.failed('REQUEST_EXPIRED');
-        const closed = await this.closeLapsedRetry(now).catch((err: unknown) => {
+        const closed = await this.closeLapsed(now).catch((err: unknown) => {
           this.warn(err, now, 'closing a lapsed failed change failed');
-          return now;
+          return { request: now, told: false };
         });
-        return { ok: false, code: 'REQUEST_EXPIRED', request: closed, lapsed: true };
+        return { ok: false, code: 'REQUEST_EXPIRED', request: closed.request, lapsed: true, ...(closed.told && { toldToAskAgain: true }) };
       }
       // A waiting request whose time ended before this write: expired (once, whoever finds it
       // first), and the decision is refused as one read after its time.
@@ -568,12 +576,26 @@ export class Approvals {
    * ask again.
    */
   private async closeLapsedRetry(request: PendingRequest): Promise<PendingRequest> {
-    if (!this.retryLapsed(request)) return request;
+    return (await this.closeLapsed(request)).request;
+  }
+
+  /** closeLapsedRetry, and whether this very close told its requester (so an admin is told so only then). */
+  private async closeLapsed(request: PendingRequest): Promise<{ request: PendingRequest; told: boolean }> {
+    if (!this.retryLapsed(request)) return { request, told: false };
     const closed = await this.move(request, ['APPLY_FAILED'], 'APPLY_FAILED', {}, { listedAsFailed: true });
     // Taken off already (or retried just before its time ended): as read, it is not decidable now.
-    if (!closed) return request;
-    await Promise.all([this.refresh(closed), this.deps.announcer.tellRequester(closed).catch((err: unknown) => this.warn(err, closed, 'requester DM failed'))]);
-    return closed;
+    if (!closed) return { request, told: false };
+    const [, told] = await Promise.all([
+      this.refresh(closed),
+      this.deps.announcer.tellRequester(closed).then(
+        () => true,
+        (err: unknown) => {
+          this.warn(err, closed, 'requester DM failed');
+          return false;
+        },
+      ),
+    ]);
+    return { request: closed, told };
   }
 
   /**
