@@ -1,6 +1,6 @@
 import { asFailure, describeError, isFailureCode, needsOperator } from './failure';
 import { APPROVAL_ACTIONS } from './approvals/kinds';
-import type { AwaitingRetry, Listed, OwnRequest, Waiting } from './approvals/approvals';
+import type { AwaitingRetry, Listed, OwnRequest, OwnRequests, Waiting } from './approvals/approvals';
 import { closedOutcomeUnknown, endedAfterUnknownOutcome, type PendingRequest } from './approvals/pending-request';
 import type { Admins, AuditEvent, AuditReader, Clock, Logger, Requester } from './ports';
 import { OUTCOME_GRACE_MS, unknownOutcomes } from './unknown-outcomes';
@@ -138,6 +138,8 @@ export interface HomeData {
   readonly activity: Part<readonly Activity[]>;
   /** With approvals on: the person's own requests, of every kind, newest first. */
   readonly requests?: Part<readonly OwnRequest[]>;
+  /** With approvals on: the person's own failed changes past their request's time, still listed as failed, shown or not (OwnRequests.lapsed), which afterOpen closes. */
+  readonly ownLapsed?: readonly PendingRequest[];
   /** For admins only, decided when the tab is opened. */
   readonly admin?: AdminParts;
   readonly now: Date;
@@ -160,7 +162,7 @@ interface ApprovalQueue {
   waiting(limit: number): Promise<Waiting>;
   unfinished(): Promise<Listed>;
   awaitingRetry(): Promise<AwaitingRetry>;
-  mine(requester: Requester, limit: number): Promise<OwnRequest[]>;
+  mine(requester: Requester, limit: number): Promise<OwnRequests>;
   showUnknown(requests: readonly PendingRequest[]): Promise<void>;
   closeLapsedRetries(requests: readonly PendingRequest[]): Promise<void>;
   expireDue(requests: readonly PendingRequest[]): Promise<void>;
@@ -208,11 +210,12 @@ export class HomeTab {
       return undefined;
     }
     const now = deps.clock.now();
-    const [events, requests, admin] = await Promise.all([
+    const [events, own, admin] = await Promise.all([
       this.part('activity', requester, () => deps.audit.latestOf(requester, RECENT_ACTIVITY)),
       deps.requests ? this.part('own requests', requester, () => deps.requests!.mine(requester, OWN_REQUESTS)) : undefined,
       this.adminParts(requester, now),
     ]);
+    const requests: Part<readonly OwnRequest[]> | undefined = own && (own.ok ? { ok: true, value: own.value.requests } : own);
     const activity: Part<readonly Activity[]> = events.ok
       ? { ok: true, value: activityOf(events.value, now, requests?.ok ? requests.value : []).slice(0, RECENT_ACTIVITY) }
       : events;
@@ -222,6 +225,7 @@ export class HomeTab {
       licenses: deps.licenses === true,
       activity,
       ...(requests && { requests }),
+      ...(own?.ok && own.value.lapsed.length > 0 && { ownLapsed: own.value.lapsed }),
       ...(admin && { admin }),
       now,
     };
@@ -248,7 +252,7 @@ export class HomeTab {
       work.catch((err: unknown) => logger.warn({ slackUserId: data.requester.userId, part: name, err: describeError(err) }, 'home tab follow-up failed'));
     await Promise.all([
       own.length + unfinished.length > 0 ? after('unknown outcomes', requests.showUnknown([...own, ...unfinished])) : undefined,
-      own.some((r) => r.lapsed) || lapsed.length > 0 ? after('lapsed failed changes', requests.closeLapsedRetries([...own.filter((r) => r.lapsed), ...lapsed])) : undefined,
+      (data.ownLapsed?.length ?? 0) + lapsed.length > 0 ? after('lapsed failed changes', requests.closeLapsedRetries([...(data.ownLapsed ?? []), ...lapsed])) : undefined,
       expiring.length > 0 ? after('expired requests', requests.expireDue(expiring)) : undefined,
     ]);
   }

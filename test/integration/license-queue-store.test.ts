@@ -107,7 +107,7 @@ describe('license requests by list', () => {
     await store.create({ ...request('r-dan', 'UDAN', '2026-12-20T08:00:00.000Z'), expiresAt: '2026-12-23T08:00:00.000Z' }, 'OPEN');
     const approvals = approvalsOver(store, LICENSE_KIND, later);
 
-    expect((await approvals.mine({ userId: 'UDAN', teamId: 'T0TEAM' }, 5)).map((r) => r.id)).toEqual(['r-dan']);
+    expect((await approvals.mine({ userId: 'UDAN', teamId: 'T0TEAM' }, 5)).requests.map((r) => r.id)).toEqual(['r-dan']);
     const pendingReads = () => queries.filter((q) => JSON.stringify(q.ExpressionAttributeValues ?? {}).includes('"PENDING"'));
     expect(pendingReads()).toEqual([]);
 
@@ -217,7 +217,7 @@ describe('license requests by list', () => {
 
     // Its requester's own list has it, though its place was taken over by their next request (past its time to finish).
     await store.create({ ...request('next', 'UDIED', '2026-12-01T09:18:00.000Z'), kind: 'reset', detail: { credential: 'pin' } }, 'reset:pin');
-    expect((await approvals.mine({ userId: 'UDIED', teamId: 'T0TEAM' }, 5)).map((r) => [r.id, r.status, r.decidable])).toEqual([
+    expect((await approvals.mine({ userId: 'UDIED', teamId: 'T0TEAM' }, 5)).requests.map((r) => [r.id, r.status, r.decidable])).toEqual([
       ['next', 'PENDING', true],
       ['died', 'FINISHING', true],
     ]);
@@ -288,7 +288,7 @@ describe('license requests by list', () => {
     const after = { now: () => new Date('2026-12-04T10:00:00Z') };
     const laterStore = new DynamoDbPendingRequests(client, 'approvals-6', after);
     await laterStore.create({ ...request('next-ann', 'UANN', '2026-12-04T09:30:00.000Z'), expiresAt: '2026-12-07T09:00:00.000Z' }, 'OPEN');
-    expect((await approvalsOver(laterStore, kind, after).mine({ userId: 'UANN', teamId: 'T0TEAM' }, 5)).map((r) => [r.id, r.status, r.decidable])).toEqual([
+    expect((await approvalsOver(laterStore, kind, after).mine({ userId: 'UANN', teamId: 'T0TEAM' }, 5)).requests.map((r) => [r.id, r.status, r.decidable])).toEqual([
       ['next-ann', 'PENDING', true],
       ['fail-ann', 'APPLY_FAILED', false],
     ]);

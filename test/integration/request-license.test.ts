@@ -678,3 +678,70 @@ describe('/request-license expiry, decided as it lapses', () => {
     }
   }, 30_000);
 });
+
+describe('/request-license: a failed change past its time, older than its requester\'s newest requests', () => {
+  let h: Harness;
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it("is closed when its requester opens their own Home tab, though it is not among the newest shown: its message loses Review, and they are told to ask again, once", async () => {
+    h = await Harness.start({ env: { LICENSE_REQUEST_TTL_HOURS: '1' } });
+    const asks = async () => {
+      h.slack.clear();
+      const { view, viewId } = await h.open('/request-license', 'UBOB');
+      await h.submit('UBOB', view, {
+        values: {
+          license: { license: { type: 'radio_buttons', selected_option: { value: 'Pro' } } },
+          reason: { reason: { type: 'plain_text_input', value: 'webinars' } },
+        },
+      });
+      await h.viewUpdate(viewId, 2);
+      const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes('<@UBOB>'));
+      const requestId = (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0].value as string;
+      return { requestId, message: { channel: post.result!.channel as string, ts: post.result!.ts as string } };
+    };
+    const decides = async (request: { requestId: string; message: { channel: string; ts: string } }, decision: 'approve' | 'deny') => {
+      const opened = await h.opening((trigger) => h.click('UADA', 'license_review', request.requestId, request.message, trigger));
+      await h.submit('UADA', opened.view, {
+        values: {
+          decision: { decision: { type: 'radio_buttons', selected_option: { value: decision } } },
+          comment: { comment: { type: 'plain_text_input', value: decision === 'deny' ? 'Not now' : null } },
+        },
+      });
+      return JSON.stringify(await h.viewUpdate(opened.viewId, 2));
+    };
+    try {
+      // Bob's change fails (Chime is down), and nobody retries it before its time (1 h) ends.
+      const old = await asks();
+      h.chime.failNext('UpdateUser', 'ServiceUnavailableException', 5);
+      expect(await decides(old, 'approve')).toContain('Amazon Chime is not answering right now');
+      h.chime.clear();
+      h.clock.offsetMs = 2 * 3_600_000;
+      // He asks five times since: four denied, one waiting. His tab shows those five, newest first.
+      for (let i = 0; i < 4; i++) expect(await decides(await asks(), 'deny')).toContain('Denied');
+      await asks();
+      h.slack.clear();
+      const home = JSON.stringify((await h.openHome('UBOB')).home);
+      const own = home.slice(home.indexOf('Your requests'));
+      expect(own).toContain(':hourglass: Waiting for an admin');
+      expect(own.match(/:no_entry: Denied by/g)).toHaveLength(4);
+      expect(own).not.toContain('Approved by');
+
+      const toldAgain = (c: SlackCall) => c.method === 'chat.postMessage' && c.args.channel === 'DUBOB' && JSON.stringify(c.args).includes('to ask again');
+      for (let i = 0; i < 100 && !h.slack.calls.some(toldAgain); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(h.slack.calls.filter(toldAgain).map((c) => c.args.text)).toEqual([
+        "Your request to change your Amazon Chime license to Pro was approved by <@UADA>, but the change was not applied, and it was not retried before your request's time ended.",
+      ]);
+      const update = await h.slack.waitForCall('chat.update', (c) => c.args.ts === old.message.ts);
+      expect(JSON.stringify(update.args.blocks)).not.toContain('license_review');
+      expect(JSON.stringify(update.args.blocks)).toContain('<@UBOB> can ask again with `/request-license`');
+      // Once: his next open writes and says nothing more.
+      await h.openHome('UBOB');
+      await new Promise((r) => setTimeout(r, 200));
+      expect(h.slack.calls.filter(toldAgain)).toHaveLength(1);
+    } finally {
+      h.clock.offsetMs = 0;
+    }
+  }, 60_000);
+});

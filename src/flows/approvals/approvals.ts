@@ -59,12 +59,21 @@ export interface AwaitingRetry extends Listed {
 
 /**
  * A person's own request as their Home tab shows it: with whether an admin can decide it now, as
- * Approvals rules; `lapsed`: a failed change still on the failed list past its request's time,
- * which closeLapsedRetries closes after the tab is shown (one already taken off is not marked, so
- * showing it writes nothing). `expiring`: waiting past its time as read (a PENDING or handed-over
- * APPROVED request, as it was read): shown EXPIRED, and expired after the tab is shown (expireDue).
+ * Approvals rules. `expiring`: waiting past its time as read (a PENDING or handed-over APPROVED
+ * request, as it was read): shown EXPIRED, and expired after the tab is shown (expireDue).
  */
-export type OwnRequest = PendingRequest & { readonly decidable: boolean; readonly lapsed?: boolean; readonly expiring?: PendingRequest };
+export type OwnRequest = PendingRequest & { readonly decidable: boolean; readonly expiring?: PendingRequest };
+
+/**
+ * A person's own requests as their Home tab shows them (`requests`, up to the limit asked), and
+ * `lapsed`: every failed change of theirs still on the failed list past its request's time, shown
+ * or not (an older one is never among the newest shown), which closeLapsedRetries closes after the
+ * tab is shown; one already taken off is not there, so showing it writes nothing.
+ */
+export interface OwnRequests {
+  readonly requests: readonly OwnRequest[];
+  readonly lapsed: readonly PendingRequest[];
+}
 
 /**
  * The live requests waiting for a decision, as Listed's `requests` (up to the limit asked); and
@@ -469,27 +478,29 @@ export class Approvals {
    * never by scanning the queue), the ones whose change is under way or waits for a retry, and the
    * ones decided. Those waiting past their time are shown EXPIRED, as read, and marked `expiring`
    * to be expired after (expireDue); a failed change past its request's time is shown as not
-   * decidable, and, while still listed as failed, marked `lapsed` to be closed after
-   * (closeLapsedRetries). Reading writes nothing, so the tab never waits for Slack or a write.
+   * decidable, and, while still listed as failed, given in `lapsed` (shown among the newest or
+   * not) to be closed after (closeLapsedRetries). Reading writes nothing, so the tab never waits
+   * for Slack or a write.
    */
-  async mine(requester: Requester, limit: number): Promise<OwnRequest[]> {
+  async mine(requester: Requester, limit: number): Promise<OwnRequests> {
     const [held, underway, failed, decided] = await Promise.all([
       this.deps.store.heldBy(requester.userId),
       this.deps.store.underwayOf(requester.userId),
       this.deps.store.awaitingRetryOf(requester.userId),
       this.deps.store.decidedOf(requester.userId, limit),
     ]);
-    const lapsed = new Set(failed.filter((r) => this.retryLapsed(r)).map((r) => r.id));
     const byId = new Map<string, PendingRequest>();
     for (const r of [...decided, ...underway, ...failed, ...held]) byId.set(r.id, r);
-    return [...byId.values()]
+    const requests = [...byId.values()]
       .sort((a, b) => compareText(b.createdAt, a.createdAt))
       .slice(0, limit)
       .map((r): OwnRequest => {
         // Its expiry is a conditional write expireDue makes after: a decision is refused all the same, by decide's own read.
         if (this.isDue(r)) return { ...r, status: 'EXPIRED', decidable: false, expiring: r };
-        return { ...r, decidable: this.decidable(r), ...(lapsed.has(r.id) && { lapsed: true }) };
+        return { ...r, decidable: this.decidable(r) };
       });
+    // From every failed change still listed as failed, before the slice: an older one is closed too.
+    return { requests, lapsed: failed.filter((r) => this.retryLapsed(r)) };
   }
 
   /**
