@@ -546,6 +546,7 @@ function policyVerifier(verify: NonNullable<Config['verify']>, context: AdapterC
   return {
     name: plugin.audit.verifier,
     app: plugin.words.app,
+    mistake: plugin.words.mistake,
     verifier: timed(onFirstUse<Verifier>(() => plugin.load(verify.settings, context)), metrics, `verify:${plugin.id}`),
     timeoutMs: verify.timeoutMs,
     perPersonPerHour: verify.perPersonPerHour,

@@ -98,7 +98,7 @@ export interface ResetDelivery {
   /** The `verify` policy: the push is on its way; shows the number to pick on the phone, when there is one. */
   showChallenge?(push: { readonly challenge?: string; readonly app: string }): Promise<void>;
   /** The `verify` policy: the push was rejected; tells the owner, who may not have been the one asking. */
-  notifyRejected?(rejected: { readonly kind: string; readonly requestId: string; readonly at: Date; readonly app: string }): Promise<void>;
+  notifyRejected?(rejected: { readonly kind: string; readonly requestId: string; readonly at: Date; readonly app: string; readonly mistake?: string }): Promise<void>;
 }
 
 /**
@@ -110,7 +110,7 @@ export interface ApprovalGate {
 }
 
 /** The `verify` policy's verifier, with how many pushes one person may be sent per hour. */
-export type PolicyVerifier = ConfiguredVerifier & { readonly app: string; readonly perPersonPerHour: number };
+export type PolicyVerifier = ConfiguredVerifier & { readonly app: string; readonly perPersonPerHour: number; /** How a person rejects their own push by mistake (its plug-in's words). */ readonly mistake?: string };
 
 interface ResetCredentialDeps {
   /** The credentials this deployment serves, by ID; any other answers DIRECTORY_NOT_ENABLED. */
@@ -642,7 +642,7 @@ export class ResetCredential {
     this.deps.logger.warn({ ...fields, securityEvent: 'push_rejected' }, 'push rejected on the phone: someone else may be using this Slack account; nothing changed');
     this.metrics.count('push_rejected', { credential: kind, verifier: verifier.name });
     await delivery
-      .notifyRejected?.({ kind, requestId: ticket.requestId, at: this.deps.clock.now(), app: verifier.app })
+      .notifyRejected?.({ kind, requestId: ticket.requestId, at: this.deps.clock.now(), app: verifier.app, ...(verifier.mistake && { mistake: verifier.mistake }) })
       .catch((err: unknown) => this.deps.logger.warn({ ...fields, err: describeError(err) }, 'owner could not be told of the rejected push'));
     return { ok: false, code: 'VERIFY_REJECTED', proof: proofOf('rejected') };
   }

@@ -10,6 +10,11 @@ import type { Verifier } from '../flows/verification';
 export interface VerifierWords {
   /** The app on the phone, as people know it: "Okta Verify", "Duo Mobile". */
   readonly app: string;
+  /**
+   * How a person rejects their own push by mistake, to finish "If you … by mistake": "picked the
+   * wrong number" (number matching). Said when a push is rejected, which may be a mis-tap.
+   */
+  readonly mistake: string;
 }
 
 export interface VerifierPlugin<S = unknown> {

@@ -79,6 +79,6 @@ export function modal(args: {
 }
 
 /** A modal that says work is under way; shown while a submission is being carried out. `tell`: Slack tells the app when it is closed (see modal). */
-export function progressView(title: string, text: string, tell: Pick<Parameters<typeof modal>[0], 'callbackId' | 'privateMetadata' | 'notifyOnClose'> = {}): ModalView {
+export function progressView(title: string, text: string, tell: Partial<Pick<Parameters<typeof modal>[0], 'close'>> & Pick<Parameters<typeof modal>[0], 'callbackId' | 'privateMetadata' | 'notifyOnClose'> = {}): ModalView {
   return modal({ title, close: 'Close', blocks: [section(`:hourglass_flowing_sand: ${text}`)], ...tell });
 }

@@ -169,7 +169,7 @@ export function failureMessage(
       next: `If that was you, ${again.charAt(0).toLowerCase()}${again.slice(1)} and approve it. If it wasn't you, someone may be using your Slack account: contact IT now.`,
     },
     VERIFY_TIMEOUT: {
-      headline: `Nobody answered ${theRequest} in time, so nothing was changed.`,
+      headline: `You didn't approve ${theRequest} in time, so nothing was changed.`,
       next: `${again} and approve the request on your phone within a minute.`,
     },
     VERIFY_CANCELLED: {

@@ -25,6 +25,9 @@ export interface Waiting {
   readonly ticket: string;
 }
 
+/** The close button of a modal waiting for a push, which cancels it. */
+const CANCEL_PUSH = 'Cancel request';
+
 /** Slack tells the app when the person closes the waiting modal, with the ticket: the push is then cancelled. */
 function waitingProps(waiting: Waiting | undefined) {
   return waiting && { callbackId: waitingCallbackId(waiting.credentialId), privateMetadata: waiting.ticket, notifyOnClose: true };
@@ -140,7 +143,7 @@ export function unlockedSentence(words: Pick<ResetWords, 'account'>): string {
 /** The `verify` policy, before the push is out: said instead of "Resetting…". */
 export function pushingView(words: ResetWords, app: string, waiting?: Waiting): ModalView {
   // Closing it cancels the push, as closing the challenge after it does.
-  return progressView(words.title, `Sending a request to ${app} on your phone…`, waitingProps(waiting));
+  return progressView(words.title, `Sending a request to ${app} on your phone…`, waiting ? { ...waitingProps(waiting), close: CANCEL_PUSH } : {});
 }
 
 /** The `verify` policy: the push is out; the person approves it on their phone (picking the number, when there is one). */
@@ -150,12 +153,13 @@ export function challengeView(words: ResetWords, push: { readonly app: string; r
     : `:iphone: Approve the ${push.app} request on your phone.`;
   return modal({
     title: words.title,
-    close: 'Close',
+    // Closing it cancels the push: said on the button.
+    close: waiting ? CANCEL_PUSH : 'Close',
     ...waitingProps(waiting),
     blocks: [
       section(ask, 'challenge'),
       section(`Your ${words.what} is ${changeOf(words).done} as soon as you approve${words.change ? '' : '; the new one appears here'}.`),
-      context(`If you didn't ask for this, reject it on your phone. Nothing changes until you approve; the request lapses after a minute.`),
+      context('Nothing changes until you approve; the request lapses after a minute.'),
     ],
   });
 }

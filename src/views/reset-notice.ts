@@ -26,13 +26,15 @@ export function resetNotice(done: Pick<ResetDone, 'at' | 'requestId' | 'secretSh
 
 /**
  * The direct message after a push was rejected on the owner's phone: whoever asked may not have
- * been them (a stolen Slack session). Never holds a secret: none was made.
+ * been them (a stolen Slack session), or it was them and they mis-tapped (`mistake`, the verifier's
+ * words). Never holds a secret: none was made.
  */
-export function pushRejectedNotice(rejected: { at: Date; requestId: string; app: string }, words: ResetWords): { text: string; blocks: KnownBlock[] } {
+export function pushRejectedNotice(rejected: { at: Date; requestId: string; app: string; mistake?: string }, words: ResetWords): { text: string; blocks: KnownBlock[] } {
   const text =
     `Someone using your Slack account asked Latchkey to ${changeOf(words).verb} your ${words.receipt} at ${slackTime(rejected.at)}, ` +
     `and the ${rejected.app} request on your phone was rejected, so nothing was changed. ` +
-    `If that wasn't you, contact IT now: someone else may be signed in to Slack as you.`;
+    `If you ${rejected.mistake ?? 'rejected it'} by mistake, run \`${words.command}\` again. ` +
+    `If you did not ask for this, contact IT now: someone else may be signed in to Slack as you.`;
   return { text, blocks: [section(`:warning: ${text}`), context(`Reference: \`${rejected.requestId}\``)] };
 }
 

@@ -88,7 +88,9 @@ describe('verify with Duo Push', () => {
     expect(text(final)).toContain('The Duo Mobile request was rejected on your phone, so nothing was changed.');
     expect(h.workmail.callsTo('ResetPassword')).toEqual([]);
     await h.waitForLogs('"securityEvent":"push_rejected"', 1);
-    await h.slack.waitForCall('chat.postMessage', (c) => String(c.args.text).includes('Duo Mobile request on your phone was rejected'));
+    const dm = await h.slack.waitForCall('chat.postMessage', (c) => String(c.args.text).includes('Duo Mobile request on your phone was rejected'));
+    // In the verifier's own words: Duo has no number to pick.
+    expect(dm.args.text).toContain('If you tapped Deny by mistake, run `/reset-password` again. If you did not ask for this, contact IT now');
   });
 
   it("Duo's timeout changes nothing", async () => {
@@ -96,7 +98,7 @@ describe('verify with Duo Push', () => {
     const before = duo().pushes().length;
     const submission = await h.submit('UANN', opened.view);
     duo().expirePush((await nextPush(before)).txid);
-    expect(text(await modalAfter(h, submission, opened.viewId, (v) => text(v).includes(':warning:')))).toContain('Nobody answered the Duo Mobile request in time');
+    expect(text(await modalAfter(h, submission, opened.viewId, (v) => text(v).includes(':warning:')))).toContain("You didn't approve the Duo Mobile request in time");
     expect(h.workmail.callsTo('ResetPassword')).toEqual([]);
   });
 

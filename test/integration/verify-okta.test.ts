@@ -59,6 +59,10 @@ describe('verify with Okta Verify', () => {
     const push = await h.waitForPush('ann@example.com');
     const challenge = await modalAfter(h, submission, opened.viewId, (v) => text(v).includes('Approve the Okta Verify request'));
     expect(text(challenge)).toContain(`Approve the Okta Verify request on your phone and pick *${push.correctAnswer}*.`);
+    // The person waiting asked for it: they are not told to reject it, and the close button says it cancels.
+    expect(text(challenge)).toContain('Nothing changes until you approve; the request lapses after a minute.');
+    expect(text(challenge)).not.toContain("didn't ask");
+    expect(challenge.close.text).toBe('Cancel request');
     expect(push.userAgent).toBe(USER_AGENT);
     expect(h.okta.callsTo('VerifyFactor').map((c) => JSON.parse(String(c.params.body)))).toEqual([{ useNumberMatchingChallenge: true }]);
     expect(h.workmail.callsTo('ResetPassword')).toEqual([]);
@@ -83,6 +87,10 @@ describe('verify with Okta Verify', () => {
     expect(h.workmail.callsTo('ResetPassword')).toEqual([]);
     const dm = await h.slack.waitForCall('chat.postMessage', (c) => String(c.args.text).includes('was rejected'));
     expect(dm.args.text).toMatch(/^Someone using your Slack account asked Latchkey to reset your .* and the Okta Verify request on your phone was rejected, so nothing was changed\./);
+    // It may have been them, mis-tapping: they are told what to do then, and otherwise.
+    expect(dm.args.text).toContain(
+      'If you picked the wrong number by mistake, run `/reset-password` again. If you did not ask for this, contact IT now: someone else may be signed in to Slack as you.',
+    );
     await h.waitForLogs('"securityEvent":"push_rejected"', 1);
     const line = JSON.parse(h.logs.find((l) => l.includes('"securityEvent":"push_rejected"'))!);
     expect(line).toMatchObject({ slackUserId: 'UANN', verifier: 'okta_verify', kind: 'password' });
@@ -103,7 +111,7 @@ describe('verify with Okta Verify', () => {
     const ann = await h.open('/reset-password', 'UANN');
     const submission = await h.submit('UANN', ann.view);
     const final = await modalAfter(h, submission, ann.viewId, isFailure);
-    expect(text(final)).toContain('Nobody answered the Okta Verify request in time, so nothing was changed.');
+    expect(text(final)).toContain("You didn't approve the Okta Verify request in time, so nothing was changed.");
     expect(h.okta.callsTo('CancelFactorTransaction')).toHaveLength(1);
     expect(h.workmail.callsTo('ResetPassword')).toEqual([]);
     const withdrawn = h.okta.pushes().at(-1)!;
@@ -113,7 +121,7 @@ describe('verify with Okta Verify', () => {
     const before = pushesTo('ann@example.com');
     const submitted = await h.submit('UANN', second.view);
     h.okta.expirePush((await h.waitForPush('ann@example.com', before + 1)).id);
-    expect(text(await modalAfter(h, submitted, second.viewId, isFailure))).toContain('Nobody answered the Okta Verify request in time');
+    expect(text(await modalAfter(h, submitted, second.viewId, isFailure))).toContain("You didn't approve the Okta Verify request in time");
     expect(h.workmail.callsTo('ResetPassword')).toEqual([]);
   });
 

@@ -9,7 +9,7 @@ import { Secret } from '../../src/flows/secret';
 import { resetWordsOf } from '../../src/handlers/reset-words';
 import { LIMITS } from '../../src/views/blocks';
 import { failureMessage } from '../../src/views/failure-message';
-import { challengeView, checkingView, confirmView, failureView, pendingView, resultView, workingView } from '../../src/views/reset-modal';
+import { challengeView, checkingView, confirmView, failureView, pendingView, pushingView, resultView, workingView } from '../../src/views/reset-modal';
 import { pushRejectedNotice, resetNotice } from '../../src/views/reset-notice';
 import { PENDING_STATUSES, type PendingRequest } from '../../src/flows/approvals/pending-request';
 import { finishLoadingView, resetKindWords } from '../../src/views/reset-approval-kind';
@@ -28,6 +28,8 @@ function allModals(credential: Credential): ModalView[] {
     checkingView(words),
     confirmView({ credentialId: credential.id, words, email: 'ann@example.com', ticket: 'x'.repeat(600), ignoredText: true }),
     workingView(words),
+    pushingView(words, 'Okta Verify', { credentialId: credential.id, ticket: 't' }),
+    challengeView(words, { app: 'Okta Verify', challenge: '42' }, { credentialId: credential.id, ticket: 't' }),
     resultView({ secret: new Secret('Abc-123-xyz') }, words),
     resultView({ secret: new Secret('Abc-123-xyz'), incomplete: [{ step: 'revokeSessions', code: 'DIRECTORY_UNAVAILABLE' }] }, words),
     resultView({}, words),
@@ -66,6 +68,15 @@ describe.each(CREDENTIALS.map((c) => [c.command, c] as const))('reset views (%s)
     expect(view.submit?.text).toMatch(words.change ? /^Unlock/ : /^Reset /);
     expect(view.close?.text).toBe('Cancel');
     expect(view.private_metadata).toBe('t');
+  });
+
+  it("the modal waiting for a push says its close button cancels it ('Cancel request', within Slack's 24 characters), and never tells the person who asked to reject it", () => {
+    const waiting = { credentialId: credential.id, ticket: 't' };
+    for (const view of [pushingView(words, 'Duo Mobile', waiting), challengeView(words, { app: 'Duo Mobile' }, waiting)]) {
+      expect(view.close?.text).toBe('Cancel request');
+      expect(view.notify_on_close).toBe(true);
+      expect(JSON.stringify(view.blocks)).not.toContain("didn't ask");
+    }
   });
 
   it('the secret appears in the secret view only, once, with the note that it is not stored', () => {

@@ -20,7 +20,7 @@ const LOOPBACK = /^(127\.0\.0\.1|localhost):\d{1,5}$/;
  */
 export const duo: VerifierPlugin<DuoSettings> = {
   id: 'duo',
-  words: { app: 'Duo Mobile' },
+  words: { app: 'Duo Mobile', mistake: 'tapped Deny' },
   audit: { verifier: 'duo' },
   settings: {
     variables: {
