@@ -1,7 +1,7 @@
 import type { Config } from '../config';
 import type { Policy } from '../flows/policy';
 import { CORE_COMMANDS, LICENSE_COMMAND, RESET_PICKER_COMMAND } from '../core-commands';
-import type { CredentialWords, SubjectWords } from '../views/words';
+import { changeOf, type CredentialWords, type SubjectWords } from '../views/words';
 import { HOME_OPENED_EVENT } from '../handlers/home-opened';
 import { EVENTS_PATH } from './request-guard';
 import { scopesNeeded } from './scopes';
@@ -20,9 +20,14 @@ export interface ManifestParts {
   readonly origin?: string;
 }
 
-const CORE_DESCRIPTIONS: Record<(typeof CORE_COMMANDS)[number], (licenses: Omit<SubjectWords, 'command'> | undefined) => string> = {
-  [RESET_PICKER_COMMAND]: () => 'Pick what to reset (every password and PIN Latchkey resets here)',
-  [LICENSE_COMMAND]: (licenses) => `Ask an admin to ${licenses?.change?.verb ?? 'change'} your ${licenses?.what ?? 'license'}`,
+const CORE_DESCRIPTIONS: Record<(typeof CORE_COMMANDS)[number], (parts: Pick<ManifestParts, 'credentials' | 'licenses'>) => string> = {
+  // "reset or unlock": each change the credentials here make, once.
+  [RESET_PICKER_COMMAND]: ({ credentials }) => {
+    const changes = [...new Map(credentials.map(({ words }) => [changeOf(words).verb, changeOf(words).plural])).entries()];
+    const or = (words: string[]) => (words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`);
+    return `Pick what to ${or(changes.map(([verb]) => verb))}, from everything Latchkey ${or(changes.map(([, plural]) => plural))} here`;
+  },
+  [LICENSE_COMMAND]: ({ licenses }) => `Ask an admin to ${licenses?.change?.verb ?? 'change'} your ${licenses?.what ?? 'license'}`,
 };
 
 const sentence = (s: string) => `${s.charAt(0).toUpperCase()}${s.slice(1)}`;
@@ -60,8 +65,8 @@ export function slackManifest({ credentials, licenses, scopes, origin }: Manifes
   const requestUrl = origin === undefined ? {} : { request_url: `${origin}${EVENTS_PATH}` };
   const commands = [
     ...credentials.map((c) => ({ command: c.command, ...url, description: commandDescription(c), should_escape: false })),
-    ...(licenses ? [{ command: LICENSE_COMMAND, ...url, description: CORE_DESCRIPTIONS[LICENSE_COMMAND](licenses), should_escape: false }] : []),
-    { command: RESET_PICKER_COMMAND, ...url, description: CORE_DESCRIPTIONS[RESET_PICKER_COMMAND](licenses), should_escape: false },
+    ...(licenses ? [{ command: LICENSE_COMMAND, ...url, description: CORE_DESCRIPTIONS[LICENSE_COMMAND]({ credentials, licenses }), should_escape: false }] : []),
+    { command: RESET_PICKER_COMMAND, ...url, description: CORE_DESCRIPTIONS[RESET_PICKER_COMMAND]({ credentials, licenses }), should_escape: false },
   ];
   const can = credentials.map((c) => `${c.words.change?.verb ?? 'reset'} their ${c.words.what} (${[c.command, POLICY_NOTE[c.policy]?.about].filter(Boolean).join(', ')})`);
   const asked = licenses ? ` They can also ask an admin to ${licenses.change?.verb ?? 'change'} their ${licenses.what} (${LICENSE_COMMAND}), who approves or denies it in a modal.` : '';

@@ -47,7 +47,7 @@ describe('npm run manifest', () => {
     expect(manifest.features.slash_commands.map((c) => c.description)).toEqual([
       'Reset your Okta password (you choose a new one at your next sign-in)',
       'Unlock your locked-out Okta account and keep your password',
-      'Pick what to reset (every password and PIN Latchkey resets here)',
+      'Pick what to reset or unlock, from everything Latchkey resets or unlocks here',
     ]);
     // Nothing here waits for an admin: no review queue is promised.
     expect(manifest.display_information.long_description).toContain("admins also see today's activity and what needs attention");
@@ -66,7 +66,7 @@ describe('npm run manifest', () => {
     expect(manifest.features.slash_commands.map((c) => [c.command, c.description])).toEqual([
       ['/reset-pin', 'Reset your Amazon Chime personal meeting PIN (the old one stops working)'],
       ['/request-license', 'Ask an admin to change your Amazon Chime license'],
-      ['/reset', 'Pick what to reset (every password and PIN Latchkey resets here)'],
+      ['/reset', 'Pick what to reset, from everything Latchkey resets here'],
     ]);
     expect(urlsOf(manifest)).toEqual(Array(5).fill('https://latchkey.acme.com/slack/events'));
     expect(manifest.oauth_config.scopes.bot).toEqual(expect.arrayContaining(['channels:read', 'groups:read']));
@@ -82,7 +82,7 @@ describe('npm run manifest', () => {
       'Reset your Okta password (you approve a push on your phone; you choose a new one at your next sign-in)',
       'Unlock your locked-out Okta account and keep your password (an admin approves)',
       'New phone? Remove your Okta sign-in factors and enrol again (an admin approves)',
-      'Pick what to reset (every password and PIN Latchkey resets here)',
+      'Pick what to reset or unlock, from everything Latchkey resets or unlocks here',
     ]);
     expect(manifest.display_information.long_description).toMatch(
       /^Latchkey lets employees, from Slack and without a helpdesk ticket: reset their Okta password \(\/reset-okta-password, once they approve a push on their phone\); unlock their Okta account \(\/unlock-okta, once an admin approves\); and reset their Okta MFA \(\/reset-okta-mfa, once an admin approves\)\. \/reset offers each of these\. For every request/,
