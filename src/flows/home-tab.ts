@@ -376,7 +376,7 @@ export function activityOf(events: readonly AuditEvent[], now: Date, requests: r
             ? 'APPLY_UNANSWERED'
             : r.status;
   const standing = new Map(requests.map((r) => [r.id, standingOf(r)]));
-  return [...byThing.values()].map((records) => {
+  const entries = [...byThing.values()].map((records): Activity => {
     const steps = [...new Set(records.map((r) => r.requestId))].map((id) => records.filter((r) => r.requestId === id));
     const started = (step: AuditEvent[]) => step.reduce((a, b) => (a.at <= b.at ? a : b));
     steps.sort((a, b) => compareText(started(a).at, started(b).at) || compareText(started(a).requestId, started(b).requestId));
@@ -416,6 +416,10 @@ export function activityOf(events: readonly AuditEvent[], now: Date, requests: r
       ...(decision && { decision }),
     };
   });
+  // Newest first by the time each entry shows (its first record's): the records come in reference
+  // order, but a reference is taken when the request is opened (a reset confirmed minutes later
+  // shows its confirmation's time), and a pending request's later steps bring it forward.
+  return entries.sort((a, b) => compareText(b.at, a.at) || compareText(b.requestId, a.requestId));
 }
 
 /** How one request's records ended. */

@@ -316,6 +316,31 @@ describe('the Home tab for admins', () => {
     expect(form2.blocks.map((b: any) => b.element?.initial_user ?? b.element?.initial_date).filter(Boolean)).toEqual(['UNOCHIME', yesterday, today]);
   });
 
+  it('search: newest first by the time each line shows, not by reference: a reset confirmed after a later one was opened, and a request decided later, sit where their time says', async () => {
+    // UORDER, at known times on 2026-03-02: a license request at 07:53 that she decided herself at
+    // 07:57; a PIN reset opened at 07:54:50 and confirmed at 07:56; another opened and done at 07:55.
+    const actor = { userId: 'UORDER', teamId: TEAM };
+    const at = (hms: string) => new Date(`2026-03-02T${hms}.000Z`);
+    const id = (hms: string, tail: string) => `2026-03-02T${hms}.000Z_${tail}`;
+    const license = { action: 'license_request', actor, subject: actor, directory: 'chime', directoryUserId: 'chime-order', approvalRequestId: id('07:53:00', '00000000lic0'), licenseFrom: 'Pro', licenseTo: 'Plus' } as const;
+    await h.writeAudit({ ...license, requestId: id('07:53:00', '00000000lic1'), phase: 'attempt' }, at('07:53:00'));
+    await h.writeAudit({ ...license, requestId: id('07:53:00', '00000000lic1'), phase: 'outcome', outcome: 'success' }, at('07:53:01'));
+    const decide = { ...license, action: 'license_decide', requestId: id('07:57:00', '00000000dec1'), decision: 'deny' } as const;
+    await h.writeAudit({ ...decide, phase: 'attempt' }, at('07:57:00'));
+    await h.writeAudit({ ...decide, phase: 'outcome', outcome: 'success' }, at('07:57:01'));
+    const pin = { action: 'reset_pin', actor, directory: 'chime', directoryUserId: 'chime-order' } as const;
+    await h.writeAudit({ ...pin, requestId: id('07:54:50', '0000000slow1'), phase: 'attempt' }, at('07:56:00'));
+    await h.writeAudit({ ...pin, requestId: id('07:54:50', '0000000slow1'), phase: 'outcome', outcome: 'success' }, at('07:56:02'));
+    await h.writeAudit({ ...pin, requestId: id('07:55:10', '0000000fast1'), phase: 'attempt' }, at('07:55:12'));
+    await h.writeAudit({ ...pin, requestId: id('07:55:10', '0000000fast1'), phase: 'outcome', outcome: 'success' }, at('07:55:13'));
+
+    const { page1 } = await searchAudit(h, 'UADA', 'UORDER', '2026-03-02', '2026-03-02');
+    const lines = (page1.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference')).map((b) => b.text.text as string);
+    const shown = lines.map((l) => /\|2026-03-02 (\d\d:\d\d) UTC>/.exec(l)?.[1]);
+    // Before: 07:53 (the license request, placed by its decision), 07:55, 07:56.
+    expect(shown).toEqual(['07:56', '07:55', '07:53']);
+  });
+
   it('a record an earlier version wrote, in words this one no longer lists, is still read and shown as written (Home, counts, search)', async () => {
     // APPROVAL_UNAVAILABLE was removed from the failure codes in 70bacb2; reset_fax and its words
     // stand for a plug-in since removed. Each read (the person's activity, the day's counts, the
