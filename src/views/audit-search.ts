@@ -90,7 +90,8 @@ export function auditResultsView(args: SearchTerms & { result: SearchResult; pag
 /** One request: when, what, who, how it ended; the directory account only where an operator needs it. */
 function rowLine(row: Activity, words: HomeWords): string {
   const { name, what, subject } = recordOf(row, words);
-  const about = row.subject ? ` for <@${row.subject.userId}>` : '';
+  // A person asking for themselves is named once: "by <@ANN>", not "by <@ANN> for <@ANN>".
+  const about = row.subject && row.subject.userId !== row.actor.userId ? ` for <@${row.subject.userId}>` : '';
   const why = row.errorCode ? ` ${failureLabel(row.errorCode, { reason: row.reason, words: subject })}.` : '';
   const state =
     row.state === 'failed' || row.state === 'refused'

@@ -558,3 +558,37 @@ describe("the admins' Today: an outcome unknown is counted on its own, never as 
     }
   });
 });
+
+describe("the audit search: a pending request's steps", () => {
+  const h = useHarness({ env: { RESET_POLICY: 'pin=approval' } }, (x) => x.slack.clear());
+  const decide = (decision: string, comment?: string) => ({
+    decision: { decision: { type: 'radio_buttons', selected_option: { value: decision } } },
+    comment: { comment: { type: 'plain_text_input', value: comment ?? null } },
+  });
+
+  /** `userId` asks for a PIN reset, and Ada denies it. */
+  async function deniedReset(userId: string) {
+    const opened = await h.open('/reset-pin', userId);
+    await h.submit(userId, opened.view);
+    const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes(`<@${userId}>`));
+    const review = (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0];
+    const message = { channel: post.result!.channel as string, ts: post.result!.ts as string };
+    const form = await h.opening((trigger) => h.click('UADA', 'license_review', review.value, message, trigger));
+    await h.submit('UADA', form.view, { values: decide('deny', 'Call the helpdesk instead') });
+    await h.waitForAudit('UADA', (r) => r.action === 'reset_decide' && r.phase === 'outcome' && r.approvalRequestId === review.value);
+  }
+
+  it("name the credential in its plug-in's words, and the requester once when they asked for themselves", async () => {
+    await deniedReset('UANN');
+    const today = new Date().toISOString().slice(0, 10);
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const lines = (page: Record<string, any>) => (page.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference')).map((b) => b.text.text as string);
+
+    const asked = lines((await searchAudit(h, 'UADA', 'UANN', yesterday, today)).page1);
+    expect(asked).toHaveLength(1);
+    // Before: '*Reset request* by <@UANN> for <@UANN>'.
+    expect(asked[0]).toContain('*Reset request* (Amazon Chime personal meeting PIN) by <@UANN> · ');
+    const decided = lines((await searchAudit(h, 'UADA', 'UADA', yesterday, today)).page1);
+    expect(decided.find((l) => l.includes('Reset decision'))).toContain('*Reset decision* (Amazon Chime personal meeting PIN) by <@UADA> for <@UANN> · :no_entry: Denied');
+  });
+});
