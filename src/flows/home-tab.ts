@@ -163,6 +163,7 @@ interface ApprovalQueue {
   unfinished(): Promise<Listed>;
   awaitingRetry(): Promise<AwaitingRetry>;
   mine(requester: Requester, limit: number): Promise<OwnRequests>;
+  standing(ids: readonly string[]): Promise<(PendingRequest & { readonly decidable: boolean })[]>;
   showUnknown(requests: readonly PendingRequest[]): Promise<void>;
   closeLapsedRetries(requests: readonly PendingRequest[]): Promise<void>;
   expireDue(requests: readonly PendingRequest[]): Promise<void>;
@@ -281,11 +282,25 @@ export class HomeTab {
       // People are looked up in the workspace the admin searches from.
       const page = await deps.audit.search({ userId: query.person, teamId: admin.teamId }, from, to, { limit: SEARCH_PAGE, after: query.after });
       deps.logger.info({ slackUserId: admin.userId, searched: query.person, records: page.events.length }, 'audit searched');
-      return { ok: true, rows: activityOf(page.events, deps.clock.now()), ...(page.next && { next: page.next }) };
+      return { ok: true, rows: activityOf(page.events, deps.clock.now(), await this.standingOf(admin, page.events)), ...(page.next && { next: page.next }) };
     } catch (err) {
       deps.logger.warn({ slackUserId: admin.userId, err: describeError(err) }, 'audit search failed');
       return { ok: false, code: 'STORE_UNAVAILABLE' };
     }
+  }
+
+  /**
+   * Where the pending requests these records are steps of stand now, so that a request's line says
+   * how it ended (denied, applied…) as its requester's Home tab does, not only that it was sent.
+   * Unread, the lines say what the records say.
+   */
+  private async standingOf(admin: Requester, events: readonly AuditEvent[]): Promise<(PendingRequest & { readonly decidable: boolean })[]> {
+    const ids = [...new Set(events.flatMap((e) => pendingOf(e) ?? []))];
+    if (!this.deps.requests || ids.length === 0) return [];
+    return this.deps.requests.standing(ids).catch((err: unknown) => {
+      this.deps.logger.warn({ slackUserId: admin.userId, part: 'request standing', err: describeError(err) }, 'audit search without where requests stand');
+      return [];
+    });
   }
 
   private async adminParts(requester: Requester, now: Date): Promise<AdminParts | undefined> {

@@ -591,4 +591,23 @@ describe("the audit search: a pending request's steps", () => {
     const decided = lines((await searchAudit(h, 'UADA', 'UADA', yesterday, today)).page1);
     expect(decided.find((l) => l.includes('Reset decision'))).toContain('*Reset decision* (Amazon Chime personal meeting PIN) by <@UADA> for <@UANN> · :no_entry: Denied');
   });
+
+  it("a request's line says how it ended, as its requester's own Home tab does, not only that it was sent", async () => {
+    const requestId = await asksForLicense(h, 'UBOB');
+    const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes(requestId));
+    const form = await h.opening((trigger) => h.click('UADA', 'license_review', requestId, { channel: post.result!.channel as string, ts: post.result!.ts as string }, trigger));
+    await h.submit('UADA', form.view, { values: decide('deny', 'Not this quarter') });
+    await h.waitForAudit('UADA', (r) => r.action === 'license_decide' && r.phase === 'outcome' && r.approvalRequestId === requestId);
+    h.slack.clear();
+    await deniedReset('UBOB');
+    const today = new Date().toISOString().slice(0, 10);
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+
+    const { page1 } = await searchAudit(h, 'UADA', 'UBOB', yesterday, today);
+    const lines = (page1.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference')).map((b) => b.text.text as string);
+    // Before: each ':outbox_tray: Sent to the admins', while Bob's own Home tab said Denied.
+    expect(lines.find((l) => l.includes('*License request*'))).toContain('by <@UBOB> · :no_entry: Denied');
+    expect(lines.find((l) => l.includes('*Reset request*'))).toContain('by <@UBOB> · :no_entry: Denied');
+    expect(textOf((await h.openHome('UBOB')).home)).toContain(':no_entry: Denied');
+  });
 });

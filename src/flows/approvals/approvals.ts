@@ -503,6 +503,12 @@ export class Approvals {
     return { requests, lapsed: failed.filter((r) => this.retryLapsed(r)) };
   }
 
+  /** These requests as they stand now (those still stored), for the audit search's lines: where each ended. */
+  async standing(ids: readonly string[]): Promise<(PendingRequest & { readonly decidable: boolean })[]> {
+    const found = await Promise.all([...new Set(ids)].map((id) => this.deps.store.get(id)));
+    return found.filter((r): r is PendingRequest => r !== undefined).map((r) => ({ ...r, decidable: this.decidable(r) }));
+  }
+
   /**
    * After the person's own requests are shown (so their Home tab never waits for Slack): the admins'
    * message of each whose change's outcome is unknown is rewritten to show it so, with Review, once
