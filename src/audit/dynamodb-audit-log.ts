@@ -105,6 +105,30 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
     return { events: records.map(toAuditEvent), ...(next && { next }) };
   }
 
+  async ofReference(reference: string): Promise<AuditEvent[]> {
+    // A reference starts with the ISO time it was taken, and its records are written then or soon
+    // after (a pending request's steps within its time): its day and the next, through the by-day
+    // index. The table is keyed by person, so a reference's end alone could only be found by a Scan.
+    const day = reference.slice(0, 10);
+    const next = new Date(Date.parse(`${day}T00:00:00.000Z`) + 86_400_000).toISOString().slice(0, 10);
+    const records = await this.reading(async () =>
+      (
+        await Promise.all(
+          [day, next].map((d) =>
+            this.query({
+              IndexName: 'by-day',
+              KeyConditionExpression: '#day = :day',
+              FilterExpression: 'requestId = :ref OR approvalRequestId = :ref OR licenseRequestId = :ref OR finishRequestId = :ref',
+              ExpressionAttributeNames: { '#day': 'day' },
+              ExpressionAttributeValues: marshall({ ':day': d, ':ref': reference }),
+            }),
+          ),
+        )
+      ).flat(),
+    );
+    return records.map(toAuditEvent);
+  }
+
   /** A person's records, oldest first. */
   listByActor(teamId: string, userId: string): Promise<AuditRecord[]> {
     return this.query({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: marshall({ ':pk': actorKey(teamId, userId) }) });

@@ -267,15 +267,8 @@ export class HomeTab {
   /** One page of a person's audit records, for an admin. */
   async search(admin: Requester, query: SearchQuery): Promise<SearchResult> {
     const { deps } = this;
-    try {
-      if (!(await this.isAdmin(admin))) {
-        deps.logger.warn({ slackUserId: admin.userId, action: 'audit_search' }, 'refused: not an admin');
-        return { ok: false, code: 'NOT_ADMIN' };
-      }
-    } catch (err) {
-      deps.logger.warn({ slackUserId: admin.userId, err: describeError(err) }, 'admin check failed');
-      return { ok: false, code: 'SLACK_UNAVAILABLE' };
-    }
+    const refused = await this.searcherRefused(admin);
+    if (refused) return refused;
     if (searchProblem(query.from, query.to)) return { ok: false, code: 'REQUEST_INVALID' };
     const { from, to } = utcDays(query.from, query.to);
     try {
@@ -294,6 +287,41 @@ export class HomeTab {
    * how it ended (denied, applied…) as its requester's Home tab does, not only that it was sent.
    * Unread, the lines say what the records say.
    */
+  /**
+   * Every record of one request, by its whole reference, for an admin: whoever wrote them in this
+   * workspace (the requester's steps and the admins' decisions), one line per person's request.
+   */
+  async lookUp(admin: Requester, reference: string): Promise<SearchResult> {
+    const { deps } = this;
+    const refused = await this.searcherRefused(admin);
+    if (refused) return refused;
+    if (!isReference(reference)) return { ok: false, code: 'REQUEST_INVALID' };
+    try {
+      const events = (await deps.audit.ofReference(reference)).filter((e) => e.actor.teamId === admin.teamId);
+      deps.logger.info({ slackUserId: admin.userId, reference, records: events.length }, 'audit looked up');
+      const standing = await this.standingOf(admin, events);
+      const people = [...new Set(events.map((e) => e.actor.userId))];
+      const rows = people.flatMap((person) => activityOf(events.filter((e) => e.actor.userId === person), deps.clock.now(), standing));
+      return { ok: true, rows: rows.sort((a, b) => compareText(b.at, a.at) || compareText(b.requestId, a.requestId)) };
+    } catch (err) {
+      deps.logger.warn({ slackUserId: admin.userId, err: describeError(err) }, 'audit look-up failed');
+      return { ok: false, code: 'STORE_UNAVAILABLE' };
+    }
+  }
+
+  /** Why this person may not search the audit log, if they may not: asked again on every search. */
+  private async searcherRefused(admin: Requester): Promise<SearchResult | undefined> {
+    const { logger } = this.deps;
+    try {
+      if (await this.isAdmin(admin)) return undefined;
+      logger.warn({ slackUserId: admin.userId, action: 'audit_search' }, 'refused: not an admin');
+      return { ok: false, code: 'NOT_ADMIN' };
+    } catch (err) {
+      logger.warn({ slackUserId: admin.userId, err: describeError(err) }, 'admin check failed');
+      return { ok: false, code: 'SLACK_UNAVAILABLE' };
+    }
+  }
+
   private async standingOf(admin: Requester, events: readonly AuditEvent[]): Promise<(PendingRequest & { readonly decidable: boolean })[]> {
     const ids = [...new Set(events.flatMap((e) => pendingOf(e) ?? []))];
     if (!this.deps.requests || ids.length === 0) return [];
@@ -341,6 +369,11 @@ export class HomeTab {
       return { ok: false };
     }
   }
+}
+
+/** A whole reference, as newRequestId makes it and every message quotes it. */
+export function isReference(text: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z_[0-9a-f]{12}$/.test(text) && !Number.isNaN(Date.parse(text.slice(0, 24)));
 }
 
 /** Why a search's days cannot be used, if they cannot. */

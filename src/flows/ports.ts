@@ -213,6 +213,11 @@ export interface AuditReader {
    * never ending inside a request's records; `after` is a page's `next`.
    */
   search(actor: Requester, from: Date, to: Date, page: { limit: number; after?: string }): Promise<AuditPage>;
+  /**
+   * Everyone's records of one request, by its whole reference (as every message quotes it), and
+   * the steps of the pending request it names, oldest first: those written on its day or the next.
+   */
+  ofReference(reference: string): Promise<AuditEvent[]>;
 }
 
 /** Counts uses across every instance of the app (shared storage, not process memory). */

@@ -6,7 +6,7 @@ import { actingUser, viewSubmissionSchema } from './slack-payloads';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 /** What the results keep of the search (audit-search.ts): only to fill the form in again. */
-const termsSchema = z.object({ person: z.string().regex(/^[A-Z0-9]{2,}$/), from: day, to: day });
+const termsSchema = z.union([z.object({ person: z.string().regex(/^[A-Z0-9]{2,}$/), from: day, to: day }), z.object({ reference: z.string().max(100) })]);
 
 /** The results' "New search": the form again, in the same modal, with the last search filled in. */
 export function registerAuditSearchAgain(app: GuardedApp, clock: Clock, logger: Logger): void {

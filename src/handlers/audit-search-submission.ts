@@ -1,8 +1,8 @@
 import type { GuardedApp } from '../slack/guarded-app';
 import { describeError } from '../flows/failure';
-import { SEARCH_MAX_DAYS, searchProblem, type HomeTab } from '../flows/home-tab';
+import { isReference, SEARCH_MAX_DAYS, searchProblem, type HomeTab } from '../flows/home-tab';
 import type { Logger } from '../flows/ports';
-import { AUDIT_SEARCH, auditResultsView, auditSearchingView } from '../views/audit-search';
+import { AUDIT_SEARCH, auditReferenceView, auditResultsView, auditSearchingView, REFERENCE_EXAMPLE } from '../views/audit-search';
 import type { HomeWords } from '../views/home-tab';
 import { actingUser, inputValue, viewSubmissionSchema } from './slack-payloads';
 
@@ -11,6 +11,16 @@ const SEARCH_PROBLEMS: Record<NonNullable<ReturnType<typeof searchProblem>>, str
   FROM_AFTER_TO: 'This day is before the first one.',
   TOO_LONG: `Search at most ${SEARCH_MAX_DAYS} days at a time.`,
 };
+
+/**
+ * A reference's end alone (the part after its underscore) cannot be looked up: the table is keyed by
+ * person and time, so it would take a Scan of the whole log.
+ */
+function referenceProblem(text: string): string {
+  return /^_?[0-9a-f]{6,12}$/.test(text)
+    ? `Paste the whole reference, time and all (such as ${REFERENCE_EXAMPLE}): the log cannot be searched by its end alone.`
+    : `That is not a reference. Paste it whole, such as ${REFERENCE_EXAMPLE}.`;
+}
 
 /**
  * The admin's search: the dates are checked in the answer (an inline error), then "Searching…"
@@ -24,8 +34,21 @@ export function registerAuditSearchSubmission(app: GuardedApp, home: HomeTab, wo
     const person = parsed.success ? inputValue(parsed.data, AUDIT_SEARCH.person, AUDIT_SEARCH.person) : undefined;
     const from = parsed.success ? inputValue(parsed.data, AUDIT_SEARCH.from, AUDIT_SEARCH.from) : undefined;
     const to = parsed.success ? inputValue(parsed.data, AUDIT_SEARCH.to, AUDIT_SEARCH.to) : undefined;
+    const reference = parsed.success ? inputValue(parsed.data, AUDIT_SEARCH.reference, AUDIT_SEARCH.reference)?.trim().replace(/^`|`$/g, '') : undefined;
+    if (parsed.success && admin && reference) {
+      if (!isReference(reference)) {
+        await ack({ response_action: 'errors', errors: { [AUDIT_SEARCH.reference]: referenceProblem(reference) } });
+        return;
+      }
+      await ack({ response_action: 'update', view: auditSearchingView() });
+      const result = await home.lookUp(admin, reference);
+      await client.views
+        .update({ view_id: parsed.data.view.id, view: auditReferenceView({ reference, result, words }) })
+        .catch((err: unknown) => logger.warn({ slackUserId: admin.userId, err: describeError(err) }, 'could not show the search results'));
+      return;
+    }
     if (!parsed.success || !admin || !person || !from || !to) {
-      await ack({ response_action: 'errors', errors: { [AUDIT_SEARCH.person]: 'Pick a person, and both days.' } });
+      await ack({ response_action: 'errors', errors: { [AUDIT_SEARCH.person]: 'Pick a person and both days, or paste a reference above.' } });
       return;
     }
     const problem = searchProblem(from, to);

@@ -4,12 +4,14 @@ import { context, modal, plain, progressView, section, slackDate } from './block
 import { failureLabel } from './failure-labels';
 import { activityState, recordOf, type HomeWords } from './home-tab';
 
-export const AUDIT_SEARCH = { callbackId: 'audit_search', person: 'person', from: 'from', to: 'to' } as const;
+export const AUDIT_SEARCH = { callbackId: 'audit_search', reference: 'reference', person: 'person', from: 'from', to: 'to' } as const;
 export const AUDIT_SEARCH_PAGE_ACTION_ID = 'audit_search_page';
 /** The results' "New search": back to the form, with the search filled in. */
 export const AUDIT_SEARCH_AGAIN_CALLBACK_ID = 'audit_search_again';
 
 const TITLE = 'Search the audit log';
+/** What a reference looks like, as every message quotes one. */
+export const REFERENCE_EXAMPLE = '2026-12-05T07:55:16.690Z_40de154facda';
 
 /** YYYY-MM-DD, as Slack's date picker reads and writes it. */
 function pickerDate(at: Date): string {
@@ -23,8 +25,8 @@ interface SearchTerms {
   readonly to: string;
 }
 
-/** The admin's form: whom, and between which days (by default the last 7, or the search before). */
-export function auditSearchForm(today: Date, before?: SearchTerms): ModalView {
+/** The admin's form: a request's reference, or whom and between which days (by default the last 7, or the search before). */
+export function auditSearchForm(today: Date, before?: Partial<SearchTerms> & { readonly reference?: string }): ModalView {
   const weekAgo = new Date(today.getTime() - 6 * 86_400_000);
   const picker = (id: string, label: string, initial: string): KnownBlock => ({
     type: 'input',
@@ -40,9 +42,24 @@ export function auditSearchForm(today: Date, before?: SearchTerms): ModalView {
     blocks: [
       {
         type: 'input',
+        block_id: AUDIT_SEARCH.reference,
+        optional: true,
+        label: plain('Reference'),
+        hint: plain('The whole reference a message quoted. Leave it empty to search by person.'),
+        element: {
+          type: 'plain_text_input',
+          action_id: AUDIT_SEARCH.reference,
+          max_length: 100,
+          placeholder: plain(REFERENCE_EXAMPLE),
+          ...(before?.reference && { initial_value: before.reference }),
+        },
+      },
+      {
+        type: 'input',
         block_id: AUDIT_SEARCH.person,
+        optional: true,
         label: plain('Person'),
-        element: { type: 'users_select', action_id: AUDIT_SEARCH.person, ...(before && { initial_user: before.person }) },
+        element: { type: 'users_select', action_id: AUDIT_SEARCH.person, ...(before?.person && { initial_user: before.person }) },
       },
       picker(AUDIT_SEARCH.from, 'From (UTC day)', before?.from ?? pickerDate(weekAgo)),
       picker(AUDIT_SEARCH.to, 'To (UTC day, included)', before?.to ?? pickerDate(today)),
@@ -66,15 +83,7 @@ export function auditResultsView(args: SearchTerms & { result: SearchResult; pag
   const { person, from, to, result, words } = args;
   const terms: SearchTerms = { person, from, to };
   const again = { submit: 'New search', callbackId: AUDIT_SEARCH_AGAIN_CALLBACK_ID, privateMetadata: JSON.stringify(terms) };
-  if (!result.ok) {
-    const why: Record<typeof result.code, string> = {
-      NOT_ADMIN: 'Only Latchkey admins can search the audit log.',
-      SLACK_UNAVAILABLE: 'Slack did not answer whether you are an admin. Try again in a few minutes.',
-      STORE_UNAVAILABLE: 'The audit log could not be read just now. Try again in a few minutes.',
-      REQUEST_INVALID: `Those dates cannot be searched: the first must not be after the last, and the range at most ${SEARCH_MAX_DAYS} days.`,
-    };
-    return modal({ title: TITLE, close: 'Close', ...(result.code !== 'NOT_ADMIN' && again), blocks: [section(`:warning: ${why[result.code]}`)] });
-  }
+  if (!result.ok) return searchFailed(result.code, again, `Those dates cannot be searched: the first must not be after the last, and the range at most ${SEARCH_MAX_DAYS} days.`);
   const blocks: KnownBlock[] = [section(`What <@${person}> did from *${from}* to *${to}* (UTC days)${args.page > 1 ? `, page ${args.page}` : ''}:`)];
   if (result.rows.length === 0) blocks.push(context(args.page > 1 ? 'Nothing more in that range.' : 'Nothing in that range.'));
   blocks.push(...result.rows.map((row) => section(rowLine(row, words))));
@@ -84,6 +93,28 @@ export function auditResultsView(args: SearchTerms & { result: SearchResult; pag
     ...(args.page > 1 ? [button('First page', { ...terms, page: 1 })] : []),
   ];
   if (pages.length > 0) blocks.push({ type: 'actions', block_id: 'page', elements: pages });
+  return modal({ title: 'Audit log', close: 'Close', ...again, blocks });
+}
+
+/** A search that could not be made, and why; "New search" unless the person is not an admin. */
+function searchFailed(code: Extract<SearchResult, { ok: false }>['code'], again: object, invalid: string): ModalView {
+  const why: Record<typeof code, string> = {
+    NOT_ADMIN: 'Only Latchkey admins can search the audit log.',
+    SLACK_UNAVAILABLE: 'Slack did not answer whether you are an admin. Try again in a few minutes.',
+    STORE_UNAVAILABLE: 'The audit log could not be read just now. Try again in a few minutes.',
+    REQUEST_INVALID: invalid,
+  };
+  return modal({ title: TITLE, close: 'Close', ...(code !== 'NOT_ADMIN' && again), blocks: [section(`:warning: ${why[code]}`)] });
+}
+
+/** Every record of one request, found by its reference: one line per person's part in it, newest first. */
+export function auditReferenceView(args: { reference: string; result: SearchResult; words: HomeWords }): ModalView {
+  const { reference, result, words } = args;
+  const again = { submit: 'New search', callbackId: AUDIT_SEARCH_AGAIN_CALLBACK_ID, privateMetadata: JSON.stringify({ reference }) };
+  if (!result.ok) return searchFailed(result.code, again, `That is not a whole reference, such as \`${REFERENCE_EXAMPLE}\`.`);
+  const blocks: KnownBlock[] = [section(`The records of reference \`${reference}\`:`)];
+  if (result.rows.length === 0) blocks.push(context('None: no record has this reference. Records are kept for the audit log\'s retention, then removed.'));
+  blocks.push(...result.rows.map((row) => section(rowLine(row, words))));
   return modal({ title: 'Audit log', close: 'Close', ...again, blocks });
 }
 

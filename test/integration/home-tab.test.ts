@@ -19,20 +19,24 @@ async function asksForLicense(h: Harness, userId: string, license = 'Pro'): Prom
   return (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0].value as string;
 }
 
-/** An admin's audit search from their Home tab: the form, filled in and submitted; the first page of results. */
-async function searchAudit(h: Harness, admin: string, person: string, from: string, to: string) {
+/** An admin's audit search form, opened from their Home tab, submitted with `values`. */
+async function submitSearch(h: Harness, admin: string, values: Record<string, Record<string, any>>) {
   const { home } = await h.openHome(admin);
   const search = buttonsOf(home).find((b) => b.action_id === 'home_search');
   const trigger = h.slack.newTriggerId();
   await h.clickIn(admin, search.action_id, search.value, { view: home, triggerId: trigger });
   const form = await h.slack.waitForCall('views.open', (c) => c.args.trigger_id === trigger);
   const formView = { ...form.args.view, id: form.result!.view.id };
-  const values = {
+  return { formView, answer: await h.submit(admin, formView, { values }) };
+}
+
+/** An admin's audit search from their Home tab: the form, filled in and submitted; the first page of results. */
+async function searchAudit(h: Harness, admin: string, person: string, from: string, to: string) {
+  const { formView, answer } = await submitSearch(h, admin, {
     person: { person: { type: 'users_select', selected_user: person } },
     from: { from: { type: 'datepicker', selected_date: from } },
     to: { to: { type: 'datepicker', selected_date: to } },
-  };
-  const answer = await h.submit(admin, formView, { values });
+  });
   expect(JSON.stringify(answer.json)).toContain('Searching the audit log');
   return { formView, page1: await h.viewUpdate(formView.id, 1) };
 }
@@ -609,5 +613,40 @@ describe("the audit search: a pending request's steps", () => {
     expect(lines.find((l) => l.includes('*License request*'))).toContain('by <@UBOB> · :no_entry: Denied');
     expect(lines.find((l) => l.includes('*Reset request*'))).toContain('by <@UBOB> · :no_entry: Denied');
     expect(textOf((await h.openHome('UBOB')).home)).toContain(':no_entry: Denied');
+  });
+
+  it('an admin pastes a reference, with no person picked, and sees that request\'s records, whoever wrote them; its end alone is refused on the form', async () => {
+    const requestId = await asksForLicense(h, 'UBOB');
+    const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes(requestId));
+    const form = await h.opening((trigger) => h.click('UADA', 'license_review', requestId, { channel: post.result!.channel as string, ts: post.result!.ts as string }, trigger));
+    await h.submit('UADA', form.view, { values: decide('deny', 'Not this quarter') });
+    await h.waitForAudit('UADA', (r) => r.action === 'license_decide' && r.phase === 'outcome' && r.approvalRequestId === requestId);
+    // Someone else's request at the same time is not shown.
+    await h.open('/reset-pin', 'UNOCHIME');
+    const reference = (text: string) => ({ reference: { reference: { type: 'plain_text_input', value: text } }, person: { person: { type: 'users_select', selected_user: null } } });
+    const linesOf = (view: Record<string, any>) => (view.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference')).map((b) => b.text.text as string);
+
+    // The request's own reference, as its requester's messages quote it: Bob's request, and Ada's decision.
+    const byRequest = await submitSearch(h, 'UADA', reference(requestId));
+    expect(JSON.stringify(byRequest.answer.json)).toContain('Searching the audit log');
+    const found = await h.viewUpdate(byRequest.formView.id, 1);
+    expect(JSON.stringify(found.blocks)).toContain(`The records of reference \`${requestId}\``);
+    const lines = linesOf(found);
+    expect(lines).toHaveLength(2);
+    expect(lines.find((l) => l.includes('*License request*'))).toContain('(Basic → Pro) by <@UBOB> · :no_entry: Denied');
+    expect(lines.find((l) => l.includes('*License decision*'))).toContain('(Basic → Pro) by <@UADA> for <@UBOB> · :no_entry: Denied');
+    expect(JSON.stringify(found.blocks)).not.toContain('UNOCHIME');
+
+    // A step's own reference, as its line gives it: that step.
+    const step = /Reference `([^`]+)`/.exec(lines.find((l) => l.includes('*License request*'))!)![1]!;
+    const byStep = await submitSearch(h, 'UADA', reference(`\`${step}\``));
+    expect(linesOf(await h.viewUpdate(byStep.formView.id, 1))).toEqual([lines.find((l) => l.includes('*License request*'))]);
+
+    // Its end alone would need a Scan of the whole log: refused on the form, saying why; nothing is read.
+    const byEnd = await submitSearch(h, 'UADA', reference(step.split('_')[1]!.slice(-6)));
+    expect(byEnd.answer.json).toEqual({ response_action: 'errors', errors: { reference: expect.stringContaining('Paste the whole reference, time and all') } });
+    // Neither a reference nor a person.
+    const neither = await submitSearch(h, 'UADA', reference(''));
+    expect(neither.answer.json).toEqual({ response_action: 'errors', errors: { person: 'Pick a person and both days, or paste a reference above.' } });
   });
 });

@@ -167,9 +167,9 @@ describe('the Home tab view', () => {
 });
 
 describe('the audit search views', () => {
-  it('the form asks for a person and two days', () => {
+  it('the form asks for a reference, or a person and two days', () => {
     const form = auditSearchForm(now);
-    expect(form.blocks.map((b: any) => b.element?.type).filter(Boolean)).toEqual(['users_select', 'datepicker', 'datepicker']);
+    expect(form.blocks.map((b: any) => b.element?.type).filter(Boolean)).toEqual(['plain_text_input', 'users_select', 'datepicker', 'datepicker']);
     expect(form.title.text.length).toBeLessThanOrEqual(LIMITS.modalTitle);
   });
 
