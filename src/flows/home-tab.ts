@@ -218,7 +218,7 @@ export class HomeTab {
     ]);
     const requests: Part<readonly OwnRequest[]> | undefined = own && (own.ok ? { ok: true, value: own.value.requests } : own);
     const activity: Part<readonly Activity[]> = events.ok
-      ? { ok: true, value: activityOf(events.value, now, requests?.ok ? requests.value : []).slice(0, RECENT_ACTIVITY) }
+      ? { ok: true, value: activityOf(events.value.filter(madeOrAsked), now, requests?.ok ? requests.value : []).slice(0, RECENT_ACTIVITY) }
       : events;
     return {
       requester,
@@ -375,6 +375,13 @@ export class HomeTab {
 export function isReference(text: string): boolean {
   return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z_[0-9a-f]{12}$/.test(text) && !Number.isNaN(Date.parse(text.slice(0, 24)));
 }
+
+/**
+ * What the person's own activity lists: a confirmation closed before any click (a cancellation
+ * takes the slot its attempt would have) changed nothing and left nothing to decide, and a switch
+ * to "unlock only" shows as the unlock it was. The audit search still shows them.
+ */
+const madeOrAsked = (e: AuditEvent): boolean => e.phase !== 'cancelled';
 
 /** Why a search's days cannot be used, if they cannot. */
 export function searchProblem(fromDay: string, toDay: string): 'NOT_A_DAY' | 'FROM_AFTER_TO' | 'TOO_LONG' | undefined {

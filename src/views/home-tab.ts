@@ -68,7 +68,8 @@ function activityBlocks(activity: Part<readonly Activity[]>, words: HomeWords): 
 
 function activityLine(a: Activity, words: HomeWords): string {
   const { name, what, subject } = recordOf(a, words);
-  const about = a.subject ? ` for <@${a.subject.userId}>` : '';
+  // The person's own line never names them to themself ("License request (Pro → Plus) for <@ADA>").
+  const about = a.subject && a.subject.userId !== a.actor.userId ? ` for <@${a.subject.userId}>` : '';
   const why = a.errorCode && subject ? ` ${recordedFailureHeadline({ code: a.errorCode, reason: a.reason, verifierApp: a.verifier ? words.verifiers[a.verifier] : undefined }, subject)}` : '';
   return `*${name}*${what}${about} · ${activityState(a, why)}\n${slackDate(new Date(a.at))} · Reference \`${a.requestId}\``;
 }

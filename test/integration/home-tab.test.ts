@@ -86,6 +86,18 @@ describe('the Home tab', () => {
     }
   });
 
+  it("recent activity leaves out a confirmation closed before any click, and never names the person to themself", async () => {
+    const opened = await h.open('/reset-pin', 'UMAX');
+    await h.close('UMAX', { ...opened.view, id: opened.viewId });
+    await h.waitForAudit('UMAX', (r) => r.phase === 'cancelled');
+    await asksForLicense(h, 'UMAX', 'Plus');
+    const own = textOf((await h.openHome('UMAX')).home);
+    // Before: a '*Reset meeting PIN* · :leftwards_arrow_with_hook: Cancelled' line, and '… for <@UMAX>'.
+    expect(own).not.toContain('Cancelled');
+    expect(own).toMatch(/\*License request\* \([A-Za-z]+ → Plus\) · /);
+    expect(own).not.toContain('for <@UMAX>');
+  });
+
   it('another workspace\'s event and the Messages tab are ignored: nothing is published', async () => {
     const other = await postEvent(h.eventsUrl, SIGNING_SECRET, homeOpenedEvent({ userId: 'UOUTSIDE', teamId: 'T0OTHER' }));
     const messages = await postEvent(h.eventsUrl, SIGNING_SECRET, homeOpenedEvent({ userId: 'UCARL', teamId: TEAM, tab: 'messages' }));

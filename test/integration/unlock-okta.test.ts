@@ -183,6 +183,11 @@ describe('/reset-okta-password for a locked-out account: "Unlock only (keep my p
     const shown = replayed && !isProgress(replayed) ? replayed : await h.viewUpdate(opened.viewId, 5);
     expect(JSON.stringify(shown)).toContain('already used');
     expect(okta().callsTo('ExpirePassword')).toEqual([]);
+
+    // Bob's activity shows what he did, the unlock, not a password reset cancelled.
+    const own = JSON.stringify((await h.openHome('UBOB')).home.blocks);
+    expect(own).toContain('Unlock');
+    expect(own).not.toContain('Cancelled');
   });
 
   it('an account that is not locked is not offered it', async () => {
