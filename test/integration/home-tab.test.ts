@@ -594,6 +594,16 @@ describe("the audit search: a pending request's steps", () => {
     await h.waitForAudit('UADA', (r) => r.action === 'reset_decide' && r.phase === 'outcome' && r.approvalRequestId === review.value);
   }
 
+  /** `userId` asks for a license change, and Ada denies it; returns its request's ID. */
+  async function deniedLicense(userId: string): Promise<string> {
+    const requestId = await asksForLicense(h, userId);
+    const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes(requestId));
+    const form = await h.opening((trigger) => h.click('UADA', 'license_review', requestId, { channel: post.result!.channel as string, ts: post.result!.ts as string }, trigger));
+    await h.submit('UADA', form.view, { values: decide('deny', 'Not this quarter') });
+    await h.waitForAudit('UADA', (r) => r.action === 'license_decide' && r.phase === 'outcome' && r.approvalRequestId === requestId);
+    return requestId;
+  }
+
   it("name the credential in its plug-in's words, and the requester once when they asked for themselves", async () => {
     await deniedReset('UANN');
     const today = new Date().toISOString().slice(0, 10);
@@ -609,11 +619,7 @@ describe("the audit search: a pending request's steps", () => {
   });
 
   it("a request's line says how it ended, as its requester's own Home tab does, not only that it was sent", async () => {
-    const requestId = await asksForLicense(h, 'UBOB');
-    const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes(requestId));
-    const form = await h.opening((trigger) => h.click('UADA', 'license_review', requestId, { channel: post.result!.channel as string, ts: post.result!.ts as string }, trigger));
-    await h.submit('UADA', form.view, { values: decide('deny', 'Not this quarter') });
-    await h.waitForAudit('UADA', (r) => r.action === 'license_decide' && r.phase === 'outcome' && r.approvalRequestId === requestId);
+    await deniedLicense('UBOB');
     h.slack.clear();
     await deniedReset('UBOB');
     const today = new Date().toISOString().slice(0, 10);
@@ -628,11 +634,7 @@ describe("the audit search: a pending request's steps", () => {
   });
 
   it('an admin pastes a reference, with no person picked, and sees that request\'s records, whoever wrote them; its end alone is refused on the form', async () => {
-    const requestId = await asksForLicense(h, 'UBOB');
-    const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes(requestId));
-    const form = await h.opening((trigger) => h.click('UADA', 'license_review', requestId, { channel: post.result!.channel as string, ts: post.result!.ts as string }, trigger));
-    await h.submit('UADA', form.view, { values: decide('deny', 'Not this quarter') });
-    await h.waitForAudit('UADA', (r) => r.action === 'license_decide' && r.phase === 'outcome' && r.approvalRequestId === requestId);
+    const requestId = await deniedLicense('UBOB');
     // Someone else's request at the same time is not shown.
     await h.open('/reset-pin', 'UNOCHIME');
     const reference = (text: string) => ({ reference: { reference: { type: 'plain_text_input', value: text } }, person: { person: { type: 'users_select', selected_user: null } } });
