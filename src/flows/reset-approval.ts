@@ -87,7 +87,7 @@ export class ResetApprovals implements ApprovalGate {
    * before the reset flow makes the change, so a second click or an expiry noticed meanwhile finds
    * it taken; whatever the change's outcome, this click settles it.
    */
-  async finish<T extends { readonly ok: boolean; readonly code?: string }>(
+  async finish<T extends { readonly ok: boolean; readonly code?: string; readonly reason?: string }>(
     requester: Requester,
     approvalRequestId: string,
     change: (approved: { credential: string; requestId: string; directoryUserId: string; email: string }) => Promise<T>,
@@ -118,12 +118,12 @@ export class ResetApprovals implements ApprovalGate {
       await this.settle(request, 'INTERNAL');
       throw err;
     }
-    await this.settle(request, result.ok ? undefined : (result.code as FailureCode));
+    await this.settle(request, result.ok ? undefined : (result.code as FailureCode), result.ok ? undefined : result.reason);
     return { ok: true, result, request };
   }
 
-  private async settle(request: PendingRequest, failed?: FailureCode): Promise<void> {
-    await this.deps.approvals.finished(request, failed).catch((err: unknown) =>
+  private async settle(request: PendingRequest, failed?: FailureCode, reason?: string): Promise<void> {
+    await this.deps.approvals.finished(request, failed, reason).catch((err: unknown) =>
       this.deps.logger.warn({ approvalRequestId: request.id, err: describeError(err) }, 'approved reset could not be settled'),
     );
   }

@@ -2,6 +2,7 @@ import { closedOutcomeUnknown, endedAfterUnknownOutcome, type PendingRequest } f
 import { escapeMrkdwn, quoted, sentence, slackTime } from './blocks';
 import type { ApprovalKindWords } from './approval-words';
 import { recordedFailureHeadline } from './failure-message';
+import type { SubjectWords } from './words';
 
 /**
  * One sentence on where a request stands, shared by the channel message, the admin's modals and the
@@ -33,8 +34,8 @@ export function approvalStatusLine(request: PendingRequest, words: ApprovalKindW
       return sentence(`:white_check_mark: Approved by ${by}${when} and applied${comment}`);
     case 'APPLY_FAILED':
       return (
-        `:warning: Approved by ${by}${when}, but ${failedChangeApplied(request)}: ` +
-        `${recordedFailureHeadline({ code: request.errorCode ?? 'INTERNAL' }, words.subjectOf(request))} ` +
+        `:warning: Approved by ${by}${when}, but ${failedChangeApplied(request, words.subjectOf(request))}: ` +
+        `${recordedFailureHeadline({ code: request.errorCode ?? 'INTERNAL', reason: request.errorReason }, words.subjectOf(request))} ` +
         (decidable
           ? 'An admin can approve it again to retry.'
           : `<@${request.requester.userId}> can ask again with \`${words.subjectOf(request).command}\`; an admin must approve it again.`) +
@@ -58,9 +59,12 @@ export function approvalStatusLine(request: PendingRequest, words: ApprovalKindW
 /**
  * Whether a failed change (APPLY_FAILED) was applied, as everyone is told it (its admins' line, its
  * requester's notice): sent but not confirmed (DIRECTORY_OUTCOME_UNKNOWN), never "not applied",
- * since it may have been.
+ * since it may have been. A change made in steps that stopped partway says what the credential
+ * knows of it (its step's words, by the failure's reason).
  */
-export function failedChangeApplied(request: PendingRequest): string {
+export function failedChangeApplied(request: PendingRequest, subject?: SubjectWords): string {
+  const step = request.errorReason !== undefined ? subject?.unconfirmedSteps?.[request.errorReason]?.applied : undefined;
+  if (step) return step;
   return request.errorCode === 'DIRECTORY_OUTCOME_UNKNOWN' ? 'the change may or may not have been applied' : 'the change was not applied';
 }
 

@@ -70,6 +70,12 @@ export function capitalized(word: string): string {
 export interface UnconfirmedStepWords {
   readonly headline: string;
   readonly next: string;
+  /**
+   * For the admins' line of an approved change that so failed, after "Approved by …, but": how the
+   * change stands ("the unlock may or may not have been made, and the password was not reset").
+   * Absent: the line says it as for the failure's code.
+   */
+  readonly applied?: string;
 }
 
 /** One of a directory's own refusals, in words: as failure-message.ts says the shared ones. */

@@ -21,8 +21,8 @@ const decide = (decision: string, comment?: string) => ({
 });
 
 /** The person asks and confirms; returns what their modal then says, and the channel message's Review. */
-async function asks(h: Harness, userId: string) {
-  const opened = await h.open(COMMAND, userId);
+async function asks(h: Harness, userId: string, command = COMMAND) {
+  const opened = await h.open(command, userId);
   expect(opened.view.submit).toBeDefined();
   const submission = await h.submit(userId, opened.view);
   const answered = submission.json?.view as Record<string, any> | undefined;
@@ -238,5 +238,32 @@ describe("Okta's factors reset, over HTTP against the stand-in", () => {
     expect(okta.users.get('00ubob')!.factors).toEqual([]);
     const password = new OktaDirectory(httpFetch(), okta.url, okta.token, 'password');
     expect((await password.findCandidates('bob@example.com'))[0]!.refusal).toBe('mastered_elsewhere');
+  });
+});
+
+/** The password reset behind an admin's approval, with these helpers: a locked-out account is unlocked before its reset. */
+describe('/reset-okta-password approved by an admin, for a locked-out account', () => {
+  const h = useHarness({ env: { RESET_POLICY: 'okta_password=approval' }, accounts: { okta_password: [{ id: '00ubob', email: 'bob@example.com', status: 'LOCKED_OUT' }] } }, (x) => {
+    x.slack.clear();
+    okta(x).clear();
+  });
+  const okta = (x: Harness = h) => x.standIns.get('okta_password') as OktaSimulator;
+
+  it.each([
+    ["its unlock answered 500 (not confirmed)", () => okta().failNext('Unlock', { status: 500, errorCode: 'E0000009', summary: 'Internal Server Error' }), 'Okta did not confirm the unlock before the reset (the account may or may not be unlocked), and the password was not reset', 'Okta did not confirm unlocking your Okta account'],
+    ['its unlock made, then its reset answered 403 E0000038', () => okta().failNext('ExpirePassword', { status: 403, errorCode: 'E0000038', summary: "This operation is not allowed in the user's current status." }), 'the account was unlocked, and the password was not reset', 'Your Okta account is unlocked, but your Okta password was not reset'],
+  ])('%s: the channel says what is known of it, never that the change may or may not have been applied', async (_what, fail, applied, headline) => {
+    okta().users.get('00ubob')!.status = 'LOCKED_OUT';
+    const request = await asks(h, 'UBOB', '/reset-okta-password');
+    await decided(h, 'UADA', request, 'approve');
+    fail();
+    const failed = await finishing(h, 'UBOB', await finishButton(h, 'UBOB'));
+    expect(JSON.stringify(failed.view)).toContain(headline);
+    expect(okta().callsTo('ExpirePassword').length).toBeLessThanOrEqual(1);
+    const update = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes(':warning: Approved by'));
+    const said = JSON.stringify(update.args.blocks);
+    expect(said).toContain(`but ${applied}: ${headline}`);
+    expect(said).not.toContain('may or may not have been applied');
+    expect(said).not.toContain('the change was not applied');
   });
 });

@@ -55,11 +55,13 @@ export const okta: Credential<OktaSettings> = {
       [OKTA_STEPS.unlock]: {
         headline: 'Okta did not confirm unlocking your Okta account, so Latchkey cannot tell whether it is unlocked. Your Okta password was not reset.',
         next: 'If you remember your password, try signing in with it. Otherwise run `/reset-okta-password` again in a few minutes; if it keeps failing, contact IT and quote the reference below.',
+        applied: 'Okta did not confirm the unlock before the reset (the account may or may not be unlocked), and the password was not reset',
       },
       // The unlock was made, then the reset failed (Okta busy or refusing, or never reached): it stays unlocked.
       [OKTA_STEPS.unlockedNotReset]: {
         headline: 'Your Okta account is unlocked, but your Okta password was not reset: Okta did not make the reset.',
         next: 'If you remember your password, sign in with it now. Otherwise run `/reset-okta-password` again in a few minutes; if it keeps failing, contact IT and quote the reference below.',
+        applied: 'the account was unlocked, and the password was not reset',
       },
     },
   },

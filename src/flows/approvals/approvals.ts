@@ -667,13 +667,13 @@ export class Approvals {
    * requester may have taken again) settles nothing: the newer finish's outcome stands, and this
    * one's change stays in the audit under its own reference.
    */
-  async finished(request: PendingRequest, failed?: FailureCode): Promise<PendingRequest | undefined> {
+  async finished(request: PendingRequest, failed?: FailureCode, reason?: string): Promise<PendingRequest | undefined> {
     const settled = await this
       .move(
         request,
         ['FINISHING'],
         failed ? 'APPLY_FAILED' : 'APPLIED',
-        failed ? { errorCode: failed, expiresAt: this.deps.clock.now().toISOString() } : {},
+        failed ? { errorCode: failed, ...(reason !== undefined && { errorReason: reason }), expiresAt: this.deps.clock.now().toISOString() } : {},
         { sameFinish: { finishRequestId: request.finishRequestId } },
       )
       .catch((err: unknown) => {

@@ -54,6 +54,8 @@ export interface PendingRequest<D extends Detail = Detail> {
   readonly comment?: string;
   /** Why the last apply failed (a FailureCode). */
   readonly errorCode?: string;
+  /** With errorCode, the credential's own reason its failure carried (a step of a change made in steps: its `words.unconfirmedSteps` key). */
+  readonly errorReason?: string;
   /** The approvals-channel message, so it can be updated in place. */
   readonly message?: { readonly channel: string; readonly ts: string };
   /** When its requester's click took it to finish (FINISHING); absent on requests taken before it was kept. */
@@ -118,7 +120,7 @@ export function closedOutcomeUnknown(request: PendingRequest): boolean {
   return request.status === 'DENIED' && request.errorCode === OUTCOME_UNKNOWN;
 }
 
-export type PendingChanges = Partial<Pick<PendingRequest, 'decidedBy' | 'decidedAt' | 'comment' | 'errorCode' | 'message' | 'expiresAt' | 'takenAt' | 'finishRequestId' | 'earlierFinishRequestId'>> & {
+export type PendingChanges = Partial<Pick<PendingRequest, 'decidedBy' | 'decidedAt' | 'comment' | 'errorCode' | 'errorReason' | 'message' | 'expiresAt' | 'takenAt' | 'finishRequestId' | 'earlierFinishRequestId'>> & {
   /**
    * Set by Approvals' one rule (listing), from the state moved to and the kind, never by a caller.
    * The move starts a change (taken to finish, or approved to be applied by the admin's click): the
