@@ -10,6 +10,7 @@ import type { Config } from './config';
 import { CREDENTIALS, SLASH_COMMANDS } from './credentials';
 import type { AdapterContext } from './credentials/credential';
 import { AWS_REQUEST_TIMEOUT_MS, awsClientSettings, forChanges, LAMBDA_DYNAMODB_REQUEST_TIMEOUT_MS } from './aws-client';
+import { slackTimeLeftMs } from './slack/call-deadline';
 import type { AwsClientSettings } from './credentials/credential';
 import { Approvals, type ApprovalKind } from './flows/approvals/approvals';
 import { licenseKind, LicenseRequests } from './flows/license-requests';
@@ -471,6 +472,9 @@ function registerFeatures(
     limiter,
     metrics,
     limits: { perUserPerHour: config.limits.resetsPerUserPerHour, globalPerMinute: config.limits.resetsPerMinuteGlobal },
+    // Only a Lambda work order has an end (call-deadline.ts): a change is sent only while its own
+    // bound (a connection, then the answer) and one Slack call to show its result still fit before it.
+    workTime: { leftMs: slackTimeLeftMs, changeMs: aws.requestHandler.connectionTimeout + aws.requestHandler.requestTimeout, showMs: LAMBDA_SLACK_CALL_MS },
   });
   // Every credential's command is answered, so one this deployment does not serve says so.
   for (const credential of CREDENTIALS) {

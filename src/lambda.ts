@@ -73,7 +73,7 @@ export function createLambdaHandler(
     }
   };
 
-  const handle = async (event: unknown, receivedAt: number, endsAt: number | undefined): Promise<HttpAnswer | undefined> => {
+  const handle = async (event: unknown, receivedAt: number, endsAt: (() => number) | undefined): Promise<HttpAnswer | undefined> => {
     let started: { latchkey: LambdaLatchkey; signingSecret: string };
     try {
       started = await (starting ??= coldStart());
@@ -106,9 +106,10 @@ export function createLambdaHandler(
   };
 
   return async (event, context) => {
-    // Before any cold start: the trigger_id's 3 s were already running, and so were the function's.
+    // Before any cold start: the trigger_id's 3 s were already running. The function's end is read
+    // from its context when needed (Lambda counts it down itself).
     const receivedAt = performance.now();
-    const endsAt = context ? Date.now() + context.getRemainingTimeInMillis() : undefined;
+    const endsAt = context ? () => Date.now() + context.getRemainingTimeInMillis() : undefined;
     try {
       return await handle(event, receivedAt, endsAt);
     } finally {

@@ -61,6 +61,9 @@ export const FAILURE_CODES = [
   'REQUEST_ALREADY_USED',
   'AUDIT_UNAVAILABLE',
   'STORE_UNAVAILABLE',
+  // Too little of the work's time was left (a Lambda work order, slowed before the change) to make the
+  // change and still show its result: it was not sent, nothing changed
+  'OUT_OF_TIME',
   'INTERNAL',
 ] as const;
 

@@ -232,6 +232,20 @@ export interface Clock {
   now(): Date;
 }
 
+/**
+ * The time the work under way has left to show a person its result: a Lambda work order's Slack
+ * calls end before Lambda stops the invocation (src/slack/call-deadline.ts). The server's work has
+ * no such end.
+ */
+export interface WorkTime {
+  /** What is left for the calls that show the result (ms, 0 or less when none); undefined with no end. */
+  leftMs(): number | undefined;
+  /** The longest a change may take before its directory call is given up. */
+  readonly changeMs: number;
+  /** The longest one call showing the result (the person's modal) may take. */
+  readonly showMs: number;
+}
+
 export interface Logger {
   debug(fields: object, message: string): void;
   info(fields: object, message: string): void;

@@ -17,6 +17,7 @@ import {
   type Requester,
   type VerificationOutcome,
   type WorkspaceMembers,
+  type WorkTime,
 } from './ports';
 import { RESET_TICKET, resetTicketSchema, type ResetTicket } from './reset-ticket';
 import type { Sealer } from './sealer';
@@ -131,6 +132,8 @@ interface ResetCredentialDeps {
   readonly verifier?: PolicyVerifier;
   /** Required for a credential whose policy is `approval` (checked at construction). */
   readonly approvals?: ApprovalGate;
+  /** How long the work has left to show its result (a Lambda work order's); none: no end. */
+  readonly workTime?: WorkTime;
 }
 
 interface ResetLimits {
@@ -460,6 +463,16 @@ export class ResetCredential {
         if (verified.code !== 'VERIFY_CANCELLED') this.metrics.count('request_refused', { action: credential.audit.action, code: verified.code });
         return { ok: false, code: verified.code, kind, email: ticket.email, requestId: ticket.requestId, verifierApp: verify.verifier.app };
       }
+    }
+    const left = this.deps.workTime?.leftMs();
+    if (left !== undefined && left < this.deps.workTime!.changeMs + this.deps.workTime!.showMs) {
+      // Slowed before the change (Slack or DynamoDB near their bounds, a push approved late): made
+      // now, it could end after the person's modal can be updated, a new secret set and never shown,
+      // the old one gone. Not sent: nothing changed, and the modal can still say so.
+      const failure = this.report(new LatchkeyFailure('OUT_OF_TIME', `${Math.max(0, Math.round(left))} ms left to change and show the result`), context);
+      await change.failed(failure.code, proof);
+      this.metrics.count('request_refused', { action: credential.audit.action, code: failure.code });
+      return { ok: false, code: failure.code, kind, email: ticket.email, requestId: ticket.requestId };
     }
     this.metrics.count('reset_started', { credential: kind });
 

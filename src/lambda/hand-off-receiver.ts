@@ -143,11 +143,11 @@ export class HandOffReceiver implements Receiver {
 
   /**
    * The asynchronous invocation: the same request, run to the end, once. 'refused' when its
-   * signature fails. `endsAt` (epoch ms): when Lambda stops the invocation; its Slack calls end
+   * signature fails. `endsAt()` (epoch ms): when Lambda stops the invocation, read as needed; its Slack calls end
    * WORK_SLACK_RESERVE_MS before, and any asked for later are not made (logged), so what follows
    * them (the audit's outcome) is written and the logs flushed before Lambda stops it.
    */
-  async work(order: WorkOrder, endsAt?: number): Promise<'done' | 'refused'> {
+  async work(order: WorkOrder, endsAt?: () => number): Promise<'done' | 'refused'> {
     const { logger, claims } = this.options;
     if (!this.signedBySlack(order) || !this.seal.holds(order, Date.now(), WORK_MAX_AGE_MS)) {
       logger.error({}, 'work order refused: not signed by Slack and sealed by Latchkey, or older than 5 minutes');
@@ -163,7 +163,7 @@ export class HandOffReceiver implements Receiver {
       logger.info({}, 'work order delivered again; already worked, so ignored');
       return 'done';
     }
-    await withSlackDeadline(endsAt === undefined ? undefined : endsAt - WORK_SLACK_RESERVE_MS, () =>
+    await withSlackDeadline(endsAt === undefined ? undefined : () => endsAt() - WORK_SLACK_RESERVE_MS, () =>
       this.app!.processEvent(this.event(parseSlackBody(order.body), order, async () => {})),
     ).catch((err: unknown) => logger.error({ err: describeError(err), alert: true }, 'work failed'));
     return 'done';

@@ -49,6 +49,7 @@ const LABELS: Record<FailureCode, string> = {
   REQUEST_INVALID: 'confirmation invalid',
   REQUEST_ALREADY_USED: 'confirmation reused',
   AUDIT_UNAVAILABLE: 'audit log unavailable',
+  OUT_OF_TIME: 'out of time before the change',
   STORE_UNAVAILABLE: 'storage unavailable',
   INTERNAL: 'internal error',
 };
@@ -115,6 +116,7 @@ const COUNTED: Record<FailureCode, readonly [one: string, many: string]> = {
   REQUEST_INVALID: ['invalid confirmation', 'invalid confirmations'],
   REQUEST_ALREADY_USED: ['reused confirmation', 'reused confirmations'],
   AUDIT_UNAVAILABLE: ['time the audit log was unavailable', 'times the audit log was unavailable'],
+  OUT_OF_TIME: ['time too little time was left to make a change', 'times too little time was left to make a change'],
   STORE_UNAVAILABLE: ['time storage was unavailable', 'times storage was unavailable'],
   INTERNAL: ['internal error', 'internal errors'],
 };

@@ -200,6 +200,10 @@ export function failureMessage(
       headline: 'Latchkey could not write its audit record, so it changed nothing.',
       next: `An admin has been alerted. ${again} in a few minutes.`,
     },
+    OUT_OF_TIME: {
+      headline: `Latchkey was held up and had too little time left to ${change.verb} your ${words.short} and show you the result. Nothing was changed.`,
+      next: `${again} in a minute.`,
+    },
     INTERNAL: { headline: 'Something went wrong inside Latchkey.', next: OPERATOR_TOLD },
   };
   return (!own && step) || messages[failure.code];

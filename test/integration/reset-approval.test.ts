@@ -453,15 +453,15 @@ describe("the approval policy on Lambda, past the work order's time for Slack ca
     const { finish } = await approved(h, 'UBOB');
     const pinBefore = h.chime.pinOf('chime-bob');
     releases.push(h.chime.hold(['ResetPersonalPIN']));
-    // The work's Slack deadline 6 s after it starts: far past what comes before the change (claim, take, users.info, lookup, attempt).
-    h.lambda.functionTimeoutMs = WORK_SLACK_RESERVE_MS + 6_000;
+    // Time enough, when the change is sent, for its bound (20 s here) and the modal's call after it.
+    h.lambda.functionTimeoutMs = 60_000;
     await h.click('UBOB', 'approval_finish', finish.value, finish.message, h.slack.newTriggerId());
     while (h.chime.callsTo('ResetPersonalPIN').length === 0) await new Promise((r) => setTimeout(r, 25));
     const [sent, logged] = [h.slack.held.length, h.logs.length];
     for (const method of SLACK) releases.push(h.slack.hold(method));
-    // The change answers only once the work's time for Slack is up.
-    const slackUntil = h.lambda.invocations.at(-1)!.endsAt - WORK_SLACK_RESERVE_MS;
-    await new Promise((r) => setTimeout(r, slackUntil - Date.now() + 100));
+    // While the change is under way, the invocation's context says the work's time for Slack is up
+    // (as a change slower than its bound would find it), and only then does the change answer.
+    h.lambda.functionTimeoutMs = Date.now() - h.lambda.invocations.at(-1)!.at + WORK_SLACK_RESERVE_MS - 1_000;
     releases.shift()!();
     await h.lambda.idle();
     expect(h.lambda.worked.at(-1)!.error).toBeUndefined();
@@ -487,6 +487,49 @@ describe("the approval policy on Lambda, past the work order's time for Slack ca
     expect(JSON.stringify((await h.openHome('UBOB')).home)).toContain('Approved by <@UADA>');
     expect(JSON.stringify((await h.openHome('UBOB')).home)).toContain('and applied.');
   }, 40_000);
+});
+
+/**
+ * On Lambda a change is sent only while the work's time for Slack still holds the change's own
+ * bound and the call that shows its result: a Finish click slowed before the change (Slack or
+ * DynamoDB near their bounds) must not set a new PIN it can no longer show.
+ */
+describe("the approval policy on Lambda, too little time left for the change", () => {
+  const h = useHarness({ entry: 'lambda', env: POLICY }, (x) => {
+    x.slack.clear();
+    x.chime.clear();
+  });
+  let releases: (() => void)[] = [];
+  afterEach(() => {
+    h.lambda.functionTimeoutMs = FUNCTION_TIMEOUT_MS;
+    for (const release of releases) release();
+    releases = [];
+  });
+
+  it("a Finish click slowed before the change, its time for Slack no longer holding the change's bound and the modal's call: no change is sent, the modal says nothing was changed, and the audit says why", async () => {
+    const { finish } = await approved(h, 'UCARL');
+    const pinBefore = h.chime.pinOf('chime-carl');
+    // Slack slow to say who is clicking: when it answers, the work has 10 s left for Slack, less
+    // than the change's bound (2 s to connect and 5 s to answer) and one Slack call (4 s) together.
+    releases.push(h.slack.hold('users.info', (args) => args.user === 'UCARL'));
+    const shown = h.opening((trigger) => h.click('UCARL', 'approval_finish', finish.value, finish.message, trigger), 15_000);
+    while (!h.slack.held.some((c) => c.method === 'users.info' && c.args.user === 'UCARL')) await new Promise((r) => setTimeout(r, 25));
+    h.lambda.functionTimeoutMs = Date.now() - h.lambda.invocations.at(-1)!.at + WORK_SLACK_RESERVE_MS + 10_000;
+    releases.shift()!();
+    const modal = JSON.stringify((await shown).view);
+    await h.lambda.idle();
+    // Chime never heard of it: the old PIN still works.
+    expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
+    expect(h.chime.pinOf('chime-carl')).toBe(pinBefore);
+    expect(modal).toContain('Latchkey was held up and had too little time left to reset your PIN and show you the result. Nothing was changed.');
+    // As any finish whose change failed: its approval is used, and asking again is what is left.
+    expect(modal).toContain('This approval is used up. Run `/reset-pin` to ask again; an admin must approve it again.');
+    const records = await h.waitForAudit('UCARL', (r) => r.action === 'reset_pin' && r.phase === 'outcome');
+    expect(records.filter((r) => r.action === 'reset_pin').map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([
+      ['attempt', undefined, undefined],
+      ['outcome', 'failure', 'OUT_OF_TIME'],
+    ]);
+  }, 30_000);
 });
 
 describe('the approval policy: nothing secret at rest', () => {
