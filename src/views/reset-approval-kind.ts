@@ -36,7 +36,7 @@ export function resetKindWords(credentials: Readonly<Record<string, ResetWords>>
     asks: (r) => `asks to ${changeOf(of(r)).verb} their *${of(r).what}* (an admin must approve it first)`,
     summary: (r) => `*${of(r).title}*`,
     approveLabel: () => 'Approve: they finish it themselves',
-    details: (r, d) => profile(r, d),
+    details: (r, d) => profile(r, d, of(r)),
     applied: (r) => `${changeOf(of(r)).done} their ${of(r).what}`,
     approvedStatus: (r) => `; waiting for <@${r.requester.userId}> to finish it, by ${slackTime(new Date(r.expiresAt))}.`,
     changeReference: resetChangeReference,
@@ -44,12 +44,21 @@ export function resetKindWords(credentials: Readonly<Record<string, ResetWords>>
   };
 }
 
-/** What the approver decides on: who is asking, as Slack knows them. Never a secret: there is none yet. */
-function profile(request: PendingRequest, d: Detail): KnownBlock[] {
+/**
+ * What the approver decides on: who is asking, as Slack knows them, and what to check before
+ * approving (the Slack session is all Latchkey knows of them). Never a secret: there is none yet.
+ */
+function profile(request: PendingRequest, d: Detail, words: SubjectWords): KnownBlock[] {
   const who = [d.name && `*${escapeMrkdwn(d.name)}*`, d.title && escapeMrkdwn(d.title), escapeMrkdwn(d.email ?? request.requesterEmail), d.timeZone && escapeMrkdwn(d.timeZone)].filter(Boolean);
   const blocks: KnownBlock[] = [context(`Slack profile: <@${request.requester.userId}> · ${who.join(' · ')}`)];
   if (d.guest) blocks.push(section(':warning: Slack says this account is a guest now.'));
   if (d.deactivated) blocks.push(section(':warning: Slack says this account is deactivated.'));
+  blocks.push(
+    section(
+      `:telephone_receiver: Before you approve, make sure it is really them: call them or talk on video. ` +
+        `Approving lets whoever uses their Slack account ${changeOf(words).verb} their ${words.what}.`,
+    ),
+  );
   blocks.push(context('If you approve, they finish it in their own window, where Latchkey checks who they are again. Nothing it makes (a new password, say) is ever shown to you.'));
   return blocks;
 }

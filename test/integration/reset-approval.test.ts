@@ -72,6 +72,10 @@ describe('the approval policy for a reset', () => {
     const reviewed = JSON.stringify(review.view);
     expect(reviewed).toContain('asks to reset their');
     expect(reviewed).toContain('Slack profile: <@UANN>');
+    // Something to decide on: Latchkey knows only the Slack session, so the admin checks it is them.
+    expect(reviewed).toContain(
+      'Before you approve, make sure it is really them: call them or talk on video. Approving lets whoever uses their Slack account reset their Amazon Chime personal meeting PIN.',
+    );
     expect(JSON.stringify(decided)).toContain('finishes it themselves');
     expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
 

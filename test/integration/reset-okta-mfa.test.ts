@@ -80,6 +80,7 @@ describe('/reset-okta-mfa', () => {
 
     const review = await decided(h, 'UADA', request, 'approve', 'New phone, checked by video call');
     expect(JSON.stringify(review.view)).toContain('Slack profile: <@UANN>');
+    expect(JSON.stringify(review.view)).toContain('Approving lets whoever uses their Slack account reset their Okta MFA.');
     // Approving changes nothing either: the requester finishes it, in their own modal.
     expect(okta().callsTo('ResetFactors')).toEqual([]);
 
