@@ -135,7 +135,7 @@ export function finishedMessage(
   const at = slackTime(outcome.at);
   if (outcome.ok) {
     const text = `You finished the ${change.verb} of your ${subject.what} at ${at}.`;
-    return { text, blocks: [section(`:white_check_mark: ${text}`), context('Anything new was shown only in your window, once; it is not kept here.')] };
+    return { text, blocks: [section(`:white_check_mark: ${text}`), context('A new password or PIN is only ever shown in your own window, never in a message.')] };
   }
   const text = `Your approved ${change.verb} of your ${subject.what} could not be finished at ${at}: ${failureMessage(outcome, subject).headline}`;
   const blocks = [section(`:warning: ${text}`), context(ASK_AGAIN(subject))];

@@ -106,7 +106,7 @@ describe('the approval policy for a reset', () => {
     const dm = await h.slack.waitForCall('chat.update', (c) => c.args.channel === finish.message.channel && c.args.ts === finish.message.ts);
     expect(JSON.stringify(dm.args)).not.toContain('approval_finish');
     expect(dm.args.text).toMatch(/^You finished the reset of your Amazon Chime personal meeting PIN at <!date\^\d+\^\{time\} on \{date_short\}\|/);
-    expect(JSON.stringify(dm.args.blocks)).toContain('Anything new was shown only in your window');
+    expect(JSON.stringify(dm.args.blocks)).toContain('A new password or PIN is only ever shown in your own window, never in a message.');
 
     // Privacy: the PIN is in the requester's own finish modal only.
     const finishModal = (c: SlackCall) => c.method === 'views.update' && c.args.view_id === finished.viewId;
