@@ -11,8 +11,9 @@ export interface VerifierWords {
   /** The app on the phone, as people know it: "Okta Verify", "Duo Mobile". */
   readonly app: string;
   /**
-   * How a person rejects their own push by mistake, to finish "If you … by mistake": "picked the
-   * wrong number" (number matching). Said when a push is rejected, which may be a mis-tap.
+   * How a person rejects their own push by mistake, to finish "If you … by mistake": "rejected it
+   * or picked the wrong number" (a push may or may not show a number to match). Said when a push
+   * is rejected, which may be a mis-tap.
    */
   readonly mistake: string;
 }

@@ -89,7 +89,7 @@ describe('verify with Okta Verify', () => {
     expect(dm.args.text).toMatch(/^Someone using your Slack account asked Latchkey to reset your .* and the Okta Verify request on your phone was rejected, so nothing was changed\./);
     // It may have been them, mis-tapping: they are told what to do then, and otherwise.
     expect(dm.args.text).toContain(
-      'If you picked the wrong number by mistake, run `/reset-password` again. If you did not ask for this, contact IT now: someone else may be signed in to Slack as you.',
+      'If you rejected it or picked the wrong number by mistake, run `/reset-password` again. If you did not ask for this, contact IT now: someone else may be signed in to Slack as you.',
     );
     await h.waitForLogs('"securityEvent":"push_rejected"', 1);
     const line = JSON.parse(h.logs.find((l) => l.includes('"securityEvent":"push_rejected"'))!);

@@ -9,7 +9,7 @@ import type { VerifierPlugin } from '../verifier';
  */
 export const oktaVerify: VerifierPlugin<OktaSettings> = {
   id: 'okta',
-  words: { app: 'Okta Verify', mistake: 'picked the wrong number' },
+  words: { app: 'Okta Verify', mistake: 'rejected it or picked the wrong number' },
   audit: { verifier: 'okta_verify' },
   settings: {
     // The Okta org and token, declared once for every Okta plug-in (src/credentials/okta-api.ts): the same Setting objects as the Okta credentials'.
