@@ -20,6 +20,13 @@ const briefSchema = storedAuditRecordSchema.pick(Object.fromEntries(BRIEF_FIELDS
  * Read back for the Home tab and for operators: a person's partition, newest first, and the by-day
  * index. Any failure to read is STORE_UNAVAILABLE.
  */
+/**
+ * The days a reference's records are looked for in, from its own: a week and a day, past any
+ * request's default time (72 hours) and its finish. A request given longer (up to 30 days) and
+ * decided later is still found by its line's outcome, and by the person's search.
+ */
+const REFERENCE_DAYS = 8;
+
 export class DynamoDbAuditLog implements AuditLog, AuditReader {
   constructor(
     private readonly client: DynamoDBClient,
@@ -106,15 +113,19 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
   }
 
   async ofReference(reference: string): Promise<AuditEvent[]> {
-    // A reference starts with the ISO time it was taken, and its records are written then or soon
-    // after (a pending request's steps within its time): its day and the next, through the by-day
-    // index. The table is keyed by person, so a reference's end alone could only be found by a Scan.
-    const day = reference.slice(0, 10);
-    const next = new Date(Date.parse(`${day}T00:00:00.000Z`) + 86_400_000).toISOString().slice(0, 10);
+    // A reference starts with the ISO time it was taken, and its records are written then or later:
+    // a pending request's decision and finish within its time (72 hours unless configured), so the
+    // days from the reference's to today's, at most REFERENCE_DAYS of them, through the by-day index.
+    // The table is keyed by person, so a reference's end alone could only be found by a Scan.
+    const first = Date.parse(`${reference.slice(0, 10)}T00:00:00.000Z`);
+    const today = this.clock.now().getTime();
+    const days = Array.from({ length: REFERENCE_DAYS }, (_, i) => first + i * 86_400_000)
+      .filter((at, i) => i === 0 || at <= today)
+      .map((at) => new Date(at).toISOString().slice(0, 10));
     const records = await this.reading(async () =>
       (
         await Promise.all(
-          [day, next].map((d) =>
+          days.map((d) =>
             this.query({
               IndexName: 'by-day',
               KeyConditionExpression: '#day = :day',

@@ -635,6 +635,25 @@ describe("the audit search: a pending request's steps", () => {
     expect(textOf((await h.openHome('UBOB')).home)).toContain(':no_entry: Denied');
   });
 
+  it("a reference finds its request's decision made days later, within the request's time, not only the records of its first two days", async () => {
+    const requestId = await asksForLicense(h, 'UBOB');
+    const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes(requestId));
+    // Ada decides it 60 hours later (its time is 72): two or three days after the reference's.
+    h.clock.offsetMs = 60 * 3_600_000;
+    try {
+      const form = await h.opening((trigger) => h.click('UADA', 'license_review', requestId, { channel: post.result!.channel as string, ts: post.result!.ts as string }, trigger));
+      await h.submit('UADA', form.view, { values: decide('deny', 'Not this quarter') });
+      await h.waitForAudit('UADA', (r) => r.action === 'license_decide' && r.phase === 'outcome' && r.approvalRequestId === requestId);
+      const search = await submitSearch(h, 'UADA', { reference: { reference: { type: 'plain_text_input', value: requestId } }, person: { person: { type: 'users_select', selected_user: null } } });
+      const found = await h.viewUpdate(search.formView.id, 1);
+      const lines = (found.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference')).map((b) => b.text.text as string);
+      // Before: only the request's line; the decision, on the third day, was not read.
+      expect(lines.find((l) => l.includes('*License decision*'))).toContain('by <@UADA> for <@UBOB> · :no_entry: Denied');
+    } finally {
+      h.clock.offsetMs = 0;
+    }
+  });
+
   it('an admin pastes a reference, with no person picked, and sees that request\'s records, whoever wrote them; its end alone is refused on the form', async () => {
     const requestId = await deniedLicense('UBOB');
     // Someone else's request at the same time is not shown.
