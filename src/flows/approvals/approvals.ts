@@ -101,7 +101,7 @@ export interface ApprovalFailure {
   readonly decidableAt?: string;
   /**
    * With `request`: a failed change retried no more, its request's time having ended
-   * (closeLapsedRetry): nothing was applied, and its requester is told to ask again.
+   * (closeLapsed): nothing was applied, and its requester is told to ask again.
    */
   readonly lapsed?: boolean;
   /**
@@ -114,7 +114,7 @@ export interface ApprovalFailure {
 /**
  * Why a requester is told, where the request's state alone does not say it: `failed_past_time`, a
  * change an admin approved in time whose apply failed just after its request's time ended (apply's
- * settle), not a failed change left unretried until then (closeLapsedRetry), though both end
+ * settle), not a failed change left unretried until then (closeLapsed), though both end
  * APPLY_FAILED past their time.
  */
 export type RequesterNotice = 'failed_past_time';
@@ -574,14 +574,8 @@ export class Approvals {
    * first; its message rewritten and its requester told), a few at a time; a failure is only
    * logged, and the next read tries again.
    */
-  async expireDue(requests: readonly PendingRequest[]): Promise<void> {
-    const due = new Map(requests.filter((r) => this.isDue(r)).map((r) => [r.id, r]));
-    await aFewAtATime([...due.values()], WRITES_AT_ONCE, (r) =>
-      this.expireIfDue(r).then(
-        () => undefined,
-        (err: unknown) => this.warn(err, r, 'expiring a request failed'),
-      ),
-    );
+  expireDue(requests: readonly PendingRequest[]): Promise<void> {
+    return this.afterShown(requests, (r) => this.isDue(r), (r) => this.expireIfDue(r), 'expiring a request failed');
   }
 
   /**
@@ -590,13 +584,8 @@ export class Approvals {
    * have asked anew, so an old approval is never applied over it. It stays APPLY_FAILED (why it
    * failed, and whether the change may have been made, is kept), leaves the admins' list of failed
    * changes once (whoever reads it first), its message loses Review, and its requester is told to
-   * ask again.
+   * ask again. With whether this very close told its requester (so an admin is told so only then).
    */
-  private async closeLapsedRetry(request: PendingRequest): Promise<PendingRequest> {
-    return (await this.closeLapsed(request)).request;
-  }
-
-  /** closeLapsedRetry, and whether this very close told its requester (so an admin is told so only then). */
   private async closeLapsed(request: PendingRequest): Promise<{ request: PendingRequest; told: boolean }> {
     if (!this.retryLapsed(request)) return { request, told: false };
     const closed = await this.move(request, ['APPLY_FAILED'], 'APPLY_FAILED', {}, { listedAsFailed: true });
@@ -617,17 +606,25 @@ export class Approvals {
 
   /**
    * After a list that read them is shown (so no Home tab waits for Slack or DynamoDB): each failed
-   * change among `requests` past its request's time is closed (closeLapsedRetry), a few at a time;
+   * change among `requests` past its request's time is closed (closeLapsed), a few at a time;
    * a failure is only logged, and the next read tries again.
    */
-  async closeLapsedRetries(requests: readonly PendingRequest[]): Promise<void> {
-    const lapsed = new Map(requests.filter((r) => this.retryLapsed(r)).map((r) => [r.id, r]));
-    await aFewAtATime(
-      [...lapsed.values()],
-      WRITES_AT_ONCE,
-      (r) => this.closeLapsedRetry(r).then(
+  closeLapsedRetries(requests: readonly PendingRequest[]): Promise<void> {
+    return this.afterShown(requests, (r) => this.retryLapsed(r), (r) => this.closeLapsed(r), 'closing a lapsed failed change failed');
+  }
+
+  /** What follows a shown list: `act` on each of `requests` that `due` picks, once each, a few at a time; a failure is logged. */
+  private async afterShown(
+    requests: readonly PendingRequest[],
+    due: (request: PendingRequest) => boolean,
+    act: (request: PendingRequest) => Promise<unknown>,
+    failed: string,
+  ): Promise<void> {
+    const once = new Map(requests.filter(due).map((r) => [r.id, r]));
+    await aFewAtATime([...once.values()], WRITES_AT_ONCE, (r) =>
+      act(r).then(
         () => undefined,
-        (err: unknown) => this.warn(err, r, 'closing a lapsed failed change failed'),
+        (err: unknown) => this.warn(err, r, failed),
       ),
     );
   }
@@ -789,7 +786,7 @@ export class Approvals {
     return request.status === 'PENDING' || (request.status === 'APPLY_FAILED' && !this.handsOver(request) && !this.retryLapsed(request)) || this.finishUnknown(request);
   }
 
-  /** A failed change an admin's click would retry, past its request's time: retried no more (closeLapsedRetry). */
+  /** A failed change an admin's click would retry, past its request's time: retried no more (closeLapsed). */
   private retryLapsed(request: PendingRequest, at: Date = this.deps.clock.now()): boolean {
     return request.status === 'APPLY_FAILED' && !this.handsOver(request) && Date.parse(request.expiresAt) <= at.getTime();
   }
