@@ -6,12 +6,12 @@ import { manifestOrigin, manifestPartsOf, slackManifest } from './slack/manifest
 const USAGE = `Latchkey's Slack app manifest, for the credentials this configuration enables.
 
 usage:
-  npm run manifest -- --url https://latchkey.example.com
+  npm run -s manifest -- --url https://latchkey.example.com > manifest.json
                           the manifest, as JSON on standard output, with every request URL at that
                           host (Latchkey adds /slack/events): a slash command for each enabled
                           credential, /reset, and /request-license when license requests are on;
                           the bot scopes npm run doctor checks for
-  npm run manifest -- --socket-mode
+  npm run -s manifest -- --socket-mode > manifest.json
                           the same for Socket Mode: no request URL (also when SLACK_APP_TOKEN is set)
   npm run manifest -- --help
 
@@ -48,6 +48,12 @@ function main(argv: string[]): number {
     process.stderr.write(`${(err as Error).message}\n`);
     return 2;
   }
+  // The address's own mistakes are said at once, not only once the configuration is right.
+  const given = url === undefined ? undefined : manifestOrigin(url);
+  if (given && 'problem' in given) {
+    process.stderr.write(`${given.problem}\n`);
+    return 2;
+  }
   const dotEnv = loadDotEnv();
   const loaded = loadConfig({ ...process.env, ...MADE_BY_SLACK }, { cutInDotEnv: dotEnv.cutAtHash, duplicatesInDotEnv: dotEnv.duplicates });
   if (!loaded.ok) {
@@ -64,15 +70,7 @@ function main(argv: string[]): number {
     process.stderr.write('--url is required: the https:// address Slack reaches Latchkey at, such as https://latchkey.example.com; or --socket-mode (npm run manifest -- --help)\n');
     return 2;
   }
-  let origin: string | undefined;
-  if (url !== undefined) {
-    const given = manifestOrigin(url);
-    if ('problem' in given) {
-      process.stderr.write(`${given.problem}\n`);
-      return 2;
-    }
-    origin = given.origin;
-  }
+  const origin = given && 'origin' in given ? given.origin : undefined;
   process.stdout.write(`${JSON.stringify(slackManifest({ ...manifestPartsOf(loaded.config), ...(origin !== undefined && { origin }) }), null, 2)}\n`);
   return 0;
 }

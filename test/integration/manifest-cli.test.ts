@@ -116,6 +116,10 @@ describe('npm run manifest', () => {
     expect(stdout).toBe('');
     expect(stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(said)]);
     expect(stderr).not.toContain('hunter2');
+    // Said at once, before the configuration is right: not in a second round after it.
+    const unconfigured = await manifestCli(['--url', url], {});
+    expect(unconfigured).toMatchObject({ status: 2, stdout: '' });
+    expect(unconfigured.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(said)]);
   });
 
   it('no --url (and no Socket Mode) is refused, saying what to give', async () => {
