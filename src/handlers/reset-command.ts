@@ -90,6 +90,7 @@ export function confirmationOf(credential: Credential, flow: ResetCredential, pr
     ticket: prepared.ticket,
     ignoredText,
     policy,
+    ...(prepared.locked && { locked: true }),
     ...(verifierApp && { verifierApp }),
     ...(instead && { instead }),
   });

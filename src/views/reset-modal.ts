@@ -59,9 +59,12 @@ export function confirmView(args: {
   policy?: Policy;
   /** The `verify` policy's app ("Okta Verify"), in its plug-in's words. */
   verifierApp?: string;
+  /** The look-up found the account locked out: the credential's words on what the change does to it. */
+  locked?: boolean;
 }): ModalView {
   const { words } = args;
   const blocks: KnownBlock[] = [section(words.consequences)];
+  if (args.locked && words.whenLocked) blocks.unshift(section(words.whenLocked));
   const step = nextStep(args.policy, args.verifierApp);
   if (step) blocks.push(section(step.says));
   blocks.push(context(`Account: ${escapeMrkdwn(args.email)}`));

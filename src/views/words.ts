@@ -91,6 +91,12 @@ export interface RefusalWords {
 export interface CredentialWords extends Omit<SubjectWords, 'command'> {
   /** The confirmation's paragraph on what will happen (mrkdwn). */
   readonly consequences: string;
+  /**
+   * Said first on the confirmation when the look-up found the account locked out: what this change
+   * does to the lock ("Your *Okta account* is locked out. This reset unlocks it too."). Absent, or
+   * the account not locked: the confirmation says nothing of locks.
+   */
+  readonly whenLocked?: string;
   /** The title of the modal that shows the new secret, at most 24 characters: "Your new PIN". */
   readonly secretTitle: string;
   /** The line above the secret: "Your new Amazon Chime personal meeting PIN:". */

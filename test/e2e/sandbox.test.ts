@@ -218,7 +218,7 @@ test('a locked-out employee resets their Okta password after approving the Okta 
   await waitForPanel('locked out');
   await runCommand('/reset-okta-password');
   await modalTitle('Reset Okta password');
-  await modal().locator('.modal-body', { hasText: 'If your account is locked, it will be unlocked.' }).waitFor();
+  await modal().locator('.modal-body', { hasText: 'Your Okta account is locked out. This reset unlocks it too.' }).waitFor();
   await modal().locator('.modal-submit', { hasText: 'Reset password' }).click();
   // The verify policy: the modal says which number to pick, and Bob's phone offers a few numbers, that one among them.
   await modal().locator('.modal-body', { hasText: 'Approve the Okta Verify request on your phone and pick' }).waitFor();

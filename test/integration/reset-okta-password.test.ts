@@ -37,7 +37,8 @@ describe('/reset-okta-password', () => {
     const { view, final } = await h.reset(COMMAND, 'UANN');
     expect(view.title.text).toBe('Reset Okta password');
     expect(JSON.stringify(view.blocks)).toContain("You'll choose a new password when you next sign in, and you'll be signed out of Okta everywhere else.");
-    expect(JSON.stringify(view.blocks)).toContain('If your account is locked, it will be unlocked.');
+    // Ann's account is not locked: the confirmation says nothing of locks.
+    expect(JSON.stringify(view.blocks)).not.toMatch(/lock/i);
 
     const temp = secretIn(final)!;
     expect(temp).toBe(okta().tempPasswordOf('00uann'));
@@ -69,7 +70,10 @@ describe('/reset-okta-password', () => {
   });
 
   it('a locked-out account is unlocked, then reset, and the person is told it was unlocked', async () => {
-    const { final } = await h.reset(COMMAND, 'UBOB');
+    const { view, final } = await h.reset(COMMAND, 'UBOB');
+    // The look-up found it locked: the confirmation says so plainly, and that this reset unlocks it.
+    expect(JSON.stringify(view.blocks)).toContain('Your *Okta account* is locked out. This reset unlocks it too.');
+    expect(JSON.stringify(view.blocks)).not.toContain('If your account is locked');
     expect(secretIn(final)).toBe(okta().tempPasswordOf('00ubob'));
     expect(JSON.stringify(final.blocks)).toContain('Your Okta account was locked out; it is unlocked now.');
     const dm = await h.slack.waitForCall('chat.postMessage');
