@@ -262,7 +262,7 @@ export async function createLambdaLatchkey(
   return { receiver };
 }
 
-/** What the configuration accepts but an admin should hear (a RESET_POLICY entry not in force): once per start, as the doctor says it. */
+/** What the configuration accepts but an admin should hear (a RESET_POLICY entry not in force, a credential set up but off): once per start, as the doctor says it. */
 function warnAboutConfig(config: Config, logger: AppLogger): void {
   for (const warning of config.warnings) logger.warn({ variable: warning.variable, subject: warning.subject }, warning.message);
 }

@@ -344,6 +344,55 @@ function policiesNotInForce(values: Record<string, unknown>, named: NamedPolicie
   }));
 }
 
+/**
+ * The credentials whose settings are there but which are off because their own default policy
+ * cannot be served here (defaultServable): a deployment that never asked for them starts, but its
+ * admin, who set up the directory, would otherwise find the command missing without a word (the
+ * manifest leaves it out, the command answers "not enabled"). A ⚠ (notice) each, said at start,
+ * by the doctor and by `npm run manifest`: why, what to set to offer it, and the policies
+ * RESET_POLICY could give it instead. Leaving it off is fine, and the warning says so.
+ */
+export function credentialsOff(
+  values: Record<string, unknown>,
+  named: NamedPolicies,
+  registries: { credentials: readonly Credential[]; verifiers: readonly VerifierPlugin[] } = { credentials: CREDENTIALS, verifiers: VERIFIERS },
+): ConfigWarning[] {
+  const admins = hasAdmins(values);
+  const channel = Boolean(values.APPROVALS_CHANNEL_ID);
+  const verifierId = typeof values.VERIFY_WITH === 'string' ? values.VERIFY_WITH : undefined;
+  return registries.credentials
+    .filter((c) => c.settings.read(values) !== undefined && !defaultServable(c, values, named))
+    .map((c) => {
+      const declared = c.policy ?? DEFAULT_POLICY;
+      const policy = declared.default;
+      const verifiers = registries.verifiers.map((v) => v.id).filter((id) => !declared.refuseVerifiers?.includes(id));
+      const lacking =
+        policy === 'approval'
+          ? [
+              ...(admins ? [] : [{ variable: 'ADMIN_USER_IDS', why: 'no admins to approve', set: 'ADMIN_USER_IDS, ADMIN_USERGROUP_ID or both' }]),
+              ...(channel ? [] : [{ variable: 'APPROVALS_CHANNEL_ID', why: 'no approvals channel where admins see requests', set: 'APPROVALS_CHANNEL_ID' }]),
+            ]
+          : [{ variable: 'VERIFY_WITH', why: 'no verifier to send the push', set: `VERIFY_WITH to ${orList(verifiers)} and its settings` }];
+      // What RESET_POLICY could give it instead, each with what it needs that is not set.
+      const instead = POLICIES.filter((p) => p !== policy && !declared.refuse?.includes(p)).flatMap((p) => {
+        if (p === 'self-service') return [`${c.id}=self-service`];
+        if (p === 'approval') return [admins && channel ? `${c.id}=approval` : `${c.id}=approval (with admins and APPROVALS_CHANNEL_ID)`];
+        if (verifiers.length === 0) return [];
+        return [verifierId !== undefined && verifiers.includes(verifierId) ? `${c.id}=verify` : `${c.id}=verify (with VERIFY_WITH=${orList(verifiers)} and its settings)`];
+      });
+      return {
+        variable: lacking[0]!.variable,
+        subject: c.id,
+        notice: true,
+        message:
+          `${c.command} is off: ${c.words.directory} is set up, but ${c.id}'s policy is ${policy} (its default), and there ${lacking.length === 1 ? 'is' : 'are'} ${lacking.map((l) => l.why).join(' and ')}. ` +
+          `To offer it, set ${lacking.map((l) => l.set).join(', and ')}` +
+          (instead.length > 0 ? `; or give ${c.id} another policy in RESET_POLICY: ${orList(instead)}` : '') +
+          '. If you do not mean to offer it, there is nothing to do',
+      };
+    });
+}
+
 /** Every variable the app reads, for the docs' tables to be checked against. */
 export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
 
@@ -406,7 +455,7 @@ export interface Config {
     /** Pushes one person may be sent per hour, whatever they reset. */
     readonly perPersonPerHour: number;
   };
-  /** Said at start and by the doctor, and nothing else: a RESET_POLICY entry for a credential not set up here. */
+  /** Said at start, by the doctor and by `npm run manifest`, and nothing else: a RESET_POLICY entry for a credential not set up here, a credential set up but off, a misspelled setting. */
   readonly warnings: readonly ConfigWarning[];
 }
 
@@ -417,7 +466,8 @@ export interface ConfigWarning {
   readonly message: string;
   /**
    * Likely fine, said in case it is not: a variable whose name only shares a family prefix with
-   * Latchkey's settings (PASSWORD_STORE_DIR, SLACK_WEBHOOK_URL), which other programs set. The
+   * Latchkey's settings (PASSWORD_STORE_DIR, SLACK_WEBHOOK_URL), which other programs set; a
+   * credential set up but off because its default policy cannot be served (credentialsOff). The
    * doctor marks it ⚠ and does not fail for it; the rest are ✗ lines, as likely mistakes.
    */
   readonly notice?: boolean;
@@ -541,6 +591,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, dotEnv: { cutInDotEnv?: reado
         }),
       warnings: [
         ...policiesNotInForce(values, e.RESET_POLICY.named),
+        ...credentialsOff(values, e.RESET_POLICY.named),
         ...lookalikes.map((l) => lookalikeWarning(l, env)),
         ...cutInDotEnv.map((name) => ({ variable: name, subject: 'cut at #', message: `${name}: ${cutMessage(name, env)}` })),
         ...duplicates.map(duplicateWarning),
@@ -663,6 +714,14 @@ export function describeProblems(problems: string[], options: { nothingSet?: boo
       ? ['To set it up: copy .env.example to .env and fill it in (`cp .env.example .env`); each <…> there says what to put, and `npm start` reads it.']
       : []),
   ].join('\n');
+}
+
+/**
+ * What the configuration accepts but an admin should hear (Config.warnings), for a person at a
+ * terminal: the lead line, then each warning on a line of its own, as describeProblems says problems.
+ */
+export function describeWarnings(warnings: readonly ConfigWarning[], lead: string): string {
+  return [lead, ...warnings.map((w) => `  - ${w.message}`)].join('\n');
 }
 
 /**

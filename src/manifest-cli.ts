@@ -1,5 +1,5 @@
 import { parseArgsPointingAtHelp } from './cli-args';
-import { describeProblems, loadConfig } from './config';
+import { describeProblems, describeWarnings, loadConfig } from './config';
 import { loadDotEnv } from './env-file';
 import { manifestOrigin, manifestPartsOf, slackManifest } from './slack/manifest';
 
@@ -19,7 +19,8 @@ It reads the same environment (and .env) as npm start, but not what Slack gives 
 exists (SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN, SLACK_TEAM_ID): make the app first. Paste the
 manifest at api.slack.com/apps → Create New App → From an app manifest (or, for an app that
 exists, its App Manifest page). manifest.yml is the same for every credential.
-Exit status 0 with the manifest, 2 for bad configuration or usage.
+Exit status 0 with the manifest (with, on standard error, what npm start would warn of, such as a
+command left out because its credential is off), 2 for bad configuration or usage.
 `;
 
 /**
@@ -72,6 +73,9 @@ function main(argv: string[]): number {
   }
   const origin = given && 'origin' in given ? given.origin : undefined;
   process.stdout.write(`${JSON.stringify(slackManifest({ ...manifestPartsOf(loaded.config), ...(origin !== undefined && { origin }) }), null, 2)}\n`);
+  // What npm start would warn of, on stderr: most of all a credential set up but off (its command
+  // left out of the manifest), which an admin would otherwise find missing without a word.
+  if (loaded.config.warnings.length > 0) process.stderr.write(`${describeWarnings(loaded.config.warnings, 'The manifest is made, for the configuration as it is. Note:')}\n`);
   return 0;
 }
 

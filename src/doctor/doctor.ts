@@ -45,7 +45,8 @@ export async function runDoctor(deps: DoctorDeps, options: { person?: string } =
 /**
  * What the start warns of (a RESET_POLICY entry for a credential not set up here, a misspelled
  * setting): a ✗ line each, with what to do. A notice (a variable that only shares a family
- * prefix with the settings, most often another program's) is a ⚠ line, which fails nothing.
+ * prefix with the settings, most often another program's; a credential set up but off, as its
+ * default policy cannot be served here) is a ⚠ line, which fails nothing.
  */
 function configWarnings(config: Config): SetupCheck[] {
   return config.warnings.map((w) => (w.notice ? warned : failed)(`${w.variable} ${w.subject}`, w.message));

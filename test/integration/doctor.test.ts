@@ -214,6 +214,18 @@ describe('npm run doctor', () => {
     expect(misspelled.status).toBe(1);
   }, 30_000);
 
+  it('Okta set up without admins or an approvals channel: /reset-okta-mfa (approval by default) is off, said on a ⚠ line naming it and what to set, which fails nothing: exit 0', async () => {
+    const { status, out } = await cli([], { ADMIN_USER_IDS: '', ADMIN_USERGROUP_ID: '', APPROVALS_CHANNEL_ID: '' });
+    expect(out).toMatch(
+      /^⚠ ADMIN_USER_IDS okta_mfa: \/reset-okta-mfa is off: Okta is set up, but okta_mfa's policy is approval \(its default\), and there are no admins to approve and no approvals channel where admins see requests\. To offer it, set ADMIN_USER_IDS, ADMIN_USERGROUP_ID or both, and APPROVALS_CHANNEL_ID; or give okta_mfa another policy in RESET_POLICY: okta_mfa=verify .*\. If you do not mean to offer it, there is nothing to do$/m,
+    );
+    expect(out).not.toMatch(/^✗ /m);
+    expect(out).toMatch(/^All \d+ checks passed \(1 with a warning, ⚠: read it\)\./m);
+    expect(status).toBe(0);
+    // With admins and the channel, as the harness sets them: on, and nothing to say.
+    expect((await doctor()).filter((c) => c.name.includes('okta_mfa'))).toEqual([]);
+  }, 30_000);
+
   it('a RESET_POLICY entry for a credential not set up here is a ✗ line naming it and what to do; every other check as before', async () => {
     const google = CREDENTIALS.find((c) => c.id === 'google_password')!;
     const unset = Object.fromEntries(Object.keys(google.settings.variables).map((name) => [name, undefined]));

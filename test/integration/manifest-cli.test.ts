@@ -38,8 +38,8 @@ function urlsOf(manifest: unknown): string[] {
 
 describe('npm run manifest', () => {
   it("prints a manifest Slack's schema accepts, with the commands of the credentials enabled here only, and every URL at the given host", async () => {
-    const { status, stdout, stderr } = await manifestCli(['--url', 'https://latchkey.acme.com'], OKTA_ONLY);
-    expect(stderr).toBe('');
+    const { status, stdout } = await manifestCli(['--url', 'https://latchkey.acme.com'], OKTA_ONLY);
+    // On stderr, that /reset-okta-mfa is off: its own test, below.
     expect(status).toBe(0);
     const manifest = JSON.parse(stdout) as Manifest;
     expect(manifestSchemaErrors(manifest)).toEqual([]);
@@ -56,6 +56,23 @@ describe('npm run manifest', () => {
     // Only the scopes this configuration needs: no user group, no approvals channel.
     expect(manifest.oauth_config.scopes.bot).toEqual(['commands', 'users:read', 'users:read.email', 'chat:write', 'im:write']);
     expect(manifest.settings.socket_mode_enabled).toBe(false);
+  });
+
+  it("Okta set up without admins or an approvals channel: /reset-okta-mfa (approval by default) is left out, and stderr says why and what to set; stdout is the manifest's JSON alone", async () => {
+    const { status, stdout, stderr } = await manifestCli(['--url', 'https://latchkey.acme.com'], OKTA_ONLY);
+    expect(status).toBe(0);
+    const manifest = JSON.parse(stdout) as Manifest;
+    expect(manifest.features.slash_commands.map((c) => c.command)).not.toContain('/reset-okta-mfa');
+    expect(stderr.trimEnd().split('\n')).toEqual([
+      'The manifest is made, for the configuration as it is. Note:',
+      expect.stringMatching(
+        /^  - \/reset-okta-mfa is off: Okta is set up, but okta_mfa's policy is approval \(its default\), and there are no admins to approve and no approvals channel where admins see requests\. To offer it, set ADMIN_USER_IDS, ADMIN_USERGROUP_ID or both, and APPROVALS_CHANNEL_ID; or give okta_mfa another policy in RESET_POLICY: /,
+      ),
+    ]);
+    // With both, it is in the manifest, and nothing is said.
+    const both = await manifestCli(['--url', 'https://latchkey.acme.com'], { ...OKTA_ONLY, ADMIN_USER_IDS: 'U0ADMIN', APPROVALS_CHANNEL_ID: 'C0APPROVALS' });
+    expect(both.stderr).toBe('');
+    expect((JSON.parse(both.stdout) as Manifest).features.slash_commands.map((c) => c.command)).toContain('/reset-okta-mfa');
   });
 
   it('with license requests on, /request-license and the approvals channel scopes; a host given with a trailing slash or in capitals is the same host', async () => {

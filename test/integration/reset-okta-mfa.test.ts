@@ -195,6 +195,19 @@ describe('/reset-okta-mfa with no admin to approve', () => {
     const unlock = await h.command('/unlock-okta', 'UANN');
     expect(JSON.stringify(unlock.json ?? {})).not.toContain('not enabled');
   });
+
+  it('the start says so, in a warn line naming the command, why it is off and what to set to offer it (the start still succeeds)', () => {
+    const warnings = h.logs.map((l) => JSON.parse(l)).filter((l) => l.level === 'warn' && l.subject === 'okta_mfa');
+    expect(warnings).toEqual([
+      expect.objectContaining({
+        variable: 'ADMIN_USER_IDS',
+        msg:
+          "/reset-okta-mfa is off: Okta is set up, but okta_mfa's policy is approval (its default), and there are no admins to approve and no approvals channel where admins see requests. " +
+          'To offer it, set ADMIN_USER_IDS, ADMIN_USERGROUP_ID or both, and APPROVALS_CHANNEL_ID; or give okta_mfa another policy in RESET_POLICY: okta_mfa=verify (with VERIFY_WITH=duo and its settings). ' +
+          'If you do not mean to offer it, there is nothing to do',
+      }),
+    ]);
+  });
 });
 
 describe("Okta's factors reset, over HTTP against the stand-in", () => {

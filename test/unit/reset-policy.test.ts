@@ -1,4 +1,4 @@
-import { loadConfig, policyProblems } from '../../src/config';
+import { credentialsOff, loadConfig, policyProblems } from '../../src/config';
 import type { Credential } from '../../src/credentials/credential';
 import { CREDENTIALS } from '../../src/credentials';
 import * as policy from '../../src/flows/policy';
@@ -65,6 +65,34 @@ describe('RESET_POLICY', () => {
     ]);
     expect(result.ok && [...result.config.policies.keys()]).toEqual(['pin', 'password']);
     expect(loadConfig({ ...VALID, RESET_POLICY: 'pin=self-service' })).toMatchObject({ ok: true, config: { warnings: [] } });
+  });
+
+  it("Okta set up without admins or an approvals channel: the start succeeds, /reset-okta-mfa (approval by default) is off, and a warning (⚠, not a problem) says why, what to set, and what RESET_POLICY could give it instead", () => {
+    const okta = { OKTA_ORG_URL: 'https://acme.okta.com', OKTA_API_TOKEN: '00okta-api-token-of-forty-characters-xx' };
+    const none = loadConfig({ ...VALID, ...okta });
+    expect(none.ok && none.config.credentials.map((c) => c.credential.id)).toEqual(['pin', 'password', 'okta_password', 'okta_unlock']);
+    expect(none.ok && none.config.warnings).toEqual([
+      {
+        variable: 'ADMIN_USER_IDS',
+        subject: 'okta_mfa',
+        notice: true,
+        message:
+          "/reset-okta-mfa is off: Okta is set up, but okta_mfa's policy is approval (its default), and there are no admins to approve and no approvals channel where admins see requests. " +
+          'To offer it, set ADMIN_USER_IDS, ADMIN_USERGROUP_ID or both, and APPROVALS_CHANNEL_ID; or give okta_mfa another policy in RESET_POLICY: okta_mfa=verify (with VERIFY_WITH=duo and its settings). ' +
+          'If you do not mean to offer it, there is nothing to do',
+      },
+    ]);
+    // Admins but no channel: only the channel is asked for.
+    const admins = loadConfig({ ...VALID, ...okta, ADMIN_USERGROUP_ID: 'S0ADMINS' });
+    expect(admins.ok && admins.config.warnings.map((w) => [w.variable, w.message])).toEqual([
+      ['APPROVALS_CHANNEL_ID', expect.stringMatching(/^\/reset-okta-mfa is off: .*, and there is no approvals channel where admins see requests\. To offer it, set APPROVALS_CHANNEL_ID; or /)],
+    ]);
+    // Both: on, and nothing to say; Okta not set up: nothing to say either.
+    const both = loadConfig({ ...VALID, ...okta, ADMIN_USER_IDS: 'UADA', APPROVALS_CHANNEL_ID: 'C0APPROVALS' });
+    expect(both.ok && [both.config.credentials.map((c) => c.credential.id).includes('okta_mfa'), both.config.warnings]).toEqual([true, []]);
+    expect(loadConfig(VALID)).toMatchObject({ ok: true, config: { warnings: [] } });
+    // Named in RESET_POLICY, it was asked for: the same gap is a problem, not a warning.
+    expect(problemsOf({ ...okta, RESET_POLICY: 'okta_mfa=approval' })).toContain('RESET_POLICY: okta_mfa=approval needs admins to approve: set ADMIN_USER_IDS, ADMIN_USERGROUP_ID or both');
   });
 
   it('verify with no verifier is a config error that says what to set', () => {
@@ -152,6 +180,22 @@ describe('a credential\'s declared policy', () => {
   it('its default applies when RESET_POLICY names it not, and is checked like a named one', () => {
     expect(check({})).toEqual(['VERIFY_WITH: strict=verify needs a verifier: set VERIFY_WITH to one of push, sms']);
     expect(check({ VERIFY_WITH: 'push' })).toEqual([]);
+  });
+
+  it('set up but its default (verify) unservable for want of a verifier: a warning naming its command, VERIFY_WITH with the verifiers it accepts, and the policies it allows instead', () => {
+    const values = { ADMIN_USER_IDS: [], CHIME_ACCOUNT_ID: VALID.CHIME_ACCOUNT_ID };
+    expect(credentialsOff(values, new Map(), registries)).toEqual([
+      {
+        variable: 'VERIFY_WITH',
+        subject: 'strict',
+        notice: true,
+        message:
+          `${strict.command} is off: ${strict.words.directory} is set up, but strict's policy is verify (its default), and there is no verifier to send the push. ` +
+          'To offer it, set VERIFY_WITH to push and its settings; or give strict another policy in RESET_POLICY: strict=approval (with admins and APPROVALS_CHANNEL_ID). If you do not mean to offer it, there is nothing to do',
+      },
+    ]);
+    expect(credentialsOff({ ...values, VERIFY_WITH: 'push' }, new Map(), registries)).toEqual([]);
+    expect(credentialsOff(values, new Map([['strict', 'approval']]), registries)).toEqual([]);
   });
 
   it('a policy it refuses is a config error naming the ones it allows', () => {
