@@ -12,6 +12,7 @@ import { slackErrorCode } from '../slack/slack-errors';
 import { SIGNATURE_ADVICE, SIGNATURE_WARNING } from '../slack/signature-watch';
 import { SlackWorkspaceMembers } from '../slack/workspace-members';
 import { namedTables, tableProblem, tokenWorkspaceProblem } from '../start-checks';
+import { sharesSettings } from '../verifiers/verifier';
 import { failureLabel } from '../views/failure-labels';
 import { failed, passed, unchecked, warned, type SetupCheck } from './setup-check';
 import { ADDRESS_CHECK, addressSettings, unresolvedHost, unresolvedHostLine } from './unresolved-host';
@@ -188,49 +189,58 @@ async function tableChecks({ config, dynamo }: DoctorDeps): Promise<SetupCheck[]
   );
 }
 
-/** Each enabled credential's check(), and the verifier's when VERIFY_WITH names one. */
+/**
+ * Each enabled credential's check(), and the verifier's when VERIFY_WITH names one. A verifier on a
+ * credential's own settings (sharesSettings: Okta Verify on Okta's org and token) depends on that
+ * credential's check: when it failed, the verifier is not checked, and its line says why.
+ */
 async function credentialChecks({ config, context }: DoctorDeps): Promise<SetupCheck[]> {
   // Credentials on one directory share its settings declaration, and so its check (Okta's password, unlock and MFA): checked once.
   const seen = new Set<object>();
   const once = config.credentials.filter(({ credential }) => !seen.has(credential.settings) && seen.add(credential.settings));
-  // A verifier that reads a checked credential's variables the same way, with the same check, would prove the same thing
-  // again (Okta Verify: Okta's org, token and role): one line says where it was proved.
-  const verifier = config.verify?.plugin;
-  const provedBy = verifier && once.find(({ credential: c }) => c.check === verifier.check && c.settings.variables === verifier.settings.variables && c.settings.read === verifier.settings.read);
-  const plugins: { name: string; variables: CredentialSettings<unknown>['variables']; check?: () => Promise<readonly SetupCheck[]> }[] = [
-    ...once.map(({ credential, settings }) => ({ name: credential.words.directory, variables: credential.settings.variables, check: credential.check && (() => credential.check!(settings, context)) })),
-    ...(config.verify
-      ? [
-          provedBy
-            ? { name: config.verify.plugin.words.app, variables: {}, check: async () => [passed('settings', `${Object.keys(verifier!.settings.variables).join(' and ')}, checked above for ${provedBy.credential.words.directory}`)] }
-            : {
-                name: config.verify.plugin.words.app,
-                variables: config.verify.plugin.settings.variables,
-                check: config.verify.plugin.check && (() => config.verify!.plugin.check!(config.verify!.settings, context)),
-              },
-        ]
-      : []),
-  ];
-  const all = await Promise.all(
-    plugins.map(async ({ name, check, variables }) => {
-      if (!check) return [passed(name, 'configured (this plug-in has no read-only check)')];
-      // A host DNS cannot find, said again naming the plug-in's setting that holds it, when it has one.
-      const typed = addressSettings(variables).join(' or ');
-      try {
-        return (await check()).map((c) => ({ ...(c.unresolved && typed ? unresolvedHostLine(c.unresolved, typed) : c), name: `${name}: ${c.name}` }));
-      } catch (err) {
-        const unresolved = unresolvedHost(err);
-        if (unresolved) return [{ ...unresolvedHostLine(unresolved, typed || 'its URL setting'), name: `${name}: ${ADDRESS_CHECK}` }];
-        const failure = asFailure(err);
-        const next =
-          failure.code === 'DIRECTORY_MISCONFIGURED'
-            ? `check ${name}'s settings and the permissions README's Configuration lists for it`
-            : `run the check again; if it fails again, check the network path to ${name}`;
-        return [failed(name, `the check failed (${failure.detail ?? failure.code}): ${next}`)];
-      }
-    }),
+  const credentials = Promise.all(
+    once.map(({ credential, settings }) => pluginLines(credential.words.directory, credential.settings.variables, credential.check && (() => credential.check!(settings, context)))),
   );
-  return all.flat();
+  const verify = config.verify;
+  if (!verify) return (await credentials).flat();
+  const { plugin } = verify;
+  const name = plugin.words.app;
+  const on = once.findIndex(({ credential }) => sharesSettings(plugin, credential));
+  const own = () => pluginLines(name, plugin.settings.variables, plugin.check && (() => plugin.check!(verify.settings, context)));
+  if (on === -1) {
+    const [lines, verifier] = await Promise.all([credentials, own()]);
+    return [...lines.flat(), ...verifier];
+  }
+  const lines = await credentials;
+  const { credential } = once[on]!;
+  const directory = credential.words.directory;
+  const variables = Object.keys(plugin.settings.variables).join(' and ');
+  const verifier = lines[on]!.some((c) => !c.ok)
+    ? [unchecked(name, `not checked, ${directory} failed above: it uses the same ${variables}, and is checked once ${directory} passes`)]
+    : // The very same check on the same settings would prove the same thing again: one line says where it was proved.
+      credential.check === plugin.check
+      ? [passed(`${name}: settings`, `${variables}, checked above for ${directory}`)]
+      : await own();
+  return [...lines.flat(), ...verifier];
+}
+
+/** A plug-in's check() as its lines, each named after it; one that throws is a failed line with what to do next. */
+async function pluginLines(name: string, variables: CredentialSettings<unknown>['variables'], check?: () => Promise<readonly SetupCheck[]>): Promise<SetupCheck[]> {
+  if (!check) return [passed(name, 'configured (this plug-in has no read-only check)')];
+  // A host DNS cannot find, said again naming the plug-in's setting that holds it, when it has one.
+  const typed = addressSettings(variables).join(' or ');
+  try {
+    return (await check()).map((c) => ({ ...(c.unresolved && typed ? unresolvedHostLine(c.unresolved, typed) : c), name: `${name}: ${c.name}` }));
+  } catch (err) {
+    const unresolved = unresolvedHost(err);
+    if (unresolved) return [{ ...unresolvedHostLine(unresolved, typed || 'its URL setting'), name: `${name}: ${ADDRESS_CHECK}` }];
+    const failure = asFailure(err);
+    const next =
+      failure.code === 'DIRECTORY_MISCONFIGURED'
+        ? `check ${name}'s settings and the permissions README's Configuration lists for it`
+        : `run the check again; if it fails again, check the network path to ${name}`;
+    return [failed(name, `the check failed (${failure.detail ?? failure.code}): ${next}`)];
+  }
 }
 
 /** "Why can't Bob reset?": the identity checks, then each credential's directory match, read-only. */

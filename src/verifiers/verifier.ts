@@ -3,7 +3,7 @@
  * provider (Okta Verify, Duo), in one folder under src/verifiers/ and one line in
  * src/verifiers/index.ts, the same shape as a credential's. VERIFY_WITH names the one in use.
  */
-import type { AdapterContext, CredentialSettings, StandInModule } from '../credentials/credential';
+import type { AdapterContext, Credential, CredentialSettings, StandInModule } from '../credentials/credential';
 import type { SetupCheck } from '../doctor/setup-check';
 import type { Verifier } from '../flows/verification';
 
@@ -43,4 +43,15 @@ export interface VerifierPlugin<S = unknown> {
    * credential's stand-in serves both: one set of variables, one stand-in.
    */
   readonly standIn: () => Promise<StandInModule>;
+}
+
+/**
+ * Whether a verifier works on a credential's own settings: it declares that credential's settings
+ * object, or reads the same variables with the same `read` (Okta Verify: Okta's org and token,
+ * src/credentials/okta-api.ts). Its setup check then depends on that credential's: a token Okta
+ * refuses fails Okta Verify too.
+ */
+export function sharesSettings(verifier: Pick<VerifierPlugin, 'settings'>, credential: Pick<Credential, 'settings'>): boolean {
+  const [v, c] = [verifier.settings, credential.settings];
+  return v === c || (v.variables === c.variables && v.read === c.read);
 }

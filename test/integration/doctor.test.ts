@@ -8,7 +8,7 @@ import { auditTable } from '../../src/audit/audit-table';
 import { loadConfig } from '../../src/config';
 import { CREDENTIALS } from '../../src/credentials';
 import type { OktaSimulator } from '../../src/credentials/okta-stand-in';
-import type { SetupCheck } from '../../src/doctor/setup-check';
+import { renderChecks, type SetupCheck } from '../../src/doctor/setup-check';
 import { LatchkeyFailure } from '../../src/flows/failure';
 import { createLogger } from '../../src/logger';
 import { ADMIN_GROUP, APPROVALS_CHANNEL, Harness } from '../support/harness';
@@ -250,6 +250,36 @@ describe('npm run doctor', () => {
       expect.stringMatching(/^Okta: admin role: /),
       'Okta Verify: settings: OKTA_ORG_URL and OKTA_API_TOKEN, checked above for Okta',
     ]);
+  });
+
+  describe("a verifier on a credential's own settings (Okta Verify on Okta's org and token) is not checked when that credential's check failed: a – line saying so, neither ✓ nor the failure again", () => {
+    const oktaLines = (out: string) => out.split('\n').filter((l) => /^[✓✗⚠–] Okta/.test(l));
+    const notChecked = '– Okta Verify: not checked, Okta failed above: it uses the same OKTA_ORG_URL and OKTA_API_TOKEN, and is checked once Okta passes';
+
+    it.each([
+      ['a bad token', { OKTA_API_TOKEN: 'not-the-okta-token-0123456789' }, /^✗ Okta: API token: okta:GetCurrentUser 401: E0000011/],
+      ['an org that does not answer', { OKTA_ORG_URL: 'http://127.0.0.1:9' }, /^✗ Okta: API token: okta:GetCurrentUser: Error ECONNREFUSED: check OKTA_ORG_URL/],
+      ['a mistyped org', { OKTA_ORG_URL: 'https://acme.okta-typo.invalid' }, /^✗ Okta: network address: DNS (has no address|did not answer) for acme\.okta-typo\.invalid/],
+    ])('%s', async (_what, env, failure) => {
+      const { status, out } = await cli([], { VERIFY_WITH: 'okta', ...env });
+      expect(status).toBe(1);
+      expect(oktaLines(out)).toEqual([expect.stringMatching(failure), notChecked]);
+      expect(out).toMatch(/^1 of \d+ checks failed\. 2 could not be checked from here \(–\): read them\.$/m);
+    }, 30_000);
+
+    it("one of Okta's lines failing is enough: its admin role", async () => {
+      const roles = okta().tokenOwnerRoles.splice(0, Infinity, 'READ_ONLY_ADMIN');
+      try {
+        const checks = await doctor({ VERIFY_WITH: 'okta' });
+        expect(renderChecks(checks.filter((c) => c.name.startsWith('Okta'))).split('\n')).toEqual([
+          expect.stringMatching(/^✓ Okta: API token: /),
+          expect.stringMatching(/^✗ Okta: admin role: .*holds READ_ONLY_ADMIN/),
+          notChecked,
+        ]);
+      } finally {
+        okta().tokenOwnerRoles.splice(0, Infinity, ...roles);
+      }
+    });
   });
 
   it('Google acting as someone with no delegated admin rights is named on its own line, with what to do, and no key is printed', async () => {
