@@ -249,12 +249,16 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
    * The claim is in flight until the rewrite is shown: messageRewriteFor (the state), messageRewriteAt
    * (when, epoch ms) and its token. messageShownFor is written only once Slack took the rewrite, so a
    * claim whose process died is never taken for a message that shows its state: past
-   * MESSAGE_REWRITE_CLAIM_MS, another process's claim takes it over.
+   * MESSAGE_REWRITE_CLAIM_MS, another process's claim takes it over. The claim is also on the request
+   * being as read (its status, takenAt and decidedAt: every move from a change under way changes one
+   * of them), so one made from a read older than a later move fails.
    */
-  async claimMessageRewrite(id: string, state: string): Promise<MessageRewriteClaim> {
+  async claimMessageRewrite(read: PendingRequest, state: string): Promise<MessageRewriteClaim> {
+    const { id } = read;
     // Its own attribute, beside the moves' token: a claim never passes for a move's write, nor a move for a claim.
     const token = new WriteToken('messageRewriteBy');
     const now = this.clock.now().getTime();
+    const asRead = unmovedSince(read);
     const claimed = await this.guard(async () => {
       try {
         await this.client.send(
@@ -263,10 +267,10 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
             Key: marshall(requestKey(id)),
             UpdateExpression: `SET messageRewriteFor = :state, messageRewriteAt = :now, ${token.set}`,
             ConditionExpression:
-              'attribute_exists(pk) AND (attribute_not_exists(messageShownFor) OR messageShownFor <> :state) AND ' +
+              `attribute_exists(pk) AND ${asRead.condition} AND (attribute_not_exists(messageShownFor) OR messageShownFor <> :state) AND ` +
               `(${token.orOurs('attribute_not_exists(messageRewriteFor) OR messageRewriteFor <> :state OR messageRewriteAt < :lapsedBefore')})`,
-            ExpressionAttributeNames: token.names,
-            ExpressionAttributeValues: marshall({ ':state': state, ':now': now, ':lapsedBefore': now - MESSAGE_REWRITE_CLAIM_MS, ...token.values }),
+            ExpressionAttributeNames: { ...token.names, ...asRead.names },
+            ExpressionAttributeValues: marshall({ ':state': state, ':now': now, ':lapsedBefore': now - MESSAGE_REWRITE_CLAIM_MS, ...asRead.values, ...token.values }),
           }),
         );
         return true;
@@ -444,6 +448,29 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
       throw new LatchkeyFailure('STORE_UNAVAILABLE', `dynamodb ${describeError(err)}`, { cause: err });
     }
   }
+}
+
+/**
+ * A condition that the request still is as `read`: the same stored status (the word as read, for
+ * one this version does not know), takenAt and decidedAt, each absent if it was.
+ */
+function unmovedSince(read: PendingRequest): { condition: string; names: Record<string, string>; values: Record<string, string> } {
+  const names: Record<string, string> = { '#readStatus': 'status' };
+  const values: Record<string, string> = { ':readStatus': read.recordedStatus ?? read.status };
+  const parts = ['#readStatus = :readStatus'];
+  for (const [field, at] of [
+    ['takenAt', read.takenAt],
+    ['decidedAt', read.decidedAt],
+  ] as const) {
+    names[`#read_${field}`] = field;
+    if (at === undefined) {
+      parts.push(`attribute_not_exists(#read_${field})`);
+    } else {
+      values[`:read_${field}`] = at;
+      parts.push(`#read_${field} = :read_${field}`);
+    }
+  }
+  return { condition: `(${parts.join(' AND ')})`, names, values };
 }
 
 function listOf(status: ReadStatus, requesterUserId: string): string {

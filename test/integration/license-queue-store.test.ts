@@ -421,4 +421,42 @@ describe('license requests by list', () => {
       expect(third.refreshed).toEqual([]);
     }
   });
+
+  it("a rewrite claimed from a read made before a later move (an admin's decision, a finish settled late) is refused, and the message stays the newer one; in DynamoDB and in the flows' in-memory store alike", async () => {
+    await ensureTable(client, approvalsTable('approvals-10'));
+    const at = { now: () => new Date('2026-12-01T09:20:00Z') };
+    const ada = { userId: 'UADA', teamId: 'T0TEAM' };
+    for (const store of [new DynamoDbPendingRequests(client, 'approvals-10', at), new MemoryPendingRequests(at)]) {
+      for (const id of ['denied-late', 'finished-late']) {
+        await store.create({ ...request(id, `U${id.toUpperCase()}`, '2026-12-01T08:00:00.000Z'), kind: 'reset', detail: { credential: 'pin' } }, 'reset:pin');
+        await store.transition(id, ['PENDING'], 'APPROVED', { decidedBy: 'UADA', decidedAt: '2026-12-01T08:30:00.000Z', expiresAt: '2026-12-01T09:10:00.000Z' });
+        await store.transition(id, ['APPROVED'], 'FINISHING', { takenAt: '2026-12-01T09:05:00.000Z', underway: true });
+      }
+      // One Slack, two processes: the slow one read both as not finished, before anything moved them.
+      const slack = new MemoryAnnouncer();
+      const slow = approvalsOver(store, RESET_KIND, at, new MemoryLogger(), slack);
+      const read = (await slow.unfinished()).requests;
+      expect(read.map((r) => [r.id, r.status]).sort()).toEqual([
+        ['denied-late', 'FINISHING'],
+        ['finished-late', 'FINISHING'],
+      ]);
+      // The other process moves them on, and its messages show it: one denied, one whose finish settled late.
+      const other = approvalsOver(store, RESET_KIND, at, new MemoryLogger(), slack);
+      expect(await other.decide(ada, 'denied-late', { decision: 'deny' })).toMatchObject({ ok: true, request: { status: 'DENIED' } });
+      expect(await other.finished(read.find((r) => r.id === 'finished-late')!)).toMatchObject({ status: 'APPLIED' });
+      const shown = () => ['denied-late', 'finished-late'].map((id) => [id, slack.refreshed.filter((r) => r.id === id).at(-1)?.status, slack.decidable.get(id)]);
+      expect(shown()).toEqual([
+        ['denied-late', 'DENIED', false],
+        ['finished-late', 'APPLIED', false],
+      ]);
+      // The slow process rewrites late, from what it read: refused, and Slack shows the newer messages still.
+      const before = slack.refreshed.length;
+      await slow.showUnknown(read);
+      expect(shown()).toEqual([
+        ['denied-late', 'DENIED', false],
+        ['finished-late', 'APPLIED', false],
+      ]);
+      expect(slack.refreshed.slice(before)).toEqual([]);
+    }
+  });
 });

@@ -1021,6 +1021,34 @@ describe("the approval policy: a change that did not finish, in the admins' Home
     await finished;
     await h.slack.waitForCall('chat.update', (c) => c.args.ts === reset.request.message.ts && JSON.stringify(c.args).includes('applied'), 15_000);
   }, 60_000);
+
+  it("an admin's Home open that read it as not finished, and rewrites its channel message late, after another admin closed it: the message stays closed, never 'the outcome is unknown' again", async () => {
+    const reset = await approved(h, 'UCARL');
+    h.chime.clear();
+    release = h.chime.hold();
+    const finished = h.click('UCARL', 'approval_finish', reset.finish.value, reset.finish.message);
+    await until('the reset is being finished', () => h.chime.calls.length > 0);
+    h.clock.offsetMs = 11 * 60_000;
+    const ofIt = (c: SlackCall) => c.method === 'chat.update' && c.args.ts === reset.request.message.ts;
+    // UADA's Home reads it as not finished; Slack is slow to take the tab, and the message's rewrite follows it.
+    const publishing = h.slack.hold('views.publish', (args) => args.user_id === 'UADA');
+    const opening = h.openHome('UADA');
+    await until("UADA's tab is read", () => h.slack.held.some((c) => c.method === 'views.publish' && c.args.user_id === 'UADA'));
+    // Meanwhile UMAX closes it from the channel message, and the message says so.
+    const review = await reviews(h, 'UMAX', reset.request);
+    await h.submit('UMAX', review.view, { values: decide('deny', 'Checked with Carl') });
+    const closed = await h.slack.waitForCall('chat.update', (c) => ofIt(c) && JSON.stringify(c.args).includes('Closed by <@UMAX>'));
+    publishing();
+    expect(unfinishedSection((await opening).home).reviews).toEqual([reset.request.approvalId]);
+    // UADA's late rewrite, from what their tab read, is refused: nothing after the closing message puts Review back.
+    const after = () => h.slack.calls.slice(h.slack.calls.indexOf(closed) + 1).filter(ofIt);
+    await until("UADA's rewrite is made or refused", () => after().length > 0 || h.logs.some((l) => l.includes('approvals message rewrite not claimed') && l.includes(reset.request.approvalId)));
+    expect(after().filter((c) => JSON.stringify(c.args).includes('the outcome is unknown'))).toEqual([]);
+    expect(after().filter((c) => JSON.stringify(c.args.blocks).includes('"action_id":"license_review"'))).toEqual([]);
+
+    release();
+    await finished;
+  }, 60_000);
 });
 
 /**

@@ -493,7 +493,7 @@ export class Harness {
   async claimMessageRewriteAndDie(requestId: string): Promise<void> {
     const store = new DynamoDbPendingRequests(this.readerClient, this.config.approvalsTableName, this.clock);
     const request = await store.get(requestId);
-    if (!request || !(await store.claimMessageRewrite(requestId, messageState(request))).claimed) throw new Error(`no rewrite of ${requestId} to claim`);
+    if (!request || !(await store.claimMessageRewrite(request, messageState(request))).claimed) throw new Error(`no rewrite of ${requestId} to claim`);
   }
 
   /** Removes fields from a stored request, as a request written by an older version lacks them. */

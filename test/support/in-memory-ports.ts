@@ -175,12 +175,15 @@ export class MemoryPendingRequests implements PendingRequestStore {
   /** Claims in flight, by request: the state, when, and whose (a claim's own object). */
   private readonly rewrites = new Map<string, { state: string; at: number; by: object }>();
 
-  async claimMessageRewrite(id: string, state: string): Promise<MessageRewriteClaim> {
+  async claimMessageRewrite(read: PendingRequest, state: string): Promise<MessageRewriteClaim> {
+    const { id } = read;
     const current = this.requests.get(id);
     const now = this.clock.now().getTime();
     const held = this.rewrites.get(id);
     const free = !held || held.state !== state || held.at < now - MESSAGE_REWRITE_CLAIM_MS;
-    if (!current || current.messageShownFor === state || !free) return { claimed: false, shown: async () => {}, release: async () => {} };
+    // Moved since it was read: its status, or the time of a take or a decision, is another.
+    const moved = !current || current.status !== read.status || current.takenAt !== read.takenAt || current.decidedAt !== read.decidedAt;
+    if (moved || current.messageShownFor === state || !free) return { claimed: false, shown: async () => {}, release: async () => {} };
     const by = {};
     this.rewrites.set(id, { state, at: now, by });
     const ours = () => this.rewrites.get(id)?.by === by;

@@ -512,8 +512,9 @@ export class Approvals {
   /**
    * After the person's own requests are shown (so their Home tab never waits for Slack): the admins'
    * message of each whose change's outcome is unknown is rewritten to show it so, with Review, once
-   * for each state it is in, whichever process and admin reads it first (claimed on the request,
-   * claimMessageRewrite, and recorded as shown once Slack took it; a failed rewrite is given back,
+   * for each state it is in, whichever process and admin reads it first (claimed on the request as
+   * read, claimMessageRewrite, so a read older than the request's latest move rewrites nothing over
+   * what that move showed; recorded as shown once Slack took it; a failed rewrite is given back,
    * and the claim of a process that died before its rewrite lapses, to be taken on a later read),
    * and a few at a time: an admin's open can find up to QUEUE_READ_MAX of them.
    */
@@ -528,7 +529,7 @@ export class Approvals {
       this.shownUnknown.add(key);
       let claim: MessageRewriteClaim;
       try {
-        claim = await this.deps.store.claimMessageRewrite(r.id, state);
+        claim = await this.deps.store.claimMessageRewrite(r, state);
       } catch (err) {
         this.shownUnknown.delete(key);
         this.warn(err, r, 'approvals message rewrite not recorded');
@@ -536,8 +537,10 @@ export class Approvals {
       }
       if (!claim.claimed) {
         // Shown since it was read, or another process's rewrite is under way: a later read looks again,
-        // and takes it over if that process died before its rewrite.
+        // and takes it over if that process died before its rewrite. Or moved since it was read (decided,
+        // settled, taken again): the message its move showed stands, never this older state.
         this.shownUnknown.delete(key);
+        this.deps.logger.debug({ approvalRequestId: r.id, kind: r.kind }, 'approvals message rewrite not claimed');
         return;
       }
       try {

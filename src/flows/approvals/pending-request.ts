@@ -183,11 +183,14 @@ export interface PendingRequestStore {
   transition(id: string, from: readonly PendingStatus[], to: PendingStatus, changes?: PendingChanges, condition?: TransitionCondition): Promise<PendingRequest | undefined>;
   attachMessage(id: string, message: { channel: string; ts: string }): Promise<void>;
   /**
-   * Claims the rewrite of the request's admins' message for `state`: claimed for the one caller
-   * that takes it first; not claimed when the message shows that state already, when another
-   * caller's claim on it is younger than MESSAGE_REWRITE_CLAIM_MS, or when the request is gone.
+   * Claims the rewrite of the admins' message of `read` (the request as the caller read it) for
+   * `state`: claimed for the one caller that takes it first; not claimed when the message shows
+   * that state already, when another caller's claim on it is younger than MESSAGE_REWRITE_CLAIM_MS,
+   * when the request is gone, or when it has moved since that read (its status, takenAt or
+   * decidedAt is no longer the one read): a late rewrite from a stale read never puts an older
+   * state back over the message its move showed.
    */
-  claimMessageRewrite(id: string, state: string): Promise<MessageRewriteClaim>;
+  claimMessageRewrite(read: PendingRequest, state: string): Promise<MessageRewriteClaim>;
   /** One page of the requests waiting for a decision, oldest first, past their time or not (the caller knows the time). */
   pending(pageSize: number, after?: string): Promise<PendingPage>;
   /** The person's requests that have left the queue, newest first, but for those whose change is under way or waits for a retry. */
