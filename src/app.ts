@@ -90,8 +90,10 @@ export interface Latchkey {
    * Resolves once the app listens; the port is the one actually bound (config port 0 picks one).
    * `host`: the address to listen on, every interface when absent (a container's load balancer
    * must reach it); the sandbox gives its own, 127.0.0.1 unless told otherwise.
+   * `configWarningsSaid`: the caller said the configuration's warnings already (main.ts, in words
+   * at a terminal), so they are not logged again.
    */
-  start(options?: { host?: string }): Promise<{ port: number; address?: string }>;
+  start(options?: { host?: string; configWarningsSaid?: boolean }): Promise<{ port: number; address?: string }>;
   /** Stops taking requests, lets acknowledged work finish (bounded), then releases clients. */
   stop(): Promise<void>;
 }
@@ -153,7 +155,7 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
   return {
     app,
     async start(options = {}) {
-      warnAboutConfig(config, logger);
+      if (!options.configWarningsSaid) warnAboutConfig(config, logger);
       // Both checks run to their end, so a start says every problem at once (a Slack it cannot reach
       // beside a table missing), and the admin fixes them in one go.
       await allStartChecks([

@@ -1,7 +1,7 @@
 // First: what it defers must not have been loaded by anything before it.
 import './deferred-modules';
 import { createLatchkey } from './app';
-import { describeProblems, loadConfig } from './config';
+import { describeProblems, describeWarnings, loadConfig } from './config';
 import { loadDotEnv } from './env-file';
 import { describeError } from './flows/failure';
 import { createLogger } from './logger';
@@ -23,8 +23,14 @@ async function main(): Promise<void> {
     logger.error({ err: describeError(reason), alert: true }, 'unhandled promise rejection; the process goes on');
   });
   const latchkey = createLatchkey(loaded.config, { logger });
+  // What the configuration accepts but an admin should hear (a credential set up but off, a
+  // misspelled setting): at a terminal, in words on stderr, as its problems are, and not again as
+  // JSON lines; elsewhere (a journal, a log shipper), a warn line each.
+  const atTerminal = process.stdout.isTTY === true;
+  const { warnings } = loaded.config;
+  if (atTerminal && warnings.length > 0) process.stderr.write(`${describeWarnings(warnings, 'Latchkey starts, but note (`npm run doctor` says these too):')}\n`);
   try {
-    await latchkey.start();
+    await latchkey.start({ configWarningsSaid: atTerminal });
   } catch (err) {
     // Most often a bad token (auth.test) or an unreachable table: said without a stack trace, in
     // words on stderr, as the configuration check says its problems. The JSON line is for what reads

@@ -320,6 +320,26 @@ describe('a start that cannot go on', () => {
     }
   });
 
+  /** Okta set up, but no admins and no approvals channel: /reset-okta-mfa (approval by default) is off. */
+  const NO_ADMINS = { ADMIN_USER_IDS: undefined, ADMIN_USERGROUP_ID: undefined, APPROVALS_CHANNEL_ID: undefined };
+  const MFA_OFF = /\/reset-okta-mfa is off: Okta is set up, but okta_mfa's policy is approval \(its default\), and there are no admins to approve and no approvals channel where admins see requests\. To offer it, set ADMIN_USER_IDS, ADMIN_USERGROUP_ID or both, and APPROVALS_CHANNEL_ID; /;
+
+  it('a credential set up but off (no admins for /reset-okta-mfa) is a warn line naming it at start, which goes on; stderr, not a terminal here, says nothing', async () => {
+    const { lines, stderr } = await run(NO_ADMINS, 20_000, true);
+    expect(lines.filter((l) => l.level === 'warn' && l.subject === 'okta_mfa')).toEqual([expect.objectContaining({ variable: 'ADMIN_USER_IDS', msg: expect.stringMatching(MFA_OFF) })]);
+    expect(lines.some((l) => l.msg === 'Latchkey is ready')).toBe(true);
+    expect(stderr).toBe('');
+  });
+
+  withTerminal('at a terminal, a credential set up but off is said once, in words on its own line, and not again as a JSON line; the start goes on', async () => {
+    const { lines, output } = await run(NO_ADMINS, 20_000, true, { atTerminal: true });
+    const text = output.replace(/\r\n/g, '\n');
+    expect(text).toMatch(new RegExp(`^Latchkey starts, but note \\(\`npm run doctor\` says these too\\):\n  - ${MFA_OFF.source}`, 'm'));
+    expect(text.match(/\/reset-okta-mfa is off/g)).toHaveLength(1);
+    expect(lines.filter((l) => l.level === 'warn' && l.subject === 'okta_mfa')).toEqual([]);
+    expect(lines.some((l) => l.msg === 'Latchkey is ready')).toBe(true);
+  });
+
   it('with everything in place it starts, as before', async () => {
     const { lines } = await run({}, 20_000, true);
     expect(lines.some((l) => l.msg === 'Latchkey is ready')).toBe(true);
