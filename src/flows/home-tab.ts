@@ -140,6 +140,8 @@ export interface HomeData {
   readonly requests?: Part<readonly OwnRequest[]>;
   /** With approvals on: the person's own failed changes past their request's time, still listed as failed, shown or not (OwnRequests.lapsed), which afterOpen closes. */
   readonly ownLapsed?: readonly PendingRequest[];
+  /** With approvals on: the person's own requests read waiting past their time, shown or not (OwnRequests.expiring), which afterOpen expires. */
+  readonly ownExpiring?: readonly PendingRequest[];
   /** For admins only, decided when the tab is opened. */
   readonly admin?: AdminParts;
   readonly now: Date;
@@ -227,6 +229,7 @@ export class HomeTab {
       activity,
       ...(requests && { requests }),
       ...(own?.ok && own.value.lapsed.length > 0 && { ownLapsed: own.value.lapsed }),
+      ...(own?.ok && own.value.expiring.length > 0 && { ownExpiring: own.value.expiring }),
       ...(admin && { admin }),
       now,
     };
@@ -239,8 +242,8 @@ export class HomeTab {
    * being made once any admin has opened the tab. And each failed change read past its request's
    * time (the person's own, and for an admin the failed list's) is closed: its message loses
    * Review and its requester is told to ask again. And each request read waiting past its time
-   * (the person's own, and for an admin the queue's) is expired: its message shows it, and its
-   * requester is told. Failures are logged, never thrown.
+   * (the person's own, shown or not, and for an admin the queue's) is expired: its message shows
+   * it, and its requester is told. Failures are logged, never thrown.
    */
   async afterOpen(data: HomeData): Promise<void> {
     const { requests, logger } = this.deps;
@@ -248,7 +251,7 @@ export class HomeTab {
     const own = data.requests?.ok ? data.requests.value : [];
     const unfinished = data.admin?.unfinished?.ok ? data.admin.unfinished.value.requests : [];
     const lapsed = data.admin?.awaitingRetry?.ok ? (data.admin.awaitingRetry.value.lapsed ?? []) : [];
-    const expiring = [...own.flatMap((r) => (r.expiring ? [r.expiring] : [])), ...(data.admin?.pending?.ok ? data.admin.pending.value.expiring : [])];
+    const expiring = [...(data.ownExpiring ?? []), ...(data.admin?.pending?.ok ? data.admin.pending.value.expiring : [])];
     const after = (name: string, work: Promise<void>) =>
       work.catch((err: unknown) => logger.warn({ slackUserId: data.requester.userId, part: name, err: describeError(err) }, 'home tab follow-up failed'));
     await Promise.all([

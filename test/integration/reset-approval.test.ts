@@ -33,6 +33,20 @@ async function reviews(h: Harness, adminId: string, request: { approvalId: strin
   return h.opening((trigger) => h.click(adminId, 'license_review', request.approvalId, request.message, trigger));
 }
 
+/** The person asks for a license change; returns the request's ID and its channel message. */
+async function asksLicense(h: Harness, userId: string) {
+  const { view } = await h.open('/request-license', userId);
+  await h.submit(userId, view, {
+    values: {
+      license: { license: { type: 'radio_buttons', selected_option: { value: 'Pro' } } },
+      reason: { reason: { type: 'plain_text_input', value: 'I run the customer webinars' } },
+    },
+  });
+  const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes(`<@${userId}>`) && JSON.stringify(c.args).includes('Pro'));
+  const review = (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0];
+  return { approvalId: review.value as string, message: { channel: post.result!.channel as string, ts: post.result!.ts as string } };
+}
+
 /** The DM with the finish button, once it came. */
 async function finishButton(h: Harness, userId: string): Promise<{ call: SlackCall; value: string; message: { channel: string; ts: string } }> {
   const call = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === `D${userId}` && JSON.stringify(c.args.blocks ?? []).includes('approval_finish'));
@@ -266,6 +280,41 @@ describe('the approval policy: expiry noticed while the change is made', () => {
     const after = await h.openHome('UCARL');
     expect(JSON.stringify(after.home)).not.toContain('Expired');
   });
+});
+
+describe("the approval policy: an approval never finished, older than its requester's newest requests", () => {
+  const h = useHarness({ env: POLICY });
+  afterEach(() => (h.clock.offsetMs = 0));
+
+  it("expires when its requester opens their own Home tab, though it is not among the newest shown: its message says so, and they are told, once", async () => {
+    const { request } = await approved(h, 'UBOB');
+    // Bob never finishes it; past its 30 minutes, he asks for a license five times: four denied, one waiting.
+    h.clock.offsetMs = 31 * 60_000;
+    for (let i = 0; i < 4; i++) {
+      h.slack.clear();
+      const review = await reviews(h, 'UADA', await asksLicense(h, 'UBOB'));
+      await h.submit('UADA', review.view, { values: decide('deny', 'Not now') });
+      expect(JSON.stringify(await h.viewUpdate(review.viewId, 2))).toContain('Denied');
+    }
+    h.slack.clear();
+    await asksLicense(h, 'UBOB');
+    h.slack.clear();
+    // His tab shows those five, newest first; not the approval.
+    const home = JSON.stringify((await h.openHome('UBOB')).home);
+    const own = home.slice(home.indexOf('Your requests'));
+    expect(own).toContain(':hourglass: Waiting for an admin');
+    expect(own.match(/:no_entry: Denied by/g)).toHaveLength(4);
+    expect(own).not.toContain('Approved by');
+    // The approval expires all the same: the admins' message says so, and Bob is told.
+    const expired = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts);
+    expect(JSON.stringify(expired.args.blocks)).toContain(':zzz: Expired at');
+    const told = (c: SlackCall) => c.method === 'chat.postMessage' && c.args.channel === 'DUBOB' && JSON.stringify(c.args).includes('expired before you finished it');
+    expect((await h.slack.waitForCall('chat.postMessage', told)).args.text).toBe('Your approved reset of your Amazon Chime personal meeting PIN expired before you finished it. Nothing was changed.');
+    // Once: his next open finds it expired.
+    expect(JSON.stringify((await h.openHome('UBOB')).home)).not.toContain('Approved by');
+    expect(h.slack.calls.filter(told)).toHaveLength(1);
+    expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
+  }, 60_000);
 });
 
 describe('the approval policy: a finish whose change fails', () => {
@@ -868,20 +917,6 @@ describe("the approval policy: a change that did not finish, in the admins' Home
     h.clock.offsetMs = 0;
   });
 
-  /** The person asks for a license change; returns the request's ID and its channel message. */
-  async function asksLicense(userId: string) {
-    const { view } = await h.open('/request-license', userId);
-    await h.submit(userId, view, {
-      values: {
-        license: { license: { type: 'radio_buttons', selected_option: { value: 'Pro' } } },
-        reason: { reason: { type: 'plain_text_input', value: 'I run the customer webinars' } },
-      },
-    });
-    const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes(`<@${userId}>`) && JSON.stringify(c.args).includes('Pro'));
-    const review = (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0];
-    return { approvalId: review.value as string, message: { channel: post.result!.channel as string, ts: post.result!.ts as string } };
-  }
-
   async function until(what: string, done: () => boolean): Promise<void> {
     const started = Date.now();
     while (!done()) {
@@ -903,7 +938,7 @@ describe("the approval policy: a change that did not finish, in the admins' Home
   it('an approved reset whose finish, and a license change whose apply, did not finish in 10 minutes are in every admin\'s queue with their line, reference and Review, and their channel messages say so once an admin opens the tab; never before, never for anyone else, and gone once settled', async () => {
     const reset = await approved(h, 'UANN');
     const reference = (reset.request.shown.blocks as any[]).map((b) => b.elements?.[0]?.text ?? '').join('').match(/`([^`]+)`/)![1];
-    const license = await asksLicense('UBOB');
+    const license = await asksLicense(h, 'UBOB');
     const review = await reviews(h, 'UADA', license);
     h.chime.clear();
     // Chime's answers are held, so both changes are under way as a process that died midway left them:
@@ -952,7 +987,7 @@ describe("the approval policy: a change that did not finish, in the admins' Home
 
   it("an approved change's closed review says it comes back to the admins if it does not finish, never that it cannot be decided again", async () => {
     const reset = await approved(h, 'UCARL');
-    const license = await asksLicense('UBOB');
+    const license = await asksLicense(h, 'UBOB');
     const review = await reviews(h, 'UADA', license);
     const closed = async (request: { approvalId: string; message: { channel: string; ts: string } }) => {
       const opened = await reviews(h, 'UMAX', request);

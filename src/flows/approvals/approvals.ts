@@ -57,22 +57,21 @@ export interface AwaitingRetry extends Listed {
   readonly lapsed?: readonly PendingRequest[];
 }
 
-/**
- * A person's own request as their Home tab shows it: with whether an admin can decide it now, as
- * Approvals rules. `expiring`: waiting past its time as read (a PENDING or handed-over APPROVED
- * request, as it was read): shown EXPIRED, and expired after the tab is shown (expireDue).
- */
-export type OwnRequest = PendingRequest & { readonly decidable: boolean; readonly expiring?: PendingRequest };
+/** A person's own request as their Home tab shows it: with whether an admin can decide it now, as Approvals rules. */
+export type OwnRequest = PendingRequest & { readonly decidable: boolean };
 
 /**
- * A person's own requests as their Home tab shows them (`requests`, up to the limit asked), and
- * `lapsed`: every failed change of theirs still on the failed list past its request's time, shown
- * or not (an older one is never among the newest shown), which closeLapsedRetries closes after the
- * tab is shown; one already taken off is not there, so showing it writes nothing.
+ * A person's own requests as their Home tab shows them (`requests`, up to the limit asked), and,
+ * shown or not (an older one is never among the newest shown): `lapsed`, every failed change of
+ * theirs still on the failed list past its request's time, which closeLapsedRetries closes after
+ * the tab is shown, one already taken off not there, so showing it writes nothing; and `expiring`,
+ * every one read waiting past its time (a PENDING or handed-over APPROVED request, as it was
+ * read; shown EXPIRED when shown), which expireDue expires after the tab is shown.
  */
 export interface OwnRequests {
   readonly requests: readonly OwnRequest[];
   readonly lapsed: readonly PendingRequest[];
+  readonly expiring: readonly PendingRequest[];
 }
 
 /**
@@ -491,16 +490,18 @@ export class Approvals {
     ]);
     const byId = new Map<string, PendingRequest>();
     for (const r of [...decided, ...underway, ...failed, ...held]) byId.set(r.id, r);
-    const requests = [...byId.values()]
+    const read = [...byId.values()];
+    const requests = [...read]
       .sort((a, b) => compareText(b.createdAt, a.createdAt))
       .slice(0, limit)
       .map((r): OwnRequest => {
         // Its expiry is a conditional write expireDue makes after: a decision is refused all the same, by decide's own read.
-        if (this.isDue(r)) return { ...r, status: 'EXPIRED', decidable: false, expiring: r };
+        if (this.isDue(r)) return { ...r, status: 'EXPIRED', decidable: false };
         return { ...r, decidable: this.decidable(r) };
       });
-    // From every failed change still listed as failed, before the slice: an older one is closed too.
-    return { requests, lapsed: failed.filter((r) => this.retryLapsed(r)) };
+    // From every one read, before the slice: an older failed change is closed too, and an older
+    // request still holding its requester's open place past its time (one never finished) expired.
+    return { requests, lapsed: failed.filter((r) => this.retryLapsed(r)), expiring: read.filter((r) => this.isDue(r)) };
   }
 
   /** These requests as they stand now (those still stored), for the audit search's lines: where each ended. */
