@@ -40,6 +40,7 @@ import { DynamoDbClosedWaits } from './limits/dynamodb-closed-waits';
 import { DynamoDbRateLimiter } from './limits/dynamodb-rate-limiter';
 import { rateLimitTable } from './limits/rate-table';
 import { DynamoDbWorkClaims } from './lambda/dynamodb-work-claims';
+import { LAMBDA_SLACK_CALL_MS } from './lambda/function-time';
 import { HandOffReceiver } from './lambda/hand-off-receiver';
 import type { AppLogger } from './logger';
 import { HTTPReceiver, loadSocketModeReceiver } from './slack/bolt';
@@ -354,18 +355,6 @@ function slackWebApi(config: Config, logger: AppLogger, fetch: HttpFetch, retrie
 const SLACK_TIMEOUT_MS = 5_000;
 
 /**
- * Each Slack call's bound on Lambda, its tries and waits together. The function has 30 s (the
- * stack's FUNCTION_TIMEOUT_S), and a click's work order makes its Slack calls after the change
- * (the modal, then the receipt's conversations.open and chat.postMessage; more for an approval):
- * at SLACK_TIMEOUT_MS an attempt and SLACK_API_RETRIES' default 2, one Slack never answers took
- * about 16.5 s, so two ran past the function's end. Slack answers within a second when well; at 4 s
- * a call, a fast failure (a 5xx, a dropped connection, a short Retry-After) is still tried again,
- * and a click's three Slack calls end within 12 s whatever Slack does. The server keeps the
- * tries' own bound, having no 30 s end.
- */
-const LAMBDA_SLACK_CALL_MS = 4_000;
-
-/**
  * Bolt's own options, and those of its WebClient, whose only call is auth.test: at start on the
  * server (where slackAtStart tries again itself, so the client does not: `atStart`), at the first
  * request on Lambda when the bot's IDs are not configured.
@@ -424,7 +413,12 @@ function registerFeatures(
   const credentials = new Map<string, Resettable>(
     config.credentials.map(({ credential, settings }) => [
       credential.id,
-      { id: credential.id, audit: credential.audit, directory: timed(onFirstUse<Directory>(() => credential.load(settings, context)), metrics, credential.id) },
+      {
+        id: credential.id,
+        audit: credential.audit,
+        directory: timed(onFirstUse<Directory>(() => credential.load(settings, context)), metrics, credential.id),
+        changeTime: credential.changeTime(context.awsChanges),
+      },
     ]),
   );
   const licenses = config.licenses;
@@ -474,9 +468,9 @@ function registerFeatures(
     limiter,
     metrics,
     limits: { perUserPerHour: config.limits.resetsPerUserPerHour, globalPerMinute: config.limits.resetsPerMinuteGlobal },
-    // Only a Lambda work order has an end (call-deadline.ts): a change is sent only while its own
-    // bound (a connection, then the answer) and one Slack call to show its result still fit before it.
-    workTime: { leftMs: slackTimeLeftMs, changeMs: aws.requestHandler.connectionTimeout + aws.requestHandler.requestTimeout, showMs: LAMBDA_SLACK_CALL_MS },
+    // Only a Lambda work order has an end (call-deadline.ts): a change is sent only while its
+    // credential's own time (Resettable.changeTime) and one Slack call to show its result still fit before it.
+    workTime: { leftMs: slackTimeLeftMs, showMs: LAMBDA_SLACK_CALL_MS },
   });
   // Every credential's command is answered, so one this deployment does not serve says so.
   for (const credential of CREDENTIALS) {

@@ -11,7 +11,7 @@ import { mayHaveActedOn, mayHaveArrived } from './http/network-errors';
 export const AWS_REQUEST_TIMEOUT_MS = 5_000;
 
 /**
- * DynamoDB's bound per attempt on Lambda. The function has 30 s (the stack's FUNCTION_TIMEOUT_S),
+ * DynamoDB's bound per attempt on Lambda. The function has 30 s or more (lambda/function-time.ts),
  * and a work order must end inside them with its outcome on record. The DynamoDB client tries a
  * call up to four times (its own default in this SDK; the other clients three), so at
  * AWS_REQUEST_TIMEOUT_MS one that hangs took about 20.4 s, and a click whose claim and outcome

@@ -14,6 +14,7 @@ import type { Construct } from 'constructs';
 import { BY_LIST_INDEX } from '../../src/approvals/approvals-table';
 import { CLOSE_KEY_PREFIX } from '../../src/limits/rate-table';
 import type { Grant } from '../../src/credentials/credential';
+import { lambdaTimeoutS } from '../../src/lambda/function-time';
 import { Monitoring } from './monitoring';
 import type { LambdaRuntimeName, LatchkeySettings } from './settings';
 
@@ -65,9 +66,6 @@ export const AUDIT_PARTITION_PATTERN = 'ACTOR#*';
 const RUNTIMES: Record<LambdaRuntimeName, lambda.Runtime> = {
   'nodejs24.x': lambda.Runtime.NODEJS_24_X,
 };
-
-/** How long one invocation may run; with the verify policy, the worker also waits for the push (its timeout, then the change). */
-const FUNCTION_TIMEOUT_S = 30;
 
 /** Asynchronous self-invocations older than this are dropped rather than run late. */
 const ASYNC_MAX_EVENT_AGE = Duration.minutes(5);
@@ -128,7 +126,10 @@ export class LatchkeyStack extends Stack {
   constructor(scope: Construct, id: string, props: LatchkeyStackProps) {
     super(scope, id, { description: 'Latchkey: self-service credential resets from Slack', ...props });
     const s = props.settings;
-    const functionTimeoutS = FUNCTION_TIMEOUT_S + (s.verifyTimeoutSeconds ?? 0);
+    // How long one invocation may run: what the longest change of the credentials served needs
+    // (lambdaTimeoutS: 30 s for one AWS call); with the verify policy, the worker also waits for
+    // the push (its timeout, then the change).
+    const functionTimeoutS = lambdaTimeoutS(s.credentials.map(({ credential }) => credential)) + (s.verifyTimeoutSeconds ?? 0);
 
     checkPackage(s.codePath);
 

@@ -7,7 +7,7 @@
 import type { StandardRetryStrategy } from '@smithy/core/retry';
 import type { z } from 'zod';
 import type { PolicyDeclaration } from '../flows/policy';
-import type { Directory, LicenseDirectory, Logger } from '../flows/ports';
+import type { ChangeTime, Directory, LicenseDirectory, Logger } from '../flows/ports';
 import type { SetupCheck } from '../doctor/setup-check';
 import type { HttpFetch } from '../http/fetch';
 import type { CredentialWords, LicenseWords } from '../views/words';
@@ -72,6 +72,14 @@ export interface AwsClientSettings {
   readonly cacheMiddleware: boolean;
   /** Only for a client that sends changes (AdapterContext.awsChanges): a call that may have reached the service is never sent again. Absent: the SDK's retries. */
   readonly retryStrategy?: StandardRetryStrategy;
+}
+
+/**
+ * One AWS call's bound on these settings: a connection, then the answer. (A change client sends a
+ * call that may have been carried out only once: forChanges.)
+ */
+export function awsCallMs(aws: AwsClientSettings): number {
+  return aws.requestHandler.connectionTimeout + aws.requestHandler.requestTimeout;
 }
 
 /** What the SDK's HTTP handler logs through (its Logger shape). */
@@ -141,6 +149,15 @@ export interface Credential<S = unknown> {
   readonly settings: CredentialSettings<S>;
   /** Its adapter, loaded on first use: an SDK nobody calls costs no start-up time or memory. */
   load(settings: S, context: AdapterContext): Promise<Directory>;
+  /**
+   * How long its change may take at worst, on the clients it is given (`aws`: an AWS call's bound
+   * is awsCallMs; a REST call's, callBoundMs of its policy): the calls it makes one after another up
+   * to its secret (a token, an unlock first, a retry), and those of its follow-up. A retry that
+   * would not fit is not made (bearer-directory.ts). On Lambda a change is sent only while this
+   * and the call showing its result still fit in the work order's time (OUT_OF_TIME otherwise),
+   * and the stack gives the function what the longest needs (src/lambda/function-time.ts).
+   */
+  changeTime(aws: AwsClientSettings): ChangeTime;
   /** What the function's role must be granted for it. */
   grants(settings: S): readonly Grant[];
   /**

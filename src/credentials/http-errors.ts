@@ -90,6 +90,21 @@ export interface CallPolicy {
 }
 
 /**
+ * What a person waiting on a modal bears of one call to a directory: 5 s for an attempt, and about
+ * 2 s waiting out its throttling. Entra's and Google's policies are built on it.
+ */
+export const PERSON_WAITING: Pick<CallPolicy, 'timeoutMs' | 'patienceMs'> = { timeoutMs: 5_000, patienceMs: 2_000 };
+
+/**
+ * The longest one callJson takes on `policy`: its waits for throttled answers end within the
+ * patience, and the attempt after the last of them within its timeout (the whole call: a
+ * connection, the sending, the answer read).
+ */
+export function callBoundMs(policy: Pick<CallPolicy, 'timeoutMs' | 'patienceMs'>): number {
+  return policy.patienceMs + policy.timeoutMs;
+}
+
+/**
  * One JSON call over the app's HTTP stack, tried again when throttled within the policy's patience
  * (a throttled answer refuses the request: it was not carried out), never after any other answer or
  * none: a change may have been made (failureOf, unanswered).
@@ -114,8 +129,9 @@ export async function callJson(fetch: HttpFetch, call: JsonCall, policy: CallPol
     }
     if (!answer.throttled || attempt >= 3) return answer;
     const at = policy.retryAt(answer, new Date());
-    const wait = at ? at.getTime() - Date.now() : 1_000;
+    // A time already past is no wait, and no licence to run past the patience (callBoundMs).
+    const wait = Math.max(0, at ? at.getTime() - Date.now() : 1_000);
     if (Date.now() + wait - started > policy.patienceMs) return answer;
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, wait)));
+    await new Promise((resolve) => setTimeout(resolve, wait));
   }
 }

@@ -75,6 +75,9 @@ export function oktaPolicy(patienceMs: number): CallPolicy {
   };
 }
 
+/** The Okta credentials' calls (okta-directory.ts): a person waiting on a modal bears about 2 s of Okta's rate limit. Their declared time is counted in it. */
+export const OKTA_DIRECTORY_POLICY = oktaPolicy(2_000);
+
 const errorSchema = z.looseObject({ errorCode: z.string(), errorSummary: z.string().optional() });
 
 /** A failure answer, as Okta says it: its error code, and a detail fit for a log line (Okta's summary names the problem, never a password). */

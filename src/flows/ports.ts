@@ -51,6 +51,23 @@ export interface ChangeResult {
   /** Steps after the change itself that failed (revoking sessions, say): the change stands, the secret is still shown,
    *  the outcome is audited as partial and an alert is logged. */
   readonly incomplete?: readonly { readonly step: string; readonly code: FailureCode }[];
+  /**
+   * A step the secret does not need (signing the person out of their other sessions), which the
+   * flow runs once the result is shown, so that however slow it is it never keeps the person from
+   * their secret. It throws when it failed: the change stands, and it is reported as `incomplete`.
+   */
+  readonly followUp?: { readonly step: string; run(): Promise<void> };
+}
+
+/**
+ * How long a credential's change may take at worst (ms): the bounds of the calls it makes one
+ * after another, on its own clients, added up (Credential.changeTime declares it).
+ */
+export interface ChangeTime {
+  /** Up to its secret (for a change with none, the change itself): what showing the result waits on. */
+  readonly secretMs: number;
+  /** Its follow-up (ChangeResult.followUp), run after the result is shown; none when it has none. */
+  readonly followUpMs?: number;
 }
 
 /**
@@ -240,8 +257,6 @@ export interface Clock {
 export interface WorkTime {
   /** What is left for the calls that show the result (ms, 0 or less when none); undefined with no end. */
   leftMs(): number | undefined;
-  /** The longest a change may take before its directory call is given up. */
-  readonly changeMs: number;
   /** The longest one call showing the result (the person's modal) may take. */
   readonly showMs: number;
 }

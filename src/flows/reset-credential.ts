@@ -8,6 +8,7 @@ import {
   NO_METRICS,
   type AuditLog,
   type ChangeResult,
+  type ChangeTime,
   type Clock,
   type Directory,
   type DirectoryUser,
@@ -35,6 +36,8 @@ export interface Resettable {
   readonly id: string;
   readonly audit: { readonly action: string; readonly directory: string };
   readonly directory: Directory;
+  /** Its change's worst case, as the credential declares it: what a work order with an end must still hold to send it. */
+  readonly changeTime: ChangeTime;
 }
 
 type Limit = { key: string; limit: number; windowMs: number };
@@ -465,10 +468,14 @@ export class ResetCredential {
       }
     }
     const left = this.deps.workTime?.leftMs();
-    if (left !== undefined && left < this.deps.workTime!.changeMs + this.deps.workTime!.showMs) {
+    const { secretMs, followUpMs = 0 } = credential.changeTime;
+    if (left !== undefined && left < secretMs + this.deps.workTime!.showMs + followUpMs) {
       // Slowed before the change (Slack or DynamoDB near their bounds, a push approved late): made
       // now, it could end after the person's modal can be updated, a new secret set and never shown,
-      // the old one gone. Not sent: nothing changed, and the modal can still say so.
+      // the old one gone. Not sent: nothing changed, and the modal can still say so. The time is the
+      // credential's own: its calls up to the secret, one after another, then the modal's call, then
+      // its follow-up (signing the person out elsewhere), which must end by then too, the time after
+      // it holding only the outcome record and the settlement.
       const failure = this.report(new LatchkeyFailure('OUT_OF_TIME', `${Math.max(0, Math.round(left))} ms left to change and show the result`), context);
       await change.failed(failure.code, proof);
       this.metrics.count('request_refused', { action: credential.audit.action, code: failure.code });
@@ -487,27 +494,19 @@ export class ResetCredential {
       return { ok: false, code: failure.code, kind, email: ticket.email, requestId: ticket.requestId, ...(failure.reason !== undefined && { reason: failure.reason }) };
     }
     this.metrics.count('reset_succeeded', { credential: kind });
-    const incomplete = result.incomplete?.length ? result.incomplete : undefined;
-    if (incomplete) {
-      // The change stands and the person gets their secret; what did not follow it is ours to fix.
-      this.deps.logger.error(
-        { requestId: ticket.requestId, slackUserId: requester.userId, kind, incomplete, alert: true },
-        'reset done, but a step after the change failed',
-      );
-    }
 
-    const done: ResetDone = {
+    const shown: ResetDone = {
       ok: true,
       kind,
       email: ticket.email,
       requestId: ticket.requestId,
       at: this.deps.clock.now(),
-      ...(incomplete && { incomplete }),
+      ...(result.incomplete?.length ? { incomplete: result.incomplete } : {}),
       ...(ticket.locked && { unlocked: true }),
     };
     let deliveryFailed = false;
     try {
-      await delivery.showResult(result, done);
+      await delivery.showResult(result, shown);
     } catch (err) {
       deliveryFailed = true;
       this.deps.logger.error(
@@ -515,8 +514,19 @@ export class ResetCredential {
         'reset done but the new credential could not be shown',
       );
     }
+    // What the secret does not need (signing the person out elsewhere) follows it: however slow, it
+    // never keeps the person from their secret.
+    const incomplete = [...(result.incomplete ?? []), ...(await this.followUp(result))];
+    if (incomplete.length) {
+      // The change stands and the person has their secret; what did not follow it is ours to fix.
+      this.deps.logger.error(
+        { requestId: ticket.requestId, slackUserId: requester.userId, kind, incomplete, alert: true },
+        'reset done, but a step after the change failed',
+      );
+    }
+    const done: ResetDone = { ...shown, ...(incomplete.length > 0 && { incomplete }) };
     await Promise.all([
-      incomplete
+      incomplete.length
         ? change.partial(incomplete, deliveryFailed || proof ? { ...proof, ...(deliveryFailed && { deliveryFailed }) } : undefined)
         : change.succeeded(deliveryFailed || proof ? { ...proof, ...(deliveryFailed && { deliveryFailed }) } : undefined),
       // "could not show you the new one" is said only of a secret: a change with none has nothing to show again.
@@ -529,6 +539,17 @@ export class ResetCredential {
       'credential reset',
     );
     return done;
+  }
+
+  /** The change's follow-up, if it has one: the steps of it that failed (none, or the one). */
+  private async followUp(result: ChangeResult): Promise<{ step: string; code: FailureCode }[]> {
+    if (!result.followUp) return [];
+    try {
+      await result.followUp.run();
+      return [];
+    } catch (err) {
+      return [{ step: result.followUp.step, code: asFailure(err).code }];
+    }
   }
 
   /**

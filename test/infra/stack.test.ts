@@ -8,6 +8,9 @@ import { rateLimitTable } from '../../src/limits/rate-table';
 import type { TableDefinition } from '../../src/storage/ensure-table';
 import { AUDIT_ATTRIBUTES } from '../../infra/lib/latchkey-stack';
 import { CREDENTIALS } from '../../src/credentials';
+import { awsClientSettings } from '../../src/aws-client';
+import { LAMBDA_SLACK_CALL_MS, lambdaTimeoutS } from '../../src/lambda/function-time';
+import { WORK_SLACK_RESERVE_MS } from '../../src/lambda/work-order';
 import {
   allPolicyStatements,
   CHIME_ACCOUNT,
@@ -154,19 +157,32 @@ describe('DynamoDB tables', () => {
 });
 
 describe('Lambda function', () => {
-  test('Node.js 24 on arm64, lambda.handler, 512 MB, 30 s, the explicit name, its own log group, the reserved concurrency asked for', () => {
+  test("Node.js 24 on arm64, lambda.handler, 512 MB, the time the credentials' changes need (51 s with Entra's and Google's), the explicit name, its own log group, the reserved concurrency asked for", () => {
     const props = s.json.Resources[ids.fn]!.Properties;
     expect(props).toMatchObject({
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       Handler: 'lambda.handler',
       MemorySize: 512,
-      Timeout: 30,
+      Timeout: 51,
       FunctionName: 'Latchkey-handler',
       ReservedConcurrentExecutions: 20,
       LoggingConfig: { LogGroup: { Ref: ids.logs } },
     });
     expect(props.Role).toEqual(arnOf(ids.role));
+  });
+
+  test("every credential's declared change fits the function it gets: the steps before the change keep 7 s of the time for Slack, then its calls up to the secret, the modal's call and its follow-up", () => {
+    const aws = awsClientSettings();
+    for (const credential of CREDENTIALS) {
+      const { secretMs, followUpMs = 0 } = credential.changeTime(aws);
+      const forSlackMs = lambdaTimeoutS([credential]) * 1000 - WORK_SLACK_RESERVE_MS;
+      expect({ id: credential.id, fits: forSlackMs - 7_000 >= secretMs + LAMBDA_SLACK_CALL_MS + followUpMs }).toEqual({ id: credential.id, fits: true });
+    }
+    // Chime's PIN, one AWS call (2 s to connect, 5 s to answer), is what 30 s was set for.
+    expect(lambdaTimeoutS(CREDENTIALS.filter((c) => c.id === 'pin'))).toBe(30);
+    // The function serves them all: the longest one's.
+    expect(s.json.Resources[ids.fn]!.Properties.Timeout).toBe(Math.max(...CREDENTIALS.map((c) => lambdaTimeoutS([c]))));
   });
 
   test('asynchronous self-invocations are not retried, expire after five minutes, and on failure go to FailedWork', () => {
@@ -466,8 +482,8 @@ describe('failed work: nobody is left at "checking…"', () => {
       expect(queue(id)).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
     }
     expect(queue(ids.failedWork).RedrivePolicy).toEqual({ deadLetterTargetArn: arnOf(ids.deadLetters), maxReceiveCount: 3 });
-    // Longer than an invocation may run (30 s), so a record being handled is not handed out twice.
-    expect(queue(ids.failedWork).VisibilityTimeout).toBe(60);
+    // Longer than an invocation may run (51 s), so a record being handled is not handed out twice.
+    expect(queue(ids.failedWork).VisibilityTimeout).toBe(102);
   });
 
   test('both queues refuse unencrypted transport', () => {

@@ -43,6 +43,11 @@ describe('Chime without license requests', () => {
     expect(fn(chimeOnly).ReservedConcurrentExecutions).toBe(100);
   });
 
+  test("runs 30 s: the PIN's change is one AWS call; WorkMail's password, a second when its policy refuses the first, 37 s", () => {
+    expect(fn(chimeOnly).Timeout).toBe(30);
+    expect(fn(workmailOnly).Timeout).toBe(37);
+  });
+
   test('with no alarmEmail the topic has no subscription (one is added by hand or by -c alarmEmail)', () => {
     expect(Object.values(chimeOnly.json.Resources).filter((r) => r.Type === 'AWS::SNS::Subscription')).toEqual([]);
   });
@@ -102,10 +107,10 @@ describe('Okta alone', () => {
     expect(oktaOnly.validationError).toBeUndefined();
   });
 
-  test('with the verify policy the function may run for the push\'s minute besides its 30 s; without it, 30 s', () => {
-    expect(fn(oktaOnly).Timeout).toBe(30);
+  test("with the verify policy the function may run for the push's minute besides the 37 s Okta's password needs (an unlock, then the reset: 7 s more than one AWS call); without it, 37 s", () => {
+    expect(fn(oktaOnly).Timeout).toBe(37);
     const verifying = synth({ oktaOrgUrl: 'https://acme.okta.com', slackTeamId: 'T0ACME', resetPolicy: 'okta_password=verify', verifyWith: 'okta' });
-    expect(fn(verifying).Timeout).toBe(90);
+    expect(fn(verifying).Timeout).toBe(97);
     expect(fn(verifying).Environment.Variables).toMatchObject({ RESET_POLICY: 'okta_password=verify', VERIFY_WITH: 'okta' });
   });
 

@@ -1,7 +1,7 @@
 import { DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { APPROVALS_CHANNEL, Harness, secretIn, useHarness } from '../support/harness';
 import type { SlackCall } from '../support/slack-fake';
-import { FUNCTION_TIMEOUT_MS } from '../support/lambda-simulator';
+import type { EntraSimulator } from '../../src/credentials/entra/stand-in';
 import { WORK_SLACK_RESERVE_MS } from '../../src/lambda/work-order';
 import { LAMBDA_DYNAMODB_REQUEST_TIMEOUT_MS } from '../../src/aws-client';
 
@@ -16,9 +16,9 @@ const decide = (decision: string, comment?: string) => ({
   comment: { comment: { type: 'plain_text_input', value: comment ?? null } },
 });
 
-/** The person asks for a PIN reset and confirms it; returns the pending modal, and the channel message's Review. */
-async function asks(h: Harness, userId: string) {
-  const opened = await h.open('/reset-pin', userId);
+/** The person asks for a PIN reset (or another credential's) and confirms it; returns the pending modal, and the channel message's Review. */
+async function asks(h: Harness, userId: string, command = '/reset-pin') {
+  const opened = await h.open(command, userId);
   expect(opened.view.submit).toBeDefined();
   const submission = await h.submit(userId, opened.view);
   // The pending view is the answer itself, or (when the answer had to be "working…") the modal's next update.
@@ -54,8 +54,8 @@ async function finishButton(h: Harness, userId: string): Promise<{ call: SlackCa
   return { call, value: button.value, message: { channel: call.result!.channel as string, ts: call.result!.ts as string } };
 }
 
-async function approved(h: Harness, userId: string, comment?: string) {
-  const request = await asks(h, userId);
+async function approved(h: Harness, userId: string, comment?: string, command?: string) {
+  const request = await asks(h, userId, command);
   const review = await reviews(h, 'UADA', request);
   await h.submit('UADA', review.view, { values: decide('approve', comment) });
   const decided = await h.viewUpdate(review.viewId, 2);
@@ -465,7 +465,7 @@ describe("the approval policy on Lambda, past the work order's time for Slack ca
   const SLACK = ['users.info', 'views.update', 'conversations.open', 'chat.postMessage', 'chat.update'];
   let releases: (() => void)[] = [];
   afterEach(() => {
-    h.lambda.functionTimeoutMs = FUNCTION_TIMEOUT_MS;
+    h.lambda.functionTimeoutMs = h.lambda.deployedTimeoutMs;
     for (const release of releases) release();
     releases = [];
   });
@@ -536,7 +536,7 @@ describe("the approval policy on Lambda, past the work order's time for Slack ca
     expect(2 * (4 * LAMBDA_DYNAMODB_REQUEST_TIMEOUT_MS + 350) + 1_000).toBeLessThan(WORK_SLACK_RESERVE_MS);
     // Settled: the requester's Home tab (Slack answering again) says the change was made.
     for (const release of releases.splice(0)) release();
-    h.lambda.functionTimeoutMs = FUNCTION_TIMEOUT_MS;
+    h.lambda.functionTimeoutMs = h.lambda.deployedTimeoutMs;
     expect(JSON.stringify((await h.openHome('UBOB')).home)).toContain('Approved by <@UADA>');
     expect(JSON.stringify((await h.openHome('UBOB')).home)).toContain('and applied.');
   }, 40_000);
@@ -544,33 +544,43 @@ describe("the approval policy on Lambda, past the work order's time for Slack ca
 
 /**
  * On Lambda a change is sent only while the work's time for Slack still holds the change's own
- * bound and the call that shows its result: a Finish click slowed before the change (Slack or
- * DynamoDB near their bounds) must not set a new PIN it can no longer show.
+ * time, as its credential declares it (Credential.changeTime), and the call that shows its result:
+ * a Finish click slowed before the change (Slack or DynamoDB near their bounds) must not set a new
+ * PIN or password it can no longer show. Chime's PIN is one AWS call (7 s); Entra's password a
+ * token request and the password's PATCH one after another, each up to 7 s, and the sign-out after
+ * the password is shown (a token and the call, the same): 32 s with the modal's 4 s, where the PIN
+ * needs 11 s. The function is given that much longer (lambdaTimeoutS).
  */
 describe("the approval policy on Lambda, too little time left for the change", () => {
-  const h = useHarness({ entry: 'lambda', env: POLICY }, (x) => {
+  const h = useHarness({ entry: 'lambda', env: { RESET_POLICY: 'pin=approval,entra_password=approval' } }, (x) => {
     x.slack.clear();
     x.chime.clear();
   });
+  const entra = () => h.standIns.get('entra_password') as EntraSimulator;
   let releases: (() => void)[] = [];
   afterEach(() => {
-    h.lambda.functionTimeoutMs = FUNCTION_TIMEOUT_MS;
+    h.lambda.functionTimeoutMs = h.lambda.deployedTimeoutMs;
     for (const release of releases) release();
     releases = [];
   });
+  /** A Finish click Slack is slow to say who is clicking for: when users.info answers, the work has `forSlackMs` left for Slack. The modal it ends with. */
+  const finishSlowed = async (userId: string, finish: { value: string; message: { channel: string; ts: string } }, forSlackMs: number) => {
+    const release = h.slack.hold('users.info', (args) => args.user === userId);
+    releases.push(release);
+    const shown = h.opening((trigger) => h.click(userId, 'approval_finish', finish.value, finish.message, trigger), 15_000);
+    while (!h.slack.held.some((c) => c.method === 'users.info' && c.args.user === userId)) await new Promise((r) => setTimeout(r, 25));
+    h.lambda.functionTimeoutMs = Date.now() - h.lambda.invocations.at(-1)!.at + WORK_SLACK_RESERVE_MS + forSlackMs;
+    release();
+    const modal = JSON.stringify((await shown).view);
+    await h.lambda.idle();
+    return modal;
+  };
 
   it("a Finish click slowed before the change, its time for Slack no longer holding the change's bound and the modal's call: no change is sent, the modal says nothing was changed, and the audit says why", async () => {
     const { finish } = await approved(h, 'UCARL');
     const pinBefore = h.chime.pinOf('chime-carl');
-    // Slack slow to say who is clicking: when it answers, the work has 10 s left for Slack, less
-    // than the change's bound (2 s to connect and 5 s to answer) and one Slack call (4 s) together.
-    releases.push(h.slack.hold('users.info', (args) => args.user === 'UCARL'));
-    const shown = h.opening((trigger) => h.click('UCARL', 'approval_finish', finish.value, finish.message, trigger), 15_000);
-    while (!h.slack.held.some((c) => c.method === 'users.info' && c.args.user === 'UCARL')) await new Promise((r) => setTimeout(r, 25));
-    h.lambda.functionTimeoutMs = Date.now() - h.lambda.invocations.at(-1)!.at + WORK_SLACK_RESERVE_MS + 10_000;
-    releases.shift()!();
-    const modal = JSON.stringify((await shown).view);
-    await h.lambda.idle();
+    // 10 s left for Slack: less than the change's bound (2 s to connect and 5 s to answer) and one Slack call (4 s) together.
+    const modal = await finishSlowed('UCARL', finish, 10_000);
     // Chime never heard of it: the old PIN still works.
     expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
     expect(h.chime.pinOf('chime-carl')).toBe(pinBefore);
@@ -579,6 +589,24 @@ describe("the approval policy on Lambda, too little time left for the change", (
     expect(modal).toContain('This approval is used up. Run `/reset-pin` to ask again; an admin must approve it again.');
     const records = await h.waitForAudit('UCARL', (r) => r.action === 'reset_pin' && r.phase === 'outcome');
     expect(records.filter((r) => r.action === 'reset_pin').map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([
+      ['attempt', undefined, undefined],
+      ['outcome', 'failure', 'OUT_OF_TIME'],
+    ]);
+  }, 30_000);
+
+  it("an Entra password's Finish click slowed before the change, with time left for one AWS call and the modal but not for Entra's calls: nothing reaches Entra, the modal says nothing was changed, and the audit says why", async () => {
+    const { finish } = await approved(h, 'UANN', undefined, '/reset-entra-password');
+    const ann = [...entra().users.values()].find((u) => u.mail === 'ann@example.com')!;
+    const before = entra().passwordOf(ann.id);
+    // 20 s left for Slack: more than a change of one AWS call and the modal's call need (11 s), less than Entra's 32 s.
+    const modal = await finishSlowed('UANN', finish, 20_000);
+    // Entra never heard of a new password, nor of a sign-out.
+    expect(entra().calls.filter((c) => c.operation === 'SetPassword' || c.operation === 'RevokeSessions')).toEqual([]);
+    expect(entra().passwordOf(ann.id)).toBe(before);
+    expect(modal).toContain('Latchkey was held up and had too little time left to reset your Microsoft password and show you the result. Nothing was changed.');
+    expect(modal).toContain('This approval is used up. Run `/reset-entra-password` to ask again; an admin must approve it again.');
+    const records = await h.waitForAudit('UANN', (r) => r.action === 'reset_entra_password' && r.phase === 'outcome');
+    expect(records.filter((r) => r.action === 'reset_entra_password').map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([
       ['attempt', undefined, undefined],
       ['outcome', 'failure', 'OUT_OF_TIME'],
     ]);

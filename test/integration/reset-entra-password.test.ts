@@ -37,8 +37,10 @@ describe('/reset-entra-password', () => {
     expect(password).toBe(entra().passwordOf('e-ann'));
     expect(meetsComplexity(password)).toBe(true);
     expect(entra().mustChangePassword('e-ann')).toBe(true);
-    expect(entra().revocations('e-ann')).toBe(1);
     expect(final.title.text).toBe('Your temporary password');
+    // The sign-out follows the password's modal; the outcome record follows the sign-out.
+    const records = await h.waitForAudit('UANN', (r) => r.action === 'reset_entra_password' && r.phase === 'outcome');
+    expect(entra().revocations('e-ann')).toBe(1);
     // Only the exact address, whatever its case: the look-alikes are never touched.
     expect(changes().map((c) => [c.operation, c.params.userId])).toEqual([
       ['SetPassword', 'e-ann'],
@@ -49,7 +51,6 @@ describe('/reset-entra-password', () => {
     // The token, by the client-credentials grant for Graph.
     expect(entra().callsTo('Token')[0]!.params).toEqual({ tenant: entra().tenantId, clientId: entra().clientId, grantType: 'client_credentials', scope: 'https://graph.microsoft.com/.default' });
 
-    const records = await h.waitForAudit('UANN', (r) => r.action === 'reset_entra_password' && r.phase === 'outcome');
     expect(records.filter((r) => r.action === 'reset_entra_password').map((r) => [r.phase, r.outcome, r.directory, r.directoryUserId, r.slackTeamId])).toEqual([
       ['attempt', undefined, 'entra', 'e-ann', TEAM],
       ['outcome', 'success', 'entra', 'e-ann', TEAM],
@@ -72,6 +73,7 @@ describe('/reset-entra-password', () => {
   it('one token serves many calls until shortly before it expires', async () => {
     await h.reset(COMMAND, 'UMAX');
     await h.open(COMMAND, 'UANN');
+    await h.waitForAudit('UMAX', (r) => r.action === 'reset_entra_password' && r.phase === 'outcome');
     expect(entra().callsTo('Token').length).toBeLessThanOrEqual(1);
   });
 
@@ -127,6 +129,7 @@ describe('/reset-entra-password', () => {
       const { final } = await h.reset(COMMAND, 'USAM');
       expect(secretIn(final)).toBe(entra().passwordOf('e-sam'));
       expect(entra().mustChangePassword('e-sam')).toBe(true);
+      await h.waitForAudit('USAM', (r) => r.action === 'reset_entra_password' && r.phase === 'outcome' && r.outcome === 'success');
       expect(entra().revocations('e-sam')).toBe(1);
     } finally {
       entra().setPasswordWriteback(false);
@@ -153,6 +156,7 @@ describe('/reset-entra-password', () => {
     entra().expireTokens();
     const { final } = await h.reset(COMMAND, 'UANN');
     expect(secretIn(final)).toBe(entra().passwordOf('e-ann'));
+    await h.waitForAudit('UANN', (r) => r.action === 'reset_entra_password' && r.phase === 'outcome' && r.outcome === 'success');
     expect(entra().callsTo('Token')).toHaveLength(tokens + 1);
   });
 
@@ -189,13 +193,30 @@ describe('/reset-entra-password', () => {
     const { final } = await h.reset(COMMAND, 'UMAX', { beforeSubmit: () => entra().failNext('SetPassword', { status: 400, code: 'Request_BadRequest', message: 'The specified password does not comply with password complexity requirements. Please provide a different password.' }) });
     expect(secretIn(final)).toBe(entra().passwordOf('e-max'));
     expect(entra().callsTo('SetPassword')).toHaveLength(2);
+    await h.waitForAudit('UMAX', (r) => r.action === 'reset_entra_password' && r.phase === 'outcome' && r.outcome === 'success');
   });
+
+  it("a second password that could no longer be set within the change's declared time (a token and the password, 14 s) is not sent: after a token Graph no longer accepts and a refused password, each answered in 2.5 s, the person is told nothing was changed", async () => {
+    const before = entra().passwordOf('e-max');
+    const { final } = await h.reset(COMMAND, 'UMAX', {
+      beforeSubmit: () => {
+        entra().expireTokens();
+        entra().failNext('SetPassword', { status: 400, code: 'Request_BadRequest', message: 'The specified password does not comply with password complexity requirements. Please provide a different password.' });
+        entra().setLatency(2_500);
+      },
+      timeoutMs: 20_000,
+    });
+    // The 401 (not recorded by Graph's stand-in), a fresh token, the refused password: 7.5 s, and another 7 s would end past the 14 s.
+    expect(entra().callsTo('SetPassword')).toHaveLength(1);
+    expect(entra().passwordOf('e-max')).toBe(before);
+    expect(JSON.stringify(final)).toContain('Microsoft Entra ID is not answering right now. Nothing was changed.');
+    await h.waitForAudit('UMAX', (r) => r.action === 'reset_entra_password' && r.phase === 'outcome' && r.errorCode === 'DIRECTORY_UNAVAILABLE');
+  }, 30_000);
 
   it('signing out fails after the password was set: the password is still shown, the outcome is audited as partial, and an operator is alerted', async () => {
     const { final } = await h.reset(COMMAND, 'UMAX', { beforeSubmit: () => entra().failNext('RevokeSessions', { status: 503, code: 'serviceNotAvailable', message: 'Service unavailable' }) });
     const password = secretIn(final);
     expect(password).toBe(entra().passwordOf('e-max'));
-    expect(JSON.stringify(final)).toContain('did not finish');
     const records = await h.waitForAudit('UMAX', (r) => r.phase === 'outcome' && r.outcome === 'partial');
     expect(records.filter((r) => r.outcome === 'partial')).toEqual([
       expect.objectContaining({ action: 'reset_entra_password', directoryUserId: 'e-max', incomplete: 'revokeSignInSessions:DIRECTORY_UNAVAILABLE' }),
@@ -205,6 +226,32 @@ describe('/reset-entra-password', () => {
     // The receipt says so too (an earlier test's receipt may still arrive: wait for this one).
     const dm = await h.slack.waitForCall('chat.postMessage', (c) => String(c.args.text).includes('did not finish'));
     expect(dm.args.text).toMatch(/^Your Microsoft 365 password was reset at .* A step after the reset did not finish; an admin has been alerted\.$/);
+  });
+
+  it('a slow sign-out does not keep the person from their new password: it is shown while Graph has not yet answered revokeSignInSessions, and the sign-out follows', async () => {
+    let release: (() => void) | undefined;
+    const { final } = await h.reset(COMMAND, 'UMAX', { beforeSubmit: () => (release = entra().hold(['RevokeSessions'])) });
+    // This reset's records (UMAX has earlier ones): the last attempt's request.
+    const ofThisReset = async () => {
+      const records = (await h.auditRecords('UMAX')).filter((r) => r.action === 'reset_entra_password');
+      const requestId = records.filter((r) => r.phase === 'attempt').at(-1)!.requestId;
+      return records.filter((r) => r.requestId === requestId).map((r) => [r.phase, r.outcome, r.incomplete]);
+    };
+    try {
+      expect(secretIn(final)).toBe(entra().passwordOf('e-max'));
+      expect(JSON.stringify(final)).toContain('Your other sessions are being signed out.');
+      // The sign-out follows, and the password was shown before Graph answered it: the reset's outcome is not on record yet.
+      while (entra().callsTo('RevokeSessions').length === 0) await new Promise((r) => setTimeout(r, 25));
+      expect(entra().callsTo('RevokeSessions').map((c) => c.params.userId)).toEqual(['e-max']);
+      expect(await ofThisReset()).toEqual([['attempt', undefined, undefined]]);
+    } finally {
+      release!();
+    }
+    for (let tries = 0; (await ofThisReset()).length < 2 && tries < 200; tries++) await new Promise((r) => setTimeout(r, 25));
+    expect(await ofThisReset()).toEqual([
+      ['attempt', undefined, undefined],
+      ['outcome', 'success', undefined],
+    ]);
   });
 
   it('no answer within the request timeout to the lookup, before any change: Microsoft Entra ID is "not answering", and nothing was changed', async () => {

@@ -20,9 +20,6 @@ export type Handler = (
   context: { getRemainingTimeInMillis(): number },
 ) => Promise<{ statusCode: number; headers?: Record<string, string>; body?: string } | undefined>;
 
-/** The stack's function timeout (FUNCTION_TIMEOUT_S, infra/lib/latchkey-stack.ts), without the verify policy's wait. */
-export const FUNCTION_TIMEOUT_MS = 30_000;
-
 type Operation = 'Invoke' | 'GetSecretValue';
 type ErrorCode = 'AccessDeniedException' | 'ResourceNotFoundException' | 'ServiceException';
 
@@ -43,7 +40,9 @@ export interface LambdaSimulator {
   readonly worked: { at: number; error?: string }[];
   /** Asynchronous invocations as they start, with when Lambda would stop each (its context's end). */
   readonly invocations: { at: number; endsAt: number }[];
-  /** How long each invocation may run (its context's getRemainingTimeInMillis): FUNCTION_TIMEOUT_MS unless a test shortens it. */
+  /** The function's timeout as the stack deploys it for the credentials served (lambdaTimeoutS), without the verify policy's wait. */
+  readonly deployedTimeoutMs: number;
+  /** How long each invocation may run (its context's getRemainingTimeInMillis): deployedTimeoutMs unless a test changes it. */
   functionTimeoutMs: number;
   /** Resolves once every queued asynchronous invocation has run. */
   idle(): Promise<void>;
@@ -58,13 +57,13 @@ export interface LambdaSimulator {
 
 const STATUS: Record<ErrorCode, number> = { AccessDeniedException: 403, ResourceNotFoundException: 404, ServiceException: 500 };
 
-export async function startLambdaSimulator(args: { functionName: string; handler: () => Handler; secrets: Record<string, string> }): Promise<LambdaSimulator> {
+export async function startLambdaSimulator(args: { functionName: string; handler: () => Handler; secrets: Record<string, string>; functionTimeoutMs: number }): Promise<LambdaSimulator> {
   const state = new SimState<Operation, ErrorCode>();
   const secrets = new Map(Object.entries(args.secrets));
   const answers: LambdaSimulator['answers'] = [];
   const worked: LambdaSimulator['worked'] = [];
   const invocations: LambdaSimulator['invocations'] = [];
-  const timeout = { ms: FUNCTION_TIMEOUT_MS };
+  const timeout = { ms: args.functionTimeoutMs };
   /** Lambda's context for an invocation starting now: the time it has left until the function's timeout. */
   const contextFrom = (at: number) => ({ getRemainingTimeInMillis: () => at + timeout.ms - Date.now() });
   const queued = new Set<Promise<void>>();
@@ -190,6 +189,7 @@ export async function startLambdaSimulator(args: { functionName: string; handler
     answers,
     worked,
     invocations,
+    deployedTimeoutMs: args.functionTimeoutMs,
     get functionTimeoutMs() {
       return timeout.ms;
     },

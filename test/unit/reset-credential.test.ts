@@ -24,7 +24,7 @@ function setup(members: SlackMember[] = [member('UANN'), member('UBOB')]) {
   const clock = new ManualClock();
   const logger = new MemoryLogger();
   const flow = new ResetCredential({
-    credentials: new Map([['pin', { id: 'pin', audit: { action: 'reset_pin', directory: 'chime' }, directory: chime }]]),
+    credentials: new Map([['pin', { id: 'pin', audit: { action: 'reset_pin', directory: 'chime' }, directory: chime, changeTime: { secretMs: 7_000 } }]]),
     members: new MemoryMembers(members),
     audit,
     sealer: testSealer(),

@@ -56,7 +56,7 @@ function setup(policy: Policy, options: { pushesPerHour?: number; noApprovals?: 
     closes,
   };
   const flow = new ResetCredential({
-    credentials: new Map([['okta_password', { id: 'okta_password', audit: { action: 'reset_okta_password', directory: 'okta' }, directory }]]),
+    credentials: new Map([['okta_password', { id: 'okta_password', audit: { action: 'reset_okta_password', directory: 'okta' }, directory, changeTime: { secretMs: 14_000 } }]]),
     members: new MemoryMembers([member('UANN')]),
     audit,
     sealer: testSealer(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AdapterContext, Credential } from '../credential';
+import { awsCallMs, type AdapterContext, type Credential } from '../credential';
 import type { ChimeDirectory } from './chime-directory';
 import { CHIME_LICENSES } from './licenses';
 
@@ -68,6 +68,8 @@ export const chime: Credential<ChimeSettings> = {
     read: (values) => (typeof values.CHIME_ACCOUNT_ID === 'string' ? { accountId: values.CHIME_ACCOUNT_ID.toLowerCase() } : undefined),
   },
   load: adapterFor,
+  // One call: ResetPersonalPIN answers with the new PIN.
+  changeTime: (aws) => ({ secretMs: awsCallMs(aws) }),
   check: async (settings, context) => (await adapterFor(settings, context)).check(),
   grants: () => [{ sid: 'ChimeUsers', actions: ['chime:ListUsers', 'chime:ResetPersonalPIN'], resources: ['*'], whyAnyResource: ANY_RESOURCE }],
   licenses: {

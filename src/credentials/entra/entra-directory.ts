@@ -3,8 +3,8 @@ import { LatchkeyFailure, type FailureCode } from '../../flows/failure';
 import type { ChangeResult, Directory, DirectoryUser } from '../../flows/ports';
 import { retryAfter } from '../../http/answers';
 import type { HttpFetch } from '../../http/fetch';
-import { BearerApi, PasswordRefused, setPasswordThenSignOut } from '../bearer-directory';
-import { failureOf, type CallPolicy, type JsonAnswer, type JsonCall } from '../http-errors';
+import { BearerApi, bearerChangeTime, PasswordRefused, setPasswordThenSignOut } from '../bearer-directory';
+import { failureOf, PERSON_WAITING, type CallPolicy, type JsonAnswer, type JsonCall } from '../http-errors';
 import { generatePassword, type PasswordPolicy } from '../password-generator';
 
 /**
@@ -23,10 +23,9 @@ export interface EntraConnection {
 
 const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 
-/** A person waiting on a modal bears about this much waiting out Graph's throttling. */
+/** What a person waiting on a modal bears of a Graph call (PERSON_WAITING, which the credential's declared time is counted in). */
 const POLICY: CallPolicy = {
-  timeoutMs: 5_000,
-  patienceMs: 2_000,
+  ...PERSON_WAITING,
   retryAt: (answer, now) => retryAfter(answer.headers.get('retry-after'), now),
 };
 
@@ -105,20 +104,21 @@ export class EntraDirectory implements Directory {
     return roles.data.value.length > 0 ? { ...user, status: 'privileged' } : user;
   }
 
-  /** A generated temporary password the person must change at their next sign-in, then every session signed out. */
+  /** A generated temporary password the person must change at their next sign-in; then, once it is shown, every session signed out. */
   async resetCredential(user: { id: string }): Promise<ChangeResult> {
     const id = encodeURIComponent(user.id);
     return setPasswordThenSignOut({
       generate: () => this.generate(this.password),
-      set: (password) => this.graph('PATCH', `/v1.0/users/${id}`, 'entra:SetPassword', JSON.stringify({ passwordProfile: { password, forceChangePasswordNextSignIn: true } })),
+      set: (password, until) => this.graph('PATCH', `/v1.0/users/${id}`, 'entra:SetPassword', JSON.stringify({ passwordProfile: { password, forceChangePasswordNextSignIn: true } }), until),
       operation: 'entra:SetPassword',
-      signOut: { step: 'revokeSignInSessions', run: () => this.graph('POST', `/v1.0/users/${id}/revokeSignInSessions`, 'entra:RevokeSessions') },
+      signOut: { step: 'revokeSignInSessions', run: (until) => this.graph('POST', `/v1.0/users/${id}/revokeSignInSessions`, 'entra:RevokeSessions', undefined, until) },
+      time: bearerChangeTime(POLICY),
     });
   }
 
   /** A Graph call with the token; a failure answer becomes ours (a password the tenant's rule refuses, PasswordRefused). */
-  private async graph(method: JsonCall['method'], path: string, operation: string, body?: string): Promise<JsonAnswer> {
-    const answer = await this.api.call(method, path, operation, body);
+  private async graph(method: JsonCall['method'], path: string, operation: string, body?: string, until?: number): Promise<JsonAnswer> {
+    const answer = await this.api.call(method, path, operation, body, until);
     if (answer.status >= 200 && answer.status < 300) return answer;
     const error = graphErrorSchema.safeParse(answer.body);
     const code = error.success ? error.data.error.code : undefined;

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { secureOrigin, tooShort } from '../../config-fields';
 import type { AdapterContext, Credential } from '../credential';
+import { bearerChangeTime } from '../bearer-directory';
 import { callCheck } from '../call-check';
+import { PERSON_WAITING } from '../http-errors';
 import { PASSWORD_SETTINGS, passwordPolicyOf, type PasswordPolicy } from '../password-generator';
 import type { EntraConnection } from './entra-directory';
 
@@ -38,7 +40,7 @@ export const entra: Credential<EntraSettings> = {
       "when you next sign in, and you'll be signed out of Microsoft 365 everywhere.",
     secretTitle: 'Your temporary password',
     secretLead: 'Your temporary Microsoft 365 password:',
-    howToUse: 'Sign in to Microsoft 365 with it; Microsoft will ask you to choose a new password. Your other sessions have been signed out.',
+    howToUse: 'Sign in to Microsoft 365 with it; Microsoft will ask you to choose a new password. Your other sessions are being signed out.',
     receipt: 'Microsoft 365 password',
     homeButton: 'Reset Microsoft password',
     commandDescription: 'Reset your Microsoft 365 (Entra ID) password (you choose a new one at your next sign-in)',
@@ -117,6 +119,8 @@ export const entra: Credential<EntraSettings> = {
       NEEDED.some((v) => values[v]) ? NEEDED.filter((v) => !values[v]).map((variable) => ({ variable, message: `is required with ${NEEDED.filter((o) => values[o]).join(' and ')}` })) : [],
   },
   load: entraDirectory,
+  // A token and the password, then revokeSignInSessions once the password is shown.
+  changeTime: () => bearerChangeTime(PERSON_WAITING),
   // A lookup of an address nobody has gets a token and proves it, Graph's address and the right to read users, and changes nothing.
   check: async (settings, context) => {
     const directory = await entraDirectory(settings, context);

@@ -5,8 +5,8 @@ import type { ChangeResult, Directory, DirectoryUser } from '../../flows/ports';
 import { retryAfter } from '../../http/answers';
 import type { HttpFetch } from '../../http/fetch';
 import type { SetupCheck } from '../../doctor/setup-check';
-import { BearerApi, PasswordRefused, setPasswordThenSignOut } from '../bearer-directory';
-import { failureOf, type CallPolicy, type JsonAnswer, type JsonCall } from '../http-errors';
+import { BearerApi, bearerChangeTime, PasswordRefused, setPasswordThenSignOut } from '../bearer-directory';
+import { failureOf, PERSON_WAITING, type CallPolicy, type JsonAnswer, type JsonCall } from '../http-errors';
 import { callCheck } from '../call-check';
 import { generatePassword, type PasswordPolicy } from '../password-generator';
 
@@ -36,10 +36,9 @@ const errorSchema = z.looseObject({
 });
 const reasonOf = (body: unknown) => errorSchema.safeParse(body).data?.error.errors?.[0]?.reason;
 
-/** A person waiting on a modal bears about this much waiting out Google's rate limits. */
+/** What a person waiting on a modal bears of a Directory API call (PERSON_WAITING, which the credential's declared time is counted in). */
 const POLICY: CallPolicy = {
-  timeoutMs: 5_000,
-  patienceMs: 2_000,
+  ...PERSON_WAITING,
   retryAt: (answer, now) => retryAfter(answer.headers.get('retry-after'), now),
   throttled: (answer) => answer.status === 403 && THROTTLING.has(reasonOf(answer.body) ?? ''),
 };
@@ -146,20 +145,21 @@ export class GoogleDirectory implements Directory {
     return user;
   }
 
-  /** A generated password the person must change at their next sign-in, then every session signed out. */
+  /** A generated password the person must change at their next sign-in; then, once it is shown, every session signed out. */
   async resetCredential(user: { id: string }): Promise<ChangeResult> {
     const id = encodeURIComponent(user.id);
     return setPasswordThenSignOut({
       generate: () => this.generate(this.password),
-      set: (password) => this.call('PUT', `/admin/directory/v1/users/${id}`, 'google:UpdateUser', JSON.stringify({ password, changePasswordAtNextLogin: true })),
+      set: (password, until) => this.call('PUT', `/admin/directory/v1/users/${id}`, 'google:UpdateUser', JSON.stringify({ password, changePasswordAtNextLogin: true }), until),
       operation: 'google:UpdateUser',
-      signOut: { step: 'signOut', run: () => this.call('POST', `/admin/directory/v1/users/${id}/signOut`, 'google:SignOut') },
+      signOut: { step: 'signOut', run: (until) => this.call('POST', `/admin/directory/v1/users/${id}/signOut`, 'google:SignOut', undefined, until) },
+      time: bearerChangeTime(POLICY),
     });
   }
 
   /** A Directory API call with the token; a failure answer becomes ours (a password Google's rule refuses, PasswordRefused). */
-  private async call(method: JsonCall['method'], path: string, operation: string, body?: string): Promise<JsonAnswer> {
-    const answer = await this.api.call(method, path, operation, body);
+  private async call(method: JsonCall['method'], path: string, operation: string, body?: string, until?: number): Promise<JsonAnswer> {
+    const answer = await this.api.call(method, path, operation, body, until);
     if (answer.status >= 200 && answer.status < 300) return answer;
     const error = errorSchema.safeParse(answer.body);
     const reason = reasonOf(answer.body);

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { secureOrigin, secureUrl } from '../../config-fields';
 import type { AdapterContext, Credential } from '../credential';
+import { bearerChangeTime } from '../bearer-directory';
+import { PERSON_WAITING } from '../http-errors';
 import { PASSWORD_SETTINGS, passwordPolicyOf, type PasswordPolicy } from '../password-generator';
 import type { GoogleConnection } from './google-directory';
 
@@ -69,7 +71,7 @@ export const google: Credential<GoogleSettings> = {
       "and you'll be signed out of Google everywhere.",
     secretTitle: 'Your temporary password',
     secretLead: 'Your temporary Google Workspace password:',
-    howToUse: 'Sign in to Google with it; Google will ask you to choose a new password. Your other sessions have been signed out.',
+    howToUse: 'Sign in to Google with it; Google will ask you to choose a new password. Your other sessions are being signed out.',
     receipt: 'Google Workspace password',
     homeButton: 'Reset my Google password',
     commandDescription: 'Reset your Google Workspace password (you choose a new one at your next sign-in)',
@@ -121,6 +123,8 @@ export const google: Credential<GoogleSettings> = {
     ],
   },
   load: googleDirectory,
+  // A token and the password, then users.signOut once the password is shown.
+  changeTime: () => bearerChangeTime(PERSON_WAITING),
   check: async (settings, context) => (await googleDirectory(settings, context)).check(),
   // Google is reached over the internet with its own service account: nothing to grant in AWS.
   grants: () => [],

@@ -1,6 +1,7 @@
 import type { RefusalWords } from '../../views/words';
 import type { AdapterContext, Credential } from '../credential';
-import { checkOkta, OKTA_SETTINGS, type OktaSettings } from '../okta-api';
+import { callBoundMs } from '../http-errors';
+import { checkOkta, OKTA_DIRECTORY_POLICY, OKTA_SETTINGS, type OktaSettings } from '../okta-api';
 import { OKTA_REFUSALS, OKTA_STEPS, type OktaAction } from './okta-actions';
 
 export type { OktaSettings };
@@ -72,6 +73,8 @@ export const okta: Credential<OktaSettings> = {
   whenLocked: { offer: 'okta_unlock', button: 'Unlock only (keep my password)' },
   settings: OKTA_SETTINGS,
   load: (s, context) => loadAdapter(s, context, 'password'),
+  // A locked account's unlock, then the temporary password (its revokeSessions=true signs the person out in the same call).
+  changeTime: () => ({ secretMs: 2 * callBoundMs(OKTA_DIRECTORY_POLICY) }),
   check: checkOkta,
   // Okta is reached over the internet with its own token: nothing to grant in AWS.
   grants: () => [],
@@ -112,6 +115,7 @@ export const oktaUnlock: Credential<OktaSettings> = {
   audit: { action: 'unlock_okta', directory: 'okta' },
   settings: OKTA_SETTINGS,
   load: (s, context) => loadAdapter(s, context, 'unlock'),
+  changeTime: () => ({ secretMs: callBoundMs(OKTA_DIRECTORY_POLICY) }),
   check: checkOkta,
   grants: () => [],
   standIn,
@@ -155,6 +159,7 @@ export const oktaMfa: Credential<OktaSettings> = {
   policy: { default: 'approval', refuse: ['self-service'], refuseVerifiers: ['okta'] },
   settings: OKTA_SETTINGS,
   load: (s, context) => loadAdapter(s, context, 'factors'),
+  changeTime: () => ({ secretMs: callBoundMs(OKTA_DIRECTORY_POLICY) }),
   check: checkOkta,
   grants: () => [],
   standIn,

@@ -5,7 +5,7 @@ import { Secret } from '../../flows/secret';
 import type { HttpFetch } from '../../http/fetch';
 import { OKTA_REFUSALS, OKTA_STEPS, type OktaAction } from './okta-actions';
 import type { JsonAnswer } from '../http-errors';
-import { callOkta, oktaFailure, oktaPolicy, TOKEN_ERRORS } from '../okta-api';
+import { callOkta, OKTA_DIRECTORY_POLICY, oktaFailure, TOKEN_ERRORS } from '../okta-api';
 
 /**
  * Okta's users, over its REST API on the app's own HTTP stack: Okta's SDK loaded at 133 MB
@@ -45,8 +45,7 @@ const NOT_LOCKED = 'E0000032';
  */
 const MASTERED_ELSEWHERE = 'E0000023';
 
-/** A person waiting on a modal bears about this much waiting out Okta's rate limit. */
-const POLICY = oktaPolicy(2_000);
+const POLICY = OKTA_DIRECTORY_POLICY;
 
 export class OktaDirectory implements Directory {
   constructor(

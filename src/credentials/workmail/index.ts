@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AdapterContext, Credential } from '../credential';
+import { awsCallMs, type AdapterContext, type Credential } from '../credential';
 import { PASSWORD_SETTINGS, passwordPolicyOf, type PasswordPolicy } from '../password-generator';
 
 interface WorkMailSettings {
@@ -58,6 +58,8 @@ export const workmail: Credential<WorkMailSettings> = {
         : undefined,
   },
   load: workMailDirectory,
+  // ResetPassword, and once more with a fresh password when WorkMail's policy refuses the first.
+  changeTime: (aws) => ({ secretMs: 2 * awsCallMs(aws) }),
   check: async (settings, context) => (await workMailDirectory(settings, context)).check(),
   grants: (settings) => [
     {

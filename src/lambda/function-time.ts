@@ -1,0 +1,41 @@
+import { awsClientSettings } from '../aws-client';
+import { awsCallMs, type Credential } from '../credentials/credential';
+
+/**
+ * Each Slack call's bound on Lambda, its tries and waits together. The function has 30 s or more
+ * (lambdaTimeoutS), and a click's work order makes its Slack calls after the change (the modal,
+ * then the receipt's conversations.open and chat.postMessage; more for an approval): at the
+ * server's 5 s an attempt and SLACK_API_RETRIES' default 2, one Slack never answers took about
+ * 16.5 s, so two ran past the function's end. Slack answers within a second when well; at 4 s a
+ * call, a fast failure (a 5xx, a dropped connection, a short Retry-After) is still tried again, and
+ * a click's three Slack calls end within 12 s whatever Slack does. The server keeps the tries' own
+ * bound, having no such end.
+ */
+export const LAMBDA_SLACK_CALL_MS = 4_000;
+
+/** The function's timeout for a change of one AWS call, without the verify policy's wait for a push. */
+const BASE_TIMEOUT_S = 30;
+
+/**
+ * The function's timeout (s) for the credentials it serves, without the verify policy's wait for a
+ * push (the stack adds it). 30 s was set for a change of one AWS call: a work order's Slack calls
+ * end 12 s before the function does (WORK_SLACK_RESERVE_MS: the outcome record and the settlement
+ * after them), so 18 s in; the steps before the change have 7 s (a Finish click's claim, users.info,
+ * lookup and audit attempt), then the change 7 s (awsCallMs: 2 s to connect, 5 s to answer) and
+ * the modal's call 4 s, which a change is sent only while it still fits (ResetCredential's
+ * OUT_OF_TIME). A credential whose change (each of its calls up to the secret, and its follow-up,
+ * Credential.changeTime) needs more gets the function that much longer, so the steps before its
+ * change keep their 7 s: Chime's one call 30 s; WorkMail's two (a second password when its policy
+ * refuses the first) and Okta's password (an unlock, then the reset: 2 × 7 s at 5 s an attempt and
+ * 2 s of patience) 37 s; Entra's and Google's (a token and the password, then a token and the
+ * sign-out: 4 × 7 s) 51 s. The longest of those served is the function's.
+ */
+export function lambdaTimeoutS(credentials: readonly Pick<Credential, 'changeTime'>[]): number {
+  const aws = awsClientSettings();
+  const planned = awsCallMs(aws) + LAMBDA_SLACK_CALL_MS;
+  const needed = credentials.map((c) => {
+    const { secretMs, followUpMs = 0 } = c.changeTime(aws);
+    return secretMs + LAMBDA_SLACK_CALL_MS + followUpMs;
+  });
+  return BASE_TIMEOUT_S + Math.ceil(Math.max(0, ...needed.map((ms) => ms - planned)) / 1000);
+}
