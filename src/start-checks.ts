@@ -2,8 +2,10 @@ import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynam
 import { approvalsTable } from './approvals/approvals-table';
 import { auditTable } from './audit/audit-table';
 import { NO_AWS_CREDENTIALS, noAwsCredentials } from './aws/no-credentials';
+import { awsCause } from './aws/shared-causes';
 import type { RetryOptions } from '@slack/web-api';
 import type { Config } from './config';
+import type { SetupCheck } from './doctor/setup-check';
 import { networkErrorCode } from './http/network-errors';
 import { describeError } from './flows/failure';
 import type { Logger } from './flows/ports';
@@ -357,7 +359,8 @@ export function missingTable({ variable, tableName }: Pick<NamedTable, 'variable
 }
 
 /** `message` says what is wrong and what to do; a doctor's line names the table's variable already, a start's fatal line adds it. */
-export type TableProblem = { kind: 'missing' | 'unreachable' | 'credentials' | 'unchecked' | 'index'; message: string };
+/** `cause`: what fails every AWS call alike (no credentials, no region, no answer), which other checks may share. */
+export type TableProblem = { kind: 'missing' | 'unreachable' | 'credentials' | 'unchecked' | 'index'; message: string; cause?: SetupCheck['cause'] };
 
 /**
  * What is wrong with one table, or undefined when it exists with every index the app queries.
@@ -380,26 +383,33 @@ export async function tableProblem(dynamo: DynamoDBClient, { variable, tableName
     }
     return undefined;
   } catch (err) {
-    const e = err as { name?: string; message?: string };
-    const region = await dynamo.config.region().catch(() => 'its region');
-    if (noAwsCredentials(err)) return { kind: 'credentials', message: NO_AWS_CREDENTIALS };
-    switch (e.name) {
-      case 'ResourceNotFoundException':
-        return {
-          kind: 'missing',
-          message: missingTable({ variable, tableName }, region, { createTables }),
-        };
-      case 'UnrecognizedClientException':
-      case 'InvalidSignatureException':
-      case 'ExpiredTokenException':
-        return { kind: 'credentials', message: `AWS refused the process's credentials (${e.name}): renew them, or check AWS_REGION (${region})` };
-      case 'AccessDeniedException':
-        return { kind: 'unchecked', message: `${e.name}: dynamodb:DescribeTable on ${tableName}` };
-      default:
-        return {
-          kind: 'unreachable',
-          message: `table ${tableName} could not be read (${e.name === 'TimeoutError' || e.name === 'AbortError' ? 'no answer within 10 s' : networkErrorCode(err)}): check the network path to DynamoDB in ${region}, and AWS_REGION (or AWS_ENDPOINT_URL_DYNAMODB, if you set one)`,
-        };
-    }
+    const problem = await tableReadProblem(err, dynamo, { variable, tableName }, createTables);
+    const cause = awsCause(err);
+    return cause ? { ...problem, cause } : problem;
+  }
+}
+
+/** What a DescribeTable that failed says of the table: its own problem, or why it could not be asked. */
+async function tableReadProblem(err: unknown, dynamo: DynamoDBClient, { variable, tableName }: Pick<NamedTable, 'variable' | 'tableName'>, createTables: boolean): Promise<TableProblem> {
+  const e = err as { name?: string; message?: string };
+  const region = await dynamo.config.region().catch(() => 'its region');
+  if (noAwsCredentials(err)) return { kind: 'credentials', message: NO_AWS_CREDENTIALS };
+  switch (e.name) {
+    case 'ResourceNotFoundException':
+      return {
+        kind: 'missing',
+        message: missingTable({ variable, tableName }, region, { createTables }),
+      };
+    case 'UnrecognizedClientException':
+    case 'InvalidSignatureException':
+    case 'ExpiredTokenException':
+      return { kind: 'credentials', message: `AWS refused the process's credentials (${e.name}): renew them, or check AWS_REGION (${region})` };
+    case 'AccessDeniedException':
+      return { kind: 'unchecked', message: `${e.name}: dynamodb:DescribeTable on ${tableName}` };
+    default:
+      return {
+        kind: 'unreachable',
+        message: `table ${tableName} could not be read (${e.name === 'TimeoutError' || e.name === 'AbortError' ? 'no answer within 10 s' : networkErrorCode(err)}): check the network path to DynamoDB in ${region}, and AWS_REGION (or AWS_ENDPOINT_URL_DYNAMODB, if you set one)`,
+      };
   }
 }

@@ -1,4 +1,5 @@
 import { NO_AWS_CREDENTIALS, noAwsCredentials } from '../aws/no-credentials';
+import { awsCause } from '../aws/shared-causes';
 import { failed, passed, type SetupCheck } from '../doctor/setup-check';
 import { LatchkeyFailure, type FailureCode } from '../flows/failure';
 import { failedCall } from './call-check';
@@ -66,7 +67,11 @@ export async function awsCheck(
     await call();
     return [passed(name, `${what.operation} answers ${what.proves}`)];
   } catch (err) {
-    if (noAwsCredentials(err)) return [failed(name, NO_AWS_CREDENTIALS)];
-    return [failedCall(name, fromAwsError(err, what.operation, what.specific), { fix: what.fix, otherwise: 'try again; if it persists, check the network path to AWS', address: 'the AWS_ENDPOINT_URL_… you set, if any' })];
+    // What fails every AWS call alike (no credentials, no region, no answer): the doctor says it once for all the checks it fails.
+    const cause = awsCause(err);
+    const line = noAwsCredentials(err)
+      ? failed(name, NO_AWS_CREDENTIALS)
+      : failedCall(name, fromAwsError(err, what.operation, what.specific), { fix: what.fix, otherwise: 'try again; if it persists, check the network path to AWS', address: 'the AWS_ENDPOINT_URL_… you set, if any' });
+    return [cause ? { ...line, cause } : line];
   }
 }

@@ -14,7 +14,7 @@ import { SlackWorkspaceMembers } from '../slack/workspace-members';
 import { namedTables, tableProblem, tokenWorkspaceProblem } from '../start-checks';
 import { sharesSettings } from '../verifiers/verifier';
 import { failureLabel } from '../views/failure-labels';
-import { failed, passed, unchecked, warned, type SetupCheck } from './setup-check';
+import { failed, passed, sayCausesOnce, unchecked, warned, type SetupCheck } from './setup-check';
 import { ADDRESS_CHECK, addressSettings, unresolvedHost, unresolvedHostLine } from './unresolved-host';
 
 interface DoctorDeps {
@@ -40,7 +40,7 @@ interface DoctorDeps {
 export async function runDoctor(deps: DoctorDeps, options: { person?: string } = {}): Promise<SetupCheck[]> {
   const [slack, tables, credentials] = await Promise.all([slackChecks(deps), tableChecks(deps), credentialChecks(deps)]);
   const person = options.person === undefined ? [] : await personChecks(deps, options.person);
-  return [...slack, ...tables, ...credentials, ...configWarnings(deps.config), ...person];
+  return [...sayCausesOnce([...slack, ...tables, ...credentials]), ...configWarnings(deps.config), ...person];
 }
 
 /**
@@ -184,7 +184,8 @@ async function tableChecks({ config, dynamo }: DoctorDeps): Promise<SetupCheck[]
       const name = `Table ${table.variable}`;
       const problem = await tableProblem(dynamo, table, { createTables: config.createTables });
       if (!problem) return passed(name, `${table.tableName} exists${table.indexes.length ? ` with ${table.indexes.join(', ')}` : ''}`);
-      return failed(name, problem.kind === 'unchecked' ? `${problem.message}: grant it to check the table` : problem.message);
+      const line = failed(name, problem.kind === 'unchecked' ? `${problem.message}: grant it to check the table` : problem.message);
+      return problem.cause ? { ...line, cause: problem.cause } : line;
     }),
   );
 }
@@ -230,7 +231,7 @@ async function pluginLines(name: string, variables: CredentialSettings<unknown>[
   // A host DNS cannot find, said again naming the plug-in's setting that holds it, when it has one.
   const typed = addressSettings(variables).join(' or ');
   try {
-    return (await check()).map((c) => ({ ...(c.unresolved && typed ? unresolvedHostLine(c.unresolved, typed) : c), name: `${name}: ${c.name}` }));
+    return (await check()).map((c) => ({ ...c, ...(c.unresolved && typed ? unresolvedHostLine(c.unresolved, typed) : {}), name: `${name}: ${c.name}` }));
   } catch (err) {
     const unresolved = unresolvedHost(err);
     if (unresolved) return [{ ...unresolvedHostLine(unresolved, typed || 'its URL setting'), name: `${name}: ${ADDRESS_CHECK}` }];

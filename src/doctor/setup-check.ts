@@ -22,6 +22,12 @@ export interface SetupCheck {
    * doctor says it again naming the setting that holds it, which only it knows.
    */
   readonly unresolved?: { readonly host: string; readonly code: string };
+  /**
+   * What failed it, when other checks may fail by the same (no AWS credentials, no AWS region, AWS
+   * not answering: src/aws/shared-causes.ts): the doctor says a cause two checks or more share on
+   * one line of its own, with what it affects, instead of on each (sayCausesOnce).
+   */
+  readonly cause?: { readonly name: string; readonly detail: string };
 }
 
 export const passed = (name: string, detail: string): SetupCheck => ({ name, ok: true, detail });
@@ -51,4 +57,26 @@ export function checksSummary(checks: readonly SetupCheck[]): string {
   const { checked, notChecked } = checkedCount(checks);
   const unsaid = notChecked === 0 ? '' : ` ${notChecked} could not be checked from here (–): read ${notChecked === 1 ? 'it' : 'them'}.`;
   return `${failing === 0 ? `All ${checked} checks passed` : `${failing} of ${checked} checks failed`}${read}.${unsaid}`;
+}
+
+/**
+ * The checks, with each cause that failed two or more of them said once, where the first of them
+ * was: "✗ AWS credentials: no AWS credentials found: … Affected: Table AUDIT_TABLE_NAME, Amazon
+ * Chime". Each affected check is named by what it checks (a plug-in's lines by the plug-in's name).
+ */
+export function sayCausesOnce(checks: readonly SetupCheck[]): SetupCheck[] {
+  const keyOf = (c: SetupCheck) => (!c.ok && c.cause ? `${c.cause.name}\n${c.cause.detail}` : undefined);
+  const groups = new Map<string, SetupCheck[]>();
+  for (const c of checks) {
+    const key = keyOf(c);
+    if (key !== undefined) groups.set(key, [...(groups.get(key) ?? []), c]);
+  }
+  return checks.flatMap((c) => {
+    const key = keyOf(c);
+    const group = key === undefined ? undefined : groups.get(key)!;
+    if (!group || group.length < 2) return [c];
+    if (group[0] !== c) return [];
+    const affected = [...new Set(group.map((g) => g.name.split(': ')[0]!))];
+    return [failed(c.cause!.name, `${c.cause!.detail}. Affected: ${affected.join(', ')}`)];
+  });
 }

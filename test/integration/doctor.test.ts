@@ -478,15 +478,6 @@ describe('npm run doctor', () => {
     expect(added!.detail).toBe(`table latchkey-audit-unindexed has no index ${index}: the start adds it, as DYNAMODB_CREATE_TABLES=true asks; where the store cannot (dynalite), delete the table and start again to have it made anew`);
   });
 
-  it('a DynamoDB that does not answer: each table line says what to check, without repeating its variable', async () => {
-    const { status, out } = await cli([], { AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9' });
-    expect(status).toBe(1);
-    for (const variable of ['AUDIT_TABLE_NAME', 'APPROVALS_TABLE_NAME', 'RATE_LIMIT_TABLE_NAME']) {
-      expect(out).toMatch(new RegExp(`^✗ Table ${variable}: table \\S+ could not be read \\(.*ECONNREFUSED\\): check the network path to DynamoDB in eu-west-1, and AWS_REGION`, 'm'));
-    }
-    expect(out).not.toMatch(/(\w+_TABLE_NAME): \1/);
-  }, 30_000);
-
   it("a SLACK_API_URL that answers, but not as Slack's API does (a web page, a 404, a redirect), is said so, as are a rate limit and a 5xx: none blamed on the token nor the network", async () => {
     const { createServer } = await import('node:http');
     const page = createServer((req, res) => {
@@ -514,22 +505,83 @@ describe('npm run doctor', () => {
     }
   });
 
-  it('no AWS credentials at all: the AWS directories and the tables say so and where to give them, with no SDK error name', async () => {
-    const { status, out } = await cli([], {
-      AWS_ACCESS_KEY_ID: '',
-      AWS_SECRET_ACCESS_KEY: '',
-      AWS_SESSION_TOKEN: '',
-      AWS_PROFILE: '',
-      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
-      AWS_CONFIG_FILE: '/nonexistent/config',
-      AWS_EC2_METADATA_DISABLED: 'true',
-    });
-    expect(status).toBe(1);
-    for (const name of ['Amazon WorkMail: credentials and permissions', 'Amazon Chime: credentials and permissions', 'Table AUDIT_TABLE_NAME']) {
-      expect(out).toContain(`✗ ${name}: no AWS credentials found: give the process a role (or AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)`);
-    }
-    expect(out).not.toContain('CredentialsProviderError');
-  }, 30_000);
+  describe('an AWS problem that fails several checks alike (no credentials, no region, no answer, credentials refused) is one ✗ line of its own, with what it affects, not one on each', () => {
+    const TABLES = ['Table AUDIT_TABLE_NAME', 'Table APPROVALS_TABLE_NAME', 'Table RATE_LIMIT_TABLE_NAME'];
+    const awsLines = (out: string) => out.split('\n').filter((l) => /^[✓✗⚠–] (AWS|Table |Amazon )/.test(l));
+
+    it('no AWS credentials at all: said once, with where to give them and no SDK error name; everything else checked as before', async () => {
+      const { status, out } = await cli([], {
+        AWS_ACCESS_KEY_ID: '',
+        AWS_SECRET_ACCESS_KEY: '',
+        AWS_SESSION_TOKEN: '',
+        AWS_PROFILE: '',
+        AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+        AWS_CONFIG_FILE: '/nonexistent/config',
+        AWS_EC2_METADATA_DISABLED: 'true',
+      });
+      expect(status).toBe(1);
+      expect(awsLines(out)).toEqual([
+        `✗ AWS credentials: no AWS credentials found: give the process a role (or AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) with the permissions listed in README.md, "AWS permissions". Affected: ${[...TABLES, 'Amazon Chime', 'Amazon WorkMail'].join(', ')}`,
+      ]);
+      expect(out).toMatch(/^✓ Okta: API token: /m);
+      expect(out).toMatch(/^1 of 10 checks failed\./m);
+      expect(out).not.toContain('CredentialsProviderError');
+    }, 30_000);
+
+    it.each([
+      ['unset', '', 'no AWS region is set'],
+      ['not a region', 'eu west 1', 'the AWS region "eu west 1" is not the name of one'],
+    ])('an AWS region %s: said once, for the tables and WorkMail; Chime, always in us-east-1, passes', async (_what, region, problem) => {
+      const { status, out } = await cli([], { AWS_REGION: region });
+      expect(status).toBe(1);
+      expect(awsLines(out)).toEqual([
+        `✗ AWS region: ${problem}: set AWS_REGION to your AWS region, the one your DynamoDB tables are in (such as eu-west-1). Affected: ${[...TABLES, 'Amazon WorkMail'].join(', ')}`,
+        expect.stringMatching(/^✓ Amazon Chime: credentials and permissions: /),
+      ]);
+    }, 30_000);
+
+    it('AWS not answering: said once, with what to check; DynamoDB alone not answering is one line for its three tables, none repeating its variable', async () => {
+      const refused = 'http://127.0.0.1:9';
+      const all = await cli([], { AWS_ENDPOINT_URL_DYNAMODB: refused, AWS_ENDPOINT_URL_CHIME: refused, AWS_ENDPOINT_URL_WORKMAIL: refused });
+      expect(all.status).toBe(1);
+      const line = (affected: string[]) =>
+        `✗ AWS network: AWS did not answer (Error ECONNREFUSED): check this machine's network path to AWS (a proxy, a firewall, the VPC's endpoints or NAT gateway), AWS_REGION, and any AWS_ENDPOINT_URL_… you set; then run the check again. Affected: ${affected.join(', ')}`;
+      expect(awsLines(all.out)).toEqual([line([...TABLES, 'Amazon Chime', 'Amazon WorkMail'])]);
+      const dynamo = await cli([], { AWS_ENDPOINT_URL_DYNAMODB: refused });
+      expect(awsLines(dynamo.out)).toEqual([line(TABLES), expect.stringMatching(/^✓ Amazon Chime: /), expect.stringMatching(/^✓ Amazon WorkMail: /)]);
+      expect(dynamo.out).not.toMatch(/(\w+_TABLE_NAME): \1/);
+      // A host DNS cannot find is named: the three tables' one host, once.
+      const typo = await cli([], { AWS_ENDPOINT_URL_DYNAMODB: 'http://dynamodb.aws-typo.invalid' });
+      expect(awsLines(typo.out)).toEqual([
+        expect.stringMatching(new RegExp(`^✗ AWS network address: DNS (has no address|did not answer) for dynamodb\\.aws-typo\\.invalid .*AWS_REGION, or the AWS_ENDPOINT_URL_… you set.*\\. Affected: ${TABLES.join(', ')}$`)),
+        expect.stringMatching(/^✓ Amazon Chime: /),
+        expect.stringMatching(/^✓ Amazon WorkMail: /),
+      ]);
+    }, 30_000);
+
+    it("AWS refusing the process's credentials (an expired session, say), as every AWS service answers it: said once, with what to do", async () => {
+      const { createServer } = await import('node:http');
+      // AWS's answer to a key it does not know, in the header and body every AWS protocol reads.
+      const aws = createServer((req, res) => {
+        req.resume();
+        res
+          .writeHead(400, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': 'UnrecognizedClientException:http://internal.amazon.com/coral/com.amazon.coral.service/' })
+          .end(JSON.stringify({ __type: 'com.amazon.coral.service#UnrecognizedClientException', message: 'The security token included in the request is invalid.' }));
+      });
+      await new Promise<void>((resolve) => aws.listen(0, '127.0.0.1', resolve));
+      const endpoint = `http://127.0.0.1:${(aws.address() as { port: number }).port}`;
+      try {
+        const { status, out } = await cli([], { AWS_ENDPOINT_URL_DYNAMODB: endpoint, AWS_ENDPOINT_URL_CHIME: endpoint, AWS_ENDPOINT_URL_WORKMAIL: endpoint });
+        expect(status).toBe(1);
+        expect(awsLines(out)).toEqual([
+          `✗ AWS credentials: AWS refused the process's credentials (UnrecognizedClientException): give it valid ones (a session that expired: sign in again), and check AWS_REGION. Affected: ${[...TABLES, 'Amazon Chime', 'Amazon WorkMail'].join(', ')}`,
+        ]);
+      } finally {
+        aws.closeAllConnections();
+        await new Promise((resolve) => aws.close(resolve));
+      }
+    }, 30_000);
+  });
 
   it('a scope the token lacks is named', async () => {
     const scopes = h.slack.scopes.splice(0, Infinity, ...h.slack.scopes.filter((s) => s !== 'users:read.email'));
