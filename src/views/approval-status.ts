@@ -79,6 +79,14 @@ export function outcomeUnknownCheck(reference: string): string {
 }
 
 /**
+ * The requester's next step after a denial. Latchkey's DM takes no replies (its messages tab is
+ * read-only), so it names who denied it, to write to them directly.
+ */
+export function deniedNext(request: Pick<PendingRequest, 'decidedBy'>): string {
+  return request.decidedBy ? `If you think this is wrong, message <@${request.decidedBy}> directly, or ask IT.` : 'If you think this is wrong, ask IT.';
+}
+
+/**
  * A status a newer version wrote (and was rolled back): this version shows it, and lets nobody
  * decide or change it. The word is shown as stored, reduced to what a status can hold.
  */

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { closedOutcomeUnknown, type Detail, type PendingRequest } from '../flows/approvals/pending-request';
 import type { RequesterNotice } from '../flows/approvals/approvals';
-import { failedChangeApplied, outcomeUnknownCheck } from './approval-status';
+import { deniedNext, failedChangeApplied, outcomeUnknownCheck } from './approval-status';
 import { recordedFailureHeadline } from './failure-message';
 import { context, escapeMrkdwn, quoted, section, slackTime } from './blocks';
 import type { ApprovalKindWords } from './approval-words';
@@ -57,7 +57,7 @@ function licenseNotice(request: PendingRequest, words: LicenseVocabulary['words'
   }
   if (request.status === 'DENIED') {
     const text = `Your request to change your ${words.what} to ${to} was denied by ${by}.`;
-    return { text, blocks: [section(`:no_entry: ${text}`), ...comment, context('Reply to them, or ask IT, if you think this is wrong.')] };
+    return { text, blocks: [section(`:no_entry: ${text}`), ...comment, context(deniedNext(request))] };
   }
   if (request.status === 'APPLY_FAILED') {
     // Told only once it is retried no more (its request's time ended): until then an admin retries

@@ -2,7 +2,7 @@ import type { KnownBlock, ModalView } from '@slack/types';
 import { closedOutcomeUnknown, endedAfterUnknownOutcome, type Detail, type PendingRequest, UNKNOWN_STATUS } from '../flows/approvals/pending-request';
 import type { FailureCode } from '../flows/failure';
 import { resetChangeReference } from '../flows/reset-approval';
-import { approvalStatusLine, outcomeUnknownCheck, unknownStatusLine } from './approval-status';
+import { approvalStatusLine, deniedNext, outcomeUnknownCheck, unknownStatusLine } from './approval-status';
 import type { ApprovalKindWords } from './approval-words';
 import { context, escapeMrkdwn, modal, plain, quoted, section, slackTime } from './blocks';
 import { failureMessage, recordedFailureHeadline } from './failure-message';
@@ -96,7 +96,7 @@ function notice(request: PendingRequest, words: SubjectWords): { text: string; b
         return { text, blocks: [section(`:warning: ${text}`), ...comment, context(`${outcomeUnknownCheck(resetChangeReference(request))} ${again}`)] };
       }
       const text = `Your request to ${change.verb} your ${words.what} was denied by ${by}.`;
-      return { text, blocks: [section(`:no_entry: ${text}`), ...comment, context('Reply to them, or ask IT, if you think this is wrong.')] };
+      return { text, blocks: [section(`:no_entry: ${text}`), ...comment, context(deniedNext(request))] };
     }
     case 'EXPIRED': {
       if (endedAfterUnknownOutcome(request)) {

@@ -107,7 +107,10 @@ describe('/request-license', () => {
     expect(noComment.json).toMatchObject({ response_action: 'errors', errors: { comment: expect.any(String) } });
     await approveOrDeny('UADA', opened.view, opened.viewId, 'deny', 'Plus is not in the budget');
     expect(h.chime.callsTo('UpdateUser')).toEqual([]);
-    await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUBOB' && JSON.stringify(c.args).includes('Plus is not in the budget'));
+    const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUBOB' && JSON.stringify(c.args).includes('Plus is not in the budget'));
+    // The bot's DM is read-only: what it asks of Bob is something he can do there.
+    expect(JSON.stringify(dm.args.blocks)).toContain('If you think this is wrong, message <@UADA> directly, or ask IT.');
+    expect(JSON.stringify(dm.args)).not.toMatch(/reply/i);
   });
 
   it('a non-admin who clicks Review gets a private no, and no modal', async () => {

@@ -162,6 +162,9 @@ describe('the approval policy for a reset', () => {
     const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUMAX' && JSON.stringify(c.args).includes('denied'));
     expect(JSON.stringify(dm.args)).toContain('Call the helpdesk instead');
     expect(JSON.stringify(dm.args)).not.toContain('approval_finish');
+    // The bot's DM is read-only: what it asks of Max is something he can do there.
+    expect(JSON.stringify(dm.args.blocks)).toContain('If you think this is wrong, message <@UADA> directly, or ask IT.');
+    expect(JSON.stringify(dm.args)).not.toMatch(/reply/i);
     expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
   });
 
