@@ -70,7 +70,8 @@ export interface TodayCounts {
    * past the grace), which are not failures: a reviewer checks each (Needs attention). A push the
    * person rejected is no failure either but a security event (someone else may hold their Slack
    * session), counted on its own; a push they withdrew by closing the waiting modal is their change
-   * of mind, counted too, apart.
+   * of mind, counted too, apart; and so is a push nobody answered in time (timedOut): nothing of
+   * Latchkey's failed, the person did not answer.
    */
   readonly resets: readonly {
     readonly action: string;
@@ -78,6 +79,7 @@ export interface TodayCounts {
     readonly failed: number;
     readonly unknown: number;
     readonly rejected: number;
+    readonly timedOut: number;
     readonly cancelled: number;
   }[];
   /** Requests turned away before any change, by reason, most frequent first. */
@@ -521,9 +523,9 @@ function cancelledPush(outcome: AuditEvent | undefined): boolean {
  * failure, which would tell a reviewer the change was not made.
  */
 function todayCounts(day: string, events: readonly AuditEvent[], now: Date): TodayCounts {
-  const resets = new Map<string, { action: string; succeeded: number; failed: number; unknown: number; rejected: number; cancelled: number }>();
+  const resets = new Map<string, { action: string; succeeded: number; failed: number; unknown: number; rejected: number; timedOut: number; cancelled: number }>();
   const refusals = new Map<string, number>();
-  const of = (action: string) => resets.get(action) ?? resets.set(action, { action, succeeded: 0, failed: 0, unknown: 0, rejected: 0, cancelled: 0 }).get(action)!;
+  const of = (action: string) => resets.get(action) ?? resets.set(action, { action, succeeded: 0, failed: 0, unknown: 0, rejected: 0, timedOut: 0, cancelled: 0 }).get(action)!;
   const outcomes = new Set<string>();
   for (const e of events) {
     if (e.phase === 'refused' && e.errorCode) refusals.set(e.errorCode, (refusals.get(e.errorCode) ?? 0) + 1);
@@ -535,6 +537,7 @@ function todayCounts(day: string, events: readonly AuditEvent[], now: Date): Tod
     if (e.outcome === 'success' || e.outcome === 'partial') counts.succeeded += 1;
     else if (e.errorCode === 'DIRECTORY_OUTCOME_UNKNOWN') counts.unknown += 1;
     else if (e.errorCode === 'VERIFY_REJECTED') counts.rejected += 1;
+    else if (e.errorCode === 'VERIFY_TIMEOUT') counts.timedOut += 1;
     else if (cancelledPush(e)) counts.cancelled += 1;
     else counts.failed += 1;
   }

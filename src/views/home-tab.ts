@@ -239,11 +239,16 @@ function pendingBlock(r: PendingRequest, viewer: string, words: ApprovalWords, {
 }
 
 function todayBlocks(today: TodayCounts, words: HomeWords): KnownBlock[] {
-  // A rejected push is no failure but a security event: counted on its own, as is a push its person withdrew.
+  // A rejected push is no failure but a security event: counted on its own, as are a push nobody
+  // answered in time and a push its person withdrew.
+  const pushes = (r: TodayCounts['resets'][number]) =>
+    ([['VERIFY_REJECTED', r.rejected], ['VERIFY_TIMEOUT', r.timedOut], ['VERIFY_CANCELLED', r.cancelled]] as const)
+      .filter(([, count]) => count > 0)
+      .map(([code, count]) => `, ${countedRefusals(code, count)}`)
+      .join('');
   const resets = today.resets.map(
     (r) =>
-      `*${words.actions[r.action]?.name ?? r.action}*: ${r.succeeded} done${r.failed > 0 ? `, ${r.failed} failed` : ''}${r.unknown > 0 ? `, ${r.unknown} outcome unknown` : ''}` +
-      `${r.rejected > 0 ? `, ${countedRefusals('VERIFY_REJECTED', r.rejected)}` : ''}${r.cancelled > 0 ? `, ${countedRefusals('VERIFY_CANCELLED', r.cancelled)}` : ''}`,
+      `*${words.actions[r.action]?.name ?? r.action}*: ${r.succeeded} done${r.failed > 0 ? `, ${r.failed} failed` : ''}${r.unknown > 0 ? `, ${r.unknown} outcome unknown` : ''}${pushes(r)}`,
   );
   // A request with nothing to change (an unlock of an account not locked) was no refusal: said apart.
   const refusals = today.refusals.filter((r) => r.code !== 'NOTHING_TO_CHANGE').map((r) => countedRefusals(r.code, r.count));

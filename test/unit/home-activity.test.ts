@@ -100,7 +100,7 @@ describe("the admin's Today, as a person would say it", () => {
             ok: true,
             value: {
               day: '2026-12-04',
-              resets: [{ action: reset, succeeded: 3, failed: 0, unknown: 0, rejected: 0, cancelled: 0 }],
+              resets: [{ action: reset, succeeded: 3, failed: 0, unknown: 0, rejected: 0, timedOut: 0, cancelled: 0 }],
               refusals: [
                 { code: 'SLACK_USER_IS_GUEST', count: 2 },
                 { code: 'DIRECTORY_USER_SUSPENDED', count: 1 },

@@ -65,7 +65,7 @@ function fullData(admin: boolean): HomeData {
         pending: { ok: true, value: { requests: Array.from({ length: PENDING_SHOWN }, (_, i) => request(i)), expiring: [] } },
         today: {
           ok: true,
-          value: { day: '2026-12-01', resets: CREDENTIALS.map((c) => ({ action: c.audit.action, succeeded: 40, failed: 2, unknown: 1, rejected: 1, cancelled: 1 })), refusals: FAILURE_CODES.map((code) => ({ code, count: 1 })) },
+          value: { day: '2026-12-01', resets: CREDENTIALS.map((c) => ({ action: c.audit.action, succeeded: 40, failed: 2, unknown: 1, rejected: 1, timedOut: 1, cancelled: 1 })), refusals: FAILURE_CODES.map((code) => ({ code, count: 1 })) },
         },
         attention: {
           ok: true,
