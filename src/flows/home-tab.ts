@@ -98,8 +98,9 @@ export interface Attention {
   readonly actor: Requester;
   /**
    * incomplete: the change was made but a step after it failed (a partial outcome). push_rejected:
-   * the person rejected the push, so someone else may hold their Slack session. push_limited: the
-   * person was refused for the push limit (the newest time; `count`: how many times in the 7 days).
+   * the person rejected a push, so someone else may hold their Slack session. push_limited: the
+   * person was refused for the push limit. Both once a person, at the newest (its time, credential
+   * and reference), with `count`: how many times in the 7 days.
    */
   readonly kind: 'push_rejected' | 'push_limited' | 'unknown_outcome' | 'operator_failure' | 'incomplete';
   readonly errorCode?: string;
@@ -553,10 +554,11 @@ function todayCounts(day: string, events: readonly AuditEvent[], now: Date): Tod
 const isApprovalStep = (action: string) => APPROVAL_ACTIONS.includes(action);
 
 /**
- * The security events first, each push rejected and each person refused for the push limit (once,
- * at their newest refusal, with how many times), then attempts with no outcome, failures that
- * alerted an operator, and changes with a step that failed; each group newest first, so a bounded
- * list never leaves a security event out for older questions.
+ * The security events first, each person who rejected a push and each person refused for the push
+ * limit (once a person for each, at the newest, with how many times: three rejections by one person
+ * are one question to ask them), then attempts with no outcome, failures that alerted an operator,
+ * and changes with a step that failed; each group newest first, so a bounded list never leaves a
+ * security event out for older questions.
  */
 function attentionOf(events: readonly AuditEvent[], now: Date): Attention[] {
   const item = (e: AuditEvent, kind: Attention['kind'], count?: number): Attention => ({
@@ -570,17 +572,18 @@ function attentionOf(events: readonly AuditEvent[], now: Date): Attention[] {
     ...(count !== undefined && { count }),
   });
   const newestFirst = (items: Attention[]) => items.sort((a, b) => compareText(b.at, a.at));
-  const limited = new Map<string, AuditEvent[]>();
-  for (const e of events) {
-    if (e.phase !== 'refused' || e.errorCode !== 'PUSH_LIMITED') continue;
-    const person = `${e.actor.teamId}:${e.actor.userId}`;
-    limited.set(person, [...(limited.get(person) ?? []), e]);
-  }
+  /** The events of one phase and code, one item a person: their newest, with how many. */
+  const perPerson = (phase: AuditEvent['phase'], code: string, kind: Attention['kind']): Attention[] => {
+    const byPerson = new Map<string, AuditEvent[]>();
+    for (const e of events) {
+      if (e.phase !== phase || e.errorCode !== code) continue;
+      const person = `${e.actor.teamId}:${e.actor.userId}`;
+      byPerson.set(person, [...(byPerson.get(person) ?? []), e]);
+    }
+    return [...byPerson.values()].map((theirs) => item(theirs.reduce((a, b) => (a.at >= b.at ? a : b)), kind, theirs.length));
+  };
   return [
-    ...newestFirst([
-      ...events.filter((e) => e.phase === 'outcome' && e.errorCode === 'VERIFY_REJECTED').map((e) => item(e, 'push_rejected')),
-      ...[...limited.values()].map((refusals) => item(refusals.reduce((a, b) => (a.at >= b.at ? a : b)), 'push_limited', refusals.length)),
-    ]),
+    ...newestFirst([...perPerson('outcome', 'VERIFY_REJECTED', 'push_rejected'), ...perPerson('refused', 'PUSH_LIMITED', 'push_limited')]),
     ...newestFirst([
       ...unknownOutcomes(events, now).map((e) => item(e, 'unknown_outcome')),
       ...events.filter((e) => e.phase === 'outcome' && e.outcome === 'failure' && e.errorCode && isFailureCode(e.errorCode) && needsOperator(e.errorCode)).map((e) => item(e, 'operator_failure')),

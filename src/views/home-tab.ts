@@ -266,9 +266,11 @@ function attentionLine(a: Attention, words: HomeWords): string {
   const name = words.actions[a.action]?.name ?? a.action;
   const app = (a.verifier && words.verifiers[a.verifier]) ?? 'the verifier app';
   if (a.kind === 'push_rejected') {
+    // One line a person: how many, and the latest's time and reference.
+    const several = a.count !== undefined && a.count > 1;
     return (
-      `:rotating_light: *Push rejected in ${app}* · ${name} by <@${a.actor.userId}> · ${slackDate(new Date(a.at))}\n` +
-      `Nothing was changed, but someone else may be using their Slack account: ask them, by another way than Slack, whether they asked. Reference \`${a.requestId}\``
+      `:rotating_light: *Push rejected in ${app}*${several ? ` ${a.count} times` : ''} · ${name} by <@${a.actor.userId}> · ${several ? 'latest ' : ''}${slackDate(new Date(a.at))}\n` +
+      `Nothing was changed, but someone else may be using their Slack account: ask them, by another way than Slack, whether they asked. Reference${several ? ' of the latest' : ''} \`${a.requestId}\``
     );
   }
   if (a.kind === 'push_limited') {
