@@ -5,10 +5,10 @@ import { AUDIT_SEARCH_AGAIN_CALLBACK_ID, auditSearchForm } from '../views/audit-
 import { actingUser, viewSubmissionSchema } from './slack-payloads';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
-/** What the results keep of the search (audit-search.ts): only to fill the form in again. */
-const termsSchema = z.union([z.object({ person: z.string().regex(/^[A-Z0-9]{2,}$/), from: day, to: day }), z.object({ reference: z.string().max(100) })]);
+/** What a person's results keep of the search (audit-search.ts): only to fill the form in again. A reference's keep nothing. */
+const termsSchema = z.object({ person: z.string().regex(/^[A-Z0-9]{2,}$/), from: day, to: day });
 
-/** The results' "New search": the form again, in the same modal, with the last search filled in. */
+/** The results' "New search": the form again, in the same modal, with a person's search filled in, or blank after a reference. */
 export function registerAuditSearchAgain(app: GuardedApp, clock: Clock, logger: Logger): void {
   app.view(AUDIT_SEARCH_AGAIN_CALLBACK_ID, async ({ ack, body }) => {
     // Only the payload is read before the answer (on Lambda the answering invocation does nothing

@@ -43,7 +43,7 @@ export function registerAuditSearchSubmission(app: GuardedApp, home: HomeTab, wo
       await ack({ response_action: 'update', view: auditSearchingView() });
       const result = await home.lookUp(admin, reference);
       await client.views
-        .update({ view_id: parsed.data.view.id, view: auditReferenceView({ reference, result, words }) })
+        .update({ view_id: parsed.data.view.id, view: auditReferenceView({ reference, result, words, ...(person && { ignoredPerson: person }) }) })
         .catch((err: unknown) => logger.warn({ slackUserId: admin.userId, err: describeError(err) }, 'could not show the search results'));
       return;
     }

@@ -6,7 +6,7 @@ import { activityState, recordOf, type HomeWords } from './home-tab';
 
 export const AUDIT_SEARCH = { callbackId: 'audit_search', reference: 'reference', person: 'person', from: 'from', to: 'to' } as const;
 export const AUDIT_SEARCH_PAGE_ACTION_ID = 'audit_search_page';
-/** The results' "New search": back to the form, with the search filled in. */
+/** The results' "New search": back to the form, with a person's search filled in (a reference's, blank). */
 export const AUDIT_SEARCH_AGAIN_CALLBACK_ID = 'audit_search_again';
 
 const TITLE = 'Search the audit log';
@@ -25,8 +25,12 @@ interface SearchTerms {
   readonly to: string;
 }
 
-/** The admin's form: a request's reference, or whom and between which days (by default the last 7, or the search before). */
-export function auditSearchForm(today: Date, before?: Partial<SearchTerms> & { readonly reference?: string }): ModalView {
+/**
+ * The admin's form: a request's reference, or whom and between which days (by default the last 7, or
+ * the person's search before). The reference is never filled in: it is searched whenever it is given,
+ * so a form reopened with it would find the same request again whoever is picked.
+ */
+export function auditSearchForm(today: Date, before?: Partial<SearchTerms>): ModalView {
   const weekAgo = new Date(today.getTime() - 6 * 86_400_000);
   const picker = (id: string, label: string, initial: string): KnownBlock => ({
     type: 'input',
@@ -51,7 +55,6 @@ export function auditSearchForm(today: Date, before?: Partial<SearchTerms> & { r
           action_id: AUDIT_SEARCH.reference,
           max_length: 100,
           placeholder: plain(REFERENCE_EXAMPLE),
-          ...(before?.reference && { initial_value: before.reference }),
         },
       },
       {
@@ -107,12 +110,17 @@ function searchFailed(code: Extract<SearchResult, { ok: false }>['code'], again:
   return modal({ title: TITLE, close: 'Close', ...(code !== 'NOT_ADMIN' && again), blocks: [section(`:warning: ${why[code]}`)] });
 }
 
-/** Every record of one request, found by its reference: one line per person's part in it, newest first. */
-export function auditReferenceView(args: { reference: string; result: SearchResult; words: HomeWords }): ModalView {
+/**
+ * Every record of one request, found by its reference: one line per person's part in it, newest
+ * first. `ignoredPerson`: a person picked too, who was not searched (the reference was), said so.
+ */
+export function auditReferenceView(args: { reference: string; result: SearchResult; words: HomeWords; ignoredPerson?: string }): ModalView {
   const { reference, result, words } = args;
-  const again = { submit: 'New search', callbackId: AUDIT_SEARCH_AGAIN_CALLBACK_ID, privateMetadata: JSON.stringify({ reference }) };
+  // "New search" opens a blank form (auditSearchForm never fills a reference in).
+  const again = { submit: 'New search', callbackId: AUDIT_SEARCH_AGAIN_CALLBACK_ID, privateMetadata: '{}' };
   if (!result.ok) return searchFailed(result.code, again, `That is not a whole reference, such as \`${REFERENCE_EXAMPLE}\`.`);
   const blocks: KnownBlock[] = [section(`The records of reference \`${reference}\`:`)];
+  if (args.ignoredPerson) blocks.push(context(`Searched by reference only: <@${args.ignoredPerson}> and the days picked were not searched. To search by person, leave the reference empty.`));
   if (result.rows.length === 0) blocks.push(context('None: no record has this reference. Records are kept for the audit log\'s retention, then removed.'));
   blocks.push(...result.rows.map((row) => section(rowLine(row, words))));
   return modal({ title: 'Audit log', close: 'Close', ...again, blocks });

@@ -684,4 +684,35 @@ describe("the audit search: a pending request's steps", () => {
     const neither = await submitSearch(h, 'UADA', reference(''));
     expect(neither.answer.json).toEqual({ response_action: 'errors', errors: { person: 'Pick a person and both days, or paste a reference above.' } });
   });
+
+  it("New search after a reference opens a blank form; a reference and a person both given: the reference is searched, and the results say the person was not", async () => {
+    const requestId = await deniedLicense('UBOB');
+    await deniedReset('UANN');
+    const byReference = await submitSearch(h, 'UADA', { reference: { reference: { type: 'plain_text_input', value: requestId } }, person: { person: { type: 'users_select', selected_user: null } } });
+    const found = await h.viewUpdate(byReference.formView.id, 1);
+    expect(found.submit.text).toBe('New search');
+
+    // Before: the form came back with the reference filled in, so picking Ann and searching found Bob's request again.
+    const renewed = await h.submit('UADA', { ...found, id: byReference.formView.id }, {});
+    const form = (renewed.json as any).view;
+    expect(form.callback_id).toBe('audit_search');
+    const reference = form.blocks.find((b: any) => b.block_id === 'reference');
+    expect(reference.element.initial_value).toBeUndefined();
+    expect(form.blocks.find((b: any) => b.block_id === 'person').element.initial_user).toBeUndefined();
+
+    // Both given (a reference left in the field, and Ann picked): the results say which was searched, and that Ann was not.
+    const today = new Date().toISOString().slice(0, 10);
+    const both = await h.submit('UADA', { ...form, id: byReference.formView.id }, {
+      values: {
+        reference: { reference: { type: 'plain_text_input', value: requestId } },
+        person: { person: { type: 'users_select', selected_user: 'UANN' } },
+        from: { from: { type: 'datepicker', selected_date: today } },
+        to: { to: { type: 'datepicker', selected_date: today } },
+      },
+    });
+    expect(JSON.stringify(both.json)).toContain('Searching the audit log');
+    const results = JSON.stringify((await h.viewUpdate(byReference.formView.id, 2)).blocks);
+    expect(results).toContain(`The records of reference \`${requestId}\``);
+    expect(results).toContain('Searched by reference only: <@UANN> and the days picked were not searched. To search by person, leave the reference empty.');
+  });
 });
