@@ -15,7 +15,10 @@ export type Part<T> = { readonly ok: true; readonly value: T } | { readonly ok: 
  * steps of one pending request they took part in (an admin's decision and the change it applied).
  */
 export interface Activity {
-  /** The reference to quote to IT: the last step's. */
+  /**
+   * The reference to quote to IT: a pending request's own, for its steps (each names it, so a
+   * look-up by it finds them all, and it is the one its requester was shown); else the request's.
+   */
   readonly requestId: string;
   /** The first step's action: what the person did. */
   readonly action: string;
@@ -409,8 +412,14 @@ function utcDays(fromDay: string, toDay: string): { from: Date; to: Date } {
  */
 const pendingOf = (e: AuditEvent): string | undefined => (isApprovalStep(e.action) ? (e.approvalRequestId ?? e.licenseRequestId) : undefined);
 
-/** The steps a record belongs to: a pending request's, or its own request's. */
-const thingOf = (e: AuditEvent): string => pendingOf(e) ?? e.requestId;
+/**
+ * The steps a record belongs to: a pending request's, or its own request's. Apart even under one
+ * reference: an approved reset's finish is audited under its request's, and is a line of its own.
+ */
+const thingOf = (e: AuditEvent): string => {
+  const pending = pendingOf(e);
+  return pending ? `pending ${pending}` : e.requestId;
+};
 
 /**
  * The person's records, newest first, as one entry per thing they did: a request's records, and a
@@ -454,7 +463,7 @@ export function activityOf(events: readonly AuditEvent[], now: Date, requests: r
     const pending = pendingOf(first);
     const stands = pending ? standing.get(pending) : undefined;
     return {
-      requestId: last[0]!.requestId,
+      requestId: pending ?? last[0]!.requestId,
       action: first.action,
       at: first.at,
       actor: first.actor,

@@ -39,9 +39,9 @@ export function resetKind(credentials: ReadonlyMap<string, { readonly audit: { r
 }
 
 /**
- * The reference a finish is audited under, which IT checks the reset with: the request's (new with
- * each approval of a finish whose outcome is unknown), or, filed before it was kept, the
- * confirmation's. The approval's own ID only for a request with neither: no reset is recorded under it.
+ * The reference a finish is audited under, which IT checks the reset with: the request's
+ * finishRequestId (its own ID when filed, new with each approval of a finish whose outcome is
+ * unknown), or, filed before it was kept, the confirmation's; else the request's own ID.
  */
 export function resetChangeReference(request: PendingRequest): string {
   return request.finishRequestId ?? request.detail.resetRequestId ?? request.id;
@@ -63,7 +63,11 @@ export class ResetApprovals implements ApprovalGate {
     },
   ) {}
 
-  /** The reset flow's gate: files the confirmed request for the admins; the reference stays the confirmation's, through to the reset. */
+  /**
+   * The reset flow's gate: files the confirmed request for the admins. Its reference is the
+   * request's own (Approvals.file), the one its requester is shown, its steps name and its first
+   * finish is audited under; refused, the one its refusal is on record under.
+   */
   async request({ requester, credential, ticket }: Parameters<ApprovalGate['request']>[0]): Promise<ResetPending | ResetFailure> {
     const filed = await this.deps.approvals.file(
       requester,
@@ -71,15 +75,14 @@ export class ResetApprovals implements ApprovalGate {
         kind: RESET_KIND,
         requesterEmail: ticket.email,
         directoryUserId: ticket.directoryUserId,
-        detail: { credential: credential.id, resetRequestId: ticket.requestId },
-        // The first finish is audited under the confirmation's reference, the one the requester was given.
-        finishRequestId: ticket.requestId,
+        detail: { credential: credential.id },
         reason: '',
       },
       { ttlMs: RESET_REQUEST_TTL_MS },
     );
-    const about = { kind: credential.id, email: ticket.email, requestId: ticket.requestId };
-    return filed.ok ? { ok: true, pending: 'approval', ...about } : { ok: false, code: filed.code, ...about, ...(filed.retryAt && { retryAt: filed.retryAt }) };
+    const about = { kind: credential.id, email: ticket.email };
+    if (filed.ok) return { ok: true, pending: 'approval', ...about, requestId: filed.request.id };
+    return { ok: false, code: filed.code, ...about, ...(filed.requestId && { requestId: filed.requestId }), ...(filed.retryAt && { retryAt: filed.retryAt }) };
   }
 
   /**

@@ -103,6 +103,7 @@ export function approvalFacts(request: PendingRequest, words: ApprovalKindWords)
   return [
     `*<@${request.requester.userId}>* ${words.asks(request)}`,
     ...(request.reason ? [`>${escapeMrkdwn(request.reason).replace(/\n/g, '\n>')}`] : []),
-    `Requested at ${slackTime(new Date(request.createdAt))}`,
+    // The request's one reference, as its requester was shown it: what the admins' audit search finds it by.
+    `Requested at ${slackTime(new Date(request.createdAt))} · Reference \`${request.id}\``,
   ].join('\n');
 }

@@ -43,7 +43,7 @@ function licenseNotice(request: PendingRequest, words: LicenseVocabulary['words'
   const [from, to] = [fromOf(request), toOf(request)];
   if (request.status === 'PENDING') {
     const text = `Your request to change your ${words.what} from ${from} to ${to} was sent to the admins.`;
-    return { text, blocks: [section(`:outbox_tray: ${text}`), context(`You will hear back here. It expires at ${slackTime(new Date(request.expiresAt))} if nobody decides it.`)] };
+    return { text, blocks: [section(`:outbox_tray: ${text}`), context(`You will hear back here. It expires at ${slackTime(new Date(request.expiresAt))} if nobody decides it. Reference: \`${request.id}\``)] };
   }
   const by = request.decidedBy ? `<@${request.decidedBy}>` : 'an admin';
   const comment = request.comment ? [context(`Comment: ${quoted(request.comment)}`)] : [];

@@ -71,7 +71,7 @@ function notice(request: PendingRequest, words: SubjectWords): { text: string; b
   switch (request.status) {
     case 'PENDING': {
       const text = `Your request to ${change.verb} your ${words.what} was sent to the admins.`;
-      return { text, blocks: [section(`:outbox_tray: ${text}`), context(`You will hear back here. It expires at ${slackTime(new Date(request.expiresAt))} if nobody decides it.`)] };
+      return { text, blocks: [section(`:outbox_tray: ${text}`), context(`You will hear back here. It expires at ${slackTime(new Date(request.expiresAt))} if nobody decides it. Reference: \`${request.id}\``)] };
     }
     case 'APPROVED': {
       const text = `${by} approved your request to ${change.verb} your ${words.what}. Finish it by ${slackTime(new Date(request.expiresAt))}.`;

@@ -189,6 +189,84 @@ describe('the approval policy for a reset', () => {
   });
 });
 
+describe('the approval policy: one reference per request', () => {
+  const h = useHarness({ env: POLICY });
+
+  /** An admin's look-up of a reference from their Home tab's search: the result's lines. */
+  async function lookUp(admin: string, reference: string): Promise<string[]> {
+    const { home } = await h.openHome(admin);
+    const search = (home.blocks as any[]).filter((b) => b.type === 'actions').flatMap((b) => b.elements as any[]).find((b) => b.action_id === 'home_search');
+    const trigger = h.slack.newTriggerId();
+    await h.clickIn(admin, search.action_id, search.value, { view: home, triggerId: trigger });
+    const form = await h.slack.waitForCall('views.open', (c) => c.args.trigger_id === trigger);
+    const formView = { ...form.args.view, id: form.result!.view.id };
+    await h.submit(admin, formView, {
+      values: { reference: { reference: { type: 'plain_text_input', value: reference } }, person: { person: { type: 'users_select', selected_user: null } } },
+    });
+    const found = await h.viewUpdate(formView.id, 1);
+    return (found.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference')).map((b) => b.text.text as string);
+  }
+  const referencesIn = (text: string) => [...text.matchAll(/Reference:? `([^`]+)`/g)].map((m) => m[1]);
+
+  it("the reference the requester is shown is the one their Home tab gives and the admins' search finds: the request while it waits, then its decision and its finish", async () => {
+    const request = await asks(h, 'UANN');
+    const [shown] = referencesIn(JSON.stringify(request.shown.blocks));
+    expect(shown).toBeDefined();
+    // The admins' message and her DM quote the same one.
+    expect(referencesIn(JSON.stringify(request.post.args.blocks))).toEqual([shown]);
+    const sent = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && JSON.stringify(c.args).includes('was sent to the admins'));
+    expect(referencesIn(JSON.stringify(sent.args.blocks))).toEqual([shown]);
+
+    // Waiting: her Home tab's line for it gives that reference, and the admins' search finds it by it.
+    await h.waitForAudit('UANN', (r) => r.action === 'reset_request' && r.phase === 'outcome');
+    const home = JSON.stringify((await h.openHome('UANN')).home.blocks);
+    const line = (JSON.parse(home) as any[]).map((b) => String(b.text?.text ?? '')).find((t) => t.includes('*Reset request*'));
+    expect(line).toContain(':hourglass: Waiting for an admin');
+    expect(referencesIn(line!)).toEqual([shown]);
+    // Before: 'None: no record has this reference.'
+    const waiting = await lookUp('UADA', shown!);
+    expect(waiting).toHaveLength(1);
+    expect(waiting[0]).toContain('*Reset request* (Amazon Chime personal meeting PIN) by <@UANN> · :hourglass: Waiting for an admin');
+
+    // Approved and finished: the same reference finds the request, the decision and the reset, each line giving it.
+    const review = await reviews(h, 'UADA', request);
+    await h.submit('UADA', review.view, { values: decide('approve') });
+    const finish = await finishButton(h, 'UANN');
+    const finished = await finishing(h, 'UANN', finish);
+    expect(secretIn(finished.view)).toBe(h.chime.pinOf('chime-ann'));
+    await h.waitForAudit('UANN', (r) => r.action === 'reset_pin' && r.phase === 'outcome');
+    await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('applied'));
+    const done = await lookUp('UADA', shown!);
+    expect(done).toHaveLength(3);
+    expect(done.find((l) => l.includes('*Reset request*'))).toContain('by <@UANN> · :white_check_mark: Approved and applied');
+    expect(done.find((l) => l.includes('*Reset decision*'))).toContain('by <@UADA> for <@UANN> · :white_check_mark: Approved');
+    expect(done.find((l) => !l.includes('*Reset request*') && !l.includes('*Reset decision*'))).toContain('by <@UANN> · :white_check_mark: Done');
+    expect(done.flatMap(referencesIn)).toEqual([shown, shown, shown]);
+    // Her Home tab: the request's line and the reset's, both under it.
+    const after = (await h.openHome('UANN')).home.blocks as any[];
+    const lines = after.map((b) => String(b.text?.text ?? '')).filter((t) => t.includes('Reference'));
+    expect(lines.filter((t) => referencesIn(t).includes(shown!))).toHaveLength(2);
+    expect(lines.flatMap(referencesIn).every((r) => r === shown)).toBe(true);
+  });
+
+  it("a request refused because one is already waiting gives, in its modal, the reference its Home tab line and the admins' search give", async () => {
+    await asks(h, 'UBOB');
+    const again = await h.open('/reset-pin', 'UBOB');
+    const submission = await h.submit('UBOB', again.view);
+    const refused = JSON.stringify(submission.json?.view ?? (await h.viewUpdate(again.viewId, 2)));
+    expect(refused).toContain('request waiting for an admin');
+    const [shown] = referencesIn(refused);
+    expect(shown).toBeDefined();
+    await h.waitForAudit('UBOB', (r) => r.action === 'reset_request' && (r.phase === 'refused' || r.outcome === 'failure'));
+    const lines = ((await h.openHome('UBOB')).home.blocks as any[]).map((b) => String(b.text?.text ?? '')).filter((t) => t.includes('*Reset request*'));
+    expect(lines.flatMap(referencesIn)).toContain(shown);
+    const found = await lookUp('UADA', shown!);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toContain('*Reset request* (Amazon Chime personal meeting PIN) by <@UBOB>');
+    expect(referencesIn(found[0]!)).toEqual([shown]);
+  });
+});
+
 describe('the approval policy: asking again while a request waits', () => {
   const h = useHarness({ env: POLICY });
 
@@ -795,12 +873,13 @@ describe('the approval policy: a request filed before the finish reference was k
     const { request, finish } = await approved(h, 'UANN');
     await finishing(h, 'UANN', finish);
     const isReset = (r: { action: string; phase: string }) => r.action === 'reset_pin' && r.phase === 'outcome';
-    const reset = (await h.waitForAudit('UANN', isReset)).find(isReset)!;
+    await h.waitForAudit('UANN', isReset);
     await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('applied'));
-    // As an older version wrote it: no finishRequestId (its finish was audited under detail.resetRequestId), left FINISHING.
+    // As an older version wrote it: no finishRequestId, its finish audited under the confirmation's
+    // reference, kept as detail.resetRequestId; left FINISHING.
+    const reset = { requestId: '2026-01-05T09:00:00.000Z_0123456789ab' };
     await h.removeRawRequestFields(request.approvalId, ['finishRequestId']);
-    await h.addRawRequestFields(request.approvalId, { status: 'FINISHING' });
-    expect(reset.requestId).not.toBe(request.approvalId);
+    await h.addRawRequestFields(request.approvalId, { status: 'FINISHING', detail: { credential: 'pin', resetRequestId: reset.requestId } });
     h.clock.offsetMs = 11 * 60_000;
     try {
       const unknownHome = JSON.stringify((await h.openHome('UANN')).home);

@@ -48,8 +48,9 @@ describe('Home activity: one row per thing the person did, with its state', () =
     ]);
     const [approval, done] = rows(APPROVAL);
     expect(approval).toMatch(/^\*License decision\* \(Basic → Pro\) for <@UBOB> · :white_check_mark: Approved and applied\n/);
-    // The reference is the step that made the change.
-    expect(approval).toContain('`r-apply`');
+    // The reference is the request's, which each of its steps names (the step that made the change is found by it too).
+    expect(approval).toContain('Reference `L1`');
+    expect(approval).not.toContain('`r-apply`');
     expect(done).toContain(':white_check_mark: Done');
   });
 

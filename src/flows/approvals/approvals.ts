@@ -217,9 +217,14 @@ export class Approvals {
     const kind = this.kinds.get(draft.kind);
     if (!kind) return { ok: false, code: 'DIRECTORY_NOT_ENABLED' };
     const now = this.deps.clock.now();
+    // The request's one reference, born here: what its requester is shown, every step of it names
+    // (approvalRequestId), and, for a kind that hands over, what its first finish is audited under,
+    // so that one look-up by it finds the request, its decision and its change.
+    const id = newRequestId(now);
     const request: PendingRequest = {
       ...draft,
-      id: newRequestId(now),
+      id,
+      ...('handOver' in kind.onApprove && { finishRequestId: draft.finishRequestId ?? id }),
       requester,
       status: 'PENDING',
       createdAt: now.toISOString(),
@@ -239,7 +244,8 @@ export class Approvals {
       await this.deps.store.create(request, kind.slot(request));
     } catch (err) {
       await change?.failed(asFailure(err).code);
-      return this.fail(err, { requester, kind: request.kind, step: 'submit', requestId: request.id });
+      // On record under it (approvalRequestId): the reference its requester is given for the refusal.
+      return { ...this.fail(err, { requester, kind: request.kind, step: 'submit', requestId: request.id }), requestId: request.id };
     }
     try {
       const message = await this.deps.announcer.announce(request, this.decidable(request));
@@ -249,7 +255,7 @@ export class Approvals {
       const failure = asFailure(err);
       await this.move(request, ['PENDING'], 'EXPIRED', { errorCode: failure.code }).catch(() => undefined);
       await change.failed(failure.code);
-      return this.fail(failure, { requester, kind: request.kind, step: 'announce', requestId: request.id });
+      return { ...this.fail(failure, { requester, kind: request.kind, step: 'announce', requestId: request.id }), requestId: request.id };
     }
     await change.succeeded();
     await this.deps.announcer.tellRequester(request).catch((err: unknown) => this.warn(err, request, 'requester DM failed'));
