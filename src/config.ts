@@ -107,7 +107,7 @@ const CORE = {
       .pipe(z.string().regex(/^T[A-Z0-9]{2,}$/, 'must be a Slack workspace ID such as T0123ABCD')),
   ),
   SLACK_ENTERPRISE_ID: z.string().regex(/^E[A-Z0-9]{2,}$/, 'must be an Enterprise Grid org ID such as E0123ABCD').optional(),
-  // The bot's own IDs (auth.test's bot_id and user_id): with both, Lambda makes no auth.test call.
+  // The bot's own IDs (auth.test's bot_id and user_id): with both, Lambda makes no auth.test call; one alone is a problem (botIdProblems).
   SLACK_BOT_ID: z.string().regex(/^B[A-Z0-9]{2,}$/, "must be the bot's ID such as B0123ABCD (auth.test's bot_id)").optional(),
   SLACK_BOT_USER_ID: z.string().regex(/^[UW][A-Z0-9]{2,}$/, "must be the bot's user ID such as U0123ABCD (auth.test's user_id)").optional(),
   APPROVALS_CHANNEL_ID: z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'must be a Slack channel ID such as C0123ABCD').optional(),
@@ -208,7 +208,7 @@ const envSchema = z
       const problems: { variable?: string; message: string }[] = [...own, ...(verifier?.settings.problems?.(values) ?? [])];
       // A credential that is set but incomplete says what it lacks: "none of them" would be untrue.
       if (on.length === 0 && own.length === 0) problems.push(NOTHING_TO_RESET);
-      problems.push(...policyProblems(values, named, on));
+      problems.push(...policyProblems(values, named, on), ...botIdProblems(values));
       if (values.APPROVALS_CHANNEL_ID && !hasAdmins(values)) {
         problems.push({ variable: 'APPROVALS_CHANNEL_ID', message: 'license requests need admins: set ADMIN_USER_IDS, ADMIN_USERGROUP_ID or both' });
       }
@@ -225,6 +225,33 @@ const envSchema = z
     },
     { when: () => true },
   );
+
+/** The bot's own IDs, which go together: with both, a Lambda cold start skips auth.test. */
+const BOT_IDS = [
+  { variable: 'SLACK_BOT_ID', what: "the bot's ID, such as B0123ABCD (auth.test's bot_id)" },
+  { variable: 'SLACK_BOT_USER_ID', what: "the bot's user ID, such as U0123ABCD (auth.test's user_id)" },
+] as const;
+
+/**
+ * One of the bot's IDs without the other: a problem naming the one missing. Alone, it was ignored
+ * without a word, and the cold start its admin meant to spare still asked auth.test. A problem,
+ * not a warning: the stack's synth runs this schema and says problems only, so a `cdk deploy`
+ * with one of the two is stopped before it ships.
+ */
+function botIdProblems(values: Record<string, unknown>): { variable: string; message: string }[] {
+  const given = BOT_IDS.filter((b) => values[b.variable] !== undefined);
+  if (given.length !== 1) return [];
+  const [set] = given as [(typeof BOT_IDS)[number]];
+  const missing = BOT_IDS.find((b) => b !== set)!;
+  return [
+    {
+      variable: missing.variable,
+      message:
+        `is required with ${set.variable}: ${missing.what}; with both, a Lambda cold start skips auth.test. ` +
+        `npm run doctor shows both on its Slack token line (without ${set.variable}), or remove ${set.variable}`,
+    },
+  ];
+}
 
 /** Whether anyone may decide requests: ADMIN_USER_IDS (as parsed, a list), ADMIN_USERGROUP_ID or both. */
 function hasAdmins(values: Record<string, unknown>): boolean {

@@ -161,6 +161,12 @@ describe('deploy settings from CDK context', () => {
     expect(s.environment).toMatchObject({ SLACK_BOT_ID: 'B0LATCH', SLACK_BOT_USER_ID: 'U0LATCH' });
   });
 
+  test('one bot ID without the other is refused at synth, naming the context key missing: the function would have asked auth.test at every cold start all the same', () => {
+    expect(problems({ chimeAccountId: CHIME_ACCOUNT, slackTeamId: 'T0LATCHKEY', slackBotId: 'B0LATCH' })).toEqual([
+      expect.stringMatching(/^slackBotUserId: is required with slackBotId: the bot's user ID, such as U0123ABCD \(auth\.test's user_id\); with both, a Lambda cold start skips auth\.test\. .*, or remove slackBotId$/),
+    ]);
+  });
+
   test('a context key a letter or two off one of ours (alarmEmial) is refused with what it likely means: left alone, the alarms would page nobody; the CDK\'s own keys are not', () => {
     const context = { chimeAccountId: CHIME_ACCOUNT, slackTeamId: 'T0LATCHKEY', alarmEmial: 'it-oncall@acme.example', chimeAcountId: CHIME_ACCOUNT, '@aws-cdk/core:newStyleStackSynthesis': true };
     expect(() => settingsFromContext((key) => (context as Record<string, unknown>)[key], Object.keys(context))).toThrow(SettingsError);

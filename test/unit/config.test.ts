@@ -68,6 +68,25 @@ describe('loadConfig', () => {
     }
   });
 
+  it("SLACK_BOT_ID without SLACK_BOT_USER_ID (or the other way round) is a problem naming the one missing, heard with the rest: half the pair was ignored without a word, and a Lambda cold start asked auth.test all the same", () => {
+    expect(loadConfig({ ...VALID, SLACK_BOT_ID: 'B0LATCH' })).toEqual({
+      ok: false,
+      problems: [
+        "SLACK_BOT_USER_ID: is required with SLACK_BOT_ID: the bot's user ID, such as U0123ABCD (auth.test's user_id); with both, a Lambda cold start skips auth.test. " +
+          "npm run doctor shows both on its Slack token line (without SLACK_BOT_ID), or remove SLACK_BOT_ID",
+      ],
+    });
+    expect(loadConfig({ ...VALID, SLACK_BOT_USER_ID: 'U0LATCH', PORT: 'eighty' })).toEqual({
+      ok: false,
+      problems: [
+        'PORT: must be a port number from 0 to 65535, not "eighty"',
+        "SLACK_BOT_ID: is required with SLACK_BOT_USER_ID: the bot's ID, such as B0123ABCD (auth.test's bot_id); with both, a Lambda cold start skips auth.test. " +
+          'npm run doctor shows both on its Slack token line (without SLACK_BOT_USER_ID), or remove SLACK_BOT_USER_ID',
+      ],
+    });
+    expect(loadConfig({ ...VALID, SLACK_BOT_ID: 'B0LATCH', SLACK_BOT_USER_ID: 'U0LATCH' })).toMatchObject({ ok: true, config: { slack: { bot: { botId: 'B0LATCH', botUserId: 'U0LATCH' } } } });
+  });
+
   it('a URL setting that is no URL at all is a problem in the list, not a crash, whichever credential it belongs to', () => {
     for (const name of ['SLACK_API_URL', 'OKTA_ORG_URL', 'ENTRA_AUTHORITY_URL', 'ENTRA_GRAPH_URL', 'GOOGLE_TOKEN_URL', 'GOOGLE_API_URL']) {
       for (const value of ['acme.okta.com', 'not a url', 'login.microsoftonline.com']) {
