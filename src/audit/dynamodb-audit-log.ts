@@ -112,16 +112,27 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
     return { events: records.map(toAuditEvent), ...(next && { next }) };
   }
 
-  async ofReference(reference: string): Promise<AuditEvent[]> {
+  async ofReferences(references: readonly string[]): Promise<AuditEvent[]> {
+    if (references.length === 0) return [];
     // A reference starts with the ISO time it was taken, and its records are written then or later:
     // a pending request's decision and finish within its time (72 hours unless configured), so the
-    // days from the reference's to today's, at most REFERENCE_DAYS of them, through the by-day index.
-    // The table is keyed by person, so a reference's end alone could only be found by a Scan.
-    const first = Date.parse(`${reference.slice(0, 10)}T00:00:00.000Z`);
+    // days from each reference's to today's, at most REFERENCE_DAYS of them, through the by-day index:
+    // one Query a day, however many references it is read for. The table is keyed by person, so a
+    // reference's end alone could only be found by a Scan.
     const today = this.clock.now().getTime();
-    const days = Array.from({ length: REFERENCE_DAYS }, (_, i) => first + i * 86_400_000)
-      .filter((at, i) => i === 0 || at <= today)
-      .map((at) => new Date(at).toISOString().slice(0, 10));
+    const days = [
+      ...new Set(
+        references.flatMap((reference) => {
+          const first = Date.parse(`${reference.slice(0, 10)}T00:00:00.000Z`);
+          return Array.from({ length: REFERENCE_DAYS }, (_, i) => first + i * 86_400_000)
+            .filter((at, i) => i === 0 || at <= today)
+            .map((at) => new Date(at).toISOString().slice(0, 10));
+        }),
+      ),
+    ].sort();
+    const refs = [...new Set(references)];
+    const values = Object.fromEntries(refs.map((r, i) => [`:ref${i}`, r]));
+    const anyOf = Object.keys(values).join(', ');
     const records = await this.reading(async () =>
       (
         await Promise.all(
@@ -129,9 +140,9 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
             this.query({
               IndexName: 'by-day',
               KeyConditionExpression: '#day = :day',
-              FilterExpression: 'requestId = :ref OR approvalRequestId = :ref OR licenseRequestId = :ref OR finishRequestId = :ref',
+              FilterExpression: `requestId IN (${anyOf}) OR approvalRequestId IN (${anyOf}) OR licenseRequestId IN (${anyOf}) OR finishRequestId IN (${anyOf})`,
               ExpressionAttributeNames: { '#day': 'day' },
-              ExpressionAttributeValues: marshall({ ':day': d, ':ref': reference }),
+              ExpressionAttributeValues: marshall({ ':day': d, ...values }),
             }),
           ),
         )

@@ -62,6 +62,11 @@ export interface Activity {
   readonly subject?: Requester;
   readonly licenseTo?: string;
   readonly decision?: 'approve' | 'deny';
+  /**
+   * A request's line, in the audit search: who decided it, how and when, as the decision's own record
+   * says (it is audited under the admin, not the requester). The latest decision when there were two.
+   */
+  readonly decidedBy?: { readonly userId: string; readonly decision: 'approve' | 'deny'; readonly at: string };
 }
 
 export interface TodayCounts {
@@ -284,18 +289,15 @@ export class HomeTab {
       // People are looked up in the workspace the admin searches from.
       const page = await deps.audit.search({ userId: query.person, teamId: admin.teamId }, from, to, { limit: SEARCH_PAGE, after: query.after });
       deps.logger.info({ slackUserId: admin.userId, searched: query.person, records: page.events.length }, 'audit searched');
-      return { ok: true, rows: activityOf(page.events, deps.clock.now(), await this.standingOf(admin, page.events)), ...(page.next && { next: page.next }) };
+      const standing = await this.standingOf(admin, page.events);
+      const rows = await this.withDecisions(admin, activityOf(page.events, deps.clock.now(), standing), standing);
+      return { ok: true, rows, ...(page.next && { next: page.next }) };
     } catch (err) {
       deps.logger.warn({ slackUserId: admin.userId, err: describeError(err) }, 'audit search failed');
       return { ok: false, code: 'STORE_UNAVAILABLE' };
     }
   }
 
-  /**
-   * Where the pending requests these records are steps of stand now, so that a request's line says
-   * how it ended (denied, applied…) as its requester's Home tab does, not only that it was sent.
-   * Unread, the lines say what the records say.
-   */
   /**
    * Every record of one request, by its whole reference, for an admin: whoever wrote them in this
    * workspace (the requester's steps and the admins' decisions), one line per person's request.
@@ -306,7 +308,7 @@ export class HomeTab {
     if (refused) return refused;
     if (!isReference(reference)) return { ok: false, code: 'REQUEST_INVALID' };
     try {
-      const events = (await deps.audit.ofReference(reference)).filter((e) => e.actor.teamId === admin.teamId);
+      const events = (await deps.audit.ofReferences([reference])).filter((e) => e.actor.teamId === admin.teamId);
       deps.logger.info({ slackUserId: admin.userId, reference, records: events.length }, 'audit looked up');
       const standing = await this.standingOf(admin, events);
       const people = [...new Set(events.map((e) => e.actor.userId))];
@@ -331,6 +333,46 @@ export class HomeTab {
     }
   }
 
+  /**
+   * A person's own requests, with who decided each: the decision is audited under the admin who made
+   * it, so it is read by the requests' references (one Query of the by-day index per day their
+   * decisions can be on, for the whole page), except for those the approvals store says nobody has
+   * decided. A request whose store entry is gone (kept 90 days past its time) says how it was
+   * decided, not only that it was sent. Unread, the lines say what the person's records say.
+   */
+  private async withDecisions(admin: Requester, rows: Activity[], standing: readonly PendingRequest[]): Promise<Activity[]> {
+    const stored = new Map(standing.map((r) => [r.id, r]));
+    const asked = rows.flatMap((r) =>
+      r.pendingRequestId && !r.decision && isRequestStep(r.action) && (!stored.has(r.pendingRequestId) || stored.get(r.pendingRequestId)!.decidedBy) ? [r.pendingRequestId] : [],
+    );
+    if (asked.length === 0) return rows;
+    let records: AuditEvent[];
+    try {
+      records = await this.deps.audit.ofReferences(asked);
+    } catch (err) {
+      this.deps.logger.warn({ slackUserId: admin.userId, part: 'decisions', err: describeError(err) }, 'audit search without who decided the requests');
+      return rows;
+    }
+    const decided = new Map<string, AuditEvent>();
+    for (const e of records) {
+      const id = pendingOf(e);
+      if (!id || !e.decision || e.phase !== 'outcome' || e.outcome !== 'success' || e.actor.teamId !== admin.teamId) continue;
+      const before = decided.get(id);
+      if (!before || compareText(before.at, e.at) < 0) decided.set(id, e);
+    }
+    return rows.map((r) => {
+      const d = r.pendingRequestId ? decided.get(r.pendingRequestId) : undefined;
+      if (!d?.decision) return r;
+      // Where it stands, when the store still has it, says more than the decision (applied, expired…).
+      return { ...r, decidedBy: { userId: d.actor.userId, decision: d.decision, at: d.at }, ...(!r.standing && { decision: d.decision }) };
+    });
+  }
+
+  /**
+   * Where the pending requests these records are steps of stand now, so that a request's line says
+   * how it ended (denied, applied…) as its requester's Home tab does, not only that it was sent.
+   * Unread, the lines say what the records say.
+   */
   private async standingOf(admin: Requester, events: readonly AuditEvent[]): Promise<(PendingRequest & { readonly decidable: boolean })[]> {
     const ids = [...new Set(events.flatMap((e) => pendingOf(e) ?? []))];
     if (!this.deps.requests || ids.length === 0) return [];
@@ -561,6 +603,8 @@ function todayCounts(day: string, events: readonly AuditEvent[], now: Date): Tod
 }
 
 const isApprovalStep = (action: string) => APPROVAL_ACTIONS.includes(action);
+/** A pending request's first step, its requester's: `<kind>_request`. */
+const isRequestStep = (action: string) => isApprovalStep(action) && action.endsWith('_request');
 
 /**
  * The security events first, each person who rejected a push and each person refused for the push

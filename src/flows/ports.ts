@@ -231,10 +231,11 @@ export interface AuditReader {
    */
   search(actor: Requester, from: Date, to: Date, page: { limit: number; after?: string }): Promise<AuditPage>;
   /**
-   * Everyone's records of one request, by its whole reference (as every message quotes it), and
-   * the steps of the pending request it names, oldest first: those written on its day or the next.
+   * Everyone's records of some requests, by their whole references (as every message quotes them),
+   * and the steps of the pending requests they name: those written on a reference's day and the
+   * week after it (a request's time and its finish), up to today.
    */
-  ofReference(reference: string): Promise<AuditEvent[]>;
+  ofReferences(references: readonly string[]): Promise<AuditEvent[]>;
 }
 
 /** Counts uses across every instance of the app (shared storage, not process memory). */

@@ -635,6 +635,30 @@ describe("the audit search: a pending request's steps", () => {
     expect(textOf((await h.openHome('UBOB')).home)).toContain(':no_entry: Denied');
   });
 
+  it("a requester's line says who decided their request, and when, though the decision is audited under the admin; so does one the approvals store no longer holds", async () => {
+    await deniedReset('UANN');
+    const today = new Date().toISOString().slice(0, 10);
+    const lines = (page: Record<string, any>) => (page.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference')).map((b) => b.text.text as string);
+    const asked = lines((await searchAudit(h, 'UADA', 'UANN', today, today)).page1);
+    // Before: '… by <@UANN> · :no_entry: Denied', and nothing of Ada.
+    expect(asked.find((l) => l.includes('*Reset request*'))).toMatch(/by <@UANN> · :no_entry: Denied\nReference `[^`]+` · Denied by <@UADA> <!date\^\d+\^/);
+
+    // Records alone (its stored request gone, as 90 days past its time): UOLD asked on 2026-03-02, UMAX approved the next day.
+    const actor = { userId: 'UOLD', teamId: TEAM };
+    const pending = '2026-03-02T09:00:00.000Z_00000000old0';
+    const request = { action: 'license_request', actor, subject: actor, directory: 'chime', directoryUserId: 'chime-old', approvalRequestId: pending, licenseFrom: 'Basic', licenseTo: 'Pro' } as const;
+    await h.writeAudit({ ...request, requestId: '2026-03-02T09:00:00.000Z_00000000old1', phase: 'attempt' }, new Date('2026-03-02T09:00:00.000Z'));
+    await h.writeAudit({ ...request, requestId: '2026-03-02T09:00:00.000Z_00000000old1', phase: 'outcome', outcome: 'success' }, new Date('2026-03-02T09:00:01.000Z'));
+    const decide = { ...request, action: 'license_decide', actor: { userId: 'UMAX', teamId: TEAM }, requestId: '2026-03-03T10:00:00.000Z_00000000old2', decision: 'approve' } as const;
+    await h.writeAudit({ ...decide, phase: 'attempt' }, new Date('2026-03-03T10:00:00.000Z'));
+    await h.writeAudit({ ...decide, phase: 'outcome', outcome: 'success' }, new Date('2026-03-03T10:00:01.000Z'));
+    const old = lines((await searchAudit(h, 'UADA', 'UOLD', '2026-03-02', '2026-03-02')).page1);
+    expect(old).toHaveLength(1);
+    // Before: ':outbox_tray: Sent to the admins'.
+    expect(old[0]).toContain('*License request* (Basic → Pro) by <@UOLD> · :white_check_mark: Approved\n');
+    expect(old[0]).toContain('Approved by <@UMAX> <!date^1772532001^');
+  });
+
   it("a reference finds its request's decision made days later, within the request's time, not only the records of its first two days", async () => {
     const requestId = await asksForLicense(h, 'UBOB');
     const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes(requestId));
