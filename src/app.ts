@@ -30,6 +30,8 @@ import { registerLicenseCommand } from './handlers/license-command';
 import { registerLicenseRequestSubmission } from './handlers/license-request-submission';
 import { registerApprovalReviewAction } from './handlers/approval-review-action';
 import { registerApprovalReviewSubmission } from './handlers/approval-review-submission';
+import { registerApprovalWithdraw } from './handlers/approval-withdraw';
+import { WITHDRAW_ACTION_ID } from './views/approval-withdraw';
 import { registerResetCommand } from './handlers/reset-command';
 import { registerResetPicker } from './handlers/reset-picker';
 import { registerResetCancel } from './handlers/reset-cancel';
@@ -309,6 +311,7 @@ const KNOWN_ENTRY_POINTS = {
   actionIds: [
     REVIEW_ACTION_ID,
     FINISH_ACTION_ID,
+    WITHDRAW_ACTION_ID,
     ...CREDENTIALS.map((c) => homeResetActionId(c.id)),
     ...CREDENTIALS.map((c) => insteadActionId(c.id)),
     HOME_LICENSE_ACTION_ID,
@@ -505,6 +508,8 @@ function registerFeatures(
   // A decision made from the Home tab republishes the deciding admin's tab (home and its words are made below).
   registerApprovalReviewSubmission(app, approvals, approvalWords, logger, (admin) => publishHome(app.slack, home, words, admin, logger));
   registerApprovalFinish(app, resetApprovals, resetCredential, clock, logger);
+  // A withdraw from the Home tab republishes the requester's tab.
+  registerApprovalWithdraw(app, approvals, approvalWords, logger, (requester) => publishHome(app.slack, home, words, requester, logger));
 
   const home = new HomeTab({
     credentials: [...credentials.keys()],

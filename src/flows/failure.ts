@@ -43,6 +43,8 @@ export const FAILURE_CODES = [
   'SELF_REVIEW',
   'REQUEST_NOT_FOUND',
   'REQUEST_DECIDED',
+  // Its requester withdrew it before this decision (or withdraw) was written: nothing was changed
+  'REQUEST_WITHDRAWN',
   // Abuse limits
   'RATE_LIMITED',
   'RESETS_PAUSED',

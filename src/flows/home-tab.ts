@@ -1,5 +1,5 @@
 import { asFailure, describeError, isFailureCode, needsOperator } from './failure';
-import { APPROVAL_ACTIONS } from './approvals/kinds';
+import { APPROVAL_ACTIONS, WITHDRAW_ACTIONS } from './approvals/kinds';
 import type { AwaitingRetry, Listed, OwnRequest, OwnRequests, Waiting } from './approvals/approvals';
 import { closedOutcomeUnknown, endedAfterUnknownOutcome, type PendingRequest } from './approvals/pending-request';
 import type { Admins, AuditEvent, AuditReader, Clock, Logger, Requester } from './ports';
@@ -67,6 +67,8 @@ export interface Activity {
    * says (it is audited under the admin, not the requester). The latest decision when there were two.
    */
   readonly decidedBy?: { readonly userId: string; readonly decision: 'approve' | 'deny'; readonly at: string };
+  /** A pending request its requester withdrew (their withdraw's record says it was written). */
+  readonly withdrawn?: boolean;
 }
 
 export interface TodayCounts {
@@ -343,7 +345,7 @@ export class HomeTab {
   private async withDecisions(admin: Requester, rows: Activity[], standing: readonly PendingRequest[]): Promise<Activity[]> {
     const stored = new Map(standing.map((r) => [r.id, r]));
     const asked = rows.flatMap((r) =>
-      r.pendingRequestId && !r.decision && isRequestStep(r.action) && (!stored.has(r.pendingRequestId) || stored.get(r.pendingRequestId)!.decidedBy) ? [r.pendingRequestId] : [],
+      r.pendingRequestId && !r.decision && !r.withdrawn && isRequestStep(r.action) && (!stored.has(r.pendingRequestId) || stored.get(r.pendingRequestId)!.decidedBy) ? [r.pendingRequestId] : [],
     );
     if (asked.length === 0) return rows;
     let records: AuditEvent[];
@@ -489,7 +491,11 @@ export function activityOf(events: readonly AuditEvent[], now: Date, requests: r
             : r.status;
   const standing = new Map(requests.map((r) => [r.id, standingOf(r)]));
   const entries = [...byThing.values()].map((records): Activity => {
-    const steps = [...new Set(records.map((r) => r.requestId))].map((id) => records.filter((r) => r.requestId === id));
+    // A withdraw is no step of the request's change: the line is its request's, and says it was withdrawn.
+    const withdrawn = records.some((r) => WITHDRAW_ACTIONS.includes(r.action) && r.phase === 'outcome' && r.outcome === 'success');
+    const changes = records.filter((r) => !WITHDRAW_ACTIONS.includes(r.action));
+    const stepsOf = changes.length > 0 ? changes : records;
+    const steps = [...new Set(stepsOf.map((r) => r.requestId))].map((id) => stepsOf.filter((r) => r.requestId === id));
     const started = (step: AuditEvent[]) => step.reduce((a, b) => (a.at <= b.at ? a : b));
     steps.sort((a, b) => compareText(started(a).at, started(b).at) || compareText(started(a).requestId, started(b).requestId));
     const first = started(steps[0]!);
@@ -526,6 +532,7 @@ export function activityOf(events: readonly AuditEvent[], now: Date, requests: r
       ...(detail?.subject && { subject: detail.subject }),
       ...(detail?.licenseTo && { licenseTo: detail.licenseTo }),
       ...(decision && { decision }),
+      ...(withdrawn && { withdrawn }),
     };
   });
   // Newest first by the time each entry shows (its first record's): the records come in reference

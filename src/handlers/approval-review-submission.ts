@@ -42,7 +42,7 @@ export function registerApprovalReviewSubmission(
     const result = await flow.decide(reviewer, requestId, checked);
     const view = result.ok
       ? decisionResultView(result.request, wordsOf(words, result.request.kind), result.decidable)
-      : result.request && (result.code === 'REQUEST_DECIDED' || result.code === 'REQUEST_EXPIRED')
+      : result.request && (result.code === 'REQUEST_DECIDED' || result.code === 'REQUEST_EXPIRED' || result.code === 'REQUEST_WITHDRAWN')
         ? reviewClosedView(result.request, wordsOf(words, result.request.kind), result)
         : reviewFailureView(result, anyKind);
     await updateModal(client, parsed.data.view.id, view, logger, reviewer.userId);

@@ -3,6 +3,7 @@ import type { ApprovalAnnouncer, RequesterNotice } from '../flows/approvals/appr
 import type { PendingRequest } from '../flows/approvals/pending-request';
 import { approvalMessage } from '../views/approval-message';
 import { wordsOf, type ApprovalWords } from '../views/approval-words';
+import { requesterNotice } from '../views/approval-withdraw';
 import { sendDirectMessage } from './direct-message';
 import { toSlackFailure } from './slack-errors';
 
@@ -30,6 +31,6 @@ export class SlackApprovalAnnouncer implements ApprovalAnnouncer {
   }
 
   async tellRequester(request: PendingRequest, occasion?: RequesterNotice): Promise<void> {
-    await sendDirectMessage(this.client, request.requester.userId, wordsOf(this.words, request.kind).notice(request, occasion));
+    await sendDirectMessage(this.client, request.requester.userId, requesterNotice(request, wordsOf(this.words, request.kind), occasion));
   }
 }

@@ -51,6 +51,8 @@ export function approvalStatusLine(request: PendingRequest, words: ApprovalKindW
       return endedAfterUnknownOutcome(request)
         ? `:warning: Expired at ${slackTime(new Date(request.expiresAt))} without being finished; the earlier change may have been made: ${outcomeUnknownCheck(request.earlierFinishRequestId)}`
         : `:zzz: Expired at ${slackTime(new Date(request.expiresAt))} without ${request.decidedBy ? 'being finished' : 'a decision'}.`;
+    case 'WITHDRAWN':
+      return `:leftwards_arrow_with_hook: Withdrawn by <@${request.requester.userId}>${when}, before any decision; nothing was changed.`;
     case 'UNKNOWN':
       return unknownStatusLine(request);
   }

@@ -148,6 +148,7 @@ export function failureMessage(
       next: `Ask the requester to send it again with \`${words.command}\`.`,
     },
     REQUEST_DECIDED: { headline: 'This request has already been decided.', next: 'Nothing more to do.' },
+    REQUEST_WITHDRAWN: { headline: 'Its requester withdrew this request, so nothing was changed.', next: 'Nothing more to do.' },
     STORE_UNAVAILABLE: {
       headline: 'Latchkey could not save the request, so it changed nothing.',
       next: 'An admin has been alerted. Try again in a few minutes.',

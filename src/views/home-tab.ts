@@ -6,6 +6,7 @@ import { context, escapeMrkdwn, header, LIMITS, plain, section, slackDate, slack
 import { countedRefusals, failureLabel } from './failure-labels';
 import { recordedFailureHeadline } from './failure-message';
 import { REVIEW_ACTION_ID } from './approval-message';
+import { withdrawButton } from './approval-withdraw';
 import { approvalStatusLine } from './approval-status';
 import { wordsOf, type ApprovalWords } from './approval-words';
 import type { LicenseVocabulary, SubjectWords } from './words';
@@ -96,6 +97,7 @@ export function activityState(a: Activity, why: string): string {
     // No change tried yet: a kind whose requester finishes it (an approved reset), or one being applied.
     return ':white_check_mark: Approved';
   }
+  if (a.withdrawn) return ':leftwards_arrow_with_hook: Withdrawn; nothing was changed';
   if (a.state === 'succeeded' && a.pendingRequestId) {
     const standing: Record<NonNullable<Activity['standing']>, string> = {
       PENDING: ':hourglass: Waiting for an admin',
@@ -108,6 +110,7 @@ export function activityState(a: Activity, why: string): string {
       APPLY_UNANSWERED: ':warning: Approved, but the directory did not confirm the change: it may or may not have been made',
       DENIED: ':no_entry: Denied',
       EXPIRED: ':zzz: Expired; nothing was changed',
+      WITHDRAWN: ':leftwards_arrow_with_hook: Withdrawn; nothing was changed',
       UNKNOWN: ':grey_question: In a state this version of Latchkey does not know',
       OUTCOME_UNKNOWN: ':grey_question: Approved; the change did not finish and its outcome is unknown: an admin can approve it again',
       CLOSED_OUTCOME_UNKNOWN: ':warning: Closed by an admin; the earlier change may have been made: its request line says how IT can check it',
@@ -132,7 +135,9 @@ function ownRequestBlocks(requests: Part<readonly OwnRequest[]>, approvals: Home
   if (requests.value.length === 0) return [context('None.')];
   return requests.value.map((r) => {
     const words = wordsOf(approvals.words, r.kind);
-    return section(`${words.summary(r)} · requested at ${slackTime(new Date(r.createdAt))}\n${approvalStatusLine(r, words, r.decidable)}`);
+    const line = section(`${words.summary(r)} · requested at ${slackTime(new Date(r.createdAt))}\n${approvalStatusLine(r, words, r.decidable)}`);
+    // Still waiting for a decision (one past its time is shown EXPIRED): theirs to withdraw.
+    return r.status === 'PENDING' ? { ...line, accessory: withdrawButton(r) } : line;
   });
 }
 

@@ -15,7 +15,7 @@ export function licenseKindWords({ words }: LicenseVocabulary): ApprovalKindWord
   return {
     subject: words,
     subjectOf: () => words,
-    steps: { request: 'License request', decide: 'License decision', apply: 'License change' },
+    steps: { request: 'License request', decide: 'License decision', apply: 'License change', withdraw: 'License request withdrawn' },
     asks: (r) => `asks to change their ${words.what}: *${fromOf(r)}* → *${toOf(r)}*`,
     summary: (r) => `*${fromOf(r)}* → *${toOf(r)}*`,
     approveLabel: (r) => `Approve: change to ${toOf(r)}`,

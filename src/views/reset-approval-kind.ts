@@ -32,7 +32,7 @@ export function resetKindWords(credentials: Readonly<Record<string, ResetWords>>
     // About no one request (a Home tab line of the kind's): any credential, never one in particular.
     subject: ANY,
     subjectOf: of,
-    steps: { request: 'Reset request', decide: 'Reset decision', apply: 'Approved reset' },
+    steps: { request: 'Reset request', decide: 'Reset decision', apply: 'Approved reset', withdraw: 'Reset request withdrawn' },
     asks: (r) => `asks to ${changeOf(of(r)).verb} their *${of(r).what}* (an admin must approve it first)`,
     summary: (r) => `*${of(r).title}*`,
     approveLabel: () => 'Approve: they finish it themselves',

@@ -88,6 +88,38 @@ describe('Home activity: one row per thing the person did, with its state', () =
   });
 });
 
+describe('a request its requester withdrew', () => {
+  const asked = (extra: Partial<AuditEvent>) => ({ actor: bob, approvalRequestId: 'L1', licenseFrom: 'Basic', licenseTo: 'Pro', ...extra });
+  const withdrawn = (outcome: Partial<AuditEvent>) => [
+    record('r-wd', 1, asked({ action: 'license_withdraw', phase: 'outcome', ...outcome })),
+    record('r-wd', 1, asked({ action: 'license_withdraw', phase: 'attempt' })),
+    record('r-req', 2, asked({ action: 'license_request', phase: 'outcome', outcome: 'success' })),
+    record('r-req', 2, asked({ action: 'license_request', phase: 'attempt' })),
+  ];
+
+  it('is one line, its request\'s, that says it was withdrawn, even where the request itself is no longer read', () => {
+    const [line, ...more] = rows(withdrawn({ outcome: 'success' }));
+    expect(more).toEqual([]);
+    expect(line).toMatch(/^\*License request\* \(Basic → Pro\) · :leftwards_arrow_with_hook: Withdrawn; nothing was changed\n/);
+    // The request's own reference, as every line of a pending request gives.
+    expect(line).toContain('Reference `L1`');
+  });
+
+  it('a withdraw that lost to a decision leaves the line as the request stands, never "withdrawn"', () => {
+    const lost = rows(withdrawn({ outcome: 'failure', errorCode: 'REQUEST_DECIDED' }));
+    expect(lost).toEqual([expect.stringContaining(':outbox_tray: Sent to the admins')]);
+    expect(lost[0]).not.toContain('Withdrawn');
+  });
+
+  it("the admin's decision that lost to it says the requester withdrew it", () => {
+    const decision = [
+      record('r-dec', 1, { ...license, action: 'license_decide', phase: 'outcome', outcome: 'failure', errorCode: 'REQUEST_WITHDRAWN', decision: 'approve' }),
+      record('r-dec', 1, { ...license, action: 'license_decide', phase: 'attempt', decision: 'approve' }),
+    ];
+    expect(rows(decision)).toEqual([expect.stringContaining(':x: Failed. Its requester withdrew this request, so nothing was changed.')]);
+  });
+});
+
 describe("the admin's Today, as a person would say it", () => {
   it('reads "Refused: 2 guests, 1 suspended account"', () => {
     const view = homeView(

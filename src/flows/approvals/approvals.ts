@@ -316,6 +316,7 @@ export class Approvals {
       return this.fail(err, { requester: reviewer, step: 'decide', requestId });
     }
     if (request.status === 'EXPIRED') return { ok: false, code: 'REQUEST_EXPIRED', request };
+    if (request.status === 'WITHDRAWN') return { ok: false, code: 'REQUEST_WITHDRAWN', request };
     if (this.retryLapsed(request)) return { ok: false, code: 'REQUEST_EXPIRED', request, lapsed: true, ...(told && { toldToAskAgain: true }) };
     // A status this version does not know is never decidable (fail closed): shown as it is, unchanged.
     if (!this.decidable(request) || request.status === UNKNOWN_STATUS) return { ok: false, code: 'REQUEST_DECIDED', request, ...this.unknownAt(request) };
@@ -397,6 +398,11 @@ export class Approvals {
         });
         return { ok: false, code: 'REQUEST_EXPIRED', request: expired };
       }
+      // Its requester withdrew it first: nothing changes, and the admin is told so.
+      if (now.status === 'WITHDRAWN') {
+        await change.failed('REQUEST_WITHDRAWN');
+        return { ok: false, code: 'REQUEST_WITHDRAWN', request: now };
+      }
       await change.failed('REQUEST_DECIDED');
       // Another admin's decision (or retry) took it first: say where it stands now, and whether it
       // can still be decided (their change may have failed again), never that it is closed for good.
@@ -418,6 +424,58 @@ export class Approvals {
       final.status === 'APPLY_FAILED' ? undefined : this.deps.announcer.tellRequester(final).catch((err: unknown) => this.warn(err, final, 'requester DM failed')),
     ]);
     return { ok: true, request: final, decidable: this.decidable(final) };
+  }
+
+  /**
+   * Its requester takes back a request still waiting for a decision (PENDING): theirs by the signed
+   * user ID (never by the button's value alone: anyone else's click is refused and told nothing of
+   * it), the attempt audited first (fail closed), then PENDING → WITHDRAWN by one conditional write,
+   * so a withdraw and an admin's decision racing each other end with exactly one of them, and the
+   * loser is told which won. Withdrawn, it leaves the queue (its list is its requester's), frees its
+   * requester's open place, and its admins' message loses Review and says so.
+   */
+  async withdraw(requester: Requester, requestId: string): Promise<{ ok: true; request: PendingRequest } | ApprovalFailure> {
+    let request: PendingRequest;
+    try {
+      const found = await this.deps.store.get(requestId);
+      if (!found || !this.kinds.has(found.kind) || found.requester.userId !== requester.userId) {
+        this.deps.logger.warn({ slackUserId: requester.userId, approvalRequestId: requestId }, "withdraw refused: not the person's own request");
+        return { ok: false, code: 'REQUEST_INVALID' };
+      }
+      request = await this.expireIfDue(found);
+    } catch (err) {
+      return this.fail(err, { requester, step: 'withdraw', requestId });
+    }
+    if (request.status !== 'PENDING') return this.notWithdrawable(request);
+    const at = this.deps.clock.now().toISOString();
+    let change: AuditedChange | undefined;
+    let withdrawn: PendingRequest | undefined;
+    try {
+      change = await this.trail.begin(this.auditStep('withdraw', requester, request));
+      // Conditional on its still waiting, and in time (as a decision is): past its time it expires instead.
+      withdrawn = await this.move(request, ['PENDING'], 'WITHDRAWN', { decidedBy: requester.userId, decidedAt: at }, { inTimeAt: at });
+    } catch (err) {
+      await change?.failed(asFailure(err).code);
+      return this.fail(err, { requester, kind: request.kind, step: 'withdraw', requestId });
+    }
+    if (!withdrawn) {
+      // An admin's decision, or its time's end, came first: that stands, and the requester is told which.
+      const now = (await this.deps.store.get(request.id).catch(() => undefined)) ?? request;
+      const current = await this.expireIfDue(now).catch(() => now);
+      const lost = this.notWithdrawable(current);
+      await change.failed(lost.code);
+      return lost;
+    }
+    await change.succeeded();
+    this.deps.logger.info({ approvalRequestId: withdrawn.id, kind: withdrawn.kind, slackUserId: requester.userId }, 'request withdrawn by its requester');
+    await this.refresh(withdrawn);
+    return { ok: true, request: withdrawn };
+  }
+
+  /** Why a withdraw found its request no longer waiting: expired, withdrawn already, or decided (the request says how). */
+  private notWithdrawable(request: PendingRequest): ApprovalFailure {
+    const code: FailureCode = request.status === 'EXPIRED' ? 'REQUEST_EXPIRED' : request.status === 'WITHDRAWN' ? 'REQUEST_WITHDRAWN' : 'REQUEST_DECIDED';
+    return { ok: false, code, request };
   }
 
   /**

@@ -7,6 +7,7 @@ import type { Requester } from '../ports';
  *
  *   PENDING → APPROVED → APPLIED | APPLY_FAILED      (APPLY_FAILED → APPROVED on retry, until the request's time ends)
  *   PENDING → DENIED | EXPIRED                       (APPROVED → EXPIRED for a kind the requester finishes)
+ *   PENDING → WITHDRAWN                              (its requester takes it back, before any admin decides it)
  *   APPROVED → FINISHING → APPLIED | APPLY_FAILED    (a kind the requester finishes: their click takes it, once)
  *   FINISHING → APPROVED | DENIED                    (a finish that did not end within a bound: an admin decides it again)
  *   APPROVED → APPROVED | DENIED                     (the same, for a change the admin's click applies)
@@ -16,9 +17,9 @@ import type { Requester } from '../ports';
  * A finish whose process died midway stays FINISHING: past the bound (Approvals) its outcome is
  * unknown, and only an admin's new decision, never a timer, moves it on.
  */
-export type PendingStatus = 'PENDING' | 'APPROVED' | 'FINISHING' | 'APPLIED' | 'APPLY_FAILED' | 'DENIED' | 'EXPIRED';
+export type PendingStatus = 'PENDING' | 'APPROVED' | 'FINISHING' | 'APPLIED' | 'APPLY_FAILED' | 'DENIED' | 'EXPIRED' | 'WITHDRAWN';
 
-export const PENDING_STATUSES: readonly PendingStatus[] = ['PENDING', 'APPROVED', 'FINISHING', 'APPLIED', 'APPLY_FAILED', 'DENIED', 'EXPIRED'];
+export const PENDING_STATUSES: readonly PendingStatus[] = ['PENDING', 'APPROVED', 'FINISHING', 'APPLIED', 'APPLY_FAILED', 'DENIED', 'EXPIRED', 'WITHDRAWN'];
 
 /**
  * A stored status this version does not know (a newer version wrote it, and was rolled back), as
@@ -49,6 +50,7 @@ export interface PendingRequest<D extends Detail = Detail> {
   readonly recordedStatus?: string;
   readonly createdAt: string;
   readonly expiresAt: string;
+  /** Who decided it, and when; for a WITHDRAWN request, its requester, and when they withdrew it. */
   readonly decidedBy?: string;
   readonly decidedAt?: string;
   readonly comment?: string;
@@ -211,8 +213,11 @@ export interface PendingRequestStore {
   awaitingRetryOf(userId: string): Promise<PendingRequest[]>;
 }
 
-/** The audit steps of every kind; a kind's records are `<kind>_<step>` ('license_request', 'reset_decide'). */
-export const APPROVAL_STEPS = ['request', 'decide', 'apply'] as const;
+/**
+ * The audit steps of every kind; a kind's records are `<kind>_<step>` ('license_request', 'reset_decide').
+ * `withdraw`: its requester took it back while it waited (the actor is the requester).
+ */
+export const APPROVAL_STEPS = ['request', 'decide', 'apply', 'withdraw'] as const;
 export type ApprovalStep = (typeof APPROVAL_STEPS)[number];
 
 export function approvalAction(kind: string, step: ApprovalStep): string {

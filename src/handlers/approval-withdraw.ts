@@ -1,0 +1,64 @@
+import type { Approvals } from '../flows/approvals/approvals';
+import { describeError } from '../flows/failure';
+import type { Logger, Requester } from '../flows/ports';
+import type { GuardedApp } from '../slack/guarded-app';
+import type { ApprovalWords } from '../views/approval-words';
+import { WITHDRAW_ACTION_ID, withdrawingView, withdrawOutcome, withdrawResultView } from '../views/approval-withdraw';
+import { openModalWhile } from './modal-sequence';
+import { clickedBy } from './slack-payloads';
+
+/**
+ * "Withdraw request", for every kind: on the requester's DM that says it was sent, and on their
+ * Home tab. Whose request it is comes from the signed user ID (Approvals.withdraw), never from the
+ * button's value. From the DM, the message it was clicked in says what came of it, without the
+ * button; from the Home tab, a modal says it, and the tab is published anew.
+ */
+export function registerApprovalWithdraw(
+  app: GuardedApp,
+  flow: Approvals,
+  words: ApprovalWords,
+  logger: Logger,
+  /** Publishes the person's Home tab as of now; never throws. */
+  republishHome?: (requester: Requester) => Promise<void>,
+): void {
+  const client = app.slack;
+  app.action(WITHDRAW_ACTION_ID, async ({ ack, body }) => {
+    await ack();
+    const clicked = clickedBy(body);
+    const requestId = clicked?.click.actions[0]?.value;
+    if (!clicked || !requestId) {
+      logger.warn({ actionId: WITHDRAW_ACTION_ID }, 'malformed withdraw click');
+      return;
+    }
+    const { requester, click } = clicked;
+    if (click.view?.type === 'home') {
+      const work = flow.withdraw(requester, requestId).then((result) => ({
+        view: withdrawResultView(result, words),
+        fallbackText: 'Latchkey could not show what came of your withdraw. Open the Home tab again to see where your request stands.',
+      }));
+      await openModalWhile({ client, triggerId: click.trigger_id, loading: withdrawingView(), work, logger, userId: requester.userId });
+      if (republishHome) await republishHome(requester);
+      return;
+    }
+    const result = await flow.withdraw(requester, requestId);
+    const message = withdrawOutcome(result, words);
+    const where = click.container;
+    // Their own request's DM loses its button and says what came of it. A click on anyone else's
+    // request (or a failure that left it waiting) is answered to the clicker alone, and the message stays.
+    if ((result.ok || result.request) && where?.channel_id && where.message_ts) {
+      const rewritten = await client.chat.update({ channel: where.channel_id, ts: where.message_ts, ...message }).then(
+        () => true,
+        (err: unknown) => {
+          logger.warn({ slackUserId: requester.userId, approvalRequestId: requestId, err: describeError(err) }, "the withdraw button's message could not be rewritten");
+          return false;
+        },
+      );
+      if (rewritten) return;
+    }
+    const channel = click.channel?.id ?? where?.channel_id;
+    if (!channel) return;
+    await client.chat
+      .postEphemeral({ channel, user: requester.userId, ...message })
+      .catch((err: unknown) => logger.warn({ slackUserId: requester.userId, err: describeError(err) }, 'ephemeral reply failed'));
+  });
+}

@@ -1,0 +1,95 @@
+import type { Button, KnownBlock, ModalView } from '@slack/types';
+import type { ApprovalFailure, RequesterNotice } from '../flows/approvals/approvals';
+import type { PendingRequest } from '../flows/approvals/pending-request';
+import { approvalStatusLine } from './approval-status';
+import { wordsOf, type ApprovalKindWords, type ApprovalWords } from './approval-words';
+import { context, modal, plain, section, slackTime } from './blocks';
+import { failureMessage } from './failure-message';
+
+/** The requester's Withdraw button, for every kind: on the DM that says their request was sent, and on their Home tab's own list. */
+export const WITHDRAW_ACTION_ID = 'approval_withdraw';
+
+const TITLE = 'Withdraw request';
+
+/** Withdraws a request still waiting for a decision; Slack asks the person to confirm it first. */
+export function withdrawButton(request: PendingRequest): Button {
+  return {
+    type: 'button',
+    action_id: WITHDRAW_ACTION_ID,
+    text: plain('Withdraw request'),
+    // Only a pointer: whose request it is comes from the signed user on the click.
+    value: request.id,
+    confirm: {
+      title: plain('Withdraw this request?'),
+      text: plain('The admins will no longer be asked to decide it, and nothing will be changed. You can ask again later.'),
+      confirm: plain('Withdraw'),
+      deny: plain('Keep it'),
+    },
+  };
+}
+
+/** The requester's DM about their request, in its kind's words; while it waits for a decision, with Withdraw. */
+export function requesterNotice(request: PendingRequest, words: ApprovalKindWords, occasion?: RequesterNotice): { text: string; blocks: KnownBlock[] } {
+  const notice = words.notice(request, occasion);
+  if (request.status !== 'PENDING') return notice;
+  return { ...notice, blocks: [...notice.blocks, { type: 'actions', block_id: 'withdraw', elements: [withdrawButton(request)] }] };
+}
+
+type WithdrawResult = { readonly ok: true; readonly request: PendingRequest } | ApprovalFailure;
+
+/**
+ * What came of the requester's Withdraw: withdrawn, or why not, in plain words. Lost to an admin's
+ * decision, it says which decision won, and where the request stands now.
+ */
+export function withdrawOutcome(result: WithdrawResult, all: ApprovalWords): { text: string; blocks: KnownBlock[] } {
+  const request = result.request;
+  if (!request) {
+    if (!result.ok && result.code === 'REQUEST_INVALID') {
+      const text = 'This button is not for a request of yours, so nothing was withdrawn or changed.';
+      return { text, blocks: [section(`:warning: ${text}`)] };
+    }
+    const m = failureMessage({ code: result.ok ? 'INTERNAL' : result.code }, wordsOf(all, '').subject);
+    const text = `${m.headline} Your request was not withdrawn: it still waits for an admin.`;
+    return { text, blocks: [section(`:warning: ${text}`), context('Click *Withdraw request* again in a few minutes.')] };
+  }
+  const words = wordsOf(all, request.kind);
+  const asked = `your request (${words.summary(request)})`;
+  const askAgain = context(`Run \`${words.subjectOf(request).command}\` to ask again.`);
+  const line = approvalStatusLine(request, words, false);
+  const said = (text: string, ...more: KnownBlock[]) => ({ text: text.replace(/\*/g, ''), blocks: [section(text), ...more] });
+  if (request.status === 'WITHDRAWN') {
+    const when = request.decidedAt ? ` at ${slackTime(new Date(request.decidedAt))}` : '';
+    return result.ok
+      ? said(`:leftwards_arrow_with_hook: You withdrew ${asked}${when}. Nothing was changed, and the admins are no longer asked to decide it.`, askAgain)
+      : said(`:leftwards_arrow_with_hook: You withdrew this request already${when}: ${words.summary(request)}. Nothing was changed.`, askAgain);
+  }
+  const admin = request.decidedBy ? `<@${request.decidedBy}>` : 'an admin';
+  switch (request.status) {
+    case 'EXPIRED':
+      return said(`:zzz: ${capitalized(asked)} had already expired, so there was nothing to withdraw. Nothing was changed.`, context(line));
+    case 'DENIED':
+      return said(`:no_entry: You could not withdraw ${asked}: ${admin} already decided it.`, context(line));
+    case 'APPROVED':
+    case 'FINISHING':
+    case 'APPLIED':
+    case 'APPLY_FAILED':
+      return said(`:warning: You could not withdraw ${asked}: ${admin} already approved it.`, context(line));
+    default:
+      // Still waiting (a withdraw that could not be written), or in a state this version does not know: its line says it.
+      return said(`:warning: Your request was not withdrawn. ${line}`);
+  }
+}
+
+function capitalized(text: string): string {
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+}
+
+/** The modal a Withdraw click on the Home tab opens while the request is withdrawn. */
+export function withdrawingView(): ModalView {
+  return modal({ title: TITLE, close: 'Close', blocks: [section(':hourglass_flowing_sand: Withdrawing your request…')] });
+}
+
+/** What came of a Withdraw click on the Home tab, in its modal. */
+export function withdrawResultView(result: WithdrawResult, words: ApprovalWords): ModalView {
+  return modal({ title: TITLE, close: 'Close', blocks: withdrawOutcome(result, words).blocks });
+}

@@ -1,0 +1,253 @@
+import { APPROVALS_CHANNEL, type Harness, secretIn, useHarness } from '../support/harness';
+import type { DynamoCall } from '../support/dynamo-gate';
+import type { SlackCall } from '../support/slack-fake';
+
+/**
+ * A requester takes back a request an admin must decide, for both kinds (a license change, a reset
+ * under the `approval` policy), over HTTP against the real app: from the DM that says it was sent,
+ * or from their Home tab. Theirs alone, only while it waits, and exactly one of a withdraw and an
+ * admin's decision wins.
+ */
+const POLICY = { RESET_POLICY: 'pin=approval' };
+const decide = (decision: string, comment?: string) => ({
+  decision: { decision: { type: 'radio_buttons', selected_option: { value: decision } } },
+  comment: { comment: { type: 'plain_text_input', value: comment ?? null } },
+});
+
+interface Asked {
+  readonly requestId: string;
+  /** Its message in the approvals channel. */
+  readonly message: { channel: string; ts: string };
+  /** The requester's DM that says it was sent, with Withdraw. */
+  readonly dm: { channel: string; ts: string; call: SlackCall };
+}
+
+/** The approvals-channel post of `userId`'s request, and the DM that told them it was sent. */
+async function posted(h: Harness, userId: string): Promise<Asked> {
+  const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes(`<@${userId}>`));
+  const requestId = (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0].value as string;
+  const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === `D${userId}` && JSON.stringify(c.args.blocks ?? []).includes(requestId));
+  return { requestId, message: { channel: post.result!.channel as string, ts: post.result!.ts as string }, dm: { channel: dm.result!.channel as string, ts: dm.result!.ts as string, call: dm } };
+}
+
+async function asksForLicense(h: Harness, userId: string, license: string): Promise<Asked> {
+  const { view, viewId } = await h.open('/request-license', userId);
+  await h.submit(userId, view, {
+    values: {
+      license: { license: { type: 'radio_buttons', selected_option: { value: license } } },
+      reason: { reason: { type: 'plain_text_input', value: 'webinars' } },
+    },
+  });
+  await h.viewUpdate(viewId, 2);
+  return posted(h, userId);
+}
+
+async function asksForPinReset(h: Harness, userId: string): Promise<Asked> {
+  const opened = await h.open('/reset-pin', userId);
+  await h.submit(userId, opened.view);
+  return posted(h, userId);
+}
+
+/** The Withdraw button of the DM that says the request was sent. */
+function withdrawIn(dm: SlackCall): Record<string, any> {
+  const button = (dm.args.blocks as any[]).flatMap((b) => b.elements ?? []).find((e: any) => e.action_id === 'approval_withdraw');
+  if (!button) throw new Error(`no Withdraw button in ${JSON.stringify(dm.args.blocks)}`);
+  return button;
+}
+
+function review(h: Harness, adminId: string, request: Asked) {
+  return h.opening((trigger) => h.click(adminId, 'license_review', request.requestId, request.message, trigger));
+}
+
+/** The requests the admin's Home tab lists under "Waiting for review". */
+async function queueOf(h: Harness, adminId: string): Promise<string[]> {
+  const blocks = (await h.openHome(adminId)).home.blocks as any[];
+  const start = blocks.findIndex((b) => b.type === 'header' && b.text.text === 'Waiting for review');
+  const end = blocks.findIndex((b, i) => i > start && b.type === 'header');
+  return blocks.slice(start, end).flatMap((b) => (b.accessory?.action_id === 'license_review' ? [b.accessory.value as string] : []));
+}
+
+describe('withdrawing a request an admin must decide', () => {
+  const h = useHarness({ env: POLICY }, (x) => {
+    x.slack.clear();
+    x.chime.clear();
+  });
+
+  it("withdrawn from its DM: the admins' message says so without Review, the queue drops it, an Approve from a modal opened before changes nothing, and it is audited", async () => {
+    const request = await asksForLicense(h, 'UANN', 'Pro');
+    const button = withdrawIn(request.dm.call);
+    expect(button.value).toBe(request.requestId);
+    expect(await queueOf(h, 'UMAX')).toContain(request.requestId);
+    // Ada opens the review before Ann withdraws it.
+    const before = await review(h, 'UADA', request);
+    expect(before.view.callback_id).toBe('license_review_submit');
+
+    await h.click('UANN', 'approval_withdraw', button.value, request.dm);
+    // Her DM says it was withdrawn, without the button.
+    const dm = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts);
+    expect(dm.args.text).toContain('You withdrew your request (Basic → Pro)');
+    expect(dm.args.text).toContain('Nothing was changed');
+    expect(JSON.stringify(dm.args.blocks)).not.toContain('approval_withdraw');
+    // The admins' message says she withdrew it, with no Review.
+    const channel = await h.slack.waitForCall('chat.update', (c) => c.args.channel === APPROVALS_CHANNEL && c.args.ts === request.message.ts);
+    expect(JSON.stringify(channel.args.blocks)).toContain('Withdrawn by <@UANN>');
+    expect(JSON.stringify(channel.args.blocks)).not.toContain('license_review');
+    expect(await queueOf(h, 'UMAX')).not.toContain(request.requestId);
+
+    // Ada's Approve, from the modal opened before: told it was withdrawn; nothing changes.
+    await h.submit('UADA', before.view, { values: decide('approve') });
+    const told = JSON.stringify(await h.viewUpdate(before.viewId, 2));
+    expect(told).toContain('Withdrawn by <@UANN>');
+    expect(told).toContain('Its requester withdrew it: nothing was changed');
+    // Review on the old message: closed, nothing to decide.
+    const again = await review(h, 'UMAX', request);
+    expect(again.view.submit).toBeUndefined();
+    expect(JSON.stringify(again.view)).toContain('Withdrawn by <@UANN>');
+    expect(h.chime.callsTo('UpdateUser')).toEqual([]);
+    expect(h.chime.users.get('chime-ann')?.LicenseType).toBe('Basic');
+
+    // On record: Ann's withdraw; Ada's decision, which found it withdrawn, was never begun.
+    const own = await h.waitForAudit('UANN', (r) => r.action === 'license_withdraw' && r.phase === 'outcome');
+    expect(own.filter((r) => r.action === 'license_withdraw').map((r) => [r.phase, r.outcome, r.approvalRequestId, r.subjectSlackUserId])).toEqual([
+      ['attempt', undefined, request.requestId, 'UANN'],
+      ['outcome', 'success', request.requestId, 'UANN'],
+    ]);
+    expect((await h.auditRecords('UADA')).filter((r) => r.approvalRequestId === request.requestId)).toEqual([]);
+
+    // Her Home tab says it was withdrawn, with no button; her open place is free: she can ask again at once.
+    const home = JSON.stringify((await h.openHome('UANN')).home);
+    expect(home).toContain('Withdrawn by <@UANN>');
+    expect(home).toContain('Withdrawn; nothing was changed');
+    expect(home).not.toContain('approval_withdraw');
+    const anew = await h.open('/request-license', 'UANN');
+    expect(anew.view.submit).toBeDefined();
+  });
+
+  it("another person's click on the Withdraw button (its value forged) changes nothing and learns nothing", async () => {
+    const request = await asksForLicense(h, 'UCARL', 'Plus');
+    const value = withdrawIn(request.dm.call).value as string;
+    // From a DM of Bob's own, and from his Home tab.
+    await h.click('UBOB', 'approval_withdraw', value, { channel: 'DUBOB', ts: '1700000000.000100' });
+    const answer = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UBOB');
+    expect(answer.args.text).toBe('This button is not for a request of yours, so nothing was withdrawn or changed.');
+    const home = (await h.openHome('UBOB')).home;
+    const modal = await h.opening((trigger) => h.clickIn('UBOB', 'approval_withdraw', value, { view: home, triggerId: trigger }));
+    expect(JSON.stringify(modal.view)).toContain('not for a request of yours');
+    expect(JSON.stringify(modal.view)).not.toContain('UCARL');
+    expect(h.slack.callsTo('chat.update')).toEqual([]);
+    await h.waitForLogs("withdraw refused: not the person's own request", 2);
+
+    // Still Carl's, still waiting: an admin approves it and the change is made.
+    expect(await queueOf(h, 'UADA')).toContain(request.requestId);
+    const opened = await review(h, 'UADA', request);
+    await h.submit('UADA', opened.view, { values: decide('approve') });
+    expect(JSON.stringify(await h.viewUpdate(opened.viewId, 2))).toContain('Done: <@UCARL>');
+    expect(h.chime.users.get('chime-carl')?.LicenseType).toBe('Plus');
+    const records = [...(await h.auditRecords('UBOB')), ...(await h.auditRecords('UCARL'))];
+    expect(records.filter((r) => r.action === 'license_withdraw')).toEqual([]);
+    h.chime.users.set('chime-carl', { ...h.chime.users.get('chime-carl')!, LicenseType: 'Basic' });
+  });
+
+  it('a withdraw after an admin approved it is refused in words, and the approval stands', async () => {
+    const request = await asksForPinReset(h, 'UANN');
+    const opened = await review(h, 'UADA', request);
+    await h.submit('UADA', opened.view, { values: decide('approve') });
+    await h.viewUpdate(opened.viewId, 2);
+    const finish = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && JSON.stringify(c.args.blocks ?? []).includes('approval_finish'));
+
+    await h.click('UANN', 'approval_withdraw', withdrawIn(request.dm.call).value, request.dm);
+    const dm = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts);
+    expect(dm.args.text).toContain('You could not withdraw your request');
+    expect(dm.args.text).toContain('<@UADA> already approved it.');
+    expect(JSON.stringify(dm.args.blocks)).not.toContain('approval_withdraw');
+    expect((await h.auditRecords('UANN')).filter((r) => r.action === 'reset_withdraw')).toEqual([]);
+
+    // The approval stands: her Finish still makes the change, once, in her own window.
+    const button = (finish.args.blocks as any[]).find((b) => b.type === 'actions').elements[0];
+    const finished = await h.opening((trigger) => h.click('UANN', 'approval_finish', button.value, { channel: finish.result!.channel as string, ts: finish.result!.ts as string }, trigger));
+    expect(secretIn(finished.view)).toBe(h.chime.pinOf('chime-ann'));
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+  });
+
+  it("an approved reset's request withdrawn from the Home tab: a modal says so, the tab is published anew, and an admin's Approve hands out no finish", async () => {
+    const request = await asksForPinReset(h, 'UBOB');
+    const { home } = await h.openHome('UBOB');
+    const line = (home.blocks as any[]).find((b) => b.accessory?.action_id === 'approval_withdraw');
+    expect(line.accessory.value).toBe(request.requestId);
+    const before = await review(h, 'UMAX', request);
+
+    const publishes = h.slack.callsTo('views.publish').filter((c) => c.args.user_id === 'UBOB').length;
+    const modal = await h.opening((trigger) => h.clickIn('UBOB', 'approval_withdraw', request.requestId, { view: home, triggerId: trigger }));
+    expect(JSON.stringify(modal.view)).toContain('You withdrew your request');
+    let seen = 0;
+    const published = await h.slack.waitForCall('views.publish', (c) => c.args.user_id === 'UBOB' && ++seen > publishes);
+    const tab = JSON.stringify(published.args.view);
+    expect(tab).toContain('Withdrawn by <@UBOB>');
+    expect(tab).not.toContain('approval_withdraw');
+
+    await h.submit('UMAX', before.view, { values: decide('approve') });
+    expect(JSON.stringify(await h.viewUpdate(before.viewId, 2))).toContain('Its requester withdrew it');
+    expect(h.slack.calls.filter((c) => c.method === 'chat.postMessage' && JSON.stringify(c.args.blocks ?? []).includes('approval_finish'))).toEqual([]);
+    expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
+  });
+});
+
+/**
+ * A withdraw and an admin's approval, each reading the request while it waits, then writing: the
+ * one whose conditional write comes first wins, and the other is refused and told which won. The
+ * gate in front of dynalite loses the answer to one side's audit attempt, so that side's SDK waits
+ * out its timeout (2 s here) and sends it again while the other side writes.
+ */
+describe('a withdraw and an approval racing', () => {
+  const h = useHarness({ env: POLICY, awsRequestTimeoutMs: 2_000, dynamoGate: true }, (x) => {
+    x.slack.clear();
+    x.chime.clear();
+  });
+  const attemptOf = (action: string) => (c: DynamoCall) => c.operation === 'PutItem' && c.body.includes('"attempt"') && c.body.includes(`"${action}"`);
+  async function reached(which: (c: DynamoCall) => boolean): Promise<void> {
+    for (let i = 0; i < 250 && !h.dynamoGate.seen.some(which); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(h.dynamoGate.seen.some(which)).toBe(true);
+  }
+
+  it('the withdraw written first: the approval is refused, its admin told the requester withdrew it, and nothing changes', async () => {
+    const request = await asksForLicense(h, 'UANN', 'Pro');
+    const opened = await review(h, 'UADA', request);
+    h.dynamoGate.lose(attemptOf('license_decide'));
+    await h.submit('UADA', opened.view, { values: decide('approve') });
+    await reached(attemptOf('license_decide'));
+    await h.click('UANN', 'approval_withdraw', request.requestId, request.dm);
+
+    const dm = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts, 10_000);
+    expect(dm.args.text).toContain('You withdrew your request (Basic → Pro)');
+    const admin = JSON.stringify(await h.viewUpdate(opened.viewId, 2, 10_000));
+    expect(admin).toContain('Withdrawn by <@UANN>');
+    expect(admin).toContain('Its requester withdrew it: nothing was changed');
+    expect(h.chime.callsTo('UpdateUser')).toEqual([]);
+    const decided = await h.waitForAudit('UADA', (r) => r.action === 'license_decide' && r.phase === 'outcome');
+    expect(decided.filter((r) => r.action === 'license_decide').map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([
+      ['attempt', undefined, undefined],
+      ['outcome', 'failure', 'REQUEST_WITHDRAWN'],
+    ]);
+  });
+
+  it('the approval written first: the withdraw is refused in words, and the change is made', async () => {
+    const request = await asksForLicense(h, 'UBOB', 'Plus');
+    const opened = await review(h, 'UADA', request);
+    h.dynamoGate.lose(attemptOf('license_withdraw'));
+    await h.click('UBOB', 'approval_withdraw', request.requestId, request.dm);
+    await reached(attemptOf('license_withdraw'));
+    await h.submit('UADA', opened.view, { values: decide('approve') });
+
+    expect(JSON.stringify(await h.viewUpdate(opened.viewId, 2, 10_000))).toContain('Done: <@UBOB>');
+    const dm = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts, 10_000);
+    expect(dm.args.text).toContain('You could not withdraw your request (Basic → Plus): <@UADA> already approved it.');
+    expect(JSON.stringify(dm.args.blocks)).not.toContain('approval_withdraw');
+    expect(h.chime.users.get('chime-bob')?.LicenseType).toBe('Plus');
+    const withdraws = await h.waitForAudit('UBOB', (r) => r.action === 'license_withdraw' && r.phase === 'outcome');
+    expect(withdraws.filter((r) => r.action === 'license_withdraw').map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([
+      ['attempt', undefined, undefined],
+      ['outcome', 'failure', 'REQUEST_DECIDED'],
+    ]);
+    h.chime.users.set('chime-bob', { ...h.chime.users.get('chime-bob')!, LicenseType: 'Basic' });
+  });
+});
