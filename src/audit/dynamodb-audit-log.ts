@@ -26,6 +26,8 @@ const briefSchema = storedAuditRecordSchema.pick(Object.fromEntries(BRIEF_FIELDS
  * decided later is still found by its line's outcome, and by the person's search.
  */
 const REFERENCE_DAYS = 8;
+/** The most records one page of a person's search reads, whatever its lines take. */
+const SEARCH_READ_MAX = 200;
 
 export class DynamoDbAuditLog implements AuditLog, AuditReader {
   constructor(
@@ -90,26 +92,41 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
     return brief.map(toAuditEvent);
   }
 
-  async search(actor: Requester, from: Date, to: Date, page: { limit: number; after?: string }): Promise<AuditPage> {
+  async search(actor: Requester, from: Date, to: Date, page: { lines: number; lineOf: (e: AuditEvent) => string; after?: string }): Promise<AuditPage> {
     const pk = actorKey(actor.teamId, actor.userId);
-    // A record's sort key starts with its request ID, which starts with the request's ISO time.
-    const { records, next } = await this.reading(() =>
-      this.page(
-        {
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: marshall({ ':pk': pk, ':from': from.toISOString(), ':to': `${to.toISOString()}~` }),
-          ScanIndexForward: false,
-          ExclusiveStartKey: page.after ? marshall({ pk, sk: page.after }) : undefined,
-        },
-        page.limit,
-      ),
-    );
-    // A page ends between two requests, never inside one (a request's records are next to each
-    // other: their keys start with its ID), so that each shows whole, on one page.
-    const last = records.at(-1)?.requestId;
-    const whole = next ? records.filter((r) => r.requestId !== last) : records;
-    if (next && whole.length > 0) return { events: whole.map(toAuditEvent), next: whole.at(-1)!.sk };
-    return { events: records.map(toAuditEvent), ...(next && { next }) };
+    const events: AuditEvent[] = [];
+    const lines = new Set<string>();
+    let after = page.after;
+    let last: string | undefined;
+    for (;;) {
+      // A record's sort key starts with its request ID, which starts with the request's ISO time.
+      const { records, next } = await this.reading(() =>
+        this.page(
+          {
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+            ExpressionAttributeValues: marshall({ ':pk': pk, ':from': from.toISOString(), ':to': `${to.toISOString()}~` }),
+            ScanIndexForward: false,
+            ExclusiveStartKey: after ? marshall({ pk, sk: after }) : undefined,
+          },
+          page.lines * 2,
+        ),
+      );
+      for (const record of records) {
+        const event = toAuditEvent(record);
+        const line = page.lineOf(event);
+        // The page ends before the first record of one line too many: the next starts with it, so a
+        // page ends between two requests (a request's records are next to each other: their keys
+        // start with its ID, and they are one line), never inside one. A page whose lines take many
+        // records each ends, between two requests, once SEARCH_READ_MAX are read.
+        const between = event.requestId !== events.at(-1)?.requestId;
+        if ((!lines.has(line) && lines.size === page.lines) || (between && events.length >= SEARCH_READ_MAX)) return { events, next: last! };
+        lines.add(line);
+        events.push(event);
+        last = record.sk;
+      }
+      if (!next) return { events };
+      after = next;
+    }
   }
 
   async ofReferences(references: readonly string[]): Promise<AuditEvent[]> {

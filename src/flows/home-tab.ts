@@ -205,6 +205,7 @@ export const UNFINISHED_SHOWN = 5;
 export const AWAITING_RETRY_SHOWN = 5;
 const ATTENTION_DAYS = 7;
 export const ATTENTION_SHOWN = 10;
+/** A search's lines a page: counted in lines, as shown, not in records (a line takes one to four). */
 export const SEARCH_PAGE = 20;
 /** As long as the audit log keeps records (AUDIT_RETENTION_DAYS' maximum). */
 export const SEARCH_MAX_DAYS = 400;
@@ -289,7 +290,7 @@ export class HomeTab {
     const { from, to } = utcDays(query.from, query.to);
     try {
       // People are looked up in the workspace the admin searches from.
-      const page = await deps.audit.search({ userId: query.person, teamId: admin.teamId }, from, to, { limit: SEARCH_PAGE, after: query.after });
+      const page = await deps.audit.search({ userId: query.person, teamId: admin.teamId }, from, to, { lines: SEARCH_PAGE, lineOf: thingOf, after: query.after });
       deps.logger.info({ slackUserId: admin.userId, searched: query.person, records: page.events.length }, 'audit searched');
       const standing = await this.standingOf(admin, page.events);
       const rows = await this.withDecisions(admin, activityOf(page.events, deps.clock.now(), standing), standing);

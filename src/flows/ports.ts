@@ -226,10 +226,11 @@ export interface AuditReader {
    */
   ofDay(day: string): Promise<AuditEvent[]>;
   /**
-   * One person's records between two instants, newest first, at most `limit` at a time, a page
-   * never ending inside a request's records; `after` is a page's `next`.
+   * One person's records between two instants, newest first, a page at a time: the records of at
+   * most `lines` lines (`lineOf` says which line a record is shown on), a page never ending inside a
+   * request's records; fewer when the lines take more records than one page reads. `after` is a page's `next`.
    */
-  search(actor: Requester, from: Date, to: Date, page: { limit: number; after?: string }): Promise<AuditPage>;
+  search(actor: Requester, from: Date, to: Date, page: { lines: number; lineOf: (e: AuditEvent) => string; after?: string }): Promise<AuditPage>;
   /**
    * Everyone's records of some requests, by their whole references (as every message quotes them),
    * and the steps of the pending requests they name: those written on a reference's day and the

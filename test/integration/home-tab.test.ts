@@ -335,6 +335,33 @@ describe('the Home tab for admins', () => {
     expect(form2.blocks.map((b: any) => b.element?.initial_user ?? b.element?.initial_date).filter(Boolean)).toEqual(['UNOCHIME', yesterday, today]);
   });
 
+  it('search: every page but the last has the same number of lines, whatever records each line takes', async () => {
+    // UPAGE on 2026-03-04: 30 requests, one a minute: a PIN reset (two records) and a refusal (one), in turn.
+    const actor = { userId: 'UPAGE', teamId: TEAM };
+    const references: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      const at = new Date(Date.UTC(2026, 2, 4, 8, i));
+      const requestId = `${at.toISOString()}_${String(i).padStart(12, '0')}`;
+      references.push(requestId);
+      if (i % 2 === 0) {
+        await h.writeAudit({ requestId, phase: 'attempt', action: 'reset_pin', actor, directory: 'chime', directoryUserId: 'chime-page' }, at);
+        await h.writeAudit({ requestId, phase: 'outcome', outcome: 'success', action: 'reset_pin', actor, directory: 'chime' }, at);
+      } else {
+        await h.writeAudit({ requestId, phase: 'refused', action: 'reset_pin', actor, errorCode: 'DIRECTORY_USER_NOT_FOUND' }, at);
+      }
+    }
+    const { formView, page1 } = await searchAudit(h, 'UADA', 'UPAGE', '2026-03-04', '2026-03-04');
+    const linesOf = (page: Record<string, any>) => (page.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference')).map((b) => /Reference `([^`]+)`/.exec(b.text.text)![1]!);
+    const older = (page1.blocks as any[]).find((b) => b.type === 'actions').elements[0];
+    await h.clickIn('UADA', older.action_id, older.value, { view: { id: formView.id, type: 'modal' } });
+    const page2 = await h.viewUpdate(formView.id, 2);
+    // Before: 13 lines (20 records), then 13, then 4.
+    expect(linesOf(page1)).toHaveLength(20);
+    expect(linesOf(page2)).toHaveLength(10);
+    expect([...linesOf(page1), ...linesOf(page2)]).toEqual([...references].reverse());
+    expect((page2.blocks as any[]).find((b) => b.type === 'actions').elements.map((e: any) => e.text.text)).toEqual(['First page']);
+  });
+
   it('search: newest first by the time each line shows, not by reference: a reset confirmed after a later one was opened, and a request decided later, sit where their time says', async () => {
     // UORDER, at known times on 2026-03-02: a license request at 07:53 that she decided herself at
     // 07:57; a PIN reset opened at 07:54:50 and confirmed at 07:56; another opened and done at 07:55.
