@@ -14,7 +14,7 @@ import { SlackWorkspaceMembers } from '../slack/workspace-members';
 import { namedTables, tableProblem, tokenWorkspaceProblem } from '../start-checks';
 import { sharesSettings } from '../verifiers/verifier';
 import { failureLabel } from '../views/failure-labels';
-import { failed, passed, sayCausesOnce, unchecked, warned, type SetupCheck } from './setup-check';
+import { failed, passed, sayCausesOnce, unchecked, waiting, warned, type SetupCheck } from './setup-check';
 import { ADDRESS_CHECK, addressSettings, unresolvedHost, unresolvedHostLine } from './unresolved-host';
 
 interface DoctorDeps {
@@ -217,7 +217,7 @@ async function credentialChecks({ config, context }: DoctorDeps): Promise<SetupC
   const directory = credential.words.directory;
   const variables = Object.keys(plugin.settings.variables).join(' and ');
   const verifier = lines[on]!.some((c) => !c.ok)
-    ? [unchecked(name, `not checked, ${directory} failed above: it uses the same ${variables}, and is checked once ${directory} passes`)]
+    ? [waiting(name, directory, `not checked, ${directory} failed above: it uses the same ${variables}, and is checked once ${directory} passes`)]
     : // The very same check on the same settings would prove the same thing again: one line says where it was proved.
       credential.check === plugin.check
       ? [passed(`${name}: settings`, `${variables}, checked above for ${directory}`)]

@@ -18,6 +18,11 @@ export interface SetupCheck {
    */
   readonly unchecked?: boolean;
   /**
+   * Not checked (–) because a check it depends on failed above (Okta Verify on Okta's org and
+   * token: Okta): counted apart from the parts that cannot be checked from here.
+   */
+  readonly waitsOn?: string;
+  /**
    * The host DNS could not find, when that is why the check failed (unresolved-host.ts): the
    * doctor says it again naming the setting that holds it, which only it knows.
    */
@@ -34,14 +39,25 @@ export const passed = (name: string, detail: string): SetupCheck => ({ name, ok:
 export const failed = (name: string, detail: string): SetupCheck => ({ name, ok: false, detail });
 export const warned = (name: string, detail: string): SetupCheck => ({ name, ok: true, detail, warning: true });
 export const unchecked = (name: string, detail: string): SetupCheck => ({ name, ok: true, detail, unchecked: true });
+/** Not checked because `on`, a check above that it depends on, failed. */
+export const waiting = (name: string, on: string, detail: string): SetupCheck => ({ name, ok: true, detail, unchecked: true, waitsOn: on });
 
 /** A line's mark: ✓ passed, ✗ failed (its detail says what to do), ⚠ passed but worth a read, – not checked from here. */
 export const markOf = (c: SetupCheck): string => (!c.ok ? '✗' : c.warning ? '⚠' : c.unchecked ? '–' : '✓');
 
-/** How many lines were checked (every line but the unchecked ones), and how many of them could not be (–). */
-export function checkedCount(checks: readonly SetupCheck[]): { checked: number; notChecked: number } {
-  const notChecked = checks.filter((c) => c.ok && c.unchecked).length;
-  return { checked: checks.length - notChecked, notChecked };
+/**
+ * How many lines were checked (every line but the unchecked ones), how many could not be from here
+ * (–), and how many were not because a check they depend on failed (–, waiting).
+ */
+export function checkedCount(checks: readonly SetupCheck[]): { checked: number; notChecked: number; waiting: number } {
+  const unsaid = checks.filter((c) => c.ok && c.unchecked);
+  const waiting = unsaid.filter((c) => c.waitsOn !== undefined).length;
+  return { checked: checks.length - unsaid.length, notChecked: unsaid.length - waiting, waiting };
+}
+
+/** "1 more was not checked because of it (–)": the lines left unchecked because one they depend on failed. */
+export function waitingPhrase(waiting: number, failing: number): string {
+  return `${waiting} more ${waiting === 1 ? 'was' : 'were'} not checked because of ${failing === 1 ? 'it' : 'them'} (–)`;
 }
 
 /** One line per check, ✓, ✗ or ⚠, for a terminal. */
@@ -54,9 +70,10 @@ export function checksSummary(checks: readonly SetupCheck[]): string {
   const failing = checks.filter((c) => !c.ok).length;
   const warnings = checks.filter((c) => c.ok && c.warning).length;
   const read = warnings === 0 ? '' : ` (${warnings} with a warning, ⚠: read ${warnings === 1 ? 'it' : 'them'})`;
-  const { checked, notChecked } = checkedCount(checks);
+  const { checked, notChecked, waiting } = checkedCount(checks);
   const unsaid = notChecked === 0 ? '' : ` ${notChecked} could not be checked from here (–): read ${notChecked === 1 ? 'it' : 'them'}.`;
-  return `${failing === 0 ? `All ${checked} checks passed` : `${failing} of ${checked} checks failed`}${read}.${unsaid}`;
+  const after = waiting === 0 ? '' : `, and ${waitingPhrase(waiting, failing)}`;
+  return `${failing === 0 ? `All ${checked} checks passed` : `${failing} of ${checked} checks failed`}${read}${after}.${unsaid}`;
 }
 
 /**

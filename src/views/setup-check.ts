@@ -1,5 +1,5 @@
 import type { KnownBlock, ModalView } from '@slack/types';
-import { checkedCount, markOf, type SetupCheck } from '../doctor/setup-check';
+import { checkedCount, markOf, waitingPhrase, type SetupCheck } from '../doctor/setup-check';
 import { context, escapeMrkdwn, LIMITS, modal, section } from './blocks';
 
 const TITLE = 'Setup check';
@@ -15,11 +15,14 @@ export function setupCheckView(state: readonly SetupCheck[] | 'running' | 'not_a
   const failing = state.filter((c) => !c.ok);
   const warnings = state.filter((c) => c.ok && c.warning);
   const notChecked = state.filter((c) => c.ok && c.unchecked);
-  const { checked } = checkedCount(state);
+  const counts = checkedCount(state);
   const read = warnings.length === 0 ? '' : ` ${warnings.length} with a warning (⚠): worth a read, nothing fails for it.`;
-  const unsaid = notChecked.length === 0 ? '' : ` ${notChecked.length} could not be checked from here (–): read ${notChecked.length === 1 ? 'it' : 'them'}.`;
+  const after = counts.waiting === 0 ? '' : ` ${waitingPhrase(counts.waiting, failing.length)}.`;
+  const unsaid = counts.notChecked === 0 ? '' : ` ${counts.notChecked} could not be checked from here (–): read ${counts.notChecked === 1 ? 'it' : 'them'}.`;
   const summary =
-    failing.length === 0 ? `:white_check_mark: All ${checked} checks passed.${read}${unsaid}` : `:x: ${failing.length} of ${checked} checks failed: each says what to do next.${read}${unsaid}`;
+    failing.length === 0
+      ? `:white_check_mark: All ${counts.checked} checks passed.${read}${unsaid}`
+      : `:x: ${failing.length} of ${counts.checked} checks failed: each says what to do next.${after}${read}${unsaid}`;
   const lines = [...failing, ...warnings, ...notChecked, ...state.filter((c) => c.ok && !c.warning && !c.unchecked)].map((c) => `${markOf(c)} *${escapeMrkdwn(c.name)}*: ${escapeMrkdwn(c.detail)}`);
   const blocks: KnownBlock[] = [section(summary), ...chunks(lines).map((text) => section(text))];
   return modal({ title: TITLE, close: 'Close', blocks: [...blocks.slice(0, LIMITS.blocks - 1), context('Nothing was changed. `npm run doctor` prints the same lines; `--person U…` adds why one person can or cannot reset.')] });

@@ -1,5 +1,5 @@
 import { CREDENTIALS } from '../../src/credentials';
-import { failed, passed, unchecked, warned, type SetupCheck } from '../../src/doctor/setup-check';
+import { checksSummary, failed, passed, unchecked, waiting, warned, type SetupCheck } from '../../src/doctor/setup-check';
 import { FAILURE_CODES } from '../../src/flows/failure';
 import { activityOf, ATTENTION_SHOWN, AWAITING_RETRY_SHOWN, PENDING_SHOWN, RECENT_ACTIVITY, OWN_REQUESTS, SEARCH_PAGE, UNFINISHED_SHOWN, type HomeData } from '../../src/flows/home-tab';
 import type { PendingRequest } from '../../src/flows/approvals/pending-request';
@@ -203,5 +203,18 @@ describe('the Setup check view', () => {
     expect(all).not.toContain('✓ *Slack signing secret*');
     expect(all.indexOf('⚠ *LOG_FORMAT unknown*')).toBeLessThan(all.indexOf('– *Slack signing secret*'));
     expect(all.indexOf('– *Slack signing secret*')).toBeLessThan(all.indexOf('✓ *Slack token*'));
+  });
+
+  it('a – line not checked because a check it depends on failed is counted as such, not as one that cannot be checked from here', () => {
+    const checks = [
+      failed('Okta: API token', 'refused'),
+      waiting('Okta Verify', 'Okta', 'not checked, Okta failed above'),
+      unchecked('Slack signing secret', 'set, and not used'),
+      passed('Slack token', 'fine'),
+    ];
+    const all = JSON.stringify(setupCheckView(checks).blocks);
+    expect(all).toContain(':x: 1 of 2 checks failed: each says what to do next. 1 more was not checked because of it (–). 1 could not be checked from here (–): read it.');
+    expect(all.indexOf('✗ *Okta: API token*')).toBeLessThan(all.indexOf('– *Okta Verify*: not checked, Okta failed above'));
+    expect(checksSummary(checks)).toBe('1 of 2 checks failed, and 1 more was not checked because of it (–). 1 could not be checked from here (–): read it.');
   });
 });
