@@ -1,7 +1,8 @@
+import { z } from 'zod';
 import { PutItemCommand, QueryCommand, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { describeError, LatchkeyFailure } from '../flows/failure';
-import type { AuditEntry, AuditEvent, AuditLog, AuditPage, AuditReader, Clock, Requester } from '../flows/ports';
+import type { AuditEntry, AuditEvent, AuditLog, AuditPage, AuditReader, Clock, LinesPage, Requester } from '../flows/ports';
 import { WriteToken } from '../storage/write-token';
 import { actorKey, storedAuditRecordSchema, toAuditEvent, toAuditRecord, type AuditRecord } from './audit-record';
 
@@ -28,6 +29,8 @@ const briefSchema = storedAuditRecordSchema.pick(Object.fromEntries(BRIEF_FIELDS
 const REFERENCE_DAYS = 8;
 /** The most records one page of a person's search reads, whatever its lines take. */
 const SEARCH_READ_MAX = 200;
+/** Where a search of everyone's days goes on from: the by-day index's key and the table's, of the last record shown. */
+const daysCursorSchema = z.object({ day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), pk: z.string().min(1).max(200), sk: z.string().min(1).max(200) }).strict();
 
 export class DynamoDbAuditLog implements AuditLog, AuditReader {
   constructor(
@@ -92,41 +95,91 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
     return brief.map(toAuditEvent);
   }
 
-  async search(actor: Requester, from: Date, to: Date, page: { lines: number; lineOf: (e: AuditEvent) => string; after?: string }): Promise<AuditPage> {
+  async search(actor: Requester, from: Date, to: Date, page: LinesPage): Promise<AuditPage> {
     const pk = actorKey(actor.teamId, actor.userId);
+    const read = this.reading.bind(this);
+    const self = this;
+    async function* records(): AsyncGenerator<AuditRecord> {
+      let after = page.after;
+      for (;;) {
+        // A record's sort key starts with its request ID, which starts with the request's ISO time.
+        const { records, next } = await read(() =>
+          self.page(
+            {
+              KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+              ExpressionAttributeValues: marshall({ ':pk': pk, ':from': from.toISOString(), ':to': `${to.toISOString()}~` }),
+              ScanIndexForward: false,
+              ExclusiveStartKey: after ? marshall({ pk, sk: after }) : undefined,
+            },
+            page.lines * 2,
+          ),
+        );
+        yield* records;
+        if (!next) return;
+        after = next;
+      }
+    }
+    return this.linesPage(records(), page, (r) => r.sk);
+  }
+
+  async searchDays(teamId: string, days: readonly string[], page: LinesPage): Promise<AuditPage> {
+    const cursor = page.after === undefined ? undefined : daysCursorSchema.parse(JSON.parse(page.after));
+    const first = cursor ? days.indexOf(cursor.day) : 0;
+    if (first < 0) throw new LatchkeyFailure('STORE_UNAVAILABLE', 'audit search: a page cursor outside the days searched');
+    const { client, tableName } = this;
+    const read = this.reading.bind(this);
+    async function* records(): AsyncGenerator<AuditRecord> {
+      // One Query of the by-day index a day, newest day first, each read a page at a time.
+      for (let i = first; i < days.length; i++) {
+        let startKey: QueryCommandInput['ExclusiveStartKey'] = i === first && cursor ? marshall(cursor) : undefined;
+        do {
+          const found = await read(() =>
+            client.send(
+              new QueryCommand({
+                TableName: tableName,
+                IndexName: 'by-day',
+                KeyConditionExpression: '#day = :day',
+                FilterExpression: 'slackTeamId = :team',
+                ExpressionAttributeNames: { '#day': 'day' },
+                ExpressionAttributeValues: marshall({ ':day': days[i]!, ':team': teamId }),
+                ScanIndexForward: false,
+                Limit: page.lines * 2,
+                ExclusiveStartKey: startKey,
+              }),
+            ),
+          );
+          for (const item of found.Items ?? []) yield storedAuditRecordSchema.parse(unmarshall(item));
+          startKey = found.LastEvaluatedKey;
+        } while (startKey);
+      }
+    }
+    return this.linesPage(records(), page, (r) => JSON.stringify({ day: r.day, pk: r.pk, sk: r.sk }));
+  }
+
+  /**
+   * The records of at most `page.lines` lines, newest first. The page ends before the first record of
+   * one line too many: the next starts with it, so a page ends between two requests (a request's
+   * records are next to each other: their keys start with its ID, and they are one line), never
+   * inside one. A page whose lines take many records each ends, between two requests, once
+   * SEARCH_READ_MAX are read.
+   */
+  private async linesPage(records: AsyncGenerator<AuditRecord>, page: LinesPage, cursorOf: (r: AuditRecord) => string): Promise<AuditPage> {
     const events: AuditEvent[] = [];
     const lines = new Set<string>();
-    let after = page.after;
-    let last: string | undefined;
-    for (;;) {
-      // A record's sort key starts with its request ID, which starts with the request's ISO time.
-      const { records, next } = await this.reading(() =>
-        this.page(
-          {
-            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-            ExpressionAttributeValues: marshall({ ':pk': pk, ':from': from.toISOString(), ':to': `${to.toISOString()}~` }),
-            ScanIndexForward: false,
-            ExclusiveStartKey: after ? marshall({ pk, sk: after }) : undefined,
-          },
-          page.lines * 2,
-        ),
-      );
-      for (const record of records) {
-        const event = toAuditEvent(record);
-        const line = page.lineOf(event);
-        // The page ends before the first record of one line too many: the next starts with it, so a
-        // page ends between two requests (a request's records are next to each other: their keys
-        // start with its ID, and they are one line), never inside one. A page whose lines take many
-        // records each ends, between two requests, once SEARCH_READ_MAX are read.
-        const between = event.requestId !== events.at(-1)?.requestId;
-        if ((!lines.has(line) && lines.size === page.lines) || (between && events.length >= SEARCH_READ_MAX)) return { events, next: last! };
-        lines.add(line);
-        events.push(event);
-        last = record.sk;
+    let last: AuditRecord | undefined;
+    for await (const record of records) {
+      const event = toAuditEvent(record);
+      const line = page.lineOf(event);
+      const between = event.requestId !== events.at(-1)?.requestId;
+      if ((!lines.has(line) && lines.size === page.lines) || (between && events.length >= SEARCH_READ_MAX)) {
+        await records.return(undefined);
+        return { events, next: cursorOf(last!) };
       }
-      if (!next) return { events };
-      after = next;
+      lines.add(line);
+      events.push(event);
+      last = record;
     }
+    return { events };
   }
 
   async ofReferences(references: readonly string[]): Promise<AuditEvent[]> {

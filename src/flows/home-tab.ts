@@ -161,7 +161,8 @@ export interface HomeData {
 }
 
 interface SearchQuery {
-  readonly person: string;
+  /** Absent: everyone in the admin's workspace, over at most EVERYONE_MAX_DAYS. */
+  readonly person?: string;
   /** The first and the last UTC day searched (YYYY-MM-DD), both included. */
   readonly from: string;
   readonly to: string;
@@ -209,6 +210,11 @@ export const ATTENTION_SHOWN = 10;
 export const SEARCH_PAGE = 20;
 /** As long as the audit log keeps records (AUDIT_RETENTION_DAYS' maximum). */
 export const SEARCH_MAX_DAYS = 400;
+/**
+ * Everyone's records (no person picked): a week at most, read as the Home tab's week is, one Query
+ * of the by-day index a day, a page at a time.
+ */
+export const EVERYONE_MAX_DAYS = 7;
 
 /**
  * The Home tab: what a person can do and has done, and for admins what waits for them. Every part
@@ -286,14 +292,19 @@ export class HomeTab {
     const { deps } = this;
     const refused = await this.searcherRefused(admin);
     if (refused) return refused;
-    if (searchProblem(query.from, query.to)) return { ok: false, code: 'REQUEST_INVALID' };
+    if (searchProblem(query.from, query.to, query.person ? SEARCH_MAX_DAYS : EVERYONE_MAX_DAYS)) return { ok: false, code: 'REQUEST_INVALID' };
     const { from, to } = utcDays(query.from, query.to);
     try {
       // People are looked up in the workspace the admin searches from.
-      const page = await deps.audit.search({ userId: query.person, teamId: admin.teamId }, from, to, { lines: SEARCH_PAGE, lineOf: thingOf, after: query.after });
-      deps.logger.info({ slackUserId: admin.userId, searched: query.person, records: page.events.length }, 'audit searched');
+      const page = query.person
+        ? await deps.audit.search({ userId: query.person, teamId: admin.teamId }, from, to, { lines: SEARCH_PAGE, lineOf: thingOf, after: query.after })
+        : await deps.audit.searchDays(admin.teamId, daysOf(from, to).reverse(), { lines: SEARCH_PAGE, lineOf: (e) => `${e.actor.userId} ${thingOf(e)}`, after: query.after });
+      deps.logger.info({ slackUserId: admin.userId, searched: query.person ?? 'everyone', records: page.events.length }, 'audit searched');
       const standing = await this.standingOf(admin, page.events);
-      const rows = await this.withDecisions(admin, activityOf(page.events, deps.clock.now(), standing), standing);
+      const now = deps.clock.now();
+      const people = [...new Set(page.events.map((e) => e.actor.userId))];
+      const lines = people.flatMap((person) => activityOf(page.events.filter((e) => e.actor.userId === person), now, standing));
+      const rows = await this.withDecisions(admin, lines.sort((a, b) => compareText(b.at, a.at) || compareText(b.requestId, a.requestId)), standing);
       return { ok: true, rows, ...(page.next && { next: page.next }) };
     } catch (err) {
       deps.logger.warn({ slackUserId: admin.userId, err: describeError(err) }, 'audit search failed');
@@ -437,13 +448,20 @@ export function isReference(text: string): boolean {
  */
 const madeOrAsked = (e: AuditEvent): boolean => e.phase !== 'cancelled';
 
-/** Why a search's days cannot be used, if they cannot. */
-export function searchProblem(fromDay: string, toDay: string): 'NOT_A_DAY' | 'FROM_AFTER_TO' | 'TOO_LONG' | undefined {
+/** Why a search's days cannot be used, if they cannot: `maxDays`, a person's search's or everyone's. */
+export function searchProblem(fromDay: string, toDay: string, maxDays = SEARCH_MAX_DAYS): 'NOT_A_DAY' | 'FROM_AFTER_TO' | 'TOO_LONG' | undefined {
   const { from, to } = utcDays(fromDay, toDay);
   if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) return 'NOT_A_DAY';
   if (from.getTime() > to.getTime()) return 'FROM_AFTER_TO';
-  if (to.getTime() - from.getTime() > SEARCH_MAX_DAYS * 86_400_000) return 'TOO_LONG';
+  if (to.getTime() - from.getTime() > maxDays * 86_400_000) return 'TOO_LONG';
   return undefined;
+}
+
+/** The UTC days (YYYY-MM-DD) from the first instant's to the last's, oldest first. */
+function daysOf(from: Date, to: Date): string[] {
+  const days: string[] = [];
+  for (let at = from.getTime(); at <= to.getTime(); at += 86_400_000) days.push(new Date(at).toISOString().slice(0, 10));
+  return days;
 }
 
 /** From the first moment of the first day to the last moment of the last, in UTC. */

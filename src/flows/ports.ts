@@ -216,6 +216,13 @@ export interface AuditPage {
   readonly next?: string;
 }
 
+/** Which page of a search: at most `lines` lines (`lineOf` says which line a record is shown on), from a page's `next`. */
+export interface LinesPage {
+  readonly lines: number;
+  readonly lineOf: (e: AuditEvent) => string;
+  readonly after?: string;
+}
+
 /** Reading the audit log back: the Home tab's activity, today's counts, an admin's search. */
 export interface AuditReader {
   /** At least the person's latest `requests` requests' records (from that workspace), newest first. */
@@ -230,7 +237,12 @@ export interface AuditReader {
    * most `lines` lines (`lineOf` says which line a record is shown on), a page never ending inside a
    * request's records; fewer when the lines take more records than one page reads. `after` is a page's `next`.
    */
-  search(actor: Requester, from: Date, to: Date, page: { lines: number; lineOf: (e: AuditEvent) => string; after?: string }): Promise<AuditPage>;
+  search(actor: Requester, from: Date, to: Date, page: LinesPage): Promise<AuditPage>;
+  /**
+   * Everyone's records in one workspace on these UTC days (YYYY-MM-DD, newest first), newest first, a
+   * page at a time as `search` reads them: one Query of the by-day index a day, never a Scan.
+   */
+  searchDays(teamId: string, days: readonly string[], page: LinesPage): Promise<AuditPage>;
   /**
    * Everyone's records of some requests, by their whole references (as every message quotes them),
    * and the steps of the pending requests they name: those written on a reference's day and the

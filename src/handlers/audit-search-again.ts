@@ -6,7 +6,7 @@ import { actingUser, viewSubmissionSchema } from './slack-payloads';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 /** What a person's results keep of the search (audit-search.ts): only to fill the form in again. A reference's keep nothing. */
-const termsSchema = z.object({ person: z.string().regex(/^[A-Z0-9]{2,}$/), from: day, to: day });
+const termsSchema = z.object({ person: z.string().regex(/^[A-Z0-9]{2,}$/).optional(), from: day, to: day });
 
 /** The results' "New search": the form again, in the same modal, with a person's search filled in, or blank after a reference. */
 export function registerAuditSearchAgain(app: GuardedApp, clock: Clock, logger: Logger): void {

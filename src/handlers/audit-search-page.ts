@@ -9,7 +9,7 @@ import { clickedBy } from './slack-payloads';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 /** What the page button carries (audit-search.ts): only what to search; who may is asked again. */
-const cursorSchema = z.object({ person: z.string().regex(/^[A-Z0-9]{2,}$/), from: day, to: day, after: z.string().min(1).max(200).optional(), page: z.number().int().min(1).max(10_000) });
+const cursorSchema = z.object({ person: z.string().regex(/^[A-Z0-9]{2,}$/).optional(), from: day, to: day, after: z.string().min(1).max(500).optional(), page: z.number().int().min(1).max(10_000) });
 
 /** "Older records" and "First page" in the results: that page of the same search, in the same modal, for an admin (checked again). */
 export function registerAuditSearchPage(app: GuardedApp, home: HomeTab, words: HomeWords, logger: Logger): void {

@@ -1,6 +1,6 @@
 import type { GuardedApp } from '../slack/guarded-app';
 import { describeError } from '../flows/failure';
-import { isReference, SEARCH_MAX_DAYS, searchProblem, type HomeTab } from '../flows/home-tab';
+import { EVERYONE_MAX_DAYS, isReference, SEARCH_MAX_DAYS, searchProblem, type HomeTab } from '../flows/home-tab';
 import type { Logger } from '../flows/ports';
 import { AUDIT_SEARCH, auditReferenceView, auditResultsView, auditSearchingView, REFERENCE_EXAMPLE } from '../views/audit-search';
 import type { HomeWords } from '../views/home-tab';
@@ -11,6 +11,8 @@ const SEARCH_PROBLEMS: Record<NonNullable<ReturnType<typeof searchProblem>>, str
   FROM_AFTER_TO: 'This day is before the first one.',
   TOO_LONG: `Search at most ${SEARCH_MAX_DAYS} days at a time.`,
 };
+
+const EVERYONE_TOO_LONG = `Search everyone at most ${EVERYONE_MAX_DAYS} days at a time, or pick a person.`;
 
 /**
  * A reference's end alone (the part after its underscore) cannot be looked up: the table is keyed by
@@ -47,19 +49,19 @@ export function registerAuditSearchSubmission(app: GuardedApp, home: HomeTab, wo
         .catch((err: unknown) => logger.warn({ slackUserId: admin.userId, err: describeError(err) }, 'could not show the search results'));
       return;
     }
-    if (!parsed.success || !admin || !person || !from || !to) {
-      await ack({ response_action: 'errors', errors: { [AUDIT_SEARCH.person]: 'Pick a person and both days, or paste a reference above.' } });
+    if (!parsed.success || !admin || !from || !to) {
+      await ack({ response_action: 'errors', errors: { [AUDIT_SEARCH.person]: 'Pick both days, and a person or nobody (everyone), or paste a reference above.' } });
       return;
     }
-    const problem = searchProblem(from, to);
+    const problem = searchProblem(from, to, person ? SEARCH_MAX_DAYS : EVERYONE_MAX_DAYS);
     if (problem) {
-      await ack({ response_action: 'errors', errors: { [AUDIT_SEARCH.to]: SEARCH_PROBLEMS[problem] } });
+      await ack({ response_action: 'errors', errors: { [AUDIT_SEARCH.to]: problem === 'TOO_LONG' && !person ? EVERYONE_TOO_LONG : SEARCH_PROBLEMS[problem] } });
       return;
     }
     await ack({ response_action: 'update', view: auditSearchingView() });
-    const result = await home.search(admin, { person, from, to });
+    const result = await home.search(admin, { ...(person && { person }), from, to });
     await client.views
-      .update({ view_id: parsed.data.view.id, view: auditResultsView({ person, from, to, result, page: 1, words }) })
+      .update({ view_id: parsed.data.view.id, view: auditResultsView({ ...(person && { person }), from, to, result, page: 1, words }) })
       .catch((err: unknown) => logger.warn({ slackUserId: admin.userId, err: describeError(err) }, 'could not show the search results'));
   });
 }

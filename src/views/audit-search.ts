@@ -1,5 +1,5 @@
 import type { KnownBlock, ModalView } from '@slack/types';
-import { SEARCH_MAX_DAYS, type Activity, type SearchResult } from '../flows/home-tab';
+import { EVERYONE_MAX_DAYS, SEARCH_MAX_DAYS, type Activity, type SearchResult } from '../flows/home-tab';
 import { context, modal, plain, progressView, section, slackDate } from './blocks';
 import { failureLabel } from './failure-labels';
 import { activityState, recordOf, type HomeWords } from './home-tab';
@@ -20,7 +20,8 @@ function pickerDate(at: Date): string {
 
 /** What was searched: kept in the results, for their pages and "New search". */
 interface SearchTerms {
-  readonly person: string;
+  /** Absent: everyone. */
+  readonly person?: string;
   readonly from: string;
   readonly to: string;
 }
@@ -49,7 +50,7 @@ export function auditSearchForm(today: Date, before?: Partial<SearchTerms>): Mod
         block_id: AUDIT_SEARCH.reference,
         optional: true,
         label: plain('Reference'),
-        hint: plain('The whole reference a message quoted. Leave it empty to search by person.'),
+        hint: plain('The whole reference a message quoted. Leave it empty to search by person, or everyone.'),
         element: {
           type: 'plain_text_input',
           action_id: AUDIT_SEARCH.reference,
@@ -62,11 +63,12 @@ export function auditSearchForm(today: Date, before?: Partial<SearchTerms>): Mod
         block_id: AUDIT_SEARCH.person,
         optional: true,
         label: plain('Person'),
+        hint: plain(`Leave it empty for everyone's records, over at most ${EVERYONE_MAX_DAYS} days.`),
         element: { type: 'users_select', action_id: AUDIT_SEARCH.person, ...(before?.person && { initial_user: before.person }) },
       },
       picker(AUDIT_SEARCH.from, 'From (UTC day)', before?.from ?? pickerDate(weekAgo)),
       picker(AUDIT_SEARCH.to, 'To (UTC day, included)', before?.to ?? pickerDate(today)),
-      context('Everything they did with Latchkey in this workspace, newest first, one line per request. Records never hold a PIN or password.'),
+      context('Everything they (or everyone) did with Latchkey in this workspace, newest first, one line per request. Records never hold a PIN or password.'),
     ],
   });
 }
@@ -84,10 +86,10 @@ interface SearchCursor extends SearchTerms {
 /** One page of results, newest first: one line per request, with buttons to the next (older) page and back to the first. */
 export function auditResultsView(args: SearchTerms & { result: SearchResult; page: number; words: HomeWords }): ModalView {
   const { person, from, to, result, words } = args;
-  const terms: SearchTerms = { person, from, to };
+  const terms: SearchTerms = { ...(person && { person }), from, to };
   const again = { submit: 'New search', callbackId: AUDIT_SEARCH_AGAIN_CALLBACK_ID, privateMetadata: JSON.stringify(terms) };
-  if (!result.ok) return searchFailed(result.code, again, `Those dates cannot be searched: the first must not be after the last, and the range at most ${SEARCH_MAX_DAYS} days.`);
-  const blocks: KnownBlock[] = [section(`What <@${person}> did from *${from}* to *${to}* (UTC days)${args.page > 1 ? `, page ${args.page}` : ''}:`)];
+  if (!result.ok) return searchFailed(result.code, again, `Those dates cannot be searched: the first must not be after the last, and the range at most ${person ? SEARCH_MAX_DAYS : EVERYONE_MAX_DAYS} days${person ? '' : ' for everyone'}.`);
+  const blocks: KnownBlock[] = [section(`What ${person ? `<@${person}>` : 'everyone'} did from *${from}* to *${to}* (UTC days)${args.page > 1 ? `, page ${args.page}` : ''}:`)];
   if (result.rows.length === 0) blocks.push(context(args.page > 1 ? 'Nothing more in that range.' : 'Nothing in that range.'));
   blocks.push(...result.rows.map((row) => section(rowLine(row, words))));
   const button = (text: string, cursor: SearchCursor) => ({ type: 'button' as const, action_id: AUDIT_SEARCH_PAGE_ACTION_ID, text: plain(text), value: JSON.stringify(cursor) });

@@ -362,6 +362,40 @@ describe('the Home tab for admins', () => {
     expect((page2.blocks as any[]).find((b) => b.type === 'actions').elements.map((e: any) => e.text.text)).toEqual(['First page']);
   });
 
+  it("search: nobody picked is everyone's records over the days, newest first, paged, this workspace's only; more than a week is refused on the form", async () => {
+    // 25 requests by five people over 2026-03-05 and 06, and one in another workspace.
+    const references: string[] = [];
+    for (let i = 0; i < 25; i++) {
+      const at = new Date(Date.UTC(2026, 2, 5, 20 + Math.floor(i / 4), (i % 4) * 10));
+      const requestId = `${at.toISOString()}_${String(i).padStart(12, 'e')}`;
+      references.push(requestId);
+      const actor = { userId: `UALL${i % 5}`, teamId: TEAM };
+      await h.writeAudit({ requestId, phase: 'attempt', action: 'reset_pin', actor, directory: 'chime', directoryUserId: 'chime-all' }, at);
+      await h.writeAudit({ requestId, phase: 'outcome', outcome: 'success', action: 'reset_pin', actor, directory: 'chime' }, at);
+    }
+    const elsewhere = '2026-03-05T21:05:00.000Z_0000000e1sew';
+    await h.writeAudit({ requestId: elsewhere, phase: 'refused', action: 'reset_pin', actor: { userId: 'UOUT', teamId: 'T0ELSEWHERE' }, errorCode: 'DIRECTORY_USER_NOT_FOUND' }, new Date('2026-03-05T21:05:00.000Z'));
+
+    const days = (from: string, to: string) => ({ person: { person: { type: 'users_select', selected_user: null } }, from: { from: { type: 'datepicker', selected_date: from } }, to: { to: { type: 'datepicker', selected_date: to } } });
+    // Before: 'Pick a person and both days, or paste a reference above.'
+    const { formView, answer } = await submitSearch(h, 'UADA', days('2026-03-05', '2026-03-06'));
+    expect(JSON.stringify(answer.json)).toContain('Searching the audit log');
+    const page1 = await h.viewUpdate(formView.id, 1);
+    expect(JSON.stringify(page1.blocks)).toContain('What everyone did from *2026-03-05* to *2026-03-06* (UTC days):');
+    const linesOf = (page: Record<string, any>) => (page.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference')).map((b) => b.text.text as string);
+    expect(linesOf(page1)).toHaveLength(20);
+    expect(linesOf(page1)[0]).toMatch(/\*Reset meeting PIN\* by <@UALL4> · :white_check_mark: Done/);
+    const older = (page1.blocks as any[]).find((b) => b.type === 'actions').elements[0];
+    await h.clickIn('UADA', older.action_id, older.value, { view: { id: formView.id, type: 'modal' } });
+    const page2 = await h.viewUpdate(formView.id, 2);
+    const shown = [...linesOf(page1), ...linesOf(page2)].map((l) => /Reference `([^`]+)`/.exec(l)![1]!);
+    expect(shown).toEqual([...references].reverse());
+    expect(JSON.stringify([page1.blocks, page2.blocks])).not.toContain('UOUT');
+
+    const tooLong = await submitSearch(h, 'UADA', days('2026-03-01', '2026-03-08'));
+    expect(tooLong.answer.json).toEqual({ response_action: 'errors', errors: { to: 'Search everyone at most 7 days at a time, or pick a person.' } });
+  });
+
   it('search: newest first by the time each line shows, not by reference: a reset confirmed after a later one was opened, and a request decided later, sit where their time says', async () => {
     // UORDER, at known times on 2026-03-02: a license request at 07:53 that she decided herself at
     // 07:57; a PIN reset opened at 07:54:50 and confirmed at 07:56; another opened and done at 07:55.
@@ -732,9 +766,9 @@ describe("the audit search: a pending request's steps", () => {
     // Its end alone would need a Scan of the whole log: refused on the form, saying why; nothing is read.
     const byEnd = await submitSearch(h, 'UADA', reference(requestId.split('_')[1]!.slice(-6)));
     expect(byEnd.answer.json).toEqual({ response_action: 'errors', errors: { reference: expect.stringContaining('Paste the whole reference, time and all') } });
-    // Neither a reference nor a person.
+    // Neither a reference nor days.
     const neither = await submitSearch(h, 'UADA', reference(''));
-    expect(neither.answer.json).toEqual({ response_action: 'errors', errors: { person: 'Pick a person and both days, or paste a reference above.' } });
+    expect(neither.answer.json).toEqual({ response_action: 'errors', errors: { person: 'Pick both days, and a person or nobody (everyone), or paste a reference above.' } });
   });
 
   it("New search after a reference opens a blank form; a reference and a person both given: the reference is searched, and the results say the person was not", async () => {
