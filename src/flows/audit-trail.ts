@@ -22,6 +22,11 @@ export interface AuditedChange {
   partial(incomplete: NonNullable<AuditEntry['incomplete']>, extra?: OutcomeExtra): Promise<void>;
   /** `reason`: with DIRECTORY_USER_REFUSED (the directory refused this user at the change), the credential's own reason. */
   failed(code: FailureCode, extra?: OutcomeExtra & Pick<AuditEntry, 'reason'>): Promise<void>;
+  /**
+   * Turned away after its attempt was on record, before anything changed (another request holds
+   * the place it would take): a refusal, as one turned away before its attempt is, which ends it.
+   */
+  refused(code: FailureCode): Promise<void>;
 }
 
 /**
@@ -45,6 +50,8 @@ export class AuditTrail {
       succeeded: (extra) => this.quietly({ ...step, ...extra, phase: 'outcome', outcome: 'success' }),
       partial: (incomplete, extra) => this.quietly({ ...step, ...extra, phase: 'outcome', outcome: 'partial', incomplete }),
       failed: (code, extra) => this.quietly({ ...step, ...extra, phase: 'outcome', outcome: 'failure', errorCode: code }),
+      // Not capped as refusals before an attempt are: the attempt is on record already, and this ends it.
+      refused: (code) => this.quietly({ ...step, phase: 'refused', errorCode: code }),
     };
   }
 

@@ -2,7 +2,7 @@ import type { ApprovalFailure, ApprovalKind, Approvals } from './approvals/appro
 import type { PendingRequest } from './approvals/pending-request';
 import { describeError, type FailureCode } from './failure';
 import type { Logger, Requester, WorkspaceMembers } from './ports';
-import type { ApprovalGate, ResetFailure, ResetPending } from './reset-credential';
+import type { ApprovalGate, OpenRequest, ResetFailure, ResetPending } from './reset-credential';
 
 /** An approved reset, as a kind of pending request (approvals/). */
 const RESET_KIND = 'reset';
@@ -16,7 +16,7 @@ export function resetKind(credentials: ReadonlyMap<string, { readonly audit: { r
   return {
     id: RESET_KIND,
     // One open request per person and credential.
-    slot: (r) => `reset:${r.detail.credential ?? ''}`,
+    slot: (r) => resetSlot(r.detail.credential ?? ''),
     auditDetail: (r) => ({
       ...(r.detail.credential && { credential: r.detail.credential }),
       ...(credentials.get(r.detail.credential ?? '') && { directory: credentials.get(r.detail.credential!)!.audit.directory }),
@@ -45,6 +45,17 @@ export function resetKind(credentials: ReadonlyMap<string, { readonly audit: { r
  */
 export function resetChangeReference(request: PendingRequest): string {
   return request.finishRequestId ?? request.detail.resetRequestId ?? request.id;
+}
+
+/** The open place a person's reset request of this credential holds. */
+function resetSlot(credentialId: string): string {
+  return `reset:${credentialId}`;
+}
+
+/** Where an open request stands, as its requester is told when they ask again. */
+function openOf(request: PendingRequest): OpenRequest {
+  const state = request.status === 'APPROVED' ? 'approved' : request.status === 'FINISHING' ? 'finishing' : 'waiting';
+  return { requestId: request.id, state, until: new Date(request.expiresAt) };
 }
 
 type ResetApprovalFailure = ApprovalFailure & { readonly credential?: string };
@@ -82,7 +93,14 @@ export class ResetApprovals implements ApprovalGate {
     );
     const about = { kind: credential.id, email: ticket.email };
     if (filed.ok) return { ok: true, pending: 'approval', ...about, requestId: filed.request.id };
-    return { ok: false, code: filed.code, ...about, ...(filed.requestId && { requestId: filed.requestId }), ...(filed.retryAt && { retryAt: filed.retryAt }) };
+    const open = filed.code === 'REQUEST_OPEN' && filed.request ? openOf(filed.request) : undefined;
+    return { ok: false, code: filed.code, ...about, ...(filed.requestId && { requestId: filed.requestId }), ...(filed.retryAt && { retryAt: filed.retryAt }), ...(open && { open }) };
+  }
+
+  /** The person's request of this credential still open, if any: one read of their own place, never of the queue. */
+  async open(requester: Requester, credential: { readonly id: string }): Promise<OpenRequest | undefined> {
+    const found = await this.deps.approvals.findOpen(requester, resetSlot(credential.id));
+    return found && openOf(found);
   }
 
   /**

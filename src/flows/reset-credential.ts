@@ -57,6 +57,19 @@ export interface ResetFailure {
   readonly reason?: string;
   /** The `verify` policy's app ("Okta Verify"), for its failures' words. */
   readonly verifierApp?: string;
+  /** With REQUEST_OPEN: where the person's open request stands (its reference is `requestId`). */
+  readonly open?: OpenRequest;
+}
+
+/**
+ * A person's request still open under the `approval` policy, as they are told when they ask again:
+ * waiting for an admin (until it expires), approved (to finish from their DM's button by `until`),
+ * or being finished now.
+ */
+export interface OpenRequest {
+  readonly requestId: string;
+  readonly state: 'waiting' | 'approved' | 'finishing';
+  readonly until: Date;
 }
 
 /** The request waits for someone else's decision (the `approval` policy); nothing has changed yet. */
@@ -111,6 +124,8 @@ export interface ResetDelivery {
  */
 export interface ApprovalGate {
   request(request: { readonly requester: Requester; readonly credential: Resettable; readonly ticket: ResetTicket }): Promise<ResetPending | ResetFailure>;
+  /** The person's request of this credential still open, if any (one read of their own place). */
+  open(requester: Requester, credential: Resettable): Promise<OpenRequest | undefined>;
 }
 
 /** The `verify` policy's verifier, with how many pushes one person may be sent per hour. */
@@ -221,6 +236,16 @@ export class ResetCredential {
       // the person closes the confirmation instead (cancel). The person's own limit is counted
       // beside the identity check, and over it the directory never hears of the request. With
       // `verify`, the push this confirmation may send is counted too (push-bombing).
+      // With `approval`, the person's open request is read beside them too (their own place, keyed by
+      // the signed user ID, used only once they are known): asking again while one is open is told
+      // where it stands instead of a confirmation. Not knowing is no refusal: filing still checks.
+      const opening =
+        this.policyOf(kind) === 'approval' && this.deps.approvals
+          ? this.deps.approvals.open(requester, credential).catch((err: unknown) => {
+              this.deps.logger.warn({ requestId, slackUserId: requester.userId, kind, err: describeError(err) }, 'open request could not be read; the confirmation is shown');
+              return undefined;
+            })
+          : undefined;
       const first = await Promise.allSettled([
         identifyRequester(requester, this.deps.members, this.deps.workspace),
         this.take(own, countedAt, (retryAt) => new LatchkeyFailure('RATE_LIMITED', `${kind} limit for ${requester.userId}`, { retryAt })),
@@ -232,6 +257,13 @@ export class ResetCredential {
       for (const settled of first) if (settled.status === 'rejected') throw settled.reason;
       const member = (first[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof identifyRequester>>>).value;
       email = member.email;
+      const open = await opening;
+      if (open) {
+        // Nothing asked and nothing refused: no record; what opening counted is given back.
+        await this.giveBack(own, countedAt, requestId);
+        this.deps.logger.info({ requestId: open.requestId, slackUserId: requester.userId, kind, state: open.state }, 'asked again while a request is open; told where it stands');
+        return { ok: false, code: 'REQUEST_OPEN', kind, email, requestId: open.requestId, open };
+      }
       // Everyone's limit only once the person is known to be allowed and within their own: a
       // refused request must not pause resets for anybody else. Beside the directory lookup, so
       // the confirmation waits no longer; given back if the lookup refuses the person. The

@@ -12,7 +12,8 @@ export function unknownOutcomes<R extends { readonly requestId: string; readonly
   now: Date,
   graceMs = OUTCOME_GRACE_MS,
 ): R[] {
-  const finished = new Set(records.filter((r) => r.phase === 'outcome' && r.errorCode !== 'DIRECTORY_OUTCOME_UNKNOWN').map((r) => r.requestId));
+  // A refusal after its attempt (AuditedChange.refused) ends it too: nothing was changed.
+  const finished = new Set(records.filter((r) => (r.phase === 'outcome' && r.errorCode !== 'DIRECTORY_OUTCOME_UNKNOWN') || r.phase === 'refused').map((r) => r.requestId));
   return records.filter(
     (r) => r.phase === 'attempt' && !finished.has(r.requestId) && now.getTime() - Date.parse(r.at) >= graceMs,
   );

@@ -29,6 +29,8 @@ export function failureMessage(
     readonly reason?: string;
     /** The app the policy's push goes to ("Okta Verify"), for the `verify` policy's failures. */
     readonly verifierApp?: string;
+    /** With REQUEST_OPEN: where the open request stands, when it was read. */
+    readonly open?: { readonly state: 'waiting' | 'approved' | 'finishing'; readonly until: Date };
   },
   words: SubjectWords,
 ): FailureMessage {
@@ -47,10 +49,22 @@ export function failureMessage(
   const theRequest = known ? `the ${known} request` : 'the request to your sign-in app';
   const requests = known ? `${known} requests` : 'sign-in requests';
   const change = changeOf(words);
-  const requestOpen = {
-    headline: `You already have a ${words.short} request waiting for an admin.`,
-    next: 'You will get a direct message when it is decided; you can ask again after that.',
-  };
+  // Said as it stands when read: approved, it is theirs to finish, never "waiting for an admin".
+  const open = failure.open;
+  const requestOpen =
+    open?.state === 'approved'
+      ? {
+          headline: `An admin approved your ${words.short} request.`,
+          next: `Finish it from the button in your direct message from Latchkey by ${slackTime(open.until)}; you can ask again after that.`,
+        }
+      : open?.state === 'finishing'
+        ? { headline: `Your approved ${words.short} request is being finished now.`, next: 'Its result is shown where you finished it; you can ask again after that.' }
+        : {
+            headline: `You already have a ${words.short} request waiting for an admin.`,
+            next: open
+              ? `You will get a direct message when it is decided; it expires at ${slackTime(open.until)} if nobody decides it. You can ask again after that.`
+              : 'You will get a direct message when it is decided; you can ask again after that.',
+          };
   const messages: Record<FailureCode, FailureMessage> = {
     SLACK_WRONG_WORKSPACE: {
       headline: 'Latchkey only serves members of its own Slack workspace.',
@@ -218,5 +232,7 @@ export function recordedFailureHeadline(
   failure: { readonly code: string; readonly reason?: string; readonly verifierApp?: string },
   words: SubjectWords,
 ): string {
+  // Said of then, not now: the request that was open may have been decided since.
+  if (failure.code === 'REQUEST_OPEN' || failure.code === 'LICENSE_REQUEST_OPEN') return `Another ${words.short} request of yours was open.`;
   return isFailureCode(failure.code) ? failureMessage({ ...failure, code: failure.code }, words).headline : `Recorded as ${recordedCode(failure.code)}.`;
 }

@@ -131,7 +131,7 @@ export function resultView(result: ChangeResult, words: ResetWords, done: Pick<R
   return modal({ title: words.secretTitle, close: 'Done', blocks });
 }
 
-export function failureView(failure: Pick<ResetFailure, 'code' | 'email' | 'requestId' | 'retryAt' | 'reason' | 'verifierApp'>, words: ResetWords): ModalView {
+export function failureView(failure: Pick<ResetFailure, 'code' | 'email' | 'requestId' | 'retryAt' | 'reason' | 'verifierApp' | 'open'>, words: ResetWords): ModalView {
   const message = failureMessage(failure, words);
   const blocks = [section(`:warning: ${message.headline}`), section(message.next)];
   if (failure.requestId) blocks.push(context(`Reference: \`${failure.requestId}\``));

@@ -250,8 +250,9 @@ describe('the approval policy: one reference per request', () => {
   });
 
   it("a request refused because one is already waiting gives, in its modal, the reference its Home tab line and the admins' search give", async () => {
-    await asks(h, 'UBOB');
+    // Two confirmations, opened before either was sent: the second's click is refused.
     const again = await h.open('/reset-pin', 'UBOB');
+    await asks(h, 'UBOB');
     const submission = await h.submit('UBOB', again.view);
     const refused = JSON.stringify(submission.json?.view ?? (await h.viewUpdate(again.viewId, 2)));
     expect(refused).toContain('request waiting for an admin');
@@ -267,20 +268,62 @@ describe('the approval policy: one reference per request', () => {
   });
 });
 
-describe('the approval policy: asking again while a request waits', () => {
+describe('the approval policy: asking again while a request is open', () => {
   const h = useHarness({ env: POLICY });
+  const referenceIn = (view: Record<string, any>) => /Reference: `([^`]+)`/.exec(JSON.stringify(view.blocks))?.[1];
 
-  it('is refused in words that say one is waiting, and audited as a request already open, not as a license request', async () => {
-    await asks(h, 'UBOB');
-    const again = await h.open('/reset-pin', 'UBOB');
-    const submission = await h.submit('UBOB', again.view);
-    const shown = JSON.stringify(submission.json?.view ?? (await h.viewUpdate(again.viewId, 2)));
-    expect(shown).toContain('You already have a');
-    expect(shown).toContain('request waiting for an admin');
-    const records = await h.waitForAudit('UBOB', (r) => r.phase === 'outcome' && r.outcome === 'failure');
-    const refused = records.filter((r) => r.phase === 'outcome' && r.outcome === 'failure');
-    // A security reviewer reading an export: a second PIN request, not a license request.
-    expect(refused.map((r) => r.errorCode)).toEqual(['REQUEST_OPEN']);
+  it("the command says where the open request stands, with its reference, and offers no second one: waiting, then approved, to finish from the DM's button by its time", async () => {
+    const request = await asks(h, 'UBOB');
+    const waiting = await h.open('/reset-pin', 'UBOB');
+    expect(waiting.view.submit).toBeUndefined();
+    expect(JSON.stringify(waiting.view.blocks)).toContain('You already have a PIN request waiting for an admin.');
+    expect(referenceIn(waiting.view)).toBe(request.approvalId);
+
+    const review = await reviews(h, 'UADA', request);
+    await h.submit('UADA', review.view, { values: decide('approve') });
+    const finish = await finishButton(h, 'UBOB');
+    const finishBy = /Finish it by (<!date\^\d+\^[^>]+>)/.exec(String(finish.call.args.text))![1]!;
+    const approved = await h.open('/reset-pin', 'UBOB');
+    // Before: 'Ask an admin' again, and its click said the request was still waiting for an admin.
+    expect(approved.view.submit).toBeUndefined();
+    const said = JSON.stringify(approved.view.blocks);
+    expect(said).toContain('An admin approved your PIN request.');
+    expect(said).toContain(`Finish it from the button in your direct message from Latchkey by ${finishBy.replace(/"/g, '\\"')}`);
+    expect(said).not.toContain('waiting for an admin');
+    expect(referenceIn(approved.view)).toBe(request.approvalId);
+    // Nothing asked, nothing refused: no record of either look.
+    expect((await h.auditRecords('UBOB')).filter((r) => r.errorCode === 'REQUEST_OPEN')).toEqual([]);
+    expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
+  });
+
+  it("a second confirmation's click, opened before the first was sent: refused in words that say where the first stands, audited as a request already open (not a license request), and shown refused in the Home tab, never failed", async () => {
+    const first = await h.open('/reset-pin', 'UCARL');
+    const second = await h.open('/reset-pin', 'UCARL');
+    expect(second.view.submit).toBeDefined();
+    await h.submit('UCARL', first.view);
+    const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes('<@UCARL>'));
+    const request = { approvalId: (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0].value as string, message: { channel: post.result!.channel as string, ts: post.result!.ts as string } };
+    const review = await reviews(h, 'UADA', request);
+    await h.submit('UADA', review.view, { values: decide('approve') });
+    await finishButton(h, 'UCARL');
+
+    const submission = await h.submit('UCARL', second.view);
+    const refused = (submission.json?.view as Record<string, any> | undefined) ?? (await h.viewUpdate(second.viewId, 2));
+    const said = JSON.stringify(refused.blocks);
+    // Before: 'You already have a PIN request waiting for an admin.', though it was approved.
+    expect(said).toContain('An admin approved your PIN request.');
+    expect(said).not.toContain('waiting for an admin');
+
+    const records = await h.waitForAudit('UCARL', (r) => r.action === 'reset_request' && r.phase === 'refused');
+    // A security reviewer reading an export: a second PIN request refused, not a license request, and not a failure.
+    expect(records.filter((r) => r.errorCode === 'REQUEST_OPEN').map((r) => [r.action, r.phase])).toEqual([['reset_request', 'refused']]);
+    const lines = ((await h.openHome('UCARL')).home.blocks as any[]).map((b) => String(b.text?.text ?? '')).filter((t) => t.includes('*Reset request*'));
+    const line = lines.find((t) => t.includes(referenceIn(refused)!));
+    // Before: ':x: Failed. You already have a PIN request waiting for an admin.'
+    expect(line).toContain(':no_entry_sign: Not done.');
+    expect(line).not.toContain('Failed');
+    expect(line).not.toContain('waiting for an admin');
+    expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
   });
 });
 

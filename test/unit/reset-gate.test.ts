@@ -71,6 +71,7 @@ function setup(policy: Policy, options: { pushesPerHour?: number; noApprovals?: 
     ...(!options.noApprovals && {
       approvals: {
         request: async ({ credential, ticket }) => (filed.push(ticket.requestId), { ok: true as const, pending: 'approval' as const, kind: credential.id, email: ticket.email, requestId: ticket.requestId }),
+        open: async () => undefined,
       },
     }),
   });

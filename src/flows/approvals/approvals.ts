@@ -243,9 +243,13 @@ export class Approvals {
       change = await this.trail.begin(this.auditStep('request', requester, request));
       await this.deps.store.create(request, kind.slot(request));
     } catch (err) {
-      await change?.failed(asFailure(err).code);
+      const code = asFailure(err).code;
+      // Another request of theirs holds the place: turned away, nothing changed (a refusal, never a
+      // failure), and they are told where that one stands (read only now, off the usual path).
+      const open = code === 'REQUEST_OPEN' ? await this.deps.store.findOpen(requester, kind.slot(request)).catch(() => undefined) : undefined;
+      await (code === 'REQUEST_OPEN' ? change?.refused(code) : change?.failed(code));
       // On record under it (approvalRequestId): the reference its requester is given for the refusal.
-      return { ...this.fail(err, { requester, kind: request.kind, step: 'submit', requestId: request.id }), requestId: request.id };
+      return { ...this.fail(err, { requester, kind: request.kind, step: 'submit', requestId: request.id }), requestId: request.id, ...(open && { request: open }) };
     }
     try {
       const message = await this.deps.announcer.announce(request, this.decidable(request));
