@@ -446,7 +446,7 @@ function registerFeatures(
     kinds,
     admins,
     store,
-    announcer: new SlackApprovalAnnouncer(app.slack, config.approvalsChannelId ?? '', approvalWords),
+    announcer: new SlackApprovalAnnouncer(app.slack, config.approvalsChannelId ?? '', approvalWords, config.approvalResponseTime),
     audit,
     clock,
     logger,

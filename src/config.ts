@@ -53,6 +53,26 @@ const slackApiUrl = secureUrl('https://slack.com/api/')
 const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
 
 /**
+ * How soon IT usually answers a request an admin decides, in words (APPROVAL_RESPONSE_TIME): its
+ * requester is told "IT usually answers within <this>." It goes into a Slack message as written,
+ * so plain words on one line: no markup, mention or link can ride along. A final full stop is
+ * dropped (the sentence has its own).
+ */
+const responseTime = z
+  .string()
+  .transform((value) => value.trim().replace(/\.$/, ''))
+  .pipe(
+    z
+      .string()
+      .max(60, 'must be at most 60 characters, such as "4 working hours"')
+      .refine((value) => !/^within\b/i.test(value), 'give only what follows "within", such as "4 working hours": Latchkey writes "IT usually answers within 4 working hours."')
+      .refine(
+        (value) => /^[\p{L}\p{N} ,.'’()/–-]+$/u.test(value),
+        'must be plain words on one line, such as "4 working hours" or "one working day": it is shown in Slack as written, so no <, >, &, *, _, ~, ` or line breaks',
+      ),
+  );
+
+/**
  * What an ADMIN_USER_IDS entry that is no Slack user ID was instead, when it is a near-miss people
  * often make and cannot be a secret: an email address, an @name, or a user ID in lower case (at most
  * 12 characters, as Slack's IDs are 9 to 11: shorter than any secret Latchkey takes).
@@ -111,6 +131,7 @@ const CORE = {
   SLACK_BOT_ID: z.string().regex(/^B[A-Z0-9]{2,}$/, "must be the bot's ID such as B0123ABCD (auth.test's bot_id)").optional(),
   SLACK_BOT_USER_ID: z.string().regex(/^[UW][A-Z0-9]{2,}$/, "must be the bot's user ID such as U0123ABCD (auth.test's user_id)").optional(),
   APPROVALS_CHANNEL_ID: z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'must be a Slack channel ID such as C0123ABCD').optional(),
+  APPROVAL_RESPONSE_TIME: responseTime.optional(),
   ADMIN_USER_IDS: z
     .string()
     .default('')
@@ -458,6 +479,8 @@ export interface Config {
   };
   /** Where admins see requests to decide (APPROVALS_CHANNEL_ID): license changes, and resets under the `approval` policy. */
   readonly approvalsChannelId?: string;
+  /** How soon IT usually answers a request an admin decides, in words (APPROVAL_RESPONSE_TIME): told to its requester once it is sent. */
+  readonly approvalResponseTime?: string;
   readonly approvalsTableName: string;
   readonly limits: {
     readonly tableName: string;
@@ -594,6 +617,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, dotEnv: { cutInDotEnv?: reado
             }
           : undefined,
       ...(e.APPROVALS_CHANNEL_ID && { approvalsChannelId: e.APPROVALS_CHANNEL_ID }),
+      ...(e.APPROVAL_RESPONSE_TIME && { approvalResponseTime: e.APPROVAL_RESPONSE_TIME }),
       approvalsTableName: e.APPROVALS_TABLE_NAME,
       limits: {
         tableName: e.RATE_LIMIT_TABLE_NAME,

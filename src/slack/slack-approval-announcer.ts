@@ -13,6 +13,8 @@ export class SlackApprovalAnnouncer implements ApprovalAnnouncer {
     private readonly client: SlackApi,
     private readonly approvalsChannelId: string,
     private readonly words: ApprovalWords,
+    /** How soon IT usually answers (APPROVAL_RESPONSE_TIME), told to a requester once their request is sent. */
+    private readonly responseTime?: string,
   ) {}
 
   async announce(request: PendingRequest, decidable: boolean): Promise<{ channel: string; ts: string }> {
@@ -31,6 +33,6 @@ export class SlackApprovalAnnouncer implements ApprovalAnnouncer {
   }
 
   async tellRequester(request: PendingRequest, occasion?: RequesterNotice): Promise<void> {
-    await sendDirectMessage(this.client, request.requester.userId, requesterNotice(request, wordsOf(this.words, request.kind), occasion));
+    await sendDirectMessage(this.client, request.requester.userId, requesterNotice(request, wordsOf(this.words, request.kind), { occasion, responseTime: this.responseTime }));
   }
 }

@@ -3,7 +3,7 @@ import type { ApprovalFailure, RequesterNotice } from '../flows/approvals/approv
 import type { PendingRequest } from '../flows/approvals/pending-request';
 import { approvalStatusLine } from './approval-status';
 import { wordsOf, type ApprovalKindWords, type ApprovalWords } from './approval-words';
-import { context, modal, plain, section, slackTime } from './blocks';
+import { context, escapeMrkdwn, modal, plain, section, slackTime } from './blocks';
 import { failureMessage } from './failure-message';
 
 /** The requester's Withdraw button, for every kind: on the DM that says their request was sent, and on their Home tab's own list. */
@@ -28,11 +28,19 @@ export function withdrawButton(request: PendingRequest): Button {
   };
 }
 
-/** The requester's DM about their request, in its kind's words; while it waits for a decision, with Withdraw. */
-export function requesterNotice(request: PendingRequest, words: ApprovalKindWords, occasion?: RequesterNotice): { text: string; blocks: KnownBlock[] } {
+/**
+ * The requester's DM about their request, in its kind's words; while it waits for a decision, how
+ * soon IT usually answers (`responseTime`, APPROVAL_RESPONSE_TIME, when set) and Withdraw.
+ */
+export function requesterNotice(
+  request: PendingRequest,
+  words: ApprovalKindWords,
+  { occasion, responseTime }: { occasion?: RequesterNotice; responseTime?: string } = {},
+): { text: string; blocks: KnownBlock[] } {
   const notice = words.notice(request, occasion);
   if (request.status !== 'PENDING') return notice;
-  return { ...notice, blocks: [...notice.blocks, { type: 'actions', block_id: 'withdraw', elements: [withdrawButton(request)] }] };
+  const answers = responseTime ? [context(`IT usually answers within ${escapeMrkdwn(responseTime)}.`)] : [];
+  return { ...notice, blocks: [...notice.blocks, ...answers, { type: 'actions', block_id: 'withdraw', elements: [withdrawButton(request)] }] };
 }
 
 type WithdrawResult = { readonly ok: true; readonly request: PendingRequest } | ApprovalFailure;

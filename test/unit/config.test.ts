@@ -160,6 +160,23 @@ describe('loadConfig', () => {
     expect(SETTINGS_OWNERS.length).toBeLessThan(CREDENTIALS.length);
   });
 
+  it('APPROVAL_RESPONSE_TIME is plain words on one line, what follows "within"; anything else is a problem that says what to write', () => {
+    expect(loadConfig({ ...VALID, APPROVAL_RESPONSE_TIME: ' 4 working hours. ' })).toMatchObject({ ok: true, config: { approvalResponseTime: '4 working hours' } });
+    const unset = loadConfig(VALID);
+    expect(unset.ok && unset.config.approvalResponseTime).toBeUndefined();
+    const problem = (value: string) => {
+      const result = loadConfig({ ...VALID, APPROVAL_RESPONSE_TIME: value });
+      return result.ok ? undefined : result.problems;
+    };
+    expect(problem('within 4 working hours')).toEqual([
+      'APPROVAL_RESPONSE_TIME: give only what follows "within", such as "4 working hours": Latchkey writes "IT usually answers within 4 working hours."',
+    ]);
+    const plain =
+      'APPROVAL_RESPONSE_TIME: must be plain words on one line, such as "4 working hours" or "one working day": it is shown in Slack as written, so no <, >, &, *, _, ~, ` or line breaks';
+    for (const value of ['<!channel> a day', '*4* hours', '4 hours\nor more', '<https://example.com|a day>']) expect(problem(value)).toEqual([plain]);
+    expect(problem('a'.repeat(61))).toEqual(['APPROVAL_RESPONSE_TIME: must be at most 60 characters, such as "4 working hours"']);
+  });
+
   it('license requests need a directory with licenses', () => {
     const { CHIME_ACCOUNT_ID: _, ...base } = VALID;
     expect(loadConfig({ ...base, WORKMAIL_ORGANIZATION_ID: `m-${'a1'.repeat(16)}`, APPROVALS_CHANNEL_ID: 'C0APPROVALS', ADMIN_USER_IDS: 'UADA' })).toMatchObject({

@@ -8,6 +8,7 @@ import { approvalMessage, REVIEW_ACTION_ID } from '../../src/views/approval-mess
 import { decisionResultView, reviewClosedView, reviewFieldErrors, reviewView } from '../../src/views/approval-review';
 import { LIMITS } from '../../src/views/blocks';
 import { licenseKindWords } from '../../src/views/license-kind';
+import { requesterNotice } from '../../src/views/approval-withdraw';
 import { licenseFieldErrors, licenseFormView, openRequestView, requestSentView } from '../../src/views/license-form';
 import type { LicenseVocabulary } from '../../src/views/words';
 import { chime } from '../../src/credentials/chime';
@@ -169,5 +170,20 @@ describe('license views', () => {
     expect(decisionNotice(request('DENIED')).text).toBe('Your request to change your Amazon Chime license to Pro was denied by <@UADA>.');
     expect(JSON.stringify(decisionNotice(request('DENIED')).blocks)).toContain('ok &lt;!here&gt;');
     expect(decisionNotice(request('APPLIED')).text).toBe('Your Amazon Chime license is now Pro: <@UADA> approved your request.');
+  });
+});
+
+describe("the requester's DM about their request", () => {
+  const text = (m: { blocks: KnownBlock[] }) => JSON.stringify(m.blocks);
+  it('while it waits: how soon IT usually answers, when configured, and Withdraw; neither once it is decided', () => {
+    const sent = requesterNotice(request('PENDING'), W, { responseTime: '4 working hours' });
+    expect(text(sent)).toContain('IT usually answers within 4 working hours.');
+    expect(text(sent)).toContain('"action_id":"approval_withdraw"');
+    expect(text(requesterNotice(request('PENDING'), W))).not.toContain('usually answers');
+    for (const status of ['APPROVED', 'APPLIED', 'DENIED', 'EXPIRED', 'WITHDRAWN'] as const) {
+      const later = text(requesterNotice(request(status), W, { responseTime: '4 working hours' }));
+      expect(later).not.toContain('usually answers');
+      expect(later).not.toContain('approval_withdraw');
+    }
   });
 });
