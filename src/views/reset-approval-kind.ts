@@ -22,8 +22,18 @@ const ANY: SubjectWords = {
   account: 'account',
 };
 
+/**
+ * How to ask again: with the credential's command when it is known, else words naming none (ANY's
+ * command is no command to run). A click on someone else's button is never given their request's
+ * credential, so it learns nothing of what they asked for: it is told how to ask for its own.
+ */
+function askAgain(words: SubjectWords | undefined, then = '.', mine = true): string {
+  if (words) return `Run \`${words.command}\` to ask again${then}`;
+  return mine ? `To ask again, use its command or the buttons on Latchkey's Home tab${then}` : "To ask for a change of your own, use its command or the buttons on Latchkey's Home tab.";
+}
+
 /** After a failed finish: the approval is used, so asking again is what is left. */
-const ASK_AGAIN = (words: SubjectWords) => `This approval is used up. Run \`${words.command}\` to ask again; an admin must approve it again.`;
+const ASK_AGAIN = (words: SubjectWords | undefined) => `This approval is used up. ${askAgain(words, '; an admin must approve it again.')}`;
 
 /** An approved reset's words, for the approval views; `credentials` by credential ID. */
 export function resetKindWords(credentials: Readonly<Record<string, ResetWords>>): ApprovalKindWords {
@@ -138,7 +148,7 @@ export function finishedMessage(
     return { text, blocks: [section(`:white_check_mark: ${text}`), context('A new password or PIN is only ever shown in your own window, never in a message.')] };
   }
   const text = `Your approved ${change.verb} of your ${subject.what} could not be finished at ${at}: ${failureMessage(outcome, subject).headline}`;
-  const blocks = [section(`:warning: ${text}`), context(ASK_AGAIN(subject))];
+  const blocks = [section(`:warning: ${text}`), context(ASK_AGAIN(words))];
   if (outcome.requestId) blocks.push(context(`Reference: \`${outcome.requestId}\``));
   return { text, blocks };
 }
@@ -179,7 +189,7 @@ export function finishFailureView(failure: { code: FailureCode; requestId?: stri
     const closed = closedOutcomeUnknown(failure.request);
     const blocks = [
       section(approvalStatusLine(failure.request, kindWords, false)),
-      context(`${closed ? 'Nothing more was changed now.' : 'Nothing was changed.'} Run \`${subject.command}\` to ask again; an admin must approve it.`),
+      context(`${closed ? 'Nothing more was changed now.' : 'Nothing was changed.'} ${askAgain(words, '; an admin must approve it.')}`),
     ];
     // Closed after an unknown outcome, the line gives the reference already.
     if (failure.requestId && !closed) blocks.push(context(`Reference: \`${failure.requestId}\``));
@@ -200,7 +210,7 @@ export function finishFailureView(failure: { code: FailureCode; requestId?: stri
     REQUEST_ALREADY_USED: 'This approval was already used, so nothing more was changed.',
   };
   const m = failureMessage(failure, subject);
-  const blocks = [section(`:warning: ${headlines[failure.code] ?? m.headline}`), section(headlines[failure.code] ? `Run \`${subject.command}\` to ask again.` : m.next)];
+  const blocks = [section(`:warning: ${headlines[failure.code] ?? m.headline}`), section(headlines[failure.code] ? askAgain(words, '.', !!failure.request) : m.next)];
   if (failure.requestId) blocks.push(context(`Reference: \`${failure.requestId}\``));
   return modal({ title: words?.title ?? ANY.title, close: 'Close', blocks });
 }

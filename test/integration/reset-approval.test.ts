@@ -145,6 +145,9 @@ describe('the approval policy for a reset', () => {
     const forged = await finishing(h, 'UBOB', finish);
     expect(JSON.stringify(forged.view)).toContain('not for your account');
     expect(JSON.stringify(forged.view)).not.toContain('UCARL');
+    // What to do next names no command: not a placeholder shown as one, nor Carl's request's (which would tell Bob what Carl asked for).
+    expect(JSON.stringify(forged.view)).toContain("To ask for a change of your own, use its command or the buttons on Latchkey's Home tab.");
+    expect(JSON.stringify(forged.view)).not.toMatch(/Run `|reset-pin/);
     expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
     await h.waitForLogs('approved reset not finished', 1);
     // Still Carl's to finish.
