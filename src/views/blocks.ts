@@ -1,7 +1,10 @@
 import type { KnownBlock, ModalView, PlainTextElement } from '@slack/types';
 
-/** Slack's limits that a modal must respect; the view tests check every view against them. */
-export const LIMITS = { modalTitle: 24, buttonText: 24, sectionText: 3000, privateMetadata: 3000, blocks: 100 } as const;
+/**
+ * Slack's limits that a view must respect; the view tests check every view against them. A modal's
+ * title and its submit and close buttons (modalButton): 24 characters; a Block Kit button's text: 75.
+ */
+export const LIMITS = { modalTitle: 24, modalButton: 24, buttonText: 75, sectionText: 3000, privateMetadata: 3000, blocks: 100 } as const;
 
 export function plain(text: string): PlainTextElement {
   return { type: 'plain_text', text, emoji: true };

@@ -105,7 +105,7 @@ export interface CredentialWords extends Omit<SubjectWords, 'command'> {
   readonly howToUse: string;
   /** The receipt DM's name for it: "Amazon Chime meeting PIN". */
   readonly receipt: string;
-  /** The Home tab's button, at most 24 characters: "Reset my meeting PIN". */
+  /** The Home tab's button, among the others: "Reset my meeting PIN", "Unlock my Okta account" (Slack allows 75 characters). */
   readonly homeButton: string;
   /**
    * What Slack says of the slash command beside it as people type it (the manifest's

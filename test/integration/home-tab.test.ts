@@ -49,6 +49,9 @@ describe('the Home tab', () => {
     expect(ack.status).toBe(200);
     expect(home.type).toBe('home');
     expect(buttonsOf(home).map((b) => b.text.text)).toEqual([...CREDENTIALS.map((c) => c.words.homeButton), 'Request a license change']);
+    // Each of the person's own buttons reads alike, among the others: 'Reset my …', 'Unlock my …'.
+    expect(buttonsOf(home).map((b) => b.text.text).filter((t) => !/^(Reset|Unlock) my /.test(t))).toEqual(['Request a license change']);
+    expect(buttonsOf(home).map((b) => b.text.text)).toContain('Reset my Microsoft password');
     expect(textOf(home)).toContain('Your recent activity');
     // License changes and (okta_mfa's approval policy) approved resets: one section for both.
     expect(textOf(home)).toContain('Your requests');

@@ -76,8 +76,8 @@ describe('/reset-google-password', () => {
     ['an archived account', 'USUSP', 'Your Google account is disabled.', 'DIRECTORY_USER_DISABLED'],
     ['a super admin', 'UADA', 'Your Google account has an admin role; admin accounts are never reset by self-service.', 'DIRECTORY_USER_PRIVILEGED'],
     ['a delegated admin', 'UROOM', 'has an admin role', 'DIRECTORY_USER_PRIVILEGED'],
-    ['an email unknown to Google', 'UNOCHIME', "Your Slack email *nochime@example.com* isn't on the Google Workspace account.", 'DIRECTORY_USER_NOT_FOUND'],
-    ["an email that is someone else's alias", 'UXAVI', "Your Slack email *avi@example.com* isn't on the Google Workspace account.", 'DIRECTORY_USER_NOT_FOUND'],
+    ['an email unknown to Google', 'UNOCHIME', "No Google Workspace account has your Slack email *nochime@example.com*, so Latchkey cannot find yours.", 'DIRECTORY_USER_NOT_FOUND'],
+    ["an email that is someone else's alias", 'UXAVI', "No Google Workspace account has your Slack email *avi@example.com*, so Latchkey cannot find yours.", 'DIRECTORY_USER_NOT_FOUND'],
   ])('refuses %s with a clear message, audits why, and changes nothing', async (_what, userId, message, code) => {
     const { view } = await h.open(COMMAND, userId);
     expect(view.submit).toBeUndefined();

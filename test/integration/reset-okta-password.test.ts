@@ -101,8 +101,8 @@ describe('/reset-okta-password', () => {
     ['a staged account', 'UNEW', 'Your Okta account is not activated yet'],
     ['a provisioned account', 'UPROV', 'Your Okta account is not activated yet'],
     ['an account with an admin role', 'UADA', 'Your Okta account has an admin role; admin accounts are never reset by self-service.'],
-    ['an email unknown to Okta', 'UNOCHIME', "Your Slack email *nochime@example.com* isn't on the Okta account."],
-    ['an email only look-alikes match', 'UXAVI', "isn't on the Okta account."],
+    ['an email unknown to Okta', 'UNOCHIME', "No Okta account has your Slack email *nochime@example.com*, so Latchkey cannot find yours."],
+    ['an email only look-alikes match', 'UXAVI', "account has your Slack email"],
   ])('refuses %s with a clear message and touches nothing', async (_what, userId, message) => {
     const { view } = await h.open(COMMAND, userId);
     expect(view.submit).toBeUndefined();
@@ -113,7 +113,7 @@ describe('/reset-okta-password', () => {
   it.each([
     ['401 E0000011 (invalid token)', { status: 401, errorCode: 'E0000011', summary: 'Invalid token provided' }, 'Latchkey is misconfigured.', 'DIRECTORY_MISCONFIGURED'],
     ['403 E0000006 (not allowed)', { status: 403, errorCode: 'E0000006', summary: 'You do not have permission' }, 'Latchkey is misconfigured.', 'DIRECTORY_MISCONFIGURED'],
-    ['404 E0000007 (not found)', { status: 404, errorCode: 'E0000007', summary: 'Not found' }, "isn't on the Okta account", 'DIRECTORY_USER_NOT_FOUND'],
+    ['404 E0000007 (not found)', { status: 404, errorCode: 'E0000007', summary: 'Not found' }, "account has your Slack email", 'DIRECTORY_USER_NOT_FOUND'],
     // A 503 says Okta did not take the request on (read-only mode): nothing was changed.
     ['503', { status: 503, errorCode: 'E0000010', summary: 'Service is in read only mode' }, 'Okta is not answering right now. Nothing was changed.', 'DIRECTORY_UNAVAILABLE'],
   ])('the reset answered %s: the person is told, and it is audited', async (_what, failure, message, code) => {

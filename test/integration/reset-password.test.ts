@@ -49,7 +49,7 @@ describe('/reset-password', () => {
   it.each([
     ['a disabled mailbox', 'UBOB', 'Your mailbox is disabled.'],
     ['a resource mailbox', 'UROOM', 'is a shared, resource or system account in Amazon WorkMail'],
-    ['an email unknown to WorkMail', 'UNOCHIME', "Your Slack email *nochime@example.com* isn't on the Amazon WorkMail account."],
+    ['an email unknown to WorkMail', 'UNOCHIME', "No Amazon WorkMail account has your Slack email *nochime@example.com*, so Latchkey cannot find yours."],
   ])('refuses %s with a clear message and resets nothing', async (_what, userId, message) => {
     const { view } = await h.open('/reset-password', userId);
     expect(view.submit).toBeUndefined();
@@ -65,7 +65,7 @@ describe('/reset-password', () => {
 
   it.each([
     ['InvalidPasswordException', 2, 'Amazon WorkMail refused the change.', 'DIRECTORY_REJECTED'],
-    ['EntityNotFoundException', 1, "isn't on the Amazon WorkMail account", 'DIRECTORY_USER_NOT_FOUND'],
+    ['EntityNotFoundException', 1, "account has your Slack email", 'DIRECTORY_USER_NOT_FOUND'],
     ['EntityStateException', 1, 'Your mailbox is disabled.', 'DIRECTORY_USER_DISABLED'],
     ['OrganizationNotFoundException', 1, 'Latchkey is misconfigured.', 'DIRECTORY_MISCONFIGURED'],
     ['OrganizationStateException', 1, 'Latchkey is misconfigured.', 'DIRECTORY_MISCONFIGURED'],

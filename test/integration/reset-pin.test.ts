@@ -59,7 +59,7 @@ describe('/reset-pin', () => {
     ['a deactivated user', 'ULEFT', 'Your Slack account is deactivated'],
     ['a member of another workspace', 'UOUTSIDE', 'Latchkey only serves members of its own Slack workspace.'],
     ['a user with no email', 'UNOMAIL', 'Your Slack profile has no email'],
-    ['an email unknown to Chime', 'UNOCHIME', "Your Slack email *nochime@example.com* isn't on the Amazon Chime account."],
+    ['an email unknown to Chime', 'UNOCHIME', "No Amazon Chime account has your Slack email *nochime@example.com*, so Latchkey cannot find yours."],
     ['a suspended Chime user', 'USUSP', 'Your Amazon Chime user is suspended.'],
   ])('refuses %s with a clear message and resets nothing', async (_what, userId, message) => {
     const { view } = await h.open('/reset-pin', userId);
@@ -113,7 +113,7 @@ describe('/reset-pin', () => {
   });
 
   it.each([
-    ['NotFoundException', "isn't on the Amazon Chime account", 'DIRECTORY_USER_NOT_FOUND'],
+    ['NotFoundException', "account has your Slack email", 'DIRECTORY_USER_NOT_FOUND'],
     ['ForbiddenException', 'Latchkey is misconfigured.', 'DIRECTORY_MISCONFIGURED'],
     ['ServiceUnavailableException', 'Amazon Chime is not answering right now. Nothing was changed.', 'DIRECTORY_UNAVAILABLE'],
   ] as const)('Chime %s on reset: a clear message and a failure outcome', async (code, message, auditCode) => {

@@ -46,7 +46,7 @@ const buttons = (blocks: KnownBlock[]) =>
 
 function checkModal(view: ModalView) {
   expect(view.title.text.length).toBeLessThanOrEqual(LIMITS.modalTitle);
-  if (view.submit) expect(view.submit.text.length).toBeLessThanOrEqual(LIMITS.buttonText);
+  if (view.submit) expect(view.submit.text.length).toBeLessThanOrEqual(LIMITS.modalButton);
   expect(view.blocks.length).toBeLessThanOrEqual(LIMITS.blocks);
   expect((view.private_metadata ?? '').length).toBeLessThanOrEqual(LIMITS.privateMetadata);
 }

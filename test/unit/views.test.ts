@@ -55,8 +55,8 @@ describe.each(CREDENTIALS.map((c) => [c.command, c] as const))('reset views (%s)
     for (const view of allModals(credential)) {
       expect(view.title.text.length).toBeLessThanOrEqual(LIMITS.modalTitle);
       expect(view.blocks.length).toBeLessThanOrEqual(LIMITS.blocks);
-      if (view.submit) expect(view.submit.text.length).toBeLessThanOrEqual(LIMITS.buttonText);
-      expect(view.close?.text.length ?? 0).toBeLessThanOrEqual(LIMITS.buttonText);
+      if (view.submit) expect(view.submit.text.length).toBeLessThanOrEqual(LIMITS.modalButton);
+      expect(view.close?.text.length ?? 0).toBeLessThanOrEqual(LIMITS.modalButton);
       for (const t of texts(view.blocks)) expect(t.length).toBeLessThanOrEqual(LIMITS.sectionText);
     }
   });
@@ -143,10 +143,12 @@ describe("a directory's own refusal", () => {
 });
 
 describe('failure wording', () => {
-  it('names the email that was not found in Chime', () => {
-    expect(failureMessage({ code: 'DIRECTORY_USER_NOT_FOUND', email: 'x@y.com' }, resetWordsOf(chime)).headline).toBe(
-      "Your Slack email *x@y.com* isn't on the Amazon Chime account.",
-    );
+  it('names the email that was not found in Chime, and what to do about it', () => {
+    const m = failureMessage({ code: 'DIRECTORY_USER_NOT_FOUND', email: 'x@y.com' }, resetWordsOf(chime));
+    expect(m.headline).toBe('No Amazon Chime account has your Slack email *x@y.com*, so Latchkey cannot find yours.');
+    expect(m.next).toBe('If your Amazon Chime account has another email, ask IT to make your Slack email the same; if you have none, ask IT to add you.');
+    // Without the email (a record that has none), still a sentence.
+    expect(failureMessage({ code: 'DIRECTORY_USER_NOT_FOUND' }, resetWordsOf(chime)).headline).toBe('No Amazon Chime account has your Slack email, so Latchkey cannot find yours.');
   });
 
   it('escapes an email so it cannot inject Slack markup', () => {
