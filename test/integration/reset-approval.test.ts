@@ -1187,12 +1187,18 @@ describe("the approval policy: a change that did not finish, in the admins' Home
     h.chime.users.set('chime-bob', { ...h.chime.users.get('chime-bob')!, LicenseType: 'Basic' });
   }, 60_000);
 
-  it("a rewrite of its channel message claimed by a process that died before Slack took it: an admin's Home open rewrites it once that claim has lapsed", async () => {
-    const reset = await approved(h, 'UMAX');
+  /** The person's approved reset, taken to finish and held there by Chime's answer: a finish under way, as one that died leaves it. */
+  async function finishHeld(userId: string) {
+    const reset = await approved(h, userId);
     h.chime.clear();
     release = h.chime.hold();
-    const finished = h.click('UMAX', 'approval_finish', reset.finish.value, reset.finish.message);
+    const finished = h.click(userId, 'approval_finish', reset.finish.value, reset.finish.message);
     await until('the reset is being finished', () => h.chime.calls.length > 0);
+    return { reset, finished };
+  }
+
+  it("a rewrite of its channel message claimed by a process that died before Slack took it: an admin's Home open rewrites it once that claim has lapsed", async () => {
+    const { reset, finished } = await finishHeld('UMAX');
     const unknown = (c: SlackCall) => c.method === 'chat.update' && c.args.ts === reset.request.message.ts && JSON.stringify(c.args).includes('the outcome is unknown');
     // Another process read it as not finished, claimed the rewrite of its message, and died before its chat.update.
     h.clock.offsetMs = 11 * 60_000;
@@ -1214,11 +1220,7 @@ describe("the approval policy: a change that did not finish, in the admins' Home
   }, 60_000);
 
   it("an admin's Home open that read it as not finished, and rewrites its channel message late, after another admin closed it: the message stays closed, never 'the outcome is unknown' again", async () => {
-    const reset = await approved(h, 'UCARL');
-    h.chime.clear();
-    release = h.chime.hold();
-    const finished = h.click('UCARL', 'approval_finish', reset.finish.value, reset.finish.message);
-    await until('the reset is being finished', () => h.chime.calls.length > 0);
+    const { reset, finished } = await finishHeld('UCARL');
     h.clock.offsetMs = 11 * 60_000;
     const ofIt = (c: SlackCall) => c.method === 'chat.update' && c.args.ts === reset.request.message.ts;
     // UADA's Home reads it as not finished; Slack is slow to take the tab, and the message's rewrite follows it.
@@ -1236,6 +1238,31 @@ describe("the approval policy: a change that did not finish, in the admins' Home
     await until("UADA's rewrite is made or refused", () => after().length > 0 || h.logs.some((l) => l.includes('approvals message rewrite not claimed') && l.includes(reset.request.approvalId)));
     expect(after().filter((c) => JSON.stringify(c.args).includes('the outcome is unknown'))).toEqual([]);
     expect(after().filter((c) => JSON.stringify(c.args.blocks).includes('"action_id":"license_review"'))).toEqual([]);
+
+    release();
+    await finished;
+  }, 60_000);
+
+  it("its channel message's rewrite claimed in time but taken by Slack only after another admin closed it: the message is put back to closed", async () => {
+    const { reset, finished } = await finishHeld('UCARL');
+    h.clock.offsetMs = 11 * 60_000;
+    const ofIt = (c: SlackCall) => c.method === 'chat.update' && c.args.ts === reset.request.message.ts;
+    const unknown = (args: Record<string, any>) => args.ts === reset.request.message.ts && JSON.stringify(args).includes('the outcome is unknown');
+    // UADA's Home open claims the rewrite while it is still not finished; Slack is slow to take it.
+    const slow = h.slack.hold('chat.update', unknown);
+    await h.openHome('UADA');
+    await until("UADA's rewrite reaches Slack", () => h.slack.held.some((c) => c.method === 'chat.update' && unknown(c.args)));
+    // Meanwhile UMAX closes it, and the message says so; then Slack takes UADA's older rewrite.
+    const review = await reviews(h, 'UMAX', reset.request);
+    await h.submit('UMAX', review.view, { values: decide('deny', 'Checked with Carl') });
+    await h.slack.waitForCall('chat.update', (c) => ofIt(c) && JSON.stringify(c.args).includes('Closed by <@UMAX>'));
+    slow();
+    const late = await h.slack.waitForCall('chat.update', (c) => unknown(c.args));
+    // The message ends closed: UADA's process, finding it moved since its read, shows it as it stands.
+    await until('the message is closed again', () => h.slack.calls.slice(h.slack.calls.indexOf(late) + 1).some((c) => ofIt(c) && JSON.stringify(c.args).includes('Closed by <@UMAX>')));
+    const last = h.slack.calls.filter(ofIt).at(-1)!;
+    expect(JSON.stringify(last.args)).toContain('Closed by <@UMAX>');
+    expect(JSON.stringify(last.args.blocks)).not.toContain('"action_id":"license_review"');
 
     release();
     await finished;

@@ -583,7 +583,8 @@ export class Approvals {
    * message of each whose change's outcome is unknown is rewritten to show it so, with Review, once
    * for each state it is in, whichever process and admin reads it first (claimed on the request as
    * read, claimMessageRewrite, so a read older than the request's latest move rewrites nothing over
-   * what that move showed; recorded as shown once Slack took it; a failed rewrite is given back,
+   * what that move showed, and read again once Slack took it, so a move made meanwhile is shown last;
+   * recorded as shown once Slack took it; a failed rewrite is given back,
    * and the claim of a process that died before its rewrite lapses, to be taken on a later read),
    * and a few at a time: an admin's open can find up to QUEUE_READ_MAX of them.
    */
@@ -622,6 +623,10 @@ export class Approvals {
       }
       // Not recorded: the claim lapses, and one more process may rewrite it the same.
       await claim.shown().catch((err: unknown) => this.warn(err, r, 'approvals message rewrite not recorded'));
+      // Moved while Slack took the rewrite (decided, settled: the claim held then): this older state
+      // may have landed over what that move showed, so the message shows the request as it stands.
+      const now = await this.deps.store.get(r.id).catch((err: unknown) => this.warn(err, r, 'approvals message rewrite not checked'));
+      if (now && messageState(now) !== state) await this.refresh(now);
     });
   }
 
