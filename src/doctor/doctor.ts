@@ -2,7 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AuthTestResponse } from '@slack/web-api';
 import type { SlackApi } from '../slack/slack-web-api';
 import type { Config } from '../config';
-import type { AdapterContext, CredentialSettings } from '../credentials/credential';
+import type { AdapterContext, Credential, CredentialSettings } from '../credentials/credential';
 import { asFailure, LatchkeyFailure } from '../flows/failure';
 import { identifyRequester } from '../flows/identify-requester';
 import { pickDirectoryUser } from '../flows/pick-directory-user';
@@ -39,8 +39,8 @@ interface DoctorDeps {
  */
 export async function runDoctor(deps: DoctorDeps, options: { person?: string } = {}): Promise<SetupCheck[]> {
   const [slack, tables, credentials] = await Promise.all([slackChecks(deps), tableChecks(deps), credentialChecks(deps)]);
-  const person = options.person === undefined ? [] : await personChecks(deps, options.person);
-  return [...sayCausesOnce([...slack, ...tables, ...credentials]), ...configWarnings(deps.config), ...person];
+  const person = options.person === undefined ? [] : await personChecks(deps, options.person, credentials.failed);
+  return [...sayCausesOnce([...slack, ...tables, ...credentials.lines]), ...configWarnings(deps.config), ...person];
 }
 
 /**
@@ -195,7 +195,7 @@ async function tableChecks({ config, dynamo }: DoctorDeps): Promise<SetupCheck[]
  * credential's own settings (sharesSettings: Okta Verify on Okta's org and token) depends on that
  * credential's check: when it failed, the verifier is not checked, and its line says why.
  */
-async function credentialChecks({ config, context }: DoctorDeps): Promise<SetupCheck[]> {
+async function credentialChecks({ config, context }: DoctorDeps): Promise<{ lines: SetupCheck[]; failed: ReadonlySet<object> }> {
   // Credentials on one directory share its settings declaration, and so its check (Okta's password, unlock and MFA): checked once.
   const seen = new Set<object>();
   const once = config.credentials.filter(({ credential }) => !seen.has(credential.settings) && seen.add(credential.settings));
@@ -203,26 +203,23 @@ async function credentialChecks({ config, context }: DoctorDeps): Promise<SetupC
     once.map(({ credential, settings }) => pluginLines(credential.words.directory, credential.settings.variables, credential.check && (() => credential.check!(settings, context)))),
   );
   const verify = config.verify;
-  if (!verify) return (await credentials).flat();
-  const { plugin } = verify;
-  const name = plugin.words.app;
-  const on = once.findIndex(({ credential }) => sharesSettings(plugin, credential));
-  const own = () => pluginLines(name, plugin.settings.variables, plugin.check && (() => plugin.check!(verify.settings, context)));
-  if (on === -1) {
-    const [lines, verifier] = await Promise.all([credentials, own()]);
-    return [...lines.flat(), ...verifier];
+  const on = verify ? once.findIndex(({ credential }) => sharesSettings(verify.plugin, credential)) : -1;
+  const own = () => (verify ? pluginLines(verify.plugin.words.app, verify.plugin.settings.variables, verify.plugin.check && (() => verify.plugin.check!(verify.settings, context))) : []);
+  // A verifier on no credential's settings is checked beside them; one on a credential's, after it.
+  const [lines, independent] = await Promise.all([credentials, on === -1 ? own() : undefined]);
+  // By settings declaration, the directories whose own check failed: what depends on them is not checked.
+  const failed = new Set(once.filter((_, i) => lines[i]!.some((c) => !c.ok)).map(({ credential }) => credential.settings));
+  return { lines: [...lines.flat(), ...(independent ?? (await verifierAfter(once[on]!.credential)))], failed };
+
+  async function verifierAfter(credential: Credential): Promise<readonly SetupCheck[]> {
+    const { plugin } = verify!;
+    const [name, directory] = [plugin.words.app, credential.words.directory];
+    const variables = Object.keys(plugin.settings.variables).join(' and ');
+    if (failed.has(credential.settings)) return [waiting(name, directory, `not checked, ${directory} failed above: it uses the same ${variables}, and is checked once ${directory} passes`)];
+    // The very same check on the same settings would prove the same thing again: one line says where it was proved.
+    if (credential.check === plugin.check) return [passed(`${name}: settings`, `${variables}, checked above for ${directory}`)];
+    return own();
   }
-  const lines = await credentials;
-  const { credential } = once[on]!;
-  const directory = credential.words.directory;
-  const variables = Object.keys(plugin.settings.variables).join(' and ');
-  const verifier = lines[on]!.some((c) => !c.ok)
-    ? [waiting(name, directory, `not checked, ${directory} failed above: it uses the same ${variables}, and is checked once ${directory} passes`)]
-    : // The very same check on the same settings would prove the same thing again: one line says where it was proved.
-      credential.check === plugin.check
-      ? [passed(`${name}: settings`, `${variables}, checked above for ${directory}`)]
-      : await own();
-  return [...lines.flat(), ...verifier];
 }
 
 /** A plug-in's check() as its lines, each named after it; one that throws is a failed line with what to do next. */
@@ -244,8 +241,11 @@ async function pluginLines(name: string, variables: CredentialSettings<unknown>[
   }
 }
 
-/** "Why can't Bob reset?": the identity checks, then each credential's directory match, read-only. */
-async function personChecks({ config, slack, context }: DoctorDeps, userId: string): Promise<SetupCheck[]> {
+/**
+ * "Why can't Bob reset?": the identity checks, then each credential's directory match, read-only;
+ * not looked up where the directory's own check failed above (a – line says so).
+ */
+async function personChecks({ config, slack, context }: DoctorDeps, userId: string, failedDirectories: ReadonlySet<object>): Promise<SetupCheck[]> {
   const requester = { userId, teamId: config.slack.workspace.teamId };
   let email: string;
   try {
@@ -257,6 +257,11 @@ async function personChecks({ config, slack, context }: DoctorDeps, userId: stri
   const checks = [passed(`Person ${userId}`, 'an active full member of this workspace, with a verified email')];
   for (const { credential, settings } of config.credentials) {
     const name = `Person ${userId}, ${credential.command}`;
+    // Its directory's own check failed above: the lookup would only fail the same way again.
+    if (failedDirectories.has(credential.settings)) {
+      checks.push(waiting(name, credential.words.directory, `not checked, ${credential.words.directory} failed above`));
+      continue;
+    }
     try {
       const user = await pickDirectoryUser(await credential.load(settings, context), email);
       const policy = config.policies.get(credential.id) ?? 'self-service';

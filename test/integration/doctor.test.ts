@@ -8,7 +8,7 @@ import { auditTable } from '../../src/audit/audit-table';
 import { loadConfig } from '../../src/config';
 import { CREDENTIALS } from '../../src/credentials';
 import type { OktaSimulator } from '../../src/credentials/okta-stand-in';
-import { renderChecks, type SetupCheck } from '../../src/doctor/setup-check';
+import { checksSummary, renderChecks, type SetupCheck } from '../../src/doctor/setup-check';
 import { LatchkeyFailure } from '../../src/flows/failure';
 import { createLogger } from '../../src/logger';
 import { ADMIN_GROUP, APPROVALS_CHANNEL, Harness } from '../support/harness';
@@ -355,20 +355,33 @@ describe('npm run doctor', () => {
     expect(out).not.toContain('not-the-okta-token-0123456789');
   }, 30_000);
 
-  it("--person: a directory that refuses Latchkey itself (DIRECTORY_MISCONFIGURED) says it is the setup, not the person, and what to check", async () => {
-    const checks = await doctor({ OKTA_API_TOKEN: 'not-the-okta-token-0123456789' }, 'UANN');
+  it("--person: a directory that refuses Latchkey itself (DIRECTORY_MISCONFIGURED) for the lookup, its own check passing, says it is the setup, not the person, and what to check", async () => {
+    // The token may read itself and its roles, but not list users: Okta's 403 to each Okta command's lookup.
+    okta().failNext('ListUsers', { status: 403, errorCode: 'E0000006', summary: 'You do not have permission to perform the requested action' }, 3);
+    const checks = await doctor({}, 'UANN');
     const person = checks.filter((c) => c.name.startsWith('Person UANN, /') && c.detail.includes('DIRECTORY_MISCONFIGURED'));
     expect(person.map((c) => c.name)).toEqual(['Person UANN, /reset-okta-password', 'Person UANN, /unlock-okta', 'Person UANN, /reset-okta-mfa']);
     for (const line of person) {
       expect(line).toMatchObject({
         ok: false,
         detail: expect.stringMatching(
-          /^refused: directory misconfigured \(DIRECTORY_MISCONFIGURED\): Okta refused Latchkey itself, not this person \(okta:\w+ 401: E0000011[^)]*\): the Okta lines above say what to fix; if they pass, check that the permissions README's Configuration lists for Okta are all granted, as this lookup needs them too$/,
+          /^refused: directory misconfigured \(DIRECTORY_MISCONFIGURED\): Okta refused Latchkey itself, not this person \(okta:\w+ 403: E0000006[^)]*\): the Okta lines above say what to fix; if they pass, check that the permissions README's Configuration lists for Okta are all granted, as this lookup needs them too$/,
         ),
       });
     }
-    // The lines it points to are there, and say what to do.
-    expect(checks.find((c) => c.name === 'Okta: API token')).toMatchObject({ ok: false, detail: expect.stringContaining('set OKTA_API_TOKEN to it') });
+    expect(checks.filter((c) => c.name.startsWith('Okta: ')).every((c) => c.ok)).toBe(true);
+  });
+
+  it("--person: a credential whose directory's own check failed above is not looked up for the person: a – line each saying so, not the failure again", async () => {
+    const checks = await doctor({ OKTA_API_TOKEN: 'not-the-okta-token-0123456789' }, 'UANN');
+    expect(renderChecks(checks.filter((c) => /^(Okta|Person UANN, \/(reset-okta|unlock-okta))/.test(c.name))).split('\n')).toEqual([
+      expect.stringMatching(/^✗ Okta: API token: okta:GetCurrentUser 401: E0000011 .*set OKTA_API_TOKEN to it$/),
+      '– Person UANN, /reset-okta-password: not checked, Okta failed above',
+      '– Person UANN, /unlock-okta: not checked, Okta failed above',
+      '– Person UANN, /reset-okta-mfa: not checked, Okta failed above',
+    ]);
+    expect(checks.find((c) => c.name === 'Person UANN, /reset-pin')).toMatchObject({ ok: true, detail: 'allowed: would reset directory user chime-ann' });
+    expect(checksSummary(checks)).toMatch(/^1 of \d+ checks failed, and 3 more were not checked because of it \(–\)\./);
     expect(JSON.stringify(checks)).not.toContain('not-the-okta-token-0123456789');
   });
 
