@@ -169,8 +169,20 @@ interface SearchQuery {
   readonly after?: string;
 }
 
+/**
+ * A person's confirmations opened and closed without a click on one page of a search: nothing was
+ * changed or asked, so they are one line, not one each, and still each on record for a reviewer.
+ */
+export interface ClosedUnclicked {
+  readonly actor: Requester;
+  /** By action, most first. */
+  readonly actions: readonly { readonly action: string; readonly count: number }[];
+  /** Newest first. */
+  readonly references: readonly string[];
+}
+
 export type SearchResult =
-  | { readonly ok: true; readonly rows: readonly Activity[]; readonly next?: string }
+  | { readonly ok: true; readonly rows: readonly Activity[]; readonly closed?: readonly ClosedUnclicked[]; readonly next?: string }
   | { readonly ok: false; readonly code: 'NOT_ADMIN' | 'STORE_UNAVAILABLE' | 'SLACK_UNAVAILABLE' | 'REQUEST_INVALID' };
 
 /** The approvals capability, as the Home tab reads it (Approvals). */
@@ -296,16 +308,19 @@ export class HomeTab {
     const { from, to } = utcDays(query.from, query.to);
     try {
       // People are looked up in the workspace the admin searches from.
+      // A person's confirmations closed without a click are one line of the page.
+      const lineOf = (e: AuditEvent) => (e.phase === 'cancelled' ? 'closed unclicked' : thingOf(e));
       const page = query.person
-        ? await deps.audit.search({ userId: query.person, teamId: admin.teamId }, from, to, { lines: SEARCH_PAGE, lineOf: thingOf, after: query.after })
-        : await deps.audit.searchDays(admin.teamId, daysOf(from, to).reverse(), { lines: SEARCH_PAGE, lineOf: (e) => `${e.actor.userId} ${thingOf(e)}`, after: query.after });
+        ? await deps.audit.search({ userId: query.person, teamId: admin.teamId }, from, to, { lines: SEARCH_PAGE, lineOf, after: query.after })
+        : await deps.audit.searchDays(admin.teamId, daysOf(from, to).reverse(), { lines: SEARCH_PAGE, lineOf: (e) => `${e.actor.userId} ${lineOf(e)}`, after: query.after });
       deps.logger.info({ slackUserId: admin.userId, searched: query.person ?? 'everyone', records: page.events.length }, 'audit searched');
       const standing = await this.standingOf(admin, page.events);
       const now = deps.clock.now();
       const people = [...new Set(page.events.map((e) => e.actor.userId))];
-      const lines = people.flatMap((person) => activityOf(page.events.filter((e) => e.actor.userId === person), now, standing));
+      const lines = people.flatMap((person) => activityOf(page.events.filter((e) => e.actor.userId === person && e.phase !== 'cancelled'), now, standing));
       const rows = await this.withDecisions(admin, lines.sort((a, b) => compareText(b.at, a.at) || compareText(b.requestId, a.requestId)), standing);
-      return { ok: true, rows, ...(page.next && { next: page.next }) };
+      const closed = people.flatMap((person) => closedUnclicked(page.events.filter((e) => e.actor.userId === person && e.phase === 'cancelled')));
+      return { ok: true, rows, ...(closed.length > 0 && { closed }), ...(page.next && { next: page.next }) };
     } catch (err) {
       deps.logger.warn({ slackUserId: admin.userId, err: describeError(err) }, 'audit search failed');
       return { ok: false, code: 'STORE_UNAVAILABLE' };
@@ -447,6 +462,20 @@ export function isReference(text: string): boolean {
  * to "unlock only" shows as the unlock it was. The audit search still shows them.
  */
 const madeOrAsked = (e: AuditEvent): boolean => e.phase !== 'cancelled';
+
+/** One person's confirmations closed without a click, as one line; none if there are none. */
+function closedUnclicked(events: readonly AuditEvent[]): ClosedUnclicked[] {
+  if (events.length === 0) return [];
+  const counts = new Map<string, number>();
+  for (const e of events) counts.set(e.action, (counts.get(e.action) ?? 0) + 1);
+  return [
+    {
+      actor: events[0]!.actor,
+      actions: [...counts.entries()].map(([action, count]) => ({ action, count })).sort((a, b) => b.count - a.count || compareText(a.action, b.action)),
+      references: [...new Set(events.map((e) => e.requestId))].sort((a, b) => compareText(b, a)),
+    },
+  ];
+}
 
 /** Why a search's days cannot be used, if they cannot: `maxDays`, a person's search's or everyone's. */
 export function searchProblem(fromDay: string, toDay: string, maxDays = SEARCH_MAX_DAYS): 'NOT_A_DAY' | 'FROM_AFTER_TO' | 'TOO_LONG' | undefined {

@@ -1,5 +1,5 @@
 import type { KnownBlock, ModalView } from '@slack/types';
-import { EVERYONE_MAX_DAYS, SEARCH_MAX_DAYS, type Activity, type SearchResult } from '../flows/home-tab';
+import { EVERYONE_MAX_DAYS, SEARCH_MAX_DAYS, type Activity, type ClosedUnclicked, type SearchResult } from '../flows/home-tab';
 import { context, modal, plain, progressView, section, slackDate } from './blocks';
 import { failureLabel } from './failure-labels';
 import { activityState, recordOf, type HomeWords } from './home-tab';
@@ -90,8 +90,9 @@ export function auditResultsView(args: SearchTerms & { result: SearchResult; pag
   const again = { submit: 'New search', callbackId: AUDIT_SEARCH_AGAIN_CALLBACK_ID, privateMetadata: JSON.stringify(terms) };
   if (!result.ok) return searchFailed(result.code, again, `Those dates cannot be searched: the first must not be after the last, and the range at most ${person ? SEARCH_MAX_DAYS : EVERYONE_MAX_DAYS} days${person ? '' : ' for everyone'}.`);
   const blocks: KnownBlock[] = [section(`What ${person ? `<@${person}>` : 'everyone'} did from *${from}* to *${to}* (UTC days)${args.page > 1 ? `, page ${args.page}` : ''}:`)];
-  if (result.rows.length === 0) blocks.push(context(args.page > 1 ? 'Nothing more in that range.' : 'Nothing in that range.'));
+  if (result.rows.length === 0 && !result.closed) blocks.push(context(args.page > 1 ? 'Nothing more in that range.' : 'Nothing in that range.'));
   blocks.push(...result.rows.map((row) => section(rowLine(row, words))));
+  blocks.push(...(result.closed ?? []).map((closed) => section(closedLine(closed, words))));
   const button = (text: string, cursor: SearchCursor) => ({ type: 'button' as const, action_id: AUDIT_SEARCH_PAGE_ACTION_ID, text: plain(text), value: JSON.stringify(cursor) });
   const pages = [
     ...(result.next ? [button('Older records', { ...terms, after: result.next, page: args.page + 1 })] : []),
@@ -126,6 +127,21 @@ export function auditReferenceView(args: { reference: string; result: SearchResu
   if (result.rows.length === 0) blocks.push(context('None: no record has this reference. Records are kept for the audit log\'s retention, then removed.'));
   blocks.push(...result.rows.map((row) => section(rowLine(row, words))));
   return modal({ title: 'Audit log', close: 'Close', ...again, blocks });
+}
+
+/** The most references a line of closed confirmations lists (a section holds 3000 characters). */
+const CLOSED_REFERENCES_SHOWN = 20;
+
+/** A person's confirmations closed without a click, on this page: how many, of what, and each reference (up to a bound). */
+function closedLine(closed: ClosedUnclicked, words: HomeWords): string {
+  const count = closed.references.length;
+  const what = closed.actions.map((a) => `${words.actions[a.action]?.name ?? a.action} ×${a.count}`).join(', ');
+  const shown = closed.references.slice(0, CLOSED_REFERENCES_SHOWN).map((r) => `\`${r}\``);
+  const more = count > shown.length ? ` and ${count - shown.length} more` : '';
+  return (
+    `:leftwards_arrow_with_hook: <@${closed.actor.userId}> also opened ${count} confirmation${count === 1 ? '' : 's'} and closed ${count === 1 ? 'it' : 'them'} without a click, so nothing was changed: ${what}\n` +
+    `Reference${count === 1 ? '' : 's'} ${shown.join(', ')}${more}`
+  );
 }
 
 /** One request: when, what, who, how it ended; the directory account only where an operator needs it. */

@@ -365,6 +365,31 @@ describe('the Home tab for admins', () => {
     expect((page2.blocks as any[]).find((b) => b.type === 'actions').elements.map((e: any) => e.text.text)).toEqual(['First page']);
   });
 
+  it('search: confirmations opened and closed without a click are one line a page, with how many, of what, and each reference, not a line each', async () => {
+    // UCLOSE on 2026-03-07: three PIN resets done, and five confirmations closed (three PIN, two mail password) in between.
+    const actor = { userId: 'UCLOSE', teamId: TEAM };
+    const closed: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const at = new Date(Date.UTC(2026, 2, 7, 9, i));
+      const requestId = `${at.toISOString()}_${String(i).padStart(12, 'c')}`;
+      if (i % 3 === 0) {
+        await h.writeAudit({ requestId, phase: 'attempt', action: 'reset_pin', actor, directory: 'chime', directoryUserId: 'chime-close' }, at);
+        await h.writeAudit({ requestId, phase: 'outcome', outcome: 'success', action: 'reset_pin', actor, directory: 'chime' }, at);
+      } else {
+        closed.push(requestId);
+        await h.writeAudit({ requestId, phase: 'cancelled', action: i < 5 ? 'reset_pin' : 'reset_password', actor }, at);
+      }
+    }
+    const { page1 } = await searchAudit(h, 'UADA', 'UCLOSE', '2026-03-07', '2026-03-07');
+    const sections = (page1.blocks as any[]).filter((b) => b.type === 'section').map((b) => b.text.text as string);
+    // Before: five ':leftwards_arrow_with_hook: Cancelled' lines among the three resets.
+    expect(sections.filter((l) => l.includes('Cancelled'))).toEqual([]);
+    expect(sections.filter((l) => l.includes(':white_check_mark: Done'))).toHaveLength(3);
+    const folded = sections.find((l) => l.includes('without a click'))!;
+    expect(folded).toContain(':leftwards_arrow_with_hook: <@UCLOSE> also opened 5 confirmations and closed them without a click, so nothing was changed: Reset meeting PIN ×3, Reset mail password ×2');
+    for (const reference of closed) expect(folded).toContain(reference);
+  });
+
   it("search: nobody picked is everyone's records over the days, newest first, paged, this workspace's only; more than a week is refused on the form", async () => {
     // 25 requests by five people over 2026-03-05 and 06, and one in another workspace.
     const references: string[] = [];
