@@ -1,5 +1,5 @@
-import { DEFAULT_MAX_ATTEMPTS, StandardRetryStrategy } from '@smithy/core/retry';
-import type { AwsClientSettings, AwsHandlerLogger } from './credentials/credential';
+import { DEFAULT_MAX_ATTEMPTS, MAXIMUM_RETRY_DELAY, Retry, StandardRetryStrategy, type StandardRetryStrategyOptions } from '@smithy/core/retry';
+import { awsCallMs, type AwsClientSettings, type AwsHandlerLogger } from './credentials/credential';
 import type { Logger } from './flows/ports';
 import { mayHaveActedOn, mayHaveArrived } from './http/network-errors';
 
@@ -60,22 +60,68 @@ export function awsClientSettings({ logger, requestTimeoutMs = AWS_REQUEST_TIMEO
  * three. Retried as the SDK does: throttling (which AWS does not carry out), a 503 (the service
  * could not take the request on), and a connection refused, a host not found or the connection
  * timeout (still waiting for one of the agent's connections, or for a connect), which never
- * carried the request.
+ * carried the request; but only while the retry can still end within the call's own bound
+ * (awsCallMs, what Credential.changeTime declares of it, which a Lambda work order counts on to
+ * still show the result), measured from its first attempt. An attempt ends within `requestTimeout`
+ * (node-http-handler 4.x runs its timer from the attempt's start, the connection included), so a
+ * retry is sent when the wait before it and its `requestTimeout` still end within the bound: a
+ * throttle answered in 100 ms is tried again, a connection timeout after 2 s is not. Otherwise the
+ * call ends with its own error (for what never carried the request, "not answering" or "busy":
+ * nothing was changed). Without it, 3 attempts of up to `requestTimeout` and their waits: about
+ * 16 s of a call declared as 7 s.
  */
 export function forChanges(settings: AwsClientSettings): AwsClientSettings {
-  return { ...settings, retryStrategy: new SentAtMostOnce(DEFAULT_MAX_ATTEMPTS) };
+  return { ...settings, retryStrategy: new SentAtMostOnce({ callMs: awsCallMs(settings), attemptMs: settings.requestHandler.requestTimeout }) };
 }
 
+/** The SDK's waits are ours to make (the rule needs the wait before it is made): the strategy itself waits none. */
+const NO_WAIT: NonNullable<StandardRetryStrategyOptions['backoff']> = { computeNextBackoffDelay: () => 0, setDelayBase: () => {} };
+
+type RetryToken = Awaited<ReturnType<StandardRetryStrategy['acquireInitialRetryToken']>>;
+type RetryErrorInfo = Parameters<StandardRetryStrategy['refreshRetryTokenForRetry']>[1];
+
 class SentAtMostOnce extends StandardRetryStrategy {
-  override refreshRetryTokenForRetry(...[token, info]: Parameters<StandardRetryStrategy['refreshRetryTokenForRetry']>): ReturnType<StandardRetryStrategy['refreshRetryTokenForRetry']> {
+  /** When each call's first attempt started, by its retry tokens. */
+  private readonly started = new WeakMap<RetryToken, number>();
+
+  constructor(private readonly bound: { readonly callMs: number; readonly attemptMs: number }) {
+    super({ maxAttempts: DEFAULT_MAX_ATTEMPTS, backoff: NO_WAIT });
+  }
+
+  override async acquireInitialRetryToken(scope: string): Promise<RetryToken> {
+    const token = await super.acquireInitialRetryToken(scope);
+    this.started.set(token, Date.now());
+    return token;
+  }
+
+  override async refreshRetryTokenForRetry(...[token, info]: Parameters<StandardRetryStrategy['refreshRetryTokenForRetry']>): ReturnType<StandardRetryStrategy['refreshRetryTokenForRetry']> {
     // The rules fromAwsError tells the person by (http/network-errors.ts): what is not sent again is
     // what they are told may have been made.
     const status = (info.error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
     const mayHaveBeenMade = status === undefined ? mayHaveArrived(info.error) : info.errorType !== 'THROTTLING' && mayHaveActedOn(status);
     // Refused: the retry middleware then throws the call's own error, as when retries run out.
-    if (mayHaveBeenMade) return Promise.reject(info.error);
-    return super.refreshRetryTokenForRetry(token, info);
+    if (mayHaveBeenMade) throw info.error;
+    const started = this.started.get(token) ?? Date.now();
+    const wait = waitBefore(token.getRetryCount(), info);
+    if (Date.now() + wait + this.bound.attemptMs > started + this.bound.callMs) throw info.error;
+    // The SDK's own rules (retryable, attempts left, its retry capacity), with no wait of its own.
+    const next = await super.refreshRetryTokenForRetry(token, { ...info, retryAfterHint: undefined });
+    this.started.set(next, started);
+    await new Promise((resolve) => setTimeout(resolve, wait));
+    return next;
   }
+}
+
+/**
+ * The SDK's wait before a retry (StandardRetryStrategy, @smithy/core 3.x): a random share of its
+ * base (longer after throttling) doubled for each retry made, at most MAXIMUM_RETRY_DELAY; a
+ * Retry-After is waited for, up to 5 s past that.
+ */
+function waitBefore(retries: number, info: RetryErrorInfo): number {
+  const base = info.errorType === 'THROTTLING' ? Retry.throttlingDelay() : Retry.delay();
+  const wait = Math.floor(Math.random() * Math.min(base * 2 ** retries, MAXIMUM_RETRY_DELAY));
+  const hinted = info.retryAfterHint instanceof Date ? Math.min(info.retryAfterHint.getTime() - Date.now(), wait + 5_000) : 0;
+  return Math.max(wait, hinted);
 }
 
 /** For a client built where no logger is at hand (npm run audit, the bench's yardstick): the handler says nothing. */

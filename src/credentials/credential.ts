@@ -76,7 +76,8 @@ export interface AwsClientSettings {
 
 /**
  * One AWS call's bound on these settings: a connection, then the answer. (A change client sends a
- * call that may have been carried out only once: forChanges.)
+ * call that may have been carried out only once, and tries again what never carried it only while
+ * the retry still ends within this bound: forChanges.)
  */
 export function awsCallMs(aws: AwsClientSettings): number {
   return aws.requestHandler.connectionTimeout + aws.requestHandler.requestTimeout;

@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { Agent, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DynamoCall } from '../support/dynamo-gate';
 import { APPROVALS_CHANNEL, secretIn, useHarness } from '../support/harness';
@@ -144,6 +144,62 @@ describe('an AWS call not answered within the request timeout', () => {
 });
 
 /**
+ * A change's call keeps to the time its credential declares for it (Credential.changeTime: one
+ * AWS call, connectionTimeout + requestTimeout, 2 s + 5 s, the app's own here), which
+ * a Lambda work order counts on to still show the result: the SDK's retries of what never carried
+ * the request (throttling, a 503, a connection never made) are sent only while they can still end
+ * within it, measured from the call's first attempt. An attempt ends within its requestTimeout
+ * (its timer runs from the attempt's start, the connection included), so a refusal answered within
+ * the connection timeout's 2 s may still be tried again (reset-pin.test.ts, 'Chime throttling is
+ * retried and then succeeds'); one answered later is not, and the person is told what the call's
+ * own error says. Without the rule, three attempts and their waits.
+ */
+describe("a change's retries, within its call's declared time", () => {
+  // The app's own timeouts: an attempt may outlast the 2.5 s a refusal is held for.
+  const h = useHarness({}, (x) => {
+    x.slack.clear();
+    x.chime.clear();
+    x.workmail.clear();
+  });
+  const held: (() => void)[] = [];
+  afterEach(() => held.splice(0).forEach((release) => release()));
+
+  /** The answers to `operation` held until 2.5 s after its first call came: past the 2 s a retry still fits in. */
+  function answeredLate(standIn: { hold(operations?: readonly string[]): () => void; callsTo(operation: string): unknown[] }, operation: string): void {
+    const release = standIn.hold([operation]);
+    held.push(release);
+    void (async () => {
+      const deadline = Date.now() + 15_000;
+      while (standIn.callsTo(operation).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      await new Promise((r) => setTimeout(r, 2_500));
+      release();
+    })();
+  }
+
+  it.each([
+    ['/reset-pin', 'ThrottledClientException', 'UBOB', () => h.chime, 'ResetPersonalPIN', 'Amazon Chime is busy and asked Latchkey to slow down. Nothing was changed.', 'DIRECTORY_THROTTLED'],
+    ['/reset-pin', 'ServiceUnavailableException', 'UCARL', () => h.chime, 'ResetPersonalPIN', 'Amazon Chime is not answering right now. Nothing was changed.', 'DIRECTORY_UNAVAILABLE'],
+    ['/reset-password', 'ThrottlingException', 'UCARL', () => h.workmail, 'ResetPassword', 'Amazon WorkMail is busy and asked Latchkey to slow down. Nothing was changed.', 'DIRECTORY_THROTTLED'],
+  ] as const)(
+    '%s: a change refused (%s) only after 2.5 s is not sent again, since a second attempt could end past the call\'s declared time: the person is told nothing was changed',
+    async (command, code, userId, standIn, operation, told, auditCode) => {
+      const { final } = await h.reset(command, userId, {
+        beforeSubmit: () => {
+          (standIn() as { failNext(operation: string, code: string): void }).failNext(operation, code);
+          answeredLate(standIn(), operation);
+        },
+        timeoutMs: 15_000,
+      });
+      expect(JSON.stringify(final)).toContain(told);
+      expect(secretIn(final)).toBeUndefined();
+      expect(standIn().callsTo(operation)).toHaveLength(1);
+      await h.waitForAudit(userId, (r) => r.phase === 'outcome' && r.errorCode === auditCode);
+    },
+    30_000,
+  );
+});
+
+/**
  * On Lambda the function has 30 s (the stack's FUNCTION_TIMEOUT_S), and a work order must end
  * inside them with its outcome on record. DynamoDB is given a bound that fits: each attempt
  * LAMBDA_DYNAMODB_REQUEST_TIMEOUT_MS (the app's own here: no shorter timeout is handed in), so a
@@ -209,6 +265,37 @@ describe('a change client (forChanges): what it still tries again', () => {
       client.destroy();
     }
   });
+
+  it("a connection timeout never carried the change, but came 2 s into the call: not tried again, since a second attempt (up to 5 s) could end past the call's 7 s (connectionTimeout + requestTimeout, as Credential.changeTime declares it)", async () => {
+    const { ChimeClient, ResetPersonalPINCommand } = await import('@aws-sdk/client-chime');
+    const { awsClientSettings, forChanges } = await import('../../src/aws-client');
+    // One connection to the host, held by a call the server never answers: the change waits for it
+    // until its connection timeout (the app's own, 2 s), never written.
+    const received: string[] = [];
+    const server = createServer((req) => void received.push(req.url ?? ''));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const settings = forChanges(awsClientSettings());
+    const client = new ChimeClient({
+      ...settings,
+      requestHandler: { ...settings.requestHandler, httpAgent: new Agent({ keepAlive: true, maxSockets: 1 }) },
+      region: 'us-east-1',
+      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'not-a-real-secret' },
+    });
+    const holder = client.send(new ResetPersonalPINCommand({ AccountId: 'a', UserId: 'held' })).catch(() => undefined);
+    try {
+      while (received.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      const err = (await client.send(new ResetPersonalPINCommand({ AccountId: 'a', UserId: 'change' })).then(() => undefined, (e: unknown) => e)) as Error & { $metadata?: { attempts?: number } };
+      expect(err.message).toContain('did not establish a connection');
+      expect(err.$metadata?.attempts).toBe(1);
+      expect(received).toHaveLength(1);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await holder;
+      client.destroy();
+    }
+  }, 30_000);
 });
 
 /**
