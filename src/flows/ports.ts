@@ -42,21 +42,25 @@ export interface DirectoryUser {
 }
 
 /**
- * What a change in a directory returns. Steps after the change itself that failed leave the
- * change standing: the flow shows the secret, audits the outcome as partial and logs an alert.
+ * What a change in a directory returns. A follow-up that fails leaves the change standing: the
+ * flow has shown the secret, and audits the outcome as partial and logs an alert.
  */
 export interface ChangeResult {
   /** The new secret, for a credential that makes one; absent for a change with no secret (an unlock, an MFA reset). */
   readonly secret?: Secret;
-  /** Steps after the change itself that failed (revoking sessions, say): the change stands, the secret is still shown,
-   *  the outcome is audited as partial and an alert is logged. */
-  readonly incomplete?: readonly { readonly step: string; readonly code: FailureCode }[];
   /**
    * A step the secret does not need (signing the person out of their other sessions), which the
    * flow runs once the result is shown, so that however slow it is it never keeps the person from
-   * their secret. It throws when it failed: the change stands, and it is reported as `incomplete`.
+   * their secret. It throws when it failed: the change stands, and the step is reported as
+   * incomplete (IncompleteStep).
    */
   readonly followUp?: { readonly step: string; run(): Promise<void> };
+}
+
+/** A step after the change that failed (a change's follow-up): the change stands. */
+export interface IncompleteStep {
+  readonly step: string;
+  readonly code: FailureCode;
 }
 
 /**
@@ -158,7 +162,7 @@ export interface AuditEntry {
   /** With DIRECTORY_USER_REFUSED: the credential's own reason (a key of its `words.refusals`). */
   readonly reason?: string;
   /** With a partial outcome: the steps that failed after the change, each with its failure. */
-  readonly incomplete?: readonly { readonly step: string; readonly code: FailureCode }[];
+  readonly incomplete?: readonly IncompleteStep[];
   /** The change was made but the requester's view could not be updated (Slack failed). */
   readonly deliveryFailed?: boolean;
   /** A pending request's steps: the employee it is for, when an admin is the actor. */

@@ -12,6 +12,7 @@ import {
   type Clock,
   type Directory,
   type DirectoryUser,
+  type IncompleteStep,
   type Logger,
   type Metrics,
   type RateLimiter,
@@ -100,8 +101,8 @@ export interface ResetDone {
   readonly at: Date;
   /** false when the reset was made but Slack would not show the new secret; absent for a change with no secret. */
   readonly secretShown?: boolean;
-  /** Steps after the change that failed: the change stands, an operator was alerted. */
-  readonly incomplete?: ChangeResult['incomplete'];
+  /** Steps after the change that failed (its follow-up, run once the result was shown): the change stands, an operator was alerted. */
+  readonly incomplete?: readonly IncompleteStep[];
   /** The account was locked out, and the reset unlocked it: the person is told. */
   readonly unlocked?: boolean;
 }
@@ -533,7 +534,6 @@ export class ResetCredential {
       email: ticket.email,
       requestId: ticket.requestId,
       at: this.deps.clock.now(),
-      ...(result.incomplete?.length ? { incomplete: result.incomplete } : {}),
       ...(ticket.locked && { unlocked: true }),
     };
     let deliveryFailed = false;
@@ -548,7 +548,7 @@ export class ResetCredential {
     }
     // What the secret does not need (signing the person out elsewhere) follows it: however slow, it
     // never keeps the person from their secret.
-    const incomplete = [...(result.incomplete ?? []), ...(await this.followUp(result))];
+    const incomplete = await this.followUp(result);
     if (incomplete.length) {
       // The change stands and the person has their secret; what did not follow it is ours to fix.
       this.deps.logger.error(
@@ -574,7 +574,7 @@ export class ResetCredential {
   }
 
   /** The change's follow-up, if it has one: the steps of it that failed (none, or the one). */
-  private async followUp(result: ChangeResult): Promise<{ step: string; code: FailureCode }[]> {
+  private async followUp(result: ChangeResult): Promise<IncompleteStep[]> {
     if (!result.followUp) return [];
     try {
       await result.followUp.run();

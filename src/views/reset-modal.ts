@@ -108,8 +108,8 @@ export function workingView(words: ResetWords): ModalView {
 
 /**
  * What the change did: the new secret when the credential makes one (shown once, to the requester
- * alone), else the credential's words for what was done. A step after the change that failed is
- * said too: the change stands, and an admin knows.
+ * alone), else the credential's words for what was done. (A follow-up that fails does so after
+ * this is shown: the receipt says it.)
  */
 export function resultView(result: ChangeResult, words: ResetWords, done: Pick<ResetDone, 'unlocked'> = {}): ModalView {
   const blocks = result.secret
@@ -125,9 +125,6 @@ export function resultView(result: ChangeResult, words: ResetWords, done: Pick<R
       ]
     : [section(`:white_check_mark: ${words.secretLead}`), section(words.howToUse)];
   if (done.unlocked) blocks.unshift(section(`:unlock: ${unlockedSentence(words)}`));
-  if (result.incomplete?.length) {
-    blocks.push(context(':warning: The change was made, but a step after it did not finish (such as signing you out elsewhere). An admin has been alerted.'));
-  }
   return modal({ title: words.secretTitle, close: 'Done', blocks });
 }
 

@@ -51,8 +51,8 @@ export class MemoryAudit implements AuditLog {
 export class MemoryDirectory implements Directory {
   readonly resets: string[] = [];
   resetFailure?: LatchkeyFailure;
-  /** Steps after the change that the next resets report as failed. */
-  incomplete?: ChangeResult['incomplete'];
+  /** A follow-up (run by the flow once the result is shown) that the next resets return, failing so. */
+  failingFollowUp?: { readonly step: string; readonly failure: LatchkeyFailure };
   /** What inspect() says of a user, by ID, beyond the lookup (an admin role, say). */
   readonly inspected = new Map<string, DirectoryUser['status']>();
   private counter = 0;
@@ -74,7 +74,11 @@ export class MemoryDirectory implements Directory {
     if (this.resetFailure) throw this.resetFailure;
     this.resets.push(userId);
     this.counter += 1;
-    return { secret: new Secret(`secret-${userId}-${this.counter}`), ...(this.incomplete && { incomplete: this.incomplete }) };
+    const failing = this.failingFollowUp;
+    return {
+      secret: new Secret(`secret-${userId}-${this.counter}`),
+      ...(failing && { followUp: { step: failing.step, run: () => Promise.reject(failing.failure) } }),
+    };
   }
 }
 

@@ -195,7 +195,7 @@ describe('ResetCredential', () => {
 
   it('a follow-up step that failed after the change: secret shown, outcome audited as partial with the step, an alert logged', async () => {
     const { flow, chime, audit, logger, shown, notified, delivery } = setup();
-    chime.incomplete = [{ step: 'revokeSessions', code: 'DIRECTORY_UNAVAILABLE' }];
+    chime.failingFollowUp = { step: 'revokeSessions', failure: new LatchkeyFailure('DIRECTORY_UNAVAILABLE') };
     const ready = await prepared(flow);
     const result = await flow.confirm(ANN, 'pin', ready.ticket, delivery);
 
