@@ -61,6 +61,13 @@ function openOf(request: PendingRequest): OpenRequest {
 type ResetApprovalFailure = ApprovalFailure & { readonly credential?: string };
 
 /**
+ * A finish refused with one of these sent nothing to the directory (the reset flow refuses it
+ * before the change): its approval is given back rather than used up. OUT_OF_TIME: a Lambda work
+ * order held up before the change, with too little time left to make it and show it.
+ */
+const NOTHING_SENT: ReadonlySet<string> = new Set<FailureCode>(['OUT_OF_TIME']);
+
+/**
  * The `approval` policy for resets: the request goes to the admins (Approvals); once approved, the
  * requester finishes it from the DM's button, in their own modal, where the reset flow checks who
  * they are and who they are in the directory again, and makes the change once. Nobody else's
@@ -106,13 +113,16 @@ export class ResetApprovals implements ApprovalGate {
   /**
    * The requester's finish click: theirs, approved, in time, and taken (APPROVED → FINISHING, once)
    * before the reset flow makes the change, so a second click or an expiry noticed meanwhile finds
-   * it taken; whatever the change's outcome, this click settles it.
+   * it taken; whatever the change's outcome, this click settles it. A finish refused before anything
+   * was sent (NOTHING_SENT) gives the approval back instead, while its time to finish runs
+   * (`givenBack`: the request as given back, APPROVED under a new reference): the person clicks
+   * Finish again, and that click is taken, and changes anything, once.
    */
   async finish<T extends { readonly ok: boolean; readonly code?: string; readonly reason?: string }>(
     requester: Requester,
     approvalRequestId: string,
     change: (approved: { credential: string; requestId: string; directoryUserId: string; email: string }) => Promise<T>,
-  ): Promise<{ ok: true; result: T; request: PendingRequest } | ResetApprovalFailure> {
+  ): Promise<{ ok: true; result: T; request: PendingRequest; givenBack?: true } | ResetApprovalFailure> {
     const found = await this.deps.approvals.takeToFinish(requester, approvalRequestId, RESET_KIND);
     if (!found.ok) {
       this.deps.logger.warn({ slackUserId: requester.userId, approvalRequestId, code: found.code }, 'approved reset not finished');
@@ -138,6 +148,16 @@ export class ResetApprovals implements ApprovalGate {
       // Taken, so no other click can settle it: this one does, whatever happened.
       await this.settle(request, 'INTERNAL');
       throw err;
+    }
+    if (!result.ok && result.code !== undefined && NOTHING_SENT.has(result.code)) {
+      const back = await this.deps.approvals.giveBack(request).catch((err: unknown) => {
+        this.deps.logger.warn({ approvalRequestId: request.id, err: describeError(err) }, 'approved reset could not be given back');
+        return undefined;
+      });
+      if (back) {
+        this.deps.logger.info({ approvalRequestId: request.id, code: result.code }, 'approved reset given back: its finish sent nothing');
+        return { ok: true, result, request: back, givenBack: true };
+      }
     }
     await this.settle(request, result.ok ? undefined : (result.code as FailureCode), result.ok ? undefined : result.reason);
     return { ok: true, result, request };

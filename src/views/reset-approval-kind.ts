@@ -167,6 +167,23 @@ export function finishedFailureView(failure: { code: FailureCode; requestId?: st
 }
 
 /**
+ * The finish click sent nothing (it was refused before the change), and its approval was given
+ * back (ResetApprovals.finish's `givenBack`): what happened, and that the same button works again
+ * until the request's time to finish ends.
+ */
+export function givenBackView(failure: { code: FailureCode; requestId?: string; reason?: string }, words: ResetWords, request: PendingRequest): ModalView {
+  const m = failureMessage(failure, words);
+  const earlier = request.earlierFinishRequestId ? [section(`:warning: The earlier change may have been made: ${outcomeUnknownCheck(request.earlierFinishRequestId)}`)] : [];
+  const blocks = [
+    section(`:warning: ${m.headline}`),
+    section(`Your approval still stands: click *Finish the ${changeOf(words).verb}* in Latchkey's message again, by ${slackTime(new Date(request.expiresAt))}.`),
+    ...earlier,
+  ];
+  if (failure.requestId) blocks.push(context(`Reference: \`${failure.requestId}\``));
+  return modal({ title: words.title, close: 'Close', blocks });
+}
+
+/**
  * The requester's own modal, opened by their finish click while Latchkey checks them again. It
  * opens on arrival, before the request (and so its credential) is read: its words fit any change.
  */

@@ -712,14 +712,44 @@ describe("the approval policy on Lambda, too little time left for the change", (
     expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
     expect(h.chime.pinOf('chime-carl')).toBe(pinBefore);
     expect(modal).toContain('Latchkey was held up and had too little time left to reset your PIN and show you the result. Nothing was changed.');
-    // As any finish whose change failed: its approval is used, and asking again is what is left.
-    expect(modal).toContain('This approval is used up. Run `/reset-pin` to ask again; an admin must approve it again.');
+    // Nothing was sent: its approval is given back, and Finish works again.
+    expect(modal).toContain("Your approval still stands: click *Finish the reset* in Latchkey's message again");
     const records = await h.waitForAudit('UCARL', (r) => r.action === 'reset_pin' && r.phase === 'outcome');
     expect(records.filter((r) => r.action === 'reset_pin').map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([
       ['attempt', undefined, undefined],
       ['outcome', 'failure', 'OUT_OF_TIME'],
     ]);
   }, 30_000);
+
+  it("a Finish click refused OUT_OF_TIME sent nothing, so its approval is given back: the modal says to click Finish again, the DM keeps its button, and a second click within the window resets the PIN once; a third changes nothing", async () => {
+    const { finish } = await approved(h, 'UBOB');
+    const modal = await finishSlowed('UBOB', finish, 10_000);
+    expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
+    expect(modal).toContain('Latchkey was held up and had too little time left to reset your PIN and show you the result. Nothing was changed.');
+    expect(modal).toContain("Your approval still stands: click *Finish the reset* in Latchkey's message again");
+    expect(modal).not.toContain('This approval is used up');
+    // The DM keeps its Finish button: it is not rewritten as a finish that was used.
+    expect(h.slack.calls.filter((c) => c.method === 'chat.update' && c.args.ts === finish.message.ts)).toEqual([]);
+
+    h.lambda.functionTimeoutMs = h.lambda.deployedTimeoutMs;
+    const second = await finishing(h, 'UBOB', finish);
+    expect(secretIn(second.view)).toBe(h.chime.pinOf('chime-bob'));
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+    // Used now: the same click again changes nothing.
+    const third = await finishing(h, 'UBOB', finish);
+    expect(JSON.stringify(third.view)).toContain('This approval was already used, so nothing more was changed.');
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+    await h.lambda.idle();
+    // Two finishes on record, each under its own reference: the one refused, then the one that reset it.
+    const records = (await h.waitForAudit('UBOB', (r) => r.action === 'reset_pin' && r.outcome === 'success')).filter((r) => r.action === 'reset_pin');
+    expect(records.map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([
+      ['attempt', undefined, undefined],
+      ['outcome', 'failure', 'OUT_OF_TIME'],
+      ['attempt', undefined, undefined],
+      ['outcome', 'success', undefined],
+    ]);
+    expect(new Set(records.map((r) => r.requestId)).size).toBe(2);
+  }, 60_000);
 
   it("an Entra password's Finish click slowed before the change, with time left for one AWS call and the modal but not for Entra's calls: nothing reaches Entra, the modal says nothing was changed, and the audit says why", async () => {
     const { finish } = await approved(h, 'UANN', undefined, '/reset-entra-password');
@@ -731,7 +761,7 @@ describe("the approval policy on Lambda, too little time left for the change", (
     expect(entra().calls.filter((c) => c.operation === 'SetPassword' || c.operation === 'RevokeSessions')).toEqual([]);
     expect(entra().passwordOf(ann.id)).toBe(before);
     expect(modal).toContain('Latchkey was held up and had too little time left to reset your Microsoft password and show you the result. Nothing was changed.');
-    expect(modal).toContain('This approval is used up. Run `/reset-entra-password` to ask again; an admin must approve it again.');
+    expect(modal).toContain("Your approval still stands: click *Finish the reset* in Latchkey's message again");
     const records = await h.waitForAudit('UANN', (r) => r.action === 'reset_entra_password' && r.phase === 'outcome');
     expect(records.filter((r) => r.action === 'reset_entra_password').map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([
       ['attempt', undefined, undefined],

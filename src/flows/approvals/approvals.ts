@@ -764,6 +764,22 @@ export class Approvals {
     return settled ?? undefined;
   }
 
+  /**
+   * Gives a request its requester took to finish back to them, when their finish sent nothing (it
+   * was refused before the change: too little of its work order's time left): FINISHING →
+   * APPROVED, once, only for that take (the same finishRequestId) and only while its time to
+   * finish runs (expiresAt, unchanged). It gets a new finishRequestId, so the next take is audited
+   * under a reference of its own: the refused finish's attempt stays used, and a click is still
+   * taken, and changes anything, once. Undefined when it was not given back (moved since, or past
+   * its time): the caller settles it as a failed finish.
+   */
+  async giveBack(request: PendingRequest): Promise<PendingRequest | undefined> {
+    const now = this.deps.clock.now();
+    const back = await this.move(request, ['FINISHING'], 'APPROVED', { finishRequestId: newRequestId(now) }, { sameFinish: { finishRequestId: request.finishRequestId }, inTimeAt: now.toISOString() }, now);
+    if (back) await this.refresh(back);
+    return back;
+  }
+
   private notFinishable(request: PendingRequest): ApprovalFailure {
     const code: FailureCode =
       request.status === 'EXPIRED' ? 'REQUEST_EXPIRED' : request.status === 'FINISHING' || request.status === 'APPLIED' || request.status === 'APPLY_FAILED' ? 'REQUEST_ALREADY_USED' : 'REQUEST_INVALID';
