@@ -450,15 +450,16 @@ const totp = (id: string): OktaSimFactor => ({ id: `ost${id}`, factorType: 'toke
 
 /**
  * The demo company's Okta people (by email; see sandbox/demo-users.yml): active, locked out (one
- * of them mastered by Active Directory), suspended, an admin, and Nina, whose Okta Verify is on the
- * phone she no longer has.
+ * of them mastered by Active Directory), suspended, a password expired (Erin, whose reset still works:
+ * the sandbox's Okta policy is a push, so she has Okta Verify), an admin, and Nina, whose Okta Verify
+ * is on the phone she no longer has.
  */
 export const DEMO_USERS: OktaSimUser[] = [
   { id: '00uann', email: 'ann@example.com', firstName: 'Ann', lastName: 'Archer', status: 'ACTIVE', factors: [verify('ann'), totp('ann')] },
   { id: '00ubob', email: 'bob@example.com', firstName: 'Bob', lastName: 'Baker', status: 'LOCKED_OUT', factors: [verify('bob')] },
   { id: '00ucarl', email: 'carl@example.com', firstName: 'Carl', lastName: 'Chen', status: 'SUSPENDED' },
   { id: '00udana', email: 'dana@example.com', firstName: 'Dana', lastName: 'Diaz', status: 'LOCKED_OUT', provider: 'ACTIVE_DIRECTORY', factors: [verify('dana')] },
-  { id: '00uerin', email: 'erin@example.com', firstName: 'Erin', lastName: 'Evans', status: 'PASSWORD_EXPIRED' },
+  { id: '00uerin', email: 'erin@example.com', firstName: 'Erin', lastName: 'Evans', status: 'PASSWORD_EXPIRED', factors: [verify('erin')] },
   { id: '00uada', email: 'ada@example.com', firstName: 'Ada', lastName: 'Admin', status: 'ACTIVE', roles: ['SUPER_ADMIN'], factors: [verify('ada')] },
   { id: '00umax', email: 'max@example.com', firstName: 'Max', lastName: 'Moss', status: 'ACTIVE', factors: [verify('max')] },
   { id: '00unina', email: 'nina@example.com', firstName: 'Nina', lastName: 'Novak', status: 'ACTIVE', factors: [verify('nina')] },

@@ -65,6 +65,37 @@ describe("the sandbox's API", () => {
     await sandbox.slack.waitForCall('views.update', (c) => c.args.view_id === viewId && /reject/i.test(JSON.stringify(c.args.view)));
   });
 
+  it("Erin, whose Okta password expired, resets it as her line in demo-users.yml says: the push reaches her phone, and she is shown a temporary password", async () => {
+    const okta = sandbox.standIns.get('okta_password') as OktaSimulator;
+    const post = (path: string, body: object) =>
+      fetch(`${sandbox.url}api/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', origin: sandbox.url.replace(/\/$/, '') }, body: JSON.stringify(body) });
+    const seen = sandbox.slack.callsTo('views.update').length;
+    /** The next view shown after the `n`th update seen so far. */
+    const shown = async (predicate: (view: Record<string, any>) => boolean) => {
+      for (let i = 0; i < 100; i++) {
+        const found = sandbox.slack.callsTo('views.update').slice(seen).find((c) => predicate(c.args.view as Record<string, any>));
+        if (found) return found;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`no such view; shown: ${JSON.stringify(sandbox.slack.callsTo('views.update').slice(seen).map((c) => c.args.view))}`);
+    };
+    await post('command', { user: 'UERIN', channel: 'C0GENERAL01', text: '/reset-okta-password' });
+    // Before: 'you have no Okta Verify set up', and no confirmation.
+    const confirm = await shown((v) => v.callback_id === 'reset_okta_password_confirm');
+    const viewId = String(confirm.args.view_id);
+    await post('submit', { user: 'UERIN', viewId, values: {} });
+    let waiting: { id: string }[] = [];
+    for (let i = 0; i < 100 && waiting.length === 0; i++) {
+      waiting = okta.phone!.waiting('erin@example.com');
+      if (waiting.length === 0) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(waiting).toHaveLength(1);
+    const push = okta.pushes().find((p) => p.id === waiting[0]!.id)!;
+    expect((await post('phone', { user: 'UERIN', push: push.id, approve: true, pick: push.correctAnswer })).status).toBe(200);
+    const secret = await shown((v) => v.title?.text === 'Your temporary password');
+    expect(JSON.stringify(secret.args.view)).toContain(okta.tempPasswordOf('00uerin')!);
+  });
+
   it("an admin's Setup check passes in the demo, the approvals channel included: the bot is in #it-approvals", async () => {
     const admin = sandbox.fixture.admins.users[0]!;
     await sandbox.workspace.openHome(admin);
