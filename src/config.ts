@@ -4,7 +4,7 @@ import type { Credential } from './credentials/credential';
 import { CREDENTIALS, SETTINGS_OWNERS } from './credentials';
 import type { DuplicateKey } from './env-file';
 import { checkedRegistry } from './credentials/registry';
-import { DEFAULT_POLICY, parseResetPolicy, POLICIES, type Policy } from './flows/policy';
+import { DEFAULT_POLICY, parseResetPolicy, POLICIES, weakerPolicy, type Policy } from './flows/policy';
 import type { Workspace } from './flows/workspace';
 import { familyOf, lookalikeNames, type LookalikeName } from './setting-names';
 import { VERIFIERS } from './verifiers';
@@ -441,6 +441,47 @@ export function credentialsOff(
     });
 }
 
+/**
+ * The credentials on here whose policy is their own default and weaker than the least their
+ * plug-in recommends (PolicyDeclaration.recommended): a ⚠ (notice) each, said at start, by the
+ * doctor and by `npm run manifest`, with why and the RESET_POLICY entries that follow it. Named
+ * in RESET_POLICY, even as the weaker one, the policy is the admin's choice and nothing is said:
+ * a warning that cannot be silenced would only teach people to skip the warnings.
+ */
+export function policiesBelowRecommended(
+  values: Record<string, unknown>,
+  named: NamedPolicies,
+  registries: { credentials: readonly Credential[]; verifiers: readonly VerifierPlugin[] } = { credentials: CREDENTIALS, verifiers: VERIFIERS },
+): ConfigWarning[] {
+  const admins = hasAdmins(values);
+  const channel = Boolean(values.APPROVALS_CHANNEL_ID);
+  const verifierId = typeof values.VERIFY_WITH === 'string' ? values.VERIFY_WITH : undefined;
+  return registries.credentials.flatMap((c) => {
+    const declared = c.policy ?? DEFAULT_POLICY;
+    const recommended = declared.recommended;
+    if (recommended === undefined || named.has(c.id) || c.settings.read(values) === undefined || !weakerPolicy(declared.default, recommended.policy)) return [];
+    const verifiers = registries.verifiers.map((v) => v.id).filter((id) => !declared.refuseVerifiers?.includes(id));
+    const stronger = POLICIES.filter((p) => !weakerPolicy(p, recommended.policy) && !declared.refuse?.includes(p)).flatMap((p) => {
+      if (p === 'approval') return [admins && channel ? `${c.id}=approval` : `${c.id}=approval (with admins and APPROVALS_CHANNEL_ID)`];
+      if (p === 'verify') {
+        if (verifiers.length === 0) return [];
+        return [verifierId !== undefined && verifiers.includes(verifierId) ? `${c.id}=verify` : `${c.id}=verify (with VERIFY_WITH=${orList(verifiers)} and its settings)`];
+      }
+      return [`${c.id}=${p}`];
+    });
+    return [
+      {
+        variable: 'RESET_POLICY',
+        subject: c.id,
+        notice: true,
+        message:
+          `${c.id}'s policy is ${declared.default} (its default), weaker than the ${recommended.policy} recommended for it: ${recommended.why}. ` +
+          `Add ${orList(stronger)} to RESET_POLICY. To keep ${declared.default}, name it there (${c.id}=${declared.default}) and this is not said again`,
+      },
+    ];
+  });
+}
+
 /** Every variable the app reads, for the docs' tables to be checked against. */
 export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
 
@@ -643,6 +684,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, dotEnv: { cutInDotEnv?: reado
       warnings: [
         ...policiesNotInForce(values, e.RESET_POLICY.named),
         ...credentialsOff(values, e.RESET_POLICY.named),
+        ...policiesBelowRecommended(values, e.RESET_POLICY.named),
         ...lookalikes.map((l) => lookalikeWarning(l, env)),
         ...cutInDotEnv.map((name) => ({ variable: name, subject: 'cut at #', message: `${name}: ${cutMessage(name, env)}` })),
         ...duplicates.map(duplicateWarning),

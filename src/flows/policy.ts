@@ -13,6 +13,17 @@ export interface PolicyDeclaration {
   readonly refuse?: readonly Policy[];
   /** Verifiers (their VERIFY_WITH IDs) that cannot prove this credential, e.g. one that would verify with the very factor being reset. */
   readonly refuseVerifiers?: readonly string[];
+  /**
+   * The least policy it should run under, and why (said to the admin): a deployment that leaves it
+   * on a weaker default (RESET_POLICY does not name it) starts, as before, with a warning naming what
+   * to set. The default stays as it is, so an upgrade never switches off a working command.
+   */
+  readonly recommended?: { readonly policy: Policy; readonly why: string };
+}
+
+/** Whether `policy` asks less of the person than `than`: POLICIES is ordered from the least proof to the most. */
+export function weakerPolicy(policy: Policy, than: Policy): boolean {
+  return POLICIES.indexOf(policy) < POLICIES.indexOf(than);
 }
 
 /** A credential that declares nothing: self-service, nothing refused. */

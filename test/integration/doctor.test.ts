@@ -36,7 +36,8 @@ describe('npm run doctor', () => {
   let h: Harness;
   let dynamo: DynamoDBClient;
   beforeAll(async () => {
-    h = await Harness.start();
+    // Okta's password named self-service, as an admin who chose it does: left to its default, it is a ⚠ line (its own test).
+    h = await Harness.start({ env: { RESET_POLICY: 'okta_password=self-service' } });
     dynamo = new DynamoDBClient({ endpoint: h.dynamo.endpoint });
   });
   afterAll(async () => {
@@ -224,6 +225,16 @@ describe('npm run doctor', () => {
     expect(status).toBe(0);
     // With admins and the channel, as the harness sets them: on, and nothing to say.
     expect((await doctor()).filter((c) => c.name.includes('okta_mfa'))).toEqual([]);
+  }, 30_000);
+
+  it("Okta's password left self-service (its default): a ⚠ line saying it is weaker than the verify recommended for it and what to add to RESET_POLICY, which fails nothing: exit 0", async () => {
+    const { status, out } = await cli([], { RESET_POLICY: '' });
+    expect(out).toMatch(
+      /^⚠ RESET_POLICY okta_password: okta_password's policy is self-service \(its default\), weaker than the verify recommended for it: the Okta password opens everything behind single sign-on, .*\. Add okta_password=verify \(with VERIFY_WITH=.*\) or okta_password=approval to RESET_POLICY\. To keep self-service, name it there \(okta_password=self-service\) and this is not said again$/m,
+    );
+    expect(out).not.toMatch(/^✗ /m);
+    expect(out).toMatch(/^All \d+ checks passed \(1 with a warning, ⚠: read it\)\./m);
+    expect(status).toBe(0);
   }, 30_000);
 
   it('a RESET_POLICY entry for a credential not set up here is a ✗ line naming it and what to do; every other check as before', async () => {

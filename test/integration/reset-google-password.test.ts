@@ -188,8 +188,8 @@ describe('/reset-google-password acting as someone who is not an admin', () => {
 });
 
 describe('/reset-google-password where Google is not set up', () => {
-  // Named in RESET_POLICY all the same: a policy does not switch a credential on.
-  const h = useHarness({ without: ['google_password'], env: { RESET_POLICY: 'google_password=approval' } });
+  // Named in RESET_POLICY all the same: a policy does not switch a credential on. (Okta's password named too, so that the only RESET_POLICY warning is Google's.)
+  const h = useHarness({ without: ['google_password'], env: { RESET_POLICY: 'google_password=approval,okta_password=self-service' } });
 
   it('answers "not enabled here" privately and opens nothing', async () => {
     const res = await h.command(COMMAND, 'UANN');

@@ -71,7 +71,9 @@ describe('RESET_POLICY', () => {
     const okta = { OKTA_ORG_URL: 'https://acme.okta.com', OKTA_API_TOKEN: '00okta-api-token-of-forty-characters-xx' };
     const none = loadConfig({ ...VALID, ...okta });
     expect(none.ok && none.config.credentials.map((c) => c.credential.id)).toEqual(['pin', 'password', 'okta_password', 'okta_unlock']);
-    expect(none.ok && none.config.warnings).toEqual([
+    // okta_password's own (self-service, weaker than recommended): its own test, above.
+    const mfa = (r: typeof none) => (r.ok ? r.config.warnings.filter((w) => w.subject === 'okta_mfa') : r.problems);
+    expect(mfa(none)).toEqual([
       {
         variable: 'ADMIN_USER_IDS',
         subject: 'okta_mfa',
@@ -84,15 +86,41 @@ describe('RESET_POLICY', () => {
     ]);
     // Admins but no channel: only the channel is asked for.
     const admins = loadConfig({ ...VALID, ...okta, ADMIN_USERGROUP_ID: 'S0ADMINS' });
-    expect(admins.ok && admins.config.warnings.map((w) => [w.variable, w.message])).toEqual([
+    expect(mfa(admins).map((w) => (typeof w === 'string' ? w : [w.variable, w.message]))).toEqual([
       ['APPROVALS_CHANNEL_ID', expect.stringMatching(/^\/reset-okta-mfa is off: .*, and there is no approvals channel where admins see requests\. To offer it, set APPROVALS_CHANNEL_ID; or /)],
     ]);
     // Both: on, and nothing to say; Okta not set up: nothing to say either.
     const both = loadConfig({ ...VALID, ...okta, ADMIN_USER_IDS: 'UADA', APPROVALS_CHANNEL_ID: 'C0APPROVALS' });
-    expect(both.ok && [both.config.credentials.map((c) => c.credential.id).includes('okta_mfa'), both.config.warnings]).toEqual([true, []]);
+    expect(both.ok && [both.config.credentials.map((c) => c.credential.id).includes('okta_mfa'), mfa(both)]).toEqual([true, []]);
     expect(loadConfig(VALID)).toMatchObject({ ok: true, config: { warnings: [] } });
     // Named in RESET_POLICY, it was asked for: the same gap is a problem, not a warning.
     expect(problemsOf({ ...okta, RESET_POLICY: 'okta_mfa=approval' })).toContain('RESET_POLICY: okta_mfa=approval needs admins to approve: set ADMIN_USER_IDS, ADMIN_USERGROUP_ID or both');
+  });
+
+  it("Okta's password left self-service (its default) starts, with a warning (⚠, not a problem) that it is weaker than the verify recommended for it, why, and the RESET_POLICY entries to add; named in RESET_POLICY, nothing is said", () => {
+    const okta = { OKTA_ORG_URL: 'https://acme.okta.com', OKTA_API_TOKEN: '00okta-api-token-of-forty-characters-xx', ADMIN_USER_IDS: 'UADA', APPROVALS_CHANNEL_ID: 'C0APPROVALS' };
+    const left = loadConfig({ ...VALID, ...okta });
+    expect(left.ok && left.config.policies.get('okta_password')).toBe('self-service');
+    expect(left.ok && left.config.warnings).toEqual([
+      {
+        variable: 'RESET_POLICY',
+        subject: 'okta_password',
+        notice: true,
+        message:
+          "okta_password's policy is self-service (its default), weaker than the verify recommended for it: the Okta password opens everything behind single sign-on, and self-service gives a temporary one to whoever holds the Slack session. " +
+          'Add okta_password=verify (with VERIFY_WITH=okta or duo and its settings) or okta_password=approval to RESET_POLICY. To keep self-service, name it there (okta_password=self-service) and this is not said again',
+      },
+    ]);
+    // With a verifier, the entry alone.
+    const duo = { VERIFY_WITH: 'duo', DUO_API_HOSTNAME: 'api-1234abcd.duosecurity.com', DUO_INTEGRATION_KEY: 'DIWJ8X6AEYOR5OMC6TQ1', DUO_SECRET_KEY: 'k'.repeat(40) };
+    const withDuo = loadConfig({ ...VALID, ...okta, ...duo });
+    expect(withDuo.ok ? withDuo.config.warnings.map((w) => w.message) : withDuo.problems).toEqual([expect.stringContaining('Add okta_password=verify or okta_password=approval to RESET_POLICY.')]);
+    // Named, whatever the policy: the admin's choice, nothing to say.
+    for (const named of ['okta_password=self-service', 'okta_password=approval']) {
+      expect(loadConfig({ ...VALID, ...okta, RESET_POLICY: named })).toMatchObject({ ok: true, config: { warnings: [] } });
+    }
+    // Okta not set up: nothing to say.
+    expect(loadConfig(VALID)).toMatchObject({ ok: true, config: { warnings: [] } });
   });
 
   it('verify with no verifier is a config error that says what to set', () => {

@@ -71,6 +71,15 @@ export const okta: Credential<OktaSettings> = {
   audit: { action: 'reset_okta_password', directory: 'okta' },
   // A locked-out person who remembers their password need not lose it.
   whenLocked: { offer: 'okta_unlock', button: 'Unlock only (keep my password)' },
+  // Self-service by default, as the README has always said (changing it would switch a working
+  // deployment's command to one that needs a verifier on upgrade); the start and the doctor warn until it is set.
+  policy: {
+    default: 'self-service',
+    recommended: {
+      policy: 'verify',
+      why: 'the Okta password opens everything behind single sign-on, and self-service gives a temporary one to whoever holds the Slack session',
+    },
+  },
   settings: OKTA_SETTINGS,
   load: (s, context) => loadAdapter(s, context, 'password'),
   // A locked account's unlock, then the temporary password (its revokeSessions=true signs the person out in the same call).
