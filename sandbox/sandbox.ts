@@ -32,7 +32,7 @@ import { Workspace, type SandboxMessage } from './workspace';
 
 export { DEFAULT_FIXTURE };
 const PUBLIC_DIR = join(__dirname, 'public');
-const SIGNING_SECRET = 'sandbox-signing-secret-not-for-production';
+const SIGNING_SECRET = '5a4db0c5a4db0c5a4db0c5a4db0c5a4d';
 const AUDIT_TABLE = 'latchkey-audit';
 const APPROVALS_TABLE = 'latchkey-approvals';
 /** The side panel shows this many of the latest entries of each kind. */

@@ -108,13 +108,18 @@ const CREDENTIAL_IDS = CREDENTIALS.map((c) => c.id);
 const CORE = {
   PORT: shownWholeNumber(0, 65535, 'a port number').default(3000),
   SLACK_SIGNING_SECRET: required("the Signing Secret from your Slack app's Basic Information page", (s) =>
-    s.min(
-      16,
-      tooShort({
-        what: 'a Slack signing secret',
-        looks: '32 hex characters; Latchkey takes 16 or more',
-        get: 'copy it whole from your Slack app → Basic Information → App Credentials → Signing Secret (Show); not the Client Secret or Verification Token',
-      }),
+    // A value pasted with a space, or ending in \r (a .env or env file saved on Windows, a secret
+    // pasted with its line end), would make every signature check fail: Slack's secret has neither.
+    // Removed here, and said (signingSecretWarnings).
+    s.transform((value) => value.trim()).pipe(
+      z.string().min(
+        16,
+        tooShort({
+          what: 'a Slack signing secret',
+          looks: '32 hex characters; Latchkey takes 16 or more',
+          get: 'copy it whole from your Slack app → Basic Information → App Credentials → Signing Secret (Show); not the Client Secret or Verification Token',
+        }),
+      ),
     ),
   ),
   SLACK_BOT_TOKEN: required('the Bot User OAuth Token (xoxb-…) from OAuth & Permissions', (s) => s.regex(/^xoxb-[A-Za-z0-9-]+$/, 'must be a bot token (xoxb-…)')),
@@ -482,6 +487,44 @@ export function policiesBelowRecommended(
   });
 }
 
+/**
+ * The signing secret as given, when it is likely not what Slack's requests are signed with: a
+ * ⚠ (notice) each, never the value. Whitespace around it (removed by the schema) is said so that
+ * the place it is set is fixed; a value not 32 hex characters, which Slack's Basic Information page
+ * shows, is said but accepted: Slack does not document the format, and its own docs' example is
+ * not hex.
+ */
+function signingSecretWarnings(raw: string | undefined): ConfigWarning[] {
+  if (!raw) return [];
+  const secret = raw.trim();
+  const warnings: ConfigWarning[] = [];
+  if (secret !== raw) {
+    const what = [...new Set([...raw.slice(0, raw.length - raw.trimStart().length), ...raw.slice(raw.trimEnd().length)])].map((c) =>
+      c === '\r' ? 'a carriage return (\\r: a file saved with Windows line endings)' : c === '\n' ? 'a line break' : c === '\t' ? 'a tab' : c === ' ' ? 'a space' : 'a blank character',
+    );
+    const where = raw.trimStart() !== raw && raw.trimEnd() !== raw ? 'before and after it' : raw.trimStart() !== raw ? 'before it' : 'after it';
+    warnings.push({
+      variable: 'SLACK_SIGNING_SECRET',
+      subject: 'blanks around it',
+      notice: true,
+      message:
+        `SLACK_SIGNING_SECRET has ${orList(what)} ${where}, which Latchkey removed (Slack's signing secrets have none, and with it every request from Slack would fail its signature check). ` +
+        `Remove it where the value is set${what.some((w) => w.startsWith('a carriage return')) ? ' (save the file with Unix (LF) line endings)' : ''}`,
+    });
+  }
+  if (!/^[0-9a-fA-F]{32}$/.test(secret)) {
+    warnings.push({
+      variable: 'SLACK_SIGNING_SECRET',
+      subject: 'not 32 hex characters',
+      notice: true,
+      message:
+        `SLACK_SIGNING_SECRET is ${secret.length} characters${/^[0-9a-fA-F]*$/.test(secret) ? '' : ', not all hex (0-9, a-f)'}, and the Signing Secret on your Slack app's Basic Information page is 32 hex characters: ` +
+        "if Slack's requests are refused, copy it again from Basic Information → App Credentials → Signing Secret (Show), whole; not the Client Secret or Verification Token",
+    });
+  }
+  return warnings;
+}
+
 /** Every variable the app reads, for the docs' tables to be checked against. */
 export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
 
@@ -682,6 +725,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, dotEnv: { cutInDotEnv?: reado
           },
         }),
       warnings: [
+        ...signingSecretWarnings(env.SLACK_SIGNING_SECRET),
         ...policiesNotInForce(values, e.RESET_POLICY.named),
         ...credentialsOff(values, e.RESET_POLICY.named),
         ...policiesBelowRecommended(values, e.RESET_POLICY.named),

@@ -61,7 +61,8 @@ export function createLambdaHandler(
     rereadAt = Date.now();
     try {
       const secrets = await readSecrets(arns(), logger);
-      if (secrets.SLACK_SIGNING_SECRET === current) return false;
+      // As the config reads it (trimmed): a secret stored with its line end is the same secret.
+      if (secrets.SLACK_SIGNING_SECRET?.trim() === current) return false;
       const rebuilt = build(secrets);
       await rebuilt;
       starting = rebuilt;

@@ -28,7 +28,7 @@ command left out because its credential is off), 2 for bad configuration or usag
  * them. Made-up values of the right shape, so the rest of the configuration is checked as npm
  * start checks it; never printed.
  */
-const MADE_BY_SLACK = { SLACK_SIGNING_SECRET: '0000000000000000manifest', SLACK_BOT_TOKEN: 'xoxb-manifest', SLACK_TEAM_ID: 'T0MANIFEST' };
+const MADE_BY_SLACK = { SLACK_SIGNING_SECRET: '0'.repeat(32), SLACK_BOT_TOKEN: 'xoxb-manifest', SLACK_TEAM_ID: 'T0MANIFEST' };
 
 /** `npm run manifest`: an entry point of its own, like doctor-cli.ts. It calls nothing and prints no secret. */
 function main(argv: string[]): number {

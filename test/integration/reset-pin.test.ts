@@ -1,4 +1,4 @@
-import { useHarness, secretIn, TEAM } from '../support/harness';
+import { SIGNING_SECRET, useHarness, secretIn, TEAM } from '../support/harness';
 
 /**
  * /reset-pin end to end: the real Bolt app over HTTP, signed like Slack, talking to the Slack
@@ -163,5 +163,15 @@ describe('/reset-pin when DynamoDB is unreachable', () => {
     const { final } = await h.reset('/reset-pin', 'UANN', { beforeSubmit: () => h.dynamo.close() });
     expect(JSON.stringify(final)).toContain('Latchkey could not write its audit record, so it changed nothing.');
     expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
+  });
+});
+
+describe('/reset-pin, with SLACK_SIGNING_SECRET set with a carriage return after it (an env file saved on Windows)', () => {
+  const h = useHarness({ env: { SLACK_SIGNING_SECRET: `${SIGNING_SECRET}\r` } });
+
+  it("Slack's signed requests are accepted: the secret is read without it", async () => {
+    const { view } = await h.open('/reset-pin', 'UANN');
+    expect(JSON.stringify(view.blocks)).toContain('Your *Amazon Chime personal meeting PIN* will be replaced');
+    expect(view.submit).toBeDefined();
   });
 });

@@ -27,7 +27,7 @@ describe('starting Latchkey', () => {
   it('a key .env sets twice is said by name and lines, with which one is read, never by value: in the line of the problem it causes', () => {
     const dir = mkdtempSync(join(tmpdir(), 'latchkey-start-'));
     try {
-      writeFileSync(join(dir, '.env'), ['SLACK_BOT_TOKEN=xoxb-the-fixed-token', 'SLACK_SIGNING_SECRET=8f742231b10e8888abcd99yyyzzz85a5', 'SLACK_BOT_TOKEN=xoxp-the-old-token'].join('\n'));
+      writeFileSync(join(dir, '.env'), ['SLACK_BOT_TOKEN=xoxb-the-fixed-token', 'SLACK_SIGNING_SECRET=8f742231b10e8888abcd99aaabbb85a5', 'SLACK_BOT_TOKEN=xoxp-the-old-token'].join('\n'));
       // The built entry point (globalSetup builds it): tsx would be looked for from the scratch folder.
       const run = spawnSync(process.execPath, [join(ROOT, 'dist', 'main.js')], { cwd: dir, env: { PATH: process.env.PATH }, encoding: 'utf8', timeout: 20_000 });
       expect(run.status).toBe(2);

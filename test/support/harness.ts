@@ -34,7 +34,7 @@ import { lambdaEntry } from './lambda-entry';
 import type { LambdaSimulator } from './lambda-simulator';
 
 export const TEAM = 'T0LATCHKEY';
-export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
+export const SIGNING_SECRET = '5f0c2e8a9b1d4c7e8f3a6b2d9e0c1f4a';
 /** The account and organization the stand-ins serve (their credentials' settings point there). */
 export const CHIME_ACCOUNT = DEMO_ACCOUNT_ID;
 export const WORKMAIL_ORG = DEMO_ORGANIZATION_ID;

@@ -2,7 +2,7 @@ import { CONFIG_VARIABLES, describeProblems, loadConfig } from '../../src/config
 import { CREDENTIALS, SETTINGS_OWNERS } from '../../src/credentials';
 
 const VALID = {
-  SLACK_SIGNING_SECRET: '8f742231b10e8888abcd99yyyzzz85a5',
+  SLACK_SIGNING_SECRET: '8f742231b10e8888abcd99aaabbb85a5',
   SLACK_BOT_TOKEN: 'xoxb-test-token',
   SLACK_TEAM_ID: 'T0LATCHKEY',
   CHIME_ACCOUNT_ID: '12a3c1a8-8d1c-4b8e-9a8f-2d8d1c1e7f00',
@@ -23,6 +23,41 @@ describe('loadConfig', () => {
       },
     });
     expect(result.ok && result.config.credentials.map((c) => c.credential.id)).toEqual(['pin']);
+  });
+
+  it("SLACK_SIGNING_SECRET with a space or a carriage return around it (a .env saved on Windows) is read without it, and said in a warning (⚠) naming what was removed, never the value; one not 32 hex characters is accepted with a warning naming Basic Information", () => {
+    const secret = VALID.SLACK_SIGNING_SECRET;
+    const signingWarnings = (r: ReturnType<typeof loadConfig>) => (r.ok ? r.config.warnings.filter((w) => w.variable === 'SLACK_SIGNING_SECRET') : r.problems);
+    const windows = loadConfig({ ...VALID, SLACK_SIGNING_SECRET: `${secret}\r` });
+    expect(windows.ok && windows.config.slack.signingSecret).toBe(secret);
+    expect(signingWarnings(windows)).toEqual([
+      {
+        variable: 'SLACK_SIGNING_SECRET',
+        subject: 'blanks around it',
+        notice: true,
+        message:
+          "SLACK_SIGNING_SECRET has a carriage return (\\r: a file saved with Windows line endings) after it, which Latchkey removed (Slack's signing secrets have none, and with it every request from Slack would fail its signature check). Remove it where the value is set (save the file with Unix (LF) line endings)",
+      },
+    ]);
+    const spaced = loadConfig({ ...VALID, SLACK_SIGNING_SECRET: ` ${secret} ` });
+    expect(spaced.ok && spaced.config.slack.signingSecret).toBe(secret);
+    expect(signingWarnings(spaced)).toEqual([expect.objectContaining({ message: expect.stringMatching(/^SLACK_SIGNING_SECRET has a space before and after it, which Latchkey removed .* Remove it where the value is set$/) })]);
+    // Not Slack's form: accepted (Slack does not document it), with a warning.
+    const notHex = loadConfig({ ...VALID, SLACK_SIGNING_SECRET: 'test-signing-secret-0123456789abcdef' });
+    expect(notHex.ok && notHex.config.slack.signingSecret).toBe('test-signing-secret-0123456789abcdef');
+    expect(signingWarnings(notHex)).toEqual([
+      {
+        variable: 'SLACK_SIGNING_SECRET',
+        subject: 'not 32 hex characters',
+        notice: true,
+        message:
+          "SLACK_SIGNING_SECRET is 36 characters, not all hex (0-9, a-f), and the Signing Secret on your Slack app's Basic Information page is 32 hex characters: if Slack's requests are refused, copy it again from Basic Information → App Credentials → Signing Secret (Show), whole; not the Client Secret or Verification Token",
+      },
+    ]);
+    expect(signingWarnings(loadConfig({ ...VALID, SLACK_SIGNING_SECRET: `${secret}0` }))).toEqual([expect.objectContaining({ message: expect.stringMatching(/^SLACK_SIGNING_SECRET is 33 characters, and the Signing Secret /) })]);
+    // No warning ever holds the value.
+    for (const r of [windows, spaced, notHex]) expect(JSON.stringify(r.ok && r.config.warnings)).not.toMatch(/8f742231|test-signing-secret/);
+    expect(signingWarnings(loadConfig(VALID))).toEqual([]);
   });
 
   it('lists every problem at once, by variable name', () => {

@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config';
 import { duplicateKeys, loadDotEnv, valuesCutAtHash } from '../../src/env-file';
 
 /** A WorkMail deployment: its generated passwords read PASSWORD_SYMBOLS. */
-const VALID = { SLACK_SIGNING_SECRET: '8f742231b10e8888abcd99yyyzzz85a5', SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_TEAM_ID: 'T0LATCHKEY', WORKMAIL_ORGANIZATION_ID: 'm-0123456789abcdef0123456789abcdef' };
+const VALID = { SLACK_SIGNING_SECRET: '8f742231b10e8888abcd99aaabbb85a5', SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_TEAM_ID: 'T0LATCHKEY', WORKMAIL_ORGANIZATION_ID: 'm-0123456789abcdef0123456789abcdef' };
 
 /**
  * A '#' in an unquoted .env value starts a comment for node's parser (process.loadEnvFile), and

@@ -5,7 +5,7 @@ import type { VerifierPlugin } from '../../src/verifiers/verifier';
 
 /** /reset-okta-mfa's declared policy (issue 25): approval by default, never self-service, never the Okta Verify push. */
 const OKTA = {
-  SLACK_SIGNING_SECRET: '8f742231b10e8888abcd99yyyzzz85a5',
+  SLACK_SIGNING_SECRET: '8f742231b10e8888abcd99aaabbb85a5',
   SLACK_BOT_TOKEN: 'xoxb-test-token',
   SLACK_TEAM_ID: 'T0LATCHKEY',
   OKTA_ORG_URL: 'https://acme.okta.com',

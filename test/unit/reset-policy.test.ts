@@ -6,7 +6,7 @@ import { parseResetPolicy } from '../../src/flows/policy';
 import type { VerifierPlugin } from '../../src/verifiers/verifier';
 
 const VALID = {
-  SLACK_SIGNING_SECRET: '8f742231b10e8888abcd99yyyzzz85a5',
+  SLACK_SIGNING_SECRET: '8f742231b10e8888abcd99aaabbb85a5',
   SLACK_BOT_TOKEN: 'xoxb-test-token',
   SLACK_TEAM_ID: 'T0LATCHKEY',
   CHIME_ACCOUNT_ID: '12a3c1a8-8d1c-4b8e-9a8f-2d8d1c1e7f00',
