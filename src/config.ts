@@ -235,16 +235,24 @@ const envSchema = z
       // A credential that is set but incomplete says what it lacks: "none of them" would be untrue.
       if (on.length === 0 && own.length === 0) problems.push(NOTHING_TO_RESET);
       problems.push(...policyProblems(values, named, on), ...botIdProblems(values));
+      // What the channel would serve: license requests, and the `approval` policy's requests of the
+      // credentials set up here, those off for want of admins included (okta_mfa's default): with
+      // admins added, the same setup is accepted and they use it.
+      const licensedOn = on.filter((c) => c.licenses);
+      const setUp = CREDENTIALS.filter((c) => values[mainVariableOf(c)] !== undefined);
+      const approvals = [...policiesOf(named, setUp)].filter(([, p]) => p === 'approval').map(([id]) => `${id}=approval`);
       if (values.APPROVALS_CHANNEL_ID && !hasAdmins(values)) {
-        problems.push({ variable: 'APPROVALS_CHANNEL_ID', message: 'license requests need admins: set ADMIN_USER_IDS, ADMIN_USERGROUP_ID or both' });
+        const served = [...(licensedOn.length > 0 ? [`license requests in ${orList(licensedOn.map((c) => c.licenses!.words.directory))}`] : []), ...approvals];
+        problems.push({
+          variable: 'APPROVALS_CHANNEL_ID',
+          message: `an approvals channel needs admins to decide its requests${served.length > 0 ? ` (${served.join(', ')})` : ''}: set ADMIN_USER_IDS, ADMIN_USERGROUP_ID or both`,
+        });
       }
-      // The channel also serves the `approval` policy's requests: without licenses it is not an error then.
-      const approvalPolicy = [...policiesOf(named, on).values()].includes('approval');
-      if (values.APPROVALS_CHANNEL_ID && !on.some((c) => c.licenses) && !approvalPolicy) {
+      if (values.APPROVALS_CHANNEL_ID && licensedOn.length === 0 && approvals.length === 0) {
         const licensed = CREDENTIALS.filter((c) => c.licenses);
         problems.push({
           variable: 'APPROVALS_CHANNEL_ID',
-          message: `license requests change licenses in ${orList(licensed.map((c) => c.licenses!.words.directory))}: set ${orList(licensed.map(mainVariableOf))} too`,
+          message: `license requests change licenses in ${orList(licensed.map((c) => c.licenses!.words.directory))}: set ${orList(licensed.map(mainVariableOf))} too, or give a credential the approval policy in RESET_POLICY`,
         });
       }
       for (const problem of problems) ctx.addIssue({ code: 'custom', path: problem.variable === undefined ? [] : [problem.variable], message: problem.message });

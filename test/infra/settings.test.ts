@@ -111,7 +111,7 @@ describe('deploy settings from CDK context', () => {
 
   test('license requests need admins and a directory with licenses, as the app does', () => {
     expect(problems({ workmailOrganizationId: WORKMAIL_ORG, approvalsChannelId: 'C0APPROVALS', slackTeamId: 'T0LATCHKEY' })).toEqual([
-      expect.stringContaining('license requests need admins'),
+      expect.stringContaining('an approvals channel needs admins to decide its requests: set adminUserIds'),
       expect.stringContaining('set chimeAccountId too'),
     ]);
   });

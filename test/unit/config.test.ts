@@ -216,8 +216,19 @@ describe('loadConfig', () => {
     const { CHIME_ACCOUNT_ID: _, ...base } = VALID;
     expect(loadConfig({ ...base, WORKMAIL_ORGANIZATION_ID: `m-${'a1'.repeat(16)}`, APPROVALS_CHANNEL_ID: 'C0APPROVALS', ADMIN_USER_IDS: 'UADA' })).toMatchObject({
       ok: false,
-      problems: ['APPROVALS_CHANNEL_ID: license requests change licenses in Amazon Chime: set CHIME_ACCOUNT_ID too'],
+      problems: ['APPROVALS_CHANNEL_ID: license requests change licenses in Amazon Chime: set CHIME_ACCOUNT_ID too, or give a credential the approval policy in RESET_POLICY'],
     });
+  });
+
+  it('Okta only, an approvals channel and no admins: the one problem is the admins, naming what the channel serves (okta_mfa=approval, its default), not a directory with licenses; with admins, accepted', () => {
+    const { CHIME_ACCOUNT_ID: _, ...base } = VALID;
+    const okta = { ...base, OKTA_ORG_URL: 'https://acme.okta.com', OKTA_API_TOKEN: '00okta-api-token-of-forty-characters-xx', APPROVALS_CHANNEL_ID: 'C0APPROVALS' };
+    expect(loadConfig(okta)).toEqual({
+      ok: false,
+      problems: ['APPROVALS_CHANNEL_ID: an approvals channel needs admins to decide its requests (okta_mfa=approval): set ADMIN_USER_IDS, ADMIN_USERGROUP_ID or both'],
+    });
+    const admins = loadConfig({ ...okta, ADMIN_USER_IDS: 'UADA,UMAX' });
+    expect(admins.ok && [admins.config.approvalsChannelId, admins.config.credentials.map((c) => c.credential.id)]).toEqual(['C0APPROVALS', ['okta_password', 'okta_unlock', 'okta_mfa']]);
   });
 
   it('accepts WorkMail alone, and bounds the password settings', () => {

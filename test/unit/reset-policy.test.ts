@@ -173,7 +173,7 @@ describe('RESET_POLICY', () => {
       expect.stringMatching(/^VERIFY_WITH: okta_password=verify needs a verifier: set VERIFY_WITH to /),
     ]);
     expect(sorted({ CHIME_ACCOUNT_ID: VALID.CHIME_ACCOUNT_ID, APPROVALS_CHANNEL_ID: 'C0APPROVALS', RESET_POLICY: 'okta_mfa=self-service', PORT: 'eighty' })).toEqual([
-      'APPROVALS_CHANNEL_ID: license requests need admins: set ADMIN_USER_IDS, ADMIN_USERGROUP_ID or both',
+      'APPROVALS_CHANNEL_ID: an approvals channel needs admins to decide its requests (license requests in Amazon Chime): set ADMIN_USER_IDS, ADMIN_USERGROUP_ID or both',
       port,
       expect.stringMatching(/^RESET_POLICY: okta_mfa may not be self-service: use /),
       secret,
