@@ -533,6 +533,33 @@ function signingSecretWarnings(raw: string | undefined): ConfigWarning[] {
   return warnings;
 }
 
+/** What admins decide here, in words: license requests, and each credential served under the `approval` policy. Empty: nothing. */
+export function decidedByAdmins(config: Pick<Config, 'licenses' | 'policies'>): string[] {
+  return [...(config.licenses ? ['license requests'] : []), ...[...config.policies].filter(([, p]) => p === 'approval').map(([id]) => `${id}=approval`)];
+}
+
+/**
+ * Why one admin is not enough (the doctor says it of a user group of one): Approvals refuses an
+ * admin's review of their own request (SELF_REVIEW), so the one admin's own requests wait until
+ * they expire.
+ */
+export const oneAdminWhy = (admin: string, decided: readonly string[]) =>
+  `while admins decide ${orList(decided)}: an admin cannot decide their own request, so ${admin}'s own requests can never be decided`;
+
+/** ADMIN_USER_IDS with one person and no user group, while admins decide requests: a ⚠ (notice). A group's size is the doctor's to read. */
+function oneAdminWarnings(userIds: readonly string[], usergroupId: string | undefined, decided: readonly string[]): ConfigWarning[] {
+  if (userIds.length !== 1 || usergroupId !== undefined || decided.length === 0) return [];
+  const admin = userIds[0]!;
+  return [
+    {
+      variable: 'ADMIN_USER_IDS',
+      subject: 'one admin',
+      notice: true,
+      message: `ADMIN_USER_IDS lists one admin, ${admin}, and ADMIN_USERGROUP_ID is unset, ${oneAdminWhy(admin, decided)}. Add a second admin to ADMIN_USER_IDS, or set ADMIN_USERGROUP_ID to a group of them`,
+    },
+  ];
+}
+
 /** Every variable the app reads, for the docs' tables to be checked against. */
 export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
 
@@ -683,6 +710,17 @@ export function loadConfig(env: NodeJS.ProcessEnv, dotEnv: { cutInDotEnv?: reado
   const policies = policiesOf(e.RESET_POLICY.named);
   const plugin = VERIFIERS.find((v) => v.id === e.VERIFY_WITH);
   const verifierSettings = plugin?.settings.read(values);
+  const licenses =
+    e.APPROVALS_CHANNEL_ID && provider
+      ? {
+          approvalsChannelId: e.APPROVALS_CHANNEL_ID,
+          adminUserIds: e.ADMIN_USER_IDS,
+          adminUsergroupId: e.ADMIN_USERGROUP_ID,
+          requestTtlHours: e.LICENSE_REQUEST_TTL_HOURS,
+          provider,
+        }
+      : undefined;
+  const served = new Map(credentials.map(({ credential }) => [credential.id, policies.get(credential.id)!]));
   return {
     ok: true,
     config: {
@@ -698,16 +736,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, dotEnv: { cutInDotEnv?: reado
       },
       credentials,
       admins: { userIds: e.ADMIN_USER_IDS, ...(e.ADMIN_USERGROUP_ID && { usergroupId: e.ADMIN_USERGROUP_ID }) },
-      licenses:
-        e.APPROVALS_CHANNEL_ID && provider
-          ? {
-              approvalsChannelId: e.APPROVALS_CHANNEL_ID,
-              adminUserIds: e.ADMIN_USER_IDS,
-              adminUsergroupId: e.ADMIN_USERGROUP_ID,
-              requestTtlHours: e.LICENSE_REQUEST_TTL_HOURS,
-              provider,
-            }
-          : undefined,
+      licenses,
       ...(e.APPROVALS_CHANNEL_ID && { approvalsChannelId: e.APPROVALS_CHANNEL_ID }),
       ...(e.APPROVAL_RESPONSE_TIME && { approvalResponseTime: e.APPROVAL_RESPONSE_TIME }),
       approvalsTableName: e.APPROVALS_TABLE_NAME,
@@ -721,7 +750,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, dotEnv: { cutInDotEnv?: reado
       createTables: e.DYNAMODB_CREATE_TABLES,
       logLevel: e.LOG_LEVEL,
       ...(e.METRICS_TOKEN && { metricsToken: e.METRICS_TOKEN }),
-      policies: new Map(credentials.map(({ credential }) => [credential.id, policies.get(credential.id)!])),
+      policies: served,
       ...(plugin &&
         verifierSettings !== undefined && {
           verify: {
@@ -736,6 +765,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, dotEnv: { cutInDotEnv?: reado
         ...signingSecretWarnings(env.SLACK_SIGNING_SECRET),
         ...policiesNotInForce(values, e.RESET_POLICY.named),
         ...credentialsOff(values, e.RESET_POLICY.named),
+        ...oneAdminWarnings(e.ADMIN_USER_IDS, e.ADMIN_USERGROUP_ID, decidedByAdmins({ licenses, policies: served })),
         ...policiesBelowRecommended(values, e.RESET_POLICY.named),
         ...lookalikes.map((l) => lookalikeWarning(l, env)),
         ...cutInDotEnv.map((name) => ({ variable: name, subject: 'cut at #', message: `${name}: ${cutMessage(name, env)}` })),

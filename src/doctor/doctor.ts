@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AuthTestResponse } from '@slack/web-api';
 import type { SlackApi } from '../slack/slack-web-api';
-import type { Config } from '../config';
+import { decidedByAdmins, oneAdminWhy, type Config } from '../config';
 import type { AdapterContext, Credential, CredentialSettings } from '../credentials/credential';
 import { asFailure, LatchkeyFailure } from '../flows/failure';
 import { identifyRequester } from '../flows/identify-requester';
@@ -165,7 +165,16 @@ async function adminChecks(config: Config, slack: SlackApi): Promise<SetupCheck[
   if (group) {
     try {
       const { users = [] } = await slack.usergroups.users.list({ usergroup: group });
-      checks.push(users.length > 0 ? passed('Admin group', `${group} has ${users.length} ${users.length === 1 ? 'member' : 'members'}`) : failed('Admin group', `${group} has no members: add the admins to it`));
+      // One admin in all (the group's one member, ADMIN_USER_IDS adding no other) while admins decide requests: their own never are.
+      const admins = new Set([...config.admins.userIds, ...users]);
+      const decided = decidedByAdmins(config);
+      checks.push(
+        users.length === 0
+          ? failed('Admin group', `${group} has no members: add the admins to it`)
+          : admins.size === 1 && decided.length > 0
+            ? warned('Admin group', `${group} has 1 member, ${users[0]}, and ADMIN_USER_IDS adds no other admin, ${oneAdminWhy(users[0]!, decided)}: add a second admin to the group or to ADMIN_USER_IDS`)
+            : passed('Admin group', `${group} has ${users.length} ${users.length === 1 ? 'member' : 'members'}`),
+      );
     } catch (err) {
       const next =
         slackErrorCode(err) === 'no_such_subteam'

@@ -237,6 +237,21 @@ describe('npm run doctor', () => {
     expect(status).toBe(0);
   }, 30_000);
 
+  it("ADMIN_USERGROUP_ID of one member, and ADMIN_USER_IDS adding no other admin, while admins decide requests: the Admin group line is ⚠, saying that admin's own requests can never be decided; a second admin anywhere: ✓", async () => {
+    const groupLine = async (env: Record<string, string | undefined>) => (await doctor(env)).find((c) => c.name === 'Admin group');
+    const alone = expect.objectContaining({
+      ok: true,
+      warning: true,
+      detail: expect.stringMatching(
+        /^S0ADMINS has 1 member, UMAX, and ADMIN_USER_IDS adds no other admin, while admins decide license requests or okta_mfa=approval: an admin cannot decide their own request, so UMAX's own requests can never be decided: add a second admin to the group or to ADMIN_USER_IDS$/,
+      ),
+    });
+    expect(await groupLine({ ADMIN_USER_IDS: '' })).toEqual(alone);
+    expect(await groupLine({ ADMIN_USER_IDS: 'UMAX' })).toEqual(alone);
+    // As the harness sets it (UADA besides the group's UMAX): two admins.
+    expect(await groupLine({})).toEqual({ name: 'Admin group', ok: true, detail: 'S0ADMINS has 1 member' });
+  }, 30_000);
+
   it('a RESET_POLICY entry for a credential not set up here is a ✗ line naming it and what to do; every other check as before', async () => {
     const google = CREDENTIALS.find((c) => c.id === 'google_password')!;
     const unset = Object.fromEntries(Object.keys(google.settings.variables).map((name) => [name, undefined]));

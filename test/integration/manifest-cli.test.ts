@@ -92,7 +92,7 @@ describe('npm run manifest', () => {
   });
 
   it("says in each command's description and in the long description what this deployment's RESET_POLICY asks before the change", async () => {
-    const { status, stdout, stderr } = await manifestCli(['--url', 'https://latchkey.acme.com'], { ...OKTA_ONLY, RESET_POLICY: 'okta_password=verify,okta_unlock=approval', VERIFY_WITH: 'okta', ADMIN_USER_IDS: 'U0ADMIN', APPROVALS_CHANNEL_ID: 'C0APPROVALS' });
+    const { status, stdout, stderr } = await manifestCli(['--url', 'https://latchkey.acme.com'], { ...OKTA_ONLY, RESET_POLICY: 'okta_password=verify,okta_unlock=approval', VERIFY_WITH: 'okta', ADMIN_USER_IDS: 'U0ADMIN,U0OTHER', APPROVALS_CHANNEL_ID: 'C0APPROVALS' });
     expect(stderr).toBe('');
     expect(status).toBe(0);
     const manifest = JSON.parse(stdout) as Manifest;

@@ -98,7 +98,7 @@ describe('RESET_POLICY', () => {
   });
 
   it("Okta's password left self-service (its default) starts, with a warning (⚠, not a problem) that it is weaker than the verify recommended for it, why, and the RESET_POLICY entries to add; named in RESET_POLICY, nothing is said", () => {
-    const okta = { OKTA_ORG_URL: 'https://acme.okta.com', OKTA_API_TOKEN: '00okta-api-token-of-forty-characters-xx', ADMIN_USER_IDS: 'UADA', APPROVALS_CHANNEL_ID: 'C0APPROVALS' };
+    const okta = { OKTA_ORG_URL: 'https://acme.okta.com', OKTA_API_TOKEN: '00okta-api-token-of-forty-characters-xx', ADMIN_USER_IDS: 'UADA,UMAX', APPROVALS_CHANNEL_ID: 'C0APPROVALS' };
     const left = loadConfig({ ...VALID, ...okta });
     expect(left.ok && left.config.policies.get('okta_password')).toBe('self-service');
     expect(left.ok && left.config.warnings).toEqual([
@@ -121,6 +121,30 @@ describe('RESET_POLICY', () => {
     }
     // Okta not set up: nothing to say.
     expect(loadConfig(VALID)).toMatchObject({ ok: true, config: { warnings: [] } });
+  });
+
+  it("one admin in ADMIN_USER_IDS, no user group, and an approval policy or license requests in use: a warning (⚠) that the admin's own requests can never be decided, and what to set; two admins, a group, or nothing to decide: nothing said", () => {
+    const oneAdmin = (r: ReturnType<typeof loadConfig>) => (r.ok ? r.config.warnings.filter((w) => w.subject === 'one admin') : r.problems);
+    const pinApproval = { RESET_POLICY: 'pin=approval', APPROVALS_CHANNEL_ID: 'C0APPROVALS' };
+    expect(oneAdmin(loadConfig({ ...VALID, ...pinApproval, ADMIN_USER_IDS: 'UADA' }))).toEqual([
+      {
+        variable: 'ADMIN_USER_IDS',
+        subject: 'one admin',
+        notice: true,
+        message:
+          "ADMIN_USER_IDS lists one admin, UADA, and ADMIN_USERGROUP_ID is unset, while admins decide license requests or pin=approval: an admin cannot decide their own request, so UADA's own requests can never be decided. Add a second admin to ADMIN_USER_IDS, or set ADMIN_USERGROUP_ID to a group of them",
+      },
+    ]);
+    // Without license requests (WorkMail alone), the approval policy alone.
+    const { CHIME_ACCOUNT_ID: _, ...mailOnly } = VALID;
+    expect(oneAdmin(loadConfig({ ...mailOnly, RESET_POLICY: 'password=approval', APPROVALS_CHANNEL_ID: 'C0APPROVALS', ADMIN_USER_IDS: 'UADA' }))).toEqual([
+      expect.objectContaining({ message: expect.stringContaining('while admins decide password=approval: an admin cannot decide their own request') }),
+    ]);
+    expect(oneAdmin(loadConfig({ ...VALID, ...pinApproval, ADMIN_USER_IDS: 'UADA,UMAX' }))).toEqual([]);
+    // A group's size is the doctor's to read.
+    expect(oneAdmin(loadConfig({ ...VALID, ...pinApproval, ADMIN_USER_IDS: 'UADA', ADMIN_USERGROUP_ID: 'S0ADMINS' }))).toEqual([]);
+    // One admin and nothing to decide (the Home tab's admin sections only): nothing said.
+    expect(oneAdmin(loadConfig({ ...VALID, ADMIN_USER_IDS: 'UADA' }))).toEqual([]);
   });
 
   it('verify with no verifier is a config error that says what to set', () => {
