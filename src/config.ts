@@ -122,13 +122,20 @@ const CORE = {
       ),
     ),
   ),
-  SLACK_BOT_TOKEN: required('the Bot User OAuth Token (xoxb-…) from OAuth & Permissions', (s) => s.regex(/^xoxb-[A-Za-z0-9-]+$/, 'must be a bot token (xoxb-…)')),
+  SLACK_BOT_TOKEN: required('the Bot User OAuth Token (xoxb-…) from OAuth & Permissions', (s) =>
+    s
+      // Said by its prefix only, never the rest: OAuth & Permissions shows the user token beside the bot's.
+      .refine((v) => !v.startsWith('xoxp-'), 'is a user token (xoxp-…), which acts as the person who installed the app: use the Bot User OAuth Token (xoxb-…) from OAuth & Permissions')
+      .refine((v) => !v.startsWith('xapp-'), 'is an app-level token (xapp-…), which goes in SLACK_APP_TOKEN: use the Bot User OAuth Token (xoxb-…) from OAuth & Permissions here')
+      .pipe(z.string().regex(/^xoxb-[A-Za-z0-9-]+$/, 'must be a bot token (xoxb-…)')),
+  ),
   SLACK_APP_TOKEN: z.string().regex(/^xapp-[A-Za-z0-9-]+$/, 'must be an app-level token (xapp-…)').optional(),
   SLACK_API_URL: slackApiUrl.default('https://slack.com/api/'),
   SLACK_API_RETRIES: wholeNumber(0, 5).default(2),
   SLACK_TEAM_ID: required('the ID of the Slack workspace Latchkey serves, such as T0123ABCD', (s) =>
     s
       .refine((v) => !/^E[A-Z0-9]{2,}$/.test(v), 'is an Enterprise Grid org ID (E…): put it in SLACK_ENTERPRISE_ID, and the workspace ID (T…) here')
+      .refine((v) => !(/^t[a-z0-9]{2,}$/i.test(v) && v !== v.toUpperCase() && v.length <= 12), { error: (issue) => `is in lower case: Slack's workspace IDs are in capitals, ${String(issue.input).toUpperCase()}` })
       .pipe(z.string().regex(/^T[A-Z0-9]{2,}$/, 'must be a Slack workspace ID such as T0123ABCD')),
   ),
   SLACK_ENTERPRISE_ID: z.string().regex(/^E[A-Z0-9]{2,}$/, 'must be an Enterprise Grid org ID such as E0123ABCD').optional(),

@@ -22,7 +22,17 @@ export interface OktaSettings {
 }
 
 /** https://…, or http:// only on this machine (a stand-in in tests or the sandbox). */
-const orgUrl = secureOrigin('https://acme.okta.com', 'the org URL');
+const orgUrl = secureOrigin('https://acme.okta.com', 'the org URL').refine((origin) => adminConsoleOf(origin) === undefined, {
+  error: (issue) => `is the admin console's address: use your org's, ${adminConsoleOf(String(issue.input))} (the same without -admin)`,
+});
+
+/** The org's own URL when this is its admin console's (https://acme-admin.okta.com → https://acme.okta.com), else undefined. */
+function adminConsoleOf(url: string): string | undefined {
+  if (!URL.canParse(url)) return undefined;
+  const { protocol, hostname } = new URL(url);
+  const org = /^([a-z0-9-]+)-admin\.(okta|oktapreview|okta-emea)\.com$/i.exec(hostname);
+  return org ? `${protocol}//${org[1]}.${org[2]}.com` : undefined;
+}
 
 /**
  * The Okta org and its token (OKTA_ORG_URL, OKTA_API_TOKEN), declared once for every Okta plug-in.
@@ -43,7 +53,13 @@ export const OKTA_SETTINGS: CredentialSettings<OktaSettings> = {
       envPlaceholder: '<an Okta API token from Security, API, Tokens>',
       schema: z
         .string()
-        .min(20, tooShort({ what: 'an Okta API token', looks: 'about 40 characters; Latchkey takes 20 or more', get: 'create one in the Okta admin console (Security → API → Tokens → Create token) and copy it whole: Okta shows it only once' }))
+        // Said by the prefix only: Okta's docs show the header, `Authorization: SSWS 00…`, and people copy it.
+        .refine((v) => !/^SSWS\s/i.test(v), 'starts with "SSWS ", which Latchkey adds itself (Authorization: SSWS …): give the token alone, without "SSWS "')
+        .pipe(
+          z
+            .string()
+            .min(20, tooShort({ what: 'an Okta API token', looks: 'about 40 characters; Latchkey takes 20 or more', get: 'create one in the Okta admin console (Security → API → Tokens → Create token) and copy it whole: Okta shows it only once' })),
+        )
         .optional(),
       secret: { description: 'the Okta API token (Security, API, Tokens), sent as SSWS', placeholder: '00placeholder-okta-api-token-for-synth' },
       doc: { meaning: 'An Okta API token, sent as `Authorization: SSWS …`. On Lambda it lives in Secrets Manager.' },

@@ -4,6 +4,8 @@
  * - `verify`: approve a push on their phone (the verifier of VERIFY_WITH);
  * - `approval`: an admin approves first.
  */
+import { closestName } from '../setting-names';
+
 export const POLICIES = ['self-service', 'verify', 'approval'] as const;
 export type Policy = (typeof POLICIES)[number];
 
@@ -44,6 +46,10 @@ export function parseResetPolicy(
 ): { named: ReadonlyMap<string, Policy>; problems: string[] } {
   const named = new Map<string, Policy>();
   const problems: string[] = [];
+  // okta_password=verify;password=approval: read as one entry, its policy "verify;password=approval".
+  if (text.includes(';')) {
+    return { named, problems: [`entries are separated by commas, not semicolons: ${text.split(';').map((part) => part.trim()).filter(Boolean).join(',')}`] };
+  }
   for (const raw of text.split(',').map((part) => part.trim()).filter(Boolean)) {
     const match = /^([^=\s]+)\s*=\s*(\S+)$/.exec(raw);
     if (!match) {
@@ -58,7 +64,8 @@ export function parseResetPolicy(
       continue;
     }
     if (!isPolicy(policy)) {
-      problems.push(`"${policy}" (for ${id}) is not a policy: use one of ${POLICIES.join(', ')}`);
+      const meant = closestName(policy, POLICIES);
+      problems.push(`"${policy}" (for ${id}) is not a policy: ${meant ? `did you mean ${meant}? ` : ''}use one of ${POLICIES.join(', ')}`);
       continue;
     }
     if (named.has(id)) {

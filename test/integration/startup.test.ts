@@ -17,7 +17,7 @@ describe('starting Latchkey', () => {
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('Latchkey cannot start: the configuration has problems.');
     expect(run.stderr).toContain('  - SLACK_SIGNING_SECRET: is required');
-    expect(run.stderr).toContain('  - SLACK_BOT_TOKEN: must be a bot token (xoxb-…)');
+    expect(run.stderr).toContain('  - SLACK_BOT_TOKEN: is a user token (xoxp-…), which acts as the person who installed the app: use the Bot User OAuth Token (xoxb-…) from OAuth & Permissions');
     expect(run.stderr).toContain('  - PORT: must be a port number');
     expect(run.stderr).toMatch(/ {2}- No credential is set up, so there is nothing to reset\. Set up at least one: .*: set CHIME_ACCOUNT_ID; /);
     expect(run.stderr).not.toMatch(/\n\s+at /);
@@ -31,7 +31,7 @@ describe('starting Latchkey', () => {
       // The built entry point (globalSetup builds it): tsx would be looked for from the scratch folder.
       const run = spawnSync(process.execPath, [join(ROOT, 'dist', 'main.js')], { cwd: dir, env: { PATH: process.env.PATH }, encoding: 'utf8', timeout: 20_000 });
       expect(run.status).toBe(2);
-      expect(run.stderr).toContain("  - SLACK_BOT_TOKEN: must be a bot token (xoxb-…) (SLACK_BOT_TOKEN is set twice in .env, lines 1 and 3: the value read is line 3's; keep one line for it)");
+      expect(run.stderr).toContain("  - SLACK_BOT_TOKEN: is a user token (xoxp-…), which acts as the person who installed the app: use the Bot User OAuth Token (xoxb-…) from OAuth & Permissions (SLACK_BOT_TOKEN is set twice in .env, lines 1 and 3: the value read is line 3's; keep one line for it)");
       expect(run.stderr).not.toMatch(/the-fixed-token|the-old-token/);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -60,6 +60,31 @@ describe('loadConfig', () => {
     expect(signingWarnings(loadConfig(VALID))).toEqual([]);
   });
 
+  it("near-misses a new admin makes are each said with the fix, never the secret's value: an Okta token given with 'SSWS ', the Okta admin console's URL, a policy misspelled, RESET_POLICY's entries separated by ';', a user token (xoxp-) for the bot's, a workspace ID in lower case", () => {
+    const problems = (env: Record<string, string>) => {
+      const r = loadConfig({ ...VALID, ...env });
+      return r.ok ? [] : r.problems;
+    };
+    const token = '00okta-api-token-of-forty-characters-xx';
+    expect(problems({ OKTA_ORG_URL: 'https://acme.okta.com', OKTA_API_TOKEN: `SSWS ${token}` })).toEqual([
+      'OKTA_API_TOKEN: starts with "SSWS ", which Latchkey adds itself (Authorization: SSWS …): give the token alone, without "SSWS "',
+    ]);
+    expect(problems({ OKTA_ORG_URL: 'https://acme-admin.okta.com', OKTA_API_TOKEN: token })).toEqual([
+      "OKTA_ORG_URL: is the admin console's address: use your org's, https://acme.okta.com (the same without -admin)",
+    ]);
+    expect(problems({ OKTA_ORG_URL: 'https://acme-admin.oktapreview.com/', OKTA_API_TOKEN: token })).toEqual([expect.stringContaining("use your org's, https://acme.oktapreview.com ")]);
+    expect(problems({ RESET_POLICY: 'pin=verfy' })).toEqual(['RESET_POLICY: "verfy" (for pin) is not a policy: did you mean verify? use one of self-service, verify, approval']);
+    expect(problems({ RESET_POLICY: 'pin=approval; password=self-service' })).toEqual([
+      'RESET_POLICY: entries are separated by commas, not semicolons: pin=approval,password=self-service',
+    ]);
+    expect(problems({ SLACK_BOT_TOKEN: 'xoxp-1234-5678-secretpart' })).toEqual([
+      'SLACK_BOT_TOKEN: is a user token (xoxp-…), which acts as the person who installed the app: use the Bot User OAuth Token (xoxb-…) from OAuth & Permissions',
+    ]);
+    expect(problems({ SLACK_TEAM_ID: 't0123abcd' })).toEqual(["SLACK_TEAM_ID: is in lower case: Slack's workspace IDs are in capitals, T0123ABCD"]);
+    // No secret shown back.
+    expect(JSON.stringify([problems({ SLACK_BOT_TOKEN: 'xoxp-1234-5678-secretpart' }), problems({ OKTA_ORG_URL: 'https://acme.okta.com', OKTA_API_TOKEN: `SSWS ${token}` })])).not.toMatch(/secretpart|forty-characters/);
+  });
+
   it('lists every problem at once, by variable name', () => {
     const result = loadConfig({ SLACK_BOT_TOKEN: 'xoxp-user-token', PORT: 'eighty', WORKMAIL_ORGANIZATION_ID: 'm-123' });
     expect(result.ok).toBe(false);
@@ -68,7 +93,7 @@ describe('loadConfig', () => {
       expect.arrayContaining([
         'PORT: must be a port number from 0 to 65535, not "eighty"',
         "SLACK_SIGNING_SECRET: is required: the Signing Secret from your Slack app's Basic Information page",
-        'SLACK_BOT_TOKEN: must be a bot token (xoxb-…)',
+        'SLACK_BOT_TOKEN: is a user token (xoxp-…), which acts as the person who installed the app: use the Bot User OAuth Token (xoxb-…) from OAuth & Permissions',
         'WORKMAIL_ORGANIZATION_ID: must be a WorkMail organization ID: m- followed by 32 hex digits',
       ]),
     );

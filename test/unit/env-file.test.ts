@@ -136,7 +136,7 @@ describe('.env keys set more than once', () => {
     // A problem about it: which line's value was refused.
     const refused = loadConfig({ ...VALID, SLACK_BOT_TOKEN: 'xoxp-a-user-token' }, { duplicatesInDotEnv });
     expect(refused.ok ? [] : refused.problems).toEqual([
-      "SLACK_BOT_TOKEN: must be a bot token (xoxb-…) (SLACK_BOT_TOKEN is set twice in .env, lines 3 and 12: the value read is line 12's; keep one line for it)",
+      "SLACK_BOT_TOKEN: is a user token (xoxp-…), which acts as the person who installed the app: use the Bot User OAuth Token (xoxb-…) from OAuth & Permissions (SLACK_BOT_TOKEN is set twice in .env, lines 3 and 12: the value read is line 12's; keep one line for it)",
     ]);
     expect(JSON.stringify(refused)).not.toContain('xoxp-a-user-token');
     // Beside other problems, one no problem names is said along with them, as not refused.
