@@ -413,6 +413,19 @@ function policiesNotInForce(values: Record<string, unknown>, named: NamedPolicie
 }
 
 /**
+ * A RESET_POLICY entry giving the credential this policy, with what it needs that is not set
+ * (admins and the channel, a verifier it accepts); none for `verify` when no verifier can prove it.
+ */
+function policyEntry(c: Credential, policy: Policy, values: Record<string, unknown>, verifierPlugins: readonly VerifierPlugin[]): string[] {
+  if (policy === 'self-service') return [`${c.id}=self-service`];
+  if (policy === 'approval') return [hasAdmins(values) && values.APPROVALS_CHANNEL_ID ? `${c.id}=approval` : `${c.id}=approval (with admins and APPROVALS_CHANNEL_ID)`];
+  const verifiers = verifierPlugins.map((v) => v.id).filter((id) => !(c.policy ?? DEFAULT_POLICY).refuseVerifiers?.includes(id));
+  if (verifiers.length === 0) return [];
+  const verifierId = typeof values.VERIFY_WITH === 'string' ? values.VERIFY_WITH : undefined;
+  return [verifierId !== undefined && verifiers.includes(verifierId) ? `${c.id}=verify` : `${c.id}=verify (with VERIFY_WITH=${orList(verifiers)} and its settings)`];
+}
+
+/**
  * The credentials whose settings are there but which are off because their own default policy
  * cannot be served here (defaultServable): a deployment that never asked for them starts, but its
  * admin, who set up the directory, would otherwise find the command missing without a word (the
@@ -427,7 +440,6 @@ export function credentialsOff(
 ): ConfigWarning[] {
   const admins = hasAdmins(values);
   const channel = Boolean(values.APPROVALS_CHANNEL_ID);
-  const verifierId = typeof values.VERIFY_WITH === 'string' ? values.VERIFY_WITH : undefined;
   return registries.credentials
     .filter((c) => c.settings.read(values) !== undefined && !defaultServable(c, values, named))
     .map((c) => {
@@ -442,12 +454,7 @@ export function credentialsOff(
             ]
           : [{ variable: 'VERIFY_WITH', why: 'no verifier to send the push', set: `VERIFY_WITH to ${orList(verifiers)} and its settings` }];
       // What RESET_POLICY could give it instead, each with what it needs that is not set.
-      const instead = POLICIES.filter((p) => p !== policy && !declared.refuse?.includes(p)).flatMap((p) => {
-        if (p === 'self-service') return [`${c.id}=self-service`];
-        if (p === 'approval') return [admins && channel ? `${c.id}=approval` : `${c.id}=approval (with admins and APPROVALS_CHANNEL_ID)`];
-        if (verifiers.length === 0) return [];
-        return [verifierId !== undefined && verifiers.includes(verifierId) ? `${c.id}=verify` : `${c.id}=verify (with VERIFY_WITH=${orList(verifiers)} and its settings)`];
-      });
+      const instead = POLICIES.filter((p) => p !== policy && !declared.refuse?.includes(p)).flatMap((p) => policyEntry(c, p, values, registries.verifiers));
       return {
         variable: lacking[0]!.variable,
         subject: c.id,
@@ -473,22 +480,11 @@ export function policiesBelowRecommended(
   named: NamedPolicies,
   registries: { credentials: readonly Credential[]; verifiers: readonly VerifierPlugin[] } = { credentials: CREDENTIALS, verifiers: VERIFIERS },
 ): ConfigWarning[] {
-  const admins = hasAdmins(values);
-  const channel = Boolean(values.APPROVALS_CHANNEL_ID);
-  const verifierId = typeof values.VERIFY_WITH === 'string' ? values.VERIFY_WITH : undefined;
   return registries.credentials.flatMap((c) => {
     const declared = c.policy ?? DEFAULT_POLICY;
     const recommended = declared.recommended;
     if (recommended === undefined || named.has(c.id) || c.settings.read(values) === undefined || !weakerPolicy(declared.default, recommended.policy)) return [];
-    const verifiers = registries.verifiers.map((v) => v.id).filter((id) => !declared.refuseVerifiers?.includes(id));
-    const stronger = POLICIES.filter((p) => !weakerPolicy(p, recommended.policy) && !declared.refuse?.includes(p)).flatMap((p) => {
-      if (p === 'approval') return [admins && channel ? `${c.id}=approval` : `${c.id}=approval (with admins and APPROVALS_CHANNEL_ID)`];
-      if (p === 'verify') {
-        if (verifiers.length === 0) return [];
-        return [verifierId !== undefined && verifiers.includes(verifierId) ? `${c.id}=verify` : `${c.id}=verify (with VERIFY_WITH=${orList(verifiers)} and its settings)`];
-      }
-      return [`${c.id}=${p}`];
-    });
+    const stronger = POLICIES.filter((p) => !weakerPolicy(p, recommended.policy) && !declared.refuse?.includes(p)).flatMap((p) => policyEntry(c, p, values, registries.verifiers));
     return [
       {
         variable: 'RESET_POLICY',
