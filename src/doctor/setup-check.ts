@@ -33,6 +33,11 @@ export interface SetupCheck {
    * one line of its own, with what it affects, instead of on each (sayCausesOnce).
    */
   readonly cause?: { readonly name: string; readonly detail: string };
+  /**
+   * How many checks this one line stands for, when it says a cause they share (sayCausesOnce): it
+   * is one problem, and counted as that many checks.
+   */
+  readonly affects?: number;
 }
 
 export const passed = (name: string, detail: string): SetupCheck => ({ name, ok: true, detail });
@@ -52,7 +57,21 @@ export const markOf = (c: SetupCheck): string => (!c.ok ? '✗' : c.warning ? '�
 export function checkedCount(checks: readonly SetupCheck[]): { checked: number; notChecked: number; waiting: number } {
   const unsaid = checks.filter((c) => c.ok && c.unchecked);
   const waiting = unsaid.filter((c) => c.waitsOn !== undefined).length;
-  return { checked: checks.length - unsaid.length, notChecked: unsaid.length - waiting, waiting };
+  return { checked: countOf(checks.filter((c) => !(c.ok && c.unchecked))), notChecked: unsaid.length - waiting, waiting };
+}
+
+/** The checks these lines stand for: one a line, but as many as it affects for a line saying a shared cause. */
+const countOf = (lines: readonly SetupCheck[]): number => lines.reduce((n, c) => n + (c.affects ?? 1), 0);
+
+/**
+ * "2 of 14 checks failed", or, when a line says a cause several checks share, "1 problem, affecting
+ * 5 of 14 checks": the count is never read as one broken thing when five checks failed of it.
+ */
+export function failedPhrase(checks: readonly SetupCheck[]): string {
+  const failing = checks.filter((c) => !c.ok);
+  const [affected, { checked }] = [countOf(failing), checkedCount(checks)];
+  if (affected === failing.length) return `${failing.length} of ${checked} checks failed`;
+  return `${failing.length} ${failing.length === 1 ? 'problem' : 'problems'}, affecting ${affected} of ${checked} checks`;
 }
 
 /** "1 more was not checked because of it (–)": the lines left unchecked because one they depend on failed. */
@@ -73,7 +92,7 @@ export function checksSummary(checks: readonly SetupCheck[]): string {
   const { checked, notChecked, waiting } = checkedCount(checks);
   const unsaid = notChecked === 0 ? '' : ` ${notChecked} could not be checked from here (–): read ${notChecked === 1 ? 'it' : 'them'}.`;
   const after = waiting === 0 ? '' : `, and ${waitingPhrase(waiting, failing)}`;
-  return `${failing === 0 ? `All ${checked} checks passed` : `${failing} of ${checked} checks failed`}${read}${after}.${unsaid}`;
+  return `${failing === 0 ? `All ${checked} checks passed` : failedPhrase(checks)}${read}${after}.${unsaid}`;
 }
 
 /**
@@ -94,6 +113,6 @@ export function sayCausesOnce(checks: readonly SetupCheck[]): SetupCheck[] {
     if (!group || group.length < 2) return [c];
     if (group[0] !== c) return [];
     const affected = [...new Set(group.map((g) => g.name.split(': ')[0]!))];
-    return [failed(c.cause!.name, `${c.cause!.detail}. Affected: ${affected.join(', ')}`)];
+    return [{ ...failed(c.cause!.name, `${c.cause!.detail}. Affected: ${affected.join(', ')}`), affects: countOf(group) }];
   });
 }

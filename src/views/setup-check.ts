@@ -1,5 +1,5 @@
 import type { KnownBlock, ModalView } from '@slack/types';
-import { checkedCount, markOf, waitingPhrase, type SetupCheck } from '../doctor/setup-check';
+import { checkedCount, failedPhrase, markOf, waitingPhrase, type SetupCheck } from '../doctor/setup-check';
 import { context, escapeMrkdwn, LIMITS, modal, section } from './blocks';
 
 const TITLE = 'Setup check';
@@ -22,7 +22,7 @@ export function setupCheckView(state: readonly SetupCheck[] | 'running' | 'not_a
   const summary =
     failing.length === 0
       ? `:white_check_mark: All ${counts.checked} checks passed.${read}${unsaid}`
-      : `:x: ${failing.length} of ${counts.checked} checks failed: each says what to do next.${after}${read}${unsaid}`;
+      : `:x: ${failedPhrase(state)}: each ${failing.some((c) => (c.affects ?? 1) > 1) ? '✗ line ' : ''}says what to do next.${after}${read}${unsaid}`;
   const lines = [...failing, ...warnings, ...notChecked, ...state.filter((c) => c.ok && !c.warning && !c.unchecked)].map((c) => `${markOf(c)} *${escapeMrkdwn(c.name)}*: ${escapeMrkdwn(c.detail)}`);
   const blocks: KnownBlock[] = [section(summary), ...chunks(lines).map((text) => section(text))];
   return modal({ title: TITLE, close: 'Close', blocks: [...blocks.slice(0, LIMITS.blocks - 1), context('Nothing was changed. `npm run doctor` prints the same lines; `--person U…` adds why one person can or cannot reset.')] });

@@ -1,5 +1,5 @@
 import { CREDENTIALS } from '../../src/credentials';
-import { checksSummary, failed, passed, unchecked, waiting, warned, type SetupCheck } from '../../src/doctor/setup-check';
+import { checksSummary, failed, passed, sayCausesOnce, unchecked, waiting, warned, type SetupCheck } from '../../src/doctor/setup-check';
 import { FAILURE_CODES } from '../../src/flows/failure';
 import { activityOf, ATTENTION_SHOWN, AWAITING_RETRY_SHOWN, PENDING_SHOWN, RECENT_ACTIVITY, OWN_REQUESTS, SEARCH_PAGE, UNFINISHED_SHOWN, type HomeData } from '../../src/flows/home-tab';
 import type { PendingRequest } from '../../src/flows/approvals/pending-request';
@@ -216,5 +216,19 @@ describe('the Setup check view', () => {
     expect(all).toContain(':x: 1 of 2 checks failed: each says what to do next. 1 more was not checked because of it (–). 1 could not be checked from here (–): read it.');
     expect(all.indexOf('✗ *Okta: API token*')).toBeLessThan(all.indexOf('– *Okta Verify*: not checked, Okta failed above'));
     expect(checksSummary(checks)).toBe('1 of 2 checks failed, and 1 more was not checked because of it (–). 1 could not be checked from here (–): read it.');
+  });
+
+  it('one ✗ line saying a cause shared by several checks is counted as one problem affecting them all, not as one check that failed', () => {
+    const aws = { name: 'AWS credentials', detail: 'no AWS credentials found' };
+    const checks = sayCausesOnce([
+      passed('Slack token', 'fine'),
+      { ...failed('Table AUDIT_TABLE_NAME', 'no credentials'), cause: aws },
+      { ...failed('Table APPROVALS_TABLE_NAME', 'no credentials'), cause: aws },
+      { ...failed('Amazon Chime: credentials and permissions', 'no credentials'), cause: aws },
+      passed('Okta: API token', 'fine'),
+    ]);
+    expect(JSON.stringify(setupCheckView(checks).blocks)).toContain(':x: 1 problem, affecting 3 of 5 checks: each ✗ line says what to do next.');
+    expect(checksSummary(checks)).toBe('1 problem, affecting 3 of 5 checks.');
+    expect(checksSummary([...checks, failed('Slack scopes', 'missing users:read')])).toBe('2 problems, affecting 4 of 6 checks.');
   });
 });
