@@ -74,9 +74,18 @@ export function failedPhrase(checks: readonly SetupCheck[]): string {
   return `${failing.length} ${failing.length === 1 ? 'problem' : 'problems'}, affecting ${affected} of ${checked} checks`;
 }
 
-/** "1 more was not checked because of it (–)": the lines left unchecked because one they depend on failed. */
-export function waitingPhrase(waiting: number, failing: number): string {
-  return `${waiting} more ${waiting === 1 ? 'was' : 'were'} not checked because of ${failing === 1 ? 'it' : 'them'} (–)`;
+/**
+ * "1 more was not checked because Okta failed (–)": the lines left unchecked because one they
+ * depend on failed, counted by what each waits on ("3 more were not checked: 2 because Okta
+ * failed, 1 because AWS credentials failed"), never put on every failure above.
+ */
+export function waitingPhrase(checks: readonly SetupCheck[]): string {
+  const by = new Map<string, number>();
+  for (const c of checks) if (c.ok && c.unchecked && c.waitsOn !== undefined) by.set(c.waitsOn, (by.get(c.waitsOn) ?? 0) + 1);
+  const total = [...by.values()].reduce((a, b) => a + b, 0);
+  const more = `${total} more ${total === 1 ? 'was' : 'were'} not checked`;
+  if (by.size === 1) return `${more} because ${[...by.keys()][0]} failed (–)`;
+  return `${more}: ${[...by].map(([on, n]) => `${n} because ${on} failed`).join(', ')} (–)`;
 }
 
 /** One line per check, ✓, ✗ or ⚠, for a terminal. */
@@ -91,7 +100,7 @@ export function checksSummary(checks: readonly SetupCheck[]): string {
   const read = warnings === 0 ? '' : ` (${warnings} with a warning, ⚠: read ${warnings === 1 ? 'it' : 'them'})`;
   const { checked, notChecked, waiting } = checkedCount(checks);
   const unsaid = notChecked === 0 ? '' : ` ${notChecked} could not be checked from here (–): read ${notChecked === 1 ? 'it' : 'them'}.`;
-  const after = waiting === 0 ? '' : `, and ${waitingPhrase(waiting, failing)}`;
+  const after = waiting === 0 ? '' : `, and ${waitingPhrase(checks)}`;
   return `${failing === 0 ? `All ${checked} checks passed` : failedPhrase(checks)}${read}${after}.${unsaid}`;
 }
 

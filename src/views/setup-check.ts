@@ -17,7 +17,7 @@ export function setupCheckView(state: readonly SetupCheck[] | 'running' | 'not_a
   const notChecked = state.filter((c) => c.ok && c.unchecked);
   const counts = checkedCount(state);
   const read = warnings.length === 0 ? '' : ` ${warnings.length} with a warning (⚠): worth a read, nothing fails for it.`;
-  const after = counts.waiting === 0 ? '' : ` ${waitingPhrase(counts.waiting, failing.length)}.`;
+  const after = counts.waiting === 0 ? '' : ` ${waitingPhrase(state)}.`;
   const unsaid = counts.notChecked === 0 ? '' : ` ${counts.notChecked} could not be checked from here (–): read ${counts.notChecked === 1 ? 'it' : 'them'}.`;
   const summary =
     failing.length === 0

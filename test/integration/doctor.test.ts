@@ -290,7 +290,7 @@ describe('npm run doctor', () => {
       const { status, out } = await cli([], { VERIFY_WITH: 'okta', ...env });
       expect(status).toBe(1);
       expect(oktaLines(out)).toEqual([expect.stringMatching(failure), notChecked]);
-      expect(out).toMatch(/^1 of \d+ checks failed, and 1 more was not checked because of it \(–\)\. 1 could not be checked from here \(–\): read it\.$/m);
+      expect(out).toMatch(/^1 of \d+ checks failed, and 1 more was not checked because Okta failed \(–\)\. 1 could not be checked from here \(–\): read it\.$/m);
     }, 30_000);
 
     it("one of Okta's lines failing is enough: its admin role", async () => {
@@ -407,7 +407,7 @@ describe('npm run doctor', () => {
       '– Person UANN, /reset-okta-mfa: not checked, Okta failed above',
     ]);
     expect(checks.find((c) => c.name === 'Person UANN, /reset-pin')).toMatchObject({ ok: true, detail: 'allowed: would reset directory user chime-ann' });
-    expect(checksSummary(checks)).toMatch(/^1 of \d+ checks failed, and 3 more were not checked because of it \(–\)\./);
+    expect(checksSummary(checks)).toMatch(/^1 of \d+ checks failed, and 3 more were not checked because Okta failed \(–\)\./);
     expect(JSON.stringify(checks)).not.toContain('not-the-okta-token-0123456789');
   });
 

@@ -213,9 +213,27 @@ describe('the Setup check view', () => {
       passed('Slack token', 'fine'),
     ];
     const all = JSON.stringify(setupCheckView(checks).blocks);
-    expect(all).toContain(':x: 1 of 2 checks failed: each says what to do next. 1 more was not checked because of it (–). 1 could not be checked from here (–): read it.');
+    expect(all).toContain(':x: 1 of 2 checks failed: each says what to do next. 1 more was not checked because Okta failed (–). 1 could not be checked from here (–): read it.');
     expect(all.indexOf('✗ *Okta: API token*')).toBeLessThan(all.indexOf('– *Okta Verify*: not checked, Okta failed above'));
-    expect(checksSummary(checks)).toBe('1 of 2 checks failed, and 1 more was not checked because of it (–). 1 could not be checked from here (–): read it.');
+    expect(checksSummary(checks)).toBe('1 of 2 checks failed, and 1 more was not checked because Okta failed (–). 1 could not be checked from here (–): read it.');
+  });
+
+  it('the lines not checked are counted by the check each waits on, never put on every failure', () => {
+    const checks = [
+      failed('Okta: API token', 'refused'),
+      failed('Slack scopes', 'missing users:read'),
+      waiting('Okta Verify', 'Okta', 'not checked, Okta failed above'),
+      passed('Slack token', 'fine'),
+    ];
+    expect(JSON.stringify(setupCheckView(checks).blocks)).toContain(':x: 2 of 3 checks failed: each says what to do next. 1 more was not checked because Okta failed (–).');
+    expect(checksSummary(checks)).toBe('2 of 3 checks failed, and 1 more was not checked because Okta failed (–).');
+    const more = [
+      ...checks,
+      failed('AWS credentials', 'no AWS credentials found'),
+      waiting('Person UANN, /reset-okta-password', 'Okta', 'not checked, Okta failed above'),
+      waiting('Person UANN, /reset-pin', 'AWS credentials', 'not checked, AWS credentials failed above'),
+    ];
+    expect(checksSummary(more)).toBe('3 of 4 checks failed, and 3 more were not checked: 2 because Okta failed, 1 because AWS credentials failed (–).');
   });
 
   it('one ✗ line saying a cause shared by several checks is counted as one problem affecting them all, not as one check that failed', () => {
