@@ -14,7 +14,7 @@ import { SlackWorkspaceMembers } from '../slack/workspace-members';
 import { namedTables, tableProblem, tokenWorkspaceProblem } from '../start-checks';
 import { sharesSettings } from '../verifiers/verifier';
 import { failureLabel } from '../views/failure-labels';
-import { failed, passed, sayCausesOnce, unchecked, waiting, warned, type SetupCheck } from './setup-check';
+import { failed, failedAs, passed, sayCausesOnce, unchecked, waiting, warned, type SetupCheck } from './setup-check';
 import { ADDRESS_CHECK, addressSettings, unresolvedHost, unresolvedHostLine } from './unresolved-host';
 
 interface DoctorDeps {
@@ -39,8 +39,11 @@ interface DoctorDeps {
  */
 export async function runDoctor(deps: DoctorDeps, options: { person?: string } = {}): Promise<SetupCheck[]> {
   const [slack, tables, credentials] = await Promise.all([slackChecks(deps), tableChecks(deps), credentialChecks(deps)]);
-  const person = options.person === undefined ? [] : await personChecks(deps, options.person, credentials.failed);
-  return [...sayCausesOnce([...slack, ...tables, ...credentials.lines]), ...configWarnings(deps.config), ...person];
+  const lines = [...slack, ...tables, ...credentials.lines];
+  // Where a directory's own check failed, the name of the line above saying why (a shared AWS cause's, or its own).
+  const failedAbove = (c: Credential) => (credentials.failed.has(c.settings) ? failedAs(lines, c.words.directory) : undefined);
+  const person = options.person === undefined ? [] : await personChecks(deps, options.person, failedAbove);
+  return [...sayCausesOnce(lines), ...configWarnings(deps.config), ...person];
 }
 
 /**
@@ -254,7 +257,7 @@ async function pluginLines(name: string, variables: CredentialSettings<unknown>[
  * "Why can't Bob reset?": the identity checks, then each credential's directory match, read-only;
  * not looked up where the directory's own check failed above (a – line says so).
  */
-async function personChecks({ config, slack, context }: DoctorDeps, userId: string, failedDirectories: ReadonlySet<object>): Promise<SetupCheck[]> {
+async function personChecks({ config, slack, context }: DoctorDeps, userId: string, failedAbove: (credential: Credential) => string | undefined): Promise<SetupCheck[]> {
   const requester = { userId, teamId: config.slack.workspace.teamId };
   let email: string;
   try {
@@ -267,8 +270,9 @@ async function personChecks({ config, slack, context }: DoctorDeps, userId: stri
   for (const { credential, settings } of config.credentials) {
     const name = `Person ${userId}, ${credential.command}`;
     // Its directory's own check failed above: the lookup would only fail the same way again.
-    if (failedDirectories.has(credential.settings)) {
-      checks.push(waiting(name, credential.words.directory, `not checked, ${credential.words.directory} failed above`));
+    const above = failedAbove(credential);
+    if (above !== undefined) {
+      checks.push(waiting(name, above, `not checked, ${above} failed above`));
       continue;
     }
     try {

@@ -110,18 +110,41 @@ export function checksSummary(checks: readonly SetupCheck[]): string {
  * Chime". Each affected check is named by what it checks (a plug-in's lines by the plug-in's name).
  */
 export function sayCausesOnce(checks: readonly SetupCheck[]): SetupCheck[] {
+  const shared = sharedCause(checks);
+  return checks.flatMap((c) => {
+    const group = shared(c);
+    if (!group) return [c];
+    if (group[0] !== c) return [];
+    const affected = [...new Set(group.map(partOf))];
+    return [{ ...failed(c.cause!.name, `${c.cause!.detail}. Affected: ${affected.join(', ')}`), affects: countOf(group) }];
+  });
+}
+
+/**
+ * The name of the line above that says why a part failed, once sayCausesOnce has said a shared
+ * cause on a line of its own: "AWS credentials" for Amazon Chime with no AWS credentials, the part's
+ * own name otherwise ("Okta"), so a line that waits on it names a line the reader can find.
+ */
+export function failedAs(checks: readonly SetupCheck[], part: string): string {
+  const shared = sharedCause(checks);
+  const names = checks.filter((c) => !c.ok && partOf(c) === part).map((c) => (shared(c) ? c.cause!.name : part));
+  return names.length === 0 ? part : [...new Set(names)].join(' and ');
+}
+
+/** What a line is named after: the plug-in's name for a plug-in's lines ("Amazon Chime: credentials and permissions"). */
+const partOf = (c: SetupCheck): string => c.name.split(': ')[0]!;
+
+/** For a failed line whose cause it shares with another, every line failed by that cause, in order. */
+function sharedCause(checks: readonly SetupCheck[]): (c: SetupCheck) => readonly SetupCheck[] | undefined {
   const keyOf = (c: SetupCheck) => (!c.ok && c.cause ? `${c.cause.name}\n${c.cause.detail}` : undefined);
   const groups = new Map<string, SetupCheck[]>();
   for (const c of checks) {
     const key = keyOf(c);
     if (key !== undefined) groups.set(key, [...(groups.get(key) ?? []), c]);
   }
-  return checks.flatMap((c) => {
+  return (c) => {
     const key = keyOf(c);
-    const group = key === undefined ? undefined : groups.get(key)!;
-    if (!group || group.length < 2) return [c];
-    if (group[0] !== c) return [];
-    const affected = [...new Set(group.map((g) => g.name.split(': ')[0]!))];
-    return [{ ...failed(c.cause!.name, `${c.cause!.detail}. Affected: ${affected.join(', ')}`), affects: countOf(group) }];
-  });
+    const group = key === undefined ? undefined : groups.get(key);
+    return group && group.length > 1 ? group : undefined;
+  };
 }

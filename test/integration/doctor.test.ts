@@ -548,16 +548,18 @@ describe('npm run doctor', () => {
     const TABLES = ['Table AUDIT_TABLE_NAME', 'Table APPROVALS_TABLE_NAME', 'Table RATE_LIMIT_TABLE_NAME'];
     const awsLines = (out: string) => out.split('\n').filter((l) => /^[✓✗⚠–] (AWS|Table |Amazon )/.test(l));
 
+    const NO_AWS_CREDENTIALS = {
+      AWS_ACCESS_KEY_ID: '',
+      AWS_SECRET_ACCESS_KEY: '',
+      AWS_SESSION_TOKEN: '',
+      AWS_PROFILE: '',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+      AWS_CONFIG_FILE: '/nonexistent/config',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    };
+
     it('no AWS credentials at all: said once, with where to give them and no SDK error name; everything else checked as before', async () => {
-      const { status, out } = await cli([], {
-        AWS_ACCESS_KEY_ID: '',
-        AWS_SECRET_ACCESS_KEY: '',
-        AWS_SESSION_TOKEN: '',
-        AWS_PROFILE: '',
-        AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
-        AWS_CONFIG_FILE: '/nonexistent/config',
-        AWS_EC2_METADATA_DISABLED: 'true',
-      });
+      const { status, out } = await cli([], NO_AWS_CREDENTIALS);
       expect(status).toBe(1);
       expect(awsLines(out)).toEqual([
         `✗ AWS credentials: no AWS credentials found: give the process a role (or AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) with the permissions listed in README.md, "AWS permissions". Affected: ${[...TABLES, 'Amazon Chime', 'Amazon WorkMail'].join(', ')}`,
@@ -565,6 +567,17 @@ describe('npm run doctor', () => {
       expect(out).toMatch(/^✓ Okta: API token: /m);
       expect(out).toMatch(/^1 problem, affecting 5 of 14 checks\./m);
       expect(out).not.toContain('CredentialsProviderError');
+    }, 30_000);
+
+    it('--person with no AWS credentials: the AWS directories\' commands name the line above that says why, AWS credentials, not a directory with no line of its own', async () => {
+      const { status, out } = await cli(['--person', 'UANN'], NO_AWS_CREDENTIALS);
+      expect(status).toBe(1);
+      expect(out.split('\n').filter((l) => /^. Person UANN, \/reset-(pin|password):/.test(l))).toEqual([
+        '– Person UANN, /reset-pin: not checked, AWS credentials failed above',
+        '– Person UANN, /reset-password: not checked, AWS credentials failed above',
+      ]);
+      expect(out).toMatch(/^1 problem, affecting 5 of \d+ checks( \(1 with a warning, ⚠: read it\))?, and 2 more were not checked because AWS credentials failed \(–\)\./m);
+      expect(out).toMatch(/^✓ Person UANN, \/reset-okta-password: allowed/m);
     }, 30_000);
 
     it.each([
