@@ -14,13 +14,16 @@ usage:
                                         table and index, and every enabled credential's own check
   npm run doctor -- --person U0123ABCD  the same, then why this person can or cannot reset each
                                         credential: identity and directory match; no limit is
-                                        counted and no audit record written
+                                        counted and no audit record written (their ID: in Slack,
+                                        their profile → ⋮ More → Copy member ID)
   npm run doctor -- --help
 
 It reads the same environment (and .env) as npm start. One line per check, ✓, ✗ or ⚠; a ✗ says what
 to do next, a ⚠ is worth a read but fails nothing. Exit status 0 when every check passed (⚠ lines
 included), 1 when one failed, 2 for bad configuration or usage.
 `;
+
+const FIND_USER_ID = "in Slack, open the person's profile → ⋮ More → Copy member ID";
 
 /** `npm run doctor`: an entry point of its own, like main.ts. It changes nothing and prints no secret. */
 async function main(argv: string[]): Promise<number> {
@@ -38,7 +41,9 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (person !== undefined && !/^[UW][A-Z0-9]{2,}$/.test(person)) {
-    process.stderr.write(`--person must be a Slack user ID such as U0123ABCD\n`);
+    // An admin most often knows the person by email: where the ID is found is the next step.
+    const what = person.includes('@') ? '--person takes a Slack user ID such as U0123ABCD, not an email' : '--person must be a Slack user ID such as U0123ABCD';
+    process.stderr.write(`${what}: ${FIND_USER_ID}\n`);
     return 2;
   }
   const dotEnv = loadDotEnv();

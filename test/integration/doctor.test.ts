@@ -689,4 +689,12 @@ describe('npm run doctor, its command line', () => {
     expect(stray.stderr).toMatch(/^Unexpected argument 'U0123ABCD'[^\n]*: npm run doctor -- --help lists the options\n$/);
     expect((await cli(['--help'])).stdout).toContain('npm run doctor -- --person U0123ABCD');
   });
+
+  it('--person given an email, not a user ID: says how to find the ID, exit 2', async () => {
+    expect(await cli(['--person', 'ann@example.com'])).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: "--person takes a Slack user ID such as U0123ABCD, not an email: in Slack, open the person's profile → ⋮ More → Copy member ID\n",
+    });
+  });
 });
