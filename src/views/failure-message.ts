@@ -16,6 +16,9 @@ const OPERATOR_TOLD = 'An admin has been alerted. Nothing was changed.';
  * Every failure in words a person at 8 am can act on: what happened and what to do next.
  * No error codes, stack traces or AWS jargon; the reference lets IT find the audit record.
  */
+/** To a person whose request still waits for a decision: how to take it back (Approvals.withdraw). */
+export const TAKE_IT_BACK = "To take it back, use *Withdraw request* in Latchkey's direct message about it, or on your Home tab.";
+
 export function failureMessage(
   failure: {
     readonly code: FailureCode;
@@ -62,7 +65,7 @@ export function failureMessage(
         : {
             headline: `You already have a ${words.short} request waiting for an admin.`,
             next: open
-              ? `You will get a direct message when it is decided; it expires at ${slackTime(open.until)} if nobody decides it. You can ask again after that.`
+              ? `You will get a direct message when it is decided; it expires at ${slackTime(open.until)} if nobody decides it. You can ask again after that. ${TAKE_IT_BACK}`
               : 'You will get a direct message when it is decided; you can ask again after that.',
           };
   const messages: Record<FailureCode, FailureMessage> = {

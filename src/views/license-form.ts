@@ -5,7 +5,7 @@ import type { LicenseRequest } from '../flows/license-request';
 import { REASON_MAX_LENGTH, type LicenseFieldError } from '../flows/license-requests';
 import type { License } from '../flows/ports';
 import { context, escapeMrkdwn, modal, plain, section, slackTime } from './blocks';
-import { failureMessage } from './failure-message';
+import { failureMessage, TAKE_IT_BACK } from './failure-message';
 import { LICENSE_FIELD_ERRORS } from './license-words';
 import type { LicenseVocabulary } from './words';
 
@@ -88,6 +88,8 @@ export function openRequestView(request: LicenseRequest, { words }: LicenseVocab
       section(`:hourglass: You already have a request waiting for an admin: *${request.detail.from}* → *${request.detail.to}*.`),
       context(`Sent at ${slackTime(new Date(request.createdAt))}; it expires at ${slackTime(new Date(request.expiresAt))}.`),
       section('You will get a direct message when it is decided, and can ask again after that.'),
+      // Still waiting for a decision: theirs to take back.
+      ...(request.status === 'PENDING' ? [context(TAKE_IT_BACK)] : []),
     ],
   });
 }

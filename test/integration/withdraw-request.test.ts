@@ -123,6 +123,24 @@ describe('withdrawing a request an admin must decide', () => {
     expect(anew.view.submit).toBeDefined();
   });
 
+  it('asking again while a request waits says how to take it back; once approved, it does not', async () => {
+    const TAKE_IT_BACK = "To take it back, use *Withdraw request* in Latchkey's direct message about it, or on your Home tab.";
+    await asksForLicense(h, 'UMAX', 'Plus');
+    const license = await h.open('/request-license', 'UMAX');
+    expect(license.view.submit).toBeUndefined();
+    expect(JSON.stringify(license.view)).toContain(TAKE_IT_BACK);
+    const reset = await asksForPinReset(h, 'UCARL');
+    const again = await h.open('/reset-pin', 'UCARL');
+    expect(JSON.stringify(again.view)).toContain('You already have a PIN request waiting for an admin.');
+    expect(JSON.stringify(again.view)).toContain(TAKE_IT_BACK);
+    const opened = await review(h, 'UADA', reset);
+    await h.submit('UADA', opened.view, { values: decide('approve') });
+    await h.viewUpdate(opened.viewId, 2);
+    const approved = JSON.stringify((await h.open('/reset-pin', 'UCARL')).view);
+    expect(approved).toContain('An admin approved your PIN request.');
+    expect(approved).not.toContain('Withdraw');
+  });
+
   it("another person's click on the Withdraw button (its value forged) changes nothing and learns nothing", async () => {
     const request = await asksForLicense(h, 'UCARL', 'Plus');
     const value = withdrawIn(request.dm.call).value as string;
