@@ -57,8 +57,16 @@ export function withdrawOutcome(result: WithdrawResult, all: ApprovalWords): { t
       return { text, blocks: [section(`:warning: ${text}`)] };
     }
     const m = failureMessage({ code: result.ok ? 'INTERNAL' : result.code }, wordsOf(all, '').subject);
-    const text = `${m.headline} Your request was not withdrawn: it still waits for an admin.`;
-    return { text, blocks: [section(`:warning: ${text}`), context('Click *Withdraw request* again in a few minutes.')] };
+    // Only a refused audit attempt is known to have written nothing (fail closed); a store that did not
+    // answer may have taken the withdraw before it went quiet, so the person is not told it still waits.
+    const known = !result.ok && result.code === 'AUDIT_UNAVAILABLE';
+    const text = known
+      ? `${m.headline} Your request was not withdrawn: it still waits for an admin.`
+      : `${m.headline} Latchkey could not tell whether your request was withdrawn.`;
+    const next = known
+      ? 'Click *Withdraw request* again in a few minutes.'
+      : 'Your Home tab shows where it stands. Clicking *Withdraw request* again in a few minutes is safe: a request withdrawn already says so.';
+    return { text, blocks: [section(`:warning: ${text}`), context(next)] };
   }
   const words = wordsOf(all, request.kind);
   const asked = `your request (${words.summary(request)})`;

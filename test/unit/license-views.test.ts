@@ -8,7 +8,7 @@ import { approvalMessage, REVIEW_ACTION_ID } from '../../src/views/approval-mess
 import { decisionResultView, reviewClosedView, reviewFieldErrors, reviewView } from '../../src/views/approval-review';
 import { LIMITS } from '../../src/views/blocks';
 import { licenseKindWords } from '../../src/views/license-kind';
-import { requesterNotice } from '../../src/views/approval-withdraw';
+import { requesterNotice, withdrawOutcome } from '../../src/views/approval-withdraw';
 import { licenseFieldErrors, licenseFormView, openRequestView, requestSentView } from '../../src/views/license-form';
 import type { LicenseVocabulary } from '../../src/views/words';
 import { chime } from '../../src/credentials/chime';
@@ -185,5 +185,18 @@ describe("the requester's DM about their request", () => {
       expect(later).not.toContain('usually answers');
       expect(later).not.toContain('approval_withdraw');
     }
+  });
+});
+
+describe("what the requester is told when their Withdraw could not be carried out", () => {
+  it('a store that did not answer may have taken the withdraw: never "it still waits", but where to see it and that clicking again is safe', () => {
+    const m = withdrawOutcome({ ok: false, code: 'STORE_UNAVAILABLE' }, { license: W });
+    expect(m.text).toContain('could not tell whether your request was withdrawn');
+    expect(m.text).not.toContain('still waits');
+    expect(JSON.stringify(m.blocks)).toContain('Home tab shows where it stands');
+  });
+  it('a refused audit attempt changed nothing (fail closed): the request still waits, and it says so', () => {
+    const m = withdrawOutcome({ ok: false, code: 'AUDIT_UNAVAILABLE' }, { license: W });
+    expect(m.text).toContain('Your request was not withdrawn: it still waits for an admin.');
   });
 });
