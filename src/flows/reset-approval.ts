@@ -52,10 +52,14 @@ function resetSlot(credentialId: string): string {
   return `reset:${credentialId}`;
 }
 
-/** Where an open request stands, as its requester is told when they ask again. */
-function openOf(request: PendingRequest): OpenRequest {
-  const state = request.status === 'APPROVED' ? 'approved' : request.status === 'FINISHING' ? 'finishing' : 'waiting';
-  return { requestId: request.id, state, until: new Date(request.expiresAt) };
+/**
+ * Where an open request stands, as its requester is told when they ask again. A finish that died
+ * midway (`outcomeUnknown`, as Approvals rules) is no finish under way; a status this version does
+ * not know (or any other) is never said to be waiting for an admin.
+ */
+function openOf(request: PendingRequest, outcomeUnknown: boolean): OpenRequest {
+  const states: Partial<Record<string, OpenRequest['state']>> = { PENDING: 'waiting', APPROVED: 'approved', FINISHING: outcomeUnknown ? 'outcome_unknown' : 'finishing' };
+  return { requestId: request.id, state: states[request.status] ?? 'other', until: new Date(request.expiresAt) };
 }
 
 type ResetApprovalFailure = ApprovalFailure & { readonly credential?: string };
@@ -100,14 +104,14 @@ export class ResetApprovals implements ApprovalGate {
     );
     const about = { kind: credential.id, email: ticket.email };
     if (filed.ok) return { ok: true, pending: 'approval', ...about, requestId: filed.request.id };
-    const open = filed.code === 'REQUEST_OPEN' && filed.request ? openOf(filed.request) : undefined;
+    const open = filed.code === 'REQUEST_OPEN' && filed.request ? openOf(filed.request, this.deps.approvals.finishUnknown(filed.request)) : undefined;
     return { ok: false, code: filed.code, ...about, ...(filed.requestId && { requestId: filed.requestId }), ...(filed.retryAt && { retryAt: filed.retryAt }), ...(open && { open }) };
   }
 
   /** The person's request of this credential still open, if any: one read of their own place, never of the queue. */
   async open(requester: Requester, credential: { readonly id: string }): Promise<OpenRequest | undefined> {
     const found = await this.deps.approvals.findOpen(requester, resetSlot(credential.id));
-    return found && openOf(found);
+    return found && openOf(found, this.deps.approvals.finishUnknown(found));
   }
 
   /**

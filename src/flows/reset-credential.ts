@@ -65,11 +65,13 @@ export interface ResetFailure {
 /**
  * A person's request still open under the `approval` policy, as they are told when they ask again:
  * waiting for an admin (until it expires), approved (to finish from their DM's button by `until`),
- * or being finished now.
+ * being finished now, or `outcome_unknown`: its finish died midway, and only an admin's new
+ * decision moves it (Approvals.finishUnknown); `other`: a state these words cannot vouch for (one
+ * this version does not know), open until `until`.
  */
 export interface OpenRequest {
   readonly requestId: string;
-  readonly state: 'waiting' | 'approved' | 'finishing';
+  readonly state: 'waiting' | 'approved' | 'finishing' | 'outcome_unknown' | 'other';
   readonly until: Date;
 }
 

@@ -1,4 +1,5 @@
 import { isFailureCode, type FailureCode } from '../flows/failure';
+import type { OpenRequest } from '../flows/reset-credential';
 import { escapeMrkdwn, slackTime } from './blocks';
 import { recordedCode } from './failure-labels';
 import { capitalized, changeOf, type SubjectWords } from './words';
@@ -33,7 +34,7 @@ export function failureMessage(
     /** The app the policy's push goes to ("Okta Verify"), for the `verify` policy's failures. */
     readonly verifierApp?: string;
     /** With REQUEST_OPEN: where the open request stands, when it was read. */
-    readonly open?: { readonly state: 'waiting' | 'approved' | 'finishing'; readonly until: Date };
+    readonly open?: Pick<OpenRequest, 'state' | 'until'>;
   },
   words: SubjectWords,
 ): FailureMessage {
@@ -54,20 +55,32 @@ export function failureMessage(
   const change = changeOf(words);
   // Said as it stands when read: approved, it is theirs to finish, never "waiting for an admin".
   const open = failure.open;
-  const requestOpen =
-    open?.state === 'approved'
-      ? {
+  const requestOpen: FailureMessage = !open
+    ? { headline: `You already have a ${words.short} request waiting for an admin.`, next: 'You will get a direct message when it is decided; you can ask again after that.' }
+    : {
+        waiting: {
+          headline: `You already have a ${words.short} request waiting for an admin.`,
+          next: `You will get a direct message when it is decided; it expires at ${slackTime(open.until)} if nobody decides it. You can ask again after that. ${TAKE_IT_BACK}`,
+        },
+        approved: {
           headline: `An admin approved your ${words.short} request.`,
           next: `Finish it from the button in your direct message from Latchkey by ${slackTime(open.until)}; you can ask again after that.`,
-        }
-      : open?.state === 'finishing'
-        ? { headline: `Your approved ${words.short} request is being finished now.`, next: 'Its result is shown where you finished it; you can ask again after that.' }
-        : {
-            headline: `You already have a ${words.short} request waiting for an admin.`,
-            next: open
-              ? `You will get a direct message when it is decided; it expires at ${slackTime(open.until)} if nobody decides it. You can ask again after that. ${TAKE_IT_BACK}`
-              : 'You will get a direct message when it is decided; you can ask again after that.',
-          };
+        },
+        finishing: { headline: `Your approved ${words.short} request is being finished now.`, next: 'Its result is shown where you finished it; you can ask again after that.' },
+        // Its finish died midway: it never finishes by itself, and only an admin's new decision
+        // moves it (the admins' Home tab lists it, with Review); either decision is sent to them.
+        outcome_unknown: {
+          headline: `Your approved ${words.short} request did not finish, so Latchkey cannot tell whether your ${words.short} was ${change.done}.`,
+          next:
+            `It is on the admins' list of changes that did not finish (ask one to look at it): an admin can approve it again, for you to finish it anew, ` +
+            `or close it, and you will get a direct message either way. If nobody decides it by ${slackTime(open.until)}, you can ask again after that.`,
+        },
+        // A state these words cannot vouch for (one this version does not know): only that it holds their place, and until when.
+        other: {
+          headline: `You already have a ${words.short} request open, in a state this version of Latchkey cannot show.`,
+          next: `You can ask again after ${slackTime(open.until)}; if you need it sooner, ask IT to check it with its reference.`,
+        },
+      }[open.state];
   const messages: Record<FailureCode, FailureMessage> = {
     SLACK_WRONG_WORKSPACE: {
       headline: 'Latchkey only serves members of its own Slack workspace.',

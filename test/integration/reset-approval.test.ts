@@ -328,6 +328,49 @@ describe('the approval policy: asking again while a request is open', () => {
     expect(line).not.toContain('waiting for an admin');
     expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
   });
+
+  it("a finish that died midway: under way, it is being finished; past the bound, the command says its outcome is unknown and an admin decides it, with a direct message, never that it is being finished now", async () => {
+    const { request, finish } = await approved(h, 'UANN');
+    // The change was made, but the process died before the request was settled: left FINISHING, and
+    // on the list of changes under way, as the take wrote it.
+    await finishing(h, 'UANN', finish);
+    await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('applied'));
+    await h.addRawRequestFields(request.approvalId, { status: 'FINISHING', list: 'CHANGE_UNDERWAY' });
+    try {
+      const underway = await h.open('/reset-pin', 'UANN');
+      expect(JSON.stringify(underway.view.blocks)).toContain('Your approved PIN request is being finished now.');
+
+      h.clock.offsetMs = 11 * 60_000;
+      const lapsed = await h.open('/reset-pin', 'UANN');
+      expect(lapsed.view.submit).toBeUndefined();
+      const said = JSON.stringify(lapsed.view.blocks);
+      // Before: 'Your approved PIN request is being finished now… you can ask again after that', though only an admin's decision moves it.
+      expect(said).not.toContain('being finished now');
+      expect(said).toContain('Your approved PIN request did not finish, so Latchkey cannot tell whether your PIN was reset.');
+      expect(said).toContain("It is on the admins' list of changes that did not finish");
+      expect(said).toContain('you will get a direct message either way');
+      expect(referenceIn(lapsed.view)).toBe(request.approvalId);
+      // What it says of the admins is so: the request is on their list, for them to review.
+      const admins = (await h.openHome('UADA')).home.blocks as any[];
+      expect(JSON.stringify(admins)).toContain('Did not finish: outcome unknown');
+      expect(admins.filter((b) => b.accessory?.action_id === 'license_review').map((b) => b.accessory.value)).toEqual([request.approvalId]);
+    } finally {
+      h.clock.offsetMs = 0;
+    }
+  });
+
+  it("a request in a state this version does not know: the command says so in neutral words, never that it waits for an admin or expires if nobody decides it", async () => {
+    const request = await asks(h, 'UMAX');
+    await h.addRawRequestFields(request.approvalId, { status: 'ESCALATED' });
+    const opened = await h.open('/reset-pin', 'UMAX');
+    expect(opened.view.submit).toBeUndefined();
+    const said = JSON.stringify(opened.view.blocks);
+    // Before: 'You already have a PIN request waiting for an admin… it expires at … if nobody decides it.'
+    expect(said).not.toContain('waiting for an admin');
+    expect(said).not.toContain('if nobody decides it');
+    expect(said).toContain('You already have a PIN request open, in a state this version of Latchkey cannot show.');
+    expect(referenceIn(opened.view)).toBe(request.approvalId);
+  });
 });
 
 describe('the approval policy: expiry', () => {

@@ -886,9 +886,10 @@ export class Approvals {
 
   /**
    * Taken to finish, or approved to be applied by the admin's click, longer ago than any change
-   * takes: it died midway, and whether the change was made is unknown.
+   * takes: it died midway, and whether the change was made is unknown. Only an admin's new decision
+   * moves it (its requester's open place stays taken until its time ends), so its requester is told so.
    */
-  private finishUnknown(request: PendingRequest): boolean {
+  finishUnknown(request: PendingRequest): boolean {
     const before = this.finishUnknownBefore();
     if (request.status === 'FINISHING') return (request.takenAt ?? request.expiresAt) < before;
     return request.status === 'APPROVED' && !this.handsOver(request) && request.decidedAt !== undefined && request.decidedAt < before;
