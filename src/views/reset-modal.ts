@@ -132,6 +132,8 @@ export function failureView(failure: Pick<ResetFailure, 'code' | 'email' | 'requ
   const message = failureMessage(failure, words);
   const blocks = [section(`:warning: ${message.headline}`), section(message.next)];
   if (failure.requestId) blocks.push(context(`Reference: \`${failure.requestId}\``));
+  // Refused at the click, the reference above is the refusal's own: the request that was open has its own.
+  if (failure.open && failure.open.requestId !== failure.requestId) blocks.push(context(`Your open request's reference: \`${failure.open.requestId}\``));
   return modal({ title: words.title, close: 'Close', blocks });
 }
 

@@ -316,6 +316,9 @@ describe('the approval policy: asking again while a request is open', () => {
     // Before: 'You already have a PIN request waiting for an admin.', though it was approved.
     expect(said).toContain('An admin approved your PIN request.');
     expect(said).not.toContain('waiting for an admin');
+    // The refusal's own reference (its Home tab line, below), and the open request's, which its DM and the admins' message name.
+    expect(referenceIn(refused)).not.toBe(request.approvalId);
+    expect(said).toContain(`Your open request's reference: \`${request.approvalId}\``);
 
     const records = await h.waitForAudit('UCARL', (r) => r.action === 'reset_request' && r.phase === 'refused');
     // A security reviewer reading an export: a second PIN request refused, not a license request, and not a failure.
