@@ -421,6 +421,7 @@ function registerFeatures(
         audit: credential.audit,
         directory: timed(onFirstUse<Directory>(() => credential.load(settings, context)), metrics, credential.id),
         changeTime: credential.changeTime(context.awsChanges),
+        ...(credential.reviewFacts && { reviewFacts: true as const }),
       },
     ]),
   );
@@ -436,7 +437,7 @@ function registerFeatures(
   const resetsApproved = [...config.policies.values()].includes('approval');
   const kinds: ApprovalKind[] = [
     ...(licenseDirectory ? [licenseKind(licenseDirectory, auditDirectory)] : []),
-    ...(resetsApproved ? [resetKind(credentials, members)] : []),
+    ...(resetsApproved ? [resetKind(credentials, members, logger)] : []),
   ];
   const approvalWords: ApprovalWords = {
     license: licenseKindWords(vocabulary),

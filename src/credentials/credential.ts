@@ -181,6 +181,11 @@ export interface Credential<S = unknown> {
    * that credential's, with every rule of that credential. Offered only where it is enabled.
    */
   readonly whenLocked?: { readonly offer: string; readonly button: string };
+  /**
+   * Its adapter answers Directory.reviewFacts: an admin reviewing a request of it (the `approval`
+   * policy) sees what the directory knows of the account. Declared here, as the adapter loads on first use.
+   */
+  readonly reviewFacts?: true;
   /** Its stand-in speaking the directory's real wire protocol, with demo accounts (sandbox, tests). */
   standIn(): Promise<StandInModule>;
 }

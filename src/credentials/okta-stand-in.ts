@@ -1,6 +1,6 @@
 /**
  * A local stand-in for Okta's Users API, on the wire as Okta speaks it: `Authorization: SSWS
- * <token>`, `GET /api/v1/users?search=profile.email eq "…"`, user statuses, role assignments, the
+ * <token>`, `GET /api/v1/users?search=profile.email eq "…"`, `GET /api/v1/users/{id}`, user statuses, role assignments, the
  * unlock, expire-with-temporary-password and reset-factors lifecycle operations (an unlock of, or a
  * temporary password for, a user another directory masters is refused as Okta refuses it), Okta's error bodies
  * (`errorCode`, `errorSummary`, `errorLink`, `errorId`, `errorCauses`) and its rate-limit headers.
@@ -31,6 +31,10 @@ export interface OktaSimUser {
   provider?: 'OKTA' | 'ACTIVE_DIRECTORY' | 'LDAP';
   /** The factors the user has enrolled; reset_factors removes them all. */
   factors?: OktaSimFactor[];
+  /** When they last signed in (null: never); a day before the demo's "now" unless said. */
+  lastLogin?: string | null;
+  /** When their password last changed (null: never set by them); a month before unless said. */
+  passwordChanged?: string | null;
 }
 
 /** An enrolled factor, as Okta lists it (its wire shape, trimmed). */
@@ -40,6 +44,8 @@ export interface OktaSimFactor {
   factorType: string;
   provider: string;
   status: 'ACTIVE' | 'PENDING_ACTIVATION' | 'INACTIVE';
+  /** An SMS or voice factor's phone number, which Okta lists in the factor's profile. */
+  phoneNumber?: string;
 }
 
 /** A push sent to a phone, as the phone (a test, the sandbox's phone panel) sees it. */
@@ -63,7 +69,7 @@ export interface OktaSimPush {
   answeredAt?: number;
 }
 
-type Operation = 'ListUsers' | 'ListRoles' | 'Unlock' | 'ExpirePassword' | 'ResetFactors' | 'ListFactors' | 'VerifyFactor' | 'GetFactorTransaction' | 'CancelFactorTransaction' | 'GetCurrentUser';
+type Operation = 'ListUsers' | 'GetUser' | 'ListRoles' | 'Unlock' | 'ExpirePassword' | 'ResetFactors' | 'ListFactors' | 'VerifyFactor' | 'GetFactorTransaction' | 'CancelFactorTransaction' | 'GetCurrentUser';
 
 /** The admin the API token belongs to (Okta: the admin who created it); a test may change its roles. */
 const TOKEN_OWNER_ID = '00utokenowner0000001';
@@ -163,7 +169,9 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
     created: '2025-01-06T09:00:00.000Z',
     activated: u.status === 'STAGED' ? null : '2025-01-06T09:05:00.000Z',
     statusChanged: '2026-11-01T09:00:00.000Z',
-    lastLogin: '2026-11-30T08:00:00.000Z',
+    lastLogin: u.lastLogin === undefined ? '2026-11-30T08:00:00.000Z' : u.lastLogin,
+    lastUpdated: '2026-11-01T09:00:00.000Z',
+    passwordChanged: u.passwordChanged === undefined ? '2026-11-01T09:00:00.000Z' : u.passwordChanged,
     type: { id: 'oty1default' },
     profile: { firstName: u.firstName ?? null, lastName: u.lastName ?? null, login: u.email, email: u.email, mobilePhone: null, secondEmail: null },
     credentials: { provider: u.provider && u.provider !== 'OKTA' ? { type: u.provider, name: 'example.local' } : { type: 'OKTA', name: 'OKTA' } },
@@ -190,6 +198,11 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
     // The token's own user: what a setup check reads (GET /api/v1/users/me).
     if (req.method === 'GET' && path === '/api/v1/users/me') {
       return { operation: 'GetCurrentUser', params: {}, run: () => toWire(tokenOwner) };
+    }
+    const one = /^\/api\/v1\/users\/([^/]+)$/.exec(path);
+    if (req.method === 'GET' && one) {
+      const id = decodeURIComponent(one[1]!);
+      return { operation: 'GetUser', params: { userId: id }, run: () => toWire(userOr404(id)) };
     }
     const user = /^\/api\/v1\/users\/([^/]+)\/(roles|lifecycle\/unlock|lifecycle\/expire_password_with_temp_password|lifecycle\/reset_factors)$/.exec(path);
     if (!user) throw new OktaError(ERRORS.noSuchResource);
@@ -256,7 +269,7 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
     status: f.status,
     created: '2025-01-06T09:10:00.000Z',
     lastUpdated: '2025-01-06T09:10:00.000Z',
-    profile: f.factorType === 'push' ? { credentialId: users.get(userId)?.email, deviceType: 'SmartPhone_IPhone', name: 'iPhone', platform: 'IOS', version: '17.4' } : {},
+    profile: factorProfile(users.get(userId)?.email, f),
     _links: { verify: { href: `${url}/api/v1/users/${userId}/factors/${f.id}/verify`, hints: { allow: ['POST'] } } },
   });
 
@@ -430,6 +443,23 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
       return user && `${user.status.toLowerCase().replace('_', ' ')}${user.roles?.length ? ', admin' : ''}${source}${factors}`;
     },
   };
+}
+
+/** A factor's profile as Okta lists it: the enrolled device or number (details an approver is never shown). */
+function factorProfile(email: string | undefined, f: OktaSimFactor): Record<string, unknown> {
+  switch (f.factorType) {
+    case 'push':
+      return { credentialId: email, deviceType: 'SmartPhone_IPhone', name: 'iPhone', platform: 'IOS', version: '17.4' };
+    case 'sms':
+    case 'call':
+      return { phoneNumber: f.phoneNumber ?? '+1-415-555-0100' };
+    case 'token:software:totp':
+      return { credentialId: email };
+    case 'webauthn':
+      return { credentialId: `l3Br0n-7H3g047NqESqJynFtIgf3Ix9O${f.id}`, authenticatorName: 'YubiKey 5 NFC' };
+    default:
+      return {};
+  }
 }
 
 /** How the sandbox's people table names a factor. */

@@ -75,6 +75,12 @@ export interface ChangeTime {
 }
 
 /**
+ * One thing a directory knows of an account that an approver should weigh before approving a
+ * change of it (Directory.reviewFacts): a short label, and its value in plain words or a moment.
+ */
+export type ReviewFact = { readonly label: string } & ({ readonly text: string } | { readonly at: Date });
+
+/**
  * A place people have a credential we can reset, behind one small interface: each credential's
  * folder (src/credentials/<name>/) has the adapter. Adapters throw LatchkeyFailure with a
  * DIRECTORY_* code for every error they can name.
@@ -98,6 +104,13 @@ export interface Directory {
    * when the change itself was not made.
    */
   resetCredential(user: { readonly id: string; readonly locked?: boolean }): Promise<ChangeResult>;
+  /**
+   * Optional, read-only (a credential declares it with Credential.reviewFacts): what the directory
+   * knows of the user that an admin reviewing a request should weigh (its status, a lock, the kinds
+   * of factor enrolled, the last password change or sign-in), as short labelled lines. Never a
+   * secret, nor a factor's details (a phone number, a device): kinds only. Throws when it could not be read.
+   */
+  reviewFacts?(user: { readonly id: string }): Promise<readonly ReviewFact[]>;
 }
 
 /** A license type, as the directory that has licenses names it (its credential lists them). */

@@ -1,8 +1,8 @@
 import type { ApprovalFailure, ApprovalKind, Approvals } from './approvals/approvals';
 import type { PendingRequest } from './approvals/pending-request';
 import { describeError, type FailureCode } from './failure';
-import type { Logger, Requester, WorkspaceMembers } from './ports';
-import type { ApprovalGate, OpenRequest, ResetFailure, ResetPending } from './reset-credential';
+import type { Logger, Requester, ReviewFact, WorkspaceMembers } from './ports';
+import type { ApprovalGate, OpenRequest, ResetFailure, ResetPending, Resettable } from './reset-credential';
 
 /** An approved reset, as a kind of pending request (approvals/). */
 const RESET_KIND = 'reset';
@@ -11,8 +11,29 @@ const RESET_REQUEST_TTL_MS = 24 * 3_600_000;
 /** How long the requester has, once it is approved, to finish it with their own click. */
 const FINISH_WITHIN_MS = 30 * 60_000;
 
+/**
+ * How the review's details carry the directory's facts (a Detail is flat strings): `fact:<label>`
+ * in words, `fact@:<label>` a moment (ISO); and `factsUnread` when the directory could not be asked.
+ */
+export const REVIEW_FACT = { text: 'fact:', at: 'fact@:', unread: 'factsUnread' } as const;
+
 /** An approved reset's kind: the requester finishes it (handOver); the admin's click changes nothing. */
-export function resetKind(credentials: ReadonlyMap<string, { readonly audit: { readonly directory: string } }>, members: WorkspaceMembers): ApprovalKind {
+export function resetKind(
+  credentials: ReadonlyMap<string, Pick<Resettable, 'audit'> & Partial<Pick<Resettable, 'directory' | 'reviewFacts'>>>,
+  members: WorkspaceMembers,
+  logger?: Logger,
+): ApprovalKind {
+  /** What the credential's directory knows of the account, read now beside the Slack profile; never fails the review. */
+  const facts = async (r: PendingRequest): Promise<Record<string, string>> => {
+    const credential = credentials.get(r.detail.credential ?? '');
+    if (!credential?.reviewFacts || !credential.directory?.reviewFacts || !r.directoryUserId) return {};
+    try {
+      return factsDetail(await credential.directory.reviewFacts({ id: r.directoryUserId }));
+    } catch (err) {
+      logger?.warn({ approvalRequestId: r.id, credential: r.detail.credential, err: describeError(err) }, 'review facts not read');
+      return { [REVIEW_FACT.unread]: 'true' };
+    }
+  };
   return {
     id: RESET_KIND,
     // One open request per person and credential.
@@ -23,8 +44,9 @@ export function resetKind(credentials: ReadonlyMap<string, { readonly audit: { r
     }),
     // The approver decides on who is asking: their Slack profile, read now.
     reviewDetails: async (r) => {
-      const member = await members.getMember(r.requester.userId);
+      const [member, known] = await Promise.all([members.getMember(r.requester.userId), facts(r)]);
       return {
+        ...known,
         email: r.requesterEmail,
         ...(member?.realName && { name: member.realName }),
         ...(member?.title && { title: member.title }),
@@ -36,6 +58,10 @@ export function resetKind(credentials: ReadonlyMap<string, { readonly audit: { r
     onApprove: { handOver: { finishWithinMs: FINISH_WITHIN_MS } },
     changeReference: resetChangeReference,
   };
+}
+
+function factsDetail(facts: readonly ReviewFact[]): Record<string, string> {
+  return Object.fromEntries(facts.map((f) => ('at' in f ? [`${REVIEW_FACT.at}${f.label}`, f.at.toISOString()] : [`${REVIEW_FACT.text}${f.label}`, f.text])));
 }
 
 /**

@@ -39,6 +39,8 @@ export interface Resettable {
   readonly directory: Directory;
   /** Its change's worst case, as the credential declares it: what a work order with an end must still hold to send it. */
   readonly changeTime: ChangeTime;
+  /** Its directory answers reviewFacts (Credential.reviewFacts). */
+  readonly reviewFacts?: true;
 }
 
 type Limit = { key: string; limit: number; windowMs: number };

@@ -1,10 +1,10 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import { closedOutcomeUnknown, endedAfterUnknownOutcome, type Detail, type PendingRequest, UNKNOWN_STATUS } from '../flows/approvals/pending-request';
 import type { FailureCode } from '../flows/failure';
-import { resetChangeReference } from '../flows/reset-approval';
+import { resetChangeReference, REVIEW_FACT } from '../flows/reset-approval';
 import { approvalStatusLine, deniedNext, outcomeUnknownCheck, unknownStatusLine } from './approval-status';
 import type { ApprovalKindWords } from './approval-words';
-import { context, escapeMrkdwn, modal, plain, quoted, section, slackTime } from './blocks';
+import { context, escapeMrkdwn, modal, plain, quoted, section, slackDate, slackTime } from './blocks';
 import { failureMessage, recordedFailureHeadline } from './failure-message';
 import { changeOf, type ResetWords, type SubjectWords } from './words';
 
@@ -63,6 +63,7 @@ function profile(request: PendingRequest, d: Detail, words: SubjectWords): Known
   const blocks: KnownBlock[] = [context(`Slack profile: <@${request.requester.userId}> · ${who.join(' · ')}`)];
   if (d.guest) blocks.push(section(':warning: Slack says this account is a guest now.'));
   if (d.deactivated) blocks.push(section(':warning: Slack says this account is deactivated.'));
+  blocks.push(...directoryFacts(d, words));
   blocks.push(
     section(
       `:telephone_receiver: Before you approve, make sure it is really them: call them or talk on video. ` +
@@ -71,6 +72,24 @@ function profile(request: PendingRequest, d: Detail, words: SubjectWords): Known
   );
   blocks.push(context('If you approve, they finish it in their own window, where Latchkey checks who they are again. Nothing it makes (a new password, say) is ever shown to you.'));
   return blocks;
+}
+
+/**
+ * What the credential's directory knows of the account (Directory.reviewFacts), one labelled line
+ * each, in its order; or that it could not be asked, and that the admin can still decide.
+ */
+function directoryFacts(d: Detail, words: SubjectWords): KnownBlock[] {
+  if (d[REVIEW_FACT.unread]) {
+    return [context(`:grey_question: Latchkey could not ask ${words.directory} about this account just now, so only Slack's profile is shown. You can still decide, or close this and click Review again to see what ${words.directory} says.`)];
+  }
+  const lines = Object.entries(d).flatMap(([key, value]) => {
+    if (key.startsWith(REVIEW_FACT.at)) {
+      const at = new Date(value);
+      return Number.isNaN(at.getTime()) ? [] : [`${escapeMrkdwn(key.slice(REVIEW_FACT.at.length))}: ${slackDate(at)}`];
+    }
+    return key.startsWith(REVIEW_FACT.text) ? [`${escapeMrkdwn(key.slice(REVIEW_FACT.text.length))}: ${escapeMrkdwn(value)}`] : [];
+  });
+  return lines.length ? [section(`*What ${words.directory} says of this account*\n${lines.join('\n')}`)] : [];
 }
 
 function notice(request: PendingRequest, words: SubjectWords): { text: string; blocks: KnownBlock[] } {

@@ -13,6 +13,19 @@ const OKTA_PEOPLE: OktaSimUser[] = [
   { id: '00ususp', email: 'suspended@example.com', status: 'SUSPENDED', factors: [push('susp')] },
   { id: '00uada', email: 'ada@example.com', status: 'ACTIVE', roles: ['SUPER_ADMIN'], factors: [push('ada')] },
   { id: '00uleft', email: 'gone@example.com', status: 'DEPROVISIONED' },
+  {
+    id: '00umax',
+    email: 'max@example.com',
+    status: 'ACTIVE',
+    lastLogin: '2026-11-29T07:45:00.000Z',
+    passwordChanged: '2026-10-12T16:20:00.000Z',
+    factors: [
+      push('max'),
+      { id: 'mblmaxsms', factorType: 'sms', provider: 'OKTA', status: 'ACTIVE', phoneNumber: '+1-415-555-0199' },
+      { id: 'fwfmaxkey', factorType: 'webauthn', provider: 'FIDO', status: 'PENDING_ACTIVATION' },
+    ],
+  },
+  { id: '00ucarl', email: 'carl@example.com', status: 'LOCKED_OUT', factors: [push('carl')] },
 ];
 const COMMAND = '/reset-okta-mfa';
 const decide = (decision: string, comment?: string) => ({
@@ -115,6 +128,37 @@ describe('/reset-okta-mfa', () => {
     for (const place of [JSON.stringify(h.slack.calls), h.logs.join(''), await h.rawAuditTable()]) {
       for (const secret of [...h.allSecrets(), okta().token]) expect(place).not.toContain(secret);
     }
+  });
+
+  it("the admin's review says what Okta knows of the account (status, the kinds of factor enrolled, the last password change and sign-in), never a factor's details", async () => {
+    const request = await asks(h, 'UMAX');
+    const review = await h.opening((trigger) => h.click('UADA', 'license_review', request.approvalId, request.message, trigger));
+    const text = JSON.stringify(review.view.blocks);
+    expect(text).toContain('*What Okta says of this account*');
+    expect(text).toContain('Status: active, not locked out');
+    expect(text).toContain('Sign-in factors: Okta Verify (push), SMS, security key or biometric (WebAuthn; not finished enrolling)');
+    expect(text).toContain(`Password last changed: <!date^${Date.parse('2026-10-12T16:20:00.000Z') / 1000}^`);
+    expect(text).toContain(`Last sign-in: <!date^${Date.parse('2026-11-29T07:45:00.000Z') / 1000}^`);
+    // Kinds only: not the phone number, the phone's name, or a factor's ID.
+    for (const detail of ['0199', 'iPhone', 'mblmaxsms', 'opfmax', 'fwfmaxkey']) expect(JSON.stringify(review.view)).not.toContain(detail);
+    // Read, never changed: the user and its factors, by the ID the request was filed for.
+    expect(okta().callsTo('GetUser').map((c) => c.params.userId)).toEqual(['00umax']);
+    expect(okta().callsTo('ListFactors').map((c) => c.params.userId)).toEqual(['00umax']);
+    expect(okta().callsTo('ResetFactors')).toEqual([]);
+    expect(review.view.submit.text).toBe('Submit decision');
+  });
+
+  it('Okta could not be asked at review: the review says so, and the admin can still decide', async () => {
+    const request = await asks(h, 'UCARL');
+    okta().failNext('GetUser', { status: 403, errorCode: 'E0000006', summary: 'You do not have permission to perform the requested action' });
+    const review = await h.opening((trigger) => h.click('UADA', 'license_review', request.approvalId, request.message, trigger));
+    const text = JSON.stringify(review.view.blocks);
+    expect(text).toContain('Latchkey could not ask Okta about this account just now');
+    expect(text).not.toContain('What Okta says of this account');
+    expect(text).toContain('Slack profile: <@UCARL>');
+    expect(review.view.submit.text).toBe('Submit decision');
+    await h.submit('UADA', review.view, { values: decide('approve') });
+    await finishButton(h, 'UCARL');
   });
 
   it('denied: the requester is told, and no factor is removed', async () => {

@@ -69,6 +69,8 @@ export const okta: Credential<OktaSettings> = {
     },
   },
   audit: { action: 'reset_okta_password', directory: 'okta' },
+  // Under the `approval` policy, the approver sees Okta's account (Directory.reviewFacts).
+  reviewFacts: true,
   // A locked-out person who remembers their password need not lose it.
   whenLocked: { offer: 'okta_unlock', button: 'Unlock only (keep my password)' },
   // Self-service by default, as the README has always said (changing it would switch a working
@@ -122,6 +124,8 @@ export const oktaUnlock: Credential<OktaSettings> = {
     },
   },
   audit: { action: 'unlock_okta', directory: 'okta' },
+  // Under the `approval` policy, the approver sees Okta's account (Directory.reviewFacts).
+  reviewFacts: true,
   settings: OKTA_SETTINGS,
   load: (s, context) => loadAdapter(s, context, 'unlock'),
   changeTime: () => ({ secretMs: callBoundMs(OKTA_DIRECTORY_POLICY) }),
@@ -165,6 +169,8 @@ export const oktaMfa: Credential<OktaSettings> = {
     refusals: { [OKTA_REFUSALS.masteredElsewhere]: MASTERED_ELSEWHERE },
   },
   audit: { action: 'reset_okta_mfa', directory: 'okta' },
+  // An MFA reset is the phisher's favourite ("I lost my phone"): the approver sees Okta's account.
+  reviewFacts: true,
   policy: { default: 'approval', refuse: ['self-service'], refuseVerifiers: ['okta'] },
   settings: OKTA_SETTINGS,
   load: (s, context) => loadAdapter(s, context, 'factors'),

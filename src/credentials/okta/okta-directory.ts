@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { asFailure, LatchkeyFailure, type FailureCode } from '../../flows/failure';
-import type { ChangeResult, Directory, DirectoryUser } from '../../flows/ports';
+import type { ChangeResult, Directory, DirectoryUser, ReviewFact } from '../../flows/ports';
 import { Secret } from '../../flows/secret';
 import type { HttpFetch } from '../../http/fetch';
 import { OKTA_REFUSALS, OKTA_STEPS, type OktaAction } from './okta-actions';
@@ -18,6 +18,54 @@ const userSchema = z.object({
   /** Who holds the password: OKTA, ACTIVE_DIRECTORY, LDAP, FEDERATION, SOCIAL or IMPORT. */
   credentials: z.looseObject({ provider: z.looseObject({ type: z.string() }).nullish() }).nullish(),
 });
+
+/** What an approver is shown of a user (GET /api/v1/users/{id}): never its profile beyond this. */
+const reviewedUserSchema = z.object({ status: z.string(), lastLogin: z.string().nullish(), passwordChanged: z.string().nullish() });
+/** A factor's kind (GET /api/v1/users/{id}/factors): its profile (a phone number, a device) is never read. */
+const factorSchema = z.object({ factorType: z.string(), provider: z.string().nullish(), status: z.string().nullish() });
+
+/** Okta's user statuses as an approver reads them. */
+const STATUS_WORDS: Readonly<Record<string, string>> = {
+  ACTIVE: 'active, not locked out',
+  LOCKED_OUT: 'locked out',
+  PASSWORD_EXPIRED: 'active, password expired (not locked out)',
+  RECOVERY: 'active, in password recovery (not locked out)',
+  SUSPENDED: 'suspended',
+  STAGED: 'not activated',
+  PROVISIONED: 'not activated (activation pending)',
+  DEPROVISIONED: 'deactivated',
+};
+
+/** Okta's factor types in an approver's words (kinds only). */
+const FACTOR_WORDS: Readonly<Record<string, string>> = {
+  push: 'Okta Verify (push)',
+  signed_nonce: 'Okta FastPass',
+  sms: 'SMS',
+  call: 'voice call',
+  email: 'email',
+  question: 'security question',
+  webauthn: 'security key or biometric (WebAuthn)',
+  u2f: 'security key (U2F)',
+  'token:hotp': 'hardware token (HOTP)',
+  'token:hardware': 'hardware token',
+  token: 'hardware token',
+  web: 'Duo',
+};
+
+function factorWords(f: z.infer<typeof factorSchema>): string {
+  const kind =
+    f.factorType === 'token:software:totp'
+      ? f.provider === 'OKTA'
+        ? 'Okta Verify (code)'
+        : f.provider === 'GOOGLE'
+          ? 'Google Authenticator'
+          : 'authenticator app'
+      : (FACTOR_WORDS[f.factorType] ?? f.factorType);
+  const state = f.status === 'PENDING_ACTIVATION' ? 'not finished enrolling' : f.status && f.status !== 'ACTIVE' ? f.status.toLowerCase() : undefined;
+  if (!state) return kind;
+  // "security key or biometric (WebAuthn)" + state → "(WebAuthn; not finished enrolling)"
+  return kind.endsWith(')') ? `${kind.slice(0, -1)}; ${state})` : `${kind} (${state})`;
+}
 
 /**
  * The users whose password a directory Okta delegates to holds (`credentials.provider.type`). Okta
@@ -79,6 +127,28 @@ export class OktaDirectory implements Directory {
     const answer = await this.call('GET', `/api/v1/users/${encodeURIComponent(user.id)}/roles`, 'okta:ListRoles');
     if (!Array.isArray(answer.body)) throw new LatchkeyFailure('DIRECTORY_REJECTED', 'okta:ListRoles answered with something other than a list');
     return answer.body.length > 0 ? { ...user, status: 'privileged' } : user;
+  }
+
+  /**
+   * For an admin reviewing a request: the account's status (a lock is one), the kinds of factor
+   * enrolled, the last password change and sign-in. Two reads at once; nothing of a factor but its kind.
+   */
+  async reviewFacts(user: { id: string }): Promise<readonly ReviewFact[]> {
+    const id = encodeURIComponent(user.id);
+    const [u, f] = await Promise.all([this.call('GET', `/api/v1/users/${id}`, 'okta:GetUser'), this.call('GET', `/api/v1/users/${id}/factors`, 'okta:ListFactors')]);
+    const found = reviewedUserSchema.safeParse(u.body);
+    const factors = z.array(factorSchema).safeParse(f.body);
+    if (!found.success || !factors.success) throw new LatchkeyFailure('DIRECTORY_REJECTED', 'okta:GetUser or okta:ListFactors answered with something other than a user and its factors');
+    const facts: ReviewFact[] = [
+      { label: 'Status', text: STATUS_WORDS[found.data.status] ?? found.data.status.toLowerCase() },
+      { label: 'Sign-in factors', text: factors.data.length ? factors.data.map(factorWords).join(', ') : 'none enrolled' },
+    ];
+    const at = (iso: string | null | undefined) => (iso && !Number.isNaN(Date.parse(iso)) ? new Date(iso) : undefined);
+    const changed = at(found.data.passwordChanged);
+    const login = at(found.data.lastLogin);
+    facts.push(changed ? { label: 'Password last changed', at: changed } : { label: 'Password last changed', text: 'never' });
+    facts.push(login ? { label: 'Last sign-in', at: login } : { label: 'Last sign-in', text: 'never' });
+    return facts;
   }
 
   async resetCredential(user: { id: string; locked?: boolean }): Promise<ChangeResult> {
