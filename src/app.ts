@@ -241,7 +241,7 @@ export async function createLambdaLatchkey(
   ]);
   const metrics = new EmfMetrics();
   const aws = awsClientSettings({ logger, requestTimeoutMs: awsRequestTimeoutMs });
-  // A bound that fits the function's 30 s; a shorter one handed in (tests) still applies.
+  // A bound that fits the function's timeout (lambdaTimeoutS); a shorter one handed in (tests) still applies.
   const dynamo = new DynamoDBClient(
     awsClientSettings({ logger, requestTimeoutMs: Math.min(awsRequestTimeoutMs ?? AWS_REQUEST_TIMEOUT_MS, LAMBDA_DYNAMODB_REQUEST_TIMEOUT_MS) }),
   );
@@ -259,7 +259,7 @@ export async function createLambdaLatchkey(
       ...config.slack.bot,
     },
     KNOWN_ENTRY_POINTS,
-    // A bound that fits the function's 30 s, as DynamoDB's (LAMBDA_SLACK_CALL_MS).
+    // A bound that fits the function's timeout (lambdaTimeoutS), as DynamoDB's (LAMBDA_SLACK_CALL_MS).
     { fetch, logger, metrics, slack: slackWebApi(config, logger, fetch, config.slack.apiRetries, LAMBDA_SLACK_CALL_MS) },
   );
   registerFeatures(app, config, { aws, dynamo, logger, clock, fetch, metrics });

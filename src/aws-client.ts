@@ -19,7 +19,7 @@ export const AWS_REQUEST_TIMEOUT_MS = 5_000;
  * written, nor its failure logged. DynamoDB answers within milliseconds in its own region; at 1 s
  * an attempt a hung call fails within about 4.4 s (four attempts and backoffs of at most 50, 100
  * and 200 ms), and a click's claim, audit attempt and outcome together within about 13 s, which
- * with the change's 5 s leaves the rest of the 30 s to Slack.
+ * with the change's 5 s leaves the rest of the function's time (30 s for one AWS call) to Slack.
  */
 export const LAMBDA_DYNAMODB_REQUEST_TIMEOUT_MS = 1_000;
 

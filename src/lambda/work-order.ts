@@ -34,14 +34,21 @@ export const WORK_MAX_AGE_MS = 5 * 60_000;
  * last or nearly: after the last of them any path makes at most two DynamoDB writes (the audit's
  * outcome record, then for a Finish click the request's settlement), each given up on Lambda within
  * about 4.35 s (four attempts of LAMBDA_DYNAMODB_REQUEST_TIMEOUT_MS and backoffs of at most 350 ms),
- * and the log lines are written as they come: 12 s leaves over 3 s to spare. On the stack's 30 s
- * function a work order's Slack calls end by 18 s, however many there are and whatever Slack does.
+ * and the log lines are written as they come: 12 s leaves over 3 s to spare. A work order's Slack
+ * calls end 12 s before the function does (its timeout, lambdaTimeoutS: 18 s into 30 s for one AWS
+ * call, 39 s into 51 s for Entra's or Google's, later with the verify policy's wait), however many
+ * there are and whatever Slack does.
  */
 export const WORK_SLACK_RESERVE_MS = 12_000;
 
 /**
  * The longest a failed work order may take to come back through the on-failure queue: the event
- * age, the worker's timeout, and three receives of the queue's record (its visibility timeout is a minute).
+ * age (5 min), the worker's timeout T, and three receives of the queue's record, the first two each
+ * hidden for its visibility timeout (2 × T) and the third run within T: 5 min + 6 T. T is the
+ * function's timeout (lambdaTimeoutS, 30 to 51 s, plus the verify policy's wait for a push), so
+ * 30 min holds for T up to 250 s: every credential without verify (10.1 min at 51 s) and with the
+ * default 60 s wait (16.1 min at 111 s). A VERIFY_TIMEOUT_SECONDS above 199 s (Entra, Google) to
+ * 220 s (Chime) would outrun it; its most, 300 s, needs 5 min + 6 × 351 s, about 40 min.
  */
 export const FAILED_WORK_MAX_AGE_MS = 30 * 60_000;
 

@@ -108,7 +108,7 @@ export interface SlackWebApiOptions {
   readonly backoffMs?: { readonly first: number; readonly most: number };
   /**
    * All of one call, its tries and waits together, ends by then: no try starts, and no attempt or
-   * wait runs, past it. For an entry point with an end of its own (Lambda's 30 s). Absent: no bound
+   * wait runs, past it. For an entry point with an end of its own (Lambda's timeout). Absent: no bound
    * beyond the tries' own. Work with an end of its own (call-deadline.ts) also ends each call by
    * then, and a call asked for past it is not sent.
    */

@@ -200,7 +200,7 @@ describe("a change's retries, within its call's declared time", () => {
 });
 
 /**
- * On Lambda the function has 30 s (the stack's FUNCTION_TIMEOUT_S), and a work order must end
+ * On Lambda the function has 30 s for Chime's PIN (lambdaTimeoutS), and a work order must end
  * inside them with its outcome on record. DynamoDB is given a bound that fits: each attempt
  * LAMBDA_DYNAMODB_REQUEST_TIMEOUT_MS (the app's own here: no shorter timeout is handed in), so a
  * call that never answers fails after its four attempts in about 4.4 s, not 20.
