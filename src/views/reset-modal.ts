@@ -64,7 +64,7 @@ export function confirmView(args: {
 }): ModalView {
   const { words } = args;
   const blocks: KnownBlock[] = [section(words.consequences)];
-  if (args.locked && words.whenLocked) blocks.unshift(section(words.whenLocked));
+  if (args.locked && words.lockedNote) blocks.unshift(section(words.lockedNote));
   const step = nextStep(args.policy, args.verifierApp);
   if (step) blocks.push(section(step.says));
   blocks.push(context(`Account: ${escapeMrkdwn(args.email)}`));

@@ -96,7 +96,7 @@ export interface CredentialWords extends Omit<SubjectWords, 'command'> {
    * does to the lock ("Your *Okta account* is locked out. This reset unlocks it too."). Absent, or
    * the account not locked: the confirmation says nothing of locks.
    */
-  readonly whenLocked?: string;
+  readonly lockedNote?: string;
   /** The title of the modal that shows the new secret, at most 24 characters: "Your new PIN". */
   readonly secretTitle: string;
   /** The line above the secret: "Your new Amazon Chime personal meeting PIN:". */

@@ -44,7 +44,7 @@ export const okta: Credential<OktaSettings> = {
       "Your *Okta password* will be replaced by a temporary one. You'll choose a new password when you next sign in, " +
       "and you'll be signed out of Okta everywhere else.",
     // The look-up knows whether it is locked: said only then, plainly (the reset unlocks it first).
-    whenLocked: 'Your *Okta account* is locked out. This reset unlocks it too.',
+    lockedNote: 'Your *Okta account* is locked out. This reset unlocks it too.',
     secretTitle: 'Your temporary password',
     secretLead: 'Your temporary Okta password:',
     howToUse: 'Sign in to Okta with it; Okta will ask you to choose a new password. Your other Okta sessions have been signed out.',
