@@ -8,9 +8,6 @@ import { rateLimitTable } from '../../src/limits/rate-table';
 import type { TableDefinition } from '../../src/storage/ensure-table';
 import { AUDIT_ATTRIBUTES } from '../../infra/lib/latchkey-stack';
 import { CREDENTIALS } from '../../src/credentials';
-import { awsClientSettings } from '../../src/aws-client';
-import { LAMBDA_SLACK_CALL_MS, lambdaTimeoutS } from '../../src/lambda/function-time';
-import { WORK_SLACK_RESERVE_MS } from '../../src/lambda/work-order';
 import {
   allPolicyStatements,
   CHIME_ACCOUNT,
@@ -170,19 +167,6 @@ describe('Lambda function', () => {
       LoggingConfig: { LogGroup: { Ref: ids.logs } },
     });
     expect(props.Role).toEqual(arnOf(ids.role));
-  });
-
-  test("every credential's declared change fits the function it gets: the steps before the change keep 7 s of the time for Slack, then its calls up to the secret, the modal's call and its follow-up", () => {
-    const aws = awsClientSettings();
-    for (const credential of CREDENTIALS) {
-      const { secretMs, followUpMs = 0 } = credential.changeTime(aws);
-      const forSlackMs = lambdaTimeoutS([credential]) * 1000 - WORK_SLACK_RESERVE_MS;
-      expect({ id: credential.id, fits: forSlackMs - 7_000 >= secretMs + LAMBDA_SLACK_CALL_MS + followUpMs }).toEqual({ id: credential.id, fits: true });
-    }
-    // Chime's PIN, one AWS call (2 s to connect, 5 s to answer), is what 30 s was set for.
-    expect(lambdaTimeoutS(CREDENTIALS.filter((c) => c.id === 'pin'))).toBe(30);
-    // The function serves them all: the longest one's.
-    expect(s.json.Resources[ids.fn]!.Properties.Timeout).toBe(Math.max(...CREDENTIALS.map((c) => lambdaTimeoutS([c]))));
   });
 
   test('asynchronous self-invocations are not retried, expire after five minutes, and on failure go to FailedWork', () => {

@@ -722,10 +722,12 @@ describe("the approval policy on Lambda, past the work order's time for Slack ca
  * PIN or password it can no longer show. Chime's PIN is one AWS call (7 s); Entra's password a
  * token request and the password's PATCH one after another, each up to 7 s, and the sign-out after
  * the password is shown (a token and the call, the same): 32 s with the modal's 4 s, where the PIN
- * needs 11 s. The function is given that much longer (lambdaTimeoutS).
+ * needs 11 s; WorkMail's password (a second when its policy refuses the first) and Okta's password
+ * of a locked-out account (the unlock, then the reset) two calls, 18 s. The
+ * function is given that much longer (lambdaTimeoutS).
  */
 describe("the approval policy on Lambda, too little time left for the change", () => {
-  const h = useHarness({ entry: 'lambda', env: { RESET_POLICY: 'pin=approval,entra_password=approval' } }, (x) => {
+  const h = useHarness({ entry: 'lambda', env: { RESET_POLICY: 'pin=approval,password=approval,entra_password=approval,okta_password=approval' } }, (x) => {
     x.slack.clear();
     x.chime.clear();
   });
@@ -810,6 +812,39 @@ describe("the approval policy on Lambda, too little time left for the change", (
     expect(modal).toContain("Your approval still stands: click *Finish the reset* in Latchkey's message again");
     const records = await h.waitForAudit('UANN', (r) => r.action === 'reset_entra_password' && r.phase === 'outcome');
     expect(records.filter((r) => r.action === 'reset_entra_password').map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([
+      ['attempt', undefined, undefined],
+      ['outcome', 'failure', 'OUT_OF_TIME'],
+    ]);
+  }, 30_000);
+
+  it("a WorkMail password's Finish click slowed before the change, with time left for one AWS call and the modal but not for a second password: nothing reaches WorkMail, and the audit says why", async () => {
+    const { finish } = await approved(h, 'UCARL', undefined, '/reset-password');
+    const before = h.workmail.passwordOf('wm-carl');
+    // 14 s left for Slack: more than one AWS call and the modal's call need (11 s), less than two calls and the modal (18 s).
+    const modal = await finishSlowed('UCARL', finish, 14_000);
+    expect(h.workmail.callsTo('ResetPassword')).toEqual([]);
+    expect(h.workmail.passwordOf('wm-carl')).toBe(before);
+    expect(modal).toContain('Latchkey was held up and had too little time left to reset your password and show you the result. Nothing was changed.');
+    expect(modal).toContain("Your approval still stands: click *Finish the reset* in Latchkey's message again");
+    const records = await h.waitForAudit('UCARL', (r) => r.action === 'reset_password' && r.phase === 'outcome');
+    expect(records.filter((r) => r.action === 'reset_password').map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([
+      ['attempt', undefined, undefined],
+      ['outcome', 'failure', 'OUT_OF_TIME'],
+    ]);
+  }, 30_000);
+
+  it("a locked-out Okta account's Finish click slowed before the change, with time left for one Okta call and the modal but not for the unlock and the reset: nothing reaches Okta, the account stays locked, and the audit says why", async () => {
+    const { finish } = await approved(h, 'UBOB', undefined, '/reset-okta-password');
+    expect(h.okta.users.get('00ubob')?.status).toBe('LOCKED_OUT');
+    // 14 s left for Slack: more than one Okta call and the modal's call need (11 s), less than the unlock, the reset and the modal (18 s).
+    const modal = await finishSlowed('UBOB', finish, 14_000);
+    // Okta was sent neither the unlock nor the reset.
+    expect(h.okta.calls.filter((c) => c.operation === 'Unlock' || c.operation === 'ExpirePassword')).toEqual([]);
+    expect(h.okta.users.get('00ubob')?.status).toBe('LOCKED_OUT');
+    expect(modal).toContain('Latchkey was held up and had too little time left to reset your Okta password and show you the result. Nothing was changed.');
+    expect(modal).toContain("Your approval still stands: click *Finish the reset* in Latchkey's message again");
+    const records = await h.waitForAudit('UBOB', (r) => r.action === 'reset_okta_password' && r.phase === 'outcome');
+    expect(records.filter((r) => r.action === 'reset_okta_password').map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([
       ['attempt', undefined, undefined],
       ['outcome', 'failure', 'OUT_OF_TIME'],
     ]);
