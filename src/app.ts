@@ -549,9 +549,12 @@ export const PUSH_CHECKS_PER_SECOND = 5;
  */
 function policyVerifier(verify: NonNullable<Config['verify']>, context: AdapterContext, metrics: Metrics, closes: ClosedWaits): PolicyVerifier {
   const { plugin } = verify;
+  const resetBy = CREDENTIALS.find((c) => c.id === plugin.resetBy);
   return {
     name: plugin.audit.verifier,
     app: plugin.words.app,
+    // Its command from the registry; the flow names it only where this deployment serves it.
+    ...(resetBy && { resetBy: { credential: resetBy.id, command: resetBy.command } }),
     mistake: plugin.words.mistake,
     verifier: timed(onFirstUse<Verifier>(() => plugin.load(verify.settings, context)), metrics, `verify:${plugin.id}`),
     timeoutMs: verify.timeoutMs,

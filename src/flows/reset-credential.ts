@@ -60,6 +60,8 @@ export interface ResetFailure {
   readonly reason?: string;
   /** The `verify` policy's app ("Okta Verify"), for its failures' words. */
   readonly verifierApp?: string;
+  /** The command that resets that app's factor, for a person with a new phone (lostFactorCommand). */
+  readonly lostFactorCommand?: string;
   /** With REQUEST_OPEN: where the person's open request stands (its reference is `requestId`). */
   readonly open?: OpenRequest;
 }
@@ -134,7 +136,14 @@ export interface ApprovalGate {
 }
 
 /** The `verify` policy's verifier, with how many pushes one person may be sent per hour. */
-export type PolicyVerifier = ConfiguredVerifier & { readonly app: string; readonly perPersonPerHour: number; /** How a person rejects their own push by mistake (its plug-in's words). */ readonly mistake?: string };
+export type PolicyVerifier = ConfiguredVerifier & {
+  readonly app: string;
+  readonly perPersonPerHour: number;
+  /** How a person rejects their own push by mistake (its plug-in's words). */
+  readonly mistake?: string;
+  /** The credential served here that resets the verifier's factor (its plug-in's `resetBy`), with its command. */
+  readonly resetBy?: { readonly credential: string; readonly command: string };
+};
 
 interface ResetCredentialDeps {
   /** The credentials this deployment serves, by ID; any other answers DIRECTORY_NOT_ENABLED. */
@@ -221,6 +230,16 @@ export class ResetCredential {
   /** The app the `verify` policy's push goes to, when a verifier is configured. */
   get verifierApp(): string | undefined {
     return this.deps.verifier?.app;
+  }
+
+  /**
+   * For a change under the `verify` policy: the command of the credential served here that resets
+   * the verifier's factor, for a person whose push cannot reach them (a new phone). Never the
+   * credential itself.
+   */
+  lostFactorCommand(kind: string): string | undefined {
+    const resetBy = this.policyOf(kind) === 'verify' ? this.deps.verifier?.resetBy : undefined;
+    return resetBy && resetBy.credential !== kind && this.isEnabled(resetBy.credential) ? resetBy.command : undefined;
   }
 
   async prepare(requester: Requester, kind: string): Promise<Prepared | ResetFailure> {
@@ -312,7 +331,7 @@ export class ResetCredential {
       }
       return {
         ...(await this.refused(requester, credential, requestId, email, failure, failure.code === 'VERIFY_NO_FACTOR' && verifier ? { verifier: verifier.name, verification: 'no_factor' } : undefined)),
-        ...(verifier && { verifierApp: verifier.app }),
+        ...(verifier && { verifierApp: verifier.app, lostFactorCommand: this.lostFactorCommand(kind) }),
       };
     }
   }
@@ -501,7 +520,8 @@ export class ResetCredential {
         await change.failed(verified.code, proof);
         // The person's own change of mind is counted with the pushes' results (push_result), not as a refusal.
         if (verified.code !== 'VERIFY_CANCELLED') this.metrics.count('request_refused', { action: credential.audit.action, code: verified.code });
-        return { ok: false, code: verified.code, kind, email: ticket.email, requestId: ticket.requestId, verifierApp: verify.verifier.app };
+        const lostFactorCommand = this.lostFactorCommand(kind);
+        return { ok: false, code: verified.code, kind, email: ticket.email, requestId: ticket.requestId, verifierApp: verify.verifier.app, ...(lostFactorCommand && { lostFactorCommand }) };
       }
     }
     const left = this.deps.workTime?.leftMs();

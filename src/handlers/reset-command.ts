@@ -83,6 +83,7 @@ export function confirmationOf(credential: Credential, flow: ResetCredential, pr
   const instead = prepared.locked && offer && flow.isEnabled(offer.offer) ? { credentialId: offer.offer, button: offer.button } : undefined;
   const policy = flow.policyOf(credential.id);
   const verifierApp = flow.verifierApp;
+  const lostFactorCommand = flow.lostFactorCommand(credential.id);
   return confirmView({
     credentialId: credential.id,
     words: resetWordsOf(credential),
@@ -92,6 +93,7 @@ export function confirmationOf(credential: Credential, flow: ResetCredential, pr
     policy,
     ...(prepared.locked && { locked: true }),
     ...(verifierApp && { verifierApp }),
+    ...(lostFactorCommand && { lostFactorCommand }),
     ...(instead && { instead }),
   });
 }

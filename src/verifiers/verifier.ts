@@ -25,6 +25,13 @@ export interface VerifierPlugin<S = unknown> {
   /** How the audit log names it (`verifier`). */
   readonly audit: { readonly verifier: string };
   /**
+   * The credential (by its ID in src/credentials/index.ts) that resets this verifier's factor for a
+   * person with a new phone, or without the app any more: where its push cannot reach them (the
+   * confirmation, an unanswered push, no factor set up), the words point to that credential's
+   * command, and only where this deployment serves it. Absent: they point nowhere.
+   */
+  readonly resetBy?: string;
+  /**
    * Its settings. A verifier that shares a directory's variables declares the very same Setting
    * objects (Okta Verify: OKTA_ORG_URL and OKTA_API_TOKEN, src/credentials/okta-api.ts), so one
    * variable is one setting and one secret, whoever else declares it.

@@ -33,6 +33,8 @@ export function failureMessage(
     readonly reason?: string;
     /** The app the policy's push goes to ("Okta Verify"), for the `verify` policy's failures. */
     readonly verifierApp?: string;
+    /** The command that resets that app's factor, for a person with a new phone: pointed to where the push cannot reach them. */
+    readonly lostFactorCommand?: string;
     /** With REQUEST_OPEN: where the open request stands, when it was read. */
     readonly open?: Pick<OpenRequest, 'state' | 'until'>;
   },
@@ -53,6 +55,7 @@ export function failureMessage(
   const theRequest = known ? `the ${known} request` : 'the request to your sign-in app';
   const requests = known ? `${known} requests` : 'sign-in requests';
   const change = changeOf(words);
+  const lostFactor = known && failure.lostFactorCommand ? ` ${lostFactorLine(known, failure.lostFactorCommand)}` : '';
   // Said as it stands when read: approved, it is theirs to finish, never "waiting for an admin".
   const open = failure.open;
   const requestOpen: FailureMessage = !open
@@ -194,7 +197,7 @@ export function failureMessage(
     },
     VERIFY_NO_FACTOR: {
       headline: `${capitalized(change.doing)} your ${words.short} needs a push to your phone, and you have no ${known ?? 'sign-in app'} set up to receive one. Nothing was changed.`,
-      next: `Set up ${app} on your phone (IT can help you enrol), then run \`${words.command}\` again; or ask IT to ${change.verb} it for you.`,
+      next: `Set up ${app} on your phone (IT can help you enrol), then run \`${words.command}\` again; or ask IT to ${change.verb} it for you.${lostFactor}`,
     },
     VERIFY_REJECTED: {
       headline: `${capitalized(theRequest)} was rejected on your phone, so nothing was changed.`,
@@ -202,7 +205,7 @@ export function failureMessage(
     },
     VERIFY_TIMEOUT: {
       headline: `You didn't approve ${theRequest} in time, so nothing was changed.`,
-      next: `${again} and approve the request on your phone within a minute.`,
+      next: `${again} and approve the request on your phone within a minute.${lostFactor}`,
     },
     VERIFY_CANCELLED: {
       headline: `You closed the window before approving, so ${theRequest} was cancelled and nothing was changed.`,
@@ -239,6 +242,14 @@ export function failureMessage(
     INTERNAL: { headline: 'Something went wrong inside Latchkey.', next: OPERATOR_TOLD },
   };
   return (!own && step) || messages[failure.code];
+}
+
+/**
+ * Where the `verify` policy's push cannot reach a person (a new phone, the app gone): the command
+ * that resets the app's factor, named by the verifier's plug-in and served here.
+ */
+export function lostFactorLine(app: string, command: string): string {
+  return `New phone, or no ${app} any more? Use \`${command}\`.`;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { ChangeResult } from '../flows/ports';
 import type { ResetDone, ResetFailure } from '../flows/reset-credential';
 import type { Policy } from '../flows/policy';
 import { context, escapeMrkdwn, modal, progressView, section } from './blocks';
-import { failureMessage } from './failure-message';
+import { failureMessage, lostFactorLine } from './failure-message';
 import { capitalized, changeOf, type ResetWords } from './words';
 
 /** The one modal a reset lives in, through its states: checking → confirm → working → secret or failure. */
@@ -59,6 +59,8 @@ export function confirmView(args: {
   policy?: Policy;
   /** The `verify` policy's app ("Okta Verify"), in its plug-in's words. */
   verifierApp?: string;
+  /** The command that resets that app's factor, when served here: for a person with a new phone. */
+  lostFactorCommand?: string;
   /** The look-up found the account locked out: the credential's words on what the change does to it. */
   locked?: boolean;
 }): ModalView {
@@ -67,6 +69,7 @@ export function confirmView(args: {
   if (args.locked && words.lockedNote) blocks.unshift(section(words.lockedNote));
   const step = nextStep(args.policy, args.verifierApp);
   if (step) blocks.push(section(step.says));
+  if (args.policy === 'verify' && args.verifierApp && args.lostFactorCommand) blocks.push(context(lostFactorLine(args.verifierApp, args.lostFactorCommand)));
   blocks.push(context(`Account: ${escapeMrkdwn(args.email)}`));
   if (args.instead) {
     blocks.push({
@@ -128,7 +131,7 @@ export function resultView(result: ChangeResult, words: ResetWords, done: Pick<R
   return modal({ title: words.secretTitle, close: 'Done', blocks });
 }
 
-export function failureView(failure: Pick<ResetFailure, 'code' | 'email' | 'requestId' | 'retryAt' | 'reason' | 'verifierApp' | 'open'>, words: ResetWords): ModalView {
+export function failureView(failure: Pick<ResetFailure, 'code' | 'email' | 'requestId' | 'retryAt' | 'reason' | 'verifierApp' | 'lostFactorCommand' | 'open'>, words: ResetWords): ModalView {
   const message = failureMessage(failure, words);
   const blocks = [section(`:warning: ${message.headline}`), section(message.next)];
   if (failure.requestId) blocks.push(context(`Reference: \`${failure.requestId}\``));

@@ -47,6 +47,8 @@ describe('verify with Okta Verify', () => {
   it("the confirmation says up front that a push to Okta Verify comes next, in the verifier's own words", async () => {
     const opened = await h.open('/reset-password', 'UANN');
     expect(JSON.stringify(opened.view.blocks)).toContain('Latchkey will send a push to Okta Verify on your phone; approve it to continue.');
+    // A person whose phone is new, or whose Okta Verify is gone, is pointed to the reset of their factors (served here).
+    expect(JSON.stringify(opened.view.blocks)).toContain('New phone, or no Okta Verify any more? Use `/reset-okta-mfa`.');
     expect(opened.view.submit?.text).toBe('Reset password');
     await h.close('UANN', opened.view);
     expect(h.okta.pushes()).toEqual([]);
@@ -112,6 +114,7 @@ describe('verify with Okta Verify', () => {
     const submission = await h.submit('UANN', ann.view);
     const final = await modalAfter(h, submission, ann.viewId, isFailure);
     expect(text(final)).toContain("You didn't approve the Okta Verify request in time, so nothing was changed.");
+    expect(text(final)).toContain('Run `/reset-password` again and approve the request on your phone within a minute. New phone, or no Okta Verify any more? Use `/reset-okta-mfa`.');
     expect(h.okta.callsTo('CancelFactorTransaction')).toHaveLength(1);
     expect(h.workmail.callsTo('ResetPassword')).toEqual([]);
     const withdrawn = h.okta.pushes().at(-1)!;
@@ -228,6 +231,7 @@ describe('verify with Okta Verify', () => {
     expect(opened.view.submit).toBeUndefined();
     expect(text(opened.view)).toContain('you have no Okta Verify set up to receive one. Nothing was changed.');
     expect(text(opened.view)).toContain('Set up Okta Verify on your phone (IT can help you enrol)');
+    expect(text(opened.view)).toContain('New phone, or no Okta Verify any more? Use `/reset-okta-mfa`.');
     expect(h.okta.callsTo('VerifyFactor')).toEqual([]);
     const records = await h.waitForAudit('UCARL', (r) => r.errorCode === 'VERIFY_NO_FACTOR');
     expect(records.find((r) => r.errorCode === 'VERIFY_NO_FACTOR')).toMatchObject({ phase: 'refused', verifier: 'okta_verify', verification: 'no_factor' });
@@ -263,6 +267,21 @@ describe('verify with Okta Verify', () => {
       expect(dms).not.toContain(secret);
       expect(JSON.stringify(h.okta.calls)).not.toContain(secret);
     }
+  });
+});
+
+describe('verify with Okta Verify where the MFA reset is off (no admins to approve it)', () => {
+  const h = useHarness({ accounts: { okta_password: OKTA }, env: { ...ENV, APPROVALS_CHANNEL_ID: '', ADMIN_USER_IDS: '', ADMIN_USERGROUP_ID: '' } }, (x) => x.slack.clear());
+
+  it('nothing points to a command this deployment does not serve: not the confirmation, nor the refusal of a person with no Okta Verify', async () => {
+    expect((await h.command('/reset-okta-mfa', 'UANN')).json?.text).toContain('not enabled in this workspace');
+    const opened = await h.open('/reset-password', 'UANN');
+    expect(text(opened.view)).toContain('Latchkey will send a push to Okta Verify on your phone; approve it to continue.');
+    expect(text(opened.view)).not.toMatch(/New phone|reset-okta-mfa/);
+    await h.close('UANN', opened.view);
+    const refused = await h.open('/reset-password', 'UCARL');
+    expect(text(refused.view)).toContain('you have no Okta Verify set up to receive one.');
+    expect(text(refused.view)).not.toMatch(/New phone|reset-okta-mfa/);
   });
 });
 

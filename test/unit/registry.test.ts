@@ -86,6 +86,13 @@ describe('the credentials registry', () => {
     );
   });
 
+  it("a pointer to another credential names one of the registry's (a verifier's resetBy, a credential's whenLocked offer): a typo would point nowhere, silently", () => {
+    const ids = CREDENTIALS.map((c) => c.id);
+    for (const v of VERIFIERS) if (v.resetBy !== undefined) expect(ids).toContain(v.resetBy);
+    for (const c of CREDENTIALS) if (c.whenLocked) expect(ids).toContain(c.whenLocked.offer);
+    expect(oktaVerify.resetBy).toBe('okta_mfa');
+  });
+
   it('an ID that cannot sit in a callback ID is refused', () => {
     expect(registryProblems([copy({ id: 'Example Password' })])).toContain(
       'id Example Password: must be lower-case letters, digits and _ (it is in callback IDs and limit keys)',

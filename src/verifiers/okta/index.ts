@@ -11,6 +11,8 @@ export const oktaVerify: VerifierPlugin<OktaSettings> = {
   id: 'okta',
   words: { app: 'Okta Verify', mistake: 'rejected it or picked the wrong number' },
   audit: { verifier: 'okta_verify' },
+  // Okta's MFA reset (src/credentials/okta): the person enrols Okta Verify again on their new phone.
+  resetBy: 'okta_mfa',
   settings: {
     // The Okta org and token, declared once for every Okta plug-in (src/credentials/okta-api.ts): the same Setting objects as the Okta credentials'.
     variables: OKTA_SETTINGS.variables,
