@@ -92,8 +92,12 @@ export interface TodayCounts {
     readonly timedOut: number;
     readonly cancelled: number;
   }[];
-  /** Requests turned away before any change, by reason, most frequent first. */
-  readonly refusals: readonly { readonly code: string; readonly count: number }[];
+  /**
+   * Requests turned away before any change, by reason, most frequent first. A refusal for a reason
+   * of its credential's own (DIRECTORY_USER_REFUSED) gives the reasons it was counted for, each once
+   * with its credential's action: the credential's words name them.
+   */
+  readonly refusals: readonly { readonly code: string; readonly count: number; readonly reasons?: readonly { readonly action: string; readonly reason: string }[] }[];
 }
 
 /**
@@ -631,11 +635,17 @@ function cancelledPush(outcome: AuditEvent | undefined): boolean {
  */
 function todayCounts(day: string, events: readonly AuditEvent[], now: Date): TodayCounts {
   const resets = new Map<string, { action: string; succeeded: number; failed: number; unknown: number; rejected: number; timedOut: number; cancelled: number }>();
-  const refusals = new Map<string, number>();
+  const refusals = new Map<string, { code: string; count: number; reasons: Map<string, { action: string; reason: string }> }>();
+  const refused = (e: AuditEvent & { errorCode: string }) => {
+    const code = e.errorCode;
+    const counted = refusals.get(code) ?? refusals.set(code, { code, count: 0, reasons: new Map() }).get(code)!;
+    counted.count += 1;
+    if (e.reason !== undefined) counted.reasons.set(`${e.action}\u0000${e.reason}`, { action: e.action, reason: e.reason });
+  };
   const of = (action: string) => resets.get(action) ?? resets.set(action, { action, succeeded: 0, failed: 0, unknown: 0, rejected: 0, timedOut: 0, cancelled: 0 }).get(action)!;
   const outcomes = new Set<string>();
   for (const e of events) {
-    if (e.phase === 'refused' && e.errorCode) refusals.set(e.errorCode, (refusals.get(e.errorCode) ?? 0) + 1);
+    if (e.phase === 'refused' && e.errorCode) refused({ ...e, errorCode: e.errorCode });
     if (e.phase !== 'outcome') continue;
     outcomes.add(e.requestId);
     if (isApprovalStep(e.action)) continue;
@@ -653,7 +663,9 @@ function todayCounts(day: string, events: readonly AuditEvent[], now: Date): Tod
   return {
     day,
     resets: [...resets.values()],
-    refusals: [...refusals.entries()].map(([code, count]) => ({ code, count })).sort((a, b) => b.count - a.count),
+    refusals: [...refusals.values()]
+      .map(({ code, count, reasons }) => ({ code, count, ...(reasons.size > 0 && { reasons: [...reasons.values()] }) }))
+      .sort((a, b) => b.count - a.count),
   };
 }
 

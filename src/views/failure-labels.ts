@@ -71,26 +71,27 @@ export function failureLabel(code: string, refusal?: { reason?: string; words?: 
 }
 
 /**
- * Refusals counted, as a person would say them: "2 guests", "1 suspended account". A record keyed
- * by every code, like the labels, so a new code needs its words.
+ * Refusals counted, as a person would say them: "2 requests from guests", "1 request from a
+ * suspended account". Each counts requests, never people or accounts (one person asking four times
+ * is four). A record keyed by every code, like the labels, so a new code needs its words.
  */
 const COUNTED: Record<FailureCode, readonly [one: string, many: string]> = {
   SLACK_WRONG_WORKSPACE: ['request from another workspace', 'requests from another workspace'],
-  SLACK_USER_NOT_FOUND: ['unknown Slack user', 'unknown Slack users'],
-  SLACK_USER_DEACTIVATED: ['deactivated Slack user', 'deactivated Slack users'],
-  SLACK_USER_IS_BOT: ['bot', 'bots'],
-  SLACK_USER_IS_GUEST: ['guest', 'guests'],
-  SLACK_USER_NO_EMAIL: ['person with no email in Slack', 'people with no email in Slack'],
+  SLACK_USER_NOT_FOUND: ['request from an unknown Slack user', 'requests from unknown Slack users'],
+  SLACK_USER_DEACTIVATED: ['request from a deactivated Slack user', 'requests from deactivated Slack users'],
+  SLACK_USER_IS_BOT: ['request from a bot', 'requests from bots'],
+  SLACK_USER_IS_GUEST: ['request from a guest', 'requests from guests'],
+  SLACK_USER_NO_EMAIL: ['request with no email in Slack', 'requests with no email in Slack'],
   SLACK_UNAVAILABLE: ['time Slack did not answer', 'times Slack did not answer'],
   SLACK_MISCONFIGURED: ['Slack misconfiguration', 'Slack misconfigurations'],
-  DIRECTORY_USER_NOT_FOUND: ['person with no directory account', 'people with no directory account'],
-  DIRECTORY_USER_AMBIGUOUS: ['email with several directory accounts', 'emails with several directory accounts'],
-  DIRECTORY_USER_SUSPENDED: ['suspended account', 'suspended accounts'],
-  DIRECTORY_USER_DISABLED: ['disabled account', 'disabled accounts'],
-  DIRECTORY_USER_NOT_A_PERSON: ['shared or system account', 'shared or system accounts'],
-  DIRECTORY_USER_NOT_ACTIVATED: ['account not activated yet', 'accounts not activated yet'],
-  DIRECTORY_USER_PRIVILEGED: ['admin account', 'admin accounts'],
-  DIRECTORY_USER_REFUSED: ['account its directory refuses', 'accounts their directory refuses'],
+  DIRECTORY_USER_NOT_FOUND: ['request with no directory account', 'requests with no directory account'],
+  DIRECTORY_USER_AMBIGUOUS: ['request from an email with several directory accounts', 'requests from emails with several directory accounts'],
+  DIRECTORY_USER_SUSPENDED: ['request from a suspended account', 'requests from suspended accounts'],
+  DIRECTORY_USER_DISABLED: ['request from a disabled account', 'requests from disabled accounts'],
+  DIRECTORY_USER_NOT_A_PERSON: ['request for a shared or system account', 'requests for shared or system accounts'],
+  DIRECTORY_USER_NOT_ACTIVATED: ['request from an account not activated yet', 'requests from accounts not activated yet'],
+  DIRECTORY_USER_PRIVILEGED: ['request from an admin account', 'requests from admin accounts'],
+  DIRECTORY_USER_REFUSED: ['request from an account its directory refuses', 'requests from accounts their directory refuses'],
   NOTHING_TO_CHANGE: ['request with nothing to change', 'requests with nothing to change'],
   DIRECTORY_THROTTLED: ['time a directory was busy', 'times a directory was busy'],
   DIRECTORY_UNAVAILABLE: ['time a directory did not answer', 'times a directory did not answer'],
@@ -105,15 +106,15 @@ const COUNTED: Record<FailureCode, readonly [one: string, many: string]> = {
   REQUEST_NOT_FOUND: ['request not found', 'requests not found'],
   REQUEST_DECIDED: ['request already decided', 'requests already decided'],
   REQUEST_WITHDRAWN: ['decision on a withdrawn request', 'decisions on withdrawn requests'],
-  RATE_LIMITED: ['person over their hourly limit', 'people over their hourly limit'],
+  RATE_LIMITED: ["request over a person's hourly limit", "requests over a person's hourly limit"],
   RESETS_PAUSED: ['reset paused by the organisation-wide limit', 'resets paused by the organisation-wide limit'],
-  VERIFY_NO_FACTOR: ['person with no push device', 'people with no push device'],
+  VERIFY_NO_FACTOR: ['request from a person with no push device', 'requests from people with no push device'],
   VERIFY_REJECTED: ['push rejected', 'pushes rejected'],
   VERIFY_TIMEOUT: ['push not answered', 'pushes not answered'],
   VERIFY_CANCELLED: ['push cancelled by the person', 'pushes cancelled by the person'],
   VERIFY_UNAVAILABLE: ['time the verifier did not answer', 'times the verifier did not answer'],
   VERIFY_MISCONFIGURED: ['verifier misconfiguration', 'verifier misconfigurations'],
-  PUSH_LIMITED: ['person over their push limit', 'people over their push limit'],
+  PUSH_LIMITED: ["request over a person's push limit", "requests over a person's push limit"],
   REQUEST_EXPIRED: ['expired confirmation', 'expired confirmations'],
   REQUEST_INVALID: ['invalid confirmation', 'invalid confirmations'],
   REQUEST_ALREADY_USED: ['reused confirmation', 'reused confirmations'],
@@ -123,8 +124,15 @@ const COUNTED: Record<FailureCode, readonly [one: string, many: string]> = {
   INTERNAL: ['internal error', 'internal errors'],
 };
 
-/** "2 guests". */
-export function countedRefusals(code: string, count: number): string {
+/**
+ * "2 requests from guests". A directory's own refusals all for one reason (the same label in their
+ * credentials' words) are said in it: "2 requests refused by the directory (managed by another
+ * directory)", as failureLabel says one.
+ */
+export function countedRefusals(code: string, count: number, reasons: readonly { readonly words?: Pick<SubjectWords, 'refusals'>; readonly reason: string }[] = []): string {
+  const labels = new Set(reasons.map((r) => r.words?.refusals?.[r.reason]?.label ?? r.reason));
+  const [label] = labels;
+  if (code === 'DIRECTORY_USER_REFUSED' && labels.size === 1 && label !== undefined) return `${count} ${count === 1 ? 'request' : 'requests'} refused by the directory (${label})`;
   const [one, many] = isFailureCode(code) ? COUNTED[code] : [`refusal coded ${recordedCode(code)}`, `refusals coded ${recordedCode(code)}`];
   return `${count} ${count === 1 ? one : many}`;
 }

@@ -256,7 +256,9 @@ function todayBlocks(today: TodayCounts, words: HomeWords): KnownBlock[] {
       `*${words.actions[r.action]?.name ?? r.action}*: ${r.succeeded} done${r.failed > 0 ? `, ${r.failed} failed` : ''}${r.unknown > 0 ? `, ${r.unknown} outcome unknown` : ''}${pushes(r)}`,
   );
   // A request with nothing to change (an unlock of an account not locked) was no refusal: said apart.
-  const refusals = today.refusals.filter((r) => r.code !== 'NOTHING_TO_CHANGE').map((r) => countedRefusals(r.code, r.count));
+  // A directory's own reasons, in each credential's words (by its audit action).
+  const counted = (r: TodayCounts['refusals'][number]) => countedRefusals(r.code, r.count, (r.reasons ?? []).map((x) => ({ reason: x.reason, words: words.actions[x.action]?.words })));
+  const refusals = today.refusals.filter((r) => r.code !== 'NOTHING_TO_CHANGE').map(counted);
   const unchanged = today.refusals.find((r) => r.code === 'NOTHING_TO_CHANGE');
   return [
     section(resets.length > 0 ? resets.join('\n') : 'No reset yet today.'),

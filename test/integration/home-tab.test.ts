@@ -264,8 +264,33 @@ describe('the Home tab for admins', () => {
     const { home } = await h.openHome('UMAX'); // an admin through the user group
     const text = textOf(home);
     expect(text).toMatch(/\*Reset meeting PIN\*: [1-9]\d* done(\\n|")/);
-    expect(text).toMatch(/Refused: (.*, )?[1-9]\d* (person|people) with no directory account/);
+    expect(text).toMatch(/Refused: (.*, )?[1-9]\d* requests? with no directory account/);
     expect(text).toContain('Needs attention (7 days)');
+  });
+
+  const countToday = async () => {
+    // Counted on one UTC day of the app's clock, whatever the real time.
+    h.clock.toJustPastNext('day');
+    const now = h.clock.now();
+    const actor = { userId: 'UCOUNT', teamId: TEAM };
+    const refused = async (id: string, action: string, errorCode: string, reason?: string) =>
+      h.writeAudit({ requestId: `${now.toISOString()}_${id}`, phase: 'refused', action, actor, errorCode: errorCode as never, ...(reason && { reason }) }, now);
+    const today = async () => ((await h.openHome('UADA')).home.blocks as any[]).map((b) => JSON.stringify(b)).find((b) => b.includes('Counted since midnight UTC'))!;
+    return { refused, today };
+  };
+
+  it("Today counts requests as requests: one person refused four times is '4 requests', and a directory's own refusals for one reason are said in its words", async () => {
+    const { refused, today } = await countToday();
+    for (const id of ['0000countsus1', '0000countsus2', '0000countsus3', '0000countsus4']) await refused(id, 'reset_pin', 'DIRECTORY_USER_SUSPENDED');
+    // Okta's password of an account Active Directory holds, twice: one reason, the credential's label.
+    await refused('0000countad01', 'reset_okta_password', 'DIRECTORY_USER_REFUSED', 'mastered_elsewhere');
+    await refused('0000countad02', 'reset_okta_password', 'DIRECTORY_USER_REFUSED', 'mastered_elsewhere');
+    const line = await today();
+    expect(line).toMatch(/[:,] 4 requests from suspended accounts[,.]/);
+    expect(line).toMatch(/[:,] 2 requests refused by the directory \(managed by another directory\)[,.]/);
+    // Two reasons among them: counted together, in words that fit both.
+    await refused('0000countgu01', 'reset_entra_password', 'DIRECTORY_USER_REFUSED', 'directory_guest');
+    expect(await today()).toMatch(/[:,] 3 requests from accounts their directory refuses[,.]/);
   });
 
   it('needs attention: an attempt left with no outcome, and a failure that alerted an operator, with reference and person', async () => {

@@ -121,7 +121,7 @@ describe('a request its requester withdrew', () => {
 });
 
 describe("the admin's Today, as a person would say it", () => {
-  it('reads "Refused: 2 guests, 1 suspended account"', () => {
+  it('reads "Refused: 2 requests from guests, 1 request from a suspended account": requests, never people', () => {
     const view = homeView(
       {
         requester: ada,
@@ -147,7 +147,7 @@ describe("the admin's Today, as a person would say it", () => {
       words,
     );
     const text = JSON.stringify(view.blocks);
-    expect(text).toContain('Refused: 2 guests, 1 suspended account.');
+    expect(text).toContain('Refused: 2 requests from guests, 1 request from a suspended account.');
     expect(text).toContain(`*${words.actions[reset]!.name}*: 3 done"`);
     expect(text).not.toMatch(/Turned away|: 2 ·|a guest: /);
   });
