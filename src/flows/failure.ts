@@ -73,6 +73,14 @@ export type FailureCode = (typeof FAILURE_CODES)[number];
 
 const KNOWN_CODES: ReadonlySet<string> = new Set(FAILURE_CODES);
 
+/** Codes a past version wrote under another name, by that name: counted and shown as the one they are now. */
+const RENAMED: Readonly<Record<string, FailureCode>> = { LICENSE_REQUEST_OPEN: 'REQUEST_OPEN' };
+
+/** A code read back from storage, under the name it has now (LICENSE_REQUEST_OPEN is REQUEST_OPEN). */
+export function currentCode(code: string): string {
+  return RENAMED[code] ?? code;
+}
+
 /** A code read back from storage is one this version lists (an older version may have written one since removed). */
 export function isFailureCode(code: string): code is FailureCode {
   return KNOWN_CODES.has(code);

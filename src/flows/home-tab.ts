@@ -1,4 +1,4 @@
-import { asFailure, describeError, isFailureCode, needsOperator } from './failure';
+import { asFailure, currentCode, describeError, isFailureCode, needsOperator } from './failure';
 import { APPROVAL_ACTIONS, WITHDRAW_ACTIONS } from './approvals/kinds';
 import type { AwaitingRetry, Listed, OwnRequest, OwnRequests, Waiting } from './approvals/approvals';
 import { closedOutcomeUnknown, endedAfterUnknownOutcome, type PendingRequest } from './approvals/pending-request';
@@ -93,7 +93,8 @@ export interface TodayCounts {
     readonly cancelled: number;
   }[];
   /**
-   * Requests turned away before any change, by reason, most frequent first. A refusal for a reason
+   * Requests turned away before any change, by reason (a code's old name counted under its new:
+   * currentCode), most frequent first. A refusal for a reason
    * of its credential's own (DIRECTORY_USER_REFUSED) gives the reasons it was counted for, each once
    * with its credential's action: the credential's words name them.
    */
@@ -637,7 +638,7 @@ function todayCounts(day: string, events: readonly AuditEvent[], now: Date): Tod
   const resets = new Map<string, { action: string; succeeded: number; failed: number; unknown: number; rejected: number; timedOut: number; cancelled: number }>();
   const refusals = new Map<string, { code: string; count: number; reasons: Map<string, { action: string; reason: string }> }>();
   const refused = (e: AuditEvent & { errorCode: string }) => {
-    const code = e.errorCode;
+    const code = currentCode(e.errorCode);
     const counted = refusals.get(code) ?? refusals.set(code, { code, count: 0, reasons: new Map() }).get(code)!;
     counted.count += 1;
     if (e.reason !== undefined) counted.reasons.set(`${e.action}\u0000${e.reason}`, { action: e.action, reason: e.reason });

@@ -293,6 +293,15 @@ describe('the Home tab for admins', () => {
     expect(await today()).toMatch(/[:,] 3 requests from accounts their directory refuses[,.]/);
   });
 
+  it("Today counts a request already open once, whether recorded under its old name (LICENSE_REQUEST_OPEN) or its new (REQUEST_OPEN): the switch day", async () => {
+    const { refused, today } = await countToday();
+    await refused('0000countold1', 'license_request', 'LICENSE_REQUEST_OPEN');
+    await refused('0000countnew1', 'license_request', 'REQUEST_OPEN');
+    const line = await today();
+    expect(line).toMatch(/[:,] 2 requests while another was open[,.]/);
+    expect(line.match(/while another was open/g)).toHaveLength(1);
+  });
+
   it('needs attention: an attempt left with no outcome, and a failure that alerted an operator, with reference and person', async () => {
     const tenMinutesAgo = new Date(Date.now() - 10 * 60_000);
     const actor = { userId: 'UBOB', teamId: TEAM };
