@@ -1,5 +1,5 @@
 import type { KnownBlock, ModalView } from '@slack/types';
-import { COMMENT_MAX_LENGTH, FINISH_OUTCOME_UNKNOWN_AFTER_MS, type ReviewFieldError } from '../flows/approvals/approvals';
+import { COMMENT_MAX_LENGTH, type ReviewFieldError } from '../flows/approvals/approvals';
 import { closedOutcomeUnknown, UNKNOWN_STATUS, type Detail, type PendingRequest } from '../flows/approvals/pending-request';
 import type { FailureCode } from '../flows/failure';
 import { context, modal, plain, section, slackTime } from './blocks';
@@ -72,8 +72,6 @@ export function reviewFieldErrors(errors: Partial<Record<'decision' | 'comment',
   return out;
 }
 
-/** A change under way that has not finished by then comes back to the admins (Approvals' bound), in minutes. */
-const COMES_BACK_MINUTES = Math.round(FINISH_OUTCOME_UNKNOWN_AFTER_MS / 60_000);
 
 /**
  * A request this admin's decision did not move: who decided it, or that it expired. After a race
@@ -105,8 +103,9 @@ export function reviewClosedView(
           : // FINISHING never comes here: Approvals gives it decidableAt, or rules it decidable once its outcome is unknown.
             request.status === 'APPROVED'
             ? // Waiting for its requester to finish it (handed over): their finish is the change.
-              `It cannot be decided while <@${request.requester.userId}> can finish it. If their finish does not complete within ${COMES_BACK_MINUTES} minutes, ` +
-              `it comes back to the admins' Home tab as "did not finish", to be decided again; if they never finish it, it expires.`
+              // One time, the one its status line gives: a finish that dies midway comes back after its own bound, whenever it was started.
+              `It cannot be decided while <@${request.requester.userId}> can finish it. If they have not finished it by ${slackTime(new Date(request.expiresAt))}, it expires; ` +
+              `if a finish they start does not complete, it comes back to the admins' Home tab as "did not finish", to be decided again.`
             : 'It cannot be decided again.';
   return modal({
     title: TITLE,

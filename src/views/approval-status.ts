@@ -31,7 +31,7 @@ export function approvalStatusLine(request: PendingRequest, words: ApprovalKindW
             `An admin can approve it again, so that <@${request.requester.userId}> finishes it anew, or deny it to close it; IT can check the change with the reference \`${changeReference(request, words)}\`.`
         : `:hourglass_flowing_sand: Approved by ${by}${when}; <@${request.requester.userId}> is finishing it now.`;
     case 'APPLIED':
-      return sentence(`:white_check_mark: Approved by ${by}${when} and applied${comment}`);
+      return sentence(`:white_check_mark: Approved by ${by}${when}${words.appliedBy?.(request) ?? ' and applied'}${comment}`);
     case 'APPLY_FAILED':
       return (
         `:warning: Approved by ${by}${when}, but ${failedChangeApplied(request, words.subjectOf(request))}: ` +

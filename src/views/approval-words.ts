@@ -25,6 +25,12 @@ export interface ApprovalKindWords {
   details(request: PendingRequest, details: Detail): KnownBlock[];
   /** What an applied request did, after the requester's name (mrkdwn): "now has *Pro*". */
   applied(request: PendingRequest): string;
+  /**
+   * How an applied request's change was made (mrkdwn, after "Approved by <@admin> <when>"): " and
+   * finished by <@requester> <when>" for a kind its requester finishes. Absent: " and applied", the
+   * approval's own click having applied it.
+   */
+  appliedBy?(request: PendingRequest): string;
   /** Where an approved request stands (mrkdwn, after "Approved by <@admin> <when>"): "; applying in Amazon Chime…". */
   approvedStatus(request: PendingRequest): string;
   /**

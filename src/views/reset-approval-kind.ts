@@ -49,6 +49,8 @@ export function resetKindWords(credentials: Readonly<Record<string, ResetWords>>
     details: (r, d) => profile(r, d, of(r)),
     applied: (r) => `${changeOf(of(r)).done} their ${of(r).what}`,
     approvedStatus: (r) => `; waiting for <@${r.requester.userId}> to finish it, by ${slackTime(new Date(r.expiresAt))}.`,
+    // Its requester made the change, in their own window (when they clicked Finish), not the approval.
+    appliedBy: (r) => ` and finished by <@${r.requester.userId}>${r.takenAt ? ` at ${slackTime(new Date(r.takenAt))}` : ''}`,
     changeReference: resetChangeReference,
     notice: (r) => notice(r, of(r)),
   };

@@ -103,8 +103,11 @@ describe('the approval policy for a reset', () => {
     expect(h.slack.callsTo('views.open').filter((c) => c.result?.view?.id === finished.viewId)).toHaveLength(1);
 
     // The channel message shows it done; the audit has the request, the decision (by the admin) and the reset (by the requester).
-    const update = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('applied'));
+    const update = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes(':white_check_mark: Approved by'));
     expect(JSON.stringify(update.args.blocks)).not.toContain('license_review');
+    // Who did what: the admin approved, the requester finished it; never 'applied', which an approval's click does.
+    expect(JSON.stringify(update.args.blocks)).toMatch(/:white_check_mark: Approved by <@UADA> at <!date\^\d+\^[^>]+> and finished by <@UANN> at <!date\^\d+\^[^>]+>: “Go ahead”\./);
+    expect(JSON.stringify(update.args.blocks)).not.toContain('applied');
     const own = await h.waitForAudit('UANN', (r) => r.action === 'reset_pin' && r.phase === 'outcome');
     expect(own.filter((r) => r.action === 'reset_pin').map((r) => [r.phase, r.outcome, r.requestId])).toEqual([
       ['attempt', undefined, request.shown.blocks.map((b: any) => b.elements?.[0]?.text ?? '').join('').match(/`([^`]+)`/)![1]],
@@ -238,7 +241,7 @@ describe('the approval policy: one reference per request', () => {
     const finished = await finishing(h, 'UANN', finish);
     expect(secretIn(finished.view)).toBe(h.chime.pinOf('chime-ann'));
     await h.waitForAudit('UANN', (r) => r.action === 'reset_pin' && r.phase === 'outcome');
-    await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('applied'));
+    await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('finished by'));
     const done = await lookUp('UADA', shown!);
     expect(done).toHaveLength(3);
     expect(done.find((l) => l.includes('*Reset request*'))).toContain('by <@UANN> · :white_check_mark: Approved and applied');
@@ -711,7 +714,7 @@ describe("the approval policy on Lambda, past the work order's time for Slack ca
     for (const release of releases.splice(0)) release();
     h.lambda.functionTimeoutMs = h.lambda.deployedTimeoutMs;
     expect(JSON.stringify((await h.openHome('UBOB')).home)).toContain('Approved by <@UADA>');
-    expect(JSON.stringify((await h.openHome('UBOB')).home)).toContain('and applied.');
+    expect(JSON.stringify((await h.openHome('UBOB')).home)).toContain('and finished by <@UBOB> at');
   }, 40_000);
 });
 
@@ -1263,7 +1266,10 @@ describe("the approval policy: a change that did not finish, in the admins' Home
     };
     // Approved, waiting for its requester's finish: not decidable now, but not for good.
     const waiting = await closed(reset.request);
-    expect(waiting).toContain('It cannot be decided while <@UCARL> can finish it. If their finish does not complete within 10 minutes, it comes back to the admins\' Home tab as \\"did not finish\\", to be decided again; if they never finish it, it expires.');
+    // One time, the one its status line gives ('by' it): never a second span beside it.
+    const expires = /waiting for <@UCARL> to finish it, by (<!date\^\d+\^[^>]+>)/.exec(waiting)![1]!;
+    expect(waiting).toContain(`It cannot be decided while <@UCARL> can finish it. If they have not finished it by ${expires}, it expires; if a finish they start does not complete, it comes back to the admins' Home tab as \\"did not finish\\", to be decided again.`);
+    expect(waiting).not.toMatch(/within \d+ minutes/);
     expect(waiting).not.toContain('It cannot be decided again');
 
     // Being applied (the license) and being finished (the reset), as a process that dies midway leaves them.
