@@ -192,7 +192,7 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
         (started) => started,
         (err: unknown) => {
           // Socket Mode listens too, for /healthz and /metrics.
-          throw listenFailure(err, config.port) ?? (config.slack.appToken ? socketModeStartFailure(err) : err);
+          throw listenFailure(err, config.port) ?? (config.slack.appToken ? socketModeStartFailure(err, { apiUrl: config.slack.apiUrl }) : err);
         },
       ).finally(() => (starting = false))) as Server | undefined;
       const address = server?.address();

@@ -39,13 +39,16 @@ const CORE_PLACEHOLDERS: Readonly<Record<string, string>> = {
   ADMIN_USERGROUP_ID: "<a Slack user group's ID, such as S0123ABCD>",
 };
 
+/** Where Latchkey calls Slack when SLACK_API_URL is unset. */
+export const SLACK_API_URL_DEFAULT = 'https://slack.com/api/';
+
 /**
  * The base of Slack's Web API, read with its trailing slash (…/api becomes …/api/): the bot token
  * goes with every call, so https, or http only to a stand-in on this machine. Method names are
  * added to it (auth.test), so anything but Slack's /api/ base (https://slack.com, a proxy's root)
  * would answer every call with a page or a 404, and the start would fail far from the setting.
  */
-const slackApiUrl = secureUrl('https://slack.com/api/')
+const slackApiUrl = secureUrl(SLACK_API_URL_DEFAULT)
   // Not a URL at all is z.url()'s problem, said once.
   .refine((value) => !URL.canParse(value) || (/\/api\/?$/.test(new URL(value).pathname) && !/[?#]/.test(value)), "must be the base of Slack's Web API, ending in /api/: leave it unset for https://slack.com/api/, or give your proxy's or stand-in's address ending in /api/")
   .transform((value) => (value.endsWith('/') ? value : `${value}/`));
@@ -130,7 +133,7 @@ const CORE = {
       .pipe(z.string().regex(/^xoxb-[A-Za-z0-9-]+$/, 'must be a bot token (xoxb-…)')),
   ),
   SLACK_APP_TOKEN: z.string().regex(/^xapp-[A-Za-z0-9-]+$/, 'must be an app-level token (xapp-…)').optional(),
-  SLACK_API_URL: slackApiUrl.default('https://slack.com/api/'),
+  SLACK_API_URL: slackApiUrl.default(SLACK_API_URL_DEFAULT),
   SLACK_API_RETRIES: wholeNumber(0, 5).default(2),
   SLACK_TEAM_ID: required('the ID of the Slack workspace Latchkey serves, such as T0123ABCD', (s) =>
     s

@@ -4,7 +4,7 @@ import { auditTable } from './audit/audit-table';
 import { NO_AWS_CREDENTIALS, noAwsCredentials } from './aws/no-credentials';
 import { awsCause } from './aws/shared-causes';
 import type { RetryOptions } from '@slack/web-api';
-import type { Config } from './config';
+import { SLACK_API_URL_DEFAULT, type Config } from './config';
 import type { SetupCheck } from './doctor/setup-check';
 import { networkErrorCode } from './http/network-errors';
 import { describeError } from './flows/failure';
@@ -95,24 +95,39 @@ function slackStartProblem(err: unknown, method: StartCall): StartFailure | stri
         : describeError(err);
 }
 
-const CHECK_PATH = 'check the network path to Slack, or SLACK_API_URL';
-const UNREACHABLE = (tries: number, why: string) => new StartFailure(`Slack could not be reached at SLACK_API_URL after ${tries} tries (${why}): ${CHECK_PATH}`);
-/** One line per failed try at start, the only one (the Web API client's own 'http request failed' is not said then: boltLogger). */
-const TRYING_AGAIN = `Slack not reachable at start; trying again: ${CHECK_PATH}`;
-
-/** What a start's try waits for: the call, and where it is sent (SLACK_API_URL, without a user or password it may hold). */
-function waitingFor(method: StartCall, apiUrl: string | undefined): string {
-  if (apiUrl === undefined) return method;
-  let shown = apiUrl;
+/** SLACK_API_URL as it may be shown: without a user or password it may hold. */
+function shownApiUrl(apiUrl: string): string {
   try {
     const url = new URL(apiUrl);
     url.username = '';
     url.password = '';
-    shown = url.href;
+    return url.href;
   } catch {
     // config.ts accepts only URLs; shown as given otherwise
+    return apiUrl;
   }
-  return `${method} at ${shown}`;
+}
+
+/**
+ * Where the start looks for Slack and what to check when it gets no answer, in words. Left unset,
+ * SLACK_API_URL is slack.com's own address: the admin set nothing, so the words name slack.com and
+ * the way to it, not a variable they never wrote; set, they name the variable and its value.
+ */
+function slackAddress(apiUrl: string | undefined): { at: string; check: string } {
+  const way = 'the network, DNS, and any proxy or firewall on the way';
+  if (apiUrl === undefined || apiUrl === SLACK_API_URL_DEFAULT) return { at: `slack.com (${SLACK_API_URL_DEFAULT})`, check: `check that this machine can reach slack.com over HTTPS (port 443): ${way}` };
+  return { at: `SLACK_API_URL (${shownApiUrl(apiUrl)})`, check: `check SLACK_API_URL, and that this machine can reach its address: ${way}` };
+}
+const UNREACHABLE = (tries: number, why: string, apiUrl: string | undefined) => {
+  const { at, check } = slackAddress(apiUrl);
+  return new StartFailure(`Slack could not be reached at ${at} after ${tries} tries (${why}): ${check}`);
+};
+/** One line per failed try at start, the only one (the Web API client's own 'http request failed' is not said then: boltLogger). */
+const TRYING_AGAIN = (apiUrl: string | undefined) => `Slack not reachable at start; trying again: ${slackAddress(apiUrl).check}`;
+
+/** What a start's try waits for: the call, and where it is sent (SLACK_API_URL, without a user or password it may hold). */
+function waitingFor(method: StartCall, apiUrl: string | undefined): string {
+  return apiUrl === undefined ? method : `${method} at ${shownApiUrl(apiUrl)}`;
 }
 
 /**
@@ -120,7 +135,8 @@ function waitingFor(method: StartCall, apiUrl: string | undefined): string {
  * must be the configured one) and Bolt's own, which resolves the bot's IDs. A refused token, a
  * token of another workspace, or an address that answers but not as Slack's API does is a
  * StartFailure at once, naming what to fix; a Slack that cannot be reached (no answer, a 5xx, a
- * rate limit) is tried again within a bounded time, then a StartFailure naming SLACK_API_URL.
+ * rate limit) is tried again within a bounded time, then a StartFailure naming where it was
+ * looked for (slack.com, or SLACK_API_URL and its value).
  * (Left to Bolt, the call failed in a promise nobody awaited, and the app said it was ready.)
  */
 export async function slackAtStart(
@@ -136,8 +152,8 @@ export async function slackAtStart(
     } catch (err) {
       const why = slackStartProblem(err, 'auth.test');
       if (why instanceof StartFailure) throw why;
-      if (attempt >= tries) throw UNREACHABLE(tries, why);
-      logger.warn({ waitingFor: waitingFor('auth.test', apiUrl), attempt, tries, err: why, retryInMs: wait }, TRYING_AGAIN);
+      if (attempt >= tries) throw UNREACHABLE(tries, why, apiUrl);
+      logger.warn({ waitingFor: waitingFor('auth.test', apiUrl), attempt, tries, err: why, retryInMs: wait }, TRYING_AGAIN(apiUrl));
       await new Promise((resolve) => setTimeout(resolve, wait));
       wait *= 2;
     }
@@ -169,7 +185,7 @@ export function socketModeRetries(logger: Logger, starting: () => boolean, { tri
       if (why instanceof StartFailure || e.attemptNumber >= tries) throw err;
       logger.warn(
         { waitingFor: waitingFor('apps.connections.open', apiUrl), attempt: e.attemptNumber, tries, err: why, retryInMs: Math.round(minTimeout * factor ** (e.attemptNumber - 1)) },
-        TRYING_AGAIN,
+        TRYING_AGAIN(apiUrl),
       );
     },
   };
@@ -282,10 +298,10 @@ export function listenFailure(err: unknown, port: number): StartFailure | undefi
 }
 
 /** Why Socket Mode could not connect at start, in the start's words (slackAtStart's); any other error as it came. */
-export function socketModeStartFailure(err: unknown, tries = SLACK_START_TRIES): unknown {
+export function socketModeStartFailure(err: unknown, { tries = SLACK_START_TRIES, apiUrl }: { tries?: number; apiUrl?: string } = {}): unknown {
   if (!String((err as { code?: unknown })?.code).startsWith('slack_webapi_')) return err;
   const why = slackStartProblem(err, 'apps.connections.open');
-  return why instanceof StartFailure ? why : UNREACHABLE(tries, why);
+  return why instanceof StartFailure ? why : UNREACHABLE(tries, why, apiUrl);
 }
 
 /**

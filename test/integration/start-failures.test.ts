@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Harness } from '../support/harness';
+import { requireOption } from '../support/node-options';
 
 const MAIN = join(__dirname, '..', '..', 'dist', 'main.js');
 
@@ -65,7 +66,9 @@ describe('a start that cannot go on', () => {
   /** script(1) of util-linux, which gives the server a terminal; elsewhere (macOS's takes other options) the terminal's test is skipped. */
   const withTerminal = spawnSync('script', ['--version']).stdout?.toString().includes('util-linux') ? it : it.skip;
   const fatal = (lines: Record<string, any>[]) => lines.filter((l) => l.level === 'fatal');
-  const TRYING_AGAIN = 'Slack not reachable at start; trying again: check the network path to Slack, or SLACK_API_URL';
+  /** What the start asks to check when SLACK_API_URL is set: the variable, and the way to its address. */
+  const CHECK_SET = 'check SLACK_API_URL, and that this machine can reach its address: the network, DNS, and any proxy or firewall on the way';
+  const TRYING_AGAIN = `Slack not reachable at start; trying again: ${CHECK_SET}`;
   /** Every warn line, by what a reader sees of it. */
   const warns = (lines: Record<string, any>[]) =>
     lines.filter((l) => l.level === 'warn').map(({ msg, waitingFor, attempt, tries, err }) => ({ msg, ...(waitingFor !== undefined && { waitingFor, attempt, tries, err }) }));
@@ -119,7 +122,29 @@ describe('a start that cannot go on', () => {
     expect(lines.filter((l) => l.msg === TRYING_AGAIN).map((l) => l.retryInMs)).toEqual([1_000, 2_000, 4_000]);
     expect(warns(lines)).toEqual([1, 2, 3].map((attempt) => ({ msg: TRYING_AGAIN, waitingFor: `auth.test at http://127.0.0.1:${port}/api/`, attempt, tries: 4, err: 'Error ECONNREFUSED' })));
     expect(output).not.toContain('secret');
-    expect(fatal(lines)).toEqual([expect.objectContaining({ err: expect.stringMatching(/SLACK_API_URL after 4 tries \(.*ECONNREFUSED\)/) })]);
+    expect(fatal(lines)).toEqual([
+      expect.objectContaining({ err: `StartFailure: Slack could not be reached at SLACK_API_URL (http://127.0.0.1:${port}/api/) after 4 tries (Error ECONNREFUSED): ${CHECK_SET}` }),
+    ]);
+    expect(output).not.toContain('Latchkey is ready');
+  }, 40_000);
+
+  it('SLACK_API_URL unset, and slack.com cannot be reached: each warn line and the fatal line name slack.com (https://slack.com/api/) and what to check on the way to it, not a SLACK_API_URL nobody set', async () => {
+    // This machine's DNS does not know slack.com (the fixture), whatever network the tests have.
+    const { status, lines, output, stderr } = await run({ SLACK_API_URL: undefined, NODE_OPTIONS: requireOption(join(__dirname, '..', 'fixtures', 'slack-com-unknown.js')) });
+    expect(status).toBe(1);
+    const check = 'check that this machine can reach slack.com over HTTPS (port 443): the network, DNS, and any proxy or firewall on the way';
+    expect(warns(lines)).toEqual(
+      [1, 2, 3].map((attempt) => ({ msg: `Slack not reachable at start; trying again: ${check}`, waitingFor: 'auth.test at https://slack.com/api/', attempt, tries: 4, err: 'Error ENOTFOUND' })),
+    );
+    expect(stderr).toBe(
+      [
+        'Latchkey could not start:',
+        `  - Slack could not be reached at slack.com (https://slack.com/api/) after 4 tries (Error ENOTFOUND): ${check}`,
+        'Fix it, then start Latchkey again; `npm run doctor` checks the whole setup without starting it.',
+        '',
+      ].join('\n'),
+    );
+    expect(output).not.toContain('SLACK_API_URL');
     expect(output).not.toContain('Latchkey is ready');
   }, 40_000);
 
@@ -172,7 +197,7 @@ describe('a start that cannot go on', () => {
       expect(seen.filter((s) => s.bolts).length).toBeGreaterThanOrEqual(3);
       expect(seen.filter((s) => s.bolts).length).toBeLessThanOrEqual(4);
       expect(lines.filter((l) => l.msg === TRYING_AGAIN).map((l) => l.retryInMs)).toEqual([1_000, 2_000, 4_000]);
-      expect(fatal(lines)).toEqual([expect.objectContaining({ err: expect.stringMatching(/SLACK_API_URL after 4 tries \(rate-limited by Slack, retry after 60 s\)/) })]);
+      expect(fatal(lines)).toEqual([expect.objectContaining({ err: expect.stringMatching(/SLACK_API_URL \(http:\/\/127\.0\.0\.1:\d+\/api\/\) after 4 tries \(rate-limited by Slack, retry after 60 s\)/) })]);
     } finally {
       limited.closeAllConnections();
       await new Promise((resolve) => limited.close(resolve));
@@ -193,10 +218,10 @@ describe('a start that cannot go on', () => {
     // In words, one line each.
     expect(stderr.split('\n').filter((l) => l.startsWith('  - ')).sort()).toEqual([
       expect.stringMatching(/^ {2}- RATE_LIMIT_TABLE_NAME: table latchkey-nowhere does not exist .*: deploy the stack/),
-      expect.stringMatching(/^ {2}- Slack could not be reached at SLACK_API_URL after 4 tries \(.*\): check the network path to Slack, or SLACK_API_URL$/),
+      `  - Slack could not be reached at SLACK_API_URL (http://127.0.0.1:${port}/api/) after 4 tries (Error ECONNREFUSED): ${CHECK_SET}`,
     ]);
     expect(fatal(lines)).toEqual([
-      expect.objectContaining({ err: expect.stringMatching(/SLACK_API_URL after 4 tries.*; RATE_LIMIT_TABLE_NAME: table latchkey-nowhere does not exist|RATE_LIMIT_TABLE_NAME: table latchkey-nowhere does not exist.*; .*SLACK_API_URL after 4 tries/) }),
+      expect.objectContaining({ err: expect.stringMatching(/SLACK_API_URL \(.*\) after 4 tries.*; RATE_LIMIT_TABLE_NAME: table latchkey-nowhere does not exist|RATE_LIMIT_TABLE_NAME: table latchkey-nowhere does not exist.*; .*SLACK_API_URL \(.*\) after 4 tries/) }),
     ]);
   }, 40_000);
 
@@ -252,7 +277,7 @@ describe('a start that cannot go on', () => {
         // The start's bound, by what it counts: 4 tries of apps.connections.open, not the receiver's 100.
         expect(opens).toBe(4);
         expect(warns(lines)).toEqual([1, 2, 3].map((attempt) => ({ msg: TRYING_AGAIN, waitingFor: `apps.connections.open at ${url}`, attempt, tries: 4, err: expect.any(String) })));
-        expect(fatal(lines)).toEqual([expect.objectContaining({ msg: 'Latchkey could not start', err: expect.stringMatching(/^StartFailure: Slack could not be reached at SLACK_API_URL after 4 tries \(.*\): check the network path to Slack, or SLACK_API_URL$/) })]);
+        expect(fatal(lines)).toEqual([expect.objectContaining({ msg: 'Latchkey could not start', err: expect.stringMatching(new RegExp(`^StartFailure: Slack could not be reached at SLACK_API_URL \\(${url.replace(/[.?]/g, '\\$&')}\\) after 4 tries \\(.*\\): ${CHECK_SET}$`)) })]);
         expect(output).not.toContain('Latchkey is ready');
         expect(output).not.toContain(APP_TOKEN);
       },
