@@ -32,6 +32,23 @@ const SEARCH_READ_MAX = 200;
 /** Where a search of everyone's days goes on from: the by-day index's key and the table's, of the last record shown. */
 const daysCursorSchema = z.object({ day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), pk: z.string().min(1).max(200), sk: z.string().min(1).max(200) }).strict();
 
+/** A page's place (`LinesPage.after`) that no search of these terms gave: the page button was tampered with, or is another search's. */
+function notAPlace(why: string): LatchkeyFailure {
+  return new LatchkeyFailure('REQUEST_INVALID', `audit search: a page cursor ${why}`);
+}
+
+function daysCursorOf(after: string): z.infer<typeof daysCursorSchema> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(after);
+  } catch {
+    throw notAPlace('that is not JSON');
+  }
+  const cursor = daysCursorSchema.safeParse(parsed);
+  if (!cursor.success) throw notAPlace('of another shape');
+  return cursor.data;
+}
+
 export class DynamoDbAuditLog implements AuditLog, AuditReader {
   constructor(
     private readonly client: DynamoDBClient,
@@ -97,6 +114,8 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
 
   async search(actor: Requester, from: Date, to: Date, page: LinesPage): Promise<AuditPage> {
     const pk = actorKey(actor.teamId, actor.userId);
+    // A place outside the keys searched is none this search gave (DynamoDB would refuse it as a fault).
+    if (page.after !== undefined && !(page.after >= from.toISOString() && page.after <= `${to.toISOString()}~`)) throw notAPlace('outside the days searched');
     const read = this.reading.bind(this);
     const self = this;
     async function* records(): AsyncGenerator<AuditRecord> {
@@ -123,9 +142,10 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
   }
 
   async searchDays(teamId: string, days: readonly string[], page: LinesPage): Promise<AuditPage> {
-    const cursor = page.after === undefined ? undefined : daysCursorSchema.parse(JSON.parse(page.after));
+    const cursor = page.after === undefined ? undefined : daysCursorOf(page.after);
     const first = cursor ? days.indexOf(cursor.day) : 0;
-    if (first < 0) throw new LatchkeyFailure('STORE_UNAVAILABLE', 'audit search: a page cursor outside the days searched');
+    if (first < 0) throw notAPlace('outside the days searched');
+    if (cursor && !cursor.pk.startsWith(actorKey(teamId, ''))) throw notAPlace('in another workspace');
     const { client, tableName } = this;
     const read = this.reading.bind(this);
     async function* records(): AsyncGenerator<AuditRecord> {

@@ -1,4 +1,4 @@
-import { asFailure, currentCode, describeError, isFailureCode, needsOperator } from './failure';
+import { asFailure, currentCode, describeError, isFailureCode, LatchkeyFailure, needsOperator } from './failure';
 import { APPROVAL_ACTIONS, WITHDRAW_ACTIONS } from './approvals/kinds';
 import type { AwaitingRetry, Listed, OwnRequest, OwnRequests, Waiting } from './approvals/approvals';
 import { closedOutcomeUnknown, endedAfterUnknownOutcome, type PendingRequest } from './approvals/pending-request';
@@ -327,6 +327,11 @@ export class HomeTab {
       const closed = people.flatMap((person) => closedUnclicked(page.events.filter((e) => e.actor.userId === person && e.phase === 'cancelled')));
       return { ok: true, rows, ...(closed.length > 0 && { closed }), ...(page.next && { next: page.next }) };
     } catch (err) {
+      // A page button this search did not make (AuditReader: REQUEST_INVALID): no fault of the log's.
+      if (err instanceof LatchkeyFailure && err.code === 'REQUEST_INVALID') {
+        deps.logger.info({ slackUserId: admin.userId, detail: err.detail }, 'audit search page refused: not a place this search made');
+        return { ok: false, code: 'REQUEST_INVALID' };
+      }
       deps.logger.warn({ slackUserId: admin.userId, err: describeError(err) }, 'audit search failed');
       return { ok: false, code: 'STORE_UNAVAILABLE' };
     }

@@ -252,7 +252,8 @@ export interface AuditReader {
   /**
    * One person's records between two instants, newest first, a page at a time: the records of at
    * most `lines` lines (`lineOf` says which line a record is shown on), a page never ending inside a
-   * request's records; fewer when the lines take more records than one page reads. `after` is a page's `next`.
+   * request's records; fewer when the lines take more records than one page reads. `after` is a page's `next`;
+   * one no search of these terms gave throws REQUEST_INVALID.
    */
   search(actor: Requester, from: Date, to: Date, page: LinesPage): Promise<AuditPage>;
   /**

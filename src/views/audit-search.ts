@@ -88,7 +88,12 @@ export function auditResultsView(args: SearchTerms & { result: SearchResult; pag
   const { person, from, to, result, words } = args;
   const terms: SearchTerms = { ...(person && { person }), from, to };
   const again = { submit: 'New search', callbackId: AUDIT_SEARCH_AGAIN_CALLBACK_ID, privateMetadata: JSON.stringify(terms) };
-  if (!result.ok) return searchFailed(result.code, again, `Those dates cannot be searched: the first must not be after the last, and the range at most ${person ? SEARCH_MAX_DAYS : EVERYONE_MAX_DAYS} days${person ? '' : ' for everyone'}.`);
+  // A later page's button carries where it starts: one this search did not make is out of date.
+  const invalid =
+    args.page > 1
+      ? 'This page of results is out of date: run the search again.'
+      : `Those dates cannot be searched: the first must not be after the last, and the range at most ${person ? SEARCH_MAX_DAYS : EVERYONE_MAX_DAYS} days${person ? '' : ' for everyone'}.`;
+  if (!result.ok) return searchFailed(result.code, again, invalid);
   const blocks: KnownBlock[] = [section(`What ${person ? `<@${person}>` : 'everyone'} did from *${from}* to *${to}* (UTC days)${args.page > 1 ? `, page ${args.page}` : ''}:`)];
   if (result.rows.length === 0 && !result.closed) blocks.push(context(args.page > 1 ? 'Nothing more in that range.' : 'Nothing in that range.'));
   blocks.push(...result.rows.map((row) => section(rowLine(row, words))));

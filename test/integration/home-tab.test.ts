@@ -458,6 +458,40 @@ describe('the Home tab for admins', () => {
     expect(tooLong.answer.json).toEqual({ response_action: 'errors', errors: { to: 'Search everyone at most 7 days at a time, or pick a person.' } });
   });
 
+  it("search: a page button whose place in the log is not one this search made (tampered, or from another search) is refused quietly as out of date, not as the audit log unavailable", async () => {
+    const actor = { userId: 'UCURSOR', teamId: TEAM };
+    for (let i = 0; i < 22; i++) {
+      const at = new Date(Date.UTC(2026, 2, 8, 9, i));
+      await h.writeAudit({ requestId: `${at.toISOString()}_${String(i).padStart(12, 'f')}`, phase: 'refused', action: 'reset_pin', actor, errorCode: 'DIRECTORY_USER_NOT_FOUND' }, at);
+    }
+    const { formView, page1 } = await searchAudit(h, 'UADA', 'UCURSOR', '2026-03-08', '2026-03-08');
+    const older = (page1.blocks as any[]).find((b) => b.type === 'actions').elements[0];
+    const cursor = JSON.parse(older.value);
+    const everyone = { from: '2026-03-08', to: '2026-03-08', page: 2 };
+    const tampered = [
+      // A person's place, where it ends inside the days searched but not in this log's order.
+      { ...cursor, after: 'x' },
+      // Everyone's search, with a person's place; with a place that is no JSON; with a day outside the days searched.
+      { ...everyone, after: cursor.after },
+      { ...everyone, after: '{"day":' },
+      { ...everyone, after: JSON.stringify({ day: '2026-03-01', pk: `ACTOR#${TEAM}#UCURSOR`, sk: cursor.after }) },
+    ];
+    let nth = 1;
+    for (const value of tampered) {
+      await h.clickIn('UADA', older.action_id, JSON.stringify(value), { view: { id: formView.id, type: 'modal' } });
+      const shown = await h.viewUpdate(formView.id, ++nth);
+      const text = JSON.stringify(shown.blocks);
+      // Before: ':warning: The audit log could not be read just now. Try again in a few minutes.'
+      expect(text).toContain('This page of results is out of date: run the search again.');
+      expect(text).not.toContain('could not be read');
+      expect(text).not.toMatch(/Reference `/);
+      expect(shown.submit.text).toBe('New search');
+    }
+    expect(h.logs.filter((l) => l.includes('audit search failed'))).toEqual([]);
+    expect(h.logs.filter((l) => l.includes('"alert":true'))).toEqual([]);
+    await h.waitForLogs('audit search page refused: not a place this search made', tampered.length);
+  });
+
   it('search: newest first by the time each line shows, not by reference: a reset confirmed after a later one was opened, and a request decided later, sit where their time says', async () => {
     // UORDER, at known times on 2026-03-02: a license request at 07:53 that she decided herself at
     // 07:57; a PIN reset opened at 07:54:50 and confirmed at 07:56; another opened and done at 07:55.
