@@ -741,12 +741,17 @@ describe("the approval policy on Lambda, too little time left for the change", (
     for (const release of releases) release();
     releases = [];
   });
-  /** A Finish click Slack is slow to say who is clicking for: when users.info answers, the work has `forSlackMs` left for Slack. The modal it ends with. */
-  const finishSlowed = async (userId: string, finish: { value: string; message: { channel: string; ts: string } }, forSlackMs: number) => {
+  /**
+   * A Finish click Slack is slow to say who is clicking for: when users.info answers, the work has
+   * `forSlackMs` left for Slack. `meanwhile` runs while it is held (the request taken, nothing sent).
+   * The modal it ends with.
+   */
+  const finishSlowed = async (userId: string, finish: { value: string; message: { channel: string; ts: string } }, forSlackMs: number, meanwhile?: () => Promise<void>) => {
     const release = h.slack.hold('users.info', (args) => args.user === userId);
     releases.push(release);
     const shown = h.opening((trigger) => h.click(userId, 'approval_finish', finish.value, finish.message, trigger), 15_000);
     while (!h.slack.held.some((c) => c.method === 'users.info' && c.args.user === userId)) await new Promise((r) => setTimeout(r, 25));
+    await meanwhile?.();
     h.lambda.functionTimeoutMs = Date.now() - h.lambda.invocations.at(-1)!.at + WORK_SLACK_RESERVE_MS + forSlackMs;
     release();
     const modal = JSON.stringify((await shown).view);
@@ -800,6 +805,73 @@ describe("the approval policy on Lambda, too little time left for the change", (
       ['outcome', 'success', undefined],
     ]);
     expect(new Set(records.map((r) => r.requestId)).size).toBe(2);
+  }, 60_000);
+
+  it("a Finish click refused OUT_OF_TIME once the request's time to finish has ended uses its approval up: the modal and the admins' message say so, and a later click changes nothing", async () => {
+    const { request, finish } = await approved(h, 'UANN');
+    const pinBefore = h.chime.pinOf('chime-ann');
+    // Its time to finish ends while the click is held up, after the take and before anything is sent
+    // (its end moved to just past: the function's clock is real time, not the harness's).
+    const modal = await finishSlowed('UANN', finish, 10_000, () => h.addRawRequestFields(request.approvalId, { expiresAt: new Date(Date.now() - 1_000).toISOString() }));
+    expect(modal).toContain('Latchkey was held up and had too little time left to reset your PIN and show you the result. Nothing was changed.');
+    // Past its time, nothing is given back: the approval is used, and the modal never offers the button again.
+    expect(modal).not.toContain('Your approval still stands');
+    expect(modal).toContain('This approval is used up. Run `/reset-pin` to ask again; an admin must approve it again.');
+    const update = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('was not applied'));
+    expect(JSON.stringify(update.args.blocks)).toContain('an admin must approve it again');
+    const dm = await h.slack.waitForCall('chat.update', (c) => c.args.channel === finish.message.channel && c.args.ts === finish.message.ts);
+    expect(JSON.stringify(dm.args)).not.toContain('approval_finish');
+    // The same button again: refused as used, and Chime never heard of it.
+    const later = await finishing(h, 'UANN', finish);
+    expect(JSON.stringify(later.view)).toContain('This approval was already used, so nothing more was changed.');
+    expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
+    expect(h.chime.pinOf('chime-ann')).toBe(pinBefore);
+  }, 30_000);
+
+  it("a stale Finish click refused OUT_OF_TIME, landing after an admin approved the request again and its requester took it anew: the newer finish stands, resets the PIN once, and its approval is used", async () => {
+    const { request, finish } = await approved(h, 'UBOB');
+    // The first click is taken, then held up before anything is sent (Slack slow to say who is clicking).
+    let caught = false;
+    const releaseFirst = h.slack.hold('users.info', (args) => args.user === 'UBOB' && !caught && (caught = true));
+    releases.push(releaseFirst);
+    const first = h.opening((trigger) => h.click('UBOB', 'approval_finish', finish.value, finish.message, trigger), 30_000);
+    while (!caught) await new Promise((r) => setTimeout(r, 25));
+    const firstStarted = h.lambda.invocations.at(-1)!.at;
+    // Ten minutes on, as the admins see it, it did not finish (its take moved back: the function's
+    // clock is real time); Ada approves it again, and Bob gets a new button.
+    await h.addRawRequestFields(request.approvalId, { takenAt: new Date(Date.now() - 11 * 60_000).toISOString() });
+    const review = await reviews(h, 'UADA', request);
+    expect(review.view.callback_id).toBe('license_review_submit');
+    await h.submit('UADA', review.view, { values: decide('approve') });
+    let buttons = 0;
+    const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUBOB' && JSON.stringify(c.args.blocks ?? []).includes('approval_finish') && ++buttons === 2, 15_000);
+    const renewed = { value: (dm.args.blocks as any[]).find((b) => b.type === 'actions').elements[0].value as string, message: { channel: dm.result!.channel as string, ts: dm.result!.ts as string } };
+    // He clicks it: taken anew, under a new reference, and held up before anything is sent too.
+    const heldBefore = h.slack.held.length;
+    const releaseSecond = h.slack.hold('users.info', (args) => args.user === 'UBOB');
+    releases.push(releaseSecond);
+    const second = h.opening((trigger) => h.click('UBOB', 'approval_finish', renewed.value, renewed.message, trigger), 30_000);
+    while (h.slack.held.length === heldBefore) await new Promise((r) => setTimeout(r, 25));
+    // The first click goes on, with too little time left: refused OUT_OF_TIME, nothing sent. It
+    // gives nothing back: the request is the newer take's.
+    h.lambda.functionTimeoutMs = Date.now() - firstStarted + WORK_SLACK_RESERVE_MS + 10_000;
+    releaseFirst();
+    const stale = JSON.stringify((await first).view);
+    expect(stale).toContain('Latchkey was held up and had too little time left to reset your PIN and show you the result. Nothing was changed.');
+    expect(stale).not.toContain('Your approval still stands');
+    expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
+    // The newer finish goes on and resets the PIN, once.
+    h.lambda.functionTimeoutMs = h.lambda.deployedTimeoutMs;
+    releaseSecond();
+    const newer = await second;
+    expect(secretIn(newer.view)).toBe(h.chime.pinOf('chime-bob'));
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+    // Its approval is used: its button again changes nothing, and the admins' message says who finished it.
+    const again = await finishing(h, 'UBOB', renewed);
+    expect(JSON.stringify(again.view)).toContain('This approval was already used, so nothing more was changed.');
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+    await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('finished by <@UBOB>'));
+    await h.lambda.idle();
   }, 60_000);
 
   it("an Entra password's Finish click slowed before the change, with time left for one AWS call and the modal but not for Entra's calls: nothing reaches Entra, the modal says nothing was changed, and the audit says why", async () => {
