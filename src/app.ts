@@ -42,7 +42,7 @@ import { DynamoDbClosedWaits } from './limits/dynamodb-closed-waits';
 import { DynamoDbRateLimiter } from './limits/dynamodb-rate-limiter';
 import { rateLimitTable } from './limits/rate-table';
 import { DynamoDbWorkClaims } from './lambda/dynamodb-work-claims';
-import { LAMBDA_SLACK_CALL_MS } from './lambda/function-time';
+import { functionTimeoutS, LAMBDA_SLACK_CALL_MS } from './lambda/function-time';
 import { HandOffReceiver } from './lambda/hand-off-receiver';
 import type { AppLogger } from './logger';
 import { HTTPReceiver, loadSocketModeReceiver } from './slack/bolt';
@@ -248,7 +248,8 @@ export async function createLambdaLatchkey(
   const queue = new SelfInvokeQueue(new LambdaClient(aws), functionName);
   const claims = new DynamoDbWorkClaims(dynamo, config.limits.tableName, clock);
   const fetch = httpFetch();
-  const receiver = new HandOffReceiver({ signingSecret: config.slack.signingSecret, queue, claims, logger, fetch, metrics });
+  // The function's timeout as the stack sets it, by the same code: how late a failed work order may come back.
+  const receiver = new HandOffReceiver({ signingSecret: config.slack.signingSecret, queue, claims, logger, fetch, metrics, functionTimeoutS: functionTimeoutS(config) });
   const app = new GuardedApp(
     {
       ...slackAppOptions(config, logger, fetch),

@@ -14,7 +14,7 @@ import type { Construct } from 'constructs';
 import { BY_LIST_INDEX } from '../../src/approvals/approvals-table';
 import { CLOSE_KEY_PREFIX } from '../../src/limits/rate-table';
 import type { Grant } from '../../src/credentials/credential';
-import { lambdaTimeoutS } from '../../src/lambda/function-time';
+import { FAILED_WORK_RECEIVES, FAILED_WORK_VISIBILITY_TIMEOUTS, WORK_MAX_AGE_MS } from '../../src/lambda/work-order';
 import { Monitoring } from './monitoring';
 import type { LambdaRuntimeName, LatchkeySettings } from './settings';
 
@@ -67,8 +67,8 @@ const RUNTIMES: Record<LambdaRuntimeName, lambda.Runtime> = {
   'nodejs24.x': lambda.Runtime.NODEJS_24_X,
 };
 
-/** Asynchronous self-invocations older than this are dropped rather than run late. */
-const ASYNC_MAX_EVENT_AGE = Duration.minutes(5);
+/** Asynchronous self-invocations older than this are dropped rather than run late (the worker refuses them too). */
+const ASYNC_MAX_EVENT_AGE = Duration.millis(WORK_MAX_AGE_MS);
 
 /**
  * Refuses, before anything is synthesized, a package the function could not run: no lambda.js, one
@@ -128,8 +128,9 @@ export class LatchkeyStack extends Stack {
     const s = props.settings;
     // How long one invocation may run: what the longest change of the credentials served needs
     // (lambdaTimeoutS: 30 s for one AWS call); with the verify policy, the worker also waits for
-    // the push (its timeout, then the change).
-    const functionTimeoutS = lambdaTimeoutS(s.credentials.map(({ credential }) => credential)) + (s.verifyTimeoutSeconds ?? 0);
+    // the push (its timeout, then the change). The app computes it by the same code (functionTimeoutS)
+    // to know how late a failed work order may come back through FailedWork (failedWorkMaxAgeMs).
+    const functionTimeoutS = s.functionTimeoutS;
 
     checkPackage(s.codePath);
 
@@ -297,9 +298,11 @@ export class LatchkeyStack extends Stack {
       });
     this.failedWorkDeadLetters = queue('FailedWorkDeadLetters');
     this.failedWork = queue('FailedWork', {
-      // Longer than the function may run, so a record being handled is not handed out twice.
-      visibilityTimeout: Duration.seconds(functionTimeoutS * 2),
-      deadLetterQueue: { queue: this.failedWorkDeadLetters, maxReceiveCount: 3 },
+      // Longer than the function may run, so a record being handled is not handed out twice. These
+      // two and the event age bound how late a failed order comes back: the app refuses one older
+      // (failedWorkMaxAgeMs, from the same constants).
+      visibilityTimeout: Duration.seconds(functionTimeoutS * FAILED_WORK_VISIBILITY_TIMEOUTS),
+      deadLetterQueue: { queue: this.failedWorkDeadLetters, maxReceiveCount: FAILED_WORK_RECEIVES },
     });
     allow('SendFailedWork', ['sqs:SendMessage'], [this.failedWork.queueArn]);
     // What Lambda's SQS poller calls for the event source mapping below, and no more.

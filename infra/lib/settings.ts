@@ -3,6 +3,7 @@ import { loadConfig, secretVariables, type EnabledCredential } from '../../src/c
 import { CREDENTIALS } from '../../src/credentials';
 import type { Setting } from '../../src/credentials/credential';
 import { checkedRegistry } from '../../src/credentials/registry';
+import { functionTimeoutS, verifyWaitS } from '../../src/lambda/function-time';
 import { lookalikeNames } from '../../src/setting-names';
 import { VERIFIERS } from '../../src/verifiers';
 
@@ -36,6 +37,8 @@ export interface LatchkeySettings {
   readonly secrets: readonly { readonly variable: string; readonly description: string }[];
   /** How long a push of the verify policy may wait for its person, when a credential's policy is `verify` (the worker waits that long). */
   readonly verifyTimeoutSeconds?: number;
+  /** The function's timeout (s), by the code the app uses to know it (functionTimeoutS). */
+  readonly functionTimeoutS: number;
 }
 
 /**
@@ -194,7 +197,8 @@ export function settingsFromContext(get: (key: ContextKey) => unknown, given: It
         ),
       ).values(),
     ],
-    ...(config.verify && [...config.policies.values()].includes('verify') && { verifyTimeoutSeconds: config.verify.timeoutMs / 1000 }),
+    ...(verifyWaitS(config) !== undefined && { verifyTimeoutSeconds: verifyWaitS(config) }),
+    functionTimeoutS: functionTimeoutS(config),
   };
 }
 

@@ -1,4 +1,5 @@
 import { awsClientSettings } from '../aws-client';
+import type { Config } from '../config';
 import { awsCallMs, type Credential } from '../credentials/credential';
 
 /**
@@ -38,4 +39,18 @@ export function lambdaTimeoutS(credentials: readonly Pick<Credential, 'changeTim
     return secretMs + LAMBDA_SLACK_CALL_MS + followUpMs;
   });
   return BASE_TIMEOUT_S + Math.ceil(Math.max(0, ...needed.map((ms) => ms - planned)) / 1000);
+}
+
+/** The verify policy's wait for a push (s), when a credential served here is reset under it. */
+export function verifyWaitS(config: Pick<Config, 'verify' | 'policies'>): number | undefined {
+  return config.verify && [...config.policies.values()].includes('verify') ? config.verify.timeoutMs / 1000 : undefined;
+}
+
+/**
+ * The function's timeout (s) as the stack sets it: what the longest change of the credentials
+ * served needs (lambdaTimeoutS), and with the verify policy the worker's wait for the push besides
+ * (its timeout, then the change). The receiver counts on it too (failedWorkMaxAgeMs).
+ */
+export function functionTimeoutS(config: Pick<Config, 'credentials' | 'verify' | 'policies'>): number {
+  return lambdaTimeoutS(config.credentials.map(({ credential }) => credential)) + (verifyWaitS(config) ?? 0);
 }

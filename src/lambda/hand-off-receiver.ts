@@ -12,7 +12,7 @@ import { SignatureWatch } from '../slack/signature-watch';
 import { notStartedReply, notStartedView, workFailedText, workFailedView } from '../views/not-started';
 import type { HttpAnswer, HttpRequest } from './http-event';
 import { withSlackDeadline } from '../slack/call-deadline';
-import { FAILED_WORK_MAX_AGE_MS, WORK_MAX_AGE_MS, WORK_SLACK_RESERVE_MS, WorkOrderSeal, type WorkClaims, type WorkOrder, type WorkQueue } from './work-order';
+import { failedWorkMaxAgeMs, WORK_MAX_AGE_MS, WORK_SLACK_RESERVE_MS, WorkOrderSeal, type WorkClaims, type WorkOrder, type WorkQueue } from './work-order';
 
 
 /**
@@ -44,12 +44,24 @@ export class HandOffReceiver implements Receiver {
    * lambda.ts) starts the count again.
    */
   private readonly watch: SignatureWatch;
+  /** How late a failed work order may come back and still be told (failedWorkMaxAgeMs). */
+  private readonly failedMaxAgeMs: number;
 
+  /** `functionTimeoutS`: the function's timeout, as the stack sets it (functionTimeoutS in function-time.ts). */
   constructor(
-    private readonly options: { signingSecret: string; queue: WorkQueue; claims: WorkClaims; logger: Logger; fetch: HttpFetch; metrics: Metrics },
+    private readonly options: {
+      signingSecret: string;
+      queue: WorkQueue;
+      claims: WorkClaims;
+      logger: Logger;
+      fetch: HttpFetch;
+      metrics: Metrics;
+      functionTimeoutS: number;
+    },
   ) {
     this.seal = new WorkOrderSeal(options.signingSecret);
     this.watch = new SignatureWatch(options.logger);
+    this.failedMaxAgeMs = failedWorkMaxAgeMs(options.functionTimeoutS);
   }
 
   init(app: App): void {
@@ -177,13 +189,14 @@ export class HandOffReceiver implements Receiver {
    */
   async failed(order: WorkOrder, condition: string): Promise<void> {
     const { logger } = this.options;
-    // Signed by Slack and sealed by us, within FAILED_WORK_MAX_AGE_MS rather than Slack's 5 minutes:
-    // a failure comes back later than that (the order's age is what may have failed it).
+    // Signed by Slack and sealed by us, within the longest a failure can take to come back through
+    // the queue (failedWorkMaxAgeMs, by the function's timeout) rather than Slack's 5 minutes: a
+    // failure comes back later than that (the order's age is what may have failed it).
     const now = Date.now();
     if (
       !this.signedBySlack(order, { anyAge: true }) ||
-      now - Number(order.timestamp) * 1000 > FAILED_WORK_MAX_AGE_MS ||
-      !this.seal.holds(order, now, FAILED_WORK_MAX_AGE_MS)
+      now - Number(order.timestamp) * 1000 > this.failedMaxAgeMs ||
+      !this.seal.holds(order, now, this.failedMaxAgeMs)
     ) {
       logger.error({ condition }, 'failed work order refused: not signed by Slack and sealed by Latchkey, or too old');
       return;

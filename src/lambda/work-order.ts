@@ -42,15 +42,36 @@ export const WORK_MAX_AGE_MS = 5 * 60_000;
 export const WORK_SLACK_RESERVE_MS = 12_000;
 
 /**
- * The longest a failed work order may take to come back through the on-failure queue: the event
- * age (5 min), the worker's timeout T, and three receives of the queue's record, the first two each
- * hidden for its visibility timeout (2 × T) and the third run within T: 5 min + 6 T. T is the
- * function's timeout (lambdaTimeoutS, 30 to 51 s, plus the verify policy's wait for a push), so
- * 30 min holds for T up to 250 s: every credential without verify (10.1 min at 51 s) and with the
- * default 60 s wait (16.1 min at 111 s). A VERIFY_TIMEOUT_SECONDS above 199 s (Entra, Google) to
- * 220 s (Chime) would outrun it; its most, 300 s, needs 5 min + 6 × 351 s, about 40 min.
+ * The failed-work queue's settings (the stack's FailedWork): a record is received at most this many
+ * times before it goes to the dead-letter queue, and is hidden for this many of the function's
+ * timeouts after each receive, longer than the invocation handling it may run, so that a record
+ * being handled is not handed out twice.
  */
-export const FAILED_WORK_MAX_AGE_MS = 30 * 60_000;
+export const FAILED_WORK_RECEIVES = 3;
+export const FAILED_WORK_VISIBILITY_TIMEOUTS = 2;
+
+/**
+ * Beyond the queue's own bound (failedWorkMaxAgeMs): Slack's timestamp is up to 3 s before the seal
+ * and the hand-off, clocks differ by a little, and the destination and the queue's poller each take
+ * a moment to pass a record on.
+ */
+const FAILED_WORK_MARGIN_MS = 60_000;
+
+/**
+ * The longest a failed work order may take to come back through the on-failure queue, for a
+ * function whose timeout is T (functionTimeoutS: lambdaTimeoutS, 30 to 51 s, plus the verify
+ * policy's wait for a push, up to 300 s): the event age (5 min), the worker's timeout T, and three
+ * receives of the queue's record, the first two each hidden for its visibility timeout (2 × T) and
+ * the third run within T: 5 min + 6 T, and a minute's margin. 11.1 min at 51 s without verify;
+ * 41.1 min at the most, 351 s. The receiver refuses an order older than that: it is a replay window
+ * for orders Slack signed and we sealed, so no longer than a failure can take to come back. Derived
+ * from the timeout the stack sets, by the same code (functionTimeoutS), so the two cannot drift.
+ */
+export function failedWorkMaxAgeMs(functionTimeoutS: number): number {
+  const timeoutMs = functionTimeoutS * 1000;
+  const queued = (FAILED_WORK_RECEIVES - 1) * FAILED_WORK_VISIBILITY_TIMEOUTS * timeoutMs + timeoutMs;
+  return WORK_MAX_AGE_MS + timeoutMs + queued + FAILED_WORK_MARGIN_MS;
+}
 
 /**
  * The answering invocation's seal over the whole order. Slack's signature covers only the body and

@@ -7,6 +7,7 @@ import { METRIC_NAMES } from '../../src/flows/ports';
 import { rateLimitTable } from '../../src/limits/rate-table';
 import type { TableDefinition } from '../../src/storage/ensure-table';
 import { AUDIT_ATTRIBUTES } from '../../infra/lib/latchkey-stack';
+import { failedWorkMaxAgeMs } from '../../src/lambda/work-order';
 import { CREDENTIALS } from '../../src/credentials';
 import {
   allPolicyStatements,
@@ -468,6 +469,16 @@ describe('failed work: nobody is left at "checking…"', () => {
     expect(queue(ids.failedWork).RedrivePolicy).toEqual({ deadLetterTargetArn: arnOf(ids.deadLetters), maxReceiveCount: 3 });
     // Longer than an invocation may run (51 s), so a record being handled is not handed out twice.
     expect(queue(ids.failedWork).VisibilityTimeout).toBe(102);
+  });
+
+  test('a failed work order comes back no later than the function still tells its person, and that window is no more than a minute longer', () => {
+    const timeoutS = s.json.Resources[ids.fn]!.Properties.Timeout as number;
+    const eventAgeS = ofType(s.json, 'AWS::Lambda::EventInvokeConfig')[0]!.Properties.MaximumEventAgeInSeconds as number;
+    const { VisibilityTimeout, RedrivePolicy } = queue(ids.failedWork);
+    // The event's age, the worker's run, each receive but the last hidden for the visibility timeout, the last one's run.
+    const latestS = eventAgeS + timeoutS + (RedrivePolicy.maxReceiveCount - 1) * VisibilityTimeout + timeoutS;
+    expect(failedWorkMaxAgeMs(timeoutS)).toBeGreaterThanOrEqual(latestS * 1000);
+    expect(failedWorkMaxAgeMs(timeoutS)).toBeLessThanOrEqual(latestS * 1000 + 60_000);
   });
 
   test('both queues refuse unencrypted transport', () => {

@@ -1,8 +1,9 @@
 import pino from 'pino';
 import { lambdaLogger } from '../../src/lambda';
-import { secretIn, TEAM, useHarness } from '../support/harness';
+import { WorkOrderSeal, type WorkOrder } from '../../src/lambda/work-order';
+import { secretIn, SIGNING_SECRET, TEAM, useHarness } from '../support/harness';
 import { credentialSecretVariables, SECRET_ARNS } from '../support/lambda-entry';
-import { postSlashCommand } from '../support/slack-requests';
+import { postSlashCommand, slackSignature, slashCommandBody } from '../support/slack-requests';
 
 /**
  * Running in production on Lambda (issue 17): the trigger is used by the invocation Slack is waiting
@@ -78,6 +79,29 @@ describe('Latchkey on Lambda, when the work crashes', () => {
     await h.submit('UCARL', opened.view);
     const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUCARL');
     expect(dm.args.text).toContain('Something went wrong before Latchkey could finish');
+  });
+});
+
+describe("Latchkey on Lambda, with the verify policy's longest wait (300 s) before an Entra password", () => {
+  // The function's timeout is Entra's 51 s and the wait, 351 s; a failed work order comes back
+  // through FailedWork up to 5 min + 6 × 351 s after it was handed off, past 40 minutes.
+  const h = useHarness({ entry: 'lambda', env: { RESET_POLICY: 'entra_password=verify', VERIFY_WITH: 'okta', VERIFY_TIMEOUT_SECONDS: '300' } }, (x) => x.slack.clear());
+  const seal = new WorkOrderSeal(SIGNING_SECRET);
+  /** The work order of a command run `ageMs` ago, as the answering invocation sealed it then. */
+  const orderFrom = (userId: string, ageMs: number): WorkOrder => {
+    const at = Date.now() - ageMs;
+    const timestamp = Math.floor(at / 1000);
+    const body = slashCommandBody({ command: '/reset-entra-password', user_id: userId, team_id: TEAM, trigger_id: h.slack.newTriggerId() });
+    return seal.seal({ kind: 'latchkey.work', body, timestamp: String(timestamp), signature: slackSignature(SIGNING_SECRET, timestamp, body) }, at + 1_000);
+  };
+  const dmsTo = (channel: string) => h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === channel);
+
+  it('a failed work order back 35 minutes after the command is told to the person; one back after 45 minutes, later than it could come, is refused', async () => {
+    await h.lambda.deliverFailedWork(orderFrom('UANN', 35 * 60_000));
+    expect(dmsTo('DUANN').map((c) => c.args.text)).toEqual(['Something went wrong, nothing was changed. Run the command again.']);
+    await h.lambda.deliverFailedWork(orderFrom('UBOB', 45 * 60_000));
+    expect(dmsTo('DUBOB')).toEqual([]);
+    expect(h.logs.join('')).toContain('failed work order refused');
   });
 });
 

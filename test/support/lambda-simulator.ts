@@ -52,6 +52,11 @@ export interface LambdaSimulator {
   crashNextWork(): void;
   /** Destination records delivered back to the function (their condition), in order. */
   readonly failuresDelivered: string[];
+  /**
+   * Delivers a failed work order's destination record to the function now, as the failed-work queue's
+   * event source mapping would: for an order a test signed and sealed long ago, one that comes back late.
+   */
+  deliverFailedWork(order: unknown): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -204,6 +209,7 @@ export async function startLambdaSimulator(args: { functionName: string; handler
       crashNext = true;
     },
     failuresDelivered,
+    deliverFailedWork: (order) => deliverFailure(order, 'Task timed out').then(() => undefined),
     async close() {
       await idle();
       await Promise.all([served.close(), api.close()]);
