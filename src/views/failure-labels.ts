@@ -63,11 +63,18 @@ export function recordedCode(code: string): string {
   return `\`${escapeMrkdwn(code).replace(/`/g, "'")}\``;
 }
 
+/**
+ * A directory's own reason with no words here (its credential is no longer served, or no longer
+ * lists it: an old record): said to be one, as recorded.
+ */
+const unworded = (reason: string) => `for a reason of its own, recorded as ${recordedCode(reason)}`;
+
 /** With a directory's own refusal, its label (from its credential's words) when known. */
 export function failureLabel(code: string, refusal?: { reason?: string; words?: Pick<SubjectWords, 'refusals'> }): string {
   if (!isFailureCode(code)) return recordedCode(code);
-  const own = (code === 'DIRECTORY_USER_REFUSED' || code === 'NOTHING_TO_CHANGE') && refusal?.reason !== undefined ? (refusal.words?.refusals?.[refusal.reason]?.label ?? refusal.reason) : undefined;
-  return own ? `${LABELS[code]}: ${own}` : LABELS[code];
+  if ((code !== 'DIRECTORY_USER_REFUSED' && code !== 'NOTHING_TO_CHANGE') || refusal?.reason === undefined) return LABELS[code];
+  const label = refusal.words?.refusals?.[refusal.reason]?.label;
+  return label ? `${LABELS[code]}: ${label}` : `${LABELS[code]}, ${unworded(refusal.reason)}`;
 }
 
 /**
@@ -130,7 +137,7 @@ const COUNTED: Record<FailureCode, readonly [one: string, many: string]> = {
  * directory)", as failureLabel says one.
  */
 export function countedRefusals(code: string, count: number, reasons: readonly { readonly words?: Pick<SubjectWords, 'refusals'>; readonly reason: string }[] = []): string {
-  const labels = new Set(reasons.map((r) => r.words?.refusals?.[r.reason]?.label ?? r.reason));
+  const labels = new Set(reasons.map((r) => r.words?.refusals?.[r.reason]?.label ?? unworded(r.reason)));
   const [label] = labels;
   if (code === 'DIRECTORY_USER_REFUSED' && labels.size === 1 && label !== undefined) return `${count} ${count === 1 ? 'request' : 'requests'} refused by the directory (${label})`;
   const [one, many] = isFailureCode(code) ? COUNTED[code] : [`refusal coded ${recordedCode(code)}`, `refusals coded ${recordedCode(code)}`];

@@ -181,6 +181,21 @@ describe('the audit search views', () => {
     expect(JSON.parse(button.value)).toEqual({ person: 'UANN', from: '2026-11-01', to: '2026-12-01', after: 'sk', page: 2 });
     expect(button.value.length).toBeLessThanOrEqual(2000);
   });
+
+  it("a directory's own refusal by a credential this deployment no longer serves is said in words, its reason as recorded, in the search and in Today", () => {
+    // An old record of an Okta password refused for mastered_elsewhere, read where no Okta credential is served.
+    const gone = { action: 'reset_fax_password', reason: 'mastered_elsewhere' };
+    const refused: AuditEvent = { ...event(1), ...gone, phase: 'refused', outcome: undefined, errorCode: 'DIRECTORY_USER_REFUSED' };
+    const search = auditResultsView({ person: 'UANN', from: '2026-11-01', to: '2026-12-01', result: { ok: true, rows: activityOf([refused], now) }, page: 1, words });
+    const line = texts(search.blocks).find((t) => t.includes('Reference'))!;
+    // Before: 'Refused: refused by the directory: mastered_elsewhere'.
+    expect(line).toContain(':no_entry_sign: Refused: refused by the directory, for a reason of its own, recorded as `mastered_elsewhere`');
+
+    const today = { day: '2026-12-01', resets: [], refusals: [{ code: 'DIRECTORY_USER_REFUSED', count: 2, reasons: [gone, gone] }] };
+    const home = homeView({ ...fullData(true), admin: { ...fullData(true).admin!, today: { ok: true, value: today } } }, words);
+    // Before: '2 requests refused by the directory (mastered_elsewhere)'.
+    expect(texts(home.blocks).join('\n')).toContain('Refused: 2 requests refused by the directory (for a reason of its own, recorded as `mastered_elsewhere`).');
+  });
 });
 
 describe('the Setup check view', () => {
