@@ -7,6 +7,7 @@ import { checkedRegistry } from './credentials/registry';
 import { DEFAULT_POLICY, parseResetPolicy, POLICIES, weakerPolicy, type Policy } from './flows/policy';
 import type { Workspace } from './flows/workspace';
 import { familyOf, lookalikeNames, type LookalikeName } from './setting-names';
+import { SLACK_API_URL_DEFAULT } from './slack/api-url';
 import { VERIFIERS } from './verifiers';
 import type { VerifierPlugin } from './verifiers/verifier';
 
@@ -38,9 +39,6 @@ const CORE_PLACEHOLDERS: Readonly<Record<string, string>> = {
   ADMIN_USER_IDS: "<admins' Slack user IDs, such as U0123ABCD,U0456EFGH (profile, More, Copy member ID)>",
   ADMIN_USERGROUP_ID: "<a Slack user group's ID, such as S0123ABCD>",
 };
-
-/** Where Latchkey calls Slack when SLACK_API_URL is unset. */
-export const SLACK_API_URL_DEFAULT = 'https://slack.com/api/';
 
 /**
  * The base of Slack's Web API, read with its trailing slash (…/api becomes …/api/): the bot token

@@ -4,12 +4,13 @@ import { auditTable } from './audit/audit-table';
 import { NO_AWS_CREDENTIALS, noAwsCredentials } from './aws/no-credentials';
 import { awsCause } from './aws/shared-causes';
 import type { RetryOptions } from '@slack/web-api';
-import { SLACK_API_URL_DEFAULT, type Config } from './config';
+import type { Config } from './config';
 import type { SetupCheck } from './doctor/setup-check';
 import { networkErrorCode } from './http/network-errors';
 import { describeError } from './flows/failure';
 import type { Logger } from './flows/ports';
 import { rateLimitTable } from './limits/rate-table';
+import { SLACK_API_URL_DEFAULT } from './slack/api-url';
 import { REFUSED_TOKEN_ERRORS } from './slack/slack-errors';
 import type { TableDefinition } from './storage/ensure-table';
 

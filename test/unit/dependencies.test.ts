@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
@@ -50,5 +51,13 @@ describe('dependencies', () => {
       ),
     );
     expect(across).toEqual([]);
+  });
+
+  it("the start's checks, which `npm run audit` loads, load neither the configuration's schema nor any credential's code: the CLI starts without every directory's SDK", () => {
+    const loaded = spawnSync(process.execPath, ['-e', "require('./dist/start-checks.js'); process.stdout.write(JSON.stringify(Object.keys(require.cache)))"], { cwd: join(SRC, '..'), encoding: 'utf8' });
+    expect(loaded.status).toBe(0);
+    const files = (JSON.parse(loaded.stdout) as string[]).map((f) => relative(join(SRC, '..', 'dist'), f));
+    expect(files).toContain('start-checks.js');
+    expect(files.filter((f) => f === 'config.js' || /^(credentials|verifiers)\//.test(f))).toEqual([]);
   });
 });
