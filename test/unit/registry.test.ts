@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { CREDENTIALS } from '../../src/credentials';
 import { CORE_COMMANDS } from '../../src/core-commands';
-import type { Credential, Setting } from '../../src/credentials/credential';
+import type { AdapterContext, Credential, Setting } from '../../src/credentials/credential';
+import { MemoryLogger } from '../support/in-memory-ports';
 import { OKTA_SETTINGS } from '../../src/credentials/okta-api';
 import { PASSWORD_SETTINGS } from '../../src/credentials/password-generator';
 import { oktaVerify } from '../../src/verifiers/okta';
@@ -91,6 +92,23 @@ describe('the credentials registry', () => {
     for (const v of VERIFIERS) if (v.resetBy !== undefined) expect(ids).toContain(v.resetBy);
     for (const c of CREDENTIALS) if (c.whenLocked) expect(ids).toContain(c.whenLocked.offer);
     expect(oktaVerify.resetBy).toBe('okta_mfa');
+  });
+
+  it("a credential declares reviewFacts exactly when its adapter answers it: the adapter loads on first use, behind a proxy that answers every name, so one declared and not implemented would show an approver no facts, silently", async () => {
+    for (const credential of CREDENTIALS) {
+      // Its settings as its stand-in gives them, read as the config reads them; nothing is called.
+      const standIn = await (await credential.standIn()).start();
+      try {
+        const values = Object.fromEntries(Object.entries(credential.settings.variables).map(([name, s]) => [name, s.schema.parse(standIn.env[name])]));
+        const settings = credential.settings.read(values);
+        const context = { aws: {}, awsChanges: {}, fetch: () => Promise.reject(new Error('no call')), logger: new MemoryLogger() } as unknown as AdapterContext;
+        const adapter = await credential.load(settings, context);
+        expect([credential.id, typeof adapter.reviewFacts === 'function']).toEqual([credential.id, credential.reviewFacts === true]);
+      } finally {
+        await standIn.close();
+      }
+    }
+    expect(CREDENTIALS.filter((c) => c.reviewFacts).length).toBeGreaterThan(0);
   });
 
   it('an ID that cannot sit in a callback ID is refused', () => {
