@@ -102,6 +102,19 @@ export function needsOperator(code: FailureCode): boolean {
 }
 
 /**
+ * Failures that say only that a service Latchkey asked did not answer, or asked it to slow down:
+ * nothing about the person or the request was decided, and the same step may go through if it is
+ * made again. Any other failure of a check is an answer (who they are, who they are in the
+ * directory, a misconfiguration): asking again the same way gets the same.
+ */
+const UNANSWERED: ReadonlySet<FailureCode> = new Set<FailureCode>(['SLACK_UNAVAILABLE', 'DIRECTORY_UNAVAILABLE', 'DIRECTORY_THROTTLED']);
+
+/** The failure is no answer (UNANSWERED): made again, the same step may go through. */
+export function unanswered(code: FailureCode): boolean {
+  return UNANSWERED.has(code);
+}
+
+/**
  * The error type of the inner layers. `detail` is for logs and never reaches a user;
  * it must not carry a secret (adapters build it from AWS error names and messages,
  * which never hold the new credential).

@@ -91,13 +91,6 @@ function openOf(request: PendingRequest, outcomeUnknown: boolean): OpenRequest {
 type ResetApprovalFailure = ApprovalFailure & { readonly credential?: string };
 
 /**
- * A finish refused with one of these sent nothing to the directory (the reset flow refuses it
- * before the change): its approval is given back rather than used up. OUT_OF_TIME: a Lambda work
- * order held up before the change, with too little time left to make it and show it.
- */
-const NOTHING_SENT: ReadonlySet<string> = new Set<FailureCode>(['OUT_OF_TIME']);
-
-/**
  * The `approval` policy for resets: the request goes to the admins (Approvals); once approved, the
  * requester finishes it from the DM's button, in their own modal, where the reset flow checks who
  * they are and who they are in the directory again, and makes the change once. Nobody else's
@@ -143,12 +136,15 @@ export class ResetApprovals implements ApprovalGate {
   /**
    * The requester's finish click: theirs, approved, in time, and taken (APPROVED → FINISHING, once)
    * before the reset flow makes the change, so a second click or an expiry noticed meanwhile finds
-   * it taken; whatever the change's outcome, this click settles it. A finish refused before anything
-   * was sent (NOTHING_SENT) gives the approval back instead, while its time to finish runs
-   * (`givenBack`: the request as given back, APPROVED under a new reference): the person clicks
-   * Finish again, and that click is taken, and changes anything, once.
+   * it taken; whatever the change's outcome, this click settles it. A finish the reset flow stopped
+   * before anything was sent, and not by a refusal (`sent: false`: Slack or the directory did not
+   * answer its re-check, the audit attempt could not be written, too little time was left), gives
+   * the approval back instead, while its time to finish runs (`givenBack`: the request as given
+   * back, APPROVED under a new reference): the person clicks Finish again, and that click is
+   * taken, and changes anything, once. Any other failure uses it up: a refusal, or a change that
+   * reached the directory.
    */
-  async finish<T extends { readonly ok: boolean; readonly code?: string; readonly reason?: string }>(
+  async finish<T extends { readonly ok: boolean; readonly code?: string; readonly reason?: string; readonly sent?: false }>(
     requester: Requester,
     approvalRequestId: string,
     change: (approved: { credential: string; requestId: string; directoryUserId: string; email: string }) => Promise<T>,
@@ -179,7 +175,7 @@ export class ResetApprovals implements ApprovalGate {
       await this.settle(request, 'INTERNAL');
       throw err;
     }
-    if (!result.ok && result.code !== undefined && NOTHING_SENT.has(result.code)) {
+    if (!result.ok && result.sent === false) {
       const back = await this.deps.approvals.giveBack(request).catch((err: unknown) => {
         this.deps.logger.warn({ approvalRequestId: request.id, err: describeError(err) }, 'approved reset could not be given back');
         return undefined;

@@ -1,5 +1,5 @@
 import { AuditTrail } from './audit-trail';
-import { asFailure, describeError, LatchkeyFailure, type FailureCode } from './failure';
+import { asFailure, describeError, LatchkeyFailure, unanswered, type FailureCode } from './failure';
 import { identifyRequester } from './identify-requester';
 import { pickDirectoryUser } from './pick-directory-user';
 import type { Policy } from './policy';
@@ -64,6 +64,14 @@ export interface ResetFailure {
   readonly lostFactorCommand?: string;
   /** With REQUEST_OPEN: where the person's open request stands (its reference is `requestId`). */
   readonly open?: OpenRequest;
+  /**
+   * Set only where the flow knows it stopped before anything was sent to the directory, and not
+   * because the request was refused: a check or the audit attempt got no answer, or too little
+   * time was left. Nothing changed, and the same request may go on if made again (an approved
+   * reset's finish gives its approval back). Absent, something may have been sent, or an answer
+   * refused it.
+   */
+  readonly sent?: false;
 }
 
 /**
@@ -474,7 +482,10 @@ export class ResetCredential {
       ticket = this.ticketFor(kind, requester, user, approved.requestId);
     } catch (err) {
       const failure = this.report(err, { requester, kind, requestId: approved.requestId });
-      return this.refused(requester, credential, approved.requestId, approved.email, failure, undefined, approved.approvalRequestId);
+      const refused = await this.refused(requester, credential, approved.requestId, approved.email, failure, undefined, approved.approvalRequestId);
+      // Before the change: nothing was sent. Slack or the directory not answering decided nothing,
+      // so the same finish may go on; any other answer (another user, a refusal) is final.
+      return unanswered(failure.code) ? { ...refused, sent: false } : refused;
     }
     return this.change(requester, credential, ticket, delivery, undefined, approved.approvalRequestId);
   }
@@ -506,10 +517,11 @@ export class ResetCredential {
         ...(approvalRequestId && { approvalRequestId }),
       });
     } catch (err) {
-      // Fail closed: no attempt on record, no reset.
+      // Fail closed: no attempt on record, no reset, nothing sent. Unless its reference's attempt
+      // is on record already: another click made under it may have sent the change.
       const failure = this.report(err, context);
       this.metrics.count('request_refused', { action: credential.audit.action, code: failure.code });
-      return { ok: false, code: failure.code, kind, email: ticket.email, requestId: ticket.requestId };
+      return { ok: false, code: failure.code, kind, email: ticket.email, requestId: ticket.requestId, ...(failure.code !== 'REQUEST_ALREADY_USED' && { sent: false as const }) };
     }
 
     let proof: OutcomeExtraOf | undefined;
@@ -536,7 +548,7 @@ export class ResetCredential {
       const failure = this.report(new LatchkeyFailure('OUT_OF_TIME', `${Math.max(0, Math.round(left))} ms left to change and show the result`), context);
       await change.failed(failure.code, proof);
       this.metrics.count('request_refused', { action: credential.audit.action, code: failure.code });
-      return { ok: false, code: failure.code, kind, email: ticket.email, requestId: ticket.requestId };
+      return { ok: false, code: failure.code, kind, email: ticket.email, requestId: ticket.requestId, sent: false };
     }
     this.metrics.count('reset_started', { credential: kind });
 

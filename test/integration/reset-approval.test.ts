@@ -544,6 +544,102 @@ describe('the approval policy: a finish whose change fails', () => {
   });
 });
 
+describe('the approval policy: a finish that stopped before anything was sent', () => {
+  // The app's AWS calls give up after 1 s here (5 s in production); DynamoDB's answers can be held.
+  const h = useHarness({ env: POLICY, awsRequestTimeoutMs: 1_000, dynamoGate: true }, (x) => {
+    x.slack.clear();
+    x.chime.clear();
+  });
+  let releases: (() => void)[] = [];
+  afterEach(() => {
+    for (const release of releases) release();
+    releases = [];
+  });
+  const STILL_STANDS = "Your approval still stands: click *Finish the reset* in Latchkey's message again";
+
+  /** Its Finish clicked while `fault` holds (released once the modal shows); the modal's text. */
+  const finishedDuring = async (userId: string, finish: { value: string; message: { channel: string; ts: string } }, fault: () => () => void) => {
+    const release = fault();
+    releases.push(release);
+    try {
+      return JSON.stringify((await h.opening((trigger) => h.click(userId, 'approval_finish', finish.value, finish.message, trigger), 15_000)).view);
+    } finally {
+      release();
+    }
+  };
+
+  /** Given back: the DM keeps its button, the next click resets the PIN once, and each finish is on record under its own reference. */
+  const finishesOnSecondClick = async (userId: string, chimeId: string, finish: { value: string; message: { channel: string; ts: string } }) => {
+    expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
+    expect(h.slack.calls.filter((c) => c.method === 'chat.update' && c.args.ts === finish.message.ts)).toEqual([]);
+    const second = await finishing(h, userId, finish);
+    expect(secretIn(second.view)).toBe(h.chime.pinOf(chimeId));
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+    const third = await finishing(h, userId, finish);
+    expect(JSON.stringify(third.view)).toContain('This approval was already used, so nothing more was changed.');
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+    return (await h.waitForAudit(userId, (r) => r.action === 'reset_pin' && r.outcome === 'success')).filter((r) => r.action === 'reset_pin');
+  };
+
+  it("the directory not answering the re-check before the change: nothing is sent, so the approval is given back (nothing was changed; click Finish again), and the next click resets the PIN once, under a reference of its own", async () => {
+    const { finish } = await approved(h, 'UANN');
+    // Three attempts of 1 s each at the lookup, and the SDK's pauses between them.
+    const modal = await finishedDuring('UANN', finish, () => h.chime.hold(['ListUsers']));
+    expect(modal).toContain('Amazon Chime is not answering right now. Nothing was changed.');
+    expect(modal).toContain(STILL_STANDS);
+    expect(modal).not.toContain('This approval is used up');
+    const records = await finishesOnSecondClick('UANN', 'chime-ann', finish);
+    expect(records.map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([
+      ['refused', undefined, 'DIRECTORY_UNAVAILABLE'],
+      ['attempt', undefined, undefined],
+      ['outcome', 'success', undefined],
+    ]);
+    expect(new Set(records.map((r) => r.requestId)).size).toBe(2);
+  }, 30_000);
+
+  it("the audit attempt not written: nothing is sent (fail closed), so the approval is given back (nothing was changed; click Finish again), and the next click resets the PIN once, under a reference of its own", async () => {
+    const { request, finish } = await approved(h, 'UBOB');
+    const modal = await finishedDuring('UBOB', finish, () =>
+      h.dynamoGate.hold((call) => call.operation === 'PutItem' && call.body.includes('"attempt"') && call.body.includes('reset_pin') && call.body.includes('UBOB')),
+    );
+    expect(h.dynamoGate.held.length).toBeGreaterThanOrEqual(1);
+    expect(modal).toContain('Latchkey could not write its audit record, so it changed nothing.');
+    expect(modal).toContain(STILL_STANDS);
+    expect(modal).not.toContain('This approval is used up');
+    const records = await finishesOnSecondClick('UBOB', 'chime-bob', finish);
+    // The held attempt was never written: only the second click's finish is on record, under a
+    // reference of its own, not the first finish's (the request's own).
+    expect(records.map((r) => [r.phase, r.outcome])).toEqual([
+      ['attempt', undefined],
+      ['outcome', 'success'],
+    ]);
+    expect(records[0]!.approvalRequestId).toBe(request.approvalId);
+    expect(records[0]!.requestId).not.toBe(request.approvalId);
+  }, 30_000);
+
+  it("a re-check that finds another directory user than the one approved, a refusal no click can get past: the approval is used up, and a later click changes nothing", async () => {
+    const { request, finish } = await approved(h, 'UCARL');
+    // Carl's email now names another Chime user than the one approved.
+    const carl = h.chime.users.get('chime-carl')!;
+    h.chime.users.delete('chime-carl');
+    h.chime.users.set('chime-carl-2', { ...carl, UserId: 'chime-carl-2' });
+    releases.push(() => {
+      h.chime.users.delete('chime-carl-2');
+      h.chime.users.set('chime-carl', carl);
+    });
+    const modal = JSON.stringify((await finishing(h, 'UCARL', finish)).view);
+    expect(modal).toContain('This confirmation is not valid for your account. Nothing was changed.');
+    expect(modal).not.toContain(STILL_STANDS);
+    expect(modal).toContain('This approval is used up. Run `/reset-pin` to ask again; an admin must approve it again.');
+    const dm = await h.slack.waitForCall('chat.update', (c) => c.args.channel === finish.message.channel && c.args.ts === finish.message.ts);
+    expect(JSON.stringify(dm.args)).not.toContain('approval_finish');
+    await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('was not applied'));
+    const later = await finishing(h, 'UCARL', finish);
+    expect(JSON.stringify(later.view)).toContain('This approval was already used, so nothing more was changed.');
+    expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
+  }, 30_000);
+});
+
 describe('the approval policy: a finish whose change Chime never answers', () => {
   // The app's AWS calls give up after 1 s here (5 s in production).
   const h = useHarness({ env: POLICY, awsRequestTimeoutMs: 1_000 });
