@@ -6,10 +6,16 @@ import { AWS_CLIENT } from './aws-client';
 import { noAwsCredentials } from './aws/no-credentials';
 import { quietNodeVersionNotice } from './aws/node-version-notice';
 import { optionSuggestion } from './cli-args';
+import { slackApiUrl } from './config-fields';
 import { loadDotEnv } from './env-file';
+import type { Logger } from './flows/ports';
 import { unknownOutcomes } from './flows/unknown-outcomes';
-import { missingTable } from './start-checks';
+import { httpFetch } from './http/fetch';
+import { missingTable, slackAddress } from './start-checks';
 import { closestName } from './setting-names';
+import { SLACK_API_URL_DEFAULT } from './slack/api-url';
+import { ID_INSTEAD, memberIdByEmail } from './slack/member-by-email';
+import { SlackWebApi } from './slack/slack-web-api';
 
 const USAGE = `Latchkey's audit log, for operators (AWS credentials of your own: dynamodb:Query on the audit table's by-day index).
 
@@ -18,11 +24,13 @@ usage:
       Attempts with no outcome record, or whose directory never confirmed the change, in the last N
       UTC days (default 2, at most 400), as JSON lines: the change may or may not have happened;
       check the directory and the person.
-  npm run audit -- export --from YYYY-MM-DD --to YYYY-MM-DD [--person U…] [--format csv|jsonl]
+  npm run audit -- export --from YYYY-MM-DD --to YYYY-MM-DD [--person U…|email] [--format csv|jsonl]
       Every record of those UTC days (both included, at most 400), oldest first, to standard output:
       CSV with a header (the default) or JSON lines. --person keeps the records by or about one
-      Slack user. Records never hold a PIN or password. To a file, run npm with -s, which keeps
-      npm's own lines out of it: npm run -s audit -- export --from … --to … > records.csv
+      Slack user: their user ID, or their email, which is looked up in Slack with SLACK_BOT_TOKEN
+      (users.lookupByEmail; only the address is sent). Records never hold a PIN or password. To a
+      file, run npm with -s, which keeps npm's own lines out of it:
+      npm run -s audit -- export --from … --to … > records.csv
   npm run audit -- --help
 
 The table is AUDIT_TABLE_NAME (default latchkey-audit); region and endpoint come from the AWS SDK's
@@ -33,13 +41,17 @@ usual settings (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL_DYNAMODB). It reads th
 class UsageError extends Error {}
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+const QUIET: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 const MAX_DAYS = 400;
 const SUBCOMMANDS = ['export', 'unknown'];
 
 /**
- * `npm run audit -- <subcommand>`: an entry point of its own, like main.ts. It builds the one
- * client it needs; nothing here goes through Slack, so audit data leaves the AWS account only
- * through an operator's own credentials.
+ * `npm run audit -- <subcommand>`: an entry point of its own, like main.ts. It builds the clients
+ * it needs; no record goes through Slack, so audit data leaves the AWS account only through an
+ * operator's own credentials (an export's --person given as an email is the one call to Slack, and
+ * sends only that address).
  */
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
@@ -65,7 +77,7 @@ async function main(argv: string[]): Promise<void> {
   const tableName = process.env.AUDIT_TABLE_NAME || 'latchkey-audit';
   const audit = new DynamoDbAuditLog(client, tableName, 1, { now: () => now });
   try {
-    await run(audit, now);
+    await run({ audit, now, memberId });
   } catch (err) {
     // The SDK says only "Requested resource not found": name the table, its setting and what to do, as the start does.
     if ((err as Error).name === 'ResourceNotFoundException') throw new Error(missingTable({ variable: 'AUDIT_TABLE_NAME', tableName }, await client.config.region()), { cause: err });
@@ -75,15 +87,37 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
+/** What a subcommand runs with: the audit log, the time it started, and a member's ID by their email. */
+interface Tools {
+  readonly audit: DynamoDbAuditLog;
+  readonly now: Date;
+  memberId(email: string): Promise<string>;
+}
+
 /** A subcommand whose arguments have been checked, to run against the audit log. */
-type Run = (audit: DynamoDbAuditLog, now: Date) => Promise<void>;
+type Run = (tools: Tools) => Promise<void>;
+
+/**
+ * A member's ID by their email, looked up in Slack with the bot token and SLACK_API_URL as npm
+ * start reads them (the environment, then .env). Its one client is made here, for this one call.
+ */
+async function memberId(email: string): Promise<string> {
+  const token = process.env.SLACK_BOT_TOKEN;
+  if (!token) throw new Error(`--person ${email} is an email, which is looked up in Slack with the bot token: set SLACK_BOT_TOKEN (xoxb-…, from OAuth & Permissions; in .env or the environment), or ${ID_INSTEAD}`);
+  if (!token.startsWith('xoxb-')) throw new Error(`SLACK_BOT_TOKEN must be the bot token (xoxb-…) from OAuth & Permissions, to look up --person ${email}; or ${ID_INSTEAD}`);
+  const set = process.env.SLACK_API_URL || undefined;
+  const apiUrl = slackApiUrl.safeParse(set ?? SLACK_API_URL_DEFAULT);
+  if (!apiUrl.success) throw new Error(`SLACK_API_URL: ${apiUrl.error.issues[0]?.message ?? 'is not a URL'}`);
+  const slack = new SlackWebApi({ token, apiUrl: apiUrl.data, fetch: httpFetch(), logger: QUIET, retries: 2 });
+  return memberIdByEmail(slack, email, slackAddress(set === undefined ? undefined : apiUrl.data));
+}
 
 function unknown(argv: string[]): Run {
   const { values, positionals } = parse(argv, { days: { type: 'string' } }, true);
   // `npm run audit:unknown 7` still works: the days may come bare.
   const days = Number(values.days ?? positionals[0] ?? 2);
   if (!Number.isInteger(days) || days < 1 || days > MAX_DAYS) throw new UsageError(`--days must be a whole number from 1 to ${MAX_DAYS}`);
-  return async (audit, now) => {
+  return async ({ audit, now }) => {
     const found = [];
     for (let i = days - 1; i >= 0; i--) {
       const day = new Date(now.getTime() - i * 86_400_000).toISOString().slice(0, 10);
@@ -113,9 +147,11 @@ function exportRecords(argv: string[]): Run {
   const days = daysBetween(from, to);
   if (days.length > MAX_DAYS) throw new UsageError(`export at most ${MAX_DAYS} days at a time (the log keeps no more by default)`);
   if (format !== 'csv' && format !== 'jsonl') throw new UsageError('--format is csv or jsonl');
-  if (person !== undefined && !/^[UW][A-Z0-9]{2,}$/.test(person)) throw new UsageError('--person is a Slack user ID such as U0123ABCD');
+  if (person !== undefined && !SLACK_USER_ID.test(person) && !EMAIL.test(person)) throw new UsageError('--person is a Slack user ID such as U0123ABCD, or their email such as ann@example.com');
 
-  return async (audit) => {
+  return async ({ audit, memberId }) => {
+    // Before any day is read: an email Slack cannot find writes nothing, not a header with no records.
+    const member = person === undefined || SLACK_USER_ID.test(person) ? person : await memberId(person);
     let count = 0;
     for (const day of days) {
       const records = await audit.listByDay(day);
@@ -124,12 +160,12 @@ function exportRecords(argv: string[]): Run {
       if (!exportStarted && format === 'csv') process.stdout.write(csvHeader());
       exportStarted = true;
       for (const record of records) {
-        if (person && !concerns(record, person)) continue;
+        if (member && !concerns(record, member)) continue;
         process.stdout.write(format === 'csv' ? csvRow(record) : jsonLine(record));
         count += 1;
       }
     }
-    process.stderr.write(`${count} record(s) from ${from} to ${to}${person ? ` by or about ${person}` : ''}\n`);
+    process.stderr.write(`${count} record(s) from ${from} to ${to}${member ? ` by or about ${member}${member === person ? '' : ` (${person})`}` : ''}\n`);
   };
 }
 

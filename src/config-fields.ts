@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SLACK_API_URL_DEFAULT } from './slack/api-url';
 
 /**
  * The small vocabulary config.ts and the credentials' own settings share, so that a value means
@@ -77,3 +78,15 @@ export const secureOrigin = (example: string, what = 'the address') =>
 function urlIn(value: string): URL | undefined {
   return URL.canParse(value) ? new URL(value) : undefined;
 }
+
+/**
+ * The base of Slack's Web API (SLACK_API_URL), read with its trailing slash (…/api becomes …/api/):
+ * the bot token goes with every call, so https, or http only to a stand-in on this machine. Method
+ * names are added to it (auth.test), so anything but Slack's /api/ base (https://slack.com, a
+ * proxy's root) would answer every call with a page or a 404, and the start would fail far from
+ * the setting. config.ts reads it, and so does `npm run audit` for its one Slack call.
+ */
+export const slackApiUrl = secureUrl(SLACK_API_URL_DEFAULT)
+  // Not a URL at all is z.url()'s problem, said once.
+  .refine((value) => !URL.canParse(value) || (/\/api\/?$/.test(new URL(value).pathname) && !/[?#]/.test(value)), "must be the base of Slack's Web API, ending in /api/: leave it unset for https://slack.com/api/, or give your proxy's or stand-in's address ending in /api/")
+  .transform((value) => (value.endsWith('/') ? value : `${value}/`));

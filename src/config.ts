@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { flag, secureUrl, shownWholeNumber, tooShort, wholeNumber } from './config-fields';
+import { flag, shownWholeNumber, slackApiUrl, tooShort, wholeNumber } from './config-fields';
 import type { Credential } from './credentials/credential';
 import { CREDENTIALS, SETTINGS_OWNERS } from './credentials';
 import type { DuplicateKey } from './env-file';
@@ -39,17 +39,6 @@ const CORE_PLACEHOLDERS: Readonly<Record<string, string>> = {
   ADMIN_USER_IDS: "<admins' Slack user IDs, such as U0123ABCD,U0456EFGH (profile, More, Copy member ID)>",
   ADMIN_USERGROUP_ID: "<a Slack user group's ID, such as S0123ABCD>",
 };
-
-/**
- * The base of Slack's Web API, read with its trailing slash (…/api becomes …/api/): the bot token
- * goes with every call, so https, or http only to a stand-in on this machine. Method names are
- * added to it (auth.test), so anything but Slack's /api/ base (https://slack.com, a proxy's root)
- * would answer every call with a page or a 404, and the start would fail far from the setting.
- */
-const slackApiUrl = secureUrl(SLACK_API_URL_DEFAULT)
-  // Not a URL at all is z.url()'s problem, said once.
-  .refine((value) => !URL.canParse(value) || (/\/api\/?$/.test(new URL(value).pathname) && !/[?#]/.test(value)), "must be the base of Slack's Web API, ending in /api/: leave it unset for https://slack.com/api/, or give your proxy's or stand-in's address ending in /api/")
-  .transform((value) => (value.endsWith('/') ? value : `${value}/`));
 
 const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
 

@@ -6,6 +6,7 @@ import { checksSummary, renderChecks } from './doctor/setup-check';
 import { loadDotEnv } from './env-file';
 import { describeError } from './flows/failure';
 import { createLogger } from './logger';
+import { FIND_USER_ID } from './slack/member-by-email';
 
 const USAGE = `Latchkey's setup check: every part the configuration uses, checked read-only.
 
@@ -23,7 +24,6 @@ to do next, a ⚠ is worth a read but fails nothing. Exit status 0 when every ch
 included), 1 when one failed, 2 for bad configuration or usage.
 `;
 
-const FIND_USER_ID = "in Slack, open the person's profile → ⋮ More → Copy member ID";
 
 /** `npm run doctor`: an entry point of its own, like main.ts. It changes nothing and prints no secret. */
 async function main(argv: string[]): Promise<number> {

@@ -114,7 +114,7 @@ function shownApiUrl(apiUrl: string): string {
  * SLACK_API_URL is slack.com's own address: the admin set nothing, so the words name slack.com and
  * the way to it, not a variable they never wrote; set, they name the variable and its value.
  */
-function slackAddress(apiUrl: string | undefined): { at: string; check: string } {
+export function slackAddress(apiUrl: string | undefined): { at: string; check: string } {
   const way = 'the network, DNS, and any proxy or firewall on the way';
   if (apiUrl === undefined || apiUrl === SLACK_API_URL_DEFAULT) return { at: `slack.com (${SLACK_API_URL_DEFAULT})`, check: `check that this machine can reach slack.com over HTTPS (port 443): ${way}` };
   return { at: `SLACK_API_URL (${shownApiUrl(apiUrl)})`, check: `check SLACK_API_URL, and that this machine can reach its address: ${way}` };

@@ -14,6 +14,8 @@ import type {
   UsergroupsUsersListResponse,
   UsersInfoArguments,
   UsersInfoResponse,
+  UsersLookupByEmailArguments,
+  UsersLookupByEmailResponse,
   ViewsOpenArguments,
   ViewsOpenResponse,
   ViewsPublishArguments,
@@ -47,7 +49,11 @@ export interface SlackApi {
     open(args: ConversationsOpenArguments): Promise<ConversationsOpenResponse>;
     info(args: ConversationsInfoArguments): Promise<ConversationsInfoResponse>;
   };
-  readonly users: { info(args: UsersInfoArguments): Promise<UsersInfoResponse> };
+  readonly users: {
+    info(args: UsersInfoArguments): Promise<UsersInfoResponse>;
+    /** A member by their email (users:read.email): `npm run audit -- export --person <email>`. */
+    lookupByEmail(args: UsersLookupByEmailArguments): Promise<UsersLookupByEmailResponse>;
+  };
   readonly usergroups: { readonly users: { list(args: UsergroupsUsersListArguments): Promise<UsergroupsUsersListResponse> } };
 }
 
@@ -162,7 +168,10 @@ export class SlackWebApi implements SlackApi {
     open: (args: ConversationsOpenArguments) => this.call<ConversationsOpenResponse>('conversations.open', args),
     info: (args: ConversationsInfoArguments) => this.call<ConversationsInfoResponse>('conversations.info', args),
   };
-  readonly users = { info: (args: UsersInfoArguments) => this.call<UsersInfoResponse>('users.info', args) };
+  readonly users = {
+    info: (args: UsersInfoArguments) => this.call<UsersInfoResponse>('users.info', args),
+    lookupByEmail: (args: UsersLookupByEmailArguments) => this.call<UsersLookupByEmailResponse>('users.lookupByEmail', args),
+  };
   readonly usergroups = { users: { list: (args: UsergroupsUsersListArguments) => this.call<UsergroupsUsersListResponse>('usergroups.users.list', args) } };
 
   private async call<R>(method: string, args: object): Promise<R> {

@@ -10,6 +10,7 @@ import type { AuditEntry } from '../../src/flows/ports';
 import { ensureTable } from '../../src/storage/ensure-table';
 import { startDynalite, type LocalDynamo } from '../support/dynamodb-local';
 import { requireOption } from '../support/node-options';
+import { startSlackFake, type SlackFake } from '../support/slack-fake';
 
 /** `npm run audit -- …`, the built CLI as operators run it, against dynalite. */
 const CLI = join(__dirname, '..', '..', 'dist', 'audit-cli.js');
@@ -17,6 +18,7 @@ const TABLE = 'latchkey-audit-cli';
 
 describe('the audit CLI', () => {
   let dynamo: LocalDynamo;
+  let slack: SlackFake;
   const run = (args: string[], env: Record<string, string | undefined> = {}, cwd?: string) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
       const child = spawn(process.execPath, [CLI, ...args], {
@@ -44,6 +46,7 @@ describe('the audit CLI', () => {
 
   beforeAll(async () => {
     dynamo = await startDynalite();
+    slack = await startSlackFake({ teamId: 'T0TEAM', users: [{ id: 'UANN', team_id: 'T0TEAM', name: 'ann', profile: { email: 'ann@example.com', real_name: 'Ann Example' } }] });
     const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
     await ensureTable(client, auditTable(TABLE));
     const write = (entry: AuditEntry, at: string) => new DynamoDbAuditLog(client, TABLE, 400, { now: () => new Date(at) }).record(entry);
@@ -59,7 +62,10 @@ describe('the audit CLI', () => {
     await write({ requestId: '2026-11-09T10:00:00.000Z_d1', phase: 'outcome', action: 'reset_pin', actor: ann, outcome: 'success' }, '2026-11-09T10:00:00.000Z');
     client.destroy();
   });
-  afterAll(() => dynamo.close());
+  afterAll(async () => {
+    await slack.close();
+    await dynamo.close();
+  });
 
   it('exports CSV with a header, oldest first, the days asked for and no others', async () => {
     const { code, stdout, stderr } = await run(['export', '--from', '2026-11-02', '--to', '2026-11-04']);
@@ -86,6 +92,62 @@ describe('the audit CLI', () => {
       ['2026-11-09T10:00:00.000Z_d1', 'outcome'],
     ]);
     expect(lines[2]).toMatchObject({ slackUserId: 'UADA', subjectSlackUserId: 'UANN', decision: 'approve' });
+  });
+
+  describe('--person by email', () => {
+    const NOV = ['export', '--from', '2026-11-01', '--to', '2026-11-30'];
+    const FIND_ID = "give their Slack user ID instead (in Slack, open the person's profile → ⋮ More → Copy member ID)";
+    const slackEnv = () => ({ SLACK_BOT_TOKEN: slack.botToken, SLACK_API_URL: slack.url });
+    beforeEach(() => slack.clear());
+
+    it("is looked up in Slack (users.lookupByEmail, the address alone sent): the export is the one by the member's ID, and the count names both", async () => {
+      const byId = await run([...NOV, '--person', 'UANN', '--format', 'jsonl']);
+      expect(byId.code).toBe(0);
+      expect(slack.calls).toEqual([]);
+      const byEmail = await run([...NOV, '--person', 'Ann@Example.com', '--format', 'jsonl'], slackEnv());
+      expect(byEmail.stderr).not.toContain('audit failed');
+      expect(byEmail.code).toBe(0);
+      expect(byEmail.stdout).toBe(byId.stdout);
+      expect(byEmail.stdout.trimEnd().split('\n')).toHaveLength(4);
+      expect(byEmail.stderr).toContain('4 record(s) from 2026-11-01 to 2026-11-30 by or about UANN (Ann@Example.com)');
+      expect(slack.calls.map((c) => [c.method, c.args, c.token])).toEqual([['users.lookupByEmail', { email: 'Ann@Example.com' }, slack.botToken]]);
+    });
+
+    it('an email Slack has no member for: one line saying so and what to do, exit 1, and nothing written (no CSV header that looks like no records)', async () => {
+      const nobody = await run([...NOV, '--person', 'nobody@example.com'], slackEnv());
+      expect(nobody).toMatchObject({ code: 1, stdout: '' });
+      expect(nobody.stderr).toBe(`audit failed: Slack has no member with the email nobody@example.com (users_not_found): check the address, or ${FIND_ID}\n`);
+    });
+
+    it("a bot token without users:read.email: one line naming the scope and where to add it, exit 1, nothing written", async () => {
+      const at = slack.scopes.indexOf('users:read.email');
+      slack.scopes.splice(at, 1);
+      try {
+        const unscoped = await run([...NOV, '--person', 'ann@example.com'], slackEnv());
+        expect(unscoped).toMatchObject({ code: 1, stdout: '' });
+        expect(unscoped.stderr).toBe(
+          `audit failed: the bot token may not look up members by email (users.lookupByEmail: missing_scope, needs users:read.email): add users:read.email under OAuth & Permissions and reinstall the app, or ${FIND_ID}\n`,
+        );
+      } finally {
+        slack.scopes.splice(at, 0, 'users:read.email');
+      }
+    });
+
+    it('no SLACK_BOT_TOKEN to look it up with: one line naming it, exit 1, and Slack is not called', async () => {
+      const noToken = await run([...NOV, '--person', 'ann@example.com'], { SLACK_API_URL: slack.url });
+      expect(noToken).toMatchObject({ code: 1, stdout: '' });
+      expect(noToken.stderr).toBe(
+        `audit failed: --person ann@example.com is an email, which is looked up in Slack with the bot token: set SLACK_BOT_TOKEN (xoxb-…, from OAuth & Permissions; in .env or the environment), or ${FIND_ID}\n`,
+      );
+      expect(slack.calls).toEqual([]);
+    });
+
+    it('neither a member ID nor an email is a usage error naming both forms, exit 2', async () => {
+      const bad = await run([...NOV, '--person', 'ann'], slackEnv());
+      expect(bad).toMatchObject({ code: 2, stdout: '' });
+      expect(bad.stderr).toContain('--person is a Slack user ID such as U0123ABCD, or their email such as ann@example.com');
+      expect(slack.calls).toEqual([]);
+    });
   });
 
   it('--help prints the usage; an unknown subcommand or bad dates print it on stderr and exit 2', async () => {

@@ -249,6 +249,28 @@ export async function startSlackFake(opts: {
       };
     },
 
+    // As Slack's: any member of the workspace by their email, whatever its case; the token needs
+    // users:read.email (missing_scope names it, as Slack does); none with that email is users_not_found.
+    'users.lookupByEmail': ({ email }) => {
+      if (typeof email !== 'string' || email === '') return fail('invalid_arguments', '[ERROR] missing required field: email');
+      if (!scopes.includes('users:read.email')) return { ok: false, error: 'missing_scope', needed: 'users:read.email', provided: scopes.join(',') };
+      const found = [...users.values()].find((u) => u.profile.email?.toLowerCase() === email.toLowerCase());
+      if (!found) return fail('users_not_found');
+      return {
+        ok: true,
+        user: {
+          deleted: false,
+          is_bot: false,
+          is_app_user: false,
+          is_restricted: false,
+          is_ultra_restricted: false,
+          real_name: found.profile.real_name,
+          tz: 'UTC',
+          ...found,
+        },
+      };
+    },
+
     'views.open': ({ trigger_id, view }) => {
       const problems = viewProblems(view);
       if (problems.length > 0) return fail('invalid_arguments', ...problems);
