@@ -70,6 +70,12 @@ export interface IncompleteStep {
 export interface ChangeTime {
   /** Up to its secret (for a change with none, the change itself): what showing the result waits on. */
   readonly secretMs: number;
+  /**
+   * What an account the look-up found locked (DirectoryUser.locked) adds before the secret: the
+   * unlock its change makes first (Directory.resetCredential). An account not locked is not made
+   * to wait for it.
+   */
+  readonly unlockMs?: number;
   /** Its follow-up (ChangeResult.followUp), run after the result is shown; none when it has none. */
   readonly followUpMs?: number;
 }

@@ -537,8 +537,10 @@ export class ResetCredential {
       }
     }
     const left = this.deps.workTime?.leftMs();
-    const { secretMs, followUpMs = 0 } = credential.changeTime;
-    if (left !== undefined && left < secretMs + this.deps.workTime!.showMs + followUpMs) {
+    const { secretMs, unlockMs = 0, followUpMs = 0 } = credential.changeTime;
+    // The unlock first only for an account the look-up found locked, as resetCredential below makes it.
+    const changeMs = secretMs + (ticket.locked ? unlockMs : 0);
+    if (left !== undefined && left < changeMs + this.deps.workTime!.showMs + followUpMs) {
       // Slowed before the change (Slack or DynamoDB near their bounds, a push approved late): made
       // now, it could end after the person's modal can be updated, a new secret set and never shown,
       // the old one gone. Not sent: nothing changed, and the modal can still say so. The time is the

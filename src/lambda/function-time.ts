@@ -24,19 +24,20 @@ const BASE_TIMEOUT_S = 30;
  * after them), so 18 s in; the steps before the change have 7 s (a Finish click's claim, users.info,
  * lookup and audit attempt), then the change 7 s (awsCallMs: 2 s to connect, 5 s to answer) and
  * the modal's call 4 s, which a change is sent only while it still fits (ResetCredential's
- * OUT_OF_TIME). A credential whose change (each of its calls up to the secret, and its follow-up,
- * Credential.changeTime) needs more gets the function that much longer, so the steps before its
- * change keep their 7 s: Chime's one call 30 s; WorkMail's two (a second password when its policy
- * refuses the first) and Okta's password (an unlock, then the reset: 2 × 7 s at 5 s an attempt and
- * 2 s of patience) 37 s; Entra's and Google's (a token and the password, then a token and the
+ * OUT_OF_TIME). A credential whose change (each of its calls up to the secret, a locked account's
+ * unlock first, and its follow-up: Credential.changeTime) needs more gets the function that much
+ * longer, so the steps before its change keep their 7 s: Chime's one call 30 s; WorkMail's two (a
+ * second password when its policy refuses the first) and Okta's password of a locked account (the
+ * unlock, then the reset: 2 × 7 s at 5 s an attempt and 2 s of patience) 37 s; Entra's and Google's (a token and the password, then a token and the
  * sign-out: 4 × 7 s) 51 s. The longest of those served is the function's.
  */
 export function lambdaTimeoutS(credentials: readonly Pick<Credential, 'changeTime'>[]): number {
   const aws = awsClientSettings();
   const planned = awsCallMs(aws) + LAMBDA_SLACK_CALL_MS;
   const needed = credentials.map((c) => {
-    const { secretMs, followUpMs = 0 } = c.changeTime(aws);
-    return secretMs + LAMBDA_SLACK_CALL_MS + followUpMs;
+    // A locked account's, the longest: its unlock first.
+    const { secretMs, unlockMs = 0, followUpMs = 0 } = c.changeTime(aws);
+    return secretMs + unlockMs + LAMBDA_SLACK_CALL_MS + followUpMs;
   });
   return BASE_TIMEOUT_S + Math.ceil(Math.max(0, ...needed.map((ms) => ms - planned)) / 1000);
 }

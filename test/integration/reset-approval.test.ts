@@ -1020,6 +1020,20 @@ describe("the approval policy on Lambda, too little time left for the change", (
       ['outcome', 'failure', 'OUT_OF_TIME'],
     ]);
   }, 30_000);
+
+  it("an Okta account that is not locked, its Finish click slowed the same (time left for one Okta call and the modal, not two): the reset is one call, so it goes through and the person sees their temporary password", async () => {
+    const { finish } = await approved(h, 'UANN', undefined, '/reset-okta-password');
+    expect(h.okta.users.get('00uann')?.status).toBe('ACTIVE');
+    // 14 s left for Slack, as for the locked account above: the reset (7 s) and the modal (4 s) fit; no unlock is made.
+    const modal = await finishSlowed('UANN', finish, 14_000);
+    expect(modal).toContain('Your temporary Okta password:');
+    expect(h.okta.calls.filter((c) => c.operation === 'Unlock' || c.operation === 'ExpirePassword').map((c) => c.operation)).toEqual(['ExpirePassword']);
+    const records = await h.waitForAudit('UANN', (r) => r.action === 'reset_okta_password' && r.phase === 'outcome');
+    expect(records.filter((r) => r.action === 'reset_okta_password').map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([
+      ['attempt', undefined, undefined],
+      ['outcome', 'success', undefined],
+    ]);
+  }, 30_000);
 });
 
 describe('the approval policy: nothing secret at rest', () => {

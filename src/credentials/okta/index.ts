@@ -84,8 +84,9 @@ export const okta: Credential<OktaSettings> = {
   },
   settings: OKTA_SETTINGS,
   load: (s, context) => loadAdapter(s, context, 'password'),
-  // A locked account's unlock, then the temporary password (its revokeSessions=true signs the person out in the same call).
-  changeTime: () => ({ secretMs: 2 * callBoundMs(OKTA_DIRECTORY_POLICY) }),
+  // The temporary password, one call (its revokeSessions=true signs the person out in the same call);
+  // for an account the look-up found locked, its unlock first: one call more.
+  changeTime: () => ({ secretMs: callBoundMs(OKTA_DIRECTORY_POLICY), unlockMs: callBoundMs(OKTA_DIRECTORY_POLICY) }),
   check: checkOkta,
   // Okta is reached over the internet with its own token: nothing to grant in AWS.
   grants: () => [],
