@@ -32,6 +32,8 @@ import { registerApprovalReviewAction } from './handlers/approval-review-action'
 import { registerApprovalReviewSubmission } from './handlers/approval-review-submission';
 import { registerApprovalWithdraw } from './handlers/approval-withdraw';
 import { WITHDRAW_ACTION_ID } from './views/approval-withdraw';
+import { registerApprovalRevoke } from './handlers/approval-revoke';
+import { REVOKE_ACTION_ID } from './views/approval-revoke';
 import { registerResetCommand } from './handlers/reset-command';
 import { registerResetPicker } from './handlers/reset-picker';
 import { registerResetCancel } from './handlers/reset-cancel';
@@ -313,6 +315,7 @@ const KNOWN_ENTRY_POINTS = {
     REVIEW_ACTION_ID,
     FINISH_ACTION_ID,
     WITHDRAW_ACTION_ID,
+    REVOKE_ACTION_ID,
     ...CREDENTIALS.map((c) => homeResetActionId(c.id)),
     ...CREDENTIALS.map((c) => insteadActionId(c.id)),
     HOME_LICENSE_ACTION_ID,
@@ -512,6 +515,7 @@ function registerFeatures(
   registerApprovalFinish(app, resetApprovals, resetCredential, clock, logger);
   // A withdraw from the Home tab republishes the requester's tab.
   registerApprovalWithdraw(app, approvals, approvalWords, logger, (requester) => publishHome(app.slack, home, words, requester, logger));
+  registerApprovalRevoke(app, approvals, approvalWords, logger);
 
   const home = new HomeTab({
     credentials: [...credentials.keys()],

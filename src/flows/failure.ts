@@ -45,6 +45,10 @@ export const FAILURE_CODES = [
   'REQUEST_DECIDED',
   // Its requester withdrew it before this decision (or withdraw) was written: nothing was changed
   'REQUEST_WITHDRAWN',
+  // An admin revoked its approval before its requester's finish (or this decision, withdraw or revoke) was written: nothing was changed
+  'APPROVAL_REVOKED',
+  // Its requester's finish had started (or ended) before this revoke was written: the revoke changed nothing
+  'FINISH_STARTED',
   // Abuse limits
   'RATE_LIMITED',
   'RESETS_PAUSED',

@@ -1,5 +1,5 @@
 import { asFailure, currentCode, describeError, isFailureCode, LatchkeyFailure, needsOperator } from './failure';
-import { APPROVAL_ACTIONS, WITHDRAW_ACTIONS } from './approvals/kinds';
+import { APPROVAL_ACTIONS, REVOKE_ACTIONS, WITHDRAW_ACTIONS } from './approvals/kinds';
 import type { AwaitingRetry, Listed, OwnRequest, OwnRequests, Waiting } from './approvals/approvals';
 import { closedOutcomeUnknown, endedAfterUnknownOutcome, type PendingRequest } from './approvals/pending-request';
 import type { Admins, AuditEvent, AuditReader, Clock, Logger, Requester } from './ports';
@@ -69,6 +69,8 @@ export interface Activity {
   readonly decidedBy?: { readonly userId: string; readonly decision: 'approve' | 'deny'; readonly at: string };
   /** A pending request its requester withdrew (their withdraw's record says it was written). */
   readonly withdrawn?: boolean;
+  /** An approved request whose approval an admin revoked before its requester finished it (the revoke's record says it was written). */
+  readonly revoked?: boolean;
 }
 
 export interface TodayCounts {
@@ -551,7 +553,9 @@ export function activityOf(events: readonly AuditEvent[], now: Date, requests: r
   const entries = [...byThing.values()].map((records): Activity => {
     // A withdraw is no step of the request's change: the line is its request's, and says it was withdrawn.
     const withdrawn = records.some((r) => WITHDRAW_ACTIONS.includes(r.action) && r.phase === 'outcome' && r.outcome === 'success');
-    const changes = records.filter((r) => !WITHDRAW_ACTIONS.includes(r.action));
+    // Nor is a revoke (an admin's, the line of the approval it took back): the line says it was revoked.
+    const revoked = records.some((r) => REVOKE_ACTIONS.includes(r.action) && r.phase === 'outcome' && r.outcome === 'success');
+    const changes = records.filter((r) => !WITHDRAW_ACTIONS.includes(r.action) && !REVOKE_ACTIONS.includes(r.action));
     const stepsOf = changes.length > 0 ? changes : records;
     const steps = [...new Set(stepsOf.map((r) => r.requestId))].map((id) => stepsOf.filter((r) => r.requestId === id));
     const started = (step: AuditEvent[]) => step.reduce((a, b) => (a.at <= b.at ? a : b));
@@ -591,6 +595,7 @@ export function activityOf(events: readonly AuditEvent[], now: Date, requests: r
       ...(detail?.licenseTo && { licenseTo: detail.licenseTo }),
       ...(decision && { decision }),
       ...(withdrawn && { withdrawn }),
+      ...(revoked && { revoked }),
     };
   });
   // Newest first by the time each entry shows (its first record's): the records come in reference

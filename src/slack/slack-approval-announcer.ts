@@ -27,9 +27,9 @@ export class SlackApprovalAnnouncer implements ApprovalAnnouncer {
     }
   }
 
-  async refresh(request: PendingRequest, decidable: boolean): Promise<void> {
+  async refresh(request: PendingRequest, decidable: boolean, revocable = false): Promise<void> {
     if (!request.message) return;
-    await this.client.chat.update({ channel: request.message.channel, ts: request.message.ts, ...approvalMessage(request, wordsOf(this.words, request.kind), decidable) });
+    await this.client.chat.update({ channel: request.message.channel, ts: request.message.ts, ...approvalMessage(request, wordsOf(this.words, request.kind), decidable, revocable) });
   }
 
   async tellRequester(request: PendingRequest, occasion?: RequesterNotice): Promise<void> {

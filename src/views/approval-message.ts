@@ -3,6 +3,7 @@ import type { PendingRequest } from '../flows/approvals/pending-request';
 import { context, plain, section } from './blocks';
 import { approvalFacts, approvalStatusLine } from './approval-status';
 import type { ApprovalKindWords } from './approval-words';
+import { revokeBlocks } from './approval-revoke';
 
 /**
  * The Review button, on the channel message and the Home tab, for every kind. Its ID is the one
@@ -10,8 +11,12 @@ import type { ApprovalKindWords } from './approval-words';
  */
 export const REVIEW_ACTION_ID = 'license_review';
 
-/** The approvals-channel message: the facts, where the request stands, and Review while it can be decided (`decidable`, as the flow rules). */
-export function approvalMessage(request: PendingRequest, words: ApprovalKindWords, decidable: boolean): { text: string; blocks: KnownBlock[] } {
+/**
+ * The approvals-channel message: the facts, where the request stands, Review while it can be
+ * decided (`decidable`, as the flow rules), and Revoke while its approval can be taken back
+ * (`revocable`, the same).
+ */
+export function approvalMessage(request: PendingRequest, words: ApprovalKindWords, decidable: boolean, revocable = false): { text: string; blocks: KnownBlock[] } {
   const blocks: KnownBlock[] = [section(approvalFacts(request, words)), context(approvalStatusLine(request, words, decidable))];
   if (decidable) {
     blocks.push({
@@ -20,6 +25,7 @@ export function approvalMessage(request: PendingRequest, words: ApprovalKindWord
       elements: [{ type: 'button', action_id: REVIEW_ACTION_ID, text: plain('Review'), style: 'primary', value: request.id }],
     });
   }
+  if (revocable) blocks.push(...revokeBlocks(request));
   return {
     text: `${words.steps.request} from <@${request.requester.userId}>: ${words.summary(request).replace(/\*/g, '')} (${request.status.toLowerCase().replace('_', ' ')})`,
     blocks,

@@ -6,6 +6,7 @@ import { context, modal, plain, section, slackTime } from './blocks';
 import { approvalFacts, approvalStatusLine, changeReference, outcomeUnknownCheck } from './approval-status';
 import type { ApprovalKindWords } from './approval-words';
 import { failureMessage } from './failure-message';
+import { revokeBlocks } from './approval-revoke';
 import { REVIEW_FIELD_ERRORS } from './license-words';
 
 /** The admin's side, the same for every kind: review a request, decide, see what came of it. */
@@ -85,7 +86,7 @@ export function reviewFieldErrors(errors: Partial<Record<'decision' | 'comment',
 export function reviewClosedView(
   request: PendingRequest,
   words: ApprovalKindWords,
-  race: { decidable?: boolean; retryRaced?: boolean; decidableAt?: string; lapsed?: boolean; toldToAskAgain?: boolean } = {},
+  race: { decidable?: boolean; retryRaced?: boolean; decidableAt?: string; lapsed?: boolean; toldToAskAgain?: boolean; revocable?: boolean } = {},
 ): ModalView {
   const decidable = race.decidable ?? false;
   const next = decidable
@@ -97,6 +98,8 @@ export function reviewClosedView(
         ? undefined
         : request.status === 'WITHDRAWN'
         ? 'Its requester withdrew it: nothing was changed, and nobody can decide it now.'
+        : request.status === 'REVOKED'
+        ? 'Its approval was revoked: nothing was changed, and nobody can decide it now. Its requester can ask again.'
         : race.decidableAt
           ? `It cannot be decided while the change is being made. If the change has not finished by ${slackTime(new Date(race.decidableAt))}, ` +
             `it comes back to the admins' Home tab as "did not finish", to be decided again.`
@@ -119,6 +122,8 @@ export function reviewClosedView(
       section(approvalStatusLine(request, words, decidable)),
       // Lapsed: its own line says what became of it.
       ...(next && !race.lapsed ? [context(next)] : []),
+      // Approved and waiting for its requester: an admin can still take the approval back.
+      ...(race.revocable ? revokeBlocks(request) : []),
     ],
   });
 }
@@ -137,8 +142,12 @@ function lapsedRetryLine(request: PendingRequest, words: ApprovalKindWords, told
   );
 }
 
-/** What came of the admin's decision; `decidable` as Approvals rules it for the request now (a failed change an admin can retry). */
-export function decisionResultView(request: PendingRequest, words: ApprovalKindWords, decidable: boolean): ModalView {
+/**
+ * What came of the admin's decision; `decidable` as Approvals rules it for the request now (a failed
+ * change an admin can retry), and `revocable` (approved for its requester to finish: Revoke, should
+ * the admin think better of it).
+ */
+export function decisionResultView(request: PendingRequest, words: ApprovalKindWords, decidable: boolean, revocable = false): ModalView {
   const who = `<@${request.requester.userId}>`;
   const line = approvalStatusLine(request, words, decidable);
   const outcome: Partial<Record<PendingRequest['status'], string>> = {
@@ -152,7 +161,7 @@ export function decisionResultView(request: PendingRequest, words: ApprovalKindW
   return modal({
     title: TITLE,
     close: 'Close',
-    blocks: [section(outcome[request.status] ?? line), context(approvalFacts(request, words))],
+    blocks: [section(outcome[request.status] ?? line), context(approvalFacts(request, words)), ...(revocable ? revokeBlocks(request) : [])],
   });
 }
 

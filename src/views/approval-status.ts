@@ -53,9 +53,25 @@ export function approvalStatusLine(request: PendingRequest, words: ApprovalKindW
         : `:zzz: Expired at ${slackTime(new Date(request.expiresAt))} without ${request.decidedBy ? 'being finished' : 'a decision'}.`;
     case 'WITHDRAWN':
       return `:leftwards_arrow_with_hook: Withdrawn by <@${request.requester.userId}>${when}, before any decision; nothing was changed.`;
+    case 'REVOKED':
+      return revokedLine(request, by, when);
     case 'UNKNOWN':
       return unknownStatusLine(request);
   }
+}
+
+/**
+ * An approval an admin took back before its requester finished it: who approved it, who revoked it,
+ * and that this approval changed nothing (approved again after a finish whose outcome was unknown:
+ * that earlier change may have been made).
+ */
+function revokedLine(request: PendingRequest, by: string, when: string): string {
+  const revoker = request.revokedBy ? `<@${request.revokedBy}>` : 'an admin';
+  const revokedWhen = request.revokedAt ? ` at ${slackTime(new Date(request.revokedAt))}` : '';
+  const taken = `then revoked by ${revoker}${revokedWhen}, before <@${request.requester.userId}> finished it`;
+  return endedAfterUnknownOutcome(request)
+    ? `:warning: Approved again by ${by}${when}, ${taken}; the earlier change may have been made: ${outcomeUnknownCheck(request.earlierFinishRequestId)}`
+    : `:no_entry: Approved by ${by}${when}, ${taken}: nothing was changed.`;
 }
 
 /**

@@ -84,6 +84,7 @@ export function withdrawOutcome(result: WithdrawResult, all: ApprovalWords): { t
     case 'EXPIRED':
       return said(`:zzz: ${capitalized(asked)} had already expired, so there was nothing to withdraw. Nothing was changed.`, context(line));
     case 'DENIED':
+    case 'REVOKED':
       return said(`:no_entry: You could not withdraw ${asked}: ${admin} already decided it.`, context(line));
     case 'APPROVED':
     case 'FINISHING':

@@ -183,6 +183,8 @@ export function failureMessage(
     },
     REQUEST_DECIDED: { headline: 'This request has already been decided.', next: 'Nothing more to do.' },
     REQUEST_WITHDRAWN: { headline: 'Its requester withdrew this request, so nothing was changed.', next: 'Nothing more to do.' },
+    APPROVAL_REVOKED: { headline: 'An admin revoked the approval of this request, so nothing was changed.', next: `To ask again, run \`${words.command}\`; an admin must approve it again.` },
+    FINISH_STARTED: { headline: 'Its requester had already started finishing it, so the revoke changed nothing.', next: 'Nothing more to do.' },
     STORE_UNAVAILABLE: {
       headline: 'Latchkey could not save the request, so it changed nothing.',
       next: 'An admin has been alerted. Try again in a few minutes.',

@@ -89,6 +89,8 @@ export function recordOf(a: Activity, words: HomeWords): { readonly name: string
 
 /** Where the thing stands: a request sent is not a request done, and an approval says whether its change was made. */
 export function activityState(a: Activity, why: string): string {
+  // Its approval taken back before its requester finished it: whatever the decision was, nothing was changed.
+  if (a.revoked || (a.state === 'succeeded' && a.standing === 'REVOKED')) return ':no_entry: Approved, then revoked by an admin; nothing was changed';
   if (a.state === 'succeeded' && a.decision === 'deny') return ':no_entry: Denied';
   if (a.state === 'succeeded' && a.decision === 'approve') {
     if (a.applied === 'succeeded') return ':white_check_mark: Approved and applied';
@@ -111,6 +113,7 @@ export function activityState(a: Activity, why: string): string {
       DENIED: ':no_entry: Denied',
       EXPIRED: ':zzz: Expired; nothing was changed',
       WITHDRAWN: ':leftwards_arrow_with_hook: Withdrawn; nothing was changed',
+      REVOKED: ':no_entry: Approved, then revoked by an admin; nothing was changed',
       UNKNOWN: ':grey_question: In a state this version of Latchkey does not know',
       OUTCOME_UNKNOWN: ':grey_question: Approved; the change did not finish and its outcome is unknown: an admin can approve it again',
       CLOSED_OUTCOME_UNKNOWN: ':warning: Closed by an admin; the earlier change may have been made: its request line says how IT can check it',

@@ -15,7 +15,7 @@ export function licenseKindWords({ words }: LicenseVocabulary): ApprovalKindWord
   return {
     subject: words,
     subjectOf: () => words,
-    steps: { request: 'License request', decide: 'License decision', apply: 'License change', withdraw: 'License request withdrawn' },
+    steps: { request: 'License request', decide: 'License decision', apply: 'License change', withdraw: 'License request withdrawn', revoke: 'License approval revoked' },
     asks: (r) => `asks to change their ${words.what}: *${fromOf(r)}* → *${toOf(r)}*`,
     summary: (r) => `*${fromOf(r)}* → *${toOf(r)}*`,
     approveLabel: (r) => `Approve: change to ${toOf(r)}`,

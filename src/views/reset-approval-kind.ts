@@ -42,7 +42,7 @@ export function resetKindWords(credentials: Readonly<Record<string, ResetWords>>
     // About no one request (a Home tab line of the kind's): any credential, never one in particular.
     subject: ANY,
     subjectOf: of,
-    steps: { request: 'Reset request', decide: 'Reset decision', apply: 'Approved reset', withdraw: 'Reset request withdrawn' },
+    steps: { request: 'Reset request', decide: 'Reset decision', apply: 'Approved reset', withdraw: 'Reset request withdrawn', revoke: 'Reset approval revoked' },
     asks: (r) => `asks to ${changeOf(of(r)).verb} their *${of(r).what}* (an admin must approve it first)`,
     summary: (r) => `*${of(r).title}*`,
     approveLabel: () => 'Approve: they finish it themselves',
@@ -140,6 +140,11 @@ function notice(request: PendingRequest, words: SubjectWords): { text: string; b
         : `Your request to ${change.verb} your ${words.what} expired without a decision. Nothing was changed.`;
       return { text, blocks: [section(`:zzz: ${text}`), context(again)] };
     }
+    case 'REVOKED': {
+      const text = revokedText(request, words);
+      const earlier = endedAfterUnknownOutcome(request) ? [context(`The earlier change may have been made: ${outcomeUnknownCheck(request.earlierFinishRequestId)}`)] : [];
+      return { text, blocks: [section(`:no_entry: ${text}`), ...earlier, context(revokedNext(request, words))] };
+    }
     case 'APPLY_FAILED': {
       const why = recordedFailureHeadline({ code: request.errorCode ?? 'INTERNAL' }, words);
       const text = `Your approved ${change.verb} of your ${words.what} could not be finished: ${why}`;
@@ -151,6 +156,24 @@ function notice(request: PendingRequest, words: SubjectWords): { text: string; b
       return { text, blocks: [section(`:white_check_mark: ${text}`)] };
     }
   }
+}
+
+/** That an admin took back the approval of the requester's change before they finished it: who, and when. */
+function revokedText(request: PendingRequest, words: SubjectWords): string {
+  const by = request.revokedBy ? `<@${request.revokedBy}>` : 'An admin';
+  const at = request.revokedAt ? ` at ${slackTime(new Date(request.revokedAt))}` : '';
+  // Approved again after a finish whose outcome was unknown: that earlier change may have been made (said next to it).
+  const changed = endedAfterUnknownOutcome(request) ? 'This approval changed nothing.' : 'Nothing was changed.';
+  return `${by} revoked the approval of your request to ${changeOf(words).verb} your ${words.what}${at}, before you finished it. ${changed}`;
+}
+
+/**
+ * What a requester whose approval was revoked can do: ask again (an admin must approve it anew), or
+ * ask the admin who revoked it, or IT, why; and, should they not have asked, tell IT at once.
+ */
+function revokedNext(request: PendingRequest, words: SubjectWords | undefined): string {
+  const who = request.revokedBy ? `message <@${request.revokedBy}> directly, or ask IT` : 'ask IT';
+  return `${askAgain(words, '; an admin must approve it again.')} To find out why, ${who}. If you did not ask for this, tell IT now: someone may be using your Slack account.`;
 }
 
 /**
@@ -218,6 +241,12 @@ export function finishFailureView(failure: { code: FailureCode; requestId?: stri
   if (failure.request?.status === UNKNOWN_STATUS) {
     // Stored by a newer version in a state this one does not know: it is theirs, so say where it stands, never 'not for your account'.
     return modal({ title: words?.title ?? ANY.title, close: 'Close', blocks: [section(unknownStatusLine(failure.request)), context('Nothing was changed.')] });
+  }
+  if (failure.code === 'APPROVAL_REVOKED' && failure.request) {
+    // Their own request, whose approval an admin took back before this click: who, and what to do now.
+    const blocks = [section(`:no_entry: ${revokedText(failure.request, subject)}`), context(revokedNext(failure.request, words))];
+    if (failure.requestId) blocks.push(context(`Reference: \`${failure.requestId}\``));
+    return modal({ title: words?.title ?? ANY.title, close: 'Close', blocks });
   }
   if (failure.code === 'REQUEST_INVALID' && failure.request) {
     // Their own request (Approvals gives the request to its requester's click only), not approved to

@@ -125,8 +125,11 @@ export interface ApprovalAnnouncer {
    * `decidable`: whether an admin can decide it now (Review), as Approvals rules; never the view's guess.
    */
   announce(request: PendingRequest, decidable: boolean): Promise<{ channel: string; ts: string }>;
-  /** Rewrites the announcement to show the request's current state, and whether it can still be decided. */
-  refresh(request: PendingRequest, decidable: boolean): Promise<void>;
+  /**
+   * Rewrites the announcement to show the request's current state, whether it can still be decided,
+   * and whether an admin can revoke its approval (`revocable`, as Approvals rules).
+   */
+  refresh(request: PendingRequest, decidable: boolean, revocable?: boolean): Promise<void>;
   /** Tells the requester what became of their request (sent, approved, applied, denied, expired), and why when `occasion` says. */
   tellRequester(request: PendingRequest, occasion?: RequesterNotice): Promise<void>;
 }
@@ -287,13 +290,22 @@ export class Approvals {
     reviewer: Requester,
     requestId: string,
   ): Promise<
-    { ok: true; state: 'decide'; request: PendingRequest; details: Detail } | { ok: true; state: 'closed'; request: PendingRequest; decidableAt?: string; lapsed?: boolean; toldToAskAgain?: boolean } | ApprovalFailure
+    | { ok: true; state: 'decide'; request: PendingRequest; details: Detail }
+    | { ok: true; state: 'closed'; request: PendingRequest; decidableAt?: string; lapsed?: boolean; toldToAskAgain?: boolean; revocable?: boolean }
+    | ApprovalFailure
   > {
     try {
       const request = await this.loadForReviewer(reviewer, requestId);
       const { request: current, told } = await this.closeLapsed(await this.expireIfDue(request));
       if (!this.decidable(current)) {
-        return { ok: true, state: 'closed', request: current, ...this.unknownAt(current), ...(this.retryLapsed(current) && { lapsed: true, ...(told && { toldToAskAgain: true }) }) };
+        return {
+          ok: true,
+          state: 'closed',
+          request: current,
+          ...this.unknownAt(current),
+          ...(this.retryLapsed(current) && { lapsed: true, ...(told && { toldToAskAgain: true }) }),
+          ...(this.revocable(current) && { revocable: true }),
+        };
       }
       const details = await this.kindOf(current).reviewDetails(current);
       return { ok: true, state: 'decide', request: current, details };
@@ -311,7 +323,7 @@ export class Approvals {
   }
 
   /** Records the decision once, does what approval does for the kind, and tells everyone concerned. */
-  async decide(reviewer: Requester, requestId: string, choice: Decision): Promise<{ ok: true; request: PendingRequest; decidable: boolean } | ApprovalFailure> {
+  async decide(reviewer: Requester, requestId: string, choice: Decision): Promise<{ ok: true; request: PendingRequest; decidable: boolean; revocable: boolean } | ApprovalFailure> {
     let request: PendingRequest;
     let told: boolean;
     try {
@@ -427,7 +439,7 @@ export class Approvals {
       this.refresh(final),
       final.status === 'APPLY_FAILED' ? undefined : this.deps.announcer.tellRequester(final).catch((err: unknown) => this.warn(err, final, 'requester DM failed')),
     ]);
-    return { ok: true, request: final, decidable: this.decidable(final) };
+    return { ok: true, request: final, decidable: this.decidable(final), revocable: this.revocable(final) };
   }
 
   /**
@@ -480,6 +492,77 @@ export class Approvals {
   private notWithdrawable(request: PendingRequest): ApprovalFailure {
     const code: FailureCode = request.status === 'EXPIRED' ? 'REQUEST_EXPIRED' : request.status === 'WITHDRAWN' ? 'REQUEST_WITHDRAWN' : 'REQUEST_DECIDED';
     return { ok: false, code, request };
+  }
+
+  /**
+   * An admin takes back the approval of a request its requester has yet to finish (APPROVED, of a
+   * kind that hands over: one whose approval applies the change has nothing left to take back):
+   * admin rights asked again from the signed user ID, never their own request, the attempt audited
+   * first (fail closed), then APPROVED → REVOKED by one conditional write, so a revoke and its
+   * requester's finish (which takes it APPROVED → FINISHING) racing each other end with exactly one
+   * of them, and the loser is told which won. Revoked, its Finish button changes nothing, its
+   * requester is told (and their open place is free: asking again goes to the admins anew), and its
+   * admins' message says so.
+   */
+  async revoke(admin: Requester, requestId: string): Promise<{ ok: true; request: PendingRequest } | ApprovalFailure> {
+    let request: PendingRequest;
+    try {
+      request = await this.expireIfDue(await this.loadForReviewer(admin, requestId));
+    } catch (err) {
+      return this.fail(err, { requester: admin, step: 'revoke', requestId });
+    }
+    if (!this.revocable(request)) return this.notRevocable(request);
+    const at = this.deps.clock.now().toISOString();
+    let change: AuditedChange | undefined;
+    let revoked: PendingRequest | undefined;
+    try {
+      change = await this.trail.begin(this.auditStep('revoke', admin, request));
+      // Conditional on its still waiting for its requester, the same approval (no finish taken and
+      // given back since), and in time: past its time it expires instead.
+      revoked = await this.move(request, ['APPROVED'], 'REVOKED', { revokedBy: admin.userId, revokedAt: at }, { sameFinish: { finishRequestId: request.finishRequestId }, inTimeAt: at });
+    } catch (err) {
+      await change?.failed(asFailure(err).code);
+      return this.fail(err, { requester: admin, kind: request.kind, step: 'revoke', requestId });
+    }
+    if (!revoked) {
+      // Its requester's finish, another admin's revoke, or its time's end came first: that stands, and the admin is told which.
+      const now = (await this.deps.store.get(request.id).catch(() => undefined)) ?? request;
+      const current = await this.expireIfDue(now).catch(() => now);
+      const lost = this.revocable(current) ? { ok: false as const, code: 'REQUEST_DECIDED' as const, request: current } : this.notRevocable(current);
+      await change.failed(lost.code);
+      return lost;
+    }
+    await change.succeeded();
+    this.deps.logger.info({ approvalRequestId: revoked.id, kind: revoked.kind, slackUserId: admin.userId }, 'approval revoked by an admin');
+    await Promise.all([
+      this.refresh(revoked),
+      this.deps.announcer.tellRequester(revoked).catch((err: unknown) => this.warn(err, revoked, 'requester DM failed')),
+    ]);
+    return { ok: true, request: revoked };
+  }
+
+  /** Why a revoke found nothing to take back: its finish started (or ended), revoked already, expired, or never approved to finish (the request says how). */
+  private notRevocable(request: PendingRequest): ApprovalFailure {
+    const code: FailureCode =
+      // Its requester's finish took it: for a kind whose approval applies the change, there was never a finish to revoke.
+      this.handsOver(request) && (request.status === 'FINISHING' || request.status === 'APPLIED' || request.status === 'APPLY_FAILED')
+        ? 'FINISH_STARTED'
+        : request.status === 'REVOKED'
+          ? 'APPROVAL_REVOKED'
+          : request.status === 'EXPIRED'
+            ? 'REQUEST_EXPIRED'
+            : request.status === 'WITHDRAWN'
+              ? 'REQUEST_WITHDRAWN'
+              : 'REQUEST_DECIDED';
+    return { ok: false, code, request, ...this.unknownAt(request) };
+  }
+
+  /**
+   * Whether an admin can revoke its approval now: approved, of a kind whose requester finishes it
+   * (as the kind declares: handOver), not yet taken to finish, and in time.
+   */
+  private revocable(request: PendingRequest): boolean {
+    return request.status === 'APPROVED' && this.handsOver(request) && !this.isDue(request);
   }
 
   /**
@@ -782,7 +865,13 @@ export class Approvals {
 
   private notFinishable(request: PendingRequest): ApprovalFailure {
     const code: FailureCode =
-      request.status === 'EXPIRED' ? 'REQUEST_EXPIRED' : request.status === 'FINISHING' || request.status === 'APPLIED' || request.status === 'APPLY_FAILED' ? 'REQUEST_ALREADY_USED' : 'REQUEST_INVALID';
+      request.status === 'EXPIRED'
+        ? 'REQUEST_EXPIRED'
+        : request.status === 'FINISHING' || request.status === 'APPLIED' || request.status === 'APPLY_FAILED'
+          ? 'REQUEST_ALREADY_USED'
+          : request.status === 'REVOKED'
+            ? 'APPROVAL_REVOKED'
+            : 'REQUEST_INVALID';
     return { ok: false, code, request };
   }
 
@@ -913,7 +1002,7 @@ export class Approvals {
 
   /** The admins' message shows the request as it stands; a failed update is only logged. */
   private refresh(request: PendingRequest): Promise<void> {
-    return this.deps.announcer.refresh(request, this.decidable(request)).catch((err: unknown) => this.warn(err, request, 'approvals message update failed'));
+    return this.deps.announcer.refresh(request, this.decidable(request), this.revocable(request)).catch((err: unknown) => this.warn(err, request, 'approvals message update failed'));
   }
 
   private kindOf(request: PendingRequest): ApprovalKind {

@@ -8,6 +8,7 @@ import type { Requester } from '../ports';
  *   PENDING → APPROVED → APPLIED | APPLY_FAILED      (APPLY_FAILED → APPROVED on retry, until the request's time ends)
  *   PENDING → DENIED | EXPIRED                       (APPROVED → EXPIRED for a kind the requester finishes)
  *   PENDING → WITHDRAWN                              (its requester takes it back, before any admin decides it)
+ *   APPROVED → REVOKED                               (a kind the requester finishes: an admin takes the approval back before their finish starts)
  *   APPROVED → FINISHING → APPLIED | APPLY_FAILED    (a kind the requester finishes: their click takes it, once)
  *   FINISHING → APPROVED | DENIED                    (a finish that did not end within a bound: an admin decides it again)
  *   APPROVED → APPROVED | DENIED                     (the same, for a change the admin's click applies)
@@ -17,9 +18,9 @@ import type { Requester } from '../ports';
  * A finish whose process died midway stays FINISHING: past the bound (Approvals) its outcome is
  * unknown, and only an admin's new decision, never a timer, moves it on.
  */
-export type PendingStatus = 'PENDING' | 'APPROVED' | 'FINISHING' | 'APPLIED' | 'APPLY_FAILED' | 'DENIED' | 'EXPIRED' | 'WITHDRAWN';
+export type PendingStatus = 'PENDING' | 'APPROVED' | 'FINISHING' | 'APPLIED' | 'APPLY_FAILED' | 'DENIED' | 'EXPIRED' | 'WITHDRAWN' | 'REVOKED';
 
-export const PENDING_STATUSES: readonly PendingStatus[] = ['PENDING', 'APPROVED', 'FINISHING', 'APPLIED', 'APPLY_FAILED', 'DENIED', 'EXPIRED', 'WITHDRAWN'];
+export const PENDING_STATUSES: readonly PendingStatus[] = ['PENDING', 'APPROVED', 'FINISHING', 'APPLIED', 'APPLY_FAILED', 'DENIED', 'EXPIRED', 'WITHDRAWN', 'REVOKED'];
 
 /**
  * A stored status this version does not know (a newer version wrote it, and was rolled back), as
@@ -53,6 +54,12 @@ export interface PendingRequest<D extends Detail = Detail> {
   /** Who decided it, and when; for a WITHDRAWN request, its requester, and when they withdrew it. */
   readonly decidedBy?: string;
   readonly decidedAt?: string;
+  /**
+   * For a REVOKED request: the admin who took its approval back before its requester's finish
+   * started, and when (decidedBy and decidedAt stay the approval's).
+   */
+  readonly revokedBy?: string;
+  readonly revokedAt?: string;
   readonly comment?: string;
   /** Why the last apply failed (a FailureCode). */
   readonly errorCode?: string;
@@ -110,11 +117,11 @@ export interface MessageRewriteClaim {
 export const OUTCOME_UNKNOWN = 'OUTCOME_UNKNOWN';
 
 /**
- * Approved again after a finish whose outcome was unknown, then expired or failed without its new
- * finish changing anything: the earlier change (earlierFinishRequestId) may have been made.
+ * Approved again after a finish whose outcome was unknown, then expired, failed or revoked without
+ * its new finish changing anything: the earlier change (earlierFinishRequestId) may have been made.
  */
 export function endedAfterUnknownOutcome(request: PendingRequest): request is PendingRequest & { readonly earlierFinishRequestId: string } {
-  return (request.status === 'EXPIRED' || request.status === 'APPLY_FAILED') && request.earlierFinishRequestId !== undefined;
+  return (request.status === 'EXPIRED' || request.status === 'APPLY_FAILED' || request.status === 'REVOKED') && request.earlierFinishRequestId !== undefined;
 }
 
 /** Denied after its change's outcome was unknown: closed, though the change may have been made. */
@@ -122,7 +129,7 @@ export function closedOutcomeUnknown(request: PendingRequest): boolean {
   return request.status === 'DENIED' && request.errorCode === OUTCOME_UNKNOWN;
 }
 
-export type PendingChanges = Partial<Pick<PendingRequest, 'decidedBy' | 'decidedAt' | 'comment' | 'errorCode' | 'errorReason' | 'message' | 'expiresAt' | 'takenAt' | 'finishRequestId' | 'earlierFinishRequestId'>> & {
+export type PendingChanges = Partial<Pick<PendingRequest, 'decidedBy' | 'decidedAt' | 'revokedBy' | 'revokedAt' | 'comment' | 'errorCode' | 'errorReason' | 'message' | 'expiresAt' | 'takenAt' | 'finishRequestId' | 'earlierFinishRequestId'>> & {
   /**
    * Set by Approvals' one rule (listing), from the state moved to and the kind, never by a caller.
    * The move starts a change (taken to finish, or approved to be applied by the admin's click): the
@@ -215,9 +222,10 @@ export interface PendingRequestStore {
 
 /**
  * The audit steps of every kind; a kind's records are `<kind>_<step>` ('license_request', 'reset_decide').
- * `withdraw`: its requester took it back while it waited (the actor is the requester).
+ * `withdraw`: its requester took it back while it waited (the actor is the requester); `revoke`: an
+ * admin took back its approval before its requester's finish started (the actor is the admin).
  */
-export const APPROVAL_STEPS = ['request', 'decide', 'apply', 'withdraw'] as const;
+export const APPROVAL_STEPS = ['request', 'decide', 'apply', 'withdraw', 'revoke'] as const;
 export type ApprovalStep = (typeof APPROVAL_STEPS)[number];
 
 export function approvalAction(kind: string, step: ApprovalStep): string {

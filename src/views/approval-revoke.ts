@@ -1,0 +1,97 @@
+import type { Button, KnownBlock, ModalView } from '@slack/types';
+import type { ApprovalFailure } from '../flows/approvals/approvals';
+import type { PendingRequest } from '../flows/approvals/pending-request';
+import { approvalFacts, approvalStatusLine } from './approval-status';
+import { wordsOf, type ApprovalWords } from './approval-words';
+import { context, modal, plain, section, slackTime } from './blocks';
+import { failureMessage } from './failure-message';
+
+/**
+ * An admin's Revoke, for every kind whose requester finishes an approved request: on the admins'
+ * message, the review of an approved request, and the modal that says it was approved.
+ */
+export const REVOKE_ACTION_ID = 'approval_revoke';
+
+const TITLE = 'Review request';
+
+/** Revokes an approval its requester has yet to finish; Slack asks the admin to confirm it first. */
+export function revokeButton(request: PendingRequest): Button {
+  return {
+    type: 'button',
+    action_id: REVOKE_ACTION_ID,
+    text: plain('Revoke approval'),
+    style: 'danger',
+    // Only a pointer: who may revoke comes from the signed user on the click.
+    value: request.id,
+    confirm: {
+      title: plain('Revoke this approval?'),
+      text: plain('Its requester will no longer be able to finish it, and nothing will be changed. They are told, and can ask again.'),
+      confirm: plain('Revoke'),
+      deny: plain('Keep it'),
+      style: 'danger',
+    },
+  };
+}
+
+/** The Revoke button's block, with why an admin would use it. */
+export function revokeBlocks(request: PendingRequest): KnownBlock[] {
+  return [
+    context(
+      `Approved by mistake, or their Slack account may not be theirs alone? Revoke it before <@${request.requester.userId}> finishes it: ` +
+        'their Finish button then changes nothing.',
+    ),
+    { type: 'actions', block_id: 'revoke', elements: [revokeButton(request)] },
+  ];
+}
+
+type RevokeResult = { readonly ok: true; readonly request: PendingRequest } | ApprovalFailure;
+
+/**
+ * What came of an admin's Revoke, in plain words: revoked, or why not. Lost to its requester's
+ * finish, it says the finish had already started, and where the request stands now.
+ */
+export function revokeOutcome(result: RevokeResult, all: ApprovalWords): { text: string; blocks: KnownBlock[] } {
+  const said = (text: string, ...more: KnownBlock[]) => ({ text: text.replace(/\*/g, ''), blocks: [section(text), ...more] });
+  const request = result.request;
+  if (!request) {
+    const code = result.ok ? 'INTERNAL' : result.code;
+    if (code === 'NOT_ADMIN') return said(':warning: Only Latchkey admins can revoke an approval. Nothing was changed.');
+    if (code === 'SELF_REVIEW') return said(':warning: You cannot revoke the approval of your own request. Nothing was changed.');
+    const m = failureMessage({ code }, wordsOf(all, '').subject);
+    // Refused before anything was written (the audit attempt, fail closed): known to have changed nothing.
+    if (code === 'AUDIT_UNAVAILABLE' || code === 'REQUEST_NOT_FOUND' || code === 'DIRECTORY_NOT_ENABLED') {
+      return said(`:warning: ${m.headline} The approval was not revoked.`, context(m.next));
+    }
+    return said(
+      ':warning: Latchkey could not tell whether the approval was revoked.',
+      context('The message in the approvals channel shows where the request stands. Clicking *Revoke approval* again is safe: if it was revoked, it says so.'),
+    );
+  }
+  const words = wordsOf(all, request.kind);
+  const who = `<@${request.requester.userId}>`;
+  const line = context(approvalStatusLine(request, words, false));
+  if (result.ok) {
+    return said(
+      `:no_entry: Revoked: ${who} can no longer finish ${words.summary(request)}, and nothing was changed. They have been told, and can ask again.`,
+      line,
+    );
+  }
+  switch (result.code) {
+    case 'FINISH_STARTED': {
+      const at = request.takenAt ? ` at ${slackTime(new Date(request.takenAt))}` : '';
+      return said(`:warning: Your revoke changed nothing: ${who} had already started finishing it${at}.`, line);
+    }
+    case 'APPROVAL_REVOKED': {
+      const by = request.revokedBy ? `<@${request.revokedBy}>` : 'An admin';
+      return said(`:no_entry: ${by} already revoked this approval. Nothing more was changed.`, line);
+    }
+    default:
+      return said(':warning: There was no approval to revoke, so nothing was changed.', line);
+  }
+}
+
+/** What came of a Revoke clicked in a modal (a review, or a decision's result), in that modal. */
+export function revokeResultView(result: RevokeResult, words: ApprovalWords): ModalView {
+  const facts = result.request ? [context(approvalFacts(result.request, wordsOf(words, result.request.kind)))] : [];
+  return modal({ title: TITLE, close: 'Close', blocks: [...revokeOutcome(result, words).blocks, ...facts] });
+}

@@ -1,0 +1,259 @@
+import { APPROVALS_CHANNEL, type Harness, secretIn, useHarness } from '../support/harness';
+import type { DynamoCall } from '../support/dynamo-gate';
+import type { SlackCall } from '../support/slack-fake';
+
+/**
+ * An admin takes back an approval its requester has yet to finish (a reset under the `approval`
+ * policy), over HTTP against the real app: from the modal that says it was approved, the review of
+ * an approved request, or the admins' message. Admins only, only before the finish starts, and
+ * exactly one of a revoke and the requester's Finish wins.
+ */
+const POLICY = { RESET_POLICY: 'pin=approval' };
+const decide = (decision: string, comment?: string) => ({
+  decision: { decision: { type: 'radio_buttons', selected_option: { value: decision } } },
+  comment: { comment: { type: 'plain_text_input', value: comment ?? null } },
+});
+
+interface Approved {
+  readonly requestId: string;
+  /** Its message in the approvals channel. */
+  readonly message: { channel: string; ts: string };
+  /** The approving admin's modal, as it shows the decision's result (with its ID, for a click in it). */
+  readonly result: Record<string, any>;
+  readonly resultViewId: string;
+  /** The requester's DM with the Finish button. */
+  readonly finish: { channel: string; ts: string; value: string };
+}
+
+/** `userId` asks for a PIN reset, and `adminId` approves it from the review modal. */
+async function approvedPinReset(h: Harness, userId: string, adminId = 'UADA'): Promise<Approved> {
+  const opened = await h.open('/reset-pin', userId);
+  await h.submit(userId, opened.view);
+  const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes(`<@${userId}>`));
+  const requestId = (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0].value as string;
+  const message = { channel: post.result!.channel as string, ts: post.result!.ts as string };
+  const review = await h.opening((trigger) => h.click(adminId, 'license_review', requestId, message, trigger));
+  await h.submit(adminId, review.view, { values: decide('approve') });
+  const result = await h.viewUpdate(review.viewId, 2);
+  const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === `D${userId}` && JSON.stringify(c.args.blocks ?? []).includes('approval_finish'));
+  const button = (dm.args.blocks as any[]).find((b) => b.type === 'actions').elements[0];
+  return {
+    requestId,
+    message,
+    result: { ...result, id: review.viewId },
+    resultViewId: review.viewId,
+    finish: { channel: dm.result!.channel as string, ts: dm.result!.ts as string, value: button.value as string },
+  };
+}
+
+/** The Revoke button of a view or message's blocks, if there is one. */
+function revokeIn(blocks: readonly any[]): Record<string, any> | undefined {
+  return blocks.flatMap((b) => b.elements ?? []).find((e: any) => e.action_id === 'approval_revoke');
+}
+
+/** The latest rewrite of the admins' message, once one matches. */
+function channelUpdate(h: Harness, request: Approved, match: (c: SlackCall) => boolean, timeoutMs?: number): Promise<SlackCall> {
+  return h.slack.waitForCall('chat.update', (c) => c.args.channel === APPROVALS_CHANNEL && c.args.ts === request.message.ts && match(c), timeoutMs);
+}
+
+describe('revoking an approval before its requester finishes it', () => {
+  const h = useHarness({ env: POLICY }, (x) => {
+    x.slack.clear();
+    x.chime.clear();
+  });
+
+  it("revoked from the modal that says it was approved: its requester is told, their old Finish changes nothing and says who revoked it and what to do, the admins' message says so, and it is on record", async () => {
+    const pinBefore = h.chime.pinOf('chime-ann');
+    const request = await approvedPinReset(h, 'UANN');
+    // The approving admin's modal and the admins' message offer Revoke while Ann has yet to finish it.
+    expect(JSON.stringify(request.result)).toContain('Approved. <@UANN> has been told');
+    const button = revokeIn(request.result.blocks);
+    expect(button?.value).toBe(request.requestId);
+    expect(button?.confirm).toBeDefined();
+    const approvedMessage = await channelUpdate(h, request, (c) => JSON.stringify(c.args.blocks).includes('waiting for <@UANN> to finish it'));
+    expect(revokeIn(approvedMessage.args.blocks)?.value).toBe(request.requestId);
+
+    await h.clickIn('UADA', 'approval_revoke', button!.value, { view: request.result });
+    const told = JSON.stringify(await h.viewUpdate(request.resultViewId, 3));
+    expect(told).toContain('Revoked: <@UANN> can no longer finish');
+    expect(told).toContain('nothing was changed');
+    expect(revokeIn(JSON.parse(told).blocks)).toBeUndefined();
+
+    // The admins' message says who revoked it, with neither Revoke nor Review.
+    const channel = await channelUpdate(h, request, (c) => JSON.stringify(c.args.blocks).includes('revoked by <@UADA>'));
+    expect(JSON.stringify(channel.args.blocks)).toContain('Approved by <@UADA>');
+    expect(JSON.stringify(channel.args.blocks)).toContain('before <@UANN> finished it: nothing was changed');
+    expect(JSON.stringify(channel.args.blocks)).not.toContain('approval_revoke');
+    expect(JSON.stringify(channel.args.blocks)).not.toContain('license_review');
+    // Ann is told by DM: who revoked it, and what she can do.
+    const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && String(c.args.text).includes('revoked'));
+    expect(dm.args.text).toContain('<@UADA> revoked the approval of your request to reset your Amazon Chime personal meeting PIN');
+    expect(dm.args.text).toContain('Nothing was changed');
+    expect(JSON.stringify(dm.args.blocks)).toContain('Run `/reset-pin` to ask again');
+    expect(JSON.stringify(dm.args.blocks)).not.toContain('approval_finish');
+
+    // Her old Finish button: nothing changes, and she is told it was revoked, by whom, and what to do.
+    const finished = await h.opening((trigger) => h.click('UANN', 'approval_finish', request.finish.value, request.finish, trigger));
+    const shown = JSON.stringify(finished.view);
+    expect(shown).toContain('<@UADA> revoked the approval of your request to reset your Amazon Chime personal meeting PIN');
+    expect(shown).toContain('Nothing was changed');
+    expect(shown).toContain('Run `/reset-pin` to ask again; an admin must approve it again.');
+    expect(shown).toContain('If you did not ask for this, tell IT now');
+    expect(secretIn(finished.view)).toBeUndefined();
+    expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
+    expect(h.chime.pinOf('chime-ann')).toBe(pinBefore);
+
+    // On record: Ada's revoke, the approval it took back and whose request it was; Ann's Finish changed nothing.
+    const records = await h.waitForAudit('UADA', (r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId && r.phase === 'outcome');
+    expect(records.filter((r) => r.action === 'reset_revoke').map((r) => [r.phase, r.outcome, r.approvalRequestId, r.subjectSlackUserId, r.credential])).toEqual([
+      ['attempt', undefined, request.requestId, 'UANN', 'pin'],
+      ['outcome', 'success', request.requestId, 'UANN', 'pin'],
+    ]);
+    expect((await h.auditRecords('UANN')).filter((r) => r.action === 'reset_pin')).toEqual([]);
+
+    // Her Home tab says it was revoked; her place is free: asking again goes to the admins anew.
+    const home = JSON.stringify((await h.openHome('UANN')).home);
+    expect(home).toContain('then revoked by <@UADA>');
+    const again = await h.open('/reset-pin', 'UANN');
+    expect(again.view.submit).toBeDefined();
+
+    // Ada's own activity says she approved it, then revoked it: never that it was applied.
+    const activity = JSON.stringify((await h.openHome('UADA')).home);
+    expect(activity).toContain('Approved, then revoked by an admin; nothing was changed');
+    expect(activity).not.toContain('Approved and applied');
+  });
+
+  it("an approved reset's closed review offers Revoke; a revoke from the admins' message tells only the admin; a license change, which its approval applies, offers none", async () => {
+    const request = await approvedPinReset(h, 'UCARL');
+    // Max opens Review on the message (a stale button, or a link): closed, with Revoke.
+    const review = await h.opening((trigger) => h.click('UMAX', 'license_review', request.requestId, request.message, trigger));
+    expect(review.view.submit).toBeUndefined();
+    expect(revokeIn(review.view.blocks)?.value).toBe(request.requestId);
+
+    await h.click('UMAX', 'approval_revoke', request.requestId, request.message);
+    const answer = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UMAX');
+    expect(answer.args.channel).toBe(APPROVALS_CHANNEL);
+    expect(answer.args.text).toContain('Revoked: <@UCARL> can no longer finish');
+    await channelUpdate(h, request, (c) => JSON.stringify(c.args.blocks).includes('revoked by <@UMAX>'));
+    // A second revoke (Ada's, from her modal) says Max did it already, and writes nothing.
+    await h.clickIn('UADA', 'approval_revoke', request.requestId, { view: request.result });
+    expect(JSON.stringify(await h.viewUpdate(request.resultViewId, 3))).toContain('<@UMAX> already revoked this approval');
+    expect((await h.auditRecords('UADA')).filter((r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId)).toEqual([]);
+
+    // A license change is applied by its approval: nothing to revoke, and no button says otherwise.
+    const { view, viewId } = await h.open('/request-license', 'UBOB');
+    await h.submit('UBOB', view, {
+      values: {
+        license: { license: { type: 'radio_buttons', selected_option: { value: 'Plus' } } },
+        reason: { reason: { type: 'plain_text_input', value: 'webinars' } },
+      },
+    });
+    await h.viewUpdate(viewId, 2);
+    const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes('<@UBOB>'));
+    const licenseId = (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0].value as string;
+    const licenseReview = await h.opening((trigger) => h.click('UADA', 'license_review', licenseId, { channel: APPROVALS_CHANNEL, ts: post.result!.ts as string }, trigger));
+    await h.submit('UADA', licenseReview.view, { values: decide('approve') });
+    const done = await h.viewUpdate(licenseReview.viewId, 2);
+    expect(JSON.stringify(done)).toContain('Done: <@UBOB>');
+    expect(revokeIn(done.blocks)).toBeUndefined();
+    expect(h.slack.callsTo('chat.update').filter((c) => c.args.ts === post.result!.ts).some((c) => revokeIn(c.args.blocks as any[]))).toBe(false);
+    h.chime.users.set('chime-bob', { ...h.chime.users.get('chime-bob')!, LicenseType: 'Basic' });
+  });
+
+  it("a non-admin's Revoke click (its value forged) is refused and changes nothing: not recorded, and the requester's Finish still works", async () => {
+    const request = await approvedPinReset(h, 'UANN');
+    const updates = h.slack.callsTo('chat.update').length;
+    // Bob is no admin: from the admins' message (he can see the channel), and from a modal of his own.
+    await h.click('UBOB', 'approval_revoke', request.requestId, request.message);
+    const answer = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UBOB');
+    expect(answer.args.text).toContain('Only Latchkey admins can revoke an approval. Nothing was changed.');
+    await h.clickIn('UBOB', 'approval_revoke', request.requestId, { view: { ...request.result, id: 'VBOBS' } });
+    const modal = await h.slack.waitForCall('views.update', (c) => c.args.view_id === 'VBOBS');
+    expect(JSON.stringify(modal.args.view)).toContain('Only Latchkey admins can revoke an approval');
+    expect(JSON.stringify(modal.args.view)).not.toContain('UANN');
+    expect(h.slack.callsTo('chat.update')).toHaveLength(updates);
+    expect(h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'DUANN' && String(c.args.text).includes('revoked'))).toEqual([]);
+    expect((await h.auditRecords('UBOB')).filter((r) => r.action === 'reset_revoke')).toEqual([]);
+
+    // Still approved: Ann's Finish makes the change, once, in her own window.
+    const finished = await h.opening((trigger) => h.click('UANN', 'approval_finish', request.finish.value, request.finish, trigger));
+    expect(secretIn(finished.view)).toBe(h.chime.pinOf('chime-ann'));
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+  });
+});
+
+/**
+ * A revoke and the requester's Finish, each reading the request while it is approved, then writing:
+ * the one whose conditional write comes first wins, and the other is refused and told which won.
+ * The gate in front of dynalite holds the Finish's take, or loses the answer to the revoke's audit
+ * attempt, so that side's SDK waits out its timeout (2 s here) and sends it again while the other
+ * side writes. Held for good, the revoke's audit attempt is never written, and nothing changes.
+ */
+describe('a revoke racing a Finish, and one the audit log cannot record', () => {
+  const h = useHarness({ env: POLICY, awsRequestTimeoutMs: 2_000, dynamoGate: true }, (x) => {
+    x.slack.clear();
+    x.chime.clear();
+  });
+  const revokeAttempt = (c: DynamoCall) => c.operation === 'PutItem' && c.body.includes('"attempt"') && c.body.includes('"reset_revoke"');
+  const finishTake = (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes('"FINISHING"');
+  async function reached(which: (c: DynamoCall) => boolean): Promise<void> {
+    for (let i = 0; i < 250 && !h.dynamoGate.seen.some(which); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(h.dynamoGate.seen.some(which)).toBe(true);
+  }
+
+  it('the revoke written first: the Finish clicked before it changes nothing and says who revoked it', async () => {
+    const request = await approvedPinReset(h, 'UANN');
+    const release = h.dynamoGate.hold(finishTake);
+    const trigger = h.slack.newTriggerId();
+    await h.click('UANN', 'approval_finish', request.finish.value, request.finish, trigger);
+    const opened = await h.slack.waitForCall('views.open', (c) => c.args.trigger_id === trigger);
+    await reached(finishTake);
+
+    await h.clickIn('UADA', 'approval_revoke', request.requestId, { view: request.result });
+    expect(JSON.stringify(await h.viewUpdate(request.resultViewId, 3, 10_000))).toContain('Revoked: <@UANN> can no longer finish');
+    release();
+
+    const shown = JSON.stringify(await h.viewUpdate(h.openedViewId(opened), 1, 10_000));
+    expect(shown).toContain('<@UADA> revoked the approval of your request to reset your Amazon Chime personal meeting PIN');
+    expect(shown).toContain('Nothing was changed');
+    expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
+    const records = await h.waitForAudit('UADA', (r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId && r.phase === 'outcome');
+    expect(records.filter((r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId).map((r) => [r.phase, r.outcome])).toEqual([
+      ['attempt', undefined],
+      ['outcome', 'success'],
+    ]);
+    expect((await h.auditRecords('UANN')).filter((r) => r.action === 'reset_pin')).toEqual([]);
+  });
+
+  it("the revoke's audit attempt cannot be written: nothing is revoked (fail closed), its admin is told so, and the Finish still works", async () => {
+    const request = await approvedPinReset(h, 'UBOB');
+    const release = h.dynamoGate.hold(revokeAttempt);
+    await h.clickIn('UADA', 'approval_revoke', request.requestId, { view: request.result });
+    const told = JSON.stringify(await h.viewUpdate(request.resultViewId, 3, 20_000));
+    release();
+    expect(told).toContain('Latchkey could not write its audit record, so it changed nothing. The approval was not revoked.');
+    expect(h.slack.callsTo('chat.update').filter((c) => c.args.ts === request.message.ts && JSON.stringify(c.args.blocks).includes('revoked by'))).toEqual([]);
+    expect(h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'DUBOB' && String(c.args.text).includes('revoked'))).toEqual([]);
+    const finished = await h.opening((trigger) => h.click('UBOB', 'approval_finish', request.finish.value, request.finish, trigger), 10_000);
+    expect(secretIn(finished.view)).toBe(h.chime.pinOf('chime-bob'));
+  }, 30_000);
+
+  it('the Finish taken first: the revoke changes nothing, its admin is told the finish had already started, and the PIN is reset', async () => {
+    const request = await approvedPinReset(h, 'UCARL');
+    h.dynamoGate.lose(revokeAttempt);
+    await h.clickIn('UADA', 'approval_revoke', request.requestId, { view: request.result });
+    await reached(revokeAttempt);
+
+    const finished = await h.opening((trigger) => h.click('UCARL', 'approval_finish', request.finish.value, request.finish, trigger), 10_000);
+    expect(secretIn(finished.view)).toBe(h.chime.pinOf('chime-carl'));
+    const admin = JSON.stringify(await h.viewUpdate(request.resultViewId, 3, 10_000));
+    expect(admin).toContain('Your revoke changed nothing: <@UCARL> had already started finishing it');
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+    expect(h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'DUCARL' && String(c.args.text).includes('revoked'))).toEqual([]);
+    const records = await h.waitForAudit('UADA', (r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId && r.phase === 'outcome');
+    expect(records.filter((r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId).map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([
+      ['attempt', undefined, undefined],
+      ['outcome', 'failure', 'FINISH_STARTED'],
+    ]);
+  });
+});
