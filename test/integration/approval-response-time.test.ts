@@ -10,14 +10,7 @@ describe('APPROVAL_RESPONSE_TIME', () => {
   const LINE = 'IT usually answers within 4 working hours.';
 
   it('the DM that says a license change or a reset was sent for approval says how soon IT usually answers; the admins are not told it', async () => {
-    const { view, viewId } = await h.open('/request-license', 'UANN');
-    await h.submit('UANN', view, {
-      values: {
-        license: { license: { type: 'radio_buttons', selected_option: { value: 'Pro' } } },
-        reason: { reason: { type: 'plain_text_input', value: 'webinars' } },
-      },
-    });
-    await h.viewUpdate(viewId, 2);
+    await h.asksForLicense('UANN');
     const license = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && JSON.stringify(c.args).includes('was sent to the admins'));
     expect(JSON.stringify(license.args.blocks)).toContain(LINE);
 

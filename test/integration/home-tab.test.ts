@@ -6,17 +6,10 @@ import { APPROVALS_CHANNEL, secretIn, SIGNING_SECRET, TEAM, useHarness, type Har
 const buttonsOf = (home: Record<string, any>) =>
   (home.blocks as any[]).filter((b) => b.type === 'actions').flatMap((b) => b.elements as any[]);
 const textOf = (home: Record<string, any>) => JSON.stringify(home.blocks);
-const choose = (license: string, reason: string) => ({
-  license: { license: { type: 'radio_buttons', selected_option: { value: license } } },
-  reason: { reason: { type: 'plain_text_input', value: reason } },
-});
 
 /** Files a license request for `userId` through /request-license; returns its ID. */
 async function asksForLicense(h: Harness, userId: string, license = 'Pro'): Promise<string> {
-  const { view } = await h.open('/request-license', userId);
-  await h.submit(userId, view, { values: choose(license, 'I run the <!channel> webinars') });
-  const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes(`<@${userId}>`));
-  return (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0].value as string;
+  return (await h.asksForLicense(userId, { license, reason: 'I run the <!channel> webinars' })).requestId;
 }
 
 /** An admin's audit search form, opened from their Home tab, submitted with `values`. */

@@ -1,21 +1,6 @@
 import { APPROVALS_CHANNEL, Harness, useHarness } from '../support/harness';
 import type { SlackCall } from '../support/slack-fake';
 
-/** `userId` asks for Pro (a reason given): the request's id and its message in the approvals channel. */
-async function asksForProOn(h: Harness, userId: string): Promise<{ requestId: string; message: { channel: string; ts: string } }> {
-  const { view, viewId } = await h.open('/request-license', userId);
-  await h.submit(userId, view, {
-    values: {
-      license: { license: { type: 'radio_buttons', selected_option: { value: 'Pro' } } },
-      reason: { reason: { type: 'plain_text_input', value: 'webinars' } },
-    },
-  });
-  await h.viewUpdate(viewId, 2);
-  const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes(`<@${userId}>`));
-  const requestId = (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0].value as string;
-  return { requestId, message: { channel: post.result!.channel as string, ts: post.result!.ts as string } };
-}
-
 /** /request-license end to end over real HTTP: the requester, the approvals channel, the admins. */
 describe('/request-license', () => {
   const h = useHarness({}, (x) => {
@@ -340,7 +325,7 @@ describe('/request-license expiry', () => {
     h ??= await Harness.start({ env: { LICENSE_REQUEST_TTL_HOURS: '1' } });
     h.clock.offsetMs = 0;
     h.slack.clear();
-    return asksForProOn(h, userId);
+    return h.asksForLicense(userId, { reason: 'webinars' });
   }
 
   /**
@@ -580,7 +565,7 @@ describe('/request-license expiry, decided as it lapses', () => {
     h.clock.offsetMs = 0;
     h.slack.clear();
     h.chime.clear();
-    const { requestId, message } = await asksForProOn(h, 'UANN');
+    const { requestId, message } = await h.asksForLicense('UANN', { reason: 'webinars' });
     const opened = await h.opening((trigger) => h.click('UADA', 'license_review', requestId, message, trigger));
     expect(opened.view.submit).toBeDefined();
 
@@ -616,7 +601,7 @@ describe('/request-license expiry, decided as it lapses', () => {
     h.clock.offsetMs = 0;
     h.slack.clear();
     h.chime.clear();
-    const { requestId, message } = await asksForProOn(h, 'UCARL');
+    const { requestId, message } = await h.asksForLicense('UCARL', { reason: 'webinars' });
     const opened = await h.opening((trigger) => h.click('UADA', 'license_review', requestId, message, trigger));
 
     // Ada approves it in time; Chime is slow to answer, and fails, by when the request's time has ended.

@@ -35,16 +35,8 @@ async function reviews(h: Harness, adminId: string, request: { approvalId: strin
 
 /** The person asks for a license change; returns the request's ID and its channel message. */
 async function asksLicense(h: Harness, userId: string) {
-  const { view } = await h.open('/request-license', userId);
-  await h.submit(userId, view, {
-    values: {
-      license: { license: { type: 'radio_buttons', selected_option: { value: 'Pro' } } },
-      reason: { reason: { type: 'plain_text_input', value: 'I run the customer webinars' } },
-    },
-  });
-  const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes(`<@${userId}>`) && JSON.stringify(c.args).includes('Pro'));
-  const review = (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0];
-  return { approvalId: review.value as string, message: { channel: post.result!.channel as string, ts: post.result!.ts as string } };
+  const { requestId, message } = await h.asksForLicense(userId);
+  return { approvalId: requestId, message };
 }
 
 /** The DM with the finish button, once it came. */
@@ -1622,17 +1614,7 @@ describe('the approval policy: a write whose answer was lost, and the SDK sent a
   }, 30_000);
 
   it("an admin's approval of a license change: applied once, and they are told so", async () => {
-    const { view, viewId } = await h.open('/request-license', 'UCARL');
-    await h.submit('UCARL', view, {
-      values: {
-        license: { license: { type: 'radio_buttons', selected_option: { value: 'Pro' } } },
-        reason: { reason: { type: 'plain_text_input', value: 'I run the customer webinars' } },
-      },
-    });
-    await h.viewUpdate(viewId, 2);
-    const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes('<@UCARL>'));
-    const button = (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0];
-    const review = await reviews(h, 'UADA', { approvalId: button.value, message: { channel: post.result!.channel as string, ts: post.result!.ts as string } });
+    const review = await reviews(h, 'UADA', await asksLicense(h, 'UCARL'));
     const lostBefore = h.dynamoGate.lost.length;
     h.dynamoGate.lose(approvalsWrite('UpdateItem', '"decidedBy"', '"APPROVED"'));
     await h.submit('UADA', review.view, { values: decide('approve') });

@@ -31,14 +31,7 @@ async function posted(h: Harness, userId: string): Promise<Asked> {
 }
 
 async function asksForLicense(h: Harness, userId: string, license: string): Promise<Asked> {
-  const { view, viewId } = await h.open('/request-license', userId);
-  await h.submit(userId, view, {
-    values: {
-      license: { license: { type: 'radio_buttons', selected_option: { value: license } } },
-      reason: { reason: { type: 'plain_text_input', value: 'webinars' } },
-    },
-  });
-  await h.viewUpdate(viewId, 2);
+  await h.asksForLicense(userId, { license, reason: 'webinars' });
   return posted(h, userId);
 }
 

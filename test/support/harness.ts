@@ -449,6 +449,24 @@ export class Harness {
     return { ...opened, submission, final };
   }
 
+  /**
+   * `userId` asks for `license` through /request-license, with a reason, and is shown it was sent:
+   * the request's ID (its Review button's value) and its message in the approvals channel.
+   */
+  async asksForLicense(userId: string, { license = 'Pro', reason = 'I run the customer webinars' }: { license?: string; reason?: string } = {}) {
+    const { view, viewId } = await this.open('/request-license', userId);
+    const submission = await this.submit(userId, view, {
+      values: {
+        license: { license: { type: 'radio_buttons', selected_option: { value: license } } },
+        reason: { reason: { type: 'plain_text_input', value: reason } },
+      },
+    });
+    await this.shownAfter(submission, viewId);
+    const post = await this.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes(`<@${userId}>`) && JSON.stringify(c.args).includes(license));
+    const requestId = (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0].value as string;
+    return { requestId, message: { channel: post.result!.channel as string, ts: post.result!.ts as string } };
+  }
+
   openedViewId(call: SlackCall): string {
     const id = call.result?.view?.id;
     if (typeof id !== 'string') throw new Error(`views.open did not return a view id: ${JSON.stringify(call.result)}`);
