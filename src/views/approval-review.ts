@@ -107,8 +107,10 @@ export function reviewClosedView(
             request.status === 'APPROVED'
             ? // Waiting for its requester to finish it (handed over): their finish is the change.
               // One time, the one its status line gives: a finish that dies midway comes back after its own bound, whenever it was started.
-              `It cannot be decided while <@${request.requester.userId}> can finish it. If they have not finished it by ${slackTime(new Date(request.expiresAt))}, it expires; ` +
-              `if a finish they start does not complete, it comes back to the admins' Home tab as "did not finish", to be decided again.`
+              // A finish that stopped before anything was sent is given back to them (ResetApprovals.finish), never to the admins.
+              `It cannot be decided while <@${request.requester.userId}> can finish it. If they have not finished it by ${slackTime(new Date(request.expiresAt))}, it expires. ` +
+              `A finish of theirs that stops before anything reaches ${words.subjectOf(request).directory} leaves it theirs to finish again; ` +
+              `one cut off midway, its outcome unknown, comes back to the admins' Home tab as "did not finish", to be decided again.`
             : 'It cannot be decided again.';
   return modal({
     title: TITLE,

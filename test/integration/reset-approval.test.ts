@@ -1429,7 +1429,7 @@ describe("the approval policy: a change that did not finish, in the admins' Home
     h.chime.users.set('chime-bob', { ...h.chime.users.get('chime-bob')!, LicenseType: 'Basic' });
   }, 60_000);
 
-  it("an approved change's closed review says it comes back to the admins if it does not finish, never that it cannot be decided again", async () => {
+  it("an approved change's closed review says it comes back to the admins if it does not finish (a reset's finish only when cut off midway: one that sends nothing stays its requester's), never that it cannot be decided again", async () => {
     const reset = await approved(h, 'UCARL');
     const license = await asksLicense(h, 'UBOB');
     const review = await reviews(h, 'UADA', license);
@@ -1442,7 +1442,12 @@ describe("the approval policy: a change that did not finish, in the admins' Home
     const waiting = await closed(reset.request);
     // One time, the one its status line gives ('by' it): never a second span beside it.
     const expires = /waiting for <@UCARL> to finish it, by (<!date\^\d+\^[^>]+>)/.exec(waiting)![1]!;
-    expect(waiting).toContain(`It cannot be decided while <@UCARL> can finish it. If they have not finished it by ${expires}, it expires; if a finish they start does not complete, it comes back to the admins' Home tab as \\"did not finish\\", to be decided again.`);
+    // A finish that sends nothing goes back to its requester; only one cut off midway comes back to the admins.
+    expect(waiting).toContain(
+      `It cannot be decided while <@UCARL> can finish it. If they have not finished it by ${expires}, it expires. ` +
+        `A finish of theirs that stops before anything reaches Amazon Chime leaves it theirs to finish again; ` +
+        `one cut off midway, its outcome unknown, comes back to the admins' Home tab as \\"did not finish\\", to be decided again.`,
+    );
     expect(waiting).not.toMatch(/within \d+ minutes/);
     expect(waiting).not.toContain('It cannot be decided again');
 

@@ -29,7 +29,7 @@ export type ReviewFieldError = 'NO_DECISION' | 'COMMENT_REQUIRED' | 'COMMENT_TOO
  * process died midway, and the change may or may not have been made. Only then can an admin
  * decide it again; a change takes seconds, so one under way is never decided over.
  */
-export const FINISH_OUTCOME_UNKNOWN_AFTER_MS = 10 * 60_000;
+const FINISH_OUTCOME_UNKNOWN_AFTER_MS = 10 * 60_000;
 
 /** How many of the queue's requests one read looks at, at most, to find enough live ones. */
 const QUEUE_READ_MAX = 250;
