@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { flag, shownWholeNumber, slackApiUrl, tooShort, wholeNumber } from './config-fields';
-import type { Credential } from './credentials/credential';
+import type { Credential, Setting } from './credentials/credential';
 import { CREDENTIALS, SETTINGS_OWNERS } from './credentials';
 import type { DuplicateKey } from './env-file';
 import { checkedRegistry } from './credentials/registry';
@@ -904,4 +904,26 @@ export function secretVariables(): string[] {
       ...[...SETTINGS_OWNERS, ...VERIFIERS].flatMap((c) => Object.entries(c.settings.variables).filter(([, s]) => s.secret).map(([name]) => name)),
     ]),
   ];
+}
+
+/**
+ * `env` with a made-up value of its declared shape (Setting.secret.placeholder) for each secret of
+ * what it sets up that it does not give (unset, empty, or .env.example's `<…>` left in place): a
+ * credential set up by a setting of its own that is no secret (OKTA_ORG_URL, GOOGLE_ADMIN_EMAIL;
+ * not one it shares with others, such as the password generator's), and the verifier VERIFY_WITH
+ * names. Everything else is checked as given, a secret given included. For what is made before
+ * the secrets are known: the stack's synth (they go into Secrets Manager once it exists) and
+ * `npm run manifest`, which reads none. Slack's own two are the caller's.
+ */
+export function withSecretStandIns(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const given = (name: string) => Boolean(env[name]) && env[name]!.trim() !== ENV_PLACEHOLDERS.get(name);
+  const holders = new Map<Setting, Set<object>>();
+  for (const c of CREDENTIALS) for (const s of Object.values(c.settings.variables)) holders.set(s, (holders.get(s) ?? new Set()).add(c.settings));
+  const setUp = [
+    ...SETTINGS_OWNERS.filter((c) => Object.entries(c.settings.variables).some(([name, s]) => !s.secret && holders.get(s)!.size === 1 && Boolean(env[name]))),
+    // A verifier's own secret only; one it shares with a credential (Okta Verify's token) is the credential's.
+    ...VERIFIERS.filter((v) => env.VERIFY_WITH === v.id).map((v) => ({ settings: { variables: Object.fromEntries(Object.entries(v.settings.variables).filter(([, s]) => !holders.has(s))) } })),
+  ];
+  const standIns = setUp.flatMap((c) => Object.entries(c.settings.variables).flatMap(([name, s]) => (s.secret && !given(name) ? [[name, s.secret.placeholder] as const] : [])));
+  return { ...env, ...Object.fromEntries(standIns) };
 }

@@ -1,5 +1,5 @@
 import { parseArgsPointingAtHelp } from './cli-args';
-import { describeProblems, describeWarnings, loadConfig } from './config';
+import { describeProblems, describeWarnings, loadConfig, withSecretStandIns } from './config';
 import { loadDotEnv } from './env-file';
 import { manifestOrigin, manifestPartsOf, slackManifest } from './slack/manifest';
 
@@ -16,7 +16,10 @@ usage:
   npm run manifest -- --help
 
 It reads the same environment (and .env) as npm start, but not what Slack gives once the app
-exists (SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN, SLACK_TEAM_ID): make the app first. Paste the
+exists (SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN, SLACK_TEAM_ID): make the app first. Nor does it
+need a directory's secret (OKTA_API_TOKEN, ENTRA_CLIENT_SECRET, GOOGLE_SERVICE_ACCOUNT_KEY…): its
+other settings say it is set up, and on Lambda the secret goes into Secrets Manager once the stack
+exists. A secret given is checked as npm start checks it. Paste the
 manifest at api.slack.com/apps → Create New App → From an app manifest (or, for an app that
 exists, its App Manifest page). manifest.yml is the same for every credential.
 Exit status 0 with the manifest (with, on standard error, what npm start would warn of, such as a
@@ -56,7 +59,8 @@ function main(argv: string[]): number {
     return 2;
   }
   const dotEnv = loadDotEnv();
-  const loaded = loadConfig({ ...process.env, ...MADE_BY_SLACK }, { cutInDotEnv: dotEnv.cutAtHash, duplicatesInDotEnv: dotEnv.duplicates });
+  // A directory's secret, like Slack's, is not read by the manifest, and a first deploy has it only later.
+  const loaded = loadConfig(withSecretStandIns({ ...process.env, ...MADE_BY_SLACK }), { cutInDotEnv: dotEnv.cutAtHash, duplicatesInDotEnv: dotEnv.duplicates });
   if (!loaded.ok) {
     process.stderr.write(`${describeProblems(loaded.problems, { ...loaded, cannot: 'make its Slack app manifest' })}\n`);
     return 2;

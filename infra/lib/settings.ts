@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { loadConfig, secretVariables, type EnabledCredential } from '../../src/config';
+import { loadConfig, withSecretStandIns, type EnabledCredential } from '../../src/config';
 import { CREDENTIALS } from '../../src/credentials';
 import type { Setting } from '../../src/credentials/credential';
 import { checkedRegistry } from '../../src/credentials/registry';
@@ -210,22 +210,10 @@ export function settingsFromContext(get: (key: ContextKey) => unknown, given: It
 function checkAsTheAppWould(environment: Record<string, string>) {
   // Slack's two, and each credential's own placeholder: a value of the secret's shape, not the secret.
   const core: Record<string, string> = { SLACK_BOT_TOKEN: 'xoxb-placeholder', SLACK_SIGNING_SECRET: 'placeholder-secret-value-for-synth' };
-  const own = Object.fromEntries(
-    [...CREDENTIALS, ...VERIFIERS].flatMap((c) => Object.entries(c.settings.variables).flatMap(([v, s]) => (s.secret ? [[v, s.secret.placeholder]] : []))),
-  );
-  const placeholders: Record<string, string> = Object.fromEntries(secretVariables().map((v) => [v, own[v] ?? core[v] ?? 'placeholder-secret-value-for-synth']));
-  // A credential's secret is a placeholder only when the credential is being set up at all: by a
-  // setting of its own, not by one it shares with others (the password generator's, say).
+  // Which credentials are being set up is the app's own rule (withSecretStandIns), as for npm run manifest.
+  const loaded = loadConfig(withSecretStandIns({ ...core, ...environment }));
   const holders = new Map<Setting, Set<object>>();
   for (const c of CREDENTIALS) for (const s of Object.values(c.settings.variables)) holders.set(s, (holders.get(s) ?? new Set()).add(c.settings));
-  for (const c of CREDENTIALS) {
-    const variables = Object.entries(c.settings.variables);
-    const own = variables.filter(([, s]) => !s.secret && holders.get(s)!.size === 1);
-    if (!own.some(([v]) => environment[v] !== undefined)) for (const [v, s] of variables) if (s.secret) delete placeholders[v];
-  }
-  // A verifier's own secret, only when VERIFY_WITH names it (one it shares with a credential, such as Okta's token, is the credential's).
-  for (const v of VERIFIERS) if (environment.VERIFY_WITH !== v.id) for (const [name, s] of Object.entries(v.settings.variables)) if (s.secret && !holders.has(s)) delete placeholders[name];
-  const loaded = loadConfig({ ...placeholders, ...environment });
   if (loaded.ok) return { problems: [], config: loaded.config };
   const contextOf: Record<string, string> = Object.fromEntries(Object.entries(VARIABLE_OF_CONTEXT).map(([key, variable]) => [variable, key]));
   // A credential's secret has no context key (the stack reads it from Secrets Manager; here a

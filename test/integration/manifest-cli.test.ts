@@ -148,11 +148,32 @@ describe('npm run manifest', () => {
     expect(stderr).toBe('--url is required: the https:// address Slack reaches Latchkey at, such as https://latchkey.example.com; or --socket-mode (npm run manifest -- --help)\n');
   });
 
-  it('a configuration with problems is refused with its list, as npm start says it, without asking for what only the Slack app gives', async () => {
-    const { status, stdout, stderr } = await manifestCli(['--url', 'https://latchkey.acme.com'], { OKTA_ORG_URL: 'https://acme.okta.com' });
+  it("a directory set up without its secret makes the manifest: the secret goes to Secrets Manager once the stack exists, and the manifest reads none (Okta's token unset or left as .env.example's placeholder, Entra's client secret, Google's key)", async () => {
+    const withoutToken: Record<string, string>[] = [
+      { OKTA_ORG_URL: 'https://acme.okta.com' },
+      { OKTA_ORG_URL: 'https://acme.okta.com', OKTA_API_TOKEN: '<an Okta API token from Security, API, Tokens>' },
+    ];
+    for (const okta of withoutToken) {
+      const { status, stdout, stderr } = await manifestCli(['--url', 'https://latchkey.acme.com'], okta);
+      expect({ status, stderr }).toEqual({ status: 0, stderr: expect.not.stringMatching(/OKTA_API_TOKEN|cannot/) });
+      expect((JSON.parse(stdout) as Manifest).features.slash_commands.map((c) => c.command)).toEqual(['/reset-okta-password', '/unlock-okta', '/reset']);
+    }
+    const others = await manifestCli(['--url', 'https://latchkey.acme.com'], {
+      ENTRA_TENANT_ID: '7c3f9a52-1b6e-4d8a-9f0c-2e5b8d4a6c11',
+      ENTRA_CLIENT_ID: 'b2d4f6a8-3c5e-4a7b-8d9f-1e2c3b4a5d6e',
+      GOOGLE_ADMIN_EMAIL: 'it-admin@acme.com',
+    });
+    expect(others).toMatchObject({ status: 0, stderr: '' });
+    expect((JSON.parse(others.stdout) as Manifest).features.slash_commands.map((c) => c.command)).toEqual(['/reset-entra-password', '/reset-google-password', '/reset']);
+  });
+
+  it('a configuration with problems is refused with its list, as npm start says it, without asking for a secret or for what only the Slack app gives', async () => {
+    const { status, stdout, stderr } = await manifestCli(['--url', 'https://latchkey.acme.com'], { OKTA_ORG_URL: 'https://acme-admin.okta.com' });
     expect(status).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toMatch(/^Latchkey cannot make its Slack app manifest: the configuration has problems\.\n {2}- OKTA_API_TOKEN: is required with OKTA_ORG_URL/);
-    expect(stderr).not.toMatch(/SLACK_SIGNING_SECRET|SLACK_BOT_TOKEN|SLACK_TEAM_ID/);
+    expect(stderr).toMatch(
+      /^Latchkey cannot make its Slack app manifest: the configuration has problems\.\n {2}- OKTA_ORG_URL: is the admin console's address: use your org's, https:\/\/acme\.okta\.com \(the same without -admin\)\nSee the Configuration/,
+    );
+    expect(stderr).not.toMatch(/OKTA_API_TOKEN|SLACK_SIGNING_SECRET|SLACK_BOT_TOKEN|SLACK_TEAM_ID/);
   });
 });
