@@ -490,7 +490,7 @@ function registerFeatures(
     registerResetInstead(app, credential, resetCredential, logger);
   }
   // One command for all of them: the Home tab's buttons, for what this deployment serves.
-  registerResetPicker(app, CREDENTIALS.filter((c) => resetCredential.isEnabled(c.id)), logger);
+  registerResetPicker(app, CREDENTIALS.filter((c) => resetCredential.isEnabled(c.id)), members, logger);
 
   const licenseRequests = new LicenseRequests({
     directory: licenseDirectory,
@@ -524,6 +524,7 @@ function registerFeatures(
     licenses: licenseRequests.enabled,
     // With no admin configured, the tab has no admin sections.
     ...((config.admins.userIds.length > 0 || config.admins.usergroupId) && { admins }),
+    members,
     workspace: config.slack.workspace,
     clock,
     logger,

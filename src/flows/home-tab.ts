@@ -2,7 +2,8 @@ import { asFailure, currentCode, describeError, isFailureCode, LatchkeyFailure, 
 import { APPROVAL_ACTIONS, REVOKE_ACTIONS, WITHDRAW_ACTIONS } from './approvals/kinds';
 import type { AwaitingRetry, Listed, OwnRequest, OwnRequests, Waiting } from './approvals/approvals';
 import { closedOutcomeUnknown, endedAfterUnknownOutcome, type PendingRequest } from './approvals/pending-request';
-import type { Admins, AuditEvent, AuditReader, Clock, Logger, Requester } from './ports';
+import type { Admins, AuditEvent, AuditReader, Clock, Logger, Requester, WorkspaceMembers } from './ports';
+import { knownGuest } from './identify-requester';
 import { OUTCOME_GRACE_MS, unknownOutcomes } from './unknown-outcomes';
 import { servesRequest, type Workspace } from './workspace';
 import { compareText } from './text-order';
@@ -164,6 +165,8 @@ export interface HomeData {
   readonly ownExpiring?: readonly PendingRequest[];
   /** For admins only, decided when the tab is opened. */
   readonly admin?: AdminParts;
+  /** Slack says the person is a guest (knownGuest): the tab offers them no reset or license change, and says why. */
+  readonly guest?: true;
   readonly now: Date;
 }
 
@@ -213,6 +216,8 @@ interface HomeTabDeps {
   readonly licenses?: boolean;
   /** Who is an admin; undefined when none is configured. */
   readonly admins?: Admins;
+  /** Who is a guest, offered nothing to do. */
+  readonly members: WorkspaceMembers;
   readonly workspace: Workspace;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -223,6 +228,11 @@ export const OWN_REQUESTS = 5;
 export const PENDING_SHOWN = 10;
 export const UNFINISHED_SHOWN = 5;
 export const AWAITING_RETRY_SHOWN = 5;
+/**
+ * How long the tab waits for Slack to say whether the person is a guest, asked together with its
+ * own reads: past it, the tab is a member's (a click is still checked), not one kept waiting.
+ */
+export const GUEST_CHECK_WAIT_MS = 1_000;
 const ATTENTION_DAYS = 7;
 export const ATTENTION_SHOWN = 10;
 /** A search's lines a page: counted in lines, as shown, not in records (a line takes one to four). */
@@ -238,8 +248,8 @@ export const EVERYONE_MAX_DAYS = 7;
 /**
  * The Home tab: what a person can do and has done, and for admins what waits for them. Every part
  * is read in one round of parallel queries (the admin's parts as soon as the admin check answers,
- * which is usually from memory), and a part that cannot be read is shown as unavailable while
- * the rest, the buttons first, still is.
+ * which is usually from memory; whether the person is a guest, asked of Slack, alongside), and a
+ * part that cannot be read is shown as unavailable while the rest, the buttons first, still is.
  */
 export class HomeTab {
   constructor(private readonly deps: HomeTabDeps) {}
@@ -252,10 +262,12 @@ export class HomeTab {
       return undefined;
     }
     const now = deps.clock.now();
-    const [events, own, admin] = await Promise.all([
+    const [events, own, admin, guest] = await Promise.all([
       this.part('activity', requester, () => deps.audit.latestOf(requester, RECENT_ACTIVITY)),
       deps.requests ? this.part('own requests', requester, () => deps.requests!.mine(requester, OWN_REQUESTS)) : undefined,
       this.adminParts(requester, now),
+      // With the reads, never before them: users.info is no call the tab waits on in turn.
+      knownGuest(requester, deps.members, deps.logger, GUEST_CHECK_WAIT_MS),
     ]);
     const requests: Part<readonly OwnRequest[]> | undefined = own && (own.ok ? { ok: true, value: own.value.requests } : own);
     const activity: Part<readonly Activity[]> = events.ok
@@ -270,6 +282,7 @@ export class HomeTab {
       ...(own?.ok && own.value.lapsed.length > 0 && { ownLapsed: own.value.lapsed }),
       ...(own?.ok && own.value.expiring.length > 0 && { ownExpiring: own.value.expiring }),
       ...(admin && { admin }),
+      ...(guest && { guest }),
       now,
     };
   }

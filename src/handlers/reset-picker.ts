@@ -1,23 +1,51 @@
 import type { Credential } from '../credentials/credential';
-import type { Logger } from '../flows/ports';
+import { knownGuest } from '../flows/identify-requester';
+import type { Logger, Requester, WorkspaceMembers } from '../flows/ports';
 import type { GuardedApp } from '../slack/guarded-app';
-import { resetPicker } from '../views/reset-picker';
+import { answerByOf } from '../slack/held-answer';
+import { describeError } from '../flows/failure';
+import { resetPicker, resetPickerForGuest } from '../views/reset-picker';
 import { slashCommandSchema } from './slack-payloads';
 import { RESET_PICKER_COMMAND } from '../core-commands';
+
+/** How long a Lambda worker waits for Slack to say whether the person is a guest, once the picker is shown. */
+const LATE_GUEST_CHECK_WAIT_MS = 5_000;
 
 /**
  * `/reset`: answered in its acknowledgement, privately, with one button per credential this
  * deployment serves (the Home tab's buttons). A click opens exactly what that credential's command
- * opens: the same checks of who is asking, the same limits, the same confirmation.
+ * opens: the same checks of who is asking, the same limits, the same confirmation. A guest, whom
+ * every one of them refuses, is offered none and told why.
  */
-export function registerResetPicker(app: GuardedApp, served: readonly Credential[], logger: Logger): void {
-  app.command(RESET_PICKER_COMMAND, async ({ command, ack }) => {
-    if (!slashCommandSchema.safeParse(command).success) {
+export function registerResetPicker(app: GuardedApp, served: readonly Credential[], members: WorkspaceMembers, logger: Logger): void {
+  app.command(RESET_PICKER_COMMAND, async ({ command, ack, respond, context }) => {
+    const parsed = slashCommandSchema.safeParse(command);
+    if (!parsed.success) {
       logger.warn({ command: RESET_PICKER_COMMAND }, 'malformed slash command');
       await ack({ response_type: 'ephemeral', text: 'Latchkey could not read that request. Please try again.' });
       return;
     }
     const picker = resetPicker(served);
-    await ack({ response_type: 'ephemeral', text: picker.text, ...(picker.blocks.length > 0 && { blocks: picker.blocks }) });
+    const answer = { response_type: 'ephemeral' as const, text: picker.text, ...(picker.blocks.length > 0 && { blocks: picker.blocks }) };
+    const guestAnswer = { response_type: 'ephemeral' as const, text: resetPickerForGuest().text };
+    if (served.length === 0) {
+      await ack(answer);
+      return;
+    }
+    const { user_id: userId, team_id: teamId, enterprise_id: enterpriseId } = parsed.data;
+    const requester: Requester = { userId, teamId, ...(enterpriseId && { enterpriseId }) };
+    const answerBy = answerByOf(context);
+    if (answerBy !== undefined) {
+      // The answer may wait (held-answer.ts) for Slack to say who is asking: a guest gets the words, not the buttons.
+      await ack((await knownGuest(requester, members, logger, answerBy - Date.now())) ? guestAnswer : answer);
+      return;
+    }
+    // Lambda's answering invocation reads nothing but the payload (hand-off-receiver.ts): the picker,
+    // as to anyone; its worker (the only run past ack) then asks, and replaces a guest's picker with the words.
+    await ack(answer);
+    if (!(await knownGuest(requester, members, logger, LATE_GUEST_CHECK_WAIT_MS))) return;
+    await respond({ ...guestAnswer, replace_original: true }).catch((err: unknown) =>
+      logger.warn({ slackUserId: userId, err: describeError(err) }, "could not replace a guest's /reset picker"),
+    );
   });
 }

@@ -13,6 +13,18 @@ interface FailureMessage {
 
 const OPERATOR_TOLD = 'An admin has been alerted. Nothing was changed.';
 
+/** A guest's request refused (SLACK_USER_IS_GUEST), `what`: "resets", "changes"… */
+const guestRefused = (what: string) => `Guest accounts cannot use self-service ${what}.`;
+const ASK_FOR_GUESTS = 'Ask your contact at the company or IT';
+
+/**
+ * Where a guest is offered nothing (their Home tab, `/reset`): why, in the words their request's
+ * refusal uses (SLACK_USER_IS_GUEST). `what`: what is not offered ("resets or license changes").
+ */
+export function guestNotServed(what: string): string {
+  return `Latchkey's self-service is for members of this workspace. ${guestRefused(what)} ${ASK_FOR_GUESTS} instead.`;
+}
+
 /**
  * Every failure in words a person at 8 am can act on: what happened and what to do next.
  * No error codes, stack traces or AWS jargon; the reference lets IT find the audit record.
@@ -98,10 +110,7 @@ export function failureMessage(
       next: 'Contact IT.',
     },
     SLACK_USER_IS_BOT: { headline: `Bots and apps cannot use self-service ${change.plural}.`, next: 'A person must run the command.' },
-    SLACK_USER_IS_GUEST: {
-      headline: `Guest accounts cannot use self-service ${change.plural}.`,
-      next: `Ask your contact at the company or IT to ${change.verb} it for you.`,
-    },
+    SLACK_USER_IS_GUEST: { headline: guestRefused(change.plural), next: `${ASK_FOR_GUESTS} to ${change.verb} it for you.` },
     SLACK_USER_NO_EMAIL: {
       headline: `Your Slack profile has no email Latchkey can see, so it cannot find your ${dir} account.`,
       next: 'Ask IT to check the email on your Slack profile.',

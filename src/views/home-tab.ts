@@ -4,7 +4,7 @@ import type { Listed, OwnRequest } from '../flows/approvals/approvals';
 import { UNKNOWN_STATUS, type PendingRequest } from '../flows/approvals/pending-request';
 import { context, escapeMrkdwn, header, LIMITS, plain, section, slackDate, slackTime } from './blocks';
 import { countedRefusals, failureLabel } from './failure-labels';
-import { recordedFailureHeadline } from './failure-message';
+import { guestNotServed, recordedFailureHeadline } from './failure-message';
 import { REVIEW_ACTION_ID } from './approval-message';
 import { withdrawButton } from './approval-withdraw';
 import { approvalStatusLine } from './approval-status';
@@ -42,16 +42,20 @@ const UNAVAILABLE = (what: string) => context(`:warning: ${what} is unavailable 
  * read says so instead of failing the tab.
  */
 export function homeView(data: HomeData, words: HomeWords): HomeView {
-  const blocks: KnownBlock[] = [
-    header('Latchkey'),
-    section('Reset your own credentials here, any time. What Latchkey shows you, only you see; a new secret is shown once and never stored.'),
-  ];
-  const buttons: Button[] = data.credentials.flatMap((id) => {
-    const credential = words.credentials[id];
-    return credential ? [{ type: 'button', action_id: homeResetActionId(id), text: plain(credential.button), value: id }] : [];
-  });
-  if (data.licenses) buttons.push({ type: 'button', action_id: HOME_LICENSE_ACTION_ID, text: plain(words.license.button), value: 'license' });
-  if (buttons.length > 0) blocks.push({ type: 'actions', block_id: 'home_actions', elements: buttons });
+  const blocks: KnownBlock[] = [header('Latchkey')];
+  if (data.guest) {
+    // Each button would be refused (SLACK_USER_IS_GUEST): none is offered, and one line says why.
+    const refused = [...(data.credentials.length > 0 ? ['resets'] : []), ...(data.licenses ? ['license changes'] : [])];
+    blocks.push(section(guestNotServed(refused.join(' or ') || 'resets')));
+  } else {
+    blocks.push(section('Reset your own credentials here, any time. What Latchkey shows you, only you see; a new secret is shown once and never stored.'));
+    const buttons: Button[] = data.credentials.flatMap((id) => {
+      const credential = words.credentials[id];
+      return credential ? [{ type: 'button', action_id: homeResetActionId(id), text: plain(credential.button), value: id }] : [];
+    });
+    if (data.licenses) buttons.push({ type: 'button', action_id: HOME_LICENSE_ACTION_ID, text: plain(words.license.button), value: 'license' });
+    if (buttons.length > 0) blocks.push({ type: 'actions', block_id: 'home_actions', elements: buttons });
+  }
 
   blocks.push({ type: 'divider' }, header('Your recent activity'), ...activityBlocks(data.activity, words));
   if (data.requests) blocks.push(header(words.approvals.ownHeading), ...ownRequestBlocks(data.requests, words.approvals));

@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { context, plain, section } from './blocks';
+import { guestNotServed } from './failure-message';
 import { homeResetActionId } from './home-tab';
 
 /** What `/reset` answers, to the person alone: one button per credential this deployment serves. */
@@ -22,4 +23,9 @@ export function resetPicker(credentials: readonly { readonly id: string; readonl
       context(`Each button does what its own command does (${credentials.map((c) => `\`${c.command}\``).join(', ')}), with the same checks. Only you can see this.`),
     ],
   };
+}
+
+/** What `/reset` answers a guest, whom every reset refuses (SLACK_USER_IS_GUEST): why, and no button. */
+export function resetPickerForGuest(): { text: string } {
+  return { text: guestNotServed('resets') };
 }

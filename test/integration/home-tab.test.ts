@@ -103,6 +103,54 @@ describe('the Home tab', () => {
     await h.openHome('UBOB');
     expect(h.slack.callsTo('views.publish').map((c) => c.args.user_id)).toEqual(['UBOB']);
   });
+
+  const GUEST_LINE = "Latchkey's self-service is for members of this workspace. Guest accounts cannot use self-service resets or license changes. Ask your contact at the company or IT instead.";
+  /** The Home tab's buttons that start a reset or a license change: what a guest is never offered. */
+  const resetButtons = (home: Record<string, any>) => buttonsOf(home).filter((b) => b.action_id.startsWith('home_reset_') || b.action_id === 'home_request_license');
+
+  it.each([
+    ['a guest', 'UGUEST'],
+    ['a single-channel guest', 'USINGLE'],
+  ])('%s is offered no reset or license change, and told why in one line; their own history still shows', async (_, guest) => {
+    // Refused as ever when they ask (the command checks, whatever the tab offers): on their record.
+    await h.open('/reset-pin', guest);
+    await h.waitForAudit(guest, (r) => r.phase === 'refused');
+    const { home } = await h.openHome(guest);
+    expect(resetButtons(home)).toEqual([]);
+    expect(textOf(home)).toContain(GUEST_LINE);
+    expect(textOf(home)).not.toContain('Reset your own credentials here');
+    expect(textOf(home)).toContain('*Reset meeting PIN* · :no_entry_sign: Not done. Guest accounts cannot use self-service resets.');
+    // A member's tab, opened meanwhile, is as it was: every button, no word for guests.
+    const member = (await h.openHome('UBOB')).home;
+    expect(resetButtons(member).map((b) => b.text.text)).toEqual([...CREDENTIALS.map((c) => c.words.homeButton), 'Request a license change']);
+    expect(textOf(member)).not.toContain('Guest accounts');
+  });
+
+  it('a guest whose users.info fails is shown the tab as a member is (a click is still checked), and an operator is told', async () => {
+    h.slack.failNext('users.info', { error: 'internal_error' });
+    const { home } = await h.openHome('UGUEST');
+    expect(resetButtons(home).map((b) => b.text.text)).toEqual([...CREDENTIALS.map((c) => c.words.homeButton), 'Request a license change']);
+    expect(textOf(home)).not.toContain(GUEST_LINE);
+    expect(h.slack.callsTo('users.info').map((c) => [c.args.user, c.result?.ok])).toEqual([['UGUEST', false]]);
+    await h.waitForLogs('guest check failed; offered as to a member', 1);
+    // The click on one of them is refused as ever.
+    const pin = resetButtons(home).find((b) => b.value === 'pin');
+    const opened = await h.opening((t) => h.clickIn('UGUEST', pin.action_id, pin.value, { view: home, triggerId: t }));
+    expect(opened.view.submit).toBeUndefined();
+    expect(JSON.stringify(opened.view.blocks)).toContain('Guest accounts cannot use self-service resets.');
+  });
+
+  it("a guest whose users.info does not answer in time is shown the tab as a member is, without waiting longer", async () => {
+    const release = h.slack.hold('users.info', (args) => args.user === 'UGUEST');
+    try {
+      const { home } = await h.openHome('UGUEST');
+      expect(resetButtons(home).length).toBeGreaterThan(0);
+      expect(h.slack.held.map((c) => [c.method, c.args.user])).toEqual([['users.info', 'UGUEST']]);
+      await h.waitForLogs('guest check: Slack did not answer in time; offered as to a member', 1);
+    } finally {
+      release();
+    }
+  });
 });
 
 describe('the Home tab for admins', () => {

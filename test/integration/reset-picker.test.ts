@@ -1,7 +1,11 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { CREDENTIALS } from '../../src/credentials';
 import { secretIn, useHarness } from '../support/harness';
 
 /** `/reset`: one command for every credential this deployment serves. */
+const GUEST_LINE = "Latchkey's self-service is for members of this workspace. Guest accounts cannot use self-service resets. Ask your contact at the company or IT instead.";
+
 describe('/reset', () => {
   const h = useHarness({}, (x) => {
     x.slack.clear();
@@ -14,8 +18,9 @@ describe('/reset', () => {
     expect(res.status).toBe(200);
     expect(res.json.response_type).toBe('ephemeral');
     expect(buttonsOf(res.json).map((b: any) => b.text.text)).toEqual(CREDENTIALS.map((c) => c.words.homeButton));
-    // Answered in the acknowledgement: nothing else was asked of Slack or a directory.
-    expect(h.slack.calls).toEqual([]);
+    // Answered in the acknowledgement: Slack was asked only who is asking (a guest is offered none), and no directory anything.
+    expect(h.slack.calls.map((c) => [c.method, c.args.user])).toEqual([['users.info', 'UANN']]);
+    expect(JSON.stringify(res.json)).not.toContain('Guest accounts');
   });
 
   it('a button opens the same confirmation as the command, with the same checks, and resets the same way', async () => {
@@ -29,8 +34,20 @@ describe('/reset', () => {
     expect(secretIn(final)).toBe(h.chime.pinOf('chime-ann'));
   });
 
-  it('a Slack guest is refused on the click exactly as by the command, and nothing is reset', async () => {
+  it.each([
+    ['a guest', 'UGUEST'],
+    ['a single-channel guest', 'USINGLE'],
+  ])('%s is answered with why Latchkey serves them nothing, and no button', async (_, guest) => {
+    const res = await h.command('/reset', guest);
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({ response_type: 'ephemeral', text: GUEST_LINE });
+  });
+
+  it('a guest whose users.info fails is offered the buttons as before, and a click is still refused exactly as by the command', async () => {
+    h.slack.failNext('users.info', { error: 'internal_error' });
     const res = await h.command('/reset', 'UGUEST');
+    expect(buttonsOf(res.json).map((b: any) => b.text.text)).toEqual(CREDENTIALS.map((c) => c.words.homeButton));
+    await h.waitForLogs('guest check failed; offered as to a member', 1);
     const pin = buttonsOf(res.json).find((b: any) => b.value === 'pin');
     const opened = await h.opening((t) => h.click('UGUEST', pin.action_id, pin.value, { channel: 'C0GENERAL', ts: '1700000000.000200' }, t));
     expect(opened.view.submit).toBeUndefined();
@@ -49,5 +66,39 @@ describe('/reset where a credential is not set up', () => {
     const { home } = await h.openHome('UANN');
     const homeButtons = (home.blocks as any[]).flatMap((b) => (b.type === 'actions' ? b.elements : [])).filter((b: any) => CREDENTIALS.some((c) => c.id === b.value));
     expect(buttons.map((b: any) => [b.action_id, b.text.text])).toEqual(homeButtons.map((b: any) => [b.action_id, b.text.text]));
+  });
+});
+
+describe('/reset on Lambda', () => {
+  const h = useHarness({ entry: 'lambda' });
+  let hooks: Server;
+  let hookUrl: string;
+  const replies = new Map<string, Record<string, any>[]>();
+  beforeAll(async () => {
+    hooks = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => {
+        const who = new URL(req.url ?? '/', 'http://hooks').pathname.slice(1);
+        replies.set(who, [...(replies.get(who) ?? []), JSON.parse(body)]);
+        res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => hooks.listen(0, '127.0.0.1', resolve));
+    hookUrl = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}/`;
+  });
+  afterAll(() => new Promise<void>((resolve) => hooks.close(() => resolve())));
+
+  it("answers from the payload alone, and a guest's picker is then replaced by why Latchkey serves them nothing", async () => {
+    // A member's picker stands: nothing follows it.
+    await h.command('/reset', 'UANN', { responseUrl: `${hookUrl}UANN` });
+    await h.slack.waitForCall('users.info', (c) => c.args.user === 'UANN');
+    const res = await h.command('/reset', 'UGUEST', { responseUrl: `${hookUrl}UGUEST` });
+    // The answering invocation reads nothing but the payload (hand-off-receiver.ts): the picker, as to anyone.
+    expect((res.json.blocks as any[]).some((b) => b.type === 'actions')).toBe(true);
+    const deadline = Date.now() + 5_000;
+    while (!replies.has('UGUEST') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    expect(replies.get('UGUEST')).toEqual([{ response_type: 'ephemeral', replace_original: true, text: GUEST_LINE }]);
+    expect(replies.has('UANN')).toBe(false);
   });
 });

@@ -122,6 +122,19 @@ describe('the Home tab view', () => {
     expect(JSON.stringify(homeView(fullData(true), words).blocks)).toContain('Needs attention');
   });
 
+  it('a guest is offered no reset or license change, one line says why in the words of their refusal, and an admin who is one keeps the admin sections', () => {
+    const actionsOf = (view: ReturnType<typeof homeView>) => (view.blocks as any[]).flatMap((b) => (b.type === 'actions' ? (b.elements as any[]).map((e) => String(e.action_id)) : []));
+    const guest = homeView({ ...fullData(true), guest: true }, words);
+    expect(actionsOf(guest).filter((id) => id.startsWith('home_reset_') || id === 'home_request_license')).toEqual([]);
+    const lines = JSON.stringify(guest.blocks);
+    expect(lines).toContain("Latchkey's self-service is for members of this workspace. Guest accounts cannot use self-service resets or license changes. Ask your contact at the company or IT instead.");
+    for (const admin of ['Needs attention', 'home_search']) expect(lines).toContain(admin);
+    // Their own history still shows.
+    expect(lines).toContain('Your recent activity');
+    // Without license requests, the line names only resets.
+    expect(JSON.stringify(homeView({ ...fullData(false), licenses: false, guest: true }, words).blocks)).toContain('Guest accounts cannot use self-service resets. Ask');
+  });
+
   it('without license requests, an admin has no review queue, but still today and what needs attention', () => {
     const data = fullData(true);
     const { pending: _pending, ...rest } = data.admin!;
