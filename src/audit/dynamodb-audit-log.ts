@@ -143,34 +143,64 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
 
   async searchDays(teamId: string, days: readonly string[], page: LinesPage): Promise<AuditPage> {
     const cursor = page.after === undefined ? undefined : daysCursorOf(page.after);
-    const first = cursor ? days.indexOf(cursor.day) : 0;
-    if (first < 0) throw notAPlace('outside the days searched');
+    if (cursor && !days.includes(cursor.day)) throw notAPlace('outside the days searched');
     if (cursor && !cursor.pk.startsWith(actorKey(teamId, ''))) throw notAPlace('in another workspace');
     const { client, tableName } = this;
     const read = this.reading.bind(this);
-    async function* records(): AsyncGenerator<AuditRecord> {
-      // One Query of the by-day index a day, newest day first, each read a page at a time.
-      for (let i = first; i < days.length; i++) {
-        let startKey: QueryCommandInput['ExclusiveStartKey'] = i === first && cursor ? marshall(cursor) : undefined;
-        do {
+    /** One day's records (by the day each was written), its greatest key first, below the page's place. */
+    const dayReader = (day: string) => {
+      const buffered: AuditRecord[] = [];
+      let startKey: QueryCommandInput['ExclusiveStartKey'];
+      let done = false;
+      const head = async (): Promise<AuditRecord | undefined> => {
+        while (buffered.length === 0 && !done) {
           const found = await read(() =>
             client.send(
               new QueryCommand({
                 TableName: tableName,
                 IndexName: 'by-day',
-                KeyConditionExpression: '#day = :day',
+                KeyConditionExpression: cursor ? '#day = :day AND sk < :before' : '#day = :day',
                 FilterExpression: 'slackTeamId = :team',
                 ExpressionAttributeNames: { '#day': 'day' },
-                ExpressionAttributeValues: marshall({ ':day': days[i]!, ':team': teamId }),
+                ExpressionAttributeValues: marshall({ ':day': day, ':team': teamId, ...(cursor && { ':before': cursor.sk }) }),
                 ScanIndexForward: false,
                 Limit: page.lines * 2,
                 ExclusiveStartKey: startKey,
               }),
             ),
           );
-          for (const item of found.Items ?? []) yield storedAuditRecordSchema.parse(unmarshall(item));
+          for (const item of found.Items ?? []) buffered.push(storedAuditRecordSchema.parse(unmarshall(item)));
           startKey = found.LastEvaluatedKey;
-        } while (startKey);
+          done = !startKey;
+        }
+        return buffered[0];
+      };
+      return { head, take: () => void buffered.shift() };
+    };
+    async function* records(): AsyncGenerator<AuditRecord> {
+      // Newest request first, as a person's search: by key (a record's starts with its request's ID,
+      // its ISO time) across the days' Queries, so a request's records are next to each other though
+      // written on two days (an attempt before midnight, its outcome after). A day's records are all
+      // keyed before its end (a request's ID is taken before its records are written), so the day
+      // before's is read only once the next record may be in it; a later page opens at once every
+      // day that may hold records before its place.
+      const open: ReturnType<typeof dayReader>[] = [];
+      const unopened = days.map((day) => ({ day, atMost: cursor && cursor.sk < `${day}~` ? cursor.sk : `${day}~` }));
+      for (;;) {
+        let best: { record: AuditRecord; take: () => void } | undefined;
+        for (const stream of open) {
+          const record = await stream.head();
+          if (record && (!best || record.sk > best.record.sk)) best = { record, take: stream.take };
+        }
+        const next = unopened[0];
+        if (next && (!best || next.atMost > best.record.sk)) {
+          unopened.shift();
+          open.push(dayReader(next.day));
+          continue;
+        }
+        if (!best) return;
+        best.take();
+        yield best.record;
       }
     }
     return this.linesPage(records(), page, (r) => JSON.stringify({ day: r.day, pk: r.pk, sk: r.sk }));

@@ -263,8 +263,9 @@ export interface AuditReader {
    */
   search(actor: Requester, from: Date, to: Date, page: LinesPage): Promise<AuditPage>;
   /**
-   * Everyone's records in one workspace on these UTC days (YYYY-MM-DD, newest first), newest first, a
-   * page at a time as `search` reads them: one Query of the by-day index a day, never a Scan.
+   * Everyone's records in one workspace written on these UTC days (YYYY-MM-DD, newest first), newest
+   * request first (a request's records together, though written on two days), a page at a time as
+   * `search` reads them: one Query of the by-day index a day, never a Scan.
    */
   searchDays(teamId: string, days: readonly string[], page: LinesPage): Promise<AuditPage>;
   /**

@@ -499,6 +499,48 @@ describe('the Home tab for admins', () => {
     expect(tooLong.answer.json).toEqual({ response_action: 'errors', errors: { to: 'Search everyone at most 7 days at a time, or pick a person.' } });
   });
 
+  it("search: everyone's pages keep a request's records on one page, though its outcome was written the day after its attempt (a reset across midnight)", async () => {
+    // 2026-03-13: 19 requests. Ann's PIN reset confirmed at 23:59:58 on 2026-03-12, answered at 00:00:03:
+    // its attempt is in the 12th's records, its outcome in the 13th's. Then Bob's, done at 23:59:59, and 5 more that day.
+    const write = async (userId: string, requestId: string, attemptAt: Date, outcomeAt = attemptAt) => {
+      const actor = { userId, teamId: TEAM };
+      await h.writeAudit({ requestId, phase: 'attempt', action: 'reset_pin', actor, directory: 'chime', directoryUserId: 'chime-edge' }, attemptAt);
+      await h.writeAudit({ requestId, phase: 'outcome', outcome: 'success', action: 'reset_pin', actor, directory: 'chime' }, outcomeAt);
+    };
+    const references: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const at = new Date(Date.UTC(2026, 2, 12, 20, i));
+      references.push(`${at.toISOString()}_0000edgeold${i}`);
+      await write(`UEDGE${i}`, references.at(-1)!, at);
+    }
+    const ann = '2026-03-12T23:59:58.000Z_00000edgeann';
+    await write('UEDGEANN', ann, new Date('2026-03-12T23:59:58.000Z'), new Date('2026-03-13T00:00:03.000Z'));
+    const bob = '2026-03-12T23:59:59.000Z_00000edgebob';
+    await write('UEDGEBOB', bob, new Date('2026-03-12T23:59:59.000Z'));
+    references.push(ann, bob);
+    for (let i = 0; i < 19; i++) {
+      const at = new Date(Date.UTC(2026, 2, 13, 8, i));
+      references.push(`${at.toISOString()}_000edgenew${String(i).padStart(2, '0')}`);
+      await write(`UEDGE${i % 4}`, references.at(-1)!, at);
+    }
+
+    const { formView } = await submitSearch(h, 'UADA', {
+      person: { person: { type: 'users_select', selected_user: null } },
+      from: { from: { type: 'datepicker', selected_date: '2026-03-12' } },
+      to: { to: { type: 'datepicker', selected_date: '2026-03-13' } },
+    });
+    const page1 = await h.viewUpdate(formView.id, 1);
+    const older = (page1.blocks as any[]).find((b) => b.type === 'actions').elements[0];
+    await h.clickIn('UADA', older.action_id, older.value, { view: { id: formView.id, type: 'modal' } });
+    const page2 = await h.viewUpdate(formView.id, 2);
+    const linesOf = (page: Record<string, any>) => (page.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference')).map((b) => b.text.text as string);
+    const lines = [...linesOf(page1), ...linesOf(page2)];
+    // Before: Ann's reset on both pages: 'Done' on the first (its outcome), its attempt alone on the second.
+    expect(lines.map((l) => /Reference `([^`]+)`/.exec(l)![1]!)).toEqual([...references].reverse());
+    expect(lines.find((l) => l.includes(ann))).toMatch(/\*Reset meeting PIN\* by <@UEDGEANN> · :white_check_mark: Done/);
+    expect(linesOf(page1)).toHaveLength(20);
+  });
+
   it("search: a page button whose place in the log is not one this search made (tampered, or from another search) is refused quietly as out of date, not as the audit log unavailable", async () => {
     const actor = { userId: 'UCURSOR', teamId: TEAM };
     for (let i = 0; i < 22; i++) {
