@@ -1,6 +1,7 @@
 import { createLambdaLatchkey, readSecrets, type LambdaLatchkey } from './app';
 import { describeProblems, loadConfig, secretVariables } from './config';
 import { describeError } from './flows/failure';
+import { timeoutShortfall } from './lambda/function-time';
 import { readHttpEvent, type HttpAnswer } from './lambda/http-event';
 import { failedWorkSchema, workOrderSchema } from './lambda/work-order';
 import pino from 'pino';
@@ -40,20 +41,25 @@ export function createLambdaHandler(
   let starting: Promise<{ latchkey: LambdaLatchkey; signingSecret: string }> | undefined;
   let rereadAt = 0;
   const arns = () => Object.fromEntries(secretVariables().flatMap((v) => (env[`${v}_ARN`] ? [[v, env[`${v}_ARN`]!]] : [])));
-  const build = async (secrets: Record<string, string>) => {
+  /** `timeLeftMs`: at a cold start, what its invocation had left when it began, so the function's timeout (Lambda says it nowhere else). */
+  const build = async (secrets: Record<string, string>, timeLeftMs?: number) => {
     const loaded = loadConfig({ ...env, ...secrets });
     if (!loaded.ok) throw new Error(describeProblems(loaded.problems));
+    // A configuration that needs a longer function than this one (VERIFY_TIMEOUT_SECONDS raised on
+    // it by hand) is refused as a bad one is: the fatal line pages, and says what to set.
+    const shortfall = timeLeftMs === undefined ? undefined : timeoutShortfall(loaded.config, Math.ceil(timeLeftMs / 1000));
+    if (shortfall !== undefined) throw new Error(describeProblems([shortfall]));
     const latchkey = await createLambdaLatchkey(loaded.config, { logger, functionName: env.AWS_LAMBDA_FUNCTION_NAME!, awsRequestTimeoutMs });
     logger.info({ functionName: env.AWS_LAMBDA_FUNCTION_NAME }, 'Latchkey is ready (Lambda)');
     return { latchkey, signingSecret: loaded.config.slack.signingSecret };
   };
-  const coldStart = async () => {
+  const coldStart = async (timeLeftMs: number | undefined) => {
     const { SLACK_SIGNING_SECRET_ARN, SLACK_BOT_TOKEN_ARN, AWS_LAMBDA_FUNCTION_NAME: functionName } = env;
     if (!SLACK_SIGNING_SECRET_ARN || !SLACK_BOT_TOKEN_ARN || !functionName) {
       throw new Error('SLACK_SIGNING_SECRET_ARN, SLACK_BOT_TOKEN_ARN and AWS_LAMBDA_FUNCTION_NAME must be set');
     }
     // Slack's two, and those of the credentials the stack set up (each `<NAME>_ARN` it put here).
-    return build(await readSecrets(arns(), logger));
+    return build(await readSecrets(arns(), logger), timeLeftMs);
   };
   /** The signing secret may have been rotated: read the secrets again (at most once a minute); true when the app was rebuilt. */
   const rotated = async (current: string): Promise<boolean> => {
@@ -77,7 +83,8 @@ export function createLambdaHandler(
   const handle = async (event: unknown, receivedAt: number, endsAt: (() => number) | undefined): Promise<HttpAnswer | undefined> => {
     let started: { latchkey: LambdaLatchkey; signingSecret: string };
     try {
-      started = await (starting ??= coldStart());
+      // Read as the invocation begins: its time left is then the function's timeout, to the millisecond.
+      started = await (starting ??= coldStart(endsAt && endsAt() - Date.now()));
     } catch (err) {
       starting = undefined;
       logger.fatal({ err: describeError(err) }, 'Latchkey could not start');

@@ -76,6 +76,9 @@ const CORE_VARIABLES: Readonly<Record<string, string>> = {
   logLevel: 'LOG_LEVEL',
   resetPolicy: 'RESET_POLICY',
   verifyWith: 'VERIFY_WITH',
+  // The function's timeout counts this wait (functionTimeoutS): set here, the stack gives the app
+  // and the timeout the same value; set on the function alone, the app refuses to start (lambda.ts).
+  verifyTimeoutSeconds: 'VERIFY_TIMEOUT_SECONDS',
   verifyMaxPerHour: 'VERIFY_MAX_PER_HOUR',
 };
 

@@ -55,3 +55,28 @@ export function verifyWaitS(config: Pick<Config, 'verify' | 'policies'>): number
 export function functionTimeoutS(config: Pick<Config, 'credentials' | 'verify' | 'policies'>): number {
   return lambdaTimeoutS(config.credentials.map(({ credential }) => credential)) + (verifyWaitS(config) ?? 0);
 }
+
+/**
+ * What a function whose timeout is `timeoutS` cannot do for this configuration, in words for the
+ * fatal line at its start; undefined when it fits. The stack sets the timeout by functionTimeoutS,
+ * so only a function changed by hand (VERIFY_TIMEOUT_SECONDS raised on it, its timeout lowered) or
+ * deployed some other way falls short: Lambda would stop its worker while a push still waits, or
+ * while a change is under way, and its person would hear only that something went wrong.
+ */
+export function timeoutShortfall(config: Pick<Config, 'credentials' | 'verify' | 'policies'>, timeoutS: number): string | undefined {
+  const neededS = functionTimeoutS(config);
+  if (timeoutS >= neededS) return undefined;
+  const waitS = verifyWaitS(config);
+  if (waitS === undefined) {
+    return (
+      `the function's timeout is ${timeoutS} s, and a change of the credentials it serves needs ${neededS} s: Lambda could stop one under way, and its person be told only that something went wrong. ` +
+      `Deploy with the stack (npm run deploy), which gives the function the timeout it needs, or set its timeout to ${neededS} s.`
+    );
+  }
+  const mostS = timeoutS - lambdaTimeoutS(config.credentials.map(({ credential }) => credential));
+  return (
+    `VERIFY_TIMEOUT_SECONDS: a push may wait ${waitS} s, so this function needs a timeout of ${neededS} s (the wait, then the change), and its timeout is ${timeoutS} s: ` +
+    'Lambda would stop the worker while the push still waits, so one approved late would change nothing, and its person be told only that something went wrong. ' +
+    `Set the wait with the stack (-c verifyTimeoutSeconds=${waitS}), which gives the function the timeout it needs${mostS >= 1 ? `, or set VERIFY_TIMEOUT_SECONDS to ${mostS} or less` : ''}.`
+  );
+}

@@ -235,4 +235,15 @@ describe('resetPolicy and verifyWith in CDK context', () => {
     expect(problemsOf({ ...base, resetPolicy: 'pin=verify' })).toEqual([expect.stringMatching(/^verifyWith: pin=verify needs a verifier: set verifyWith to /)]);
     expect(problemsOf({ ...base, verifyWith: 'pigeon' })).toEqual([expect.stringMatching(/^verifyWith: "pigeon" is not a verifier/)]);
   });
+
+  test('verifyTimeoutSeconds becomes VERIFY_TIMEOUT_SECONDS, and the function is given that wait; out of range, refused in context keys as the app refuses it', () => {
+    const verifying = { ...base, oktaOrgUrl: 'https://acme.okta.com', resetPolicy: 'pin=verify', verifyWith: 'okta' };
+    const read120 = read({ ...verifying, verifyTimeoutSeconds: '120' });
+    expect(read120.environment).toMatchObject({ VERIFY_TIMEOUT_SECONDS: '120' });
+    expect(read120.verifyTimeoutSeconds).toBe(120);
+    expect(read120.functionTimeoutS - read({ ...verifying }).functionTimeoutS).toBe(60);
+    for (const value of ['0', '301', 'a minute']) {
+      expect(problemsOf({ ...verifying, verifyTimeoutSeconds: value })).toEqual(['verifyTimeoutSeconds: must be a whole number from 1 to 300']);
+    }
+  });
 });

@@ -114,6 +114,15 @@ describe('Okta alone', () => {
     expect(fn(verifying).Environment.Variables).toMatchObject({ RESET_POLICY: 'okta_password=verify', VERIFY_WITH: 'okta' });
   });
 
+  test('-c verifyTimeoutSeconds=120: the push may wait 2 minutes, the function runs for them besides its 37 s, and the app is told the same wait', () => {
+    const verifying = synth({ oktaOrgUrl: 'https://acme.okta.com', slackTeamId: 'T0ACME', resetPolicy: 'okta_password=verify', verifyWith: 'okta', verifyTimeoutSeconds: '120' });
+    expect(fn(verifying).Timeout).toBe(157);
+    expect(fn(verifying).Environment.Variables).toMatchObject({ VERIFY_TIMEOUT_SECONDS: '120' });
+    expect(() => synth({ oktaOrgUrl: 'https://acme.okta.com', slackTeamId: 'T0ACME', resetPolicy: 'okta_password=verify', verifyWith: 'okta', verifyTimeoutSeconds: '600' })).toThrow(
+      /verifyTimeoutSeconds: must be a whole number from 1 to 300/,
+    );
+  });
+
   test("with the verify policy the role may read the closes of waiting modals, GetItem on the rate-limit table's close# items alone; without it, nothing more; cdk-nag passes", () => {
     const verifying = synth({ oktaOrgUrl: 'https://acme.okta.com', slackTeamId: 'T0ACME', resetPolicy: 'okta_password=verify', verifyWith: 'okta' });
     const rateLimitTable = logicalIdOf(verifying.json, 'AWS::DynamoDB::Table', (p) => p.KeySchema.length === 1);

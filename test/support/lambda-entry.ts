@@ -4,7 +4,7 @@ import { approvalsTable } from '../../src/approvals/approvals-table';
 import { auditTable } from '../../src/audit/audit-table';
 import type { Config } from '../../src/config';
 import { createLambdaHandler } from '../../src/lambda';
-import { lambdaTimeoutS } from '../../src/lambda/function-time';
+import { functionTimeoutS } from '../../src/lambda/function-time';
 import { rateLimitTable } from '../../src/limits/rate-table';
 import { CREDENTIALS } from '../../src/credentials';
 import { createLogger } from '../../src/logger';
@@ -83,8 +83,8 @@ export function lambdaEntry(config: Config, env: Record<string, string>, sink: W
           [SECRET_ARNS.botToken]: botToken!,
           ...Object.fromEntries(Object.entries(own).map(([v, value]) => [credentialSecretArn(v), value])),
         },
-        // As the stack deploys it for these credentials.
-        functionTimeoutMs: lambdaTimeoutS(config.credentials.map(({ credential }) => credential)) * 1000,
+        // As the stack deploys it for this configuration: the credentials' change, and the verify policy's wait.
+        functionTimeoutMs: functionTimeoutS(config) * 1000,
       });
       process.env.AWS_ENDPOINT_URL_LAMBDA = lambda.apiUrl;
       process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = lambda.apiUrl;

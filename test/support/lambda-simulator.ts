@@ -40,7 +40,7 @@ export interface LambdaSimulator {
   readonly worked: { at: number; error?: string }[];
   /** Asynchronous invocations as they start, with when Lambda would stop each (its context's end). */
   readonly invocations: { at: number; endsAt: number }[];
-  /** The function's timeout as the stack deploys it for the credentials served (lambdaTimeoutS), without the verify policy's wait. */
+  /** The function's timeout as the stack deploys it for the configuration (functionTimeoutS: the credentials' change, and the verify policy's wait). */
   readonly deployedTimeoutMs: number;
   /** How long each invocation may run (its context's getRemainingTimeInMillis): deployedTimeoutMs unless a test changes it. */
   functionTimeoutMs: number;
