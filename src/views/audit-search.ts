@@ -91,7 +91,7 @@ export function auditResultsView(args: SearchTerms & { result: SearchResult; pag
   // A later page's button carries where it starts: one this search did not make is out of date.
   const invalid =
     args.page > 1
-      ? 'This page of results is out of date: run the search again.'
+      ? PAGE_OUT_OF_DATE
       : `Those dates cannot be searched: the first must not be after the last, and the range at most ${person ? SEARCH_MAX_DAYS : EVERYONE_MAX_DAYS} days${person ? '' : ' for everyone'}.`;
   if (!result.ok) return searchFailed(result.code, again, invalid);
   const blocks: KnownBlock[] = [section(`What ${person ? `<@${person}>` : 'everyone'} did from *${from}* to *${to}* (UTC days)${args.page > 1 ? `, page ${args.page}` : ''}:`)];
@@ -105,6 +105,13 @@ export function auditResultsView(args: SearchTerms & { result: SearchResult; pag
   ];
   if (pages.length > 0) blocks.push({ type: 'actions', block_id: 'page', elements: pages });
   return modal({ title: 'Audit log', close: 'Close', ...again, blocks });
+}
+
+const PAGE_OUT_OF_DATE = 'This page of results is out of date: run the search again.';
+
+/** A page button whose value is no search's page (made by hand, or by a version that made them otherwise): "New search", blank. */
+export function auditPageOutOfDateView(): ModalView {
+  return searchFailed('REQUEST_INVALID', { submit: 'New search', callbackId: AUDIT_SEARCH_AGAIN_CALLBACK_ID, privateMetadata: '{}' }, PAGE_OUT_OF_DATE);
 }
 
 /** A search that could not be made, and why; "New search" unless the person is not an admin. */

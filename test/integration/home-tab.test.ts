@@ -575,6 +575,23 @@ describe('the Home tab for admins', () => {
     await h.waitForLogs('audit search page refused: not a place this search made', tampered.length);
   });
 
+  it('search: a page button whose value is no page of a search at all tells an admin the page is out of date, and shows someone else nothing', async () => {
+    const where = { view: { id: 'VOLDPAGE', type: 'modal' } };
+    const forged = ['not json', JSON.stringify({ from: '2026-03-08', to: '2026-03-08', page: 'two' })];
+    let nth = 0;
+    for (const value of forged) {
+      await h.clickIn('UADA', 'audit_search_page', value, where);
+      // Before: nothing shown, the click only logged.
+      const shown = await h.viewUpdate('VOLDPAGE', ++nth);
+      expect(JSON.stringify(shown.blocks)).toContain(':warning: This page of results is out of date: run the search again.');
+      expect(shown.submit.text).toBe('New search');
+    }
+    await h.clickIn('UBOB', 'audit_search_page', 'not json', { view: { id: 'VBOBPAGE', type: 'modal' } });
+    await h.waitForLogs('malformed search page click', forged.length + 1);
+    expect(h.slack.callsTo('views.update').filter((c) => c.args.view_id === 'VBOBPAGE')).toEqual([]);
+    expect(h.logs.filter((l) => l.includes('"alert":true'))).toEqual([]);
+  });
+
   it('search: newest first by the time each line shows, not by reference: a reset confirmed after a later one was opened, and a request decided later, sit where their time says', async () => {
     // UORDER, at known times on 2026-03-02: a license request at 07:53 that she decided herself at
     // 07:57; a PIN reset opened at 07:54:50 and confirmed at 07:56; another opened and done at 07:55.
