@@ -59,6 +59,7 @@ import { httpFetch, type HttpFetch } from './http/fetch';
 import { SlackApprovalAnnouncer } from './slack/slack-approval-announcer';
 import { SlackWebApi } from './slack/slack-web-api';
 import { SlackWorkspaceMembers } from './slack/workspace-members';
+import { KnownGuests } from './flows/known-guests';
 import { allStartChecks, listenFailure, namedTables, slackAtStart, socketModeRetries, socketModeStartFailure, socketModeWithinStartBound, StartFailure, tablesAtStart, tokenWorkspaceProblem } from './start-checks';
 import { ensureTable } from './storage/ensure-table';
 import { REVIEW_ACTION_ID } from './views/approval-message';
@@ -413,6 +414,8 @@ function registerFeatures(
   const audit = new DynamoDbAuditLog(dynamo, config.audit.tableName, config.audit.retentionDays, clock);
   const limiter = new DynamoDbRateLimiter(dynamo, config.limits.tableName, clock);
   const members = new SlackWorkspaceMembers(app.slack);
+  // Only for what is offered (the Home tab, `/reset`): who is asking is always users.info afresh, by `members`.
+  const guests = new KnownGuests({ members, clock, logger });
   // A key of its own, derived from the signing secret, so there is no extra secret to manage.
   const sealer = new Sealer(Buffer.from(hkdfSync('sha256', config.slack.signingSecret, 'latchkey', 'sealed-ticket v2', 32)));
   const context: AdapterContext = { aws, awsChanges: forChanges(aws), fetch, logger };
@@ -490,7 +493,7 @@ function registerFeatures(
     registerResetInstead(app, credential, resetCredential, logger);
   }
   // One command for all of them: the Home tab's buttons, for what this deployment serves.
-  registerResetPicker(app, CREDENTIALS.filter((c) => resetCredential.isEnabled(c.id)), members, logger);
+  registerResetPicker(app, CREDENTIALS.filter((c) => resetCredential.isEnabled(c.id)), guests, logger);
 
   const licenseRequests = new LicenseRequests({
     directory: licenseDirectory,
@@ -524,7 +527,7 @@ function registerFeatures(
     licenses: licenseRequests.enabled,
     // With no admin configured, the tab has no admin sections.
     ...((config.admins.userIds.length > 0 || config.admins.usergroupId) && { admins }),
-    members,
+    guests,
     workspace: config.slack.workspace,
     clock,
     logger,

@@ -2,8 +2,8 @@ import { asFailure, currentCode, describeError, isFailureCode, LatchkeyFailure, 
 import { APPROVAL_ACTIONS, REVOKE_ACTIONS, WITHDRAW_ACTIONS } from './approvals/kinds';
 import type { AwaitingRetry, Listed, OwnRequest, OwnRequests, Waiting } from './approvals/approvals';
 import { closedOutcomeUnknown, endedAfterUnknownOutcome, type PendingRequest } from './approvals/pending-request';
-import type { Admins, AuditEvent, AuditReader, Clock, Logger, Requester, WorkspaceMembers } from './ports';
-import { knownGuest } from './identify-requester';
+import type { Admins, AuditEvent, AuditReader, Clock, Logger, Requester } from './ports';
+import type { KnownGuests } from './known-guests';
 import { OUTCOME_GRACE_MS, unknownOutcomes } from './unknown-outcomes';
 import { servesRequest, type Workspace } from './workspace';
 import { compareText } from './text-order';
@@ -165,7 +165,7 @@ export interface HomeData {
   readonly ownExpiring?: readonly PendingRequest[];
   /** For admins only, decided when the tab is opened. */
   readonly admin?: AdminParts;
-  /** Slack says the person is a guest (knownGuest): the tab offers them no reset or license change, and says why. */
+  /** Slack says the person is a guest (KnownGuests): the tab offers them no reset or license change, and says why. */
   readonly guest?: true;
   readonly now: Date;
 }
@@ -216,8 +216,8 @@ interface HomeTabDeps {
   readonly licenses?: boolean;
   /** Who is an admin; undefined when none is configured. */
   readonly admins?: Admins;
-  /** Who is a guest, offered nothing to do. */
-  readonly members: WorkspaceMembers;
+  /** Who is a guest, offered nothing to do: Slack's answer, kept a few minutes. */
+  readonly guests: KnownGuests;
   readonly workspace: Workspace;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -267,7 +267,7 @@ export class HomeTab {
       deps.requests ? this.part('own requests', requester, () => deps.requests!.mine(requester, OWN_REQUESTS)) : undefined,
       this.adminParts(requester, now),
       // With the reads, never before them: users.info is no call the tab waits on in turn.
-      knownGuest(requester, deps.members, deps.logger, GUEST_CHECK_WAIT_MS),
+      deps.guests.isGuest(requester, GUEST_CHECK_WAIT_MS),
     ]);
     const requests: Part<readonly OwnRequest[]> | undefined = own && (own.ok ? { ok: true, value: own.value.requests } : own);
     const activity: Part<readonly Activity[]> = events.ok

@@ -1,5 +1,5 @@
-import { asFailure, describeError, LatchkeyFailure } from './failure';
-import type { Logger, Requester, SlackMember, WorkspaceMembers } from './ports';
+import { LatchkeyFailure } from './failure';
+import type { Requester, SlackMember, WorkspaceMembers } from './ports';
 import { servesMember, servesRequest, type Workspace } from './workspace';
 
 type VerifiedMember = SlackMember & { readonly email: string };
@@ -28,30 +28,4 @@ export async function identifyRequester(
   }
   if (!member.email) throw new LatchkeyFailure('SLACK_USER_NO_EMAIL');
   return { ...member, email: member.email };
-}
-
-/**
- * Whether Slack says this person is a guest, for what Latchkey offers them (the Home tab's
- * buttons, `/reset`'s): a guest would be refused every request, so none is offered. Never a check
- * of what they may do: identifyRequester asks again on every request, whatever was offered.
- * Not knowing is not being a guest: when users.info fails or has not answered within `waitMs`,
- * the offer is a member's (logged at warn) and a click is still checked.
- */
-export async function knownGuest(requester: Requester, members: WorkspaceMembers, logger: Logger, waitMs: number): Promise<boolean> {
-  const asked = members.getMember(requester.userId).then(
-    (member) => ({ member }),
-    (err: unknown) => ({ err }),
-  );
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), Math.max(0, waitMs))));
-  const answer = await Promise.race([asked, late]).finally(() => clearTimeout(timer));
-  if (answer === 'late') {
-    logger.warn({ slackUserId: requester.userId, waitMs }, 'guest check: Slack did not answer in time; offered as to a member');
-    return false;
-  }
-  if ('err' in answer) {
-    logger.warn({ slackUserId: requester.userId, code: asFailure(answer.err).code, err: describeError(answer.err) }, 'guest check failed; offered as to a member');
-    return false;
-  }
-  return answer.member?.isGuest === true;
 }

@@ -1,6 +1,6 @@
 import type { Credential } from '../credentials/credential';
-import { knownGuest } from '../flows/identify-requester';
-import type { Logger, Requester, WorkspaceMembers } from '../flows/ports';
+import type { KnownGuests } from '../flows/known-guests';
+import type { Logger, Requester } from '../flows/ports';
 import type { GuardedApp } from '../slack/guarded-app';
 import { answerByOf } from '../slack/held-answer';
 import { describeError } from '../flows/failure';
@@ -17,7 +17,7 @@ const LATE_GUEST_CHECK_WAIT_MS = 5_000;
  * opens: the same checks of who is asking, the same limits, the same confirmation. A guest, whom
  * every one of them refuses, is offered none and told why.
  */
-export function registerResetPicker(app: GuardedApp, served: readonly Credential[], members: WorkspaceMembers, logger: Logger): void {
+export function registerResetPicker(app: GuardedApp, served: readonly Credential[], guests: KnownGuests, logger: Logger): void {
   app.command(RESET_PICKER_COMMAND, async ({ command, ack, respond, context }) => {
     const parsed = slashCommandSchema.safeParse(command);
     if (!parsed.success) {
@@ -37,13 +37,13 @@ export function registerResetPicker(app: GuardedApp, served: readonly Credential
     const answerBy = answerByOf(context);
     if (answerBy !== undefined) {
       // The answer may wait (held-answer.ts) for Slack to say who is asking: a guest gets the words, not the buttons.
-      await ack((await knownGuest(requester, members, logger, answerBy - Date.now())) ? guestAnswer : answer);
+      await ack((await guests.isGuest(requester, answerBy - Date.now())) ? guestAnswer : answer);
       return;
     }
     // Lambda's answering invocation reads nothing but the payload (hand-off-receiver.ts): the picker,
     // as to anyone; its worker (the only run past ack) then asks, and replaces a guest's picker with the words.
     await ack(answer);
-    if (!(await knownGuest(requester, members, logger, LATE_GUEST_CHECK_WAIT_MS))) return;
+    if (!(await guests.isGuest(requester, LATE_GUEST_CHECK_WAIT_MS))) return;
     await respond({ ...guestAnswer, replace_original: true }).catch((err: unknown) =>
       logger.warn({ slackUserId: userId, err: describeError(err) }, "could not replace a guest's /reset picker"),
     );

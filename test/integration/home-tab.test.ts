@@ -1,4 +1,5 @@
 import { CREDENTIALS } from '../../src/credentials';
+import { GUEST_ANSWER_MAX_AGE_MS } from '../../src/flows/known-guests';
 import { homeOpenedEvent, postEvent } from '../support/slack-requests';
 import { APPROVALS_CHANNEL, secretIn, SIGNING_SECRET, TEAM, useHarness, type Harness } from '../support/harness';
 
@@ -126,7 +127,12 @@ describe('the Home tab', () => {
     expect(textOf(member)).not.toContain('Guest accounts');
   });
 
+  /** Moves the app's clock past what Slack said of anyone earlier in this file, for the test's own asking. */
+  const pastGuestAnswers = (times = 1) => (h.clock.offsetMs = times * (GUEST_ANSWER_MAX_AGE_MS + 1_000));
+  afterEach(() => (h.clock.offsetMs = 0));
+
   it('a guest whose users.info fails is shown the tab as a member is (a click is still checked), and an operator is told', async () => {
+    pastGuestAnswers();
     h.slack.failNext('users.info', { error: 'internal_error' });
     const { home } = await h.openHome('UGUEST');
     expect(resetButtons(home).map((b) => b.text.text)).toEqual([...CREDENTIALS.map((c) => c.words.homeButton), 'Request a license change']);
@@ -141,6 +147,7 @@ describe('the Home tab', () => {
   });
 
   it("a guest whose users.info does not answer in time is shown the tab as a member is, without waiting longer", async () => {
+    pastGuestAnswers(2);
     const release = h.slack.hold('users.info', (args) => args.user === 'UGUEST');
     try {
       const { home } = await h.openHome('UGUEST');
@@ -150,6 +157,23 @@ describe('the Home tab', () => {
     } finally {
       release();
     }
+  });
+
+  it("a person's Home tab opened again within minutes asks Slack nothing more of them; a reset still asks Slack who is asking", async () => {
+    pastGuestAnswers(3);
+    const askedOfAnn = () => h.slack.callsTo('users.info').filter((c) => c.args.user === 'UANN').length;
+    for (let open = 0; open < 3; open++) expect(buttonsOf((await h.openHome('UANN')).home).length).toBeGreaterThan(0);
+    // What is offered, asked of Slack once: users.info (Tier 4) is the one every reset's check of who is asking uses too.
+    expect(askedOfAnn()).toBe(1);
+    // Who is asking is never taken from it: the reset asks Slack afresh, and resets.
+    const { final } = await h.reset('/reset-pin', 'UANN');
+    expect(secretIn(final)).toBe(h.chime.pinOf('chime-ann'));
+    expect(askedOfAnn()).toBeGreaterThan(1);
+    // Past its age, the tab asks again.
+    const before = askedOfAnn();
+    pastGuestAnswers(4);
+    await h.openHome('UANN');
+    expect(askedOfAnn()).toBe(before + 1);
   });
 });
 

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CREDENTIALS } from '../../src/credentials';
+import { GUEST_ANSWER_MAX_AGE_MS } from '../../src/flows/known-guests';
 import { secretIn, useHarness } from '../support/harness';
 
 /** `/reset`: one command for every credential this deployment serves. */
@@ -21,6 +22,9 @@ describe('/reset', () => {
     // Answered in the acknowledgement: Slack was asked only who is asking (a guest is offered none), and no directory anything.
     expect(h.slack.calls.map((c) => [c.method, c.args.user])).toEqual([['users.info', 'UANN']]);
     expect(JSON.stringify(res.json)).not.toContain('Guest accounts');
+    // Asked again within minutes, the same: Slack's answer is kept for what is offered.
+    expect(buttonsOf((await h.command('/reset', 'UANN')).json)).toHaveLength(CREDENTIALS.length);
+    expect(h.slack.callsTo('users.info')).toHaveLength(1);
   });
 
   it('a button opens the same confirmation as the command, with the same checks, and resets the same way', async () => {
@@ -44,8 +48,10 @@ describe('/reset', () => {
   });
 
   it('a guest whose users.info fails is offered the buttons as before, and a click is still refused exactly as by the command', async () => {
+    // Past what Slack said of them in the tests above.
+    h.clock.offsetMs = GUEST_ANSWER_MAX_AGE_MS + 1_000;
     h.slack.failNext('users.info', { error: 'internal_error' });
-    const res = await h.command('/reset', 'UGUEST');
+    const res = await h.command('/reset', 'UGUEST').finally(() => (h.clock.offsetMs = 0));
     expect(buttonsOf(res.json).map((b: any) => b.text.text)).toEqual(CREDENTIALS.map((c) => c.words.homeButton));
     await h.waitForLogs('guest check failed; offered as to a member', 1);
     const pin = buttonsOf(res.json).find((b: any) => b.value === 'pin');

@@ -1,0 +1,86 @@
+import { asFailure, describeError } from './failure';
+import type { Clock, Logger, Requester, WorkspaceMembers } from './ports';
+
+/**
+ * How long what Slack said of a person is reused for what they are offered. users.info is Tier 4
+ * (100+ a minute a workspace), and every request's check of who is asking uses it too: a Monday's
+ * Home tab opens, each asking, could get real resets throttled. A person made a guest, or a member,
+ * is offered what they were for this long at most; what they may do is checked afresh anyway.
+ */
+export const GUEST_ANSWER_MAX_AGE_MS = 5 * 60_000;
+/**
+ * How many people's answers are kept, the least recently asked for dropped first: at this bound
+ * under 1 MB of heap (0.7–1.0 MB measured over none kept, 11-character user IDs, Node 20).
+ */
+export const GUEST_ANSWERS_KEPT = 5_000;
+
+interface Answer {
+  readonly guest: boolean;
+  /** When Slack said it (ms, the app's clock). */
+  readonly at: number;
+}
+
+/**
+ * Whether Slack says a person is a guest, for what Latchkey offers them (the Home tab's buttons,
+ * `/reset`'s): a guest would be refused every request, so none is offered. Never a check of what
+ * they may do: identifyRequester asks users.info again on every request, never this. Slack's
+ * answer is kept a few minutes (GUEST_ANSWER_MAX_AGE_MS), for a few thousand people at most.
+ * Not knowing is not being a guest: when users.info fails or has not answered within `waitMs`,
+ * the offer is a member's (logged at warn) and a click is still checked; a late answer is kept.
+ */
+export class KnownGuests {
+  private readonly answers = new Map<string, Answer>();
+  private readonly maxAgeMs: number;
+  private readonly kept: number;
+
+  constructor(
+    private readonly deps: { readonly members: WorkspaceMembers; readonly clock: Clock; readonly logger: Logger; readonly maxAgeMs?: number; readonly kept?: number },
+  ) {
+    this.maxAgeMs = deps.maxAgeMs ?? GUEST_ANSWER_MAX_AGE_MS;
+    this.kept = deps.kept ?? GUEST_ANSWERS_KEPT;
+  }
+
+  async isGuest(requester: Requester, waitMs: number): Promise<boolean> {
+    const { userId } = requester;
+    const known = this.recent(userId);
+    if (known !== undefined) return known;
+    const asked = this.deps.members.getMember(userId).then(
+      (member) => {
+        const guest = member?.isGuest === true;
+        this.keep(userId, guest);
+        return { guest };
+      },
+      (err: unknown) => ({ err }),
+    );
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), Math.max(0, waitMs))));
+    const answer = await Promise.race([asked, late]).finally(() => clearTimeout(timer));
+    if (answer === 'late') {
+      this.deps.logger.warn({ slackUserId: userId, waitMs }, 'guest check: Slack did not answer in time; offered as to a member');
+      return false;
+    }
+    if ('err' in answer) {
+      this.deps.logger.warn({ slackUserId: userId, code: asFailure(answer.err).code, err: describeError(answer.err) }, 'guest check failed; offered as to a member');
+      return false;
+    }
+    return answer.guest;
+  }
+
+  /** Slack's answer while younger than its age (a clock gone back makes it unknown), as the most recently used. */
+  private recent(userId: string): boolean | undefined {
+    const answer = this.answers.get(userId);
+    if (!answer) return undefined;
+    this.answers.delete(userId);
+    const age = this.deps.clock.now().getTime() - answer.at;
+    if (age < 0 || age >= this.maxAgeMs) return undefined;
+    this.answers.set(userId, answer);
+    return answer.guest;
+  }
+
+  private keep(userId: string, guest: boolean): void {
+    this.answers.delete(userId);
+    this.answers.set(userId, { guest, at: this.deps.clock.now().getTime() });
+    // A Map iterates in insertion order: the first key is the least recently used.
+    while (this.answers.size > this.kept) this.answers.delete(this.answers.keys().next().value as string);
+  }
+}
