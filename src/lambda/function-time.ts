@@ -57,6 +57,14 @@ export function functionTimeoutS(config: Pick<Config, 'credentials' | 'verify' |
 }
 
 /**
+ * The timeout is read as the time left when the first invocation begins, which Lambda shortens by
+ * an init it ran inside that invocation (one that outran the init phase's own 10 s): a few seconds
+ * short is read as such a start, not as a function set too short, so a slow cold start never pages.
+ * The 12 s the worker's Slack calls leave (WORK_SLACK_RESERVE_MS) hold over 3 s to spare besides.
+ */
+const LATE_START_ALLOWANCE_S = 5;
+
+/**
  * What a function whose timeout is `timeoutS` cannot do for this configuration, in words for the
  * fatal line at its start; undefined when it fits. The stack sets the timeout by functionTimeoutS,
  * so only a function changed by hand (VERIFY_TIMEOUT_SECONDS raised on it, its timeout lowered) or
@@ -65,7 +73,7 @@ export function functionTimeoutS(config: Pick<Config, 'credentials' | 'verify' |
  */
 export function timeoutShortfall(config: Pick<Config, 'credentials' | 'verify' | 'policies'>, timeoutS: number): string | undefined {
   const neededS = functionTimeoutS(config);
-  if (timeoutS >= neededS) return undefined;
+  if (timeoutS + LATE_START_ALLOWANCE_S >= neededS) return undefined;
   const waitS = verifyWaitS(config);
   if (waitS === undefined) {
     return (

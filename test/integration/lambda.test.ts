@@ -285,3 +285,14 @@ describe('Latchkey on AWS Lambda, with VERIFY_TIMEOUT_SECONDS set on the functio
     expect(opened.view.submit).toBeDefined();
   });
 });
+
+describe('Latchkey on AWS Lambda, its first invocation begun a few seconds into its time (an init Lambda ran inside it)', () => {
+  const h = useHarness({ entry: 'lambda', env: { RESET_POLICY: 'pin=verify', VERIFY_WITH: 'okta' } });
+
+  it('starts, and pages nobody: a late start is not a timeout set too short', async () => {
+    h.lambda.functionTimeoutMs = h.lambda.deployedTimeoutMs - 4_000;
+    const opened = await h.open('/reset-pin', 'UANN');
+    expect(opened.view.submit).toBeDefined();
+    expect(fatalLines(h)).toEqual([]);
+  });
+});
