@@ -14,7 +14,7 @@ import { httpFetch } from './http/fetch';
 import { missingTable, slackAddress } from './start-checks';
 import { closestName } from './setting-names';
 import { SLACK_API_URL_DEFAULT } from './slack/api-url';
-import { ID_INSTEAD, memberIdByEmail } from './slack/member-by-email';
+import { EMAIL, ID_INSTEAD, memberIdByEmail, PERSON_FORMS, SLACK_USER_ID } from './slack/member-by-email';
 import { SlackWebApi } from './slack/slack-web-api';
 
 const USAGE = `Latchkey's audit log, for operators (AWS credentials of your own: dynamodb:Query on the audit table's by-day index).
@@ -41,8 +41,6 @@ usual settings (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL_DYNAMODB). It reads th
 class UsageError extends Error {}
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
-const EMAIL = /^[^\s@]+@[^\s@]+$/;
 const QUIET: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 const MAX_DAYS = 400;
 const SUBCOMMANDS = ['export', 'unknown'];
@@ -147,7 +145,7 @@ function exportRecords(argv: string[]): Run {
   const days = daysBetween(from, to);
   if (days.length > MAX_DAYS) throw new UsageError(`export at most ${MAX_DAYS} days at a time (the log keeps no more by default)`);
   if (format !== 'csv' && format !== 'jsonl') throw new UsageError('--format is csv or jsonl');
-  if (person !== undefined && !SLACK_USER_ID.test(person) && !EMAIL.test(person)) throw new UsageError('--person is a Slack user ID such as U0123ABCD, or their email such as ann@example.com');
+  if (person !== undefined && !SLACK_USER_ID.test(person) && !EMAIL.test(person)) throw new UsageError(PERSON_FORMS);
 
   return async ({ audit, memberId }) => {
     // Before any day is read: an email Slack cannot find writes nothing, not a header with no records.

@@ -6,7 +6,7 @@ import { checksSummary, renderChecks } from './doctor/setup-check';
 import { loadDotEnv } from './env-file';
 import { describeError } from './flows/failure';
 import { createLogger } from './logger';
-import { FIND_USER_ID } from './slack/member-by-email';
+import { EMAIL, PERSON_FORMS, SLACK_USER_ID } from './slack/member-by-email';
 
 const USAGE = `Latchkey's setup check: every part the configuration uses, checked read-only.
 
@@ -17,6 +17,10 @@ usage:
                                         credential: identity and directory match; no limit is
                                         counted and no audit record written (their ID: in Slack,
                                         their profile → ⋮ More → Copy member ID)
+  npm run doctor -- --person ann@example.com
+                                        the same, for the member with that email, looked up in
+                                        Slack with SLACK_BOT_TOKEN (users:read.email): only the
+                                        address is sent
   npm run doctor -- --help
 
 It reads the same environment (and .env) as npm start. One line per check, ✓, ✗ or ⚠; a ✗ says what
@@ -40,10 +44,8 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${(err as Error).message}\n`);
     return 2;
   }
-  if (person !== undefined && !/^[UW][A-Z0-9]{2,}$/.test(person)) {
-    // An admin most often knows the person by email: where the ID is found is the next step.
-    const what = person.includes('@') ? '--person takes a Slack user ID such as U0123ABCD, not an email' : '--person must be a Slack user ID such as U0123ABCD';
-    process.stderr.write(`${what}: ${FIND_USER_ID}\n`);
+  if (person !== undefined && !SLACK_USER_ID.test(person) && !EMAIL.test(person)) {
+    process.stderr.write(`${PERSON_FORMS}\n`);
     return 2;
   }
   const dotEnv = loadDotEnv();

@@ -7,11 +7,12 @@ import { asFailure, LatchkeyFailure } from '../flows/failure';
 import { identifyRequester } from '../flows/identify-requester';
 import { pickDirectoryUser } from '../flows/pick-directory-user';
 import { networkErrorCode } from '../http/network-errors';
+import { memberIdByEmail, SLACK_USER_ID } from '../slack/member-by-email';
 import { scopesNeeded } from '../slack/scopes';
 import { slackErrorCode } from '../slack/slack-errors';
 import { SIGNATURE_ADVICE, SIGNATURE_WARNING } from '../slack/signature-watch';
 import { SlackWorkspaceMembers } from '../slack/workspace-members';
-import { namedTables, tableProblem, tokenWorkspaceProblem } from '../start-checks';
+import { namedTables, slackAddress, tableProblem, tokenWorkspaceProblem } from '../start-checks';
 import { sharesSettings } from '../verifiers/verifier';
 import { failureLabel } from '../views/failure-labels';
 import { failed, failedAs, passed, sayCausesOnce, unchecked, waiting, warned, type SetupCheck } from './setup-check';
@@ -33,9 +34,9 @@ interface DoctorDeps {
 /**
  * `npm run doctor` and the Home tab's Setup check: every part the configuration uses, checked with
  * read-only calls only (auth.test, conversations.info, users.info, usergroups.users.list,
- * DescribeTable, and each credential's own check()), one line each. With a person, the identity
- * checks and the directory match a reset would make for them: no limit is counted, no audit
- * record written, nothing changed.
+ * DescribeTable, and each credential's own check()), one line each. With a person (their user ID,
+ * or their email, looked up with users.lookupByEmail), the identity checks and the directory match
+ * a reset would make for them: no limit is counted, no audit record written, nothing changed.
  */
 export async function runDoctor(deps: DoctorDeps, options: { person?: string } = {}): Promise<SetupCheck[]> {
   const [slack, tables, credentials] = await Promise.all([slackChecks(deps), tableChecks(deps), credentialChecks(deps)]);
@@ -257,18 +258,28 @@ async function pluginLines(name: string, variables: CredentialSettings<unknown>[
  * "Why can't Bob reset?": the identity checks, then each credential's directory match, read-only;
  * not looked up where the directory's own check failed above (a – line says so).
  */
-async function personChecks({ config, slack, context }: DoctorDeps, userId: string, failedAbove: (credential: Credential) => string | undefined): Promise<SetupCheck[]> {
+async function personChecks({ config, slack, context }: DoctorDeps, person: string, failedAbove: (credential: Credential) => string | undefined): Promise<SetupCheck[]> {
+  let userId = person;
+  if (!SLACK_USER_ID.test(person)) {
+    // An admin most often knows the person by email: looked up as the audit CLI does, in its words.
+    try {
+      userId = await memberIdByEmail(slack, person, slackAddress(config.slack.apiUrl));
+    } catch (err) {
+      return [failed(`Person ${person}`, (err as Error).message)];
+    }
+  }
+  const who = userId === person ? userId : `${userId} (${person})`;
   const requester = { userId, teamId: config.slack.workspace.teamId };
   let email: string;
   try {
     email = (await identifyRequester(requester, new SlackWorkspaceMembers(slack), config.slack.workspace)).email;
   } catch (err) {
     const failure = asFailure(err);
-    return [failed(`Person ${userId}`, `refused by every credential: ${failureLabel(failure.code)} (${failure.code})`)];
+    return [failed(`Person ${who}`, `refused by every credential: ${failureLabel(failure.code)} (${failure.code})`)];
   }
-  const checks = [passed(`Person ${userId}`, 'an active full member of this workspace, with a verified email')];
+  const checks = [passed(`Person ${who}`, 'an active full member of this workspace, with a verified email')];
   for (const { credential, settings } of config.credentials) {
-    const name = `Person ${userId}, ${credential.command}`;
+    const name = `Person ${who}, ${credential.command}`;
     // Its directory's own check failed above: the lookup would only fail the same way again.
     const above = failedAbove(credential);
     if (above !== undefined) {

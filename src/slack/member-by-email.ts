@@ -8,6 +8,12 @@ export const FIND_USER_ID = "in Slack, open the person's profile → ⋮ More �
 /** The way out of every failed lookup: the ID itself. */
 export const ID_INSTEAD = `give their Slack user ID instead (${FIND_USER_ID})`;
 
+/** A CLI's --person, as an operator gives it: a member's user ID, or their email (memberIdByEmail). */
+export const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
+export const EMAIL = /^[^\s@]+@[^\s@]+$/;
+/** Said for a --person that is neither. */
+export const PERSON_FORMS = '--person is a Slack user ID such as U0123ABCD, or their email such as ann@example.com';
+
 /**
  * A member's Slack user ID by their email, with Slack's users.lookupByEmail (the bot token's
  * users:read.email), for a CLI whose operator knows the person by their address. Only the address

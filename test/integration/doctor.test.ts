@@ -18,7 +18,7 @@ const CLI = join(__dirname, '..', '..', 'dist', 'doctor-cli.js');
 
 /** Calls that read: anything else a stand-in records during a doctor run is a change, and a defect. */
 const READS: Record<string, readonly string[]> = {
-  slack: ['auth.test', 'users.info', 'conversations.info', 'usergroups.users.list'],
+  slack: ['auth.test', 'users.info', 'conversations.info', 'usergroups.users.list', 'users.lookupByEmail'],
   'Amazon Chime': ['ListUsers', 'GetUser'],
   'Amazon WorkMail': ['ListUsers', 'DescribeUser'],
   Okta: ['ListUsers', 'ListRoles', 'GetCurrentUser'],
@@ -663,6 +663,34 @@ describe('npm run doctor', () => {
     for (const [who, ops] of Object.entries(since)) expect([who, ops.filter((op) => !READS[who]!.includes(op))]).toEqual([who, []]);
     expect(await itemCounts()).toEqual(items);
   });
+
+  it("--person by email: looked up in Slack (users.lookupByEmail, the address alone sent), then the same lines as by the member's ID, each naming both; a failed lookup is one ✗ line in the audit CLI's words, with the ID as the way out", async () => {
+    const before = h.slack.calls.length;
+    const ann = await cli(['--person', 'Ann@Example.com']);
+    expect(h.slack.calls.slice(before).filter((c) => c.method === 'users.lookupByEmail').map((c) => c.args)).toEqual([{ email: 'Ann@Example.com' }]);
+    expect(ann.out).toMatch(/^✓ Person UANN \(Ann@Example\.com\): an active full member/m);
+    expect(ann.out).toMatch(/^✓ Person UANN \(Ann@Example\.com\), \/reset-pin: allowed: would reset directory user chime-ann$/m);
+    expect(ann.status).toBe(0);
+    const byId = "give their Slack user ID instead (in Slack, open the person's profile → ⋮ More → Copy member ID)";
+    const nobody = await cli(['--person', 'nobody@example.com']);
+    expect(nobody.status).toBe(1);
+    expect(nobody.out.split('\n').filter((l) => l.includes('Person'))).toEqual([
+      `✗ Person nobody@example.com: Slack has no member with the email nobody@example.com (users_not_found): check the address, or ${byId}`,
+    ]);
+    const scopes = [...h.slack.scopes];
+    h.slack.scopes.splice(h.slack.scopes.indexOf('users:read.email'), 1);
+    try {
+      expect((await doctor({}, 'ann@example.com')).filter((c) => c.name.startsWith('Person'))).toEqual([
+        {
+          name: 'Person ann@example.com',
+          ok: false,
+          detail: `the bot token may not look up members by email (users.lookupByEmail: missing_scope, needs users:read.email): add users:read.email under OAuth & Permissions and reinstall the app, or ${byId}`,
+        },
+      ]);
+    } finally {
+      h.slack.scopes.splice(0, Infinity, ...scopes);
+    }
+  }, 30_000);
 });
 
 describe('npm run doctor, its command line', () => {
@@ -690,11 +718,8 @@ describe('npm run doctor, its command line', () => {
     expect((await cli(['--help'])).stdout).toContain('npm run doctor -- --person U0123ABCD');
   });
 
-  it('--person given an email, not a user ID: says how to find the ID, exit 2', async () => {
-    expect(await cli(['--person', 'ann@example.com'])).toEqual({
-      status: 2,
-      stdout: '',
-      stderr: "--person takes a Slack user ID such as U0123ABCD, not an email: in Slack, open the person's profile → ⋮ More → Copy member ID\n",
-    });
+  it('--person neither a member ID nor an email: a usage error naming both forms, exit 2, before any configuration is read', async () => {
+    expect(await cli(['--person', 'ann'])).toEqual({ status: 2, stdout: '', stderr: '--person is a Slack user ID such as U0123ABCD, or their email such as ann@example.com\n' });
+    expect((await cli(['--help'])).stdout).toContain('npm run doctor -- --person ann@example.com');
   });
 });
