@@ -147,6 +147,19 @@ async function channelCheck(slack: SlackApi, channel: string): Promise<SetupChec
   }
 }
 
+/** A doctor run asks Slack about this many of the admin group's members at most (users.info is Tier 4: 100+ a minute). */
+const GROUP_MEMBERS_CHECKED = 50;
+
+/** Why a guest is no admin, and what to do: `from` is where they are named. */
+const guestAdmin = (where: string, from: string) =>
+  `a guest in Slack${where}: guests should not decide others' credential requests: remove them from ${from}, or make them a full member of this workspace`;
+
+/** users.info failed: what Slack answered (the members' reader wraps it in ours), and what to do. */
+function membersReadFailed(name: string, err: unknown): SetupCheck {
+  const slackErr = err instanceof LatchkeyFailure && err.cause !== undefined ? err.cause : err;
+  return failed(name, `users.info failed (${slackProblem(slackErr)})${slackNextStep(slackErr, 'users:read')}`);
+}
+
 async function adminChecks(config: Config, slack: SlackApi): Promise<SetupCheck[]> {
   const members = new SlackWorkspaceMembers(slack);
   const checks = await Promise.all(
@@ -157,11 +170,11 @@ async function adminChecks(config: Config, slack: SlackApi): Promise<SetupCheck[
         if (!member) return failed(name, `no such user in this workspace: correct ADMIN_USER_IDS (in Slack: the person's profile → ⋮ More → Copy member ID)`);
         if (member.deleted) return failed(name, `deactivated in Slack: remove them from ADMIN_USER_IDS`);
         if (member.isBot) return failed(name, `is a bot: remove it from ADMIN_USER_IDS`);
+        // Admin rights are not refused to a guest (ConfiguredAdmins): said here, where it can be put right.
+        if (member.isGuest) return failed(name, guestAdmin('', 'ADMIN_USER_IDS'));
         return passed(name, 'an active member');
       } catch (err) {
-        // The members' reader wraps Slack's error in ours: its cause says what Slack answered.
-        const slackErr = err instanceof LatchkeyFailure && err.cause !== undefined ? err.cause : err;
-        return failed(name, `users.info failed (${slackProblem(slackErr)})${slackNextStep(slackErr, 'users:read')}`);
+        return membersReadFailed(name, err);
       }
     }),
   );
@@ -172,12 +185,27 @@ async function adminChecks(config: Config, slack: SlackApi): Promise<SetupCheck[
       // One admin in all (the group's one member, ADMIN_USER_IDS adding no other) while admins decide requests: their own never are.
       const admins = new Set([...config.admins.userIds, ...users]);
       const decided = decidedByAdmins(config);
+      // Those not in ADMIN_USER_IDS (whose lines say it already): a line only for a guest, or one Slack would not say.
+      const others = users.filter((id) => !config.admins.userIds.includes(id));
+      const asked = others.slice(0, GROUP_MEMBERS_CHECKED);
+      const unasked = others.length > asked.length ? `; the first ${GROUP_MEMBERS_CHECKED} were checked for guests` : '';
+      const memberLines = await Promise.all(
+        asked.map(async (id) => {
+          try {
+            const member = await members.getMember(id);
+            return member?.isGuest ? [failed(`Admin ${id}`, guestAdmin(`, in the admin group ${group}`, 'the group'))] : [];
+          } catch (err) {
+            return [membersReadFailed(`Admin ${id}`, err)];
+          }
+        }),
+      );
       checks.push(
         users.length === 0
           ? failed('Admin group', `${group} has no members: add the admins to it`)
           : admins.size === 1 && decided.length > 0
             ? warned('Admin group', `${group} has 1 member, ${users[0]}, and ADMIN_USER_IDS adds no other admin, ${oneAdminWhy(users[0]!, decided)}: add a second admin to the group or to ADMIN_USER_IDS`)
-            : passed('Admin group', `${group} has ${users.length} ${users.length === 1 ? 'member' : 'members'}`),
+            : passed('Admin group', `${group} has ${users.length} ${users.length === 1 ? 'member' : 'members'}${unasked}`),
+        ...memberLines.flat(),
       );
     } catch (err) {
       const next =

@@ -470,6 +470,29 @@ describe('npm run doctor', () => {
     }
   });
 
+  it("a guest among the admins, in ADMIN_USER_IDS or in the admin group, is a ✗ line saying guests should not decide others' credential requests, and what to do", async () => {
+    const why = "guests should not decide others' credential requests";
+    expect(failures(await doctor({ ADMIN_USER_IDS: 'UADA,UGUEST' }))).toEqual([
+      { name: 'Admin UGUEST', ok: false, detail: `a guest in Slack: ${why}: remove them from ADMIN_USER_IDS, or make them a full member of this workspace` },
+    ]);
+    h.slack.usergroups.set(ADMIN_GROUP, ['UMAX', 'USINGLE']);
+    try {
+      expect(failures(await doctor())).toEqual([
+        { name: 'Admin USINGLE', ok: false, detail: `a guest in Slack, in the admin group ${ADMIN_GROUP}: ${why}: remove them from the group, or make them a full member of this workspace` },
+      ]);
+      // A group too large to ask Slack about everyone in one run: the first 50 are, and its line says so.
+      const many = Array.from({ length: 60 }, (_, i) => `U0MANY${String(i).padStart(3, '0')}`);
+      h.slack.usergroups.set(ADMIN_GROUP, ['UMAX', ...many]);
+      h.slack.clear();
+      expect((await doctor()).find((c) => c.name === 'Admin group')).toEqual({ name: 'Admin group', ok: true, detail: `${ADMIN_GROUP} has 61 members; the first 50 were checked for guests` });
+      expect(h.slack.callsTo('users.info').filter((c) => c.args.user !== 'UADA')).toHaveLength(50);
+    } finally {
+      h.slack.usergroups.set(ADMIN_GROUP, ['UMAX']);
+    }
+    // A member who is an admin: as before.
+    expect((await doctor()).find((c) => c.name === 'Admin UADA')).toEqual({ name: 'Admin UADA', ok: true, detail: 'an active member' });
+  });
+
   it("Slack's reads that fail say what to do next: an unknown admin or user group, a scope the token lacks, Slack failing", async () => {
     expect(failures(await doctor({ ADMIN_USER_IDS: 'UADA,U0NOSUCH', ADMIN_USERGROUP_ID: 'S0NOSUCH' }))).toEqual([
       { name: 'Admin U0NOSUCH', ok: false, detail: "no such user in this workspace: correct ADMIN_USER_IDS (in Slack: the person's profile → ⋮ More → Copy member ID)" },
