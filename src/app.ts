@@ -235,7 +235,7 @@ export interface LambdaLatchkey {
 
 export async function createLambdaLatchkey(
   config: Config,
-  { logger, functionName, clock = { now: () => new Date() }, awsRequestTimeoutMs }: LatchkeyOptions & { functionName: string },
+  { logger, functionName, clock = { now: () => new Date() }, awsRequestTimeoutMs, measuredTimeoutS = 0 }: LatchkeyOptions & { functionName: string; measuredTimeoutS?: number },
 ): Promise<LambdaLatchkey> {
   const [{ LambdaClient }, { SelfInvokeQueue }, { EmfMetrics }] = await Promise.all([
     import('@aws-sdk/client-lambda'),
@@ -251,8 +251,17 @@ export async function createLambdaLatchkey(
   const queue = new SelfInvokeQueue(new LambdaClient(aws), functionName);
   const claims = new DynamoDbWorkClaims(dynamo, config.limits.tableName, clock);
   const fetch = httpFetch();
-  // The function's timeout as the stack sets it, by the same code: how late a failed work order may come back.
-  const receiver = new HandOffReceiver({ signingSecret: config.slack.signingSecret, queue, claims, logger, fetch, metrics, functionTimeoutS: functionTimeoutS(config) });
+  // The function's timeout, how late a failed work order may come back: as the stack sets it, by the
+  // same code, or as it was read at the cold start where that is longer (raised by hand).
+  const receiver = new HandOffReceiver({
+    signingSecret: config.slack.signingSecret,
+    queue,
+    claims,
+    logger,
+    fetch,
+    metrics,
+    functionTimeoutS: Math.max(functionTimeoutS(config), measuredTimeoutS),
+  });
   const app = new GuardedApp(
     {
       ...slackAppOptions(config, logger, fetch),

@@ -40,16 +40,21 @@ export function createLambdaHandler(
 ): LambdaHandler {
   let starting: Promise<{ latchkey: LambdaLatchkey; signingSecret: string }> | undefined;
   let rereadAt = 0;
+  /** The function's timeout, read at the first cold start (Lambda says it nowhere else). */
+  let measuredTimeoutS: number | undefined;
   const arns = () => Object.fromEntries(secretVariables().flatMap((v) => (env[`${v}_ARN`] ? [[v, env[`${v}_ARN`]!]] : [])));
   /** `timeLeftMs`: at a cold start, what its invocation had left when it began, so the function's timeout (Lambda says it nowhere else). */
   const build = async (secrets: Record<string, string>, timeLeftMs?: number) => {
     const loaded = loadConfig({ ...env, ...secrets });
     if (!loaded.ok) throw new Error(describeProblems(loaded.problems));
+    if (timeLeftMs !== undefined) measuredTimeoutS = Math.ceil(timeLeftMs / 1000);
     // A configuration that needs a longer function than this one (VERIFY_TIMEOUT_SECONDS raised on
-    // it by hand) is refused as a bad one is: the fatal line pages, and says what to set.
-    const shortfall = timeLeftMs === undefined ? undefined : timeoutShortfall(loaded.config, Math.ceil(timeLeftMs / 1000));
-    if (shortfall !== undefined) throw new Error(describeProblems([shortfall]));
-    const latchkey = await createLambdaLatchkey(loaded.config, { logger, functionName: env.AWS_LAMBDA_FUNCTION_NAME!, awsRequestTimeoutMs });
+    // it by hand, its timeout lowered) pages an operator, and says what to set, but still starts:
+    // each change checks the time it has left (OUT_OF_TIME) and a push cut short changes nothing,
+    // so everything that fits is served, where refusing to start would serve nobody.
+    const shortfall = measuredTimeoutS === undefined ? undefined : timeoutShortfall(loaded.config, measuredTimeoutS);
+    if (shortfall !== undefined) logger.error({ alert: true, problem: shortfall }, "this function's timeout is shorter than its settings need");
+    const latchkey = await createLambdaLatchkey(loaded.config, { logger, functionName: env.AWS_LAMBDA_FUNCTION_NAME!, awsRequestTimeoutMs, measuredTimeoutS });
     logger.info({ functionName: env.AWS_LAMBDA_FUNCTION_NAME }, 'Latchkey is ready (Lambda)');
     return { latchkey, signingSecret: loaded.config.slack.signingSecret };
   };

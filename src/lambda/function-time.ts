@@ -66,10 +66,10 @@ const LATE_START_ALLOWANCE_S = 5;
 
 /**
  * What a function whose timeout is `timeoutS` cannot do for this configuration, in words for the
- * fatal line at its start; undefined when it fits. The stack sets the timeout by functionTimeoutS,
+ * alert at its start; undefined when it fits. The stack sets the timeout by functionTimeoutS,
  * so only a function changed by hand (VERIFY_TIMEOUT_SECONDS raised on it, its timeout lowered) or
- * deployed some other way falls short: Lambda would stop its worker while a push still waits, or
- * while a change is under way, and its person would hear only that something went wrong.
+ * deployed some other way falls short: Lambda would stop its worker while a push still waits, and a
+ * change that no longer fits what is left of its invocation is refused (OUT_OF_TIME).
  */
 export function timeoutShortfall(config: Pick<Config, 'credentials' | 'verify' | 'policies'>, timeoutS: number): string | undefined {
   const neededS = functionTimeoutS(config);
@@ -77,7 +77,7 @@ export function timeoutShortfall(config: Pick<Config, 'credentials' | 'verify' |
   const waitS = verifyWaitS(config);
   if (waitS === undefined) {
     return (
-      `the function's timeout is ${timeoutS} s, and a change of the credentials it serves needs ${neededS} s: Lambda could stop one under way, and its person be told only that something went wrong. ` +
+      `the function's timeout is ${timeoutS} s, and a change of the credentials it serves needs ${neededS} s: one that does not fit what is left of its invocation is refused, nothing changed, and its person asked to try again. ` +
       `Deploy with the stack (npm run deploy), which gives the function the timeout it needs, or set its timeout to ${neededS} s.`
     );
   }

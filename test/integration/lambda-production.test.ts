@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { lambdaLogger } from '../../src/lambda';
-import { WorkOrderSeal, type WorkOrder } from '../../src/lambda/work-order';
+import { failedWorkMaxAgeMs, WorkOrderSeal, type WorkOrder } from '../../src/lambda/work-order';
 import { secretIn, SIGNING_SECRET, TEAM, useHarness } from '../support/harness';
 import { credentialSecretVariables, SECRET_ARNS } from '../support/lambda-entry';
 import { postSlashCommand, slackSignature, slashCommandBody } from '../support/slack-requests';
@@ -102,6 +102,31 @@ describe("Latchkey on Lambda, with the verify policy's longest wait (300 s) befo
     await h.lambda.deliverFailedWork(orderFrom('UBOB', 45 * 60_000));
     expect(dmsTo('DUBOB')).toEqual([]);
     expect(h.logs.join('')).toContain('failed work order refused');
+  });
+});
+
+describe('Latchkey on Lambda, its timeout raised by hand past what the stack set', () => {
+  // Read at the cold start: a failed work order may come back as late as the longer timeout lets it.
+  const h = useHarness({ entry: 'lambda' }, (x) => x.slack.clear());
+  const seal = new WorkOrderSeal(SIGNING_SECRET);
+  const orderFrom = (userId: string, ageMs: number): WorkOrder => {
+    const at = Date.now() - ageMs;
+    const timestamp = Math.floor(at / 1000);
+    const body = slashCommandBody({ command: '/reset-pin', user_id: userId, team_id: TEAM, trigger_id: h.slack.newTriggerId() });
+    return seal.seal({ kind: 'latchkey.work', body, timestamp: String(timestamp), signature: slackSignature(SIGNING_SECRET, timestamp, body) }, at + 1_000);
+  };
+
+  it('a failed work order back later than the stack\'s timeout allows, but within the function\'s own, is told to the person', async () => {
+    const setS = h.lambda.deployedTimeoutMs / 1000;
+    h.lambda.functionTimeoutMs = h.lambda.deployedTimeoutMs + 120_000;
+    h.coldNext(1);
+    try {
+      await h.lambda.deliverFailedWork(orderFrom('UANN', failedWorkMaxAgeMs(setS) + 5 * 60_000));
+      const dms = h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'DUANN');
+      expect(dms.map((c) => c.args.text)).toEqual(['Something went wrong, nothing was changed. Run the command again.']);
+    } finally {
+      h.lambda.functionTimeoutMs = h.lambda.deployedTimeoutMs;
+    }
   });
 });
 
