@@ -114,29 +114,46 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
 
   async search(actor: Requester, from: Date, to: Date, page: LinesPage): Promise<AuditPage> {
     const pk = actorKey(actor.teamId, actor.userId);
+    const since = from.toISOString();
+    const until = to.toISOString();
+    // A record's sort key starts with its request's ID, the ISO time the request began, which can be
+    // days before the record is written: a reset asked for one day and approved the next is finished
+    // then, under the reference of the day before. So the keys are read from REFERENCE_DAYS before the
+    // days searched (within which a reference's records are written, as ofReferences reads them).
+    const earliest = new Date(from.getTime() - REFERENCE_DAYS * 86_400_000).toISOString();
     // A place outside the keys searched is none this search gave (DynamoDB would refuse it as a fault).
-    if (page.after !== undefined && !(page.after >= from.toISOString() && page.after <= `${to.toISOString()}~`)) throw notAPlace('outside the days searched');
+    if (page.after !== undefined && !(page.after >= earliest && page.after <= `${until}~`)) throw notAPlace('outside the days searched');
+    /** A request of the days: begun in them, or with a record written in them (all its records, so its line is whole). */
+    const ofTheDays = (request: readonly AuditRecord[]) => request[0]!.requestId >= since || request.some((r) => r.at >= since && r.at <= until);
     const read = this.reading.bind(this);
     const self = this;
     async function* records(): AsyncGenerator<AuditRecord> {
       let after = page.after;
+      // One request's records, read so far: they are next to each other, its ID starting their keys.
+      let request: AuditRecord[] = [];
       for (;;) {
-        // A record's sort key starts with its request ID, which starts with the request's ISO time.
         const { records, next } = await read(() =>
           self.page(
             {
               KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-              ExpressionAttributeValues: marshall({ ':pk': pk, ':from': from.toISOString(), ':to': `${to.toISOString()}~` }),
+              ExpressionAttributeValues: marshall({ ':pk': pk, ':from': earliest, ':to': `${until}~` }),
               ScanIndexForward: false,
               ExclusiveStartKey: after ? marshall({ pk, sk: after }) : undefined,
             },
             page.lines * 2,
           ),
         );
-        yield* records;
-        if (!next) return;
+        for (const record of records) {
+          if (request.length > 0 && record.requestId !== request[0]!.requestId) {
+            if (ofTheDays(request)) yield* request;
+            request = [];
+          }
+          request.push(record);
+        }
+        if (!next) break;
         after = next;
       }
+      if (request.length > 0 && ofTheDays(request)) yield* request;
     }
     return this.linesPage(records(), page, (r) => r.sk);
   }

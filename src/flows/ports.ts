@@ -256,7 +256,9 @@ export interface AuditReader {
    */
   ofDay(day: string): Promise<AuditEvent[]>;
   /**
-   * One person's records between two instants, newest first, a page at a time: the records of at
+   * One person's records between two instants, newest request first, a page at a time: each request
+   * begun between them or with a record written between them (a reset asked for the day before and
+   * finished in them), with all its records; the records of at
    * most `lines` lines (`lineOf` says which line a record is shown on), a page never ending inside a
    * request's records; fewer when the lines take more records than one page reads. `after` is a page's `next`;
    * one no search of these terms gave throws REQUEST_INVALID.

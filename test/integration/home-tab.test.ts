@@ -941,6 +941,49 @@ describe("the audit search: a pending request's steps", () => {
     expect(old[0]).toContain('Approved by <@UMAX> <!date^1772532001^');
   });
 
+  it("a reset asked for on one day, approved and finished the next, is found by a search of the next day alone, with its outcome: the person's, and everyone's", async () => {
+    const opened = await h.open('/reset-pin', 'UCARL');
+    await h.submit('UCARL', opened.view);
+    const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes('<@UCARL>'));
+    const review = (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0];
+    const asked = new Date().toISOString().slice(0, 10);
+    // Ada approves it, and its requester finishes it, a second past the next UTC midnight (within its 24 hours).
+    h.clock.toJustPastNext('day');
+    try {
+      const day2 = h.clock.now().toISOString().slice(0, 10);
+      expect(day2).not.toBe(asked);
+      const form = await h.opening((trigger) => h.click('UADA', 'license_review', review.value, { channel: post.result!.channel as string, ts: post.result!.ts as string }, trigger));
+      await h.submit('UADA', form.view, { values: decide('approve') });
+      const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUCARL' && JSON.stringify(c.args.blocks ?? []).includes('approval_finish'));
+      const finish = (dm.args.blocks as any[]).find((b) => b.type === 'actions').elements[0];
+      const finished = await h.opening((trigger) => h.click('UCARL', 'approval_finish', finish.value, { channel: dm.result!.channel as string, ts: dm.result!.ts as string }, trigger));
+      expect(secretIn(finished.view)).toBeDefined();
+      const records = await h.waitForAudit('UCARL', (r) => r.action === 'reset_pin' && r.phase === 'outcome');
+      // Written on day 2, under the reference its request was given on day 1.
+      expect(records.filter((r) => r.action === 'reset_pin').map((r) => [r.phase, r.day, r.requestId.slice(0, 10)])).toEqual([
+        ['attempt', day2, asked],
+        ['outcome', day2, asked],
+      ]);
+      const lines = (page: Record<string, any>) => (page.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference')).map((b) => b.text.text as string);
+
+      // Before: 'None' for the person on the day the PIN was reset.
+      const person = lines((await searchAudit(h, 'UADA', 'UCARL', day2, day2)).page1);
+      expect(person.find((l) => l.includes('*Reset meeting PIN*'))).toContain('by <@UCARL> · :white_check_mark: Done');
+      const everyone = await submitSearch(h, 'UADA', {
+        person: { person: { type: 'users_select', selected_user: null } },
+        from: { from: { type: 'datepicker', selected_date: day2 } },
+        to: { to: { type: 'datepicker', selected_date: day2 } },
+      });
+      const all = lines(await h.viewUpdate(everyone.formView.id, 1));
+      expect(all.find((l) => l.includes('*Reset meeting PIN*') && l.includes('<@UCARL>'))).toContain('by <@UCARL> · :white_check_mark: Done');
+      // Day 1 alone still shows what was done that day: the request.
+      const first = lines((await searchAudit(h, 'UADA', 'UCARL', asked, asked)).page1);
+      expect(first.find((l) => l.includes('*Reset request*'))).toContain('by <@UCARL> · ');
+    } finally {
+      h.clock.offsetMs = 0;
+    }
+  });
+
   it("a reference finds its request's decision made days later, within the request's time, not only the records of its first two days", async () => {
     const requestId = await asksForLicense(h, 'UBOB');
     const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes(requestId));
