@@ -80,7 +80,9 @@ import { registerHomeResetButton } from './handlers/home-reset-button';
 import { registerHomeSearchButton } from './handlers/home-search-button';
 import { homeWords } from './handlers/home-words';
 import { AUDIT_SEARCH, AUDIT_SEARCH_AGAIN_CALLBACK_ID, AUDIT_SEARCH_PAGE_ACTION_ID } from './views/audit-search';
-import { HOME_LICENSE_ACTION_ID, HOME_SEARCH_ACTION_ID, HOME_SETUP_CHECK_ACTION_ID, homeResetActionId } from './views/home-tab';
+import { ATTENTION_HANDLED_FORM, HOME_ATTENTION_HANDLED_ACTION_ID, HOME_LICENSE_ACTION_ID, HOME_SEARCH_ACTION_ID, HOME_SETUP_CHECK_ACTION_ID, homeResetActionId } from './views/home-tab';
+import { registerHomeAttentionButton } from './handlers/home-attention-button';
+import { registerAttentionHandledSubmission } from './handlers/attention-handled-submission';
 import { runDoctor } from './doctor/doctor';
 import type { SetupCheck } from './doctor/setup-check';
 import { registerHomeSetupCheckButton } from './handlers/home-setup-check-button';
@@ -320,7 +322,7 @@ export async function readSecrets(arns: Readonly<Record<string, string>>, logger
 /** What the app answers to; anything else is refused at once (GuardedApp). */
 const KNOWN_ENTRY_POINTS = {
   commands: SLASH_COMMANDS,
-  viewCallbackIds: [...CREDENTIALS.flatMap((c) => [resetCallbackId(c.id), waitingCallbackId(c.id)]), LICENSE_FORM.callbackId, REVIEW_FORM.callbackId, AUDIT_SEARCH.callbackId, AUDIT_SEARCH_AGAIN_CALLBACK_ID],
+  viewCallbackIds: [...CREDENTIALS.flatMap((c) => [resetCallbackId(c.id), waitingCallbackId(c.id)]), LICENSE_FORM.callbackId, REVIEW_FORM.callbackId, AUDIT_SEARCH.callbackId, AUDIT_SEARCH_AGAIN_CALLBACK_ID, ATTENTION_HANDLED_FORM.callbackId],
   actionIds: [
     REVIEW_ACTION_ID,
     FINISH_ACTION_ID,
@@ -331,6 +333,7 @@ const KNOWN_ENTRY_POINTS = {
     HOME_LICENSE_ACTION_ID,
     HOME_SEARCH_ACTION_ID,
     HOME_SETUP_CHECK_ACTION_ID,
+    HOME_ATTENTION_HANDLED_ACTION_ID,
     AUDIT_SEARCH_PAGE_ACTION_ID,
   ],
   eventTypes: [HOME_OPENED_EVENT],
@@ -546,6 +549,9 @@ function registerFeatures(
   registerHomeSearchButton(app, home, clock, logger);
   registerAuditSearchSubmission(app, home, words, logger);
   registerAuditSearchPage(app, home, words, logger);
+  registerHomeAttentionButton(app, home, logger);
+  // Marked handled: the admin's tab is published anew, without the item.
+  registerAttentionHandledSubmission(app, home, logger, (admin) => publishHome(app.slack, home, words, admin, logger));
   let checkClient = probes;
   // Asked for by a click, which passed the signature check with SLACK_SIGNING_SECRET to get here (over Request URLs).
   registerHomeSetupCheckButton(app, home, () => runDoctor({ config, slack: app.slack, dynamo: (checkClient ??= new DynamoDBClient(aws)), context, askedBySignedRequest: true }), logger);

@@ -56,6 +56,9 @@ export const AUDIT_ATTRIBUTES = [
   'verifier',
   'factorType',
   'verification',
+  'handledRequestId',
+  'attentionKind',
+  'note',
   'expiresAt',
   'writeId',
 ] as const;

@@ -27,6 +27,9 @@ export const EXPORT_COLUMNS = [
   'verifier',
   'factorType',
   'verification',
+  'handledRequestId',
+  'attentionKind',
+  'note',
   'deliveryFailed',
   'day',
   'pk',
@@ -48,8 +51,8 @@ export function csvHeader(): string {
 
 /**
  * One record as a CSV row (RFC 4180: quoted when it holds a comma, a quote or a line break). A
- * cell that a spreadsheet would run as a formula (=, +, -, @ first) is prefixed with a quote; the
- * log holds no free text, but an export is opened by people, so it is not left to chance.
+ * cell that a spreadsheet would run as a formula (=, +, -, @ first) is prefixed with a quote: an
+ * admin's note (attention_handled) is typed text, and an export is opened by people.
  */
 export function csvRow(record: AuditRecord): string {
   return `${EXPORT_COLUMNS.map((column) => csvCell(record[column])).join(',')}\r\n`;

@@ -2,12 +2,13 @@ import { z } from 'zod';
 import { CREDENTIALS } from '../credentials';
 import { APPROVAL_ACTIONS } from '../flows/approvals/kinds';
 import { FAILURE_CODES } from '../flows/failure';
+import { ATTENTION_HANDLED_ACTION, ATTENTION_KINDS, HANDLED_NOTE_MAX_LENGTH, isReference } from '../flows/home-tab';
 import { VERIFIERS } from '../verifiers';
 import type { AuditEntry, AuditEvent } from '../flows/ports';
 
 
 /** Built from the registry: a credential's records are accepted because it is listed, never by a list kept beside it. */
-export const AUDIT_ACTIONS: readonly string[] = [...CREDENTIALS.map((c) => c.audit.action), ...APPROVAL_ACTIONS];
+export const AUDIT_ACTIONS: readonly string[] = [...CREDENTIALS.map((c) => c.audit.action), ...APPROVAL_ACTIONS, ATTENTION_HANDLED_ACTION];
 export const AUDIT_DIRECTORIES: readonly string[] = [
   ...new Set(CREDENTIALS.flatMap((c) => [c.audit.directory, ...(c.licenses ? [c.licenses.auditDirectory] : [])])),
 ];
@@ -77,6 +78,10 @@ export const auditRecordSchema = z
     verifier: oneOf(VERIFIER_NAMES).optional(),
     factorType: z.string().regex(/^[a-z0-9_:-]{1,40}$/).optional(),
     verification: z.enum(['approved', 'rejected', 'timeout', 'cancelled', 'no_factor', 'failed']).optional(),
+    handledRequestId: z.string().refine(isReference, 'must be a whole reference').optional(),
+    attentionKind: z.enum(ATTENTION_KINDS).optional(),
+    // The one typed text in the log: an admin's, bounded, never written to a log line (see AuditEntry.note).
+    note: z.string().min(1).max(HANDLED_NOTE_MAX_LENGTH).optional(),
     expiresAt: z.number().int(),
   })
   .strict();
@@ -105,6 +110,9 @@ export const storedAuditRecordSchema = auditRecordSchema
     licenseTo: z.string().optional(),
     verifier: z.string().optional(),
     verification: z.string().optional(),
+    handledRequestId: z.string().optional(),
+    attentionKind: z.string().optional(),
+    note: z.string().optional(),
   })
   .strip();
 
@@ -154,6 +162,9 @@ export function toAuditRecord(entry: AuditEntry, at: Date, retentionDays: number
     verifier: entry.verifier,
     factorType: entry.factorType,
     verification: entry.verification,
+    handledRequestId: entry.handledRequestId,
+    attentionKind: entry.attentionKind,
+    note: entry.note,
     expiresAt: Math.floor(at.getTime() / 1000) + retentionDays * 86_400,
   });
 }
@@ -189,5 +200,8 @@ export function toAuditEvent(r: AuditRecord): AuditEvent {
     verifier: r.verifier,
     factorType: r.factorType,
     verification: r.verification,
+    handledRequestId: r.handledRequestId,
+    attentionKind: r.attentionKind,
+    note: r.note,
   });
 }

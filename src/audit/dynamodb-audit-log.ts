@@ -6,8 +6,11 @@ import type { AuditEntry, AuditEvent, AuditLog, AuditPage, AuditReader, Clock, L
 import { WriteToken } from '../storage/write-token';
 import { actorKey, storedAuditRecordSchema, toAuditEvent, toAuditRecord, type AuditRecord } from './audit-record';
 
-/** What a day's records are read with for counting: who, what, when, how it ended, and which verifier's push (to name its app). */
-const BRIEF_FIELDS = ['requestId', 'phase', 'action', 'at', 'outcome', 'errorCode', 'reason', 'verifier', 'slackUserId', 'slackTeamId'] as const;
+/**
+ * What a day's records are read with for counting: who, what, when, how it ended, which verifier's
+ * push (to name its app), and which Needs attention item an admin marked handled (never their note).
+ */
+const BRIEF_FIELDS = ['requestId', 'phase', 'action', 'at', 'outcome', 'errorCode', 'reason', 'verifier', 'slackUserId', 'slackTeamId', 'handledRequestId', 'attentionKind'] as const;
 const briefSchema = storedAuditRecordSchema.pick(Object.fromEntries(BRIEF_FIELDS.map((f) => [f, true])) as { [K in (typeof BRIEF_FIELDS)[number]]: true });
 
 /**
@@ -277,7 +280,8 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
             this.query({
               IndexName: 'by-day',
               KeyConditionExpression: '#day = :day',
-              FilterExpression: `requestId IN (${anyOf}) OR approvalRequestId IN (${anyOf}) OR licenseRequestId IN (${anyOf}) OR finishRequestId IN (${anyOf})`,
+              // handledRequestId: an admin marked the request's Needs attention item handled.
+              FilterExpression: `requestId IN (${anyOf}) OR approvalRequestId IN (${anyOf}) OR licenseRequestId IN (${anyOf}) OR finishRequestId IN (${anyOf}) OR handledRequestId IN (${anyOf})`,
               ExpressionAttributeNames: { '#day': 'day' },
               ExpressionAttributeValues: marshall({ ':day': d, ...values }),
             }),

@@ -2,8 +2,9 @@ import { asFailure, currentCode, describeError, isFailureCode, LatchkeyFailure, 
 import { APPROVAL_ACTIONS, REVOKE_ACTIONS, WITHDRAW_ACTIONS } from './approvals/kinds';
 import type { AwaitingRetry, Listed, OwnRequest, OwnRequests, Waiting } from './approvals/approvals';
 import { closedOutcomeUnknown, endedAfterUnknownOutcome, type PendingRequest } from './approvals/pending-request';
-import type { Admins, AuditEvent, AuditReader, Clock, Logger, Requester } from './ports';
+import type { Admins, AuditEvent, AuditLog, AuditReader, Clock, Logger, Requester } from './ports';
 import type { KnownGuests } from './known-guests';
+import { newRequestId } from './request-id';
 import { OUTCOME_GRACE_MS, unknownOutcomes } from './unknown-outcomes';
 import { servesRequest, type Workspace } from './workspace';
 import { compareText } from './text-order';
@@ -72,6 +73,8 @@ export interface Activity {
   readonly withdrawn?: boolean;
   /** An approved request whose approval an admin revoked before its requester finished it (the revoke's record says it was written). */
   readonly revoked?: boolean;
+  /** An admin's `attention_handled`: the Needs attention item they marked handled, and their note. */
+  readonly handled?: { readonly reference: string; readonly kind: string; readonly note?: string };
 }
 
 export interface TodayCounts {
@@ -104,6 +107,30 @@ export interface TodayCounts {
   readonly refusals: readonly { readonly code: string; readonly count: number; readonly reasons?: readonly { readonly action: string; readonly reason: string }[] }[];
 }
 
+/** What Needs attention lists, by kind (Attention.kind); an admin's marking of one handled names its kind. */
+export const ATTENTION_KINDS = ['push_rejected', 'push_limited', 'unknown_outcome', 'operator_failure', 'incomplete'] as const;
+export type AttentionKind = (typeof ATTENTION_KINDS)[number];
+export const isAttentionKind = (kind: string): kind is AttentionKind => (ATTENTION_KINDS as readonly string[]).includes(kind);
+/** The audit action of an admin marking a Needs attention item handled. */
+export const ATTENTION_HANDLED_ACTION = 'attention_handled';
+/** What was done, in the admin's words: a few sentences. */
+export const HANDLED_NOTE_MAX_LENGTH = 500;
+/** Why a note cannot be kept, if it cannot: checked on the form, and again when it is written. */
+export function handledNoteProblem(note: string | undefined): 'NOTE_TOO_LONG' | undefined {
+  return (note ?? '').trim().length > HANDLED_NOTE_MAX_LENGTH ? 'NOTE_TOO_LONG' : undefined;
+}
+
+/**
+ * Marking an item handled: done, or why not. NOT_AN_ITEM: the reference and kind name nothing on
+ * the Needs attention list of this workspace (made up, of another kind, or past the 7 days).
+ * OWN_ITEM: the item is the admin's own (a push they rejected may mean someone holds their Slack
+ * session, and that session must not be the one to clear it): another admin marks it.
+ */
+export type HandledResult =
+  | { readonly ok: true; readonly item: Attention }
+  | { readonly ok: false; readonly code: 'NOT_ADMIN' | 'SLACK_UNAVAILABLE' | 'STORE_UNAVAILABLE' | 'AUDIT_UNAVAILABLE' | 'NOT_AN_ITEM' | 'NOTE_TOO_LONG' | 'OWN_ITEM' }
+  | { readonly ok: false; readonly code: 'ALREADY_HANDLED'; readonly by: string; readonly at: string };
+
 /**
  * Something an admin should look at: a change that may or may not have happened, a failure that
  * alerted an operator, or a security event (a push rejected on the person's phone, a person sent
@@ -120,7 +147,7 @@ export interface Attention {
    * person was refused for the push limit. Both once a person, at the newest (its time, credential
    * and reference), with `count`: how many times in the 7 days.
    */
-  readonly kind: 'push_rejected' | 'push_limited' | 'unknown_outcome' | 'operator_failure' | 'incomplete';
+  readonly kind: AttentionKind;
   readonly errorCode?: string;
   /** The verifier's audit name, so the push can name its app. */
   readonly verifier?: string;
@@ -148,7 +175,11 @@ export interface AdminParts {
    */
   readonly pending?: Part<Waiting>;
   readonly today: Part<TodayCounts>;
-  readonly attention: Part<{ readonly items: readonly Attention[]; readonly more: number }>;
+  /**
+   * The first ATTENTION_SHOWN items not marked handled, how many more, and how many items admins
+   * marked handled in the 7 days (each in the audit log, with who, when and their note).
+   */
+  readonly attention: Part<{ readonly items: readonly Attention[]; readonly more: number; readonly handled: number }>;
 }
 
 export interface HomeData {
@@ -209,7 +240,8 @@ interface ApprovalQueue {
 
 interface HomeTabDeps {
   readonly credentials: readonly string[];
-  readonly audit: AuditReader;
+  /** Read for the tab and the search; written to when an admin marks a Needs attention item handled. */
+  readonly audit: AuditReader & AuditLog;
   /** With approvals on. */
   readonly requests?: ApprovalQueue;
   /** License requests are on: the tab has their button. */
@@ -322,7 +354,7 @@ export class HomeTab {
   /** One page of a person's audit records, for an admin. */
   async search(admin: Requester, query: SearchQuery): Promise<SearchResult> {
     const { deps } = this;
-    const refused = await this.searcherRefused(admin);
+    const refused = await this.adminRefused(admin, 'audit_search');
     if (refused) return refused;
     if (searchProblem(query.from, query.to, query.person ? SEARCH_MAX_DAYS : EVERYONE_MAX_DAYS)) return { ok: false, code: 'REQUEST_INVALID' };
     const { from, to } = utcDays(query.from, query.to);
@@ -358,7 +390,7 @@ export class HomeTab {
    */
   async lookUp(admin: Requester, reference: string): Promise<SearchResult> {
     const { deps } = this;
-    const refused = await this.searcherRefused(admin);
+    const refused = await this.adminRefused(admin, 'audit_search');
     if (refused) return refused;
     if (!isReference(reference)) return { ok: false, code: 'REQUEST_INVALID' };
     try {
@@ -374,12 +406,70 @@ export class HomeTab {
     }
   }
 
-  /** Why this person may not search the audit log, if they may not: asked again on every search. */
-  private async searcherRefused(admin: Requester): Promise<SearchResult | undefined> {
+  /**
+   * An admin marks an item of Needs attention handled, saying what was done (`note`, optional): it
+   * leaves the list (attentionOf) and is counted as handled, and the audit log has who, when, which
+   * item and the note. Whether they are an admin is asked again now. The item comes from a button's
+   * value, so it is checked against the audit log: only a reference and kind that Needs attention
+   * lists for this workspace now, in the 7 days, are marked; anything else writes nothing.
+   */
+  async markHandled(admin: Requester, target: { readonly kind: string; readonly reference: string }, note: string | undefined): Promise<HandledResult> {
+    const { deps } = this;
+    const refused = await this.adminRefused(admin, ATTENTION_HANDLED_ACTION);
+    if (refused) return refused;
+    const text = note?.trim();
+    const { kind, reference } = target;
+    const notAnItem = (): HandledResult => {
+      deps.logger.warn({ slackUserId: admin.userId, kind: isAttentionKind(kind) ? kind : 'unknown', reference: isReference(reference) ? reference : 'invalid' }, 'mark handled refused: not an item of Needs attention');
+      return { ok: false, code: 'NOT_AN_ITEM' };
+    };
+    if (text && handledNoteProblem(text)) return { ok: false, code: 'NOTE_TOO_LONG' };
+    if (!isAttentionKind(kind) || !isReference(reference)) return notAnItem();
+    const now = deps.clock.now();
+    let events: AuditEvent[];
+    try {
+      events = (await deps.audit.ofReferences([reference])).filter((e) => e.actor.teamId === admin.teamId);
+    } catch (err) {
+      deps.logger.warn({ slackUserId: admin.userId, err: describeError(err) }, 'mark handled: audit log unreadable');
+      return { ok: false, code: 'STORE_UNAVAILABLE' };
+    }
+    const earlier = events.find((e) => e.action === ATTENTION_HANDLED_ACTION && e.handledRequestId === reference && e.attentionKind === kind);
+    if (earlier) return { ok: false, code: 'ALREADY_HANDLED', by: earlier.actor.userId, at: earlier.at };
+    const weekFrom = weekDays(now).at(-1)!;
+    const item = attentionOf(events, now).items.find((a) => a.requestId === reference && a.kind === kind && a.at.slice(0, 10) >= weekFrom);
+    if (!item) return notAnItem();
+    if (item.actor.userId === admin.userId) {
+      deps.logger.warn({ slackUserId: admin.userId, reference, kind }, 'mark handled refused: the item is their own');
+      return { ok: false, code: 'OWN_ITEM' };
+    }
+    try {
+      await deps.audit.record({
+        requestId: newRequestId(now),
+        phase: 'outcome',
+        outcome: 'success',
+        action: ATTENTION_HANDLED_ACTION,
+        actor: admin,
+        subject: item.actor,
+        handledRequestId: reference,
+        attentionKind: kind,
+        ...(text && { note: text }),
+      });
+    } catch (err) {
+      // Nothing was marked: the item stays listed.
+      deps.logger.error({ slackUserId: admin.userId, reference, err: describeError(err), alert: true }, 'mark handled: audit record could not be written');
+      return { ok: false, code: 'AUDIT_UNAVAILABLE' };
+    }
+    // The note is typed text: the audit log keeps it, never a log line.
+    deps.logger.info({ slackUserId: admin.userId, reference, kind, noted: Boolean(text) }, 'needs attention item marked handled');
+    return { ok: true, item };
+  }
+
+  /** Why this person may not do what admins do (`action`), if they may not: asked again on every search and click. */
+  private async adminRefused(admin: Requester, action: string): Promise<{ ok: false; code: 'NOT_ADMIN' | 'SLACK_UNAVAILABLE' } | undefined> {
     const { logger } = this.deps;
     try {
       if (await this.isAdmin(admin)) return undefined;
-      logger.warn({ slackUserId: admin.userId, action: 'audit_search' }, 'refused: not an admin');
+      logger.warn({ slackUserId: admin.userId, action }, 'refused: not an admin');
       return { ok: false, code: 'NOT_ADMIN' };
     } catch (err) {
       logger.warn({ slackUserId: admin.userId, err: describeError(err) }, 'admin check failed');
@@ -447,7 +537,7 @@ export class HomeTab {
       return undefined;
     }
     if (!admin) return undefined;
-    const days = Array.from({ length: ATTENTION_DAYS }, (_, i) => new Date(now.getTime() - i * 86_400_000).toISOString().slice(0, 10));
+    const days = weekDays(now);
     const week = Promise.all(days.map((day) => deps.audit.ofDay(day)));
     const [unfinished, awaitingRetry, pending, today, attention] = await Promise.all([
       deps.requests
@@ -459,8 +549,8 @@ export class HomeTab {
         : undefined,
       this.part('today', requester, async () => todayCounts(days[0]!, (await week)[0]!, now)),
       this.part('needs attention', requester, async () => {
-        const items = attentionOf((await week).flat(), now);
-        return { items: items.slice(0, ATTENTION_SHOWN), more: Math.max(0, items.length - ATTENTION_SHOWN) };
+        const { items, handled } = attentionOf((await week).flat(), now);
+        return { items: items.slice(0, ATTENTION_SHOWN), more: Math.max(0, items.length - ATTENTION_SHOWN), handled };
       }),
     ]);
     return { ...(unfinished && { unfinished }), ...(awaitingRetry && { awaitingRetry }), ...(pending && { pending }), today, attention };
@@ -476,6 +566,11 @@ export class HomeTab {
   }
 }
 
+/** The UTC days Needs attention reads (YYYY-MM-DD), today first. */
+function weekDays(now: Date): string[] {
+  return Array.from({ length: ATTENTION_DAYS }, (_, i) => new Date(now.getTime() - i * 86_400_000).toISOString().slice(0, 10));
+}
+
 /** A whole reference, as newRequestId makes it and every message quotes it. */
 export function isReference(text: string): boolean {
   return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z_[0-9a-f]{12}$/.test(text) && !Number.isNaN(Date.parse(text.slice(0, 24)));
@@ -484,9 +579,10 @@ export function isReference(text: string): boolean {
 /**
  * What the person's own activity lists: a confirmation closed before any click (a cancellation
  * takes the slot its attempt would have) changed nothing and left nothing to decide, and a switch
- * to "unlock only" shows as the unlock it was. The audit search still shows them.
+ * to "unlock only" shows as the unlock it was; an admin's marking of a Needs attention item
+ * handled is no request of theirs. The audit search still shows them.
  */
-const madeOrAsked = (e: AuditEvent): boolean => e.phase !== 'cancelled';
+const madeOrAsked = (e: AuditEvent): boolean => e.phase !== 'cancelled' && e.action !== ATTENTION_HANDLED_ACTION;
 
 /** One person's confirmations closed without a click, as one line; none if there are none. */
 function closedUnclicked(events: readonly AuditEvent[]): ClosedUnclicked[] {
@@ -583,6 +679,7 @@ export function activityOf(events: readonly AuditEvent[], now: Date, requests: r
     const decision = records.find((r) => r.decision)?.decision;
     const verifier = last.find((r) => r.verifier)?.verifier;
     const credential = records.find((r) => r.credential)?.credential;
+    const handled = records.find((r) => r.action === ATTENTION_HANDLED_ACTION && r.handledRequestId && r.attentionKind);
     const pending = pendingOf(first);
     const stands = pending ? standing.get(pending) : undefined;
     return {
@@ -609,6 +706,7 @@ export function activityOf(events: readonly AuditEvent[], now: Date, requests: r
       ...(decision && { decision }),
       ...(withdrawn && { withdrawn }),
       ...(revoked && { revoked }),
+      ...(handled && { handled: { reference: handled.handledRequestId!, kind: handled.attentionKind!, ...(handled.note && { note: handled.note }) } }),
     };
   });
   // Newest first by the time each entry shows (its first record's): the records come in reference
@@ -669,6 +767,8 @@ function todayCounts(day: string, events: readonly AuditEvent[], now: Date): Tod
   const of = (action: string) => resets.get(action) ?? resets.set(action, { action, succeeded: 0, failed: 0, unknown: 0, rejected: 0, timedOut: 0, cancelled: 0 }).get(action)!;
   const outcomes = new Set<string>();
   for (const e of events) {
+    // An admin's marking of a Needs attention item handled is neither a reset nor a refusal.
+    if (e.action === ATTENTION_HANDLED_ACTION) continue;
     if (e.phase === 'refused' && e.errorCode) refused({ ...e, errorCode: e.errorCode });
     if (e.phase !== 'outcome') continue;
     outcomes.add(e.requestId);
@@ -703,8 +803,15 @@ const isRequestStep = (action: string) => isApprovalStep(action) && action.endsW
  * are one question to ask them), then attempts with no outcome, failures that alerted an operator,
  * and changes with a step that failed; each group newest first, so a bounded list never leaves a
  * security event out for older questions.
+ *
+ * Less what admins marked handled (attention_handled names an item's kind and reference): that
+ * item, and for a person's group everything up to the one marked, so a newer rejection by the
+ * same person is a new question, counted from there. `handled`: how many items were marked in
+ * these records, so that a list made shorter says so.
  */
-function attentionOf(events: readonly AuditEvent[], now: Date): Attention[] {
+function attentionOf(events: readonly AuditEvent[], now: Date): { items: Attention[]; handled: number } {
+  const marks = new Set(events.flatMap((e) => (e.action === ATTENTION_HANDLED_ACTION && e.handledRequestId && e.attentionKind ? [`${e.attentionKind} ${e.handledRequestId}`] : [])));
+  const marked = (e: AuditEvent, kind: Attention['kind']) => marks.has(`${kind} ${e.requestId}`);
   const item = (e: AuditEvent, kind: Attention['kind'], count?: number): Attention => ({
     requestId: e.requestId,
     action: e.action,
@@ -716,7 +823,8 @@ function attentionOf(events: readonly AuditEvent[], now: Date): Attention[] {
     ...(count !== undefined && { count }),
   });
   const newestFirst = (items: Attention[]) => items.sort((a, b) => compareText(b.at, a.at));
-  /** The events of one phase and code, one item a person: their newest, with how many. */
+  const later = (a: AuditEvent, b: AuditEvent) => compareText(a.at, b.at) || compareText(a.requestId, b.requestId);
+  /** The events of one phase and code, one item a person: their newest since the last marked handled, with how many. */
   const perPerson = (phase: AuditEvent['phase'], code: string, kind: Attention['kind']): Attention[] => {
     const byPerson = new Map<string, AuditEvent[]>();
     for (const e of events) {
@@ -724,14 +832,22 @@ function attentionOf(events: readonly AuditEvent[], now: Date): Attention[] {
       const person = `${e.actor.teamId}:${e.actor.userId}`;
       byPerson.set(person, [...(byPerson.get(person) ?? []), e]);
     }
-    return [...byPerson.values()].map((theirs) => item(theirs.reduce((a, b) => (a.at >= b.at ? a : b)), kind, theirs.length));
+    return [...byPerson.values()].flatMap((theirs) => {
+      const last = theirs.filter((e) => marked(e, kind)).reduce<AuditEvent | undefined>((a, b) => (a && later(a, b) >= 0 ? a : b), undefined);
+      const open = last ? theirs.filter((e) => later(e, last) > 0) : theirs;
+      return open.length > 0 ? [item(open.reduce((a, b) => (later(a, b) >= 0 ? a : b)), kind, open.length)] : [];
+    });
   };
-  return [
-    ...newestFirst([...perPerson('outcome', 'VERIFY_REJECTED', 'push_rejected'), ...perPerson('refused', 'PUSH_LIMITED', 'push_limited')]),
-    ...newestFirst([
-      ...unknownOutcomes(events, now).map((e) => item(e, 'unknown_outcome')),
-      ...events.filter((e) => e.phase === 'outcome' && e.outcome === 'failure' && e.errorCode && isFailureCode(e.errorCode) && needsOperator(e.errorCode)).map((e) => item(e, 'operator_failure')),
-      ...events.filter((e) => e.phase === 'outcome' && e.outcome === 'partial').map((e) => item(e, 'incomplete')),
-    ]),
-  ];
+  const unless = (kind: Attention['kind']) => (e: AuditEvent) => (marked(e, kind) ? [] : [item(e, kind)]);
+  return {
+    items: [
+      ...newestFirst([...perPerson('outcome', 'VERIFY_REJECTED', 'push_rejected'), ...perPerson('refused', 'PUSH_LIMITED', 'push_limited')]),
+      ...newestFirst([
+        ...unknownOutcomes(events, now).flatMap(unless('unknown_outcome')),
+        ...events.filter((e) => e.phase === 'outcome' && e.outcome === 'failure' && e.errorCode && isFailureCode(e.errorCode) && needsOperator(e.errorCode)).flatMap(unless('operator_failure')),
+        ...events.filter((e) => e.phase === 'outcome' && e.outcome === 'partial').flatMap(unless('incomplete')),
+      ]),
+    ],
+    handled: marks.size,
+  };
 }

@@ -206,6 +206,14 @@ export interface AuditEntry {
   readonly verifier?: string;
   readonly factorType?: string;
   readonly verification?: VerificationOutcome;
+  /**
+   * An admin's `attention_handled`: the reference of the Needs attention item they marked handled,
+   * its kind (the Home tab's Attention kinds), and what they wrote of what was done: typed text,
+   * kept for admins and reviewers to read in the audit log only, never in a log line.
+   */
+  readonly handledRequestId?: string;
+  readonly attentionKind?: string;
+  readonly note?: string;
 }
 
 /** How a policy's push ended, as the audit log writes it. */
@@ -273,7 +281,7 @@ export interface AuditReader {
   /**
    * Everyone's records of some requests, by their whole references (as every message quotes them),
    * and the steps of the pending requests they name: those written on a reference's day and the
-   * week after it (a request's time and its finish), up to today.
+   * week after it (a request's time and its finish), up to today; and an admin's marking of one handled.
    */
   ofReferences(references: readonly string[]): Promise<AuditEvent[]>;
 }

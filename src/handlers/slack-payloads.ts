@@ -72,6 +72,21 @@ export function inputValue(body: ViewSubmission, blockId: string, actionId: stri
   return state?.selected_option?.value ?? state?.selected_user ?? state?.selected_date ?? state?.value ?? undefined;
 }
 
+/**
+ * An item of Needs attention, as a Mark handled button's value or its modal's private_metadata
+ * carries it: its shape only; whether it is an item is the flow's to check.
+ */
+const attentionTargetSchema = z.object({ kind: z.string().max(40), reference: z.string().max(100) }).strict();
+
+export function attentionTargetOf(text: string | undefined): { kind: string; reference: string } | undefined {
+  try {
+    const parsed = attentionTargetSchema.safeParse(JSON.parse(text ?? ''));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The Events API's app_home_opened, as Slack signs it: who opened the tab, in which workspace. */
 export const homeOpenedSchema = z.object({
   team_id: slackId,

@@ -2,7 +2,7 @@ import type { KnownBlock, ModalView } from '@slack/types';
 import { EVERYONE_MAX_DAYS, SEARCH_MAX_DAYS, type Activity, type ClosedUnclicked, type SearchResult } from '../flows/home-tab';
 import { context, modal, plain, progressView, section, slackDate } from './blocks';
 import { failureLabel } from './failure-labels';
-import { activityState, recordOf, type HomeWords } from './home-tab';
+import { activityState, handledLine, recordOf, type HomeWords } from './home-tab';
 
 export const AUDIT_SEARCH = { callbackId: 'audit_search', reference: 'reference', person: 'person', from: 'from', to: 'to' } as const;
 export const AUDIT_SEARCH_PAGE_ACTION_ID = 'audit_search_page';
@@ -158,6 +158,7 @@ function closedLine(closed: ClosedUnclicked, words: HomeWords): string {
 
 /** One request: when, what, who, how it ended; the directory account only where an operator needs it. */
 function rowLine(row: Activity, words: HomeWords): string {
+  if (row.handled) return handledLine(row, row.handled);
   const { name, what, subject } = recordOf(row, words);
   // A person asking for themselves is named once: "by <@ANN>", not "by <@ANN> for <@ANN>".
   const about = row.subject && row.subject.userId !== row.actor.userId ? ` for <@${row.subject.userId}>` : '';

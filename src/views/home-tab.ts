@@ -1,8 +1,20 @@
-import type { Button, HomeView, KnownBlock } from '@slack/types';
-import { AWAITING_RETRY_SHOWN, UNFINISHED_SHOWN, type Activity, type AdminParts, type Attention, type HomeData, type Part, type TodayCounts } from '../flows/home-tab';
+import type { Button, HomeView, KnownBlock, ModalView } from '@slack/types';
+import {
+  AWAITING_RETRY_SHOWN,
+  HANDLED_NOTE_MAX_LENGTH,
+  UNFINISHED_SHOWN,
+  type Activity,
+  type AdminParts,
+  type Attention,
+  type AttentionKind,
+  type HandledResult,
+  type HomeData,
+  type Part,
+  type TodayCounts,
+} from '../flows/home-tab';
 import type { Listed, OwnRequest } from '../flows/approvals/approvals';
 import { UNKNOWN_STATUS, type PendingRequest } from '../flows/approvals/pending-request';
-import { context, escapeMrkdwn, header, LIMITS, plain, section, slackDate, slackTime } from './blocks';
+import { context, escapeMrkdwn, header, LIMITS, modal, plain, progressView, quoted, section, slackDate, slackTime } from './blocks';
 import { countedRefusals, failureLabel } from './failure-labels';
 import { guestNotServed, recordedFailureHeadline } from './failure-message';
 import { REVIEW_ACTION_ID } from './approval-message';
@@ -15,6 +27,16 @@ const HOME_RESET_ACTION_PREFIX = 'home_reset_';
 export const HOME_LICENSE_ACTION_ID = 'home_request_license';
 export const HOME_SEARCH_ACTION_ID = 'home_search';
 export const HOME_SETUP_CHECK_ACTION_ID = 'home_setup_check';
+/** "Mark handled" on an item of Needs attention: its value names the item (AttentionTarget). */
+export const HOME_ATTENTION_HANDLED_ACTION_ID = 'home_attention_handled';
+/** The modal "Mark handled" opens: the admin's note of what was done. */
+export const ATTENTION_HANDLED_FORM = { callbackId: 'attention_handled', note: 'note' } as const;
+
+/** An item of Needs attention, as its button and the modal it opens carry it: to be checked against the audit log, never trusted. */
+export interface AttentionTarget {
+  readonly kind: string;
+  readonly reference: string;
+}
 
 /** The Home tab's button for a credential: its action ID names the credential. */
 export function homeResetActionId(credentialId: string): string {
@@ -180,13 +202,32 @@ function adminBlocks(admin: AdminParts, viewer: string, words: HomeWords): Known
 
   blocks.push(header('Needs attention (7 days)'));
   if (!admin.attention.ok) blocks.push(UNAVAILABLE('This list'));
-  else if (admin.attention.value.items.length === 0) {
-    blocks.push(context('Nothing: every reset of the last 7 days has its outcome, none alerted an operator, and no push was rejected.'));
-  }
   else {
-    blocks.push(...admin.attention.value.items.map((a) => section(attentionLine(a, words))));
-    if (admin.attention.value.more > 0) {
-      blocks.push(context(`…and ${admin.attention.value.more} more: \`npm run audit -- unknown --days 7\` lists every attempt with no outcome.`));
+    const { items, more, handled } = admin.attention.value;
+    if (items.length === 0) {
+      blocks.push(
+        context(
+          handled > 0
+            ? 'Nothing else: every other reset of the last 7 days has its outcome, none alerted an operator, and no push was rejected.'
+            : 'Nothing: every reset of the last 7 days has its outcome, none alerted an operator, and no push was rejected.',
+        ),
+      );
+    } else {
+      // The admin's own (a push they rejected: someone may hold their session) is another admin's to mark.
+      blocks.push(
+        ...items.map((a) =>
+          a.actor.userId === viewer ? section(`${attentionLine(a, words)}\n_Your own: another admin marks it handled._`) : { ...section(attentionLine(a, words)), accessory: markHandledButton(a) },
+        ),
+      );
+      if (more > 0) blocks.push(context(`…and ${more} more: \`npm run audit -- unknown --days 7\` lists every attempt with no outcome.`));
+    }
+    // Nothing leaves the list unsaid: one line, with where to read who marked what.
+    if (handled > 0) {
+      blocks.push(
+        context(
+          `:heavy_check_mark: ${handled} marked handled in the last 7 days: *Search the audit log* (everyone, or the item's reference) shows who marked each, when, and what they did.`,
+        ),
+      );
     }
   }
   blocks.push({
@@ -301,4 +342,85 @@ function attentionLine(a: Attention, words: HomeWords): string {
         ? ':warning: *Done, but a step after the change failed*'
         : `:rotating_light: *Failed: ${failureLabel(a.errorCode ?? 'INTERNAL')}*`;
   return `${what} · ${name} by <@${a.actor.userId}> · ${slackDate(new Date(a.at))}\nReference \`${a.requestId}\``;
+}
+
+/** What each kind of Needs attention item is called, in the modal that marks it and the audit search. */
+export const ATTENTION_KIND_NAMES: Readonly<Record<AttentionKind, string>> = {
+  push_rejected: 'Push rejected',
+  push_limited: 'Push limit reached',
+  unknown_outcome: 'Outcome unknown',
+  operator_failure: 'Failed, an operator was alerted',
+  incomplete: 'Done, but a step after the change failed',
+};
+
+export function attentionKindName(kind: string): string {
+  return (ATTENTION_KIND_NAMES as Record<string, string>)[kind] ?? kind;
+}
+
+function markHandledButton(a: Attention): Button {
+  const target: AttentionTarget = { kind: a.kind, reference: a.requestId };
+  return { type: 'button', action_id: HOME_ATTENTION_HANDLED_ACTION_ID, text: plain('Mark handled'), value: JSON.stringify(target) };
+}
+
+const HANDLED_TITLE = 'Mark handled';
+
+/** The modal Mark handled opens: the item, and the admin's note of what was done (optional). */
+export function attentionHandledForm(target: AttentionTarget): ModalView {
+  const several = target.kind === 'push_rejected' || target.kind === 'push_limited';
+  return modal({
+    title: HANDLED_TITLE,
+    close: 'Cancel',
+    submit: 'Mark handled',
+    callbackId: ATTENTION_HANDLED_FORM.callbackId,
+    privateMetadata: JSON.stringify(target),
+    blocks: [
+      section(`*${attentionKindName(target.kind)}* · Reference \`${target.reference}\``),
+      {
+        type: 'input',
+        block_id: ATTENTION_HANDLED_FORM.note,
+        optional: true,
+        label: plain('What was done'),
+        hint: plain('Kept in the audit log with your name, for admins and reviewers to read. Never write a password or PIN here.'),
+        element: { type: 'plain_text_input', action_id: ATTENTION_HANDLED_FORM.note, multiline: true, max_length: HANDLED_NOTE_MAX_LENGTH },
+      },
+      context(
+        `It leaves Needs attention for every admin, counted there as handled.${several ? ' If the same person has it again later, it shows again.' : ''}`,
+      ),
+    ],
+  });
+}
+
+export function attentionHandledProgressView(): ModalView {
+  return progressView(HANDLED_TITLE, 'Recording it…');
+}
+
+/** The note's problem, said on the form. */
+export const HANDLED_NOTE_TOO_LONG = `Keep it to ${HANDLED_NOTE_MAX_LENGTH} characters.`;
+
+/** How marking it ended: marked, or why nothing was written. */
+export function attentionHandledResultView(result: HandledResult): ModalView {
+  const text = result.ok
+    ? ':heavy_check_mark: Marked handled. It has left Needs attention for every admin; *Search the audit log* shows who marked it, when, and the note.'
+    : result.code === 'ALREADY_HANDLED'
+      ? `:information_source: It was already marked handled by <@${result.by}> at ${slackTime(new Date(result.at))}. Nothing more was written.`
+      : {
+          NOT_ADMIN: ':warning: Only Latchkey admins can mark an item handled.',
+          SLACK_UNAVAILABLE: ':warning: Slack did not answer whether you are an admin, so nothing was marked. Try again in a few minutes.',
+          STORE_UNAVAILABLE: ':warning: The audit log could not be read just now, so nothing was marked. Try again in a few minutes.',
+          AUDIT_UNAVAILABLE: ':warning: The audit log could not be written just now, so nothing was marked: it is still on the list. Try again in a few minutes.',
+          NOT_AN_ITEM: ':warning: That is not on the Needs attention list of the last 7 days, so nothing was marked. Open the Home tab again to see the list as it is now.',
+          NOTE_TOO_LONG: `:warning: The note is longer than ${HANDLED_NOTE_MAX_LENGTH} characters, so nothing was marked.`,
+          OWN_ITEM: ':warning: This one is about you, so another admin marks it handled. Nothing was marked.',
+        }[result.code];
+  return modal({ title: HANDLED_TITLE, close: 'Close', blocks: [section(text)] });
+}
+
+/**
+ * An admin's marking of an item handled, as the audit search shows it: when, who, which item (its
+ * kind, its person, its reference: pasted, it finds the item's own records), and their note.
+ */
+export function handledLine(row: Activity, handled: NonNullable<Activity['handled']>): string {
+  const about = row.subject ? ` · about <@${row.subject.userId}>` : '';
+  const note = handled.note ? `>${quoted(handled.note).replace(/\n/g, ' ')}` : '_No note._';
+  return `${slackDate(new Date(row.at))} · *Marked handled* by <@${row.actor.userId}> · ${attentionKindName(handled.kind)}${about}\n${note}\nReference \`${handled.reference}\``;
 }

@@ -1065,3 +1065,147 @@ describe("the audit search: a pending request's steps", () => {
     expect(results).toContain('Searched by reference only: <@UANN> and the days picked were not searched. To search by person, leave the reference empty.');
   });
 });
+
+describe('Needs attention: an admin marks an item handled', () => {
+  const h = useHarness({}, (x) => x.slack.clear());
+  const NOTE = 'Checked Chime: the PIN was changed at 09:12; told Bob by phone';
+  /** The Needs attention section of a published tab: from its header to the admin buttons. */
+  const attentionIn = (home: Record<string, any>) => {
+    const blocks = home.blocks as any[];
+    const from = blocks.findIndex((b) => b.type === 'header' && b.text.text === 'Needs attention (7 days)');
+    return blocks.slice(from, blocks.findIndex((b, i) => i > from && b.type === 'actions'));
+  };
+  const lineOf = (home: Record<string, any>, reference: string) => attentionIn(home).find((b) => String(b.text?.text).includes(reference));
+  const handledRecords = async (userId: string) => (await h.auditRecords(userId)).filter((r) => r.action === 'attention_handled');
+
+  /** `admin` clicks Mark handled on the line of `reference` in their tab; returns the modal Slack opened. */
+  async function markHandledForm(admin: string, reference: string) {
+    const { home } = await h.openHome(admin);
+    const button = lineOf(home, reference)?.accessory;
+    expect(button).toMatchObject({ type: 'button', action_id: 'home_attention_handled', text: { text: 'Mark handled' } });
+    const trigger = h.slack.newTriggerId();
+    await h.clickIn(admin, button.action_id, button.value, { view: home, triggerId: trigger });
+    const opened = await h.slack.waitForCall('views.open', (c) => c.args.trigger_id === trigger);
+    return { button, form: { ...opened.args.view, id: opened.result!.view.id } as Record<string, any> };
+  }
+
+  /** …then submits it with `note`; returns the modal's result and the tab published anew after it. */
+  async function markHandled(admin: string, reference: string, note: string | null) {
+    const { form } = await markHandledForm(admin, reference);
+    const published = h.slack.callsTo('views.publish').filter((c) => c.args.user_id === admin).length;
+    const answer = await h.submit(admin, form, { values: { note: { note: { type: 'plain_text_input', value: note } } } });
+    expect(answer.status).toBe(200);
+    const result = await h.viewUpdate(form.id, 1);
+    let seen = 0;
+    const republished = await h.slack.waitForCall('views.publish', (c) => c.args.user_id === admin && ++seen > published);
+    return { result, home: republished.args.view as Record<string, any> };
+  }
+
+  const tenMinutesAgo = () => new Date(Date.now() - 10 * 60_000);
+  /** An attempt that stopped midway: an outcome unknown of Bob's. */
+  async function unknownOutcome(id: string): Promise<string> {
+    const at = tenMinutesAgo();
+    const requestId = `${at.toISOString()}_${id}`;
+    await h.writeAudit({ requestId, phase: 'attempt', action: 'reset_pin', actor: { userId: 'UBOB', teamId: TEAM }, directory: 'chime', directoryUserId: 'chime-bob' }, at);
+    return requestId;
+  }
+
+  it('an admin marks an outcome unknown handled with a note: it leaves the list, is counted as handled, and the audit log (and its search) has who, when and the note', async () => {
+    const reference = await unknownOutcome('0000000ad001');
+    const other = await unknownOutcome('0000000ad002');
+    const { form } = await markHandledForm('UADA', reference);
+    expect(form.callback_id).toBe('attention_handled');
+    expect(JSON.stringify(form.blocks)).toContain(reference);
+    expect(JSON.stringify(form.blocks)).toContain('Outcome unknown');
+
+    const { result, home } = await markHandled('UADA', reference, NOTE);
+    expect(JSON.stringify(result.blocks)).toContain('Marked handled');
+    // Gone from the list; the other one stays; the count says where it went.
+    expect(lineOf(home, reference)).toBeUndefined();
+    expect(lineOf(home, other)?.text.text).toContain('*Outcome unknown*');
+    expect(JSON.stringify(attentionIn(home))).toContain('1 marked handled in the last 7 days');
+
+    // One record, under the admin who clicked (from the signed payload), naming the item, its kind, its person and the note.
+    const records = await handledRecords('UADA');
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ phase: 'outcome', outcome: 'success', slackUserId: 'UADA', slackTeamId: TEAM, handledRequestId: reference, attentionKind: 'unknown_outcome', subjectSlackUserId: 'UBOB', note: NOTE });
+    // Typed text: in the audit record, never in a log line.
+    expect(h.logs.join('')).not.toContain('told Bob by phone');
+
+    // The audit search by the item's reference shows who marked it, when, and the note.
+    const { formView } = await submitSearch(h, 'UADA', { reference: { reference: { type: 'plain_text_input', value: reference } }, person: { person: { type: 'users_select', selected_user: null } } });
+    const found = JSON.stringify((await h.viewUpdate(formView.id, 1)).blocks);
+    expect(found).toMatch(/\*Marked handled\* by <@UADA> · Outcome unknown · about <@UBOB>/);
+    expect(found).toContain(NOTE);
+
+    // Marked again (a second click from a tab published before): nothing more is written, and it says by whom.
+    const again = await h.submit('UADA', { ...form, id: 'VAGAIN' }, { values: { note: { note: { type: 'plain_text_input', value: 'again' } } } });
+    expect(again.status).toBe(200);
+    expect(JSON.stringify((await h.viewUpdate('VAGAIN', 1)).blocks)).toContain('already marked handled by <@UADA>');
+    expect(await handledRecords('UADA')).toHaveLength(1);
+  });
+
+  it("a non-admin's forged click and submit are refused and write nothing; an admin's forged reference changes nothing", async () => {
+    const reference = await unknownOutcome('0000000ad003');
+    const marked = (await handledRecords('UADA')).length;
+    const refusals = h.logs.filter((l) => l.includes('refused: not an admin')).length;
+    const { home } = await h.openHome('UBOB');
+    expect(JSON.stringify(home.blocks)).not.toContain('home_attention_handled');
+    const trigger = h.slack.newTriggerId();
+    await h.clickIn('UBOB', 'home_attention_handled', JSON.stringify({ kind: 'unknown_outcome', reference }), { view: home, triggerId: trigger });
+    await h.waitForLogs('refused: not an admin', refusals + 1);
+    expect(h.slack.callsTo('views.open').filter((c) => c.args.trigger_id === trigger)).toEqual([]);
+
+    const forged = { id: 'VFORGED', callback_id: 'attention_handled', type: 'modal', private_metadata: JSON.stringify({ kind: 'unknown_outcome', reference }) };
+    expect((await h.submit('UBOB', forged, { values: { note: { note: { type: 'plain_text_input', value: 'done' } } } })).status).toBe(200);
+    await h.waitForLogs('refused: not an admin', refusals + 2);
+    expect(JSON.stringify((await h.viewUpdate('VFORGED', 1)).blocks)).toContain('Only Latchkey admins');
+    expect(await handledRecords('UBOB')).toEqual([]);
+
+    // An admin's submit naming something that is not on the list (a reference made up, a kind it is not): nothing is written.
+    for (const [kind, forgedReference] of [['unknown_outcome', `${new Date().toISOString()}_00000000f0f0`], ['push_rejected', reference], ['unknown_outcome', 'not a reference']] as const) {
+      const view = { ...forged, id: `VFORGED_${kind}_${forgedReference.length}`, private_metadata: JSON.stringify({ kind, reference: forgedReference }) };
+      await h.submit('UADA', view, { values: { note: { note: { type: 'plain_text_input', value: null } } } });
+      expect(JSON.stringify((await h.viewUpdate(view.id, 1)).blocks)).toContain('not on the Needs attention list');
+    }
+    expect(await handledRecords('UADA')).toHaveLength(marked);
+    // Still listed for every admin.
+    expect(lineOf((await h.openHome('UMAX')).home, reference)?.text.text).toContain('*Outcome unknown*');
+
+    // An admin's own item (their session may be someone else's) has no button, and a submit made by hand marks nothing.
+    const at = tenMinutesAgo();
+    const own = `${at.toISOString()}_0000000ad0ad`;
+    await h.writeAudit({ requestId: own, phase: 'attempt', action: 'reset_pin', actor: { userId: 'UADA', teamId: TEAM } }, at);
+    const line = lineOf((await h.openHome('UADA')).home, own);
+    expect(line.text.text).toContain('Your own: another admin marks it handled.');
+    expect(line.accessory).toBeUndefined();
+    const byHand = { ...forged, id: 'VFORGED_OWN', private_metadata: JSON.stringify({ kind: 'unknown_outcome', reference: own }) };
+    await h.submit('UADA', byHand, { values: { note: { note: { type: 'plain_text_input', value: null } } } });
+    expect(JSON.stringify((await h.viewUpdate(byHand.id, 1)).blocks)).toContain('another admin marks it handled');
+    expect(await handledRecords('UADA')).toHaveLength(marked);
+  });
+
+  it('a rejected push handled leaves the list; a newer rejection by the same person shows it again, counted from the handled one', async () => {
+    const rejected = async (at: Date, id: string) => {
+      const requestId = `${at.toISOString()}_${id}`;
+      const common = { requestId, action: 'reset_okta_password', actor: { userId: 'UCARL', teamId: TEAM }, directory: 'okta' } as const;
+      await h.writeAudit({ ...common, phase: 'attempt' }, at);
+      await h.writeAudit({ ...common, phase: 'outcome', outcome: 'failure', errorCode: 'VERIFY_REJECTED', verifier: 'okta_verify', verification: 'rejected' }, at);
+      return requestId;
+    };
+    await rejected(new Date(Date.now() - 40 * 60_000), '00000dec0001');
+    const second = await rejected(new Date(Date.now() - 30 * 60_000), '00000dec0002');
+    const before = (await h.openHome('UADA')).home;
+    expect(lineOf(before, second)?.text.text).toMatch(/Push rejected in Okta Verify\* 2 times · Reset Okta password by <@UCARL>/);
+
+    const { home } = await markHandled('UMAX', second, 'Called Carl: it was him, on a new phone');
+    expect(JSON.stringify(attentionIn(home))).not.toContain('<@UCARL>');
+    expect((await handledRecords('UMAX'))[0]).toMatchObject({ handledRequestId: second, attentionKind: 'push_rejected', subjectSlackUserId: 'UCARL', slackUserId: 'UMAX' });
+
+    const newer = await rejected(new Date(Date.now() - 60_000), '00000dec0003');
+    const after = (await h.openHome('UADA')).home;
+    const line = lineOf(after, newer)?.text.text as string;
+    expect(line).toMatch(/Push rejected in Okta Verify\* · Reset Okta password by <@UCARL>/);
+    expect(line).not.toContain('times');
+  });
+});

@@ -140,7 +140,7 @@ describe("the admin's Today, as a person would say it", () => {
               ],
             },
           },
-          attention: { ok: true, value: { items: [], more: 0 } },
+          attention: { ok: true, value: { items: [], more: 0, handled: 0 } },
         },
         now,
       },

@@ -69,7 +69,7 @@ function fullData(admin: boolean): HomeData {
         },
         attention: {
           ok: true,
-          value: { items: Array.from({ length: ATTENTION_SHOWN }, (_, i) => ({ requestId: `r${i}`, action: 'reset_pin', at: now.toISOString(), actor: ann, kind: (['push_rejected', 'push_limited', 'unknown_outcome'] as const)[i % 3]!, verifier: 'okta_verify', count: 3 })), more: 7 },
+          value: { items: Array.from({ length: ATTENTION_SHOWN }, (_, i) => ({ requestId: `r${i}`, action: 'reset_pin', at: now.toISOString(), actor: ann, kind: (['push_rejected', 'push_limited', 'unknown_outcome'] as const)[i % 3]!, verifier: 'okta_verify', count: 3 })), more: 7, handled: 4 },
         },
       },
     }),
