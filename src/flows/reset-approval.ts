@@ -142,13 +142,15 @@ export class ResetApprovals implements ApprovalGate {
    * the approval back instead, while its time to finish runs (`givenBack`: the request as given
    * back, APPROVED under a new reference): the person clicks Finish again, and that click is
    * taken, and changes anything, once. Any other failure uses it up: a refusal, or a change that
-   * reached the directory.
+   * reached the directory. A slow finish that an admin decided again meanwhile (its outcome unknown
+   * to them) settles nothing (`superseded`): its outcome stands under its own reference, and the
+   * newer decision is left as it is.
    */
   async finish<T extends { readonly ok: boolean; readonly code?: string; readonly reason?: string; readonly sent?: false }>(
     requester: Requester,
     approvalRequestId: string,
     change: (approved: { credential: string; requestId: string; directoryUserId: string; email: string }) => Promise<T>,
-  ): Promise<{ ok: true; result: T; request: PendingRequest; givenBack?: true } | ResetApprovalFailure> {
+  ): Promise<{ ok: true; result: T; request: PendingRequest; givenBack?: true; superseded?: true } | ResetApprovalFailure> {
     const found = await this.deps.approvals.takeToFinish(requester, approvalRequestId, RESET_KIND);
     if (!found.ok) {
       this.deps.logger.warn({ slackUserId: requester.userId, approvalRequestId, code: found.code }, 'approved reset not finished');
@@ -185,13 +187,19 @@ export class ResetApprovals implements ApprovalGate {
         return { ok: true, result, request: back, givenBack: true };
       }
     }
-    await this.settle(request, result.ok ? undefined : (result.code as FailureCode), result.ok ? undefined : result.reason);
-    return { ok: true, result, request };
+    const settled = await this.settle(request, result.ok ? undefined : (result.code as FailureCode), result.ok ? undefined : result.reason);
+    return { ok: true, result, request, ...(!settled && { superseded: true as const }) };
   }
 
-  private async settle(request: PendingRequest, failed?: FailureCode, reason?: string): Promise<void> {
-    await this.deps.approvals.finished(request, failed, reason).catch((err: unknown) =>
-      this.deps.logger.warn({ approvalRequestId: request.id, err: describeError(err) }, 'approved reset could not be settled'),
+  /** False when it was not settled because an admin decided the request again since this take. */
+  private async settle(request: PendingRequest, failed?: FailureCode, reason?: string): Promise<boolean> {
+    return this.deps.approvals.finished(request, failed, reason).then(
+      (settled) => settled !== undefined,
+      (err: unknown) => {
+        // Not written: the take stays under way, its approval used (it comes back to the admins if never settled).
+        this.deps.logger.warn({ approvalRequestId: request.id, err: describeError(err) }, 'approved reset could not be settled');
+        return true;
+      },
     );
   }
 }

@@ -10,7 +10,7 @@ import { resultView } from '../views/reset-modal';
 import { resetNotice } from '../views/reset-notice';
 import type { ResetWords } from '../views/words';
 import { describeError } from '../flows/failure';
-import { FINISH_ACTION_ID, finishedFailureView, finishedMessage, finishFailureView, finishLoadingView, givenBackView } from '../views/reset-approval-kind';
+import { FINISH_ACTION_ID, finishedFailureView, finishedMessage, finishFailureView, finishLoadingView, givenBackView, supersededFinishView } from '../views/reset-approval-kind';
 import { updateModal } from './modal-sequence';
 import { resetWordsOf } from './reset-words';
 import { clickedBy } from './slack-payloads';
@@ -58,11 +58,13 @@ export function registerApprovalFinish(app: GuardedApp, flow: ResetApprovals, re
     const words = wordsOf(outcome.ok ? outcome.request.detail.credential : outcome.credential);
     if (!outcome.ok) await show(finishFailureView(outcome, words));
     else if (!outcome.result.ok && words && outcome.givenBack) await show(givenBackView(outcome.result, words, outcome.request));
+    else if (!outcome.result.ok && outcome.superseded) await show(supersededFinishView(outcome.result, words));
     else if (!outcome.result.ok) await show(words ? finishedFailureView(outcome.result, words, outcome.request) : finishFailureView(outcome.result));
     // Used, whatever its change did: the DM it was clicked in loses its button and says how it
-    // ended. Given back (nothing was sent), it keeps its button, which works again.
+    // ended. Given back (nothing was sent), it keeps its button, which works again. Superseded (an
+    // admin decided the request again meanwhile), its button is the newer approval's too: left as it is.
     const dm = clicked.click.container;
-    if (outcome.ok && !outcome.givenBack && dm?.channel_id && dm.message_ts) {
+    if (outcome.ok && !outcome.givenBack && !outcome.superseded && dm?.channel_id && dm.message_ts) {
       const at = outcome.result.ok ? outcome.result.at : clock.now();
       await client.chat
         .update({ channel: dm.channel_id, ts: dm.message_ts, ...finishedMessage(outcome.result.ok ? { ok: true, at } : { ...outcome.result, at }, words) })

@@ -228,6 +228,21 @@ export function givenBackView(failure: { code: FailureCode; requestId?: string; 
 }
 
 /**
+ * The finish click's change failed, but an admin decided its request again while it was under way
+ * (ResetApprovals.finish's `superseded`): what this click did (or that it changed nothing), under
+ * its own reference, and that the newer decision is left as it is; never that the approval is used up.
+ */
+export function supersededFinishView(failure: { code: FailureCode; requestId?: string; reason?: string }, words: ResetWords | undefined): ModalView {
+  const m = failureMessage(failure, words ?? ANY);
+  const blocks = [
+    section(`:warning: ${m.headline}`),
+    section("While this click was under way, an admin decided your request again. This click leaves that newer decision as it is: Latchkey's newer message to you says where your request stands."),
+  ];
+  if (failure.requestId) blocks.push(context(`Reference: \`${failure.requestId}\``));
+  return modal({ title: words?.title ?? ANY.title, close: 'Close', blocks });
+}
+
+/**
  * The requester's own modal, opened by their finish click while Latchkey checks them again. It
  * opens on arrival, before the request (and so its credential) is read: its words fit any change.
  */

@@ -916,7 +916,7 @@ describe("the approval policy on Lambda, too little time left for the change", (
     expect(h.chime.pinOf('chime-ann')).toBe(pinBefore);
   }, 30_000);
 
-  it("a stale Finish click refused OUT_OF_TIME, landing after an admin approved the request again and its requester took it anew: the newer finish stands, resets the PIN once, and its approval is used", async () => {
+  it("a stale Finish click refused OUT_OF_TIME, landing after an admin approved the request again and its requester took it anew: it says its own outcome under its own reference, never 'used up', and leaves its DM alone; the newer finish stands, resets the PIN once, and its approval is used", async () => {
     const { request, finish } = await approved(h, 'UBOB');
     // The first click is taken, then held up before anything is sent (Slack slow to say who is clicking).
     let caught = false;
@@ -948,6 +948,13 @@ describe("the approval policy on Lambda, too little time left for the change", (
     expect(stale).toContain('Latchkey was held up and had too little time left to reset your PIN and show you the result. Nothing was changed.');
     expect(stale).not.toContain('Your approval still stands');
     expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
+    // It tells the truth: its outcome stands under its own reference, and the newer approval is
+    // left as it is (never 'used up'), its DM not rewritten (its button finishes the newer approval too).
+    const ofThis = (r: { action?: string; approvalRequestId?: string; errorCode?: string }) => r.action === 'reset_pin' && r.approvalRequestId === request.approvalId && r.errorCode === 'OUT_OF_TIME';
+    const refused = (await h.waitForAudit('UBOB', ofThis)).find(ofThis)!;
+    expect(stale).toContain(`Reference: \`${refused.requestId}\``);
+    expect(stale).toContain("While this click was under way, an admin decided your request again. This click leaves that newer decision as it is: Latchkey's newer message to you says where your request stands.");
+    expect(stale).not.toContain('used up');
     // The newer finish goes on and resets the PIN, once.
     h.lambda.functionTimeoutMs = h.lambda.deployedTimeoutMs;
     releaseSecond();
@@ -960,6 +967,9 @@ describe("the approval policy on Lambda, too little time left for the change", (
     expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
     await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('finished by <@UBOB>'));
     await h.lambda.idle();
+    // The stale click left its DM alone; the newer finish rewrote its own.
+    expect(h.slack.callsTo('chat.update').filter((c) => c.args.ts === finish.message.ts)).toEqual([]);
+    expect(h.slack.callsTo('chat.update').filter((c) => c.args.ts === renewed.message.ts)).not.toEqual([]);
   }, 60_000);
 
   it("an Entra password's Finish click slowed before the change, with time left for one AWS call and the modal but not for Entra's calls: nothing reaches Entra, the modal says nothing was changed, and the audit says why", async () => {

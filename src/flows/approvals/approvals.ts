@@ -822,29 +822,25 @@ export class Approvals {
    * and nobody can retry it, so they can ask again at once. `request` is the request as taken:
    * only that take is settled. A slow finish that an admin approved again past the bound (and its
    * requester may have taken again) settles nothing: the newer finish's outcome stands, and this
-   * one's change stays in the audit under its own reference.
+   * one's change stays in the audit under its own reference (undefined: not settled). Throws when
+   * the write fails: the take stays under way, and comes back to the admins if it is never settled.
    */
   async finished(request: PendingRequest, failed?: FailureCode, reason?: string): Promise<PendingRequest | undefined> {
-    const settled = await this
-      .move(
-        request,
-        ['FINISHING'],
-        failed ? 'APPLY_FAILED' : 'APPLIED',
-        failed ? { errorCode: failed, ...(reason !== undefined && { errorReason: reason }), expiresAt: this.deps.clock.now().toISOString() } : {},
-        { sameFinish: { finishRequestId: request.finishRequestId } },
-      )
-      .catch((err: unknown) => {
-        this.warn(err, request, 'finished request could not be settled');
-        return null;
-      });
-    if (settled === undefined) {
+    const settled = await this.move(
+      request,
+      ['FINISHING'],
+      failed ? 'APPLY_FAILED' : 'APPLIED',
+      failed ? { errorCode: failed, ...(reason !== undefined && { errorReason: reason }), expiresAt: this.deps.clock.now().toISOString() } : {},
+      { sameFinish: { finishRequestId: request.finishRequestId } },
+    );
+    if (!settled) {
       this.deps.logger.warn(
         { approvalRequestId: request.id, kind: request.kind, finishRequestId: request.finishRequestId, outcome: failed ?? 'APPLIED' },
         'finished request not settled: decided again since it was taken',
       );
     }
     if (settled) await this.refresh(settled);
-    return settled ?? undefined;
+    return settled;
   }
 
   /**
