@@ -79,7 +79,9 @@ export function revokeOutcome(result: RevokeResult, all: ApprovalWords): { text:
   switch (result.code) {
     case 'FINISH_STARTED': {
       const at = request.takenAt ? ` at ${slackTime(new Date(request.takenAt))}` : '';
-      return said(`:warning: Your revoke changed nothing: ${who} had already started finishing it${at}.`, line);
+      // Approved again since the revoke's write (that finish sent nothing and gave it back): there is one to revoke now.
+      const again = request.status === 'APPROVED' ? ' Their approval stands again since: click *Revoke approval* again to revoke it.' : '';
+      return said(`:warning: Your revoke changed nothing: ${who} had already started finishing it${at}.${again}`, line);
     }
     case 'APPROVAL_REVOKED': {
       const by = request.revokedBy ? `<@${request.revokedBy}>` : 'An admin';

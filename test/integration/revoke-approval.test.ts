@@ -180,6 +180,20 @@ describe('revoking an approval before its requester finishes it', () => {
     expect(secretIn(finished.view)).toBe(h.chime.pinOf('chime-ann'));
     expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
   });
+
+  it("revoked after its requester's Finish sent nothing and gave the approval back (under a new reference): the revoke takes it back, and their next Finish changes nothing and says who revoked it", async () => {
+    const request = await approvedPinReset(h, 'UBOB');
+    // Slack cannot say who is clicking: nothing is sent, and the approval stays Bob's.
+    h.slack.failNext('users.info', { error: 'fatal_error' });
+    const first = await h.opening((trigger) => h.click('UBOB', 'approval_finish', request.finish.value, request.finish, trigger));
+    expect(JSON.stringify(first.view)).toContain('Your approval still stands');
+
+    await h.clickIn('UADA', 'approval_revoke', request.requestId, { view: request.result });
+    expect(JSON.stringify(await h.viewUpdate(request.resultViewId, 3, 10_000))).toContain('Revoked: <@UBOB> can no longer finish');
+    const after = JSON.stringify((await h.opening((trigger) => h.click('UBOB', 'approval_finish', request.finish.value, request.finish, trigger))).view);
+    expect(after).toContain('<@UADA> revoked the approval of your request to reset your Amazon Chime personal meeting PIN');
+    expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
+  });
 });
 
 /**
@@ -236,6 +250,31 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     expect(h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'DUBOB' && String(c.args.text).includes('revoked'))).toEqual([]);
     const finished = await h.opening((trigger) => h.click('UBOB', 'approval_finish', request.finish.value, request.finish, trigger), 10_000);
     expect(secretIn(finished.view)).toBe(h.chime.pinOf('chime-bob'));
+  }, 30_000);
+
+  it("a Finish that sent nothing and gave the approval back while the revoke was being recorded: the revoke still takes back the approval (the same one), never 'There was no approval to revoke', and the next Finish changes nothing", async () => {
+    const request = await approvedPinReset(h, 'UANN');
+    const release = h.dynamoGate.hold(revokeAttempt);
+    await h.clickIn('UADA', 'approval_revoke', request.requestId, { view: request.result });
+    await reached(revokeAttempt);
+    // The revoke read the request; meanwhile Ann's Finish is taken, and Slack cannot say who is
+    // clicking: nothing is sent, and the approval is given back to her under a new reference.
+    h.slack.failNext('users.info', { error: 'fatal_error' });
+    const first = await h.opening((trigger) => h.click('UANN', 'approval_finish', request.finish.value, request.finish, trigger), 10_000);
+    expect(JSON.stringify(first.view)).toContain('Your approval still stands');
+    release();
+
+    const admin = JSON.stringify(await h.viewUpdate(request.resultViewId, 3, 20_000));
+    expect(admin).toContain('Revoked: <@UANN> can no longer finish');
+    expect(admin).not.toContain('There was no approval to revoke');
+    const after = JSON.stringify((await h.opening((trigger) => h.click('UANN', 'approval_finish', request.finish.value, request.finish, trigger), 10_000)).view);
+    expect(after).toContain('<@UADA> revoked the approval of your request to reset your Amazon Chime personal meeting PIN');
+    expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
+    const records = await h.waitForAudit('UADA', (r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId && r.phase === 'outcome');
+    expect(records.filter((r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId).map((r) => [r.phase, r.outcome])).toEqual([
+      ['attempt', undefined],
+      ['outcome', 'success'],
+    ]);
   }, 30_000);
 
   it('the Finish taken first: the revoke changes nothing, its admin is told the finish had already started, and the PIN is reset', async () => {

@@ -13,6 +13,7 @@ import { challengeView, checkingView, confirmView, failureView, pendingView, pus
 import { pushRejectedNotice, resetNotice } from '../../src/views/reset-notice';
 import { PENDING_STATUSES, type PendingRequest } from '../../src/flows/approvals/pending-request';
 import { finishLoadingView, resetKindWords } from '../../src/views/reset-approval-kind';
+import { revokeOutcome } from '../../src/views/approval-revoke';
 
 const done = (credential: Credential): ResetDone => ({
   ok: true,
@@ -221,5 +222,32 @@ describe('a change that is not a reset (Okta unlock) is never called a reset', (
     expect(said).toContain('asks to unlock their *Okta account*');
     expect(said).toContain('<@UADA> approved your request to unlock your Okta account.');
     expect(said).toContain('Finish the unlock');
+  });
+});
+
+describe("an admin's revoke that lost to its requester's finish", () => {
+  const kinds = { reset: resetKindWords({ [chime.id]: resetWordsOf(chime) }) };
+  const request = (status: PendingRequest['status']): PendingRequest => ({
+    id: 'a1',
+    kind: 'reset',
+    requester: { userId: 'UANN', teamId: 'T0TEAM' },
+    requesterEmail: 'ann@example.com',
+    directoryUserId: 'chime-ann',
+    detail: { credential: chime.id },
+    reason: '',
+    status,
+    createdAt: '2026-12-04T08:00:00.000Z',
+    expiresAt: '2026-12-04T09:00:00.000Z',
+    decidedBy: 'UADA',
+    takenAt: '2026-12-04T08:10:00.000Z',
+  });
+
+  it('says the finish had started; approved again since (that finish sent nothing and gave it back), that it can be revoked now', () => {
+    const under = JSON.stringify(revokeOutcome({ ok: false, code: 'FINISH_STARTED', request: request('FINISHING') }, kinds).blocks);
+    expect(under).toContain('Your revoke changed nothing: <@UANN> had already started finishing it at');
+    expect(under).not.toContain('Revoke approval');
+    const back = JSON.stringify(revokeOutcome({ ok: false, code: 'FINISH_STARTED', request: request('APPROVED') }, kinds).blocks);
+    expect(back).toContain('Your revoke changed nothing: <@UANN> had already started finishing it at');
+    expect(back).toContain('Their approval stands again since: click *Revoke approval* again to revoke it.');
   });
 });

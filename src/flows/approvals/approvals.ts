@@ -517,18 +517,26 @@ export class Approvals {
     let revoked: PendingRequest | undefined;
     try {
       change = await this.trail.begin(this.auditStep('revoke', admin, request));
-      // Conditional on its still waiting for its requester, the same approval (no finish taken and
-      // given back since), and in time: past its time it expires instead.
-      revoked = await this.move(request, ['APPROVED'], 'REVOKED', { revokedBy: admin.userId, revokedAt: at }, { sameFinish: { finishRequestId: request.finishRequestId }, inTimeAt: at });
+      // Conditional on its still waiting for its requester, and in time: past its time it expires
+      // instead. Not on its finish reference: a finish that sent nothing gives the same approval
+      // back under a new one (giveBack), and it is still this approval the admin revokes.
+      revoked = await this.move(request, ['APPROVED'], 'REVOKED', { revokedBy: admin.userId, revokedAt: at }, { inTimeAt: at });
     } catch (err) {
       await change?.failed(asFailure(err).code);
       return this.fail(err, { requester: admin, kind: request.kind, step: 'revoke', requestId });
     }
     if (!revoked) {
-      // Its requester's finish, another admin's revoke, or its time's end came first: that stands, and the admin is told which.
-      const now = (await this.deps.store.get(request.id).catch(() => undefined)) ?? request;
-      const current = await this.expireIfDue(now).catch(() => now);
-      const lost = this.revocable(current) ? { ok: false as const, code: 'REQUEST_DECIDED' as const, request: current } : this.notRevocable(current);
+      // Its requester's finish, another admin's revoke, or its time's end came first: that stands, and
+      // the admin is told which. Read approved again, it was taken to finish when the write was made,
+      // and is approved again since (that finish sent nothing and gave it back, or an admin approved
+      // it again): the admin is told the finish had started, and that it can be revoked now.
+      const now = await this.deps.store.get(request.id).catch(() => undefined);
+      const current = now && (await this.expireIfDue(now).catch(() => now));
+      const lost = !current
+        ? { ok: false as const, code: 'REQUEST_DECIDED' as const, request }
+        : this.revocable(current)
+          ? { ok: false as const, code: 'FINISH_STARTED' as const, request: current }
+          : this.notRevocable(current);
       await change.failed(lost.code);
       return lost;
     }
