@@ -4,7 +4,7 @@ import type { Logger, Requester } from '../flows/ports';
 import type { GuardedApp } from '../slack/guarded-app';
 import { answerByOf } from '../slack/held-answer';
 import { describeError } from '../flows/failure';
-import { resetPicker, resetPickerForGuest } from '../views/reset-picker';
+import { resetPicker, resetPickerForGuest, resetPickerGuestFollowUp } from '../views/reset-picker';
 import { slashCommandSchema } from './slack-payloads';
 import { RESET_PICKER_COMMAND } from '../core-commands';
 
@@ -41,11 +41,13 @@ export function registerResetPicker(app: GuardedApp, served: readonly Credential
       return;
     }
     // Lambda's answering invocation reads nothing but the payload (hand-off-receiver.ts): the picker,
-    // as to anyone; its worker (the only run past ack) then asks, and replaces a guest's picker with the words.
+    // as to anyone; its worker (the only run past ack) then asks, and tells a guest below it why its
+    // buttons will not work. Below, not instead: Slack does not replace a slash command's answer
+    // through its response_url (replace_original is for a message an action came from).
     await ack(answer);
     if (!(await guests.isGuest(requester, LATE_GUEST_CHECK_WAIT_MS))) return;
-    await respond({ ...guestAnswer, replace_original: true }).catch((err: unknown) =>
-      logger.warn({ slackUserId: userId, err: describeError(err) }, "could not replace a guest's /reset picker"),
+    await respond({ response_type: 'ephemeral', replace_original: false, text: resetPickerGuestFollowUp().text }).catch((err: unknown) =>
+      logger.warn({ slackUserId: userId, err: describeError(err) }, "could not tell a guest why /reset's buttons will not work for them"),
     );
   });
 }

@@ -29,3 +29,11 @@ export function resetPicker(credentials: readonly { readonly id: string; readonl
 export function resetPickerForGuest(): { text: string } {
   return { text: guestNotServed('resets') };
 }
+
+/**
+ * What follows a guest's `/reset` answered with the buttons before Slack said they are a guest
+ * (Lambda): a second message below them, as Slack does not replace a slash command's answer.
+ */
+export function resetPickerGuestFollowUp(): { text: string } {
+  return { text: `The buttons above will not work for you: ${guestNotServed('resets')}` };
+}

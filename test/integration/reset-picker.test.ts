@@ -95,7 +95,7 @@ describe('/reset on Lambda', () => {
   });
   afterAll(() => new Promise<void>((resolve) => hooks.close(() => resolve())));
 
-  it("answers from the payload alone, and a guest's picker is then replaced by why Latchkey serves them nothing", async () => {
+  it("answers from the payload alone, and a guest is then told, below it, that its buttons will not work for them and why", async () => {
     // A member's picker stands: nothing follows it.
     await h.command('/reset', 'UANN', { responseUrl: `${hookUrl}UANN` });
     await h.slack.waitForCall('users.info', (c) => c.args.user === 'UANN');
@@ -104,7 +104,8 @@ describe('/reset on Lambda', () => {
     expect((res.json.blocks as any[]).some((b) => b.type === 'actions')).toBe(true);
     const deadline = Date.now() + 5_000;
     while (!replies.has('UGUEST') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
-    expect(replies.get('UGUEST')).toEqual([{ response_type: 'ephemeral', replace_original: true, text: GUEST_LINE }]);
+    // A second message, never a replacement: Slack does not replace a slash command's answer through its response_url.
+    expect(replies.get('UGUEST')).toEqual([{ response_type: 'ephemeral', replace_original: false, text: `The buttons above will not work for you: ${GUEST_LINE}` }]);
     expect(replies.has('UANN')).toBe(false);
   });
 });
