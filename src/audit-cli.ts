@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { parseArgs } from 'node:util';
 import { concerns, csvHeader, csvRow, daysBetween, jsonLine, type ExportFormat } from './audit/audit-export';
+import type { AuditRecord } from './audit/audit-record';
 import { DynamoDbAuditLog } from './audit/dynamodb-audit-log';
 import { AWS_CLIENT } from './aws-client';
 import { noAwsCredentials } from './aws/no-credentials';
@@ -116,11 +117,17 @@ function unknown(argv: string[]): Run {
   const days = Number(values.days ?? positionals[0] ?? 2);
   if (!Number.isInteger(days) || days < 1 || days > MAX_DAYS) throw new UsageError(`--days must be a whole number from 1 to ${MAX_DAYS}`);
   return async ({ audit, now }) => {
-    const found = [];
+    const found: AuditRecord[] = [];
+    // An attempt's outcome is written just after it, which can be past midnight, in the next day's
+    // records: a day's attempts with none are listed once the next day's records are read too.
+    let open: AuditRecord[] = [];
     for (let i = days - 1; i >= 0; i--) {
       const day = new Date(now.getTime() - i * 86_400_000).toISOString().slice(0, 10);
-      found.push(...unknownOutcomes(await audit.listByDay(day), now));
+      const unknown = unknownOutcomes([...open, ...(await audit.listByDay(day))], now);
+      found.push(...unknown.filter((r) => open.includes(r)));
+      open = unknown.filter((r) => !open.includes(r));
     }
+    found.push(...open);
     for (const record of found) process.stdout.write(jsonLine(record));
     process.stderr.write(`${found.length} attempt(s) with unknown outcome in the last ${days} day(s)\n`);
   };

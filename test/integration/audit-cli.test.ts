@@ -273,4 +273,23 @@ describe('the audit CLI', () => {
     expect(stdout.trimEnd().split('\n').map((l) => JSON.parse(l).requestId)).toEqual([`${at.toISOString()}_e1`]);
     expect(stderr).toContain('1 attempt(s) with unknown outcome in the last 3 day(s)');
   });
+
+  it("unknown does not list an attempt whose outcome was written just past midnight, in the next day's records; one with no outcome at all still is", async () => {
+    const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    const midnight = Math.floor(Date.now() / 86_400_000) * 86_400_000;
+    const write = (entry: AuditEntry, at: number) => new DynamoDbAuditLog(client, TABLE, 400, { now: () => new Date(at) }).record(entry);
+    const actor = { userId: 'UDAN', teamId: 'T0TEAM' };
+    const answered = `${new Date(midnight - 5_000).toISOString()}_f1`;
+    const unanswered = `${new Date(midnight - 4_000).toISOString()}_f2`;
+    // Dan's PIN reset confirmed at 23:59:58, answered at 00:00:03; another at 23:59:59, never answered.
+    await write({ requestId: answered, phase: 'attempt', action: 'reset_pin', actor, directory: 'chime', directoryUserId: 'chime-dan' }, midnight - 2_000);
+    await write({ requestId: answered, phase: 'outcome', action: 'reset_pin', actor, outcome: 'success', directory: 'chime' }, midnight + 3_000);
+    await write({ requestId: unanswered, phase: 'attempt', action: 'reset_pin', actor, directory: 'chime', directoryUserId: 'chime-dan' }, midnight - 1_000);
+    client.destroy();
+    const { code, stdout } = await run(['unknown', '--days', '2']);
+    expect(code).toBe(0);
+    const listed = stdout.trimEnd().split('\n').map((l) => JSON.parse(l).requestId as string);
+    // Before: both, the first a reset that succeeded.
+    expect(listed.filter((id) => id.endsWith('_f1') || id.endsWith('_f2'))).toEqual([unanswered]);
+  });
 });
