@@ -38,9 +38,10 @@ export interface Activity {
    * OUTCOME_UNKNOWN: being finished or applied for longer than any change takes (it died midway),
    * which an admin can decide again; CLOSED_OUTCOME_UNKNOWN: denied then, so the change may have been made;
    * ENDED_OUTCOME_UNKNOWN: approved again then, and expired or failed without its new finish, so the earlier change may have been made;
+   * REVOKED_OUTCOME_UNKNOWN: approved again then, and revoked by an admin, so the earlier change may have been made (also known from the revoke's own record);
    * APPLY_UNANSWERED: its change was sent and not confirmed (DIRECTORY_OUTCOME_UNKNOWN: no answer, or a 500, 502 or 504), so it may have been made.
    */
-  readonly standing?: PendingRequest['status'] | 'OUTCOME_UNKNOWN' | 'CLOSED_OUTCOME_UNKNOWN' | 'ENDED_OUTCOME_UNKNOWN' | 'APPLY_UNANSWERED';
+  readonly standing?: PendingRequest['status'] | 'OUTCOME_UNKNOWN' | 'CLOSED_OUTCOME_UNKNOWN' | 'ENDED_OUTCOME_UNKNOWN' | 'REVOKED_OUTCOME_UNKNOWN' | 'APPLY_UNANSWERED';
   /** An approval's change: how applying it ended, when it was tried. */
   readonly applied?: 'succeeded' | 'failed' | 'unknown';
   /** Who did it, and in which directory account: what an operator looking into it needs. */
@@ -654,7 +655,9 @@ export function activityOf(events: readonly AuditEvent[], now: Date, requests: r
       : closedOutcomeUnknown(r)
         ? 'CLOSED_OUTCOME_UNKNOWN'
         : endedAfterUnknownOutcome(r)
-          ? 'ENDED_OUTCOME_UNKNOWN'
+          ? r.status === 'REVOKED'
+            ? 'REVOKED_OUTCOME_UNKNOWN'
+            : 'ENDED_OUTCOME_UNKNOWN'
           : r.status === 'APPLY_FAILED' && r.errorCode === 'DIRECTORY_OUTCOME_UNKNOWN'
             ? 'APPLY_UNANSWERED'
             : r.status;
@@ -663,7 +666,8 @@ export function activityOf(events: readonly AuditEvent[], now: Date, requests: r
     // A withdraw is no step of the request's change: the line is its request's, and says it was withdrawn.
     const withdrawn = records.some((r) => WITHDRAW_ACTIONS.includes(r.action) && r.phase === 'outcome' && r.outcome === 'success');
     // Nor is a revoke (an admin's, the line of the approval it took back): the line says it was revoked.
-    const revoked = records.some((r) => REVOKE_ACTIONS.includes(r.action) && r.phase === 'outcome' && r.outcome === 'success');
+    const revoke = records.find((r) => REVOKE_ACTIONS.includes(r.action) && r.phase === 'outcome' && r.outcome === 'success');
+    const revoked = revoke !== undefined;
     const changes = records.filter((r) => !WITHDRAW_ACTIONS.includes(r.action) && !REVOKE_ACTIONS.includes(r.action));
     const stepsOf = changes.length > 0 ? changes : records;
     const steps = [...new Set(stepsOf.map((r) => r.requestId))].map((id) => stepsOf.filter((r) => r.requestId === id));
@@ -681,7 +685,9 @@ export function activityOf(events: readonly AuditEvent[], now: Date, requests: r
     const credential = records.find((r) => r.credential)?.credential;
     const handled = records.find((r) => r.action === ATTENTION_HANDLED_ACTION && r.handledRequestId && r.attentionKind);
     const pending = pendingOf(first);
-    const stands = pending ? standing.get(pending) : undefined;
+    // A revoke of an approval given again after a finish whose outcome was unknown says so on record:
+    // a line whose request was not read (an admin's own, on their Home tab) says it too. Revoked is final.
+    const stands = pending ? (standing.get(pending) ?? (revoke?.earlierFinishRequestId ? 'REVOKED_OUTCOME_UNKNOWN' : undefined)) : undefined;
     return {
       requestId: pending ?? last[0]!.requestId,
       action: first.action,

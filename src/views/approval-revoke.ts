@@ -1,6 +1,6 @@
 import type { Button, KnownBlock, ModalView } from '@slack/types';
 import type { ApprovalFailure } from '../flows/approvals/approvals';
-import type { PendingRequest } from '../flows/approvals/pending-request';
+import { endedAfterUnknownOutcome, type PendingRequest } from '../flows/approvals/pending-request';
 import { approvalFacts, approvalStatusLine } from './approval-status';
 import { wordsOf, type ApprovalWords } from './approval-words';
 import { context, modal, plain, section, slackTime } from './blocks';
@@ -71,10 +71,9 @@ export function revokeOutcome(result: RevokeResult, all: ApprovalWords): { text:
   const who = `<@${request.requester.userId}>`;
   const line = context(approvalStatusLine(request, words, false));
   if (result.ok) {
-    return said(
-      `:no_entry: Revoked: ${who} can no longer finish ${words.summary(request)}, and nothing was changed. They have been told, and can ask again.`,
-      line,
-    );
+    // Approved again after a finish whose outcome was unknown: this approval changed nothing, but that earlier change may have been made (the line says how IT checks it).
+    const changed = endedAfterUnknownOutcome(request) ? ': this approval changed nothing, but the earlier change may have been made' : ', and nothing was changed';
+    return said(`${endedAfterUnknownOutcome(request) ? ':warning:' : ':no_entry:'} Revoked: ${who} can no longer finish ${words.summary(request)}${changed}. They have been told, and can ask again.`, line);
   }
   switch (result.code) {
     case 'FINISH_STARTED': {

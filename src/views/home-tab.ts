@@ -113,8 +113,12 @@ export function recordOf(a: Activity, words: HomeWords): { readonly name: string
   return { name: action?.name ?? a.action, what, subject: credential?.words ?? action?.words };
 }
 
+const REVOKED_OUTCOME_UNKNOWN = ':warning: Approved again, then revoked by an admin; the earlier change may have been made: its request line says how IT can check it';
+
 /** Where the thing stands: a request sent is not a request done, and an approval says whether its change was made. */
 export function activityState(a: Activity, why: string): string {
+  // Approved again after a finish whose outcome was unknown, then revoked: this approval changed nothing, the earlier one may have.
+  if (a.standing === 'REVOKED_OUTCOME_UNKNOWN') return REVOKED_OUTCOME_UNKNOWN;
   // Its approval taken back before its requester finished it: whatever the decision was, nothing was changed.
   if (a.revoked || (a.state === 'succeeded' && a.standing === 'REVOKED')) return ':no_entry: Approved, then revoked by an admin; nothing was changed';
   if (a.state === 'succeeded' && a.decision === 'deny') return ':no_entry: Denied';
@@ -144,6 +148,7 @@ export function activityState(a: Activity, why: string): string {
       OUTCOME_UNKNOWN: ':grey_question: Approved; the change did not finish and its outcome is unknown: an admin can approve it again',
       CLOSED_OUTCOME_UNKNOWN: ':warning: Closed by an admin; the earlier change may have been made: its request line says how IT can check it',
       ENDED_OUTCOME_UNKNOWN: ':warning: Approved again, but not finished; the earlier change may have been made: its request line says how IT can check it',
+      REVOKED_OUTCOME_UNKNOWN,
     };
     return a.standing ? standing[a.standing] : ':outbox_tray: Sent to the admins';
   }

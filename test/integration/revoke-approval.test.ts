@@ -51,6 +51,25 @@ function revokeIn(blocks: readonly any[]): Record<string, any> | undefined {
   return blocks.flatMap((b) => b.elements ?? []).find((e: any) => e.action_id === 'approval_revoke');
 }
 
+/** An admin's audit search by reference, from their Home tab: the lines of the first page. */
+async function lookUp(h: Harness, admin: string, reference: string): Promise<string[]> {
+  const { home } = await h.openHome(admin);
+  const search = (home.blocks as any[]).filter((b) => b.type === 'actions').flatMap((b) => b.elements as any[]).find((b) => b.action_id === 'home_search');
+  const trigger = h.slack.newTriggerId();
+  await h.clickIn(admin, search.action_id, search.value, { view: home, triggerId: trigger });
+  const form = await h.slack.waitForCall('views.open', (c) => c.args.trigger_id === trigger);
+  const formView = { ...form.args.view, id: form.result!.view.id };
+  await h.submit(admin, formView, { values: { reference: { reference: { type: 'plain_text_input', value: reference } }, person: { person: { type: 'users_select', selected_user: null } } } });
+  const found = await h.viewUpdate(formView.id, 1);
+  return (found.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference')).map((b) => b.text.text as string);
+}
+
+/** A person's Home tab lines of one reference (a request's, and the change its first finish made). */
+async function homeLines(h: Harness, userId: string, reference: string): Promise<string[]> {
+  const { home } = await h.openHome(userId);
+  return (home.blocks as any[]).map((b) => String(b.text?.text ?? '')).filter((t) => t.includes(`\`${reference}\``));
+}
+
 /** The latest rewrite of the admins' message, once one matches. */
 function channelUpdate(h: Harness, request: Approved, match: (c: SlackCall) => boolean, timeoutMs?: number): Promise<SlackCall> {
   return h.slack.waitForCall('chat.update', (c) => c.args.channel === APPROVALS_CHANNEL && c.args.ts === request.message.ts && match(c), timeoutMs);
@@ -203,6 +222,58 @@ describe('revoking an approval before its requester finishes it', () => {
  * attempt, so that side's SDK waits out its timeout (2 s here) and sends it again while the other
  * side writes. Held for good, the revoke's audit attempt is never written, and nothing changes.
  */
+describe('revoking an approval given again after a finish whose outcome was unknown', () => {
+  const h = useHarness({ env: POLICY });
+
+  it("the earlier change may have been made: the revoking admin's answer, Home tab and audit search say so, as the admins' message and the DM do, never that nothing was changed", async () => {
+    const request = await approvedPinReset(h, 'UCARL');
+    // Finished, then left FINISHING (as if it died before it was settled), and approved again 11 minutes on.
+    await h.opening((trigger) => h.click('UCARL', 'approval_finish', request.finish.value, request.finish, trigger));
+    const first = (await h.waitForAudit('UCARL', (r) => r.action === 'reset_pin' && r.phase === 'outcome')).find((r) => r.action === 'reset_pin')!;
+    await channelUpdate(h, request, (c) => JSON.stringify(c.args).includes('applied'));
+    await h.addRawRequestFields(request.requestId, { status: 'FINISHING' });
+    h.clock.offsetMs = 11 * 60_000;
+    try {
+      const review = await h.opening((trigger) => h.click('UMAX', 'license_review', request.requestId, request.message, trigger));
+      await h.submit('UMAX', review.view, { values: decide('approve') });
+      await h.viewUpdate(review.viewId, 2);
+
+      await h.click('UADA', 'approval_revoke', request.requestId, request.message);
+      const answer = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UADA');
+      const check = `IT can check it with the reference \`${first.requestId}\``;
+      expect(answer.args.text).toContain('Revoked: <@UCARL> can no longer finish');
+      expect(answer.args.text).toContain('the earlier change may have been made');
+      expect(answer.args.text).not.toContain('nothing was changed');
+      const channel = await channelUpdate(h, request, (c) => JSON.stringify(c.args.blocks).includes('revoked by <@UADA>'));
+      expect(JSON.stringify(channel.args.blocks)).toContain(`the earlier change may have been made: ${check}`);
+      const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUCARL' && String(c.args.text).includes('revoked'));
+      expect(JSON.stringify(dm.args.blocks)).toContain(check);
+
+      const said = ':warning: Approved again, then revoked by an admin; the earlier change may have been made';
+      // Ada's own line (she approved it first, and revoked it): the store is not read for it.
+      const ada = await homeLines(h, 'UADA', request.requestId);
+      expect(ada).toEqual([expect.stringContaining(said)]);
+      expect(ada.join('\n')).not.toContain('nothing was changed');
+      // Carl's own line, from where his request stands (beside his first reset's, done).
+      expect((await homeLines(h, 'UCARL', request.requestId)).filter((l) => l.includes(said))).toHaveLength(1);
+      // The audit search: Ada's line and Carl's, never "nothing was changed".
+      const lines = await lookUp(h, 'UADA', request.requestId);
+      const adas = lines.filter((l) => l.includes('by <@UADA>'));
+      expect(adas.length).toBeGreaterThan(0);
+      for (const line of adas) expect(line).toContain(said);
+      expect(lines.join('\n')).not.toContain('nothing was changed');
+      // On record: the revoke names the earlier finish IT checks.
+      const revoke = (await h.auditRecords('UADA')).filter((r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId);
+      expect(revoke.map((r) => [r.phase, r.earlierFinishRequestId])).toEqual([
+        ['attempt', first.requestId],
+        ['outcome', first.requestId],
+      ]);
+    } finally {
+      h.clock.offsetMs = 0;
+    }
+  });
+});
+
 describe('a revoke racing a Finish, and one the audit log cannot record', () => {
   const h = useHarness({ env: POLICY, awsRequestTimeoutMs: 2_000, dynamoGate: true }, (x) => {
     x.slack.clear();

@@ -516,7 +516,8 @@ export class Approvals {
     let change: AuditedChange | undefined;
     let revoked: PendingRequest | undefined;
     try {
-      change = await this.trail.begin(this.auditStep('revoke', admin, request));
+      // Approved again after a finish whose outcome was unknown: on record, so every line of this revoke says that earlier change may have been made.
+      change = await this.trail.begin({ ...this.auditStep('revoke', admin, request), ...(request.earlierFinishRequestId && { earlierFinishRequestId: request.earlierFinishRequestId }) });
       // Conditional on its still waiting for its requester, and in time: past its time it expires
       // instead. Not on its finish reference: a finish that sent nothing gives the same approval
       // back under a new one (giveBack), and it is still this approval the admin revokes.
