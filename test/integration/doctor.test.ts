@@ -7,6 +7,7 @@ import { createDoctor } from '../../src/app';
 import { auditTable } from '../../src/audit/audit-table';
 import { loadConfig } from '../../src/config';
 import { CREDENTIALS } from '../../src/credentials';
+import type { EntraSimulator } from '../../src/credentials/entra/stand-in';
 import type { OktaSimulator } from '../../src/credentials/okta-stand-in';
 import { checksSummary, renderChecks, type SetupCheck } from '../../src/doctor/setup-check';
 import { LatchkeyFailure } from '../../src/flows/failure';
@@ -22,7 +23,7 @@ const READS: Record<string, readonly string[]> = {
   'Amazon Chime': ['ListUsers', 'GetUser'],
   'Amazon WorkMail': ['ListUsers', 'DescribeUser'],
   Okta: ['ListUsers', 'ListRoles', 'GetCurrentUser'],
-  'Microsoft Entra ID': ['Token', 'ListUsers', 'ListRoles'],
+  'Microsoft Entra ID': ['Token', 'ListUsers', 'ListRoles', 'GetDomain', 'ListDomains'],
   'Google Workspace': ['Token', 'GetUser'],
 };
 
@@ -411,6 +412,29 @@ describe('npm run doctor', () => {
     expect(JSON.stringify(checks)).not.toContain('not-the-okta-token-0123456789');
   });
 
+  it("Entra's sign-in domains: a line naming the federated ones, whose people are refused; without the Graph permission Domain.Read.All it fails, naming it", async () => {
+    const entra = h.standIns.get('entra_password') as EntraSimulator;
+    entra.setDomain('corp.example', 'Federated');
+    const line = (checks: SetupCheck[]) => checks.find((c) => c.name === 'Microsoft Entra ID: sign-in domains');
+    expect(line(await doctor())).toEqual({
+      name: 'Microsoft Entra ID: sign-in domains',
+      ok: true,
+      detail: expect.stringMatching(/^Domain\.Read\.All granted: \d+ domains; federated \(their people sign in at another identity provider and are refused\): corp\.example$/),
+    });
+    entra.setDomainReadGranted(false);
+    try {
+      expect(failures(await doctor())).toEqual([
+        {
+          name: 'Microsoft Entra ID: sign-in domains',
+          ok: false,
+          detail: expect.stringMatching(/^entra:ListDomains 403: Authorization_RequestDenied Insufficient privileges to complete the operation\. \(needs the Graph application permission Domain\.Read\.All\): grant the app registration the Microsoft Graph application permission Domain\.Read\.All, with admin consent: without it every Entra reset is refused as misconfigured$/),
+        },
+      ]);
+    } finally {
+      entra.setDomainReadGranted(true);
+    }
+  });
+
   it('an Okta token whose owner holds no admin role that may reset passwords is named', async () => {
     const roles = okta().tokenOwnerRoles.splice(0, Infinity, 'READ_ONLY_ADMIN');
     try {
@@ -588,7 +612,7 @@ describe('npm run doctor', () => {
         `✗ AWS credentials: no AWS credentials found: give the process a role (or AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) with the permissions listed in README.md, "AWS permissions". Affected: ${[...TABLES, 'Amazon Chime', 'Amazon WorkMail'].join(', ')}`,
       ]);
       expect(out).toMatch(/^✓ Okta: API token: /m);
-      expect(out).toMatch(/^1 problem, affecting 5 of 14 checks\./m);
+      expect(out).toMatch(/^1 problem, affecting 5 of 15 checks\./m);
       expect(out).not.toContain('CredentialsProviderError');
     }, 30_000);
 

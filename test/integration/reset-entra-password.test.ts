@@ -15,8 +15,13 @@ const ENTRA_PEOPLE: EntraSimUser[] = [
   { id: 'e-quote', mail: "o'brien@example.com" },
   // Synced from on-premises Active Directory by Entra Connect.
   { id: 'e-sam', mail: 'sam@example.com', onPremisesSyncEnabled: true },
+  // Her mail is at example.com (Managed); she signs in as fay@corp.example, a domain a test federates.
+  { id: 'e-fay', mail: 'fay@example.com', userPrincipalName: 'fay@corp.example' },
+  // Each alone in a domain no other test looks up: what Latchkey remembers of a domain starts empty for them.
+  { id: 'e-lee', mail: 'lee@branch.example' },
+  { id: 'e-nina', mail: 'nina@east.example' },
 ];
-const SLACK_PEOPLE = [...PEOPLE.slack, slackUser('UGWEN', 'gwen@partner.example'), slackUser('UXAVI', 'avi@example.com'), slackUser('UOBRIEN', "o'brien@example.com"), slackUser('USAM', 'sam@example.com')];
+const SLACK_PEOPLE = [...PEOPLE.slack, slackUser('UGWEN', 'gwen@partner.example'), slackUser('UXAVI', 'avi@example.com'), slackUser('UOBRIEN', "o'brien@example.com"), slackUser('USAM', 'sam@example.com'), slackUser('UFAY', 'fay@example.com'), slackUser('ULEE', 'lee@branch.example'), slackUser('UNINA', 'nina@east.example')];
 const COMMAND = '/reset-entra-password';
 
 describe('/reset-entra-password', () => {
@@ -133,6 +138,48 @@ describe('/reset-entra-password', () => {
       expect(entra().revocations('e-sam')).toBe(1);
     } finally {
       entra().setPasswordWriteback(false);
+    }
+  });
+
+  it("an account in a federated domain (it signs in at another identity provider: AD FS, Okta, Ping…, whose password a cloud reset would not change) is refused before any confirmation in Entra's own words, nothing that changes anything is sent, and the refusal is audited with its reason", async () => {
+    entra().setDomain('corp.example', 'Federated');
+    const { view } = await h.open(COMMAND, 'UFAY');
+    expect(view.submit).toBeUndefined();
+    const said = JSON.stringify(view.blocks);
+    expect(said).toContain("Your Microsoft 365 account signs in through your organisation's own sign-in service, not Microsoft's, so Latchkey cannot reset its password.");
+    expect(said).toContain('Reset it where you sign in (your organisation\'s sign-in page), or ask IT.');
+    const [refused] = await h.waitForAudit('UFAY', (r) => r.phase === 'refused');
+    expect(refused).toMatchObject({ errorCode: 'DIRECTORY_USER_REFUSED', reason: 'federated_sign_in', action: 'reset_entra_password' });
+    expect(changes()).toEqual([]);
+    // The domain she signs in with (her userPrincipalName's), not her mail's, asked beside her roles.
+    expect(entra().callsTo('GetDomain').map((c) => c.params)).toEqual([{ domain: 'corp.example', select: 'id,authenticationType' }]);
+    expect(entra().callsTo('ListRoles').map((c) => c.params.userId)).toEqual(['e-fay']);
+    // The person's account, not our fault: nobody is paged.
+    expect(h.logs.join('')).not.toMatch(/"alert":true/);
+  });
+
+  it('an account in a managed domain is reset as before: its domain is asked once, beside its roles, and what it answered serves the next lookup in that domain', async () => {
+    const { final } = await h.reset(COMMAND, 'ULEE');
+    expect(secretIn(final)).toBe(entra().passwordOf('e-lee'));
+    await h.waitForAudit('ULEE', (r) => r.action === 'reset_entra_password' && r.phase === 'outcome' && r.outcome === 'success');
+    expect(entra().callsTo('GetDomain').map((c) => c.params)).toEqual([{ domain: 'branch.example', select: 'id,authenticationType' }]);
+    const { view } = await h.open(COMMAND, 'ULEE');
+    expect(view.submit?.text).toBe('Reset password');
+    expect(entra().callsTo('GetDomain')).toHaveLength(1);
+    expect(entra().callsTo('ListRoles')).toHaveLength(2);
+  });
+
+  it("without the Graph permission Domain.Read.All (403 Authorization_RequestDenied on the domain), nothing is offered: misconfigured, an operator alert naming the permission, and nothing changed", async () => {
+    entra().setDomainReadGranted(false);
+    try {
+      const { view } = await h.open(COMMAND, 'UNINA');
+      expect(view.submit).toBeUndefined();
+      expect(JSON.stringify(view)).toContain('Latchkey is misconfigured.');
+      await h.waitForAudit('UNINA', (r) => r.phase === 'refused' && r.errorCode === 'DIRECTORY_MISCONFIGURED');
+      expect(h.logs.join('')).toMatch(/entra:GetDomain 403: Authorization_RequestDenied [^"]*Domain\.Read\.All[^\n]*"alert":true/);
+      expect(changes()).toEqual([]);
+    } finally {
+      entra().setDomainReadGranted(true);
     }
   });
 

@@ -1,17 +1,20 @@
 import { z } from 'zod';
-import { LatchkeyFailure, type FailureCode } from '../../flows/failure';
+import { passed, type SetupCheck } from '../../doctor/setup-check';
+import { asFailure, LatchkeyFailure, type FailureCode } from '../../flows/failure';
 import type { ChangeResult, Directory, DirectoryUser } from '../../flows/ports';
 import { retryAfter } from '../../http/answers';
 import type { HttpFetch } from '../../http/fetch';
 import { BearerApi, bearerChangeTime, PasswordRefused, setPasswordThenSignOut } from '../bearer-directory';
+import { failedCall } from '../call-check';
 import { failureOf, PERSON_WAITING, type CallPolicy, type JsonAnswer, type JsonCall } from '../http-errors';
 import { generatePassword, type PasswordPolicy } from '../password-generator';
 
 /**
  * Microsoft Entra ID's users, over Microsoft Graph's REST API on the app's own HTTP stack: a token
- * by the client-credentials grant, then four Graph calls (find, roles, set the password, revoke
- * sessions). @azure/msal-node only gets the token (Graph would still be REST), loads at +14 MB and
- * 630-740 ms in a bare process, and sends its requests over an HTTP client of its own.
+ * by the client-credentials grant, then Graph calls (find; roles and the sign-in domain, side by
+ * side; set the password, revoke sessions). @azure/msal-node only gets the token (Graph would still
+ * be REST), loads at +14 MB and 630-740 ms in a bare process, and sends its requests over an HTTP
+ * client of its own.
  */
 export interface EntraConnection {
   readonly tenantId: string;
@@ -38,6 +41,7 @@ const userSchema = z.object({
   userType: z.string().nullish(),
 });
 const listSchema = <T extends z.ZodType>(item: T) => z.looseObject({ value: z.array(item) });
+const domainSchema = z.looseObject({ id: z.string(), authenticationType: z.string() });
 const graphErrorSchema = z.looseObject({ error: z.looseObject({ code: z.string(), message: z.string().optional() }) });
 const tokenErrorSchema = z.looseObject({ error: z.string(), error_codes: z.array(z.number()).optional() });
 
@@ -63,8 +67,34 @@ const ON_PREMISES_MASTERED = /on-premises mastered/i;
 /** Its refusal reason, a key of the credential's `words.refusals` (index.ts). */
 const SYNCED_FROM_ON_PREMISES = 'synced_from_on_premises';
 
+/**
+ * A user whose domain is federated signs in at another identity provider (AD FS, Okta, Ping…),
+ * which checks its own password: Graph documents passwordProfile as one that "can't be used for
+ * federated users", and a cloud password Graph did set is not the one they sign in with. Nothing
+ * on the user says so; their sign-in domain's `authenticationType` does ("Managed" or
+ * "Federated"), read with the application permission Domain.Read.All. Refused at the lookup, with
+ * the credential's words (`words.refusals`).
+ */
+const FEDERATED_SIGN_IN = 'federated_sign_in';
+/**
+ * What a domain answered is taken as true for this long: a domain is federated or converted back
+ * by an admin, rarely, and a lookup past it asks again beside the role lookup, so the person waits
+ * no longer; a conversion is seen within this time. At most this many domains are remembered.
+ */
+const DOMAIN_MAX_AGE_MS = 10 * 60_000;
+const DOMAINS_REMEMBERED = 100;
+/** The Graph application permission a call needs, named in its failure when Graph refuses it (403). */
+const PERMISSION: Partial<Record<string, string>> = { 'entra:GetDomain': 'Domain.Read.All', 'entra:ListDomains': 'Domain.Read.All' };
+
+/** A user as Graph found it: with the name they sign in with, whose domain says where they sign in. */
+interface EntraUser extends DirectoryUser {
+  readonly userPrincipalName?: string;
+}
+
 export class EntraDirectory implements Directory {
   private readonly api: BearerApi;
+  /** By lower-case domain name: federated or not, and when Graph said so. */
+  private readonly domains = new Map<string, { readonly federated: boolean; readonly at: number }>();
 
   constructor(
     fetch: HttpFetch,
@@ -86,7 +116,7 @@ export class EntraDirectory implements Directory {
     }));
   }
 
-  async findCandidates(email: string): Promise<DirectoryUser[]> {
+  async findCandidates(email: string): Promise<EntraUser[]> {
     // OData string literal: a quote in the address is written twice.
     const filter = `mail eq '${email.replace(/'/g, "''")}'`;
     const select = 'id,accountEnabled,mail,userPrincipalName,userType,displayName';
@@ -96,12 +126,60 @@ export class EntraDirectory implements Directory {
     return users.data.value.map(toDirectoryUser);
   }
 
-  /** Any directory role, held directly or through a group, makes the account an admin's: never reset by self-service. */
+  /**
+   * Any directory role, held directly or through a group, makes the account an admin's: never reset
+   * by self-service. A user whose sign-in domain is federated is refused: its password is not
+   * Entra's. Both asked at once, so the lookup takes no longer than the role lookup alone.
+   */
   async inspect(user: DirectoryUser): Promise<DirectoryUser> {
-    const answer = await this.graph('GET', `/v1.0/users/${encodeURIComponent(user.id)}/transitiveMemberOf/microsoft.graph.directoryRole?$select=id`, 'entra:ListRoles');
+    const [privileged, federated] = await Promise.all([this.holdsRole(user.id), this.federated(signInDomain(user))]);
+    if (privileged) return { ...user, status: 'privileged' };
+    return federated ? { ...user, refusal: FEDERATED_SIGN_IN } : user;
+  }
+
+  /**
+   * The setup check's line on the tenant's domains: one read, proving the permission
+   * Domain.Read.All every lookup needs, and naming the federated ones (their people are refused).
+   */
+  async checkDomains(): Promise<SetupCheck> {
+    const name = 'sign-in domains';
+    try {
+      const answer = await this.graph('GET', '/v1.0/domains?$select=id,authenticationType', 'entra:ListDomains');
+      const domains = listSchema(domainSchema).safeParse(answer.body);
+      if (!domains.success) throw new LatchkeyFailure('DIRECTORY_REJECTED', 'entra:ListDomains answered with something other than a list of domains');
+      const federated = domains.data.value.filter((d) => isFederated(d, 'entra:ListDomains')).map((d) => d.id);
+      const which = federated.length > 0 ? `federated (their people sign in at another identity provider and are refused): ${federated.join(', ')}` : 'none federated';
+      return passed(name, `Domain.Read.All granted: ${domains.data.value.length} domains; ${which}`);
+    } catch (err) {
+      return failedCall(name, asFailure(err), {
+        fix: 'grant the app registration the Microsoft Graph application permission Domain.Read.All, with admin consent: without it every Entra reset is refused as misconfigured',
+      });
+    }
+  }
+
+  private async holdsRole(id: string): Promise<boolean> {
+    const answer = await this.graph('GET', `/v1.0/users/${encodeURIComponent(id)}/transitiveMemberOf/microsoft.graph.directoryRole?$select=id`, 'entra:ListRoles');
     const roles = listSchema(z.unknown()).safeParse(answer.body);
     if (!roles.success) throw new LatchkeyFailure('DIRECTORY_REJECTED', 'entra:ListRoles answered with something other than a list');
-    return roles.data.value.length > 0 ? { ...user, status: 'privileged' } : user;
+    return roles.data.value.length > 0;
+  }
+
+  /** Whether the domain signs in at another identity provider: Graph's answer, or one it gave within DOMAIN_MAX_AGE_MS. */
+  private async federated(domain: string): Promise<boolean> {
+    const known = this.domains.get(domain);
+    if (known && Date.now() - known.at < DOMAIN_MAX_AGE_MS) return known.federated;
+    const answer = await this.graph('GET', `/v1.0/domains/${encodeURIComponent(domain)}?$select=id,authenticationType`, 'entra:GetDomain');
+    const parsed = domainSchema.safeParse(answer.body);
+    if (!parsed.success) throw new LatchkeyFailure('DIRECTORY_REJECTED', 'entra:GetDomain answered with something other than a domain');
+    const federated = isFederated(parsed.data, 'entra:GetDomain');
+    // Newest last: the oldest goes first once more are remembered than the bound.
+    this.domains.delete(domain);
+    this.domains.set(domain, { federated, at: Date.now() });
+    for (const oldest of this.domains.keys()) {
+      if (this.domains.size <= DOMAINS_REMEMBERED) break;
+      this.domains.delete(oldest);
+    }
+    return federated;
   }
 
   /** A generated temporary password the person must change at their next sign-in; then, once it is shown, every session signed out. */
@@ -123,7 +201,9 @@ export class EntraDirectory implements Directory {
     const error = graphErrorSchema.safeParse(answer.body);
     const code = error.success ? error.data.error.code : undefined;
     // Graph's messages name the problem, never a password: fit for a log line.
-    const detail = error.success ? `${code} ${error.data.error.message ?? ''}`.trim() : 'no Graph error body';
+    const message = error.success ? `${code} ${error.data.error.message ?? ''}`.trim() : 'no Graph error body';
+    const permission = answer.status === 403 ? PERMISSION[operation] : undefined;
+    const detail = permission ? `${message} (needs the Graph application permission ${permission})` : message;
     // Graph's one message also covers "objects currently undergoing migration" (a user whose source
     // of authority is moving between Active Directory and the cloud), which its answer does not tell
     // apart from a synced user. Both get the synced user's words: the cloud will not take the password
@@ -132,13 +212,29 @@ export class EntraDirectory implements Directory {
       throw new LatchkeyFailure('DIRECTORY_USER_REFUSED', `${operation} ${answer.status}: ${detail}`, { reason: SYNCED_FROM_ON_PREMISES });
     }
     if (operation === 'entra:SetPassword' && answer.status === 400 && COMPLEXITY.test(detail)) throw new PasswordRefused(detail);
-    throw failureOf(answer, operation, detail, POLICY, code ? GRAPH_ERRORS[code] : undefined);
+    // A domain Graph does not have is no answer about the person: their UPN's domain is always the tenant's.
+    const specific = operation === 'entra:GetDomain' && answer.status === 404 ? 'DIRECTORY_REJECTED' : code ? GRAPH_ERRORS[code] : undefined;
+    throw failureOf(answer, operation, detail, POLICY, specific);
   }
 }
 
+/** "Federated" or "Managed", the two values Graph documents; any other is not taken for either. */
+function isFederated(domain: z.infer<typeof domainSchema>, operation: string): boolean {
+  const type = domain.authenticationType.toLowerCase();
+  if (type === 'federated') return true;
+  if (type === 'managed') return false;
+  throw new LatchkeyFailure('DIRECTORY_REJECTED', `${operation}: domain ${domain.id} has the authenticationType ${domain.authenticationType}, neither Managed nor Federated`);
+}
+
+/** The domain the user signs in with: their userPrincipalName's (federation is per domain), else their mail's. */
+function signInDomain(user: EntraUser): string {
+  const name = user.userPrincipalName || user.email;
+  return name.slice(name.lastIndexOf('@') + 1).toLowerCase();
+}
+
 /** Graph's users in Latchkey's terms; the flow keeps the one whose `mail` equals the Slack email. */
-function toDirectoryUser(u: z.infer<typeof userSchema>): DirectoryUser {
-  const base = { id: u.id, email: u.mail ?? '', displayName: u.displayName ?? undefined };
+function toDirectoryUser(u: z.infer<typeof userSchema>): EntraUser {
+  const base = { id: u.id, email: u.mail ?? '', displayName: u.displayName ?? undefined, userPrincipalName: u.userPrincipalName ?? undefined };
   if (u.accountEnabled === false) return { ...base, status: 'disabled' };
   // A guest's password belongs to their home organisation: not ours to reset.
   if (u.userType === 'Guest') return { ...base, status: 'active', refusal: 'directory_guest' };

@@ -56,6 +56,12 @@ export const entra: Credential<EntraSettings> = {
         next: 'Reset it where you reset your company (Windows) password, or contact IT: they reset it there, and Microsoft 365 takes the new one.',
         label: 'managed by Active Directory',
       },
+      // The person's sign-in domain is federated: they sign in at another identity provider (AD FS, Okta, Ping…), with its password.
+      federated_sign_in: {
+        headline: "Your Microsoft 365 account signs in through your organisation's own sign-in service, not Microsoft's, so Latchkey cannot reset its password.",
+        next: "Reset it where you sign in (your organisation's sign-in page), or ask IT.",
+        label: 'signs in at another identity provider',
+      },
     },
   },
   audit: { action: 'reset_entra_password', directory: 'entra' },
@@ -121,13 +127,18 @@ export const entra: Credential<EntraSettings> = {
   load: entraDirectory,
   // A token and the password, then revokeSignInSessions once the password is shown.
   changeTime: () => bearerChangeTime(PERSON_WAITING),
-  // A lookup of an address nobody has gets a token and proves it, Graph's address and the right to read users, and changes nothing.
+  // A lookup of an address nobody has gets a token and proves it, Graph's address and the right to
+  // read users; the domains' list proves Domain.Read.All, which every lookup needs, and names the
+  // federated ones. Neither changes anything.
   check: async (settings, context) => {
     const directory = await entraDirectory(settings, context);
-    return callCheck('app registration and permissions', () => directory.findCandidates('latchkey-setup-check@invalid.example'), {
+    const users = await callCheck('app registration and permissions', () => directory.findCandidates('latchkey-setup-check@invalid.example'), {
       proves: 'a token was issued, and entra:ListUsers answers',
       fix: 'check ENTRA_TENANT_ID, ENTRA_CLIENT_ID and ENTRA_CLIENT_SECRET, and that the app registration has the Graph application permissions README lists, with admin consent',
     });
+    // The same token and address: where they failed, the domains would fail the same way.
+    if (users.some((c) => !c.ok)) return users;
+    return [...users, await directory.checkDomains()];
   },
   // Entra is reached over the internet with its own app registration: nothing to grant in AWS.
   grants: () => [],

@@ -4,8 +4,11 @@
  * `{error, error_description, error_codes}` answers) and the Graph calls Latchkey makes
  * (`/v1.0/users?$filter=mail eq '…'`, `transitiveMemberOf/microsoft.graph.directoryRole`, the
  * `passwordProfile` PATCH with Entra's complexity rule and its refusal for a user synced from
- * on-premises Active Directory without password writeback, `revokeSignInSessions`), with Graph's
- * `{error: {code, message, innerError}}` bodies, bearer tokens that expire, and 429 with Retry-After.
+ * on-premises Active Directory without password writeback, `revokeSignInSessions`, and the tenant's
+ * domains, `/v1.0/domains/{id}` and `/v1.0/domains`, whose `authenticationType` says whether a domain
+ * signs in at Entra (`Managed`) or at another identity provider (`Federated`), answered only with the
+ * application permission Domain.Read.All), with Graph's `{error: {code, message, innerError}}` bodies,
+ * bearer tokens that expire, and 429 with Retry-After.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { SimState, startSimServer, type SimRequest, type SimResponse, type StandIn } from '../stand-in';
@@ -24,7 +27,10 @@ export interface EntraSimUser {
   onPremisesSyncEnabled?: boolean;
 }
 
-type Operation = 'Token' | 'ListUsers' | 'ListRoles' | 'SetPassword' | 'RevokeSessions';
+type Operation = 'Token' | 'ListUsers' | 'ListRoles' | 'SetPassword' | 'RevokeSessions' | 'GetDomain' | 'ListDomains';
+
+/** How a domain's people sign in: at Entra itself, or at the identity provider the domain is federated to (AD FS, Okta, Ping…). */
+export type DomainAuthentication = 'Managed' | 'Federated';
 
 /** A failure to answer with: a Graph error, or throttling (429 with Retry-After). No answer at all: setLatency. */
 export type GraphFailure = { status: number; code: string; message: string } | 'throttled';
@@ -48,11 +54,21 @@ export interface EntraSimulator extends StandIn {
   expireTokens(): void;
   /** Password writeback (off unless set): Graph sets the password of a user synced from on-premises only with it. */
   setPasswordWriteback(on: boolean): void;
+  /**
+   * A domain of the tenant, and how its people sign in. Every domain a user's userPrincipalName is
+   * in is the tenant's (Graph takes no other), Managed unless set here, as is the initial
+   * `contoso.onmicrosoft.com`.
+   */
+  setDomain(domain: string, authentication: DomainAuthentication): void;
+  /** The app registration's Graph application permission Domain.Read.All (granted unless set): without it the domains answer 403 Authorization_RequestDenied. */
+  setDomainReadGranted(granted: boolean): void;
 }
 
 const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 const COMPLEXITY = 'The specified password does not comply with password complexity requirements. Please provide a different password.';
 const ON_PREMISES_MASTERED = 'Unable to update the specified properties for on-premises mastered Directory Sync objects or objects currently undergoing migration.';
+const INITIAL_DOMAIN = 'contoso.onmicrosoft.com';
+const INSUFFICIENT_PRIVILEGES = 'Insufficient privileges to complete the operation.';
 
 class GraphError extends Error {
   constructor(
@@ -100,6 +116,9 @@ export async function startEntraSimulator(opts: {
   const passwords = new Map<string, { password: string; forceChange: boolean }>();
   const revoked = new Map<string, number>();
   let writeback = false;
+  // By lower-case name; a user's UPN domain not named here is Managed.
+  const domains = new Map<string, DomainAuthentication>([[INITIAL_DOMAIN, 'Managed']]);
+  let domainRead = true;
   // A failure queued for the token endpoint is answered in the identity platform's shape, except throttling.
   const state = new SimState<Operation, GraphFailure>(opts.latencyMs, (failure, operation) => {
     if (failure === 'throttled') return new GraphError(429, 'TooManyRequests', 'Too many requests.', { 'retry-after': '1' });
@@ -142,11 +161,27 @@ export async function startEntraSimulator(opts: {
       value: found.map((u) => Object.fromEntries(select.map((field) => [field, wire(u)[field as keyof ReturnType<typeof wire>] ?? null]))),
     };
   };
+  /** The tenant's domains as Graph lists them: the ones set, and every user's UPN domain. */
+  const allDomains = (): Map<string, DomainAuthentication> => {
+    const all = new Map(domains);
+    for (const u of users.values()) {
+      const domain = wire(u).userPrincipalName.split('@').pop()!.toLowerCase();
+      if (!all.has(domain)) all.set(domain, 'Managed');
+    }
+    return all;
+  };
+  const domainWire = (id: string, authenticationType: DomainAuthentication, select: string[] | undefined) => {
+    const whole = { id, authenticationType, availabilityStatus: null, isAdminManaged: true, isDefault: id === INITIAL_DOMAIN, isInitial: id === INITIAL_DOMAIN, isRoot: true, isVerified: true, supportedServices: ['Email', 'OfficeCommunicationsOnline'], passwordValidityPeriodInDays: null, passwordNotificationWindowInDays: null, state: null };
+    return select ? Object.fromEntries(select.map((field) => [field, whole[field as keyof typeof whole] ?? null])) : whole;
+  };
+  const requireDomainRead = () => {
+    if (!domainRead) throw new GraphError(403, 'Authorization_RequestDenied', INSUFFICIENT_PRIVILEGES);
+  };
   const wire = (u: EntraSimUser) => ({
     id: u.id,
     displayName: u.displayName ?? null,
     mail: u.mail,
-    userPrincipalName: u.userPrincipalName ?? (u.userType === 'Guest' ? `${u.mail.replace('@', '_')}#EXT#@contoso.onmicrosoft.com` : u.mail),
+    userPrincipalName: u.userPrincipalName ?? (u.userType === 'Guest' ? `${u.mail.replace('@', '_')}#EXT#@${INITIAL_DOMAIN}` : u.mail),
     accountEnabled: u.accountEnabled ?? true,
     userType: u.userType ?? 'Member',
     onPremisesSyncEnabled: u.onPremisesSyncEnabled ? true : null,
@@ -168,6 +203,33 @@ export async function startEntraSimulator(opts: {
             '@odata.context': `${url}/v1.0/$metadata#directoryObjects`,
             value: userOr404(id).roles!.map((name) => ({ '@odata.type': '#microsoft.graph.directoryRole', id: randomUUID(), displayName: name, roleTemplateId: randomUUID() })),
           }),
+      };
+    }
+    if (req.method === 'GET' && path === '/v1.0/domains') {
+      const select = req.url.searchParams.get('$select')?.split(',');
+      return {
+        operation: 'ListDomains',
+        params: { select: select?.join(',') },
+        run: () => {
+          requireDomainRead();
+          return json(200, { '@odata.context': `${url}/v1.0/$metadata#domains`, value: [...allDomains()].map(([id, type]) => domainWire(id, type, select)) });
+        },
+      };
+    }
+    const domain = /^\/v1\.0\/domains\/([^/]+)$/.exec(path);
+    if (req.method === 'GET' && domain) {
+      // Graph finds a domain by its name in any case.
+      const id = decodeURIComponent(domain[1]!).toLowerCase();
+      const select = req.url.searchParams.get('$select')?.split(',');
+      return {
+        operation: 'GetDomain',
+        params: { domain: id, select: select?.join(',') },
+        run: () => {
+          requireDomainRead();
+          const type = allDomains().get(id);
+          if (!type) throw new GraphError(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
+          return json(200, { '@odata.context': `${url}/v1.0/$metadata#domains/$entity`, ...domainWire(id, type, select) });
+        },
       };
     }
     const revoke = /^\/v1\.0\/users\/([^/]+)\/revokeSignInSessions$/.exec(path);
@@ -268,11 +330,17 @@ export async function startEntraSimulator(opts: {
     setPasswordWriteback: (on) => {
       writeback = on;
     },
+    setDomain: (name, authentication) => {
+      domains.set(name.toLowerCase(), authentication);
+    },
+    setDomainReadGranted: (granted) => {
+      domainRead = granted;
+    },
     secrets: () => [clientSecret, ...issued, ...[...passwords.values()].map((p) => p.password)],
     describe: (email) => {
       const u = [...users.values()].find((x) => x.mail.toLowerCase() === email.toLowerCase());
       if (!u) return undefined;
-      const what = [u.accountEnabled === false ? 'disabled' : 'enabled', u.userType === 'Guest' ? 'guest' : undefined, u.onPremisesSyncEnabled ? 'synced from Active Directory' : undefined, u.roles?.length ? u.roles.join(', ') : undefined];
+      const what = [u.accountEnabled === false ? 'disabled' : 'enabled', u.userType === 'Guest' ? 'guest' : undefined, u.onPremisesSyncEnabled ? 'synced from Active Directory' : undefined, allDomains().get(wire(u).userPrincipalName.split('@').pop()!.toLowerCase()) === 'Federated' ? 'federated: signs in at another identity provider' : undefined, u.roles?.length ? u.roles.join(', ') : undefined];
       return what.filter(Boolean).join(', ');
     },
   };
