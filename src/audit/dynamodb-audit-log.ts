@@ -162,13 +162,20 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
   }
 
   async searchDays(teamId: string, days: readonly string[], page: LinesPage): Promise<AuditPage> {
+    // A request's records are written on two days when it ends after the midnight it began before (an
+    // attempt at 23:59:58, its outcome at 00:00:03): the day after the newest searched is read too, its
+    // records of requests begun by then only (keyed before its start), and kept only for a request with
+    // a record in the days searched, so its line says how it ended. One more day's Query, of few records.
+    const newest = days[0];
+    const dayAfter = newest === undefined ? undefined : new Date(Date.parse(`${newest}T00:00:00.000Z`) + 86_400_000).toISOString().slice(0, 10);
+    const following = dayAfter !== undefined && dayAfter <= this.clock.now().toISOString().slice(0, 10) ? dayAfter : undefined;
     const cursor = page.after === undefined ? undefined : daysCursorOf(page.after);
-    if (cursor && !days.includes(cursor.day)) throw notAPlace('outside the days searched');
+    if (cursor && !days.includes(cursor.day) && cursor.day !== following) throw notAPlace('outside the days searched');
     if (cursor && !cursor.pk.startsWith(actorKey(teamId, ''))) throw notAPlace('in another workspace');
     const { client, tableName } = this;
     const read = this.reading.bind(this);
-    /** One day's records (by the day each was written), its greatest key first, below the page's place. */
-    const dayReader = (day: string) => {
+    /** One day's records (by the day each was written), its greatest key first, below `before`. */
+    const dayReader = (day: string, before: string | undefined) => {
       const buffered: AuditRecord[] = [];
       let startKey: QueryCommandInput['ExclusiveStartKey'];
       let done = false;
@@ -179,10 +186,10 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
               new QueryCommand({
                 TableName: tableName,
                 IndexName: 'by-day',
-                KeyConditionExpression: cursor ? '#day = :day AND sk < :before' : '#day = :day',
+                KeyConditionExpression: before !== undefined ? '#day = :day AND sk < :before' : '#day = :day',
                 FilterExpression: 'slackTeamId = :team',
                 ExpressionAttributeNames: { '#day': 'day' },
-                ExpressionAttributeValues: marshall({ ':day': day, ':team': teamId, ...(cursor && { ':before': cursor.sk }) }),
+                ExpressionAttributeValues: marshall({ ':day': day, ':team': teamId, ...(before !== undefined && { ':before': before }) }),
                 ScanIndexForward: false,
                 Limit: page.lines * 2,
                 ExclusiveStartKey: startKey,
@@ -197,7 +204,7 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
       };
       return { head, take: () => void buffered.shift() };
     };
-    async function* records(): AsyncGenerator<AuditRecord> {
+    async function* merged(): AsyncGenerator<AuditRecord> {
       // Newest request first, as a person's search: by key (a record's starts with its request's ID,
       // its ISO time) across the days' Queries, so a request's records are next to each other though
       // written on two days (an attempt before midnight, its outcome after). A day's records are all
@@ -205,7 +212,8 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
       // before's is read only once the next record may be in it; a later page opens at once every
       // day that may hold records before its place.
       const open: ReturnType<typeof dayReader>[] = [];
-      const unopened = days.map((day) => ({ day, atMost: cursor && cursor.sk < `${day}~` ? cursor.sk : `${day}~` }));
+      const atMostOf = (day: string) => (cursor && cursor.sk < `${day}~` ? cursor.sk : `${day}~`);
+      const unopened = [...(following && newest ? [{ day: following, atMost: atMostOf(newest) }] : []), ...days.map((day) => ({ day, atMost: atMostOf(day) }))];
       for (;;) {
         let best: { record: AuditRecord; take: () => void } | undefined;
         for (const stream of open) {
@@ -215,13 +223,27 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
         const next = unopened[0];
         if (next && (!best || next.atMost > best.record.sk)) {
           unopened.shift();
-          open.push(dayReader(next.day));
+          // The day after's only below the newest day's end: requests begun in or before the days.
+          open.push(dayReader(next.day, next.day === following ? next.atMost : cursor?.sk));
           continue;
         }
         if (!best) return;
         best.take();
         yield best.record;
       }
+    }
+    async function* records(): AsyncGenerator<AuditRecord> {
+      // One request's records, read so far: kept when one of them was written in the days searched.
+      let request: AuditRecord[] = [];
+      const ofTheDays = () => request.some((r) => r.day !== following);
+      for await (const record of merged()) {
+        if (request.length > 0 && record.requestId !== request[0]!.requestId) {
+          if (ofTheDays()) yield* request;
+          request = [];
+        }
+        request.push(record);
+      }
+      if (request.length > 0 && ofTheDays()) yield* request;
     }
     return this.linesPage(records(), page, (r) => JSON.stringify({ day: r.day, pk: r.pk, sk: r.sk }));
   }

@@ -275,7 +275,8 @@ export interface AuditReader {
   /**
    * Everyone's records in one workspace written on these UTC days (YYYY-MM-DD, newest first), newest
    * request first (a request's records together, though written on two days), a page at a time as
-   * `search` reads them: one Query of the by-day index a day, never a Scan.
+   * `search` reads them: one Query of the by-day index a day, never a Scan. A request with a record
+   * in the days comes with its records of the day after the last (an outcome written past midnight).
    */
   searchDays(teamId: string, days: readonly string[], page: LinesPage): Promise<AuditPage>;
   /**

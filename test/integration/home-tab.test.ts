@@ -565,6 +565,57 @@ describe('the Home tab for admins', () => {
     expect(linesOf(page1)).toHaveLength(20);
   });
 
+  it("search: everyone's records of a day show a reset confirmed just before its midnight with its outcome, written just after, not as outcome unknown; on the page its line is on", async () => {
+    // 2026-03-16, searched alone. Ann's PIN reset confirmed at 23:59:58 and answered at 00:00:03: its attempt
+    // is in the 16th's records, its outcome in the 17th's. Bob's likewise at 23:59:59.500, the newest line;
+    // 19 done between, so Ann's is the 21st line (the second page's first); two done that evening.
+    // Cal's request ID was taken at 23:59:59.900, but its records were all written on the 17th: none of the 16th's.
+    const write = async (userId: string, requestId: string, attemptAt: Date, outcomeAt = attemptAt) => {
+      const actor = { userId, teamId: TEAM };
+      await h.writeAudit({ requestId, phase: 'attempt', action: 'reset_pin', actor, directory: 'chime', directoryUserId: 'chime-late' }, attemptAt);
+      await h.writeAudit({ requestId, phase: 'outcome', outcome: 'success', action: 'reset_pin', actor, directory: 'chime' }, outcomeAt);
+    };
+    const references: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const at = new Date(Date.UTC(2026, 2, 16, 20, i));
+      references.push(`${at.toISOString()}_0000lateold${i}`);
+      await write(`ULATE${i}`, references.at(-1)!, at);
+    }
+    const ann = '2026-03-16T23:59:58.000Z_00000lateann';
+    await write('ULATEANN', ann, new Date('2026-03-16T23:59:58.000Z'), new Date('2026-03-17T00:00:03.000Z'));
+    references.push(ann);
+    for (let i = 0; i < 19; i++) {
+      const at = new Date(Date.UTC(2026, 2, 16, 23, 59, 59, i * 10));
+      references.push(`${at.toISOString()}_000latenew${String(i).padStart(2, '0')}`);
+      await write(`ULATE${i % 4}`, references.at(-1)!, at);
+    }
+    const bob = '2026-03-16T23:59:59.500Z_00000latebob';
+    await write('ULATEBOB', bob, new Date('2026-03-16T23:59:59.500Z'), new Date('2026-03-17T00:00:01.000Z'));
+    references.push(bob);
+    const cal = '2026-03-16T23:59:59.900Z_00000latecal';
+    await write('ULATECAL', cal, new Date('2026-03-17T00:00:00.100Z'), new Date('2026-03-17T00:00:02.000Z'));
+    // The 17th's own.
+    await write('ULATE0', '2026-03-17T08:00:00.000Z_0000latenext', new Date('2026-03-17T08:00:00.000Z'));
+
+    const { formView } = await submitSearch(h, 'UADA', {
+      person: { person: { type: 'users_select', selected_user: null } },
+      from: { from: { type: 'datepicker', selected_date: '2026-03-16' } },
+      to: { to: { type: 'datepicker', selected_date: '2026-03-16' } },
+    });
+    const page1 = await h.viewUpdate(formView.id, 1);
+    const older = (page1.blocks as any[]).find((b) => b.type === 'actions').elements[0];
+    await h.clickIn('UADA', older.action_id, older.value, { view: { id: formView.id, type: 'modal' } });
+    const page2 = await h.viewUpdate(formView.id, 2);
+    const linesOf = (page: Record<string, any>) => (page.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference')).map((b) => b.text.text as string);
+    const lines = [...linesOf(page1), ...linesOf(page2)];
+    expect(lines.map((l) => /Reference `([^`]+)`/.exec(l)![1]!)).toEqual([...references].reverse());
+    // Before: ':grey_question: Outcome unknown: IT can check it with the reference' for both.
+    expect(linesOf(page1)[0]).toMatch(/\*Reset meeting PIN\* by <@ULATEBOB> · :white_check_mark: Done/);
+    expect(linesOf(page2)[0]).toMatch(/\*Reset meeting PIN\* by <@ULATEANN> · :white_check_mark: Done/);
+    expect(JSON.stringify([page1.blocks, page2.blocks])).not.toContain('Outcome unknown');
+    expect(linesOf(page1)).toHaveLength(20);
+  });
+
   it("search: a page button whose place in the log is not one this search made (tampered, or from another search) is refused quietly as out of date, not as the audit log unavailable", async () => {
     const actor = { userId: 'UCURSOR', teamId: TEAM };
     for (let i = 0; i < 22; i++) {
