@@ -348,6 +348,27 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     ]);
   }, 30_000);
 
+  it("the revoke's write made but every answer to it lost: it is this revoke's, so its admin is told it was revoked, the admins' message and the requester are told, and it is on record as a success", async () => {
+    const request = await approvedPinReset(h, 'UANN');
+    const revokeWrite = (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes('"REVOKED"');
+    // DynamoDB's client tries four times: the first makes the write (the others are its own, again), and every answer is lost.
+    h.dynamoGate.lose(revokeWrite, 4);
+    await h.clickIn('UADA', 'approval_revoke', request.requestId, { view: request.result });
+    const told = JSON.stringify(await h.viewUpdate(request.resultViewId, 3, 25_000));
+    expect(h.dynamoGate.lost.filter(revokeWrite).map((c) => c.status)).toEqual([200, 200, 200, 200]);
+    expect(told).toContain('Revoked: <@UANN> can no longer finish');
+    await channelUpdate(h, request, (c) => JSON.stringify(c.args.blocks).includes('revoked by <@UADA>'), 10_000);
+    await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && String(c.args.text).includes('<@UADA> revoked the approval'), 10_000);
+    const records = await h.waitForAudit('UADA', (r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId && r.phase === 'outcome');
+    expect(records.filter((r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId).map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([
+      ['attempt', undefined, undefined],
+      ['outcome', 'success', undefined],
+    ]);
+    const finished = await h.opening((trigger) => h.click('UANN', 'approval_finish', request.finish.value, request.finish, trigger), 10_000);
+    expect(JSON.stringify(finished.view)).toContain('<@UADA> revoked the approval');
+    expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
+  }, 40_000);
+
   it('the Finish taken first: the revoke changes nothing, its admin is told the finish had already started, and the PIN is reset', async () => {
     const request = await approvedPinReset(h, 'UCARL');
     h.dynamoGate.lose(revokeAttempt);

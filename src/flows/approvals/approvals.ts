@@ -523,8 +523,14 @@ export class Approvals {
       // back under a new one (giveBack), and it is still this approval the admin revokes.
       revoked = await this.move(request, ['APPROVED'], 'REVOKED', { revokedBy: admin.userId, revokedAt: at }, { inTimeAt: at });
     } catch (err) {
-      await change?.failed(asFailure(err).code);
-      return this.fail(err, { requester: admin, kind: request.kind, step: 'revoke', requestId });
+      // The write may have been made with every answer to it lost: read back, revoked by this admin
+      // at this click's time is this revoke's own, and it is told and recorded as one.
+      const now = change ? await this.deps.store.get(request.id).catch(() => undefined) : undefined;
+      if (!change || now?.status !== 'REVOKED' || now.revokedBy !== admin.userId || now.revokedAt !== at) {
+        await change?.failed(asFailure(err).code);
+        return this.fail(err, { requester: admin, kind: request.kind, step: 'revoke', requestId });
+      }
+      revoked = now;
     }
     if (!revoked) {
       // Its requester's finish, another admin's revoke, or its time's end came first: that stands, and
