@@ -116,9 +116,15 @@ export const isAttentionKind = (kind: string): kind is AttentionKind => (ATTENTI
 export const ATTENTION_HANDLED_ACTION = 'attention_handled';
 /** What was done, in the admin's words: a few sentences. */
 export const HANDLED_NOTE_MAX_LENGTH = 500;
-/** Why a note cannot be kept, if it cannot: checked on the form, and again when it is written. */
-export function handledNoteProblem(note: string | undefined): 'NOTE_TOO_LONG' | undefined {
-  return (note ?? '').trim().length > HANDLED_NOTE_MAX_LENGTH ? 'NOTE_TOO_LONG' : undefined;
+/**
+ * Why a note cannot be kept, if it cannot: checked on the form, and again when it is written. One is
+ * needed: an item leaves the list on an admin's word, so the log says what that word was (a rejected
+ * push dismissed with nothing said would leave no trace of whether anyone asked the person).
+ */
+export function handledNoteProblem(note: string | undefined): 'NOTE_MISSING' | 'NOTE_TOO_LONG' | undefined {
+  const text = (note ?? '').trim();
+  if (text.length === 0) return 'NOTE_MISSING';
+  return text.length > HANDLED_NOTE_MAX_LENGTH ? 'NOTE_TOO_LONG' : undefined;
 }
 
 /**
@@ -129,7 +135,7 @@ export function handledNoteProblem(note: string | undefined): 'NOTE_TOO_LONG' | 
  */
 export type HandledResult =
   | { readonly ok: true; readonly item: Attention }
-  | { readonly ok: false; readonly code: 'NOT_ADMIN' | 'SLACK_UNAVAILABLE' | 'STORE_UNAVAILABLE' | 'AUDIT_UNAVAILABLE' | 'NOT_AN_ITEM' | 'NOTE_TOO_LONG' | 'OWN_ITEM' }
+  | { readonly ok: false; readonly code: 'NOT_ADMIN' | 'SLACK_UNAVAILABLE' | 'STORE_UNAVAILABLE' | 'AUDIT_UNAVAILABLE' | 'NOT_AN_ITEM' | 'NOTE_MISSING' | 'NOTE_TOO_LONG' | 'OWN_ITEM' }
   | { readonly ok: false; readonly code: 'ALREADY_HANDLED'; readonly by: string; readonly at: string };
 
 /**
@@ -408,7 +414,7 @@ export class HomeTab {
   }
 
   /**
-   * An admin marks an item of Needs attention handled, saying what was done (`note`, optional): it
+   * An admin marks an item of Needs attention handled, saying what was done (`note`, needed): it
    * leaves the list (attentionOf) and is counted as handled, and the audit log has who, when, which
    * item and the note. Whether they are an admin is asked again now. The item comes from a button's
    * value, so it is checked against the audit log: only a reference and kind that Needs attention
@@ -418,13 +424,14 @@ export class HomeTab {
     const { deps } = this;
     const refused = await this.adminRefused(admin, ATTENTION_HANDLED_ACTION);
     if (refused) return refused;
-    const text = note?.trim();
+    const text = (note ?? '').trim();
     const { kind, reference } = target;
     const notAnItem = (): HandledResult => {
       deps.logger.warn({ slackUserId: admin.userId, kind: isAttentionKind(kind) ? kind : 'unknown', reference: isReference(reference) ? reference : 'invalid' }, 'mark handled refused: not an item of Needs attention');
       return { ok: false, code: 'NOT_AN_ITEM' };
     };
-    if (text && handledNoteProblem(text)) return { ok: false, code: 'NOTE_TOO_LONG' };
+    const noteProblem = handledNoteProblem(text);
+    if (noteProblem) return { ok: false, code: noteProblem };
     if (!isAttentionKind(kind) || !isReference(reference)) return notAnItem();
     const now = deps.clock.now();
     let events: AuditEvent[];
@@ -453,7 +460,7 @@ export class HomeTab {
         subject: item.actor,
         handledRequestId: reference,
         attentionKind: kind,
-        ...(text && { note: text }),
+        note: text,
       });
     } catch (err) {
       // Nothing was marked: the item stays listed.
@@ -461,7 +468,7 @@ export class HomeTab {
       return { ok: false, code: 'AUDIT_UNAVAILABLE' };
     }
     // The note is typed text: the audit log keeps it, never a log line.
-    deps.logger.info({ slackUserId: admin.userId, reference, kind, noted: Boolean(text) }, 'needs attention item marked handled');
+    deps.logger.info({ slackUserId: admin.userId, reference, kind }, 'needs attention item marked handled');
     return { ok: true, item };
   }
 

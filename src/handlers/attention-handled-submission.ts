@@ -1,7 +1,7 @@
 import type { GuardedApp } from '../slack/guarded-app';
 import { handledNoteProblem, type HomeTab } from '../flows/home-tab';
 import type { Logger, Requester } from '../flows/ports';
-import { ATTENTION_HANDLED_FORM, attentionHandledProgressView, attentionHandledResultView, HANDLED_NOTE_TOO_LONG } from '../views/home-tab';
+import { ATTENTION_HANDLED_FORM, attentionHandledProgressView, attentionHandledResultView, HANDLED_NOTE_PROBLEMS } from '../views/home-tab';
 import { updateModal } from './modal-sequence';
 import { actingUser, attentionTargetOf, inputValue, viewSubmissionSchema } from './slack-payloads';
 
@@ -28,12 +28,15 @@ export function registerAttentionHandledSubmission(
       return;
     }
     const note = inputValue(parsed.data, ATTENTION_HANDLED_FORM.note, ATTENTION_HANDLED_FORM.note);
-    if (handledNoteProblem(note)) {
-      await ack({ response_action: 'errors', errors: { [ATTENTION_HANDLED_FORM.note]: HANDLED_NOTE_TOO_LONG } });
+    // Slack asks for a note, but spaces pass its check and a forged submission may have none.
+    const problem = handledNoteProblem(note);
+    if (problem) {
+      await ack({ response_action: 'errors', errors: { [ATTENTION_HANDLED_FORM.note]: HANDLED_NOTE_PROBLEMS[problem] } });
       return;
     }
     await ack({ response_action: 'update', view: attentionHandledProgressView() });
-    const result = await home.markHandled(admin, attentionTargetOf(parsed.data.view.private_metadata) ?? { kind: '', reference: '' }, note);
+    const { kind, reference } = attentionTargetOf(parsed.data.view.private_metadata) ?? { kind: '', reference: '' };
+    const result = await home.markHandled(admin, { kind, reference }, note);
     await updateModal(client, parsed.data.view.id, attentionHandledResultView(result), logger, admin.userId);
     if (result.ok) await republishHome(admin);
   });

@@ -74,11 +74,20 @@ export function inputValue(body: ViewSubmission, blockId: string, actionId: stri
 
 /**
  * An item of Needs attention, as a Mark handled button's value or its modal's private_metadata
- * carries it: its shape only; whether it is an item is the flow's to check.
+ * carries it: its shape only; whether it is an item is the flow's to check. Its person, time and
+ * count only say on the modal what it is about (a tab published before them has none).
  */
-const attentionTargetSchema = z.object({ kind: z.string().max(40), reference: z.string().max(100) }).strict();
+const attentionTargetSchema = z
+  .object({
+    kind: z.string().max(40),
+    reference: z.string().max(100),
+    person: slackId.max(40).optional(),
+    at: z.iso.datetime().optional(),
+    count: z.number().int().min(1).max(10_000).optional(),
+  })
+  .strict();
 
-export function attentionTargetOf(text: string | undefined): { kind: string; reference: string } | undefined {
+export function attentionTargetOf(text: string | undefined): z.infer<typeof attentionTargetSchema> | undefined {
   try {
     const parsed = attentionTargetSchema.safeParse(JSON.parse(text ?? ''));
     return parsed.success ? parsed.data : undefined;

@@ -32,10 +32,17 @@ export const HOME_ATTENTION_HANDLED_ACTION_ID = 'home_attention_handled';
 /** The modal "Mark handled" opens: the admin's note of what was done. */
 export const ATTENTION_HANDLED_FORM = { callbackId: 'attention_handled', note: 'note' } as const;
 
-/** An item of Needs attention, as its button and the modal it opens carry it: to be checked against the audit log, never trusted. */
+/**
+ * An item of Needs attention, as its button and the modal it opens carry it: to be checked against
+ * the audit log, never trusted. Its person, time and count (of a person's group) are for the modal
+ * to say what it is about; the record's person is the audit log's.
+ */
 export interface AttentionTarget {
   readonly kind: string;
   readonly reference: string;
+  readonly person?: string;
+  readonly at?: string;
+  readonly count?: number;
 }
 
 /** The Home tab's button for a credential: its action ID names the credential. */
@@ -213,7 +220,7 @@ function adminBlocks(admin: AdminParts, viewer: string, words: HomeWords): Known
       blocks.push(
         context(
           handled > 0
-            ? 'Nothing else: every other reset of the last 7 days has its outcome, none alerted an operator, and no push was rejected.'
+            ? 'Nothing else: every other reset of the last 7 days has its outcome and alerted no operator, and no other push was rejected or reached its limit.'
             : 'Nothing: every reset of the last 7 days has its outcome, none alerted an operator, and no push was rejected.',
         ),
       );
@@ -363,15 +370,21 @@ export function attentionKindName(kind: string): string {
 }
 
 function markHandledButton(a: Attention): Button {
-  const target: AttentionTarget = { kind: a.kind, reference: a.requestId };
+  const target: AttentionTarget = { kind: a.kind, reference: a.requestId, person: a.actor.userId, at: a.at, ...(a.count !== undefined && a.count > 1 && { count: a.count }) };
   return { type: 'button', action_id: HOME_ATTENTION_HANDLED_ACTION_ID, text: plain('Mark handled'), value: JSON.stringify(target) };
 }
 
 const HANDLED_TITLE = 'Mark handled';
 
-/** The modal Mark handled opens: the item, and the admin's note of what was done (optional). */
+/** The modal Mark handled opens: the item (whom it is about, when), and the admin's note of what was done (needed). */
 export function attentionHandledForm(target: AttentionTarget): ModalView {
   const several = target.kind === 'push_rejected' || target.kind === 'push_limited';
+  const times = target.count !== undefined && target.count > 1;
+  const about = [
+    `*${attentionKindName(target.kind)}*${times ? ` ${target.count} times` : ''}`,
+    ...(target.person ? [`about <@${target.person}>`] : []),
+    ...(target.at ? [`${times ? 'latest ' : ''}${slackDate(new Date(target.at))}`] : []),
+  ].join(' · ');
   return modal({
     title: HANDLED_TITLE,
     close: 'Cancel',
@@ -379,13 +392,13 @@ export function attentionHandledForm(target: AttentionTarget): ModalView {
     callbackId: ATTENTION_HANDLED_FORM.callbackId,
     privateMetadata: JSON.stringify(target),
     blocks: [
-      section(`*${attentionKindName(target.kind)}* · Reference \`${target.reference}\``),
+      section(`${about}\nReference${times ? ' of the latest' : ''} \`${target.reference}\``),
       {
         type: 'input',
         block_id: ATTENTION_HANDLED_FORM.note,
-        optional: true,
+        optional: false,
         label: plain('What was done'),
-        hint: plain('Kept in the audit log with your name, for admins and reviewers to read. Never write a password or PIN here.'),
+        hint: plain('Whom you asked and what they said, or what you checked. Kept in the audit log with your name, for admins and reviewers to read. Never write a password or PIN here.'),
         element: { type: 'plain_text_input', action_id: ATTENTION_HANDLED_FORM.note, multiline: true, max_length: HANDLED_NOTE_MAX_LENGTH },
       },
       context(
@@ -400,7 +413,10 @@ export function attentionHandledProgressView(): ModalView {
 }
 
 /** The note's problem, said on the form. */
-export const HANDLED_NOTE_TOO_LONG = `Keep it to ${HANDLED_NOTE_MAX_LENGTH} characters.`;
+export const HANDLED_NOTE_PROBLEMS: Readonly<Record<'NOTE_MISSING' | 'NOTE_TOO_LONG', string>> = {
+  NOTE_MISSING: 'Say what was done: for example, whom you asked and what they said.',
+  NOTE_TOO_LONG: `Keep it to ${HANDLED_NOTE_MAX_LENGTH} characters.`,
+};
 
 /** How marking it ended: marked, or why nothing was written. */
 export function attentionHandledResultView(result: HandledResult): ModalView {
@@ -414,6 +430,7 @@ export function attentionHandledResultView(result: HandledResult): ModalView {
           STORE_UNAVAILABLE: ':warning: The audit log could not be read just now, so nothing was marked. Try again in a few minutes.',
           AUDIT_UNAVAILABLE: ':warning: The audit log could not be written just now, so nothing was marked: it is still on the list. Try again in a few minutes.',
           NOT_AN_ITEM: ':warning: That is not on the Needs attention list of the last 7 days, so nothing was marked. Open the Home tab again to see the list as it is now.',
+          NOTE_MISSING: ':warning: A note of what was done is needed, so nothing was marked. Open the Home tab again and say what was done.',
           NOTE_TOO_LONG: `:warning: The note is longer than ${HANDLED_NOTE_MAX_LENGTH} characters, so nothing was marked.`,
           OWN_ITEM: ':warning: This one is about you, so another admin marks it handled. Nothing was marked.',
         }[result.code];

@@ -1216,7 +1216,7 @@ describe('Needs attention: an admin marks an item handled', () => {
     // An admin's submit naming something that is not on the list (a reference made up, a kind it is not): nothing is written.
     for (const [kind, forgedReference] of [['unknown_outcome', `${new Date().toISOString()}_00000000f0f0`], ['push_rejected', reference], ['unknown_outcome', 'not a reference']] as const) {
       const view = { ...forged, id: `VFORGED_${kind}_${forgedReference.length}`, private_metadata: JSON.stringify({ kind, reference: forgedReference }) };
-      await h.submit('UADA', view, { values: { note: { note: { type: 'plain_text_input', value: null } } } });
+      await h.submit('UADA', view, { values: { note: { note: { type: 'plain_text_input', value: 'done' } } } });
       expect(JSON.stringify((await h.viewUpdate(view.id, 1)).blocks)).toContain('not on the Needs attention list');
     }
     expect(await handledRecords('UADA')).toHaveLength(marked);
@@ -1231,9 +1231,25 @@ describe('Needs attention: an admin marks an item handled', () => {
     expect(line.text.text).toContain('Your own: another admin marks it handled.');
     expect(line.accessory).toBeUndefined();
     const byHand = { ...forged, id: 'VFORGED_OWN', private_metadata: JSON.stringify({ kind: 'unknown_outcome', reference: own }) };
-    await h.submit('UADA', byHand, { values: { note: { note: { type: 'plain_text_input', value: null } } } });
+    await h.submit('UADA', byHand, { values: { note: { note: { type: 'plain_text_input', value: 'done' } } } });
     expect(JSON.stringify((await h.viewUpdate(byHand.id, 1)).blocks)).toContain('another admin marks it handled');
     expect(await handledRecords('UADA')).toHaveLength(marked);
+  });
+
+  it('a note of what was done is needed: a blank or spaces-only note is refused on the form, and nothing is written', async () => {
+    const reference = await unknownOutcome('0000000ad004');
+    const marked = (await handledRecords('UADA')).length;
+    const { form } = await markHandledForm('UADA', reference);
+    // Slack itself asks for it…
+    expect(form.blocks.find((b: any) => b.block_id === 'note')).toMatchObject({ type: 'input', optional: false });
+    // …and a submission without one (spaces pass Slack's check; a forged one may have none) is refused inline.
+    for (const note of [null, '', '   \n\t  ']) {
+      const answer = await h.submit('UADA', form, { values: { note: { note: { type: 'plain_text_input', value: note } } } });
+      expect(answer.json).toEqual({ response_action: 'errors', errors: { note: 'Say what was done: for example, whom you asked and what they said.' } });
+    }
+    expect(h.slack.callsTo('views.update').filter((c) => c.args.view_id === form.id)).toEqual([]);
+    expect(await handledRecords('UADA')).toHaveLength(marked);
+    expect(lineOf((await h.openHome('UADA')).home, reference)?.accessory).toMatchObject({ action_id: 'home_attention_handled' });
   });
 
   it('a rejected push handled leaves the list; a newer rejection by the same person shows it again, counted from the handled one', async () => {
@@ -1248,6 +1264,13 @@ describe('Needs attention: an admin marks an item handled', () => {
     const second = await rejected(new Date(Date.now() - 30 * 60_000), '00000dec0002');
     const before = (await h.openHome('UADA')).home;
     expect(lineOf(before, second)?.text.text).toMatch(/Push rejected in Okta Verify\* 2 times · Reset Okta password by <@UCARL>/);
+
+    // The modal names whom it is about and when (the latest of the two), besides the kind and reference.
+    const { form } = await markHandledForm('UMAX', second);
+    const said = JSON.stringify(form.blocks);
+    expect(said).toContain('*Push rejected* 2 times · about <@UCARL> · latest <!date^');
+    expect(said).toContain(`<!date^${Math.floor(new Date(second.slice(0, 24)).getTime() / 1000)}^`);
+    expect(said).toContain(second);
 
     const { home } = await markHandled('UMAX', second, 'Called Carl: it was him, on a new phone');
     expect(JSON.stringify(attentionIn(home))).not.toContain('<@UCARL>');

@@ -144,6 +144,14 @@ describe('the Home tab view', () => {
     expect(text).toContain('Needs attention (7 days)');
   });
 
+  it('Needs attention emptied by marking items handled says nothing else is listed, in words that stay true of the ones handled', () => {
+    const data = fullData(true);
+    const admin = { ...data.admin!, attention: { ok: true as const, value: { items: [], more: 0, handled: 1 } } };
+    const text = JSON.stringify(homeView({ ...data, admin }, words).blocks);
+    expect(text).toContain('Nothing else: every other reset of the last 7 days has its outcome and alerted no operator, and no other push was rejected or reached its limit.');
+    expect(text).toContain('1 marked handled in the last 7 days');
+  });
+
   it('what a requester typed cannot mention or link anyone', () => {
     const text = JSON.stringify(homeView(fullData(true), words).blocks);
     expect(text).not.toContain('<@UEVERYONE>');
