@@ -84,8 +84,13 @@ export function withdrawOutcome(result: WithdrawResult, all: ApprovalWords): { t
     case 'EXPIRED':
       return said(`:zzz: ${capitalized(asked)} had already expired, so there was nothing to withdraw. Nothing was changed.`, context(line));
     case 'DENIED':
-    case 'REVOKED':
       return said(`:no_entry: You could not withdraw ${asked}: ${admin} already decided it.`, context(line));
+    case 'REVOKED': {
+      // Approved, then taken back by an admin (who is not the approver, often): that admin, and when; its line says what was changed.
+      const revoker = request.revokedBy ? `<@${request.revokedBy}>` : 'an admin';
+      const at = request.revokedAt ? ` at ${slackTime(new Date(request.revokedAt))}` : '';
+      return said(`:no_entry: There was nothing to withdraw: ${revoker} revoked the approval of ${asked}${at}, before you finished it.`, context(line), askAgain);
+    }
     case 'APPROVED':
     case 'FINISHING':
     case 'APPLIED':

@@ -201,6 +201,22 @@ describe('withdrawing a request an admin must decide', () => {
     expect(h.slack.calls.filter((c) => c.method === 'chat.postMessage' && JSON.stringify(c.args.blocks ?? []).includes('approval_finish'))).toEqual([]);
     expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
   });
+  it("a withdraw after an admin revoked its approval says who revoked it, and when, never that they decided it; nothing changes", async () => {
+    const request = await asksForPinReset(h, 'UANN');
+    const opened = await review(h, 'UADA', request);
+    await h.submit('UADA', opened.view, { values: decide('approve') });
+    await h.viewUpdate(opened.viewId, 2);
+    await h.click('UMAX', 'approval_revoke', request.requestId, request.message);
+    await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UMAX' && String(c.args.text).includes('Revoked'));
+
+    await h.click('UANN', 'approval_withdraw', withdrawIn(request.dm.call).value, request.dm);
+    const dm = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts);
+    expect(dm.args.text).toMatch(/There was nothing to withdraw: <@UMAX> revoked the approval of your request \(.*\) at .*, before you finished it\./);
+    expect(dm.args.text).not.toContain('already decided');
+    expect(JSON.stringify(dm.args.blocks)).toContain('Run `/reset-pin` to ask again');
+    expect(JSON.stringify(dm.args.blocks)).not.toContain('approval_withdraw');
+    expect((await h.auditRecords('UANN')).filter((r) => r.action === 'reset_withdraw')).toEqual([]);
+  });
 });
 
 /**
