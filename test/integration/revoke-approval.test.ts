@@ -200,6 +200,22 @@ describe('revoking an approval before its requester finishes it', () => {
     expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
   });
 
+  it("an admin's Revoke of the approval of their own request is refused and changes nothing: not recorded, and their Finish still works", async () => {
+    // Max is an admin, and asked himself; Ada approved it.
+    const request = await approvedPinReset(h, 'UMAX');
+    const updates = h.slack.callsTo('chat.update').length;
+    await h.click('UMAX', 'approval_revoke', request.requestId, request.message);
+    const answer = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UMAX');
+    expect(answer.args.text).toContain('You cannot revoke the approval of your own request. Nothing was changed.');
+    expect(h.slack.callsTo('chat.update')).toHaveLength(updates);
+    expect(h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'DUMAX' && String(c.args.text).includes('revoked'))).toEqual([]);
+    expect((await h.auditRecords('UMAX')).filter((r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId)).toEqual([]);
+
+    const finished = await h.opening((trigger) => h.click('UMAX', 'approval_finish', request.finish.value, request.finish, trigger));
+    expect(secretIn(finished.view)).toBe(h.chime.pinOf('chime-max'));
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+  });
+
   it("revoked after its requester's Finish sent nothing and gave the approval back (under a new reference): the revoke takes it back, and their next Finish changes nothing and says who revoked it", async () => {
     const request = await approvedPinReset(h, 'UBOB');
     // Slack cannot say who is clicking: nothing is sent, and the approval stays Bob's.
