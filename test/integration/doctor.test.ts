@@ -412,7 +412,7 @@ describe('npm run doctor', () => {
     expect(JSON.stringify(checks)).not.toContain('not-the-okta-token-0123456789');
   });
 
-  it("Entra's sign-in domains: a line naming the federated ones, whose people are refused; without the Graph permission Domain.Read.All it fails, naming it", async () => {
+  it("Entra's sign-in domains: a line naming the federated ones, whose people are refused; without the Graph permission Domain.Read.All it fails, naming it and what resets go without", async () => {
     const entra = h.standIns.get('entra_password') as EntraSimulator;
     entra.setDomain('corp.example', 'Federated');
     const line = (checks: SetupCheck[]) => checks.find((c) => c.name === 'Microsoft Entra ID: sign-in domains');
@@ -427,7 +427,7 @@ describe('npm run doctor', () => {
         {
           name: 'Microsoft Entra ID: sign-in domains',
           ok: false,
-          detail: expect.stringMatching(/^entra:ListDomains 403: Authorization_RequestDenied Insufficient privileges to complete the operation\. \(needs the Graph application permission Domain\.Read\.All\): grant the app registration the Microsoft Graph application permission Domain\.Read\.All, with admin consent: without it every Entra reset is refused as misconfigured$/),
+          detail: expect.stringMatching(/^entra:ListDomains 403: Authorization_RequestDenied Insufficient privileges to complete the operation\. \(needs the Graph application permission Domain\.Read\.All\): grant the app registration the Microsoft Graph application permission Domain\.Read\.All, with admin consent: without it a person whose sign-in domain is federated \(they sign in at AD FS, Okta, Ping… with its password\) is not refused before the reset with words saying where to reset it: Graph refuses the password, or sets one they do not sign in with$/),
         },
       ]);
     } finally {

@@ -20,8 +20,10 @@ const ENTRA_PEOPLE: EntraSimUser[] = [
   // Each alone in a domain no other test looks up: what Latchkey remembers of a domain starts empty for them.
   { id: 'e-lee', mail: 'lee@branch.example' },
   { id: 'e-nina', mail: 'nina@east.example' },
+  { id: 'e-omar', mail: 'omar@west.example' },
+  { id: 'e-pia', mail: 'pia@north.example' },
 ];
-const SLACK_PEOPLE = [...PEOPLE.slack, slackUser('UGWEN', 'gwen@partner.example'), slackUser('UXAVI', 'avi@example.com'), slackUser('UOBRIEN', "o'brien@example.com"), slackUser('USAM', 'sam@example.com'), slackUser('UFAY', 'fay@example.com'), slackUser('ULEE', 'lee@branch.example'), slackUser('UNINA', 'nina@east.example')];
+const SLACK_PEOPLE = [...PEOPLE.slack, slackUser('UGWEN', 'gwen@partner.example'), slackUser('UXAVI', 'avi@example.com'), slackUser('UOBRIEN', "o'brien@example.com"), slackUser('USAM', 'sam@example.com'), slackUser('UFAY', 'fay@example.com'), slackUser('ULEE', 'lee@branch.example'), slackUser('UNINA', 'nina@east.example'), slackUser('UOMAR', 'omar@west.example'), slackUser('UPIA', 'pia@north.example')];
 const COMMAND = '/reset-entra-password';
 
 describe('/reset-entra-password', () => {
@@ -169,18 +171,41 @@ describe('/reset-entra-password', () => {
     expect(entra().callsTo('ListRoles')).toHaveLength(2);
   });
 
-  it("without the Graph permission Domain.Read.All (403 Authorization_RequestDenied on the domain), nothing is offered: misconfigured, an operator alert naming the permission, and nothing changed", async () => {
+  it("without the Graph permission Domain.Read.All (403 Authorization_RequestDenied on the domain), resets go on as before the federation check: the password is shown, and an operator is alerted once, naming the permission and what it is for", async () => {
+    const logged = h.logs.length;
     entra().setDomainReadGranted(false);
     try {
-      const { view } = await h.open(COMMAND, 'UNINA');
-      expect(view.submit).toBeUndefined();
-      expect(JSON.stringify(view)).toContain('Latchkey is misconfigured.');
-      await h.waitForAudit('UNINA', (r) => r.phase === 'refused' && r.errorCode === 'DIRECTORY_MISCONFIGURED');
-      expect(h.logs.join('')).toMatch(/entra:GetDomain 403: Authorization_RequestDenied [^"]*Domain\.Read\.All[^\n]*"alert":true/);
-      expect(changes()).toEqual([]);
+      const { final } = await h.reset(COMMAND, 'UNINA');
+      expect(secretIn(final)).toEqual(expect.any(String));
+      expect(secretIn(final)).toBe(entra().passwordOf('e-nina'));
+      await h.waitForAudit('UNINA', (r) => r.action === 'reset_entra_password' && r.phase === 'outcome' && r.outcome === 'success');
+      // A second reset, in another domain: the domain is asked again (nothing refused is remembered), and no second alert.
+      const again = await h.reset(COMMAND, 'UOMAR');
+      expect(secretIn(again.final)).toEqual(expect.any(String));
+      expect(secretIn(again.final)).toBe(entra().passwordOf('e-omar'));
+      await h.waitForAudit('UOMAR', (r) => r.action === 'reset_entra_password' && r.phase === 'outcome' && r.outcome === 'success');
+      expect(entra().callsTo('GetDomain').map((c) => c.params.domain)).toEqual(['east.example', 'west.example']);
+      const alerts = h.logs.slice(logged).join('').split('\n').filter((line) => line.includes('"alert":true'));
+      expect(alerts).toHaveLength(1);
+      expect(alerts[0]).toMatch(/Domain\.Read\.All/);
+      expect(alerts[0]).toMatch(/federated/);
+      expect(alerts[0]).toContain('entra:GetDomain 403: Authorization_RequestDenied');
     } finally {
       entra().setDomainReadGranted(true);
     }
+  });
+
+  it("the domain lookup not answering (Graph's 503) does not stop a reset: the password is shown, nobody is paged", async () => {
+    const logged = h.logs.length;
+    entra().failNext('GetDomain', { status: 503, code: 'ServiceUnavailable', message: 'Service unavailable.' });
+    const { final } = await h.reset(COMMAND, 'UPIA');
+    expect(secretIn(final)).toEqual(expect.any(String));
+    expect(secretIn(final)).toBe(entra().passwordOf('e-pia'));
+    await h.waitForAudit('UPIA', (r) => r.action === 'reset_entra_password' && r.phase === 'outcome' && r.outcome === 'success');
+    expect(entra().callsTo('GetDomain').map((c) => c.params.domain)).toEqual(['north.example']);
+    const said = h.logs.slice(logged).join('');
+    expect(said).not.toMatch(/"alert":true/);
+    expect(said).toMatch(/entra:GetDomain 503/);
   });
 
   it('throttled once (429 with Retry-After): waits within the person\'s patience, then succeeds', async () => {

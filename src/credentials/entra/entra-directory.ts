@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { passed, type SetupCheck } from '../../doctor/setup-check';
-import { asFailure, LatchkeyFailure, type FailureCode } from '../../flows/failure';
-import type { ChangeResult, Directory, DirectoryUser } from '../../flows/ports';
+import { asFailure, LatchkeyFailure, unanswered, type FailureCode } from '../../flows/failure';
+import type { ChangeResult, Directory, DirectoryUser, Logger } from '../../flows/ports';
 import { retryAfter } from '../../http/answers';
 import type { HttpFetch } from '../../http/fetch';
 import { BearerApi, bearerChangeTime, PasswordRefused, setPasswordThenSignOut } from '../bearer-directory';
@@ -74,6 +74,13 @@ const SYNCED_FROM_ON_PREMISES = 'synced_from_on_premises';
  * on the user says so; their sign-in domain's `authenticationType` does ("Managed" or
  * "Federated"), read with the application permission Domain.Read.All. Refused at the lookup, with
  * the credential's words (`words.refusals`).
+ *
+ * A check of usefulness, not of safety (the role check is that, and fails closed): when Graph
+ * refuses the domain for want of Domain.Read.All, or does not answer, the reset goes on without it,
+ * as it did before the check existed (Graph documents passwordProfile as not for federated users;
+ * a refusal at the change gets the directory's refusal words). Failing closed would refuse every
+ * Entra reset of a deployment that has not granted the permission since it was added. An operator
+ * is alerted once per process that the permission is missing (again after a lookup Graph answered).
  */
 const FEDERATED_SIGN_IN = 'federated_sign_in';
 /**
@@ -83,8 +90,21 @@ const FEDERATED_SIGN_IN = 'federated_sign_in';
  */
 const DOMAIN_MAX_AGE_MS = 10 * 60_000;
 const DOMAINS_REMEMBERED = 100;
+/** What a reset goes without when the sign-in domain is not read: said in the alert and the setup check's fix. */
+const UNCHECKED =
+  "a person whose sign-in domain is federated (they sign in at AD FS, Okta, Ping… with its password) is not refused before the reset with words saying where to reset it: Graph refuses the password, or sets one they do not sign in with";
 /** The Graph application permission a call needs, named in its failure when Graph refuses it (403). */
 const PERMISSION: Partial<Record<string, string>> = { 'entra:GetDomain': 'Domain.Read.All', 'entra:ListDomains': 'Domain.Read.All' };
+
+/** Graph refused a call for want of an application permission (403 Authorization_RequestDenied): ours to grant. */
+class PermissionMissing extends LatchkeyFailure {
+  constructor(
+    readonly permission: string,
+    detail: string,
+  ) {
+    super('DIRECTORY_MISCONFIGURED', detail);
+  }
+}
 
 /** A user as Graph found it: with the name they sign in with, whose domain says where they sign in. */
 interface EntraUser extends DirectoryUser {
@@ -95,11 +115,14 @@ export class EntraDirectory implements Directory {
   private readonly api: BearerApi;
   /** By lower-case domain name: federated or not, and when Graph said so. */
   private readonly domains = new Map<string, { readonly federated: boolean; readonly at: number }>();
+  /** An operator was alerted that the domains cannot be read, and Graph has answered no domain lookup since. */
+  private domainReadAlerted = false;
 
   constructor(
     fetch: HttpFetch,
     connection: EntraConnection,
     private readonly password: PasswordPolicy,
+    private readonly logger: Logger,
     private readonly generate: typeof generatePassword = generatePassword,
   ) {
     const { authorityUrl, tenantId, clientId, clientSecret } = connection;
@@ -129,7 +152,8 @@ export class EntraDirectory implements Directory {
   /**
    * Any directory role, held directly or through a group, makes the account an admin's: never reset
    * by self-service. A user whose sign-in domain is federated is refused: its password is not
-   * Entra's. Both asked at once, so the lookup takes no longer than the role lookup alone.
+   * Entra's (where the domain cannot be read, not checked: FEDERATED_SIGN_IN). Both asked at once,
+   * so the lookup takes no longer than the role lookup alone.
    */
   async inspect(user: DirectoryUser): Promise<DirectoryUser> {
     const [privileged, federated] = await Promise.all([this.holdsRole(user.id), this.federated(signInDomain(user))]);
@@ -152,7 +176,7 @@ export class EntraDirectory implements Directory {
       return passed(name, `Domain.Read.All granted: ${domains.data.value.length} domains; ${which}`);
     } catch (err) {
       return failedCall(name, asFailure(err), {
-        fix: 'grant the app registration the Microsoft Graph application permission Domain.Read.All, with admin consent: without it every Entra reset is refused as misconfigured',
+        fix: `grant the app registration the Microsoft Graph application permission Domain.Read.All, with admin consent: without it ${UNCHECKED}`,
       });
     }
   }
@@ -164,11 +188,32 @@ export class EntraDirectory implements Directory {
     return roles.data.value.length > 0;
   }
 
-  /** Whether the domain signs in at another identity provider: Graph's answer, or one it gave within DOMAIN_MAX_AGE_MS. */
+  /**
+   * Whether the domain signs in at another identity provider: Graph's answer, or one it gave within
+   * DOMAIN_MAX_AGE_MS. Not federated, as far as Latchkey can tell, when Graph refuses the domain for
+   * want of Domain.Read.All or does not answer (FEDERATED_SIGN_IN): nothing is remembered of either.
+   */
   private async federated(domain: string): Promise<boolean> {
     const known = this.domains.get(domain);
     if (known && Date.now() - known.at < DOMAIN_MAX_AGE_MS) return known.federated;
-    const answer = await this.graph('GET', `/v1.0/domains/${encodeURIComponent(domain)}?$select=id,authenticationType`, 'entra:GetDomain');
+    let answer: JsonAnswer;
+    try {
+      answer = await this.graph('GET', `/v1.0/domains/${encodeURIComponent(domain)}?$select=id,authenticationType`, 'entra:GetDomain');
+    } catch (err) {
+      const failure = asFailure(err);
+      if (failure instanceof PermissionMissing) {
+        if (!this.domainReadAlerted) this.logger.error({ operation: 'entra:GetDomain', detail: failure.detail, alert: true }, `Entra resets go on, but ${UNCHECKED}: grant the app registration the Microsoft Graph application permission ${failure.permission}, with admin consent`);
+        this.domainReadAlerted = true;
+        return false;
+      }
+      // Not our fault, and the reset need not wait for it: nobody paged.
+      if (unanswered(failure.code)) {
+        this.logger.warn({ operation: 'entra:GetDomain', code: failure.code, detail: failure.detail }, `sign-in domain not answered: this lookup goes on, but ${UNCHECKED}`);
+        return false;
+      }
+      throw err;
+    }
+    this.domainReadAlerted = false;
     const parsed = domainSchema.safeParse(answer.body);
     if (!parsed.success) throw new LatchkeyFailure('DIRECTORY_REJECTED', 'entra:GetDomain answered with something other than a domain');
     const federated = isFederated(parsed.data, 'entra:GetDomain');
@@ -204,6 +249,7 @@ export class EntraDirectory implements Directory {
     const message = error.success ? `${code} ${error.data.error.message ?? ''}`.trim() : 'no Graph error body';
     const permission = answer.status === 403 ? PERMISSION[operation] : undefined;
     const detail = permission ? `${message} (needs the Graph application permission ${permission})` : message;
+    if (permission && code === 'Authorization_RequestDenied') throw new PermissionMissing(permission, `${operation} ${answer.status}: ${detail}`);
     // Graph's one message also covers "objects currently undergoing migration" (a user whose source
     // of authority is moving between Active Directory and the cloud), which its answer does not tell
     // apart from a synced user. Both get the synced user's words: the cloud will not take the password

@@ -17,7 +17,7 @@ const NEEDED = ['ENTRA_TENANT_ID', 'ENTRA_CLIENT_ID', 'ENTRA_CLIENT_SECRET'] as 
 
 async function entraDirectory(settings: EntraSettings, context: AdapterContext) {
   const { EntraDirectory } = await import('./entra-directory');
-  return new EntraDirectory(context.fetch, settings, settings.password);
+  return new EntraDirectory(context.fetch, settings, settings.password, context.logger);
 }
 
 /**
@@ -128,8 +128,8 @@ export const entra: Credential<EntraSettings> = {
   // A token and the password, then revokeSignInSessions once the password is shown.
   changeTime: () => bearerChangeTime(PERSON_WAITING),
   // A lookup of an address nobody has gets a token and proves it, Graph's address and the right to
-  // read users; the domains' list proves Domain.Read.All, which every lookup needs, and names the
-  // federated ones. Neither changes anything.
+  // read users; the domains' list proves Domain.Read.All, which every lookup's federation check
+  // needs (without it, not checked), and names the federated ones. Neither changes anything.
   check: async (settings, context) => {
     const directory = await entraDirectory(settings, context);
     const users = await callCheck('app registration and permissions', () => directory.findCandidates('latchkey-setup-check@invalid.example'), {
