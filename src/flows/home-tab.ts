@@ -76,6 +76,12 @@ export interface Activity {
   readonly revoked?: boolean;
   /** An admin's `attention_handled`: the Needs attention item they marked handled, and their note. */
   readonly handled?: { readonly reference: string; readonly kind: string; readonly note?: string };
+  /**
+   * A revoke of this approval, by the line's person, that changed nothing (its requester's finish had
+   * started, say): its last failure's code and time, for a reviewer to see it was tried. Only on a line
+   * of other steps too (the admin's decision): a line of the revoke alone says it failed itself.
+   */
+  readonly revokeFailed?: { readonly code: string; readonly at: string };
 }
 
 export interface TodayCounts {
@@ -676,6 +682,7 @@ export function activityOf(events: readonly AuditEvent[], now: Date, requests: r
     const revoke = records.find((r) => REVOKE_ACTIONS.includes(r.action) && r.phase === 'outcome' && r.outcome === 'success');
     const revoked = revoke !== undefined;
     const changes = records.filter((r) => !WITHDRAW_ACTIONS.includes(r.action) && !REVOKE_ACTIONS.includes(r.action));
+    const revokeFailed = revoked || changes.length === 0 ? undefined : records.filter((r) => REVOKE_ACTIONS.includes(r.action) && r.phase === 'outcome' && r.outcome === 'failure').at(-1);
     const stepsOf = changes.length > 0 ? changes : records;
     const steps = [...new Set(stepsOf.map((r) => r.requestId))].map((id) => stepsOf.filter((r) => r.requestId === id));
     const started = (step: AuditEvent[]) => step.reduce((a, b) => (a.at <= b.at ? a : b));
@@ -719,6 +726,7 @@ export function activityOf(events: readonly AuditEvent[], now: Date, requests: r
       ...(decision && { decision }),
       ...(withdrawn && { withdrawn }),
       ...(revoked && { revoked }),
+      ...(revokeFailed && { revokeFailed: { code: revokeFailed.errorCode ?? 'INTERNAL', at: revokeFailed.at } }),
       ...(handled && { handled: { reference: handled.handledRequestId!, kind: handled.attentionKind!, ...(handled.note && { note: handled.note }) } }),
     };
   });

@@ -175,6 +175,8 @@ function rowLine(row: Activity, words: HomeWords): string {
     row.decidedBy && `${row.decidedBy.decision === 'deny' ? 'Denied' : 'Approved'} by <@${row.decidedBy.userId}> ${slackDate(new Date(row.decidedBy.at))}`,
     operator && row.directoryUserId && `${subject?.directory ?? row.directory ?? 'directory'} user \`${row.directoryUserId}\``,
     row.deliveryFailed && 'not shown to the person (Slack failed)',
+    // A revoke that lost (to its requester's finish, say) is no step of the approval's, but a reviewer sees it was tried.
+    row.revokeFailed && `Revoke tried ${slackDate(new Date(row.revokeFailed.at))}, changed nothing: ${failureLabel(row.revokeFailed.code)}`,
   ].filter(Boolean);
   return `${slackDate(new Date(row.at))} · *${name}*${what} by <@${row.actor.userId}>${about} · ${state}\n${details.join(' · ')}`;
 }

@@ -402,5 +402,8 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
       ['attempt', undefined, undefined],
       ['outcome', 'failure', 'FINISH_STARTED'],
     ]);
+    // A security reviewer's audit search: Ada's line, her approval, shows her revoke was tried and changed nothing.
+    const adas = (await lookUp(h, 'UADA', request.requestId)).filter((l) => l.includes('by <@UADA>'));
+    expect(adas).toEqual([expect.stringMatching(/Revoke tried .*, changed nothing: requester's finish already started/)]);
   });
 });
