@@ -527,7 +527,7 @@ function registerFeatures(
   registerApprovalReviewAction(app, approvals, approvalWords, logger);
   // A decision made from the Home tab republishes the deciding admin's tab (home and its words are made below).
   registerApprovalReviewSubmission(app, approvals, approvalWords, logger, (admin) => publishHome(app.slack, home, words, admin, logger));
-  registerApprovalFinish(app, resetApprovals, resetCredential, clock, logger);
+  registerApprovalFinish(app, resetApprovals, resetCredential, clock, logger, (requester) => publishHome(app.slack, home, words, requester, logger));
   // A withdraw from the Home tab republishes the requester's tab.
   registerApprovalWithdraw(app, approvals, approvalWords, logger, (requester) => publishHome(app.slack, home, words, requester, logger));
   registerApprovalRevoke(app, approvals, approvalWords, logger);

@@ -1,7 +1,7 @@
 import type { ModalView } from '@slack/types';
 import { CREDENTIALS } from '../credentials';
 import type { ResetApprovals } from '../flows/reset-approval';
-import type { Clock, Logger } from '../flows/ports';
+import type { Clock, Logger, Requester } from '../flows/ports';
 import type { ResetCredential } from '../flows/reset-credential';
 import { openedModalOf } from '../slack/arrival-modal';
 import { sendDirectMessage } from '../slack/direct-message';
@@ -19,8 +19,17 @@ import { clickedBy } from './slack-payloads';
  * "Finish the reset" in the requester's DM, once an admin approved: a click like any other (on
  * Lambda too). Its loading modal opens on arrival with the click's own trigger, so the secret is
  * shown in a fresh modal of the requester's; the request is theirs by the signed user ID, used once.
+ * The same button on their Home tab is this click too; from there, the tab is published anew after it.
  */
-export function registerApprovalFinish(app: GuardedApp, flow: ResetApprovals, resets: Pick<ResetCredential, 'finishApproved'>, clock: Clock, logger: Logger): void {
+export function registerApprovalFinish(
+  app: GuardedApp,
+  flow: ResetApprovals,
+  resets: Pick<ResetCredential, 'finishApproved'>,
+  clock: Clock,
+  logger: Logger,
+  /** Publishes the person's Home tab as of now; never throws. */
+  republishHome?: (requester: Requester) => Promise<void>,
+): void {
   app.acknowledgeActionOnArrival(FINISH_ACTION_ID, (body) => clickedBy(body) !== undefined, {
     view: finishLoadingView(),
     busyText: 'Latchkey is very busy right now. Click the button in its message again in a minute.',
@@ -60,6 +69,8 @@ export function registerApprovalFinish(app: GuardedApp, flow: ResetApprovals, re
     else if (!outcome.result.ok && words && outcome.givenBack) await show(givenBackView(outcome.result, words, outcome.request));
     else if (!outcome.result.ok && outcome.superseded) await show(supersededFinishView(outcome.result, words));
     else if (!outcome.result.ok) await show(words ? finishedFailureView(outcome.result, words, outcome.request) : finishFailureView(outcome.result));
+    // From the Home tab: its line now says how the request stands (finished, given back, or why not), without a button that is used.
+    if (clicked.click.view?.type === 'home' && republishHome) await republishHome(requester);
     // Used, whatever its change did: the DM it was clicked in loses its button and says how it
     // ended. Given back (nothing was sent), it keeps its button, which works again. Superseded (an
     // admin decided the request again meanwhile), its button is the newer approval's too: left as it is.

@@ -14,7 +14,7 @@ export function homeWords(vocabulary: LicenseVocabulary, approvals: ApprovalWord
     credentials: Object.fromEntries(CREDENTIALS.map((c) => [c.id, { button: c.words.homeButton, words: resetWordsOf(c) }])),
     actions: {
       ...Object.fromEntries(CREDENTIALS.map((c) => [c.audit.action, { name: c.words.title, words: resetWordsOf(c) }])),
-      ...Object.fromEntries(kinds.flatMap(([kind, w]) => APPROVAL_STEPS.map((step) => [approvalAction(kind, step), { name: w.steps[step], words: w.subject }]))),
+      ...Object.fromEntries(kinds.flatMap(([kind, w]) => APPROVAL_STEPS.map((step) => [approvalAction(kind, step), { name: w.steps[step], words: w.subject, ...(w.approvedActivity && { approved: (own: boolean) => w.approvedActivity!(own) }) }]))),
     },
     license: { button: 'Request a license change', vocabulary },
     approvals: { words: approvals, ownHeading: served.length === 1 && served[0] === 'license' ? 'Your license requests' : 'Your requests' },

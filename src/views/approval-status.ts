@@ -7,9 +7,11 @@ import type { SubjectWords } from './words';
 /**
  * One sentence on where a request stands, shared by the channel message, the admin's modals and the
  * Home tab. `decidable`: whether an admin can decide it now, as Approvals rules (the same answer
- * that shows Review): after a failed change, it says who can try again.
+ * that shows Review): after a failed change, it says who can try again. `own`: told to its
+ * requester (their Home tab), who is "you", never named to themself; everyone else sees names.
  */
-export function approvalStatusLine(request: PendingRequest, words: ApprovalKindWords, decidable: boolean): string {
+export function approvalStatusLine(request: PendingRequest, words: ApprovalKindWords, decidable: boolean, own = false): string {
+  const them = own ? 'you' : `<@${request.requester.userId}>`;
   const by = request.decidedBy ? `<@${request.decidedBy}>` : 'an admin';
   const when = request.decidedAt ? ` at ${slackTime(new Date(request.decidedAt))}` : '';
   const comment = request.comment ? `: ${quoted(request.comment)}` : '';
@@ -21,24 +23,24 @@ export function approvalStatusLine(request: PendingRequest, words: ApprovalKindW
       return decidable
         ? `:warning: Approved by ${by}${when}, but applying it did not finish: the outcome is unknown (the change may or may not have been made). ` +
             `An admin can approve it again to apply it again, or deny it to close it; IT can check the change with the reference \`${changeReference(request, words)}\`.`
-        : `:hourglass_flowing_sand: Approved by ${by}${when}${words.approvedStatus(request)}`;
+        : `:hourglass_flowing_sand: Approved by ${by}${when}${words.approvedStatus(request, own)}`;
     case 'FINISHING':
       // Decidable only once its finish has taken longer than any finish does (Approvals): it died midway.
       // The reference is the one the finish that died audited its change under.
       return decidable
-        ? `:warning: Approved by ${by}${when}; <@${request.requester.userId}> started finishing it${request.takenAt ? ` at ${slackTime(new Date(request.takenAt))}` : ''}, ` +
+        ? `:warning: Approved by ${by}${when}; ${them} started finishing it${request.takenAt ? ` at ${slackTime(new Date(request.takenAt))}` : ''}, ` +
             'but it did not finish: the outcome is unknown (the change may or may not have been made). ' +
-            `An admin can approve it again, so that <@${request.requester.userId}> finishes it anew, or deny it to close it; IT can check the change with the reference \`${changeReference(request, words)}\`.`
-        : `:hourglass_flowing_sand: Approved by ${by}${when}; <@${request.requester.userId}> is finishing it now.`;
+            `An admin can approve it again, so that ${them} ${own ? 'finish' : 'finishes'} it anew, or deny it to close it; IT can check the change with the reference \`${changeReference(request, words)}\`.`
+        : `:hourglass_flowing_sand: Approved by ${by}${when}; ${own ? 'you are' : `${them} is`} finishing it now.`;
     case 'APPLIED':
-      return sentence(`:white_check_mark: Approved by ${by}${when}${words.appliedBy?.(request) ?? ' and applied'}${comment}`);
+      return sentence(`:white_check_mark: Approved by ${by}${when}${words.appliedBy?.(request, own) ?? ' and applied'}${comment}`);
     case 'APPLY_FAILED':
       return (
         `:warning: Approved by ${by}${when}, but ${failedChangeApplied(request, words.subjectOf(request))}: ` +
         `${recordedFailureHeadline({ code: request.errorCode ?? 'INTERNAL', reason: request.errorReason }, words.subjectOf(request))} ` +
         (decidable
           ? 'An admin can approve it again to retry.'
-          : `<@${request.requester.userId}> can ask again with \`${words.subjectOf(request).command}\`; an admin must approve it again.`) +
+          : `${them} can ask again with \`${words.subjectOf(request).command}\`; an admin must approve it again.`) +
         (endedAfterUnknownOutcome(request) ? ` The earlier change may have been made: ${outcomeUnknownCheck(request.earlierFinishRequestId)}` : '')
       );
     case 'DENIED':
@@ -52,9 +54,9 @@ export function approvalStatusLine(request: PendingRequest, words: ApprovalKindW
         ? `:warning: Expired at ${slackTime(new Date(request.expiresAt))} without being finished; the earlier change may have been made: ${outcomeUnknownCheck(request.earlierFinishRequestId)}`
         : `:zzz: Expired at ${slackTime(new Date(request.expiresAt))} without ${request.decidedBy ? 'being finished' : 'a decision'}.`;
     case 'WITHDRAWN':
-      return `:leftwards_arrow_with_hook: Withdrawn by <@${request.requester.userId}>${when}, before any decision; nothing was changed.`;
+      return `:leftwards_arrow_with_hook: Withdrawn by ${them}${when}, before any decision; nothing was changed.`;
     case 'REVOKED':
-      return revokedLine(request, by, when);
+      return revokedLine(request, by, when, them);
     case 'UNKNOWN':
       return unknownStatusLine(request);
   }
@@ -65,10 +67,10 @@ export function approvalStatusLine(request: PendingRequest, words: ApprovalKindW
  * and that this approval changed nothing (approved again after a finish whose outcome was unknown:
  * that earlier change may have been made).
  */
-function revokedLine(request: PendingRequest, by: string, when: string): string {
+function revokedLine(request: PendingRequest, by: string, when: string, them: string): string {
   const revoker = request.revokedBy ? `<@${request.revokedBy}>` : 'an admin';
   const revokedWhen = request.revokedAt ? ` at ${slackTime(new Date(request.revokedAt))}` : '';
-  const taken = `then revoked by ${revoker}${revokedWhen}, before <@${request.requester.userId}> finished it`;
+  const taken = `then revoked by ${revoker}${revokedWhen}, before ${them} finished it`;
   return endedAfterUnknownOutcome(request)
     ? `:warning: Approved again by ${by}${when}, ${taken}; the earlier change may have been made: ${outcomeUnknownCheck(request.earlierFinishRequestId)}`
     : `:no_entry: Approved by ${by}${when}, ${taken}: nothing was changed.`;

@@ -1,4 +1,4 @@
-import type { KnownBlock } from '@slack/types';
+import type { Button, KnownBlock } from '@slack/types';
 import type { ApprovalStep, Detail, PendingRequest } from '../flows/approvals/pending-request';
 import type { RequesterNotice } from '../flows/approvals/approvals';
 import type { SubjectWords } from './words';
@@ -28,11 +28,21 @@ export interface ApprovalKindWords {
   /**
    * How an applied request's change was made (mrkdwn, after "Approved by <@admin> <when>"): " and
    * finished by <@requester> <when>" for a kind its requester finishes. Absent: " and applied", the
-   * approval's own click having applied it.
+   * approval's own click having applied it. `own`: told to its requester ("finished by you").
    */
-  appliedBy?(request: PendingRequest): string;
-  /** Where an approved request stands (mrkdwn, after "Approved by <@admin> <when>"): "; applying in Amazon Chime…". */
-  approvedStatus(request: PendingRequest): string;
+  appliedBy?(request: PendingRequest, own?: boolean): string;
+  /**
+   * Where an approved request stands (mrkdwn, after "Approved by <@admin> <when>"): "; applying in Amazon Chime…".
+   * `own`: told to its requester, whose next step it may be (": finish it by 10:51.").
+   */
+  approvedStatus(request: PendingRequest, own?: boolean): string;
+  /**
+   * A kind whose requester finishes an approved request: how an activity line says it stands while
+   * it waits for them (`own`: on that requester's own tab); absent, the change is being applied.
+   */
+  approvedActivity?(own: boolean): string;
+  /** A kind whose requester finishes an approved request: the button that does it (the DM's own), for wherever else they see it. */
+  finishButton?(request: PendingRequest): Button;
   /**
    * The reference IT checks the request's change with, when the change is audited under one of
    * the kind's own (an approved reset's finish); the request's ID otherwise.

@@ -168,7 +168,7 @@ function rowLine(row: Activity, words: HomeWords): string {
       ? `${row.state === 'failed' ? ':x: Failed:' : ':no_entry_sign: Refused:'}${why.slice(0, -1)}`
       : row.state === 'partial'
         ? `:white_check_mark: Done, but these steps failed: ${(row.incomplete ?? []).map((i) => `${i.step} (${failureLabel(i.code)})`).join(', ')}`
-        : activityState(row, why);
+        : activityState(row, why, words.actions[row.action]?.approved?.(false));
   const operator = (row.state !== 'succeeded' && row.state !== 'cancelled' && row.state !== 'refused') || row.deliveryFailed || row.applied === 'failed';
   const details = [
     `Reference \`${row.requestId}\``,

@@ -55,7 +55,7 @@ export interface HomeWords {
   /** By credential ID. */
   readonly credentials: Readonly<Record<string, { readonly button: string; readonly words: SubjectWords }>>;
   /** By audit action: what a record of it is called ("Reset meeting PIN", "License request"). */
-  readonly actions: Readonly<Record<string, { readonly name: string; readonly words: SubjectWords }>>;
+  readonly actions: Readonly<Record<string, { readonly name: string; readonly words: SubjectWords; readonly approved?: (own: boolean) => string }>>;
   readonly license: { readonly button: string; readonly vocabulary: LicenseVocabulary };
   /** Every served kind of pending request's words, and the heading of the person's own requests. */
   readonly approvals: { readonly words: ApprovalWords; readonly ownHeading: string };
@@ -105,7 +105,8 @@ function activityLine(a: Activity, words: HomeWords): string {
   // The person's own line never names them to themself ("License request (Pro → Plus) for <@ADA>").
   const about = a.subject && a.subject.userId !== a.actor.userId ? ` for <@${a.subject.userId}>` : '';
   const why = a.errorCode && subject ? ` ${recordedFailureHeadline({ code: a.errorCode, reason: a.reason, verifierApp: a.verifier ? words.verifiers[a.verifier] : undefined }, subject)}` : '';
-  return `*${name}*${what}${about} · ${activityState(a, why)}\n${slackDate(new Date(a.at))} · Reference \`${a.requestId}\``;
+  // The person's own line: an approval that waits for them says so to them.
+  return `*${name}*${what}${about} · ${activityState(a, why, words.actions[a.action]?.approved?.(true))}\n${slackDate(new Date(a.at))} · Reference \`${a.requestId}\``;
 }
 
 /**
@@ -122,8 +123,12 @@ export function recordOf(a: Activity, words: HomeWords): { readonly name: string
 
 const REVOKED_OUTCOME_UNKNOWN = ':warning: Approved again, then revoked by an admin; the earlier change may have been made: its request line says how IT can check it';
 
-/** Where the thing stands: a request sent is not a request done, and an approval says whether its change was made. */
-export function activityState(a: Activity, why: string): string {
+/**
+ * Where the thing stands: a request sent is not a request done, and an approval says whether its
+ * change was made. `approved`: how an approved request stands while it waits for its requester to
+ * finish it, for a kind they finish (HomeWords.actions' `approved`); else it is being applied.
+ */
+export function activityState(a: Activity, why: string, approved?: string): string {
   // Approved again after a finish whose outcome was unknown, then revoked: this approval changed nothing, the earlier one may have.
   if (a.standing === 'REVOKED_OUTCOME_UNKNOWN') return REVOKED_OUTCOME_UNKNOWN;
   // Its approval taken back before its requester finished it: whatever the decision was, nothing was changed.
@@ -140,7 +145,7 @@ export function activityState(a: Activity, why: string): string {
   if (a.state === 'succeeded' && a.pendingRequestId) {
     const standing: Record<NonNullable<Activity['standing']>, string> = {
       PENDING: ':hourglass: Waiting for an admin',
-      APPROVED: ':hourglass_flowing_sand: Approved; the change is being applied',
+      APPROVED: approved ?? ':hourglass_flowing_sand: Approved; the change is being applied',
       FINISHING: ':hourglass_flowing_sand: Approved; the change is being made',
       APPLIED: ':white_check_mark: Approved and applied',
       // Said for every kind: who can retry, and how, is the kind's (the request's own line says it).
@@ -176,9 +181,13 @@ function ownRequestBlocks(requests: Part<readonly OwnRequest[]>, approvals: Home
   if (requests.value.length === 0) return [context('None.')];
   return requests.value.map((r) => {
     const words = wordsOf(approvals.words, r.kind);
-    const line = section(`${words.summary(r)} · requested at ${slackTime(new Date(r.createdAt))}\n${approvalStatusLine(r, words, r.decidable)}`);
+    // Their own tab: they are "you" in it.
+    const line = section(`${words.summary(r)} · requested at ${slackTime(new Date(r.createdAt))}\n${approvalStatusLine(r, words, r.decidable, true)}`);
     // Still waiting for a decision (one past its time is shown EXPIRED): theirs to withdraw.
-    return r.status === 'PENDING' ? { ...line, accessory: withdrawButton(r) } : line;
+    if (r.status === 'PENDING') return { ...line, accessory: withdrawButton(r) };
+    // Approved, of a kind they finish, and not died midway (decidable): theirs to finish, as from their DM.
+    const finish = r.status === 'APPROVED' && !r.decidable ? words.finishButton?.(r) : undefined;
+    return finish ? { ...line, accessory: finish } : line;
   });
 }
 

@@ -1,4 +1,4 @@
-import type { KnownBlock, ModalView } from '@slack/types';
+import type { Button, KnownBlock, ModalView } from '@slack/types';
 import { closedOutcomeUnknown, endedAfterUnknownOutcome, type Detail, type PendingRequest, UNKNOWN_STATUS } from '../flows/approvals/pending-request';
 import type { FailureCode } from '../flows/failure';
 import { resetChangeReference, REVIEW_FACT } from '../flows/reset-approval';
@@ -48,12 +48,22 @@ export function resetKindWords(credentials: Readonly<Record<string, ResetWords>>
     approveLabel: () => 'Approve: they finish it themselves',
     details: (r, d) => profile(r, d, of(r)),
     applied: (r) => `${changeOf(of(r)).done} their ${of(r).what}`,
-    approvedStatus: (r) => `; waiting for <@${r.requester.userId}> to finish it, by ${slackTime(new Date(r.expiresAt))}.`,
+    approvedStatus: (r, own) =>
+      own ? `: finish it by ${slackTime(new Date(r.expiresAt))}.` : `; waiting for <@${r.requester.userId}> to finish it, by ${slackTime(new Date(r.expiresAt))}.`,
+    // Nothing happens until its requester clicks Finish: never "being applied".
+    approvedActivity: (own) =>
+      own ? ':point_right: Approved: yours to finish, with its button under your requests, before it expires' : ':hourglass_flowing_sand: Approved; waiting for its requester to finish it',
+    finishButton: (r) => finishButton(r, of(r)),
     // Its requester made the change, in their own window (when they clicked Finish), not the approval.
-    appliedBy: (r) => ` and finished by <@${r.requester.userId}>${r.takenAt ? ` at ${slackTime(new Date(r.takenAt))}` : ''}`,
+    appliedBy: (r, own) => ` and finished by ${own ? 'you' : `<@${r.requester.userId}>`}${r.takenAt ? ` at ${slackTime(new Date(r.takenAt))}` : ''}`,
     changeReference: resetChangeReference,
     notice: (r) => notice(r, of(r)),
   };
+}
+
+/** Finish: works once, for its requester alone (the signed user ID), wherever they click it. */
+function finishButton(request: PendingRequest, words: SubjectWords): Button {
+  return { type: 'button', action_id: FINISH_ACTION_ID, text: plain(`Finish the ${changeOf(words).verb}`), style: 'primary', value: request.id };
 }
 
 /**
@@ -114,7 +124,7 @@ function notice(request: PendingRequest, words: SubjectWords): { text: string; b
           {
             type: 'actions',
             block_id: 'finish',
-            elements: [{ type: 'button', action_id: FINISH_ACTION_ID, text: plain(`Finish the ${change.verb}`), style: 'primary', value: request.id }],
+            elements: [finishButton(request, words)],
           },
           context('The button works once, for you alone. It opens a window only you see, and anything new (a password, say) is shown there.'),
         ],

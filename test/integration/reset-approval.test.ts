@@ -123,6 +123,38 @@ describe('the approval policy for a reset', () => {
     expect(h.logs.join('\n')).not.toContain(pin!);
   });
 
+  it("its requester's own Home tab, while it waits for them: in their words (never 'being applied'), with the DM's Finish button, which works from there once; the tab is published anew, finished by them, and never holds the PIN", async () => {
+    const { finish } = await approved(h, 'UANN');
+    const { home } = await h.openHome('UANN');
+    const blocks = home.blocks as any[];
+    const line = blocks.find((b) => b.accessory?.action_id === 'approval_finish');
+    // Before: no button, and "waiting for <@UANN> to finish it" about herself.
+    expect(line?.accessory).toMatchObject({ value: finish.value, text: { text: 'Finish the reset' } });
+    expect(line.text.text).toMatch(/Approved by <@UADA> at <!date\^\d+\^[^>]+>: finish it by <!date\^\d+\^[^>]+>\./);
+    const tab = JSON.stringify(blocks);
+    expect(tab).not.toContain('<@UANN>');
+    expect(tab).not.toContain('being applied');
+    expect(blocks.map((b) => String(b.text?.text ?? '')).find((t) => t.startsWith('*Reset request*'))).toContain('Approved: yours to finish');
+
+    const before = h.slack.callsTo('views.publish').filter((c) => c.args.user_id === 'UANN').length;
+    const finished = await h.opening((trigger) => h.clickIn('UANN', 'approval_finish', finish.value, { view: home, triggerId: trigger }));
+    const pin = secretIn(finished.view);
+    expect(pin).toBe(h.chime.pinOf('chime-ann'));
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+    let seen = 0;
+    const republished = await h.slack.waitForCall('views.publish', (c) => c.args.user_id === 'UANN' && ++seen > before);
+    const after = JSON.stringify(republished.args.view);
+    expect(after).toMatch(/Approved by <@UADA> at <!date\^\d+\^[^>]+> and finished by you at <!date/);
+    expect(after).not.toContain('approval_finish');
+    // The PIN is in her modal only: never in a published tab.
+    expect(JSON.stringify(h.slack.callsTo('views.publish').map((c) => c.args))).not.toContain(pin!);
+
+    // Used once: the DM's button, clicked after, changes nothing.
+    const again = await finishing(h, 'UANN', finish);
+    expect(secretIn(again.view)).toBeUndefined();
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+  });
+
   it('the finish clicked twice resets once; the second click says it was used', async () => {
     const { finish } = await approved(h, 'UBOB');
     const [a, b] = await Promise.all([finishing(h, 'UBOB', finish), finishing(h, 'UBOB', finish)]);
@@ -802,7 +834,7 @@ describe("the approval policy on Lambda, past the work order's time for Slack ca
     for (const release of releases.splice(0)) release();
     h.lambda.functionTimeoutMs = h.lambda.deployedTimeoutMs;
     expect(JSON.stringify((await h.openHome('UBOB')).home)).toContain('Approved by <@UADA>');
-    expect(JSON.stringify((await h.openHome('UBOB')).home)).toContain('and finished by <@UBOB> at');
+    expect(JSON.stringify((await h.openHome('UBOB')).home)).toContain('and finished by you at');
   }, 40_000);
 });
 

@@ -133,6 +133,9 @@ describe('revoking an approval before its requester finishes it', () => {
     // Her Home tab says it was revoked; her place is free: asking again goes to the admins anew.
     const home = JSON.stringify((await h.openHome('UANN')).home);
     expect(home).toContain('then revoked by <@UADA>');
+    // About her, to her: never her own name in the third person.
+    expect(home).toContain('before you finished it');
+    expect(home).not.toContain('<@UANN>');
     const again = await h.open('/reset-pin', 'UANN');
     expect(again.view.submit).toBeDefined();
 
