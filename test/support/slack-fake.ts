@@ -234,19 +234,7 @@ export async function startSlackFake(opts: {
       if (typeof user !== 'string') return fail('invalid_arguments', '[ERROR] missing required field: user');
       const found = users.get(user);
       if (!found) return fail('user_not_found');
-      return {
-        ok: true,
-        user: {
-          deleted: false,
-          is_bot: false,
-          is_app_user: false,
-          is_restricted: false,
-          is_ultra_restricted: false,
-          real_name: found.profile.real_name,
-          tz: 'UTC',
-          ...found,
-        },
-      };
+      return { ok: true, user: asSlackUser(found) };
     },
 
     // As Slack's: any member of the workspace by their email, whatever its case; the token needs
@@ -256,19 +244,7 @@ export async function startSlackFake(opts: {
       if (!scopes.includes('users:read.email')) return { ok: false, error: 'missing_scope', needed: 'users:read.email', provided: scopes.join(',') };
       const found = [...users.values()].find((u) => u.profile.email?.toLowerCase() === email.toLowerCase());
       if (!found) return fail('users_not_found');
-      return {
-        ok: true,
-        user: {
-          deleted: false,
-          is_bot: false,
-          is_app_user: false,
-          is_restricted: false,
-          is_ultra_restricted: false,
-          real_name: found.profile.real_name,
-          tz: 'UTC',
-          ...found,
-        },
-      };
+      return { ok: true, user: asSlackUser(found) };
     },
 
     'views.open': ({ trigger_id, view }) => {
@@ -523,6 +499,20 @@ export async function startSlackFake(opts: {
 }
 
 /** Decode a request body as the Web API does: form fields (object arguments JSON-encoded) or a JSON body. */
+/** A member as Slack's users.info and users.lookupByEmail give one: every flag present, as Slack sends them. */
+function asSlackUser(found: FakeSlackUser): Record<string, unknown> {
+  return {
+    deleted: false,
+    is_bot: false,
+    is_app_user: false,
+    is_restricted: false,
+    is_ultra_restricted: false,
+    real_name: found.profile.real_name,
+    tz: 'UTC',
+    ...found,
+  };
+}
+
 function parseArgs(raw: string, contentType: string): Record<string, any> {
   if (contentType.startsWith('application/json')) {
     try {
