@@ -1,6 +1,9 @@
 import type { AuditRecord } from './audit-record';
 
-/** The columns of an export, in order: what happened first, then the keys and the retention. */
+/**
+ * The columns of an export, in order: what happened first, then the keys and the retention. A
+ * column added later goes at the end: CSV readers (a spreadsheet, a SIEM import) read by position.
+ */
 export const EXPORT_COLUMNS = [
   'at',
   'requestId',
@@ -27,15 +30,15 @@ export const EXPORT_COLUMNS = [
   'verifier',
   'factorType',
   'verification',
-  'handledRequestId',
-  'attentionKind',
-  'note',
   'deliveryFailed',
   'day',
   'pk',
   'sk',
   'expiresAt',
   'v',
+  'handledRequestId',
+  'attentionKind',
+  'note',
 ] as const satisfies readonly (keyof AuditRecord)[];
 
 export type ExportFormat = 'csv' | 'jsonl';

@@ -1,4 +1,4 @@
-import { csvRow, daysBetween, EXPORT_COLUMNS } from '../../src/audit/audit-export';
+import { csvHeader, csvRow, daysBetween, EXPORT_COLUMNS } from '../../src/audit/audit-export';
 import { auditRecordSchema } from '../../src/audit/audit-record';
 import type { AuditRecord } from '../../src/audit/audit-record';
 
@@ -14,6 +14,15 @@ describe('audit export', () => {
 
   it('exports every field of the record schema, so a new field is never left out', () => {
     expect([...EXPORT_COLUMNS].sort()).toEqual(Object.keys(auditRecordSchema.shape).sort());
+  });
+
+  it('keeps the columns an existing CSV reader knows in their places, and adds new ones only after them', () => {
+    // The header as exports were read before attention_handled's columns: a spreadsheet or SIEM
+    // import reads cells by position, so a column added in the middle would shift every one after.
+    const known = 'at,requestId,phase,action,outcome,errorCode,reason,incomplete,slackUserId,slackTeamId,directory,directoryUserId,subjectSlackUserId,subjectSlackTeamId,approvalRequestId,finishRequestId,earlierFinishRequestId,credential,licenseRequestId,licenseFrom,licenseTo,decision,verifier,factorType,verification,deliveryFailed,day,pk,sk,expiresAt,v';
+    const header = csvHeader().replace(/\r\n$/, '').split(',');
+    expect(header.slice(0, known.split(',').length)).toEqual(known.split(','));
+    expect(header.slice(known.split(',').length)).toEqual(['handledRequestId', 'attentionKind', 'note']);
   });
 
   it('counts days inclusively, across a month end', () => {
