@@ -2,8 +2,7 @@ import type { GuardedApp } from '../slack/guarded-app';
 import { describeError } from '../flows/failure';
 import { isAttentionKind, isReference, type HomeTab } from '../flows/home-tab';
 import type { Logger } from '../flows/ports';
-import { attentionHandledForm, HOME_ATTENTION_HANDLED_ACTION_ID } from '../views/home-tab';
-import { modal, section } from '../views/blocks';
+import { attentionHandledForm, attentionHandledUnavailable, HOME_ATTENTION_HANDLED_ACTION_ID } from '../views/home-tab';
 import { attentionTargetOf, clickedBy } from './slack-payloads';
 
 /**
@@ -31,7 +30,7 @@ export function registerHomeAttentionButton(app: GuardedApp, home: HomeTab, logg
       view = attentionHandledForm(target);
     } catch (err) {
       logger.warn({ slackUserId: requester.userId, err: describeError(err) }, 'admin check failed');
-      view = modal({ title: 'Mark handled', close: 'Close', blocks: [section(':warning: Slack did not answer whether you are an admin. Try again in a few minutes.')] });
+      view = attentionHandledUnavailable();
     }
     await client.views
       .open({ trigger_id: click.trigger_id, view })

@@ -417,6 +417,11 @@ export function attentionHandledForm(target: AttentionTarget): ModalView {
   });
 }
 
+/** In place of the note's form when Slack would not say whether the clicker is an admin. */
+export function attentionHandledUnavailable(): ModalView {
+  return modal({ title: HANDLED_TITLE, close: 'Close', blocks: [section(':warning: Slack did not answer whether you are an admin. Try again in a few minutes.')] });
+}
+
 export function attentionHandledProgressView(): ModalView {
   return progressView(HANDLED_TITLE, 'Recording it…');
 }

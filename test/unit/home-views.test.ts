@@ -7,7 +7,7 @@ import type { AuditEvent } from '../../src/flows/ports';
 import { homeWords } from '../../src/handlers/home-words';
 import { auditResultsView, auditSearchForm } from '../../src/views/audit-search';
 import { LIMITS } from '../../src/views/blocks';
-import { homeView } from '../../src/views/home-tab';
+import { attentionHandledUnavailable, homeView } from '../../src/views/home-tab';
 import { licenseKindWords } from '../../src/views/license-kind';
 import { setupCheckView } from '../../src/views/setup-check';
 
@@ -184,6 +184,13 @@ describe('the Home tab view', () => {
     expect(JSON.stringify(view.blocks)).toContain('Your activity is unavailable right now');
     expect(JSON.stringify(view.blocks)).toContain('Your license requests is unavailable right now');
     expect(JSON.stringify(view.blocks)).toContain('The list of changes that failed is unavailable right now');
+  });
+
+  it("Mark handled, when Slack would not say whether the clicker is an admin, opens a modal that says so and offers no form to submit", () => {
+    const view = attentionHandledUnavailable();
+    expect(view).toMatchObject({ type: 'modal', title: { text: 'Mark handled' }, close: { text: 'Close' } });
+    expect(view.submit).toBeUndefined();
+    expect(JSON.stringify(view.blocks)).toContain('Slack did not answer whether you are an admin. Try again in a few minutes.');
   });
 });
 
