@@ -30,8 +30,13 @@ const briefSchema = storedAuditRecordSchema.pick(Object.fromEntries(BRIEF_FIELDS
  * decided later is still found by its line's outcome, and by the person's search.
  */
 const REFERENCE_DAYS = 8;
-/** The most records one page of a person's search reads, whatever its lines take. */
+/**
+ * The most records one page of a search reads, shown or not (a request of other days read past),
+ * whatever its lines take: one click does a bounded number of Queries.
+ */
 const SEARCH_READ_MAX = 200;
+/** What a search reads, in order: a record to show, or a request's records read and not shown (of other days). */
+type SearchRead = AuditRecord | { readonly passed: readonly AuditRecord[] };
 /** Where a search of everyone's days goes on from: the by-day index's key and the table's, of the last record shown. */
 const daysCursorSchema = z.object({ day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), pk: z.string().min(1).max(200), sk: z.string().min(1).max(200) }).strict();
 
@@ -130,7 +135,7 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
     const ofTheDays = (request: readonly AuditRecord[]) => request[0]!.requestId >= since || request.some((r) => r.at >= since && r.at <= until);
     const read = this.reading.bind(this);
     const self = this;
-    async function* records(): AsyncGenerator<AuditRecord> {
+    async function* records(): AsyncGenerator<SearchRead> {
       let after = page.after;
       // One request's records, read so far: they are next to each other, its ID starting their keys.
       let request: AuditRecord[] = [];
@@ -148,7 +153,7 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
         );
         for (const record of records) {
           if (request.length > 0 && record.requestId !== request[0]!.requestId) {
-            if (ofTheDays(request)) yield* request;
+            yield* ofTheDays(request) ? request : [{ passed: request }];
             request = [];
           }
           request.push(record);
@@ -156,7 +161,7 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
         if (!next) break;
         after = next;
       }
-      if (request.length > 0 && ofTheDays(request)) yield* request;
+      if (request.length > 0) yield* ofTheDays(request) ? request : [{ passed: request }];
     }
     return this.linesPage(records(), page, (r) => r.sk);
   }
@@ -232,18 +237,18 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
         yield best.record;
       }
     }
-    async function* records(): AsyncGenerator<AuditRecord> {
+    async function* records(): AsyncGenerator<SearchRead> {
       // One request's records, read so far: kept when one of them was written in the days searched.
       let request: AuditRecord[] = [];
       const ofTheDays = () => request.some((r) => r.day !== following);
       for await (const record of merged()) {
         if (request.length > 0 && record.requestId !== request[0]!.requestId) {
-          if (ofTheDays()) yield* request;
+          yield* ofTheDays() ? request : [{ passed: request }];
           request = [];
         }
         request.push(record);
       }
-      if (request.length > 0 && ofTheDays()) yield* request;
+      if (request.length > 0) yield* ofTheDays() ? request : [{ passed: request }];
     }
     return this.linesPage(records(), page, (r) => JSON.stringify({ day: r.day, pk: r.pk, sk: r.sk }));
   }
@@ -252,24 +257,34 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
    * The records of at most `page.lines` lines, newest first. The page ends before the first record of
    * one line too many: the next starts with it, so a page ends between two requests (a request's
    * records are next to each other: their keys start with its ID, and they are one line), never
-   * inside one. A page whose lines take many records each ends, between two requests, once
-   * SEARCH_READ_MAX are read.
+   * inside one. A page ends too, between two requests, once SEARCH_READ_MAX records are read, shown
+   * or passed (requests of other days, read to find those of the days): a page whose lines take many
+   * records each, or few or none shown among many read. The next goes on after the last one read.
    */
-  private async linesPage(records: AsyncGenerator<AuditRecord>, page: LinesPage, cursorOf: (r: AuditRecord) => string): Promise<AuditPage> {
+  private async linesPage(records: AsyncGenerator<SearchRead>, page: LinesPage, cursorOf: (r: AuditRecord) => string): Promise<AuditPage> {
     const events: AuditEvent[] = [];
     const lines = new Set<string>();
     let last: AuditRecord | undefined;
-    for await (const record of records) {
-      const event = toAuditEvent(record);
-      const line = page.lineOf(event);
-      const between = event.requestId !== events.at(-1)?.requestId;
-      if ((!lines.has(line) && lines.size === page.lines) || (between && events.length >= SEARCH_READ_MAX)) {
-        await records.return(undefined);
-        return { events, next: cursorOf(last!) };
+    let read = 0;
+    const end = async (): Promise<AuditPage> => {
+      await records.return(undefined);
+      return { events, next: cursorOf(last!) };
+    };
+    for await (const item of records) {
+      if ('passed' in item) {
+        if (read >= SEARCH_READ_MAX) return end();
+        read += item.passed.length;
+        last = item.passed.at(-1);
+        continue;
       }
+      const event = toAuditEvent(item);
+      const line = page.lineOf(event);
+      const between = event.requestId !== last?.requestId;
+      if ((!lines.has(line) && lines.size === page.lines) || (between && read >= SEARCH_READ_MAX)) return end();
       lines.add(line);
       events.push(event);
-      last = record;
+      read += 1;
+      last = item;
     }
     return { events };
   }

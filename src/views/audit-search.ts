@@ -95,7 +95,9 @@ export function auditResultsView(args: SearchTerms & { result: SearchResult; pag
       : `Those dates cannot be searched: the first must not be after the last, and the range at most ${person ? SEARCH_MAX_DAYS : EVERYONE_MAX_DAYS} days${person ? '' : ' for everyone'}.`;
   if (!result.ok) return searchFailed(result.code, again, invalid);
   const blocks: KnownBlock[] = [section(`What ${person ? `<@${person}>` : 'everyone'} did from *${from}* to *${to}* (UTC days)${args.page > 1 ? `, page ${args.page}` : ''}:`)];
-  if (result.rows.length === 0 && !result.closed) blocks.push(context(args.page > 1 ? 'Nothing more in that range.' : 'Nothing in that range.'));
+  // A page ends once it has read as many records as a page reads, shown or not: none of them may be of the range.
+  if (result.rows.length === 0 && !result.closed)
+    blocks.push(context(result.next ? 'Nothing in that range among the records this page read. *Older records* reads on.' : args.page > 1 ? 'Nothing more in that range.' : 'Nothing in that range.'));
   blocks.push(...result.rows.map((row) => section(rowLine(row, words))));
   blocks.push(...(result.closed ?? []).map((closed) => section(closedLine(closed, words))));
   const button = (text: string, cursor: SearchCursor) => ({ type: 'button' as const, action_id: AUDIT_SEARCH_PAGE_ACTION_ID, text: plain(text), value: JSON.stringify(cursor) });

@@ -179,7 +179,8 @@ describe('the Home tab', () => {
 
 describe('the Home tab for admins', () => {
   // Each test starts on the real time; a test that moves the app's clock moves it for itself.
-  const h = useHarness({}, (x) => {
+  // Through the DynamoDB gate, which passes everything: a test can count the app's Queries.
+  const h = useHarness({ dynamoGate: true }, (x) => {
     x.slack.clear();
     x.clock.offsetMs = 0;
   });
@@ -462,6 +463,58 @@ describe('the Home tab for admins', () => {
     expect(linesOf(page2)).toHaveLength(10);
     expect([...linesOf(page1), ...linesOf(page2)]).toEqual([...references].reverse());
     expect((page2.blocks as any[]).find((b) => b.type === 'actions').elements.map((e: any) => e.text.text)).toEqual(['First page']);
+  });
+
+  it('search: a quiet day of a person with many records in the week before reads a bounded number of records a page, and still finds the requests of the day', async () => {
+    // UQUIET: 600 refusals over 2026-02-12 to 19 (the 8 days before the day searched); on 2026-02-20
+    // a PIN reset, and the finish of one asked for on 2026-02-14 (its records under that day's reference).
+    const actor = { userId: 'UQUIET', teamId: TEAM };
+    const start = Date.UTC(2026, 1, 12, 0, 10);
+    for (let batch = 0; batch < 600; batch += 50) {
+      await Promise.all(
+        Array.from({ length: 50 }, (_, k) => {
+          const at = new Date(start + (batch + k) * 19 * 60_000);
+          return h.writeAudit({ requestId: `${at.toISOString()}_${String(batch + k).padStart(12, 'q')}`, phase: 'refused', action: 'reset_pin', actor, errorCode: 'DIRECTORY_USER_NOT_FOUND' }, at);
+        }),
+      );
+    }
+    const today = '2026-02-20T09:00:00.000Z_0000000000q1';
+    const asked = '2026-02-14T10:00:30.000Z_0000000000q2';
+    for (const [requestId, at] of [[today, '2026-02-20T09:00:01.000Z'], [asked, '2026-02-20T08:00:00.000Z']] as const) {
+      await h.writeAudit({ requestId, phase: 'attempt', action: 'reset_pin', actor, directory: 'chime', directoryUserId: 'chime-quiet' }, new Date(at));
+      await h.writeAudit({ requestId, phase: 'outcome', outcome: 'success', action: 'reset_pin', actor, directory: 'chime' }, new Date(at));
+    }
+    const gate = h.dynamoGate;
+    const queries = (from: number) => gate.seen.slice(from).filter((c) => c.operation === 'Query' && c.body.includes('UQUIET')).length;
+    const linesOf = (page: Record<string, any>) => (page.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference')).map((b) => b.text.text as string);
+    const notes = (page: Record<string, any>) => (page.blocks as any[]).filter((b) => b.type === 'context').map((b) => b.elements[0].text as string);
+    const olderOf = (page: Record<string, any>) => (page.blocks as any[]).find((b) => b.type === 'actions')?.elements.find((e: any) => e.text.text === 'Older records');
+
+    let seen = gate.seen.length;
+    const { formView, page1 } = await searchAudit(h, 'UADA', 'UQUIET', '2026-02-20', '2026-02-20');
+    // At most 200 records a page, shown or passed: 5 Queries of 40, and one more to end between two requests.
+    // Before: 16 Queries (every record of the 8 days before), for 2 lines and no Older records.
+    expect(queries(seen)).toBeLessThanOrEqual(6);
+    expect(linesOf(page1)).toHaveLength(1);
+    expect(linesOf(page1)[0]).toContain('Reference `2026-02-20T09:00:00.000Z_0000000000q1`');
+    expect(linesOf(page1)[0]).toContain(':white_check_mark: Done');
+    const pages = [page1];
+    for (let n = 2; olderOf(pages.at(-1)!) && n <= 6; n++) {
+      const older = olderOf(pages.at(-1)!);
+      seen = gate.seen.length;
+      await h.clickIn('UADA', older.action_id, older.value, { view: { id: formView.id, type: 'modal' } });
+      pages.push(await h.viewUpdate(formView.id, n));
+      expect(queries(seen)).toBeLessThanOrEqual(6);
+    }
+    // Page 2 read 200 refusals and showed none: it says so, and Older records goes on; page 3 has the finish.
+    expect(pages).toHaveLength(4);
+    expect(linesOf(pages[1]!)).toEqual([]);
+    expect(notes(pages[1]!)).toContain('Nothing in that range among the records this page read. *Older records* reads on.');
+    expect(linesOf(pages[2]!)).toHaveLength(1);
+    expect(linesOf(pages[2]!)[0]).toContain(`Reference \`${asked}\``);
+    expect(linesOf(pages[2]!)[0]).toContain(':white_check_mark: Done');
+    expect(notes(pages[3]!)).toContain('Nothing more in that range.');
+    expect(JSON.stringify(pages)).not.toContain('Refused');
   });
 
   it('search: confirmations opened and closed without a click are one line a page, with how many, of what, and each reference, not a line each', async () => {
