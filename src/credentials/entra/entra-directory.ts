@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { passed, type SetupCheck } from '../../doctor/setup-check';
+import { passed, warned, type SetupCheck } from '../../doctor/setup-check';
 import { asFailure, LatchkeyFailure, unanswered, type FailureCode } from '../../flows/failure';
 import type { ChangeResult, Directory, DirectoryUser, Logger } from '../../flows/ports';
 import { retryAfter } from '../../http/answers';
@@ -164,6 +164,8 @@ export class EntraDirectory implements Directory {
   /**
    * The setup check's line on the tenant's domains: one read, proving the permission
    * Domain.Read.All every lookup needs, and naming the federated ones (their people are refused).
+   * Without the permission, a warning (⚠), not a failure: resets work without it (FEDERATED_SIGN_IN),
+   * and a failed line would leave every person's Entra line unchecked ("failed above").
    */
   async checkDomains(): Promise<SetupCheck> {
     const name = 'sign-in domains';
@@ -175,9 +177,10 @@ export class EntraDirectory implements Directory {
       const which = federated.length > 0 ? `federated (their people sign in at another identity provider and are refused): ${federated.join(', ')}` : 'none federated';
       return passed(name, `Domain.Read.All granted: ${domains.data.value.length} domains; ${which}`);
     } catch (err) {
-      return failedCall(name, asFailure(err), {
-        fix: `grant the app registration the Microsoft Graph application permission Domain.Read.All, with admin consent: without it ${UNCHECKED}`,
-      });
+      const failure = asFailure(err);
+      const fix = `grant the app registration the Microsoft Graph application permission Domain.Read.All, with admin consent: without it ${UNCHECKED}`;
+      if (failure instanceof PermissionMissing) return warned(name, `${failure.detail}: ${fix}`);
+      return failedCall(name, failure, { fix });
     }
   }
 
