@@ -85,8 +85,8 @@ const SYNCED_FROM_ON_PREMISES = 'synced_from_on_premises';
 const FEDERATED_SIGN_IN = 'federated_sign_in';
 /**
  * What a domain answered is taken as true for this long: a domain is federated or converted back
- * by an admin, rarely, and a lookup past it asks again beside the role lookup, so the person waits
- * no longer; a conversion is seen within this time. At most this many domains are remembered.
+ * by an admin, rarely, and a lookup past it asks again beside the role lookup; a conversion is seen
+ * within this time. At most this many domains are remembered.
  */
 const DOMAIN_MAX_AGE_MS = 10 * 60_000;
 const DOMAINS_REMEMBERED = 100;
@@ -152,8 +152,10 @@ export class EntraDirectory implements Directory {
   /**
    * Any directory role, held directly or through a group, makes the account an admin's: never reset
    * by self-service. A user whose sign-in domain is federated is refused: its password is not
-   * Entra's (where the domain cannot be read, not checked: FEDERATED_SIGN_IN). Both asked at once,
-   * so the lookup takes no longer than the role lookup alone.
+   * Entra's (where the domain cannot be read, not checked: FEDERATED_SIGN_IN). Both asked at once:
+   * the lookup takes the longer of the two, so a domain lookup that is slow, or not answered until
+   * its timeout and retries, delays the person by that much (an unanswered one then goes on without
+   * the check).
    */
   async inspect(user: DirectoryUser): Promise<DirectoryUser> {
     const [privileged, federated] = await Promise.all([this.holdsRole(user.id), this.federated(signInDomain(user))]);
