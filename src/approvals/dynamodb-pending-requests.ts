@@ -54,6 +54,8 @@ const requestItem = z.object({
   errorReason: z.string().optional(),
   messageChannel: z.string().optional(),
   messageTs: z.string().optional(),
+  finishMessageChannel: z.string().optional(),
+  finishMessageTs: z.string().optional(),
   takenAt: z.string().optional(),
   finishRequestId: z.string().optional(),
   earlierFinishRequestId: z.string().optional(),
@@ -231,6 +233,20 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
         throw err;
       }
     });
+  }
+
+  async attachFinishMessage(id: string, message: { channel: string; ts: string }): Promise<void> {
+    await this.guard(() =>
+      this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: marshall(requestKey(id)),
+          UpdateExpression: 'SET finishMessageChannel = :c, finishMessageTs = :t',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: marshall({ ':c': message.channel, ':t': message.ts }),
+        }),
+      ),
+    );
   }
 
   async attachMessage(id: string, message: { channel: string; ts: string }): Promise<void> {
@@ -535,6 +551,7 @@ function fromItem(raw: Record<string, unknown>): PendingRequest {
     errorCode: i.errorCode,
     errorReason: i.errorReason,
     message: i.messageChannel && i.messageTs ? { channel: i.messageChannel, ts: i.messageTs } : undefined,
+    ...(i.finishMessageChannel && i.finishMessageTs && { finishMessage: { channel: i.finishMessageChannel, ts: i.finishMessageTs } }),
     takenAt: i.takenAt,
     finishRequestId: i.finishRequestId,
     earlierFinishRequestId: i.earlierFinishRequestId,

@@ -7,7 +7,17 @@ export async function sendDirectMessage(
   userId: string,
   message: { text: string; blocks?: KnownBlock[] },
 ): Promise<void> {
-  await client.chat.postMessage({ channel: await directChannel(client, userId), text: message.text, blocks: message.blocks });
+  await postDirectMessage(client, userId, message);
+}
+
+/** The same, returning where the message is, so it can be rewritten in place. */
+export async function postDirectMessage(
+  client: SlackApi,
+  userId: string,
+  message: { text: string; blocks?: KnownBlock[] },
+): Promise<{ channel: string; ts: string } | undefined> {
+  const posted = await client.chat.postMessage({ channel: await directChannel(client, userId), text: message.text, blocks: message.blocks });
+  return posted.channel && posted.ts ? { channel: posted.channel, ts: posted.ts } : undefined;
 }
 
 /**

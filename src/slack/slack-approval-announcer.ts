@@ -4,7 +4,7 @@ import type { PendingRequest } from '../flows/approvals/pending-request';
 import { approvalMessage } from '../views/approval-message';
 import { wordsOf, type ApprovalWords } from '../views/approval-words';
 import { requesterNotice } from '../views/approval-withdraw';
-import { sendDirectMessage } from './direct-message';
+import { postDirectMessage } from './direct-message';
 import { toSlackFailure } from './slack-errors';
 
 /** Pending requests in Slack, of every kind: a message in the approvals channel, kept current, and DMs to the requester. */
@@ -32,7 +32,12 @@ export class SlackApprovalAnnouncer implements ApprovalAnnouncer {
     await this.client.chat.update({ channel: request.message.channel, ts: request.message.ts, ...approvalMessage(request, wordsOf(this.words, request.kind), decidable, revocable) });
   }
 
-  async tellRequester(request: PendingRequest, occasion?: RequesterNotice): Promise<void> {
-    await sendDirectMessage(this.client, request.requester.userId, requesterNotice(request, wordsOf(this.words, request.kind), { occasion, responseTime: this.responseTime }));
+  async tellRequester(request: PendingRequest, occasion?: RequesterNotice): Promise<{ channel: string; ts: string } | undefined> {
+    return postDirectMessage(this.client, request.requester.userId, requesterNotice(request, wordsOf(this.words, request.kind), { occasion, responseTime: this.responseTime }));
+  }
+
+  async rewriteFinishMessage(request: PendingRequest): Promise<void> {
+    if (!request.finishMessage) return;
+    await this.client.chat.update({ channel: request.finishMessage.channel, ts: request.finishMessage.ts, ...requesterNotice(request, wordsOf(this.words, request.kind), { responseTime: this.responseTime }) });
   }
 }

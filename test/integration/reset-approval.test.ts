@@ -487,7 +487,7 @@ describe("the approval policy: an approval never finished, older than its reques
   afterEach(() => (h.clock.offsetMs = 0));
 
   it("expires when its requester opens their own Home tab, though it is not among the newest shown: its message says so, and they are told, once", async () => {
-    const { request } = await approved(h, 'UBOB');
+    const { request, finish } = await approved(h, 'UBOB');
     // Bob never finishes it; past its 30 minutes, he asks for a license five times: four denied, one waiting.
     h.clock.offsetMs = 31 * 60_000;
     for (let i = 0; i < 4; i++) {
@@ -510,6 +510,10 @@ describe("the approval policy: an approval never finished, older than its reques
     expect(JSON.stringify(expired.args.blocks)).toContain(':zzz: Expired at');
     const told = (c: SlackCall) => c.method === 'chat.postMessage' && c.args.channel === 'DUBOB' && JSON.stringify(c.args).includes('expired before you finished it');
     expect((await h.slack.waitForCall('chat.postMessage', told)).args.text).toBe('Your approved reset of your Amazon Chime personal meeting PIN expired before you finished it. Nothing was changed.');
+    // The DM that said "Finish it by …" says so too, its button gone.
+    const rewritten = await h.slack.waitForCall('chat.update', (c) => c.args.channel === finish.message.channel && c.args.ts === finish.message.ts);
+    expect(rewritten.args.text).toBe('Your approved reset of your Amazon Chime personal meeting PIN expired before you finished it. Nothing was changed.');
+    expect(JSON.stringify(rewritten.args.blocks)).not.toContain('approval_finish');
     // Once: his next open finds it expired.
     expect(JSON.stringify((await h.openHome('UBOB')).home)).not.toContain('Approved by');
     expect(h.slack.calls.filter(told)).toHaveLength(1);

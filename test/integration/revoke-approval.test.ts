@@ -110,6 +110,10 @@ describe('revoking an approval before its requester finishes it', () => {
     expect(dm.args.text).toContain('Nothing was changed');
     expect(JSON.stringify(dm.args.blocks)).toContain('Run `/reset-pin` to ask again');
     expect(JSON.stringify(dm.args.blocks)).not.toContain('approval_finish');
+    // The DM that said "Finish it by …" says it was revoked, its button gone.
+    const rewritten = await h.slack.waitForCall('chat.update', (c) => c.args.channel === request.finish.channel && c.args.ts === request.finish.ts);
+    expect(rewritten.args.text).toContain('<@UADA> revoked the approval of your request');
+    expect(JSON.stringify(rewritten.args.blocks)).not.toContain('approval_finish');
 
     // Her old Finish button: nothing changes, and she is told it was revoked, by whom, and what to do.
     const finished = await h.opening((trigger) => h.click('UANN', 'approval_finish', request.finish.value, request.finish, trigger));

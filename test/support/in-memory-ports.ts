@@ -210,6 +210,11 @@ export class MemoryPendingRequests implements PendingRequestStore {
     if (current) this.requests.set(id, { ...current, message });
   }
 
+  async attachFinishMessage(id: string, finishMessage: { channel: string; ts: string }): Promise<void> {
+    const current = this.requests.get(id);
+    if (current) this.requests.set(id, { ...current, finishMessage });
+  }
+
   async pending(pageSize: number, after?: string): Promise<PendingPage> {
     return this.page((r) => r.status === 'PENDING', pageSize, after);
   }
@@ -268,6 +273,8 @@ export class MemoryAnnouncer implements ApprovalAnnouncer {
   async tellRequester(request: PendingRequest) {
     this.told.push(request);
   }
+
+  async rewriteFinishMessage() {}
 }
 
 export class MemoryAdmins implements Admins {

@@ -130,8 +130,13 @@ export interface ApprovalAnnouncer {
    * and whether an admin can revoke its approval (`revocable`, as Approvals rules).
    */
   refresh(request: PendingRequest, decidable: boolean, revocable?: boolean): Promise<void>;
-  /** Tells the requester what became of their request (sent, approved, applied, denied, expired), and why when `occasion` says. */
-  tellRequester(request: PendingRequest, occasion?: RequesterNotice): Promise<void>;
+  /**
+   * Tells the requester what became of their request (sent, approved, applied, denied, expired), and
+   * why when `occasion` says; returns where the DM is, when known.
+   */
+  tellRequester(request: PendingRequest, occasion?: RequesterNotice): Promise<{ channel: string; ts: string } | void>;
+  /** Rewrites the requester's DM with the Finish button (request.finishMessage) to say what became of it, without the button. */
+  rewriteFinishMessage(request: PendingRequest): Promise<void>;
 }
 
 /**
@@ -437,7 +442,7 @@ export class Approvals {
     const final = decided.status === 'APPROVED' && 'apply' in kind.onApprove ? await this.apply(reviewer, decided, kind.onApprove.apply) : decided;
     await Promise.all([
       this.refresh(final),
-      final.status === 'APPLY_FAILED' ? undefined : this.deps.announcer.tellRequester(final).catch((err: unknown) => this.warn(err, final, 'requester DM failed')),
+      final.status === 'APPLY_FAILED' ? undefined : this.tellApproved(final),
     ]);
     return { ok: true, request: final, decidable: this.decidable(final), revocable: this.revocable(final) };
   }
@@ -552,8 +557,27 @@ export class Approvals {
     await Promise.all([
       this.refresh(revoked),
       this.deps.announcer.tellRequester(revoked).catch((err: unknown) => this.warn(err, revoked, 'requester DM failed')),
+      this.retireFinishMessage(revoked),
     ]);
     return { ok: true, request: revoked };
+  }
+
+  /**
+   * Tells the requester of a decision; an approval they finish themselves (its DM holds the Finish
+   * button) is kept where it is, so a revoke or its expiry rewrites that DM in place.
+   */
+  private async tellApproved(request: PendingRequest): Promise<void> {
+    try {
+      const dm = await this.deps.announcer.tellRequester(request);
+      if (dm && request.status === 'APPROVED' && this.handsOver(request)) await this.deps.store.attachFinishMessage(request.id, dm);
+    } catch (err) {
+      this.warn(err, request, 'requester DM failed, or where it is not kept');
+    }
+  }
+
+  /** A Finish button that can no longer be used (revoked, expired) says so in its own DM, not only in a new one. */
+  private async retireFinishMessage(request: PendingRequest): Promise<void> {
+    if (request.finishMessage) await this.deps.announcer.rewriteFinishMessage(request).catch((err: unknown) => this.warn(err, request, 'finish DM rewrite failed'));
   }
 
   /** Why a revoke found nothing to take back: its finish started (or ended), revoked already, expired, or never approved to finish (the request says how). */
@@ -739,6 +763,7 @@ export class Approvals {
     await Promise.all([
       this.refresh(expired),
       this.deps.announcer.tellRequester(expired).catch((err: unknown) => this.warn(err, expired, 'requester DM failed')),
+      this.retireFinishMessage(expired),
     ]);
     return expired;
   }

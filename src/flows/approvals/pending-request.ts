@@ -67,6 +67,12 @@ export interface PendingRequest<D extends Detail = Detail> {
   readonly errorReason?: string;
   /** The approvals-channel message, so it can be updated in place. */
   readonly message?: { readonly channel: string; readonly ts: string };
+  /**
+   * The requester's DM with the Finish button of its latest approval (a kind its requester
+   * finishes), so a revoke or its expiry rewrites it in place: its button then no longer invites a
+   * click. Kept after the DM is sent; absent when that write failed, or on requests approved before.
+   */
+  readonly finishMessage?: { readonly channel: string; readonly ts: string };
   /** When its requester's click took it to finish (FINISHING); absent on requests taken before it was kept. */
   readonly takenAt?: string;
   /**
@@ -191,6 +197,8 @@ export interface PendingRequestStore {
    */
   transition(id: string, from: readonly PendingStatus[], to: PendingStatus, changes?: PendingChanges, condition?: TransitionCondition): Promise<PendingRequest | undefined>;
   attachMessage(id: string, message: { channel: string; ts: string }): Promise<void>;
+  /** Keeps where the requester's DM with the Finish button is (PendingRequest.finishMessage). */
+  attachFinishMessage(id: string, message: { channel: string; ts: string }): Promise<void>;
   /**
    * Claims the rewrite of the admins' message of `read` (the request as the caller read it) for
    * `state`: claimed for the one caller that takes it first; not claimed when the message shows
