@@ -530,7 +530,7 @@ function registerFeatures(
   registerApprovalFinish(app, resetApprovals, resetCredential, clock, logger, (requester) => publishHome(app.slack, home, words, requester, logger));
   // A withdraw from the Home tab republishes the requester's tab.
   registerApprovalWithdraw(app, approvals, approvalWords, logger, (requester) => publishHome(app.slack, home, words, requester, logger));
-  registerApprovalRevoke(app, approvals, approvalWords, logger);
+  registerApprovalRevoke(app, approvals, approvalWords, logger, (requester) => publishHome(app.slack, home, words, requester, logger));
 
   const home = new HomeTab({
     credentials: [...credentials.keys()],

@@ -166,7 +166,7 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
     // or the requester's own list, in the same write as the status: a change that dies midway, or
     // fails, is found where it was listed, and a retry or a denial takes it off that list.
     names['#list'] = 'list';
-    const list = to === 'PENDING' ? PENDING_LIST : changes.underway ? UNDERWAY_LIST : changes.retryable ? FAILED_LIST : undefined;
+    const list = to === 'PENDING' || changes.awaitingFinish ? PENDING_LIST : changes.underway ? UNDERWAY_LIST : changes.retryable ? FAILED_LIST : undefined;
     if (list) {
       values[':list'] = list;
       sets.push('#list = :list');

@@ -184,7 +184,9 @@ export interface AdminParts {
   readonly awaitingRetry?: Part<AwaitingRetry>;
   /**
    * With approvals on: the live requests waiting for a decision, of every kind, oldest first. Those
-   * read past their time are left out (`expiring`), and afterOpen expires them.
+   * read past their time are left out (`expiring`), and afterOpen expires them. Read with them
+   * (`approved`): the approved ones waiting for their requester to finish them, which an admin may
+   * revoke; the tab shows the first APPROVED_WAITING_SHOWN.
    */
   readonly pending?: Part<Waiting>;
   readonly today: Part<TodayCounts>;
@@ -273,6 +275,8 @@ export const OWN_REQUESTS = 5;
 export const PENDING_SHOWN = 10;
 export const UNFINISHED_SHOWN = 5;
 export const AWAITING_RETRY_SHOWN = 5;
+/** Approved requests waiting for their requester to finish them (Waiting.approved), each with Revoke, before "…and N more". */
+export const APPROVED_WAITING_SHOWN = 5;
 /**
  * How long the tab waits for Slack to say whether the person is a guest, asked together with its
  * own reads: past it, the tab is a member's (a click is still checked), not one kept waiting.

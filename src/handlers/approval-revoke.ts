@@ -1,19 +1,28 @@
 import type { Approvals } from '../flows/approvals/approvals';
 import { describeError } from '../flows/failure';
-import type { Logger } from '../flows/ports';
+import type { Logger, Requester } from '../flows/ports';
 import type { GuardedApp } from '../slack/guarded-app';
 import type { ApprovalWords } from '../views/approval-words';
-import { REVOKE_ACTION_ID, revokeOutcome, revokeResultView } from '../views/approval-revoke';
-import { updateModal } from './modal-sequence';
+import { REVOKE_ACTION_ID, revokeLoadingView, revokeOutcome, revokeResultView } from '../views/approval-revoke';
+import { openModalWhile, updateModal } from './modal-sequence';
 import { clickedBy } from './slack-payloads';
 
 /**
  * "Revoke approval", for every kind whose requester finishes an approved request: on the admins'
- * message and in the admin's review modals. Admin rights come from the signed user ID
- * (Approvals.revoke asks on every click), never from the button's value. In a modal, the modal says
- * what came of it; from the message, the admin alone is told, and the message is rewritten by the flow.
+ * message, in the admin's review modals, and on the admins' Home tab. Admin rights come from the
+ * signed user ID (Approvals.revoke asks on every click), never from the button's value. In a modal,
+ * the modal says what came of it; from the message, the admin alone is told, and the message is
+ * rewritten by the flow; from the Home tab, a modal says it (as a withdraw from there), and the
+ * tab is published anew.
  */
-export function registerApprovalRevoke(app: GuardedApp, flow: Approvals, words: ApprovalWords, logger: Logger): void {
+export function registerApprovalRevoke(
+  app: GuardedApp,
+  flow: Approvals,
+  words: ApprovalWords,
+  logger: Logger,
+  /** Publishes the person's Home tab as of now; never throws. */
+  republishHome?: (requester: Requester) => Promise<void>,
+): void {
   const client = app.slack;
   app.action(REVOKE_ACTION_ID, async ({ ack, body }) => {
     await ack();
@@ -24,8 +33,17 @@ export function registerApprovalRevoke(app: GuardedApp, flow: Approvals, words: 
       return;
     }
     const { requester: admin, click } = clicked;
+    if (click.view?.type === 'home') {
+      const work = flow.revoke(admin, requestId).then((result) => ({
+        view: revokeResultView(result, words),
+        fallbackText: 'Latchkey could not show what came of your revoke. Open the Home tab again to see where the request stands.',
+      }));
+      await openModalWhile({ client, triggerId: click.trigger_id, loading: revokeLoadingView(), work, logger, userId: admin.userId });
+      if (republishHome) await republishHome(admin);
+      return;
+    }
     const result = await flow.revoke(admin, requestId);
-    if (click.view && click.view.type !== 'home') {
+    if (click.view) {
       await updateModal(client, click.view.id, revokeResultView(result, words), logger, admin.userId);
       return;
     }

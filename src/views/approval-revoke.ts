@@ -3,7 +3,7 @@ import type { ApprovalFailure } from '../flows/approvals/approvals';
 import { endedAfterUnknownOutcome, type PendingRequest } from '../flows/approvals/pending-request';
 import { approvalFacts, approvalStatusLine } from './approval-status';
 import { wordsOf, type ApprovalWords } from './approval-words';
-import { context, modal, plain, section, slackTime } from './blocks';
+import { context, modal, plain, progressView, section, slackTime } from './blocks';
 import { failureMessage } from './failure-message';
 
 /**
@@ -42,6 +42,11 @@ export function revokeBlocks(request: PendingRequest): KnownBlock[] {
     ),
     { type: 'actions', block_id: 'revoke', elements: [revokeButton(request)] },
   ];
+}
+
+/** The modal a Revoke clicked on the Home tab opens at once (the tab has no message to answer in), filled in with what came of it. */
+export function revokeLoadingView(): ModalView {
+  return progressView(TITLE, 'Revoking the approval…');
 }
 
 type RevokeResult = { readonly ok: true; readonly request: PendingRequest } | ApprovalFailure;

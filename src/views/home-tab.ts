@@ -1,5 +1,6 @@
 import type { Button, HomeView, KnownBlock, ModalView } from '@slack/types';
 import {
+  APPROVED_WAITING_SHOWN,
   AWAITING_RETRY_SHOWN,
   HANDLED_NOTE_MAX_LENGTH,
   UNFINISHED_SHOWN,
@@ -19,6 +20,7 @@ import { countedRefusals, failureLabel } from './failure-labels';
 import { guestNotServed, recordedFailureHeadline } from './failure-message';
 import { REVIEW_ACTION_ID } from './approval-message';
 import { withdrawButton } from './approval-withdraw';
+import { revokeButton } from './approval-revoke';
 import { approvalStatusLine } from './approval-status';
 import { wordsOf, type ApprovalWords } from './approval-words';
 import type { LicenseVocabulary, SubjectWords } from './words';
@@ -216,6 +218,7 @@ function adminBlocks(admin: AdminParts, viewer: string, words: HomeWords): Known
     if (!admin.pending.ok) blocks.push(UNAVAILABLE('The review queue'));
     else if (admin.pending.value.requests.length === 0) blocks.push(context('No request is waiting.'));
     else blocks.push(...admin.pending.value.requests.map((r) => pendingBlock(r, viewer, words.approvals.words)));
+    if (admin.pending.ok) blocks.push(...approvedWaitingBlocks(admin.pending.value.approved, viewer, words.approvals.words));
   }
 
   blocks.push(header('Today'));
@@ -285,6 +288,29 @@ function awaitingDecisionBlocks(
     context(text.lead),
     ...requests.slice(0, shown).map((r) => pendingBlock(r, viewer, words.approvals.words, { withLine: true })),
     ...(howMany ? [context(`${howMany}: each shows here as the ones above are decided.`)] : []),
+  ];
+}
+
+/**
+ * Approved requests waiting for their requester to finish them (oldest first), only when there
+ * are some: who, what, who approved it and when, and by when it must be finished, each with the
+ * channel message's Revoke approval (the admin's own, which another admin revokes, without it);
+ * the first APPROVED_WAITING_SHOWN, then how many more.
+ */
+function approvedWaitingBlocks(approved: Listed, viewer: string, words: ApprovalWords): KnownBlock[] {
+  const { requests, atLeast } = approved;
+  if (requests.length === 0) return [];
+  const more = requests.length - APPROVED_WAITING_SHOWN;
+  const howMany = more > 0 ? `…and ${atLeast ? 'at least ' : ''}${more} more` : atLeast ? '…and perhaps more' : undefined;
+  return [
+    header('Approved: waiting for their requester'),
+    ...requests.slice(0, APPROVED_WAITING_SHOWN).map((r): KnownBlock => {
+      const kindWords = wordsOf(words, r.kind);
+      const text = `*<@${r.requester.userId}>*: ${kindWords.summary(r)} · ${slackDate(new Date(r.createdAt))}\n${approvalStatusLine(r, kindWords, false)}`;
+      if (r.requester.userId === viewer) return section(`${text}\n_Your own request: another admin can revoke its approval._`);
+      return { type: 'section', text: { type: 'mrkdwn', text }, accessory: revokeButton(r) };
+    }),
+    ...(howMany ? [context(`${howMany}: each shows here as the ones above are finished, revoked or expire.`)] : []),
   ];
 }
 

@@ -236,6 +236,43 @@ describe('revoking an approval before its requester finishes it', () => {
     expect(after).toContain('<@UADA> revoked the approval of your request to reset your Amazon Chime personal meeting PIN');
     expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
   });
+
+  it("an admin's Home tab lists an approved request waiting for its requester, with Revoke: clicked there, it is revoked (its requester told, on record) and the tab, published anew, no longer lists it; the requester's own tab keeps Finish", async () => {
+    const request = await approvedPinReset(h, 'UCARL');
+    // Max, the other admin: who, what, who approved it and when, by when it must be finished, and Revoke (with Slack's confirm).
+    const { home } = await h.openHome('UMAX');
+    const line = (home.blocks as any[]).find((b) => b.accessory?.action_id === 'approval_revoke' && b.accessory.value === request.requestId);
+    expect(line).toBeDefined();
+    expect(line.text.text).toContain('*<@UCARL>*');
+    expect(line.text.text).toContain('Approved by <@UADA> at');
+    expect(line.text.text).toContain('waiting for <@UCARL> to finish it, by');
+    expect(line.accessory.confirm).toBeDefined();
+    expect(JSON.stringify(home)).toContain('Approved: waiting for their requester');
+    // Carl's own tab: his Finish, and no Revoke.
+    const own = (await h.openHome('UCARL')).home;
+    expect(JSON.stringify(own)).toContain('approval_finish');
+    expect(JSON.stringify(own)).not.toContain('approval_revoke');
+
+    const publishes = h.slack.callsTo('views.publish').filter((c) => c.args.user_id === 'UMAX').length;
+    const modal = await h.opening((trigger) => h.clickIn('UMAX', 'approval_revoke', request.requestId, { view: home, triggerId: trigger }));
+    expect(JSON.stringify(modal.view)).toContain('Revoked: <@UCARL> can no longer finish');
+    let seen = 0;
+    const published = await h.slack.waitForCall('views.publish', (c) => c.args.user_id === 'UMAX' && ++seen > publishes);
+    expect(JSON.stringify(published.args.view)).not.toContain(`"value":"${request.requestId}"`);
+    expect(JSON.stringify(published.args.view)).not.toContain('Approved: waiting for their requester');
+
+    const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUCARL' && String(c.args.text).includes('revoked'));
+    expect(dm.args.text).toContain('<@UMAX> revoked the approval of your request');
+    const records = await h.waitForAudit('UMAX', (r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId && r.phase === 'outcome');
+    expect(records.filter((r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId).map((r) => [r.phase, r.outcome])).toEqual([
+      ['attempt', undefined],
+      ['outcome', 'success'],
+    ]);
+    // Carl's tab: revoked, no Finish.
+    const after = JSON.stringify((await h.openHome('UCARL')).home);
+    expect(after).toContain('then revoked by <@UMAX>');
+    expect(after).not.toContain('approval_finish');
+  });
 });
 
 /**

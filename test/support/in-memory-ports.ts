@@ -130,6 +130,8 @@ export class MemoryPendingRequests implements PendingRequestStore {
   readonly slots = new Map<string, string>();
   /** The requests listed as their change under way, as the DynamoDB store lists them. */
   readonly underwayIds = new Set<string>();
+  /** Approved, waiting for their requester: on the queue's list (PendingChanges.awaitingFinish). */
+  readonly awaitingFinishIds = new Set<string>();
   /** The requests listed as their change failed and waiting for a retry, as the DynamoDB store lists them. */
   readonly retryIds = new Set<string>();
   failWith?: LatchkeyFailure;
@@ -165,13 +167,15 @@ export class MemoryPendingRequests implements PendingRequestStore {
     if (condition.sameFinish && current.finishRequestId !== condition.sameFinish.finishRequestId) return undefined;
     if (condition.listedAsFailed && !this.retryIds.has(id)) return undefined;
     if (condition.inTimeAt && !(current.expiresAt > condition.inTimeAt)) return undefined;
-    const { underway, retryable, ...stored } = changes;
+    const { underway, retryable, awaitingFinish, ...stored } = changes;
     const defined = Object.fromEntries(Object.entries(stored).filter(([, v]) => v !== undefined));
     const next = { ...current, ...defined, status: to };
     this.requests.set(id, next);
     this.underwayIds.delete(id);
     this.retryIds.delete(id);
-    if (underway && to !== 'PENDING') this.underwayIds.add(id);
+    this.awaitingFinishIds.delete(id);
+    if (awaitingFinish && to !== 'PENDING') this.awaitingFinishIds.add(id);
+    else if (underway && to !== 'PENDING') this.underwayIds.add(id);
     else if (retryable && to !== 'PENDING') this.retryIds.add(id);
     return next;
   }
@@ -216,7 +220,7 @@ export class MemoryPendingRequests implements PendingRequestStore {
   }
 
   async pending(pageSize: number, after?: string): Promise<PendingPage> {
-    return this.page((r) => r.status === 'PENDING', pageSize, after);
+    return this.page((r) => r.status === 'PENDING' || this.awaitingFinishIds.has(r.id), pageSize, after);
   }
 
   async underway(pageSize: number, after?: string): Promise<PendingPage> {
@@ -244,7 +248,7 @@ export class MemoryPendingRequests implements PendingRequestStore {
 
   async decidedOf(userId: string, limit: number): Promise<PendingRequest[]> {
     return [...this.requests.values()]
-      .filter((r) => r.requester.userId === userId && r.status !== 'PENDING' && !this.underwayIds.has(r.id) && !this.retryIds.has(r.id))
+      .filter((r) => r.requester.userId === userId && r.status !== 'PENDING' && !this.underwayIds.has(r.id) && !this.retryIds.has(r.id) && !this.awaitingFinishIds.has(r.id))
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
       .slice(0, limit);
   }

@@ -1,7 +1,7 @@
 import { CREDENTIALS } from '../../src/credentials';
 import { checksSummary, failed, passed, sayCausesOnce, unchecked, waiting, warned, type SetupCheck } from '../../src/doctor/setup-check';
 import { FAILURE_CODES } from '../../src/flows/failure';
-import { activityOf, ATTENTION_SHOWN, AWAITING_RETRY_SHOWN, PENDING_SHOWN, RECENT_ACTIVITY, OWN_REQUESTS, SEARCH_PAGE, UNFINISHED_SHOWN, type HomeData } from '../../src/flows/home-tab';
+import { activityOf, APPROVED_WAITING_SHOWN, ATTENTION_SHOWN, AWAITING_RETRY_SHOWN, PENDING_SHOWN, RECENT_ACTIVITY, OWN_REQUESTS, SEARCH_PAGE, UNFINISHED_SHOWN, type HomeData } from '../../src/flows/home-tab';
 import type { PendingRequest } from '../../src/flows/approvals/pending-request';
 import type { AuditEvent } from '../../src/flows/ports';
 import { homeWords } from '../../src/handlers/home-words';
@@ -62,7 +62,15 @@ function fullData(admin: boolean): HomeData {
             atLeast: false,
           },
         },
-        pending: { ok: true, value: { requests: Array.from({ length: PENDING_SHOWN }, (_, i) => request(i)), expiring: [] } },
+        // Many approved requests waiting for their requester: the tab shows a few, each with Revoke, and how many more.
+        pending: {
+          ok: true,
+          value: {
+            requests: Array.from({ length: PENDING_SHOWN }, (_, i) => request(i)),
+            expiring: [],
+            approved: { requests: Array.from({ length: 30 }, (_, i) => ({ ...request(i), status: 'APPROVED' as const, decidedBy: 'UADA', decidedAt: '2026-12-01T08:40:00.000Z' })), atLeast: true },
+          },
+        },
         today: {
           ok: true,
           value: { day: '2026-12-01', resets: CREDENTIALS.map((c) => ({ action: c.audit.action, succeeded: 40, failed: 2, unknown: 1, rejected: 1, timedOut: 1, cancelled: 1 })), refusals: FAILURE_CODES.map((code) => ({ code, count: 1 })) },
@@ -99,6 +107,9 @@ describe('the Home tab view', () => {
       const lines = failed.slice(2, 2 + AWAITING_RETRY_SHOWN) as any[];
       for (const line of lines) expect(line).toMatchObject({ type: 'section', text: { text: expect.stringContaining('but the change was not applied:') }, accessory: { action_id: 'license_review' } });
       expect(failed[2 + AWAITING_RETRY_SHOWN]).toMatchObject({ type: 'context', elements: [{ text: `…and ${30 - AWAITING_RETRY_SHOWN} more: each shows here as the ones above are decided.` }] });
+      const approved = view.blocks.slice(view.blocks.findIndex((b: any) => b.type === 'header' && b.text.text === 'Approved: waiting for their requester'));
+      for (const line of approved.slice(1, 1 + APPROVED_WAITING_SHOWN) as any[]) expect(line).toMatchObject({ type: 'section', accessory: { action_id: 'approval_revoke' } });
+      expect(approved[1 + APPROVED_WAITING_SHOWN]).toMatchObject({ type: 'context', elements: [{ text: `…and at least ${30 - APPROVED_WAITING_SHOWN} more: each shows here as the ones above are finished, revoked or expire.` }] });
     }
     for (const t of texts(view.blocks)) expect(t.length).toBeLessThanOrEqual(LIMITS.sectionText);
     for (const b of view.blocks.filter((x) => x.type === 'actions') as any[]) {

@@ -69,7 +69,7 @@ function homeData(): HomeData {
     activity: { ok: true, value: activityOf(Array.from({ length: 10 }, (_, i) => event(i)), now) },
     requests: { ok: true, value: requests },
     admin: {
-      pending: { ok: true, value: { requests: [licenseRequest('PENDING')], expiring: [] } },
+      pending: { ok: true, value: { requests: [licenseRequest('PENDING')], expiring: [], approved: { requests: [], atLeast: false } } },
       today: { ok: true, value: { day: '2026-12-04', resets: [{ action: CREDENTIALS[0]!.audit.action, succeeded: 2, failed: 1, unknown: 1, rejected: 0, timedOut: 0, cancelled: 0 }], refusals: [{ code: 'SLACK_USER_IS_GUEST', count: 2 }] } },
       attention: { ok: true, value: { items: [{ requestId: 'r1', action: CREDENTIALS[0]!.audit.action, at: now.toISOString(), actor: ann, kind: 'unknown_outcome' }], more: 0, handled: 0 } },
     },

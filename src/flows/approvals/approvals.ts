@@ -81,6 +81,12 @@ export interface OwnRequests {
 export interface Waiting {
   readonly requests: readonly PendingRequest[];
   readonly expiring: readonly PendingRequest[];
+  /**
+   * Read in the same pages: the approved requests waiting for their requester to finish them, in
+   * time, oldest first (those read), each one an admin may revoke; `atLeast` when reading stopped
+   * before the list's end, so there may be more.
+   */
+  readonly approved: Listed;
 }
 
 export interface ApprovalFailure {
@@ -609,9 +615,11 @@ export class Approvals {
    * left out as they are read (`expiring`: expired after the list is shown, expireDue, so no Home
    * tab waits for their writes and messages, and they leave the queue for good), and reading goes
    * on past them until `limit` live ones are found: expired requests never crowd out live ones.
+   * The approved ones waiting for their requester, on the same list, are given apart (`approved`).
    */
   async waiting(limit: number): Promise<Waiting> {
     const live: PendingRequest[] = [];
+    const approved: PendingRequest[] = [];
     const expiring: PendingRequest[] = [];
     let after: string | undefined;
     let read = 0;
@@ -619,10 +627,11 @@ export class Approvals {
       const page = await this.deps.store.pending(QUEUE_PAGE, after);
       read += page.requests.length;
       expiring.push(...page.requests.filter((r) => this.isDue(r)));
-      live.push(...page.requests.filter((r) => !this.isDue(r)));
+      live.push(...page.requests.filter((r) => !this.isDue(r) && r.status !== 'APPROVED'));
+      approved.push(...page.requests.filter((r) => this.kinds.has(r.kind) && this.revocable(r)));
       after = page.next;
     } while (after && live.length < limit && read < QUEUE_READ_MAX);
-    return { requests: live.slice(0, limit), expiring };
+    return { requests: live.slice(0, limit), expiring, approved: { requests: approved, atLeast: after !== undefined } };
   }
 
   /**
@@ -963,12 +972,14 @@ export class Approvals {
 
   /**
    * The one rule for which list a request is on besides the queue (which is PENDING's, by status),
-   * from its state and kind: a change under way (taken to finish, or approved for the admin's click
+   * from its state and kind: approved for its requester to finish, the queue's own list until it
+   * is finished, revoked or expires, so the admins' read of the queue shows it with Revoke; a change under way (taken to finish, or approved for the admin's click
    * to apply) until it settles, so one that dies midway is found (unfinished); a failed change the
    * admin's click would retry, until it is retried, denied, or past its request's time
    * (awaitingRetry); otherwise its requester's own list.
    */
-  private listing(request: PendingRequest, at: Date): Pick<PendingChanges, 'underway' | 'retryable'> {
+  private listing(request: PendingRequest, at: Date): Pick<PendingChanges, 'underway' | 'retryable' | 'awaitingFinish'> {
+    if (request.status === 'APPROVED' && this.handsOver(request)) return { awaitingFinish: true };
     if (request.status === 'FINISHING' || (request.status === 'APPROVED' && !this.handsOver(request))) return { underway: true };
     if (request.status === 'APPLY_FAILED' && !this.handsOver(request) && !this.retryLapsed(request, at)) return { retryable: true };
     return {};

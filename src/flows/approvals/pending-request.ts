@@ -151,6 +151,12 @@ export type PendingChanges = Partial<Pick<PendingRequest, 'decidedBy' | 'decided
    * every request.
    */
   readonly retryable?: boolean;
+  /**
+   * The move hands an approved request to its requester to finish (APPROVED, for a kind whose
+   * requester finishes it): it stays on the queue's list until it is finished, revoked or expires,
+   * so the admins' one read of the queue (Approvals.waiting) finds it too, with its Revoke.
+   */
+  readonly awaitingFinish?: boolean;
 };
 
 /**
@@ -208,7 +214,11 @@ export interface PendingRequestStore {
    * state back over the message its move showed.
    */
   claimMessageRewrite(read: PendingRequest, state: string): Promise<MessageRewriteClaim>;
-  /** One page of the requests waiting for a decision, oldest first, past their time or not (the caller knows the time). */
+  /**
+   * One page of the requests waiting for a decision, and of the approved ones waiting for their
+   * requester to finish them (moved with `awaitingFinish`), oldest first, past their time or not
+   * (the caller knows the time).
+   */
   pending(pageSize: number, after?: string): Promise<PendingPage>;
   /** The person's requests that have left the queue, newest first, but for those whose change is under way or waits for a retry. */
   decidedOf(userId: string, limit: number): Promise<PendingRequest[]>;
