@@ -71,7 +71,8 @@ export function withdrawOutcome(result: WithdrawResult, all: ApprovalWords): { t
   const words = wordsOf(all, request.kind);
   const asked = `your request (${words.summary(request)})`;
   const askAgain = context(`Run \`${words.subjectOf(request).command}\` to ask again.`);
-  const line = approvalStatusLine(request, words, false);
+  // Told only to its requester (their DM, their Home tab's modal): about them, "you".
+  const line = approvalStatusLine(request, words, false, true);
   const said = (text: string, ...more: KnownBlock[]) => ({ text: text.replace(/\*/g, ''), blocks: [section(text), ...more] });
   if (request.status === 'WITHDRAWN') {
     const when = request.decidedAt ? ` at ${slackTime(new Date(request.decidedAt))}` : '';

@@ -213,6 +213,9 @@ describe('withdrawing a request an admin must decide', () => {
     const dm = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts);
     expect(dm.args.text).toMatch(/There was nothing to withdraw: <@UMAX> revoked the approval of your request \(.*\) at .*, before you finished it\./);
     expect(dm.args.text).not.toContain('already decided');
+    // Told to Ann alone: about her, in the second person, never her own name.
+    expect(JSON.stringify(dm.args.blocks)).not.toContain('<@UANN>');
+    expect(JSON.stringify(dm.args.blocks)).toContain('before you finished it');
     expect(JSON.stringify(dm.args.blocks)).toContain('Run `/reset-pin` to ask again');
     expect(JSON.stringify(dm.args.blocks)).not.toContain('approval_withdraw');
     expect((await h.auditRecords('UANN')).filter((r) => r.action === 'reset_withdraw')).toEqual([]);
