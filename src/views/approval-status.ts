@@ -40,7 +40,7 @@ export function approvalStatusLine(request: PendingRequest, words: ApprovalKindW
         `${recordedFailureHeadline({ code: request.errorCode ?? 'INTERNAL', reason: request.errorReason }, words.subjectOf(request))} ` +
         (decidable
           ? 'An admin can approve it again to retry.'
-          : `${them} can ask again with \`${words.subjectOf(request).command}\`; an admin must approve it again.`) +
+          : `${own ? 'You' : them} can ask again with \`${words.subjectOf(request).command}\`; an admin must approve it again.`) +
         (endedAfterUnknownOutcome(request) ? ` The earlier change may have been made: ${outcomeUnknownCheck(request.earlierFinishRequestId)}` : '')
       );
     case 'DENIED':

@@ -640,7 +640,7 @@ describe('/request-license expiry, decided as it lapses', () => {
       const itsWrite = (call: { operation: string; body: string }) => call.operation === 'UpdateItem' && call.body.includes(requestId);
       const writes = h.dynamoGate.hold(itsWrite);
       try {
-        expect(JSON.stringify((await h.openHome('UCARL')).home)).toContain('<@UCARL> can ask again with `/request-license`');
+        expect(JSON.stringify((await h.openHome('UCARL')).home)).toContain('Nothing was changed. You can ask again with `/request-license`');
         for (let i = 0; i < 25 && !h.dynamoGate.held.some(itsWrite); i++) await new Promise((r) => setTimeout(r, 20));
         expect(h.dynamoGate.held.filter(itsWrite)).toEqual([]);
       } finally {
