@@ -71,14 +71,21 @@ export function registerApprovalFinish(
     else if (!outcome.result.ok) await show(words ? finishedFailureView(outcome.result, words, outcome.request) : finishFailureView(outcome.result));
     // From the Home tab: its line now says how the request stands (finished, given back, or why not), without a button that is used.
     if (clicked.click.view?.type === 'home' && republishHome) await republishHome(requester);
-    // Used, whatever its change did: the DM it was clicked in loses its button and says how it
-    // ended. Given back (nothing was sent), it keeps its button, which works again. Superseded (an
-    // admin decided the request again meanwhile), its button is the newer approval's too: left as it is.
-    const dm = clicked.click.container;
-    if (outcome.ok && !outcome.givenBack && !outcome.superseded && dm?.channel_id && dm.message_ts) {
+    // Used, whatever its change did: the DM with the button loses it and says how it ended (clicked
+    // on the Home tab, that DM is the one kept with the request). Given back (nothing was sent), it keeps its
+    // button, which works again. Superseded (an admin decided the request again meanwhile), its button
+    // is the newer approval's too: left as it is.
+    const container = clicked.click.container;
+    const dm =
+      container?.channel_id && container.message_ts
+        ? { channel: container.channel_id, ts: container.message_ts }
+        : outcome.ok && clicked.click.view?.type === 'home'
+          ? outcome.request.finishMessage
+          : undefined;
+    if (outcome.ok && !outcome.givenBack && !outcome.superseded && dm) {
       const at = outcome.result.ok ? outcome.result.at : clock.now();
       await client.chat
-        .update({ channel: dm.channel_id, ts: dm.message_ts, ...finishedMessage(outcome.result.ok ? { ok: true, at } : { ...outcome.result, at }, words) })
+        .update({ channel: dm.channel, ts: dm.ts, ...finishedMessage(outcome.result.ok ? { ok: true, at } : { ...outcome.result, at }, words) })
         .catch((err: unknown) => logger.warn({ slackUserId: requester.userId, approvalRequestId, err: describeError(err) }, "the finish button's message could not be rewritten"));
     }
   });

@@ -123,7 +123,7 @@ describe('the approval policy for a reset', () => {
     expect(h.logs.join('\n')).not.toContain(pin!);
   });
 
-  it("its requester's own Home tab, while it waits for them: in their words (never 'being applied'), with the DM's Finish button, which works from there once; the tab is published anew, finished by them, and never holds the PIN", async () => {
+  it("its requester's own Home tab, while it waits for them: in their words (never 'being applied'), with the DM's Finish button, which works from there once; the tab is published anew, finished by them, and never holds the PIN; their DM is rewritten without its button", async () => {
     const { finish } = await approved(h, 'UANN');
     const { home } = await h.openHome('UANN');
     const blocks = home.blocks as any[];
@@ -148,6 +148,11 @@ describe('the approval policy for a reset', () => {
     expect(after).not.toContain('approval_finish');
     // The PIN is in her modal only: never in a published tab.
     expect(JSON.stringify(h.slack.callsTo('views.publish').map((c) => c.args))).not.toContain(pin!);
+    // Her DM no longer says "Finish it by …" with a live button: rewritten in place as a finish clicked there would be.
+    const dm = await h.slack.waitForCall('chat.update', (c) => c.args.channel === finish.message.channel && c.args.ts === finish.message.ts);
+    expect(JSON.stringify(dm.args)).not.toContain('approval_finish');
+    expect(dm.args.text).toMatch(/^You finished the reset of your Amazon Chime personal meeting PIN at <!date\^\d+\^\{time\} on \{date_short\}\|/);
+    expect(JSON.stringify(dm.args)).not.toContain(pin!);
 
     // Used once: the DM's button, clicked after, changes nothing.
     const again = await finishing(h, 'UANN', finish);
