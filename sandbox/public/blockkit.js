@@ -16,6 +16,7 @@
     calendar: '📅', email: '📧', envelope: '✉️', telephone_receiver: '📞', bust_in_silhouette: '👤', wave: '👋',
     thumbsup: '👍', '+1': '👍', thinking_face: '🤔', memo: '📝', shield: '🛡️', closed_lock_with_key: '🔐',
     iphone: '📱', unlock: '🔓', grey_question: '❔', busts_in_silhouette: '👥', leftwards_arrow_with_hook: '↩️',
+    point_right: '👉',
   };
 
   /**
