@@ -4,7 +4,7 @@ import type { Logger, Requester } from '../flows/ports';
 import type { GuardedApp } from '../slack/guarded-app';
 import type { ApprovalWords } from '../views/approval-words';
 import { REVOKE_ACTION_ID, revokeLoadingView, revokeOutcome, revokeResultView } from '../views/approval-revoke';
-import { openModalWhile, updateModal } from './modal-sequence';
+import { answerOnHomeTab, updateModal } from './modal-sequence';
 import { clickedBy } from './slack-payloads';
 
 /**
@@ -38,8 +38,7 @@ export function registerApprovalRevoke(
         view: revokeResultView(result, words),
         fallbackText: 'Latchkey could not show what came of your revoke. Open the Home tab again to see where the request stands.',
       }));
-      await openModalWhile({ client, triggerId: click.trigger_id, loading: revokeLoadingView(), work, logger, userId: admin.userId });
-      if (republishHome) await republishHome(admin);
+      await answerOnHomeTab({ client, triggerId: click.trigger_id, loading: revokeLoadingView(), work, logger, clicker: admin, republishHome });
       return;
     }
     const result = await flow.revoke(admin, requestId);

@@ -4,7 +4,7 @@ import type { Logger, Requester } from '../flows/ports';
 import type { GuardedApp } from '../slack/guarded-app';
 import type { ApprovalWords } from '../views/approval-words';
 import { WITHDRAW_ACTION_ID, withdrawingView, withdrawOutcome, withdrawResultView } from '../views/approval-withdraw';
-import { openModalWhile } from './modal-sequence';
+import { answerOnHomeTab } from './modal-sequence';
 import { clickedBy } from './slack-payloads';
 
 /**
@@ -36,8 +36,7 @@ export function registerApprovalWithdraw(
         view: withdrawResultView(result, words),
         fallbackText: 'Latchkey could not show what came of your withdraw. Open the Home tab again to see where your request stands.',
       }));
-      await openModalWhile({ client, triggerId: click.trigger_id, loading: withdrawingView(), work, logger, userId: requester.userId });
-      if (republishHome) await republishHome(requester);
+      await answerOnHomeTab({ client, triggerId: click.trigger_id, loading: withdrawingView(), work, logger, clicker: requester, republishHome });
       return;
     }
     const result = await flow.withdraw(requester, requestId);

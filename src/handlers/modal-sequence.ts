@@ -1,7 +1,7 @@
 import type { RespondFn } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
 import type { SlackApi } from '../slack/slack-web-api';
-import type { Logger } from '../flows/ports';
+import type { Logger, Requester } from '../flows/ports';
 import type { OpenedModal } from '../slack/arrival-modal';
 
 /**
@@ -47,6 +47,25 @@ export async function openModalWhile<R extends { view: ModalView; fallbackText: 
       logger.warn({ slackUserId: userId, err: String(e) }, 'ephemeral reply failed'),
     );
   }
+}
+
+/**
+ * A click on the Home tab, which has no message to rewrite: what came of it is shown in a modal
+ * opened from the click's trigger while the work runs, then the clicker's tab is published anew.
+ */
+export async function answerOnHomeTab(args: {
+  client: SlackApi;
+  triggerId: string;
+  loading: ModalView;
+  work: Promise<{ view: ModalView; fallbackText: string }>;
+  logger: Logger;
+  clicker: Requester;
+  /** Publishes the person's Home tab as of now; never throws. */
+  republishHome?: (requester: Requester) => Promise<void>;
+}): Promise<void> {
+  const { clicker, republishHome } = args;
+  await openModalWhile({ client: args.client, triggerId: args.triggerId, loading: args.loading, work: args.work, logger: args.logger, userId: clicker.userId });
+  if (republishHome) await republishHome(clicker);
 }
 
 /** Replaces a modal's content after the submission was acknowledged; a failure here is only logged. */
