@@ -14,6 +14,13 @@ async function asksForLicense(h: Harness, userId: string, license = 'Pro'): Prom
 }
 
 /** An admin's audit search form, opened from their Home tab, submitted with `values`. */
+/** A PIN reset done, as the audit log holds one: its attempt written at `attemptAt`, its outcome at `outcomeAt`. */
+async function writeDonePinReset(h: Harness, userId: string, requestId: string, attemptAt: Date, outcomeAt: Date): Promise<void> {
+  const actor = { userId, teamId: TEAM };
+  await h.writeAudit({ requestId, phase: 'attempt', action: 'reset_pin', actor, directory: 'chime', directoryUserId: 'chime-midnight' }, attemptAt);
+  await h.writeAudit({ requestId, phase: 'outcome', outcome: 'success', action: 'reset_pin', actor, directory: 'chime' }, outcomeAt);
+}
+
 async function submitSearch(h: Harness, admin: string, values: Record<string, Record<string, any>>) {
   const { home } = await h.openHome(admin);
   const search = buttonsOf(home).find((b) => b.action_id === 'home_search');
@@ -579,11 +586,7 @@ describe('the Home tab for admins', () => {
   it("search: everyone's pages keep a request's records on one page, though its outcome was written the day after its attempt (a reset across midnight)", async () => {
     // 2026-03-13: 19 requests. Ann's PIN reset confirmed at 23:59:58 on 2026-03-12, answered at 00:00:03:
     // its attempt is in the 12th's records, its outcome in the 13th's. Then Bob's, done at 23:59:59, and 5 more that day.
-    const write = async (userId: string, requestId: string, attemptAt: Date, outcomeAt = attemptAt) => {
-      const actor = { userId, teamId: TEAM };
-      await h.writeAudit({ requestId, phase: 'attempt', action: 'reset_pin', actor, directory: 'chime', directoryUserId: 'chime-edge' }, attemptAt);
-      await h.writeAudit({ requestId, phase: 'outcome', outcome: 'success', action: 'reset_pin', actor, directory: 'chime' }, outcomeAt);
-    };
+    const write = (userId: string, requestId: string, attemptAt: Date, outcomeAt = attemptAt) => writeDonePinReset(h, userId, requestId, attemptAt, outcomeAt);
     const references: string[] = [];
     for (let i = 0; i < 5; i++) {
       const at = new Date(Date.UTC(2026, 2, 12, 20, i));
@@ -623,11 +626,7 @@ describe('the Home tab for admins', () => {
     // is in the 16th's records, its outcome in the 17th's. Bob's likewise at 23:59:59.500, the newest line;
     // 19 done between, so Ann's is the 21st line (the second page's first); two done that evening.
     // Cal's request ID was taken at 23:59:59.900, but its records were all written on the 17th: none of the 16th's.
-    const write = async (userId: string, requestId: string, attemptAt: Date, outcomeAt = attemptAt) => {
-      const actor = { userId, teamId: TEAM };
-      await h.writeAudit({ requestId, phase: 'attempt', action: 'reset_pin', actor, directory: 'chime', directoryUserId: 'chime-late' }, attemptAt);
-      await h.writeAudit({ requestId, phase: 'outcome', outcome: 'success', action: 'reset_pin', actor, directory: 'chime' }, outcomeAt);
-    };
+    const write = (userId: string, requestId: string, attemptAt: Date, outcomeAt = attemptAt) => writeDonePinReset(h, userId, requestId, attemptAt, outcomeAt);
     const references: string[] = [];
     for (let i = 0; i < 2; i++) {
       const at = new Date(Date.UTC(2026, 2, 16, 20, i));
