@@ -67,9 +67,14 @@ export function revokeOutcome(result: RevokeResult, all: ApprovalWords): { text:
     if (code === 'AUDIT_UNAVAILABLE' || code === 'REQUEST_NOT_FOUND' || code === 'DIRECTORY_NOT_ENABLED') {
       return said(`:warning: ${m.headline} The approval was not revoked.`, context(m.next));
     }
+    // The write may have been made with every answer lost and the read-back failed too: the admins'
+    // message was not rewritten then, so it is no place to look. A click again reads the request anew.
     return said(
       ':warning: Latchkey could not tell whether the approval was revoked.',
-      context('The message in the approvals channel shows where the request stands. Clicking *Revoke approval* again is safe: if it was revoked, it says so.'),
+      context(
+        'Its requester may still be able to finish it. Click *Revoke approval* again: if it was revoked, it says so; if the approval still stands, that click revokes it. ' +
+          'Your Home tab lists the request with *Revoke approval* while its approval stands.',
+      ),
     );
   }
   const words = wordsOf(all, request.kind);

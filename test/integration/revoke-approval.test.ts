@@ -429,6 +429,30 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
   }, 40_000);
 
+  it("the revoke's write made, every answer to it lost, and the read-back that would tell fails too: its admin is told Latchkey could not tell whether it was revoked, never that nothing was changed, nor sent to the admins' message (not rewritten); clicking Revoke again, as told, says it was revoked", async () => {
+    const request = await approvedPinReset(h, 'UANN');
+    const revokeWrite = (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes('"REVOKED"') && c.body.includes(request.requestId);
+    h.dynamoGate.lose(revokeWrite, 4);
+    // Every read of the request after the revoke's write is left unanswered: the read-back cannot tell.
+    const release = h.dynamoGate.hold((c) => c.operation === 'GetItem' && c.body.includes(request.requestId) && h.dynamoGate.seen.some(revokeWrite));
+    let told: string;
+    try {
+      await h.clickIn('UADA', 'approval_revoke', request.requestId, { view: request.result });
+      told = JSON.stringify(await h.viewUpdate(request.resultViewId, 3, 40_000));
+    } finally {
+      release();
+    }
+    expect(h.dynamoGate.lost.filter(revokeWrite)).toHaveLength(4);
+    expect(told).toContain('Latchkey could not tell whether the approval was revoked');
+    expect(told).not.toMatch(/no approval to revoke|nothing was changed/i);
+    // The admins' message was not rewritten (the flow could not tell what to write): it is no place to look.
+    expect(told).not.toContain('approvals channel');
+    expect(h.slack.callsTo('chat.update').filter((c) => c.args.ts === request.message.ts && JSON.stringify(c.args.blocks).includes('revoked by'))).toEqual([]);
+    expect(told).toContain('Click *Revoke approval* again');
+    await h.clickIn('UADA', 'approval_revoke', request.requestId, { view: request.result });
+    expect(JSON.stringify(await h.viewUpdate(request.resultViewId, 4, 10_000))).toContain('<@UADA> already revoked this approval');
+  }, 60_000);
+
   it('the Finish taken first: the revoke changes nothing, its admin is told the finish had already started, and the PIN is reset', async () => {
     const request = await approvedPinReset(h, 'UCARL');
     h.dynamoGate.lose(revokeAttempt);
