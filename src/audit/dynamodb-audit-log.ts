@@ -57,6 +57,16 @@ function daysCursorOf(after: string): z.infer<typeof daysCursorSchema> {
   return cursor.data;
 }
 
+/**
+ * Whether a request's records are shown on an earlier request's line (LinesPage.placeOf) that the
+ * search shows itself (`shown`: that request begun in the days searched, its records written then
+ * or just after, so read further on): then they are read past here, never a line twice.
+ */
+function placedIn(request: readonly AuditRecord[], page: LinesPage, shown: (place: string) => boolean): boolean {
+  const place = page.placeOf?.(toAuditEvent(request[0]!));
+  return place !== undefined && place < request[0]!.requestId && shown(place);
+}
+
 export class DynamoDbAuditLog implements AuditLog, AuditReader {
   constructor(
     private readonly client: DynamoDBClient,
@@ -131,8 +141,12 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
     const earliest = new Date(from.getTime() - REFERENCE_DAYS * 86_400_000).toISOString();
     // A place outside the keys searched is none this search gave (DynamoDB would refuse it as a fault).
     if (page.after !== undefined && !(page.after >= earliest && page.after <= `${until}~`)) throw notAPlace('outside the days searched');
-    /** A request of the days: begun in them, or with a record written in them (all its records, so its line is whole). */
-    const ofTheDays = (request: readonly AuditRecord[]) => request[0]!.requestId >= since || request.some((r) => r.at >= since && r.at <= until);
+    /**
+     * A request of the days: begun in them, or with a record written in them (all its records, so its
+     * line is whole); unless its line is an earlier request's begun in them, read there (placedIn).
+     */
+    const ofTheDays = (request: readonly AuditRecord[]) =>
+      (request[0]!.requestId >= since || request.some((r) => r.at >= since && r.at <= until)) && !placedIn(request, page, (place) => place >= since);
     const read = this.reading.bind(this);
     const self = this;
     async function* records(): AsyncGenerator<SearchRead> {
@@ -240,7 +254,7 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
     async function* records(): AsyncGenerator<SearchRead> {
       // One request's records, read so far: kept when one of them was written in the days searched.
       let request: AuditRecord[] = [];
-      const ofTheDays = () => request.some((r) => r.day !== following);
+      const ofTheDays = () => request.some((r) => r.day !== following) && !placedIn(request, page, (place) => days.includes(place.slice(0, 10)));
       for await (const record of merged()) {
         if (request.length > 0 && record.requestId !== request[0]!.requestId) {
           yield* ofTheDays() ? request : [{ passed: request }];

@@ -379,15 +379,15 @@ export class HomeTab {
       // People are looked up in the workspace the admin searches from.
       // A person's confirmations closed without a click are one line of the page.
       const lineOf = (e: AuditEvent) => (e.phase === 'cancelled' ? 'closed unclicked' : thingOf(e));
+      // A requester's withdraw, however far from their request in the log, is shown on the request's line (withLaterSteps).
+      const terms = { lines: SEARCH_PAGE, after: query.after, placeOf: requesterLaterStepOf };
       const page = query.person
-        ? await deps.audit.search({ userId: query.person, teamId: admin.teamId }, from, to, { lines: SEARCH_PAGE, lineOf, after: query.after })
-        : await deps.audit.searchDays(admin.teamId, daysOf(from, to).reverse(), { lines: SEARCH_PAGE, lineOf: (e) => `${e.actor.userId} ${lineOf(e)}`, after: query.after });
+        ? await deps.audit.search({ userId: query.person, teamId: admin.teamId }, from, to, { ...terms, lineOf })
+        : await deps.audit.searchDays(admin.teamId, daysOf(from, to).reverse(), { ...terms, lineOf: (e) => `${e.actor.userId} ${lineOf(e)}` });
       deps.logger.info({ slackUserId: admin.userId, searched: query.person ?? 'everyone', records: page.events.length }, 'audit searched');
       const standing = await this.standingOf(admin, page.events);
-      const now = deps.clock.now();
       const people = [...new Set(page.events.map((e) => e.actor.userId))];
-      const lines = people.flatMap((person) => activityOf(page.events.filter((e) => e.actor.userId === person && e.phase !== 'cancelled'), now, standing));
-      const rows = await this.withDecisions(admin, lines.sort((a, b) => compareText(b.at, a.at) || compareText(b.requestId, a.requestId)), standing);
+      const rows = await this.withLaterSteps(admin, page.events, standing);
       const closed = people.flatMap((person) => closedUnclicked(page.events.filter((e) => e.actor.userId === person && e.phase === 'cancelled')));
       return { ok: true, rows, ...(closed.length > 0 && { closed }), ...(page.next && { next: page.next }) };
     } catch (err) {
@@ -496,33 +496,50 @@ export class HomeTab {
   }
 
   /**
-   * A person's own requests, with who decided each: the decision is audited under the admin who made
-   * it, so it is read by the requests' references (one Query of the by-day index per day their
-   * decisions can be on, for the whole page), except for those the approvals store says nobody has
-   * decided. A request whose store entry is gone (kept 90 days past its time) says how it was
-   * decided, not only that it was sent. Unread, the lines say what the person's records say.
+   * The page's lines, each person's request as it stands now: where the approvals store says
+   * (`standing`), and what the records of its later steps say, read by the requests' references (one
+   * Query of the by-day index per day their steps can be on, for the whole page): who decided it, how
+   * and when (the decision is audited under the admin who made it), and its requester's own withdraw,
+   * which the search read past wherever it sits in the log (LinesPage.placeOf), so the request is one
+   * line on one page. Not read for those the store says nobody has decided. A request whose store
+   * entry is gone (kept 90 days past its time) says how it was decided, not only that it was sent.
+   * Unread, the lines say what the page's records say.
    */
-  private async withDecisions(admin: Requester, rows: Activity[], standing: readonly PendingRequest[]): Promise<Activity[]> {
+  private async withLaterSteps(admin: Requester, events: readonly AuditEvent[], standing: readonly PendingRequest[]): Promise<Activity[]> {
+    const now = this.deps.clock.now();
+    const linesOf = (records: readonly AuditEvent[]) =>
+      [...new Set(records.map((e) => e.actor.userId))]
+        .flatMap((person) => activityOf(records.filter((e) => e.actor.userId === person && e.phase !== 'cancelled'), now, standing))
+        .sort((a, b) => compareText(b.at, a.at) || compareText(b.requestId, a.requestId));
+    const rows = linesOf(events);
     const stored = new Map(standing.map((r) => [r.id, r]));
-    const asked = rows.flatMap((r) =>
-      r.pendingRequestId && !r.decision && !r.withdrawn && isRequestStep(r.action) && (!stored.has(r.pendingRequestId) || stored.get(r.pendingRequestId)!.decidedBy) ? [r.pendingRequestId] : [],
+    const requests = rows.filter(
+      (r) => r.pendingRequestId && !r.decision && !r.withdrawn && isRequestStep(r.action) && (!stored.has(r.pendingRequestId) || stored.get(r.pendingRequestId)!.decidedBy),
     );
-    if (asked.length === 0) return rows;
+    if (requests.length === 0) return rows;
     let records: AuditEvent[];
     try {
-      records = await this.deps.audit.ofReferences(asked);
+      records = (await this.deps.audit.ofReferences(requests.map((r) => r.pendingRequestId!))).filter((e) => e.actor.teamId === admin.teamId);
     } catch (err) {
       this.deps.logger.warn({ slackUserId: admin.userId, part: 'decisions', err: describeError(err) }, 'audit search without who decided the requests');
       return rows;
     }
+    // Its requester's own later steps, on its line, unless the page has them already.
+    const requester = new Map(requests.map((r) => [r.pendingRequestId!, r.actor.userId]));
+    const onPage = new Set(events.map(recordKey));
+    const later = records.filter((e) => {
+      const place = requesterLaterStepOf(e);
+      return place !== undefined && requester.get(place) === e.actor.userId && !onPage.has(recordKey(e));
+    });
+    const whole = later.length > 0 ? linesOf([...events, ...later]) : rows;
     const decided = new Map<string, AuditEvent>();
     for (const e of records) {
       const id = pendingOf(e);
-      if (!id || !e.decision || e.phase !== 'outcome' || e.outcome !== 'success' || e.actor.teamId !== admin.teamId) continue;
+      if (!id || !e.decision || e.phase !== 'outcome' || e.outcome !== 'success') continue;
       const before = decided.get(id);
       if (!before || compareText(before.at, e.at) < 0) decided.set(id, e);
     }
-    return rows.map((r) => {
+    return whole.map((r) => {
       const d = r.pendingRequestId ? decided.get(r.pendingRequestId) : undefined;
       if (!d?.decision) return r;
       // Where it stands, when the store still has it, says more than the decision (applied, expired…).
@@ -642,6 +659,19 @@ function utcDays(fromDay: string, toDay: string): { from: Date; to: Date } {
  * reset's change names its approval too, but is a thing of its own, under its own reference.
  */
 const pendingOf = (e: AuditEvent): string | undefined => (isApprovalStep(e.action) ? (e.approvalRequestId ?? e.licenseRequestId) : undefined);
+
+/**
+ * A requester's own later step of their pending request (their withdraw), which is shown on the
+ * request's line: the request's reference. Every step's record names its request's requester
+ * (`subject`); an admin never decides their own request.
+ */
+const requesterLaterStepOf = (e: AuditEvent): string | undefined => {
+  const pending = pendingOf(e);
+  return pending && !isRequestStep(e.action) && e.subject?.userId === e.actor.userId && e.subject.teamId === e.actor.teamId ? pending : undefined;
+};
+
+/** One record's identity: its request and slot (phase), under its person. */
+const recordKey = (e: AuditEvent): string => `${e.actor.teamId} ${e.actor.userId} ${e.requestId} ${e.phase}`;
 
 /**
  * The steps a record belongs to: a pending request's, or its own request's. Apart even under one

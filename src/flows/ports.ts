@@ -252,6 +252,13 @@ export interface LinesPage {
   readonly lines: number;
   readonly lineOf: (e: AuditEvent) => string;
   readonly after?: string;
+  /**
+   * The reference of the earlier request whose line a record is shown on, when not its own (a
+   * requester's withdraw: their request's line), which can be far from it, pages apart. Where that
+   * request is itself shown by the search (begun in its days), the record is read past, never a line
+   * of its own: the caller reads it with that request (ofReferences), so the request is on one page.
+   */
+  readonly placeOf?: (e: AuditEvent) => string | undefined;
 }
 
 /** Reading the audit log back: the Home tab's activity, today's counts, an admin's search. */

@@ -42,6 +42,23 @@ async function searchAudit(h: Harness, admin: string, person: string, from: stri
   return { formView, page1: await h.viewUpdate(formView.id, 1) };
 }
 
+/** Every page of an admin's search (`person` null: everyone), "Older records" clicked to the last: each page's lines. */
+async function everyPage(h: Harness, admin: string, person: string | null, from: string, to: string): Promise<string[][]> {
+  const { formView } = await submitSearch(h, admin, {
+    person: { person: { type: 'users_select', selected_user: person } },
+    from: { from: { type: 'datepicker', selected_date: from } },
+    to: { to: { type: 'datepicker', selected_date: to } },
+  });
+  const pages: string[][] = [];
+  for (;;) {
+    const page = await h.viewUpdate(formView.id, pages.length + 1);
+    pages.push((page.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference')).map((b) => b.text.text as string));
+    const older = (page.blocks as any[]).find((b) => b.type === 'actions')?.elements.find((e: any) => e.text.text === 'Older records');
+    if (!older) return pages;
+    await h.clickIn(admin, older.action_id, older.value, { view: { id: formView.id, type: 'modal' } });
+  }
+}
+
 describe('the Home tab', () => {
   const h = useHarness({}, (x) => x.slack.clear());
 
@@ -1101,6 +1118,37 @@ describe("the audit search: a pending request's steps", () => {
       const lines = (found.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference')).map((b) => b.text.text as string);
       // Before: only the request's line; the decision, on the third day, was not read.
       expect(lines.find((l) => l.includes('*License decision*'))).toContain('by <@UADA> for <@UBOB> · :no_entry: Denied');
+    } finally {
+      h.clock.offsetMs = 0;
+    }
+  });
+
+  it("a request withdrawn more than a page of lines later is one line, on its request's page, saying it was withdrawn: the person's search and everyone's", async () => {
+    // Carl asks for Pro; 22 refusals of his follow, one a second; a minute after asking, he withdraws it from his DM.
+    const asked = await h.asksForLicense('UCARL', { license: 'Pro', reason: 'webinars' });
+    const requestId = asked.requestId;
+    const at = Date.parse(requestId.slice(0, 24));
+    for (let i = 1; i <= 22; i++) {
+      const refusedAt = new Date(at + i * 1_000);
+      await h.writeAudit({ requestId: `${refusedAt.toISOString()}_${String(i).padStart(12, 'b')}`, phase: 'refused', action: 'reset_pin', actor: { userId: 'UCARL', teamId: TEAM }, errorCode: 'DIRECTORY_USER_NOT_FOUND' }, refusedAt);
+    }
+    const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUCARL' && JSON.stringify(c.args.blocks ?? []).includes('approval_withdraw'));
+    h.clock.offsetMs = 60_000;
+    try {
+      await h.click('UCARL', 'approval_withdraw', requestId, { channel: dm.result!.channel as string, ts: dm.result!.ts as string });
+      await h.waitForAudit('UCARL', (r) => r.action === 'license_withdraw' && r.phase === 'outcome' && r.outcome === 'success');
+      const from = requestId.slice(0, 10);
+      const to = h.clock.now().toISOString().slice(0, 10);
+      for (const person of ['UCARL', null]) {
+        const pages = await everyPage(h, 'UADA', person, from, to);
+        const found = pages.flatMap((lines, i) => lines.filter((l) => l.includes(requestId)).map((line) => ({ page: i + 1, line })));
+        // Before: twice, '*License request withdrawn* … Withdrawn' on page 1 (the withdraw, a minute later), and '*License request*' on page 2.
+        expect(found).toHaveLength(1);
+        expect(found[0]!.line).toContain('*License request* (Basic → Pro) by <@UCARL> · :leftwards_arrow_with_hook: Withdrawn; nothing was changed');
+        expect(found[0]!.page).toBe(2);
+        // Each page but the last is whole: the withdraw took no line of its own.
+        expect(pages.slice(0, -1).every((lines) => lines.length === 20)).toBe(true);
+      }
     } finally {
       h.clock.offsetMs = 0;
     }
