@@ -115,6 +115,8 @@ export interface ResetDone {
   readonly at: Date;
   /** false when the reset was made but Slack would not show the new secret; absent for a change with no secret. */
   readonly secretShown?: boolean;
+  /** The modal was gone, and the secret was shown in an ephemeral message instead (showResultAside). */
+  readonly secretShownAside?: true;
   /** Steps after the change that failed (its follow-up, run once the result was shown): the change stands, an operator was alerted. */
   readonly incomplete?: readonly IncompleteStep[];
   /** The account was locked out, and the reset unlocked it: the person is told. */
@@ -125,6 +127,11 @@ export interface ResetDone {
 export interface ResetDelivery {
   /** Shows what was done, and the secret when there is one, to the requester alone. */
   showResult(result: ChangeResult, done: ResetDone): Promise<void>;
+  /**
+   * When showResult could not (the modal was closed while the change ran): shows the secret to the
+   * requester alone in an ephemeral message, saying why it is there. Never a post.
+   */
+  showResultAside?(result: ChangeResult, done: ResetDone): Promise<void>;
   /** Tells the owner, without the secret, that the reset happened. */
   notifyOwner(done: ResetDone): Promise<void>;
   /** The `verify` policy: the push is on its way; shows the number to pick on the phone, when there is one. */
@@ -575,14 +582,28 @@ export class ResetCredential {
       ...(ticket.locked && { unlocked: true }),
     };
     let deliveryFailed = false;
+    let shownAside = false;
     try {
       await delivery.showResult(result, shown);
-    } catch (err) {
-      deliveryFailed = true;
-      this.deps.logger.error(
-        { requestId: ticket.requestId, slackUserId: requester.userId, kind, err: describeError(err) },
-        'reset done but the new credential could not be shown',
-      );
+    } catch (shownErr) {
+      let err = shownErr;
+      const fields = { requestId: ticket.requestId, slackUserId: requester.userId, kind };
+      // The old secret is gone already: a person whose modal closed while the change ran must still
+      // get the new one, or they are locked out harder than before. Privately, or not at all.
+      if (result.secret && delivery.showResultAside) {
+        this.deps.logger.warn({ ...fields, err: describeError(err) }, 'the modal could not show the new credential; showing it in an ephemeral message');
+        shownAside = await delivery.showResultAside(result, shown).then(
+          () => true,
+          (asideErr: unknown) => {
+            err = asideErr;
+            return false;
+          },
+        );
+      }
+      if (!shownAside) {
+        deliveryFailed = true;
+        this.deps.logger.error({ ...fields, err: describeError(err) }, 'reset done but the new credential could not be shown');
+      }
     }
     // What the secret does not need (signing the person out elsewhere) follows it: however slow, it
     // never keeps the person from their secret.
@@ -600,7 +621,7 @@ export class ResetCredential {
         ? change.partial(incomplete, deliveryFailed || proof ? { ...proof, ...(deliveryFailed && { deliveryFailed }) } : undefined)
         : change.succeeded(deliveryFailed || proof ? { ...proof, ...(deliveryFailed && { deliveryFailed }) } : undefined),
       // "could not show you the new one" is said only of a secret: a change with none has nothing to show again.
-      delivery.notifyOwner(result.secret ? { ...done, secretShown: !deliveryFailed } : done).catch((err: unknown) =>
+      delivery.notifyOwner(result.secret ? { ...done, secretShown: !deliveryFailed, ...(shownAside && { secretShownAside: true as const }) } : done).catch((err: unknown) =>
         this.deps.logger.warn({ requestId: ticket.requestId, err: describeError(err) }, 'owner notification failed'),
       ),
     ]);

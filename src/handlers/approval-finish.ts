@@ -11,7 +11,7 @@ import { resetNotice } from '../views/reset-notice';
 import type { ResetWords } from '../views/words';
 import { describeError } from '../flows/failure';
 import { FINISH_ACTION_ID, finishedFailureView, finishedMessage, finishFailureView, finishLoadingView, givenBackView, supersededFinishView } from '../views/reset-approval-kind';
-import { updateModal } from './modal-sequence';
+import { showSecretAside, updateModal } from './modal-sequence';
 import { resetWordsOf } from './reset-words';
 import { clickedBy } from './slack-payloads';
 
@@ -60,6 +60,10 @@ export function registerApprovalFinish(
           if (!words) throw new Error('credential not in the registry');
           // Throws when Slack will not show it: the reset flow records that the secret was not delivered.
           await client.views.update({ view_id: viewId, view: resultView(result, words, done) });
+        },
+        showResultAside: async (result, done) => {
+          if (!words) throw new Error('credential not in the registry');
+          await showSecretAside(client, requester.userId, result, words, done);
         },
         notifyOwner: (done) => (words ? sendDirectMessage(client, requester.userId, resetNotice(done, words)) : Promise.resolve()),
       });

@@ -3,6 +3,11 @@ import type { ModalView } from '@slack/types';
 import type { SlackApi } from '../slack/slack-web-api';
 import type { Logger, Requester } from '../flows/ports';
 import type { OpenedModal } from '../slack/arrival-modal';
+import type { ChangeResult } from '../flows/ports';
+import type { ResetDone } from '../flows/reset-credential';
+import { sendEphemeralDirect } from '../slack/direct-message';
+import { resultMessage } from '../views/reset-notice';
+import type { ResetWords } from '../views/words';
 
 /**
  * The pattern behind every command and button that opens a modal: open a "checking…" modal at
@@ -73,4 +78,15 @@ export async function updateModal(client: SlackApi, viewId: string, view: ModalV
   await client.views
     .update({ view_id: viewId, view })
     .catch((err: unknown) => logger.warn({ slackUserId: userId, err: String(err) }, 'could not update the modal'));
+}
+
+/**
+ * The last step of a reset whose modal was closed while it ran (ResetDelivery.showResultAside): the
+ * new secret in an ephemeral message in the person's DM with the app, which its scopes can always
+ * reach, where the receipt that follows it points (the channel a command was typed in may be one
+ * the app cannot post in, and a Home tab has none). Throws when Slack will not take it.
+ */
+export async function showSecretAside(client: SlackApi, userId: string, result: ChangeResult, words: ResetWords, done: Pick<ResetDone, 'requestId' | 'unlocked'>): Promise<void> {
+  if (!result.secret) throw new Error('no secret to show');
+  await sendEphemeralDirect(client, userId, resultMessage(result.secret, words, done));
 }

@@ -188,7 +188,7 @@ function revokedNext(request: PendingRequest, words: SubjectWords | undefined): 
 
 /**
  * The requester's DM once its Finish button was used: when, and how it ended, without the button
- * (a second click could only be told it was used). Never a secret: that is in their own window only.
+ * (a second click could only be told it was used). Never a secret: that is theirs alone (their window, or an ephemeral message).
  */
 export function finishedMessage(
   outcome: { readonly ok: true; readonly at: Date } | { readonly ok: false; readonly at: Date; readonly code: FailureCode; readonly requestId?: string; readonly reason?: string },
@@ -199,7 +199,7 @@ export function finishedMessage(
   const at = slackTime(outcome.at);
   if (outcome.ok) {
     const text = `You finished the ${change.verb} of your ${subject.what} at ${at}.`;
-    return { text, blocks: [section(`:white_check_mark: ${text}`), context('A new password or PIN is only ever shown in your own window, never in a message.')] };
+    return { text, blocks: [section(`:white_check_mark: ${text}`), context('Latchkey shows a new password or PIN to you alone: in your own window or, if that was closed, in a message only you can see.')] };
   }
   const text = `Your approved ${change.verb} of your ${subject.what} could not be finished at ${at}: ${failureMessage(outcome, subject).headline}`;
   const blocks = [section(`:warning: ${text}`), context(ASK_AGAIN(words))];

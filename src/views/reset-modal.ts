@@ -1,5 +1,6 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import type { ChangeResult } from '../flows/ports';
+import type { Secret } from '../flows/secret';
 import type { ResetDone, ResetFailure } from '../flows/reset-credential';
 import type { Policy } from '../flows/policy';
 import { context, escapeMrkdwn, modal, progressView, section } from './blocks';
@@ -117,10 +118,7 @@ export function workingView(words: ResetWords): ModalView {
 export function resultView(result: ChangeResult, words: ResetWords, done: Pick<ResetDone, 'unlocked'> = {}): ModalView {
   const blocks = result.secret
     ? [
-        section(words.secretLead),
-        // A code block: easy to copy, no mrkdwn interpretation of symbols.
-        section('```' + result.secret.reveal() + '```', 'secret'),
-        section(words.howToUse),
+        ...secretBlocks(result.secret, words),
         context(
           ':lock: Shown once, only to you. Latchkey does not store it and cannot show it again; ' +
             'close this window when you have it.',
@@ -129,6 +127,16 @@ export function resultView(result: ChangeResult, words: ResetWords, done: Pick<R
     : [section(`:white_check_mark: ${words.secretLead}`), section(words.howToUse)];
   if (done.unlocked) blocks.unshift(section(`:unlock: ${unlockedSentence(words)}`));
   return modal({ title: words.secretTitle, close: 'Done', blocks });
+}
+
+/** The new secret with its credential's words around it: in the modal, or in the message that stands in for it (resultMessage). */
+export function secretBlocks(secret: Secret, words: ResetWords): KnownBlock[] {
+  return [
+    section(words.secretLead),
+    // A code block: easy to copy, no mrkdwn interpretation of symbols.
+    section('```' + secret.reveal() + '```', 'secret'),
+    section(words.howToUse),
+  ];
 }
 
 export function failureView(failure: Pick<ResetFailure, 'code' | 'email' | 'requestId' | 'retryAt' | 'reason' | 'verifierApp' | 'lostFactorCommand' | 'open'>, words: ResetWords): ModalView {

@@ -1,14 +1,18 @@
 import type { KnownBlock } from '@slack/types';
 import type { ResetDone } from '../flows/reset-credential';
 import { context, section, slackTime } from './blocks';
-import { unlockedSentence } from './reset-modal';
+import type { Secret } from '../flows/secret';
+import { secretBlocks, unlockedSentence } from './reset-modal';
 import { changeOf, type ResetWords } from './words';
 
 /**
  * The direct message that records a reset for its owner. It never holds the secret:
  * it is a receipt the owner can find later, and an alarm if it was not them.
  */
-export function resetNotice(done: Pick<ResetDone, 'at' | 'requestId' | 'secretShown' | 'incomplete' | 'unlocked'>, words: ResetWords): { text: string; blocks: KnownBlock[] } {
+export function resetNotice(
+  done: Pick<ResetDone, 'at' | 'requestId' | 'secretShown' | 'secretShownAside' | 'incomplete' | 'unlocked'>,
+  words: ResetWords,
+): { text: string; blocks: KnownBlock[] } {
   const what = words.receipt;
   const unlocked = done.unlocked ? ` ${unlockedSentence(words)}` : '';
   const verb = changeOf(words).done;
@@ -16,7 +20,12 @@ export function resetNotice(done: Pick<ResetDone, 'at' | 'requestId' | 'secretSh
     done.secretShown === false
       ? `Your ${what} was ${verb} at ${slackTime(done.at)}, but Latchkey could not show you the new one.${unlocked} ` +
         `Run \`${words.command}\` again to get a new one. If this wasn't you, contact IT.`
-      : `Your ${what} was ${verb} at ${slackTime(done.at)}.${unlocked} If this wasn't you, contact IT.`;
+      : done.secretShownAside
+        ? // An ephemeral message is gone on reload and may not reach another device: what to do if it was missed.
+          `Your ${what} was ${verb} at ${slackTime(done.at)}, but its Latchkey window was closed before the new one could be shown there, ` +
+          `so Latchkey showed you the new one in a message here, once, visible only to you.${unlocked} ` +
+          `If you missed it, run \`${words.command}\` again to get a new one. If this wasn't you, contact IT.`
+        : `Your ${what} was ${verb} at ${slackTime(done.at)}.${unlocked} If this wasn't you, contact IT.`;
   const text = done.incomplete?.length ? `${reset} A step after the reset did not finish; an admin has been alerted.` : reset;
   return {
     text,
@@ -48,4 +57,22 @@ export function pushNotCancelledNotice(app: string, words: ResetWords): { text: 
     `Latchkey could not cancel the ${app} request for your ${words.receipt}. Do not approve it on your phone: ` +
     `left alone, it expires by itself and nothing changes.`;
   return { text, blocks: [section(`:warning: ${text}`), context(`Run \`${words.command}\` again if you still want to ${changeOf(words).verb} it.`)] };
+}
+
+/**
+ * The new secret, when the modal that should have shown it was closed while the reset ran: an
+ * ephemeral message to the requester alone (never a post), saying why it is there and that it is
+ * shown once. Its text, which a notification may show, never holds the secret.
+ */
+export function resultMessage(secret: Secret, words: ResetWords, done: Pick<ResetDone, 'requestId' | 'unlocked'>): { text: string; blocks: KnownBlock[] } {
+  const why = `Your Latchkey window was closed before your new ${words.receipt} could be shown there, so here it is.`;
+  return {
+    text: `${why} Open Slack to see it; it is shown once, only to you.`,
+    blocks: [
+      section(`:key: ${why}${done.unlocked ? ` ${unlockedSentence(words)}` : ''}`),
+      ...secretBlocks(secret, words),
+      context(':lock: Shown once, only to you. Latchkey does not store it and cannot show it again; this message disappears when Slack reloads.'),
+      context(`Reference: \`${done.requestId}\``),
+    ],
+  };
 }

@@ -56,10 +56,11 @@ describe('faults', () => {
     expect(secretIn(view.args.view)).toBe(h.chime.pinOf('chime-ann'));
   });
 
-  it('when the secret cannot be shown at all, the reset is audited as "delivery failed" and the owner told by DM to run it again', async () => {
+  it('when the secret cannot be shown at all (neither in its modal nor in an ephemeral message), the reset is audited as "delivery failed" and the owner told by DM to run it again', async () => {
     const opened = await h.open('/reset-pin', 'UBOB');
     h.chime.setLatency(ANSWER_HOLD_MS + 100);
     h.slack.failNext('views.update', { error: 'not_found' }, 3);
+    h.slack.failNext('chat.postEphemeral', { error: 'channel_not_found' }, 3);
     await h.submit('UBOB', opened.view);
     const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUBOB');
     expect(dm.args.text).toContain('but Latchkey could not show you the new one. Run `/reset-pin` again');

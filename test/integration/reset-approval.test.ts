@@ -115,12 +115,40 @@ describe('the approval policy for a reset', () => {
     const dm = await h.slack.waitForCall('chat.update', (c) => c.args.channel === finish.message.channel && c.args.ts === finish.message.ts);
     expect(JSON.stringify(dm.args)).not.toContain('approval_finish');
     expect(dm.args.text).toMatch(/^You finished the reset of your Amazon Chime personal meeting PIN at <!date\^\d+\^\{time\} on \{date_short\}\|/);
-    expect(JSON.stringify(dm.args.blocks)).toContain('A new password or PIN is only ever shown in your own window, never in a message.');
+    expect(JSON.stringify(dm.args.blocks)).toContain('Latchkey shows a new password or PIN to you alone: in your own window or, if that was closed, in a message only you can see.');
 
     // Privacy: the PIN is in the requester's own finish modal only.
     const finishModal = (c: SlackCall) => c.method === 'views.update' && c.args.view_id === finished.viewId;
     expect(everythingSlackSaw(h, finishModal)).not.toContain(pin!);
     expect(h.logs.join('\n')).not.toContain(pin!);
+  });
+
+  it('finished, but its modal closed while the change ran: the new PIN comes in an ephemeral message to the requester alone, and nowhere else', async () => {
+    const { finish } = await approved(h, 'UBOB');
+    const showsPin = (args: Record<string, any>) => JSON.stringify(args.view?.blocks ?? []).includes('"block_id":"secret"');
+    const release = h.slack.hold('views.update', showsPin);
+    await h.click('UBOB', 'approval_finish', finish.value, finish.message, h.slack.newTriggerId());
+    while (h.slack.held.length === 0) await new Promise((r) => setTimeout(r, 10));
+    const modal = h.slack.held[0]!.args.view_id as string;
+    h.slack.closeView(modal);
+    release();
+
+    const pin = h.chime.pinOf('chime-bob');
+    expect(pin).toMatch(/^\d{10}$/);
+    const refused = await h.slack.waitForCall('views.update', (c) => c.args.view_id === modal && c.result?.ok === false);
+    expect(refused.result?.error).toBe('not_found');
+    const shown = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UBOB');
+    expect(shown.args.channel).toBe('DUBOB');
+    expect(JSON.stringify(shown.args.blocks)).toContain(pin);
+    expect(JSON.stringify(shown.args.blocks)).toContain('Your Latchkey window was closed before your new Amazon Chime meeting PIN could be shown there');
+    const records = await h.waitForAudit('UBOB', (r) => r.action === 'reset_pin' && r.phase === 'outcome');
+    expect(records.filter((r) => r.action === 'reset_pin').map((r) => [r.phase, r.outcome, r.deliveryFailed])).toEqual([
+      ['attempt', undefined, undefined],
+      ['outcome', 'success', undefined],
+    ]);
+    expect(everythingSlackSaw(h, (c) => c === shown || c === refused)).not.toContain(pin!);
+    expect(h.logs.join('\n')).not.toContain(pin!);
+    expect(await h.rawAuditTable()).not.toContain(pin!);
   });
 
   it("its requester's own Home tab, while it waits for them: in their words (never 'being applied'), with the DM's Finish button, which works from there once; the tab is published anew, finished by them, and never holds the PIN; their DM is rewritten without its button", async () => {
@@ -832,9 +860,9 @@ describe("the approval policy on Lambda, past the work order's time for Slack ca
       ['attempt', undefined, undefined],
       ['outcome', 'success', true],
     ]);
-    // Nothing was sent to Slack after the change: the PIN's modal, the receipt's DM, the admins' message and the rewrite of the Finish button's DM were each given up, and said.
+    // Nothing was sent to Slack after the change: the PIN's modal, the ephemeral message that stands in for it, the receipt's DM, the admins' message and the rewrite of the Finish button's DM were each given up, and said.
     expect(h.slack.held.slice(sent)).toEqual([]);
-    expect(notMade(logged)).toEqual(['views.update', 'conversations.open', 'chat.update', 'chat.update']);
+    expect(notMade(logged)).toEqual(['views.update', 'conversations.open', 'conversations.open', 'chat.update', 'chat.update']);
     expect(JSON.stringify(h.slack.calls)).not.toContain(pin);
     // What followed the deadline, the outcome record and the settlement, fits in the reserve at the
     // DynamoDB client's bound (four attempts, backoffs of at most 350 ms in all), a second to spare.

@@ -98,6 +98,9 @@ describe('Slack Web API fake', () => {
     expect(fake.viewById(id)?.title.text).toBe('Done');
     expect(await slackError(client.views.update({ view_id: id, hash, view: modal() as never }))).toBe('hash_conflict');
     expect(await slackError(client.views.update({ view_id: 'VNOPE', view: modal() as never }))).toBe('not_found');
+    // Closed by the person, the modal is gone: updating it is not_found, as Slack answers.
+    fake.closeView(id);
+    expect(await slackError(client.views.update({ view_id: id, view: modal() as never }))).toBe('not_found');
   });
 
   it('rejects views over Slack limits', async () => {

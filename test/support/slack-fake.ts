@@ -62,6 +62,11 @@ export interface SlackFake {
   viewById(id: string): Record<string, any> | undefined;
   /** The Home tab last published for this user (a copy), as Slack would show it. */
   homeOf(userId: string): Record<string, any> | undefined;
+  /**
+   * The person closes a modal (×, Esc, or Slack closes it, as a phone does when they switch away):
+   * Slack forgets the view, and views.update of it answers not_found from then on.
+   */
+  closeView(id: string): void;
   /** Make the next `times` (default 1) calls to `method` fail this way, before any other processing. */
   failNext(method: string, failure: SlackFailure, times?: number): void;
   /** Delay every answer by this much, to exercise the app's timeouts and Slack's 3 s ack budget. */
@@ -431,6 +436,9 @@ export async function startSlackFake(opts: {
     viewById: (id) => {
       const view = views.get(id);
       return view === undefined ? undefined : structuredClone(view);
+    },
+    closeView: (id) => {
+      views.delete(id);
     },
     homeOf: (userId) => {
       const home = homes.get(userId);

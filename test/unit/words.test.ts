@@ -23,7 +23,7 @@ import { licenseKindWords } from '../../src/views/license-kind';
 import { finishFailureView, resetKindWords } from '../../src/views/reset-approval-kind';
 import { openRequestView, requestSentView } from '../../src/views/license-form';
 import { failureView, resultView } from '../../src/views/reset-modal';
-import { resetNotice } from '../../src/views/reset-notice';
+import { resetNotice, resultMessage } from '../../src/views/reset-notice';
 import type { LicenseVocabulary } from '../../src/views/words';
 
 const licensed = CREDENTIALS.find((c) => c.licenses)!;
@@ -91,7 +91,7 @@ function everything(comment?: string): string[] {
   for (const credential of CREDENTIALS) {
     const words = resetWordsOf(credential);
     const done = { at: now, requestId: 'r1' };
-    views.push(resetNotice(done, words), resetNotice({ ...done, secretShown: false }, words), resultView({ secret: new Secret('x') }, words, { unlocked: true }), resultView({}, words));
+    views.push(resetNotice(done, words), resetNotice({ ...done, secretShown: false }, words), resetNotice({ ...done, secretShown: true, secretShownAside: true }, words), resultMessage(new Secret('x'), words, { ...done, unlocked: true }), resultView({ secret: new Secret('x') }, words, { unlocked: true }), resultView({}, words));
     for (const code of FAILURE_CODES) views.push(failureView({ code, requestId: 'r1', retryAt: now }, words), failureMessage({ code, retryAt: now }, words));
   }
   for (const status of STATUSES) {

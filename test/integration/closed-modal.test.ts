@@ -1,0 +1,83 @@
+import { ANSWER_HOLD_MS } from '../../src/slack/held-answer';
+import type { SlackCall } from '../support/slack-fake';
+import { isProgress, useHarness } from '../support/harness';
+
+/**
+ * The person clicks Reset, and their modal closes while the reset runs (they closed it, or Slack
+ * did): the change is made, and the modal that should show the new secret is gone. The secret
+ * must still reach them, privately, or they are locked out harder than before.
+ */
+describe('a reset whose modal is closed while it runs', () => {
+  const h = useHarness({}, (x) => {
+    x.slack.clear();
+    x.chime.clear();
+    x.chime.setLatency(0);
+  });
+
+  /** Everything Slack, the logs and DynamoDB were given, but for the calls `shownIn` picks. */
+  const elsewhere = async (shownIn: (c: SlackCall) => boolean) => [JSON.stringify(h.slack.calls.filter((c) => !shownIn(c))), h.logs.join(''), await h.rawAuditTable()];
+  const ephemeralsTo = (userId: string) => h.slack.callsTo('chat.postEphemeral').filter((c) => c.args.user === userId);
+
+  it('shows the new PIN once in an ephemeral message to the requester alone, saying why, and nowhere else', async () => {
+    const opened = await h.open('/reset-pin', 'UANN');
+    // Slower than the answer may wait: the PIN goes by views.update, which meets the closed modal.
+    h.chime.setLatency(ANSWER_HOLD_MS + 100);
+    const release = h.slack.hold('views.update', (args) => args.view_id === opened.viewId);
+    const submitted = await h.submit('UANN', opened.view);
+    expect(isProgress(submitted.json.view)).toBe(true);
+    while (h.slack.held.length === 0) await new Promise((r) => setTimeout(r, 10));
+    h.slack.closeView(opened.viewId);
+    release();
+
+    const pin = h.chime.pinOf('chime-ann');
+    expect(pin).toMatch(/^\d{10}$/);
+    // The PIN's views.update met the closed modal (the confirmation's came before it).
+    const refused = await h.slack.waitForCall('views.update', (c) => c.args.view_id === opened.viewId && c.result?.ok === false);
+    expect(refused.result).toEqual({ ok: false, error: 'not_found' });
+    expect(JSON.stringify(refused.args.view)).toContain(pin);
+
+    const shown = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UANN');
+    expect(shown.args.channel).toBe('DUANN');
+    expect(shown.result?.ok).toBe(true);
+    const said = JSON.stringify(shown.args.blocks);
+    expect(said).toContain(pin);
+    expect(said).toContain('Your Latchkey window was closed before your new Amazon Chime meeting PIN could be shown there');
+    expect(said).toContain('Shown once, only to you');
+    // The notification text, which a locked phone may show, never holds it.
+    expect(shown.args.text).not.toContain(pin);
+    expect(ephemeralsTo('UANN')).toHaveLength(1);
+
+    // The receipt says where the PIN went, without it.
+    const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN');
+    expect(dm.args.text).toContain('so Latchkey showed you the new one in a message here, once, visible only to you');
+    const records = await h.waitForAudit('UANN', (r) => r.phase === 'outcome');
+    expect(records.at(-1)).toMatchObject({ phase: 'outcome', outcome: 'success' });
+    expect(records.at(-1)?.deliveryFailed).toBeUndefined();
+
+    for (const place of await elsewhere((c) => c === shown || c === refused)) expect(place).not.toContain(pin);
+  });
+
+  it('when no ephemeral message can reach them either, the receipt says the PIN was not shown and the audit records it, without the PIN', async () => {
+    const opened = await h.open('/reset-pin', 'UBOB');
+    h.chime.setLatency(ANSWER_HOLD_MS + 100);
+    const release = h.slack.hold('views.update', (args) => args.view_id === opened.viewId);
+    h.slack.failNext('chat.postEphemeral', { error: 'channel_not_found' }, 3);
+    await h.submit('UBOB', opened.view);
+    while (h.slack.held.length === 0) await new Promise((r) => setTimeout(r, 10));
+    h.slack.closeView(opened.viewId);
+    release();
+
+    const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUBOB');
+    expect(dm.args.text).toContain('but Latchkey could not show you the new one. Run `/reset-pin` again to get a new one.');
+    const records = await h.waitForAudit('UBOB', (r) => r.phase === 'outcome');
+    expect(records.at(-1)).toMatchObject({ phase: 'outcome', outcome: 'success', deliveryFailed: true });
+    expect(ephemeralsTo('UBOB').every((c) => c.result?.ok === false)).toBe(true);
+
+    const pin = h.chime.pinOf('chime-bob');
+    expect(pin).toMatch(/^\d{10}$/);
+    // Only the calls that tried to show it to Bob himself (and failed) carried it.
+    for (const place of await elsewhere((c) => (c.method === 'views.update' && c.args.view_id === opened.viewId) || (c.method === 'chat.postEphemeral' && c.args.user === 'UBOB'))) {
+      expect(place).not.toContain(pin);
+    }
+  });
+});
