@@ -2,9 +2,8 @@ import type { GuardedApp } from '../slack/guarded-app';
 import type { Approvals } from '../flows/approvals/approvals';
 import type { Logger, Requester } from '../flows/ports';
 import { reviewOrigin } from './approval-review-action';
-import { decisionResultView, REVIEW_FORM, reviewClosedView, reviewFailureView, reviewFieldErrors } from '../views/approval-review';
+import { decisionResultView, REVIEW_FORM, reviewClosedView, reviewFailureView, reviewFieldErrors, reviewRecordingView } from '../views/approval-review';
 import { wordsOf, type ApprovalWords } from '../views/approval-words';
-import { progressView } from '../views/blocks';
 import { updateModal } from './modal-sequence';
 import { actingUser, inputValue, viewSubmissionSchema } from './slack-payloads';
 
@@ -35,7 +34,7 @@ export function registerApprovalReviewSubmission(
       await ack({ response_action: 'errors', errors: reviewFieldErrors(checked.fieldErrors) });
       return;
     }
-    await ack({ response_action: 'update', view: progressView('Review request', 'Recording your decision…') });
+    await ack({ response_action: 'update', view: reviewRecordingView() });
 
     // private_metadata only names the request (and whether it was opened from the Home tab); who may decide it comes from the signed user.id.
     const { requestId, fromHome } = reviewOrigin(parsed.data.view.private_metadata);

@@ -2,8 +2,7 @@ import type { GuardedApp } from '../slack/guarded-app';
 import { describeError } from '../flows/failure';
 import type { HomeTab } from '../flows/home-tab';
 import type { Clock, Logger } from '../flows/ports';
-import { auditSearchForm } from '../views/audit-search';
-import { modal, section } from '../views/blocks';
+import { auditSearchForm, auditSearchUnavailable } from '../views/audit-search';
 import { HOME_SEARCH_ACTION_ID } from '../views/home-tab';
 import { clickedBy } from './slack-payloads';
 
@@ -28,7 +27,7 @@ export function registerHomeSearchButton(app: GuardedApp, home: HomeTab, clock: 
       view = auditSearchForm(clock.now());
     } catch (err) {
       logger.warn({ slackUserId: requester.userId, err: describeError(err) }, 'admin check failed');
-      view = modal({ title: 'Search the audit log', close: 'Close', blocks: [section(':warning: Slack did not answer whether you are an admin. Try again in a few minutes.')] });
+      view = auditSearchUnavailable();
     }
     await client.views
       .open({ trigger_id: click.trigger_id, view })

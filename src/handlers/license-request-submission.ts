@@ -1,8 +1,7 @@
 import type { GuardedApp } from '../slack/guarded-app';
 import type { LicenseRequests } from '../flows/license-requests';
 import type { Logger } from '../flows/ports';
-import { progressView } from '../views/blocks';
-import { LICENSE_FORM, licenseFailureView, licenseFieldErrors, requestSentView } from '../views/license-form';
+import { LICENSE_FORM, licenseFailureView, licenseFieldErrors, licenseSendingView, requestSentView } from '../views/license-form';
 import type { LicenseVocabulary } from '../views/words';
 import { updateModal } from './modal-sequence';
 import { actingUser, inputValue, viewSubmissionSchema } from './slack-payloads';
@@ -32,7 +31,7 @@ export function registerLicenseRequestSubmission(app: GuardedApp, flow: LicenseR
       await ack({ response_action: 'update', view: licenseFailureView(checked, vocabulary) });
       return;
     }
-    await ack({ response_action: 'update', view: progressView(vocabulary.words.title, 'Sending your request to the admins…') });
+    await ack({ response_action: 'update', view: licenseSendingView(vocabulary) });
 
     const result = await flow.submit(requester, checked);
     const view = result.ok ? requestSentView(result.request, vocabulary) : licenseFailureView(result, vocabulary);

@@ -2,7 +2,7 @@ import type { KnownBlock, ModalView } from '@slack/types';
 import { COMMENT_MAX_LENGTH, type ReviewFieldError } from '../flows/approvals/approvals';
 import { closedOutcomeUnknown, UNKNOWN_STATUS, type Detail, type PendingRequest } from '../flows/approvals/pending-request';
 import type { FailureCode } from '../flows/failure';
-import { context, modal, plain, section, slackTime } from './blocks';
+import { context, modal, plain, progressView, section, slackTime } from './blocks';
 import { approvalFacts, approvalStatusLine, changeReference, outcomeUnknownCheck } from './approval-status';
 import type { ApprovalKindWords } from './approval-words';
 import { failureMessage } from './failure-message';
@@ -23,6 +23,11 @@ const TITLE = 'Review request';
 
 export function reviewLoadingView(): ModalView {
   return modal({ title: TITLE, close: 'Cancel', blocks: [section(':hourglass_flowing_sand: Loading the request…')] });
+}
+
+/** What the review modal shows at once on submit, while the decision is recorded. */
+export function reviewRecordingView(): ModalView {
+  return progressView(TITLE, 'Recording your decision…');
 }
 
 export function reviewView(args: { request: PendingRequest; details: Detail }, words: ApprovalKindWords): ModalView {

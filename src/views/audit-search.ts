@@ -73,6 +73,11 @@ export function auditSearchForm(today: Date, before?: Partial<SearchTerms>): Mod
   });
 }
 
+/** In place of the form when Slack would not say whether the clicker is an admin: nothing to submit. */
+export function auditSearchUnavailable(): ModalView {
+  return modal({ title: TITLE, close: 'Close', blocks: [section(':warning: Slack did not answer whether you are an admin. Try again in a few minutes.')] });
+}
+
 export function auditSearchingView(): ModalView {
   return progressView(TITLE, 'Searching the audit log…');
 }

@@ -4,7 +4,7 @@ import type { FailureCode } from '../flows/failure';
 import type { LicenseRequest } from '../flows/license-request';
 import { REASON_MAX_LENGTH, type LicenseFieldError } from '../flows/license-requests';
 import type { License } from '../flows/ports';
-import { context, escapeMrkdwn, modal, plain, section, slackTime } from './blocks';
+import { context, escapeMrkdwn, modal, plain, progressView, section, slackTime } from './blocks';
 import { failureMessage, TAKE_IT_BACK } from './failure-message';
 import { LICENSE_FIELD_ERRORS } from './license-words';
 import type { LicenseVocabulary } from './words';
@@ -92,6 +92,11 @@ export function openRequestView(request: LicenseRequest, { words }: LicenseVocab
       ...(request.status === 'PENDING' ? [context(TAKE_IT_BACK)] : []),
     ],
   });
+}
+
+/** What the form shows at once on submit, while the request goes to the admins. */
+export function licenseSendingView({ words }: LicenseVocabulary): ModalView {
+  return progressView(words.title, 'Sending your request to the admins…');
 }
 
 export function requestSentView(request: LicenseRequest, { words }: LicenseVocabulary): ModalView {
