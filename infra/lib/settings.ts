@@ -79,6 +79,8 @@ const CORE_VARIABLES: Readonly<Record<string, string>> = {
   // The function's timeout counts this wait (functionTimeoutS): set here, the stack gives the app
   // and the timeout the same value; set on the function alone, the app refuses to start (lambda.ts).
   verifyTimeoutSeconds: 'VERIFY_TIMEOUT_SECONDS',
+  // Not counted by the timeout: a wait ends at its deadline whatever the interval (TimerWheelWaiter's tick).
+  verifyPollMs: 'VERIFY_POLL_MS',
   verifyMaxPerHour: 'VERIFY_MAX_PER_HOUR',
 };
 

@@ -246,4 +246,15 @@ describe('resetPolicy and verifyWith in CDK context', () => {
       expect(problemsOf({ ...verifying, verifyTimeoutSeconds: value })).toEqual(['verifyTimeoutSeconds: must be a whole number from 1 to 300']);
     }
   });
+
+  test("verifyPollMs becomes VERIFY_POLL_MS (how often a waiting push is checked: a small Okta org's shared rate limit may need it slower), leaving the function's timeout as it is; out of range, refused in context keys as the app refuses it", () => {
+    const verifying = { ...base, oktaOrgUrl: 'https://acme.okta.com', resetPolicy: 'pin=verify', verifyWith: 'okta' };
+    const slower = read({ ...verifying, verifyPollMs: '6000' });
+    expect(slower.environment).toMatchObject({ VERIFY_POLL_MS: '6000' });
+    // The wait ends at its deadline whatever the interval (the waiter's tick): the timeout does not count it.
+    expect(slower.functionTimeoutS).toBe(read({ ...verifying }).functionTimeoutS);
+    for (const value of ['50', '10001', 'often']) {
+      expect(problemsOf({ ...verifying, verifyPollMs: value })).toEqual(['verifyPollMs: must be a whole number from 100 to 10000']);
+    }
+  });
 });
