@@ -32,6 +32,9 @@ machine: other work on the same cores changes the figures.
   --no-build         run what is already built (dist/, bench/.build) instead of building it first
   --help             this text; nothing is built, started or measured
 
+Started with a nice (\`nice -n -15 npm run bench\`, as root, on a machine where other work runs), the
+bench gives it to the app as well: on Linux to the app's session's scheduling group, put back when it ends.
+
 Everything the bench starts (the app, \`npm start\`, the yardstick) is stopped when it ends, fails,
 or is interrupted (Ctrl+C).
 `;

@@ -71,7 +71,10 @@ describe('npm run bench -- --help', () => {
 
 describe('what the bench starts ends with it', () => {
   const start = (...args: string[]) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'fixtures', 'bench-stops.ts'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    // With a nice, in a session of its own, as a terminal's `nice -n -7 npm run bench` is: the
+    // session's scheduling group is the bench's alone, not the test runner's.
+    const detached = args.some((a) => a.startsWith('--nice='));
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'fixtures', 'bench-stops.ts'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const pid = new Promise<number>((resolve, reject) => {
       let out = '';
@@ -90,6 +93,23 @@ describe('what the bench starts ends with it', () => {
     expect(alive(app)).toBe(true);
     child.kill(signal);
     expect(await exited).toBe(signal === 'SIGINT' ? 130 : 143);
+    expect(await gone(app)).toBe(true);
+  }, 30_000);
+
+  // Linux shares the cores between sessions by each session's group nice (autogroups): the app,
+  // detached, is a session of its own, and ran at nice 0 whatever the bench was started with. Raising
+  // a priority needs root.
+  const raisable = existsSync('/proc/self/autogroup') && process.getuid?.() === 0;
+  (raisable ? it : it.skip)("started at a raised priority, the app it starts runs at it too, in the kernel's scheduling groups", async () => {
+    const { child, exited, pid } = start('--nice=-7');
+    const app = await pid;
+    try {
+      expect(readFileSync(`/proc/${child.pid}/autogroup`, 'utf8')).toContain(' nice -7\n');
+      expect(readFileSync(`/proc/${app}/autogroup`, 'utf8')).toContain(' nice -7\n');
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
     expect(await gone(app)).toBe(true);
   }, 30_000);
 
