@@ -358,3 +358,67 @@ describe('/reset-entra-password where Entra is not set up', () => {
     expect(h.slack.callsTo('views.open')).toEqual([]);
   });
 });
+
+describe('/reset-entra-password under the approval policy: what the reviewing admin is shown of the account', () => {
+  const REVIEWED: EntraSimUser[] = [
+    {
+      id: 'e-max',
+      mail: 'max@example.com',
+      onPremisesSyncEnabled: true,
+      createdDateTime: '2024-03-04T10:00:00Z',
+      lastPasswordChangeDateTime: '2026-10-12T16:20:00Z',
+      lastSignIn: '2026-11-29T07:45:00Z',
+      mobilePhone: '+1 415 555 0199',
+      businessPhones: ['+1 415 555 0142'],
+    },
+    // An older account: Graph gives null for when it was made and when its password changed.
+    { id: 'e-ann', mail: 'ann@example.com', createdDateTime: null, lastPasswordChangeDateTime: null },
+    { id: 'e-bob', mail: 'bob@example.com', createdDateTime: null, lastPasswordChangeDateTime: null },
+  ];
+  const h = useHarness({ accounts: { entra_password: REVIEWED }, env: { RESET_POLICY: 'entra_password=approval,okta_password=self-service' } }, (x) => {
+    x.slack.clear();
+    entra(x).clear();
+    entra(x).setSignInActivity('readable');
+  });
+  const entra = (x: Harness = h) => x.standIns.get('entra_password') as EntraSimulator;
+  const date = (iso: string) => `<!date^${Date.parse(iso) / 1000}^`;
+
+  it("the admin's review says what Entra knows of the account (enabled, member, synced, password change, last sign-in, creation), read by its ID, never a phone number", async () => {
+    const request = await h.asksForReset(COMMAND, 'UMAX');
+    entra().clear();
+    const review = await h.opensReview('UADA', request);
+    const text = JSON.stringify(review.view.blocks);
+    expect(text).toContain('*What Microsoft Entra ID says of this account*');
+    expect(text).toContain('Status: enabled (can sign in)');
+    expect(text).toContain('Account type: member');
+    expect(text).toContain('Synced from on-premises Active Directory: yes');
+    expect(text).toContain(`Password last changed: ${date('2026-10-12T16:20:00Z')}`);
+    expect(text).toContain(`Last sign-in: ${date('2026-11-29T07:45:00Z')}`);
+    expect(text).toContain(`Account created: ${date('2024-03-04T10:00:00Z')}`);
+    for (const detail of ['0199', '0142']) expect(JSON.stringify(review.view)).not.toContain(detail);
+    // Read, never changed: the user the request was filed for, by its ID; the sign-in apart, as Graph may refuse it alone.
+    expect(entra().calls.map((c) => [c.operation, c.params.userId, c.params.select]).filter(([operation]) => operation !== 'Token').sort()).toEqual([
+      ['GetSignInActivity', 'e-max', 'signInActivity'],
+      ['GetUser', 'e-max', 'accountEnabled,userType,onPremisesSyncEnabled,lastPasswordChangeDateTime,createdDateTime'],
+    ]);
+    expect(review.view.submit.text).toBe('Submit decision');
+  });
+
+  it.each([
+    ['without the permission AuditLog.Read.All', 'no-permission', 'UANN', 'e-ann'],
+    ['in a tenant without Entra ID P1', 'no-license', 'UBOB', 'e-bob'],
+  ] as const)('a fact Graph does not give is left out, never shown as "undefined": no creation or password-change time, and %s no last sign-in, quietly', async (_, access, requester, id) => {
+    entra().setSignInActivity(access);
+    const request = await h.asksForReset(COMMAND, requester);
+    const review = await h.opensReview('UADA', request);
+    const text = JSON.stringify(review.view.blocks);
+    expect(text).toContain('*What Microsoft Entra ID says of this account*');
+    expect(text).toContain('Status: enabled (can sign in)');
+    expect(text).toContain('Synced from on-premises Active Directory: no (a cloud account)');
+    for (const missing of ['Password last changed', 'Last sign-in', 'Account created', 'undefined', 'null', 'Invalid', 'could not ask']) expect(text).not.toContain(missing);
+    expect(entra().callsTo('GetSignInActivity').map((c) => c.params.userId)).toEqual([id]);
+    // Nobody is paged for a permission or a license the deployment chose not to have.
+    expect(h.logs.join('')).not.toMatch(/"alert":true/);
+    expect(review.view.submit.text).toBe('Submit decision');
+  });
+});

@@ -467,6 +467,26 @@ export class Harness {
     return { requestId, message: { channel: post.result!.channel as string, ts: post.result!.ts as string } };
   }
 
+  /**
+   * `userId` runs `command` under the `approval` policy and confirms it, and is shown it needs an
+   * admin's approval: the request's ID (its Review button's value) and its message in the approvals channel.
+   */
+  async asksForReset(command: string, userId: string) {
+    const { view, viewId } = await this.open(command, userId);
+    // The pending view is the answer itself (it opens with an hourglass, as "working…" does), or the modal's next update.
+    const answered = (await this.submit(userId, view)).json?.view as Record<string, any> | undefined;
+    const shown = answered && JSON.stringify(answered).includes("needs an admin's approval") ? answered : await this.viewUpdate(viewId, 2);
+    if (!JSON.stringify(shown).includes("needs an admin's approval")) throw new Error(`${command} by ${userId} did not ask an admin: ${JSON.stringify(shown.blocks)}`);
+    const post = await this.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes(`<@${userId}>`));
+    const requestId = (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0].value as string;
+    return { requestId, message: { channel: post.result!.channel as string, ts: post.result!.ts as string } };
+  }
+
+  /** `adminId` clicks Review on a request's message in the approvals channel: the review modal, once its content is shown. */
+  opensReview(adminId: string, request: { requestId: string; message: { channel: string; ts: string } }) {
+    return this.opening((trigger) => this.click(adminId, 'license_review', request.requestId, request.message, trigger));
+  }
+
   openedViewId(call: SlackCall): string {
     const id = call.result?.view?.id;
     if (typeof id !== 'string') throw new Error(`views.open did not return a view id: ${JSON.stringify(call.result)}`);

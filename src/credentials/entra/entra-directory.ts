@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { passed, warned, type SetupCheck } from '../../doctor/setup-check';
 import { asFailure, LatchkeyFailure, unanswered, type FailureCode } from '../../flows/failure';
-import type { ChangeResult, Directory, DirectoryUser, Logger } from '../../flows/ports';
+import type { ChangeResult, Directory, DirectoryUser, Logger, ReviewFact } from '../../flows/ports';
 import { retryAfter } from '../../http/answers';
 import type { HttpFetch } from '../../http/fetch';
 import { BearerApi, bearerChangeTime, PasswordRefused, setPasswordThenSignOut } from '../bearer-directory';
@@ -40,6 +40,33 @@ const userSchema = z.object({
   displayName: z.string().nullish(),
   userType: z.string().nullish(),
 });
+/** What an approver is shown of a user (GET /v1.0/users/{id}, REVIEW_SELECT): never its profile beyond this (a phone number). */
+const reviewedUserSchema = z.object({
+  accountEnabled: z.boolean().nullish(),
+  userType: z.string().nullish(),
+  onPremisesSyncEnabled: z.boolean().nullish(),
+  lastPasswordChangeDateTime: z.string().nullish(),
+  createdDateTime: z.string().nullish(),
+});
+const REVIEW_SELECT = 'accountEnabled,userType,onPremisesSyncEnabled,lastPasswordChangeDateTime,createdDateTime';
+/** The last successful sign-in (since December 2023; null before, or when none is recorded). */
+const signInSchema = z.object({ signInActivity: z.looseObject({ lastSuccessfulSignInDateTime: z.string().nullish() }).nullish() });
+/**
+ * Graph answers `signInActivity` only with the application permission AuditLog.Read.All, in a
+ * tenant with Entra ID P1 or P2 (403 Authentication_RequestFromNonPremiumTenantOrB2CTenant
+ * without): read apart from the rest, at the same time, so a deployment without either still shows
+ * the other facts, and the approver sees no "Last sign-in" line.
+ */
+const NOT_PREMIUM = 'Authentication_RequestFromNonPremiumTenantOrB2CTenant';
+
+/** An approver's words for what Graph says of an account. */
+const REVIEW_WORDS = {
+  enabled: { true: 'enabled (can sign in)', false: 'disabled (cannot sign in)' },
+  userType: { Member: 'member', Guest: 'guest (invited from another organisation)' } as Readonly<Record<string, string>>,
+  // onPremisesSyncEnabled: true synced now, false synced once and no longer, null never synced.
+  synced: { true: 'yes', false: 'no longer (it was once)', null: 'no (a cloud account)' },
+} as const;
+
 const listSchema = <T extends z.ZodType>(item: T) => z.looseObject({ value: z.array(item) });
 const domainSchema = z.looseObject({ id: z.string(), authenticationType: z.string() });
 const graphErrorSchema = z.looseObject({ error: z.looseObject({ code: z.string(), message: z.string().optional() }) });
@@ -94,7 +121,7 @@ const DOMAINS_REMEMBERED = 100;
 const UNCHECKED =
   "a person whose sign-in domain is federated (they sign in at AD FS, Okta, Ping… with its password) is not refused before the reset with words saying where to reset it: Graph refuses the password, or sets one they do not sign in with";
 /** The Graph application permission a call needs, named in its failure when Graph refuses it (403). */
-const PERMISSION: Partial<Record<string, string>> = { 'entra:GetDomain': 'Domain.Read.All', 'entra:ListDomains': 'Domain.Read.All' };
+const PERMISSION: Partial<Record<string, string>> = { 'entra:GetDomain': 'Domain.Read.All', 'entra:ListDomains': 'Domain.Read.All', 'entra:GetSignInActivity': 'AuditLog.Read.All' };
 
 /** Graph refused a call for want of an application permission (403 Authorization_RequestDenied): ours to grant. */
 class PermissionMissing extends LatchkeyFailure {
@@ -117,6 +144,8 @@ export class EntraDirectory implements Directory {
   private readonly domains = new Map<string, { readonly federated: boolean; readonly at: number }>();
   /** An operator was alerted that the domains cannot be read, and Graph has answered no domain lookup since. */
   private domainReadAlerted = false;
+  /** An operator was told once that reviews show no last sign-in, and why. */
+  private signInUnreadTold = false;
 
   constructor(
     fetch: HttpFetch,
@@ -183,6 +212,51 @@ export class EntraDirectory implements Directory {
       const fix = `grant the app registration the Microsoft Graph application permission Domain.Read.All, with admin consent: without it ${UNCHECKED}`;
       if (failure instanceof PermissionMissing) return warned(name, `${failure.detail}: ${fix}`);
       return failedCall(name, failure, { fix });
+    }
+  }
+
+  /**
+   * For an admin reviewing a request: whether the account is enabled, a member or a guest, synced
+   * from on-premises Active Directory, when its password last changed, when it last signed in and
+   * when it was made. Two reads at once (the last sign-in apart: NOT_PREMIUM); a fact Graph does not
+   * give is left out, and so is the last sign-in when it cannot be read.
+   */
+  async reviewFacts(user: { id: string }): Promise<readonly ReviewFact[]> {
+    const id = encodeURIComponent(user.id);
+    const [answer, lastSignIn] = await Promise.all([this.graph('GET', `/v1.0/users/${id}?$select=${REVIEW_SELECT}`, 'entra:GetUser'), this.lastSignIn(id)]);
+    const found = reviewedUserSchema.safeParse(answer.body);
+    if (!found.success) throw new LatchkeyFailure('DIRECTORY_REJECTED', 'entra:GetUser answered with something other than a user');
+    const u = found.data;
+    const synced = u.onPremisesSyncEnabled === undefined ? undefined : REVIEW_WORDS.synced[`${u.onPremisesSyncEnabled}`];
+    const facts: (ReviewFact | undefined)[] = [
+      typeof u.accountEnabled === 'boolean' ? { label: 'Status', text: REVIEW_WORDS.enabled[`${u.accountEnabled}`] } : undefined,
+      u.userType ? { label: 'Account type', text: REVIEW_WORDS.userType[u.userType] ?? u.userType.toLowerCase() } : undefined,
+      synced ? { label: 'Synced from on-premises Active Directory', text: synced } : undefined,
+      moment('Password last changed', u.lastPasswordChangeDateTime),
+      moment('Last sign-in', lastSignIn),
+      moment('Account created', u.createdDateTime),
+    ];
+    return facts.filter((f) => f !== undefined);
+  }
+
+  /**
+   * The last successful sign-in, or undefined when Graph gives none or it cannot be read: without
+   * AuditLog.Read.All or Entra ID P1 (NOT_PREMIUM) an operator is told once, not alerted (neither is
+   * needed); any other failure is a warning. The review goes on without it either way.
+   */
+  private async lastSignIn(id: string): Promise<string | undefined> {
+    try {
+      const answer = await this.graph('GET', `/v1.0/users/${id}?$select=signInActivity`, 'entra:GetSignInActivity');
+      return signInSchema.safeParse(answer.body).data?.signInActivity?.lastSuccessfulSignInDateTime ?? undefined;
+    } catch (err) {
+      const failure = asFailure(err);
+      if (failure instanceof PermissionMissing || failure.detail?.includes(NOT_PREMIUM)) {
+        if (!this.signInUnreadTold) this.logger.info({ operation: 'entra:GetSignInActivity', detail: failure.detail }, "an admin's review shows no last sign-in: Graph gives it only with the application permission AuditLog.Read.All, in a tenant with Entra ID P1 or P2");
+        this.signInUnreadTold = true;
+      } else {
+        this.logger.warn({ operation: 'entra:GetSignInActivity', code: failure.code, detail: failure.detail }, "last sign-in not read: the admin's review goes on without it");
+      }
+      return undefined;
     }
   }
 
@@ -267,6 +341,11 @@ export class EntraDirectory implements Directory {
     const specific = operation === 'entra:GetDomain' && answer.status === 404 ? 'DIRECTORY_REJECTED' : code ? GRAPH_ERRORS[code] : undefined;
     throw failureOf(answer, operation, detail, POLICY, specific);
   }
+}
+
+/** A moment Graph gave, as a fact; none (or one that is no date) leaves the fact out. */
+function moment(label: string, iso: string | null | undefined): ReviewFact | undefined {
+  return iso && !Number.isNaN(Date.parse(iso)) ? { label, at: new Date(iso) } : undefined;
 }
 
 /** "Federated" or "Managed", the two values Graph documents; any other is not taken for either. */

@@ -65,6 +65,8 @@ export const entra: Credential<EntraSettings> = {
     },
   },
   audit: { action: 'reset_entra_password', directory: 'entra' },
+  // Under the `approval` policy, the approver sees Entra's account (Directory.reviewFacts).
+  reviewFacts: true,
   settings: {
     variables: {
       ENTRA_TENANT_ID: {

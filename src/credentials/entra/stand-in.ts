@@ -2,7 +2,8 @@
  * A local stand-in for Microsoft Entra ID, on the wire as Microsoft speaks it: the identity
  * platform's token endpoint (`POST /{tenant}/oauth2/v2.0/token`, the client-credentials grant, its
  * `{error, error_description, error_codes}` answers) and the Graph calls Latchkey makes
- * (`/v1.0/users?$filter=mail eq '…'`, `transitiveMemberOf/microsoft.graph.directoryRole`, the
+ * (`/v1.0/users?$filter=mail eq '…'`, `/v1.0/users/{id}?$select=…` (its `signInActivity` answered only with
+ * the application permission AuditLog.Read.All in a tenant with Entra ID P1), `transitiveMemberOf/microsoft.graph.directoryRole`, the
  * `passwordProfile` PATCH with Entra's complexity rule and its refusal for a user synced from
  * on-premises Active Directory without password writeback, `revokeSignInSessions`, and the tenant's
  * domains, `/v1.0/domains/{id}` and `/v1.0/domains`, whose `authenticationType` says whether a domain
@@ -25,9 +26,19 @@ export interface EntraSimUser {
   roles?: string[];
   /** Synced from on-premises Active Directory (Entra Connect): its password is set there, unless the tenant writes passwords back. */
   onPremisesSyncEnabled?: boolean;
+  /** When the account was made (null: Graph has none, as for accounts made before 2018); 2025-01-06 unless said. */
+  createdDateTime?: string | null;
+  /** When its password last changed (null: Graph gives none); 2026-11-01 unless said. */
+  lastPasswordChangeDateTime?: string | null;
+  /** Its last successful sign-in, in `signInActivity` (null: none recorded); 2026-11-30 unless said. */
+  lastSignIn?: string | null;
+  /** Its profile's phone numbers, which Graph gives with the user (details an approver is never shown). */
+  mobilePhone?: string;
+  businessPhones?: string[];
 }
 
-type Operation = 'Token' | 'ListUsers' | 'ListRoles' | 'SetPassword' | 'RevokeSessions' | 'GetDomain' | 'ListDomains';
+/** GetSignInActivity: a user read whose `$select` names `signInActivity`, which Graph answers only with AuditLog.Read.All and Entra ID P1. */
+type Operation = 'Token' | 'ListUsers' | 'GetUser' | 'GetSignInActivity' | 'ListRoles' | 'SetPassword' | 'RevokeSessions' | 'GetDomain' | 'ListDomains';
 
 /** How a domain's people sign in: at Entra itself, or at the identity provider the domain is federated to (AD FS, Okta, Ping…). */
 export type DomainAuthentication = 'Managed' | 'Federated';
@@ -62,13 +73,24 @@ export interface EntraSimulator extends StandIn {
   setDomain(domain: string, authentication: DomainAuthentication): void;
   /** The app registration's Graph application permission Domain.Read.All (granted unless set): without it the domains answer 403 Authorization_RequestDenied. */
   setDomainReadGranted(granted: boolean): void;
+  /**
+   * Whether a user's `signInActivity` can be read (`readable` unless set): without the application
+   * permission AuditLog.Read.All Graph answers 403 Authorization_RequestDenied; in a tenant without
+   * Entra ID P1 (or P2), 403 Authentication_RequestFromNonPremiumTenantOrB2CTenant.
+   */
+  setSignInActivity(state: SignInActivityAccess): void;
 }
+
+export type SignInActivityAccess = 'readable' | 'no-permission' | 'no-license';
 
 const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 const COMPLEXITY = 'The specified password does not comply with password complexity requirements. Please provide a different password.';
 const ON_PREMISES_MASTERED = 'Unable to update the specified properties for on-premises mastered Directory Sync objects or objects currently undergoing migration.';
 const INITIAL_DOMAIN = 'contoso.onmicrosoft.com';
 const INSUFFICIENT_PRIVILEGES = 'Insufficient privileges to complete the operation.';
+const NOT_PREMIUM = "Neither tenant is B2C or tenant doesn't have premium license";
+/** What Graph gives of a user read without `$select`. */
+const DEFAULT_USER_FIELDS = ['businessPhones', 'displayName', 'givenName', 'jobTitle', 'mail', 'mobilePhone', 'officeLocation', 'preferredLanguage', 'surname', 'userPrincipalName', 'id'];
 
 class GraphError extends Error {
   constructor(
@@ -119,6 +141,7 @@ export async function startEntraSimulator(opts: {
   // By lower-case name; a user's UPN domain not named here is Managed.
   const domains = new Map<string, DomainAuthentication>([[INITIAL_DOMAIN, 'Managed']]);
   let domainRead = true;
+  let signInActivity: SignInActivityAccess = 'readable';
   // A failure queued for the token endpoint is answered in the identity platform's shape, except throttling.
   const state = new SimState<Operation, GraphFailure>(opts.latencyMs, (failure, operation) => {
     if (failure === 'throttled') return new GraphError(429, 'TooManyRequests', 'Too many requests.', { 'retry-after': '1' });
@@ -177,15 +200,38 @@ export async function startEntraSimulator(opts: {
   const requireDomainRead = () => {
     if (!domainRead) throw new GraphError(403, 'Authorization_RequestDenied', INSUFFICIENT_PRIVILEGES);
   };
-  const wire = (u: EntraSimUser) => ({
-    id: u.id,
-    displayName: u.displayName ?? null,
-    mail: u.mail,
-    userPrincipalName: u.userPrincipalName ?? (u.userType === 'Guest' ? `${u.mail.replace('@', '_')}#EXT#@${INITIAL_DOMAIN}` : u.mail),
-    accountEnabled: u.accountEnabled ?? true,
-    userType: u.userType ?? 'Member',
-    onPremisesSyncEnabled: u.onPremisesSyncEnabled ? true : null,
-  });
+  const wire = (u: EntraSimUser) => {
+    const lastSignIn = u.lastSignIn === undefined ? '2026-11-30T08:00:00Z' : u.lastSignIn;
+    return {
+      id: u.id,
+      displayName: u.displayName ?? null,
+      givenName: null,
+      surname: null,
+      jobTitle: null,
+      officeLocation: null,
+      preferredLanguage: null,
+      mail: u.mail,
+      mobilePhone: u.mobilePhone ?? null,
+      businessPhones: u.businessPhones ?? [],
+      userPrincipalName: u.userPrincipalName ?? (u.userType === 'Guest' ? `${u.mail.replace('@', '_')}#EXT#@${INITIAL_DOMAIN}` : u.mail),
+      accountEnabled: u.accountEnabled ?? true,
+      userType: u.userType ?? 'Member',
+      onPremisesSyncEnabled: u.onPremisesSyncEnabled ? true : null,
+      createdDateTime: u.createdDateTime === undefined ? '2025-01-06T09:00:00Z' : u.createdDateTime,
+      lastPasswordChangeDateTime: u.lastPasswordChangeDateTime === undefined ? '2026-11-01T09:00:00Z' : u.lastPasswordChangeDateTime,
+      // Graph gives a user no sign-in has been recorded for a null signInActivity.
+      signInActivity: lastSignIn
+        ? { lastSignInDateTime: lastSignIn, lastSignInRequestId: randomUUID(), lastNonInteractiveSignInDateTime: lastSignIn, lastNonInteractiveSignInRequestId: randomUUID(), lastSuccessfulSignInDateTime: lastSignIn, lastSuccessfulSignInRequestId: randomUUID() }
+        : null,
+    };
+  };
+  /** GET /v1.0/users/{id}: the fields `$select` names (Graph's default set without it); signInActivity only where it may be read. */
+  const getUser = (id: string, select: string[]) => {
+    if (select.includes('signInActivity') && signInActivity === 'no-permission') throw new GraphError(403, 'Authorization_RequestDenied', INSUFFICIENT_PRIVILEGES);
+    if (select.includes('signInActivity') && signInActivity === 'no-license') throw new GraphError(403, 'Authentication_RequestFromNonPremiumTenantOrB2CTenant', NOT_PREMIUM);
+    const whole = wire(userOr404(id)) as Record<string, unknown>;
+    return { '@odata.context': `${url}/v1.0/$metadata#users(${select.join(',')})/$entity`, ...Object.fromEntries(select.map((field) => [field, whole[field] ?? null])) };
+  };
 
   const route = (req: SimRequest): { operation: Operation; params: Record<string, unknown>; run: () => SimResponse } => {
     const path = req.url.pathname;
@@ -246,6 +292,11 @@ export async function startEntraSimulator(opts: {
       };
     }
     const user = /^\/v1\.0\/users\/([^/]+)$/.exec(path);
+    if (req.method === 'GET' && user) {
+      const id = decodeURIComponent(user[1]!);
+      const select = req.url.searchParams.get('$select')?.split(',') ?? DEFAULT_USER_FIELDS;
+      return { operation: select.includes('signInActivity') ? 'GetSignInActivity' : 'GetUser', params: { userId: id, select: select.join(',') }, run: () => json(200, getUser(id, select)) };
+    }
     if (req.method === 'PATCH' && user) {
       const id = decodeURIComponent(user[1]!);
       // The password itself is never recorded among the calls.
@@ -335,6 +386,9 @@ export async function startEntraSimulator(opts: {
     },
     setDomainReadGranted: (granted) => {
       domainRead = granted;
+    },
+    setSignInActivity: (state) => {
+      signInActivity = state;
     },
     secrets: () => [clientSecret, ...issued, ...[...passwords.values()].map((p) => p.password)],
     describe: (email) => {
