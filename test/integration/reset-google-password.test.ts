@@ -207,3 +207,56 @@ describe('/reset-google-password where Google is not set up', () => {
     ]);
   });
 });
+
+describe('/reset-google-password under the approval policy: what the reviewing admin is shown of the account', () => {
+  const REVIEWED: GoogleSimUser[] = [
+    {
+      id: 'g-max',
+      primaryEmail: 'max@example.com',
+      aliases: ['maxwell@example.com'],
+      isEnrolledIn2Sv: true,
+      isEnforcedIn2Sv: true,
+      lastLoginTime: '2026-11-29T07:45:00.000Z',
+      creationTime: '2024-03-04T10:00:00.000Z',
+      recoveryPhone: '+14155550199',
+      phones: [{ value: '+1 415 555 0142', type: 'work' }],
+    },
+    // Never signed in, must change the password it was given; Google's answer says nothing of when it was made, nor of enforcement.
+    { id: 'g-ann', primaryEmail: 'ann@example.com', isEnforcedIn2Sv: null, lastLoginTime: null, creationTime: null, changePasswordAtNextLogin: true },
+    { id: 'g-ada', primaryEmail: 'ada@example.com', isAdmin: true },
+  ];
+  const h = useHarness({ accounts: { google_password: REVIEWED }, env: { RESET_POLICY: 'google_password=approval,okta_password=self-service' } }, (x) => {
+    x.slack.clear();
+    google(x).clear();
+  });
+  const google = (x: Harness = h) => x.standIns.get('google_password') as GoogleSimulator;
+  const date = (iso: string) => `<!date^${Date.parse(iso) / 1000}^`;
+
+  it("the admin's review says what Google knows of the account (active, 2-Step Verification, password change required, last sign-in, creation), read by its ID, never a phone number", async () => {
+    const request = await h.asksForReset(COMMAND, 'UMAX');
+    google().clear();
+    const review = await h.opensReview('UADA', request);
+    const text = JSON.stringify(review.view.blocks);
+    expect(text).toContain('*What Google Workspace says of this account*');
+    expect(text).toContain('Status: active');
+    expect(text).toContain('2-Step Verification: enrolled, enforced for them');
+    expect(text).toContain('Must change password at next sign-in: no');
+    expect(text).toContain(`Last sign-in: ${date('2026-11-29T07:45:00.000Z')}`);
+    expect(text).toContain(`Account created: ${date('2024-03-04T10:00:00.000Z')}`);
+    for (const detail of ['0199', '0142', 'maxwell']) expect(JSON.stringify(review.view)).not.toContain(detail);
+    // One read, by the ID the request was filed for (never an address, which an alias could answer for), changing nothing.
+    expect(google().calls.filter((c) => c.operation !== 'Token').map((c) => [c.operation, c.params.userKey])).toEqual([['GetUser', 'g-max']]);
+    expect(review.view.submit.text).toBe('Submit decision');
+  });
+
+  it('a fact Google does not give is left out, never shown as "undefined"; one it gives as 1970 is "never"', async () => {
+    const request = await h.asksForReset(COMMAND, 'UANN');
+    const review = await h.opensReview('UADA', request);
+    const text = JSON.stringify(review.view.blocks);
+    expect(text).toContain('Status: active');
+    expect(text).toContain('2-Step Verification: not enrolled\\n');
+    expect(text).toContain('Must change password at next sign-in: yes');
+    expect(text).toContain('Last sign-in: never');
+    for (const missing of ['Account created', 'enforced', 'undefined', 'null', 'Invalid', '1970', 'could not ask']) expect(text).not.toContain(missing);
+  });
+});

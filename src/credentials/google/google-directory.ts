@@ -1,7 +1,7 @@
 import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { LatchkeyFailure, type FailureCode } from '../../flows/failure';
-import type { ChangeResult, Directory, DirectoryUser } from '../../flows/ports';
+import type { ChangeResult, Directory, DirectoryUser, ReviewFact } from '../../flows/ports';
 import { retryAfter } from '../../http/answers';
 import type { HttpFetch } from '../../http/fetch';
 import type { SetupCheck } from '../../doctor/setup-check';
@@ -51,7 +51,16 @@ const userSchema = z.looseObject({
   archived: z.boolean().optional(),
   isAdmin: z.boolean().optional(),
   isDelegatedAdmin: z.boolean().optional(),
+  // What an approver is shown besides (reviewFacts), never the phone numbers or recovery details
+  // the same answer holds. Only for the review: one of another shape is left out, never a failed lookup.
+  isEnrolledIn2Sv: z.boolean().optional().catch(undefined),
+  isEnforcedIn2Sv: z.boolean().optional().catch(undefined),
+  changePasswordAtNextLogin: z.boolean().optional().catch(undefined),
+  lastLoginTime: z.string().optional().catch(undefined),
+  creationTime: z.string().optional().catch(undefined),
 });
+/** How Google gives the last sign-in of an account that never signed in. */
+const NEVER_SIGNED_IN = Date.UTC(1970, 0, 1);
 const tokenErrorSchema = z.looseObject({ error: z.string(), error_description: z.string().optional() });
 /**
  * How Google's token endpoint refuses a `sub` that is no user of the Workspace (its documented
@@ -107,9 +116,9 @@ export class GoogleDirectory implements Directory {
   }
 
   private async lookup(email: string, forbiddenIsMissing: boolean): Promise<DirectoryUser[]> {
-    let answer: JsonAnswer;
+    let user: GoogleUser;
     try {
-      answer = await this.call('GET', `/admin/directory/v1/users/${encodeURIComponent(email)}?projection=basic&viewType=admin_view`, 'google:GetUser');
+      user = await this.getUser(email);
     } catch (err) {
       if (err instanceof LatchkeyFailure && err.code === 'DIRECTORY_USER_NOT_FOUND') return [];
       // Google answers 403 forbidden for an address in a domain this admin does not manage (a
@@ -118,9 +127,37 @@ export class GoogleDirectory implements Directory {
       if (forbiddenIsMissing && err instanceof LatchkeyFailure && err.code === 'DIRECTORY_MISCONFIGURED' && / 403: forbidden\b/.test(err.detail ?? '')) return [];
       throw err;
     }
+    return [toDirectoryUser(user)];
+  }
+
+  /** users.get, by primary email, alias or ID (the one read the lookup and the review share). */
+  private async getUser(userKey: string): Promise<GoogleUser> {
+    const answer = await this.call('GET', `/admin/directory/v1/users/${encodeURIComponent(userKey)}?projection=basic&viewType=admin_view`, 'google:GetUser');
     const user = userSchema.safeParse(answer.body);
     if (!user.success) throw new LatchkeyFailure('DIRECTORY_REJECTED', 'google:GetUser answered with something other than a user');
-    return [toDirectoryUser(user.data)];
+    return user.data;
+  }
+
+  /**
+   * For an admin reviewing a request: whether the account is active, its 2-Step Verification,
+   * whether it must change its password at next sign-in, its last sign-in and when it was made. The
+   * lookup's one read, by the user's ID (an address could be someone else's alias); a fact Google
+   * does not give is left out.
+   */
+  async reviewFacts(user: { id: string }): Promise<readonly ReviewFact[]> {
+    const u = await this.getUser(user.id);
+    const status = u.suspended ? 'suspended' : u.archived ? 'archived' : u.suspended === false ? 'active' : undefined;
+    const twoStep = u.isEnrolledIn2Sv === undefined ? undefined : [u.isEnrolledIn2Sv ? 'enrolled' : 'not enrolled', ...(u.isEnforcedIn2Sv === undefined ? [] : [u.isEnforcedIn2Sv ? 'enforced for them' : 'not enforced for them'])].join(', ');
+    const login = dateOf(u.lastLoginTime);
+    const created = dateOf(u.creationTime);
+    const facts: (ReviewFact | undefined)[] = [
+      status ? { label: 'Status', text: status } : undefined,
+      twoStep ? { label: '2-Step Verification', text: twoStep } : undefined,
+      u.changePasswordAtNextLogin === undefined ? undefined : { label: 'Must change password at next sign-in', text: u.changePasswordAtNextLogin ? 'yes' : 'no' },
+      login ? (login.getTime() === NEVER_SIGNED_IN ? { label: 'Last sign-in', text: 'never' } : { label: 'Last sign-in', at: login }) : undefined,
+      created ? { label: 'Account created', at: created } : undefined,
+    ];
+    return facts.filter((f) => f !== undefined);
   }
 
   /**
@@ -179,7 +216,14 @@ function assertion(connection: GoogleConnection, key: KeyObject): string {
   return `${unsigned}.${sign('sha256', Buffer.from(unsigned), key).toString('base64url')}`;
 }
 
-function toDirectoryUser(u: z.infer<typeof userSchema>): DirectoryUser {
+type GoogleUser = z.infer<typeof userSchema>;
+
+/** A time Google gave, or undefined when it gave none (or one that is no date). */
+function dateOf(iso: string | undefined): Date | undefined {
+  return iso && !Number.isNaN(Date.parse(iso)) ? new Date(iso) : undefined;
+}
+
+function toDirectoryUser(u: GoogleUser): DirectoryUser {
   const base = { id: u.id, email: u.primaryEmail, displayName: u.name?.fullName };
   if (u.suspended) return { ...base, status: 'suspended' };
   if (u.archived) return { ...base, status: 'disabled' };

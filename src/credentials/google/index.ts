@@ -77,6 +77,8 @@ export const google: Credential<GoogleSettings> = {
     commandDescription: 'Reset your Google Workspace password (you choose a new one at your next sign-in)',
   },
   audit: { action: 'reset_google_password', directory: 'google' },
+  // Under the `approval` policy, the approver sees Google's account (Directory.reviewFacts).
+  reviewFacts: true,
   settings: {
     variables: {
       GOOGLE_SERVICE_ACCOUNT_KEY: {

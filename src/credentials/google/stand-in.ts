@@ -2,7 +2,8 @@
  * A local stand-in for Google Workspace's Admin SDK Directory API, on the wire as Google speaks
  * it: the OAuth 2.0 token endpoint with the JWT-bearer grant (RFC 7523; the assertion's RS256
  * signature checked against the service account's public key, its `sub` an admin who delegated),
- * `users.get` by primary email, alias or ID, `users.update` (PUT) with Google's password rule,
+ * `users.get` by primary email, alias or ID (with what an admin's view gives: 2-Step Verification,
+ * the last sign-in, recovery and profile phone numbers…), `users.update` (PUT) with Google's password rule,
  * `users.signOut`, and Google's error bodies `{error: {code, message, errors: [{reason}]}}`,
  * including its 403 `userRateLimitExceeded`. Its key pair is made at start: none is ever committed.
  */
@@ -18,7 +19,22 @@ export interface GoogleSimUser {
   archived?: boolean;
   isAdmin?: boolean;
   isDelegatedAdmin?: boolean;
+  /** 2-Step Verification: enrolled (false unless said), and enforced for them (false unless said). null: left out of the answer. */
+  isEnrolledIn2Sv?: boolean | null;
+  isEnforcedIn2Sv?: boolean | null;
+  /** When they last signed in (null: never, which Google gives as 1970-01-01T00:00:00.000Z); 2026-11-30 unless said. */
+  lastLoginTime?: string | null;
+  /** When the account was made (null: left out of the answer); 2025-01-06 unless said. */
+  creationTime?: string | null;
+  /** Must change their password at next sign-in before any password was set here (false unless said). */
+  changePasswordAtNextLogin?: boolean;
+  /** Phone numbers Google gives with the user (details an approver is never shown). */
+  recoveryPhone?: string;
+  phones?: { value: string; type: string }[];
 }
+
+/** How Google says "never signed in". */
+const NEVER = '1970-01-01T00:00:00.000Z';
 
 type Operation = 'Token' | 'GetUser' | 'UpdateUser' | 'SignOut';
 
@@ -114,21 +130,35 @@ export async function startGoogleSimulator(opts: { users: readonly GoogleSimUser
     if (!user) throw new GoogleError(404, 'notFound', 'Resource Not Found: userKey');
     return user;
   };
-  const wire = (u: GoogleSimUser) => ({
-    kind: 'admin#directory#user',
-    id: u.id,
-    etag: `"${randomBytes(8).toString('hex')}"`,
-    primaryEmail: u.primaryEmail,
-    name: { fullName: u.fullName ?? u.primaryEmail.split('@')[0] },
-    isAdmin: u.isAdmin ?? false,
-    isDelegatedAdmin: u.isDelegatedAdmin ?? false,
-    suspended: u.suspended ?? false,
-    archived: u.archived ?? false,
-    changePasswordAtNextLogin: passwords.get(u.id)?.change ?? false,
-    ...(u.aliases!.length > 0 && { aliases: u.aliases }),
-    customerId: 'C01abcdef',
-    orgUnitPath: '/',
-  });
+  const wire = (u: GoogleSimUser) => {
+    // A field set to null is left out of the answer.
+    const given = <T>(name: string, value: T | null | undefined, otherwise: T) => (value === null ? {} : { [name]: value ?? otherwise });
+    return {
+      kind: 'admin#directory#user',
+      id: u.id,
+      etag: `"${randomBytes(8).toString('hex')}"`,
+      primaryEmail: u.primaryEmail,
+      name: { fullName: u.fullName ?? u.primaryEmail.split('@')[0] },
+      isAdmin: u.isAdmin ?? false,
+      isDelegatedAdmin: u.isDelegatedAdmin ?? false,
+      lastLoginTime: u.lastLoginTime === null ? NEVER : (u.lastLoginTime ?? '2026-11-30T08:00:00.000Z'),
+      ...given('creationTime', u.creationTime, '2025-01-06T09:00:00.000Z'),
+      agreedToTerms: true,
+      suspended: u.suspended ?? false,
+      archived: u.archived ?? false,
+      changePasswordAtNextLogin: passwords.get(u.id)?.change ?? u.changePasswordAtNextLogin ?? false,
+      ipWhitelisted: false,
+      ...(u.phones && { phones: u.phones }),
+      ...(u.recoveryPhone && { recoveryPhone: u.recoveryPhone }),
+      ...(u.aliases!.length > 0 && { aliases: u.aliases }),
+      customerId: 'C01abcdef',
+      orgUnitPath: '/',
+      isMailboxSetup: true,
+      ...given('isEnrolledIn2Sv', u.isEnrolledIn2Sv, false),
+      ...given('isEnforcedIn2Sv', u.isEnforcedIn2Sv, false),
+      includeInGlobalAddressList: true,
+    };
+  };
 
   /** RFC 7523: the assertion is a JWT signed RS256 by the service account, for this endpoint, acting as `sub`. */
   const token = (req: SimRequest): SimResponse => {
