@@ -293,7 +293,7 @@ export function createDoctor(config: Config, { logger }: { logger: AppLogger }):
   const dynamo = new DynamoDBClient(aws);
   const fetch = httpFetch();
   const slack = slackWebApi(config, logger, fetch);
-  const context: AdapterContext = { aws, awsChanges: forChanges(aws), fetch, logger };
+  const context: AdapterContext = { aws, awsChanges: forChanges(aws), fetch, logger, clock: { now: () => new Date() } };
   return {
     run: (options) => runDoctor({ config, slack, dynamo, context }, options),
     close: () => dynamo.destroy(),
@@ -430,7 +430,7 @@ function registerFeatures(
   const guests = new KnownGuests({ members, clock, logger });
   // A key of its own, derived from the signing secret, so there is no extra secret to manage.
   const sealer = new Sealer(Buffer.from(hkdfSync('sha256', config.slack.signingSecret, 'latchkey', 'sealed-ticket v2', 32)));
-  const context: AdapterContext = { aws, awsChanges: forChanges(aws), fetch, logger };
+  const context: AdapterContext = { aws, awsChanges: forChanges(aws), fetch, logger, clock };
 
   const credentials = new Map<string, Resettable>(
     config.credentials.map(({ credential, settings }) => [

@@ -7,7 +7,7 @@
 import type { StandardRetryStrategy } from '@smithy/core/retry';
 import type { z } from 'zod';
 import type { PolicyDeclaration } from '../flows/policy';
-import type { ChangeTime, Directory, LicenseDirectory, Logger } from '../flows/ports';
+import type { ChangeTime, Clock, Directory, LicenseDirectory, Logger } from '../flows/ports';
 import type { SetupCheck } from '../doctor/setup-check';
 import type { HttpFetch } from '../http/fetch';
 import type { CredentialWords, LicenseWords } from '../views/words';
@@ -105,6 +105,8 @@ export interface AdapterContext {
   /** The app's HTTP stack (node:http, keep-alive), for directories spoken to over plain REST. */
   readonly fetch: HttpFetch;
   readonly logger: Logger;
+  /** The app's clock, for what an adapter remembers for a while (Entra's domains): tests move it. */
+  readonly clock: Clock;
 }
 
 /** An IAM statement the function's role needs for this credential. */

@@ -22,8 +22,9 @@ const ENTRA_PEOPLE: EntraSimUser[] = [
   { id: 'e-nina', mail: 'nina@east.example' },
   { id: 'e-omar', mail: 'omar@west.example' },
   { id: 'e-pia', mail: 'pia@north.example' },
+  { id: 'e-uma', mail: 'uma@south.example' },
 ];
-const SLACK_PEOPLE = [...PEOPLE.slack, slackUser('UGWEN', 'gwen@partner.example'), slackUser('UXAVI', 'avi@example.com'), slackUser('UOBRIEN', "o'brien@example.com"), slackUser('USAM', 'sam@example.com'), slackUser('UFAY', 'fay@example.com'), slackUser('ULEE', 'lee@branch.example'), slackUser('UNINA', 'nina@east.example'), slackUser('UOMAR', 'omar@west.example'), slackUser('UPIA', 'pia@north.example')];
+const SLACK_PEOPLE = [...PEOPLE.slack, slackUser('UGWEN', 'gwen@partner.example'), slackUser('UXAVI', 'avi@example.com'), slackUser('UOBRIEN', "o'brien@example.com"), slackUser('USAM', 'sam@example.com'), slackUser('UFAY', 'fay@example.com'), slackUser('ULEE', 'lee@branch.example'), slackUser('UNINA', 'nina@east.example'), slackUser('UOMAR', 'omar@west.example'), slackUser('UPIA', 'pia@north.example'), slackUser('UUMA', 'uma@south.example')];
 const COMMAND = '/reset-entra-password';
 
 describe('/reset-entra-password', () => {
@@ -169,6 +170,24 @@ describe('/reset-entra-password', () => {
     expect(view.submit?.text).toBe('Reset password');
     expect(entra().callsTo('GetDomain')).toHaveLength(1);
     expect(entra().callsTo('ListRoles')).toHaveLength(2);
+  });
+
+  it("a domain federated since it was asked is seen once what it answered is 10 minutes old, by the app's clock: before then the lookup is served from memory, after it the domain is asked again and the person refused", async () => {
+    const { view } = await h.open(COMMAND, 'UUMA');
+    expect(view.submit?.text).toBe('Reset password');
+    entra().setDomain('south.example', 'Federated');
+    try {
+      h.clock.offsetMs = 9 * 60_000;
+      expect((await h.open(COMMAND, 'UUMA')).view.submit?.text).toBe('Reset password');
+      expect(entra().callsTo('GetDomain').map((c) => c.params.domain)).toEqual(['south.example']);
+      h.clock.offsetMs = 10 * 60_000 + 1_000;
+      const later = await h.open(COMMAND, 'UUMA');
+      expect(later.view.submit).toBeUndefined();
+      expect(JSON.stringify(later.view.blocks)).toContain("signs in through your organisation's own sign-in service");
+      expect(entra().callsTo('GetDomain').map((c) => c.params.domain)).toEqual(['south.example', 'south.example']);
+    } finally {
+      h.clock.offsetMs = 0;
+    }
   });
 
   it("without the Graph permission Domain.Read.All (403 Authorization_RequestDenied on the domain), resets go on as before the federation check: the password is shown, and an operator is alerted once, naming the permission and what it is for", async () => {

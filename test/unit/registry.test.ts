@@ -101,7 +101,7 @@ describe('the credentials registry', () => {
       try {
         const values = Object.fromEntries(Object.entries(credential.settings.variables).map(([name, s]) => [name, s.schema.parse(standIn.env[name])]));
         const settings = credential.settings.read(values);
-        const context = { aws: {}, awsChanges: {}, fetch: () => Promise.reject(new Error('no call')), logger: new MemoryLogger() } as unknown as AdapterContext;
+        const context = { aws: {}, awsChanges: {}, fetch: () => Promise.reject(new Error('no call')), logger: new MemoryLogger(), clock: { now: () => new Date() } } as unknown as AdapterContext;
         const adapter = await credential.load(settings, context);
         expect([credential.id, typeof adapter.reviewFacts === 'function']).toEqual([credential.id, credential.reviewFacts === true]);
       } finally {

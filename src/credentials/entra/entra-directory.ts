@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { passed, warned, type SetupCheck } from '../../doctor/setup-check';
 import { asFailure, LatchkeyFailure, unanswered, type FailureCode } from '../../flows/failure';
-import type { ChangeResult, Directory, DirectoryUser, Logger, ReviewFact } from '../../flows/ports';
+import type { ChangeResult, Clock, Directory, DirectoryUser, Logger, ReviewFact } from '../../flows/ports';
 import { retryAfter } from '../../http/answers';
 import type { HttpFetch } from '../../http/fetch';
 import { BearerApi, bearerChangeTime, PasswordRefused, setPasswordThenSignOut } from '../bearer-directory';
@@ -152,6 +152,7 @@ export class EntraDirectory implements Directory {
     connection: EntraConnection,
     private readonly password: PasswordPolicy,
     private readonly logger: Logger,
+    private readonly clock: Clock,
     private readonly generate: typeof generatePassword = generatePassword,
   ) {
     const { authorityUrl, tenantId, clientId, clientSecret } = connection;
@@ -274,7 +275,7 @@ export class EntraDirectory implements Directory {
    */
   private async federated(domain: string): Promise<boolean> {
     const known = this.domains.get(domain);
-    if (known && Date.now() - known.at < DOMAIN_MAX_AGE_MS) return known.federated;
+    if (known && this.clock.now().getTime() - known.at < DOMAIN_MAX_AGE_MS) return known.federated;
     let answer: JsonAnswer;
     try {
       answer = await this.graph('GET', `/v1.0/domains/${encodeURIComponent(domain)}?$select=id,authenticationType`, 'entra:GetDomain');
@@ -298,7 +299,7 @@ export class EntraDirectory implements Directory {
     const federated = isFederated(parsed.data, 'entra:GetDomain');
     // Newest last: the oldest goes first once more are remembered than the bound.
     this.domains.delete(domain);
-    this.domains.set(domain, { federated, at: Date.now() });
+    this.domains.set(domain, { federated, at: this.clock.now().getTime() });
     for (const oldest of this.domains.keys()) {
       if (this.domains.size <= DOMAINS_REMEMBERED) break;
       this.domains.delete(oldest);

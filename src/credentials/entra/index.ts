@@ -17,7 +17,7 @@ const NEEDED = ['ENTRA_TENANT_ID', 'ENTRA_CLIENT_ID', 'ENTRA_CLIENT_SECRET'] as 
 
 async function entraDirectory(settings: EntraSettings, context: AdapterContext) {
   const { EntraDirectory } = await import('./entra-directory');
-  return new EntraDirectory(context.fetch, settings, settings.password, context.logger);
+  return new EntraDirectory(context.fetch, settings, settings.password, context.logger, context.clock);
 }
 
 /**
