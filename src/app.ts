@@ -447,7 +447,7 @@ function registerFeatures(
   const licenses = config.licenses;
   const provider = licenses?.provider;
   const vocabulary = licenseVocabulary(config);
-  const admins = new ConfiguredAdmins(new Set(config.admins.userIds), config.admins.usergroupId, app.slack, clock);
+  const admins = new ConfiguredAdmins(new Set(config.admins.userIds), config.admins.usergroupId, app.slack, members, clock, logger);
   const store = new DynamoDbPendingRequests(dynamo, config.approvalsTableName, clock);
   const licenseDirectory =
     provider && timed(onFirstUse<LicenseDirectory>(() => provider.credential.licenses!.load(provider.settings, context)), metrics, `${provider.credential.id}:licenses`);

@@ -170,7 +170,7 @@ async function adminChecks(config: Config, slack: SlackApi): Promise<SetupCheck[
         if (!member) return failed(name, `no such user in this workspace: correct ADMIN_USER_IDS (in Slack: the person's profile → ⋮ More → Copy member ID)`);
         if (member.deleted) return failed(name, `deactivated in Slack: remove them from ADMIN_USER_IDS`);
         if (member.isBot) return failed(name, `is a bot: remove it from ADMIN_USER_IDS`);
-        // Admin rights are not refused to a guest (ConfiguredAdmins): said here, where it can be put right.
+        // ConfiguredAdmins refuses a guest every admin action at runtime: said here too, where it can be put right.
         if (member.isGuest) return failed(name, guestAdmin('', 'ADMIN_USER_IDS'));
         return passed(name, 'an active member');
       } catch (err) {

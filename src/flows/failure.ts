@@ -40,6 +40,8 @@ export const FAILURE_CODES = [
   'REQUEST_OPEN',
   'LICENSE_REQUEST_OPEN',
   'NOT_ADMIN',
+  // Named an admin (ADMIN_USER_IDS, the admin group), but a guest in Slack: a guest is never an admin (Admins)
+  'ADMIN_IS_GUEST',
   'SELF_REVIEW',
   'REQUEST_NOT_FOUND',
   'REQUEST_DECIDED',

@@ -133,6 +133,9 @@ export function handledNoteProblem(note: string | undefined): 'NOTE_MISSING' | '
   return text.length > HANDLED_NOTE_MAX_LENGTH ? 'NOTE_TOO_LONG' : undefined;
 }
 
+/** Why someone may not do what admins do: not named one, a guest named one, or Slack not saying (Admins). */
+export type AdminRefusal = 'NOT_ADMIN' | 'ADMIN_IS_GUEST' | 'SLACK_UNAVAILABLE';
+
 /**
  * Marking an item handled: done, or why not. NOT_AN_ITEM: the reference and kind name nothing on
  * the Needs attention list of this workspace (made up, of another kind, or past the 7 days).
@@ -141,7 +144,7 @@ export function handledNoteProblem(note: string | undefined): 'NOTE_MISSING' | '
  */
 export type HandledResult =
   | { readonly ok: true; readonly item: Attention }
-  | { readonly ok: false; readonly code: 'NOT_ADMIN' | 'SLACK_UNAVAILABLE' | 'STORE_UNAVAILABLE' | 'AUDIT_UNAVAILABLE' | 'NOT_AN_ITEM' | 'NOTE_MISSING' | 'NOTE_TOO_LONG' | 'OWN_ITEM' }
+  | { readonly ok: false; readonly code: AdminRefusal | 'STORE_UNAVAILABLE' | 'AUDIT_UNAVAILABLE' | 'NOT_AN_ITEM' | 'NOTE_MISSING' | 'NOTE_TOO_LONG' | 'OWN_ITEM' }
   | { readonly ok: false; readonly code: 'ALREADY_HANDLED'; readonly by: string; readonly at: string };
 
 /**
@@ -213,6 +216,8 @@ export interface HomeData {
   readonly admin?: AdminParts;
   /** Slack says the person is a guest (KnownGuests): the tab offers them no reset or license change, and says why. */
   readonly guest?: true;
+  /** Named an admin, but a guest in Slack (Admins, asked now): no admin section, and the tab says why and what to do. */
+  readonly guestAdmin?: true;
   readonly now: Date;
 }
 
@@ -239,7 +244,7 @@ export interface ClosedUnclicked {
 
 export type SearchResult =
   | { readonly ok: true; readonly rows: readonly Activity[]; readonly closed?: readonly ClosedUnclicked[]; readonly next?: string }
-  | { readonly ok: false; readonly code: 'NOT_ADMIN' | 'STORE_UNAVAILABLE' | 'SLACK_UNAVAILABLE' | 'REQUEST_INVALID' };
+  | { readonly ok: false; readonly code: AdminRefusal | 'STORE_UNAVAILABLE' | 'REQUEST_INVALID' };
 
 /** The approvals capability, as the Home tab reads it (Approvals). */
 interface ApprovalQueue {
@@ -297,7 +302,8 @@ export const EVERYONE_MAX_DAYS = 7;
 /**
  * The Home tab: what a person can do and has done, and for admins what waits for them. Every part
  * is read in one round of parallel queries (the admin's parts as soon as the admin check answers,
- * which is usually from memory; whether the person is a guest, asked of Slack, alongside), and a
+ * which is usually from memory: Slack is asked whether a named admin is a guest once a minute at
+ * most; whether the person is a guest, for what is offered, asked of Slack alongside), and a
  * part that cannot be read is shown as unavailable while the rest, the buttons first, still is.
  */
 export class HomeTab {
@@ -330,7 +336,7 @@ export class HomeTab {
       ...(requests && { requests }),
       ...(own?.ok && own.value.lapsed.length > 0 && { ownLapsed: own.value.lapsed }),
       ...(own?.ok && own.value.expiring.length > 0 && { ownExpiring: own.value.expiring }),
-      ...(admin && { admin }),
+      ...(admin === 'ADMIN_IS_GUEST' ? { guestAdmin: true as const } : admin && { admin }),
       ...(guest && { guest }),
       now,
     };
@@ -483,13 +489,15 @@ export class HomeTab {
   }
 
   /** Why this person may not do what admins do (`action`), if they may not: asked again on every search and click. */
-  private async adminRefused(admin: Requester, action: string): Promise<{ ok: false; code: 'NOT_ADMIN' | 'SLACK_UNAVAILABLE' } | undefined> {
+  private async adminRefused(admin: Requester, action: string): Promise<{ ok: false; code: AdminRefusal } | undefined> {
     const { logger } = this.deps;
     try {
       if (await this.isAdmin(admin)) return undefined;
       logger.warn({ slackUserId: admin.userId, action }, 'refused: not an admin');
       return { ok: false, code: 'NOT_ADMIN' };
     } catch (err) {
+      // A guest named an admin: refused, and logged so, by Admins.
+      if (asFailure(err).code === 'ADMIN_IS_GUEST') return { ok: false, code: 'ADMIN_IS_GUEST' };
       logger.warn({ slackUserId: admin.userId, err: describeError(err) }, 'admin check failed');
       return { ok: false, code: 'SLACK_UNAVAILABLE' };
     }
@@ -561,12 +569,14 @@ export class HomeTab {
     });
   }
 
-  private async adminParts(requester: Requester, now: Date): Promise<AdminParts | undefined> {
+  private async adminParts(requester: Requester, now: Date): Promise<AdminParts | 'ADMIN_IS_GUEST' | undefined> {
     const { deps } = this;
     let admin: boolean;
     try {
       admin = await this.isAdmin(requester);
     } catch (err) {
+      // A guest named an admin: no admin section, and one line says why (logged by Admins).
+      if (asFailure(err).code === 'ADMIN_IS_GUEST') return 'ADMIN_IS_GUEST';
       // Not knowing is not being an admin: the person's own parts are still shown.
       deps.logger.warn({ slackUserId: requester.userId, err: describeError(err) }, 'admin check failed; home tab without admin sections');
       return undefined;

@@ -133,9 +133,17 @@ export interface LicenseDirectory {
   changeLicense(userId: string, license: License): Promise<void>;
 }
 
-/** Who may decide license requests. Asked on every click and submission, never cached in a view. */
+/**
+ * Who may do what admins do (decide requests, revoke, search the audit log, the Home tab's admin
+ * sections). Asked on every click and submission, never cached in a view. A guest in Slack is never
+ * an admin, whoever named them.
+ */
 export interface Admins {
-  /** Throws SLACK_UNAVAILABLE when membership cannot be read: not knowing is not being an admin. */
+  /**
+   * Throws SLACK_UNAVAILABLE when membership, or whether a named admin is a guest, cannot be read:
+   * not knowing is not being an admin. Throws ADMIN_IS_GUEST for a guest named an admin, so they
+   * can be told why and what to do.
+   */
   isAdmin(userId: string): Promise<boolean>;
 }
 

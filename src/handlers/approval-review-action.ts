@@ -4,7 +4,8 @@ import type { Logger } from '../flows/ports';
 import { REVIEW_ACTION_ID } from '../views/approval-message';
 import { reviewClosedView, reviewFailureView, reviewLoadingView, reviewView } from '../views/approval-review';
 import { wordsOf, type ApprovalWords } from '../views/approval-words';
-import { failureMessage } from '../views/failure-message';
+import { asFailure } from '../flows/failure';
+import { failureMessage, guestAdminRefused } from '../views/failure-message';
 import { openModalWhile } from './modal-sequence';
 import { actingUser, blockActionsSchema } from './slack-payloads';
 
@@ -50,6 +51,10 @@ export function registerApprovalReviewAction(app: GuardedApp, flow: Approvals, w
     try {
       admin = await flow.isAdmin(reviewer);
     } catch (err) {
+      if (asFailure(err).code === 'ADMIN_IS_GUEST') {
+        await tellPrivately(guestAdminRefused());
+        return;
+      }
       logger.warn({ slackUserId: reviewer.userId, err: String(err) }, 'admin check failed');
       const m = failureMessage({ code: 'SLACK_UNAVAILABLE' }, anyKind.subject);
       await tellPrivately(`${m.headline} Try Review again in a few minutes.`);

@@ -1,8 +1,8 @@
 import type { GuardedApp } from '../slack/guarded-app';
-import { describeError } from '../flows/failure';
+import { asFailure, describeError } from '../flows/failure';
 import { isAttentionKind, isReference, type HomeTab } from '../flows/home-tab';
 import type { Logger } from '../flows/ports';
-import { attentionHandledForm, attentionHandledUnavailable, HOME_ATTENTION_HANDLED_ACTION_ID } from '../views/home-tab';
+import { attentionHandledForm, attentionHandledGuestAdmin, attentionHandledUnavailable, HOME_ATTENTION_HANDLED_ACTION_ID } from '../views/home-tab';
 import { attentionTargetOf, clickedBy } from './slack-payloads';
 
 /**
@@ -29,8 +29,10 @@ export function registerHomeAttentionButton(app: GuardedApp, home: HomeTab, logg
       }
       view = attentionHandledForm(target);
     } catch (err) {
-      logger.warn({ slackUserId: requester.userId, err: describeError(err) }, 'admin check failed');
-      view = attentionHandledUnavailable();
+      // A guest named an admin is told why (Admins logs it); anyone else, that Slack did not say.
+      const guest = asFailure(err).code === 'ADMIN_IS_GUEST';
+      if (!guest) logger.warn({ slackUserId: requester.userId, err: describeError(err) }, 'admin check failed');
+      view = guest ? attentionHandledGuestAdmin() : attentionHandledUnavailable();
     }
     await client.views
       .open({ trigger_id: click.trigger_id, view })

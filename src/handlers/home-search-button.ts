@@ -1,8 +1,8 @@
 import type { GuardedApp } from '../slack/guarded-app';
-import { describeError } from '../flows/failure';
+import { asFailure, describeError } from '../flows/failure';
 import type { HomeTab } from '../flows/home-tab';
 import type { Clock, Logger } from '../flows/ports';
-import { auditSearchForm, auditSearchUnavailable } from '../views/audit-search';
+import { auditSearchForm, auditSearchGuestAdmin, auditSearchUnavailable } from '../views/audit-search';
 import { HOME_SEARCH_ACTION_ID } from '../views/home-tab';
 import { clickedBy } from './slack-payloads';
 
@@ -26,8 +26,10 @@ export function registerHomeSearchButton(app: GuardedApp, home: HomeTab, clock: 
       }
       view = auditSearchForm(clock.now());
     } catch (err) {
-      logger.warn({ slackUserId: requester.userId, err: describeError(err) }, 'admin check failed');
-      view = auditSearchUnavailable();
+      // A guest named an admin is told why (Admins logs it); anyone else, that Slack did not say.
+      const guest = asFailure(err).code === 'ADMIN_IS_GUEST';
+      if (!guest) logger.warn({ slackUserId: requester.userId, err: describeError(err) }, 'admin check failed');
+      view = guest ? auditSearchGuestAdmin() : auditSearchUnavailable();
     }
     await client.views
       .open({ trigger_id: click.trigger_id, view })

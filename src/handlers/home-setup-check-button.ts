@@ -1,5 +1,5 @@
 import type { SetupCheck } from '../doctor/setup-check';
-import { describeError } from '../flows/failure';
+import { asFailure, describeError } from '../flows/failure';
 import type { HomeTab } from '../flows/home-tab';
 import type { Logger } from '../flows/ports';
 import { openedModalOf } from '../slack/arrival-modal';
@@ -42,8 +42,10 @@ export function registerHomeSetupCheckButton(app: GuardedApp, home: HomeTab, run
         view = setupCheckView('not_admin');
       }
     } catch (err) {
-      logger.warn({ slackUserId: requester.userId, err: describeError(err) }, 'setup check failed');
-      view = setupCheckView('unavailable');
+      // A guest named an admin is told why (Admins logs it).
+      const guest = asFailure(err).code === 'ADMIN_IS_GUEST';
+      if (!guest) logger.warn({ slackUserId: requester.userId, err: describeError(err) }, 'setup check failed');
+      view = setupCheckView(guest ? 'guest_admin' : 'unavailable');
     }
     await client.views
       .update({ view_id: opened.viewId, view })

@@ -1,29 +1,79 @@
 import type { SlackApi } from './slack-web-api';
-import type { Admins, Clock } from '../flows/ports';
+import { LatchkeyFailure } from '../flows/failure';
+import type { Admins, Clock, Logger, WorkspaceMembers } from '../flows/ports';
 import { toSlackFailure } from './slack-errors';
 
 /** Long enough to spare Slack a call per click, short enough that removing an admin takes effect soon. */
 const USERGROUP_CACHE_MS = 60_000;
+/**
+ * How long Slack's answer of whether a named admin is a guest is trusted: as long as the group's
+ * members are, so an admin made a guest loses their rights as soon as one taken out of the group
+ * does. users.info is Tier 4 and every reset's check of who is asking uses it: asked afresh on
+ * every admin click, a Review (checked twice) and its decision would cost three calls.
+ */
+export const ADMIN_ANSWER_MAX_AGE_MS = 60_000;
+
+type Standing = 'member' | 'guest' | 'gone';
 
 /**
  * Admins named in configuration: ADMIN_USER_IDS, and the members of ADMIN_USERGROUP_ID
- * (usergroups.users.list, scope usergroups:read). The group's member list is cached briefly;
- * when Slack cannot be asked, nobody outside ADMIN_USER_IDS counts as an admin.
+ * (usergroups.users.list, scope usergroups:read), less every guest: a guest is never an admin,
+ * whoever named them. Who is named is known from memory (the group's list cached briefly); whether
+ * they are a guest is Slack's answer (users.info, kept ADMIN_ANSWER_MAX_AGE_MS). When Slack cannot
+ * be asked either, nobody named counts as an admin (SLACK_UNAVAILABLE); a guest named is refused
+ * with ADMIN_IS_GUEST, so they are told why.
  */
 export class ConfiguredAdmins implements Admins {
   private cached?: { members: Set<string>; until: number };
+  /** What Slack said of named admins only: at most as many as there are admins. */
+  private readonly standings = new Map<string, { standing: Standing; at: number }>();
 
   constructor(
     private readonly userIds: ReadonlySet<string>,
     private readonly usergroupId: string | undefined,
     private readonly client: SlackApi,
+    private readonly members: WorkspaceMembers,
     private readonly clock: Clock,
+    private readonly logger: Logger,
   ) {}
 
   async isAdmin(userId: string): Promise<boolean> {
-    if (this.userIds.has(userId)) return true;
-    if (!this.usergroupId) return false;
-    return (await this.groupMembers(this.usergroupId)).has(userId);
+    const listed = this.userIds.has(userId);
+    const group = this.usergroupId;
+    if (!listed && !group) return false;
+    const now = this.clock.now().getTime();
+    const lastRead = this.cached;
+    if (!listed && lastRead && lastRead.until > now && !lastRead.members.has(userId)) return false;
+    const named = listed ? Promise.resolve(true) : this.groupMembers(group!).then((m) => m.has(userId));
+    // Asked together with the group's list when they were on it when it was last read (or are in
+    // ADMIN_USER_IDS): no call after another. Anyone else is asked only once the list names them,
+    // so a non-admin's click or Home tab costs no users.info.
+    const early = listed || lastRead?.members.has(userId) ? this.standingOf(userId, now) : undefined;
+    early?.catch(() => undefined);
+    if (!(await named)) {
+      this.standings.delete(userId);
+      return false;
+    }
+    const standing = await (early ?? this.standingOf(userId, now));
+    if (standing === 'guest') {
+      this.logger.warn(
+        { slackUserId: userId, namedIn: listed ? 'ADMIN_USER_IDS' : `admin group ${group}` },
+        'admin refused: a guest in Slack; make them a full member of the workspace, or remove them from the admins',
+      );
+      throw new LatchkeyFailure('ADMIN_IS_GUEST', listed ? 'named in ADMIN_USER_IDS' : `in admin group ${group}`);
+    }
+    return standing === 'member';
+  }
+
+  /** Whether Slack says a named admin is a full member, a guest, or gone: from what it said under a minute ago, or asked now. */
+  private async standingOf(userId: string, now: number): Promise<Standing> {
+    const known = this.standings.get(userId);
+    // A clock gone back makes it unknown: never trusted longer than its age.
+    if (known && now - known.at >= 0 && now - known.at < ADMIN_ANSWER_MAX_AGE_MS) return known.standing;
+    const member = await this.members.getMember(userId);
+    const standing: Standing = !member || member.deleted || member.isBot ? 'gone' : member.isGuest ? 'guest' : 'member';
+    this.standings.set(userId, { standing, at: now });
+    return standing;
   }
 
   private async groupMembers(usergroup: string): Promise<Set<string>> {

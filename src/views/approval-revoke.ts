@@ -4,7 +4,7 @@ import { endedAfterUnknownOutcome, type PendingRequest } from '../flows/approval
 import { approvalFacts, approvalStatusLine } from './approval-status';
 import { wordsOf, type ApprovalWords } from './approval-words';
 import { context, modal, plain, progressView, section, slackTime } from './blocks';
-import { failureMessage } from './failure-message';
+import { failureMessage, guestAdminRefused } from './failure-message';
 
 /**
  * An admin's Revoke, for every kind whose requester finishes an approved request: on the admins'
@@ -62,9 +62,11 @@ export function revokeOutcome(result: RevokeResult, all: ApprovalWords): { text:
     const code = result.ok ? 'INTERNAL' : result.code;
     if (code === 'NOT_ADMIN') return said(':warning: Only Latchkey admins can revoke an approval. Nothing was changed.');
     if (code === 'SELF_REVIEW') return said(':warning: You cannot revoke the approval of your own request. Nothing was changed.');
+    if (code === 'ADMIN_IS_GUEST') return said(`:warning: ${guestAdminRefused()}`);
     const m = failureMessage({ code }, wordsOf(all, '').subject);
-    // Refused before anything was written (the audit attempt, fail closed): known to have changed nothing.
-    if (code === 'AUDIT_UNAVAILABLE' || code === 'REQUEST_NOT_FOUND' || code === 'DIRECTORY_NOT_ENABLED') {
+    // Refused before anything was written (the audit attempt, fail closed; or Slack not saying whether
+    // the clicker is an admin, asked before anything else): known to have changed nothing.
+    if (code === 'AUDIT_UNAVAILABLE' || code === 'REQUEST_NOT_FOUND' || code === 'DIRECTORY_NOT_ENABLED' || code === 'SLACK_UNAVAILABLE') {
       return said(`:warning: ${m.headline} The approval was not revoked.`, context(m.next));
     }
     // The write may have been made with every answer lost and the read-back failed too: the admins'

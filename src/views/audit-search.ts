@@ -2,6 +2,7 @@ import type { KnownBlock, ModalView } from '@slack/types';
 import { EVERYONE_MAX_DAYS, SEARCH_MAX_DAYS, type Activity, type ClosedUnclicked, type SearchResult } from '../flows/home-tab';
 import { context, modal, plain, progressView, section, slackDate } from './blocks';
 import { failureLabel } from './failure-labels';
+import { guestAdminRefused } from './failure-message';
 import { activityState, handledLine, recordOf, type HomeWords } from './home-tab';
 
 export const AUDIT_SEARCH = { callbackId: 'audit_search', reference: 'reference', person: 'person', from: 'from', to: 'to' } as const;
@@ -78,6 +79,11 @@ export function auditSearchUnavailable(): ModalView {
   return modal({ title: TITLE, close: 'Close', blocks: [section(':warning: Slack did not answer whether you are an admin. Try again in a few minutes.')] });
 }
 
+/** "Search the audit log" clicked by a guest named an admin (ADMIN_IS_GUEST): why there is no form, and what to do. */
+export function auditSearchGuestAdmin(): ModalView {
+  return modal({ title: TITLE, close: 'Close', blocks: [section(`:warning: ${guestAdminRefused('Nothing was searched.')}`)] });
+}
+
 export function auditSearchingView(): ModalView {
   return progressView(TITLE, 'Searching the audit log…');
 }
@@ -125,11 +131,12 @@ export function auditPageOutOfDateView(): ModalView {
 function searchFailed(code: Extract<SearchResult, { ok: false }>['code'], again: object, invalid: string): ModalView {
   const why: Record<typeof code, string> = {
     NOT_ADMIN: 'Only Latchkey admins can search the audit log.',
+    ADMIN_IS_GUEST: guestAdminRefused('Nothing was searched.'),
     SLACK_UNAVAILABLE: 'Slack did not answer whether you are an admin. Try again in a few minutes.',
     STORE_UNAVAILABLE: 'The audit log could not be read just now. Try again in a few minutes.',
     REQUEST_INVALID: invalid,
   };
-  return modal({ title: TITLE, close: 'Close', ...(code !== 'NOT_ADMIN' && again), blocks: [section(`:warning: ${why[code]}`)] });
+  return modal({ title: TITLE, close: 'Close', ...(code !== 'NOT_ADMIN' && code !== 'ADMIN_IS_GUEST' && again), blocks: [section(`:warning: ${why[code]}`)] });
 }
 
 /**

@@ -26,6 +26,20 @@ export function guestNotServed(what: string): string {
 }
 
 /**
+ * A guest named an admin (ADMIN_IS_GUEST), wherever an admin action refuses them: what happened, and
+ * the two ways to put it right. Views add what their action left unchanged.
+ */
+export const GUEST_ADMIN = {
+  headline: 'Slack says you are a guest in this workspace, and a guest is never a Latchkey admin, even one named as an admin.',
+  next: 'Ask a Slack workspace admin to make you a full member, or ask whoever runs Latchkey to take you off its admins.',
+} as const;
+
+/** GUEST_ADMIN in one line, with what did not change. */
+export function guestAdminRefused(unchanged = 'Nothing was changed.'): string {
+  return `${GUEST_ADMIN.headline} ${unchanged} ${GUEST_ADMIN.next}`;
+}
+
+/**
  * Every failure in words a person at 8 am can act on: what happened and what to do next.
  * No error codes, stack traces or AWS jargon; the reference lets IT find the audit record.
  */
@@ -185,6 +199,7 @@ export function failureMessage(
     REQUEST_OPEN: requestOpen,
     LICENSE_REQUEST_OPEN: requestOpen,
     NOT_ADMIN: { headline: 'Only Latchkey admins can review requests.', next: 'Ask an admin to review it.' },
+    ADMIN_IS_GUEST: { headline: `${GUEST_ADMIN.headline} Nothing was changed.`, next: GUEST_ADMIN.next },
     SELF_REVIEW: { headline: 'You cannot review your own request.', next: 'Another admin must decide it.' },
     REQUEST_NOT_FOUND: {
       headline: 'Latchkey cannot find that request.',

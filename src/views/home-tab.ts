@@ -17,7 +17,7 @@ import type { Listed, OwnRequest } from '../flows/approvals/approvals';
 import { UNKNOWN_STATUS, type PendingRequest } from '../flows/approvals/pending-request';
 import { context, escapeMrkdwn, header, LIMITS, modal, plain, progressView, quoted, section, slackDate, slackTime } from './blocks';
 import { countedRefusals, failureLabel } from './failure-labels';
-import { guestNotServed, recordedFailureHeadline } from './failure-message';
+import { GUEST_ADMIN, guestAdminRefused, guestNotServed, recordedFailureHeadline } from './failure-message';
 import { REVIEW_ACTION_ID } from './approval-message';
 import { withdrawButton } from './approval-withdraw';
 import { revokeButton } from './approval-revoke';
@@ -91,6 +91,7 @@ export function homeView(data: HomeData, words: HomeWords): HomeView {
   blocks.push({ type: 'divider' }, header('Your recent activity'), ...activityBlocks(data.activity, words));
   if (data.requests) blocks.push(header(words.approvals.ownHeading), ...ownRequestBlocks(data.requests, words.approvals));
   if (data.admin) blocks.push({ type: 'divider' }, ...adminBlocks(data.admin, data.requester.userId, words));
+  else if (data.guestAdmin) blocks.push({ type: 'divider' }, section(`:warning: ${GUEST_ADMIN.headline} ${GUEST_ADMIN.next}`));
 
   if (blocks.length > LIMITS.blocks) blocks.splice(LIMITS.blocks - 1, blocks.length, context('There is more than fits here.'));
   return { type: 'home', blocks };
@@ -448,6 +449,11 @@ export function attentionHandledUnavailable(): ModalView {
   return modal({ title: HANDLED_TITLE, close: 'Close', blocks: [section(':warning: Slack did not answer whether you are an admin. Try again in a few minutes.')] });
 }
 
+/** "Mark handled" clicked by a guest named an admin (ADMIN_IS_GUEST): why there is no form, and what to do. */
+export function attentionHandledGuestAdmin(): ModalView {
+  return modal({ title: HANDLED_TITLE, close: 'Close', blocks: [section(`:warning: ${guestAdminRefused('Nothing was marked.')}`)] });
+}
+
 export function attentionHandledProgressView(): ModalView {
   return progressView(HANDLED_TITLE, 'Recording it…');
 }
@@ -466,6 +472,7 @@ export function attentionHandledResultView(result: HandledResult): ModalView {
       ? `:information_source: It was already marked handled by <@${result.by}> at ${slackTime(new Date(result.at))}. Nothing more was written.`
       : {
           NOT_ADMIN: ':warning: Only Latchkey admins can mark an item handled.',
+          ADMIN_IS_GUEST: `:warning: ${guestAdminRefused('Nothing was marked.')}`,
           SLACK_UNAVAILABLE: ':warning: Slack did not answer whether you are an admin, so nothing was marked. Try again in a few minutes.',
           STORE_UNAVAILABLE: ':warning: The audit log could not be read just now, so nothing was marked. Try again in a few minutes.',
           AUDIT_UNAVAILABLE: ':warning: The audit log could not be written just now, so nothing was marked: it is still on the list. Try again in a few minutes.',

@@ -1,0 +1,175 @@
+import { ADMIN_GROUP, APPROVALS_CHANNEL, type Harness, secretIn, useHarness } from '../support/harness';
+
+/**
+ * A Slack guest named an admin (in ADMIN_USER_IDS, or a member of the ADMIN_USERGROUP_ID group) is
+ * no admin: every admin action asks Slack whether they are a guest, refuses them if so, and refuses
+ * anyone named whom Slack cannot say of (fail closed). Over HTTP against the real app.
+ * UGUEST (a multi-channel guest) is in ADMIN_USER_IDS beside UADA; USINGLE (a single-channel
+ * guest) is in the admin group beside UMAX.
+ */
+const decide = (decision: string, comment?: string) => ({
+  decision: { decision: { type: 'radio_buttons', selected_option: { value: decision } } },
+  comment: { comment: { type: 'plain_text_input', value: comment ?? null } },
+});
+const GUEST_ADMIN = 'Slack says you are a guest in this workspace, and a guest is never a Latchkey admin';
+const WHAT_TO_DO = 'Ask a Slack workspace admin to make you a full member, or ask whoever runs Latchkey to take you off its admins';
+const textOf = (view: Record<string, any>) => JSON.stringify(view.blocks ?? view);
+const buttonsOf = (home: Record<string, any>) => (home.blocks as any[]).filter((b) => b.type === 'actions').flatMap((b) => b.elements as any[]);
+/** How long the app trusts what Slack said of an admin, and a second. */
+const PAST_ADMIN_ANSWERS_MS = 61_000;
+
+/** `userId` asks for a PIN reset (its policy: an admin's approval); its ID and the admins' message. */
+async function asksForPin(h: Harness, userId: string): Promise<{ requestId: string; message: { channel: string; ts: string } }> {
+  const opened = await h.open('/reset-pin', userId);
+  await h.submit(userId, opened.view);
+  const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes(`<@${userId}>`));
+  const requestId = (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0].value as string;
+  return { requestId, message: { channel: post.result!.channel as string, ts: post.result!.ts as string } };
+}
+
+describe('a guest named an admin', () => {
+  const h = useHarness({ env: { RESET_POLICY: 'pin=approval', ADMIN_USER_IDS: 'UADA,UGUEST' } }, (x) => {
+    x.slack.clear();
+    x.slack.usergroups.set(ADMIN_GROUP, ['UMAX', 'USINGLE']);
+    x.clock.offsetMs = 0;
+  });
+
+  it('in ADMIN_USER_IDS: their Review gets no modal and their Approve changes nothing; they are told why and what to do; the requester sees nothing approved', async () => {
+    const request = await asksForPin(h, 'UANN');
+    const trigger = h.slack.newTriggerId();
+    await h.click('UGUEST', 'license_review', request.requestId, request.message, trigger);
+    const told = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UGUEST');
+    expect(told.args.text).toContain(GUEST_ADMIN);
+    expect(told.args.text).toContain(WHAT_TO_DO);
+    expect(h.slack.callsTo('views.open').filter((c) => c.args.trigger_id === trigger)).toEqual([]);
+
+    // A decision submitted by hand (the review modal's own form): refused, in the same words.
+    const review = await h.opening((t) => h.click('UADA', 'license_review', request.requestId, request.message, t));
+    const forged = { ...review.view, id: 'VGUESTS' };
+    await h.submit('UGUEST', forged, { values: decide('approve') });
+    const shown = textOf(await h.viewUpdate('VGUESTS', 1));
+    expect(shown).toContain(GUEST_ADMIN);
+    expect(shown).toContain('Nothing was changed');
+    await h.waitForLogs('admin refused: a guest in Slack', 1);
+    expect(h.logs.filter((l) => l.includes('admin refused: a guest in Slack')).every((l) => l.includes('"slackUserId":"UGUEST"') && l.includes('ADMIN_USER_IDS'))).toBe(true);
+
+    // Nothing was decided: no DM to Ann, the admins' message unchanged, nothing on record of UGUEST.
+    expect(h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'DUANN' && JSON.stringify(c.args).includes('approval_finish'))).toEqual([]);
+    expect(h.slack.callsTo('chat.update').filter((c) => c.args.ts === request.message.ts && JSON.stringify(c.args.blocks).includes('Approved by'))).toEqual([]);
+    expect(await h.auditRecords('UGUEST')).toEqual([]);
+    // Ann's own tab still says it waits for a decision.
+    expect(textOf((await h.openHome('UANN')).home)).not.toContain('Approved by');
+
+    // A full-member admin still decides it, and Ann finishes it.
+    await h.submit('UADA', review.view, { values: decide('approve') });
+    expect(textOf(await h.viewUpdate(review.viewId, 2))).toContain('Approved');
+    const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && JSON.stringify(c.args.blocks ?? []).includes('approval_finish'));
+    const finish = (dm.args.blocks as any[]).find((b) => b.type === 'actions').elements[0];
+    const finished = await h.opening((t) => h.click('UANN', 'approval_finish', finish.value, { channel: dm.result!.channel as string, ts: dm.result!.ts as string }, t));
+    expect(secretIn(finished.view)).toBe(h.chime.pinOf('chime-ann'));
+    // Ada's Review (checked twice) and decision asked Slack about her once: its answer is kept a minute.
+    expect(h.slack.callsTo('users.info').filter((c) => c.args.user === 'UADA')).toHaveLength(1);
+  });
+
+  it("in the admin group: their Home tab has no admin section, says why and what to do; their search, Setup check, Mark handled and Revoke are refused in the same words, and nothing changes", async () => {
+    const { home } = await h.openHome('USINGLE');
+    const tab = textOf(home);
+    for (const admin of ['Waiting for review', 'Needs attention', 'Search the audit log']) expect(tab).not.toContain(admin);
+    expect(tab).toContain(GUEST_ADMIN);
+    expect(tab).toContain(WHAT_TO_DO);
+    expect(buttonsOf(home).map((b) => b.action_id)).not.toContain('home_setup_check');
+    // The group's other member is an admin as before.
+    expect(textOf((await h.openHome('UMAX')).home)).toContain('Search the audit log');
+
+    // A search button clicked by hand: a modal that says why, and no search form.
+    const trigger = h.slack.newTriggerId();
+    await h.clickIn('USINGLE', 'home_search', 'search', { view: home, triggerId: trigger });
+    const searchModal = await h.slack.waitForCall('views.open', (c) => c.args.trigger_id === trigger);
+    expect(textOf(searchModal.args.view)).toContain(GUEST_ADMIN);
+    expect(textOf(searchModal.args.view)).not.toContain('users_select');
+
+    // A search submitted by hand: no record shown, the reason in its place.
+    const fake = { id: 'VFAKE', callback_id: 'audit_search', type: 'modal', private_metadata: '' };
+    await h.submit('USINGLE', fake, {
+      values: {
+        person: { person: { type: 'users_select', selected_user: 'UANN' } },
+        from: { from: { type: 'datepicker', selected_date: new Date().toISOString().slice(0, 10) } },
+        to: { to: { type: 'datepicker', selected_date: new Date().toISOString().slice(0, 10) } },
+      },
+    });
+    const page = textOf(await h.viewUpdate('VFAKE', 1));
+    expect(page).toContain(GUEST_ADMIN);
+    expect(page).not.toMatch(/Reference `/);
+
+    // Setup check clicked by hand: nothing of the setup.
+    const check = await h.opening((t) => h.clickIn('USINGLE', 'home_setup_check', 'setup_check', { view: home, triggerId: t }));
+    expect(textOf(check.view)).toContain(GUEST_ADMIN);
+    expect(textOf(check.view)).not.toMatch(/✓|✗/);
+
+    // Mark handled, clicked and submitted by hand: the reason instead of the form, and nothing written.
+    const item = JSON.stringify({ kind: 'unknown_outcome', reference: `${new Date().toISOString()}_00000000abcd` });
+    const markTrigger = h.slack.newTriggerId();
+    await h.clickIn('USINGLE', 'home_attention_handled', item, { view: home, triggerId: markTrigger });
+    const markOpened = await h.slack.waitForCall('views.open', (c) => c.args.trigger_id === markTrigger);
+    expect(textOf(markOpened.args.view)).toContain(GUEST_ADMIN);
+    expect(markOpened.args.view.submit).toBeUndefined();
+    const forgedMark = { id: 'VMARK', callback_id: 'attention_handled', type: 'modal', private_metadata: item };
+    await h.submit('USINGLE', forgedMark, { values: { note: { note: { type: 'plain_text_input', value: 'done' } } } });
+    expect(textOf(await h.viewUpdate('VMARK', 1))).toContain(GUEST_ADMIN);
+
+    // Revoke of an approval Ann has yet to finish: refused, and her Finish still works.
+    const request = await asksForPin(h, 'UANN');
+    const review = await h.opening((t) => h.click('UADA', 'license_review', request.requestId, request.message, t));
+    await h.submit('UADA', review.view, { values: decide('approve') });
+    const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && JSON.stringify(c.args.blocks ?? []).includes('approval_finish'));
+    const updates = h.slack.callsTo('chat.update').length;
+    await h.click('USINGLE', 'approval_revoke', request.requestId, request.message);
+    const answer = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'USINGLE');
+    expect(answer.args.text).toContain(GUEST_ADMIN);
+    expect(answer.args.text).toContain('Nothing was changed');
+    expect(h.slack.callsTo('chat.update')).toHaveLength(updates);
+    expect(await h.auditRecords('USINGLE')).toEqual([]);
+    const finish = (dm.args.blocks as any[]).find((b) => b.type === 'actions').elements[0];
+    const finished = await h.opening((t) => h.click('UANN', 'approval_finish', finish.value, { channel: dm.result!.channel as string, ts: dm.result!.ts as string }, t));
+    expect(secretIn(finished.view)).toBe(h.chime.pinOf('chime-ann'));
+    await h.waitForLogs('admin refused: a guest in Slack', 1);
+    expect(h.logs.filter((l) => l.includes('admin refused: a guest in Slack')).some((l) => l.includes('"slackUserId":"USINGLE"') && l.includes(ADMIN_GROUP))).toBe(true);
+  });
+
+  it('when Slack cannot say whether a named admin is a guest, they are refused (fail closed): told Slack did not answer, and nothing is decided', async () => {
+    const request = await asksForPin(h, 'UBOB');
+    // Ada opens the review while Slack answers; by her decision, what Slack said of her is too old to trust, and Slack fails.
+    const review = await h.opening((t) => h.click('UADA', 'license_review', request.requestId, request.message, t));
+    h.clock.offsetMs = PAST_ADMIN_ANSWERS_MS;
+    h.slack.failNext('users.info', { error: 'internal_error' });
+    await h.submit('UADA', review.view, { values: decide('approve') });
+    const shown = textOf(await h.viewUpdate(review.viewId, 2));
+    expect(shown).toContain('Slack did not answer');
+    expect(shown).not.toContain('Approved');
+    expect(h.slack.callsTo('users.info').filter((c) => c.args.user === 'UADA').map((c) => c.result?.ok)).toEqual([false]);
+    expect(h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'DUBOB' && JSON.stringify(c.args).includes('approval_finish'))).toEqual([]);
+    expect((await h.auditRecords('UADA')).filter((r) => r.requestId === request.requestId || (r as any).approvalRequestId === request.requestId)).toEqual([]);
+
+    // Max, through the group: his Review click, with Slack failing, gets no modal but a private word.
+    h.clock.offsetMs = 2 * PAST_ADMIN_ANSWERS_MS;
+    h.slack.failNext('users.info', { error: 'internal_error' });
+    const trigger = h.slack.newTriggerId();
+    await h.click('UMAX', 'license_review', request.requestId, request.message, trigger);
+    const told = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UMAX');
+    expect(told.args.text).toContain('Slack did not answer');
+    expect(h.slack.callsTo('views.open').filter((c) => c.args.trigger_id === trigger)).toEqual([]);
+
+    // Slack answering again, Ada decides it.
+    await h.submit('UADA', review.view, { values: decide('approve') });
+    expect(textOf(await h.viewUpdate(review.viewId, 3))).toContain('Approved');
+    // Her Revoke, Slack failing again: refused before anything, and said so (not "could not tell").
+    h.clock.offsetMs = 3 * PAST_ADMIN_ANSWERS_MS;
+    h.slack.failNext('users.info', { error: 'internal_error' });
+    const updates = h.slack.callsTo('chat.update').length;
+    await h.click('UADA', 'approval_revoke', request.requestId, request.message);
+    const answer = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UADA');
+    expect(answer.args.text).toContain('Slack did not answer');
+    expect(answer.args.text).toContain('The approval was not revoked.');
+    expect(h.slack.callsTo('chat.update')).toHaveLength(updates);
+  });
+});
