@@ -209,6 +209,12 @@ export class ResetCredential {
    * closing the waiting modal ends (abandonPush). From the Reset click until the wait ends.
    */
   private readonly waiting = new Map<string, { readonly requester: Requester; readonly stop: AbortController }>();
+  /**
+   * The changes this process is making, by request, from their attempt on record until they end:
+   * `closed` once their requester's confirmation was closed meanwhile (cancel), so that the secret
+   * goes to them aside instead of into the modal that is gone.
+   */
+  private readonly changing = new Map<string, { readonly userId: string; closed: boolean }>();
 
   constructor(private readonly deps: ResetCredentialDeps) {
     this.ticketTtlMs = deps.ticketTtlMs ?? DEFAULT_TICKET_TTL_MS;
@@ -531,105 +537,137 @@ export class ResetCredential {
       return { ok: false, code: failure.code, kind, email: ticket.email, requestId: ticket.requestId, ...(failure.code !== 'REQUEST_ALREADY_USED' && { sent: false as const }) };
     }
 
-    let proof: OutcomeExtraOf | undefined;
-    if (verify) {
-      const verified = await this.verifyPush(requester, ticket, delivery, verify.verifier, verify.account, verify.stop);
-      proof = verified.proof;
-      if (!verified.ok) {
-        await change.failed(verified.code, proof);
-        // The person's own change of mind is counted with the pushes' results (push_result), not as a refusal.
-        if (verified.code !== 'VERIFY_CANCELLED') this.metrics.count('request_refused', { action: credential.audit.action, code: verified.code });
-        const lostFactorCommand = this.lostFactorCommand(kind);
-        return { ok: false, code: verified.code, kind, email: ticket.email, requestId: ticket.requestId, verifierApp: verify.verifier.app, ...(lostFactorCommand && { lostFactorCommand }) };
+    // Known from its attempt on record to its end: a close of its confirmation meanwhile is seen (cancel).
+    const changing = { userId: requester.userId, closed: false };
+    this.changing.set(ticket.requestId, changing);
+    try {
+      let proof: OutcomeExtraOf | undefined;
+      if (verify) {
+        const verified = await this.verifyPush(requester, ticket, delivery, verify.verifier, verify.account, verify.stop);
+        proof = verified.proof;
+        if (!verified.ok) {
+          await change.failed(verified.code, proof);
+          // The person's own change of mind is counted with the pushes' results (push_result), not as a refusal.
+          if (verified.code !== 'VERIFY_CANCELLED') this.metrics.count('request_refused', { action: credential.audit.action, code: verified.code });
+          const lostFactorCommand = this.lostFactorCommand(kind);
+          return { ok: false, code: verified.code, kind, email: ticket.email, requestId: ticket.requestId, verifierApp: verify.verifier.app, ...(lostFactorCommand && { lostFactorCommand }) };
+        }
       }
-    }
-    const left = this.deps.workTime?.leftMs();
-    const { secretMs, unlockMs = 0, followUpMs = 0 } = credential.changeTime;
-    // The unlock first only for an account the look-up found locked, as resetCredential below makes it.
-    const changeMs = secretMs + (ticket.locked ? unlockMs : 0);
-    if (left !== undefined && left < changeMs + this.deps.workTime!.showMs + followUpMs) {
-      // Slowed before the change (Slack or DynamoDB near their bounds, a push approved late): made
-      // now, it could end after the person's modal can be updated, a new secret set and never shown,
-      // the old one gone. Not sent: nothing changed, and the modal can still say so. The time is the
-      // credential's own: its calls up to the secret, one after another, then the modal's call, then
-      // its follow-up (signing the person out elsewhere), which must end by then too, the time after
-      // it holding only the outcome record and the settlement.
-      const failure = this.report(new LatchkeyFailure('OUT_OF_TIME', `${Math.max(0, Math.round(left))} ms left to change and show the result`), context);
-      await change.failed(failure.code, proof);
-      this.metrics.count('request_refused', { action: credential.audit.action, code: failure.code });
-      return { ok: false, code: failure.code, kind, email: ticket.email, requestId: ticket.requestId, sent: false };
-    }
-    this.metrics.count('reset_started', { credential: kind });
+      const left = this.deps.workTime?.leftMs();
+      const { secretMs, unlockMs = 0, followUpMs = 0 } = credential.changeTime;
+      // The unlock first only for an account the look-up found locked, as resetCredential below makes it.
+      const changeMs = secretMs + (ticket.locked ? unlockMs : 0);
+      if (left !== undefined && left < changeMs + this.deps.workTime!.showMs + followUpMs) {
+        // Slowed before the change (Slack or DynamoDB near their bounds, a push approved late): made
+        // now, it could end after the person's modal can be updated, a new secret set and never shown,
+        // the old one gone. Not sent: nothing changed, and the modal can still say so. The time is the
+        // credential's own: its calls up to the secret, one after another, then the modal's call, then
+        // its follow-up (signing the person out elsewhere), which must end by then too, the time after
+        // it holding only the outcome record and the settlement.
+        const failure = this.report(new LatchkeyFailure('OUT_OF_TIME', `${Math.max(0, Math.round(left))} ms left to change and show the result`), context);
+        await change.failed(failure.code, proof);
+        this.metrics.count('request_refused', { action: credential.audit.action, code: failure.code });
+        return { ok: false, code: failure.code, kind, email: ticket.email, requestId: ticket.requestId, sent: false };
+      }
+      this.metrics.count('reset_started', { credential: kind });
 
-    let result: ChangeResult;
-    try {
-      result = await credential.directory.resetCredential({ id: ticket.directoryUserId, locked: ticket.locked });
-    } catch (err) {
-      const failure = this.report(err, context);
-      // A refusal only the change could tell (an account another system manages) keeps its reason, for its words.
-      await change.failed(failure.code, failure.reason !== undefined ? { ...proof, reason: failure.reason } : proof);
-      this.metrics.count('reset_failed', { credential: kind, code: failure.code });
-      return { ok: false, code: failure.code, kind, email: ticket.email, requestId: ticket.requestId, ...(failure.reason !== undefined && { reason: failure.reason }) };
-    }
-    this.metrics.count('reset_succeeded', { credential: kind });
+      let result: ChangeResult;
+      try {
+        result = await credential.directory.resetCredential({ id: ticket.directoryUserId, locked: ticket.locked });
+      } catch (err) {
+        const failure = this.report(err, context);
+        // A refusal only the change could tell (an account another system manages) keeps its reason, for its words.
+        await change.failed(failure.code, failure.reason !== undefined ? { ...proof, reason: failure.reason } : proof);
+        this.metrics.count('reset_failed', { credential: kind, code: failure.code });
+        return { ok: false, code: failure.code, kind, email: ticket.email, requestId: ticket.requestId, ...(failure.reason !== undefined && { reason: failure.reason }) };
+      }
+      this.metrics.count('reset_succeeded', { credential: kind });
 
-    const shown: ResetDone = {
-      ok: true,
-      kind,
-      email: ticket.email,
-      requestId: ticket.requestId,
-      at: this.deps.clock.now(),
-      ...(ticket.locked && { unlocked: true }),
-    };
-    let deliveryFailed = false;
-    let shownAside = false;
-    try {
-      await delivery.showResult(result, shown);
-    } catch (shownErr) {
-      let err = shownErr;
+      const shown: ResetDone = {
+        ok: true,
+        kind,
+        email: ticket.email,
+        requestId: ticket.requestId,
+        at: this.deps.clock.now(),
+        ...(ticket.locked && { unlocked: true }),
+      };
       const fields = { requestId: ticket.requestId, slackUserId: requester.userId, kind };
-      // The old secret is gone already: a person whose modal closed while the change ran must still
-      // get the new one, or they are locked out harder than before. Privately, or not at all.
-      if (result.secret && delivery.showResultAside) {
-        this.deps.logger.warn({ ...fields, err: describeError(err) }, 'the modal could not show the new credential; showing it in an ephemeral message');
-        shownAside = await delivery.showResultAside(result, shown).then(
-          () => true,
-          (asideErr: unknown) => {
-            err = asideErr;
-            return false;
-          },
+      let { deliveryFailed, shownAside } = await this.deliver(result, shown, delivery, fields, changing);
+      // What the secret does not need (signing the person out elsewhere) follows it: however slow, it
+      // never keeps the person from their secret.
+      const incomplete = await this.followUp(result);
+      if (!deliveryFailed && !shownAside && changing.closed && result.secret && delivery.showResultAside) {
+        // Closed after the result's answer went out, but before Slack showed it (a close after that
+        // is of the result's own view, which tells nobody): that answer replaced nothing.
+        ({ deliveryFailed, shownAside } = await this.showAside(result, shown, delivery.showResultAside, fields, 'its confirmation was closed before the result was shown'));
+      }
+      if (incomplete.length) {
+        // The change stands and the person has their secret; what did not follow it is ours to fix.
+        this.deps.logger.error(
+          { requestId: ticket.requestId, slackUserId: requester.userId, kind, incomplete, alert: true },
+          'reset done, but a step after the change failed',
         );
       }
-      if (!shownAside) {
-        deliveryFailed = true;
-        this.deps.logger.error({ ...fields, err: describeError(err) }, 'reset done but the new credential could not be shown');
-      }
-    }
-    // What the secret does not need (signing the person out elsewhere) follows it: however slow, it
-    // never keeps the person from their secret.
-    const incomplete = await this.followUp(result);
-    if (incomplete.length) {
-      // The change stands and the person has their secret; what did not follow it is ours to fix.
-      this.deps.logger.error(
-        { requestId: ticket.requestId, slackUserId: requester.userId, kind, incomplete, alert: true },
-        'reset done, but a step after the change failed',
+      const done: ResetDone = { ...shown, ...(incomplete.length > 0 && { incomplete }) };
+      await Promise.all([
+        incomplete.length
+          ? change.partial(incomplete, deliveryFailed || proof ? { ...proof, ...(deliveryFailed && { deliveryFailed }) } : undefined)
+          : change.succeeded(deliveryFailed || proof ? { ...proof, ...(deliveryFailed && { deliveryFailed }) } : undefined),
+        // "could not show you the new one" is said only of a secret: a change with none has nothing to show again.
+        delivery.notifyOwner(result.secret ? { ...done, secretShown: !deliveryFailed, ...(shownAside && { secretShownAside: true as const }) } : done).catch((err: unknown) =>
+          this.deps.logger.warn({ requestId: ticket.requestId, err: describeError(err) }, 'owner notification failed'),
+        ),
+      ]);
+      this.deps.logger.info(
+        { requestId: ticket.requestId, slackUserId: requester.userId, kind, directory: credential.audit.directory, deliveryFailed },
+        'credential reset',
       );
+      return done;
+    } finally {
+      if (this.changing.get(ticket.requestId) === changing) this.changing.delete(ticket.requestId);
     }
-    const done: ResetDone = { ...shown, ...(incomplete.length > 0 && { incomplete }) };
-    await Promise.all([
-      incomplete.length
-        ? change.partial(incomplete, deliveryFailed || proof ? { ...proof, ...(deliveryFailed && { deliveryFailed }) } : undefined)
-        : change.succeeded(deliveryFailed || proof ? { ...proof, ...(deliveryFailed && { deliveryFailed }) } : undefined),
-      // "could not show you the new one" is said only of a secret: a change with none has nothing to show again.
-      delivery.notifyOwner(result.secret ? { ...done, secretShown: !deliveryFailed, ...(shownAside && { secretShownAside: true as const }) } : done).catch((err: unknown) =>
-        this.deps.logger.warn({ requestId: ticket.requestId, err: describeError(err) }, 'owner notification failed'),
-      ),
-    ]);
-    this.deps.logger.info(
-      { requestId: ticket.requestId, slackUserId: requester.userId, kind, directory: credential.audit.directory, deliveryFailed },
-      'credential reset',
-    );
-    return done;
+  }
+
+  /**
+   * The new credential to its requester: in their modal, or, with a secret and their modal gone
+   * (closed while the change ran, as cancel saw, or Slack refusing to update it), aside in an
+   * ephemeral message. The old secret is gone already: a person whose modal closed must still get
+   * the new one, or they are locked out harder than before. Privately, or not at all.
+   */
+  private async deliver(
+    result: ChangeResult,
+    shown: ResetDone,
+    delivery: ResetDelivery,
+    fields: object,
+    changing: { readonly closed: boolean },
+  ): Promise<{ deliveryFailed: boolean; shownAside: boolean }> {
+    const aside = result.secret ? delivery.showResultAside?.bind(delivery) : undefined;
+    if (aside && changing.closed) return this.showAside(result, shown, aside, fields, 'its confirmation was closed while the change ran');
+    try {
+      await delivery.showResult(result, shown);
+      return { deliveryFailed: false, shownAside: false };
+    } catch (err) {
+      if (aside) return this.showAside(result, shown, aside, { ...fields, err: describeError(err) }, 'the modal could not show it');
+      this.deps.logger.error({ ...fields, err: describeError(err) }, 'reset done but the new credential could not be shown');
+      return { deliveryFailed: true, shownAside: false };
+    }
+  }
+
+  private async showAside(
+    result: ChangeResult,
+    shown: ResetDone,
+    aside: NonNullable<ResetDelivery['showResultAside']>,
+    fields: object,
+    why: string,
+  ): Promise<{ deliveryFailed: boolean; shownAside: boolean }> {
+    this.deps.logger.warn(fields, `showing the new credential in an ephemeral message: ${why}`);
+    try {
+      await aside(result, shown);
+      return { deliveryFailed: false, shownAside: true };
+    } catch (err) {
+      this.deps.logger.error({ ...fields, asideErr: describeError(err) }, 'reset done but the new credential could not be shown');
+      return { deliveryFailed: true, shownAside: false };
+    }
   }
 
   /** The change's follow-up, if it has one: the steps of it that failed (none, or the one). */
@@ -665,6 +703,14 @@ export class ResetCredential {
     const fields = { requestId: ticket.requestId, slackUserId: requester.userId, kind };
     const credential = this.deps.credentials.get(kind);
     if (!credential) return false;
+    // Closed after the Reset click, while its change runs here: the result's answer would replace a
+    // modal that is gone (Slack says nothing of it), so the change shows its secret aside.
+    const changing = this.changing.get(ticket.requestId);
+    if (changing?.userId === requester.userId) {
+      changing.closed = true;
+      this.deps.logger.info(fields, 'confirmation closed while its reset ran; the new credential is shown aside');
+      return true;
+    }
     try {
       await this.trail.cancelled({
         requestId: ticket.requestId,

@@ -1,4 +1,5 @@
 import { ANSWER_HOLD_MS } from '../../src/slack/held-answer';
+import type { GoogleSimulator } from '../../src/credentials/google/stand-in';
 import type { SlackCall } from '../support/slack-fake';
 import { isProgress, useHarness } from '../support/harness';
 
@@ -57,6 +58,37 @@ describe('a reset whose modal is closed while it runs', () => {
     for (const place of await elsewhere((c) => c === shown || c === refused)) expect(place).not.toContain(pin);
   });
 
+  it('closed while a quick reset runs (its answer would replace a modal that is gone): the new PIN comes in an ephemeral message instead, and nowhere else', async () => {
+    const opened = await h.open('/reset-pin', 'UCARL');
+    const release = h.chime.hold(['ResetPersonalPIN']);
+    const submitting = h.submit('UCARL', opened.view);
+    while (h.chime.callsTo('ResetPersonalPIN').length === 0) await new Promise((r) => setTimeout(r, 10));
+    // The person closes the confirmation while Chime works: Slack forgets it and says so (notify_on_close).
+    h.slack.closeView(opened.viewId);
+    expect((await h.close('UCARL', opened.view)).status).toBe(200);
+    await h.waitForLogs('confirmation closed', 1);
+    release();
+    const submission = await submitting;
+
+    const pin = h.chime.pinOf('chime-carl');
+    expect(pin).toMatch(/^\d{10}$/);
+    const shown = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UCARL');
+    expect(shown.args.channel).toBe('DUCARL');
+    expect(JSON.stringify(shown.args.blocks)).toContain(pin);
+    expect(JSON.stringify(shown.args.blocks)).toContain('Your Latchkey window was closed before your new Amazon Chime meeting PIN could be shown there');
+    expect(ephemeralsTo('UCARL')).toHaveLength(1);
+    // Not in the answer to the click, which would only have replaced the closed modal.
+    expect(JSON.stringify(submission.json ?? {})).not.toContain(pin);
+    const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUCARL');
+    expect(dm.args.text).toContain('so Latchkey showed you the new one in a message here, once, visible only to you');
+    const records = await h.waitForAudit('UCARL', (r) => r.phase === 'outcome');
+    expect(records.map((r) => [r.phase, r.outcome, r.deliveryFailed])).toEqual([
+      ['attempt', undefined, undefined],
+      ['outcome', 'success', undefined],
+    ]);
+    for (const place of await elsewhere((c) => c === shown)) expect(place).not.toContain(pin);
+  });
+
   it('when no ephemeral message can reach them either, the receipt says the PIN was not shown and the audit records it, without the PIN', async () => {
     const opened = await h.open('/reset-pin', 'UBOB');
     h.chime.setLatency(ANSWER_HOLD_MS + 100);
@@ -79,5 +111,33 @@ describe('a reset whose modal is closed while it runs', () => {
     for (const place of await elsewhere((c) => (c.method === 'views.update' && c.args.view_id === opened.viewId) || (c.method === 'chat.postEphemeral' && c.args.user === 'UBOB'))) {
       expect(place).not.toContain(pin);
     }
+  });
+});
+
+describe('a reset whose confirmation close arrives after its answer went out, while its follow-up runs', () => {
+  // Google's admin, whom Latchkey acts as, is one of its users.
+  const h = useHarness({ accounts: { google_password: [{ id: 'g-ann', primaryEmail: 'ann@example.com' }, { id: 'g-it', primaryEmail: 'it-admin@example.com', isAdmin: true }] } });
+  const google = () => h.standIns.get('google_password') as GoogleSimulator;
+
+  it('the answer replaced nothing (Slack had not shown it when the person closed the confirmation): the password comes in an ephemeral message too', async () => {
+    const opened = await h.open('/reset-google-password', 'UANN');
+    const release = google().hold(['SignOut']);
+    const submission = await h.submit('UANN', opened.view);
+    const password = google().passwordOf('g-ann')!;
+    // The answer carried the password, to a modal the person had closed meanwhile: Slack tells of the close.
+    expect(JSON.stringify(submission.json)).toContain(password);
+    h.slack.closeView(opened.viewId);
+    await h.close('UANN', opened.view);
+    await h.waitForLogs('confirmation closed', 1);
+    release();
+
+    const shown = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UANN');
+    expect(shown.args.channel).toBe('DUANN');
+    expect(JSON.stringify(shown.args.blocks)).toContain(password);
+    const records = await h.waitForAudit('UANN', (r) => r.phase === 'outcome');
+    expect(records.at(-1)).toMatchObject({ outcome: 'success' });
+    expect(records.at(-1)?.deliveryFailed).toBeUndefined();
+    expect(google().signOuts('g-ann')).toBe(1);
+    for (const place of [JSON.stringify(h.slack.calls.filter((c) => c !== shown)), h.logs.join(''), await h.rawAuditTable()]) expect(place).not.toContain(password);
   });
 });
