@@ -1,6 +1,6 @@
 import type { ApprovalFailure, ApprovalKind, Approvals } from './approvals/approvals';
 import type { PendingRequest } from './approvals/pending-request';
-import { describeError, type FailureCode } from './failure';
+import { asFailure, describeError, type FailureCode } from './failure';
 import type { Logger, Requester, ReviewFact, WorkspaceMembers } from './ports';
 import type { ApprovalGate, OpenRequest, ResetFailure, ResetPending, Resettable } from './reset-credential';
 
@@ -13,9 +13,12 @@ const FINISH_WITHIN_MS = 30 * 60_000;
 
 /**
  * How the review's details carry the directory's facts (a Detail is flat strings): `fact:<label>`
- * in words, `fact@:<label>` a moment (ISO); and `factsUnread` when the directory could not be asked.
+ * in words, `fact@:<label>` a moment (ISO); `factsUnread` when the directory could not be asked;
+ * `accountGone` when it answered that it has no such user (the account was deleted after the
+ * request was filed): its requester's Finish, which looks them up again, would find nobody and
+ * change nothing, so approving could not work.
  */
-export const REVIEW_FACT = { text: 'fact:', at: 'fact@:', unread: 'factsUnread' } as const;
+export const REVIEW_FACT = { text: 'fact:', at: 'fact@:', unread: 'factsUnread', gone: 'accountGone' } as const;
 
 /** An approved reset's kind: the requester finishes it (handOver); the admin's click changes nothing. */
 export function resetKind(
@@ -30,6 +33,11 @@ export function resetKind(
     try {
       return factsDetail(await credential.directory.reviewFacts({ id: r.directoryUserId }));
     } catch (err) {
+      // An answer, not a fault: the directory has no user by the ID the request was filed for.
+      if (asFailure(err).code === 'DIRECTORY_USER_NOT_FOUND') {
+        logger?.info({ approvalRequestId: r.id, credential: r.detail.credential, err: describeError(err) }, 'reviewed account no longer in the directory');
+        return { [REVIEW_FACT.gone]: 'true' };
+      }
       logger?.warn({ approvalRequestId: r.id, credential: r.detail.credential, err: describeError(err) }, 'review facts not read');
       return { [REVIEW_FACT.unread]: 'true' };
     }

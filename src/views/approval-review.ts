@@ -32,6 +32,7 @@ export function reviewRecordingView(): ModalView {
 
 export function reviewView(args: { request: PendingRequest; details: Detail }, words: ApprovalKindWords): ModalView {
   const { request, details } = args;
+  const approve = words.approveLabel(request, details);
   const blocks: KnownBlock[] = [section(approvalFacts(request, words)), ...words.details(request, details)];
   // The form is shown only for a request an admin can decide (Approvals.review's 'decide').
   if (request.status !== 'PENDING') blocks.push(section(approvalStatusLine(request, words, true)));
@@ -43,10 +44,7 @@ export function reviewView(args: { request: PendingRequest; details: Detail }, w
       element: {
         type: 'radio_buttons',
         action_id: REVIEW_FORM.decisionAction,
-        options: [
-          { text: plain(words.approveLabel(request)), value: 'approve' },
-          { text: plain('Deny'), value: 'deny' },
-        ],
+        options: [...(approve === undefined ? [] : [{ text: plain(approve), value: 'approve' }]), { text: plain('Deny'), value: 'deny' }],
       },
     },
     {

@@ -19,8 +19,11 @@ export interface ApprovalKindWords {
   asks(request: PendingRequest): string;
   /** The same, short, for lists (mrkdwn): "*Basic* → *Pro*". */
   summary(request: PendingRequest): string;
-  /** The approve option of the review modal (plain text, short): "Approve: change to Pro". */
-  approveLabel(request: PendingRequest): string;
+  /**
+   * The approve option of the review modal (plain text, short): "Approve: change to Pro". Undefined:
+   * not offered, as the review's details show approving could not work (`details` then say why).
+   */
+  approveLabel(request: PendingRequest, details: Detail): string | undefined;
   /** What the reviewer sees of the requester's account (the kind's review details). */
   details(request: PendingRequest, details: Detail): KnownBlock[];
   /** What an applied request did, after the requester's name (mrkdwn): "now has *Pro*". */

@@ -45,7 +45,8 @@ export function resetKindWords(credentials: Readonly<Record<string, ResetWords>>
     steps: { request: 'Reset request', decide: 'Reset decision', apply: 'Approved reset', withdraw: 'Reset request withdrawn', revoke: 'Reset approval revoked' },
     asks: (r) => `asks to ${changeOf(of(r)).verb} their *${of(r).what}* (an admin must approve it first)`,
     summary: (r) => `*${of(r).title}*`,
-    approveLabel: () => 'Approve: they finish it themselves',
+    // Not offered for an account the directory no longer has: their Finish would find nobody (accountGone).
+    approveLabel: (_r, d) => (d[REVIEW_FACT.gone] ? undefined : 'Approve: they finish it themselves'),
     details: (r, d) => profile(r, d, of(r)),
     applied: (r) => `${changeOf(of(r)).done} their ${of(r).what}`,
     approvedStatus: (r, own) =>
@@ -75,6 +76,7 @@ function profile(request: PendingRequest, d: Detail, words: SubjectWords): Known
   const blocks: KnownBlock[] = [context(`Slack profile: <@${request.requester.userId}> · ${who.join(' · ')}`)];
   if (d.guest) blocks.push(section(':warning: Slack says this account is a guest now.'));
   if (d.deactivated) blocks.push(section(':warning: Slack says this account is deactivated.'));
+  if (d[REVIEW_FACT.gone]) return [...blocks, ...accountGone(words)];
   blocks.push(...directoryFacts(d, words));
   blocks.push(
     section(
@@ -84,6 +86,25 @@ function profile(request: PendingRequest, d: Detail, words: SubjectWords): Known
   );
   blocks.push(context('If you approve, they finish it in their own window, where Latchkey checks who they are again. Nothing it makes (a new password, say) is ever shown to you.'));
   return blocks;
+}
+
+/**
+ * The directory answered that it has no such account: deleted after they asked. What Finish would
+ * do (look them up again, find nobody, change nothing), so the review offers only Deny, and what
+ * the admin can do instead. An account restored under its ID (Entra and Google keep a deleted one
+ * for a while) is offered for approval again on the next Review; one made anew is another account.
+ */
+function accountGone(words: SubjectWords): KnownBlock[] {
+  return [
+    section(
+      `:no_entry: *${words.directory} no longer has their ${words.account}*: it was there when they asked, and has been deleted since. ` +
+        `Approving could not work: when they click Finish, Latchkey looks them up in ${words.directory} again, finds no ${words.account} and changes nothing. So this review offers only Deny.`,
+    ),
+    context(
+      `Deny it, saying why in the comment (they see it). If the account should still be there, check ${words.directory}: ` +
+        `if it is restored there, close this and click Review again; if a new one is made, that is another account, and they ask again once it exists.`,
+    ),
+  ];
 }
 
 /**

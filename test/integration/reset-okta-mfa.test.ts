@@ -26,6 +26,8 @@ const OKTA_PEOPLE: OktaSimUser[] = [
     ],
   },
   { id: '00ucarl', email: 'carl@example.com', status: 'LOCKED_OUT', factors: [push('carl')] },
+  // Deleted from Okta by a test after he asks.
+  { id: '00uleo', email: 'leo@example.com', status: 'ACTIVE', factors: [push('leo')] },
 ];
 const COMMAND = '/reset-okta-mfa';
 const decide = (decision: string, comment?: string) => ({
@@ -63,7 +65,7 @@ function finishing(h: Harness, userId: string, finish: { value: string; message:
 }
 
 describe('/reset-okta-mfa', () => {
-  const h = useHarness({ slackUsers: [...PEOPLE.slack, slackUser('UGONE', 'gone@example.com')], accounts: { okta_password: OKTA_PEOPLE } }, (x) => {
+  const h = useHarness({ slackUsers: [...PEOPLE.slack, slackUser('UGONE', 'gone@example.com'), slackUser('ULEO', 'leo@example.com')], accounts: { okta_password: OKTA_PEOPLE } }, (x) => {
     x.slack.clear();
     okta(x).clear();
   });
@@ -159,6 +161,30 @@ describe('/reset-okta-mfa', () => {
     expect(review.view.submit.text).toBe('Submit decision');
     await h.submit('UADA', review.view, { values: decide('approve') });
     await finishButton(h, 'UCARL');
+  });
+
+  it("the account was deleted from Okta after they asked: the review says Okta no longer has it and that approving could not work, offers only Deny, and nobody is paged", async () => {
+    const request = await asks(h, 'ULEO');
+    // An Okta admin deletes Leo (deactivated, then deleted): Okta answers 404 E0000007 for his ID.
+    okta().users.delete('00uleo');
+    okta().clear();
+    const review = await h.opening((trigger) => h.click('UADA', 'license_review', request.approvalId, request.message, trigger));
+    const text = JSON.stringify(review.view.blocks);
+    expect(text).toContain('Okta no longer has their Okta account');
+    expect(text).toContain('Approving could not work: when they click Finish, Latchkey looks them up in Okta again, finds no Okta account and changes nothing');
+    expect(text).toContain('Deny it, saying why in the comment');
+    expect(text).toContain('Slack profile: <@ULEO>');
+    for (const wrong of ['could not ask', 'What Okta says of this account', 'Before you approve', 'If you approve']) expect(text).not.toContain(wrong);
+    const decision = (review.view.blocks as any[]).find((b) => b.block_id === 'decision');
+    expect(decision.element.options.map((o: { value: string }) => o.value)).toEqual(['deny']);
+    expect(okta().callsTo('GetUser').map((c) => c.params.userId)).toEqual(['00uleo']);
+    // Okta answered: nothing failed, nobody is paged, and no warning says it could not be read.
+    const lines = h.logs.filter((l) => l.includes(request.approvalId)).join('');
+    expect(lines).toContain('reviewed account no longer in the directory');
+    expect(lines).not.toMatch(/"alert":true|"level":"(warn|error)"/);
+    await h.submit('UADA', review.view, { values: decide('deny', 'Your Okta account was removed: ask IT') });
+    const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DULEO' && JSON.stringify(c.args).includes('denied'));
+    expect(JSON.stringify(dm.args)).toContain('Your Okta account was removed: ask IT');
   });
 
   it('denied: the requester is told, and no factor is removed', async () => {

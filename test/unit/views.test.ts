@@ -3,7 +3,10 @@ import { CREDENTIALS } from '../../src/credentials';
 import { chime } from '../../src/credentials/chime';
 import type { Credential } from '../../src/credentials/credential';
 import { workmail } from '../../src/credentials/workmail';
-import { FAILURE_CODES } from '../../src/flows/failure';
+import { FAILURE_CODES, LatchkeyFailure, type FailureCode } from '../../src/flows/failure';
+import type { Directory, WorkspaceMembers } from '../../src/flows/ports';
+import { resetKind } from '../../src/flows/reset-approval';
+import { reviewView } from '../../src/views/approval-review';
 import type { ResetDone } from '../../src/flows/reset-credential';
 import { Secret } from '../../src/flows/secret';
 import { resetWordsOf } from '../../src/handlers/reset-words';
@@ -250,4 +253,45 @@ describe("an admin's revoke that lost to its requester's finish", () => {
     expect(back).toContain('Your revoke changed nothing: <@UANN> had already started finishing it at');
     expect(back).toContain('Their approval stands again since: click *Revoke approval* again to revoke it.');
   });
+});
+
+describe("an admin's review of a reset whose account the directory no longer has", () => {
+  const request: PendingRequest = {
+    id: 'a1',
+    kind: 'reset',
+    requester: { userId: 'UANN', teamId: 'T0TEAM' },
+    requesterEmail: 'ann@example.com',
+    directoryUserId: 'dir-ann',
+    detail: { credential: '' },
+    reason: '',
+    status: 'PENDING',
+    createdAt: '2026-12-04T08:00:00.000Z',
+    expiresAt: '2026-12-05T08:00:00.000Z',
+  };
+  const members = { getMember: async () => ({ id: 'UANN', email: 'ann@example.com', realName: 'Ann Archer' }) } as unknown as WorkspaceMembers;
+  /** The review a credential's directory answering `failure` to reviewFacts gives. */
+  const reviewed = async (credential: Credential, failure: FailureCode) => {
+    const directory = { reviewFacts: async () => Promise.reject(new LatchkeyFailure(failure, 'answered')) } as unknown as Directory;
+    const kind = resetKind(new Map([[credential.id, { audit: credential.audit, reviewFacts: true as const, directory }]]), members);
+    const r = { ...request, detail: { credential: credential.id } };
+    const view = reviewView({ request: r, details: await kind.reviewDetails(r) }, resetKindWords({ [credential.id]: resetWordsOf(credential) }));
+    const options = (view.blocks.find((b) => b.block_id === 'decision') as any).element.options.map((o: { value: string }) => o.value);
+    return { text: JSON.stringify(view.blocks), options };
+  };
+
+  it.each(CREDENTIALS.filter((c) => c.reviewFacts).map((c) => [c.id, c] as const))(
+    '%s: "not found" from its directory says it no longer has their account and that approving could not work, and offers only Deny; any other failure still offers both',
+    async (_, credential) => {
+      const words = resetWordsOf(credential);
+      const gone = await reviewed(credential, 'DIRECTORY_USER_NOT_FOUND');
+      expect(gone.text).toContain(`${words.directory} no longer has their ${words.account}`);
+      expect(gone.text).toContain(`Approving could not work: when they click Finish, Latchkey looks them up in ${words.directory} again, finds no ${words.account} and changes nothing`);
+      expect(gone.text).not.toContain('could not ask');
+      expect(gone.options).toEqual(['deny']);
+      const unread = await reviewed(credential, 'DIRECTORY_UNAVAILABLE');
+      expect(unread.text).toContain(`Latchkey could not ask ${words.directory} about this account just now`);
+      expect(unread.text).not.toContain('no longer has');
+      expect(unread.options).toEqual(['approve', 'deny']);
+    },
+  );
 });
