@@ -1,5 +1,5 @@
 import { asFailure, currentCode, describeError, isFailureCode, LatchkeyFailure, needsOperator } from './failure';
-import { APPROVAL_ACTIONS, REVOKE_ACTIONS, WITHDRAW_ACTIONS } from './approvals/kinds';
+import { APPLY_ACTIONS, APPROVAL_ACTIONS, REVOKE_ACTIONS, WITHDRAW_ACTIONS } from './approvals/kinds';
 import type { AwaitingRetry, Listed, OwnRequest, OwnRequests, Waiting } from './approvals/approvals';
 import { closedOutcomeUnknown, endedAfterUnknownOutcome, type PendingRequest } from './approvals/pending-request';
 import type { Admins, AuditEvent, AuditLog, AuditReader, Clock, Logger, Requester } from './ports';
@@ -82,6 +82,13 @@ export interface Activity {
    * of other steps too (the admin's decision): a line of the revoke alone says it failed itself.
    */
   readonly revokeFailed?: { readonly code: string; readonly at: string };
+  /**
+   * A request line, in the audit search, whose end nothing read says: no decision or withdrawal of it
+   * on record, and not where it stands. not_kept: the approvals store no longer holds it (kept 90 days
+   * past its time) and the records of the week after it (ofReferences) hold none: it may have expired,
+   * or been decided later. unread: the store or those records could not be read just now.
+   */
+  readonly endUnknown?: 'not_kept' | 'unread';
 }
 
 export interface TodayCounts {
@@ -419,7 +426,7 @@ export class HomeTab {
     try {
       const events = (await deps.audit.ofReferences([reference])).filter((e) => e.actor.teamId === admin.teamId);
       deps.logger.info({ slackUserId: admin.userId, reference, records: events.length }, 'audit looked up');
-      const standing = await this.standingOf(admin, events);
+      const standing = (await this.standingOf(admin, events)) ?? [];
       const people = [...new Set(events.map((e) => e.actor.userId))];
       const rows = people.flatMap((person) => activityOf(events.filter((e) => e.actor.userId === person), deps.clock.now(), standing));
       return { ok: true, rows: rows.sort((a, b) => compareText(b.at, a.at) || compareText(b.requestId, a.requestId)) };
@@ -505,32 +512,38 @@ export class HomeTab {
 
   /**
    * The page's lines, each person's request as it stands now: where the approvals store says
-   * (`standing`), and what the records of its later steps say, read by the requests' references (one
-   * Query of the by-day index per day their steps can be on, for the whole page): who decided it, how
-   * and when (the decision is audited under the admin who made it), and its requester's own withdraw,
-   * which the search read past wherever it sits in the log (LinesPage.placeOf), so the request is one
-   * line on one page. Not read for those the store says nobody has decided. A request whose store
-   * entry is gone (kept 90 days past its time) says how it was decided, not only that it was sent.
-   * Unread, the lines say what the page's records say.
+   * (`standing`; undefined: unread), and what the records of its later steps say, read by the
+   * requests' references (one Query of the by-day index per day their steps can be on, for the whole
+   * page): who decided it, how and when (the decision is audited under the admin who made it), and its
+   * requester's own withdraw, which the search read past wherever it sits in the log
+   * (LinesPage.placeOf), so the request is one line on one page. Not read for those the store says
+   * nobody has decided. A request whose store entry is gone (kept 90 days past its time) says how it
+   * ended as its records do: decided, withdrawn, revoked, its change applied or failed; and when they
+   * say nothing of its end, that its end is not known (Activity.endUnknown), never that it waits.
    */
-  private async withLaterSteps(admin: Requester, events: readonly AuditEvent[], standing: readonly PendingRequest[]): Promise<Activity[]> {
+  private async withLaterSteps(admin: Requester, events: readonly AuditEvent[], standing: readonly PendingRequest[] | undefined): Promise<Activity[]> {
     const now = this.deps.clock.now();
     const linesOf = (records: readonly AuditEvent[]) =>
       [...new Set(records.map((e) => e.actor.userId))]
-        .flatMap((person) => activityOf(records.filter((e) => e.actor.userId === person && e.phase !== 'cancelled'), now, standing))
+        .flatMap((person) => activityOf(records.filter((e) => e.actor.userId === person && e.phase !== 'cancelled'), now, standing ?? []))
         .sort((a, b) => compareText(b.at, a.at) || compareText(b.requestId, a.requestId));
     const rows = linesOf(events);
-    const stored = new Map(standing.map((r) => [r.id, r]));
+    const stored = new Map((standing ?? []).map((r) => [r.id, r]));
     const requests = rows.filter(
       (r) => r.pendingRequestId && !r.decision && !r.withdrawn && isRequestStep(r.action) && (!stored.has(r.pendingRequestId) || stored.get(r.pendingRequestId)!.decidedBy),
     );
-    if (requests.length === 0) return rows;
+    /** A request line whose end nothing read says (`read`: whether the records of its later steps were). */
+    const unknownEnd = (r: Activity, read: boolean): Activity =>
+      r.pendingRequestId && isRequestStep(r.action) && r.state === 'succeeded' && !r.standing && !r.decision && !r.withdrawn && !r.revoked
+        ? { ...r, endUnknown: standing && read ? 'not_kept' : 'unread' }
+        : r;
+    if (requests.length === 0) return rows.map((r) => unknownEnd(r, true));
     let records: AuditEvent[];
     try {
       records = (await this.deps.audit.ofReferences(requests.map((r) => r.pendingRequestId!))).filter((e) => e.actor.teamId === admin.teamId);
     } catch (err) {
       this.deps.logger.warn({ slackUserId: admin.userId, part: 'decisions', err: describeError(err) }, 'audit search without who decided the requests');
-      return rows;
+      return rows.map((r) => unknownEnd(r, false));
     }
     // Its requester's own later steps, on its line, unless the page has them already.
     const requester = new Map(requests.map((r) => [r.pendingRequestId!, r.actor.userId]));
@@ -540,32 +553,48 @@ export class HomeTab {
       return place !== undefined && requester.get(place) === e.actor.userId && !onPage.has(recordKey(e));
     });
     const whole = later.length > 0 ? linesOf([...events, ...later]) : rows;
-    const decided = new Map<string, AuditEvent>();
-    for (const e of records) {
-      const id = pendingOf(e);
-      if (!id || !e.decision || e.phase !== 'outcome' || e.outcome !== 'success') continue;
-      const before = decided.get(id);
-      if (!before || compareText(before.at, e.at) < 0) decided.set(id, e);
-    }
+    /** Each request's latest record of a kind (`of`: the request it is of, if it is one), outcomes only. */
+    const latest = (of: (e: AuditEvent) => string | undefined) => {
+      const found = new Map<string, AuditEvent>();
+      for (const e of records) {
+        const id = e.phase === 'outcome' ? of(e) : undefined;
+        const before = id === undefined ? undefined : found.get(id);
+        if (id !== undefined && (!before || compareText(before.at, e.at) < 0)) found.set(id, e);
+      }
+      return found;
+    };
+    const decided = latest((e) => (e.decision && e.outcome === 'success' ? pendingOf(e) : undefined));
+    // Used only where the store no longer says where it stands: an admin's apply, or its requester's finish (a change of its own, naming it).
+    const changed = latest((e) => (APPLY_ACTIONS.includes(e.action) || !isApprovalStep(e.action) ? (e.approvalRequestId ?? e.licenseRequestId) : undefined));
+    const revoked = latest((e) => (REVOKE_ACTIONS.includes(e.action) && e.outcome === 'success' ? pendingOf(e) : undefined));
     return whole.map((r) => {
       const d = r.pendingRequestId ? decided.get(r.pendingRequestId) : undefined;
-      if (!d?.decision) return r;
+      if (!d?.decision) return unknownEnd(r, true);
       // Where it stands, when the store still has it, says more than the decision (applied, expired…).
-      return { ...r, decidedBy: { userId: d.actor.userId, decision: d.decision, at: d.at }, ...(!r.standing && { decision: d.decision }) };
+      const decidedBy = { userId: d.actor.userId, decision: d.decision, at: d.at };
+      if (r.standing || r.decision) return { ...r, decidedBy };
+      const change = d.decision === 'approve' && isRequestStep(r.action) ? changed.get(r.pendingRequestId!) : undefined;
+      return {
+        ...r,
+        decidedBy,
+        decision: d.decision,
+        ...(change && { applied: change.outcome === 'success' || change.outcome === 'partial' ? 'succeeded' : change.errorCode === 'DIRECTORY_OUTCOME_UNKNOWN' ? 'unknown' : 'failed' }),
+        ...(isRequestStep(r.action) && revoked.has(r.pendingRequestId!) && { revoked: true }),
+      };
     });
   }
 
   /**
    * Where the pending requests these records are steps of stand now, so that a request's line says
    * how it ended (denied, applied…) as its requester's Home tab does, not only that it was sent.
-   * Unread, the lines say what the records say.
+   * Unread: undefined, and the lines say what the records say (or that their end could not be read).
    */
-  private async standingOf(admin: Requester, events: readonly AuditEvent[]): Promise<(PendingRequest & { readonly decidable: boolean })[]> {
+  private async standingOf(admin: Requester, events: readonly AuditEvent[]): Promise<(PendingRequest & { readonly decidable: boolean })[] | undefined> {
     const ids = [...new Set(events.flatMap((e) => pendingOf(e) ?? []))];
     if (!this.deps.requests || ids.length === 0) return [];
     return this.deps.requests.standing(ids).catch((err: unknown) => {
       this.deps.logger.warn({ slackUserId: admin.userId, part: 'request standing', err: describeError(err) }, 'audit search without where requests stand');
-      return [];
+      return undefined;
     });
   }
 

@@ -170,6 +170,13 @@ function closedLine(closed: ClosedUnclicked, words: HomeWords): string {
   );
 }
 
+/** A request sent whose end nothing read says (Activity.endUnknown): never "Sent to the admins" alone, as though it still waited. */
+const END_UNKNOWN: Record<NonNullable<Activity['endUnknown']>, string> = {
+  not_kept:
+    ':grey_question: Sent to the admins. No decision or withdrawal of it is on record in the week after, and where it stands is no longer kept: it may have expired, or been decided later.',
+  unread: ':grey_question: Sent to the admins; where it stands could not be read just now. Search again in a few minutes.',
+};
+
 /** One request: when, what, who, how it ended; the directory account only where an operator needs it. */
 function rowLine(row: Activity, words: HomeWords): string {
   if (row.handled) return handledLine(row, row.handled);
@@ -182,7 +189,9 @@ function rowLine(row: Activity, words: HomeWords): string {
       ? `${row.state === 'failed' ? ':x: Failed:' : ':no_entry_sign: Refused:'}${why.slice(0, -1)}`
       : row.state === 'partial'
         ? `:white_check_mark: Done, but these steps failed: ${(row.incomplete ?? []).map((i) => `${i.step} (${failureLabel(i.code)})`).join(', ')}`
-        : activityState(row, why, words.actions[row.action]?.approved?.(false));
+        : row.endUnknown
+          ? END_UNKNOWN[row.endUnknown]
+          : activityState(row, why, words.actions[row.action]?.approved?.(false));
   const operator = (row.state !== 'succeeded' && row.state !== 'cancelled' && row.state !== 'refused') || row.deliveryFailed || row.applied === 'failed';
   const details = [
     `Reference \`${row.requestId}\``,

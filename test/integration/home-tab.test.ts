@@ -1154,6 +1154,67 @@ describe("the audit search: a pending request's steps", () => {
     }
   });
 
+  it("everyone's search of a day shows each request asked that day as it ended, though its later steps came days after the day searched and the approvals store no longer holds it; one whose end is on no record read says so", async () => {
+    // Records alone (requests kept 90 days past their time are gone from the approvals store), all asked on 2026-04-06:
+    // Wes withdrew his on the 9th; Max approved Amy's on the 8th and its change was applied then; Nat's has no later step on record.
+    const day = '2026-04-06';
+    const lic = (userId: string, hour: number) => {
+      const actor = { userId, teamId: TEAM };
+      const pending = `${day}T${hour}:00:00.000Z_00000000${userId.slice(1).toLowerCase()}0`;
+      return { actor, pending, request: { action: 'license_request', actor, subject: actor, directory: 'chime', directoryUserId: `chime-${userId}`, approvalRequestId: pending, licenseFrom: 'Basic', licenseTo: 'Pro' } as const };
+    };
+    type Entry = Parameters<Harness['writeAudit']>[0];
+    const step = async (entry: Omit<Entry, 'phase'>, at: string, outcome: Pick<Entry, 'outcome' | 'errorCode'> = { outcome: 'success' }) => {
+      await h.writeAudit({ ...entry, phase: 'attempt' }, new Date(at));
+      await h.writeAudit({ ...entry, phase: 'outcome', ...outcome }, new Date(Date.parse(at) + 1_000));
+    };
+    const wes = lic('UWES', 19);
+    await step({ ...wes.request, requestId: `${wes.pending.slice(0, 24)}_0000000wes01` }, wes.pending.slice(0, 24));
+    await step({ ...wes.request, action: 'license_withdraw', requestId: '2026-04-09T15:00:00.000Z_0000000wes02' }, '2026-04-09T15:00:00.000Z');
+    const amy = lic('UAMY', 10);
+    await step({ ...amy.request, requestId: `${amy.pending.slice(0, 24)}_0000000amy01` }, amy.pending.slice(0, 24));
+    const max = { userId: 'UMAX', teamId: TEAM };
+    await step({ ...amy.request, action: 'license_decide', actor: max, decision: 'approve', requestId: '2026-04-08T11:00:00.000Z_0000000amy02' }, '2026-04-08T11:00:00.000Z');
+    await step({ ...amy.request, action: 'license_apply', actor: max, requestId: '2026-04-08T11:00:02.000Z_0000000amy03' }, '2026-04-08T11:00:02.000Z');
+    const nat = lic('UNAT', 11);
+    await step({ ...nat.request, requestId: `${nat.pending.slice(0, 24)}_0000000nat01` }, nat.pending.slice(0, 24));
+    // Max approved Ivy's on the 8th, and its change failed then.
+    const ivy = lic('UIVY', 12);
+    await step({ ...ivy.request, requestId: `${ivy.pending.slice(0, 24)}_0000000ivy01` }, ivy.pending.slice(0, 24));
+    await step({ ...ivy.request, action: 'license_decide', actor: max, decision: 'approve', requestId: '2026-04-08T12:00:00.000Z_0000000ivy02' }, '2026-04-08T12:00:00.000Z');
+    await step({ ...ivy.request, action: 'license_apply', actor: max, requestId: '2026-04-08T12:00:02.000Z_0000000ivy03' }, '2026-04-08T12:00:02.000Z', { outcome: 'failure', errorCode: 'DIRECTORY_UNAVAILABLE' });
+    // PIN resets: Max approved Rex's on the 8th and revoked it ten minutes later; he approved Zoe's then, and she finished it.
+    const reset = (userId: string, hour: number) => {
+      const actor = { userId, teamId: TEAM };
+      const pending = `${day}T${hour}:00:00.000Z_00000000${userId.slice(1).toLowerCase()}0`;
+      return { actor, pending, request: { action: 'reset_request', actor, subject: actor, directory: 'chime', credential: 'pin', approvalRequestId: pending } as const };
+    };
+    const rex = reset('UREX', 13);
+    await step({ ...rex.request, requestId: `${rex.pending.slice(0, 24)}_0000000rex01` }, rex.pending.slice(0, 24));
+    await step({ ...rex.request, action: 'reset_decide', actor: max, decision: 'approve', requestId: '2026-04-08T13:00:00.000Z_0000000rex02' }, '2026-04-08T13:00:00.000Z');
+    await step({ ...rex.request, action: 'reset_revoke', actor: max, requestId: '2026-04-08T13:10:00.000Z_0000000rex03' }, '2026-04-08T13:10:00.000Z');
+    const zoe = reset('UZOE', 14);
+    await step({ ...zoe.request, requestId: `${zoe.pending.slice(0, 24)}_0000000zoe01` }, zoe.pending.slice(0, 24));
+    await step({ ...zoe.request, action: 'reset_decide', actor: max, decision: 'approve', requestId: '2026-04-08T14:00:00.000Z_0000000zoe02' }, '2026-04-08T14:00:00.000Z');
+    await step({ action: 'reset_pin', actor: zoe.actor, directory: 'chime', directoryUserId: 'chime-zoe', approvalRequestId: zoe.pending, requestId: zoe.pending }, '2026-04-08T14:05:00.000Z');
+
+    const lines = (await everyPage(h, 'UADA', null, day, day)).flat();
+    const lineOf = (pending: string) => lines.filter((l) => l.includes(pending));
+    // Before: ':outbox_tray: Sent to the admins' (withdrawn three days later), ':white_check_mark: Approved' (and applied, two days later).
+    expect(lineOf(wes.pending)).toEqual([expect.stringContaining('*License request* (Basic → Pro) by <@UWES> · :leftwards_arrow_with_hook: Withdrawn; nothing was changed')]);
+    expect(lineOf(amy.pending)).toEqual([expect.stringContaining('*License request* (Basic → Pro) by <@UAMY> · :white_check_mark: Approved and applied')]);
+    // Before: ':outbox_tray: Sent to the admins', as though it still waited.
+    expect(lineOf(nat.pending)).toEqual([
+      expect.stringContaining('by <@UNAT> · :grey_question: Sent to the admins. No decision or withdrawal of it is on record in the week after, and where it stands is no longer kept: it may have expired, or been decided later.'),
+    ]);
+    expect(lineOf(ivy.pending)).toEqual([expect.stringContaining('*License request* (Basic → Pro) by <@UIVY> · :warning: Approved, but the change failed.')]);
+    expect(lineOf(rex.pending)).toEqual([expect.stringContaining('*Reset request* (Amazon Chime personal meeting PIN) by <@UREX> · :no_entry: Approved, then revoked by an admin; nothing was changed')]);
+    expect(lineOf(zoe.pending).find((l) => l.includes('*Reset request*'))).toContain('by <@UZOE> · :white_check_mark: Approved and applied');
+    // A person's search says the same.
+    const wesOwn = (await everyPage(h, 'UADA', 'UWES', day, day)).flat();
+    expect(wesOwn).toEqual([expect.stringContaining('*License request* (Basic → Pro) by <@UWES> · :leftwards_arrow_with_hook: Withdrawn; nothing was changed')]);
+  });
+
   it('an admin pastes a reference, with no person picked, and sees that request\'s records, whoever wrote them; its end alone is refused on the form', async () => {
     const requestId = await deniedLicense('UBOB');
     // Someone else's request at the same time is not shown.
@@ -1215,6 +1276,36 @@ describe("the audit search: a pending request's steps", () => {
     expect(results).toContain(`The records of reference \`${requestId}\``);
     expect(results).toContain('Searched by reference only: <@UANN> and the days picked were not searched. To search by person, leave the reference empty.');
   });
+});
+
+describe('the audit search while the approvals store does not answer', () => {
+  const APPROVALS_TABLE = 'latchkey-approvals-unanswered';
+  const h = useHarness({ awsRequestTimeoutMs: 1_000, dynamoGate: true, env: { APPROVALS_TABLE_NAME: APPROVALS_TABLE } }, (x) => x.slack.clear());
+
+  it("a request whose end nothing read says is shown as not known just now, not as waiting for the admins", async () => {
+    // Records alone: Nia asked on 2026-04-13, and no later step is on record.
+    const actor = { userId: 'UNIA', teamId: TEAM };
+    const pending = '2026-04-13T11:00:00.000Z_000000000ni0';
+    const request = { requestId: '2026-04-13T11:00:00.000Z_000000000ni1', action: 'license_request', actor, subject: actor, directory: 'chime', directoryUserId: 'chime-nia', approvalRequestId: pending, licenseFrom: 'Basic', licenseTo: 'Pro' } as const;
+    await h.writeAudit({ ...request, phase: 'attempt' }, new Date('2026-04-13T11:00:00.000Z'));
+    await h.writeAudit({ ...request, phase: 'outcome', outcome: 'success' }, new Date('2026-04-13T11:00:01.000Z'));
+    const release = h.dynamoGate.hold((call) => call.operation === 'GetItem' && call.body.includes(`"${APPROVALS_TABLE}"`));
+    let lines: string[];
+    try {
+      const { formView } = await submitSearch(h, 'UADA', {
+        person: { person: { type: 'users_select', selected_user: null } },
+        from: { from: { type: 'datepicker', selected_date: '2026-04-13' } },
+        to: { to: { type: 'datepicker', selected_date: '2026-04-13' } },
+      });
+      const page = await h.viewUpdate(formView.id, 1, 15_000);
+      lines = (page.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes(pending)).map((b) => b.text.text as string);
+    } finally {
+      release();
+    }
+    // Before: ':outbox_tray: Sent to the admins', as though it still waited.
+    expect(lines).toEqual([expect.stringContaining('by <@UNIA> · :grey_question: Sent to the admins; where it stands could not be read just now. Search again in a few minutes.')]);
+    expect(h.dynamoGate.held.length).toBeGreaterThan(0);
+  }, 30_000);
 });
 
 describe('Needs attention: an admin marks an item handled', () => {

@@ -14,3 +14,6 @@ export const WITHDRAW_ACTIONS: readonly string[] = APPROVAL_KINDS.map((k) => app
 
 /** Each kind's record of an admin revoking an approval before its requester finished it. */
 export const REVOKE_ACTIONS: readonly string[] = APPROVAL_KINDS.map((k) => approvalAction(k, 'revoke'));
+
+/** Each kind's record of an admin applying the change of a request they approved. */
+export const APPLY_ACTIONS: readonly string[] = APPROVAL_KINDS.map((k) => approvalAction(k, 'apply'));
