@@ -4,7 +4,7 @@ import type { ArrivalModal } from '../slack/arrival-modal';
 import type { GuardedApp } from '../slack/guarded-app';
 import { failureMessage } from '../views/failure-message';
 import type { SubjectWords } from '../views/words';
-import { slashCommandSchema } from './slack-payloads';
+import { readableSlashCommand, slashCommandSchema } from './slack-payloads';
 
 /**
  * Registers `command` as one acceptCommand answers with an empty acknowledgement whenever it can
@@ -13,7 +13,7 @@ import { slashCommandSchema } from './slack-payloads';
  * that cannot be read, is still answered by acceptCommand.
  */
 export function acknowledgeOnArrival(app: GuardedApp, command: string, enabled: boolean, modal?: ArrivalModal): void {
-  if (enabled) app.acknowledgeOnArrival(command, (body) => slashCommandSchema.safeParse(body).success, modal);
+  if (enabled) app.acknowledgeOnArrival(command, readableSlashCommand, modal);
 }
 
 type AcceptedCommand = { requester: Requester; triggerId: string; text: string };

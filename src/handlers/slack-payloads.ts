@@ -5,7 +5,10 @@ import type { Requester } from '../flows/ports';
  * The parts of Slack's payloads the handlers use. Bolt has checked the signature; these check the
  * shape, so a malformed body ends in a polite answer instead of a crash.
  */
-const slackId = z.string().regex(/^[A-Z0-9]{2,}$/);
+const SLACK_ID = /^[A-Z0-9]{2,}$/;
+const slackId = z.string().regex(SLACK_ID);
+
+const TEXT_MAX = 4000;
 
 export const slashCommandSchema = z.object({
   user_id: slackId,
@@ -13,8 +16,28 @@ export const slashCommandSchema = z.object({
   // Enterprise Grid only.
   enterprise_id: slackId.optional(),
   trigger_id: z.string().min(1),
-  text: z.string().max(4000).default(''),
+  text: z.string().max(TEXT_MAX).default(''),
 });
+
+/**
+ * Whether slashCommandSchema reads `body`, without zod: asked of every command as it arrives, before
+ * its acknowledgement (GuardedApp.acknowledgeOnArrival). A zod parse costs a process about 20 µs
+ * until V8 has optimized it, some thousands of commands in; these comparisons cost under 1 µs.
+ * slack-payloads.test.ts holds the two to the same answers.
+ */
+export function readableSlashCommand(body: unknown): boolean {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
+  const id = (v: unknown) => typeof v === 'string' && SLACK_ID.test(v);
+  const { user_id: userId, team_id: teamId, enterprise_id: enterpriseId, trigger_id: triggerId, text } = body as Record<string, unknown>;
+  return (
+    id(userId) &&
+    id(teamId) &&
+    (enterpriseId === undefined || id(enterpriseId)) &&
+    typeof triggerId === 'string' &&
+    triggerId.length >= 1 &&
+    (text === undefined || (typeof text === 'string' && text.length <= TEXT_MAX))
+  );
+}
 
 const actor = {
   user: z.object({ id: slackId, team_id: slackId.optional() }),

@@ -12,30 +12,20 @@ import type {
   ViewConstraints,
 } from '@slack/bolt';
 import type { StringIndexed } from '@slack/bolt/dist/types/utilities';
-import { z } from 'zod';
 import type { Logger, Metrics } from '../flows/ports';
 import type { HttpFetch } from '../http/fetch';
 import { AckFirst, type Release } from './ack-first';
 import { OPENED_MODAL, openLoadingModal, type ArrivalModal } from './arrival-modal';
 import { App } from './bolt';
+import { slackEnvelope, type KnownEntryPoints } from './envelope';
 import { ListenerTable } from './listener-table';
 import type { SlackApi } from './slack-web-api';
-
-/** What the app answers to; anything else is refused at once instead of waiting out Slack's 3 s. */
-export interface KnownEntryPoints {
-  readonly commands: readonly string[];
-  readonly viewCallbackIds: readonly string[];
-  readonly actionIds: readonly string[];
-  /** Events API event types the app subscribes to (manifest.yml). */
-  readonly eventTypes: readonly string[];
-}
 
 /** Thrown for a signed request whose shape Latchkey does not handle; answered with 400. */
 export class UnexpectedPayloadError extends Error {
   override readonly name = 'UnexpectedPayloadError';
 }
 
-const id = z.string().min(1).max(255);
 /** Matches every ID: the one Bolt listener of a kind, whose table then picks by exact ID. */
 const ANY = /^/;
 
@@ -63,7 +53,7 @@ function plain<Args>(listener: Middleware<Args, any>): Middleware<any> {
  * (arrival-modal.ts): Slack's second 3-second clock, the trigger_id's, is kept as well as the first.
  */
 export class GuardedApp extends App {
-  private readonly envelope: z.ZodType;
+  private readonly envelope: ReturnType<typeof slackEnvelope>;
   private readonly ackFirst = new AckFirst();
   private readonly onArrival = new Map<string, OnArrival>();
   private working = 0;
@@ -82,27 +72,7 @@ export class GuardedApp extends App {
     private readonly outside: { fetch: HttpFetch; logger: Logger; metrics: Metrics; slack: SlackApi },
   ) {
     super(options);
-    const oneOf = (values: readonly string[]) => z.string().refine((v) => values.includes(v));
-    this.envelope = z.union([
-      z.object({ command: oneOf(known.commands), user_id: id, team_id: id, trigger_id: id }),
-      z.object({
-        type: z.enum(['view_submission', 'view_closed']),
-        user: z.object({ id }),
-        view: z.object({ id, callback_id: oneOf(known.viewCallbackIds) }),
-      }),
-      z.object({
-        type: z.literal('block_actions'),
-        user: z.object({ id }),
-        trigger_id: id,
-        actions: z.array(z.object({ action_id: oneOf(known.actionIds) })).length(1),
-      }),
-      // The Events API's envelope (JSON); the URL check (url_verification) is answered by the receiver.
-      z.object({
-        type: z.literal('event_callback'),
-        team_id: id,
-        event: z.object({ type: oneOf(known.eventTypes), user: id }),
-      }),
-    ]);
+    this.envelope = slackEnvelope(known);
   }
 
   // A listener for one exact ID goes into its kind's table; anything else (a pattern, a chain of
@@ -180,7 +150,7 @@ export class GuardedApp extends App {
   }
 
   override async processEvent(event: ReceiverEvent): Promise<void> {
-    if (!this.envelope.safeParse(event.body).success) {
+    if (!this.envelope.schema.safeParse(event.body).success) {
       throw new UnexpectedPayloadError('signed request of a shape Latchkey does not handle');
     }
     await this.route(event, this.arrivalOf(event.body));
@@ -200,7 +170,7 @@ export class GuardedApp extends App {
     body: Record<string, unknown>,
     request: { answer: () => void; failed: (error: unknown) => void; customProperties?: Record<string, unknown> },
   ): boolean {
-    if (!this.envelope.safeParse(body).success) return false;
+    if (!(typeof body.command === 'string' ? this.envelope.isCommand(body) : this.envelope.schema.safeParse(body).success)) return false;
     const onArrival = this.arrivalOf(body);
     if (!onArrival) return false;
     this.route({ body, ack: async () => request.answer(), customProperties: request.customProperties ?? {} }, onArrival).catch(request.failed);
