@@ -393,6 +393,7 @@ describe('/reset-entra-password under the approval policy: what the reviewing ad
     // An older account: Graph gives null for when it was made and when its password changed.
     { id: 'e-ann', mail: 'ann@example.com', createdDateTime: null, lastPasswordChangeDateTime: null },
     { id: 'e-bob', mail: 'bob@example.com', createdDateTime: null, lastPasswordChangeDateTime: null },
+    { id: 'e-carl', mail: 'carl@example.com', lastSignIn: '2026-12-01T06:30:00Z' },
   ];
   const h = useHarness({ accounts: { entra_password: REVIEWED }, env: { RESET_POLICY: 'entra_password=approval,okta_password=self-service' } }, (x) => {
     x.slack.clear();
@@ -427,6 +428,8 @@ describe('/reset-entra-password under the approval policy: what the reviewing ad
     ['without the permission AuditLog.Read.All', 'no-permission', 'UANN', 'e-ann'],
     ['in a tenant without Entra ID P1', 'no-license', 'UBOB', 'e-bob'],
   ] as const)('a fact Graph does not give is left out, never shown as "undefined": no creation or password-change time, and %s no last sign-in, quietly', async (_, access, requester, id) => {
+    // Past what an earlier refusal left remembered (SIGN_IN_REFUSAL_KEPT_MS), so this one is asked.
+    h.clock.offsetMs += 30 * 60_000 + 1_000;
     entra().setSignInActivity(access);
     const request = await h.asksForReset(COMMAND, requester);
     const review = await h.opensReview('UADA', request);
@@ -439,5 +442,26 @@ describe('/reset-entra-password under the approval policy: what the reviewing ad
     // Nobody is paged for a permission or a license the deployment chose not to have.
     expect(h.logs.join('')).not.toMatch(/"alert":true/);
     expect(review.view.submit.text).toBe('Submit decision');
+  });
+  it("without AuditLog.Read.All, Graph's refusal of the last sign-in is remembered for 30 minutes by the app's clock: reviews within them do not ask for it again; past them it is asked, and a permission granted since shows the last sign-in", async () => {
+    // Past what an earlier test's refusal left remembered.
+    const start = (h.clock.offsetMs += 30 * 60_000 + 1_000);
+    entra().setSignInActivity('no-permission');
+    const request = await h.asksForReset(COMMAND, 'UCARL');
+    const reviewAfter = async (ms: number) => {
+      h.clock.offsetMs = start + ms;
+      return JSON.stringify((await h.opensReview('UADA', request)).view.blocks);
+    };
+    const asked = (operation: string) => entra().callsTo(operation).map((c) => c.params.userId);
+    expect(await reviewAfter(0)).not.toContain('Last sign-in');
+    expect(asked('GetSignInActivity')).toEqual(['e-carl']);
+    // Granted meanwhile, but the refusal is 29 minutes old: not asked, the rest read as ever.
+    entra().setSignInActivity('readable');
+    for (const ms of [60_000, 29 * 60_000]) expect(await reviewAfter(ms)).toContain('Status: enabled (can sign in)');
+    expect(asked('GetSignInActivity')).toEqual(['e-carl']);
+    expect(asked('GetUser')).toEqual(['e-carl', 'e-carl', 'e-carl']);
+    // 30 minutes on: asked again, and shown.
+    expect(await reviewAfter(30 * 60_000 + 1_000)).toContain(`Last sign-in: ${date('2026-12-01T06:30:00Z')}`);
+    expect(asked('GetSignInActivity')).toEqual(['e-carl', 'e-carl']);
   });
 });

@@ -58,6 +58,16 @@ const signInSchema = z.object({ signInActivity: z.looseObject({ lastSuccessfulSi
  * the other facts, and the approver sees no "Last sign-in" line.
  */
 const NOT_PREMIUM = 'Authentication_RequestFromNonPremiumTenantOrB2CTenant';
+/**
+ * How long such a refusal is remembered (by the app's clock): reviews meanwhile do not ask for the
+ * last sign-in, so a tenant without either makes at most two refused calls an hour, however many
+ * reviews. Past it Graph is asked again, so a grant made later is picked up: a licence bought within
+ * this time, a permission within this time of the first token carrying it (an app token lists its
+ * permissions as issued; Entra issues them for about an hour, and BearerApi keeps one until shortly
+ * before it expires), so within about an hour and a half of the grant at worst. Shorter would mostly
+ * ask with the same token and be refused again; longer would keep an admin's grant unseen for longer.
+ */
+const SIGN_IN_REFUSAL_KEPT_MS = 30 * 60_000;
 
 /** An approver's words for what Graph says of an account. */
 const REVIEW_WORDS = {
@@ -144,8 +154,10 @@ export class EntraDirectory implements Directory {
   private readonly domains = new Map<string, { readonly federated: boolean; readonly at: number }>();
   /** An operator was alerted that the domains cannot be read, and Graph has answered no domain lookup since. */
   private domainReadAlerted = false;
-  /** An operator was told once that reviews show no last sign-in, and why. */
+  /** An operator was told once that reviews show no last sign-in, and why (again after Graph gave one). */
   private signInUnreadTold = false;
+  /** When Graph last refused the last sign-in for want of AuditLog.Read.All or Entra ID P1 (epoch ms, the app's clock). */
+  private signInRefusedAt?: number;
 
   constructor(
     fetch: HttpFetch,
@@ -243,17 +255,29 @@ export class EntraDirectory implements Directory {
   /**
    * The last successful sign-in, or undefined when Graph gives none or it cannot be read: without
    * AuditLog.Read.All or Entra ID P1 (NOT_PREMIUM) an operator is told once, not alerted (neither is
-   * needed); any other failure is a warning. The review goes on without it either way.
+   * needed), and the refusal is remembered for SIGN_IN_REFUSAL_KEPT_MS, when Graph is not asked; any
+   * other failure is a warning. The review goes on without it either way.
    */
   private async lastSignIn(id: string): Promise<string | undefined> {
+    const age = this.signInRefusedAt === undefined ? undefined : this.clock.now().getTime() - this.signInRefusedAt;
+    // A clock set back since (age below 0) asks again rather than keep the refusal longer.
+    if (age !== undefined && age >= 0 && age < SIGN_IN_REFUSAL_KEPT_MS) return undefined;
     try {
       const answer = await this.graph('GET', `/v1.0/users/${id}?$select=signInActivity`, 'entra:GetSignInActivity');
+      this.signInRefusedAt = undefined;
+      this.signInUnreadTold = false;
       return signInSchema.safeParse(answer.body).data?.signInActivity?.lastSuccessfulSignInDateTime ?? undefined;
     } catch (err) {
       const failure = asFailure(err);
       if (failure instanceof PermissionMissing || failure.detail?.includes(NOT_PREMIUM)) {
-        if (!this.signInUnreadTold) this.logger.info({ operation: 'entra:GetSignInActivity', detail: failure.detail }, "an admin's review shows no last sign-in: Graph gives it only with the application permission AuditLog.Read.All, in a tenant with Entra ID P1 or P2");
+        if (!this.signInUnreadTold) {
+          this.logger.info(
+            { operation: 'entra:GetSignInActivity', detail: failure.detail },
+            `an admin's review shows no last sign-in: Graph gives it only with the application permission AuditLog.Read.All, in a tenant with Entra ID P1 or P2 (asked again ${SIGN_IN_REFUSAL_KEPT_MS / 60_000} minutes on)`,
+          );
+        }
         this.signInUnreadTold = true;
+        this.signInRefusedAt = this.clock.now().getTime();
       } else {
         this.logger.warn({ operation: 'entra:GetSignInActivity', code: failure.code, detail: failure.detail }, "last sign-in not read: the admin's review goes on without it");
       }
