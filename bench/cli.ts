@@ -33,7 +33,9 @@ machine: other work on the same cores changes the figures.
   --help             this text; nothing is built, started or measured
 
 Started with a nice (\`nice -n -15 npm run bench\`, as root, on a machine where other work runs), the
-bench gives it to the app as well: on Linux to the app's session's scheduling group, put back when it ends.
+bench gives it to the app as well: on Linux to the app's session's scheduling group, and for the
+run to the terminal's session's group, put back when the bench ends, however it ends, except by
+SIGKILL (then \`echo 0 > /proc/self/autogroup\` in that terminal puts it back).
 
 Everything the bench starts (the app, \`npm start\`, the yardstick) is stopped when it ends, fails,
 or is interrupted (Ctrl+C).

@@ -23,7 +23,7 @@ export const slashCommandSchema = z.object({
  * Whether slashCommandSchema reads `body`, without zod: asked of every command as it arrives, before
  * its acknowledgement (GuardedApp.acknowledgeOnArrival). A zod parse costs a process about 20 µs
  * until V8 has optimized it, some thousands of commands in; these comparisons cost under 1 µs.
- * slack-payloads.test.ts holds the two to the same answers.
+ * test/unit/arrival-checks.test.ts holds the two to the same answers.
  */
 export function readableSlashCommand(body: unknown): boolean {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;

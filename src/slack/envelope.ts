@@ -24,7 +24,7 @@ export function commandEnvelopeSchema(commands: readonly string[]) {
  * process about 20 µs a request until V8 has optimized it, some thousands of requests in (every
  * process, at the rate people reset credentials), against under 1 µs for these few comparisons; at
  * 400 commands at once that was 4–5 % of the last one's wait (docs/performance.md, issue 28's
- * seventh pass). envelope.test.ts holds it to the schema's answers.
+ * seventh pass). test/unit/arrival-checks.test.ts holds it to the schema's answers.
  */
 export function slackEnvelope(known: KnownEntryPoints): { schema: z.ZodType; isCommand(body: Record<string, unknown>): boolean } {
   const commands = new Set(known.commands);
