@@ -58,7 +58,7 @@ import { BODY_LIMIT_BYTES } from './slack/slack-request-body';
 import { httpFetch, type HttpFetch } from './http/fetch';
 import { SlackApprovalAnnouncer } from './slack/slack-approval-announcer';
 import { SlackWebApi } from './slack/slack-web-api';
-import { SlackWorkspaceMembers } from './slack/workspace-members';
+import { SharedAsks, SlackWorkspaceMembers } from './slack/workspace-members';
 import { KnownGuests } from './flows/known-guests';
 import { allStartChecks, listenFailure, namedTables, slackAtStart, socketModeRetries, socketModeStartFailure, socketModeWithinStartBound, StartFailure, tablesAtStart, tokenWorkspaceProblem } from './start-checks';
 import { ensureTable } from './storage/ensure-table';
@@ -426,8 +426,10 @@ function registerFeatures(
   const audit = new DynamoDbAuditLog(dynamo, config.audit.tableName, config.audit.retentionDays, clock);
   const limiter = new DynamoDbRateLimiter(dynamo, config.limits.tableName, clock);
   const members = new SlackWorkspaceMembers(app.slack);
+  // The admin check and what is offered, asking at once of the same person, share one users.info.
+  const shared = new SharedAsks(members);
   // Only for what is offered (the Home tab, `/reset`): who is asking is always users.info afresh, by `members`.
-  const guests = new KnownGuests({ members, clock, logger });
+  const guests = new KnownGuests({ members: shared, clock, logger });
   // A key of its own, derived from the signing secret, so there is no extra secret to manage.
   const sealer = new Sealer(Buffer.from(hkdfSync('sha256', config.slack.signingSecret, 'latchkey', 'sealed-ticket v2', 32)));
   const context: AdapterContext = { aws, awsChanges: forChanges(aws), fetch, logger, clock };
@@ -447,7 +449,7 @@ function registerFeatures(
   const licenses = config.licenses;
   const provider = licenses?.provider;
   const vocabulary = licenseVocabulary(config);
-  const admins = new ConfiguredAdmins(new Set(config.admins.userIds), config.admins.usergroupId, app.slack, members, clock, logger);
+  const admins = new ConfiguredAdmins(new Set(config.admins.userIds), config.admins.usergroupId, app.slack, shared, clock, logger);
   const store = new DynamoDbPendingRequests(dynamo, config.approvalsTableName, clock);
   const licenseDirectory =
     provider && timed(onFirstUse<LicenseDirectory>(() => provider.credential.licenses!.load(provider.settings, context)), metrics, `${provider.credential.id}:licenses`);

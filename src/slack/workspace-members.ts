@@ -30,3 +30,23 @@ export class SlackWorkspaceMembers implements WorkspaceMembers {
     };
   }
 }
+
+/**
+ * Asks Slack once of a person however many ask at the same moment: an admin's Home tab checks
+ * them as an admin (a guest is never one) and, alongside, whether to offer them a guest's buttons,
+ * and both are users.info (Tier 4). Only a question still unanswered is shared, never an answer
+ * once given: each asker keeps Slack's answer as long as its own rule says, from when it asked.
+ */
+export class SharedAsks implements WorkspaceMembers {
+  private readonly asking = new Map<string, Promise<SlackMember | undefined>>();
+
+  constructor(private readonly members: WorkspaceMembers) {}
+
+  getMember(userId: string): Promise<SlackMember | undefined> {
+    const asked = this.asking.get(userId);
+    if (asked) return asked;
+    const asking = this.members.getMember(userId).finally(() => this.asking.delete(userId));
+    this.asking.set(userId, asking);
+    return asking;
+  }
+}

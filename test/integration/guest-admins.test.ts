@@ -172,4 +172,14 @@ describe('a guest named an admin', () => {
     expect(answer.args.text).toContain('The approval was not revoked.');
     expect(h.slack.callsTo('chat.update')).toHaveLength(updates);
   });
+
+  it("an admin's first Home tab open asks Slack of them once: the admin check and what is offered share its answer", async () => {
+    // Past what both the admin check and what is offered keep of Slack's answers: a first open. Last
+    // here, as what they keep from it is of no use to the tests above.
+    h.clock.offsetMs = 60 * 60_000;
+    const { home } = await h.openHome('UADA');
+    expect(textOf(home)).toContain('Search the audit log');
+    expect(buttonsOf(home).length).toBeGreaterThan(0);
+    expect(h.slack.callsTo('users.info').filter((c) => c.args.user === 'UADA')).toHaveLength(1);
+  });
 });
