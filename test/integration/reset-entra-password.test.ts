@@ -190,27 +190,46 @@ describe('/reset-entra-password', () => {
     }
   });
 
-  it("without the Graph permission Domain.Read.All (403 Authorization_RequestDenied on the domain), resets go on as before the federation check: the password is shown, and an operator is alerted once, naming the permission and what it is for", async () => {
+  it("without the Graph permission Domain.Read.All (403 Authorization_RequestDenied on the domain), resets go on as before the federation check: the password is shown, and an operator is alerted once, naming the permission and what it is for; Graph's refusal is remembered for 30 minutes by the app's clock, when no lookup asks for a domain, and past them a domain is asked again, so a permission granted since is used", async () => {
     const logged = h.logs.length;
     entra().setDomainReadGranted(false);
+    const asked = () => entra().callsTo('GetDomain').map((c) => c.params.domain);
     try {
       const { final } = await h.reset(COMMAND, 'UNINA');
       expect(secretIn(final)).toEqual(expect.any(String));
       expect(secretIn(final)).toBe(entra().passwordOf('e-nina'));
       await h.waitForAudit('UNINA', (r) => r.action === 'reset_entra_password' && r.phase === 'outcome' && r.outcome === 'success');
-      // A second reset, in another domain: the domain is asked again (nothing refused is remembered), and no second alert.
+      // A second reset, in another domain: the refusal is remembered, so its domain is not asked.
       const again = await h.reset(COMMAND, 'UOMAR');
       expect(secretIn(again.final)).toEqual(expect.any(String));
       expect(secretIn(again.final)).toBe(entra().passwordOf('e-omar'));
       await h.waitForAudit('UOMAR', (r) => r.action === 'reset_entra_password' && r.phase === 'outcome' && r.outcome === 'success');
-      expect(entra().callsTo('GetDomain').map((c) => c.params.domain)).toEqual(['east.example', 'west.example']);
+      expect(asked()).toEqual(['east.example']);
+      // 29 minutes on: still not asked.
+      h.clock.offsetMs = 29 * 60_000;
+      expect((await h.open(COMMAND, 'UOMAR')).view.submit?.text).toBe('Reset password');
+      expect(asked()).toEqual(['east.example']);
+      // 30 minutes on: asked again, refused again, and nobody alerted a second time.
+      h.clock.offsetMs = 30 * 60_000 + 1_000;
+      expect((await h.open(COMMAND, 'UOMAR')).view.submit?.text).toBe('Reset password');
+      expect(asked()).toEqual(['east.example', 'west.example']);
       const alerts = h.logs.slice(logged).join('').split('\n').filter((line) => line.includes('"alert":true'));
       expect(alerts).toHaveLength(1);
       expect(alerts[0]).toMatch(/Domain\.Read\.All/);
       expect(alerts[0]).toMatch(/federated/);
       expect(alerts[0]).toContain('entra:GetDomain 403: Authorization_RequestDenied');
+      // Granted since, and his domain federated: 30 minutes past that refusal it is asked, and he is refused.
+      entra().setDomainReadGranted(true);
+      entra().setDomain('west.example', 'Federated');
+      h.clock.offsetMs = 60 * 60_000 + 2_000;
+      const granted = await h.open(COMMAND, 'UOMAR');
+      expect(granted.view.submit).toBeUndefined();
+      expect(JSON.stringify(granted.view.blocks)).toContain("signs in through your organisation's own sign-in service");
+      expect(asked()).toEqual(['east.example', 'west.example', 'west.example']);
     } finally {
       entra().setDomainReadGranted(true);
+      entra().setDomain('west.example', 'Managed');
+      h.clock.offsetMs = 0;
     }
   });
 
@@ -428,7 +447,7 @@ describe('/reset-entra-password under the approval policy: what the reviewing ad
     ['without the permission AuditLog.Read.All', 'no-permission', 'UANN', 'e-ann'],
     ['in a tenant without Entra ID P1', 'no-license', 'UBOB', 'e-bob'],
   ] as const)('a fact Graph does not give is left out, never shown as "undefined": no creation or password-change time, and %s no last sign-in, quietly', async (_, access, requester, id) => {
-    // Past what an earlier refusal left remembered (SIGN_IN_REFUSAL_KEPT_MS), so this one is asked.
+    // Past what an earlier refusal left remembered (REFUSAL_KEPT_MS), so this one is asked.
     h.clock.offsetMs += 30 * 60_000 + 1_000;
     entra().setSignInActivity(access);
     const request = await h.asksForReset(COMMAND, requester);

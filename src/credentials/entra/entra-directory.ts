@@ -59,15 +59,17 @@ const signInSchema = z.object({ signInActivity: z.looseObject({ lastSuccessfulSi
  */
 const NOT_PREMIUM = 'Authentication_RequestFromNonPremiumTenantOrB2CTenant';
 /**
- * How long such a refusal is remembered (by the app's clock): reviews meanwhile do not ask for the
- * last sign-in, so a tenant without either makes at most two refused calls an hour, however many
- * reviews. Past it Graph is asked again, so a grant made later is picked up: a licence bought within
- * this time, a permission within this time of the first token carrying it (an app token lists its
- * permissions as issued; Entra issues them for about an hour, and BearerApi keeps one until shortly
- * before it expires), so within about an hour and a half of the grant at worst. Shorter would mostly
- * ask with the same token and be refused again; longer would keep an admin's grant unseen for longer.
+ * How long Graph's refusal of a read for want of a permission (or, for the last sign-in, a licence)
+ * is remembered, by the app's clock: meanwhile that read is not asked (reviews show no last sign-in;
+ * lookups go on without the domain check), so a tenant without it makes at most two refused calls an
+ * hour, however many reviews or lookups. Past it Graph is asked again, so a grant made later is
+ * picked up: a licence bought within this time, a permission within this time of the first token
+ * carrying it (an app token lists its permissions as issued; Entra issues them for about an hour, and
+ * BearerApi keeps one until shortly before it expires), so within about an hour and a half of the
+ * grant at worst. Shorter would mostly ask with the same token and be refused again; longer would keep
+ * an admin's grant unseen for longer.
  */
-const SIGN_IN_REFUSAL_KEPT_MS = 30 * 60_000;
+const REFUSAL_KEPT_MS = 30 * 60_000;
 
 /** An approver's words for what Graph says of an account. */
 const REVIEW_WORDS = {
@@ -154,6 +156,8 @@ export class EntraDirectory implements Directory {
   private readonly domains = new Map<string, { readonly federated: boolean; readonly at: number }>();
   /** An operator was alerted that the domains cannot be read, and Graph has answered no domain lookup since. */
   private domainReadAlerted = false;
+  /** When Graph last refused a domain lookup for want of Domain.Read.All (epoch ms, the app's clock). */
+  private domainReadRefusedAt?: number;
   /** An operator was told once that reviews show no last sign-in, and why (again after Graph gave one). */
   private signInUnreadTold = false;
   /** When Graph last refused the last sign-in for want of AuditLog.Read.All or Entra ID P1 (epoch ms, the app's clock). */
@@ -255,13 +259,11 @@ export class EntraDirectory implements Directory {
   /**
    * The last successful sign-in, or undefined when Graph gives none or it cannot be read: without
    * AuditLog.Read.All or Entra ID P1 (NOT_PREMIUM) an operator is told once, not alerted (neither is
-   * needed), and the refusal is remembered for SIGN_IN_REFUSAL_KEPT_MS, when Graph is not asked; any
+   * needed), and the refusal is remembered for REFUSAL_KEPT_MS, when Graph is not asked; any
    * other failure is a warning. The review goes on without it either way.
    */
   private async lastSignIn(id: string): Promise<string | undefined> {
-    const age = this.signInRefusedAt === undefined ? undefined : this.clock.now().getTime() - this.signInRefusedAt;
-    // A clock set back since (age below 0) asks again rather than keep the refusal longer.
-    if (age !== undefined && age >= 0 && age < SIGN_IN_REFUSAL_KEPT_MS) return undefined;
+    if (this.stillRefused(this.signInRefusedAt)) return undefined;
     try {
       const answer = await this.graph('GET', `/v1.0/users/${id}?$select=signInActivity`, 'entra:GetSignInActivity');
       this.signInRefusedAt = undefined;
@@ -273,7 +275,7 @@ export class EntraDirectory implements Directory {
         if (!this.signInUnreadTold) {
           this.logger.info(
             { operation: 'entra:GetSignInActivity', detail: failure.detail },
-            `an admin's review shows no last sign-in: Graph gives it only with the application permission AuditLog.Read.All, in a tenant with Entra ID P1 or P2 (asked again ${SIGN_IN_REFUSAL_KEPT_MS / 60_000} minutes on)`,
+            `an admin's review shows no last sign-in: Graph gives it only with the application permission AuditLog.Read.All, in a tenant with Entra ID P1 or P2 (asked again ${REFUSAL_KEPT_MS / 60_000} minutes on)`,
           );
         }
         this.signInUnreadTold = true;
@@ -283,6 +285,13 @@ export class EntraDirectory implements Directory {
       }
       return undefined;
     }
+  }
+
+  /** Whether a refusal Graph gave at `at` is within REFUSAL_KEPT_MS; a clock set back since (a negative age) asks again rather than keep it longer. */
+  private stillRefused(at: number | undefined): boolean {
+    if (at === undefined) return false;
+    const age = this.clock.now().getTime() - at;
+    return age >= 0 && age < REFUSAL_KEPT_MS;
   }
 
   private async holdsRole(id: string): Promise<boolean> {
@@ -295,19 +304,28 @@ export class EntraDirectory implements Directory {
   /**
    * Whether the domain signs in at another identity provider: Graph's answer, or one it gave within
    * DOMAIN_MAX_AGE_MS. Not federated, as far as Latchkey can tell, when Graph refuses the domain for
-   * want of Domain.Read.All or does not answer (FEDERATED_SIGN_IN): nothing is remembered of either.
+   * want of Domain.Read.All or does not answer (FEDERATED_SIGN_IN): nothing is remembered of the
+   * domain, but a refusal is remembered for REFUSAL_KEPT_MS, when no domain is asked (the permission
+   * is the tenant's, not the domain's).
    */
   private async federated(domain: string): Promise<boolean> {
     const known = this.domains.get(domain);
     if (known && this.clock.now().getTime() - known.at < DOMAIN_MAX_AGE_MS) return known.federated;
+    if (this.stillRefused(this.domainReadRefusedAt)) return false;
     let answer: JsonAnswer;
     try {
       answer = await this.graph('GET', `/v1.0/domains/${encodeURIComponent(domain)}?$select=id,authenticationType`, 'entra:GetDomain');
     } catch (err) {
       const failure = asFailure(err);
       if (failure instanceof PermissionMissing) {
-        if (!this.domainReadAlerted) this.logger.error({ operation: 'entra:GetDomain', detail: failure.detail, alert: true }, `Entra resets go on, but ${UNCHECKED}: grant the app registration the Microsoft Graph application permission ${failure.permission}, with admin consent`);
+        if (!this.domainReadAlerted) {
+          this.logger.error(
+            { operation: 'entra:GetDomain', detail: failure.detail, alert: true },
+            `Entra resets go on, but ${UNCHECKED}: grant the app registration the Microsoft Graph application permission ${failure.permission}, with admin consent (asked again ${REFUSAL_KEPT_MS / 60_000} minutes on)`,
+          );
+        }
         this.domainReadAlerted = true;
+        this.domainReadRefusedAt = this.clock.now().getTime();
         return false;
       }
       // Not our fault, and the reset need not wait for it: nobody paged.
@@ -318,6 +336,7 @@ export class EntraDirectory implements Directory {
       throw err;
     }
     this.domainReadAlerted = false;
+    this.domainReadRefusedAt = undefined;
     const parsed = domainSchema.safeParse(answer.body);
     if (!parsed.success) throw new LatchkeyFailure('DIRECTORY_REJECTED', 'entra:GetDomain answered with something other than a domain');
     const federated = isFederated(parsed.data, 'entra:GetDomain');
