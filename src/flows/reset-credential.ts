@@ -45,6 +45,17 @@ export interface Resettable {
 
 type Limit = { key: string; limit: number; windowMs: number };
 
+/**
+ * One of this process's changes, from its attempt on record to its end: a close of its confirmation
+ * by its requester marks it closed, for the change to look at; once the change has looked for the
+ * last time, `late` shows its secret aside instead.
+ */
+interface Changing {
+  readonly userId: string;
+  closed: boolean;
+  late?: () => Promise<void>;
+}
+
 /** What the views need to explain a failure in words that say what to do next. */
 export interface ResetFailure {
   readonly ok: false;
@@ -214,7 +225,7 @@ export class ResetCredential {
    * `closed` once their requester's confirmation was closed meanwhile (cancel), so that the secret
    * goes to them aside instead of into the modal that is gone.
    */
-  private readonly changing = new Map<string, { readonly userId: string; closed: boolean }>();
+  private readonly changing = new Map<string, Changing>();
 
   constructor(private readonly deps: ResetCredentialDeps) {
     this.ticketTtlMs = deps.ticketTtlMs ?? DEFAULT_TICKET_TTL_MS;
@@ -538,7 +549,7 @@ export class ResetCredential {
     }
 
     // Known from its attempt on record to its end: a close of its confirmation meanwhile is seen (cancel).
-    const changing = { userId: requester.userId, closed: false };
+    const changing: Changing = { userId: requester.userId, closed: false };
     this.changing.set(ticket.requestId, changing);
     try {
       let proof: OutcomeExtraOf | undefined;
@@ -596,11 +607,17 @@ export class ResetCredential {
       // What the secret does not need (signing the person out elsewhere) follows it: however slow, it
       // never keeps the person from their secret.
       const incomplete = await this.followUp(result);
-      if (!deliveryFailed && !shownAside && changing.closed && result.secret && delivery.showResultAside) {
-        // Closed after the result's answer went out, but before Slack showed it (a close after that
-        // is of the result's own view, which tells nobody): that answer replaced nothing.
-        ({ deliveryFailed, shownAside } = await this.showAside(result, shown, delivery.showResultAside, fields, 'its confirmation was closed before the result was shown'));
-      }
+      // A close of the confirmation after the result's answer went out, but before Slack showed it
+      // (a close after that is of the result's own view, which tells nobody): that answer replaced
+      // nothing, and the secret goes aside. Looked for before the outcome is written, so that the
+      // record says whether it reached the person, and again after, for a close that came meanwhile.
+      const aside = !deliveryFailed && !shownAside && result.secret ? delivery.showResultAside?.bind(delivery) : undefined;
+      const showAsideIfClosed = async () => {
+        if (aside && !shownAside && !deliveryFailed && changing.closed) {
+          ({ deliveryFailed, shownAside } = await this.showAside(result, shown, aside, fields, 'its confirmation was closed before the result was shown'));
+        }
+      };
+      await showAsideIfClosed();
       if (incomplete.length) {
         // The change stands and the person has their secret; what did not follow it is ours to fix.
         this.deps.logger.error(
@@ -609,15 +626,18 @@ export class ResetCredential {
         );
       }
       const done: ResetDone = { ...shown, ...(incomplete.length > 0 && { incomplete }) };
-      await Promise.all([
-        incomplete.length
-          ? change.partial(incomplete, deliveryFailed || proof ? { ...proof, ...(deliveryFailed && { deliveryFailed }) } : undefined)
-          : change.succeeded(deliveryFailed || proof ? { ...proof, ...(deliveryFailed && { deliveryFailed }) } : undefined),
-        // "could not show you the new one" is said only of a secret: a change with none has nothing to show again.
-        delivery.notifyOwner(result.secret ? { ...done, secretShown: !deliveryFailed, ...(shownAside && { secretShownAside: true as const }) } : done).catch((err: unknown) =>
-          this.deps.logger.warn({ requestId: ticket.requestId, err: describeError(err) }, 'owner notification failed'),
-        ),
-      ]);
+      await (incomplete.length
+        ? change.partial(incomplete, deliveryFailed || proof ? { ...proof, ...(deliveryFailed && { deliveryFailed }) } : undefined)
+        : change.succeeded(deliveryFailed || proof ? { ...proof, ...(deliveryFailed && { deliveryFailed }) } : undefined));
+      await showAsideIfClosed();
+      if (aside && !shownAside && !deliveryFailed) {
+        // From here to the end (the receipt), a close is acted on by cancel() itself: nothing here looks again.
+        changing.late = () => this.showAside(result, shown, aside, fields, 'its confirmation was closed before the result was shown, after the reset was recorded').then(() => undefined);
+      }
+      // "could not show you the new one" is said only of a secret: a change with none has nothing to show again.
+      await delivery.notifyOwner(result.secret ? { ...done, secretShown: !deliveryFailed, ...(shownAside && { secretShownAside: true as const }) } : done).catch((err: unknown) =>
+        this.deps.logger.warn({ requestId: ticket.requestId, err: describeError(err) }, 'owner notification failed'),
+      );
       this.deps.logger.info(
         { requestId: ticket.requestId, slackUserId: requester.userId, kind, directory: credential.audit.directory, deliveryFailed },
         'credential reset',
@@ -707,8 +727,16 @@ export class ResetCredential {
     // modal that is gone (Slack says nothing of it), so the change shows its secret aside.
     const changing = this.changing.get(ticket.requestId);
     if (changing?.userId === requester.userId) {
+      const late = changing.late;
+      if (late) {
+        // The change has looked for a close for the last time: the secret goes aside from here.
+        changing.late = undefined;
+        this.deps.logger.info(fields, 'confirmation closed while its reset was ending; the new credential goes aside now');
+        await late();
+        return true;
+      }
       changing.closed = true;
-      this.deps.logger.info(fields, 'confirmation closed while its reset ran; the new credential is shown aside');
+      this.deps.logger.info(fields, 'confirmation closed while its reset ran; a new secret it sets goes aside');
       return true;
     }
     try {

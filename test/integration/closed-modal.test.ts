@@ -141,3 +141,57 @@ describe('a reset whose confirmation close arrives after its answer went out, wh
     for (const place of [JSON.stringify(h.slack.calls.filter((c) => c !== shown)), h.logs.join(''), await h.rawAuditTable()]) expect(place).not.toContain(password);
   });
 });
+
+describe('a quick reset whose confirmation close arrives while its outcome is being written', () => {
+  const h = useHarness({ dynamoGate: true }, (x) => {
+    x.slack.clear();
+    x.chime.clear();
+    x.chime.setLatency(0);
+  });
+
+  it('the answer that carried the PIN replaced nothing: the PIN comes in an ephemeral message, and the receipt says so', async () => {
+    const opened = await h.open('/reset-pin', 'UCARL');
+    const outcomeOf = (c: { operation: string; body: string }) => c.operation === 'PutItem' && c.body.includes('UCARL') && c.body.includes('"outcome"');
+    const release = h.dynamoGate.hold(outcomeOf);
+    const submission = await h.submit('UCARL', opened.view);
+    const pin = h.chime.pinOf('chime-carl');
+    expect(pin).toMatch(/^\d{10}$/);
+    // The answer carried the PIN, to a modal the person had closed meanwhile: Slack tells of the close
+    // while the reset's outcome is still being written.
+    expect(JSON.stringify(submission.json)).toContain(pin);
+    while (!h.dynamoGate.held.some(outcomeOf)) await new Promise((r) => setTimeout(r, 10));
+    h.slack.closeView(opened.viewId);
+    expect((await h.close('UCARL', opened.view)).status).toBe(200);
+    await h.waitForLogs('confirmation closed', 1);
+    release();
+
+    const shown = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UCARL');
+    expect(shown.args.channel).toBe('DUCARL');
+    expect(JSON.stringify(shown.args.blocks)).toContain(pin);
+    expect(h.slack.callsTo('chat.postEphemeral').filter((c) => c.args.user === 'UCARL')).toHaveLength(1);
+    const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUCARL');
+    expect(dm.args.text).toContain('so Latchkey showed you the new one in a message here, once, visible only to you');
+    const records = await h.waitForAudit('UCARL', (r) => r.phase === 'outcome');
+    expect(records.at(-1)).toMatchObject({ phase: 'outcome', outcome: 'success' });
+    expect(records.at(-1)?.deliveryFailed).toBeUndefined();
+    for (const place of [JSON.stringify(h.slack.calls.filter((c) => c !== shown)), h.logs.join(''), await h.rawAuditTable()]) expect(place).not.toContain(pin);
+  });
+  it('… or while its receipt is being sent, after the reset was recorded: the close itself shows the PIN in an ephemeral message', async () => {
+    const opened = await h.open('/reset-pin', 'UMAX');
+    const release = h.slack.hold('chat.postMessage', (args) => args.channel === 'DUMAX');
+    const submission = await h.submit('UMAX', opened.view);
+    const pin = h.chime.pinOf('chime-max');
+    expect(JSON.stringify(submission.json)).toContain(pin);
+    while (h.slack.held.length === 0) await new Promise((r) => setTimeout(r, 10));
+    h.slack.closeView(opened.viewId);
+    expect((await h.close('UMAX', opened.view)).status).toBe(200);
+    const shown = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UMAX');
+    release();
+    expect(shown.args.channel).toBe('DUMAX');
+    expect(JSON.stringify(shown.args.blocks)).toContain(pin);
+    await h.waitForLogs('confirmation closed while its reset was ending; the new credential goes aside now', 1);
+    const records = await h.waitForAudit('UMAX', (r) => r.phase === 'outcome');
+    expect(records.map((r) => r.phase)).toEqual(['attempt', 'outcome']);
+    for (const place of [JSON.stringify(h.slack.calls.filter((c) => c !== shown)), h.logs.join(''), await h.rawAuditTable()]) expect(place).not.toContain(pin);
+  });
+});
