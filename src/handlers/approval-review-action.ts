@@ -26,7 +26,7 @@ function notAdminText(): string {
   return 'Only Latchkey admins can review requests.';
 }
 
-/** "Review" on an approvals-channel message or the Home tab, for every kind: admins get the decision modal, anyone else a private no. */
+/** "Review" on an approvals-channel message or the Home tab, for every kind: admins get the decision modal, anyone else a private no (on the tab, in a modal). */
 export function registerApprovalReviewAction(app: GuardedApp, flow: Approvals, words: ApprovalWords, logger: Logger): void {
   const client = app.slack;
   app.action(REVIEW_ACTION_ID, async ({ ack, body }) => {
@@ -39,30 +39,32 @@ export function registerApprovalReviewAction(app: GuardedApp, flow: Approvals, w
       return;
     }
     const channel = parsed.data.channel?.id;
-    const tellPrivately = async (text: string) => {
-      if (!channel) return;
-      await client.chat
-        .postEphemeral({ channel, user: reviewer.userId, text })
-        .catch((err: unknown) => logger.warn({ slackUserId: reviewer.userId, err: String(err) }, 'ephemeral reply failed'));
-    };
     const anyKind = wordsOf(words, '');
+    // Privately where the click was: an ephemeral in a message's channel; on the Home tab, which
+    // has none, a modal from the click's trigger (a tab published while they were an admin).
+    const refuse = async (code: 'NOT_ADMIN' | 'ADMIN_IS_GUEST' | 'SLACK_UNAVAILABLE', text: string) => {
+      const sent = channel
+        ? client.chat.postEphemeral({ channel, user: reviewer.userId, text })
+        : client.views.open({ trigger_id: parsed.data.trigger_id, view: reviewFailureView({ code }, anyKind) });
+      await sent.catch((err: unknown) => logger.warn({ slackUserId: reviewer.userId, err: String(err) }, channel ? 'ephemeral reply failed' : 'views.open failed'));
+    };
 
     let admin: boolean;
     try {
       admin = await flow.isAdmin(reviewer);
     } catch (err) {
       if (asFailure(err).code === 'ADMIN_IS_GUEST') {
-        await tellPrivately(guestAdminRefused());
+        await refuse('ADMIN_IS_GUEST', guestAdminRefused());
         return;
       }
       logger.warn({ slackUserId: reviewer.userId, err: String(err) }, 'admin check failed');
       const m = failureMessage({ code: 'SLACK_UNAVAILABLE' }, anyKind.subject);
-      await tellPrivately(`${m.headline} Try Review again in a few minutes.`);
+      await refuse('SLACK_UNAVAILABLE', `${m.headline} Try Review again in a few minutes.`);
       return;
     }
     if (!admin) {
       logger.warn({ slackUserId: reviewer.userId, approvalRequestId: requestId }, 'review refused: not an admin');
-      await tellPrivately(notAdminText());
+      await refuse('NOT_ADMIN', notAdminText());
       return;
     }
 

@@ -173,6 +173,29 @@ describe('a guest named an admin', () => {
     expect(h.slack.callsTo('chat.update')).toHaveLength(updates);
   });
 
+  it('a Review clicked on the Home tab by a guest named an admin, or by someone no admin, opens a modal that says why and what to do', async () => {
+    const refusedOnHome = async (userId: string, requestId: string, home: Record<string, any>) => {
+      const trigger = h.slack.newTriggerId();
+      await h.clickIn(userId, 'license_review', requestId, { view: home, triggerId: trigger });
+      return { view: (await h.slack.waitForCall('views.open', (c) => c.args.trigger_id === trigger)).args.view };
+    };
+    const request = await asksForPin(h, 'UANN');
+    // A tab published while they were admins, or a click made by hand: no channel to answer in.
+    const guestTab = await h.openHome('UGUEST');
+    const guest = await refusedOnHome('UGUEST', request.requestId, guestTab.home);
+    expect(textOf(guest.view)).toContain(GUEST_ADMIN);
+    expect(textOf(guest.view)).toContain(WHAT_TO_DO);
+    const bobTab = await h.openHome('UBOB');
+    const bob = await refusedOnHome('UBOB', request.requestId, bobTab.home);
+    expect(textOf(bob.view)).toContain('Only Latchkey admins can review requests.');
+    // Neither saw the request, nor is anything of it on their record.
+    for (const view of [guest.view, bob.view]) {
+      expect(textOf(view)).not.toContain('<@UANN>');
+      expect(view.submit).toBeUndefined();
+    }
+    expect(await h.auditRecords('UGUEST')).toEqual([]);
+  });
+
   it("an admin's first Home tab open asks Slack of them once: the admin check and what is offered share its answer", async () => {
     // Past what both the admin check and what is offered keep of Slack's answers: a first open. Last
     // here, as what they keep from it is of no use to the tests above.
@@ -182,4 +205,5 @@ describe('a guest named an admin', () => {
     expect(buttonsOf(home).length).toBeGreaterThan(0);
     expect(h.slack.callsTo('users.info').filter((c) => c.args.user === 'UADA')).toHaveLength(1);
   });
+
 });
