@@ -457,7 +457,7 @@ function registerFeatures(
   // The kinds of pending request this deployment serves, and every known kind's words (past records are named whatever is on).
   const resetsApproved = [...config.policies.values()].includes('approval');
   const kinds: ApprovalKind[] = [
-    ...(licenseDirectory ? [licenseKind(licenseDirectory, auditDirectory)] : []),
+    ...(licenseDirectory ? [licenseKind(licenseDirectory, auditDirectory, logger)] : []),
     ...(resetsApproved ? [resetKind(credentials, members, logger)] : []),
   ];
   const approvalWords: ApprovalWords = {

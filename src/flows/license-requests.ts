@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { ApprovalFailure, ApprovalKind, Approvals } from './approvals/approvals';
-import { asFailure } from './failure';
+import { ACCOUNT_GONE, type ApprovalFailure, type ApprovalKind, type Approvals } from './approvals/approvals';
+import { asFailure, describeError } from './failure';
 import { identifyRequester } from './identify-requester';
 import { asLicenseRequest, LICENSE_KIND, LICENSE_SLOT, type LicenseRequest } from './license-request';
 import { pickDirectoryUser } from './pick-directory-user';
@@ -51,15 +51,26 @@ interface LicenseRequestsDeps {
   readonly metrics?: Metrics;
 }
 
-/** The license change as a kind of pending request: approval applies it in the directory, at once. */
-export function licenseKind(directory: LicenseDirectory, auditDirectory: string): ApprovalKind {
+/**
+ * The license change as a kind of pending request: approval applies it in the directory, at once.
+ * Its review reads the requester's account now; one the directory no longer has (deleted since they
+ * asked) is said so (ACCOUNT_GONE), as approving would change nothing; any other failure to read it
+ * fails the review, as the admin would decide without the license it is now.
+ */
+export function licenseKind(directory: LicenseDirectory, auditDirectory: string, logger?: Logger): ApprovalKind {
   return {
     id: LICENSE_KIND,
     slot: () => LICENSE_SLOT,
     auditDetail: (request) => ({ directory: auditDirectory, licenseFrom: request.detail.from, licenseTo: request.detail.to }),
-    reviewDetails: async (request) => {
-      const user = await directory.getLicensedUser(request.directoryUserId);
-      return { email: user.email, ...(user.displayName && { displayName: user.displayName }), license: user.license };
+    reviewDetails: async (request): Promise<Record<string, string>> => {
+      try {
+        const user = await directory.getLicensedUser(request.directoryUserId);
+        return { email: user.email, ...(user.displayName && { displayName: user.displayName }), license: user.license };
+      } catch (err) {
+        if (asFailure(err).code !== 'DIRECTORY_USER_NOT_FOUND') throw err;
+        logger?.info({ approvalRequestId: request.id, err: describeError(err) }, 'reviewed account no longer in the directory');
+        return { [ACCOUNT_GONE]: 'true' };
+      }
     },
     onApprove: { apply: (request) => directory.changeLicense(request.directoryUserId, request.detail.to!) },
   };

@@ -1,4 +1,4 @@
-import type { ApprovalFailure, ApprovalKind, Approvals } from './approvals/approvals';
+import { ACCOUNT_GONE, type ApprovalFailure, type ApprovalKind, type Approvals } from './approvals/approvals';
 import type { PendingRequest } from './approvals/pending-request';
 import { asFailure, describeError, type FailureCode } from './failure';
 import type { Logger, Requester, ReviewFact, WorkspaceMembers } from './ports';
@@ -18,7 +18,7 @@ const FINISH_WITHIN_MS = 30 * 60_000;
  * request was filed): its requester's Finish, which looks them up again, would find nobody and
  * change nothing, so approving could not work.
  */
-export const REVIEW_FACT = { text: 'fact:', at: 'fact@:', unread: 'factsUnread', gone: 'accountGone' } as const;
+export const REVIEW_FACT = { text: 'fact:', at: 'fact@:', unread: 'factsUnread', gone: ACCOUNT_GONE } as const;
 
 /** An approved reset's kind: the requester finishes it (handOver); the admin's click changes nothing. */
 export function resetKind(

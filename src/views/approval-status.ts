@@ -1,5 +1,6 @@
 import { closedOutcomeUnknown, endedAfterUnknownOutcome, type PendingRequest } from '../flows/approvals/pending-request';
-import { escapeMrkdwn, quoted, sentence, slackTime } from './blocks';
+import type { KnownBlock } from '@slack/types';
+import { context, escapeMrkdwn, quoted, section, sentence, slackTime } from './blocks';
 import type { ApprovalKindWords } from './approval-words';
 import { recordedFailureHeadline } from './failure-message';
 import type { SubjectWords } from './words';
@@ -116,6 +117,26 @@ export function unknownStatusLine(request: PendingRequest): string {
     `:grey_question: In a state this version of Latchkey does not know${word ? ` (\`${word}\`)` : ''}: nobody can decide or change it here. ` +
     `Ask IT to check it with the reference \`${request.id}\`, or wait for the version that wrote it.`
   );
+}
+
+/**
+ * An admin's review of a request whose account the directory answered it no longer has (ACCOUNT_GONE:
+ * deleted after they asked): why approving could not work (`approving`, the kind's own clause), so
+ * the review offers only Deny, and what the admin can do instead. An account restored under its ID
+ * (Entra and Google keep a deleted one for a while) is offered for approval again on the next
+ * Review; one made anew is another account, which a new request names.
+ */
+export function accountGoneReview(words: SubjectWords, approving: string): KnownBlock[] {
+  return [
+    section(
+      `:no_entry: *${words.directory} no longer has their ${words.account}*: it was there when they asked, and has been deleted since. ` +
+        `Approving could not work: ${approving}. So this review offers only Deny.`,
+    ),
+    context(
+      `Deny it, saying why in the comment (they see it). If the account should still be there, check ${words.directory}: ` +
+        `if it is restored there, close this and click Review again; if a new one is made, that is another account, and they ask again once it exists.`,
+    ),
+  ];
 }
 
 /** The request's facts, as both the channel and the review modal show them. */

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { closedOutcomeUnknown, type Detail, type PendingRequest } from '../flows/approvals/pending-request';
-import type { RequesterNotice } from '../flows/approvals/approvals';
-import { deniedNext, failedChangeApplied, outcomeUnknownCheck } from './approval-status';
+import { ACCOUNT_GONE, type RequesterNotice } from '../flows/approvals/approvals';
+import { accountGoneReview, deniedNext, failedChangeApplied, outcomeUnknownCheck } from './approval-status';
 import { recordedFailureHeadline } from './failure-message';
 import { context, escapeMrkdwn, quoted, section, slackTime } from './blocks';
 import type { ApprovalKindWords } from './approval-words';
@@ -18,8 +18,12 @@ export function licenseKindWords({ words }: LicenseVocabulary): ApprovalKindWord
     steps: { request: 'License request', decide: 'License decision', apply: 'License change', withdraw: 'License request withdrawn', revoke: 'License approval revoked' },
     asks: (r) => `asks to change their ${words.what}: *${fromOf(r)}* → *${toOf(r)}*`,
     summary: (r) => `*${fromOf(r)}* → *${toOf(r)}*`,
-    approveLabel: (r) => `Approve: change to ${toOf(r)}`,
-    details: (r, d) => licenseDetails(r, d, words.account),
+    // Not offered for an account the directory no longer has: the change would find nobody (ACCOUNT_GONE).
+    approveLabel: (r, d) => (d[ACCOUNT_GONE] ? undefined : `Approve: change to ${toOf(r)}`),
+    details: (r, d) =>
+      d[ACCOUNT_GONE]
+        ? accountGoneReview(words, `Latchkey would ask ${words.directory} to change the license of their ${words.account}, which it no longer has, and nothing would change`)
+        : licenseDetails(r, d, words.account),
     applied: (r) => `now has *${toOf(r)}*`,
     approvedStatus: () => `; applying in ${words.directory}…`,
     notice: (r, occasion) => licenseNotice(r, words, occasion),

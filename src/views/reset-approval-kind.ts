@@ -2,7 +2,7 @@ import type { Button, KnownBlock, ModalView } from '@slack/types';
 import { closedOutcomeUnknown, endedAfterUnknownOutcome, type Detail, type PendingRequest, UNKNOWN_STATUS } from '../flows/approvals/pending-request';
 import type { FailureCode } from '../flows/failure';
 import { resetChangeReference, REVIEW_FACT } from '../flows/reset-approval';
-import { approvalStatusLine, deniedNext, outcomeUnknownCheck, unknownStatusLine } from './approval-status';
+import { accountGoneReview, approvalStatusLine, deniedNext, outcomeUnknownCheck, unknownStatusLine } from './approval-status';
 import type { ApprovalKindWords } from './approval-words';
 import { context, escapeMrkdwn, modal, plain, quoted, section, slackDate, slackTime } from './blocks';
 import { failureMessage, recordedFailureHeadline } from './failure-message';
@@ -76,7 +76,8 @@ function profile(request: PendingRequest, d: Detail, words: SubjectWords): Known
   const blocks: KnownBlock[] = [context(`Slack profile: <@${request.requester.userId}> · ${who.join(' · ')}`)];
   if (d.guest) blocks.push(section(':warning: Slack says this account is a guest now.'));
   if (d.deactivated) blocks.push(section(':warning: Slack says this account is deactivated.'));
-  if (d[REVIEW_FACT.gone]) return [...blocks, ...accountGone(words)];
+  // Finish looks them up again (ResetCredential.finishApproved): an account made anew under another ID is refused as not the one approved.
+  if (d[REVIEW_FACT.gone]) return [...blocks, ...accountGoneReview(words, `when they click Finish, Latchkey looks them up in ${words.directory} again, finds no ${words.account} and changes nothing`)];
   blocks.push(...directoryFacts(d, words));
   blocks.push(
     section(
@@ -86,25 +87,6 @@ function profile(request: PendingRequest, d: Detail, words: SubjectWords): Known
   );
   blocks.push(context('If you approve, they finish it in their own window, where Latchkey checks who they are again. Nothing it makes (a new password, say) is ever shown to you.'));
   return blocks;
-}
-
-/**
- * The directory answered that it has no such account: deleted after they asked. What Finish would
- * do (look them up again, find nobody, change nothing), so the review offers only Deny, and what
- * the admin can do instead. An account restored under its ID (Entra and Google keep a deleted one
- * for a while) is offered for approval again on the next Review; one made anew is another account.
- */
-function accountGone(words: SubjectWords): KnownBlock[] {
-  return [
-    section(
-      `:no_entry: *${words.directory} no longer has their ${words.account}*: it was there when they asked, and has been deleted since. ` +
-        `Approving could not work: when they click Finish, Latchkey looks them up in ${words.directory} again, finds no ${words.account} and changes nothing. So this review offers only Deny.`,
-    ),
-    context(
-      `Deny it, saying why in the comment (they see it). If the account should still be there, check ${words.directory}: ` +
-        `if it is restored there, close this and click Review again; if a new one is made, that is another account, and they ask again once it exists.`,
-    ),
-  ];
 }
 
 /**

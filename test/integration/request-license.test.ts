@@ -98,6 +98,44 @@ describe('/request-license', () => {
     expect(JSON.stringify(dm.args)).not.toMatch(/reply/i);
   });
 
+  it("the requester was deleted from Amazon Chime after they asked: the review says Chime no longer has their account and that approving could not work, offers only Deny, and nobody is paged", async () => {
+    const request = await annAsks('UBOB', 'Pro');
+    // Chime not answering is no answer about Bob: the review fails as before, offering no decision.
+    h.chime.failNext('GetUser', 'ServiceUnavailableException', 5);
+    const unanswered = await review('UADA', request);
+    expect(unanswered.view.submit).toBeUndefined();
+    expect(JSON.stringify(unanswered.view)).toContain('Amazon Chime is not answering right now');
+    expect(JSON.stringify(unanswered.view)).not.toContain('no longer has');
+    // A Chime admin deletes Bob: Chime answers NotFoundException (404) for his ID.
+    const bob = h.chime.users.get('chime-bob')!;
+    h.chime.users.delete('chime-bob');
+    h.chime.clear();
+    const logged = h.logs.length;
+    try {
+      const opened = await review('UADA', request);
+      expect(opened.view.callback_id).toBe('license_review_submit');
+      const text = JSON.stringify(opened.view.blocks);
+      expect(text).toContain('Amazon Chime no longer has their Amazon Chime user');
+      expect(text).toContain('Approving could not work: Latchkey would ask Amazon Chime to change the license of their Amazon Chime user, which it no longer has, and nothing would change. So this review offers only Deny.');
+      expect(text).toContain('Deny it, saying why in the comment');
+      // What was asked is still shown; what Chime said of the account before is not.
+      expect(text).toContain('*Basic* → *Pro*');
+      expect(text).not.toContain('current license');
+      const decision = (opened.view.blocks as any[]).find((b) => b.block_id === 'decision');
+      expect(decision.element.options.map((o: { value: string }) => o.value)).toEqual(['deny']);
+      expect(h.chime.callsTo('GetUser').map((c) => c.params.UserId)).toEqual(['chime-bob']);
+      // Chime answered: nothing failed, nobody is paged, and no warning says it could not be read.
+      const lines = h.logs.slice(logged).filter((l) => l.includes(request.requestId)).join('');
+      expect(lines).toContain('reviewed account no longer in the directory');
+      expect(lines).not.toMatch(/"alert":true|"level":"(warn|error)"/);
+      await approveOrDeny('UADA', opened.view, opened.viewId, 'deny', 'Your Chime account was removed: ask IT');
+      await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUBOB' && JSON.stringify(c.args).includes('Your Chime account was removed: ask IT'));
+      expect(h.chime.callsTo('UpdateUser')).toEqual([]);
+    } finally {
+      h.chime.users.set('chime-bob', bob);
+    }
+  });
+
   it('a non-admin who clicks Review gets a private no, and no modal', async () => {
     const request = await annAsks('UCARL', 'Pro');
     await h.click('UBOB', 'license_review', request.requestId, request.message);

@@ -146,6 +146,13 @@ export interface ApprovalAnnouncer {
 }
 
 /**
+ * A key of a kind's review details (ApprovalKind.reviewDetails): the directory answered that it has
+ * no user by the request's directoryUserId (deleted after the request was filed). An answer, not a
+ * fault: the review says so and offers only Deny, as approving could not work.
+ */
+export const ACCOUNT_GONE = 'accountGone';
+
+/**
  * One kind of request an admin decides. The capability (Approvals) holds every rule they share:
  * only admins decide, asked on every click; never their own request, by Slack user ID; each
  * request once; expiry; every step audited with who did it. A kind says only what is its own.
