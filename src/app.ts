@@ -585,7 +585,7 @@ function policyVerifier(verify: NonNullable<Config['verify']>, context: AdapterC
     verifier: timed(onFirstUse<Verifier>(() => plugin.load(verify.settings, context)), metrics, `verify:${plugin.id}`),
     timeoutMs: verify.timeoutMs,
     perPersonPerHour: verify.perPersonPerHour,
-    waiter: new TimerWheelWaiter({ intervalMs: verify.pollMs, perSecond: PUSH_CHECKS_PER_SECOND }),
+    waiter: new TimerWheelWaiter({ intervalMs: verify.pollMs, perSecond: PUSH_CHECKS_PER_SECOND, clock: context.clock }),
     closes,
   };
 }

@@ -1,3 +1,4 @@
+import type { Clock } from './ports';
 import type { PushResult, PushWaiter } from './verification';
 
 interface Waiting {
@@ -38,12 +39,18 @@ export class TimerWheelWaiter implements PushWaiter {
   private readonly waiting = new Set<Waiting>();
   private timer: NodeJS.Timeout | undefined;
   private tokens: number;
-  private lastTick = Date.now();
+  private lastTick: number;
 
+  /** `clock`: the app's, as every flow's: a push's deadline and next check are times on it; the timer only wakes the wheel. */
   constructor(
-    private readonly options: { intervalMs: number; perSecond: number; tickMs?: number },
+    private readonly options: { intervalMs: number; perSecond: number; clock: Clock; tickMs?: number },
   ) {
     this.tokens = options.perSecond;
+    this.lastTick = this.now();
+  }
+
+  private now(): number {
+    return this.options.clock.now().getTime();
   }
 
   get size(): number {
@@ -53,7 +60,7 @@ export class TimerWheelWaiter implements PushWaiter {
   wait(check: () => Promise<'waiting' | PushResult | 'cancelled'>, timeoutMs: number, stop?: AbortSignal): Promise<PushResult | 'expired' | 'cancelled'> {
     if (stop?.aborted) return Promise.resolve('cancelled');
     return new Promise((resolve, reject) => {
-      const now = Date.now();
+      const now = this.now();
       let settled = false;
       const cancelled = () => entry.settle('cancelled');
       const entry: Waiting = {
@@ -87,9 +94,10 @@ export class TimerWheelWaiter implements PushWaiter {
   }
 
   private tick(): void {
-    const now = Date.now();
+    const now = this.now();
     const { perSecond, intervalMs } = this.options;
-    this.tokens = Math.min(perSecond, this.tokens + ((now - this.lastTick) / 1000) * perSecond);
+    // A clock set back earns no tokens, and takes none: the budget is never owed for time gone back.
+    this.tokens = Math.min(perSecond, this.tokens + (Math.max(0, now - this.lastTick) / 1000) * perSecond);
     this.lastTick = now;
     const due: Waiting[] = [];
     for (const entry of this.waiting) {
@@ -103,7 +111,7 @@ export class TimerWheelWaiter implements PushWaiter {
       this.tokens -= 1;
       entry.busy = true;
       // The next check is due an interval after this one began, not after its answer: one per interval.
-      const began = Date.now();
+      const began = this.now();
       entry.check().then(
         (state) => {
           entry.busy = false;
@@ -118,7 +126,7 @@ export class TimerWheelWaiter implements PushWaiter {
           if (entry.failures >= MAX_FAILED_CHECKS) entry.settle(err instanceof Error ? err : new Error(String(err)));
           // Nobody could confirm an approval: given up, as with no answer (nothing changes).
           else if (entry.final) entry.settle('expired');
-          else entry.dueAt = Date.now() + intervalMs;
+          else entry.dueAt = this.now() + intervalMs;
         },
       );
     }

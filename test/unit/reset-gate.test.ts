@@ -37,6 +37,9 @@ class MemoryVerifier implements Verifier {
 }
 
 /** `closes`: shared with another setup's flow, as two instances of the app share the table. */
+/** The waits below run on real timers: their clock moves with them. */
+const realClock = { now: () => new Date() };
+
 function setup(policy: Policy, options: { pushesPerHour?: number; noApprovals?: boolean; closes?: MemoryClosedWaits } = {}) {
   const directory = new MemoryDirectory([{ id: 'okta-ann', email: 'uann@example.com', status: 'active' }]);
   const audit = new MemoryAudit();
@@ -52,7 +55,7 @@ function setup(policy: Policy, options: { pushesPerHour?: number; noApprovals?: 
     verifier,
     timeoutMs: 200,
     perPersonPerHour: options.pushesPerHour ?? 3,
-    waiter: new TimerWheelWaiter({ intervalMs: 10, perSecond: 1000 }),
+    waiter: new TimerWheelWaiter({ intervalMs: 10, perSecond: 1000, clock: realClock }),
     closes,
   };
   const flow = new ResetCredential({
@@ -326,7 +329,7 @@ describe('the approval policy: the requester finishes', () => {
 
 describe('TimerWheelWaiter', () => {
   it('one timer for every waiting push, checks within the budget, and each push checked once more at its deadline', async () => {
-    const waiter = new TimerWheelWaiter({ intervalMs: 20, perSecond: 100, tickMs: 10 });
+    const waiter = new TimerWheelWaiter({ intervalMs: 20, perSecond: 100, tickMs: 10, clock: realClock });
     const started = Date.now();
     const checkedAt: number[][] = Array.from({ length: 100 }, () => []);
     const waits = checkedAt.map((times) => waiter.wait(async () => (times.push(Date.now() - started), 'waiting' as const), 300));
@@ -341,7 +344,7 @@ describe('TimerWheelWaiter', () => {
   });
 
   it("an approval made after a push's last regular check is still seen at its deadline (a crowd's checks come far apart)", async () => {
-    const waiter = new TimerWheelWaiter({ intervalMs: 10_000, perSecond: 5, tickMs: 10 });
+    const waiter = new TimerWheelWaiter({ intervalMs: 10_000, perSecond: 5, tickMs: 10, clock: realClock });
     const started = Date.now();
     let checks = 0;
     const result = await waiter.wait(async () => (++checks, Date.now() - started >= 150 ? 'approved' : 'waiting'), 300);
@@ -350,7 +353,7 @@ describe('TimerWheelWaiter', () => {
   });
 
   it('ends as cancelled when told to stop, even with a check under way, whose answer then settles nothing', async () => {
-    const waiter = new TimerWheelWaiter({ intervalMs: 5, perSecond: 1000 });
+    const waiter = new TimerWheelWaiter({ intervalMs: 5, perSecond: 1000, clock: realClock });
     const stop = new AbortController();
     const check: { answer?: (state: 'approved') => void } = {};
     const waiting = waiter.wait(() => new Promise<'approved'>((resolve) => (check.answer = resolve)), 1000, stop.signal);
@@ -363,9 +366,32 @@ describe('TimerWheelWaiter', () => {
   });
 
   it('ends with the answer, or with the error after three failed checks in a row', async () => {
-    const waiter = new TimerWheelWaiter({ intervalMs: 5, perSecond: 1000 });
+    const waiter = new TimerWheelWaiter({ intervalMs: 5, perSecond: 1000, clock: realClock });
     let n = 0;
     await expect(waiter.wait(async () => (++n < 3 ? 'waiting' : 'rejected'), 1000)).resolves.toBe('rejected');
     await expect(waiter.wait(() => Promise.reject(new LatchkeyFailure('DIRECTORY_UNAVAILABLE')), 1000)).rejects.toThrow('DIRECTORY_UNAVAILABLE');
+  });
+
+  /** The app's clock as the harness's is: real time, set forward or back by a test. */
+  const movedClock = () => {
+    const clock = { offsetMs: 0, now: () => new Date(Date.now() + clock.offsetMs) };
+    return clock;
+  };
+
+  it("a push's deadline is a time on the app's clock: moved past it, the wait ends after one last check", async () => {
+    const clock = movedClock();
+    const waiter = new TimerWheelWaiter({ intervalMs: 10_000, perSecond: 5, tickMs: 5, clock });
+    let checks = 0;
+    const waiting = waiter.wait(async () => (++checks, 'waiting'), 60_000);
+    clock.offsetMs = 61_000;
+    await expect(waiting).resolves.toBe('expired');
+    expect(checks).toBe(1);
+  });
+
+  it('a clock set back an hour does not stall the checks of waiting pushes', async () => {
+    const clock = movedClock();
+    const waiter = new TimerWheelWaiter({ intervalMs: 10, perSecond: 5, tickMs: 5, clock });
+    clock.offsetMs = -3_600_000;
+    await expect(waiter.wait(async () => 'approved', 1_000)).resolves.toBe('approved');
   });
 });
