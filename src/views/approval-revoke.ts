@@ -69,6 +69,14 @@ export function revokeOutcome(result: RevokeResult, all: ApprovalWords): { text:
     if (code === 'AUDIT_UNAVAILABLE' || code === 'REQUEST_NOT_FOUND' || code === 'DIRECTORY_NOT_ENABLED' || code === 'SLACK_UNAVAILABLE') {
       return said(`:warning: ${m.headline} The approval was not revoked.`, context(m.next));
     }
+    // The write was refused (the approval no longer stood) and where it stands now could not be read:
+    // no line of where it stands, as the request read before the write (still approved) would say.
+    if (code === 'REQUEST_DECIDED') {
+      return said(
+        ':warning: There was no approval to revoke, so nothing was changed.',
+        context("Where the request stands now could not be read just now: its admins' message shows it."),
+      );
+    }
     // The write may have been made with every answer lost and the read-back failed too: the admins'
     // message was not rewritten then, so it is no place to look. A click again reads the request anew.
     return said(

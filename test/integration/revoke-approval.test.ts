@@ -453,6 +453,28 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     expect(JSON.stringify(await h.viewUpdate(request.resultViewId, 4, 10_000))).toContain('<@UADA> already revoked this approval');
   }, 60_000);
 
+  it("the revoke's write refused (the Finish was taken first) and the read-back fails: its admin is told there was no approval to revoke, never above a line saying it is approved and waiting for its requester", async () => {
+    const request = await approvedPinReset(h, 'UCARL');
+    const release = h.dynamoGate.hold(revokeAttempt);
+    await h.clickIn('UADA', 'approval_revoke', request.requestId, { view: request.result });
+    await reached(revokeAttempt);
+    const finished = await h.opening((trigger) => h.click('UCARL', 'approval_finish', request.finish.value, request.finish, trigger), 10_000);
+    expect(secretIn(finished.view)).toBe(h.chime.pinOf('chime-carl'));
+    const revokeWrite = (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes('"REVOKED"') && c.body.includes(request.requestId);
+    const releaseRead = h.dynamoGate.hold((c) => c.operation === 'GetItem' && c.body.includes(request.requestId) && h.dynamoGate.seen.some(revokeWrite));
+    let told: string;
+    try {
+      release();
+      told = JSON.stringify(await h.viewUpdate(request.resultViewId, 3, 40_000));
+    } finally {
+      releaseRead();
+    }
+    expect(h.dynamoGate.seen.some(revokeWrite)).toBe(true);
+    expect(told).toContain('There was no approval to revoke, so nothing was changed');
+    expect(told).not.toContain('waiting for <@UCARL> to finish it');
+    expect(told).not.toMatch(/Approved by <@UADA>[^"]*waiting/);
+  }, 60_000);
+
   it('the Finish taken first: the revoke changes nothing, its admin is told the finish had already started, and the PIN is reset', async () => {
     const request = await approvedPinReset(h, 'UCARL');
     h.dynamoGate.lose(revokeAttempt);

@@ -557,8 +557,10 @@ export class Approvals {
       // it again): the admin is told the finish had started, and that it can be revoked now.
       const now = await this.deps.store.get(request.id).catch(() => undefined);
       const current = now && (await this.expireIfDue(now).catch(() => now));
+      // Not read back: where it stands is not known, and the request as read before the write (still
+      // approved) is out of date, so none is given to show.
       const lost = !current
-        ? { ok: false as const, code: 'REQUEST_DECIDED' as const, request }
+        ? { ok: false as const, code: 'REQUEST_DECIDED' as const }
         : this.revocable(current)
           ? { ok: false as const, code: 'FINISH_STARTED' as const, request: current }
           : this.notRevocable(current);
