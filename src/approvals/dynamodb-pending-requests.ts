@@ -49,6 +49,7 @@ const requestItem = z.object({
   decidedAt: z.string().optional(),
   revokedBy: z.string().optional(),
   revokedAt: z.string().optional(),
+  revokeFollowUpsDue: z.boolean().optional(),
   comment: z.string().optional(),
   errorCode: z.string().optional(),
   errorReason: z.string().optional(),
@@ -247,6 +248,29 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
         }),
       ),
     );
+  }
+
+  async claimRevokeFollowUps(id: string): Promise<boolean> {
+    // The SDK's retry of a claim that was made passes as ours (its token), never as taken by another.
+    const token = new WriteToken('revokeFollowUpsBy');
+    return this.guard(async () => {
+      try {
+        await this.client.send(
+          new UpdateItemCommand({
+            TableName: this.tableName,
+            Key: marshall(requestKey(id)),
+            UpdateExpression: `SET ${token.set} REMOVE revokeFollowUpsDue`,
+            ConditionExpression: token.orOurs('attribute_exists(pk) AND #status = :revoked AND revokeFollowUpsDue = :due'),
+            ExpressionAttributeNames: { '#status': 'status', ...token.names },
+            ExpressionAttributeValues: marshall({ ':revoked': 'REVOKED', ':due': true, ...token.values }),
+          }),
+        );
+        return true;
+      } catch (err) {
+        if ((err as Error).name === 'ConditionalCheckFailedException') return false;
+        throw err;
+      }
+    });
   }
 
   async attachMessage(id: string, message: { channel: string; ts: string }): Promise<void> {
@@ -512,12 +536,13 @@ function toItem(r: PendingRequest): z.input<typeof requestItem> {
   };
 }
 
-function flatten(c: PendingChanges): Record<string, string | undefined> {
+function flatten(c: PendingChanges): Record<string, string | boolean | undefined> {
   return {
     decidedBy: c.decidedBy,
     decidedAt: c.decidedAt,
     revokedBy: c.revokedBy,
     revokedAt: c.revokedAt,
+    revokeFollowUpsDue: c.revokeFollowUpsDue,
     comment: c.comment,
     errorCode: c.errorCode,
     errorReason: c.errorReason,
@@ -547,6 +572,7 @@ function fromItem(raw: Record<string, unknown>): PendingRequest {
     decidedAt: i.decidedAt,
     revokedBy: i.revokedBy,
     revokedAt: i.revokedAt,
+    ...(i.revokeFollowUpsDue && { revokeFollowUpsDue: true }),
     comment: i.comment,
     errorCode: i.errorCode,
     errorReason: i.errorReason,

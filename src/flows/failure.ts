@@ -69,6 +69,9 @@ export const FAILURE_CODES = [
   'REQUEST_ALREADY_USED',
   'AUDIT_UNAVAILABLE',
   'STORE_UNAVAILABLE',
+  // A write to Latchkey's own store was sent and went unanswered, and reading it back failed too: it
+  // may have been made (never "changed nothing"). A revoke so is made known by the admin's next click
+  'STORE_OUTCOME_UNKNOWN',
   // Too little of the work's time was left (a Lambda work order, slowed before the change) to make the
   // change and still show its result: it was not sent, nothing changed
   'OUT_OF_TIME',
@@ -99,6 +102,7 @@ const OPERATOR_FAILURES: ReadonlySet<FailureCode> = new Set<FailureCode>([
   'VERIFY_MISCONFIGURED',
   'AUDIT_UNAVAILABLE',
   'STORE_UNAVAILABLE',
+  'STORE_OUTCOME_UNKNOWN',
   'INTERNAL',
 ]);
 

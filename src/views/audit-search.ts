@@ -177,6 +177,14 @@ const END_UNKNOWN: Record<NonNullable<Activity['endUnknown']>, string> = {
   unread: ':grey_question: Sent to the admins; where it stands could not be read just now. Search again in a few minutes.',
 };
 
+/** A revoke tried that is not on record as made: one whose write went unanswered may have been made, and never "changed nothing". */
+function revokeTried(tried: NonNullable<Activity['revokeFailed']>): string {
+  const when = slackDate(new Date(tried.at));
+  return tried.code === 'STORE_OUTCOME_UNKNOWN'
+    ? `Revoke tried ${when}; whether it took could not be told: ${failureLabel(tried.code)}`
+    : `Revoke tried ${when}, changed nothing: ${failureLabel(tried.code)}`;
+}
+
 /** One request: when, what, who, how it ended; the directory account only where an operator needs it. */
 function rowLine(row: Activity, words: HomeWords): string {
   if (row.handled) return handledLine(row, row.handled);
@@ -199,7 +207,7 @@ function rowLine(row: Activity, words: HomeWords): string {
     operator && row.directoryUserId && `${subject?.directory ?? row.directory ?? 'directory'} user \`${row.directoryUserId}\``,
     row.deliveryFailed && 'not shown to the person (Slack failed)',
     // A revoke that lost (to its requester's finish, say) is no step of the approval's, but a reviewer sees it was tried.
-    row.revokeFailed && `Revoke tried ${slackDate(new Date(row.revokeFailed.at))}, changed nothing: ${failureLabel(row.revokeFailed.code)}`,
+    row.revokeFailed && revokeTried(row.revokeFailed),
   ].filter(Boolean);
   return `${slackDate(new Date(row.at))} · *${name}*${what} by <@${row.actor.userId}>${about} · ${state}\n${details.join(' · ')}`;
 }

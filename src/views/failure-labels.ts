@@ -55,6 +55,7 @@ const LABELS: Record<FailureCode, string> = {
   AUDIT_UNAVAILABLE: 'audit log unavailable',
   OUT_OF_TIME: 'out of time before the change',
   STORE_UNAVAILABLE: 'storage unavailable',
+  STORE_OUTCOME_UNKNOWN: 'storage did not confirm the write: outcome unknown',
   INTERNAL: 'internal error',
 };
 
@@ -134,6 +135,7 @@ const COUNTED: Record<FailureCode, readonly [one: string, many: string]> = {
   AUDIT_UNAVAILABLE: ['time the audit log was unavailable', 'times the audit log was unavailable'],
   OUT_OF_TIME: ['time too little time was left to make a change', 'times too little time was left to make a change'],
   STORE_UNAVAILABLE: ['time storage was unavailable', 'times storage was unavailable'],
+  STORE_OUTCOME_UNKNOWN: ['write storage did not confirm', 'writes storage did not confirm'],
   INTERNAL: ['internal error', 'internal errors'],
 };
 

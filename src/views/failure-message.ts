@@ -213,6 +213,11 @@ export function failureMessage(
       headline: 'Latchkey could not save the request, so it changed nothing.',
       next: 'An admin has been alerted. Try again in a few minutes.',
     },
+    // Never "changed nothing": the write was sent, and may have been made.
+    STORE_OUTCOME_UNKNOWN: {
+      headline: 'Latchkey could not tell whether its change was saved.',
+      next: 'An admin has been alerted. Try again in a few minutes: it then says where it stands.',
+    },
     RATE_LIMITED: {
       headline: words.limitReached ?? `You have started as many ${words.short} ${change.plural} as Latchkey allows in an hour.`,
       next: `You can try again ${after}. If you are locked out now, contact IT.`,

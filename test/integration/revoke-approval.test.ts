@@ -429,7 +429,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
   }, 40_000);
 
-  it("the revoke's write made, every answer to it lost, and the read-back that would tell fails too: its admin is told Latchkey could not tell whether it was revoked, never that nothing was changed, nor sent to the admins' message (not rewritten); clicking Revoke again, as told, says it was revoked", async () => {
+  it("the revoke's write made, every answer to it lost, and the read-back that would tell fails too: its admin is told Latchkey could not tell whether it was revoked, the audit search says whether it took could not be told (never that it changed nothing); clicking Revoke again tells its requester, rewrites the admins' message and retires the Finish DM then, once, and a third click does nothing more", async () => {
     const request = await approvedPinReset(h, 'UANN');
     const revokeWrite = (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes('"REVOKED"') && c.body.includes(request.requestId);
     h.dynamoGate.lose(revokeWrite, 4);
@@ -447,11 +447,49 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     expect(told).not.toMatch(/no approval to revoke|nothing was changed/i);
     // The admins' message was not rewritten (the flow could not tell what to write): it is no place to look.
     expect(told).not.toContain('approvals channel');
-    expect(h.slack.callsTo('chat.update').filter((c) => c.args.ts === request.message.ts && JSON.stringify(c.args.blocks).includes('revoked by'))).toEqual([]);
+    const revokedDms = () => h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'DUANN' && String(c.args.text).includes('revoked'));
+    const finishRewrites = () => h.slack.callsTo('chat.update').filter((c) => c.args.channel === request.finish.channel && c.args.ts === request.finish.ts);
+    const channelRewrites = () => h.slack.callsTo('chat.update').filter((c) => c.args.ts === request.message.ts && JSON.stringify(c.args.blocks).includes('revoked by'));
+    expect(channelRewrites()).toEqual([]);
+    expect(revokedDms()).toEqual([]);
+    expect(finishRewrites()).toEqual([]);
     expect(told).toContain('Click *Revoke approval* again');
+
+    // A security reviewer's audit search: the revoke was tried, and whether it took could not be told; never "changed nothing".
+    const before = (await lookUp(h, 'UADA', request.requestId)).filter((l) => l.includes('by <@UADA>'));
+    expect(before).toEqual([expect.stringMatching(/Revoke tried .*; whether it took could not be told/)]);
+    expect(before.join('\n')).not.toContain('changed nothing');
+
+    // Clicked again, as told: revoked indeed, and what that revoke left undone is done now.
     await h.clickIn('UADA', 'approval_revoke', request.requestId, { view: request.result });
-    expect(JSON.stringify(await h.viewUpdate(request.resultViewId, 4, 10_000))).toContain('<@UADA> already revoked this approval');
-  }, 60_000);
+    const again = JSON.stringify(await h.viewUpdate(request.resultViewId, 4, 10_000));
+    expect(again).toContain('Revoked: <@UANN> can no longer finish');
+    expect(again).toContain('They have been told');
+    await channelUpdate(h, request, (c) => JSON.stringify(c.args.blocks).includes('revoked by <@UADA>'), 10_000);
+    const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && String(c.args.text).includes('revoked'), 10_000);
+    expect(dm.args.text).toContain('<@UADA> revoked the approval of your request to reset your Amazon Chime personal meeting PIN');
+    const retired = await h.slack.waitForCall('chat.update', (c) => c.args.channel === request.finish.channel && c.args.ts === request.finish.ts, 10_000);
+    expect(JSON.stringify(retired.args.blocks)).not.toContain('approval_finish');
+
+    // A third click: already revoked, and nothing is sent again.
+    await h.clickIn('UADA', 'approval_revoke', request.requestId, { view: request.result });
+    expect(JSON.stringify(await h.viewUpdate(request.resultViewId, 5, 10_000))).toContain('<@UADA> already revoked this approval');
+    expect(revokedDms()).toHaveLength(1);
+    expect(finishRewrites()).toHaveLength(1);
+    expect(channelRewrites()).toHaveLength(1);
+
+    // On record: the revoke whose outcome was unknown, then the click that found it made and told everyone; the third click wrote nothing.
+    const records = await h.waitForAudit('UADA', (r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId && r.outcome === 'success');
+    expect(records.filter((r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId).map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([
+      ['attempt', undefined, undefined],
+      ['outcome', 'failure', 'STORE_OUTCOME_UNKNOWN'],
+      ['attempt', undefined, undefined],
+      ['outcome', 'success', undefined],
+    ]);
+    const finished = await h.opening((trigger) => h.click('UANN', 'approval_finish', request.finish.value, request.finish, trigger), 10_000);
+    expect(JSON.stringify(finished.view)).toContain('<@UADA> revoked the approval');
+    expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
+  }, 90_000);
 
   it("the revoke's write refused (the Finish was taken first) and the read-back fails: its admin is told there was no approval to revoke, never above a line saying it is approved and waiting for its requester", async () => {
     const request = await approvedPinReset(h, 'UCARL');

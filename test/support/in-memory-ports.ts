@@ -219,6 +219,14 @@ export class MemoryPendingRequests implements PendingRequestStore {
     if (current) this.requests.set(id, { ...current, finishMessage });
   }
 
+  async claimRevokeFollowUps(id: string): Promise<boolean> {
+    const current = this.requests.get(id);
+    if (!current || current.status !== 'REVOKED' || !current.revokeFollowUpsDue) return false;
+    const { revokeFollowUpsDue: _taken, ...rest } = current;
+    this.requests.set(id, rest);
+    return true;
+  }
+
   async pending(pageSize: number, after?: string): Promise<PendingPage> {
     return this.page((r) => r.status === 'PENDING' || this.awaitingFinishIds.has(r.id), pageSize, after);
   }

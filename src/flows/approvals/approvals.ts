@@ -529,6 +529,9 @@ export class Approvals {
     } catch (err) {
       return this.fail(err, { requester: admin, step: 'revoke', requestId });
     }
+    // Revoked by a click that could not tell it was (its write's answers lost, its read-back failed):
+    // this click does what that one left undone.
+    if (request.status === 'REVOKED' && request.revokeFollowUpsDue) return this.followUpRevoke(admin, request);
     if (!this.revocable(request)) return this.notRevocable(request);
     const at = this.deps.clock.now().toISOString();
     let change: AuditedChange | undefined;
@@ -539,11 +542,19 @@ export class Approvals {
       // Conditional on its still waiting for its requester, and in time: past its time it expires
       // instead. Not on its finish reference: a finish that sent nothing gives the same approval
       // back under a new one (giveBack), and it is still this approval the admin revokes.
-      revoked = await this.move(request, ['APPROVED'], 'REVOKED', { revokedBy: admin.userId, revokedAt: at }, { inTimeAt: at });
+      // With what is left to do after it (revokeFollowUpsDue), in the same write: a click that cannot
+      // tell whether it was made leaves them to the next click that finds it made.
+      revoked = await this.move(request, ['APPROVED'], 'REVOKED', { revokedBy: admin.userId, revokedAt: at, revokeFollowUpsDue: true }, { inTimeAt: at });
     } catch (err) {
       // The write may have been made with every answer to it lost: read back, revoked by this admin
       // at this click's time is this revoke's own, and it is told and recorded as one.
       const now = change ? await this.deps.store.get(request.id).catch(() => undefined) : undefined;
+      if (change && !now) {
+        // Neither its answer nor the read-back tells: it may have been made, and is on record so, never as having changed nothing.
+        const unknown = new LatchkeyFailure('STORE_OUTCOME_UNKNOWN', `revoke write unanswered and read-back failed: ${asFailure(err).code}`, { cause: err });
+        await change.failed(unknown.code);
+        return this.fail(unknown, { requester: admin, kind: request.kind, step: 'revoke', requestId });
+      }
       if (!change || now?.status !== 'REVOKED' || now.revokedBy !== admin.userId || now.revokedAt !== at) {
         await change?.failed(asFailure(err).code);
         return this.fail(err, { requester: admin, kind: request.kind, step: 'revoke', requestId });
@@ -569,12 +580,56 @@ export class Approvals {
     }
     await change.succeeded();
     this.deps.logger.info({ approvalRequestId: revoked.id, kind: revoked.kind, slackUserId: admin.userId }, 'approval revoked by an admin');
+    // Taken first, so a later click finding it revoked never tells them again. Not known to be taken
+    // (the claim's answer lost): told all the same, the requester before all.
+    const claimed = await this.deps.store.claimRevokeFollowUps(revoked.id).catch((err: unknown) => {
+      this.warn(err, revoked, 'taking the revoke follow-ups failed');
+      return true;
+    });
+    if (claimed) await this.tellRevoked(revoked);
+    return { ok: true, request: revoked };
+  }
+
+  /**
+   * An admin's Revoke that finds the approval revoked by a click that could not tell it was
+   * (revokeFollowUpsDue still there): its requester is told, the admins' message rewritten and the
+   * Finish DM retired now, once (whoever takes revokeFollowUpsDue first), audited first as a revoke
+   * (fail closed: the audit attempt not written, nothing is done and a later click does it).
+   */
+  private async followUpRevoke(admin: Requester, request: PendingRequest): Promise<{ ok: true; request: PendingRequest } | ApprovalFailure> {
+    let change: AuditedChange;
+    try {
+      change = await this.trail.begin({ ...this.auditStep('revoke', admin, request), ...(request.earlierFinishRequestId && { earlierFinishRequestId: request.earlierFinishRequestId }) });
+    } catch (err) {
+      this.warn(err, request, 'revoke follow-ups not audited, so not done');
+      return this.notRevocable(request);
+    }
+    let claimed: boolean;
+    try {
+      claimed = await this.deps.store.claimRevokeFollowUps(request.id);
+    } catch (err) {
+      await change.failed(asFailure(err).code);
+      this.warn(err, request, 'taking the revoke follow-ups failed');
+      return this.notRevocable(request);
+    }
+    if (!claimed) {
+      await change.failed('APPROVAL_REVOKED');
+      return this.notRevocable(request);
+    }
+    await change.succeeded();
+    const { revokeFollowUpsDue: _done, ...revoked } = request;
+    this.deps.logger.info({ approvalRequestId: revoked.id, kind: revoked.kind, slackUserId: admin.userId }, 'revoke found made: its requester and admins told now');
+    await this.tellRevoked(revoked);
+    return { ok: true, request: revoked };
+  }
+
+  /** A revoke's follow-ups: the admins' message says so, its requester is told, and their Finish DM retired. */
+  private async tellRevoked(revoked: PendingRequest): Promise<void> {
     await Promise.all([
       this.refresh(revoked),
       this.deps.announcer.tellRequester(revoked).catch((err: unknown) => this.warn(err, revoked, 'requester DM failed')),
       this.retireFinishMessage(revoked),
     ]);
-    return { ok: true, request: revoked };
   }
 
   /**

@@ -60,6 +60,13 @@ export interface PendingRequest<D extends Detail = Detail> {
    */
   readonly revokedBy?: string;
   readonly revokedAt?: string;
+  /**
+   * For a REVOKED request: written with the revoke, and taken off (claimRevokeFollowUps) by whoever
+   * tells its requester, rewrites its admins' message and retires its Finish DM. Still there, the
+   * revoke's own click never did (its write's answer was lost and its read-back failed): an admin's
+   * next Revoke click does them, once.
+   */
+  readonly revokeFollowUpsDue?: boolean;
   readonly comment?: string;
   /** Why the last apply failed (a FailureCode). */
   readonly errorCode?: string;
@@ -135,7 +142,7 @@ export function closedOutcomeUnknown(request: PendingRequest): boolean {
   return request.status === 'DENIED' && request.errorCode === OUTCOME_UNKNOWN;
 }
 
-export type PendingChanges = Partial<Pick<PendingRequest, 'decidedBy' | 'decidedAt' | 'revokedBy' | 'revokedAt' | 'comment' | 'errorCode' | 'errorReason' | 'message' | 'expiresAt' | 'takenAt' | 'finishRequestId' | 'earlierFinishRequestId'>> & {
+export type PendingChanges = Partial<Pick<PendingRequest, 'decidedBy' | 'decidedAt' | 'revokedBy' | 'revokedAt' | 'revokeFollowUpsDue' | 'comment' | 'errorCode' | 'errorReason' | 'message' | 'expiresAt' | 'takenAt' | 'finishRequestId' | 'earlierFinishRequestId'>> & {
   /**
    * Set by Approvals' one rule (listing), from the state moved to and the kind, never by a caller.
    * The move starts a change (taken to finish, or approved to be applied by the admin's click): the
@@ -205,6 +212,12 @@ export interface PendingRequestStore {
   attachMessage(id: string, message: { channel: string; ts: string }): Promise<void>;
   /** Keeps where the requester's DM with the Finish button is (PendingRequest.finishMessage). */
   attachFinishMessage(id: string, message: { channel: string; ts: string }): Promise<void>;
+  /**
+   * Takes revokeFollowUpsDue off a REVOKED request by one conditional write: true for the one caller
+   * that takes it (who then tells its requester and the admins), false when it is not there (done
+   * already, by another, or never written).
+   */
+  claimRevokeFollowUps(id: string): Promise<boolean>;
   /**
    * Claims the rewrite of the admins' message of `read` (the request as the caller read it) for
    * `state`: claimed for the one caller that takes it first; not claimed when the message shows
