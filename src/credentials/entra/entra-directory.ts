@@ -310,7 +310,9 @@ export class EntraDirectory implements Directory {
    */
   private async federated(domain: string): Promise<boolean> {
     const known = this.domains.get(domain);
-    if (known && this.clock.now().getTime() - known.at < DOMAIN_MAX_AGE_MS) return known.federated;
+    // A clock set back since (a negative age) asks again rather than keep the answer longer.
+    const age = known && this.clock.now().getTime() - known.at;
+    if (known && age !== undefined && age >= 0 && age < DOMAIN_MAX_AGE_MS) return known.federated;
     if (this.stillRefused(this.domainReadRefusedAt)) return false;
     let answer: JsonAnswer;
     try {
