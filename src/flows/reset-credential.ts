@@ -45,6 +45,12 @@ export interface Resettable {
 
 type Limit = { key: string; limit: number; windowMs: number };
 
+/** How a secret reached its requester: `shownAside` says why it went aside, if it did. */
+interface Delivered {
+  readonly deliveryFailed: boolean;
+  readonly shownAside: false | NonNullable<ResetDone['secretShownAside']>;
+}
+
 /**
  * One of this process's changes, from its attempt on record to its end: a close of its confirmation
  * by its requester marks it closed, for the change to look at; once the change has looked for the
@@ -126,8 +132,12 @@ export interface ResetDone {
   readonly at: Date;
   /** false when the reset was made but Slack would not show the new secret; absent for a change with no secret. */
   readonly secretShown?: boolean;
-  /** The modal was gone, and the secret was shown in an ephemeral message instead (showResultAside). */
-  readonly secretShownAside?: true;
+  /**
+   * The modal could not show the secret, which was shown in an ephemeral message instead
+   * (showResultAside): `closed` when the modal is known to be gone, `unshown` when Slack failed
+   * otherwise (an error, a rate limit, no answer), and it may still be open.
+   */
+  readonly secretShownAside?: 'closed' | 'unshown';
   /** Steps after the change that failed (its follow-up, run once the result was shown): the change stands, an operator was alerted. */
   readonly incomplete?: readonly IncompleteStep[];
   /** The account was locked out, and the reset unlocked it: the person is told. */
@@ -139,10 +149,13 @@ export interface ResetDelivery {
   /** Shows what was done, and the secret when there is one, to the requester alone. */
   showResult(result: ChangeResult, done: ResetDone): Promise<void>;
   /**
-   * When showResult could not (the modal was closed while the change ran): shows the secret to the
-   * requester alone in an ephemeral message, saying why it is there. Never a post.
+   * When showResult could not (the modal was closed while the change ran, or Slack failed): shows
+   * the secret to the requester alone in an ephemeral message, saying why it is there
+   * (`done.secretShownAside`). Never a post.
    */
   showResultAside?(result: ChangeResult, done: ResetDone): Promise<void>;
+  /** Whether showResult's failure says the modal is gone (closed), not that Slack failed to update it. */
+  windowGone?(err: unknown): boolean;
   /** Tells the owner, without the secret, that the reset happened. */
   notifyOwner(done: ResetDone): Promise<void>;
   /** The `verify` policy: the push is on its way; shows the number to pick on the phone, when there is one. */
@@ -614,7 +627,7 @@ export class ResetCredential {
       const aside = !deliveryFailed && !shownAside && result.secret ? delivery.showResultAside?.bind(delivery) : undefined;
       const showAsideIfClosed = async () => {
         if (aside && !shownAside && !deliveryFailed && changing.closed) {
-          ({ deliveryFailed, shownAside } = await this.showAside(result, shown, aside, fields, 'its confirmation was closed before the result was shown'));
+          ({ deliveryFailed, shownAside } = await this.showAside(result, shown, aside, fields, 'its confirmation was closed before the result was shown', 'closed'));
         }
       };
       await showAsideIfClosed();
@@ -632,10 +645,10 @@ export class ResetCredential {
       await showAsideIfClosed();
       if (aside && !shownAside && !deliveryFailed) {
         // From here to the end (the receipt), a close is acted on by cancel() itself: nothing here looks again.
-        changing.late = () => this.showAside(result, shown, aside, fields, 'its confirmation was closed before the result was shown, after the reset was recorded').then(() => undefined);
+        changing.late = () => this.showAside(result, shown, aside, fields, 'its confirmation was closed before the result was shown, after the reset was recorded', 'closed').then(() => undefined);
       }
       // "could not show you the new one" is said only of a secret: a change with none has nothing to show again.
-      await delivery.notifyOwner(result.secret ? { ...done, secretShown: !deliveryFailed, ...(shownAside && { secretShownAside: true as const }) } : done).catch((err: unknown) =>
+      await delivery.notifyOwner(result.secret ? { ...done, secretShown: !deliveryFailed, ...(shownAside && { secretShownAside: shownAside }) } : done).catch((err: unknown) =>
         this.deps.logger.warn({ requestId: ticket.requestId, err: describeError(err) }, 'owner notification failed'),
       );
       this.deps.logger.info(
@@ -660,14 +673,17 @@ export class ResetCredential {
     delivery: ResetDelivery,
     fields: object,
     changing: { readonly closed: boolean },
-  ): Promise<{ deliveryFailed: boolean; shownAside: boolean }> {
+  ): Promise<Delivered> {
     const aside = result.secret ? delivery.showResultAside?.bind(delivery) : undefined;
-    if (aside && changing.closed) return this.showAside(result, shown, aside, fields, 'its confirmation was closed while the change ran');
+    if (aside && changing.closed) return this.showAside(result, shown, aside, fields, 'its confirmation was closed while the change ran', 'closed');
     try {
       await delivery.showResult(result, shown);
       return { deliveryFailed: false, shownAside: false };
     } catch (err) {
-      if (aside) return this.showAside(result, shown, aside, { ...fields, err: describeError(err) }, 'the modal could not show it');
+      if (aside) {
+        const gone = changing.closed || delivery.windowGone?.(err) === true;
+        return this.showAside(result, shown, aside, { ...fields, err: describeError(err) }, gone ? 'the modal was gone' : 'the modal could not show it', gone ? 'closed' : 'unshown');
+      }
       this.deps.logger.error({ ...fields, err: describeError(err) }, 'reset done but the new credential could not be shown');
       return { deliveryFailed: true, shownAside: false };
     }
@@ -679,11 +695,12 @@ export class ResetCredential {
     aside: NonNullable<ResetDelivery['showResultAside']>,
     fields: object,
     why: string,
-  ): Promise<{ deliveryFailed: boolean; shownAside: boolean }> {
+    as: NonNullable<ResetDone['secretShownAside']>,
+  ): Promise<Delivered> {
     this.deps.logger.warn(fields, `showing the new credential in an ephemeral message: ${why}`);
     try {
-      await aside(result, shown);
-      return { deliveryFailed: false, shownAside: true };
+      await aside(result, { ...shown, secretShownAside: as });
+      return { deliveryFailed: false, shownAside: as };
     } catch (err) {
       this.deps.logger.error({ ...fields, asideErr: describeError(err) }, 'reset done but the new credential could not be shown');
       return { deliveryFailed: true, shownAside: false };

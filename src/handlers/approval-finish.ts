@@ -11,7 +11,7 @@ import { resetNotice } from '../views/reset-notice';
 import type { ResetWords } from '../views/words';
 import { describeError } from '../flows/failure';
 import { FINISH_ACTION_ID, finishedFailureView, finishedMessage, finishFailureView, finishLoadingView, givenBackView, supersededFinishView } from '../views/reset-approval-kind';
-import { showSecretAside, updateModal } from './modal-sequence';
+import { showSecretAside, updateModal, windowGone } from './modal-sequence';
 import { resetWordsOf } from './reset-words';
 import { clickedBy } from './slack-payloads';
 
@@ -65,6 +65,7 @@ export function registerApprovalFinish(
           if (!words) throw new Error('credential not in the registry');
           await showSecretAside(client, requester.userId, result, words, done);
         },
+        windowGone,
         notifyOwner: (done) => (words ? sendDirectMessage(client, requester.userId, resetNotice(done, words)) : Promise.resolve()),
       });
     });

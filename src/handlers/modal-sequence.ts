@@ -6,6 +6,7 @@ import type { OpenedModal } from '../slack/arrival-modal';
 import type { ChangeResult } from '../flows/ports';
 import type { ResetDone } from '../flows/reset-credential';
 import { sendEphemeralDirect } from '../slack/direct-message';
+import { slackErrorCode } from '../slack/slack-errors';
 import { resultMessage } from '../views/reset-notice';
 import type { ResetWords } from '../views/words';
 
@@ -80,13 +81,18 @@ export async function updateModal(client: SlackApi, viewId: string, view: ModalV
     .catch((err: unknown) => logger.warn({ slackUserId: userId, err: String(err) }, 'could not update the modal'));
 }
 
+/** ResetDelivery.windowGone: Slack answers views.update of a modal that is closed with not_found. */
+export function windowGone(err: unknown): boolean {
+  return slackErrorCode(err) === 'not_found';
+}
+
 /**
- * The last step of a reset whose modal was closed while it ran (ResetDelivery.showResultAside): the
+ * The last step of a reset whose modal could not show its secret (ResetDelivery.showResultAside): the
  * new secret in an ephemeral message in the person's DM with the app, which its scopes can always
  * reach, where the receipt that follows it points (the channel a command was typed in may be one
  * the app cannot post in, and a Home tab has none). Throws when Slack will not take it.
  */
-export async function showSecretAside(client: SlackApi, userId: string, result: ChangeResult, words: ResetWords, done: Pick<ResetDone, 'requestId' | 'unlocked'>): Promise<void> {
+export async function showSecretAside(client: SlackApi, userId: string, result: ChangeResult, words: ResetWords, done: Pick<ResetDone, 'requestId' | 'unlocked' | 'secretShownAside'>): Promise<void> {
   if (!result.secret) throw new Error('no secret to show');
   await sendEphemeralDirect(client, userId, resultMessage(result.secret, words, done));
 }

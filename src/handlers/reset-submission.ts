@@ -7,7 +7,7 @@ import { sendDirectMessage } from '../slack/direct-message';
 import { answerByOf, HeldAnswer } from '../slack/held-answer';
 import { challengeView, failureView, pendingView, pushingView, resetCallbackId, resultView, workingView } from '../views/reset-modal';
 import { pushRejectedNotice, resetNotice } from '../views/reset-notice';
-import { showSecretAside, updateModal } from './modal-sequence';
+import { showSecretAside, updateModal, windowGone } from './modal-sequence';
 import { resetWordsOf } from './reset-words';
 import { actingUser, viewSubmissionSchema } from './slack-payloads';
 
@@ -41,6 +41,7 @@ export function registerResetSubmission(app: GuardedApp, credential: Credential,
     const result = await flow.confirm(requester, kind, parsed.data.view.private_metadata, {
       showResult: (change, done) => show(resultView(change, words, done)),
       showResultAside: (change, done) => showSecretAside(client, requester.userId, change, words, done),
+      windowGone,
       notifyOwner: (done) => sendDirectMessage(client, requester.userId, resetNotice(done, words)),
       showChallenge: (push) => show(challengeView(words, push, waiting)),
       notifyRejected: (rejected) => sendDirectMessage(client, requester.userId, pushRejectedNotice(rejected, words)),

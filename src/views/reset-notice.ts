@@ -22,7 +22,7 @@ export function resetNotice(
         `Run \`${words.command}\` again to get a new one. If this wasn't you, contact IT.`
       : done.secretShownAside
         ? // An ephemeral message is gone on reload and may not reach another device: what to do if it was missed.
-          `Your ${what} was ${verb} at ${slackTime(done.at)}, but its Latchkey window was closed before the new one could be shown there, ` +
+          `Your ${what} was ${verb} at ${slackTime(done.at)}, but ${done.secretShownAside === 'closed' ? 'its Latchkey window was closed before the new one could be shown there' : 'the new one could not be shown in its Latchkey window'}, ` +
           `so Latchkey showed you the new one in a message here, once, visible only to you.${unlocked} ` +
           `If you missed it, run \`${words.command}\` again to get a new one. If this wasn't you, contact IT.`
         : `Your ${what} was ${verb} at ${slackTime(done.at)}.${unlocked} If this wasn't you, contact IT.`;
@@ -60,14 +60,18 @@ export function pushNotCancelledNotice(app: string, words: ResetWords): { text: 
 }
 
 /**
- * The new secret, when the modal that should have shown it was closed while the reset ran: an
- * ephemeral message to the requester alone (never a post), saying why it is there and that it is
- * shown once. Its text, which a notification may show, never holds the secret.
+ * The new secret, when the modal that should have shown it could not (closed while the reset ran,
+ * or Slack failing to update it): an ephemeral message to the requester alone (never a post),
+ * saying why it is there, in words that say "closed" only when it is known to be, and that it is
+ * shown once. Its text, the fallback Slack may show where the blocks are not, never holds the secret.
  */
-export function resultMessage(secret: Secret, words: ResetWords, done: Pick<ResetDone, 'requestId' | 'unlocked'>): { text: string; blocks: KnownBlock[] } {
-  const why = `Your Latchkey window was closed before your new ${words.receipt} could be shown there, so here it is.`;
+export function resultMessage(secret: Secret, words: ResetWords, done: Pick<ResetDone, 'requestId' | 'unlocked' | 'secretShownAside'>): { text: string; blocks: KnownBlock[] } {
+  const why =
+    done.secretShownAside === 'closed'
+      ? `Your Latchkey window was closed before your new ${words.receipt} could be shown there, so here it is.`
+      : `Your new ${words.receipt} could not be shown in your Latchkey window, so here it is.`;
   return {
-    text: `${why} Open Slack to see it; it is shown once, only to you.`,
+    text: `${why} It is shown once, only to you, in this message.`,
     blocks: [
       section(`:key: ${why}${done.unlocked ? ` ${unlockedSentence(words)}` : ''}`),
       ...secretBlocks(secret, words),

@@ -89,6 +89,24 @@ describe('a reset whose modal is closed while it runs', () => {
     for (const place of await elsewhere((c) => c === shown)) expect(place).not.toContain(pin);
   });
 
+  it('when Slack will not update a window that is still open (an error, not a close), the PIN comes aside with words that do not say it was closed', async () => {
+    const opened = await h.open('/reset-pin', 'UMAX');
+    h.chime.setLatency(ANSWER_HOLD_MS + 100);
+    h.slack.failNext('views.update', { error: 'internal_error' });
+    await h.submit('UMAX', opened.view);
+
+    const pin = h.chime.pinOf('chime-max');
+    const shown = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UMAX');
+    const said = JSON.stringify(shown.args.blocks);
+    expect(said).toContain(pin);
+    expect(said).toContain('Your new Amazon Chime meeting PIN could not be shown in your Latchkey window, so here it is.');
+    expect(said).not.toContain('closed');
+    expect(shown.args.text).toBe('Your new Amazon Chime meeting PIN could not be shown in your Latchkey window, so here it is. It is shown once, only to you, in this message.');
+    const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUMAX');
+    expect(dm.args.text).toContain('but the new one could not be shown in its Latchkey window, so Latchkey showed you the new one in a message here, once, visible only to you');
+    expect(dm.args.text).not.toContain('closed');
+  });
+
   it('when no ephemeral message can reach them either, the receipt says the PIN was not shown and the audit records it, without the PIN', async () => {
     const opened = await h.open('/reset-pin', 'UBOB');
     h.chime.setLatency(ANSWER_HOLD_MS + 100);

@@ -91,7 +91,7 @@ function everything(comment?: string): string[] {
   for (const credential of CREDENTIALS) {
     const words = resetWordsOf(credential);
     const done = { at: now, requestId: 'r1' };
-    views.push(resetNotice(done, words), resetNotice({ ...done, secretShown: false }, words), resetNotice({ ...done, secretShown: true, secretShownAside: true }, words), resultMessage(new Secret('x'), words, { ...done, unlocked: true }), resultView({ secret: new Secret('x') }, words, { unlocked: true }), resultView({}, words));
+    views.push(resetNotice(done, words), resetNotice({ ...done, secretShown: false }, words), resetNotice({ ...done, secretShown: true, secretShownAside: 'closed' }, words), resetNotice({ ...done, secretShown: true, secretShownAside: 'unshown' }, words), resultMessage(new Secret('x'), words, { ...done, unlocked: true, secretShownAside: 'closed' }), resultMessage(new Secret('x'), words, { ...done, secretShownAside: 'unshown' }), resultView({ secret: new Secret('x') }, words, { unlocked: true }), resultView({}, words));
     for (const code of FAILURE_CODES) views.push(failureView({ code, requestId: 'r1', retryAt: now }, words), failureMessage({ code, retryAt: now }, words));
   }
   for (const status of STATUSES) {
