@@ -1,3 +1,4 @@
+import { adminAnswer, type AdminAnswer, type AdminRefusal } from './admin-answer';
 import { asFailure, currentCode, describeError, isFailureCode, LatchkeyFailure, needsOperator } from './failure';
 import { APPLY_ACTIONS, APPROVAL_ACTIONS, REVOKE_ACTIONS, WITHDRAW_ACTIONS } from './approvals/kinds';
 import type { AwaitingRetry, Listed, OwnRequest, OwnRequests, Waiting } from './approvals/approvals';
@@ -140,8 +141,7 @@ export function handledNoteProblem(note: string | undefined): 'NOTE_MISSING' | '
   return text.length > HANDLED_NOTE_MAX_LENGTH ? 'NOTE_TOO_LONG' : undefined;
 }
 
-/** Why someone may not do what admins do: not named one, a guest named one, or Slack not saying (Admins). */
-export type AdminRefusal = 'NOT_ADMIN' | 'ADMIN_IS_GUEST' | 'SLACK_UNAVAILABLE';
+export type { AdminAnswer, AdminRefusal } from './admin-answer';
 
 /**
  * Marking an item handled: done, or why not. NOT_AN_ITEM: the reference and kind name nothing on
@@ -381,6 +381,11 @@ export class HomeTab {
     return this.deps.admins.isAdmin(requester.userId);
   }
 
+  /** Whether this person may do what admins do (`action`), or why not: asked again on every click. */
+  adminAnswer(requester: Requester, action: string): Promise<AdminAnswer> {
+    return adminAnswer(() => this.isAdmin(requester), this.deps.logger, { slackUserId: requester.userId, action });
+  }
+
   /** One page of a person's audit records, for an admin. */
   async search(admin: Requester, query: SearchQuery): Promise<SearchResult> {
     const { deps } = this;
@@ -497,17 +502,8 @@ export class HomeTab {
 
   /** Why this person may not do what admins do (`action`), if they may not: asked again on every search and click. */
   private async adminRefused(admin: Requester, action: string): Promise<{ ok: false; code: AdminRefusal } | undefined> {
-    const { logger } = this.deps;
-    try {
-      if (await this.isAdmin(admin)) return undefined;
-      logger.warn({ slackUserId: admin.userId, action }, 'refused: not an admin');
-      return { ok: false, code: 'NOT_ADMIN' };
-    } catch (err) {
-      // A guest named an admin: refused, and logged so, by Admins.
-      if (asFailure(err).code === 'ADMIN_IS_GUEST') return { ok: false, code: 'ADMIN_IS_GUEST' };
-      logger.warn({ slackUserId: admin.userId, err: describeError(err) }, 'admin check failed');
-      return { ok: false, code: 'SLACK_UNAVAILABLE' };
-    }
+    const answer = await this.adminAnswer(admin, action);
+    return answer === 'ADMIN' ? undefined : { ok: false, code: answer };
   }
 
   /**

@@ -1,11 +1,10 @@
 import type { GuardedApp } from '../slack/guarded-app';
 import type { Approvals } from '../flows/approvals/approvals';
+import type { AdminRefusal } from '../flows/admin-answer';
 import type { Logger } from '../flows/ports';
 import { REVIEW_ACTION_ID } from '../views/approval-message';
-import { reviewClosedView, reviewFailureView, reviewLoadingView, reviewView } from '../views/approval-review';
+import { reviewClosedView, reviewFailureView, reviewLoadingView, reviewRefusedText, reviewView } from '../views/approval-review';
 import { wordsOf, type ApprovalWords } from '../views/approval-words';
-import { asFailure } from '../flows/failure';
-import { failureMessage, guestAdminRefused } from '../views/failure-message';
 import { openModalWhile } from './modal-sequence';
 import { actingUser, blockActionsSchema } from './slack-payloads';
 
@@ -19,11 +18,6 @@ const FROM_HOME = 'home:';
 /** The request a review modal's private_metadata names, and whether it was opened from the Home tab. */
 export function reviewOrigin(privateMetadata: string): { requestId: string; fromHome: boolean } {
   return privateMetadata.startsWith(FROM_HOME) ? { requestId: privateMetadata.slice(FROM_HOME.length), fromHome: true } : { requestId: privateMetadata, fromHome: false };
-}
-
-/** The one answer a non-admin's Review click gets, privately. */
-function notAdminText(): string {
-  return 'Only Latchkey admins can review requests.';
 }
 
 /** "Review" on an approvals-channel message or the Home tab, for every kind: admins get the decision modal, anyone else a private no (on the tab, in a modal). */
@@ -42,29 +36,16 @@ export function registerApprovalReviewAction(app: GuardedApp, flow: Approvals, w
     const anyKind = wordsOf(words, '');
     // Privately where the click was: an ephemeral in a message's channel; on the Home tab, which
     // has none, a modal from the click's trigger (a tab published while they were an admin).
-    const refuse = async (code: 'NOT_ADMIN' | 'ADMIN_IS_GUEST' | 'SLACK_UNAVAILABLE', text: string) => {
+    const refuse = async (code: AdminRefusal, text: string) => {
       const sent = channel
         ? client.chat.postEphemeral({ channel, user: reviewer.userId, text })
         : client.views.open({ trigger_id: parsed.data.trigger_id, view: reviewFailureView({ code }, anyKind) });
       await sent.catch((err: unknown) => logger.warn({ slackUserId: reviewer.userId, err: String(err) }, channel ? 'ephemeral reply failed' : 'views.open failed'));
     };
 
-    let admin: boolean;
-    try {
-      admin = await flow.isAdmin(reviewer);
-    } catch (err) {
-      if (asFailure(err).code === 'ADMIN_IS_GUEST') {
-        await refuse('ADMIN_IS_GUEST', guestAdminRefused());
-        return;
-      }
-      logger.warn({ slackUserId: reviewer.userId, err: String(err) }, 'admin check failed');
-      const m = failureMessage({ code: 'SLACK_UNAVAILABLE' }, anyKind.subject);
-      await refuse('SLACK_UNAVAILABLE', `${m.headline} Try Review again in a few minutes.`);
-      return;
-    }
-    if (!admin) {
-      logger.warn({ slackUserId: reviewer.userId, approvalRequestId: requestId }, 'review refused: not an admin');
-      await refuse('NOT_ADMIN', notAdminText());
+    const answer = await flow.reviewAnswer(reviewer, requestId);
+    if (answer !== 'ADMIN') {
+      await refuse(answer, reviewRefusedText(answer, anyKind));
       return;
     }
 

@@ -1,13 +1,13 @@
 import type { GuardedApp } from '../slack/guarded-app';
-import { asFailure, describeError } from '../flows/failure';
+import { describeError } from '../flows/failure';
 import { isAttentionKind, isReference, type HomeTab } from '../flows/home-tab';
 import type { Logger } from '../flows/ports';
-import { attentionHandledForm, attentionHandledGuestAdmin, attentionHandledUnavailable, HOME_ATTENTION_HANDLED_ACTION_ID } from '../views/home-tab';
+import { attentionHandledForm, attentionHandledRefused, HOME_ATTENTION_HANDLED_ACTION_ID } from '../views/home-tab';
 import { attentionTargetOf, clickedBy } from './slack-payloads';
 
 /**
  * "Mark handled" on an item of an admin's Needs attention: the modal for their note, for admins
- * only (asked again now). The item is the button's; the submission checks it against the audit log.
+ * only (asked again now); anyone else is told why not. The item is the button's; the submission checks it against the audit log.
  */
 export function registerHomeAttentionButton(app: GuardedApp, home: HomeTab, logger: Logger): void {
   const client = app.slack;
@@ -20,20 +20,9 @@ export function registerHomeAttentionButton(app: GuardedApp, home: HomeTab, logg
       return;
     }
     const { requester, click } = clicked;
-    let view;
-    try {
-      if (!(await home.isAdmin(requester))) {
-        // Only an admin's tab has this button: a click from anyone else was made by hand.
-        logger.warn({ slackUserId: requester.userId, action: 'attention_handled' }, 'refused: not an admin');
-        return;
-      }
-      view = attentionHandledForm(target);
-    } catch (err) {
-      // A guest named an admin is told why (Admins logs it); anyone else, that Slack did not say.
-      const guest = asFailure(err).code === 'ADMIN_IS_GUEST';
-      if (!guest) logger.warn({ slackUserId: requester.userId, err: describeError(err) }, 'admin check failed');
-      view = guest ? attentionHandledGuestAdmin() : attentionHandledUnavailable();
-    }
+    // Someone no longer an admin may click a tab published while they were one.
+    const answer = await home.adminAnswer(requester, 'attention_handled');
+    const view = answer === 'ADMIN' ? attentionHandledForm(target) : attentionHandledRefused(answer);
     await client.views
       .open({ trigger_id: click.trigger_id, view })
       .catch((err: unknown) => logger.warn({ slackUserId: requester.userId, err: describeError(err) }, 'views.open failed'));

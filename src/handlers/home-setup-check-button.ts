@@ -1,5 +1,5 @@
 import type { SetupCheck } from '../doctor/setup-check';
-import { asFailure, describeError } from '../flows/failure';
+import { describeError } from '../flows/failure';
 import type { HomeTab } from '../flows/home-tab';
 import type { Logger } from '../flows/ports';
 import { openedModalOf } from '../slack/arrival-modal';
@@ -30,22 +30,18 @@ export function registerHomeSetupCheckButton(app: GuardedApp, home: HomeTab, run
     const opened = await openedModalOf(context);
     // Not opened: the trigger was too old, and the person was told Latchkey is busy.
     if (!opened?.ok) return;
+    const answer = await home.adminAnswer(requester, 'setup_check');
     let view;
-    try {
-      if (await home.isAdmin(requester)) {
+    if (answer !== 'ADMIN') view = setupCheckView(answer);
+    else {
+      try {
         const checks = await runChecks();
         logger.info({ slackUserId: requester.userId, failed: checks.filter((c) => !c.ok).map((c) => c.name) }, 'setup check run from the Home tab');
         view = setupCheckView(checks);
-      } else {
-        // Only an admin's tab has this button: a click from anyone else was made by hand.
-        logger.warn({ slackUserId: requester.userId, action: 'setup_check' }, 'refused: not an admin');
-        view = setupCheckView('not_admin');
+      } catch (err) {
+        logger.warn({ slackUserId: requester.userId, err: describeError(err) }, 'setup check failed');
+        view = setupCheckView('unavailable');
       }
-    } catch (err) {
-      // A guest named an admin is told why (Admins logs it).
-      const guest = asFailure(err).code === 'ADMIN_IS_GUEST';
-      if (!guest) logger.warn({ slackUserId: requester.userId, err: describeError(err) }, 'setup check failed');
-      view = setupCheckView(guest ? 'guest_admin' : 'unavailable');
     }
     await client.views
       .update({ view_id: opened.viewId, view })

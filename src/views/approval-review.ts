@@ -5,7 +5,8 @@ import type { FailureCode } from '../flows/failure';
 import { context, modal, plain, progressView, section, slackTime } from './blocks';
 import { approvalFacts, approvalStatusLine, changeReference, outcomeUnknownCheck } from './approval-status';
 import type { ApprovalKindWords } from './approval-words';
-import { failureMessage } from './failure-message';
+import { failureMessage, guestAdminRefused } from './failure-message';
+import type { AdminRefusal } from '../flows/admin-answer';
 import { revokeBlocks } from './approval-revoke';
 import { REVIEW_FIELD_ERRORS } from './license-words';
 
@@ -168,6 +169,13 @@ export function decisionResultView(request: PendingRequest, words: ApprovalKindW
     close: 'Close',
     blocks: [section(outcome[request.status] ?? line), context(approvalFacts(request, words)), ...(revocable ? revokeBlocks(request) : [])],
   });
+}
+
+/** A Review refused, in one line for the ephemeral a channel's click gets (the Home tab's gets reviewFailureView). */
+export function reviewRefusedText(code: AdminRefusal, words: ApprovalKindWords): string {
+  if (code === 'ADMIN_IS_GUEST') return guestAdminRefused();
+  if (code === 'NOT_ADMIN') return 'Only Latchkey admins can review requests.';
+  return `${failureMessage({ code }, words.subject).headline} Try Review again in a few minutes.`;
 }
 
 export function reviewFailureView(failure: { code: FailureCode }, words: ApprovalKindWords): ModalView {

@@ -2,7 +2,8 @@ import type { KnownBlock, ModalView } from '@slack/types';
 import { EVERYONE_MAX_DAYS, SEARCH_MAX_DAYS, type Activity, type ClosedUnclicked, type SearchResult } from '../flows/home-tab';
 import { context, modal, plain, progressView, section, slackDate } from './blocks';
 import { failureLabel } from './failure-labels';
-import { guestAdminRefused } from './failure-message';
+import type { AdminRefusal } from '../flows/admin-answer';
+import { adminRefusedModal, adminRefusedText, type AdminAction } from './admin-refused';
 import { activityState, handledLine, recordOf, type HomeWords } from './home-tab';
 
 export const AUDIT_SEARCH = { callbackId: 'audit_search', reference: 'reference', person: 'person', from: 'from', to: 'to' } as const;
@@ -74,14 +75,11 @@ export function auditSearchForm(today: Date, before?: Partial<SearchTerms>): Mod
   });
 }
 
-/** In place of the form when Slack would not say whether the clicker is an admin: nothing to submit. */
-export function auditSearchUnavailable(): ModalView {
-  return modal({ title: TITLE, close: 'Close', blocks: [section(':warning: Slack did not answer whether you are an admin. Try again in a few minutes.')] });
-}
+const SEARCH: AdminAction = { may: 'search the audit log', unchanged: 'Nothing was searched.' };
 
-/** "Search the audit log" clicked by a guest named an admin (ADMIN_IS_GUEST): why there is no form, and what to do. */
-export function auditSearchGuestAdmin(): ModalView {
-  return modal({ title: TITLE, close: 'Close', blocks: [section(`:warning: ${guestAdminRefused('Nothing was searched.')}`)] });
+/** In place of the form for someone who may not search (not an admin, a guest named one, or Slack not saying): why, nothing to submit. */
+export function auditSearchRefused(code: AdminRefusal): ModalView {
+  return adminRefusedModal(TITLE, code, SEARCH);
 }
 
 export function auditSearchingView(): ModalView {
@@ -130,9 +128,9 @@ export function auditPageOutOfDateView(): ModalView {
 /** A search that could not be made, and why; "New search" unless the person is not an admin. */
 function searchFailed(code: Extract<SearchResult, { ok: false }>['code'], again: object, invalid: string): ModalView {
   const why: Record<typeof code, string> = {
-    NOT_ADMIN: 'Only Latchkey admins can search the audit log.',
-    ADMIN_IS_GUEST: guestAdminRefused('Nothing was searched.'),
-    SLACK_UNAVAILABLE: 'Slack did not answer whether you are an admin. Try again in a few minutes.',
+    NOT_ADMIN: adminRefusedText('NOT_ADMIN', SEARCH),
+    ADMIN_IS_GUEST: adminRefusedText('ADMIN_IS_GUEST', SEARCH),
+    SLACK_UNAVAILABLE: adminRefusedText('SLACK_UNAVAILABLE', SEARCH),
     STORE_UNAVAILABLE: 'The audit log could not be read just now. Try again in a few minutes.',
     REQUEST_INVALID: invalid,
   };

@@ -16,6 +16,8 @@ import {
 import type { Listed, OwnRequest } from '../flows/approvals/approvals';
 import { UNKNOWN_STATUS, type PendingRequest } from '../flows/approvals/pending-request';
 import { context, escapeMrkdwn, header, LIMITS, modal, plain, progressView, quoted, section, slackDate, slackTime } from './blocks';
+import type { AdminRefusal } from '../flows/admin-answer';
+import { adminRefusedModal } from './admin-refused';
 import { countedRefusals, failureLabel } from './failure-labels';
 import { GUEST_ADMIN, guestAdminRefused, guestNotServed, recordedFailureHeadline } from './failure-message';
 import { REVIEW_ACTION_ID } from './approval-message';
@@ -444,14 +446,9 @@ export function attentionHandledForm(target: AttentionTarget): ModalView {
   });
 }
 
-/** In place of the note's form when Slack would not say whether the clicker is an admin. */
-export function attentionHandledUnavailable(): ModalView {
-  return modal({ title: HANDLED_TITLE, close: 'Close', blocks: [section(':warning: Slack did not answer whether you are an admin. Try again in a few minutes.')] });
-}
-
-/** "Mark handled" clicked by a guest named an admin (ADMIN_IS_GUEST): why there is no form, and what to do. */
-export function attentionHandledGuestAdmin(): ModalView {
-  return modal({ title: HANDLED_TITLE, close: 'Close', blocks: [section(`:warning: ${guestAdminRefused('Nothing was marked.')}`)] });
+/** In place of the note's form for someone who may not mark it (not an admin, a guest named one, or Slack not saying): why, nothing to submit. */
+export function attentionHandledRefused(code: AdminRefusal): ModalView {
+  return adminRefusedModal(HANDLED_TITLE, code, { may: 'mark an item handled', unchanged: 'Nothing was marked.' });
 }
 
 export function attentionHandledProgressView(): ModalView {

@@ -1,7 +1,8 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import { checkedCount, failedPhrase, markOf, waitingPhrase, type SetupCheck } from '../doctor/setup-check';
 import { context, escapeMrkdwn, LIMITS, modal, section } from './blocks';
-import { guestAdminRefused } from './failure-message';
+import type { AdminRefusal } from '../flows/admin-answer';
+import { adminRefusedModal } from './admin-refused';
 
 const TITLE = 'Setup check';
 
@@ -9,10 +10,9 @@ const TITLE = 'Setup check';
  * The Home tab's Setup check for admins: the lines `npm run doctor` prints, ✓, ✗ or ⚠, failures
  * first, then warnings. While the checks run, and when they cannot be shown, a line saying so.
  */
-export function setupCheckView(state: readonly SetupCheck[] | 'running' | 'not_admin' | 'guest_admin' | 'unavailable'): ModalView {
+export function setupCheckView(state: readonly SetupCheck[] | 'running' | AdminRefusal | 'unavailable'): ModalView {
   if (state === 'running') return modal({ title: TITLE, close: 'Close', blocks: [section(':hourglass_flowing_sand: Checking Slack, DynamoDB and every directory, read-only…')] });
-  if (state === 'not_admin') return modal({ title: TITLE, close: 'Close', blocks: [section('Only Latchkey’s admins can run the setup check.')] });
-  if (state === 'guest_admin') return modal({ title: TITLE, close: 'Close', blocks: [section(`:warning: ${guestAdminRefused('The setup check did not run.')}`)] });
+  if (state === 'NOT_ADMIN' || state === 'ADMIN_IS_GUEST' || state === 'SLACK_UNAVAILABLE') return adminRefusedModal(TITLE, state, { may: 'run the setup check', unchanged: 'The setup check did not run.' });
   if (state === 'unavailable') return modal({ title: TITLE, close: 'Close', blocks: [section(':warning: The setup check could not run. Try `npm run doctor` on the server.')] });
   const failing = state.filter((c) => !c.ok);
   const warnings = state.filter((c) => c.ok && c.warning);

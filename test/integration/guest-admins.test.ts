@@ -196,6 +196,30 @@ describe('a guest named an admin', () => {
     expect(await h.auditRecords('UGUEST')).toEqual([]);
   });
 
+  it("an admin taken off the admins, clicking Search the audit log, Mark handled or Setup check on a tab published before, is told why in a modal, and shown no form", async () => {
+    const { home } = await h.openHome('UMAX');
+    const search = buttonsOf(home).find((b) => b.action_id === 'home_search');
+    expect(search).toBeDefined();
+    // Taken out of the admin group; past what the app keeps of Slack's answer about them.
+    h.slack.usergroups.set(ADMIN_GROUP, ['USINGLE']);
+    h.clock.offsetMs = 4 * PAST_ADMIN_ANSWERS_MS;
+    const refused = async (actionId: string, value: string) => {
+      const trigger = h.slack.newTriggerId();
+      await h.clickIn('UMAX', actionId, value, { view: home, triggerId: trigger });
+      return (await h.slack.waitForCall('views.open', (c) => c.args.trigger_id === trigger)).args.view;
+    };
+    const searched = await refused('home_search', search.value);
+    expect(searched.title.text).toBe('Search the audit log');
+    expect(textOf(searched)).toContain('Only Latchkey admins can search the audit log.');
+    expect(searched.submit).toBeUndefined();
+    const marked = await refused('home_attention_handled', JSON.stringify({ kind: 'unknown_outcome', reference: `${new Date().toISOString()}_00000000f0f0` }));
+    expect(textOf(marked)).toContain('Only Latchkey admins can mark an item handled.');
+    expect(marked.submit).toBeUndefined();
+    const setup = await h.opening((t) => h.clickIn('UMAX', 'home_setup_check', 'setup_check', { view: home, triggerId: t }));
+    expect(textOf(setup.view)).toContain('Only Latchkey admins can run the setup check.');
+    expect(textOf(setup.view)).not.toMatch(/✓|✗/);
+  });
+
   it("an admin's first Home tab open asks Slack of them once: the admin check and what is offered share its answer", async () => {
     // Past what both the admin check and what is offered keep of Slack's answers: a first open. Last
     // here, as what they keep from it is of no use to the tests above.

@@ -854,12 +854,14 @@ describe('the Home tab for admins', () => {
     expect(h.logs.filter((l) => l.includes('"audit searched"')).length).toBe(searched);
   });
 
-  it('a non-admin crafting admin actions gets nothing, and each attempt is logged', async () => {
+  it('a non-admin crafting admin actions is told why and shown nothing, and each attempt is logged', async () => {
     const { home } = await h.openHome('UBOB');
     const trigger = h.slack.newTriggerId();
     await h.clickIn('UBOB', 'home_search', 'search', { view: home, triggerId: trigger });
     await h.waitForLogs('refused: not an admin', 1);
-    expect(h.slack.callsTo('views.open').filter((c) => c.args.trigger_id === trigger)).toEqual([]);
+    const refused = (await h.slack.waitForCall('views.open', (c) => c.args.trigger_id === trigger)).args.view;
+    expect(JSON.stringify(refused.blocks)).toContain('Only Latchkey admins can search the audit log.');
+    expect(refused.submit).toBeUndefined();
 
     // A search submitted by hand, and a page of results asked for by hand: no record is shown.
     const fake = { id: 'VFAKE', callback_id: 'audit_search', type: 'modal', private_metadata: '' };
@@ -903,7 +905,7 @@ describe('the Home tab for admins', () => {
     const { home } = await h.openHome('UBOB');
     expect(buttonsOf(home).some((b) => b.action_id === 'home_setup_check')).toBe(false);
     const opened = await h.opening((t) => h.clickIn('UBOB', 'home_setup_check', 'setup_check', { view: home, triggerId: t }));
-    expect(JSON.stringify(opened.view.blocks)).toContain('Only Latchkey’s admins can run the setup check.');
+    expect(JSON.stringify(opened.view.blocks)).toContain('Only Latchkey admins can run the setup check.');
     expect(JSON.stringify(opened.view.blocks)).not.toMatch(/✓|✗/);
     await h.waitForLogs('refused: not an admin', refusals + 1);
   });
@@ -1396,7 +1398,9 @@ describe('Needs attention: an admin marks an item handled', () => {
     const trigger = h.slack.newTriggerId();
     await h.clickIn('UBOB', 'home_attention_handled', JSON.stringify({ kind: 'unknown_outcome', reference }), { view: home, triggerId: trigger });
     await h.waitForLogs('refused: not an admin', refusals + 1);
-    expect(h.slack.callsTo('views.open').filter((c) => c.args.trigger_id === trigger)).toEqual([]);
+    const refused = (await h.slack.waitForCall('views.open', (c) => c.args.trigger_id === trigger)).args.view;
+    expect(JSON.stringify(refused.blocks)).toContain('Only Latchkey admins can mark an item handled.');
+    expect(refused.submit).toBeUndefined();
 
     const forged = { id: 'VFORGED', callback_id: 'attention_handled', type: 'modal', private_metadata: JSON.stringify({ kind: 'unknown_outcome', reference }) };
     expect((await h.submit('UBOB', forged, { values: { note: { note: { type: 'plain_text_input', value: 'done' } } } })).status).toBe(200);

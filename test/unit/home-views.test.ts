@@ -5,9 +5,9 @@ import { activityOf, APPROVED_WAITING_SHOWN, ATTENTION_SHOWN, AWAITING_RETRY_SHO
 import type { PendingRequest } from '../../src/flows/approvals/pending-request';
 import type { AuditEvent } from '../../src/flows/ports';
 import { homeWords } from '../../src/handlers/home-words';
-import { auditResultsView, auditSearchForm, auditSearchUnavailable } from '../../src/views/audit-search';
+import { auditResultsView, auditSearchForm, auditSearchRefused } from '../../src/views/audit-search';
 import { LIMITS } from '../../src/views/blocks';
-import { attentionHandledUnavailable, homeView } from '../../src/views/home-tab';
+import { attentionHandledRefused, homeView } from '../../src/views/home-tab';
 import { licenseKindWords } from '../../src/views/license-kind';
 import { setupCheckView } from '../../src/views/setup-check';
 
@@ -198,14 +198,14 @@ describe('the Home tab view', () => {
   });
 
   it("Mark handled, when Slack would not say whether the clicker is an admin, opens a modal that says so and offers no form to submit", () => {
-    const view = attentionHandledUnavailable();
+    const view = attentionHandledRefused('SLACK_UNAVAILABLE');
     expect(view).toMatchObject({ type: 'modal', title: { text: 'Mark handled' }, close: { text: 'Close' } });
     expect(view.submit).toBeUndefined();
     expect(JSON.stringify(view.blocks)).toContain('Slack did not answer whether you are an admin. Try again in a few minutes.');
   });
 
   it("Search the audit log, when Slack would not say whether the clicker is an admin, opens a modal that says so and offers no form to submit", () => {
-    const view = auditSearchUnavailable();
+    const view = auditSearchRefused('SLACK_UNAVAILABLE');
     expect(view).toMatchObject({ type: 'modal', title: { text: 'Search the audit log' }, close: { text: 'Close' } });
     expect(view.submit).toBeUndefined();
     expect(JSON.stringify(view.blocks)).toContain('Slack did not answer whether you are an admin. Try again in a few minutes.');

@@ -1,3 +1,4 @@
+import { adminAnswer, type AdminAnswer } from '../admin-answer';
 import { AuditTrail, type AuditedChange } from '../audit-trail';
 import { asFailure, describeError, LatchkeyFailure, type FailureCode } from '../failure';
 import { NO_METRICS, type Admins, type AuditEntry, type AuditLog, type Clock, type Logger, type Metrics, type RateLimiter, type Requester } from '../ports';
@@ -301,6 +302,12 @@ export class Approvals {
   async isAdmin(reviewer: Requester): Promise<boolean> {
     if (!servesRequest(this.deps.workspace, reviewer)) return false;
     return this.deps.admins.isAdmin(reviewer.userId);
+  }
+
+  /** Quick, before opening a review: whether they may review it, or why not (non-admins get a short answer instead). */
+  reviewAnswer(reviewer: Requester, requestId: string): Promise<AdminAnswer> {
+    const who = { slackUserId: reviewer.userId, action: 'review', approvalRequestId: requestId };
+    return adminAnswer(() => this.isAdmin(reviewer), this.deps.logger, who, 'review refused: not an admin');
   }
 
   /** What an admin sees on "Review": the request and the kind's details, or why not. */

@@ -1,0 +1,24 @@
+import type { ModalView } from '@slack/types';
+import type { AdminRefusal } from '../flows/admin-answer';
+import { modal, section } from './blocks';
+import { guestAdminRefused } from './failure-message';
+
+/** What an admin action is, for its refusal: what only admins may do, and what a guest's click left as it was. */
+export interface AdminAction {
+  /** 'search the audit log' */
+  readonly may: string;
+  /** 'Nothing was searched.' */
+  readonly unchanged: string;
+}
+
+/** Why someone may not do an admin action, in words: not an admin, a guest named one, or Slack not saying. */
+export function adminRefusedText(code: AdminRefusal, action: AdminAction): string {
+  if (code === 'ADMIN_IS_GUEST') return guestAdminRefused(action.unchanged);
+  if (code === 'NOT_ADMIN') return `Only Latchkey admins can ${action.may}.`;
+  return 'Slack did not answer whether you are an admin. Try again in a few minutes.';
+}
+
+/** In place of an admin action's modal for someone refused it: why, and nothing to submit. */
+export function adminRefusedModal(title: string, code: AdminRefusal, action: AdminAction): ModalView {
+  return modal({ title, close: 'Close', blocks: [section(`:warning: ${adminRefusedText(code, action)}`)] });
+}
