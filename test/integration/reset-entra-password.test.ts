@@ -417,6 +417,8 @@ describe('/reset-entra-password under the approval policy: what the reviewing ad
     { id: 'e-ann', mail: 'ann@example.com', createdDateTime: null, lastPasswordChangeDateTime: null },
     { id: 'e-bob', mail: 'bob@example.com', createdDateTime: null, lastPasswordChangeDateTime: null },
     { id: 'e-carl', mail: 'carl@example.com', lastSignIn: '2026-12-01T06:30:00Z' },
+    // Deleted from Entra after they ask.
+    { id: 'e-gone', mail: 'nochime@example.com' },
   ];
   const h = useHarness({ accounts: { entra_password: REVIEWED }, env: { RESET_POLICY: 'entra_password=approval,okta_password=self-service' } }, (x) => {
     x.slack.clear();
@@ -486,5 +488,19 @@ describe('/reset-entra-password under the approval policy: what the reviewing ad
     // 30 minutes on: asked again, and shown.
     expect(await reviewAfter(30 * 60_000 + 1_000)).toContain(`Last sign-in: ${date('2026-12-01T06:30:00Z')}`);
     expect(asked('GetSignInActivity')).toEqual(['e-carl', 'e-carl']);
+  });
+
+  it("the account was deleted from Entra after they asked: the review says so, and the last sign-in's 404 beside it logs no warning", async () => {
+    h.clock.offsetMs += 30 * 60_000 + 1_000;
+    const request = await h.asksForReset(COMMAND, 'UNOCHIME');
+    entra().users.delete('e-gone');
+    const logged = h.logs.length;
+    const review = await h.opensReview('UADA', request);
+    expect(JSON.stringify(review.view.blocks)).toContain('Microsoft Entra ID no longer has their');
+    // Both reads were made, and both answered 404: an answer, not a fault.
+    expect(entra().callsTo('GetSignInActivity').map((c) => c.params.userId)).toContain('e-gone');
+    const lines = h.logs.slice(logged).join('');
+    expect(lines).toContain('reviewed account no longer in the directory');
+    expect(lines).not.toMatch(/"alert":true|"level":"(warn|error)"|"level":(40|50)/);
   });
 });

@@ -259,8 +259,8 @@ export class EntraDirectory implements Directory {
   /**
    * The last successful sign-in, or undefined when Graph gives none or it cannot be read: without
    * AuditLog.Read.All or Entra ID P1 (NOT_PREMIUM) an operator is told once, not alerted (neither is
-   * needed), and the refusal is remembered for REFUSAL_KEPT_MS, when Graph is not asked; any
-   * other failure is a warning. The review goes on without it either way.
+   * needed), and the refusal is remembered for REFUSAL_KEPT_MS, when Graph is not asked; no such
+   * user is left to the user read beside it; any other failure is a warning. The review goes on without it either way.
    */
   private async lastSignIn(id: string): Promise<string | undefined> {
     if (this.stillRefused(this.signInRefusedAt)) return undefined;
@@ -280,6 +280,8 @@ export class EntraDirectory implements Directory {
         }
         this.signInUnreadTold = true;
         this.signInRefusedAt = this.clock.now().getTime();
+      } else if (failure.code === 'DIRECTORY_USER_NOT_FOUND') {
+        // No such user is an answer, not a fault: the user read beside this one says it (ACCOUNT_GONE).
       } else {
         this.logger.warn({ operation: 'entra:GetSignInActivity', code: failure.code, detail: failure.detail }, "last sign-in not read: the admin's review goes on without it");
       }
