@@ -1,5 +1,6 @@
 import type { Button, KnownBlock, ModalView } from '@slack/types';
 import type { ApprovalFailure } from '../flows/approvals/approvals';
+import { APPROVED_WAITING_SHOWN } from '../flows/home-tab';
 import { endedAfterUnknownOutcome, type PendingRequest } from '../flows/approvals/pending-request';
 import { approvalFacts, approvalStatusLine } from './approval-status';
 import { wordsOf, type ApprovalWords } from './approval-words';
@@ -83,7 +84,7 @@ export function revokeOutcome(result: RevokeResult, all: ApprovalWords): { text:
       ':warning: Latchkey could not tell whether the approval was revoked.',
       context(
         'Its requester may still be able to finish it. Click *Revoke approval* again: if it was revoked, it says so; if the approval still stands, that click revokes it. ' +
-          'Your Home tab lists the request with *Revoke approval* while its approval stands.',
+          `While its approval stands, your Home tab lists it with *Revoke approval* if it is among the ${APPROVED_WAITING_SHOWN} oldest approved requests waiting for their requester; past those, it says how many more there are.`,
       ),
     );
   }

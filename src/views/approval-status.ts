@@ -123,7 +123,7 @@ export function unknownStatusLine(request: PendingRequest): string {
  * An admin's review of a request whose account the directory answered it no longer has (ACCOUNT_GONE:
  * deleted after they asked): why approving could not work (`approving`, the kind's own clause), so
  * the review offers only Deny, and what the admin can do instead. An account restored under its ID
- * (Entra and Google keep a deleted one for a while) is offered for approval again on the next
+ * (a directory may keep a deleted one for a while) is offered for approval again on the next
  * Review; one made anew is another account, which a new request names.
  */
 export function accountGoneReview(words: SubjectWords, approving: string): KnownBlock[] {

@@ -445,6 +445,8 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     expect(h.dynamoGate.lost.filter(revokeWrite)).toHaveLength(4);
     expect(told).toContain('Latchkey could not tell whether the approval was revoked');
     expect(told).not.toMatch(/no approval to revoke|nothing was changed/i);
+    // The Home tab lists only the oldest few approved requests, and says so of the rest: never that it lists this one whatever.
+    expect(told).toContain('your Home tab lists it with *Revoke approval* if it is among the 5 oldest approved requests waiting for their requester; past those, it says how many more there are.');
     // The admins' message was not rewritten (the flow could not tell what to write): it is no place to look.
     expect(told).not.toContain('approvals channel');
     const revokedDms = () => h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'DUANN' && String(c.args.text).includes('revoked'));
