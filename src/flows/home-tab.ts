@@ -44,7 +44,8 @@ export interface Activity {
    */
   readonly standing?: PendingRequest['status'] | 'OUTCOME_UNKNOWN' | 'CLOSED_OUTCOME_UNKNOWN' | 'ENDED_OUTCOME_UNKNOWN' | 'REVOKED_OUTCOME_UNKNOWN' | 'APPLY_UNANSWERED';
   /** An approval's change: how applying it ended, when it was tried. */
-  readonly applied?: 'succeeded' | 'failed' | 'unknown';
+  /** not_sent: its requester's latest Finish stopped before anything was sent, the approval handed back (handedBack). */
+  readonly applied?: 'succeeded' | 'failed' | 'unknown' | 'not_sent';
   /** Who did it, and in which directory account: what an operator looking into it needs. */
   readonly actor: Requester;
   readonly directory?: string;
@@ -574,7 +575,9 @@ export class HomeTab {
         ...r,
         decidedBy,
         decision: d.decision,
-        ...(change && { applied: change.outcome === 'success' || change.outcome === 'partial' ? 'succeeded' : change.errorCode === 'DIRECTORY_OUTCOME_UNKNOWN' ? 'unknown' : 'failed' }),
+        ...(change && {
+          applied: change.outcome === 'success' || change.outcome === 'partial' ? 'succeeded' : change.errorCode === 'DIRECTORY_OUTCOME_UNKNOWN' ? 'unknown' : handedBack(change) ? 'not_sent' : 'failed',
+        }),
         ...(isRequestStep(r.action) && revoked.has(r.pendingRequestId!) && { revoked: true }),
       };
     });
@@ -694,6 +697,13 @@ function utcDays(fromDay: string, toDay: string): { from: Date; to: Date } {
  * reset's change names its approval too, but is a thing of its own, under its own reference.
  */
 const pendingOf = (e: AuditEvent): string | undefined => (isApprovalStep(e.action) ? (e.approvalRequestId ?? e.licenseRequestId) : undefined);
+
+/**
+ * A requester's Finish that stopped before its change was sent (OUT_OF_TIME, its attempt on record):
+ * ResetApproval.finish handed the approval back, so it used nothing up and changed nothing. Nothing
+ * after it on record, the approval was not finished: never "the change failed".
+ */
+const handedBack = (e: AuditEvent): boolean => !isApprovalStep(e.action) && e.outcome === 'failure' && e.errorCode === 'OUT_OF_TIME';
 
 /**
  * A requester's own later step of their pending request (their withdraw), which is shown on the

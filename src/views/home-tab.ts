@@ -142,6 +142,7 @@ export function activityState(a: Activity, why: string, approved?: string): stri
   if (a.state === 'succeeded' && a.decision === 'approve') {
     if (a.applied === 'succeeded') return ':white_check_mark: Approved and applied';
     if (a.applied === 'failed') return `:warning: Approved, but the change failed.${why}`;
+    if (a.applied === 'not_sent') return ':zzz: Approved, but not finished: a Finish stopped before anything was changed, and none after it is on record; nothing was changed';
     if (a.applied === 'unknown') return ':grey_question: Approved; whether the change was made is unknown: IT can check it with the reference';
     // No change tried yet: a kind whose requester finishes it (an approved reset), or one being applied.
     return ':white_check_mark: Approved';

@@ -1217,6 +1217,34 @@ describe("the audit search: a pending request's steps", () => {
     expect(wesOwn).toEqual([expect.stringContaining('*License request* (Basic → Pro) by <@UWES> · :leftwards_arrow_with_hook: Withdrawn; nothing was changed')]);
   });
 
+  it("a search shows an approved reset whose Finish stopped before anything was sent (its approval handed back), and that nobody finished after, as not finished and nothing changed, never as a change that failed", async () => {
+    // Records alone, the request gone from the approvals store: Uma asked on 2026-04-13, Max approved it
+    // the next day, and her Finish then ran out of time before the change was sent (OUT_OF_TIME: the
+    // approval was handed back to her), and no Finish after it is on record.
+    const day = '2026-04-13';
+    const uma = { userId: 'UUMA', teamId: TEAM };
+    const max = { userId: 'UMAX', teamId: TEAM };
+    const pending = `${day}T09:00:00.000Z_000000000uma0`;
+    type Entry = Parameters<Harness['writeAudit']>[0];
+    const step = async (entry: Omit<Entry, 'phase'>, at: string, outcome: Pick<Entry, 'outcome' | 'errorCode'> = { outcome: 'success' }) => {
+      await h.writeAudit({ ...entry, phase: 'attempt' }, new Date(at));
+      await h.writeAudit({ ...entry, phase: 'outcome', ...outcome }, new Date(Date.parse(at) + 1_000));
+    };
+    const request = { action: 'reset_request', actor: uma, subject: uma, directory: 'chime', credential: 'pin', approvalRequestId: pending } as const;
+    await step({ ...request, requestId: `${day}T09:00:00.000Z_0000000uma01` }, `${day}T09:00:00.000Z`);
+    await step({ ...request, action: 'reset_decide', actor: max, decision: 'approve', requestId: '2026-04-14T10:00:00.000Z_0000000uma02' }, '2026-04-14T10:00:00.000Z');
+    await step(
+      { action: 'reset_pin', actor: uma, directory: 'chime', directoryUserId: 'chime-uma', approvalRequestId: pending, requestId: '2026-04-14T10:05:00.000Z_0000000uma03' },
+      '2026-04-14T10:05:00.000Z',
+      { outcome: 'failure', errorCode: 'OUT_OF_TIME' },
+    );
+    const lines = (await everyPage(h, 'UADA', null, day, day)).flat();
+    const line = lines.find((l) => l.includes(pending) && l.includes('*Reset request*'));
+    // Before: ':warning: Approved, but the change failed.'
+    expect(line).toContain('by <@UUMA> · :zzz: Approved, but not finished: a Finish stopped before anything was changed, and none after it is on record; nothing was changed');
+    expect(line).not.toContain('the change failed');
+  });
+
   it('an admin pastes a reference, with no person picked, and sees that request\'s records, whoever wrote them; its end alone is refused on the form', async () => {
     const requestId = await deniedLicense('UBOB');
     // Someone else's request at the same time is not shown.
