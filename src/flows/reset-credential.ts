@@ -60,6 +60,8 @@ interface Changing {
   readonly userId: string;
   closed: boolean;
   late?: () => Promise<void>;
+  /** Whether its attempt was written here: unsettled while it is on its way. */
+  readonly begun: Promise<boolean>;
 }
 
 /** What the views need to explain a failure in words that say what to do next. */
@@ -543,6 +545,13 @@ export class ResetCredential {
     const kind = credential.id;
 
     const context = { requester, kind, requestId: ticket.requestId };
+    // Known from before its attempt is written to its end: a close of its confirmation meanwhile is
+    // seen (cancel), even one that comes while the attempt is on its way, whose own cancellation
+    // would lose to it and leave the secret to an answer Slack drops. A click replayed while the
+    // first runs here leaves the first's in place, unless it is the one whose attempt is written.
+    let begun!: (written: boolean) => void;
+    const changing: Changing = { userId: requester.userId, closed: false, begun: new Promise((resolve) => (begun = resolve)) };
+    if (!this.changing.has(ticket.requestId)) this.changing.set(ticket.requestId, changing);
     let change;
     try {
       change = await this.trail.begin({
@@ -554,6 +563,8 @@ export class ResetCredential {
         ...(approvalRequestId && { approvalRequestId }),
       });
     } catch (err) {
+      if (this.changing.get(ticket.requestId) === changing) this.changing.delete(ticket.requestId);
+      begun(false);
       // Fail closed: no attempt on record, no reset, nothing sent. Unless its reference's attempt
       // is on record already: another click made under it may have sent the change.
       const failure = this.report(err, context);
@@ -561,9 +572,12 @@ export class ResetCredential {
       return { ok: false, code: failure.code, kind, email: ticket.email, requestId: ticket.requestId, ...(failure.code !== 'REQUEST_ALREADY_USED' && { sent: false as const }) };
     }
 
-    // Known from its attempt on record to its end: a close of its confirmation meanwhile is seen (cancel).
-    const changing: Changing = { userId: requester.userId, closed: false };
-    this.changing.set(ticket.requestId, changing);
+    const first = this.changing.get(ticket.requestId);
+    if (first !== changing) {
+      changing.closed = first?.closed ?? false;
+      this.changing.set(ticket.requestId, changing);
+    }
+    begun(true);
     try {
       let proof: OutcomeExtraOf | undefined;
       if (verify) {
@@ -740,22 +754,7 @@ export class ResetCredential {
     const fields = { requestId: ticket.requestId, slackUserId: requester.userId, kind };
     const credential = this.deps.credentials.get(kind);
     if (!credential) return false;
-    // Closed after the Reset click, while its change runs here: the result's answer would replace a
-    // modal that is gone (Slack says nothing of it), so the change shows its secret aside.
-    const changing = this.changing.get(ticket.requestId);
-    if (changing?.userId === requester.userId) {
-      const late = changing.late;
-      if (late) {
-        // The change has looked for a close for the last time: the secret goes aside from here.
-        changing.late = undefined;
-        this.deps.logger.info(fields, 'confirmation closed while its reset was ending; the new credential goes aside now');
-        await late();
-        return true;
-      }
-      changing.closed = true;
-      this.deps.logger.info(fields, 'confirmation closed while its reset ran; a new secret it sets goes aside');
-      return true;
-    }
+    if (await this.closedWhileChanging(ticket.requestId, requester, fields)) return true;
     try {
       await this.trail.cancelled({
         requestId: ticket.requestId,
@@ -766,6 +765,8 @@ export class ResetCredential {
       });
     } catch (err) {
       const failure = asFailure(err);
+      // Its attempt won: written here, it may have been registered only since this close looked.
+      if (failure.code === 'REQUEST_ALREADY_USED' && (await this.closedWhileChanging(ticket.requestId, requester, fields))) return true;
       if (failure.code === 'REQUEST_ALREADY_USED') this.deps.logger.info(fields, 'confirmation closed after it was used, or closed again; nothing given back');
       else this.deps.logger.warn({ ...fields, err: describeError(err) }, 'confirmation closed; its cancellation could not be recorded, so nothing was given back');
       return true;
@@ -776,6 +777,30 @@ export class ResetCredential {
     const [givenBack] = await Promise.all([own, ...(everyone ? [everyone] : []), ...pushes].map((l) => this.giveBack(l, countedAt, ticket.requestId)));
     if (givenBack) this.deps.logger.info(fields, 'confirmation closed; its count given back');
     else this.deps.logger.info(fields, 'confirmation closed; its count had lapsed or could not be given back');
+    return true;
+  }
+
+  /**
+   * Closed after the Reset click, while its change runs here: the result's answer would replace a
+   * modal that is gone (Slack says nothing of it), so the change shows its secret aside. Whether
+   * it was: false when no change of it runs here, or its attempt turned out not to be written
+   * here (then nothing changes, and the close is one like any other).
+   */
+  private async closedWhileChanging(requestId: string, requester: Requester, fields: object): Promise<boolean> {
+    const changing = this.changing.get(requestId);
+    if (changing?.userId !== requester.userId) return false;
+    const late = changing.late;
+    if (late) {
+      // The change has looked for a close for the last time: the secret goes aside from here.
+      changing.late = undefined;
+      this.deps.logger.info(fields, 'confirmation closed while its reset was ending; the new credential goes aside now');
+      await late();
+      return true;
+    }
+    // Set before its attempt is known to be written, so that the change, once it is, sees it.
+    changing.closed = true;
+    if (!(await changing.begun)) return false;
+    this.deps.logger.info(fields, 'confirmation closed while its reset ran; a new secret it sets goes aside');
     return true;
   }
 

@@ -194,6 +194,37 @@ describe('a quick reset whose confirmation close arrives while its outcome is be
     expect(records.at(-1)?.deliveryFailed).toBeUndefined();
     for (const place of [JSON.stringify(h.slack.calls.filter((c) => c !== shown)), h.logs.join(''), await h.rawAuditTable()]) expect(place).not.toContain(pin);
   });
+  it('… or while its attempt is being written, so that its cancellation loses to the attempt: the PIN comes in an ephemeral message, and the receipt says so', async () => {
+    const opened = await h.open('/reset-pin', 'UANN');
+    const attemptOf = (c: { operation: string; body: string }) => c.operation === 'PutItem' && c.body.includes('UANN') && c.body.includes('"attempt"');
+    // The attempt is on record at once; the Reset click hears so only when released.
+    const release = h.dynamoGate.delay(attemptOf);
+    const submitting = h.submit('UANN', opened.view);
+    while (!h.dynamoGate.delayed.some(attemptOf)) await new Promise((r) => setTimeout(r, 10));
+    h.slack.closeView(opened.viewId);
+    const closing = h.close('UANN', opened.view);
+    await new Promise((r) => setTimeout(r, 200));
+    release();
+    expect((await closing).status).toBe(200);
+    const submission = await submitting;
+
+    const pin = h.chime.pinOf('chime-ann');
+    expect(pin).toMatch(/^\d{10}$/);
+    const shown = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UANN');
+    expect(shown.args.channel).toBe('DUANN');
+    expect(JSON.stringify(shown.args.blocks)).toContain(pin);
+    expect(JSON.stringify(shown.args.blocks)).toContain('Your Latchkey window was closed before your new Amazon Chime meeting PIN could be shown there');
+    expect(h.slack.callsTo('chat.postEphemeral').filter((c) => c.args.user === 'UANN')).toHaveLength(1);
+    expect(JSON.stringify(submission.json ?? {})).not.toContain(pin);
+    const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN');
+    expect(dm.args.text).toContain('so Latchkey showed you the new one in a message here, once, visible only to you');
+    const records = await h.waitForAudit('UANN', (r) => r.phase === 'outcome');
+    expect(records.map((r) => [r.phase, r.outcome, r.deliveryFailed])).toEqual([
+      ['attempt', undefined, undefined],
+      ['outcome', 'success', undefined],
+    ]);
+    for (const place of [JSON.stringify(h.slack.calls.filter((c) => c !== shown)), h.logs.join(''), await h.rawAuditTable()]) expect(place).not.toContain(pin);
+  });
   it('… or while its receipt is being sent, after the reset was recorded: the close itself shows the PIN in an ephemeral message', async () => {
     const opened = await h.open('/reset-pin', 'UMAX');
     const release = h.slack.hold('chat.postMessage', (args) => args.channel === 'DUMAX');

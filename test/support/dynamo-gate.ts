@@ -35,6 +35,14 @@ export interface DynamoGate {
   lose(which: (call: DynamoCall) => boolean, times?: number): void;
   /** The requests whose answers were lost so far, with DynamoDB's answer that was withheld. */
   readonly lost: Array<DynamoCall & { readonly answer: string; readonly status: number }>;
+  /**
+   * Requests matching `which` from now on reach DynamoDB, which acts on them at once, but their
+   * answers wait until the returned release: then each goes back as DynamoDB gave it. A write
+   * on record while its writer is still waiting to hear so.
+   */
+  delay(which: (call: DynamoCall) => boolean): () => void;
+  /** The requests whose answers wait (or waited) on a `delay`, in order. */
+  readonly delayed: DynamoCall[];
   close(): Promise<void>;
 }
 
@@ -47,6 +55,8 @@ export async function startDynamoGate(target: string): Promise<DynamoGate> {
   const losses = new Set<{ which: (call: DynamoCall) => boolean; left: number }>();
   const lost: Array<DynamoCall & { answer: string; status: number }> = [];
   const silent = new Set<ServerResponse>();
+  const delays = new Set<{ which: (call: DynamoCall) => boolean; released: Promise<void> }>();
+  const delayed: DynamoCall[] = [];
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -63,7 +73,20 @@ export async function startDynamoGate(target: string): Promise<DynamoGate> {
       }
       const loss = [...losses].find((l) => l.which(call));
       if (loss && --loss.left <= 0) losses.delete(loss);
+      const delay = [...delays].find((d) => d.which(call));
+      if (delay) delayed.push(call);
       const out = request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers, agent }, (answer) => {
+        if (delay) {
+          const parts: Buffer[] = [];
+          answer.on('data', (c: Buffer) => parts.push(c));
+          answer.on('end', () =>
+            void delay.released.then(() => {
+              res.writeHead(answer.statusCode ?? 502, answer.headers);
+              res.end(Buffer.concat(parts));
+            }),
+          );
+          return;
+        }
         if (loss) {
           const parts: Buffer[] = [];
           answer.on('data', (c: Buffer) => parts.push(c));
@@ -85,6 +108,16 @@ export async function startDynamoGate(target: string): Promise<DynamoGate> {
     held,
     seen,
     lost,
+    delayed,
+    delay(which) {
+      let release!: () => void;
+      const entry = { which, released: new Promise<void>((resolve) => (release = resolve)) };
+      delays.add(entry);
+      return () => {
+        delays.delete(entry);
+        release();
+      };
+    },
     lose(which, times = 1) {
       losses.add({ which, left: times });
     },
@@ -100,6 +133,7 @@ export async function startDynamoGate(target: string): Promise<DynamoGate> {
     async close() {
       for (const entry of holds) holds.delete(entry);
       losses.clear();
+      delays.clear();
       for (const res of silent) res.destroy();
       await served.close();
       agent.destroy();
