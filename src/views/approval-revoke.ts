@@ -16,7 +16,7 @@ export const REVOKE_ACTION_ID = 'approval_revoke';
 const TITLE = 'Review request';
 
 /** Revokes an approval its requester has yet to finish; Slack asks the admin to confirm it first. */
-export function revokeButton(request: PendingRequest): Button {
+export function revokeButton(request: Pick<PendingRequest, 'id'>): Button {
   return {
     type: 'button',
     action_id: REVOKE_ACTION_ID,
@@ -56,7 +56,7 @@ type RevokeResult = { readonly ok: true; readonly request: PendingRequest } | Ap
  * What came of an admin's Revoke, in plain words: revoked, or why not. Lost to its requester's
  * finish, it says the finish had already started, and where the request stands now.
  */
-export function revokeOutcome(result: RevokeResult, all: ApprovalWords): { text: string; blocks: KnownBlock[] } {
+export function revokeOutcome(result: RevokeResult, all: ApprovalWords, requestId?: string): { text: string; blocks: KnownBlock[] } {
   const said = (text: string, ...more: KnownBlock[]) => ({ text: text.replace(/\*/g, ''), blocks: [section(text), ...more] });
   const request = result.request;
   if (!request) {
@@ -79,13 +79,15 @@ export function revokeOutcome(result: RevokeResult, all: ApprovalWords): { text:
       );
     }
     // The write may have been made with every answer lost and the read-back failed too: the admins'
-    // message was not rewritten then, so it is no place to look. A click again reads the request anew.
+    // message was not rewritten then, so it is no place to look. A click again reads the request anew,
+    // and its button is here: a revoked request is on no Home tab, and the modal's was replaced by this.
     return said(
       ':warning: Latchkey could not tell whether the approval was revoked.',
       context(
-        'Its requester may still be able to finish it. Click *Revoke approval* again: if it was revoked, it says so; if the approval still stands, that click revokes it. ' +
+        'Its requester may still be able to finish it. Click *Revoke approval* below: if it was revoked, that click tells its requester and the admins; if the approval still stands, it revokes it. ' +
           `While its approval stands, your Home tab lists it with *Revoke approval* if it is among the ${APPROVED_WAITING_SHOWN} oldest approved requests waiting for their requester; past those, it says how many more there are.`,
       ),
+      ...(requestId ? [{ type: 'actions' as const, block_id: 'revoke', elements: [revokeButton({ id: requestId })] }] : []),
     );
   }
   const words = wordsOf(all, request.kind);
@@ -112,8 +114,8 @@ export function revokeOutcome(result: RevokeResult, all: ApprovalWords): { text:
   }
 }
 
-/** What came of a Revoke clicked in a modal (a review, or a decision's result), in that modal. */
-export function revokeResultView(result: RevokeResult, words: ApprovalWords): ModalView {
+/** What came of a Revoke clicked in a modal (a review, or a decision's result), in that modal; `requestId`, the one clicked, for a Revoke to click again. */
+export function revokeResultView(result: RevokeResult, words: ApprovalWords, requestId?: string): ModalView {
   const facts = result.request ? [context(approvalFacts(result.request, wordsOf(words, result.request.kind)))] : [];
-  return modal({ title: TITLE, close: 'Close', blocks: [...revokeOutcome(result, words).blocks, ...facts] });
+  return modal({ title: TITLE, close: 'Close', blocks: [...revokeOutcome(result, words, requestId).blocks, ...facts] });
 }

@@ -455,7 +455,12 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     expect(channelRewrites()).toEqual([]);
     expect(revokedDms()).toEqual([]);
     expect(finishRewrites()).toEqual([]);
-    expect(told).toContain('Click *Revoke approval* again');
+    // The Revoke it asks for is there, in what the admin was shown: the Home tab no longer lists a revoked request.
+    expect(told).toContain('Click *Revoke approval* below');
+    const shown = { ...JSON.parse(told), id: request.resultViewId };
+    const button = revokeIn(shown.blocks);
+    expect(button?.value).toBe(request.requestId);
+    expect(button?.confirm).toBeDefined();
 
     // A security reviewer's audit search: the revoke was tried, and whether it took could not be told; never "changed nothing".
     const before = (await lookUp(h, 'UADA', request.requestId)).filter((l) => l.includes('by <@UADA>'));
@@ -463,7 +468,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     expect(before.join('\n')).not.toContain('changed nothing');
 
     // Clicked again, as told: revoked indeed, and what that revoke left undone is done now.
-    await h.clickIn('UADA', 'approval_revoke', request.requestId, { view: request.result });
+    await h.clickIn('UADA', button!.action_id, button!.value, { view: shown });
     const again = JSON.stringify(await h.viewUpdate(request.resultViewId, 4, 10_000));
     expect(again).toContain('Revoked: <@UANN> can no longer finish');
     expect(again).toContain('They have been told');
@@ -473,8 +478,8 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     const retired = await h.slack.waitForCall('chat.update', (c) => c.args.channel === request.finish.channel && c.args.ts === request.finish.ts, 10_000);
     expect(JSON.stringify(retired.args.blocks)).not.toContain('approval_finish');
 
-    // A third click: already revoked, and nothing is sent again.
-    await h.clickIn('UADA', 'approval_revoke', request.requestId, { view: request.result });
+    // A third click (a stale copy of that button): already revoked, and nothing is sent again.
+    await h.clickIn('UADA', button!.action_id, button!.value, { view: shown });
     expect(JSON.stringify(await h.viewUpdate(request.resultViewId, 5, 10_000))).toContain('<@UADA> already revoked this approval');
     expect(revokedDms()).toHaveLength(1);
     expect(finishRewrites()).toHaveLength(1);
@@ -491,6 +496,73 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     const finished = await h.opening((trigger) => h.click('UANN', 'approval_finish', request.finish.value, request.finish, trigger), 10_000);
     expect(JSON.stringify(finished.view)).toContain('<@UADA> revoked the approval');
     expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
+  }, 90_000);
+
+  /** Ada's revoke by `act`, its write made with every answer lost and its read-back failing: what she was shown comes from `shown`. */
+  async function revokeUnknown<T>(request: Approved, act: () => Promise<unknown>, shown: () => Promise<T>): Promise<T> {
+    const revokeWrite = (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes('"REVOKED"') && c.body.includes(request.requestId);
+    h.dynamoGate.lose(revokeWrite, 4);
+    const release = h.dynamoGate.hold((c) => c.operation === 'GetItem' && c.body.includes(request.requestId) && h.dynamoGate.seen.some(revokeWrite));
+    try {
+      await act();
+      return await shown();
+    } finally {
+      release();
+    }
+  }
+
+  it("a revoke from the admins' message whose outcome could not be told: the admin's answer holds a Revoke button, and clicking it tells the requester, once", async () => {
+    const request = await approvedPinReset(h, 'UANN');
+    const answer = await revokeUnknown(
+      request,
+      () => h.click('UADA', 'approval_revoke', request.requestId, request.message),
+      () => h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UADA', 40_000),
+    );
+    expect(answer.args.text).toContain('Latchkey could not tell whether the approval was revoked');
+    const button = revokeIn(answer.args.blocks as any[]);
+    expect(button?.value).toBe(request.requestId);
+    const revokedDms = () => h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'DUANN' && String(c.args.text).includes('revoked'));
+    expect(revokedDms()).toEqual([]);
+
+    // The click is on the ephemeral answer itself, in the approvals channel.
+    const ephemeral = { channel: answer.args.channel as string, ts: '1700000000.000999' };
+    await h.click('UADA', button!.action_id, button!.value, ephemeral);
+    const again = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UADA' && String(c.args.text).includes('Revoked:'), 10_000);
+    expect(again.args.text).toContain('Revoked: <@UANN> can no longer finish');
+    await channelUpdate(h, request, (c) => JSON.stringify(c.args.blocks).includes('revoked by <@UADA>'), 10_000);
+    await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && String(c.args.text).includes('<@UADA> revoked the approval'), 10_000);
+    await h.click('UADA', button!.action_id, button!.value, ephemeral);
+    await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UADA' && String(c.args.text).includes('already revoked'), 10_000);
+    expect(revokedDms()).toHaveLength(1);
+  }, 90_000);
+
+  it("a revoke whose outcome could not be told, then the requester's Finish: it finds it revoked and does what the revoke left undone (the admins' message and the Finish DM say so), once; an admin's Revoke after sends nothing", async () => {
+    const request = await approvedPinReset(h, 'UANN');
+    const told = await revokeUnknown(
+      request,
+      () => h.clickIn('UADA', 'approval_revoke', request.requestId, { view: request.result }),
+      async () => JSON.stringify(await h.viewUpdate(request.resultViewId, 3, 40_000)),
+    );
+    expect(told).toContain('Latchkey could not tell whether the approval was revoked');
+    const finishRewrites = () => h.slack.callsTo('chat.update').filter((c) => c.args.channel === request.finish.channel && c.args.ts === request.finish.ts);
+    const channelRewrites = () => h.slack.callsTo('chat.update').filter((c) => c.args.ts === request.message.ts && JSON.stringify(c.args.blocks).includes('revoked by'));
+    expect(channelRewrites()).toEqual([]);
+
+    const finished = await h.opening((trigger) => h.click('UANN', 'approval_finish', request.finish.value, request.finish, trigger), 10_000);
+    expect(JSON.stringify(finished.view)).toContain('<@UADA> revoked the approval of your request');
+    expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
+    await channelUpdate(h, request, (c) => JSON.stringify(c.args.blocks).includes('revoked by <@UADA>'), 10_000);
+    const retired = await h.slack.waitForCall('chat.update', (c) => c.args.channel === request.finish.channel && c.args.ts === request.finish.ts, 10_000);
+    expect(retired.args.text).toContain('<@UADA> revoked the approval of your request');
+    expect(JSON.stringify(retired.args.blocks)).not.toContain('approval_finish');
+
+    // Done once: Ada's Revoke now says it was revoked, and sends nothing more.
+    const button = revokeIn(JSON.parse(told).blocks);
+    await h.clickIn('UADA', button!.action_id, button!.value, { view: { ...JSON.parse(told), id: request.resultViewId } });
+    expect(JSON.stringify(await h.viewUpdate(request.resultViewId, 4, 10_000))).toContain('<@UADA> already revoked this approval');
+    expect(finishRewrites()).toHaveLength(1);
+    expect(channelRewrites()).toHaveLength(1);
+    expect(h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'DUANN' && String(c.args.text).includes('revoked'))).toEqual([]);
   }, 90_000);
 
   it("the revoke's write refused (the Finish was taken first) and the read-back fails: its admin is told there was no approval to revoke, never above a line saying it is approved and waiting for its requester", async () => {

@@ -630,6 +630,23 @@ export class Approvals {
     return { ok: true, request: revoked };
   }
 
+  /**
+   * The requester's Finish that finds the approval revoked by a click that could not tell it was
+   * (revokeFollowUpsDue still there): taken off once, as an admin's next Revoke would, then the
+   * admins' message says so and the Finish DM is retired. Their click's answer tells them, so no DM
+   * more. A failure is only logged: the follow-ups stay due for the next click that finds them.
+   */
+  private async followUpRevokeOnFinish(request: PendingRequest): Promise<void> {
+    const claimed = await this.deps.store.claimRevokeFollowUps(request.id).catch((err: unknown) => {
+      this.warn(err, request, 'taking the revoke follow-ups failed');
+      return false;
+    });
+    if (!claimed) return;
+    const { revokeFollowUpsDue: _done, ...revoked } = request;
+    this.deps.logger.info({ approvalRequestId: revoked.id, kind: revoked.kind, slackUserId: revoked.requester.userId }, 'revoke found made by its requester\'s finish: admins told now');
+    await Promise.all([this.refresh(revoked), this.retireFinishMessage(revoked)]);
+  }
+
   /** A revoke's follow-ups: the admins' message says so, its requester is told, and their Finish DM retired. */
   private async tellRevoked(revoked: PendingRequest): Promise<void> {
     await Promise.all([
@@ -925,6 +942,8 @@ export class Approvals {
         await this.refresh(request);
         return { ...this.notFinishable(request), decidable: true };
       }
+      // Revoked by a click that could not tell it was: this Finish does what it left undone.
+      if (request.status === 'REVOKED' && request.revokeFollowUpsDue) await this.followUpRevokeOnFinish(request);
       if (request.status !== 'APPROVED') return this.notFinishable(request);
       // Listed as under way until it settles (listing), so a finish that dies midway is found (unfinished).
       const taken = await this.move(request, ['APPROVED'], 'FINISHING', { takenAt: this.deps.clock.now().toISOString() });

@@ -64,7 +64,7 @@ export interface PendingRequest<D extends Detail = Detail> {
    * For a REVOKED request: written with the revoke, and taken off (claimRevokeFollowUps) by whoever
    * tells its requester, rewrites its admins' message and retires its Finish DM. Still there, the
    * revoke's own click never did (its write's answer was lost and its read-back failed): an admin's
-   * next Revoke click does them, once.
+   * next Revoke click (its answer holds the button), or its requester's Finish, does them, once.
    */
   readonly revokeFollowUpsDue?: boolean;
   readonly comment?: string;
