@@ -158,12 +158,20 @@ export interface ResetDelivery {
   showResultAside?(result: ChangeResult, done: ResetDone): Promise<void>;
   /** Whether showResult's failure says the modal is gone (closed), not that Slack failed to update it. */
   windowGone?(err: unknown): boolean;
-  /** Tells the owner, without the secret, that the reset happened. */
-  notifyOwner(done: ResetDone): Promise<void>;
+  /**
+   * Tells the owner, without the secret, that the reset happened; returns how to rewrite that
+   * receipt, when it can be (what it said of the secret turned out wrong while it was sent).
+   */
+  notifyOwner(done: ResetDone): Promise<SentReceipt | void>;
   /** The `verify` policy: the push is on its way; shows the number to pick on the phone, when there is one. */
   showChallenge?(push: { readonly challenge?: string; readonly app: string }): Promise<void>;
   /** The `verify` policy: the push was rejected; tells the owner, who may not have been the one asking. */
   notifyRejected?(rejected: { readonly kind: string; readonly requestId: string; readonly at: Date; readonly app: string; readonly mistake?: string }): Promise<void>;
+}
+
+/** A receipt sent: rewritten in place, for what it says to be true. */
+export interface SentReceipt {
+  rewrite(done: ResetDone): Promise<void>;
 }
 
 /**
@@ -657,14 +665,23 @@ export class ResetCredential {
         ? change.partial(incomplete, deliveryFailed || proof ? { ...proof, ...(deliveryFailed && { deliveryFailed }) } : undefined)
         : change.succeeded(deliveryFailed || proof ? { ...proof, ...(deliveryFailed && { deliveryFailed }) } : undefined));
       await showAsideIfClosed();
+      let late: Promise<Delivered> | undefined;
       if (aside && !shownAside && !deliveryFailed) {
-        // From here to the end (the receipt), a close is acted on by cancel() itself: nothing here looks again.
-        changing.late = () => this.showAside(result, shown, aside, fields, 'its confirmation was closed before the result was shown, after the reset was recorded', 'closed').then(() => undefined);
+        // While the receipt is sent, a close is acted on by cancel() itself: nothing here looks again.
+        changing.late = () => (late = this.showAside(result, shown, aside, fields, 'its confirmation was closed before the result was shown, after the reset was recorded', 'closed')).then(() => undefined);
       }
       // "could not show you the new one" is said only of a secret: a change with none has nothing to show again.
-      await delivery.notifyOwner(result.secret ? { ...done, secretShown: !deliveryFailed, ...(shownAside && { secretShownAside: shownAside }) } : done).catch((err: unknown) =>
-        this.deps.logger.warn({ requestId: ticket.requestId, err: describeError(err) }, 'owner notification failed'),
-      );
+      const receiptOf = (delivered: Delivered): ResetDone =>
+        result.secret ? { ...done, secretShown: !delivered.deliveryFailed, ...(delivered.shownAside && { secretShownAside: delivered.shownAside }) } : done;
+      const ownerNotified = (err: unknown) => this.deps.logger.warn({ requestId: ticket.requestId, err: describeError(err) }, 'owner notification failed');
+      const receipt = await delivery.notifyOwner(receiptOf({ deliveryFailed, shownAside })).catch(ownerNotified);
+      // A close from here on is of the result's own view, or of a confirmation whose answer Slack had not shown yet: that secret is lost (README).
+      changing.late = undefined;
+      if (late) {
+        // Closed while the receipt was on its way, which said the secret was in the window: rewritten to say where it went.
+        const delivered = await late;
+        if (receipt) await receipt.rewrite(receiptOf(delivered)).catch(ownerNotified);
+      }
       this.deps.logger.info(
         { requestId: ticket.requestId, slackUserId: requester.userId, kind, directory: credential.audit.directory, deliveryFailed },
         'credential reset',

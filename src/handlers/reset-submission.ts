@@ -3,7 +3,7 @@ import type { ModalView } from '@slack/types';
 import type { Credential } from '../credentials/credential';
 import type { Logger } from '../flows/ports';
 import type { ResetCredential } from '../flows/reset-credential';
-import { sendDirectMessage } from '../slack/direct-message';
+import { postDirectMessage, sendDirectMessage } from '../slack/direct-message';
 import { answerByOf, HeldAnswer } from '../slack/held-answer';
 import { challengeView, failureView, pendingView, pushingView, resetCallbackId, resultView, workingView } from '../views/reset-modal';
 import { pushRejectedNotice, resetNotice } from '../views/reset-notice';
@@ -42,7 +42,10 @@ export function registerResetSubmission(app: GuardedApp, credential: Credential,
       showResult: (change, done) => show(resultView(change, words, done)),
       showResultAside: (change, done) => showSecretAside(client, requester.userId, change, words, done),
       windowGone,
-      notifyOwner: (done) => sendDirectMessage(client, requester.userId, resetNotice(done, words)),
+      notifyOwner: async (done) => {
+        const sent = await postDirectMessage(client, requester.userId, resetNotice(done, words));
+        return sent && { rewrite: async (truer) => void (await client.chat.update({ ...sent, ...resetNotice(truer, words) })) };
+      },
       showChallenge: (push) => show(challengeView(words, push, waiting)),
       notifyRejected: (rejected) => sendDirectMessage(client, requester.userId, pushRejectedNotice(rejected, words)),
     });

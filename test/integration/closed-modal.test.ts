@@ -225,7 +225,7 @@ describe('a quick reset whose confirmation close arrives while its outcome is be
     ]);
     for (const place of [JSON.stringify(h.slack.calls.filter((c) => c !== shown)), h.logs.join(''), await h.rawAuditTable()]) expect(place).not.toContain(pin);
   });
-  it('… or while its receipt is being sent, after the reset was recorded: the close itself shows the PIN in an ephemeral message', async () => {
+  it('… or while its receipt is being sent, after the reset was recorded: the close itself shows the PIN in an ephemeral message, and the receipt is rewritten to say so', async () => {
     const opened = await h.open('/reset-pin', 'UMAX');
     const release = h.slack.hold('chat.postMessage', (args) => args.channel === 'DUMAX');
     const submission = await h.submit('UMAX', opened.view);
@@ -239,6 +239,12 @@ describe('a quick reset whose confirmation close arrives while its outcome is be
     expect(shown.args.channel).toBe('DUMAX');
     expect(JSON.stringify(shown.args.blocks)).toContain(pin);
     await h.waitForLogs('confirmation closed while its reset was ending; the new credential goes aside now', 1);
+    // The receipt, on its way when the close came, said the PIN was in the window: it is rewritten in place to say where it went.
+    const receipt = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUMAX' && c.result?.ok === true);
+    const rewritten = await h.slack.waitForCall('chat.update', (c) => c.args.ts === receipt.result?.ts);
+    expect(rewritten.result?.ok).toBe(true);
+    expect(rewritten.args.text).toContain('but its Latchkey window was closed before the new one could be shown there, so Latchkey showed you the new one in a message here, once, visible only to you');
+    expect(JSON.stringify(rewritten.args.blocks)).toContain('so Latchkey showed you the new one in a message here');
     const records = await h.waitForAudit('UMAX', (r) => r.phase === 'outcome');
     expect(records.map((r) => r.phase)).toEqual(['attempt', 'outcome']);
     for (const place of [JSON.stringify(h.slack.calls.filter((c) => c !== shown)), h.logs.join(''), await h.rawAuditTable()]) expect(place).not.toContain(pin);
