@@ -57,6 +57,8 @@ const requestItem = z.object({
   messageTs: z.string().optional(),
   finishMessageChannel: z.string().optional(),
   finishMessageTs: z.string().optional(),
+  sentMessageChannel: z.string().optional(),
+  sentMessageTs: z.string().optional(),
   takenAt: z.string().optional(),
   finishRequestId: z.string().optional(),
   earlierFinishRequestId: z.string().optional(),
@@ -271,6 +273,20 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
         throw err;
       }
     });
+  }
+
+  async attachSentMessage(id: string, message: { channel: string; ts: string }): Promise<void> {
+    await this.guard(() =>
+      this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: marshall(requestKey(id)),
+          UpdateExpression: 'SET sentMessageChannel = :c, sentMessageTs = :t',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: marshall({ ':c': message.channel, ':t': message.ts }),
+        }),
+      ),
+    );
   }
 
   async attachMessage(id: string, message: { channel: string; ts: string }): Promise<void> {
@@ -578,6 +594,7 @@ function fromItem(raw: Record<string, unknown>): PendingRequest {
     errorReason: i.errorReason,
     message: i.messageChannel && i.messageTs ? { channel: i.messageChannel, ts: i.messageTs } : undefined,
     ...(i.finishMessageChannel && i.finishMessageTs && { finishMessage: { channel: i.finishMessageChannel, ts: i.finishMessageTs } }),
+    ...(i.sentMessageChannel && i.sentMessageTs && { sentMessage: { channel: i.sentMessageChannel, ts: i.sentMessageTs } }),
     takenAt: i.takenAt,
     finishRequestId: i.finishRequestId,
     earlierFinishRequestId: i.earlierFinishRequestId,

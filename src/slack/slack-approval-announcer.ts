@@ -36,6 +36,13 @@ export class SlackApprovalAnnouncer implements ApprovalAnnouncer {
     return postDirectMessage(this.client, request.requester.userId, requesterNotice(request, wordsOf(this.words, request.kind), { occasion, responseTime: this.responseTime }));
   }
 
+  async rewriteSentMessage(request: PendingRequest): Promise<void> {
+    if (!request.sentMessage) return;
+    // The words it said when sent (its status then), without Withdraw: what came of it is in the DM after it.
+    const sent = wordsOf(this.words, request.kind).notice({ ...request, status: 'PENDING' });
+    await this.client.chat.update({ channel: request.sentMessage.channel, ts: request.sentMessage.ts, ...sent });
+  }
+
   async rewriteFinishMessage(request: PendingRequest): Promise<void> {
     if (!request.finishMessage) return;
     await this.client.chat.update({ channel: request.finishMessage.channel, ts: request.finishMessage.ts, ...requesterNotice(request, wordsOf(this.words, request.kind), { responseTime: this.responseTime }) });

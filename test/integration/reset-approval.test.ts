@@ -829,10 +829,11 @@ describe("the approval policy on Lambda, past the work order's time for Slack ca
       ['attempt', undefined, 'approve'],
       ['outcome', 'success', 'approve'],
     ]);
-    // Slack was sent nothing: the admins' message, the requester's DM and the admin's modal were each given up, and said.
+    // Slack was sent nothing: the admins' message, the rewrite of the requester's DM that said it was
+    // sent, their new DM and the admin's modal were each given up, and said.
     expect(h.slack.held.slice(sent)).toEqual([]);
-    expect(notMade(logged).sort()).toEqual(['chat.update', 'conversations.open', 'views.update']);
-    // Without the deadline the work waited on all three, 4 s each (LAMBDA_SLACK_CALL_MS), two rounds one after the other.
+    expect(notMade(logged).sort()).toEqual(['chat.update', 'chat.update', 'conversations.open', 'views.update']);
+    // Without the deadline the work waited on each, 4 s each (LAMBDA_SLACK_CALL_MS), two rounds one after the other.
   }, 30_000);
 
   it("the requester's Finish click whose Slack deadline passes during the change: the PIN is reset once, its outcome on record as not delivered, the request settled; no Slack call is made after the deadline", async () => {

@@ -166,8 +166,9 @@ describe('withdrawing a request an admin must decide', () => {
     await h.viewUpdate(opened.viewId, 2);
     const finish = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && JSON.stringify(c.args.blocks ?? []).includes('approval_finish'));
 
+    // A click on the button as it was before the decision took it away (a client not yet refreshed).
     await h.click('UANN', 'approval_withdraw', withdrawIn(request.dm.call).value, request.dm);
-    const dm = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts);
+    const dm = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts && String(c.args.text).includes('withdraw'));
     expect(dm.args.text).toContain('You could not withdraw your request');
     expect(dm.args.text).toContain('<@UADA> already approved it.');
     expect(JSON.stringify(dm.args.blocks)).not.toContain('approval_withdraw');
@@ -209,8 +210,9 @@ describe('withdrawing a request an admin must decide', () => {
     await h.click('UMAX', 'approval_revoke', request.requestId, request.message);
     await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UMAX' && String(c.args.text).includes('Revoked'));
 
+    // A click on the button as it was before the decision took it away (a client not yet refreshed).
     await h.click('UANN', 'approval_withdraw', withdrawIn(request.dm.call).value, request.dm);
-    const dm = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts);
+    const dm = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts && String(c.args.text).includes('withdraw'));
     expect(dm.args.text).toMatch(/There was nothing to withdraw: <@UMAX> revoked the approval of your request \(.*\) at .*, before you finished it\./);
     expect(dm.args.text).not.toContain('already decided');
     // Told to Ann alone: about her, in the second person, never her own name.
@@ -219,6 +221,19 @@ describe('withdrawing a request an admin must decide', () => {
     expect(JSON.stringify(dm.args.blocks)).toContain('Run `/reset-pin` to ask again');
     expect(JSON.stringify(dm.args.blocks)).not.toContain('approval_withdraw');
     expect((await h.auditRecords('UANN')).filter((r) => r.action === 'reset_withdraw')).toEqual([]);
+  });
+
+  it('once an admin decides it, approved or denied, the DM that said it was sent keeps its words and loses Withdraw', async () => {
+    const asked = [await asksForLicense(h, 'UANN', 'Pro'), await asksForPinReset(h, 'UBOB')];
+    for (const [request, decision] of [[asked[0]!, decide('approve')], [asked[1]!, decide('deny', 'Not this week')]] as const) {
+      const opened = await review(h, 'UADA', request);
+      await h.submit('UADA', opened.view, { values: decision });
+      const dm = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts);
+      expect(dm.args.channel).toBe(request.dm.channel);
+      expect(dm.args.text).toBe(request.dm.call.args.text);
+      expect(JSON.stringify(dm.args.blocks)).toContain('was sent to the admins');
+      expect(JSON.stringify(dm.args.blocks)).not.toContain('approval_withdraw');
+    }
   });
 });
 
@@ -269,7 +284,8 @@ describe('a withdraw and an approval racing', () => {
     await h.submit('UADA', opened.view, { values: decide('approve') });
 
     expect(JSON.stringify(await h.viewUpdate(opened.viewId, 2, 10_000))).toContain('Done: <@UBOB>');
-    const dm = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts, 10_000);
+    // The approval also rewrites that DM without Withdraw; its answer to the withdraw is this one.
+    const dm = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts && String(c.args.text).includes('withdraw'), 10_000);
     expect(dm.args.text).toContain('You could not withdraw your request (Basic → Plus): <@UADA> already approved it.');
     expect(JSON.stringify(dm.args.blocks)).not.toContain('approval_withdraw');
     expect(h.chime.users.get('chime-bob')?.LicenseType).toBe('Plus');

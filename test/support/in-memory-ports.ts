@@ -219,6 +219,11 @@ export class MemoryPendingRequests implements PendingRequestStore {
     if (current) this.requests.set(id, { ...current, finishMessage });
   }
 
+  async attachSentMessage(id: string, sentMessage: { channel: string; ts: string }): Promise<void> {
+    const current = this.requests.get(id);
+    if (current) this.requests.set(id, { ...current, sentMessage });
+  }
+
   async claimRevokeFollowUps(id: string): Promise<boolean> {
     const current = this.requests.get(id);
     if (!current || current.status !== 'REVOKED' || !current.revokeFollowUpsDue) return false;
@@ -287,6 +292,8 @@ export class MemoryAnnouncer implements ApprovalAnnouncer {
   }
 
   async rewriteFinishMessage() {}
+
+  async rewriteSentMessage() {}
 }
 
 export class MemoryAdmins implements Admins {

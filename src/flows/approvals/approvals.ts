@@ -144,6 +144,8 @@ export interface ApprovalAnnouncer {
   tellRequester(request: PendingRequest, occasion?: RequesterNotice): Promise<{ channel: string; ts: string } | void>;
   /** Rewrites the requester's DM with the Finish button (request.finishMessage) to say what became of it, without the button. */
   rewriteFinishMessage(request: PendingRequest): Promise<void>;
+  /** Rewrites the requester's DM that said it was sent (request.sentMessage) with the same words, without Withdraw. */
+  rewriteSentMessage(request: PendingRequest): Promise<void>;
 }
 
 /**
@@ -284,7 +286,13 @@ export class Approvals {
       return { ...this.fail(failure, { requester, kind: request.kind, step: 'announce', requestId: request.id }), requestId: request.id };
     }
     await change.succeeded();
-    await this.deps.announcer.tellRequester(request).catch((err: unknown) => this.warn(err, request, 'requester DM failed'));
+    // Kept where it is, so an admin's decision takes its Withdraw button away (retireSentMessage).
+    try {
+      const dm = await this.deps.announcer.tellRequester(request);
+      if (dm) await this.deps.store.attachSentMessage(request.id, dm);
+    } catch (err) {
+      this.warn(err, request, 'requester DM failed, or where it is not kept');
+    }
     return { ok: true, request };
   }
 
@@ -463,6 +471,7 @@ export class Approvals {
     await Promise.all([
       this.refresh(final),
       final.status === 'APPLY_FAILED' ? undefined : this.tellApproved(final),
+      this.retireSentMessage(final),
     ]);
     return { ok: true, request: final, decidable: this.decidable(final), revocable: this.revocable(final) };
   }
@@ -672,6 +681,11 @@ export class Approvals {
   /** A Finish button that can no longer be used (revoked, expired) says so in its own DM, not only in a new one. */
   private async retireFinishMessage(request: PendingRequest): Promise<void> {
     if (request.finishMessage) await this.deps.announcer.rewriteFinishMessage(request).catch((err: unknown) => this.warn(err, request, 'finish DM rewrite failed'));
+  }
+
+  /** Decided, a request can no longer be withdrawn: the DM that said it was sent stops offering it. */
+  private async retireSentMessage(request: PendingRequest): Promise<void> {
+    if (request.sentMessage) await this.deps.announcer.rewriteSentMessage(request).catch((err: unknown) => this.warn(err, request, 'sent DM rewrite failed'));
   }
 
   /** Why a revoke found nothing to take back: its finish started (or ended), revoked already, expired, or never approved to finish (the request says how). */

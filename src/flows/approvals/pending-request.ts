@@ -80,6 +80,12 @@ export interface PendingRequest<D extends Detail = Detail> {
    * click. Kept after the DM is sent; absent when that write failed, or on requests approved before.
    */
   readonly finishMessage?: { readonly channel: string; readonly ts: string };
+  /**
+   * The requester's DM that said it was sent, with Withdraw, so an admin's decision rewrites it in
+   * place without the button (withdrawing is possible only until then). Kept after the DM is sent;
+   * absent when that write failed or lost to the decision, or on requests sent before.
+   */
+  readonly sentMessage?: { readonly channel: string; readonly ts: string };
   /** When its requester's click took it to finish (FINISHING); absent on requests taken before it was kept. */
   readonly takenAt?: string;
   /**
@@ -212,6 +218,8 @@ export interface PendingRequestStore {
   attachMessage(id: string, message: { channel: string; ts: string }): Promise<void>;
   /** Keeps where the requester's DM with the Finish button is (PendingRequest.finishMessage). */
   attachFinishMessage(id: string, message: { channel: string; ts: string }): Promise<void>;
+  /** Keeps where the requester's DM that said it was sent is (PendingRequest.sentMessage). */
+  attachSentMessage(id: string, message: { channel: string; ts: string }): Promise<void>;
   /**
    * Takes revokeFollowUpsDue off a REVOKED request by one conditional write: true for the one caller
    * that takes it (who then tells its requester and the admins), false when it is not there (done
