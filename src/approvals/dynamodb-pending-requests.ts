@@ -270,7 +270,17 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
         return true;
       } catch (err) {
         if ((err as Error).name === 'ConditionalCheckFailedException') return false;
-        throw err;
+        // Every answer lost: the item says whether it was made. Our token there, it is ours; the
+        // mark still there, it was not made (the error stands); gone under another token, another's.
+        const read = await this.client
+          .send(new GetItemCommand({ TableName: this.tableName, Key: marshall(requestKey(id)), ConsistentRead: true }))
+          .catch((readErr: unknown) => {
+            throw new LatchkeyFailure('STORE_OUTCOME_UNKNOWN', `revoke follow-ups claim unanswered (${describeError(err)}) and read-back failed: ${describeError(readErr)}`, { cause: err });
+          });
+        const item = read.Item ? unmarshall(read.Item) : undefined;
+        if (item?.revokeFollowUpsBy === token.value) return true;
+        if (item?.revokeFollowUpsDue) throw err;
+        return false;
       }
     });
   }

@@ -98,6 +98,18 @@ export function revokeOutcome(result: RevokeResult, all: ApprovalWords, requestI
     const changed = endedAfterUnknownOutcome(request) ? ': this approval changed nothing, but the earlier change may have been made' : ', and nothing was changed';
     return said(`${endedAfterUnknownOutcome(request) ? ':warning:' : ':no_entry:'} Revoked: ${who} can no longer finish ${words.summary(request)}${changed}. They have been told, and can ask again.`, line);
   }
+  // Revoked, but its requester not told (the follow-ups' audit attempt, or their taking, failed):
+  // never "already revoked", which would hide that nobody was told.
+  if (request.status === 'REVOKED' && (result.code === 'AUDIT_UNAVAILABLE' || result.code === 'STORE_UNAVAILABLE')) {
+    const by = request.revokedBy ? `<@${request.revokedBy}>` : 'An admin';
+    const why = result.code === 'AUDIT_UNAVAILABLE' ? 'Latchkey could not write its audit record' : 'Latchkey could not save that it is telling them';
+    return said(
+      `:warning: ${by} revoked this approval, but its requester has not been told yet: ${why}, so it did nothing more.`,
+      context('Try again in a few minutes with *Revoke approval* below: that click tells them and the admins.'),
+      { type: 'actions', block_id: 'revoke', elements: [revokeButton(request)] },
+      line,
+    );
+  }
   switch (result.code) {
     case 'FINISH_STARTED': {
       const at = request.takenAt ? ` at ${slackTime(new Date(request.takenAt))}` : '';

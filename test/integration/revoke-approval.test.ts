@@ -565,6 +565,61 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     expect(h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'DUANN' && String(c.args.text).includes('revoked'))).toEqual([]);
   }, 90_000);
 
+  const followUpsClaim = (request: Approved) => (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes('revokeFollowUpsBy') && c.body.includes(request.requestId);
+  const revokedDmsTo = (user: string) => h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === `D${user}` && String(c.args.text).includes('revoked'));
+
+  it("a revoke whose outcome could not be told, then a Revoke whose taking of the follow-ups is made but every answer to it lost: it reads its own mark back, so its requester is told, once, never 'already revoked'", async () => {
+    const request = await approvedPinReset(h, 'UANN');
+    const told = await revokeUnknown(
+      request,
+      () => h.clickIn('UADA', 'approval_revoke', request.requestId, { view: request.result }),
+      async () => (await h.viewUpdate(request.resultViewId, 3, 40_000)) as Record<string, any>,
+    );
+    const button = revokeIn(told.blocks);
+    h.dynamoGate.lose(followUpsClaim(request), 4);
+    await h.clickIn('UADA', button!.action_id, button!.value, { view: { ...told, id: request.resultViewId } });
+    const again = JSON.stringify(await h.viewUpdate(request.resultViewId, 4, 40_000));
+    expect(h.dynamoGate.lost.filter(followUpsClaim(request))).toHaveLength(4);
+    expect(again).not.toContain('already revoked');
+    expect(again).toMatch(/(They have|has now) been told/);
+    await channelUpdate(h, request, (c) => JSON.stringify(c.args.blocks).includes('revoked by <@UADA>'), 10_000);
+    await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && String(c.args.text).includes('<@UADA> revoked the approval'), 10_000);
+    expect(revokedDmsTo('UANN')).toHaveLength(1);
+  }, 120_000);
+
+  it.each([
+    ['its audit attempt cannot be written', (request: Approved) => (c: DynamoCall) => revokeAttempt(c) && c.body.includes(request.requestId)],
+    ['its taking of the follow-ups cannot be written', followUpsClaim],
+  ])("a revoke whose outcome could not be told, then a Revoke that finds it revoked but %s: its admin is told the requester has not been told yet and to try again (never 'already revoked'), and the next click tells them, once", async (_, which) => {
+    const request = await approvedPinReset(h, 'UANN');
+    const told = await revokeUnknown(
+      request,
+      () => h.clickIn('UADA', 'approval_revoke', request.requestId, { view: request.result }),
+      async () => (await h.viewUpdate(request.resultViewId, 3, 40_000)) as Record<string, any>,
+    );
+    const button = revokeIn(told.blocks);
+    const release = h.dynamoGate.hold(which(request));
+    let failed: Record<string, any>;
+    try {
+      await h.clickIn('UADA', button!.action_id, button!.value, { view: { ...told, id: request.resultViewId } });
+      failed = await h.viewUpdate(request.resultViewId, 4, 40_000);
+    } finally {
+      release();
+    }
+    const shown = JSON.stringify(failed);
+    expect(shown).toContain('<@UADA> revoked this approval, but its requester has not been told yet');
+    expect(shown).toContain('Try again in a few minutes');
+    expect(shown).not.toContain('already revoked');
+    expect(revokedDmsTo('UANN')).toEqual([]);
+    const retry = revokeIn(failed.blocks);
+    expect(retry?.value).toBe(request.requestId);
+
+    await h.clickIn('UADA', retry!.action_id, retry!.value, { view: { ...failed, id: request.resultViewId } });
+    expect(JSON.stringify(await h.viewUpdate(request.resultViewId, 5, 10_000))).toMatch(/(They have|has now) been told/);
+    await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && String(c.args.text).includes('<@UADA> revoked the approval'), 10_000);
+    expect(revokedDmsTo('UANN')).toHaveLength(1);
+  }, 120_000);
+
   it("the revoke's write refused (the Finish was taken first) and the read-back fails: its admin is told there was no approval to revoke, never above a line saying it is approved and waiting for its requester", async () => {
     const request = await approvedPinReset(h, 'UCARL');
     const release = h.dynamoGate.hold(revokeAttempt);

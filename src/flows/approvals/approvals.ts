@@ -596,12 +596,14 @@ export class Approvals {
     }
     await change.succeeded();
     this.deps.logger.info({ approvalRequestId: revoked.id, kind: revoked.kind, slackUserId: admin.userId }, 'approval revoked by an admin');
-    // Taken first, so a later click finding it revoked never tells them again. Not known to be taken
-    // (the claim's answer lost): told all the same, the requester before all.
-    const claimed = await this.deps.store.claimRevokeFollowUps(revoked.id).catch((err: unknown) => {
-      this.warn(err, revoked, 'taking the revoke follow-ups failed');
-      return true;
-    });
+    // Taken first, so a later click finding it revoked never tells them again. Not taken (the claim
+    // not made): nobody is told, and the admin is told so, with a Revoke that does it.
+    let claimed: boolean;
+    try {
+      claimed = await this.takeRevokeFollowUps(revoked);
+    } catch (err) {
+      return { ...this.fail(err, { requester: admin, kind: revoked.kind, step: 'revoke', requestId }), request: revoked };
+    }
     if (claimed) await this.tellRevoked(revoked);
     return { ok: true, request: revoked };
   }
@@ -617,16 +619,15 @@ export class Approvals {
     try {
       change = await this.trail.begin({ ...this.auditStep('revoke', admin, request), ...(request.earlierFinishRequestId && { earlierFinishRequestId: request.earlierFinishRequestId }) });
     } catch (err) {
-      this.warn(err, request, 'revoke follow-ups not audited, so not done');
-      return this.notRevocable(request);
+      // Revoked, but nobody told: never "already revoked", which would hide it.
+      return { ...this.fail(err, { requester: admin, kind: request.kind, step: 'revoke', requestId: request.id }), request };
     }
     let claimed: boolean;
     try {
-      claimed = await this.deps.store.claimRevokeFollowUps(request.id);
+      claimed = await this.takeRevokeFollowUps(request);
     } catch (err) {
       await change.failed(asFailure(err).code);
-      this.warn(err, request, 'taking the revoke follow-ups failed');
-      return this.notRevocable(request);
+      return { ...this.fail(err, { requester: admin, kind: request.kind, step: 'revoke', requestId: request.id }), request };
     }
     if (!claimed) {
       await change.failed('APPROVAL_REVOKED');
@@ -646,7 +647,7 @@ export class Approvals {
    * more. A failure is only logged: the follow-ups stay due for the next click that finds them.
    */
   private async followUpRevokeOnFinish(request: PendingRequest): Promise<void> {
-    const claimed = await this.deps.store.claimRevokeFollowUps(request.id).catch((err: unknown) => {
+    const claimed = await this.takeRevokeFollowUps(request).catch((err: unknown) => {
       this.warn(err, request, 'taking the revoke follow-ups failed');
       return false;
     });
@@ -654,6 +655,21 @@ export class Approvals {
     const { revokeFollowUpsDue: _done, ...revoked } = request;
     this.deps.logger.info({ approvalRequestId: revoked.id, kind: revoked.kind, slackUserId: revoked.requester.userId }, 'revoke found made by its requester\'s finish: admins told now');
     await Promise.all([this.refresh(revoked), this.retireFinishMessage(revoked)]);
+  }
+
+  /**
+   * Takes a revoke's follow-ups (claimRevokeFollowUps), one rule for every caller: true, this caller
+   * does them; false, another did. A claim whose answer and read-back were both lost counts as taken:
+   * told twice at worst, never not at all. Throws when it was not made: they stay due.
+   */
+  private async takeRevokeFollowUps(request: PendingRequest): Promise<boolean> {
+    try {
+      return await this.deps.store.claimRevokeFollowUps(request.id);
+    } catch (err) {
+      if (asFailure(err).code !== 'STORE_OUTCOME_UNKNOWN') throw err;
+      this.warn(err, request, 'taking the revoke follow-ups not confirmed: done all the same');
+      return true;
+    }
   }
 
   /** A revoke's follow-ups: the admins' message says so, its requester is told, and their Finish DM retired. */

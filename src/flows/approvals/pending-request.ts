@@ -223,7 +223,8 @@ export interface PendingRequestStore {
   /**
    * Takes revokeFollowUpsDue off a REVOKED request by one conditional write: true for the one caller
    * that takes it (who then tells its requester and the admins), false when it is not there (done
-   * already, by another, or never written).
+   * already, by another, or never written). Its answer lost, the write is read back: STORE_OUTCOME_UNKNOWN
+   * when that fails too; any other failure, it was not made.
    */
   claimRevokeFollowUps(id: string): Promise<boolean>;
   /**
