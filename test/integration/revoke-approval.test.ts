@@ -47,6 +47,13 @@ async function approvedPinReset(h: Harness, userId: string, adminId = 'UADA'): P
 }
 
 /** The Revoke button of a view or message's blocks, if there is one. */
+/** Each message `userId` was told of the revoke in, in order: posted, or rewritten (by its ts). */
+function revokedToldTo(h: Harness, userId: string): [string, string][] {
+  return h.slack.calls
+    .filter((c) => (c.method === 'chat.postMessage' || c.method === 'chat.update') && c.args.channel === `D${userId}` && String(c.args.text).includes('revoked'))
+    .map((c) => [c.method, (c.method === 'chat.update' ? c.args.ts : c.result?.ts) as string]);
+}
+
 function revokeIn(blocks: readonly any[]): Record<string, any> | undefined {
   return blocks.flatMap((b) => b.elements ?? []).find((e: any) => e.action_id === 'approval_revoke');
 }
@@ -104,16 +111,15 @@ describe('revoking an approval before its requester finishes it', () => {
     expect(JSON.stringify(channel.args.blocks)).toContain('before <@UANN> finished it: nothing was changed');
     expect(JSON.stringify(channel.args.blocks)).not.toContain('approval_revoke');
     expect(JSON.stringify(channel.args.blocks)).not.toContain('license_review');
-    // Ann is told by DM: who revoked it, and what she can do.
-    const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && String(c.args.text).includes('revoked'));
+    // Ann is told in the DM that said "Finish it by …", rewritten, its button gone: who revoked it,
+    // and what she can do; once, with no new DM repeating it below.
+    const dm = await h.slack.waitForCall('chat.update', (c) => c.args.channel === request.finish.channel && c.args.ts === request.finish.ts);
     expect(dm.args.text).toContain('<@UADA> revoked the approval of your request to reset your Amazon Chime personal meeting PIN');
     expect(dm.args.text).toContain('Nothing was changed');
     expect(JSON.stringify(dm.args.blocks)).toContain('Run `/reset-pin` to ask again');
     expect(JSON.stringify(dm.args.blocks)).not.toContain('approval_finish');
-    // The DM that said "Finish it by …" says it was revoked, its button gone.
-    const rewritten = await h.slack.waitForCall('chat.update', (c) => c.args.channel === request.finish.channel && c.args.ts === request.finish.ts);
-    expect(rewritten.args.text).toContain('<@UADA> revoked the approval of your request');
-    expect(JSON.stringify(rewritten.args.blocks)).not.toContain('approval_finish');
+    await h.waitForAudit('UADA', (r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId && r.phase === 'outcome');
+    expect(revokedToldTo(h, 'UANN')).toEqual([['chat.update', request.finish.ts]]);
 
     // Her old Finish button: nothing changes, and she is told it was revoked, by whom, and what to do.
     const finished = await h.opening((trigger) => h.click('UANN', 'approval_finish', request.finish.value, request.finish, trigger));
@@ -147,6 +153,21 @@ describe('revoking an approval before its requester finishes it', () => {
     const activity = JSON.stringify((await h.openHome('UADA')).home);
     expect(activity).toContain('Approved, then revoked by an admin; nothing was changed');
     expect(activity).not.toContain('Approved and applied');
+  });
+
+  it("revoked while Slack refuses the rewrite of the Finish DM: its requester is told in a new DM instead, once", async () => {
+    const request = await approvedPinReset(h, 'UBOB');
+    h.slack.failNext('chat.update', { error: 'message_not_found' }, 1, (args) => args.ts === request.finish.ts);
+    await h.click('UADA', 'approval_revoke', request.requestId, request.message);
+    await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UADA' && String(c.args.text).includes('Revoked'));
+    const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUBOB' && String(c.args.text).includes('revoked'));
+    expect(dm.args.text).toContain('<@UADA> revoked the approval of your request to reset your Amazon Chime personal meeting PIN');
+    expect(JSON.stringify(dm.args.blocks)).not.toContain('approval_finish');
+    await h.waitForLogs('finish DM rewrite failed', 1);
+    expect(revokedToldTo(h, 'UBOB')).toEqual([
+      ['chat.update', request.finish.ts],
+      ['chat.postMessage', dm.result!.ts],
+    ]);
   });
 
   it("an approved reset's closed review offers Revoke; a revoke from the admins' message tells only the admin; a license change, which its approval applies, offers none", async () => {
@@ -198,7 +219,7 @@ describe('revoking an approval before its requester finishes it', () => {
     expect(JSON.stringify(modal.args.view)).toContain('Only Latchkey admins can revoke an approval');
     expect(JSON.stringify(modal.args.view)).not.toContain('UANN');
     expect(h.slack.callsTo('chat.update')).toHaveLength(updates);
-    expect(h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'DUANN' && String(c.args.text).includes('revoked'))).toEqual([]);
+    expect(revokedToldTo(h, 'UANN')).toEqual([]);
     expect((await h.auditRecords('UBOB')).filter((r) => r.action === 'reset_revoke')).toEqual([]);
 
     // Still approved: Ann's Finish makes the change, once, in her own window.
@@ -215,7 +236,7 @@ describe('revoking an approval before its requester finishes it', () => {
     const answer = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UMAX');
     expect(answer.args.text).toContain('You cannot revoke the approval of your own request. Nothing was changed.');
     expect(h.slack.callsTo('chat.update')).toHaveLength(updates);
-    expect(h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'DUMAX' && String(c.args.text).includes('revoked'))).toEqual([]);
+    expect(revokedToldTo(h, 'UMAX')).toEqual([]);
     expect((await h.auditRecords('UMAX')).filter((r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId)).toEqual([]);
 
     const finished = await h.opening((trigger) => h.click('UMAX', 'approval_finish', request.finish.value, request.finish, trigger));
@@ -261,7 +282,7 @@ describe('revoking an approval before its requester finishes it', () => {
     expect(JSON.stringify(published.args.view)).not.toContain(`"value":"${request.requestId}"`);
     expect(JSON.stringify(published.args.view)).not.toContain('Approved: waiting for their requester');
 
-    const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUCARL' && String(c.args.text).includes('revoked'));
+    const dm = await h.slack.waitForCall('chat.update', (c) => c.args.channel === 'DUCARL' && String(c.args.text).includes('revoked'));
     expect(dm.args.text).toContain('<@UMAX> revoked the approval of your request');
     const records = await h.waitForAudit('UMAX', (r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId && r.phase === 'outcome');
     expect(records.filter((r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId).map((r) => [r.phase, r.outcome])).toEqual([
@@ -306,7 +327,7 @@ describe('revoking an approval given again after a finish whose outcome was unkn
       expect(answer.args.text).not.toContain('nothing was changed');
       const channel = await channelUpdate(h, request, (c) => JSON.stringify(c.args.blocks).includes('revoked by <@UADA>'));
       expect(JSON.stringify(channel.args.blocks)).toContain(`the earlier change may have been made: ${check}`);
-      const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUCARL' && String(c.args.text).includes('revoked'));
+      const dm = await h.slack.waitForCall('chat.update', (c) => c.args.channel === 'DUCARL' && String(c.args.text).includes('revoked'));
       expect(JSON.stringify(dm.args.blocks)).toContain(check);
 
       const said = ':warning: Approved again, then revoked by an admin; the earlier change may have been made';
@@ -378,7 +399,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     release();
     expect(told).toContain('Latchkey could not write its audit record, so it changed nothing. The approval was not revoked.');
     expect(h.slack.callsTo('chat.update').filter((c) => c.args.ts === request.message.ts && JSON.stringify(c.args.blocks).includes('revoked by'))).toEqual([]);
-    expect(h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'DUBOB' && String(c.args.text).includes('revoked'))).toEqual([]);
+    expect(revokedToldTo(h, 'UBOB')).toEqual([]);
     const finished = await h.opening((trigger) => h.click('UBOB', 'approval_finish', request.finish.value, request.finish, trigger), 10_000);
     expect(secretIn(finished.view)).toBe(h.chime.pinOf('chime-bob'));
   }, 30_000);
@@ -418,7 +439,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     expect(h.dynamoGate.lost.filter(revokeWrite).map((c) => c.status)).toEqual([200, 200, 200, 200]);
     expect(told).toContain('Revoked: <@UANN> can no longer finish');
     await channelUpdate(h, request, (c) => JSON.stringify(c.args.blocks).includes('revoked by <@UADA>'), 10_000);
-    await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && String(c.args.text).includes('<@UADA> revoked the approval'), 10_000);
+    await h.slack.waitForCall('chat.update', (c) => c.args.channel === 'DUANN' && String(c.args.text).includes('<@UADA> revoked the approval'), 10_000);
     const records = await h.waitForAudit('UADA', (r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId && r.phase === 'outcome');
     expect(records.filter((r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId).map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([
       ['attempt', undefined, undefined],
@@ -449,11 +470,10 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     expect(told).toContain('your Home tab lists it with *Revoke approval* if it is among the 5 oldest approved requests waiting for their requester; past those, it says how many more there are.');
     // The admins' message was not rewritten (the flow could not tell what to write): it is no place to look.
     expect(told).not.toContain('approvals channel');
-    const revokedDms = () => h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'DUANN' && String(c.args.text).includes('revoked'));
     const finishRewrites = () => h.slack.callsTo('chat.update').filter((c) => c.args.channel === request.finish.channel && c.args.ts === request.finish.ts);
     const channelRewrites = () => h.slack.callsTo('chat.update').filter((c) => c.args.ts === request.message.ts && JSON.stringify(c.args.blocks).includes('revoked by'));
     expect(channelRewrites()).toEqual([]);
-    expect(revokedDms()).toEqual([]);
+    expect(revokedToldTo(h, 'UANN')).toEqual([]);
     expect(finishRewrites()).toEqual([]);
     // The Revoke it asks for is there, in what the admin was shown: the Home tab no longer lists a revoked request.
     expect(told).toContain('Click *Revoke approval* below');
@@ -473,7 +493,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     expect(again).toContain('Revoked: <@UANN> can no longer finish');
     expect(again).toContain('They have been told');
     await channelUpdate(h, request, (c) => JSON.stringify(c.args.blocks).includes('revoked by <@UADA>'), 10_000);
-    const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && String(c.args.text).includes('revoked'), 10_000);
+    const dm = await h.slack.waitForCall('chat.update', (c) => c.args.channel === 'DUANN' && String(c.args.text).includes('revoked'), 10_000);
     expect(dm.args.text).toContain('<@UADA> revoked the approval of your request to reset your Amazon Chime personal meeting PIN');
     const retired = await h.slack.waitForCall('chat.update', (c) => c.args.channel === request.finish.channel && c.args.ts === request.finish.ts, 10_000);
     expect(JSON.stringify(retired.args.blocks)).not.toContain('approval_finish');
@@ -481,7 +501,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     // A third click (a stale copy of that button): already revoked, and nothing is sent again.
     await h.clickIn('UADA', button!.action_id, button!.value, { view: shown });
     expect(JSON.stringify(await h.viewUpdate(request.resultViewId, 5, 10_000))).toContain('<@UADA> already revoked this approval');
-    expect(revokedDms()).toHaveLength(1);
+    expect(revokedToldTo(h, 'UANN')).toEqual([['chat.update', request.finish.ts]]);
     expect(finishRewrites()).toHaveLength(1);
     expect(channelRewrites()).toHaveLength(1);
 
@@ -521,8 +541,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     expect(answer.args.text).toContain('Latchkey could not tell whether the approval was revoked');
     const button = revokeIn(answer.args.blocks as any[]);
     expect(button?.value).toBe(request.requestId);
-    const revokedDms = () => h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'DUANN' && String(c.args.text).includes('revoked'));
-    expect(revokedDms()).toEqual([]);
+    expect(revokedToldTo(h, 'UANN')).toEqual([]);
 
     // The click is on the ephemeral answer itself, in the approvals channel.
     const ephemeral = { channel: answer.args.channel as string, ts: '1700000000.000999' };
@@ -530,10 +549,10 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     const again = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UADA' && String(c.args.text).includes('Revoked:'), 10_000);
     expect(again.args.text).toContain('Revoked: <@UANN> can no longer finish');
     await channelUpdate(h, request, (c) => JSON.stringify(c.args.blocks).includes('revoked by <@UADA>'), 10_000);
-    await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && String(c.args.text).includes('<@UADA> revoked the approval'), 10_000);
+    await h.slack.waitForCall('chat.update', (c) => c.args.channel === 'DUANN' && String(c.args.text).includes('<@UADA> revoked the approval'), 10_000);
     await h.click('UADA', button!.action_id, button!.value, ephemeral);
     await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UADA' && String(c.args.text).includes('already revoked'), 10_000);
-    expect(revokedDms()).toHaveLength(1);
+    expect(revokedToldTo(h, 'UANN')).toEqual([['chat.update', request.finish.ts]]);
   }, 90_000);
 
   it("a revoke whose outcome could not be told, then the requester's Finish: it finds it revoked and does what the revoke left undone (the admins' message and the Finish DM say so), once; an admin's Revoke after sends nothing", async () => {
@@ -562,11 +581,11 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     expect(JSON.stringify(await h.viewUpdate(request.resultViewId, 4, 10_000))).toContain('<@UADA> already revoked this approval');
     expect(finishRewrites()).toHaveLength(1);
     expect(channelRewrites()).toHaveLength(1);
-    expect(h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'DUANN' && String(c.args.text).includes('revoked'))).toEqual([]);
+    expect(revokedToldTo(h, 'UANN')).toEqual([['chat.update', request.finish.ts]]);
   }, 90_000);
 
   const followUpsClaim = (request: Approved) => (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes('revokeFollowUpsBy') && c.body.includes(request.requestId);
-  const revokedDmsTo = (user: string) => h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === `D${user}` && String(c.args.text).includes('revoked'));
+  const revokedDmsTo = (user: string) => revokedToldTo(h, user);
 
   it("a revoke whose outcome could not be told, then a Revoke whose taking of the follow-ups is made but every answer to it lost: it reads its own mark back, so its requester is told, once, never 'already revoked'", async () => {
     const request = await approvedPinReset(h, 'UANN');
@@ -583,7 +602,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     expect(again).not.toContain('already revoked');
     expect(again).toMatch(/(They have|has now) been told/);
     await channelUpdate(h, request, (c) => JSON.stringify(c.args.blocks).includes('revoked by <@UADA>'), 10_000);
-    await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && String(c.args.text).includes('<@UADA> revoked the approval'), 10_000);
+    await h.slack.waitForCall('chat.update', (c) => c.args.channel === 'DUANN' && String(c.args.text).includes('<@UADA> revoked the approval'), 10_000);
     expect(revokedDmsTo('UANN')).toHaveLength(1);
   }, 120_000);
 
@@ -616,7 +635,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
 
     await h.clickIn('UADA', retry!.action_id, retry!.value, { view: { ...failed, id: request.resultViewId } });
     expect(JSON.stringify(await h.viewUpdate(request.resultViewId, 5, 10_000))).toMatch(/(They have|has now) been told/);
-    await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && String(c.args.text).includes('<@UADA> revoked the approval'), 10_000);
+    await h.slack.waitForCall('chat.update', (c) => c.args.channel === 'DUANN' && String(c.args.text).includes('<@UADA> revoked the approval'), 10_000);
     expect(revokedDmsTo('UANN')).toHaveLength(1);
   }, 120_000);
 
@@ -653,7 +672,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     const admin = JSON.stringify(await h.viewUpdate(request.resultViewId, 3, 10_000));
     expect(admin).toContain('Your revoke changed nothing: <@UCARL> had already started finishing it');
     expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
-    expect(h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'DUCARL' && String(c.args.text).includes('revoked'))).toEqual([]);
+    expect(revokedToldTo(h, 'UCARL')).toEqual([]);
     const records = await h.waitForAudit('UADA', (r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId && r.phase === 'outcome');
     expect(records.filter((r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId).map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([
       ['attempt', undefined, undefined],

@@ -67,8 +67,11 @@ export interface SlackFake {
    * Slack forgets the view, and views.update of it answers not_found from then on.
    */
   closeView(id: string): void;
-  /** Make the next `times` (default 1) calls to `method` fail this way, before any other processing. */
-  failNext(method: string, failure: SlackFailure, times?: number): void;
+  /**
+   * Make the next `times` (default 1) calls to `method` that `which` picks (by their arguments;
+   * all, without it) fail this way, before any other processing.
+   */
+  failNext(method: string, failure: SlackFailure, times?: number, which?: (args: Record<string, any>) => boolean): void;
   /** Delay every answer by this much, to exercise the app's timeouts and Slack's 3 s ack budget. */
   setLatency(ms: number): void;
   /**
@@ -127,7 +130,7 @@ export async function startSlackFake(opts: {
   const channels = new Map<string, { name: string; isMember: boolean }>();
   const scopes = [...BOT_SCOPES];
   const calls: SlackCall[] = [];
-  const failures = new Map<string, SlackFailure[]>();
+  const failures = new Map<string, { failure: SlackFailure; which: (args: Record<string, any>) => boolean }[]>();
   const triggers = new Map<string, { issuedAt: number; used: boolean }>();
   const views = new Map<string, Record<string, any>>();
   const homes = new Map<string, Record<string, any>>();
@@ -377,7 +380,7 @@ export async function startSlackFake(opts: {
     if (slow) await new Promise((r) => setTimeout(r, slow.delay(slow.n++)));
     const at = Date.now();
 
-    const failure = takeFailure(method);
+    const failure = takeFailure(method, args);
     let status = 200;
     let answer: SlackAnswer;
     if (failure && 'status' in failure) [status, answer] = [429, fail('ratelimited')];
@@ -396,11 +399,13 @@ export async function startSlackFake(opts: {
     res.writeHead(status, headers).end(JSON.stringify(answer));
   }
 
-  function takeFailure(method: string): SlackFailure | undefined {
+  function takeFailure(method: string, args: Record<string, any>): SlackFailure | undefined {
     const queue = failures.get(method);
-    const next = queue?.shift();
-    if (queue && queue.length === 0) failures.delete(method);
-    return next;
+    const at = queue?.findIndex((f) => f.which(args)) ?? -1;
+    if (!queue || at < 0) return undefined;
+    const [next] = queue.splice(at, 1);
+    if (queue.length === 0) failures.delete(method);
+    return next!.failure;
   }
 
   const server = createServer((req, res) => {
@@ -444,9 +449,9 @@ export async function startSlackFake(opts: {
       const home = homes.get(userId);
       return home === undefined ? undefined : structuredClone(home);
     },
-    failNext(method, failure, times = 1) {
+    failNext(method, failure, times = 1, which = () => true) {
       const queue = failures.get(method) ?? [];
-      for (let i = 0; i < times; i++) queue.push(failure);
+      for (let i = 0; i < times; i++) queue.push({ failure, which });
       failures.set(method, queue);
     },
     setLatency(ms) {

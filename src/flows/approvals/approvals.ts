@@ -672,13 +672,24 @@ export class Approvals {
     }
   }
 
-  /** A revoke's follow-ups: the admins' message says so, its requester is told, and their Finish DM retired. */
+  /**
+   * A revoke's follow-ups: the admins' message says so, and its requester is told in their Finish
+   * DM, rewritten (the notice once, where the button was); in a new DM only when that DM is not
+   * kept or its rewrite fails.
+   */
   private async tellRevoked(revoked: PendingRequest): Promise<void> {
-    await Promise.all([
-      this.refresh(revoked),
-      this.deps.announcer.tellRequester(revoked).catch((err: unknown) => this.warn(err, revoked, 'requester DM failed')),
-      this.retireFinishMessage(revoked),
-    ]);
+    const tell = async () => {
+      if (revoked.finishMessage) {
+        try {
+          await this.deps.announcer.rewriteFinishMessage(revoked);
+          return;
+        } catch (err) {
+          this.warn(err, revoked, 'finish DM rewrite failed: told in a new DM');
+        }
+      }
+      await this.deps.announcer.tellRequester(revoked).catch((err: unknown) => this.warn(err, revoked, 'requester DM failed'));
+    };
+    await Promise.all([this.refresh(revoked), tell()]);
   }
 
   /**
