@@ -3,7 +3,8 @@ import type { PushResult, PushWaiter } from './verification';
 
 interface Waiting {
   readonly check: () => Promise<'waiting' | PushResult | 'cancelled'>;
-  readonly deadline: number;
+  /** Times on the app's clock; moved back with it when it is set back (catchUp). */
+  deadline: number;
   dueAt: number;
   busy: boolean;
   /** Past its deadline: the check now running or due is its last. */
@@ -61,6 +62,7 @@ export class TimerWheelWaiter implements PushWaiter {
     if (stop?.aborted) return Promise.resolve('cancelled');
     return new Promise((resolve, reject) => {
       const now = this.now();
+      this.catchUp(now);
       let settled = false;
       const cancelled = () => entry.settle('cancelled');
       const entry: Waiting = {
@@ -93,12 +95,30 @@ export class TimerWheelWaiter implements PushWaiter {
     this.timer = undefined;
   }
 
-  private tick(): void {
-    const now = this.now();
-    const { perSecond, intervalMs } = this.options;
+  /**
+   * Brings the wheel to `now`: before every tick, and before a push joins (whose times are on the
+   * clock as it is now, never to be moved by a jump made before it came).
+   */
+  private catchUp(now: number): void {
+    const { perSecond } = this.options;
     // A clock set back earns no tokens, and takes none: the budget is never owed for time gone back.
     this.tokens = Math.min(perSecond, this.tokens + (Math.max(0, now - this.lastTick) / 1000) * perSecond);
+    // ...and the pushes waiting keep their place: their next check and deadline move back with it,
+    // or an hour back would mean an hour with no check and no deadline.
+    if (now < this.lastTick) {
+      const back = this.lastTick - now;
+      for (const entry of this.waiting) {
+        entry.dueAt -= back;
+        entry.deadline -= back;
+      }
+    }
     this.lastTick = now;
+  }
+
+  private tick(): void {
+    const now = this.now();
+    const { intervalMs } = this.options;
+    this.catchUp(now);
     const due: Waiting[] = [];
     for (const entry of this.waiting) {
       if (entry.busy) continue;

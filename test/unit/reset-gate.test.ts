@@ -388,10 +388,30 @@ describe('TimerWheelWaiter', () => {
     expect(checks).toBe(1);
   });
 
+  it('a clock set back an hour while a push waits: its checks go on an interval apart, and its deadline is as far away as it was', async () => {
+    const clock = movedClock();
+    const waiter = new TimerWheelWaiter({ intervalMs: 20, perSecond: 1000, tickMs: 5, clock });
+    let checks = 0;
+    const began = Date.now();
+    const waiting = waiter.wait(async () => (++checks, 'waiting'), 300);
+    await new Promise((r) => setTimeout(r, 50));
+    const before = checks;
+    expect(before).toBeGreaterThan(0);
+    clock.offsetMs = -3_600_000;
+    const ended = await Promise.race([waiting, new Promise((r) => setTimeout(() => r('still waiting after 2 s'), 2_000))]);
+    expect(ended).toBe('expired');
+    expect(checks).toBeGreaterThan(before + 2);
+    expect(Date.now() - began).toBeLessThan(2_000);
+  });
+
   it('a clock set back an hour does not stall the checks of waiting pushes', async () => {
     const clock = movedClock();
     const waiter = new TimerWheelWaiter({ intervalMs: 10, perSecond: 5, tickMs: 5, clock });
     clock.offsetMs = -3_600_000;
     await expect(waiter.wait(async () => 'approved', 1_000)).resolves.toBe('approved');
+    // A push that joins after the jump keeps its whole time: not moved back as if it had been waiting.
+    let checks = 0;
+    clock.offsetMs = -7_200_000;
+    await expect(waiter.wait(async () => (++checks < 3 ? 'waiting' : 'approved'), 1_000)).resolves.toBe('approved');
   });
 });
