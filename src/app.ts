@@ -427,7 +427,7 @@ function registerFeatures(
   const limiter = new DynamoDbRateLimiter(dynamo, config.limits.tableName, clock);
   const members = new SlackWorkspaceMembers(app.slack);
   // The admin check and what is offered, asking at once of the same person, share one users.info.
-  const shared = new SharedAsks(members);
+  const shared = new SharedAsks(members, clock);
   // Only for what is offered (the Home tab, `/reset`): who is asking is always users.info afresh, by `members`.
   const guests = new KnownGuests({ members: shared, clock, logger });
   // A key of its own, derived from the signing secret, so there is no extra secret to manage.

@@ -1,6 +1,7 @@
 import type { SlackApi } from './slack-web-api';
 import { LatchkeyFailure } from '../flows/failure';
-import type { Admins, Clock, Logger, WorkspaceMembers } from '../flows/ports';
+import type { Admins, Clock, Logger } from '../flows/ports';
+import type { AskedMembers } from './workspace-members';
 import { toSlackFailure } from './slack-errors';
 
 /** Long enough to spare Slack a call per click, short enough that removing an admin takes effect soon. */
@@ -32,7 +33,7 @@ export class ConfiguredAdmins implements Admins {
     private readonly userIds: ReadonlySet<string>,
     private readonly usergroupId: string | undefined,
     private readonly client: SlackApi,
-    private readonly members: WorkspaceMembers,
+    private readonly members: AskedMembers,
     private readonly clock: Clock,
     private readonly logger: Logger,
   ) {}
@@ -70,9 +71,11 @@ export class ConfiguredAdmins implements Admins {
     const known = this.standings.get(userId);
     // A clock gone back makes it unknown: never trusted longer than its age.
     if (known && now - known.at >= 0 && now - known.at < ADMIN_ANSWER_MAX_AGE_MS) return known.standing;
-    const member = await this.members.getMember(userId);
+    // Stamped when Slack was asked, which an ask shared with another asker (SharedAsks) began before
+    // this check did: kept from `now`, its answer would be trusted past ADMIN_ANSWER_MAX_AGE_MS.
+    const { member, askedAt } = await this.members.getMemberAsked(userId);
     const standing: Standing = !member || member.deleted || member.isBot ? 'gone' : member.isGuest ? 'guest' : 'member';
-    this.standings.set(userId, { standing, at: now });
+    this.standings.set(userId, { standing, at: askedAt });
     return standing;
   }
 

@@ -1,5 +1,5 @@
 import type { SlackApi } from './slack-web-api';
-import type { SlackMember, WorkspaceMembers } from '../flows/ports';
+import type { Clock, SlackMember, WorkspaceMembers } from '../flows/ports';
 import { slackErrorCode, toSlackFailure } from './slack-errors';
 
 /** Reads people from Slack's users.info (scopes users:read and users:read.email). */
@@ -37,15 +37,38 @@ export class SlackWorkspaceMembers implements WorkspaceMembers {
  * and both are users.info (Tier 4). Only a question still unanswered is shared, never an answer
  * once given: each asker keeps Slack's answer as long as its own rule says, from when it asked.
  */
-export class SharedAsks implements WorkspaceMembers {
-  private readonly asking = new Map<string, Promise<SlackMember | undefined>>();
+/** Slack's answer of a person, with when the ask that answered began (ms, on the app's clock). */
+export interface AskedMember {
+  readonly member: SlackMember | undefined;
+  readonly askedAt: number;
+}
 
-  constructor(private readonly members: WorkspaceMembers) {}
+/** People from Slack, saying when each answer was asked for: an answer shared with an ask begun earlier is that much older. */
+export interface AskedMembers extends WorkspaceMembers {
+  getMemberAsked(userId: string): Promise<AskedMember>;
+}
 
-  getMember(userId: string): Promise<SlackMember | undefined> {
+export class SharedAsks implements AskedMembers {
+  private readonly asking = new Map<string, Promise<AskedMember>>();
+
+  constructor(
+    private readonly members: WorkspaceMembers,
+    private readonly clock: Clock,
+  ) {}
+
+  async getMember(userId: string): Promise<SlackMember | undefined> {
+    return (await this.getMemberAsked(userId)).member;
+  }
+
+  /** Joined to an ask under way, its answer is as old as that ask: `askedAt` is when it began, not when this caller came. */
+  getMemberAsked(userId: string): Promise<AskedMember> {
     const asked = this.asking.get(userId);
     if (asked) return asked;
-    const asking = this.members.getMember(userId).finally(() => this.asking.delete(userId));
+    const askedAt = this.clock.now().getTime();
+    const asking = this.members
+      .getMember(userId)
+      .then((member) => ({ member, askedAt }))
+      .finally(() => this.asking.delete(userId));
     this.asking.set(userId, asking);
     return asking;
   }
