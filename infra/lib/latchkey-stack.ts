@@ -48,6 +48,7 @@ export const AUDIT_ATTRIBUTES = [
   'approvalRequestId',
   'finishRequestId',
   'earlierFinishRequestId',
+  'revokedBy',
   'credential',
   'licenseRequestId',
   'licenseFrom',

@@ -39,6 +39,7 @@ export const EXPORT_COLUMNS = [
   'handledRequestId',
   'attentionKind',
   'note',
+  'revokedBy',
 ] as const satisfies readonly (keyof AuditRecord)[];
 
 export type ExportFormat = 'csv' | 'jsonl';

@@ -202,6 +202,11 @@ export interface AuditEntry {
    */
   readonly finishRequestId?: string;
   readonly earlierFinishRequestId?: string;
+  /**
+   * A `<kind>_revoke` that only did the follow-ups of a revoke made earlier by a click that could
+   * not tell it was (its requester told, the admins' message rewritten): the admin whose revoke it was.
+   */
+  readonly revokedBy?: string;
   /** Written by license steps before requests had kinds; read only. */
   readonly licenseRequestId?: string;
   /** An approved reset's own: which credential (its registry ID). */

@@ -1,5 +1,5 @@
 import type { Button, KnownBlock, ModalView } from '@slack/types';
-import type { ApprovalFailure } from '../flows/approvals/approvals';
+import type { RevokeOutcome } from '../flows/approvals/approvals';
 import { APPROVED_WAITING_SHOWN } from '../flows/home-tab';
 import { endedAfterUnknownOutcome, type PendingRequest } from '../flows/approvals/pending-request';
 import { approvalFacts, approvalStatusLine } from './approval-status';
@@ -50,7 +50,7 @@ export function revokeLoadingView(): ModalView {
   return progressView(TITLE, 'Revoking the approval…');
 }
 
-type RevokeResult = { readonly ok: true; readonly request: PendingRequest } | ApprovalFailure;
+type RevokeResult = RevokeOutcome;
 
 /**
  * What came of an admin's Revoke, in plain words: revoked, or why not. Lost to its requester's
@@ -96,6 +96,11 @@ export function revokeOutcome(result: RevokeResult, all: ApprovalWords, requestI
   if (result.ok) {
     // Approved again after a finish whose outcome was unknown: this approval changed nothing, but that earlier change may have been made (the line says how IT checks it).
     const changed = endedAfterUnknownOutcome(request) ? ': this approval changed nothing, but the earlier change may have been made' : ', and nothing was changed';
+    // Only told its requester and the admins of another click's revoke: whose it was, never as if this click's.
+    if (result.followUp) {
+      const by = request.revokedBy ? `<@${request.revokedBy}>` : 'An admin';
+      return said(`${endedAfterUnknownOutcome(request) ? ':warning:' : ':no_entry:'} ${by} revoked it; its requester has now been told: ${who} can no longer finish ${words.summary(request)}${changed}, and can ask again.`, line);
+    }
     return said(`${endedAfterUnknownOutcome(request) ? ':warning:' : ':no_entry:'} Revoked: ${who} can no longer finish ${words.summary(request)}${changed}. They have been told, and can ask again.`, line);
   }
   // Revoked, but its requester not told (the follow-ups' audit attempt, or their taking, failed):

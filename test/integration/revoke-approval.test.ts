@@ -490,8 +490,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     // Clicked again, as told: revoked indeed, and what that revoke left undone is done now.
     await h.clickIn('UADA', button!.action_id, button!.value, { view: shown });
     const again = JSON.stringify(await h.viewUpdate(request.resultViewId, 4, 10_000));
-    expect(again).toContain('Revoked: <@UANN> can no longer finish');
-    expect(again).toContain('They have been told');
+    expect(again).toContain('<@UADA> revoked it; its requester has now been told');
     await channelUpdate(h, request, (c) => JSON.stringify(c.args.blocks).includes('revoked by <@UADA>'), 10_000);
     const dm = await h.slack.waitForCall('chat.update', (c) => c.args.channel === 'DUANN' && String(c.args.text).includes('revoked'), 10_000);
     expect(dm.args.text).toContain('<@UADA> revoked the approval of your request to reset your Amazon Chime personal meeting PIN');
@@ -546,8 +545,8 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     // The click is on the ephemeral answer itself, in the approvals channel.
     const ephemeral = { channel: answer.args.channel as string, ts: '1700000000.000999' };
     await h.click('UADA', button!.action_id, button!.value, ephemeral);
-    const again = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UADA' && String(c.args.text).includes('Revoked:'), 10_000);
-    expect(again.args.text).toContain('Revoked: <@UANN> can no longer finish');
+    const again = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UADA' && String(c.args.text).includes('has now been told'), 10_000);
+    expect(again.args.text).toContain('<@UADA> revoked it; its requester has now been told: <@UANN> can no longer finish');
     await channelUpdate(h, request, (c) => JSON.stringify(c.args.blocks).includes('revoked by <@UADA>'), 10_000);
     await h.slack.waitForCall('chat.update', (c) => c.args.channel === 'DUANN' && String(c.args.text).includes('<@UADA> revoked the approval'), 10_000);
     await h.click('UADA', button!.action_id, button!.value, ephemeral);
@@ -600,7 +599,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     const again = JSON.stringify(await h.viewUpdate(request.resultViewId, 4, 40_000));
     expect(h.dynamoGate.lost.filter(followUpsClaim(request))).toHaveLength(4);
     expect(again).not.toContain('already revoked');
-    expect(again).toMatch(/(They have|has now) been told/);
+    expect(again).toContain('<@UADA> revoked it; its requester has now been told');
     await channelUpdate(h, request, (c) => JSON.stringify(c.args.blocks).includes('revoked by <@UADA>'), 10_000);
     await h.slack.waitForCall('chat.update', (c) => c.args.channel === 'DUANN' && String(c.args.text).includes('<@UADA> revoked the approval'), 10_000);
     expect(revokedDmsTo('UANN')).toHaveLength(1);
@@ -634,10 +633,32 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     expect(retry?.value).toBe(request.requestId);
 
     await h.clickIn('UADA', retry!.action_id, retry!.value, { view: { ...failed, id: request.resultViewId } });
-    expect(JSON.stringify(await h.viewUpdate(request.resultViewId, 5, 10_000))).toMatch(/(They have|has now) been told/);
+    expect(JSON.stringify(await h.viewUpdate(request.resultViewId, 5, 10_000))).toContain('<@UADA> revoked it; its requester has now been told');
     await h.slack.waitForCall('chat.update', (c) => c.args.channel === 'DUANN' && String(c.args.text).includes('<@UADA> revoked the approval'), 10_000);
     expect(revokedDmsTo('UANN')).toHaveLength(1);
   }, 120_000);
+
+  it("a revoke whose outcome could not be told, followed up by another admin: they are told who revoked it and that its requester has now been told (never as if they revoked it), and the record names the admin who revoked it", async () => {
+    const request = await approvedPinReset(h, 'UANN');
+    await revokeUnknown(
+      request,
+      () => h.clickIn('UADA', 'approval_revoke', request.requestId, { view: request.result }),
+      () => h.viewUpdate(request.resultViewId, 3, 40_000),
+    );
+    // Max clicks the Revoke on the admins' message, which still says approved.
+    const approved = await channelUpdate(h, request, (c) => JSON.stringify(c.args.blocks).includes('waiting for <@UANN> to finish it'));
+    const button = revokeIn(approved.args.blocks as any[]);
+    await h.click('UMAX', button!.action_id, button!.value, request.message);
+    const shown = String((await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UMAX', 10_000)).args.text);
+    expect(shown).toContain('<@UADA> revoked it; its requester has now been told');
+    expect(shown).not.toContain('Revoked: <@UANN> can no longer finish');
+    await h.slack.waitForCall('chat.update', (c) => c.args.channel === 'DUANN' && String(c.args.text).includes('<@UADA> revoked the approval'), 10_000);
+    const records = await h.waitForAudit('UMAX', (r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId && r.phase === 'outcome');
+    expect(records.filter((r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId).map((r) => [r.phase, r.outcome, r.revokedBy])).toEqual([
+      ['attempt', undefined, 'UADA'],
+      ['outcome', 'success', 'UADA'],
+    ]);
+  }, 90_000);
 
   it("the revoke's write refused (the Finish was taken first) and the read-back fails: its admin is told there was no approval to revoke, never above a line saying it is approved and waiting for its requester", async () => {
     const request = await approvedPinReset(h, 'UCARL');

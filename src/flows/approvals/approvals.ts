@@ -90,6 +90,9 @@ export interface Waiting {
   readonly approved: Listed;
 }
 
+/** What came of an admin's Revoke: `followUp`, it only told its requester and the admins of a revoke made earlier (request.revokedBy's). */
+export type RevokeOutcome = { readonly ok: true; readonly request: PendingRequest; readonly followUp?: true } | ApprovalFailure;
+
 export interface ApprovalFailure {
   readonly ok: false;
   readonly code: FailureCode;
@@ -538,7 +541,7 @@ export class Approvals {
    * requester is told (and their open place is free: asking again goes to the admins anew), and its
    * admins' message says so.
    */
-  async revoke(admin: Requester, requestId: string): Promise<{ ok: true; request: PendingRequest } | ApprovalFailure> {
+  async revoke(admin: Requester, requestId: string): Promise<RevokeOutcome> {
     let request: PendingRequest;
     try {
       request = await this.expireIfDue(await this.loadForReviewer(admin, requestId));
@@ -614,10 +617,15 @@ export class Approvals {
    * Finish DM retired now, once (whoever takes revokeFollowUpsDue first), audited first as a revoke
    * (fail closed: the audit attempt not written, nothing is done and a later click does it).
    */
-  private async followUpRevoke(admin: Requester, request: PendingRequest): Promise<{ ok: true; request: PendingRequest } | ApprovalFailure> {
+  private async followUpRevoke(admin: Requester, request: PendingRequest): Promise<RevokeOutcome> {
     let change: AuditedChange;
     try {
-      change = await this.trail.begin({ ...this.auditStep('revoke', admin, request), ...(request.earlierFinishRequestId && { earlierFinishRequestId: request.earlierFinishRequestId }) });
+      // On record as the follow-ups of that admin's revoke (revokedBy), never as this admin's own.
+      change = await this.trail.begin({
+        ...this.auditStep('revoke', admin, request),
+        ...(request.earlierFinishRequestId && { earlierFinishRequestId: request.earlierFinishRequestId }),
+        ...(request.revokedBy && { revokedBy: request.revokedBy }),
+      });
     } catch (err) {
       // Revoked, but nobody told: never "already revoked", which would hide it.
       return { ...this.fail(err, { requester: admin, kind: request.kind, step: 'revoke', requestId: request.id }), request };
@@ -637,7 +645,7 @@ export class Approvals {
     const { revokeFollowUpsDue: _done, ...revoked } = request;
     this.deps.logger.info({ approvalRequestId: revoked.id, kind: revoked.kind, slackUserId: admin.userId }, 'revoke found made: its requester and admins told now');
     await this.tellRevoked(revoked);
-    return { ok: true, request: revoked };
+    return { ok: true, request: revoked, followUp: true };
   }
 
   /**
