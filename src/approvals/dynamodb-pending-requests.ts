@@ -239,17 +239,7 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
   }
 
   async attachFinishMessage(id: string, message: { channel: string; ts: string }): Promise<void> {
-    await this.guard(() =>
-      this.client.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: marshall(requestKey(id)),
-          UpdateExpression: 'SET finishMessageChannel = :c, finishMessageTs = :t',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: marshall({ ':c': message.channel, ':t': message.ts }),
-        }),
-      ),
-    );
+    await this.attachDm(id, 'finishMessage', message);
   }
 
   async claimRevokeFollowUps(id: string): Promise<boolean> {
@@ -286,12 +276,17 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
   }
 
   async attachSentMessage(id: string, message: { channel: string; ts: string }): Promise<void> {
+    await this.attachDm(id, 'sentMessage', message);
+  }
+
+  /** Where a DM about the request was posted (`<name>Channel`, `<name>Ts`), to rewrite it later. */
+  private async attachDm(id: string, name: 'finishMessage' | 'sentMessage', message: { channel: string; ts: string }): Promise<void> {
     await this.guard(() =>
       this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: marshall(requestKey(id)),
-          UpdateExpression: 'SET sentMessageChannel = :c, sentMessageTs = :t',
+          UpdateExpression: `SET ${name}Channel = :c, ${name}Ts = :t`,
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeValues: marshall({ ':c': message.channel, ':t': message.ts }),
         }),
