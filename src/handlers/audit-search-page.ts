@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { describeError } from '../flows/failure';
 import type { HomeTab } from '../flows/home-tab';
 import type { Logger } from '../flows/ports';
-import { AUDIT_SEARCH_PAGE_ACTION_ID, auditPageOutOfDateView, auditResultsView } from '../views/audit-search';
+import { AUDIT_SEARCH_PAGE_ACTION_ID, auditPageOutOfDateView, auditResultsView, auditSearchRefused } from '../views/audit-search';
 import type { HomeWords } from '../views/home-tab';
 import { clickedBy } from './slack-payloads';
 
@@ -26,12 +26,12 @@ export function registerAuditSearchPage(app: GuardedApp, home: HomeTab, words: H
     }
     if (!clicked || !viewId || !cursor) {
       logger.warn({ actionId: AUDIT_SEARCH_PAGE_ACTION_ID }, 'malformed search page click');
-      // An admin (asked again) is told to search again; anyone else is shown nothing.
-      if (clicked && viewId && (await home.isAdmin(clicked.requester).catch(() => false))) {
-        await client.views
-          .update({ view_id: viewId, view: auditPageOutOfDateView() })
-          .catch((err: unknown) => logger.warn({ slackUserId: clicked.requester.userId, err: describeError(err) }, 'could not show the next page'));
-      }
+      if (!clicked || !viewId) return;
+      // An admin (asked again) is told to search again; anyone else why not, as a page of a search would say.
+      const answer = await home.adminAnswer(clicked.requester, 'audit_search');
+      await client.views
+        .update({ view_id: viewId, view: answer === 'ADMIN' ? auditPageOutOfDateView() : auditSearchRefused(answer) })
+        .catch((err: unknown) => logger.warn({ slackUserId: clicked.requester.userId, err: describeError(err) }, 'could not show the next page'));
       return;
     }
     const result = await home.search(clicked.requester, cursor);

@@ -220,6 +220,28 @@ describe('a guest named an admin', () => {
     expect(textOf(setup.view)).not.toMatch(/✓|✗/);
   });
 
+  it("a results page's button clicked by a guest named an admin, or while Slack cannot say, says why in that window and shows no page (fail closed)", async () => {
+    // A page button whose value is no page of a search: an admin is told to search again; anyone else why not.
+    const where = (id: string) => ({ view: { id, type: 'modal' } });
+    await h.clickIn('USINGLE', 'audit_search_page', 'not json', where('VGUESTPAGE'));
+    // Before: nothing shown (the guest's refusal was taken for "not an admin").
+    const guest = await h.viewUpdate('VGUESTPAGE', 1);
+    expect(textOf(guest)).toContain(GUEST_ADMIN);
+    expect(textOf(guest)).toContain(WHAT_TO_DO);
+    expect(textOf(guest)).not.toContain('out of date');
+    expect(guest.submit).toBeUndefined();
+
+    // Max, through the group, past what the app keeps of Slack's answer of him: Slack fails.
+    h.clock.offsetMs = 6 * PAST_ADMIN_ANSWERS_MS;
+    h.slack.failNext('users.info', { error: 'internal_error' }, 1, (args) => args.user === 'UMAX');
+    await h.clickIn('UMAX', 'audit_search_page', 'not json', where('VMAXPAGE'));
+    // Before: nothing shown.
+    const unknown = await h.viewUpdate('VMAXPAGE', 1);
+    expect(textOf(unknown)).toContain('Slack did not answer whether you are an admin. Try again in a few minutes.');
+    expect(textOf(unknown)).not.toContain('out of date');
+    await h.waitForLogs('admin check failed', 1);
+  });
+
   it("an admin's first Home tab open asks Slack of them once: the admin check and what is offered share its answer", async () => {
     // Past what both the admin check and what is offered keep of Slack's answers: a first open. Last
     // here, as what they keep from it is of no use to the tests above.

@@ -719,7 +719,7 @@ describe('the Home tab for admins', () => {
     await h.waitForLogs('audit search page refused: not a place this search made', tampered.length);
   });
 
-  it('search: a page button whose value is no page of a search at all tells an admin the page is out of date, and shows someone else nothing', async () => {
+  it('search: a page button whose value is no page of a search at all tells an admin the page is out of date, and someone else that only admins can search', async () => {
     const where = { view: { id: 'VOLDPAGE', type: 'modal' } };
     const forged = ['not json', JSON.stringify({ from: '2026-03-08', to: '2026-03-08', page: 'two' })];
     let nth = 0;
@@ -732,7 +732,11 @@ describe('the Home tab for admins', () => {
     }
     await h.clickIn('UBOB', 'audit_search_page', 'not json', { view: { id: 'VBOBPAGE', type: 'modal' } });
     await h.waitForLogs('malformed search page click', forged.length + 1);
-    expect(h.slack.callsTo('views.update').filter((c) => c.args.view_id === 'VBOBPAGE')).toEqual([]);
+    // As a page of a search he clicked would: why not, and no New search. Before: nothing shown.
+    const bob = await h.viewUpdate('VBOBPAGE', 1);
+    expect(JSON.stringify(bob.blocks)).toContain(':warning: Only Latchkey admins can search the audit log.');
+    expect(JSON.stringify(bob.blocks)).not.toContain('out of date');
+    expect(bob.submit).toBeUndefined();
     expect(h.logs.filter((l) => l.includes('"alert":true'))).toEqual([]);
   });
 
