@@ -118,9 +118,16 @@ export function revokeOutcome(result: RevokeResult, all: ApprovalWords, requestI
   switch (result.code) {
     case 'FINISH_STARTED': {
       const at = request.takenAt ? ` at ${slackTime(new Date(request.takenAt))}` : '';
-      // Approved again since the revoke's write (that finish sent nothing and gave it back): there is one to revoke now.
-      const again = request.status === 'APPROVED' ? ' Their approval stands again since: click *Revoke approval* again to revoke it.' : '';
-      return said(`:warning: Your revoke changed nothing: ${who} had already started finishing it${at}.${again}`, line);
+      // Approved again since the revoke's write (that finish sent nothing and gave it back): there is one
+      // to revoke now, and its button is here (this answer replaced the modal's; the ephemeral has none).
+      if (request.status === 'APPROVED') {
+        return said(
+          `:warning: Your revoke changed nothing: ${who} had already started finishing it${at}. Their approval stands again since: click *Revoke approval* below to revoke it.`,
+          { type: 'actions', block_id: 'revoke', elements: [revokeButton(request)] },
+          line,
+        );
+      }
+      return said(`:warning: Your revoke changed nothing: ${who} had already started finishing it${at}.`, line);
     }
     case 'APPROVAL_REVOKED': {
       const by = request.revokedBy ? `<@${request.revokedBy}>` : 'An admin';

@@ -703,4 +703,43 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     const adas = (await lookUp(h, 'UADA', request.requestId)).filter((l) => l.includes('by <@UADA>'));
     expect(adas).toEqual([expect.stringMatching(/Revoke tried .*, changed nothing: requester's finish already started/)]);
   });
+
+  it("the revoke's write lost to a Finish that then sent nothing and gave the approval back: its admin's answer holds a real Revoke button, and clicking it revokes the approval", async () => {
+    const request = await approvedPinReset(h, 'UCARL');
+    const revokeWrite = (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes('"REVOKED"') && c.body.includes(request.requestId);
+    const releaseAttempt = h.dynamoGate.hold(revokeAttempt);
+    await h.clickIn('UADA', 'approval_revoke', request.requestId, { view: request.result });
+    await reached(revokeAttempt);
+    // Carl's Finish takes the approval, then waits on Slack (who is clicking), which will not say: it sends nothing and gives it back.
+    const fromCarl = (args: Record<string, any>) => args.user === 'UCARL';
+    h.slack.failNext('users.info', { error: 'fatal_error' }, 1, fromCarl);
+    const releaseInfo = h.slack.hold('users.info', fromCarl);
+    const releaseRead = h.dynamoGate.hold((c) => c.operation === 'GetItem' && c.body.includes(request.requestId) && h.dynamoGate.seen.some(revokeWrite));
+    try {
+      const trigger = h.slack.newTriggerId();
+      await h.click('UCARL', 'approval_finish', request.finish.value, request.finish, trigger);
+      const opened = await h.slack.waitForCall('views.open', (c) => c.args.trigger_id === trigger);
+      await reached(finishTake);
+      // The revoke's write meets the Finish's take and is refused; its read-back waits until the approval is given back.
+      releaseAttempt();
+      await reached(revokeWrite);
+      releaseInfo();
+      expect(JSON.stringify(await h.viewUpdate(h.openedViewId(opened), 1, 10_000))).toContain('Your approval still stands');
+    } finally {
+      releaseAttempt();
+      releaseInfo();
+      releaseRead();
+    }
+    const told = await h.viewUpdate(request.resultViewId, 3, 20_000);
+    expect(JSON.stringify(told)).toContain('Your revoke changed nothing: <@UCARL> had already started finishing it');
+    expect(JSON.stringify(told)).toContain('Their approval stands again since: click *Revoke approval* below to revoke it.');
+    const button = revokeIn(told.blocks);
+    expect(button?.value).toBe(request.requestId);
+    expect(button?.confirm).toBeDefined();
+
+    await h.clickIn('UADA', button!.action_id, button!.value, { view: { ...told, id: request.resultViewId } });
+    expect(JSON.stringify(await h.viewUpdate(request.resultViewId, 4, 10_000))).toContain('Revoked: <@UCARL> can no longer finish');
+    await h.slack.waitForCall('chat.update', (c) => c.args.channel === request.finish.channel && c.args.ts === request.finish.ts && String(c.args.text).includes('<@UADA> revoked the approval'), 10_000);
+    expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
+  }, 60_000);
 });

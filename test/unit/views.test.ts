@@ -245,13 +245,14 @@ describe("an admin's revoke that lost to its requester's finish", () => {
     takenAt: '2026-12-04T08:10:00.000Z',
   });
 
-  it('says the finish had started; approved again since (that finish sent nothing and gave it back), that it can be revoked now', () => {
+  it('says the finish had started; approved again since (that finish sent nothing and gave it back), that it can be revoked now, with its button', () => {
     const under = JSON.stringify(revokeOutcome({ ok: false, code: 'FINISH_STARTED', request: request('FINISHING') }, kinds).blocks);
     expect(under).toContain('Your revoke changed nothing: <@UANN> had already started finishing it at');
     expect(under).not.toContain('Revoke approval');
     const back = JSON.stringify(revokeOutcome({ ok: false, code: 'FINISH_STARTED', request: request('APPROVED') }, kinds).blocks);
     expect(back).toContain('Your revoke changed nothing: <@UANN> had already started finishing it at');
-    expect(back).toContain('Their approval stands again since: click *Revoke approval* again to revoke it.');
+    expect(back).toContain('Their approval stands again since: click *Revoke approval* below to revoke it.');
+    expect(back).toContain('"action_id":"approval_revoke"');
   });
 });
 
