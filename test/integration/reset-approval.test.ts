@@ -456,7 +456,8 @@ describe('the approval policy: expiry', () => {
     const late = await finishing(h, 'UBOB', finish);
     expect(JSON.stringify(late.view)).toContain('expired');
     expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
-    await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUBOB' && JSON.stringify(c.args).includes('expired before you finished it'));
+    // Told in the DM that held Finish, rewritten: once.
+    await h.slack.waitForCall('chat.update', (c) => c.args.ts === finish.message.ts && JSON.stringify(c.args).includes('expired before you finished it'));
   });
 });
 
@@ -538,13 +539,12 @@ describe("the approval policy: an approval never finished, older than its reques
     expect(own).toContain(':hourglass: Waiting for an admin');
     expect(own.match(/:no_entry: Denied by/g)).toHaveLength(4);
     expect(own).not.toContain('Approved by');
-    // The approval expires all the same: the admins' message says so, and Bob is told.
+    // The approval expires all the same: the admins' message says so, and Bob is told in the DM
+    // that said "Finish it by …", its button gone.
     const expired = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts);
     expect(JSON.stringify(expired.args.blocks)).toContain(':zzz: Expired at');
-    const told = (c: SlackCall) => c.method === 'chat.postMessage' && c.args.channel === 'DUBOB' && JSON.stringify(c.args).includes('expired before you finished it');
-    expect((await h.slack.waitForCall('chat.postMessage', told)).args.text).toBe('Your approved reset of your Amazon Chime personal meeting PIN expired before you finished it. Nothing was changed.');
-    // The DM that said "Finish it by …" says so too, its button gone.
-    const rewritten = await h.slack.waitForCall('chat.update', (c) => c.args.channel === finish.message.channel && c.args.ts === finish.message.ts);
+    const told = (c: SlackCall) => c.method === 'chat.update' && c.args.channel === finish.message.channel && c.args.ts === finish.message.ts;
+    const rewritten = await h.slack.waitForCall('chat.update', told);
     expect(rewritten.args.text).toBe('Your approved reset of your Amazon Chime personal meeting PIN expired before you finished it. Nothing was changed.');
     expect(JSON.stringify(rewritten.args.blocks)).not.toContain('approval_finish');
     // Once: his next open finds it expired.
@@ -552,6 +552,37 @@ describe("the approval policy: an approval never finished, older than its reques
     expect(h.slack.calls.filter(told)).toHaveLength(1);
     expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
   }, 60_000);
+});
+
+describe('the approval policy: an approval that expires unfinished, told once', () => {
+  const h = useHarness({ env: POLICY }, (x) => x.slack.clear());
+  afterEach(() => (h.clock.offsetMs = 0));
+  const EXPIRED = 'Your approved reset of your Amazon Chime personal meeting PIN expired before you finished it. Nothing was changed.';
+
+  it('its requester is told in the DM that held Finish, rewritten without the button: no new DM, and the DM that said it was sent is left as the decision left it', async () => {
+    const { request, finish } = await approved(h, 'UANN');
+    const from = h.slack.calls.length;
+    h.clock.offsetMs = 31 * 60_000;
+    // A review past its time expires it, and answers once that is done.
+    const review = await reviews(h, 'UADA', request);
+    expect(JSON.stringify(review.view)).toContain('Expired');
+    const toAnn = h.slack.calls.slice(from).filter((c) => c.args.channel === finish.message.channel);
+    expect(toAnn.filter((c) => c.method === 'chat.postMessage')).toEqual([]);
+    const rewrites = toAnn.filter((c) => c.method === 'chat.update');
+    expect(rewrites.map((c) => c.args.ts)).toEqual([finish.message.ts]);
+    expect(rewrites[0]!.args.text).toBe(EXPIRED);
+    expect(JSON.stringify(rewrites[0]!.args.blocks)).not.toContain('approval_finish');
+  });
+
+  it('its Finish DM not rewritten (Slack refused it): told in a new DM instead', async () => {
+    const { request, finish } = await approved(h, 'UBOB');
+    h.slack.failNext('chat.update', { error: 'message_not_found' }, 1, (args) => args.ts === finish.message.ts);
+    const from = h.slack.calls.length;
+    h.clock.offsetMs = 31 * 60_000;
+    await reviews(h, 'UADA', request);
+    const posted = h.slack.calls.slice(from).filter((c) => c.method === 'chat.postMessage' && c.args.channel === finish.message.channel);
+    expect(posted.map((c) => c.args.text)).toEqual([EXPIRED]);
+  });
 });
 
 describe('the approval policy: a finish whose change fails', () => {
@@ -1397,7 +1428,8 @@ describe('the approval policy: approved again after an unknown outcome, then not
       expect(home).toContain(check);
       expect(home).toContain(':warning: Approved again, but not finished; the earlier change may have been made');
       expect(home).not.toContain('nothing was changed');
-      const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && JSON.stringify(c.args).includes('expired before you finished it'));
+      // Told in the DM that held the new Finish, rewritten.
+      const dm = await h.slack.waitForCall('chat.update', (c) => c.args.channel === 'DUANN' && JSON.stringify(c.args).includes('expired before you finished it'));
       expect(JSON.stringify(dm.args)).toContain('the earlier change may have been made');
       expect(JSON.stringify(dm.args)).toContain(`IT can check it with the reference \`${first.requestId}\``);
       expect(JSON.stringify(dm.args)).not.toContain('Nothing was changed');

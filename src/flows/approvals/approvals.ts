@@ -686,18 +686,24 @@ export class Approvals {
    * kept or its rewrite fails.
    */
   private async tellRevoked(revoked: PendingRequest): Promise<void> {
-    const tell = async () => {
-      if (revoked.finishMessage) {
-        try {
-          await this.deps.announcer.rewriteFinishMessage(revoked);
-          return;
-        } catch (err) {
-          this.warn(err, revoked, 'finish DM rewrite failed: told in a new DM');
-        }
+    await Promise.all([this.refresh(revoked), this.tellInFinishMessage(revoked)]);
+  }
+
+  /**
+   * Tells the requester what became of an approval they were to finish (revoked, expired) once: in
+   * their Finish DM, rewritten without the button, where it is kept; in a new DM only when it is
+   * not kept or its rewrite fails.
+   */
+  private async tellInFinishMessage(request: PendingRequest): Promise<void> {
+    if (request.finishMessage) {
+      try {
+        await this.deps.announcer.rewriteFinishMessage(request);
+        return;
+      } catch (err) {
+        this.warn(err, request, 'finish DM rewrite failed: told in a new DM');
       }
-      await this.deps.announcer.tellRequester(revoked).catch((err: unknown) => this.warn(err, revoked, 'requester DM failed'));
-    };
-    await Promise.all([this.refresh(revoked), tell()]);
+    }
+    await this.deps.announcer.tellRequester(request).catch((err: unknown) => this.warn(err, request, 'requester DM failed'));
   }
 
   /**
@@ -906,11 +912,7 @@ export class Approvals {
     if (!this.isDue(request) || request.status === UNKNOWN_STATUS) return request;
     const expired = await this.move(request, [request.status], 'EXPIRED');
     if (!expired) return (await this.deps.store.get(request.id)) ?? request;
-    await Promise.all([
-      this.refresh(expired),
-      this.deps.announcer.tellRequester(expired).catch((err: unknown) => this.warn(err, expired, 'requester DM failed')),
-      this.retireFinishMessage(expired),
-    ]);
+    await Promise.all([this.refresh(expired), this.tellInFinishMessage(expired)]);
     return expired;
   }
 
