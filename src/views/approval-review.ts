@@ -52,10 +52,11 @@ export function reviewView(args: { request: PendingRequest; details: Detail }, w
       type: 'input',
       block_id: REVIEW_FORM.commentBlock,
       // Optional to Slack, so an approval needs none; the flow requires it to deny. Slack writes
-      // "(optional)" after the label of every optional input, so the rule goes in the hint.
+      // "(optional)" after the label of every optional input, so the rule goes in the hint, in
+      // words that do not contradict it ("required" beside "(optional)" reads as a mistake).
       optional: true,
       label: plain('Comment for the requester'),
-      hint: plain('Required when you deny, optional when you approve. The requester sees it.'),
+      hint: plain('Needed if you deny; you may leave it empty to approve. The requester sees it.'),
       element: { type: 'plain_text_input', action_id: REVIEW_FORM.commentAction, multiline: true, max_length: COMMENT_MAX_LENGTH },
     },
   );

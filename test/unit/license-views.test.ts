@@ -97,12 +97,13 @@ describe('license views', () => {
     expect(JSON.stringify(view)).toContain('Their license changed to *Plus* since they asked.');
   });
 
-  it('the review modal labels its comment as it behaves: optional to approve, required to deny', () => {
+  it('the review modal labels its comment as it behaves: optional to approve, needed to deny', () => {
     const comment = reviewView({ request: request('PENDING'), details: details('Basic') }, W).blocks.find((b) => b.block_id === 'comment') as any;
-    // Slack appends "(optional)" to an optional input's label itself, so the label must not contradict it.
+    // Slack appends "(optional)" to an optional input's label itself, so neither the label nor the hint under it may say "required".
     expect(comment.label.text).toBe('Comment for the requester');
     expect(comment.label.text).not.toMatch(/optional|required/i);
-    expect(comment.hint.text).toMatch(/^Required when you deny, optional when you approve\./);
+    expect(comment.hint.text).not.toMatch(/required|optional/i);
+    expect(comment.hint.text).toBe('Needed if you deny; you may leave it empty to approve. The requester sees it.');
     expect(comment.optional).toBe(true);
   });
 
