@@ -199,10 +199,13 @@ function rowLine(row: Activity, words: HomeWords): string {
           ? END_UNKNOWN[row.endUnknown]
           : activityState(row, why, words.actions[row.action]?.approved?.(false));
   const operator = (row.state !== 'succeeded' && row.state !== 'cancelled' && row.state !== 'refused') || row.deliveryFailed || row.applied === 'failed';
+  // A proof that failed (a push rejected, unanswered, unsent) stopped the request before any change
+  // reached the directory: its internal user ID would tell the reader nothing they can act on.
+  const beforeTheChange = row.errorCode?.startsWith('VERIFY_') ?? false;
   const details = [
     `Reference \`${row.requestId}\``,
     row.decidedBy && `${row.decidedBy.decision === 'deny' ? 'Denied' : 'Approved'} by <@${row.decidedBy.userId}> ${slackDate(new Date(row.decidedBy.at))}`,
-    operator && row.directoryUserId && `${subject?.directory ?? row.directory ?? 'directory'} user \`${row.directoryUserId}\``,
+    operator && !beforeTheChange && row.directoryUserId && `${subject?.directory ?? row.directory ?? 'directory'} user \`${row.directoryUserId}\``,
     row.deliveryFailed && 'not shown to the person (Slack failed)',
     // A revoke that lost (to its requester's finish, say) is no step of the approval's, but a reviewer sees it was tried.
     row.revokeFailed && revokeTried(row.revokeFailed),

@@ -228,6 +228,21 @@ describe('the audit search views', () => {
     expect(button.value.length).toBeLessThanOrEqual(2000);
   });
 
+  it("a push rejected on the person's phone says so, never with the directory's internal user ID (the change never reached the directory)", () => {
+    const okta = CREDENTIALS.find((c) => c.id === 'okta_password')!;
+    const rejected: AuditEvent = { ...event(1), action: okta.audit.action, outcome: 'failure', errorCode: 'VERIFY_REJECTED', verifier: 'okta_verify', directoryUserId: '00u1ann0000000000000' };
+    const search = auditResultsView({ person: 'UANN', from: '2026-11-01', to: '2026-12-01', result: { ok: true, rows: activityOf([rejected], now) }, page: 1, words });
+    const line = texts(search.blocks).find((t) => t.includes('Reference'))!;
+    expect(line).toContain(':x: Failed: push rejected');
+    // Before: '… · Okta user `00u1ann0000000000000`'.
+    expect(line).not.toContain('00u1ann');
+    expect(line).not.toMatch(/Okta user/);
+    // A change the directory failed still names its account, for the operator who checks it there.
+    const failed: AuditEvent = { ...rejected, errorCode: 'DIRECTORY_OUTCOME_UNKNOWN' };
+    const unknown = auditResultsView({ person: 'UANN', from: '2026-11-01', to: '2026-12-01', result: { ok: true, rows: activityOf([failed], now) }, page: 1, words });
+    expect(texts(unknown.blocks).join('\n')).toContain('Okta user `00u1ann0000000000000`');
+  });
+
   it("a directory's own refusal by a credential this deployment no longer serves is said in words, its reason as recorded, in the search and in Today", () => {
     // An old record of an Okta password refused for mastered_elsewhere, read where no Okta credential is served.
     const gone = { action: 'reset_fax_password', reason: 'mastered_elsewhere' };
