@@ -82,3 +82,19 @@ export function slackMembers(fixture: Fixture): FakeSlackUser[] {
     profile: { email: p.email, real_name: p.name, display_name: p.name.split(' ')[0] },
   }));
 }
+
+/** Named an admin (in ADMIN_USER_IDS or the admin group), as the app's config will say. */
+function namedAdmin(fixture: Fixture, person: Person): boolean {
+  return fixture.admins.users.includes(person.slack) || Boolean(fixture.admins.usergroup?.members.includes(person.slack));
+}
+
+/** An admin as Latchkey treats them: named one, and not a Slack guest (a guest is never an admin). */
+export function isAdmin(fixture: Fixture, person: Person): boolean {
+  return !person.guest && namedAdmin(fixture, person);
+}
+
+/** How the page's person picker names someone: "(admin)" only for one Latchkey treats as such. */
+export function pickerLabel(fixture: Fixture, person: Person): string {
+  if (person.guest) return `${person.name} (guest${namedAdmin(fixture, person) ? '; named an admin, but a guest never is one' : ''})`;
+  return isAdmin(fixture, person) ? `${person.name} (admin)` : person.name;
+}

@@ -24,7 +24,7 @@ import { okta } from '../src/credentials/okta';
 import { workmail } from '../src/credentials/workmail';
 import { oktaVerify } from '../src/verifiers/okta';
 import type { PhoneAnswer, StandIn } from '../src/credentials/stand-in';
-import { DEFAULT_FIXTURE, loadFixture, slackMembers, type Fixture } from './fixture';
+import { DEFAULT_FIXTURE, isAdmin, loadFixture, pickerLabel, slackMembers, type Fixture } from './fixture';
 import { mask } from './mask';
 import { claimDataDir } from './data-lock';
 import { crossSiteRefusal } from './same-origin';
@@ -531,7 +531,8 @@ async function route(
         name: p.name,
         about: p.about,
         guest: p.guest,
-        admin: fixture.admins.users.includes(p.slack) || Boolean(group?.members.includes(p.slack)),
+        admin: isAdmin(fixture, p),
+        label: pickerLabel(fixture, p),
       })),
       commands: SLASH_COMMANDS,
       limits: { ...ctx.limits, defaults: { resetsPerHour: LIMIT_DEFAULTS.RESET_MAX_PER_HOUR, licenseRequestsPerDay: LIMIT_DEFAULTS.LICENSE_REQUEST_MAX_PER_DAY } },

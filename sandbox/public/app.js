@@ -38,7 +38,7 @@
   function setPerson(id) {
     me = id;
     const p = ws.people.find((x) => x.id === id);
-    // The picker already says "(admin)" or "(guest)"; the line says what this person shows.
+    // The picker already says "(admin)" or "(guest)" (the server's label); the line says what this person shows.
     $('about').textContent = p ? p.about : '';
     $('as').value = id;
     const url = new URL(location.href);
@@ -450,7 +450,7 @@
     // The page's own marks, where no font draws them: the words alone, and an arrow every font has.
     document.querySelector('.logo').textContent = glyph('🔑');
     document.querySelector('.send').textContent = glyph('➤', '→');
-    $('as').innerHTML = ws.people.map((p) => `<option value="${escapeHtml(p.id)}">${escapeHtml(p.name)}${p.admin ? ' (admin)' : p.guest ? ' (guest)' : ''}</option>`).join('');
+    $('as').innerHTML = ws.people.map((p) => `<option value="${escapeHtml(p.id)}">${escapeHtml(p.label || p.name)}</option>`).join('');
     $('shortcuts').innerHTML = ws.commands.map((c) => `<button type="button" data-command="${escapeHtml(c)}">${escapeHtml(c)}</button>`).join('');
     $('composer-input').placeholder = `Type a slash command: ${ws.commands.join(', ')}`;
     const { limits } = ws;

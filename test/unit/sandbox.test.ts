@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { runInNewContext } from 'node:vm';
 import { HELP, parseSandboxArgs } from '../../sandbox/cli';
 import { claimDataDir } from '../../sandbox/data-lock';
-import { loadFixture, slackMembers } from '../../sandbox/fixture';
+import { loadFixture, pickerLabel, slackMembers } from '../../sandbox/fixture';
 import { DEMO_USERS as CHIME_DEMO } from '../../src/credentials/chime/stand-in';
 import { DEMO_USERS as WORKMAIL_DEMO } from '../../src/credentials/workmail/stand-in';
 import { DEMO_USERS as OKTA_DEMO } from '../../src/credentials/okta-stand-in';
@@ -48,6 +48,17 @@ describe('the demo people', () => {
       if (p.guest) expect(p.about).toMatch(/guest/);
       if ([...fixture.admins.users, ...(fixture.admins.usergroup?.members ?? [])].includes(p.slack)) expect(p.about).toMatch(/Reviews license requests/);
     }
+  });
+
+  test('the person picker says who is an admin and who is a guest; a guest named an admin is labelled a guest, never "(admin)", as Latchkey never treats a guest as one', () => {
+    const gwen = fixture.people.find((p) => p.guest)!;
+    const ada = fixture.people.find((p) => fixture.admins.users.includes(p.slack))!;
+    const max = fixture.people.find((p) => fixture.admins.usergroup?.members.includes(p.slack))!;
+    const ann = fixture.people.find((p) => p.slack === 'UANN')!;
+    expect([ada, max, ann, gwen].map((p) => pickerLabel(fixture, p))).toEqual(['Ada Admin (admin)', 'Max Moss (admin)', 'Ann Archer', 'Gwen Guest (guest)']);
+    // Named in ADMIN_USER_IDS and in the admin group: still a guest, refused every admin action.
+    const named = { ...fixture, admins: { users: [...fixture.admins.users, gwen.slack], usergroup: { ...fixture.admins.usergroup!, members: [gwen.slack] } } };
+    expect(pickerLabel(named, gwen)).toBe('Gwen Guest (guest; named an admin, but a guest never is one)');
   });
 
   test("every credential's demo accounts belong to people of the demo company", () => {
