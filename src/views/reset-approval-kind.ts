@@ -38,6 +38,8 @@ const ASK_AGAIN = (words: SubjectWords | undefined) => `This approval is used up
 /** An approved reset's words, for the approval views; `credentials` by credential ID. */
 export function resetKindWords(credentials: Readonly<Record<string, ResetWords>>): ApprovalKindWords {
   const of = (r: PendingRequest): SubjectWords => credentials[r.detail.credential ?? ''] ?? ANY;
+  // What its change shows its requester alone (none for an unlock or an MFA reset, nor for a credential no longer served).
+  const secretOf = (r: PendingRequest): string | undefined => credentials[r.detail.credential ?? '']?.newSecret;
   return {
     // About no one request (a Home tab line of the kind's): any credential, never one in particular.
     subject: ANY,
@@ -47,7 +49,7 @@ export function resetKindWords(credentials: Readonly<Record<string, ResetWords>>
     summary: (r) => `*${of(r).title}*`,
     // Not offered for an account the directory no longer has: their Finish would find nobody (accountGone).
     approveLabel: (_r, d) => (d[REVIEW_FACT.gone] ? undefined : 'Approve: they finish it themselves'),
-    details: (r, d) => profile(r, d, of(r)),
+    details: (r, d) => profile(r, d, of(r), secretOf(r)),
     applied: (r) => `${changeOf(of(r)).done} their ${of(r).what}`,
     approvedStatus: (r, own) =>
       own ? `: finish it by ${slackTime(new Date(r.expiresAt))}.` : `; waiting for <@${r.requester.userId}> to finish it, by ${slackTime(new Date(r.expiresAt))}.`,
@@ -58,7 +60,7 @@ export function resetKindWords(credentials: Readonly<Record<string, ResetWords>>
     // Its requester made the change, in their own window (when they clicked Finish), not the approval.
     appliedBy: (r, own) => ` and finished by ${own ? 'you' : `<@${r.requester.userId}>`}${r.takenAt ? ` at ${slackTime(new Date(r.takenAt))}` : ''}`,
     changeReference: resetChangeReference,
-    notice: (r) => notice(r, of(r)),
+    notice: (r) => notice(r, of(r), secretOf(r)),
   };
 }
 
@@ -71,7 +73,7 @@ function finishButton(request: PendingRequest, words: SubjectWords): Button {
  * What the approver decides on: who is asking, as Slack knows them, and what to check before
  * approving (the Slack session is all Latchkey knows of them). Never a secret: there is none yet.
  */
-function profile(request: PendingRequest, d: Detail, words: SubjectWords): KnownBlock[] {
+function profile(request: PendingRequest, d: Detail, words: SubjectWords, secret: string | undefined): KnownBlock[] {
   const who = [d.name && `*${escapeMrkdwn(d.name)}*`, d.title && escapeMrkdwn(d.title), escapeMrkdwn(d.email ?? request.requesterEmail), d.timeZone && escapeMrkdwn(d.timeZone)].filter(Boolean);
   const blocks: KnownBlock[] = [context(`Slack profile: <@${request.requester.userId}> · ${who.join(' · ')}`)];
   if (d.guest) blocks.push(section(':warning: Slack says this account is a guest now.'));
@@ -85,7 +87,8 @@ function profile(request: PendingRequest, d: Detail, words: SubjectWords): Known
         `Approving lets whoever uses their Slack account ${changeOf(words).verb} their ${words.what}.`,
     ),
   );
-  blocks.push(context('If you approve, they finish it in their own window, where Latchkey checks who they are again. Nothing it makes (a new password, say) is ever shown to you.'));
+  const shown = secret ? ` Their ${secret} is shown to them alone, never to you.` : '';
+  blocks.push(context(`If you approve, they finish it in their own window, where Latchkey checks who they are again.${shown}`));
   return blocks;
 }
 
@@ -107,7 +110,7 @@ function directoryFacts(d: Detail, words: SubjectWords): KnownBlock[] {
   return lines.length ? [section(`*What ${words.directory} says of this account*\n${lines.join('\n')}`)] : [];
 }
 
-function notice(request: PendingRequest, words: SubjectWords): { text: string; blocks: KnownBlock[] } {
+function notice(request: PendingRequest, words: SubjectWords, secret: string | undefined): { text: string; blocks: KnownBlock[] } {
   const by = request.decidedBy ? `<@${request.decidedBy}>` : 'an admin';
   const comment = request.comment ? [context(`Comment: ${quoted(request.comment)}`)] : [];
   const again = `Run \`${words.command}\` to ask again.`;
@@ -129,7 +132,7 @@ function notice(request: PendingRequest, words: SubjectWords): { text: string; b
             block_id: 'finish',
             elements: [finishButton(request, words)],
           },
-          context('The button works once, for you alone. It opens a window only you see, and anything new (a password, say) is shown there.'),
+          context(`The button works once, for you alone. It opens a window only you see${secret ? `, and your ${secret} is shown there` : ''}.`),
         ],
       };
     }
@@ -202,7 +205,10 @@ export function finishedMessage(
   const at = slackTime(outcome.at);
   if (outcome.ok) {
     const text = `You finished the ${change.verb} of your ${subject.what} at ${at}.`;
-    return { text, blocks: [section(`:white_check_mark: ${text}`), context('Latchkey shows a new password or PIN to you alone: in your own window or, if that was closed, in a message only you can see.')] };
+    // A change that makes no secret (an unlock, an MFA reset) is never said to show one.
+    const secret = words?.newSecret;
+    const shown = secret ? [context(`Latchkey shows your ${secret} to you alone: in your own window or, if that was closed, in a message only you can see.`)] : [];
+    return { text, blocks: [section(`:white_check_mark: ${text}`), ...shown] };
   }
   const text = `Your approved ${change.verb} of your ${subject.what} could not be finished at ${at}: ${failureMessage(outcome, subject).headline}`;
   const blocks = [section(`:warning: ${text}`), context(ASK_AGAIN(words))];

@@ -97,6 +97,12 @@ export interface CredentialWords extends Omit<SubjectWords, 'command'> {
    * the account not locked: the confirmation says nothing of locks.
    */
   readonly lockedNote?: string;
+  /**
+   * What the change makes and shows its requester alone, after "your": "new PIN", "temporary
+   * password". Absent: it makes none (an unlock, an MFA reset), and no word of a secret is said
+   * of it (its DMs and its approver's review never mention a password).
+   */
+  readonly newSecret?: string;
   /** The title of the modal that shows the new secret, at most 24 characters: "Your new PIN". */
   readonly secretTitle: string;
   /** The line above the secret: "Your new Amazon Chime personal meeting PIN:". */

@@ -115,7 +115,7 @@ describe('the approval policy for a reset', () => {
     const dm = await h.slack.waitForCall('chat.update', (c) => c.args.channel === finish.message.channel && c.args.ts === finish.message.ts);
     expect(JSON.stringify(dm.args)).not.toContain('approval_finish');
     expect(dm.args.text).toMatch(/^You finished the reset of your Amazon Chime personal meeting PIN at <!date\^\d+\^\{time\} on \{date_short\}\|/);
-    expect(JSON.stringify(dm.args.blocks)).toContain('Latchkey shows a new password or PIN to you alone: in your own window or, if that was closed, in a message only you can see.');
+    expect(JSON.stringify(dm.args.blocks)).toContain('Latchkey shows your new PIN to you alone: in your own window or, if that was closed, in a message only you can see.');
 
     // Privacy: the PIN is in the requester's own finish modal only.
     const finishModal = (c: SlackCall) => c.method === 'views.update' && c.args.view_id === finished.viewId;

@@ -15,7 +15,7 @@ import { failureMessage } from '../../src/views/failure-message';
 import { challengeView, checkingView, confirmView, failureView, pendingView, pushingView, resultView, workingView } from '../../src/views/reset-modal';
 import { pushRejectedNotice, resetNotice } from '../../src/views/reset-notice';
 import { PENDING_STATUSES, type PendingRequest } from '../../src/flows/approvals/pending-request';
-import { finishLoadingView, resetKindWords } from '../../src/views/reset-approval-kind';
+import { finishedMessage, finishLoadingView, resetKindWords } from '../../src/views/reset-approval-kind';
 import { revokeOutcome } from '../../src/views/approval-revoke';
 
 const done = (credential: Credential): ResetDone => ({
@@ -295,4 +295,44 @@ describe("an admin's review of a reset whose account the directory no longer has
       expect(unread.options).toEqual(['approve', 'deny']);
     },
   );
+});
+
+describe("an approved change that makes no secret (an MFA reset, an unlock) is never said to show a password or PIN", () => {
+  const request = (credential: Credential, status: PendingRequest['status']): PendingRequest => ({
+    id: 'a1',
+    kind: 'reset',
+    requester: { userId: 'UANN', teamId: 'T0TEAM' },
+    requesterEmail: 'ann@example.com',
+    directoryUserId: 'dir-ann',
+    detail: { credential: credential.id, resetRequestId: 'r1' },
+    reason: '',
+    status,
+    createdAt: '2026-12-04T08:00:00.000Z',
+    expiresAt: '2026-12-04T09:00:00.000Z',
+    ...(status !== 'PENDING' && { decidedBy: 'UADA' }),
+    ...(status === 'APPLY_FAILED' && { errorCode: 'DIRECTORY_UNAVAILABLE' }),
+  });
+  /** What its requester's DMs and its approver's review say of it, in every state. */
+  const said = (credential: Credential) => {
+    const kind = resetKindWords({ [credential.id]: resetWordsOf(credential) });
+    return JSON.stringify([
+      ...PENDING_STATUSES.map((s) => kind.notice(request(credential, s))),
+      kind.details(request(credential, 'PENDING'), {}),
+      finishedMessage({ ok: true, at: new Date('2026-12-04T08:30:00Z') }, resetWordsOf(credential)),
+    ]);
+  };
+
+  it.each(['okta_mfa', 'okta_unlock'])('%s: its DMs and its review name no password or PIN', (id) => {
+    const text = said(CREDENTIALS.find((c) => c.id === id)!);
+    // Before: 'anything new (a password, say) is shown there', 'Latchkey shows a new password or PIN to you alone'.
+    expect(text).not.toMatch(/password|PIN/);
+    expect(text).toContain('The button works once, for you alone.');
+  });
+
+  it('a change that makes one names its own: the PIN, the temporary password', () => {
+    expect(said(chime)).toContain('Latchkey shows your new PIN to you alone');
+    expect(said(chime)).toContain('It opens a window only you see, and your new PIN is shown there.');
+    expect(said(CREDENTIALS.find((c) => c.id === 'okta_password')!)).toContain('Latchkey shows your temporary password to you alone');
+    expect(said(CREDENTIALS.find((c) => c.id === 'okta_password')!)).not.toMatch(/PIN/);
+  });
 });

@@ -51,6 +51,7 @@ export const chime: Credential<ChimeSettings> = {
     secretLead: 'Your new Amazon Chime personal meeting PIN:',
     howToUse: 'Use it to start or join your personal Amazon Chime meetings.',
     receipt: 'Amazon Chime meeting PIN',
+    newSecret: 'new PIN',
     homeButton: 'Reset my meeting PIN',
     commandDescription: 'Reset your Amazon Chime personal meeting PIN (the old one stops working)',
   },

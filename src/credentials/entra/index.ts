@@ -42,6 +42,7 @@ export const entra: Credential<EntraSettings> = {
     secretLead: 'Your temporary Microsoft 365 password:',
     howToUse: 'Sign in to Microsoft 365 with it; Microsoft will ask you to choose a new password. Your other sessions are being signed out.',
     receipt: 'Microsoft 365 password',
+    newSecret: 'temporary password',
     homeButton: 'Reset my Microsoft password',
     commandDescription: 'Reset your Microsoft 365 (Entra ID) password (you choose a new one at your next sign-in)',
     refusals: {

@@ -73,6 +73,7 @@ export const google: Credential<GoogleSettings> = {
     secretLead: 'Your temporary Google Workspace password:',
     howToUse: 'Sign in to Google with it; Google will ask you to choose a new password. Your other sessions are being signed out.',
     receipt: 'Google Workspace password',
+    newSecret: 'temporary password',
     homeButton: 'Reset my Google password',
     commandDescription: 'Reset your Google Workspace password (you choose a new one at your next sign-in)',
   },

@@ -49,6 +49,7 @@ export const okta: Credential<OktaSettings> = {
     secretLead: 'Your temporary Okta password:',
     howToUse: 'Sign in to Okta with it; Okta will ask you to choose a new password. Your other Okta sessions have been signed out.',
     receipt: 'Okta password',
+    newSecret: 'temporary password',
     homeButton: 'Reset my Okta password',
     commandDescription: 'Reset your Okta password (you choose a new one at your next sign-in)',
     refusals: { [OKTA_REFUSALS.masteredElsewhere]: PASSWORD_MASTERED_ELSEWHERE },

@@ -34,6 +34,7 @@ export const workmail: Credential<WorkMailSettings> = {
     secretLead: 'Your new Amazon WorkMail password:',
     howToUse: 'Sign in to WorkMail with it, then update the password in your mail apps.',
     receipt: 'Amazon WorkMail password',
+    newSecret: 'new password',
     homeButton: 'Reset my mail password',
     commandDescription: 'Reset your Amazon WorkMail password (then update it in your mail apps)',
   },
