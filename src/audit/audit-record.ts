@@ -42,7 +42,8 @@ const incompleteField = z.string().refine(
  *   pk  ACTOR#<team>#<user>               one partition per Slack user: "what did this person do"
  *   sk  <requestId>#<slot>                requestId starts with an ISO time, so a partition reads in order,
  *                                         and a request's records sit side by side: 0-refused, 1-claim
- *                                         (the attempt, or the cancellation), 2-outcome
+ *                                         (the attempt, or the cancellation), 2-outcome, 3-restated (the
+ *                                         outcome again, when it turned out wrong: AuditEntry.restated)
  *   day YYYY-MM-DD (GSI by-day, range sk) "what happened on this day", for reviewers
  *   expiresAt                             epoch seconds; the table's TTL attribute (retention)
  */
@@ -125,6 +126,8 @@ export type AuditRecord = z.infer<typeof storedAuditRecordSchema>;
  * slot: whichever is written first (each write is conditional on the key being new) is the only one.
  */
 const SLOTS = { refused: '0-refused', attempt: '1-claim', cancelled: '1-claim', outcome: '2-outcome' } as const;
+/** An outcome written again (AuditEntry.restated): after its first, in a slot of its own. */
+const RESTATED_SLOT = '3-restated';
 
 export function actorKey(teamId: string, userId: string): string {
   return `ACTOR#${teamId}#${userId}`;
@@ -135,7 +138,7 @@ export function toAuditRecord(entry: AuditEntry, at: Date, retentionDays: number
   return auditRecordSchema.parse({
     v: 1,
     pk: actorKey(entry.actor.teamId, entry.actor.userId),
-    sk: `${entry.requestId}#${SLOTS[entry.phase]}`,
+    sk: `${entry.requestId}#${entry.restated && entry.phase === 'outcome' ? RESTATED_SLOT : SLOTS[entry.phase]}`,
     day: iso.slice(0, 10),
     at: iso,
     requestId: entry.requestId,

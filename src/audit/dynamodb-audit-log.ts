@@ -98,9 +98,9 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
   }
 
   async latestOf(actor: Requester, requests: number): Promise<AuditEvent[]> {
-    // A request leaves at most two records (a claim and an outcome, or one refusal).
+    // A request leaves at most three records (a claim, an outcome and that outcome written again, or one refusal).
     const { records } = await this.reading(() =>
-      this.page({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: marshall({ ':pk': actorKey(actor.teamId, actor.userId) }), ScanIndexForward: false }, requests * 2),
+      this.page({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: marshall({ ':pk': actorKey(actor.teamId, actor.userId) }), ScanIndexForward: false }, requests * 3),
     );
     return records.map(toAuditEvent);
   }

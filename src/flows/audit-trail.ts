@@ -10,7 +10,7 @@ import type { AuditEntry, AuditLog, Clock, Logger, RateLimiter } from './ports';
 const REFUSALS_RECORDED_PER_HOUR = 3;
 const HOUR_MS = 3_600_000;
 
-type Step = Omit<AuditEntry, 'phase' | 'outcome' | 'errorCode' | 'reason' | 'incomplete' | 'deliveryFailed'>;
+type Step = Omit<AuditEntry, 'phase' | 'outcome' | 'errorCode' | 'reason' | 'incomplete' | 'deliveryFailed' | 'restated'>;
 
 /** What an outcome adds to its step: the policy's proof, and whether the secret reached the person. */
 type OutcomeExtra = Pick<AuditEntry, 'deliveryFailed' | 'verifier' | 'factorType' | 'verification'>;
@@ -27,6 +27,11 @@ export interface AuditedChange {
    * the place it would take): a refusal, as one turned away before its attempt is, which ends it.
    */
   refused(code: FailureCode): Promise<void>;
+  /**
+   * The secret, shown aside after the outcome was written, never reached the person: that outcome
+   * again, saying so (AuditEntry.restated), for a reviewer to see they were left without it.
+   */
+  undelivered(): Promise<void>;
 }
 
 /**
@@ -46,12 +51,17 @@ export class AuditTrail {
   /** Throws (AUDIT_UNAVAILABLE, REQUEST_ALREADY_USED) when the attempt is not on record. */
   async begin(step: Step): Promise<AuditedChange> {
     await this.audit.record({ ...step, phase: 'attempt' });
+    let written: AuditEntry | undefined;
+    const outcome = (entry: AuditEntry) => this.quietly((written = entry));
     return {
-      succeeded: (extra) => this.quietly({ ...step, ...extra, phase: 'outcome', outcome: 'success' }),
-      partial: (incomplete, extra) => this.quietly({ ...step, ...extra, phase: 'outcome', outcome: 'partial', incomplete }),
-      failed: (code, extra) => this.quietly({ ...step, ...extra, phase: 'outcome', outcome: 'failure', errorCode: code }),
+      succeeded: (extra) => outcome({ ...step, ...extra, phase: 'outcome', outcome: 'success' }),
+      partial: (incomplete, extra) => outcome({ ...step, ...extra, phase: 'outcome', outcome: 'partial', incomplete }),
+      failed: (code, extra) => outcome({ ...step, ...extra, phase: 'outcome', outcome: 'failure', errorCode: code }),
       // Not capped as refusals before an attempt are: the attempt is on record already, and this ends it.
       refused: (code) => this.quietly({ ...step, phase: 'refused', errorCode: code }),
+      undelivered: async () => {
+        if (written) await this.quietly({ ...written, deliveryFailed: true, restated: true });
+      },
     };
   }
 

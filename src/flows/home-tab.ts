@@ -715,6 +715,14 @@ const requesterLaterStepOf = (e: AuditEvent): string | undefined => {
   return pending && !isRequestStep(e.action) && e.subject?.userId === e.actor.userId && e.subject.teamId === e.actor.teamId ? pending : undefined;
 };
 
+/** One request's records, under its person: its outcome written again (AuditEntry.restated) is one of them. */
+const ofRequest = (e: AuditEvent): string => `${e.actor.teamId} ${e.actor.userId} ${e.requestId}`;
+/** The first of each request's records among these (an outcome and the same outcome written again: one). */
+const onePerRequest = (events: readonly AuditEvent[]): AuditEvent[] => {
+  const seen = new Set<string>();
+  return events.filter((e) => !seen.has(ofRequest(e)) && seen.add(ofRequest(e)));
+};
+
 /** One record's identity: its request and slot (phase), under its person. */
 const recordKey = (e: AuditEvent): string => `${e.actor.teamId} ${e.actor.userId} ${e.requestId} ${e.phase}`;
 
@@ -866,12 +874,16 @@ function todayCounts(day: string, events: readonly AuditEvent[], now: Date): Tod
   };
   const of = (action: string) => resets.get(action) ?? resets.set(action, { action, succeeded: 0, failed: 0, unknown: 0, rejected: 0, timedOut: 0, cancelled: 0 }).get(action)!;
   const outcomes = new Set<string>();
+  const counted = new Set<string>();
   for (const e of events) {
     // An admin's marking of a Needs attention item handled is neither a reset nor a refusal.
     if (e.action === ATTENTION_HANDLED_ACTION) continue;
     if (e.phase === 'refused' && e.errorCode) refused({ ...e, errorCode: e.errorCode });
     if (e.phase !== 'outcome') continue;
     outcomes.add(e.requestId);
+    // An outcome written again (AuditEntry.restated) is the same reset's.
+    if (counted.has(ofRequest(e))) continue;
+    counted.add(ofRequest(e));
     if (isApprovalStep(e.action)) continue;
     const counts = of(e.action);
     // Partial: the change stands (the secret was shown); the step that failed is in "needs attention".
@@ -945,7 +957,7 @@ function attentionOf(events: readonly AuditEvent[], now: Date): { items: Attenti
       ...newestFirst([
         ...unknownOutcomes(events, now).flatMap(unless('unknown_outcome')),
         ...events.filter((e) => e.phase === 'outcome' && e.outcome === 'failure' && e.errorCode && isFailureCode(e.errorCode) && needsOperator(e.errorCode)).flatMap(unless('operator_failure')),
-        ...events.filter((e) => e.phase === 'outcome' && e.outcome === 'partial').flatMap(unless('incomplete')),
+        ...onePerRequest(events.filter((e) => e.phase === 'outcome' && e.outcome === 'partial')).flatMap(unless('incomplete')),
       ]),
     ],
     handled: marks.size,

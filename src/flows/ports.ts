@@ -192,6 +192,12 @@ export interface AuditEntry {
   readonly incomplete?: readonly IncompleteStep[];
   /** The change was made but the requester's view could not be updated (Slack failed). */
   readonly deliveryFailed?: boolean;
+  /**
+   * An outcome written again, in a slot of its own (the store is append-only), because what the
+   * first said turned out wrong after it was written: the secret, shown aside after the reset was
+   * recorded, never reached the person (deliveryFailed). A request's outcome is counted once.
+   */
+  readonly restated?: true;
   /** A pending request's steps: the employee it is for, when an admin is the actor. */
   readonly subject?: Requester;
   /** A pending request's steps (approvals/), and the change an approved reset's finish makes: which request. */

@@ -680,6 +680,11 @@ export class ResetCredential {
       if (late) {
         // Closed while the receipt was on its way, which said the secret was in the window: rewritten to say where it went.
         const delivered = await late;
+        // Or that it went nowhere, and to reset again; the outcome on record said it was shown, so it is written again.
+        if (delivered.deliveryFailed) {
+          deliveryFailed = true;
+          await change.undelivered();
+        }
         if (receipt) await receipt.rewrite(receiptOf(delivered)).catch(ownerNotified);
       }
       this.deps.logger.info(

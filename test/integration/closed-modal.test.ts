@@ -249,4 +249,43 @@ describe('a quick reset whose confirmation close arrives while its outcome is be
     expect(records.map((r) => r.phase)).toEqual(['attempt', 'outcome']);
     for (const place of [JSON.stringify(h.slack.calls.filter((c) => c !== shown)), h.logs.join(''), await h.rawAuditTable()]) expect(place).not.toContain(pin);
   });
+  it('… or while its receipt is being sent, and no ephemeral message can reach them either: the receipt is rewritten to say the PIN was not shown and to reset again, and the audit records that it was not, without the PIN', async () => {
+    const opened = await h.open('/reset-pin', 'UBOB');
+    const release = h.slack.hold('chat.postMessage', (args) => args.channel === 'DUBOB');
+    const submission = await h.submit('UBOB', opened.view);
+    const pin = h.chime.pinOf('chime-bob');
+    expect(pin).toMatch(/^\d{10}$/);
+    expect(JSON.stringify(submission.json)).toContain(pin);
+    while (h.slack.held.length === 0) await new Promise((r) => setTimeout(r, 10));
+    // The outcome is on record (success, shown in the window) before the receipt goes out.
+    const recorded = await h.waitForAudit('UBOB', (r) => r.phase === 'outcome');
+    expect(recorded.filter((r) => r.phase === 'outcome').map((r) => r.deliveryFailed)).toEqual([undefined]);
+    h.slack.failNext('chat.postEphemeral', { error: 'channel_not_found' }, 3);
+    h.slack.closeView(opened.viewId);
+    expect((await h.close('UBOB', opened.view)).status).toBe(200);
+    await h.waitForLogs('confirmation closed while its reset was ending; the new credential goes aside now', 1);
+    release();
+
+    const receipt = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUBOB' && c.result?.ok === true);
+    const rewritten = await h.slack.waitForCall('chat.update', (c) => c.args.ts === receipt.result?.ts);
+    expect(rewritten.result?.ok).toBe(true);
+    expect(rewritten.args.text).toContain('but Latchkey could not show you the new one. Run `/reset-pin` again to get a new one.');
+    expect(JSON.stringify(rewritten.args.blocks)).toContain('Run `/reset-pin` again to get a new one.');
+    expect(h.slack.callsTo('chat.postEphemeral').filter((c) => c.args.user === 'UBOB').every((c) => c.result?.ok === false)).toBe(true);
+
+    // A reviewer reading the audit sees that the person never got the PIN: the outcome again, saying so.
+    const records = await h.waitForAudit('UBOB', (r) => r.deliveryFailed === true);
+    expect(records.map((r) => [r.phase, r.outcome, r.deliveryFailed])).toEqual([
+      ['attempt', undefined, undefined],
+      ['outcome', 'success', undefined],
+      ['outcome', 'success', true],
+    ]);
+    expect(new Set(records.map((r) => r.requestId)).size).toBe(1);
+    const resetLine = () => h.logs.find((l) => l.includes('"msg":"credential reset"') && l.includes('"slackUserId":"UBOB"'));
+    while (!resetLine()) await new Promise((r) => setTimeout(r, 10));
+    expect(resetLine()).toContain('"deliveryFailed":true');
+    // Beside the click's answer, only the calls that tried to show it to Bob himself carried it.
+    const toBob = (c: SlackCall) => c.method === 'chat.postEphemeral' && c.args.user === 'UBOB';
+    for (const place of [JSON.stringify(h.slack.calls.filter((c) => !toBob(c))), h.logs.join(''), await h.rawAuditTable()]) expect(place).not.toContain(pin);
+  });
 });

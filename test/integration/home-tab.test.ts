@@ -1,5 +1,6 @@
 import { CREDENTIALS } from '../../src/credentials';
 import { GUEST_ANSWER_MAX_AGE_MS } from '../../src/flows/known-guests';
+import type { AuditEntry } from '../../src/flows/ports';
 import { homeOpenedEvent, postEvent } from '../support/slack-requests';
 import { APPROVALS_CHANNEL, secretIn, SIGNING_SECRET, TEAM, useHarness, type Harness } from '../support/harness';
 
@@ -979,6 +980,36 @@ describe("the admins' Today: an outcome unknown is counted on its own, never as 
       await reset(4, 'a4');
       const { home } = await h.openHome('UADA');
       expect(textOf(home)).toContain('*Reset meeting PIN*: 1 done, 1 failed, 2 outcome unknown');
+    } finally {
+      h.clock.offsetMs = 0;
+    }
+  });
+
+  it('a reset whose outcome was written again (its PIN, shown aside after it was recorded, never reached the person) is one reset: counted once, listed once in Needs attention, and its line says the person was not shown it', async () => {
+    // The day before the test above's, so that neither reads the other's records.
+    const day = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const at = (minute: number) => new Date(Date.parse(`${day}T00:0${minute}:00.000Z`));
+    h.clock.offsetMs = at(9).getTime() - Date.now();
+    const actor = { userId: 'UCAT', teamId: TEAM };
+    const reset = async (minute: number, id: string, outcome: Pick<AuditEntry, 'outcome' | 'incomplete'>) => {
+      const requestId = `${at(minute).toISOString()}_0000000000${id}`;
+      const step = { requestId, action: 'reset_pin', actor, directory: 'chime', directoryUserId: 'chime-cat' };
+      await h.writeAudit({ ...step, phase: 'attempt' }, at(minute));
+      await h.writeAudit({ ...step, phase: 'outcome', ...outcome }, at(minute));
+      await h.writeAudit({ ...step, phase: 'outcome', ...outcome, deliveryFailed: true, restated: true }, at(minute));
+    };
+    try {
+      await reset(1, 'b1', { outcome: 'success' });
+      await reset(2, 'b2', { outcome: 'partial', incomplete: [{ step: 'signOut', code: 'DIRECTORY_UNAVAILABLE' }] });
+      expect((await h.auditRecords('UCAT')).map((r) => r.sk.split('#')[1])).toEqual(['1-claim', '2-outcome', '3-restated', '1-claim', '2-outcome', '3-restated']);
+      const admin = textOf((await h.openHome('UADA')).home);
+      expect(admin).toContain('*Reset meeting PIN*: 2 done');
+      expect(admin.split('*Done, but a step after the change failed* · ').length - 1).toBe(1);
+
+      const { page1 } = await searchAudit(h, 'UADA', 'UCAT', day, day);
+      const lines = (page1.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference')).map((b) => b.text.text as string);
+      expect(lines).toHaveLength(2);
+      for (const line of lines) expect(line).toContain('not shown to the person (Slack failed)');
     } finally {
       h.clock.offsetMs = 0;
     }
