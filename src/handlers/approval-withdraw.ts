@@ -39,9 +39,9 @@ export function registerApprovalWithdraw(
       await answerOnHomeTab({ client, triggerId: click.trigger_id, loading: withdrawingView(), work, logger, clicker: requester, republishHome });
       return;
     }
-    const result = await flow.withdraw(requester, requestId);
-    const message = withdrawOutcome(result, words);
     const where = click.container;
+    const result = await flow.withdraw(requester, requestId, where?.channel_id && where.message_ts ? { channel: where.channel_id, ts: where.message_ts } : undefined);
+    const message = withdrawOutcome(result, words);
     // Their own request's DM loses its button and says what came of it. A click on anyone else's
     // request (or a failure that left it waiting) is answered to the clicker alone, and the message stays.
     if ((result.ok || result.request) && where?.channel_id && where.message_ts) {

@@ -297,3 +297,67 @@ describe('a withdraw and an approval racing', () => {
     h.chime.users.set('chime-bob', { ...h.chime.users.get('chime-bob')!, LicenseType: 'Basic' });
   });
 });
+
+/**
+ * The DM that said a request was sent offers Withdraw only while it can be withdrawn: expired, or
+ * withdrawn from the Home tab, it keeps its words and loses the button, and a click on the button
+ * as it was (a client not yet refreshed) is told why there was nothing to withdraw.
+ */
+describe("the DM that said it was sent, once its request can no longer be withdrawn", () => {
+  const h = useHarness({ env: POLICY }, (x) => {
+    x.slack.clear();
+    x.chime.clear();
+  });
+  afterEach(() => (h.clock.offsetMs = 0));
+  const rewritesOf = (dm: Asked['dm'], from: number) => h.slack.calls.slice(from).filter((c) => c.method === 'chat.update' && c.args.channel === dm.channel && c.args.ts === dm.ts);
+
+  it('expired waiting: it keeps its words and loses Withdraw; a click on the button as it was says it had expired', async () => {
+    const request = await asksForLicense(h, 'UANN', 'Pro');
+    const from = h.slack.calls.length;
+    h.clock.offsetMs = 100 * 3_600_000;
+    // A review past its time expires it, and answers once that is done.
+    expect(JSON.stringify((await review(h, 'UMAX', request)).view)).toContain('Expired');
+    const rewrites = rewritesOf(request.dm, from);
+    expect(rewrites).toHaveLength(1);
+    expect(rewrites[0]!.args.text).toBe(request.dm.call.args.text);
+    expect(JSON.stringify(rewrites[0]!.args.blocks)).toContain('was sent to the admins');
+    expect(JSON.stringify(rewrites[0]!.args.blocks)).not.toContain('approval_withdraw');
+    // What came of it is told in a DM of its own, as a decision is.
+    expect(h.slack.calls.slice(from).filter((c) => c.method === 'chat.postMessage' && c.args.channel === request.dm.channel).map((c) => c.args.text)).toEqual([
+      'Your request to change your Amazon Chime license to Pro expired without a decision.',
+    ]);
+
+    await h.click('UANN', 'approval_withdraw', withdrawIn(request.dm.call).value, request.dm);
+    const answer = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts && String(c.args.text).includes('withdraw'));
+    expect(answer.args.text).toBe(':zzz: Your request (Basic → Pro) had already expired, so there was nothing to withdraw. Nothing was changed.');
+    expect(JSON.stringify(answer.args.blocks)).not.toContain('approval_withdraw');
+  });
+
+  it('withdrawn from the Home tab: it keeps its words and loses Withdraw; a click on the button as it was says it was withdrawn already', async () => {
+    const request = await asksForPinReset(h, 'UBOB');
+    const { home } = await h.openHome('UBOB');
+    const from = h.slack.calls.length;
+    const modal = await h.opening((trigger) => h.clickIn('UBOB', 'approval_withdraw', request.requestId, { view: home, triggerId: trigger }));
+    expect(JSON.stringify(modal.view)).toContain('You withdrew your request');
+    const rewritten = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts);
+    expect(rewritten.args.channel).toBe(request.dm.channel);
+    expect(rewritten.args.text).toBe(request.dm.call.args.text);
+    expect(JSON.stringify(rewritten.args.blocks)).toContain('was sent to the admins');
+    expect(JSON.stringify(rewritten.args.blocks)).not.toContain('approval_withdraw');
+    expect(rewritesOf(request.dm, from)).toHaveLength(1);
+
+    await h.click('UBOB', 'approval_withdraw', withdrawIn(request.dm.call).value, request.dm);
+    const answer = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts && String(c.args.text).includes('withdrew'));
+    expect(answer.args.text).toMatch(/^:leftwards_arrow_with_hook: You withdrew this request already at .*: /);
+    expect(JSON.stringify(answer.args.blocks)).not.toContain('approval_withdraw');
+  });
+
+  it('withdrawn from that DM: the DM is rewritten once, with what came of the click', async () => {
+    const request = await asksForLicense(h, 'UCARL', 'Plus');
+    const from = h.slack.calls.length;
+    await h.click('UCARL', 'approval_withdraw', withdrawIn(request.dm.call).value, request.dm);
+    // The click's own answer is written last, after the withdraw is done.
+    const answer = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts && String(c.args.text).includes('You withdrew'));
+    expect(rewritesOf(request.dm, from)).toEqual([answer]);
+  });
+});

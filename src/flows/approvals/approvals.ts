@@ -487,7 +487,12 @@ export class Approvals {
    * loser is told which won. Withdrawn, it leaves the queue (its list is its requester's), frees its
    * requester's open place, and its admins' message loses Review and says so.
    */
-  async withdraw(requester: Requester, requestId: string): Promise<{ ok: true; request: PendingRequest } | ApprovalFailure> {
+  async withdraw(
+    requester: Requester,
+    requestId: string,
+    /** The message the click was in, which its handler rewrites with what came of it: never retired here. */
+    clickedIn?: { channel: string; ts: string },
+  ): Promise<{ ok: true; request: PendingRequest } | ApprovalFailure> {
     let request: PendingRequest;
     try {
       const found = await this.deps.store.get(requestId);
@@ -521,7 +526,10 @@ export class Approvals {
     }
     await change.succeeded();
     this.deps.logger.info({ approvalRequestId: withdrawn.id, kind: withdrawn.kind, slackUserId: requester.userId }, 'request withdrawn by its requester');
-    await this.refresh(withdrawn);
+    // Withdrawn elsewhere (their Home tab), the DM that said it was sent stops offering Withdraw too.
+    const sent = withdrawn.sentMessage;
+    const answeredThere = sent && clickedIn && sent.channel === clickedIn.channel && sent.ts === clickedIn.ts;
+    await Promise.all([this.refresh(withdrawn), answeredThere ? undefined : this.retireSentMessage(withdrawn)]);
     return { ok: true, request: withdrawn };
   }
 
@@ -724,7 +732,10 @@ export class Approvals {
     if (request.finishMessage) await this.deps.announcer.rewriteFinishMessage(request).catch((err: unknown) => this.warn(err, request, 'finish DM rewrite failed'));
   }
 
-  /** Decided, a request can no longer be withdrawn: the DM that said it was sent stops offering it. */
+  /**
+   * Decided, expired or withdrawn, a request can no longer be withdrawn: the DM that said it was
+   * sent stops offering it (a click on it as it was is told why there was nothing to withdraw).
+   */
   private async retireSentMessage(request: PendingRequest): Promise<void> {
     if (request.sentMessage) await this.deps.announcer.rewriteSentMessage(request).catch((err: unknown) => this.warn(err, request, 'sent DM rewrite failed'));
   }
@@ -912,7 +923,8 @@ export class Approvals {
     if (!this.isDue(request) || request.status === UNKNOWN_STATUS) return request;
     const expired = await this.move(request, [request.status], 'EXPIRED');
     if (!expired) return (await this.deps.store.get(request.id)) ?? request;
-    await Promise.all([this.refresh(expired), this.tellInFinishMessage(expired)]);
+    // Expired waiting, it can no longer be withdrawn either (decided, that DM was retired then).
+    await Promise.all([this.refresh(expired), this.tellInFinishMessage(expired), request.status === 'PENDING' ? this.retireSentMessage(expired) : undefined]);
     return expired;
   }
 
