@@ -345,7 +345,7 @@ const KNOWN_ENTRY_POINTS = {
  */
 function licenseVocabulary(config: Config): LicenseVocabulary {
   const provider = config.licenses?.provider.credential.licenses ?? CREDENTIALS.find((c) => c.licenses)?.licenses;
-  const words = provider?.words ?? { title: 'Request a license', what: 'license', short: 'license', button: 'Send request', directory: 'the directory', account: 'account' };
+  const words = provider?.words ?? { title: 'Request a license', what: 'license', short: 'license', request: 'license change', button: 'Send request', directory: 'the directory', account: 'account' };
   return { words: { ...words, command: LICENSE_COMMAND }, kinds: provider?.kinds ?? [] };
 }
 

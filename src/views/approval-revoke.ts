@@ -99,9 +99,9 @@ export function revokeOutcome(result: RevokeResult, all: ApprovalWords, requestI
     // Only told its requester and the admins of another click's revoke: whose it was, never as if this click's.
     if (result.followUp) {
       const by = request.revokedBy ? `<@${request.revokedBy}>` : 'An admin';
-      return said(`${endedAfterUnknownOutcome(request) ? ':warning:' : ':no_entry:'} ${by} revoked it; its requester has now been told: ${who} can no longer finish ${words.summary(request)}${changed}, and can ask again.`, line);
+      return said(`${endedAfterUnknownOutcome(request) ? ':warning:' : ':no_entry:'} ${by} revoked it; its requester has now been told: ${who} can no longer finish their request (${words.summary(request)})${changed}, and can ask again.`, line);
     }
-    return said(`${endedAfterUnknownOutcome(request) ? ':warning:' : ':no_entry:'} Revoked: ${who} can no longer finish ${words.summary(request)}${changed}. They have been told, and can ask again.`, line);
+    return said(`${endedAfterUnknownOutcome(request) ? ':warning:' : ':no_entry:'} Revoked: ${who} can no longer finish their request (${words.summary(request)})${changed}. They have been told, and can ask again.`, line);
   }
   // Revoked, but its requester not told (the follow-ups' audit attempt, or their taking, failed):
   // never "already revoked", which would hide that nobody was told.

@@ -17,6 +17,7 @@ const ANY: SubjectWords = {
   title: 'Finish your reset',
   what: 'credential',
   short: 'credential',
+  request: 'credential reset',
   button: 'Reset',
   directory: 'the directory',
   account: 'account',
@@ -46,7 +47,8 @@ export function resetKindWords(credentials: Readonly<Record<string, ResetWords>>
     subjectOf: of,
     steps: { request: 'Reset request', decide: 'Reset decision', apply: 'Approved reset', withdraw: 'Reset request withdrawn', revoke: 'Reset approval revoked' },
     asks: (r) => `asks to ${changeOf(of(r)).verb} their *${of(r).what}* (an admin must approve it first)`,
-    summary: (r) => `*${of(r).title}*`,
+    // A noun (a title such as "Reset Okta password" is a command): lists, and sentences ("your request (…)").
+    summary: (r) => `*${of(r).request}*`,
     // Not offered for an account the directory no longer has: their Finish would find nobody (accountGone).
     approveLabel: (_r, d) => (d[REVIEW_FACT.gone] ? undefined : 'Approve: they finish it themselves'),
     details: (r, d) => profile(r, d, of(r), secretOf(r)),

@@ -11,6 +11,12 @@ export interface SubjectWords {
   readonly what: string;
   /** Short: "PIN". */
   readonly short: string;
+  /**
+   * What a person asks for, as a noun for sentences and lists: "meeting PIN reset", "Okta account
+   * unlock", "license change". A title ("Reset Okta password") is a command, and reads badly
+   * where a sentence names the request ("can no longer finish their request (Okta password reset)").
+   */
+  readonly request: string;
   /** The submit button, at most 24 characters: "Reset PIN". */
   readonly button: string;
   /** The directory, as people know it: "Amazon Chime". */

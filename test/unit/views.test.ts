@@ -17,6 +17,7 @@ import { pushRejectedNotice, resetNotice } from '../../src/views/reset-notice';
 import { PENDING_STATUSES, type PendingRequest } from '../../src/flows/approvals/pending-request';
 import { finishedMessage, finishLoadingView, resetKindWords } from '../../src/views/reset-approval-kind';
 import { revokeOutcome } from '../../src/views/approval-revoke';
+import { withdrawOutcome } from '../../src/views/approval-withdraw';
 
 const done = (credential: Credential): ResetDone => ({
   ok: true,
@@ -334,5 +335,34 @@ describe("an approved change that makes no secret (an MFA reset, an unlock) is n
     expect(said(chime)).toContain('It opens a window only you see, and your new PIN is shown there.');
     expect(said(CREDENTIALS.find((c) => c.id === 'okta_password')!)).toContain('Latchkey shows your temporary password to you alone');
     expect(said(CREDENTIALS.find((c) => c.id === 'okta_password')!)).not.toMatch(/PIN/);
+  });
+});
+
+describe("a request is named in sentences by the noun its credential declares, never by its modal's title", () => {
+  it.each(CREDENTIALS.map((c) => [c.id, c] as const))('%s', (_, credential) => {
+    const words = resetWordsOf(credential);
+    expect(words.request).toBeTruthy();
+    expect(words.request).not.toBe(words.title);
+    const kinds = { reset: resetKindWords({ [credential.id]: words }) };
+    const request = (status: PendingRequest['status']): PendingRequest => ({
+      id: 'a1',
+      kind: 'reset',
+      requester: { userId: 'UANN', teamId: 'T0TEAM' },
+      requesterEmail: 'ann@example.com',
+      directoryUserId: 'dir-ann',
+      detail: { credential: credential.id },
+      reason: '',
+      status,
+      createdAt: '2026-12-04T08:00:00.000Z',
+      expiresAt: '2026-12-04T09:00:00.000Z',
+      decidedBy: 'UADA',
+      revokedBy: 'UMAX',
+    });
+    const revoked = revokeOutcome({ ok: true, request: request('REVOKED') }, kinds).text;
+    const withdrawn = withdrawOutcome({ ok: true, request: request('WITHDRAWN') }, kinds).text;
+    // Before: "Revoked: <@UANN> can no longer finish Reset Okta password", "You withdrew your request (Reset Okta password)".
+    expect(revoked).toContain(`Revoked: <@UANN> can no longer finish their request (${words.request}), and nothing was changed.`);
+    expect(withdrawn).toContain(`You withdrew your request (${words.request})`);
+    expect(`${revoked} ${withdrawn}`).not.toContain(words.title);
   });
 });

@@ -32,6 +32,7 @@ export const entra: Credential<EntraSettings> = {
     title: 'Reset Microsoft password',
     what: 'Microsoft 365 password',
     short: 'Microsoft password',
+    request: 'Microsoft password reset',
     button: 'Reset password',
     directory: 'Microsoft Entra ID',
     account: 'Microsoft account',

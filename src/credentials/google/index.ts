@@ -63,6 +63,7 @@ export const google: Credential<GoogleSettings> = {
     title: 'Reset Google password',
     what: 'Google Workspace password',
     short: 'Google password',
+    request: 'Google password reset',
     button: 'Reset password',
     directory: 'Google Workspace',
     account: 'Google account',

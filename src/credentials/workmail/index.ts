@@ -24,6 +24,7 @@ export const workmail: Credential<WorkMailSettings> = {
     title: 'Reset mail password',
     what: 'Amazon WorkMail password',
     short: 'password',
+    request: 'mail password reset',
     button: 'Reset password',
     directory: 'Amazon WorkMail',
     account: 'mailbox',
