@@ -54,14 +54,18 @@ interface Delivered {
 /**
  * One of this process's changes, from its attempt on record to its end: a close of its confirmation
  * by its requester marks it closed, for the change to look at; once the change has looked for the
- * last time, `late` shows its secret aside instead.
+ * last time, `late` shows its secret aside instead. One for all the clicks of its request here (a
+ * double click, a retry), whichever's attempt is written: a close any of them was seen by is its own.
  */
 interface Changing {
   readonly userId: string;
   closed: boolean;
   late?: () => Promise<void>;
-  /** Whether its attempt was written here: unsettled while it is on its way. */
+  /** Whether its attempt was written here, by any of its clicks: unsettled while one is on its way. */
   readonly begun: Promise<boolean>;
+  readonly settle: (written: boolean) => void;
+  /** Its clicks here not turned away: once the last is, with no attempt written here, `begun` is false. */
+  clicks: number;
 }
 
 /** What the views need to explain a failure in words that say what to do next. */
@@ -556,10 +560,17 @@ export class ResetCredential {
     // Known from before its attempt is written to its end: a close of its confirmation meanwhile is
     // seen (cancel), even one that comes while the attempt is on its way, whose own cancellation
     // would lose to it and leave the secret to an answer Slack drops. A click replayed while the
-    // first runs here leaves the first's in place, unless it is the one whose attempt is written.
-    let begun!: (written: boolean) => void;
-    const changing: Changing = { userId: requester.userId, closed: false, begun: new Promise((resolve) => (begun = resolve)) };
-    if (!this.changing.has(ticket.requestId)) this.changing.set(ticket.requestId, changing);
+    // first is on its way here joins it: if the first is turned away and the replay's attempt is the
+    // one written, a close seen meanwhile, or while the first was being turned away, is still seen.
+    const joined = this.changing.get(ticket.requestId);
+    let changing: Changing;
+    if (joined?.userId === requester.userId) changing = joined;
+    else {
+      let settle!: (written: boolean) => void;
+      changing = { userId: requester.userId, closed: false, clicks: 0, begun: new Promise((resolve) => (settle = resolve)), settle };
+      if (!joined) this.changing.set(ticket.requestId, changing);
+    }
+    changing.clicks += 1;
     let change;
     try {
       change = await this.trail.begin({
@@ -571,8 +582,10 @@ export class ResetCredential {
         ...(approvalRequestId && { approvalRequestId }),
       });
     } catch (err) {
-      if (this.changing.get(ticket.requestId) === changing) this.changing.delete(ticket.requestId);
-      begun(false);
+      if (--changing.clicks === 0) {
+        if (this.changing.get(ticket.requestId) === changing) this.changing.delete(ticket.requestId);
+        changing.settle(false);
+      }
       // Fail closed: no attempt on record, no reset, nothing sent. Unless its reference's attempt
       // is on record already: another click made under it may have sent the change.
       const failure = this.report(err, context);
@@ -580,12 +593,8 @@ export class ResetCredential {
       return { ok: false, code: failure.code, kind, email: ticket.email, requestId: ticket.requestId, ...(failure.code !== 'REQUEST_ALREADY_USED' && { sent: false as const }) };
     }
 
-    const first = this.changing.get(ticket.requestId);
-    if (first !== changing) {
-      changing.closed = first?.closed ?? false;
-      this.changing.set(ticket.requestId, changing);
-    }
-    begun(true);
+    this.changing.set(ticket.requestId, changing);
+    changing.settle(true);
     try {
       let proof: OutcomeExtraOf | undefined;
       if (verify) {

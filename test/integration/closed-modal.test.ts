@@ -225,6 +225,51 @@ describe('a quick reset whose confirmation close arrives while its outcome is be
     ]);
     for (const place of [JSON.stringify(h.slack.calls.filter((c) => c !== shown)), h.logs.join(''), await h.rawAuditTable()]) expect(place).not.toContain(pin);
   });
+  it('… or while two clicks of its Reset race, the first one in losing its attempt to the second: the PIN comes in an ephemeral message, and nowhere else', async () => {
+    const opened = await h.open('/reset-pin', 'UADA');
+    const attemptOf = (c: { operation: string; body: string }) => c.operation === 'PutItem' && c.body.includes('UADA') && c.body.includes('"attempt"');
+    const attempts = () => h.dynamoGate.seen.filter(attemptOf).length;
+    // The first click's attempt meets a DynamoDB that does not answer; the SDK sends it again once it is dropped.
+    const releaseFirst = h.dynamoGate.hold((c) => attemptOf(c) && attempts() === 1);
+    // The second click's attempt is on record at once; that click hears so only when released.
+    const releaseSecond = h.dynamoGate.delay((c) => attemptOf(c) && attempts() === 2);
+    const first = h.submit('UADA', opened.view);
+    while (attempts() < 1) await new Promise((r) => setTimeout(r, 10));
+    const second = h.submit('UADA', opened.view);
+    while (attempts() < 2) await new Promise((r) => setTimeout(r, 10));
+    // The person closes the confirmation while both are on their way.
+    h.slack.closeView(opened.viewId);
+    const closing = h.close('UADA', opened.view);
+    await new Promise((r) => setTimeout(r, 100));
+    // The first click's attempt, sent again, finds the second's: that click changes nothing.
+    releaseFirst();
+    expect(JSON.stringify((await first).json ?? {})).not.toMatch(/\d{10}/);
+    await new Promise((r) => setTimeout(r, 100));
+    releaseSecond();
+    expect((await closing).status).toBe(200);
+    // The close is the second click's, whose attempt was written: not one "after it was used".
+    await h.waitForLogs('confirmation closed while its reset ran; a new secret it sets goes aside', 1);
+    const submission = await second;
+
+    const pin = h.chime.pinOf('chime-ada');
+    expect(pin).toMatch(/^\d{10}$/);
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+    const shown = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UADA');
+    expect(shown.args.channel).toBe('DUADA');
+    expect(JSON.stringify(shown.args.blocks)).toContain(pin);
+    expect(JSON.stringify(shown.args.blocks)).toContain('Your Latchkey window was closed before your new Amazon Chime meeting PIN could be shown there');
+    expect(h.slack.callsTo('chat.postEphemeral').filter((c) => c.args.user === 'UADA')).toHaveLength(1);
+    // Not in the answer to the click, which would only have replaced the closed modal.
+    expect(JSON.stringify(submission.json ?? {})).not.toContain(pin);
+    const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUADA');
+    expect(dm.args.text).toContain('so Latchkey showed you the new one in a message here, once, visible only to you');
+    const records = await h.waitForAudit('UADA', (r) => r.phase === 'outcome');
+    expect(records.map((r) => [r.phase, r.outcome, r.deliveryFailed])).toEqual([
+      ['attempt', undefined, undefined],
+      ['outcome', 'success', undefined],
+    ]);
+    for (const place of [JSON.stringify(h.slack.calls.filter((c) => c !== shown)), h.logs.join(''), await h.rawAuditTable()]) expect(place).not.toContain(pin);
+  });
   it('… or while its receipt is being sent, after the reset was recorded: the close itself shows the PIN in an ephemeral message, and the receipt is rewritten to say so', async () => {
     const opened = await h.open('/reset-pin', 'UMAX');
     const release = h.slack.hold('chat.postMessage', (args) => args.channel === 'DUMAX');
