@@ -20,6 +20,8 @@ import { createLogger } from '../src/logger';
 import { startDynalite, type LocalDynamo } from '../test/support/dynamodb-local';
 import { startSlackFake, type SlackFake } from '../test/support/slack-fake';
 import { CREDENTIALS, SETTINGS_OWNERS, settingsOwnerOf, SLASH_COMMANDS } from '../src/credentials';
+import { entra } from '../src/credentials/entra';
+import { google } from '../src/credentials/google';
 import { okta } from '../src/credentials/okta';
 import { workmail } from '../src/credentials/workmail';
 import { oktaVerify } from '../src/verifiers/okta';
@@ -190,9 +192,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       APPROVALS_TABLE_NAME: APPROVALS_TABLE,
       DYNAMODB_CREATE_TABLES: 'true',
       // Anyone can try both proofs with no Okta account: the Okta password needs a push to the
-      // phone (the phone panel plays it), the mail password an admin's approval. By the registry's
-      // entries, not their IDs' spelling.
-      RESET_POLICY: `${okta.id}=verify,${workmail.id}=approval`,
+      // phone (the phone panel plays it), the mail password an admin's approval. The Microsoft and
+      // Google passwords need one too, so their reviews (what each directory says of the account)
+      // can be tried. By the registry's entries, not their IDs' spelling.
+      RESET_POLICY: `${okta.id}=verify,${workmail.id}=approval,${entra.id}=approval,${google.id}=approval`,
       VERIFY_WITH: oktaVerify.id,
       VERIFY_POLL_MS: '500',
       RESET_MAX_PER_HOUR: String(limits.resetsPerHour),

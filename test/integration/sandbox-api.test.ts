@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { request } from 'node:http';
 import { join, resolve } from 'node:path';
 import { startSandbox, type Sandbox } from '../../sandbox/sandbox';
+import { CREDENTIALS } from '../../src/credentials';
 import type { OktaSimulator } from '../../src/credentials/okta-stand-in';
 
 /** The sandbox's own API, over HTTP as a browser would reach it: its page may use it, other sites may not. */
@@ -94,6 +95,34 @@ describe("the sandbox's API", () => {
     expect((await post('phone', { user: 'UERIN', push: push.id, approve: true, pick: push.correctAnswer })).status).toBe(200);
     const secret = await shown((v) => v.title?.text === 'Your temporary password');
     expect(JSON.stringify(secret.args.view)).toContain(okta.tempPasswordOf('00uerin')!);
+  });
+
+  it.each([
+    ['entra_password', '/reset-entra-password', 'Microsoft Entra ID'],
+    ['google_password', '/reset-google-password', 'Google Workspace'],
+  ])("%s needs an admin's approval in the sandbox, so its review, with what its directory says of the account, can be tried there", async (id, command, directory) => {
+    const post = (path: string, body: object) =>
+      fetch(`${sandbox.url}api/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', origin: sandbox.url.replace(/\/$/, '') }, body: JSON.stringify(body) });
+    const seen = sandbox.slack.callsTo('views.update').length;
+    await post('command', { user: 'UANN', channel: 'C0GENERAL01', text: command });
+    let confirm;
+    for (let i = 0; i < 200 && !confirm; i++) {
+      confirm = sandbox.slack.callsTo('views.update').slice(seen).find((c) => (c.args.view as { callback_id?: string }).callback_id === `reset_${id}_confirm`);
+      if (!confirm) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(confirm).toBeDefined();
+    await post('submit', { user: 'UANN', viewId: String(confirm!.args.view_id), values: {} });
+    // Before: self-service, and Ann was shown a temporary password with no admin asked.
+    const approvals = sandbox.fixture.workspace.approvalsChannel.id;
+    const noun = CREDENTIALS.find((c) => c.id === id)!.words.request;
+    const asked = await sandbox.slack.waitForCall('chat.postMessage', (c) => c.args.channel === approvals && String(c.args.text).includes(`<@UANN>: ${noun}`), 15_000);
+    const review = (asked.args.blocks as { block_id?: string; elements?: { action_id: string; value?: string }[] }[])
+      .flatMap((b) => (b.elements ?? []).map((e) => ({ blockId: b.block_id!, ...e })))
+      .find((e) => e.action_id === 'license_review')!;
+    const admin = sandbox.fixture.admins.users[0]!;
+    await sandbox.workspace.click(admin, { channel: approvals, ts: String(asked.result?.ts ?? ''), blockId: review.blockId, actionId: review.action_id, value: review.value });
+    const shown = await sandbox.slack.waitForCall('views.update', (c) => JSON.stringify(c.args.view?.blocks ?? []).includes(`What ${directory} says of this account`), 15_000);
+    expect(JSON.stringify(shown.args.view.blocks)).toContain('Approve: they finish it themselves');
   });
 
   it("an admin's Setup check passes in the demo, the approvals channel included: the bot is in #it-approvals", async () => {
