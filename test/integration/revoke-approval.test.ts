@@ -554,7 +554,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     expect(revokedToldTo(h, 'UANN')).toEqual([['chat.update', request.finish.ts]]);
   }, 90_000);
 
-  it("a revoke whose outcome could not be told, then the requester's Finish: it finds it revoked and does what the revoke left undone (the admins' message and the Finish DM say so), once; an admin's Revoke after sends nothing", async () => {
+  it("a revoke whose outcome could not be told, then the requester's Finish: it finds it revoked and does what the revoke left undone (the admins' message and the Finish DM say so), once, on record as a revoke's follow-ups under the requester naming the admin who revoked it; an admin's Revoke after sends nothing", async () => {
     const request = await approvedPinReset(h, 'UANN');
     const told = await revokeUnknown(
       request,
@@ -573,6 +573,14 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     const retired = await h.slack.waitForCall('chat.update', (c) => c.args.channel === request.finish.channel && c.args.ts === request.finish.ts, 10_000);
     expect(retired.args.text).toContain('<@UADA> revoked the approval of your request');
     expect(JSON.stringify(retired.args.blocks)).not.toContain('approval_finish');
+    // On record as the admin-click path records it: the revoke's action, under whoever did the follow-ups (Ann's Finish), naming Ada's revoke; ids only.
+    const ofAnn = (await h.waitForAudit('UANN', (r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId && r.phase === 'outcome')).filter(
+      (r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId,
+    );
+    expect(ofAnn.map((r) => [r.phase, r.outcome, r.approvalRequestId, r.subjectSlackUserId, r.revokedBy])).toEqual([
+      ['attempt', undefined, request.requestId, 'UANN', 'UADA'],
+      ['outcome', 'success', request.requestId, 'UANN', 'UADA'],
+    ]);
 
     // Done once: Ada's Revoke now says it was revoked, and sends nothing more.
     const button = revokeIn(JSON.parse(told).blocks);
@@ -582,6 +590,36 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     expect(channelRewrites()).toHaveLength(1);
     expect(revokedToldTo(h, 'UANN')).toEqual([['chat.update', request.finish.ts]]);
   }, 90_000);
+
+  it("a revoke whose outcome could not be told, then the requester's Finish while the audit log cannot record its follow-ups: nothing more is done (fail closed), and an admin's Revoke after does them, once", async () => {
+    const request = await approvedPinReset(h, 'UANN');
+    const told = await revokeUnknown(
+      request,
+      () => h.clickIn('UADA', 'approval_revoke', request.requestId, { view: request.result }),
+      async () => (await h.viewUpdate(request.resultViewId, 3, 40_000)) as Record<string, any>,
+    );
+    const channelRewrites = () => h.slack.callsTo('chat.update').filter((c) => c.args.ts === request.message.ts && JSON.stringify(c.args.blocks).includes('revoked by'));
+    const finishRewrites = () => h.slack.callsTo('chat.update').filter((c) => c.args.channel === request.finish.channel && c.args.ts === request.finish.ts);
+    const release = h.dynamoGate.hold((c) => revokeAttempt(c) && c.body.includes(request.requestId));
+    try {
+      const finished = await h.opening((trigger) => h.click('UANN', 'approval_finish', request.finish.value, request.finish, trigger), 40_000);
+      expect(JSON.stringify(finished.view)).toContain('<@UADA> revoked the approval of your request');
+    } finally {
+      release();
+    }
+    expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
+    expect(channelRewrites()).toEqual([]);
+    expect(finishRewrites()).toEqual([]);
+    expect((await h.auditRecords('UANN')).filter((r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId)).toEqual([]);
+
+    const button = revokeIn(told.blocks);
+    await h.clickIn('UADA', button!.action_id, button!.value, { view: { ...told, id: request.resultViewId } });
+    expect(JSON.stringify(await h.viewUpdate(request.resultViewId, 4, 10_000))).toContain('<@UADA> revoked it; its requester has now been told');
+    await channelUpdate(h, request, (c) => JSON.stringify(c.args.blocks).includes('revoked by <@UADA>'), 10_000);
+    await h.slack.waitForCall('chat.update', (c) => c.args.channel === request.finish.channel && c.args.ts === request.finish.ts, 10_000);
+    expect(channelRewrites()).toHaveLength(1);
+    expect(finishRewrites()).toHaveLength(1);
+  }, 120_000);
 
   const followUpsClaim = (request: Approved) => (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes('revokeFollowUpsBy') && c.body.includes(request.requestId);
   const revokedDmsTo = (user: string) => revokedToldTo(h, user);

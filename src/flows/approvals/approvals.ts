@@ -660,14 +660,35 @@ export class Approvals {
    * The requester's Finish that finds the approval revoked by a click that could not tell it was
    * (revokeFollowUpsDue still there): taken off once, as an admin's next Revoke would, then the
    * admins' message says so and the Finish DM is retired. Their click's answer tells them, so no DM
-   * more. A failure is only logged: the follow-ups stay due for the next click that finds them.
+   * more. Audited as an admin's follow-up is (the revoke's action, naming whose revoke it was), under
+   * the requester whose click did them; fail closed: the attempt not written, nothing is done. A
+   * failure is only logged: the follow-ups stay due for the next click that finds them.
    */
-  private async followUpRevokeOnFinish(request: PendingRequest): Promise<void> {
-    const claimed = await this.takeRevokeFollowUps(request).catch((err: unknown) => {
+  private async followUpRevokeOnFinish(requester: Requester, request: PendingRequest): Promise<void> {
+    let change: AuditedChange;
+    try {
+      change = await this.trail.begin({
+        ...this.auditStep('revoke', requester, request),
+        ...(request.earlierFinishRequestId && { earlierFinishRequestId: request.earlierFinishRequestId }),
+        ...(request.revokedBy && { revokedBy: request.revokedBy }),
+      });
+    } catch (err) {
+      this.warn(err, request, 'revoke follow-ups not audited: left to the next click');
+      return;
+    }
+    let claimed: boolean;
+    try {
+      claimed = await this.takeRevokeFollowUps(request);
+    } catch (err) {
       this.warn(err, request, 'taking the revoke follow-ups failed');
-      return false;
-    });
-    if (!claimed) return;
+      await change.failed(asFailure(err).code);
+      return;
+    }
+    if (!claimed) {
+      await change.failed('APPROVAL_REVOKED');
+      return;
+    }
+    await change.succeeded();
     const { revokeFollowUpsDue: _done, ...revoked } = request;
     this.deps.logger.info({ approvalRequestId: revoked.id, kind: revoked.kind, slackUserId: revoked.requester.userId }, 'revoke found made by its requester\'s finish: admins told now');
     await Promise.all([this.refresh(revoked), this.retireFinishMessage(revoked)]);
@@ -1006,7 +1027,7 @@ export class Approvals {
         return { ...this.notFinishable(request), decidable: true };
       }
       // Revoked by a click that could not tell it was: this Finish does what it left undone.
-      if (request.status === 'REVOKED' && request.revokeFollowUpsDue) await this.followUpRevokeOnFinish(request);
+      if (request.status === 'REVOKED' && request.revokeFollowUpsDue) await this.followUpRevokeOnFinish(requester, request);
       if (request.status !== 'APPROVED') return this.notFinishable(request);
       // Listed as under way until it settles (listing), so a finish that dies midway is found (unfinished).
       const taken = await this.move(request, ['APPROVED'], 'FINISHING', { takenAt: this.deps.clock.now().toISOString() });
