@@ -275,23 +275,28 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
     });
   }
 
-  async attachSentMessage(id: string, message: { channel: string; ts: string }): Promise<void> {
-    await this.attachDm(id, 'sentMessage', message);
+  async attachSentMessage(id: string, message: { channel: string; ts: string }): Promise<PendingRequest | undefined> {
+    return this.attachDm(id, 'sentMessage', message);
   }
 
-  /** Where a DM about the request was posted (`<name>Channel`, `<name>Ts`), to rewrite it later. */
-  private async attachDm(id: string, name: 'finishMessage' | 'sentMessage', message: { channel: string; ts: string }): Promise<void> {
-    await this.guard(() =>
-      this.client.send(
+  /**
+   * Where a DM about the request was posted (`<name>Channel`, `<name>Ts`), to rewrite it later;
+   * returns the request as it stands after that write (ALL_NEW: no read more).
+   */
+  private async attachDm(id: string, name: 'finishMessage' | 'sentMessage', message: { channel: string; ts: string }): Promise<PendingRequest | undefined> {
+    return this.guard(async () => {
+      const { Attributes } = await this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: marshall(requestKey(id)),
           UpdateExpression: `SET ${name}Channel = :c, ${name}Ts = :t`,
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeValues: marshall({ ':c': message.channel, ':t': message.ts }),
+          ReturnValues: 'ALL_NEW',
         }),
-      ),
-    );
+      );
+      return Attributes ? fromItem(unmarshall(Attributes)) : undefined;
+    });
   }
 
   async attachMessage(id: string, message: { channel: string; ts: string }): Promise<void> {

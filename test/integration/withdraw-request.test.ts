@@ -48,7 +48,7 @@ function withdrawIn(dm: SlackCall): Record<string, any> {
   return button;
 }
 
-function review(h: Harness, adminId: string, request: Asked) {
+function review(h: Harness, adminId: string, request: Pick<Asked, 'requestId' | 'message'>) {
   return h.opening((trigger) => h.click(adminId, 'license_review', request.requestId, request.message, trigger));
 }
 
@@ -359,5 +359,47 @@ describe("the DM that said it was sent, once its request can no longer be withdr
     // The click's own answer is written last, after the withdraw is done.
     const answer = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts && String(c.args.text).includes('You withdrew'));
     expect(rewritesOf(request.dm, from)).toEqual([answer]);
+  });
+});
+
+/**
+ * An admin's decision that lands while the DM saying the request was sent is still on its way
+ * (Slack's answer to that post, with where it is, comes back after the decision): the decision
+ * found no place to rewrite, so the DM loses Withdraw once its place is known.
+ */
+describe("a decision made before the DM that said it was sent is known to be posted", () => {
+  const h = useHarness({ env: POLICY }, (x) => {
+    x.slack.clear();
+    x.chime.clear();
+  });
+
+  it('the DM keeps its words and loses Withdraw when its answer comes back', async () => {
+    const sentDm = (args: Record<string, any>) => args.channel === 'DUANN' && JSON.stringify(args.blocks ?? []).includes('approval_withdraw');
+    const release = h.slack.hold('chat.postMessage', sentDm);
+    try {
+      const opened = await h.open('/request-license', 'UANN');
+      await h.submit('UANN', opened.view, {
+        values: {
+          license: { license: { type: 'radio_buttons', selected_option: { value: 'Pro' } } },
+          reason: { reason: { type: 'plain_text_input', value: 'webinars' } },
+        },
+      });
+      const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes('<@UANN>'));
+      const requestId = (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0].value as string;
+      for (let i = 0; i < 100 && !h.slack.held.some((c) => sentDm(c.args)); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(h.slack.held.filter((c) => sentDm(c.args))).toHaveLength(1);
+      // Ada approves it while that DM's post waits for Slack.
+      const reviewed = await review(h, 'UADA', { requestId, message: { channel: post.result!.channel as string, ts: post.result!.ts as string } });
+      await h.submit('UADA', reviewed.view, { values: decide('approve') });
+      expect(JSON.stringify(await h.viewUpdate(reviewed.viewId, 2))).toContain('Done: <@UANN>');
+    } finally {
+      release();
+    }
+    const dm = await h.slack.waitForCall('chat.postMessage', (c) => sentDm(c.args));
+    const rewritten = await h.slack.waitForCall('chat.update', (c) => c.args.channel === dm.result!.channel && c.args.ts === dm.result!.ts);
+    expect(rewritten.args.text).toBe(dm.args.text);
+    expect(JSON.stringify(rewritten.args.blocks)).toContain('was sent to the admins');
+    expect(JSON.stringify(rewritten.args.blocks)).not.toContain('approval_withdraw');
+    expect(h.slack.callsTo('chat.update').filter((c) => c.args.ts === dm.result!.ts)).toHaveLength(1);
   });
 });

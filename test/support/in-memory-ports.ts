@@ -219,9 +219,12 @@ export class MemoryPendingRequests implements PendingRequestStore {
     if (current) this.requests.set(id, { ...current, finishMessage });
   }
 
-  async attachSentMessage(id: string, sentMessage: { channel: string; ts: string }): Promise<void> {
+  async attachSentMessage(id: string, sentMessage: { channel: string; ts: string }): Promise<PendingRequest | undefined> {
     const current = this.requests.get(id);
-    if (current) this.requests.set(id, { ...current, sentMessage });
+    if (!current) return undefined;
+    const attached = { ...current, sentMessage };
+    this.requests.set(id, attached);
+    return attached;
   }
 
   async claimRevokeFollowUps(id: string): Promise<boolean> {

@@ -292,7 +292,12 @@ export class Approvals {
     // Kept where it is, so an admin's decision takes its Withdraw button away (retireSentMessage).
     try {
       const dm = await this.deps.announcer.tellRequester(request);
-      if (dm) await this.deps.store.attachSentMessage(request.id, dm);
+      const kept = dm && (await this.deps.store.attachSentMessage(request.id, dm));
+      // Decided (or expired) while the DM was on its way: that move found no place to rewrite, so it
+      // is rewritten now. Not when withdrawn: the click may have come from this very DM, whose
+      // handler rewrote it with what came of it (withdrawn from the Home tab in that moment, the
+      // button stays, and its click says it was withdrawn already).
+      if (kept && kept.status !== 'PENDING' && kept.status !== 'WITHDRAWN') await this.retireSentMessage(kept);
     } catch (err) {
       this.warn(err, request, 'requester DM failed, or where it is not kept');
     }

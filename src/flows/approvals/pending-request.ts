@@ -218,8 +218,12 @@ export interface PendingRequestStore {
   attachMessage(id: string, message: { channel: string; ts: string }): Promise<void>;
   /** Keeps where the requester's DM with the Finish button is (PendingRequest.finishMessage). */
   attachFinishMessage(id: string, message: { channel: string; ts: string }): Promise<void>;
-  /** Keeps where the requester's DM that said it was sent is (PendingRequest.sentMessage). */
-  attachSentMessage(id: string, message: { channel: string; ts: string }): Promise<void>;
+  /**
+   * Keeps where the requester's DM that said it was sent is (PendingRequest.sentMessage); returns
+   * the request as it stands after that write (undefined when it is no longer stored), so a decision
+   * made before it, which found no place to rewrite, is seen.
+   */
+  attachSentMessage(id: string, message: { channel: string; ts: string }): Promise<PendingRequest | undefined>;
   /**
    * Takes revokeFollowUpsDue off a REVOKED request by one conditional write: true for the one caller
    * that takes it (who then tells its requester and the admins), false when it is not there (done
