@@ -84,29 +84,31 @@ export function failureMessage(
   const lostFactor = known && failure.lostFactorCommand ? ` ${lostFactorLine(known, failure.lostFactorCommand)}` : '';
   // Said as it stands when read: approved, it is theirs to finish, never "waiting for an admin".
   const open = failure.open;
+  // Its noun ("Okta MFA reset"), in sentences with no article before it ("a Okta MFA request" read badly).
+  const asked = `${words.request} request`;
   const requestOpen: FailureMessage = !open
-    ? { headline: `You already have a ${words.short} request waiting for an admin.`, next: 'You will get a direct message when it is decided; you can ask again after that.' }
+    ? { headline: `Your ${asked} is already waiting for an admin.`, next: 'You will get a direct message when it is decided; you can ask again after that.' }
     : {
         waiting: {
-          headline: `You already have a ${words.short} request waiting for an admin.`,
+          headline: `Your ${asked} is already waiting for an admin.`,
           next: `You will get a direct message when it is decided; it expires at ${slackTime(open.until)} if nobody decides it. You can ask again after that. ${TAKE_IT_BACK}`,
         },
         approved: {
-          headline: `An admin approved your ${words.short} request.`,
+          headline: `An admin approved your ${asked}.`,
           next: `Finish it from the button in your direct message from Latchkey by ${slackTime(open.until)}; you can ask again after that.`,
         },
-        finishing: { headline: `Your approved ${words.short} request is being finished now.`, next: 'Its result is shown where you finished it; you can ask again after that.' },
+        finishing: { headline: `Your approved ${asked} is being finished now.`, next: 'Its result is shown where you finished it; you can ask again after that.' },
         // Its finish died midway: it never finishes by itself, and only an admin's new decision
         // moves it (the admins' Home tab lists it, with Review); either decision is sent to them.
         outcome_unknown: {
-          headline: `Your approved ${words.short} request did not finish, so Latchkey cannot tell whether your ${words.short} was ${change.done}.`,
+          headline: `Your approved ${asked} did not finish, so Latchkey cannot tell whether your ${words.short} was ${change.done}.`,
           next:
             `It is on the admins' list of changes that did not finish (ask one to look at it): an admin can approve it again, for you to finish it anew, ` +
             `or close it, and you will get a direct message either way. If nobody decides it by ${slackTime(open.until)}, you can ask again after that.`,
         },
         // A state these words cannot vouch for (one this version does not know): only that it holds their place, and until when.
         other: {
-          headline: `You already have a ${words.short} request open, in a state this version of Latchkey cannot show.`,
+          headline: `Your ${asked} is already open, in a state this version of Latchkey cannot show.`,
           next: `You can ask again after ${slackTime(open.until)}; if you need it sooner, ask IT to check it with its reference.`,
         },
       }[open.state];
@@ -292,6 +294,6 @@ export function recordedFailureHeadline(
   words: SubjectWords,
 ): string {
   // Said of then, not now: the request that was open may have been decided since.
-  if (failure.code === 'REQUEST_OPEN' || failure.code === 'LICENSE_REQUEST_OPEN') return `Another ${words.short} request of yours was open.`;
+  if (failure.code === 'REQUEST_OPEN' || failure.code === 'LICENSE_REQUEST_OPEN') return `Another ${words.request} request of yours was open.`;
   return isFailureCode(failure.code) ? failureMessage({ ...failure, code: failure.code }, words).headline : `Recorded as ${recordedCode(failure.code)}.`;
 }

@@ -318,7 +318,7 @@ describe('the approval policy: one reference per request', () => {
     await asks(h, 'UBOB');
     const submission = await h.submit('UBOB', again.view);
     const refused = JSON.stringify(submission.json?.view ?? (await h.viewUpdate(again.viewId, 2)));
-    expect(refused).toContain('request waiting for an admin');
+    expect(refused).toContain('request is already waiting for an admin');
     const [shown] = referencesIn(refused);
     expect(shown).toBeDefined();
     await h.waitForAudit('UBOB', (r) => r.action === 'reset_request' && (r.phase === 'refused' || r.outcome === 'failure'));
@@ -339,7 +339,7 @@ describe('the approval policy: asking again while a request is open', () => {
     const request = await asks(h, 'UBOB');
     const waiting = await h.open('/reset-pin', 'UBOB');
     expect(waiting.view.submit).toBeUndefined();
-    expect(JSON.stringify(waiting.view.blocks)).toContain('You already have a PIN request waiting for an admin.');
+    expect(JSON.stringify(waiting.view.blocks)).toContain('Your meeting PIN reset request is already waiting for an admin.');
     expect(referenceIn(waiting.view)).toBe(request.approvalId);
 
     const review = await reviews(h, 'UADA', request);
@@ -350,7 +350,7 @@ describe('the approval policy: asking again while a request is open', () => {
     // Before: 'Ask an admin' again, and its click said the request was still waiting for an admin.
     expect(approved.view.submit).toBeUndefined();
     const said = JSON.stringify(approved.view.blocks);
-    expect(said).toContain('An admin approved your PIN request.');
+    expect(said).toContain('An admin approved your meeting PIN reset request.');
     expect(said).toContain(`Finish it from the button in your direct message from Latchkey by ${finishBy.replace(/"/g, '\\"')}`);
     expect(said).not.toContain('waiting for an admin');
     expect(referenceIn(approved.view)).toBe(request.approvalId);
@@ -374,7 +374,7 @@ describe('the approval policy: asking again while a request is open', () => {
     const refused = (submission.json?.view as Record<string, any> | undefined) ?? (await h.viewUpdate(second.viewId, 2));
     const said = JSON.stringify(refused.blocks);
     // Before: 'You already have a PIN request waiting for an admin.', though it was approved.
-    expect(said).toContain('An admin approved your PIN request.');
+    expect(said).toContain('An admin approved your meeting PIN reset request.');
     expect(said).not.toContain('waiting for an admin');
     // The refusal's own reference (its Home tab line, below), and the open request's, which its DM and the admins' message name.
     expect(referenceIn(refused)).not.toBe(request.approvalId);
@@ -401,7 +401,7 @@ describe('the approval policy: asking again while a request is open', () => {
     await h.addRawRequestFields(request.approvalId, { status: 'FINISHING', list: 'CHANGE_UNDERWAY' });
     try {
       const underway = await h.open('/reset-pin', 'UANN');
-      expect(JSON.stringify(underway.view.blocks)).toContain('Your approved PIN request is being finished now.');
+      expect(JSON.stringify(underway.view.blocks)).toContain('Your approved meeting PIN reset request is being finished now.');
 
       h.clock.offsetMs = 11 * 60_000;
       const lapsed = await h.open('/reset-pin', 'UANN');
@@ -409,7 +409,7 @@ describe('the approval policy: asking again while a request is open', () => {
       const said = JSON.stringify(lapsed.view.blocks);
       // Before: 'Your approved PIN request is being finished now… you can ask again after that', though only an admin's decision moves it.
       expect(said).not.toContain('being finished now');
-      expect(said).toContain('Your approved PIN request did not finish, so Latchkey cannot tell whether your PIN was reset.');
+      expect(said).toContain('Your approved meeting PIN reset request did not finish, so Latchkey cannot tell whether your PIN was reset.');
       expect(said).toContain("It is on the admins' list of changes that did not finish");
       expect(said).toContain('you will get a direct message either way');
       expect(referenceIn(lapsed.view)).toBe(request.approvalId);
@@ -431,7 +431,7 @@ describe('the approval policy: asking again while a request is open', () => {
     // Before: 'You already have a PIN request waiting for an admin… it expires at … if nobody decides it.'
     expect(said).not.toContain('waiting for an admin');
     expect(said).not.toContain('if nobody decides it');
-    expect(said).toContain('You already have a PIN request open, in a state this version of Latchkey cannot show.');
+    expect(said).toContain('Your meeting PIN reset request is already open, in a state this version of Latchkey cannot show.');
     expect(referenceIn(opened.view)).toBe(request.approvalId);
   });
 });

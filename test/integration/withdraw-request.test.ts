@@ -124,13 +124,13 @@ describe('withdrawing a request an admin must decide', () => {
     expect(JSON.stringify(license.view)).toContain(TAKE_IT_BACK);
     const reset = await asksForPinReset(h, 'UCARL');
     const again = await h.open('/reset-pin', 'UCARL');
-    expect(JSON.stringify(again.view)).toContain('You already have a PIN request waiting for an admin.');
+    expect(JSON.stringify(again.view)).toContain('Your meeting PIN reset request is already waiting for an admin.');
     expect(JSON.stringify(again.view)).toContain(TAKE_IT_BACK);
     const opened = await review(h, 'UADA', reset);
     await h.submit('UADA', opened.view, { values: decide('approve') });
     await h.viewUpdate(opened.viewId, 2);
     const approved = JSON.stringify((await h.open('/reset-pin', 'UCARL')).view);
-    expect(approved).toContain('An admin approved your PIN request.');
+    expect(approved).toContain('An admin approved your meeting PIN reset request.');
     expect(approved).not.toContain('Withdraw');
   });
 

@@ -11,7 +11,7 @@ import type { ResetDone } from '../../src/flows/reset-credential';
 import { Secret } from '../../src/flows/secret';
 import { resetWordsOf } from '../../src/handlers/reset-words';
 import { LIMITS } from '../../src/views/blocks';
-import { failureMessage } from '../../src/views/failure-message';
+import { failureMessage, recordedFailureHeadline } from '../../src/views/failure-message';
 import { challengeView, checkingView, confirmView, failureView, pendingView, pushingView, resultView, workingView } from '../../src/views/reset-modal';
 import { pushRejectedNotice, resetNotice } from '../../src/views/reset-notice';
 import { PENDING_STATUSES, type PendingRequest } from '../../src/flows/approvals/pending-request';
@@ -364,5 +364,29 @@ describe("a request is named in sentences by the noun its credential declares, n
     expect(revoked).toContain(`Revoked: <@UANN> can no longer finish their request (${words.request}), and nothing was changed.`);
     expect(withdrawn).toContain(`You withdrew your request (${words.request})`);
     expect(`${revoked} ${withdrawn}`).not.toContain(words.title);
+  });
+});
+
+describe('a request already open is named by its noun, in sentences that need no article before it', () => {
+  const states = ['waiting', 'approved', 'finishing', 'outcome_unknown', 'other'] as const;
+  it.each(CREDENTIALS.map((c) => [c.id, c] as const))('%s', (_, credential) => {
+    const words = resetWordsOf(credential);
+    const until = new Date('2026-12-04T09:00:00Z');
+    const said = [
+      failureMessage({ code: 'REQUEST_OPEN' }, words).headline,
+      ...states.map((state) => failureMessage({ code: 'REQUEST_OPEN', open: { state, until } }, words).headline),
+      recordedFailureHeadline({ code: 'REQUEST_OPEN' }, words),
+    ];
+    // Before: "You already have a Okta MFA request waiting for an admin.", "An admin approved your Okta account request."
+    for (const line of said) expect(line).toContain(`${words.request} request`);
+    expect(said.filter((line) => /\ba [AEIOU]/.test(line))).toEqual([]);
+  });
+
+  it('says where it stands: waiting, approved, being finished', () => {
+    const mfa = resetWordsOf(CREDENTIALS.find((c) => c.id === 'okta_mfa')!);
+    const until = new Date('2026-12-04T09:00:00Z');
+    expect(failureMessage({ code: 'REQUEST_OPEN', open: { state: 'waiting', until } }, mfa).headline).toBe('Your Okta MFA reset request is already waiting for an admin.');
+    expect(failureMessage({ code: 'REQUEST_OPEN', open: { state: 'approved', until } }, mfa).headline).toBe('An admin approved your Okta MFA reset request.');
+    expect(failureMessage({ code: 'REQUEST_OPEN', open: { state: 'finishing', until } }, mfa).headline).toBe('Your approved Okta MFA reset request is being finished now.');
   });
 });
