@@ -327,7 +327,7 @@ export interface NamedTable {
  * Waits for every start check, then fails with all they found: one StartFailure naming each
  * problem. What is not a StartFailure (a bug) is thrown as it is.
  */
-export async function allStartChecks(checks: readonly (Promise<void> | undefined)[]): Promise<void> {
+export async function allStartChecks(checks: readonly (Promise<unknown> | undefined)[]): Promise<void> {
   const failed = (await Promise.allSettled(checks)).flatMap((c) => (c.status === 'rejected' ? [c.reason as unknown] : []));
   const bug = failed.find((e) => !(e instanceof StartFailure));
   if (bug !== undefined) throw bug;
@@ -353,16 +353,23 @@ export function namedTables(config: Config): NamedTable[] {
  * Every table the app uses exists, with its indexes, and AWS credentials were found: each problem
  * is named at start instead of at an employee's first reset. A role without dynamodb:DescribeTable
  * on a table cannot check it: that is a warning, and the table is checked by its first use.
+ *
+ * The tables are asked at once: one after another, each was one more round trip before the first
+ * /healthz could answer. Resolves with the names of the tables DynamoDB answered for.
  */
-export async function tablesAtStart(dynamo: DynamoDBClient, tables: readonly NamedTable[], logger: Logger): Promise<void> {
+export async function tablesAtStart(dynamo: DynamoDBClient, tables: readonly NamedTable[], logger: Logger): Promise<Set<string>> {
+  const found = await Promise.all(tables.map((table) => tableProblem(dynamo, table)));
   const problems: string[] = [];
-  for (const table of tables) {
-    const problem = await tableProblem(dynamo, table);
-    if (problem?.kind === 'unchecked') logger.warn({ table: table.tableName, err: problem.message }, 'table not checked at start: the role may not describe it');
-    else if (problem?.kind === 'credentials') throw new StartFailure(problem.message);
-    else if (problem) problems.push(`${table.variable}: ${problem.message}`);
+  const answered = new Set<string>();
+  for (const [i, table] of tables.entries()) {
+    const problem = found[i];
+    if (!problem) answered.add(table.tableName);
+    else if (problem.kind === 'unchecked') logger.warn({ table: table.tableName, err: problem.message }, 'table not checked at start: the role may not describe it');
+    else if (problem.kind === 'credentials') throw new StartFailure(problem.message);
+    else problems.push(`${table.variable}: ${problem.message}`);
   }
   if (problems.length > 0) throw new StartFailure(problems);
+  return answered;
 }
 
 /**

@@ -2,6 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createLatchkey } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
 import { Harness } from '../support/harness';
 
 const ROOT = join(__dirname, '..', '..');
@@ -45,6 +48,34 @@ describe('starting Latchkey', () => {
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({ status: 'ok', checks: { dynamodb: 'ok' } });
     } finally {
+      await h.stop();
+    }
+  });
+
+  it('asks DynamoDB for its three tables at once, not one after another, and its first /healthz needs no DynamoDB call of its own: the start has just read the audit table', async () => {
+    // Each call a start waits on one after another is one more round trip before the first /healthz answers 200 (the 1 s budget).
+    const h = await Harness.start({ dynamoGate: true });
+    const loaded = loadConfig({ ...h.env, DYNAMODB_CREATE_TABLES: 'false' });
+    if (!loaded.ok) throw new Error(loaded.problems.join('; '));
+    const latchkey = createLatchkey(loaded.config, { logger: createLogger('silent') });
+    // The harness's own start made the tables (DYNAMODB_CREATE_TABLES=true): only this start's calls count.
+    const before = h.dynamoGate.seen.length;
+    const describes = () => h.dynamoGate.seen.slice(before).filter((c) => c.operation === 'DescribeTable').map((c) => (JSON.parse(c.body) as { TableName: string }).TableName);
+    try {
+      const release = h.dynamoGate.delay((c) => c.operation === 'DescribeTable');
+      const started = latchkey.start();
+      // Every table is asked before any answer comes back (the answers wait for release()).
+      for (const deadline = Date.now() + 3_000; describes().length < 3 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+      expect(describes().sort()).toEqual([loaded.config.approvalsTableName, loaded.config.audit.tableName, loaded.config.limits.tableName].sort());
+      release();
+      const { port } = await started;
+      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ status: 'ok', checks: { dynamodb: 'ok' } });
+      expect(describes()).toHaveLength(3);
+    } finally {
+      // A start that failed has no receiver to stop.
+      await latchkey.stop().catch(() => undefined);
       await h.stop();
     }
   });
