@@ -145,6 +145,12 @@ export interface Admins {
    * can be told why and what to do.
    */
   isAdmin(userId: string): Promise<boolean>;
+  /**
+   * Whether what is known without asking Slack names this person an admin (the admin group as last
+   * read, if ever): where an admin action's answer is shown, so a modal can be opened before the
+   * check, never whether they may act.
+   */
+  mayBeAdmin(userId: string): boolean;
 }
 
 export interface SlackMember {

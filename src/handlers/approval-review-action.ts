@@ -1,12 +1,13 @@
 import type { GuardedApp } from '../slack/guarded-app';
 import type { Approvals } from '../flows/approvals/approvals';
-import type { AdminRefusal } from '../flows/admin-answer';
+import type { ModalView } from '@slack/types';
+import { openedModalOf } from '../slack/arrival-modal';
 import type { Logger } from '../flows/ports';
 import { REVIEW_ACTION_ID } from '../views/approval-message';
 import { reviewClosedView, reviewFailureView, reviewLoadingView, reviewRefusedText, reviewView } from '../views/approval-review';
 import { wordsOf, type ApprovalWords } from '../views/approval-words';
 import { openModalWhile } from './modal-sequence';
-import { actingUser, blockActionsSchema } from './slack-payloads';
+import { actingUser, blockActionsSchema, clickedBy } from './slack-payloads';
 
 /**
  * A review modal opened from the Home tab names its request with this before it in
@@ -23,7 +24,18 @@ export function reviewOrigin(privateMetadata: string): { requestId: string; from
 /** "Review" on an approvals-channel message or the Home tab, for every kind: admins get the decision modal, anyone else a private no (on the tab, in a modal). */
 export function registerApprovalReviewAction(app: GuardedApp, flow: Approvals, words: ApprovalWords, logger: Logger): void {
   const client = app.slack;
-  app.action(REVIEW_ACTION_ID, async ({ ack, body }) => {
+  // The modal is opened on arrival, before the admin check, which may ask Slack (users.info) for
+  // longer than a trigger lives: wherever the answer is a modal (the Home tab, which has no channel),
+  // and in a channel for whoever memory says is named an admin. Anyone else's no there is an ephemeral.
+  app.acknowledgeActionOnArrival(
+    REVIEW_ACTION_ID,
+    (body) => {
+      const clicked = clickedBy(body);
+      return clicked !== undefined && clicked.click.actions[0]?.value !== undefined && (!clicked.click.channel?.id || flow.mayBeAdmin(clicked.requester));
+    },
+    { view: reviewLoadingView(), busyText: 'Latchkey is very busy right now. Click *Review* again in a minute.' },
+  );
+  app.action(REVIEW_ACTION_ID, async ({ ack, body, context }) => {
     await ack();
     const parsed = blockActionsSchema.safeParse(body);
     const reviewer = parsed.success ? actingUser(parsed.data) : undefined;
@@ -34,18 +46,22 @@ export function registerApprovalReviewAction(app: GuardedApp, flow: Approvals, w
     }
     const channel = parsed.data.channel?.id;
     const anyKind = wordsOf(words, '');
-    // Privately where the click was: an ephemeral in a message's channel; on the Home tab, which
-    // has none, a modal from the click's trigger (a tab published while they were an admin).
-    const refuse = async (code: AdminRefusal, text: string) => {
-      const sent = channel
-        ? client.chat.postEphemeral({ channel, user: reviewer.userId, text })
-        : client.views.open({ trigger_id: parsed.data.trigger_id, view: reviewFailureView({ code }, anyKind) });
-      await sent.catch((err: unknown) => logger.warn({ slackUserId: reviewer.userId, err: String(err) }, channel ? 'ephemeral reply failed' : 'views.open failed'));
-    };
+    const opened = openedModalOf(context);
+    const inModal = (work: Promise<{ view: ModalView; fallbackText: string }>) =>
+      openModalWhile({ client, triggerId: parsed.data.trigger_id, loading: reviewLoadingView(), ...(opened && { opened }), work, logger, userId: reviewer.userId });
 
     const answer = await flow.reviewAnswer(reviewer, requestId);
     if (answer !== 'ADMIN') {
-      await refuse(answer, reviewRefusedText(answer, anyKind));
+      const text = reviewRefusedText(answer, anyKind);
+      // Privately where the click was: in the modal opened for it; else an ephemeral in a message's
+      // channel; on the Home tab, which has none, a modal (a tab published while they were an admin).
+      if (opened || !channel) {
+        await inModal(Promise.resolve({ view: reviewFailureView({ code: answer }, anyKind), fallbackText: text }));
+        return;
+      }
+      await client.chat
+        .postEphemeral({ channel, user: reviewer.userId, text })
+        .catch((err: unknown) => logger.warn({ slackUserId: reviewer.userId, err: String(err) }, 'ephemeral reply failed'));
       return;
     }
 
@@ -58,7 +74,7 @@ export function registerApprovalReviewAction(app: GuardedApp, flow: Approvals, w
           : reviewClosedView(result.request, wordsOf(words, result.request.kind), result);
       return { view, fallbackText: 'Latchkey could not open the review window. Click Review again.' };
     });
-    await openModalWhile({ client, triggerId: parsed.data.trigger_id, loading: reviewLoadingView(), work, logger, userId: reviewer.userId });
+    await inModal(work);
   });
 }
 

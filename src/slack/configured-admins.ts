@@ -66,6 +66,14 @@ export class ConfiguredAdmins implements Admins {
     return standing === 'member';
   }
 
+  mayBeAdmin(userId: string): boolean {
+    if (this.userIds.has(userId)) return true;
+    if (!this.usergroupId) return false;
+    // The group as last read, however long ago: it only says where the answer goes. Unread (just
+    // started), it names nobody, so anyone's first Review in a channel is answered as it always is.
+    return this.cached?.members.has(userId) === true;
+  }
+
   /** Whether Slack says a named admin is a full member, a guest, or gone: from what it said under a minute ago, or asked now. */
   private async standingOf(userId: string, now: number): Promise<Standing> {
     const known = this.standings.get(userId);

@@ -1,6 +1,6 @@
 import type { ModalView } from '@slack/types';
 import type { AdminRefusal } from '../flows/admin-answer';
-import { modal, section } from './blocks';
+import { modal, progressView, section } from './blocks';
 import { guestAdminRefused } from './failure-message';
 
 /** What an admin action is, for its refusal: what only admins may do, and what a guest's click left as it was. */
@@ -16,6 +16,11 @@ export function adminRefusedText(code: AdminRefusal, action: AdminAction): strin
   if (code === 'ADMIN_IS_GUEST') return guestAdminRefused(action.unchanged);
   if (code === 'NOT_ADMIN') return `Only Latchkey admins can ${action.may}.`;
   return 'Slack did not answer whether you are an admin. Try again in a few minutes.';
+}
+
+/** An admin action's modal while whether the clicker is an admin is asked (opened first: the check may outlast the trigger). */
+export function adminCheckingModal(title: string): ModalView {
+  return progressView(title, 'Checking that you are a Latchkey admin…');
 }
 
 /** In place of an admin action's modal for someone refused it: why, and nothing to submit. */

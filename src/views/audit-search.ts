@@ -3,7 +3,7 @@ import { EVERYONE_MAX_DAYS, SEARCH_MAX_DAYS, type Activity, type ClosedUnclicked
 import { context, modal, plain, progressView, section, slackDate } from './blocks';
 import { failureLabel } from './failure-labels';
 import type { AdminRefusal } from '../flows/admin-answer';
-import { adminRefusedModal, adminRefusedText, type AdminAction } from './admin-refused';
+import { adminCheckingModal, adminRefusedModal, adminRefusedText, type AdminAction } from './admin-refused';
 import { activityState, handledLine, recordOf, type HomeWords } from './home-tab';
 
 export const AUDIT_SEARCH = { callbackId: 'audit_search', reference: 'reference', person: 'person', from: 'from', to: 'to' } as const;
@@ -80,6 +80,11 @@ const SEARCH: AdminAction = { may: 'search the audit log', unchanged: 'Nothing w
 /** In place of the form for someone who may not search (not an admin, a guest named one, or Slack not saying): why, nothing to submit. */
 export function auditSearchRefused(code: AdminRefusal): ModalView {
   return adminRefusedModal(TITLE, code, SEARCH);
+}
+
+/** The search's modal, opened at the click, while whether the clicker may search is asked. */
+export function auditSearchCheckingView(): ModalView {
+  return adminCheckingModal(TITLE);
 }
 
 export function auditSearchingView(): ModalView {

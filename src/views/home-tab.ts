@@ -17,7 +17,7 @@ import type { Listed, OwnRequest } from '../flows/approvals/approvals';
 import { UNKNOWN_STATUS, type PendingRequest } from '../flows/approvals/pending-request';
 import { context, escapeMrkdwn, header, LIMITS, modal, plain, progressView, quoted, section, slackDate, slackTime } from './blocks';
 import type { AdminRefusal } from '../flows/admin-answer';
-import { adminRefusedModal } from './admin-refused';
+import { adminCheckingModal, adminRefusedModal } from './admin-refused';
 import { countedRefusals, failureLabel } from './failure-labels';
 import { GUEST_ADMIN, guestAdminRefused, guestNotServed, recordedFailureHeadline } from './failure-message';
 import { REVIEW_ACTION_ID } from './approval-message';
@@ -450,6 +450,11 @@ export function attentionHandledForm(target: AttentionTarget): ModalView {
 /** In place of the note's form for someone who may not mark it (not an admin, a guest named one, or Slack not saying): why, nothing to submit. */
 export function attentionHandledRefused(code: AdminRefusal): ModalView {
   return adminRefusedModal(HANDLED_TITLE, code, { may: 'mark an item handled', unchanged: 'Nothing was marked.' });
+}
+
+/** The note's modal, opened at the click, while whether the clicker may mark it is asked. */
+export function attentionHandledCheckingView(): ModalView {
+  return adminCheckingModal(HANDLED_TITLE);
 }
 
 export function attentionHandledProgressView(): ModalView {

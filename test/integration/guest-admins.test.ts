@@ -34,14 +34,14 @@ describe('a guest named an admin', () => {
     x.clock.offsetMs = 0;
   });
 
-  it('in ADMIN_USER_IDS: their Review gets no modal and their Approve changes nothing; they are told why and what to do; the requester sees nothing approved', async () => {
+  it('in ADMIN_USER_IDS: their Review shows nothing of the request and their Approve changes nothing; they are told why and what to do; the requester sees nothing approved', async () => {
     const request = await asksForPin(h, 'UANN');
-    const trigger = h.slack.newTriggerId();
-    await h.click('UGUEST', 'license_review', request.requestId, request.message, trigger);
-    const told = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UGUEST');
-    expect(told.args.text).toContain(GUEST_ADMIN);
-    expect(told.args.text).toContain(WHAT_TO_DO);
-    expect(h.slack.callsTo('views.open').filter((c) => c.args.trigger_id === trigger)).toEqual([]);
+    // Named an admin, their Review's window is opened before Slack is asked: it says why, in place of the request.
+    const told = await h.opening((t) => h.click('UGUEST', 'license_review', request.requestId, request.message, t));
+    expect(textOf(told.view)).toContain(GUEST_ADMIN);
+    expect(textOf(told.view)).toContain(WHAT_TO_DO);
+    expect(textOf(told.view)).not.toContain('<@UANN>');
+    expect(told.view.submit).toBeUndefined();
 
     // A decision submitted by hand (the review modal's own form): refused, in the same words.
     const review = await h.opening((t) => h.click('UADA', 'license_review', request.requestId, request.message, t));
@@ -82,11 +82,9 @@ describe('a guest named an admin', () => {
     expect(textOf((await h.openHome('UMAX')).home)).toContain('Search the audit log');
 
     // A search button clicked by hand: a modal that says why, and no search form.
-    const trigger = h.slack.newTriggerId();
-    await h.clickIn('USINGLE', 'home_search', 'search', { view: home, triggerId: trigger });
-    const searchModal = await h.slack.waitForCall('views.open', (c) => c.args.trigger_id === trigger);
-    expect(textOf(searchModal.args.view)).toContain(GUEST_ADMIN);
-    expect(textOf(searchModal.args.view)).not.toContain('users_select');
+    const searchModal = await h.opening((t) => h.clickIn('USINGLE', 'home_search', 'search', { view: home, triggerId: t }));
+    expect(textOf(searchModal.view)).toContain(GUEST_ADMIN);
+    expect(textOf(searchModal.view)).not.toContain('users_select');
 
     // A search submitted by hand: no record shown, the reason in its place.
     const fake = { id: 'VFAKE', callback_id: 'audit_search', type: 'modal', private_metadata: '' };
@@ -108,11 +106,9 @@ describe('a guest named an admin', () => {
 
     // Mark handled, clicked and submitted by hand: the reason instead of the form, and nothing written.
     const item = JSON.stringify({ kind: 'unknown_outcome', reference: `${new Date().toISOString()}_00000000abcd` });
-    const markTrigger = h.slack.newTriggerId();
-    await h.clickIn('USINGLE', 'home_attention_handled', item, { view: home, triggerId: markTrigger });
-    const markOpened = await h.slack.waitForCall('views.open', (c) => c.args.trigger_id === markTrigger);
-    expect(textOf(markOpened.args.view)).toContain(GUEST_ADMIN);
-    expect(markOpened.args.view.submit).toBeUndefined();
+    const markOpened = await h.opening((t) => h.clickIn('USINGLE', 'home_attention_handled', item, { view: home, triggerId: t }));
+    expect(textOf(markOpened.view)).toContain(GUEST_ADMIN);
+    expect(markOpened.view.submit).toBeUndefined();
     const forgedMark = { id: 'VMARK', callback_id: 'attention_handled', type: 'modal', private_metadata: item };
     await h.submit('USINGLE', forgedMark, { values: { note: { note: { type: 'plain_text_input', value: 'done' } } } });
     expect(textOf(await h.viewUpdate('VMARK', 1))).toContain(GUEST_ADMIN);
@@ -150,14 +146,15 @@ describe('a guest named an admin', () => {
     expect(h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'DUBOB' && JSON.stringify(c.args).includes('approval_finish'))).toEqual([]);
     expect((await h.auditRecords('UADA')).filter((r) => r.requestId === request.requestId || (r as any).approvalRequestId === request.requestId)).toEqual([]);
 
-    // Max, through the group: his Review click, with Slack failing, gets no modal but a private word.
+    // Max, through the group (read by his Home tab): his Review click, with Slack failing, shows
+    // nothing of the request in the window opened for it, and says why.
+    await h.openHome('UMAX');
     h.clock.offsetMs = 2 * PAST_ADMIN_ANSWERS_MS;
     h.slack.failNext('users.info', { error: 'internal_error' });
-    const trigger = h.slack.newTriggerId();
-    await h.click('UMAX', 'license_review', request.requestId, request.message, trigger);
-    const told = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UMAX');
-    expect(told.args.text).toContain('Slack did not answer');
-    expect(h.slack.callsTo('views.open').filter((c) => c.args.trigger_id === trigger)).toEqual([]);
+    const told = await h.opening((t) => h.click('UMAX', 'license_review', request.requestId, request.message, t));
+    expect(textOf(told.view)).toContain('Slack did not answer');
+    expect(textOf(told.view)).not.toContain('<@UBOB>');
+    expect(told.view.submit).toBeUndefined();
 
     // Slack answering again, Ada decides it.
     await h.submit('UADA', review.view, { values: decide('approve') });
@@ -174,11 +171,8 @@ describe('a guest named an admin', () => {
   });
 
   it('a Review clicked on the Home tab by a guest named an admin, or by someone no admin, opens a modal that says why and what to do', async () => {
-    const refusedOnHome = async (userId: string, requestId: string, home: Record<string, any>) => {
-      const trigger = h.slack.newTriggerId();
-      await h.clickIn(userId, 'license_review', requestId, { view: home, triggerId: trigger });
-      return { view: (await h.slack.waitForCall('views.open', (c) => c.args.trigger_id === trigger)).args.view };
-    };
+    const refusedOnHome = (userId: string, requestId: string, home: Record<string, any>) =>
+      h.opening((t) => h.clickIn(userId, 'license_review', requestId, { view: home, triggerId: t }));
     const request = await asksForPin(h, 'UANN');
     // A tab published while they were admins, or a click made by hand: no channel to answer in.
     const guestTab = await h.openHome('UGUEST');
@@ -203,11 +197,7 @@ describe('a guest named an admin', () => {
     // Taken out of the admin group; past what the app keeps of Slack's answer about them.
     h.slack.usergroups.set(ADMIN_GROUP, ['USINGLE']);
     h.clock.offsetMs = 4 * PAST_ADMIN_ANSWERS_MS;
-    const refused = async (actionId: string, value: string) => {
-      const trigger = h.slack.newTriggerId();
-      await h.clickIn('UMAX', actionId, value, { view: home, triggerId: trigger });
-      return (await h.slack.waitForCall('views.open', (c) => c.args.trigger_id === trigger)).args.view;
-    };
+    const refused = async (actionId: string, value: string) => (await h.opening((t) => h.clickIn('UMAX', actionId, value, { view: home, triggerId: t }))).view;
     const searched = await refused('home_search', search.value);
     expect(searched.title.text).toBe('Search the audit log');
     expect(textOf(searched)).toContain('Only Latchkey admins can search the audit log.');
@@ -241,6 +231,49 @@ describe('a guest named an admin', () => {
     expect(textOf(unknown)).not.toContain('out of date');
     await h.waitForLogs('admin check failed', 1);
   });
+
+  it("on a slow Slack, whose users.info answers after a click's trigger has died, an admin's Review (message and Home tab), Search and Mark handled still open their window, and a guest named an admin is still told why in one", async () => {
+    const request = await asksForPin(h, 'UCARL');
+    const adaTab = (await h.openHome('UADA')).home;
+    const guestTab = (await h.openHome('UGUEST')).home;
+    // Each click past what the app keeps of Slack's answer about the clicker, so each asks Slack,
+    // which takes longer than a trigger lives to say whether they are a guest.
+    let offset = 8 * PAST_ADMIN_ANSWERS_MS;
+    const slowly = async (userId: string, act: (trigger: string) => Promise<unknown>) => {
+      h.clock.offsetMs = offset += PAST_ADMIN_ANSWERS_MS;
+      const asked = h.slack.callsTo('users.info').length;
+      const release = h.slack.hold('users.info', (args) => args.user === userId);
+      const late = setTimeout(release, 3_200);
+      try {
+        let trigger = '';
+        const shown = await h.opening(async (t) => ((trigger = t), (await act(t)) as Awaited<ReturnType<Harness['click']>>), 6_000);
+        // Slack was asked, and answered after the trigger's life: the window was opened before.
+        const check = h.slack.callsTo('users.info').slice(asked).find((c) => c.args.user === userId)!;
+        const opened = h.slack.callsTo('views.open').find((c) => c.args.trigger_id === trigger)!;
+        expect(opened.result?.ok).toBe(true);
+        expect(check.at).toBeGreaterThan(opened.at);
+        return shown.view;
+      } finally {
+        clearTimeout(late);
+        release();
+      }
+    };
+    // Before: nothing at all (views.open after the check: expired_trigger_id).
+    const fromMessage = await slowly('UADA', (t) => h.click('UADA', 'license_review', request.requestId, request.message, t));
+    expect(textOf(fromMessage)).toContain('<@UCARL>');
+    expect(fromMessage.submit.text).toBeDefined();
+    const fromHome = await slowly('UADA', (t) => h.clickIn('UADA', 'license_review', request.requestId, { view: adaTab, triggerId: t }));
+    expect(textOf(fromHome)).toContain('<@UCARL>');
+    const search = await slowly('UADA', (t) => h.clickIn('UADA', 'home_search', 'search', { view: adaTab, triggerId: t }));
+    expect(textOf(search)).toContain('users_select');
+    const item = JSON.stringify({ kind: 'unknown_outcome', reference: `${new Date().toISOString()}_00000000beef` });
+    const mark = await slowly('UADA', (t) => h.clickIn('UADA', 'home_attention_handled', item, { view: adaTab, triggerId: t }));
+    expect(mark.submit.text).toBeDefined();
+    const refused = await slowly('UGUEST', (t) => h.clickIn('UGUEST', 'license_review', request.requestId, { view: guestTab, triggerId: t }));
+    expect(textOf(refused)).toContain(GUEST_ADMIN);
+    expect(textOf(refused)).not.toContain('<@UCARL>');
+    expect(h.logs.filter((l) => l.includes('expired_trigger_id') || l.includes('trigger too old'))).toEqual([]);
+  }, 40_000);
 
   it("an admin's first Home tab open asks Slack of them once: the admin check and what is offered share its answer", async () => {
     // Past what both the admin check and what is offered keep of Slack's answers: a first open. Last

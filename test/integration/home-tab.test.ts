@@ -25,10 +25,8 @@ async function writeDonePinReset(h: Harness, userId: string, requestId: string, 
 async function submitSearch(h: Harness, admin: string, values: Record<string, Record<string, any>>) {
   const { home } = await h.openHome(admin);
   const search = buttonsOf(home).find((b) => b.action_id === 'home_search');
-  const trigger = h.slack.newTriggerId();
-  await h.clickIn(admin, search.action_id, search.value, { view: home, triggerId: trigger });
-  const form = await h.slack.waitForCall('views.open', (c) => c.args.trigger_id === trigger);
-  const formView = { ...form.args.view, id: form.result!.view.id };
+  // Opened at the click, the form shown once the admin check answers.
+  const { view: formView } = await h.opening((t) => h.clickIn(admin, search.action_id, search.value, { view: home, triggerId: t }));
   return { formView, answer: await h.submit(admin, formView, { values }) };
 }
 
@@ -40,7 +38,7 @@ async function searchAudit(h: Harness, admin: string, person: string, from: stri
     to: { to: { type: 'datepicker', selected_date: to } },
   });
   expect(JSON.stringify(answer.json)).toContain('Searching the audit log');
-  return { formView, page1: await h.viewUpdate(formView.id, 1) };
+  return { formView, page1: await h.viewUpdate(formView.id, 2) };
 }
 
 /** Every page of an admin's search (`person` null: everyone), "Older records" clicked to the last: each page's lines. */
@@ -52,7 +50,7 @@ async function everyPage(h: Harness, admin: string, person: string | null, from:
   });
   const pages: string[][] = [];
   for (;;) {
-    const page = await h.viewUpdate(formView.id, pages.length + 1);
+    const page = await h.viewUpdate(formView.id, pages.length + 2);
     pages.push((page.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference')).map((b) => b.text.text as string));
     const older = (page.blocks as any[]).find((b) => b.type === 'actions')?.elements.find((e: any) => e.text.text === 'Older records');
     if (!older) return pages;
@@ -443,7 +441,7 @@ describe('the Home tab for admins', () => {
 
     const older = (page1.blocks as any[]).find((b) => b.type === 'actions').elements[0];
     await h.clickIn('UADA', older.action_id, older.value, { view: { id: formView.id, type: 'modal' } });
-    const page2 = await h.viewUpdate(formView.id, 2);
+    const page2 = await h.viewUpdate(formView.id, 3);
     expect(JSON.stringify(page2.blocks)).toContain('page 2');
     const more = (page2.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference'));
     expect(more.length).toBeGreaterThan(0);
@@ -452,7 +450,7 @@ describe('the Home tab for admins', () => {
     // "First page" goes back to the same search; "New search" is the form with the search filled in.
     const first = (page2.blocks as any[]).find((b) => b.type === 'actions').elements.find((e: any) => e.text.text === 'First page');
     await h.clickIn('UADA', first.action_id, first.value, { view: { id: formView.id, type: 'modal' } });
-    const again = await h.viewUpdate(formView.id, 3);
+    const again = await h.viewUpdate(formView.id, 4);
     expect(JSON.stringify(again.blocks)).not.toContain('page 2');
     expect(JSON.stringify(again.blocks)).toContain(times[0]!);
     expect(again.submit.text).toBe('New search');
@@ -482,7 +480,7 @@ describe('the Home tab for admins', () => {
     const linesOf = (page: Record<string, any>) => (page.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference')).map((b) => /Reference `([^`]+)`/.exec(b.text.text)![1]!);
     const older = (page1.blocks as any[]).find((b) => b.type === 'actions').elements[0];
     await h.clickIn('UADA', older.action_id, older.value, { view: { id: formView.id, type: 'modal' } });
-    const page2 = await h.viewUpdate(formView.id, 2);
+    const page2 = await h.viewUpdate(formView.id, 3);
     // Before: 13 lines (20 records), then 13, then 4.
     expect(linesOf(page1)).toHaveLength(20);
     expect(linesOf(page2)).toHaveLength(10);
@@ -528,7 +526,7 @@ describe('the Home tab for admins', () => {
       const older = olderOf(pages.at(-1)!);
       seen = gate.seen.length;
       await h.clickIn('UADA', older.action_id, older.value, { view: { id: formView.id, type: 'modal' } });
-      pages.push(await h.viewUpdate(formView.id, n));
+      pages.push(await h.viewUpdate(formView.id, n + 1));
       expect(queries(seen)).toBeLessThanOrEqual(6);
     }
     // Page 2 read 200 refusals and showed none: it says so, and Older records goes on; page 3 has the finish.
@@ -585,14 +583,14 @@ describe('the Home tab for admins', () => {
     // Before: 'Pick a person and both days, or paste a reference above.'
     const { formView, answer } = await submitSearch(h, 'UADA', days('2026-03-05', '2026-03-06'));
     expect(JSON.stringify(answer.json)).toContain('Searching the audit log');
-    const page1 = await h.viewUpdate(formView.id, 1);
+    const page1 = await h.viewUpdate(formView.id, 2);
     expect(JSON.stringify(page1.blocks)).toContain('What everyone did from *2026-03-05* to *2026-03-06* (UTC days):');
     const linesOf = (page: Record<string, any>) => (page.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference')).map((b) => b.text.text as string);
     expect(linesOf(page1)).toHaveLength(20);
     expect(linesOf(page1)[0]).toMatch(/\*Reset meeting PIN\* by <@UALL4> · :white_check_mark: Done/);
     const older = (page1.blocks as any[]).find((b) => b.type === 'actions').elements[0];
     await h.clickIn('UADA', older.action_id, older.value, { view: { id: formView.id, type: 'modal' } });
-    const page2 = await h.viewUpdate(formView.id, 2);
+    const page2 = await h.viewUpdate(formView.id, 3);
     const shown = [...linesOf(page1), ...linesOf(page2)].map((l) => /Reference `([^`]+)`/.exec(l)![1]!);
     expect(shown).toEqual([...references].reverse());
     expect(JSON.stringify([page1.blocks, page2.blocks])).not.toContain('UOUT');
@@ -627,10 +625,10 @@ describe('the Home tab for admins', () => {
       from: { from: { type: 'datepicker', selected_date: '2026-03-12' } },
       to: { to: { type: 'datepicker', selected_date: '2026-03-13' } },
     });
-    const page1 = await h.viewUpdate(formView.id, 1);
+    const page1 = await h.viewUpdate(formView.id, 2);
     const older = (page1.blocks as any[]).find((b) => b.type === 'actions').elements[0];
     await h.clickIn('UADA', older.action_id, older.value, { view: { id: formView.id, type: 'modal' } });
-    const page2 = await h.viewUpdate(formView.id, 2);
+    const page2 = await h.viewUpdate(formView.id, 3);
     const linesOf = (page: Record<string, any>) => (page.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference')).map((b) => b.text.text as string);
     const lines = [...linesOf(page1), ...linesOf(page2)];
     // Before: Ann's reset on both pages: 'Done' on the first (its outcome), its attempt alone on the second.
@@ -672,10 +670,10 @@ describe('the Home tab for admins', () => {
       from: { from: { type: 'datepicker', selected_date: '2026-03-16' } },
       to: { to: { type: 'datepicker', selected_date: '2026-03-16' } },
     });
-    const page1 = await h.viewUpdate(formView.id, 1);
+    const page1 = await h.viewUpdate(formView.id, 2);
     const older = (page1.blocks as any[]).find((b) => b.type === 'actions').elements[0];
     await h.clickIn('UADA', older.action_id, older.value, { view: { id: formView.id, type: 'modal' } });
-    const page2 = await h.viewUpdate(formView.id, 2);
+    const page2 = await h.viewUpdate(formView.id, 3);
     const linesOf = (page: Record<string, any>) => (page.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference')).map((b) => b.text.text as string);
     const lines = [...linesOf(page1), ...linesOf(page2)];
     expect(lines.map((l) => /Reference `([^`]+)`/.exec(l)![1]!)).toEqual([...references].reverse());
@@ -704,7 +702,7 @@ describe('the Home tab for admins', () => {
       { ...everyone, after: '{"day":' },
       { ...everyone, after: JSON.stringify({ day: '2026-03-01', pk: `ACTOR#${TEAM}#UCURSOR`, sk: cursor.after }) },
     ];
-    let nth = 1;
+    let nth = 2;
     for (const value of tampered) {
       await h.clickIn('UADA', older.action_id, JSON.stringify(value), { view: { id: formView.id, type: 'modal' } });
       const shown = await h.viewUpdate(formView.id, ++nth);
@@ -861,10 +859,8 @@ describe('the Home tab for admins', () => {
 
   it('a non-admin crafting admin actions is told why and shown nothing, and each attempt is logged', async () => {
     const { home } = await h.openHome('UBOB');
-    const trigger = h.slack.newTriggerId();
-    await h.clickIn('UBOB', 'home_search', 'search', { view: home, triggerId: trigger });
+    const { view: refused } = await h.opening((t) => h.clickIn('UBOB', 'home_search', 'search', { view: home, triggerId: t }));
     await h.waitForLogs('refused: not an admin', 1);
-    const refused = (await h.slack.waitForCall('views.open', (c) => c.args.trigger_id === trigger)).args.view;
     expect(JSON.stringify(refused.blocks)).toContain('Only Latchkey admins can search the audit log.');
     expect(refused.submit).toBeUndefined();
 
@@ -1131,7 +1127,7 @@ describe("the audit search: a pending request's steps", () => {
         from: { from: { type: 'datepicker', selected_date: day2 } },
         to: { to: { type: 'datepicker', selected_date: day2 } },
       });
-      const all = lines(await h.viewUpdate(everyone.formView.id, 1));
+      const all = lines(await h.viewUpdate(everyone.formView.id, 2));
       expect(all.find((l) => l.includes('*Reset meeting PIN*') && l.includes('<@UCARL>'))).toContain('by <@UCARL> · :white_check_mark: Done');
       // Day 1 alone still shows what was done that day: the request.
       const first = lines((await searchAudit(h, 'UADA', 'UCARL', asked, asked)).page1);
@@ -1151,7 +1147,7 @@ describe("the audit search: a pending request's steps", () => {
       await h.submit('UADA', form.view, { values: decide('deny', 'Not this quarter') });
       await h.waitForAudit('UADA', (r) => r.action === 'license_decide' && r.phase === 'outcome' && r.approvalRequestId === requestId);
       const search = await submitSearch(h, 'UADA', { reference: { reference: { type: 'plain_text_input', value: requestId } }, person: { person: { type: 'users_select', selected_user: null } } });
-      const found = await h.viewUpdate(search.formView.id, 1);
+      const found = await h.viewUpdate(search.formView.id, 2);
       const lines = (found.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference')).map((b) => b.text.text as string);
       // Before: only the request's line; the decision, on the third day, was not read.
       expect(lines.find((l) => l.includes('*License decision*'))).toContain('by <@UADA> for <@UBOB> · :no_entry: Denied');
@@ -1290,7 +1286,7 @@ describe("the audit search: a pending request's steps", () => {
     // The request's own reference, as its requester's messages quote it: Bob's request, and Ada's decision.
     const byRequest = await submitSearch(h, 'UADA', reference(requestId));
     expect(JSON.stringify(byRequest.answer.json)).toContain('Searching the audit log');
-    const found = await h.viewUpdate(byRequest.formView.id, 1);
+    const found = await h.viewUpdate(byRequest.formView.id, 2);
     expect(JSON.stringify(found.blocks)).toContain(`The records of reference \`${requestId}\``);
     const lines = linesOf(found);
     expect(lines).toHaveLength(2);
@@ -1301,7 +1297,7 @@ describe("the audit search: a pending request's steps", () => {
     // Each line gives the request's own reference, never a step's of its own: pasted back (as a line quotes it), the same lines.
     expect(lines.map((l) => /Reference `([^`]+)`/.exec(l)![1])).toEqual([requestId, requestId]);
     const again = await submitSearch(h, 'UADA', reference(`\`${requestId}\``));
-    expect(linesOf(await h.viewUpdate(again.formView.id, 1))).toEqual(lines);
+    expect(linesOf(await h.viewUpdate(again.formView.id, 2))).toEqual(lines);
 
     // Its end alone would need a Scan of the whole log: refused on the form, saying why; nothing is read.
     const byEnd = await submitSearch(h, 'UADA', reference(requestId.split('_')[1]!.slice(-6)));
@@ -1315,7 +1311,7 @@ describe("the audit search: a pending request's steps", () => {
     const requestId = await deniedLicense('UBOB');
     await deniedReset('UANN');
     const byReference = await submitSearch(h, 'UADA', { reference: { reference: { type: 'plain_text_input', value: requestId } }, person: { person: { type: 'users_select', selected_user: null } } });
-    const found = await h.viewUpdate(byReference.formView.id, 1);
+    const found = await h.viewUpdate(byReference.formView.id, 2);
     expect(found.submit.text).toBe('New search');
 
     // Before: the form came back with the reference filled in, so picking Ann and searching found Bob's request again.
@@ -1337,7 +1333,7 @@ describe("the audit search: a pending request's steps", () => {
       },
     });
     expect(JSON.stringify(both.json)).toContain('Searching the audit log');
-    const results = JSON.stringify((await h.viewUpdate(byReference.formView.id, 2)).blocks);
+    const results = JSON.stringify((await h.viewUpdate(byReference.formView.id, 3)).blocks);
     expect(results).toContain(`The records of reference \`${requestId}\``);
     expect(results).toContain('Searched by reference only: <@UANN> and the days picked were not searched. To search by person, leave the reference empty.');
   });
@@ -1362,7 +1358,7 @@ describe('the audit search while the approvals store does not answer', () => {
         from: { from: { type: 'datepicker', selected_date: '2026-04-13' } },
         to: { to: { type: 'datepicker', selected_date: '2026-04-13' } },
       });
-      const page = await h.viewUpdate(formView.id, 1, 15_000);
+      const page = await h.viewUpdate(formView.id, 2, 15_000);
       lines = (page.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes(pending)).map((b) => b.text.text as string);
     } finally {
       release();
@@ -1390,10 +1386,8 @@ describe('Needs attention: an admin marks an item handled', () => {
     const { home } = await h.openHome(admin);
     const button = lineOf(home, reference)?.accessory;
     expect(button).toMatchObject({ type: 'button', action_id: 'home_attention_handled', text: { text: 'Mark handled' } });
-    const trigger = h.slack.newTriggerId();
-    await h.clickIn(admin, button.action_id, button.value, { view: home, triggerId: trigger });
-    const opened = await h.slack.waitForCall('views.open', (c) => c.args.trigger_id === trigger);
-    return { button, form: { ...opened.args.view, id: opened.result!.view.id } as Record<string, any> };
+    const opened = await h.opening((t) => h.clickIn(admin, button.action_id, button.value, { view: home, triggerId: t }));
+    return { button, form: opened.view };
   }
 
   /** …then submits it with `note`; returns the modal's result and the tab published anew after it. */
@@ -1402,7 +1396,7 @@ describe('Needs attention: an admin marks an item handled', () => {
     const published = h.slack.callsTo('views.publish').filter((c) => c.args.user_id === admin).length;
     const answer = await h.submit(admin, form, { values: { note: { note: { type: 'plain_text_input', value: note } } } });
     expect(answer.status).toBe(200);
-    const result = await h.viewUpdate(form.id, 1);
+    const result = await h.viewUpdate(form.id, 2);
     let seen = 0;
     const republished = await h.slack.waitForCall('views.publish', (c) => c.args.user_id === admin && ++seen > published);
     return { result, home: republished.args.view as Record<string, any> };
@@ -1441,7 +1435,7 @@ describe('Needs attention: an admin marks an item handled', () => {
 
     // The audit search by the item's reference shows who marked it, when, and the note.
     const { formView } = await submitSearch(h, 'UADA', { reference: { reference: { type: 'plain_text_input', value: reference } }, person: { person: { type: 'users_select', selected_user: null } } });
-    const found = JSON.stringify((await h.viewUpdate(formView.id, 1)).blocks);
+    const found = JSON.stringify((await h.viewUpdate(formView.id, 2)).blocks);
     expect(found).toMatch(/\*Marked handled\* by <@UADA> · Outcome unknown · about <@UBOB>/);
     expect(found).toContain(NOTE);
 
@@ -1458,10 +1452,8 @@ describe('Needs attention: an admin marks an item handled', () => {
     const refusals = h.logs.filter((l) => l.includes('refused: not an admin')).length;
     const { home } = await h.openHome('UBOB');
     expect(JSON.stringify(home.blocks)).not.toContain('home_attention_handled');
-    const trigger = h.slack.newTriggerId();
-    await h.clickIn('UBOB', 'home_attention_handled', JSON.stringify({ kind: 'unknown_outcome', reference }), { view: home, triggerId: trigger });
+    const { view: refused } = await h.opening((t) => h.clickIn('UBOB', 'home_attention_handled', JSON.stringify({ kind: 'unknown_outcome', reference }), { view: home, triggerId: t }));
     await h.waitForLogs('refused: not an admin', refusals + 1);
-    const refused = (await h.slack.waitForCall('views.open', (c) => c.args.trigger_id === trigger)).args.view;
     expect(JSON.stringify(refused.blocks)).toContain('Only Latchkey admins can mark an item handled.');
     expect(refused.submit).toBeUndefined();
 
@@ -1505,7 +1497,8 @@ describe('Needs attention: an admin marks an item handled', () => {
       const answer = await h.submit('UADA', form, { values: { note: { note: { type: 'plain_text_input', value: note } } } });
       expect(answer.json).toEqual({ response_action: 'errors', errors: { note: 'Say what was done: for example, whom you asked and what they said.' } });
     }
-    expect(h.slack.callsTo('views.update').filter((c) => c.args.view_id === form.id)).toEqual([]);
+    // The one update that showed the form, and none since.
+    expect(h.slack.callsTo('views.update').filter((c) => c.args.view_id === form.id)).toHaveLength(1);
     expect(await handledRecords('UADA')).toHaveLength(marked);
     expect(lineOf((await h.openHome('UADA')).home, reference)?.accessory).toMatchObject({ action_id: 'home_attention_handled' });
   });

@@ -259,14 +259,11 @@ describe('the approval policy: one reference per request', () => {
   async function lookUp(admin: string, reference: string): Promise<string[]> {
     const { home } = await h.openHome(admin);
     const search = (home.blocks as any[]).filter((b) => b.type === 'actions').flatMap((b) => b.elements as any[]).find((b) => b.action_id === 'home_search');
-    const trigger = h.slack.newTriggerId();
-    await h.clickIn(admin, search.action_id, search.value, { view: home, triggerId: trigger });
-    const form = await h.slack.waitForCall('views.open', (c) => c.args.trigger_id === trigger);
-    const formView = { ...form.args.view, id: form.result!.view.id };
+    const { view: formView } = await h.opening((t) => h.clickIn(admin, search.action_id, search.value, { view: home, triggerId: t }));
     await h.submit(admin, formView, {
       values: { reference: { reference: { type: 'plain_text_input', value: reference } }, person: { person: { type: 'users_select', selected_user: null } } },
     });
-    const found = await h.viewUpdate(formView.id, 1);
+    const found = await h.viewUpdate(formView.id, 2);
     return (found.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference')).map((b) => b.text.text as string);
   }
   const referencesIn = (text: string) => [...text.matchAll(/Reference:? `([^`]+)`/g)].map((m) => m[1]);

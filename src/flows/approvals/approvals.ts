@@ -320,6 +320,11 @@ export class Approvals {
     return this.deps.admins.isAdmin(reviewer.userId);
   }
 
+  /** From memory, never a right: whether a Review's answer may be a modal, opened before the check (Admins.mayBeAdmin). */
+  mayBeAdmin(reviewer: Requester): boolean {
+    return servesRequest(this.deps.workspace, reviewer) && this.deps.admins.mayBeAdmin(reviewer.userId);
+  }
+
   /** Quick, before opening a review: whether they may review it, or why not (non-admins get a short answer instead). */
   reviewAnswer(reviewer: Requester, requestId: string): Promise<AdminAnswer> {
     const who = { slackUserId: reviewer.userId, action: 'review', approvalRequestId: requestId };
