@@ -238,8 +238,8 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
     });
   }
 
-  async attachFinishMessage(id: string, message: { channel: string; ts: string }): Promise<void> {
-    await this.attachDm(id, 'finishMessage', message);
+  async attachFinishMessage(id: string, message: { channel: string; ts: string }): Promise<PendingRequest | undefined> {
+    return this.attachDm(id, 'finishMessage', message);
   }
 
   async claimRevokeFollowUps(id: string): Promise<boolean> {

@@ -778,3 +778,79 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
   }, 60_000);
 });
+
+/**
+ * A revoke or an expiry that lands while the requester's DM with the Finish button is still on its
+ * way (Slack's answer to that post, with where it is, comes back after it): it found no Finish DM
+ * to rewrite and told its requester in a new DM, so the Finish DM loses its button once its place
+ * is known, and nothing more is told.
+ */
+describe('a revoke or an expiry before the Finish DM is known to be posted', () => {
+  const h = useHarness({ env: POLICY }, (x) => {
+    x.slack.clear();
+    x.chime.clear();
+  });
+  afterEach(() => (h.clock.offsetMs = 0));
+  const finishDm = (userId: string) => (args: Record<string, any>) => args.channel === `D${userId}` && JSON.stringify(args.blocks ?? []).includes('approval_finish');
+  const dmsTo = (userId: string, words: string) => h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === `D${userId}` && String(c.args.text).includes(words));
+
+  /** `userId` asks for a PIN reset and Ada approves it, while the post of the DM with the Finish button waits for Slack. */
+  async function approvedWhileFinishDmHeld(userId: string): Promise<{ requestId: string; message: { channel: string; ts: string }; release: () => void }> {
+    const release = h.slack.hold('chat.postMessage', finishDm(userId));
+    const opened = await h.open('/reset-pin', userId);
+    await h.submit(userId, opened.view);
+    const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes(`<@${userId}>`));
+    const requestId = (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0].value as string;
+    const message = { channel: post.result!.channel as string, ts: post.result!.ts as string };
+    const review = await h.opening((trigger) => h.click('UADA', 'license_review', requestId, message, trigger));
+    await h.submit('UADA', review.view, { values: decide('approve') });
+    for (let i = 0; i < 100 && !h.slack.held.some((c) => finishDm(userId)(c.args)); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(h.slack.held.filter((c) => finishDm(userId)(c.args))).toHaveLength(1);
+    return { requestId, message, release };
+  }
+
+  /** The Finish DM once its post is answered, and its rewrites. */
+  async function finishDmOf(userId: string): Promise<{ dm: SlackCall; rewrites: () => SlackCall[] }> {
+    const dm = await h.slack.waitForCall('chat.postMessage', (c) => finishDm(userId)(c.args));
+    await h.slack.waitForCall('chat.update', (c) => c.args.channel === dm.result!.channel && c.args.ts === dm.result!.ts);
+    return { dm, rewrites: () => h.slack.callsTo('chat.update').filter((c) => c.args.channel === dm.result!.channel && c.args.ts === dm.result!.ts) };
+  }
+
+  it('revoked: the Finish DM loses its button when its answer comes back and says who revoked it; its requester is told in one new DM, never a second', async () => {
+    const { requestId, message, release } = await approvedWhileFinishDmHeld('UANN');
+    try {
+      await h.click('UMAX', 'approval_revoke', requestId, message);
+      await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UMAX' && String(c.args.text).includes('Revoked'));
+      // No Finish DM known yet: Ann is told in a new DM.
+      await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && String(c.args.text).includes('revoked'));
+    } finally {
+      release();
+    }
+    const { rewrites } = await finishDmOf('UANN');
+    const [rewritten] = rewrites();
+    expect(rewritten!.args.text).toContain('<@UMAX> revoked the approval of your request to reset your Amazon Chime personal meeting PIN');
+    expect(JSON.stringify(rewritten!.args.blocks)).not.toContain('approval_finish');
+    expect(rewrites()).toHaveLength(1);
+    expect(dmsTo('UANN', 'revoked')).toHaveLength(1);
+    expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
+  });
+
+  it('expired: the Finish DM loses its button when its answer comes back and says it expired; its requester is told in one new DM, never a second', async () => {
+    const { requestId, message, release } = await approvedWhileFinishDmHeld('UBOB');
+    try {
+      h.clock.offsetMs = 31 * 60_000;
+      // A review past its time expires it, and answers once that is done.
+      const review = await h.opening((trigger) => h.click('UMAX', 'license_review', requestId, message, trigger));
+      expect(JSON.stringify(review.view)).toContain('Expired at');
+      await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUBOB' && String(c.args.text).includes('expired'));
+    } finally {
+      release();
+    }
+    const { rewrites } = await finishDmOf('UBOB');
+    const [rewritten] = rewrites();
+    expect(rewritten!.args.text).toBe('Your approved reset of your Amazon Chime personal meeting PIN expired before you finished it. Nothing was changed.');
+    expect(JSON.stringify(rewritten!.args.blocks)).not.toContain('approval_finish');
+    expect(rewrites()).toHaveLength(1);
+    expect(dmsTo('UBOB', 'expired')).toHaveLength(1);
+  });
+});

@@ -214,9 +214,12 @@ export class MemoryPendingRequests implements PendingRequestStore {
     if (current) this.requests.set(id, { ...current, message });
   }
 
-  async attachFinishMessage(id: string, finishMessage: { channel: string; ts: string }): Promise<void> {
+  async attachFinishMessage(id: string, finishMessage: { channel: string; ts: string }): Promise<PendingRequest | undefined> {
     const current = this.requests.get(id);
-    if (current) this.requests.set(id, { ...current, finishMessage });
+    if (!current) return undefined;
+    const attached = { ...current, finishMessage };
+    this.requests.set(id, attached);
+    return attached;
   }
 
   async attachSentMessage(id: string, sentMessage: { channel: string; ts: string }): Promise<PendingRequest | undefined> {

@@ -752,7 +752,11 @@ export class Approvals {
   private async tellApproved(request: PendingRequest): Promise<void> {
     try {
       const dm = await this.deps.announcer.tellRequester(request);
-      if (dm && request.status === 'APPROVED' && this.handsOver(request)) await this.deps.store.attachFinishMessage(request.id, dm);
+      const kept = dm && request.status === 'APPROVED' && this.handsOver(request) ? await this.deps.store.attachFinishMessage(request.id, dm) : undefined;
+      // Revoked or expired while the DM was on its way: that move found no Finish DM to rewrite and
+      // told its requester in a new DM, so this one is rewritten now, as it would have been, without
+      // its button; never a new DM again (a failed rewrite is only logged).
+      if (kept && (kept.status === 'REVOKED' || kept.status === 'EXPIRED')) await this.retireFinishMessage(kept);
     } catch (err) {
       this.warn(err, request, 'requester DM failed, or where it is not kept');
     }

@@ -216,8 +216,12 @@ export interface PendingRequestStore {
    */
   transition(id: string, from: readonly PendingStatus[], to: PendingStatus, changes?: PendingChanges, condition?: TransitionCondition): Promise<PendingRequest | undefined>;
   attachMessage(id: string, message: { channel: string; ts: string }): Promise<void>;
-  /** Keeps where the requester's DM with the Finish button is (PendingRequest.finishMessage). */
-  attachFinishMessage(id: string, message: { channel: string; ts: string }): Promise<void>;
+  /**
+   * Keeps where the requester's DM with the Finish button is (PendingRequest.finishMessage); returns
+   * the request as it stands after that write (undefined when it is no longer stored), so a revoke or
+   * an expiry made before it, which found no Finish DM to rewrite, is seen.
+   */
+  attachFinishMessage(id: string, message: { channel: string; ts: string }): Promise<PendingRequest | undefined>;
   /**
    * Keeps where the requester's DM that said it was sent is (PendingRequest.sentMessage); returns
    * the request as it stands after that write (undefined when it is no longer stored), so a decision
