@@ -1,5 +1,5 @@
 import { asFailure, describeError } from './failure';
-import type { Clock, Logger, Requester, WorkspaceMembers } from './ports';
+import type { AskedMembers, Clock, Logger, Requester } from './ports';
 
 /**
  * How long what Slack said of a person is reused for what they are offered. users.info is Tier 4
@@ -16,7 +16,7 @@ export const GUEST_ANSWERS_KEPT = 5_000;
 
 interface Answer {
   readonly guest: boolean;
-  /** When Slack said it (ms, the app's clock). */
+  /** When Slack was asked what it said (ms, the app's clock). */
   readonly at: number;
 }
 
@@ -34,7 +34,7 @@ export class KnownGuests {
   private readonly kept: number;
 
   constructor(
-    private readonly deps: { readonly members: WorkspaceMembers; readonly clock: Clock; readonly logger: Logger; readonly maxAgeMs?: number; readonly kept?: number },
+    private readonly deps: { readonly members: AskedMembers; readonly clock: Clock; readonly logger: Logger; readonly maxAgeMs?: number; readonly kept?: number },
   ) {
     this.maxAgeMs = deps.maxAgeMs ?? GUEST_ANSWER_MAX_AGE_MS;
     this.kept = deps.kept ?? GUEST_ANSWERS_KEPT;
@@ -44,10 +44,10 @@ export class KnownGuests {
     const { userId } = requester;
     const known = this.recent(userId);
     if (known !== undefined) return known;
-    const asked = this.deps.members.getMember(userId).then(
-      (member) => {
+    const asked = this.deps.members.getMemberAsked(userId).then(
+      ({ member, askedAt }) => {
         const guest = member?.isGuest === true;
-        this.keep(userId, guest);
+        this.keep(userId, guest, askedAt);
         return { guest };
       },
       (err: unknown) => ({ err }),
@@ -77,9 +77,13 @@ export class KnownGuests {
     return answer.guest;
   }
 
-  private keep(userId: string, guest: boolean): void {
+  /**
+   * Stamped when Slack was asked, not when it answered: an answer that came late (past `waitMs`), or
+   * from an ask another began earlier (SharedAsks), is that much older, and kept no longer for it.
+   */
+  private keep(userId: string, guest: boolean, askedAt: number): void {
     this.answers.delete(userId);
-    this.answers.set(userId, { guest, at: this.deps.clock.now().getTime() });
+    this.answers.set(userId, { guest, at: askedAt });
     // A Map iterates in insertion order: the first key is the least recently used.
     while (this.answers.size > this.kept) this.answers.delete(this.answers.keys().next().value as string);
   }

@@ -174,6 +174,17 @@ export interface WorkspaceMembers {
   getMember(userId: string): Promise<SlackMember | undefined>;
 }
 
+/** Slack's answer of a person, with when the ask that answered began (ms, on the app's clock). */
+export interface AskedMember {
+  readonly member: SlackMember | undefined;
+  readonly askedAt: number;
+}
+
+/** People from Slack, saying when each answer was asked for: an answer shared with an ask begun earlier is that much older. */
+export interface AskedMembers extends WorkspaceMembers {
+  getMemberAsked(userId: string): Promise<AskedMember>;
+}
+
 /** What a flow says happened. The store adds keys and retention; it never accepts a secret. */
 export interface AuditEntry {
   readonly requestId: string;

@@ -1,7 +1,6 @@
 import type { SlackApi } from './slack-web-api';
 import { LatchkeyFailure } from '../flows/failure';
-import type { Admins, Clock, Logger } from '../flows/ports';
-import type { AskedMembers } from './workspace-members';
+import type { Admins, AskedMembers, Clock, Logger } from '../flows/ports';
 import { toSlackFailure } from './slack-errors';
 
 /** Long enough to spare Slack a call per click, short enough that removing an admin takes effect soon. */

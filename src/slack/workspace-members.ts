@@ -1,5 +1,5 @@
 import type { SlackApi } from './slack-web-api';
-import type { Clock, SlackMember, WorkspaceMembers } from '../flows/ports';
+import type { AskedMember, AskedMembers, Clock, SlackMember, WorkspaceMembers } from '../flows/ports';
 import { slackErrorCode, toSlackFailure } from './slack-errors';
 
 /** Reads people from Slack's users.info (scopes users:read and users:read.email). */
@@ -37,17 +37,6 @@ export class SlackWorkspaceMembers implements WorkspaceMembers {
  * and both are users.info (Tier 4). Only a question still unanswered is shared, never an answer
  * once given: each asker keeps Slack's answer as long as its own rule says, from when it asked.
  */
-/** Slack's answer of a person, with when the ask that answered began (ms, on the app's clock). */
-export interface AskedMember {
-  readonly member: SlackMember | undefined;
-  readonly askedAt: number;
-}
-
-/** People from Slack, saying when each answer was asked for: an answer shared with an ask begun earlier is that much older. */
-export interface AskedMembers extends WorkspaceMembers {
-  getMemberAsked(userId: string): Promise<AskedMember>;
-}
-
 export class SharedAsks implements AskedMembers {
   private readonly asking = new Map<string, Promise<AskedMember>>();
 

@@ -182,6 +182,28 @@ describe('the Home tab', () => {
     }
   });
 
+  it("what Slack said of a person, come late, is kept from when it was asked, not from when it came: the tab opened past its age from the ask asks Slack again", async () => {
+    pastGuestAnswers(5);
+    const askedOfBob = () => h.slack.callsTo('users.info').filter((c) => c.args.user === 'UBOB').length;
+    const release = h.slack.hold('users.info', (args) => args.user === 'UBOB');
+    try {
+      await h.openHome('UBOB');
+      await h.waitForLogs('guest check: Slack did not answer in time; offered as to a member', 1);
+    } finally {
+      // Slack answers four minutes after it was asked (on the app's clock): the answer is kept.
+      h.clock.offsetMs += 4 * 60_000;
+      release();
+    }
+    await h.slack.waitForCall('users.info', (c) => c.args.user === 'UBOB');
+    // Its answer reaches the app (no log line says so) before the tab is opened again.
+    await new Promise((r) => setTimeout(r, 200));
+    const before = askedOfBob();
+    // Past its age from the ask, though not from its coming. Before: kept from when it came, so not asked.
+    h.clock.offsetMs += GUEST_ANSWER_MAX_AGE_MS - 4 * 60_000 + 1_000;
+    await h.openHome('UBOB');
+    expect(askedOfBob()).toBe(before + 1);
+  });
+
   it("a person's Home tab opened again within minutes asks Slack nothing more of them; a reset still asks Slack who is asking", async () => {
     pastGuestAnswers(3);
     const askedOfAnn = () => h.slack.callsTo('users.info').filter((c) => c.args.user === 'UANN').length;
