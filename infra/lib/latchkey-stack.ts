@@ -43,6 +43,7 @@ export const AUDIT_ATTRIBUTES = [
   'reason',
   'incomplete',
   'deliveryFailed',
+  'restated',
   'subjectSlackUserId',
   'subjectSlackTeamId',
   'approvalRequestId',

@@ -40,6 +40,7 @@ export const EXPORT_COLUMNS = [
   'attentionKind',
   'note',
   'revokedBy',
+  'restated',
 ] as const satisfies readonly (keyof AuditRecord)[];
 
 export type ExportFormat = 'csv' | 'jsonl';

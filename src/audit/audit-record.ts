@@ -43,7 +43,8 @@ const incompleteField = z.string().refine(
  *   sk  <requestId>#<slot>                requestId starts with an ISO time, so a partition reads in order,
  *                                         and a request's records sit side by side: 0-refused, 1-claim
  *                                         (the attempt, or the cancellation), 2-outcome, 3-restated (the
- *                                         outcome again, when it turned out wrong: AuditEntry.restated)
+ *                                         outcome again, when it turned out wrong: AuditEntry.restated,
+ *                                         stored as restated: true)
  *   day YYYY-MM-DD (GSI by-day, range sk) "what happened on this day", for reviewers
  *   expiresAt                             epoch seconds; the table's TTL attribute (retention)
  */
@@ -66,6 +67,9 @@ export const auditRecordSchema = z
     reason: oneOf(AUDIT_REASONS).optional(),
     incomplete: incompleteField.optional(),
     deliveryFailed: z.boolean().optional(),
+    // An outcome written again (AuditEntry.restated), in the 3-restated slot: named on the record, so
+    // that a reader of one day's records (the by-day index) knows it from the first without its slot.
+    restated: z.literal(true).optional(),
     subjectSlackUserId: z.string().optional(),
     subjectSlackTeamId: z.string().optional(),
     approvalRequestId: z.string().optional(),
@@ -135,10 +139,11 @@ export function actorKey(teamId: string, userId: string): string {
 
 export function toAuditRecord(entry: AuditEntry, at: Date, retentionDays: number): AuditRecord {
   const iso = at.toISOString();
+  const restated = entry.restated && entry.phase === 'outcome' ? true : undefined;
   return auditRecordSchema.parse({
     v: 1,
     pk: actorKey(entry.actor.teamId, entry.actor.userId),
-    sk: `${entry.requestId}#${entry.restated && entry.phase === 'outcome' ? RESTATED_SLOT : SLOTS[entry.phase]}`,
+    sk: `${entry.requestId}#${restated ? RESTATED_SLOT : SLOTS[entry.phase]}`,
     day: iso.slice(0, 10),
     at: iso,
     requestId: entry.requestId,
@@ -153,6 +158,7 @@ export function toAuditRecord(entry: AuditEntry, at: Date, retentionDays: number
     reason: entry.reason,
     incomplete: entry.incomplete?.length ? entry.incomplete.map((i) => `${i.step}:${i.code}`).join(',') : undefined,
     deliveryFailed: entry.deliveryFailed,
+    restated,
     subjectSlackUserId: entry.subject?.userId,
     subjectSlackTeamId: entry.subject?.teamId,
     approvalRequestId: entry.approvalRequestId,
@@ -193,6 +199,7 @@ export function toAuditEvent(r: AuditRecord): AuditEvent {
       return { step, code };
     }),
     deliveryFailed: r.deliveryFailed,
+    restated: r.restated,
     subject: r.subjectSlackUserId && r.subjectSlackTeamId ? { userId: r.subjectSlackUserId, teamId: r.subjectSlackTeamId } : undefined,
     approvalRequestId: r.approvalRequestId,
     finishRequestId: r.finishRequestId,

@@ -7,10 +7,11 @@ import { WriteToken } from '../storage/write-token';
 import { actorKey, storedAuditRecordSchema, toAuditEvent, toAuditRecord, type AuditRecord } from './audit-record';
 
 /**
- * What a day's records are read with for counting: who, what, when, how it ended, which verifier's
- * push (to name its app), and which Needs attention item an admin marked handled (never their note).
+ * What a day's records are read with for counting: who, what, when, how it ended, whether it is an
+ * outcome written again (restated: its request is counted by its first), which verifier's push (to
+ * name its app), and which Needs attention item an admin marked handled (never their note).
  */
-const BRIEF_FIELDS = ['requestId', 'phase', 'action', 'at', 'outcome', 'errorCode', 'reason', 'verifier', 'slackUserId', 'slackTeamId', 'handledRequestId', 'attentionKind'] as const;
+const BRIEF_FIELDS = ['requestId', 'phase', 'action', 'at', 'outcome', 'errorCode', 'reason', 'restated', 'verifier', 'slackUserId', 'slackTeamId', 'handledRequestId', 'attentionKind'] as const;
 const briefSchema = storedAuditRecordSchema.pick(Object.fromEntries(BRIEF_FIELDS.map((f) => [f, true])) as { [K in (typeof BRIEF_FIELDS)[number]]: true });
 
 /**

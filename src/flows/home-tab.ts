@@ -715,14 +715,6 @@ const requesterLaterStepOf = (e: AuditEvent): string | undefined => {
   return pending && !isRequestStep(e.action) && e.subject?.userId === e.actor.userId && e.subject.teamId === e.actor.teamId ? pending : undefined;
 };
 
-/** One request's records, under its person: its outcome written again (AuditEntry.restated) is one of them. */
-const ofRequest = (e: AuditEvent): string => `${e.actor.teamId} ${e.actor.userId} ${e.requestId}`;
-/** The first of each request's records among these (an outcome and the same outcome written again: one). */
-const onePerRequest = (events: readonly AuditEvent[]): AuditEvent[] => {
-  const seen = new Set<string>();
-  return events.filter((e) => !seen.has(ofRequest(e)) && seen.add(ofRequest(e)));
-};
-
 /** One record's identity: its request and slot (phase), under its person. */
 const recordKey = (e: AuditEvent): string => `${e.actor.teamId} ${e.actor.userId} ${e.requestId} ${e.phase}`;
 
@@ -874,16 +866,15 @@ function todayCounts(day: string, events: readonly AuditEvent[], now: Date): Tod
   };
   const of = (action: string) => resets.get(action) ?? resets.set(action, { action, succeeded: 0, failed: 0, unknown: 0, rejected: 0, timedOut: 0, cancelled: 0 }).get(action)!;
   const outcomes = new Set<string>();
-  const counted = new Set<string>();
   for (const e of events) {
     // An admin's marking of a Needs attention item handled is neither a reset nor a refusal.
     if (e.action === ATTENTION_HANDLED_ACTION) continue;
     if (e.phase === 'refused' && e.errorCode) refused({ ...e, errorCode: e.errorCode });
     if (e.phase !== 'outcome') continue;
     outcomes.add(e.requestId);
-    // An outcome written again (AuditEntry.restated) is the same reset's.
-    if (counted.has(ofRequest(e))) continue;
-    counted.add(ofRequest(e));
+    // An outcome written again (AuditEntry.restated) is the same reset's, counted by its first: on
+    // the day that was written, which is not this one when the two are either side of midnight.
+    if (e.restated) continue;
     if (isApprovalStep(e.action)) continue;
     const counts = of(e.action);
     // Partial: the change stands (the secret was shown); the step that failed is in "needs attention".
@@ -951,13 +942,15 @@ function attentionOf(events: readonly AuditEvent[], now: Date): { items: Attenti
     });
   };
   const unless = (kind: Attention['kind']) => (e: AuditEvent) => (marked(e, kind) ? [] : [item(e, kind)]);
+  // Each request's outcome once: an outcome written again (AuditEntry.restated) is the same request's.
+  const firsts = events.filter((e) => e.phase === 'outcome' && !e.restated);
   return {
     items: [
       ...newestFirst([...perPerson('outcome', 'VERIFY_REJECTED', 'push_rejected'), ...perPerson('refused', 'PUSH_LIMITED', 'push_limited')]),
       ...newestFirst([
         ...unknownOutcomes(events, now).flatMap(unless('unknown_outcome')),
-        ...events.filter((e) => e.phase === 'outcome' && e.outcome === 'failure' && e.errorCode && isFailureCode(e.errorCode) && needsOperator(e.errorCode)).flatMap(unless('operator_failure')),
-        ...onePerRequest(events.filter((e) => e.phase === 'outcome' && e.outcome === 'partial')).flatMap(unless('incomplete')),
+        ...firsts.filter((e) => e.outcome === 'failure' && e.errorCode && isFailureCode(e.errorCode) && needsOperator(e.errorCode)).flatMap(unless('operator_failure')),
+        ...firsts.filter((e) => e.outcome === 'partial').flatMap(unless('incomplete')),
       ]),
     ],
     handled: marks.size,

@@ -320,10 +320,10 @@ describe('a quick reset whose confirmation close arrives while its outcome is be
 
     // A reviewer reading the audit sees that the person never got the PIN: the outcome again, saying so.
     const records = await h.waitForAudit('UBOB', (r) => r.deliveryFailed === true);
-    expect(records.map((r) => [r.phase, r.outcome, r.deliveryFailed])).toEqual([
-      ['attempt', undefined, undefined],
-      ['outcome', 'success', undefined],
-      ['outcome', 'success', true],
+    expect(records.map((r) => [r.phase, r.outcome, r.deliveryFailed, r.restated])).toEqual([
+      ['attempt', undefined, undefined, undefined],
+      ['outcome', 'success', undefined, undefined],
+      ['outcome', 'success', true, true],
     ]);
     expect(new Set(records.map((r) => r.requestId)).size).toBe(1);
     const resetLine = () => h.logs.find((l) => l.includes('"msg":"credential reset"') && l.includes('"slackUserId":"UBOB"'));

@@ -1032,6 +1032,35 @@ describe("the admins' Today: an outcome unknown is counted on its own, never as 
       h.clock.offsetMs = 0;
     }
   });
+
+  it('a reset recorded just before midnight, whose outcome is written again just after, is counted on its own day only: the next day\'s Today does not count it again', async () => {
+    // Days of their own, before both tests above' (today's and yesterday's).
+    const day = new Date(Date.now() - 4 * 86_400_000).toISOString().slice(0, 10);
+    const next = new Date(Date.parse(`${day}T00:00:00.000Z`) + 86_400_000).toISOString().slice(0, 10);
+    const at = (time: string) => new Date(Date.parse(time));
+    const actor = { userId: 'UDAN', teamId: TEAM };
+    const step = (requestId: string) => ({ requestId, action: 'reset_pin', actor, directory: 'chime', directoryUserId: 'chime-dan' });
+    const late = step(`${day}T23:59:58.000Z_0000000000c1`);
+    await h.writeAudit({ ...late, phase: 'attempt' }, at(`${day}T23:59:58.000Z`));
+    await h.writeAudit({ ...late, phase: 'outcome', outcome: 'partial', incomplete: [{ step: 'signOut', code: 'DIRECTORY_UNAVAILABLE' }] }, at(`${day}T23:59:59.000Z`));
+    await h.writeAudit({ ...late, phase: 'outcome', outcome: 'partial', incomplete: [{ step: 'signOut', code: 'DIRECTORY_UNAVAILABLE' }], deliveryFailed: true, restated: true }, at(`${next}T00:00:01.000Z`));
+    // The next day's own reset, so that its Today has a count to read.
+    const own = step(`${next}T00:01:00.000Z_0000000000c2`);
+    await h.writeAudit({ ...own, phase: 'attempt' }, at(`${next}T00:01:00.000Z`));
+    await h.writeAudit({ ...own, phase: 'outcome', outcome: 'success' }, at(`${next}T00:01:01.000Z`));
+    try {
+      h.clock.offsetMs = Date.parse(`${day}T23:59:59.500Z`) - Date.now();
+      expect(textOf((await h.openHome('UADA')).home)).toContain('*Reset meeting PIN*: 1 done');
+      h.clock.offsetMs = Date.parse(`${next}T00:09:00.000Z`) - Date.now();
+      const admin = textOf((await h.openHome('UADA')).home);
+      expect(admin).toContain('*Reset meeting PIN*: 1 done');
+      expect(admin).not.toContain('*Reset meeting PIN*: 2 done');
+      // Its step that failed is one item still, from the day its outcome was first written.
+      expect(admin.split('*Done, but a step after the change failed* · ').length - 1).toBe(1);
+    } finally {
+      h.clock.offsetMs = 0;
+    }
+  });
 });
 
 describe("the audit search: a pending request's steps", () => {

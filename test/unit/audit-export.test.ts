@@ -1,5 +1,5 @@
-import { csvHeader, csvRow, daysBetween, EXPORT_COLUMNS } from '../../src/audit/audit-export';
-import { auditRecordSchema } from '../../src/audit/audit-record';
+import { csvHeader, csvRow, daysBetween, EXPORT_COLUMNS, jsonLine } from '../../src/audit/audit-export';
+import { auditRecordSchema, toAuditRecord } from '../../src/audit/audit-record';
 import type { AuditRecord } from '../../src/audit/audit-record';
 
 describe('audit export', () => {
@@ -22,7 +22,22 @@ describe('audit export', () => {
     const known = 'at,requestId,phase,action,outcome,errorCode,reason,incomplete,slackUserId,slackTeamId,directory,directoryUserId,subjectSlackUserId,subjectSlackTeamId,approvalRequestId,finishRequestId,earlierFinishRequestId,credential,licenseRequestId,licenseFrom,licenseTo,decision,verifier,factorType,verification,deliveryFailed,day,pk,sk,expiresAt,v';
     const header = csvHeader().replace(/\r\n$/, '').split(',');
     expect(header.slice(0, known.split(',').length)).toEqual(known.split(','));
-    expect(header.slice(known.split(',').length)).toEqual(['handledRequestId', 'attentionKind', 'note', 'revokedBy']);
+    expect(header.slice(known.split(',').length)).toEqual(['handledRequestId', 'attentionKind', 'note', 'revokedBy', 'restated']);
+  });
+
+  it('marks an outcome written again (its secret never reached the person) restated, in the last column, so a reader counts a reset by its rows without it', () => {
+    const step = { requestId: '2026-11-02T08:00:00.000Z_0000000000r1', action: 'reset_pin', actor: { userId: 'U', teamId: 'T' }, directory: 'chime', directoryUserId: 'chime-u' } as const;
+    const at = new Date('2026-11-02T08:00:01.000Z');
+    const outcome = toAuditRecord({ ...step, phase: 'outcome', outcome: 'success' }, at, 30);
+    const again = toAuditRecord({ ...step, phase: 'outcome', outcome: 'success', deliveryFailed: true, restated: true }, at, 30);
+    const cells = (row: string) => row.replace(/\r\n$/, '').split(',');
+    const column = (name: string) => EXPORT_COLUMNS.indexOf(name as (typeof EXPORT_COLUMNS)[number]);
+    expect(cells(csvRow(outcome))[column('restated')]).toBe('');
+    expect(cells(csvRow(again))[column('restated')]).toBe('true');
+    expect(cells(csvRow(again))[column('deliveryFailed')]).toBe('true');
+    expect(cells(csvRow(again))[column('phase')]).toBe('outcome');
+    expect(JSON.parse(jsonLine(again))).toMatchObject({ phase: 'outcome', restated: true, deliveryFailed: true });
+    expect(JSON.parse(jsonLine(outcome))).not.toHaveProperty('restated');
   });
 
   it('counts days inclusively, across a month end', () => {
