@@ -3,6 +3,7 @@ import { EVERYONE_MAX_DAYS, SEARCH_MAX_DAYS, type Activity, type ClosedUnclicked
 import { context, modal, plain, progressView, section, slackDate } from './blocks';
 import { failureLabel } from './failure-labels';
 import type { AdminRefusal } from '../flows/admin-answer';
+import type { FailureCode } from '../flows/failure';
 import { adminCheckingModal, adminRefusedModal, adminRefusedText, type AdminAction } from './admin-refused';
 import { activityState, handledLine, recordOf, type HomeWords } from './home-tab';
 
@@ -188,6 +189,9 @@ function revokeTried(tried: NonNullable<Activity['revokeFailed']>): string {
     : `Revoke tried ${when}, changed nothing: ${failureLabel(tried.code)}`;
 }
 
+/** How the person ended a push (what they did, or did not do, on their phone): nothing the directory's account explains. */
+const PERSON_ENDED_PUSH: ReadonlySet<string> = new Set<FailureCode>(['VERIFY_REJECTED', 'VERIFY_TIMEOUT', 'VERIFY_CANCELLED']);
+
 /** One request: when, what, who, how it ended; the directory account only where an operator needs it. */
 function rowLine(row: Activity, words: HomeWords): string {
   if (row.handled) return handledLine(row, row.handled);
@@ -204,9 +208,11 @@ function rowLine(row: Activity, words: HomeWords): string {
           ? END_UNKNOWN[row.endUnknown]
           : activityState(row, why, words.actions[row.action]?.approved?.(false));
   const operator = (row.state !== 'succeeded' && row.state !== 'cancelled' && row.state !== 'refused') || row.deliveryFailed || row.applied === 'failed';
-  // A proof that failed (a push rejected, unanswered, unsent) stopped the request before any change
-  // reached the directory: its internal user ID would tell the reader nothing they can act on.
-  const beforeTheChange = row.errorCode?.startsWith('VERIFY_') ?? false;
+  // A push the person rejected, left unanswered or cancelled stopped the request before any change
+  // reached the directory: its internal user ID would tell the reader nothing they can act on. A
+  // verifier that failed on its own (misconfigured, no factor, unavailable) keeps it: the operator
+  // checks that account's factor, or the settings, with it.
+  const beforeTheChange = row.errorCode !== undefined && PERSON_ENDED_PUSH.has(row.errorCode);
   const details = [
     `Reference \`${row.requestId}\``,
     row.decidedBy && `${row.decidedBy.decision === 'deny' ? 'Denied' : 'Approved'} by <@${row.decidedBy.userId}> ${slackDate(new Date(row.decidedBy.at))}`,

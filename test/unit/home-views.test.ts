@@ -243,6 +243,18 @@ describe('the audit search views', () => {
     expect(texts(unknown.blocks).join('\n')).toContain('Okta user `00u1ann0000000000000`');
   });
 
+  it('a push the person did not answer has no internal user ID either; a verifier that failed on its own (misconfigured, no factor, unavailable) keeps the account, for the operator who checks its factor or settings', () => {
+    const okta = CREDENTIALS.find((c) => c.id === 'okta_password')!;
+    const lineOf = (errorCode: string) => {
+      const e: AuditEvent = { ...event(1), action: okta.audit.action, outcome: 'failure', errorCode, verifier: 'okta_verify', directoryUserId: '00u1ann0000000000000' };
+      const search = auditResultsView({ person: 'UANN', from: '2026-11-01', to: '2026-12-01', result: { ok: true, rows: activityOf([e], now) }, page: 1, words });
+      return texts(search.blocks).find((t) => t.includes('Reference'))!;
+    };
+    expect(lineOf('VERIFY_TIMEOUT')).not.toContain('00u1ann');
+    // Before: no Okta user on these lines either (every VERIFY_ code hid it).
+    for (const code of ['VERIFY_MISCONFIGURED', 'VERIFY_NO_FACTOR', 'VERIFY_UNAVAILABLE']) expect(lineOf(code)).toContain('Okta user `00u1ann0000000000000`');
+  });
+
   it("a directory's own refusal by a credential this deployment no longer serves is said in words, its reason as recorded, in the search and in Today", () => {
     // An old record of an Okta password refused for mastered_elsewhere, read where no Okta credential is served.
     const gone = { action: 'reset_fax_password', reason: 'mastered_elsewhere' };
