@@ -50,11 +50,19 @@ export class ConfiguredAdmins implements Admins {
     // so a non-admin's click or Home tab costs no users.info.
     const early = listed || lastRead?.members.has(userId) ? this.standingOf(userId, now) : undefined;
     early?.catch(() => undefined);
-    if (!(await named)) {
-      this.standings.delete(userId);
-      return false;
+    // Asked only once the list names them: what Slack says of them meanwhile to another asker (the
+    // Home tab's guest check, begun with this one) is as new as this check, and answers it too.
+    const keeping = early ? undefined : this.members.keepAnswers(userId);
+    let standing: Standing;
+    try {
+      if (!(await named)) {
+        this.standings.delete(userId);
+        return false;
+      }
+      standing = await (early ?? this.standingOf(userId, now));
+    } finally {
+      keeping?.();
     }
-    const standing = await (early ?? this.standingOf(userId, now));
     if (standing === 'guest') {
       this.logger.warn(
         { slackUserId: userId, namedIn: listed ? 'ADMIN_USER_IDS' : `admin group ${group}` },
@@ -80,7 +88,7 @@ export class ConfiguredAdmins implements Admins {
     if (known && now - known.at >= 0 && now - known.at < ADMIN_ANSWER_MAX_AGE_MS) return known.standing;
     // Stamped when Slack was asked, which an ask shared with another asker (SharedAsks) began before
     // this check did: kept from `now`, its answer would be trusted past ADMIN_ANSWER_MAX_AGE_MS.
-    const { member, askedAt } = await this.members.getMemberAsked(userId);
+    const { member, askedAt } = await this.members.getMemberAsked(userId, now);
     const standing: Standing = !member || member.deleted || member.isBot ? 'gone' : member.isGuest ? 'guest' : 'member';
     this.standings.set(userId, { standing, at: askedAt });
     return standing;

@@ -285,4 +285,27 @@ describe('a guest named an admin', () => {
     expect(h.slack.callsTo('users.info').filter((c) => c.args.user === 'UADA')).toHaveLength(1);
   });
 
+  it("an admin through the admin group only: their first Home tab open asks Slack of them once, though the group's list comes after Slack's answer of them", async () => {
+    // Max has just been added to the group: the list the app last read did not name him, and
+    // nothing is kept of Slack's answers of him. His first open.
+    h.clock.offsetMs = 2 * 60 * 60_000;
+    h.slack.usergroups.set(ADMIN_GROUP, ['USINGLE']);
+    await h.openHome('UBOB');
+    h.slack.usergroups.set(ADMIN_GROUP, ['UMAX', 'USINGLE']);
+    h.clock.offsetMs += PAST_ADMIN_ANSWERS_MS;
+    const release = h.slack.hold('usergroups.users.list');
+    try {
+      const opening = h.openHome('UMAX');
+      // What the tab offers him is asked of Slack at once, and answered while the list is still on its way.
+      await h.slack.waitForCall('users.info', (c) => c.args.user === 'UMAX');
+      await new Promise((r) => setTimeout(r, 200));
+      release();
+      expect(textOf((await opening).home)).toContain('Search the audit log');
+    } finally {
+      release();
+    }
+    // Before: twice, the admin check asking again once the list named him.
+    expect(h.slack.callsTo('users.info').filter((c) => c.args.user === 'UMAX')).toHaveLength(1);
+  });
+
 });
