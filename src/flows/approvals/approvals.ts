@@ -205,6 +205,11 @@ export function messageState(r: PendingRequest): string {
   return `${r.status} ${r.takenAt ?? ''} ${r.decidedAt ?? ''}`;
 }
 
+/** Whether a DM kept for a request (`kept`) is the message a click was in (`clickedIn`). */
+function sameMessage(kept: { channel: string; ts: string } | undefined, clickedIn: { channel: string; ts: string } | undefined): boolean {
+  return !!kept && !!clickedIn && kept.channel === clickedIn.channel && kept.ts === clickedIn.ts;
+}
+
 /**
  * Requests an admin must decide, of every kind: filing, the review queue, review, the decision,
  * what approval does, and expiry. Expiry is noticed on read: a request past its time is closed
@@ -510,7 +515,7 @@ export class Approvals {
         this.deps.logger.warn({ slackUserId: requester.userId, approvalRequestId: requestId }, "withdraw refused: not the person's own request");
         return { ok: false, code: 'REQUEST_INVALID' };
       }
-      request = await this.expireIfDue(found);
+      request = await this.expireIfDue(found, clickedIn);
     } catch (err) {
       return this.fail(err, { requester, step: 'withdraw', requestId });
     }
@@ -529,7 +534,7 @@ export class Approvals {
     if (!withdrawn) {
       // An admin's decision, or its time's end, came first: that stands, and the requester is told which.
       const now = (await this.deps.store.get(request.id).catch(() => undefined)) ?? request;
-      const current = await this.expireIfDue(now).catch(() => now);
+      const current = await this.expireIfDue(now, clickedIn).catch(() => now);
       const lost = this.notWithdrawable(current);
       await change.failed(lost.code);
       return lost;
@@ -537,9 +542,7 @@ export class Approvals {
     await change.succeeded();
     this.deps.logger.info({ approvalRequestId: withdrawn.id, kind: withdrawn.kind, slackUserId: requester.userId }, 'request withdrawn by its requester');
     // Withdrawn elsewhere (their Home tab), the DM that said it was sent stops offering Withdraw too.
-    const sent = withdrawn.sentMessage;
-    const answeredThere = sent && clickedIn && sent.channel === clickedIn.channel && sent.ts === clickedIn.ts;
-    await Promise.all([this.refresh(withdrawn), answeredThere ? undefined : this.retireSentMessage(withdrawn)]);
+    await Promise.all([this.refresh(withdrawn), sameMessage(withdrawn.sentMessage, clickedIn) ? undefined : this.retireSentMessage(withdrawn)]);
     return { ok: true, request: withdrawn };
   }
 
@@ -954,12 +957,17 @@ export class Approvals {
    * A request past its time is closed for good (PENDING, or APPROVED and waiting for its
    * requester to finish it), the channel message shows it, and the requester is told.
    */
-  async expireIfDue(request: PendingRequest): Promise<PendingRequest> {
+  async expireIfDue(
+    request: PendingRequest,
+    /** The message a Withdraw click was in, which its handler rewrites with what came of it: never retired here. */
+    clickedIn?: { channel: string; ts: string },
+  ): Promise<PendingRequest> {
     if (!this.isDue(request) || request.status === UNKNOWN_STATUS) return request;
     const expired = await this.move(request, [request.status], 'EXPIRED');
     if (!expired) return (await this.deps.store.get(request.id)) ?? request;
     // Expired waiting, it can no longer be withdrawn either (decided, that DM was retired then).
-    await Promise.all([this.refresh(expired), this.tellInFinishMessage(expired), request.status === 'PENDING' ? this.retireSentMessage(expired) : undefined]);
+    const retire = request.status === 'PENDING' && !sameMessage(expired.sentMessage, clickedIn);
+    await Promise.all([this.refresh(expired), this.tellInFinishMessage(expired), retire ? this.retireSentMessage(expired) : undefined]);
     return expired;
   }
 
