@@ -76,6 +76,11 @@ export interface Activity {
   readonly withdrawn?: boolean;
   /** An approved request whose approval an admin revoked before its requester finished it (the revoke's record says it was written). */
   readonly revoked?: boolean;
+  /**
+   * A line of a revoke's follow-ups only (another admin's Revoke, or the requester's Finish, told of a
+   * revoke whose own click could not tell it was made): the admin whose revoke it was, as its record names them.
+   */
+  readonly revokedBy?: string;
   /** An admin's `attention_handled`: the Needs attention item they marked handled, and their note. */
   readonly handled?: { readonly reference: string; readonly kind: string; readonly note?: string };
   /**
@@ -805,6 +810,7 @@ export function activityOf(events: readonly AuditEvent[], now: Date, requests: r
       ...(decision && { decision }),
       ...(withdrawn && { withdrawn }),
       ...(revoked && { revoked }),
+      ...(revoke?.revokedBy && { revokedBy: revoke.revokedBy }),
       ...(revokeFailed && { revokeFailed: { code: revokeFailed.errorCode ?? 'INTERNAL', at: revokeFailed.at } }),
       ...(handled && { handled: { reference: handled.handledRequestId!, kind: handled.attentionKind!, ...(handled.note && { note: handled.note }) } }),
     };

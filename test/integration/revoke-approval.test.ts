@@ -509,6 +509,10 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
       ['attempt', undefined, undefined],
       ['outcome', 'success', undefined],
     ]);
+    // The audit search: Ada's line is her revoke, never as if another's she only told them of.
+    const after = (await lookUp(h, 'UADA', request.requestId)).filter((l) => l.includes('by <@UADA>'));
+    expect(after).toEqual([expect.stringContaining('Approved, then revoked by an admin; nothing was changed')]);
+    expect(after.join('\n')).not.toContain('only told');
     const finished = await h.opening((trigger) => h.click('UANN', 'approval_finish', request.finish.value, request.finish, trigger), 10_000);
     expect(JSON.stringify(finished.view)).toContain('<@UADA> revoked the approval');
     expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
@@ -578,6 +582,9 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
       ['attempt', undefined, request.requestId, 'UANN', 'UADA'],
       ['outcome', 'success', request.requestId, 'UANN', 'UADA'],
     ]);
+    // A security reviewer's audit search of the request: Ann's line says whose revoke it was, and that her Finish only told the admins.
+    const anns = (await lookUp(h, 'UMAX', request.requestId)).filter((l) => l.includes('by <@UANN>'));
+    expect(anns).toEqual([expect.stringContaining("Revoked by <@UADA>; <@UANN>'s Finish only told the admins")]);
 
     // Done once: Ada's Revoke now says it was revoked, and sends nothing more.
     const button = revokeIn(JSON.parse(told).blocks);
@@ -673,7 +680,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     expect(revokedDmsTo('UANN')).toHaveLength(1);
   }, 120_000);
 
-  it("a revoke whose outcome could not be told, followed up by another admin: they are told who revoked it and that its requester has now been told (never as if they revoked it), and the record names the admin who revoked it", async () => {
+  it("a revoke whose outcome could not be told, followed up by another admin: they are told who revoked it and that its requester has now been told (never as if they revoked it), the record names the admin who revoked it, and so does the audit search", async () => {
     const request = await approvedPinReset(h, 'UANN');
     await revokeUnknown(
       request,
@@ -693,6 +700,9 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
       ['attempt', undefined, 'UADA'],
       ['outcome', 'success', 'UADA'],
     ]);
+    // A security reviewer's audit search of the request: Max's line says whose revoke it was, and that his click only told them.
+    const maxs = (await lookUp(h, 'UADA', request.requestId)).filter((l) => l.includes('by <@UMAX>'));
+    expect(maxs).toEqual([expect.stringContaining('Revoked by <@UADA>; <@UMAX> only told its requester and the admins')]);
   }, 90_000);
 
   it("the revoke's write refused (the Finish was taken first) and the read-back fails: its admin is told there was no approval to revoke, never above a line saying it is approved and waiting for its requester", async () => {
