@@ -830,6 +830,7 @@ export class ResetCredential {
     }
     // Set before its attempt is known to be written, so that the change, once it is, sees it.
     changing.closed = true;
+    this.deps.logger.debug(fields, 'confirmation closed while its reset is on its way; waiting to know whether its attempt was written');
     if (!(await changing.begun)) return false;
     this.deps.logger.info(fields, 'confirmation closed while its reset ran; a new secret it sets goes aside');
     return true;

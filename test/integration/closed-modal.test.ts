@@ -229,6 +229,7 @@ describe('a quick reset whose confirmation close arrives while its outcome is be
     const opened = await h.open('/reset-pin', 'UADA');
     const attemptOf = (c: { operation: string; body: string }) => c.operation === 'PutItem' && c.body.includes('UADA') && c.body.includes('"attempt"');
     const attempts = () => h.dynamoGate.seen.filter(attemptOf).length;
+    const cancellationOf = (c: { operation: string; body: string }) => c.operation === 'PutItem' && c.body.includes('UADA') && c.body.includes('"cancelled"');
     // The first click's attempt meets a DynamoDB that does not answer; the SDK sends it again once it is dropped.
     const releaseFirst = h.dynamoGate.hold((c) => attemptOf(c) && attempts() === 1);
     // The second click's attempt is on record at once; that click hears so only when released.
@@ -240,15 +241,17 @@ describe('a quick reset whose confirmation close arrives while its outcome is be
     // The person closes the confirmation while both are on their way.
     h.slack.closeView(opened.viewId);
     const closing = h.close('UADA', opened.view);
-    await new Promise((r) => setTimeout(r, 100));
+    // Seen by the reset on its way (neither click has heard of its attempt yet), whatever the time it took to come.
+    await h.waitForLogs('confirmation closed while its reset is on its way; waiting to know whether its attempt was written', 1);
     // The first click's attempt, sent again, finds the second's: that click changes nothing.
     releaseFirst();
     expect(JSON.stringify((await first).json ?? {})).not.toMatch(/\d{10}/);
-    await new Promise((r) => setTimeout(r, 100));
     releaseSecond();
     expect((await closing).status).toBe(200);
-    // The close is the second click's, whose attempt was written: not one "after it was used".
+    // The close is the second click's, whose attempt was written: not one "after it was used", and
+    // never taken for a close before any attempt (a cancellation tried, which the attempt refuses).
     await h.waitForLogs('confirmation closed while its reset ran; a new secret it sets goes aside', 1);
+    expect(h.dynamoGate.seen.filter(cancellationOf)).toEqual([]);
     const submission = await second;
 
     const pin = h.chime.pinOf('chime-ada');
