@@ -959,15 +959,23 @@ export class Approvals {
    */
   async expireIfDue(
     request: PendingRequest,
-    /** The message a Withdraw click was in, which its handler rewrites with what came of it: never retired here. */
+    /**
+     * The message a Withdraw click was in, which its handler rewrites with what came of it: never
+     * retired here, and when it is the DM that said the request was sent, that rewrite is how its
+     * requester is told it expired (no new DM says it again).
+     */
     clickedIn?: { channel: string; ts: string },
   ): Promise<PendingRequest> {
     if (!this.isDue(request) || request.status === UNKNOWN_STATUS) return request;
     const expired = await this.move(request, [request.status], 'EXPIRED');
     if (!expired) return (await this.deps.store.get(request.id)) ?? request;
     // Expired waiting, it can no longer be withdrawn either (decided, that DM was retired then).
-    const retire = request.status === 'PENDING' && !sameMessage(expired.sentMessage, clickedIn);
-    await Promise.all([this.refresh(expired), this.tellInFinishMessage(expired), retire ? this.retireSentMessage(expired) : undefined]);
+    const toldByClick = request.status === 'PENDING' && sameMessage(expired.sentMessage, clickedIn);
+    await Promise.all([
+      this.refresh(expired),
+      toldByClick ? undefined : this.tellInFinishMessage(expired),
+      request.status === 'PENDING' && !toldByClick ? this.retireSentMessage(expired) : undefined,
+    ]);
     return expired;
   }
 
