@@ -5,7 +5,7 @@ import { failureLabel } from './failure-labels';
 import type { AdminRefusal } from '../flows/admin-answer';
 import type { FailureCode } from '../flows/failure';
 import { adminCheckingModal, adminRefusedModal, adminRefusedText, type AdminAction } from './admin-refused';
-import { activityState, handledLine, recordOf, type HomeWords } from './home-tab';
+import { activityState, handledLine, recordOf, revokeFollowedUp, type HomeWords } from './home-tab';
 
 export const AUDIT_SEARCH = { callbackId: 'audit_search', reference: 'reference', person: 'person', from: 'from', to: 'to' } as const;
 export const AUDIT_SEARCH_PAGE_ACTION_ID = 'audit_search_page';
@@ -192,15 +192,6 @@ function revokeTried(tried: NonNullable<Activity['revokeFailed']>): string {
 /** How the person ended a push (what they did, or did not do, on their phone): nothing the directory's account explains. */
 const PERSON_ENDED_PUSH: ReadonlySet<string> = new Set<FailureCode>(['VERIFY_REJECTED', 'VERIFY_TIMEOUT', 'VERIFY_CANCELLED']);
 
-/**
- * A line of a revoke's follow-ups only: whose revoke it was, never read as the line's person's own.
- * Its requester's Finish told the admins (its answer told them); another admin's Revoke told both.
- */
-function revokeFollowedUp(row: Activity, revokedBy: string): string {
-  const requester = row.subject === undefined || row.subject.userId === row.actor.userId;
-  return `Revoked by <@${revokedBy}>; ${requester ? `<@${row.actor.userId}>'s Finish only told the admins` : `<@${row.actor.userId}> only told its requester and the admins`}`;
-}
-
 /** One request: when, what, who, how it ended; the directory account only where an operator needs it. */
 function rowLine(row: Activity, words: HomeWords): string {
   if (row.handled) return handledLine(row, row.handled);
@@ -229,8 +220,7 @@ function rowLine(row: Activity, words: HomeWords): string {
     row.deliveryFailed && 'not shown to the person (Slack failed)',
     // A revoke that lost (to its requester's finish, say) is no step of the approval's, but a reviewer sees it was tried.
     row.revokeFailed && revokeTried(row.revokeFailed),
-    // The revoking admin's own follow-up is their revoke, as the line says.
-    row.revokedBy && row.revokedBy !== row.actor.userId && revokeFollowedUp(row, row.revokedBy),
+    revokeFollowedUp(row),
   ].filter(Boolean);
   return `${slackDate(new Date(row.at))} · *${name}*${what} by <@${row.actor.userId}>${about} · ${state}\n${details.join(' · ')}`;
 }

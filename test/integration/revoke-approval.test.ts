@@ -555,7 +555,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     expect(revokedToldTo(h, 'UANN')).toEqual([['chat.update', request.finish.ts]]);
   }, 90_000);
 
-  it("a revoke whose outcome could not be told, then the requester's Finish: it finds it revoked and does what the revoke left undone (the admins' message and the Finish DM say so), once, on record as a revoke's follow-ups under the requester naming the admin who revoked it; an admin's Revoke after sends nothing", async () => {
+  it("a revoke whose outcome could not be told, then the requester's Finish: it finds it revoked and does what the revoke left undone (the admins' message and the Finish DM say so), once, on record as a revoke's follow-ups under the requester naming the admin who revoked it, as the audit search and the requester's Home tab say; an admin's Revoke after sends nothing", async () => {
     const request = await approvedPinReset(h, 'UANN');
     const told = await revokeUnknown(
       request,
@@ -585,6 +585,9 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     // A security reviewer's audit search of the request: Ann's line says whose revoke it was, and that her Finish only told the admins.
     const anns = (await lookUp(h, 'UMAX', request.requestId)).filter((l) => l.includes('by <@UANN>'));
     expect(anns).toEqual([expect.stringContaining("Revoked by <@UADA>; <@UANN>'s Finish only told the admins")]);
+    // Ann's own Home tab: her activity line says whose revoke it was, in the audit search's words, never as if she revoked it.
+    const annsHome = ((await h.openHome('UANN')).home.blocks as any[]).map((b) => String(b.text?.text ?? '')).filter((t) => t.includes('revoked') && t.includes('Reference'));
+    expect(annsHome).toContainEqual(expect.stringContaining("Revoked by <@UADA>; <@UANN>'s Finish only told the admins"));
 
     // Done once: Ada's Revoke now says it was revoked, and sends nothing more.
     const button = revokeIn(JSON.parse(told).blocks);
@@ -680,7 +683,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     expect(revokedDmsTo('UANN')).toHaveLength(1);
   }, 120_000);
 
-  it("a revoke whose outcome could not be told, followed up by another admin: they are told who revoked it and that its requester has now been told (never as if they revoked it), the record names the admin who revoked it, and so does the audit search", async () => {
+  it("a revoke whose outcome could not be told, followed up by another admin: they are told who revoked it and that its requester has now been told (never as if they revoked it), the record names the admin who revoked it, and so do the audit search and their Home tab", async () => {
     const request = await approvedPinReset(h, 'UANN');
     await revokeUnknown(
       request,
@@ -703,6 +706,9 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     // A security reviewer's audit search of the request: Max's line says whose revoke it was, and that his click only told them.
     const maxs = (await lookUp(h, 'UADA', request.requestId)).filter((l) => l.includes('by <@UMAX>'));
     expect(maxs).toEqual([expect.stringContaining('Revoked by <@UADA>; <@UMAX> only told its requester and the admins')]);
+    // Max's own Home tab: his activity line says the revoke was Ada's and his click only told, in the audit search's words.
+    const maxsHome = ((await h.openHome('UMAX')).home.blocks as any[]).map((b) => String(b.text?.text ?? '')).filter((t) => t.includes('for <@UANN>') && t.includes('Reference'));
+    expect(maxsHome).toEqual([expect.stringContaining('Revoked by <@UADA>; <@UMAX> only told its requester and the admins')]);
   }, 90_000);
 
   it("the revoke's write refused (the Finish was taken first) and the read-back fails: its admin is told there was no approval to revoke, never above a line saying it is approved and waiting for its requester", async () => {
