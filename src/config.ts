@@ -201,7 +201,7 @@ const NOTHING_TO_RESET = {
   message:
     `No credential is set up, so there is nothing to reset. Set up at least one: ` +
     SETTINGS_OWNERS.map((owner) => `${owner.words.directory} (${CREDENTIALS.filter((c) => c.settings === owner.settings).map((c) => c.command).join(', ')}): set ${mainVariableOf(owner)}`).join('; ') +
-    '. Each then says what else it needs',
+    '. Each then says what else it needs.',
 };
 
 /**
@@ -677,7 +677,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, dotEnv: { cutInDotEnv?: reado
     // A problem about no one setting (nothing to reset) is said on its own.
     const issues = parsed.success ? [] : parsed.error.issues.map((issue) => [issue.path[0] === undefined ? undefined : String(issue.path[0]), issue.message] as const);
     const problems = [
-      ...[...placeholders].map(([name, what]) => `${name}: ${PLACEHOLDER_LEFT}; put ${what} there`),
+      ...[...placeholders].map(([name, what]) => `${name}: ${PLACEHOLDER_LEFT}; ${putThere(what)}`),
       ...issues
         .filter(([name]) => name === undefined || !placeholders.has(name))
         .map(([name, message]) => (name === undefined ? message : `${name}: ${message}`)),
@@ -866,6 +866,17 @@ function cutMessage(name: string, env: NodeJS.ProcessEnv): string {
 }
 
 /** What a problem says of a setting .env still holds the example's `<…>` for. */
+/**
+ * "put <what> there", with "there" right after the thing itself, before an example or a note
+ * (", such as T0123ABCD", ": m- and 32 hex digits"): "put your Slack workspace ID there, such as
+ * T0123ABCD", not "…such as T0123ABCD there". A comma inside the thing's name ("from Security, API,
+ * Tokens") is no such break, so only these openings are.
+ */
+function putThere(what: string): string {
+  const at = what.search(/: |, (?:such as|starting|an?|its|from) /);
+  return at < 0 ? `put ${what} there` : `put ${what.slice(0, at)} there${what.slice(at)}`;
+}
+
 const PLACEHOLDER_LEFT = "still has .env.example's placeholder";
 
 /** The message a person sees when the environment is wrong: every problem at once, no stack trace. */

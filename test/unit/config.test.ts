@@ -157,6 +157,14 @@ describe('loadConfig', () => {
     }
   });
 
+  it('CHIME_ACCOUNT_ID takes any ID of the Chime console\'s form (hex digits grouped 8-4-4-4-12, whatever its version digits), and one of another form is refused saying which form is wanted', () => {
+    expect(loadConfig({ ...VALID, CHIME_ACCOUNT_ID: '12345678-1234-1234-1234-123456789012' })).toMatchObject({ ok: true, config: { credentials: [{ settings: { accountId: '12345678-1234-1234-1234-123456789012' } }] } });
+    expect(loadConfig({ ...VALID, CHIME_ACCOUNT_ID: '123456789012' })).toMatchObject({
+      ok: false,
+      problems: ["CHIME_ACCOUNT_ID: must be a Chime account ID: 32 hex digits in groups of 8-4-4-4-12, such as a1b2c3d4-5678-90ab-cdef-111122223333, from the Chime console's Account page"],
+    });
+  });
+
   it('never echoes a secret value in a problem', () => {
     const result = loadConfig({ ...VALID, SLACK_BOT_TOKEN: 'not-a-token-but-secret-ish' });
     expect(JSON.stringify(result)).not.toContain('not-a-token-but-secret-ish');
@@ -165,7 +173,7 @@ describe('loadConfig', () => {
   it('requires at least one credential, under no one setting (not CHIME_ACCOUNT_ID): each credential of the registry, its commands and the variable that turns it on', () => {
     const { CHIME_ACCOUNT_ID: _, ...noDirectory } = VALID;
     const result = loadConfig(noDirectory);
-    expect(result).toMatchObject({ ok: false, problems: [expect.stringMatching(/^No credential is set up, so there is nothing to reset\. Set up at least one: .*\. Each then says what else it needs$/)] });
+    expect(result).toMatchObject({ ok: false, problems: [expect.stringMatching(/^No credential is set up, so there is nothing to reset\. Set up at least one: .*\. Each then says what else it needs\.$/)] });
     const [problem] = result.ok ? [] : result.problems;
     for (const credential of CREDENTIALS) {
       const owner = SETTINGS_OWNERS.find((o) => o.settings === credential.settings)!;

@@ -29,7 +29,10 @@ describe('.env.example', () => {
     expect(result.ok).toBe(false);
     const problems = result.ok ? [] : result.problems;
     for (const [name, value] of Object.entries(env).filter(([, v]) => /^<.+>$/.test(v))) {
-      expect(problems).toContain(`${name}: still has .env.example's placeholder; put ${value.slice(1, -1)} there`);
+      // The placeholder's words, with "there" put in once (before an example or a note, when it has one).
+      const said = problems.find((p) => p.startsWith(`${name}: still has .env.example's placeholder; put `));
+      expect(said?.match(/ there\b/g)).toHaveLength(1);
+      expect(said?.replace(/ there\b/, '')).toBe(`${name}: still has .env.example's placeholder; put ${value.slice(1, -1)}`);
     }
     // Nothing else is reported about a placeholder (no "looks too short" beside it).
     for (const problem of problems) {
@@ -95,6 +98,13 @@ describe('a config error never shows a secret back', () => {
     expect(printed).toContain('SLACK_TEAM_ID');
     expect(printed).not.toContain('s3cr3t');
     expect(printed).not.toContain(value);
+  });
+
+  it('a placeholder left with an example in it says where the value goes before the example: "put your Slack workspace ID there, such as T0123ABCD"', () => {
+    const result = loadConfig({ ...ALL_ON, SLACK_TEAM_ID: ENV_PLACEHOLDERS.get('SLACK_TEAM_ID')!, CHIME_ACCOUNT_ID: ENV_PLACEHOLDERS.get('CHIME_ACCOUNT_ID')! });
+    const problems = result.ok ? [] : result.problems;
+    expect(problems).toContain("SLACK_TEAM_ID: still has .env.example's placeholder; put your Slack workspace ID there, such as T0123ABCD");
+    expect(problems).toContain("CHIME_ACCOUNT_ID: still has .env.example's placeholder; put your Amazon Chime account ID there, a UUID from the Chime console's Account page");
   });
 
   it('the exact placeholder left in a secret is reported by name, with what to put there from the code', () => {
