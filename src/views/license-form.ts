@@ -6,6 +6,7 @@ import { REASON_MAX_LENGTH, type LicenseFieldError } from '../flows/license-requ
 import type { License } from '../flows/ports';
 import { context, escapeMrkdwn, modal, plain, progressView, section, slackTime } from './blocks';
 import { failureMessage, TAKE_IT_BACK } from './failure-message';
+import { licenseKindWords } from './license-kind';
 import { LICENSE_FIELD_ERRORS } from './license-words';
 import type { LicenseVocabulary } from './words';
 
@@ -99,7 +100,12 @@ export function licenseSendingView({ words }: LicenseVocabulary): ModalView {
   return progressView(words.title, 'Sending your request to the admins…');
 }
 
-export function requestSentView(request: LicenseRequest, { words }: LicenseVocabulary): ModalView {
+export function requestSentView(request: LicenseRequest, vocabulary: LicenseVocabulary): ModalView {
+  const { words } = vocabulary;
+  if (request.status !== 'PENDING') {
+    // Decided (or withdrawn) while it was being filed: what came of it, in its DM's words.
+    return modal({ title: words.title, close: 'Done', blocks: licenseKindWords(vocabulary).notice(request).blocks });
+  }
   return modal({
     title: words.title,
     close: 'Done',

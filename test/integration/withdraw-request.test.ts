@@ -415,4 +415,33 @@ describe("a decision made before the DM that said it was sent is known to be pos
     expect(JSON.stringify(rewritten.args.blocks)).not.toContain('approval_withdraw');
     expect(h.slack.callsTo('chat.update').filter((c) => c.args.ts === dm.result!.ts)).toHaveLength(1);
   });
+
+  it("the requester's modal says it was decided, not that it is with the admins", async () => {
+    const sentDm = (args: Record<string, any>) => args.channel === 'DUCARL' && JSON.stringify(args.blocks ?? []).includes('approval_withdraw');
+    const release = h.slack.hold('chat.postMessage', sentDm);
+    let viewId: string;
+    try {
+      const opened = await h.open('/request-license', 'UCARL');
+      viewId = opened.viewId;
+      await h.submit('UCARL', opened.view, {
+        values: {
+          license: { license: { type: 'radio_buttons', selected_option: { value: 'Plus' } } },
+          reason: { reason: { type: 'plain_text_input', value: 'webinars' } },
+        },
+      });
+      const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes('<@UCARL>'));
+      const requestId = (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0].value as string;
+      for (let i = 0; i < 100 && !h.slack.held.some((c) => sentDm(c.args)); i++) await new Promise((r) => setTimeout(r, 20));
+      // Ada denies it while the DM that says it was sent waits for Slack (the modal is still "sending").
+      const reviewed = await review(h, 'UADA', { requestId, message: { channel: post.result!.channel as string, ts: post.result!.ts as string } });
+      await h.submit('UADA', reviewed.view, { values: decide('deny', 'Not this quarter') });
+      await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUCARL' && String(c.args.text).includes('was denied'));
+    } finally {
+      release();
+    }
+    const shown = JSON.stringify((await h.viewUpdate(viewId!, 2)).blocks);
+    expect(shown).toContain('Your request to change your Amazon Chime license to Plus was denied by <@UADA>.');
+    expect(shown).not.toContain('is with the admins');
+    expect(shown).not.toContain('when it is decided');
+  });
 });

@@ -240,6 +240,8 @@ export class Approvals {
   /**
    * Files a new request: counted against `limit`, its attempt audited first (fail closed), saved,
    * announced to admins, confirmed to the requester. A request admins never saw is closed.
+   * Filed, it is the request as it stands once its requester's DM is kept (decided meanwhile, it
+   * says so), or as filed when that DM could not be kept.
    */
   async file(
     requester: Requester,
@@ -295,9 +297,10 @@ export class Approvals {
     }
     await change.succeeded();
     // Kept where it is, so an admin's decision takes its Withdraw button away (retireSentMessage).
+    let kept: PendingRequest | undefined;
     try {
       const dm = await this.deps.announcer.tellRequester(request);
-      const kept = dm && (await this.deps.store.attachSentMessage(request.id, dm));
+      kept = dm ? await this.deps.store.attachSentMessage(request.id, dm) : undefined;
       // Decided (or expired) while the DM was on its way: that move found no place to rewrite, so it
       // is rewritten now. Not when withdrawn: the click may have come from this very DM, whose
       // handler rewrote it with what came of it (withdrawn from the Home tab in that moment, the
@@ -306,7 +309,7 @@ export class Approvals {
     } catch (err) {
       this.warn(err, request, 'requester DM failed, or where it is not kept');
     }
-    return { ok: true, request };
+    return { ok: true, request: kept ?? request };
   }
 
   /**
