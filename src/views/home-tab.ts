@@ -25,7 +25,7 @@ import { withdrawButton } from './approval-withdraw';
 import { revokeButton } from './approval-revoke';
 import { approvalStatusLine } from './approval-status';
 import { wordsOf, type ApprovalWords } from './approval-words';
-import type { LicenseVocabulary, SubjectWords } from './words';
+import { lineStart, type LicenseVocabulary, type SubjectWords } from './words';
 
 const HOME_RESET_ACTION_PREFIX = 'home_reset_';
 export const HOME_LICENSE_ACTION_ID = 'home_request_license';
@@ -201,7 +201,7 @@ function ownRequestBlocks(requests: Part<readonly OwnRequest[]>, approvals: Home
   return requests.value.map((r) => {
     const words = wordsOf(approvals.words, r.kind);
     // Their own tab: they are "you" in it.
-    const line = section(`${words.summary(r)} · requested at ${slackTime(new Date(r.createdAt))}\n${approvalStatusLine(r, words, r.decidable, true)}`);
+    const line = section(`${lineStart(words.summary(r))} · requested at ${slackTime(new Date(r.createdAt))}\n${approvalStatusLine(r, words, r.decidable, true)}`);
     // Still waiting for a decision (one past its time is shown EXPIRED): theirs to withdraw.
     if (r.status === 'PENDING') return { ...line, accessory: withdrawButton(r) };
     // Approved, of a kind they finish, and not died midway (decidable): theirs to finish, as from their DM.

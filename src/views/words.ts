@@ -72,6 +72,15 @@ export function capitalized(word: string): string {
   return word.charAt(0).toUpperCase() + word.slice(1);
 }
 
+/**
+ * A line or sentence that may begin with a credential's noun ("mail password reset", "meeting PIN
+ * reset"): its first letter capitalised, after any markup it opens with ("*Mail password reset*").
+ * The nouns stay lower case, as they read inside a sentence.
+ */
+export function lineStart(text: string): string {
+  return text.replace(/^([*_~]*)(\p{Ll})/u, (_, markup: string, first: string) => `${markup}${first.toUpperCase()}`);
+}
+
 /** A step before the change whose outcome is unknown: what may have happened, and what to do next. */
 export interface UnconfirmedStepWords {
   readonly headline: string;

@@ -8,7 +8,9 @@ import { homeWords } from '../../src/handlers/home-words';
 import { auditResultsView, auditSearchForm, auditSearchRefused } from '../../src/views/audit-search';
 import { LIMITS } from '../../src/views/blocks';
 import { attentionHandledRefused, homeView } from '../../src/views/home-tab';
+import { resetWordsOf } from '../../src/handlers/reset-words';
 import { licenseKindWords } from '../../src/views/license-kind';
+import { resetKindWords } from '../../src/views/reset-approval-kind';
 import { setupCheckView } from '../../src/views/setup-check';
 
 const vocabulary = { words: { ...CREDENTIALS.find((c) => c.licenses)!.licenses!.words, command: '/request-license' }, kinds: [] };
@@ -115,6 +117,14 @@ describe('the Home tab view', () => {
     for (const b of view.blocks.filter((x) => x.type === 'actions') as any[]) {
       for (const e of b.elements) expect(e.text.text.length).toBeLessThanOrEqual(LIMITS.buttonText);
     }
+  });
+
+  it("a request's noun that starts a line of Your requests is capitalised there: \"*Mail password reset* · requested at…\"", () => {
+    const resetWords = homeWords(vocabulary, { license: licenseKindWords(vocabulary), reset: resetKindWords(Object.fromEntries(CREDENTIALS.map((c) => [c.id, resetWordsOf(c)]))) });
+    const workmail = CREDENTIALS.find((c) => c.words.request === 'mail password reset')!;
+    const own = { ...request(1), kind: 'reset', detail: { credential: workmail.id, resetRequestId: 'r1' }, reason: '', decidable: true };
+    const lines = texts(homeView({ ...fullData(false), requests: { ok: true, value: [own] } }, resetWords).blocks);
+    expect(lines).toContainEqual(expect.stringMatching(/^\*Mail password reset\* · requested at /));
   });
 
   it("a rejected push in Your recent activity names the verifier's app, and reads as a sentence when its app is unknown", () => {
