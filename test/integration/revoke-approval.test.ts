@@ -618,6 +618,9 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     expect(channelRewrites()).toEqual([]);
     expect(finishRewrites()).toEqual([]);
     expect((await h.auditRecords('UANN')).filter((r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId)).toEqual([]);
+    // Our own fault, as on an admin's Revoke: the operator is alerted.
+    const logged = h.logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.approvalRequestId === request.requestId && l.code === 'AUDIT_UNAVAILABLE');
+    expect(logged).toEqual([expect.objectContaining({ slackUserId: 'UANN', step: 'revoke', alert: true })]);
 
     const button = revokeIn(told.blocks);
     await h.clickIn('UADA', button!.action_id, button!.value, { view: { ...told, id: request.resultViewId } });

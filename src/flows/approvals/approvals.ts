@@ -678,7 +678,8 @@ export class Approvals {
    * admins' message says so and the Finish DM is retired. Their click's answer tells them, so no DM
    * more. Audited as an admin's follow-up is (the revoke's action, naming whose revoke it was), under
    * the requester whose click did them; fail closed: the attempt not written, nothing is done. A
-   * failure is only logged: the follow-ups stay due for the next click that finds them.
+   * failure is reported as the admin path's is (our own fault raises an alert), and the follow-ups
+   * stay due for the next click that finds them.
    */
   private async followUpRevokeOnFinish(requester: Requester, request: PendingRequest): Promise<void> {
     let change: AuditedChange;
@@ -689,15 +690,14 @@ export class Approvals {
         ...(request.revokedBy && { revokedBy: request.revokedBy }),
       });
     } catch (err) {
-      this.warn(err, request, 'revoke follow-ups not audited: left to the next click');
+      this.report(err, requester, request.id, 'revoke');
       return;
     }
     let claimed: boolean;
     try {
       claimed = await this.takeRevokeFollowUps(request);
     } catch (err) {
-      this.warn(err, request, 'taking the revoke follow-ups failed');
-      await change.failed(asFailure(err).code);
+      await change.failed(this.report(err, requester, request.id, 'revoke').code);
       return;
     }
     if (!claimed) {
