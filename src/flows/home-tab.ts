@@ -720,6 +720,9 @@ const requesterLaterStepOf = (e: AuditEvent): string | undefined => {
   return pending && !isRequestStep(e.action) && e.subject?.userId === e.actor.userId && e.subject.teamId === e.actor.teamId ? pending : undefined;
 };
 
+/** A record under its request's own requester (every step's record names its request's requester, `subject`). */
+const ownRequest = (e: AuditEvent): boolean => e.subject?.userId === e.actor.userId && e.subject.teamId === e.actor.teamId;
+
 /** One record's identity: its request and slot (phase), under its person. */
 const recordKey = (e: AuditEvent): string => `${e.actor.teamId} ${e.actor.userId} ${e.requestId} ${e.phase}`;
 
@@ -766,7 +769,12 @@ export function activityOf(events: readonly AuditEvent[], now: Date, requests: r
     const revoke = records.find((r) => REVOKE_ACTIONS.includes(r.action) && r.phase === 'outcome' && r.outcome === 'success');
     const revoked = revoke !== undefined;
     const changes = records.filter((r) => !WITHDRAW_ACTIONS.includes(r.action) && !REVOKE_ACTIONS.includes(r.action));
-    const revokeFailed = revoked || changes.length === 0 ? undefined : records.filter((r) => REVOKE_ACTIONS.includes(r.action) && r.phase === 'outcome' && r.outcome === 'failure').at(-1);
+    // Only an admin tries a revoke: the request's own requester's revoke records are their Finish
+    // doing a revoke's follow-ups, and one that failed is no "Revoke tried" of theirs.
+    const revokeFailed =
+      revoked || changes.length === 0
+        ? undefined
+        : records.filter((r) => REVOKE_ACTIONS.includes(r.action) && r.phase === 'outcome' && r.outcome === 'failure' && !ownRequest(r)).at(-1);
     const stepsOf = changes.length > 0 ? changes : records;
     const steps = [...new Set(stepsOf.map((r) => r.requestId))].map((id) => stepsOf.filter((r) => r.requestId === id));
     const started = (step: AuditEvent[]) => step.reduce((a, b) => (a.at <= b.at ? a : b));

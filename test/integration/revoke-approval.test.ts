@@ -634,6 +634,65 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
   const followUpsClaim = (request: Approved) => (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes('revokeFollowUpsBy') && c.body.includes(request.requestId);
   const revokedDmsTo = (user: string) => revokedToldTo(h, user);
 
+  /** Ann's Finish of a revoke whose outcome could not be told, its taking of the follow-ups held; `meanwhile` runs once that taking is seen. */
+  async function finishWhileClaimHeld(request: Approved, meanwhile: () => Promise<void>): Promise<Record<string, any>> {
+    await revokeUnknown(
+      request,
+      () => h.clickIn('UADA', 'approval_revoke', request.requestId, { view: request.result }),
+      () => h.viewUpdate(request.resultViewId, 3, 40_000),
+    );
+    const release = h.dynamoGate.hold(followUpsClaim(request));
+    try {
+      const finishing = h.opening((trigger) => h.click('UANN', 'approval_finish', request.finish.value, request.finish, trigger), 40_000);
+      await reached(followUpsClaim(request));
+      await meanwhile();
+      release();
+      return (await finishing).view;
+    } finally {
+      release();
+    }
+  }
+
+  /** Ann's reset_revoke records of the request, once one ends her attempt, by phase (a refusal's slot sorts before the attempt's). */
+  async function annsRevokeRecords(request: Approved) {
+    const mine = (r: { action: string; approvalRequestId?: string }) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId;
+    const records = (await h.waitForAudit('UANN', (r) => mine(r) && r.phase !== 'attempt', 10_000)).filter(mine);
+    return records.map((r) => [r.phase, r.outcome, r.errorCode]).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+  }
+
+  it("a revoke whose outcome could not be told, then the requester's Finish that loses the taking of its follow-ups to another click: on record as her Finish turned away (a refusal), never as a revoke she tried, and the audit search never says she tried to revoke", async () => {
+    const request = await approvedPinReset(h, 'UANN');
+    // Another click takes the follow-ups while Ann's taking of them is on its way.
+    const view = await finishWhileClaimHeld(request, () => h.removeRawRequestFields(request.requestId, ['revokeFollowUpsDue']));
+    expect(JSON.stringify(view)).toContain('<@UADA> revoked the approval of your request');
+    expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
+    expect(await annsRevokeRecords(request)).toEqual([
+      ['attempt', undefined, undefined],
+      ['refused', undefined, 'APPROVAL_REVOKED'],
+    ]);
+    const anns = (await lookUp(h, 'UMAX', request.requestId)).filter((l) => l.includes('by <@UANN>'));
+    expect(anns).not.toEqual([]);
+    expect(anns.join('\n')).not.toContain('Revoke tried');
+  }, 120_000);
+
+  it("a revoke whose outcome could not be told, then the requester's Finish whose taking of the follow-ups cannot be written: on record as failed under her, the operator alerted, and the audit search never says she tried to revoke", async () => {
+    const request = await approvedPinReset(h, 'UANN');
+    const view = await finishWhileClaimHeld(request, async () => {
+      // Held until DynamoDB's client gives up on it.
+      for (let i = 0; i < 600 && !h.logs.some((l) => l.includes(request.requestId) && l.includes('"step":"revoke"') && l.includes('"slackUserId":"UANN"')); i++) await new Promise((r) => setTimeout(r, 50));
+    });
+    expect(JSON.stringify(view)).toContain('<@UADA> revoked the approval of your request');
+    expect(await annsRevokeRecords(request)).toEqual([
+      ['attempt', undefined, undefined],
+      ['outcome', 'failure', 'STORE_UNAVAILABLE'],
+    ]);
+    const logged = h.logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.approvalRequestId === request.requestId && l.code === 'STORE_UNAVAILABLE');
+    expect(logged).toEqual([expect.objectContaining({ slackUserId: 'UANN', step: 'revoke', alert: true })]);
+    const anns = (await lookUp(h, 'UMAX', request.requestId)).filter((l) => l.includes('by <@UANN>'));
+    expect(anns).not.toEqual([]);
+    expect(anns.join('\n')).not.toContain('Revoke tried');
+  }, 120_000);
+
   it("a revoke whose outcome could not be told, then a Revoke whose taking of the follow-ups is made but every answer to it lost: it reads its own mark back, so its requester is told, once, never 'already revoked'", async () => {
     const request = await approvedPinReset(h, 'UANN');
     const told = await revokeUnknown(

@@ -701,7 +701,9 @@ export class Approvals {
       return;
     }
     if (!claimed) {
-      await change.failed('APPROVAL_REVOKED');
+      // Another click took them first: this Finish was turned away by the revoke before it did
+      // anything, a refusal. Never a revoke's failure under the requester, read as their revoke tried.
+      await change.refused('APPROVAL_REVOKED');
       return;
     }
     await change.succeeded();
