@@ -101,10 +101,12 @@ export function outcomeUnknownCheck(reference: string): string {
 
 /**
  * The requester's next step after a denial. Latchkey's DM takes no replies (its messages tab is
- * read-only), so it names who denied it, to write to them directly.
+ * read-only), so it names who denied it, to write to them directly; then how to ask again.
  */
-export function deniedNext(request: Pick<PendingRequest, 'decidedBy'>): string {
-  return request.decidedBy ? `If you think this is wrong, message <@${request.decidedBy}> directly, or ask IT.` : 'If you think this is wrong, ask IT.';
+export function deniedNext(request: Pick<PendingRequest, 'decidedBy'>, command: string): string {
+  const who = request.decidedBy ? `If you think this is wrong, message <@${request.decidedBy}> directly, or ask IT.` : 'If you think this is wrong, ask IT.';
+  // A next step of its own, as an expired, withdrawn or revoked request's DM gives.
+  return `${who} Run \`${command}\` to ask again.`;
 }
 
 /**

@@ -61,7 +61,7 @@ function licenseNotice(request: PendingRequest, words: LicenseVocabulary['words'
   }
   if (request.status === 'DENIED') {
     const text = `Your request to change your ${words.what} to ${to} was denied by ${by}.`;
-    return { text, blocks: [section(`:no_entry: ${text}`), ...comment, context(deniedNext(request))] };
+    return { text, blocks: [section(`:no_entry: ${text}`), ...comment, context(deniedNext(request, words.command))] };
   }
   if (request.status === 'APPLY_FAILED') {
     // Told only once it is retried no more (its request's time ended): until then an admin retries

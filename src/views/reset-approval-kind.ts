@@ -145,7 +145,7 @@ function notice(request: PendingRequest, words: SubjectWords, secret: string | u
         return { text, blocks: [section(`:warning: ${text}`), ...comment, context(`${outcomeUnknownCheck(resetChangeReference(request))} ${again}`)] };
       }
       const text = `Your request to ${change.verb} your ${words.what} was denied by ${by}.`;
-      return { text, blocks: [section(`:no_entry: ${text}`), ...comment, context(deniedNext(request))] };
+      return { text, blocks: [section(`:no_entry: ${text}`), ...comment, context(deniedNext(request, words.command))] };
     }
     case 'EXPIRED': {
       if (endedAfterUnknownOutcome(request)) {

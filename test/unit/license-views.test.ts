@@ -170,6 +170,7 @@ describe('license views', () => {
   it('the requester hears the outcome with the comment', () => {
     expect(decisionNotice(request('DENIED')).text).toBe('Your request to change your Amazon Chime license to Pro was denied by <@UADA>.');
     expect(JSON.stringify(decisionNotice(request('DENIED')).blocks)).toContain('ok &lt;!here&gt;');
+    expect(JSON.stringify(decisionNotice(request('DENIED')).blocks)).toContain('If you think this is wrong, message <@UADA> directly, or ask IT. Run `/request-license` to ask again.');
     expect(decisionNotice(request('APPLIED')).text).toBe('Your Amazon Chime license is now Pro: <@UADA> approved your request.');
   });
 });

@@ -229,6 +229,27 @@ describe('a change that is not a reset (Okta unlock) is never called a reset', (
   });
 });
 
+describe("a denied request's DM", () => {
+  it('says, after whom to ask why, how to ask again, as the expired, withdrawn and revoked ones do: "Run `/reset-okta-mfa` to ask again."', () => {
+    const mfa = CREDENTIALS.find((c) => c.command === '/reset-okta-mfa')!;
+    const denied: PendingRequest = {
+      id: 'a1',
+      kind: 'reset',
+      requester: { userId: 'UANN', teamId: 'T0TEAM' },
+      requesterEmail: 'ann@example.com',
+      directoryUserId: 'okta-ann',
+      detail: { credential: mfa.id, resetRequestId: 'r1' },
+      reason: '',
+      status: 'DENIED',
+      decidedBy: 'UADA',
+      createdAt: '2026-12-04T08:00:00.000Z',
+      expiresAt: '2026-12-04T09:00:00.000Z',
+    };
+    const said = JSON.stringify(resetKindWords({ [mfa.id]: resetWordsOf(mfa) }).notice(denied).blocks);
+    expect(said).toContain('If you think this is wrong, message <@UADA> directly, or ask IT. Run `/reset-okta-mfa` to ask again.');
+  });
+});
+
 describe("an admin's revoke that lost to its requester's finish", () => {
   const kinds = { reset: resetKindWords({ [chime.id]: resetWordsOf(chime) }) };
   const request = (status: PendingRequest['status']): PendingRequest => ({
