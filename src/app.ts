@@ -188,7 +188,6 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
         const tables = [auditTable(config.audit.tableName), approvalsTable(config.approvalsTableName), rateLimitTable(config.limits.tableName)];
         for (const table of tables) {
           const state = await ensureTable(dynamo, table);
-          if (table.create.TableName === config.audit.tableName) health.dynamoAnswered();
           if (state === 'index missing') {
             // Development only (DYNAMODB_CREATE_TABLES): the rest works, the Home tab says what it cannot read.
             logger.warn({ table: table.create.TableName }, 'table made by an older Latchkey lacks an index this one needs and the store cannot add it: delete the table (the sandbox: --fresh) to have it made anew');
