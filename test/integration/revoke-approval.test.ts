@@ -704,7 +704,12 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     h.dynamoGate.lose(followUpsClaim(request), 4);
     await h.clickIn('UADA', button!.action_id, button!.value, { view: { ...told, id: request.resultViewId } });
     const again = JSON.stringify(await h.viewUpdate(request.resultViewId, 4, 40_000));
-    expect(h.dynamoGate.lost.filter(followUpsClaim(request))).toHaveLength(4);
+    // Every try of the claim lost its answer: as many as the client made in its time (up to 4; fewer on a slow machine), each told lost once its answer came back.
+    const tries = () => h.dynamoGate.seen.filter(followUpsClaim(request)).length;
+    const lost = () => h.dynamoGate.lost.filter(followUpsClaim(request)).length;
+    for (let i = 0; i < 100 && lost() < tries(); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(tries()).toBeGreaterThan(0);
+    expect(lost()).toBe(tries());
     expect(again).not.toContain('already revoked');
     expect(again).toContain('<@UADA> revoked it; its requester has now been told');
     await channelUpdate(h, request, (c) => JSON.stringify(c.args.blocks).includes('revoked by <@UADA>'), 10_000);
