@@ -35,7 +35,7 @@ export function registerApprovalRevoke(
     const { requester: admin, click } = clicked;
     if (click.view?.type === 'home') {
       const work = flow.revoke(admin, requestId).then((result) => ({
-        view: revokeResultView(result, words, requestId),
+        view: revokeResultView(result, words, admin.userId, requestId),
         fallbackText: 'Latchkey could not show what came of your revoke. Open the Home tab again to see where the request stands.',
       }));
       await answerOnHomeTab({ client, triggerId: click.trigger_id, loading: revokeLoadingView(), work, logger, clicker: admin, republishHome });
@@ -43,13 +43,13 @@ export function registerApprovalRevoke(
     }
     const result = await flow.revoke(admin, requestId);
     if (click.view) {
-      await updateModal(client, click.view.id, revokeResultView(result, words, requestId), logger, admin.userId);
+      await updateModal(client, click.view.id, revokeResultView(result, words, admin.userId, requestId), logger, admin.userId);
       return;
     }
     const channel = click.channel?.id ?? click.container?.channel_id;
     if (!channel) return;
     await client.chat
-      .postEphemeral({ channel, user: admin.userId, ...revokeOutcome(result, words, requestId) })
+      .postEphemeral({ channel, user: admin.userId, ...revokeOutcome(result, words, admin.userId, requestId) })
       .catch((err: unknown) => logger.warn({ slackUserId: admin.userId, err: describeError(err) }, 'ephemeral reply failed'));
   });
 }

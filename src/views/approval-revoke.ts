@@ -56,7 +56,7 @@ type RevokeResult = RevokeOutcome;
  * What came of an admin's Revoke, in plain words: revoked, or why not. Lost to its requester's
  * finish, it says the finish had already started, and where the request stands now.
  */
-export function revokeOutcome(result: RevokeResult, all: ApprovalWords, requestId?: string): { text: string; blocks: KnownBlock[] } {
+export function revokeOutcome(result: RevokeResult, all: ApprovalWords, clicker: string, requestId?: string): { text: string; blocks: KnownBlock[] } {
   const said = (text: string, ...more: KnownBlock[]) => ({ text: text.replace(/\*/g, ''), blocks: [section(text), ...more] });
   const request = result.request;
   if (!request) {
@@ -98,15 +98,14 @@ export function revokeOutcome(result: RevokeResult, all: ApprovalWords, requestI
     const changed = endedAfterUnknownOutcome(request) ? ': this approval changed nothing, but the earlier change may have been made' : ', and nothing was changed';
     // Only told its requester and the admins of another click's revoke: whose it was, never as if this click's.
     if (result.followUp) {
-      const by = request.revokedBy ? `<@${request.revokedBy}>` : 'An admin';
-      return said(`${endedAfterUnknownOutcome(request) ? ':warning:' : ':no_entry:'} ${by} revoked it; its requester has now been told: ${who} can no longer finish their request (${words.summary(request)})${changed}, and can ask again.`, line);
+      return said(`${endedAfterUnknownOutcome(request) ? ':warning:' : ':no_entry:'} ${revoker(request, clicker)} revoked it; its requester has now been told: ${who} can no longer finish their request (${words.summary(request)})${changed}, and can ask again.`, line);
     }
     return said(`${endedAfterUnknownOutcome(request) ? ':warning:' : ':no_entry:'} Revoked: ${who} can no longer finish their request (${words.summary(request)})${changed}. They have been told, and can ask again.`, line);
   }
   // Revoked, but its requester not told (the follow-ups' audit attempt, or their taking, failed):
   // never "already revoked", which would hide that nobody was told.
   if (request.status === 'REVOKED' && (result.code === 'AUDIT_UNAVAILABLE' || result.code === 'STORE_UNAVAILABLE')) {
-    const by = request.revokedBy ? `<@${request.revokedBy}>` : 'An admin';
+    const by = revoker(request, clicker);
     const why = result.code === 'AUDIT_UNAVAILABLE' ? 'Latchkey could not write its audit record' : 'Latchkey could not save that it is telling them';
     return said(
       `:warning: ${by} revoked this approval, but its requester has not been told yet: ${why}, so it did nothing more.`,
@@ -130,16 +129,24 @@ export function revokeOutcome(result: RevokeResult, all: ApprovalWords, requestI
       return said(`:warning: Your revoke changed nothing: ${who} had already started finishing it${at}.`, line);
     }
     case 'APPROVAL_REVOKED': {
-      const by = request.revokedBy ? `<@${request.revokedBy}>` : 'An admin';
-      return said(`:no_entry: ${by} already revoked this approval. Nothing more was changed.`, line);
+      return said(`:no_entry: ${revoker(request, clicker)} already revoked this approval. Nothing more was changed.`, line);
     }
     default:
       return said(':warning: There was no approval to revoke, so nothing was changed.', line);
   }
 }
 
-/** What came of a Revoke clicked in a modal (a review, or a decision's result), in that modal; `requestId`, the one clicked, for a Revoke to click again. */
-export function revokeResultView(result: RevokeResult, words: ApprovalWords, requestId?: string): ModalView {
+/**
+ * Who revoked it, as its clicker (the signed user ID) reads it: "You" when it was them (an admin who
+ * revoked from the channel, then clicks Revoke in her still-open review), never her own mention.
+ */
+function revoker(request: PendingRequest, clicker: string): string {
+  if (!request.revokedBy) return 'An admin';
+  return request.revokedBy === clicker ? 'You' : `<@${request.revokedBy}>`;
+}
+
+/** What came of a Revoke clicked in a modal (a review, or a decision's result), in that modal, to `clicker`; `requestId`, the one clicked, for a Revoke to click again. */
+export function revokeResultView(result: RevokeResult, words: ApprovalWords, clicker: string, requestId?: string): ModalView {
   const facts = result.request ? [context(approvalFacts(result.request, wordsOf(words, result.request.kind)))] : [];
-  return modal({ title: TITLE, close: 'Close', blocks: [...revokeOutcome(result, words, requestId).blocks, ...facts] });
+  return modal({ title: TITLE, close: 'Close', blocks: [...revokeOutcome(result, words, clicker, requestId).blocks, ...facts] });
 }

@@ -487,7 +487,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     // Clicked again, as told: revoked indeed, and what that revoke left undone is done now.
     await h.clickIn('UADA', button!.action_id, button!.value, { view: shown });
     const again = JSON.stringify(await h.viewUpdate(request.resultViewId, 4, 10_000));
-    expect(again).toContain('<@UADA> revoked it; its requester has now been told');
+    expect(again).toContain('You revoked it; its requester has now been told');
     await channelUpdate(h, request, (c) => JSON.stringify(c.args.blocks).includes('revoked by <@UADA>'), 10_000);
     const dm = await h.slack.waitForCall('chat.update', (c) => c.args.channel === 'DUANN' && String(c.args.text).includes('revoked'), 10_000);
     expect(dm.args.text).toContain('<@UADA> revoked the approval of your request to reset your Amazon Chime personal meeting PIN');
@@ -496,7 +496,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
 
     // A third click (a stale copy of that button): already revoked, and nothing is sent again.
     await h.clickIn('UADA', button!.action_id, button!.value, { view: shown });
-    expect(JSON.stringify(await h.viewUpdate(request.resultViewId, 5, 10_000))).toContain('<@UADA> already revoked this approval');
+    expect(JSON.stringify(await h.viewUpdate(request.resultViewId, 5, 10_000))).toContain('You already revoked this approval');
     expect(revokedToldTo(h, 'UANN')).toEqual([['chat.update', request.finish.ts]]);
     expect(finishRewrites()).toHaveLength(1);
     expect(channelRewrites()).toHaveLength(1);
@@ -547,7 +547,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     const ephemeral = { channel: answer.args.channel as string, ts: '1700000000.000999' };
     await h.click('UADA', button!.action_id, button!.value, ephemeral);
     const again = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UADA' && String(c.args.text).includes('has now been told'), 10_000);
-    expect(again.args.text).toContain('<@UADA> revoked it; its requester has now been told: <@UANN> can no longer finish');
+    expect(again.args.text).toContain('You revoked it; its requester has now been told: <@UANN> can no longer finish');
     await channelUpdate(h, request, (c) => JSON.stringify(c.args.blocks).includes('revoked by <@UADA>'), 10_000);
     await h.slack.waitForCall('chat.update', (c) => c.args.channel === 'DUANN' && String(c.args.text).includes('<@UADA> revoked the approval'), 10_000);
     await h.click('UADA', button!.action_id, button!.value, ephemeral);
@@ -592,7 +592,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     // Done once: Ada's Revoke now says it was revoked, and sends nothing more.
     const button = revokeIn(JSON.parse(told).blocks);
     await h.clickIn('UADA', button!.action_id, button!.value, { view: { ...JSON.parse(told), id: request.resultViewId } });
-    expect(JSON.stringify(await h.viewUpdate(request.resultViewId, 4, 10_000))).toContain('<@UADA> already revoked this approval');
+    expect(JSON.stringify(await h.viewUpdate(request.resultViewId, 4, 10_000))).toContain('You already revoked this approval');
     expect(finishRewrites()).toHaveLength(1);
     expect(channelRewrites()).toHaveLength(1);
     expect(revokedToldTo(h, 'UANN')).toEqual([['chat.update', request.finish.ts]]);
@@ -624,7 +624,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
 
     const button = revokeIn(told.blocks);
     await h.clickIn('UADA', button!.action_id, button!.value, { view: { ...told, id: request.resultViewId } });
-    expect(JSON.stringify(await h.viewUpdate(request.resultViewId, 4, 10_000))).toContain('<@UADA> revoked it; its requester has now been told');
+    expect(JSON.stringify(await h.viewUpdate(request.resultViewId, 4, 10_000))).toContain('You revoked it; its requester has now been told');
     await channelUpdate(h, request, (c) => JSON.stringify(c.args.blocks).includes('revoked by <@UADA>'), 10_000);
     await h.slack.waitForCall('chat.update', (c) => c.args.channel === request.finish.channel && c.args.ts === request.finish.ts, 10_000);
     expect(channelRewrites()).toHaveLength(1);
@@ -711,7 +711,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     expect(tries()).toBeGreaterThan(0);
     expect(lost()).toBe(tries());
     expect(again).not.toContain('already revoked');
-    expect(again).toContain('<@UADA> revoked it; its requester has now been told');
+    expect(again).toContain('You revoked it; its requester has now been told');
     await channelUpdate(h, request, (c) => JSON.stringify(c.args.blocks).includes('revoked by <@UADA>'), 10_000);
     await h.slack.waitForCall('chat.update', (c) => c.args.channel === 'DUANN' && String(c.args.text).includes('<@UADA> revoked the approval'), 10_000);
     expect(revokedDmsTo('UANN')).toHaveLength(1);
@@ -737,7 +737,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
       release();
     }
     const shown = JSON.stringify(failed);
-    expect(shown).toContain('<@UADA> revoked this approval, but its requester has not been told yet');
+    expect(shown).toContain('You revoked this approval, but its requester has not been told yet');
     expect(shown).toContain('Try again in a few minutes');
     expect(shown).not.toContain('already revoked');
     expect(revokedDmsTo('UANN')).toEqual([]);
@@ -745,7 +745,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     expect(retry?.value).toBe(request.requestId);
 
     await h.clickIn('UADA', retry!.action_id, retry!.value, { view: { ...failed, id: request.resultViewId } });
-    expect(JSON.stringify(await h.viewUpdate(request.resultViewId, 5, 10_000))).toContain('<@UADA> revoked it; its requester has now been told');
+    expect(JSON.stringify(await h.viewUpdate(request.resultViewId, 5, 10_000))).toContain('You revoked it; its requester has now been told');
     await h.slack.waitForCall('chat.update', (c) => c.args.channel === 'DUANN' && String(c.args.text).includes('<@UADA> revoked the approval'), 10_000);
     expect(revokedDmsTo('UANN')).toHaveLength(1);
   }, 120_000);

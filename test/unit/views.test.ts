@@ -250,6 +250,28 @@ describe("a denied request's DM", () => {
   });
 });
 
+describe('a Revoke on an approval already revoked', () => {
+  const kinds = { reset: resetKindWords({ [chime.id]: resetWordsOf(chime) }) };
+  const revoked: PendingRequest = {
+    id: 'a1',
+    kind: 'reset',
+    requester: { userId: 'UANN', teamId: 'T0TEAM' },
+    requesterEmail: 'ann@example.com',
+    directoryUserId: 'chime-ann',
+    detail: { credential: chime.id },
+    reason: '',
+    status: 'REVOKED',
+    createdAt: '2026-12-04T08:00:00.000Z',
+    expiresAt: '2026-12-04T09:00:00.000Z',
+    decidedBy: 'UADA',
+    revokedBy: 'UADA',
+  };
+  it('says "You already revoked this approval" to the admin who revoked it, and names her to another admin', () => {
+    expect(revokeOutcome({ ok: false, code: 'APPROVAL_REVOKED', request: revoked }, kinds, 'UADA').text).toBe(':no_entry: You already revoked this approval. Nothing more was changed.');
+    expect(revokeOutcome({ ok: false, code: 'APPROVAL_REVOKED', request: revoked }, kinds, 'UMAX').text).toBe(':no_entry: <@UADA> already revoked this approval. Nothing more was changed.');
+  });
+});
+
 describe("an admin's revoke that lost to its requester's finish", () => {
   const kinds = { reset: resetKindWords({ [chime.id]: resetWordsOf(chime) }) };
   const request = (status: PendingRequest['status']): PendingRequest => ({
@@ -268,10 +290,10 @@ describe("an admin's revoke that lost to its requester's finish", () => {
   });
 
   it('says the finish had started; approved again since (that finish sent nothing and gave it back), that it can be revoked now, with its button', () => {
-    const under = JSON.stringify(revokeOutcome({ ok: false, code: 'FINISH_STARTED', request: request('FINISHING') }, kinds).blocks);
+    const under = JSON.stringify(revokeOutcome({ ok: false, code: 'FINISH_STARTED', request: request('FINISHING') }, kinds, 'UADA').blocks);
     expect(under).toContain('Your revoke changed nothing: <@UANN> had already started finishing it at');
     expect(under).not.toContain('Revoke approval');
-    const back = JSON.stringify(revokeOutcome({ ok: false, code: 'FINISH_STARTED', request: request('APPROVED') }, kinds).blocks);
+    const back = JSON.stringify(revokeOutcome({ ok: false, code: 'FINISH_STARTED', request: request('APPROVED') }, kinds, 'UADA').blocks);
     expect(back).toContain('Your revoke changed nothing: <@UANN> had already started finishing it at');
     expect(back).toContain('Their approval stands again since: click *Revoke approval* below to revoke it.');
     expect(back).toContain('"action_id":"approval_revoke"');
@@ -379,7 +401,7 @@ describe("a request is named in sentences by the noun its credential declares, n
       decidedBy: 'UADA',
       revokedBy: 'UMAX',
     });
-    const revoked = revokeOutcome({ ok: true, request: request('REVOKED') }, kinds).text;
+    const revoked = revokeOutcome({ ok: true, request: request('REVOKED') }, kinds, 'UMAX').text;
     const withdrawn = withdrawOutcome({ ok: true, request: request('WITHDRAWN') }, kinds).text;
     // Before: "Revoked: <@UANN> can no longer finish Reset Okta password", "You withdrew your request (Reset Okta password)".
     expect(revoked).toContain(`Revoked: <@UANN> can no longer finish their request (${words.request}), and nothing was changed.`);
