@@ -346,6 +346,8 @@ export class Workspace {
     if (index < 0) return;
     const closing = all ? stack.splice(0) : stack.splice(index, 1);
     if (stack.length === 0) this.modals.delete(user);
+    // Slack forgets a closed view: the app's later views.update of it is answered not_found, and the app shows its secret elsewhere.
+    for (const layer of closing) this.opts.slack.closeView(String(layer.view.id));
     this.changed();
     for (const layer of closing.filter((l) => l.view.notify_on_close)) {
       const payload = { type: 'view_closed', team: { id: this.opts.teamId }, user: { id: user, team_id: this.opts.teamId }, view: layer.view, is_cleared: all };

@@ -143,6 +143,26 @@ describe("the sandbox's API", () => {
     expect(sandbox.appAddress).toBe('127.0.0.1');
   });
 
+  it("closing the window while its change runs closes it in Slack too: the app's later views.update of it is refused not_found, and the new PIN comes in a message only its owner sees", async () => {
+    const post = (path: string, body: object) =>
+      fetch(`${sandbox.url}api/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', origin: sandbox.url.replace(/\/$/, '') }, body: JSON.stringify(body) });
+    const before = new Set(sandbox.slack.callsTo('views.update'));
+    await post('command', { user: 'UBOB', channel: 'C0GENERAL01', text: '/reset-pin' });
+    const confirm = await sandbox.slack.waitForCall('views.update', (c) => !before.has(c) && c.args.view?.callback_id === 'reset_pin_confirm');
+    const viewId = String(confirm.args.view_id);
+    // Chime is slow today: the PIN is reset, its answer withheld, so Latchkey answers the submit with its working view.
+    const chime = sandbox.standIns.get('pin')!;
+    const answer = chime.hold(['ResetPersonalPIN']);
+    expect((await post('submit', { user: 'UBOB', viewId, values: {} })).status).toBe(200);
+    // Bob closes the window from the page while Latchkey still works on it.
+    expect((await post('close', { user: 'UBOB', viewId })).status).toBe(200);
+    answer();
+    const refused = await sandbox.slack.waitForCall('views.update', (c) => c.args.view_id === viewId && c.result?.ok === false);
+    expect(refused.result?.error).toBe('not_found');
+    const shown = await sandbox.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UBOB');
+    expect(JSON.stringify(shown.args.blocks)).toContain('Your Latchkey window was closed before your new Amazon Chime meeting PIN could be shown there');
+  });
+
   it('runs a command its own page sends', async () => {
     const before = opens();
     const res = await command({ 'content-type': 'application/json', origin: sandbox.url.replace(/\/$/, '') });
