@@ -39,7 +39,8 @@ export class SlackApprovalAnnouncer implements ApprovalAnnouncer {
   async rewriteSentMessage(request: PendingRequest): Promise<void> {
     if (!request.sentMessage) return;
     // The words it said when sent (its status then), without Withdraw: what came of it is in the DM after it.
-    const sent = wordsOf(this.words, request.kind).notice({ ...request, status: 'PENDING' });
+    // A decision set its own time (an approval's Finish deadline), so the expiry it waited by is not claimed.
+    const sent = wordsOf(this.words, request.kind).notice({ ...request, status: 'PENDING' }, request.decidedAt ? 'sent_then_decided' : undefined);
     await this.client.chat.update({ channel: request.sentMessage.channel, ts: request.sentMessage.ts, ...sent });
   }
 

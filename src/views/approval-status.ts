@@ -1,5 +1,6 @@
 import { closedOutcomeUnknown, endedAfterUnknownOutcome, type PendingRequest } from '../flows/approvals/pending-request';
 import type { KnownBlock } from '@slack/types';
+import type { RequesterNotice } from '../flows/approvals/approvals';
 import { context, escapeMrkdwn, quoted, section, sentence, slackTime } from './blocks';
 import type { ApprovalKindWords } from './approval-words';
 import { recordedFailureHeadline } from './failure-message';
@@ -90,6 +91,15 @@ export function failedChangeApplied(request: PendingRequest, subject?: SubjectWo
 }
 
 /** The reference IT checks a request's change with: its kind's, or the request's own. */
+/**
+ * The line under "was sent to the admins": when it expires if nobody decides it, while that is so. Once
+ * decided (`sent_then_decided`), its request's time is the decision's, so the line names none.
+ */
+export function sentLine(request: PendingRequest, occasion?: RequesterNotice): string {
+  const expiry = occasion === 'sent_then_decided' ? '' : ` It expires at ${slackTime(new Date(request.expiresAt))} if nobody decides it.`;
+  return `You will hear back here.${expiry} Reference: \`${request.id}\``;
+}
+
 export function changeReference(request: PendingRequest, words: ApprovalKindWords): string {
   return words.changeReference?.(request) ?? request.id;
 }

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { closedOutcomeUnknown, type Detail, type PendingRequest } from '../flows/approvals/pending-request';
 import { ACCOUNT_GONE, type RequesterNotice } from '../flows/approvals/approvals';
-import { accountGoneReview, deniedNext, failedChangeApplied, outcomeUnknownCheck } from './approval-status';
+import { accountGoneReview, deniedNext, failedChangeApplied, outcomeUnknownCheck, sentLine } from './approval-status';
 import { recordedFailureHeadline } from './failure-message';
 import { context, escapeMrkdwn, quoted, section, slackTime } from './blocks';
 import type { ApprovalKindWords } from './approval-words';
@@ -47,7 +47,7 @@ function licenseNotice(request: PendingRequest, words: LicenseVocabulary['words'
   const [from, to] = [fromOf(request), toOf(request)];
   if (request.status === 'PENDING') {
     const text = `Your request to change your ${words.what} from ${from} to ${to} was sent to the admins.`;
-    return { text, blocks: [section(`:outbox_tray: ${text}`), context(`You will hear back here. It expires at ${slackTime(new Date(request.expiresAt))} if nobody decides it. Reference: \`${request.id}\``)] };
+    return { text, blocks: [section(`:outbox_tray: ${text}`), context(sentLine(request, occasion))] };
   }
   const by = request.decidedBy ? `<@${request.decidedBy}>` : 'an admin';
   const comment = request.comment ? [context(`Comment: ${quoted(request.comment)}`)] : [];

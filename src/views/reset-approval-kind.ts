@@ -2,7 +2,8 @@ import type { Button, KnownBlock, ModalView } from '@slack/types';
 import { closedOutcomeUnknown, endedAfterUnknownOutcome, type Detail, type PendingRequest, UNKNOWN_STATUS } from '../flows/approvals/pending-request';
 import type { FailureCode } from '../flows/failure';
 import { resetChangeReference, REVIEW_FACT } from '../flows/reset-approval';
-import { accountGoneReview, approvalStatusLine, deniedNext, outcomeUnknownCheck, unknownStatusLine } from './approval-status';
+import { accountGoneReview, approvalStatusLine, deniedNext, outcomeUnknownCheck, sentLine, unknownStatusLine } from './approval-status';
+import type { RequesterNotice } from '../flows/approvals/approvals';
 import type { ApprovalKindWords } from './approval-words';
 import { context, escapeMrkdwn, modal, plain, quoted, section, slackDate, slackTime } from './blocks';
 import { failureMessage, recordedFailureHeadline } from './failure-message';
@@ -62,7 +63,7 @@ export function resetKindWords(credentials: Readonly<Record<string, ResetWords>>
     // Its requester made the change, in their own window (when they clicked Finish), not the approval.
     appliedBy: (r, own) => ` and finished by ${own ? 'you' : `<@${r.requester.userId}>`}${r.takenAt ? ` at ${slackTime(new Date(r.takenAt))}` : ''}`,
     changeReference: resetChangeReference,
-    notice: (r) => notice(r, of(r), secretOf(r)),
+    notice: (r, occasion) => notice(r, of(r), secretOf(r), occasion),
   };
 }
 
@@ -112,7 +113,7 @@ function directoryFacts(d: Detail, words: SubjectWords): KnownBlock[] {
   return lines.length ? [section(`*What ${words.directory} says of this account*\n${lines.join('\n')}`)] : [];
 }
 
-function notice(request: PendingRequest, words: SubjectWords, secret: string | undefined): { text: string; blocks: KnownBlock[] } {
+function notice(request: PendingRequest, words: SubjectWords, secret: string | undefined, occasion?: RequesterNotice): { text: string; blocks: KnownBlock[] } {
   const by = request.decidedBy ? `<@${request.decidedBy}>` : 'an admin';
   const comment = request.comment ? [context(`Comment: ${quoted(request.comment)}`)] : [];
   const again = `Run \`${words.command}\` to ask again.`;
@@ -120,7 +121,7 @@ function notice(request: PendingRequest, words: SubjectWords, secret: string | u
   switch (request.status) {
     case 'PENDING': {
       const text = `Your request to ${change.verb} your ${words.what} was sent to the admins.`;
-      return { text, blocks: [section(`:outbox_tray: ${text}`), context(`You will hear back here. It expires at ${slackTime(new Date(request.expiresAt))} if nobody decides it. Reference: \`${request.id}\``)] };
+      return { text, blocks: [section(`:outbox_tray: ${text}`), context(sentLine(request, occasion))] };
     }
     case 'APPROVED': {
       const text = `${by} approved your request to ${change.verb} your ${words.what}. Finish it by ${slackTime(new Date(request.expiresAt))}.`;

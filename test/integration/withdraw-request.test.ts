@@ -445,3 +445,25 @@ describe("a decision made before the DM that said it was sent is known to be pos
     expect(shown).not.toContain('when it is decided');
   });
 });
+
+describe('the DM that said it was sent, once an admin approved it to finish', () => {
+  const h = useHarness({ env: POLICY }, (x) => {
+    x.slack.clear();
+    x.chime.clear();
+  });
+
+  it("once approved to finish, the DM that said it was sent claims no expiry: the Finish deadline is the approval's, in the DM after it", async () => {
+    const request = await asksForPinReset(h, 'UCARL');
+    expect(JSON.stringify(request.dm.call.args.blocks)).toMatch(/It expires at <!date\^\d+\^[^>]+> if nobody decides it/);
+    const opened = await review(h, 'UADA', request);
+    await h.submit('UADA', opened.view, { values: decide('approve') });
+    const finish = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUCARL' && JSON.stringify(c.args.blocks ?? []).includes('approval_finish'));
+    expect(finish.args.text).toMatch(/approved your request to reset your .* Finish it by <!date/);
+    const dm = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts);
+    const words = JSON.stringify(dm.args.blocks);
+    expect(words).toContain('was sent to the admins');
+    expect(words).toContain(`Reference: \`${request.requestId}\``);
+    expect(words).not.toContain('expires');
+    expect(words).not.toContain('if nobody decides it');
+  });
+});

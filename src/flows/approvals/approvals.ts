@@ -124,9 +124,11 @@ export interface ApprovalFailure {
  * Why a requester is told, where the request's state alone does not say it: `failed_past_time`, a
  * change an admin approved in time whose apply failed just after its request's time ended (apply's
  * settle), not a failed change left unretried until then (closeLapsed), though both end
- * APPLY_FAILED past their time.
+ * APPLY_FAILED past their time. `sent_then_decided`: the DM that said it was sent, rewritten once an
+ * admin decided it; its request's time (expiresAt) is the decision's now (an approval's Finish
+ * deadline), never the one it waited by, so that DM names no expiry.
  */
-export type RequesterNotice = 'failed_past_time';
+export type RequesterNotice = 'failed_past_time' | 'sent_then_decided';
 
 /** Where requests are announced and people told; implemented with Slack messages. */
 export interface ApprovalAnnouncer {
