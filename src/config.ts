@@ -865,7 +865,6 @@ function cutMessage(name: string, env: NodeJS.ProcessEnv): string {
   return `the value in .env is cut at '#': in an unquoted value, '#' starts a comment, so ${read}. Quote the value in .env: ${name}="…" (or '…' if it holds a ")`;
 }
 
-/** What a problem says of a setting .env still holds the example's `<…>` for. */
 /**
  * "put <what> there", with "there" right after the thing itself, before an example or a note
  * (", such as T0123ABCD", ": m- and 32 hex digits"): "put your Slack workspace ID there, such as
@@ -877,6 +876,7 @@ function putThere(what: string): string {
   return at < 0 ? `put ${what} there` : `put ${what.slice(0, at)} there${what.slice(at)}`;
 }
 
+/** What a problem says of a setting .env still holds the example's `<…>` for. */
 const PLACEHOLDER_LEFT = "still has .env.example's placeholder";
 
 /** The message a person sees when the environment is wrong: every problem at once, no stack trace. */

@@ -90,7 +90,6 @@ export function failedChangeApplied(request: PendingRequest, subject?: SubjectWo
   return request.errorCode === 'DIRECTORY_OUTCOME_UNKNOWN' ? 'the change may or may not have been applied' : 'the change was not applied';
 }
 
-/** The reference IT checks a request's change with: its kind's, or the request's own. */
 /**
  * The line under "was sent to the admins": when it expires if nobody decides it, while that is so. Once
  * decided (`sent_then_decided`), its request's time is the decision's, so the line names none.
@@ -100,6 +99,7 @@ export function sentLine(request: PendingRequest, occasion?: RequesterNotice): s
   return `You will hear back here.${expiry} Reference: \`${request.id}\``;
 }
 
+/** The reference IT checks a request's change with: its kind's, or the request's own. */
 export function changeReference(request: PendingRequest, words: ApprovalKindWords): string {
   return words.changeReference?.(request) ?? request.id;
 }

@@ -111,7 +111,7 @@ function activityLine(a: Activity, words: HomeWords): string {
   const about = a.subject && a.subject.userId !== a.actor.userId ? ` for <@${a.subject.userId}>` : '';
   const why = a.errorCode && subject ? ` ${recordedFailureHeadline({ code: a.errorCode, reason: a.reason, verifierApp: a.verifier ? words.verifiers[a.verifier] : undefined }, subject)}` : '';
   // The person's own line: an approval that waits for them says so to them.
-  const followedUp = revokeFollowedUp(a);
+  const followedUp = revokeFollowedUp(a, { own: true });
   return `*${name}*${what}${about} · ${activityState(a, why, words.actions[a.action]?.approved?.(true))}\n${slackDate(new Date(a.at))} · Reference \`${a.requestId}\`${followedUp ? ` · ${followedUp}` : ''}`;
 }
 
@@ -119,12 +119,14 @@ function activityLine(a: Activity, words: HomeWords): string {
  * A line of a revoke's follow-ups only: whose revoke it was, never read as the line's person's own
  * (the Home tab's and the audit search's lines say it alike). Its requester's Finish told the admins
  * (its answer told them); another admin's Revoke told both. The revoking admin's own follow-up is
- * their revoke, as the line says: nothing more.
+ * their revoke, as the line says: nothing more. On the person's own Home tab (`own`) they are "you",
+ * as everywhere else there; the audit search names them.
  */
-export function revokeFollowedUp(a: Activity): string | undefined {
+export function revokeFollowedUp(a: Activity, { own = false } = {}): string | undefined {
   if (!a.revokedBy || a.revokedBy === a.actor.userId) return undefined;
   const requester = a.subject === undefined || a.subject.userId === a.actor.userId;
-  return `Revoked by <@${a.revokedBy}>; ${requester ? `<@${a.actor.userId}>'s Finish only told the admins` : `<@${a.actor.userId}> only told its requester and the admins`}`;
+  const who = own ? 'you' : `<@${a.actor.userId}>`;
+  return `Revoked by <@${a.revokedBy}>; ${requester ? `${own ? 'your' : `<@${a.actor.userId}>'s`} Finish only told the admins` : `${who} only told its requester and the admins`}`;
 }
 
 /**

@@ -104,7 +104,7 @@ describe('a config error never shows a secret back', () => {
     const result = loadConfig({ ...ALL_ON, SLACK_TEAM_ID: ENV_PLACEHOLDERS.get('SLACK_TEAM_ID')!, CHIME_ACCOUNT_ID: ENV_PLACEHOLDERS.get('CHIME_ACCOUNT_ID')! });
     const problems = result.ok ? [] : result.problems;
     expect(problems).toContain("SLACK_TEAM_ID: still has .env.example's placeholder; put your Slack workspace ID there, such as T0123ABCD");
-    expect(problems).toContain("CHIME_ACCOUNT_ID: still has .env.example's placeholder; put your Amazon Chime account ID there, a UUID from the Chime console's Account page");
+    expect(problems).toContain("CHIME_ACCOUNT_ID: still has .env.example's placeholder; put your Amazon Chime account ID there, such as a1b2c3d4-5678-90ab-cdef-111122223333, from the Chime console's Account page");
   });
 
   it('the exact placeholder left in a secret is reported by name, with what to put there from the code', () => {

@@ -60,13 +60,13 @@ export const chime: Credential<ChimeSettings> = {
   settings: {
     variables: {
       CHIME_ACCOUNT_ID: {
-        envPlaceholder: "<your Amazon Chime account ID, a UUID from the Chime console's Account page>",
+        envPlaceholder: "<your Amazon Chime account ID, such as a1b2c3d4-5678-90ab-cdef-111122223333, from the Chime console's Account page>",
         // The form alone (8-4-4-4-12 hex), as the Chime API asks no more: a strict RFC 4122 check also
         // refused IDs of the right form for their version and variant digits, which said nothing a person could see.
         schema: z.guid({ message: "must be a Chime account ID: 32 hex digits in groups of 8-4-4-4-12, such as a1b2c3d4-5678-90ab-cdef-111122223333, from the Chime console's Account page" }).optional(),
         context: 'chimeAccountId',
         example: '5f2c1d2e-8a7b-4c3d-9e8f-0a1b2c3d4e5f',
-        doc: { meaning: 'Chime account (UUID). Unset: `/reset-pin` answers "not enabled here", and license requests are off.' },
+        doc: { meaning: 'Chime account ID (8-4-4-4-12 hex digits). Unset: `/reset-pin` answers "not enabled here", and license requests are off.' },
       },
     },
     read: (values) => (typeof values.CHIME_ACCOUNT_ID === 'string' ? { accountId: values.CHIME_ACCOUNT_ID.toLowerCase() } : undefined),
