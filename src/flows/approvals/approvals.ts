@@ -646,12 +646,7 @@ export class Approvals {
   private async followUpRevoke(admin: Requester, request: PendingRequest): Promise<RevokeOutcome> {
     let change: AuditedChange;
     try {
-      // On record as the follow-ups of that admin's revoke (revokedBy), never as this admin's own.
-      change = await this.trail.begin({
-        ...this.auditStep('revoke', admin, request),
-        ...(request.earlierFinishRequestId && { earlierFinishRequestId: request.earlierFinishRequestId }),
-        ...(request.revokedBy && { revokedBy: request.revokedBy }),
-      });
+      change = await this.beginRevokeFollowUps(admin, request);
     } catch (err) {
       // Revoked, but nobody told: never "already revoked", which would hide it.
       return { ...this.fail(err, { requester: admin, kind: request.kind, step: 'revoke', requestId: request.id }), request };
@@ -674,6 +669,15 @@ export class Approvals {
     return { ok: true, request: revoked, followUp: true };
   }
 
+  /** The audit attempt of a revoke's follow-ups: on record as that admin's revoke's (revokedBy), never as the clicker's own. */
+  private beginRevokeFollowUps(clicker: Requester, request: PendingRequest): Promise<AuditedChange> {
+    return this.trail.begin({
+      ...this.auditStep('revoke', clicker, request),
+      ...(request.earlierFinishRequestId && { earlierFinishRequestId: request.earlierFinishRequestId }),
+      ...(request.revokedBy && { revokedBy: request.revokedBy }),
+    });
+  }
+
   /**
    * The requester's Finish that finds the approval revoked by a click that could not tell it was
    * (revokeFollowUpsDue still there): taken off once, as an admin's next Revoke would, then the
@@ -686,11 +690,7 @@ export class Approvals {
   private async followUpRevokeOnFinish(requester: Requester, request: PendingRequest): Promise<void> {
     let change: AuditedChange;
     try {
-      change = await this.trail.begin({
-        ...this.auditStep('revoke', requester, request),
-        ...(request.earlierFinishRequestId && { earlierFinishRequestId: request.earlierFinishRequestId }),
-        ...(request.revokedBy && { revokedBy: request.revokedBy }),
-      });
+      change = await this.beginRevokeFollowUps(requester, request);
     } catch (err) {
       this.report(err, requester, request.id, 'revoke');
       return;
