@@ -27,6 +27,25 @@ const done = (credential: Credential): ResetDone => ({
   at: new Date('2026-11-23T08:00:00Z'),
 });
 
+/** A reset an admin is asked to decide, in `status` (decided by Ada once it is not pending): what the approval views are drawn from. */
+function resetRequest(credential: string, status: PendingRequest['status'], more: Partial<PendingRequest> = {}): PendingRequest {
+  return {
+    id: 'a1',
+    kind: 'reset',
+    requester: { userId: 'UANN', teamId: 'T0TEAM' },
+    requesterEmail: 'ann@example.com',
+    directoryUserId: 'dir-ann',
+    detail: { credential, resetRequestId: 'r1' },
+    reason: '',
+    status,
+    createdAt: '2026-12-04T08:00:00.000Z',
+    expiresAt: '2026-12-04T09:00:00.000Z',
+    ...(status !== 'PENDING' && { decidedBy: 'UADA' }),
+    ...(status === 'APPLY_FAILED' && { errorCode: 'DIRECTORY_UNAVAILABLE' }),
+    ...more,
+  };
+}
+
 function allModals(credential: Credential): ModalView[] {
   const words = resetWordsOf(credential);
   return [
@@ -207,20 +226,7 @@ describe('a change that is not a reset (Okta unlock) is never called a reset', (
 
   it("in an approved request's words: the admins' message and the requester's notices, in every state", () => {
     const kind = resetKindWords({ [unlock.id]: words });
-    const request = (status: PendingRequest['status']): PendingRequest => ({
-      id: 'a1',
-      kind: 'reset',
-      requester: { userId: 'UANN', teamId: 'T0TEAM' },
-      requesterEmail: 'ann@example.com',
-      directoryUserId: 'okta-ann',
-      detail: { credential: unlock.id, resetRequestId: 'r1' },
-      reason: '',
-      status,
-      createdAt: '2026-12-04T08:00:00.000Z',
-      expiresAt: '2026-12-04T09:00:00.000Z',
-      ...(status !== 'PENDING' && { decidedBy: 'UADA' }),
-      ...(status === 'APPLY_FAILED' && { errorCode: 'DIRECTORY_UNAVAILABLE' }),
-    });
+    const request = (status: PendingRequest['status']) => resetRequest(unlock.id, status, { directoryUserId: 'okta-ann' });
     const said = JSON.stringify([finishLoadingView(), ...PENDING_STATUSES.flatMap((s) => [kind.asks(request(s)), kind.applied(request(s)), kind.notice(request(s))])]);
     expect(said).not.toMatch(/\b[Rr]eset(ting|s)?\b/);
     expect(said).toContain('asks to unlock their *Okta account*');
@@ -232,19 +238,7 @@ describe('a change that is not a reset (Okta unlock) is never called a reset', (
 describe("a denied request's DM", () => {
   it('says, after whom to ask why, how to ask again, as the expired, withdrawn and revoked ones do: "Run `/reset-okta-mfa` to ask again."', () => {
     const mfa = CREDENTIALS.find((c) => c.command === '/reset-okta-mfa')!;
-    const denied: PendingRequest = {
-      id: 'a1',
-      kind: 'reset',
-      requester: { userId: 'UANN', teamId: 'T0TEAM' },
-      requesterEmail: 'ann@example.com',
-      directoryUserId: 'okta-ann',
-      detail: { credential: mfa.id, resetRequestId: 'r1' },
-      reason: '',
-      status: 'DENIED',
-      decidedBy: 'UADA',
-      createdAt: '2026-12-04T08:00:00.000Z',
-      expiresAt: '2026-12-04T09:00:00.000Z',
-    };
+    const denied = resetRequest(mfa.id, 'DENIED', { directoryUserId: 'okta-ann' });
     const said = JSON.stringify(resetKindWords({ [mfa.id]: resetWordsOf(mfa) }).notice(denied).blocks);
     expect(said).toContain('If you think this is wrong, message <@UADA> directly, or ask IT. Run `/reset-okta-mfa` to ask again.');
   });
@@ -301,18 +295,7 @@ describe("an admin's revoke that lost to its requester's finish", () => {
 });
 
 describe("an admin's review of a reset whose account the directory no longer has", () => {
-  const request: PendingRequest = {
-    id: 'a1',
-    kind: 'reset',
-    requester: { userId: 'UANN', teamId: 'T0TEAM' },
-    requesterEmail: 'ann@example.com',
-    directoryUserId: 'dir-ann',
-    detail: { credential: '' },
-    reason: '',
-    status: 'PENDING',
-    createdAt: '2026-12-04T08:00:00.000Z',
-    expiresAt: '2026-12-05T08:00:00.000Z',
-  };
+  const request = resetRequest('', 'PENDING', { detail: { credential: '' }, expiresAt: '2026-12-05T08:00:00.000Z' });
   const members = { getMember: async () => ({ id: 'UANN', email: 'ann@example.com', realName: 'Ann Archer' }) } as unknown as WorkspaceMembers;
   /** The review a credential's directory answering `failure` to reviewFacts gives. */
   const reviewed = async (credential: Credential, failure: FailureCode) => {
@@ -342,20 +325,7 @@ describe("an admin's review of a reset whose account the directory no longer has
 });
 
 describe("an approved change that makes no secret (an MFA reset, an unlock) is never said to show a password or PIN", () => {
-  const request = (credential: Credential, status: PendingRequest['status']): PendingRequest => ({
-    id: 'a1',
-    kind: 'reset',
-    requester: { userId: 'UANN', teamId: 'T0TEAM' },
-    requesterEmail: 'ann@example.com',
-    directoryUserId: 'dir-ann',
-    detail: { credential: credential.id, resetRequestId: 'r1' },
-    reason: '',
-    status,
-    createdAt: '2026-12-04T08:00:00.000Z',
-    expiresAt: '2026-12-04T09:00:00.000Z',
-    ...(status !== 'PENDING' && { decidedBy: 'UADA' }),
-    ...(status === 'APPLY_FAILED' && { errorCode: 'DIRECTORY_UNAVAILABLE' }),
-  });
+  const request = (credential: Credential, status: PendingRequest['status']) => resetRequest(credential.id, status);
   /** What its requester's DMs and its approver's review say of it, in every state. */
   const said = (credential: Credential) => {
     const kind = resetKindWords({ [credential.id]: resetWordsOf(credential) });
@@ -387,20 +357,7 @@ describe("a request is named in sentences by the noun its credential declares, n
     expect(words.request).toBeTruthy();
     expect(words.request).not.toBe(words.title);
     const kinds = { reset: resetKindWords({ [credential.id]: words }) };
-    const request = (status: PendingRequest['status']): PendingRequest => ({
-      id: 'a1',
-      kind: 'reset',
-      requester: { userId: 'UANN', teamId: 'T0TEAM' },
-      requesterEmail: 'ann@example.com',
-      directoryUserId: 'dir-ann',
-      detail: { credential: credential.id },
-      reason: '',
-      status,
-      createdAt: '2026-12-04T08:00:00.000Z',
-      expiresAt: '2026-12-04T09:00:00.000Z',
-      decidedBy: 'UADA',
-      revokedBy: 'UMAX',
-    });
+    const request = (status: PendingRequest['status']) => resetRequest(credential.id, status, { detail: { credential: credential.id }, revokedBy: 'UMAX' });
     const revoked = revokeOutcome({ ok: true, request: request('REVOKED') }, kinds, 'UMAX').text;
     const withdrawn = withdrawOutcome({ ok: true, request: request('WITHDRAWN') }, kinds).text;
     // Before: "Revoked: <@UANN> can no longer finish Reset Okta password", "You withdrew your request (Reset Okta password)".
