@@ -133,6 +133,10 @@ describe('a guest named an admin', () => {
   });
 
   it('when Slack cannot say whether a named admin is a guest, they are refused (fail closed): told Slack did not answer, and nothing is decided', async () => {
+    // What Slack said of Ada is known, asked under a minute ago by her Home tab (not left over from
+    // a test before): her Review asks nothing, so the only users.info of her below is her decision's.
+    await h.openHome('UADA');
+    h.slack.clear();
     const request = await asksForPin(h, 'UBOB');
     // Ada opens the review while Slack answers; by her decision, what Slack said of her is too old to trust, and Slack fails.
     const review = await h.opening((t) => h.click('UADA', 'license_review', request.requestId, request.message, t));
