@@ -55,9 +55,16 @@ export function registerApprovalWithdraw(
       if (rewritten) return;
     }
     const channel = click.channel?.id ?? where?.channel_id;
-    if (!channel) return;
-    await client.chat
-      .postEphemeral({ channel, user: requester.userId, ...message })
-      .catch((err: unknown) => logger.warn({ slackUserId: requester.userId, err: describeError(err) }, 'ephemeral reply failed'));
+    const answered =
+      !!channel &&
+      (await client.chat.postEphemeral({ channel, user: requester.userId, ...message }).then(
+        () => true,
+        (err: unknown) => {
+          logger.warn({ slackUserId: requester.userId, approvalRequestId: requestId, err: describeError(err) }, 'ephemeral reply failed');
+          return false;
+        },
+      ));
+    // The click expired it and its answer was to say so: that reached nobody, so a DM does.
+    if (!answered && !result.ok && result.toldByClick && result.request) await flow.tellUnansweredExpiry(result.request);
   });
 }

@@ -346,6 +346,24 @@ describe("the DM that said it was sent, once its request can no longer be withdr
     expect(h.slack.calls.slice(from).filter((c) => c.method === 'chat.postMessage' && c.args.channel === request.dm.channel).map((c) => c.args.text)).toEqual([]);
   });
 
+  it('past its time and not yet expired, withdrawn from that DM whose rewrite and the ephemeral both fail: its requester is told it expired in a new DM, and the failure is logged with its request', async () => {
+    const request = await asksForLicense(h, 'UANN', 'Pro');
+    const from = h.slack.calls.length;
+    h.clock.offsetMs = 100 * 3_600_000;
+    h.slack.failNext('chat.update', { error: 'message_not_found' }, 1, (args) => args.ts === request.dm.ts);
+    h.slack.failNext('chat.postEphemeral', { error: 'channel_not_found' });
+    await h.click('UANN', 'approval_withdraw', withdrawIn(request.dm.call).value, request.dm);
+    const told = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === request.dm.channel && c.args.text !== request.dm.call.args.text);
+    expect(told.args.text).toBe('Your request to change your Amazon Chime license to Pro expired without a decision.');
+    // Told once; the DM that said it was sent loses Withdraw, as any expiry's does.
+    const retired = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts && c.args.text === request.dm.call.args.text);
+    expect(JSON.stringify(retired.args.blocks)).not.toContain('approval_withdraw');
+    expect(h.slack.calls.slice(from).filter((c) => c.method === 'chat.postMessage' && c.args.channel === request.dm.channel)).toEqual([told]);
+    await h.waitForLogs('its expiry told in a new DM', 1);
+    const warned = h.logs.join('').split('\n').filter((l) => l.includes('its expiry told in a new DM'));
+    expect(warned.map((l) => JSON.parse(l)).map((l) => [l.level, l.approvalRequestId])).toEqual([['warn', request.requestId]]);
+  });
+
   it('withdrawn from the Home tab: it keeps its words and loses Withdraw; a click on the button as it was says it was withdrawn already', async () => {
     const request = await asksForPinReset(h, 'UBOB');
     const { home } = await h.openHome('UBOB');

@@ -118,6 +118,11 @@ export interface ApprovalFailure {
    * Absent, someone else's read closed it, or will (the close failed), or the message failed.
    */
   readonly toldToAskAgain?: boolean;
+  /**
+   * With `request`: this click expired it, and left telling its requester to the click's answer
+   * (the DM it was in rewritten, or an ephemeral); when neither reaches them, tellUnansweredExpiry.
+   */
+  readonly toldByClick?: true;
 }
 
 /**
@@ -514,17 +519,18 @@ export class Approvals {
     clickedIn?: { channel: string; ts: string },
   ): Promise<{ ok: true; request: PendingRequest } | ApprovalFailure> {
     let request: PendingRequest;
+    let toldByClick: boolean;
     try {
       const found = await this.deps.store.get(requestId);
       if (!found || !this.kinds.has(found.kind) || found.requester.userId !== requester.userId) {
         this.deps.logger.warn({ slackUserId: requester.userId, approvalRequestId: requestId }, "withdraw refused: not the person's own request");
         return { ok: false, code: 'REQUEST_INVALID' };
       }
-      request = await this.expireIfDue(found, clickedIn);
+      ({ request, toldByClick } = await this.expire(found, clickedIn));
     } catch (err) {
       return this.fail(err, { requester, step: 'withdraw', requestId });
     }
-    if (request.status !== 'PENDING') return this.notWithdrawable(request);
+    if (request.status !== 'PENDING') return this.notWithdrawable(request, toldByClick);
     const at = this.deps.clock.now().toISOString();
     let change: AuditedChange | undefined;
     let withdrawn: PendingRequest | undefined;
@@ -539,8 +545,8 @@ export class Approvals {
     if (!withdrawn) {
       // An admin's decision, or its time's end, came first: that stands, and the requester is told which.
       const now = (await this.deps.store.get(request.id).catch(() => undefined)) ?? request;
-      const current = await this.expireIfDue(now, clickedIn).catch(() => now);
-      const lost = this.notWithdrawable(current);
+      const current = await this.expire(now, clickedIn).catch(() => ({ request: now, toldByClick: false }));
+      const lost = this.notWithdrawable(current.request, current.toldByClick);
       await change.failed(lost.code);
       return lost;
     }
@@ -552,9 +558,20 @@ export class Approvals {
   }
 
   /** Why a withdraw found its request no longer waiting: expired, withdrawn already, or decided (the request says how). */
-  private notWithdrawable(request: PendingRequest): ApprovalFailure {
+  private notWithdrawable(request: PendingRequest, toldByClick = false): ApprovalFailure {
     const code: FailureCode = request.status === 'EXPIRED' ? 'REQUEST_EXPIRED' : request.status === 'WITHDRAWN' ? 'REQUEST_WITHDRAWN' : 'REQUEST_DECIDED';
-    return { ok: false, code, request };
+    return { ok: false, code, request, ...(toldByClick && { toldByClick: true as const }) };
+  }
+
+  /**
+   * A click that expired its request and was to tell its requester so (toldByClick), whose answer
+   * reached nobody (the DM's rewrite and the ephemeral both failed): they are told as any expiry
+   * tells them, in a new DM, and the DM that said it was sent loses Withdraw. Never throws.
+   */
+  async tellUnansweredExpiry(request: PendingRequest): Promise<void> {
+    if (request.status !== 'EXPIRED') return;
+    this.deps.logger.warn({ approvalRequestId: request.id, kind: request.kind }, "the click's answer reached nobody: its expiry told in a new DM");
+    await Promise.all([this.tellInFinishMessage(request), this.retireSentMessage(request)]);
   }
 
   /**
@@ -973,9 +990,14 @@ export class Approvals {
      */
     clickedIn?: { channel: string; ts: string },
   ): Promise<PendingRequest> {
-    if (!this.isDue(request) || request.status === UNKNOWN_STATUS) return request;
+    return (await this.expire(request, clickedIn)).request;
+  }
+
+  /** expireIfDue, and whether this very call expired it and left telling its requester to the click's answer. */
+  private async expire(request: PendingRequest, clickedIn?: { channel: string; ts: string }): Promise<{ request: PendingRequest; toldByClick: boolean }> {
+    if (!this.isDue(request) || request.status === UNKNOWN_STATUS) return { request, toldByClick: false };
     const expired = await this.move(request, [request.status], 'EXPIRED');
-    if (!expired) return (await this.deps.store.get(request.id)) ?? request;
+    if (!expired) return { request: (await this.deps.store.get(request.id)) ?? request, toldByClick: false };
     // Expired waiting, it can no longer be withdrawn either (decided, that DM was retired then).
     const toldByClick = request.status === 'PENDING' && sameMessage(expired.sentMessage, clickedIn);
     await Promise.all([
@@ -983,7 +1005,7 @@ export class Approvals {
       toldByClick ? undefined : this.tellInFinishMessage(expired),
       request.status === 'PENDING' && !toldByClick ? this.retireSentMessage(expired) : undefined,
     ]);
-    return expired;
+    return { request: expired, toldByClick };
   }
 
   /**
