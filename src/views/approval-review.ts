@@ -9,6 +9,7 @@ import { failureMessage, guestAdminRefused } from './failure-message';
 import type { AdminRefusal } from '../flows/admin-answer';
 import { revokeBlocks } from './approval-revoke';
 import { REVIEW_FIELD_ERRORS } from './license-words';
+import { capitalized } from './words';
 
 /** The admin's side, the same for every kind: review a request, decide, see what came of it. */
 export const REVIEW_FORM = {
@@ -21,6 +22,14 @@ export const REVIEW_FORM = {
 } as const;
 
 const TITLE = 'Review request';
+
+/**
+ * A review of one request is titled by its one name, the noun its requester and the Home tab know
+ * it by ("Okta password reset", "License change"): each credential's fits a title's 24 characters.
+ */
+function titleOf(request: PendingRequest, words: ApprovalKindWords): string {
+  return capitalized(words.subjectOf(request).request);
+}
 
 export function reviewLoadingView(): ModalView {
   return modal({ title: TITLE, close: 'Cancel', blocks: [section(':hourglass_flowing_sand: Loading the request…')] });
@@ -61,7 +70,7 @@ export function reviewView(args: { request: PendingRequest; details: Detail }, w
     },
   );
   return modal({
-    title: TITLE,
+    title: titleOf(request, words),
     close: 'Cancel',
     submit: 'Submit decision',
     callbackId: REVIEW_FORM.callbackId,
@@ -118,7 +127,7 @@ export function reviewClosedView(
               `one cut off midway, its outcome unknown, comes back to the admins' Home tab as "did not finish", to be decided again.`
             : 'It cannot be decided again.';
   return modal({
-    title: TITLE,
+    title: titleOf(request, words),
     close: 'Close',
     blocks: [
       ...(race.retryRaced
@@ -166,7 +175,7 @@ export function decisionResultView(request: PendingRequest, words: ApprovalKindW
     APPLY_FAILED: decidable ? `${line} Click *Review* on the message again to retry.` : line,
   };
   return modal({
-    title: TITLE,
+    title: titleOf(request, words),
     close: 'Close',
     blocks: [section(outcome[request.status] ?? line), context(approvalFacts(request, words)), ...(revocable ? revokeBlocks(request) : [])],
   });

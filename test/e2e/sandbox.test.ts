@@ -171,7 +171,7 @@ test('the mail password needs an admin: Ann asks, Ada approves without seeing a 
   const request = messages('asks to reset their');
   await request.waitFor();
   await request.locator('.bk-button', { hasText: 'Review' }).click();
-  await modalTitle('Review request');
+  await modalTitle('Mail password reset');
   await modal().locator('.modal-body', { hasText: 'Slack profile' }).waitFor();
   await modal().locator('input[type="radio"][value="approve"]').check();
   await shot('04a-review-reset');
@@ -298,7 +298,7 @@ test('a new phone: Nina asks for an Okta MFA reset, Ada approves, Nina finishes 
   const request = messages('asks to reset their Okta MFA');
   await request.waitFor();
   await request.locator('.bk-button', { hasText: 'Review' }).click();
-  await modalTitle('Review request');
+  await modalTitle('Okta MFA reset');
   await modal().locator('input[type="radio"][value="approve"]').check();
   await modal().locator('.modal-submit', { hasText: 'Submit decision' }).click();
   await modal().locator('.modal-body', { hasText: 'finishes it themselves' }).waitFor();
@@ -355,7 +355,7 @@ test('an employee requests a license change and an admin approves it', async () 
   // Ada is: she reviews; denying needs a comment; then she approves.
   await actAs('UADA');
   await request.locator('.bk-button', { hasText: 'Review' }).click();
-  await modalTitle('Review request');
+  await modalTitle('License change');
   await modal().locator('.modal-body', { hasText: 'I host the weekly customer webinar' }).waitFor();
   await modal().locator('input[type="radio"][value="deny"]').check();
   await modal().locator('.modal-submit', { hasText: 'Submit decision' }).click();
@@ -443,7 +443,7 @@ test('the Home tab: an employee resets from its button and sees it in their acti
   const picture = process.env.UPDATE_DOCS_SCREENSHOTS === '1' ? resolve(__dirname, '../../docs/home-tab.png') : join(SCREENSHOTS, 'home-tab.png');
   await page.screenshot({ path: picture, clip: { x: 0, y: 0, width: 1440, height: 900 } });
   await waiting.locator('.bk-button', { hasText: 'Review' }).click();
-  await modalTitle('Review request');
+  await modalTitle('License change');
   await modal().locator('input[type="radio"][value="approve"]').check();
   await modal().locator('.modal-submit').click();
   await modal().locator('.modal-body', { hasText: 'now has Pro' }).waitFor();

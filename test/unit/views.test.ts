@@ -6,7 +6,9 @@ import { workmail } from '../../src/credentials/workmail';
 import { FAILURE_CODES, LatchkeyFailure, type FailureCode } from '../../src/flows/failure';
 import type { Directory, WorkspaceMembers } from '../../src/flows/ports';
 import { resetKind } from '../../src/flows/reset-approval';
-import { reviewView } from '../../src/views/approval-review';
+import { decisionResultView, reviewClosedView, reviewView } from '../../src/views/approval-review';
+import { licenseKindWords } from '../../src/views/license-kind';
+import { capitalized } from '../../src/views/words';
 import type { ResetDone } from '../../src/flows/reset-credential';
 import { Secret } from '../../src/flows/secret';
 import { resetWordsOf } from '../../src/handlers/reset-words';
@@ -388,5 +390,29 @@ describe('a request already open is named by its noun, in sentences that need no
     expect(failureMessage({ code: 'REQUEST_OPEN', open: { state: 'waiting', until } }, mfa).headline).toBe('Your Okta MFA reset request is already waiting for an admin.');
     expect(failureMessage({ code: 'REQUEST_OPEN', open: { state: 'approved', until } }, mfa).headline).toBe('An admin approved your Okta MFA reset request.');
     expect(failureMessage({ code: 'REQUEST_OPEN', open: { state: 'finishing', until } }, mfa).headline).toBe('Your approved Okta MFA reset request is being finished now.');
+  });
+});
+
+describe("the admin's review of a request is titled by the request's one name, its credential's noun", () => {
+  const license = { ...CREDENTIALS.find((c) => c.licenses)!.licenses!.words, command: '/request-license' };
+  it.each(CREDENTIALS.map((c) => [c.id, c] as const))('%s', (_, credential) => {
+    const words = resetWordsOf(credential);
+    const kind = resetKindWords({ [credential.id]: words });
+    const title = capitalized(words.request);
+    // Before: every review, closed review and decision was titled "Review request", whatever was asked for.
+    expect(reviewView({ request: resetRequest(credential.id, 'PENDING'), details: {} }, kind).title.text).toBe(title);
+    expect(reviewClosedView(resetRequest(credential.id, 'DENIED', { comment: 'no' }), kind).title.text).toBe(title);
+    expect(decisionResultView(resetRequest(credential.id, 'APPROVED'), kind, false, true).title.text).toBe(title);
+    expect(title.length).toBeLessThanOrEqual(LIMITS.modalTitle);
+  });
+
+  it('a license change, and a request whose credential is no longer served', () => {
+    const kind = licenseKindWords({ words: license, kinds: [] });
+    const request = { ...resetRequest('', 'PENDING'), kind: 'license', detail: { from: 'Basic', to: 'Pro' } };
+    expect(reviewView({ request, details: {} }, kind).title.text).toBe(capitalized(license.request));
+    expect(license.request.length).toBeLessThanOrEqual(LIMITS.modalTitle);
+    const gone = reviewView({ request: resetRequest('retired_credential', 'PENDING'), details: {} }, resetKindWords({})).title.text;
+    expect(gone.length).toBeLessThanOrEqual(LIMITS.modalTitle);
+    expect(gone).toBe('Credential reset');
   });
 });
