@@ -68,6 +68,19 @@ interface Changing {
   clicks: number;
 }
 
+/**
+ * A `verify` push this process waits on, or will once its attempt is written. One for all the
+ * clicks of its request here (a double click, a retry), whichever's attempt is written and sends
+ * the push: a close ends that one, wherever it was seen. The stop is shared, never the proof: a
+ * click whose attempt is turned away sends no push and changes nothing.
+ */
+interface Waiting {
+  readonly requester: Requester;
+  readonly stop: AbortController;
+  /** Its clicks here not yet ended: the wait is forgotten when the last ends, or when its push's wait does. */
+  clicks: number;
+}
+
 /** What the views need to explain a failure in words that say what to do next. */
 export interface ResetFailure {
   readonly ok: false;
@@ -246,7 +259,7 @@ export class ResetCredential {
    * The `verify` policy's pushes this process is waiting on, by request, with whose they are: what
    * closing the waiting modal ends (abandonPush). From the Reset click until the wait ends.
    */
-  private readonly waiting = new Map<string, { readonly requester: Requester; readonly stop: AbortController }>();
+  private readonly waiting = new Map<string, Waiting>();
   /**
    * The changes this process is making, by request, from their attempt on record until they end:
    * `closed` once their requester's confirmation was closed meanwhile (cancel), so that the secret
@@ -444,14 +457,21 @@ export class ResetCredential {
     }
     if (!verifier) return this.change(requester, credential, ticket, delivery);
     // Known from the click on, so that a close while the attempt is written or the push is sent
-    // ends it too. A replayed click finds its request here already (and its attempt refused): it
-    // takes nobody's place.
-    const stop = new AbortController();
-    if (!this.waiting.has(ticket.requestId)) this.waiting.set(ticket.requestId, { requester, stop });
+    // ends it too. A click replayed while the first is on its way here joins it: whichever of them
+    // has its attempt written and sends the push, a close ends it at once, even one that came
+    // before it was known which (the other's attempt is turned away, and it changes nothing).
+    const joined = this.waiting.get(ticket.requestId);
+    let wait: Waiting;
+    if (joined?.requester.userId === requester.userId) wait = joined;
+    else {
+      wait = { requester, stop: new AbortController(), clicks: 0 };
+      if (!joined) this.waiting.set(ticket.requestId, wait);
+    }
+    wait.clicks += 1;
     try {
-      return await this.change(requester, credential, ticket, delivery, { verifier, account: ticket.verify!, stop: stop.signal });
+      return await this.change(requester, credential, ticket, delivery, { verifier, account: ticket.verify!, stop: wait.stop.signal });
     } finally {
-      this.waitEnded(ticket.requestId, stop.signal);
+      if (--wait.clicks === 0) this.waitEnded(ticket.requestId, wait.stop.signal);
     }
   }
 

@@ -1,4 +1,4 @@
-import { oktaVerify, type OktaSimUser } from '../../src/credentials/okta-stand-in';
+import { oktaVerify, type OktaSimPush, type OktaSimUser } from '../../src/credentials/okta-stand-in';
 import { USER_AGENT } from '../../src/verifiers/okta/okta-verify';
 import { homeResetActionId } from '../../src/views/home-tab';
 import { Harness, isProgress, secretIn, useHarness } from '../support/harness';
@@ -306,6 +306,70 @@ describe('verify: pushes count against the person (push-bombing)', () => {
     expect(third.view.submit).toBeUndefined();
     expect(text(third.view)).toContain('Latchkey has sent as many Okta Verify requests to your phone as it allows in an hour. Nothing was changed.');
     expect(h.okta.callsTo('VerifyFactor')).toHaveLength(2);
+  });
+});
+
+describe('verify: two clicks of one Reset racing (a double click, a replay), the first losing its attempt to the second', () => {
+  // Checks come seconds apart, as in a crowd: a close must end the push at once, not at the next one.
+  const withCarlsPhone = OKTA.map((u) => (u.id === '00ucarl' ? { ...u, factors: [oktaVerify('carl')] } : u));
+  const h = useHarness({ accounts: { okta_password: withCarlsPhone }, env: { ...ENV, VERIFY_POLL_MS: '5000', VERIFY_TIMEOUT_SECONDS: '20' }, dynamoGate: true }, (x) => {
+    x.slack.clear();
+    x.workmail.clear();
+  });
+  const ANN = { slackId: 'UANN', email: 'ann@example.com', oktaId: '00uann' };
+  const CARL = { slackId: 'UCARL', email: 'carl@example.com', oktaId: '00ucarl' };
+  type Person = typeof ANN;
+  const attemptOf = (who: Person) => (c: { operation: string; body: string }) => c.operation === 'PutItem' && c.body.includes(who.slackId) && c.body.includes('"attempt"');
+  const attempts = (who: Person) => h.dynamoGate.seen.filter(attemptOf(who)).length;
+  const oktaCalls = (who: Person, operation: string) => h.okta.callsTo(operation).filter((c) => c.params.userId === who.oktaId);
+
+  /** `who` clicks Reset twice: the first click's attempt meets a DynamoDB that does not answer (the SDK sends it again once it is dropped); the second's is written and sends the push. */
+  async function twoClicks(who: Person) {
+    const opened = await h.open('/reset-password', who.slackId);
+    const releaseFirst = h.dynamoGate.hold((c) => attemptOf(who)(c) && attempts(who) === 1);
+    const first = h.submit(who.slackId, opened.view);
+    while (attempts(who) < 1) await new Promise((r) => setTimeout(r, 10));
+    const second = await h.submit(who.slackId, opened.view);
+    const push = await h.waitForPush(who.email);
+    const waiting = await modalAfter(h, second, opened.viewId, (v) => text(v).includes('Approve the Okta Verify request'));
+    return { opened, first, releaseFirst, push, waiting };
+  }
+
+  /** The one push sent, withdrawn before any check of it, and nothing changed: on record as cancelled. */
+  async function cancelledAtOnce(who: Person, push: OktaSimPush) {
+    expect(oktaCalls(who, 'VerifyFactor')).toHaveLength(1);
+    expect(oktaCalls(who, 'CancelFactorTransaction').map((c) => c.params.pushId)).toEqual([push.id]);
+    expect(oktaCalls(who, 'GetFactorTransaction')).toEqual([]);
+    // Approved by habit after the close: Okta has withdrawn it.
+    expect(h.okta.answerPush(push.id, { approve: true, pick: push.correctAnswer })).toBe(false);
+    const records = await h.waitForAudit(who.slackId, (r) => r.phase === 'outcome');
+    expect(records.map((r) => [r.phase, r.errorCode, r.verification])).toEqual([
+      ['attempt', undefined, undefined],
+      ['outcome', 'VERIFY_CANCELLED', 'cancelled'],
+    ]);
+    expect(h.workmail.callsTo('ResetPassword')).toEqual([]);
+  }
+
+  it("closing the waiting modal while the first click is still on its way withdraws the second click's push at once (DELETE), and nothing changes, even if it is approved by habit", async () => {
+    const { opened, first, releaseFirst, push, waiting } = await twoClicks(ANN);
+    expect((await h.close('UANN', { ...waiting, id: opened.viewId })).status).toBe(200);
+    await h.waitForLogs('push cancelled: the person closed the modal waiting for it', 1, 3000);
+    // The first click's attempt, sent again, finds the second's: that click changes nothing.
+    releaseFirst();
+    await modalAfter(h, await first, opened.viewId, (v) => text(v).includes('This confirmation was already used'));
+    await cancelledAtOnce(ANN, push);
+  });
+
+  it('… and closing it once the first click was turned away likewise: at once, not at the next check', async () => {
+    const cancelled = linesSaying(h, 'push cancelled: the person closed the modal waiting for it');
+    const { opened, first, releaseFirst, push, waiting } = await twoClicks(CARL);
+    releaseFirst();
+    await modalAfter(h, await first, opened.viewId, (v) => text(v).includes('This confirmation was already used'));
+    expect((await h.close('UCARL', { ...waiting, id: opened.viewId })).status).toBe(200);
+    await h.waitForLogs('push cancelled: the person closed the modal waiting for it', cancelled + 1, 3000);
+    // Ended here, by the close itself: nothing left on record for a check to find.
+    expect(await h.closesOnRecord()).toEqual([]);
+    await cancelledAtOnce(CARL, push);
   });
 });
 
