@@ -32,7 +32,7 @@ export function registerApprovalWithdraw(
     }
     const { requester, click } = clicked;
     if (click.view?.type === 'home') {
-      const work = flow.withdraw(requester, requestId).then((result) => ({
+      const work = flow.withdraw(requester, requestId, 'home_tab').then((result) => ({
         view: withdrawResultView(result, words),
         fallbackText: 'Latchkey could not show what came of your withdraw. Open the Home tab again to see where your request stands.',
       }));

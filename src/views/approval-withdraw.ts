@@ -1,5 +1,5 @@
 import type { Button, KnownBlock, ModalView } from '@slack/types';
-import type { ApprovalFailure, RequesterNotice } from '../flows/approvals/approvals';
+import type { ApprovalFailure, RequesterNotice, SentMessageNotice } from '../flows/approvals/approvals';
 import type { PendingRequest } from '../flows/approvals/pending-request';
 import { approvalStatusLine } from './approval-status';
 import { wordsOf, type ApprovalKindWords, type ApprovalWords } from './approval-words';
@@ -100,6 +100,18 @@ export function withdrawOutcome(result: WithdrawResult, all: ApprovalWords): { t
     default:
       // Still waiting (a withdraw that could not be written), or in a state this version does not know: its line says it.
       return said(`:warning: Your request was not withdrawn. ${line}`);
+  }
+}
+
+/**
+ * The requester's DM that said their request was sent, rewritten once it can no longer be withdrawn,
+ * where its words as sent would not do (`notice`): after a Withdraw clicked elsewhere (their Home
+ * tab), what came of that click, as a click in it would have left it.
+ */
+export function sentMessageAfter(request: PendingRequest, all: ApprovalWords, notice: SentMessageNotice): { text: string; blocks: KnownBlock[] } {
+  switch (notice) {
+    case 'expired_at_withdraw':
+      return withdrawOutcome({ ok: false, code: 'REQUEST_EXPIRED', request }, all);
   }
 }
 

@@ -364,6 +364,21 @@ describe("the DM that said it was sent, once its request can no longer be withdr
     expect(warned.map((l) => JSON.parse(l)).map((l) => [l.level, l.approvalRequestId])).toEqual([['warn', request.requestId]]);
   });
 
+  it('past its time and not yet expired, withdrawn from the Home tab: its modal says it had already expired, the DM that said it was sent is rewritten once to say so, and no other DM tells it again', async () => {
+    const request = await asksForLicense(h, 'UANN', 'Pro');
+    const { home } = await h.openHome('UANN');
+    const from = h.slack.calls.length;
+    h.clock.offsetMs = 100 * 3_600_000;
+    const modal = await h.opening((trigger) => h.clickIn('UANN', 'approval_withdraw', request.requestId, { view: home, triggerId: trigger }));
+    expect(JSON.stringify(modal.view.blocks)).toContain('had already expired, so there was nothing to withdraw');
+    // The DM reads as a click in it would have left it: what came of the Withdraw, without the button.
+    const rewrites = rewritesOf(request.dm, from);
+    expect(rewrites.map((c) => c.args.text)).toEqual([':zzz: Your request (Basic → Pro) had already expired, so there was nothing to withdraw. Nothing was changed.']);
+    expect(JSON.stringify(rewrites[0]!.args.blocks)).not.toContain('approval_withdraw');
+    // Told in the modal and in that DM: no new DM says it "expired without a decision" as well.
+    expect(h.slack.calls.slice(from).filter((c) => c.method === 'chat.postMessage' && c.args.channel === request.dm.channel).map((c) => c.args.text)).toEqual([]);
+  });
+
   it('withdrawn from the Home tab: it keeps its words and loses Withdraw; a click on the button as it was says it was withdrawn already', async () => {
     const request = await asksForPinReset(h, 'UBOB');
     const { home } = await h.openHome('UBOB');

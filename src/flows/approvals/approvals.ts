@@ -135,6 +135,19 @@ export interface ApprovalFailure {
  */
 export type RequesterNotice = 'failed_past_time' | 'sent_then_decided';
 
+/**
+ * What the DM that said a request was sent says once rewritten without Withdraw, where its words
+ * as sent would not do: `expired_at_withdraw`, a Withdraw clicked elsewhere (its requester's Home
+ * tab) found it past its time, so it says what came of that click, as a click in it would have.
+ */
+export type SentMessageNotice = 'expired_at_withdraw';
+
+/**
+ * Where its requester clicked Withdraw: in a message (a DM, which its handler rewrites with what
+ * came of the click), or on their Home tab (`home_tab`, answered in a modal).
+ */
+export type WithdrawPlace = { readonly channel: string; readonly ts: string } | 'home_tab';
+
 /** Where requests are announced and people told; implemented with Slack messages. */
 export interface ApprovalAnnouncer {
   /**
@@ -154,8 +167,11 @@ export interface ApprovalAnnouncer {
   tellRequester(request: PendingRequest, occasion?: RequesterNotice): Promise<{ channel: string; ts: string } | void>;
   /** Rewrites the requester's DM with the Finish button (request.finishMessage) to say what became of it, without the button. */
   rewriteFinishMessage(request: PendingRequest): Promise<void>;
-  /** Rewrites the requester's DM that said it was sent (request.sentMessage) with the same words, without Withdraw. */
-  rewriteSentMessage(request: PendingRequest): Promise<void>;
+  /**
+   * Rewrites the requester's DM that said it was sent (request.sentMessage) without Withdraw: with
+   * the same words, or what `notice` says.
+   */
+  rewriteSentMessage(request: PendingRequest, notice?: SentMessageNotice): Promise<void>;
 }
 
 /**
@@ -213,8 +229,8 @@ export function messageState(r: PendingRequest): string {
 }
 
 /** Whether a DM kept for a request (`kept`) is the message a click was in (`clickedIn`). */
-function sameMessage(kept: { channel: string; ts: string } | undefined, clickedIn: { channel: string; ts: string } | undefined): boolean {
-  return !!kept && !!clickedIn && kept.channel === clickedIn.channel && kept.ts === clickedIn.ts;
+function sameMessage(kept: { channel: string; ts: string } | undefined, clickedIn: WithdrawPlace | undefined): boolean {
+  return !!kept && !!clickedIn && clickedIn !== 'home_tab' && kept.channel === clickedIn.channel && kept.ts === clickedIn.ts;
 }
 
 /**
@@ -515,8 +531,8 @@ export class Approvals {
   async withdraw(
     requester: Requester,
     requestId: string,
-    /** The message the click was in, which its handler rewrites with what came of it: never retired here. */
-    clickedIn?: { channel: string; ts: string },
+    /** Where the click was: a message its handler rewrites with what came of it is never retired here. */
+    clickedIn?: WithdrawPlace,
   ): Promise<{ ok: true; request: PendingRequest } | ApprovalFailure> {
     let request: PendingRequest;
     let toldByClick: boolean;
@@ -798,8 +814,8 @@ export class Approvals {
    * Decided, expired or withdrawn, a request can no longer be withdrawn: the DM that said it was
    * sent stops offering it (a click on it as it was is told why there was nothing to withdraw).
    */
-  private async retireSentMessage(request: PendingRequest): Promise<void> {
-    if (request.sentMessage) await this.deps.announcer.rewriteSentMessage(request).catch((err: unknown) => this.warn(err, request, 'sent DM rewrite failed'));
+  private async retireSentMessage(request: PendingRequest, notice?: SentMessageNotice): Promise<void> {
+    if (request.sentMessage) await this.deps.announcer.rewriteSentMessage(request, notice).catch((err: unknown) => this.warn(err, request, 'sent DM rewrite failed'));
   }
 
   /** Why a revoke found nothing to take back: its finish started (or ended), revoked already, expired, or never approved to finish (the request says how). */
@@ -984,28 +1000,34 @@ export class Approvals {
   async expireIfDue(
     request: PendingRequest,
     /**
-     * The message a Withdraw click was in, which its handler rewrites with what came of it: never
-     * retired here, and when it is the DM that said the request was sent, that rewrite is how its
-     * requester is told it expired (no new DM says it again).
+     * Where a Withdraw click was, when one expires it: its answer (the message it was in, rewritten
+     * by its handler, or its Home tab's modal) tells its requester it had already expired, so no new
+     * DM says it again, and the DM that said it was sent says so too, once (the message clicked in
+     * is never rewritten here).
      */
-    clickedIn?: { channel: string; ts: string },
+    clickedIn?: WithdrawPlace,
   ): Promise<PendingRequest> {
     return (await this.expire(request, clickedIn)).request;
   }
 
-  /** expireIfDue, and whether this very call expired it and left telling its requester to the click's answer. */
-  private async expire(request: PendingRequest, clickedIn?: { channel: string; ts: string }): Promise<{ request: PendingRequest; toldByClick: boolean }> {
+  /**
+   * expireIfDue, and whether this very call expired it and left telling its requester to the
+   * click's answer alone (no DM that said it was sent, other than the one clicked in, says so).
+   */
+  private async expire(request: PendingRequest, clickedIn?: WithdrawPlace): Promise<{ request: PendingRequest; toldByClick: boolean }> {
     if (!this.isDue(request) || request.status === UNKNOWN_STATUS) return { request, toldByClick: false };
     const expired = await this.move(request, [request.status], 'EXPIRED');
     if (!expired) return { request: (await this.deps.store.get(request.id)) ?? request, toldByClick: false };
     // Expired waiting, it can no longer be withdrawn either (decided, that DM was retired then).
-    const toldByClick = request.status === 'PENDING' && sameMessage(expired.sentMessage, clickedIn);
+    const waited = request.status === 'PENDING';
+    const byClick = waited && clickedIn !== undefined;
+    const retire = waited && !!expired.sentMessage && !sameMessage(expired.sentMessage, clickedIn);
     await Promise.all([
       this.refresh(expired),
-      toldByClick ? undefined : this.tellInFinishMessage(expired),
-      request.status === 'PENDING' && !toldByClick ? this.retireSentMessage(expired) : undefined,
+      byClick ? undefined : this.tellInFinishMessage(expired),
+      retire ? this.retireSentMessage(expired, byClick ? 'expired_at_withdraw' : undefined) : undefined,
     ]);
-    return { request: expired, toldByClick };
+    return { request: expired, toldByClick: byClick && !retire };
   }
 
   /**
