@@ -90,6 +90,13 @@ export interface Activity {
    */
   readonly revokeFailed?: { readonly code: string; readonly at: string };
   /**
+   * The request's own requester's Finish that found it revoked by a click that could not tell it
+   * was (revokedBy's) and could not do that revoke's follow-ups (telling the admins): its last
+   * failure's code and time, and whose revoke it was. Never a revoke of theirs (revokeFailed): only
+   * an admin tries one. Not once a Finish of theirs did them.
+   */
+  readonly followUpsFailed?: { readonly code: string; readonly at: string; readonly revokedBy?: string };
+  /**
    * A request line, in the audit search, whose end nothing read says: no decision or withdrawal of it
    * on record, and not where it stands. not_kept: the approvals store no longer holds it (kept 90 days
    * past its time) and the records of the week after it (ofReferences) hold none: it may have expired,
@@ -770,11 +777,11 @@ export function activityOf(events: readonly AuditEvent[], now: Date, requests: r
     const revoked = revoke !== undefined;
     const changes = records.filter((r) => !WITHDRAW_ACTIONS.includes(r.action) && !REVOKE_ACTIONS.includes(r.action));
     // Only an admin tries a revoke: the request's own requester's revoke records are their Finish
-    // doing a revoke's follow-ups, and one that failed is no "Revoke tried" of theirs.
-    const revokeFailed =
-      revoked || changes.length === 0
-        ? undefined
-        : records.filter((r) => REVOKE_ACTIONS.includes(r.action) && r.phase === 'outcome' && r.outcome === 'failure' && !ownRequest(r)).at(-1);
+    // doing a revoke's follow-ups, and one that failed is no "Revoke tried" of theirs, but their
+    // Finish's follow-ups failed.
+    const revokeFailures = revoked || changes.length === 0 ? [] : records.filter((r) => REVOKE_ACTIONS.includes(r.action) && r.phase === 'outcome' && r.outcome === 'failure');
+    const revokeFailed = revokeFailures.filter((r) => !ownRequest(r)).at(-1);
+    const followUpsFailed = revokeFailures.filter(ownRequest).at(-1);
     const stepsOf = changes.length > 0 ? changes : records;
     const steps = [...new Set(stepsOf.map((r) => r.requestId))].map((id) => stepsOf.filter((r) => r.requestId === id));
     const started = (step: AuditEvent[]) => step.reduce((a, b) => (a.at <= b.at ? a : b));
@@ -820,6 +827,9 @@ export function activityOf(events: readonly AuditEvent[], now: Date, requests: r
       ...(revoked && { revoked }),
       ...(revoke?.revokedBy && { revokedBy: revoke.revokedBy }),
       ...(revokeFailed && { revokeFailed: { code: revokeFailed.errorCode ?? 'INTERNAL', at: revokeFailed.at } }),
+      ...(followUpsFailed && {
+        followUpsFailed: { code: followUpsFailed.errorCode ?? 'INTERNAL', at: followUpsFailed.at, ...(followUpsFailed.revokedBy && { revokedBy: followUpsFailed.revokedBy }) },
+      }),
       ...(handled && { handled: { reference: handled.handledRequestId!, kind: handled.attentionKind!, ...(handled.note && { note: handled.note }) } }),
     };
   });

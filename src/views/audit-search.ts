@@ -189,6 +189,12 @@ function revokeTried(tried: NonNullable<Activity['revokeFailed']>): string {
     : `Revoke tried ${when}, changed nothing: ${failureLabel(tried.code)}`;
 }
 
+/** The requester's Finish that could not do a revoke's follow-ups: whose revoke it was, as a line of follow-ups done says it (revokeFollowedUp). */
+function followUpsFailed(row: Activity, failed: NonNullable<Activity['followUpsFailed']>): string {
+  const by = failed.revokedBy ? `<@${failed.revokedBy}>` : 'an admin';
+  return `Revoked by ${by}; <@${row.actor.userId}>'s Finish could not tell the admins ${slackDate(new Date(failed.at))}: ${failureLabel(failed.code)}`;
+}
+
 /** How the person ended a push (what they did, or did not do, on their phone): nothing the directory's account explains. */
 const PERSON_ENDED_PUSH: ReadonlySet<string> = new Set<FailureCode>(['VERIFY_REJECTED', 'VERIFY_TIMEOUT', 'VERIFY_CANCELLED']);
 
@@ -220,6 +226,7 @@ function rowLine(row: Activity, words: HomeWords): string {
     row.deliveryFailed && 'not shown to the person (Slack failed)',
     // A revoke that lost (to its requester's finish, say) is no step of the approval's, but a reviewer sees it was tried.
     row.revokeFailed && revokeTried(row.revokeFailed),
+    row.followUpsFailed && followUpsFailed(row, row.followUpsFailed),
     revokeFollowedUp(row),
   ].filter(Boolean);
   return `${slackDate(new Date(row.at))} · *${name}*${what} by <@${row.actor.userId}>${about} · ${state}\n${details.join(' · ')}`;

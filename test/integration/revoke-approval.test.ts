@@ -675,7 +675,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     expect(anns.join('\n')).not.toContain('Revoke tried');
   }, 120_000);
 
-  it("a revoke whose outcome could not be told, then the requester's Finish whose taking of the follow-ups cannot be written: on record as failed under her, the operator alerted, and the audit search never says she tried to revoke", async () => {
+  it("a revoke whose outcome could not be told, then the requester's Finish whose taking of the follow-ups cannot be written: on record as failed under her, the operator alerted, and the audit search says her Finish could not tell the admins, never that she tried to revoke", async () => {
     const request = await approvedPinReset(h, 'UANN');
     const view = await finishWhileClaimHeld(request, async () => {
       // Held until DynamoDB's client gives up on it.
@@ -689,7 +689,8 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     const logged = h.logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.approvalRequestId === request.requestId && l.code === 'STORE_UNAVAILABLE');
     expect(logged).toEqual([expect.objectContaining({ slackUserId: 'UANN', step: 'revoke', alert: true })]);
     const anns = (await lookUp(h, 'UMAX', request.requestId)).filter((l) => l.includes('by <@UANN>'));
-    expect(anns).not.toEqual([]);
+    // As an admin's failed Revoke shows on their line: whose revoke it was, and that her Finish's follow-ups failed.
+    expect(anns).toEqual([expect.stringMatching(/ · Revoked by <@UADA>; <@UANN>'s Finish could not tell the admins <!date\^\d+\^[^>]*>: storage unavailable$/)]);
     expect(anns.join('\n')).not.toContain('Revoke tried');
   }, 120_000);
 
