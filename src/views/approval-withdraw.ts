@@ -110,6 +110,8 @@ export function withdrawOutcome(result: WithdrawResult, all: ApprovalWords): { t
  */
 export function sentMessageAfter(request: PendingRequest, all: ApprovalWords, notice: SentMessageNotice): { text: string; blocks: KnownBlock[] } {
   switch (notice) {
+    case 'withdrawn':
+      return withdrawOutcome({ ok: true, request }, all);
     case 'expired_at_withdraw':
       return withdrawOutcome({ ok: false, code: 'REQUEST_EXPIRED', request }, all);
   }

@@ -379,7 +379,7 @@ describe("the DM that said it was sent, once its request can no longer be withdr
     expect(h.slack.calls.slice(from).filter((c) => c.method === 'chat.postMessage' && c.args.channel === request.dm.channel).map((c) => c.args.text)).toEqual([]);
   });
 
-  it('withdrawn from the Home tab: it keeps its words and loses Withdraw; a click on the button as it was says it was withdrawn already', async () => {
+  it('withdrawn from the Home tab: it says it was withdrawn, as a click in it would have, and loses Withdraw; no other DM says it; a click on the button as it was says it was withdrawn already', async () => {
     const request = await asksForPinReset(h, 'UBOB');
     const { home } = await h.openHome('UBOB');
     const from = h.slack.calls.length;
@@ -387,13 +387,14 @@ describe("the DM that said it was sent, once its request can no longer be withdr
     expect(JSON.stringify(modal.view)).toContain('You withdrew your request');
     const rewritten = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts);
     expect(rewritten.args.channel).toBe(request.dm.channel);
-    expect(rewritten.args.text).toBe(request.dm.call.args.text);
-    expect(JSON.stringify(rewritten.args.blocks)).toContain('was sent to the admins');
+    expect(rewritten.args.text).toMatch(/^:leftwards_arrow_with_hook: You withdrew your request \(.+\) at <!date\^\d+\^[^>]+>\. Nothing was changed, and the admins are no longer asked to decide it\.$/);
+    expect(JSON.stringify(rewritten.args.blocks)).toContain('Run `/reset-pin` to ask again.');
     expect(JSON.stringify(rewritten.args.blocks)).not.toContain('approval_withdraw');
     expect(rewritesOf(request.dm, from)).toHaveLength(1);
+    expect(h.slack.calls.slice(from).filter((c) => c.method === 'chat.postMessage' && c.args.channel === request.dm.channel)).toEqual([]);
 
     await h.click('UBOB', 'approval_withdraw', withdrawIn(request.dm.call).value, request.dm);
-    const answer = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts && String(c.args.text).includes('withdrew'));
+    const answer = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts && String(c.args.text).includes('withdrew this request already'));
     expect(answer.args.text).toMatch(/^:leftwards_arrow_with_hook: You withdrew this request already at .*: /);
     expect(JSON.stringify(answer.args.blocks)).not.toContain('approval_withdraw');
   });

@@ -137,10 +137,10 @@ export type RequesterNotice = 'failed_past_time' | 'sent_then_decided';
 
 /**
  * What the DM that said a request was sent says once rewritten without Withdraw, where its words
- * as sent would not do: `expired_at_withdraw`, a Withdraw clicked elsewhere (its requester's Home
- * tab) found it past its time, so it says what came of that click, as a click in it would have.
+ * as sent would not do: what came of a Withdraw clicked elsewhere (its requester's Home tab), as a
+ * click in it would have said it: `withdrawn`, or `expired_at_withdraw` (it found it past its time).
  */
-export type SentMessageNotice = 'expired_at_withdraw';
+export type SentMessageNotice = 'withdrawn' | 'expired_at_withdraw';
 
 /**
  * Where its requester clicked Withdraw: in a message (a DM, which its handler rewrites with what
@@ -568,8 +568,8 @@ export class Approvals {
     }
     await change.succeeded();
     this.deps.logger.info({ approvalRequestId: withdrawn.id, kind: withdrawn.kind, slackUserId: requester.userId }, 'request withdrawn by its requester');
-    // Withdrawn elsewhere (their Home tab), the DM that said it was sent stops offering Withdraw too.
-    await Promise.all([this.refresh(withdrawn), sameMessage(withdrawn.sentMessage, clickedIn) ? undefined : this.retireSentMessage(withdrawn)]);
+    // Withdrawn elsewhere (their Home tab), the DM that said it was sent says so too, without Withdraw.
+    await Promise.all([this.refresh(withdrawn), sameMessage(withdrawn.sentMessage, clickedIn) ? undefined : this.retireSentMessage(withdrawn, 'withdrawn')]);
     return { ok: true, request: withdrawn };
   }
 
