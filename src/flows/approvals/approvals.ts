@@ -692,6 +692,7 @@ export class Approvals {
       return { ...this.fail(err, { requester: admin, kind: request.kind, step: 'revoke', requestId: request.id }), request };
     }
     if (!claimed) {
+      // A failure, unlike the requester's Finish's refusal (followUpRevokeOnFinish): this admin did try a revoke, lost as any Revoke losing a race is recorded.
       await change.failed('APPROVAL_REVOKED');
       return this.notRevocable(request);
     }
