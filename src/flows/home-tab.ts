@@ -717,18 +717,17 @@ const pendingOf = (e: AuditEvent): string | undefined => (isApprovalStep(e.actio
  */
 const handedBack = (e: AuditEvent): boolean => !isApprovalStep(e.action) && e.outcome === 'failure' && e.errorCode === 'OUT_OF_TIME';
 
+/** A record under its request's own requester (every step's record names its request's requester, `subject`). */
+const ownRequest = (e: AuditEvent): boolean => e.subject?.userId === e.actor.userId && e.subject.teamId === e.actor.teamId;
+
 /**
  * A requester's own later step of their pending request (their withdraw), which is shown on the
- * request's line: the request's reference. Every step's record names its request's requester
- * (`subject`); an admin never decides their own request.
+ * request's line: the request's reference. An admin never decides their own request.
  */
 const requesterLaterStepOf = (e: AuditEvent): string | undefined => {
   const pending = pendingOf(e);
-  return pending && !isRequestStep(e.action) && e.subject?.userId === e.actor.userId && e.subject.teamId === e.actor.teamId ? pending : undefined;
+  return pending && !isRequestStep(e.action) && ownRequest(e) ? pending : undefined;
 };
-
-/** A record under its request's own requester (every step's record names its request's requester, `subject`). */
-const ownRequest = (e: AuditEvent): boolean => e.subject?.userId === e.actor.userId && e.subject.teamId === e.actor.teamId;
 
 /** One record's identity: its request and slot (phase), under its person. */
 const recordKey = (e: AuditEvent): string => `${e.actor.teamId} ${e.actor.userId} ${e.requestId} ${e.phase}`;
