@@ -146,9 +146,9 @@ export interface Admins {
    */
   isAdmin(userId: string): Promise<boolean>;
   /**
-   * Whether what is known without asking Slack names this person an admin (the admin group as last
-   * read, if ever): where an admin action's answer is shown, so a modal can be opened before the
-   * check, never whether they may act.
+   * Whether what is known without asking Slack names this person an admin, or cannot say they are
+   * not (the admin group as last read, or never read yet): where an admin action's answer is shown,
+   * so a modal can be opened before the check, never whether they may act.
    */
   mayBeAdmin(userId: string): boolean;
 }

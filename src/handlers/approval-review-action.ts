@@ -26,7 +26,8 @@ export function registerApprovalReviewAction(app: GuardedApp, flow: Approvals, w
   const client = app.slack;
   // The modal is opened on arrival, before the admin check, which may ask Slack (users.info) for
   // longer than a trigger lives: wherever the answer is a modal (the Home tab, which has no channel),
-  // and in a channel for whoever memory says is named an admin. Anyone else's no there is an ephemeral.
+  // and in a channel for whoever memory does not rule out as an admin (Admins.mayBeAdmin). Anyone
+  // else's no there is an ephemeral.
   app.acknowledgeActionOnArrival(
     REVIEW_ACTION_ID,
     (body) => {

@@ -77,8 +77,11 @@ export class ConfiguredAdmins implements Admins {
     if (this.userIds.has(userId)) return true;
     if (!this.usergroupId) return false;
     // The group as last read, however long ago: it only says where the answer goes. Unread (just
-    // started), it names nobody, so anyone's first Review in a channel is answered as it always is.
-    return this.cached?.members.has(userId) === true;
+    // started, or a Lambda's cold instance), it cannot say who is not in it, and its member's check
+    // lists it, then asks Slack of them, one call after the other: past a trigger's life on a slow
+    // Slack. So anyone may be, and the window is opened at the click; the check still decides what
+    // it shows (a no for anyone else, in that window once rather than in an ephemeral).
+    return this.cached === undefined || this.cached.members.has(userId);
   }
 
   /** Whether Slack says a named admin is a full member, a guest, or gone: from what it said under a minute ago, or asked now. */

@@ -312,4 +312,58 @@ describe('a guest named an admin', () => {
     expect(h.slack.callsTo('users.info').filter((c) => c.args.user === 'UMAX')).toHaveLength(1);
   });
 
+  it("an admin through the admin group only, clicking Review on the admins' message after a restart, before the group was read and with Slack slow to list it, still gets the review window: opened at the click, filled once the check answers", async () => {
+    // Ada's request: no test before leaves one of hers waiting, as they do Ann's.
+    const request = await asksForPin(h, 'UADA');
+    // A new instance, as after a restart or a Lambda's cold start: it has never read the admin group.
+    const restarted = await h.startAnotherInstance();
+    const listed = h.slack.callsTo('usergroups.users.list').length;
+    const release = h.slack.hold('usergroups.users.list');
+    const late = setTimeout(release, 3_200);
+    try {
+      let trigger = '';
+      const shown = await h.opening((t) => ((trigger = t), h.click('UMAX', 'license_review', request.requestId, request.message, t, { url: restarted })), 6_000);
+      // The group was listed, and answered after the trigger's life: the window was opened before.
+      const list = h.slack.callsTo('usergroups.users.list').slice(listed)[0]!;
+      const opened = h.slack.callsTo('views.open').find((c) => c.args.trigger_id === trigger)!;
+      expect(opened.result?.ok).toBe(true);
+      expect(list.at).toBeGreaterThan(opened.at);
+      expect(textOf(shown.view)).toContain('<@UADA>');
+      expect(shown.view.submit.text).toBeDefined();
+    } finally {
+      clearTimeout(late);
+      release();
+    }
+    // Before: nothing at all (views.open after the check: expired_trigger_id).
+    expect(h.logs.filter((l) => l.includes('expired_trigger_id') || l.includes('trigger too old'))).toEqual([]);
+  }, 20_000);
+
+  it("someone no admin, clicking Review on the admins' message after a restart, before the group was read and with Slack slow to list it, is told so privately and shown nothing of the request in any view", async () => {
+    const request = await asksForPin(h, 'UMAX');
+    const restarted = await h.startAnotherInstance();
+    const release = h.slack.hold('usergroups.users.list');
+    const late = setTimeout(release, 3_200);
+    const trigger = h.slack.newTriggerId();
+    // Everything Bob is shown: a window opened with his click's trigger and its every update, and any message only he sees.
+    const shownToBob = () => {
+      const opened = h.slack.callsTo('views.open').filter((c) => c.args.trigger_id === trigger);
+      const ids = opened.map((c) => c.result?.view?.id as string | undefined).filter((id) => id !== undefined);
+      const updated = h.slack.callsTo('views.update').filter((c) => ids.includes(c.args.view_id));
+      const ephemeral = h.slack.callsTo('chat.postEphemeral').filter((c) => c.args.user === 'UBOB');
+      return JSON.stringify([...opened, ...updated, ...ephemeral].map((c) => c.args));
+    };
+    try {
+      await h.click('UBOB', 'license_review', request.requestId, request.message, trigger, { url: restarted });
+      const deadline = Date.now() + 8_000;
+      while (!shownToBob().includes('Only Latchkey admins can review requests.') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      clearTimeout(late);
+      release();
+    }
+    const shown = shownToBob();
+    expect(shown).toContain('Only Latchkey admins can review requests.');
+    for (const ofTheRequest of ['<@UMAX>', request.requestId, 'radio_buttons', 'Approve']) expect(shown).not.toContain(ofTheRequest);
+    expect((await h.auditRecords('UBOB')).filter((r) => r.requestId === request.requestId || (r as any).approvalRequestId === request.requestId)).toEqual([]);
+  }, 20_000);
+
 });

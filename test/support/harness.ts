@@ -362,17 +362,20 @@ export class Harness {
     );
   }
 
-  /** A click on a message button, as Slack sends it (from our workspace unless `from` says otherwise). */
+  /**
+   * A click on a message button, as Slack sends it (from our workspace unless `from` says
+   * otherwise), to this app or to another instance (`from.url`, from startAnotherInstance).
+   */
   click(
     userId: string,
     actionId: string,
     value: string,
     message: { channel: string; ts: string },
     triggerId = this.slack.newTriggerId(),
-    from: { teamId?: string; enterpriseId?: string } = {},
+    from: { teamId?: string; enterpriseId?: string; url?: string } = {},
   ): Promise<AppResponse> {
     return postInteraction(
-      this.eventsUrl,
+      from.url ?? this.eventsUrl,
       SIGNING_SECRET,
       blockActionsPayload({
         userId,
