@@ -36,16 +36,9 @@ export class SlackApprovalAnnouncer implements ApprovalAnnouncer {
     return postDirectMessage(this.client, request.requester.userId, requesterNotice(request, wordsOf(this.words, request.kind), { occasion, responseTime: this.responseTime }));
   }
 
-  async rewriteSentMessage(request: PendingRequest, notice?: SentMessageNotice): Promise<void> {
+  async rewriteSentMessage(request: PendingRequest, notice: SentMessageNotice): Promise<void> {
     if (!request.sentMessage) return;
-    if (notice) {
-      await this.client.chat.update({ channel: request.sentMessage.channel, ts: request.sentMessage.ts, ...sentMessageAfter(request, this.words, notice) });
-      return;
-    }
-    // The words it said when sent (its status then), without Withdraw: what came of it is in the DM after it.
-    // A decision set its own time (an approval's Finish deadline), so the expiry it waited by is not claimed.
-    const sent = wordsOf(this.words, request.kind).notice({ ...request, status: 'PENDING' }, request.decidedAt ? 'sent_then_decided' : undefined);
-    await this.client.chat.update({ channel: request.sentMessage.channel, ts: request.sentMessage.ts, ...sent });
+    await this.client.chat.update({ channel: request.sentMessage.channel, ts: request.sentMessage.ts, ...sentMessageAfter(request, this.words, notice) });
   }
 
   async rewriteFinishMessage(request: PendingRequest): Promise<void> {

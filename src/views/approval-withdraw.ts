@@ -104,12 +104,17 @@ export function withdrawOutcome(result: WithdrawResult, all: ApprovalWords): { t
 }
 
 /**
- * The requester's DM that said their request was sent, rewritten once it can no longer be withdrawn,
- * where its words as sent would not do (`notice`): after a Withdraw clicked elsewhere (their Home
- * tab), what came of that click, as a click in it would have left it.
+ * The requester's DM that said their request was sent, rewritten without Withdraw once it can no
+ * longer be withdrawn, as `notice` says why: its words as sent (the status it was sent in), naming
+ * the expiry it waited by only while no decision set another; or, after a Withdraw clicked
+ * elsewhere (their Home tab), what came of that click, as a click in it would have left it.
  */
 export function sentMessageAfter(request: PendingRequest, all: ApprovalWords, notice: SentMessageNotice): { text: string; blocks: KnownBlock[] } {
   switch (notice) {
+    case 'expired':
+      return wordsOf(all, request.kind).notice({ ...request, status: 'PENDING' });
+    case 'decided':
+      return wordsOf(all, request.kind).notice({ ...request, status: 'PENDING' }, 'sent_then_decided');
     case 'withdrawn':
       return withdrawOutcome({ ok: true, request }, all);
     case 'expired_at_withdraw':

@@ -321,6 +321,8 @@ describe("the DM that said it was sent, once its request can no longer be withdr
     expect(rewrites).toHaveLength(1);
     expect(rewrites[0]!.args.text).toBe(request.dm.call.args.text);
     expect(JSON.stringify(rewrites[0]!.args.blocks)).toContain('was sent to the admins');
+    // Nobody decided it: the time it waited by is still the one it names.
+    expect(JSON.stringify(rewrites[0]!.args.blocks)).toMatch(/It expires at <!date\^\d+\^[^>]+> if nobody decides it/);
     expect(JSON.stringify(rewrites[0]!.args.blocks)).not.toContain('approval_withdraw');
     // What came of it is told in a DM of its own, as a decision is.
     expect(h.slack.calls.slice(from).filter((c) => c.method === 'chat.postMessage' && c.args.channel === request.dm.channel).map((c) => c.args.text)).toEqual([

@@ -136,11 +136,14 @@ export interface ApprovalFailure {
 export type RequesterNotice = 'failed_past_time' | 'sent_then_decided';
 
 /**
- * What the DM that said a request was sent says once rewritten without Withdraw, where its words
- * as sent would not do: what came of a Withdraw clicked elsewhere (its requester's Home tab), as a
- * click in it would have said it: `withdrawn`, or `expired_at_withdraw` (it found it past its time).
+ * Why the DM that said a request was sent is rewritten without Withdraw, which says what it says
+ * then. `expired`: it expired waiting; its words as sent, with the time it waited by (what came of
+ * it is told after). `decided`: an admin decided it; its words as sent, naming no expiry, as the
+ * decision set its request's time anew (an approval's Finish deadline). What came of a Withdraw
+ * clicked elsewhere (its requester's Home tab), as a click in it would have said it: `withdrawn`,
+ * or `expired_at_withdraw` (the click found it past its time).
  */
-export type SentMessageNotice = 'withdrawn' | 'expired_at_withdraw';
+export type SentMessageNotice = 'expired' | 'decided' | 'withdrawn' | 'expired_at_withdraw';
 
 /**
  * Where its requester clicked Withdraw: in a message (a DM, which its handler rewrites with what
@@ -167,11 +170,8 @@ export interface ApprovalAnnouncer {
   tellRequester(request: PendingRequest, occasion?: RequesterNotice): Promise<{ channel: string; ts: string } | void>;
   /** Rewrites the requester's DM with the Finish button (request.finishMessage) to say what became of it, without the button. */
   rewriteFinishMessage(request: PendingRequest): Promise<void>;
-  /**
-   * Rewrites the requester's DM that said it was sent (request.sentMessage) without Withdraw: with
-   * the same words, or what `notice` says.
-   */
-  rewriteSentMessage(request: PendingRequest, notice?: SentMessageNotice): Promise<void>;
+  /** Rewrites the requester's DM that said it was sent (request.sentMessage) without Withdraw, as `notice` says why. */
+  rewriteSentMessage(request: PendingRequest, notice: SentMessageNotice): Promise<void>;
 }
 
 /**
@@ -327,8 +327,9 @@ export class Approvals {
       // Decided (or expired) while the DM was on its way: that move found no place to rewrite, so it
       // is rewritten now. Not when withdrawn: the click may have come from this very DM, whose
       // handler rewrote it with what came of it (withdrawn from the Home tab in that moment, the
-      // button stays, and its click says it was withdrawn already).
-      if (kept && kept.status !== 'PENDING' && kept.status !== 'WITHDRAWN') await this.retireSentMessage(kept);
+      // button stays, and its click says it was withdrawn already). Withdrawn aside, only an admin's
+      // decision sets decidedAt: without one, it expired waiting.
+      if (kept && kept.status !== 'PENDING' && kept.status !== 'WITHDRAWN') await this.retireSentMessage(kept, kept.decidedAt ? 'decided' : 'expired');
     } catch (err) {
       this.warn(err, request, 'requester DM failed, or where it is not kept');
     }
@@ -515,7 +516,7 @@ export class Approvals {
     await Promise.all([
       this.refresh(final),
       final.status === 'APPLY_FAILED' ? undefined : this.tellApproved(final),
-      this.retireSentMessage(final),
+      this.retireSentMessage(final, 'decided'),
     ]);
     return { ok: true, request: final, decidable: this.decidable(final), revocable: this.revocable(final) };
   }
@@ -587,7 +588,7 @@ export class Approvals {
   async tellUnansweredExpiry(request: PendingRequest): Promise<void> {
     if (request.status !== 'EXPIRED') return;
     this.deps.logger.warn({ approvalRequestId: request.id, kind: request.kind }, "the click's answer reached nobody: its expiry told in a new DM");
-    await Promise.all([this.tellInFinishMessage(request), this.retireSentMessage(request)]);
+    await Promise.all([this.tellInFinishMessage(request), this.retireSentMessage(request, 'expired')]);
   }
 
   /**
@@ -815,7 +816,7 @@ export class Approvals {
    * Decided, expired or withdrawn, a request can no longer be withdrawn: the DM that said it was
    * sent stops offering it (a click on it as it was is told why there was nothing to withdraw).
    */
-  private async retireSentMessage(request: PendingRequest, notice?: SentMessageNotice): Promise<void> {
+  private async retireSentMessage(request: PendingRequest, notice: SentMessageNotice): Promise<void> {
     if (request.sentMessage) await this.deps.announcer.rewriteSentMessage(request, notice).catch((err: unknown) => this.warn(err, request, 'sent DM rewrite failed'));
   }
 
@@ -1026,7 +1027,7 @@ export class Approvals {
     await Promise.all([
       this.refresh(expired),
       byClick ? undefined : this.tellInFinishMessage(expired),
-      retire ? this.retireSentMessage(expired, byClick ? 'expired_at_withdraw' : undefined) : undefined,
+      retire ? this.retireSentMessage(expired, byClick ? 'expired_at_withdraw' : 'expired') : undefined,
     ]);
     return { request: expired, toldByClick: byClick && !retire };
   }
