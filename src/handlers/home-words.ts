@@ -3,7 +3,7 @@ import { VERIFIERS } from '../verifiers';
 import { APPROVAL_STEPS, approvalAction } from '../flows/approvals/pending-request';
 import type { ApprovalWords } from '../views/approval-words';
 import type { HomeWords } from '../views/home-tab';
-import type { LicenseVocabulary } from '../views/words';
+import type { LicenseVocabulary, SubjectWords } from '../views/words';
 import { resetWordsOf } from './reset-words';
 
 /** The Home tab's words, from the registry: each credential's button and name, and each kind of pending request's steps. */
@@ -13,8 +13,21 @@ export function homeWords(vocabulary: LicenseVocabulary, approvals: ApprovalWord
   return {
     credentials: Object.fromEntries(CREDENTIALS.map((c) => [c.id, { button: c.words.homeButton, words: resetWordsOf(c) }])),
     actions: {
-      ...Object.fromEntries(CREDENTIALS.map((c) => [c.audit.action, { name: c.words.title, words: resetWordsOf(c) }])),
-      ...Object.fromEntries(kinds.flatMap(([kind, w]) => APPROVAL_STEPS.map((step) => [approvalAction(kind, step), { name: w.steps[step], words: w.subject, ...(w.approvedActivity && { approved: (own: boolean) => w.approvedActivity!(own) }) }]))),
+      // A request is named by its noun ("Okta password reset"), as everywhere else, never by its modal's title (a command).
+      ...Object.fromEntries(CREDENTIALS.map((c) => [c.audit.action, { name: c.words.request, words: resetWordsOf(c) }])),
+      ...Object.fromEntries(
+        kinds.flatMap(([kind, w]) =>
+          APPROVAL_STEPS.map((step) => [
+            approvalAction(kind, step),
+            {
+              name: w.steps[step],
+              words: w.subject,
+              ...(w.stepOf && { named: (subject: SubjectWords) => w.stepOf!(step, subject) }),
+              ...(w.approvedActivity && { approved: (own: boolean) => w.approvedActivity!(own) }),
+            },
+          ]),
+        ),
+      ),
     },
     license: { button: 'Request a license change', vocabulary },
     approvals: { words: approvals, ownHeading: served.length === 1 && served[0] === 'license' ? 'Your license requests' : 'Your requests' },

@@ -15,6 +15,11 @@ export interface ApprovalKindWords {
   subjectOf(request: PendingRequest): SubjectWords;
   /** What each audit step of it is called on the Home tab ("License request", "License decision"). */
   readonly steps: Readonly<Record<ApprovalStep, string>>;
+  /**
+   * What a step of one request is called where its subject is known, in its noun ("Okta password
+   * reset request"), so that it reads as the request does everywhere else. Absent: `steps`.
+   */
+  stepOf?(step: ApprovalStep, subject: SubjectWords): string;
   /** What the requester asks, after their name (mrkdwn): "asks to change their Amazon Chime license: *Basic* → *Pro*". */
   asks(request: PendingRequest): string;
   /** The same, short, for lists (mrkdwn): "*Basic* → *Pro*". */

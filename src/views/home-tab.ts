@@ -25,7 +25,7 @@ import { withdrawButton } from './approval-withdraw';
 import { revokeButton } from './approval-revoke';
 import { approvalStatusLine } from './approval-status';
 import { wordsOf, type ApprovalWords } from './approval-words';
-import { lineStart, type LicenseVocabulary, type SubjectWords } from './words';
+import { capitalized, lineStart, type LicenseVocabulary, type SubjectWords } from './words';
 
 const HOME_RESET_ACTION_PREFIX = 'home_reset_';
 export const HOME_LICENSE_ACTION_ID = 'home_request_license';
@@ -58,8 +58,13 @@ export function homeResetActionId(credentialId: string): string {
 export interface HomeWords {
   /** By credential ID. */
   readonly credentials: Readonly<Record<string, { readonly button: string; readonly words: SubjectWords }>>;
-  /** By audit action: what a record of it is called ("Reset meeting PIN", "License request"). */
-  readonly actions: Readonly<Record<string, { readonly name: string; readonly words: SubjectWords; readonly approved?: (own: boolean) => string }>>;
+  /**
+   * By audit action: what a record of it is called ("meeting PIN reset", "License request"), and
+   * (`named`) what a step of a request whose subject is known is, in its noun ("Okta password reset request").
+   */
+  readonly actions: Readonly<
+    Record<string, { readonly name: string; readonly words: SubjectWords; readonly named?: (subject: SubjectWords) => string; readonly approved?: (own: boolean) => string }>
+  >;
   readonly license: { readonly button: string; readonly vocabulary: LicenseVocabulary };
   /** Every served kind of pending request's words, and the heading of the person's own requests. */
   readonly approvals: { readonly words: ApprovalWords; readonly ownHeading: string };
@@ -137,8 +142,16 @@ export function revokeFollowedUp(a: Activity, { own = false } = {}): string | un
 export function recordOf(a: Activity, words: HomeWords): { readonly name: string; readonly what: string; readonly subject?: SubjectWords } {
   const action = words.actions[a.action];
   const credential = a.pendingRequestId && a.credential ? words.credentials[a.credential] : undefined;
-  const what = a.licenseTo ? ` (${a.licenseFrom ? `${a.licenseFrom} → ` : ''}${a.licenseTo})` : credential ? ` (${credential.words.what})` : '';
-  return { name: action?.name ?? a.action, what, subject: credential?.words ?? action?.words };
+  // In the credential's noun, a step's name says what it was about: nothing after it.
+  const named = credential && action?.named?.(credential.words);
+  const about = credential && !named ? ` (${credential.words.what})` : '';
+  const what = a.licenseTo ? ` (${a.licenseFrom ? `${a.licenseFrom} → ` : ''}${a.licenseTo})` : about;
+  return { name: labelOf(named || action?.name, a.action), what, subject: credential?.words ?? action?.words };
+}
+
+/** A record's name where it starts a line or a part of one, capitalised ("Meeting PIN reset"); an action no words name, as recorded. */
+function labelOf(name: string | undefined, action: string): string {
+  return name === undefined ? action : capitalized(name);
 }
 
 const REVOKED_OUTCOME_UNKNOWN = ':warning: Approved again, then revoked by an admin; the earlier change may have been made: its request line says how IT can check it';
@@ -367,7 +380,7 @@ function todayBlocks(today: TodayCounts, words: HomeWords): KnownBlock[] {
       .join('');
   const resets = today.resets.map(
     (r) =>
-      `*${words.actions[r.action]?.name ?? r.action}*: ${r.succeeded} done${r.failed > 0 ? `, ${r.failed} failed` : ''}${r.unknown > 0 ? `, ${r.unknown} outcome unknown` : ''}${pushes(r)}`,
+      `*${labelOf(words.actions[r.action]?.name, r.action)}*: ${r.succeeded} done${r.failed > 0 ? `, ${r.failed} failed` : ''}${r.unknown > 0 ? `, ${r.unknown} outcome unknown` : ''}${pushes(r)}`,
   );
   // A request with nothing to change (an unlock of an account not locked) was no refusal: said apart.
   // A directory's own reasons, in each credential's words (by its audit action).
@@ -384,7 +397,7 @@ function todayBlocks(today: TodayCounts, words: HomeWords): KnownBlock[] {
 }
 
 function attentionLine(a: Attention, words: HomeWords): string {
-  const name = words.actions[a.action]?.name ?? a.action;
+  const name = labelOf(words.actions[a.action]?.name, a.action);
   const app = (a.verifier && words.verifiers[a.verifier]) ?? 'the verifier app';
   if (a.kind === 'push_rejected') {
     // One line a person: how many, and the latest's time and reference.

@@ -46,7 +46,10 @@ export function resetKindWords(credentials: Readonly<Record<string, ResetWords>>
     // About no one request (a Home tab line of the kind's): any credential, never one in particular.
     subject: ANY,
     subjectOf: of,
+    // The kind's own, for a record whose credential is not known; one whose credential is, in its noun.
     steps: { request: 'Reset request', decide: 'Reset decision', apply: 'Approved reset', withdraw: 'Reset request withdrawn', revoke: 'Reset approval revoked' },
+    stepOf: (step, s) =>
+      ({ request: `${s.request} request`, decide: `${s.request} decision`, apply: `approved ${s.request}`, withdraw: `${s.request} request withdrawn`, revoke: `${s.request} approval revoked` })[step],
     asks: (r) => `asks to ${changeOf(of(r)).verb} their *${of(r).what}* (an admin must approve it first)`,
     // A noun (a title such as "Reset Okta password" is a command): lists, and sentences ("your request (…)").
     summary: (r) => `*${of(r).request}*`,

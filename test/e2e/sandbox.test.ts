@@ -432,8 +432,8 @@ test('the Home tab: an employee resets from its button and sees it in their acti
   // Opened again, the tab shows the reset, with its reference; never the PIN.
   await openConversation('general');
   await openConversation('Latchkey Home');
-  await home().locator('.bk-section', { hasText: 'Reset meeting PIN · ✅ Done' }).or(home().locator('.bk-section', { hasText: 'Reset meeting PIN' })).first().waitFor();
-  expect(await home().textContent()).toMatch(/Reset meeting PIN.*Done[\s\S]*Reference/);
+  await home().locator('.bk-section', { hasText: 'Meeting PIN reset · ✅ Done' }).or(home().locator('.bk-section', { hasText: 'Meeting PIN reset' })).first().waitFor();
+  expect(await home().textContent()).toMatch(/Meeting PIN reset.*Done[\s\S]*Reference/);
   expect(await home().textContent()).not.toContain(pin);
   await shot('11-home-employee');
 
@@ -475,7 +475,7 @@ test('the Home tab: an employee resets from its button and sees it in their acti
   const rows = modal().locator('.bk-section', { hasText: 'Reference' });
   await rows.first().waitFor();
   expect(await rows.count()).toBe(1);
-  expect(await rows.first().textContent()).toMatch(/Reset meeting PIN by @Carl Chen · .*Done/);
+  expect(await rows.first().textContent()).toMatch(/Meeting PIN reset by @Carl Chen · .*Done/);
   expect(await rows.first().textContent()).not.toContain('chime-carl');
   await shot('13-audit-search-results');
   await modal().locator('.modal-submit', { hasText: 'New search' }).click();

@@ -98,7 +98,7 @@ describe('the Home tab', () => {
     await h.open('/reset-pin', 'UNOCHIME'); // someone else's refusal
     const { home } = await h.openHome('UCARL');
     const text = textOf(home);
-    expect(text).toContain('*Reset mail password* · :white_check_mark: Done');
+    expect(text).toContain('*Mail password reset* · :white_check_mark: Done');
     expect(text).toContain(`Reference \`${records.find((r) => r.phase === 'outcome')!.requestId}\``);
     expect(text).not.toContain('UNOCHIME');
     for (const secret of h.allSecrets()) {
@@ -143,7 +143,7 @@ describe('the Home tab', () => {
     expect(resetButtons(home)).toEqual([]);
     expect(textOf(home)).toContain(GUEST_LINE);
     expect(textOf(home)).not.toContain('Reset your own credentials here');
-    expect(textOf(home)).toContain('*Reset meeting PIN* · :no_entry_sign: Not done. Guest accounts cannot use self-service resets.');
+    expect(textOf(home)).toContain('*Meeting PIN reset* · :no_entry_sign: Not done. Guest accounts cannot use self-service resets.');
     // A member's tab, opened meanwhile, is as it was: every button, no word for guests.
     const member = (await h.openHome('UBOB')).home;
     expect(resetButtons(member).map((b) => b.text.text)).toEqual([...CREDENTIALS.map((c) => c.words.homeButton), 'Request a license change']);
@@ -374,7 +374,7 @@ describe('the Home tab for admins', () => {
     await h.waitForAudit('UANN', (r) => r.phase === 'outcome');
     const { home } = await h.openHome('UMAX'); // an admin through the user group
     const text = textOf(home);
-    expect(text).toMatch(/\*Reset meeting PIN\*: [1-9]\d* done(\\n|")/);
+    expect(text).toMatch(/\*Meeting PIN reset\*: [1-9]\d* done(\\n|")/);
     expect(text).toMatch(/Refused: (.*, )?[1-9]\d* requests? with no directory account/);
     expect(text).toContain('Needs attention (7 days)');
   });
@@ -427,9 +427,9 @@ describe('the Home tab for admins', () => {
     const { home } = await h.openHome('UADA');
     const attention = (home.blocks as any[]).slice((home.blocks as any[]).findIndex((b) => b.text?.text === 'Needs attention (7 days)'));
     const text = JSON.stringify(attention);
-    expect(text).toContain('*Outcome unknown* · Reset meeting PIN by <@UBOB>');
+    expect(text).toContain('*Outcome unknown* · Meeting PIN reset by <@UBOB>');
     expect(text).toContain('0000000000aa');
-    expect(text).toContain('*Failed: directory misconfigured* · Reset mail password by <@UBOB>');
+    expect(text).toContain('*Failed: directory misconfigured* · Mail password reset by <@UBOB>');
     expect(text).not.toContain('0000000000cc');
   });
 
@@ -456,7 +456,7 @@ describe('the Home tab for admins', () => {
     // One line per request, with its outcome and the person; a page ends between requests (20 records at most).
     expect(lines.length).toBeGreaterThanOrEqual(19);
     expect(lines.length).toBeLessThanOrEqual(20);
-    for (const line of lines) expect(line.text.text).toMatch(/\*Reset meeting PIN\* by <@UNOCHIME> · :no_entry_sign: Refused: no directory account\nReference `/);
+    for (const line of lines) expect(line.text.text).toMatch(/\*Meeting PIN reset\* by <@UNOCHIME> · :no_entry_sign: Refused: no directory account\nReference `/);
     expect(JSON.stringify(page1.blocks)).not.toContain('UBOB');
     const times = lines.map((b) => /Reference `([^`]+)`/.exec(b.text.text)![1]!);
     expect([...times].sort().reverse()).toEqual(times);
@@ -583,7 +583,7 @@ describe('the Home tab for admins', () => {
     expect(sections.filter((l) => l.includes('Cancelled'))).toEqual([]);
     expect(sections.filter((l) => l.includes(':white_check_mark: Done'))).toHaveLength(3);
     const folded = sections.find((l) => l.includes('without a click'))!;
-    expect(folded).toContain(':leftwards_arrow_with_hook: <@UCLOSE> also opened 5 confirmations and closed them without a click, so nothing was changed: Reset meeting PIN ×3, Reset mail password ×2');
+    expect(folded).toContain(':leftwards_arrow_with_hook: <@UCLOSE> also opened 5 confirmations and closed them without a click, so nothing was changed: meeting PIN reset ×3, mail password reset ×2');
     for (const reference of closed) expect(folded).toContain(reference);
   });
 
@@ -609,7 +609,7 @@ describe('the Home tab for admins', () => {
     expect(JSON.stringify(page1.blocks)).toContain('What everyone did from *2026-03-05* to *2026-03-06* (UTC days):');
     const linesOf = (page: Record<string, any>) => (page.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference')).map((b) => b.text.text as string);
     expect(linesOf(page1)).toHaveLength(20);
-    expect(linesOf(page1)[0]).toMatch(/\*Reset meeting PIN\* by <@UALL4> · :white_check_mark: Done/);
+    expect(linesOf(page1)[0]).toMatch(/\*Meeting PIN reset\* by <@UALL4> · :white_check_mark: Done/);
     const older = (page1.blocks as any[]).find((b) => b.type === 'actions').elements[0];
     await h.clickIn('UADA', older.action_id, older.value, { view: { id: formView.id, type: 'modal' } });
     const page2 = await h.viewUpdate(formView.id, 3);
@@ -655,7 +655,7 @@ describe('the Home tab for admins', () => {
     const lines = [...linesOf(page1), ...linesOf(page2)];
     // Before: Ann's reset on both pages: 'Done' on the first (its outcome), its attempt alone on the second.
     expect(lines.map((l) => /Reference `([^`]+)`/.exec(l)![1]!)).toEqual([...references].reverse());
-    expect(lines.find((l) => l.includes(ann))).toMatch(/\*Reset meeting PIN\* by <@UEDGEANN> · :white_check_mark: Done/);
+    expect(lines.find((l) => l.includes(ann))).toMatch(/\*Meeting PIN reset\* by <@UEDGEANN> · :white_check_mark: Done/);
     expect(linesOf(page1)).toHaveLength(20);
   });
 
@@ -700,8 +700,8 @@ describe('the Home tab for admins', () => {
     const lines = [...linesOf(page1), ...linesOf(page2)];
     expect(lines.map((l) => /Reference `([^`]+)`/.exec(l)![1]!)).toEqual([...references].reverse());
     // Before: ':grey_question: Outcome unknown: IT can check it with the reference' for both.
-    expect(linesOf(page1)[0]).toMatch(/\*Reset meeting PIN\* by <@ULATEBOB> · :white_check_mark: Done/);
-    expect(linesOf(page2)[0]).toMatch(/\*Reset meeting PIN\* by <@ULATEANN> · :white_check_mark: Done/);
+    expect(linesOf(page1)[0]).toMatch(/\*Meeting PIN reset\* by <@ULATEBOB> · :white_check_mark: Done/);
+    expect(linesOf(page2)[0]).toMatch(/\*Meeting PIN reset\* by <@ULATEANN> · :white_check_mark: Done/);
     expect(JSON.stringify([page1.blocks, page2.blocks])).not.toContain('Outcome unknown');
     expect(linesOf(page1)).toHaveLength(20);
   });
@@ -821,7 +821,7 @@ describe('the Home tab for admins', () => {
     );
 
     const own = textOf((await h.openHome('UROOM')).home);
-    expect(own).toContain('*Reset meeting PIN* · :no_entry_sign: Not done. Recorded as `APPROVAL_UNAVAILABLE`.');
+    expect(own).toContain('*Meeting PIN reset* · :no_entry_sign: Not done. Recorded as `APPROVAL_UNAVAILABLE`.');
     expect(own).toContain('00000000old2');
     expect(own).not.toContain('Your activity is unavailable');
 
@@ -832,7 +832,7 @@ describe('the Home tab for admins', () => {
     const { page1 } = await searchAudit(h, 'UADA', 'UROOM', at.slice(0, 10), at.slice(0, 10));
     const lines = (page1.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference')).map((b) => b.text.text as string);
     expect(lines).toHaveLength(2);
-    expect(lines.find((l) => l.includes('00000000old1'))).toContain('*Reset meeting PIN* by <@UROOM> · :no_entry_sign: Refused: `APPROVAL_UNAVAILABLE`');
+    expect(lines.find((l) => l.includes('00000000old1'))).toContain('*Meeting PIN reset* by <@UROOM> · :no_entry_sign: Refused: `APPROVAL_UNAVAILABLE`');
     expect(lines.find((l) => l.includes('00000000old2'))).toContain('*reset_fax* by <@UROOM> · :white_check_mark: Done, but these steps failed: notifyFax (`FAX_OFFLINE`)');
   });
 
@@ -847,14 +847,14 @@ describe('the Home tab for admins', () => {
     await h.writeRawAudit({ ...common, sk: `${requestId}#2-outcome`, phase: 'outcome', outcome: 'success', directory: 'chime', riskScore: 3, session: { kind: 'web', region: 'eu' } });
 
     const own = textOf((await h.openHome('USUSP')).home);
-    expect(own).toContain('*Reset meeting PIN* · :white_check_mark: Done');
+    expect(own).toContain('*Meeting PIN reset* · :white_check_mark: Done');
     expect(own).toContain('00000000new1');
     expect(own).not.toContain('Your activity is unavailable');
 
     const { page1 } = await searchAudit(h, 'UADA', 'USUSP', at.slice(0, 10), at.slice(0, 10));
     const lines = (page1.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference')).map((b) => b.text.text as string);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain('*Reset meeting PIN* by <@USUSP> · :white_check_mark: Done');
+    expect(lines[0]).toContain('*Meeting PIN reset* by <@USUSP> · :white_check_mark: Done');
 
     // What an export reads (npm run audit): the records as this version names them, nothing else.
     const records = await h.auditRecords('USUSP');
@@ -997,7 +997,7 @@ describe("the admins' Today: an outcome unknown is counted on its own, never as 
       await reset(3, 'a3', { outcome: 'failure', errorCode: 'DIRECTORY_UNAVAILABLE' });
       await reset(4, 'a4');
       const { home } = await h.openHome('UADA');
-      expect(textOf(home)).toContain('*Reset meeting PIN*: 1 done, 1 failed, 2 outcome unknown');
+      expect(textOf(home)).toContain('*Meeting PIN reset*: 1 done, 1 failed, 2 outcome unknown');
     } finally {
       h.clock.offsetMs = 0;
     }
@@ -1021,7 +1021,7 @@ describe("the admins' Today: an outcome unknown is counted on its own, never as 
       await reset(2, 'b2', { outcome: 'partial', incomplete: [{ step: 'signOut', code: 'DIRECTORY_UNAVAILABLE' }] });
       expect((await h.auditRecords('UCAT')).map((r) => r.sk.split('#')[1])).toEqual(['1-claim', '2-outcome', '3-restated', '1-claim', '2-outcome', '3-restated']);
       const admin = textOf((await h.openHome('UADA')).home);
-      expect(admin).toContain('*Reset meeting PIN*: 2 done');
+      expect(admin).toContain('*Meeting PIN reset*: 2 done');
       expect(admin.split('*Done, but a step after the change failed* · ').length - 1).toBe(1);
 
       const { page1 } = await searchAudit(h, 'UADA', 'UCAT', day, day);
@@ -1050,11 +1050,11 @@ describe("the admins' Today: an outcome unknown is counted on its own, never as 
     await h.writeAudit({ ...own, phase: 'outcome', outcome: 'success' }, at(`${next}T00:01:01.000Z`));
     try {
       h.clock.offsetMs = Date.parse(`${day}T23:59:59.500Z`) - Date.now();
-      expect(textOf((await h.openHome('UADA')).home)).toContain('*Reset meeting PIN*: 1 done');
+      expect(textOf((await h.openHome('UADA')).home)).toContain('*Meeting PIN reset*: 1 done');
       h.clock.offsetMs = Date.parse(`${next}T00:09:00.000Z`) - Date.now();
       const admin = textOf((await h.openHome('UADA')).home);
-      expect(admin).toContain('*Reset meeting PIN*: 1 done');
-      expect(admin).not.toContain('*Reset meeting PIN*: 2 done');
+      expect(admin).toContain('*Meeting PIN reset*: 1 done');
+      expect(admin).not.toContain('*Meeting PIN reset*: 2 done');
       // Its step that failed is one item still, from the day its outcome was first written.
       expect(admin.split('*Done, but a step after the change failed* · ').length - 1).toBe(1);
     } finally {
@@ -1101,9 +1101,9 @@ describe("the audit search: a pending request's steps", () => {
     const asked = lines((await searchAudit(h, 'UADA', 'UANN', yesterday, today)).page1);
     expect(asked).toHaveLength(1);
     // Before: '*Reset request* by <@UANN> for <@UANN>'.
-    expect(asked[0]).toContain('*Reset request* (Amazon Chime personal meeting PIN) by <@UANN> · ');
+    expect(asked[0]).toContain('*Meeting PIN reset request* by <@UANN> · ');
     const decided = lines((await searchAudit(h, 'UADA', 'UADA', yesterday, today)).page1);
-    expect(decided.find((l) => l.includes('Reset decision'))).toContain('*Reset decision* (Amazon Chime personal meeting PIN) by <@UADA> for <@UANN> · :no_entry: Denied');
+    expect(decided.find((l) => l.includes('Meeting PIN reset decision'))).toContain('*Meeting PIN reset decision* by <@UADA> for <@UANN> · :no_entry: Denied');
   });
 
   it("a request's line says how it ended, as its requester's own Home tab does, not only that it was sent", async () => {
@@ -1117,7 +1117,7 @@ describe("the audit search: a pending request's steps", () => {
     const lines = (page1.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference')).map((b) => b.text.text as string);
     // Before: each ':outbox_tray: Sent to the admins', while Bob's own Home tab said Denied.
     expect(lines.find((l) => l.includes('*License request*'))).toContain('by <@UBOB> · :no_entry: Denied');
-    expect(lines.find((l) => l.includes('*Reset request*'))).toContain('by <@UBOB> · :no_entry: Denied');
+    expect(lines.find((l) => l.includes('*Meeting PIN reset request*'))).toContain('by <@UBOB> · :no_entry: Denied');
     expect(textOf((await h.openHome('UBOB')).home)).toContain(':no_entry: Denied');
   });
 
@@ -1127,7 +1127,7 @@ describe("the audit search: a pending request's steps", () => {
     const lines = (page: Record<string, any>) => (page.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference')).map((b) => b.text.text as string);
     const asked = lines((await searchAudit(h, 'UADA', 'UANN', today, today)).page1);
     // Before: '… by <@UANN> · :no_entry: Denied', and nothing of Ada.
-    expect(asked.find((l) => l.includes('*Reset request*'))).toMatch(/by <@UANN> · :no_entry: Denied\nReference `[^`]+` · Denied by <@UADA> <!date\^\d+\^/);
+    expect(asked.find((l) => l.includes('*Meeting PIN reset request*'))).toMatch(/by <@UANN> · :no_entry: Denied\nReference `[^`]+` · Denied by <@UADA> <!date\^\d+\^/);
 
     // Records alone (its stored request gone, as 90 days past its time): UOLD asked on 2026-03-02, UMAX approved the next day.
     const actor = { userId: 'UOLD', teamId: TEAM };
@@ -1172,17 +1172,17 @@ describe("the audit search: a pending request's steps", () => {
 
       // Before: 'None' for the person on the day the PIN was reset.
       const person = lines((await searchAudit(h, 'UADA', 'UCARL', day2, day2)).page1);
-      expect(person.find((l) => l.includes('*Reset meeting PIN*'))).toContain('by <@UCARL> · :white_check_mark: Done');
+      expect(person.find((l) => l.includes('*Meeting PIN reset*'))).toContain('by <@UCARL> · :white_check_mark: Done');
       const everyone = await submitSearch(h, 'UADA', {
         person: { person: { type: 'users_select', selected_user: null } },
         from: { from: { type: 'datepicker', selected_date: day2 } },
         to: { to: { type: 'datepicker', selected_date: day2 } },
       });
       const all = lines(await h.viewUpdate(everyone.formView.id, 2));
-      expect(all.find((l) => l.includes('*Reset meeting PIN*') && l.includes('<@UCARL>'))).toContain('by <@UCARL> · :white_check_mark: Done');
+      expect(all.find((l) => l.includes('*Meeting PIN reset*') && l.includes('<@UCARL>'))).toContain('by <@UCARL> · :white_check_mark: Done');
       // Day 1 alone still shows what was done that day: the request.
       const first = lines((await searchAudit(h, 'UADA', 'UCARL', asked, asked)).page1);
-      expect(first.find((l) => l.includes('*Reset request*'))).toContain('by <@UCARL> · ');
+      expect(first.find((l) => l.includes('*Meeting PIN reset request*'))).toContain('by <@UCARL> · ');
     } finally {
       h.clock.offsetMs = 0;
     }
@@ -1292,8 +1292,8 @@ describe("the audit search: a pending request's steps", () => {
       expect.stringContaining('by <@UNAT> · :grey_question: Sent to the admins. No decision or withdrawal of it is on record in the week after, and where it stands is no longer kept: it may have expired, or been decided later.'),
     ]);
     expect(lineOf(ivy.pending)).toEqual([expect.stringContaining('*License request* (Basic → Pro) by <@UIVY> · :warning: Approved, but the change failed.')]);
-    expect(lineOf(rex.pending)).toEqual([expect.stringContaining('*Reset request* (Amazon Chime personal meeting PIN) by <@UREX> · :no_entry: Approved, then revoked by an admin; nothing was changed')]);
-    expect(lineOf(zoe.pending).find((l) => l.includes('*Reset request*'))).toContain('by <@UZOE> · :white_check_mark: Approved and applied');
+    expect(lineOf(rex.pending)).toEqual([expect.stringContaining('*Meeting PIN reset request* by <@UREX> · :no_entry: Approved, then revoked by an admin; nothing was changed')]);
+    expect(lineOf(zoe.pending).find((l) => l.includes('*Meeting PIN reset request*'))).toContain('by <@UZOE> · :white_check_mark: Approved and applied');
     // A person's search says the same.
     const wesOwn = (await everyPage(h, 'UADA', 'UWES', day, day)).flat();
     expect(wesOwn).toEqual([expect.stringContaining('*License request* (Basic → Pro) by <@UWES> · :leftwards_arrow_with_hook: Withdrawn; nothing was changed')]);
@@ -1321,7 +1321,7 @@ describe("the audit search: a pending request's steps", () => {
       { outcome: 'failure', errorCode: 'OUT_OF_TIME' },
     );
     const lines = (await everyPage(h, 'UADA', null, day, day)).flat();
-    const line = lines.find((l) => l.includes(pending) && l.includes('*Reset request*'));
+    const line = lines.find((l) => l.includes(pending) && l.includes('*Meeting PIN reset request*'));
     // Before: ':warning: Approved, but the change failed.'
     expect(line).toContain('by <@UUMA> · :zzz: Approved, but not finished: a Finish stopped before anything was changed, and none after it is on record; nothing was changed');
     expect(line).not.toContain('the change failed');
@@ -1565,7 +1565,7 @@ describe('Needs attention: an admin marks an item handled', () => {
     await rejected(new Date(Date.now() - 40 * 60_000), '00000dec0001');
     const second = await rejected(new Date(Date.now() - 30 * 60_000), '00000dec0002');
     const before = (await h.openHome('UADA')).home;
-    expect(lineOf(before, second)?.text.text).toMatch(/Push rejected in Okta Verify\* 2 times · Reset Okta password by <@UCARL>/);
+    expect(lineOf(before, second)?.text.text).toMatch(/Push rejected in Okta Verify\* 2 times · Okta password reset by <@UCARL>/);
 
     // The modal names whom it is about and when (the latest of the two), besides the kind and reference.
     const { form } = await markHandledForm('UMAX', second);
@@ -1581,7 +1581,7 @@ describe('Needs attention: an admin marks an item handled', () => {
     const newer = await rejected(new Date(Date.now() - 60_000), '00000dec0003');
     const after = (await h.openHome('UADA')).home;
     const line = lineOf(after, newer)?.text.text as string;
-    expect(line).toMatch(/Push rejected in Okta Verify\* · Reset Okta password by <@UCARL>/);
+    expect(line).toMatch(/Push rejected in Okta Verify\* · Okta password reset by <@UCARL>/);
     expect(line).not.toContain('times');
   });
 });

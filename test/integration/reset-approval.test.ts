@@ -162,7 +162,7 @@ describe('the approval policy for a reset', () => {
     const tab = JSON.stringify(blocks);
     expect(tab).not.toContain('<@UANN>');
     expect(tab).not.toContain('being applied');
-    expect(blocks.map((b) => String(b.text?.text ?? '')).find((t) => t.startsWith('*Reset request*'))).toContain('Approved: yours to finish');
+    expect(blocks.map((b) => String(b.text?.text ?? '')).find((t) => t.startsWith('*Meeting PIN reset request*'))).toContain('Approved: yours to finish');
 
     const before = h.slack.callsTo('views.publish').filter((c) => c.args.user_id === 'UANN').length;
     const finished = await h.opening((trigger) => h.clickIn('UANN', 'approval_finish', finish.value, { view: home, triggerId: trigger }));
@@ -280,13 +280,13 @@ describe('the approval policy: one reference per request', () => {
     // Waiting: her Home tab's line for it gives that reference, and the admins' search finds it by it.
     await h.waitForAudit('UANN', (r) => r.action === 'reset_request' && r.phase === 'outcome');
     const home = JSON.stringify((await h.openHome('UANN')).home.blocks);
-    const line = (JSON.parse(home) as any[]).map((b) => String(b.text?.text ?? '')).find((t) => t.includes('*Reset request*'));
+    const line = (JSON.parse(home) as any[]).map((b) => String(b.text?.text ?? '')).find((t) => t.includes('*Meeting PIN reset request*'));
     expect(line).toContain(':hourglass: Waiting for an admin');
     expect(referencesIn(line!)).toEqual([shown]);
     // Before: 'None: no record has this reference.'
     const waiting = await lookUp('UADA', shown!);
     expect(waiting).toHaveLength(1);
-    expect(waiting[0]).toContain('*Reset request* (Amazon Chime personal meeting PIN) by <@UANN> · :hourglass: Waiting for an admin');
+    expect(waiting[0]).toContain('*Meeting PIN reset request* by <@UANN> · :hourglass: Waiting for an admin');
 
     // Approved and finished: the same reference finds the request, the decision and the reset, each line giving it.
     const review = await reviews(h, 'UADA', request);
@@ -298,9 +298,9 @@ describe('the approval policy: one reference per request', () => {
     await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('finished by'));
     const done = await lookUp('UADA', shown!);
     expect(done).toHaveLength(3);
-    expect(done.find((l) => l.includes('*Reset request*'))).toContain('by <@UANN> · :white_check_mark: Approved and applied');
-    expect(done.find((l) => l.includes('*Reset decision*'))).toContain('by <@UADA> for <@UANN> · :white_check_mark: Approved');
-    expect(done.find((l) => !l.includes('*Reset request*') && !l.includes('*Reset decision*'))).toContain('by <@UANN> · :white_check_mark: Done');
+    expect(done.find((l) => l.includes('*Meeting PIN reset request*'))).toContain('by <@UANN> · :white_check_mark: Approved and applied');
+    expect(done.find((l) => l.includes('*Meeting PIN reset decision*'))).toContain('by <@UADA> for <@UANN> · :white_check_mark: Approved');
+    expect(done.find((l) => !l.includes('*Meeting PIN reset request*') && !l.includes('*Meeting PIN reset decision*'))).toContain('by <@UANN> · :white_check_mark: Done');
     expect(done.flatMap(referencesIn)).toEqual([shown, shown, shown]);
     // Her Home tab: the request's line and the reset's, both under it.
     const after = (await h.openHome('UANN')).home.blocks as any[];
@@ -319,11 +319,11 @@ describe('the approval policy: one reference per request', () => {
     const [shown] = referencesIn(refused);
     expect(shown).toBeDefined();
     await h.waitForAudit('UBOB', (r) => r.action === 'reset_request' && (r.phase === 'refused' || r.outcome === 'failure'));
-    const lines = ((await h.openHome('UBOB')).home.blocks as any[]).map((b) => String(b.text?.text ?? '')).filter((t) => t.includes('*Reset request*'));
+    const lines = ((await h.openHome('UBOB')).home.blocks as any[]).map((b) => String(b.text?.text ?? '')).filter((t) => t.includes('*Meeting PIN reset request*'));
     expect(lines.flatMap(referencesIn)).toContain(shown);
     const found = await lookUp('UADA', shown!);
     expect(found).toHaveLength(1);
-    expect(found[0]).toContain('*Reset request* (Amazon Chime personal meeting PIN) by <@UBOB>');
+    expect(found[0]).toContain('*Meeting PIN reset request* by <@UBOB>');
     expect(referencesIn(found[0]!)).toEqual([shown]);
   });
 });
@@ -380,7 +380,7 @@ describe('the approval policy: asking again while a request is open', () => {
     const records = await h.waitForAudit('UCARL', (r) => r.action === 'reset_request' && r.phase === 'refused');
     // A security reviewer reading an export: a second PIN request refused, not a license request, and not a failure.
     expect(records.filter((r) => r.errorCode === 'REQUEST_OPEN').map((r) => [r.action, r.phase])).toEqual([['reset_request', 'refused']]);
-    const lines = ((await h.openHome('UCARL')).home.blocks as any[]).map((b) => String(b.text?.text ?? '')).filter((t) => t.includes('*Reset request*'));
+    const lines = ((await h.openHome('UCARL')).home.blocks as any[]).map((b) => String(b.text?.text ?? '')).filter((t) => t.includes('*Meeting PIN reset request*'));
     const line = lines.find((t) => t.includes(referenceIn(refused)!));
     // Before: ':x: Failed. You already have a PIN request waiting for an admin.'
     expect(line).toContain(':no_entry_sign: Not done.');
@@ -621,8 +621,8 @@ describe('the approval policy: a finish whose change fails', () => {
     expect(JSON.stringify(home)).toContain('can ask again with `/reset-password`');
     expect(JSON.stringify(home)).not.toContain('an admin can retry');
     // Their activity names what they asked to reset, in the mail password's own words.
-    const activity = (home.blocks as any[]).map((b) => (b.text?.text ?? '') as string).filter((t) => t.startsWith('*Reset request*'));
-    expect(activity).toEqual([expect.stringMatching(/^\*Reset request\* \(Amazon WorkMail password\) · /)]);
+    const activity = (home.blocks as any[]).map((b) => (b.text?.text ?? '') as string).filter((t) => t.startsWith('*Mail password reset request*'));
+    expect(activity).toEqual([expect.stringMatching(/^\*Mail password reset request\* · /)]);
 
     // And it is true: asking again goes to the admins at once, not "you already have a request waiting".
     const again = await h.open('/reset-password', 'UCARL');
@@ -1192,7 +1192,7 @@ describe('the approval policy: a finish that died midway', () => {
     const home = JSON.stringify((await h.openHome('UANN')).home);
     expect(home).toContain('but it did not finish: the outcome is unknown');
     // Their activity says the same, never that the change is being made.
-    expect(home).toContain('*Reset request* (Amazon Chime personal meeting PIN) · :grey_question: Approved; the change did not finish and its outcome is unknown');
+    expect(home).toContain('*Meeting PIN reset request* · :grey_question: Approved; the change did not finish and its outcome is unknown');
     expect(home).not.toContain('the change is being made');
     expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
 

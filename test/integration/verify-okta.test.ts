@@ -151,7 +151,7 @@ describe('verify with Okta Verify', () => {
     expect(h.slack.callsTo('chat.postMessage')).toEqual([]);
     expect(h.slack.callsTo('views.update').filter((c) => c.args.view_id === opened.viewId && isFailure(c.args.view))).toEqual([]);
     // The person's activity says what they did: cancelled.
-    expect(text((await h.openHome('UANN')).home)).toContain('*Reset mail password* · :leftwards_arrow_with_hook: Cancelled');
+    expect(text((await h.openHome('UANN')).home)).toContain('*Mail password reset* · :leftwards_arrow_with_hook: Cancelled');
   });
 
   it("a close sent as someone else, with the waiting modal's own ticket, ends nothing: the push stays, and its approval resets", async () => {
@@ -508,7 +508,7 @@ describe("the admins' Home tab: a rejected push is a security event", () => {
     const blocks = home.blocks as any[];
     const today = JSON.stringify(blocks.slice(blocks.findIndex((b) => b.text?.text === 'Today'), blocks.findIndex((b) => b.text?.text === 'Needs attention (7 days)')));
     // The push left unanswered timed out: the person's doing, no failure of Latchkey's, counted apart.
-    expect(today).toContain('*Reset mail password*: 1 done, 2 pushes rejected, 1 push not answered, 1 push cancelled by the person');
+    expect(today).toContain('*Mail password reset*: 1 done, 2 pushes rejected, 1 push not answered, 1 push cancelled by the person');
     expect(today).not.toContain('failed');
     const attention = blocks.slice(blocks.findIndex((b) => b.text?.text === 'Needs attention (7 days)')).map((b) => JSON.stringify(b)).join('\n');
     expect(attention).not.toContain('Nothing:');
@@ -516,11 +516,11 @@ describe("the admins' Home tab: a rejected push is a security event", () => {
     const lines = blocks.filter((b) => b.type === 'section' && String(b.text?.text).includes('*Push rejected')).map((b) => b.text.text as string);
     expect(lines).toHaveLength(1);
     const [older, latest] = [...rejected].sort();
-    expect(lines[0]).toContain(':rotating_light: *Push rejected in Okta Verify* 2 times · Reset mail password by <@UANN> · latest <!date^');
+    expect(lines[0]).toContain(':rotating_light: *Push rejected in Okta Verify* 2 times · Mail password reset by <@UANN> · latest <!date^');
     expect(lines[0]).toContain('someone else may be using their Slack account');
     expect(lines[0]).toContain(`Reference of the latest \`${latest}\``);
     expect(attention).not.toContain(older);
-    expect(attention).toContain('*Push limit reached* · Reset mail password by <@UANN>');
+    expect(attention).toContain('*Push limit reached* · Mail password reset by <@UANN>');
     expect(blocks.length).toBeLessThanOrEqual(100);
   });
 });

@@ -5,6 +5,7 @@ import type { AuditEvent } from '../../src/flows/ports';
 import { homeWords } from '../../src/handlers/home-words';
 import { homeView } from '../../src/views/home-tab';
 import { licenseKindWords } from '../../src/views/license-kind';
+import { capitalized } from '../../src/views/words';
 
 /** "Your recent activity": one row per thing the person did, with where it stands. */
 const licensed = CREDENTIALS.find((c) => c.licenses)!;
@@ -148,7 +149,7 @@ describe("the admin's Today, as a person would say it", () => {
     );
     const text = JSON.stringify(view.blocks);
     expect(text).toContain('Refused: 2 requests from guests, 1 request from a suspended account.');
-    expect(text).toContain(`*${words.actions[reset]!.name}*: 3 done"`);
+    expect(text).toContain(`*${capitalized(words.actions[reset]!.name)}*: 3 done"`);
     expect(text).not.toMatch(/Turned away|: 2 ·|a guest: /);
   });
 });

@@ -12,6 +12,7 @@ import { resetWordsOf } from '../../src/handlers/reset-words';
 import { licenseKindWords } from '../../src/views/license-kind';
 import { resetKindWords } from '../../src/views/reset-approval-kind';
 import { setupCheckView } from '../../src/views/setup-check';
+import { capitalized } from '../../src/views/words';
 
 const vocabulary = { words: { ...CREDENTIALS.find((c) => c.licenses)!.licenses!.words, command: '/request-license' }, kinds: [] };
 const words = homeWords(vocabulary, { license: licenseKindWords(vocabulary) });
@@ -346,5 +347,36 @@ describe('the Setup check view', () => {
     expect(JSON.stringify(setupCheckView(checks).blocks)).toContain(':x: 1 problem, affecting 3 of 5 checks: each ✗ line says what to do next.');
     expect(checksSummary(checks)).toBe('1 problem, affecting 3 of 5 checks.');
     expect(checksSummary([...checks, failed('Slack scopes', 'missing users:read')])).toBe('2 problems, affecting 4 of 6 checks.');
+  });
+});
+
+describe("a credential's request is named on the Home tab and in the audit search by its one name, the credential's noun", () => {
+  const all = homeWords(vocabulary, { license: licenseKindWords(vocabulary), reset: resetKindWords(Object.fromEntries(CREDENTIALS.map((c) => [c.id, resetWordsOf(c)]))) });
+  const ada = { userId: 'UADA', teamId: 'T0TEAM' };
+  it.each(CREDENTIALS.map((c) => [c.id, c] as const))('%s', (_, credential) => {
+    const { request: noun, title, what } = resetWordsOf(credential);
+    const named = capitalized(noun);
+    const done = event(1, { action: credential.audit.action, outcome: 'success' });
+    const pending = { approvalRequestId: event(5).requestId, credential: credential.id, outcome: 'success' as const };
+    const asked = event(5, { action: 'reset_request', ...pending });
+    const decided = event(4, { action: 'reset_decide', ...pending, actor: ada, subject: ann, decision: 'approve' });
+    const own = texts(homeView({ ...fullData(false), activity: { ok: true, value: activityOf([done, asked], now) } }, all).blocks).filter((t) => t.includes('Reference `'));
+    const search = texts(auditResultsView({ person: 'UANN', from: '2026-11-01', to: '2026-12-01', result: { ok: true, rows: activityOf([done, asked, decided], now) }, page: 1, words: all }).blocks).filter((t) =>
+      t.includes('Reference `'),
+    );
+    // Before: "*Reset Okta password* · …" for a reset, "*Reset request* (Okta password) · …" for the request an admin decided.
+    expect(own).toEqual([expect.stringMatching(new RegExp(`^\\*${named}\\* · `)), expect.stringMatching(new RegExp(`^\\*${named} request\\* · `))]);
+    expect(search).toEqual([
+      expect.stringMatching(new RegExp(`· \\*${named}\\* by <@UANN> · `)),
+      expect.stringMatching(new RegExp(`· \\*${named} request\\* by <@UANN> · `)),
+    ]);
+    const admin = texts(homeView(fullData(true), all).blocks);
+    // Before: "*Reset Okta password*: 40 done…" in Today.
+    expect(admin).toContainEqual(expect.stringContaining(`*${named}*: 40 done`));
+    for (const line of [...own, ...search, ...admin]) {
+      expect(line).not.toContain(title);
+      expect(line).not.toContain(`(${what})`);
+      expect(line).not.toContain('Reset request');
+    }
   });
 });
