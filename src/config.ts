@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { flag, shownWholeNumber, slackApiUrl, tooShort, wholeNumber } from './config-fields';
-import type { Credential, Setting } from './credentials/credential';
+import type { Credential, EnvPlaceholder, Setting } from './credentials/credential';
 import { CREDENTIALS, SETTINGS_OWNERS } from './credentials';
 import type { DuplicateKey } from './env-file';
 import { checkedRegistry } from './credentials/registry';
@@ -29,15 +29,15 @@ const required = <T extends z.ZodType>(what: string, build: (text: z.ZodString) 
  * would otherwise accept. Only these exact texts: a real secret that happens to look like `<…>` is
  * checked as a value, and a problem never shows a value back.
  */
-const CORE_PLACEHOLDERS: Readonly<Record<string, string>> = {
-  SLACK_SIGNING_SECRET: "<the Signing Secret from your Slack app's Basic Information page>",
-  SLACK_BOT_TOKEN: '<the Bot User OAuth Token from OAuth & Permissions, starting xoxb->',
-  SLACK_TEAM_ID: '<your Slack workspace ID, such as T0123ABCD>',
-  SLACK_ENTERPRISE_ID: '<your Enterprise Grid org ID, such as E0123ABCD>',
-  SLACK_APP_TOKEN: '<an app-level token from Basic Information, starting xapp->',
-  APPROVALS_CHANNEL_ID: "<the approvals channel's ID, such as C0123ABCD (channel details, at the bottom)>",
-  ADMIN_USER_IDS: "<admins' Slack user IDs, such as U0123ABCD,U0456EFGH (profile, More, Copy member ID)>",
-  ADMIN_USERGROUP_ID: "<a Slack user group's ID, such as S0123ABCD>",
+const CORE_PLACEHOLDERS: Readonly<Record<string, EnvPlaceholder>> = {
+  SLACK_SIGNING_SECRET: { what: "the Signing Secret from your Slack app's Basic Information page" },
+  SLACK_BOT_TOKEN: { what: 'the Bot User OAuth Token from OAuth & Permissions', note: ', starting xoxb-' },
+  SLACK_TEAM_ID: { what: 'your Slack workspace ID', note: ', such as T0123ABCD' },
+  SLACK_ENTERPRISE_ID: { what: 'your Enterprise Grid org ID', note: ', such as E0123ABCD' },
+  SLACK_APP_TOKEN: { what: 'an app-level token from Basic Information', note: ', starting xapp-' },
+  APPROVALS_CHANNEL_ID: { what: "the approvals channel's ID", note: ', such as C0123ABCD (channel details, at the bottom)' },
+  ADMIN_USER_IDS: { what: "admins' Slack user IDs", note: ', such as U0123ABCD,U0456EFGH (profile, More, Copy member ID)' },
+  ADMIN_USERGROUP_ID: { what: "a Slack user group's ID", note: ', such as S0123ABCD' },
 };
 
 const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
@@ -556,13 +556,16 @@ function oneAdminWarnings(userIds: readonly string[], usergroupId: string | unde
 /** Every variable the app reads, for the docs' tables to be checked against. */
 export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
 
-/** .env.example's placeholder of each variable that has one, by variable: the core's and every plug-in's. */
-export const ENV_PLACEHOLDERS: ReadonlyMap<string, string> = new Map([
+/** The placeholder of each variable that has one, in its parts, by variable: the core's and every plug-in's. */
+const PLACEHOLDER_PARTS: ReadonlyMap<string, EnvPlaceholder> = new Map([
   ...Object.entries(CORE_PLACEHOLDERS),
   ...[...SETTINGS_OWNERS, ...VERIFIERS].flatMap((c) =>
     Object.entries(c.settings.variables).flatMap(([name, setting]) => (setting.envPlaceholder ? [[name, setting.envPlaceholder] as const] : [])),
   ),
 ]);
+
+/** .env.example's placeholder of each variable that has one, as it is written there, by variable. */
+export const ENV_PLACEHOLDERS: ReadonlyMap<string, string> = new Map([...PLACEHOLDER_PARTS].map(([name, { what, note }]) => [name, `<${what}${note ?? ''}>`]));
 
 export interface Config {
   readonly port: number;
@@ -661,9 +664,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, dotEnv: { cutInDotEnv?: reado
   // Latchkey's own settings: a misspelled one is said as such (lookalikeSettings), cut or not.
   const cutInDotEnv = (dotEnv.cutInDotEnv ?? []).filter((name) => CONFIG_VARIABLES.includes(name));
   // What to put there is said from the placeholder we wrote, never from the value.
-  const placeholders = new Map(
-    [...ENV_PLACEHOLDERS].flatMap(([name, placeholder]) => (env[name]?.trim() === placeholder ? [[name, placeholder.slice(1, -1)] as const] : [])),
-  );
+  const placeholders = new Map([...ENV_PLACEHOLDERS].flatMap(([name, placeholder]) => (env[name]?.trim() === placeholder ? [[name, PLACEHOLDER_PARTS.get(name)!] as const] : [])));
   const real = (name: string) => Boolean(env[name]) && !placeholders.has(name);
   const nothingSet = !['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_TEAM_ID', ...CREDENTIALS.map(mainVariableOf)].some(real);
   // An empty value is unset, whatever the setting: `.env` files copied from an example leave lines
@@ -866,14 +867,12 @@ function cutMessage(name: string, env: NodeJS.ProcessEnv): string {
 }
 
 /**
- * "put <what> there", with "there" right after the thing itself, before an example or a note
- * (", such as T0123ABCD", ": m- and 32 hex digits"): "put your Slack workspace ID there, such as
- * T0123ABCD", not "…such as T0123ABCD there". A comma inside the thing's name ("from Security, API,
- * Tokens") is no such break, so only these openings are.
+ * "put <what> there", with "there" right after the thing itself, before its note, as the placeholder
+ * declares them apart (EnvPlaceholder): "put your Slack workspace ID there, such as T0123ABCD", not
+ * "…such as T0123ABCD there", however the note is worded.
  */
-function putThere(what: string): string {
-  const at = what.search(/: |, (?:such as|starting|an?|its|from) /);
-  return at < 0 ? `put ${what} there` : `put ${what.slice(0, at)} there${what.slice(at)}`;
+function putThere({ what, note }: EnvPlaceholder): string {
+  return `put ${what} there${note ?? ''}`;
 }
 
 /** What a problem says of a setting .env still holds the example's `<…>` for. */

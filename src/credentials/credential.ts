@@ -13,6 +13,17 @@ import type { HttpFetch } from '../http/fetch';
 import type { CredentialWords, LicenseWords } from '../views/words';
 import type { StandIn } from './stand-in';
 
+/**
+ * A placeholder in .env.example, `<${what}${note}>`, in its two parts, so that a problem about one
+ * left in place says "put <what> there<note>" without reading the words: `what` names the value
+ * ("your Slack workspace ID"); `note`, when there is one, follows it with its own opening
+ * (", such as T0123ABCD", ": m- and 32 hex digits", " (40 characters)").
+ */
+export interface EnvPlaceholder {
+  readonly what: string;
+  readonly note?: string;
+}
+
 /** One environment variable a credential reads. */
 export interface Setting {
   /** Checks and converts the raw value; runs inside src/config.ts's one schema. */
@@ -37,7 +48,7 @@ export interface Setting {
    * still equal to it is reported by the variable's name as a placeholder left in place; any other
    * value, even one that looks like `<…>`, is checked as a value and never shown back.
    */
-  readonly envPlaceholder?: string;
+  readonly envPlaceholder?: EnvPlaceholder;
   /** For the README's configuration table: the default, and what it means. */
   readonly doc: { readonly default?: string; readonly meaning: string };
   /**

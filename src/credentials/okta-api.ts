@@ -43,14 +43,14 @@ function adminConsoleOf(url: string): string | undefined {
 export const OKTA_SETTINGS: CredentialSettings<OktaSettings> = {
   variables: {
     OKTA_ORG_URL: {
-      envPlaceholder: '<your Okta org URL, such as https://acme.okta.com>',
+      envPlaceholder: { what: 'your Okta org URL', note: ', such as https://acme.okta.com' },
       schema: orgUrl.optional(),
       context: 'oktaOrgUrl',
       example: 'https://acme.okta.com',
       doc: { meaning: 'Your Okta org, e.g. `https://acme.okta.com`. Unset: the Okta commands answer "not enabled here".' },
     },
     OKTA_API_TOKEN: {
-      envPlaceholder: '<an Okta API token from Security, API, Tokens>',
+      envPlaceholder: { what: 'an Okta API token from Security, API, Tokens' },
       schema: z
         .string()
         // Said by the prefix only: Okta's docs show the header, `Authorization: SSWS 00…`, and people copy it.

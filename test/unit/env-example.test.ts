@@ -107,6 +107,15 @@ describe('a config error never shows a secret back', () => {
     expect(problems).toContain("CHIME_ACCOUNT_ID: still has .env.example's placeholder; put your Amazon Chime account ID there, such as a1b2c3d4-5678-90ab-cdef-111122223333, from the Chime console's Account page");
   });
 
+  it("a placeholder whose note opens in words of its own still says where the value goes, before the note: \"put the Auth API application's integration key there, DI and 18 more letters or digits\"", () => {
+    // Duo's keys: a note opened by ", DI and…" and " (40 characters…", which no list of openings foresaw.
+    const names = ['DUO_API_HOSTNAME', 'DUO_INTEGRATION_KEY', 'DUO_SECRET_KEY'];
+    const result = loadConfig({ ...ALL_ON, VERIFY_WITH: 'duo', ...Object.fromEntries(names.map((name) => [name, ENV_PLACEHOLDERS.get(name)!])) });
+    const problems = result.ok ? [] : result.problems;
+    expect(problems).toContain("DUO_INTEGRATION_KEY: still has .env.example's placeholder; put the Auth API application's integration key there, DI and 18 more letters or digits");
+    expect(problems).toContain("DUO_SECRET_KEY: still has .env.example's placeholder; put the Auth API application's secret key there (40 characters; it signs each request and is never sent)");
+  });
+
   it('the exact placeholder left in a secret is reported by name, with what to put there from the code', () => {
     const name = 'SLACK_SIGNING_SECRET';
     const result = loadConfig({ ...ALL_ON, [name]: ENV_PLACEHOLDERS.get(name)! });

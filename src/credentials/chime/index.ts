@@ -60,7 +60,7 @@ export const chime: Credential<ChimeSettings> = {
   settings: {
     variables: {
       CHIME_ACCOUNT_ID: {
-        envPlaceholder: "<your Amazon Chime account ID, such as a1b2c3d4-5678-90ab-cdef-111122223333, from the Chime console's Account page>",
+        envPlaceholder: { what: 'your Amazon Chime account ID', note: ", such as a1b2c3d4-5678-90ab-cdef-111122223333, from the Chime console's Account page" },
         // The form alone (8-4-4-4-12 hex), as the Chime API asks no more: a strict RFC 4122 check also
         // refused IDs of the right form for their version and variant digits, which said nothing a person could see.
         schema: z.guid({ message: "must be a Chime account ID: 32 hex digits in groups of 8-4-4-4-12, such as a1b2c3d4-5678-90ab-cdef-111122223333, from the Chime console's Account page" }).optional(),

@@ -72,21 +72,21 @@ export const entra: Credential<EntraSettings> = {
   settings: {
     variables: {
       ENTRA_TENANT_ID: {
-        envPlaceholder: "<your directory (tenant) ID, a GUID from the app registration's Overview>",
+        envPlaceholder: { what: 'your directory (tenant) ID', note: ", a GUID from the app registration's Overview" },
         schema: guid('directory (tenant) ID').optional(),
         context: 'entraTenantId',
         example: '7c3f9a52-1b6e-4d8a-9f0c-2e5b8d4a6c11',
         doc: { meaning: 'The directory (tenant) ID, a GUID. Unset: `/reset-entra-password` answers "not enabled here".' },
       },
       ENTRA_CLIENT_ID: {
-        envPlaceholder: "<the app registration's application (client) ID, a GUID>",
+        envPlaceholder: { what: "the app registration's application (client) ID", note: ', a GUID' },
         schema: guid('application (client) ID').optional(),
         context: 'entraClientId',
         example: 'b2d4f6a8-3c5e-4a7b-8d9f-1e2c3b4a5d6e',
         doc: { meaning: "The app registration's application (client) ID, a GUID." },
       },
       ENTRA_CLIENT_SECRET: {
-        envPlaceholder: "<the client secret's value (not its ID), from Certificates & secrets>",
+        envPlaceholder: { what: "the client secret's value (not its ID)", note: ', from Certificates & secrets' },
         schema: z
           .string()
           .min(

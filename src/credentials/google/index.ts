@@ -84,13 +84,13 @@ export const google: Credential<GoogleSettings> = {
   settings: {
     variables: {
       GOOGLE_SERVICE_ACCOUNT_KEY: {
-        envPlaceholder: "<the service account's JSON key, its whole content on one line in single quotes>",
+        envPlaceholder: { what: "the service account's JSON key", note: ', its whole content on one line in single quotes' },
         schema: serviceAccountKey.optional(),
         secret: { description: "the Google service account's JSON key (domain-wide delegation for admin.directory.user and admin.directory.user.security)", placeholder: PLACEHOLDER },
         doc: { meaning: 'The service account\'s JSON key, its content (not a path); setting it turns `/reset-google-password` on. On Lambda it lives in Secrets Manager.' },
       },
       GOOGLE_ADMIN_EMAIL: {
-        envPlaceholder: '<the email of the Workspace admin the service account acts as>',
+        envPlaceholder: { what: 'the email of the Workspace admin the service account acts as' },
         schema: z.email({ message: 'must be the email of the Workspace admin the service account acts as' }).optional(),
         context: 'googleAdminEmail',
         example: 'it-admin@example.com',

@@ -43,7 +43,7 @@ export const workmail: Credential<WorkMailSettings> = {
   settings: {
     variables: {
       WORKMAIL_ORGANIZATION_ID: {
-        envPlaceholder: '<your WorkMail organization ID: m- and 32 hex digits, from the WorkMail console>',
+        envPlaceholder: { what: 'your WorkMail organization ID', note: ': m- and 32 hex digits, from the WorkMail console' },
         schema: z.string().regex(/^m-[0-9a-f]{32}$/, 'must be a WorkMail organization ID: m- followed by 32 hex digits').optional(),
         context: 'workmailOrganizationId',
         example: 'm-0123456789abcdef0123456789abcdef',

@@ -38,14 +38,14 @@ export const duo: VerifierPlugin<DuoSettings> = {
           })
           .optional(),
         context: 'duoApiHostname',
-        envPlaceholder: "<your Duo Auth API application's API hostname, such as api-1a2b3c4d.duosecurity.com>",
+        envPlaceholder: { what: "your Duo Auth API application's API hostname", note: ', such as api-1a2b3c4d.duosecurity.com' },
         doc: { meaning: "Your Duo Auth API application's API hostname, e.g. `api-1a2b3c4d.duosecurity.com`; with `VERIFY_WITH=duo`." },
         example: 'api-1a2b3c4d.duosecurity.com',
       },
       DUO_INTEGRATION_KEY: {
         schema: z.string().regex(/^DI[A-Z0-9]{18}$/, 'must be a Duo integration key: DI and 18 more letters or digits').optional(),
         context: 'duoIntegrationKey',
-        envPlaceholder: "<the Auth API application's integration key, DI and 18 more letters or digits>",
+        envPlaceholder: { what: "the Auth API application's integration key", note: ', DI and 18 more letters or digits' },
         doc: { meaning: "The Auth API application's integration key (`DI…`); required with `DUO_API_HOSTNAME`." },
         example: 'DIWJ8X6AEYOR5OMC6TQ1',
       },
@@ -55,7 +55,7 @@ export const duo: VerifierPlugin<DuoSettings> = {
           .min(40, tooShort({ what: 'a Duo secret key', looks: '40 characters', get: 'copy the Secret key whole from the Duo Admin Panel → Applications → your Auth API application' }))
           .optional(),
         secret: { description: 'the Duo Auth API secret key, which signs every request', placeholder: 'placeholder-duo-secret-key-0123456789abcdef' },
-        envPlaceholder: "<the Auth API application's secret key (40 characters; it signs each request and is never sent)>",
+        envPlaceholder: { what: "the Auth API application's secret key", note: ' (40 characters; it signs each request and is never sent)' },
         doc: { meaning: "The Auth API application's secret key, which signs each request (never sent). On Lambda it lives in Secrets Manager." },
       },
     },
