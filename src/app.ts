@@ -53,7 +53,7 @@ import { ConfiguredAdmins } from './slack/configured-admins';
 import { GuardedApp } from './slack/guarded-app';
 import { dispatchErrorHandler, errorAfterAcknowledgement, processEventErrorHandler } from './slack/http-error-handlers';
 import { answerDeadline } from './slack/held-answer';
-import { EVENTS_PATH, guardSlackRequests } from './slack/request-guard';
+import { bodyParsed, EVENTS_PATH, guardSlackRequests } from './slack/request-guard';
 import { BODY_LIMIT_BYTES } from './slack/slack-request-body';
 import { httpFetch, type HttpFetch } from './http/fetch';
 import { SlackApprovalAnnouncer } from './slack/slack-approval-announcer';
@@ -610,7 +610,10 @@ function guardedHttpReceiver(config: Config, logger: AppLogger, routes: CustomRo
     bodyLimit: BODY_LIMIT_BYTES,
     processEventErrorHandler: onError,
     dispatchErrorHandler: dispatchErrorHandler(logger),
-    customPropertiesExtractor: answerDeadline,
+    customPropertiesExtractor: (req) => {
+      bodyParsed(req);
+      return answerDeadline();
+    },
     signatureVerification: false,
   });
   // Bolt hands its receiver the app (init); the guard offers that app each checked request first.
