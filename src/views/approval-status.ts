@@ -120,6 +120,17 @@ export function deniedNext(request: Pick<PendingRequest, 'decidedBy'>, command: 
 }
 
 /**
+ * A withdrawn request's notice to its requester (`asked`: "your request to …", in its kind's words),
+ * in the words its Withdraw was answered with (withdrawOutcome): when, that nothing was changed, and
+ * how to ask again. Its requester's modal shows it when they withdrew it while it was being filed.
+ */
+export function withdrawnNotice(request: PendingRequest, asked: string, command: string): { text: string; blocks: KnownBlock[] } {
+  const when = request.decidedAt ? ` at ${slackTime(new Date(request.decidedAt))}` : '';
+  const text = `You withdrew ${asked}${when}. Nothing was changed, and the admins are no longer asked to decide it.`;
+  return { text, blocks: [section(`:leftwards_arrow_with_hook: ${text}`), context(`Run \`${command}\` to ask again.`)] };
+}
+
+/**
  * A status a newer version wrote (and was rolled back): this version shows it, and lets nobody
  * decide or change it. The word is shown as stored, reduced to what a status can hold.
  */

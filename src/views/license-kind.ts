@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { closedOutcomeUnknown, type Detail, type PendingRequest } from '../flows/approvals/pending-request';
 import { ACCOUNT_GONE, type RequesterNotice } from '../flows/approvals/approvals';
-import { accountGoneReview, deniedNext, failedChangeApplied, outcomeUnknownCheck, sentLine } from './approval-status';
+import { accountGoneReview, deniedNext, failedChangeApplied, outcomeUnknownCheck, sentLine, withdrawnNotice } from './approval-status';
 import { recordedFailureHeadline } from './failure-message';
 import { context, escapeMrkdwn, quoted, section, slackTime } from './blocks';
 import type { ApprovalKindWords } from './approval-words';
@@ -83,6 +83,7 @@ function licenseNotice(request: PendingRequest, words: LicenseVocabulary['words'
     const text = `Your request to change your ${words.what} to ${to} expired without a decision.`;
     return { text, blocks: [section(`:zzz: ${text}`), context(`Run \`${words.command}\` to ask again.`)] };
   }
+  if (request.status === 'WITHDRAWN') return withdrawnNotice(request, `your request to change your ${words.what} to ${to}`, words.command);
   const text = `Your license request (${from} → ${to}) is now ${request.status.toLowerCase().replace('_', ' ')}.`;
   return { text, blocks: [section(text)] };
 }

@@ -2,7 +2,7 @@ import type { Button, KnownBlock, ModalView } from '@slack/types';
 import { closedOutcomeUnknown, endedAfterUnknownOutcome, type Detail, type PendingRequest, UNKNOWN_STATUS } from '../flows/approvals/pending-request';
 import type { FailureCode } from '../flows/failure';
 import { resetChangeReference, REVIEW_FACT } from '../flows/reset-approval';
-import { accountGoneReview, approvalStatusLine, deniedNext, outcomeUnknownCheck, sentLine, unknownStatusLine } from './approval-status';
+import { accountGoneReview, approvalStatusLine, deniedNext, outcomeUnknownCheck, sentLine, unknownStatusLine, withdrawnNotice } from './approval-status';
 import type { RequesterNotice } from '../flows/approvals/approvals';
 import type { ApprovalKindWords } from './approval-words';
 import { context, escapeMrkdwn, modal, plain, quoted, section, slackDate, slackTime } from './blocks';
@@ -173,6 +173,8 @@ function notice(request: PendingRequest, words: SubjectWords, secret: string | u
       const earlier = endedAfterUnknownOutcome(request) ? [context(`The earlier change may have been made: ${outcomeUnknownCheck(request.earlierFinishRequestId)}`)] : [];
       return { text, blocks: [section(`:warning: ${text}`), ...earlier, context(ASK_AGAIN(words))] };
     }
+    case 'WITHDRAWN':
+      return withdrawnNotice(request, `your request to ${change.verb} your ${words.what}`, words.command);
     default: {
       const text = `Your ${words.what} was ${change.done}.`;
       return { text, blocks: [section(`:white_check_mark: ${text}`)] };

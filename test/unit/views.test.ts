@@ -12,7 +12,7 @@ import { capitalized } from '../../src/views/words';
 import type { ResetDone } from '../../src/flows/reset-credential';
 import { Secret } from '../../src/flows/secret';
 import { resetWordsOf } from '../../src/handlers/reset-words';
-import { LIMITS } from '../../src/views/blocks';
+import { LIMITS, slackTime } from '../../src/views/blocks';
 import { failureMessage, recordedFailureHeadline } from '../../src/views/failure-message';
 import { challengeView, checkingView, confirmView, failureView, pendingView, pushingView, resultView, workingView } from '../../src/views/reset-modal';
 import { pushRejectedNotice, resetNotice } from '../../src/views/reset-notice';
@@ -243,6 +243,26 @@ describe("a denied request's DM", () => {
     const denied = resetRequest(mfa.id, 'DENIED', { directoryUserId: 'okta-ann' });
     const said = JSON.stringify(resetKindWords({ [mfa.id]: resetWordsOf(mfa) }).notice(denied).blocks);
     expect(said).toContain('If you think this is wrong, message <@UADA> directly, or ask IT. Run `/reset-okta-mfa` to ask again.');
+  });
+});
+
+describe("a withdrawn request's notice, for both kinds (its requester's modal when it was withdrawn while being filed)", () => {
+  const at = '2026-12-04T08:20:00.000Z';
+  const withdrawn = { decidedBy: 'UANN', decidedAt: at };
+  it('says they withdrew it, when, that nothing was changed, and how to ask again, as the Withdraw itself says it; never that it was reset or "is now withdrawn"', () => {
+    const reset = resetKindWords({ [chime.id]: resetWordsOf(chime) }).notice(resetRequest(chime.id, 'WITHDRAWN', withdrawn));
+    expect(reset.text).toBe(`You withdrew your request to reset your Amazon Chime personal meeting PIN at ${slackTime(new Date(at))}. Nothing was changed, and the admins are no longer asked to decide it.`);
+    expect(JSON.stringify(reset.blocks)).toContain('Run `/reset-pin` to ask again.');
+    const license = licenseKindWords({ words: { ...chime.licenses!.words, command: '/request-license' }, kinds: chime.licenses!.kinds }).notice({
+      ...resetRequest('', 'WITHDRAWN', withdrawn),
+      kind: 'license',
+      detail: { from: 'Basic', to: 'Pro' },
+    });
+    expect(license.text).toBe(
+      `You withdrew your request to change your Amazon Chime license to Pro at ${slackTime(new Date(at))}. Nothing was changed, and the admins are no longer asked to decide it.`,
+    );
+    expect(JSON.stringify(license.blocks)).toContain('Run `/request-license` to ask again.');
+    for (const m of [reset, license]) expect(JSON.stringify(m.blocks)).toContain(':leftwards_arrow_with_hook: You withdrew your request');
   });
 });
 
