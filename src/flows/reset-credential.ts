@@ -66,6 +66,23 @@ interface Changing {
   readonly settle: (written: boolean) => void;
   /** Its clicks here not turned away: once the last is, with no attempt written here, `begun` is false. */
   clicks: number;
+  /** Its attempt was written here: `begun` is true. */
+  written: boolean;
+  /** Its clicks here whose attempts are on their way: once one's is written, the others give way to it (giveWay). */
+  readonly onTheirWay: Set<Click>;
+  /**
+   * What the click whose attempt was written shows: the push's number once it is shown, then
+   * `final` from its result on (or its failure, shown once its change returns). A click that joins
+   * before that gives way to it; after, it is told its confirmation was used, as any other.
+   */
+  showing?: { readonly challenge?: string; readonly app: string } | 'final';
+}
+
+/** One Reset click of a request here, while its attempt is on its way. */
+interface Click {
+  readonly delivery: ResetDelivery;
+  /** It gave way to another click of its request (ResetDelivery.giveWay): what it shows then is the other's. */
+  gaveWay: boolean;
 }
 
 /**
@@ -100,6 +117,13 @@ export interface ResetFailure {
   readonly lostFactorCommand?: string;
   /** With REQUEST_OPEN: where the person's open request stands (its reference is `requestId`). */
   readonly open?: OpenRequest;
+  /**
+   * Another click of the same request here (a double click, a replay) had its attempt written and
+   * shows what comes of the request; this one, turned away, gave way to it (ResetDelivery.giveWay)
+   * and shows nothing of its own, which would replace the other's view. Its code is still what
+   * happened to it (REQUEST_ALREADY_USED), as the log and the metrics say.
+   */
+  readonly shownByAnotherClick?: true;
   /**
    * Set only where the flow knows it stopped before anything was sent to the directory, and not
    * because the request was refused: a check or the audit attempt got no answer, or too little
@@ -182,6 +206,14 @@ export interface ResetDelivery {
   notifyOwner(done: ResetDone): Promise<SentReceipt | void>;
   /** The `verify` policy: the push is on its way; shows the number to pick on the phone, when there is one. */
   showChallenge?(push: { readonly challenge?: string; readonly app: string }): Promise<void>;
+  /**
+   * Another click of the same request here (a double click, a replay) had its attempt written: it
+   * shows what comes of the request, and this one, to be turned away, must not replace that.
+   * Called once, before the other shows anything more: this click shows now, for the last time,
+   * what the modal shows meanwhile, with the push's number when it was shown (`push`), so that
+   * nothing it still owes the modal comes after the other's view.
+   */
+  giveWay?(push?: { readonly challenge?: string; readonly app: string }): Promise<void>;
   /** The `verify` policy: the push was rejected; tells the owner, who may not have been the one asking. */
   notifyRejected?(rejected: { readonly kind: string; readonly requestId: string; readonly at: Date; readonly app: string; readonly mistake?: string }): Promise<void>;
 }
@@ -587,10 +619,17 @@ export class ResetCredential {
     if (joined?.userId === requester.userId) changing = joined;
     else {
       let settle!: (written: boolean) => void;
-      changing = { userId: requester.userId, closed: false, clicks: 0, begun: new Promise((resolve) => (settle = resolve)), settle };
+      changing = { userId: requester.userId, closed: false, clicks: 0, written: false, onTheirWay: new Set(), begun: new Promise((resolve) => (settle = resolve)), settle };
       if (!joined) this.changing.set(ticket.requestId, changing);
     }
     changing.clicks += 1;
+    // A double click's other click, or a replay: once one click's attempt is written, the others are
+    // turned away, and their answers to the modal (a "working…" one at the latest) must not replace
+    // what it shows (the push's number, the new secret). One joining after it shows its result is
+    // told, as any used confirmation is.
+    const click: Click = { delivery, gaveWay: false };
+    if (!changing.written) changing.onTheirWay.add(click);
+    else if (changing.showing !== 'final') await this.giveWay(click, changing.showing, context);
     let change;
     try {
       change = await this.trail.begin({
@@ -602,7 +641,9 @@ export class ResetCredential {
         ...(approvalRequestId && { approvalRequestId }),
       });
     } catch (err) {
-      if (--changing.clicks === 0) {
+      const others = --changing.clicks > 0;
+      if (!others) {
+        changing.onTheirWay.delete(click);
         if (this.changing.get(ticket.requestId) === changing) this.changing.delete(ticket.requestId);
         changing.settle(false);
       }
@@ -610,15 +651,34 @@ export class ResetCredential {
       // is on record already: another click made under it may have sent the change.
       const failure = this.report(err, context);
       this.metrics.count('request_refused', { action: credential.audit.action, code: failure.code });
-      return { ok: false, code: failure.code, kind, email: ticket.email, requestId: ticket.requestId, ...(failure.code !== 'REQUEST_ALREADY_USED' && { sent: false as const }) };
+      // Another click here, still on its way, may be the one whose attempt was written: then this one gives way to it.
+      if (others) {
+        await changing.begun;
+        changing.onTheirWay.delete(click);
+      }
+      return {
+        ok: false,
+        code: failure.code,
+        kind,
+        email: ticket.email,
+        requestId: ticket.requestId,
+        ...(failure.code !== 'REQUEST_ALREADY_USED' && { sent: false as const }),
+        ...(click.gaveWay && { shownByAnotherClick: true as const }),
+      };
     }
 
     this.changing.set(ticket.requestId, changing);
+    changing.written = true;
+    changing.onTheirWay.delete(click);
+    const turnedAway = [...changing.onTheirWay];
+    changing.onTheirWay.clear();
     changing.settle(true);
+    // Before this click shows anything: what the others still owe the modal comes first.
+    await Promise.all(turnedAway.map((other) => this.giveWay(other, undefined, context)));
     try {
       let proof: OutcomeExtraOf | undefined;
       if (verify) {
-        const verified = await this.verifyPush(requester, ticket, delivery, verify.verifier, verify.account, verify.stop);
+        const verified = await this.verifyPush(requester, ticket, delivery, verify.verifier, verify.account, verify.stop, changing);
         proof = verified.proof;
         if (!verified.ok) {
           await change.failed(verified.code, proof);
@@ -667,6 +727,7 @@ export class ResetCredential {
         ...(ticket.locked && { unlocked: true }),
       };
       const fields = { requestId: ticket.requestId, slackUserId: requester.userId, kind };
+      changing.showing = 'final';
       let { deliveryFailed, shownAside } = await this.deliver(result, shown, delivery, fields, changing);
       // What the secret does not need (signing the person out elsewhere) follows it: however slow, it
       // never keeps the person from their secret.
@@ -722,8 +783,19 @@ export class ResetCredential {
       );
       return done;
     } finally {
+      // Its failure, if it failed, is shown once this returns.
+      changing.showing = 'final';
       if (this.changing.get(ticket.requestId) === changing) this.changing.delete(ticket.requestId);
     }
+  }
+
+  /** `click` gives way to another click of its request, whose attempt was written (ResetDelivery.giveWay). */
+  private async giveWay(click: Click, push: Changing['showing'], context: { requester: Requester; kind: string; requestId: string }): Promise<void> {
+    if (!click.delivery.giveWay) return;
+    click.gaveWay = true;
+    await click.delivery.giveWay(push === 'final' ? undefined : push).catch((err: unknown) =>
+      this.deps.logger.warn({ requestId: context.requestId, slackUserId: context.requester.userId, kind: context.kind, err: describeError(err) }, 'a click turned away for another click of its request could not give way'),
+    );
   }
 
   /**
@@ -871,6 +943,8 @@ export class ResetCredential {
     verifier: PolicyVerifier,
     account: VerifierAccount,
     stop: AbortSignal,
+    /** Its request's clicks here: one joining while the push waits shows its number too. */
+    changing: Pick<Changing, 'showing'>,
   ): Promise<{ ok: true; proof: OutcomeExtraOf } | { ok: false; code: FailureCode; proof: OutcomeExtraOf }> {
     const kind = ticket.kind;
     const fields = { requestId: ticket.requestId, slackUserId: requester.userId, kind, verifier: verifier.name, factorType: account.factorType };
@@ -897,7 +971,8 @@ export class ResetCredential {
       await this.withdraw(verifier, account, push, fields);
       return cancelled();
     }
-    await delivery.showChallenge?.({ challenge: push.challenge, app: verifier.app }).catch((err: unknown) =>
+    changing.showing = { challenge: push.challenge, app: verifier.app };
+    await delivery.showChallenge?.(changing.showing).catch((err: unknown) =>
       this.deps.logger.warn({ ...fields, err: describeError(err) }, 'the push was sent but its number could not be shown'),
     );
     let result: 'approved' | 'rejected' | 'timeout' | 'expired' | 'cancelled';

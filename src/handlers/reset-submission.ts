@@ -47,14 +47,20 @@ export function registerResetSubmission(app: GuardedApp, credential: Credential,
         return sent && { rewrite: async (truer) => void (await client.chat.update({ ...sent, ...resetNotice(truer, words) })) };
       },
       showChallenge: (push) => show(challengeView(words, push, waiting)),
+      // Another click of this request shows what comes of it: this click's answer, if still held, goes now, before anything of the other's.
+      giveWay: async (push) => {
+        if (push) await show(challengeView(words, push, waiting));
+        else await answer.settle(interim);
+      },
       notifyRejected: (rejected) => sendDirectMessage(client, requester.userId, pushRejectedNotice(rejected, words)),
     });
     if (result.ok && 'pending' in result) {
       const view = pendingView(words, result.requestId);
       if (!(await answer.settle(view).catch(() => true))) await updateModal(client, viewId, view, logger, requester.userId);
     }
-    // Cancelled: the person closed the modal, and nothing is left to show.
-    if (!result.ok && result.code !== 'VERIFY_CANCELLED') {
+    // Cancelled: the person closed the modal, and nothing is left to show. Turned away for another
+    // click of the same request (a double click): that click's view stands (the push's number, the secret).
+    if (!result.ok && result.code !== 'VERIFY_CANCELLED' && !result.shownByAnotherClick) {
       const view = failureView(result, words);
       if (!(await answer.settle(view).catch(() => true))) await updateModal(client, viewId, view, logger, requester.userId);
     }

@@ -1,4 +1,5 @@
-import { SIGNING_SECRET, useHarness, secretIn, TEAM } from '../support/harness';
+import { ANSWER_HOLD_MS } from '../../src/slack/held-answer';
+import { answeredAt, SIGNING_SECRET, useHarness, secretIn, TEAM } from '../support/harness';
 
 /**
  * /reset-pin end to end: the real Bolt app over HTTP, signed like Slack, talking to the Slack
@@ -103,13 +104,15 @@ describe('/reset-pin', () => {
     expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
   });
 
-  it('a double submission resets once', async () => {
+  it('a double submission resets once, and the new PIN stays on screen: the click turned away shows nothing of its own', async () => {
     const opened = await h.open('/reset-pin', 'UBOB');
-    const submissions = await Promise.all([h.submit('UBOB', opened.view), h.submit('UBOB', opened.view)]);
-    const views = await h.shownAfterAll(submissions, opened.viewId);
+    const turnedAway = h.logs.filter((l) => l.includes('"code":"REQUEST_ALREADY_USED"')).length;
+    const submissions = await Promise.all([answeredAt(h.submit('UBOB', opened.view)), answeredAt(h.submit('UBOB', opened.view))]);
+    await h.waitForLogs('"code":"REQUEST_ALREADY_USED"', turnedAway + 1);
+    await new Promise((r) => setTimeout(r, 300));
     expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
-    expect(views.filter((v) => secretIn(v))).toHaveLength(1);
-    expect(JSON.stringify(views)).toContain('This confirmation was already used');
+    expect(secretIn(h.lastShown(opened.viewId, submissions)!)).toBe(h.chime.pinOf('chime-bob'));
+    expect(JSON.stringify([submissions, h.slack.callsTo('views.update')])).not.toContain('This confirmation was already used');
   });
 
   it.each([
@@ -153,6 +156,39 @@ describe('/reset-pin', () => {
     h.chime.failNext('ListUsers', 'ThrottledClientException', 5);
     const { view } = await h.open('/reset-pin', 'UBOB');
     expect(JSON.stringify(view)).toContain('Amazon Chime is busy and asked Latchkey to slow down. Nothing was changed.');
+  });
+});
+
+describe('/reset-pin clicked twice, the first click losing its attempt to the second (a double click, a replay)', () => {
+  const h = useHarness({ dynamoGate: true });
+
+  it('the new PIN stays on screen, whatever answered last: the click turned away shows nothing of its own', async () => {
+    const opened = await h.open('/reset-pin', 'UBOB');
+    const attemptOf = (c: { operation: string; body: string }) => c.operation === 'PutItem' && c.body.includes('UBOB') && c.body.includes('"attempt"');
+    const attempts = () => h.dynamoGate.seen.filter(attemptOf).length;
+    // The first click's attempt meets a DynamoDB that does not answer; the SDK sends it again once it is dropped.
+    const releaseFirst = h.dynamoGate.hold((c) => attemptOf(c) && attempts() === 1);
+    const first = answeredAt(h.submit('UBOB', opened.view));
+    while (attempts() < 1) await new Promise((r) => setTimeout(r, 10));
+    const second = await answeredAt(h.submit('UBOB', opened.view));
+    const pin = h.chime.pinOf('chime-bob');
+    expect(secretIn(await h.shownAfter(second, opened.viewId))).toBe(pin);
+    // Its attempt still on its way when its answer may be held no longer: the first click has answered by then.
+    await new Promise((r) => setTimeout(r, ANSWER_HOLD_MS + 200));
+    const turnedAway = h.logs.filter((l) => l.includes('"code":"REQUEST_ALREADY_USED"')).length;
+    releaseFirst();
+    await h.waitForLogs('"code":"REQUEST_ALREADY_USED"', turnedAway + 1, 8000);
+    await new Promise((r) => setTimeout(r, 300));
+
+    const shown = h.lastShown(opened.viewId, [await first, second])!;
+    expect(secretIn(shown)).toBe(pin);
+    expect(JSON.stringify(h.slack.callsTo('views.update').map((c) => c.args.view))).not.toContain('This confirmation was already used');
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+    const records = await h.waitForAudit('UBOB', (r) => r.phase === 'outcome');
+    expect(records.map((r) => [r.phase, r.outcome])).toEqual([
+      ['attempt', undefined],
+      ['outcome', 'success'],
+    ]);
   });
 });
 

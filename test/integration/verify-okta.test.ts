@@ -1,7 +1,8 @@
 import { oktaVerify, type OktaSimPush, type OktaSimUser } from '../../src/credentials/okta-stand-in';
+import { ANSWER_HOLD_MS } from '../../src/slack/held-answer';
 import { USER_AGENT } from '../../src/verifiers/okta/okta-verify';
 import { homeResetActionId } from '../../src/views/home-tab';
-import { Harness, isProgress, secretIn, useHarness } from '../support/harness';
+import { answeredAt, Harness, isProgress, PEOPLE, secretIn, useHarness } from '../support/harness';
 import type { AppResponse } from '../support/slack-requests';
 
 /**
@@ -312,12 +313,15 @@ describe('verify: pushes count against the person (push-bombing)', () => {
 describe('verify: two clicks of one Reset racing (a double click, a replay), the first losing its attempt to the second', () => {
   // Checks come seconds apart, as in a crowd: a close must end the push at once, not at the next one.
   const withCarlsPhone = OKTA.map((u) => (u.id === '00ucarl' ? { ...u, factors: [oktaVerify('carl')] } : u));
-  const h = useHarness({ accounts: { okta_password: withCarlsPhone }, env: { ...ENV, VERIFY_POLL_MS: '5000', VERIFY_TIMEOUT_SECONDS: '20' }, dynamoGate: true }, (x) => {
+  // Bob's mailbox enabled: a third person for a third double click.
+  const mailboxes = PEOPLE.workmail.map((u) => (u.Id === 'wm-bob' ? { ...u, State: 'ENABLED' as const } : u));
+  const h = useHarness({ accounts: { okta_password: withCarlsPhone, password: mailboxes }, env: { ...ENV, VERIFY_POLL_MS: '5000', VERIFY_TIMEOUT_SECONDS: '20' }, dynamoGate: true }, (x) => {
     x.slack.clear();
     x.workmail.clear();
   });
   const ANN = { slackId: 'UANN', email: 'ann@example.com', oktaId: '00uann' };
   const CARL = { slackId: 'UCARL', email: 'carl@example.com', oktaId: '00ucarl' };
+  const BOB = { slackId: 'UBOB', email: 'bob@example.com', oktaId: '00ubob' };
   type Person = typeof ANN;
   const attemptOf = (who: Person) => (c: { operation: string; body: string }) => c.operation === 'PutItem' && c.body.includes(who.slackId) && c.body.includes('"attempt"');
   const attempts = (who: Person) => h.dynamoGate.seen.filter(attemptOf(who)).length;
@@ -327,12 +331,21 @@ describe('verify: two clicks of one Reset racing (a double click, a replay), the
   async function twoClicks(who: Person) {
     const opened = await h.open('/reset-password', who.slackId);
     const releaseFirst = h.dynamoGate.hold((c) => attemptOf(who)(c) && attempts(who) === 1);
-    const first = h.submit(who.slackId, opened.view);
+    const first = answeredAt(h.submit(who.slackId, opened.view));
     while (attempts(who) < 1) await new Promise((r) => setTimeout(r, 10));
-    const second = await h.submit(who.slackId, opened.view);
+    const second = await answeredAt(h.submit(who.slackId, opened.view));
     const push = await h.waitForPush(who.email);
     const waiting = await modalAfter(h, second, opened.viewId, (v) => text(v).includes('Approve the Okta Verify request'));
-    return { opened, first, releaseFirst, push, waiting };
+    return { opened, first, second, releaseFirst, push, waiting };
+  }
+
+  /** The first click, released: its attempt, sent again, finds the second's, and it is turned away (logged, as any used confirmation). */
+  async function firstTurnedAway(releaseFirst: () => void) {
+    const turnedAway = linesSaying(h, '"code":"REQUEST_ALREADY_USED"');
+    releaseFirst();
+    await h.waitForLogs('"code":"REQUEST_ALREADY_USED"', turnedAway + 1, 8000);
+    // Whatever it would show, it has had time to.
+    await new Promise((r) => setTimeout(r, 300));
   }
 
   /** The one push sent, withdrawn before any check of it, and nothing changed: on record as cancelled. */
@@ -351,20 +364,33 @@ describe('verify: two clicks of one Reset racing (a double click, a replay), the
   }
 
   it("closing the waiting modal while the first click is still on its way withdraws the second click's push at once (DELETE), and nothing changes, even if it is approved by habit", async () => {
-    const { opened, first, releaseFirst, push, waiting } = await twoClicks(ANN);
+    const { opened, releaseFirst, push, waiting } = await twoClicks(ANN);
     expect((await h.close('UANN', { ...waiting, id: opened.viewId })).status).toBe(200);
     await h.waitForLogs('push cancelled: the person closed the modal waiting for it', 1, 3000);
     // The first click's attempt, sent again, finds the second's: that click changes nothing.
-    releaseFirst();
-    await modalAfter(h, await first, opened.viewId, (v) => text(v).includes('This confirmation was already used'));
+    await firstTurnedAway(releaseFirst);
     await cancelledAtOnce(ANN, push);
+  });
+
+  it('after the double click the modal keeps the number to pick, whatever answered last: the click turned away shows nothing of its own, and closing the modal withdraws the push (DELETE)', async () => {
+    const cancelled = linesSaying(h, 'push cancelled: the person closed the modal waiting for it');
+    const { opened, first, second, releaseFirst, push } = await twoClicks(BOB);
+    // Its attempt still on its way when its answer may be held no longer: the first click has answered by then.
+    await new Promise((r) => setTimeout(r, ANSWER_HOLD_MS + 200));
+    await firstTurnedAway(releaseFirst);
+    const shown = h.lastShown(opened.viewId, [await first, second])!;
+    expect(text(shown)).toContain(`Approve the Okta Verify request on your phone and pick *${push.correctAnswer}*.`);
+    expect(shown).toMatchObject({ callback_id: 'reset_password_waiting', notify_on_close: true });
+    expect(h.slack.callsTo('views.update').filter((c) => c.args.view_id === opened.viewId && isFailure(c.args.view))).toEqual([]);
+    expect((await h.close('UBOB', { ...shown, id: opened.viewId })).status).toBe(200);
+    await h.waitForLogs('push cancelled: the person closed the modal waiting for it', cancelled + 1, 3000);
+    await cancelledAtOnce(BOB, push);
   });
 
   it('… and closing it once the first click was turned away likewise: at once, not at the next check', async () => {
     const cancelled = linesSaying(h, 'push cancelled: the person closed the modal waiting for it');
-    const { opened, first, releaseFirst, push, waiting } = await twoClicks(CARL);
-    releaseFirst();
-    await modalAfter(h, await first, opened.viewId, (v) => text(v).includes('This confirmation was already used'));
+    const { opened, releaseFirst, push, waiting } = await twoClicks(CARL);
+    await firstTurnedAway(releaseFirst);
     expect((await h.close('UCARL', { ...waiting, id: opened.viewId })).status).toBe(200);
     await h.waitForLogs('push cancelled: the person closed the modal waiting for it', cancelled + 1, 3000);
     // Ended here, by the close itself: nothing left on record for a check to find.

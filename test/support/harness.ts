@@ -398,6 +398,19 @@ export class Harness {
   }
 
   /**
+   * What Slack holds for a modal now: of the answers to its submissions (each noted when it
+   * arrived, answeredAt) and the app's views.update of it, whichever replaced it last. Two clicks'
+   * answers and updates interleave; a later one replaces an earlier, whatever it says.
+   */
+  lastShown(viewId: string, answers: ReadonlyArray<AppResponse & { at: number }>): Record<string, any> | undefined {
+    const shown = [
+      ...answers.filter((a) => a.json?.response_action === 'update').map((a) => ({ at: a.at, view: a.json.view as Record<string, any> })),
+      ...this.slack.callsTo('views.update').filter((c) => c.args.view_id === viewId).map((c) => ({ at: c.at, view: c.args.view as Record<string, any> })),
+    ];
+    return shown.sort((a, b) => a.at - b.at).at(-1)?.view;
+  }
+
+  /**
    * What a modal shows after a submission: the view the answer itself carried (response_action:
    * update), unless that was the "working…" view, in which case the next views.update.
    */
@@ -594,6 +607,11 @@ export class Harness {
     const out = await this.readerClient.send(new ScanCommand({ TableName: 'latchkey-audit-test' }));
     return JSON.stringify(out.Items ?? []);
   }
+}
+
+/** A submission's answer with when it arrived (Harness.lastShown): noted as it comes, not when a test awaits it. */
+export function answeredAt(submission: Promise<AppResponse>): Promise<AppResponse & { at: number }> {
+  return submission.then((answer) => ({ ...answer, at: Date.now() }));
 }
 
 /** A "working…" view: the interim answer while a reset takes longer than the answer may wait. */
