@@ -83,7 +83,7 @@ export function withdrawOutcome(result: WithdrawResult, all: ApprovalWords): { t
   const admin = request.decidedBy ? `<@${request.decidedBy}>` : 'an admin';
   switch (request.status) {
     case 'EXPIRED':
-      return said(`:zzz: ${capitalized(asked)} had already expired, so there was nothing to withdraw. Nothing was changed.`, context(line));
+      return said(`:zzz: ${capitalized(asked)} had already expired, so there was nothing to withdraw. Nothing was changed.`, context(line), askAgain);
     case 'DENIED':
       return said(`:no_entry: You could not withdraw ${asked}: ${admin} already decided it.`, context(line));
     case 'REVOKED': {

@@ -333,6 +333,7 @@ describe("the DM that said it was sent, once its request can no longer be withdr
     const answer = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts && String(c.args.text).includes('withdraw'));
     expect(answer.args.text).toBe(':zzz: Your request (Basic → Pro) had already expired, so there was nothing to withdraw. Nothing was changed.');
     expect(JSON.stringify(answer.args.blocks)).not.toContain('approval_withdraw');
+    expect(JSON.stringify((answer.args.blocks as any[]).at(-1))).toContain('Run `/request-license` to ask again.');
   });
 
   it('past its time and not yet expired, withdrawn from that DM: it expires, and the DM is rewritten once, with what came of the click, and no other DM tells it again', async () => {
@@ -343,6 +344,8 @@ describe("the DM that said it was sent, once its request can no longer be withdr
     const answer = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts && String(c.args.text).includes('withdraw'));
     expect(answer.args.text).toBe(':zzz: Your request (Basic → Pro) had already expired, so there was nothing to withdraw. Nothing was changed.');
     expect(JSON.stringify(answer.args.blocks)).not.toContain('approval_withdraw');
+    // Its next step, as the withdrawn and the expired-without-a-decision messages end.
+    expect(JSON.stringify((answer.args.blocks as any[]).at(-1))).toContain('Run `/request-license` to ask again.');
     expect(rewritesOf(request.dm, from)).toEqual([answer]);
     // The clicked DM already says it expired: no new DM says so a second time.
     expect(h.slack.calls.slice(from).filter((c) => c.method === 'chat.postMessage' && c.args.channel === request.dm.channel).map((c) => c.args.text)).toEqual([]);
@@ -373,10 +376,12 @@ describe("the DM that said it was sent, once its request can no longer be withdr
     h.clock.offsetMs = 100 * 3_600_000;
     const modal = await h.opening((trigger) => h.clickIn('UANN', 'approval_withdraw', request.requestId, { view: home, triggerId: trigger }));
     expect(JSON.stringify(modal.view.blocks)).toContain('had already expired, so there was nothing to withdraw');
+    expect(JSON.stringify(modal.view.blocks.at(-1))).toContain('Run `/request-license` to ask again.');
     // The DM reads as a click in it would have left it: what came of the Withdraw, without the button.
     const rewrites = rewritesOf(request.dm, from);
     expect(rewrites.map((c) => c.args.text)).toEqual([':zzz: Your request (Basic → Pro) had already expired, so there was nothing to withdraw. Nothing was changed.']);
     expect(JSON.stringify(rewrites[0]!.args.blocks)).not.toContain('approval_withdraw');
+    expect(JSON.stringify((rewrites[0]!.args.blocks as any[]).at(-1))).toContain('Run `/request-license` to ask again.');
     // Told in the modal and in that DM: no new DM says it "expired without a decision" as well.
     expect(h.slack.calls.slice(from).filter((c) => c.method === 'chat.postMessage' && c.args.channel === request.dm.channel).map((c) => c.args.text)).toEqual([]);
   });

@@ -266,6 +266,16 @@ describe("a withdrawn request's notice, for both kinds (its requester's modal wh
   });
 });
 
+describe("a Withdraw on a request that had already expired", () => {
+  it('ends, as the withdrawn and the expired-without-a-decision messages do, with how to ask again by its own command: "Run `/reset-pin` to ask again."', () => {
+    const kinds = { reset: resetKindWords({ [chime.id]: resetWordsOf(chime) }) };
+    const expired = resetRequest(chime.id, 'EXPIRED', { decidedBy: undefined });
+    const said = withdrawOutcome({ ok: false, code: 'REQUEST_EXPIRED', request: expired }, kinds);
+    expect(said.text).toContain('had already expired, so there was nothing to withdraw. Nothing was changed.');
+    expect(JSON.stringify(said.blocks.at(-1))).toContain('Run `/reset-pin` to ask again.');
+  });
+});
+
 describe('a Revoke on an approval already revoked', () => {
   const kinds = { reset: resetKindWords({ [chime.id]: resetWordsOf(chime) }) };
   const revoked: PendingRequest = {
