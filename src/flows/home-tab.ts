@@ -93,7 +93,8 @@ export interface Activity {
    * The request's own requester's Finish that found it revoked by a click that could not tell it
    * was (revokedBy's) and could not do that revoke's follow-ups (telling the admins): its last
    * failure's code and time, and whose revoke it was. Never a revoke of theirs (revokeFailed): only
-   * an admin tries one. Not once a Finish of theirs did them.
+   * an admin tries one. Not once a Finish of theirs did them. Likewise on a line of another admin's
+   * Revoke alone that could not do them (the line's own state says how it failed).
    */
   readonly followUpsFailed?: { readonly code: string; readonly at: string; readonly revokedBy?: string };
   /**
@@ -778,9 +779,12 @@ export function activityOf(events: readonly AuditEvent[], now: Date, requests: r
     // Only an admin tries a revoke: the request's own requester's revoke records are their Finish
     // doing a revoke's follow-ups, and one that failed is no "Revoke tried" of theirs, but their
     // Finish's follow-ups failed.
-    const revokeFailures = revoked || changes.length === 0 ? [] : records.filter((r) => REVOKE_ACTIONS.includes(r.action) && r.phase === 'outcome' && r.outcome === 'failure');
-    const revokeFailed = revokeFailures.filter((r) => !ownRequest(r)).at(-1);
-    const followUpsFailed = revokeFailures.filter(ownRequest).at(-1);
+    const revokeFailures = revoked ? [] : records.filter((r) => REVOKE_ACTIONS.includes(r.action) && r.phase === 'outcome' && r.outcome === 'failure');
+    const revokeFailed = changes.length === 0 ? undefined : revokeFailures.filter((r) => !ownRequest(r)).at(-1);
+    // A line of an admin's Revoke alone that failed at another admin's revoke's follow-ups (its record
+    // names that admin, revokedBy): whose revoke it was, never a bare failure read as their own revoke.
+    const followUpsFailed =
+      changes.length === 0 ? revokeFailures.filter((r) => r.revokedBy && r.revokedBy !== r.actor.userId).at(-1) : revokeFailures.filter(ownRequest).at(-1);
     const stepsOf = changes.length > 0 ? changes : records;
     const steps = [...new Set(stepsOf.map((r) => r.requestId))].map((id) => stepsOf.filter((r) => r.requestId === id));
     const started = (step: AuditEvent[]) => step.reduce((a, b) => (a.at <= b.at ? a : b));

@@ -779,6 +779,61 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     expect(maxsHome).toEqual([expect.stringContaining('Revoked by <@UADA>; you only told its requester and the admins')]);
   }, 90_000);
 
+  it("a revoke whose outcome could not be told, followed up by another admin whose taking of the follow-ups cannot be written: the audit search's line of his Revoke says whose revoke it was and that his click could not tell its requester and the admins, never a bare failure read as his own revoke", async () => {
+    const request = await approvedPinReset(h, 'UANN');
+    await revokeUnknown(
+      request,
+      () => h.clickIn('UADA', 'approval_revoke', request.requestId, { view: request.result }),
+      () => h.viewUpdate(request.resultViewId, 3, 40_000),
+    );
+    const approved = await channelUpdate(h, request, (c) => JSON.stringify(c.args.blocks).includes('waiting for <@UANN> to finish it'));
+    const button = revokeIn(approved.args.blocks as any[]);
+    // Held until DynamoDB's client gives up on it.
+    const release = h.dynamoGate.hold(followUpsClaim(request));
+    try {
+      await h.click('UMAX', button!.action_id, button!.value, request.message);
+      await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UMAX', 40_000);
+    } finally {
+      release();
+    }
+    const records = await h.waitForAudit('UMAX', (r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId && r.phase === 'outcome');
+    expect(records.filter((r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId).map((r) => [r.phase, r.outcome, r.errorCode, r.revokedBy])).toEqual([
+      ['attempt', undefined, undefined, 'UADA'],
+      ['outcome', 'failure', 'STORE_UNAVAILABLE', 'UADA'],
+    ]);
+    const maxs = (await lookUp(h, 'UADA', request.requestId)).filter((l) => l.includes('by <@UMAX>'));
+    expect(maxs).toEqual([expect.stringMatching(/ · :x: Failed: storage unavailable\n.* · Revoked by <@UADA>; <@UMAX>'s Revoke could not tell its requester and the admins$/)]);
+    expect(maxs.join('\n')).not.toContain('only told');
+  }, 120_000);
+
+  it("a revoke whose outcome could not be told, followed up by another admin whose taking of the follow-ups loses to another click: the audit search's line of his Revoke says whose revoke it was and that another click had told them", async () => {
+    const request = await approvedPinReset(h, 'UANN');
+    await revokeUnknown(
+      request,
+      () => h.clickIn('UADA', 'approval_revoke', request.requestId, { view: request.result }),
+      () => h.viewUpdate(request.resultViewId, 3, 40_000),
+    );
+    const approved = await channelUpdate(h, request, (c) => JSON.stringify(c.args.blocks).includes('waiting for <@UANN> to finish it'));
+    const button = revokeIn(approved.args.blocks as any[]);
+    const release = h.dynamoGate.hold(followUpsClaim(request));
+    try {
+      await h.click('UMAX', button!.action_id, button!.value, request.message);
+      await reached(followUpsClaim(request));
+      // Another click takes the follow-ups while Max's taking of them is on its way.
+      await h.removeRawRequestFields(request.requestId, ['revokeFollowUpsDue']);
+    } finally {
+      release();
+    }
+    const records = await h.waitForAudit('UMAX', (r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId && r.phase === 'outcome', 10_000);
+    expect(records.filter((r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId).map((r) => [r.phase, r.outcome, r.errorCode, r.revokedBy])).toEqual([
+      ['attempt', undefined, undefined, 'UADA'],
+      ['outcome', 'failure', 'APPROVAL_REVOKED', 'UADA'],
+    ]);
+    const maxs = (await lookUp(h, 'UADA', request.requestId)).filter((l) => l.includes('by <@UMAX>'));
+    expect(maxs).toEqual([expect.stringMatching(/ · Revoked by <@UADA>; another click had told its requester and the admins$/)]);
+    expect(maxs.join('\n')).not.toMatch(/only told|could not tell/);
+  }, 120_000);
+
   it("the revoke's write refused (the Finish was taken first) and the read-back fails: its admin is told there was no approval to revoke, never above a line saying it is approved and waiting for its requester", async () => {
     const request = await approvedPinReset(h, 'UCARL');
     const release = h.dynamoGate.hold(revokeAttempt);
