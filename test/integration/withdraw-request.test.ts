@@ -487,6 +487,56 @@ describe("a decision made before the DM that said it was sent is known to be pos
   });
 });
 
+/**
+ * A Withdraw clicked on the Home tab while the DM saying the request was sent is still on its way:
+ * the withdraw found no place to rewrite, so the DM says it was withdrawn, and loses Withdraw, once
+ * its place is known, as a decision made in that moment leaves it.
+ */
+describe('a request withdrawn from the Home tab before the DM that said it was sent is known to be posted', () => {
+  const h = useHarness({ env: POLICY }, (x) => {
+    x.slack.clear();
+    x.chime.clear();
+  });
+
+  it("the DM says it was withdrawn and loses Withdraw when its answer comes back, rewritten once; the requester's modal says they withdrew it", async () => {
+    const sentDm = (args: Record<string, any>) => args.channel === 'DUBOB' && JSON.stringify(args.blocks ?? []).includes('approval_withdraw');
+    const release = h.slack.hold('chat.postMessage', sentDm);
+    let viewId: string;
+    try {
+      const opened = await h.open('/request-license', 'UBOB');
+      viewId = opened.viewId;
+      await h.submit('UBOB', opened.view, {
+        values: {
+          license: { license: { type: 'radio_buttons', selected_option: { value: 'Pro' } } },
+          reason: { reason: { type: 'plain_text_input', value: 'webinars' } },
+        },
+      });
+      const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes('<@UBOB>'));
+      const requestId = (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0].value as string;
+      for (let i = 0; i < 100 && !h.slack.held.some((c) => sentDm(c.args)); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(h.slack.held.filter((c) => sentDm(c.args))).toHaveLength(1);
+      // Bob withdraws it from his Home tab while that DM's post waits for Slack.
+      const { home } = await h.openHome('UBOB');
+      const modal = await h.opening((trigger) => h.clickIn('UBOB', 'approval_withdraw', requestId, { view: home, triggerId: trigger }));
+      expect(JSON.stringify(modal.view.blocks)).toContain('You withdrew your request');
+    } finally {
+      release();
+    }
+    const dm = await h.slack.waitForCall('chat.postMessage', (c) => sentDm(c.args));
+    const rewritten = await h.slack.waitForCall('chat.update', (c) => c.args.channel === dm.result!.channel && c.args.ts === dm.result!.ts);
+    expect(rewritten.args.text).toMatch(/^:leftwards_arrow_with_hook: You withdrew your request \(Basic → Pro\) at <!date\^\d+\^[^>]+>\. Nothing was changed, and the admins are no longer asked to decide it\.$/);
+    expect(JSON.stringify(rewritten.args.blocks)).toContain('Run `/request-license` to ask again.');
+    expect(JSON.stringify(rewritten.args.blocks)).not.toContain('approval_withdraw');
+    expect(h.slack.callsTo('chat.update').filter((c) => c.args.ts === dm.result!.ts)).toHaveLength(1);
+    // No other DM says it.
+    expect(h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'DUBOB')).toEqual([dm]);
+    // The form's modal, answered once the DM is kept: he withdrew it, never that it is with the admins.
+    const shown = JSON.stringify((await h.viewUpdate(viewId!, 2)).blocks);
+    expect(shown).toMatch(/You withdrew your request to change your Amazon Chime license to Pro at <!date\^\d+\^[^>]+>\. Nothing was changed/);
+    expect(shown).not.toContain('is with the admins');
+  });
+});
+
 describe('the DM that said it was sent, once an admin approved it to finish', () => {
   const h = useHarness({ env: POLICY }, (x) => {
     x.slack.clear();

@@ -324,12 +324,12 @@ export class Approvals {
     try {
       const dm = await this.deps.announcer.tellRequester(request);
       kept = dm ? await this.deps.store.attachSentMessage(request.id, dm) : undefined;
-      // Decided (or expired) while the DM was on its way: that move found no place to rewrite, so it
-      // is rewritten now. Not when withdrawn: the click may have come from this very DM, whose
-      // handler rewrote it with what came of it (withdrawn from the Home tab in that moment, the
-      // button stays, and its click says it was withdrawn already). Withdrawn aside, only an admin's
+      // Decided, withdrawn (from the Home tab) or expired while the DM was on its way: that move found
+      // no place to rewrite (its write returns the request as it stands, so exactly one side sees the
+      // other), so it is rewritten now. Withdrawn from this very DM in that moment, its handler writes
+      // the same words (what came of its click), twice at worst. Withdrawn aside, only an admin's
       // decision sets decidedAt: without one, it expired waiting.
-      if (kept && kept.status !== 'PENDING' && kept.status !== 'WITHDRAWN') await this.retireSentMessage(kept, kept.decidedAt ? 'decided' : 'expired');
+      if (kept && kept.status !== 'PENDING') await this.retireSentMessage(kept, kept.status === 'WITHDRAWN' ? 'withdrawn' : kept.decidedAt ? 'decided' : 'expired');
     } catch (err) {
       this.warn(err, request, 'requester DM failed, or where it is not kept');
     }
