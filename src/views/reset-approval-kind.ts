@@ -121,13 +121,15 @@ function notice(request: PendingRequest, words: SubjectWords, secret: string | u
   const comment = request.comment ? [context(`Comment: ${quoted(request.comment)}`)] : [];
   const again = `Run \`${words.command}\` to ask again.`;
   const change = changeOf(words);
+  // Named by its noun, as everywhere else ("Your Okta password reset request"), never in other words for the same request.
+  const asked = `${words.request} request`;
   switch (request.status) {
     case 'PENDING': {
-      const text = `Your request to ${change.verb} your ${words.what} was sent to the admins.`;
+      const text = `Your ${asked} was sent to the admins.`;
       return { text, blocks: [section(`:outbox_tray: ${text}`), context(sentLine(request, occasion))] };
     }
     case 'APPROVED': {
-      const text = `${by} approved your request to ${change.verb} your ${words.what}. Finish it by ${slackTime(new Date(request.expiresAt))}.`;
+      const text = `${by} approved your ${asked}. Finish it by ${slackTime(new Date(request.expiresAt))}.`;
       return {
         text,
         blocks: [
@@ -145,21 +147,21 @@ function notice(request: PendingRequest, words: SubjectWords, secret: string | u
     case 'DENIED': {
       if (closedOutcomeUnknown(request)) {
         // Closed after a finish that died midway: the change may have been made.
-        const text = `Your request to ${change.verb} your ${words.what} was closed by ${by}; the earlier change may have been made.`;
+        const text = `Your ${asked} was closed by ${by}; the earlier change may have been made.`;
         return { text, blocks: [section(`:warning: ${text}`), ...comment, context(`${outcomeUnknownCheck(resetChangeReference(request))} ${again}`)] };
       }
-      const text = `Your request to ${change.verb} your ${words.what} was denied by ${by}.`;
+      const text = `Your ${asked} was denied by ${by}.`;
       return { text, blocks: [section(`:no_entry: ${text}`), ...comment, context(deniedNext(request, words.command))] };
     }
     case 'EXPIRED': {
       if (endedAfterUnknownOutcome(request)) {
         // Approved again after a finish that died midway: that change may have been made.
-        const text = `Your approved ${change.verb} of your ${words.what} expired before you finished it; the earlier change may have been made.`;
+        const text = `Your approved ${asked} expired before you finished it; the earlier change may have been made.`;
         return { text, blocks: [section(`:warning: ${text}`), context(`${outcomeUnknownCheck(request.earlierFinishRequestId)} ${again}`)] };
       }
       const text = request.decidedBy
-        ? `Your approved ${change.verb} of your ${words.what} expired before you finished it. Nothing was changed.`
-        : `Your request to ${change.verb} your ${words.what} expired without a decision. Nothing was changed.`;
+        ? `Your approved ${asked} expired before you finished it. Nothing was changed.`
+        : `Your ${asked} expired without a decision. Nothing was changed.`;
       return { text, blocks: [section(`:zzz: ${text}`), context(again)] };
     }
     case 'REVOKED': {
@@ -169,12 +171,12 @@ function notice(request: PendingRequest, words: SubjectWords, secret: string | u
     }
     case 'APPLY_FAILED': {
       const why = recordedFailureHeadline({ code: request.errorCode ?? 'INTERNAL' }, words);
-      const text = `Your approved ${change.verb} of your ${words.what} could not be finished: ${why}`;
+      const text = `Your approved ${asked} could not be finished: ${why}`;
       const earlier = endedAfterUnknownOutcome(request) ? [context(`The earlier change may have been made: ${outcomeUnknownCheck(request.earlierFinishRequestId)}`)] : [];
       return { text, blocks: [section(`:warning: ${text}`), ...earlier, context(ASK_AGAIN(words))] };
     }
     case 'WITHDRAWN':
-      return withdrawnNotice(request, `your request to ${change.verb} your ${words.what}`, words.command);
+      return withdrawnNotice(request, `your ${asked}`, words.command);
     default: {
       const text = `Your ${words.what} was ${change.done}.`;
       return { text, blocks: [section(`:white_check_mark: ${text}`)] };
@@ -188,7 +190,7 @@ function revokedText(request: PendingRequest, words: SubjectWords): string {
   const at = request.revokedAt ? ` at ${slackTime(new Date(request.revokedAt))}` : '';
   // Approved again after a finish whose outcome was unknown: that earlier change may have been made (said next to it).
   const changed = endedAfterUnknownOutcome(request) ? 'This approval changed nothing.' : 'Nothing was changed.';
-  return `${by} revoked the approval of your request to ${changeOf(words).verb} your ${words.what}${at}, before you finished it. ${changed}`;
+  return `${by} revoked the approval of your ${words.request} request${at}, before you finished it. ${changed}`;
 }
 
 /**
@@ -212,13 +214,13 @@ export function finishedMessage(
   const change = changeOf(subject);
   const at = slackTime(outcome.at);
   if (outcome.ok) {
-    const text = `You finished the ${change.verb} of your ${subject.what} at ${at}.`;
+    const text = `You finished your ${subject.request} at ${at}.`;
     // A change that makes no secret (an unlock, an MFA reset) is never said to show one.
     const secret = words?.newSecret;
     const shown = secret ? [context(`Latchkey shows your ${secret} to you alone: in your own window or, if that was closed, in a message only you can see.`)] : [];
     return { text, blocks: [section(`:white_check_mark: ${text}`), ...shown] };
   }
-  const text = `Your approved ${change.verb} of your ${subject.what} could not be finished at ${at}: ${failureMessage(outcome, subject).headline}`;
+  const text = `Your approved ${subject.request} request could not be finished at ${at}: ${failureMessage(outcome, subject).headline}`;
   const blocks = [section(`:warning: ${text}`), context(ASK_AGAIN(words))];
   if (outcome.requestId) blocks.push(context(`Reference: \`${outcome.requestId}\``));
   return { text, blocks };

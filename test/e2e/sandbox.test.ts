@@ -183,7 +183,7 @@ test('the mail password needs an admin: Ann asks, Ada approves without seeing a 
   // Ann finishes it from her DM, in a modal of her own.
   await actAs('UANN');
   await openConversation('Latchkey');
-  const approved = messages('approved your request to reset');
+  const approved = messages('approved your mail password reset request');
   await approved.waitFor();
   await approved.locator('.bk-button', { hasText: 'Finish the reset' }).click();
   await modalTitle('Your new password');
@@ -206,7 +206,7 @@ test('the mail password needs an admin: Ann asks, Ada approves without seeing a 
   const calls = workmailOf(sandbox).callsTo('ResetPassword').length;
   expect([1, 2]).toContain(calls);
   // Used once: the DM loses its button and says when it was finished.
-  await messages('You finished the reset of your').waitFor();
+  await messages('You finished your').waitFor();
   expect(await page.locator('#messages .bk-button', { hasText: 'Finish the reset' }).count()).toBe(0);
   expect(workmailOf(sandbox).callsTo('ResetPassword')).toHaveLength(calls);
   expect(await page.locator('#messages').textContent()).not.toContain(password);
@@ -307,7 +307,7 @@ test('a new phone: Nina asks for an Okta MFA reset, Ada approves, Nina finishes 
 
   await actAs('UNINA');
   await openConversation('Latchkey');
-  const approved = messages('approved your request to reset your Okta MFA');
+  const approved = messages('approved your Okta MFA reset request');
   await approved.waitFor();
   await approved.locator('.bk-button', { hasText: 'Finish the reset' }).click();
   await modalTitle('Okta MFA reset');

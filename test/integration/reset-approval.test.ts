@@ -114,7 +114,7 @@ describe('the approval policy for a reset', () => {
     // The DM's Finish button is gone once used: the message says when it was finished, and nothing new.
     const dm = await h.slack.waitForCall('chat.update', (c) => c.args.channel === finish.message.channel && c.args.ts === finish.message.ts);
     expect(JSON.stringify(dm.args)).not.toContain('approval_finish');
-    expect(dm.args.text).toMatch(/^You finished the reset of your Amazon Chime personal meeting PIN at <!date\^\d+\^\{time\} on \{date_short\}\|/);
+    expect(dm.args.text).toMatch(/^You finished your meeting PIN reset at <!date\^\d+\^\{time\} on \{date_short\}\|/);
     expect(JSON.stringify(dm.args.blocks)).toContain('Latchkey shows your new PIN to you alone: in your own window or, if that was closed, in a message only you can see.');
 
     // Privacy: the PIN is in the requester's own finish modal only.
@@ -179,7 +179,7 @@ describe('the approval policy for a reset', () => {
     // Her DM no longer says "Finish it by …" with a live button: rewritten in place as a finish clicked there would be.
     const dm = await h.slack.waitForCall('chat.update', (c) => c.args.channel === finish.message.channel && c.args.ts === finish.message.ts);
     expect(JSON.stringify(dm.args)).not.toContain('approval_finish');
-    expect(dm.args.text).toMatch(/^You finished the reset of your Amazon Chime personal meeting PIN at <!date\^\d+\^\{time\} on \{date_short\}\|/);
+    expect(dm.args.text).toMatch(/^You finished your meeting PIN reset at <!date\^\d+\^\{time\} on \{date_short\}\|/);
     expect(JSON.stringify(dm.args)).not.toContain(pin!);
 
     // Used once: the DM's button, clicked after, changes nothing.
@@ -542,7 +542,7 @@ describe("the approval policy: an approval never finished, older than its reques
     expect(JSON.stringify(expired.args.blocks)).toContain(':zzz: Expired at');
     const told = (c: SlackCall) => c.method === 'chat.update' && c.args.channel === finish.message.channel && c.args.ts === finish.message.ts;
     const rewritten = await h.slack.waitForCall('chat.update', told);
-    expect(rewritten.args.text).toBe('Your approved reset of your Amazon Chime personal meeting PIN expired before you finished it. Nothing was changed.');
+    expect(rewritten.args.text).toBe('Your approved meeting PIN reset request expired before you finished it. Nothing was changed.');
     expect(JSON.stringify(rewritten.args.blocks)).not.toContain('approval_finish');
     // Once: his next open finds it expired.
     expect(JSON.stringify((await h.openHome('UBOB')).home)).not.toContain('Approved by');
@@ -554,7 +554,7 @@ describe("the approval policy: an approval never finished, older than its reques
 describe('the approval policy: an approval that expires unfinished, told once', () => {
   const h = useHarness({ env: POLICY }, (x) => x.slack.clear());
   afterEach(() => (h.clock.offsetMs = 0));
-  const EXPIRED = 'Your approved reset of your Amazon Chime personal meeting PIN expired before you finished it. Nothing was changed.';
+  const EXPIRED = 'Your approved meeting PIN reset request expired before you finished it. Nothing was changed.';
 
   it('its requester is told in the DM that held Finish, rewritten without the button: no new DM, and the DM that said it was sent is left as the decision left it', async () => {
     const { request, finish } = await approved(h, 'UANN');
@@ -604,7 +604,7 @@ describe('the approval policy: a finish whose change fails', () => {
     // The DM's Finish button is gone: the message says what happened and what is left.
     const dm = await h.slack.waitForCall('chat.update', (c) => c.args.channel === finish.message.channel && c.args.ts === finish.message.ts);
     expect(JSON.stringify(dm.args)).not.toContain('approval_finish');
-    expect(dm.args.text).toMatch(/^Your approved reset of your Amazon WorkMail password could not be finished at <!date.*>: Amazon WorkMail is not answering right now\. Nothing was changed\.$/);
+    expect(dm.args.text).toMatch(/^Your approved mail password reset request could not be finished at <!date.*>: Amazon WorkMail is not answering right now\. Nothing was changed\.$/);
     expect(JSON.stringify(dm.args.blocks)).toContain('This approval is used up. Run `/reset-password` to ask again; an admin must approve it again.');
 
     // The admins' message: what happened to the mail password, and who can do what next; never "approve it again" (nobody can).

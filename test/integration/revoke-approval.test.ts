@@ -111,7 +111,7 @@ describe('revoking an approval before its requester finishes it', () => {
     // Ann is told in the DM that said "Finish it by …", rewritten, its button gone: who revoked it,
     // and what she can do; once, with no new DM repeating it below.
     const dm = await h.slack.waitForCall('chat.update', (c) => c.args.channel === request.finish.channel && c.args.ts === request.finish.ts);
-    expect(dm.args.text).toContain('<@UADA> revoked the approval of your request to reset your Amazon Chime personal meeting PIN');
+    expect(dm.args.text).toContain('<@UADA> revoked the approval of your meeting PIN reset request');
     expect(dm.args.text).toContain('Nothing was changed');
     expect(JSON.stringify(dm.args.blocks)).toContain('Run `/reset-pin` to ask again');
     expect(JSON.stringify(dm.args.blocks)).not.toContain('approval_finish');
@@ -121,7 +121,7 @@ describe('revoking an approval before its requester finishes it', () => {
     // Her old Finish button: nothing changes, and she is told it was revoked, by whom, and what to do.
     const finished = await h.opening((trigger) => h.click('UANN', 'approval_finish', request.finish.value, request.finish, trigger));
     const shown = JSON.stringify(finished.view);
-    expect(shown).toContain('<@UADA> revoked the approval of your request to reset your Amazon Chime personal meeting PIN');
+    expect(shown).toContain('<@UADA> revoked the approval of your meeting PIN reset request');
     expect(shown).toContain('Nothing was changed');
     expect(shown).toContain('Run `/reset-pin` to ask again; an admin must approve it again.');
     expect(shown).toContain('If you did not ask for this, tell IT now');
@@ -158,7 +158,7 @@ describe('revoking an approval before its requester finishes it', () => {
     await h.click('UADA', 'approval_revoke', request.requestId, request.message);
     await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UADA' && String(c.args.text).includes('Revoked'));
     const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUBOB' && String(c.args.text).includes('revoked'));
-    expect(dm.args.text).toContain('<@UADA> revoked the approval of your request to reset your Amazon Chime personal meeting PIN');
+    expect(dm.args.text).toContain('<@UADA> revoked the approval of your meeting PIN reset request');
     expect(JSON.stringify(dm.args.blocks)).not.toContain('approval_finish');
     await h.waitForLogs('finish DM rewrite failed', 1);
     expect(revokedToldTo(h, 'UBOB')).toEqual([
@@ -251,7 +251,7 @@ describe('revoking an approval before its requester finishes it', () => {
     await h.clickIn('UADA', 'approval_revoke', request.requestId, { view: request.result });
     expect(JSON.stringify(await h.viewUpdate(request.resultViewId, 3, 10_000))).toContain('Revoked: <@UBOB> can no longer finish');
     const after = JSON.stringify((await h.opening((trigger) => h.click('UBOB', 'approval_finish', request.finish.value, request.finish, trigger))).view);
-    expect(after).toContain('<@UADA> revoked the approval of your request to reset your Amazon Chime personal meeting PIN');
+    expect(after).toContain('<@UADA> revoked the approval of your meeting PIN reset request');
     expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
   });
 
@@ -280,7 +280,7 @@ describe('revoking an approval before its requester finishes it', () => {
     expect(JSON.stringify(published.args.view)).not.toContain('Approved: waiting for their requester');
 
     const dm = await h.slack.waitForCall('chat.update', (c) => c.args.channel === 'DUCARL' && String(c.args.text).includes('revoked'));
-    expect(dm.args.text).toContain('<@UMAX> revoked the approval of your request');
+    expect(dm.args.text).toContain('<@UMAX> revoked the approval of your meeting PIN reset request');
     const records = await h.waitForAudit('UMAX', (r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId && r.phase === 'outcome');
     expect(records.filter((r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId).map((r) => [r.phase, r.outcome])).toEqual([
       ['attempt', undefined],
@@ -377,7 +377,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     release();
 
     const shown = JSON.stringify(await h.viewUpdate(h.openedViewId(opened), 1, 10_000));
-    expect(shown).toContain('<@UADA> revoked the approval of your request to reset your Amazon Chime personal meeting PIN');
+    expect(shown).toContain('<@UADA> revoked the approval of your meeting PIN reset request');
     expect(shown).toContain('Nothing was changed');
     expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
     const records = await h.waitForAudit('UADA', (r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId && r.phase === 'outcome');
@@ -417,7 +417,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     expect(admin).toContain('Revoked: <@UANN> can no longer finish');
     expect(admin).not.toContain('There was no approval to revoke');
     const after = JSON.stringify((await h.opening((trigger) => h.click('UANN', 'approval_finish', request.finish.value, request.finish, trigger), 10_000)).view);
-    expect(after).toContain('<@UADA> revoked the approval of your request to reset your Amazon Chime personal meeting PIN');
+    expect(after).toContain('<@UADA> revoked the approval of your meeting PIN reset request');
     expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
     const records = await h.waitForAudit('UADA', (r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId && r.phase === 'outcome');
     expect(records.filter((r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId).map((r) => [r.phase, r.outcome])).toEqual([
@@ -490,7 +490,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     expect(again).toContain('You revoked it; its requester has now been told');
     await channelUpdate(h, request, (c) => JSON.stringify(c.args.blocks).includes('revoked by <@UADA>'), 10_000);
     const dm = await h.slack.waitForCall('chat.update', (c) => c.args.channel === 'DUANN' && String(c.args.text).includes('revoked'), 10_000);
-    expect(dm.args.text).toContain('<@UADA> revoked the approval of your request to reset your Amazon Chime personal meeting PIN');
+    expect(dm.args.text).toContain('<@UADA> revoked the approval of your meeting PIN reset request');
     const retired = await h.slack.waitForCall('chat.update', (c) => c.args.channel === request.finish.channel && c.args.ts === request.finish.ts, 10_000);
     expect(JSON.stringify(retired.args.blocks)).not.toContain('approval_finish');
 
@@ -568,11 +568,11 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     expect(channelRewrites()).toEqual([]);
 
     const finished = await h.opening((trigger) => h.click('UANN', 'approval_finish', request.finish.value, request.finish, trigger), 10_000);
-    expect(JSON.stringify(finished.view)).toContain('<@UADA> revoked the approval of your request');
+    expect(JSON.stringify(finished.view)).toContain('<@UADA> revoked the approval of your meeting PIN reset request');
     expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
     await channelUpdate(h, request, (c) => JSON.stringify(c.args.blocks).includes('revoked by <@UADA>'), 10_000);
     const retired = await h.slack.waitForCall('chat.update', (c) => c.args.channel === request.finish.channel && c.args.ts === request.finish.ts, 10_000);
-    expect(retired.args.text).toContain('<@UADA> revoked the approval of your request');
+    expect(retired.args.text).toContain('<@UADA> revoked the approval of your meeting PIN reset request');
     expect(JSON.stringify(retired.args.blocks)).not.toContain('approval_finish');
     // On record as the admin-click path records it: the revoke's action, under whoever did the follow-ups (Ann's Finish), naming Ada's revoke; ids only.
     const ofAnn = (await h.waitForAudit('UANN', (r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId && r.phase === 'outcome')).filter(
@@ -610,7 +610,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     const release = h.dynamoGate.hold((c) => revokeAttempt(c) && c.body.includes(request.requestId));
     try {
       const finished = await h.opening((trigger) => h.click('UANN', 'approval_finish', request.finish.value, request.finish, trigger), 40_000);
-      expect(JSON.stringify(finished.view)).toContain('<@UADA> revoked the approval of your request');
+      expect(JSON.stringify(finished.view)).toContain('<@UADA> revoked the approval of your meeting PIN reset request');
     } finally {
       release();
     }
@@ -664,7 +664,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     const request = await approvedPinReset(h, 'UANN');
     // Another click takes the follow-ups while Ann's taking of them is on its way.
     const view = await finishWhileClaimHeld(request, () => h.removeRawRequestFields(request.requestId, ['revokeFollowUpsDue']));
-    expect(JSON.stringify(view)).toContain('<@UADA> revoked the approval of your request');
+    expect(JSON.stringify(view)).toContain('<@UADA> revoked the approval of your meeting PIN reset request');
     expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
     expect(await annsRevokeRecords(request)).toEqual([
       ['attempt', undefined, undefined],
@@ -681,7 +681,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
       // Held until DynamoDB's client gives up on it.
       for (let i = 0; i < 600 && !h.logs.some((l) => l.includes(request.requestId) && l.includes('"step":"revoke"') && l.includes('"slackUserId":"UANN"')); i++) await new Promise((r) => setTimeout(r, 50));
     });
-    expect(JSON.stringify(view)).toContain('<@UADA> revoked the approval of your request');
+    expect(JSON.stringify(view)).toContain('<@UADA> revoked the approval of your meeting PIN reset request');
     expect(await annsRevokeRecords(request)).toEqual([
       ['attempt', undefined, undefined],
       ['outcome', 'failure', 'STORE_UNAVAILABLE'],
@@ -967,7 +967,7 @@ describe('a revoke or an expiry before the Finish DM is known to be posted', () 
     }
     const { rewrites } = await finishDmOf('UANN');
     const [rewritten] = rewrites();
-    expect(rewritten!.args.text).toContain('<@UMAX> revoked the approval of your request to reset your Amazon Chime personal meeting PIN');
+    expect(rewritten!.args.text).toContain('<@UMAX> revoked the approval of your meeting PIN reset request');
     expect(JSON.stringify(rewritten!.args.blocks)).not.toContain('approval_finish');
     expect(rewrites()).toHaveLength(1);
     expect(dmsTo('UANN', 'revoked')).toHaveLength(1);
@@ -987,7 +987,7 @@ describe('a revoke or an expiry before the Finish DM is known to be posted', () 
     }
     const { rewrites } = await finishDmOf('UBOB');
     const [rewritten] = rewrites();
-    expect(rewritten!.args.text).toBe('Your approved reset of your Amazon Chime personal meeting PIN expired before you finished it. Nothing was changed.');
+    expect(rewritten!.args.text).toBe('Your approved meeting PIN reset request expired before you finished it. Nothing was changed.');
     expect(JSON.stringify(rewritten!.args.blocks)).not.toContain('approval_finish');
     expect(rewrites()).toHaveLength(1);
     expect(dmsTo('UBOB', 'expired')).toHaveLength(1);

@@ -549,7 +549,7 @@ describe('the DM that said it was sent, once an admin approved it to finish', ()
     const opened = await review(h, 'UADA', request);
     await h.submit('UADA', opened.view, { values: decide('approve') });
     const finish = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUCARL' && JSON.stringify(c.args.blocks ?? []).includes('approval_finish'));
-    expect(finish.args.text).toMatch(/approved your request to reset your .* Finish it by <!date/);
+    expect(finish.args.text).toMatch(/approved your .* reset request\. Finish it by <!date/);
     const dm = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts);
     const words = JSON.stringify(dm.args.blocks);
     expect(words).toContain('was sent to the admins');

@@ -16,7 +16,7 @@ import { LIMITS, slackTime } from '../../src/views/blocks';
 import { failureMessage, recordedFailureHeadline } from '../../src/views/failure-message';
 import { challengeView, checkingView, confirmView, failureView, pendingView, pushingView, resultView, workingView } from '../../src/views/reset-modal';
 import { pushRejectedNotice, resetNotice } from '../../src/views/reset-notice';
-import { PENDING_STATUSES, type PendingRequest } from '../../src/flows/approvals/pending-request';
+import { OUTCOME_UNKNOWN, PENDING_STATUSES, type PendingRequest } from '../../src/flows/approvals/pending-request';
 import { finishedMessage, finishLoadingView, resetKindWords } from '../../src/views/reset-approval-kind';
 import { revokeOutcome } from '../../src/views/approval-revoke';
 import { withdrawOutcome } from '../../src/views/approval-withdraw';
@@ -232,7 +232,7 @@ describe('a change that is not a reset (Okta unlock) is never called a reset', (
     const said = JSON.stringify([finishLoadingView(), ...PENDING_STATUSES.flatMap((s) => [kind.asks(request(s)), kind.applied(request(s)), kind.notice(request(s))])]);
     expect(said).not.toMatch(/\b[Rr]eset(ting|s)?\b/);
     expect(said).toContain('asks to unlock their *Okta account*');
-    expect(said).toContain('<@UADA> approved your request to unlock your Okta account.');
+    expect(said).toContain('<@UADA> approved your Okta account unlock request.');
     expect(said).toContain('Finish the unlock');
   });
 });
@@ -251,7 +251,7 @@ describe("a withdrawn request's notice, for both kinds (its requester's modal wh
   const withdrawn = { decidedBy: 'UANN', decidedAt: at };
   it('says they withdrew it, when, that nothing was changed, and how to ask again, as the Withdraw itself says it; never that it was reset or "is now withdrawn"', () => {
     const reset = resetKindWords({ [chime.id]: resetWordsOf(chime) }).notice(resetRequest(chime.id, 'WITHDRAWN', withdrawn));
-    expect(reset.text).toBe(`You withdrew your request to reset your Amazon Chime personal meeting PIN at ${slackTime(new Date(at))}. Nothing was changed, and the admins are no longer asked to decide it.`);
+    expect(reset.text).toBe(`You withdrew your meeting PIN reset request at ${slackTime(new Date(at))}. Nothing was changed, and the admins are no longer asked to decide it.`);
     expect(JSON.stringify(reset.blocks)).toContain('Run `/reset-pin` to ask again.');
     const license = licenseKindWords({ words: { ...chime.licenses!.words, command: '/request-license' }, kinds: chime.licenses!.kinds }).notice({
       ...resetRequest('', 'WITHDRAWN', withdrawn),
@@ -262,7 +262,7 @@ describe("a withdrawn request's notice, for both kinds (its requester's modal wh
       `You withdrew your request to change your Amazon Chime license to Pro at ${slackTime(new Date(at))}. Nothing was changed, and the admins are no longer asked to decide it.`,
     );
     expect(JSON.stringify(license.blocks)).toContain('Run `/request-license` to ask again.');
-    for (const m of [reset, license]) expect(JSON.stringify(m.blocks)).toContain(':leftwards_arrow_with_hook: You withdrew your request');
+    for (const m of [reset, license]) expect(JSON.stringify(m.blocks)).toContain(':leftwards_arrow_with_hook: You withdrew your ');
   });
 });
 
@@ -444,5 +444,35 @@ describe("the admin's review of a request is titled by the request's one name, i
     const gone = reviewView({ request: resetRequest('retired_credential', 'PENDING'), details: {} }, resetKindWords({})).title.text;
     expect(gone.length).toBeLessThanOrEqual(LIMITS.modalTitle);
     expect(gone).toBe('Credential reset');
+  });
+});
+
+describe("an approved reset's DMs name the request by its one name, its credential's noun", () => {
+  const occasions: [PendingRequest['status'], Partial<PendingRequest>][] = [
+    ['PENDING', {}],
+    ['APPROVED', {}],
+    ['DENIED', { comment: 'no' }],
+    ['DENIED', { comment: 'closed', errorCode: OUTCOME_UNKNOWN }],
+    ['EXPIRED', { decidedBy: undefined }],
+    ['EXPIRED', {}],
+    ['EXPIRED', { earlierFinishRequestId: 'f0' }],
+    ['REVOKED', { revokedBy: 'UMAX' }],
+    ['APPLY_FAILED', {}],
+    ['WITHDRAWN', { decidedBy: 'UANN', decidedAt: '2026-12-04T08:20:00.000Z' }],
+  ];
+  it.each(CREDENTIALS.map((c) => [c.id, c] as const))('%s', (_, credential) => {
+    const words = resetWordsOf(credential);
+    const kind = resetKindWords({ [credential.id]: words });
+    const said = [
+      ...occasions.map(([status, more]) => kind.notice(resetRequest(credential.id, status, more)).text),
+      finishedMessage({ ok: true, at: new Date('2026-12-04T08:30:00Z') }, words).text,
+      finishedMessage({ ok: false, at: new Date('2026-12-04T08:30:00Z'), code: 'DIRECTORY_UNAVAILABLE' }, words).text,
+    ];
+    // Before: "Your request to reset your Okta password was sent to the admins.", "Your approved reset of your Okta password expired…".
+    for (const text of said) {
+      expect(text).toContain(words.request);
+      expect(text).not.toMatch(/request to |approved \w+ of your|finished the \w+ of/);
+    }
+    expect(said[0]).toBe(`Your ${words.request} request was sent to the admins.`);
   });
 });
