@@ -59,6 +59,12 @@ async function actAs(userId: string): Promise<void> {
   await page.waitForFunction((id) => new URL(location.href).searchParams.get('as') === id, userId);
 }
 
+/** Acts as userId on the sandbox's page, loading the page first when no earlier test left it open: a test run alone (`-t`) starts on a blank tab. */
+async function openAs(userId: string): Promise<void> {
+  if (page.url().startsWith(sandbox.url)) await actAs(userId);
+  else await page.goto(`${sandbox.url}?as=${userId}`);
+}
+
 async function runCommand(command: string): Promise<void> {
   await page.fill('#composer-input', command);
   await page.press('#composer-input', 'Enter');
@@ -154,6 +160,7 @@ test('an employee resets their Chime PIN: the PIN shows in the modal only, maske
 }, 60_000);
 
 test('the mail password needs an admin: Ann asks, Ada approves without seeing a secret, Ann finishes from the DM button and sees it once', async () => {
+  await openAs('UANN');
   await runCommand('/reset-password');
   await modalTitle('Reset mail password');
   await modal().locator('.modal-body', { hasText: 'An admin must approve this first' }).waitFor();
@@ -213,7 +220,7 @@ test('the mail password needs an admin: Ann asks, Ada approves without seeing a 
 }, 90_000);
 
 test('a locked-out employee resets their Okta password after approving the Okta Verify push on the phone panel: unlocked, a temporary password shown once, masked in the side panel', async () => {
-  await actAs('UBOB');
+  await openAs('UBOB');
   await showTab('Directories');
   await waitForPanel('locked out');
   await runCommand('/reset-okta-password');
@@ -262,7 +269,7 @@ test('locked out but remembers the password: Bob unlocks only, from the password
   const okta = sandbox.standIns.get('okta_unlock') as OktaSimulator;
   okta.users.get('00ubob')!.status = 'LOCKED_OUT';
   const expiredBefore = okta.callsTo('ExpirePassword').length;
-  await actAs('UBOB');
+  await openAs('UBOB');
   await runCommand('/reset-okta-password');
   await modalTitle('Reset Okta password');
   await modal().locator('.bk-button', { hasText: 'Unlock only (keep my password)' }).click();
@@ -283,7 +290,7 @@ test('locked out but remembers the password: Bob unlocks only, from the password
 test('a new phone: Nina asks for an Okta MFA reset, Ada approves, Nina finishes it from the DM; her factors are gone, nobody else\'s', async () => {
   const okta = sandbox.standIns.get('okta_mfa') as OktaSimulator;
   expect(okta.users.get('00unina')!.factors).toHaveLength(1);
-  await actAs('UNINA');
+  await openAs('UNINA');
   await openConversation('general');
   await runCommand('/reset-okta-mfa');
   await modalTitle('Reset Okta MFA');
@@ -321,6 +328,7 @@ test('a new phone: Nina asks for an Okta MFA reset, Ada approves, Nina finishes 
 
 test('an employee requests a license change and an admin approves it', async () => {
   // Ann asks for Pro. A blank reason is refused on the field itself (response_action: errors).
+  await openAs('UANN');
   await openConversation('general');
   await runCommand('/request-license');
   await modalTitle('Request a license');
@@ -400,7 +408,7 @@ test('an employee requests a license change and an admin approves it', async () 
 test('the Home tab: an employee resets from its button and sees it in their activity; an admin reviews from the queue', async () => {
   const home = () => page.locator('#messages .home');
   // Bob asks for Pro, so an admin has something waiting.
-  await actAs('UBOB');
+  await openAs('UBOB');
   await openConversation('general');
   await runCommand('/request-license');
   await modalTitle('Request a license');
@@ -488,6 +496,7 @@ test('the Home tab: an employee resets from its button and sees it in their acti
 }, 90_000);
 
 test('renders the Block Kit subset and mrkdwn, and labels anything it does not render', async () => {
+  await openAs('UANN');
   const { html, text } = await page.evaluate(() => {
     const bk = (window as any).BlockKit;
     const div = document.createElement('div');
