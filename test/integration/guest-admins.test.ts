@@ -192,6 +192,11 @@ describe('a guest named an admin', () => {
       expect(view.submit).toBeUndefined();
     }
     expect(await h.auditRecords('UGUEST')).toEqual([]);
+
+    // Ann takes it back from her DM: no request of hers is left waiting for a test after this one.
+    const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && JSON.stringify(c.args.blocks ?? []).includes('approval_withdraw'));
+    await h.click('UANN', 'approval_withdraw', request.requestId, { channel: dm.result!.channel as string, ts: dm.result!.ts as string });
+    await h.waitForAudit('UANN', (r) => r.action === 'reset_withdraw' && r.phase === 'outcome' && r.outcome === 'success');
   });
 
   it("an admin taken off the admins, clicking Search the audit log, Mark handled or Setup check on a tab published before, is told why in a modal, and shown no form", async () => {
@@ -313,7 +318,7 @@ describe('a guest named an admin', () => {
   });
 
   it("an admin through the admin group only, clicking Review on the admins' message after a restart, before the group was read and with Slack slow to list it, still gets the review window: opened at the click, filled once the check answers", async () => {
-    // Ada's request: no test before leaves one of hers waiting, as they do Ann's.
+    // Ada's request: no other test here files one of hers.
     const request = await asksForPin(h, 'UADA');
     // A new instance, as after a restart or a Lambda's cold start: it has never read the admin group.
     const restarted = await h.startAnotherInstance();
