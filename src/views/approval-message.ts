@@ -4,6 +4,7 @@ import { context, plain, section } from './blocks';
 import { approvalFacts, approvalStatusLine } from './approval-status';
 import type { ApprovalKindWords } from './approval-words';
 import { revokeBlocks } from './approval-revoke';
+import { capitalized } from './words';
 
 /**
  * The Review button, on the channel message and the Home tab, for every kind. Its ID is the one
@@ -26,8 +27,12 @@ export function approvalMessage(request: PendingRequest, words: ApprovalKindWord
     });
   }
   if (revocable) blocks.push(...revokeBlocks(request));
+  const from = `from <@${request.requester.userId}>`;
+  const status = `(${request.status.toLowerCase().replace('_', ' ')})`;
+  // A kind that names one request in its subject's noun ("Okta password reset request") says it once, not "Reset request …: Okta password reset".
+  const named = words.stepOf?.('request', words.subjectOf(request));
   return {
-    text: `${words.steps.request} from <@${request.requester.userId}>: ${words.summary(request).replace(/\*/g, '')} (${request.status.toLowerCase().replace('_', ' ')})`,
+    text: named ? `${capitalized(named)} ${from} ${status}` : `${words.steps.request} ${from}: ${words.summary(request).replace(/\*/g, '')} ${status}`,
     blocks,
   };
 }

@@ -20,6 +20,7 @@ import { OUTCOME_UNKNOWN, PENDING_STATUSES, type PendingRequest } from '../../sr
 import { finishedMessage, finishLoadingView, resetKindWords } from '../../src/views/reset-approval-kind';
 import { revokeOutcome } from '../../src/views/approval-revoke';
 import { withdrawOutcome } from '../../src/views/approval-withdraw';
+import { approvalMessage } from '../../src/views/approval-message';
 
 const done = (credential: Credential): ResetDone => ({
   ok: true,
@@ -474,5 +475,15 @@ describe("an approved reset's DMs name the request by its one name, its credenti
       expect(text).not.toMatch(/request to |approved \w+ of your|finished the \w+ of/);
     }
     expect(said[0]).toBe(`Your ${words.request} request was sent to the admins.`);
+  });
+});
+
+describe("the admins' message about an approved reset names it by its one name, its credential's noun", () => {
+  it.each(CREDENTIALS.map((c) => [c.id, c] as const))('%s', (_, credential) => {
+    const words = resetWordsOf(credential);
+    const kind = resetKindWords({ [credential.id]: words });
+    // Before: "Reset request from <@UANN>: Okta password reset (pending)", the kind's name and the request's together.
+    expect(approvalMessage(resetRequest(credential.id, 'PENDING'), kind, true).text).toBe(`${capitalized(words.request)} request from <@UANN> (pending)`);
+    expect(approvalMessage(resetRequest(credential.id, 'APPLY_FAILED'), kind, true).text).toBe(`${capitalized(words.request)} request from <@UANN> (apply failed)`);
   });
 });
