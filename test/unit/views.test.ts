@@ -487,3 +487,11 @@ describe("the admins' message about an approved reset names it by its one name, 
     expect(approvalMessage(resetRequest(credential.id, 'APPLY_FAILED'), kind, true).text).toBe(`${capitalized(words.request)} request from <@UANN> (apply failed)`);
   });
 });
+
+describe("the requester's window after asking an admin names the request by its one name, its credential's noun", () => {
+  it.each(CREDENTIALS.map((c) => [c.id, c] as const))('%s', (_, credential) => {
+    const words = resetWordsOf(credential);
+    // Before: "…needs an admin's approval. Your request has been sent to them.", naming it nowhere.
+    expect(JSON.stringify(pendingView(words, 'r1').blocks)).toContain(`needs an admin's approval. Your ${words.request} request has been sent to them.`);
+  });
+});
