@@ -15,6 +15,8 @@ export interface SubjectWords {
    * What a person asks for, as a noun for sentences and lists: "meeting PIN reset", "Okta account
    * unlock", "license change". A title ("Reset Okta password") is a command, and reads badly
    * where a sentence names the request ("can no longer finish their request (Okta password reset)").
+   * The request's one name wherever a person reads it (its DMs, the admins' message and review, the
+   * Home tab, the audit search), so at most 24 characters: capitalised, it titles the admin's review.
    */
   readonly request: string;
   /** The submit button, at most 24 characters: "Reset PIN". */

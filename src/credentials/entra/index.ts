@@ -32,6 +32,7 @@ export const entra: Credential<EntraSettings> = {
     title: 'Reset Microsoft password',
     what: 'Microsoft 365 password',
     short: 'Microsoft password',
+    // Not "Microsoft 365 password reset": the request's one name titles the admin's review, in 24 characters.
     request: 'Microsoft password reset',
     button: 'Reset password',
     directory: 'Microsoft Entra ID',
