@@ -81,6 +81,11 @@ export interface Activity {
    * revoke whose own click could not tell it was made): the admin whose revoke it was, as its record names them.
    */
   readonly revokedBy?: string;
+  /**
+   * An approval revoked (`revoked`, or standing REVOKED or REVOKED_OUTCOME_UNKNOWN): the admin who
+   * revoked it, as the store or the revoke's record names them (a follow-up's record, its revokedBy).
+   */
+  readonly revoker?: string;
   /** An admin's `attention_handled`: the Needs attention item they marked handled, and their note. */
   readonly handled?: { readonly reference: string; readonly kind: string; readonly note?: string };
   /**
@@ -591,7 +596,7 @@ export class HomeTab {
         ...(change && {
           applied: change.outcome === 'success' || change.outcome === 'partial' ? 'succeeded' : change.errorCode === 'DIRECTORY_OUTCOME_UNKNOWN' ? 'unknown' : handedBack(change) ? 'not_sent' : 'failed',
         }),
-        ...(isRequestStep(r.action) && revoked.has(r.pendingRequestId!) && { revoked: true }),
+        ...(isRequestStep(r.action) && revoked.has(r.pendingRequestId!) && { revoked: true, revoker: revokerOf(revoked.get(r.pendingRequestId!)!) }),
       };
     });
   }
@@ -769,6 +774,7 @@ export function activityOf(events: readonly AuditEvent[], now: Date, requests: r
             ? 'APPLY_UNANSWERED'
             : r.status;
   const standing = new Map(requests.map((r) => [r.id, standingOf(r)]));
+  const revokers = new Map(requests.flatMap((r) => (r.status === 'REVOKED' && r.revokedBy ? [[r.id, r.revokedBy] as const] : [])));
   const entries = [...byThing.values()].map((records): Activity => {
     // A withdraw is no step of the request's change: the line is its request's, and says it was withdrawn.
     const withdrawn = records.some((r) => WITHDRAW_ACTIONS.includes(r.action) && r.phase === 'outcome' && r.outcome === 'success');
@@ -804,6 +810,7 @@ export function activityOf(events: readonly AuditEvent[], now: Date, requests: r
     // A revoke of an approval given again after a finish whose outcome was unknown says so on record:
     // a line whose request was not read (an admin's own, on their Home tab) says it too. Revoked is final.
     const stands = pending ? (standing.get(pending) ?? (revoke?.earlierFinishRequestId ? 'REVOKED_OUTCOME_UNKNOWN' : undefined)) : undefined;
+    const revoker = (pending ? revokers.get(pending) : undefined) ?? (revoke && revokerOf(revoke));
     return {
       requestId: pending ?? last[0]!.requestId,
       action: first.action,
@@ -829,6 +836,7 @@ export function activityOf(events: readonly AuditEvent[], now: Date, requests: r
       ...(withdrawn && { withdrawn }),
       ...(revoked && { revoked }),
       ...(revoke?.revokedBy && { revokedBy: revoke.revokedBy }),
+      ...(revoker && { revoker }),
       ...(revokeFailed && { revokeFailed: { code: revokeFailed.errorCode ?? 'INTERNAL', at: revokeFailed.at } }),
       ...(followUpsFailed && {
         followUpsFailed: { code: followUpsFailed.errorCode ?? 'INTERNAL', at: followUpsFailed.at, ...(followUpsFailed.revokedBy && { revokedBy: followUpsFailed.revokedBy }) },
@@ -840,6 +848,11 @@ export function activityOf(events: readonly AuditEvent[], now: Date, requests: r
   // order, but a reference is taken when the request is opened (a reset confirmed minutes later
   // shows its confirmation's time), and a pending request's later steps bring it forward.
   return entries.sort((a, b) => compareText(b.at, a.at) || compareText(b.requestId, a.requestId));
+}
+
+/** Whose revoke a revoke's record is: a follow-up's names it (revokedBy); else it is its clicker's own. */
+function revokerOf(revoke: AuditEvent): string {
+  return revoke.revokedBy ?? revoke.actor.userId;
 }
 
 /** How one request's records ended. */

@@ -117,7 +117,7 @@ function activityLine(a: Activity, words: HomeWords): string {
   const why = a.errorCode && subject ? ` ${recordedFailureHeadline({ code: a.errorCode, reason: a.reason, verifierApp: a.verifier ? words.verifiers[a.verifier] : undefined }, subject)}` : '';
   // The person's own line: an approval that waits for them says so to them.
   const followedUp = revokeFollowedUp(a, { own: true });
-  return `*${name}*${what}${about} · ${activityState(a, why, words.actions[a.action]?.approved?.(true))}\n${slackDate(new Date(a.at))} · Reference \`${a.requestId}\`${followedUp ? ` · ${followedUp}` : ''}`;
+  return `*${name}*${what}${about} · ${activityState(a, why, words.actions[a.action]?.approved?.(true), { own: true })}\n${slackDate(new Date(a.at))} · Reference \`${a.requestId}\`${followedUp ? ` · ${followedUp}` : ''}`;
 }
 
 /**
@@ -154,18 +154,21 @@ function labelOf(name: string | undefined, action: string): string {
   return name === undefined ? action : capitalized(name);
 }
 
-const REVOKED_OUTCOME_UNKNOWN = ':warning: Approved again, then revoked by an admin; the earlier change may have been made: its request line says how IT can check it';
-
 /**
  * Where the thing stands: a request sent is not a request done, and an approval says whether its
  * change was made. `approved`: how an approved request stands while it waits for its requester to
  * finish it, for a kind they finish (HomeWords.actions' `approved`); else it is being applied.
+ * `own`: the line is on its person's own Home tab, where they are "you".
  */
-export function activityState(a: Activity, why: string, approved?: string): string {
+export function activityState(a: Activity, why: string, approved?: string, { own = false } = {}): string {
+  // Which admin revoked it, as the request's own line and the follow-ups' say ("an admin" only when no record names them).
+  const revoker = !a.revoker ? 'an admin' : own && a.revoker === a.actor.userId ? 'you' : `<@${a.revoker}>`;
+  const revokedOutcomeUnknown = `:warning: Approved again, then revoked by ${revoker}; the earlier change may have been made: its request line says how IT can check it`;
+  const revoked = `:no_entry: Approved, then revoked by ${revoker}; nothing was changed`;
   // Approved again after a finish whose outcome was unknown, then revoked: this approval changed nothing, the earlier one may have.
-  if (a.standing === 'REVOKED_OUTCOME_UNKNOWN') return REVOKED_OUTCOME_UNKNOWN;
+  if (a.standing === 'REVOKED_OUTCOME_UNKNOWN') return revokedOutcomeUnknown;
   // Its approval taken back before its requester finished it: whatever the decision was, nothing was changed.
-  if (a.revoked || (a.state === 'succeeded' && a.standing === 'REVOKED')) return ':no_entry: Approved, then revoked by an admin; nothing was changed';
+  if (a.revoked || (a.state === 'succeeded' && a.standing === 'REVOKED')) return revoked;
   if (a.state === 'succeeded' && a.decision === 'deny') return ':no_entry: Denied';
   if (a.state === 'succeeded' && a.decision === 'approve') {
     if (a.applied === 'succeeded') return ':white_check_mark: Approved and applied';
@@ -189,12 +192,12 @@ export function activityState(a: Activity, why: string, approved?: string): stri
       DENIED: ':no_entry: Denied',
       EXPIRED: ':zzz: Expired; nothing was changed',
       WITHDRAWN: ':leftwards_arrow_with_hook: Withdrawn; nothing was changed',
-      REVOKED: ':no_entry: Approved, then revoked by an admin; nothing was changed',
+      REVOKED: revoked,
       UNKNOWN: ':grey_question: In a state this version of Latchkey does not know',
       OUTCOME_UNKNOWN: ':grey_question: Approved; the change did not finish and its outcome is unknown: an admin can approve it again',
       CLOSED_OUTCOME_UNKNOWN: ':warning: Closed by an admin; the earlier change may have been made: its request line says how IT can check it',
       ENDED_OUTCOME_UNKNOWN: ':warning: Approved again, but not finished; the earlier change may have been made: its request line says how IT can check it',
-      REVOKED_OUTCOME_UNKNOWN,
+      REVOKED_OUTCOME_UNKNOWN: revokedOutcomeUnknown,
     };
     return a.standing ? standing[a.standing] : ':outbox_tray: Sent to the admins';
   }

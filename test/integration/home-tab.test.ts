@@ -1292,7 +1292,7 @@ describe("the audit search: a pending request's steps", () => {
       expect.stringContaining('by <@UNAT> · :grey_question: Sent to the admins. No decision or withdrawal of it is on record in the week after, and where it stands is no longer kept: it may have expired, or been decided later.'),
     ]);
     expect(lineOf(ivy.pending)).toEqual([expect.stringContaining('*License request* (Basic → Pro) by <@UIVY> · :warning: Approved, but the change failed.')]);
-    expect(lineOf(rex.pending)).toEqual([expect.stringContaining('*Meeting PIN reset request* by <@UREX> · :no_entry: Approved, then revoked by an admin; nothing was changed')]);
+    expect(lineOf(rex.pending)).toEqual([expect.stringContaining('*Meeting PIN reset request* by <@UREX> · :no_entry: Approved, then revoked by <@UMAX>; nothing was changed')]);
     expect(lineOf(zoe.pending).find((l) => l.includes('*Meeting PIN reset request*'))).toContain('by <@UZOE> · :white_check_mark: Approved and applied');
     // A person's search says the same.
     const wesOwn = (await everyPage(h, 'UADA', 'UWES', day, day)).flat();

@@ -140,16 +140,22 @@ describe('revoking an approval before its requester finishes it', () => {
     // Her Home tab says it was revoked; her place is free: asking again goes to the admins anew.
     const home = JSON.stringify((await h.openHome('UANN')).home);
     expect(home).toContain('then revoked by <@UADA>');
+    // Her activity line names the admin who revoked it, as her request's line does.
+    expect((await homeLines(h, 'UANN', request.requestId)).filter((l) => l.includes(':no_entry: Approved, then revoked by <@UADA>; nothing was changed'))).toHaveLength(1);
     // About her, to her: never her own name in the third person.
     expect(home).toContain('before you finished it');
     expect(home).not.toContain('<@UANN>');
     const again = await h.open('/reset-pin', 'UANN');
     expect(again.view.submit).toBeDefined();
 
-    // Ada's own activity says she approved it, then revoked it: never that it was applied.
+    // Ada's own activity says she approved it, then revoked it herself ("you", on her own tab): never that it was applied.
     const activity = JSON.stringify((await h.openHome('UADA')).home);
-    expect(activity).toContain('Approved, then revoked by an admin; nothing was changed');
+    expect(activity).toContain('Approved, then revoked by you; nothing was changed');
     expect(activity).not.toContain('Approved and applied');
+    // The audit search names her on every line of it, Ann's request's and her own.
+    const lines = await lookUp(h, 'UADA', request.requestId);
+    expect(lines.length).toBeGreaterThan(1);
+    for (const line of lines) expect(line).toContain(':no_entry: Approved, then revoked by <@UADA>; nothing was changed');
   });
 
   it("revoked while Slack refuses the rewrite of the Finish DM: its requester is told in a new DM instead, once", async () => {
@@ -290,6 +296,8 @@ describe('revoking an approval before its requester finishes it', () => {
     const after = JSON.stringify((await h.openHome('UCARL')).home);
     expect(after).toContain('then revoked by <@UMAX>');
     expect(after).not.toContain('approval_finish');
+    // His activity line names Max, as his request's line does, never "an admin".
+    expect((await homeLines(h, 'UCARL', request.requestId)).filter((l) => l.includes('Approved, then revoked by <@UMAX>; nothing was changed'))).toHaveLength(1);
   });
 });
 
@@ -327,16 +335,16 @@ describe('revoking an approval given again after a finish whose outcome was unkn
       const dm = await h.slack.waitForCall('chat.update', (c) => c.args.channel === 'DUCARL' && String(c.args.text).includes('revoked'));
       expect(JSON.stringify(dm.args.blocks)).toContain(check);
 
-      const said = ':warning: Approved again, then revoked by an admin; the earlier change may have been made';
-      // Ada's own line (she approved it first, and revoked it): the store is not read for it.
+      const said = ':warning: Approved again, then revoked by <@UADA>; the earlier change may have been made';
+      // Ada's own line (she approved it first, and revoked it): the store is not read for it; she revoked it, "you".
       const ada = await homeLines(h, 'UADA', request.requestId);
-      expect(ada).toEqual([expect.stringContaining(said)]);
+      expect(ada).toEqual([expect.stringContaining(':warning: Approved again, then revoked by you; the earlier change may have been made')]);
       expect(ada.join('\n')).not.toContain('nothing was changed');
       // Carl's own line, from where his request stands (beside his first reset's, done).
       expect((await homeLines(h, 'UCARL', request.requestId)).filter((l) => l.includes(said))).toHaveLength(1);
       // The audit search: Ada's line and Carl's, never "nothing was changed".
       const lines = await lookUp(h, 'UADA', request.requestId);
-      const adas = lines.filter((l) => l.includes('by <@UADA>'));
+      const adas = lines.filter((l) => l.includes('by <@UADA> for '));
       expect(adas.length).toBeGreaterThan(0);
       for (const line of adas) expect(line).toContain(said);
       expect(lines.join('\n')).not.toContain('nothing was changed');
@@ -480,7 +488,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     expect(button?.confirm).toBeDefined();
 
     // A security reviewer's audit search: the revoke was tried, and whether it took could not be told; never "changed nothing".
-    const before = (await lookUp(h, 'UADA', request.requestId)).filter((l) => l.includes('by <@UADA>'));
+    const before = (await lookUp(h, 'UADA', request.requestId)).filter((l) => l.includes('by <@UADA> for '));
     expect(before).toEqual([expect.stringMatching(/Revoke tried .*; whether it took could not be told/)]);
     expect(before.join('\n')).not.toContain('changed nothing');
 
@@ -510,8 +518,8 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
       ['outcome', 'success', undefined],
     ]);
     // The audit search: Ada's line is her revoke, never as if another's she only told them of.
-    const after = (await lookUp(h, 'UADA', request.requestId)).filter((l) => l.includes('by <@UADA>'));
-    expect(after).toEqual([expect.stringContaining('Approved, then revoked by an admin; nothing was changed')]);
+    const after = (await lookUp(h, 'UADA', request.requestId)).filter((l) => l.includes('by <@UADA> for '));
+    expect(after).toEqual([expect.stringContaining('Approved, then revoked by <@UADA>; nothing was changed')]);
     expect(after.join('\n')).not.toContain('only told');
     const finished = await h.opening((trigger) => h.click('UANN', 'approval_finish', request.finish.value, request.finish, trigger), 10_000);
     expect(JSON.stringify(finished.view)).toContain('<@UADA> revoked the approval');
