@@ -98,6 +98,28 @@ function openOf(request: PendingRequest, outcomeUnknown: boolean): OpenRequest {
 
 type ResetApprovalFailure = ApprovalFailure & { readonly credential?: string };
 
+/** A finish click that took its request: what came of its change (ResetApprovals.finish). */
+type Finished<T> = { readonly ok: true; readonly result: T; readonly request: PendingRequest; readonly givenBack?: true; readonly superseded?: true };
+
+/** The finish clicks of one approval here, by its requester (a double click), while one of them may hold its take. */
+interface Finishing {
+  readonly userId: string;
+  /** Its clicks here on their way: once the last is refused with none taken, `done` is undefined. */
+  clicks: number;
+  /** One of them took it (Approvals.takeToFinish): `done` is what came of it. */
+  taken: boolean;
+  /** The one that took it shows its result (the new secret): a click refused from now on is not turned away for it, but told. */
+  showing: boolean;
+  readonly done: Promise<Finished<unknown> | undefined>;
+  readonly settle: (finished?: Finished<unknown>) => void;
+}
+
+function finishingBy(userId: string): Finishing {
+  let settle!: Finishing['settle'];
+  const done = new Promise<Finished<unknown> | undefined>((resolve) => (settle = resolve));
+  return { userId, clicks: 0, taken: false, showing: false, done, settle };
+}
+
 /**
  * The `approval` policy for resets: the request goes to the admins (Approvals); once approved, the
  * requester finishes it from the DM's button, in their own modal, where the reset flow checks who
@@ -105,6 +127,9 @@ type ResetApprovalFailure = ApprovalFailure & { readonly credential?: string };
  * click can finish it: the request is theirs by Slack user ID.
  */
 export class ResetApprovals implements ApprovalGate {
+  /** By approval ID: its finish clicks here, while they are on their way. */
+  private readonly finishing = new Map<string, Finishing>();
+
   constructor(
     private readonly deps: {
       readonly approvals: Approvals;
@@ -152,21 +177,70 @@ export class ResetApprovals implements ApprovalGate {
    * taken, and changes anything, once. Any other failure uses it up: a refusal, or a change that
    * reached the directory. A slow finish that an admin decided again meanwhile (its outcome unknown
    * to them) settles nothing (`superseded`): its outcome stands under its own reference, and the
-   * newer decision is left as it is.
+   * newer decision is left as it is. A click refused because another click of the same approval
+   * here (a double click) took it waits for that one and returns what came of it
+   * (`shownByAnotherClick`), which that click shows in its own modal, secret and all; with none of
+   * its clicks on their way here (a stale click), it is told the approval was used, as before.
    */
   async finish<T extends { readonly ok: boolean; readonly code?: string; readonly reason?: string; readonly sent?: false }>(
     requester: Requester,
     approvalRequestId: string,
-    change: (approved: { credential: string; requestId: string; directoryUserId: string; email: string }) => Promise<T>,
-  ): Promise<{ ok: true; result: T; request: PendingRequest; givenBack?: true; superseded?: true } | ResetApprovalFailure> {
-    const found = await this.deps.approvals.takeToFinish(requester, approvalRequestId, RESET_KIND);
+    /** `showing`: called as the change's result is about to be shown; a click of it that comes after is told it was used. */
+    change: (approved: { credential: string; requestId: string; directoryUserId: string; email: string }, showing: () => void) => Promise<T>,
+  ): Promise<Finished<T> | (ResetApprovalFailure & { readonly shownByAnotherClick?: Finished<T> })> {
+    // The clicks of this approval here (a double click): the one whose take wins shows what comes of it.
+    const joined = this.finishing.get(approvalRequestId);
+    const here = joined?.userId === requester.userId ? joined : finishingBy(requester.userId);
+    if (!joined) this.finishing.set(approvalRequestId, here);
+    here.clicks += 1;
+    /** This click is done: `finished` when it took it; the clicks waiting on it learn what came of it. */
+    const leave = (finished?: Finished<T>) => {
+      here.clicks -= 1;
+      if (finished || (!here.taken && here.clicks === 0)) {
+        here.settle(finished);
+        if (this.finishing.get(approvalRequestId) === here) this.finishing.delete(approvalRequestId);
+      }
+    };
+    let found;
+    try {
+      found = await this.deps.approvals.takeToFinish(requester, approvalRequestId, RESET_KIND);
+    } catch (err) {
+      leave();
+      throw err;
+    }
     if (!found.ok) {
       this.deps.logger.warn({ slackUserId: requester.userId, approvalRequestId, code: found.code }, 'approved reset not finished');
       // The reference the finish that used it was audited under: the one IT checks the change with.
       const requestId = found.request && resetChangeReference(found.request);
-      return { ...found, ...(found.request?.detail.credential && { credential: found.request.detail.credential }), requestId };
+      const refused = { ...found, ...(found.request?.detail.credential && { credential: found.request.detail.credential }), requestId };
+      leave();
+      // Taken by another click of it here, still on its way (a double click): that click shows the new
+      // secret in its own modal, and this one, rather than say the approval was used, says what came of it.
+      // One that comes once the other shows its result is told, as any click of a used approval.
+      if (found.code === 'REQUEST_ALREADY_USED' && !here.showing && (here.taken || here.clicks > 0)) {
+        const other = (await here.done) as Finished<T> | undefined;
+        if (other) return { ...refused, shownByAnotherClick: other };
+      }
+      return refused;
     }
-    const request = found.request;
+    here.taken = true;
+    let finished: Finished<T> | undefined;
+    try {
+      finished = await this.finishTaken(found.request, change, () => (here.showing = true));
+      return finished;
+    } finally {
+      // The clicks waiting on it learn what came of it; thrown (nothing came), they are told their approval was used, as before.
+      here.taken = false;
+      leave(finished);
+    }
+  }
+
+  /** The change of a request taken to finish, and its settlement (finish). */
+  private async finishTaken<T extends { readonly ok: boolean; readonly code?: string; readonly reason?: string; readonly sent?: false }>(
+    request: PendingRequest,
+    change: (approved: { credential: string; requestId: string; directoryUserId: string; email: string }, showing: () => void) => Promise<T>,
+    showing: () => void,
+  ): Promise<Finished<T>> {
     const approved = {
       credential: request.detail.credential ?? '',
       // Audited once under it: after an admin approved it again, it is new, so this finish is never
@@ -179,7 +253,7 @@ export class ResetApprovals implements ApprovalGate {
     };
     let result: T;
     try {
-      result = await change(approved);
+      result = await change(approved, showing);
     } catch (err) {
       // Taken, so no other click can settle it: this one does, whatever happened.
       await this.settle(request, 'INTERNAL');

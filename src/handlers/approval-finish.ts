@@ -10,7 +10,7 @@ import { resultView } from '../views/reset-modal';
 import { resetNotice } from '../views/reset-notice';
 import type { ResetWords } from '../views/words';
 import { describeError } from '../flows/failure';
-import { FINISH_ACTION_ID, finishedFailureView, finishedMessage, finishFailureView, finishLoadingView, givenBackView, supersededFinishView } from '../views/reset-approval-kind';
+import { FINISH_ACTION_ID, finishedByAnotherClickView, finishedFailureView, finishedMessage, finishFailureView, finishLoadingView, givenBackView, supersededFinishView } from '../views/reset-approval-kind';
 import { showSecretAside, updateModal, windowGone } from './modal-sequence';
 import { resetWordsOf } from './reset-words';
 import { clickedBy } from './slack-payloads';
@@ -52,11 +52,12 @@ export function registerApprovalFinish(
     const viewId = opened.viewId;
     const show = (view: ModalView) => updateModal(client, viewId, view, logger, requester.userId);
 
-    const outcome = await flow.finish(requester, approvalRequestId, (approved) => {
+    const outcome = await flow.finish(requester, approvalRequestId, (approved, showing) => {
       const words = wordsOf(approved.credential);
       // The reset flow checks who is asking, and who they are in the directory, again before the change.
       return resets.finishApproved(requester, approved.credential, approved, {
         showResult: async (result, done) => {
+          showing();
           if (!words) throw new Error('credential not in the registry');
           // Throws when Slack will not show it: the reset flow records that the secret was not delivered.
           await client.views.update({ view_id: viewId, view: resultView(result, words, done) });
@@ -69,11 +70,16 @@ export function registerApprovalFinish(
         notifyOwner: (done) => (words ? sendDirectMessage(client, requester.userId, resetNotice(done, words)) : Promise.resolve()),
       });
     });
-    const words = wordsOf(outcome.ok ? outcome.request.detail.credential : outcome.credential);
-    if (!outcome.ok) await show(finishFailureView(outcome, words));
-    else if (!outcome.result.ok && words && outcome.givenBack) await show(givenBackView(outcome.result, words, outcome.request));
-    else if (!outcome.result.ok && outcome.superseded) await show(supersededFinishView(outcome.result, words));
-    else if (!outcome.result.ok) await show(words ? finishedFailureView(outcome.result, words, outcome.request) : finishFailureView(outcome.result));
+    // Turned away for another click of it (a double click), which showed the new secret in its own
+    // modal: this one's says what came of the request, never that the approval was already used.
+    const other = outcome.ok ? undefined : outcome.shownByAnotherClick;
+    const shown = other ?? outcome;
+    const words = wordsOf(shown.ok ? shown.request.detail.credential : shown.credential);
+    if (!shown.ok) await show(finishFailureView(shown, words));
+    else if (!shown.result.ok && words && shown.givenBack) await show(givenBackView(shown.result, words, shown.request));
+    else if (!shown.result.ok && shown.superseded) await show(supersededFinishView(shown.result, words));
+    else if (!shown.result.ok) await show(words ? finishedFailureView(shown.result, words, shown.request) : finishFailureView(shown.result));
+    else if (other) await show(finishedByAnotherClickView(shown.result, words));
     // From the Home tab: its line now says how the request stands (finished, given back, or why not), without a button that is used.
     if (clicked.click.view?.type === 'home' && republishHome) await republishHome(requester);
     // Used, whatever its change did: the DM with the button loses it and says how it ended (clicked

@@ -227,6 +227,15 @@ export function finishedMessage(
 }
 
 /**
+ * A finish click turned away while another click of the same approval (a double click) finished it
+ * and showed the new secret in its own modal: what came of the request, as the DM says it, never
+ * the secret, nor that the approval was already used.
+ */
+export function finishedByAnotherClickView(done: { readonly at: Date }, words: ResetWords | undefined): ModalView {
+  return modal({ title: words?.title ?? ANY.title, close: 'Close', blocks: finishedMessage({ ok: true, at: done.at }, words).blocks });
+}
+
+/**
  * The finish click was used, but the change failed: what happened, in the credential's words, and
  * what to do next. `request`: the request it finished, whose earlier finish (approved again after
  * its outcome was unknown) may have made the change.

@@ -188,13 +188,32 @@ describe('the approval policy for a reset', () => {
     expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
   });
 
-  it('the finish clicked twice resets once; the second click says it was used', async () => {
+  it("the finish clicked twice resets once, and the new PIN stays on screen: the click turned away never says 'already used' while the other finishes it, only, once it has, that the reset was finished and where its PIN is; a click after that is told it was used", async () => {
     const { finish } = await approved(h, 'UBOB');
-    const [a, b] = await Promise.all([finishing(h, 'UBOB', finish), finishing(h, 'UBOB', finish)]);
-    const views = [a.view, b.view].map((v) => JSON.stringify(v));
+    const refusedBefore = h.logs.filter((l) => l.includes('approved reset not finished')).length;
+    // Each click opens a modal of its own: the one whose take wins shows the PIN; the other's shows what came of it.
+    const clicks = await Promise.all([finishing(h, 'UBOB', finish), finishing(h, 'UBOB', finish)]);
     expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
-    expect(views.filter((v) => v.includes('"block_id":"secret"'))).toHaveLength(1);
-    expect(views.some((v) => v.includes('already used'))).toBe(true);
+    const pin = h.chime.pinOf('chime-bob');
+    const shown = clicks.map((c) => h.lastShown(c.viewId, []));
+    const winner = shown.findIndex((v) => secretIn(v!) !== undefined);
+    expect(winner).toBeGreaterThanOrEqual(0);
+    expect(secretIn(shown[winner]!)).toBe(pin);
+    const other = JSON.stringify(shown[1 - winner]);
+    expect(other).not.toContain('already used');
+    expect(other).toMatch(/You finished your meeting PIN reset at <!date\^\d+\^/);
+    expect(other).toContain('Latchkey shows your new PIN to you alone');
+    expect(other).not.toContain(pin);
+    // Each modal updated once: nothing came over the PIN, and the other never said, even for a moment, that the approval was used.
+    const updatesOf = (i: number) => h.slack.callsTo('views.update').filter((c) => c.args.view_id === clicks[i]!.viewId);
+    expect(updatesOf(winner)).toHaveLength(1);
+    expect(updatesOf(1 - winner)).toHaveLength(1);
+    // The click turned away is logged as refused, as before; the audit holds one attempt and one outcome.
+    await h.waitForLogs('approved reset not finished', refusedBefore + 1);
+    const ofThis = (r: { action: string; approvalRequestId?: string }) => r.action === 'reset_pin' && r.approvalRequestId === finish.value;
+    await h.waitForAudit('UBOB', (r) => ofThis(r) && r.phase === 'outcome');
+    expect((await h.auditRecords('UBOB')).filter(ofThis).map((r) => `${r.phase}:${r.outcome ?? ''}`).sort()).toEqual(['attempt:', 'outcome:success']);
+    // Nothing of the request in progress any more: a later click is told it was used.
     const third = await finishing(h, 'UBOB', finish);
     expect(JSON.stringify(third.view)).toContain('already used');
     expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
