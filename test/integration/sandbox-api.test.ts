@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { startSandbox, type Sandbox } from '../../sandbox/sandbox';
 import { CREDENTIALS } from '../../src/credentials';
 import type { OktaSimulator } from '../../src/credentials/okta-stand-in';
+import { capitalized } from '../../src/views/words';
 
 /** The sandbox's own API, over HTTP as a browser would reach it: its page may use it, other sites may not. */
 describe("the sandbox's API", () => {
@@ -115,7 +116,7 @@ describe("the sandbox's API", () => {
     // Before: self-service, and Ann was shown a temporary password with no admin asked.
     const approvals = sandbox.fixture.workspace.approvalsChannel.id;
     const noun = CREDENTIALS.find((c) => c.id === id)!.words.request;
-    const asked = await sandbox.slack.waitForCall('chat.postMessage', (c) => c.args.channel === approvals && String(c.args.text).includes(`<@UANN>: ${noun}`), 15_000);
+    const asked = await sandbox.slack.waitForCall('chat.postMessage', (c) => c.args.channel === approvals && String(c.args.text).startsWith(`${capitalized(noun)} request from <@UANN>`), 15_000);
     const review = (asked.args.blocks as { block_id?: string; elements?: { action_id: string; value?: string }[] }[])
       .flatMap((b) => (b.elements ?? []).map((e) => ({ blockId: b.block_id!, ...e })))
       .find((e) => e.action_id === 'license_review')!;
