@@ -49,6 +49,12 @@ export interface ApprovalKindWords {
    * it waits for them (`own`: on that requester's own tab); absent, the change is being applied.
    */
   approvedActivity?(own: boolean): string;
+  /**
+   * A kind whose requester finishes an approved request: how an activity line says it stands once
+   * they made the change (`by`: "you" on their own tab, else their mention); absent, "Approved and
+   * applied", the approval's own click having applied it.
+   */
+  appliedActivity?(by: string): string;
   /** A kind whose requester finishes an approved request: the button that does it (the DM's own), for wherever else they see it. */
   finishButton?(request: PendingRequest): Button;
   /**

@@ -63,7 +63,7 @@ export interface HomeWords {
    * (`named`) what a step of a request whose subject is known is, in its noun ("Okta password reset request").
    */
   readonly actions: Readonly<
-    Record<string, { readonly name: string; readonly words: SubjectWords; readonly named?: (subject: SubjectWords) => string; readonly approved?: (own: boolean) => string }>
+    Record<string, { readonly name: string; readonly words: SubjectWords; readonly named?: (subject: SubjectWords) => string; readonly approved?: (own: boolean) => string; readonly applied?: (by: string) => string }>
   >;
   readonly license: { readonly button: string; readonly vocabulary: LicenseVocabulary };
   /** Every served kind of pending request's words, and the heading of the person's own requests. */
@@ -117,7 +117,7 @@ function activityLine(a: Activity, words: HomeWords): string {
   const why = a.errorCode && subject ? ` ${recordedFailureHeadline({ code: a.errorCode, reason: a.reason, verifierApp: a.verifier ? words.verifiers[a.verifier] : undefined }, subject)}` : '';
   // The person's own line: an approval that waits for them says so to them.
   const followedUp = revokeFollowedUp(a, { own: true });
-  return `*${name}*${what}${about} · ${activityState(a, why, words.actions[a.action]?.approved?.(true), { own: true })}\n${slackDate(new Date(a.at))} · Reference \`${a.requestId}\`${followedUp ? ` · ${followedUp}` : ''}`;
+  return `*${name}*${what}${about} · ${activityState(a, why, words.actions[a.action]?.approved?.(true), { own: true, applied: words.actions[a.action]?.applied })}\n${slackDate(new Date(a.at))} · Reference \`${a.requestId}\`${followedUp ? ` · ${followedUp}` : ''}`;
 }
 
 /**
@@ -158,20 +158,24 @@ function labelOf(name: string | undefined, action: string): string {
  * Where the thing stands: a request sent is not a request done, and an approval says whether its
  * change was made. `approved`: how an approved request stands while it waits for its requester to
  * finish it, for a kind they finish (HomeWords.actions' `approved`); else it is being applied.
- * `own`: the line is on its person's own Home tab, where they are "you".
+ * `own`: the line is on its person's own Home tab, where they are "you". `applied`: how an applied
+ * request stands, for a kind its requester finishes (HomeWords.actions' `applied`); else "Approved and applied".
  */
-export function activityState(a: Activity, why: string, approved?: string, { own = false } = {}): string {
+export function activityState(a: Activity, why: string, approved?: string, { own = false, applied }: { own?: boolean; applied?: (by: string) => string } = {}): string {
   // Which admin revoked it, as the request's own line and the follow-ups' say ("an admin" only when no record names them).
   const revoker = !a.revoker ? 'an admin' : own && a.revoker === a.actor.userId ? 'you' : `<@${a.revoker}>`;
   const revokedOutcomeUnknown = `:warning: Approved again, then revoked by ${revoker}; the earlier change may have been made: its request line says how IT can check it`;
   const revoked = `:no_entry: Approved, then revoked by ${revoker}; nothing was changed`;
+  // A kind its requester finishes: they made the change (a decision's line is about them, its subject).
+  const finisher = a.subject?.userId ?? a.actor.userId;
+  const done = applied ? applied(own && finisher === a.actor.userId ? 'you' : `<@${finisher}>`) : ':white_check_mark: Approved and applied';
   // Approved again after a finish whose outcome was unknown, then revoked: this approval changed nothing, the earlier one may have.
   if (a.standing === 'REVOKED_OUTCOME_UNKNOWN') return revokedOutcomeUnknown;
   // Its approval taken back before its requester finished it: whatever the decision was, nothing was changed.
   if (a.revoked || (a.state === 'succeeded' && a.standing === 'REVOKED')) return revoked;
   if (a.state === 'succeeded' && a.decision === 'deny') return ':no_entry: Denied';
   if (a.state === 'succeeded' && a.decision === 'approve') {
-    if (a.applied === 'succeeded') return ':white_check_mark: Approved and applied';
+    if (a.applied === 'succeeded') return done;
     if (a.applied === 'failed') return `:warning: Approved, but the change failed.${why}`;
     if (a.applied === 'not_sent') return ':zzz: Approved, but not finished: a Finish stopped before anything was changed, and none after it is on record; nothing was changed';
     if (a.applied === 'unknown') return ':grey_question: Approved; whether the change was made is unknown: IT can check it with the reference';
@@ -184,7 +188,7 @@ export function activityState(a: Activity, why: string, approved?: string, { own
       PENDING: ':hourglass: Waiting for an admin',
       APPROVED: approved ?? ':hourglass_flowing_sand: Approved; the change is being applied',
       FINISHING: ':hourglass_flowing_sand: Approved; the change is being made',
-      APPLIED: ':white_check_mark: Approved and applied',
+      APPLIED: done,
       // Said for every kind: who can retry, and how, is the kind's (the request's own line says it).
       APPLY_FAILED: ':warning: Approved, but the change was not made',
       // The directory did not confirm the change (no answer, or a 500, 502 or 504): never "not made".

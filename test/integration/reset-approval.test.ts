@@ -317,7 +317,7 @@ describe('the approval policy: one reference per request', () => {
     await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('finished by'));
     const done = await lookUp('UADA', shown!);
     expect(done).toHaveLength(3);
-    expect(done.find((l) => l.includes('*Meeting PIN reset request*'))).toContain('by <@UANN> · :white_check_mark: Approved and applied');
+    expect(done.find((l) => l.includes('*Meeting PIN reset request*'))).toContain('by <@UANN> · :white_check_mark: Approved and finished by <@UANN>');
     expect(done.find((l) => l.includes('*Meeting PIN reset decision*'))).toContain('by <@UADA> for <@UANN> · :white_check_mark: Approved');
     expect(done.find((l) => !l.includes('*Meeting PIN reset request*') && !l.includes('*Meeting PIN reset decision*'))).toContain('by <@UANN> · :white_check_mark: Done');
     expect(done.flatMap(referencesIn)).toEqual([shown, shown, shown]);
@@ -326,6 +326,8 @@ describe('the approval policy: one reference per request', () => {
     const lines = after.map((b) => String(b.text?.text ?? '')).filter((t) => t.includes('Reference'));
     expect(lines.filter((t) => referencesIn(t).includes(shown!))).toHaveLength(2);
     expect(lines.flatMap(referencesIn).every((r) => r === shown)).toBe(true);
+    // She finished it herself: never "applied", as a license change its approval applies is.
+    expect(lines.find((t) => t.includes('*Meeting PIN reset request*'))).toContain(':white_check_mark: Approved and finished by you');
   });
 
   it("a request refused because one is already waiting gives, in its modal, the reference its Home tab line and the admins' search give", async () => {

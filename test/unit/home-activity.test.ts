@@ -5,6 +5,8 @@ import type { AuditEvent } from '../../src/flows/ports';
 import { homeWords } from '../../src/handlers/home-words';
 import { homeView } from '../../src/views/home-tab';
 import { licenseKindWords } from '../../src/views/license-kind';
+import { resetKindWords } from '../../src/views/reset-approval-kind';
+import { resetWordsOf } from '../../src/handlers/reset-words';
 import { capitalized } from '../../src/views/words';
 
 /** "Your recent activity": one row per thing the person did, with where it stands. */
@@ -30,10 +32,10 @@ const APPROVAL: AuditEvent[] = [
   record('r-reset', 5, { phase: 'attempt' }),
 ];
 
-function rows(events: AuditEvent[], requests: PendingRequest[] = []): string[] {
+function rows(events: AuditEvent[], requests: PendingRequest[] = [], shownWith = words): string[] {
   const view = homeView(
     { requester: ada, credentials: [], licenses: false, activity: { ok: true, value: activityOf(events, now, requests) }, now },
-    words,
+    shownWith,
   );
   const blocks = view.blocks as unknown as { type: string; text?: { text: string } }[];
   const start = blocks.findIndex((b) => b.type === 'header' && b.text?.text === 'Your recent activity');
@@ -86,6 +88,36 @@ describe('Home activity: one row per thing the person did, with its state', () =
     for (const status of ['PENDING', 'APPROVED', 'APPLY_FAILED', 'DENIED', 'EXPIRED'] as const) {
       expect(rows(sent, [stored(status)])[0]).not.toContain('Done');
     }
+  });
+});
+
+describe('an approved reset its requester finished herself', () => {
+  const chime = CREDENTIALS.find((c) => c.id === 'pin')!;
+  const withResets = homeWords(vocabulary, { license: licenseKindWords(vocabulary), reset: resetKindWords({ [chime.id]: resetWordsOf(chime) }) });
+  const asked = { actor: ada, subject: ada, credential: chime.id, approvalRequestId: 'P1' };
+  const sent = [
+    record('r-req', 30, { ...asked, action: 'reset_request', phase: 'outcome', outcome: 'success' }),
+    record('r-req', 30, { ...asked, action: 'reset_request', phase: 'attempt' }),
+  ];
+  const stored: PendingRequest = {
+    kind: 'reset',
+    id: 'P1',
+    requester: ada,
+    requesterEmail: 'ada@example.com',
+    directoryUserId: 'chime-ada',
+    detail: { credential: chime.id },
+    reason: '',
+    status: 'APPLIED',
+    createdAt: at(30),
+    expiresAt: at(-30),
+    decidedBy: 'UMAX',
+  };
+  it('says she finished it ("Approved and finished by you" on her own tab), never "Approved and applied", which an approval that applied its change says', () => {
+    // From where the request stands (the audit search says it from her Finish's records too: home-tab.test.ts).
+    const shown = rows(sent, [stored], withResets);
+    expect(shown).toEqual([expect.stringMatching(/^\*Meeting PIN reset request\* · :white_check_mark: Approved and finished by you\n/)]);
+    // A license change, which its approval applies, is still "Approved and applied".
+    expect(rows(APPROVAL, [], withResets)[0]).toContain(':white_check_mark: Approved and applied');
   });
 });
 
