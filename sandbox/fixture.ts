@@ -40,7 +40,7 @@ const fixtureSchema = z
   })
   .refine((f) => new Set(f.people.map((p) => p.slack)).size === f.people.length, { message: 'two people share a Slack ID', path: ['people'] })
   .refine((f) => f.admins.users.length > 0 || (f.admins.usergroup?.members.length ?? 0) > 0, {
-    message: 'license requests need at least one admin',
+    message: 'license and reset requests need at least one admin to review them',
     path: ['admins'],
   });
 
