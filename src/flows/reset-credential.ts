@@ -1,4 +1,4 @@
-import { AuditTrail } from './audit-trail';
+import { AuditTrail, type AuditedChange } from './audit-trail';
 import { asFailure, describeError, LatchkeyFailure, unanswered, type FailureCode } from './failure';
 import { identifyRequester } from './identify-requester';
 import { pickDirectoryUser } from './pick-directory-user';
@@ -71,12 +71,26 @@ interface Changing {
   /** Its clicks here whose attempts are on their way: once one's is written, the others give way to it (giveWay). */
   readonly onTheirWay: Set<Click>;
   /**
-   * What the click whose attempt was written shows: the push's number once it is shown, then
-   * `final` from its result on (or its failure, shown once its change returns). A click that joins
-   * before that gives way to it; after, it is told its confirmation was used, as any other.
+   * What the click whose attempt was written shows (Showing). A click that joins before its result
+   * gives way to it; one that joins after answers with the same result (sameAsShown).
    */
-  showing?: { readonly challenge?: string; readonly app: string } | 'final';
+  showing?: Showing;
 }
+
+/** The `verify` push's number, as its waiting modal shows it. */
+type PushShown = { readonly challenge?: string; readonly app: string };
+
+/**
+ * What the click whose attempt was written shows, step by step: the push's number once it is shown;
+ * the new credential from the moment it is handed to its modal (secret and all: held here, in
+ * memory, for the clicks of its own requester alone, and never logged); its failure, shown once its
+ * change returns; or `ended`: it threw, and shows nothing this flow knows of.
+ */
+type Showing =
+  | { readonly step: 'challenge'; readonly push: PushShown }
+  | { readonly step: 'result'; readonly result: ChangeResult; readonly done: ResetDone }
+  | { readonly step: 'failure'; readonly failure: ResetFailure }
+  | { readonly step: 'ended' };
 
 /** One Reset click of a request here, while its attempt is on its way. */
 interface Click {
@@ -119,9 +133,11 @@ export interface ResetFailure {
   readonly open?: OpenRequest;
   /**
    * Another click of the same request here (a double click, a replay) had its attempt written and
-   * shows what comes of the request; this one, turned away, gave way to it (ResetDelivery.giveWay)
-   * and shows nothing of its own, which would replace the other's view. Its code is still what
-   * happened to it (REQUEST_ALREADY_USED), as the log and the metrics say.
+   * shows what comes of the request; this one, turned away, shows nothing more of its own, which
+   * would replace the other's view: it gave way to it (ResetDelivery.giveWay), or, joining once the
+   * other showed the new credential, showed the same in its own modal (showResult). Its code is
+   * still what happened to it (REQUEST_ALREADY_USED), as the log and the metrics say. (Joining once
+   * the other failed, it returns the other's failure instead, for its modal to show the same.)
    */
   readonly shownByAnotherClick?: true;
   /**
@@ -625,11 +641,11 @@ export class ResetCredential {
     changing.clicks += 1;
     // A double click's other click, or a replay: once one click's attempt is written, the others are
     // turned away, and their answers to the modal (a "working…" one at the latest) must not replace
-    // what it shows (the push's number, the new secret). One joining after it shows its result is
-    // told, as any used confirmation is.
+    // what it shows (the push's number, the new secret, its failure). One joining before its result
+    // gives way to it now; one joining after answers with the same result (sameAsShown).
     const click: Click = { delivery, gaveWay: false };
     if (!changing.written) changing.onTheirWay.add(click);
-    else if (changing.showing !== 'final') await this.giveWay(click, changing.showing, context);
+    else if (!changing.showing || changing.showing.step === 'challenge') await this.giveWay(click, changing.showing?.push, context);
     let change;
     try {
       change = await this.trail.begin({
@@ -656,15 +672,20 @@ export class ResetCredential {
         await changing.begun;
         changing.onTheirWay.delete(click);
       }
-      return {
+      const refused: ResetFailure = {
         ok: false,
         code: failure.code,
         kind,
         email: ticket.email,
         requestId: ticket.requestId,
         ...(failure.code !== 'REQUEST_ALREADY_USED' && { sent: false as const }),
-        ...(click.gaveWay && { shownByAnotherClick: true as const }),
       };
+      if (click.gaveWay) return { ...refused, shownByAnotherClick: true };
+      // Joined once the other click's result was shown, or being shown: whenever this answer reaches
+      // Slack, it must not replace that with "already used". Only a click that found nothing of its
+      // request under way here is told its confirmation was used.
+      if (changing.written) return this.sameAsShown(refused, changing, delivery, context);
+      return refused;
     }
 
     this.changing.set(ticket.requestId, changing);
@@ -675,127 +696,177 @@ export class ResetCredential {
     changing.settle(true);
     // Before this click shows anything: what the others still owe the modal comes first.
     await Promise.all(turnedAway.map((other) => this.giveWay(other, undefined, context)));
+    let outcome: ResetDone | ResetFailure | undefined;
     try {
-      let proof: OutcomeExtraOf | undefined;
-      if (verify) {
-        const verified = await this.verifyPush(requester, ticket, delivery, verify.verifier, verify.account, verify.stop, changing);
-        proof = verified.proof;
-        if (!verified.ok) {
-          await change.failed(verified.code, proof);
-          // The person's own change of mind is counted with the pushes' results (push_result), not as a refusal.
-          if (verified.code !== 'VERIFY_CANCELLED') this.metrics.count('request_refused', { action: credential.audit.action, code: verified.code });
-          const lostFactorCommand = this.lostFactorCommand(kind);
-          return { ok: false, code: verified.code, kind, email: ticket.email, requestId: ticket.requestId, verifierApp: verify.verifier.app, ...(lostFactorCommand && { lostFactorCommand }) };
-        }
-      }
-      const left = this.deps.workTime?.leftMs();
-      const { secretMs, unlockMs = 0, followUpMs = 0 } = credential.changeTime;
-      // The unlock first only for an account the look-up found locked, as resetCredential below makes it.
-      const changeMs = secretMs + (ticket.locked ? unlockMs : 0);
-      if (left !== undefined && left < changeMs + this.deps.workTime!.showMs + followUpMs) {
-        // Slowed before the change (Slack or DynamoDB near their bounds, a push approved late): made
-        // now, it could end after the person's modal can be updated, a new secret set and never shown,
-        // the old one gone. Not sent: nothing changed, and the modal can still say so. The time is the
-        // credential's own: its calls up to the secret, one after another, then the modal's call, then
-        // its follow-up (signing the person out elsewhere), which must end by then too, the time after
-        // it holding only the outcome record and the settlement.
-        const failure = this.report(new LatchkeyFailure('OUT_OF_TIME', `${Math.max(0, Math.round(left))} ms left to change and show the result`), context);
-        await change.failed(failure.code, proof);
-        this.metrics.count('request_refused', { action: credential.audit.action, code: failure.code });
-        return { ok: false, code: failure.code, kind, email: ticket.email, requestId: ticket.requestId, sent: false };
-      }
-      this.metrics.count('reset_started', { credential: kind });
-
-      let result: ChangeResult;
-      try {
-        result = await credential.directory.resetCredential({ id: ticket.directoryUserId, locked: ticket.locked });
-      } catch (err) {
-        const failure = this.report(err, context);
-        // A refusal only the change could tell (an account another system manages) keeps its reason, for its words.
-        await change.failed(failure.code, failure.reason !== undefined ? { ...proof, reason: failure.reason } : proof);
-        this.metrics.count('reset_failed', { credential: kind, code: failure.code });
-        return { ok: false, code: failure.code, kind, email: ticket.email, requestId: ticket.requestId, ...(failure.reason !== undefined && { reason: failure.reason }) };
-      }
-      this.metrics.count('reset_succeeded', { credential: kind });
-
-      const shown: ResetDone = {
-        ok: true,
-        kind,
-        email: ticket.email,
-        requestId: ticket.requestId,
-        at: this.deps.clock.now(),
-        ...(ticket.locked && { unlocked: true }),
-      };
-      const fields = { requestId: ticket.requestId, slackUserId: requester.userId, kind };
-      changing.showing = 'final';
-      let { deliveryFailed, shownAside } = await this.deliver(result, shown, delivery, fields, changing);
-      // What the secret does not need (signing the person out elsewhere) follows it: however slow, it
-      // never keeps the person from their secret.
-      const incomplete = await this.followUp(result);
-      // A close of the confirmation after the result's answer went out, but before Slack showed it
-      // (a close after that is of the result's own view, which tells nobody): that answer replaced
-      // nothing, and the secret goes aside. Looked for before the outcome is written, so that the
-      // record says whether it reached the person, and again after, for a close that came meanwhile.
-      const aside = !deliveryFailed && !shownAside && result.secret ? delivery.showResultAside?.bind(delivery) : undefined;
-      const showAsideIfClosed = async () => {
-        if (aside && !shownAside && !deliveryFailed && changing.closed) {
-          ({ deliveryFailed, shownAside } = await this.showAside(result, shown, aside, fields, 'its confirmation was closed before the result was shown', 'closed'));
-        }
-      };
-      await showAsideIfClosed();
-      if (incomplete.length) {
-        // The change stands and the person has their secret; what did not follow it is ours to fix.
-        this.deps.logger.error(
-          { requestId: ticket.requestId, slackUserId: requester.userId, kind, incomplete, alert: true },
-          'reset done, but a step after the change failed',
-        );
-      }
-      const done: ResetDone = { ...shown, ...(incomplete.length > 0 && { incomplete }) };
-      await (incomplete.length
-        ? change.partial(incomplete, deliveryFailed || proof ? { ...proof, ...(deliveryFailed && { deliveryFailed }) } : undefined)
-        : change.succeeded(deliveryFailed || proof ? { ...proof, ...(deliveryFailed && { deliveryFailed }) } : undefined));
-      await showAsideIfClosed();
-      let late: Promise<Delivered> | undefined;
-      if (aside && !shownAside && !deliveryFailed) {
-        // While the receipt is sent, a close is acted on by cancel() itself: nothing here looks again.
-        changing.late = () => (late = this.showAside(result, shown, aside, fields, 'its confirmation was closed before the result was shown, after the reset was recorded', 'closed')).then(() => undefined);
-      }
-      // "could not show you the new one" is said only of a secret: a change with none has nothing to show again.
-      const receiptOf = (delivered: Delivered): ResetDone =>
-        result.secret ? { ...done, secretShown: !delivered.deliveryFailed, ...(delivered.shownAside && { secretShownAside: delivered.shownAside }) } : done;
-      const ownerNotified = (err: unknown) => this.deps.logger.warn({ requestId: ticket.requestId, err: describeError(err) }, 'owner notification failed');
-      const receipt = await delivery.notifyOwner(receiptOf({ deliveryFailed, shownAside })).catch(ownerNotified);
-      // A close from here on is of the result's own view, or of a confirmation whose answer Slack had not shown yet: that secret is lost (README).
-      changing.late = undefined;
-      if (late) {
-        // Closed while the receipt was on its way, which said the secret was in the window: rewritten to say where it went.
-        const delivered = await late;
-        // Or that it went nowhere, and to reset again; the outcome on record said it was shown, so it is written again.
-        if (delivered.deliveryFailed) {
-          deliveryFailed = true;
-          await change.undelivered();
-        }
-        if (receipt) await receipt.rewrite(receiptOf(delivered)).catch(ownerNotified);
-      }
-      this.deps.logger.info(
-        { requestId: ticket.requestId, slackUserId: requester.userId, kind, directory: credential.audit.directory, deliveryFailed },
-        'credential reset',
-      );
-      return done;
+      outcome = await this.changeOnRecord(requester, credential, ticket, delivery, change, changing, verify);
+      return outcome;
     } finally {
-      // Its failure, if it failed, is shown once this returns.
-      changing.showing = 'final';
+      // Its failure, if it failed, is shown once this returns: a click of it that comes meanwhile shows the same (sameAsShown).
+      if (!outcome) changing.showing = { step: 'ended' };
+      else if (!outcome.ok) changing.showing = { step: 'failure', failure: outcome };
       if (this.changing.get(ticket.requestId) === changing) this.changing.delete(ticket.requestId);
     }
   }
 
+  /**
+   * The change once its attempt is on record (change): the push when the policy is `verify`, the
+   * reset, the new credential to its requester, the outcome and the receipt.
+   */
+  private async changeOnRecord(
+    requester: Requester,
+    credential: Resettable,
+    ticket: ResetTicket,
+    delivery: ResetDelivery,
+    change: AuditedChange,
+    changing: Changing,
+    verify?: { verifier: PolicyVerifier; account: VerifierAccount; stop: AbortSignal },
+  ): Promise<ResetDone | ResetFailure> {
+    const kind = credential.id;
+    const context = { requester, kind, requestId: ticket.requestId };
+    let proof: OutcomeExtraOf | undefined;
+    if (verify) {
+      const verified = await this.verifyPush(requester, ticket, delivery, verify.verifier, verify.account, verify.stop, changing);
+      proof = verified.proof;
+      if (!verified.ok) {
+        await change.failed(verified.code, proof);
+        // The person's own change of mind is counted with the pushes' results (push_result), not as a refusal.
+        if (verified.code !== 'VERIFY_CANCELLED') this.metrics.count('request_refused', { action: credential.audit.action, code: verified.code });
+        const lostFactorCommand = this.lostFactorCommand(kind);
+        return { ok: false, code: verified.code, kind, email: ticket.email, requestId: ticket.requestId, verifierApp: verify.verifier.app, ...(lostFactorCommand && { lostFactorCommand }) };
+      }
+    }
+    const left = this.deps.workTime?.leftMs();
+    const { secretMs, unlockMs = 0, followUpMs = 0 } = credential.changeTime;
+    // The unlock first only for an account the look-up found locked, as resetCredential below makes it.
+    const changeMs = secretMs + (ticket.locked ? unlockMs : 0);
+    if (left !== undefined && left < changeMs + this.deps.workTime!.showMs + followUpMs) {
+      // Slowed before the change (Slack or DynamoDB near their bounds, a push approved late): made
+      // now, it could end after the person's modal can be updated, a new secret set and never shown,
+      // the old one gone. Not sent: nothing changed, and the modal can still say so. The time is the
+      // credential's own: its calls up to the secret, one after another, then the modal's call, then
+      // its follow-up (signing the person out elsewhere), which must end by then too, the time after
+      // it holding only the outcome record and the settlement.
+      const failure = this.report(new LatchkeyFailure('OUT_OF_TIME', `${Math.max(0, Math.round(left))} ms left to change and show the result`), context);
+      await change.failed(failure.code, proof);
+      this.metrics.count('request_refused', { action: credential.audit.action, code: failure.code });
+      return { ok: false, code: failure.code, kind, email: ticket.email, requestId: ticket.requestId, sent: false };
+    }
+    this.metrics.count('reset_started', { credential: kind });
+
+    let result: ChangeResult;
+    try {
+      result = await credential.directory.resetCredential({ id: ticket.directoryUserId, locked: ticket.locked });
+    } catch (err) {
+      const failure = this.report(err, context);
+      // A refusal only the change could tell (an account another system manages) keeps its reason, for its words.
+      await change.failed(failure.code, failure.reason !== undefined ? { ...proof, reason: failure.reason } : proof);
+      this.metrics.count('reset_failed', { credential: kind, code: failure.code });
+      return { ok: false, code: failure.code, kind, email: ticket.email, requestId: ticket.requestId, ...(failure.reason !== undefined && { reason: failure.reason }) };
+    }
+    this.metrics.count('reset_succeeded', { credential: kind });
+
+    const shown: ResetDone = {
+      ok: true,
+      kind,
+      email: ticket.email,
+      requestId: ticket.requestId,
+      at: this.deps.clock.now(),
+      ...(ticket.locked && { unlocked: true }),
+    };
+    const fields = { requestId: ticket.requestId, slackUserId: requester.userId, kind };
+    // From here a click of it that comes shows the same, secret and all, in the same modal (sameAsShown).
+    changing.showing = { step: 'result', result, done: shown };
+    let { deliveryFailed, shownAside } = await this.deliver(result, shown, delivery, fields, changing);
+    // What the secret does not need (signing the person out elsewhere) follows it: however slow, it
+    // never keeps the person from their secret.
+    const incomplete = await this.followUp(result);
+    // A close of the confirmation after the result's answer went out, but before Slack showed it
+    // (a close after that is of the result's own view, which tells nobody): that answer replaced
+    // nothing, and the secret goes aside. Looked for before the outcome is written, so that the
+    // record says whether it reached the person, and again after, for a close that came meanwhile.
+    const aside = !deliveryFailed && !shownAside && result.secret ? delivery.showResultAside?.bind(delivery) : undefined;
+    const showAsideIfClosed = async () => {
+      if (aside && !shownAside && !deliveryFailed && changing.closed) {
+        ({ deliveryFailed, shownAside } = await this.showAside(result, shown, aside, fields, 'its confirmation was closed before the result was shown', 'closed'));
+      }
+    };
+    await showAsideIfClosed();
+    if (incomplete.length) {
+      // The change stands and the person has their secret; what did not follow it is ours to fix.
+      this.deps.logger.error(
+        { requestId: ticket.requestId, slackUserId: requester.userId, kind, incomplete, alert: true },
+        'reset done, but a step after the change failed',
+      );
+    }
+    const done: ResetDone = { ...shown, ...(incomplete.length > 0 && { incomplete }) };
+    await (incomplete.length
+      ? change.partial(incomplete, deliveryFailed || proof ? { ...proof, ...(deliveryFailed && { deliveryFailed }) } : undefined)
+      : change.succeeded(deliveryFailed || proof ? { ...proof, ...(deliveryFailed && { deliveryFailed }) } : undefined));
+    await showAsideIfClosed();
+    let late: Promise<Delivered> | undefined;
+    if (aside && !shownAside && !deliveryFailed) {
+      // While the receipt is sent, a close is acted on by cancel() itself: nothing here looks again.
+      changing.late = () => (late = this.showAside(result, shown, aside, fields, 'its confirmation was closed before the result was shown, after the reset was recorded', 'closed')).then(() => undefined);
+    }
+    // "could not show you the new one" is said only of a secret: a change with none has nothing to show again.
+    const receiptOf = (delivered: Delivered): ResetDone =>
+      result.secret ? { ...done, secretShown: !delivered.deliveryFailed, ...(delivered.shownAside && { secretShownAside: delivered.shownAside }) } : done;
+    const ownerNotified = (err: unknown) => this.deps.logger.warn({ requestId: ticket.requestId, err: describeError(err) }, 'owner notification failed');
+    const receipt = await delivery.notifyOwner(receiptOf({ deliveryFailed, shownAside })).catch(ownerNotified);
+    // A close from here on is of the result's own view, or of a confirmation whose answer Slack had not shown yet: that secret is lost (README).
+    changing.late = undefined;
+    if (late) {
+      // Closed while the receipt was on its way, which said the secret was in the window: rewritten to say where it went.
+      const delivered = await late;
+      // Or that it went nowhere, and to reset again; the outcome on record said it was shown, so it is written again.
+      if (delivered.deliveryFailed) {
+        deliveryFailed = true;
+        await change.undelivered();
+      }
+      if (receipt) await receipt.rewrite(receiptOf(delivered)).catch(ownerNotified);
+    }
+    this.deps.logger.info(
+      { requestId: ticket.requestId, slackUserId: requester.userId, kind, directory: credential.audit.directory, deliveryFailed },
+      'credential reset',
+    );
+    return done;
+  }
+
   /** `click` gives way to another click of its request, whose attempt was written (ResetDelivery.giveWay). */
-  private async giveWay(click: Click, push: Changing['showing'], context: { requester: Requester; kind: string; requestId: string }): Promise<void> {
+  private async giveWay(click: Click, push: PushShown | undefined, context: { requester: Requester; kind: string; requestId: string }): Promise<void> {
     if (!click.delivery.giveWay) return;
     click.gaveWay = true;
-    await click.delivery.giveWay(push === 'final' ? undefined : push).catch((err: unknown) =>
+    await click.delivery.giveWay(push).catch((err: unknown) =>
       this.deps.logger.warn({ requestId: context.requestId, slackUserId: context.requester.userId, kind: context.kind, err: describeError(err) }, 'a click turned away for another click of its request could not give way'),
     );
+  }
+
+  /**
+   * A click turned away that joined its request's change here once that showed its result: it
+   * answers with the same, so that its answer, reaching Slack before or after the other's, leaves
+   * that result on screen. The new credential goes to the same requester's same modal (the click is
+   * theirs: checkTicket and Changing.userId), through this click's own delivery, never aside again
+   * nor anywhere else; with the modal closed meanwhile (the other click showed it aside), nothing. A
+   * failure is returned as the other's, for this click's modal to show the same.
+   */
+  private async sameAsShown(
+    refused: ResetFailure,
+    changing: Changing,
+    delivery: ResetDelivery,
+    context: { requester: Requester; kind: string; requestId: string },
+  ): Promise<ResetFailure> {
+    const shown = changing.showing;
+    if (shown?.step === 'failure') return shown.failure;
+    if (shown?.step !== 'result') return refused;
+    if (!changing.closed) {
+      await delivery.showResult(shown.result, shown.done).catch((err: unknown) =>
+        this.deps.logger.warn(
+          { requestId: context.requestId, slackUserId: context.requester.userId, kind: context.kind, err: describeError(err) },
+          'a click turned away could not show again the result its other click shows',
+        ),
+      );
+    }
+    return { ...refused, shownByAnotherClick: true };
   }
 
   /**
@@ -971,8 +1042,9 @@ export class ResetCredential {
       await this.withdraw(verifier, account, push, fields);
       return cancelled();
     }
-    changing.showing = { challenge: push.challenge, app: verifier.app };
-    await delivery.showChallenge?.(changing.showing).catch((err: unknown) =>
+    const shown: PushShown = { challenge: push.challenge, app: verifier.app };
+    changing.showing = { step: 'challenge', push: shown };
+    await delivery.showChallenge?.(shown).catch((err: unknown) =>
       this.deps.logger.warn({ ...fields, err: describeError(err) }, 'the push was sent but its number could not be shown'),
     );
     let result: 'approved' | 'rejected' | 'timeout' | 'expired' | 'cancelled';

@@ -59,7 +59,8 @@ export function registerResetSubmission(app: GuardedApp, credential: Credential,
       if (!(await answer.settle(view).catch(() => true))) await updateModal(client, viewId, view, logger, requester.userId);
     }
     // Cancelled: the person closed the modal, and nothing is left to show. Turned away for another
-    // click of the same request (a double click): that click's view stands (the push's number, the secret).
+    // click of the same request (a double click): that click's view stands (the push's number, the
+    // secret), or this click has shown the same already.
     if (!result.ok && result.code !== 'VERIFY_CANCELLED' && !result.shownByAnotherClick) {
       const view = failureView(result, words);
       if (!(await answer.settle(view).catch(() => true))) await updateModal(client, viewId, view, logger, requester.userId);

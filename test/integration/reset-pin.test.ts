@@ -190,6 +190,42 @@ describe('/reset-pin clicked twice, the first click losing its attempt to the se
       ['outcome', 'success'],
     ]);
   });
+
+  it('a second click that comes while the first shows the new PIN answers with the same PIN, never "already used", even when its answer reaches Slack last', async () => {
+    const opened = await h.open('/reset-pin', 'UBOB');
+    const attemptOf = (c: { operation: string; body: string }) => c.operation === 'PutItem' && c.body.includes('UBOB') && c.body.includes('"attempt"');
+    const attempts = () => h.dynamoGate.delayed.filter(attemptOf).length;
+    // The first click is slow past its answer, so its PIN goes by views.update, which Slack is slow to take.
+    const resetsBefore = h.chime.callsTo('ResetPersonalPIN').length;
+    const releaseFirst = h.dynamoGate.delay(attemptOf);
+    const heldBefore = h.slack.held.length;
+    const releaseShown = h.slack.hold('views.update', (args) => JSON.stringify(args.view ?? '').includes('"block_id":"secret"'));
+    const first = answeredAt(h.submit('UBOB', opened.view));
+    while (attempts() < 1) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, ANSWER_HOLD_MS + 200));
+    releaseFirst();
+    while (h.slack.held.length <= heldBefore) await new Promise((r) => setTimeout(r, 10));
+
+    // The second click comes while the PIN is on its way to the modal; its answer reaches Slack after the PIN.
+    const releaseSecond = h.dynamoGate.delay(attemptOf);
+    const turnedAway = h.logs.filter((l) => l.includes('"code":"REQUEST_ALREADY_USED"')).length;
+    const second = answeredAt(h.submit('UBOB', opened.view));
+    while (attempts() < 2) await new Promise((r) => setTimeout(r, 10));
+    releaseShown();
+    await h.slack.waitForCall('views.update', (c) => c.args.view_id === opened.viewId && secretIn(c.args.view) !== undefined);
+    releaseSecond();
+    await h.waitForLogs('"code":"REQUEST_ALREADY_USED"', turnedAway + 1);
+    await h.waitForAudit('UBOB', (r) => r.phase === 'outcome');
+    await new Promise((r) => setTimeout(r, 300));
+
+    const pin = h.chime.pinOf('chime-bob');
+    expect(secretIn(h.lastShown(opened.viewId, [await first, await second])!)).toBe(pin);
+    expect(JSON.stringify([await first, await second, h.slack.callsTo('views.update')])).not.toContain('This confirmation was already used');
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(resetsBefore + 1);
+    // Shown again only in the requester's own modal: never in a message, a log or DynamoDB.
+    const elsewhere = [JSON.stringify(h.slack.calls.filter((c) => c.method !== 'views.update')), h.logs.join(''), await h.rawAuditTable()];
+    for (const place of elsewhere) expect(place).not.toContain(pin);
+  });
 });
 
 describe('/reset-pin when DynamoDB is unreachable', () => {
