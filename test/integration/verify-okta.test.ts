@@ -312,9 +312,16 @@ describe('verify: pushes count against the person (push-bombing)', () => {
 
 describe('verify: two clicks of one Reset racing (a double click, a replay), the first losing its attempt to the second', () => {
   // Checks come seconds apart, as in a crowd: a close must end the push at once, not at the next one.
-  const withCarlsPhone = OKTA.map((u) => (u.id === '00ucarl' ? { ...u, factors: [oktaVerify('carl')] } : u));
+  // Max, with a phone and a mailbox: a fourth person, for a click replayed once the push is on the phone.
+  const withCarlsPhone = [
+    ...OKTA.map((u) => (u.id === '00ucarl' ? { ...u, factors: [oktaVerify('carl')] } : u)),
+    { id: '00umax', email: 'max@example.com', status: 'ACTIVE' as const, factors: [oktaVerify('max')] },
+  ];
   // Bob's mailbox enabled: a third person for a third double click.
-  const mailboxes = PEOPLE.workmail.map((u) => (u.Id === 'wm-bob' ? { ...u, State: 'ENABLED' as const } : u));
+  const mailboxes = [
+    ...PEOPLE.workmail.map((u) => (u.Id === 'wm-bob' ? { ...u, State: 'ENABLED' as const } : u)),
+    { Id: 'wm-max', Email: 'max@example.com', Name: 'max', State: 'ENABLED' as const, UserRole: 'USER' as const },
+  ];
   const h = useHarness({ accounts: { okta_password: withCarlsPhone, password: mailboxes }, env: { ...ENV, VERIFY_POLL_MS: '5000', VERIFY_TIMEOUT_SECONDS: '20' }, dynamoGate: true }, (x) => {
     x.slack.clear();
     x.workmail.clear();
@@ -322,6 +329,7 @@ describe('verify: two clicks of one Reset racing (a double click, a replay), the
   const ANN = { slackId: 'UANN', email: 'ann@example.com', oktaId: '00uann' };
   const CARL = { slackId: 'UCARL', email: 'carl@example.com', oktaId: '00ucarl' };
   const BOB = { slackId: 'UBOB', email: 'bob@example.com', oktaId: '00ubob' };
+  const MAX = { slackId: 'UMAX', email: 'max@example.com', oktaId: '00umax' };
   type Person = typeof ANN;
   const attemptOf = (who: Person) => (c: { operation: string; body: string }) => c.operation === 'PutItem' && c.body.includes(who.slackId) && c.body.includes('"attempt"');
   const attempts = (who: Person) => h.dynamoGate.seen.filter(attemptOf(who)).length;
@@ -396,6 +404,27 @@ describe('verify: two clicks of one Reset racing (a double click, a replay), the
     // Ended here, by the close itself: nothing left on record for a check to find.
     expect(await h.closesOnRecord()).toEqual([]);
     await cancelledAtOnce(CARL, push);
+  });
+
+  it('a click replayed while the push waits on the phone shows the same number to pick, never "already used"; approved, the password is reset once and shown', async () => {
+    const opened = await h.open('/reset-password', MAX.slackId);
+    const first = await answeredAt(h.submit(MAX.slackId, opened.view));
+    const push = await h.waitForPush(MAX.email);
+    await modalAfter(h, first, opened.viewId, (v) => text(v).includes('Approve the Okta Verify request'));
+    const turnedAway = linesSaying(h, '"code":"REQUEST_ALREADY_USED"');
+    const again = await answeredAt(h.submit(MAX.slackId, opened.view));
+    await h.waitForLogs('"code":"REQUEST_ALREADY_USED"', turnedAway + 1, 8000);
+    await new Promise((r) => setTimeout(r, 300));
+    const shown = h.lastShown(opened.viewId, [first, again])!;
+    expect(text(shown)).toContain(`Approve the Okta Verify request on your phone and pick *${push.correctAnswer}*.`);
+    expect(shown).toMatchObject({ callback_id: 'reset_password_waiting', notify_on_close: true });
+    expect(JSON.stringify([again, h.slack.callsTo('views.update')])).not.toContain('This confirmation was already used');
+
+    expect(h.okta.answerPush(push.id, { approve: true, pick: push.correctAnswer })).toBe(true);
+    const final = await modalAfter(h, first, opened.viewId, hasSecret);
+    expect(secretIn(h.lastShown(opened.viewId, [first, again])!)).toBe(secretIn(final));
+    expect(h.workmail.callsTo('ResetPassword').map((c) => c.params.UserId)).toEqual(['wm-max']);
+    expect(oktaCalls(MAX, 'VerifyFactor')).toHaveLength(1);
   });
 });
 
