@@ -225,9 +225,13 @@ export interface ResetDelivery {
   /**
    * Another click of the same request here (a double click, a replay) had its attempt written: it
    * shows what comes of the request, and this one, to be turned away, must not replace that.
-   * Called once, before the other shows anything more: this click shows now, for the last time,
-   * what the modal shows meanwhile, with the push's number when it was shown (`push`), so that
-   * nothing it still owes the modal comes after the other's view.
+   * Called once: this click shows now, for the last time, what the modal shows meanwhile, with the
+   * push's number when it was shown (`push`). For a click on its way when the other's attempt was
+   * written, the other waits for it before it sends its push or shows anything. For one that joins
+   * later, before the other's result, it is called at once and not waited for: the order rests on
+   * this answer going out at once, while the other's next view (its number, its result) waits at
+   * least for a call to the verifier or the directory. A click that joins once the result is being
+   * shown is not turned away this way: it shows the same result (showResult).
    */
   giveWay?(push?: { readonly challenge?: string; readonly app: string }): Promise<void>;
   /** The `verify` policy: the push was rejected; tells the owner, who may not have been the one asking. */
