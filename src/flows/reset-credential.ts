@@ -516,6 +516,8 @@ export class ResetCredential {
     let wait: Waiting;
     if (joined?.requester.userId === requester.userId) wait = joined;
     else {
+      // `joined` here is never another user's: checkTicket has made the sealed ticket, and so its
+      // request ID (new for each confirmation), the signed user's. Kept apart all the same, in depth.
       wait = { requester, stop: new AbortController(), clicks: 0 };
       if (!joined) this.waiting.set(ticket.requestId, wait);
     }
@@ -638,6 +640,8 @@ export class ResetCredential {
     let changing: Changing;
     if (joined?.userId === requester.userId) changing = joined;
     else {
+      // `joined` here is never another user's: the request ID is the signed user's (confirm's
+      // checkTicket; an approved finish's approval, taken by its requester). Kept apart all the same, in depth.
       let settle!: (written: boolean) => void;
       changing = { userId: requester.userId, closed: false, clicks: 0, written: false, onTheirWay: new Set(), begun: new Promise((resolve) => (settle = resolve)), settle };
       if (!joined) this.changing.set(ticket.requestId, changing);
