@@ -5,6 +5,7 @@ import { approvalStatusLine } from './approval-status';
 import { wordsOf, type ApprovalKindWords, type ApprovalWords } from './approval-words';
 import { context, escapeMrkdwn, modal, plain, section, slackTime } from './blocks';
 import { failureMessage } from './failure-message';
+import { capitalized } from './words';
 
 /** The requester's Withdraw button, for every kind: on the DM that says their request was sent, and on their Home tab's own list. */
 export const WITHDRAW_ACTION_ID = 'approval_withdraw';
@@ -120,10 +121,6 @@ export function sentMessageAfter(request: PendingRequest, all: ApprovalWords, no
     case 'expired_at_withdraw':
       return withdrawOutcome({ ok: false, code: 'REQUEST_EXPIRED', request }, all);
   }
-}
-
-function capitalized(text: string): string {
-  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 }
 
 /** The modal a Withdraw click on the Home tab opens while the request is withdrawn. */
