@@ -9,9 +9,29 @@ import { actorKey, storedAuditRecordSchema, toAuditEvent, toAuditRecord, type Au
 /**
  * What a day's records are read with for counting: who, what, when, how it ended, whether it is an
  * outcome written again (restated: its request is counted by its first), which verifier's push (to
- * name its app), and which Needs attention item an admin marked handled (never their note).
+ * name its app), which Needs attention item an admin marked handled (never their note), and which
+ * approval a revoke took back, whose revoke it was and the earlier finish it names (an admin's Home
+ * tab says so on their approval's line, when another admin revoked it).
  */
-const BRIEF_FIELDS = ['requestId', 'phase', 'action', 'at', 'outcome', 'errorCode', 'reason', 'restated', 'verifier', 'slackUserId', 'slackTeamId', 'handledRequestId', 'attentionKind'] as const;
+const BRIEF_FIELDS = [
+  'requestId',
+  'phase',
+  'action',
+  'at',
+  'outcome',
+  'errorCode',
+  'reason',
+  'restated',
+  'verifier',
+  'slackUserId',
+  'slackTeamId',
+  'handledRequestId',
+  'attentionKind',
+  'approvalRequestId',
+  'licenseRequestId',
+  'revokedBy',
+  'earlierFinishRequestId',
+] as const;
 const briefSchema = storedAuditRecordSchema.pick(Object.fromEntries(BRIEF_FIELDS.map((f) => [f, true])) as { [K in (typeof BRIEF_FIELDS)[number]]: true });
 
 /**

@@ -343,7 +343,7 @@ export class HomeTab {
       return undefined;
     }
     const now = deps.clock.now();
-    const [events, own, admin, guest] = await Promise.all([
+    const [events, own, adminRead, guest] = await Promise.all([
       this.part('activity', requester, () => deps.audit.latestOf(requester, RECENT_ACTIVITY)),
       deps.requests ? this.part('own requests', requester, () => deps.requests!.mine(requester, OWN_REQUESTS)) : undefined,
       this.adminParts(requester, now),
@@ -351,8 +351,12 @@ export class HomeTab {
       deps.guests.isGuest(requester, GUEST_CHECK_WAIT_MS),
     ]);
     const requests: Part<readonly OwnRequest[]> | undefined = own && (own.ok ? { ok: true, value: own.value.requests } : own);
+    const admin = adminRead === 'ADMIN_IS_GUEST' ? adminRead : adminRead?.parts;
     const activity: Part<readonly Activity[]> = events.ok
-      ? { ok: true, value: activityOf(events.value.filter(madeOrAsked), now, requests?.ok ? requests.value : []).slice(0, RECENT_ACTIVITY) }
+      ? {
+          ok: true,
+          value: activityOf(events.value.filter(madeOrAsked), now, requests?.ok ? requests.value : [], typeof adminRead === 'object' ? adminRead.revokes : []).slice(0, RECENT_ACTIVITY),
+        }
       : events;
     return {
       requester,
@@ -615,7 +619,11 @@ export class HomeTab {
     });
   }
 
-  private async adminParts(requester: Requester, now: Date): Promise<AdminParts | 'ADMIN_IS_GUEST' | undefined> {
+  /**
+   * The admin's parts, and the week's revokes they read (`revokes`, for the admin's own lines: an
+   * approval of theirs another admin took back is on that admin's records, not theirs).
+   */
+  private async adminParts(requester: Requester, now: Date): Promise<{ parts: AdminParts; revokes: readonly AuditEvent[] } | 'ADMIN_IS_GUEST' | undefined> {
     const { deps } = this;
     let admin: boolean;
     try {
@@ -630,7 +638,7 @@ export class HomeTab {
     if (!admin) return undefined;
     const days = weekDays(now);
     const week = Promise.all(days.map((day) => deps.audit.ofDay(day)));
-    const [unfinished, awaitingRetry, pending, today, attention] = await Promise.all([
+    const [unfinished, awaitingRetry, pending, today, attention, revokes] = await Promise.all([
       deps.requests
         ? this.part('unfinished requests', requester, () => deps.requests!.unfinished())
         : undefined,
@@ -643,8 +651,10 @@ export class HomeTab {
         const { items, handled } = attentionOf((await week).flat(), now);
         return { items: items.slice(0, ATTENTION_SHOWN), more: Math.max(0, items.length - ATTENTION_SHOWN), handled };
       }),
+      // Unread, the admin's own lines say what their own records do.
+      week.then((days) => days.flat().filter(revokeOf), () => []),
     ]);
-    return { ...(unfinished && { unfinished }), ...(awaitingRetry && { awaitingRetry }), ...(pending && { pending }), today, attention };
+    return { parts: { ...(unfinished && { unfinished }), ...(awaitingRetry && { awaitingRetry }), ...(pending && { pending }), today, attention }, revokes };
   }
 
   private async part<T>(name: string, requester: Requester, read: () => Promise<T>): Promise<Part<T>> {
@@ -747,12 +757,21 @@ const thingOf = (e: AuditEvent): string => {
   return pending ? `pending ${pending}` : e.requestId;
 };
 
+/** A revoke that took back an approval: its clicker's, or a follow-up's naming whose it was (revokerOf). */
+const revokeOf = (e: AuditEvent): boolean => REVOKE_ACTIONS.includes(e.action) && e.phase === 'outcome' && e.outcome === 'success' && pendingOf(e) !== undefined;
+
 /**
  * The person's records, newest first, as one entry per thing they did: a request's records, and a
  * pending request's steps (decision and change), together. `requests` are the person's own
- * pending requests as stored, for where each stands now.
+ * pending requests as stored, for where each stands now. `revokes`: others' revokes (revokeOf), for
+ * the person's approval that another admin took back, which none of their own records says.
  */
-export function activityOf(events: readonly AuditEvent[], now: Date, requests: readonly (PendingRequest & { readonly decidable?: boolean })[] = []): Activity[] {
+export function activityOf(
+  events: readonly AuditEvent[],
+  now: Date,
+  requests: readonly (PendingRequest & { readonly decidable?: boolean })[] = [],
+  revokes: readonly AuditEvent[] = [],
+): Activity[] {
   const byThing = new Map<string, AuditEvent[]>();
   for (const e of events) {
     const records = byThing.get(thingOf(e));
@@ -775,11 +794,22 @@ export function activityOf(events: readonly AuditEvent[], now: Date, requests: r
             : r.status;
   const standing = new Map(requests.map((r) => [r.id, standingOf(r)]));
   const revokers = new Map(requests.flatMap((r) => (r.status === 'REVOKED' && r.revokedBy ? [[r.id, r.revokedBy] as const] : [])));
+  // Each request's first revoke record: the revoke itself, before any follow-up's.
+  const revokedBefore = new Map<string, AuditEvent>();
+  for (const e of revokes) {
+    const id = pendingOf(e)!;
+    const before = revokedBefore.get(id);
+    if (!before || compareText(e.at, before.at) < 0) revokedBefore.set(id, e);
+  }
   const entries = [...byThing.values()].map((records): Activity => {
     // A withdraw is no step of the request's change: the line is its request's, and says it was withdrawn.
     const withdrawn = records.some((r) => WITHDRAW_ACTIONS.includes(r.action) && r.phase === 'outcome' && r.outcome === 'success');
+    const pending = pendingOf(records[0]!);
     // Nor is a revoke (an admin's, the line of the approval it took back): the line says it was revoked.
-    const revoke = records.find((r) => REVOKE_ACTIONS.includes(r.action) && r.phase === 'outcome' && r.outcome === 'success');
+    const ownRevoke = records.find((r) => REVOKE_ACTIONS.includes(r.action) && r.phase === 'outcome' && r.outcome === 'success');
+    // Or another admin's, of the person's approval: on that admin's records, and the line says so too.
+    const approved = records.some((r) => r.decision === 'approve' && r.phase === 'outcome' && r.outcome === 'success');
+    const revoke = ownRevoke ?? (pending && approved ? revokedBefore.get(pending) : undefined);
     const revoked = revoke !== undefined;
     const changes = records.filter((r) => !WITHDRAW_ACTIONS.includes(r.action) && !REVOKE_ACTIONS.includes(r.action));
     // Only an admin tries a revoke: the request's own requester's revoke records are their Finish
@@ -806,7 +836,6 @@ export function activityOf(events: readonly AuditEvent[], now: Date, requests: r
     const verifier = last.find((r) => r.verifier)?.verifier;
     const credential = records.find((r) => r.credential)?.credential;
     const handled = records.find((r) => r.action === ATTENTION_HANDLED_ACTION && r.handledRequestId && r.attentionKind);
-    const pending = pendingOf(first);
     // A revoke of an approval given again after a finish whose outcome was unknown says so on record:
     // a line whose request was not read (an admin's own, on their Home tab) says it too. Revoked is final.
     const stands = pending ? (standing.get(pending) ?? (revoke?.earlierFinishRequestId ? 'REVOKED_OUTCOME_UNKNOWN' : undefined)) : undefined;
@@ -835,7 +864,7 @@ export function activityOf(events: readonly AuditEvent[], now: Date, requests: r
       ...(decision && { decision }),
       ...(withdrawn && { withdrawn }),
       ...(revoked && { revoked }),
-      ...(revoke?.revokedBy && { revokedBy: revoke.revokedBy }),
+      ...(ownRevoke?.revokedBy && { revokedBy: ownRevoke.revokedBy }),
       ...(revoker && { revoker }),
       ...(revokeFailed && { revokeFailed: { code: revokeFailed.errorCode ?? 'INTERNAL', at: revokeFailed.at } }),
       ...(followUpsFailed && {

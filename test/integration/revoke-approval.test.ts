@@ -298,6 +298,11 @@ describe('revoking an approval before its requester finishes it', () => {
     expect(after).not.toContain('approval_finish');
     // His activity line names Max, as his request's line does, never "an admin".
     expect((await homeLines(h, 'UCARL', request.requestId)).filter((l) => l.includes('Approved, then revoked by <@UMAX>; nothing was changed'))).toHaveLength(1);
+    // Ada's own line of her approval, though none of her records is the revoke: Max took it back, never a bare "Approved".
+    const ada = await homeLines(h, 'UADA', request.requestId);
+    expect(ada).toEqual([expect.stringContaining(':no_entry: Approved, then revoked by <@UMAX>; nothing was changed')]);
+    // Max's own line of his revoke: "you".
+    expect((await homeLines(h, 'UMAX', request.requestId)).join('\n')).toContain('Approved, then revoked by you; nothing was changed');
   });
 });
 
@@ -340,6 +345,8 @@ describe('revoking an approval given again after a finish whose outcome was unkn
       const ada = await homeLines(h, 'UADA', request.requestId);
       expect(ada).toEqual([expect.stringContaining(':warning: Approved again, then revoked by you; the earlier change may have been made')]);
       expect(ada.join('\n')).not.toContain('nothing was changed');
+      // Max's own line of his approval again, which Ada took back: none of his records is the revoke.
+      expect(await homeLines(h, 'UMAX', request.requestId)).toEqual([expect.stringContaining(said)]);
       // Carl's own line, from where his request stands (beside his first reset's, done).
       expect((await homeLines(h, 'UCARL', request.requestId)).filter((l) => l.includes(said))).toHaveLength(1);
       // The audit search: Ada's line and Carl's, never "nothing was changed".
