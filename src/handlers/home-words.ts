@@ -24,7 +24,7 @@ export function homeWords(vocabulary: LicenseVocabulary, approvals: ApprovalWord
               words: w.subject,
               ...(w.stepOf && { named: (subject: SubjectWords) => w.stepOf!(step, subject) }),
               ...(w.approvedActivity && { approved: (own: boolean) => w.approvedActivity!(own) }),
-              ...(w.appliedActivity && { applied: (by: string) => w.appliedActivity!(by) }),
+              ...(w.appliedActivity && { applied: (by?: string) => w.appliedActivity!(by) }),
             },
           ]),
         ),

@@ -51,10 +51,10 @@ export interface ApprovalKindWords {
   approvedActivity?(own: boolean): string;
   /**
    * A kind whose requester finishes an approved request: how an activity line says it stands once
-   * they made the change (`by`: "you" on their own tab, else their mention); absent, "Approved and
-   * applied", the approval's own click having applied it.
+   * they made the change (`by`: "you" on their own tab; absent where the line names them already, as
+   * its person or whom it is for); absent, "Approved and applied", the approval's own click having applied it.
    */
-  appliedActivity?(by: string): string;
+  appliedActivity?(by?: string): string;
   /** A kind whose requester finishes an approved request: the button that does it (the DM's own), for wherever else they see it. */
   finishButton?(request: PendingRequest): Button;
   /**

@@ -63,7 +63,7 @@ export interface HomeWords {
    * (`named`) what a step of a request whose subject is known is, in its noun ("Okta password reset request").
    */
   readonly actions: Readonly<
-    Record<string, { readonly name: string; readonly words: SubjectWords; readonly named?: (subject: SubjectWords) => string; readonly approved?: (own: boolean) => string; readonly applied?: (by: string) => string }>
+    Record<string, { readonly name: string; readonly words: SubjectWords; readonly named?: (subject: SubjectWords) => string; readonly approved?: (own: boolean) => string; readonly applied?: (by?: string) => string }>
   >;
   readonly license: { readonly button: string; readonly vocabulary: LicenseVocabulary };
   /** Every served kind of pending request's words, and the heading of the person's own requests. */
@@ -131,7 +131,15 @@ export function revokeFollowedUp(a: Activity, { own = false } = {}): string | un
   if (!a.revokedBy || a.revokedBy === a.actor.userId) return undefined;
   const requester = a.subject === undefined || a.subject.userId === a.actor.userId;
   const who = own ? 'you' : `<@${a.actor.userId}>`;
-  return `Revoked by <@${a.revokedBy}>; ${requester ? `${own ? 'your' : `<@${a.actor.userId}>'s`} Finish only told the admins` : `${who} only told its requester and the admins`}`;
+  const told = requester ? `${own ? 'your' : `<@${a.actor.userId}>'s`} Finish only told the admins` : `${who} only told its requester and the admins`;
+  // The line's state names the revoking admin already ("Approved, then revoked by <@ADA>…"): once.
+  return statesRevoker(a, a.revokedBy) ? capitalized(told) : `Revoked by <@${a.revokedBy}>; ${told}`;
+}
+
+/** Whether the line's state (activityState) names `admin` as the one who revoked its approval. */
+function statesRevoker(a: Activity, admin: string): boolean {
+  const revoked = a.standing === 'REVOKED_OUTCOME_UNKNOWN' || a.revoked === true || (a.state === 'succeeded' && a.standing === 'REVOKED');
+  return revoked && a.revoker === admin && a.state !== 'failed' && a.state !== 'refused' && a.state !== 'partial';
 }
 
 /**
@@ -161,14 +169,16 @@ function labelOf(name: string | undefined, action: string): string {
  * `own`: the line is on its person's own Home tab, where they are "you". `applied`: how an applied
  * request stands, for a kind its requester finishes (HomeWords.actions' `applied`); else "Approved and applied".
  */
-export function activityState(a: Activity, why: string, approved?: string, { own = false, applied }: { own?: boolean; applied?: (by: string) => string } = {}): string {
+export function activityState(a: Activity, why: string, approved?: string, { own = false, applied }: { own?: boolean; applied?: (by?: string) => string } = {}): string {
   // Which admin revoked it, as the request's own line and the follow-ups' say ("an admin" only when no record names them).
   const revoker = !a.revoker ? 'an admin' : own && a.revoker === a.actor.userId ? 'you' : `<@${a.revoker}>`;
   const revokedOutcomeUnknown = `:warning: Approved again, then revoked by ${revoker}; the earlier change may have been made: its request line says how IT can check it`;
   const revoked = `:no_entry: Approved, then revoked by ${revoker}; nothing was changed`;
   // A kind its requester finishes: they made the change (a decision's line is about them, its subject).
+  // "By you" on their own line of their own tab; anywhere else the line names them already (its
+  // person, "by <@ANN>", or whom it is for, "for <@ANN>"), never twice.
   const finisher = a.subject?.userId ?? a.actor.userId;
-  const done = applied ? applied(own && finisher === a.actor.userId ? 'you' : `<@${finisher}>`) : ':white_check_mark: Approved and applied';
+  const done = applied ? applied(own && finisher === a.actor.userId ? 'you' : undefined) : ':white_check_mark: Approved and applied';
   // Approved again after a finish whose outcome was unknown, then revoked: this approval changed nothing, the earlier one may have.
   if (a.standing === 'REVOKED_OUTCOME_UNKNOWN') return revokedOutcomeUnknown;
   // Its approval taken back before its requester finished it: whatever the decision was, nothing was changed.

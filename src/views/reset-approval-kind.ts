@@ -63,7 +63,7 @@ export function resetKindWords(credentials: Readonly<Record<string, ResetWords>>
     approvedActivity: (own) =>
       own ? ':point_right: Approved: yours to finish, with its button under your requests, before it expires' : ':hourglass_flowing_sand: Approved; waiting for its requester to finish it',
     // Its requester made the change with Finish: never "applied", as an approval that makes it is.
-    appliedActivity: (by) => `:white_check_mark: Approved and finished by ${by}`,
+    appliedActivity: (by) => `:white_check_mark: Approved and finished${by ? ` by ${by}` : ''}`,
     finishButton: (r) => finishButton(r, of(r)),
     // Its requester made the change, in their own window (when they clicked Finish), not the approval.
     appliedBy: (r, own) => ` and finished by ${own ? 'you' : `<@${r.requester.userId}>`}${r.takenAt ? ` at ${slackTime(new Date(r.takenAt))}` : ''}`,

@@ -1293,7 +1293,7 @@ describe("the audit search: a pending request's steps", () => {
     ]);
     expect(lineOf(ivy.pending)).toEqual([expect.stringContaining('*License request* (Basic → Pro) by <@UIVY> · :warning: Approved, but the change failed.')]);
     expect(lineOf(rex.pending)).toEqual([expect.stringContaining('*Meeting PIN reset request* by <@UREX> · :no_entry: Approved, then revoked by <@UMAX>; nothing was changed')]);
-    expect(lineOf(zoe.pending).find((l) => l.includes('*Meeting PIN reset request*'))).toContain('by <@UZOE> · :white_check_mark: Approved and finished by <@UZOE>');
+    expect(lineOf(zoe.pending).find((l) => l.includes('*Meeting PIN reset request*'))).toContain('by <@UZOE> · :white_check_mark: Approved and finished\n');
     // A person's search says the same.
     const wesOwn = (await everyPage(h, 'UADA', 'UWES', day, day)).flat();
     expect(wesOwn).toEqual([expect.stringContaining('*License request* (Basic → Pro) by <@UWES> · :leftwards_arrow_with_hook: Withdrawn; nothing was changed')]);

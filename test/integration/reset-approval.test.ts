@@ -317,7 +317,8 @@ describe('the approval policy: one reference per request', () => {
     await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('finished by'));
     const done = await lookUp('UADA', shown!);
     expect(done).toHaveLength(3);
-    expect(done.find((l) => l.includes('*Meeting PIN reset request*'))).toContain('by <@UANN> · :white_check_mark: Approved and finished by <@UANN>');
+    // Its line already names her ("by <@UANN>"): the state says she finished it without naming her again.
+    expect(done.find((l) => l.includes('*Meeting PIN reset request*'))).toContain('by <@UANN> · :white_check_mark: Approved and finished\n');
     expect(done.find((l) => l.includes('*Meeting PIN reset decision*'))).toContain('by <@UADA> for <@UANN> · :white_check_mark: Approved');
     expect(done.find((l) => !l.includes('*Meeting PIN reset request*') && !l.includes('*Meeting PIN reset decision*'))).toContain('by <@UANN> · :white_check_mark: Done');
     expect(done.flatMap(referencesIn)).toEqual([shown, shown, shown]);

@@ -599,10 +599,13 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     ]);
     // A security reviewer's audit search of the request: Ann's line says whose revoke it was, and that her Finish only told the admins.
     const anns = (await lookUp(h, 'UMAX', request.requestId)).filter((l) => l.includes('by <@UANN>'));
-    expect(anns).toEqual([expect.stringContaining("Revoked by <@UADA>; <@UANN>'s Finish only told the admins")]);
+    expect(anns).toEqual([expect.stringContaining(" · <@UANN>'s Finish only told the admins")]);
+    // Ada named as its revoker once, by the line's state: never "revoked by <@UADA>" again in its details.
+    expect(anns[0]!.match(/revoked by <@UADA>/gi)).toEqual(['revoked by <@UADA>']);
     // Ann's own Home tab: her activity line says whose revoke it was, to her as "your", never as if she revoked it.
     const annsHome = ((await h.openHome('UANN')).home.blocks as any[]).map((b) => String(b.text?.text ?? '')).filter((t) => t.includes('revoked') && t.includes('Reference'));
-    expect(annsHome).toContainEqual(expect.stringContaining('Revoked by <@UADA>; your Finish only told the admins'));
+    expect(annsHome).toContainEqual(expect.stringContaining(' · Your Finish only told the admins'));
+    for (const line of annsHome) expect(line.match(/revoked by <@UADA>/gi)).toEqual(['revoked by <@UADA>']);
 
     // Done once: Ada's Revoke now says it was revoked, and sends nothing more.
     const button = revokeIn(JSON.parse(told).blocks);
@@ -788,10 +791,13 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     ]);
     // A security reviewer's audit search of the request: Max's line says whose revoke it was, and that his click only told them.
     const maxs = (await lookUp(h, 'UADA', request.requestId)).filter((l) => l.includes('by <@UMAX>'));
-    expect(maxs).toEqual([expect.stringContaining('Revoked by <@UADA>; <@UMAX> only told its requester and the admins')]);
+    expect(maxs).toEqual([expect.stringContaining(' · <@UMAX> only told its requester and the admins')]);
+    // Ada named as its revoker once, by the line's state: never "revoked by <@UADA>" again in its details.
+    expect(maxs[0]!.match(/revoked by <@UADA>/gi)).toEqual(['revoked by <@UADA>']);
     // Max's own Home tab: his activity line says the revoke was Ada's and his click only told, to him as "you".
     const maxsHome = ((await h.openHome('UMAX')).home.blocks as any[]).map((b) => String(b.text?.text ?? '')).filter((t) => t.includes('for <@UANN>') && t.includes('Reference'));
-    expect(maxsHome).toEqual([expect.stringContaining('Revoked by <@UADA>; you only told its requester and the admins')]);
+    expect(maxsHome).toEqual([expect.stringContaining(' · You only told its requester and the admins')]);
+    expect(maxsHome[0]!.match(/revoked by <@UADA>/gi)).toEqual(['revoked by <@UADA>']);
   }, 90_000);
 
   it("a revoke whose outcome could not be told, followed up by another admin whose taking of the follow-ups cannot be written: the audit search's line of his Revoke says whose revoke it was and that his click could not tell its requester and the admins, never a bare failure read as his own revoke", async () => {
