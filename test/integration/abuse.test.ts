@@ -167,14 +167,28 @@ describe('junk at the signed endpoint', () => {
 describe('replays', () => {
   const h = useHarness();
 
-  it('a view submission delivered again (X-Slack-Retry-Num) performs the reset once', async () => {
+  it('a view submission delivered again (X-Slack-Retry-Num) performs the reset once: while the first is still under way the retry shows the same PIN (Slack, which timed the first answer out, shows the retry\'s), and once it is over, "already used"', async () => {
     const opened = await h.open('/reset-pin', 'UANN');
     const body = `payload=${encodeURIComponent(JSON.stringify(viewSubmissionPayload({ userId: 'UANN', teamId: TEAM, view: opened.view })))}`;
-    const first = await postSigned(h.eventsUrl, body, SIGNING_SECRET);
-    const retried = await postSigned(h.eventsUrl, body, SIGNING_SECRET, { extraHeaders: { 'X-Slack-Retry-Num': '1', 'X-Slack-Retry-Reason': 'http_timeout' } });
-    const [firstView, secondView] = await h.shownAfterAll([first, retried], opened.viewId);
-    expect(secretIn(firstView!)).toBe(h.chime.pinOf('chime-ann'));
-    expect(JSON.stringify(secondView)).toContain('This confirmation was already used');
+    // The first click's work goes on after its answer (its receipt DM), held here so that the retry comes while it does.
+    const releaseReceipt = h.slack.hold('chat.postMessage');
+    let retried;
+    let first;
+    try {
+      first = await postSigned(h.eventsUrl, body, SIGNING_SECRET);
+      retried = await postSigned(h.eventsUrl, body, SIGNING_SECRET, { extraHeaders: { 'X-Slack-Retry-Num': '1', 'X-Slack-Retry-Reason': 'http_timeout' } });
+    } finally {
+      releaseReceipt();
+    }
+    const [firstView, retriedView] = await h.shownAfterAll([first, retried], opened.viewId);
+    const pin = h.chime.pinOf('chime-ann');
+    expect(secretIn(firstView!)).toBe(pin);
+    expect(secretIn(retriedView!)).toBe(pin);
+    await h.waitForAudit('UANN', (r) => r.phase === 'outcome');
+    await h.slack.waitForCall('chat.postMessage', (c) => JSON.stringify(c.args).includes('PIN'));
+    const late = await postSigned(h.eventsUrl, body, SIGNING_SECRET, { extraHeaders: { 'X-Slack-Retry-Num': '2', 'X-Slack-Retry-Reason': 'http_timeout' } });
+    const [lateView] = await h.shownAfterAll([late], opened.viewId);
+    expect(JSON.stringify(lateView)).toContain('This confirmation was already used');
     expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
   });
 });
