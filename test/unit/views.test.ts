@@ -279,20 +279,7 @@ describe("a Withdraw on a request that had already expired", () => {
 
 describe('a Revoke on an approval already revoked', () => {
   const kinds = { reset: resetKindWords({ [chime.id]: resetWordsOf(chime) }) };
-  const revoked: PendingRequest = {
-    id: 'a1',
-    kind: 'reset',
-    requester: { userId: 'UANN', teamId: 'T0TEAM' },
-    requesterEmail: 'ann@example.com',
-    directoryUserId: 'chime-ann',
-    detail: { credential: chime.id },
-    reason: '',
-    status: 'REVOKED',
-    createdAt: '2026-12-04T08:00:00.000Z',
-    expiresAt: '2026-12-04T09:00:00.000Z',
-    decidedBy: 'UADA',
-    revokedBy: 'UADA',
-  };
+  const revoked = resetRequest(chime.id, 'REVOKED', { revokedBy: 'UADA' });
   it('says "You already revoked this approval" to the admin who revoked it, and names her to another admin', () => {
     expect(revokeOutcome({ ok: false, code: 'APPROVAL_REVOKED', request: revoked }, kinds, 'UADA').text).toBe(':no_entry: You already revoked this approval. Nothing more was changed.');
     expect(revokeOutcome({ ok: false, code: 'APPROVAL_REVOKED', request: revoked }, kinds, 'UMAX').text).toBe(':no_entry: <@UADA> already revoked this approval. Nothing more was changed.');
@@ -301,20 +288,7 @@ describe('a Revoke on an approval already revoked', () => {
 
 describe("an admin's revoke that lost to its requester's finish", () => {
   const kinds = { reset: resetKindWords({ [chime.id]: resetWordsOf(chime) }) };
-  const request = (status: PendingRequest['status']): PendingRequest => ({
-    id: 'a1',
-    kind: 'reset',
-    requester: { userId: 'UANN', teamId: 'T0TEAM' },
-    requesterEmail: 'ann@example.com',
-    directoryUserId: 'chime-ann',
-    detail: { credential: chime.id },
-    reason: '',
-    status,
-    createdAt: '2026-12-04T08:00:00.000Z',
-    expiresAt: '2026-12-04T09:00:00.000Z',
-    decidedBy: 'UADA',
-    takenAt: '2026-12-04T08:10:00.000Z',
-  });
+  const request = (status: PendingRequest['status']) => resetRequest(chime.id, status, { takenAt: '2026-12-04T08:10:00.000Z' });
 
   it('says the finish had started; approved again since (that finish sent nothing and gave it back), that it can be revoked now, with its button', () => {
     const under = JSON.stringify(revokeOutcome({ ok: false, code: 'FINISH_STARTED', request: request('FINISHING') }, kinds, 'UADA').blocks);
