@@ -546,6 +546,18 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     }
   }
 
+  /** Ann's approved PIN reset, revoked by Ada from her window with its outcome unknown (revokeUnknown); the Revoke button the admins' message, still saying approved, holds. */
+  async function revokedUnknownByAda(): Promise<{ request: Approved; button: Record<string, any> | undefined }> {
+    const request = await approvedPinReset(h, 'UANN');
+    await revokeUnknown(
+      request,
+      () => h.clickIn('UADA', 'approval_revoke', request.requestId, { view: request.result }),
+      () => h.viewUpdate(request.resultViewId, 3, 40_000),
+    );
+    const approved = await channelUpdate(h, request, (c) => JSON.stringify(c.args.blocks).includes('waiting for <@UANN> to finish it'));
+    return { request, button: revokeIn(approved.args.blocks as any[]) };
+  }
+
   it("a revoke from the admins' message whose outcome could not be told: the admin's answer holds a Revoke button, and clicking it tells the requester, once", async () => {
     const request = await approvedPinReset(h, 'UANN');
     const answer = await revokeUnknown(
@@ -770,15 +782,8 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
   }, 120_000);
 
   it("a revoke whose outcome could not be told, followed up by another admin: they are told who revoked it and that its requester has now been told (never as if they revoked it), the record names the admin who revoked it, and so do the audit search and their Home tab", async () => {
-    const request = await approvedPinReset(h, 'UANN');
-    await revokeUnknown(
-      request,
-      () => h.clickIn('UADA', 'approval_revoke', request.requestId, { view: request.result }),
-      () => h.viewUpdate(request.resultViewId, 3, 40_000),
-    );
+    const { request, button } = await revokedUnknownByAda();
     // Max clicks the Revoke on the admins' message, which still says approved.
-    const approved = await channelUpdate(h, request, (c) => JSON.stringify(c.args.blocks).includes('waiting for <@UANN> to finish it'));
-    const button = revokeIn(approved.args.blocks as any[]);
     await h.click('UMAX', button!.action_id, button!.value, request.message);
     const shown = String((await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UMAX', 10_000)).args.text);
     expect(shown).toContain('<@UADA> revoked it; its requester has now been told');
@@ -801,14 +806,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
   }, 90_000);
 
   it("a revoke whose outcome could not be told, followed up by another admin whose taking of the follow-ups cannot be written: the audit search's line of his Revoke says whose revoke it was and that his click could not tell its requester and the admins, never a bare failure read as his own revoke", async () => {
-    const request = await approvedPinReset(h, 'UANN');
-    await revokeUnknown(
-      request,
-      () => h.clickIn('UADA', 'approval_revoke', request.requestId, { view: request.result }),
-      () => h.viewUpdate(request.resultViewId, 3, 40_000),
-    );
-    const approved = await channelUpdate(h, request, (c) => JSON.stringify(c.args.blocks).includes('waiting for <@UANN> to finish it'));
-    const button = revokeIn(approved.args.blocks as any[]);
+    const { request, button } = await revokedUnknownByAda();
     // Held until DynamoDB's client gives up on it.
     const release = h.dynamoGate.hold(followUpsClaim(request));
     try {
@@ -828,14 +826,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
   }, 120_000);
 
   it("a revoke whose outcome could not be told, followed up by another admin whose taking of the follow-ups loses to another click: the audit search's line of his Revoke says whose revoke it was and that another click had told them", async () => {
-    const request = await approvedPinReset(h, 'UANN');
-    await revokeUnknown(
-      request,
-      () => h.clickIn('UADA', 'approval_revoke', request.requestId, { view: request.result }),
-      () => h.viewUpdate(request.resultViewId, 3, 40_000),
-    );
-    const approved = await channelUpdate(h, request, (c) => JSON.stringify(c.args.blocks).includes('waiting for <@UANN> to finish it'));
-    const button = revokeIn(approved.args.blocks as any[]);
+    const { request, button } = await revokedUnknownByAda();
     const release = h.dynamoGate.hold(followUpsClaim(request));
     try {
       await h.click('UMAX', button!.action_id, button!.value, request.message);
