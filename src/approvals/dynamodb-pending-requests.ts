@@ -62,6 +62,7 @@ const requestItem = z.object({
   takenAt: z.string().optional(),
   finishRequestId: z.string().optional(),
   earlierFinishRequestId: z.string().optional(),
+  expiredAtWithdraw: z.boolean().optional(),
   messageShownFor: z.string().optional(),
 });
 
@@ -577,6 +578,7 @@ function flatten(c: PendingChanges): Record<string, string | boolean | undefined
     takenAt: c.takenAt,
     finishRequestId: c.finishRequestId,
     earlierFinishRequestId: c.earlierFinishRequestId,
+    expiredAtWithdraw: c.expiredAtWithdraw,
   };
 }
 
@@ -608,6 +610,7 @@ function fromItem(raw: Record<string, unknown>): PendingRequest {
     takenAt: i.takenAt,
     finishRequestId: i.finishRequestId,
     earlierFinishRequestId: i.earlierFinishRequestId,
+    ...(i.expiredAtWithdraw && { expiredAtWithdraw: true }),
     messageShownFor: i.messageShownFor,
   };
 }

@@ -497,6 +497,7 @@ describe('a request withdrawn from the Home tab before the DM that said it was s
     x.slack.clear();
     x.chime.clear();
   });
+  afterEach(() => (h.clock.offsetMs = 0));
 
   it("the DM says it was withdrawn and loses Withdraw when its answer comes back, rewritten once; the requester's modal says they withdrew it", async () => {
     const sentDm = (args: Record<string, any>) => args.channel === 'DUBOB' && JSON.stringify(args.blocks ?? []).includes('approval_withdraw');
@@ -533,6 +534,47 @@ describe('a request withdrawn from the Home tab before the DM that said it was s
     // The form's modal, answered once the DM is kept: he withdrew it, never that it is with the admins.
     const shown = JSON.stringify((await h.viewUpdate(viewId!, 2)).blocks);
     expect(shown).toMatch(/You withdrew your request to change your Amazon Chime license to Pro at <!date\^\d+\^[^>]+>\. Nothing was changed/);
+    expect(shown).not.toContain('is with the admins');
+  });
+
+  it("past its time, withdrawn from the Home tab: the DM says it had already expired, as the modal did, and loses Withdraw when its answer comes back, rewritten once; no other DM says it", async () => {
+    const sentDm = (args: Record<string, any>) => args.channel === 'DUANN' && JSON.stringify(args.blocks ?? []).includes('approval_withdraw');
+    const release = h.slack.hold('chat.postMessage', sentDm);
+    let viewId: string;
+    try {
+      const opened = await h.open('/request-license', 'UANN');
+      viewId = opened.viewId;
+      await h.submit('UANN', opened.view, {
+        values: {
+          license: { license: { type: 'radio_buttons', selected_option: { value: 'Pro' } } },
+          reason: { reason: { type: 'plain_text_input', value: 'webinars' } },
+        },
+      });
+      const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes('<@UANN>'));
+      const requestId = (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0].value as string;
+      for (let i = 0; i < 100 && !h.slack.held.some((c) => sentDm(c.args)); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(h.slack.held.filter((c) => sentDm(c.args))).toHaveLength(1);
+      // Ann's Home tab, shown in time, offers Withdraw; she clicks it once the request's time has passed.
+      const { home } = await h.openHome('UANN');
+      h.clock.offsetMs = 100 * 3_600_000;
+      const modal = await h.opening((trigger) => h.clickIn('UANN', 'approval_withdraw', requestId, { view: home, triggerId: trigger }));
+      expect(JSON.stringify(modal.view.blocks)).toContain('had already expired, so there was nothing to withdraw');
+    } finally {
+      release();
+    }
+    const dm = await h.slack.waitForCall('chat.postMessage', (c) => sentDm(c.args));
+    const rewritten = await h.slack.waitForCall('chat.update', (c) => c.args.channel === dm.result!.channel && c.args.ts === dm.result!.ts);
+    // What came of her Withdraw, as the modal said it, never the words it was sent with.
+    expect(rewritten.args.text).toBe(':zzz: Your request (Basic → Pro) had already expired, so there was nothing to withdraw. Nothing was changed.');
+    expect(JSON.stringify(rewritten.args.blocks)).not.toContain('was sent to the admins');
+    expect(JSON.stringify((rewritten.args.blocks as any[]).at(-1))).toContain('Run `/request-license` to ask again.');
+    expect(JSON.stringify(rewritten.args.blocks)).not.toContain('approval_withdraw');
+    expect(h.slack.callsTo('chat.update').filter((c) => c.args.ts === dm.result!.ts)).toHaveLength(1);
+    // No other DM says it expired.
+    expect(h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'DUANN')).toEqual([dm]);
+    // The form's modal, answered once the DM is kept: it expired, never that it is with the admins.
+    const shown = JSON.stringify((await h.viewUpdate(viewId!, 2)).blocks);
+    expect(shown).toContain('Your request to change your Amazon Chime license to Pro expired without a decision.');
     expect(shown).not.toContain('is with the admins');
   });
 });

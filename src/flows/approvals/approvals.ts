@@ -326,14 +326,22 @@ export class Approvals {
       kept = dm ? await this.deps.store.attachSentMessage(request.id, dm) : undefined;
       // Decided, withdrawn (from the Home tab) or expired while the DM was on its way: that move found
       // no place to rewrite (its write returns the request as it stands, so exactly one side sees the
-      // other), so it is rewritten now. Withdrawn from this very DM in that moment, its handler writes
-      // the same words (what came of its click), twice at worst. Withdrawn aside, only an admin's
-      // decision sets decidedAt: without one, it expired waiting.
-      if (kept && kept.status !== 'PENDING') await this.retireSentMessage(kept, kept.status === 'WITHDRAWN' ? 'withdrawn' : kept.decidedAt ? 'decided' : 'expired');
+      // other), so it is rewritten now. Withdrawn, or expired by a Withdraw click, it says what came of
+      // that click, as its answer did (clicked in this very DM in that moment, its handler writes the
+      // same words, twice at worst). Withdrawn aside, only an admin's decision sets decidedAt: without
+      // one, it expired waiting.
+      if (kept && kept.status !== 'PENDING') await this.retireSentMessage(kept, this.sentMessageNotice(kept));
     } catch (err) {
       this.warn(err, request, 'requester DM failed, or where it is not kept');
     }
     return { ok: true, request: kept ?? request };
+  }
+
+  /** Why the DM that said it was sent, kept only after its request moved on, is rewritten: what it says then. */
+  private sentMessageNotice(request: PendingRequest): SentMessageNotice {
+    if (request.status === 'WITHDRAWN') return 'withdrawn';
+    if (request.status === 'EXPIRED' && request.expiredAtWithdraw) return 'expired_at_withdraw';
+    return request.decidedAt ? 'decided' : 'expired';
   }
 
   /**
@@ -1018,11 +1026,12 @@ export class Approvals {
    */
   private async expire(request: PendingRequest, clickedIn?: WithdrawPlace): Promise<{ request: PendingRequest; toldByClick: boolean }> {
     if (!this.isDue(request) || request.status === UNKNOWN_STATUS) return { request, toldByClick: false };
-    const expired = await this.move(request, [request.status], 'EXPIRED');
-    if (!expired) return { request: (await this.deps.store.get(request.id)) ?? request, toldByClick: false };
     // Expired waiting, it can no longer be withdrawn either (decided, that DM was retired then).
     const waited = request.status === 'PENDING';
     const byClick = waited && clickedIn !== undefined;
+    // On record, so the DM that said it was sent, if kept only after this (file), says what came of the click.
+    const expired = await this.move(request, [request.status], 'EXPIRED', byClick ? { expiredAtWithdraw: true } : {});
+    if (!expired) return { request: (await this.deps.store.get(request.id)) ?? request, toldByClick: false };
     const retire = waited && !!expired.sentMessage && !sameMessage(expired.sentMessage, clickedIn);
     await Promise.all([
       this.refresh(expired),

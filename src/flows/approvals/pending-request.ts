@@ -86,6 +86,13 @@ export interface PendingRequest<D extends Detail = Detail> {
    * absent when that write failed or lost to the decision, or on requests sent before.
    */
   readonly sentMessage?: { readonly channel: string; readonly ts: string };
+  /**
+   * For an EXPIRED request: its requester's Withdraw click found it waiting past its time and
+   * expired it, and that click's answer told them so. The DM that said it was sent, kept only after
+   * (its post was still on its way), is then rewritten with what came of that click, never its words
+   * as sent.
+   */
+  readonly expiredAtWithdraw?: boolean;
   /** When its requester's click took it to finish (FINISHING); absent on requests taken before it was kept. */
   readonly takenAt?: string;
   /**
@@ -148,7 +155,7 @@ export function closedOutcomeUnknown(request: PendingRequest): boolean {
   return request.status === 'DENIED' && request.errorCode === OUTCOME_UNKNOWN;
 }
 
-export type PendingChanges = Partial<Pick<PendingRequest, 'decidedBy' | 'decidedAt' | 'revokedBy' | 'revokedAt' | 'revokeFollowUpsDue' | 'comment' | 'errorCode' | 'errorReason' | 'message' | 'expiresAt' | 'takenAt' | 'finishRequestId' | 'earlierFinishRequestId'>> & {
+export type PendingChanges = Partial<Pick<PendingRequest, 'decidedBy' | 'decidedAt' | 'revokedBy' | 'revokedAt' | 'revokeFollowUpsDue' | 'comment' | 'errorCode' | 'errorReason' | 'message' | 'expiresAt' | 'takenAt' | 'finishRequestId' | 'earlierFinishRequestId' | 'expiredAtWithdraw'>> & {
   /**
    * Set by Approvals' one rule (listing), from the state moved to and the kind, never by a caller.
    * The move starts a change (taken to finish, or approved to be applied by the admin's click): the
