@@ -318,6 +318,14 @@ export class ResetCredential {
    * goes to them aside instead of into the modal that is gone.
    */
   private readonly changing = new Map<string, Changing>();
+  /**
+   * The changes this process made that failed, by request, while their confirmation lives (its
+   * ticket's expiresAt; a click after that is refused as expired first): a click of one that comes
+   * once it failed (a double click's second, a replay) answers with the same failure, what happened
+   * and what to do next, for its own requester alone, never "already used", which would replace
+   * it in the modal (and a rejected push's warning with it). A failure holds no secret.
+   */
+  private readonly failed = new Map<string, { readonly userId: string; readonly failure: ResetFailure; readonly until: number }>();
 
   constructor(private readonly deps: ResetCredentialDeps) {
     this.ticketTtlMs = deps.ticketTtlMs ?? DEFAULT_TICKET_TTL_MS;
@@ -693,7 +701,9 @@ export class ResetCredential {
       // Slack, it must not replace that with "already used". Only a click that found nothing of its
       // request under way here is told its confirmation was used.
       if (changing.written) return this.sameAsShown(refused, changing, delivery, context);
-      return refused;
+      // Its change failed here before this click came: the same failure. Only a click that found
+      // nothing of its request here is told its confirmation was used.
+      return (failure.code === 'REQUEST_ALREADY_USED' && this.failedHere(ticket.requestId, requester)) || refused;
     }
 
     this.changing.set(ticket.requestId, changing);
@@ -711,9 +721,25 @@ export class ResetCredential {
     } finally {
       // Its failure, if it failed, is shown once this returns: a click of it that comes meanwhile shows the same (sameAsShown).
       if (!outcome) changing.showing = { step: 'ended' };
-      else if (!outcome.ok) changing.showing = { step: 'failure', failure: outcome };
+      else if (!outcome.ok) {
+        changing.showing = { step: 'failure', failure: outcome };
+        this.keepFailure(ticket, outcome);
+      }
       if (this.changing.get(ticket.requestId) === changing) this.changing.delete(ticket.requestId);
     }
+  }
+
+  /** A change that failed, kept while its confirmation lives (failed); the ones whose confirmation ended are forgotten. */
+  private keepFailure(ticket: ResetTicket, failure: ResetFailure): void {
+    const now = this.deps.clock.now().getTime();
+    for (const [requestId, kept] of this.failed) if (kept.until <= now) this.failed.delete(requestId);
+    if (ticket.expiresAt > now) this.failed.set(ticket.requestId, { userId: ticket.userId, failure, until: ticket.expiresAt });
+  }
+
+  /** The failure of the request's change here, if its own requester's confirmation still lives. */
+  private failedHere(requestId: string, requester: Requester): ResetFailure | undefined {
+    const kept = this.failed.get(requestId);
+    return kept && kept.userId === requester.userId && kept.until > this.deps.clock.now().getTime() ? kept.failure : undefined;
   }
 
   /**

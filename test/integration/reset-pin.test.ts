@@ -115,6 +115,37 @@ describe('/reset-pin', () => {
     expect(JSON.stringify([submissions, h.slack.callsTo('views.update')])).not.toContain('This confirmation was already used');
   });
 
+  it("a click that comes once the first click's reset failed (Chime found no such user) is told the same, what happened and what to do next, never 'already used'; the PIN is reset once; another person's click of that modal learns nothing of it", async () => {
+    const opened = await h.open('/reset-pin', 'UBOB');
+    h.chime.failNext('ResetPersonalPIN', 'NotFoundException');
+    const first = await answeredAt(h.submit('UBOB', opened.view));
+    const failed = JSON.stringify(await h.shownAfter(first, opened.viewId));
+    const HAPPENED = 'No Amazon Chime account has your Slack email';
+    const NEXT = 'ask IT to make your Slack email the same';
+    expect(failed).toContain(HAPPENED);
+    const requestId = /Reference: `([^`]+)`/.exec(failed)![1]!;
+    await h.waitForAudit('UBOB', (r) => r.requestId === requestId && r.phase === 'outcome');
+
+    // The same Reset click again (a double click's second, or re-delivered by Slack): its answer replaces what the modal shows.
+    const turnedAway = h.logs.filter((l) => l.includes('"code":"REQUEST_ALREADY_USED"')).length;
+    const again = await answeredAt(h.submit('UBOB', opened.view));
+    await h.waitForLogs('"code":"REQUEST_ALREADY_USED"', turnedAway + 1);
+    const shown = JSON.stringify(h.lastShown(opened.viewId, [first, again]));
+    expect(shown).toContain(HAPPENED);
+    expect(shown).toContain(NEXT);
+    expect(shown).toContain(requestId);
+    expect(shown).not.toContain('already used');
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+    expect((await h.auditRecords('UBOB')).filter((r) => r.requestId === requestId).map((r) => `${r.phase}:${r.errorCode ?? ''}`)).toEqual(['attempt:', 'outcome:DIRECTORY_USER_NOT_FOUND']);
+
+    // Someone else submitting Bob's modal is refused as before, and told nothing of what happened to Bob's.
+    const other = JSON.stringify(await h.shownAfter(await h.submit('UANN', opened.view), opened.viewId));
+    expect(other).toContain('This confirmation is not valid for your account.');
+    expect(other).not.toContain(HAPPENED);
+    expect(other).not.toContain(requestId);
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+  });
+
   it.each([
     ['NotFoundException', "account has your Slack email", 'DIRECTORY_USER_NOT_FOUND'],
     ['ForbiddenException', 'Latchkey is misconfigured.', 'DIRECTORY_MISCONFIGURED'],

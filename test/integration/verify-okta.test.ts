@@ -101,12 +101,19 @@ describe('verify with Okta Verify', () => {
     const records = await h.waitForAudit('UANN', (r) => r.verification === 'rejected');
     expect(records.find((r) => r.verification === 'rejected')).toMatchObject({ phase: 'outcome', outcome: 'failure', errorCode: 'VERIFY_REJECTED', verifier: 'okta_verify', factorType: 'push' });
 
-    // The same Reset click again (replayed, or re-delivered by Slack): no new push, nothing changes.
+    // The same Reset click again (replayed, or re-delivered by Slack): no new push, nothing changes,
+    // and its answer, which replaces the modal's view, says the same: never "already used" over the warning.
     const pushesBefore = h.okta.callsTo('VerifyFactor').length;
     const replay = await h.submit('UANN', opened.view);
-    const again = await modalAfter(h, replay, opened.viewId, (v) => text(v).includes('already used'));
-    expect(text(again)).toContain('This confirmation was already used');
+    const again = await modalAfter(h, replay, opened.viewId, isFailure);
+    expect(replay.json?.view).toEqual(again);
+    expect(text(again)).toContain('The Okta Verify request was rejected on your phone, so nothing was changed.');
+    expect(text(again)).toContain('someone may be using your Slack account: contact IT now');
+    expect(text(again)).not.toContain('already used');
     expect(h.okta.callsTo('VerifyFactor')).toHaveLength(pushesBefore);
+    // Told once: the replay sends no second DM.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(h.slack.callsTo('chat.postMessage').filter((c) => String(c.args.text).includes('was rejected'))).toHaveLength(1);
     expect(h.workmail.callsTo('ResetPassword')).toEqual([]);
   });
 
