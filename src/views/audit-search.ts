@@ -191,8 +191,9 @@ function revokeTried(tried: NonNullable<Activity['revokeFailed']>): string {
 
 /**
  * A click that could not do a revoke's follow-ups: whose revoke it was, as a line of follow-ups done
- * says it (revokeFollowedUp). The requester's Finish, on the line of their request; another admin's
- * Revoke, on a line of that click alone, whose state says when and how it failed.
+ * says it (revokeFollowedUp), the click being "this" one of the line's person, whom it names already.
+ * The requester's Finish, on the line of their request; another admin's Revoke, on a line of that
+ * click alone, whose state says when and how it failed.
  */
 function followUpsFailed(row: Activity, failed: NonNullable<Activity['followUpsFailed']>): string {
   const by = failed.revokedBy ? `<@${failed.revokedBy}>` : 'an admin';
@@ -200,9 +201,9 @@ function followUpsFailed(row: Activity, failed: NonNullable<Activity['followUpsF
     // Lost the taking of them to another click (the requester's Finish, or a Revoke): done by that one.
     return failed.code === 'APPROVAL_REVOKED'
       ? `Revoked by ${by}; another click had told its requester and the admins`
-      : `Revoked by ${by}; <@${row.actor.userId}>'s Revoke could not tell its requester and the admins`;
+      : `Revoked by ${by}; this Revoke could not tell its requester and the admins`;
   }
-  return `Revoked by ${by}; <@${row.actor.userId}>'s Finish could not tell the admins ${slackDate(new Date(failed.at))}: ${failureLabel(failed.code)}`;
+  return `Revoked by ${by}; this Finish could not tell the admins ${slackDate(new Date(failed.at))}: ${failureLabel(failed.code)}`;
 }
 
 /** How the person ended a push (what they did, or did not do, on their phone): nothing the directory's account explains. */

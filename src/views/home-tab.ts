@@ -125,13 +125,13 @@ function activityLine(a: Activity, words: HomeWords): string {
  * (the Home tab's and the audit search's lines say it alike). Its requester's Finish told the admins
  * (its answer told them); another admin's Revoke told both. The revoking admin's own follow-up is
  * their revoke, as the line says: nothing more. On the person's own Home tab (`own`) they are "you",
- * as everywhere else there; the audit search names them.
+ * as everywhere else there; the audit search's line names them already ("by <@MAX>"), so its click
+ * is "this" one, never a second mention (nor "their", which could be read as the revoker's).
  */
 export function revokeFollowedUp(a: Activity, { own = false } = {}): string | undefined {
   if (!a.revokedBy || a.revokedBy === a.actor.userId) return undefined;
   const requester = a.subject === undefined || a.subject.userId === a.actor.userId;
-  const who = own ? 'you' : `<@${a.actor.userId}>`;
-  const told = requester ? `${own ? 'your' : `<@${a.actor.userId}>'s`} Finish only told the admins` : `${who} only told its requester and the admins`;
+  const told = requester ? `${own ? 'your' : 'this'} Finish only told the admins` : `${own ? 'you' : 'this Revoke'} only told its requester and the admins`;
   // The line's state names the revoking admin already ("Approved, then revoked by <@ADA>…"): once.
   return statesRevoker(a, a.revokedBy) ? capitalized(told) : `Revoked by <@${a.revokedBy}>; ${told}`;
 }

@@ -611,7 +611,9 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     ]);
     // A security reviewer's audit search of the request: Ann's line says whose revoke it was, and that her Finish only told the admins.
     const anns = (await lookUp(h, 'UMAX', request.requestId)).filter((l) => l.includes('by <@UANN>'));
-    expect(anns).toEqual([expect.stringContaining(" · <@UANN>'s Finish only told the admins")]);
+    expect(anns).toEqual([expect.stringContaining(' · This Finish only told the admins')]);
+    // Ann named once, as the line's person ("by <@UANN>"): never again as the one whose Finish it was.
+    expect(anns[0]!.match(/<@UANN>/g)).toEqual(['<@UANN>']);
     // Ada named as its revoker once, by the line's state: never "revoked by <@UADA>" again in its details.
     expect(anns[0]!.match(/revoked by <@UADA>/gi)).toEqual(['revoked by <@UADA>']);
     // Ann's own Home tab: her activity line says whose revoke it was, to her as "your", never as if she revoked it.
@@ -720,7 +722,9 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     expect(logged).toEqual([expect.objectContaining({ slackUserId: 'UANN', step: 'revoke', alert: true })]);
     const anns = (await lookUp(h, 'UMAX', request.requestId)).filter((l) => l.includes('by <@UANN>'));
     // As an admin's failed Revoke shows on their line: whose revoke it was, and that her Finish's follow-ups failed.
-    expect(anns).toEqual([expect.stringMatching(/ · Revoked by <@UADA>; <@UANN>'s Finish could not tell the admins <!date\^\d+\^[^>]*>: storage unavailable$/)]);
+    expect(anns).toEqual([expect.stringMatching(/ · Revoked by <@UADA>; this Finish could not tell the admins <!date\^\d+\^[^>]*>: storage unavailable$/)]);
+    // Ann named once, as the line's person ("by <@UANN>").
+    expect(anns[0]!.match(/<@UANN>/g)).toEqual(['<@UANN>']);
     expect(anns.join('\n')).not.toContain('Revoke tried');
   }, 120_000);
 
@@ -796,7 +800,9 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     ]);
     // A security reviewer's audit search of the request: Max's line says whose revoke it was, and that his click only told them.
     const maxs = (await lookUp(h, 'UADA', request.requestId)).filter((l) => l.includes('by <@UMAX>'));
-    expect(maxs).toEqual([expect.stringContaining(' · <@UMAX> only told its requester and the admins')]);
+    expect(maxs).toEqual([expect.stringContaining(' · This Revoke only told its requester and the admins')]);
+    // Max named once, as the line's person ("by <@UMAX>"): never again as the one who told them.
+    expect(maxs[0]!.match(/<@UMAX>/g)).toEqual(['<@UMAX>']);
     // Ada named as its revoker once, by the line's state: never "revoked by <@UADA>" again in its details.
     expect(maxs[0]!.match(/revoked by <@UADA>/gi)).toEqual(['revoked by <@UADA>']);
     // Max's own Home tab: his activity line says the revoke was Ada's and his click only told, to him as "you".
@@ -821,7 +827,9 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
       ['outcome', 'failure', 'STORE_UNAVAILABLE', 'UADA'],
     ]);
     const maxs = (await lookUp(h, 'UADA', request.requestId)).filter((l) => l.includes('by <@UMAX>'));
-    expect(maxs).toEqual([expect.stringMatching(/ · :x: Failed: storage unavailable\n.* · Revoked by <@UADA>; <@UMAX>'s Revoke could not tell its requester and the admins$/)]);
+    expect(maxs).toEqual([expect.stringMatching(/ · :x: Failed: storage unavailable\n.* · Revoked by <@UADA>; this Revoke could not tell its requester and the admins$/)]);
+    // Max named once, as the line's person ("by <@UMAX>").
+    expect(maxs[0]!.match(/<@UMAX>/g)).toEqual(['<@UMAX>']);
     expect(maxs.join('\n')).not.toContain('only told');
   }, 120_000);
 
