@@ -651,7 +651,10 @@ export class HomeTab {
         const { items, handled } = attentionOf((await week).flat(), now);
         return { items: items.slice(0, ATTENTION_SHOWN), more: Math.max(0, items.length - ATTENTION_SHOWN), handled };
       }),
-      // Unread, the admin's own lines say what their own records do.
+      // Unread, the admin's own lines say what their own records do. A revoke is written after the
+      // approval it takes back, so that of any approval of the week is in it; an older approval's
+      // may not be (its line says "Approved"): reading it would take another round of calls, after
+      // latestOf, either a Query a day before the week or the approvals store (as the search does).
       week.then((days) => days.flat().filter(revokeOf), () => []),
     ]);
     return { parts: { ...(unfinished && { unfinished }), ...(awaitingRetry && { awaitingRetry }), ...(pending && { pending }), today, attention }, revokes };
