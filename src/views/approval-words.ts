@@ -13,7 +13,7 @@ export interface ApprovalKindWords {
   readonly subject: SubjectWords;
   /** One request's subject, for its own failures: an approved reset's is its credential's. */
   subjectOf(request: PendingRequest): SubjectWords;
-  /** What each audit step of it is called on the Home tab ("License request", "License decision"). */
+  /** What each audit step of it is called on the Home tab ("License change request", "License change decision"). */
   readonly steps: Readonly<Record<ApprovalStep, string>>;
   /**
    * What a step of one request is called where its subject is known, in its noun ("Okta password
@@ -64,6 +64,16 @@ export interface ApprovalKindWords {
   changeReference?(request: PendingRequest): string;
   /** The requester's direct message for the request as it stands now, and why they are told, when `occasion` says. */
   notice(request: PendingRequest, occasion?: RequesterNotice): { text: string; blocks: KnownBlock[] };
+}
+
+/**
+ * What each step of one request is called, in the request's one name (SubjectWords.request): "meeting
+ * PIN reset request", "license change decision". Every kind's, so that the Home tab, the audit search
+ * and the admins' message call a request what its review's title and its DMs call it.
+ */
+export function stepNames(subject: Pick<SubjectWords, 'request'>): Record<ApprovalStep, string> {
+  const name = subject.request;
+  return { request: `${name} request`, decide: `${name} decision`, apply: `approved ${name}`, withdraw: `${name} request withdrawn`, revoke: `${name} approval revoked` };
 }
 
 /** Every served kind's words, by kind ID. */

@@ -59,7 +59,7 @@ export interface HomeWords {
   /** By credential ID. */
   readonly credentials: Readonly<Record<string, { readonly button: string; readonly words: SubjectWords }>>;
   /**
-   * By audit action: what a record of it is called ("meeting PIN reset", "License request"), and
+   * By audit action: what a record of it is called ("meeting PIN reset", "License change request"), and
    * (`named`) what a step of a request whose subject is known is, in its noun ("Okta password reset request").
    */
   readonly actions: Readonly<

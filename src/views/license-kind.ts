@@ -4,8 +4,8 @@ import { ACCOUNT_GONE, type RequesterNotice } from '../flows/approvals/approvals
 import { accountGoneReview, deniedNext, failedChangeApplied, outcomeUnknownCheck, sentLine, withdrawnNotice } from './approval-status';
 import { recordedFailureHeadline } from './failure-message';
 import { context, escapeMrkdwn, quoted, section, slackTime } from './blocks';
-import type { ApprovalKindWords } from './approval-words';
-import type { LicenseVocabulary } from './words';
+import { stepNames, type ApprovalKindWords } from './approval-words';
+import { capitalized, type LicenseVocabulary } from './words';
 
 const fromOf = (r: PendingRequest) => r.detail.from ?? '?';
 const toOf = (r: PendingRequest) => r.detail.to ?? '?';
@@ -15,7 +15,8 @@ export function licenseKindWords({ words }: LicenseVocabulary): ApprovalKindWord
   return {
     subject: words,
     subjectOf: () => words,
-    steps: { request: 'License request', decide: 'License decision', apply: 'License change', withdraw: 'License request withdrawn', revoke: 'License approval revoked' },
+    // In its one name, the one its review is titled by: "License change request", never "License request".
+    steps: Object.fromEntries(Object.entries(stepNames(words)).map(([step, name]) => [step, capitalized(name)])) as ApprovalKindWords['steps'],
     asks: (r) => `asks to change their ${words.what}: *${fromOf(r)}* → *${toOf(r)}*`,
     summary: (r) => `*${fromOf(r)}* → *${toOf(r)}*`,
     // Not offered for an account the directory no longer has: the change would find nobody (ACCOUNT_GONE).
@@ -84,6 +85,6 @@ function licenseNotice(request: PendingRequest, words: LicenseVocabulary['words'
     return { text, blocks: [section(`:zzz: ${text}`), context(`Run \`${words.command}\` to ask again.`)] };
   }
   if (request.status === 'WITHDRAWN') return withdrawnNotice(request, `your request to change your ${words.what} to ${to}`, words.command);
-  const text = `Your license request (${from} → ${to}) is now ${request.status.toLowerCase().replace('_', ' ')}.`;
+  const text = `Your request to change your ${words.what} to ${to} is now ${request.status.toLowerCase().replace('_', ' ')}.`;
   return { text, blocks: [section(text)] };
 }

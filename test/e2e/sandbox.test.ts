@@ -467,10 +467,10 @@ test('the Home tab: an employee resets from its button and sees it in their acti
   await home().locator('.bk-section', { hasText: 'Today' }).or(home().locator('.bk-header', { hasText: 'Today' })).first().waitFor();
   await page.waitForFunction(() => !(document.querySelector('#messages .home')?.textContent ?? '').includes('Webinars for the partner launch'));
   // Her decision and the change it made are one row of her activity, with where it ended.
-  const decided = home().locator('.bk-section', { hasText: 'License decision' });
+  const decided = home().locator('.bk-section', { hasText: 'License change decision' });
   await decided.filter({ hasText: 'Bob Baker' }).waitFor();
   expect(await decided.filter({ hasText: 'Bob Baker' }).count()).toBe(1);
-  expect(await decided.filter({ hasText: 'Bob Baker' }).textContent()).toMatch(/License decision \(Plus → Pro\) for @Bob Baker · .*Approved and applied/);
+  expect(await decided.filter({ hasText: 'Bob Baker' }).textContent()).toMatch(/License change decision \(Plus → Pro\) for @Bob Baker · .*Approved and applied/);
   expect(await home().textContent()).toMatch(/(Nobody was refused|Refused: \d+ [a-z]).*Counted since midnight UTC/);
   await shot('12-home-admin');
 

@@ -114,7 +114,7 @@ describe('the Home tab', () => {
     const own = textOf((await h.openHome('UMAX')).home);
     // Before: a '*Reset meeting PIN* · :leftwards_arrow_with_hook: Cancelled' line, and '… for <@UMAX>'.
     expect(own).not.toContain('Cancelled');
-    expect(own).toMatch(/\*License request\* \([A-Za-z]+ → Plus\) · /);
+    expect(own).toMatch(/\*License change request\* \([A-Za-z]+ → Plus\) · /);
     expect(own).not.toContain('for <@UMAX>');
   });
 
@@ -1116,7 +1116,7 @@ describe("the audit search: a pending request's steps", () => {
     const { page1 } = await searchAudit(h, 'UADA', 'UBOB', yesterday, today);
     const lines = (page1.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference')).map((b) => b.text.text as string);
     // Before: each ':outbox_tray: Sent to the admins', while Bob's own Home tab said Denied.
-    expect(lines.find((l) => l.includes('*License request*'))).toContain('by <@UBOB> · :no_entry: Denied');
+    expect(lines.find((l) => l.includes('*License change request*'))).toContain('by <@UBOB> · :no_entry: Denied');
     expect(lines.find((l) => l.includes('*Meeting PIN reset request*'))).toContain('by <@UBOB> · :no_entry: Denied');
     expect(textOf((await h.openHome('UBOB')).home)).toContain(':no_entry: Denied');
   });
@@ -1141,7 +1141,7 @@ describe("the audit search: a pending request's steps", () => {
     const old = lines((await searchAudit(h, 'UADA', 'UOLD', '2026-03-02', '2026-03-02')).page1);
     expect(old).toHaveLength(1);
     // Before: ':outbox_tray: Sent to the admins'.
-    expect(old[0]).toContain('*License request* (Basic → Pro) by <@UOLD> · :white_check_mark: Approved\n');
+    expect(old[0]).toContain('*License change request* (Basic → Pro) by <@UOLD> · :white_check_mark: Approved\n');
     expect(old[0]).toContain('Approved by <@UMAX> <!date^1772532001^');
   });
 
@@ -1201,7 +1201,7 @@ describe("the audit search: a pending request's steps", () => {
       const found = await h.viewUpdate(search.formView.id, 2);
       const lines = (found.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference')).map((b) => b.text.text as string);
       // Before: only the request's line; the decision, on the third day, was not read.
-      expect(lines.find((l) => l.includes('*License decision*'))).toContain('by <@UADA> for <@UBOB> · :no_entry: Denied');
+      expect(lines.find((l) => l.includes('*License change decision*'))).toContain('by <@UADA> for <@UBOB> · :no_entry: Denied');
     } finally {
       h.clock.offsetMs = 0;
     }
@@ -1226,9 +1226,9 @@ describe("the audit search: a pending request's steps", () => {
       for (const person of ['UCARL', null]) {
         const pages = await everyPage(h, 'UADA', person, from, to);
         const found = pages.flatMap((lines, i) => lines.filter((l) => l.includes(requestId)).map((line) => ({ page: i + 1, line })));
-        // Before: twice, '*License request withdrawn* … Withdrawn' on page 1 (the withdraw, a minute later), and '*License request*' on page 2.
+        // Before: twice, '*License request withdrawn* … Withdrawn' on page 1 (the withdraw, a minute later), and '*License change request*' on page 2.
         expect(found).toHaveLength(1);
-        expect(found[0]!.line).toContain('*License request* (Basic → Pro) by <@UCARL> · :leftwards_arrow_with_hook: Withdrawn; nothing was changed');
+        expect(found[0]!.line).toContain('*License change request* (Basic → Pro) by <@UCARL> · :leftwards_arrow_with_hook: Withdrawn; nothing was changed');
         expect(found[0]!.page).toBe(2);
         // Each page but the last is whole: the withdraw took no line of its own.
         expect(pages.slice(0, -1).every((lines) => lines.length === 20)).toBe(true);
@@ -1285,18 +1285,18 @@ describe("the audit search: a pending request's steps", () => {
     const lines = (await everyPage(h, 'UADA', null, day, day)).flat();
     const lineOf = (pending: string) => lines.filter((l) => l.includes(pending));
     // Before: ':outbox_tray: Sent to the admins' (withdrawn three days later), ':white_check_mark: Approved' (and applied, two days later).
-    expect(lineOf(wes.pending)).toEqual([expect.stringContaining('*License request* (Basic → Pro) by <@UWES> · :leftwards_arrow_with_hook: Withdrawn; nothing was changed')]);
-    expect(lineOf(amy.pending)).toEqual([expect.stringContaining('*License request* (Basic → Pro) by <@UAMY> · :white_check_mark: Approved and applied')]);
+    expect(lineOf(wes.pending)).toEqual([expect.stringContaining('*License change request* (Basic → Pro) by <@UWES> · :leftwards_arrow_with_hook: Withdrawn; nothing was changed')]);
+    expect(lineOf(amy.pending)).toEqual([expect.stringContaining('*License change request* (Basic → Pro) by <@UAMY> · :white_check_mark: Approved and applied')]);
     // Before: ':outbox_tray: Sent to the admins', as though it still waited.
     expect(lineOf(nat.pending)).toEqual([
       expect.stringContaining('by <@UNAT> · :grey_question: Sent to the admins. No decision or withdrawal of it is on record in the week after, and where it stands is no longer kept: it may have expired, or been decided later.'),
     ]);
-    expect(lineOf(ivy.pending)).toEqual([expect.stringContaining('*License request* (Basic → Pro) by <@UIVY> · :warning: Approved, but the change failed.')]);
+    expect(lineOf(ivy.pending)).toEqual([expect.stringContaining('*License change request* (Basic → Pro) by <@UIVY> · :warning: Approved, but the change failed.')]);
     expect(lineOf(rex.pending)).toEqual([expect.stringContaining('*Meeting PIN reset request* by <@UREX> · :no_entry: Approved, then revoked by <@UMAX>; nothing was changed')]);
     expect(lineOf(zoe.pending).find((l) => l.includes('*Meeting PIN reset request*'))).toContain('by <@UZOE> · :white_check_mark: Approved and finished\n');
     // A person's search says the same.
     const wesOwn = (await everyPage(h, 'UADA', 'UWES', day, day)).flat();
-    expect(wesOwn).toEqual([expect.stringContaining('*License request* (Basic → Pro) by <@UWES> · :leftwards_arrow_with_hook: Withdrawn; nothing was changed')]);
+    expect(wesOwn).toEqual([expect.stringContaining('*License change request* (Basic → Pro) by <@UWES> · :leftwards_arrow_with_hook: Withdrawn; nothing was changed')]);
   });
 
   it("a search shows an approved reset whose Finish stopped before anything was sent (its approval handed back), and that nobody finished after, as not finished and nothing changed, never as a change that failed", async () => {
@@ -1341,8 +1341,8 @@ describe("the audit search: a pending request's steps", () => {
     expect(JSON.stringify(found.blocks)).toContain(`The records of reference \`${requestId}\``);
     const lines = linesOf(found);
     expect(lines).toHaveLength(2);
-    expect(lines.find((l) => l.includes('*License request*'))).toContain('(Basic → Pro) by <@UBOB> · :no_entry: Denied');
-    expect(lines.find((l) => l.includes('*License decision*'))).toContain('(Basic → Pro) by <@UADA> for <@UBOB> · :no_entry: Denied');
+    expect(lines.find((l) => l.includes('*License change request*'))).toContain('(Basic → Pro) by <@UBOB> · :no_entry: Denied');
+    expect(lines.find((l) => l.includes('*License change decision*'))).toContain('(Basic → Pro) by <@UADA> for <@UBOB> · :no_entry: Denied');
     expect(JSON.stringify(found.blocks)).not.toContain('UNOCHIME');
 
     // Each line gives the request's own reference, never a step's of its own: pasted back (as a line quotes it), the same lines.

@@ -50,7 +50,7 @@ describe('Home activity: one row per thing the person did, with its state', () =
       [reset, 'succeeded', undefined],
     ]);
     const [approval, done] = rows(APPROVAL);
-    expect(approval).toMatch(/^\*License decision\* \(Basic → Pro\) for <@UBOB> · :white_check_mark: Approved and applied\n/);
+    expect(approval).toMatch(/^\*License change decision\* \(Basic → Pro\) for <@UBOB> · :white_check_mark: Approved and applied\n/);
     // The reference is the request's, which each of its steps names (the step that made the change is found by it too).
     expect(approval).toContain('Reference `L1`');
     expect(approval).not.toContain('`r-apply`');
@@ -133,7 +133,7 @@ describe('a request its requester withdrew', () => {
   it('is one line, its request\'s, that says it was withdrawn, even where the request itself is no longer read', () => {
     const [line, ...more] = rows(withdrawn({ outcome: 'success' }));
     expect(more).toEqual([]);
-    expect(line).toMatch(/^\*License request\* \(Basic → Pro\) · :leftwards_arrow_with_hook: Withdrawn; nothing was changed\n/);
+    expect(line).toMatch(/^\*License change request\* \(Basic → Pro\) · :leftwards_arrow_with_hook: Withdrawn; nothing was changed\n/);
     // The request's own reference, as every line of a pending request gives.
     expect(line).toContain('Reference `L1`');
   });

@@ -204,7 +204,7 @@ describe('the Home tab view', () => {
     const view = homeView(data, words);
     expect(view.blocks[2]).toMatchObject({ type: 'actions' });
     expect(JSON.stringify(view.blocks)).toContain('Your activity is unavailable right now');
-    expect(JSON.stringify(view.blocks)).toContain('Your license requests is unavailable right now');
+    expect(JSON.stringify(view.blocks)).toContain('Your license change requests is unavailable right now');
     expect(JSON.stringify(view.blocks)).toContain('The list of changes that failed is unavailable right now');
   });
 

@@ -1,5 +1,6 @@
 import type { KnownBlock, ModalView } from '@slack/types';
-import type { PendingRequest, PendingStatus } from '../../src/flows/approvals/pending-request';
+import { APPROVAL_STEPS, approvalAction, type PendingRequest, type PendingStatus } from '../../src/flows/approvals/pending-request';
+import { homeWords } from '../../src/handlers/home-words';
 import { workmail } from '../../src/credentials/workmail';
 import { resetWordsOf } from '../../src/handlers/reset-words';
 import { resetKindWords } from '../../src/views/reset-approval-kind';
@@ -200,5 +201,29 @@ describe("what the requester is told when their Withdraw could not be carried ou
   it('a refused audit attempt changed nothing (fail closed): the request still waits, and it says so', () => {
     const m = withdrawOutcome({ ok: false, code: 'AUDIT_UNAVAILABLE' }, { license: W });
     expect(m.text).toContain('Your request was not withdrawn: it still waits for an admin.');
+  });
+});
+
+describe('a license change has one name wherever a person reads it', () => {
+  it("its review's title, its admins' message, each step of it on the Home tab and in the audit search, its requester's heading and DMs, and its limit", () => {
+    // The review's title is the request's one name (words.request, capitalised): every other place says the same.
+    const name = reviewView({ request: request('PENDING'), details: details('Basic') }, W).title.text;
+    expect(name).toBe('License change');
+    expect(approvalMessage(request('PENDING'), W, true).text).toBe('License change request from <@UANN>: Basic → Pro (pending)');
+    const home = homeWords(V, { license: W }, ['license']);
+    const steps = APPROVAL_STEPS.map((step) => home.actions[approvalAction('license', step)]!.name);
+    // Before: "License request", "License decision", "License change", "License request withdrawn", "License approval revoked".
+    expect(steps).toEqual(['License change request', 'License change decision', 'Approved license change', 'License change request withdrawn', 'License change approval revoked']);
+    for (const step of steps) expect(step.toLowerCase()).toContain(name.toLowerCase());
+    expect(home.approvals.ownHeading).toBe('Your license change requests');
+    const statuses = [...STATUSES, 'WITHDRAWN'] as const;
+    const read = [
+      ...statuses.flatMap((status) => [W.notice(request(status)).text, withdrawOutcome({ ok: true, request: request(status) }, { license: W }).text]),
+      W.notice(request('FINISHING')).text,
+      failureMessage({ code: 'RATE_LIMITED' }, V.words).headline,
+    ];
+    // Before: "Your license request (Basic → Pro) is now finishing.", "You have sent as many license requests as…".
+    expect(read.filter((text) => /license request/i.test(text))).toEqual([]);
+    expect(failureMessage({ code: 'RATE_LIMITED' }, V.words).headline).toBe('You have sent as many license change requests as Latchkey allows in a day.');
   });
 });

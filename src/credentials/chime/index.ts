@@ -87,7 +87,7 @@ export const chime: Credential<ChimeSettings> = {
       account: 'Amazon Chime user',
       // A license request changes a license: the shared refusals never call it a reset.
       change: { verb: 'change', doing: 'changing', plural: 'changes', done: 'changed' },
-      limitReached: 'You have sent as many license requests as Latchkey allows in a day.',
+      limitReached: 'You have sent as many license change requests as Latchkey allows in a day.',
     },
     kinds: CHIME_LICENSES,
     auditDirectory: 'chime',
