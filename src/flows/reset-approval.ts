@@ -108,6 +108,12 @@ interface Finishing {
   clicks: number;
   /** One of them took it (Approvals.takeToFinish): `done` is what came of it. */
   taken: boolean;
+  /**
+   * What came of the click that took it, once it has (what `done` settled with): a click of it
+   * whose refusal comes only after that (its read was slower) says the same, never that the
+   * approval was used, which it may not be (given back, it can be finished again).
+   */
+  outcome?: Finished<unknown>;
   /** The one that took it shows its result (the new secret): a click refused from now on is not turned away for it, but told. */
   showing: boolean;
   readonly done: Promise<Finished<unknown> | undefined>;
@@ -197,6 +203,7 @@ export class ResetApprovals implements ApprovalGate {
     const leave = (finished?: Finished<T>) => {
       here.clicks -= 1;
       if (finished || (!here.taken && here.clicks === 0)) {
+        if (finished) here.outcome = finished;
         here.settle(finished);
         if (this.finishing.get(approvalRequestId) === here) this.finishing.delete(approvalRequestId);
       }
@@ -214,11 +221,12 @@ export class ResetApprovals implements ApprovalGate {
       const requestId = found.request && resetChangeReference(found.request);
       const refused = { ...found, ...(found.request?.detail.credential && { credential: found.request.detail.credential }), requestId };
       leave();
-      // Taken by another click of it here, still on its way (a double click): that click shows the new
-      // secret in its own modal, and this one, rather than say the approval was used, says what came of it.
-      // One that comes once the other shows its result is told, as any click of a used approval.
-      if (found.code === 'REQUEST_ALREADY_USED' && !here.showing && (here.taken || here.clicks > 0)) {
-        const other = (await here.done) as Finished<T> | undefined;
+      // Taken by another click of it here, on its way or ended while this one's read was (a double click):
+      // that click shows the new secret in its own modal, or its failure, and this one, rather than say
+      // the approval was used (given back, it was not), says what came of it. One that comes once the
+      // other shows its result is told, as any click of a used approval.
+      if (found.code === 'REQUEST_ALREADY_USED' && !here.showing && (here.outcome || here.taken || here.clicks > 0)) {
+        const other = (here.outcome ?? (await here.done)) as Finished<T> | undefined;
         if (other) return { ...refused, shownByAnotherClick: other };
       }
       return refused;

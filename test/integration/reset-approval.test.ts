@@ -751,6 +751,83 @@ describe('the approval policy: a finish that stopped before anything was sent', 
   }, 30_000);
 });
 
+describe('the approval policy: Finish clicked twice, the first click failing', () => {
+  const h = useHarness({ env: POLICY, dynamoGate: true }, (x) => {
+    x.slack.clear();
+    x.chime.clear();
+  });
+  let releases: (() => void)[] = [];
+  afterEach(() => {
+    for (const release of releases) release();
+    releases = [];
+  });
+  const until = async (done: () => boolean) => {
+    for (let i = 0; i < 500 && !done(); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(done()).toBe(true);
+  };
+
+  /**
+   * Two Finish clicks of `userId`'s approval, each opening a modal of its own: the first takes it
+   * and is held at its check of who is asking; the second comes meanwhile, and its refusal (the
+   * approval is taken) reaches it only once the first has ended, with `fault` met. The modals' text.
+   */
+  const doubleFinish = async (userId: string, finish: { value: string; message: { channel: string; ts: string } }) => {
+    const checks = h.slack.held.length;
+    const releaseCheck = h.slack.hold('users.info', (args) => args.user === userId);
+    releases.push(releaseCheck);
+    const first = finishing(h, userId, finish);
+    await until(() => h.slack.held.length > checks);
+    let reads = 0;
+    const readOf = (c: { operation: string; body: string }) => c.operation === 'GetItem' && c.body.includes(finish.value) && reads++ === 0;
+    const delayedBefore = h.dynamoGate.delayed.length;
+    const releaseRead = h.dynamoGate.delay(readOf);
+    releases.push(releaseRead);
+    const second = finishing(h, userId, finish);
+    await until(() => h.dynamoGate.delayed.length > delayedBefore);
+    const refused = h.logs.filter((l) => l.includes('approved reset not finished')).length;
+    releaseCheck();
+    const firstShown = JSON.stringify((await first).view);
+    releaseRead();
+    await h.waitForLogs('approved reset not finished', refused + 1);
+    const secondClick = await second;
+    // Each modal is updated once: nothing came over what it shows.
+    for (const click of [await first, secondClick]) expect(h.slack.callsTo('views.update').filter((c) => c.args.view_id === click.viewId)).toHaveLength(1);
+    return { first: firstShown, second: JSON.stringify(secondClick.view) };
+  };
+
+  it("the first click's change refused by Chime: the second click's modal, in front, says the same (what happened, and that asking again is what is left), never 'already used'; the PIN is reset once", async () => {
+    const { finish } = await approved(h, 'UBOB');
+    h.chime.failNext('ResetPersonalPIN', 'NotFoundException');
+    const { first, second } = await doubleFinish('UBOB', finish);
+    const HAPPENED = 'No Amazon Chime account has your Slack email';
+    const NEXT = 'This approval is used up. Run `/reset-pin` to ask again; an admin must approve it again.';
+    expect(first).toContain(HAPPENED);
+    expect(second).toContain(HAPPENED);
+    expect(second).toContain(NEXT);
+    expect(second).not.toContain('already used');
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+    const ofThis = (r: { action: string; approvalRequestId?: string }) => r.action === 'reset_pin' && r.approvalRequestId === finish.value;
+    await h.waitForAudit('UBOB', (r) => ofThis(r) && r.phase === 'outcome');
+    expect((await h.auditRecords('UBOB')).filter(ofThis).map((r) => `${r.phase}:${r.errorCode ?? ''}`).sort()).toEqual(['attempt:', 'outcome:DIRECTORY_USER_NOT_FOUND']);
+  });
+
+  it("the first click sending nothing (Chime not answering its check), so the approval is given back: the second click's modal, in front, says the approval still stands, never 'already used'; and Finish then resets the PIN once", async () => {
+    const { finish } = await approved(h, 'UCARL');
+    h.chime.failNext('ListUsers', 'ThrottledClientException', 5);
+    const { first, second } = await doubleFinish('UCARL', finish);
+    const STANDS = "Your approval still stands: click *Finish the reset* in Latchkey's message again";
+    expect(first).toContain(STANDS);
+    expect(second).toContain(STANDS);
+    expect(second).not.toContain('already used');
+    expect(second).not.toContain('This approval is used up');
+    expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
+    // And it is true: the next click finishes it, once.
+    const again = await finishing(h, 'UCARL', finish);
+    expect(secretIn(again.view)).toBe(h.chime.pinOf('chime-carl'));
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+  });
+});
+
 describe('the approval policy: a finish whose change Chime never answers', () => {
   // The app's AWS calls give up after 1 s here (5 s in production).
   const h = useHarness({ env: POLICY, awsRequestTimeoutMs: 1_000 });
