@@ -386,6 +386,41 @@ describe("the DM that said it was sent, once its request can no longer be withdr
     expect(h.slack.calls.slice(from).filter((c) => c.method === 'chat.postMessage' && c.args.channel === request.dm.channel).map((c) => c.args.text)).toEqual([]);
   });
 
+  it('past its time and not yet expired, withdrawn from the Home tab, with no DM that said it was sent on record: only its modal says it had already expired, and no DM says it', async () => {
+    // The DM that would have said it was sent could not be posted: there is none to rewrite.
+    h.slack.failNext('chat.postMessage', { error: 'channel_not_found' }, 1, (args) => args.channel === 'DUANN');
+    const request = await h.asksForLicense('UANN', { license: 'Pro' });
+    const { home } = await h.openHome('UANN');
+    const from = h.slack.calls.length;
+    h.clock.offsetMs = 100 * 3_600_000;
+    const modal = await h.opening((trigger) => h.clickIn('UANN', 'approval_withdraw', request.requestId, { view: home, triggerId: trigger }));
+    expect(modal.view.blocks.map((b: any) => JSON.stringify(b))).toEqual([
+      expect.stringContaining(':zzz: Your request (*Basic* → *Pro*) had already expired, so there was nothing to withdraw. Nothing was changed.'),
+      expect.stringMatching(/Expired at <!date\^\d+\^[^>]+> without a decision/),
+      expect.stringContaining('Run `/request-license` to ask again.'),
+    ]);
+    // The modal is the click's answer, and tells it: no DM says it again.
+    expect(h.slack.calls.slice(from).filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'DUANN')).toEqual([]);
+    expect(h.slack.calls.slice(from).filter((c) => c.method === 'chat.update' && c.args.channel !== APPROVALS_CHANNEL)).toEqual([]);
+  });
+
+  it("past its time and not yet expired, withdrawn from the Home tab, the DM that said it was sent failing its rewrite: only its modal says it had already expired, that DM is left as it was, and the failure is logged with its request", async () => {
+    const request = await asksForLicense(h, 'UANN', 'Pro');
+    const { home } = await h.openHome('UANN');
+    const from = h.slack.calls.length;
+    h.clock.offsetMs = 100 * 3_600_000;
+    h.slack.failNext('chat.update', { error: 'message_not_found' }, 1, (args) => args.ts === request.dm.ts);
+    const modal = await h.opening((trigger) => h.clickIn('UANN', 'approval_withdraw', request.requestId, { view: home, triggerId: trigger }));
+    expect(JSON.stringify(modal.view.blocks)).toContain(':zzz: Your request (*Basic* → *Pro*) had already expired, so there was nothing to withdraw. Nothing was changed.');
+    expect(JSON.stringify(modal.view.blocks.at(-1))).toContain('Run `/request-license` to ask again.');
+    await h.waitForLogs('sent DM rewrite failed', 1);
+    const warned = h.logs.join('').split('\n').filter((l) => l.includes('sent DM rewrite failed'));
+    expect(warned.map((l) => JSON.parse(l)).map((l) => [l.level, l.approvalRequestId])).toEqual([['warn', request.requestId]]);
+    // Its one rewrite was tried, and failed; no new DM says it.
+    expect(rewritesOf(request.dm, from)).toHaveLength(1);
+    expect(h.slack.calls.slice(from).filter((c) => c.method === 'chat.postMessage' && c.args.channel === request.dm.channel)).toEqual([]);
+  });
+
   it('withdrawn from the Home tab: it says it was withdrawn, as a click in it would have, and loses Withdraw; no other DM says it; a click on the button as it was says it was withdrawn already', async () => {
     const request = await asksForPinReset(h, 'UBOB');
     const { home } = await h.openHome('UBOB');
