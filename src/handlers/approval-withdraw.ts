@@ -11,7 +11,8 @@ import { clickedBy } from './slack-payloads';
  * "Withdraw request", for every kind: on the requester's DM that says it was sent, and on their
  * Home tab. Whose request it is comes from the signed user ID (Approvals.withdraw), never from the
  * button's value. From the DM, the message it was clicked in says what came of it, without the
- * button; from the Home tab, a modal says it, and the tab is published anew.
+ * button; from the Home tab, a modal says it, and the tab is published anew. An expiry the click
+ * was to tell whose answer reached nobody is told in a DM (Approvals.tellUnansweredExpiry).
  */
 export function registerApprovalWithdraw(
   app: GuardedApp,
@@ -32,11 +33,15 @@ export function registerApprovalWithdraw(
     }
     const { requester, click } = clicked;
     if (click.view?.type === 'home') {
-      const work = flow.withdraw(requester, requestId, 'home_tab').then((result) => ({
+      const outcome = flow.withdraw(requester, requestId, 'home_tab');
+      const work = outcome.then((result) => ({
         view: withdrawResultView(result, words),
         fallbackText: 'Latchkey could not show what came of your withdraw. Open the Home tab again to see where your request stands.',
       }));
-      await answerOnHomeTab({ client, triggerId: click.trigger_id, loading: withdrawingView(), work, logger, clicker: requester, republishHome });
+      const shown = await answerOnHomeTab({ client, triggerId: click.trigger_id, loading: withdrawingView(), work, logger, clicker: requester, republishHome });
+      const result = await outcome;
+      // The click expired it and its modal was to say so: that reached nobody, so a DM does.
+      if (!shown && !result.ok && result.toldByClick && result.request) await flow.tellUnansweredExpiry(result.request);
       return;
     }
     const where = click.container;

@@ -17,6 +17,7 @@ import type { ResetWords } from '../views/words';
  * arrival-modal.ts). If Slack will not show the modal, the command's own ephemeral reply is the
  * next private place; if the trigger was too old to use, the person has been told Latchkey is busy,
  * and `discard` undoes what the work counted (it ran in parallel, to keep the confirmation quick).
+ * True when the modal showed the work's result.
  */
 export async function openModalWhile<R extends { view: ModalView; fallbackText: string }>(args: {
   client: SlackApi;
@@ -28,7 +29,7 @@ export async function openModalWhile<R extends { view: ModalView; fallbackText: 
   respond?: RespondFn;
   logger: Logger;
   userId: string;
-}): Promise<void> {
+}): Promise<boolean> {
   const { client, logger, userId } = args;
   const opening =
     args.opened ??
@@ -42,22 +43,25 @@ export async function openModalWhile<R extends { view: ModalView; fallbackText: 
   const [opened, result] = await Promise.all([opening, args.work]);
   if (!opened.ok && opened.reason !== 'failed') {
     await args.discard?.(result);
-    return;
+    return false;
   }
   try {
     if (!opened.ok) throw new Error('no modal to update');
     await client.views.update({ view_id: opened.viewId, view: result.view });
+    return true;
   } catch (err) {
     logger.warn({ slackUserId: userId, err: String(err) }, 'could not show the modal');
     await args.respond?.({ response_type: 'ephemeral', text: result.fallbackText }).catch((e: unknown) =>
       logger.warn({ slackUserId: userId, err: String(e) }, 'ephemeral reply failed'),
     );
+    return false;
   }
 }
 
 /**
  * A click on the Home tab, which has no message to rewrite: what came of it is shown in a modal
  * opened from the click's trigger while the work runs, then the clicker's tab is published anew.
+ * True when the modal showed what came of it.
  */
 export async function answerOnHomeTab(args: {
   client: SlackApi;
@@ -68,10 +72,11 @@ export async function answerOnHomeTab(args: {
   clicker: Requester;
   /** Publishes the person's Home tab as of now; never throws. */
   republishHome?: (requester: Requester) => Promise<void>;
-}): Promise<void> {
+}): Promise<boolean> {
   const { clicker, republishHome } = args;
-  await openModalWhile({ client: args.client, triggerId: args.triggerId, loading: args.loading, work: args.work, logger: args.logger, userId: clicker.userId });
+  const shown = await openModalWhile({ client: args.client, triggerId: args.triggerId, loading: args.loading, work: args.work, logger: args.logger, userId: clicker.userId });
   if (republishHome) await republishHome(clicker);
+  return shown;
 }
 
 /** Replaces a modal's content after the submission was acknowledged; a failure here is only logged. */

@@ -421,6 +421,40 @@ describe("the DM that said it was sent, once its request can no longer be withdr
     expect(h.slack.calls.slice(from).filter((c) => c.method === 'chat.postMessage' && c.args.channel === request.dm.channel)).toEqual([]);
   });
 
+  it('past its time and not yet expired, withdrawn from the Home tab, with no DM that said it was sent on record and its modal failing to open: its requester is told it expired in a new DM, once', async () => {
+    h.slack.failNext('chat.postMessage', { error: 'channel_not_found' }, 1, (args) => args.channel === 'DUANN');
+    const request = await h.asksForLicense('UANN', { license: 'Pro' });
+    const { home } = await h.openHome('UANN');
+    const from = h.slack.calls.length;
+    h.clock.offsetMs = 100 * 3_600_000;
+    const trigger = h.slack.newTriggerId();
+    h.slack.failNext('views.open', { error: 'expired_trigger_id' }, 1, (args) => args.trigger_id === trigger);
+    await h.clickIn('UANN', 'approval_withdraw', request.requestId, { view: home, triggerId: trigger });
+    const told = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && h.slack.calls.indexOf(c) >= from);
+    expect(told.args.text).toBe('Your request to change your Amazon Chime license to Pro expired without a decision.');
+    expect(JSON.stringify(told.args.blocks)).toContain('Run `/request-license` to ask again.');
+    await h.waitForLogs('its expiry told in a new DM', 1);
+    expect(h.slack.calls.slice(from).filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'DUANN')).toEqual([told]);
+  });
+
+  it("past its time and not yet expired, withdrawn from the Home tab, the DM that said it was sent failing its rewrite and the modal failing to show what came of it: its requester is told it expired in a new DM, once, and that DM's rewrite is tried again", async () => {
+    const request = await asksForLicense(h, 'UANN', 'Pro');
+    const { home } = await h.openHome('UANN');
+    const from = h.slack.calls.length;
+    h.clock.offsetMs = 100 * 3_600_000;
+    h.slack.failNext('chat.update', { error: 'message_not_found' }, 1, (args) => args.ts === request.dm.ts);
+    h.slack.failNext('views.update', { error: 'not_found' }, 1, (args) => JSON.stringify(args.view ?? {}).includes('had already expired'));
+    const trigger = h.slack.newTriggerId();
+    await h.clickIn('UANN', 'approval_withdraw', request.requestId, { view: home, triggerId: trigger });
+    const told = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === request.dm.channel && h.slack.calls.indexOf(c) >= from);
+    expect(told.args.text).toBe('Your request to change your Amazon Chime license to Pro expired without a decision.');
+    // The DM that said it was sent loses Withdraw, as any expiry's does, once its rewrite works.
+    const retired = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts && c.args.text === request.dm.call.args.text);
+    expect(JSON.stringify(retired.args.blocks)).not.toContain('approval_withdraw');
+    expect(rewritesOf(request.dm, from)).toHaveLength(2);
+    expect(h.slack.calls.slice(from).filter((c) => c.method === 'chat.postMessage' && c.args.channel === request.dm.channel)).toEqual([told]);
+  });
+
   it('withdrawn from the Home tab: it says it was withdrawn, as a click in it would have, and loses Withdraw; no other DM says it; a click on the button as it was says it was withdrawn already', async () => {
     const request = await asksForPinReset(h, 'UBOB');
     const { home } = await h.openHome('UBOB');

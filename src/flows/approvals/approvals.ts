@@ -120,7 +120,9 @@ export interface ApprovalFailure {
   readonly toldToAskAgain?: boolean;
   /**
    * With `request`: this click expired it, and left telling its requester to the click's answer
-   * (the DM it was in rewritten, or an ephemeral); when neither reaches them, tellUnansweredExpiry.
+   * alone (the DM it was in rewritten, or an ephemeral; on the Home tab, its modal): no DM that said
+   * it was sent was rewritten here (none kept, or its rewrite failed). When that answer reaches
+   * nobody, tellUnansweredExpiry.
    */
   readonly toldByClick?: true;
 }
@@ -590,8 +592,9 @@ export class Approvals {
 
   /**
    * A click that expired its request and was to tell its requester so (toldByClick), whose answer
-   * reached nobody (the DM's rewrite and the ephemeral both failed): they are told as any expiry
-   * tells them, in a new DM, and the DM that said it was sent loses Withdraw. Never throws.
+   * reached nobody (the DM's rewrite and the ephemeral both failed; on the Home tab, its modal
+   * showed nothing): they are told as any expiry tells them, in a new DM, and the DM that said it
+   * was sent loses Withdraw. Never throws.
    */
   async tellUnansweredExpiry(request: PendingRequest): Promise<void> {
     if (request.status !== 'EXPIRED') return;
@@ -823,9 +826,17 @@ export class Approvals {
   /**
    * Decided, expired or withdrawn, a request can no longer be withdrawn: the DM that said it was
    * sent stops offering it (a click on it as it was is told why there was nothing to withdraw).
+   * True when that DM was rewritten; a failure is only logged.
    */
-  private async retireSentMessage(request: PendingRequest, notice: SentMessageNotice): Promise<void> {
-    if (request.sentMessage) await this.deps.announcer.rewriteSentMessage(request, notice).catch((err: unknown) => this.warn(err, request, 'sent DM rewrite failed'));
+  private async retireSentMessage(request: PendingRequest, notice: SentMessageNotice): Promise<boolean> {
+    if (!request.sentMessage) return false;
+    return this.deps.announcer.rewriteSentMessage(request, notice).then(
+      () => true,
+      (err: unknown) => {
+        this.warn(err, request, 'sent DM rewrite failed');
+        return false;
+      },
+    );
   }
 
   /** Why a revoke found nothing to take back: its finish started (or ended), revoked already, expired, or never approved to finish (the request says how). */
@@ -1022,7 +1033,8 @@ export class Approvals {
 
   /**
    * expireIfDue, and whether this very call expired it and left telling its requester to the
-   * click's answer alone (no DM that said it was sent, other than the one clicked in, says so).
+   * click's answer alone (no DM that said it was sent, other than the one clicked in, says so:
+   * none kept, or its rewrite failed).
    */
   private async expire(request: PendingRequest, clickedIn?: WithdrawPlace): Promise<{ request: PendingRequest; toldByClick: boolean }> {
     if (!this.isDue(request) || request.status === UNKNOWN_STATUS) return { request, toldByClick: false };
@@ -1033,12 +1045,13 @@ export class Approvals {
     const expired = await this.move(request, [request.status], 'EXPIRED', byClick ? { expiredAtWithdraw: true } : {});
     if (!expired) return { request: (await this.deps.store.get(request.id)) ?? request, toldByClick: false };
     const retire = waited && !!expired.sentMessage && !sameMessage(expired.sentMessage, clickedIn);
-    await Promise.all([
+    const [, , rewritten] = await Promise.all([
       this.refresh(expired),
       byClick ? undefined : this.tellInFinishMessage(expired),
-      retire ? this.retireSentMessage(expired, byClick ? 'expired_at_withdraw' : 'expired') : undefined,
+      retire ? this.retireSentMessage(expired, byClick ? 'expired_at_withdraw' : 'expired') : false,
     ]);
-    return { request: expired, toldByClick: byClick && !retire };
+    // That DM's rewrite failed: the click's answer is the one tell left, as when there is none.
+    return { request: expired, toldByClick: byClick && !rewritten };
   }
 
   /**
