@@ -98,9 +98,9 @@ export function revokeOutcome(result: RevokeResult, all: ApprovalWords, clicker:
     const changed = endedAfterUnknownOutcome(request) ? ': this approval changed nothing, but the earlier change may have been made' : ', and nothing was changed';
     // Only told its requester and the admins of another click's revoke: whose it was, never as if this click's.
     if (result.followUp) {
-      return said(`${endedAfterUnknownOutcome(request) ? ':warning:' : ':no_entry:'} ${revoker(request, clicker)} revoked it; its requester has now been told: ${who} can no longer finish their request (${words.summary(request)})${changed}, and can ask again.`, line);
+      return said(`${endedAfterUnknownOutcome(request) ? ':warning:' : ':no_entry:'} ${revoker(request, clicker)} revoked it; its requester has now been told: ${who} can no longer finish ${words.called(request, 'their')}${changed}, and can ask again.`, line);
     }
-    return said(`${endedAfterUnknownOutcome(request) ? ':warning:' : ':no_entry:'} Revoked: ${who} can no longer finish their request (${words.summary(request)})${changed}. They have been told, and can ask again.`, line);
+    return said(`${endedAfterUnknownOutcome(request) ? ':warning:' : ':no_entry:'} Revoked: ${who} can no longer finish ${words.called(request, 'their')}${changed}. They have been told, and can ask again.`, line);
   }
   // Revoked, but its requester not told (the follow-ups' audit attempt, or their taking, failed):
   // never "already revoked", which would hide that nobody was told.

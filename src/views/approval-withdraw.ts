@@ -70,7 +70,7 @@ export function withdrawOutcome(result: WithdrawResult, all: ApprovalWords): { t
     return { text, blocks: [section(`:warning: ${text}`), context(next)] };
   }
   const words = wordsOf(all, request.kind);
-  const asked = `your request (${words.summary(request)})`;
+  const asked = words.called(request, 'your');
   const askAgain = context(`Run \`${words.subjectOf(request).command}\` to ask again.`);
   // Told only to its requester (their DM, their Home tab's modal): about them, "you".
   const line = approvalStatusLine(request, words, false, true);
@@ -79,7 +79,7 @@ export function withdrawOutcome(result: WithdrawResult, all: ApprovalWords): { t
     const when = request.decidedAt ? ` at ${slackTime(new Date(request.decidedAt))}` : '';
     return result.ok
       ? said(`:leftwards_arrow_with_hook: You withdrew ${asked}${when}. Nothing was changed, and the admins are no longer asked to decide it.`, askAgain)
-      : said(`:leftwards_arrow_with_hook: You withdrew this request already${when}: ${words.summary(request)}. Nothing was changed.`, askAgain);
+      : said(`:leftwards_arrow_with_hook: You already withdrew ${asked}${when}. Nothing was changed.`, askAgain);
   }
   const admin = request.decidedBy ? `<@${request.decidedBy}>` : 'an admin';
   switch (request.status) {

@@ -25,6 +25,11 @@ export interface ApprovalKindWords {
   /** The same, short, for lists (mrkdwn): "*Basic* → *Pro*". */
   summary(request: PendingRequest): string;
   /**
+   * One request in a sentence, after whose it is (`whose`: "your", "their"), as its DMs name it:
+   * "your meeting PIN reset request", "their request to change their Amazon Chime license to Pro".
+   */
+  called(request: PendingRequest, whose: 'your' | 'their'): string;
+  /**
    * The approve option of the review modal (plain text, short): "Approve: change to Pro". Undefined:
    * not offered, as the review's details show approving could not work (`details` then say why).
    */

@@ -19,6 +19,7 @@ export function licenseKindWords({ words }: LicenseVocabulary): ApprovalKindWord
     steps: Object.fromEntries(Object.entries(stepNames(words)).map(([step, name]) => [step, capitalized(name)])) as ApprovalKindWords['steps'],
     asks: (r) => `asks to change their ${words.what}: *${fromOf(r)}* → *${toOf(r)}*`,
     summary: (r) => `*${fromOf(r)}* → *${toOf(r)}*`,
+    called: (r, whose) => calledOf(r, words, whose),
     // Not offered for an account the directory no longer has: the change would find nobody (ACCOUNT_GONE).
     approveLabel: (r, d) => (d[ACCOUNT_GONE] ? undefined : `Approve: change to ${toOf(r)}`),
     details: (r, d) =>
@@ -41,6 +42,11 @@ function licenseDetails(request: PendingRequest, details: Detail, account: strin
     blocks.push(section(`:information_source: Their license changed to *${details.license}* since they asked.`));
   }
   return blocks;
+}
+
+/** One license change in a sentence, as its DMs say it: "your request to change your Amazon Chime license to Pro". */
+function calledOf(request: PendingRequest, words: LicenseVocabulary['words'], whose: 'your' | 'their'): string {
+  return `${whose} request to change ${whose} ${words.what} to ${toOf(request)}`;
 }
 
 /** The requester's direct message: sent, applied, denied, or where it stands. */
@@ -84,7 +90,7 @@ function licenseNotice(request: PendingRequest, words: LicenseVocabulary['words'
     const text = `Your request to change your ${words.what} to ${to} expired without a decision.`;
     return { text, blocks: [section(`:zzz: ${text}`), context(`Run \`${words.command}\` to ask again.`)] };
   }
-  if (request.status === 'WITHDRAWN') return withdrawnNotice(request, `your request to change your ${words.what} to ${to}`, words.command);
-  const text = `Your request to change your ${words.what} to ${to} is now ${request.status.toLowerCase().replace('_', ' ')}.`;
+  if (request.status === 'WITHDRAWN') return withdrawnNotice(request, calledOf(request, words, 'your'), words.command);
+  const text = `${capitalized(calledOf(request, words, 'your'))} is now ${request.status.toLowerCase().replace('_', ' ')}.`;
   return { text, blocks: [section(text)] };
 }

@@ -50,8 +50,9 @@ export function resetKindWords(credentials: Readonly<Record<string, ResetWords>>
     steps: { request: 'Reset request', decide: 'Reset decision', apply: 'Approved reset', withdraw: 'Reset request withdrawn', revoke: 'Reset approval revoked' },
     stepOf: (step, s) => stepNames(s)[step],
     asks: (r) => `asks to ${changeOf(of(r)).verb} their *${of(r).what}* (an admin must approve it first)`,
-    // A noun (a title such as "Reset Okta password" is a command): lists, and sentences ("your request (…)").
+    // A noun (a title such as "Reset Okta password" is a command), for lists.
     summary: (r) => `*${of(r).request}*`,
+    called: (r, whose) => `${whose} ${of(r).request} request`,
     // Not offered for an account the directory no longer has: their Finish would find nobody (accountGone).
     approveLabel: (_r, d) => (d[REVIEW_FACT.gone] ? undefined : 'Approve: they finish it themselves'),
     details: (r, d) => profile(r, d, of(r), secretOf(r)),

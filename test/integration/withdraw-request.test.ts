@@ -78,7 +78,7 @@ describe('withdrawing a request an admin must decide', () => {
     await h.click('UANN', 'approval_withdraw', button.value, request.dm);
     // Her DM says it was withdrawn, without the button.
     const dm = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts);
-    expect(dm.args.text).toContain('You withdrew your request (Basic → Pro)');
+    expect(dm.args.text).toContain('You withdrew your request to change your Amazon Chime license to Pro');
     expect(dm.args.text).toContain('Nothing was changed');
     expect(JSON.stringify(dm.args.blocks)).not.toContain('approval_withdraw');
     // The admins' message says she withdrew it, with no Review.
@@ -169,7 +169,7 @@ describe('withdrawing a request an admin must decide', () => {
     // A click on the button as it was before the decision took it away (a client not yet refreshed).
     await h.click('UANN', 'approval_withdraw', withdrawIn(request.dm.call).value, request.dm);
     const dm = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts && String(c.args.text).includes('withdraw'));
-    expect(dm.args.text).toContain('You could not withdraw your request');
+    expect(dm.args.text).toContain('You could not withdraw your meeting PIN reset request:');
     expect(dm.args.text).toContain('<@UADA> already approved it.');
     expect(JSON.stringify(dm.args.blocks)).not.toContain('approval_withdraw');
     expect((await h.auditRecords('UANN')).filter((r) => r.action === 'reset_withdraw')).toEqual([]);
@@ -190,7 +190,7 @@ describe('withdrawing a request an admin must decide', () => {
 
     const publishes = h.slack.callsTo('views.publish').filter((c) => c.args.user_id === 'UBOB').length;
     const modal = await h.opening((trigger) => h.clickIn('UBOB', 'approval_withdraw', request.requestId, { view: home, triggerId: trigger }));
-    expect(JSON.stringify(modal.view)).toContain('You withdrew your request');
+    expect(JSON.stringify(modal.view)).toContain('You withdrew your meeting PIN reset request');
     let seen = 0;
     const published = await h.slack.waitForCall('views.publish', (c) => c.args.user_id === 'UBOB' && ++seen > publishes);
     const tab = JSON.stringify(published.args.view);
@@ -213,7 +213,7 @@ describe('withdrawing a request an admin must decide', () => {
     // A click on the button as it was before the decision took it away (a client not yet refreshed).
     await h.click('UANN', 'approval_withdraw', withdrawIn(request.dm.call).value, request.dm);
     const dm = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts && String(c.args.text).includes('withdraw'));
-    expect(dm.args.text).toMatch(/There was nothing to withdraw: <@UMAX> revoked the approval of your request \(.*\) at .*, before you finished it\./);
+    expect(dm.args.text).toMatch(/There was nothing to withdraw: <@UMAX> revoked the approval of your meeting PIN reset request at .*, before you finished it\./);
     expect(dm.args.text).not.toContain('already decided');
     // Told to Ann alone: about her, in the second person, never her own name.
     expect(JSON.stringify(dm.args.blocks)).not.toContain('<@UANN>');
@@ -263,7 +263,7 @@ describe('a withdraw and an approval racing', () => {
     await h.click('UANN', 'approval_withdraw', request.requestId, request.dm);
 
     const dm = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts, 10_000);
-    expect(dm.args.text).toContain('You withdrew your request (Basic → Pro)');
+    expect(dm.args.text).toContain('You withdrew your request to change your Amazon Chime license to Pro');
     const admin = JSON.stringify(await h.viewUpdate(opened.viewId, 2, 10_000));
     expect(admin).toContain('Withdrawn by <@UANN>');
     expect(admin).toContain('Its requester withdrew it: nothing was changed');
@@ -286,7 +286,7 @@ describe('a withdraw and an approval racing', () => {
     expect(JSON.stringify(await h.viewUpdate(opened.viewId, 2, 10_000))).toContain('Done: <@UBOB>');
     // The approval also rewrites that DM without Withdraw; its answer to the withdraw is this one.
     const dm = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts && String(c.args.text).includes('withdraw'), 10_000);
-    expect(dm.args.text).toContain('You could not withdraw your request (Basic → Plus): <@UADA> already approved it.');
+    expect(dm.args.text).toContain('You could not withdraw your request to change your Amazon Chime license to Plus: <@UADA> already approved it.');
     expect(JSON.stringify(dm.args.blocks)).not.toContain('approval_withdraw');
     expect(h.chime.users.get('chime-bob')?.LicenseType).toBe('Plus');
     const withdraws = await h.waitForAudit('UBOB', (r) => r.action === 'license_withdraw' && r.phase === 'outcome');
@@ -331,7 +331,7 @@ describe("the DM that said it was sent, once its request can no longer be withdr
 
     await h.click('UANN', 'approval_withdraw', withdrawIn(request.dm.call).value, request.dm);
     const answer = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts && String(c.args.text).includes('withdraw'));
-    expect(answer.args.text).toBe(':zzz: Your request (Basic → Pro) had already expired, so there was nothing to withdraw. Nothing was changed.');
+    expect(answer.args.text).toBe(':zzz: Your request to change your Amazon Chime license to Pro had already expired, so there was nothing to withdraw. Nothing was changed.');
     expect(JSON.stringify(answer.args.blocks)).not.toContain('approval_withdraw');
     expect(JSON.stringify((answer.args.blocks as any[]).at(-1))).toContain('Run `/request-license` to ask again.');
   });
@@ -342,7 +342,7 @@ describe("the DM that said it was sent, once its request can no longer be withdr
     h.clock.offsetMs = 100 * 3_600_000;
     await h.click('UANN', 'approval_withdraw', withdrawIn(request.dm.call).value, request.dm);
     const answer = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts && String(c.args.text).includes('withdraw'));
-    expect(answer.args.text).toBe(':zzz: Your request (Basic → Pro) had already expired, so there was nothing to withdraw. Nothing was changed.');
+    expect(answer.args.text).toBe(':zzz: Your request to change your Amazon Chime license to Pro had already expired, so there was nothing to withdraw. Nothing was changed.');
     expect(JSON.stringify(answer.args.blocks)).not.toContain('approval_withdraw');
     // Its next step, as the withdrawn and the expired-without-a-decision messages end.
     expect(JSON.stringify((answer.args.blocks as any[]).at(-1))).toContain('Run `/request-license` to ask again.');
@@ -379,7 +379,7 @@ describe("the DM that said it was sent, once its request can no longer be withdr
     expect(JSON.stringify(modal.view.blocks.at(-1))).toContain('Run `/request-license` to ask again.');
     // The DM reads as a click in it would have left it: what came of the Withdraw, without the button.
     const rewrites = rewritesOf(request.dm, from);
-    expect(rewrites.map((c) => c.args.text)).toEqual([':zzz: Your request (Basic → Pro) had already expired, so there was nothing to withdraw. Nothing was changed.']);
+    expect(rewrites.map((c) => c.args.text)).toEqual([':zzz: Your request to change your Amazon Chime license to Pro had already expired, so there was nothing to withdraw. Nothing was changed.']);
     expect(JSON.stringify(rewrites[0]!.args.blocks)).not.toContain('approval_withdraw');
     expect(JSON.stringify((rewrites[0]!.args.blocks as any[]).at(-1))).toContain('Run `/request-license` to ask again.');
     // Told in the modal and in that DM: no new DM says it "expired without a decision" as well.
@@ -395,7 +395,7 @@ describe("the DM that said it was sent, once its request can no longer be withdr
     h.clock.offsetMs = 100 * 3_600_000;
     const modal = await h.opening((trigger) => h.clickIn('UANN', 'approval_withdraw', request.requestId, { view: home, triggerId: trigger }));
     expect(modal.view.blocks.map((b: any) => JSON.stringify(b))).toEqual([
-      expect.stringContaining(':zzz: Your request (*Basic* → *Pro*) had already expired, so there was nothing to withdraw. Nothing was changed.'),
+      expect.stringContaining(':zzz: Your request to change your Amazon Chime license to Pro had already expired, so there was nothing to withdraw. Nothing was changed.'),
       expect.stringMatching(/Expired at <!date\^\d+\^[^>]+> without a decision/),
       expect.stringContaining('Run `/request-license` to ask again.'),
     ]);
@@ -411,7 +411,7 @@ describe("the DM that said it was sent, once its request can no longer be withdr
     h.clock.offsetMs = 100 * 3_600_000;
     h.slack.failNext('chat.update', { error: 'message_not_found' }, 1, (args) => args.ts === request.dm.ts);
     const modal = await h.opening((trigger) => h.clickIn('UANN', 'approval_withdraw', request.requestId, { view: home, triggerId: trigger }));
-    expect(JSON.stringify(modal.view.blocks)).toContain(':zzz: Your request (*Basic* → *Pro*) had already expired, so there was nothing to withdraw. Nothing was changed.');
+    expect(JSON.stringify(modal.view.blocks)).toContain(':zzz: Your request to change your Amazon Chime license to Pro had already expired, so there was nothing to withdraw. Nothing was changed.');
     expect(JSON.stringify(modal.view.blocks.at(-1))).toContain('Run `/request-license` to ask again.');
     await h.waitForLogs('sent DM rewrite failed', 1);
     const warned = h.logs.join('').split('\n').filter((l) => l.includes('sent DM rewrite failed'));
@@ -460,18 +460,18 @@ describe("the DM that said it was sent, once its request can no longer be withdr
     const { home } = await h.openHome('UBOB');
     const from = h.slack.calls.length;
     const modal = await h.opening((trigger) => h.clickIn('UBOB', 'approval_withdraw', request.requestId, { view: home, triggerId: trigger }));
-    expect(JSON.stringify(modal.view)).toContain('You withdrew your request');
+    expect(JSON.stringify(modal.view)).toContain('You withdrew your meeting PIN reset request');
     const rewritten = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts);
     expect(rewritten.args.channel).toBe(request.dm.channel);
-    expect(rewritten.args.text).toMatch(/^:leftwards_arrow_with_hook: You withdrew your request \(.+\) at <!date\^\d+\^[^>]+>\. Nothing was changed, and the admins are no longer asked to decide it\.$/);
+    expect(rewritten.args.text).toMatch(/^:leftwards_arrow_with_hook: You withdrew your meeting PIN reset request at <!date\^\d+\^[^>]+>\. Nothing was changed, and the admins are no longer asked to decide it\.$/);
     expect(JSON.stringify(rewritten.args.blocks)).toContain('Run `/reset-pin` to ask again.');
     expect(JSON.stringify(rewritten.args.blocks)).not.toContain('approval_withdraw');
     expect(rewritesOf(request.dm, from)).toHaveLength(1);
     expect(h.slack.calls.slice(from).filter((c) => c.method === 'chat.postMessage' && c.args.channel === request.dm.channel)).toEqual([]);
 
     await h.click('UBOB', 'approval_withdraw', withdrawIn(request.dm.call).value, request.dm);
-    const answer = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts && String(c.args.text).includes('withdrew this request already'));
-    expect(answer.args.text).toMatch(/^:leftwards_arrow_with_hook: You withdrew this request already at .*: /);
+    const answer = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts && String(c.args.text).includes('already withdrew'));
+    expect(answer.args.text).toMatch(/^:leftwards_arrow_with_hook: You already withdrew your meeting PIN reset request at <!date\^\d+\^[^>]+>\. Nothing was changed\.$/);
     expect(JSON.stringify(answer.args.blocks)).not.toContain('approval_withdraw');
   });
 
@@ -594,7 +594,7 @@ describe('a request withdrawn from the Home tab before the DM that said it was s
     }
     const dm = await h.slack.waitForCall('chat.postMessage', (c) => sentDm(c.args));
     const rewritten = await h.slack.waitForCall('chat.update', (c) => c.args.channel === dm.result!.channel && c.args.ts === dm.result!.ts);
-    expect(rewritten.args.text).toMatch(/^:leftwards_arrow_with_hook: You withdrew your request \(Basic → Pro\) at <!date\^\d+\^[^>]+>\. Nothing was changed, and the admins are no longer asked to decide it\.$/);
+    expect(rewritten.args.text).toMatch(/^:leftwards_arrow_with_hook: You withdrew your request to change your Amazon Chime license to Pro at <!date\^\d+\^[^>]+>\. Nothing was changed, and the admins are no longer asked to decide it\.$/);
     expect(JSON.stringify(rewritten.args.blocks)).toContain('Run `/request-license` to ask again.');
     expect(JSON.stringify(rewritten.args.blocks)).not.toContain('approval_withdraw');
     expect(h.slack.callsTo('chat.update').filter((c) => c.args.ts === dm.result!.ts)).toHaveLength(1);
@@ -634,7 +634,7 @@ describe('a request withdrawn from the Home tab before the DM that said it was s
     const dm = await h.slack.waitForCall('chat.postMessage', (c) => sentDm(c.args));
     const rewritten = await h.slack.waitForCall('chat.update', (c) => c.args.channel === dm.result!.channel && c.args.ts === dm.result!.ts);
     // What came of her Withdraw, as the modal said it, never the words it was sent with.
-    expect(rewritten.args.text).toBe(':zzz: Your request (Basic → Pro) had already expired, so there was nothing to withdraw. Nothing was changed.');
+    expect(rewritten.args.text).toBe(':zzz: Your request to change your Amazon Chime license to Pro had already expired, so there was nothing to withdraw. Nothing was changed.');
     expect(JSON.stringify(rewritten.args.blocks)).not.toContain('was sent to the admins');
     expect(JSON.stringify((rewritten.args.blocks as any[]).at(-1))).toContain('Run `/request-license` to ask again.');
     expect(JSON.stringify(rewritten.args.blocks)).not.toContain('approval_withdraw');

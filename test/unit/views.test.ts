@@ -368,9 +368,51 @@ describe("a request is named in sentences by the noun its credential declares, n
     const revoked = revokeOutcome({ ok: true, request: request('REVOKED') }, kinds, 'UMAX').text;
     const withdrawn = withdrawOutcome({ ok: true, request: request('WITHDRAWN') }, kinds).text;
     // Before: "Revoked: <@UANN> can no longer finish Reset Okta password", "You withdrew your request (Reset Okta password)".
-    expect(revoked).toContain(`Revoked: <@UANN> can no longer finish their request (${words.request}), and nothing was changed.`);
-    expect(withdrawn).toContain(`You withdrew your request (${words.request})`);
+    expect(revoked).toContain(`Revoked: <@UANN> can no longer finish their ${words.request} request, and nothing was changed.`);
+    expect(withdrawn).toContain(`You withdrew your ${words.request} request.`);
     expect(`${revoked} ${withdrawn}`).not.toContain(words.title);
+  });
+});
+
+describe("a withdraw's and a revoke's answers name the request in a sentence, as its DMs do, never in brackets after \"your request\"", () => {
+  const words = resetWordsOf(chime);
+  const kinds = { reset: resetKindWords({ [chime.id]: words }) };
+  const request = (status: PendingRequest['status'], more: Partial<PendingRequest> = {}) =>
+    resetRequest(chime.id, status, { revokedBy: 'UMAX', revokedAt: '2026-12-04T08:20:00.000Z', decidedAt: '2026-12-04T08:10:00.000Z', ...more });
+  const withdrawn = (status: PendingRequest['status'], ok = true) => withdrawOutcome(ok ? { ok, request: request(status) } : { ok, code: 'REQUEST_DECIDED', request: request(status) }, kinds).text;
+  const at = (iso: string) => slackTime(new Date(iso));
+
+  it('a meeting PIN reset: "your meeting PIN reset request", "their meeting PIN reset request"', () => {
+    // Before: "You withdrew your request (meeting PIN reset) at …", "can no longer finish their request (meeting PIN reset)".
+    expect(withdrawn('WITHDRAWN')).toBe(
+      `:leftwards_arrow_with_hook: You withdrew your meeting PIN reset request at ${at('2026-12-04T08:10:00.000Z')}. Nothing was changed, and the admins are no longer asked to decide it.`,
+    );
+    expect(withdrawn('WITHDRAWN', false)).toBe(`:leftwards_arrow_with_hook: You already withdrew your meeting PIN reset request at ${at('2026-12-04T08:10:00.000Z')}. Nothing was changed.`);
+    expect(withdrawn('EXPIRED', false)).toBe(':zzz: Your meeting PIN reset request had already expired, so there was nothing to withdraw. Nothing was changed.');
+    expect(withdrawn('DENIED', false)).toBe(':no_entry: You could not withdraw your meeting PIN reset request: <@UADA> already decided it.');
+    expect(withdrawn('APPROVED', false)).toBe(':warning: You could not withdraw your meeting PIN reset request: <@UADA> already approved it.');
+    expect(withdrawn('REVOKED', false)).toBe(
+      `:no_entry: There was nothing to withdraw: <@UMAX> revoked the approval of your meeting PIN reset request at ${at('2026-12-04T08:20:00.000Z')}, before you finished it.`,
+    );
+    expect(revokeOutcome({ ok: true, request: request('REVOKED') }, kinds, 'UMAX').text).toBe(
+      ':no_entry: Revoked: <@UANN> can no longer finish their meeting PIN reset request, and nothing was changed. They have been told, and can ask again.',
+    );
+    expect(revokeOutcome({ ok: true, request: request('REVOKED'), followUp: true }, kinds, 'UADA').text).toBe(
+      ':no_entry: <@UMAX> revoked it; its requester has now been told: <@UANN> can no longer finish their meeting PIN reset request, and nothing was changed, and can ask again.',
+    );
+  });
+
+  it("a license change: as its DMs say it, \"your request to change your Amazon Chime license to Pro\"; a withdraw's answer is its withdrawn DM's words", () => {
+    const license = licenseKindWords({ words: { ...chime.licenses!.words, command: '/request-license' }, kinds: [] });
+    const asked = { ...request('WITHDRAWN'), kind: 'license', detail: { from: 'Basic', to: 'Pro' } };
+    const answer = withdrawOutcome({ ok: true, request: asked }, { license }).text;
+    // Before: "You withdrew your request (Basic → Pro) at …".
+    expect(answer).toContain(`You withdrew your request to change your Amazon Chime license to Pro at ${at('2026-12-04T08:10:00.000Z')}.`);
+    expect(answer).toContain(license.notice(asked).text);
+    expect(withdrawOutcome({ ok: false, code: 'REQUEST_EXPIRED', request: { ...asked, status: 'EXPIRED' } }, { license }).text).toBe(
+      ':zzz: Your request to change your Amazon Chime license to Pro had already expired, so there was nothing to withdraw. Nothing was changed.',
+    );
+    expect(withdrawOutcome({ ok: true, request: request('WITHDRAWN') }, kinds).text).toContain(kinds.reset.notice(request('WITHDRAWN')).text);
   });
 });
 
