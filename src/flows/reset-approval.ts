@@ -114,8 +114,6 @@ interface Finishing {
    * approval was used, which it may not be (given back, it can be finished again).
    */
   outcome?: Finished<unknown>;
-  /** The one that took it shows its result (the new secret): a click refused from now on is not turned away for it, but told. */
-  showing: boolean;
   readonly done: Promise<Finished<unknown> | undefined>;
   readonly settle: (finished?: Finished<unknown>) => void;
 }
@@ -123,7 +121,7 @@ interface Finishing {
 function finishingBy(userId: string): Finishing {
   let settle!: Finishing['settle'];
   const done = new Promise<Finished<unknown> | undefined>((resolve) => (settle = resolve));
-  return { userId, clicks: 0, taken: false, showing: false, done, settle };
+  return { userId, clicks: 0, taken: false, done, settle };
 }
 
 /**
@@ -185,14 +183,14 @@ export class ResetApprovals implements ApprovalGate {
    * to them) settles nothing (`superseded`): its outcome stands under its own reference, and the
    * newer decision is left as it is. A click refused because another click of the same approval
    * here (a double click) took it waits for that one and returns what came of it
-   * (`shownByAnotherClick`), which that click shows in its own modal, secret and all; with none of
-   * its clicks on their way here (a stale click), it is told the approval was used, as before.
+   * (`shownByAnotherClick`), which that click shows in its own modal, secret and all, even once it
+   * is showing it (this click's modal, opened last, is the one in front); with none of its clicks
+   * on their way here (a stale click), it is told the approval was used, as before.
    */
   async finish<T extends { readonly ok: boolean; readonly code?: string; readonly reason?: string; readonly sent?: false }>(
     requester: Requester,
     approvalRequestId: string,
-    /** `showing`: called as the change's result is about to be shown; a click of it that comes after is told it was used. */
-    change: (approved: { credential: string; requestId: string; directoryUserId: string; email: string }, showing: () => void) => Promise<T>,
+    change: (approved: { credential: string; requestId: string; directoryUserId: string; email: string }) => Promise<T>,
   ): Promise<Finished<T> | (ResetApprovalFailure & { readonly shownByAnotherClick?: Finished<T> })> {
     // The clicks of this approval here (a double click): the one whose take wins shows what comes of it.
     const joined = this.finishing.get(approvalRequestId);
@@ -223,9 +221,9 @@ export class ResetApprovals implements ApprovalGate {
       leave();
       // Taken by another click of it here, on its way or ended while this one's read was (a double click):
       // that click shows the new secret in its own modal, or its failure, and this one, rather than say
-      // the approval was used (given back, it was not), says what came of it. One that comes once the
-      // other shows its result is told, as any click of a used approval.
-      if (found.code === 'REQUEST_ALREADY_USED' && !here.showing && (here.outcome || here.taken || here.clicks > 0)) {
+      // the approval was used (given back, it was not), says what came of it, even when its refusal
+      // comes while the other already shows the secret: this click's modal is the one in front.
+      if (found.code === 'REQUEST_ALREADY_USED' && (here.outcome || here.taken || here.clicks > 0)) {
         const other = (here.outcome ?? (await here.done)) as Finished<T> | undefined;
         if (other) return { ...refused, shownByAnotherClick: other };
       }
@@ -234,7 +232,7 @@ export class ResetApprovals implements ApprovalGate {
     here.taken = true;
     let finished: Finished<T> | undefined;
     try {
-      finished = await this.finishTaken(found.request, change, () => (here.showing = true));
+      finished = await this.finishTaken(found.request, change);
       return finished;
     } finally {
       // The clicks waiting on it learn what came of it; thrown (nothing came), they are told their approval was used, as before.
@@ -246,8 +244,7 @@ export class ResetApprovals implements ApprovalGate {
   /** The change of a request taken to finish, and its settlement (finish). */
   private async finishTaken<T extends { readonly ok: boolean; readonly code?: string; readonly reason?: string; readonly sent?: false }>(
     request: PendingRequest,
-    change: (approved: { credential: string; requestId: string; directoryUserId: string; email: string }, showing: () => void) => Promise<T>,
-    showing: () => void,
+    change: (approved: { credential: string; requestId: string; directoryUserId: string; email: string }) => Promise<T>,
   ): Promise<Finished<T>> {
     const approved = {
       credential: request.detail.credential ?? '',
@@ -261,7 +258,7 @@ export class ResetApprovals implements ApprovalGate {
     };
     let result: T;
     try {
-      result = await change(approved, showing);
+      result = await change(approved);
     } catch (err) {
       // Taken, so no other click can settle it: this one does, whatever happened.
       await this.settle(request, 'INTERNAL');

@@ -52,12 +52,11 @@ export function registerApprovalFinish(
     const viewId = opened.viewId;
     const show = (view: ModalView) => updateModal(client, viewId, view, logger, requester.userId);
 
-    const outcome = await flow.finish(requester, approvalRequestId, (approved, showing) => {
+    const outcome = await flow.finish(requester, approvalRequestId, (approved) => {
       const words = wordsOf(approved.credential);
       // The reset flow checks who is asking, and who they are in the directory, again before the change.
       return resets.finishApproved(requester, approved.credential, approved, {
         showResult: async (result, done) => {
-          showing();
           if (!words) throw new Error('credential not in the registry');
           // Throws when Slack will not show it: the reset flow records that the secret was not delivered.
           await client.views.update({ view_id: viewId, view: resultView(result, words, done) });

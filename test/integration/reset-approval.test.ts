@@ -58,6 +58,14 @@ function finishing(h: Harness, userId: string, finish: { value: string; message:
   return h.opening((trigger) => h.click(userId, 'approval_finish', finish.value, finish.message, trigger));
 }
 
+/**
+ * The finish that used the approval has ended here (its DM rewritten without the button, the
+ * handler's last step): a click from now on joins none of its clicks, and is told the approval was used.
+ */
+async function finishEnded(h: Harness, finish: { message: { channel: string; ts: string } }) {
+  await h.slack.waitForCall('chat.update', (c) => c.args.channel === finish.message.channel && c.args.ts === finish.message.ts);
+}
+
 function everythingSlackSaw(h: Harness, except?: (c: SlackCall) => boolean): string {
   return JSON.stringify(h.slack.calls.filter((c) => !except?.(c)).map((c) => [c.method, c.args, c.result]));
 }
@@ -214,9 +222,40 @@ describe('the approval policy for a reset', () => {
     await h.waitForAudit('UBOB', (r) => ofThis(r) && r.phase === 'outcome');
     expect((await h.auditRecords('UBOB')).filter(ofThis).map((r) => `${r.phase}:${r.outcome ?? ''}`).sort()).toEqual(['attempt:', 'outcome:success']);
     // Nothing of the request in progress any more: a later click is told it was used.
+    await finishEnded(h, finish);
     const third = await finishing(h, 'UBOB', finish);
     expect(JSON.stringify(third.view)).toContain('already used');
     expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+  });
+
+  it("a second Finish click that comes while the first one's new PIN is on its way to its modal says, in the modal in front, that the reset was finished and where its PIN is, never 'already used'; the PIN is reset once and shown in the first modal alone", async () => {
+    const { finish } = await approved(h, 'UBOB');
+    const held = h.slack.held.length;
+    const releaseShown = h.slack.hold('views.update', (args) => JSON.stringify(args.view ?? '').includes('"block_id":"secret"'));
+    try {
+      const first = finishing(h, 'UBOB', finish);
+      // The first click has made the change and is showing its PIN (Slack is slow to take it).
+      for (let i = 0; i < 500 && h.slack.held.length === held; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(h.slack.held.length).toBe(held + 1);
+      const refusedBefore = h.logs.filter((l) => l.includes('approved reset not finished')).length;
+      const second = finishing(h, 'UBOB', finish);
+      await h.waitForLogs('approved reset not finished', refusedBefore + 1);
+      releaseShown();
+      const [a, b] = await Promise.all([first, second]);
+      const pin = h.chime.pinOf('chime-bob');
+      expect(secretIn(h.lastShown(a.viewId, [])!)).toBe(pin);
+      const front = JSON.stringify(h.lastShown(b.viewId, []));
+      expect(front).not.toContain('already used');
+      expect(front).toMatch(/You finished your meeting PIN reset at <!date\^\d+\^/);
+      expect(front).toContain('Latchkey shows your new PIN to you alone');
+      expect(front).not.toContain(pin);
+      for (const click of [a, b]) expect(h.slack.callsTo('views.update').filter((c) => c.args.view_id === click.viewId)).toHaveLength(1);
+      expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+      // The PIN in no other call to Slack than the first modal's.
+      expect(everythingSlackSaw(h, (c) => c.method === 'views.update' && c.args.view_id === a.viewId)).not.toContain(pin);
+    } finally {
+      releaseShown();
+    }
   });
 
   it("another person's forged finish click changes nothing and learns nothing", async () => {
@@ -686,6 +725,7 @@ describe('the approval policy: a finish that stopped before anything was sent', 
     const second = await finishing(h, userId, finish);
     expect(secretIn(second.view)).toBe(h.chime.pinOf(chimeId));
     expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+    await finishEnded(h, finish);
     const third = await finishing(h, userId, finish);
     expect(JSON.stringify(third.view)).toContain('This approval was already used, so nothing more was changed.');
     expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
@@ -1077,6 +1117,7 @@ describe("the approval policy on Lambda, too little time left for the change", (
     expect(secretIn(second.view)).toBe(h.chime.pinOf('chime-bob'));
     expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
     // Used now: the same click again changes nothing.
+    await finishEnded(h, finish);
     const third = await finishing(h, 'UBOB', finish);
     expect(JSON.stringify(third.view)).toContain('This approval was already used, so nothing more was changed.');
     expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
@@ -1803,6 +1844,7 @@ describe('the approval policy: a write whose answer was lost, and the SDK sent a
       ['outcome', 'success'],
     ]);
     // Used once: a second click changes nothing.
+    await finishEnded(h, finish);
     expect(JSON.stringify((await finishing(h, 'UANN', finish)).view)).toContain('already used');
     expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
   }, 30_000);
