@@ -72,7 +72,8 @@ export interface HomeWords {
   readonly verifiers: Readonly<Record<string, string>>;
 }
 
-const UNAVAILABLE = (what: string) => context(`:warning: ${what} is unavailable right now. Open this tab again in a few minutes.`);
+// "cannot be shown" reads for a plural heading ("Your license change requests") as for a singular one.
+const UNAVAILABLE = (what: string) => context(`:warning: ${what} cannot be shown right now. Open this tab again in a few minutes; if it keeps happening, tell IT.`);
 
 /**
  * The Home tab, from plain data. Each section is bounded (ten entries, five requests…), so the

@@ -937,12 +937,12 @@ describe('the Home tab for admins', () => {
 describe('the Home tab with DynamoDB down', () => {
   const h = useHarness();
 
-  it('still publishes the buttons, and says the activity is unavailable', async () => {
+  it('still publishes the buttons, and says the activity cannot be shown', async () => {
     await h.dynamo.close();
     const { home } = await h.openHome('UADA');
     expect(buttonsOf(home).map((b) => b.text.text)).toContain('Reset my meeting PIN');
-    expect(textOf(home)).toContain('Your activity is unavailable right now');
-    expect(textOf(home)).toContain('The review queue is unavailable right now');
+    expect(textOf(home)).toContain('Your activity cannot be shown right now. Open this tab again in a few minutes; if it keeps happening, tell IT.');
+    expect(textOf(home)).toContain('The review queue cannot be shown right now.');
   }, 20_000);
 });
 

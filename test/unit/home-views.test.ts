@@ -198,14 +198,19 @@ describe('the Home tab view', () => {
     expect(atLeast(AWAITING_RETRY_SHOWN)).toContain('…and perhaps more: each shows here as the ones above are decided.');
   });
 
-  it('an unreadable part says so, and the buttons are still first', () => {
+  it("an unreadable part says so in a sentence that fits a plural heading, and what to do next; the buttons are still first", () => {
     const full = fullData(true);
     const data: HomeData = { ...full, activity: { ok: false }, requests: { ok: false }, admin: { ...full.admin!, awaitingRetry: { ok: false } } };
+    const next = 'Open this tab again in a few minutes; if it keeps happening, tell IT.';
     const view = homeView(data, words);
     expect(view.blocks[2]).toMatchObject({ type: 'actions' });
-    expect(JSON.stringify(view.blocks)).toContain('Your activity is unavailable right now');
-    expect(JSON.stringify(view.blocks)).toContain('Your license change requests is unavailable right now');
-    expect(JSON.stringify(view.blocks)).toContain('The list of changes that failed is unavailable right now');
+    expect(JSON.stringify(view.blocks)).toContain(`Your activity cannot be shown right now. ${next}`);
+    expect(JSON.stringify(view.blocks)).toContain(`Your license change requests cannot be shown right now. ${next}`);
+    expect(JSON.stringify(view.blocks)).toContain(`The list of changes that failed cannot be shown right now. ${next}`);
+    // More than one kind served: the heading is "Your requests", and the sentence still reads.
+    const all = homeWords(vocabulary, { license: licenseKindWords(vocabulary), reset: resetKindWords(Object.fromEntries(CREDENTIALS.map((c) => [c.id, resetWordsOf(c)]))) });
+    expect(JSON.stringify(homeView(data, all).blocks)).toContain(`Your requests cannot be shown right now. ${next}`);
+    expect(JSON.stringify([view.blocks, homeView(data, all).blocks])).not.toMatch(/requests is /);
   });
 
   it("Mark handled, when Slack would not say whether the clicker is an admin, opens a modal that says so and offers no form to submit", () => {
