@@ -1,7 +1,7 @@
 import { CREDENTIALS } from '../credentials';
 import { VERIFIERS } from '../verifiers';
 import { APPROVAL_STEPS, approvalAction } from '../flows/approvals/pending-request';
-import type { ApprovalWords } from '../views/approval-words';
+import type { ApprovalKindWords, ApprovalWords, StepName } from '../views/approval-words';
 import type { HomeWords } from '../views/home-tab';
 import type { LicenseVocabulary, SubjectWords } from '../views/words';
 import { resetWordsOf } from './reset-words';
@@ -20,9 +20,10 @@ export function homeWords(vocabulary: LicenseVocabulary, approvals: ApprovalWord
           APPROVAL_STEPS.map((step) => [
             approvalAction(kind, step),
             {
-              name: w.steps[step],
+              ...nameOf(w, step),
               words: w.subject,
-              ...(w.stepOf && { named: (subject: SubjectWords) => w.stepOf!(step, subject) }),
+              // A revoke's records whose person only told of another admin's revoke: named for what they did.
+              ...(step === 'revoke' && { followUp: nameOf(w, 'revokeFollowUp') }),
               ...(w.approvedActivity && { approved: (own: boolean) => w.approvedActivity!(own) }),
               ...(w.appliedActivity && { applied: (by?: string) => w.appliedActivity!(by) }),
             },
@@ -34,4 +35,9 @@ export function homeWords(vocabulary: LicenseVocabulary, approvals: ApprovalWord
     approvals: { words: approvals, ownHeading: served.length === 1 && served[0] === 'license' ? `Your ${vocabulary.words.request} requests` : 'Your requests' },
     verifiers: Object.fromEntries(VERIFIERS.map((v) => [v.audit.verifier, v.words.app])),
   };
+}
+
+/** What a line of a kind's step is called: the kind's name for it, and (`named`) its name in a request's noun where its subject is known. */
+function nameOf(w: ApprovalKindWords, step: StepName): { readonly name: string; readonly named?: (subject: SubjectWords) => string } {
+  return { name: w.steps[step], ...(w.stepOf && { named: (subject: SubjectWords) => w.stepOf!(step, subject) }) };
 }

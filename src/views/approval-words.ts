@@ -13,13 +13,13 @@ export interface ApprovalKindWords {
   readonly subject: SubjectWords;
   /** One request's subject, for its own failures: an approved reset's is its credential's. */
   subjectOf(request: PendingRequest): SubjectWords;
-  /** What each audit step of it is called on the Home tab ("License change request", "License change decision"). */
-  readonly steps: Readonly<Record<ApprovalStep, string>>;
+  /** What each audit step of it is called on the Home tab ("License change request", "License change decision"), and a revoke's follow-up. */
+  readonly steps: Readonly<Record<StepName, string>>;
   /**
    * What a step of one request is called where its subject is known, in its noun ("Okta password
    * reset request"), so that it reads as the request does everywhere else. Absent: `steps`.
    */
-  stepOf?(step: ApprovalStep, subject: SubjectWords): string;
+  stepOf?(step: StepName, subject: SubjectWords): string;
   /** What the requester asks, after their name (mrkdwn): "asks to change their Amazon Chime license: *Basic* → *Pro*". */
   asks(request: PendingRequest): string;
   /** The same, short, for lists (mrkdwn): "*Basic* → *Pro*". */
@@ -72,13 +72,28 @@ export interface ApprovalKindWords {
 }
 
 /**
+ * What a line of one request's records is called: each audit step of it, and `revokeFollowUp`, a line
+ * of revoke records whose person only told of another admin's revoke (another admin's Revoke, or its
+ * requester's Finish, after a revoke whose own click could not tell it was made): named for what that
+ * person did, never "approval revoked" by them, since the revoke was the other admin's.
+ */
+export type StepName = ApprovalStep | 'revokeFollowUp';
+
+/**
  * What each step of one request is called, in the request's one name (SubjectWords.request): "meeting
  * PIN reset request", "license change decision". Every kind's, so that the Home tab, the audit search
  * and the admins' message call a request what its review's title and its DMs call it.
  */
-export function stepNames(subject: Pick<SubjectWords, 'request'>): Record<ApprovalStep, string> {
+export function stepNames(subject: Pick<SubjectWords, 'request'>): Record<StepName, string> {
   const name = subject.request;
-  return { request: `${name} request`, decide: `${name} decision`, apply: `approved ${name}`, withdraw: `${name} request withdrawn`, revoke: `${name} approval revoked` };
+  return {
+    request: `${name} request`,
+    decide: `${name} decision`,
+    apply: `approved ${name}`,
+    withdraw: `${name} request withdrawn`,
+    revoke: `${name} approval revoked`,
+    revokeFollowUp: `${name} revoke followed up`,
+  };
 }
 
 /** Every served kind's words, by kind ID. */

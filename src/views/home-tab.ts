@@ -63,7 +63,18 @@ export interface HomeWords {
    * (`named`) what a step of a request whose subject is known is, in its noun ("Okta password reset request").
    */
   readonly actions: Readonly<
-    Record<string, { readonly name: string; readonly words: SubjectWords; readonly named?: (subject: SubjectWords) => string; readonly approved?: (own: boolean) => string; readonly applied?: (by?: string) => string }>
+    Record<
+      string,
+      {
+        readonly name: string;
+        readonly words: SubjectWords;
+        readonly named?: (subject: SubjectWords) => string;
+        readonly approved?: (own: boolean) => string;
+        readonly applied?: (by?: string) => string;
+        /** A revoke's action: what a line of it is called whose person only told of another admin's revoke (followsUpRevoke). */
+        readonly followUp?: { readonly name: string; readonly named?: (subject: SubjectWords) => string };
+      }
+    >
   >;
   readonly license: { readonly button: string; readonly vocabulary: LicenseVocabulary };
   /** Every served kind of pending request's words, and the heading of the person's own requests. */
@@ -150,12 +161,23 @@ function statesRevoker(a: Activity, admin: string): boolean {
  */
 export function recordOf(a: Activity, words: HomeWords): { readonly name: string; readonly what: string; readonly subject?: SubjectWords } {
   const action = words.actions[a.action];
+  // Another admin's revoke, only told of: never titled as the line's person's revoke ("approval revoked" by them).
+  const title = (followsUpRevoke(a) && action?.followUp) || action;
   const credential = a.pendingRequestId && a.credential ? words.credentials[a.credential] : undefined;
   // In the credential's noun, a step's name says what it was about: nothing after it.
-  const named = credential && action?.named?.(credential.words);
+  const named = credential && title?.named?.(credential.words);
   const about = credential && !named ? ` (${credential.words.what})` : '';
   const what = a.licenseTo ? ` (${a.licenseFrom ? `${a.licenseFrom} → ` : ''}${a.licenseTo})` : about;
-  return { name: labelOf(named || action?.name, a.action), what, subject: credential?.words ?? action?.words };
+  return { name: labelOf(named || title?.name, a.action), what, subject: credential?.words ?? action?.words };
+}
+
+/**
+ * Whether a line's revoke was another admin's, its person's click having only told of it, or tried
+ * to (revokeFollowedUp, followUpsFailed): its title then names what they did, as its details do.
+ */
+function followsUpRevoke(a: Activity): boolean {
+  const revoker = a.revokedBy ?? a.followUpsFailed?.revokedBy;
+  return revoker !== undefined && revoker !== a.actor.userId;
 }
 
 /** A record's name where it starts a line or a part of one, capitalised ("Meeting PIN reset"); an action no words name, as recorded. */

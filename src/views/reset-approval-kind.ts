@@ -47,7 +47,7 @@ export function resetKindWords(credentials: Readonly<Record<string, ResetWords>>
     subject: ANY,
     subjectOf: of,
     // The kind's own, for a record whose credential is not known; one whose credential is, in its noun.
-    steps: { request: 'Reset request', decide: 'Reset decision', apply: 'Approved reset', withdraw: 'Reset request withdrawn', revoke: 'Reset approval revoked' },
+    steps: { request: 'Reset request', decide: 'Reset decision', apply: 'Approved reset', withdraw: 'Reset request withdrawn', revoke: 'Reset approval revoked', revokeFollowUp: 'Reset revoke followed up' },
     stepOf: (step, s) => stepNames(s)[step],
     asks: (r) => `asks to ${changeOf(of(r)).verb} their *${of(r).what}* (an admin must approve it first)`,
     // A noun (a title such as "Reset Okta password" is a command), for lists.

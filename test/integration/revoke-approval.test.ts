@@ -801,6 +801,8 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     // A security reviewer's audit search of the request: Max's line says whose revoke it was, and that his click only told them.
     const maxs = (await lookUp(h, 'UADA', request.requestId)).filter((l) => l.includes('by <@UMAX>'));
     expect(maxs).toEqual([expect.stringContaining(' · This Revoke only told its requester and the admins')]);
+    // Its title says what Max did, never as if the revoke were his: before, "*Meeting PIN reset approval revoked* by <@UMAX>".
+    expect(maxs[0]).toContain(' · *Meeting PIN reset revoke followed up* by <@UMAX> for <@UANN> · :no_entry: Approved, then revoked by <@UADA>; nothing was changed\n');
     // Max named once, as the line's person ("by <@UMAX>"): never again as the one who told them.
     expect(maxs[0]!.match(/<@UMAX>/g)).toEqual(['<@UMAX>']);
     // Ada named as its revoker once, by the line's state: never "revoked by <@UADA>" again in its details.
@@ -808,6 +810,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     // Max's own Home tab: his activity line says the revoke was Ada's and his click only told, to him as "you".
     const maxsHome = ((await h.openHome('UMAX')).home.blocks as any[]).map((b) => String(b.text?.text ?? '')).filter((t) => t.includes('for <@UANN>') && t.includes('Reference'));
     expect(maxsHome).toEqual([expect.stringContaining(' · You only told its requester and the admins')]);
+    expect(maxsHome[0]).toMatch(/^\*Meeting PIN reset revoke followed up\* for <@UANN> · :no_entry: Approved, then revoked by <@UADA>; nothing was changed\n/);
     expect(maxsHome[0]!.match(/revoked by <@UADA>/gi)).toEqual(['revoked by <@UADA>']);
   }, 90_000);
 
@@ -827,7 +830,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
       ['outcome', 'failure', 'STORE_UNAVAILABLE', 'UADA'],
     ]);
     const maxs = (await lookUp(h, 'UADA', request.requestId)).filter((l) => l.includes('by <@UMAX>'));
-    expect(maxs).toEqual([expect.stringMatching(/ · :x: Failed: storage unavailable\n.* · Revoked by <@UADA>; this Revoke could not tell its requester and the admins$/)]);
+    expect(maxs).toEqual([expect.stringMatching(/ · \*Meeting PIN reset revoke followed up\* by <@UMAX> for <@UANN> · :x: Failed: storage unavailable\n.* · Revoked by <@UADA>; this Revoke could not tell its requester and the admins$/)]);
     // Max named once, as the line's person ("by <@UMAX>").
     expect(maxs[0]!.match(/<@UMAX>/g)).toEqual(['<@UMAX>']);
     expect(maxs.join('\n')).not.toContain('only told');
@@ -850,7 +853,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
       ['outcome', 'failure', 'APPROVAL_REVOKED', 'UADA'],
     ]);
     const maxs = (await lookUp(h, 'UADA', request.requestId)).filter((l) => l.includes('by <@UMAX>'));
-    expect(maxs).toEqual([expect.stringMatching(/ · Revoked by <@UADA>; another click had told its requester and the admins$/)]);
+    expect(maxs).toEqual([expect.stringMatching(/ · \*Meeting PIN reset revoke followed up\* by <@UMAX> for <@UANN> · .*\n.* · Revoked by <@UADA>; another click had told its requester and the admins$/)]);
     expect(maxs.join('\n')).not.toMatch(/only told|could not tell/);
   }, 120_000);
 

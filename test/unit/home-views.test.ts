@@ -385,3 +385,38 @@ describe("a credential's request is named on the Home tab and in the audit searc
     }
   });
 });
+
+describe("another admin's follow-up of a revoke is titled as what its admin did, never as their revoke", () => {
+  const all = homeWords(vocabulary, { license: licenseKindWords(vocabulary), reset: resetKindWords(Object.fromEntries(CREDENTIALS.map((c) => [c.id, resetWordsOf(c)]))) });
+  const max = { userId: 'UMAX', teamId: 'T0TEAM' };
+  const chime = CREDENTIALS.find((c) => c.id === 'pin')!;
+  const kinds = [
+    ['reset approval', 'reset_revoke', { credential: chime.id }, `${capitalized(resetWordsOf(chime).request)} revoke followed up`, ''],
+    ['license change', 'license_revoke', { licenseFrom: 'Basic', licenseTo: 'Pro' }, 'License change revoke followed up', ' (Basic → Pro)'],
+  ] as const;
+  it.each(kinds)('%s', (_, action, detail, title, what) => {
+    const approval = event(9).requestId;
+    // Ada's revoke, whose outcome she could not be told; Max's Revoke after only told its requester and the admins (its records name her revoke, revokedBy).
+    const step = { action, actor: max, subject: ann, approvalRequestId: approval, revokedBy: 'UADA', ...detail };
+    const records: AuditEvent[] = [event(2, { ...step, phase: 'attempt', outcome: undefined }), { ...event(2, step), outcome: 'success' }];
+    const search = texts(auditResultsView({ from: '2026-11-01', to: '2026-12-01', result: { ok: true, rows: activityOf(records, now) }, page: 1, words: all }).blocks).filter((t) => t.includes('Reference `'));
+    // Before: "*Meeting PIN reset approval revoked* by <@UMAX> for <@UANN> · Approved, then revoked by <@UADA>…", read as Max's revoke.
+    expect(search).toEqual([
+      expect.stringMatching(new RegExp(`· \\*${title}\\*${escape(what)} by <@UMAX> for <@UANN> · :no_entry: Approved, then revoked by <@UADA>; nothing was changed\n.* · This Revoke only told its requester and the admins$`)),
+    ]);
+    // Each person named once.
+    for (const user of ['UMAX', 'UANN', 'UADA']) expect(search[0]!.split(`<@${user}>`)).toHaveLength(2);
+    // Max's own Home tab: the same title, his click "you".
+    const own = texts(homeView({ ...fullData(false), requester: max, activity: { ok: true, value: activityOf(records, now) } }, all).blocks).filter((t) => t.includes('Reference `'));
+    expect(own).toEqual([expect.stringMatching(new RegExp(`^\\*${title}\\*${escape(what)} for <@UANN> · :no_entry: Approved, then revoked by <@UADA>; nothing was changed\n.* · You only told its requester and the admins$`))]);
+    for (const line of [...search, ...own]) expect(line.toLowerCase()).not.toContain('approval revoked');
+  });
+  const escape = (text: string) => text.replace(/[()*]/g, '\\$&');
+
+  it("a revoking admin's own line is still their revoke", () => {
+    const approval = event(9).requestId;
+    const step = { action: 'reset_revoke', actor: max, subject: ann, approvalRequestId: approval, credential: chime.id };
+    const search = texts(auditResultsView({ from: '2026-11-01', to: '2026-12-01', result: { ok: true, rows: activityOf([{ ...event(2, step), outcome: 'success' }], now) }, page: 1, words: all }).blocks);
+    expect(search.join('\n')).toContain(`*${capitalized(resetWordsOf(chime).request)} approval revoked* by <@UMAX> for <@UANN> · :no_entry: Approved, then revoked by <@UMAX>`);
+  });
+});
