@@ -79,6 +79,13 @@ export interface AwsClientSettings {
     readonly throwOnRequestTimeout: true;
     readonly logger: AwsHandlerLogger;
   };
+  /**
+   * The client's own logger: debug, warn and trace do nothing, and it has no info or error, the two
+   * the SDK's logger middleware calls only when present (`logger?.info?.(…)`) with each call's input
+   * and output formatted for them; its silent default has both, so every call paid for a copy
+   * (aws-client.ts, SDK_CLIENT_LOGGER).
+   */
+  readonly logger: SdkClientLogger;
   /** Middleware stacks built once per command class. A call with send options (an abortSignal) empties the client's cache: such calls get a client of their own. */
   readonly cacheMiddleware: boolean;
   /** Only for a client that sends changes (AdapterContext.awsChanges): a call that may have reached the service is never sent again. Absent: the SDK's retries. */
@@ -92,6 +99,18 @@ export interface AwsClientSettings {
  */
 export function awsCallMs(aws: AwsClientSettings): number {
   return aws.requestHandler.connectionTimeout + aws.requestHandler.requestTimeout;
+}
+
+/**
+ * A client's logger as the SDK types it (@smithy/types Logger), though it has only the methods the
+ * SDK calls unconditionally: the others are left out on purpose (AwsClientSettings.logger).
+ */
+export interface SdkClientLogger {
+  trace?(...content: unknown[]): void;
+  debug(...content: unknown[]): void;
+  info(...content: unknown[]): void;
+  warn(...content: unknown[]): void;
+  error(...content: unknown[]): void;
 }
 
 /** What the SDK's HTTP handler logs through (its Logger shape). */
