@@ -140,15 +140,17 @@ describe('the gate: verify', () => {
     expect(audit.entries.at(-1)).toMatchObject({ phase: 'outcome', outcome: 'failure', errorCode: 'VERIFY_REJECTED', verifier: 'okta_verify', verification: 'rejected' });
   });
 
-  it('a replayed Reset click after a rejection sends no new push and changes nothing', async () => {
-    const { flow, directory, verifier, delivery } = setup('verify');
+  it('a replayed Reset click after a rejection sends no new push, changes nothing, and is told the same rejection, reported once', async () => {
+    const { flow, directory, verifier, delivery, rejections } = setup('verify');
     verifier.fates.push('rejected', 'approved');
     const ready = await opened(flow);
     await flow.confirm(ANN, 'okta_password', ready.ticket, delivery);
     const replay = await flow.confirm(ANN, 'okta_password', ready.ticket, delivery);
-    expect(replay).toMatchObject({ ok: false, code: 'REQUEST_ALREADY_USED' });
+    // The rejection's own answer (contact IT now), not "already used", which would hide it (315bc9c).
+    expect(replay).toMatchObject({ ok: false, code: 'VERIFY_REJECTED' });
     expect(verifier.pushes).toHaveLength(1);
     expect(directory.resets).toEqual([]);
+    expect(rejections).toEqual([ready.requestId]);
   });
 
   it('closing the waiting modal ends the wait as cancelled: withdrawn, nothing changes, no security event; a close by anyone else, or after the wait, ends nothing', async () => {
