@@ -312,7 +312,7 @@ describe('the Home tab for admins', () => {
     });
     await h.waitForAudit('UADA', (r) => r.action === 'license_decide' && r.phase === 'outcome' && r.approvalRequestId === requestId);
     const carl = textOf((await h.openHome('UCARL')).home);
-    expect(carl).not.toContain('unavailable');
+    expect(carl).not.toContain('cannot be shown right now');
     expect(carl).toMatch(/Denied by <@UADA>/);
   });
 
@@ -323,7 +323,7 @@ describe('the Home tab for admins', () => {
     await h.addRawRequestFields(unknown, { status: 'ESCALATED' });
 
     const { home } = await h.openHome('UADA');
-    expect(textOf(home)).not.toContain('is unavailable');
+    expect(textOf(home)).not.toContain('cannot be shown right now');
     const row = (home.blocks as any[]).find((b) => b.type === 'section' && String(b.text?.text).includes('*<@UANN>*'));
     expect(row.text.text).toContain('In a state this version of Latchkey does not know (`ESCALATED`)');
     expect(row.accessory).toBeUndefined();
@@ -332,7 +332,7 @@ describe('the Home tab for admins', () => {
 
     // Its requester's own list says where it stands, not that the list is unavailable.
     const ann = textOf((await h.openHome('UANN')).home);
-    expect(ann).not.toContain('is unavailable');
+    expect(ann).not.toContain('cannot be shown right now');
     expect(ann).toContain('does not know (`ESCALATED`)');
 
     // Review from a Home tab (or channel message) shown before: a closed view, no form.
@@ -823,7 +823,7 @@ describe('the Home tab for admins', () => {
     const own = textOf((await h.openHome('UROOM')).home);
     expect(own).toContain('*Meeting PIN reset* · :no_entry_sign: Not done. Recorded as `APPROVAL_UNAVAILABLE`.');
     expect(own).toContain('00000000old2');
-    expect(own).not.toContain('Your activity is unavailable');
+    expect(own).not.toContain('Your activity cannot be shown');
 
     const admin = textOf((await h.openHome('UADA')).home);
     expect(admin).toMatch(/Refused: (.*, )?1 refusal coded `APPROVAL_UNAVAILABLE`/);
@@ -849,7 +849,7 @@ describe('the Home tab for admins', () => {
     const own = textOf((await h.openHome('USUSP')).home);
     expect(own).toContain('*Meeting PIN reset* · :white_check_mark: Done');
     expect(own).toContain('00000000new1');
-    expect(own).not.toContain('Your activity is unavailable');
+    expect(own).not.toContain('Your activity cannot be shown');
 
     const { page1 } = await searchAudit(h, 'UADA', 'USUSP', at.slice(0, 10), at.slice(0, 10));
     const lines = (page1.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference')).map((b) => b.text.text as string);
