@@ -8,7 +8,7 @@ import { context, escapeMrkdwn, modal, plain, progressView, section, slackTime }
 import { failureMessage, TAKE_IT_BACK } from './failure-message';
 import { licenseKindWords } from './license-kind';
 import { LICENSE_FIELD_ERRORS } from './license-words';
-import type { LicenseVocabulary } from './words';
+import { capitalized, type LicenseVocabulary } from './words';
 
 /** The requester's side of /request-license: the form, and what follows it. */
 export const LICENSE_FORM = {
@@ -70,14 +70,16 @@ export function licenseFieldErrors(errors: Partial<Record<'license' | 'reason', 
   return out;
 }
 
-export function openRequestView(request: LicenseRequest, { words }: LicenseVocabulary): ModalView {
+export function openRequestView(request: LicenseRequest, vocabulary: LicenseVocabulary): ModalView {
+  const { words } = vocabulary;
   if (request.status === UNKNOWN_STATUS) {
     // A newer version wrote its status: it holds the person's place until its time ends, and nobody can decide it here.
+    // Named as its DMs name it ("Your request to change your Amazon Chime license to Pro").
     return modal({
       title: words.title,
       close: 'Close',
       blocks: [
-        section(`:grey_question: You already have a request (*${request.detail.from}* → *${request.detail.to}*) in a state this version of Latchkey does not know.`),
+        section(`:grey_question: ${capitalized(licenseKindWords(vocabulary).called(request, 'your'))} is already open, in a state this version of Latchkey does not know.`),
         context(`You can ask again after it expires at ${slackTime(new Date(request.expiresAt))}. Ask IT to check it sooner with the reference \`${request.id}\`.`),
       ],
     });

@@ -350,7 +350,7 @@ describe('the Home tab for admins', () => {
 
     // It holds its requester's place until its time ends, and the form says so.
     const again = await h.open('/request-license', 'UANN');
-    expect(JSON.stringify(again.view.blocks)).toContain('in a state this version of Latchkey does not know');
+    expect(JSON.stringify(again.view.blocks)).toContain('Your request to change your Amazon Chime license to Pro is already open, in a state this version of Latchkey does not know.');
   });
 
   it("an admin's own request is in their queue without a Review button, marked as theirs; another admin can review it", async () => {

@@ -1,5 +1,5 @@
 import type { KnownBlock, ModalView } from '@slack/types';
-import { APPROVAL_STEPS, approvalAction, type PendingRequest, type PendingStatus } from '../../src/flows/approvals/pending-request';
+import { APPROVAL_STEPS, approvalAction, UNKNOWN_STATUS, type PendingRequest, type PendingStatus } from '../../src/flows/approvals/pending-request';
 import { homeWords } from '../../src/handlers/home-words';
 import { workmail } from '../../src/credentials/workmail';
 import { resetWordsOf } from '../../src/handlers/reset-words';
@@ -90,6 +90,14 @@ describe('license views', () => {
       expect(notice.blocks.length).toBeLessThanOrEqual(50);
       expect(notice.text.length).toBeGreaterThan(10);
     }
+  });
+
+  it("/request-license, finding a request open in a state this version does not know, names it in a sentence as its DMs do, never in brackets", () => {
+    const said = JSON.stringify(openRequestView(request('PENDING', { status: UNKNOWN_STATUS }), V).blocks);
+    // Before: "You already have a request (*Basic* → *Pro*) in a state this version of Latchkey does not know."
+    expect(said).toContain(':grey_question: Your request to change your Amazon Chime license to Pro is already open, in a state this version of Latchkey does not know.');
+    expect(said).toContain("with the reference `" + request('PENDING').id + "`");
+    expect(said).not.toMatch(/request \(/);
   });
 
   it('the review modal carries only the request id, and flags a license that changed since', () => {
