@@ -193,18 +193,26 @@ function revokeTried(tried: NonNullable<Activity['revokeFailed']>): string {
  * A click that could not do a revoke's follow-ups: whose revoke it was, as a line of follow-ups done
  * says it (revokeFollowedUp), the click being "this" one of the line's person, whom it names already.
  * The requester's Finish, on the line of their request; another admin's Revoke, on a line of that
- * click alone, whose state says when and how it failed.
+ * click alone, whose state says when and how it failed, or that it did nothing (lostFollowUps).
  */
 function followUpsFailed(row: Activity, failed: NonNullable<Activity['followUpsFailed']>): string {
   const by = failed.revokedBy ? `<@${failed.revokedBy}>` : 'an admin';
-  if (row.subject && row.subject.userId !== row.actor.userId) {
-    // Lost the taking of them to another click (the requester's Finish, or a Revoke): done by that one.
-    return failed.code === 'APPROVAL_REVOKED'
-      ? `Revoked by ${by}; another click had told its requester and the admins`
-      : `Revoked by ${by}; this Revoke could not tell its requester and the admins`;
-  }
+  if (lostFollowUps(row)) return `Revoked by ${by}`;
+  if (row.subject && row.subject.userId !== row.actor.userId) return `Revoked by ${by}; this Revoke could not tell its requester and the admins`;
   return `Revoked by ${by}; this Finish could not tell the admins ${slackDate(new Date(failed.at))}: ${failureLabel(failed.code)}`;
 }
+
+/**
+ * Another admin's Revoke that lost the taking of a revoke's follow-ups to another click (the
+ * requester's Finish, or a Revoke), which told them: on record as failed (APPROVAL_REVOKED), but
+ * nothing failed and it did nothing. Its line says so, never ":x: Failed: approval revoked by an
+ * admin" beside whose revoke it was.
+ */
+function lostFollowUps(row: Activity): boolean {
+  return row.followUpsFailed?.code === 'APPROVAL_REVOKED' && row.subject !== undefined && row.subject.userId !== row.actor.userId;
+}
+
+const LOST_FOLLOW_UPS = ':heavy_minus_sign: Nothing done: another click had already told its requester and the admins';
 
 /** How the person ended a push (what they did, or did not do, on their phone): nothing the directory's account explains. */
 const PERSON_ENDED_PUSH: ReadonlySet<string> = new Set<FailureCode>(['VERIFY_REJECTED', 'VERIFY_TIMEOUT', 'VERIFY_CANCELLED']);
@@ -216,8 +224,9 @@ function rowLine(row: Activity, words: HomeWords): string {
   // A person asking for themselves is named once: "by <@ANN>", not "by <@ANN> for <@ANN>".
   const about = row.subject && row.subject.userId !== row.actor.userId ? ` for <@${row.subject.userId}>` : '';
   const why = row.errorCode ? ` ${failureLabel(row.errorCode, { reason: row.reason, words: subject })}.` : '';
-  const state =
-    row.state === 'failed' || row.state === 'refused'
+  const state = lostFollowUps(row)
+    ? LOST_FOLLOW_UPS
+    : row.state === 'failed' || row.state === 'refused'
       ? `${row.state === 'failed' ? ':x: Failed:' : ':no_entry_sign: Refused:'}${why.slice(0, -1)}`
       : row.state === 'partial'
         ? `:white_check_mark: Done, but these steps failed: ${(row.incomplete ?? []).map((i) => `${i.step} (${failureLabel(i.code)})`).join(', ')}`

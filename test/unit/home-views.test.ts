@@ -419,4 +419,21 @@ describe("another admin's follow-up of a revoke is titled as what its admin did,
     const search = texts(auditResultsView({ from: '2026-11-01', to: '2026-12-01', result: { ok: true, rows: activityOf([{ ...event(2, step), outcome: 'success' }], now) }, page: 1, words: all }).blocks);
     expect(search.join('\n')).toContain(`*${capitalized(resetWordsOf(chime).request)} approval revoked* by <@UMAX> for <@UANN> · :no_entry: Approved, then revoked by <@UMAX>`);
   });
+
+  it("an admin's follow-up that lost to another click says once that it did nothing, that click having told them, and whose revoke it was", () => {
+    const approval = event(9).requestId;
+    // Max's Revoke found Ada's revoke, but another click took its follow-ups first: on record as failed, APPROVAL_REVOKED.
+    const step = { action: 'reset_revoke', actor: max, subject: ann, approvalRequestId: approval, revokedBy: 'UADA', credential: chime.id };
+    const records: AuditEvent[] = [event(2, { ...step, phase: 'attempt', outcome: undefined }), { ...event(2, step), outcome: 'failure', errorCode: 'APPROVAL_REVOKED' }];
+    const search = texts(auditResultsView({ from: '2026-11-01', to: '2026-12-01', result: { ok: true, rows: activityOf(records, now) }, page: 1, words: all }).blocks).filter((t) => t.includes('Reference `'));
+    // Before: "· :x: Failed: approval revoked by an admin\n… · Revoked by <@UADA>; another click had told its requester and the admins": the revoke said twice, and his click "failed".
+    expect(search).toEqual([
+      expect.stringMatching(
+        new RegExp(`· \\*${capitalized(resetWordsOf(chime).request)} revoke followed up\\* by <@UMAX> for <@UANN> · :heavy_minus_sign: Nothing done: another click had already told its requester and the admins\n.* · Revoked by <@UADA>$`),
+      ),
+    ]);
+    expect(search[0]!.match(/\brevoked?\b/gi)).toEqual(['revoke', 'Revoked']);
+    expect(search[0]).not.toMatch(/Failed|an admin/);
+    for (const user of ['UMAX', 'UANN', 'UADA']) expect(search[0]!.split(`<@${user}>`)).toHaveLength(2);
+  });
 });
