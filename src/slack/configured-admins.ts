@@ -6,6 +6,13 @@ import { toSlackFailure } from './slack-errors';
 /** Long enough to spare Slack a call per click, short enough that removing an admin takes effect soon. */
 const USERGROUP_CACHE_MS = 60_000;
 /**
+ * The least time between two reads of the group's list, whoever asks: a no from the list as last
+ * read is asked again (one just added is an admin at their first click, not a minute later), and
+ * a failed read is not retried sooner, so no one's clicks make Latchkey call Slack without limit
+ * (usergroups.users.list is Tier 2: at most 6 reads a minute here).
+ */
+export const USERGROUP_REREAD_MS = 10_000;
+/**
  * How long Slack's answer of whether a named admin is a guest is trusted: as long as the group's
  * members are, so an admin made a guest loses their rights as soon as one taken out of the group
  * does. users.info is Tier 4 and every reset's check of who is asking uses it: asked afresh on
@@ -18,13 +25,18 @@ type Standing = 'member' | 'guest' | 'gone';
 /**
  * Admins named in configuration: ADMIN_USER_IDS, and the members of ADMIN_USERGROUP_ID
  * (usergroups.users.list, scope usergroups:read), less every guest: a guest is never an admin,
- * whoever named them. Who is named is known from memory (the group's list cached briefly); whether
+ * whoever named them. Who is named is known from memory (the group's list cached briefly, a no from
+ * it read again first, at most every USERGROUP_REREAD_MS); whether
  * they are a guest is Slack's answer (users.info, kept ADMIN_ANSWER_MAX_AGE_MS). When Slack cannot
  * be asked either, nobody named counts as an admin (SLACK_UNAVAILABLE); a guest named is refused
  * with ADMIN_IS_GUEST, so they are told why.
  */
 export class ConfiguredAdmins implements Admins {
   private cached?: { members: Set<string>; until: number };
+  /** The read under way, shared by every check that needs it. */
+  private reading?: Promise<Set<string>>;
+  /** When Slack was last asked for the list, and its failure if it failed. */
+  private lastAsked?: { at: number; failure?: LatchkeyFailure };
   /** What Slack said of named admins only: at most as many as there are admins. */
   private readonly standings = new Map<string, { standing: Standing; at: number }>();
 
@@ -43,8 +55,13 @@ export class ConfiguredAdmins implements Admins {
     if (!listed && !group) return false;
     const now = this.clock.now().getTime();
     const lastRead = this.cached;
-    if (!listed && lastRead && lastRead.until > now && !lastRead.members.has(userId)) return false;
-    const named = listed ? Promise.resolve(true) : this.groupMembers(group!).then((m) => m.has(userId));
+    // A no from the list as last read, still fresh, is asked again (no sooner than
+    // USERGROUP_REREAD_MS after the last read) before refusing: someone just added to the group is
+    // an admin at once. That read failing, the no stands.
+    const recheck = !listed && lastRead !== undefined && lastRead.until > now && !lastRead.members.has(userId);
+    const named = listed
+      ? Promise.resolve(true)
+      : (recheck ? this.readGroup(group!, now).catch(() => lastRead.members) : this.groupMembers(group!, now)).then((m) => m.has(userId));
     // Asked together with the group's list when they were on it when it was last read (or are in
     // ADMIN_USER_IDS): no call after another. Anyone else is asked only once the list names them,
     // so a non-admin's click or Home tab costs no users.info.
@@ -80,7 +97,9 @@ export class ConfiguredAdmins implements Admins {
     // started, or a Lambda's cold instance), it cannot say who is not in it, and its member's check
     // lists it, then asks Slack of them, one call after the other: past a trigger's life on a slow
     // Slack. So anyone may be, and the window is opened at the click; the check still decides what
-    // it shows (a no for anyone else, in that window once rather than in an ephemeral).
+    // it shows (a no for anyone else, in that window once rather than in an ephemeral). One added
+    // since the last read is not foreseen: their check reads the list again before refusing, then
+    // asks Slack of them, and their window opens after both (in time, on a Slack answering as usual).
     return this.cached === undefined || this.cached.members.has(userId);
   }
 
@@ -97,15 +116,41 @@ export class ConfiguredAdmins implements Admins {
     return standing;
   }
 
-  private async groupMembers(usergroup: string): Promise<Set<string>> {
-    const now = this.clock.now().getTime();
-    if (this.cached && this.cached.until > now) return this.cached.members;
-    try {
-      const { users = [] } = await this.client.usergroups.users.list({ usergroup });
-      this.cached = { members: new Set(users), until: now + USERGROUP_CACHE_MS };
-      return this.cached.members;
-    } catch (err) {
-      throw toSlackFailure(err, 'usergroups.users.list');
+  private groupMembers(usergroup: string, now: number): Promise<Set<string>> {
+    if (this.cached && this.cached.until > now) return Promise.resolve(this.cached.members);
+    return this.readGroup(usergroup, now);
+  }
+
+  /**
+   * The group's list as Slack says it now: one read at a time, and none sooner than
+   * USERGROUP_REREAD_MS after the last (its list, or its failure, answers meanwhile).
+   */
+  private readGroup(usergroup: string, now: number): Promise<Set<string>> {
+    if (this.reading) return this.reading;
+    const last = this.lastAsked;
+    // A clock gone back does not hold a read off.
+    if (last && now - last.at >= 0 && now - last.at < USERGROUP_REREAD_MS) {
+      if (last.failure) return Promise.reject(last.failure);
+      if (this.cached) return Promise.resolve(this.cached.members);
     }
+    const asked: { at: number; failure?: LatchkeyFailure } = { at: now };
+    this.lastAsked = asked;
+    const reading = this.client.usergroups.users.list({ usergroup }).then(
+      ({ users = [] }) => {
+        this.cached = { members: new Set(users), until: now + USERGROUP_CACHE_MS };
+        return this.cached.members;
+      },
+      (err: unknown) => {
+        const failure = toSlackFailure(err, 'usergroups.users.list');
+        asked.failure = failure;
+        throw failure;
+      },
+    );
+    this.reading = reading;
+    void reading.catch(() => undefined).finally(() => {
+      if (this.reading === reading) this.reading = undefined;
+    });
+    return reading;
   }
 }
+

@@ -27,6 +27,13 @@ async function asksForPin(h: Harness, userId: string): Promise<{ requestId: stri
   return { requestId, message: { channel: post.result!.channel as string, ts: post.result!.ts as string } };
 }
 
+/** `userId` takes their request back from their DM: none of theirs is left waiting for a test after. */
+async function withdraws(h: Harness, userId: string, requestId: string): Promise<void> {
+  const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === `D${userId}` && JSON.stringify(c.args.blocks ?? []).includes('approval_withdraw'));
+  await h.click(userId, 'approval_withdraw', requestId, { channel: dm.result!.channel as string, ts: dm.result!.ts as string });
+  await h.waitForAudit(userId, (r) => (r as any).approvalRequestId === requestId && r.action === 'reset_withdraw' && r.phase === 'outcome' && r.outcome === 'success');
+}
+
 describe('a guest named an admin', () => {
   const h = useHarness({ env: { RESET_POLICY: 'pin=approval', ADMIN_USER_IDS: 'UADA,UGUEST' } }, (x) => {
     x.slack.clear();
@@ -369,6 +376,44 @@ describe('a guest named an admin', () => {
     expect(shown).toContain('Only Latchkey admins can review requests.');
     for (const ofTheRequest of ['<@UMAX>', request.requestId, 'radio_buttons', 'Approve']) expect(shown).not.toContain(ofTheRequest);
     expect((await h.auditRecords('UBOB')).filter((r) => r.requestId === request.requestId || (r as any).approvalRequestId === request.requestId)).toEqual([]);
+  }, 20_000);
+
+  it("someone added to the admin group after Latchkey read it gets the review window at their first Review click, not a no; others' clicks meanwhile list the group at most once every 10 s and show them nothing of the request", async () => {
+    const request = await asksForPin(h, 'UANN');
+    // An instance of its own, so what it read of the group is this test's: Max's Review reads it.
+    const from = { url: await h.startAnotherInstance() };
+    const maxReview = await h.opening((t) => h.click('UMAX', 'license_review', request.requestId, request.message, t, from));
+    expect(textOf(maxReview.view)).toContain('<@UANN>');
+    const listsSince = ((before) => () => h.slack.callsTo('usergroups.users.list').length - before)(h.slack.callsTo('usergroups.users.list').length);
+    const noFor = async (userId: string, clicks: number) => {
+      const told = h.slack.callsTo('chat.postEphemeral').filter((c) => c.args.user === userId).length;
+      await Promise.all(Array.from({ length: clicks }, () => h.click(userId, 'license_review', request.requestId, request.message, undefined, from)));
+      let seen = 0;
+      await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === userId && ++seen === told + clicks);
+      const shown = JSON.stringify(h.slack.callsTo('chat.postEphemeral').filter((c) => c.args.user === userId).slice(told).map((c) => c.args.text));
+      expect(shown.match(/Only Latchkey admins can review requests\./g)).toHaveLength(clicks);
+      for (const ofTheRequest of ['<@UANN>', request.requestId]) expect(shown).not.toContain(ofTheRequest);
+    };
+
+    // Bob is added to the group a little later, well within the minute the list is kept.
+    h.slack.usergroups.set(ADMIN_GROUP, ['UMAX', 'USINGLE', 'UBOB']);
+    h.clock.offsetMs += 15_000;
+    // Before: "Only Latchkey admins can review requests." (the list as read 15 s before did not name him), and no window.
+    const review = await h.opening((t) => h.click('UBOB', 'license_review', request.requestId, request.message, t, from));
+    expect(textOf(review.view)).toContain('<@UANN>');
+    expect(review.view.submit.text).toBeDefined();
+    expect(h.slack.callsTo('chat.postEphemeral').filter((c) => c.args.user === 'UBOB')).toEqual([]);
+    expect(listsSince()).toBe(1);
+
+    // Carl, no admin, clicks three times at once just after: the list Bob's click read answers him, and Slack is not asked.
+    await noFor('UCARL', 3);
+    expect(listsSince()).toBe(1);
+    // Past 10 s from that read: three clicks at once ask Slack once between them, and it still does not name him.
+    h.clock.offsetMs += 11_000;
+    await noFor('UCARL', 3);
+    expect(listsSince()).toBe(2);
+    await withdraws(h, 'UANN', request.requestId);
+    expect((await h.auditRecords('UCARL')).filter((r) => r.requestId === request.requestId || (r as any).approvalRequestId === request.requestId)).toEqual([]);
   }, 20_000);
 
 });

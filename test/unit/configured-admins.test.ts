@@ -1,4 +1,4 @@
-import { ADMIN_ANSWER_MAX_AGE_MS, ConfiguredAdmins } from '../../src/slack/configured-admins';
+import { ADMIN_ANSWER_MAX_AGE_MS, ConfiguredAdmins, USERGROUP_REREAD_MS } from '../../src/slack/configured-admins';
 import type { SlackApi } from '../../src/slack/slack-web-api';
 import { SharedAsks } from '../../src/slack/workspace-members';
 import type { SlackMember, WorkspaceMembers } from '../../src/flows/ports';
@@ -53,5 +53,57 @@ describe("the admin check's answer from Slack, shared with an ask begun before i
     clock.advance(ADMIN_ANSWER_MAX_AGE_MS - 1);
     await expect(admins.isAdmin('UADA')).resolves.toBe(true);
     expect(slack.asks).toHaveLength(1);
+  });
+});
+
+describe("the admin group's list", () => {
+  /** usergroups.users.list as the test answers it: each read waits until the test says what Slack says. */
+  const heldGroup = () => {
+    const reads: { answer: (users: string[]) => void; fail: (error: string) => void }[] = [];
+    const client = {
+      usergroups: {
+        users: {
+          list: () =>
+            new Promise((resolve, reject) => {
+              reads.push({ answer: (users) => resolve({ ok: true, users }), fail: (error) => reject(Object.assign(new Error(error), { data: { ok: false, error } })) });
+            }),
+        },
+      },
+    } as unknown as SlackApi;
+    return { client, reads };
+  };
+  const fullMembers: WorkspaceMembers = { getMember: async (id) => ({ id, teamId: 'T1', deleted: false, isBot: false, isGuest: false }) };
+  const tick = () => new Promise((r) => setImmediate(r));
+
+  it('not yet read, is listed once for checks made at once, and answers them all', async () => {
+    const clock = new ManualClock();
+    const { client, reads } = heldGroup();
+    const admins = new ConfiguredAdmins(new Set(), 'S1', client, new SharedAsks(fullMembers, clock), clock, new MemoryLogger());
+    const checks = ['UMAX', 'UBOB', 'UCARL'].map((id) => admins.isAdmin(id));
+    await tick();
+    expect(reads).toHaveLength(1);
+    reads[0]!.answer(['UMAX']);
+    expect(await Promise.all(checks)).toEqual([true, false, false]);
+  });
+
+  it('read again for a no that fails: the list last read still answers, a no stays a no and its member an admin (not "Slack did not answer")', async () => {
+    const clock = new ManualClock();
+    const { client, reads } = heldGroup();
+    const logger = new MemoryLogger();
+    const admins = new ConfiguredAdmins(new Set(), 'S1', client, new SharedAsks(fullMembers, clock), clock, logger);
+    const first = admins.isAdmin('UMAX');
+    await tick();
+    reads[0]!.answer(['UMAX']);
+    await expect(first).resolves.toBe(true);
+    clock.advance(USERGROUP_REREAD_MS);
+    const bob = admins.isAdmin('UBOB');
+    await tick();
+    expect(reads).toHaveLength(2);
+    reads[1]!.fail('internal_error');
+    await expect(bob).resolves.toBe(false);
+    await expect(admins.isAdmin('UMAX')).resolves.toBe(true);
+    // Not asked again before USERGROUP_REREAD_MS from the failed read.
+    await expect(admins.isAdmin('UBOB')).resolves.toBe(false);
+    expect(reads).toHaveLength(2);
   });
 });
