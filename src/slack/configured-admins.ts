@@ -1,7 +1,7 @@
 import type { SlackApi } from './slack-web-api';
 import { LatchkeyFailure } from '../flows/failure';
 import type { Admins, AskedMembers, Clock, Logger } from '../flows/ports';
-import { toSlackFailure } from './slack-errors';
+import { slackErrorCode, toSlackFailure } from './slack-errors';
 
 /** Long enough to spare Slack a call per click, short enough that removing an admin takes effect soon. */
 const USERGROUP_CACHE_MS = 60_000;
@@ -123,7 +123,8 @@ export class ConfiguredAdmins implements Admins {
 
   /**
    * The group's list as Slack says it now: one read at a time, and none sooner than
-   * USERGROUP_REREAD_MS after the last (its list, or its failure, answers meanwhile).
+   * USERGROUP_REREAD_MS after the last (its list, or its failure, answers meanwhile). A failure is
+   * logged with what to do: until it is put right, nobody in the group is an admin.
    */
   private readGroup(usergroup: string, now: number): Promise<Set<string>> {
     if (this.reading) return this.reading;
@@ -143,6 +144,10 @@ export class ConfiguredAdmins implements Admins {
       (err: unknown) => {
         const failure = toSlackFailure(err, 'usergroups.users.list');
         asked.failure = failure;
+        const code = slackErrorCode(err);
+        // An error only the operator can put right is an error; Slack having a bad minute, a warning. Never an alert: anyone's click can cause a read.
+        const level = failure.code === 'SLACK_MISCONFIGURED' || code === 'no_such_subteam' ? 'error' : 'warn';
+        this.logger[level]({ usergroup, slackError: code ?? failure.message }, unreadGroup(usergroup, code));
         throw failure;
       },
     );
@@ -154,3 +159,10 @@ export class ConfiguredAdmins implements Admins {
   }
 }
 
+/** The log line for an admin group Slack will not list: what it means, and what to do for the error Slack gave. */
+function unreadGroup(usergroup: string, code: string | undefined): string {
+  const what = `admin group ADMIN_USERGROUP_ID ${usergroup} cannot be read (usergroups.users.list): until it can, nobody in it is an admin (once the list last read, if any, is a minute old)`;
+  if (code === 'no_such_subteam') return `${what}: no user group of this workspace has this ID; correct ADMIN_USERGROUP_ID (a user group ID, S…)`;
+  if (code === 'missing_scope') return `${what}: grant the usergroups:read scope under OAuth & Permissions (manifest.yml lists every scope) and reinstall the app`;
+  return `${what}: if it goes on, run npm run doctor (or the Setup check on an admin's Home tab); it checks the usergroups:read scope and that ADMIN_USERGROUP_ID is the group's ID`;
+}

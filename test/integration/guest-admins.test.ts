@@ -416,4 +416,33 @@ describe('a guest named an admin', () => {
     expect((await h.auditRecords('UCARL')).filter((r) => r.requestId === request.requestId || (r as any).approvalRequestId === request.requestId)).toEqual([]);
   }, 20_000);
 
+  it("when Slack will not list the admin group (a scope the app lacks), the log says the group cannot be read, its ID, Slack's error and what to do; clicks ask Slack at most once every 10 s, and no one sees the request", async () => {
+    const request = await asksForPin(h, 'UANN');
+    const from = { url: await h.startAnotherInstance() };
+    h.slack.failNext('usergroups.users.list', { error: 'missing_scope' }, 100);
+    const listed = h.slack.callsTo('usergroups.users.list').length;
+    const logged = h.logs.length;
+    // Max (in the group) and Bob (no admin) click Review, twice each: each told privately that Slack did not say.
+    for (const userId of ['UMAX', 'UBOB', 'UMAX', 'UBOB']) {
+      const told = await h.opening((t) => h.click(userId, 'license_review', request.requestId, request.message, t, from));
+      expect(textOf(told.view)).toContain('Slack did not answer');
+      expect(textOf(told.view)).not.toContain('<@UANN>');
+      expect(told.view.submit).toBeUndefined();
+    }
+    expect(h.slack.callsTo('usergroups.users.list').length - listed).toBe(1);
+    // Before: only "admin check failed", with "usergroups.users.list: missing_scope" and nothing of what to do.
+    const lines = h.logs.slice(logged).filter((l) => l.includes('admin group'));
+    expect(lines).toHaveLength(1);
+    for (const said of [ADMIN_GROUP, 'ADMIN_USERGROUP_ID', 'missing_scope', 'cannot be read', 'nobody in it is an admin', 'usergroups:read', 'reinstall the app']) expect(lines[0]).toContain(said);
+    expect(lines[0]).toContain('"level":"error"');
+    expect(lines[0]).not.toContain('"alert"');
+    // 10 s on, a click asks Slack again, and an error it gives is said again.
+    h.clock.offsetMs += 11_000;
+    await h.opening((t) => h.click('UBOB', 'license_review', request.requestId, request.message, t, from));
+    expect(h.slack.callsTo('usergroups.users.list').length - listed).toBe(2);
+    expect(h.logs.slice(logged).filter((l) => l.includes('cannot be read'))).toHaveLength(2);
+    await withdraws(h, 'UANN', request.requestId);
+    h.slack.clear();
+  }, 20_000);
+
 });
