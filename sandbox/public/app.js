@@ -462,7 +462,7 @@
         `${limits.defaults.resetsPerHour} by default, and `,
       command,
       ` shows the limit's message), ` +
-        `and ${limits.licenseRequestsPerDay} license requests a day (LICENSE_REQUEST_MAX_PER_DAY; ${limits.defaults.licenseRequestsPerDay} by default).`,
+        `and ${limits.licenseRequestsPerDay} license change requests a day (LICENSE_REQUEST_MAX_PER_DAY; ${limits.defaults.licenseRequestsPerDay} by default).`,
     );
     conversation = ws.channels[0].id;
     bind();
