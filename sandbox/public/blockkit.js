@@ -11,7 +11,7 @@
 
   const EMOJI = {
     hourglass_flowing_sand: '⏳', hourglass: '⌛', white_check_mark: '✅', warning: '⚠️', lock: '🔒', key: '🔑',
-    outbox_tray: '📤', inbox_tray: '📥', no_entry: '⛔', no_entry_sign: '🚫', information_source: 'ℹ️', zzz: '💤',
+    outbox_tray: '📤', inbox_tray: '📥', no_entry: '⛔', no_entry_sign: '🚫', information_source: 'ℹ️', zzz: '💤', heavy_minus_sign: '➖',
     x: '❌', heavy_check_mark: '✔️', bell: '🔔', eyes: '👀', tada: '🎉', rotating_light: '🚨', clock3: '🕒',
     calendar: '📅', email: '📧', envelope: '✉️', telephone_receiver: '📞', bust_in_silhouette: '👤', wave: '👋',
     thumbsup: '👍', '+1': '👍', thinking_face: '🤔', memo: '📝', shield: '🛡️', closed_lock_with_key: '🔐',
