@@ -9,6 +9,27 @@ type LicenseDetail = { readonly from: License; readonly to: License };
 /** A license change an employee asked for: a pending request whose detail is the license it is and the one asked for. */
 export type LicenseRequest = PendingRequest<LicenseDetail>;
 
+/**
+ * Where a person's open license request stands, as they are told when they ask again: `waiting`
+ * for an admin; approved and being `applying` now; `outcome_unknown`: its applying died midway, and
+ * only an admin's new decision moves it (Approvals.finishUnknown); `retry`: its change failed, and
+ * an admin may approve it again, or close it, until its time ends (past it, it holds no place);
+ * `other`: a state these words cannot vouch for (one this version does not know).
+ */
+export type LicenseStanding = 'waiting' | 'applying' | 'outcome_unknown' | 'retry' | 'other';
+
+/** A person's open license request, and where it stands. */
+export interface OpenLicenseRequest {
+  readonly request: LicenseRequest;
+  readonly stands: LicenseStanding;
+}
+
+/** Where an open request stands (`outcomeUnknown`: as Approvals.finishUnknown rules it); never "waiting" unless nobody has decided it. */
+export function licenseStanding(request: PendingRequest, outcomeUnknown: boolean): LicenseStanding {
+  const states: Partial<Record<string, LicenseStanding>> = { PENDING: 'waiting', APPROVED: outcomeUnknown ? 'outcome_unknown' : 'applying', APPLY_FAILED: 'retry' };
+  return states[request.status] ?? 'other';
+}
+
 /** A pending request read as a license change (the store keeps details as plain strings). */
 export function asLicenseRequest(request: PendingRequest): LicenseRequest {
   return { ...request, detail: { from: request.detail.from ?? '', to: request.detail.to ?? '' } };

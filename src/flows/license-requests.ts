@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ACCOUNT_GONE, type ApprovalFailure, type ApprovalKind, type Approvals } from './approvals/approvals';
 import { asFailure, describeError } from './failure';
 import { identifyRequester } from './identify-requester';
-import { asLicenseRequest, LICENSE_KIND, LICENSE_SLOT, type LicenseRequest } from './license-request';
+import { asLicenseRequest, LICENSE_KIND, LICENSE_SLOT, licenseStanding, type LicenseRequest, type OpenLicenseRequest } from './license-request';
 import { pickDirectoryUser } from './pick-directory-user';
 import { NO_METRICS, type Clock, type License, type LicenseDirectory, type Logger, type Metrics, type Requester, type WorkspaceMembers } from './ports';
 import type { Sealer } from './sealer';
@@ -88,10 +88,10 @@ export class LicenseRequests {
     return this.deps.directory !== undefined;
   }
 
-  /** What the request form needs, or the request already waiting. */
+  /** What the request form needs, or the request already open and where it stands. */
   async start(
     requester: Requester,
-  ): Promise<{ ok: true; state: 'form'; email: string; current: License; ticket: string } | { ok: true; state: 'open'; request: LicenseRequest } | LicenseFailure> {
+  ): Promise<{ ok: true; state: 'form'; email: string; current: License; ticket: string } | ({ ok: true; state: 'open' } & OpenLicenseRequest) | LicenseFailure> {
     const directory = this.deps.directory;
     if (!directory) return { ok: false, code: 'DIRECTORY_NOT_ENABLED' };
     let email: string | undefined;
@@ -100,7 +100,7 @@ export class LicenseRequests {
       email = member.email;
       const [open, found] = await Promise.allSettled([this.deps.approvals.findOpen(requester, LICENSE_SLOT), pickDirectoryUser(directory, email)]);
       if (open.status === 'rejected') throw open.reason;
-      if (open.value) return { ok: true, state: 'open', request: asLicenseRequest(open.value) };
+      if (open.value) return { ok: true, state: 'open', request: asLicenseRequest(open.value), stands: licenseStanding(open.value, this.deps.approvals.finishUnknown(open.value)) };
       if (found.status === 'rejected') throw found.reason;
       const user = await directory.getLicensedUser(found.value.id);
       const ticket: FormTicket = {

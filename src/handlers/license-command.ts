@@ -44,7 +44,7 @@ export async function openLicenseForm(args: {
       return { view: licenseFailureView(started, vocabulary), fallbackText: `${m.headline} ${m.next}` };
     }
     const fallbackText = `Latchkey could not open its window. Run \`${words.command}\` again.`;
-    if (started.state === 'open') return { view: openRequestView(started.request, vocabulary), fallbackText };
+    if (started.state === 'open') return { view: openRequestView(started, vocabulary), fallbackText };
     return { view: licenseFormView({ email: started.email, current: started.current, ticket: started.ticket }, vocabulary), fallbackText };
   });
   await openModalWhile({

@@ -1,11 +1,11 @@
 import type { KnownBlock, ModalView } from '@slack/types';
-import { UNKNOWN_STATUS } from '../flows/approvals/pending-request';
 import type { FailureCode } from '../flows/failure';
-import type { LicenseRequest } from '../flows/license-request';
+import type { LicenseRequest, LicenseStanding, OpenLicenseRequest } from '../flows/license-request';
 import { REASON_MAX_LENGTH, type LicenseFieldError } from '../flows/license-requests';
 import type { License } from '../flows/ports';
 import { context, escapeMrkdwn, modal, plain, progressView, section, slackTime } from './blocks';
-import { failureMessage, TAKE_IT_BACK } from './failure-message';
+import { failedChangeApplied, outcomeUnknownCheck } from './approval-status';
+import { failureMessage, recordedFailureHeadline, TAKE_IT_BACK } from './failure-message';
 import { licenseKindWords } from './license-kind';
 import { LICENSE_FIELD_ERRORS } from './license-words';
 import { capitalized, type LicenseVocabulary } from './words';
@@ -70,31 +70,56 @@ export function licenseFieldErrors(errors: Partial<Record<'license' | 'reason', 
   return out;
 }
 
-export function openRequestView(request: LicenseRequest, vocabulary: LicenseVocabulary): ModalView {
+/**
+ * /request-license when the person's request is still open: where it stands, as the flow rules it
+ * (never "waiting for an admin" once one decided it), and what happens next. Named as its DMs name
+ * it ("your request to change your Amazon Chime license to Pro").
+ */
+export function openRequestView({ request, stands }: OpenLicenseRequest, vocabulary: LicenseVocabulary): ModalView {
   const { words } = vocabulary;
-  if (request.status === UNKNOWN_STATUS) {
-    // A newer version wrote its status: it holds the person's place until its time ends, and nobody can decide it here.
-    // Named as its DMs name it ("Your request to change your Amazon Chime license to Pro").
-    return modal({
-      title: words.title,
-      close: 'Close',
-      blocks: [
-        section(`:grey_question: ${capitalized(licenseKindWords(vocabulary).called(request, 'your'))} is already open, in a state this version of Latchkey does not know.`),
-        context(`You can ask again after it expires at ${slackTime(new Date(request.expiresAt))}. Ask IT to check it sooner with the reference \`${request.id}\`.`),
-      ],
-    });
-  }
-  return modal({
-    title: words.title,
-    close: 'Close',
-    blocks: [
-      section(`:hourglass: You already have a request waiting for an admin: *${request.detail.from}* → *${request.detail.to}*.`),
-      context(`Sent at ${slackTime(new Date(request.createdAt))}; it expires at ${slackTime(new Date(request.expiresAt))}.`),
+  const called = licenseKindWords(vocabulary).called(request, 'your');
+  const by = request.decidedBy ? `<@${request.decidedBy}>` : 'An admin';
+  const until = slackTime(new Date(request.expiresAt));
+  const blocks: Record<LicenseStanding, () => KnownBlock[]> = {
+    waiting: () => [
+      section(`:hourglass: ${capitalized(called)} is already waiting for an admin.`),
+      context(`Sent at ${slackTime(new Date(request.createdAt))}; it expires at ${until} if nobody decides it.`),
       section('You will get a direct message when it is decided, and can ask again after that.'),
       // Still waiting for a decision: theirs to take back.
-      ...(request.status === 'PENDING' ? [context(TAKE_IT_BACK)] : []),
+      context(TAKE_IT_BACK),
     ],
-  });
+    applying: () => [
+      section(`:hourglass_flowing_sand: ${by} approved ${called}, and Latchkey is making the change in ${words.directory} now.`),
+      section('You will get a direct message when it is done, and can ask again after that.'),
+    ],
+    // Its applying died midway: it never settles by itself, and only an admin's new decision moves
+    // it (their Home tab lists it, with Review); its place is theirs until its time ends.
+    outcome_unknown: () => [
+      section(`:warning: ${by} approved ${called}, but applying it did not finish, so Latchkey cannot tell whether your ${words.what} was changed.`),
+      section(
+        "It is on the admins' list of changes that did not finish: an admin can approve it again, to make the change anew, or close it. " +
+          `You will get a direct message when it is made or closed. If nobody decides it by ${until}, you can ask again after that.`,
+      ),
+      context(outcomeUnknownCheck(request.id)),
+    ],
+    // Retried by an admin's new approval until its time ends; past it, it is closed and they are told to ask again.
+    retry: () => [
+      section(
+        `:warning: ${by} approved ${called}, but ${failedChangeApplied(request, words)}: ` +
+          `${recordedFailureHeadline({ code: request.errorCode ?? 'INTERNAL', reason: request.errorReason }, words)}`,
+      ),
+      section(
+        "It is on the admins' list of changes that failed: an admin can approve it again to retry it, or close it. " +
+          `You will get a direct message when it is made or closed, and can ask again after that. If nobody retries it by ${until}, it is closed then.`,
+      ),
+    ],
+    // A state these words cannot vouch for (a newer version wrote it): it holds the person's place until its time ends, and nobody can decide it here.
+    other: () => [
+      section(`:grey_question: ${capitalized(called)} is already open, in a state this version of Latchkey does not know.`),
+      context(`You can ask again after it expires at ${until}. Ask IT to check it sooner with the reference \`${request.id}\`.`),
+    ],
+  };
+  return modal({ title: words.title, close: 'Close', blocks: blocks[stands]() });
 }
 
 /** What the form shows at once on submit, while the request goes to the admins. */

@@ -186,6 +186,28 @@ describe('/request-license', () => {
     h.chime.users.set('chime-ann', { ...h.chime.users.get('chime-ann')!, LicenseType: 'Basic' });
   });
 
+  it("asking again while an approved change that failed waits for a retry says so: approved, not applied and why, that an admin can retry or close it until its time ends; never that it waits for a decision", async () => {
+    const request = await annAsks('UANN', 'Pro');
+    const first = await review('UADA', request);
+    h.chime.failNext('UpdateUser', 'ServiceUnavailableException', 5);
+    await approveOrDeny('UADA', first.view, first.viewId, 'approve');
+    try {
+      const { view } = await h.open('/request-license', 'UANN');
+      expect(view.submit).toBeUndefined();
+      const said = JSON.stringify(view.blocks);
+      // Before: "You already have a request waiting for an admin: *Basic* → *Pro*." and "You will get a direct message when it is decided".
+      expect(said).toContain(':warning: <@UADA> approved your request to change your Amazon Chime license to Pro, but the change was not applied: Amazon Chime is not answering right now. Nothing was changed.');
+      expect(said).toContain("It is on the admins' list of changes that failed: an admin can approve it again to retry it, or close it.");
+      expect(said).toContain('You will get a direct message when it is made or closed, and can ask again after that. If nobody retries it by ');
+      expect(said).not.toContain('waiting for an admin');
+      expect(said).not.toContain('when it is decided');
+      expect(said).not.toContain('Withdraw');
+    } finally {
+      const close = await review('UADA', request);
+      await approveOrDeny('UADA', close.view, close.viewId, 'deny', 'Not now');
+    }
+  });
+
   it('two admins retrying a failed change at once: one retry runs, the other is told another admin is retrying it, never to ask again', async () => {
     const request = await annAsks('UANN', 'Pro');
     const first = await review('UADA', request);
@@ -310,6 +332,33 @@ describe('/request-license', () => {
     } finally {
       h.clock.offsetMs = 0;
       h.chime.users.set('chime-ann', { ...h.chime.users.get('chime-ann')!, LicenseType: 'Basic' });
+    }
+  });
+
+  it("asking again while an approved change is being applied says so, and once its applying died midway, that its outcome is unknown until an admin decides it again; never that it waits for a decision", async () => {
+    const request = await annAsks('UANN', 'Pro');
+    // An admin approved it; its change is under way (or its process died after that write).
+    await h.addRawRequestFields(request.requestId, { status: 'APPROVED', decidedBy: 'UMAX', decidedAt: h.clock.now().toISOString(), list: 'UANN' });
+    const applying = JSON.stringify((await h.open('/request-license', 'UANN')).view.blocks);
+    // Before: "You already have a request waiting for an admin: *Basic* → *Pro*." and "You will get a direct message when it is decided".
+    expect(applying).toContain(':hourglass_flowing_sand: <@UMAX> approved your request to change your Amazon Chime license to Pro, and Latchkey is making the change in Amazon Chime now.');
+    expect(applying).toContain('You will get a direct message when it is done, and can ask again after that.');
+    expect(applying).not.toContain('waiting for an admin');
+    expect(applying).not.toContain('Withdraw');
+
+    h.clock.offsetMs = 11 * 60_000;
+    try {
+      const unknown = JSON.stringify((await h.open('/request-license', 'UANN')).view.blocks);
+      expect(unknown).toContain(':warning: <@UMAX> approved your request to change your Amazon Chime license to Pro, but applying it did not finish, so Latchkey cannot tell whether your Amazon Chime license was changed.');
+      expect(unknown).toContain("It is on the admins' list of changes that did not finish: an admin can approve it again, to make the change anew, or close it.");
+      expect(unknown).toContain(`IT can check it with the reference \`${request.requestId}\`.`);
+      expect(unknown).not.toContain('waiting for an admin');
+      expect(unknown).not.toContain('is making the change');
+      const close = await review('UADA', request);
+      await approveOrDeny('UADA', close.view, close.viewId, 'deny', 'Not needed after all');
+      expect(h.chime.callsTo('UpdateUser')).toEqual([]);
+    } finally {
+      h.clock.offsetMs = 0;
     }
   });
 

@@ -4,7 +4,7 @@ import { homeWords } from '../../src/handlers/home-words';
 import { workmail } from '../../src/credentials/workmail';
 import { resetWordsOf } from '../../src/handlers/reset-words';
 import { resetKindWords } from '../../src/views/reset-approval-kind';
-import type { LicenseRequest } from '../../src/flows/license-request';
+import { licenseStanding, type LicenseRequest } from '../../src/flows/license-request';
 import { approvalMessage, REVIEW_ACTION_ID } from '../../src/views/approval-message';
 import { decisionResultView, reviewClosedView, reviewFieldErrors, reviewView } from '../../src/views/approval-review';
 import { LIMITS } from '../../src/views/blocks';
@@ -82,7 +82,7 @@ describe('license views', () => {
   });
 
   it.each(STATUSES)('every modal and notice for a %s request stays within Slack limits', (status) => {
-    for (const view of [openRequestView(request(status), V), requestSentView(request(status), V), reviewView({ request: request(status), details: details('Basic') }, W), reviewClosedView(request(status), W), decisionResultView(request(status), W, status === 'APPLY_FAILED')]) {
+    for (const view of [openRequestView({ request: request(status), stands: licenseStanding(request(status), false) }, V), openRequestView({ request: request(status), stands: licenseStanding(request(status), true) }, V), requestSentView(request(status), V), reviewView({ request: request(status), details: details('Basic') }, W), reviewClosedView(request(status), W), decisionResultView(request(status), W, status === 'APPLY_FAILED')]) {
       checkModal(view);
       expect(JSON.stringify(view)).not.toContain('<!channel>');
     }
@@ -93,7 +93,8 @@ describe('license views', () => {
   });
 
   it("/request-license, finding a request open in a state this version does not know, names it in a sentence as its DMs do, never in brackets", () => {
-    const said = JSON.stringify(openRequestView(request('PENDING', { status: UNKNOWN_STATUS }), V).blocks);
+    const unknown = request('PENDING', { status: UNKNOWN_STATUS });
+    const said = JSON.stringify(openRequestView({ request: unknown, stands: licenseStanding(unknown, false) }, V).blocks);
     // Before: "You already have a request (*Basic* → *Pro*) in a state this version of Latchkey does not know."
     expect(said).toContain(':grey_question: Your request to change your Amazon Chime license to Pro is already open, in a state this version of Latchkey does not know.');
     expect(said).toContain("with the reference `" + request('PENDING').id + "`");

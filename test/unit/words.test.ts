@@ -8,7 +8,7 @@ import { CREDENTIALS } from '../../src/credentials';
 import { FAILURE_CODES } from '../../src/flows/failure';
 import { activityOf, type HomeData } from '../../src/flows/home-tab';
 import type { PendingStatus } from '../../src/flows/approvals/pending-request';
-import type { LicenseRequest } from '../../src/flows/license-request';
+import { licenseStanding, type LicenseRequest } from '../../src/flows/license-request';
 import type { AuditEvent } from '../../src/flows/ports';
 import { Secret } from '../../src/flows/secret';
 import { homeWords } from '../../src/handlers/home-words';
@@ -101,7 +101,8 @@ function everything(comment?: string): string[] {
       approvalStatusLine(r, licenseKindWords(V), false),
       approvalMessage(r, licenseKindWords(V), true),
       licenseKindWords(V).notice(r),
-      openRequestView(r, V),
+      openRequestView({ request: r, stands: licenseStanding(r, false) }, V),
+      openRequestView({ request: r, stands: licenseStanding(r, true) }, V),
       requestSentView(r, V),
       reviewView({ request: r, details: { email: 'ann@example.com', license: 'Plus' } }, licenseKindWords(V)),
       reviewClosedView(r, licenseKindWords(V)),
