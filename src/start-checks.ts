@@ -364,12 +364,34 @@ export async function tablesAtStart(dynamo: DynamoDBClient, tables: readonly Nam
   for (const [i, table] of tables.entries()) {
     const problem = found[i];
     if (!problem) answered.add(table.tableName);
+    // No usable region fails every table alike: said once, as the doctor says it, with what to set.
+    else if (problem.cause?.name === 'AWS region') throw new StartFailure([problem.cause.detail, ...((await credentialsFound(dynamo)) ? [] : [NO_AWS_CREDENTIALS])]);
     else if (problem.kind === 'unchecked') logger.warn({ table: table.tableName, err: problem.message }, 'table not checked at start: the role may not describe it');
     else if (problem.kind === 'credentials') throw new StartFailure(problem.message);
     else problems.push(`${table.variable}: ${problem.message}`);
   }
   if (problems.length > 0) throw new StartFailure(problems);
   return answered;
+}
+
+/**
+ * Whether the SDK finds AWS credentials. Asked only when no region let a table be asked: the SDK
+ * stops at the region before it looks for credentials, and a new deployment often has neither,
+ * so both are said at once instead of one start each. Credentials it cannot settle within 5 s
+ * are not blamed.
+ */
+async function credentialsFound(dynamo: DynamoDBClient): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const unsettled = new Promise<true>((resolve) => {
+    timer = setTimeout(() => resolve(true), 5_000);
+  });
+  try {
+    return await Promise.race([dynamo.config.credentials().then(() => true as const), unsettled]);
+  } catch (err) {
+    return !noAwsCredentials(err);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

@@ -225,19 +225,49 @@ describe('a start that cannot go on', () => {
     ]);
   }, 40_000);
 
+  /** The SDK finds no AWS credentials: none in the environment, no files, no instance role. */
+  const NO_CREDENTIALS = {
+    AWS_ACCESS_KEY_ID: undefined,
+    AWS_SECRET_ACCESS_KEY: undefined,
+    AWS_SESSION_TOKEN: undefined,
+    AWS_PROFILE: undefined,
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+    AWS_CONFIG_FILE: '/nonexistent/config',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+
   it('no AWS credentials at all is a fatal line saying so, and exit 1', async () => {
-    const { status, lines, output } = await run({
-      AWS_ACCESS_KEY_ID: undefined,
-      AWS_SECRET_ACCESS_KEY: undefined,
-      AWS_SESSION_TOKEN: undefined,
-      AWS_PROFILE: undefined,
-      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
-      AWS_CONFIG_FILE: '/nonexistent/config',
-      AWS_EC2_METADATA_DISABLED: 'true',
-    });
+    const { status, lines, output } = await run(NO_CREDENTIALS);
     expect(status).toBe(1);
     expect(fatal(lines)).toEqual([expect.objectContaining({ err: expect.stringContaining('no AWS credentials found') })]);
     expect(output).not.toContain('Latchkey is ready');
+  });
+
+  const NO_REGION_LINE = '  - no AWS region is set: set AWS_REGION to your AWS region, the one your DynamoDB tables are in (such as eu-west-1)';
+
+  it('no AWS region is said once, as the doctor says it, with what to set, not as each table "could not be read (Error)": and exit 1', async () => {
+    const { status, lines, stderr, output } = await run({ AWS_REGION: undefined, AWS_CONFIG_FILE: '/nonexistent/config' });
+    expect(status).toBe(1);
+    expect(stderr).toBe(['Latchkey could not start:', NO_REGION_LINE, 'Fix it, then start Latchkey again; `npm run doctor` checks the whole setup without starting it.', ''].join('\n'));
+    expect(fatal(lines)).toEqual([expect.objectContaining({ msg: 'Latchkey could not start', err: expect.stringContaining('no AWS region is set: set AWS_REGION') })]);
+    expect(output).not.toMatch(/could not be read|\n\s+at /);
+    expect(output).not.toContain('Latchkey is ready');
+  });
+
+  it('no AWS region and no AWS credentials, as on a machine set up with only the Slack values: both said at once, each once, with what to do, and exit 1', async () => {
+    const { status, lines, stderr, output } = await run({ AWS_REGION: undefined, ...NO_CREDENTIALS });
+    expect(status).toBe(1);
+    expect(stderr).toBe(
+      [
+        'Latchkey could not start:',
+        NO_REGION_LINE,
+        '  - no AWS credentials found: give the process a role (or AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) with the permissions listed in README.md, "AWS permissions"',
+        'Fix each, then start Latchkey again; `npm run doctor` checks the whole setup without starting it.',
+        '',
+      ].join('\n'),
+    );
+    expect(fatal(lines)).toHaveLength(1);
+    expect(output).not.toMatch(/could not be read|CredentialsProviderError|\n\s+at /);
   });
 
   /**
