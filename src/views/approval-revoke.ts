@@ -91,8 +91,10 @@ export function revokeOutcome(result: RevokeResult, all: ApprovalWords, clicker:
     );
   }
   const words = wordsOf(all, request.kind);
-  const who = `<@${request.requester.userId}>`;
+  const who = `<@${request.requester.userId}>` as const;
   const line = context(approvalStatusLine(request, words, false));
+  // Told in the approvals channel, among many requests: which one, and whose.
+  const theirs = words.called(request, `${who}'s` as const);
   if (result.ok) {
     // Approved again after a finish whose outcome was unknown: this approval changed nothing, but that earlier change may have been made (the line says how IT checks it).
     const changed = endedAfterUnknownOutcome(request) ? ': this approval changed nothing, but the earlier change may have been made' : ', and nothing was changed';
@@ -121,18 +123,18 @@ export function revokeOutcome(result: RevokeResult, all: ApprovalWords, clicker:
       // to revoke now, and its button is here (this answer replaced the modal's; the ephemeral has none).
       if (request.status === 'APPROVED') {
         return said(
-          `:warning: Your revoke changed nothing: ${who} had already started finishing it${at}. Their approval stands again since: click *Revoke approval* below to revoke it.`,
+          `:warning: Your revoke changed nothing: ${who} had already started finishing ${words.called(request, 'their')}${at}. Their approval stands again since: click *Revoke approval* below to revoke it.`,
           { type: 'actions', block_id: 'revoke', elements: [revokeButton(request)] },
           line,
         );
       }
-      return said(`:warning: Your revoke changed nothing: ${who} had already started finishing it${at}.`, line);
+      return said(`:warning: Your revoke changed nothing: ${who} had already started finishing ${words.called(request, 'their')}${at}.`, line);
     }
     case 'APPROVAL_REVOKED': {
-      return said(`:no_entry: ${revoker(request, clicker)} already revoked this approval. Nothing more was changed.`, line);
+      return said(`:no_entry: ${revoker(request, clicker)} already revoked the approval of ${theirs}. Nothing more was changed.`, line);
     }
     default:
-      return said(':warning: There was no approval to revoke, so nothing was changed.', line);
+      return said(`:warning: There was no approval to revoke on ${theirs}, so nothing was changed.`, line);
   }
 }
 

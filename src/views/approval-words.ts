@@ -25,10 +25,11 @@ export interface ApprovalKindWords {
   /** The same, short, for lists (mrkdwn): "*Basic* → *Pro*". */
   summary(request: PendingRequest): string;
   /**
-   * One request in a sentence, after whose it is (`whose`: "your", "their"), as its DMs name it:
-   * "your meeting PIN reset request", "their request to change their Amazon Chime license to Pro".
+   * One request in a sentence, after whose it is, as its DMs name it: "your meeting PIN reset
+   * request", "their request to change their Amazon Chime license to Pro"; after a mention's
+   * possessive (Whose), "<@U1>'s request to change their Amazon Chime license to Pro".
    */
-  called(request: PendingRequest, whose: 'your' | 'their'): string;
+  called(request: PendingRequest, whose: Whose): string;
   /**
    * The approve option of the review modal (plain text, short): "Approve: change to Pro". Undefined:
    * not offered, as the review's details show approving could not work (`details` then say why).
@@ -69,6 +70,14 @@ export interface ApprovalKindWords {
   changeReference?(request: PendingRequest): string;
   /** The requester's direct message for the request as it stands now, and why they are told, when `occasion` says. */
   notice(request: PendingRequest, occasion?: RequesterNotice): { text: string; blocks: KnownBlock[] };
+}
+
+/** Whose a request is, before it in a sentence: told to its requester, about them, or about someone named ("<@U1>'s"). */
+export type Whose = 'your' | 'their' | `<@${string}>'s`;
+
+/** What a person's own things are called after `whose` ("your", else "their"): "<@U1>'s request to change their license". */
+export function pronounOf(whose: Whose): 'your' | 'their' {
+  return whose === 'your' ? 'your' : 'their';
 }
 
 /**

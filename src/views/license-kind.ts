@@ -4,7 +4,7 @@ import { ACCOUNT_GONE, type RequesterNotice } from '../flows/approvals/approvals
 import { accountGoneReview, deniedNext, failedChangeApplied, outcomeUnknownCheck, sentLine, withdrawnNotice } from './approval-status';
 import { recordedFailureHeadline } from './failure-message';
 import { context, escapeMrkdwn, quoted, section, slackTime } from './blocks';
-import { stepNames, type ApprovalKindWords } from './approval-words';
+import { pronounOf, stepNames, type ApprovalKindWords, type Whose } from './approval-words';
 import { capitalized, type LicenseVocabulary } from './words';
 
 const fromOf = (r: PendingRequest) => r.detail.from ?? '?';
@@ -45,8 +45,8 @@ function licenseDetails(request: PendingRequest, details: Detail, account: strin
 }
 
 /** One license change in a sentence, as its DMs say it: "your request to change your Amazon Chime license to Pro". */
-function calledOf(request: PendingRequest, words: LicenseVocabulary['words'], whose: 'your' | 'their'): string {
-  return `${whose} request to change ${whose} ${words.what} to ${toOf(request)}`;
+function calledOf(request: PendingRequest, words: LicenseVocabulary['words'], whose: Whose): string {
+  return `${whose} request to change ${pronounOf(whose)} ${words.what} to ${toOf(request)}`;
 }
 
 /** The requester's direct message: sent, applied, denied, or where it stands. */

@@ -187,7 +187,7 @@ describe('revoking an approval before its requester finishes it', () => {
     await channelUpdate(h, request, (c) => JSON.stringify(c.args.blocks).includes('revoked by <@UMAX>'));
     // A second revoke (Ada's, from her modal) says Max did it already, and writes nothing.
     await h.clickIn('UADA', 'approval_revoke', request.requestId, { view: request.result });
-    expect(JSON.stringify(await h.viewUpdate(request.resultViewId, 3))).toContain('<@UMAX> already revoked this approval');
+    expect(JSON.stringify(await h.viewUpdate(request.resultViewId, 3))).toContain("<@UMAX> already revoked the approval of <@UCARL>'s meeting PIN reset request");
     expect((await h.auditRecords('UADA')).filter((r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId)).toEqual([]);
 
     // A license change is applied by its approval: nothing to revoke, and no button says otherwise.
@@ -511,7 +511,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
 
     // A third click (a stale copy of that button): already revoked, and nothing is sent again.
     await h.clickIn('UADA', button!.action_id, button!.value, { view: shown });
-    expect(JSON.stringify(await h.viewUpdate(request.resultViewId, 5, 10_000))).toContain('You already revoked this approval');
+    expect(JSON.stringify(await h.viewUpdate(request.resultViewId, 5, 10_000))).toContain("You already revoked the approval of <@UANN>'s meeting PIN reset request");
     expect(revokedToldTo(h, 'UANN')).toEqual([['chat.update', request.finish.ts]]);
     expect(finishRewrites()).toHaveLength(1);
     expect(channelRewrites()).toHaveLength(1);
@@ -624,7 +624,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     // Done once: Ada's Revoke now says it was revoked, and sends nothing more.
     const button = revokeIn(JSON.parse(told).blocks);
     await h.clickIn('UADA', button!.action_id, button!.value, { view: { ...JSON.parse(told), id: request.resultViewId } });
-    expect(JSON.stringify(await h.viewUpdate(request.resultViewId, 4, 10_000))).toContain('You already revoked this approval');
+    expect(JSON.stringify(await h.viewUpdate(request.resultViewId, 4, 10_000))).toContain("You already revoked the approval of <@UANN>'s meeting PIN reset request");
     expect(finishRewrites()).toHaveLength(1);
     expect(channelRewrites()).toHaveLength(1);
     expect(revokedToldTo(h, 'UANN')).toEqual([['chat.update', request.finish.ts]]);
@@ -891,7 +891,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     const finished = await h.opening((trigger) => h.click('UCARL', 'approval_finish', request.finish.value, request.finish, trigger), 10_000);
     expect(secretIn(finished.view)).toBe(h.chime.pinOf('chime-carl'));
     const admin = JSON.stringify(await h.viewUpdate(request.resultViewId, 3, 10_000));
-    expect(admin).toContain('Your revoke changed nothing: <@UCARL> had already started finishing it');
+    expect(admin).toContain('Your revoke changed nothing: <@UCARL> had already started finishing their meeting PIN reset request');
     expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
     expect(revokedToldTo(h, 'UCARL')).toEqual([]);
     const records = await h.waitForAudit('UADA', (r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId && r.phase === 'outcome');
@@ -931,7 +931,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
       releaseRead();
     }
     const told = await h.viewUpdate(request.resultViewId, 3, 20_000);
-    expect(JSON.stringify(told)).toContain('Your revoke changed nothing: <@UCARL> had already started finishing it');
+    expect(JSON.stringify(told)).toContain('Your revoke changed nothing: <@UCARL> had already started finishing their meeting PIN reset request');
     expect(JSON.stringify(told)).toContain('Their approval stands again since: click *Revoke approval* below to revoke it.');
     const button = revokeIn(told.blocks);
     expect(button?.value).toBe(request.requestId);

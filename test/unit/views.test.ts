@@ -280,9 +280,9 @@ describe("a Withdraw on a request that had already expired", () => {
 describe('a Revoke on an approval already revoked', () => {
   const kinds = { reset: resetKindWords({ [chime.id]: resetWordsOf(chime) }) };
   const revoked = resetRequest(chime.id, 'REVOKED', { revokedBy: 'UADA' });
-  it('says "You already revoked this approval" to the admin who revoked it, and names her to another admin', () => {
-    expect(revokeOutcome({ ok: false, code: 'APPROVAL_REVOKED', request: revoked }, kinds, 'UADA').text).toBe(':no_entry: You already revoked this approval. Nothing more was changed.');
-    expect(revokeOutcome({ ok: false, code: 'APPROVAL_REVOKED', request: revoked }, kinds, 'UMAX').text).toBe(':no_entry: <@UADA> already revoked this approval. Nothing more was changed.');
+  it("says \"You already revoked the approval of <@UANN>'s meeting PIN reset request\" to the admin who revoked it, and names her to another admin", () => {
+    expect(revokeOutcome({ ok: false, code: 'APPROVAL_REVOKED', request: revoked }, kinds, 'UADA').text).toBe(":no_entry: You already revoked the approval of <@UANN>'s meeting PIN reset request. Nothing more was changed.");
+    expect(revokeOutcome({ ok: false, code: 'APPROVAL_REVOKED', request: revoked }, kinds, 'UMAX').text).toBe(":no_entry: <@UADA> already revoked the approval of <@UANN>'s meeting PIN reset request. Nothing more was changed.");
   });
 });
 
@@ -292,10 +292,10 @@ describe("an admin's revoke that lost to its requester's finish", () => {
 
   it('says the finish had started; approved again since (that finish sent nothing and gave it back), that it can be revoked now, with its button', () => {
     const under = JSON.stringify(revokeOutcome({ ok: false, code: 'FINISH_STARTED', request: request('FINISHING') }, kinds, 'UADA').blocks);
-    expect(under).toContain('Your revoke changed nothing: <@UANN> had already started finishing it at');
+    expect(under).toContain('Your revoke changed nothing: <@UANN> had already started finishing their meeting PIN reset request at');
     expect(under).not.toContain('Revoke approval');
     const back = JSON.stringify(revokeOutcome({ ok: false, code: 'FINISH_STARTED', request: request('APPROVED') }, kinds, 'UADA').blocks);
-    expect(back).toContain('Your revoke changed nothing: <@UANN> had already started finishing it at');
+    expect(back).toContain('Your revoke changed nothing: <@UANN> had already started finishing their meeting PIN reset request at');
     expect(back).toContain('Their approval stands again since: click *Revoke approval* below to revoke it.');
     expect(back).toContain('"action_id":"approval_revoke"');
   });
@@ -413,6 +413,43 @@ describe("a withdraw's and a revoke's answers name the request in a sentence, as
       ':zzz: Your request to change your Amazon Chime license to Pro had already expired, so there was nothing to withdraw. Nothing was changed.',
     );
     expect(withdrawOutcome({ ok: true, request: request('WITHDRAWN') }, kinds).text).toContain(kinds.reset.notice(request('WITHDRAWN')).text);
+  });
+});
+
+describe("a revoke that changed nothing names the request, and whose, in a sentence: its answer is an ephemeral in the approvals channel, among many requests", () => {
+  const words = resetWordsOf(chime);
+  const kinds = { reset: resetKindWords({ [chime.id]: words }) };
+  const request = (status: PendingRequest['status'], more: Partial<PendingRequest> = {}) =>
+    resetRequest(chime.id, status, { revokedBy: 'UMAX', revokedAt: '2026-12-04T08:20:00.000Z', decidedAt: '2026-12-04T08:10:00.000Z', ...more });
+  const refused = (code: 'APPROVAL_REVOKED' | 'FINISH_STARTED' | 'REQUEST_EXPIRED' | 'REQUEST_DECIDED', status: PendingRequest['status'], more: Partial<PendingRequest> = {}) =>
+    revokeOutcome({ ok: false, code, request: request(status, more) }, kinds, 'UADA').text;
+  const at = (iso: string) => slackTime(new Date(iso));
+
+  it('revoked already, its finish started, or never approved to revoke: "<@UANN>\'s meeting PIN reset request"', () => {
+    // Before: "<@UMAX> already revoked this approval. Nothing more was changed.", naming no request.
+    expect(refused('APPROVAL_REVOKED', 'REVOKED')).toBe(':no_entry: <@UMAX> already revoked the approval of <@UANN>\'s meeting PIN reset request. Nothing more was changed.');
+    expect(revokeOutcome({ ok: false, code: 'APPROVAL_REVOKED', request: request('REVOKED') }, kinds, 'UMAX').text).toBe(
+      ':no_entry: You already revoked the approval of <@UANN>\'s meeting PIN reset request. Nothing more was changed.',
+    );
+    // Before: "Your revoke changed nothing: <@UANN> had already started finishing it at …".
+    expect(refused('FINISH_STARTED', 'FINISHING', { takenAt: '2026-12-04T08:15:00.000Z' })).toBe(
+      `:warning: Your revoke changed nothing: <@UANN> had already started finishing their meeting PIN reset request at ${at('2026-12-04T08:15:00.000Z')}.`,
+    );
+    expect(refused('FINISH_STARTED', 'APPROVED', { takenAt: '2026-12-04T08:15:00.000Z' })).toBe(
+      `:warning: Your revoke changed nothing: <@UANN> had already started finishing their meeting PIN reset request at ${at('2026-12-04T08:15:00.000Z')}. Their approval stands again since: click Revoke approval below to revoke it.`,
+    );
+    // Before: "There was no approval to revoke, so nothing was changed."
+    expect(refused('REQUEST_EXPIRED', 'EXPIRED')).toBe(':warning: There was no approval to revoke on <@UANN>\'s meeting PIN reset request, so nothing was changed.');
+    expect(refused('REQUEST_DECIDED', 'DENIED')).toBe(':warning: There was no approval to revoke on <@UANN>\'s meeting PIN reset request, so nothing was changed.');
+  });
+
+  it("a license change, named after someone's mention: \"<@UANN>'s request to change their Amazon Chime license to Pro\"", () => {
+    const license = licenseKindWords({ words: { ...chime.licenses!.words, command: '/request-license' }, kinds: [] });
+    const asked = { ...request('DENIED'), kind: 'license', detail: { from: 'Basic', to: 'Pro' } };
+    expect(license.called(asked, "<@UANN>'s")).toBe("<@UANN>'s request to change their Amazon Chime license to Pro");
+    expect(revokeOutcome({ ok: false, code: 'REQUEST_DECIDED', request: asked }, { license }, 'UADA').text).toBe(
+      ":warning: There was no approval to revoke on <@UANN>'s request to change their Amazon Chime license to Pro, so nothing was changed.",
+    );
   });
 });
 
