@@ -38,6 +38,9 @@ export function requesterNotice(
   words: ApprovalKindWords,
   { occasion, responseTime }: { occasion?: RequesterNotice; responseTime?: string } = {},
 ): { text: string; blocks: KnownBlock[] } {
+  // Expired by its requester's Withdraw, told in a new DM only when that click's answer reached
+  // nobody (Approvals.tellUnansweredExpiry): it answers that click, in the words its answer had.
+  if (request.status === 'EXPIRED' && request.expiredAtWithdraw) return outcomeOf(false, request, words);
   const notice = words.notice(request, occasion);
   if (request.status !== 'PENDING') return notice;
   const answers = responseTime ? [context(`IT usually answers within ${escapeMrkdwn(responseTime)}.`)] : [];
@@ -69,7 +72,11 @@ export function withdrawOutcome(result: WithdrawResult, all: ApprovalWords): { t
       : 'Your Home tab shows where it stands. Clicking *Withdraw request* again in a few minutes is safe: a request withdrawn already says so.';
     return { text, blocks: [section(`:warning: ${text}`), context(next)] };
   }
-  const words = wordsOf(all, request.kind);
+  return outcomeOf(result.ok, request, wordsOf(all, request.kind));
+}
+
+/** What came of a Withdraw that found its request (`ok`: this click withdrew it), in its kind's words. */
+function outcomeOf(ok: boolean, request: PendingRequest, words: ApprovalKindWords): { text: string; blocks: KnownBlock[] } {
   const asked = words.called(request, 'your');
   const askAgain = context(`Run \`${words.subjectOf(request).command}\` to ask again.`);
   // Told only to its requester (their DM, their Home tab's modal): about them, "you".
@@ -77,7 +84,7 @@ export function withdrawOutcome(result: WithdrawResult, all: ApprovalWords): { t
   const said = (text: string, ...more: KnownBlock[]) => ({ text: text.replace(/\*/g, ''), blocks: [section(text), ...more] });
   if (request.status === 'WITHDRAWN') {
     const when = request.decidedAt ? ` at ${slackTime(new Date(request.decidedAt))}` : '';
-    return result.ok
+    return ok
       ? said(`:leftwards_arrow_with_hook: You withdrew ${asked}${when}. Nothing was changed, and the admins are no longer asked to decide it.`, askAgain)
       : said(`:leftwards_arrow_with_hook: You already withdrew ${asked}${when}. Nothing was changed.`, askAgain);
   }

@@ -359,7 +359,8 @@ describe("the DM that said it was sent, once its request can no longer be withdr
     h.slack.failNext('chat.postEphemeral', { error: 'channel_not_found' });
     await h.click('UANN', 'approval_withdraw', withdrawIn(request.dm.call).value, request.dm);
     const told = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === request.dm.channel && c.args.text !== request.dm.call.args.text);
-    expect(told.args.text).toBe('Your request to change your Amazon Chime license to Pro expired without a decision.');
+    // It answers the Withdraw, as its modal or the rewritten DM would have; before: "… expired without a decision."
+    expect(told.args.text).toBe(':zzz: Your request to change your Amazon Chime license to Pro had already expired, so there was nothing to withdraw. Nothing was changed.');
     // Told once; the DM that said it was sent loses Withdraw, as any expiry's does.
     const retired = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts && c.args.text === request.dm.call.args.text);
     expect(JSON.stringify(retired.args.blocks)).not.toContain('approval_withdraw');
@@ -431,7 +432,8 @@ describe("the DM that said it was sent, once its request can no longer be withdr
     h.slack.failNext('views.open', { error: 'expired_trigger_id' }, 1, (args) => args.trigger_id === trigger);
     await h.clickIn('UANN', 'approval_withdraw', request.requestId, { view: home, triggerId: trigger });
     const told = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && h.slack.calls.indexOf(c) >= from);
-    expect(told.args.text).toBe('Your request to change your Amazon Chime license to Pro expired without a decision.');
+    // It answers the Withdraw, as its modal or the rewritten DM would have; before: "… expired without a decision."
+    expect(told.args.text).toBe(':zzz: Your request to change your Amazon Chime license to Pro had already expired, so there was nothing to withdraw. Nothing was changed.');
     expect(JSON.stringify(told.args.blocks)).toContain('Run `/request-license` to ask again.');
     await h.waitForLogs('its expiry told in a new DM', 1);
     expect(h.slack.calls.slice(from).filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'DUANN')).toEqual([told]);
@@ -447,7 +449,8 @@ describe("the DM that said it was sent, once its request can no longer be withdr
     const trigger = h.slack.newTriggerId();
     await h.clickIn('UANN', 'approval_withdraw', request.requestId, { view: home, triggerId: trigger });
     const told = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === request.dm.channel && h.slack.calls.indexOf(c) >= from);
-    expect(told.args.text).toBe('Your request to change your Amazon Chime license to Pro expired without a decision.');
+    // It answers the Withdraw, as its modal or the rewritten DM would have; before: "… expired without a decision."
+    expect(told.args.text).toBe(':zzz: Your request to change your Amazon Chime license to Pro had already expired, so there was nothing to withdraw. Nothing was changed.');
     // The DM that said it was sent loses Withdraw, as any expiry's does, once its rewrite works.
     const retired = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts && c.args.text === request.dm.call.args.text);
     expect(JSON.stringify(retired.args.blocks)).not.toContain('approval_withdraw');

@@ -200,6 +200,18 @@ describe("the requester's DM about their request", () => {
   });
 });
 
+describe("the new DM that answers a Withdraw which found its request past its time, when the click's own answer reached nobody", () => {
+  it('says what its modal and its rewritten DM say: it had already expired, so there was nothing to withdraw; an expiry nobody clicked still says it expired without a decision', () => {
+    const expired = request('EXPIRED', { expiredAtWithdraw: true });
+    const answer = withdrawOutcome({ ok: false, code: 'REQUEST_EXPIRED', request: expired }, { license: W });
+    const dm = requesterNotice(expired, W, { responseTime: '4 working hours' });
+    // Before: "Your request to change your Amazon Chime license to Pro expired without a decision."
+    expect(dm.text).toBe(':zzz: Your request to change your Amazon Chime license to Pro had already expired, so there was nothing to withdraw. Nothing was changed.');
+    expect(dm).toEqual(answer);
+    expect(requesterNotice(request('EXPIRED'), W).text).toBe('Your request to change your Amazon Chime license to Pro expired without a decision.');
+  });
+});
+
 describe("what the requester is told when their Withdraw could not be carried out", () => {
   it('a store that did not answer may have taken the withdraw: never "it still waits", but where to see it and that clicking again is safe', () => {
     const m = withdrawOutcome({ ok: false, code: 'STORE_UNAVAILABLE' }, { license: W });

@@ -593,8 +593,8 @@ export class Approvals {
   /**
    * A click that expired its request and was to tell its requester so (toldByClick), whose answer
    * reached nobody (the DM's rewrite and the ephemeral both failed; on the Home tab, its modal
-   * showed nothing): they are told as any expiry tells them, in a new DM, and the DM that said it
-   * was sent loses Withdraw. Never throws.
+   * showed nothing): they are told in a new DM, in the words that answer had (the request is marked
+   * expiredAtWithdraw), and the DM that said it was sent loses Withdraw. Never throws.
    */
   async tellUnansweredExpiry(request: PendingRequest): Promise<void> {
     if (request.status !== 'EXPIRED') return;
