@@ -182,16 +182,19 @@ export class ResetApprovals implements ApprovalGate {
    * reached the directory. A slow finish that an admin decided again meanwhile (its outcome unknown
    * to them) settles nothing (`superseded`): its outcome stands under its own reference, and the
    * newer decision is left as it is. A click refused because another click of the same approval
-   * here (a double click) took it waits for that one and returns what came of it
-   * (`shownByAnotherClick`), which that click shows in its own modal, secret and all, even once it
-   * is showing it (this click's modal, opened last, is the one in front); with none of its clicks
-   * on their way here (a stale click), it is told the approval was used, as before.
+   * here (a double click) took it waits for that one: its own modal, which Slack may show in front
+   * of the other's or in its place, shows the same result, secret and all, while that click's
+   * change shows it (`sameAs`, given the reference the other click changes it under and when that
+   * click has ended; `resultShown`), or else says what came of it (`shownByAnotherClick`): its
+   * failure, or, once its change had ended, where its secret went; with none of its clicks on their
+   * way here (a stale click), it is told the approval was used, as before.
    */
   async finish<T extends { readonly ok: boolean; readonly code?: string; readonly reason?: string; readonly sent?: false }>(
     requester: Requester,
     approvalRequestId: string,
     change: (approved: { credential: string; requestId: string; directoryUserId: string; email: string }) => Promise<T>,
-  ): Promise<Finished<T> | (ResetApprovalFailure & { readonly shownByAnotherClick?: Finished<T> })> {
+    sameAs?: (taken: { credential: string; requestId: string }, ended: Promise<unknown>) => Promise<boolean>,
+  ): Promise<Finished<T> | (ResetApprovalFailure & { readonly shownByAnotherClick?: Finished<T>; readonly resultShown?: true })> {
     // The clicks of this approval here (a double click): the one whose take wins shows what comes of it.
     const joined = this.finishing.get(approvalRequestId);
     const here = joined?.userId === requester.userId ? joined : finishingBy(requester.userId);
@@ -220,11 +223,15 @@ export class ResetApprovals implements ApprovalGate {
       const refused = { ...found, ...(found.request?.detail.credential && { credential: found.request.detail.credential }), requestId };
       leave();
       // Taken by another click of it here, on its way or ended while this one's read was (a double click):
-      // that click shows the new secret in its own modal, or its failure, and this one, rather than say
-      // the approval was used (given back, it was not), says what came of it, even when its refusal
-      // comes while the other already shows the secret: this click's modal is the one in front.
+      // rather than say the approval was used (given back, it was not), this one shows what the other
+      // does: its result, secret and all, while the other's change shows it (this click's modal may be
+      // the only one Slack shows), else what came of it.
       if (found.code === 'REQUEST_ALREADY_USED' && (here.outcome || here.taken || here.clicks > 0)) {
+        const credential = found.request?.detail.credential;
+        const shown = !here.outcome && sameAs && credential && requestId ? await sameAs({ credential, requestId }, here.done) : false;
         const other = (here.outcome ?? (await here.done)) as Finished<T> | undefined;
+        // Its modal holds the result: nothing is shown over it, whatever the other's end.
+        if (shown) return { ...refused, ...(other && { shownByAnotherClick: other }), resultShown: true };
         if (other) return { ...refused, shownByAnotherClick: other };
       }
       return refused;

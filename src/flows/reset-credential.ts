@@ -326,6 +326,11 @@ export class ResetCredential {
    * it in the modal (and a rejected push's warning with it). A failure holds no secret.
    */
   private readonly failed = new Map<string, { readonly userId: string; readonly failure: ResetFailure; readonly until: number }>();
+  /**
+   * By request: approved resets' Finish clicks turned away for another click of their requester's
+   * here, waiting for its change to show its result (sameAsFinishing); woken when it does. Holds no secret.
+   */
+  private readonly finishesWaiting = new Map<string, Set<() => void>>();
 
   constructor(private readonly deps: ResetCredentialDeps) {
     this.ticketTtlMs = deps.ticketTtlMs ?? DEFAULT_TICKET_TTL_MS;
@@ -624,6 +629,46 @@ export class ResetCredential {
   }
 
   /**
+   * An approved reset's Finish click turned away because another Finish click of its requester's
+   * took the approval here (a double click; ResetApprovals.finish) and changes it under
+   * `requestId`. Each Finish click opens a modal of its own, and whether Slack shows the one opened
+   * last in front of the other or in its place is not ours to know: so this click's modal shows
+   * what the other's does, as a Reset click that joins once the result is shown (sameAsShown): the
+   * new credential, through this click's own delivery, into the same requester's modal only, and
+   * only while the other's change here holds it. Waits for that change to show its result, or for
+   * `ended`: the other click ended (then what came of it is the caller's to show: a failure, an
+   * approval given back, or a change that ended before this click looked). Whether it was shown
+   * (an update Slack refused is logged, as sameAsShown's).
+   */
+  async sameAsFinishing(requester: Requester, kind: string, requestId: string, delivery: ResetDelivery, ended: Promise<unknown>): Promise<boolean> {
+    let over = false;
+    const end = ended.then(
+      () => void (over = true),
+      () => void (over = true),
+    );
+    for (;;) {
+      const changing = this.changing.get(requestId);
+      // Another user's change is never shown here (the request is the signed requester's: Changing.userId, in depth).
+      if (changing?.userId === requester.userId && changing.showing?.step === 'result') {
+        const same = await this.sameAsShown({ ok: false, code: 'REQUEST_ALREADY_USED', kind, requestId }, changing, delivery, { requester, kind, requestId });
+        return same.shownByAnotherClick === true;
+      }
+      if (over) return false;
+      let wake!: () => void;
+      const woken = new Promise<void>((resolve) => (wake = resolve));
+      const waiting = this.finishesWaiting.get(requestId) ?? new Set<() => void>();
+      waiting.add(wake);
+      this.finishesWaiting.set(requestId, waiting);
+      try {
+        await Promise.race([woken, end]);
+      } finally {
+        waiting.delete(wake);
+        if (waiting.size === 0 && this.finishesWaiting.get(requestId) === waiting) this.finishesWaiting.delete(requestId);
+      }
+    }
+  }
+
+  /**
    * The change itself, once the policy allows it: the attempt on record (once per request, so a
    * replayed click does nothing), the push when the policy is `verify`, the reset, the secret.
    */
@@ -810,6 +855,8 @@ export class ResetCredential {
     const fields = { requestId: ticket.requestId, slackUserId: requester.userId, kind };
     // From here a click of it that comes shows the same, secret and all, in the same modal (sameAsShown).
     changing.showing = { step: 'result', result, done: shown };
+    // And a Finish click turned away for this one shows the same in its own modal (sameAsFinishing).
+    for (const wake of this.finishesWaiting.get(ticket.requestId) ?? []) wake();
     let { deliveryFailed, shownAside } = await this.deliver(result, shown, delivery, fields, changing);
     // What the secret does not need (signing the person out elsewhere) follows it: however slow, it
     // never keeps the person from their secret.

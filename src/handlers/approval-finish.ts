@@ -2,7 +2,7 @@ import type { ModalView } from '@slack/types';
 import { CREDENTIALS } from '../credentials';
 import type { ResetApprovals } from '../flows/reset-approval';
 import type { Clock, Logger, Requester } from '../flows/ports';
-import type { ResetCredential } from '../flows/reset-credential';
+import type { ResetCredential, ResetDelivery } from '../flows/reset-credential';
 import { openedModalOf } from '../slack/arrival-modal';
 import { sendDirectMessage } from '../slack/direct-message';
 import type { GuardedApp } from '../slack/guarded-app';
@@ -24,7 +24,7 @@ import { clickedBy } from './slack-payloads';
 export function registerApprovalFinish(
   app: GuardedApp,
   flow: ResetApprovals,
-  resets: Pick<ResetCredential, 'finishApproved'>,
+  resets: Pick<ResetCredential, 'finishApproved' | 'sameAsFinishing'>,
   clock: Clock,
   logger: Logger,
   /** Publishes the person's Home tab as of now; never throws. */
@@ -52,10 +52,10 @@ export function registerApprovalFinish(
     const viewId = opened.viewId;
     const show = (view: ModalView) => updateModal(client, viewId, view, logger, requester.userId);
 
-    const outcome = await flow.finish(requester, approvalRequestId, (approved) => {
-      const words = wordsOf(approved.credential);
-      // The reset flow checks who is asking, and who they are in the directory, again before the change.
-      return resets.finishApproved(requester, approved.credential, approved, {
+    /** How this click's modal, and its requester alone, get what the change shows. */
+    const deliveryFor = (credential: string): ResetDelivery => {
+      const words = wordsOf(credential);
+      return {
         showResult: async (result, done) => {
           if (!words) throw new Error('credential not in the registry');
           // Throws when Slack will not show it: the reset flow records that the secret was not delivered.
@@ -67,14 +67,24 @@ export function registerApprovalFinish(
         },
         windowGone,
         notifyOwner: (done) => (words ? sendDirectMessage(client, requester.userId, resetNotice(done, words)) : Promise.resolve()),
-      });
-    });
-    // Turned away for another click of it (a double click), which showed the new secret in its own
-    // modal: this one's says what came of the request, never that the approval was already used.
+      };
+    };
+    const outcome = await flow.finish(
+      requester,
+      approvalRequestId,
+      // The reset flow checks who is asking, and who they are in the directory, again before the change.
+      (approved) => resets.finishApproved(requester, approved.credential, approved, deliveryFor(approved.credential)),
+      // Turned away for another click of theirs (a double click): this modal shows what that one's does.
+      (taken, ended) => resets.sameAsFinishing(requester, taken.credential, taken.requestId, deliveryFor(taken.credential), ended),
+    );
+    // Turned away for another click of it (a double click): this one's modal shows the same result
+    // (resultShown), or says what came of the request, never that the approval was already used.
     const other = outcome.ok ? undefined : outcome.shownByAnotherClick;
     const shown = other ?? outcome;
     const words = wordsOf(shown.ok ? shown.request.detail.credential : shown.credential);
-    if (!shown.ok) await show(finishFailureView(shown, words));
+    if (!outcome.ok && outcome.resultShown) {
+      // Its modal holds the other's result, secret and all: nothing goes over it.
+    } else if (!shown.ok) await show(finishFailureView(shown, words));
     else if (!shown.result.ok && words && shown.givenBack) await show(givenBackView(shown.result, words, shown.request));
     else if (!shown.result.ok && shown.superseded) await show(supersededFinishView(shown.result, words));
     else if (!shown.result.ok) await show(words ? finishedFailureView(shown.result, words, shown.request) : finishFailureView(shown.result));

@@ -56,10 +56,23 @@ export interface SlackFake {
   readonly scopes: string[];
   readonly calls: SlackCall[];
   callsTo(method: string): SlackCall[];
-  /** A trigger_id good for ONE views.open/views.push within 3 s, as Slack's. */
-  newTriggerId(): string;
+  /**
+   * A trigger_id good for ONE views.open/views.push within 3 s, as Slack's. `userId`: whose action
+   * it came from, for the fake to know which modal that person has on screen (modalShownTo).
+   */
+  newTriggerId(userId?: string): string;
   /** Current state of a modal opened, pushed or updated through the fake (a copy). */
   viewById(id: string): Record<string, any> | undefined;
+  /**
+   * What a second views.open does while the person has a modal open (from a trigger of another
+   * action of theirs, e.g. a double click): `stack`, the default, leaves the first behind the new
+   * one; `replace` puts the new one in its place. Which Slack does is not confirmed, so the app
+   * must be right either way. Replaced, the first view still answers views.update (ok, though
+   * nobody sees it), as the sandbox's does. Back to `stack` on clear().
+   */
+  setViewsOpen(mode: 'stack' | 'replace'): void;
+  /** The modal in front of `userId` now (a copy), of the ones opened or pushed with a trigger given their ID (newTriggerId). */
+  modalShownTo(userId: string): Record<string, any> | undefined;
   /** The Home tab last published for this user (a copy), as Slack would show it. */
   homeOf(userId: string): Record<string, any> | undefined;
   /**
@@ -131,8 +144,17 @@ export async function startSlackFake(opts: {
   const scopes = [...BOT_SCOPES];
   const calls: SlackCall[] = [];
   const failures = new Map<string, { failure: SlackFailure; which: (args: Record<string, any>) => boolean }[]>();
-  const triggers = new Map<string, { issuedAt: number; used: boolean }>();
+  const triggers = new Map<string, { issuedAt: number; used: boolean; userId?: string }>();
   const views = new Map<string, Record<string, any>>();
+  /** By user: the IDs of the modals they have open, the one in front last (triggers with an owner only). */
+  const onScreen = new Map<string, string[]>();
+  let opensReplace = false;
+  const shows = (triggerId: unknown, id: string, how: 'open' | 'push') => {
+    const owner = typeof triggerId === 'string' ? triggers.get(triggerId)?.userId : undefined;
+    if (!owner) return;
+    const stack = how === 'open' && opensReplace ? [] : (onScreen.get(owner) ?? []);
+    onScreen.set(owner, [...stack, id].slice(-3));
+  };
   const homes = new Map<string, Record<string, any>>();
   const messages = new Map<string, Record<string, any>>(); // `${channel}/${ts}` → message
   for (const { channel, message } of opts.messages ?? []) messages.set(`${channel}/${message.ts}`, structuredClone(message));
@@ -260,7 +282,9 @@ export async function startSlackFake(opts: {
       if (problems.length > 0) return fail('invalid_arguments', ...problems);
       const triggerError = exchangeTrigger(trigger_id);
       if (triggerError) return fail(triggerError);
-      return { ok: true, view: storeView(view, nextId('V')) };
+      const stored = storeView(view, nextId('V'));
+      shows(trigger_id, stored.id, 'open');
+      return { ok: true, view: stored };
     },
 
     'views.push': ({ trigger_id, view }) => {
@@ -269,7 +293,9 @@ export async function startSlackFake(opts: {
       const triggerError = exchangeTrigger(trigger_id);
       if (triggerError) return fail(triggerError);
       // The fake doesn't know which modal the trigger came from, so it can't fill root/previous ids.
-      return { ok: true, view: storeView(view, nextId('V')) };
+      const stored = storeView(view, nextId('V'));
+      shows(trigger_id, stored.id, 'push');
+      return { ok: true, view: stored };
     },
 
     'views.update': ({ view_id, external_id, hash, view }) => {
@@ -432,11 +458,19 @@ export async function startSlackFake(opts: {
     scopes,
     calls,
     callsTo: (method) => calls.filter((c) => c.method === method),
-    newTriggerId() {
+    newTriggerId(userId) {
       // Slack's trigger ids look like '12345.98765.abcd2358fdea'.
       const id = `${Date.now()}.${++counter}.${randomBytes(8).toString('hex')}`;
-      triggers.set(id, { issuedAt: Date.now(), used: false });
+      triggers.set(id, { issuedAt: Date.now(), used: false, ...(userId && { userId }) });
       return id;
+    },
+    setViewsOpen(mode) {
+      opensReplace = mode === 'replace';
+    },
+    modalShownTo: (userId) => {
+      const front = onScreen.get(userId)?.at(-1);
+      const view = front === undefined ? undefined : views.get(front);
+      return view === undefined ? undefined : structuredClone(view);
     },
     viewById: (id) => {
       const view = views.get(id);
@@ -444,6 +478,7 @@ export async function startSlackFake(opts: {
     },
     closeView: (id) => {
       views.delete(id);
+      for (const [userId, stack] of onScreen) onScreen.set(userId, stack.filter((v) => v !== id));
     },
     homeOf: (userId) => {
       const home = homes.get(userId);
@@ -500,6 +535,7 @@ export async function startSlackFake(opts: {
       holds.clear();
       held.length = 0;
       latencyMs = 0;
+      opensReplace = false;
     },
     close() {
       return new Promise<void>((resolve, reject) => {
