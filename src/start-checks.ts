@@ -5,7 +5,7 @@ import { NO_AWS_CREDENTIALS, noAwsCredentials } from './aws/no-credentials';
 import { awsCause } from './aws/shared-causes';
 import type { RetryOptions } from '@slack/web-api';
 import type { Config } from './config';
-import type { SetupCheck } from './doctor/setup-check';
+import { failed, sayCausesOnce, type SetupCheck } from './doctor/setup-check';
 import { networkErrorCode } from './http/network-errors';
 import { describeError } from './flows/failure';
 import type { Logger } from './flows/ports';
@@ -335,6 +335,9 @@ export async function allStartChecks(checks: readonly (Promise<unknown> | undefi
   if (failed.length > 1) throw new StartFailure(failed.flatMap((e) => (e as StartFailure).problems));
 }
 
+/** A table's line in the doctor, and what the start names a table by in a cause several tables share: "Table AUDIT_TABLE_NAME". */
+export const tableCheckName = ({ variable }: Pick<NamedTable, 'variable'>): string => `Table ${variable}`;
+
 /** Each table the app uses, by the variable that names it, with the indexes it queries. */
 export function namedTables(config: Config): NamedTable[] {
   const named = (variable: string, table: TableDefinition): NamedTable => ({
@@ -359,7 +362,7 @@ export function namedTables(config: Config): NamedTable[] {
  */
 export async function tablesAtStart(dynamo: DynamoDBClient, tables: readonly NamedTable[], logger: Logger): Promise<Set<string>> {
   const found = await Promise.all(tables.map((table) => tableProblem(dynamo, table)));
-  const problems: string[] = [];
+  const problems: SetupCheck[] = [];
   const answered = new Set<string>();
   for (const [i, table] of tables.entries()) {
     const problem = found[i];
@@ -368,9 +371,10 @@ export async function tablesAtStart(dynamo: DynamoDBClient, tables: readonly Nam
     else if (problem.cause?.name === 'AWS region') throw new StartFailure([problem.cause.detail, ...((await credentialsFound(dynamo)) ? [] : [NO_AWS_CREDENTIALS])]);
     else if (problem.kind === 'unchecked') logger.warn({ table: table.tableName, err: problem.message }, 'table not checked at start: the role may not describe it');
     else if (problem.kind === 'credentials') throw new StartFailure(problem.message);
-    else problems.push(`${table.variable}: ${problem.message}`);
+    else problems.push({ ...failed(tableCheckName(table), `${table.variable}: ${problem.message}`), ...(problem.cause && { cause: problem.cause }) });
   }
-  if (problems.length > 0) throw new StartFailure(problems);
+  // A cause the tables share (AWS not answering) is said once, naming the tables, as the doctor says it.
+  if (problems.length > 0) throw new StartFailure(sayCausesOnce(problems).map((p) => p.detail));
   return answered;
 }
 
@@ -429,27 +433,30 @@ export async function tableProblem(dynamo: DynamoDBClient, { variable, tableName
     }
     return undefined;
   } catch (err) {
-    const problem = await tableReadProblem(err, dynamo, { variable, tableName }, createTables);
     const cause = awsCause(err);
+    const problem = await tableReadProblem(err, cause, dynamo, { variable, tableName }, createTables);
     return cause ? { ...problem, cause } : problem;
   }
 }
 
 /** What a DescribeTable that failed says of the table: its own problem, or why it could not be asked. */
-async function tableReadProblem(err: unknown, dynamo: DynamoDBClient, { variable, tableName }: Pick<NamedTable, 'variable' | 'tableName'>, createTables: boolean): Promise<TableProblem> {
+async function tableReadProblem(
+  err: unknown,
+  cause: SetupCheck['cause'],
+  dynamo: DynamoDBClient,
+  { variable, tableName }: Pick<NamedTable, 'variable' | 'tableName'>,
+  createTables: boolean,
+): Promise<TableProblem> {
   const e = err as { name?: string; message?: string };
   const region = await dynamo.config.region().catch(() => 'its region');
-  if (noAwsCredentials(err)) return { kind: 'credentials', message: NO_AWS_CREDENTIALS };
+  // No credentials, or credentials AWS refuses: the words every AWS call's check says, the tables' too.
+  if (cause?.name === 'AWS credentials') return { kind: 'credentials', message: cause.detail };
   switch (e.name) {
     case 'ResourceNotFoundException':
       return {
         kind: 'missing',
         message: missingTable({ variable, tableName }, region, { createTables }),
       };
-    case 'UnrecognizedClientException':
-    case 'InvalidSignatureException':
-    case 'ExpiredTokenException':
-      return { kind: 'credentials', message: `AWS refused the process's credentials (${e.name}): renew them, or check AWS_REGION (${region})` };
     case 'AccessDeniedException':
       return { kind: 'unchecked', message: `${e.name}: dynamodb:DescribeTable on ${tableName}` };
     default:

@@ -12,7 +12,7 @@ import { scopesNeeded } from '../slack/scopes';
 import { slackErrorCode } from '../slack/slack-errors';
 import { SIGNATURE_ADVICE, SIGNATURE_WARNING } from '../slack/signature-watch';
 import { SlackWorkspaceMembers } from '../slack/workspace-members';
-import { namedTables, slackAddress, tableProblem, tokenWorkspaceProblem } from '../start-checks';
+import { namedTables, slackAddress, tableCheckName, tableProblem, tokenWorkspaceProblem } from '../start-checks';
 import { sharesSettings } from '../verifiers/verifier';
 import { failureLabel } from '../views/failure-labels';
 import { failed, failedAs, passed, sayCausesOnce, unchecked, waiting, warned, type SetupCheck } from './setup-check';
@@ -222,7 +222,7 @@ async function adminChecks(config: Config, slack: SlackApi): Promise<SetupCheck[
 async function tableChecks({ config, dynamo }: DoctorDeps): Promise<SetupCheck[]> {
   return Promise.all(
     namedTables(config).map(async (table) => {
-      const name = `Table ${table.variable}`;
+      const name = tableCheckName(table);
       const problem = await tableProblem(dynamo, table, { createTables: config.createTables });
       if (!problem) return passed(name, `${table.tableName} exists${table.indexes.length ? ` with ${table.indexes.join(', ')}` : ''}`);
       const line = failed(name, problem.kind === 'unchecked' ? `${problem.message}: grant it to check the table` : problem.message);

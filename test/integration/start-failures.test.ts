@@ -270,6 +270,63 @@ describe('a start that cannot go on', () => {
     expect(output).not.toMatch(/could not be read|CredentialsProviderError|\n\s+at /);
   });
 
+  const TABLES_AFFECTED = 'Affected: Table AUDIT_TABLE_NAME, Table APPROVALS_TABLE_NAME, Table RATE_LIMIT_TABLE_NAME';
+
+  it('AWS not answering is said once, as the doctor says it, with what to check and the tables it concerns, not as each table "could not be read": and exit 1', async () => {
+    // Nothing listens on port 9 here: DynamoDB refuses every connection.
+    const { status, lines, stderr, output } = await run({ AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9' });
+    expect(status).toBe(1);
+    expect(stderr).toBe(
+      [
+        'Latchkey could not start:',
+        `  - AWS did not answer (Error ECONNREFUSED): check this machine's network path to AWS (a proxy, a firewall, the VPC's endpoints or NAT gateway), AWS_REGION, and any AWS_ENDPOINT_URL_… you set; then run the check again. ${TABLES_AFFECTED}`,
+        'Fix it, then start Latchkey again; `npm run doctor` checks the whole setup without starting it.',
+        '',
+      ].join('\n'),
+    );
+    expect(fatal(lines)).toEqual([expect.objectContaining({ msg: 'Latchkey could not start', err: expect.stringContaining(`AWS did not answer (Error ECONNREFUSED)`) })]);
+    expect(output).not.toMatch(/could not be read|\n\s+at /);
+    expect(output).not.toContain('Latchkey is ready');
+  });
+
+  it('an AWS host DNS cannot find is said once, naming the host, with the tables it concerns, not as each table "could not be read": and exit 1', async () => {
+    const { status, stderr, output } = await run({ AWS_ENDPOINT_URL_DYNAMODB: 'http://dynamodb.aws-typo.invalid' });
+    expect(status).toBe(1);
+    const problems = stderr.split('\n').filter((l) => l.startsWith('  - '));
+    expect(problems).toEqual([
+      expect.stringMatching(new RegExp(`^ {2}- DNS (has no address|did not answer) for dynamodb\\.aws-typo\\.invalid .*AWS_REGION, or the AWS_ENDPOINT_URL_… you set.*\\. ${TABLES_AFFECTED}$`)),
+    ]);
+    expect(output).not.toMatch(/could not be read|\n\s+at /);
+  }, 40_000);
+
+  it("credentials AWS refuses (an expired session, say) are said in the doctor's words, with what to do, and exit 1", async () => {
+    // AWS's answer to a key it does not know, as DynamoDB gives it.
+    const aws = createHttpServer((req, res) => {
+      req.resume();
+      res
+        .writeHead(400, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': 'UnrecognizedClientException:http://internal.amazon.com/coral/com.amazon.coral.service/' })
+        .end(JSON.stringify({ __type: 'com.amazon.coral.service#UnrecognizedClientException', message: 'The security token included in the request is invalid.' }));
+    });
+    await new Promise<void>((resolve) => aws.listen(0, '127.0.0.1', resolve));
+    try {
+      const { status, lines, stderr, output } = await run({ AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${(aws.address() as { port: number }).port}` });
+      expect(status).toBe(1);
+      expect(stderr).toBe(
+        [
+          'Latchkey could not start:',
+          "  - AWS refused the process's credentials (UnrecognizedClientException): give it valid ones (a session that expired: sign in again), and check AWS_REGION",
+          'Fix it, then start Latchkey again; `npm run doctor` checks the whole setup without starting it.',
+          '',
+        ].join('\n'),
+      );
+      expect(fatal(lines)).toEqual([expect.objectContaining({ msg: 'Latchkey could not start', err: expect.stringContaining("AWS refused the process's credentials (UnrecognizedClientException)") })]);
+      expect(output).not.toMatch(/\n\s+at /);
+    } finally {
+      aws.closeAllConnections();
+      await new Promise((resolve) => aws.close(resolve));
+    }
+  });
+
   /**
    * A SLACK_API_URL in front of the Slack stand-in: every method reaches it, but Socket Mode's
    * apps.connections.open is answered by `connect`. Runs `body` with its URL.
