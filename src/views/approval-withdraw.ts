@@ -91,7 +91,8 @@ function outcomeOf(ok: boolean, request: PendingRequest, words: ApprovalKindWord
   const admin = request.decidedBy ? `<@${request.decidedBy}>` : 'an admin';
   switch (request.status) {
     case 'EXPIRED':
-      return said(`:zzz: ${capitalized(asked)} had already expired, so there was nothing to withdraw. Nothing was changed.`, context(line), askAgain);
+      // Its headline says it expired with :zzz:, so its line ("Expired at …") does not again.
+      return said(`:zzz: ${capitalized(asked)} had already expired, so there was nothing to withdraw. Nothing was changed.`, context(line.replace(/^:zzz: /, '')), askAgain);
     case 'DENIED':
       return said(`:no_entry: You could not withdraw ${asked}: ${admin} already decided it.`, context(line));
     case 'REVOKED': {
@@ -135,7 +136,11 @@ export function withdrawingView(): ModalView {
   return modal({ title: TITLE, close: 'Close', blocks: [section(':hourglass_flowing_sand: Withdrawing your request…')] });
 }
 
-/** What came of a Withdraw click on the Home tab, in its modal. */
+/**
+ * What came of a Withdraw click on the Home tab, in its modal; titled "Nothing to withdraw" where it
+ * says so (expired, or its approval revoked), never as if it were withdrawing it.
+ */
 export function withdrawResultView(result: WithdrawResult, words: ApprovalWords): ModalView {
-  return modal({ title: TITLE, close: 'Close', blocks: withdrawOutcome(result, words).blocks });
+  const nothing = !result.ok && (result.request?.status === 'EXPIRED' || result.request?.status === 'REVOKED');
+  return modal({ title: nothing ? 'Nothing to withdraw' : TITLE, close: 'Close', blocks: withdrawOutcome(result, words).blocks });
 }

@@ -395,9 +395,11 @@ describe("the DM that said it was sent, once its request can no longer be withdr
     const from = h.slack.calls.length;
     h.clock.offsetMs = 100 * 3_600_000;
     const modal = await h.opening((trigger) => h.clickIn('UANN', 'approval_withdraw', request.requestId, { view: home, triggerId: trigger }));
+    // Titled as it says, not "Withdraw request"; :zzz: once, in its headline (before: again on "Expired at …").
+    expect(modal.view.title.text).toBe('Nothing to withdraw');
     expect(modal.view.blocks.map((b: any) => JSON.stringify(b))).toEqual([
       expect.stringContaining(':zzz: Your request to change your Amazon Chime license to Pro had already expired, so there was nothing to withdraw. Nothing was changed.'),
-      expect.stringMatching(/Expired at <!date\^\d+\^[^>]+> without a decision/),
+      expect.stringMatching(/"Expired at <!date\^\d+\^[^>]+> without a decision/),
       expect.stringContaining('Run `/request-license` to ask again.'),
     ]);
     // The modal is the click's answer, and tells it: no DM says it again.

@@ -19,7 +19,7 @@ import { pushRejectedNotice, resetNotice } from '../../src/views/reset-notice';
 import { OUTCOME_UNKNOWN, PENDING_STATUSES, type PendingRequest } from '../../src/flows/approvals/pending-request';
 import { finishedMessage, finishLoadingView, resetKindWords } from '../../src/views/reset-approval-kind';
 import { revokeOutcome } from '../../src/views/approval-revoke';
-import { withdrawOutcome } from '../../src/views/approval-withdraw';
+import { withdrawOutcome, withdrawResultView } from '../../src/views/approval-withdraw';
 import { approvalMessage } from '../../src/views/approval-message';
 
 const done = (credential: Credential): ResetDone => ({
@@ -274,6 +274,23 @@ describe("a Withdraw on a request that had already expired", () => {
     const said = withdrawOutcome({ ok: false, code: 'REQUEST_EXPIRED', request: expired }, kinds);
     expect(said.text).toContain('had already expired, so there was nothing to withdraw. Nothing was changed.');
     expect(JSON.stringify(said.blocks.at(-1))).toContain('Run `/reset-pin` to ask again.');
+  });
+});
+
+describe('the answer to a Withdraw that found nothing to withdraw', () => {
+  const kinds = { reset: resetKindWords({ [chime.id]: resetWordsOf(chime) }) };
+  const answer = (request: PendingRequest) => withdrawResultView({ ok: false, code: 'REQUEST_EXPIRED', request }, kinds);
+  it('is titled so in its modal, not "Withdraw request", and shows :zzz: once: in its headline, not again before "Expired at …"', () => {
+    const expired = answer(resetRequest(chime.id, 'EXPIRED', { decidedBy: undefined }));
+    expect(expired.title.text).toBe('Nothing to withdraw');
+    expect(expired.title.text.length).toBeLessThanOrEqual(LIMITS.modalTitle);
+    const shown = JSON.stringify(expired.blocks);
+    // Before: ":zzz: Your meeting PIN reset request had already expired, …" then ":zzz: Expired at … without a decision."
+    expect(shown.match(/:zzz:/g)).toHaveLength(1);
+    expect(shown).toMatch(/"Expired at <!date\^\d+\^[^>]+> without a decision\."/);
+    expect(answer(resetRequest(chime.id, 'REVOKED', { revokedBy: 'UMAX' })).title.text).toBe('Nothing to withdraw');
+    expect(withdrawResultView({ ok: true, request: resetRequest(chime.id, 'WITHDRAWN') }, kinds).title.text).toBe('Withdraw request');
+    expect(answer(resetRequest(chime.id, 'DENIED')).title.text).toBe('Withdraw request');
   });
 });
 
