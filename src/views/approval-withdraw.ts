@@ -84,9 +84,9 @@ function outcomeOf(ok: boolean, request: PendingRequest, words: ApprovalKindWord
   const said = (text: string, ...more: KnownBlock[]) => ({ text: text.replace(/\*/g, ''), blocks: [section(text), ...more] });
   if (request.status === 'WITHDRAWN') {
     const when = request.decidedAt ? ` at ${slackTime(new Date(request.decidedAt))}` : '';
-    return ok
-      ? said(`:leftwards_arrow_with_hook: You withdrew ${asked}${when}. Nothing was changed, and the admins are no longer asked to decide it.`, askAgain)
-      : said(`:leftwards_arrow_with_hook: You already withdrew ${asked}${when}. Nothing was changed.`, askAgain);
+    // A click again (a replay, a stale button) rewrites the DM it came from: it keeps all that is still true.
+    const done = `${asked}${when}. Nothing was changed, and the admins are no longer asked to decide it.`;
+    return said(`:leftwards_arrow_with_hook: ${ok ? 'You withdrew' : 'You already withdrew'} ${done}`, askAgain);
   }
   const admin = request.decidedBy ? `<@${request.decidedBy}>` : 'an admin';
   switch (request.status) {

@@ -476,7 +476,8 @@ describe("the DM that said it was sent, once its request can no longer be withdr
 
     await h.click('UBOB', 'approval_withdraw', withdrawIn(request.dm.call).value, request.dm);
     const answer = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts && String(c.args.text).includes('already withdrew'));
-    expect(answer.args.text).toMatch(/^:leftwards_arrow_with_hook: You already withdrew your meeting PIN reset request at <!date\^\d+\^[^>]+>\. Nothing was changed\.$/);
+    // Still what is true: withdrawn, and the admins no longer asked (before: "… Nothing was changed." alone).
+    expect(answer.args.text).toMatch(/^:leftwards_arrow_with_hook: You already withdrew your meeting PIN reset request at <!date\^\d+\^[^>]+>\. Nothing was changed, and the admins are no longer asked to decide it\.$/);
     expect(JSON.stringify(answer.args.blocks)).not.toContain('approval_withdraw');
   });
 

@@ -404,7 +404,10 @@ describe("a withdraw's and a revoke's answers name the request in a sentence, as
     expect(withdrawn('WITHDRAWN')).toBe(
       `:leftwards_arrow_with_hook: You withdrew your meeting PIN reset request at ${at('2026-12-04T08:10:00.000Z')}. Nothing was changed, and the admins are no longer asked to decide it.`,
     );
-    expect(withdrawn('WITHDRAWN', false)).toBe(`:leftwards_arrow_with_hook: You already withdrew your meeting PIN reset request at ${at('2026-12-04T08:10:00.000Z')}. Nothing was changed.`);
+    // A replayed click rewrites the DM with this: it keeps saying the admins are no longer asked (before: "… Nothing was changed." alone).
+    expect(withdrawn('WITHDRAWN', false)).toBe(
+      `:leftwards_arrow_with_hook: You already withdrew your meeting PIN reset request at ${at('2026-12-04T08:10:00.000Z')}. Nothing was changed, and the admins are no longer asked to decide it.`,
+    );
     expect(withdrawn('EXPIRED', false)).toBe(':zzz: Your meeting PIN reset request had already expired, so there was nothing to withdraw. Nothing was changed.');
     expect(withdrawn('DENIED', false)).toBe(':no_entry: You could not withdraw your meeting PIN reset request: <@UADA> already decided it.');
     expect(withdrawn('APPROVED', false)).toBe(':warning: You could not withdraw your meeting PIN reset request: <@UADA> already approved it.');
