@@ -59,7 +59,8 @@ function licenseNotice(request: PendingRequest, words: LicenseVocabulary['words'
   const by = request.decidedBy ? `<@${request.decidedBy}>` : 'an admin';
   const comment = request.comment ? [context(`Comment: ${quoted(request.comment)}`)] : [];
   if (request.status === 'APPLIED') {
-    const text = `Your ${words.what} is now ${to}: ${by} approved your request.`;
+    // Named as a reset's DM names it: "<@ADA> approved your mail password reset request."
+    const text = `Your ${words.what} is now ${to}: ${by} approved your ${words.request} request.`;
     return { text, blocks: [section(`:white_check_mark: ${text}`), ...comment] };
   }
   if (closedOutcomeUnknown(request)) {

@@ -399,7 +399,7 @@ test('an employee requests a license change and an admin approves it', async () 
   await actAs('UANN');
   await openConversation('Latchkey');
   await messages('Your Amazon Chime license is now Pro').waitFor();
-  expect(await messages('Your Amazon Chime license is now Pro').textContent()).toContain('@Ada Admin approved your request');
+  expect(await messages('Your Amazon Chime license is now Pro').textContent()).toContain('@Ada Admin approved your license change request');
   await shot('10-requester-dm');
   await expectPanelMasked();
   expect(pageErrors).toEqual([]);

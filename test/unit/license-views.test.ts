@@ -181,7 +181,9 @@ describe('license views', () => {
     expect(decisionNotice(request('DENIED')).text).toBe('Your request to change your Amazon Chime license to Pro was denied by <@UADA>.');
     expect(JSON.stringify(decisionNotice(request('DENIED')).blocks)).toContain('ok &lt;!here&gt;');
     expect(JSON.stringify(decisionNotice(request('DENIED')).blocks)).toContain('If you think this is wrong, message <@UADA> directly, or ask IT. Run `/request-license` to ask again.');
-    expect(decisionNotice(request('APPLIED')).text).toBe('Your Amazon Chime license is now Pro: <@UADA> approved your request.');
+    // Named as a reset's DM names it ("<@UADA> approved your mail password reset request."); before: "… approved your request."
+    expect(decisionNotice(request('APPLIED')).text).toBe('Your Amazon Chime license is now Pro: <@UADA> approved your license change request.');
+    expect(decisionNotice(request('APPLIED', { decidedBy: undefined })).text).toBe('Your Amazon Chime license is now Pro: an admin approved your license change request.');
   });
 });
 
