@@ -59,7 +59,7 @@ export function awsClientSettings({ logger, requestTimeoutMs = AWS_REQUEST_TIMEO
  * retry's notes): they stay, and say nothing, as the default's did. About 2 % of the app's CPU and
  * 3 % of its allocations in a burst of commands (docs/performance.md, a tenth pass).
  */
-const SDK_CLIENT_LOGGER = { trace() {}, debug() {}, warn() {} } as unknown as SdkClientLogger;
+const SDK_CLIENT_LOGGER = { trace() {}, debug() {}, warn() {} } as SdkClientLogger;
 
 /**
  * The settings of a client that sends changes (a reset, a license): the same, but a call that may

@@ -102,15 +102,16 @@ export function awsCallMs(aws: AwsClientSettings): number {
 }
 
 /**
- * A client's logger as the SDK types it (@smithy/types Logger), though it has only the methods the
- * SDK calls unconditionally: the others are left out on purpose (AwsClientSettings.logger).
+ * A client's logger as the SDK takes it (@smithy/types Logger), though it has only the methods the
+ * SDK calls unconditionally. `info` and `error` are absent on purpose (AwsClientSettings.logger):
+ * typed `never`, so that the SDK's type accepts it and no code here can call them.
  */
 export interface SdkClientLogger {
-  trace?(...content: unknown[]): void;
+  trace(...content: unknown[]): void;
   debug(...content: unknown[]): void;
-  info(...content: unknown[]): void;
   warn(...content: unknown[]): void;
-  error(...content: unknown[]): void;
+  readonly info: never;
+  readonly error: never;
 }
 
 /** What the SDK's HTTP handler logs through (its Logger shape). */
