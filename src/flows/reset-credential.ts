@@ -637,8 +637,10 @@ export class ResetCredential {
    * new credential, through this click's own delivery, into the same requester's modal only, and
    * only while the other's change here holds it. Waits for that change to show its result, or for
    * `ended`: the other click ended (then what came of it is the caller's to show: a failure, an
-   * approval given back, or a change that ended before this click looked). Whether it was shown
-   * (an update Slack refused is logged, as sameAsShown's).
+   * approval given back, or a change that ended before this click looked). Whether this click's
+   * modal shows it: when Slack refuses that update, the secret goes aside to the requester alone, as
+   * a change's own delivery does (deliver), for this modal may be the only one Slack still shows;
+   * then false, for the caller to say over it what came of the request.
    */
   async sameAsFinishing(requester: Requester, kind: string, requestId: string, delivery: ResetDelivery, ended: Promise<unknown>): Promise<boolean> {
     let over = false;
@@ -650,8 +652,10 @@ export class ResetCredential {
       const changing = this.changing.get(requestId);
       // Another user's change is never shown here (the request is the signed requester's: Changing.userId, in depth).
       if (changing?.userId === requester.userId && changing.showing?.step === 'result') {
-        const same = await this.sameAsShown({ ok: false, code: 'REQUEST_ALREADY_USED', kind, requestId }, changing, delivery, { requester, kind, requestId });
-        return same.shownByAnotherClick === true;
+        // This click's own modal, not the other's: a close of that one says nothing of this one.
+        const { result, done } = changing.showing;
+        const delivered = await this.deliver(result, done, delivery, { requestId, slackUserId: requester.userId, kind }, { closed: false });
+        return !delivered.deliveryFailed && !delivered.shownAside;
       }
       if (over) return false;
       let wake!: () => void;

@@ -906,6 +906,50 @@ describe("the approval policy: Finish clicked twice, Slack putting the second cl
       releaseCheck();
     }
   });
+
+  it("a double Finish whose turned-away click's modal Slack will not update (the only window left, in place of the first): the new PIN comes in a message only the requester sees, and that window says the request was finished, never stays on its check; the PIN nowhere else", async () => {
+    const { finish } = await approved(h, 'UBOB');
+    h.slack.setViewsOpen('replace');
+    const held = h.slack.held.length;
+    const releaseCheck = h.slack.hold('users.info', (args) => args.user === 'UBOB');
+    const click = async () => {
+      const trigger = h.slack.newTriggerId('UBOB');
+      await h.click('UBOB', 'approval_finish', finish.value, finish.message, trigger);
+      return (await h.slack.waitForCall('views.open', (c) => c.args.trigger_id === trigger)).result!.view.id as string;
+    };
+    try {
+      const first = await click();
+      for (let i = 0; i < 500 && h.slack.held.length === held; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(h.slack.held.length).toBe(held + 1);
+      const refusedBefore = h.logs.filter((l) => l.includes('approved reset not finished')).length;
+      const second = await click();
+      await h.waitForLogs('approved reset not finished', refusedBefore + 1);
+      // Slack refuses the turned-away click's modal its PIN (an error, not a closed window).
+      h.slack.failNext('views.update', { error: 'internal_error' }, 1, (args) => args.view_id === second && JSON.stringify(args.view ?? '').includes('"block_id":"secret"'));
+      releaseCheck();
+      await finishEnded(h, finish);
+      const pin = h.chime.pinOf('chime-bob');
+      expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+      const refused = await h.slack.waitForCall('views.update', (c) => c.args.view_id === second && c.result?.ok === false);
+      // Bob gets his PIN in a message only he can see, in his own DM.
+      const aside = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UBOB' && JSON.stringify(c.args.blocks ?? []).includes(pin!));
+      expect(aside.args.channel).toBe('DUBOB');
+      // The window in front of him is not left on its check: it says the request was finished, and what to do if he did not see his PIN.
+      await h.viewUpdate(second, 2);
+      const front = h.slack.modalShownTo('UBOB')!;
+      expect(front.id).toBe(second);
+      expect(JSON.stringify(front)).not.toContain('Checking');
+      expect(JSON.stringify(front)).toContain('You finished your');
+      expect(secretIn(front)).toBeUndefined();
+      // The PIN in no other call to Slack than the first modal's update, the refused one and the ephemeral, in no log line, in no audit record.
+      const allowed = (c: SlackCall) => c === aside || c === refused || (c.method === 'views.update' && c.args.view_id === first);
+      expect(everythingSlackSaw(h, allowed)).not.toContain(pin);
+      expect(h.logs.join('\n')).not.toContain(pin);
+      expect(await h.rawAuditTable()).not.toContain(pin!);
+    } finally {
+      releaseCheck();
+    }
+  });
 });
 
 describe('the approval policy: a finish whose change Chime never answers', () => {
