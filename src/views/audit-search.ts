@@ -5,7 +5,7 @@ import { failureLabel } from './failure-labels';
 import type { AdminRefusal } from '../flows/admin-answer';
 import type { FailureCode } from '../flows/failure';
 import { adminCheckingModal, adminRefusedModal, adminRefusedText, type AdminAction } from './admin-refused';
-import { activityState, handledLine, recordOf, revokeFollowedUp, type HomeWords } from './home-tab';
+import { activityState, handledLine, lostFollowUps, recordOf, revokeFollowedUp, type HomeWords } from './home-tab';
 
 export const AUDIT_SEARCH = { callbackId: 'audit_search', reference: 'reference', person: 'person', from: 'from', to: 'to' } as const;
 export const AUDIT_SEARCH_PAGE_ACTION_ID = 'audit_search_page';
@@ -196,23 +196,12 @@ function revokeTried(tried: NonNullable<Activity['revokeFailed']>): string {
  * click alone, whose state says when and how it failed, or that it did nothing (lostFollowUps).
  */
 function followUpsFailed(row: Activity, failed: NonNullable<Activity['followUpsFailed']>): string {
+  const lost = lostFollowUps(row);
+  if (lost) return lost.revoked;
   const by = failed.revokedBy ? `<@${failed.revokedBy}>` : 'an admin';
-  if (lostFollowUps(row)) return `Revoked by ${by}`;
   if (row.subject && row.subject.userId !== row.actor.userId) return `Revoked by ${by}; this Revoke could not tell its requester and the admins`;
   return `Revoked by ${by}; this Finish could not tell the admins ${slackDate(new Date(failed.at))}: ${failureLabel(failed.code)}`;
 }
-
-/**
- * Another admin's Revoke that lost the taking of a revoke's follow-ups to another click (the
- * requester's Finish, or a Revoke), which told them: on record as failed (APPROVAL_REVOKED), but
- * nothing failed and it did nothing. Its line says so, never ":x: Failed: approval revoked by an
- * admin" beside whose revoke it was.
- */
-function lostFollowUps(row: Activity): boolean {
-  return row.followUpsFailed?.code === 'APPROVAL_REVOKED' && row.subject !== undefined && row.subject.userId !== row.actor.userId;
-}
-
-const LOST_FOLLOW_UPS = ':heavy_minus_sign: Nothing done: another click had already told its requester and the admins';
 
 /** How the person ended a push (what they did, or did not do, on their phone): nothing the directory's account explains. */
 const PERSON_ENDED_PUSH: ReadonlySet<string> = new Set<FailureCode>(['VERIFY_REJECTED', 'VERIFY_TIMEOUT', 'VERIFY_CANCELLED']);
@@ -224,8 +213,9 @@ function rowLine(row: Activity, words: HomeWords): string {
   // A person asking for themselves is named once: "by <@ANN>", not "by <@ANN> for <@ANN>".
   const about = row.subject && row.subject.userId !== row.actor.userId ? ` for <@${row.subject.userId}>` : '';
   const why = row.errorCode ? ` ${failureLabel(row.errorCode, { reason: row.reason, words: subject })}.` : '';
-  const state = lostFollowUps(row)
-    ? LOST_FOLLOW_UPS
+  const lost = lostFollowUps(row);
+  const state = lost
+    ? lost.state
     : row.state === 'failed' || row.state === 'refused'
       ? `${row.state === 'failed' ? ':x: Failed:' : ':no_entry_sign: Refused:'}${why.slice(0, -1)}`
       : row.state === 'partial'

@@ -127,9 +127,29 @@ function activityLine(a: Activity, words: HomeWords): string {
   // The person's own line never names them to themself ("License request (Pro → Plus) for <@ADA>").
   const about = a.subject && a.subject.userId !== a.actor.userId ? ` for <@${a.subject.userId}>` : '';
   const why = a.errorCode && subject ? ` ${recordedFailureHeadline({ code: a.errorCode, reason: a.reason, verifierApp: a.verifier ? words.verifiers[a.verifier] : undefined }, subject)}` : '';
+  // Their click that did nothing, another having told them, says so as the audit search does.
+  const lost = lostFollowUps(a);
   // The person's own line: an approval that waits for them says so to them.
-  const followedUp = revokeFollowedUp(a, { own: true });
-  return `*${name}*${what}${about} · ${activityState(a, why, words.actions[a.action]?.approved?.(true), { own: true, applied: words.actions[a.action]?.applied })}\n${slackDate(new Date(a.at))} · Reference \`${a.requestId}\`${followedUp ? ` · ${followedUp}` : ''}`;
+  const state = lost?.state ?? activityState(a, why, words.actions[a.action]?.approved?.(true), { own: true, applied: words.actions[a.action]?.applied });
+  const followedUp = lost?.revoked ?? revokeFollowedUp(a, { own: true });
+  return `*${name}*${what}${about} · ${state}\n${slackDate(new Date(a.at))} · Reference \`${a.requestId}\`${followedUp ? ` · ${followedUp}` : ''}`;
+}
+
+/**
+ * Another admin's Revoke that lost the taking of a revoke's follow-ups to another click (the
+ * requester's Finish, or a Revoke), which told them: on record as failed (APPROVAL_REVOKED), but
+ * nothing failed and it did nothing. Its line, on its admin's Home tab as in the audit search, says
+ * so (`state`), and whose revoke it was after its reference (`revoked`): never ":x: Failed" with
+ * "approval revoked by an admin", nor "another click" beside whose revoke it was. It names neither
+ * its admin nor its requester, whom the line names (or, on their own tab, does not) already.
+ */
+export function lostFollowUps(a: Activity): { readonly state: string; readonly revoked: string } | undefined {
+  const failed = a.followUpsFailed;
+  if (failed?.code !== 'APPROVAL_REVOKED' || a.subject === undefined || a.subject.userId === a.actor.userId) return undefined;
+  return {
+    state: ':heavy_minus_sign: Nothing done: another click had already told its requester and the admins',
+    revoked: `Revoked by ${failed.revokedBy ? `<@${failed.revokedBy}>` : 'an admin'}`,
+  };
 }
 
 /**

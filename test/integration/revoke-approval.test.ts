@@ -836,7 +836,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     expect(maxs.join('\n')).not.toContain('only told');
   }, 120_000);
 
-  it("a revoke whose outcome could not be told, followed up by another admin whose taking of the follow-ups loses to another click: the audit search's line of his Revoke says, once, that it did nothing since another click had told them, and whose revoke it was", async () => {
+  it("a revoke whose outcome could not be told, followed up by another admin whose taking of the follow-ups loses to another click: the audit search's line of his Revoke, and his own Home tab's, says, once, that it did nothing since another click had told them, and whose revoke it was", async () => {
     const { request, button } = await revokedUnknownByAda();
     const release = h.dynamoGate.hold(followUpsClaim(request));
     try {
@@ -858,6 +858,12 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
       expect.stringMatching(/ · \*Meeting PIN reset revoke followed up\* by <@UMAX> for <@UANN> · :heavy_minus_sign: Nothing done: another click had already told its requester and the admins\n.* · Revoked by <@UADA>$/),
     ]);
     expect(maxs.join('\n')).not.toMatch(/only told|could not tell|Failed|revoked by an admin/);
+    // Max's own Home tab says the same to him: before, ":x: Failed. An admin revoked the approval of this request, so nothing was changed.", Ada unnamed.
+    const maxsHome = ((await h.openHome('UMAX')).home.blocks as any[]).map((b) => String(b.text?.text ?? '')).filter((t) => t.includes(`Reference \`${request.requestId}\``));
+    expect(maxsHome).toEqual([
+      expect.stringMatching(/^\*Meeting PIN reset revoke followed up\* for <@UANN> · :heavy_minus_sign: Nothing done: another click had already told its requester and the admins\n.* · Revoked by <@UADA>$/),
+    ]);
+    expect(maxsHome[0]).not.toMatch(/<@UMAX>|Failed|an admin/);
   }, 120_000);
 
   it("the revoke's write refused (the Finish was taken first) and the read-back fails: its admin is told there was no approval to revoke, never above a line saying it is approved and waiting for its requester", async () => {

@@ -436,4 +436,22 @@ describe("another admin's follow-up of a revoke is titled as what its admin did,
     expect(search[0]).not.toMatch(/Failed|an admin/);
     for (const user of ['UMAX', 'UANN', 'UADA']) expect(search[0]!.split(`<@${user}>`)).toHaveLength(2);
   });
+
+  it("an admin's follow-up that lost to another click reads on his own Home tab as in the audit search: it did nothing, that click having told them, and whose revoke it was", () => {
+    const approval = event(9).requestId;
+    const step = { action: 'reset_revoke', actor: max, subject: ann, approvalRequestId: approval, revokedBy: 'UADA', credential: chime.id };
+    const records: AuditEvent[] = [event(2, { ...step, phase: 'attempt', outcome: undefined }), { ...event(2, step), outcome: 'failure', errorCode: 'APPROVAL_REVOKED' }];
+    const own = texts(homeView({ ...fullData(false), requester: max, activity: { ok: true, value: activityOf(records, now) } }, all).blocks).filter((t) => t.includes('Reference `'));
+    // Before: "· :x: Failed. An admin revoked the approval of this request, so nothing was changed.", Ada never named.
+    expect(own).toEqual([
+      expect.stringMatching(
+        new RegExp(`^\\*${capitalized(resetWordsOf(chime).request)} revoke followed up\\* for <@UANN> · :heavy_minus_sign: Nothing done: another click had already told its requester and the admins\n.* · Revoked by <@UADA>$`),
+      ),
+    ]);
+    expect(own[0]!.match(/\brevoked?\b/gi)).toEqual(['revoke', 'Revoked']);
+    expect(own[0]).not.toMatch(/Failed|an admin/);
+    // Max is "you" on his own tab, never named; Ann and Ada once each.
+    expect(own[0]).not.toContain('<@UMAX>');
+    for (const user of ['UANN', 'UADA']) expect(own[0]!.split(`<@${user}>`)).toHaveLength(2);
+  });
 });
