@@ -361,8 +361,11 @@ describe("the DM that said it was sent, once its request can no longer be withdr
     const told = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === request.dm.channel && c.args.text !== request.dm.call.args.text);
     // It answers the Withdraw, as its modal or the rewritten DM would have; before: "… expired without a decision."
     expect(told.args.text).toBe(':zzz: Your request to change your Amazon Chime license to Pro had already expired, so there was nothing to withdraw. Nothing was changed.');
-    // Told once; the DM that said it was sent loses Withdraw, as any expiry's does.
-    const retired = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts && c.args.text === request.dm.call.args.text);
+    // Told once; the DM that said it was sent loses Withdraw, as any expiry's does, its rewrite tried
+    // again saying what the new DM says; before: its words as sent, as if the request were still waiting.
+    let seen = 0;
+    const retired = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts && h.slack.calls.indexOf(c) >= from && ++seen === 2);
+    expect(retired.args.text).toBe(told.args.text);
     expect(JSON.stringify(retired.args.blocks)).not.toContain('approval_withdraw');
     expect(h.slack.calls.slice(from).filter((c) => c.method === 'chat.postMessage' && c.args.channel === request.dm.channel)).toEqual([told]);
     await h.waitForLogs('its expiry told in a new DM', 1);
@@ -453,8 +456,12 @@ describe("the DM that said it was sent, once its request can no longer be withdr
     const told = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === request.dm.channel && h.slack.calls.indexOf(c) >= from);
     // It answers the Withdraw, as its modal or the rewritten DM would have; before: "… expired without a decision."
     expect(told.args.text).toBe(':zzz: Your request to change your Amazon Chime license to Pro had already expired, so there was nothing to withdraw. Nothing was changed.');
-    // The DM that said it was sent loses Withdraw, as any expiry's does, once its rewrite works.
-    const retired = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts && c.args.text === request.dm.call.args.text);
+    // The DM that said it was sent loses Withdraw, as any expiry's does, once its rewrite works, and
+    // says what the new DM says; before: its words as sent, as if the request were still waiting.
+    let seen = 0;
+    const retired = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts && h.slack.calls.indexOf(c) >= from && ++seen === 2);
+    expect(retired.args.text).toBe(told.args.text);
+    expect(JSON.stringify(retired.args.blocks)).toContain('Run `/request-license` to ask again.');
     expect(JSON.stringify(retired.args.blocks)).not.toContain('approval_withdraw');
     expect(rewritesOf(request.dm, from)).toHaveLength(2);
     expect(h.slack.calls.slice(from).filter((c) => c.method === 'chat.postMessage' && c.args.channel === request.dm.channel)).toEqual([told]);

@@ -594,12 +594,13 @@ export class Approvals {
    * A click that expired its request and was to tell its requester so (toldByClick), whose answer
    * reached nobody (the DM's rewrite and the ephemeral both failed; on the Home tab, its modal
    * showed nothing): they are told in a new DM, in the words that answer had (the request is marked
-   * expiredAtWithdraw), and the DM that said it was sent loses Withdraw. Never throws.
+   * expiredAtWithdraw), and the DM that said it was sent loses Withdraw, saying the same (as expire()
+   * and file() rewrite it). Never throws.
    */
   async tellUnansweredExpiry(request: PendingRequest): Promise<void> {
     if (request.status !== 'EXPIRED') return;
     this.deps.logger.warn({ approvalRequestId: request.id, kind: request.kind }, "the click's answer reached nobody: its expiry told in a new DM");
-    await Promise.all([this.tellInFinishMessage(request), this.retireSentMessage(request, 'expired')]);
+    await Promise.all([this.tellInFinishMessage(request), this.retireSentMessage(request, this.sentMessageNotice(request))]);
   }
 
   /**
