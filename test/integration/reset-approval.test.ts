@@ -124,6 +124,8 @@ describe('the approval policy for a reset', () => {
     expect(JSON.stringify(dm.args)).not.toContain('approval_finish');
     expect(dm.args.text).toMatch(/^You finished your meeting PIN reset at <!date\^\d+\^\{time\} on \{date_short\}\|/);
     expect(JSON.stringify(dm.args.blocks)).toContain('Latchkey shows your new PIN to you alone: in your own window or, if that was closed, in a message only you can see.');
+    // Where it went cannot always be known here (Slack may have put another window in place of the first): what to do if it was not seen.
+    expect(JSON.stringify(dm.args.blocks)).toContain('If you did not see your new PIN, run `/reset-pin` again for another.');
 
     // Privacy: the PIN is in the requester's own finish modal only.
     const finishModal = (c: SlackCall) => c.method === 'views.update' && c.args.view_id === finished.viewId;
@@ -907,7 +909,7 @@ describe("the approval policy: Finish clicked twice, Slack putting the second cl
     }
   });
 
-  it("a double Finish whose turned-away click's modal Slack will not update (the only window left, in place of the first): the new PIN comes in a message only the requester sees, and that window says the request was finished, never stays on its check; the PIN nowhere else", async () => {
+  it("a double Finish whose turned-away click's modal Slack will not update (the only window left, in place of the first): the new PIN comes in a message only the requester sees, and that window says the request was finished and what to do if the PIN was not seen, never stays on its check; the PIN nowhere else", async () => {
     const { finish } = await approved(h, 'UBOB');
     h.slack.setViewsOpen('replace');
     const held = h.slack.held.length;
@@ -940,6 +942,7 @@ describe("the approval policy: Finish clicked twice, Slack putting the second cl
       expect(front.id).toBe(second);
       expect(JSON.stringify(front)).not.toContain('Checking');
       expect(JSON.stringify(front)).toContain('You finished your');
+      expect(JSON.stringify(front)).toContain('If you did not see your new PIN, run `/reset-pin` again for another.');
       expect(secretIn(front)).toBeUndefined();
       // The PIN in no other call to Slack than the first modal's update, the refused one and the ephemeral, in no log line, in no audit record.
       const allowed = (c: SlackCall) => c === aside || c === refused || (c.method === 'views.update' && c.args.view_id === first);
