@@ -51,10 +51,7 @@ export function approvalStatusLine(request: PendingRequest, words: ApprovalKindW
         ? `:warning: Closed by ${by}${when}${comment}; the earlier change may have been made: ${outcomeUnknownCheck(changeReference(request, words))}`
         : sentence(`:no_entry: Denied by ${by}${when}${comment}`);
     case 'EXPIRED':
-      // Approved again after a finish whose outcome was unknown: that change may have been made.
-      return endedAfterUnknownOutcome(request)
-        ? `:warning: Expired at ${slackTime(new Date(request.expiresAt))} without being finished; the earlier change may have been made: ${outcomeUnknownCheck(request.earlierFinishRequestId)}`
-        : `:zzz: Expired at ${slackTime(new Date(request.expiresAt))} without ${request.decidedBy ? 'being finished' : 'a decision'}.`;
+      return expiredLine(request);
     case 'WITHDRAWN':
       return `:leftwards_arrow_with_hook: Withdrawn by ${them}${when}, before any decision; nothing was changed.`;
     case 'REVOKED':
@@ -62,6 +59,18 @@ export function approvalStatusLine(request: PendingRequest, words: ApprovalKindW
     case 'UNKNOWN':
       return unknownStatusLine(request);
   }
+}
+
+/**
+ * approvalStatusLine of an expired request. `zzz: false` leaves out its :zzz:, for a place whose
+ * headline beside it already says it expired with one; a warning keeps its :warning:.
+ */
+export function expiredLine(request: PendingRequest, zzz = true): string {
+  // Approved again after a finish whose outcome was unknown: that change may have been made.
+  if (endedAfterUnknownOutcome(request)) {
+    return `:warning: Expired at ${slackTime(new Date(request.expiresAt))} without being finished; the earlier change may have been made: ${outcomeUnknownCheck(request.earlierFinishRequestId)}`;
+  }
+  return `${zzz ? ':zzz: ' : ''}Expired at ${slackTime(new Date(request.expiresAt))} without ${request.decidedBy ? 'being finished' : 'a decision'}.`;
 }
 
 /**

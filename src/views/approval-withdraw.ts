@@ -1,7 +1,7 @@
 import type { Button, KnownBlock, ModalView } from '@slack/types';
 import type { ApprovalFailure, RequesterNotice, SentMessageNotice } from '../flows/approvals/approvals';
 import type { PendingRequest } from '../flows/approvals/pending-request';
-import { approvalStatusLine } from './approval-status';
+import { approvalStatusLine, expiredLine } from './approval-status';
 import { wordsOf, type ApprovalKindWords, type ApprovalWords } from './approval-words';
 import { context, escapeMrkdwn, modal, plain, section, slackTime } from './blocks';
 import { failureMessage } from './failure-message';
@@ -92,7 +92,7 @@ function outcomeOf(ok: boolean, request: PendingRequest, words: ApprovalKindWord
   switch (request.status) {
     case 'EXPIRED':
       // Its headline says it expired with :zzz:, so its line ("Expired at …") does not again.
-      return said(`:zzz: ${capitalized(asked)} had already expired, so there was nothing to withdraw. Nothing was changed.`, context(line.replace(/^:zzz: /, '')), askAgain);
+      return said(`:zzz: ${capitalized(asked)} had already expired, so there was nothing to withdraw. Nothing was changed.`, context(expiredLine(request, false)), askAgain);
     case 'DENIED':
       return said(`:no_entry: You could not withdraw ${asked}: ${admin} already decided it.`, context(line));
     case 'REVOKED': {
