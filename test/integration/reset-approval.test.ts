@@ -865,6 +865,42 @@ describe('the approval policy: Finish clicked twice, the first click failing', (
   });
 });
 
+describe("the approval policy: another person's Finish click while its requester's finish is under way", () => {
+  const h = useHarness({ env: POLICY }, (x) => {
+    x.slack.clear();
+    x.chime.clear();
+  });
+
+  it("another person's finish click made while its requester's finish is showing the new PIN learns nothing of it: not in their modal, nor aside", async () => {
+    const { finish } = await approved(h, 'UCARL');
+    const held = h.slack.held.length;
+    const releaseShown = h.slack.hold('views.update', (args) => JSON.stringify(args.view ?? '').includes('"block_id":"secret"'));
+    try {
+      const own = finishing(h, 'UCARL', finish);
+      // Carl's finish has made the change and is showing his PIN (Slack slow to take it).
+      for (let i = 0; i < 500 && h.slack.held.length === held; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(h.slack.held.length).toBe(held + 1);
+      const refusedBefore = h.logs.filter((l) => l.includes('approved reset not finished')).length;
+      const forged = await finishing(h, 'UBOB', finish);
+      await h.waitForLogs('approved reset not finished', refusedBefore + 1);
+      releaseShown();
+      const carls = await own;
+      await finishEnded(h, finish);
+      const pin = h.chime.pinOf('chime-carl');
+      expect(secretIn(h.lastShown(carls.viewId, [])!)).toBe(pin);
+      const bobsModal = h.lastShown(forged.viewId, [])!;
+      expect(secretIn(bobsModal)).toBeUndefined();
+      expect(JSON.stringify(bobsModal)).toContain('not for your account');
+      // The PIN in Carl's modal alone: no ephemeral, nothing to Bob.
+      expect(h.slack.callsTo('chat.postEphemeral')).toEqual([]);
+      expect(everythingSlackSaw(h, (c) => c.method === 'views.update' && c.args.view_id === carls.viewId)).not.toContain(pin);
+      expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+    } finally {
+      releaseShown();
+    }
+  });
+});
+
 describe("the approval policy: Finish clicked twice, Slack putting the second click's modal in place of the first", () => {
   const h = useHarness({ env: POLICY }, (x) => {
     x.slack.clear();

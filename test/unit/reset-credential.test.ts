@@ -245,4 +245,50 @@ describe('ResetCredential', () => {
     expect(JSON.stringify(shown[0])).not.toContain(secret);
     expect(`${shown[0]!.secret}`).toBe('[redacted]');
   });
+
+  it("another user's Finish click turned away while the owner's approved reset is showing its new PIN gets nothing of it, in their modal or aside; the owner's own second click does", async () => {
+    const { flow, chime, logger } = setup();
+    const approved = { requestId: 'R-ANN-FINISH', directoryUserId: 'chime-ann', email: 'uann@example.com' };
+    // Ann's finish has made the change and is handing the PIN to her modal (Slack slow to take it).
+    let handed!: () => void;
+    const handing = new Promise<void>((resolve) => (handed = resolve));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const annShown: (Secret | undefined)[] = [];
+    const annsFinish = flow.finishApproved(ANN, 'pin', approved, {
+      showResult: async (result) => {
+        annShown.push(result.secret);
+        handed();
+        await held;
+      },
+      notifyOwner: async () => undefined,
+    });
+    await handing;
+    /** A delivery of a turned-away click's modal: what reached it, in the modal or aside. */
+    const turnedAway = () => {
+      const got: (Secret | undefined)[] = [];
+      const delivery: ResetDelivery = {
+        showResult: async (result) => void got.push(result.secret),
+        showResultAside: async (result) => void got.push(result.secret),
+        notifyOwner: async () => void got.push(undefined),
+      };
+      return { got, delivery };
+    };
+    const ended = annsFinish.then(() => undefined);
+    // Bob's click, made while Ann's finish is in flight under her request's reference: nothing of hers reaches him.
+    const bob = turnedAway();
+    const bobs = flow.sameAsFinishing({ userId: 'UBOB', teamId: 'T0TEAM' }, 'pin', approved.requestId, bob.delivery, ended);
+    // Ann's own second click shows her the same PIN: the check is by who clicked, not a request nobody may join.
+    const own = turnedAway();
+    expect(await flow.sameAsFinishing(ANN, 'pin', approved.requestId, own.delivery, ended)).toBe(true);
+    release();
+    await annsFinish;
+    // Bob's waited for Ann's to end, and shows nothing of it.
+    expect(await bobs).toBe(false);
+    expect(bob.got).toEqual([]);
+    const pin = annShown[0]!.reveal();
+    expect(own.got.map((s) => s?.reveal())).toEqual([pin]);
+    expect(chime.resets).toEqual(['chime-ann']);
+    expect(JSON.stringify(logger.lines)).not.toContain(pin);
+  });
 });
