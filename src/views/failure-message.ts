@@ -43,6 +43,12 @@ export function guestAdminRefused(unchanged = 'Nothing was changed.'): string {
  * Every failure in words a person at 8 am can act on: what happened and what to do next.
  * No error codes, stack traces or AWS jargon; the reference lets IT find the audit record.
  */
+/** The admins' lists of changes waiting for a new decision, named as their Home tab names them. */
+export const ADMIN_LIST = { unfinished: 'list of changes that did not finish', failed: 'list of changes that failed' } as const;
+
+/** To a requester whose change waits on one of those lists: where it is. */
+export const onAdminsList = (list: keyof typeof ADMIN_LIST): string => `It is on the admins' ${ADMIN_LIST[list]}`;
+
 /** To a person whose request still waits for a decision: how to take it back (Approvals.withdraw). */
 export const TAKE_IT_BACK = "To take it back, use *Withdraw request* in Latchkey's direct message about it, or on your Home tab.";
 
@@ -103,7 +109,7 @@ export function failureMessage(
         outcome_unknown: {
           headline: `Your approved ${asked} did not finish, so Latchkey cannot tell whether your ${words.short} was ${change.done}.`,
           next:
-            `It is on the admins' list of changes that did not finish (ask one to look at it): an admin can approve it again, for you to finish it anew, ` +
+            `${onAdminsList('unfinished')} (ask one to look at it): an admin can approve it again, for you to finish it anew, ` +
             `or close it, and you will get a direct message either way. If nobody decides it by ${slackTime(open.until)}, you can ask again after that.`,
         },
         // A state these words cannot vouch for (one this version does not know): only that it holds their place, and until when.

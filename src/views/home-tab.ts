@@ -19,7 +19,7 @@ import { context, escapeMrkdwn, header, LIMITS, modal, plain, progressView, quot
 import type { AdminRefusal } from '../flows/admin-answer';
 import { adminCheckingModal, adminRefusedModal } from './admin-refused';
 import { countedRefusals, failureLabel } from './failure-labels';
-import { GUEST_ADMIN, guestAdminRefused, guestNotServed, recordedFailureHeadline } from './failure-message';
+import { ADMIN_LIST, GUEST_ADMIN, guestAdminRefused, guestNotServed, recordedFailureHeadline } from './failure-message';
 import { REVIEW_ACTION_ID } from './approval-message';
 import { withdrawButton } from './approval-withdraw';
 import { revokeButton } from './approval-revoke';
@@ -291,14 +291,14 @@ function adminBlocks(admin: AdminParts, viewer: string, words: HomeWords): Known
   blocks.push(
     ...awaitingDecisionBlocks(admin.unfinished, UNFINISHED_SHOWN, viewer, words, {
       heading: 'Did not finish: outcome unknown',
-      unavailable: 'The list of changes that did not finish',
+      unavailable: `The ${ADMIN_LIST.unfinished}`,
       lead:
         ':warning: Each of these changes stopped midway, so nobody knows whether it was made, and it stays so until an admin decides it again. ' +
         'Check the change with the reference its line gives, then *Review* it: approve it to make the change anew, or deny it to close it.',
     }),
     ...awaitingDecisionBlocks(admin.awaitingRetry, AWAITING_RETRY_SHOWN, viewer, words, {
       heading: 'Failed: waiting for a retry',
-      unavailable: 'The list of changes that failed',
+      unavailable: `The ${ADMIN_LIST.failed}`,
       lead:
         ':warning: Each of these changes was approved, but applying it failed, and it waits until an admin decides it again. ' +
         'Its line says why, and whether the change may have been made: put that right first (or wait until the directory answers again), ' +

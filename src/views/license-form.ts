@@ -5,7 +5,7 @@ import { REASON_MAX_LENGTH, type LicenseFieldError } from '../flows/license-requ
 import type { License } from '../flows/ports';
 import { context, escapeMrkdwn, modal, plain, progressView, section, slackTime } from './blocks';
 import { failedChangeApplied, outcomeUnknownCheck } from './approval-status';
-import { failureMessage, recordedFailureHeadline, TAKE_IT_BACK } from './failure-message';
+import { failureMessage, onAdminsList, recordedFailureHeadline, TAKE_IT_BACK } from './failure-message';
 import { licenseKindWords } from './license-kind';
 import { LICENSE_FIELD_ERRORS } from './license-words';
 import { capitalized, type LicenseVocabulary } from './words';
@@ -97,7 +97,7 @@ export function openRequestView({ request, stands }: OpenLicenseRequest, vocabul
     outcome_unknown: () => [
       section(`:warning: ${by} approved ${called}, but applying it did not finish, so Latchkey cannot tell whether your ${words.what} was changed.`),
       section(
-        "It is on the admins' list of changes that did not finish: an admin can approve it again, to make the change anew, or close it. " +
+        `${onAdminsList('unfinished')}: an admin can approve it again, to make the change anew, or close it. ` +
           `You will get a direct message when it is made or closed. If nobody decides it by ${until}, you can ask again after that.`,
       ),
       context(outcomeUnknownCheck(request.id)),
@@ -109,7 +109,7 @@ export function openRequestView({ request, stands }: OpenLicenseRequest, vocabul
           `${recordedFailureHeadline({ code: request.errorCode ?? 'INTERNAL', reason: request.errorReason }, words)}`,
       ),
       section(
-        "It is on the admins' list of changes that failed: an admin can approve it again to retry it, or close it. " +
+        `${onAdminsList('failed')}: an admin can approve it again to retry it, or close it. ` +
           `You will get a direct message when it is made or closed, and can ask again after that. If nobody retries it by ${until}, it is closed then.`,
       ),
     ],
