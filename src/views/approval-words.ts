@@ -1,7 +1,7 @@
 import type { Button, KnownBlock } from '@slack/types';
 import type { ApprovalStep, Detail, PendingRequest } from '../flows/approvals/pending-request';
 import type { RequesterNotice } from '../flows/approvals/approvals';
-import type { SubjectWords } from './words';
+import { capitalized, type SubjectWords } from './words';
 
 /**
  * How one kind of pending request is told to people. The approval views (the channel message,
@@ -103,6 +103,11 @@ export function stepNames(subject: Pick<SubjectWords, 'request'>): Record<StepNa
     revoke: `${name} approval revoked`,
     revokeFollowUp: `${name} revoke followed up`,
   };
+}
+
+/** stepNames as titles begin: "License change request", "Reset decision". */
+export function stepTitles(subject: Pick<SubjectWords, 'request'>): Record<StepName, string> {
+  return Object.fromEntries(Object.entries(stepNames(subject)).map(([step, name]) => [step, capitalized(name)])) as Record<StepName, string>;
 }
 
 /** Every served kind's words, by kind ID. */

@@ -4,7 +4,7 @@ import { ACCOUNT_GONE, type RequesterNotice } from '../flows/approvals/approvals
 import { accountGoneReview, deniedNext, failedChangeApplied, outcomeUnknownCheck, sentLine, withdrawnNotice } from './approval-status';
 import { recordedFailureHeadline } from './failure-message';
 import { context, escapeMrkdwn, quoted, section, slackTime } from './blocks';
-import { pronounOf, stepNames, type ApprovalKindWords, type Whose } from './approval-words';
+import { pronounOf, stepTitles, type ApprovalKindWords, type Whose } from './approval-words';
 import { capitalized, type LicenseVocabulary } from './words';
 
 const fromOf = (r: PendingRequest) => r.detail.from ?? '?';
@@ -16,7 +16,7 @@ export function licenseKindWords({ words }: LicenseVocabulary): ApprovalKindWord
     subject: words,
     subjectOf: () => words,
     // In its one name, the one its review is titled by: "License change request", never "License request".
-    steps: Object.fromEntries(Object.entries(stepNames(words)).map(([step, name]) => [step, capitalized(name)])) as ApprovalKindWords['steps'],
+    steps: stepTitles(words),
     asks: (r) => `asks to change their ${words.what}: *${fromOf(r)}* → *${toOf(r)}*`,
     summary: (r) => `*${fromOf(r)}* → *${toOf(r)}*`,
     called: (r, whose) => calledOf(r, words, whose),
@@ -58,17 +58,19 @@ function licenseNotice(request: PendingRequest, words: LicenseVocabulary['words'
   }
   const by = request.decidedBy ? `<@${request.decidedBy}>` : 'an admin';
   const comment = request.comment ? [context(`Comment: ${quoted(request.comment)}`)] : [];
+  // "Your request to change your Amazon Chime license to Pro", as every notice but the first names it.
+  const yours = capitalized(calledOf(request, words, 'your'));
   if (request.status === 'APPLIED') {
     // Named as a reset's DM names it: "<@ADA> approved your mail password reset request."
     const text = `Your ${words.what} is now ${to}: ${by} approved your ${words.request} request.`;
     return { text, blocks: [section(`:white_check_mark: ${text}`), ...comment] };
   }
   if (closedOutcomeUnknown(request)) {
-    const text = `Your request to change your ${words.what} to ${to} was closed by ${by}; the earlier change may have been made.`;
+    const text = `${yours} was closed by ${by}; the earlier change may have been made.`;
     return { text, blocks: [section(`:warning: ${text}`), ...comment, context(outcomeUnknownCheck(request.id))] };
   }
   if (request.status === 'DENIED') {
-    const text = `Your request to change your ${words.what} to ${to} was denied by ${by}.`;
+    const text = `${yours} was denied by ${by}.`;
     return { text, blocks: [section(`:no_entry: ${text}`), ...comment, context(deniedNext(request, words.command))] };
   }
   if (request.status === 'APPLY_FAILED') {
@@ -76,8 +78,8 @@ function licenseNotice(request: PendingRequest, words: LicenseVocabulary['words'
     // it. Approved in time, its apply may have failed only after that time ended, never retried.
     const text =
       occasion === 'failed_past_time'
-        ? `Your request to change your ${words.what} to ${to} was approved by ${by}, but it could not be applied before your request's time ended, so it cannot be retried: ${failedChangeApplied(request)}.`
-        : `Your request to change your ${words.what} to ${to} was approved by ${by}, but ${failedChangeApplied(request)}, and it was not retried before your request's time ended.`;
+        ? `${yours} was approved by ${by}, but it could not be applied before your request's time ended, so it cannot be retried: ${failedChangeApplied(request)}.`
+        : `${yours} was approved by ${by}, but ${failedChangeApplied(request)}, and it was not retried before your request's time ended.`;
     return {
       text,
       blocks: [
@@ -88,10 +90,10 @@ function licenseNotice(request: PendingRequest, words: LicenseVocabulary['words'
     };
   }
   if (request.status === 'EXPIRED') {
-    const text = `Your request to change your ${words.what} to ${to} expired without a decision.`;
+    const text = `${yours} expired without a decision.`;
     return { text, blocks: [section(`:zzz: ${text}`), context(`Run \`${words.command}\` to ask again.`)] };
   }
   if (request.status === 'WITHDRAWN') return withdrawnNotice(request, calledOf(request, words, 'your'), words.command);
-  const text = `${capitalized(calledOf(request, words, 'your'))} is now ${request.status.toLowerCase().replace('_', ' ')}.`;
+  const text = `${yours} is now ${request.status.toLowerCase().replace('_', ' ')}.`;
   return { text, blocks: [section(text)] };
 }

@@ -4,7 +4,7 @@ import type { FailureCode } from '../flows/failure';
 import { resetChangeReference, REVIEW_FACT } from '../flows/reset-approval';
 import { accountGoneReview, approvalStatusLine, deniedNext, outcomeUnknownCheck, sentLine, unknownStatusLine, withdrawnNotice } from './approval-status';
 import type { RequesterNotice } from '../flows/approvals/approvals';
-import { stepNames, type ApprovalKindWords } from './approval-words';
+import { stepNames, stepTitles, type ApprovalKindWords } from './approval-words';
 import { context, escapeMrkdwn, modal, plain, quoted, section, slackDate, slackTime } from './blocks';
 import { failureMessage, recordedFailureHeadline } from './failure-message';
 import { changeOf, type ResetWords, type SubjectWords } from './words';
@@ -47,7 +47,7 @@ export function resetKindWords(credentials: Readonly<Record<string, ResetWords>>
     subject: ANY,
     subjectOf: of,
     // The kind's own, for a record whose credential is not known; one whose credential is, in its noun.
-    steps: { request: 'Reset request', decide: 'Reset decision', apply: 'Approved reset', withdraw: 'Reset request withdrawn', revoke: 'Reset approval revoked', revokeFollowUp: 'Reset revoke followed up' },
+    steps: stepTitles({ request: 'reset' }),
     stepOf: (step, s) => stepNames(s)[step],
     asks: (r) => `asks to ${changeOf(of(r)).verb} their *${of(r).what}* (an admin must approve it first)`,
     // A noun (a title such as "Reset Okta password" is a command), for lists.
