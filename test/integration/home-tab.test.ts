@@ -1226,7 +1226,7 @@ describe("the audit search: a pending request's steps", () => {
       for (const person of ['UCARL', null]) {
         const pages = await everyPage(h, 'UADA', person, from, to);
         const found = pages.flatMap((lines, i) => lines.filter((l) => l.includes(requestId)).map((line) => ({ page: i + 1, line })));
-        // Before: twice, '*License request withdrawn* … Withdrawn' on page 1 (the withdraw, a minute later), and '*License change request*' on page 2.
+        // Before: twice, '*License request withdrawn* … Withdrawn' on page 1 (the withdraw, a minute later), and '*License request*' on page 2.
         expect(found).toHaveLength(1);
         expect(found[0]!.line).toContain('*License change request* (Basic → Pro) by <@UCARL> · :leftwards_arrow_with_hook: Withdrawn; nothing was changed');
         expect(found[0]!.page).toBe(2);
