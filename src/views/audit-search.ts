@@ -5,7 +5,7 @@ import { failureLabel } from './failure-labels';
 import type { AdminRefusal } from '../flows/admin-answer';
 import type { FailureCode } from '../flows/failure';
 import { adminCheckingModal, adminRefusedModal, adminRefusedText, type AdminAction } from './admin-refused';
-import { activityState, handledLine, lostFollowUps, recordOf, revokeFollowedUp, type HomeWords } from './home-tab';
+import { activityState, followUpsFailed, handledLine, lostFollowUps, recordOf, revokeFollowedUp, type HomeWords } from './home-tab';
 
 export const AUDIT_SEARCH = { callbackId: 'audit_search', reference: 'reference', person: 'person', from: 'from', to: 'to' } as const;
 export const AUDIT_SEARCH_PAGE_ACTION_ID = 'audit_search_page';
@@ -187,20 +187,6 @@ function revokeTried(tried: NonNullable<Activity['revokeFailed']>): string {
   return tried.code === 'STORE_OUTCOME_UNKNOWN'
     ? `Revoke tried ${when}; whether it took could not be told: ${failureLabel(tried.code)}`
     : `Revoke tried ${when}, changed nothing: ${failureLabel(tried.code)}`;
-}
-
-/**
- * A click that could not do a revoke's follow-ups: whose revoke it was, as a line of follow-ups done
- * says it (revokeFollowedUp), the click being "this" one of the line's person, whom it names already.
- * The requester's Finish, on the line of their request; another admin's Revoke, on a line of that
- * click alone, whose state says when and how it failed, or that it did nothing (lostFollowUps).
- */
-function followUpsFailed(row: Activity, failed: NonNullable<Activity['followUpsFailed']>): string {
-  const lost = lostFollowUps(row);
-  if (lost) return lost.revoked;
-  const by = failed.revokedBy ? `<@${failed.revokedBy}>` : 'an admin';
-  if (row.subject && row.subject.userId !== row.actor.userId) return `Revoked by ${by}; this Revoke could not tell its requester and the admins`;
-  return `Revoked by ${by}; this Finish could not tell the admins ${slackDate(new Date(failed.at))}: ${failureLabel(failed.code)}`;
 }
 
 /** How the person ended a push (what they did, or did not do, on their phone): nothing the directory's account explains. */

@@ -131,7 +131,8 @@ function activityLine(a: Activity, words: HomeWords): string {
   const lost = lostFollowUps(a);
   // The person's own line: an approval that waits for them says so to them.
   const state = lost?.state ?? activityState(a, why, words.actions[a.action]?.approved?.(true), { own: true, applied: words.actions[a.action]?.applied });
-  const followedUp = lost?.revoked ?? revokeFollowedUp(a, { own: true });
+  // Whose revoke their click told of, or could not (saying it as the audit search does, to them).
+  const followedUp = a.followUpsFailed ? followUpsFailed(a, a.followUpsFailed, { own: true }) : revokeFollowedUp(a, { own: true });
   return `*${name}*${what}${about} · ${state}\n${slackDate(new Date(a.at))} · Reference \`${a.requestId}\`${followedUp ? ` · ${followedUp}` : ''}`;
 }
 
@@ -150,6 +151,26 @@ export function lostFollowUps(a: Activity): { readonly state: string; readonly r
     state: ':heavy_minus_sign: Nothing done: another click had already told its requester and the admins',
     revoked: `Revoked by ${failed.revokedBy ? `<@${failed.revokedBy}>` : 'an admin'}`,
   };
+}
+
+/**
+ * A click that could not do another admin's revoke's follow-ups: whose revoke it was, as a line of
+ * follow-ups done says it (revokeFollowedUp), and whom it could not tell. The requester's Finish, on
+ * the line of their request (when and how it failed); another admin's Revoke, on a line of that click
+ * alone, whose state says how it failed, or that it did nothing (lostFollowUps). On the person's own
+ * Home tab (`own`) their click is "you"/"your", as everywhere else there; the audit search's line
+ * names them already, so its click is "this" one. The revoking admin is named once: not again when
+ * the line's state names them.
+ */
+export function followUpsFailed(a: Activity, failed: NonNullable<Activity['followUpsFailed']>, { own = false } = {}): string {
+  const lost = lostFollowUps(a);
+  if (lost) return lost.revoked;
+  const told =
+    a.subject && a.subject.userId !== a.actor.userId
+      ? `${own ? 'you' : 'this Revoke'} could not tell its requester and the admins`
+      : `${own ? 'your' : 'this'} Finish could not tell the admins ${slackDate(new Date(failed.at))}: ${failureLabel(failed.code)}`;
+  if (failed.revokedBy && statesRevoker(a, failed.revokedBy)) return capitalized(told);
+  return `Revoked by ${failed.revokedBy ? `<@${failed.revokedBy}>` : 'an admin'}; ${told}`;
 }
 
 /**

@@ -707,7 +707,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     expect(anns.join('\n')).not.toContain('Revoke tried');
   }, 120_000);
 
-  it("a revoke whose outcome could not be told, then the requester's Finish whose taking of the follow-ups cannot be written: on record as failed under her, the operator alerted, and the audit search says her Finish could not tell the admins, never that she tried to revoke", async () => {
+  it("a revoke whose outcome could not be told, then the requester's Finish whose taking of the follow-ups cannot be written: on record as failed under her, the operator alerted, and the audit search and her own Home tab say her Finish could not tell the admins, Ada named once, never that she tried to revoke", async () => {
     const request = await approvedPinReset(h, 'UANN');
     const view = await finishWhileClaimHeld(request, async () => {
       // Held until DynamoDB's client gives up on it.
@@ -722,10 +722,17 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     expect(logged).toEqual([expect.objectContaining({ slackUserId: 'UANN', step: 'revoke', alert: true })]);
     const anns = (await lookUp(h, 'UMAX', request.requestId)).filter((l) => l.includes('by <@UANN>'));
     // As an admin's failed Revoke shows on their line: whose revoke it was, and that her Finish's follow-ups failed.
-    expect(anns).toEqual([expect.stringMatching(/ · Revoked by <@UADA>; this Finish could not tell the admins <!date\^\d+\^[^>]*>: storage unavailable$/)]);
+    // Ada named once, by the line's state ("revoked by <@UADA>"): before, again in "Revoked by <@UADA>; this Finish could not tell…".
+    expect(anns).toEqual([expect.stringMatching(/ · :no_entry: Approved, then revoked by <@UADA>; nothing was changed\n.* · This Finish could not tell the admins <!date\^\d+\^[^>]*>: storage unavailable$/)]);
+    expect(anns[0]!.match(/<@UADA>/g)).toEqual(['<@UADA>']);
     // Ann named once, as the line's person ("by <@UANN>").
     expect(anns[0]!.match(/<@UANN>/g)).toEqual(['<@UANN>']);
     expect(anns.join('\n')).not.toContain('Revoke tried');
+    // Ann's own Home tab says it to her: before, her request's line alone, never that her Finish could not tell the admins.
+    const annsHome = ((await h.openHome('UANN')).home.blocks as any[]).map((b) => String(b.text?.text ?? '')).filter((t) => t.includes(`Reference \`${request.requestId}\``));
+    expect(annsHome).toEqual([expect.stringMatching(/ · (Revoked by <@UADA>; y|Y)our Finish could not tell the admins <!date\^\d+\^[^>]*>: storage unavailable$/)]);
+    expect(annsHome[0]).not.toContain('<@UANN>');
+    expect(annsHome[0]!.match(/<@UADA>/g)).toEqual(['<@UADA>']);
   }, 120_000);
 
   it("a revoke whose outcome could not be told, then a Revoke whose taking of the follow-ups is made but every answer to it lost: it reads its own mark back, so its requester is told, once, never 'already revoked'", async () => {
@@ -814,7 +821,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     expect(maxsHome[0]!.match(/revoked by <@UADA>/gi)).toEqual(['revoked by <@UADA>']);
   }, 90_000);
 
-  it("a revoke whose outcome could not be told, followed up by another admin whose taking of the follow-ups cannot be written: the audit search's line of his Revoke says whose revoke it was and that his click could not tell its requester and the admins, never a bare failure read as his own revoke", async () => {
+  it("a revoke whose outcome could not be told, followed up by another admin whose taking of the follow-ups cannot be written: the audit search's line of his Revoke, and his own Home tab's, says whose revoke it was and that his click could not tell its requester and the admins, never a bare failure read as his own revoke", async () => {
     const { request, button } = await revokedUnknownByAda();
     // Held until DynamoDB's client gives up on it.
     const release = h.dynamoGate.hold(followUpsClaim(request));
@@ -834,6 +841,10 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     // Max named once, as the line's person ("by <@UMAX>").
     expect(maxs[0]!.match(/<@UMAX>/g)).toEqual(['<@UMAX>']);
     expect(maxs.join('\n')).not.toContain('only told');
+    // Max's own Home tab says the same to him: before, ":x: Failed. Latchkey could not save the request, so it changed nothing." then the reference alone, Ada unnamed.
+    const maxsHome = ((await h.openHome('UMAX')).home.blocks as any[]).map((b) => String(b.text?.text ?? '')).filter((t) => t.includes(`Reference \`${request.requestId}\``));
+    expect(maxsHome).toEqual([expect.stringMatching(/^\*Meeting PIN reset revoke followed up\* for <@UANN> · :x: Failed\. .*\n.* · Revoked by <@UADA>; you could not tell its requester and the admins$/)]);
+    expect(maxsHome[0]).not.toMatch(/<@UMAX>|only told/);
   }, 120_000);
 
   it("a revoke whose outcome could not be told, followed up by another admin whose taking of the follow-ups loses to another click: the audit search's line of his Revoke, and his own Home tab's, says, once, that it did nothing since another click had told them, and whose revoke it was", async () => {

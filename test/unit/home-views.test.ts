@@ -454,4 +454,71 @@ describe("another admin's follow-up of a revoke is titled as what its admin did,
     expect(own[0]).not.toContain('<@UMAX>');
     for (const user of ['UANN', 'UADA']) expect(own[0]!.split(`<@${user}>`)).toHaveLength(2);
   });
+
+  it("an admin's follow-up that could not be saved reads on his own Home tab as in the audit search: whose revoke it was, and that his click could not tell its requester and the admins", () => {
+    const approval = event(9).requestId;
+    // Max's Revoke found Ada's revoke, but its taking of the follow-ups could not be written: on record as failed, STORE_UNAVAILABLE.
+    const step = { action: 'reset_revoke', actor: max, subject: ann, approvalRequestId: approval, revokedBy: 'UADA', credential: chime.id };
+    const records: AuditEvent[] = [event(2, { ...step, phase: 'attempt', outcome: undefined }), { ...event(2, step), outcome: 'failure', errorCode: 'STORE_UNAVAILABLE' }];
+    const search = texts(auditResultsView({ from: '2026-11-01', to: '2026-12-01', result: { ok: true, rows: activityOf(records, now) }, page: 1, words: all }).blocks).filter((t) => t.includes('Reference `'));
+    expect(search).toEqual([expect.stringMatching(/ · Revoked by <@UADA>; this Revoke could not tell its requester and the admins$/)]);
+    const own = texts(homeView({ ...fullData(false), requester: max, activity: { ok: true, value: activityOf(records, now) } }, all).blocks).filter((t) => t.includes('Reference `'));
+    // Before: "· :x: Failed. Latchkey could not save the request, so it changed nothing." then the reference alone: Ada never named, nor who was not told.
+    expect(own).toEqual([
+      expect.stringMatching(
+        new RegExp(`^\\*${capitalized(resetWordsOf(chime).request)} revoke followed up\\* for <@UANN> · :x: Failed\\. .*\n.* · Revoked by <@UADA>; you could not tell its requester and the admins$`),
+      ),
+    ]);
+    // Max is "you" on his own tab, never named; Ann and Ada once each.
+    expect(own[0]).not.toContain('<@UMAX>');
+    for (const user of ['UANN', 'UADA']) expect(own[0]!.split(`<@${user}>`)).toHaveLength(2);
+  });
+
+  describe("a requester's Finish that could not do another admin's revoke's follow-ups reads on her own Home tab as in the audit search: whose revoke it was, and that her Finish could not tell the admins", () => {
+    const approval = event(9).requestId;
+    const pending = { approvalRequestId: approval, credential: chime.id };
+    // Ada's revoke, whose outcome she could not be told; Ann's Finish after found it, but its taking of the follow-ups could not be written.
+    const finish = { ...pending, action: 'reset_revoke', actor: ann, subject: ann, revokedBy: 'UADA' };
+    const anns: AuditEvent[] = [
+      { ...event(9, { action: 'reset_request', ...pending }), outcome: 'success' },
+      event(3, { ...finish, phase: 'attempt', outcome: undefined }),
+      { ...event(3, finish), outcome: 'failure', errorCode: 'STORE_UNAVAILABLE' },
+    ];
+    const adas: AuditEvent[] = [
+      { ...event(8, { action: 'reset_decide', ...pending, actor: { userId: 'UADA', teamId: 'T0TEAM' }, subject: ann, decision: 'approve' }), outcome: 'success' },
+      event(5, { action: 'reset_revoke', ...pending, actor: { userId: 'UADA', teamId: 'T0TEAM' }, subject: ann, phase: 'attempt', outcome: undefined }),
+    ];
+    const revoked: PendingRequest = {
+      kind: 'reset',
+      id: approval,
+      requester: ann,
+      requesterEmail: 'ann@example.com',
+      directoryUserId: 'chime-ann',
+      detail: { credential: chime.id },
+      status: 'REVOKED',
+      revokedBy: 'UADA',
+      createdAt: event(9).at,
+      expiresAt: '2026-12-03T08:00:00.000Z',
+    } as unknown as PendingRequest;
+    const failedAt = new RegExp(`<!date\\^${Date.parse(event(3).at) / 1000}\\^[^>]*>: storage unavailable$`);
+    it.each([
+      ['her request as read (revoked by Ada)', [revoked], 'Your Finish could not tell the admins'],
+      ['her request not read', [], 'Revoked by <@UADA>; your Finish could not tell the admins'],
+    ])('%s', (_, requests, told) => {
+      const search = texts(auditResultsView({ from: '2026-11-01', to: '2026-12-01', result: { ok: true, rows: activityOf([...anns, ...adas], now, requests) }, page: 1, words: all }).blocks).filter((t) =>
+        t.includes('by <@UANN>'),
+      );
+      // The audit search says it alike, "this" Finish, Ada named once there too (before, also after "revoked by <@UADA>" in the state).
+      expect(search).toEqual([expect.stringContaining(` · ${told.replace('your', 'this').replace('Your', 'This')} `)]);
+      expect(search[0]).toMatch(failedAt);
+      expect(search[0]!.split('<@UADA>')).toHaveLength(2);
+      const own = texts(homeView({ ...fullData(false), activity: { ok: true, value: activityOf(anns, now, requests) } }, all).blocks).filter((t) => t.includes(`Reference \`${approval}\``));
+      // Before: the request's line alone, never saying her Finish could not tell the admins, nor (its request not read) whose revoke it was.
+      expect(own).toEqual([expect.stringContaining(` · ${told} `)]);
+      expect(own[0]).toMatch(failedAt);
+      // Ann is "you" on her own tab, never named; Ada once, by the state or the detail.
+      expect(own[0]).not.toContain('<@UANN>');
+      expect(own[0]!.split('<@UADA>')).toHaveLength(2);
+    });
+  });
 });
