@@ -499,6 +499,33 @@ describe("the DM that said it was sent, once its request can no longer be withdr
 });
 
 /**
+ * A license change request filed by `userId`, the DM that says it was sent held at Slack until
+ * `release()` (the caller releases it once what must happen while that post waits is done): the
+ * request's ID and the admins' message, read from that message, and the form's view.
+ */
+async function filedWithSentDmHeld(h: Harness, userId: string, license = 'Pro') {
+  const sentDm = (args: Record<string, any>) => args.channel === `D${userId}` && JSON.stringify(args.blocks ?? []).includes('approval_withdraw');
+  const release = h.slack.hold('chat.postMessage', sentDm);
+  try {
+    const opened = await h.open('/request-license', userId);
+    await h.submit(userId, opened.view, {
+      values: {
+        license: { license: { type: 'radio_buttons', selected_option: { value: license } } },
+        reason: { reason: { type: 'plain_text_input', value: 'webinars' } },
+      },
+    });
+    const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes(`<@${userId}>`));
+    const requestId = (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0].value as string;
+    for (let i = 0; i < 100 && !h.slack.held.some((c) => sentDm(c.args)); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(h.slack.held.filter((c) => sentDm(c.args))).toHaveLength(1);
+    return { sentDm, release, viewId: opened.viewId, post, requestId };
+  } catch (err) {
+    release();
+    throw err;
+  }
+}
+
+/**
  * An admin's decision that lands while the DM saying the request was sent is still on its way
  * (Slack's answer to that post, with where it is, comes back after the decision): the decision
  * found no place to rewrite, so the DM loses Withdraw once its place is known.
@@ -510,20 +537,8 @@ describe("a decision made before the DM that said it was sent is known to be pos
   });
 
   it('the DM keeps its words and loses Withdraw when its answer comes back', async () => {
-    const sentDm = (args: Record<string, any>) => args.channel === 'DUANN' && JSON.stringify(args.blocks ?? []).includes('approval_withdraw');
-    const release = h.slack.hold('chat.postMessage', sentDm);
+    const { sentDm, release, post, requestId } = await filedWithSentDmHeld(h, 'UANN');
     try {
-      const opened = await h.open('/request-license', 'UANN');
-      await h.submit('UANN', opened.view, {
-        values: {
-          license: { license: { type: 'radio_buttons', selected_option: { value: 'Pro' } } },
-          reason: { reason: { type: 'plain_text_input', value: 'webinars' } },
-        },
-      });
-      const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes('<@UANN>'));
-      const requestId = (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0].value as string;
-      for (let i = 0; i < 100 && !h.slack.held.some((c) => sentDm(c.args)); i++) await new Promise((r) => setTimeout(r, 20));
-      expect(h.slack.held.filter((c) => sentDm(c.args))).toHaveLength(1);
       // Ada approves it while that DM's post waits for Slack.
       const reviewed = await review(h, 'UADA', { requestId, message: { channel: post.result!.channel as string, ts: post.result!.ts as string } });
       await h.submit('UADA', reviewed.view, { values: decide('approve') });
@@ -540,21 +555,8 @@ describe("a decision made before the DM that said it was sent is known to be pos
   });
 
   it("the requester's modal says it was decided, not that it is with the admins", async () => {
-    const sentDm = (args: Record<string, any>) => args.channel === 'DUCARL' && JSON.stringify(args.blocks ?? []).includes('approval_withdraw');
-    const release = h.slack.hold('chat.postMessage', sentDm);
-    let viewId: string;
+    const { release, viewId, post, requestId } = await filedWithSentDmHeld(h, 'UCARL', 'Plus');
     try {
-      const opened = await h.open('/request-license', 'UCARL');
-      viewId = opened.viewId;
-      await h.submit('UCARL', opened.view, {
-        values: {
-          license: { license: { type: 'radio_buttons', selected_option: { value: 'Plus' } } },
-          reason: { reason: { type: 'plain_text_input', value: 'webinars' } },
-        },
-      });
-      const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes('<@UCARL>'));
-      const requestId = (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0].value as string;
-      for (let i = 0; i < 100 && !h.slack.held.some((c) => sentDm(c.args)); i++) await new Promise((r) => setTimeout(r, 20));
       // Ada denies it while the DM that says it was sent waits for Slack (the modal is still "sending").
       const reviewed = await review(h, 'UADA', { requestId, message: { channel: post.result!.channel as string, ts: post.result!.ts as string } });
       await h.submit('UADA', reviewed.view, { values: decide('deny', 'Not this quarter') });
@@ -562,7 +564,7 @@ describe("a decision made before the DM that said it was sent is known to be pos
     } finally {
       release();
     }
-    const shown = JSON.stringify((await h.viewUpdate(viewId!, 2)).blocks);
+    const shown = JSON.stringify((await h.viewUpdate(viewId, 2)).blocks);
     expect(shown).toContain('Your request to change your Amazon Chime license to Plus was denied by <@UADA>.');
     expect(shown).not.toContain('is with the admins');
     expect(shown).not.toContain('when it is decided');
@@ -582,22 +584,8 @@ describe('a request withdrawn from the Home tab before the DM that said it was s
   afterEach(() => (h.clock.offsetMs = 0));
 
   it("the DM says it was withdrawn and loses Withdraw when its answer comes back, rewritten once; the requester's modal says they withdrew it", async () => {
-    const sentDm = (args: Record<string, any>) => args.channel === 'DUBOB' && JSON.stringify(args.blocks ?? []).includes('approval_withdraw');
-    const release = h.slack.hold('chat.postMessage', sentDm);
-    let viewId: string;
+    const { sentDm, release, viewId, post, requestId } = await filedWithSentDmHeld(h, 'UBOB');
     try {
-      const opened = await h.open('/request-license', 'UBOB');
-      viewId = opened.viewId;
-      await h.submit('UBOB', opened.view, {
-        values: {
-          license: { license: { type: 'radio_buttons', selected_option: { value: 'Pro' } } },
-          reason: { reason: { type: 'plain_text_input', value: 'webinars' } },
-        },
-      });
-      const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes('<@UBOB>'));
-      const requestId = (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0].value as string;
-      for (let i = 0; i < 100 && !h.slack.held.some((c) => sentDm(c.args)); i++) await new Promise((r) => setTimeout(r, 20));
-      expect(h.slack.held.filter((c) => sentDm(c.args))).toHaveLength(1);
       // Bob withdraws it from his Home tab while that DM's post waits for Slack.
       const { home } = await h.openHome('UBOB');
       const modal = await h.opening((trigger) => h.clickIn('UBOB', 'approval_withdraw', requestId, { view: home, triggerId: trigger }));
@@ -614,28 +602,14 @@ describe('a request withdrawn from the Home tab before the DM that said it was s
     // No other DM says it.
     expect(h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'DUBOB')).toEqual([dm]);
     // The form's modal, answered once the DM is kept: he withdrew it, never that it is with the admins.
-    const shown = JSON.stringify((await h.viewUpdate(viewId!, 2)).blocks);
+    const shown = JSON.stringify((await h.viewUpdate(viewId, 2)).blocks);
     expect(shown).toMatch(/You withdrew your request to change your Amazon Chime license to Pro at <!date\^\d+\^[^>]+>\. Nothing was changed/);
     expect(shown).not.toContain('is with the admins');
   });
 
   it("past its time, withdrawn from the Home tab: the DM says it had already expired, as the modal did, and loses Withdraw when its answer comes back, rewritten once; no other DM says it", async () => {
-    const sentDm = (args: Record<string, any>) => args.channel === 'DUANN' && JSON.stringify(args.blocks ?? []).includes('approval_withdraw');
-    const release = h.slack.hold('chat.postMessage', sentDm);
-    let viewId: string;
+    const { sentDm, release, viewId, requestId } = await filedWithSentDmHeld(h, 'UANN');
     try {
-      const opened = await h.open('/request-license', 'UANN');
-      viewId = opened.viewId;
-      await h.submit('UANN', opened.view, {
-        values: {
-          license: { license: { type: 'radio_buttons', selected_option: { value: 'Pro' } } },
-          reason: { reason: { type: 'plain_text_input', value: 'webinars' } },
-        },
-      });
-      const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes('<@UANN>'));
-      const requestId = (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0].value as string;
-      for (let i = 0; i < 100 && !h.slack.held.some((c) => sentDm(c.args)); i++) await new Promise((r) => setTimeout(r, 20));
-      expect(h.slack.held.filter((c) => sentDm(c.args))).toHaveLength(1);
       // Ann's Home tab, shown in time, offers Withdraw; she clicks it once the request's time has passed.
       const { home } = await h.openHome('UANN');
       h.clock.offsetMs = 100 * 3_600_000;
@@ -655,7 +629,7 @@ describe('a request withdrawn from the Home tab before the DM that said it was s
     // No other DM says it expired.
     expect(h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'DUANN')).toEqual([dm]);
     // The form's modal, answered once the DM is kept: it expired, never that it is with the admins.
-    const shown = JSON.stringify((await h.viewUpdate(viewId!, 2)).blocks);
+    const shown = JSON.stringify((await h.viewUpdate(viewId, 2)).blocks);
     expect(shown).toContain('Your request to change your Amazon Chime license to Pro expired without a decision.');
     expect(shown).not.toContain('is with the admins');
   });
