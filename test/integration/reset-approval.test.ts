@@ -907,7 +907,12 @@ describe("the approval policy: Finish clicked twice, Slack putting the second cl
     x.chime.clear();
   });
 
-  it("a double Finish where Slack puts the second click's modal in place of the first: the modal that stays shows the new PIN, never only where it went; the PIN is reset once, in the two modals alone", async () => {
+  /**
+   * Bob's approved reset, Slack putting each new modal in place of the last, and two Finish clicks:
+   * the first takes the approval and is held at its check of who is asking (users.info, Slack slow
+   * to answer) until `releaseCheck()`, the second is turned away meanwhile. The two modals' IDs.
+   */
+  async function finishedTwiceWhileTheFirstChecks() {
     const { finish } = await approved(h, 'UBOB');
     h.slack.setViewsOpen('replace');
     const held = h.slack.held.length;
@@ -920,12 +925,21 @@ describe("the approval policy: Finish clicked twice, Slack putting the second cl
     };
     try {
       const first = await click();
-      // The first click took the approval and is checking again who is asking (Slack slow to answer).
       for (let i = 0; i < 500 && h.slack.held.length === held; i++) await new Promise((r) => setTimeout(r, 10));
       expect(h.slack.held.length).toBe(held + 1);
       const refusedBefore = h.logs.filter((l) => l.includes('approved reset not finished')).length;
       const second = await click();
       await h.waitForLogs('approved reset not finished', refusedBefore + 1);
+      return { finish, first, second, releaseCheck };
+    } catch (err) {
+      releaseCheck();
+      throw err;
+    }
+  }
+
+  it("a double Finish where Slack puts the second click's modal in place of the first: the modal that stays shows the new PIN, never only where it went; the PIN is reset once, in the two modals alone", async () => {
+    const { finish, first, second, releaseCheck } = await finishedTwiceWhileTheFirstChecks();
+    try {
       releaseCheck();
       await Promise.all([h.viewUpdate(first, 1), h.viewUpdate(second, 1), finishEnded(h, finish)]);
       const pin = h.chime.pinOf('chime-bob');
@@ -946,22 +960,8 @@ describe("the approval policy: Finish clicked twice, Slack putting the second cl
   });
 
   it("a double Finish whose turned-away click's modal Slack will not update (the only window left, in place of the first): the new PIN comes in a message only the requester sees, and that window says the request was finished and what to do if the PIN was not seen, never stays on its check; the PIN nowhere else", async () => {
-    const { finish } = await approved(h, 'UBOB');
-    h.slack.setViewsOpen('replace');
-    const held = h.slack.held.length;
-    const releaseCheck = h.slack.hold('users.info', (args) => args.user === 'UBOB');
-    const click = async () => {
-      const trigger = h.slack.newTriggerId('UBOB');
-      await h.click('UBOB', 'approval_finish', finish.value, finish.message, trigger);
-      return (await h.slack.waitForCall('views.open', (c) => c.args.trigger_id === trigger)).result!.view.id as string;
-    };
+    const { finish, first, second, releaseCheck } = await finishedTwiceWhileTheFirstChecks();
     try {
-      const first = await click();
-      for (let i = 0; i < 500 && h.slack.held.length === held; i++) await new Promise((r) => setTimeout(r, 10));
-      expect(h.slack.held.length).toBe(held + 1);
-      const refusedBefore = h.logs.filter((l) => l.includes('approved reset not finished')).length;
-      const second = await click();
-      await h.waitForLogs('approved reset not finished', refusedBefore + 1);
       // Slack refuses the turned-away click's modal its PIN (an error, not a closed window).
       h.slack.failNext('views.update', { error: 'internal_error' }, 1, (args) => args.view_id === second && JSON.stringify(args.view ?? '').includes('"block_id":"secret"'));
       releaseCheck();
