@@ -106,9 +106,12 @@ function outcomeOf(ok: boolean, request: PendingRequest, words: ApprovalKindWord
     case 'APPLIED':
     case 'APPLY_FAILED':
       return said(`:warning: You could not withdraw ${asked}: ${admin} already approved it.`, context(line));
-    default:
-      // Still waiting (a withdraw that could not be written), or in a state this version does not know: its line says it.
-      return said(`:warning: Your request was not withdrawn. ${line}`);
+    default: {
+      // Still waiting (a withdraw whose write was refused, and what refused it could not be read), or
+      // in a state this version does not know: its line says which, and the latter's says to ask IT.
+      const next = request.status === 'PENDING' ? [context('Your Home tab shows where it stands: click *Withdraw request* there again in a few minutes.')] : [];
+      return said(`:warning: ${capitalized(asked)} was not withdrawn. ${line}`, ...next);
+    }
   }
 }
 

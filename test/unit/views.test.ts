@@ -434,6 +434,22 @@ describe("a withdraw's and a revoke's answers name the request in a sentence, as
     );
     expect(withdrawOutcome({ ok: true, request: request('WITHDRAWN') }, kinds).text).toContain(kinds.reset.notice(request('WITHDRAWN')).text);
   });
+
+  it('a withdraw that found its request but did not withdraw it names the request and says what to do next: still waiting, withdraw it from the Home tab again; in a state this version does not know, ask IT', () => {
+    // Before: ":warning: Your request was not withdrawn. …", naming nothing, with no next step.
+    const waiting = withdrawOutcome({ ok: false, code: 'REQUEST_DECIDED', request: request('PENDING') }, kinds);
+    expect(waiting.text).toBe(`:warning: Your meeting PIN reset request was not withdrawn. :hourglass: Waiting for an admin; expires at ${at('2026-12-04T09:00:00.000Z')}.`);
+    expect(JSON.stringify(waiting.blocks)).toContain('Your Home tab shows where it stands: click *Withdraw request* there again in a few minutes.');
+    const unknown = withdrawOutcome({ ok: false, code: 'REQUEST_DECIDED', request: request('UNKNOWN', { recordedStatus: 'PARKED' }) }, kinds);
+    expect(unknown.text).toMatch(/^:warning: Your meeting PIN reset request was not withdrawn\. :grey_question: .*Ask IT to check it with the reference `a1`/);
+    // Its line already says what to do next: no second, contradicting step.
+    expect(JSON.stringify(unknown.blocks)).not.toContain('Withdraw request');
+    const license = licenseKindWords({ words: { ...chime.licenses!.words, command: '/request-license' }, kinds: [] });
+    const asked = { ...request('PENDING'), kind: 'license', detail: { from: 'Basic', to: 'Pro' } };
+    expect(withdrawOutcome({ ok: false, code: 'REQUEST_DECIDED', request: asked }, { license }).text).toMatch(
+      /^:warning: Your request to change your Amazon Chime license to Pro was not withdrawn\. :hourglass:/,
+    );
+  });
 });
 
 describe("a revoke that changed nothing names the request, and whose, in a sentence: its answer is an ephemeral in the approvals channel, among many requests", () => {
