@@ -25,6 +25,12 @@ export interface ApprovalKindWords {
   /** The same, short, for lists (mrkdwn): "*Basic* → *Pro*". */
   summary(request: PendingRequest): string;
   /**
+   * One request where nothing else on its line says what it is (its requester's Your requests, among
+   * every kind's), in its name (mrkdwn): "*license change*: *Basic* → *Pro*". Absent: `summary`, which
+   * names it already ("*meeting PIN reset*").
+   */
+  listed?(request: PendingRequest): string;
+  /**
    * One request in a sentence, after whose it is, as its DMs name it: "your meeting PIN reset
    * request", "their request to change their Amazon Chime license to Pro"; after a mention's
    * possessive (Whose), "<@U1>'s request to change their Amazon Chime license to Pro".

@@ -296,8 +296,8 @@ function ownRequestBlocks(requests: Part<readonly OwnRequest[]>, approvals: Home
   if (requests.value.length === 0) return [context('None.')];
   return requests.value.map((r) => {
     const words = wordsOf(approvals.words, r.kind);
-    // Their own tab: they are "you" in it.
-    const line = section(`${lineStart(words.summary(r))} · requested at ${slackTime(new Date(r.createdAt))}\n${approvalStatusLine(r, words, r.decidable, true)}`);
+    // Their own tab: they are "you" in it. Named as what it is, each kind's among the others'.
+    const line = section(`${lineStart(words.listed?.(r) ?? words.summary(r))} · requested at ${slackTime(new Date(r.createdAt))}\n${approvalStatusLine(r, words, r.decidable, true)}`);
     // Still waiting for a decision (one past its time is shown EXPIRED): theirs to withdraw.
     if (r.status === 'PENDING') return { ...line, accessory: withdrawButton(r) };
     // Approved, of a kind they finish, and not died midway (decidable): theirs to finish, as from their DM.

@@ -19,6 +19,8 @@ export function licenseKindWords({ words }: LicenseVocabulary): ApprovalKindWord
     steps: stepTitles(words),
     asks: (r) => `asks to change their ${words.what}: *${fromOf(r)}* → *${toOf(r)}*`,
     summary: (r) => `*${fromOf(r)}* → *${toOf(r)}*`,
+    // Its one name first, as a reset's line names its credential: "*license change*: *Basic* → *Pro*".
+    listed: (r) => `*${words.request}*: *${fromOf(r)}* → *${toOf(r)}*`,
     called: (r, whose) => calledOf(r, words, whose),
     // Not offered for an account the directory no longer has: the change would find nobody (ACCOUNT_GONE).
     approveLabel: (r, d) => (d[ACCOUNT_GONE] ? undefined : `Approve: change to ${toOf(r)}`),

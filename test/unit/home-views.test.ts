@@ -128,6 +128,17 @@ describe('the Home tab view', () => {
     expect(lines).toContainEqual(expect.stringMatching(/^\*Mail password reset\* · requested at /));
   });
 
+  it('a license change on Your requests says what it is, as a reset\'s line names its credential: "*License change*: *Basic* → *Pro* · requested at…"', () => {
+    const both = homeWords(vocabulary, { license: licenseKindWords(vocabulary), reset: resetKindWords(Object.fromEntries(CREDENTIALS.map((c) => [c.id, resetWordsOf(c)]))) });
+    const chime = CREDENTIALS.find((c) => c.id === 'pin')!;
+    const reset = { ...request(2), kind: 'reset', detail: { credential: chime.id, resetRequestId: 'r2' }, reason: '', decidable: true };
+    const lines = texts(homeView({ ...fullData(false), requests: { ok: true, value: [{ ...request(1), decidable: true }, reset] } }, both).blocks).filter((t) => t.includes('requested at'));
+    // Before: "*Basic* → *Pro* · requested at…" beside "*Meeting PIN reset* · requested at…": which change, of what, unsaid.
+    expect(lines).toEqual([expect.stringMatching(/^\*License change\*: \*Basic\* → \*Pro\* · requested at /), expect.stringMatching(/^\*Meeting PIN reset\* · requested at /)]);
+    // In the plug-in's words: the name its DMs, its review and its steps' lines call it by.
+    expect(lines[0]).toContain(`*${capitalized(vocabulary.words.request)}*`);
+  });
+
   it("a rejected push in Your recent activity names the verifier's app, and reads as a sentence when its app is unknown", () => {
     const okta = CREDENTIALS.find((c) => c.id === 'okta_password')!.audit.action;
     const rejected = (i: number, verifier: string) => event(i, { action: okta, outcome: 'failure', errorCode: 'VERIFY_REJECTED', verifier, verification: 'rejected' });
