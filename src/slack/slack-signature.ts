@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 /** Slack's limit: a request whose timestamp is further than this from our clock may be a replay. */
 export const SIGNATURE_MAX_AGE_S = 5 * 60;
@@ -43,9 +43,21 @@ export function signatureProblem(
   if (!signature || !timestamp || !/^\d{1,12}$/.test(timestamp)) return 'unsigned';
   if (Math.abs(nowMs / 1000 - Number(timestamp)) > maxAgeS) return 'stale';
   if (!signingSecret) return 'mismatch';
-  const expected = Buffer.from(`v0=${createHmac('sha256', signingSecret).update(`v0:${timestamp}:${body}`).digest('hex')}`);
+  const expected = Buffer.from(`v0=${createHmac('sha256', keyOf(signingSecret)).update(`v0:${timestamp}:${body}`).digest('hex')}`);
   const given = Buffer.from(signature);
   return given.length === expected.length && timingSafeEqual(given, expected) ? undefined : 'mismatch';
+}
+
+/**
+ * The signing secret as a key object, made once per secret: given as a string, every HMAC copies
+ * and imports the key again, which was about half of the HMAC's cost per request (4–5 µs of 8–10,
+ * in each of a burst's first few thousand requests; docs/performance.md, issue 28's eleventh pass).
+ * A process has one secret; the last one is kept, so a second never costs more than before.
+ */
+let lastKey: { readonly secret: string; readonly key: KeyObject } | undefined;
+function keyOf(secret: string): KeyObject {
+  if (lastKey?.secret !== secret) lastKey = { secret, key: createSecretKey(secret, 'utf8') };
+  return lastKey.key;
 }
 
 export type SignatureProblem = 'unsigned' | 'stale' | 'mismatch';

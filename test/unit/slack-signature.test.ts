@@ -33,6 +33,17 @@ describe("Slack's request signature", () => {
     expect(signedBySlack('', { body, timestamp: t, signature: createHmac('sha256', '').update(`v0:${t}:${body}`).digest('hex') }, { nowMs: now })).toBe(false);
   });
 
+  it('checks each request against the secret it is given, after another was used (a rotated secret, a second app)', () => {
+    const t = at(0);
+    const other = 'the-rotated-signing-secret';
+    const byOther = sign(t, other);
+    expect(check(t, sign(t))).toBe(true);
+    expect(signedBySlack(other, { body, timestamp: t, signature: byOther }, { nowMs: now })).toBe(true);
+    expect(check(t, byOther)).toBe(false);
+    expect(signedBySlack(other, { body, timestamp: t, signature: sign(t) }, { nowMs: now })).toBe(false);
+    expect(check(t, sign(t))).toBe(true);
+  });
+
   it('reads the timestamp as Slack sends it, whole seconds in digits only', () => {
     for (const t of [`${at(0)}.0`, ` ${at(0)}`, '1.8e9', '', '-1', '0x6b49d200']) expect(check(t, sign(t))).toBe(false);
   });
