@@ -67,16 +67,8 @@ export function revokeOutcome(result: RevokeResult, all: ApprovalWords, clicker:
     const m = failureMessage({ code }, wordsOf(all, '').subject);
     // Refused before anything was written (the audit attempt, fail closed; or Slack not saying whether
     // the clicker is an admin, asked before anything else): known to have changed nothing.
-    if (code === 'AUDIT_UNAVAILABLE' || code === 'REQUEST_NOT_FOUND' || code === 'DIRECTORY_NOT_ENABLED' || code === 'SLACK_UNAVAILABLE') {
+    if (code === 'AUDIT_UNAVAILABLE' || code === 'REQUEST_NOT_FOUND' || code === 'DIRECTORY_NOT_ENABLED' || code === 'SLACK_UNAVAILABLE' || code === 'REQUEST_DECIDED') {
       return said(`:warning: ${m.headline} The approval was not revoked.`, context(m.next));
-    }
-    // The write was refused (the approval no longer stood) and where it stands now could not be read:
-    // no line of where it stands, as the request read before the write (still approved) would say.
-    if (code === 'REQUEST_DECIDED') {
-      return said(
-        ':warning: There was no approval to revoke, so nothing was changed.',
-        context("Where the request stands now could not be read just now: its admins' message shows it."),
-      );
     }
     // The write may have been made with every answer lost and the read-back failed too: the admins'
     // message was not rewritten then, so it is no place to look. A click again reads the request anew,
@@ -92,9 +84,17 @@ export function revokeOutcome(result: RevokeResult, all: ApprovalWords, clicker:
   }
   const words = wordsOf(all, request.kind);
   const who = `<@${request.requester.userId}>` as const;
-  const line = context(approvalStatusLine(request, words, false));
   // Told in the approvals channel, among many requests: which one, and whose.
   const theirs = words.called(request, `${who}'s` as const);
+  // The write was refused (the approval no longer stood) and where it stands now could not be read:
+  // named, but no line of where it stands, as the request read before the write (still approved) would say.
+  if (!result.ok && result.unread) {
+    return said(
+      `:warning: Your revoke changed nothing: the approval of ${theirs} no longer stood, and Latchkey could not read where it stands now.`,
+      context(`Its admins' message shows where it stands: if it still offers *Revoke approval*, click it again in a few minutes. If Latchkey still cannot read it then, tell IT the reference \`${request.id}\`.`),
+    );
+  }
+  const line = context(approvalStatusLine(request, words, false));
   if (result.ok) {
     // Approved again after a finish whose outcome was unknown: this approval changed nothing, but that earlier change may have been made (the line says how IT checks it).
     const changed = endedAfterUnknownOutcome(request) ? ': this approval changed nothing, but the earlier change may have been made' : ', and nothing was changed';

@@ -877,7 +877,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     expect(maxsHome[0]).not.toMatch(/<@UMAX>|Failed|an admin/);
   }, 120_000);
 
-  it("the revoke's write refused (the Finish was taken first) and the read-back fails: its admin is told there was no approval to revoke, never above a line saying it is approved and waiting for its requester", async () => {
+  it("the revoke's write refused (the Finish was taken first) and the read-back fails: its admin is told the revoke changed nothing on that named request and that where it stands could not be read, with what to do next, never above a line saying it is approved and waiting for its requester", async () => {
     const request = await approvedPinReset(h, 'UCARL');
     const release = h.dynamoGate.hold(revokeAttempt);
     await h.clickIn('UADA', 'approval_revoke', request.requestId, { view: request.result });
@@ -894,9 +894,29 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
       releaseRead();
     }
     expect(h.dynamoGate.seen.some(revokeWrite)).toBe(true);
-    expect(told).toContain('There was no approval to revoke, so nothing was changed');
+    // Before: "There was no approval to revoke, so nothing was changed.", the words of a request found decided, naming none.
+    expect(told).toContain(":warning: Your revoke changed nothing: the approval of <@UCARL>'s meeting PIN reset request no longer stood, and Latchkey could not read where it stands now.");
+    expect(told).toContain(`Its admins' message shows where it stands: if it still offers *Revoke approval*, click it again in a few minutes. If Latchkey still cannot read it then, tell IT the reference \`${request.requestId}\`.`);
+    expect(told).not.toContain('There was no approval to revoke');
     expect(told).not.toContain('waiting for <@UCARL> to finish it');
     expect(told).not.toMatch(/Approved by <@UADA>[^"]*waiting/);
+  }, 60_000);
+
+  it("the request gone (purged) while the revoke was being recorded: its admin is told Latchkey cannot find it, never that where it stands could not be read", async () => {
+    const request = await approvedPinReset(h, 'UCARL');
+    const release = h.dynamoGate.hold(revokeAttempt);
+    await h.clickIn('UADA', 'approval_revoke', request.requestId, { view: request.result });
+    await reached(revokeAttempt);
+    await h.purgeRequest(request.requestId);
+    release();
+    const told = JSON.stringify(await h.viewUpdate(request.resultViewId, 3, 40_000));
+    expect(told).toContain('Latchkey cannot find that request. The approval was not revoked.');
+    expect(told).not.toMatch(/could not be read|could not read|no approval to revoke/);
+    const records = await h.waitForAudit('UADA', (r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId && r.phase === 'outcome', 10_000);
+    expect(records.filter((r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId).map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([
+      ['attempt', undefined, undefined],
+      ['outcome', 'failure', 'REQUEST_NOT_FOUND'],
+    ]);
   }, 60_000);
 
   it('the Finish taken first: the revoke changes nothing, its admin is told the finish had already started, and the PIN is reset', async () => {

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { createLatchkey, type Latchkey } from '../../src/app';
 import { startDynamoGate, type DynamoGate } from './dynamo-gate';
@@ -561,6 +561,11 @@ export class Harness {
         ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#f${i}`, n])),
       }),
     );
+  }
+
+  /** Deletes a stored request, as DynamoDB's TTL does once its purgeAt has passed. */
+  async purgeRequest(requestId: string): Promise<void> {
+    await this.readerClient.send(new DeleteItemCommand({ TableName: this.config.approvalsTableName, Key: marshall({ pk: `REQUEST#${requestId}`, sk: 'REQUEST' }) }));
   }
 
   async auditRecords(userId: string): Promise<AuditRecord[]> {

@@ -479,6 +479,17 @@ describe("a revoke that changed nothing names the request, and whose, in a sente
     expect(refused('REQUEST_DECIDED', 'DENIED')).toBe(':warning: There was no approval to revoke on <@UANN>\'s meeting PIN reset request, so nothing was changed.');
   });
 
+  it('its write refused and where it stands not read back: never "there was no approval to revoke" as if it were read, but that it changed nothing, that it could not be read, and what to do next', () => {
+    // Before: ":warning: There was no approval to revoke, so nothing was changed.", naming none: the words of a request read and found decided.
+    const unread = revokeOutcome({ ok: false, code: 'REQUEST_DECIDED', request: request('APPROVED'), unread: true }, kinds, 'UADA');
+    expect(unread.text).toBe(":warning: Your revoke changed nothing: the approval of <@UANN>'s meeting PIN reset request no longer stood, and Latchkey could not read where it stands now.");
+    const shown = JSON.stringify(unread.blocks);
+    expect(shown).toContain("Its admins' message shows where it stands: if it still offers *Revoke approval*, click it again in a few minutes. If Latchkey still cannot read it then, tell IT the reference `a1`.");
+    // The request as read before the write (approved) is out of date: no line of where it stands.
+    expect(shown).not.toContain('Approved by');
+    expect(unread.text).not.toContain('There was no approval to revoke');
+  });
+
   it("a license change, named after someone's mention: \"<@UANN>'s request to change their Amazon Chime license to Pro\"", () => {
     const license = licenseKindWords({ words: { ...chime.licenses!.words, command: '/request-license' }, kinds: [] });
     const asked = { ...request('DENIED'), kind: 'license', detail: { from: 'Basic', to: 'Pro' } };

@@ -125,6 +125,11 @@ export interface ApprovalFailure {
    * nobody, tellUnansweredExpiry.
    */
   readonly toldByClick?: true;
+  /**
+   * With `request`: its write was refused and where it stands now could not be read back; the
+   * request is as read before that write (out of date), to name it by, never to show its state.
+   */
+  readonly unread?: true;
 }
 
 /**
@@ -657,15 +662,25 @@ export class Approvals {
       // the admin is told which. Read approved again, it was taken to finish when the write was made,
       // and is approved again since (that finish sent nothing and gave it back, or an admin approved
       // it again): the admin is told the finish had started, and that it can be revoked now.
-      const now = await this.deps.store.get(request.id).catch(() => undefined);
+      // Read back, nothing there is not a read that failed: gone (purged), it cannot be found.
+      const now = await this.deps.store.get(request.id).then(
+        (found) => found ?? null,
+        (err: unknown) => {
+          this.warn(err, request, 'reading back a refused revoke failed');
+          return undefined;
+        },
+      );
       const current = now && (await this.expireIfDue(now).catch(() => now));
       // Not read back: where it stands is not known, and the request as read before the write (still
-      // approved) is out of date, so none is given to show.
-      const lost = !current
-        ? { ok: false as const, code: 'REQUEST_DECIDED' as const }
-        : this.revocable(current)
-          ? { ok: false as const, code: 'FINISH_STARTED' as const, request: current }
-          : this.notRevocable(current);
+      // approved) is out of date: given to name it by, never to show where it stands (unread).
+      const lost: ApprovalFailure =
+        current === null
+          ? { ok: false, code: 'REQUEST_NOT_FOUND' }
+          : !current
+            ? { ok: false, code: 'REQUEST_DECIDED', request, unread: true }
+            : this.revocable(current)
+              ? { ok: false, code: 'FINISH_STARTED', request: current }
+              : this.notRevocable(current);
       await change.failed(lost.code);
       return lost;
     }
