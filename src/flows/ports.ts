@@ -182,10 +182,7 @@ export interface AskedMember {
 
 /** People from Slack, saying when each answer was asked for: an answer shared with an ask begun earlier is that much older. */
 export interface AskedMembers extends WorkspaceMembers {
-  /** With `since` (ms, the app's clock): an answer kept by keepAnswers, to an ask begun then or later, will do. */
-  getMemberAsked(userId: string, since?: number): Promise<AskedMember>;
-  /** Keeps what Slack says of this person, whoever asks, for a later getMemberAsked with `since`, until the returned function is called. */
-  keepAnswers(userId: string): () => void;
+  getMemberAsked(userId: string): Promise<AskedMember>;
 }
 
 /** What a flow says happened. The store adds keys and retention; it never accepts a secret. */

@@ -26,10 +26,10 @@ type Standing = 'member' | 'guest' | 'gone';
  * Admins named in configuration: ADMIN_USER_IDS, and the members of ADMIN_USERGROUP_ID
  * (usergroups.users.list, scope usergroups:read), less every guest: a guest is never an admin,
  * whoever named them. Who is named is known from memory (the group's list cached briefly, a no from
- * it read again first, at most every USERGROUP_REREAD_MS); whether
- * they are a guest is Slack's answer (users.info, kept ADMIN_ANSWER_MAX_AGE_MS). When Slack cannot
- * be asked either, nobody named counts as an admin (SLACK_UNAVAILABLE); a guest named is refused
- * with ADMIN_IS_GUEST, so they are told why.
+ * it read again first, at most every USERGROUP_REREAD_MS); whether they are a guest is Slack's
+ * answer (users.info, kept ADMIN_ANSWER_MAX_AGE_MS), asked beside any read of the list, never
+ * after it. When Slack cannot be asked either, nobody named counts as an admin (SLACK_UNAVAILABLE);
+ * a guest named is refused with ADMIN_IS_GUEST, so they are told why.
  */
 export class ConfiguredAdmins implements Admins {
   private cached?: { members: Set<string>; until: number };
@@ -62,24 +62,22 @@ export class ConfiguredAdmins implements Admins {
     const named = listed
       ? Promise.resolve(true)
       : (recheck ? this.readGroup(group!, now).catch(() => lastRead.members) : this.groupMembers(group!, now)).then((m) => m.has(userId));
-    // Asked together with the group's list when they were on it when it was last read (or are in
-    // ADMIN_USER_IDS): no call after another. Anyone else is asked only once the list names them,
-    // so a non-admin's click or Home tab costs no users.info.
-    const early = listed || lastRead?.members.has(userId) ? this.standingOf(userId, now) : undefined;
-    early?.catch(() => undefined);
-    // Asked only once the list names them: what Slack says of them meanwhile to another asker (the
-    // Home tab's guest check, begun with this one) is as new as this check, and answers it too.
-    const keeping = early ? undefined : this.members.keepAnswers(userId);
-    let standing: Standing;
-    try {
-      if (!(await named)) {
-        this.standings.delete(userId);
-        return false;
-      }
-      standing = await (early ?? this.standingOf(userId, now));
-    } finally {
-      keeping?.();
+    // Slack is asked of them together with the group's list, never after it: when the list as last
+    // read names them (or ADMIN_USER_IDS does), or when this check waits on a read of it (one just
+    // added to the group: their window waits on one call, not two in a row, within a trigger's life).
+    // Its answer counts only once the list names them, and is kept only then: a non-admin is shown
+    // nothing of it, and their click or Home tab asks Slack of them only beside a read, at most one
+    // every USERGROUP_REREAD_MS (their Home tab's guest check asks the same, at once, and shares it).
+    const asked = listed || lastRead?.members.has(userId) || this.reading !== undefined ? this.standingOf(userId, now) : undefined;
+    asked?.catch(() => undefined);
+    if (!(await named)) {
+      this.standings.delete(userId);
+      return false;
     }
+    // Left out above only where the list is the one in memory, which does not name them: a fallback.
+    const { standing, at } = await (asked ?? this.standingOf(userId, now));
+    // Kept once named; another check's answer, asked later, may be kept already.
+    if (!((this.standings.get(userId)?.at ?? -Infinity) > at)) this.standings.set(userId, { standing, at });
     if (standing === 'guest') {
       this.logger.warn(
         { slackUserId: userId, namedIn: listed ? 'ADMIN_USER_IDS' : `admin group ${group}` },
@@ -94,26 +92,24 @@ export class ConfiguredAdmins implements Admins {
     if (this.userIds.has(userId)) return true;
     if (!this.usergroupId) return false;
     // The group as last read, however long ago: it only says where the answer goes. Unread (just
-    // started, or a Lambda's cold instance), it cannot say who is not in it, and its member's check
-    // lists it, then asks Slack of them, one call after the other: past a trigger's life on a slow
-    // Slack. So anyone may be, and the window is opened at the click; the check still decides what
+    // started, or a Lambda's cold instance), it cannot say who is not in it, and a member's check
+    // waits on its read (and Slack's answer of them, asked alongside): past a trigger's life on a
+    // slow Slack. So anyone may be, and the window is opened at the click; the check still decides what
     // it shows (a no for anyone else, in that window once rather than in an ephemeral). One added
-    // since the last read is not foreseen: their check reads the list again before refusing, then
-    // asks Slack of them, and their window opens after both (in time, on a Slack answering as usual).
+    // since the last read is not foreseen: their check reads the list again before refusing, asking
+    // Slack of them alongside, and their window opens once both have answered: one call's wait.
     return this.cached === undefined || this.cached.members.has(userId);
   }
 
-  /** Whether Slack says a named admin is a full member, a guest, or gone: from what it said under a minute ago, or asked now. */
-  private async standingOf(userId: string, now: number): Promise<Standing> {
+  /** Whether Slack says a named admin is a full member, a guest, or gone, and when it was asked: what it said under a minute ago, or asked now. */
+  private async standingOf(userId: string, now: number): Promise<{ standing: Standing; at: number }> {
     const known = this.standings.get(userId);
     // A clock gone back makes it unknown: never trusted longer than its age.
-    if (known && now - known.at >= 0 && now - known.at < ADMIN_ANSWER_MAX_AGE_MS) return known.standing;
+    if (known && now - known.at >= 0 && now - known.at < ADMIN_ANSWER_MAX_AGE_MS) return known;
     // Stamped when Slack was asked, which an ask shared with another asker (SharedAsks) began before
     // this check did: kept from `now`, its answer would be trusted past ADMIN_ANSWER_MAX_AGE_MS.
-    const { member, askedAt } = await this.members.getMemberAsked(userId, now);
-    const standing: Standing = !member || member.deleted || member.isBot ? 'gone' : member.isGuest ? 'guest' : 'member';
-    this.standings.set(userId, { standing, at: askedAt });
-    return standing;
+    const { member, askedAt } = await this.members.getMemberAsked(userId);
+    return { standing: !member || member.deleted || member.isBot ? 'gone' : member.isGuest ? 'guest' : 'member', at: askedAt };
   }
 
   private groupMembers(usergroup: string, now: number): Promise<Set<string>> {

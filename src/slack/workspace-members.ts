@@ -34,15 +34,11 @@ export class SlackWorkspaceMembers implements WorkspaceMembers {
 /**
  * Asks Slack once of a person however many ask at the same moment: an admin's Home tab checks
  * them as an admin (a guest is never one) and, alongside, whether to offer them a guest's buttons,
- * and both are users.info (Tier 4). A question still unanswered is shared; an answer once given
- * only with a check that began before it was asked for and had said so (keepAnswers), so it is no
- * older than that check: each asker keeps Slack's answer as long as its own rule says, from when
- * it was asked.
+ * and both are users.info (Tier 4). Only a question still unanswered is shared, never an answer
+ * once given: each asker keeps Slack's answer as long as its own rule says, from when it asked.
  */
 export class SharedAsks implements AskedMembers {
   private readonly asking = new Map<string, Promise<AskedMember>>();
-  /** For each person a check will ask of later: how many such checks, and the newest answer given meanwhile. */
-  private readonly kept = new Map<string, { checks: number; answer?: AskedMember }>();
 
   constructor(
     private readonly members: WorkspaceMembers,
@@ -53,44 +49,16 @@ export class SharedAsks implements AskedMembers {
     return (await this.getMemberAsked(userId)).member;
   }
 
-  /**
-   * Joined to an ask under way, its answer is as old as that ask: `askedAt` is when it began, not
-   * when this caller came. With `since`, an answer kept for this person (keepAnswers) to an ask
-   * begun then or later is given, and Slack is not asked again.
-   */
-  getMemberAsked(userId: string, since?: number): Promise<AskedMember> {
-    const kept = since === undefined ? undefined : this.kept.get(userId)?.answer;
-    if (kept && kept.askedAt >= since! && kept.askedAt <= this.clock.now().getTime()) return Promise.resolve(kept);
+  /** Joined to an ask under way, its answer is as old as that ask: `askedAt` is when it began, not when this caller came. */
+  getMemberAsked(userId: string): Promise<AskedMember> {
     const asked = this.asking.get(userId);
     if (asked) return asked;
     const askedAt = this.clock.now().getTime();
     const asking = this.members
       .getMember(userId)
-      .then((member) => {
-        const answer = { member, askedAt };
-        const keeping = this.kept.get(userId);
-        if (keeping && !(keeping.answer && keeping.answer.askedAt > askedAt)) keeping.answer = answer;
-        return answer;
-      })
+      .then((member) => ({ member, askedAt }))
       .finally(() => this.asking.delete(userId));
     this.asking.set(userId, asking);
     return asking;
-  }
-
-  /**
-   * Keeps the answers Slack gives of this person, whoever asked, until the returned function is
-   * called: for a check that asks of them only after another read (the admin group's list), so an
-   * ask begun meanwhile (the Home tab's guest check) answers it too. Kept for no one else.
-   */
-  keepAnswers(userId: string): () => void {
-    const keeping = this.kept.get(userId) ?? { checks: 0 };
-    keeping.checks++;
-    this.kept.set(userId, keeping);
-    let done = false;
-    return () => {
-      if (done) return;
-      done = true;
-      if (--keeping.checks === 0 && this.kept.get(userId) === keeping) this.kept.delete(userId);
-    };
   }
 }

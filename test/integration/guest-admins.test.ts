@@ -416,6 +416,39 @@ describe('a guest named an admin', () => {
     expect((await h.auditRecords('UCARL')).filter((r) => r.requestId === request.requestId || (r as any).approvalRequestId === request.requestId)).toEqual([]);
   }, 20_000);
 
+  it("someone added to the admin group after Latchkey read it: their Review asks Slack of them while the group is listed again, not after, so their window waits on one call; someone no admin clicking then is still shown nothing of the request", async () => {
+    const request = await asksForPin(h, 'UANN');
+    const from = { url: await h.startAnotherInstance() };
+    await h.opening((t) => h.click('UMAX', 'license_review', request.requestId, request.message, t, from));
+    h.slack.usergroups.set(ADMIN_GROUP, ['UMAX', 'USINGLE', 'UBOB']);
+    h.clock.offsetMs += 15_000;
+    const heldBefore = h.slack.held.length;
+    const release = h.slack.hold('usergroups.users.list');
+    const trigger = h.slack.newTriggerId();
+    const carlsTrigger = h.slack.newTriggerId();
+    try {
+      await h.click('UBOB', 'license_review', request.requestId, request.message, trigger, from);
+      await h.click('UCARL', 'license_review', request.requestId, request.message, carlsTrigger, from);
+      while (!h.slack.held.slice(heldBefore).some((c) => c.method === 'usergroups.users.list')) await new Promise((r) => setTimeout(r, 20));
+      // Slack is asked of each while the list is still on its way. Before: only once it had answered.
+      for (const user of ['UBOB', 'UCARL']) await h.slack.waitForCall('users.info', (c) => c.args.user === user, 2_000);
+      expect(h.slack.held.slice(heldBefore).filter((c) => c.method === 'usergroups.users.list')).toHaveLength(1);
+    } finally {
+      release();
+    }
+    const opened = await h.slack.waitForCall('views.open', (c) => c.args.trigger_id === trigger);
+    expect(opened.result?.ok).toBe(true);
+    const shown = await h.viewUpdate(h.openedViewId(opened), 1);
+    expect(textOf(shown)).toContain('<@UANN>');
+    expect(shown.submit.text).toBeDefined();
+    // Carl: the no, privately, and nothing of the request, though Slack said of him what it said of Bob.
+    const toCarl = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UCARL');
+    expect(toCarl.args.text).toContain('Only Latchkey admins can review requests.');
+    for (const ofTheRequest of ['<@UANN>', request.requestId]) expect(JSON.stringify(toCarl.args)).not.toContain(ofTheRequest);
+    expect(h.slack.callsTo('views.open').filter((c) => c.args.trigger_id === carlsTrigger)).toEqual([]);
+    await withdraws(h, 'UANN', request.requestId);
+  }, 20_000);
+
   it("when Slack will not list the admin group (a scope the app lacks), the log says the group cannot be read, its ID, Slack's error and what to do; clicks ask Slack at most once every 10 s, and no one sees the request", async () => {
     const request = await asksForPin(h, 'UANN');
     const from = { url: await h.startAnotherInstance() };
