@@ -217,7 +217,11 @@ function rowLine(row: Activity, words: HomeWords): string {
   const beforeTheChange = row.errorCode !== undefined && PERSON_ENDED_PUSH.has(row.errorCode);
   const details = [
     `Reference \`${row.requestId}\``,
-    row.decidedBy && `${row.decidedBy.decision === 'deny' ? 'Denied' : 'Approved'} by <@${row.decidedBy.userId}> ${slackDate(new Date(row.decidedBy.at))}`,
+    // Who decided it, on a line of someone else's (its requester's, a revoke's): the line of that
+    // admin's own decision names them already ("by <@ADA>"), and its state says what they decided.
+    row.decidedBy &&
+      row.decidedBy.userId !== row.actor.userId &&
+      `${row.decidedBy.decision === 'deny' ? 'Denied' : 'Approved'} by <@${row.decidedBy.userId}> ${slackDate(new Date(row.decidedBy.at))}`,
     operator && !beforeTheChange && row.directoryUserId && `${subject?.directory ?? row.directory ?? 'directory'} user \`${row.directoryUserId}\``,
     row.deliveryFailed && 'not shown to the person (Slack failed)',
     // A revoke that lost (to its requester's finish, say) is no step of the approval's, but a reviewer sees it was tried.

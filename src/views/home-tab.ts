@@ -235,7 +235,9 @@ function labelOf(name: string | undefined, action: string): string {
  */
 export function activityState(a: Activity, why: string, approved?: string, { own = false, applied }: { own?: boolean; applied?: (by?: string) => string } = {}): string {
   // Which admin revoked it, as the request's own line and the follow-ups' say ("an admin" only when no record names them).
-  const revoker = !a.revoker ? 'an admin' : own && a.revoker === a.actor.userId ? 'you' : `<@${a.revoker}>`;
+  // The line's own person (their revoke, or their decision they took back) is named once: "you" on
+  // their own tab; in the audit search, whose line names them already ("by <@MAX>"), "this admin".
+  const revoker = !a.revoker ? 'an admin' : a.revoker === a.actor.userId ? (own ? 'you' : 'this admin') : `<@${a.revoker}>`;
   const revokedOutcomeUnknown = `:warning: Approved again, then revoked by ${revoker}; the earlier change may have been made: its request line says how IT can check it`;
   const revoked = `:no_entry: Approved, then revoked by ${revoker}; nothing was changed`;
   // A kind its requester finishes: they made the change (a decision's line is about them, its subject).

@@ -1145,6 +1145,18 @@ describe("the audit search: a pending request's steps", () => {
     expect(old[0]).toContain('Approved by <@UMAX> <!date^1772532001^');
   });
 
+  it("everyone's search names the deciding admin once on their decision's line, and on its requester's line says who decided it", async () => {
+    await deniedReset('UMAX');
+    const today = new Date().toISOString().slice(0, 10);
+    const lines = (await everyPage(h, 'UADA', null, today, today)).flat();
+    const decision = lines.filter((l) => l.includes('*Meeting PIN reset decision* by <@UADA> for <@UMAX>'));
+    expect(decision).toEqual([expect.stringContaining(' · :no_entry: Denied\nReference `')]);
+    // Before: "… · Denied by <@UADA> <time>" after its reference, Ada named twice on the line of her own decision.
+    expect(decision[0]!.split('<@UADA>')).toHaveLength(2);
+    // Max's line of his request says who denied it, and when: there, Ada is someone else.
+    expect(lines.find((l) => l.includes('*Meeting PIN reset request* by <@UMAX>'))).toMatch(/ · Denied by <@UADA> <!date\^\d+\^/);
+  });
+
   it("a reset asked for on one day, approved and finished the next, is found by a search of the next day alone, with its outcome: the person's, and everyone's", async () => {
     const opened = await h.open('/reset-pin', 'UCARL');
     await h.submit('UCARL', opened.view);

@@ -152,10 +152,13 @@ describe('revoking an approval before its requester finishes it', () => {
     const activity = JSON.stringify((await h.openHome('UADA')).home);
     expect(activity).toContain('Approved, then revoked by you; nothing was changed');
     expect(activity).not.toContain('Approved and applied');
-    // The audit search names her on every line of it, Ann's request's and her own.
+    // The audit search names her as its revoker on Ann's line; on her own line (her decision and her
+    // revoke, "by <@UADA>"), once: before, "… by <@UADA> for <@UANN> · :no_entry: Approved, then revoked by <@UADA>".
     const lines = await lookUp(h, 'UADA', request.requestId);
-    expect(lines.length).toBeGreaterThan(1);
-    for (const line of lines) expect(line).toContain(':no_entry: Approved, then revoked by <@UADA>; nothing was changed');
+    expect(lines.filter((l) => l.includes('by <@UANN>'))).toEqual([expect.stringContaining(':no_entry: Approved, then revoked by <@UADA>; nothing was changed')]);
+    const adas = lines.filter((l) => l.includes('by <@UADA> for <@UANN>'));
+    expect(adas).toEqual([expect.stringContaining(' · :no_entry: Approved, then revoked by this admin; nothing was changed')]);
+    expect(adas[0]!.split('<@UADA>')).toHaveLength(2);
   });
 
   it("revoked while Slack refuses the rewrite of the Finish DM: its requester is told in a new DM instead, once", async () => {
@@ -303,6 +306,16 @@ describe('revoking an approval before its requester finishes it', () => {
     expect(ada).toEqual([expect.stringContaining(':no_entry: Approved, then revoked by <@UMAX>; nothing was changed')]);
     // Max's own line of his revoke: "you".
     expect((await homeLines(h, 'UMAX', request.requestId)).join('\n')).toContain('Approved, then revoked by you; nothing was changed');
+    // The audit search: Ada's line of her approval and Carl's name Max as its revoker; Max's own line
+    // of his revoke names him once, as its person ("by <@UMAX>"), its revoker "this admin" (as "you" on his tab).
+    const lines = await lookUp(h, 'UADA', request.requestId);
+    for (const who of ['UADA', 'UCARL']) {
+      expect(lines.filter((l) => l.includes(`by <@${who}>`))).toEqual([expect.stringContaining(':no_entry: Approved, then revoked by <@UMAX>; nothing was changed')]);
+    }
+    const maxs = lines.filter((l) => l.includes('by <@UMAX> for '));
+    // Before: "*Meeting PIN reset approval revoked* by <@UMAX> for <@UCARL> · :no_entry: Approved, then revoked by <@UMAX>; …".
+    expect(maxs).toEqual([expect.stringContaining('*Meeting PIN reset approval revoked* by <@UMAX> for <@UCARL> · :no_entry: Approved, then revoked by this admin; nothing was changed')]);
+    expect(maxs[0]!.split('<@UMAX>')).toHaveLength(2);
   });
 });
 
@@ -349,11 +362,12 @@ describe('revoking an approval given again after a finish whose outcome was unkn
       expect(await homeLines(h, 'UMAX', request.requestId)).toEqual([expect.stringContaining(said)]);
       // Carl's own line, from where his request stands (beside his first reset's, done).
       expect((await homeLines(h, 'UCARL', request.requestId)).filter((l) => l.includes(said))).toHaveLength(1);
-      // The audit search: Ada's line and Carl's, never "nothing was changed".
+      // The audit search: Ada's line and Carl's, never "nothing was changed"; Ada's own names her once ("this admin" revoked it).
       const lines = await lookUp(h, 'UADA', request.requestId);
       const adas = lines.filter((l) => l.includes('by <@UADA> for '));
       expect(adas.length).toBeGreaterThan(0);
-      for (const line of adas) expect(line).toContain(said);
+      for (const line of adas) expect(line).toContain(said.replace('<@UADA>', 'this admin'));
+      for (const line of adas) expect(line.split('<@UADA>')).toHaveLength(2);
       expect(lines.join('\n')).not.toContain('nothing was changed');
       // On record: the revoke names the earlier finish IT checks.
       const revoke = (await h.auditRecords('UADA')).filter((r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId);
@@ -524,9 +538,9 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
       ['attempt', undefined, undefined],
       ['outcome', 'success', undefined],
     ]);
-    // The audit search: Ada's line is her revoke, never as if another's she only told them of.
+    // The audit search: Ada's line is her revoke, never as if another's she only told them of; her line names her once.
     const after = (await lookUp(h, 'UADA', request.requestId)).filter((l) => l.includes('by <@UADA> for '));
-    expect(after).toEqual([expect.stringContaining('Approved, then revoked by <@UADA>; nothing was changed')]);
+    expect(after).toEqual([expect.stringContaining('Approved, then revoked by this admin; nothing was changed')]);
     expect(after.join('\n')).not.toContain('only told');
     const finished = await h.opening((trigger) => h.click('UANN', 'approval_finish', request.finish.value, request.finish, trigger), 10_000);
     expect(JSON.stringify(finished.view)).toContain('<@UADA> revoked the approval');

@@ -424,11 +424,16 @@ describe("another admin's follow-up of a revoke is titled as what its admin did,
   });
   const escape = (text: string) => text.replace(/[()*]/g, '\\$&');
 
-  it("a revoking admin's own line is still their revoke", () => {
+  it("a revoking admin's own line is still their revoke, and names them once: \"this admin\" revoked it, as their own Home tab says \"you\"", () => {
     const approval = event(9).requestId;
     const step = { action: 'reset_revoke', actor: max, subject: ann, approvalRequestId: approval, credential: chime.id };
-    const search = texts(auditResultsView({ from: '2026-11-01', to: '2026-12-01', result: { ok: true, rows: activityOf([{ ...event(2, step), outcome: 'success' }], now) }, page: 1, words: all }).blocks);
-    expect(search.join('\n')).toContain(`*${capitalized(resetWordsOf(chime).request)} approval revoked* by <@UMAX> for <@UANN> · :no_entry: Approved, then revoked by <@UMAX>`);
+    const rows = activityOf([{ ...event(2, step), outcome: 'success' }], now);
+    const search = texts(auditResultsView({ from: '2026-11-01', to: '2026-12-01', result: { ok: true, rows }, page: 1, words: all }).blocks).filter((t) => t.includes('Reference `'));
+    // Before: "… by <@UMAX> for <@UANN> · :no_entry: Approved, then revoked by <@UMAX>".
+    expect(search).toEqual([expect.stringContaining(`*${capitalized(resetWordsOf(chime).request)} approval revoked* by <@UMAX> for <@UANN> · :no_entry: Approved, then revoked by this admin; nothing was changed\n`)]);
+    for (const user of ['UMAX', 'UANN']) expect(search[0]!.split(`<@${user}>`)).toHaveLength(2);
+    const own = texts(homeView({ ...fullData(false), requester: max, activity: { ok: true, value: rows } }, all).blocks).filter((t) => t.includes('Reference `'));
+    expect(own).toEqual([expect.stringContaining(' for <@UANN> · :no_entry: Approved, then revoked by you; nothing was changed\n')]);
   });
 
   it("an admin's follow-up that lost to another click says once that it did nothing, that click having told them, and whose revoke it was", () => {
