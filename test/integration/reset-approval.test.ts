@@ -66,6 +66,29 @@ async function finishEnded(h: Harness, finish: { message: { channel: string; ts:
   await h.slack.waitForCall('chat.update', (c) => c.args.channel === finish.message.channel && c.args.ts === finish.message.ts);
 }
 
+/**
+ * `owner` clicks Finish, and while its new PIN is on its way to their modal (Slack slow to take that
+ * views.update: held here), `other` clicks it too and is turned away (logged); then Slack takes the
+ * PIN. The two clicks' modals, once shown.
+ */
+async function finishedAgainWhileShown(h: Harness, owner: string, other: string, finish: { value: string; message: { channel: string; ts: string } }) {
+  const held = h.slack.held.length;
+  const releaseShown = h.slack.hold('views.update', (args) => JSON.stringify(args.view ?? '').includes('"block_id":"secret"'));
+  try {
+    const own = finishing(h, owner, finish);
+    // The owner's finish has made the change and is showing its PIN.
+    for (let i = 0; i < 500 && h.slack.held.length === held; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(h.slack.held.length).toBe(held + 1);
+    const refusedBefore = h.logs.filter((l) => l.includes('approved reset not finished')).length;
+    const again = finishing(h, other, finish);
+    await h.waitForLogs('approved reset not finished', refusedBefore + 1);
+    releaseShown();
+    return await Promise.all([own, again]);
+  } finally {
+    releaseShown();
+  }
+}
+
 function everythingSlackSaw(h: Harness, except?: (c: SlackCall) => boolean): string {
   return JSON.stringify(h.slack.calls.filter((c) => !except?.(c)).map((c) => [c.method, c.args, c.result]));
 }
@@ -229,30 +252,16 @@ describe('the approval policy for a reset', () => {
 
   it("a second Finish click that comes while the first one's new PIN is on its way to its modal shows the same PIN in its own modal, never 'already used'; the PIN is reset once and shown in the two modals alone", async () => {
     const { finish } = await approved(h, 'UBOB');
-    const held = h.slack.held.length;
-    const releaseShown = h.slack.hold('views.update', (args) => JSON.stringify(args.view ?? '').includes('"block_id":"secret"'));
-    try {
-      const first = finishing(h, 'UBOB', finish);
-      // The first click has made the change and is showing its PIN (Slack is slow to take it).
-      for (let i = 0; i < 500 && h.slack.held.length === held; i++) await new Promise((r) => setTimeout(r, 10));
-      expect(h.slack.held.length).toBe(held + 1);
-      const refusedBefore = h.logs.filter((l) => l.includes('approved reset not finished')).length;
-      const second = finishing(h, 'UBOB', finish);
-      await h.waitForLogs('approved reset not finished', refusedBefore + 1);
-      releaseShown();
-      const [a, b] = await Promise.all([first, second]);
-      const pin = h.chime.pinOf('chime-bob');
-      expect(secretIn(h.lastShown(a.viewId, [])!)).toBe(pin);
-      const front = h.lastShown(b.viewId, [])!;
-      expect(secretIn(front)).toBe(pin);
-      expect(JSON.stringify(front)).not.toContain('already used');
-      for (const click of [a, b]) expect(h.slack.callsTo('views.update').filter((c) => c.args.view_id === click.viewId)).toHaveLength(1);
-      expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
-      // The PIN in no other call to Slack than the two modals'.
-      expect(everythingSlackSaw(h, (c) => c.method === 'views.update' && (c.args.view_id === a.viewId || c.args.view_id === b.viewId))).not.toContain(pin);
-    } finally {
-      releaseShown();
-    }
+    const [a, b] = await finishedAgainWhileShown(h, 'UBOB', 'UBOB', finish);
+    const pin = h.chime.pinOf('chime-bob');
+    expect(secretIn(h.lastShown(a.viewId, [])!)).toBe(pin);
+    const front = h.lastShown(b.viewId, [])!;
+    expect(secretIn(front)).toBe(pin);
+    expect(JSON.stringify(front)).not.toContain('already used');
+    for (const click of [a, b]) expect(h.slack.callsTo('views.update').filter((c) => c.args.view_id === click.viewId)).toHaveLength(1);
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+    // The PIN in no other call to Slack than the two modals'.
+    expect(everythingSlackSaw(h, (c) => c.method === 'views.update' && (c.args.view_id === a.viewId || c.args.view_id === b.viewId))).not.toContain(pin);
   });
 
   it("another person's forged finish click changes nothing and learns nothing", async () => {
@@ -873,31 +882,17 @@ describe("the approval policy: another person's Finish click while its requester
 
   it("another person's finish click made while its requester's finish is showing the new PIN learns nothing of it: not in their modal, nor aside", async () => {
     const { finish } = await approved(h, 'UCARL');
-    const held = h.slack.held.length;
-    const releaseShown = h.slack.hold('views.update', (args) => JSON.stringify(args.view ?? '').includes('"block_id":"secret"'));
-    try {
-      const own = finishing(h, 'UCARL', finish);
-      // Carl's finish has made the change and is showing his PIN (Slack slow to take it).
-      for (let i = 0; i < 500 && h.slack.held.length === held; i++) await new Promise((r) => setTimeout(r, 10));
-      expect(h.slack.held.length).toBe(held + 1);
-      const refusedBefore = h.logs.filter((l) => l.includes('approved reset not finished')).length;
-      const forged = await finishing(h, 'UBOB', finish);
-      await h.waitForLogs('approved reset not finished', refusedBefore + 1);
-      releaseShown();
-      const carls = await own;
-      await finishEnded(h, finish);
-      const pin = h.chime.pinOf('chime-carl');
-      expect(secretIn(h.lastShown(carls.viewId, [])!)).toBe(pin);
-      const bobsModal = h.lastShown(forged.viewId, [])!;
-      expect(secretIn(bobsModal)).toBeUndefined();
-      expect(JSON.stringify(bobsModal)).toContain('not for your account');
-      // The PIN in Carl's modal alone: no ephemeral, nothing to Bob.
-      expect(h.slack.callsTo('chat.postEphemeral')).toEqual([]);
-      expect(everythingSlackSaw(h, (c) => c.method === 'views.update' && c.args.view_id === carls.viewId)).not.toContain(pin);
-      expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
-    } finally {
-      releaseShown();
-    }
+    const [carls, forged] = await finishedAgainWhileShown(h, 'UCARL', 'UBOB', finish);
+    await finishEnded(h, finish);
+    const pin = h.chime.pinOf('chime-carl');
+    expect(secretIn(h.lastShown(carls.viewId, [])!)).toBe(pin);
+    const bobsModal = h.lastShown(forged.viewId, [])!;
+    expect(secretIn(bobsModal)).toBeUndefined();
+    expect(JSON.stringify(bobsModal)).toContain('not for your account');
+    // The PIN in Carl's modal alone: no ephemeral, nothing to Bob.
+    expect(h.slack.callsTo('chat.postEphemeral')).toEqual([]);
+    expect(everythingSlackSaw(h, (c) => c.method === 'views.update' && c.args.view_id === carls.viewId)).not.toContain(pin);
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
   });
 });
 
