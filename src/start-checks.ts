@@ -2,7 +2,7 @@ import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynam
 import { approvalsTable } from './approvals/approvals-table';
 import { auditTable } from './audit/audit-table';
 import { NO_AWS_CREDENTIALS, noAwsCredentials } from './aws/no-credentials';
-import { awsCause } from './aws/shared-causes';
+import { awsCause, type SaidIn } from './aws/shared-causes';
 import type { RetryOptions } from '@slack/web-api';
 import type { Config } from './config';
 import { failed, sayCausesOnce, type SetupCheck } from './doctor/setup-check';
@@ -361,7 +361,7 @@ export function namedTables(config: Config): NamedTable[] {
  * /healthz could answer. Resolves with the names of the tables DynamoDB answered for.
  */
 export async function tablesAtStart(dynamo: DynamoDBClient, tables: readonly NamedTable[], logger: Logger): Promise<Set<string>> {
-  const found = await Promise.all(tables.map((table) => tableProblem(dynamo, table)));
+  const found = await Promise.all(tables.map((table) => tableProblem(dynamo, table, { saidIn: 'start' })));
   const problems: SetupCheck[] = [];
   const answered = new Set<string>();
   for (const [i, table] of tables.entries()) {
@@ -415,9 +415,14 @@ export type TableProblem = { kind: 'missing' | 'unreachable' | 'credentials' | '
 /**
  * What is wrong with one table, or undefined when it exists with every index the app queries.
  * `createTables` (DYNAMODB_CREATE_TABLES) is what the start will do about a missing table or
- * index: the advice says so, instead of asking for a setting that is there already.
+ * index: the advice says so, instead of asking for a setting that is there already. `saidIn`:
+ * the doctor's line, or the start's problem (awsCause's next step).
  */
-export async function tableProblem(dynamo: DynamoDBClient, { variable, tableName, indexes }: NamedTable, { createTables = false } = {}): Promise<TableProblem | undefined> {
+export async function tableProblem(
+  dynamo: DynamoDBClient,
+  { variable, tableName, indexes }: NamedTable,
+  { createTables = false, saidIn = 'check' }: { createTables?: boolean; saidIn?: SaidIn } = {},
+): Promise<TableProblem | undefined> {
   try {
     const { Table } = await dynamo.send(new DescribeTableCommand({ TableName: tableName }), { abortSignal: AbortSignal.timeout(10_000) });
     const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
@@ -433,7 +438,7 @@ export async function tableProblem(dynamo: DynamoDBClient, { variable, tableName
     }
     return undefined;
   } catch (err) {
-    const cause = awsCause(err);
+    const cause = awsCause(err, saidIn);
     const problem = await tableReadProblem(err, cause, dynamo, { variable, tableName }, createTables);
     return cause ? { ...problem, cause } : problem;
   }

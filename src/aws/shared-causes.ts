@@ -7,11 +7,19 @@ import { NO_AWS_CREDENTIALS, noAwsCredentials } from './no-credentials';
 const REFUSED_CREDENTIALS = new Set(['UnrecognizedClientException', 'InvalidClientTokenId', 'ExpiredTokenException', 'ExpiredToken', 'InvalidSignatureException', 'SignatureDoesNotMatch']);
 
 /**
+ * Where a cause is said, for the step after what to check: a setup check's line (the doctor, the
+ * Home tab's Setup check) is run again; a start's problems end with the start's own last line
+ * ("Fix it, then start Latchkey again": describeStartFailure), so no line of them says a step of its own.
+ */
+export type SaidIn = 'check' | 'start';
+
+/**
  * What fails every AWS call alike, whichever service it goes to: no credentials, credentials AWS
  * refuses, no usable region, no answer. The checks that meet it (the tables, the AWS directories)
- * give it as their line's cause, and the doctor says it once, with what it affects.
+ * give it as their line's cause, and the doctor says it once, with what it affects; so does the
+ * start, for its tables (`saidIn`: 'start').
  */
-export function awsCause(err: unknown): SetupCheck['cause'] {
+export function awsCause(err: unknown, saidIn: SaidIn = 'check'): SetupCheck['cause'] {
   const e = (err ?? {}) as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
   if (noAwsCredentials(err)) return { name: 'AWS credentials', detail: NO_AWS_CREDENTIALS };
   if (e.name && REFUSED_CREDENTIALS.has(e.name)) {
@@ -27,7 +35,7 @@ export function awsCause(err: unknown): SetupCheck['cause'] {
   if (!/ E[A-Z0-9_]+$|no answer in time$/.test(code)) return undefined;
   return {
     name: 'AWS network',
-    detail: `AWS did not answer (${code}): check this machine's network path to AWS (a proxy, a firewall, the VPC's endpoints or NAT gateway), AWS_REGION, and any AWS_ENDPOINT_URL_… you set; then run the check again`,
+    detail: `AWS did not answer (${code}): check this machine's network path to AWS (a proxy, a firewall, the VPC's endpoints or NAT gateway), AWS_REGION, and any AWS_ENDPOINT_URL_… you set${saidIn === 'check' ? '; then run the check again' : ''}`,
   };
 }
 

@@ -272,14 +272,16 @@ describe('a start that cannot go on', () => {
 
   const TABLES_AFFECTED = 'Affected: Table AUDIT_TABLE_NAME, Table APPROVALS_TABLE_NAME, Table RATE_LIMIT_TABLE_NAME';
 
-  it('AWS not answering is said once, as the doctor says it, with what to check and the tables it concerns, not as each table "could not be read": and exit 1', async () => {
+  it('AWS not answering is said once, as the doctor says it, with what to check and the tables it concerns, not as each table "could not be read", and with the start\'s next step (start again), never "run the check again", which a start has none of: and exit 1', async () => {
     // Nothing listens on port 9 here: DynamoDB refuses every connection.
     const { status, lines, stderr, output } = await run({ AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9' });
     expect(status).toBe(1);
+    // Before: "…you set; then run the check again. Affected: …", above "Fix it, then start Latchkey again".
+    expect(output).not.toContain('run the check again');
     expect(stderr).toBe(
       [
         'Latchkey could not start:',
-        `  - AWS did not answer (Error ECONNREFUSED): check this machine's network path to AWS (a proxy, a firewall, the VPC's endpoints or NAT gateway), AWS_REGION, and any AWS_ENDPOINT_URL_… you set; then run the check again. ${TABLES_AFFECTED}`,
+        `  - AWS did not answer (Error ECONNREFUSED): check this machine's network path to AWS (a proxy, a firewall, the VPC's endpoints or NAT gateway), AWS_REGION, and any AWS_ENDPOINT_URL_… you set. ${TABLES_AFFECTED}`,
         'Fix it, then start Latchkey again; `npm run doctor` checks the whole setup without starting it.',
         '',
       ].join('\n'),
