@@ -284,6 +284,17 @@ export function failureMessage(
 }
 
 /**
+ * An admin's Revoke that found another admin's revoke not yet told, and could not save its taking of
+ * the telling (STORE_UNAVAILABLE), as his own Home tab line says it: no request was being saved
+ * (STORE_UNAVAILABLE's own words), and it told nobody; what to do next, as the answer to his click
+ * said it (its admins' message keeps *Revoke approval* until someone tells them).
+ */
+export const FOLLOW_UPS_NOT_SAVED: FailureMessage = {
+  headline: 'Latchkey could not save what your Revoke was doing, so it told nobody.',
+  next: "Try again in a few minutes with *Revoke approval* in its admins' message.",
+};
+
+/**
  * Where the `verify` policy's push cannot reach a person (a new phone, the app gone): the command
  * that resets the app's factor, named by the verifier's plug-in and served here.
  */

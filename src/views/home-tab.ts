@@ -19,7 +19,7 @@ import { context, escapeMrkdwn, header, LIMITS, modal, plain, progressView, quot
 import type { AdminRefusal } from '../flows/admin-answer';
 import { adminCheckingModal, adminRefusedModal } from './admin-refused';
 import { countedRefusals, failureLabel } from './failure-labels';
-import { ADMIN_LIST, GUEST_ADMIN, guestAdminRefused, guestNotServed, recordedFailureHeadline } from './failure-message';
+import { ADMIN_LIST, FOLLOW_UPS_NOT_SAVED, GUEST_ADMIN, guestAdminRefused, guestNotServed, recordedFailureHeadline } from './failure-message';
 import { REVIEW_ACTION_ID } from './approval-message';
 import { withdrawButton } from './approval-withdraw';
 import { revokeButton } from './approval-revoke';
@@ -126,7 +126,11 @@ function activityLine(a: Activity, words: HomeWords): string {
   const { name, what, subject } = recordOf(a, words);
   // The person's own line never names them to themself ("License request (Pro → Plus) for <@ADA>").
   const about = a.subject && a.subject.userId !== a.actor.userId ? ` for <@${a.subject.userId}>` : '';
-  const why = a.errorCode && subject ? ` ${recordedFailureHeadline({ code: a.errorCode, reason: a.reason, verifierApp: a.verifier ? words.verifiers[a.verifier] : undefined }, subject)}` : '';
+  // Their Revoke that could not save its telling of another admin's revoke: said of that, never "could not save the request".
+  const headline = notSavedFollowUps(a)
+    ? `${FOLLOW_UPS_NOT_SAVED.headline} ${FOLLOW_UPS_NOT_SAVED.next}`
+    : a.errorCode && subject && recordedFailureHeadline({ code: a.errorCode, reason: a.reason, verifierApp: a.verifier ? words.verifiers[a.verifier] : undefined }, subject);
+  const why = headline ? ` ${headline}` : '';
   // Their click that did nothing, another having told them, says so as the audit search does.
   const lost = lostFollowUps(a);
   // The person's own line: an approval that waits for them says so to them.
@@ -151,6 +155,14 @@ export function lostFollowUps(a: Activity): { readonly state: string; readonly r
     state: ':heavy_minus_sign: Nothing done: another click had already told its requester and the admins',
     revoked: `Revoked by ${failed.revokedBy ? `<@${failed.revokedBy}>` : 'an admin'}`,
   };
+}
+
+/**
+ * Another admin's Revoke, on a line of that click alone, that could not save its taking of a revoke's
+ * follow-ups (STORE_UNAVAILABLE): no request was being saved, and it told nobody (FOLLOW_UPS_NOT_SAVED).
+ */
+function notSavedFollowUps(a: Activity): boolean {
+  return a.followUpsFailed?.code === 'STORE_UNAVAILABLE' && a.errorCode === 'STORE_UNAVAILABLE' && a.subject !== undefined && a.subject.userId !== a.actor.userId;
 }
 
 /**

@@ -859,6 +859,11 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     const maxsHome = ((await h.openHome('UMAX')).home.blocks as any[]).map((b) => String(b.text?.text ?? '')).filter((t) => t.includes(`Reference \`${request.requestId}\``));
     expect(maxsHome).toEqual([expect.stringMatching(/^\*Meeting PIN reset revoke followed up\* for <@UANN> · :x: Failed\. .*\n.* · Revoked by <@UADA>; you could not tell its requester and the admins$/)]);
     expect(maxsHome[0]).not.toMatch(/<@UMAX>|only told/);
+    // Why, and what to do next, as his answer said: no request was being saved (before, "Latchkey could not save the request, so it changed nothing.").
+    expect(maxsHome[0]).toContain(":x: Failed. Latchkey could not save what your Revoke was doing, so it told nobody. Try again in a few minutes with *Revoke approval* in its admins' message.\n");
+    // That button is there: the admins' message still offers Revoke approval, no click having told them.
+    const message = h.slack.callsTo('chat.update').filter((c) => c.args.channel === request.message.channel && c.args.ts === request.message.ts).at(-1);
+    expect(revokeIn(message!.args.blocks as any[])?.value).toBe(request.requestId);
   }, 120_000);
 
   it("a revoke whose outcome could not be told, followed up by another admin whose taking of the follow-ups loses to another click: the audit search's line of his Revoke, and his own Home tab's, says, once, that it did nothing since another click had told them, and whose revoke it was", async () => {

@@ -485,6 +485,12 @@ describe("another admin's follow-up of a revoke is titled as what its admin did,
         new RegExp(`^\\*${capitalized(resetWordsOf(chime).request)} revoke followed up\\* for <@UANN> · :x: Failed\\. .*\n.* · Revoked by <@UADA>; you could not tell its requester and the admins$`),
       ),
     ]);
+    // What happened to his click, and what to do next, as the answer to it said ("… Try again in a few minutes with *Revoke approval* below"):
+    // no request was being saved, and his Revoke told nobody (before, "could not save the request, so it changed nothing").
+    expect(own[0]).toContain(
+      " · :x: Failed. Latchkey could not save what your Revoke was doing, so it told nobody. Try again in a few minutes with *Revoke approval* in its admins' message.\n",
+    );
+    expect(own[0]).not.toContain('save the request');
     // Max is "you" on his own tab, never named; Ann and Ada once each.
     expect(own[0]).not.toContain('<@UMAX>');
     for (const user of ['UANN', 'UADA']) expect(own[0]!.split(`<@${user}>`)).toHaveLength(2);
