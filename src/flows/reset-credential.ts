@@ -75,6 +75,16 @@ interface Changing {
    * gives way to it; one that joins after answers with the same result (sameAsShown).
    */
   showing?: Showing;
+  /**
+   * The result's deliveries by the Finish clicks turned away for it (sameAsFinishing), each into a
+   * modal of its own that Slack may show in place of this click's, while they are on their way:
+   * the change waits for them before it records whether the secret reached the person.
+   */
+  readonly alsoShowing: Set<Promise<Delivered>>;
+  /** One of them could show it nowhere (its modal and its aside refused): the person may never have seen it. */
+  unseenElsewhere?: true;
+  /** The change has counted them for the last time: a Finish click turned away from now on says what came of it instead. */
+  alsoShown?: true;
 }
 
 /** The `verify` push's number, as its waiting modal shows it. */
@@ -651,10 +661,16 @@ export class ResetCredential {
     for (;;) {
       const changing = this.changing.get(requestId);
       // Another user's change is never shown here (the request is the signed requester's: Changing.userId, in depth).
-      if (changing?.userId === requester.userId && changing.showing?.step === 'result') {
+      if (changing?.userId === requester.userId && changing.showing?.step === 'result' && !changing.alsoShown) {
         // This click's own modal, not the other's: a close of that one says nothing of this one.
         const { result, done } = changing.showing;
-        const delivered = await this.deliver(result, done, delivery, { requestId, slackUserId: requester.userId, kind }, { closed: false });
+        const delivering = this.deliver(result, done, delivery, { requestId, slackUserId: requester.userId, kind }, { closed: false }).then((delivered) => {
+          changing.alsoShowing.delete(delivering);
+          if (delivered.deliveryFailed) changing.unseenElsewhere = true;
+          return delivered;
+        });
+        changing.alsoShowing.add(delivering);
+        const delivered = await delivering;
         return !delivered.deliveryFailed && !delivered.shownAside;
       }
       if (over) return false;
@@ -700,7 +716,7 @@ export class ResetCredential {
       // `joined` here is never another user's: the request ID is the signed user's (confirm's
       // checkTicket; an approved finish's approval, taken by its requester). Kept apart all the same, in depth.
       let settle!: (written: boolean) => void;
-      changing = { userId: requester.userId, closed: false, clicks: 0, written: false, onTheirWay: new Set(), begun: new Promise((resolve) => (settle = resolve)), settle };
+      changing = { userId: requester.userId, closed: false, clicks: 0, written: false, onTheirWay: new Set(), alsoShowing: new Set(), begun: new Promise((resolve) => (settle = resolve)), settle };
       if (!joined) this.changing.set(ticket.requestId, changing);
     }
     changing.clicks += 1;
@@ -876,6 +892,15 @@ export class ResetCredential {
       }
     };
     await showAsideIfClosed();
+    // A Finish click turned away for this one that could show the secret nowhere: its modal may be
+    // the one Slack shows in place of this one's, whose update "succeeded" all the same. Unless this
+    // one's went aside (a message the person sees whatever the windows), it may never have been seen.
+    const unseenElsewhere = async (last: boolean) => {
+      while (changing.alsoShowing.size) await Promise.all(changing.alsoShowing);
+      if (last) changing.alsoShown = true;
+      return !!result.secret && !deliveryFailed && !shownAside && changing.unseenElsewhere === true;
+    };
+    if (await unseenElsewhere(false)) deliveryFailed = true;
     if (incomplete.length) {
       // The change stands and the person has their secret; what did not follow it is ours to fix.
       this.deps.logger.error(
@@ -903,12 +928,19 @@ export class ResetCredential {
     if (late) {
       // Closed while the receipt was on its way, which said the secret was in the window: rewritten to say where it went.
       const delivered = await late;
+      shownAside = delivered.shownAside;
       // Or that it went nowhere, and to reset again; the outcome on record said it was shown, so it is written again.
       if (delivered.deliveryFailed) {
         deliveryFailed = true;
         await change.undelivered();
       }
       if (receipt) await receipt.rewrite(receiptOf(delivered)).catch(ownerNotified);
+    }
+    // A Finish click turned away for this one that came after its outcome was written, and could show it nowhere.
+    if (await unseenElsewhere(true)) {
+      deliveryFailed = true;
+      await change.undelivered();
+      if (receipt) await receipt.rewrite(receiptOf({ deliveryFailed, shownAside: false })).catch(ownerNotified);
     }
     this.deps.logger.info(
       { requestId: ticket.requestId, slackUserId: requester.userId, kind, directory: credential.audit.directory, deliveryFailed },

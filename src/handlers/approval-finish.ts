@@ -4,7 +4,7 @@ import type { ResetApprovals } from '../flows/reset-approval';
 import type { Clock, Logger, Requester } from '../flows/ports';
 import type { ResetCredential, ResetDelivery } from '../flows/reset-credential';
 import { openedModalOf } from '../slack/arrival-modal';
-import { sendDirectMessage } from '../slack/direct-message';
+import { postDirectMessage } from '../slack/direct-message';
 import type { GuardedApp } from '../slack/guarded-app';
 import { resultView } from '../views/reset-modal';
 import { resetNotice } from '../views/reset-notice';
@@ -66,7 +66,12 @@ export function registerApprovalFinish(
           await showSecretAside(client, requester.userId, result, words, done);
         },
         windowGone,
-        notifyOwner: (done) => (words ? sendDirectMessage(client, requester.userId, resetNotice(done, words)) : Promise.resolve()),
+        notifyOwner: async (done) => {
+          if (!words) return;
+          const sent = await postDirectMessage(client, requester.userId, resetNotice(done, words));
+          // Rewritten when what it says of the secret turns out wrong (another click's window could show it nowhere).
+          return sent && { rewrite: async (truer) => void (await client.chat.update({ ...sent, ...resetNotice(truer, words) })) };
+        },
       };
     };
     const outcome = await flow.finish(

@@ -984,6 +984,106 @@ describe("the approval policy: Finish clicked twice, Slack putting the second cl
       releaseCheck();
     }
   });
+
+  it("a double Finish whose turned-away click's modal (the only window left, in place of the first) and its aside both refuse the new PIN: the audit says it was not shown, the receipt and that window say to run the command again; the PIN nowhere else", async () => {
+    const { finish, first, second, releaseCheck } = await finishedTwiceWhileTheFirstChecks();
+    try {
+      // Slack refuses the turned-away click's modal its PIN, and the message only Bob would see.
+      h.slack.failNext('views.update', { error: 'internal_error' }, 1, (args) => args.view_id === second && JSON.stringify(args.view ?? '').includes('"block_id":"secret"'));
+      h.slack.failNext('chat.postEphemeral', { error: 'channel_not_found' }, 3, (args) => args.user === 'UBOB');
+      releaseCheck();
+      await finishEnded(h, finish);
+      const pin = h.chime.pinOf('chime-bob');
+      expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+      // The first modal's update "succeeded", but Slack shows Bob the second alone, which never held his PIN.
+      expect(secretIn(h.slack.viewById(first)!)).toBe(pin);
+      const tried = h.slack.callsTo('chat.postEphemeral').filter((c) => c.args.user === 'UBOB');
+      expect(tried.length).toBeGreaterThan(0);
+      expect(tried.every((c) => c.result?.ok === false)).toBe(true);
+
+      // Bob is told what to do: in his receipt, and in the window in front of him.
+      const receipt = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUBOB' && String(c.args.text).includes('was reset at'));
+      expect(receipt.args.text).toContain('but Latchkey could not show you the new one. Run `/reset-pin` again to get a new one.');
+      const reference = JSON.stringify(receipt.args.blocks).match(/Reference: `([^`]+)`/)![1]!;
+      // A reviewer reading the audit sees that the PIN was changed and not shown to him.
+      const records = (await h.waitForAudit('UBOB', (r) => r.requestId === reference && r.phase === 'outcome')).filter((r) => r.requestId === reference);
+      expect(records.map((r) => [r.phase, r.outcome, r.deliveryFailed])).toEqual([
+        ['attempt', undefined, undefined],
+        ['outcome', 'success', true],
+      ]);
+      // And so does an operator reading the log.
+      expect(h.logs.find((l) => l.includes('"msg":"credential reset"') && l.includes(reference))).toContain('"deliveryFailed":true');
+      await h.viewUpdate(second, 2);
+      const front = h.slack.modalShownTo('UBOB')!;
+      expect(front.id).toBe(second);
+      expect(JSON.stringify(front)).toContain('If you did not see your new PIN, run `/reset-pin` again for another.');
+      expect(secretIn(front)).toBeUndefined();
+
+      // The PIN in no other call to Slack than the ones that tried to show it to Bob, in no log line, in no audit record.
+      const allowed = (c: SlackCall) => (c.method === 'views.update' && (c.args.view_id === first || c.args.view_id === second)) || (c.method === 'chat.postEphemeral' && c.args.user === 'UBOB');
+      expect(everythingSlackSaw(h, allowed)).not.toContain(pin);
+      expect(h.logs.join('\n')).not.toContain(pin);
+      expect(await h.rawAuditTable()).not.toContain(pin!);
+    } finally {
+      releaseCheck();
+    }
+  });
+
+  it("… the second click coming once the first's outcome is on record, while its receipt is on its way: the outcome is written again saying the PIN was not shown, and the receipt rewritten to say to run the command again", async () => {
+    const { finish } = await approved(h, 'UBOB');
+    h.slack.setViewsOpen('replace');
+    const held = h.slack.held.length;
+    const releaseReceipt = h.slack.hold('chat.postMessage', (args) => args.channel === 'DUBOB' && String(args.text).includes('was reset at'));
+    try {
+      const trigger = h.slack.newTriggerId('UBOB');
+      await h.click('UBOB', 'approval_finish', finish.value, finish.message, trigger);
+      const first = (await h.slack.waitForCall('views.open', (c) => c.args.trigger_id === trigger)).result!.view.id as string;
+      for (let i = 0; i < 500 && h.slack.held.length === held; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(h.slack.held.length).toBe(held + 1);
+      const pin = h.chime.pinOf('chime-bob');
+      expect(secretIn(h.slack.viewById(first)!)).toBe(pin);
+      // Recorded as shown: its window's update succeeded.
+      const ours = (r: { action?: string; approvalRequestId?: string }) => r.action === 'reset_pin' && r.approvalRequestId === finish.value;
+      const before = (await h.waitForAudit('UBOB', (r) => ours(r) && r.phase === 'outcome')).filter(ours);
+      const reference = before[0]!.requestId;
+      expect(before.map((r) => [r.phase, r.deliveryFailed])).toEqual([
+        ['attempt', undefined],
+        ['outcome', undefined],
+      ]);
+      // Bob clicks again: the new window takes the first's place, and Slack refuses it and the aside his PIN.
+      const trigger2 = h.slack.newTriggerId('UBOB');
+      h.slack.failNext('views.update', { error: 'internal_error' }, 1, (args) => JSON.stringify(args.view ?? '').includes('"block_id":"secret"'));
+      h.slack.failNext('chat.postEphemeral', { error: 'channel_not_found' }, 3, (args) => args.user === 'UBOB');
+      await h.click('UBOB', 'approval_finish', finish.value, finish.message, trigger2);
+      const second = (await h.slack.waitForCall('views.open', (c) => c.args.trigger_id === trigger2)).result!.view.id as string;
+      await h.slack.waitForCall('views.update', (c) => c.args.view_id === second && c.result?.ok === false);
+      await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UBOB' && c.result?.ok === false);
+      releaseReceipt();
+
+      const receipt = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUBOB' && c.result?.ok === true && String(c.args.text).includes('was reset at'));
+      const rewritten = await h.slack.waitForCall('chat.update', (c) => c.args.ts === receipt.result?.ts);
+      expect(rewritten.args.text).toContain('but Latchkey could not show you the new one. Run `/reset-pin` again to get a new one.');
+      const records = (await h.waitForAudit('UBOB', (r) => ours(r) && r.deliveryFailed === true)).filter(ours);
+      expect(new Set(records.map((r) => r.requestId))).toEqual(new Set([reference]));
+      expect(records.map((r) => [r.phase, r.outcome, r.deliveryFailed, r.restated])).toEqual([
+        ['attempt', undefined, undefined, undefined],
+        ['outcome', 'success', undefined, undefined],
+        ['outcome', 'success', true, true],
+      ]);
+      await finishEnded(h, finish);
+      await h.viewUpdate(second, 2);
+      const front = h.slack.modalShownTo('UBOB')!;
+      expect(front.id).toBe(second);
+      expect(JSON.stringify(front)).toContain('If you did not see your new PIN, run `/reset-pin` again for another.');
+      expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+      const allowed = (c: SlackCall) => (c.method === 'views.update' && (c.args.view_id === first || c.args.view_id === second)) || (c.method === 'chat.postEphemeral' && c.args.user === 'UBOB');
+      expect(everythingSlackSaw(h, allowed)).not.toContain(pin);
+      expect(h.logs.join('\n')).not.toContain(pin);
+      expect(await h.rawAuditTable()).not.toContain(pin!);
+    } finally {
+      releaseReceipt();
+    }
+  });
 });
 
 describe('the approval policy: a finish whose change Chime never answers', () => {
