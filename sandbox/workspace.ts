@@ -37,8 +37,11 @@ export interface ModalLayer {
   view: Record<string, any>;
   /** response_action "errors": block_id → message. */
   errors: Record<string, string>;
-  /** When the view last changed through views.update (the fake's call time), to order it against acks. */
-  updatedAt: number;
+  /**
+   * Where in the app's calls to Slack this view was last set (see Workspace.position): a views.open, push or update's own place, or
+   * an answer's arrival. Slack shows what it received last, so an answer replaces only what came before it arrived.
+   */
+  setAt: number;
   /** A submission is on its way; the page shows the submit button busy. */
   submitting?: boolean;
   /** What Slack shows in the modal when the app's answer was not usable. */
@@ -85,6 +88,8 @@ export class Workspace {
   readonly homes = new Map<string, Record<string, any>>();
   version = 0;
   private cursor = 0;
+  /** Calls the fake's log held before it was last cleared, so positions keep growing. */
+  private cleared = 0;
   private readonly triggerOwners = new Map<string, string>();
   private readonly hooks = new Map<string, { user: string; channel: string; messageTs?: string }>();
 
@@ -129,16 +134,25 @@ export class Workspace {
   /** Reads what the app has done to Slack since last time, in order. */
   sync(): void {
     const calls = this.opts.slack.calls;
-    if (this.cursor > calls.length) this.cursor = 0; // the fake's log was cleared
+    if (this.cursor > calls.length) {
+      // the fake's log was cleared
+      this.cleared += this.cursor;
+      this.cursor = 0;
+    }
     let any = false;
     while (this.cursor < calls.length) {
       const call = calls[this.cursor++]!;
-      if (this.apply(call)) any = true;
+      if (this.apply(call, this.cleared + this.cursor)) any = true;
     }
     if (any) this.changed();
   }
 
-  private apply(call: SlackCall): boolean {
+  /** How many calls the app has made to Slack so far: an answer arriving now comes after each of them. */
+  private position(): number {
+    return this.cleared + this.opts.slack.calls.length;
+  }
+
+  private apply(call: SlackCall, setAt: number): boolean {
     const result = call.result;
     if (!result?.ok) return false;
     const args = call.args;
@@ -146,21 +160,21 @@ export class Workspace {
       case 'views.open': {
         const user = this.triggerOwners.get(args.trigger_id);
         if (!user) return false;
-        this.modals.set(user, [{ view: result.view, errors: {}, updatedAt: call.at }]);
+        this.modals.set(user, [{ view: result.view, errors: {}, setAt }]);
         return true;
       }
       case 'views.push': {
         const user = this.triggerOwners.get(args.trigger_id);
         if (!user) return false;
         const stack = this.modals.get(user) ?? [];
-        stack.push({ view: result.view, errors: {}, updatedAt: call.at });
+        stack.push({ view: result.view, errors: {}, setAt });
         this.modals.set(user, stack.slice(-3)); // Slack keeps at most 3 views in a stack
         return true;
       }
       case 'views.update': {
         const found = this.layerOf(result.view.id);
         if (!found) return false; // the person closed it already: Slack updates a view nobody sees
-        found.stack[found.index] = { view: result.view, errors: {}, updatedAt: call.at };
+        found.stack[found.index] = { view: result.view, errors: {}, setAt };
         return true;
       }
       case 'views.publish':
@@ -292,16 +306,17 @@ export class Workspace {
       this.changed();
       throw err;
     }
+    const arrivedAt = this.position();
     this.record({ at: sentAt, kind: 'view_submission', user, summary: `${layer.view.callback_id || '(no callback_id)'} → HTTP ${res.status}`, payload, status: res.status, ms: res.ms, response: res.json ?? res.body });
     // Whatever the app did to Slack while answering comes first, as it did in time.
     this.sync();
     layer.submitting = false;
-    this.applySubmissionAnswer(user, viewId, res, sentAt);
+    this.applySubmissionAnswer(user, viewId, res, arrivedAt);
     this.changed();
     return res;
   }
 
-  private applySubmissionAnswer(user: string, viewId: string, res: AppResponse, sentAt: number): void {
+  private applySubmissionAnswer(user: string, viewId: string, res: AppResponse, arrivedAt: number): void {
     const stack = this.modals.get(user) ?? [];
     const index = stack.findIndex((l) => l.view.id === viewId);
     if (index < 0) return;
@@ -323,14 +338,16 @@ export class Workspace {
         layer.errors = typeof answer.errors === 'object' && answer.errors ? answer.errors : {};
         break;
       case 'update':
-        // A views.update the app made after this answer already shows something newer.
-        if (layer.updatedAt < sentAt) {
+        // Slack shows what reached it last. A views.update the app made after this answer arrived (read from the
+        // fake's log before this answer, yet newer) stays; an answer to another submit of this view that arrived
+        // earlier, even to one sent later (a duplicate answered at once while this one waited for its result), does not.
+        if (layer.setAt <= arrivedAt) {
           // The answer replaces the view whole, as in Slack: a submit button it leaves out is gone.
-          stack[index] = { view: { ...answer.view, id: viewId, hash: newHash(), state: { values: {} } }, errors: {}, updatedAt: sentAt };
+          stack[index] = { view: { ...answer.view, id: viewId, hash: newHash(), state: { values: {} } }, errors: {}, setAt: arrivedAt };
         }
         break;
       case 'push':
-        stack.push({ view: { ...answer.view, id: `V${randomBytes(5).toString('hex').toUpperCase()}`, hash: newHash() }, errors: {}, updatedAt: sentAt });
+        stack.push({ view: { ...answer.view, id: `V${randomBytes(5).toString('hex').toUpperCase()}`, hash: newHash() }, errors: {}, setAt: arrivedAt });
         break;
       default:
         layer.notice = TROUBLE;

@@ -164,6 +164,29 @@ describe("the sandbox's API", () => {
     expect(JSON.stringify(shown.args.blocks)).toContain('Your Latchkey window was closed before your new Amazon Chime meeting PIN could be shown there');
   });
 
+  it("a double submit shows the answer that arrives last, as Slack does: the duplicate's working view, then the new PIN", async () => {
+    const post = (path: string, body: object) =>
+      fetch(`${sandbox.url}api/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', origin: sandbox.url.replace(/\/$/, '') }, body: JSON.stringify(body) });
+    const before = new Set(sandbox.slack.callsTo('views.update'));
+    await post('command', { user: 'UBOB', channel: 'C0GENERAL01', text: '/reset-pin' });
+    const confirm = await sandbox.slack.waitForCall('views.update', (c) => !before.has(c) && c.args.view?.callback_id === 'reset_pin_confirm');
+    const viewId = String(confirm.args.view_id);
+    // Chime answers the first submit's reset only once the second submit has been answered.
+    const chime = sandbox.standIns.get('pin')!;
+    const resetsBefore = chime.callsTo('ResetPersonalPIN').length;
+    const answer = chime.hold(['ResetPersonalPIN']);
+    const first = post('submit', { user: 'UBOB', viewId, values: {} });
+    for (let i = 0; i < 100 && chime.callsTo('ResetPersonalPIN').length === resetsBefore; i++) await new Promise((r) => setTimeout(r, 20));
+    expect((await post('submit', { user: 'UBOB', viewId, values: {} })).status).toBe(200);
+    const shown = () => JSON.stringify(sandbox.workspace.viewFor('UBOB').modals.at(-1)?.view ?? null);
+    expect(shown()).toContain('Resetting your Amazon Chime personal meeting PIN');
+    answer();
+    expect((await first).status).toBe(200);
+    expect(chime.callsTo('ResetPersonalPIN')).toHaveLength(resetsBefore + 1);
+    expect(shown()).toContain('Your new Amazon Chime personal meeting PIN:');
+    await post('close', { user: 'UBOB', viewId });
+  });
+
   it('runs a command its own page sends', async () => {
     const before = opens();
     const res = await command({ 'content-type': 'application/json', origin: sandbox.url.replace(/\/$/, '') });
