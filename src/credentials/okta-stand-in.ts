@@ -481,8 +481,8 @@ const totp = (id: string): OktaSimFactor => ({ id: `ost${id}`, factorType: 'toke
 /**
  * The demo company's Okta people (by email; see sandbox/demo-users.yml): active, locked out (one
  * of them mastered by Active Directory), suspended, a password expired (Erin, whose reset still works:
- * the sandbox's Okta policy is a push, so she has Okta Verify), an admin, and Nina, whose Okta Verify
- * is on the phone she no longer has.
+ * the sandbox's Okta policy is a push, so she has Okta Verify), an admin, Nina, whose Okta Verify
+ * is on the phone she no longer has, and Finn, who has no Okta Verify (an authenticator app only).
  */
 export const DEMO_USERS: OktaSimUser[] = [
   { id: '00uann', email: 'ann@example.com', firstName: 'Ann', lastName: 'Archer', status: 'ACTIVE', factors: [verify('ann'), totp('ann')] },
@@ -493,6 +493,7 @@ export const DEMO_USERS: OktaSimUser[] = [
   { id: '00uada', email: 'ada@example.com', firstName: 'Ada', lastName: 'Admin', status: 'ACTIVE', roles: ['SUPER_ADMIN'], factors: [verify('ada')] },
   { id: '00umax', email: 'max@example.com', firstName: 'Max', lastName: 'Moss', status: 'ACTIVE', factors: [verify('max')] },
   { id: '00unina', email: 'nina@example.com', firstName: 'Nina', lastName: 'Novak', status: 'ACTIVE', factors: [verify('nina')] },
+  { id: '00ufinn', email: 'finn@example.com', firstName: 'Finn', lastName: 'Fischer', status: 'ACTIVE', factors: [totp('finn')] },
 ];
 
 /** The credential's stand-in module (Credential.standIn): the demo org, or a test's own users. */

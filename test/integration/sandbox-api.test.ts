@@ -98,6 +98,17 @@ describe("the sandbox's API", () => {
     expect(JSON.stringify(secret.args.view)).toContain(okta.tempPasswordOf('00uerin')!);
   });
 
+  it("Finn, who has no Okta Verify, is told at /reset-okta-password that he needs it, as the README says; no push is sent", async () => {
+    const okta = sandbox.standIns.get('okta_password') as OktaSimulator;
+    const post = (path: string, body: object) =>
+      fetch(`${sandbox.url}api/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', origin: sandbox.url.replace(/\/$/, '') }, body: JSON.stringify(body) });
+    const pushes = okta.pushes().length;
+    await post('command', { user: 'UFINN', channel: 'C0GENERAL01', text: '/reset-okta-password' });
+    const shown = await sandbox.slack.waitForCall('views.update', (c) => /no Okta Verify set up/.test(JSON.stringify(c.args.view?.blocks ?? [])), 15_000);
+    expect(JSON.stringify(shown.args.view.blocks)).toContain('Set up Okta Verify on your phone');
+    expect(okta.pushes()).toHaveLength(pushes);
+  });
+
   it.each([
     ['entra_password', '/reset-entra-password', 'Microsoft Entra ID'],
     ['google_password', '/reset-google-password', 'Google Workspace'],

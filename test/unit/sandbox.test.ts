@@ -39,6 +39,7 @@ describe('the demo people', () => {
       if (u.status === 'SUSPENDED') expect(about(u.email)).toMatch(/Okta account suspended/);
       if (u.status === 'PASSWORD_EXPIRED') expect(about(u.email)).toMatch(/Okta password expired/);
       if (u.roles?.length) expect(about(u.email)).toMatch(/Okta account has an admin role/);
+      if (!u.factors?.some((f) => f.factorType === 'push' && f.status === 'ACTIVE')) expect(about(u.email)).toMatch(/No Okta Verify|Okta account suspended/);
     }
     for (const u of CHIME_DEMO.filter((x) => x.UserRegistrationStatus === 'Suspended')) expect(about(u.PrimaryEmail)).toMatch(/Chime user suspended/);
     for (const u of WORKMAIL_DEMO.filter((x) => x.State === 'DISABLED')) expect(about(u.Email)).toMatch(/Mailbox disabled/);
@@ -83,6 +84,15 @@ describe("the README's Try it", () => {
     const start = readme.indexOf('\n## Try it\n');
     const tryIt = readme.slice(start, readme.indexOf('\n## ', start + 1));
     for (const command of SLASH_COMMANDS) expect([command, tryIt.includes(`\`${command}\``)]).toEqual([command, true]);
+  });
+
+  test("names a person without Okta Verify, who has none, so the \"you need Okta Verify\" refusal can be tried", () => {
+    const readme = readFileSync(resolve(__dirname, '../../README.md'), 'utf8');
+    const named = /(\w+) has no Okta Verify/.exec(readme)?.[1];
+    const person = loadFixture(DEFAULT_FIXTURE).people.find((p) => p.name.split(' ')[0] === named);
+    const okta = OKTA_DEMO.find((u) => u.email === person?.email);
+    expect(okta?.status).toBe('ACTIVE');
+    expect(okta?.factors?.filter((f) => f.factorType === 'push' && f.status === 'ACTIVE')).toEqual([]);
   });
 });
 
