@@ -11,7 +11,8 @@ import { clickedBy } from './slack-payloads';
  * "Withdraw request", for every kind: on the requester's DM that says it was sent, and on their
  * Home tab. Whose request it is comes from the signed user ID (Approvals.withdraw), never from the
  * button's value. From the DM, the message it was clicked in says what came of it, without the
- * button; from the Home tab, a modal says it, and the tab is published anew. An expiry the click
+ * button (left waiting, an ephemeral says it, and the message keeps its button); from the Home tab,
+ * a modal says it, and the tab is published anew. An expiry the click
  * was to tell whose answer reached nobody is told in a DM (Approvals.tellUnansweredExpiry).
  */
 export function registerApprovalWithdraw(
@@ -46,10 +47,12 @@ export function registerApprovalWithdraw(
     }
     const where = click.container;
     const result = await flow.withdraw(requester, requestId, where?.channel_id && where.message_ts ? { channel: where.channel_id, ts: where.message_ts } : undefined);
-    const message = withdrawOutcome(result, words);
+    const message = withdrawOutcome(result, words, 'message');
     // Their own request's DM loses its button and says what came of it. A click on anyone else's
-    // request (or a failure that left it waiting) is answered to the clicker alone, and the message stays.
-    if ((result.ok || result.request) && where?.channel_id && where.message_ts) {
+    // request (or a failure that left it waiting) is answered to the clicker alone, and the message
+    // stays, with the Withdraw its answer says to click again.
+    const leftWaiting = !result.ok && result.request?.status === 'PENDING';
+    if ((result.ok || result.request) && !leftWaiting && where?.channel_id && where.message_ts) {
       const rewritten = await client.chat.update({ channel: where.channel_id, ts: where.message_ts, ...message }).then(
         () => true,
         (err: unknown) => {

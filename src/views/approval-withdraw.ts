@@ -53,7 +53,12 @@ type WithdrawResult = { readonly ok: true; readonly request: PendingRequest } | 
  * What came of the requester's Withdraw: withdrawn, or why not, in plain words. Lost to an admin's
  * decision, it says which decision won, and where the request stands now.
  */
-export function withdrawOutcome(result: WithdrawResult, all: ApprovalWords): { text: string; blocks: KnownBlock[] } {
+export function withdrawOutcome(
+  result: WithdrawResult,
+  all: ApprovalWords,
+  /** Where it is told: an ephemeral under the message clicked (which keeps its Withdraw while it waits), or the Home tab's modal. */
+  toldAt: 'message' | 'home_tab' = 'home_tab',
+): { text: string; blocks: KnownBlock[] } {
   const request = result.request;
   if (!request) {
     if (!result.ok && result.code === 'REQUEST_INVALID') {
@@ -72,11 +77,11 @@ export function withdrawOutcome(result: WithdrawResult, all: ApprovalWords): { t
       : 'Your Home tab shows where it stands. Clicking *Withdraw request* again in a few minutes is safe: a request withdrawn already says so.';
     return { text, blocks: [section(`:warning: ${text}`), context(next)] };
   }
-  return outcomeOf(result.ok, request, wordsOf(all, request.kind));
+  return outcomeOf(result.ok, request, wordsOf(all, request.kind), toldAt);
 }
 
 /** What came of a Withdraw that found its request (`ok`: this click withdrew it), in its kind's words. */
-function outcomeOf(ok: boolean, request: PendingRequest, words: ApprovalKindWords): { text: string; blocks: KnownBlock[] } {
+function outcomeOf(ok: boolean, request: PendingRequest, words: ApprovalKindWords, toldAt: 'message' | 'home_tab' = 'home_tab'): { text: string; blocks: KnownBlock[] } {
   const asked = words.called(request, 'your');
   const askAgain = context(`Run \`${words.subjectOf(request).command}\` to ask again.`);
   // Told only to its requester (their DM, their Home tab's modal): about them, "you".
@@ -109,7 +114,12 @@ function outcomeOf(ok: boolean, request: PendingRequest, words: ApprovalKindWord
     default: {
       // Still waiting (a withdraw whose write was refused, and what refused it could not be read), or
       // in a state this version does not know: its line says which, and the latter's says to ask IT.
-      const next = request.status === 'PENDING' ? [context('Your Home tab shows where it stands: click *Withdraw request* there again in a few minutes.')] : [];
+      // Its Withdraw is where it was clicked, in the message above (left as it was) or on the Home tab.
+      const again =
+        toldAt === 'message'
+          ? 'Click *Withdraw request* on the message above again in a few minutes, or on your Home tab.'
+          : 'Your Home tab shows where it stands: click *Withdraw request* there again in a few minutes.';
+      const next = request.status === 'PENDING' ? [context(again)] : [];
       return said(`:warning: ${capitalized(asked)} was not withdrawn. ${line}`, ...next);
     }
   }

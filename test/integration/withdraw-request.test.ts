@@ -296,6 +296,42 @@ describe('a withdraw and an approval racing', () => {
     ]);
     h.chime.users.set('chime-bob', { ...h.chime.users.get('chime-bob')!, LicenseType: 'Basic' });
   });
+
+  it('a withdraw from its DM whose write was refused and that reads it back still waiting: the DM keeps its words and its Withdraw, and its answer says to click that again', async () => {
+    const request = await asksForLicense(h, 'UCARL', 'Plus');
+    const from = h.slack.calls.length;
+    const withdrawWrite = (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes('"WITHDRAWN"') && c.body.includes(request.requestId);
+    // The request's time as stored ends while the withdraw is being recorded, so its write is
+    // refused, and is given back before that write's answer arrives: read back, it still waits.
+    const releaseAttempt = h.dynamoGate.delay(attemptOf('license_withdraw'));
+    const releaseWrite = h.dynamoGate.delay(withdrawWrite);
+    try {
+      await h.click('UCARL', 'approval_withdraw', withdrawIn(request.dm.call).value, request.dm);
+      await reached(attemptOf('license_withdraw'));
+      await h.addRawRequestFields(request.requestId, { expiresAt: new Date(Date.now() - 60_000).toISOString() });
+      releaseAttempt();
+      await reached(withdrawWrite);
+      await h.addRawRequestFields(request.requestId, { expiresAt: new Date(Date.now() + 3_600_000).toISOString() });
+    } finally {
+      releaseAttempt();
+      releaseWrite();
+    }
+    const answer = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UCARL' && String(c.args.text).includes('not withdrawn'), 10_000);
+    expect(answer.args.text).toMatch(/^:warning: Your request to change your Amazon Chime license to Plus was not withdrawn\. :hourglass: Waiting for an admin/);
+    // Its next step points to the button where it is, the DM it was clicked in, as well as the Home tab.
+    expect(JSON.stringify(answer.args.blocks)).toContain('Click *Withdraw request* on the message above again in a few minutes, or on your Home tab.');
+    // Before: the DM was rewritten with that answer and without Withdraw, the button they need to try again.
+    expect(h.slack.calls.slice(from).filter((c) => c.method === 'chat.update' && c.args.ts === request.dm.ts)).toEqual([]);
+    const withdraws = await h.waitForAudit('UCARL', (r) => r.action === 'license_withdraw' && r.phase === 'outcome');
+    expect(withdraws.filter((r) => r.action === 'license_withdraw').map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([
+      ['attempt', undefined, undefined],
+      ['outcome', 'failure', 'REQUEST_DECIDED'],
+    ]);
+    // It still waits, and its DM's Withdraw withdraws it.
+    await h.click('UCARL', 'approval_withdraw', withdrawIn(request.dm.call).value, request.dm);
+    const withdrawn = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts && String(c.args.text).includes('You withdrew'), 10_000);
+    expect(withdrawn.args.text).toContain('You withdrew your request to change your Amazon Chime license to Plus');
+  });
 });
 
 /**
