@@ -11,6 +11,8 @@ import { loadFixture, pickerLabel, slackMembers } from '../../sandbox/fixture';
 import { DEMO_USERS as CHIME_DEMO } from '../../src/credentials/chime/stand-in';
 import { DEMO_USERS as WORKMAIL_DEMO } from '../../src/credentials/workmail/stand-in';
 import { DEMO_USERS as OKTA_DEMO } from '../../src/credentials/okta-stand-in';
+import { DEMO_USERS as ENTRA_DEMO } from '../../src/credentials/entra/stand-in';
+import { DEMO_USERS as GOOGLE_DEMO } from '../../src/credentials/google/stand-in';
 import { MASK, mask } from '../../sandbox/mask';
 import { SLASH_COMMANDS } from '../../src/credentials';
 import { DEFAULT_FIXTURE } from '../../sandbox/sandbox';
@@ -42,6 +44,14 @@ describe('the demo people', () => {
       if (!u.factors?.some((f) => f.factorType === 'push' && f.status === 'ACTIVE')) expect(about(u.email)).toMatch(/No Okta Verify|Okta account suspended/);
     }
     for (const u of CHIME_DEMO.filter((x) => x.UserRegistrationStatus === 'Suspended')) expect(about(u.PrimaryEmail)).toMatch(/Chime user suspended/);
+    // An admin account's reset is refused: the line names it, and never calls that person's accounts all in order.
+    for (const u of ENTRA_DEMO.filter((x) => x.roles?.length && people.includes(x.mail))) expect(about(u.mail)).toContain(`Microsoft account (${u.roles!.join(', ')})`);
+    for (const u of GOOGLE_DEMO.filter((x) => (x.isAdmin || x.isDelegatedAdmin) && people.includes(x.primaryEmail))) {
+      expect(about(u.primaryEmail)).toContain(`Google account (${u.isAdmin ? 'super admin' : 'delegated admin'})`);
+    }
+    const admins = new Set([...ENTRA_DEMO.filter((x) => x.roles?.length).map((x) => x.mail), ...GOOGLE_DEMO.filter((x) => x.isAdmin || x.isDelegatedAdmin).map((x) => x.primaryEmail), ...OKTA_DEMO.filter((x) => x.roles?.length).map((x) => x.email)]);
+    for (const p of fixture.people.filter((x) => admins.has(x.email ?? ''))) expect([p.slack, p.about]).toEqual([p.slack, expect.stringMatching(/admin accounts?, so (its|their) resets? (is|are) refused/)]);
+    for (const p of fixture.people.filter((x) => /every account in order/i.test(x.about ?? ''))) expect([p.slack, admins.has(p.email ?? '')]).toEqual([p.slack, false]);
     for (const u of WORKMAIL_DEMO.filter((x) => x.State === 'DISABLED')) expect(about(u.Email)).toMatch(/Mailbox disabled/);
     for (const p of fixture.people) {
       if (!p.guest && !CHIME_DEMO.some((u) => u.PrimaryEmail === p.email)) expect(p.about).toMatch(/No Chime account/);
