@@ -74,12 +74,12 @@ export function expiredLine(request: PendingRequest, zzz = true): string {
 }
 
 /**
- * An approval an admin took back before its requester finished it: who approved it, who revoked it,
- * and that this approval changed nothing (approved again after a finish whose outcome was unknown:
- * that earlier change may have been made).
+ * An approval an admin took back before its requester finished it: who approved it, who revoked it
+ * ("the same admin" when they approved it, named just before), and that this approval changed
+ * nothing (approved again after a finish whose outcome was unknown: that earlier change may have been made).
  */
 function revokedLine(request: PendingRequest, by: string, when: string, them: string): string {
-  const revoker = request.revokedBy ? `<@${request.revokedBy}>` : 'an admin';
+  const revoker = !request.revokedBy ? 'an admin' : request.revokedBy === request.decidedBy ? 'the same admin' : `<@${request.revokedBy}>`;
   const revokedWhen = request.revokedAt ? ` at ${slackTime(new Date(request.revokedAt))}` : '';
   const taken = `then revoked by ${revoker}${revokedWhen}, before ${them} finished it`;
   return endedAfterUnknownOutcome(request)

@@ -102,9 +102,11 @@ describe('revoking an approval before its requester finishes it', () => {
     expect(told).toContain('nothing was changed');
     expect(revokeIn(JSON.parse(told).blocks)).toBeUndefined();
 
-    // The admins' message says who revoked it, with neither Revoke nor Review.
-    const channel = await channelUpdate(h, request, (c) => JSON.stringify(c.args.blocks).includes('revoked by <@UADA>'));
-    expect(JSON.stringify(channel.args.blocks)).toContain('Approved by <@UADA>');
+    // The admins' message says who revoked it, with neither Revoke nor Review: Ada, who approved it, named once
+    // (before, "Approved by <@UADA> at …, then revoked by <@UADA> at …").
+    const channel = await channelUpdate(h, request, (c) => JSON.stringify(c.args.blocks).includes('then revoked by the same admin'));
+    expect(JSON.stringify(channel.args.blocks)).toMatch(/Approved by <@UADA> at <!date[^>]*>, then revoked by the same admin at /);
+    expect(JSON.stringify(channel.args.blocks).match(/revoked by <@UADA>/g)).toBeNull();
     expect(JSON.stringify(channel.args.blocks)).toContain('before <@UANN> finished it: nothing was changed');
     expect(JSON.stringify(channel.args.blocks)).not.toContain('approval_revoke');
     expect(JSON.stringify(channel.args.blocks)).not.toContain('license_review');
@@ -464,7 +466,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     const told = JSON.stringify(await h.viewUpdate(request.resultViewId, 3, 25_000));
     expect(h.dynamoGate.lost.filter(revokeWrite).map((c) => c.status)).toEqual([200, 200, 200, 200]);
     expect(told).toContain('Revoked: <@UANN> can no longer finish');
-    await channelUpdate(h, request, (c) => JSON.stringify(c.args.blocks).includes('revoked by <@UADA>'), 10_000);
+    await channelUpdate(h, request, (c) => JSON.stringify(c.args.blocks).includes('then revoked by the same admin'), 10_000);
     await h.slack.waitForCall('chat.update', (c) => c.args.channel === 'DUANN' && String(c.args.text).includes('<@UADA> revoked the approval'), 10_000);
     const records = await h.waitForAudit('UADA', (r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId && r.phase === 'outcome');
     expect(records.filter((r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId).map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([
@@ -517,7 +519,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     await h.clickIn('UADA', button!.action_id, button!.value, { view: shown });
     const again = JSON.stringify(await h.viewUpdate(request.resultViewId, 4, 10_000));
     expect(again).toContain('You revoked it; its requester has now been told');
-    await channelUpdate(h, request, (c) => JSON.stringify(c.args.blocks).includes('revoked by <@UADA>'), 10_000);
+    await channelUpdate(h, request, (c) => JSON.stringify(c.args.blocks).includes('then revoked by the same admin'), 10_000);
     const dm = await h.slack.waitForCall('chat.update', (c) => c.args.channel === 'DUANN' && String(c.args.text).includes('revoked'), 10_000);
     expect(dm.args.text).toContain('<@UADA> revoked the approval of your meeting PIN reset request');
     const retired = await h.slack.waitForCall('chat.update', (c) => c.args.channel === request.finish.channel && c.args.ts === request.finish.ts, 10_000);
@@ -589,7 +591,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     await h.click('UADA', button!.action_id, button!.value, ephemeral);
     const again = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UADA' && String(c.args.text).includes('has now been told'), 10_000);
     expect(again.args.text).toContain('You revoked it; its requester has now been told: <@UANN> can no longer finish');
-    await channelUpdate(h, request, (c) => JSON.stringify(c.args.blocks).includes('revoked by <@UADA>'), 10_000);
+    await channelUpdate(h, request, (c) => JSON.stringify(c.args.blocks).includes('then revoked by the same admin'), 10_000);
     await h.slack.waitForCall('chat.update', (c) => c.args.channel === 'DUANN' && String(c.args.text).includes('<@UADA> revoked the approval'), 10_000);
     await h.click('UADA', button!.action_id, button!.value, ephemeral);
     await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UADA' && String(c.args.text).includes('already revoked'), 10_000);
@@ -611,7 +613,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     const finished = await h.opening((trigger) => h.click('UANN', 'approval_finish', request.finish.value, request.finish, trigger), 10_000);
     expect(JSON.stringify(finished.view)).toContain('<@UADA> revoked the approval of your meeting PIN reset request');
     expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
-    await channelUpdate(h, request, (c) => JSON.stringify(c.args.blocks).includes('revoked by <@UADA>'), 10_000);
+    await channelUpdate(h, request, (c) => JSON.stringify(c.args.blocks).includes('then revoked by the same admin'), 10_000);
     const retired = await h.slack.waitForCall('chat.update', (c) => c.args.channel === request.finish.channel && c.args.ts === request.finish.ts, 10_000);
     expect(retired.args.text).toContain('<@UADA> revoked the approval of your meeting PIN reset request');
     expect(JSON.stringify(retired.args.blocks)).not.toContain('approval_finish');
@@ -671,7 +673,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     const button = revokeIn(told.blocks);
     await h.clickIn('UADA', button!.action_id, button!.value, { view: { ...told, id: request.resultViewId } });
     expect(JSON.stringify(await h.viewUpdate(request.resultViewId, 4, 10_000))).toContain('You revoked it; its requester has now been told');
-    await channelUpdate(h, request, (c) => JSON.stringify(c.args.blocks).includes('revoked by <@UADA>'), 10_000);
+    await channelUpdate(h, request, (c) => JSON.stringify(c.args.blocks).includes('then revoked by the same admin'), 10_000);
     await h.slack.waitForCall('chat.update', (c) => c.args.channel === request.finish.channel && c.args.ts === request.finish.ts, 10_000);
     expect(channelRewrites()).toHaveLength(1);
     expect(finishRewrites()).toHaveLength(1);
@@ -768,7 +770,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     expect(lost()).toBe(tries());
     expect(again).not.toContain('already revoked');
     expect(again).toContain('You revoked it; its requester has now been told');
-    await channelUpdate(h, request, (c) => JSON.stringify(c.args.blocks).includes('revoked by <@UADA>'), 10_000);
+    await channelUpdate(h, request, (c) => JSON.stringify(c.args.blocks).includes('then revoked by the same admin'), 10_000);
     await h.slack.waitForCall('chat.update', (c) => c.args.channel === 'DUANN' && String(c.args.text).includes('<@UADA> revoked the approval'), 10_000);
     expect(revokedDmsTo('UANN')).toHaveLength(1);
   }, 120_000);

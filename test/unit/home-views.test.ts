@@ -6,6 +6,7 @@ import type { PendingRequest } from '../../src/flows/approvals/pending-request';
 import type { AuditEvent } from '../../src/flows/ports';
 import { homeWords } from '../../src/handlers/home-words';
 import { auditResultsView, auditSearchForm, auditSearchRefused } from '../../src/views/audit-search';
+import { approvalMessage } from '../../src/views/approval-message';
 import { LIMITS } from '../../src/views/blocks';
 import { attentionHandledRefused, homeView } from '../../src/views/home-tab';
 import { resetWordsOf } from '../../src/handlers/reset-words';
@@ -137,6 +138,22 @@ describe('the Home tab view', () => {
     expect(lines).toEqual([expect.stringMatching(/^\*License change\*: \*Basic\* → \*Pro\* · requested at /), expect.stringMatching(/^\*Meeting PIN reset\* · requested at /)]);
     // In the plug-in's words: the name its DMs, its review and its steps' lines call it by.
     expect(lines[0]).toContain(`*${capitalized(vocabulary.words.request)}*`);
+  });
+
+  it('a request its approving admin revoked names that admin once on Your requests, as the admins\' message does: "Approved by <@MAX> at …, then revoked by the same admin at …"', () => {
+    const kinds = { license: licenseKindWords(vocabulary), reset: resetKindWords(Object.fromEntries(CREDENTIALS.map((c) => [c.id, resetWordsOf(c)]))) };
+    const chime = CREDENTIALS.find((c) => c.id === 'pin')!;
+    const approved = { ...request(1), kind: 'reset', detail: { credential: chime.id, resetRequestId: 'r1' }, reason: '', decidedBy: 'UMAX', decidedAt: '2026-11-30T08:10:00.000Z' };
+    const revoked = (by: string): PendingRequest => ({ ...approved, status: 'REVOKED', revokedBy: by, revokedAt: '2026-11-30T08:20:00.000Z' });
+    const own = (r: PendingRequest) => texts(homeView({ ...fullData(false), requests: { ok: true, value: [{ ...r, decidable: false }] } }, homeWords(vocabulary, kinds)).blocks).filter((t) => t.includes('requested at'));
+    const message = (r: PendingRequest) => texts(approvalMessage(r, kinds.reset, false).blocks).filter((t) => t.includes('Approved by'));
+    // Before: "Approved by <@UMAX> at …, then revoked by <@UMAX> at …".
+    for (const [line, them] of [[own(revoked('UMAX'))[0]!, 'you'], [message(revoked('UMAX'))[0]!, '<@U1X>']] as const) {
+      expect(line).toMatch(new RegExp(`:no_entry: Approved by <@UMAX> at <!date\\^\\d+\\^[^>]*>, then revoked by the same admin at <!date\\^\\d+\\^[^>]*>, before ${them} finished it: nothing was changed\\.`));
+      expect(line.split('<@UMAX>')).toHaveLength(2);
+    }
+    // Another admin's revoke names them.
+    expect(own(revoked('UADA'))[0]).toMatch(/Approved by <@UMAX> at .*, then revoked by <@UADA> at /);
   });
 
   it("a rejected push in Your recent activity names the verifier's app, and reads as a sentence when its app is unknown", () => {
