@@ -153,7 +153,7 @@ export function failureMessage(
     },
     DIRECTORY_USER_SUSPENDED: {
       headline: `Your ${words.account} is suspended.`,
-      next: words.change ? 'Ask IT to reactivate it.' : `Ask IT to reactivate it; a new ${words.short} would not work until then.`,
+      next: words.suspendedNext ?? (words.change ? 'Ask IT to reactivate it.' : `Ask IT to reactivate it; a new ${words.short} would not work until then.`),
     },
     DIRECTORY_USER_DISABLED: {
       headline: `Your ${words.account} is disabled.`,

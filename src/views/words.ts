@@ -37,6 +37,12 @@ export interface SubjectWords {
    */
   readonly unconfirmedNext?: string;
   /**
+   * What to do next when the person's account is suspended. Absent: ask IT to reactivate it, and for
+   * a reset, that a new one ("a new PIN") would not work until then. A reset that makes nothing new
+   * (an MFA reset) says what would not work instead.
+   */
+  readonly suspendedNext?: string;
+  /**
    * A change made in steps (Okta's unlock, then its reset): what to say when it stopped partway, so
    * "nothing was changed" or "cannot tell whether it was reset" would be wrong: a step before the
    * change was not confirmed (the change itself never sent), or the change failed after a step was

@@ -240,6 +240,13 @@ describe('/reset-okta-mfa', () => {
     expect(JSON.stringify(view.blocks)).toContain(message);
     expect(okta().callsTo('ResetFactors')).toEqual([]);
   });
+
+  it('tells a suspended account what an MFA reset could not do until it is reactivated, never of a new Okta MFA (it makes no secret)', async () => {
+    const { view } = await h.open(COMMAND, 'USUSP');
+    const modal = JSON.stringify(view.blocks);
+    expect(modal).toContain('Ask IT to reactivate it; setting up Okta MFA again would not work until then.');
+    expect(modal).not.toContain('a new Okta MFA');
+  });
 });
 
 describe('/reset-okta-mfa on AWS Lambda', () => {
