@@ -49,9 +49,10 @@ export function registerApprovalWithdraw(
     const result = await flow.withdraw(requester, requestId, where?.channel_id && where.message_ts ? { channel: where.channel_id, ts: where.message_ts } : undefined);
     const message = withdrawOutcome(result, words, 'message');
     // Their own request's DM loses its button and says what came of it. A click on anyone else's
-    // request (or a failure that left it waiting) is answered to the clicker alone, and the message
-    // stays, with the Withdraw its answer says to click again.
-    const leftWaiting = !result.ok && result.request?.status === 'PENDING';
+    // request (or a failure that left it waiting, or could not read where it stands) is answered to
+    // the clicker alone, and the message stays, with the Withdraw its answer says to click again
+    // (a decision or an expiry rewrites it without, itself).
+    const leftWaiting = !result.ok && (result.unread || result.request?.status === 'PENDING');
     if ((result.ok || result.request) && !leftWaiting && where?.channel_id && where.message_ts) {
       const rewritten = await client.chat.update({ channel: where.channel_id, ts: where.message_ts, ...message }).then(
         () => true,

@@ -100,8 +100,22 @@ export function reviewFieldErrors(errors: Partial<Record<'decision' | 'comment',
 export function reviewClosedView(
   request: PendingRequest,
   words: ApprovalKindWords,
-  race: { decidable?: boolean; retryRaced?: boolean; decidableAt?: string; lapsed?: boolean; toldToAskAgain?: boolean; revocable?: boolean } = {},
+  race: { decidable?: boolean; retryRaced?: boolean; decidableAt?: string; lapsed?: boolean; toldToAskAgain?: boolean; revocable?: boolean; unread?: boolean } = {},
 ): ModalView {
+  // The write was refused (it was no longer as the admin saw it) and where it stands now could not be
+  // read: named, but no line of where it stands, as the request read before the write would say.
+  if (race.unread) {
+    const theirs = words.called(request, `<@${request.requester.userId}>'s` as const);
+    return modal({
+      title: titleOf(request, words),
+      close: 'Close',
+      blocks: [
+        section(`:warning: Your decision changed nothing: ${theirs} was no longer as you saw it, and Latchkey could not read where it stands now.`),
+        context(approvalFacts(request, words)),
+        context(`Its admins' message shows where it stands: if it still offers *Review*, click it again in a few minutes. If Latchkey still cannot read it then, tell IT the reference \`${request.id}\`.`),
+      ],
+    });
+  }
   const decidable = race.decidable ?? false;
   const next = decidable
     ? 'Click *Review* on the message again to decide it.'

@@ -77,7 +77,21 @@ export function withdrawOutcome(
       : 'Your Home tab shows where it stands. Clicking *Withdraw request* again in a few minutes is safe: a request withdrawn already says so.';
     return { text, blocks: [section(`:warning: ${text}`), context(next)] };
   }
-  return outcomeOf(result.ok, request, wordsOf(all, request.kind), toldAt);
+  const words = wordsOf(all, request.kind);
+  // The write was refused (it no longer waited) and where it stands now could not be read: named, but
+  // no line of where it stands, as the request read before the write (still waiting) would say.
+  if (!result.ok && result.unread) {
+    const where = toldAt === 'message' ? 'The message above shows' : 'Your Home tab shows';
+    const text = `:warning: Your withdraw changed nothing: ${words.called(request, 'your')} no longer waited for an admin, and Latchkey could not read where it stands now.`;
+    return {
+      text: text.replace(/\*/g, ''),
+      blocks: [
+        section(text),
+        context(`${where} where it stands: if it still offers *Withdraw request*, click it again in a few minutes. If Latchkey still cannot read it then, tell IT the reference \`${request.id}\`.`),
+      ],
+    };
+  }
+  return outcomeOf(result.ok, request, words, toldAt);
 }
 
 /** What came of a Withdraw that found its request (`ok`: this click withdrew it), in its kind's words. */

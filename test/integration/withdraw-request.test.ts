@@ -322,8 +322,8 @@ describe('a withdraw and an approval racing', () => {
     expect(JSON.stringify(answer.args.blocks)).toContain('Click *Withdraw request* on the message above again in a few minutes, or on your Home tab.');
     // Before: the DM was rewritten with that answer and without Withdraw, the button they need to try again.
     expect(h.slack.calls.slice(from).filter((c) => c.method === 'chat.update' && c.args.ts === request.dm.ts)).toEqual([]);
-    const withdraws = await h.waitForAudit('UCARL', (r) => r.action === 'license_withdraw' && r.phase === 'outcome');
-    expect(withdraws.filter((r) => r.action === 'license_withdraw').map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([
+    const withdraws = await h.waitForAudit('UCARL', (r) => r.action === 'license_withdraw' && r.approvalRequestId === request.requestId && r.phase === 'outcome');
+    expect(withdraws.filter((r) => r.action === 'license_withdraw' && r.approvalRequestId === request.requestId).map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([
       ['attempt', undefined, undefined],
       ['outcome', 'failure', 'REQUEST_DECIDED'],
     ]);
@@ -332,6 +332,79 @@ describe('a withdraw and an approval racing', () => {
     const withdrawn = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts && String(c.args.text).includes('You withdrew'), 10_000);
     expect(withdrawn.args.text).toContain('You withdrew your request to change your Amazon Chime license to Plus');
   });
+
+  it("a withdraw from its DM whose write lost to an approval and whose read-back fails: it is told its withdraw changed nothing and that where it stands could not be read, never that it still waits, and the DM is left as the approval rewrote it", async () => {
+    const request = await asksForLicense(h, 'UANN', 'Pro');
+    const opened = await review(h, 'UADA', request);
+    const withdrawWrite = (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes('"WITHDRAWN"') && c.body.includes(request.requestId);
+    const release = h.dynamoGate.hold(attemptOf('license_withdraw'));
+    let answer: SlackCall;
+    let from: number;
+    const releaseRead = h.dynamoGate.hold((c) => c.operation === 'GetItem' && c.body.includes(request.requestId) && h.dynamoGate.seen.some(withdrawWrite));
+    try {
+      await h.click('UANN', 'approval_withdraw', withdrawIn(request.dm.call).value, request.dm);
+      await reached(attemptOf('license_withdraw'));
+      await h.submit('UADA', opened.view, { values: decide('approve') });
+      expect(JSON.stringify(await h.viewUpdate(opened.viewId, 2, 10_000))).toContain('Done: <@UANN>');
+      // The approval rewrote the DM without Withdraw.
+      await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts, 10_000);
+      from = h.slack.calls.length;
+      release();
+      answer = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UANN' && String(c.args.text).includes('withdraw'), 40_000);
+    } finally {
+      release();
+      releaseRead();
+    }
+    // Before: ":warning: Your request … was not withdrawn. :hourglass: Waiting for an admin; …", the request as read before the write.
+    expect(answer.args.text).toBe(':warning: Your withdraw changed nothing: your request to change your Amazon Chime license to Pro no longer waited for an admin, and Latchkey could not read where it stands now.');
+    expect(JSON.stringify(answer.args.blocks)).toContain(
+      `The message above shows where it stands: if it still offers *Withdraw request*, click it again in a few minutes. If Latchkey still cannot read it then, tell IT the reference \`${request.requestId}\`.`,
+    );
+    expect(JSON.stringify(answer.args.blocks)).not.toMatch(/Waiting for an admin|approval_withdraw/);
+    expect(h.slack.calls.slice(from).filter((c) => c.method === 'chat.update' && c.args.ts === request.dm.ts)).toEqual([]);
+    const withdraws = await h.waitForAudit('UANN', (r) => r.action === 'license_withdraw' && r.approvalRequestId === request.requestId && r.phase === 'outcome');
+    expect(withdraws.filter((r) => r.action === 'license_withdraw' && r.approvalRequestId === request.requestId).map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([
+      ['attempt', undefined, undefined],
+      ['outcome', 'failure', 'REQUEST_DECIDED'],
+    ]);
+    const warned = h.logs.join('').split('\n').filter((l) => l.includes('reading back a refused withdraw failed'));
+    expect(warned.map((l) => JSON.parse(l)).map((l) => [l.level, l.approvalRequestId])).toEqual([['warn', request.requestId]]);
+    h.chime.users.set('chime-ann', { ...h.chime.users.get('chime-ann')!, LicenseType: 'Basic' });
+  }, 60_000);
+
+  it("an approval whose write lost to a withdraw and whose read-back fails: its admin is told the decision changed nothing and that where it stands could not be read, never offered to decide it again as if it still waited", async () => {
+    const request = await asksForLicense(h, 'UCARL', 'Pro');
+    const opened = await review(h, 'UADA', request);
+    const decideWrite = (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes('"APPROVED"') && c.body.includes(request.requestId);
+    const release = h.dynamoGate.hold(attemptOf('license_decide'));
+    let told: string;
+    const releaseRead = h.dynamoGate.hold((c) => c.operation === 'GetItem' && c.body.includes(request.requestId) && h.dynamoGate.seen.some(decideWrite));
+    try {
+      await h.submit('UADA', opened.view, { values: decide('approve') });
+      await reached(attemptOf('license_decide'));
+      await h.click('UCARL', 'approval_withdraw', withdrawIn(request.dm.call).value, request.dm);
+      await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts && String(c.args.text).includes('You withdrew'), 10_000);
+      release();
+      told = JSON.stringify(await h.viewUpdate(opened.viewId, 2, 40_000));
+    } finally {
+      release();
+      releaseRead();
+    }
+    // Before: its line said it was waiting for an admin, above "Click *Review* on the message again to decide it."
+    expect(told).toContain(":warning: Your decision changed nothing: <@UCARL>'s request to change their Amazon Chime license to Pro was no longer as you saw it, and Latchkey could not read where it stands now.");
+    expect(told).toContain(
+      `Its admins' message shows where it stands: if it still offers *Review*, click it again in a few minutes. If Latchkey still cannot read it then, tell IT the reference \`${request.requestId}\`.`,
+    );
+    expect(told).not.toMatch(/Waiting for an admin|again to decide it/);
+    expect(h.chime.callsTo('UpdateUser')).toEqual([]);
+    const decided = await h.waitForAudit('UADA', (r) => r.action === 'license_decide' && r.approvalRequestId === request.requestId && r.phase === 'outcome');
+    expect(decided.filter((r) => r.action === 'license_decide' && r.approvalRequestId === request.requestId).map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([
+      ['attempt', undefined, undefined],
+      ['outcome', 'failure', 'REQUEST_DECIDED'],
+    ]);
+    const warned = h.logs.join('').split('\n').filter((l) => l.includes('reading back a refused decision failed'));
+    expect(warned.map((l) => JSON.parse(l)).map((l) => [l.level, l.approvalRequestId])).toEqual([['warn', request.requestId]]);
+  }, 60_000);
 });
 
 /**

@@ -450,6 +450,14 @@ describe("a withdraw's and a revoke's answers name the request in a sentence, as
       /^:warning: Your request to change your Amazon Chime license to Pro was not withdrawn\. :hourglass:/,
     );
   });
+
+  it('a withdraw whose write was refused and where it stands not read back: on the Home tab, never "still waiting" as read before the write, but that it changed nothing, that it could not be read, and what to do next', () => {
+    const unread = withdrawResultView({ ok: false, code: 'REQUEST_DECIDED', request: request('PENDING'), unread: true }, kinds);
+    const shown = JSON.stringify(unread.blocks);
+    expect(shown).toContain(':warning: Your withdraw changed nothing: your meeting PIN reset request no longer waited for an admin, and Latchkey could not read where it stands now.');
+    expect(shown).toContain('Your Home tab shows where it stands: if it still offers *Withdraw request*, click it again in a few minutes. If Latchkey still cannot read it then, tell IT the reference `a1`.');
+    expect(shown).not.toContain('Waiting for an admin');
+  });
 });
 
 describe("a revoke that changed nothing names the request, and whose, in a sentence: its answer is an ephemeral in the approvals channel, among many requests", () => {

@@ -486,7 +486,19 @@ export class Approvals {
       return this.fail(err, { requester: reviewer, kind: request.kind, step: 'decide', requestId });
     }
     if (!decided) {
-      const now = (await this.deps.store.get(request.id).catch(() => undefined)) ?? request;
+      const now = await this.deps.store.get(request.id).then(
+        (found) => found ?? request,
+        (err: unknown) => {
+          this.warn(err, request, 'reading back a refused decision failed');
+          return undefined;
+        },
+      );
+      // Not read back: where it stands is not known, and the request as read before the write (as the
+      // admin saw it, decidable) is out of date: given to name it by, never to show where it stands.
+      if (!now) {
+        await change.failed('REQUEST_DECIDED');
+        return { ok: false, code: 'REQUEST_DECIDED', request, unread: true };
+      }
       // A failed change whose request's time ended before this write: retried no more, as if read
       // after its time (closed once, whoever finds it first), and nothing was applied.
       if (now.status === 'APPLY_FAILED' && this.retryLapsed(now)) {
@@ -576,7 +588,19 @@ export class Approvals {
     }
     if (!withdrawn) {
       // An admin's decision, or its time's end, came first: that stands, and the requester is told which.
-      const now = (await this.deps.store.get(request.id).catch(() => undefined)) ?? request;
+      const now = await this.deps.store.get(request.id).then(
+        (found) => found ?? request,
+        (err: unknown) => {
+          this.warn(err, request, 'reading back a refused withdraw failed');
+          return undefined;
+        },
+      );
+      // Not read back: where it stands is not known, and the request as read before the write (still
+      // waiting) is out of date: given to name it by, never to show where it stands.
+      if (!now) {
+        await change.failed('REQUEST_DECIDED');
+        return { ok: false, code: 'REQUEST_DECIDED', request, unread: true };
+      }
       const current = await this.expire(now, clickedIn).catch(() => ({ request: now, toldByClick: false }));
       const lost = this.notWithdrawable(current.request, current.toldByClick);
       await change.failed(lost.code);
