@@ -143,9 +143,10 @@ export function failureMessage(
     },
     SLACK_MISCONFIGURED: { headline: 'Latchkey is misconfigured.', next: OPERATOR_TOLD },
     DIRECTORY_USER_NOT_FOUND: {
-      // What happened (no account there has the email), not an account that was found without it.
-      headline: `No ${dir} account has your Slack email${failure.email ? ` ${email}` : ''}, so Latchkey cannot find yours.`,
-      next: `If your ${dir} account has another email, ask IT to make your Slack email the same; if you have none, ask IT to add you.`,
+      // What happened (no account there has the email as its primary one: an alias, which some directories
+      // also find, never matches), not an account that was found without it.
+      headline: `No ${dir} account has your Slack email${failure.email ? ` ${email}` : ''} as its primary email, so Latchkey cannot find yours.`,
+      next: `If your ${dir} account has another primary email, ask IT to make your Slack email the same; if you have none, ask IT to add you.`,
     },
     DIRECTORY_USER_AMBIGUOUS: {
       headline: `More than one ${dir} user has the email ${email}, so Latchkey won't guess which is yours.`,

@@ -73,11 +73,12 @@ describe('/reset-google-password', () => {
 
   it.each([
     ['a suspended account', 'UCARL', 'Your Google account is suspended.', 'DIRECTORY_USER_SUSPENDED'],
-    ['an archived account', 'USUSP', 'Your Google account is disabled.', 'DIRECTORY_USER_DISABLED'],
+    ['an archived account', 'USUSP', 'Your Google account is archived: an archived account cannot sign in, so its password is not reset by self-service.', 'DIRECTORY_USER_REFUSED'],
     ['a super admin', 'UADA', 'Your Google account has an admin role; admin accounts are never reset by self-service.', 'DIRECTORY_USER_PRIVILEGED'],
     ['a delegated admin', 'UROOM', 'has an admin role', 'DIRECTORY_USER_PRIVILEGED'],
-    ['an email unknown to Google', 'UNOCHIME', "No Google Workspace account has your Slack email *nochime@example.com*, so Latchkey cannot find yours.", 'DIRECTORY_USER_NOT_FOUND'],
-    ["an email that is someone else's alias", 'UXAVI', "No Google Workspace account has your Slack email *avi@example.com*, so Latchkey cannot find yours.", 'DIRECTORY_USER_NOT_FOUND'],
+    ['an email unknown to Google', 'UNOCHIME', "No Google Workspace account has your Slack email *nochime@example.com* as its primary email, so Latchkey cannot find yours.", 'DIRECTORY_USER_NOT_FOUND'],
+    // Google finds an account by an alias too: not the person's, and not said to be no account at all.
+    ["an email that is someone else's alias", 'UXAVI', "No Google Workspace account has your Slack email *avi@example.com* as its primary email, so Latchkey cannot find yours.", 'DIRECTORY_USER_NOT_FOUND'],
   ])('refuses %s with a clear message, audits why, and changes nothing', async (_what, userId, message, code) => {
     const { view } = await h.open(COMMAND, userId);
     expect(view.submit).toBeUndefined();

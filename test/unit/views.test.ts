@@ -167,10 +167,10 @@ describe("a directory's own refusal", () => {
 describe('failure wording', () => {
   it('names the email that was not found in Chime, and what to do about it', () => {
     const m = failureMessage({ code: 'DIRECTORY_USER_NOT_FOUND', email: 'x@y.com' }, resetWordsOf(chime));
-    expect(m.headline).toBe('No Amazon Chime account has your Slack email *x@y.com*, so Latchkey cannot find yours.');
-    expect(m.next).toBe('If your Amazon Chime account has another email, ask IT to make your Slack email the same; if you have none, ask IT to add you.');
+    expect(m.headline).toBe('No Amazon Chime account has your Slack email *x@y.com* as its primary email, so Latchkey cannot find yours.');
+    expect(m.next).toBe('If your Amazon Chime account has another primary email, ask IT to make your Slack email the same; if you have none, ask IT to add you.');
     // Without the email (a record that has none), still a sentence.
-    expect(failureMessage({ code: 'DIRECTORY_USER_NOT_FOUND' }, resetWordsOf(chime)).headline).toBe('No Amazon Chime account has your Slack email, so Latchkey cannot find yours.');
+    expect(failureMessage({ code: 'DIRECTORY_USER_NOT_FOUND' }, resetWordsOf(chime)).headline).toBe('No Amazon Chime account has your Slack email as its primary email, so Latchkey cannot find yours.');
   });
 
   it('escapes an email so it cannot inject Slack markup', () => {

@@ -218,6 +218,9 @@ function assertion(connection: GoogleConnection, key: KeyObject): string {
 
 type GoogleUser = z.infer<typeof userSchema>;
 
+/** An archived user's refusal reason, a key of the credential's `words.refusals` (index.ts). */
+export const ARCHIVED = 'archived';
+
 /** A time Google gave, or undefined when it gave none (or one that is no date). */
 function dateOf(iso: string | undefined): Date | undefined {
   return iso && !Number.isNaN(Date.parse(iso)) ? new Date(iso) : undefined;
@@ -226,7 +229,8 @@ function dateOf(iso: string | undefined): Date | undefined {
 function toDirectoryUser(u: GoogleUser): DirectoryUser {
   const base = { id: u.id, email: u.primaryEmail, displayName: u.name?.fullName };
   if (u.suspended) return { ...base, status: 'suspended' };
-  if (u.archived) return { ...base, status: 'disabled' };
+  // Archived (kept for its data, after its person left): it cannot sign in, and "disabled" is not what its owner knows it as.
+  if (u.archived) return { ...base, status: 'active', refusal: ARCHIVED };
   // A super admin or a delegated admin: never reset by self-service.
   if (u.isAdmin || u.isDelegatedAdmin) return { ...base, status: 'privileged' };
   return { ...base, status: 'active' };

@@ -77,6 +77,13 @@ export const google: Credential<GoogleSettings> = {
     newSecret: 'temporary password',
     homeButton: 'Reset my Google password',
     commandDescription: 'Reset your Google Workspace password (you choose a new one at your next sign-in)',
+    refusals: {
+      archived: {
+        headline: 'Your Google account is archived: an archived account cannot sign in, so its password is not reset by self-service.',
+        next: 'If you need the account again, ask IT to restore it.',
+        label: 'archived Google account',
+      },
+    },
   },
   audit: { action: 'reset_google_password', directory: 'google' },
   // Under the `approval` policy, the approver sees Google's account (Directory.reviewFacts).
