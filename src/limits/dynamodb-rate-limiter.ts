@@ -26,7 +26,7 @@ export class DynamoDbRateLimiter implements RateLimiter {
    * (countedAlready): if the window's last counted use is this one, its first try counted it, and
    * it is allowed; one refused at its only try (sentOnce) is at the limit, with no second write.
    * One attribute, whatever the limit (a set of every use's token would grow with the
-   * organisation-wide count, and every write's cost with it). What is left: another use of the
+   * organization-wide count, and every write's cost with it). What is left: another use of the
    * same key counted between the first try and its retry (both within one request timeout)
    * replaces the token, and the retry then counts again, or is refused at the limit: one use too
    * many on the count, never one too few.

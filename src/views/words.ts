@@ -103,7 +103,7 @@ export interface UnconfirmedStepWords {
 
 /** One of a directory's own refusals, in words: as failure-message.ts says the shared ones. */
 export interface RefusalWords {
-  /** What happened, in one line: "Your Microsoft account is a guest account in this organisation." */
+  /** What happened, in one line: "Your Microsoft account is a guest account in this organization." */
   readonly headline: string;
   /** What to do next. */
   readonly next: string;

@@ -108,7 +108,7 @@ describe('/reset-entra-password', () => {
   it("a directory guest (a Slack member, invited to Entra from elsewhere) is refused in Entra's own words, with its own audit reason", async () => {
     const { view } = await h.open(COMMAND, 'UGWEN');
     expect(view.submit).toBeUndefined();
-    expect(JSON.stringify(view.blocks)).toContain('Your Microsoft account here is a guest account: its password belongs to the organisation that invited you.');
+    expect(JSON.stringify(view.blocks)).toContain('Your Microsoft account here is a guest account: its password belongs to the organization that invited you.');
     const [refused] = await h.waitForAudit('UGWEN', (r) => r.phase === 'refused');
     expect(refused).toMatchObject({ errorCode: 'DIRECTORY_USER_REFUSED', reason: 'directory_guest', action: 'reset_entra_password' });
     expect(changes()).toEqual([]);
@@ -149,8 +149,8 @@ describe('/reset-entra-password', () => {
     const { view } = await h.open(COMMAND, 'UFAY');
     expect(view.submit).toBeUndefined();
     const said = JSON.stringify(view.blocks);
-    expect(said).toContain("Your Microsoft 365 account signs in through your organisation's own sign-in service, not Microsoft's, so Latchkey cannot reset its password.");
-    expect(said).toContain('Reset it where you sign in (your organisation\'s sign-in page), or ask IT.');
+    expect(said).toContain("Your Microsoft 365 account signs in through your organization's own sign-in service, not Microsoft's, so Latchkey cannot reset its password.");
+    expect(said).toContain('Reset it where you sign in (your organization\'s sign-in page), or ask IT.');
     const [refused] = await h.waitForAudit('UFAY', (r) => r.phase === 'refused');
     expect(refused).toMatchObject({ errorCode: 'DIRECTORY_USER_REFUSED', reason: 'federated_sign_in', action: 'reset_entra_password' });
     expect(changes()).toEqual([]);
@@ -183,7 +183,7 @@ describe('/reset-entra-password', () => {
       h.clock.offsetMs = 10 * 60_000 + 1_000;
       const later = await h.open(COMMAND, 'UUMA');
       expect(later.view.submit).toBeUndefined();
-      expect(JSON.stringify(later.view.blocks)).toContain("signs in through your organisation's own sign-in service");
+      expect(JSON.stringify(later.view.blocks)).toContain("signs in through your organization's own sign-in service");
       expect(entra().callsTo('GetDomain').map((c) => c.params.domain)).toEqual(['south.example', 'south.example']);
       // A clock set back since: what was answered "later" is not taken as fresh for ten more minutes.
       h.clock.offsetMs = 0;
@@ -228,7 +228,7 @@ describe('/reset-entra-password', () => {
       h.clock.offsetMs = 60 * 60_000 + 2_000;
       const granted = await h.open(COMMAND, 'UOMAR');
       expect(granted.view.submit).toBeUndefined();
-      expect(JSON.stringify(granted.view.blocks)).toContain("signs in through your organisation's own sign-in service");
+      expect(JSON.stringify(granted.view.blocks)).toContain("signs in through your organization's own sign-in service");
       expect(asked()).toEqual(['east.example', 'west.example', 'west.example']);
     } finally {
       entra().setDomainReadGranted(true);

@@ -15,6 +15,7 @@ import { homeWords } from '../../src/handlers/home-words';
 import { resetWordsOf } from '../../src/handlers/reset-words';
 import { auditResultsView } from '../../src/views/audit-search';
 import { failureMessage } from '../../src/views/failure-message';
+import { countedRefusals, failureLabel } from '../../src/views/failure-labels';
 import { homeView } from '../../src/views/home-tab';
 import { approvalMessage } from '../../src/views/approval-message';
 import { decisionResultView, reviewClosedView, reviewView } from '../../src/views/approval-review';
@@ -177,5 +178,15 @@ describe('punctuation around what people typed', () => {
   it('the denial that read "…recordings.”." ends at the quote', () => {
     const line = approvalStatusLine({ ...licenseRequest('DENIED'), comment: 'Pro is for recordings.' }, licenseKindWords(V), false);
     expect(line).toMatch(/“Pro is for recordings\.”$/);
+  });
+});
+
+describe('one spelling', () => {
+  it('every credential says "organization", as the rest of Latchkey does, never "organisation" (the Entra guest refusal did)', () => {
+    const said = [
+      ...CREDENTIALS.map((c) => JSON.stringify(c.words)),
+      ...FAILURE_CODES.flatMap((code) => [failureLabel(code), countedRefusals(code, 1), countedRefusals(code, 2)]),
+    ].join('\n');
+    expect(said).not.toMatch(/organis/i);
   });
 });

@@ -74,7 +74,7 @@ const REFUSAL_KEPT_MS = 30 * 60_000;
 /** An approver's words for what Graph says of an account. */
 const REVIEW_WORDS = {
   enabled: { true: 'enabled (can sign in)', false: 'disabled (cannot sign in)' },
-  userType: { Member: 'member', Guest: 'guest (invited from another organisation)' } as Readonly<Record<string, string>>,
+  userType: { Member: 'member', Guest: 'guest (invited from another organization)' } as Readonly<Record<string, string>>,
   // onPremisesSyncEnabled: true synced now, false synced once and no longer, null never synced.
   synced: { true: 'yes', false: 'no longer (it was once)', null: 'no (a cloud account)' },
 } as const;
@@ -414,7 +414,7 @@ function signInDomain(user: EntraUser): string {
 function toDirectoryUser(u: z.infer<typeof userSchema>): EntraUser {
   const base = { id: u.id, email: u.mail ?? '', displayName: u.displayName ?? undefined, userPrincipalName: u.userPrincipalName ?? undefined };
   if (u.accountEnabled === false) return { ...base, status: 'disabled' };
-  // A guest's password belongs to their home organisation: not ours to reset.
+  // A guest's password belongs to their home organization: not ours to reset.
   if (u.userType === 'Guest') return { ...base, status: 'active', refusal: 'directory_guest' };
   return { ...base, status: 'active' };
 }

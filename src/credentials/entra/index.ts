@@ -49,8 +49,8 @@ export const entra: Credential<EntraSettings> = {
     commandDescription: 'Reset your Microsoft 365 (Entra ID) password (you choose a new one at your next sign-in)',
     refusals: {
       directory_guest: {
-        headline: 'Your Microsoft account here is a guest account: its password belongs to the organisation that invited you.',
-        next: "Reset it where your account comes from (your own organisation's sign-in page), or ask IT.",
+        headline: 'Your Microsoft account here is a guest account: its password belongs to the organization that invited you.',
+        next: "Reset it where your account comes from (your own organization's sign-in page), or ask IT.",
         label: 'Microsoft guest account',
       },
       // Graph refused to set the password of an account synced from Active Directory (no password writeback).
@@ -61,8 +61,8 @@ export const entra: Credential<EntraSettings> = {
       },
       // The person's sign-in domain is federated: they sign in at another identity provider (AD FS, Okta, Ping…), with its password.
       federated_sign_in: {
-        headline: "Your Microsoft 365 account signs in through your organisation's own sign-in service, not Microsoft's, so Latchkey cannot reset its password.",
-        next: "Reset it where you sign in (your organisation's sign-in page), or ask IT.",
+        headline: "Your Microsoft 365 account signs in through your organization's own sign-in service, not Microsoft's, so Latchkey cannot reset its password.",
+        next: "Reset it where you sign in (your organization's sign-in page), or ask IT.",
         label: 'signs in at another identity provider',
       },
     },
