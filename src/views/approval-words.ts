@@ -25,9 +25,9 @@ export interface ApprovalKindWords {
   /** The same, short, for lists (mrkdwn): "*Basic* → *Pro*". */
   summary(request: PendingRequest): string;
   /**
-   * One request where nothing else on its line says what it is (its requester's Your requests, among
-   * every kind's), in its name (mrkdwn): "*license change*: *Basic* → *Pro*". Absent: `summary`, which
-   * names it already ("*meeting PIN reset*").
+   * One request where nothing else on its line says what it is (its requester's Your requests, and
+   * after whose it is on the admins' lists, among every kind's), in its name (mrkdwn): "*license
+   * change*: *Basic* → *Pro*". Absent: `summary`, which names it already ("*meeting PIN reset*").
    */
   listed?(request: PendingRequest): string;
   /**

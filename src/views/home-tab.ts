@@ -24,7 +24,7 @@ import { REVIEW_ACTION_ID } from './approval-message';
 import { withdrawButton } from './approval-withdraw';
 import { revokeButton } from './approval-revoke';
 import { approvalStatusLine } from './approval-status';
-import { wordsOf, type ApprovalWords } from './approval-words';
+import { wordsOf, type ApprovalKindWords, type ApprovalWords } from './approval-words';
 import { capitalized, lineStart, type LicenseVocabulary, type SubjectWords } from './words';
 
 const HOME_RESET_ACTION_PREFIX = 'home_reset_';
@@ -419,6 +419,14 @@ function awaitingDecisionBlocks(
 }
 
 /**
+ * Whose request a row of the admins' lists is and what it is, each kind's among the others':
+ * "*<@ANN>*'s *license change*: *Basic* → *Pro*", as "*<@ANN>*'s *meeting PIN reset*".
+ */
+function whoseListed(r: PendingRequest, words: ApprovalKindWords): string {
+  return `*<@${r.requester.userId}>*'s ${words.listed?.(r) ?? words.summary(r)}`;
+}
+
+/**
  * Approved requests waiting for their requester to finish them (oldest first), only when there
  * are some: who, what, who approved it and when, and by when it must be finished, each with the
  * channel message's Revoke approval (the admin's own, which another admin revokes, without it);
@@ -433,7 +441,7 @@ function approvedWaitingBlocks(approved: Listed, viewer: string, words: Approval
     header('Approved: waiting for their requester'),
     ...requests.slice(0, APPROVED_WAITING_SHOWN).map((r): KnownBlock => {
       const kindWords = wordsOf(words, r.kind);
-      const text = `*<@${r.requester.userId}>*: ${kindWords.summary(r)} · ${slackDate(new Date(r.createdAt))}\n${approvalStatusLine(r, kindWords, false)}`;
+      const text = `${whoseListed(r, kindWords)} · ${slackDate(new Date(r.createdAt))}\n${approvalStatusLine(r, kindWords, false)}`;
       if (r.requester.userId === viewer) return section(`${text}\n_Your own request: another admin can revoke its approval._`);
       return { type: 'section', text: { type: 'mrkdwn', text }, accessory: revokeButton(r) };
     }),
@@ -451,7 +459,7 @@ function approvedWaitingBlocks(approved: Listed, viewer: string, words: Approval
 function pendingBlock(r: PendingRequest, viewer: string, words: ApprovalWords, { withLine = false } = {}): KnownBlock {
   const reason = escapeMrkdwn(r.reason.length > 200 ? `${r.reason.slice(0, 199)}…` : r.reason).replace(/\n/g, ' ');
   const kindWords = wordsOf(words, r.kind);
-  const head = `*<@${r.requester.userId}>*: ${kindWords.summary(r)} · ${slackDate(new Date(r.createdAt))}`;
+  const head = `${whoseListed(r, kindWords)} · ${slackDate(new Date(r.createdAt))}`;
   const asked = `${head}${reason ? `\n>${reason}` : ''}`;
   if (r.status === UNKNOWN_STATUS) return section(`${asked}\n${approvalStatusLine(r, kindWords, false)}`);
   const text = withLine ? `${asked}\n${approvalStatusLine(r, kindWords, true)}` : asked;

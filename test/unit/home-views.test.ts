@@ -156,6 +156,32 @@ describe('the Home tab view', () => {
     expect(own(revoked('UADA'))[0]).toMatch(/Approved by <@UMAX> at .*, then revoked by <@UADA> at /);
   });
 
+  it('the admins\' queue and lists name a license change as what it is, as a reset\'s row names its credential: "*<@U1X>*\'s *license change*: *Basic* → *Pro* · …"', () => {
+    const both = homeWords(vocabulary, { license: licenseKindWords(vocabulary), reset: resetKindWords(Object.fromEntries(CREDENTIALS.map((c) => [c.id, resetWordsOf(c)]))) });
+    const chime = CREDENTIALS.find((c) => c.id === 'pin')!;
+    const reset = { ...request(2), kind: 'reset', detail: { credential: chime.id, resetRequestId: 'r2' }, reason: '' };
+    const approved = { status: 'APPROVED' as const, decidedBy: 'UADA', decidedAt: '2026-12-01T08:40:00.000Z' };
+    const full = fullData(true);
+    const data: HomeData = {
+      ...full,
+      admin: {
+        ...full.admin!,
+        unfinished: { ok: true, value: { requests: [{ ...request(3), ...approved }], atLeast: false } },
+        awaitingRetry: { ok: true, value: { requests: [{ ...request(4), status: 'APPLY_FAILED' as const, errorCode: 'DIRECTORY_UNAVAILABLE', decidedBy: 'UADA', decidedAt: '2026-12-01T08:40:00.000Z' }], atLeast: false } },
+        pending: { ok: true, value: { requests: [request(1), reset], expiring: [], approved: { requests: [{ ...request(5), ...approved }, { ...reset, id: 'r6', requester: { userId: 'U6X', teamId: 'T0TEAM' }, ...approved }], atLeast: false } } },
+      },
+    };
+    const rows = texts(homeView(data, both).blocks).filter((t) => t.startsWith('*<@U')).map((t) => t.split('\n')[0]!);
+    // Before: "*<@U1X>*: *Basic* → *Pro* · …" beside "*<@U2X>*: *meeting PIN reset* · …": which change, of what, unsaid.
+    const license = (u: string) => expect.stringMatching(new RegExp(`^\\*<@${u}>\\*'s \\*license change\\*: \\*Basic\\* → \\*Pro\\* · `));
+    const pin = (u: string) => expect.stringMatching(new RegExp(`^\\*<@${u}>\\*'s \\*meeting PIN reset\\* · `));
+    // Waiting for a decision, not finished, failed, approved and waiting for their requester: each alike.
+    expect(rows).toEqual(expect.arrayContaining([license('U1X'), pin('U2X'), license('U3X'), license('U4X'), license('U5X'), pin('U6X')]));
+    expect(rows).toHaveLength(6);
+    // In the plug-in's words: the name its DMs, its review and its steps' lines call it by.
+    expect(rows.find((r) => r.startsWith('*<@U1X>*'))).toContain(`*${vocabulary.words.request}*`);
+  });
+
   it("a rejected push in Your recent activity names the verifier's app, and reads as a sentence when its app is unknown", () => {
     const okta = CREDENTIALS.find((c) => c.id === 'okta_password')!.audit.action;
     const rejected = (i: number, verifier: string) => event(i, { action: okta, outcome: 'failure', errorCode: 'VERIFY_REJECTED', verifier, verification: 'rejected' });
