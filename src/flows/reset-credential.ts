@@ -76,14 +76,15 @@ interface Changing {
    */
   showing?: Showing;
   /**
-   * The result's deliveries by the Finish clicks turned away for it (sameAsFinishing), each into a
-   * modal of its own that Slack may show in place of this click's, while they are on their way:
-   * the change waits for them before it records whether the secret reached the person.
+   * The result's deliveries by the clicks turned away for it (showAlso): a Finish click's into a
+   * modal of its own that Slack may show in place of this click's, a Reset click's into the same
+   * modal, over which its "working…" answer may stand. While they are on their way: the change
+   * waits for them before it records whether the secret reached the person.
    */
   readonly alsoShowing: Set<Promise<Delivered>>;
   /** One of them could show it nowhere (its modal and its aside refused): the person may never have seen it. */
   unseenElsewhere?: true;
-  /** The change has counted them for the last time: a Finish click turned away from now on says what came of it instead. */
+  /** The change has counted them for the last time: a Finish click turned away from now on says what came of it instead (sameAsFinishing). */
   alsoShown?: true;
 }
 
@@ -150,6 +151,12 @@ export interface ResetFailure {
    * the other failed, it returns the other's failure instead, for its modal to show the same.)
    */
   readonly shownByAnotherClick?: true;
+  /**
+   * With shownByAnotherClick: this click's modal could not show the other's new credential again
+   * (Slack refused the update, and its own "working…" answer may stand over that result), so it
+   * went aside (`secretShown`), or nowhere: what the modal says instead, never the secret.
+   */
+  readonly shownElsewhere?: Pick<ResetDone, 'at' | 'requestId' | 'secretShown'>;
   /**
    * Set only where the flow knows it stopped before anything was sent to the directory, and not
    * because the request was refused: a check or the audit attempt got no answer, or too little
@@ -663,14 +670,7 @@ export class ResetCredential {
       // Another user's change is never shown here (the request is the signed requester's: Changing.userId, in depth).
       if (changing?.userId === requester.userId && changing.showing?.step === 'result' && !changing.alsoShown) {
         // This click's own modal, not the other's: a close of that one says nothing of this one.
-        const { result, done } = changing.showing;
-        const delivering = this.deliver(result, done, delivery, { requestId, slackUserId: requester.userId, kind }, { closed: false }).then((delivered) => {
-          changing.alsoShowing.delete(delivering);
-          if (delivered.deliveryFailed) changing.unseenElsewhere = true;
-          return delivered;
-        });
-        changing.alsoShowing.add(delivering);
-        const delivered = await delivering;
+        const delivered = await this.showAlso(changing, changing.showing, delivery, { requestId, slackUserId: requester.userId, kind });
         return !delivered.deliveryFailed && !delivered.shownAside;
       }
       if (over) return false;
@@ -892,9 +892,10 @@ export class ResetCredential {
       }
     };
     await showAsideIfClosed();
-    // A Finish click turned away for this one that could show the secret nowhere: its modal may be
-    // the one Slack shows in place of this one's, whose update "succeeded" all the same. Unless this
-    // one's went aside (a message the person sees whatever the windows), it may never have been seen.
+    // A click turned away for this one that could show the secret nowhere: its modal may be the one
+    // Slack shows in place of this one's (a Finish click), or its "working…" answer may stand over
+    // this one's result (a Reset click), whose update "succeeded" all the same. Unless this one's
+    // went aside (a message the person sees whatever the windows), it may never have been seen.
     const unseenElsewhere = async (last: boolean) => {
       while (changing.alsoShowing.size) await Promise.all(changing.alsoShowing);
       if (last) changing.alsoShown = true;
@@ -936,7 +937,7 @@ export class ResetCredential {
       }
       if (receipt) await receipt.rewrite(receiptOf(delivered)).catch(ownerNotified);
     }
-    // A Finish click turned away for this one that came after its outcome was written, and could show it nowhere.
+    // A click turned away for this one that came after its outcome was written, and could show it nowhere.
     if (await unseenElsewhere(true)) {
       deliveryFailed = true;
       await change.undelivered();
@@ -962,9 +963,11 @@ export class ResetCredential {
    * A click turned away that joined its request's change here once that showed its result: it
    * answers with the same, so that its answer, reaching Slack before or after the other's, leaves
    * that result on screen. The new credential goes to the same requester's same modal (the click is
-   * theirs: checkTicket and Changing.userId), through this click's own delivery, never aside again
-   * nor anywhere else; with the modal closed meanwhile (the other click showed it aside), nothing. A
-   * failure is returned as the other's, for this click's modal to show the same.
+   * theirs: checkTicket and Changing.userId), through this click's own delivery; Slack refusing that
+   * (its "working…" answer may stand over the result by then), aside to them alone (showAlso), never
+   * anywhere else, and the modal is told where it went (shownElsewhere); with the modal closed
+   * meanwhile (the other click showed it aside), nothing. A failure is returned as the other's, for
+   * this click's modal to show the same.
    */
   private async sameAsShown(
     refused: ResetFailure,
@@ -976,14 +979,30 @@ export class ResetCredential {
     if (shown?.step === 'failure') return shown.failure;
     if (shown?.step !== 'result') return refused;
     if (!changing.closed) {
-      await delivery.showResult(shown.result, shown.done).catch((err: unknown) =>
-        this.deps.logger.warn(
-          { requestId: context.requestId, slackUserId: context.requester.userId, kind: context.kind, err: describeError(err) },
-          'a click turned away could not show again the result its other click shows',
-        ),
-      );
+      const fields = { requestId: context.requestId, slackUserId: context.requester.userId, kind: context.kind };
+      const delivered = await this.showAlso(changing, shown, delivery, fields);
+      // A change with no secret has nothing to show aside, nor to run again for: its failure is logged (deliver).
+      if (shown.result.secret && (delivered.deliveryFailed || delivered.shownAside)) {
+        return { ...refused, shownByAnotherClick: true, shownElsewhere: { at: shown.done.at, requestId: shown.done.requestId, secretShown: !delivered.deliveryFailed } };
+      }
     }
     return { ...refused, shownByAnotherClick: true };
+  }
+
+  /**
+   * A click turned away shows its change's result in its own modal (sameAsShown, sameAsFinishing):
+   * Slack refusing that, aside, as the change's own delivery does (deliver), for this modal may be
+   * the only window left showing anything of it. Counted with the change's delivery
+   * (Changing.alsoShowing): shown nowhere, the person may never have seen it.
+   */
+  private showAlso(changing: Changing, shown: { readonly result: ChangeResult; readonly done: ResetDone }, delivery: ResetDelivery, fields: object): Promise<Delivered> {
+    const delivering: Promise<Delivered> = this.deliver(shown.result, shown.done, delivery, fields, { closed: false }).then((delivered) => {
+      changing.alsoShowing.delete(delivering);
+      if (delivered.deliveryFailed) changing.unseenElsewhere = true;
+      return delivered;
+    });
+    changing.alsoShowing.add(delivering);
+    return delivering;
   }
 
   /**

@@ -5,7 +5,7 @@ import type { Logger } from '../flows/ports';
 import type { ResetCredential } from '../flows/reset-credential';
 import { postDirectMessage, sendDirectMessage } from '../slack/direct-message';
 import { answerByOf, HeldAnswer } from '../slack/held-answer';
-import { challengeView, failureView, pendingView, pushingView, resetCallbackId, resultView, workingView } from '../views/reset-modal';
+import { challengeView, failureView, pendingView, pushingView, resetCallbackId, resultElsewhereView, resultView, workingView } from '../views/reset-modal';
 import { pushRejectedNotice, resetNotice } from '../views/reset-notice';
 import { showSecretAside, updateModal, windowGone } from './modal-sequence';
 import { resetWordsOf } from './reset-words';
@@ -58,6 +58,8 @@ export function registerResetSubmission(app: GuardedApp, credential: Credential,
       const view = pendingView(words, result.requestId);
       if (!(await answer.settle(view).catch(() => true))) await updateModal(client, viewId, view, logger, requester.userId);
     }
+    // Turned away, its modal could not show the other's result again: where it went instead, over its "working…" answer.
+    if (!result.ok && result.shownElsewhere) await updateModal(client, viewId, resultElsewhereView(result.shownElsewhere, words), logger, requester.userId);
     // Cancelled: the person closed the modal, and nothing is left to show. Turned away for another
     // click of the same request (a double click): that click's view stands (the push's number, the
     // secret), or this click has shown the same already.

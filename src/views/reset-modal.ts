@@ -3,7 +3,7 @@ import type { ChangeResult } from '../flows/ports';
 import type { Secret } from '../flows/secret';
 import type { ResetDone, ResetFailure } from '../flows/reset-credential';
 import type { Policy } from '../flows/policy';
-import { context, escapeMrkdwn, modal, progressView, section } from './blocks';
+import { context, escapeMrkdwn, modal, progressView, section, slackTime } from './blocks';
 import { failureMessage, lostFactorLine } from './failure-message';
 import { capitalized, changeOf, type ResetWords } from './words';
 
@@ -127,6 +127,20 @@ export function resultView(result: ChangeResult, words: ResetWords, done: Pick<R
     : [section(`:white_check_mark: ${words.secretLead}`), section(words.howToUse)];
   if (done.unlocked) blocks.unshift(section(`:unlock: ${unlockedSentence(words)}`));
   return modal({ title: words.secretTitle, close: 'Done', blocks });
+}
+
+/**
+ * A modal that could not show again the new secret another click of its request showed (Slack
+ * refused the update, and this click's "working…" answer may stand over it): where the secret went
+ * instead, a message only the requester sees, and what to do if it was not seen; or that it could
+ * not be shown at all, and to run the command again, as the receipt says. Never the secret.
+ */
+export function resultElsewhereView(done: Pick<ResetDone, 'at' | 'requestId' | 'secretShown'>, words: ResetWords): ModalView {
+  const said =
+    done.secretShown === false
+      ? `:warning: Your ${words.receipt} was ${changeOf(words).done} at ${slackTime(done.at)}, but Latchkey could not show you the new one. Run \`${words.command}\` again to get a new one.`
+      : `:key: Your new ${words.receipt} could not be shown in this window, so Latchkey showed it to you in a message only you can see. ${failureMessage({ code: 'REQUEST_ALREADY_USED' }, words).next}`;
+  return modal({ title: words.secretTitle, close: 'Close', blocks: [section(said), context(`Reference: \`${done.requestId}\``)] });
 }
 
 /** The new secret with its credential's words around it: in the modal, or in the message that stands in for it (resultMessage). */

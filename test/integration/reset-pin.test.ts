@@ -259,6 +259,100 @@ describe('/reset-pin clicked twice, the first click losing its attempt to the se
     const elsewhere = [JSON.stringify(h.slack.calls.filter((c) => c.method !== 'views.update')), h.logs.join(''), await h.rawAuditTable()];
     for (const place of elsewhere) expect(place).not.toContain(pin);
   });
+
+  /**
+   * Bob's Reset clicked, its change kept under way here (its receipt held) once its PIN is shown;
+   * then the same click again (a double click's second, or re-delivered by Slack), its attempt's
+   * answer slow, so that its "working…" answer goes out over the PIN, and Slack refuses the update
+   * that puts the PIN back (and, with `asideFails`, the message only Bob would see). `releaseReceipt`
+   * lets the first click end.
+   */
+  async function shownOverByWorking(asideFails: boolean) {
+    const opened = await h.open('/reset-pin', 'UBOB');
+    const attemptOf = (c: { operation: string; body: string }) => c.operation === 'PutItem' && c.body.includes('UBOB') && c.body.includes('"attempt"');
+    const attempts = () => h.dynamoGate.delayed.filter(attemptOf).length;
+    const resetsBefore = h.chime.callsTo('ResetPersonalPIN').length;
+    const heldBefore = h.slack.held.length;
+    const releaseReceipt = h.slack.hold('chat.postMessage', (args) => args.channel === 'DUBOB');
+    let releaseSecond = () => {};
+    try {
+      const first = await answeredAt(h.submit('UBOB', opened.view));
+      const pin = h.chime.pinOf('chime-bob');
+      expect(secretIn(first.json!.view)).toBe(pin);
+      while (h.slack.held.length <= heldBefore) await new Promise((r) => setTimeout(r, 10));
+      const delayedBefore = attempts();
+      releaseSecond = h.dynamoGate.delay(attemptOf);
+      const turnedAway = h.logs.filter((l) => l.includes('"code":"REQUEST_ALREADY_USED"')).length;
+      const second = answeredAt(h.submit('UBOB', opened.view));
+      while (attempts() <= delayedBefore) await new Promise((r) => setTimeout(r, 10));
+      const answered = await second;
+      expect(isProgress(answered.json!.view)).toBe(true);
+      h.slack.failNext('views.update', { error: 'internal_error' }, 1, (args) => args.view_id === opened.viewId && secretIn(args.view) !== undefined);
+      if (asideFails) h.slack.failNext('chat.postEphemeral', { error: 'channel_not_found' }, 3, (args) => args.user === 'UBOB');
+      releaseSecond();
+      await h.waitForLogs('"code":"REQUEST_ALREADY_USED"', turnedAway + 1);
+      await h.slack.waitForCall('views.update', (c) => c.args.view_id === opened.viewId && c.result?.ok === false);
+      // The modal is not left on "working…": what Slack shows once the update after it is in (the refused one changed nothing).
+      const update = await h.slack.waitForCall('views.update', (c) => c.args.view_id === opened.viewId && c.result?.ok === true && c.at >= answered.at);
+      const shown = update.args.view as Record<string, any>;
+      expect(h.slack.callsTo('views.update').filter((c) => c.args.view_id === opened.viewId && c.result?.ok === true).at(-1)).toBe(update);
+      expect(isProgress(shown)).toBe(false);
+      expect(secretIn(shown)).toBeUndefined();
+      expect(JSON.stringify(shown)).not.toContain('already used');
+      expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(resetsBefore + 1);
+      // The reference the reset is audited under, as the modal gives it.
+      const reference = /Reference: `([^`]+)`/.exec(JSON.stringify(shown))![1]!;
+      return { opened, pin: pin!, shown: JSON.stringify(shown), reference, releaseReceipt };
+    } catch (err) {
+      releaseReceipt();
+      throw err;
+    } finally {
+      releaseSecond();
+    }
+  }
+
+  /** The PIN in no other call to Slack than the modal's updates and the messages to Bob alone, in no log line, in no audit record. */
+  async function pinNowhereElse(viewId: string, pin: string) {
+    const allowed = (c: { method: string; args: Record<string, any> }) => (c.method === 'views.update' && c.args.view_id === viewId) || (c.method === 'chat.postEphemeral' && c.args.user === 'UBOB');
+    expect(JSON.stringify(h.slack.calls.filter((c) => !allowed(c)))).not.toContain(pin);
+    expect(h.logs.join('')).not.toContain(pin);
+    expect(await h.rawAuditTable()).not.toContain(pin);
+  }
+
+  it("a second click whose \"working…\" answer reaches Slack after the new PIN, and whose update of the modal Slack then refuses: the PIN comes in a message only the requester sees, and the modal says where it went and what to do if it was not seen, never stays on \"working…\"", async () => {
+    const { opened, pin, shown, reference, releaseReceipt } = await shownOverByWorking(false);
+    releaseReceipt();
+    const aside = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UBOB' && JSON.stringify(c.args.blocks ?? []).includes(pin));
+    expect(aside.args.channel).toBe('DUBOB');
+    expect(aside.args.text).toBe('Your new Amazon Chime meeting PIN could not be shown in your Latchkey window, so here it is. It is shown once, only to you, in this message.');
+    expect(shown).toContain('Your new Amazon Chime meeting PIN could not be shown in this window, so Latchkey showed it to you in a message only you can see. If you did not see your new PIN, run `/reset-pin` again for another.');
+    // Recorded as shown: it reached him, aside.
+    const records = (await h.waitForAudit('UBOB', (r) => r.requestId === reference && r.phase === 'outcome')).filter((r) => r.requestId === reference);
+    expect(records.map((r) => [r.phase, r.outcome, r.deliveryFailed])).toEqual([
+      ['attempt', undefined, undefined],
+      ['outcome', 'success', undefined],
+    ]);
+    await pinNowhereElse(opened.viewId, pin);
+  });
+
+  it("… and whose message only the requester would see fails too: the modal and the receipt say the PIN could not be shown and to run the command again, and the audit records that it was not", async () => {
+    const { opened, pin, shown, reference, releaseReceipt } = await shownOverByWorking(true);
+    releaseReceipt();
+    expect(shown).toContain('but Latchkey could not show you the new one. Run `/reset-pin` again to get a new one.');
+    const tried = h.slack.callsTo('chat.postEphemeral').filter((c) => c.args.user === 'UBOB' && JSON.stringify(c.args.blocks ?? []).includes(pin));
+    expect(tried.length).toBeGreaterThan(0);
+    expect(tried.every((c) => c.result?.ok === false)).toBe(true);
+    const receipt = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUBOB' && c.result?.ok === true && JSON.stringify(c.args.blocks ?? []).includes(reference));
+    const rewritten = await h.slack.waitForCall('chat.update', (c) => c.args.ts === receipt.result?.ts);
+    expect(rewritten.args.text).toContain('but Latchkey could not show you the new one. Run `/reset-pin` again to get a new one.');
+    const records = (await h.waitForAudit('UBOB', (r) => r.requestId === reference && r.deliveryFailed === true)).filter((r) => r.requestId === reference);
+    expect(records.map((r) => [r.phase, r.outcome, r.deliveryFailed, r.restated])).toEqual([
+      ['attempt', undefined, undefined, undefined],
+      ['outcome', 'success', undefined, undefined],
+      ['outcome', 'success', true, true],
+    ]);
+    await pinNowhereElse(opened.viewId, pin);
+  });
 });
 
 describe('/reset-pin when DynamoDB is unreachable', () => {
