@@ -296,7 +296,9 @@ export function activityState(a: Activity, why: string, approved?: string, { own
   const state: Record<Activity['state'], string> = {
     succeeded: ':white_check_mark: Done',
     partial: ':white_check_mark: Done, but a step after it did not finish: IT has been alerted',
-    failed: `:x: Failed.${why}`,
+    // A push rejected on the phone is no failure (the admins' counts keep it apart) and may be
+    // someone else's doing: said as what it is, never softened, and never as a plain failure.
+    failed: a.errorCode === 'VERIFY_REJECTED' ? `:no_entry: Rejected.${why}` : `:x: Failed.${why}`,
     refused: `:no_entry_sign: Not done.${why}`,
     cancelled: ':leftwards_arrow_with_hook: Cancelled',
     unknown: ':grey_question: Outcome unknown: IT can check it with the reference',

@@ -182,13 +182,15 @@ describe('the Home tab view', () => {
     expect(rows.find((r) => r.startsWith('*<@U1X>*'))).toContain(`*${vocabulary.words.request}*`);
   });
 
-  it("a rejected push in Your recent activity names the verifier's app, and reads as a sentence when its app is unknown", () => {
+  it("a rejected push in Your recent activity says it was rejected, never \"Failed\", names the verifier's app, and reads as a sentence when its app is unknown", () => {
     const okta = CREDENTIALS.find((c) => c.id === 'okta_password')!.audit.action;
     const rejected = (i: number, verifier: string) => event(i, { action: okta, outcome: 'failure', errorCode: 'VERIFY_REJECTED', verifier, verification: 'rejected' });
     const data = { ...fullData(false), activity: { ok: true as const, value: activityOf([rejected(1, 'okta_verify'), rejected(2, 'a_retired_verifier')], now) } };
     const text = JSON.stringify(homeView(data, words).blocks);
-    expect(text).toContain('Failed. The Okta Verify request was rejected on your phone, so nothing was changed.');
-    expect(text).toContain('Failed. The request to your sign-in app was rejected on your phone, so nothing was changed.');
+    // Told as what it is (and may be: someone else's doing), as the admins' counts tell it apart from failures.
+    expect(text).toContain(':no_entry: Rejected. The Okta Verify request was rejected on your phone, so nothing was changed.');
+    expect(text).toContain(':no_entry: Rejected. The request to your sign-in app was rejected on your phone, so nothing was changed.');
+    expect(text).not.toContain(':x: Failed');
     expect(text).not.toContain('The your sign-in app');
   });
 
