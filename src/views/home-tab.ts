@@ -422,10 +422,11 @@ function awaitingDecisionBlocks(
 
 /**
  * Whose request a row of the admins' lists is and what it is, each kind's among the others':
- * "*<@ANN>*'s *license change*: *Basic* → *Pro*", as "*<@ANN>*'s *meeting PIN reset*".
+ * "<@ANN>'s *license change*: *Basic* → *Pro*", as "<@ANN>'s *meeting PIN reset*". The mention is
+ * not in bold: mrkdwn's bold may not close before "'s", and a mention stands out already.
  */
 function whoseListed(r: PendingRequest, words: ApprovalKindWords): string {
-  return `*<@${r.requester.userId}>*'s ${words.listed?.(r) ?? words.summary(r)}`;
+  return `<@${r.requester.userId}>'s ${words.listed?.(r) ?? words.summary(r)}`;
 }
 
 /**

@@ -274,7 +274,7 @@ describe('/request-license', () => {
       expect(listed.reviews).toEqual([ann.requestId, ada.requestId]);
       expect(listed.text).toContain('Its line says why, and whether the change may have been made: put that right first');
       expect(listed.text).toContain('approve it again to retry the change, or deny it to close it');
-      expect(listed.lines[0].text.text).toContain("*<@UANN>*'s *license change*: *Basic* → *Pro*");
+      expect(listed.lines[0].text.text).toContain("<@UANN>'s *license change*: *Basic* → *Pro*");
       expect(listed.lines[0].text.text).toContain('Approved by <@UADA>');
       expect(listed.lines[0].text.text).toContain('but the change was not applied: Amazon Chime is not answering right now');
       expect(listed.lines[0].text.text).toContain('An admin can approve it again to retry.');

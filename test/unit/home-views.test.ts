@@ -171,15 +171,15 @@ describe('the Home tab view', () => {
         pending: { ok: true, value: { requests: [request(1), reset], expiring: [], approved: { requests: [{ ...request(5), ...approved }, { ...reset, id: 'r6', requester: { userId: 'U6X', teamId: 'T0TEAM' }, ...approved }], atLeast: false } } },
       },
     };
-    const rows = texts(homeView(data, both).blocks).filter((t) => t.startsWith('*<@U')).map((t) => t.split('\n')[0]!);
+    const rows = texts(homeView(data, both).blocks).filter((t) => t.startsWith('<@U')).map((t) => t.split('\n')[0]!);
     // Before: "*<@U1X>*: *Basic* → *Pro* · …" beside "*<@U2X>*: *meeting PIN reset* · …": which change, of what, unsaid.
-    const license = (u: string) => expect.stringMatching(new RegExp(`^\\*<@${u}>\\*'s \\*license change\\*: \\*Basic\\* → \\*Pro\\* · `));
-    const pin = (u: string) => expect.stringMatching(new RegExp(`^\\*<@${u}>\\*'s \\*meeting PIN reset\\* · `));
+    const license = (u: string) => expect.stringMatching(new RegExp(`^<@${u}>'s \\*license change\\*: \\*Basic\\* → \\*Pro\\* · `));
+    const pin = (u: string) => expect.stringMatching(new RegExp(`^<@${u}>'s \\*meeting PIN reset\\* · `));
     // Waiting for a decision, not finished, failed, approved and waiting for their requester: each alike.
     expect(rows).toEqual(expect.arrayContaining([license('U1X'), pin('U2X'), license('U3X'), license('U4X'), license('U5X'), pin('U6X')]));
     expect(rows).toHaveLength(6);
     // In the plug-in's words: the name its DMs, its review and its steps' lines call it by.
-    expect(rows.find((r) => r.startsWith('*<@U1X>*'))).toContain(`*${vocabulary.words.request}*`);
+    expect(rows.find((r) => r.startsWith('<@U1X>'))).toContain(`*${vocabulary.words.request}*`);
   });
 
   it("a rejected push in Your recent activity says it was rejected, never \"Failed\", names the verifier's app, and reads as a sentence when its app is unknown", () => {
