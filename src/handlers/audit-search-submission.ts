@@ -25,6 +25,18 @@ function referenceProblem(text: string): string {
 }
 
 /**
+ * The labels Latchkey prints right before a reference ("Reference: `…`" in messages and windows,
+ * "Reference `…`" and "Reference of the latest `…`" on the Home tab, "Your open request's reference: `…`"),
+ * any case, colon or not: an admin pastes what they were sent, label and all. Nothing else before it.
+ */
+const REFERENCE_LABEL = /^(?:reference(?: of the latest)?|your open request's reference)(?::\s*|\s+)(?=\S)/i;
+
+/** The reference as pasted: spaces, its label and the backticks around it put aside. */
+function pastedReference(text: string): string {
+  return text.trim().replace(REFERENCE_LABEL, '').replace(/^`|`$/g, '');
+}
+
+/**
  * The admin's search: the dates are checked in the answer (an inline error), then "Searching…"
  * while the flow checks the admin again and reads one page, which then replaces it.
  */
@@ -36,7 +48,8 @@ export function registerAuditSearchSubmission(app: GuardedApp, home: HomeTab, wo
     const person = parsed.success ? inputValue(parsed.data, AUDIT_SEARCH.person, AUDIT_SEARCH.person) : undefined;
     const from = parsed.success ? inputValue(parsed.data, AUDIT_SEARCH.from, AUDIT_SEARCH.from) : undefined;
     const to = parsed.success ? inputValue(parsed.data, AUDIT_SEARCH.to, AUDIT_SEARCH.to) : undefined;
-    const reference = parsed.success ? inputValue(parsed.data, AUDIT_SEARCH.reference, AUDIT_SEARCH.reference)?.trim().replace(/^`|`$/g, '') : undefined;
+    const pasted = parsed.success ? inputValue(parsed.data, AUDIT_SEARCH.reference, AUDIT_SEARCH.reference) : undefined;
+    const reference = pasted === undefined ? undefined : pastedReference(pasted);
     if (parsed.success && admin && reference) {
       if (!isReference(reference)) {
         await ack({ response_action: 'errors', errors: { [AUDIT_SEARCH.reference]: referenceProblem(reference) } });

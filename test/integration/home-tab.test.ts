@@ -1370,6 +1370,35 @@ describe("the audit search: a pending request's steps", () => {
     expect(neither.answer.json).toEqual({ response_action: 'errors', errors: { person: 'Pick both days, and a person or nobody (everyone), or paste a reference above.' } });
   });
 
+  it('a reference pasted with the label Latchkey prints before it ("Reference: `…`") is searched; any other words before it are still refused', async () => {
+    const requestId = await deniedLicense('UBOB');
+    const reference = (text: string) => ({ reference: { reference: { type: 'plain_text_input', value: text } }, person: { person: { type: 'users_select', selected_user: null } } });
+    // As the messages, windows and Home tab print it, copied whole (Slack's copy may keep or drop the backticks).
+    const pasted = [
+      `Reference: \`${requestId}\``,
+      ` reference: ${requestId} `,
+      `Reference \`${requestId}\``,
+      `REFERENCE:${requestId}`,
+      `Reference of the latest \`${requestId}\``,
+      `Your open request's reference: \`${requestId}\``,
+    ];
+    for (const text of pasted) {
+      const search = await submitSearch(h, 'UADA', reference(text));
+      // Before: { response_action: 'errors', errors: { reference: 'That is not a reference. Paste it whole, such as …' } }
+      expect(JSON.stringify(search.answer.json)).toContain('Searching the audit log');
+      const found = await h.viewUpdate(search.formView.id, 2);
+      expect(JSON.stringify(found.blocks)).toContain(`The records of reference \`${requestId}\``);
+      expect(JSON.stringify(found.blocks)).toContain('*License change request*');
+    }
+    // Nothing looser: other words, or a label with no whole reference after it, are refused as before.
+    for (const text of [`Ref: ${requestId}`, `Request ${requestId}`, `Reference: ${requestId} please`, `References ${requestId}`, `the reference \`${requestId}\``, 'Reference:']) {
+      const refused = await submitSearch(h, 'UADA', reference(text));
+      expect(refused.answer.json).toEqual({ response_action: 'errors', errors: { reference: expect.stringContaining('That is not a reference. Paste it whole') } });
+    }
+    const labelledEnd = await submitSearch(h, 'UADA', reference(`Reference: \`${requestId.split('_')[1]}\``));
+    expect(labelledEnd.answer.json).toEqual({ response_action: 'errors', errors: { reference: expect.stringContaining('Paste the whole reference, time and all') } });
+  });
+
   it("New search after a reference opens a blank form; a reference and a person both given: the reference is searched, and the results say the person was not", async () => {
     const requestId = await deniedLicense('UBOB');
     await deniedReset('UANN');
