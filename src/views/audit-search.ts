@@ -192,6 +192,22 @@ function revokeTried(tried: NonNullable<Activity['revokeFailed']>): string {
 /** How the person ended a push (what they did, or did not do, on their phone): nothing the directory's account explains. */
 const PERSON_ENDED_PUSH: ReadonlySet<string> = new Set<FailureCode>(['VERIFY_REJECTED', 'VERIFY_TIMEOUT', 'VERIFY_CANCELLED']);
 
+/**
+ * How a push the person ended on their phone reads: on record as failed (outcome failure: nothing
+ * was changed), but nothing failed, and Today counts it apart. A rejection may be someone else's try
+ * that the person refused: said as one, as their own Home tab says it, never ":x: Failed".
+ */
+const PUSH_ENDED: Partial<Record<string, string>> = { VERIFY_REJECTED: ':no_entry: Rejected' };
+
+/** Its state, with the record's label and the app where this deployment still lists its verifier, as Needs attention names it. */
+function pushEnded(row: Activity, words: HomeWords): string | undefined {
+  const code = row.state === 'failed' ? row.errorCode : undefined;
+  const state = code && PUSH_ENDED[code];
+  if (!code || !state) return undefined;
+  const app = row.verifier ? words.verifiers[row.verifier] : undefined;
+  return `${state}: ${failureLabel(code)}${app ? ` in ${app}` : ''}; nothing was changed`;
+}
+
 /** One request: when, what, who, how it ended; the directory account only where an operator needs it. */
 function rowLine(row: Activity, words: HomeWords): string {
   if (row.handled) return handledLine(row, row.handled);
@@ -200,15 +216,18 @@ function rowLine(row: Activity, words: HomeWords): string {
   const about = row.subject && row.subject.userId !== row.actor.userId ? ` for <@${row.subject.userId}>` : '';
   const why = row.errorCode ? ` ${failureLabel(row.errorCode, { reason: row.reason, words: subject })}.` : '';
   const lost = lostFollowUps(row);
+  const pushed = pushEnded(row, words);
   const state = lost
     ? lost.state
-    : row.state === 'failed' || row.state === 'refused'
-      ? `${row.state === 'failed' ? ':x: Failed:' : ':no_entry_sign: Refused:'}${why.slice(0, -1)}`
-      : row.state === 'partial'
-        ? `:white_check_mark: Done, but these steps failed: ${(row.incomplete ?? []).map((i) => `${i.step} (${failureLabel(i.code)})`).join(', ')}`
-        : row.endUnknown
-          ? END_UNKNOWN[row.endUnknown]
-          : activityState(row, why, words.actions[row.action]?.approved?.(false), { applied: words.actions[row.action]?.applied });
+    : pushed
+      ? pushed
+      : row.state === 'failed' || row.state === 'refused'
+        ? `${row.state === 'failed' ? ':x: Failed:' : ':no_entry_sign: Refused:'}${why.slice(0, -1)}`
+        : row.state === 'partial'
+          ? `:white_check_mark: Done, but these steps failed: ${(row.incomplete ?? []).map((i) => `${i.step} (${failureLabel(i.code)})`).join(', ')}`
+          : row.endUnknown
+            ? END_UNKNOWN[row.endUnknown]
+            : activityState(row, why, words.actions[row.action]?.approved?.(false), { applied: words.actions[row.action]?.applied });
   const operator = (row.state !== 'succeeded' && row.state !== 'cancelled' && row.state !== 'refused') || row.deliveryFailed || row.applied === 'failed';
   // A push the person rejected, left unanswered or cancelled stopped the request before any change
   // reached the directory: its internal user ID would tell the reader nothing they can act on. A

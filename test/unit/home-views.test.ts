@@ -300,12 +300,18 @@ describe('the audit search views', () => {
     expect(button.value.length).toBeLessThanOrEqual(2000);
   });
 
-  it("a push rejected on the person's phone says so, never with the directory's internal user ID (the change never reached the directory)", () => {
+  it("a push rejected on the person's phone reads as a rejection, as their own Home tab says it, never as a failure nor with the directory's internal user ID (the change never reached the directory)", () => {
     const okta = CREDENTIALS.find((c) => c.id === 'okta_password')!;
     const rejected: AuditEvent = { ...event(1), action: okta.audit.action, outcome: 'failure', errorCode: 'VERIFY_REJECTED', verifier: 'okta_verify', directoryUserId: '00u1ann0000000000000' };
     const search = auditResultsView({ person: 'UANN', from: '2026-11-01', to: '2026-12-01', result: { ok: true, rows: activityOf([rejected], now) }, page: 1, words });
     const line = texts(search.blocks).find((t) => t.includes('Reference'))!;
-    expect(line).toContain(':x: Failed: push rejected');
+    // Before: ':x: Failed: push rejected', beside ':no_entry: Rejected.' on the person's own tab and
+    // Today's own count: a rejection (maybe someone else's try, refused by the person) read as a failure.
+    expect(line).toContain(' · :no_entry: Rejected: push rejected in Okta Verify; nothing was changed\n');
+    expect(line).not.toMatch(/Failed/);
+    // The record's label stays whole where the verifier is one this deployment no longer lists.
+    const retired = auditResultsView({ person: 'UANN', from: '2026-11-01', to: '2026-12-01', result: { ok: true, rows: activityOf([{ ...rejected, verifier: 'a_retired_verifier' }], now) }, page: 1, words });
+    expect(texts(retired.blocks).find((t) => t.includes('Reference'))).toContain(' · :no_entry: Rejected: push rejected; nothing was changed\n');
     // Before: '… · Okta user `00u1ann0000000000000`'.
     expect(line).not.toContain('00u1ann');
     expect(line).not.toMatch(/Okta user/);
