@@ -156,7 +156,7 @@ export interface ResetFailure {
    * (Slack refused the update, and its own "working…" answer may stand over that result), so it
    * went aside (`secretShown`), or nowhere: what the modal says instead, never the secret.
    */
-  readonly shownElsewhere?: Pick<ResetDone, 'at' | 'requestId' | 'secretShown'>;
+  readonly shownElsewhere?: ShownElsewhere;
   /**
    * Set only where the flow knows it stopped before anything was sent to the directory, and not
    * because the request was refused: a check or the audit attempt got no answer, or too little
@@ -200,6 +200,14 @@ export interface Prepared {
   readonly requestId: string;
 }
 
+/**
+ * Where a click turned away put its change's result when Slack refused to show it again in its
+ * modal (ResetFailure.shownElsewhere). With a secret: `secretShown`, whether the message only the
+ * requester sees took it. With none (`secretShown` absent): `toldAside`, whether that message said
+ * what was done.
+ */
+export type ShownElsewhere = Pick<ResetDone, 'at' | 'requestId' | 'secretShown'> & { readonly toldAside?: boolean };
+
 export interface ResetDone {
   readonly ok: true;
   readonly kind: string;
@@ -227,7 +235,8 @@ export interface ResetDelivery {
   /**
    * When showResult could not (the modal was closed while the change ran, or Slack failed): shows
    * the secret to the requester alone in an ephemeral message, saying why it is there
-   * (`done.secretShownAside`). Never a post.
+   * (`done.secretShownAside`). Never a post. For a change with no secret, what it did, the same way
+   * (only for a click turned away: sameAsShown).
    */
   showResultAside?(result: ChangeResult, done: ResetDone): Promise<void>;
   /** Whether showResult's failure says the modal is gone (closed), not that Slack failed to update it. */
@@ -981,12 +990,33 @@ export class ResetCredential {
     if (!changing.closed) {
       const fields = { requestId: context.requestId, slackUserId: context.requester.userId, kind: context.kind };
       const delivered = await this.showAlso(changing, shown, delivery, fields);
-      // A change with no secret has nothing to show aside, nor to run again for: its failure is logged (deliver).
       if (shown.result.secret && (delivered.deliveryFailed || delivered.shownAside)) {
         return { ...refused, shownByAnotherClick: true, shownElsewhere: { at: shown.done.at, requestId: shown.done.requestId, secretShown: !delivered.deliveryFailed } };
       }
+      // A change with no secret: its "working…" answer may stand there as well, so what was done is
+      // said aside, and the modal told so. Nothing to run again for: its receipt says the same.
+      if (!shown.result.secret && delivered.deliveryFailed) {
+        const toldAside = await this.tellAside(shown, delivery, fields);
+        return { ...refused, shownByAnotherClick: true, shownElsewhere: { at: shown.done.at, requestId: shown.done.requestId, toldAside } };
+      }
     }
     return { ...refused, shownByAnotherClick: true };
+  }
+
+  /**
+   * What a change with no secret did, to its requester alone in an ephemeral message, when a modal
+   * could not say it (sameAsShown). Whether it was said. Slack refusing is no fault of ours: a warning.
+   */
+  private async tellAside(shown: { readonly result: ChangeResult; readonly done: ResetDone }, delivery: ResetDelivery, fields: object): Promise<boolean> {
+    if (!delivery.showResultAside) return false;
+    this.deps.logger.warn(fields, 'saying what was done in an ephemeral message: the modal could not show it');
+    try {
+      await delivery.showResultAside(shown.result, { ...shown.done, secretShownAside: 'unshown' });
+      return true;
+    } catch (err) {
+      this.deps.logger.warn({ ...fields, asideErr: describeError(err) }, 'what was done could not be said in an ephemeral message either');
+      return false;
+    }
   }
 
   /**
@@ -1028,7 +1058,9 @@ export class ResetCredential {
         const gone = changing.closed || delivery.windowGone?.(err) === true;
         return this.showAside(result, shown, aside, { ...fields, err: describeError(err) }, gone ? 'the modal was gone' : 'the modal could not show it', gone ? 'closed' : 'unshown');
       }
-      this.deps.logger.error({ ...fields, err: describeError(err) }, 'reset done but the new credential could not be shown');
+      // No secret lost (its receipt says what was done), and Slack refusing is no fault of ours: a warning.
+      if (!result.secret) this.deps.logger.warn({ ...fields, err: describeError(err) }, 'change done, but the modal could not show what was done');
+      else this.deps.logger.error({ ...fields, err: describeError(err) }, 'reset done but the new credential could not be shown');
       return { deliveryFailed: true, shownAside: false };
     }
   }

@@ -11,7 +11,7 @@ import { resetNotice } from '../views/reset-notice';
 import type { ResetWords } from '../views/words';
 import { describeError } from '../flows/failure';
 import { FINISH_ACTION_ID, finishedByAnotherClickView, finishedFailureView, finishedMessage, finishFailureView, finishLoadingView, givenBackView, supersededFinishView } from '../views/reset-approval-kind';
-import { showSecretAside, updateModal, windowGone } from './modal-sequence';
+import { showResultAside, updateModal, windowGone } from './modal-sequence';
 import { resetWordsOf } from './reset-words';
 import { clickedBy } from './slack-payloads';
 
@@ -63,7 +63,7 @@ export function registerApprovalFinish(
         },
         showResultAside: async (result, done) => {
           if (!words) throw new Error('credential not in the registry');
-          await showSecretAside(client, requester.userId, result, words, done);
+          await showResultAside(client, requester.userId, result, words, done);
         },
         windowGone,
         notifyOwner: async (done) => {

@@ -7,7 +7,7 @@ import type { ChangeResult } from '../flows/ports';
 import type { ResetDone } from '../flows/reset-credential';
 import { sendEphemeralDirect } from '../slack/direct-message';
 import { slackErrorCode } from '../slack/slack-errors';
-import { resultMessage } from '../views/reset-notice';
+import { doneMessage, resultMessage } from '../views/reset-notice';
 import type { ResetWords } from '../views/words';
 
 /**
@@ -92,12 +92,12 @@ export function windowGone(err: unknown): boolean {
 }
 
 /**
- * The last step of a reset whose modal could not show its secret (ResetDelivery.showResultAside): the
- * new secret in an ephemeral message in the person's DM with the app, which its scopes can always
- * reach, where the receipt that follows it points (the channel a command was typed in may be one
- * the app cannot post in, and a Home tab has none). Throws when Slack will not take it.
+ * The last step of a change whose modal could not show its result (ResetDelivery.showResultAside):
+ * the new secret, or for a change with none what it did, in an ephemeral message in the person's DM
+ * with the app, which its scopes can always reach, where the receipt that follows it points (the
+ * channel a command was typed in may be one the app cannot post in, and a Home tab has none).
+ * Throws when Slack will not take it.
  */
-export async function showSecretAside(client: SlackApi, userId: string, result: ChangeResult, words: ResetWords, done: Pick<ResetDone, 'requestId' | 'unlocked' | 'secretShownAside'>): Promise<void> {
-  if (!result.secret) throw new Error('no secret to show');
-  await sendEphemeralDirect(client, userId, resultMessage(result.secret, words, done));
+export async function showResultAside(client: SlackApi, userId: string, result: ChangeResult, words: ResetWords, done: Pick<ResetDone, 'requestId' | 'unlocked' | 'secretShownAside'>): Promise<void> {
+  await sendEphemeralDirect(client, userId, result.secret ? resultMessage(result.secret, words, done) : doneMessage(words, done));
 }

@@ -7,7 +7,7 @@ import { postDirectMessage, sendDirectMessage } from '../slack/direct-message';
 import { answerByOf, HeldAnswer } from '../slack/held-answer';
 import { challengeView, failureView, pendingView, pushingView, resetCallbackId, resultElsewhereView, resultView, workingView } from '../views/reset-modal';
 import { pushRejectedNotice, resetNotice } from '../views/reset-notice';
-import { showSecretAside, updateModal, windowGone } from './modal-sequence';
+import { showResultAside, updateModal, windowGone } from './modal-sequence';
 import { resetWordsOf } from './reset-words';
 import { actingUser, viewSubmissionSchema } from './slack-payloads';
 
@@ -40,7 +40,7 @@ export function registerResetSubmission(app: GuardedApp, credential: Credential,
     };
     const result = await flow.confirm(requester, kind, parsed.data.view.private_metadata, {
       showResult: (change, done) => show(resultView(change, words, done)),
-      showResultAside: (change, done) => showSecretAside(client, requester.userId, change, words, done),
+      showResultAside: (change, done) => showResultAside(client, requester.userId, change, words, done),
       windowGone,
       notifyOwner: async (done) => {
         const sent = await postDirectMessage(client, requester.userId, resetNotice(done, words));

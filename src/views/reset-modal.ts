@@ -1,7 +1,7 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import type { ChangeResult } from '../flows/ports';
 import type { Secret } from '../flows/secret';
-import type { ResetDone, ResetFailure } from '../flows/reset-credential';
+import type { ResetDone, ResetFailure, ShownElsewhere } from '../flows/reset-credential';
 import type { Policy } from '../flows/policy';
 import { context, escapeMrkdwn, modal, progressView, section, slackTime } from './blocks';
 import { failureMessage, lostFactorLine } from './failure-message';
@@ -133,9 +133,16 @@ export function resultView(result: ChangeResult, words: ResetWords, done: Pick<R
  * A modal that could not show again the new secret another click of its request showed (Slack
  * refused the update, and this click's "working…" answer may stand over it): where the secret went
  * instead, a message only the requester sees, and what to do if it was not seen; or that it could
- * not be shown at all, and to run the command again, as the receipt says. Never the secret.
+ * not be shown at all, and to run the command again, as the receipt says. Never the secret. A change
+ * with no secret (`secretShown` absent) has nothing to hide: what it did, and, when it was said in
+ * that message too (`toldAside`), where.
  */
-export function resultElsewhereView(done: Pick<ResetDone, 'at' | 'requestId' | 'secretShown'>, words: ResetWords): ModalView {
+export function resultElsewhereView(done: ShownElsewhere, words: ResetWords): ModalView {
+  if (done.secretShown === undefined) {
+    const where = done.toldAside ? ' This window could not show it, so Latchkey told you in a message only you can see.' : '';
+    const said = `:white_check_mark: Your ${words.receipt} was ${changeOf(words).done} at ${slackTime(done.at)}.${where}`;
+    return modal({ title: words.secretTitle, close: 'Done', blocks: [section(said), section(words.howToUse), context(`Reference: \`${done.requestId}\``)] });
+  }
   const said =
     done.secretShown === false
       ? `:warning: Your ${words.receipt} was ${changeOf(words).done} at ${slackTime(done.at)}, but Latchkey could not show you the new one. Run \`${words.command}\` again to get a new one.`

@@ -60,6 +60,20 @@ export function pushNotCancelledNotice(app: string, words: ResetWords): { text: 
 }
 
 /**
+ * What a change with no secret did (an unlock, factors removed), when the modal that should have
+ * said so could not (Slack refused the update, and a "working…" answer may stand there instead): an
+ * ephemeral message to the requester alone, in the credential's words, saying why it is there.
+ */
+export function doneMessage(words: ResetWords, done: Pick<ResetDone, 'requestId' | 'unlocked' | 'secretShownAside'>): { text: string; blocks: KnownBlock[] } {
+  const why =
+    done.secretShownAside === 'closed'
+      ? `Your Latchkey window was closed before what came of your ${words.request} could be shown there, so here it is:`
+      : `What came of your ${words.request} could not be shown in your Latchkey window, so here it is:`;
+  const text = `${why} ${words.secretLead}${done.unlocked ? ` ${unlockedSentence(words)}` : ''} ${words.howToUse}`;
+  return { text, blocks: [section(`:white_check_mark: ${text}`), context(`Reference: \`${done.requestId}\``)] };
+}
+
+/**
  * The new secret, when the modal that should have shown it could not (closed while the reset ran,
  * or Slack failing to update it): an ephemeral message to the requester alone (never a post),
  * saying why it is there, in words that say "closed" only when it is known to be, and that it is

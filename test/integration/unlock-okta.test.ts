@@ -1,5 +1,5 @@
 import type { OktaSimulator, OktaSimUser } from '../../src/credentials/okta-stand-in';
-import { Harness, isProgress, PEOPLE, secretIn, slackUser, TEAM, useHarness } from '../support/harness';
+import { answeredAt, Harness, isProgress, PEOPLE, secretIn, slackUser, TEAM, useHarness } from '../support/harness';
 
 /** /unlock-okta end to end: Okta's unlock alone, over its REST API, against the Okta stand-in. */
 const OKTA_PEOPLE: OktaSimUser[] = [
@@ -209,6 +209,86 @@ describe('/reset-okta-password for a locked-out account: "Unlock only (keep my p
     // His confirmation still works.
     const final = await h.shownAfter(await h.submit('UBOB', opened.view), opened.viewId);
     expect(secretIn(final)).toBe(okta().tempPasswordOf('00ubob'));
+  });
+});
+
+describe('/unlock-okta clicked twice, the second click\'s "working…" answer reaching Slack after the unlock', () => {
+  const h = useHarness({ dynamoGate: true, slackUsers: SLACK_PEOPLE, accounts: { okta_password: OKTA_PEOPLE } }, (x) => x.slack.clear());
+  const okta = () => h.standIns.get('okta_unlock') as OktaSimulator;
+
+  /**
+   * Bob's Unlock clicked, its change kept under way here (its receipt held) once the unlock is
+   * shown; then the same click again, its attempt's answer slow, so that its "working…" answer goes
+   * out over the result, and Slack refuses the update that puts the result back (and, with
+   * `asideFails`, the message only Bob would see). What Slack shows at the end, once the first click ended.
+   */
+  async function shownOverByWorking(asideFails: boolean) {
+    okta().users.get('00ubob')!.status = 'LOCKED_OUT';
+    const unlocksBefore = okta().calls.filter((c) => c.operation === 'Unlock').length;
+    const opened = await h.open(COMMAND, 'UBOB');
+    const attemptOf = (c: { operation: string; body: string }) => c.operation === 'PutItem' && c.body.includes('UBOB') && c.body.includes('"attempt"');
+    const attempts = () => h.dynamoGate.delayed.filter(attemptOf).length;
+    const heldBefore = h.slack.held.length;
+    const releaseReceipt = h.slack.hold('chat.postMessage', (args) => args.channel === 'DUBOB');
+    let releaseSecond = () => {};
+    try {
+      const first = await answeredAt(h.submit('UBOB', opened.view));
+      expect(first.json!.view.title.text).toBe('Okta account unlocked');
+      while (h.slack.held.length <= heldBefore) await new Promise((r) => setTimeout(r, 10));
+      const delayedBefore = attempts();
+      releaseSecond = h.dynamoGate.delay(attemptOf);
+      const turnedAway = h.logs.filter((l) => l.includes('"code":"REQUEST_ALREADY_USED"')).length;
+      const second = answeredAt(h.submit('UBOB', opened.view));
+      while (attempts() <= delayedBefore) await new Promise((r) => setTimeout(r, 10));
+      const answered = await second;
+      expect(isProgress(answered.json!.view)).toBe(true);
+      h.slack.failNext('views.update', { error: 'internal_error' }, 1, (args) => args.view_id === opened.viewId);
+      if (asideFails) h.slack.failNext('chat.postEphemeral', { error: 'channel_not_found' }, 3, (args) => args.user === 'UBOB');
+      releaseSecond();
+      await h.waitForLogs('"code":"REQUEST_ALREADY_USED"', turnedAway + 1);
+      await h.slack.waitForCall('views.update', (c) => c.args.view_id === opened.viewId && c.result?.ok === false);
+      // The modal is not left on "working…": what Slack shows once the update after it is in (the refused one changed nothing).
+      const update = await h.slack.waitForCall('views.update', (c) => c.args.view_id === opened.viewId && c.result?.ok === true && c.at >= answered.at);
+      releaseReceipt();
+      await h.waitForAudit('UBOB', (r) => r.action === 'unlock_okta' && r.phase === 'outcome');
+      await new Promise((r) => setTimeout(r, 200));
+      expect(h.slack.callsTo('views.update').filter((c) => c.args.view_id === opened.viewId && c.result?.ok === true).at(-1)).toBe(update);
+      expect(okta().calls.filter((c) => c.operation === 'Unlock')).toHaveLength(unlocksBefore + 1);
+      return { shown: update.args.view as Record<string, any> };
+    } finally {
+      releaseReceipt();
+      releaseSecond();
+    }
+  }
+
+  it('and Slack refusing the update that puts the result back: a message only the requester sees says the account is unlocked, and the modal says so and where it was said, never stays on "working…"', async () => {
+    const { shown } = await shownOverByWorking(false);
+    expect(isProgress(shown)).toBe(false);
+    expect(shown.title.text).toBe('Okta account unlocked');
+    const said = JSON.stringify(shown);
+    expect(said).toMatch(/Your Okta account was unlocked at .*\. This window could not show it, so Latchkey told you in a message only you can see\./);
+    expect(said).toContain('Sign in with your current password.');
+    expect(said).not.toContain('already used');
+    const aside = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UBOB');
+    expect(aside.args.channel).toBe('DUBOB');
+    expect(aside.args.text).toBe('What came of your Okta account unlock could not be shown in your Latchkey window, so here it is: Your Okta account is unlocked. Sign in with your current password.');
+    // Slack refusing an update is not our fault: no operator is paged for it.
+    const refused = h.logs.filter((l) => l.includes('"slackUserId":"UBOB"') && l.includes('the modal could not show what was done'));
+    expect(refused.length).toBeGreaterThan(0);
+    for (const line of refused) expect(line).toContain('"level":"warn"');
+    expect(h.logs.filter((l) => l.includes('"alert":true'))).toEqual([]);
+  });
+
+  it('… and the message only the requester would see failing too: the modal still says the account is unlocked, never stays on "working…"', async () => {
+    const { shown } = await shownOverByWorking(true);
+    expect(isProgress(shown)).toBe(false);
+    const said = JSON.stringify(shown);
+    expect(said).toMatch(/Your Okta account was unlocked at /);
+    expect(said).toContain('Sign in with your current password.');
+    expect(said).not.toContain('message only you can see');
+    const tried = h.slack.callsTo('chat.postEphemeral').filter((c) => c.args.user === 'UBOB');
+    expect(tried.length).toBeGreaterThan(0);
+    expect(tried.every((c) => c.result?.ok === false)).toBe(true);
   });
 });
 
