@@ -107,8 +107,14 @@ export function homeView(data: HomeData, words: HomeWords): HomeView {
     if (buttons.length > 0) blocks.push({ type: 'actions', block_id: 'home_actions', elements: buttons });
   }
 
-  blocks.push({ type: 'divider' }, header('Your recent activity'), ...activityBlocks(data.activity, words));
-  if (data.requests) blocks.push(header(words.approvals.ownHeading), ...ownRequestBlocks(data.requests, words.approvals));
+  // A guest can ask for nothing: a list of theirs shows only when it holds something (their refused
+  // asks; what they asked as a member, still theirs to withdraw), never "Nothing yet", "None." or a
+  // list that could not be read.
+  const shown = (part: Part<readonly unknown[]>) => !data.guest || (part.ok && part.value.length > 0);
+  const own: KnownBlock[] = [];
+  if (shown(data.activity)) own.push(header('Your recent activity'), ...activityBlocks(data.activity, words));
+  if (data.requests && shown(data.requests)) own.push(header(words.approvals.ownHeading), ...ownRequestBlocks(data.requests, words.approvals));
+  if (own.length > 0) blocks.push({ type: 'divider' }, ...own);
   if (data.admin) blocks.push({ type: 'divider' }, ...adminBlocks(data.admin, data.requester.userId, words));
   else if (data.guestAdmin) blocks.push({ type: 'divider' }, section(`:warning: ${GUEST_ADMIN.headline} ${GUEST_ADMIN.next}`));
 

@@ -135,7 +135,11 @@ describe('the Home tab', () => {
   it.each([
     ['a guest', 'UGUEST'],
     ['a single-channel guest', 'USINGLE'],
-  ])('%s is offered no reset or license change, and told why in one line; their own history still shows', async (_, guest) => {
+  ])('%s is offered no reset or license change, and told why in one line, with no section that could never hold anything of theirs; their own history still shows', async (_, guest) => {
+    // Never having asked: the one line, and nothing else. Before: "Your recent activity" ("Nothing yet: what
+    // you do with Latchkey will show here.") and "Your requests" ("None."), though a guest can ask for nothing.
+    const first = (await h.openHome(guest)).home;
+    expect(first.blocks).toEqual([{ type: 'header', text: { type: 'plain_text', text: 'Latchkey', emoji: true } }, { type: 'section', text: { type: 'mrkdwn', text: GUEST_LINE } }]);
     // Refused as ever when they ask (the command checks, whatever the tab offers): on their record.
     await h.open('/reset-pin', guest);
     await h.waitForAudit(guest, (r) => r.phase === 'refused');
@@ -143,7 +147,11 @@ describe('the Home tab', () => {
     expect(resetButtons(home)).toEqual([]);
     expect(textOf(home)).toContain(GUEST_LINE);
     expect(textOf(home)).not.toContain('Reset your own credentials here');
+    expect(textOf(home)).toContain('Your recent activity');
     expect(textOf(home)).toContain('*Meeting PIN reset* · :no_entry_sign: Not done. Guest accounts cannot use self-service resets.');
+    // A refused ask opens no request: still no section of requests, nor its "None.".
+    expect(textOf(home)).not.toContain('Your requests');
+    expect(textOf(home)).not.toContain('None.');
     // A member's tab, opened meanwhile, is as it was: every button, no word for guests.
     const member = (await h.openHome('UBOB')).home;
     expect(resetButtons(member).map((b) => b.text.text)).toEqual([...CREDENTIALS.map((c) => c.words.homeButton), 'Request a license change']);

@@ -213,6 +213,24 @@ describe('the Home tab view', () => {
     expect(JSON.stringify(homeView({ ...fullData(false), licenses: false, guest: true }, words).blocks)).toContain('Guest accounts cannot use self-service resets. Ask');
   });
 
+  it("a guest's tab lists their activity and requests only when there are some: never \"Nothing yet\", \"None.\" or a list that could not be read", () => {
+    const text = (data: HomeData) => JSON.stringify(homeView({ ...data, guest: true }, words).blocks);
+    const member = fullData(false);
+    // What they did or asked before they were a guest is still theirs (a pending request still theirs to withdraw).
+    expect(text(member)).toContain('Your recent activity');
+    expect(text(member)).toContain(words.approvals.ownHeading);
+    expect(text(member)).toContain('approval_withdraw');
+    const nothing = text({ ...member, activity: { ok: true, value: [] }, requests: { ok: true, value: [] } });
+    const unread = text({ ...member, activity: { ok: false }, requests: { ok: false } });
+    for (const tab of [nothing, unread]) {
+      for (const gone of ['Your recent activity', 'Nothing yet', words.approvals.ownHeading, 'None.', 'cannot be shown', 'divider']) expect(tab).not.toContain(gone);
+      expect(tab).toContain('Guest accounts cannot use self-service resets or license changes.');
+    }
+    // A member's empty lists still say so.
+    const memberNothing = JSON.stringify(homeView({ ...member, activity: { ok: true, value: [] }, requests: { ok: true, value: [] } }, words).blocks);
+    for (const kept of ['Your recent activity', 'Nothing yet', words.approvals.ownHeading, 'None.']) expect(memberNothing).toContain(kept);
+  });
+
   it('without license requests, an admin has no review queue, but still today and what needs attention', () => {
     const data = fullData(true);
     const { pending: _pending, ...rest } = data.admin!;
