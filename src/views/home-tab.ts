@@ -19,7 +19,7 @@ import { context, escapeMrkdwn, header, LIMITS, modal, plain, progressView, quot
 import type { AdminRefusal } from '../flows/admin-answer';
 import { adminCheckingModal, adminRefusedModal } from './admin-refused';
 import { countedRefusals, failureLabel } from './failure-labels';
-import { ADMIN_LIST, FOLLOW_UPS_NOT_SAVED, GUEST_ADMIN, guestAdminRefused, guestNotServed, recordedFailureHeadline } from './failure-message';
+import { ADMIN_LIST, failureMessage, FOLLOW_UPS_NOT_SAVED, GUEST_ADMIN, guestAdminRefused, guestNotServed, recordedFailureHeadline } from './failure-message';
 import { REVIEW_ACTION_ID } from './approval-message';
 import { withdrawButton } from './approval-withdraw';
 import { revokeButton } from './approval-revoke';
@@ -132,10 +132,15 @@ function activityLine(a: Activity, words: HomeWords): string {
   const { name, what, subject } = recordOf(a, words);
   // The person's own line never names them to themself ("License request (Pro → Plus) for <@ADA>").
   const about = a.subject && a.subject.userId !== a.actor.userId ? ` for <@${a.subject.userId}>` : '';
+  const verifierApp = a.verifier ? words.verifiers[a.verifier] : undefined;
+  // A push they did not answer in time: what to do next too (run it again, and approve it on the phone), as they were told then.
+  const unanswered = a.errorCode === 'VERIFY_TIMEOUT' && subject ? failureMessage({ code: 'VERIFY_TIMEOUT', verifierApp }, subject) : undefined;
   // Their Revoke that could not save its telling of another admin's revoke: said of that, never "could not save the request".
   const headline = notSavedFollowUps(a)
     ? `${FOLLOW_UPS_NOT_SAVED.headline} ${FOLLOW_UPS_NOT_SAVED.next}`
-    : a.errorCode && subject && recordedFailureHeadline({ code: a.errorCode, reason: a.reason, verifierApp: a.verifier ? words.verifiers[a.verifier] : undefined }, subject);
+    : unanswered
+      ? `${unanswered.headline} ${unanswered.next}`
+      : a.errorCode && subject && recordedFailureHeadline({ code: a.errorCode, reason: a.reason, verifierApp }, subject);
   const why = headline ? ` ${headline}` : '';
   // Their click that did nothing, another having told them, says so as the audit search does.
   const lost = lostFollowUps(a);
@@ -244,6 +249,9 @@ function labelOf(name: string | undefined, action: string): string {
   return name === undefined ? action : capitalized(name);
 }
 
+/** How a push its person ended on their phone begins its line on their Home tab, in place of ":x: Failed.". */
+const PUSH_ENDED: Partial<Record<string, string>> = { VERIFY_REJECTED: ':no_entry: Rejected.', VERIFY_TIMEOUT: ':zzz: Not answered.' };
+
 /**
  * Where the thing stands: a request sent is not a request done, and an approval says whether its
  * change was made. `approved`: how an approved request stands while it waits for its requester to
@@ -302,9 +310,9 @@ export function activityState(a: Activity, why: string, approved?: string, { own
   const state: Record<Activity['state'], string> = {
     succeeded: ':white_check_mark: Done',
     partial: ':white_check_mark: Done, but a step after it did not finish: IT has been alerted',
-    // A push rejected on the phone is no failure (the admins' counts keep it apart) and may be
-    // someone else's doing: said as what it is, never softened, and never as a plain failure.
-    failed: a.errorCode === 'VERIFY_REJECTED' ? `:no_entry: Rejected.${why}` : `:x: Failed.${why}`,
+    // A push rejected on the phone, or not answered in time, is no failure (the admins' counts keep
+    // each apart): said as what it is. A rejection may be someone else's doing: never softened.
+    failed: `${PUSH_ENDED[a.errorCode ?? ''] ?? ':x: Failed.'}${why}`,
     refused: `:no_entry_sign: Not done.${why}`,
     cancelled: ':leftwards_arrow_with_hook: Cancelled',
     unknown: ':grey_question: Outcome unknown: IT can check it with the reference',

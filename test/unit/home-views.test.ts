@@ -194,6 +194,20 @@ describe('the Home tab view', () => {
     expect(text).not.toContain('The your sign-in app');
   });
 
+  it("a push not answered in time in Your recent activity says so, that nothing was changed and what to do next, in its credential's and verifier's words, never \"Failed\"", () => {
+    const okta = CREDENTIALS.find((c) => c.id === 'okta_password')!;
+    const command = resetWordsOf(okta).command;
+    const unanswered = (i: number, verifier: string) => event(i, { action: okta.audit.action, outcome: 'failure', errorCode: 'VERIFY_TIMEOUT', verifier, verification: 'timeout' });
+    const data = { ...fullData(false), activity: { ok: true as const, value: activityOf([unanswered(1, 'okta_verify'), unanswered(2, 'a_retired_verifier')], now) } };
+    const lines = texts(homeView(data, words).blocks).filter((t) => t.includes('Reference `'));
+    // Before: ":x: Failed. You didn't approve the Okta Verify request in time, so nothing was changed.", while Today counts these apart, and no next step.
+    expect(lines).toEqual([
+      expect.stringContaining(`:zzz: Not answered. You didn't approve the Okta Verify request in time, so nothing was changed. Run \`${command}\` again and approve the request on your phone within a minute.\n`),
+      expect.stringContaining(`:zzz: Not answered. You didn't approve the request to your sign-in app in time, so nothing was changed. Run \`${command}\` again and approve the request on your phone within a minute.\n`),
+    ]);
+    expect(lines.join('\n')).not.toContain('Failed');
+  });
+
   it('has no admin section for a member who is not one', () => {
     const text = JSON.stringify(homeView(fullData(false), words).blocks);
     for (const admin of ['Did not finish', 'Failed: waiting for a retry', 'Waiting for review', 'Today', 'Needs attention', 'home_search', 'license_review']) expect(text).not.toContain(admin);
