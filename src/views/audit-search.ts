@@ -195,9 +195,10 @@ const PERSON_ENDED_PUSH: ReadonlySet<string> = new Set<FailureCode>(['VERIFY_REJ
 /**
  * How a push the person ended on their phone reads: on record as failed (outcome failure: nothing
  * was changed), but nothing failed, and Today counts it apart. A rejection may be someone else's try
- * that the person refused: said as one, as their own Home tab says it, never ":x: Failed".
+ * that the person refused: said as one, as their own Home tab says it, never ":x: Failed"; so too a
+ * push they did not answer before it was withdrawn.
  */
-const PUSH_ENDED: Partial<Record<string, string>> = { VERIFY_REJECTED: ':no_entry: Rejected' };
+const PUSH_ENDED: Partial<Record<string, string>> = { VERIFY_REJECTED: ':no_entry: Rejected', VERIFY_TIMEOUT: ':zzz: Not answered in time' };
 
 /** Its state, with the record's label and the app where this deployment still lists its verifier, as Needs attention names it. */
 function pushEnded(row: Activity, words: HomeWords): string | undefined {

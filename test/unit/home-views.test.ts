@@ -353,6 +353,17 @@ describe('the audit search views', () => {
     expect(texts(unknown.blocks).join('\n')).toContain('Okta user `00u1ann0000000000000`');
   });
 
+  it("a push not answered in time reads as what happened, as its person's Home tab and Today say it, never as a failure", () => {
+    const okta = CREDENTIALS.find((c) => c.id === 'okta_password')!;
+    const unanswered: AuditEvent = { ...event(1), action: okta.audit.action, outcome: 'failure', errorCode: 'VERIFY_TIMEOUT', verifier: 'okta_verify', verification: 'timeout' };
+    const lineOf = (e: AuditEvent) =>
+      texts(auditResultsView({ person: 'UANN', from: '2026-11-01', to: '2026-12-01', result: { ok: true, rows: activityOf([e], now) }, page: 1, words }).blocks).find((t) => t.includes('Reference'))!;
+    // Before: ':x: Failed: push not answered'.
+    expect(lineOf(unanswered)).toContain(' · :zzz: Not answered in time: push not answered in Okta Verify; nothing was changed\n');
+    expect(lineOf(unanswered)).not.toMatch(/Failed/);
+    expect(lineOf({ ...unanswered, verifier: 'a_retired_verifier' })).toContain(' · :zzz: Not answered in time: push not answered; nothing was changed\n');
+  });
+
   it('a push the person did not answer has no internal user ID either; a verifier that failed on its own (misconfigured, no factor, unavailable) keeps the account, for the operator who checks its factor or settings', () => {
     const okta = CREDENTIALS.find((c) => c.id === 'okta_password')!;
     const lineOf = (errorCode: string) => {
