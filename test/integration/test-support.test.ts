@@ -6,6 +6,7 @@ import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } fr
 import { verifySlackRequest } from '@slack/bolt';
 import { ErrorCode, LogLevel, WebClient, type Logger, type WebAPIPlatformError } from '@slack/web-api';
 import { startDynalite } from '../support/dynamodb-local';
+import { useHarness } from '../support/harness';
 import { startSlackFake, type FakeSlackUser, type SlackFake } from '../support/slack-fake';
 import { blockActionsPayload, postInteraction, postSigned, postSlashCommand, slackSignature, viewSubmissionPayload } from '../support/slack-requests';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -139,6 +140,20 @@ describe('Slack Web API fake', () => {
     await client.chat.postMessage({ channel: 'DUALICE', text: 'your PIN was reset' });
     expect((await waiting).args.text).toBe('your PIN was reset');
     await expect(fake.waitForCall('views.push', undefined, 50)).rejects.toThrow(/conversations\.open, chat\.postMessage/);
+  });
+});
+
+describe('Harness.lastShown', () => {
+  const h = useHarness();
+
+  it("counts only the modal's updates Slack accepted: one it refused changed nothing on screen, so a test reading it cannot pass on a view the person never saw", async () => {
+    const opened = await h.open('/reset-pin', 'UBOB');
+    const client = clientFor(h.slack);
+    h.slack.failNext('views.update', { error: 'internal_error' }, 1, (args) => args.view_id === opened.viewId);
+    expect(await slackError(client.views.update({ view_id: opened.viewId, view: modal({ title: { type: 'plain_text', text: 'Refused' } }) }))).toBe('internal_error');
+    expect(h.lastShown(opened.viewId, [])!.title.text).toBe(opened.view.title.text);
+    await client.views.update({ view_id: opened.viewId, view: modal({ title: { type: 'plain_text', text: 'Accepted' } }) });
+    expect(h.lastShown(opened.viewId, [])!.title.text).toBe('Accepted');
   });
 });
 

@@ -399,13 +399,17 @@ export class Harness {
 
   /**
    * What Slack holds for a modal now: of the answers to its submissions (each noted when it
-   * arrived, answeredAt) and the app's views.update of it, whichever replaced it last. Two clicks'
-   * answers and updates interleave; a later one replaces an earlier, whatever it says.
+   * arrived, answeredAt) and the app's views.update of it that Slack accepted, whichever replaced
+   * it last. Two clicks' answers and updates interleave; a later one replaces an earlier, whatever
+   * it says. An update Slack refused (the stand-in's answer not ok) changed nothing on screen.
    */
   lastShown(viewId: string, answers: ReadonlyArray<AppResponse & { at: number }>): Record<string, any> | undefined {
     const shown = [
       ...answers.filter((a) => a.json?.response_action === 'update').map((a) => ({ at: a.at, view: a.json.view as Record<string, any> })),
-      ...this.slack.callsTo('views.update').filter((c) => c.args.view_id === viewId).map((c) => ({ at: c.at, view: c.args.view as Record<string, any> })),
+      ...this.slack
+        .callsTo('views.update')
+        .filter((c) => c.args.view_id === viewId && c.result?.ok === true)
+        .map((c) => ({ at: c.at, view: c.args.view as Record<string, any> })),
     ];
     return shown.sort((a, b) => a.at - b.at).at(-1)?.view;
   }
