@@ -70,6 +70,19 @@ export function revokeOutcome(result: RevokeResult, all: ApprovalWords, clicker:
     if (code === 'AUDIT_UNAVAILABLE' || code === 'REQUEST_NOT_FOUND' || code === 'DIRECTORY_NOT_ENABLED' || code === 'SLACK_UNAVAILABLE' || code === 'REQUEST_DECIDED') {
       return said(`:warning: ${m.headline} The approval was not revoked.`, context(m.next));
     }
+    // The store did not answer before this click's write (its first read failed), or the write failed
+    // and its read-back shows it was not made (a write that may have been made is STORE_OUTCOME_UNKNOWN):
+    // this click revoked nothing. Its button is here, as below: the modal's was replaced by this.
+    if (code === 'STORE_UNAVAILABLE') {
+      const again = requestId
+        ? `Click *Revoke approval* below in a few minutes to try again. If it still fails then, tell IT the reference \`${requestId}\`.`
+        : 'Try again in a few minutes.';
+      return said(
+        ':warning: Latchkey could not reach its records just now, so your click revoked nothing.',
+        context(`An admin has been alerted. ${again}`),
+        ...(requestId ? [{ type: 'actions' as const, block_id: 'revoke', elements: [revokeButton({ id: requestId })] }] : []),
+      );
+    }
     // The write may have been made with every answer lost and the read-back failed too: the admins'
     // message was not rewritten then, so it is no place to look. A click again reads the request anew,
     // and its button is here: a revoked request is on no Home tab, and the modal's was replaced by this.

@@ -432,6 +432,55 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     expect(secretIn(finished.view)).toBe(h.chime.pinOf('chime-bob'));
   }, 30_000);
 
+  it("the request cannot be read when the revoke is clicked: its admin is told their click revoked nothing, with a Revoke to try again and the reference for IT, never that Latchkey could not tell whether it was revoked", async () => {
+    const request = await approvedPinReset(h, 'UCARL');
+    const release = h.dynamoGate.hold((c) => c.operation === 'GetItem' && c.body.includes(request.requestId));
+    let told: string;
+    try {
+      await h.clickIn('UADA', 'approval_revoke', request.requestId, { view: request.result });
+      told = JSON.stringify(await h.viewUpdate(request.resultViewId, 3, 40_000));
+    } finally {
+      release();
+    }
+    // Before: "Latchkey could not tell whether the approval was revoked." and "Its requester may still be able to finish it. …", of a click that wrote nothing.
+    expect(told).toContain(':warning: Latchkey could not reach its records just now, so your click revoked nothing.');
+    expect(told).toContain(`An admin has been alerted. Click *Revoke approval* below in a few minutes to try again. If it still fails then, tell IT the reference \`${request.requestId}\`.`);
+    expect(told).not.toMatch(/could not tell whether|may still be able/);
+    expect(revokeIn(JSON.parse(told).blocks)?.value).toBe(request.requestId);
+    expect((await h.auditRecords('UADA')).filter((r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId)).toEqual([]);
+    expect(revokedToldTo(h, 'UCARL')).toEqual([]);
+    // Its next step works: the approval still stood, and the Revoke in the answer revokes it.
+    const shown = { ...JSON.parse(told), id: request.resultViewId };
+    await h.clickIn('UADA', 'approval_revoke', request.requestId, { view: shown });
+    expect(JSON.stringify(await h.viewUpdate(request.resultViewId, 4, 10_000))).toContain('Revoked: <@UCARL> can no longer finish');
+  }, 60_000);
+
+  it("the revoke's write fails and the read-back shows it was not made: its admin is told their click revoked nothing, never that Latchkey could not tell whether it was revoked", async () => {
+    const request = await approvedPinReset(h, 'UCARL');
+    const revokeWrite = (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes('"REVOKED"') && c.body.includes(request.requestId);
+    const release = h.dynamoGate.hold(revokeWrite);
+    let answer: SlackCall;
+    try {
+      await h.click('UADA', 'approval_revoke', request.requestId, request.message);
+      answer = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UADA', 40_000);
+    } finally {
+      release();
+    }
+    expect(answer.args.text).toBe(':warning: Latchkey could not reach its records just now, so your click revoked nothing.');
+    expect(JSON.stringify(answer.args.blocks)).toContain(`tell IT the reference \`${request.requestId}\``);
+    expect(JSON.stringify(answer.args.blocks)).not.toMatch(/could not tell whether|may still be able/);
+    const records = await h.waitForAudit('UADA', (r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId && r.phase === 'outcome');
+    expect(records.filter((r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId).map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([
+      ['attempt', undefined, undefined],
+      ['outcome', 'failure', 'STORE_UNAVAILABLE'],
+    ]);
+    expect(revokedToldTo(h, 'UCARL')).toEqual([]);
+    // The approval still stood: a click again revokes it.
+    await h.click('UADA', 'approval_revoke', request.requestId, request.message);
+    const again = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UADA' && String(c.args.text).includes('Revoked:'), 10_000);
+    expect(again.args.text).toContain('Revoked: <@UCARL> can no longer finish');
+  }, 60_000);
+
   it("a Finish that sent nothing and gave the approval back while the revoke was being recorded: the revoke still takes back the approval (the same one), never 'There was no approval to revoke', and the next Finish changes nothing", async () => {
     const request = await approvedPinReset(h, 'UANN');
     const release = h.dynamoGate.hold(revokeAttempt);
