@@ -332,7 +332,7 @@ describe('the Home tab for admins', () => {
 
     const { home } = await h.openHome('UADA');
     expect(textOf(home)).not.toContain('cannot be shown right now');
-    const row = (home.blocks as any[]).find((b) => b.type === 'section' && String(b.text?.text).includes('*<@UANN>*'));
+    const row = (home.blocks as any[]).find((b) => b.type === 'section' && String(b.text?.text).includes("<@UANN>'s"));
     expect(row.text.text).toContain('In a state this version of Latchkey does not know (`ESCALATED`)');
     expect(row.accessory).toBeUndefined();
     expect(JSON.stringify(home)).not.toContain(`"value":"${unknown}"`);
@@ -364,7 +364,7 @@ describe('the Home tab for admins', () => {
   it("an admin's own request is in their queue without a Review button, marked as theirs; another admin can review it", async () => {
     const requestId = await asksForLicense(h, 'UMAX', 'Plus');
     const own = await h.openHome('UMAX');
-    const line = (own.home.blocks as any[]).find((b) => b.type === 'section' && String(b.text?.text).includes('*<@UMAX>*'));
+    const line = (own.home.blocks as any[]).find((b) => b.type === 'section' && String(b.text?.text).includes("<@UMAX>'s"));
     expect(line.text.text).toContain('Your own request: another admin decides it.');
     expect(line.accessory).toBeUndefined();
     // The one button that names it on their tab is their own Withdraw, in their own requests.

@@ -301,7 +301,7 @@ describe('the approval policy for a reset', () => {
     expect(JSON.stringify(own.view)).toContain('You cannot review your own request.');
     expect(own.view.submit).toBeUndefined();
     const { home } = await h.openHome('UADA');
-    const line = (home.blocks as any[]).find((b) => b.type === 'section' && String(b.text?.text).includes('*<@UADA>*'));
+    const line = (home.blocks as any[]).find((b) => b.type === 'section' && String(b.text?.text).includes("<@UADA>'s"));
     expect(line.accessory).toBeUndefined();
     // Another admin can.
     const other = await reviews(h, 'UMAX', request);

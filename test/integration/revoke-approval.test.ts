@@ -272,7 +272,7 @@ describe('revoking an approval before its requester finishes it', () => {
     const { home } = await h.openHome('UMAX');
     const line = (home.blocks as any[]).find((b) => b.accessory?.action_id === 'approval_revoke' && b.accessory.value === request.requestId);
     expect(line).toBeDefined();
-    expect(line.text.text).toContain('*<@UCARL>*');
+    expect(line.text.text).toContain("<@UCARL>'s");
     expect(line.text.text).toContain('Approved by <@UADA> at');
     expect(line.text.text).toContain('waiting for <@UCARL> to finish it, by');
     expect(line.accessory.confirm).toBeDefined();
