@@ -550,7 +550,7 @@ function registerFeatures(
     clock,
     logger,
   });
-  const words = homeWords(vocabulary, approvalWords, kinds.map((k) => k.id));
+  const words = homeWords(vocabulary, approvalWords, kinds.map((k) => k.id), config.verify?.timeoutMs);
   registerHomeOpened(app, home, words, logger);
   registerHomeSearchButton(app, home, clock, logger);
   registerAuditSearchSubmission(app, home, words, logger);

@@ -88,8 +88,8 @@ interface Changing {
   alsoShown?: true;
 }
 
-/** The `verify` push's number, as its waiting modal shows it. */
-type PushShown = { readonly challenge?: string; readonly app: string };
+/** A push as its waiting modal shows it: the number to pick, its app, and how long it waits (VERIFY_TIMEOUT_SECONDS). */
+export type PushShown = { readonly challenge?: string; readonly app: string; readonly waitMs: number };
 
 /**
  * What the click whose attempt was written shows, step by step: the push's number once it is shown;
@@ -140,6 +140,8 @@ export interface ResetFailure {
   readonly verifierApp?: string;
   /** The command that resets that app's factor, for a person with a new phone (lostFactorCommand). */
   readonly lostFactorCommand?: string;
+  /** How long the push waited for its person (VERIFY_TIMEOUT_SECONDS), for the words of one not answered in time. */
+  readonly verifyWaitMs?: number;
   /** With REQUEST_OPEN: where the person's open request stands (its reference is `requestId`). */
   readonly open?: OpenRequest;
   /**
@@ -247,7 +249,7 @@ export interface ResetDelivery {
    */
   notifyOwner(done: ResetDone): Promise<SentReceipt | void>;
   /** The `verify` policy: the push is on its way; shows the number to pick on the phone, when there is one. */
-  showChallenge?(push: { readonly challenge?: string; readonly app: string }): Promise<void>;
+  showChallenge?(push: PushShown): Promise<void>;
   /**
    * Another click of the same request here (a double click, a replay) had its attempt written: it
    * shows what comes of the request, and this one, to be turned away, must not replace that.
@@ -259,7 +261,7 @@ export interface ResetDelivery {
    * least for a call to the verifier or the directory. A click that joins once the result is being
    * shown is not turned away this way: it shows the same result (showResult).
    */
-  giveWay?(push?: { readonly challenge?: string; readonly app: string }): Promise<void>;
+  giveWay?(push?: PushShown): Promise<void>;
   /** The `verify` policy: the push was rejected; tells the owner, who may not have been the one asking. */
   notifyRejected?(rejected: { readonly kind: string; readonly requestId: string; readonly at: Date; readonly app: string; readonly mistake?: string }): Promise<void>;
 }
@@ -840,7 +842,7 @@ export class ResetCredential {
         // The person's own change of mind is counted with the pushes' results (push_result), not as a refusal.
         if (verified.code !== 'VERIFY_CANCELLED') this.metrics.count('request_refused', { action: credential.audit.action, code: verified.code });
         const lostFactorCommand = this.lostFactorCommand(kind);
-        return { ok: false, code: verified.code, kind, email: ticket.email, requestId: ticket.requestId, verifierApp: verify.verifier.app, ...(lostFactorCommand && { lostFactorCommand }) };
+        return { ok: false, code: verified.code, kind, email: ticket.email, requestId: ticket.requestId, verifierApp: verify.verifier.app, verifyWaitMs: verify.verifier.timeoutMs, ...(lostFactorCommand && { lostFactorCommand }) };
       }
     }
     const left = this.deps.workTime?.leftMs();
@@ -1210,7 +1212,7 @@ export class ResetCredential {
       await this.withdraw(verifier, account, push, fields);
       return cancelled();
     }
-    const shown: PushShown = { challenge: push.challenge, app: verifier.app };
+    const shown: PushShown = { challenge: push.challenge, app: verifier.app, waitMs: verifier.timeoutMs };
     changing.showing = { step: 'challenge', push: shown };
     await delivery.showChallenge?.(shown).catch((err: unknown) =>
       this.deps.logger.warn({ ...fields, err: describeError(err) }, 'the push was sent but its number could not be shown'),

@@ -8,7 +8,8 @@ import { resetWordsOf } from './reset-words';
 
 /** The Home tab's words, from the registry: each credential's button and name, and each kind of pending request's steps. */
 /** `approvals` has every known kind's words (past records are named even when a kind is off); `served`, the kinds on. */
-export function homeWords(vocabulary: LicenseVocabulary, approvals: ApprovalWords, served: readonly string[] = Object.keys(approvals)): HomeWords {
+/** `verifyWaitMs`: how long the `verify` policy's push waits, when a verifier is configured. */
+export function homeWords(vocabulary: LicenseVocabulary, approvals: ApprovalWords, served: readonly string[] = Object.keys(approvals), verifyWaitMs?: number): HomeWords {
   const kinds = Object.entries(approvals);
   return {
     credentials: Object.fromEntries(CREDENTIALS.map((c) => [c.id, { button: c.words.homeButton, words: resetWordsOf(c) }])),
@@ -34,6 +35,7 @@ export function homeWords(vocabulary: LicenseVocabulary, approvals: ApprovalWord
     license: { button: 'Request a license change', vocabulary },
     approvals: { words: approvals, ownHeading: served.length === 1 && served[0] === 'license' ? `Your ${vocabulary.words.request} requests` : 'Your requests' },
     verifiers: Object.fromEntries(VERIFIERS.map((v) => [v.audit.verifier, v.words.app])),
+    ...(verifyWaitMs !== undefined && { verifyWaitMs }),
   };
 }
 

@@ -2,7 +2,7 @@ import { isFailureCode, type FailureCode } from '../flows/failure';
 import type { OpenRequest } from '../flows/reset-credential';
 import { escapeMrkdwn, slackTime } from './blocks';
 import { recordedCode } from './failure-labels';
-import { capitalized, changeOf, type SubjectWords } from './words';
+import { capitalized, changeOf, waitWords, type SubjectWords } from './words';
 
 interface FailureMessage {
   /** What happened, in one line. */
@@ -67,6 +67,8 @@ export function failureMessage(
     readonly verifierApp?: string;
     /** The command that resets that app's factor, for a person with a new phone: pointed to where the push cannot reach them. */
     readonly lostFactorCommand?: string;
+    /** How long the `verify` policy's push waits for its person (VERIFY_TIMEOUT_SECONDS), for VERIFY_TIMEOUT's next step. */
+    readonly verifyWaitMs?: number;
     /** With REQUEST_OPEN: where the open request stands, when it was read. */
     readonly open?: Pick<OpenRequest, 'state' | 'until'>;
   },
@@ -245,7 +247,8 @@ export function failureMessage(
     },
     VERIFY_TIMEOUT: {
       headline: `You didn't approve ${theRequest} in time, so nothing was changed.`,
-      next: `${again} and approve the request on your phone within a minute.${lostFactor}`,
+      // The wait as configured; where it is not known (the policy since turned off), no length is promised.
+      next: `${again} and approve the request on your phone ${failure.verifyWaitMs ? `within ${waitWords(failure.verifyWaitMs)}` : 'as soon as it arrives'}.${lostFactor}`,
     },
     VERIFY_CANCELLED: {
       headline: `You closed the window before approving, so ${theRequest} was cancelled and nothing was changed.`,

@@ -81,6 +81,8 @@ export interface HomeWords {
   readonly approvals: { readonly words: ApprovalWords; readonly ownHeading: string };
   /** By the verifier's audit name: its app as people know it ("Okta Verify"). */
   readonly verifiers: Readonly<Record<string, string>>;
+  /** How long the `verify` policy's push waits (VERIFY_TIMEOUT_SECONDS), when it is configured: a push not answered in time says it. */
+  readonly verifyWaitMs?: number;
 }
 
 // "cannot be shown" reads for a plural heading ("Your license change requests") as for a singular one.
@@ -134,7 +136,7 @@ function activityLine(a: Activity, words: HomeWords): string {
   const about = a.subject && a.subject.userId !== a.actor.userId ? ` for <@${a.subject.userId}>` : '';
   const verifierApp = a.verifier ? words.verifiers[a.verifier] : undefined;
   // A push they did not answer in time: what to do next too (run it again, and approve it on the phone), as they were told then.
-  const unanswered = a.errorCode === 'VERIFY_TIMEOUT' && subject ? failureMessage({ code: 'VERIFY_TIMEOUT', verifierApp }, subject) : undefined;
+  const unanswered = a.errorCode === 'VERIFY_TIMEOUT' && subject ? failureMessage({ code: 'VERIFY_TIMEOUT', verifierApp, ...(words.verifyWaitMs && { verifyWaitMs: words.verifyWaitMs }) }, subject) : undefined;
   // Their Revoke that could not save its telling of another admin's revoke: said of that, never "could not save the request".
   const headline = notSavedFollowUps(a)
     ? `${FOLLOW_UPS_NOT_SAVED.headline} ${FOLLOW_UPS_NOT_SAVED.next}`

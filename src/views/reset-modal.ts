@@ -5,7 +5,7 @@ import type { ResetDone, ResetFailure, ShownElsewhere } from '../flows/reset-cre
 import type { Policy } from '../flows/policy';
 import { context, escapeMrkdwn, modal, progressView, section, slackTime } from './blocks';
 import { failureMessage, lostFactorLine } from './failure-message';
-import { capitalized, changeOf, type ResetWords } from './words';
+import { capitalized, changeOf, waitWords, type ResetWords } from './words';
 
 /** The one modal a reset lives in, through its states: checking → confirm → working → secret or failure. */
 export function resetCallbackId(credentialId: string): string {
@@ -160,7 +160,7 @@ export function secretBlocks(secret: Secret, words: ResetWords): KnownBlock[] {
   ];
 }
 
-export function failureView(failure: Pick<ResetFailure, 'code' | 'email' | 'requestId' | 'retryAt' | 'reason' | 'verifierApp' | 'lostFactorCommand' | 'open'>, words: ResetWords): ModalView {
+export function failureView(failure: Pick<ResetFailure, 'code' | 'email' | 'requestId' | 'retryAt' | 'reason' | 'verifierApp' | 'lostFactorCommand' | 'verifyWaitMs' | 'open'>, words: ResetWords): ModalView {
   const message = failureMessage(failure, words);
   const blocks = [section(`:warning: ${message.headline}`), section(message.next)];
   if (failure.requestId) blocks.push(context(`Reference: \`${failure.requestId}\``));
@@ -181,7 +181,7 @@ export function pushingView(words: ResetWords, app: string, waiting?: Waiting): 
 }
 
 /** The `verify` policy: the push is out; the person approves it on their phone (picking the number, when there is one). */
-export function challengeView(words: ResetWords, push: { readonly app: string; readonly challenge?: string }, waiting?: Waiting): ModalView {
+export function challengeView(words: ResetWords, push: { readonly app: string; readonly challenge?: string; readonly waitMs: number }, waiting?: Waiting): ModalView {
   const ask = push.challenge
     ? `:iphone: Approve the ${push.app} request on your phone and pick *${escapeMrkdwn(push.challenge)}*.`
     : `:iphone: Approve the ${push.app} request on your phone.`;
@@ -193,7 +193,7 @@ export function challengeView(words: ResetWords, push: { readonly app: string; r
     blocks: [
       section(ask, 'challenge'),
       section(`Your ${words.what} is ${changeOf(words).done} as soon as you approve${words.change ? '' : '; the new one appears here'}.`),
-      context('Nothing changes until you approve; the request lapses after a minute.'),
+      context(`Nothing changes until you approve; the request lapses after ${waitWords(push.waitMs)}.`),
     ],
   });
 }

@@ -81,6 +81,19 @@ export function capitalized(word: string): string {
 }
 
 /**
+ * How long something waits, as a person reads it: "a minute", "2 minutes", "45 seconds", "a minute
+ * and 30 seconds". To the second: a wait set in seconds (VERIFY_TIMEOUT_SECONDS) is said as set.
+ */
+export function waitWords(ms: number): string {
+  const seconds = Math.max(1, Math.round(ms / 1000));
+  const of = (n: number, unit: string) => (n === 1 ? `a ${unit}` : `${n} ${unit}s`);
+  const minutes = Math.floor(seconds / 60);
+  const rest = seconds % 60;
+  if (minutes === 0) return of(rest, 'second');
+  return rest === 0 ? of(minutes, 'minute') : `${of(minutes, 'minute')} and ${of(rest, 'second')}`;
+}
+
+/**
  * A line or sentence that may begin with a credential's noun ("mail password reset", "meeting PIN
  * reset"): its first letter capitalised, after any markup it opens with ("*Mail password reset*").
  * The nouns stay lower case, as they read inside a sentence.

@@ -199,13 +199,34 @@ describe('the Home tab view', () => {
     const command = resetWordsOf(okta).command;
     const unanswered = (i: number, verifier: string) => event(i, { action: okta.audit.action, outcome: 'failure', errorCode: 'VERIFY_TIMEOUT', verifier, verification: 'timeout' });
     const data = { ...fullData(false), activity: { ok: true as const, value: activityOf([unanswered(1, 'okta_verify'), unanswered(2, 'a_retired_verifier')], now) } };
-    const lines = texts(homeView(data, words).blocks).filter((t) => t.includes('Reference `'));
+    // The wait as configured (VERIFY_TIMEOUT_SECONDS: 120), as the app passes it.
+    const waiting = homeWords(vocabulary, { license: licenseKindWords(vocabulary) }, ['license'], 120_000);
+    const lines = texts(homeView(data, waiting).blocks).filter((t) => t.includes('Reference `'));
     // Before: ":x: Failed. You didn't approve the Okta Verify request in time, so nothing was changed.", while Today counts these apart, and no next step.
     expect(lines).toEqual([
-      expect.stringContaining(`:zzz: Not answered. You didn't approve the Okta Verify request in time, so nothing was changed. Run \`${command}\` again and approve the request on your phone within a minute.\n`),
-      expect.stringContaining(`:zzz: Not answered. You didn't approve the request to your sign-in app in time, so nothing was changed. Run \`${command}\` again and approve the request on your phone within a minute.\n`),
+      expect.stringContaining(`:zzz: Not answered. You didn't approve the Okta Verify request in time, so nothing was changed. Run \`${command}\` again and approve the request on your phone within 2 minutes.\n`),
+      expect.stringContaining(`:zzz: Not answered. You didn't approve the request to your sign-in app in time, so nothing was changed. Run \`${command}\` again and approve the request on your phone within 2 minutes.\n`),
     ]);
     expect(lines.join('\n')).not.toContain('Failed');
+  });
+
+  it('a push not answered in time in Your recent activity says the wait as configured (before: "within a minute" whatever VERIFY_TIMEOUT_SECONDS), or promises none when no verifier is configured now', () => {
+    const okta = CREDENTIALS.find((c) => c.id === 'okta_password')!;
+    const unanswered = event(1, { action: okta.audit.action, outcome: 'failure', errorCode: 'VERIFY_TIMEOUT', verifier: 'okta_verify', verification: 'timeout' });
+    const data = { ...fullData(false), activity: { ok: true as const, value: activityOf([unanswered], now) } };
+    const nextStep = (seconds?: number) => {
+      const line = texts(homeView(data, homeWords(vocabulary, { license: licenseKindWords(vocabulary) }, ['license'], seconds === undefined ? undefined : seconds * 1000)).blocks).find((t) => t.includes('Reference `'))!;
+      return /approve the request on your phone ([^.]*)\./.exec(line)?.[1];
+    };
+    expect([1, 45, 60, 90, 120, 300].map(nextStep)).toEqual([
+      'within a second',
+      'within 45 seconds',
+      'within a minute',
+      'within a minute and 30 seconds',
+      'within 2 minutes',
+      'within 5 minutes',
+    ]);
+    expect(nextStep()).toBe('as soon as it arrives');
   });
 
   it('has no admin section for a member who is not one', () => {

@@ -56,7 +56,7 @@ function allModals(credential: Credential): ModalView[] {
     confirmView({ credentialId: credential.id, words, email: 'ann@example.com', ticket: 'x'.repeat(600), ignoredText: true }),
     workingView(words),
     pushingView(words, 'Okta Verify', { credentialId: credential.id, ticket: 't' }),
-    challengeView(words, { app: 'Okta Verify', challenge: '42' }, { credentialId: credential.id, ticket: 't' }),
+    challengeView(words, { app: 'Okta Verify', challenge: '42', waitMs: 60_000 }, { credentialId: credential.id, ticket: 't' }),
     resultView({ secret: new Secret('Abc-123-xyz') }, words),
     resultView({}, words),
     ...FAILURE_CODES.map((code) => failureView({ code, email: 'ann@example.com', requestId: 'r1' }, words)),
@@ -98,7 +98,7 @@ describe.each(CREDENTIALS.map((c) => [c.command, c] as const))('reset views (%s)
 
   it("the modal waiting for a push says its close button cancels it ('Cancel request', within Slack's 24 characters), and never tells the person who asked to reject it", () => {
     const waiting = { credentialId: credential.id, ticket: 't' };
-    for (const view of [pushingView(words, 'Duo Mobile', waiting), challengeView(words, { app: 'Duo Mobile' }, waiting)]) {
+    for (const view of [pushingView(words, 'Duo Mobile', waiting), challengeView(words, { app: 'Duo Mobile', waitMs: 60_000 }, waiting)]) {
       expect(view.close?.text).toBe('Cancel request');
       expect(view.notify_on_close).toBe(true);
       expect(JSON.stringify(view.blocks)).not.toContain("didn't ask");
@@ -204,7 +204,7 @@ describe('a change that is not a reset (Okta unlock) is never called a reset', (
   const words = resetWordsOf(unlock);
   it('in the push, approval, refusal and rejected-push words', () => {
     const said = JSON.stringify([
-      challengeView(words, { app: 'Okta Verify', challenge: '42' }),
+      challengeView(words, { app: 'Okta Verify', challenge: '42', waitMs: 60_000 }),
       pendingView(words, 'r1'),
       ...(['VERIFY_NO_FACTOR', 'DIRECTORY_NOT_ENABLED', 'RATE_LIMITED'] as const).map((code) => failureView({ code, email: 'ann@example.com', requestId: 'r1', verifierApp: 'Okta Verify' }, words)),
       pushRejectedNotice({ at: new Date('2026-12-04T08:00:00Z'), requestId: 'r1', app: 'Okta Verify' }, words),
