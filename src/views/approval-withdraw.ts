@@ -66,6 +66,11 @@ export function withdrawOutcome(
       return { text, blocks: [section(`:warning: ${text}`)] };
     }
     const m = failureMessage({ code: result.ok ? 'INTERNAL' : result.code }, wordsOf(all, '').subject);
+    // Gone (purged) when its withdraw's write was refused: no request of theirs waits, and nothing was withdrawn.
+    if (!result.ok && result.code === 'REQUEST_NOT_FOUND') {
+      const text = `${m.headline} Your request was not withdrawn, and nothing was changed.`;
+      return { text, blocks: [section(`:warning: ${text}`), context('If you still need the change, ask for it again.')] };
+    }
     // Only a refused audit attempt is known to have written nothing (fail closed); a store that did not
     // answer may have taken the withdraw before it went quiet, so the person is not told it still waits.
     const known = !result.ok && result.code === 'AUDIT_UNAVAILABLE';

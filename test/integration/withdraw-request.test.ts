@@ -405,6 +405,54 @@ describe('a withdraw and an approval racing', () => {
     const warned = h.logs.join('').split('\n').filter((l) => l.includes('reading back a refused decision failed'));
     expect(warned.map((l) => JSON.parse(l)).map((l) => [l.level, l.approvalRequestId])).toEqual([['warn', request.requestId]]);
   }, 60_000);
+
+  it('the request gone (purged) while a withdraw from its DM was being recorded: it is told Latchkey cannot find it and nothing was withdrawn, never that it still waits', async () => {
+    const request = await asksForLicense(h, 'UBOB', 'Pro');
+    const release = h.dynamoGate.hold(attemptOf('license_withdraw'));
+    let answer: SlackCall;
+    try {
+      await h.click('UBOB', 'approval_withdraw', withdrawIn(request.dm.call).value, request.dm);
+      await reached(attemptOf('license_withdraw'));
+      await h.purgeRequest(request.requestId);
+      release();
+      answer = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UBOB' && String(c.args.text).includes('withdraw'), 40_000);
+    } finally {
+      release();
+    }
+    // Before: ":warning: Your request … was not withdrawn. :hourglass: Waiting for an admin; …", the request as read before the write.
+    expect(answer.args.text).toBe('Latchkey cannot find that request. Your request was not withdrawn, and nothing was changed.');
+    expect(JSON.stringify(answer.args.blocks)).not.toMatch(/Waiting for an admin|could not read|could not tell|approval_withdraw/);
+    const withdraws = await h.waitForAudit('UBOB', (r) => r.action === 'license_withdraw' && r.approvalRequestId === request.requestId && r.phase === 'outcome', 10_000);
+    expect(withdraws.filter((r) => r.action === 'license_withdraw' && r.approvalRequestId === request.requestId).map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([
+      ['attempt', undefined, undefined],
+      ['outcome', 'failure', 'REQUEST_NOT_FOUND'],
+    ]);
+  }, 60_000);
+
+  it('the request gone (purged) while an approval was being recorded: its admin is told Latchkey cannot find it, never offered to decide it as if it still waited', async () => {
+    const request = await asksForLicense(h, 'UCARL', 'Pro');
+    const opened = await review(h, 'UADA', request);
+    const release = h.dynamoGate.hold(attemptOf('license_decide'));
+    let told: string;
+    try {
+      await h.submit('UADA', opened.view, { values: decide('approve') });
+      await reached(attemptOf('license_decide'));
+      await h.purgeRequest(request.requestId);
+      release();
+      told = JSON.stringify(await h.viewUpdate(opened.viewId, 2, 40_000));
+    } finally {
+      release();
+    }
+    // Before: its line said it was waiting for an admin, above "Click *Review* on the message again to decide it."
+    expect(told).toContain('Latchkey cannot find that request.');
+    expect(told).not.toMatch(/Waiting for an admin|again to decide it|could not read/);
+    expect(h.chime.callsTo('UpdateUser')).toEqual([]);
+    const decided = await h.waitForAudit('UADA', (r) => r.action === 'license_decide' && r.approvalRequestId === request.requestId && r.phase === 'outcome', 10_000);
+    expect(decided.filter((r) => r.action === 'license_decide' && r.approvalRequestId === request.requestId).map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([
+      ['attempt', undefined, undefined],
+      ['outcome', 'failure', 'REQUEST_NOT_FOUND'],
+    ]);
+  }, 60_000);
 });
 
 /**

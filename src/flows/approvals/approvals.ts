@@ -486,13 +486,12 @@ export class Approvals {
       return this.fail(err, { requester: reviewer, kind: request.kind, step: 'decide', requestId });
     }
     if (!decided) {
-      const now = await this.deps.store.get(request.id).then(
-        (found) => found ?? request,
-        (err: unknown) => {
-          this.warn(err, request, 'reading back a refused decision failed');
-          return undefined;
-        },
-      );
+      const now = await this.readBack(request, 'decision');
+      // Gone (purged) since it was read: it cannot be found, as the first read would have said.
+      if (now === null) {
+        await change.failed('REQUEST_NOT_FOUND');
+        return { ok: false, code: 'REQUEST_NOT_FOUND' };
+      }
       // Not read back: where it stands is not known, and the request as read before the write (as the
       // admin saw it, decidable) is out of date: given to name it by, never to show where it stands.
       if (!now) {
@@ -588,13 +587,12 @@ export class Approvals {
     }
     if (!withdrawn) {
       // An admin's decision, or its time's end, came first: that stands, and the requester is told which.
-      const now = await this.deps.store.get(request.id).then(
-        (found) => found ?? request,
-        (err: unknown) => {
-          this.warn(err, request, 'reading back a refused withdraw failed');
-          return undefined;
-        },
-      );
+      const now = await this.readBack(request, 'withdraw');
+      // Gone (purged) since it was read: it cannot be found, as an admin's decision or revoke is told.
+      if (now === null) {
+        await change.failed('REQUEST_NOT_FOUND');
+        return { ok: false, code: 'REQUEST_NOT_FOUND' };
+      }
       // Not read back: where it stands is not known, and the request as read before the write (still
       // waiting) is out of date: given to name it by, never to show where it stands.
       if (!now) {
@@ -687,13 +685,7 @@ export class Approvals {
       // and is approved again since (that finish sent nothing and gave it back, or an admin approved
       // it again): the admin is told the finish had started, and that it can be revoked now.
       // Read back, nothing there is not a read that failed: gone (purged), it cannot be found.
-      const now = await this.deps.store.get(request.id).then(
-        (found) => found ?? null,
-        (err: unknown) => {
-          this.warn(err, request, 'reading back a refused revoke failed');
-          return undefined;
-        },
-      );
+      const now = await this.readBack(request, 'revoke');
       const current = now && (await this.expireIfDue(now).catch(() => now));
       // Not read back: where it stands is not known, and the request as read before the write (still
       // approved) is out of date: given to name it by, never to show where it stands (unread).
@@ -1403,6 +1395,20 @@ export class Approvals {
     if (failure.needsOperator) this.deps.logger.error({ ...fields, alert: true }, 'approval request failed: operator action needed');
     else this.deps.logger.warn(fields, 'approval request refused or failed');
     return failure;
+  }
+
+  /**
+   * A request read back after its write was refused: null when nothing is there (purged), never the
+   * request as read before; undefined when the read failed (logged), where it stands not known.
+   */
+  private readBack(request: PendingRequest, what: 'revoke' | 'decision' | 'withdraw'): Promise<PendingRequest | null | undefined> {
+    return this.deps.store.get(request.id).then(
+      (found) => found ?? null,
+      (err: unknown) => {
+        this.warn(err, request, `reading back a refused ${what} failed`);
+        return undefined;
+      },
+    );
   }
 
   private warn(err: unknown, request: PendingRequest, message: string): void {
