@@ -49,6 +49,8 @@ type Limit = { key: string; limit: number; windowMs: number };
 interface Delivered {
   readonly deliveryFailed: boolean;
   readonly shownAside: false | NonNullable<ResetDone['secretShownAside']>;
+  /** With deliveryFailed: the modal is known to be gone (closed), not left showing something else. */
+  readonly gone?: true;
 }
 
 /**
@@ -228,6 +230,12 @@ export interface ResetDone {
   readonly incomplete?: readonly IncompleteStep[];
   /** The account was locked out, and the reset unlocked it: the person is told. */
   readonly unlocked?: boolean;
+  /**
+   * A change with no secret whose modal Slack would not update (its "working…" answer may stand there
+   * for good): what was done was said aside (`toldAside`), or not; the handler shows where, as for a
+   * click turned away (ResetFailure.shownElsewhere).
+   */
+  readonly shownElsewhere?: ShownElsewhere;
 }
 
 /** How the new credential reaches its owner; implemented by the handler with Slack views and DMs. */
@@ -888,7 +896,15 @@ export class ResetCredential {
     changing.showing = { step: 'result', result, done: shown };
     // And a Finish click turned away for this one shows the same in its own modal (sameAsFinishing).
     for (const wake of this.finishesWaiting.get(ticket.requestId) ?? []) wake();
-    let { deliveryFailed, shownAside } = await this.deliver(result, shown, delivery, fields, changing);
+    const delivered = await this.deliver(result, shown, delivery, fields, changing);
+    let { deliveryFailed, shownAside } = delivered;
+    // A change with no secret whose modal Slack would not update, and is not closed: its "working…"
+    // answer may stand there for good, so what was done is said aside, and the modal told where, as
+    // for a click turned away (sameAsShown). Nothing to run again for: its receipt says the same.
+    const shownElsewhere: ShownElsewhere | undefined =
+      !result.secret && deliveryFailed && !delivered.gone
+        ? { at: shown.at, requestId: shown.requestId, toldAside: await this.tellAside({ result, done: shown }, delivery, fields) }
+        : undefined;
     // What the secret does not need (signing the person out elsewhere) follows it: however slow, it
     // never keeps the person from their secret.
     const incomplete = await this.followUp(result);
@@ -958,7 +974,7 @@ export class ResetCredential {
       { requestId: ticket.requestId, slackUserId: requester.userId, kind, directory: credential.audit.directory, deliveryFailed },
       'credential reset',
     );
-    return done;
+    return shownElsewhere ? { ...done, shownElsewhere } : done;
   }
 
   /** `click` gives way to another click of its request, whose attempt was written (ResetDelivery.giveWay). */
@@ -1007,7 +1023,7 @@ export class ResetCredential {
 
   /**
    * What a change with no secret did, to its requester alone in an ephemeral message, when a modal
-   * could not say it (sameAsShown). Whether it was said. Slack refusing is no fault of ours: a warning.
+   * could not say it (its own click, changeOnRecord; one turned away, sameAsShown). Whether it was said. Slack refusing is no fault of ours: a warning.
    */
   private async tellAside(shown: { readonly result: ChangeResult; readonly done: ResetDone }, delivery: ResetDelivery, fields: object): Promise<boolean> {
     if (!delivery.showResultAside) return false;
@@ -1056,14 +1072,14 @@ export class ResetCredential {
       await delivery.showResult(result, shown);
       return { deliveryFailed: false, shownAside: false };
     } catch (err) {
+      const gone = changing.closed || delivery.windowGone?.(err) === true;
       if (aside) {
-        const gone = changing.closed || delivery.windowGone?.(err) === true;
         return this.showAside(result, shown, aside, { ...fields, err: describeError(err) }, gone ? 'the modal was gone' : 'the modal could not show it', gone ? 'closed' : 'unshown');
       }
       // No secret lost (its receipt says what was done), and Slack refusing is no fault of ours: a warning.
       if (!result.secret) this.deps.logger.warn({ ...fields, err: describeError(err) }, 'change done, but the modal could not show what was done');
       else this.deps.logger.error({ ...fields, err: describeError(err) }, 'reset done but the new credential could not be shown');
-      return { deliveryFailed: true, shownAside: false };
+      return { deliveryFailed: true, shownAside: false, ...(gone && { gone: true as const }) };
     }
   }
 

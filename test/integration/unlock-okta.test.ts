@@ -292,6 +292,71 @@ describe('/unlock-okta clicked twice, the second click\'s "working…" answer re
   });
 });
 
+describe('/unlock-okta clicked once, its "working…" answer out before the unlock and Slack refusing the update that shows it', () => {
+  const h = useHarness({ dynamoGate: true, slackUsers: SLACK_PEOPLE, accounts: { okta_password: OKTA_PEOPLE } }, (x) => x.slack.clear());
+  const okta = () => h.standIns.get('okta_unlock') as OktaSimulator;
+
+  /**
+   * Bob's one Unlock click, its attempt's answer slow, so that its "working…" answer goes out first;
+   * then Slack refuses the update that shows the unlock (and, with `asideFails`, the message only
+   * Bob would see). What Slack shows at the end, once the click ended.
+   */
+  async function workingThenRefused(asideFails: boolean) {
+    okta().users.get('00ubob')!.status = 'LOCKED_OUT';
+    const unlocksBefore = okta().calls.filter((c) => c.operation === 'Unlock').length;
+    const opened = await h.open(COMMAND, 'UBOB');
+    const attemptOf = (c: { operation: string; body: string }) => c.operation === 'PutItem' && c.body.includes('UBOB') && c.body.includes('"attempt"');
+    const attempts = () => h.dynamoGate.delayed.filter(attemptOf).length;
+    const delayedBefore = attempts();
+    const release = h.dynamoGate.delay(attemptOf);
+    try {
+      const click = answeredAt(h.submit('UBOB', opened.view));
+      while (attempts() <= delayedBefore) await new Promise((r) => setTimeout(r, 10));
+      const answered = await click;
+      expect(isProgress(answered.json!.view)).toBe(true);
+      h.slack.failNext('views.update', { error: 'internal_error' }, 1, (args) => args.view_id === opened.viewId);
+      if (asideFails) h.slack.failNext('chat.postEphemeral', { error: 'channel_not_found' }, 3, (args) => args.user === 'UBOB');
+      release();
+      await h.slack.waitForCall('views.update', (c) => c.args.view_id === opened.viewId && c.result?.ok === false);
+      // Before: nothing after the refused update, and the modal stayed on "Unlocking your Okta account…" for good.
+      const update = await h.slack.waitForCall('views.update', (c) => c.args.view_id === opened.viewId && c.result?.ok === true && c.at >= answered.at);
+      await h.waitForAudit('UBOB', (r) => r.action === 'unlock_okta' && r.phase === 'outcome');
+      await new Promise((r) => setTimeout(r, 200));
+      expect(h.slack.callsTo('views.update').filter((c) => c.args.view_id === opened.viewId && c.result?.ok === true).at(-1)).toBe(update);
+      expect(okta().calls.filter((c) => c.operation === 'Unlock')).toHaveLength(unlocksBefore + 1);
+      return { shown: update.args.view as Record<string, any> };
+    } finally {
+      release();
+    }
+  }
+
+  it('a message only the requester sees says the account is unlocked, and the modal says so and where it was said, never stays on "working…"', async () => {
+    const { shown } = await workingThenRefused(false);
+    expect(isProgress(shown)).toBe(false);
+    expect(shown.title.text).toBe('Okta account unlocked');
+    const said = JSON.stringify(shown);
+    expect(said).toMatch(/Your Okta account was unlocked at .*\. This window could not show it, so Latchkey told you in a message only you can see\./);
+    expect(said).toContain('Sign in with your current password.');
+    const aside = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UBOB');
+    expect(aside.args.channel).toBe('DUBOB');
+    expect(aside.args.text).toBe('What came of your Okta account unlock could not be shown in your Latchkey window, so here it is: Your Okta account is unlocked. Sign in with your current password.');
+    // Slack refusing an update is not our fault: no operator is paged for it.
+    expect(h.logs.filter((l) => l.includes('"alert":true'))).toEqual([]);
+  });
+
+  it('… and the message only the requester would see failing too: the modal still says the account is unlocked, never stays on "working…"', async () => {
+    const { shown } = await workingThenRefused(true);
+    expect(isProgress(shown)).toBe(false);
+    const said = JSON.stringify(shown);
+    expect(said).toMatch(/Your Okta account was unlocked at /);
+    expect(said).toContain('Sign in with your current password.');
+    expect(said).not.toContain('message only you can see');
+    const tried = h.slack.callsTo('chat.postEphemeral').filter((c) => c.args.user === 'UBOB');
+    expect(tried.length).toBeGreaterThan(0);
+    expect(tried.every((c) => c.result?.ok === false)).toBe(true);
+  });
+});
+
 describe('/unlock-okta where Okta is not set up', () => {
   const h = useHarness({ without: ['okta_password'] });
 
