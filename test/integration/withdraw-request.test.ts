@@ -406,6 +406,36 @@ describe('a withdraw and an approval racing', () => {
     expect(warned.map((l) => JSON.parse(l)).map((l) => [l.level, l.approvalRequestId])).toEqual([['warn', request.requestId]]);
   }, 60_000);
 
+  it("a withdraw from its DM refused because its time ended while it was being recorded, and expiring it then fails: it is told its withdraw changed nothing and that where it stands could not be read, never that it still waits", async () => {
+    const request = await asksForLicense(h, 'UANN', 'Pro');
+    const expireWrite = (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes('"EXPIRED"') && c.body.includes(request.requestId);
+    const release = h.dynamoGate.hold(attemptOf('license_withdraw'));
+    const releaseExpire = h.dynamoGate.hold(expireWrite);
+    let answer: SlackCall;
+    try {
+      await h.click('UANN', 'approval_withdraw', withdrawIn(request.dm.call).value, request.dm);
+      await reached(attemptOf('license_withdraw'));
+      // Its time as stored ends while the withdraw is being recorded: its write is refused, and read back it is due.
+      await h.addRawRequestFields(request.requestId, { expiresAt: new Date(Date.now() - 60_000).toISOString() });
+      release();
+      answer = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UANN' && String(c.args.text).includes('withdraw'), 40_000);
+    } finally {
+      release();
+      releaseExpire();
+    }
+    expect(h.dynamoGate.seen.some(expireWrite)).toBe(true);
+    // Before: ":warning: Your request … was not withdrawn. :hourglass: Waiting for an admin; expires at …", a time already past.
+    expect(answer.args.text).toBe(':warning: Your withdraw changed nothing: your request to change your Amazon Chime license to Pro no longer waited for an admin, and Latchkey could not read where it stands now.');
+    expect(JSON.stringify(answer.args.blocks)).not.toMatch(/Waiting for an admin|approval_withdraw/);
+    const withdraws = await h.waitForAudit('UANN', (r) => r.action === 'license_withdraw' && r.approvalRequestId === request.requestId && r.phase === 'outcome', 10_000);
+    expect(withdraws.filter((r) => r.action === 'license_withdraw' && r.approvalRequestId === request.requestId).map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([
+      ['attempt', undefined, undefined],
+      ['outcome', 'failure', 'REQUEST_DECIDED'],
+    ]);
+    const warned = h.logs.join('').split('\n').filter((l) => l.includes('expiring a request whose withdraw was refused failed'));
+    expect(warned.map((l) => JSON.parse(l)).map((l) => [l.level, l.approvalRequestId])).toEqual([['warn', request.requestId]]);
+  }, 60_000);
+
   it('the request gone (purged) while a withdraw from its DM was being recorded: it is told Latchkey cannot find it and nothing was withdrawn, never that it still waits', async () => {
     const request = await asksForLicense(h, 'UBOB', 'Pro');
     const release = h.dynamoGate.hold(attemptOf('license_withdraw'));

@@ -593,13 +593,18 @@ export class Approvals {
         await change.failed('REQUEST_NOT_FOUND');
         return { ok: false, code: 'REQUEST_NOT_FOUND' };
       }
+      // Read back past its time, and expiring it failed: as read it is out of date (still waiting,
+      // its time gone), so where it stands is not known, as when the read fails.
+      const current = now && (await this.expire(now, clickedIn).catch((err: unknown) => {
+        this.warn(err, now, 'expiring a request whose withdraw was refused failed');
+        return undefined;
+      }));
       // Not read back: where it stands is not known, and the request as read before the write (still
       // waiting) is out of date: given to name it by, never to show where it stands.
-      if (!now) {
+      if (!current) {
         await change.failed('REQUEST_DECIDED');
         return { ok: false, code: 'REQUEST_DECIDED', request, unread: true };
       }
-      const current = await this.expire(now, clickedIn).catch(() => ({ request: now, toldByClick: false }));
       const lost = this.notWithdrawable(current.request, current.toldByClick);
       await change.failed(lost.code);
       return lost;
