@@ -36,7 +36,7 @@ export function registerApprovalWithdraw(
     if (click.view?.type === 'home') {
       const outcome = flow.withdraw(requester, requestId, 'home_tab');
       const work = outcome.then((result) => ({
-        view: withdrawResultView(result, words),
+        view: withdrawResultView(result, words, requestId),
         fallbackText: 'Latchkey could not show what came of your withdraw. Open the Home tab again to see where your request stands.',
       }));
       const shown = await answerOnHomeTab({ client, triggerId: click.trigger_id, loading: withdrawingView(), work, logger, clicker: requester, republishHome });
@@ -47,7 +47,7 @@ export function registerApprovalWithdraw(
     }
     const where = click.container;
     const result = await flow.withdraw(requester, requestId, where?.channel_id && where.message_ts ? { channel: where.channel_id, ts: where.message_ts } : undefined);
-    const message = withdrawOutcome(result, words, 'message');
+    const message = withdrawOutcome(result, words, 'message', requestId);
     // Their own request's DM loses its button and says what came of it. A click on anyone else's
     // request (or a failure that left it waiting, or could not read where it stands) is answered to
     // the clicker alone, and the message stays, with the Withdraw its answer says to click again

@@ -58,6 +58,8 @@ export function withdrawOutcome(
   all: ApprovalWords,
   /** Where it is told: an ephemeral under the message clicked (which keeps its Withdraw while it waits), or the Home tab's modal. */
   toldAt: 'message' | 'home_tab' = 'home_tab',
+  /** The request the click named, for a failure that read none: its reference, for IT. */
+  requestId?: string,
 ): { text: string; blocks: KnownBlock[] } {
   const request = result.request;
   if (!request) {
@@ -71,8 +73,16 @@ export function withdrawOutcome(
       const text = `${m.headline} Your request was not withdrawn, and nothing was changed.`;
       return { text, blocks: [section(`:warning: ${text}`), context('If you still need the change, ask for it again.')] };
     }
-    // Only a refused audit attempt is known to have written nothing (fail closed); a store that did not
-    // answer may have taken the withdraw before it went quiet, so the person is not told it still waits.
+    // The store did not answer before this click's write (its first read failed; a write that may have
+    // been made is STORE_OUTCOME_UNKNOWN): this click withdrew nothing, though where it stands is not read.
+    if (!result.ok && result.code === 'STORE_UNAVAILABLE') {
+      const where = toldAt === 'message' ? 'Click *Withdraw request* on the message above again in a few minutes, or on your Home tab.' : 'Click *Withdraw request* on your Home tab again in a few minutes.';
+      const reference = requestId ? ` If it still fails then, tell IT the reference \`${requestId}\`.` : '';
+      const text = 'Latchkey could not reach its records just now, so your click withdrew nothing.';
+      return { text, blocks: [section(`:warning: ${text}`), context(`An admin has been alerted. ${where}${reference}`)] };
+    }
+    // Only a refused audit attempt is known to have written nothing (fail closed); a write that may
+    // have been made before the store went quiet is not known either way, so it is not told it still waits.
     const known = !result.ok && result.code === 'AUDIT_UNAVAILABLE';
     const text = known
       ? `${m.headline} Your request was not withdrawn: it still waits for an admin.`
@@ -172,7 +182,7 @@ export function withdrawingView(): ModalView {
  * What came of a Withdraw click on the Home tab, in its modal; titled "Nothing to withdraw" where it
  * says so (expired, or its approval revoked), never as if it were withdrawing it.
  */
-export function withdrawResultView(result: WithdrawResult, words: ApprovalWords): ModalView {
+export function withdrawResultView(result: WithdrawResult, words: ApprovalWords, requestId?: string): ModalView {
   const nothing = !result.ok && (result.request?.status === 'EXPIRED' || result.request?.status === 'REVOKED');
-  return modal({ title: nothing ? 'Nothing to withdraw' : TITLE, close: 'Close', blocks: withdrawOutcome(result, words).blocks });
+  return modal({ title: nothing ? 'Nothing to withdraw' : TITLE, close: 'Close', blocks: withdrawOutcome(result, words, 'home_tab', requestId).blocks });
 }

@@ -436,6 +436,49 @@ describe('a withdraw and an approval racing', () => {
     expect(warned.map((l) => JSON.parse(l)).map((l) => [l.level, l.approvalRequestId])).toEqual([['warn', request.requestId]]);
   }, 60_000);
 
+  it("the request cannot be read when its Withdraw is clicked in its DM: it is told its click withdrew nothing, where to click again and the reference for IT, never that Latchkey could not tell whether it was withdrawn", async () => {
+    const request = await asksForLicense(h, 'UMAX', 'Pro');
+    const release = h.dynamoGate.hold((c) => c.operation === 'GetItem' && c.body.includes(request.requestId));
+    let answer: SlackCall;
+    try {
+      await h.click('UMAX', 'approval_withdraw', withdrawIn(request.dm.call).value, request.dm);
+      answer = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UMAX', 40_000);
+    } finally {
+      release();
+    }
+    // Before: "Latchkey could not save the request, so it changed nothing. Latchkey could not tell whether your request was withdrawn."
+    expect(answer.args.text).toBe('Latchkey could not reach its records just now, so your click withdrew nothing.');
+    expect(JSON.stringify(answer.args.blocks)).toContain(
+      `An admin has been alerted. Click *Withdraw request* on the message above again in a few minutes, or on your Home tab. If it still fails then, tell IT the reference \`${request.requestId}\`.`,
+    );
+    expect(JSON.stringify(answer.args.blocks)).not.toMatch(/could not tell whether/);
+    expect((await h.auditRecords('UMAX')).filter((r) => r.action === 'license_withdraw')).toEqual([]);
+    // Its next step works: it still waited, and the DM's Withdraw withdraws it.
+    await h.click('UMAX', 'approval_withdraw', withdrawIn(request.dm.call).value, request.dm);
+    const withdrawn = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts && String(c.args.text).includes('You withdrew'), 10_000);
+    expect(withdrawn.args.text).toContain('You withdrew your request to change your Amazon Chime license to Pro');
+  }, 60_000);
+
+  it("a withdraw whose write the store does not answer: it is told Latchkey could not tell whether it was withdrawn, never that its click withdrew nothing", async () => {
+    const request = await asksForLicense(h, 'UADA', 'Plus');
+    const withdrawWrite = (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes('"WITHDRAWN"') && c.body.includes(request.requestId);
+    const release = h.dynamoGate.hold(withdrawWrite);
+    let answer: SlackCall;
+    try {
+      await h.click('UADA', 'approval_withdraw', withdrawIn(request.dm.call).value, request.dm);
+      answer = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UADA', 40_000);
+    } finally {
+      release();
+    }
+    expect(answer.args.text).toContain('Latchkey could not tell whether your request was withdrawn.');
+    expect(answer.args.text).not.toMatch(/withdrew nothing|changed nothing/);
+    const withdraws = await h.waitForAudit('UADA', (r) => r.action === 'license_withdraw' && r.approvalRequestId === request.requestId && r.phase === 'outcome', 10_000);
+    expect(withdraws.filter((r) => r.action === 'license_withdraw' && r.approvalRequestId === request.requestId).map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([
+      ['attempt', undefined, undefined],
+      ['outcome', 'failure', 'STORE_OUTCOME_UNKNOWN'],
+    ]);
+  }, 60_000);
+
   it('the request gone (purged) while a withdraw from its DM was being recorded: it is told Latchkey cannot find it and nothing was withdrawn, never that it still waits', async () => {
     const request = await asksForLicense(h, 'UBOB', 'Pro');
     const release = h.dynamoGate.hold(attemptOf('license_withdraw'));
