@@ -54,7 +54,7 @@ describe('a guest named an admin', () => {
     const review = await h.opening((t) => h.click('UADA', 'license_review', request.requestId, request.message, t));
     const forged = { ...review.view, id: 'VGUESTS' };
     await h.submit('UGUEST', forged, { values: decide('approve') });
-    const shown = textOf(await h.viewUpdate('VGUESTS', 1));
+    const shown = textOf(await h.viewSent('VGUESTS', 1));
     expect(shown).toContain(GUEST_ADMIN);
     expect(shown).toContain('Nothing was changed');
     await h.waitForLogs('admin refused: a guest in Slack', 1);
@@ -102,7 +102,7 @@ describe('a guest named an admin', () => {
         to: { to: { type: 'datepicker', selected_date: new Date().toISOString().slice(0, 10) } },
       },
     });
-    const page = textOf(await h.viewUpdate('VFAKE', 1));
+    const page = textOf(await h.viewSent('VFAKE', 1));
     expect(page).toContain(GUEST_ADMIN);
     expect(page).not.toMatch(/Reference `/);
 
@@ -118,7 +118,7 @@ describe('a guest named an admin', () => {
     expect(markOpened.view.submit).toBeUndefined();
     const forgedMark = { id: 'VMARK', callback_id: 'attention_handled', type: 'modal', private_metadata: item };
     await h.submit('USINGLE', forgedMark, { values: { note: { note: { type: 'plain_text_input', value: 'done' } } } });
-    expect(textOf(await h.viewUpdate('VMARK', 1))).toContain(GUEST_ADMIN);
+    expect(textOf(await h.viewSent('VMARK', 1))).toContain(GUEST_ADMIN);
 
     // Revoke of an approval Ann has yet to finish: refused, and her Finish still works.
     const request = await asksForPin(h, 'UANN');
@@ -231,7 +231,7 @@ describe('a guest named an admin', () => {
     const where = (id: string) => ({ view: { id, type: 'modal' } });
     await h.clickIn('USINGLE', 'audit_search_page', 'not json', where('VGUESTPAGE'));
     // Before: nothing shown (the guest's refusal was taken for "not an admin").
-    const guest = await h.viewUpdate('VGUESTPAGE', 1);
+    const guest = await h.viewSent('VGUESTPAGE', 1);
     expect(textOf(guest)).toContain(GUEST_ADMIN);
     expect(textOf(guest)).toContain(WHAT_TO_DO);
     expect(textOf(guest)).not.toContain('out of date');
@@ -242,7 +242,7 @@ describe('a guest named an admin', () => {
     h.slack.failNext('users.info', { error: 'internal_error' }, 1, (args) => args.user === 'UMAX');
     await h.clickIn('UMAX', 'audit_search_page', 'not json', where('VMAXPAGE'));
     // Before: nothing shown.
-    const unknown = await h.viewUpdate('VMAXPAGE', 1);
+    const unknown = await h.viewSent('VMAXPAGE', 1);
     expect(textOf(unknown)).toContain('Slack did not answer whether you are an admin. Try again in a few minutes.');
     expect(textOf(unknown)).not.toContain('out of date');
     await h.waitForLogs('admin check failed', 1);

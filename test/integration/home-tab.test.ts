@@ -351,7 +351,7 @@ describe('the Home tab for admins', () => {
     // A decision submitted from a review modal opened before the rollback changes nothing.
     const form = { id: 'VSTALE', callback_id: 'license_review_submit', type: 'modal', private_metadata: unknown };
     await h.submit('UADA', form, { values: { decision: { decision: { type: 'radio_buttons', selected_option: { value: 'approve' } } }, comment: { comment: { type: 'plain_text_input', value: null } } } });
-    expect(JSON.stringify((await h.viewUpdate('VSTALE', 1)).blocks)).toContain('does not know (`ESCALATED`)');
+    expect(JSON.stringify((await h.viewSent('VSTALE', 1)).blocks)).toContain('does not know (`ESCALATED`)');
     expect(h.chime.users.get('chime-ann')?.LicenseType).toBe('Basic');
     expect((await h.auditRecords('UADA')).filter((r) => r.approvalRequestId === unknown)).toEqual([]);
     expect(textOf((await h.openHome('UADA')).home)).toContain('does not know (`ESCALATED`)');
@@ -755,14 +755,14 @@ describe('the Home tab for admins', () => {
     for (const value of forged) {
       await h.clickIn('UADA', 'audit_search_page', value, where);
       // Before: nothing shown, the click only logged.
-      const shown = await h.viewUpdate('VOLDPAGE', ++nth);
+      const shown = await h.viewSent('VOLDPAGE', ++nth);
       expect(JSON.stringify(shown.blocks)).toContain(':warning: This page of results is out of date: run the search again.');
       expect(shown.submit.text).toBe('New search');
     }
     await h.clickIn('UBOB', 'audit_search_page', 'not json', { view: { id: 'VBOBPAGE', type: 'modal' } });
     await h.waitForLogs('malformed search page click', forged.length + 1);
     // As a page of a search he clicked would: why not, and no New search. Before: nothing shown.
-    const bob = await h.viewUpdate('VBOBPAGE', 1);
+    const bob = await h.viewSent('VBOBPAGE', 1);
     expect(JSON.stringify(bob.blocks)).toContain(':warning: Only Latchkey admins can search the audit log.');
     expect(JSON.stringify(bob.blocks)).not.toContain('out of date');
     expect(bob.submit).toBeUndefined();
@@ -1542,7 +1542,7 @@ describe('Needs attention: an admin marks an item handled', () => {
     // Marked again (a second click from a tab published before): nothing more is written, and it says by whom.
     const again = await h.submit('UADA', { ...form, id: 'VAGAIN' }, { values: { note: { note: { type: 'plain_text_input', value: 'again' } } } });
     expect(again.status).toBe(200);
-    expect(JSON.stringify((await h.viewUpdate('VAGAIN', 1)).blocks)).toContain('already marked handled by <@UADA>');
+    expect(JSON.stringify((await h.viewSent('VAGAIN', 1)).blocks)).toContain('already marked handled by <@UADA>');
     expect(await handledRecords('UADA')).toHaveLength(1);
   });
 
@@ -1560,14 +1560,14 @@ describe('Needs attention: an admin marks an item handled', () => {
     const forged = { id: 'VFORGED', callback_id: 'attention_handled', type: 'modal', private_metadata: JSON.stringify({ kind: 'unknown_outcome', reference }) };
     expect((await h.submit('UBOB', forged, { values: { note: { note: { type: 'plain_text_input', value: 'done' } } } })).status).toBe(200);
     await h.waitForLogs('refused: not an admin', refusals + 2);
-    expect(JSON.stringify((await h.viewUpdate('VFORGED', 1)).blocks)).toContain('Only Latchkey admins');
+    expect(JSON.stringify((await h.viewSent('VFORGED', 1)).blocks)).toContain('Only Latchkey admins');
     expect(await handledRecords('UBOB')).toEqual([]);
 
     // An admin's submit naming something that is not on the list (a reference made up, a kind it is not): nothing is written.
     for (const [kind, forgedReference] of [['unknown_outcome', `${new Date().toISOString()}_00000000f0f0`], ['push_rejected', reference], ['unknown_outcome', 'not a reference']] as const) {
       const view = { ...forged, id: `VFORGED_${kind}_${forgedReference.length}`, private_metadata: JSON.stringify({ kind, reference: forgedReference }) };
       await h.submit('UADA', view, { values: { note: { note: { type: 'plain_text_input', value: 'done' } } } });
-      expect(JSON.stringify((await h.viewUpdate(view.id, 1)).blocks)).toContain('not on the Needs attention list');
+      expect(JSON.stringify((await h.viewSent(view.id, 1)).blocks)).toContain('not on the Needs attention list');
     }
     expect(await handledRecords('UADA')).toHaveLength(marked);
     // Still listed for every admin.
@@ -1582,7 +1582,7 @@ describe('Needs attention: an admin marks an item handled', () => {
     expect(line.accessory).toBeUndefined();
     const byHand = { ...forged, id: 'VFORGED_OWN', private_metadata: JSON.stringify({ kind: 'unknown_outcome', reference: own }) };
     await h.submit('UADA', byHand, { values: { note: { note: { type: 'plain_text_input', value: 'done' } } } });
-    expect(JSON.stringify((await h.viewUpdate(byHand.id, 1)).blocks)).toContain('another admin marks it handled');
+    expect(JSON.stringify((await h.viewSent(byHand.id, 1)).blocks)).toContain('another admin marks it handled');
     expect(await handledRecords('UADA')).toHaveLength(marked);
   });
 

@@ -968,7 +968,7 @@ describe("the approval policy: Finish clicked twice, Slack putting the second cl
       const aside = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UBOB' && JSON.stringify(c.args.blocks ?? []).includes(pin!));
       expect(aside.args.channel).toBe('DUBOB');
       // The window in front of him is not left on its check: it says the request was finished, and what to do if he did not see his PIN.
-      await h.viewUpdate(second, 2);
+      await h.viewUpdate(second, 1);
       const front = h.slack.modalShownTo('UBOB')!;
       expect(front.id).toBe(second);
       expect(JSON.stringify(front)).not.toContain('Checking');
@@ -1013,7 +1013,7 @@ describe("the approval policy: Finish clicked twice, Slack putting the second cl
       ]);
       // And so does an operator reading the log.
       expect(h.logs.find((l) => l.includes('"msg":"credential reset"') && l.includes(reference))).toContain('"deliveryFailed":true');
-      await h.viewUpdate(second, 2);
+      await h.viewUpdate(second, 1);
       const front = h.slack.modalShownTo('UBOB')!;
       expect(front.id).toBe(second);
       expect(JSON.stringify(front)).toContain('If you did not see your new PIN, run `/reset-pin` again for another.');
@@ -1071,7 +1071,7 @@ describe("the approval policy: Finish clicked twice, Slack putting the second cl
         ['outcome', 'success', true, true],
       ]);
       await finishEnded(h, finish);
-      await h.viewUpdate(second, 2);
+      await h.viewUpdate(second, 1);
       const front = h.slack.modalShownTo('UBOB')!;
       expect(front.id).toBe(second);
       expect(JSON.stringify(front)).toContain('If you did not see your new PIN, run `/reset-pin` again for another.');

@@ -8,7 +8,7 @@ import { ErrorCode, LogLevel, WebClient, type Logger, type WebAPIPlatformError }
 import { startDynalite } from '../support/dynamodb-local';
 import { useHarness } from '../support/harness';
 import { startSlackFake, type FakeSlackUser, type SlackFake } from '../support/slack-fake';
-import { blockActionsPayload, postInteraction, postSigned, postSlashCommand, slackSignature, viewSubmissionPayload } from '../support/slack-requests';
+import { blockActionsPayload, postInteraction, postSigned, postSlashCommand, slackSignature, viewSubmissionPayload, type AppResponse } from '../support/slack-requests';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -154,6 +154,24 @@ describe('Harness.lastShown', () => {
     expect(h.lastShown(opened.viewId, [])!.title.text).toBe(opened.view.title.text);
     await client.views.update({ view_id: opened.viewId, view: modal({ title: { type: 'plain_text', text: 'Accepted' } }) as never });
     expect(h.lastShown(opened.viewId, [])!.title.text).toBe('Accepted');
+  });
+});
+
+describe('Harness.viewUpdate and shownAfterAll', () => {
+  const h = useHarness();
+
+  it("count only the modal's updates Slack accepted: one it refused is not what the person was shown, so a test reading them cannot pass on it", async () => {
+    const opened = await h.open('/reset-pin', 'UBOB');
+    const client = clientFor(h.slack);
+    h.slack.failNext('views.update', { error: 'internal_error' }, 1, (args) => args.view_id === opened.viewId);
+    expect(await slackError(client.views.update({ view_id: opened.viewId, view: modal({ title: { type: 'plain_text', text: 'Refused' } }) as never }))).toBe('internal_error');
+    await client.views.update({ view_id: opened.viewId, view: modal({ title: { type: 'plain_text', text: 'Accepted' } }) as never });
+    // The first accepted update is the confirmation; the result is the next accepted one, never the refused one.
+    expect((await h.viewUpdate(opened.viewId, 1)).title.text).toBe(opened.view.title.text);
+    expect((await h.viewUpdate(opened.viewId, 2)).title.text).toBe('Accepted');
+    // A submission answered with nothing to show: its result is the modal's next accepted update.
+    const unanswered = { status: 200, body: '', ms: 0 } as AppResponse;
+    expect((await h.shownAfterAll([unanswered], opened.viewId)).map((v) => v.title.text)).toEqual(['Accepted']);
   });
 });
 

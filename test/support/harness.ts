@@ -390,8 +390,23 @@ export class Harness {
     );
   }
 
-  /** The nth views.update of one modal (1-based), as the app sent it. */
+  /**
+   * The nth views.update of one modal (1-based) that Slack accepted, as the app sent it. One Slack
+   * refused (the stand-in's answer not ok) changed nothing on screen, so it is not counted.
+   */
   async viewUpdate(viewId: string, nth = 1, timeoutMs?: number): Promise<Record<string, any>> {
+    let seen = 0;
+    const call = await this.slack.waitForCall('views.update', (c) => c.args.view_id === viewId && c.result?.ok === true && ++seen === nth, timeoutMs);
+    return call.args.view;
+  }
+
+  /**
+   * The nth views.update of one modal (1-based) the app sent, whether Slack accepted it or not: only
+   * for a window no one sees (a view ID the test made up for a forged or stale click, which Slack
+   * holds none of and refuses to update), or to wait until the app tried an update Slack refuses.
+   * What a person was shown is viewUpdate's.
+   */
+  async viewSent(viewId: string, nth = 1, timeoutMs?: number): Promise<Record<string, any>> {
     let seen = 0;
     const call = await this.slack.waitForCall('views.update', (c) => c.args.view_id === viewId && ++seen === nth, timeoutMs);
     return call.args.view;
@@ -425,7 +440,8 @@ export class Harness {
   /**
    * The same for several submissions of one modal (a double click, a retry): the views their
    * answers carried, then one views.update for each answer that was only "working…". The modal's
-   * first views.update is its confirmation, so results are updates 2, 3, …
+   * first views.update is its confirmation, so results are updates 2, 3, … (counting only those
+   * Slack accepted, as viewUpdate does).
    */
   async shownAfterAll(submissions: AppResponse[], viewId: string, timeoutMs?: number): Promise<Record<string, any>[]> {
     const answered = submissions.map((s) => (s.json?.response_action === 'update' ? (s.json.view as Record<string, any>) : undefined));
