@@ -84,9 +84,13 @@ export function withdrawOutcome(
     // Only a refused audit attempt is known to have written nothing (fail closed); a write that may
     // have been made before the store went quiet is not known either way, so it is not told it still waits.
     const known = !result.ok && result.code === 'AUDIT_UNAVAILABLE';
+    // Its headline already says it could not tell (of "its change"): said once, of the withdraw.
+    const doubt = 'Latchkey could not tell whether your request was withdrawn.';
     const text = known
       ? `${m.headline} Your request was not withdrawn: it still waits for an admin.`
-      : `${m.headline} Latchkey could not tell whether your request was withdrawn.`;
+      : !result.ok && result.code === 'STORE_OUTCOME_UNKNOWN'
+        ? doubt
+        : `${m.headline} ${doubt}`;
     const next = known
       ? 'Click *Withdraw request* again in a few minutes.'
       : 'Your Home tab shows where it stands. Clicking *Withdraw request* again in a few minutes is safe: a request withdrawn already says so.';

@@ -217,7 +217,7 @@ describe("the new DM that answers a Withdraw which found its request past its ti
 describe("what the requester is told when their Withdraw could not be carried out", () => {
   it('a store that did not answer its write may have taken the withdraw: never "it still waits", but where to see it and that clicking again is safe', () => {
     const m = withdrawOutcome({ ok: false, code: 'STORE_OUTCOME_UNKNOWN' }, { license: W });
-    expect(m.text).toContain('could not tell whether your request was withdrawn');
+    expect(m.text).toBe('Latchkey could not tell whether your request was withdrawn.');
     expect(m.text).not.toContain('still waits');
     expect(JSON.stringify(m.blocks)).toContain('Home tab shows where it stands');
   });
