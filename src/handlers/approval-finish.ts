@@ -6,7 +6,7 @@ import type { ResetCredential, ResetDelivery } from '../flows/reset-credential';
 import { openedModalOf } from '../slack/arrival-modal';
 import { postDirectMessage } from '../slack/direct-message';
 import type { GuardedApp } from '../slack/guarded-app';
-import { resultView } from '../views/reset-modal';
+import { resultElsewhereView, resultView } from '../views/reset-modal';
 import { resetNotice } from '../views/reset-notice';
 import type { ResetWords } from '../views/words';
 import { describeError } from '../flows/failure';
@@ -94,6 +94,8 @@ export function registerApprovalFinish(
     else if (!shown.result.ok && shown.superseded) await show(supersededFinishView(shown.result, words));
     else if (!shown.result.ok) await show(words ? finishedFailureView(shown.result, words, shown.request) : finishFailureView(shown.result));
     else if (other) await show(finishedByAnotherClickView(shown.result, words));
+    // Its modal could not show the result (a change with no secret, Slack refusing the update): where it went instead, over the loading view, as a Reset click's does.
+    else if (words && shown.result.shownElsewhere) await show(resultElsewhereView(shown.result.shownElsewhere, words));
     // From the Home tab: its line now says how the request stands (finished, given back, or why not), without a button that is used.
     if (clicked.click.view?.type === 'home' && republishHome) await republishHome(requester);
     // Used, whatever its change did: the DM with the button loses it and says how it ended (clicked

@@ -247,6 +247,26 @@ describe('/reset-okta-mfa', () => {
     expect(modal).toContain('Ask IT to reactivate it; setting up Okta MFA again would not work until then.');
     expect(modal).not.toContain('a new Okta MFA');
   });
+
+  it('finished, and Slack refusing the update that shows it: a message only the requester sees says what was done, and the window says so and where, never stays on "Checking your account again…"', async () => {
+    const request = await asks(h, 'UBOB');
+    await decided(h, 'UADA', request, 'approve');
+    const finish = await finishButton(h, 'UBOB');
+    h.slack.failNext('views.update', { error: 'internal_error' }, 1, (args) => args.view?.title?.text === 'Okta MFA reset');
+    const triggerId = h.slack.newTriggerId();
+    await h.click('UBOB', 'approval_finish', finish.value, finish.message, triggerId);
+    const viewId = h.openedViewId(await h.slack.waitForCall('views.open', (c) => c.args.trigger_id === triggerId));
+    await h.slack.waitForCall('views.update', (c) => c.args.view_id === viewId && c.result?.ok === false);
+    const aside = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UBOB');
+    expect(aside.args.text).toMatch(/^What came of your Okta MFA reset could not be shown in your Latchkey window, so here it is: /);
+    await h.waitForAudit('UBOB', (r) => r.action === 'reset_okta_mfa' && r.phase === 'outcome');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(okta().callsTo('ResetFactors').map((c) => c.params.userId)).toEqual(['00ubob']);
+    // Before: nothing after the refused update, and the window stayed on its loading view for good.
+    const shown = h.slack.callsTo('views.update').filter((c) => c.args.view_id === viewId && c.result?.ok === true).at(-1)?.args.view as Record<string, any> | undefined;
+    expect(shown?.title.text).toBe('Okta MFA reset');
+    expect(JSON.stringify(shown)).toMatch(/Your Okta MFA was reset at .*\. This window could not show it, so Latchkey told you in a message only you can see\./);
+  });
 });
 
 describe('/reset-okta-mfa on AWS Lambda', () => {
