@@ -64,7 +64,8 @@ export function withdrawOutcome(
   const request = result.request;
   if (!request) {
     if (!result.ok && result.code === 'REQUEST_INVALID') {
-      const text = 'This button is not for a request of yours, so nothing was withdrawn or changed.';
+      // Someone else's request, or their own gone (purged): told alike, so a forged click learns nothing.
+      const text = 'Latchkey cannot find a request of yours for this button, so nothing was withdrawn or changed.';
       return { text, blocks: [section(`:warning: ${text}`)] };
     }
     const m = failureMessage({ code: result.ok ? 'INTERNAL' : result.code }, wordsOf(all, '').subject);

@@ -134,16 +134,25 @@ describe('withdrawing a request an admin must decide', () => {
     expect(approved).not.toContain('Withdraw');
   });
 
+  it('the requester\'s own Withdraw on a request gone (purged) before the click is told Latchkey cannot find it, not that the button is not theirs', async () => {
+    const request = await asksForLicense(h, 'UCARL', 'Plus');
+    await h.purgeRequest(request.requestId);
+    await h.click('UCARL', 'approval_withdraw', withdrawIn(request.dm.call).value, request.dm);
+    const answer = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UCARL');
+    // Before: "This button is not for a request of yours, …", said to its own requester.
+    expect(answer.args.text).toBe('Latchkey cannot find a request of yours for this button, so nothing was withdrawn or changed.');
+  });
+
   it("another person's click on the Withdraw button (its value forged) changes nothing and learns nothing", async () => {
     const request = await asksForLicense(h, 'UCARL', 'Plus');
     const value = withdrawIn(request.dm.call).value as string;
     // From a DM of Bob's own, and from his Home tab.
     await h.click('UBOB', 'approval_withdraw', value, { channel: 'DUBOB', ts: '1700000000.000100' });
     const answer = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UBOB');
-    expect(answer.args.text).toBe('This button is not for a request of yours, so nothing was withdrawn or changed.');
+    expect(answer.args.text).toBe('Latchkey cannot find a request of yours for this button, so nothing was withdrawn or changed.');
     const home = (await h.openHome('UBOB')).home;
     const modal = await h.opening((trigger) => h.clickIn('UBOB', 'approval_withdraw', value, { view: home, triggerId: trigger }));
-    expect(JSON.stringify(modal.view)).toContain('not for a request of yours');
+    expect(JSON.stringify(modal.view)).toContain('cannot find a request of yours for this button');
     expect(JSON.stringify(modal.view)).not.toContain('UCARL');
     expect(h.slack.callsTo('chat.update')).toEqual([]);
     await h.waitForLogs("withdraw refused: not the person's own request", 2);
