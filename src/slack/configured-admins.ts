@@ -67,7 +67,8 @@ export class ConfiguredAdmins implements Admins {
     // added to the group: their window waits on one call, not two in a row, within a trigger's life).
     // Its answer counts only once the list names them, and is kept only then: a non-admin is shown
     // nothing of it, and their click or Home tab asks Slack of them only beside a read, at most one
-    // every USERGROUP_REREAD_MS (their Home tab's guest check asks the same, at once, and shares it).
+    // every USERGROUP_REREAD_MS a process (each Lambda instance reads for itself; their Home tab's
+    // guest check asks the same, at once, and shares it).
     const asked = listed || lastRead?.members.has(userId) || this.reading !== undefined ? this.standingOf(userId, now) : undefined;
     asked?.catch(() => undefined);
     if (!(await named)) {
