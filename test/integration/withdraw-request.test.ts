@@ -511,6 +511,26 @@ describe('a withdraw and an approval racing', () => {
     ]);
   }, 60_000);
 
+  it('the request gone (purged) while its expiry was being recorded: the admin who opened it is told Latchkey cannot find it, never that it waits for an admin with a time already past', async () => {
+    const request = await asksForLicense(h, 'UCARL', 'Pro');
+    await h.addRawRequestFields(request.requestId, { expiresAt: new Date(Date.now() - 60_000).toISOString() });
+    const expireWrite = (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes('"EXPIRED"') && c.body.includes(request.requestId);
+    const release = h.dynamoGate.hold(expireWrite);
+    let shown: string;
+    try {
+      const opening = review(h, 'UADA', request);
+      await reached(expireWrite);
+      await h.purgeRequest(request.requestId);
+      release();
+      shown = JSON.stringify((await opening).view);
+    } finally {
+      release();
+    }
+    // Before: the request as read before its expiry was written, still waiting, its form offered to decide it.
+    expect(shown).toContain('Latchkey cannot find that request.');
+    expect(shown).not.toMatch(/Waiting for an admin|expires at|Submit decision|license_review_submit/);
+  }, 60_000);
+
   it('the request gone (purged) while an approval was being recorded: its admin is told Latchkey cannot find it, never offered to decide it as if it still waited', async () => {
     const request = await asksForLicense(h, 'UCARL', 'Pro');
     const opened = await review(h, 'UADA', request);

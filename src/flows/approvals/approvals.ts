@@ -1084,7 +1084,14 @@ export class Approvals {
     const byClick = waited && clickedIn !== undefined;
     // On record, so the DM that said it was sent, if kept only after this (file), says what came of the click.
     const expired = await this.move(request, [request.status], 'EXPIRED', byClick ? { expiredAtWithdraw: true } : {});
-    if (!expired) return { request: (await this.deps.store.get(request.id)) ?? request, toldByClick: false };
+    if (!expired) {
+      // Gone (purged) since it was read: it cannot be found, as a refused decision or withdraw is told
+      // (readBack); never the request as read before, still waiting with its time past.
+      const now = await this.readBack(request, 'expiry');
+      if (now === null) throw new LatchkeyFailure('REQUEST_NOT_FOUND', 'request gone while its expiry was written');
+      if (!now) throw new LatchkeyFailure('STORE_UNAVAILABLE', 'reading back a refused expiry failed');
+      return { request: now, toldByClick: false };
+    }
     const retire = waited && !!expired.sentMessage && !sameMessage(expired.sentMessage, clickedIn);
     const [, , rewritten] = await Promise.all([
       this.refresh(expired),
@@ -1410,7 +1417,7 @@ export class Approvals {
    * A request read back after its write was refused: null when nothing is there (purged), never the
    * request as read before; undefined when the read failed (logged), where it stands not known.
    */
-  private readBack(request: PendingRequest, what: 'revoke' | 'decision' | 'withdraw'): Promise<PendingRequest | null | undefined> {
+  private readBack(request: PendingRequest, what: 'revoke' | 'decision' | 'withdraw' | 'expiry'): Promise<PendingRequest | null | undefined> {
     return this.deps.store.get(request.id).then(
       (found) => found ?? null,
       (err: unknown) => {
