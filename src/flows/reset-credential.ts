@@ -905,6 +905,8 @@ export class ResetCredential {
       !result.secret && deliveryFailed && !delivered.gone
         ? { at: shown.at, requestId: shown.requestId, toldAside: await this.tellAside({ result, done: shown }, delivery, fields) }
         : undefined;
+    // Told aside, the person saw what was done, as a secret shown aside is seen: the record says it was delivered.
+    if (shownElsewhere?.toldAside) deliveryFailed = false;
     // What the secret does not need (signing the person out elsewhere) follows it: however slow, it
     // never keeps the person from their secret.
     const incomplete = await this.followUp(result);

@@ -324,7 +324,8 @@ describe('/unlock-okta clicked once, its "working…" answer out before the unlo
       await new Promise((r) => setTimeout(r, 200));
       expect(h.slack.callsTo('views.update').filter((c) => c.args.view_id === opened.viewId && c.result?.ok === true).at(-1)).toBe(update);
       expect(okta().calls.filter((c) => c.operation === 'Unlock')).toHaveLength(unlocksBefore + 1);
-      return { shown: update.args.view as Record<string, any> };
+      const outcomes = (await h.auditRecords('UBOB')).filter((r) => r.action === 'unlock_okta' && r.phase === 'outcome');
+      return { shown: update.args.view as Record<string, any>, outcome: outcomes.at(-1)! };
     } finally {
       release();
     }
@@ -342,6 +343,15 @@ describe('/unlock-okta clicked once, its "working…" answer out before the unlo
     expect(aside.args.text).toBe('What came of your Okta account unlock could not be shown in your Latchkey window, so here it is: Your Okta account is unlocked. Sign in with your current password.');
     // Slack refusing an update is not our fault: no operator is paged for it.
     expect(h.logs.filter((l) => l.includes('"alert":true'))).toEqual([]);
+  });
+
+  it('… the record says the person was told (as of a secret shown aside), so the audit search never says "not shown to the person"; told nowhere, it says they were not', async () => {
+    const told = await workingThenRefused(false);
+    expect(told.outcome.outcome).toBe('success');
+    expect(told.outcome.deliveryFailed).toBeUndefined();
+    const untold = await workingThenRefused(true);
+    expect(untold.outcome.outcome).toBe('success');
+    expect(untold.outcome.deliveryFailed).toBe(true);
   });
 
   it('… and the message only the requester would see failing too: the modal still says the account is unlocked, never stays on "working…"', async () => {
