@@ -69,8 +69,9 @@ export const FAILURE_CODES = [
   'REQUEST_ALREADY_USED',
   'AUDIT_UNAVAILABLE',
   'STORE_UNAVAILABLE',
-  // A write to Latchkey's own store was sent and went unanswered, and reading it back failed too: it
-  // may have been made (never "changed nothing"). A revoke so is made known by the admin's next click
+  // A write to Latchkey's own store was sent and went unanswered, and reading it back did not show it
+  // made (the read failed, or the write may still be on its way): it may have been made (never
+  // "changed nothing"). A revoke so is made known by the admin's next click
   'STORE_OUTCOME_UNKNOWN',
   // Too little of the work's time was left (a Lambda work order, slowed before the change) to make the
   // change and still show its result: it was not sent, nothing changed

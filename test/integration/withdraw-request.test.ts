@@ -468,6 +468,24 @@ describe('a withdraw and an approval racing', () => {
     expect(withdrawn.args.text).toContain('You withdrew your request to change your Amazon Chime license to Pro');
   }, 60_000);
 
+  it("a withdraw whose write is made but every answer to it lost: read back, it is this requester's, so they are told it was withdrawn, and it is on record as a success", async () => {
+    const request = await asksForLicense(h, 'UCARL', 'Plus');
+    const withdrawWrite = (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes('"WITHDRAWN"') && c.body.includes(request.requestId);
+    // DynamoDB's client tries four times: the first makes the write (the others are its own, again), and every answer is lost.
+    h.dynamoGate.lose(withdrawWrite, 4);
+    await h.click('UCARL', 'approval_withdraw', withdrawIn(request.dm.call).value, request.dm);
+    const answer = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts && String(c.args.text).includes('withdr'), 15_000);
+    expect(h.dynamoGate.lost.filter(withdrawWrite).map((c) => c.status)).toEqual([200, 200, 200, 200]);
+    // Before: "Latchkey could not tell whether your request was withdrawn.", of a withdraw on record.
+    expect(answer.args.text).toContain('You withdrew your request to change your Amazon Chime license to Plus');
+    expect(JSON.stringify(h.slack.calls.filter((c) => c.args.user === 'UCARL' || c.args.channel === request.dm.channel))).not.toContain('could not tell');
+    const withdraws = await h.waitForAudit('UCARL', (r) => r.action === 'license_withdraw' && r.approvalRequestId === request.requestId && r.phase === 'outcome', 10_000);
+    expect(withdraws.filter((r) => r.action === 'license_withdraw' && r.approvalRequestId === request.requestId).map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([
+      ['attempt', undefined, undefined],
+      ['outcome', 'success', undefined],
+    ]);
+  }, 60_000);
+
   it("a withdraw whose write the store does not answer: it is told Latchkey could not tell whether it was withdrawn, never that its click withdrew nothing", async () => {
     const request = await asksForLicense(h, 'UADA', 'Plus');
     const withdrawWrite = (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes('"WITHDRAWN"') && c.body.includes(request.requestId);

@@ -582,12 +582,18 @@ export class Approvals {
       // Conditional on its still waiting, and in time (as a decision is): past its time it expires instead.
       withdrawn = await this.move(request, ['PENDING'], 'WITHDRAWN', { decidedBy: requester.userId, decidedAt: at }, { inTimeAt: at });
     } catch (err) {
-      // Its write sent, a store that did not answer may have made it with the answer lost: never told
-      // as STORE_UNAVAILABLE, which is a click that wrote nothing (its first read failed).
-      const failure =
-        change && asFailure(err).code === 'STORE_UNAVAILABLE' ? new LatchkeyFailure('STORE_OUTCOME_UNKNOWN', `withdraw write failed: ${describeError(err)}`, { cause: err }) : err;
-      await change?.failed(asFailure(failure).code);
-      return this.fail(failure, { requester, kind: request.kind, step: 'withdraw', requestId });
+      // Its write sent, a store that did not answer may have made it with every answer lost: read
+      // back, withdrawn by this requester at this click's time is this withdraw's own, and it is told
+      // and recorded as one, as a revoke's is. Else it is never told as STORE_UNAVAILABLE, which is a
+      // click that wrote nothing (its first read failed): the write may still be on its way.
+      const unanswered = change !== undefined && asFailure(err).code === 'STORE_UNAVAILABLE';
+      const now = unanswered ? await this.deps.store.get(request.id).catch(() => undefined) : undefined;
+      if (change && now?.status === 'WITHDRAWN' && now.decidedBy === requester.userId && now.decidedAt === at) withdrawn = now;
+      else {
+        const failure = unanswered ? new LatchkeyFailure('STORE_OUTCOME_UNKNOWN', `withdraw write failed: ${describeError(err)}`, { cause: err }) : err;
+        await change?.failed(asFailure(failure).code);
+        return this.fail(failure, { requester, kind: request.kind, step: 'withdraw', requestId });
+      }
     }
     if (!withdrawn) {
       // An admin's decision, or its time's end, came first: that stands, and the requester is told which.
