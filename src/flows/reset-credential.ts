@@ -88,6 +88,8 @@ interface Changing {
   unseenElsewhere?: true;
   /** The change has counted them for the last time: a Finish click turned away from now on says what came of it instead (sameAsFinishing). */
   alsoShown?: true;
+  /** What a change with no secret did, said aside (tellAside): once for the change, however many of its windows could not say it. */
+  toldAside?: Promise<boolean>;
 }
 
 /** A push as its waiting modal shows it: the number to pick, its app, and how long it waits (VERIFY_TIMEOUT_SECONDS). */
@@ -903,7 +905,7 @@ export class ResetCredential {
     // for a click turned away (sameAsShown). Nothing to run again for: its receipt says the same.
     const shownElsewhere: ShownElsewhere | undefined =
       !result.secret && deliveryFailed && !delivered.gone
-        ? { at: shown.at, requestId: shown.requestId, toldAside: await this.tellAside({ result, done: shown }, delivery, fields) }
+        ? { at: shown.at, requestId: shown.requestId, toldAside: await this.tellAside(changing, { result, done: shown }, delivery, fields) }
         : undefined;
     // Told aside, the person saw what was done, as a secret shown aside is seen: the record says it was delivered.
     if (shownElsewhere?.toldAside) deliveryFailed = false;
@@ -1016,7 +1018,7 @@ export class ResetCredential {
       // A change with no secret: its "working…" answer may stand there as well, so what was done is
       // said aside, and the modal told so. Nothing to run again for: its receipt says the same.
       if (!shown.result.secret && delivered.deliveryFailed) {
-        const toldAside = await this.tellAside(shown, delivery, fields);
+        const toldAside = await this.tellAside(changing, shown, delivery, fields);
         return { ...refused, shownByAnotherClick: true, shownElsewhere: { at: shown.done.at, requestId: shown.done.requestId, toldAside } };
       }
     }
@@ -1027,7 +1029,13 @@ export class ResetCredential {
    * What a change with no secret did, to its requester alone in an ephemeral message, when a modal
    * could not say it (its own click, changeOnRecord; one turned away, sameAsShown). Whether it was said. Slack refusing is no fault of ours: a warning.
    */
-  private async tellAside(shown: { readonly result: ChangeResult; readonly done: ResetDone }, delivery: ResetDelivery, fields: object): Promise<boolean> {
+  private async tellAside(changing: Changing, shown: { readonly result: ChangeResult; readonly done: ResetDone }, delivery: ResetDelivery, fields: object): Promise<boolean> {
+    // Another window of the change said it already (a double click, both windows refused): the same message, not a second one.
+    if (changing.toldAside && (await changing.toldAside)) return true;
+    return (changing.toldAside = this.sayAside(shown, delivery, fields));
+  }
+
+  private async sayAside(shown: { readonly result: ChangeResult; readonly done: ResetDone }, delivery: ResetDelivery, fields: object): Promise<boolean> {
     if (!delivery.showResultAside) return false;
     this.deps.logger.warn(fields, 'saying what was done in an ephemeral message: the modal could not show it');
     try {

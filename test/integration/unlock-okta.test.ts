@@ -292,6 +292,56 @@ describe('/unlock-okta clicked twice, the second click\'s "working…" answer re
   });
 });
 
+describe('/unlock-okta clicked twice, both its windows\' updates refused', () => {
+  const h = useHarness({ dynamoGate: true, slackUsers: SLACK_PEOPLE, accounts: { okta_password: OKTA_PEOPLE } }, (x) => x.slack.clear());
+  const okta = () => h.standIns.get('okta_unlock') as OktaSimulator;
+
+  it('says what was done in one message only the requester sees, not one for each click', async () => {
+    okta().users.get('00ubob')!.status = 'LOCKED_OUT';
+    const opened = await h.open(COMMAND, 'UBOB');
+    const attemptOf = (c: { operation: string; body: string }) => c.operation === 'PutItem' && c.body.includes('UBOB') && c.body.includes('"attempt"');
+    const attempts = () => h.dynamoGate.delayed.filter(attemptOf).length;
+    const aside = () => h.slack.callsTo('chat.postEphemeral').filter((c) => c.args.user === 'UBOB' && c.result?.ok === true);
+    const refused = () => h.slack.callsTo('views.update').filter((c) => c.args.view_id === opened.viewId && c.result?.ok === false);
+    const heldBefore = h.slack.held.length;
+    const releaseReceipt = h.slack.hold('chat.postMessage', (args) => args.channel === 'DUBOB');
+    let delayedBefore = attempts();
+    let releaseAttempt = h.dynamoGate.delay(attemptOf);
+    try {
+      // The first click: its "working…" answer out before the unlock, and its update refused.
+      const first = answeredAt(h.submit('UBOB', opened.view));
+      while (attempts() <= delayedBefore) await new Promise((r) => setTimeout(r, 10));
+      expect(isProgress((await first).json!.view)).toBe(true);
+      h.slack.failNext('views.update', { error: 'internal_error' }, 2, (args) => args.view_id === opened.viewId);
+      releaseAttempt();
+      while (refused().length < 1 || aside().length < 1 || h.slack.held.length <= heldBefore) await new Promise((r) => setTimeout(r, 10));
+      // The second, turned away while the first's change is under way: its "working…" answer out, and its update refused too.
+      const turnedAway = h.logs.filter((l) => l.includes('"code":"REQUEST_ALREADY_USED"')).length;
+      delayedBefore = attempts();
+      releaseAttempt = h.dynamoGate.delay(attemptOf);
+      const second = answeredAt(h.submit('UBOB', opened.view));
+      while (attempts() <= delayedBefore) await new Promise((r) => setTimeout(r, 10));
+      expect(isProgress((await second).json!.view)).toBe(true);
+      releaseAttempt();
+      await h.waitForLogs('"code":"REQUEST_ALREADY_USED"', turnedAway + 1);
+      while (refused().length < 2) await new Promise((r) => setTimeout(r, 10));
+      releaseReceipt();
+      await h.waitForAudit('UBOB', (r) => r.action === 'unlock_okta' && r.phase === 'outcome');
+      await new Promise((r) => setTimeout(r, 300));
+      // Before: the same "here it is" message twice.
+      expect(aside().map((c) => c.args.text)).toEqual([
+        'What came of your Okta account unlock could not be shown in your Latchkey window, so here it is: Your Okta account is unlocked. Sign in with your current password.',
+      ]);
+      const shown = h.slack.callsTo('views.update').filter((c) => c.args.view_id === opened.viewId && c.result?.ok === true).at(-1)!.args.view;
+      expect(JSON.stringify(shown)).toMatch(/Your Okta account was unlocked at .*\. This window could not show it, so Latchkey told you in a message only you can see\./);
+      expect(okta().calls.filter((c) => c.operation === 'Unlock')).toHaveLength(1);
+    } finally {
+      releaseReceipt();
+      releaseAttempt();
+    }
+  });
+});
+
 describe('/unlock-okta clicked once, its "working…" answer out before the unlock and Slack refusing the update that shows it', () => {
   const h = useHarness({ dynamoGate: true, slackUsers: SLACK_PEOPLE, accounts: { okta_password: OKTA_PEOPLE } }, (x) => x.slack.clear());
   const okta = () => h.standIns.get('okta_unlock') as OktaSimulator;
