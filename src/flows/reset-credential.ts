@@ -86,8 +86,12 @@ interface Changing {
   readonly alsoShowing: Set<Promise<Delivered>>;
   /** One of them could show it nowhere (its modal and its aside refused): the person may never have seen it. */
   unseenElsewhere?: true;
-  /** The change has counted them for the last time: a Finish click turned away from now on says what came of it instead (sameAsFinishing). */
-  alsoShown?: true;
+  /**
+   * The change has counted them for the last time: a click turned away from now on says what came
+   * of it instead (sameAsFinishing, sameAsShown), as its outcome on record says it: whether the
+   * secret reached the person, and whether aside.
+   */
+  alsoShown?: { readonly secretShown: boolean; readonly shownAside: Delivered['shownAside'] };
   /** What a change with no secret did, said aside (tellAside): once for the change, however many of its windows could not say it. */
   toldAside?: Promise<boolean>;
 }
@@ -212,7 +216,11 @@ export interface Prepared {
  * requester sees took it. With none (`secretShown` absent): `toldAside`, whether that message said
  * what was done.
  */
-export type ShownElsewhere = Pick<ResetDone, 'at' | 'requestId' | 'secretShown'> & { readonly toldAside?: boolean };
+export type ShownElsewhere = Pick<ResetDone, 'at' | 'requestId' | 'secretShown'> & {
+  readonly toldAside?: boolean;
+  /** The secret was shown in this same window already, by another click of its request, and is not shown again (sameAsShown). */
+  readonly shownHere?: true;
+};
 
 export interface ResetDone {
   readonly ok: true;
@@ -929,8 +937,9 @@ export class ResetCredential {
     // went aside (a message the person sees whatever the windows), it may never have been seen.
     const unseenElsewhere = async (last: boolean) => {
       while (changing.alsoShowing.size) await Promise.all(changing.alsoShowing);
-      if (last) changing.alsoShown = true;
-      return !!result.secret && !deliveryFailed && !shownAside && changing.unseenElsewhere === true;
+      const unseen = !!result.secret && !deliveryFailed && !shownAside && changing.unseenElsewhere === true;
+      if (last) changing.alsoShown = { secretShown: !deliveryFailed && !unseen, shownAside };
+      return unseen;
     };
     if (await unseenElsewhere(false)) deliveryFailed = true;
     if (incomplete.length) {
@@ -1009,6 +1018,15 @@ export class ResetCredential {
     const shown = changing.showing;
     if (shown?.step === 'failure') return shown.failure;
     if (shown?.step !== 'result') return refused;
+    if (!changing.closed && changing.alsoShown) {
+      // Come after the change counted its deliveries for the last time: shown again now, the secret
+      // would be counted nowhere (its record and receipt say already whether it was shown), and
+      // could reach the person after they were told it could not. What came of it instead, as its
+      // record says it, never the secret: over this click's "working…" answer, in the same window.
+      const { secretShown, shownAside } = changing.alsoShown;
+      const where = shown.result.secret ? { secretShown, ...(secretShown && !shownAside && { shownHere: true as const }) } : {};
+      return { ...refused, shownByAnotherClick: true, shownElsewhere: { at: shown.done.at, requestId: shown.done.requestId, ...where } };
+    }
     if (!changing.closed) {
       const fields = { requestId: context.requestId, slackUserId: context.requester.userId, kind: context.kind };
       const delivered = await this.showAlso(changing, shown, delivery, fields);

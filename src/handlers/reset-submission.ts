@@ -59,7 +59,11 @@ export function registerResetSubmission(app: GuardedApp, credential: Credential,
       if (!(await answer.settle(view).catch(() => true))) await updateModal(client, viewId, view, logger, requester.userId);
     }
     // Its modal could not show the result (turned away, the other's again; or its own, after "working…"): where it went instead, over its "working…" answer.
-    if (!('pending' in result) && result.shownElsewhere) await updateModal(client, viewId, resultElsewhereView(result.shownElsewhere, words), logger, requester.userId);
+    // Or, come once the other's result was counted for the last time, this click showed nothing yet: its answer, if still held, says it.
+    if (!('pending' in result) && result.shownElsewhere) {
+      const view = resultElsewhereView(result.shownElsewhere, words);
+      if (!(await answer.settle(view).catch(() => true))) await updateModal(client, viewId, view, logger, requester.userId);
+    }
     // Cancelled: the person closed the modal, and nothing is left to show. Turned away for another
     // click of the same request (a double click): that click's view stands (the push's number, the
     // secret), or this click has shown the same already.

@@ -135,7 +135,8 @@ export function resultView(result: ChangeResult, words: ResetWords, done: Pick<R
  * instead, a message only the requester sees, and what to do if it was not seen; or that it could
  * not be shown at all, and to run the command again, as the receipt says. Never the secret. A change
  * with no secret (`secretShown` absent) has nothing to hide: what it did, and, when it was said in
- * that message too (`toldAside`), where.
+ * that message too (`toldAside`), where. Shown in this window already (`shownHere`): when, and what
+ * to do if it was not seen.
  */
 export function resultElsewhereView(done: ShownElsewhere, words: ResetWords): ModalView {
   if (done.secretShown === undefined) {
@@ -143,8 +144,9 @@ export function resultElsewhereView(done: ShownElsewhere, words: ResetWords): Mo
     const said = `:white_check_mark: Your ${words.receipt} was ${changeOf(words).done} at ${slackTime(done.at)}.${where}`;
     return modal({ title: words.secretTitle, close: 'Done', blocks: [section(said), section(words.howToUse), context(`Reference: \`${done.requestId}\``)] });
   }
-  const said =
-    done.secretShown === false
+  const said = done.shownHere
+    ? `:key: Your new ${words.receipt} was shown in this window at ${slackTime(done.at)}. ${failureMessage({ code: 'REQUEST_ALREADY_USED' }, words).next}`
+    : done.secretShown === false
       ? `:warning: Your ${words.receipt} was ${changeOf(words).done} at ${slackTime(done.at)}, but Latchkey could not show you the new one. Run \`${words.command}\` again to get a new one.`
       : `:key: Your new ${words.receipt} could not be shown in this window, so Latchkey showed it to you in a message only you can see. ${failureMessage({ code: 'REQUEST_ALREADY_USED' }, words).next}`;
   return modal({ title: words.secretTitle, close: 'Close', blocks: [section(said), context(`Reference: \`${done.requestId}\``)] });

@@ -353,6 +353,60 @@ describe('/reset-pin clicked twice, the first click losing its attempt to the se
     ]);
     await pinNowhereElse(opened.viewId, pin);
   });
+  it("a second click whose attempt is answered only once the first click has written its outcome for the last time shows the PIN no more: its window says the PIN was shown there and what to do if it was not seen, never stays on \"working…\", and the audit says shown", async () => {
+    const opened = await h.open('/reset-pin', 'UBOB');
+    const attemptOf = (c: { operation: string; body: string }) => c.operation === 'PutItem' && c.body.includes('UBOB') && c.body.includes('"attempt"');
+    const attempts = () => h.dynamoGate.delayed.filter(attemptOf).length;
+    const resetsBefore = h.chime.callsTo('ResetPersonalPIN').length;
+    const heldBefore = h.slack.held.length;
+    // The first click kept under way (its receipt held) once its PIN is shown, so that the second joins its change.
+    const releaseReceipt = h.slack.hold('chat.postMessage', (args) => args.channel === 'DUBOB');
+    let releaseSecond = () => {};
+    try {
+      const first = await answeredAt(h.submit('UBOB', opened.view));
+      const pin = h.chime.pinOf('chime-bob')!;
+      expect(secretIn(first.json!.view)).toBe(pin);
+      while (h.slack.held.length <= heldBefore) await new Promise((r) => setTimeout(r, 10));
+      const delayedBefore = attempts();
+      releaseSecond = h.dynamoGate.delay(attemptOf);
+      const resetLogged = h.logs.filter((l) => l.includes('"credential reset"')).length;
+      const turnedAway = h.logs.filter((l) => l.includes('"code":"REQUEST_ALREADY_USED"')).length;
+      const second = answeredAt(h.submit('UBOB', opened.view));
+      while (attempts() <= delayedBefore) await new Promise((r) => setTimeout(r, 10));
+      const answered = await second;
+      expect(isProgress(answered.json!.view)).toBe(true);
+      // The first click ends: its outcome written for the last time, then its attempt's answer comes to the second.
+      releaseReceipt();
+      await h.waitForLogs('"credential reset"', resetLogged + 1);
+      const updatesBefore = h.slack.callsTo('views.update').length;
+      releaseSecond();
+      await h.waitForLogs('"code":"REQUEST_ALREADY_USED"', turnedAway + 1);
+      const update = await h.slack.waitForCall('views.update', (c) => c.args.view_id === opened.viewId && c.result?.ok === true && c.at >= answered.at);
+      await new Promise((r) => setTimeout(r, 300));
+
+      // Nothing the second click sent carries the PIN; what the window ends on is what it says instead.
+      expect(JSON.stringify(h.slack.callsTo('views.update').slice(updatesBefore))).not.toContain(pin);
+      expect(h.slack.callsTo('chat.postEphemeral').filter((c) => JSON.stringify(c.args).includes(pin))).toHaveLength(0);
+      const last = h.slack.callsTo('views.update').filter((c) => c.args.view_id === opened.viewId && c.result?.ok === true).at(-1)!;
+      expect(last).toBe(update);
+      const shown = JSON.stringify(update.args.view);
+      expect(isProgress(update.args.view as Record<string, any>)).toBe(false);
+      expect(shown).toContain('Your new Amazon Chime meeting PIN was shown in this window at');
+      expect(shown).toContain('If you did not see your new PIN, run `/reset-pin` again for another.');
+      expect(shown).not.toContain('already used');
+      expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(resetsBefore + 1);
+      const reference = /Reference: `([^`]+)`/.exec(shown)![1]!;
+      const records = (await h.waitForAudit('UBOB', (r) => r.requestId === reference && r.phase === 'outcome')).filter((r) => r.requestId === reference);
+      expect(records.map((r) => [r.phase, r.outcome, r.deliveryFailed])).toEqual([
+        ['attempt', undefined, undefined],
+        ['outcome', 'success', undefined],
+      ]);
+      await pinNowhereElse(opened.viewId, pin);
+    } finally {
+      releaseReceipt();
+      releaseSecond();
+    }
+  });
 });
 
 describe('/reset-pin when DynamoDB is unreachable', () => {
