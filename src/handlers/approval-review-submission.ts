@@ -2,7 +2,7 @@ import type { GuardedApp } from '../slack/guarded-app';
 import type { Approvals } from '../flows/approvals/approvals';
 import type { Logger, Requester } from '../flows/ports';
 import { reviewOrigin } from './approval-review-action';
-import { decisionResultView, REVIEW_FORM, reviewClosedView, reviewFailureView, reviewFieldErrors, reviewRecordingView } from '../views/approval-review';
+import { decisionResultView, decisionUnknownView, REVIEW_FORM, reviewClosedView, reviewFailureView, reviewFieldErrors, reviewRecordingView } from '../views/approval-review';
 import { wordsOf, type ApprovalWords } from '../views/approval-words';
 import { updateModal } from './modal-sequence';
 import { actingUser, inputValue, viewSubmissionSchema } from './slack-payloads';
@@ -43,7 +43,9 @@ export function registerApprovalReviewSubmission(
       ? decisionResultView(result.request, wordsOf(words, result.request.kind), result.decidable, result.revocable)
       : result.request && (result.code === 'REQUEST_DECIDED' || result.code === 'REQUEST_EXPIRED' || result.code === 'REQUEST_WITHDRAWN')
         ? reviewClosedView(result.request, wordsOf(words, result.request.kind), result)
-        : reviewFailureView(result, anyKind);
+        : result.code === 'STORE_OUTCOME_UNKNOWN'
+          ? decisionUnknownView()
+          : reviewFailureView(result, anyKind);
     await updateModal(client, parsed.data.view.id, view, logger, reviewer.userId);
     // Decided from the Home tab: that tab still lists the request with its Review, so it is
     // published anew, once the decision is written and its modal answered.

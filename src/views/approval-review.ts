@@ -202,6 +202,24 @@ export function reviewRefusedText(code: AdminRefusal, words: ApprovalKindWords):
   return `${failureMessage({ code }, words.subject).headline} Try Review again in a few minutes.`;
 }
 
+/**
+ * A decision whose write the store did not answer, and whose read-back did not show it made: it may
+ * have been, or may still be, so never "changed nothing". If it was, nothing that follows a decision
+ * was done; a Review shows where it stands, and a second decision on one decided already is refused.
+ */
+export function decisionUnknownView(): ModalView {
+  return modal({
+    title: TITLE,
+    close: 'Close',
+    blocks: [
+      section(':warning: Latchkey could not tell whether your decision was saved.'),
+      context(
+        "If it was, its requester has not been told of it, and nothing else that follows a decision was done. Click *Review* on its admins' message or on your Home tab in a few minutes: it shows where the request stands, and deciding it again is safe (a request decided already says so). An admin has been alerted.",
+      ),
+    ],
+  });
+}
+
 export function reviewFailureView(failure: { code: FailureCode }, words: ApprovalKindWords): ModalView {
   const m = failureMessage(failure, words.subject);
   return modal({ title: TITLE, close: 'Close', blocks: [section(`:warning: ${m.headline}`), section(m.next)] });

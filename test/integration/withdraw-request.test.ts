@@ -506,6 +506,59 @@ describe('a withdraw and an approval racing', () => {
     ]);
   }, 60_000);
 
+  it("an approval whose write is made but every answer to it lost: read back, it is this admin's, so the change is made, its requester and the admins' message are told, and it is on record as a success", async () => {
+    const request = await asksForLicense(h, 'UCARL', 'ProTrial');
+    const before = h.chime.users.get('chime-carl')!;
+    const opened = await review(h, 'UADA', request);
+    const decideWrite = (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes('"APPROVED"') && c.body.includes(request.requestId);
+    // DynamoDB's client tries four times: the first makes the write (the others are refused), and every answer is lost.
+    h.dynamoGate.lose(decideWrite, 4);
+    try {
+      await h.submit('UADA', opened.view, { values: decide('approve', 'Enjoy') });
+      const told = JSON.stringify(await h.viewUpdate(opened.viewId, 2, 40_000));
+      expect(h.dynamoGate.lost.filter(decideWrite).map((c) => c.status)).toEqual([200, 200, 200, 200]);
+      // Before: "Latchkey could not save the request, so it changed nothing.", of an approval on record, and nothing that follows it done.
+      expect(told).toContain('Done: <@UCARL>');
+      expect(told).not.toMatch(/could not save|changed nothing|could not tell/);
+      expect(h.chime.callsTo('UpdateUser').map((c) => [c.params.UserId, c.params.LicenseType])).toEqual([['chime-carl', 'ProTrial']]);
+      const message = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args.blocks).includes('<@UADA>'), 10_000);
+      expect(JSON.stringify(message.args.blocks)).not.toContain('license_review');
+      await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUCARL' && JSON.stringify(c.args).includes('Enjoy'), 10_000);
+      const decided = await h.waitForAudit('UADA', (r) => r.action === 'license_decide' && r.approvalRequestId === request.requestId && r.phase === 'outcome', 10_000);
+      expect(decided.filter((r) => r.action === 'license_decide' && r.approvalRequestId === request.requestId).map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([
+        ['attempt', undefined, undefined],
+        ['outcome', 'success', undefined],
+      ]);
+    } finally {
+      h.chime.users.set('chime-carl', before);
+    }
+  }, 60_000);
+
+  it("a denial whose write the store does not answer: its admin is told Latchkey could not tell whether the decision was saved, and where to look, never that it changed nothing", async () => {
+    // Not UBOB's or UCARL's, asked for again below: this one may be left waiting.
+    const request = await asksForLicense(h, 'UANN', 'Plus');
+    const opened = await review(h, 'UADA', request);
+    const decideWrite = (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes('"DENIED"') && c.body.includes(request.requestId);
+    const release = h.dynamoGate.hold(decideWrite);
+    let told: string;
+    try {
+      await h.submit('UADA', opened.view, { values: decide('deny', 'Not now') });
+      told = JSON.stringify(await h.viewUpdate(opened.viewId, 2, 40_000));
+    } finally {
+      release();
+    }
+    // Before: "Latchkey could not save the request, so it changed nothing.", of a denial that may be on record.
+    expect(told).toContain(':warning: Latchkey could not tell whether your decision was saved.');
+    expect(told).toContain('If it was, its requester has not been told of it, and nothing else that follows a decision was done.');
+    expect(told).toContain("Click *Review* on its admins' message or on your Home tab in a few minutes");
+    expect(told).not.toMatch(/could not save|changed nothing/);
+    const decided = await h.waitForAudit('UADA', (r) => r.action === 'license_decide' && r.approvalRequestId === request.requestId && r.phase === 'outcome', 10_000);
+    expect(decided.filter((r) => r.action === 'license_decide' && r.approvalRequestId === request.requestId).map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([
+      ['attempt', undefined, undefined],
+      ['outcome', 'failure', 'STORE_OUTCOME_UNKNOWN'],
+    ]);
+  }, 60_000);
+
   it('the request gone (purged) while a withdraw from its DM was being recorded: it is told Latchkey cannot find it and nothing was withdrawn, never that it still waits', async () => {
     const request = await asksForLicense(h, 'UBOB', 'Pro');
     const release = h.dynamoGate.hold(attemptOf('license_withdraw'));

@@ -482,8 +482,23 @@ export class Approvals {
               : undefined,
       );
     } catch (err) {
-      await change?.failed(asFailure(err).code);
-      return this.fail(err, { requester: reviewer, kind: request.kind, step: 'decide', requestId });
+      // Decided by this admin at this click's time is this decision's own (madeAfterAll): it goes on
+      // as a decision made, so what follows one (the change applied, its requester and the admins'
+      // message told) is done, never left undone behind an answer that was lost.
+      const made =
+        change &&
+        (await this.madeAfterAll(
+          err,
+          request,
+          'decision',
+          (now) => now.status === (choice.decision === 'approve' ? 'APPROVED' : 'DENIED') && now.decidedBy === reviewer.userId && now.decidedAt === decidedAt.toISOString(),
+        ));
+      if (change && made && !(made instanceof LatchkeyFailure)) decided = made;
+      else {
+        const failure = made ?? err;
+        await change?.failed(asFailure(failure).code);
+        return this.fail(failure, { requester: reviewer, kind: request.kind, step: 'decide', requestId });
+      }
     }
     if (!decided) {
       const now = await this.readBack(request, 'decision');
@@ -582,15 +597,11 @@ export class Approvals {
       // Conditional on its still waiting, and in time (as a decision is): past its time it expires instead.
       withdrawn = await this.move(request, ['PENDING'], 'WITHDRAWN', { decidedBy: requester.userId, decidedAt: at }, { inTimeAt: at });
     } catch (err) {
-      // Its write sent, a store that did not answer may have made it with every answer lost: read
-      // back, withdrawn by this requester at this click's time is this withdraw's own, and it is told
-      // and recorded as one, as a revoke's is. Else it is never told as STORE_UNAVAILABLE, which is a
-      // click that wrote nothing (its first read failed): the write may still be on its way.
-      const unanswered = change !== undefined && asFailure(err).code === 'STORE_UNAVAILABLE';
-      const now = unanswered ? await this.deps.store.get(request.id).catch(() => undefined) : undefined;
-      if (change && now?.status === 'WITHDRAWN' && now.decidedBy === requester.userId && now.decidedAt === at) withdrawn = now;
+      // Withdrawn by this requester at this click's time is this withdraw's own (madeAfterAll).
+      const made = change && (await this.madeAfterAll(err, request, 'withdraw', (now) => now.status === 'WITHDRAWN' && now.decidedBy === requester.userId && now.decidedAt === at));
+      if (change && made && !(made instanceof LatchkeyFailure)) withdrawn = made;
       else {
-        const failure = unanswered ? new LatchkeyFailure('STORE_OUTCOME_UNKNOWN', `withdraw write failed: ${describeError(err)}`, { cause: err }) : err;
+        const failure = made ?? err;
         await change?.failed(asFailure(failure).code);
         return this.fail(failure, { requester, kind: request.kind, step: 'withdraw', requestId });
       }
@@ -1417,6 +1428,20 @@ export class Approvals {
     if (failure.needsOperator) this.deps.logger.error({ ...fields, alert: true }, 'approval request failed: operator action needed');
     else this.deps.logger.warn(fields, 'approval request refused or failed');
     return failure;
+  }
+
+  /**
+   * A write this click sent (its attempt on record) that the store did not answer may have been made
+   * with every answer lost: read back, the request as this click's own write made it (mine) is
+   * returned, to go on as a write made, as a revoke's is. Else the failure to tell, never
+   * STORE_UNAVAILABLE, which is a click that wrote nothing (its first read failed): the write may
+   * still be on its way (STORE_OUTCOME_UNKNOWN). Any other failure is returned as it is.
+   */
+  private async madeAfterAll(err: unknown, request: PendingRequest, what: 'decision' | 'withdraw', mine: (now: PendingRequest) => boolean): Promise<PendingRequest | LatchkeyFailure> {
+    if (asFailure(err).code !== 'STORE_UNAVAILABLE') return asFailure(err);
+    const now = await this.deps.store.get(request.id).catch(() => undefined);
+    if (now && mine(now)) return now;
+    return new LatchkeyFailure('STORE_OUTCOME_UNKNOWN', `${what} write failed: ${describeError(err)}`, { cause: err });
   }
 
   /**
