@@ -480,7 +480,7 @@ export class ResetCredential {
         pickDirectoryUser(credential.directory, email),
         everyone &&
           this.take(everyone, countedAt, (retryAt) => {
-            this.deps.logger.error({ limit: everyone.limit, alert: true }, 'reset burst: organisation-wide limit reached, resets paused');
+            this.deps.logger.error({ limit: everyone.limit, alert: true }, 'reset burst: organization-wide limit reached, resets paused');
             return new LatchkeyFailure('RESETS_PAUSED', undefined, { retryAt });
           }),
         verifier && verifier.verifier.find(email).catch((err: unknown) => Promise.reject(verifierFailure(err))),

@@ -5,7 +5,7 @@ import { postSigned, postSlashCommand, viewSubmissionPayload } from '../support/
 /** A self-service reset bot is an attack surface: limits, junk and replays, over real HTTP. */
 describe('rate limits shared by every instance', () => {
   const h = useHarness({ env: { RESET_MAX_PER_HOUR: '2', RESET_MAX_PER_MINUTE_GLOBAL: '5' } });
-  // The organisation-wide count is per minute: these tests start one second into a minute (the
+  // The organization-wide count is per minute: these tests start one second into a minute (the
   // app's clock moved forward), so the count they build up is never split by the minute's end.
   beforeAll(() => {
     h.clock.toJustPastNext('minute');
@@ -30,14 +30,14 @@ describe('rate limits shared by every instance', () => {
     expect(password.view.submit?.text).toBe('Reset password');
   });
 
-  it('past the organisation-wide ceiling, resets pause for everyone and an alert is logged', async () => {
+  it('past the organization-wide ceiling, resets pause for everyone and an alert is logged', async () => {
     // Counted so far: Ann's two PINs and her password (her refused third counted nothing for
     // anyone else). Two more fill the minute's 5; the next is refused.
     await h.open('/reset-pin', 'UBOB');
     await h.open('/reset-pin', 'UADA');
     const { view } = await h.open('/reset-pin', 'UCARL');
     expect(JSON.stringify(view)).toContain('Latchkey has paused resets for a moment');
-    expect(h.logs.join('')).toMatch(/"level":"error".*"alert":true.*organisation-wide limit reached/);
+    expect(h.logs.join('')).toMatch(/"level":"error".*"alert":true.*organization-wide limit reached/);
     await h.waitForAudit('UCARL', (r) => r.errorCode === 'RESETS_PAUSED');
   });
 });

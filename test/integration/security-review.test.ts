@@ -49,7 +49,7 @@ describe('self-review across the workspaces of an Enterprise Grid org', () => {
   });
 });
 
-describe('the organisation-wide limit counts only requests that are allowed', () => {
+describe('the organization-wide limit counts only requests that are allowed', () => {
   const h = useHarness({ env: { RESET_MAX_PER_MINUTE_GLOBAL: '2', RESET_MAX_PER_HOUR: '1' } });
   beforeAll(() => {
     // A second past the top of the next hour on the app's clock: every open below falls in one
@@ -66,12 +66,12 @@ describe('the organisation-wide limit counts only requests that are allowed', ()
     await h.command('/reset-pin', 'UCARL', { teamId: 'T0OTHER' });
     // Ann gets her confirmation: the second of the minute's two.
     expect((await h.open('/reset-pin', 'UANN')).view.submit?.text).toBe('Reset PIN');
-    expect(h.logs.join('')).not.toContain('organisation-wide limit reached');
+    expect(h.logs.join('')).not.toContain('organization-wide limit reached');
 
     // The ceiling still holds for allowed requests.
     const { view } = await h.open('/reset-pin', 'UADA');
     expect(JSON.stringify(view)).toContain('Latchkey has paused resets for a moment');
-    expect(h.logs.join('')).toMatch(/"alert":true.*organisation-wide limit reached/);
+    expect(h.logs.join('')).toMatch(/"alert":true.*organization-wide limit reached/);
   });
 });
 
