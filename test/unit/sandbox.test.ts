@@ -62,6 +62,41 @@ describe('the demo people', () => {
     }
   });
 
+  test("each person's line names every directory's account that is missing or refused, the Microsoft and Google ones too, and says \"every account in order\" only of someone whose five are", () => {
+    for (const p of fixture.people.filter((x) => !x.guest)) {
+      const says = (when: boolean, words: RegExp) => {
+        if (when) expect([p.slack, p.about]).toEqual([p.slack, expect.stringMatching(words)]);
+      };
+      const chime = CHIME_DEMO.find((u) => u.PrimaryEmail === p.email);
+      const mailbox = WORKMAIL_DEMO.find((u) => u.Email === p.email);
+      const okta = OKTA_DEMO.find((u) => u.email === p.email);
+      const microsoft = ENTRA_DEMO.find((u) => u.mail === p.email);
+      const google = GOOGLE_DEMO.find((u) => u.primaryEmail === p.email);
+      const aliasOf = GOOGLE_DEMO.find((u) => u.aliases?.includes(p.email ?? ''));
+      says(!mailbox, /no mailbox/i);
+      says(!microsoft, /no Microsoft account/i);
+      says(microsoft?.accountEnabled === false, /Microsoft account disabled/);
+      says(microsoft?.userType === 'Guest', /guest in the company's Microsoft directory/);
+      says(!google && !aliasOf, /no Google account/i);
+      // Latchkey finds nobody by an address that is someone else's alias: the line says whose it is.
+      says(aliasOf !== undefined, new RegExp(`alias of ${aliasOf?.fullName.split(' ')[0]}'s Google account`));
+      says(google?.suspended === true, /Google account suspended/);
+      says(google?.archived === true, /Google account archived/);
+      const license = /Chime (Basic|Plus|Pro)\b/.exec(p.about ?? '')?.[1];
+      if (license) expect([p.slack, license]).toEqual([p.slack, chime?.LicenseType]);
+      if (/every account in order/i.test(p.about ?? '')) {
+        const inOrder = [
+          chime && !chime.UserRegistrationStatus,
+          mailbox?.State === 'ENABLED',
+          okta?.status === 'ACTIVE' && !okta.roles?.length,
+          microsoft && microsoft.accountEnabled !== false && microsoft.userType !== 'Guest' && !microsoft.roles?.length,
+          google && !google.suspended && !google.archived && !google.isAdmin && !google.isDelegatedAdmin,
+        ];
+        expect([p.slack, inOrder.every(Boolean)]).toEqual([p.slack, true]);
+      }
+    }
+  });
+
   test('the person picker says who is an admin and who is a guest; a guest named an admin is labelled a guest, never "(admin)", as Latchkey never treats a guest as one', () => {
     const gwen = fixture.people.find((p) => p.guest)!;
     const ada = fixture.people.find((p) => fixture.admins.users.includes(p.slack))!;
