@@ -79,7 +79,7 @@ describe('the demo people', () => {
       says(microsoft?.userType === 'Guest', /guest in the company's Microsoft directory/);
       says(!google && !aliasOf, /no Google account/i);
       // Latchkey finds nobody by an address that is someone else's alias: the line says whose it is.
-      says(aliasOf !== undefined, new RegExp(`alias of ${aliasOf?.fullName.split(' ')[0]}'s Google account`));
+      says(aliasOf !== undefined, new RegExp(`alias of ${aliasOf?.fullName?.split(' ')[0]}'s Google account`));
       says(google?.suspended === true, /Google account suspended/);
       says(google?.archived === true, /Google account archived/);
       const license = /Chime (Basic|Plus|Pro)\b/.exec(p.about ?? '')?.[1];
