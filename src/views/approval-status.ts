@@ -14,8 +14,7 @@ import type { SubjectWords } from './words';
  */
 export function approvalStatusLine(request: PendingRequest, words: ApprovalKindWords, decidable: boolean, own = false): string {
   const them = own ? 'you' : `<@${request.requester.userId}>`;
-  const by = request.decidedBy ? `<@${request.decidedBy}>` : 'an admin';
-  const when = request.decidedAt ? ` at ${slackTime(new Date(request.decidedAt))}` : '';
+  const { by, when } = decisionOf(request);
   const comment = request.comment ? `: ${quoted(request.comment)}` : '';
   switch (request.status) {
     case 'PENDING':
@@ -59,6 +58,11 @@ export function approvalStatusLine(request: PendingRequest, words: ApprovalKindW
     case 'UNKNOWN':
       return unknownStatusLine(request);
   }
+}
+
+/** Who decided a request and when, as its status line says it: "Approved by <@ADA> at …". */
+export function decisionOf(request: PendingRequest): { readonly by: string; readonly when: string } {
+  return { by: request.decidedBy ? `<@${request.decidedBy}>` : 'an admin', when: request.decidedAt ? ` at ${slackTime(new Date(request.decidedAt))}` : '' };
 }
 
 /**

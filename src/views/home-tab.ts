@@ -23,7 +23,7 @@ import { ADMIN_LIST, failureMessage, FOLLOW_UPS_NOT_SAVED, GUEST_ADMIN, guestAdm
 import { REVIEW_ACTION_ID } from './approval-message';
 import { withdrawButton } from './approval-withdraw';
 import { revokeButton } from './approval-revoke';
-import { approvalStatusLine } from './approval-status';
+import { approvalStatusLine, decisionOf } from './approval-status';
 import { wordsOf, type ApprovalKindWords, type ApprovalWords } from './approval-words';
 import { capitalized, lineStart, type LicenseVocabulary, type SubjectWords } from './words';
 
@@ -114,8 +114,8 @@ export function homeView(data: HomeData, words: HomeWords): HomeView {
   // list that could not be read.
   const shown = (part: Part<readonly unknown[]>) => !data.guest || (part.ok && part.value.length > 0);
   const own: KnownBlock[] = [];
-  if (shown(data.activity)) own.push(header('Your recent activity'), ...activityBlocks(data.activity, words));
-  if (data.requests && shown(data.requests)) own.push(header(words.approvals.ownHeading), ...ownRequestBlocks(data.requests, words.approvals));
+  if (shown(data.activity)) own.push(header('Your recent activity'), ...activityBlocks(data.activity, words, data.guest));
+  if (data.requests && shown(data.requests)) own.push(header(words.approvals.ownHeading), ...ownRequestBlocks(data.requests, words.approvals, data.guest));
   if (own.length > 0) blocks.push({ type: 'divider' }, ...own);
   if (data.admin) blocks.push({ type: 'divider' }, ...adminBlocks(data.admin, data.requester.userId, words));
   else if (data.guestAdmin) blocks.push({ type: 'divider' }, section(`:warning: ${GUEST_ADMIN.headline} ${GUEST_ADMIN.next}`));
@@ -124,13 +124,13 @@ export function homeView(data: HomeData, words: HomeWords): HomeView {
   return { type: 'home', blocks };
 }
 
-function activityBlocks(activity: Part<readonly Activity[]>, words: HomeWords): KnownBlock[] {
+function activityBlocks(activity: Part<readonly Activity[]>, words: HomeWords, guest?: true): KnownBlock[] {
   if (!activity.ok) return [UNAVAILABLE('Your activity')];
   if (activity.value.length === 0) return [context('Nothing yet: what you do with Latchkey will show here.')];
-  return activity.value.map((a) => section(activityLine(a, words)));
+  return activity.value.map((a) => section(activityLine(a, words, guest)));
 }
 
-function activityLine(a: Activity, words: HomeWords): string {
+function activityLine(a: Activity, words: HomeWords, guest?: true): string {
   const { name, what, subject } = recordOf(a, words);
   // The person's own line never names them to themself ("License request (Pro → Plus) for <@ADA>").
   const about = a.subject && a.subject.userId !== a.actor.userId ? ` for <@${a.subject.userId}>` : '';
@@ -147,7 +147,9 @@ function activityLine(a: Activity, words: HomeWords): string {
   // Their click that did nothing, another having told them, says so as the audit search does.
   const lost = lostFollowUps(a);
   // The person's own line: an approval that waits for them says so to them.
-  const state = lost?.state ?? activityState(a, why, words.actions[a.action]?.approved?.(true), { own: true, applied: words.actions[a.action]?.applied });
+  // A guest's approval, of a kind its requester finishes: never "yours to finish" (their Finish is refused), but where its line says why.
+  const approved = words.actions[a.action]?.approved && (guest ? `:warning: Approved, but a guest account cannot finish it: see ${words.approvals.ownHeading}` : words.actions[a.action]!.approved!(true));
+  const state = lost?.state ?? activityState(a, why, approved, { own: true, applied: words.actions[a.action]?.applied });
   // Whose revoke their click told of, or could not (saying it as the audit search does, to them).
   const followedUp = a.followUpsFailed ? followUpsFailed(a, a.followUpsFailed, { own: true }) : revokeFollowedUp(a, { own: true });
   return `*${name}*${what}${about} · ${state}\n${slackDate(new Date(a.at))} · Reference \`${a.requestId}\`${followedUp ? ` · ${followedUp}` : ''}`;
@@ -323,18 +325,23 @@ export function activityState(a: Activity, why: string, approved?: string, { own
   return state[a.state];
 }
 
-function ownRequestBlocks(requests: Part<readonly OwnRequest[]>, approvals: HomeWords['approvals']): KnownBlock[] {
+function ownRequestBlocks(requests: Part<readonly OwnRequest[]>, approvals: HomeWords['approvals'], guest?: true): KnownBlock[] {
   if (!requests.ok) return [UNAVAILABLE(approvals.ownHeading)];
   if (requests.value.length === 0) return [context('None.')];
   return requests.value.map((r) => {
     const words = wordsOf(approvals.words, r.kind);
-    // Their own tab: they are "you" in it. Named as what it is, each kind's among the others'.
-    const line = section(`${lineStart(words.listed?.(r) ?? words.summary(r))} · requested at ${slackTime(new Date(r.createdAt))}\n${approvalStatusLine(r, words, r.decidable, true)}`);
-    // Still waiting for a decision (one past its time is shown EXPIRED): theirs to withdraw.
-    if (r.status === 'PENDING') return { ...line, accessory: withdrawButton(r) };
     // Approved, of a kind they finish, and not died midway (decidable): theirs to finish, as from their DM.
     const finish = r.status === 'APPROVED' && !r.decidable ? words.finishButton?.(r) : undefined;
-    return finish ? { ...line, accessory: finish } : line;
+    // A guest's Finish is refused (SLACK_USER_IS_GUEST): none is offered, and its line says why and
+    // what to do in the refusal's words, never "finish it by …".
+    const refused = finish && guest ? failureMessage({ code: 'SLACK_USER_IS_GUEST' }, words.subjectOf(r)) : undefined;
+    const { by, when } = decisionOf(r);
+    const status = refused ? `:warning: Approved by ${by}${when}, but you cannot finish it: ${refused.headline} ${refused.next}` : approvalStatusLine(r, words, r.decidable, true);
+    // Their own tab: they are "you" in it. Named as what it is, each kind's among the others'.
+    const line = section(`${lineStart(words.listed?.(r) ?? words.summary(r))} · requested at ${slackTime(new Date(r.createdAt))}\n${status}`);
+    // Still waiting for a decision (one past its time is shown EXPIRED): theirs to withdraw.
+    if (r.status === 'PENDING') return { ...line, accessory: withdrawButton(r) };
+    return finish && !refused ? { ...line, accessory: finish } : line;
   });
 }
 

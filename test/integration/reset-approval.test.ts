@@ -1155,6 +1155,36 @@ describe('the approval policy: a Finish click on a request that is not approved'
   });
 });
 
+describe('the approval policy: a requester made a guest before they finish', () => {
+  const h = useHarness({ env: POLICY });
+  // Carl asked, and was approved, as a member; Slack says he is a guest now (a new entry: the shared PEOPLE are left as they are).
+  const madeGuest = () => h.slack.users.set('UCARL', { ...h.slack.users.get('UCARL')!, is_restricted: true });
+
+  it("their Home tab shows the approved request without Finish, and one line says why and what to do, in the refusal's words; a Finish clicked anyway (the DM's) is refused, nothing changes", async () => {
+    const { finish } = await approved(h, 'UCARL');
+    madeGuest();
+    const { home } = await h.openHome('UCARL');
+    const blocks = home.blocks as any[];
+    // Before: the line had *Finish the reset*, whose click only refuses (SLACK_USER_IS_GUEST).
+    expect(JSON.stringify(blocks)).not.toContain('approval_finish');
+    const line = blocks.map((b) => String(b.text?.text ?? '')).find((t) => t.startsWith('*Meeting PIN reset* · requested at') && t.includes('Approved by <@UADA>'))!;
+    expect(line).toContain('Guest accounts cannot use self-service resets. Ask your contact at the company or IT to reset it for you.');
+    // Never a promise of a button that is not there.
+    expect(line).not.toContain('finish it by');
+    // Their activity's line of it says where to read why, never "yours to finish, with its button".
+    expect(blocks.map((b) => String(b.text?.text ?? '')).find((t) => t.startsWith('*Meeting PIN reset request*'))).toContain(
+      '*Meeting PIN reset request* · :warning: Approved, but a guest account cannot finish it: see Your requests\n',
+    );
+    expect(JSON.stringify(blocks)).not.toContain('yours to finish');
+
+    // The DM's button, clicked anyway: refused as ever, and nothing changes.
+    const refused = await finishing(h, 'UCARL', finish);
+    expect(JSON.stringify(refused.view)).toContain('Guest accounts cannot use self-service resets.');
+    expect(secretIn(refused.view)).toBeUndefined();
+    expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
+  });
+});
+
 describe('the approval policy on Lambda', () => {
   const h = useHarness({ entry: 'lambda', env: POLICY });
 
