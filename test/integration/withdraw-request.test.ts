@@ -376,7 +376,7 @@ describe('a withdraw and an approval racing', () => {
       ['attempt', undefined, undefined],
       ['outcome', 'failure', 'REQUEST_DECIDED'],
     ]);
-    const warned = h.logs.join('').split('\n').filter((l) => l.includes('reading back a refused withdraw failed'));
+    const warned = h.logs.join('').split('\n').filter((l) => l.includes('reading back a withdraw whose write was refused or not answered failed'));
     expect(warned.map((l) => JSON.parse(l)).map((l) => [l.level, l.approvalRequestId])).toEqual([['warn', request.requestId]]);
     h.chime.users.set('chime-ann', { ...h.chime.users.get('chime-ann')!, LicenseType: 'Basic' });
   }, 60_000);
@@ -411,7 +411,7 @@ describe('a withdraw and an approval racing', () => {
       ['attempt', undefined, undefined],
       ['outcome', 'failure', 'REQUEST_DECIDED'],
     ]);
-    const warned = h.logs.join('').split('\n').filter((l) => l.includes('reading back a refused decision failed'));
+    const warned = h.logs.join('').split('\n').filter((l) => l.includes('reading back a decision whose write was refused or not answered failed'));
     expect(warned.map((l) => JSON.parse(l)).map((l) => [l.level, l.approvalRequestId])).toEqual([['warn', request.requestId]]);
   }, 60_000);
 
@@ -985,4 +985,41 @@ describe('the DM that said it was sent, once an admin approved it to finish', ()
     expect(words).not.toContain('expires');
     expect(words).not.toContain('if nobody decides it');
   });
+});
+
+/**
+ * An admin's decision whose write DynamoDB made, but whose every answer was lost (the gate loses
+ * them; the SDK gives up after its tries, 2 s each here): its click is told so, or could not tell.
+ */
+describe('a decision whose write was made but whose answer was lost', () => {
+  const h = useHarness({ env: POLICY, awsRequestTimeoutMs: 2_000, dynamoGate: true }, (x) => {
+    x.slack.clear();
+    x.chime.clear();
+  });
+  const writeOf = (status: string, request: Asked) => (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes(`"${status}"`) && c.body.includes(request.requestId);
+
+  /** Ada's decision of `request`, its write made with every answer lost and its read-back failed: she is told Latchkey could not tell. */
+  async function decidedUntold(request: Asked, values: ReturnType<typeof decide>, status: string): Promise<void> {
+    const opened = await review(h, 'UADA', request);
+    const decideWrite = writeOf(status, request);
+    h.dynamoGate.lose(decideWrite, 4);
+    const releaseRead = h.dynamoGate.hold((c) => c.operation === 'GetItem' && c.body.includes(request.requestId) && h.dynamoGate.seen.some(decideWrite));
+    let told: string;
+    try {
+      await h.submit('UADA', opened.view, { values });
+      told = JSON.stringify(await h.viewUpdate(opened.viewId, 2, 50_000));
+    } finally {
+      releaseRead();
+    }
+    expect(h.dynamoGate.lost.filter(decideWrite).map((c) => c.status)).toEqual([200, 200, 200, 200]);
+    expect(told).toContain(':warning: Latchkey could not tell whether your decision was saved.');
+  }
+
+  it("a denial whose write is made, every answer to it lost, and whose read-back fails too: its admin is told Latchkey could not tell, and the operator's log says reading back that decision failed", async () => {
+    const request = await asksForLicense(h, 'UANN', 'Plus');
+    await decidedUntold(request, decide('deny', 'Not now'), 'DENIED');
+    // Before: nothing in the log said the read-back of a write that was not answered failed.
+    const warned = h.logs.join('').split('\n').filter((l) => l.includes('reading back a decision whose write was refused or not answered failed'));
+    expect(warned.map((l) => JSON.parse(l)).map((l) => [l.level, l.approvalRequestId])).toEqual([['warn', request.requestId]]);
+  }, 90_000);
 });

@@ -1439,20 +1439,21 @@ export class Approvals {
    */
   private async madeAfterAll(err: unknown, request: PendingRequest, what: 'decision' | 'withdraw', mine: (now: PendingRequest) => boolean): Promise<PendingRequest | LatchkeyFailure> {
     if (asFailure(err).code !== 'STORE_UNAVAILABLE') return asFailure(err);
-    const now = await this.deps.store.get(request.id).catch(() => undefined);
+    const now = await this.readBack(request, what);
     if (now && mine(now)) return now;
     return new LatchkeyFailure('STORE_OUTCOME_UNKNOWN', `${what} write failed: ${describeError(err)}`, { cause: err });
   }
 
   /**
-   * A request read back after its write was refused: null when nothing is there (purged), never the
-   * request as read before; undefined when the read failed (logged), where it stands not known.
+   * A request read back after its write was refused, or was not answered (madeAfterAll): null when
+   * nothing is there (purged), never the request as read before; undefined when the read failed
+   * (logged), where it stands not known.
    */
   private readBack(request: PendingRequest, what: 'revoke' | 'decision' | 'withdraw' | 'expiry'): Promise<PendingRequest | null | undefined> {
     return this.deps.store.get(request.id).then(
       (found) => found ?? null,
       (err: unknown) => {
-        this.warn(err, request, `reading back a refused ${what} failed`);
+        this.warn(err, request, `reading back a ${what} whose write was refused or not answered failed`);
         return undefined;
       },
     );
