@@ -46,6 +46,12 @@ export interface OktaSimFactor {
   status: 'ACTIVE' | 'PENDING_ACTIVATION' | 'INACTIVE';
   /** An SMS or voice factor's phone number, which Okta lists in the factor's profile. */
   phoneNumber?: string;
+  /**
+   * A push factor enrolled on a phone the person no longer has (a new phone, Okta Verify never
+   * moved to it). Okta knows nothing of that and still sends the push, to the old phone: the phone
+   * the person holds (the sandbox's phone panel) never shows it, so they cannot approve it.
+   */
+  onOldPhone?: boolean;
 }
 
 /** A push sent to a phone, as the phone (a test, the sandbox's phone panel) sees it. */
@@ -395,6 +401,7 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
   const server = await startSimServer(handle, () => state.latencyMs, () => state.released());
   url = server.url;
   const controls = state.controls(server);
+  const factorOf = (p: OktaSimPush) => users.get(p.userId)?.factors?.find((f) => f.id === p.factorId);
   /** Number matching, as Okta does it: approved only with the right number picked; a wrong pick (or none) rejects the push. */
   const answer = (pushId: string, a: PhoneAnswer): boolean => {
     const p = pushes.get(pushId);
@@ -419,10 +426,11 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
     pushes: () => [...pushes.values()].map((p) => (transactionWire(p), p)),
     answerPush: answer,
     phone: {
-      // The numbers the phone offers, never which one is right: the person reads that in Slack.
+      // The numbers the phone offers, never which one is right: the person reads that in Slack. A
+      // push to a factor on the old phone went there, not to the phone in the person's hand.
       waiting: (email) =>
         [...pushes.values()]
-          .filter((p) => p.email.toLowerCase() === email.toLowerCase() && transactionWire(p).factorResult === 'WAITING')
+          .filter((p) => p.email.toLowerCase() === email.toLowerCase() && !factorOf(p)?.onOldPhone && transactionWire(p).factorResult === 'WAITING')
           .map((p) => ({ id: p.id, app: 'Okta Verify', ...(p.numberMatching && { choices: p.choices }) })),
       answer,
     },
@@ -438,7 +446,7 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
     secrets: () => [...temps.values()],
     describe: (email) => {
       const user = [...users.values()].find((u) => u.email.toLowerCase() === email.toLowerCase());
-      const factors = user?.factors?.length ? `, ${user.factors.map((f) => FACTOR_NAMES[f.factorType] ?? f.factorType).join(' + ')}` : ', no factors';
+      const factors = user?.factors?.length ? `, ${user.factors.map((f) => `${FACTOR_NAMES[f.factorType] ?? f.factorType}${f.onOldPhone ? ' (on an old phone)' : ''}`).join(' + ')}` : ', no factors';
       const source = user?.provider && user.provider !== 'OKTA' ? `, from ${user.provider === 'LDAP' ? 'LDAP' : 'Active Directory'}` : '';
       return user && `${user.status.toLowerCase().replace('_', ' ')}${user.roles?.length ? ', admin' : ''}${source}${factors}`;
     },
@@ -492,7 +500,7 @@ export const DEMO_USERS: OktaSimUser[] = [
   { id: '00uerin', email: 'erin@example.com', firstName: 'Erin', lastName: 'Evans', status: 'PASSWORD_EXPIRED', factors: [verify('erin')] },
   { id: '00uada', email: 'ada@example.com', firstName: 'Ada', lastName: 'Admin', status: 'ACTIVE', roles: ['SUPER_ADMIN'], factors: [verify('ada')] },
   { id: '00umax', email: 'max@example.com', firstName: 'Max', lastName: 'Moss', status: 'ACTIVE', factors: [verify('max')] },
-  { id: '00unina', email: 'nina@example.com', firstName: 'Nina', lastName: 'Novak', status: 'ACTIVE', factors: [verify('nina')] },
+  { id: '00unina', email: 'nina@example.com', firstName: 'Nina', lastName: 'Novak', status: 'ACTIVE', factors: [{ ...verify('nina'), onOldPhone: true }] },
   { id: '00ufinn', email: 'finn@example.com', firstName: 'Finn', lastName: 'Fischer', status: 'ACTIVE', factors: [totp('finn')] },
 ];
 

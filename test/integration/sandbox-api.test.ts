@@ -98,6 +98,37 @@ describe("the sandbox's API", () => {
     expect(JSON.stringify(secret.args.view)).toContain(okta.tempPasswordOf('00uerin')!);
   });
 
+  it("Nina, whose Okta Verify is still on her old phone, gets no push on the phone she holds: Okta sends it to the old one, so she cannot approve it, and the modal points her to /reset-okta-mfa", async () => {
+    const okta = sandbox.standIns.get('okta_password') as OktaSimulator;
+    const post = (path: string, body: object) =>
+      fetch(`${sandbox.url}api/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', origin: sandbox.url.replace(/\/$/, '') }, body: JSON.stringify(body) });
+    const seen = sandbox.slack.callsTo('views.update').length;
+    await post('command', { user: 'UNINA', channel: 'C0GENERAL01', text: '/reset-okta-password' });
+    let confirm;
+    for (let i = 0; i < 200 && !confirm; i++) {
+      confirm = sandbox.slack.callsTo('views.update').slice(seen).find((c) => (c.args.view as { callback_id?: string }).callback_id === 'reset_okta_password_confirm');
+      if (!confirm) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(JSON.stringify(confirm!.args.view)).toContain('New phone, or no Okta Verify any more? Use `/reset-okta-mfa`.');
+    await post('submit', { user: 'UNINA', viewId: String(confirm!.args.view_id), values: {} });
+    // Okta sends the push, as it would: to the factor she enrolled, on the phone she no longer has.
+    let push;
+    for (let i = 0; i < 200 && !push; i++) {
+      push = okta.pushes().find((p) => p.email === 'nina@example.com' && p.result === 'WAITING');
+      if (!push) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(push).toBeDefined();
+    const state = (await (await fetch(`${sandbox.url}api/state?user=UNINA`)).json()) as { phone: unknown[] };
+    expect(state.phone).toEqual([]);
+    expect((await post('phone', { user: 'UNINA', push: push!.id, approve: true, pick: push!.correctAnswer })).status).toBe(409);
+    expect(okta.pushes().find((p) => p.id === push!.id)!.result).toBe('WAITING');
+    expect(okta.tempPasswordOf('00unina')).toBeUndefined();
+    // The Directories tab says where her Okta Verify is.
+    const panel = (await (await fetch(`${sandbox.url}api/state?user=UNINA`)).json()) as { panel: { columns: string[]; directory: { slack: string; accounts: string[] }[] } };
+    expect(panel.panel.directory.find((d) => d.slack === 'UNINA')!.accounts[panel.panel.columns.indexOf('Okta')]).toBe('active, Okta Verify (on an old phone)');
+    okta.expirePush(push!.id);
+  });
+
   it("Finn, who has no Okta Verify, is told at /reset-okta-password that he needs it, as the README says; no push is sent", async () => {
     const okta = sandbox.standIns.get('okta_password') as OktaSimulator;
     const post = (path: string, body: object) =>
