@@ -135,13 +135,17 @@ function activityLine(a: Activity, words: HomeWords, guest?: true): string {
   // The person's own line never names them to themself ("License request (Pro → Plus) for <@ADA>").
   const about = a.subject && a.subject.userId !== a.actor.userId ? ` for <@${a.subject.userId}>` : '';
   const verifierApp = a.verifier ? words.verifiers[a.verifier] : undefined;
-  // A push they did not answer in time: what to do next too (run it again, and approve it on the phone), as they were told then.
-  const unanswered = a.errorCode === 'VERIFY_TIMEOUT' && subject ? failureMessage({ code: 'VERIFY_TIMEOUT', verifierApp, ...(words.verifyWaitMs && { verifyWaitMs: words.verifyWaitMs }) }, subject) : undefined;
+  // A push they did not answer in time, or rejected: what to do next too, as they were told then (run
+  // it again, and approve it on the phone; and, for a rejection that was not theirs, contact IT now).
+  const pushEnded =
+    (a.errorCode === 'VERIFY_TIMEOUT' || a.errorCode === 'VERIFY_REJECTED') && subject
+      ? failureMessage({ code: a.errorCode, verifierApp, ...(words.verifyWaitMs && { verifyWaitMs: words.verifyWaitMs }) }, subject)
+      : undefined;
   // Their Revoke that could not save its telling of another admin's revoke: said of that, never "could not save the request".
   const headline = notSavedFollowUps(a)
     ? `${FOLLOW_UPS_NOT_SAVED.headline} ${FOLLOW_UPS_NOT_SAVED.next}`
-    : unanswered
-      ? `${unanswered.headline} ${unanswered.next}`
+    : pushEnded
+      ? `${pushEnded.headline} ${pushEnded.next}`
       : a.errorCode && subject && recordedFailureHeadline({ code: a.errorCode, reason: a.reason, verifierApp }, subject);
   const why = headline ? ` ${headline}` : '';
   // Their click that did nothing, another having told them, says so as the audit search does.

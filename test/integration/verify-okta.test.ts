@@ -121,6 +121,16 @@ describe('verify with Okta Verify', () => {
     // sends, so a second one would be posted by now (before: checked after a fixed 300 ms sleep).
     expect(h.slack.callsTo('chat.postMessage').filter((c) => String(c.args.text).includes('was rejected'))).toHaveLength(1);
     expect(h.workmail.callsTo('ResetPassword')).toEqual([]);
+
+    // Their Home tab's line of it says what to do next too, as the modal does. Before: only
+    // ":no_entry: Rejected. The Okta Verify request was rejected on your phone, so nothing was changed."
+    const rejectedLines = ((await h.openHome('UANN')).home.blocks as any[]).map((b) => String(b.text?.text ?? '')).filter((t) => t.includes(':no_entry: Rejected.'));
+    expect(rejectedLines).toEqual([
+      expect.stringContaining(
+        '*Mail password reset* · :no_entry: Rejected. The Okta Verify request was rejected on your phone, so nothing was changed. ' +
+          "If that was you, run `/reset-password` again and approve it. If it wasn't you, someone may be using your Slack account: contact IT now.\n",
+      ),
+    ]);
   });
 
   it('ignored: after the timeout the push is withdrawn (DELETE) and nothing changes; Okta\'s own TIMEOUT likewise', async () => {
@@ -142,7 +152,12 @@ describe('verify with Okta Verify', () => {
     expect(text(await modalAfter(h, submitted, second.viewId, isFailure))).toContain("You didn't approve the Okta Verify request in time");
     expect(h.workmail.callsTo('ResetPassword')).toEqual([]);
     // Their Home tab says the same next step, with the wait as configured (before: "within a minute").
-    expect(text((await h.openHome('UANN')).home)).toContain('Run `/reset-password` again and approve the request on your phone within 2 seconds.');
+    const { home } = await h.openHome('UANN');
+    expect(text(home)).toContain('Run `/reset-password` again and approve the request on your phone within 2 seconds.');
+    // A push not answered is no sign of someone else: its line never says to contact IT about the Slack account.
+    const unanswered = (home.blocks as any[]).map((b) => String(b.text?.text ?? '')).filter((t) => t.includes(':zzz: Not answered.'));
+    expect(unanswered.length).toBeGreaterThan(0);
+    for (const line of unanswered) expect(line).not.toContain('someone may be using your Slack account');
   });
 
   it('closing the waiting modal withdraws the push (DELETE) and nothing changes, even if it is approved by habit; on record as cancelled, no security event', async () => {
