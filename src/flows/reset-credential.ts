@@ -88,8 +88,8 @@ interface Changing {
   unseenElsewhere?: true;
   /**
    * The change has counted them for the last time: a click turned away from now on says what came
-   * of it instead (sameAsFinishing, sameAsShown), as its outcome on record says it: whether the
-   * secret reached the person, and whether aside.
+   * of it instead (sameAsFinishing, sameAsShown: of a change with a secret), as its outcome on record
+   * says it: whether the secret reached the person, and whether aside.
    */
   alsoShown?: { readonly secretShown: boolean; readonly shownAside: Delivered['shownAside'] };
   /** What a change with no secret did, said aside (tellAside): once for the change, however many of its windows could not say it. */
@@ -1018,13 +1018,15 @@ export class ResetCredential {
     const shown = changing.showing;
     if (shown?.step === 'failure') return shown.failure;
     if (shown?.step !== 'result') return refused;
-    if (!changing.closed && changing.alsoShown) {
+    if (!changing.closed && changing.alsoShown && shown.result.secret) {
       // Come after the change counted its deliveries for the last time: shown again now, the secret
       // would be counted nowhere (its record and receipt say already whether it was shown), and
       // could reach the person after they were told it could not. What came of it instead, as its
       // record says it, never the secret: over this click's "working…" answer, in the same window.
+      // A change with no secret has nothing to count: it is shown again as below, and, its window
+      // refusing, said aside (once for the change), or the window would stay on "working…".
       const { secretShown, shownAside } = changing.alsoShown;
-      const where = shown.result.secret ? { secretShown, ...(secretShown && !shownAside && { shownHere: true as const }) } : {};
+      const where = { secretShown, ...(secretShown && !shownAside && { shownHere: true as const }) };
       return { ...refused, shownByAnotherClick: true, shownElsewhere: { at: shown.done.at, requestId: shown.done.requestId, ...where } };
     }
     if (!changing.closed) {

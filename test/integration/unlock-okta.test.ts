@@ -290,6 +290,98 @@ describe('/unlock-okta clicked twice, the second click\'s "working…" answer re
     expect(tried.length).toBeGreaterThan(0);
     expect(tried.every((c) => c.result?.ok === false)).toBe(true);
   });
+
+  /**
+   * Bob's Unlock clicked, its change kept under way here (its receipt held) once the unlock is
+   * shown; then the same click again, its attempt's answer held until the first click has ended
+   * (its outcome written for the last time), its "working…" answer out over the result meanwhile.
+   * With `refused`, Slack refuses the update that comes after that. What the second click did:
+   * its window's updates, its messages only Bob sees, and the receipts and records of the unlock.
+   */
+  async function joinedOnceCounted(refused: boolean) {
+    okta().users.get('00ubob')!.status = 'LOCKED_OUT';
+    const unlocksBefore = okta().calls.filter((c) => c.operation === 'Unlock').length;
+    const earlier = new Set((await h.auditRecords('UBOB')).map((r) => r.requestId));
+    const opened = await h.open(COMMAND, 'UBOB');
+    const attemptOf = (c: { operation: string; body: string }) => c.operation === 'PutItem' && c.body.includes('UBOB') && c.body.includes('"attempt"');
+    const attempts = () => h.dynamoGate.delayed.filter(attemptOf).length;
+    const heldBefore = h.slack.held.length;
+    const releaseReceipt = h.slack.hold('chat.postMessage', (args) => args.channel === 'DUBOB');
+    let releaseSecond = () => {};
+    try {
+      const first = await answeredAt(h.submit('UBOB', opened.view));
+      expect(first.json!.view.title.text).toBe('Okta account unlocked');
+      while (h.slack.held.length <= heldBefore) await new Promise((r) => setTimeout(r, 10));
+      const delayedBefore = attempts();
+      releaseSecond = h.dynamoGate.delay(attemptOf);
+      const resetLogged = h.logs.filter((l) => l.includes('"credential reset"')).length;
+      const turnedAway = h.logs.filter((l) => l.includes('"code":"REQUEST_ALREADY_USED"')).length;
+      const second = answeredAt(h.submit('UBOB', opened.view));
+      while (attempts() <= delayedBefore) await new Promise((r) => setTimeout(r, 10));
+      const answered = await second;
+      expect(isProgress(answered.json!.view)).toBe(true);
+      // The first click ends: its outcome written for the last time, then its attempt's answer comes to the second.
+      releaseReceipt();
+      await h.waitForLogs('"credential reset"', resetLogged + 1);
+      const updatesBefore = h.slack.callsTo('views.update').length;
+      const ephemeralsBefore = h.slack.callsTo('chat.postEphemeral').length;
+      if (refused) h.slack.failNext('views.update', { error: 'internal_error' }, 1, (args) => args.view_id === opened.viewId);
+      releaseSecond();
+      await h.waitForLogs('"code":"REQUEST_ALREADY_USED"', turnedAway + 1);
+      await h.slack.waitForCall('views.update', (c) => c.args.view_id === opened.viewId && c.at >= answered.at);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(okta().calls.filter((c) => c.operation === 'Unlock')).toHaveLength(unlocksBefore + 1);
+      const updates = h.slack.callsTo('views.update').slice(updatesBefore).filter((c) => c.args.view_id === opened.viewId);
+      const aside = h.slack.callsTo('chat.postEphemeral').slice(ephemeralsBefore).filter((c) => c.args.user === 'UBOB');
+      // This unlock's records: its reference is the one new since before it.
+      const records = (await h.waitForAudit('UBOB', (r) => !earlier.has(r.requestId) && r.phase === 'outcome')).filter((r) => !earlier.has(r.requestId));
+      const receipts = h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'DUBOB' && JSON.stringify(c.args).includes(records[0]!.requestId));
+      return { updates, aside, receipts, records };
+    } finally {
+      releaseReceipt();
+      releaseSecond();
+    }
+  }
+
+  it('a second click whose attempt is answered only once the first click has written its outcome for the last time: its window says once that the account was unlocked, never stays on "working…", and no second unlock, receipt or message is reported', async () => {
+    const { updates, aside, receipts, records } = await joinedOnceCounted(false);
+    // Said once, over the second click's "working…": one update of the window.
+    expect(updates).toHaveLength(1);
+    expect(updates[0]!.result?.ok).toBe(true);
+    const shown = updates[0]!.args.view as Record<string, any>;
+    expect(isProgress(shown)).toBe(false);
+    expect(shown.title.text).toBe('Okta account unlocked');
+    const said = JSON.stringify(shown);
+    expect(said).toMatch(/Your Okta account (is|was) unlocked/);
+    expect(said).toContain('Sign in with your current password.');
+    expect(said).not.toContain('already used');
+    expect(said).not.toContain('message only you can see');
+    // One unlock (counted by joinedOnceCounted), one receipt, nothing said aside, one outcome on record.
+    expect(aside).toEqual([]);
+    expect(receipts).toHaveLength(1);
+    expect(records.map((r) => [r.phase, r.outcome, r.deliveryFailed])).toEqual([
+      ['attempt', undefined, undefined],
+      ['outcome', 'success', undefined],
+    ]);
+  });
+
+  it('… and Slack refusing the update that comes after its "working…": a message only the requester sees says the account is unlocked, once, and the window says so and where, never stays on "working…"', async () => {
+    const { updates, aside, receipts, records } = await joinedOnceCounted(true);
+    expect(updates[0]!.result?.ok).toBe(false);
+    // Before: the refused update was the last, and the window stayed on "Unlocking your Okta account…" for good, with nothing said aside.
+    expect(aside.map((c) => [c.args.channel, c.args.text, c.result?.ok])).toEqual([
+      ['DUBOB', 'What came of your Okta account unlock could not be shown in your Latchkey window, so here it is: Your Okta account is unlocked. Sign in with your current password.', true],
+    ]);
+    const last = updates.at(-1)!;
+    expect(last.result?.ok).toBe(true);
+    expect(isProgress(last.args.view as Record<string, any>)).toBe(false);
+    expect(JSON.stringify(last.args.view)).toMatch(/Your Okta account was unlocked at .*\. This window could not show it, so Latchkey told you in a message only you can see\./);
+    expect(receipts).toHaveLength(1);
+    expect(records.map((r) => [r.phase, r.outcome, r.deliveryFailed])).toEqual([
+      ['attempt', undefined, undefined],
+      ['outcome', 'success', undefined],
+    ]);
+  });
 });
 
 describe('/unlock-okta clicked twice, both its windows\' updates refused', () => {
