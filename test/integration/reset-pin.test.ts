@@ -1,5 +1,5 @@
 import { ANSWER_HOLD_MS } from '../../src/slack/held-answer';
-import { answeredAt, isProgress, SIGNING_SECRET, useHarness, secretIn, TEAM } from '../support/harness';
+import { answeredAt, attemptWriteOf, isProgress, SIGNING_SECRET, useHarness, secretIn, TEAM } from '../support/harness';
 
 /**
  * /reset-pin end to end: the real Bolt app over HTTP, signed like Slack, talking to the Slack
@@ -197,7 +197,7 @@ describe('/reset-pin clicked twice, the first click losing its attempt to the se
 
   it('the new PIN stays on screen, whatever answered last: the click turned away shows nothing of its own', async () => {
     const opened = await h.open('/reset-pin', 'UBOB');
-    const attemptOf = (c: { operation: string; body: string }) => c.operation === 'PutItem' && c.body.includes('UBOB') && c.body.includes('"attempt"');
+    const attemptOf = attemptWriteOf('UBOB');
     const attempts = () => h.dynamoGate.seen.filter(attemptOf).length;
     // The first click's attempt meets a DynamoDB that does not answer; the SDK sends it again once it is dropped.
     const releaseFirst = h.dynamoGate.hold((c) => attemptOf(c) && attempts() === 1);
@@ -226,27 +226,23 @@ describe('/reset-pin clicked twice, the first click losing its attempt to the se
 
   it('a second click that comes while the first shows the new PIN answers with the same PIN, never "already used", even when its answer reaches Slack last', async () => {
     const opened = await h.open('/reset-pin', 'UBOB');
-    const attemptOf = (c: { operation: string; body: string }) => c.operation === 'PutItem' && c.body.includes('UBOB') && c.body.includes('"attempt"');
-    const attempts = () => h.dynamoGate.delayed.filter(attemptOf).length;
     // The first click is slow past its answer, so its PIN goes by views.update, which Slack is slow to take.
     const resetsBefore = h.chime.callsTo('ResetPersonalPIN').length;
-    const releaseFirst = h.dynamoGate.delay(attemptOf);
     const heldBefore = h.slack.held.length;
     const releaseShown = h.slack.hold('views.update', (args) => JSON.stringify(args.view ?? '').includes('"block_id":"secret"'));
-    const first = answeredAt(h.submit('UBOB', opened.view));
-    while (attempts() < 1) await new Promise((r) => setTimeout(r, 10));
+    const firstClick = await h.submitAttemptDelayed('UBOB', opened.view);
+    const first = firstClick.answer;
     await new Promise((r) => setTimeout(r, ANSWER_HOLD_MS + 200));
-    releaseFirst();
+    firstClick.release();
     while (h.slack.held.length <= heldBefore) await new Promise((r) => setTimeout(r, 10));
 
     // The second click comes while the PIN is on its way to the modal; its answer reaches Slack after the PIN.
-    const releaseSecond = h.dynamoGate.delay(attemptOf);
     const turnedAway = h.logs.filter((l) => l.includes('"code":"REQUEST_ALREADY_USED"')).length;
-    const second = answeredAt(h.submit('UBOB', opened.view));
-    while (attempts() < 2) await new Promise((r) => setTimeout(r, 10));
+    const secondClick = await h.submitAttemptDelayed('UBOB', opened.view);
+    const second = secondClick.answer;
     releaseShown();
     await h.slack.waitForCall('views.update', (c) => c.args.view_id === opened.viewId && secretIn(c.args.view) !== undefined);
-    releaseSecond();
+    secondClick.release();
     await h.waitForLogs('"code":"REQUEST_ALREADY_USED"', turnedAway + 1);
     await h.waitForAudit('UBOB', (r) => r.phase === 'outcome');
     await new Promise((r) => setTimeout(r, 300));
@@ -269,22 +265,12 @@ describe('/reset-pin clicked twice, the first click losing its attempt to the se
    */
   async function shownOverByWorking(asideFails: boolean) {
     const opened = await h.open('/reset-pin', 'UBOB');
-    const attemptOf = (c: { operation: string; body: string }) => c.operation === 'PutItem' && c.body.includes('UBOB') && c.body.includes('"attempt"');
-    const attempts = () => h.dynamoGate.delayed.filter(attemptOf).length;
     const resetsBefore = h.chime.callsTo('ResetPersonalPIN').length;
-    const heldBefore = h.slack.held.length;
-    const releaseReceipt = h.slack.hold('chat.postMessage', (args) => args.channel === 'DUBOB');
-    let releaseSecond = () => {};
+    const turnedAway = h.logs.filter((l) => l.includes('"code":"REQUEST_ALREADY_USED"')).length;
+    const { first, second, releaseReceipt, releaseSecond } = await h.submitTwiceFirstUnderWay('UBOB', opened.view);
     try {
-      const first = await answeredAt(h.submit('UBOB', opened.view));
       const pin = h.chime.pinOf('chime-bob');
       expect(secretIn(first.json!.view)).toBe(pin);
-      while (h.slack.held.length <= heldBefore) await new Promise((r) => setTimeout(r, 10));
-      const delayedBefore = attempts();
-      releaseSecond = h.dynamoGate.delay(attemptOf);
-      const turnedAway = h.logs.filter((l) => l.includes('"code":"REQUEST_ALREADY_USED"')).length;
-      const second = answeredAt(h.submit('UBOB', opened.view));
-      while (attempts() <= delayedBefore) await new Promise((r) => setTimeout(r, 10));
       const answered = await second;
       expect(isProgress(answered.json!.view)).toBe(true);
       h.slack.failNext('views.update', { error: 'internal_error' }, 1, (args) => args.view_id === opened.viewId && secretIn(args.view) !== undefined);
@@ -355,24 +341,14 @@ describe('/reset-pin clicked twice, the first click losing its attempt to the se
   });
   it("a second click whose attempt is answered only once the first click has written its outcome for the last time shows the PIN no more: its window says the PIN was shown there and what to do if it was not seen, never stays on \"working…\", and the audit says shown", async () => {
     const opened = await h.open('/reset-pin', 'UBOB');
-    const attemptOf = (c: { operation: string; body: string }) => c.operation === 'PutItem' && c.body.includes('UBOB') && c.body.includes('"attempt"');
-    const attempts = () => h.dynamoGate.delayed.filter(attemptOf).length;
     const resetsBefore = h.chime.callsTo('ResetPersonalPIN').length;
-    const heldBefore = h.slack.held.length;
+    const resetLogged = h.logs.filter((l) => l.includes('"credential reset"')).length;
+    const turnedAway = h.logs.filter((l) => l.includes('"code":"REQUEST_ALREADY_USED"')).length;
     // The first click kept under way (its receipt held) once its PIN is shown, so that the second joins its change.
-    const releaseReceipt = h.slack.hold('chat.postMessage', (args) => args.channel === 'DUBOB');
-    let releaseSecond = () => {};
+    const { first, second, releaseReceipt, releaseSecond } = await h.submitTwiceFirstUnderWay('UBOB', opened.view);
     try {
-      const first = await answeredAt(h.submit('UBOB', opened.view));
       const pin = h.chime.pinOf('chime-bob')!;
       expect(secretIn(first.json!.view)).toBe(pin);
-      while (h.slack.held.length <= heldBefore) await new Promise((r) => setTimeout(r, 10));
-      const delayedBefore = attempts();
-      releaseSecond = h.dynamoGate.delay(attemptOf);
-      const resetLogged = h.logs.filter((l) => l.includes('"credential reset"')).length;
-      const turnedAway = h.logs.filter((l) => l.includes('"code":"REQUEST_ALREADY_USED"')).length;
-      const second = answeredAt(h.submit('UBOB', opened.view));
-      while (attempts() <= delayedBefore) await new Promise((r) => setTimeout(r, 10));
       const answered = await second;
       expect(isProgress(answered.json!.view)).toBe(true);
       // The first click ends: its outcome written for the last time, then its attempt's answer comes to the second.

@@ -1,5 +1,5 @@
 import type { OktaSimulator, OktaSimUser } from '../../src/credentials/okta-stand-in';
-import { answeredAt, Harness, isProgress, PEOPLE, secretIn, slackUser, TEAM, useHarness } from '../support/harness';
+import { Harness, isProgress, PEOPLE, secretIn, slackUser, TEAM, useHarness } from '../support/harness';
 
 /** /unlock-okta end to end: Okta's unlock alone, over its REST API, against the Okta stand-in. */
 const OKTA_PEOPLE: OktaSimUser[] = [
@@ -212,8 +212,19 @@ describe('/reset-okta-password for a locked-out account: "Unlock only (keep my p
   });
 });
 
+/** Okta's and Slack's people, for the tests that hold DynamoDB's answers back (dynamoGate). */
+const GATED = { dynamoGate: true, slackUsers: SLACK_PEOPLE, accounts: { okta_password: OKTA_PEOPLE } };
+
+/** Bob locked out again and his Unlock confirmation open; `unlocksBefore`: the unlocks Okta was asked for until then. */
+async function bobsUnlockOpened(h: Harness) {
+  const okta = h.standIns.get('okta_unlock') as OktaSimulator;
+  okta.users.get('00ubob')!.status = 'LOCKED_OUT';
+  const unlocksBefore = okta.calls.filter((c) => c.operation === 'Unlock').length;
+  return { opened: await h.open(COMMAND, 'UBOB'), unlocksBefore };
+}
+
 describe('/unlock-okta clicked twice, the second click\'s "working…" answer reaching Slack after the unlock', () => {
-  const h = useHarness({ dynamoGate: true, slackUsers: SLACK_PEOPLE, accounts: { okta_password: OKTA_PEOPLE } }, (x) => x.slack.clear());
+  const h = useHarness(GATED, (x) => x.slack.clear());
   const okta = () => h.standIns.get('okta_unlock') as OktaSimulator;
 
   /**
@@ -223,23 +234,11 @@ describe('/unlock-okta clicked twice, the second click\'s "working…" answer re
    * `asideFails`, the message only Bob would see). What Slack shows at the end, once the first click ended.
    */
   async function shownOverByWorking(asideFails: boolean) {
-    okta().users.get('00ubob')!.status = 'LOCKED_OUT';
-    const unlocksBefore = okta().calls.filter((c) => c.operation === 'Unlock').length;
-    const opened = await h.open(COMMAND, 'UBOB');
-    const attemptOf = (c: { operation: string; body: string }) => c.operation === 'PutItem' && c.body.includes('UBOB') && c.body.includes('"attempt"');
-    const attempts = () => h.dynamoGate.delayed.filter(attemptOf).length;
-    const heldBefore = h.slack.held.length;
-    const releaseReceipt = h.slack.hold('chat.postMessage', (args) => args.channel === 'DUBOB');
-    let releaseSecond = () => {};
+    const { opened, unlocksBefore } = await bobsUnlockOpened(h);
+    const turnedAway = h.logs.filter((l) => l.includes('"code":"REQUEST_ALREADY_USED"')).length;
+    const { first, second, releaseReceipt, releaseSecond } = await h.submitTwiceFirstUnderWay('UBOB', opened.view);
     try {
-      const first = await answeredAt(h.submit('UBOB', opened.view));
       expect(first.json!.view.title.text).toBe('Okta account unlocked');
-      while (h.slack.held.length <= heldBefore) await new Promise((r) => setTimeout(r, 10));
-      const delayedBefore = attempts();
-      releaseSecond = h.dynamoGate.delay(attemptOf);
-      const turnedAway = h.logs.filter((l) => l.includes('"code":"REQUEST_ALREADY_USED"')).length;
-      const second = answeredAt(h.submit('UBOB', opened.view));
-      while (attempts() <= delayedBefore) await new Promise((r) => setTimeout(r, 10));
       const answered = await second;
       expect(isProgress(answered.json!.view)).toBe(true);
       h.slack.failNext('views.update', { error: 'internal_error' }, 1, (args) => args.view_id === opened.viewId);
@@ -299,25 +298,13 @@ describe('/unlock-okta clicked twice, the second click\'s "working…" answer re
    * its window's updates, its messages only Bob sees, and the receipts and records of the unlock.
    */
   async function joinedOnceCounted(refused: boolean) {
-    okta().users.get('00ubob')!.status = 'LOCKED_OUT';
-    const unlocksBefore = okta().calls.filter((c) => c.operation === 'Unlock').length;
     const earlier = new Set((await h.auditRecords('UBOB')).map((r) => r.requestId));
-    const opened = await h.open(COMMAND, 'UBOB');
-    const attemptOf = (c: { operation: string; body: string }) => c.operation === 'PutItem' && c.body.includes('UBOB') && c.body.includes('"attempt"');
-    const attempts = () => h.dynamoGate.delayed.filter(attemptOf).length;
-    const heldBefore = h.slack.held.length;
-    const releaseReceipt = h.slack.hold('chat.postMessage', (args) => args.channel === 'DUBOB');
-    let releaseSecond = () => {};
+    const { opened, unlocksBefore } = await bobsUnlockOpened(h);
+    const resetLogged = h.logs.filter((l) => l.includes('"credential reset"')).length;
+    const turnedAway = h.logs.filter((l) => l.includes('"code":"REQUEST_ALREADY_USED"')).length;
+    const { first, second, releaseReceipt, releaseSecond } = await h.submitTwiceFirstUnderWay('UBOB', opened.view);
     try {
-      const first = await answeredAt(h.submit('UBOB', opened.view));
       expect(first.json!.view.title.text).toBe('Okta account unlocked');
-      while (h.slack.held.length <= heldBefore) await new Promise((r) => setTimeout(r, 10));
-      const delayedBefore = attempts();
-      releaseSecond = h.dynamoGate.delay(attemptOf);
-      const resetLogged = h.logs.filter((l) => l.includes('"credential reset"')).length;
-      const turnedAway = h.logs.filter((l) => l.includes('"code":"REQUEST_ALREADY_USED"')).length;
-      const second = answeredAt(h.submit('UBOB', opened.view));
-      while (attempts() <= delayedBefore) await new Promise((r) => setTimeout(r, 10));
       const answered = await second;
       expect(isProgress(answered.json!.view)).toBe(true);
       // The first click ends: its outcome written for the last time, then its attempt's answer comes to the second.
@@ -385,35 +372,29 @@ describe('/unlock-okta clicked twice, the second click\'s "working…" answer re
 });
 
 describe('/unlock-okta clicked twice, both its windows\' updates refused', () => {
-  const h = useHarness({ dynamoGate: true, slackUsers: SLACK_PEOPLE, accounts: { okta_password: OKTA_PEOPLE } }, (x) => x.slack.clear());
+  const h = useHarness(GATED, (x) => x.slack.clear());
   const okta = () => h.standIns.get('okta_unlock') as OktaSimulator;
 
   it('says what was done in one message only the requester sees, not one for each click', async () => {
-    okta().users.get('00ubob')!.status = 'LOCKED_OUT';
-    const opened = await h.open(COMMAND, 'UBOB');
-    const attemptOf = (c: { operation: string; body: string }) => c.operation === 'PutItem' && c.body.includes('UBOB') && c.body.includes('"attempt"');
-    const attempts = () => h.dynamoGate.delayed.filter(attemptOf).length;
+    const { opened } = await bobsUnlockOpened(h);
     const aside = () => h.slack.callsTo('chat.postEphemeral').filter((c) => c.args.user === 'UBOB' && c.result?.ok === true);
     const refused = () => h.slack.callsTo('views.update').filter((c) => c.args.view_id === opened.viewId && c.result?.ok === false);
     const heldBefore = h.slack.held.length;
     const releaseReceipt = h.slack.hold('chat.postMessage', (args) => args.channel === 'DUBOB');
-    let delayedBefore = attempts();
-    let releaseAttempt = h.dynamoGate.delay(attemptOf);
+    let releaseAttempt = () => {};
     try {
       // The first click: its "working…" answer out before the unlock, and its update refused.
-      const first = answeredAt(h.submit('UBOB', opened.view));
-      while (attempts() <= delayedBefore) await new Promise((r) => setTimeout(r, 10));
-      expect(isProgress((await first).json!.view)).toBe(true);
+      const first = await h.submitAttemptDelayed('UBOB', opened.view);
+      releaseAttempt = first.release;
+      expect(isProgress((await first.answer).json!.view)).toBe(true);
       h.slack.failNext('views.update', { error: 'internal_error' }, 2, (args) => args.view_id === opened.viewId);
       releaseAttempt();
       while (refused().length < 1 || aside().length < 1 || h.slack.held.length <= heldBefore) await new Promise((r) => setTimeout(r, 10));
       // The second, turned away while the first's change is under way: its "working…" answer out, and its update refused too.
       const turnedAway = h.logs.filter((l) => l.includes('"code":"REQUEST_ALREADY_USED"')).length;
-      delayedBefore = attempts();
-      releaseAttempt = h.dynamoGate.delay(attemptOf);
-      const second = answeredAt(h.submit('UBOB', opened.view));
-      while (attempts() <= delayedBefore) await new Promise((r) => setTimeout(r, 10));
-      expect(isProgress((await second).json!.view)).toBe(true);
+      const second = await h.submitAttemptDelayed('UBOB', opened.view);
+      releaseAttempt = second.release;
+      expect(isProgress((await second.answer).json!.view)).toBe(true);
       releaseAttempt();
       await h.waitForLogs('"code":"REQUEST_ALREADY_USED"', turnedAway + 1);
       while (refused().length < 2) await new Promise((r) => setTimeout(r, 10));
@@ -435,7 +416,7 @@ describe('/unlock-okta clicked twice, both its windows\' updates refused', () =>
 });
 
 describe('/unlock-okta clicked once, its "working…" answer out before the unlock and Slack refusing the update that shows it', () => {
-  const h = useHarness({ dynamoGate: true, slackUsers: SLACK_PEOPLE, accounts: { okta_password: OKTA_PEOPLE } }, (x) => x.slack.clear());
+  const h = useHarness(GATED, (x) => x.slack.clear());
   const okta = () => h.standIns.get('okta_unlock') as OktaSimulator;
 
   /**
@@ -444,17 +425,11 @@ describe('/unlock-okta clicked once, its "working…" answer out before the unlo
    * Bob would see). What Slack shows at the end, once the click ended.
    */
   async function workingThenRefused(asideFails: boolean) {
-    okta().users.get('00ubob')!.status = 'LOCKED_OUT';
-    const unlocksBefore = okta().calls.filter((c) => c.operation === 'Unlock').length;
-    const opened = await h.open(COMMAND, 'UBOB');
-    const attemptOf = (c: { operation: string; body: string }) => c.operation === 'PutItem' && c.body.includes('UBOB') && c.body.includes('"attempt"');
-    const attempts = () => h.dynamoGate.delayed.filter(attemptOf).length;
-    const delayedBefore = attempts();
-    const release = h.dynamoGate.delay(attemptOf);
+    const { opened, unlocksBefore } = await bobsUnlockOpened(h);
+    const click = await h.submitAttemptDelayed('UBOB', opened.view);
+    const release = click.release;
     try {
-      const click = answeredAt(h.submit('UBOB', opened.view));
-      while (attempts() <= delayedBefore) await new Promise((r) => setTimeout(r, 10));
-      const answered = await click;
+      const answered = await click.answer;
       expect(isProgress(answered.json!.view)).toBe(true);
       h.slack.failNext('views.update', { error: 'internal_error' }, 1, (args) => args.view_id === opened.viewId);
       if (asideFails) h.slack.failNext('chat.postEphemeral', { error: 'channel_not_found' }, 3, (args) => args.user === 'UBOB');

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { DeleteItemCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { createLatchkey, type Latchkey } from '../../src/app';
-import { startDynamoGate, type DynamoGate } from './dynamo-gate';
+import { startDynamoGate, type DynamoCall, type DynamoGate } from './dynamo-gate';
 import { DynamoDbAuditLog } from '../../src/audit/dynamodb-audit-log';
 import { DynamoDbPendingRequests } from '../../src/approvals/dynamodb-pending-requests';
 import { messageState } from '../../src/flows/approvals/approvals';
@@ -333,6 +333,53 @@ export class Harness {
     );
   }
 
+  /**
+   * A submission whose audit attempt DynamoDB writes (or turns away) at once, but whose answer
+   * waits at the `dynamoGate` until `release`: a click whose attempt is on its way while others act
+   * (its "working…" answer goes out meanwhile). Returns once the attempt has reached DynamoDB, with
+   * the submission's answer to come (noted when it arrives, answeredAt).
+   */
+  async submitAttemptDelayed(userId: string, view: Record<string, any>): Promise<{ answer: Promise<AppResponse & { at: number }>; release: () => void }> {
+    const attempts = () => this.dynamoGate.delayed.filter(attemptWriteOf(userId)).length;
+    const before = attempts();
+    const release = this.dynamoGate.delay(attemptWriteOf(userId));
+    const answer = answeredAt(this.submit(userId, view));
+    const deadline = Date.now() + 5000;
+    while (attempts() <= before) {
+      if (Date.now() > deadline) {
+        release();
+        throw new Error(`no audit attempt of ${userId} reached DynamoDB`);
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return { answer, release };
+  }
+
+  /**
+   * A double click whose second click joins the first's change while it is kept under way here:
+   * `userId` submits `view`, whose change, once it has answered, waits on its receipt (the DM after
+   * the result, held until `releaseReceipt`); then submits it again, that click's attempt's answer
+   * delayed until `releaseSecond` (submitAttemptDelayed). The first click's answer, and the
+   * second's to come.
+   */
+  async submitTwiceFirstUnderWay(userId: string, view: Record<string, any>) {
+    const heldBefore = this.slack.held.length;
+    const releaseReceipt = this.slack.hold('chat.postMessage', (args) => args.channel === `D${userId}`);
+    try {
+      const first = await answeredAt(this.submit(userId, view));
+      const deadline = Date.now() + 5000;
+      while (this.slack.held.length <= heldBefore) {
+        if (Date.now() > deadline) throw new Error(`no receipt to ${userId} after the first click`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      const second = await this.submitAttemptDelayed(userId, view);
+      return { first, second: second.answer, releaseReceipt, releaseSecond: second.release };
+    } catch (err) {
+      releaseReceipt();
+      throw err;
+    }
+  }
+
   /** Cancel (or ×) on a modal, as Slack reports it when the modal asked to be told. */
   close(userId: string, view: Record<string, any>, extra: { teamId?: string; url?: string } = {}): Promise<AppResponse> {
     return postInteraction(extra.url ?? this.eventsUrl, SIGNING_SECRET, viewClosedPayload({ userId, teamId: extra.teamId ?? TEAM, view }));
@@ -637,6 +684,11 @@ export class Harness {
 /** A submission's answer with when it arrived (Harness.lastShown): noted as it comes, not when a test awaits it. */
 export function answeredAt(submission: Promise<AppResponse>): Promise<AppResponse & { at: number }> {
   return submission.then((answer) => ({ ...answer, at: Date.now() }));
+}
+
+/** The audit attempt of a change by `userId`, on record before anything is changed: what a test holds or delays at the dynamoGate. */
+export function attemptWriteOf(userId: string): (call: DynamoCall) => boolean {
+  return (c) => c.operation === 'PutItem' && c.body.includes(userId) && c.body.includes('"attempt"');
 }
 
 /** A "working…" view: the interim answer while a reset takes longer than the answer may wait. */
