@@ -220,8 +220,9 @@ export function finishedMessage(
     // A change that makes no secret (an unlock, an MFA reset) is never said to show one.
     const secret = words?.newSecret;
     // Where it went is not always known here (Slack may have put another window in place of the
-    // first): what to do if it was not seen, as a confirmation already used says.
-    const shown = words && secret ? [context(`Latchkey shows your ${secret} to you alone: in your own window or, if that was closed, in a message only you can see. ${failureMessage({ code: 'REQUEST_ALREADY_USED' }, words).next}`)] : [];
+    // first): what to do if it was not seen. Under this policy, running the command again is a new
+    // request, which an admin must approve again (as the revoke DM says).
+    const shown = words && secret ? [context(`Latchkey shows your ${secret} to you alone: in your own window or, if that was closed, in a message only you can see. If you did not see your ${secret}, run \`${words.command}\` to ask again; an admin must approve it again.`)] : [];
     return { text, blocks: [section(`:white_check_mark: ${text}`), ...shown] };
   }
   const text = `Your approved ${subject.request} request could not be finished at ${at}: ${failureMessage(outcome, subject).headline}`;

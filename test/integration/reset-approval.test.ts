@@ -147,8 +147,9 @@ describe('the approval policy for a reset', () => {
     expect(JSON.stringify(dm.args)).not.toContain('approval_finish');
     expect(dm.args.text).toMatch(/^You finished your meeting PIN reset at <!date\^\d+\^\{time\} on \{date_short\}\|/);
     expect(JSON.stringify(dm.args.blocks)).toContain('Latchkey shows your new PIN to you alone: in your own window or, if that was closed, in a message only you can see.');
-    // Where it went cannot always be known here (Slack may have put another window in place of the first): what to do if it was not seen.
-    expect(JSON.stringify(dm.args.blocks)).toContain('If you did not see your new PIN, run `/reset-pin` again for another.');
+    // Where it went cannot always be known here (Slack may have put another window in place of the first): what to do if it was not seen,
+    // which, under this policy, is a new request an admin must approve again.
+    expect(JSON.stringify(dm.args.blocks)).toContain('If you did not see your new PIN, run `/reset-pin` to ask again; an admin must approve it again.');
 
     // Privacy: the PIN is in the requester's own finish modal only.
     const finishModal = (c: SlackCall) => c.method === 'views.update' && c.args.view_id === finished.viewId;
@@ -973,7 +974,7 @@ describe("the approval policy: Finish clicked twice, Slack putting the second cl
       expect(front.id).toBe(second);
       expect(JSON.stringify(front)).not.toContain('Checking');
       expect(JSON.stringify(front)).toContain('You finished your');
-      expect(JSON.stringify(front)).toContain('If you did not see your new PIN, run `/reset-pin` again for another.');
+      expect(JSON.stringify(front)).toContain('If you did not see your new PIN, run `/reset-pin` to ask again; an admin must approve it again.');
       expect(secretIn(front)).toBeUndefined();
       // The PIN in no other call to Slack than the first modal's update, the refused one and the ephemeral, in no log line, in no audit record.
       const allowed = (c: SlackCall) => c === aside || c === refused || (c.method === 'views.update' && c.args.view_id === first);
@@ -1016,7 +1017,7 @@ describe("the approval policy: Finish clicked twice, Slack putting the second cl
       await h.viewUpdate(second, 1);
       const front = h.slack.modalShownTo('UBOB')!;
       expect(front.id).toBe(second);
-      expect(JSON.stringify(front)).toContain('If you did not see your new PIN, run `/reset-pin` again for another.');
+      expect(JSON.stringify(front)).toContain('If you did not see your new PIN, run `/reset-pin` to ask again; an admin must approve it again.');
       expect(secretIn(front)).toBeUndefined();
 
       // The PIN in no other call to Slack than the ones that tried to show it to Bob, in no log line, in no audit record.
@@ -1074,7 +1075,7 @@ describe("the approval policy: Finish clicked twice, Slack putting the second cl
       await h.viewUpdate(second, 1);
       const front = h.slack.modalShownTo('UBOB')!;
       expect(front.id).toBe(second);
-      expect(JSON.stringify(front)).toContain('If you did not see your new PIN, run `/reset-pin` again for another.');
+      expect(JSON.stringify(front)).toContain('If you did not see your new PIN, run `/reset-pin` to ask again; an admin must approve it again.');
       expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
       const allowed = (c: SlackCall) => (c.method === 'views.update' && (c.args.view_id === first || c.args.view_id === second)) || (c.method === 'chat.postEphemeral' && c.args.user === 'UBOB');
       expect(everythingSlackSaw(h, allowed)).not.toContain(pin);
