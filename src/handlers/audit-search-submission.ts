@@ -12,6 +12,8 @@ const SEARCH_PROBLEMS: Record<NonNullable<ReturnType<typeof searchProblem>>, str
   TOO_LONG: `Search at most ${SEARCH_MAX_DAYS} days at a time.`,
 };
 
+const PICK_A_DAY = 'Pick a day here, or paste a reference above.';
+
 const EVERYONE_TOO_LONG = `Search everyone at most ${EVERYONE_MAX_DAYS} days at a time, or pick a person.`;
 
 /**
@@ -62,8 +64,13 @@ export function registerAuditSearchSubmission(app: GuardedApp, home: HomeTab, wo
         .catch((err: unknown) => logger.warn({ slackUserId: admin.userId, err: describeError(err) }, 'could not show the search results'));
       return;
     }
-    if (!parsed.success || !admin || !from || !to) {
+    if (!parsed.success || !admin) {
       await ack({ response_action: 'errors', errors: { [AUDIT_SEARCH.person]: 'Pick both days, and a person or nobody (everyone), or paste a reference above.' } });
+      return;
+    }
+    // A day left empty: the error under that day (or both), where the admin looks for it.
+    if (!from || !to) {
+      await ack({ response_action: 'errors', errors: { ...(!from && { [AUDIT_SEARCH.from]: PICK_A_DAY }), ...(!to && { [AUDIT_SEARCH.to]: PICK_A_DAY }) } });
       return;
     }
     const problem = searchProblem(from, to, person ? SEARCH_MAX_DAYS : EVERYONE_MAX_DAYS);

@@ -870,9 +870,9 @@ describe('the Home tab for admins', () => {
     for (const field of ['approvedOnDevice', 'riskScore', 'session']) expect(records.some((r) => field in r)).toBe(false);
   });
 
-  it('search: days in the wrong order, too far apart, or not days at all are an error on the form, and nothing is read', async () => {
+  it('search: days in the wrong order, too far apart, missing, or not days at all are an error on the form, under the day at fault, and nothing is read', async () => {
     const form = { id: 'VSEARCH', callback_id: 'audit_search', type: 'modal', private_metadata: '' };
-    const submit = (from: string, to: string) =>
+    const submit = (from: string | null, to: string | null) =>
       h.submit('UADA', form, {
         values: {
           person: { person: { type: 'users_select', selected_user: 'UBOB' } },
@@ -884,6 +884,10 @@ describe('the Home tab for admins', () => {
     expect((await submit('2026-03-02', '2026-03-01')).json).toEqual({ response_action: 'errors', errors: { to: 'This day is before the first one.' } });
     expect((await submit('2024-01-01', '2026-03-01')).json).toEqual({ response_action: 'errors', errors: { to: 'Search at most 400 days at a time.' } });
     expect((await submit('2026-13-01', '2026-03-01')).json).toEqual({ response_action: 'errors', errors: { to: 'Pick both days from the calendars.' } });
+    // A day left empty: the error under that day, not under another field.
+    const PICK = 'Pick a day here, or paste a reference above.';
+    expect((await submit('2026-03-01', null)).json).toEqual({ response_action: 'errors', errors: { to: PICK } });
+    expect((await submit(null, '2026-03-01')).json).toEqual({ response_action: 'errors', errors: { from: PICK } });
     expect(h.logs.filter((l) => l.includes('"audit searched"')).length).toBe(searched);
   });
 
@@ -1375,7 +1379,8 @@ describe("the audit search: a pending request's steps", () => {
     expect(byEnd.answer.json).toEqual({ response_action: 'errors', errors: { reference: expect.stringContaining('Paste the whole reference, time and all') } });
     // Neither a reference nor days.
     const neither = await submitSearch(h, 'UADA', reference(''));
-    expect(neither.answer.json).toEqual({ response_action: 'errors', errors: { person: 'Pick both days, and a person or nobody (everyone), or paste a reference above.' } });
+    const PICK = 'Pick a day here, or paste a reference above.';
+    expect(neither.answer.json).toEqual({ response_action: 'errors', errors: { from: PICK, to: PICK } });
   });
 
   it('a reference pasted with the label Latchkey prints before it ("Reference: `…`") is searched; any other words before it are still refused', async () => {
