@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
@@ -120,5 +121,23 @@ describe('a config error never shows a secret back', () => {
     const name = 'SLACK_SIGNING_SECRET';
     const result = loadConfig({ ...ALL_ON, [name]: ENV_PLACEHOLDERS.get(name)! });
     expect(result.ok ? [] : result.problems).toContain(`${name}: still has .env.example's placeholder; put the Signing Secret from your Slack app's Basic Information page there`);
+  });
+});
+
+describe('.env, where the secrets go', () => {
+  // `.env.example` says "never commit .env"; a newcomer's `git add .` must not do it for them.
+  const ignored = (path: string) => {
+    try {
+      execFileSync('git', ['check-ignore', '--no-index', '-q', path], { cwd: join(__dirname, '..', '..'), stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  it('is ignored by git, as is a copy of it kept beside it; .env.example is not', () => {
+    expect(ignored('.env')).toBe(true);
+    expect(ignored('.env.production')).toBe(true);
+    expect(ignored('.env.example')).toBe(false);
   });
 });
