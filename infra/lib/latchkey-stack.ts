@@ -58,6 +58,7 @@ export const AUDIT_ATTRIBUTES = [
   'verifier',
   'factorType',
   'verification',
+  'verifyWaitMs',
   'handledRequestId',
   'attentionKind',
   'note',

@@ -41,6 +41,7 @@ export const EXPORT_COLUMNS = [
   'note',
   'revokedBy',
   'restated',
+  'verifyWaitMs',
 ] as const satisfies readonly (keyof AuditRecord)[];
 
 export type ExportFormat = 'csv' | 'jsonl';

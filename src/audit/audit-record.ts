@@ -4,6 +4,7 @@ import { APPROVAL_ACTIONS } from '../flows/approvals/kinds';
 import { FAILURE_CODES } from '../flows/failure';
 import { ATTENTION_HANDLED_ACTION, ATTENTION_KINDS, HANDLED_NOTE_MAX_LENGTH, isReference } from '../flows/home-tab';
 import { VERIFIERS } from '../verifiers';
+import { VERIFY_WAIT_MAX_MS } from '../flows/verification';
 import type { AuditEntry, AuditEvent } from '../flows/ports';
 
 
@@ -84,6 +85,7 @@ export const auditRecordSchema = z
     verifier: oneOf(VERIFIER_NAMES).optional(),
     factorType: z.string().regex(/^[a-z0-9_:-]{1,40}$/).optional(),
     verification: z.enum(['approved', 'rejected', 'timeout', 'cancelled', 'no_factor', 'failed']).optional(),
+    verifyWaitMs: z.number().int().min(1).max(VERIFY_WAIT_MAX_MS).optional(),
     handledRequestId: z.string().refine(isReference, 'must be a whole reference').optional(),
     attentionKind: z.enum(ATTENTION_KINDS).optional(),
     // The one typed text in the log: an admin's, bounded, never written to a log line (see AuditEntry.note).
@@ -116,6 +118,8 @@ export const storedAuditRecordSchema = auditRecordSchema
     licenseTo: z.string().optional(),
     verifier: z.string().optional(),
     verification: z.string().optional(),
+    // A wait another version bounded otherwise is still read as written.
+    verifyWaitMs: z.number().optional(),
     handledRequestId: z.string().optional(),
     attentionKind: z.string().optional(),
     note: z.string().optional(),
@@ -173,6 +177,7 @@ export function toAuditRecord(entry: AuditEntry, at: Date, retentionDays: number
     verifier: entry.verifier,
     factorType: entry.factorType,
     verification: entry.verification,
+    verifyWaitMs: entry.verifyWaitMs,
     handledRequestId: entry.handledRequestId,
     attentionKind: entry.attentionKind,
     note: entry.note,
@@ -213,6 +218,7 @@ export function toAuditEvent(r: AuditRecord): AuditEvent {
     verifier: r.verifier,
     factorType: r.factorType,
     verification: r.verification,
+    verifyWaitMs: r.verifyWaitMs,
     handledRequestId: r.handledRequestId,
     attentionKind: r.attentionKind,
     note: r.note,

@@ -61,6 +61,8 @@ export interface Activity {
   readonly reason?: string;
   /** The `verify` policy's: the verifier's audit name, so a failed push can name its app. */
   readonly verifier?: string;
+  /** The `verify` policy's: how long its push waited, as its record says (none before it was kept), for a push not answered in time to say it. */
+  readonly verifyWaitMs?: number;
   /** An approved reset's steps: which credential (its registry ID), for the views to name in its plug-in's words. */
   readonly credential?: string;
   /** License steps: whom a decision was about, what was asked for, what was decided. */
@@ -837,6 +839,7 @@ export function activityOf(
     const incomplete = last.find((r) => r.incomplete?.length)?.incomplete;
     const decision = records.find((r) => r.decision)?.decision;
     const verifier = last.find((r) => r.verifier)?.verifier;
+    const verifyWaitMs = last.find((r) => r.verifyWaitMs)?.verifyWaitMs;
     const credential = records.find((r) => r.credential)?.credential;
     const handled = records.find((r) => r.action === ATTENTION_HANDLED_ACTION && r.handledRequestId && r.attentionKind);
     // A revoke of an approval given again after a finish whose outcome was unknown says so on record:
@@ -859,6 +862,7 @@ export function activityOf(
       ...(errorCode && { errorCode }),
       ...(reason !== undefined && { reason }),
       ...(verifier && { verifier }),
+      ...(verifyWaitMs && { verifyWaitMs }),
       ...(credential && { credential }),
       ...(pending && { pendingRequestId: pending }),
       ...(stands && { standing: stands }),

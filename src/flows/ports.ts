@@ -245,6 +245,12 @@ export interface AuditEntry {
   readonly factorType?: string;
   readonly verification?: VerificationOutcome;
   /**
+   * The `verify` policy, once its push was sent: how long that push waited for its person
+   * (VERIFY_TIMEOUT_SECONDS then), so that its line says the wait it had, not one configured since.
+   * Records written before it was kept have none.
+   */
+  readonly verifyWaitMs?: number;
+  /**
    * An admin's `attention_handled`: the reference of the Needs attention item they marked handled,
    * its kind (the Home tab's Attention kinds), and what they wrote of what was done: typed text,
    * kept for admins and reviewers to read in the audit log only, never in a log line.

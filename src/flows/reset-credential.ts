@@ -23,7 +23,7 @@ import {
 } from './ports';
 import { RESET_TICKET, resetTicketSchema, type ResetTicket } from './reset-ticket';
 import type { Sealer } from './sealer';
-import type { ConfiguredVerifier, PushResult, PushStarted, VerifierAccount } from './verification';
+import { VERIFY_WAIT_MAX_MS, type ConfiguredVerifier, type PushResult, type PushStarted, type VerifierAccount } from './verification';
 import type { Workspace } from './workspace';
 
 /** Long enough to read the modal and click; short enough that a stale check is not trusted. */
@@ -1235,7 +1235,18 @@ export class ResetCredential {
   ): Promise<{ ok: true; proof: OutcomeExtraOf } | { ok: false; code: FailureCode; proof: OutcomeExtraOf }> {
     const kind = ticket.kind;
     const fields = { requestId: ticket.requestId, slackUserId: requester.userId, kind, verifier: verifier.name, factorType: account.factorType };
-    const proofOf = (verification: VerificationOutcome): OutcomeExtraOf => ({ verifier: verifier.name, factorType: account.factorType, verification });
+    // Once the push is sent, its record keeps the wait it has (VERIFY_TIMEOUT_SECONDS now), for its
+    // line to say later whatever the setting is then; a wait no record can hold is left out, never
+    // a reason for the outcome's write to fail.
+    let sent = false;
+    const waitMs = verifier.timeoutMs;
+    const kept = Number.isInteger(waitMs) && waitMs >= 1 && waitMs <= VERIFY_WAIT_MAX_MS;
+    const proofOf = (verification: VerificationOutcome): OutcomeExtraOf => ({
+      verifier: verifier.name,
+      factorType: account.factorType,
+      verification,
+      ...(sent && kept && { verifyWaitMs: waitMs }),
+    });
     const cancelled = () => {
       this.deps.logger.info(fields, 'push cancelled: the person closed the modal waiting for it; nothing changed');
       this.metrics.count('push_result', { credential: kind, verifier: verifier.name, result: 'cancelled' });
@@ -1251,6 +1262,7 @@ export class ResetCredential {
       this.report(failure, { requester, kind, requestId: ticket.requestId });
       return { ok: false, code: failure.code, proof: proofOf('failed') };
     }
+    sent = true;
     this.metrics.count('push_sent', { credential: kind, verifier: verifier.name });
     if (stop.aborted) {
       // Closed while the push was on its way: withdrawn before anyone is asked to pick a number.
@@ -1398,7 +1410,7 @@ export class ResetCredential {
 }
 
 
-type OutcomeExtraOf = Pick<import('./ports').AuditEntry, 'verifier' | 'factorType' | 'verification'>;
+type OutcomeExtraOf = Pick<import('./ports').AuditEntry, 'verifier' | 'factorType' | 'verification' | 'verifyWaitMs'>;
 
 /** A verifier's failure in the policy's words: its misconfiguration is the operator's; anything else, "try again". */
 function verifierFailure(err: unknown): LatchkeyFailure {

@@ -40,6 +40,9 @@ export interface Verifier {
   cancel(account: VerifierAccount, push: PushStarted): Promise<void>;
 }
 
+/** The longest push wait an audit record holds (AuditEntry.verifyWaitMs): an hour, well past VERIFY_TIMEOUT_SECONDS' bound (300). */
+export const VERIFY_WAIT_MAX_MS = 3_600_000;
+
 /** The configured verifier, as the reset flow sees it. */
 export interface ConfiguredVerifier {
   /** Its audit name (`okta_verify`, `duo`). */

@@ -81,7 +81,7 @@ export interface HomeWords {
   readonly approvals: { readonly words: ApprovalWords; readonly ownHeading: string };
   /** By the verifier's audit name: its app as people know it ("Okta Verify"). */
   readonly verifiers: Readonly<Record<string, string>>;
-  /** How long the `verify` policy's push waits (VERIFY_TIMEOUT_SECONDS), when it is configured: a push not answered in time says it. */
+  /** How long the `verify` policy's push waits (VERIFY_TIMEOUT_SECONDS), when it is configured: a push not answered in time whose record kept no wait says it. */
   readonly verifyWaitMs?: number;
 }
 
@@ -137,9 +137,11 @@ function activityLine(a: Activity, words: HomeWords, guest?: true): string {
   const verifierApp = a.verifier ? words.verifiers[a.verifier] : undefined;
   // A push they did not answer in time, or rejected: what to do next too, as they were told then (run
   // it again, and approve it on the phone; and, for a rejection that was not theirs, contact IT now).
+  // The wait its record kept, as their push had it; a record from before it was kept, the one configured now.
+  const verifyWaitMs = a.verifyWaitMs ?? words.verifyWaitMs;
   const pushEnded =
     (a.errorCode === 'VERIFY_TIMEOUT' || a.errorCode === 'VERIFY_REJECTED') && subject
-      ? failureMessage({ code: a.errorCode, verifierApp, ...(words.verifyWaitMs && { verifyWaitMs: words.verifyWaitMs }) }, subject)
+      ? failureMessage({ code: a.errorCode, verifierApp, ...(verifyWaitMs && { verifyWaitMs }) }, subject)
       : undefined;
   // Their Revoke that could not save its telling of another admin's revoke: said of that, never "could not save the request".
   const headline = notSavedFollowUps(a)

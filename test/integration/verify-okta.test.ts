@@ -2,7 +2,8 @@ import { oktaVerify, type OktaSimPush, type OktaSimUser } from '../../src/creden
 import { ANSWER_HOLD_MS } from '../../src/slack/held-answer';
 import { USER_AGENT } from '../../src/verifiers/okta/okta-verify';
 import { homeResetActionId } from '../../src/views/home-tab';
-import { answeredAt, Harness, isProgress, PEOPLE, secretIn, useHarness } from '../support/harness';
+import { CREDENTIALS } from '../../src/credentials';
+import { answeredAt, Harness, isProgress, PEOPLE, secretIn, TEAM, useHarness } from '../support/harness';
 import type { AppResponse } from '../support/slack-requests';
 
 /**
@@ -158,6 +159,47 @@ describe('verify with Okta Verify', () => {
     const unanswered = (home.blocks as any[]).map((b) => String(b.text?.text ?? '')).filter((t) => t.includes(':zzz: Not answered.'));
     expect(unanswered.length).toBeGreaterThan(0);
     for (const line of unanswered) expect(line).not.toContain('someone may be using your Slack account');
+    // Each push's record (both on the tab, so both written) keeps the wait it had, VERIFY_TIMEOUT_SECONDS when it was sent, for its line to say later.
+    const timedOut = (await h.auditRecords('UANN')).filter((r) => r.verification === 'timeout');
+    expect(timedOut).toHaveLength(2);
+    for (const r of timedOut) expect(r).toMatchObject({ phase: 'outcome', errorCode: 'VERIFY_TIMEOUT', verifyWaitMs: 2_000 });
+  });
+
+  it("a push not answered in time says, on its person's Home tab, the wait it had, not the one configured now (VERIFY_TIMEOUT_SECONDS since changed); a record from before the wait was kept says the configured one; the audit search reads both", async () => {
+    const action = CREDENTIALS.find((c) => c.id === 'password')!.audit.action;
+    const now = new Date();
+    const at = now.toISOString();
+    const unanswered = async (id: string, extra: Record<string, unknown>) => {
+      const requestId = `${at}_${id}`;
+      const common = { v: 1, pk: `ACTOR#${TEAM}#UROOM`, day: at.slice(0, 10), at, requestId, action, slackUserId: 'UROOM', slackTeamId: TEAM, expiresAt: Math.floor(now.getTime() / 1000) + 86_400 };
+      await h.writeRawAudit({ ...common, sk: `${requestId}#1-claim`, phase: 'attempt', directory: 'workmail', directoryUserId: 'wm-room' });
+      await h.writeRawAudit({ ...common, sk: `${requestId}#2-outcome`, phase: 'outcome', outcome: 'failure', errorCode: 'VERIFY_TIMEOUT', verifier: 'okta_verify', factorType: 'push', verification: 'timeout', ...extra });
+    };
+    // Sent when the wait was 2 minutes; configured now: 2 seconds.
+    await unanswered('0000waited2m', { verifyWaitMs: 120_000 });
+    // Written before the wait was kept on the record.
+    await unanswered('0000waitedold', {});
+
+    const lines = ((await h.openHome('UROOM')).home.blocks as any[]).map((b) => String(b.text?.text ?? '')).filter((t) => t.includes(':zzz: Not answered.'));
+    // Before: "within 2 seconds" on both, though the first push waited 2 minutes.
+    expect(lines.find((l) => l.includes('0000waited2m'))).toContain('Run `/reset-password` again and approve the request on your phone within 2 minutes.');
+    expect(lines.find((l) => l.includes('0000waitedold'))).toContain('Run `/reset-password` again and approve the request on your phone within 2 seconds.');
+
+    // The admins' search reads the new record and the old alike.
+    const { home } = await h.openHome('UADA');
+    const search = (home.blocks as any[]).filter((b) => b.type === 'actions').flatMap((b) => b.elements as any[]).find((b) => b.action_id === 'home_search');
+    const { view: form } = await h.opening((t) => h.clickIn('UADA', search.action_id, search.value, { view: home, triggerId: t }));
+    await h.submit('UADA', form, {
+      values: {
+        person: { person: { type: 'users_select', selected_user: 'UROOM' } },
+        from: { from: { type: 'datepicker', selected_date: at.slice(0, 10) } },
+        to: { to: { type: 'datepicker', selected_date: at.slice(0, 10) } },
+      },
+    });
+    const found = ((await h.viewUpdate(form.id, 2)).blocks as any[]).map((b) => String(b.text?.text ?? '')).filter((t) => t.includes('Reference'));
+    for (const id of ['0000waited2m', '0000waitedold']) {
+      expect(found.find((l) => l.includes(id))).toContain(':zzz: Not answered in time: push not answered in Okta Verify; nothing was changed');
+    }
   });
 
   it('closing the waiting modal withdraws the push (DELETE) and nothing changes, even if it is approved by habit; on record as cancelled, no security event', async () => {

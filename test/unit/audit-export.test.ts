@@ -22,10 +22,10 @@ describe('audit export', () => {
     const known = 'at,requestId,phase,action,outcome,errorCode,reason,incomplete,slackUserId,slackTeamId,directory,directoryUserId,subjectSlackUserId,subjectSlackTeamId,approvalRequestId,finishRequestId,earlierFinishRequestId,credential,licenseRequestId,licenseFrom,licenseTo,decision,verifier,factorType,verification,deliveryFailed,day,pk,sk,expiresAt,v';
     const header = csvHeader().replace(/\r\n$/, '').split(',');
     expect(header.slice(0, known.split(',').length)).toEqual(known.split(','));
-    expect(header.slice(known.split(',').length)).toEqual(['handledRequestId', 'attentionKind', 'note', 'revokedBy', 'restated']);
+    expect(header.slice(known.split(',').length)).toEqual(['handledRequestId', 'attentionKind', 'note', 'revokedBy', 'restated', 'verifyWaitMs']);
   });
 
-  it('marks an outcome written again (its secret never reached the person) restated, in the last column, so a reader counts a reset by its rows without it', () => {
+  it('marks an outcome written again (its secret never reached the person) restated, in a column of its own, so a reader counts a reset by its rows without it', () => {
     const step = { requestId: '2026-11-02T08:00:00.000Z_0000000000r1', action: 'reset_pin', actor: { userId: 'U', teamId: 'T' }, directory: 'chime', directoryUserId: 'chime-u' } as const;
     const at = new Date('2026-11-02T08:00:01.000Z');
     const outcome = toAuditRecord({ ...step, phase: 'outcome', outcome: 'success' }, at, 30);
