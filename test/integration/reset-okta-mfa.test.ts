@@ -28,6 +28,8 @@ const OKTA_PEOPLE: OktaSimUser[] = [
   { id: '00ucarl', email: 'carl@example.com', status: 'LOCKED_OUT', factors: [push('carl')] },
   // Deleted from Okta by a test after he asks.
   { id: '00uleo', email: 'leo@example.com', status: 'ACTIVE', factors: [push('leo')] },
+  // Her factors removed by a test of her own: the others, in any order, find Bob's as they are.
+  { id: '00ufay', email: 'fay@example.com', status: 'ACTIVE', factors: [push('fay')] },
 ];
 const COMMAND = '/reset-okta-mfa';
 const decide = (decision: string, comment?: string) => ({
@@ -65,7 +67,7 @@ function finishing(h: Harness, userId: string, finish: { value: string; message:
 }
 
 describe('/reset-okta-mfa', () => {
-  const h = useHarness({ slackUsers: [...PEOPLE.slack, slackUser('UGONE', 'gone@example.com'), slackUser('ULEO', 'leo@example.com')], accounts: { okta_password: OKTA_PEOPLE } }, (x) => {
+  const h = useHarness({ slackUsers: [...PEOPLE.slack, slackUser('UGONE', 'gone@example.com'), slackUser('ULEO', 'leo@example.com'), slackUser('UFAY', 'fay@example.com')], accounts: { okta_password: OKTA_PEOPLE } }, (x) => {
     x.slack.clear();
     okta(x).clear();
   });
@@ -114,14 +116,16 @@ describe('/reset-okta-mfa', () => {
     // The owner's DM, and the audit: the request and the reset by the requester, the decision by the approver.
     const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && String(c.args.text).startsWith('Your Okta MFA was reset'));
     expect(dm.args.text).toMatch(/^Your Okta MFA was reset at .* If this wasn't you, contact IT\.$/);
-    const own = await h.waitForAudit('UANN', (r) => r.action === 'reset_okta_mfa' && r.phase === 'outcome');
-    expect(own.filter((r) => r.action === 'reset_okta_mfa').map((r) => [r.phase, r.outcome, r.directory, r.directoryUserId])).toEqual([
+    // This request's records only: other tests of the describe, before or after this one, ask and approve too.
+    const ofThis = (r: { approvalRequestId?: string }) => r.approvalRequestId === request.approvalId;
+    const own = await h.waitForAudit('UANN', (r) => r.action === 'reset_okta_mfa' && r.phase === 'outcome' && ofThis(r));
+    expect(own.filter((r) => r.action === 'reset_okta_mfa' && ofThis(r)).map((r) => [r.phase, r.outcome, r.directory, r.directoryUserId])).toEqual([
       ['attempt', undefined, 'okta', '00uann'],
       ['outcome', 'success', 'okta', '00uann'],
     ]);
     expect(own.some((r) => r.action === 'reset_request' && r.credential === 'okta_mfa')).toBe(true);
-    const admin = await h.waitForAudit('UADA', (r) => r.action === 'reset_decide' && r.phase === 'outcome');
-    expect(admin.filter((r) => r.action === 'reset_decide').map((r) => [r.phase, r.decision, r.subjectSlackUserId, r.credential])).toEqual([
+    const admin = await h.waitForAudit('UADA', (r) => r.action === 'reset_decide' && r.phase === 'outcome' && ofThis(r));
+    expect(admin.filter((r) => r.action === 'reset_decide' && ofThis(r)).map((r) => [r.phase, r.decision, r.subjectSlackUserId, r.credential])).toEqual([
       ['attempt', 'approve', 'UANN', 'okta_mfa'],
       ['outcome', 'approve', 'UANN', 'okta_mfa'],
     ]);
@@ -249,19 +253,19 @@ describe('/reset-okta-mfa', () => {
   });
 
   it('finished, and Slack refusing the update that shows it: a message only the requester sees says what was done, and the window says so and where, never stays on "Checking your account again…"', async () => {
-    const request = await asks(h, 'UBOB');
+    const request = await asks(h, 'UFAY');
     await decided(h, 'UADA', request, 'approve');
-    const finish = await finishButton(h, 'UBOB');
+    const finish = await finishButton(h, 'UFAY');
     h.slack.failNext('views.update', { error: 'internal_error' }, 1, (args) => args.view?.title?.text === 'Okta MFA reset');
     const triggerId = h.slack.newTriggerId();
-    await h.click('UBOB', 'approval_finish', finish.value, finish.message, triggerId);
+    await h.click('UFAY', 'approval_finish', finish.value, finish.message, triggerId);
     const viewId = h.openedViewId(await h.slack.waitForCall('views.open', (c) => c.args.trigger_id === triggerId));
     await h.slack.waitForCall('views.update', (c) => c.args.view_id === viewId && c.result?.ok === false);
-    const aside = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UBOB');
+    const aside = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UFAY');
     expect(aside.args.text).toMatch(/^What came of your Okta MFA reset could not be shown in your Latchkey window, so here it is: /);
-    await h.waitForAudit('UBOB', (r) => r.action === 'reset_okta_mfa' && r.phase === 'outcome');
+    await h.waitForAudit('UFAY', (r) => r.action === 'reset_okta_mfa' && r.phase === 'outcome');
     await new Promise((r) => setTimeout(r, 200));
-    expect(okta().callsTo('ResetFactors').map((c) => c.params.userId)).toEqual(['00ubob']);
+    expect(okta().callsTo('ResetFactors').map((c) => c.params.userId)).toEqual(['00ufay']);
     // Before: nothing after the refused update, and the window stayed on its loading view for good.
     const shown = h.slack.callsTo('views.update').filter((c) => c.args.view_id === viewId && c.result?.ok === true).at(-1)?.args.view as Record<string, any> | undefined;
     expect(shown?.title.text).toBe('Okta MFA reset');
