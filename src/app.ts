@@ -6,7 +6,7 @@ import { approvalsTable } from './approvals/approvals-table';
 import { DynamoDbPendingRequests } from './approvals/dynamodb-pending-requests';
 import { auditTable } from './audit/audit-table';
 import { DynamoDbAuditLog } from './audit/dynamodb-audit-log';
-import type { Config } from './config';
+import { approvalsChannelInUse, type Config } from './config';
 import { CREDENTIALS, SLASH_COMMANDS } from './credentials';
 import type { AdapterContext } from './credentials/credential';
 import { AWS_REQUEST_TIMEOUT_MS, awsClientSettings, forChanges, LAMBDA_DYNAMODB_REQUEST_TIMEOUT_MS } from './aws-client';
@@ -472,7 +472,7 @@ function registerFeatures(
     kinds,
     admins,
     store,
-    announcer: new SlackApprovalAnnouncer(app.slack, config.approvalsChannelId ?? '', approvalWords, config.approvalResponseTime),
+    announcer: new SlackApprovalAnnouncer(app.slack, approvalsChannelInUse(config) ?? '', approvalWords, config.approvalResponseTime),
     audit,
     clock,
     logger,

@@ -532,6 +532,16 @@ export function decidedByAdmins(config: Pick<Config, 'licenses' | 'policies'>): 
 }
 
 /**
+ * The approvals channel, when anything here posts to it: each request admins decide
+ * (decidedByAdmins) is announced there. Undefined when nothing does. The manifest asks for the
+ * scopes to read it and the doctor checks the bot is in it from this alone, so they never
+ * disagree with what the app posts.
+ */
+export function approvalsChannelInUse(config: Pick<Config, 'licenses' | 'policies' | 'approvalsChannelId'>): string | undefined {
+  return decidedByAdmins(config).length > 0 ? (config.approvalsChannelId ?? config.licenses?.approvalsChannelId) : undefined;
+}
+
+/**
  * Why one admin is not enough (the doctor says it of a user group of one): Approvals refuses an
  * admin's review of their own request (SELF_REVIEW), so the one admin's own requests wait until
  * they expire.

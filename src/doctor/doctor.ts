@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AuthTestResponse } from '@slack/web-api';
 import type { SlackApi } from '../slack/slack-web-api';
-import { decidedByAdmins, oneAdminWhy, type Config } from '../config';
+import { approvalsChannelInUse, decidedByAdmins, oneAdminWhy, type Config } from '../config';
 import type { AdapterContext, Credential, CredentialSettings } from '../credentials/credential';
 import { asFailure, LatchkeyFailure } from '../flows/failure';
 import { identifyRequester } from '../flows/identify-requester';
@@ -75,7 +75,8 @@ async function slackChecks({ config, slack, askedBySignedRequest }: DoctorDeps):
   const otherWorkspace = tokenWorkspaceProblem(auth, config.slack.workspace);
   checks.push(otherWorkspace ? failed('Slack token', otherWorkspace) : tokenLine(auth, config.slack.bot));
   const granted = auth.response_metadata?.scopes;
-  const needed = scopesNeeded({ usergroup: config.admins.usergroupId !== undefined, approvalsChannel: config.licenses !== undefined });
+  const channel = approvalsChannelInUse(config);
+  const needed = scopesNeeded({ usergroup: config.admins.usergroupId !== undefined, approvalsChannel: channel !== undefined });
   if (!granted) checks.push(failed('Slack scopes', 'Slack did not say which scopes the token has (no x-oauth-scopes header): check SLACK_API_URL'));
   else {
     const missing = needed.filter((s) => !granted.includes(s));
@@ -85,7 +86,7 @@ async function slackChecks({ config, slack, askedBySignedRequest }: DoctorDeps):
         : failed('Slack scopes', `missing ${missing.join(', ')}: add them under OAuth & Permissions (manifest.yml lists them all) and reinstall the app`),
     );
   }
-  if (config.licenses) checks.push(await channelCheck(slack, config.licenses.approvalsChannelId));
+  if (channel !== undefined) checks.push(await channelCheck(slack, channel));
   checks.push(...(await adminChecks(config, slack)));
   checks.push(signingSecretLine(config, askedBySignedRequest));
   return checks;

@@ -1,4 +1,4 @@
-import type { Config } from '../config';
+import { approvalsChannelInUse, type Config } from '../config';
 import type { Policy } from '../flows/policy';
 import { CORE_COMMANDS, LICENSE_COMMAND, RESET_PICKER_COMMAND } from '../core-commands';
 import { changeOf, type CredentialWords, type SubjectWords } from '../views/words';
@@ -106,7 +106,7 @@ export function manifestPartsOf(config: Config): Omit<ManifestParts, 'origin'> {
   return {
     credentials: config.credentials.map(({ credential: { command, words, id } }) => ({ command, words, policy: config.policies.get(id) ?? 'self-service' })),
     ...(config.licenses?.provider.credential.licenses && { licenses: config.licenses.provider.credential.licenses.words }),
-    scopes: scopesNeeded({ usergroup: config.admins.usergroupId !== undefined, approvalsChannel: config.licenses !== undefined }),
+    scopes: scopesNeeded({ usergroup: config.admins.usergroupId !== undefined, approvalsChannel: approvalsChannelInUse(config) !== undefined }),
   };
 }
 

@@ -543,6 +543,26 @@ describe('npm run doctor', () => {
     }
   });
 
+  it('with no license requests (no directory offering them), a reset under the approval policy still posts to the approvals channel: the bot not in it, or the token unable to read it, is named', async () => {
+    // Okta's /reset-okta-mfa under approval (its default), Amazon Chime not set up.
+    const noLicenses = { CHIME_ACCOUNT_ID: undefined };
+    expect(await doctor(noLicenses)).toContainEqual(expect.objectContaining({ name: 'Approvals channel', ok: true }));
+    h.slack.channels.set(APPROVALS_CHANNEL, { name: 'latchkey-approvals', isMember: false });
+    try {
+      expect(failures(await doctor(noLicenses))).toEqual([
+        expect.objectContaining({ name: 'Approvals channel', detail: expect.stringMatching(/the bot is not in APPROVALS_CHANNEL_ID C0APPROVALS \(#latchkey-approvals\): invite it/) }),
+      ]);
+    } finally {
+      h.slack.channels.set(APPROVALS_CHANNEL, { name: 'latchkey-approvals', isMember: true });
+    }
+    const scopes = h.slack.scopes.splice(0, Infinity, ...h.slack.scopes.filter((s) => s !== 'groups:read'));
+    try {
+      expect(failures(await doctor(noLicenses))).toEqual([expect.objectContaining({ name: 'Slack scopes', detail: expect.stringMatching(/^missing groups:read: add them/) })]);
+    } finally {
+      h.slack.scopes.splice(0, Infinity, ...scopes);
+    }
+  });
+
   it('a table that does not exist is named by its variable', async () => {
     expect(failures(await doctor({ AUDIT_TABLE_NAME: 'latchkey-no-such-table' }))).toEqual([
       expect.objectContaining({ name: 'Table AUDIT_TABLE_NAME', detail: expect.stringContaining('table latchkey-no-such-table does not exist') }),

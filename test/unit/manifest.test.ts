@@ -5,7 +5,8 @@ import { CREDENTIALS } from '../../src/credentials';
 import { HOME_OPENED_EVENT } from '../../src/handlers/home-opened';
 import { CORE_COMMANDS } from '../../src/core-commands';
 import { BOT_SCOPES } from '../../src/slack/scopes';
-import { slackManifest } from '../../src/slack/manifest';
+import { slackManifest, manifestPartsOf } from '../../src/slack/manifest';
+import { loadConfig } from '../../src/config';
 import { manifestSchemaErrors } from '../support/manifest-schema';
 
 const manifest = parse(readFileSync(join(__dirname, '..', '..', 'manifest.yml'), 'utf8'));
@@ -74,5 +75,30 @@ describe('manifest.yml', () => {
       ['channels:read', 'chat:write', 'commands', 'groups:read', 'im:write', 'usergroups:read', 'users:read', 'users:read.email'].sort(),
     );
     expect([...BOT_SCOPES].sort()).toEqual([...manifest.oauth_config.scopes.bot].sort());
+  });
+});
+
+describe('npm run manifest for a configuration (manifestPartsOf)', () => {
+  const SLACK = { SLACK_SIGNING_SECRET: '8f742231b10e8888abcd99aaabbb85a5', SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_TEAM_ID: 'T0LATCHKEY' };
+  const OKTA = { OKTA_ORG_URL: 'https://acme.okta.com', OKTA_API_TOKEN: '00okta-api-token-of-forty-characters-xx', RESET_POLICY: 'okta_password=self-service' };
+  const CHANNEL = { APPROVALS_CHANNEL_ID: 'C0APPROVALS', ADMIN_USER_IDS: 'UADA,UMAX' };
+  const scopesFor = (env: Record<string, string>) => {
+    const loaded = loadConfig({ ...SLACK, ...env });
+    if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
+    return manifestPartsOf(loaded.config).scopes;
+  };
+  const CHANNEL_SCOPES = ['channels:read', 'groups:read'];
+
+  it('asks for the scopes to read the approvals channel (the Setup check sees the bot is in it) whenever anything posts there: a reset under the approval policy, not only license requests', () => {
+    // Okta only, /reset-okta-mfa under approval (its default): its requests go to the approvals channel.
+    expect(scopesFor({ ...OKTA, ...CHANNEL })).toEqual(expect.arrayContaining(CHANNEL_SCOPES));
+    // Amazon WorkMail only, named approval in RESET_POLICY: the same.
+    const workmail = { WORKMAIL_ORGANIZATION_ID: `m-${'a'.repeat(32)}` };
+    expect(scopesFor({ ...workmail, ...CHANNEL, RESET_POLICY: 'password=approval' })).toEqual(expect.arrayContaining(CHANNEL_SCOPES));
+    const selfService = scopesFor(workmail);
+    expect(CHANNEL_SCOPES.filter((s) => selfService.includes(s))).toEqual([]);
+    // Nothing posts to a channel (no approvals channel, so /reset-okta-mfa is off): not asked for.
+    const none = scopesFor(OKTA);
+    expect(CHANNEL_SCOPES.filter((s) => none.includes(s))).toEqual([]);
   });
 });
