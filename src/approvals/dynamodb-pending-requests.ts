@@ -7,6 +7,7 @@ import {
   PENDING_STATUSES,
   MESSAGE_REWRITE_CLAIM_MS,
   type MessageRewriteClaim,
+  type FollowUps,
   type PendingChanges,
   type PendingPage,
   type PendingRequest,
@@ -50,6 +51,7 @@ const requestItem = z.object({
   revokedBy: z.string().optional(),
   revokedAt: z.string().optional(),
   revokeFollowUpsDue: z.boolean().optional(),
+  decisionFollowUpsDue: z.boolean().optional(),
   comment: z.string().optional(),
   errorCode: z.string().optional(),
   errorReason: z.string().optional(),
@@ -243,19 +245,27 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
     return this.attachDm(id, 'finishMessage', message);
   }
 
-  async claimRevokeFollowUps(id: string): Promise<boolean> {
-    // The SDK's retry of a claim that was made passes as ours (its token), never as taken by another.
-    const token = new WriteToken('revokeFollowUpsBy');
+  async claimFollowUps(id: string, which: FollowUps): Promise<boolean> {
+    // Each move's own mark (`<of>FollowUpsDue`) and token (`<of>FollowUpsBy`): revokeFollowUpsDue
+    // as every version before decisions had marks wrote it. The SDK's retry of a claim that was made
+    // passes as ours (its token), never as taken by another.
+    const due = `${which.of}FollowUpsDue`;
+    const token = new WriteToken(`${which.of}FollowUpsBy`);
+    // A decision's, only while the request stands as that decision left it: decided again, or moved on, they are not its own.
+    const state =
+      which.of === 'revoke'
+        ? { condition: '#status = :revoked', values: { ':revoked': 'REVOKED' } }
+        : { condition: '#status IN (:approved, :denied) AND decidedAt = :decidedAt', values: { ':approved': 'APPROVED', ':denied': 'DENIED', ':decidedAt': which.decidedAt } };
     return this.guard(async () => {
       try {
         await this.client.send(
           new UpdateItemCommand({
             TableName: this.tableName,
             Key: marshall(requestKey(id)),
-            UpdateExpression: `SET ${token.set} REMOVE revokeFollowUpsDue`,
-            ConditionExpression: token.orOurs('attribute_exists(pk) AND #status = :revoked AND revokeFollowUpsDue = :due'),
-            ExpressionAttributeNames: { '#status': 'status', ...token.names },
-            ExpressionAttributeValues: marshall({ ':revoked': 'REVOKED', ':due': true, ...token.values }),
+            UpdateExpression: `SET ${token.set} REMOVE #due`,
+            ConditionExpression: token.orOurs(`attribute_exists(pk) AND ${state.condition} AND #due = :due`),
+            ExpressionAttributeNames: { '#status': 'status', '#due': due, ...token.names },
+            ExpressionAttributeValues: marshall({ ...state.values, ':due': true, ...token.values }),
           }),
         );
         return true;
@@ -266,11 +276,11 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
         const read = await this.client
           .send(new GetItemCommand({ TableName: this.tableName, Key: marshall(requestKey(id)), ConsistentRead: true }))
           .catch((readErr: unknown) => {
-            throw new LatchkeyFailure('STORE_OUTCOME_UNKNOWN', `revoke follow-ups claim unanswered (${describeError(err)}) and read-back failed: ${describeError(readErr)}`, { cause: err });
+            throw new LatchkeyFailure('STORE_OUTCOME_UNKNOWN', `${which.of} follow-ups claim unanswered (${describeError(err)}) and read-back failed: ${describeError(readErr)}`, { cause: err });
           });
         const item = read.Item ? unmarshall(read.Item) : undefined;
-        if (item?.revokeFollowUpsBy === token.value) return true;
-        if (item?.revokeFollowUpsDue) throw err;
+        if (item?.[token.attribute] === token.value) return true;
+        if (item?.[due]) throw err;
         return false;
       }
     });
@@ -570,6 +580,7 @@ function flatten(c: PendingChanges): Record<string, string | boolean | undefined
     revokedBy: c.revokedBy,
     revokedAt: c.revokedAt,
     revokeFollowUpsDue: c.revokeFollowUpsDue,
+    decisionFollowUpsDue: c.decisionFollowUpsDue,
     comment: c.comment,
     errorCode: c.errorCode,
     errorReason: c.errorReason,
@@ -601,6 +612,7 @@ function fromItem(raw: Record<string, unknown>): PendingRequest {
     revokedBy: i.revokedBy,
     revokedAt: i.revokedAt,
     ...(i.revokeFollowUpsDue && { revokeFollowUpsDue: true }),
+    ...(i.decisionFollowUpsDue && { decisionFollowUpsDue: true }),
     comment: i.comment,
     errorCode: i.errorCode,
     errorReason: i.errorReason,

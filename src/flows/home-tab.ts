@@ -240,6 +240,8 @@ export interface HomeData {
   readonly ownLapsed?: readonly PendingRequest[];
   /** With approvals on: the person's own requests read waiting past their time, shown or not (OwnRequests.expiring), which afterOpen expires. */
   readonly ownExpiring?: readonly PendingRequest[];
+  /** With approvals on: the person's own requests decided by a click that could not tell it was (OwnRequests.decidedUntold), which afterOpen follows up. */
+  readonly ownDecidedUntold?: readonly PendingRequest[];
   /** For admins only, decided when the tab is opened. */
   readonly admin?: AdminParts;
   /** Slack says the person is a guest (KnownGuests): the tab offers them no reset or license change, and says why. */
@@ -284,6 +286,7 @@ interface ApprovalQueue {
   showUnknown(requests: readonly PendingRequest[]): Promise<void>;
   closeLapsedRetries(requests: readonly PendingRequest[]): Promise<void>;
   expireDue(requests: readonly PendingRequest[]): Promise<void>;
+  followUpDecisions(requests: readonly PendingRequest[]): Promise<void>;
 }
 
 interface HomeTabDeps {
@@ -368,6 +371,7 @@ export class HomeTab {
       ...(requests && { requests }),
       ...(own?.ok && own.value.lapsed.length > 0 && { ownLapsed: own.value.lapsed }),
       ...(own?.ok && own.value.expiring.length > 0 && { ownExpiring: own.value.expiring }),
+      ...(own?.ok && own.value.decidedUntold.length > 0 && { ownDecidedUntold: own.value.decidedUntold }),
       ...(admin === 'ADMIN_IS_GUEST' ? { guestAdmin: true as const } : admin && { admin }),
       ...(guest && { guest }),
       now,
@@ -382,7 +386,9 @@ export class HomeTab {
    * time (the person's own, and for an admin the failed list's) is closed: its message loses
    * Review and its requester is told to ask again. And each request read waiting past its time
    * (the person's own, shown or not, and for an admin the queue's) is expired: its message shows
-   * it, and its requester is told. Failures are logged, never thrown.
+   * it, and its requester is told. And each of the person's own requests decided by a click that
+   * could not tell it was is told to them and the admins, as that click would have. Failures are
+   * logged, never thrown.
    */
   async afterOpen(data: HomeData): Promise<void> {
     const { requests, logger } = this.deps;
@@ -397,6 +403,7 @@ export class HomeTab {
       own.length + unfinished.length > 0 ? after('unknown outcomes', requests.showUnknown([...own, ...unfinished])) : undefined,
       (data.ownLapsed?.length ?? 0) + lapsed.length > 0 ? after('lapsed failed changes', requests.closeLapsedRetries([...(data.ownLapsed ?? []), ...lapsed])) : undefined,
       expiring.length > 0 ? after('expired requests', requests.expireDue(expiring)) : undefined,
+      data.ownDecidedUntold ? after('decisions not yet told', requests.followUpDecisions(data.ownDecidedUntold)) : undefined,
     ]);
   }
 

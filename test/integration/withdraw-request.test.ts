@@ -1022,4 +1022,61 @@ describe('a decision whose write was made but whose answer was lost', () => {
     const warned = h.logs.join('').split('\n').filter((l) => l.includes('reading back a decision whose write was refused or not answered failed'));
     expect(warned.map((l) => JSON.parse(l)).map((l) => [l.level, l.approvalRequestId])).toEqual([['warn', request.requestId]]);
   }, 90_000);
+
+  it("a denial its admin could not tell was saved: the next touches, another admin's Review and its requester's Home tab opened at once, tell its requester once, with the comment, and rewrite the admins' message and the DM that said it was sent; a later Review tells nothing more", async () => {
+    const request = await asksForLicense(h, 'UBOB', 'Plus');
+    await decidedUntold(request, decide('deny', 'Budget is spent'), 'DENIED');
+    const toldBob = () => h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'DUBOB' && JSON.stringify(c.args).includes('Budget is spent'));
+    // Nothing that follows a denial was done by Ada's click.
+    expect(toldBob()).toEqual([]);
+    expect(h.slack.callsTo('chat.update').filter((c) => c.args.ts === request.message.ts)).toEqual([]);
+
+    // Before: the Review said it was denied, and nobody ever told Bob or rewrote the admins' message.
+    const [opened] = await Promise.all([review(h, 'UMAX', request), h.openHome('UBOB')]);
+    expect(JSON.stringify(opened.view)).toContain('<@UADA>');
+    const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUBOB' && JSON.stringify(c.args).includes('Budget is spent'), 10_000);
+    expect(JSON.stringify(dm.args)).toMatch(/denied/i);
+    const message = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args.blocks).includes('<@UADA>'), 10_000);
+    expect(JSON.stringify(message.args.blocks)).not.toContain('license_review');
+    const sent = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts, 10_000);
+    expect(JSON.stringify(sent.args.blocks)).not.toContain('approval_withdraw');
+
+    await review(h, 'UADA', request);
+    await h.openHome('UBOB');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(toldBob()).toEqual([dm]);
+    expect(h.slack.callsTo('chat.update').filter((c) => c.args.ts === request.message.ts)).toEqual([message]);
+  }, 90_000);
+
+  it("an approval to finish its admin could not tell was saved: its requester's Home tab tells them, once, in a DM with the Finish button, and the admins' message says it was approved; opened again, nothing more", async () => {
+    const request = await asksForPinReset(h, 'UCARL');
+    await decidedUntold(request, decide('approve'), 'APPROVED');
+    const finishDms = () => h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'DUCARL' && JSON.stringify(c.args.blocks ?? []).includes('approval_finish'));
+    expect(finishDms()).toEqual([]);
+
+    // Before: Carl was never sent the Finish button, and the admins' message still said it waited.
+    await h.openHome('UCARL');
+    const finish = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUCARL' && JSON.stringify(c.args.blocks ?? []).includes('approval_finish'), 10_000);
+    expect(finish.args.text).toMatch(/approved your .* reset request\. Finish it by <!date/);
+    const message = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args.blocks).includes('<@UADA>'), 10_000);
+    expect(JSON.stringify(message.args.blocks)).not.toContain('license_review');
+
+    await h.openHome('UCARL');
+    await review(h, 'UMAX', request);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(finishDms()).toEqual([finish]);
+  }, 90_000);
+
+  it("a denial its admin could not tell was saved, then its requester's Withdraw from the DM that said it was sent: they are told it was denied, once, and the admins' message is rewritten", async () => {
+    const request = await asksForLicense(h, 'UANN', 'Pro');
+    await decidedUntold(request, decide('deny', 'Ask in January'), 'DENIED');
+    // Before: the Withdraw said it was decided, and the admins' message still offered Review.
+    await h.click('UANN', 'approval_withdraw', withdrawIn(request.dm.call).value, request.dm);
+    const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && JSON.stringify(c.args).includes('Ask in January'), 10_000);
+    const message = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args.blocks).includes('<@UADA>'), 10_000);
+    expect(JSON.stringify(message.args.blocks)).not.toContain('license_review');
+    await h.openHome('UANN');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'DUANN' && JSON.stringify(c.args).includes('Ask in January'))).toEqual([dm]);
+  }, 90_000);
 });

@@ -1,6 +1,7 @@
 import { LatchkeyFailure } from '../../src/flows/failure';
 import type { ApprovalAnnouncer } from '../../src/flows/approvals/approvals';
 import {
+  type FollowUps,
   MESSAGE_REWRITE_CLAIM_MS,
   type MessageRewriteClaim,
   OPEN_STATUSES,
@@ -230,10 +231,17 @@ export class MemoryPendingRequests implements PendingRequestStore {
     return attached;
   }
 
-  async claimRevokeFollowUps(id: string): Promise<boolean> {
+  async claimFollowUps(id: string, which: FollowUps): Promise<boolean> {
     const current = this.requests.get(id);
-    if (!current || current.status !== 'REVOKED' || !current.revokeFollowUpsDue) return false;
-    const { revokeFollowUpsDue: _taken, ...rest } = current;
+    if (!current) return false;
+    if (which.of === 'revoke') {
+      if (current.status !== 'REVOKED' || !current.revokeFollowUpsDue) return false;
+      const { revokeFollowUpsDue: _taken, ...rest } = current;
+      this.requests.set(id, rest);
+      return true;
+    }
+    if ((current.status !== 'APPROVED' && current.status !== 'DENIED') || current.decidedAt !== which.decidedAt || !current.decisionFollowUpsDue) return false;
+    const { decisionFollowUpsDue: _taken, ...rest } = current;
     this.requests.set(id, rest);
     return true;
   }

@@ -9,6 +9,7 @@ import {
   approvalAction,
   type ApprovalStep,
   type Detail,
+  type FollowUps,
   type MessageRewriteClaim,
   OUTCOME_UNKNOWN,
   type PendingChanges,
@@ -73,6 +74,11 @@ export interface OwnRequests {
   readonly requests: readonly OwnRequest[];
   readonly lapsed: readonly PendingRequest[];
   readonly expiring: readonly PendingRequest[];
+  /**
+   * Every one read decided by a click that could not tell it was (decisionFollowUpsDue), shown or
+   * not: followUpDecisions tells its requester and the admins after the tab is shown.
+   */
+  readonly decidedUntold: readonly PendingRequest[];
 }
 
 /**
@@ -389,7 +395,9 @@ export class Approvals {
   > {
     try {
       const request = await this.loadForReviewer(reviewer, requestId);
-      const { request: current, told } = await this.closeLapsed(await this.expireIfDue(request));
+      const { request: read, told } = await this.closeLapsed(await this.expireIfDue(request));
+      // Decided by a click that could not tell it was: this one does what that one left undone.
+      const current = await this.followUpDecision(read);
       if (!this.decidable(current)) {
         return {
           ok: true,
@@ -428,7 +436,8 @@ export class Approvals {
     if (request.status === 'WITHDRAWN') return { ok: false, code: 'REQUEST_WITHDRAWN', request };
     if (this.retryLapsed(request)) return { ok: false, code: 'REQUEST_EXPIRED', request, lapsed: true, ...(told && { toldToAskAgain: true }) };
     // A status this version does not know is never decidable (fail closed): shown as it is, unchanged.
-    if (!this.decidable(request) || request.status === UNKNOWN_STATUS) return { ok: false, code: 'REQUEST_DECIDED', request, ...this.unknownAt(request) };
+    // Decided by a click that could not tell it was: this one does what that one left undone.
+    if (!this.decidable(request) || request.status === UNKNOWN_STATUS) return { ok: false, code: 'REQUEST_DECIDED', request: await this.followUpDecision(request), ...this.unknownAt(request) };
     const kind = this.kindOf(request);
 
     const decidedAt = this.deps.clock.now();
@@ -468,6 +477,10 @@ export class Approvals {
           ...(choice.decision === 'approve' && request.status === 'FINISHING' && handedOut && { finishRequestId: handedOut, ...(earlier && { earlierFinishRequestId: earlier }) }),
           // Closed after a change whose outcome is unknown: it may have been made, and everyone is told so.
           ...(choice.decision === 'deny' && this.finishUnknown(request) && { errorCode: OUTCOME_UNKNOWN }),
+          // What follows it, in the same write (decisionFollowUpsDue): a click that cannot tell it was
+          // made leaves them to the next touch that finds it made. Not for an approval the admin's
+          // click applies: left unapplied, it is a change under way, which comes back to the admins.
+          ...((choice.decision === 'deny' || handOver) && { decisionFollowUpsDue: true }),
         },
         request.status === 'FINISHING'
           ? { takenBefore: this.finishUnknownBefore() }
@@ -541,10 +554,11 @@ export class Approvals {
       await change.failed('REQUEST_DECIDED');
       // Another admin's decision (or retry) took it first: say where it stands now, and whether it
       // can still be decided (their change may have failed again), never that it is closed for good.
+      // Decided by a click that could not tell it was, this one does what that one left undone.
       return {
         ok: false,
         code: 'REQUEST_DECIDED',
-        request: now,
+        request: await this.followUpDecision(now),
         decidable: this.decidable(now),
         ...this.unknownAt(now),
         ...(request.status === 'APPLY_FAILED' && { retryRaced: true }),
@@ -554,12 +568,77 @@ export class Approvals {
     (this.deps.metrics ?? NO_METRICS).count('license_decision', { decision: choice.decision, kind: request.kind });
 
     const final = decided.status === 'APPROVED' && 'apply' in kind.onApprove ? await this.apply(reviewer, decided, kind.onApprove.apply) : decided;
+    // Taken first, so a later touch finding it decided never tells them again; taken by such a
+    // touch already (it found this write before this click read it back), they were told.
+    if (await this.takeOwnDecisionFollowUps(decided)) await this.tellDecided(final);
+    const { decisionFollowUpsDue: _done, ...result } = final;
+    return { ok: true, request: result, decidable: this.decidable(result), revocable: this.revocable(result) };
+  }
+
+  /**
+   * What follows a decision: the admins' message shows it, its requester is told (a change that
+   * failed, as apply told them), and the DM that said it was sent loses Withdraw, but the one a
+   * click's handler rewrites itself (`clickedIn`).
+   */
+  private async tellDecided(decided: PendingRequest, clickedIn?: WithdrawPlace): Promise<void> {
     await Promise.all([
-      this.refresh(final),
-      final.status === 'APPLY_FAILED' ? undefined : this.tellApproved(final),
-      this.retireSentMessage(final, 'decided'),
+      this.refresh(decided),
+      decided.status === 'APPLY_FAILED' ? undefined : this.tellApproved(decided),
+      sameMessage(decided.sentMessage, clickedIn) ? undefined : this.retireSentMessage(decided, 'decided'),
     ]);
-    return { ok: true, request: final, decidable: this.decidable(final), revocable: this.revocable(final) };
+  }
+
+  /** Whether a decision's follow-ups are still due on it as it stands: marked, and still as that decision left it. */
+  private decisionFollowUpsDue(request: PendingRequest): request is PendingRequest & { readonly decidedAt: string } {
+    return request.decisionFollowUpsDue === true && request.decidedAt !== undefined && (request.status === 'DENIED' || (request.status === 'APPROVED' && this.handsOver(request)));
+  }
+
+  /**
+   * The deciding click's own taking of its follow-ups: true, it does them. Its claim not made (or
+   * not known to be), it does them all the same: told twice at worst (the mark may stay for the
+   * next touch), never not at all by the click whose admin is told they were.
+   */
+  private async takeOwnDecisionFollowUps(decided: PendingRequest): Promise<boolean> {
+    if (!this.decisionFollowUpsDue(decided)) return true;
+    try {
+      return await this.takeFollowUps(decided, { of: 'decision', decidedAt: decided.decidedAt });
+    } catch (err) {
+      this.warn(err, decided, 'taking the decision follow-ups failed: done all the same');
+      return true;
+    }
+  }
+
+  /**
+   * A touch on a request decided by a click that could not tell it was (decisionFollowUpsDue still
+   * there): an admin's click on it (Review, a decision, Revoke), or its requester's (Withdraw, their
+   * Home tab's read). Its requester is told, the admins' message rewritten and the DM that said it
+   * was sent retired now, once (whoever takes them first), as that click would have. Returns the
+   * request without the mark once they are taken (here or by another); never throws: not taken
+   * (the store failed), they stay due for the next touch, and the request is returned as it was.
+   */
+  private async followUpDecision(request: PendingRequest, clickedIn?: WithdrawPlace): Promise<PendingRequest> {
+    if (!this.decisionFollowUpsDue(request)) return request;
+    let claimed: boolean;
+    try {
+      claimed = await this.takeFollowUps(request, { of: 'decision', decidedAt: request.decidedAt });
+    } catch (err) {
+      this.warn(err, request, 'taking the decision follow-ups failed: left for the next touch');
+      return request;
+    }
+    const { decisionFollowUpsDue: _done, ...decided } = request;
+    if (!claimed) return decided;
+    this.deps.logger.info({ approvalRequestId: decided.id, kind: decided.kind, decidedBy: decided.decidedBy }, 'decision found made: its requester and admins told now');
+    await this.tellDecided(decided, clickedIn);
+    return decided;
+  }
+
+  /**
+   * After the requester's Home tab that read them is shown (so it never waits for Slack): each
+   * request decided by a click that could not tell it was is followed up (followUpDecision), a few
+   * at a time.
+   */
+  followUpDecisions(requests: readonly PendingRequest[]): Promise<void> {
+    return this.afterShown(requests, (r) => this.decisionFollowUpsDue(r), (r) => this.followUpDecision(r), 'following up a decision failed');
   }
 
   /**
@@ -588,7 +667,8 @@ export class Approvals {
     } catch (err) {
       return this.fail(err, { requester, step: 'withdraw', requestId });
     }
-    if (request.status !== 'PENDING') return this.notWithdrawable(request, toldByClick);
+    // Decided by a click that could not tell it was: this one does what that one left undone.
+    if (request.status !== 'PENDING') return this.notWithdrawable(await this.followUpDecision(request, clickedIn), toldByClick);
     const at = this.deps.clock.now().toISOString();
     let change: AuditedChange | undefined;
     let withdrawn: PendingRequest | undefined;
@@ -626,7 +706,7 @@ export class Approvals {
         await change.failed('REQUEST_DECIDED');
         return { ok: false, code: 'REQUEST_DECIDED', request, unread: true };
       }
-      const lost = this.notWithdrawable(current.request, current.toldByClick);
+      const lost = this.notWithdrawable(await this.followUpDecision(current.request, clickedIn), current.toldByClick);
       await change.failed(lost.code);
       return lost;
     }
@@ -676,7 +756,8 @@ export class Approvals {
     // Revoked by a click that could not tell it was (its write's answers lost, its read-back failed):
     // this click does what that one left undone.
     if (request.status === 'REVOKED' && request.revokeFollowUpsDue) return this.followUpRevoke(admin, request);
-    if (!this.revocable(request)) return this.notRevocable(request);
+    // Decided by a click that could not tell it was: this one does what that one left undone.
+    if (!this.revocable(request)) return this.notRevocable(await this.followUpDecision(request));
     const at = this.deps.clock.now().toISOString();
     let change: AuditedChange | undefined;
     let revoked: PendingRequest | undefined;
@@ -732,7 +813,7 @@ export class Approvals {
     // not made): nobody is told, and the admin is told so, with a Revoke that does it.
     let claimed: boolean;
     try {
-      claimed = await this.takeRevokeFollowUps(revoked);
+      claimed = await this.takeFollowUps(revoked, { of: 'revoke' });
     } catch (err) {
       return { ...this.fail(err, { requester: admin, kind: revoked.kind, step: 'revoke', requestId }), request: revoked };
     }
@@ -756,7 +837,7 @@ export class Approvals {
     }
     let claimed: boolean;
     try {
-      claimed = await this.takeRevokeFollowUps(request);
+      claimed = await this.takeFollowUps(request, { of: 'revoke' });
     } catch (err) {
       await change.failed(asFailure(err).code);
       return { ...this.fail(err, { requester: admin, kind: request.kind, step: 'revoke', requestId: request.id }), request };
@@ -801,7 +882,7 @@ export class Approvals {
     }
     let claimed: boolean;
     try {
-      claimed = await this.takeRevokeFollowUps(request);
+      claimed = await this.takeFollowUps(request, { of: 'revoke' });
     } catch (err) {
       await change.failed(this.report(err, requester, request.id, 'revoke').code);
       return;
@@ -819,16 +900,17 @@ export class Approvals {
   }
 
   /**
-   * Takes a revoke's follow-ups (claimRevokeFollowUps), one rule for every caller: true, this caller
-   * does them; false, another did. A claim whose answer and read-back were both lost counts as taken:
-   * told twice at worst, never not at all. Throws when it was not made: they stay due.
+   * Takes a move's follow-ups (claimFollowUps: a revoke's, or a decision's), one rule for every
+   * caller: true, this caller does them; false, another did. A claim whose answer and read-back were
+   * both lost counts as taken: told twice at worst, never not at all. Throws when it was not made:
+   * they stay due.
    */
-  private async takeRevokeFollowUps(request: PendingRequest): Promise<boolean> {
+  private async takeFollowUps(request: PendingRequest, which: FollowUps): Promise<boolean> {
     try {
-      return await this.deps.store.claimRevokeFollowUps(request.id);
+      return await this.deps.store.claimFollowUps(request.id, which);
     } catch (err) {
       if (asFailure(err).code !== 'STORE_OUTCOME_UNKNOWN') throw err;
-      this.warn(err, request, 'taking the revoke follow-ups not confirmed: done all the same');
+      this.warn(err, request, `taking the ${which.of} follow-ups not confirmed: done all the same`);
       return true;
     }
   }
@@ -1011,7 +1093,13 @@ export class Approvals {
       });
     // From every one read, before the slice: an older failed change is closed too, and an older
     // request still holding its requester's open place past its time (one never finished) expired.
-    return { requests, lapsed: failed.filter((r) => this.retryLapsed(r)), expiring: read.filter((r) => this.isDue(r)) };
+    return {
+      requests,
+      lapsed: failed.filter((r) => this.retryLapsed(r)),
+      expiring: read.filter((r) => this.isDue(r)),
+      // Past its time, an approval still to finish is expired instead, which tells its requester.
+      decidedUntold: read.filter((r) => this.decisionFollowUpsDue(r) && !this.isDue(r)),
+    };
   }
 
   /** These requests as they stand now (those still stored), for the audit search's lines: where each ended. */

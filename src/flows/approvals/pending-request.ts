@@ -67,6 +67,15 @@ export interface PendingRequest<D extends Detail = Detail> {
    * next Revoke click (its answer holds the button), or its requester's Finish, does them, once.
    */
   readonly revokeFollowUpsDue?: boolean;
+  /**
+   * For a DENIED request, or one APPROVED for its requester to finish: written with that decision
+   * (at decidedAt), and taken off (claimFollowUps) by whoever tells its requester, rewrites its
+   * admins' message and retires the DM that said it was sent. Still there while it stands as decided
+   * then, the decision's own click never did (its write's answer was lost and its read-back failed):
+   * the next admin's click on it, or its requester's Home tab or Withdraw, does them, once. A later
+   * move (finished, revoked, expired, decided again) leaves it without effect.
+   */
+  readonly decisionFollowUpsDue?: boolean;
   readonly comment?: string;
   /** Why the last apply failed (a FailureCode). */
   readonly errorCode?: string;
@@ -155,7 +164,7 @@ export function closedOutcomeUnknown(request: PendingRequest): boolean {
   return request.status === 'DENIED' && request.errorCode === OUTCOME_UNKNOWN;
 }
 
-export type PendingChanges = Partial<Pick<PendingRequest, 'decidedBy' | 'decidedAt' | 'revokedBy' | 'revokedAt' | 'revokeFollowUpsDue' | 'comment' | 'errorCode' | 'errorReason' | 'message' | 'expiresAt' | 'takenAt' | 'finishRequestId' | 'earlierFinishRequestId' | 'expiredAtWithdraw'>> & {
+export type PendingChanges = Partial<Pick<PendingRequest, 'decidedBy' | 'decidedAt' | 'revokedBy' | 'revokedAt' | 'revokeFollowUpsDue' | 'decisionFollowUpsDue' | 'comment' | 'errorCode' | 'errorReason' | 'message' | 'expiresAt' | 'takenAt' | 'finishRequestId' | 'earlierFinishRequestId' | 'expiredAtWithdraw'>> & {
   /**
    * Set by Approvals' one rule (listing), from the state moved to and the kind, never by a caller.
    * The move starts a change (taken to finish, or approved to be applied by the admin's click): the
@@ -198,6 +207,12 @@ export interface TransitionCondition {
   readonly inTimeAt?: string;
 }
 
+/**
+ * Whose follow-ups a claim takes: a revoke's (of a REVOKED request), or a decision's, the one made at
+ * `decidedAt` (of a request that still stands DENIED or APPROVED by it, never one decided again).
+ */
+export type FollowUps = { readonly of: 'revoke' } | { readonly of: 'decision'; readonly decidedAt: string };
+
 /** A page of the review queue, oldest first, and where the next page starts. */
 export interface PendingPage {
   readonly requests: readonly PendingRequest[];
@@ -236,12 +251,13 @@ export interface PendingRequestStore {
    */
   attachSentMessage(id: string, message: { channel: string; ts: string }): Promise<PendingRequest | undefined>;
   /**
-   * Takes revokeFollowUpsDue off a REVOKED request by one conditional write: true for the one caller
-   * that takes it (who then tells its requester and the admins), false when it is not there (done
-   * already, by another, or never written). Its answer lost, the write is read back: STORE_OUTCOME_UNKNOWN
-   * when that fails too; any other failure, it was not made.
+   * Takes a move's follow-ups off the request by one conditional write (FollowUps: revokeFollowUpsDue
+   * of a REVOKED request, or decisionFollowUpsDue of one still as that decision left it): true for
+   * the one caller that takes them (who then tells its requester and the admins), false when they
+   * are not there (done already, by another, never written, or moved on since). Its answer lost, the
+   * write is read back: STORE_OUTCOME_UNKNOWN when that fails too; any other failure, it was not made.
    */
-  claimRevokeFollowUps(id: string): Promise<boolean>;
+  claimFollowUps(id: string, which: FollowUps): Promise<boolean>;
   /**
    * Claims the rewrite of the admins' message of `read` (the request as the caller read it) for
    * `state`: claimed for the one caller that takes it first; not claimed when the message shows
