@@ -3,7 +3,7 @@ import type { KnownBlock } from '@slack/types';
 import type { RequesterNotice } from '../flows/approvals/approvals';
 import { context, escapeMrkdwn, quoted, section, sentence, slackTime } from './blocks';
 import type { ApprovalKindWords } from './approval-words';
-import { recordedFailureHeadline } from './failure-message';
+import { guestNext, recordedFailureHeadline } from './failure-message';
 import type { SubjectWords } from './words';
 
 /**
@@ -41,7 +41,10 @@ export function approvalStatusLine(request: PendingRequest, words: ApprovalKindW
         `${recordedFailureHeadline({ code: request.errorCode ?? 'INTERNAL', reason: request.errorReason }, words.subjectOf(request))} ` +
         (decidable
           ? 'An admin can approve it again to retry.'
-          : `${own ? 'You' : them} can ask again with \`${words.subjectOf(request).command}\`; an admin must approve it again.`) +
+          : // Refused as a guest: self-service is for members, so asking again is no way; what is, in the refusal's words.
+            request.errorCode === 'SLACK_USER_IS_GUEST'
+            ? guestNext(words.subjectOf(request), own ? undefined : them)
+            : `${own ? 'You' : them} can ask again with \`${words.subjectOf(request).command}\`; an admin must approve it again.`) +
         (endedAfterUnknownOutcome(request) ? ` The earlier change may have been made: ${outcomeUnknownCheck(request.earlierFinishRequestId)}` : '')
       );
     case 'DENIED':

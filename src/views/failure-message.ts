@@ -18,6 +18,15 @@ const guestRefused = (what: string) => `Guest accounts cannot use self-service $
 const ASK_FOR_GUESTS = 'Ask your contact at the company or IT';
 
 /**
+ * What a guest refused as one (SLACK_USER_IS_GUEST) can do instead of asking again, which they
+ * cannot: told to them, or, with `them` (their mention), of them to others.
+ */
+export function guestNext(words: SubjectWords, them?: string): string {
+  const verb = changeOf(words).verb;
+  return them ? `${them} can ask their contact at the company or IT to ${verb} it for them.` : `${ASK_FOR_GUESTS} to ${verb} it for you.`;
+}
+
+/**
  * Where a guest is offered nothing (their Home tab, `/reset`): why, in the words their request's
  * refusal uses (SLACK_USER_IS_GUEST). `what`: what is not offered ("resets or license changes").
  */
@@ -134,7 +143,7 @@ export function failureMessage(
       next: 'Contact IT.',
     },
     SLACK_USER_IS_BOT: { headline: `Bots and apps cannot use self-service ${change.plural}.`, next: 'A person must run the command.' },
-    SLACK_USER_IS_GUEST: { headline: guestRefused(change.plural), next: `${ASK_FOR_GUESTS} to ${change.verb} it for you.` },
+    SLACK_USER_IS_GUEST: { headline: guestRefused(change.plural), next: guestNext(words) },
     SLACK_USER_NO_EMAIL: {
       headline: `Your Slack profile has no email Latchkey can see, so it cannot find your ${dir} account.`,
       next: 'Ask IT to check the email on your Slack profile.',

@@ -6,7 +6,7 @@ import { accountGoneReview, approvalStatusLine, deniedNext, outcomeUnknownCheck,
 import type { RequesterNotice } from '../flows/approvals/approvals';
 import { stepNames, stepTitles, type ApprovalKindWords } from './approval-words';
 import { context, escapeMrkdwn, modal, plain, quoted, section, slackDate, slackTime } from './blocks';
-import { failureMessage, recordedFailureHeadline } from './failure-message';
+import { failureMessage, guestNext, recordedFailureHeadline } from './failure-message';
 import { changeOf, type ResetWords, type SubjectWords } from './words';
 
 /** The button in the requester's DM that finishes an approved request, in their own modal. */
@@ -34,8 +34,15 @@ function askAgain(words: SubjectWords | undefined, then = '.', mine = true): str
   return mine ? `To ask again, use its command or the buttons on Latchkey's Home tab${then}` : "To ask for a change of your own, use its command or the buttons on Latchkey's Home tab.";
 }
 
-/** After a failed finish: the approval is used, so asking again is what is left. */
-const ASK_AGAIN = (words: SubjectWords | undefined) => `This approval is used up. ${askAgain(words, '; an admin must approve it again.')}`;
+const USED_UP = 'This approval is used up.';
+
+/**
+ * After a failed finish (`code`, its failure's): the approval is used, so asking again is what is
+ * left; never to a guest refused as one (SLACK_USER_IS_GUEST), who cannot ask (self-service is for
+ * members): what they can do instead, in the refusal's words.
+ */
+const ASK_AGAIN = (words: SubjectWords | undefined, code: string | undefined) =>
+  `${USED_UP} ${code === 'SLACK_USER_IS_GUEST' ? guestNext(words ?? ANY) : askAgain(words, '; an admin must approve it again.')}`;
 
 /** An approved reset's words, for the approval views; `credentials` by credential ID. */
 export function resetKindWords(credentials: Readonly<Record<string, ResetWords>>): ApprovalKindWords {
@@ -175,7 +182,7 @@ function notice(request: PendingRequest, words: SubjectWords, secret: string | u
       const why = recordedFailureHeadline({ code: request.errorCode ?? 'INTERNAL' }, words);
       const text = `Your approved ${asked} could not be finished: ${why}`;
       const earlier = endedAfterUnknownOutcome(request) ? [context(`The earlier change may have been made: ${outcomeUnknownCheck(request.earlierFinishRequestId)}`)] : [];
-      return { text, blocks: [section(`:warning: ${text}`), ...earlier, context(ASK_AGAIN(words))] };
+      return { text, blocks: [section(`:warning: ${text}`), ...earlier, context(ASK_AGAIN(words, request.errorCode))] };
     }
     case 'WITHDRAWN':
       return withdrawnNotice(request, `your ${asked}`, words.command);
@@ -226,7 +233,7 @@ export function finishedMessage(
     return { text, blocks: [section(`:white_check_mark: ${text}`), ...shown] };
   }
   const text = `Your approved ${subject.request} request could not be finished at ${at}: ${failureMessage(outcome, subject).headline}`;
-  const blocks = [section(`:warning: ${text}`), context(ASK_AGAIN(words))];
+  const blocks = [section(`:warning: ${text}`), context(ASK_AGAIN(words, outcome.code))];
   if (outcome.requestId) blocks.push(context(`Reference: \`${outcome.requestId}\``));
   return { text, blocks };
 }
@@ -248,7 +255,8 @@ export function finishedByAnotherClickView(done: { readonly at: Date }, words: R
 export function finishedFailureView(failure: { code: FailureCode; requestId?: string; reason?: string }, words: ResetWords, request?: PendingRequest): ModalView {
   const m = failureMessage(failure, words);
   const earlier = request?.earlierFinishRequestId ? [section(`:warning: The earlier change may have been made: ${outcomeUnknownCheck(request.earlierFinishRequestId)}`)] : [];
-  const blocks = [section(`:warning: ${m.headline}`), section(m.next), ...earlier, context(ASK_AGAIN(words))];
+  // A guest's next step (their refusal's) is m.next already: the approval's being used up is all that is left to say.
+  const blocks = [section(`:warning: ${m.headline}`), section(m.next), ...earlier, context(failure.code === 'SLACK_USER_IS_GUEST' ? USED_UP : ASK_AGAIN(words, failure.code))];
   if (failure.requestId) blocks.push(context(`Reference: \`${failure.requestId}\``));
   return modal({ title: words.title, close: 'Close', blocks });
 }

@@ -1162,7 +1162,7 @@ describe('the approval policy: a requester made a guest before they finish', () 
   const madeGuest = () => h.slack.users.set('UCARL', { ...h.slack.users.get('UCARL')!, is_restricted: true });
 
   it("their Home tab shows the approved request without Finish, and one line says why and what to do, in the refusal's words; a Finish clicked anyway (the DM's) is refused, nothing changes", async () => {
-    const { finish } = await approved(h, 'UCARL');
+    const { request, finish } = await approved(h, 'UCARL');
     madeGuest();
     const { home } = await h.openHome('UCARL');
     const blocks = home.blocks as any[];
@@ -1180,9 +1180,29 @@ describe('the approval policy: a requester made a guest before they finish', () 
 
     // The DM's button, clicked anyway: refused as ever, and nothing changes.
     const refused = await finishing(h, 'UCARL', finish);
-    expect(JSON.stringify(refused.view)).toContain('Guest accounts cannot use self-service resets.');
+    const modal = JSON.stringify(refused.view);
+    expect(modal).toContain('Guest accounts cannot use self-service resets.');
     expect(secretIn(refused.view)).toBeUndefined();
     expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
+
+    // The approval is used up, and a guest cannot ask again (self-service is for members): every
+    // place says what they can do instead, in the refusal's words, never "run `/reset-pin` to ask again".
+    expect(modal).toContain('This approval is used up.');
+    expect(modal).toContain('Ask your contact at the company or IT to reset it for you.');
+    expect(modal).not.toContain('ask again');
+    const dm = await h.slack.waitForCall('chat.update', (c) => c.args.channel === finish.message.channel && c.args.ts === finish.message.ts);
+    expect(JSON.stringify(dm.args.blocks)).toContain('This approval is used up. Ask your contact at the company or IT to reset it for you.');
+    expect(JSON.stringify(dm.args.blocks)).not.toContain('ask again');
+    // The admins' message says the same of them.
+    const update = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('was not applied'));
+    expect(JSON.stringify(update.args.blocks)).toContain('Guest accounts cannot use self-service resets. <@UCARL> can ask their contact at the company or IT to reset it for them.');
+    expect(JSON.stringify(update.args.blocks)).not.toContain('ask again');
+    // Their Home tab's line of the failed request.
+    const after = ((await h.openHome('UCARL')).home.blocks as any[]).map((b) => String(b.text?.text ?? ''));
+    expect(after.find((t) => t.startsWith('*Meeting PIN reset* · requested at'))).toContain(
+      'Guest accounts cannot use self-service resets. Ask your contact at the company or IT to reset it for you.',
+    );
+    expect(JSON.stringify(after)).not.toContain('ask again');
   });
 });
 
