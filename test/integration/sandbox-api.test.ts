@@ -325,3 +325,31 @@ describe("the sandbox's API", () => {
     await sandbox.slack.waitForCall('views.open', () => opens() > before);
   }, 60_000);
 });
+
+describe('a restarted sandbox', () => {
+  it("hands out view IDs its last run never did: a Reset click from a window left open before the restart is stale, never taken for the new window", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'latchkey-sandbox-restart-'));
+    const post = (s: Sandbox, path: string, body: object) =>
+      fetch(`${s.url}api/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', origin: s.url.replace(/\/$/, '') }, body: JSON.stringify(body) });
+    /** Ann's /reset-pin confirmation in this run: the ID of the window showing it. */
+    const confirmation = async (s: Sandbox) => {
+      await post(s, 'command', { user: 'UANN', channel: 'C0GENERAL01', text: '/reset-pin' });
+      const shown = await s.slack.waitForCall('views.update', (c) => c.args.view?.callback_id === 'reset_pin_confirm', 15_000);
+      return String(shown.args.view_id);
+    };
+    let sandbox = await startSandbox({ port: 0, dataDir });
+    try {
+      const before = await confirmation(sandbox);
+      await sandbox.stop();
+      sandbox = await startSandbox({ port: 0, dataDir });
+      const after = await confirmation(sandbox);
+      expect(after).not.toBe(before);
+      // The old window's Reset click reaches nothing: Ann's new window still asks, and no PIN was reset.
+      expect(await (await post(sandbox, 'submit', { user: 'UANN', viewId: before, values: {} })).json()).toEqual({ status: 0, stale: true });
+      expect(sandbox.standIns.get('pin')!.callsTo('ResetPersonalPIN')).toEqual([]);
+    } finally {
+      await sandbox.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

@@ -11,7 +11,7 @@
 import { BOT_SCOPES } from '../../src/slack/scopes';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 
 export interface FakeSlackUser {
   id: string;
@@ -165,7 +165,11 @@ export async function startSlackFake(opts: {
   const holds = new Set<{ method: string; which: (args: Record<string, any>) => boolean; released: Promise<void>; release: () => void }>();
   const held: Array<{ method: string; args: Record<string, any> }> = [];
 
-  const nextId = (prefix: string) => `${prefix}${(++counter).toString(36).toUpperCase().padStart(9, '0')}`;
+  // Unique across runs, as Slack's view IDs are: after a sandbox restart, a window left open in the
+  // page (or a view ID the app stored in DynamoDB) never names a view of the new run. A random tag
+  // per run, then a count: 'V' and ten capitals and digits, as Slack's look.
+  const run = randomInt(36 ** 5).toString(36).toUpperCase().padStart(5, '0');
+  const nextId = (prefix: string) => `${prefix}${run}${(++counter).toString(36).toUpperCase().padStart(5, '0')}`;
   const nowSeconds = () => Math.floor(Date.now() / 1000);
   // Message timestamps must be unique per channel; a counter in the fraction guarantees it.
   const nextTs = () => `${nowSeconds()}.${String(++counter).padStart(6, '0')}`;
