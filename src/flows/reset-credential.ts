@@ -94,6 +94,8 @@ interface Changing {
   alsoShown?: { readonly secretShown: boolean; readonly shownAside: Delivered['shownAside'] };
   /** What a change with no secret did, said aside (tellAside): once for the change, however many of its windows could not say it. */
   toldAside?: Promise<boolean>;
+  /** Where its secret went, said aside for a window that could not say it (sameAsShown, tellWhereAside): once for the change, never the secret. */
+  toldWhereAside?: Promise<boolean>;
 }
 
 /** A push as its waiting modal shows it: the number to pick, its app, and how long it waits (VERIFY_TIMEOUT_SECONDS). */
@@ -259,6 +261,14 @@ export interface ResetDelivery {
    * (only for a click turned away: sameAsShown).
    */
   showResultAside?(result: ChangeResult, done: ResetDone): Promise<void>;
+  /**
+   * For a click turned away once its change counted the secret's deliveries for the last time
+   * (sameAsShown): where the secret went and when, and what to do if it was not seen, in this
+   * click's modal, never the secret. Throws when Slack will not show it.
+   */
+  showWhere?(where: ShownElsewhere): Promise<void>;
+  /** When showWhere could not: the same, to the requester alone in an ephemeral message. Never the secret. Throws when Slack will not take it. */
+  showWhereAside?(where: ShownElsewhere): Promise<void>;
   /** Whether showResult's failure says the modal is gone (closed), not that Slack failed to update it. */
   windowGone?(err: unknown): boolean;
   /**
@@ -1026,8 +1036,19 @@ export class ResetCredential {
       // A change with no secret has nothing to count: it is shown again as below, and, its window
       // refusing, said aside (once for the change), or the window would stay on "working…".
       const { secretShown, shownAside } = changing.alsoShown;
-      const where = { secretShown, ...(secretShown && !shownAside && { shownHere: true as const }) };
-      return { ...refused, shownByAnotherClick: true, shownElsewhere: { at: shown.done.at, requestId: shown.done.requestId, ...where } };
+      const where: ShownElsewhere = { at: shown.done.at, requestId: shown.done.requestId, secretShown, ...(secretShown && !shownAside && { shownHere: true as const }) };
+      if (!delivery.showWhere) return { ...refused, shownByAnotherClick: true, shownElsewhere: where };
+      try {
+        await delivery.showWhere(where);
+      } catch (err) {
+        // Slack refused it: this click's "working…" answer may stand there for good. The same words
+        // aside, once for the change; with the window closed meanwhile, nothing is left standing.
+        if (delivery.windowGone?.(err) !== true) {
+          const fields = { requestId: context.requestId, slackUserId: context.requester.userId, kind: context.kind, err: describeError(err) };
+          await this.tellWhereAside(changing, where, delivery, fields);
+        }
+      }
+      return { ...refused, shownByAnotherClick: true };
     }
     if (!changing.closed) {
       const fields = { requestId: context.requestId, slackUserId: context.requester.userId, kind: context.kind };
@@ -1053,6 +1074,26 @@ export class ResetCredential {
     // Another window of the change said it already (a double click, both windows refused): the same message, not a second one.
     if (changing.toldAside && (await changing.toldAside)) return true;
     return (changing.toldAside = this.sayAside(shown, delivery, fields));
+  }
+
+  /**
+   * Where a change's secret went, to its requester alone in an ephemeral message, when a window
+   * turned away after its last count could not say it (sameAsShown). Never the secret. Slack
+   * refusing is no fault of ours: a warning.
+   */
+  private async tellWhereAside(changing: Changing, where: ShownElsewhere, delivery: ResetDelivery, fields: object): Promise<boolean> {
+    // Another window of the change said it already (a third click refused as well): the same message, not a second one.
+    if (changing.toldWhereAside && (await changing.toldWhereAside)) return true;
+    const aside = delivery.showWhereAside?.bind(delivery);
+    if (!aside) return false;
+    this.deps.logger.warn(fields, 'saying where the new credential went in an ephemeral message: the modal could not say it');
+    return (changing.toldWhereAside = aside(where).then(
+      () => true,
+      (err: unknown) => {
+        this.deps.logger.warn({ ...fields, asideErr: describeError(err) }, 'where the new credential went could not be said in an ephemeral message either');
+        return false;
+      },
+    ));
   }
 
   private async sayAside(shown: { readonly result: ChangeResult; readonly done: ResetDone }, delivery: ResetDelivery, fields: object): Promise<boolean> {

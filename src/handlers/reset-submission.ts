@@ -3,10 +3,10 @@ import type { ModalView } from '@slack/types';
 import type { Credential } from '../credentials/credential';
 import type { Logger } from '../flows/ports';
 import type { ResetCredential } from '../flows/reset-credential';
-import { postDirectMessage, sendDirectMessage } from '../slack/direct-message';
+import { postDirectMessage, sendDirectMessage, sendEphemeralDirect } from '../slack/direct-message';
 import { answerByOf, HeldAnswer } from '../slack/held-answer';
 import { challengeView, failureView, pendingView, pushingView, resetCallbackId, resultElsewhereView, resultView, workingView } from '../views/reset-modal';
-import { pushRejectedNotice, resetNotice } from '../views/reset-notice';
+import { pushRejectedNotice, resetNotice, whereaboutsMessage } from '../views/reset-notice';
 import { showResultAside, updateModal, windowGone } from './modal-sequence';
 import { resetWordsOf } from './reset-words';
 import { actingUser, viewSubmissionSchema } from './slack-payloads';
@@ -41,6 +41,8 @@ export function registerResetSubmission(app: GuardedApp, credential: Credential,
     const result = await flow.confirm(requester, kind, parsed.data.view.private_metadata, {
       showResult: (change, done) => show(resultView(change, words, done)),
       showResultAside: (change, done) => showResultAside(client, requester.userId, change, words, done),
+      showWhere: (where) => show(resultElsewhereView(where, words)),
+      showWhereAside: (where) => sendEphemeralDirect(client, requester.userId, whereaboutsMessage(where, words)),
       windowGone,
       notifyOwner: async (done) => {
         const sent = await postDirectMessage(client, requester.userId, resetNotice(done, words));
@@ -59,7 +61,6 @@ export function registerResetSubmission(app: GuardedApp, credential: Credential,
       if (!(await answer.settle(view).catch(() => true))) await updateModal(client, viewId, view, logger, requester.userId);
     }
     // Its modal could not show the result (turned away, the other's again; or its own, after "working…"): where it went instead, over its "working…" answer.
-    // Or, come once the other's result was counted for the last time, this click showed nothing yet: its answer, if still held, says it.
     if (!('pending' in result) && result.shownElsewhere) {
       const view = resultElsewhereView(result.shownElsewhere, words);
       if (!(await answer.settle(view).catch(() => true))) await updateModal(client, viewId, view, logger, requester.userId);

@@ -144,12 +144,22 @@ export function resultElsewhereView(done: ShownElsewhere, words: ResetWords): Mo
     const said = `:white_check_mark: Your ${words.receipt} was ${changeOf(words).done} at ${slackTime(done.at)}.${where}`;
     return modal({ title: words.secretTitle, close: 'Done', blocks: [section(said), section(words.howToUse), context(`Reference: \`${done.requestId}\``)] });
   }
-  const said = done.shownHere
-    ? `:key: Your new ${words.receipt} was shown in this window at ${slackTime(done.at)}. ${failureMessage({ code: 'REQUEST_ALREADY_USED' }, words).next}`
-    : done.secretShown === false
-      ? `:warning: Your ${words.receipt} was ${changeOf(words).done} at ${slackTime(done.at)}, but Latchkey could not show you the new one. Run \`${words.command}\` again to get a new one.`
-      : `:key: Your new ${words.receipt} could not be shown in this window, so Latchkey showed it to you in a message only you can see. ${failureMessage({ code: 'REQUEST_ALREADY_USED' }, words).next}`;
-  return modal({ title: words.secretTitle, close: 'Close', blocks: [section(said), context(`Reference: \`${done.requestId}\``)] });
+  const said = secretWhereabouts(done, words, 'this window');
+  return modal({ title: words.secretTitle, close: 'Close', blocks: [section(`${said.icon} ${said.text}`), context(`Reference: \`${done.requestId}\``)] });
+}
+
+/**
+ * Where a secret not shown again went, and what to do if it was not seen (resultElsewhereView), in
+ * the words of the place that says it: `window` names the modal, "this window" in the modal itself,
+ * "your Latchkey window" in the message that stands in for it (whereaboutsMessage). Never the secret.
+ */
+export function secretWhereabouts(done: ShownElsewhere, words: ResetWords, window: string): { readonly icon: string; readonly text: string } {
+  const next = failureMessage({ code: 'REQUEST_ALREADY_USED' }, words).next;
+  if (done.shownHere) return { icon: ':key:', text: `Your new ${words.receipt} was shown in ${window} at ${slackTime(done.at)}. ${next}` };
+  if (done.secretShown === false) {
+    return { icon: ':warning:', text: `Your ${words.receipt} was ${changeOf(words).done} at ${slackTime(done.at)}, but Latchkey could not show you the new one. Run \`${words.command}\` again to get a new one.` };
+  }
+  return { icon: ':key:', text: `Your new ${words.receipt} could not be shown in ${window}, so Latchkey showed it to you in a message only you can see. ${next}` };
 }
 
 /** The new secret with its credential's words around it: in the modal, or in the message that stands in for it (resultMessage). */

@@ -1,8 +1,8 @@
 import type { KnownBlock } from '@slack/types';
-import type { ResetDone } from '../flows/reset-credential';
+import type { ResetDone, ShownElsewhere } from '../flows/reset-credential';
 import { context, section, slackTime } from './blocks';
 import type { Secret } from '../flows/secret';
-import { secretBlocks, unlockedSentence } from './reset-modal';
+import { secretBlocks, secretWhereabouts, unlockedSentence } from './reset-modal';
 import { changeOf, type ResetWords } from './words';
 
 /**
@@ -93,4 +93,15 @@ export function resultMessage(secret: Secret, words: ResetWords, done: Pick<Rese
       context(`Reference: \`${done.requestId}\``),
     ],
   };
+}
+
+/**
+ * Where a new secret went, when a window that was not to show it again (another click of its
+ * request showed it there already) could not say so either (Slack refused the update, and a
+ * "working…" answer may stand there instead): an ephemeral message to the requester alone, in the
+ * words that window would have had. Never the secret.
+ */
+export function whereaboutsMessage(where: ShownElsewhere, words: ResetWords): { text: string; blocks: KnownBlock[] } {
+  const said = secretWhereabouts(where, words, 'your Latchkey window');
+  return { text: said.text, blocks: [section(`${said.icon} ${said.text}`), context(`Reference: \`${where.requestId}\``)] };
 }

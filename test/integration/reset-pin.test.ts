@@ -193,7 +193,8 @@ describe('/reset-pin', () => {
 });
 
 describe('/reset-pin clicked twice, the first click losing its attempt to the second (a double click, a replay)', () => {
-  const h = useHarness({ dynamoGate: true });
+  // Each test with a Slack of its own: a failure one queued and did not use (a refused message to Bob) is not met by the next.
+  const h = useHarness({ dynamoGate: true }, (x) => x.slack.clear());
 
   it('the new PIN stays on screen, whatever answered last: the click turned away shows nothing of its own', async () => {
     const opened = await h.open('/reset-pin', 'UBOB');
@@ -339,11 +340,19 @@ describe('/reset-pin clicked twice, the first click losing its attempt to the se
     ]);
     await pinNowhereElse(opened.viewId, pin);
   });
-  it("a second click whose attempt is answered only once the first click has written its outcome for the last time shows the PIN no more: its window says the PIN was shown there and what to do if it was not seen, never stays on \"working…\", and the audit says shown", async () => {
+  /**
+   * Bob's Reset clicked, its change kept under way here (its receipt held) once its PIN is shown;
+   * then the same click again, its attempt's answer held until the first click has ended (its
+   * outcome written for the last time), its "working…" answer out over the PIN meanwhile. With
+   * `refused`, Slack refuses the update of the window that comes after that. What the second click
+   * did: its window's updates, its messages only Bob sees, and the reset's records.
+   */
+  async function joinedOnceCounted(refused: boolean) {
     const opened = await h.open('/reset-pin', 'UBOB');
     const resetsBefore = h.chime.callsTo('ResetPersonalPIN').length;
     const resetLogged = h.logs.filter((l) => l.includes('"credential reset"')).length;
     const turnedAway = h.logs.filter((l) => l.includes('"code":"REQUEST_ALREADY_USED"')).length;
+    const logsBefore = h.logs.length;
     // The first click kept under way (its receipt held) once its PIN is shown, so that the second joins its change.
     const { first, second, releaseReceipt, releaseSecond } = await h.submitTwiceFirstUnderWay('UBOB', opened.view);
     try {
@@ -355,33 +364,65 @@ describe('/reset-pin clicked twice, the first click losing its attempt to the se
       releaseReceipt();
       await h.waitForLogs('"credential reset"', resetLogged + 1);
       const updatesBefore = h.slack.callsTo('views.update').length;
+      const ephemeralsBefore = h.slack.callsTo('chat.postEphemeral').length;
+      if (refused) h.slack.failNext('views.update', { error: 'internal_error' }, 1, (args) => args.view_id === opened.viewId);
       releaseSecond();
       await h.waitForLogs('"code":"REQUEST_ALREADY_USED"', turnedAway + 1);
-      const update = await h.slack.waitForCall('views.update', (c) => c.args.view_id === opened.viewId && c.result?.ok === true && c.at >= answered.at);
+      await h.slack.waitForCall('views.update', (c) => c.args.view_id === opened.viewId && c.at >= answered.at);
       await new Promise((r) => setTimeout(r, 300));
 
-      // Nothing the second click sent carries the PIN; what the window ends on is what it says instead.
-      expect(JSON.stringify(h.slack.callsTo('views.update').slice(updatesBefore))).not.toContain(pin);
-      expect(h.slack.callsTo('chat.postEphemeral').filter((c) => JSON.stringify(c.args).includes(pin))).toHaveLength(0);
-      const last = h.slack.callsTo('views.update').filter((c) => c.args.view_id === opened.viewId && c.result?.ok === true).at(-1)!;
-      expect(last).toBe(update);
-      const shown = JSON.stringify(update.args.view);
-      expect(isProgress(update.args.view as Record<string, any>)).toBe(false);
-      expect(shown).toContain('Your new Amazon Chime meeting PIN was shown in this window at');
-      expect(shown).toContain('If you did not see your new PIN, run `/reset-pin` again for another.');
-      expect(shown).not.toContain('already used');
       expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(resetsBefore + 1);
-      const reference = /Reference: `([^`]+)`/.exec(shown)![1]!;
+      const updates = h.slack.callsTo('views.update').slice(updatesBefore).filter((c) => c.args.view_id === opened.viewId);
+      const aside = h.slack.callsTo('chat.postEphemeral').slice(ephemeralsBefore).filter((c) => c.args.user === 'UBOB');
+      // Nothing the second click sent carries the PIN.
+      expect(JSON.stringify(h.slack.callsTo('views.update').slice(updatesBefore))).not.toContain(pin);
+      expect(JSON.stringify(h.slack.callsTo('chat.postEphemeral').slice(ephemeralsBefore))).not.toContain(pin);
+      // The reference the reset is audited under, as the second click's window is given it.
+      const reference = /Reference: `([^`]+)`/.exec(JSON.stringify(updates[0]!.args.view))![1]!;
       const records = (await h.waitForAudit('UBOB', (r) => r.requestId === reference && r.phase === 'outcome')).filter((r) => r.requestId === reference);
-      expect(records.map((r) => [r.phase, r.outcome, r.deliveryFailed])).toEqual([
-        ['attempt', undefined, undefined],
-        ['outcome', 'success', undefined],
-      ]);
       await pinNowhereElse(opened.viewId, pin);
+      return { opened, updates, aside, records, reference, alerts: h.logs.slice(logsBefore).filter((l) => l.includes('"alert":true')) };
     } finally {
       releaseReceipt();
       releaseSecond();
     }
+  }
+
+  it("a second click whose attempt is answered only once the first click has written its outcome for the last time shows the PIN no more: its window says the PIN was shown there and what to do if it was not seen, never stays on \"working…\", and the audit says shown", async () => {
+    const { opened, updates, aside, records } = await joinedOnceCounted(false);
+    // Said once, over the second click's "working…": what the window ends on.
+    expect(updates).toHaveLength(1);
+    const update = updates[0]!;
+    expect(update.result?.ok).toBe(true);
+    expect(h.slack.callsTo('views.update').filter((c) => c.args.view_id === opened.viewId && c.result?.ok === true).at(-1)).toBe(update);
+    const shown = JSON.stringify(update.args.view);
+    expect(isProgress(update.args.view as Record<string, any>)).toBe(false);
+    expect(shown).toContain('Your new Amazon Chime meeting PIN was shown in this window at');
+    expect(shown).toContain('If you did not see your new PIN, run `/reset-pin` again for another.');
+    expect(shown).not.toContain('already used');
+    expect(aside).toEqual([]);
+    expect(records.map((r) => [r.phase, r.outcome, r.deliveryFailed])).toEqual([
+      ['attempt', undefined, undefined],
+      ['outcome', 'success', undefined],
+    ]);
+  });
+
+  it('… and Slack refusing that update of its window: one message only the requester sees says where the PIN was shown and when, and what to do if it was not seen, never the PIN; the audit still says shown, once, and no alert', async () => {
+    const { updates, aside, records, reference, alerts } = await joinedOnceCounted(true);
+    expect(updates.map((c) => c.result?.ok)).toEqual([false]);
+    // Before: the refused update was the window's last, left on "working…" for good, with nothing said aside.
+    expect(aside).toHaveLength(1);
+    const said = aside[0]!;
+    expect(said.result?.ok).toBe(true);
+    expect(said.args.channel).toBe('DUBOB');
+    expect(said.args.text).toMatch(/^Your new Amazon Chime meeting PIN was shown in your Latchkey window at .+\. If you did not see your new PIN, run `\/reset-pin` again for another\.$/);
+    expect(JSON.stringify(said.args.blocks)).toContain(reference);
+    expect(JSON.stringify(said.args.blocks)).not.toMatch(/"block_id":"secret"/);
+    expect(records.map((r) => [r.phase, r.outcome, r.deliveryFailed])).toEqual([
+      ['attempt', undefined, undefined],
+      ['outcome', 'success', undefined],
+    ]);
+    expect(alerts).toEqual([]);
   });
 });
 

@@ -24,7 +24,7 @@ import { licenseKindWords } from '../../src/views/license-kind';
 import { finishFailureView, resetKindWords } from '../../src/views/reset-approval-kind';
 import { openRequestView, requestSentView } from '../../src/views/license-form';
 import { failureView, resultElsewhereView, resultView } from '../../src/views/reset-modal';
-import { doneMessage, resetNotice, resultMessage } from '../../src/views/reset-notice';
+import { doneMessage, resetNotice, resultMessage, whereaboutsMessage } from '../../src/views/reset-notice';
 import type { LicenseVocabulary } from '../../src/views/words';
 
 const licensed = CREDENTIALS.find((c) => c.licenses)!;
@@ -92,7 +92,7 @@ function everything(comment?: string): string[] {
   for (const credential of CREDENTIALS) {
     const words = resetWordsOf(credential);
     const done = { at: now, requestId: 'r1' };
-    views.push(resetNotice(done, words), resetNotice({ ...done, secretShown: false }, words), resetNotice({ ...done, secretShown: true, secretShownAside: 'closed' }, words), resetNotice({ ...done, secretShown: true, secretShownAside: 'unshown' }, words), resultMessage(new Secret('x'), words, { ...done, unlocked: true, secretShownAside: 'closed' }), resultMessage(new Secret('x'), words, { ...done, secretShownAside: 'unshown' }), resultView({ secret: new Secret('x') }, words, { unlocked: true }), resultView({}, words), doneMessage(words, { ...done, secretShownAside: 'unshown' }), doneMessage(words, { ...done, secretShownAside: 'closed' }), resultElsewhereView({ ...done, toldAside: true }, words), resultElsewhereView({ ...done, secretShown: true }, words), resultElsewhereView({ ...done, secretShown: false }, words));
+    views.push(resetNotice(done, words), resetNotice({ ...done, secretShown: false }, words), resetNotice({ ...done, secretShown: true, secretShownAside: 'closed' }, words), resetNotice({ ...done, secretShown: true, secretShownAside: 'unshown' }, words), resultMessage(new Secret('x'), words, { ...done, unlocked: true, secretShownAside: 'closed' }), resultMessage(new Secret('x'), words, { ...done, secretShownAside: 'unshown' }), resultView({ secret: new Secret('x') }, words, { unlocked: true }), resultView({}, words), doneMessage(words, { ...done, secretShownAside: 'unshown' }), doneMessage(words, { ...done, secretShownAside: 'closed' }), resultElsewhereView({ ...done, toldAside: true }, words), resultElsewhereView({ ...done, secretShown: true }, words), resultElsewhereView({ ...done, secretShown: false }, words), resultElsewhereView({ ...done, secretShown: true, shownHere: true }, words), whereaboutsMessage({ ...done, secretShown: true, shownHere: true }, words), whereaboutsMessage({ ...done, secretShown: true }, words), whereaboutsMessage({ ...done, secretShown: false }, words));
     for (const code of FAILURE_CODES) views.push(failureView({ code, requestId: 'r1', retryAt: now }, words), failureMessage({ code, retryAt: now }, words));
   }
   for (const status of STATUSES) {
