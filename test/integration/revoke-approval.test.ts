@@ -623,6 +623,19 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     return { request, button: revokeIn(approved.args.blocks as any[]) };
   }
 
+  it("a revoke whose write is made, every answer to it lost, and whose read-back fails too: its admin is told Latchkey could not tell, and the operator's log says reading back that revoke failed", async () => {
+    const request = await approvedPinReset(h, 'UBOB');
+    const told = await revokeUnknown(
+      request,
+      () => h.clickIn('UADA', 'approval_revoke', request.requestId, { view: request.result }),
+      async () => JSON.stringify(await h.viewUpdate(request.resultViewId, 3, 40_000)),
+    );
+    expect(told).toContain('Latchkey could not tell whether the approval was revoked');
+    // Before: the read-back's failure was swallowed, and nothing in the log said where the outcome went unknown.
+    const warned = h.logs.join('').split('\n').filter((l) => l.includes('reading back a revoke whose write was refused or not answered failed') && l.includes(request.requestId));
+    expect(warned.map((l) => JSON.parse(l)).map((l) => [l.level, l.approvalRequestId])).toEqual([['warn', request.requestId]]);
+  }, 90_000);
+
   it("a revoke from the admins' message whose outcome could not be told: the admin's answer holds a Revoke button, and clicking it tells the requester, once", async () => {
     const request = await approvedPinReset(h, 'UANN');
     const answer = await revokeUnknown(

@@ -772,8 +772,9 @@ export class Approvals {
       revoked = await this.move(request, ['APPROVED'], 'REVOKED', { revokedBy: admin.userId, revokedAt: at, revokeFollowUpsDue: true }, { inTimeAt: at });
     } catch (err) {
       // The write may have been made with every answer to it lost: read back, revoked by this admin
-      // at this click's time is this revoke's own, and it is told and recorded as one.
-      const now = change ? await this.deps.store.get(request.id).catch(() => undefined) : undefined;
+      // at this click's time is this revoke's own, and it is told and recorded as one. Its read-back
+      // failing is logged (readBack); nothing there (purged) tells no more than a read that failed.
+      const now = change ? await this.readBack(request, 'revoke') : undefined;
       if (change && !now) {
         // Neither its answer nor the read-back tells: it may have been made, and is on record so, never as having changed nothing.
         const unknown = new LatchkeyFailure('STORE_OUTCOME_UNKNOWN', `revoke write unanswered and read-back failed: ${asFailure(err).code}`, { cause: err });
