@@ -205,7 +205,10 @@ export function reviewRefusedText(code: AdminRefusal, words: ApprovalKindWords):
 /**
  * A decision whose write the store did not answer, and whose read-back did not show it made: it may
  * have been, or may still be, so never "changed nothing". If it was, nothing that follows a decision
- * was done; a Review shows where it stands, and a second decision on one decided already is refused.
+ * was done: the next touch that finds it made (a Review, any admin's click, its requester's Home tab
+ * or Withdraw) does it (decisionFollowUpsDue). An approval whose change Latchkey makes is not marked
+ * so: left unmade, it comes back to be decided again, and a second decision on one decided already
+ * is refused.
  */
 export function decisionUnknownView(): ModalView {
   return modal({
@@ -214,7 +217,7 @@ export function decisionUnknownView(): ModalView {
     blocks: [
       section(':warning: Latchkey could not tell whether your decision was saved.'),
       context(
-        "If it was, its requester has not been told of it, and nothing else that follows a decision was done. Click *Review* on its admins' message or on your Home tab in a few minutes: it shows where the request stands, and deciding it again is safe (a request decided already says so). An admin has been alerted.",
+        "If it was, its requester has not been told of it yet. Click *Review* on its admins' message or on your Home tab in a few minutes: it shows where the request stands and, if your decision was saved, tells its requester then (so does their next look at it, or any admin's click on it). A decision that was not saved, or a change Latchkey makes that was not made, you can decide again safely (a request decided already says so). An admin has been alerted.",
       ),
     ],
   });

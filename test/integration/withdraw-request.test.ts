@@ -549,8 +549,9 @@ describe('a withdraw and an approval racing', () => {
     }
     // Before: "Latchkey could not save the request, so it changed nothing.", of a denial that may be on record.
     expect(told).toContain(':warning: Latchkey could not tell whether your decision was saved.');
-    expect(told).toContain('If it was, its requester has not been told of it, and nothing else that follows a decision was done.');
-    expect(told).toContain("Click *Review* on its admins' message or on your Home tab in a few minutes");
+    // Before: "its requester has not been told of it, and nothing else that follows a decision was done", never that a Review does it.
+    expect(told).toContain('If it was, its requester has not been told of it yet.');
+    expect(told).toContain("Click *Review* on its admins' message or on your Home tab in a few minutes: it shows where the request stands and, if your decision was saved, tells its requester then (so does their next look at it, or any admin's click on it)");
     expect(told).not.toMatch(/could not save|changed nothing/);
     const decided = await h.waitForAudit('UADA', (r) => r.action === 'license_decide' && r.approvalRequestId === request.requestId && r.phase === 'outcome', 10_000);
     expect(decided.filter((r) => r.action === 'license_decide' && r.approvalRequestId === request.requestId).map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([
