@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { PendingRequest } from '../flows/approvals/pending-request';
 import { context, plain, section } from './blocks';
-import { approvalFacts, approvalStatusLine } from './approval-status';
+import { approvalFacts, approvalStatusLine, approvalStatusWords } from './approval-status';
 import type { ApprovalKindWords } from './approval-words';
 import { revokeBlocks } from './approval-revoke';
 import { capitalized } from './words';
@@ -28,7 +28,7 @@ export function approvalMessage(request: PendingRequest, words: ApprovalKindWord
   }
   if (revocable) blocks.push(...revokeBlocks(request));
   const from = `from <@${request.requester.userId}>`;
-  const status = `(${request.status.toLowerCase().replace('_', ' ')})`;
+  const status = `(${approvalStatusWords(request, words)})`;
   // A kind that names one request in its subject's noun ("Okta password reset request") says it once, not "Reset request …: Okta password reset".
   const named = words.stepOf?.('request', words.subjectOf(request));
   return {

@@ -63,6 +63,38 @@ export function approvalStatusLine(request: PendingRequest, words: ApprovalKindW
   }
 }
 
+/**
+ * Where a request stands in a few words, as approvalStatusLine says it but without times, comments
+ * or next steps: for a message's fallback text (a notification, a screen reader), never the stored
+ * status word ("applied" of a reset its requester finished).
+ */
+export function approvalStatusWords(request: PendingRequest, words: ApprovalKindWords): string {
+  const { by } = decisionOf(request);
+  switch (request.status) {
+    case 'PENDING':
+      return 'waiting for an admin';
+    case 'APPROVED':
+    case 'FINISHING':
+      return `approved by ${by}`;
+    case 'APPLIED': {
+      const { takenAt: _when, ...untimed } = request;
+      return `approved by ${by}${words.appliedBy?.(untimed) ?? ' and applied'}`;
+    }
+    case 'APPLY_FAILED':
+      return `approved by ${by}, but ${failedChangeApplied(request, words.subjectOf(request))}`;
+    case 'DENIED':
+      return `${closedOutcomeUnknown(request) ? 'closed' : 'denied'} by ${by}`;
+    case 'EXPIRED':
+      return `expired without ${request.decidedBy ? 'being finished' : 'a decision'}`;
+    case 'WITHDRAWN':
+      return 'withdrawn before any decision';
+    case 'REVOKED':
+      return `approved by ${by}, then revoked by ${request.revokedBy ? `<@${request.revokedBy}>` : 'an admin'}`;
+    case 'UNKNOWN':
+      return 'in a state this version of Latchkey does not know';
+  }
+}
+
 /** Who decided a request and when, as its status line says it: "Approved by <@ADA> at …". */
 export function decisionOf(request: PendingRequest): { readonly by: string; readonly when: string } {
   return { by: request.decidedBy ? `<@${request.decidedBy}>` : 'an admin', when: request.decidedAt ? ` at ${slackTime(new Date(request.decidedAt))}` : '' };

@@ -131,6 +131,8 @@ describe('the approval policy for a reset', () => {
     // Who did what: the admin approved, the requester finished it; never 'applied', which an approval's click does.
     expect(JSON.stringify(update.args.blocks)).toMatch(/:white_check_mark: Approved by <@UADA> at <!date\^\d+\^[^>]+> and finished by <@UANN> at <!date\^\d+\^[^>]+>: “Go ahead”\./);
     expect(JSON.stringify(update.args.blocks)).not.toContain('applied');
+    // Its fallback text (a notification, a screen reader) in the same words, never the stored status ("(applied)").
+    expect(update.args.text).toBe('Meeting PIN reset request from <@UANN> (approved by <@UADA> and finished by <@UANN>)');
     const own = await h.waitForAudit('UANN', (r) => r.action === 'reset_pin' && r.phase === 'outcome');
     expect(own.filter((r) => r.action === 'reset_pin').map((r) => [r.phase, r.outcome, r.requestId])).toEqual([
       ['attempt', undefined, request.shown.blocks.map((b: any) => b.elements?.[0]?.text ?? '').join('').match(/`([^`]+)`/)![1]],
@@ -462,7 +464,7 @@ describe('the approval policy: asking again while a request is open', () => {
     // The change was made, but the process died before the request was settled: left FINISHING, and
     // on the list of changes under way, as the take wrote it.
     await finishing(h, 'UANN', finish);
-    await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('applied'));
+    await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('finished by'));
     await h.addRawRequestFields(request.approvalId, { status: 'FINISHING', list: 'CHANGE_UNDERWAY' });
     try {
       const underway = await h.open('/reset-pin', 'UANN');
@@ -573,7 +575,7 @@ describe('the approval policy: expiry noticed while the change is made', () => {
 
     const done = await finished;
     expect(secretIn(done.view)).toBe(h.chime.pinOf('chime-carl'));
-    await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('applied'));
+    await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('finished by'));
     const dms = h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'DUCARL');
     expect(JSON.stringify(dms.map((c) => c.args))).not.toContain('expired');
     const after = await h.openHome('UCARL');
@@ -1581,7 +1583,7 @@ describe('the approval policy: a finish that died midway', () => {
     expect(secretIn(first.view)).toBe(h.chime.pinOf('chime-ann'));
     const isReset = (r: { action: string; phase: string }) => r.action === 'reset_pin' && r.phase === 'outcome';
     const firstReset = (await h.waitForAudit('UANN', isReset)).find(isReset)!;
-    await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('applied'));
+    await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('finished by'));
     await h.addRawRequestFields(request.approvalId, { status: 'FINISHING' });
     expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
     // Within the bound it is a finish under way: nobody decides it.
@@ -1655,7 +1657,7 @@ describe('the approval policy: a finish that died midway', () => {
     h.clock.offsetMs = 0;
     const { request, finish } = await approved(h, 'UCARL');
     await finishing(h, 'UCARL', finish);
-    await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('applied'));
+    await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('finished by'));
     await h.addRawRequestFields(request.approvalId, { status: 'FINISHING' });
     h.clock.offsetMs = 11 * 60_000;
     const unknown = (c: SlackCall) => c.method === 'chat.update' && c.args.ts === request.message.ts && JSON.stringify(c.args).includes('the outcome is unknown');
@@ -1685,7 +1687,7 @@ describe('the approval policy: a finish that died midway', () => {
     await finishing(h, 'UBOB', finish);
     const isNewReset = (r: { action: string; phase: string; requestId: string }) => r.action === 'reset_pin' && r.phase === 'outcome' && !before.has(r.requestId);
     const reset = (await h.waitForAudit('UBOB', isNewReset)).find(isNewReset)!;
-    await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('applied'));
+    await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('finished by'));
     await h.addRawRequestFields(request.approvalId, { status: 'FINISHING' });
     h.clock.offsetMs = 11 * 60_000;
     try {
@@ -1725,7 +1727,7 @@ describe('the approval policy: a request filed before the finish reference was k
     await finishing(h, 'UANN', finish);
     const isReset = (r: { action: string; phase: string }) => r.action === 'reset_pin' && r.phase === 'outcome';
     await h.waitForAudit('UANN', isReset);
-    await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('applied'));
+    await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('finished by'));
     // As an older version wrote it: no finishRequestId, its finish audited under the confirmation's
     // reference, kept as detail.resetRequestId; left FINISHING.
     const reset = { requestId: '2026-01-05T09:00:00.000Z_0123456789ab' };
@@ -1779,7 +1781,7 @@ describe('the approval policy: the audit', () => {
     );
 
     // Left FINISHING (died before it was settled), approved again: the new reference and the earlier one, on record.
-    await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('applied'));
+    await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('finished by'));
     await h.addRawRequestFields(request.approvalId, { status: 'FINISHING' });
     h.clock.offsetMs = 11 * 60_000;
     try {
@@ -1814,7 +1816,7 @@ describe('the approval policy: approved again after an unknown outcome, then not
     await finishing(h, userId, finish);
     const isReset = (r: { action: string; phase: string }) => r.action === 'reset_pin' && r.phase === 'outcome';
     const first = (await h.waitForAudit(userId, isReset)).find(isReset)!;
-    await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('applied'));
+    await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('finished by'));
     await h.addRawRequestFields(request.approvalId, { status: 'FINISHING' });
     h.clock.offsetMs = 11 * 60_000;
     const review = await reviews(h, 'UADA', request);
@@ -1942,7 +1944,7 @@ describe("the approval policy: a change that did not finish, in the admins' Home
     release();
     await Promise.all([decided, finished]);
     await h.slack.waitForCall('chat.update', (c) => c.args.ts === license.message.ts && JSON.stringify(c.args).includes('applied'), 15_000);
-    await h.slack.waitForCall('chat.update', (c) => c.args.ts === reset.request.message.ts && JSON.stringify(c.args).includes('applied'), 15_000);
+    await h.slack.waitForCall('chat.update', (c) => c.args.ts === reset.request.message.ts && JSON.stringify(c.args).includes('finished by'), 15_000);
     expect(unfinishedSection((await h.openHome('UMAX')).home).reviews).toEqual([]);
     h.chime.users.set('chime-bob', { ...h.chime.users.get('chime-bob')!, LicenseType: 'Basic' });
   }, 60_000);
@@ -1995,7 +1997,7 @@ describe("the approval policy: a change that did not finish, in the admins' Home
     release();
     await Promise.all([decided, finished]);
     await h.slack.waitForCall('chat.update', (c) => c.args.ts === license.message.ts && JSON.stringify(c.args).includes('applied'), 15_000);
-    await h.slack.waitForCall('chat.update', (c) => c.args.ts === reset.request.message.ts && JSON.stringify(c.args).includes('applied'), 15_000);
+    await h.slack.waitForCall('chat.update', (c) => c.args.ts === reset.request.message.ts && JSON.stringify(c.args).includes('finished by'), 15_000);
     // Settled, it is closed for good, and says so.
     expect(await closed(license)).toContain('It cannot be decided again.');
     h.chime.users.set('chime-bob', { ...h.chime.users.get('chime-bob')!, LicenseType: 'Basic' });
@@ -2030,7 +2032,7 @@ describe("the approval policy: a change that did not finish, in the admins' Home
 
     release();
     await finished;
-    await h.slack.waitForCall('chat.update', (c) => c.args.ts === reset.request.message.ts && JSON.stringify(c.args).includes('applied'), 15_000);
+    await h.slack.waitForCall('chat.update', (c) => c.args.ts === reset.request.message.ts && JSON.stringify(c.args).includes('finished by'), 15_000);
   }, 60_000);
 
   it("an admin's Home open that read it as not finished, and rewrites its channel message late, after another admin closed it: the message stays closed, never 'the outcome is unknown' again", async () => {
@@ -2106,7 +2108,7 @@ describe('the approval policy: a write whose answer was lost, and the SDK sent a
     expect(JSON.stringify(finished.view)).not.toContain('already used');
     expect(secretIn(finished.view)).toBe(h.chime.pinOf('chime-ann'));
     expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
-    await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('applied'));
+    await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('finished by'));
     await h.waitForAudit('UANN', (r) => r.action === 'reset_pin' && r.phase === 'outcome');
     expect((await h.auditRecords('UANN')).filter((r) => r.action === 'reset_pin').map((r) => [r.phase, r.outcome])).toEqual([
       ['attempt', undefined],

@@ -336,7 +336,7 @@ describe('revoking an approval given again after a finish whose outcome was unkn
     // Finished, then left FINISHING (as if it died before it was settled), and approved again 11 minutes on.
     await h.opening((trigger) => h.click('UCARL', 'approval_finish', request.finish.value, request.finish, trigger));
     const first = (await h.waitForAudit('UCARL', (r) => r.action === 'reset_pin' && r.phase === 'outcome')).find((r) => r.action === 'reset_pin')!;
-    await channelUpdate(h, request, (c) => JSON.stringify(c.args).includes('applied'));
+    await channelUpdate(h, request, (c) => JSON.stringify(c.args).includes('finished by'));
     await h.addRawRequestFields(request.requestId, { status: 'FINISHING' });
     h.clock.offsetMs = 11 * 60_000;
     try {

@@ -232,7 +232,7 @@ describe('a license change has one name wherever a person reads it', () => {
     // The review's title is the request's one name (words.request, capitalised): every other place says the same.
     const name = reviewView({ request: request('PENDING'), details: details('Basic') }, W).title.text;
     expect(name).toBe('License change');
-    expect(approvalMessage(request('PENDING'), W, true).text).toBe('License change request from <@UANN>: Basic → Pro (pending)');
+    expect(approvalMessage(request('PENDING'), W, true).text).toBe('License change request from <@UANN>: Basic → Pro (waiting for an admin)');
     const home = homeWords(V, { license: W }, ['license']);
     const steps = APPROVAL_STEPS.map((step) => home.actions[approvalAction('license', step)]!.name);
     // Before: "License request", "License decision", "License change", "License request withdrawn", "License approval revoked".

@@ -591,8 +591,10 @@ describe("the admins' message about an approved reset names it by its one name, 
     const words = resetWordsOf(credential);
     const kind = resetKindWords({ [credential.id]: words });
     // Before: "Reset request from <@UANN>: Okta password reset (pending)", the kind's name and the request's together.
-    expect(approvalMessage(resetRequest(credential.id, 'PENDING'), kind, true).text).toBe(`${capitalized(words.request)} request from <@UANN> (pending)`);
-    expect(approvalMessage(resetRequest(credential.id, 'APPLY_FAILED'), kind, true).text).toBe(`${capitalized(words.request)} request from <@UANN> (apply failed)`);
+    expect(approvalMessage(resetRequest(credential.id, 'PENDING'), kind, true).text).toBe(`${capitalized(words.request)} request from <@UANN> (waiting for an admin)`);
+    // Where it stands in the body's words, never the stored status ("(apply failed)", "(applied)").
+    expect(approvalMessage(resetRequest(credential.id, 'APPLY_FAILED'), kind, true).text).toBe(`${capitalized(words.request)} request from <@UANN> (approved by <@UADA>, but the change was not applied)`);
+    expect(approvalMessage(resetRequest(credential.id, 'APPLIED'), kind, false).text).toBe(`${capitalized(words.request)} request from <@UANN> (approved by <@UADA> and finished by <@UANN>)`);
   });
 });
 
