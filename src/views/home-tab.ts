@@ -387,10 +387,11 @@ function adminBlocks(admin: AdminParts, viewer: string, words: HomeWords): Known
   else {
     const { items, more, handled } = admin.attention.value;
     if (items.length === 0) {
+      // The empty state; with items marked handled (counted below), in words still true of them.
       blocks.push(
         context(
           handled > 0
-            ? 'Nothing else: every other reset of the last 7 days has its outcome and alerted no operator, and no other push was rejected or reached its limit.'
+            ? 'Nothing needs attention: every reset of the last 7 days that has no outcome or alerted an operator, and every push rejected or at its limit, was marked handled.'
             : 'Nothing: every reset of the last 7 days has its outcome, none alerted an operator, and no push was rejected.',
         ),
       );
