@@ -135,12 +135,13 @@ function activityLine(a: Activity, words: HomeWords, guest?: true): string {
   // The person's own line never names them to themself ("License request (Pro → Plus) for <@ADA>").
   const about = a.subject && a.subject.userId !== a.actor.userId ? ` for <@${a.subject.userId}>` : '';
   const verifierApp = a.verifier ? words.verifiers[a.verifier] : undefined;
-  // A push they did not answer in time, or rejected: what to do next too, as they were told then (run
-  // it again, and approve it on the phone; and, for a rejection that was not theirs, contact IT now).
+  // A push they did not answer in time, rejected, or withdrew by closing its window: that nothing was
+  // changed and what to do next too, as they were told then (run it again, and approve it on the
+  // phone; and, for a rejection that was not theirs, contact IT now).
   // The wait its record kept, as their push had it; a record from before it was kept, the one configured now.
   const verifyWaitMs = a.verifyWaitMs ?? words.verifyWaitMs;
   const pushEnded =
-    (a.errorCode === 'VERIFY_TIMEOUT' || a.errorCode === 'VERIFY_REJECTED') && subject
+    (a.errorCode === 'VERIFY_TIMEOUT' || a.errorCode === 'VERIFY_REJECTED' || a.errorCode === 'VERIFY_CANCELLED') && subject
       ? failureMessage({ code: a.errorCode, verifierApp, ...(verifyWaitMs && { verifyWaitMs }) }, subject)
       : undefined;
   // Their Revoke that could not save its telling of another admin's revoke: said of that, never "could not save the request".
@@ -324,7 +325,9 @@ export function activityState(a: Activity, why: string, approved?: string, { own
     // each apart): said as what it is. A rejection may be someone else's doing: never softened.
     failed: `${PUSH_ENDED[a.errorCode ?? ''] ?? ':x: Failed.'}${why}`,
     refused: `:no_entry_sign: Not done.${why}`,
-    cancelled: ':leftwards_arrow_with_hook: Cancelled',
+    // On its person's own tab, a push they withdrew says so and what next, as a rejected one does
+    // (`why`); the audit search says how it ended in its own words.
+    cancelled: own && why ? `:leftwards_arrow_with_hook: Cancelled.${why}` : ':leftwards_arrow_with_hook: Cancelled',
     unknown: ':grey_question: Outcome unknown: IT can check it with the reference',
     in_progress: ':hourglass_flowing_sand: In progress',
   };

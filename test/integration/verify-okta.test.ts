@@ -224,8 +224,12 @@ describe('verify with Okta Verify', () => {
     // No DM (nothing happened that its owner must hear of), and nothing shown on the closed modal.
     expect(h.slack.callsTo('chat.postMessage')).toEqual([]);
     expect(h.slack.callsTo('views.update').filter((c) => c.args.view_id === opened.viewId && isFailure(c.args.view))).toEqual([]);
-    // The person's activity says what they did: cancelled.
-    expect(text((await h.openHome('UANN')).home)).toContain('*Mail password reset* · :leftwards_arrow_with_hook: Cancelled');
+    // The person's activity says what they did, that nothing was changed, and what to do next, as a
+    // rejected or unanswered push's line does. Before: only ":leftwards_arrow_with_hook: Cancelled".
+    expect(text((await h.openHome('UANN')).home)).toContain(
+      '*Mail password reset* · :leftwards_arrow_with_hook: Cancelled. You closed the window before approving, so the Okta Verify request was cancelled and nothing was changed. ' +
+        'Run `/reset-password` again if you still want to.\\n',
+    );
   });
 
   it("a close sent as someone else, with the waiting modal's own ticket, ends nothing: the push stays, and its approval resets", async () => {
