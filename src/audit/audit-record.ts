@@ -44,8 +44,8 @@ const incompleteField = z.string().refine(
  *   sk  <requestId>#<slot>                requestId starts with an ISO time, so a partition reads in order,
  *                                         and a request's records sit side by side: 0-refused, 1-claim
  *                                         (the attempt, or the cancellation), 2-outcome, 3-restated (the
- *                                         outcome again, when it turned out wrong: AuditEntry.restated,
- *                                         stored as restated: true)
+ *                                         outcome again, when it turned out wrong, as a secret undelivered
+ *                                         or a decision found made: AuditEntry.restated, stored as restated: true)
  *   day YYYY-MM-DD (GSI by-day, range sk) "what happened on this day", for reviewers
  *   expiresAt                             epoch seconds; the table's TTL attribute (retention)
  */

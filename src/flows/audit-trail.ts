@@ -1,4 +1,4 @@
-import type { FailureCode } from './failure';
+import { type FailureCode, LatchkeyFailure } from './failure';
 import type { AuditEntry, AuditLog, Clock, Logger, RateLimiter } from './ports';
 
 /**
@@ -63,6 +63,24 @@ export class AuditTrail {
         if (written) await this.quietly({ ...written, deliveryFailed: true, restated: true });
       },
     };
+  }
+
+  /**
+   * A change whose outcome was written as failed or not known (its click could not tell whether its
+   * write was made), found made later by another: that step's outcome again, as the success it was
+   * (AuditEntry.restated), under the step's own actor and reference, never as a step of whoever found
+   * it. Written once: its slot taken already (the same found twice), nothing more is written.
+   */
+  async foundMade(step: Step): Promise<void> {
+    try {
+      await this.audit.record({ ...step, phase: 'outcome', outcome: 'success', restated: true });
+    } catch (err) {
+      if (err instanceof LatchkeyFailure && err.code === 'REQUEST_ALREADY_USED') return;
+      this.logger.error(
+        { requestId: step.requestId, action: step.action, phase: 'outcome', err: err instanceof Error ? err.message : String(err), alert: true },
+        'audit record could not be written',
+      );
+    }
   }
 
   /** `reason`: with DIRECTORY_USER_REFUSED, the credential's own reason. `extra`: the policy's proof, when it refused. */

@@ -599,7 +599,9 @@ export class HomeTab {
       const d = r.pendingRequestId ? decided.get(r.pendingRequestId) : undefined;
       if (!d?.decision) return unknownEnd(r, true);
       // Where it stands, when the store still has it, says more than the decision (applied, expired…).
-      const decidedBy = { userId: d.actor.userId, decision: d.decision, at: d.at };
+      // Its outcome written again once found made (AuditEntry.restated): made at its click, its attempt's time.
+      const at = (d.restated && records.find((e) => e.requestId === d.requestId && e.phase === 'attempt')?.at) || d.at;
+      const decidedBy = { userId: d.actor.userId, decision: d.decision, at };
       if (r.standing || r.decision) return { ...r, decidedBy };
       const change = d.decision === 'approve' && isRequestStep(r.action) ? changed.get(r.pendingRequestId!) : undefined;
       return {
@@ -902,7 +904,9 @@ function revokerOf(revoke: AuditEvent): string {
 function stepState(records: readonly AuditEvent[], now: Date): Pick<Activity, 'state' | 'errorCode' | 'reason'> {
   const find = (phase: AuditEvent['phase']) => records.find((r) => r.phase === phase);
   const first = records.reduce((a, b) => (a.at <= b.at ? a : b));
-  const outcome = find('outcome');
+  // An outcome written again (AuditEntry.restated) is what the step turned out to be: a decision its
+  // click could not tell was made, found made later, or a secret that never reached its person.
+  const outcome = records.find((r) => r.phase === 'outcome' && r.restated) ?? find('outcome');
   const refused = find('refused');
   const state: Activity['state'] = refused
     ? 'refused'
@@ -1027,12 +1031,16 @@ function attentionOf(events: readonly AuditEvent[], now: Date): { items: Attenti
   const unless = (kind: Attention['kind']) => (e: AuditEvent) => (marked(e, kind) ? [] : [item(e, kind)]);
   // Each request's outcome once: an outcome written again (AuditEntry.restated) is the same request's.
   const firsts = events.filter((e) => e.phase === 'outcome' && !e.restated);
+  // A step whose outcome was written as failed, its click not knowing it was made, written again as
+  // made once found so (AuditEntry.restated): nothing of it is left to look into.
+  const foundMade = new Set(events.filter((e) => e.phase === 'outcome' && e.restated && e.outcome === 'success').map((e) => `${e.actor.teamId} ${e.actor.userId} ${e.requestId}`));
+  const failedStill = (e: AuditEvent) => !foundMade.has(`${e.actor.teamId} ${e.actor.userId} ${e.requestId}`);
   return {
     items: [
       ...newestFirst([...perPerson('outcome', 'VERIFY_REJECTED', 'push_rejected'), ...perPerson('refused', 'PUSH_LIMITED', 'push_limited')]),
       ...newestFirst([
         ...unknownOutcomes(events, now).flatMap(unless('unknown_outcome')),
-        ...firsts.filter((e) => e.outcome === 'failure' && e.errorCode && isFailureCode(e.errorCode) && needsOperator(e.errorCode)).flatMap(unless('operator_failure')),
+        ...firsts.filter((e) => e.outcome === 'failure' && e.errorCode && isFailureCode(e.errorCode) && needsOperator(e.errorCode) && failedStill(e)).flatMap(unless('operator_failure')),
         ...firsts.filter((e) => e.outcome === 'partial').flatMap(unless('incomplete')),
       ]),
     ],

@@ -212,7 +212,9 @@ export interface AuditEntry {
   /**
    * An outcome written again, in a slot of its own (the store is append-only), because what the
    * first said turned out wrong after it was written: the secret, shown aside after the reset was
-   * recorded, never reached the person (deliveryFailed). A request's outcome is counted once: by
+   * recorded, never reached the person (deliveryFailed); or an admin's decision whose click could not
+   * tell it was saved (STORE_OUTCOME_UNKNOWN) was, as the next touch found (AuditTrail.foundMade): a
+   * success, under that admin, and what a line says of the step. A request's outcome is counted once: by
    * its first, so readers skip this by name (it is stored, and read back even in brief), never by
    * order, which one day's records cannot tell when the two are either side of midnight.
    */

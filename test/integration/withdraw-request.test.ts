@@ -52,6 +52,30 @@ function review(h: Harness, adminId: string, request: Pick<Asked, 'requestId' | 
   return h.opening((trigger) => h.click(adminId, 'license_review', request.requestId, request.message, trigger));
 }
 
+/** An admin's audit search, from their Home tab, by a whole reference or (none) by a person's records of today: the lines of the first page. */
+async function searchLines(h: Harness, admin: string, by: { reference: string } | { person: string }): Promise<string[]> {
+  const { home } = await h.openHome(admin);
+  const search = (home.blocks as any[]).filter((b) => b.type === 'actions').flatMap((b) => b.elements as any[]).find((b) => b.action_id === 'home_search');
+  const { view: formView } = await h.opening((t) => h.clickIn(admin, search.action_id, search.value, { view: home, triggerId: t }));
+  const today = new Date().toISOString().slice(0, 10);
+  await h.submit(admin, formView, {
+    values: {
+      reference: { reference: { type: 'plain_text_input', value: 'reference' in by ? by.reference : null } },
+      person: { person: { type: 'users_select', selected_user: 'person' in by ? by.person : null } },
+      from: { from: { type: 'datepicker', selected_date: today } },
+      to: { to: { type: 'datepicker', selected_date: today } },
+    },
+  });
+  const found = await h.viewUpdate(formView.id, 2);
+  return (found.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference')).map((b) => b.text.text as string);
+}
+
+/** A person's Home tab lines of one reference. */
+async function homeLines(h: Harness, userId: string, reference: string): Promise<string[]> {
+  const { home } = await h.openHome(userId);
+  return (home.blocks as any[]).map((b) => String(b.text?.text ?? '')).filter((t) => t.includes(`\`${reference}\``));
+}
+
 /** The requests the admin's Home tab lists under "Waiting for review". */
 async function queueOf(h: Harness, adminId: string): Promise<string[]> {
   const blocks = (await h.openHome(adminId)).home.blocks as any[];
@@ -1066,6 +1090,48 @@ describe('a decision whose write was made but whose answer was lost', () => {
     await review(h, 'UMAX', request);
     await new Promise((r) => setTimeout(r, 500));
     expect(finishDms()).toEqual([finish]);
+  }, 90_000);
+
+  it("a denial its admin could not tell was saved, followed up by another admin's Review: its outcome is recorded again under its admin, as a denial made then, and the audit search and her Home tab say she denied it; nothing on record says the admin who only touched it decided it", async () => {
+    const request = await asksForLicense(h, 'UCARL', 'Plus');
+    await decidedUntold(request, decide('deny', 'Not this quarter'), 'DENIED');
+    await review(h, 'UMAX', request);
+    await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUCARL' && JSON.stringify(c.args).includes('Not this quarter'), 10_000);
+
+    // Before: Ada's decision stood on record as "could not tell" and nothing after, though it was made and Carl was told.
+    const ofAda = (await h.waitForAudit('UADA', (r) => r.action === 'license_decide' && r.approvalRequestId === request.requestId && r.restated === true, 10_000)).filter(
+      (r) => r.action === 'license_decide' && r.approvalRequestId === request.requestId,
+    );
+    expect(ofAda.map((r) => [r.sk.split('#')[1], r.phase, r.outcome, r.errorCode, r.decision, r.restated])).toEqual([
+      ['1-claim', 'attempt', undefined, undefined, 'deny', undefined],
+      ['2-outcome', 'outcome', 'failure', 'STORE_OUTCOME_UNKNOWN', 'deny', undefined],
+      ['3-restated', 'outcome', 'success', undefined, 'deny', true],
+    ]);
+    // One decision: its own reference, about Carl.
+    expect(new Set(ofAda.map((r) => `${r.requestId} ${r.subjectSlackUserId}`))).toEqual(new Set([`${ofAda[0]!.requestId} UCARL`]));
+    for (const toucher of ['UMAX', 'UCARL']) {
+      expect((await h.auditRecords(toucher)).filter((r) => r.action === 'license_decide' && r.approvalRequestId === request.requestId)).toEqual([]);
+    }
+
+    // A security reviewer's audit search of the request: Ada denied it; Max is named nowhere.
+    const lines = await searchLines(h, 'UMAX', { reference: request.requestId });
+    const adas = lines.filter((l) => l.includes('by <@UADA> for <@UCARL>'));
+    expect(adas).toEqual([expect.stringContaining(':no_entry: Denied')]);
+    expect(adas.join('\n')).not.toMatch(/could not tell|did not confirm|Failed/);
+    expect(lines.filter((l) => l.includes('by <@UCARL>'))).toEqual([expect.stringContaining('by <@UCARL> · :no_entry: Denied')]);
+    expect(lines.join('\n')).not.toContain('<@UMAX>');
+    // Carl's records searched: denied by Ada at her click (her attempt's time), not when Max's Review found it made.
+    const clicked = Math.floor(Date.parse(ofAda[0]!.at) / 1000);
+    expect(Math.floor(Date.parse(ofAda[2]!.at) / 1000)).toBeGreaterThan(clicked);
+    const carls = (await searchLines(h, 'UMAX', { person: 'UCARL' })).filter((l) => l.includes(`\`${request.requestId}\``));
+    expect(carls).toEqual([expect.stringContaining(`Denied by <@UADA> <!date^${clicked}^`)]);
+    expect(carls.join('\n')).not.toContain('<@UMAX>');
+    // Her own Home tab says so too.
+    const home = await homeLines(h, 'UADA', request.requestId);
+    expect(home).toEqual([expect.stringMatching(/Denied/)]);
+    expect(home.join('\n')).not.toMatch(/could not tell|did not confirm|Failed/);
+    // Nor do the admins' Needs attention: before, "Failed: storage did not confirm the write: outcome unknown · License change decision by <@UADA>".
+    for (const admin of ['UADA', 'UMAX']) expect(await homeLines(h, admin, ofAda[0]!.requestId)).toEqual([]);
   }, 90_000);
 
   it("a denial its admin could not tell was saved, then its requester's Withdraw from the DM that said it was sent: they are told it was denied, once, and the admins' message is rewritten", async () => {

@@ -480,7 +480,8 @@ export class Approvals {
           // What follows it, in the same write (decisionFollowUpsDue): a click that cannot tell it was
           // made leaves them to the next touch that finds it made. Not for an approval the admin's
           // click applies: left unapplied, it is a change under way, which comes back to the admins.
-          ...((choice.decision === 'deny' || handOver) && { decisionFollowUpsDue: true }),
+          // With where this decision's step is audited, for that touch to write its outcome again.
+          ...((choice.decision === 'deny' || handOver) && { decisionFollowUpsDue: true, decisionRequestId: step.requestId, decidedByTeamId: reviewer.teamId }),
         },
         request.status === 'FINISHING'
           ? { takenBefore: this.finishUnknownBefore() }
@@ -628,8 +629,30 @@ export class Approvals {
     const { decisionFollowUpsDue: _done, ...decided } = request;
     if (!claimed) return decided;
     this.deps.logger.info({ approvalRequestId: decided.id, kind: decided.kind, decidedBy: decided.decidedBy }, 'decision found made: its requester and admins told now');
-    await this.tellDecided(decided, clickedIn);
+    await Promise.all([this.restateDecision(decided), this.tellDecided(decided, clickedIn)]);
     return decided;
+  }
+
+  /**
+   * A decision found made by the touch that took its follow-ups: its step's outcome again, as made
+   * (AuditEntry.restated), under the admin who decided it and its own reference, as its click would
+   * have written it, so the audit search says that admin decided it, never could not tell, and never
+   * that whoever touched it next did. Written from the request alone (decisionRequestId,
+   * decidedByTeamId, written with the decision): no read on the toucher's click. A request marked
+   * before those were kept has none, and its decision stays as its click recorded it.
+   */
+  private async restateDecision(decided: PendingRequest): Promise<void> {
+    if (!decided.decisionRequestId || !decided.decidedBy) return;
+    const approved = decided.status === 'APPROVED';
+    // An approval hands out its finish under the reference the request holds now (decide's handedOut).
+    const finish = approved ? (this.kinds.get(decided.kind)?.changeReference?.(decided) ?? decided.finishRequestId) : undefined;
+    await this.trail.foundMade({
+      ...this.auditStep('decide', { userId: decided.decidedBy, teamId: decided.decidedByTeamId ?? decided.requester.teamId }, decided),
+      requestId: decided.decisionRequestId,
+      decision: approved ? 'approve' : 'deny',
+      ...(finish && { finishRequestId: finish }),
+      ...(approved && decided.earlierFinishRequestId && { earlierFinishRequestId: decided.earlierFinishRequestId }),
+    });
   }
 
   /**
