@@ -29,7 +29,8 @@ export function resetNotice(
   const text = done.incomplete?.length ? `${reset} A step after the reset did not finish; an admin has been alerted.` : reset;
   return {
     text,
-    blocks: [section(`:key: ${text}`), context(`Run \`${words.command}\` to ${words.change ? 'do it' : 'reset it'} again. Reference: \`${done.requestId}\``)],
+    // A change that is no reset (an unlock) in its own words: "If you need it unlocked again, …".
+    blocks: [section(`:key: ${text}`), context(`${words.change ? `If you need it ${words.change.done} again, run \`${words.command}\`.` : `Run \`${words.command}\` to reset it again.`} Reference: \`${done.requestId}\``)],
   };
 }
 

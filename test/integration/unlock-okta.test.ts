@@ -175,6 +175,10 @@ describe('/reset-okta-password for a locked-out account: "Unlock only (keep my p
     expect(JSON.stringify(final.blocks)).toContain('Your Okta account is unlocked.');
     expect(okta().calls.filter((c) => c.operation === 'Unlock' || c.operation === 'ExpirePassword').map((c) => c.operation)).toEqual(['Unlock']);
     expect(okta().tempPasswordOf('00ubob')).toBeUndefined();
+    // The receipt's next step fits an unlock. Before: "Run `/unlock-okta` to do it again."
+    const receipt = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUBOB' && String(c.args.text).includes('was unlocked at'));
+    expect(JSON.stringify(receipt.args.blocks)).toContain('If you need it unlocked again, run `/unlock-okta`. Reference: `');
+    expect(JSON.stringify(receipt.args.blocks)).not.toContain('do it again');
 
     // The password reset it left is cancelled: its ticket, replayed, changes nothing.
     await h.waitForAudit('UBOB', (r) => r.action === 'reset_okta_password' && r.phase === 'cancelled');
