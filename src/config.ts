@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LICENSE_COMMAND } from './core-commands';
 import { flag, shownWholeNumber, slackApiUrl, tooShort, wholeNumber } from './config-fields';
 import type { Credential, EnvPlaceholder, Setting } from './credentials/credential';
 import { CREDENTIALS, SETTINGS_OWNERS } from './credentials';
@@ -526,6 +527,29 @@ function signingSecretWarnings(raw: string | undefined): ConfigWarning[] {
   return warnings;
 }
 
+/**
+ * A credential that offers licenses is set up, but license requests are off for want of an
+ * approvals channel (and of admins to decide them, if none): a ⚠ (notice), said at start, by the
+ * doctor and by `npm run manifest`, which leaves /request-license out. Its admin, who set up the
+ * directory, would otherwise find the command missing without a word. In the provider's words.
+ */
+function licensesOff(values: Record<string, unknown>, provider: Credential | undefined): ConfigWarning[] {
+  const words = provider?.licenses?.words;
+  if (!words || values.APPROVALS_CHANNEL_ID) return [];
+  const admins = hasAdmins(values);
+  return [
+    {
+      variable: 'APPROVALS_CHANNEL_ID',
+      subject: 'license requests',
+      notice: true,
+      message:
+        `License requests (${LICENSE_COMMAND}) are off: ${words.directory} is set up, and people could ask an admin to ${words.change?.verb ?? 'change'} their ${words.what}, ` +
+        `but there is no approvals channel where admins see requests${admins ? '' : ' and no admins to decide them'}. ` +
+        `To offer them, set APPROVALS_CHANNEL_ID${admins ? '' : ', and ADMIN_USER_IDS, ADMIN_USERGROUP_ID or both'}. If you do not mean to offer them, there is nothing to do`,
+    },
+  ];
+}
+
 /** What admins decide here, in words: license requests, and each credential served under the `approval` policy. Empty: nothing. */
 export function decidedByAdmins(config: Pick<Config, 'licenses' | 'policies'>): string[] {
   return [...(config.licenses ? ['license requests'] : []), ...[...config.policies].filter(([, p]) => p === 'approval').map(([id]) => `${id}=approval`)];
@@ -630,7 +654,7 @@ export interface Config {
     /** Pushes one person may be sent per hour, whatever they reset. */
     readonly perPersonPerHour: number;
   };
-  /** Said at start, by the doctor and by `npm run manifest`, and nothing else: a RESET_POLICY entry for a credential not set up here, a credential set up but off, a misspelled setting. */
+  /** Said at start, by the doctor and by `npm run manifest`, and nothing else: a RESET_POLICY entry for a credential not set up here, a credential set up but off, license requests off for want of an approvals channel, a misspelled setting. */
   readonly warnings: readonly ConfigWarning[];
 }
 
@@ -769,6 +793,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, dotEnv: { cutInDotEnv?: reado
         ...signingSecretWarnings(env.SLACK_SIGNING_SECRET),
         ...policiesNotInForce(values, e.RESET_POLICY.named),
         ...credentialsOff(values, e.RESET_POLICY.named),
+        ...licensesOff(values, provider?.credential),
         ...oneAdminWarnings(e.ADMIN_USER_IDS, e.ADMIN_USERGROUP_ID, decidedByAdmins({ licenses, policies: served })),
         ...policiesBelowRecommended(values, e.RESET_POLICY.named),
         ...lookalikes.map((l) => lookalikeWarning(l, env)),

@@ -221,8 +221,10 @@ describe('npm run doctor', () => {
     expect(out).toMatch(
       /^⚠ ADMIN_USER_IDS okta_mfa: \/reset-okta-mfa is off: Okta is set up, but okta_mfa's policy is approval \(its default\), and there are no admins to approve and no approvals channel where admins see requests\. To offer it, set ADMIN_USER_IDS, ADMIN_USERGROUP_ID or both, and APPROVALS_CHANNEL_ID; or give okta_mfa another policy in RESET_POLICY: okta_mfa=verify .*\. If you do not mean to offer it, there is nothing to do$/m,
     );
+    // Amazon Chime's license requests, off for the same want: their own ⚠ line.
+    expect(out).toMatch(/^⚠ APPROVALS_CHANNEL_ID license requests: License requests \(\/request-license\) are off: Amazon Chime is set up, .* To offer them, set APPROVALS_CHANNEL_ID, and ADMIN_USER_IDS, ADMIN_USERGROUP_ID or both\. /m);
     expect(out).not.toMatch(/^✗ /m);
-    expect(out).toMatch(/^All \d+ checks passed \(1 with a warning, ⚠: read it\)\./m);
+    expect(out).toMatch(/^All \d+ checks passed \(2 with a warning, ⚠: read them\)\./m);
     expect(status).toBe(0);
     // With admins and the channel, as the harness sets them: on, and nothing to say.
     expect((await doctor()).filter((c) => c.name.includes('okta_mfa'))).toEqual([]);

@@ -91,6 +91,19 @@ describe('npm run manifest', () => {
     expect(manifest.oauth_config.scopes.bot).toEqual(expect.arrayContaining(['channels:read', 'groups:read']));
   });
 
+  it('Amazon Chime set up without an approvals channel: /request-license is left out, and stderr says license requests are off and what to set', async () => {
+    const { APPROVALS_CHANNEL_ID: _, ...noChannel } = CHIME_WITH_LICENSES;
+    const { status, stdout, stderr } = await manifestCli(['--url', 'https://latchkey.acme.com'], noChannel);
+    expect(status).toBe(0);
+    expect((JSON.parse(stdout) as Manifest).features.slash_commands.map((c) => c.command)).toEqual(['/reset-pin', '/reset']);
+    expect(stderr.trimEnd().split('\n')).toEqual([
+      'The manifest is made, for the configuration as it is. Note:',
+      '  - License requests (/request-license) are off: Amazon Chime is set up, and people could ask an admin to change their Amazon Chime license, but there is no approvals channel where admins see requests. To offer them, set APPROVALS_CHANNEL_ID. If you do not mean to offer them, there is nothing to do',
+    ]);
+    // With the channel: on, and not said to be off.
+    expect((await manifestCli(['--url', 'https://latchkey.acme.com'], CHIME_WITH_LICENSES)).stderr).not.toContain('License requests');
+  });
+
   it("says in each command's description and in the long description what this deployment's RESET_POLICY asks before the change", async () => {
     const { status, stdout, stderr } = await manifestCli(['--url', 'https://latchkey.acme.com'], { ...OKTA_ONLY, RESET_POLICY: 'okta_password=verify,okta_unlock=approval', VERIFY_WITH: 'okta', ADMIN_USER_IDS: 'U0ADMIN,U0OTHER', APPROVALS_CHANNEL_ID: 'C0APPROVALS' });
     expect(stderr).toBe('');

@@ -253,6 +253,31 @@ describe('loadConfig', () => {
     });
   });
 
+  it("a directory with licenses set up but no approvals channel: license requests (/request-license) are off, and a warning (⚠, not a problem) says so, in the directory's words, and what to set to offer them; said only where licenses could be requested", () => {
+    const licensesWarnings = (r: ReturnType<typeof loadConfig>) => (r.ok ? r.config.warnings.filter((w) => w.subject === 'license requests') : r.problems);
+    const none = loadConfig(VALID);
+    expect(none.ok && none.config.licenses).toBeUndefined();
+    expect(licensesWarnings(none)).toEqual([
+      {
+        variable: 'APPROVALS_CHANNEL_ID',
+        subject: 'license requests',
+        notice: true,
+        message:
+          'License requests (/request-license) are off: Amazon Chime is set up, and people could ask an admin to change their Amazon Chime license, but there is no approvals channel where admins see requests and no admins to decide them. ' +
+          'To offer them, set APPROVALS_CHANNEL_ID, and ADMIN_USER_IDS, ADMIN_USERGROUP_ID or both. If you do not mean to offer them, there is nothing to do',
+      },
+    ]);
+    // Admins already: only the channel is asked for.
+    expect(licensesWarnings(loadConfig({ ...VALID, ADMIN_USER_IDS: 'UADA,UMAX' }))).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/but there is no approvals channel where admins see requests\. To offer them, set APPROVALS_CHANNEL_ID\. If you do not/) }),
+    ]);
+    // On: nothing to say; no directory with licenses: nothing to say either.
+    const on = loadConfig({ ...VALID, ADMIN_USER_IDS: 'UADA,UMAX', APPROVALS_CHANNEL_ID: 'C0APPROVALS' });
+    expect(on.ok && [on.config.licenses !== undefined, licensesWarnings(on)]).toEqual([true, []]);
+    const { CHIME_ACCOUNT_ID: _, ...base } = VALID;
+    expect(licensesWarnings(loadConfig({ ...base, WORKMAIL_ORGANIZATION_ID: `m-${'a1'.repeat(16)}` }))).toEqual([]);
+  });
+
   it('Okta only, an approvals channel and no admins: the one problem is the admins, naming what the channel serves (okta_mfa=approval, its default), not a directory with licenses; with admins, accepted', () => {
     const { CHIME_ACCOUNT_ID: _, ...base } = VALID;
     const okta = { ...base, OKTA_ORG_URL: 'https://acme.okta.com', OKTA_API_TOKEN: '00okta-api-token-of-forty-characters-xx', APPROVALS_CHANNEL_ID: 'C0APPROVALS' };
@@ -335,7 +360,8 @@ describe('loadConfig', () => {
     ]);
     expect(warned.ok && warned.config.credentials.map((c) => c.credential.id)).toEqual(['password']);
     // A name the app reads is never one: each setting, and on Lambda each secret's _ARN.
-    expect(loadConfig({ ...VALID, SLACK_SIGNING_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:1:secret:x' })).toMatchObject({ ok: true, config: { warnings: [] } });
+    const arn = loadConfig({ ...VALID, SLACK_SIGNING_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:1:secret:x' });
+    expect(arn.ok && arn.config.warnings.filter((w) => w.subject === 'unknown')).toEqual([]);
     // The setting it resembles is required and missing: the hint is in that problem's line.
     expect(loadConfig({ ...rest, CHIME_ACCOUNT_ID, SLACK_BOT_TOKN: SLACK_BOT_TOKEN })).toEqual({
       ok: false,
@@ -368,13 +394,13 @@ describe('loadConfig', () => {
   it('a name that only shares a family prefix with the settings (PASSWORD_STORE_DIR, LOG_FORMAT, SLACK_WEBHOOK_URL) is a notice, likely fine, not a likely mistake; a letter or two off one stays a likely mistake', () => {
     const env = { ...VALID, PASSWORD_STORE_DIR: '/home/ann/.password-store', LOG_FORMAT: 'json', SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T0/B0/x', CHIME_ACOUNT_ID: 'x' };
     const result = loadConfig(env);
-    expect(result.ok && result.config.warnings.map((w) => [w.variable, w.notice === true])).toEqual([
+    expect(result.ok && result.config.warnings.filter((w) => w.subject === 'unknown').map((w) => [w.variable, w.notice === true])).toEqual([
       ['PASSWORD_STORE_DIR', true],
       ['LOG_FORMAT', true],
       ['SLACK_WEBHOOK_URL', true],
       ['CHIME_ACOUNT_ID', false],
     ]);
-    const said = result.ok ? result.config.warnings : [];
+    const said = result.ok ? result.config.warnings.filter((w) => w.subject === 'unknown') : [];
     // What it is, that there is likely nothing to do, and what to rename it to if a setting was meant.
     expect(said[1]!.message).toBe(
       "LOG_FORMAT is not a setting Latchkey reads, so it is ignored. It only shares the LOG_ prefix with Latchkey's setting LOG_LEVEL: if another program uses it, there is nothing to do; if you meant that setting, rename it",
