@@ -495,6 +495,40 @@ test('the Home tab: an employee resets from its button and sees it in their acti
   expect(pageErrors).toEqual([]);
 }, 90_000);
 
+test("the top bar holds each demo person's whole line at a laptop's width and at 1024: nothing spills onto the page below, and a modal starts under the bar", async () => {
+  await openAs('UANN');
+  const people: string[] = await page.locator('#as option').evaluateAll((options) => options.map((o: any) => o.value));
+  expect(people.length).toBeGreaterThan(5);
+  const spills: string[] = [];
+  try {
+    for (const width of [1280, 1024]) {
+      await page.setViewportSize({ width, height: 800 });
+      for (const person of people) {
+        await actAs(person);
+        const box = await page.evaluate(() => {
+          const rect = (selector: string) => document.querySelector(selector).getBoundingClientRect();
+          return { bar: rect('.topbar').bottom, line: rect('#about').bottom, below: rect('.layout').top, pageWidth: document.documentElement.scrollWidth };
+        });
+        if (box.line > box.bar) spills.push(`${person} at ${width}: their line ends at ${box.line}px, below the bar (${box.bar}px)`);
+        if (box.below < box.bar) spills.push(`${person} at ${width}: the page starts at ${box.below}px, under the bar (${box.bar}px)`);
+        if (box.pageWidth > width) spills.push(`${person} at ${width}: the page is ${box.pageWidth}px wide`);
+      }
+    }
+    expect(spills).toEqual([]);
+    // Dana's line is among the longest: her modal's shade starts where the bar ends, never over it.
+    await actAs('UDANA');
+    await openConversation('general');
+    await runCommand('/request-license');
+    await modal().waitFor();
+    const [shade, bar] = await page.evaluate(() => [document.getElementById('modal-backdrop').getBoundingClientRect().top, document.querySelector('.topbar').getBoundingClientRect().bottom]);
+    expect(shade).toBe(bar);
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => document.getElementById('modal-backdrop').hidden);
+  } finally {
+    await page.setViewportSize({ width: 1440, height: 900 });
+  }
+});
+
 test('renders the Block Kit subset and mrkdwn, and labels anything it does not render', async () => {
   await openAs('UANN');
   const { html, text } = await page.evaluate(() => {
