@@ -9,7 +9,7 @@ export const HELP = `Latchkey sandbox: the real app, a browser Slack, a stand-in
 
   --port <n>        port for the page (default 3100, or SANDBOX_PORT; 0 picks a free one)
   --host <addr>     address to listen on (default 127.0.0.1)
-  --data-dir <dir>  where the audit log, requests and chat history are kept (default .data)
+  --data-dir <dir>  where the audit log, requests, chat history and changed demo accounts are kept (default .data)
   --users <file>    the demo company (default sandbox/demo-users.yml)
   --reset-limit <n> resets one person may start per hour, per credential (default 30, for demos;
                     production's default is 3: try --reset-limit=3 to see the limit's message)

@@ -18,6 +18,7 @@ import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { SimState, startSimServer, type PhoneAnswer, type SimCall, type SimRequest, type SimResponse, type StandIn } from './stand-in';
 
 export type OktaStatus = 'STAGED' | 'PROVISIONED' | 'ACTIVE' | 'RECOVERY' | 'LOCKED_OUT' | 'PASSWORD_EXPIRED' | 'SUSPENDED' | 'DEPROVISIONED';
+const STATUSES: ReadonlySet<unknown> = new Set<OktaStatus>(['STAGED', 'PROVISIONED', 'ACTIVE', 'RECOVERY', 'LOCKED_OUT', 'PASSWORD_EXPIRED', 'SUSPENDED', 'DEPROVISIONED']);
 
 export interface OktaSimUser {
   id: string;
@@ -449,6 +450,19 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
       const factors = user?.factors?.length ? `, ${user.factors.map((f) => `${FACTOR_NAMES[f.factorType] ?? f.factorType}${f.onOldPhone ? ' (on an old phone)' : ''}`).join(' + ')}` : ', no factors';
       const source = user?.provider && user.provider !== 'OKTA' ? `, from ${user.provider === 'LDAP' ? 'LDAP' : 'Active Directory'}` : '';
       return user && `${user.status.toLowerCase().replace('_', ' ')}${user.roles?.length ? ', admin' : ''}${source}${factors}`;
+    },
+    // What Latchkey changed in an earlier run of the sandbox (an unlock, a temporary password, a
+    // factor reset) is still so: each person's status and the IDs of the factors they still have.
+    // Never a temporary password: the person was shown it once, in their own modal.
+    snapshot: () => Object.fromEntries([...users.values()].map((u) => [u.id, { status: u.status, factors: (u.factors ?? []).map((f) => f.id) }])),
+    restore: (saved) => {
+      for (const [id, kept] of Object.entries((saved ?? {}) as Record<string, { status?: unknown; factors?: unknown }>)) {
+        const user = users.get(id);
+        if (!user || typeof kept !== 'object' || kept === null) continue;
+        if (STATUSES.has(kept.status)) user.status = kept.status as OktaStatus;
+        // Only ever fewer factors than the person starts with: a reset removes them, nothing here enrolls one.
+        if (Array.isArray(kept.factors)) user.factors = (user.factors ?? []).filter((f) => (kept.factors as unknown[]).includes(f.id));
+      }
     },
   };
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { request } from 'node:http';
 import { join, resolve } from 'node:path';
@@ -347,6 +347,41 @@ describe('a restarted sandbox', () => {
       // The old window's Reset click reaches nothing: Ann's new window still asks, and no PIN was reset.
       expect(await (await post(sandbox, 'submit', { user: 'UANN', viewId: before, values: {} })).json()).toEqual({ status: 0, stale: true });
       expect(sandbox.standIns.get('pin')!.callsTo('ResetPersonalPIN')).toEqual([]);
+    } finally {
+      await sandbox.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it("keeps what Latchkey changed in Okta: Nina's factor reset, Bob's unlock and Ann's expired password stay so, and no temporary password is written to disk", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'latchkey-sandbox-restart-okta-'));
+    /** What the Directories tab says of this person's Okta account. */
+    const oktaLine = async (s: Sandbox, user: string) => {
+      const { panel } = (await (await fetch(`${s.url}api/state?user=${user}`)).json()) as { panel: { columns: string[]; directory: { slack: string; accounts: string[] }[] } };
+      return panel.directory.find((d) => d.slack === user)!.accounts[panel.columns.indexOf('Okta')];
+    };
+    /** Okta's lifecycle calls, on the wire as Latchkey makes them after a request is approved. */
+    const lifecycle = async (s: Sandbox, userId: string, operation: string) => {
+      const okta = s.standIns.get('okta_password') as OktaSimulator;
+      const res = await fetch(`${okta.env.OKTA_ORG_URL}/api/v1/users/${userId}/lifecycle/${operation}`, { method: 'POST', headers: { authorization: `SSWS ${okta.token}`, accept: 'application/json' } });
+      expect(res.status).toBe(200);
+      return (await res.json()) as { tempPassword?: string };
+    };
+    let sandbox = await startSandbox({ port: 0, dataDir });
+    try {
+      expect(await oktaLine(sandbox, 'UNINA')).toBe('active, Okta Verify (on an old phone)');
+      await lifecycle(sandbox, '00unina', 'reset_factors');
+      await lifecycle(sandbox, '00ubob', 'unlock');
+      const { tempPassword } = await lifecycle(sandbox, '00uann', 'expire_password_with_temp_password');
+      await sandbox.stop();
+      for (const file of readdirSync(dataDir, { recursive: true, encoding: 'utf8' })) {
+        if (file.endsWith('.json')) expect(readFileSync(join(dataDir, file), 'utf8')).not.toContain(tempPassword);
+      }
+      sandbox = await startSandbox({ port: 0, dataDir });
+      expect(await oktaLine(sandbox, 'UNINA')).toBe('active, no factors');
+      expect(await oktaLine(sandbox, 'UBOB')).toBe('active, Okta Verify');
+      expect(await oktaLine(sandbox, 'UANN')).toBe('password expired, Okta Verify + authenticator app');
+      expect(await oktaLine(sandbox, 'UDANA')).toBe('locked out, from Active Directory, Okta Verify');
     } finally {
       await sandbox.stop();
       rmSync(dataDir, { recursive: true, force: true });
