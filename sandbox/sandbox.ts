@@ -264,6 +264,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     let pagePort = 0;
     const server = createServer((req, res) => {
       route(req, res, { fixture, workspace, panel, limits, appUrl, page: { port: pagePort, host: options.host } }).catch((err: unknown) => {
+        if (err instanceof BadRequest && !res.headersSent) return send(res, err.status, { error: err.message });
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: err instanceof Error ? err.message : String(err) }));
       });
@@ -474,16 +475,35 @@ const STATIC: Record<string, string> = {
 };
 const TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' };
 
-async function readJson(req: IncomingMessage): Promise<any> {
+/** A request the sandbox does not serve as sent: its status and a plain sentence, never a 500. */
+class BadRequest extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The body as a JSON object (empty: none); anything else is the caller's mistake, said as one (BadRequest). */
+async function readJson(req: IncomingMessage): Promise<Record<string, any>> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > 256 * 1024) throw new Error('request too large');
+    if (size > 256 * 1024) throw new BadRequest(413, 'The request body is too large: at most 256 KB.');
     chunks.push(chunk as Buffer);
   }
   const raw = Buffer.concat(chunks).toString('utf8');
-  return raw === '' ? {} : JSON.parse(raw);
+  if (raw === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new BadRequest(400, 'The request body is not valid JSON.');
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new BadRequest(400, 'The request body must be a JSON object.');
+  return parsed as Record<string, any>;
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

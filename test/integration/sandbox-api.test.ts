@@ -280,6 +280,29 @@ describe("the sandbox's API", () => {
     expect(opens()).toBe(before);
   });
 
+  it('a body that is not JSON, or not a JSON object (null, a list), is a 400 saying so in plain words, and one too large a 413, never a 500 with a JavaScript error; nothing runs', async () => {
+    const before = opens();
+    const headers = { 'content-type': 'application/json', origin: sandbox.url.replace(/\/$/, '') };
+    for (const [body, error] of [
+      ['{"user": "UANN",', 'The request body is not valid JSON.'],
+      ['null', 'The request body must be a JSON object.'],
+      ['[1, 2]', 'The request body must be a JSON object.'],
+    ] as const) {
+      const res = await command(headers, body);
+      expect(res.status).toBe(400);
+      // Before: 500 { error: "Cannot read properties of null (reading 'user')" }, or JSON.parse's message.
+      expect(await res.json()).toEqual({ error });
+    }
+    const huge = await command(headers, JSON.stringify({ user: 'UANN', channel: 'C0GENERAL01', text: '/reset-pin', pad: 'x'.repeat(300 * 1024) }));
+    expect(huge.status).toBe(413);
+    expect(await huge.json()).toEqual({ error: 'The request body is too large: at most 256 KB.' });
+    const hook = await fetch(`${sandbox.url}hooks/nothing`, { method: 'POST', headers, body: 'null' });
+    expect(hook.status).toBe(400);
+    expect(await hook.json()).toEqual({ error: 'The request body must be a JSON object.' });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(opens()).toBe(before);
+  });
+
   it('a second sandbox on the same data folder stops at once with one line naming the first, starts nothing and deletes nothing (even with --fresh)', async () => {
     const tsx = resolve(__dirname, '../../node_modules/.bin/tsx');
     const main = resolve(__dirname, '../../sandbox/main.ts');
