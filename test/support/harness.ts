@@ -360,10 +360,16 @@ export class Harness {
    * `userId` submits `view`, whose change, once it has answered, waits on its receipt (the DM after
    * the result, held until `releaseReceipt`); then submits it again, that click's attempt's answer
    * delayed until `releaseSecond` (submitAttemptDelayed). The first click's answer, and the
-   * second's to come.
+   * second's to come. `firstEndsThenSecond` ends the first click (its receipt released, its reset
+   * logged) and then lets the second's attempt be answered (with `refused`, Slack refuses the update
+   * of `viewId` that comes after), until the second is turned away and its window updated since
+   * `answeredAt`: it returns the counts of updates and ephemerals from before the second's answer.
    */
   async submitTwiceFirstUnderWay(userId: string, view: Record<string, any>) {
     const heldBefore = this.slack.held.length;
+    const logged = (text: string) => this.logs.filter((l) => l.includes(text)).length;
+    const resetLogged = logged('"credential reset"');
+    const turnedAway = logged('"code":"REQUEST_ALREADY_USED"');
     const releaseReceipt = this.slack.hold('chat.postMessage', (args) => args.channel === `D${userId}`);
     try {
       const first = await answeredAt(this.submit(userId, view));
@@ -373,7 +379,19 @@ export class Harness {
         await new Promise((r) => setTimeout(r, 10));
       }
       const second = await this.submitAttemptDelayed(userId, view);
-      return { first, second: second.answer, releaseReceipt, releaseSecond: second.release };
+      const firstEndsThenSecond = async ({ viewId, answeredAt, refused }: { viewId: string; answeredAt: number; refused: boolean }) => {
+        releaseReceipt();
+        await this.waitForLogs('"credential reset"', resetLogged + 1);
+        const updatesBefore = this.slack.callsTo('views.update').length;
+        const ephemeralsBefore = this.slack.callsTo('chat.postEphemeral').length;
+        if (refused) this.slack.failNext('views.update', { error: 'internal_error' }, 1, (args) => args.view_id === viewId);
+        second.release();
+        await this.waitForLogs('"code":"REQUEST_ALREADY_USED"', turnedAway + 1);
+        await this.slack.waitForCall('views.update', (c) => c.args.view_id === viewId && c.at >= answeredAt);
+        await new Promise((r) => setTimeout(r, 300));
+        return { updatesBefore, ephemeralsBefore };
+      };
+      return { first, second: second.answer, releaseReceipt, releaseSecond: second.release, firstEndsThenSecond };
     } catch (err) {
       releaseReceipt();
       throw err;
