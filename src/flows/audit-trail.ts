@@ -70,16 +70,15 @@ export class AuditTrail {
    * write was made), found made later by another: that step's outcome again, as the success it was
    * (AuditEntry.restated), under the step's own actor and reference, never as a step of whoever found
    * it. Written once: its slot taken already (the same found twice), nothing more is written.
+   * Throws (AUDIT_UNAVAILABLE) when it could not be written: its caller leaves what it found for the
+   * next touch, which writes it then, never leaving the step on record as not known for good.
    */
   async foundMade(step: Step): Promise<void> {
     try {
       await this.audit.record({ ...step, phase: 'outcome', outcome: 'success', restated: true });
     } catch (err) {
       if (err instanceof LatchkeyFailure && err.code === 'REQUEST_ALREADY_USED') return;
-      this.logger.error(
-        { requestId: step.requestId, action: step.action, phase: 'outcome', err: err instanceof Error ? err.message : String(err), alert: true },
-        'audit record could not be written',
-      );
+      throw err;
     }
   }
 

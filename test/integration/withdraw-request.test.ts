@@ -1146,4 +1146,47 @@ describe('a decision whose write was made but whose answer was lost', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'DUANN' && JSON.stringify(c.args).includes('Ask in January'))).toEqual([dm]);
   }, 90_000);
+
+  it("a denial its admin could not tell was saved, whose record as made cannot be written at its requester's Home tab: they are not told yet, and nothing alerts; their next Home tab writes it and tells them, once", async () => {
+    const request = await asksForLicense(h, 'UBOB', 'Pro');
+    await decidedUntold(request, decide('deny', 'Try in spring'), 'DENIED');
+    const toldBob = () => h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'DUBOB' && JSON.stringify(c.args).includes('Try in spring'));
+    const restated = (c: DynamoCall) => c.operation === 'PutItem' && c.body.includes('3-restated');
+    const fromLog = h.logs.length;
+    const lines = () => h.logs.slice(fromLog).join('').split('\n');
+    const release = h.dynamoGate.hold(restated);
+    try {
+      await h.openHome('UBOB');
+      // Until the app gives up on that write (its tries, 2 s each here), and says so in its log.
+      const gaveUp = () => lines().some((l) => l.includes('writing a decision found made on record failed') || l.includes('audit record could not be written'));
+      for (let i = 0; i < 400 && !gaveUp(); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(gaveUp()).toBe(true);
+    } finally {
+      release();
+    }
+    expect(h.dynamoGate.held.filter(restated)).not.toEqual([]);
+    // Before: the mark was taken first and Bob told, while Ada's decision stayed "could not tell" for good, with an alert.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(toldBob()).toEqual([]);
+    expect(h.slack.callsTo('chat.update').filter((c) => c.args.ts === request.message.ts)).toEqual([]);
+    const warned = lines().filter((l) => l.includes('writing a decision found made on record failed')).map((l) => JSON.parse(l));
+    expect(warned.map((l) => [l.level, l.approvalRequestId])).toEqual([['warn', request.requestId]]);
+    expect(lines().filter((l) => l.includes('"alert":true'))).toEqual([]);
+
+    await h.openHome('UBOB');
+    const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUBOB' && JSON.stringify(c.args).includes('Try in spring'), 10_000);
+    await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args.blocks).includes('<@UADA>'), 10_000);
+    const ofAda = (await h.waitForAudit('UADA', (r) => r.action === 'license_decide' && r.approvalRequestId === request.requestId && r.restated === true, 10_000)).filter(
+      (r) => r.action === 'license_decide' && r.approvalRequestId === request.requestId,
+    );
+    expect(ofAda.map((r) => [r.phase, r.outcome, r.errorCode, r.decision, r.restated])).toEqual([
+      ['attempt', undefined, undefined, 'deny', undefined],
+      ['outcome', 'failure', 'STORE_OUTCOME_UNKNOWN', 'deny', undefined],
+      ['outcome', 'success', undefined, 'deny', true],
+    ]);
+    await h.openHome('UBOB');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(toldBob()).toEqual([dm]);
+    expect(lines().filter((l) => l.includes('"alert":true'))).toEqual([]);
+  }, 90_000);
 });

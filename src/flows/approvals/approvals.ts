@@ -619,6 +619,17 @@ export class Approvals {
    */
   private async followUpDecision(request: PendingRequest, clickedIn?: WithdrawPlace): Promise<PendingRequest> {
     if (!this.decisionFollowUpsDue(request)) return request;
+    const { decisionFollowUpsDue: _done, ...decided } = request;
+    // On record before the mark is taken: the mark proves the decision was written, and taken
+    // first, a record that failed would leave it "could not tell" for good while its requester was
+    // told. Not written, nothing is taken or told: the next touch writes it (a slot written already
+    // is refused quietly). A warning, not an alert: its requester's own touch can meet it.
+    try {
+      await this.restateDecision(decided);
+    } catch (err) {
+      this.warn(err, request, 'writing a decision found made on record failed: left for the next touch');
+      return request;
+    }
     let claimed: boolean;
     try {
       claimed = await this.takeFollowUps(request, { of: 'decision', decidedAt: request.decidedAt });
@@ -626,10 +637,9 @@ export class Approvals {
       this.warn(err, request, 'taking the decision follow-ups failed: left for the next touch');
       return request;
     }
-    const { decisionFollowUpsDue: _done, ...decided } = request;
     if (!claimed) return decided;
     this.deps.logger.info({ approvalRequestId: decided.id, kind: decided.kind, decidedBy: decided.decidedBy }, 'decision found made: its requester and admins told now');
-    await Promise.all([this.restateDecision(decided), this.tellDecided(decided, clickedIn)]);
+    await this.tellDecided(decided, clickedIn);
     return decided;
   }
 
