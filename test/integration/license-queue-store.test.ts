@@ -459,4 +459,36 @@ describe('license requests by list', () => {
       expect(slack.refreshed.slice(before)).toEqual([]);
     }
   });
+
+  it("a decision's follow-ups taken from a read made before it was decided again, at another time, are refused: that read tells nobody, and the newer decision's stay due for the next touch; in DynamoDB and in the flows' in-memory store alike", async () => {
+    await ensureTable(client, approvalsTable('approvals-11'));
+    const at = { now: () => new Date('2026-12-01T09:20:00Z') };
+    for (const store of [new DynamoDbPendingRequests(client, 'approvals-11', at), new MemoryPendingRequests(at)]) {
+      const id = 'decided-twice';
+      await store.create({ ...request(id, 'UBOB', '2026-12-01T08:00:00.000Z'), kind: 'reset', detail: { credential: 'pin' } }, 'reset:pin');
+      // Ada approves it to finish, her click not told it was saved: its follow-ups are due.
+      const first = { decidedBy: 'UADA', decidedByTeamId: 'T0TEAM', decisionFollowUpsDue: true, decisionRequestId: 'first-decision', finishRequestId: 'first-finish' };
+      await store.transition(id, ['PENDING'], 'APPROVED', { ...first, decidedAt: '2026-12-01T08:30:00.000Z', expiresAt: '2026-12-01T09:30:00.000Z' });
+      // A slow process reads it so...
+      const stale = (await store.get(id))!;
+      expect(stale).toMatchObject({ status: 'APPROVED', decisionFollowUpsDue: true });
+      // ...and before it takes them, Bob takes it to finish, the finish is stuck, and Ada denies it, her click again not told it was saved.
+      await store.transition(id, ['APPROVED'], 'FINISHING', { takenAt: '2026-12-01T08:40:00.000Z', underway: true });
+      const second = { decidedBy: 'UADA', decidedByTeamId: 'T0TEAM', decisionFollowUpsDue: true, decisionRequestId: 'second-decision', comment: 'Ask IT' };
+      await store.transition(id, ['FINISHING'], 'DENIED', { ...second, decidedAt: '2026-12-01T09:10:00.000Z' });
+
+      // The slow process follows up what it read: refused, so Bob is never told to finish a request denied since.
+      const slack = new MemoryAnnouncer();
+      const slow = approvalsOver(store, RESET_KIND, at, new MemoryLogger(), slack);
+      await slow.followUpDecisions([stale]);
+      expect(slack.told).toEqual([]);
+      expect(slack.refreshed).toEqual([]);
+      // The denial's own follow-ups are still due, and the next touch tells it, once.
+      const now = (await store.get(id))!;
+      expect(now).toMatchObject({ status: 'DENIED', decisionFollowUpsDue: true });
+      await slow.followUpDecisions([now]);
+      await slow.followUpDecisions([now]);
+      expect(slack.told.map((r) => [r.id, r.status, r.comment])).toEqual([[id, 'DENIED', 'Ask IT']]);
+    }
+  });
 });

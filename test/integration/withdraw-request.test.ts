@@ -1134,9 +1134,10 @@ describe('a decision whose write was made but whose answer was lost', () => {
     for (const admin of ['UADA', 'UMAX']) expect(await homeLines(h, admin, ofAda[0]!.requestId)).toEqual([]);
   }, 90_000);
 
-  it("a denial its admin could not tell was saved, then its requester's Withdraw from the DM that said it was sent: they are told it was denied, once, and the admins' message is rewritten", async () => {
+  it("a denial its admin could not tell was saved, then its requester's Withdraw from the DM that said it was sent: they are told it was denied, once, the admins' message is rewritten, and it is recorded again under its admin as a denial, with nothing alerting", async () => {
     const request = await asksForLicense(h, 'UANN', 'Pro');
     await decidedUntold(request, decide('deny', 'Ask in January'), 'DENIED');
+    const fromLog = h.logs.length;
     // Before: the Withdraw said it was decided, and the admins' message still offered Review.
     await h.click('UANN', 'approval_withdraw', withdrawIn(request.dm.call).value, request.dm);
     const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && JSON.stringify(c.args).includes('Ask in January'), 10_000);
@@ -1145,6 +1146,18 @@ describe('a decision whose write was made but whose answer was lost', () => {
     await h.openHome('UANN');
     await new Promise((r) => setTimeout(r, 500));
     expect(h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'DUANN' && JSON.stringify(c.args).includes('Ask in January'))).toEqual([dm]);
+    // Ada's denial on record as made, under her; Ann's Withdraw decided nothing.
+    const ofAda = (await h.waitForAudit('UADA', (r) => r.action === 'license_decide' && r.approvalRequestId === request.requestId && r.restated === true, 10_000)).filter(
+      (r) => r.action === 'license_decide' && r.approvalRequestId === request.requestId,
+    );
+    expect(ofAda.map((r) => [r.phase, r.outcome, r.errorCode, r.decision, r.restated])).toEqual([
+      ['attempt', undefined, undefined, 'deny', undefined],
+      ['outcome', 'failure', 'STORE_OUTCOME_UNKNOWN', 'deny', undefined],
+      ['outcome', 'success', undefined, 'deny', true],
+    ]);
+    expect((await h.auditRecords('UANN')).filter((r) => r.action === 'license_decide')).toEqual([]);
+    // Ann's own touch found it: nothing of ours went wrong.
+    expect(h.logs.slice(fromLog).join('').split('\n').filter((l) => l.includes('"alert":true'))).toEqual([]);
   }, 90_000);
 
   it("a denial its admin could not tell was saved, whose record as made cannot be written at its requester's Home tab: they are not told yet, and nothing alerts; their next Home tab writes it and tells them, once", async () => {
@@ -1188,5 +1201,28 @@ describe('a decision whose write was made but whose answer was lost', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(toldBob()).toEqual([dm]);
     expect(lines().filter((l) => l.includes('"alert":true'))).toEqual([]);
+  }, 90_000);
+
+  it("an approval to finish its admin could not tell was saved, found made by its requester's Home tab: it is recorded again under its admin as an approval handing out the finish reference its click recorded, and nothing alerts", async () => {
+    const request = await asksForPinReset(h, 'UBOB');
+    await decidedUntold(request, decide('approve'), 'APPROVED');
+    const fromLog = h.logs.length;
+    await h.openHome('UBOB');
+    await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUBOB' && JSON.stringify(c.args.blocks ?? []).includes('approval_finish'), 10_000);
+
+    const ofAda = (await h.waitForAudit('UADA', (r) => r.action === 'reset_decide' && r.approvalRequestId === request.requestId && r.restated === true, 10_000)).filter(
+      (r) => r.action === 'reset_decide' && r.approvalRequestId === request.requestId,
+    );
+    expect(ofAda.map((r) => [r.phase, r.outcome, r.errorCode, r.decision, r.restated])).toEqual([
+      ['attempt', undefined, undefined, 'approve', undefined],
+      ['outcome', 'failure', 'STORE_OUTCOME_UNKNOWN', 'approve', undefined],
+      ['outcome', 'success', undefined, 'approve', true],
+    ]);
+    // The finish it handed out is the one its click put on record: what IT checks Bob's change by.
+    expect(ofAda[0]!.finishRequestId).toEqual(expect.any(String));
+    expect(ofAda.map((r) => r.finishRequestId)).toEqual([ofAda[0]!.finishRequestId, ofAda[0]!.finishRequestId, ofAda[0]!.finishRequestId]);
+    expect((await h.auditRecords('UBOB')).filter((r) => r.action === 'reset_decide')).toEqual([]);
+    // Bob's own touch found it: nothing of ours went wrong.
+    expect(h.logs.slice(fromLog).join('').split('\n').filter((l) => l.includes('"alert":true'))).toEqual([]);
   }, 90_000);
 });
