@@ -286,7 +286,7 @@ interface ApprovalQueue {
   showUnknown(requests: readonly PendingRequest[]): Promise<void>;
   closeLapsedRetries(requests: readonly PendingRequest[]): Promise<void>;
   expireDue(requests: readonly PendingRequest[]): Promise<void>;
-  followUpDecisions(requests: readonly PendingRequest[]): Promise<void>;
+  followUpDecisions(requests: readonly PendingRequest[], viewer: Requester): Promise<void>;
 }
 
 interface HomeTabDeps {
@@ -403,7 +403,7 @@ export class HomeTab {
       own.length + unfinished.length > 0 ? after('unknown outcomes', requests.showUnknown([...own, ...unfinished])) : undefined,
       (data.ownLapsed?.length ?? 0) + lapsed.length > 0 ? after('lapsed failed changes', requests.closeLapsedRetries([...(data.ownLapsed ?? []), ...lapsed])) : undefined,
       expiring.length > 0 ? after('expired requests', requests.expireDue(expiring)) : undefined,
-      data.ownDecidedUntold ? after('decisions not yet told', requests.followUpDecisions(data.ownDecidedUntold)) : undefined,
+      data.ownDecidedUntold ? after('decisions not yet told', requests.followUpDecisions(data.ownDecidedUntold, data.requester)) : undefined,
     ]);
   }
 

@@ -480,14 +480,14 @@ describe('license requests by list', () => {
       // The slow process follows up what it read: refused, so Bob is never told to finish a request denied since.
       const slack = new MemoryAnnouncer();
       const slow = approvalsOver(store, RESET_KIND, at, new MemoryLogger(), slack);
-      await slow.followUpDecisions([stale]);
+      await slow.followUpDecisions([stale], { userId: 'UBOB', teamId: 'T0TEAM' });
       expect(slack.told).toEqual([]);
       expect(slack.refreshed).toEqual([]);
       // The denial's own follow-ups are still due, and the next touch tells it, once.
       const now = (await store.get(id))!;
       expect(now).toMatchObject({ status: 'DENIED', decisionFollowUpsDue: true });
-      await slow.followUpDecisions([now]);
-      await slow.followUpDecisions([now]);
+      await slow.followUpDecisions([now], { userId: 'UBOB', teamId: 'T0TEAM' });
+      await slow.followUpDecisions([now], { userId: 'UBOB', teamId: 'T0TEAM' });
       expect(slack.told.map((r) => [r.id, r.status, r.comment])).toEqual([[id, 'DENIED', 'Ask IT']]);
     }
   });

@@ -1022,6 +1022,14 @@ describe('a decision whose write was made but whose answer was lost', () => {
     x.chime.clear();
   });
   const writeOf = (status: string, request: Asked) => (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes(`"${status}"`) && c.body.includes(request.requestId);
+  /** The operator's log of a decision found made: which touch found it, and whose. */
+  const foundMadeBy = (request: Asked) =>
+    h.logs
+      .join('')
+      .split('\n')
+      .filter((l) => l.includes('decision found made: its requester and admins told now') && l.includes(request.requestId))
+      .map((l) => JSON.parse(l))
+      .map((l) => [l.touch, l.slackUserId]);
 
   /** Ada's decision of `request`, its write made with every answer lost and its read-back failed: she is told Latchkey could not tell. */
   async function decidedUntold(request: Asked, values: ReturnType<typeof decide>, status: string): Promise<void> {
@@ -1097,6 +1105,8 @@ describe('a decision whose write was made but whose answer was lost', () => {
     await decidedUntold(request, decide('deny', 'Not this quarter'), 'DENIED');
     await review(h, 'UMAX', request);
     await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUCARL' && JSON.stringify(c.args).includes('Not this quarter'), 10_000);
+    // The operator's log says what found it, and whose touch it was: before, neither.
+    expect(foundMadeBy(request)).toEqual([['review', 'UMAX']]);
 
     // Before: Ada's decision stood on record as "could not tell" and nothing after, though it was made and Carl was told.
     const ofAda = (await h.waitForAudit('UADA', (r) => r.action === 'license_decide' && r.approvalRequestId === request.requestId && r.restated === true, 10_000)).filter(
@@ -1156,6 +1166,7 @@ describe('a decision whose write was made but whose answer was lost', () => {
       ['outcome', 'success', undefined, 'deny', true],
     ]);
     expect((await h.auditRecords('UANN')).filter((r) => r.action === 'license_decide')).toEqual([]);
+    expect(foundMadeBy(request)).toEqual([['withdraw', 'UANN']]);
     // Ann's own touch found it: nothing of ours went wrong.
     expect(h.logs.slice(fromLog).join('').split('\n').filter((l) => l.includes('"alert":true'))).toEqual([]);
   }, 90_000);
@@ -1183,7 +1194,7 @@ describe('a decision whose write was made but whose answer was lost', () => {
     expect(toldBob()).toEqual([]);
     expect(h.slack.callsTo('chat.update').filter((c) => c.args.ts === request.message.ts)).toEqual([]);
     const warned = lines().filter((l) => l.includes('writing a decision found made on record failed')).map((l) => JSON.parse(l));
-    expect(warned.map((l) => [l.level, l.approvalRequestId])).toEqual([['warn', request.requestId]]);
+    expect(warned.map((l) => [l.level, l.approvalRequestId, l.touch, l.slackUserId])).toEqual([['warn', request.requestId, 'home tab', 'UBOB']]);
     expect(lines().filter((l) => l.includes('"alert":true'))).toEqual([]);
 
     await h.openHome('UBOB');
@@ -1200,6 +1211,7 @@ describe('a decision whose write was made but whose answer was lost', () => {
     await h.openHome('UBOB');
     await new Promise((r) => setTimeout(r, 500));
     expect(toldBob()).toEqual([dm]);
+    expect(foundMadeBy(request)).toEqual([['home tab', 'UBOB']]);
     expect(lines().filter((l) => l.includes('"alert":true'))).toEqual([]);
   }, 90_000);
 

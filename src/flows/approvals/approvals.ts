@@ -164,6 +164,15 @@ export type SentMessageNotice = 'expired' | 'decided' | 'withdrawn' | 'expired_a
  */
 export type WithdrawPlace = { readonly channel: string; readonly ts: string } | 'home_tab';
 
+/**
+ * The touch that found a decision's follow-ups due, and whose it was (their Slack user ID): in the
+ * operator's log, to trace who set off what came of it.
+ */
+interface Touch {
+  readonly touch: 'review' | 'decision' | 'revoke' | 'withdraw' | 'home tab';
+  readonly by: string;
+}
+
 /** Where requests are announced and people told; implemented with Slack messages. */
 export interface ApprovalAnnouncer {
   /**
@@ -397,7 +406,7 @@ export class Approvals {
       const request = await this.loadForReviewer(reviewer, requestId);
       const { request: read, told } = await this.closeLapsed(await this.expireIfDue(request));
       // Decided by a click that could not tell it was: this one does what that one left undone.
-      const current = await this.followUpDecision(read);
+      const current = await this.followUpDecision(read, { touch: 'review', by: reviewer.userId });
       if (!this.decidable(current)) {
         return {
           ok: true,
@@ -437,7 +446,7 @@ export class Approvals {
     if (this.retryLapsed(request)) return { ok: false, code: 'REQUEST_EXPIRED', request, lapsed: true, ...(told && { toldToAskAgain: true }) };
     // A status this version does not know is never decidable (fail closed): shown as it is, unchanged.
     // Decided by a click that could not tell it was: this one does what that one left undone.
-    if (!this.decidable(request) || request.status === UNKNOWN_STATUS) return { ok: false, code: 'REQUEST_DECIDED', request: await this.followUpDecision(request), ...this.unknownAt(request) };
+    if (!this.decidable(request) || request.status === UNKNOWN_STATUS) return { ok: false, code: 'REQUEST_DECIDED', request: await this.followUpDecision(request, { touch: 'decision', by: reviewer.userId }), ...this.unknownAt(request) };
     const kind = this.kindOf(request);
 
     const decidedAt = this.deps.clock.now();
@@ -559,7 +568,7 @@ export class Approvals {
       return {
         ok: false,
         code: 'REQUEST_DECIDED',
-        request: await this.followUpDecision(now),
+        request: await this.followUpDecision(now, { touch: 'decision', by: reviewer.userId }),
         decidable: this.decidable(now),
         ...this.unknownAt(now),
         ...(request.status === 'APPLY_FAILED' && { retryRaced: true }),
@@ -617,7 +626,7 @@ export class Approvals {
    * request without the mark once they are taken (here or by another); never throws: not taken
    * (the store failed), they stay due for the next touch, and the request is returned as it was.
    */
-  private async followUpDecision(request: PendingRequest, clickedIn?: WithdrawPlace): Promise<PendingRequest> {
+  private async followUpDecision(request: PendingRequest, touch: Touch, clickedIn?: WithdrawPlace): Promise<PendingRequest> {
     if (!this.decisionFollowUpsDue(request)) return request;
     const { decisionFollowUpsDue: _done, ...decided } = request;
     // On record before the mark is taken: the mark proves the decision was written, and taken
@@ -627,20 +636,25 @@ export class Approvals {
     try {
       await this.restateDecision(decided);
     } catch (err) {
-      this.warn(err, request, 'writing a decision found made on record failed: left for the next touch');
+      this.deps.logger.warn({ ...this.tracedTo(request, touch), err: describeError(err) }, 'writing a decision found made on record failed: left for the next touch');
       return request;
     }
     let claimed: boolean;
     try {
       claimed = await this.takeFollowUps(request, { of: 'decision', decidedAt: request.decidedAt });
     } catch (err) {
-      this.warn(err, request, 'taking the decision follow-ups failed: left for the next touch');
+      this.deps.logger.warn({ ...this.tracedTo(request, touch), err: describeError(err) }, 'taking the decision follow-ups failed: left for the next touch');
       return request;
     }
     if (!claimed) return decided;
-    this.deps.logger.info({ approvalRequestId: decided.id, kind: decided.kind, decidedBy: decided.decidedBy }, 'decision found made: its requester and admins told now');
+    this.deps.logger.info(this.tracedTo(decided, touch), 'decision found made: its requester and admins told now');
     await this.tellDecided(decided, clickedIn);
     return decided;
+  }
+
+  /** A followed-up decision's log fields: the request, who decided it, and the touch that found it and whose it was (IDs only). */
+  private tracedTo(request: PendingRequest, touch: Touch) {
+    return { approvalRequestId: request.id, kind: request.kind, decidedBy: request.decidedBy, touch: touch.touch, slackUserId: touch.by };
   }
 
   /**
@@ -668,10 +682,10 @@ export class Approvals {
   /**
    * After the requester's Home tab that read them is shown (so it never waits for Slack): each
    * request decided by a click that could not tell it was is followed up (followUpDecision), a few
-   * at a time.
+   * at a time. `viewer`: whose tab it is.
    */
-  followUpDecisions(requests: readonly PendingRequest[]): Promise<void> {
-    return this.afterShown(requests, (r) => this.decisionFollowUpsDue(r), (r) => this.followUpDecision(r), 'following up a decision failed');
+  followUpDecisions(requests: readonly PendingRequest[], viewer: Requester): Promise<void> {
+    return this.afterShown(requests, (r) => this.decisionFollowUpsDue(r), (r) => this.followUpDecision(r, { touch: 'home tab', by: viewer.userId }), 'following up a decision failed');
   }
 
   /**
@@ -701,7 +715,7 @@ export class Approvals {
       return this.fail(err, { requester, step: 'withdraw', requestId });
     }
     // Decided by a click that could not tell it was: this one does what that one left undone.
-    if (request.status !== 'PENDING') return this.notWithdrawable(await this.followUpDecision(request, clickedIn), toldByClick);
+    if (request.status !== 'PENDING') return this.notWithdrawable(await this.followUpDecision(request, { touch: 'withdraw', by: requester.userId }, clickedIn), toldByClick);
     const at = this.deps.clock.now().toISOString();
     let change: AuditedChange | undefined;
     let withdrawn: PendingRequest | undefined;
@@ -739,7 +753,7 @@ export class Approvals {
         await change.failed('REQUEST_DECIDED');
         return { ok: false, code: 'REQUEST_DECIDED', request, unread: true };
       }
-      const lost = this.notWithdrawable(await this.followUpDecision(current.request, clickedIn), current.toldByClick);
+      const lost = this.notWithdrawable(await this.followUpDecision(current.request, { touch: 'withdraw', by: requester.userId }, clickedIn), current.toldByClick);
       await change.failed(lost.code);
       return lost;
     }
@@ -790,7 +804,7 @@ export class Approvals {
     // this click does what that one left undone.
     if (request.status === 'REVOKED' && request.revokeFollowUpsDue) return this.followUpRevoke(admin, request);
     // Decided by a click that could not tell it was: this one does what that one left undone.
-    if (!this.revocable(request)) return this.notRevocable(await this.followUpDecision(request));
+    if (!this.revocable(request)) return this.notRevocable(await this.followUpDecision(request, { touch: 'revoke', by: admin.userId }));
     const at = this.deps.clock.now().toISOString();
     let change: AuditedChange | undefined;
     let revoked: PendingRequest | undefined;
