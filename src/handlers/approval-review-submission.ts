@@ -44,7 +44,7 @@ export function registerApprovalReviewSubmission(
       : result.request && (result.code === 'REQUEST_DECIDED' || result.code === 'REQUEST_EXPIRED' || result.code === 'REQUEST_WITHDRAWN')
         ? reviewClosedView(result.request, wordsOf(words, result.request.kind), result)
         : result.code === 'STORE_OUTCOME_UNKNOWN'
-          ? decisionUnknownView()
+          ? decisionUnknownView(result.decidableAt ? { decidableAt: result.decidableAt } : undefined)
           : reviewFailureView(result, anyKind);
     await updateModal(client, parsed.data.view.id, view, logger, reviewer.userId);
     // Decided from the Home tab: that tab still lists the request with its Review, so it is

@@ -206,20 +206,23 @@ export function reviewRefusedText(code: AdminRefusal, words: ApprovalKindWords):
  * A decision whose write the store did not answer, and whose read-back did not show it made: it may
  * have been, or may still be, so never "changed nothing". If it was, nothing that follows a decision
  * was done: the next touch that finds it made (a Review, any admin's click, its requester's Home tab
- * or Withdraw) does it (decisionFollowUpsDue). An approval whose change Latchkey makes is not marked
- * so: left unmade, it comes back to be decided again, and a second decision on one decided already
- * is refused.
+ * or Withdraw) does it (decisionFollowUpsDue). Not an approval whose change the admin's click makes
+ * (`unapplied`: Approvals' decidableAt for it): that is not marked so, and nobody tells its
+ * requester. Saved, its change was not made: it shows as being applied, nobody can decide it until
+ * its bound passes, and then it comes back to the admins as did not finish, its outcome unknown to
+ * them; this admin alone knows their click made no change, so is told approving it then is safe.
  */
-export function decisionUnknownView(): ModalView {
+export function decisionUnknownView(unapplied?: { readonly decidableAt: string }): ModalView {
+  const next = unapplied
+    ? "If it was, Latchkey has not made the change, and nobody has told its requester: the request shows as being applied, and nobody can decide it, " +
+      `until ${slackTime(new Date(unapplied.decidableAt))}. Then it comes back to the admins' Home tab as "did not finish", its outcome unknown, to be decided again; ` +
+      "your click made no change, so approving it then is safe. If your decision was not saved, the request still waits for one. " +
+      "Click *Review* on its admins' message or on your Home tab in a few minutes to see which. An admin has been alerted."
+    : "If it was, its requester has not been told of it yet. Click *Review* on its admins' message or on your Home tab in a few minutes: it shows where the request stands and, if your decision was saved, tells its requester then (so does their next look at it, or any admin's click on it). A decision that was not saved you can make again safely (a request decided already says so). An admin has been alerted.";
   return modal({
     title: TITLE,
     close: 'Close',
-    blocks: [
-      section(':warning: Latchkey could not tell whether your decision was saved.'),
-      context(
-        "If it was, its requester has not been told of it yet. Click *Review* on its admins' message or on your Home tab in a few minutes: it shows where the request stands and, if your decision was saved, tells its requester then (so does their next look at it, or any admin's click on it). A decision that was not saved, or a change Latchkey makes that was not made, you can decide again safely (a request decided already says so). An admin has been alerted.",
-      ),
-    ],
+    blocks: [section(':warning: Latchkey could not tell whether your decision was saved.'), context(next)],
   });
 }
 

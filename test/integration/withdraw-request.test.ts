@@ -584,6 +584,39 @@ describe('a withdraw and an approval racing', () => {
     ]);
   }, 60_000);
 
+  it("an approval of a change Latchkey makes (a license change) whose write the store does not answer: its admin is told that, if it was saved, the change was not made and nobody told its requester, when it comes back to be decided again, and that approving it then is safe; never that a Review tells its requester", async () => {
+    // UMAX's earlier request was withdrawn; not asked for again below: this one may be left waiting.
+    const request = await asksForLicense(h, 'UMAX', 'Plus');
+    const opened = await review(h, 'UADA', request);
+    const decideWrite = (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes('"APPROVED"') && c.body.includes(request.requestId);
+    const release = h.dynamoGate.hold(decideWrite);
+    let told: string;
+    const clicked = h.clock.now().getTime();
+    try {
+      await h.submit('UADA', opened.view, { values: decide('approve') });
+      told = JSON.stringify(await h.viewUpdate(opened.viewId, 2, 40_000));
+    } finally {
+      release();
+    }
+    const answered = h.clock.now().getTime();
+    expect(told).toContain(':warning: Latchkey could not tell whether your decision was saved.');
+    // Before: "if your decision was saved, tells its requester then", of an approval nothing marks: nobody ever told them.
+    expect(told).not.toMatch(/tells its requester|could not save|changed nothing/);
+    expect(told).toContain('If it was, Latchkey has not made the change, and nobody has told its requester: the request shows as being applied, and nobody can decide it, until <!date^');
+    expect(told).toContain(`comes back to the admins' Home tab as \\"did not finish\\", its outcome unknown, to be decided again; your click made no change, so approving it then is safe.`);
+    expect(told).toContain("If your decision was not saved, the request still waits for one. Click *Review* on its admins' message or on your Home tab in a few minutes to see which.");
+    // Ten minutes after the click, as Approvals rules a change under way that did not finish.
+    const until = Number(told.match(/until <!date\^(\d+)\^/)![1]) * 1000;
+    expect(until).toBeGreaterThanOrEqual(Math.floor((clicked + 10 * 60_000) / 1000) * 1000);
+    expect(until).toBeLessThanOrEqual(answered + 10 * 60_000);
+    expect(h.chime.callsTo('UpdateUser')).toEqual([]);
+    const decided = await h.waitForAudit('UADA', (r) => r.action === 'license_decide' && r.approvalRequestId === request.requestId && r.phase === 'outcome', 10_000);
+    expect(decided.filter((r) => r.action === 'license_decide' && r.approvalRequestId === request.requestId).map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([
+      ['attempt', undefined, undefined],
+      ['outcome', 'failure', 'STORE_OUTCOME_UNKNOWN'],
+    ]);
+  }, 60_000);
+
   it('the request gone (purged) while a withdraw from its DM was being recorded: it is told Latchkey cannot find it and nothing was withdrawn, never that it still waits', async () => {
     const request = await asksForLicense(h, 'UBOB', 'Pro');
     const release = h.dynamoGate.hold(attemptOf('license_withdraw'));

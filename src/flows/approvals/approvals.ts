@@ -112,7 +112,12 @@ export interface ApprovalFailure {
   readonly decidable?: boolean;
   /** The decision lost to another admin's retry of the same failed change, started at the same time. */
   readonly retryRaced?: boolean;
-  /** With `request`: when its change under way, if it has not finished by then, comes back to the admins (unknownAt). */
+  /**
+   * With `request`: when its change under way, if it has not finished by then, comes back to the
+   * admins (unknownAt). Without, of a decision not known to be saved (STORE_OUTCOME_UNKNOWN) that
+   * approved a change the admin's click applies: when that approval, if it was saved (its change
+   * then not made), comes back to the admins to be decided again.
+   */
   readonly decidableAt?: string;
   /**
    * With `request`: a failed change retried no more, its request's time having ended
@@ -520,7 +525,11 @@ export class Approvals {
       else {
         const failure = made ?? err;
         await change?.failed(asFailure(failure).code);
-        return this.fail(failure, { requester: reviewer, kind: request.kind, step: 'decide', requestId });
+        const failed = this.fail(failure, { requester: reviewer, kind: request.kind, step: 'decide', requestId });
+        // An approval this click was to apply, not known to be saved: if it was, its change was not
+        // made (nothing follows it; not marked), and it comes back to the admins once its bound passes.
+        const unapplied = failed.code === 'STORE_OUTCOME_UNKNOWN' && choice.decision === 'approve' && 'apply' in kind.onApprove;
+        return unapplied ? { ...failed, decidableAt: new Date(decidedAt.getTime() + FINISH_OUTCOME_UNKNOWN_AFTER_MS).toISOString() } : failed;
       }
     }
     if (!decided) {
