@@ -68,9 +68,9 @@ export function registerApprovalFinish(
         windowGone,
         notifyOwner: async (done) => {
           if (!words) return;
-          const sent = await postDirectMessage(client, requester.userId, resetNotice(done, words));
+          const sent = await postDirectMessage(client, requester.userId, resetNotice(done, words, { approved: true }));
           // Rewritten when what it says of the secret turns out wrong (another click's window could show it nowhere).
-          return sent && { rewrite: async (truer) => void (await client.chat.update({ ...sent, ...resetNotice(truer, words) })) };
+          return sent && { rewrite: async (truer) => void (await client.chat.update({ ...sent, ...resetNotice(truer, words, { approved: true }) })) };
         },
       };
     };

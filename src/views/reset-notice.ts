@@ -3,35 +3,42 @@ import type { ResetDone, ShownElsewhere } from '../flows/reset-credential';
 import { context, section, slackTime } from './blocks';
 import type { Secret } from '../flows/secret';
 import { secretBlocks, secretWhereabouts, unlockedSentence } from './reset-modal';
-import { changeOf, type ResetWords } from './words';
+import { capitalized, changeOf, type ResetWords } from './words';
 
 /**
  * The direct message that records a reset for its owner. It never holds the secret:
- * it is a receipt the owner can find later, and an alarm if it was not them.
+ * it is a receipt the owner can find later, and an alarm if it was not them. `approved`: the
+ * finish of a request an admin approved (the `approval` policy), where running the command again
+ * asks anew, and an admin must approve it again (as the Finish message says), never gets a new one.
  */
 export function resetNotice(
   done: Pick<ResetDone, 'at' | 'requestId' | 'secretShown' | 'secretShownAside' | 'incomplete' | 'unlocked'>,
   words: ResetWords,
+  { approved = false }: { readonly approved?: boolean } = {},
 ): { text: string; blocks: KnownBlock[] } {
   const what = words.receipt;
   const unlocked = done.unlocked ? ` ${unlockedSentence(words)}` : '';
-  const verb = changeOf(words).done;
+  const change = changeOf(words);
+  const verb = change.done;
+  const askAgain = `run \`${words.command}\` to ask again; an admin must approve it again.`;
   const reset =
     done.secretShown === false
       ? `Your ${what} was ${verb} at ${slackTime(done.at)}, but Latchkey could not show you the new one.${unlocked} ` +
-        `Run \`${words.command}\` again to get a new one. If this wasn't you, contact IT.`
+        `${approved ? capitalized(askAgain) : `Run \`${words.command}\` again to get a new one.`} If this wasn't you, contact IT.`
       : done.secretShownAside
         ? // An ephemeral message is gone on reload and may not reach another device: what to do if it was missed.
           `Your ${what} was ${verb} at ${slackTime(done.at)}, but ${done.secretShownAside === 'closed' ? 'its Latchkey window was closed before the new one could be shown there' : 'the new one could not be shown in its Latchkey window'}, ` +
           `so Latchkey showed you the new one in a message here, once, visible only to you.${unlocked} ` +
-          `If you missed it, run \`${words.command}\` again to get a new one. If this wasn't you, contact IT.`
+          `If you missed it, ${approved ? askAgain : `run \`${words.command}\` again to get a new one.`} If this wasn't you, contact IT.`
         : `Your ${what} was ${verb} at ${slackTime(done.at)}.${unlocked} If this wasn't you, contact IT.`;
   const text = done.incomplete?.length ? `${reset} A step after the reset did not finish; an admin has been alerted.` : reset;
-  return {
-    text,
-    // A change that is no reset (an unlock) in its own words: "If you need it unlocked again, …".
-    blocks: [section(`:key: ${text}`), context(`${words.change ? `If you need it ${words.change.done} again, run \`${words.command}\`.` : `Run \`${words.command}\` to reset it again.`} Reference: \`${done.requestId}\``)],
-  };
+  // A change that is no reset (an unlock) in its own words: "If you need it unlocked again, …".
+  const again = approved
+    ? `Run \`${words.command}\` to ask to ${change.verb} it again; an admin must approve it.`
+    : words.change
+      ? `If you need it ${words.change.done} again, run \`${words.command}\`.`
+      : `Run \`${words.command}\` to reset it again.`;
+  return { text, blocks: [section(`:key: ${text}`), context(`${again} Reference: \`${done.requestId}\``)] };
 }
 
 /**

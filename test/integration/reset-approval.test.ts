@@ -988,7 +988,7 @@ describe("the approval policy: Finish clicked twice, Slack putting the second cl
     }
   });
 
-  it("a double Finish whose turned-away click's modal (the only window left, in place of the first) and its aside both refuse the new PIN: the audit says it was not shown, the receipt and that window say to run the command again; the PIN nowhere else", async () => {
+  it("a double Finish whose turned-away click's modal (the only window left, in place of the first) and its aside both refuse the new PIN: the audit says it was not shown, the receipt and that window say to run the command to ask again, for an admin to approve again; the PIN nowhere else", async () => {
     const { finish, first, second, releaseCheck } = await finishedTwiceWhileTheFirstChecks();
     try {
       // Slack refuses the turned-away click's modal its PIN, and the message only Bob would see.
@@ -1006,7 +1006,10 @@ describe("the approval policy: Finish clicked twice, Slack putting the second cl
 
       // Bob is told what to do: in his receipt, and in the window in front of him.
       const receipt = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUBOB' && String(c.args.text).includes('was reset at'));
-      expect(receipt.args.text).toContain('but Latchkey could not show you the new one. Run `/reset-pin` again to get a new one.');
+      // Before: "Run `/reset-pin` again to get a new one.", as if running it gave a new one at once, not a new request.
+      expect(receipt.args.text).toContain('but Latchkey could not show you the new one. Run `/reset-pin` to ask again; an admin must approve it again.');
+      expect(JSON.stringify(receipt.args.blocks)).toContain('Run `/reset-pin` to ask to reset it again; an admin must approve it.');
+      expect(JSON.stringify(receipt.args)).not.toMatch(/to get a new one|to reset it again\./);
       const reference = JSON.stringify(receipt.args.blocks).match(/Reference: `([^`]+)`/)![1]!;
       // A reviewer reading the audit sees that the PIN was changed and not shown to him.
       const records = (await h.waitForAudit('UBOB', (r) => r.requestId === reference && r.phase === 'outcome')).filter((r) => r.requestId === reference);
@@ -1032,7 +1035,7 @@ describe("the approval policy: Finish clicked twice, Slack putting the second cl
     }
   });
 
-  it("… the second click coming once the first's outcome is on record, while its receipt is on its way: the outcome is written again saying the PIN was not shown, and the receipt rewritten to say to run the command again", async () => {
+  it("… the second click coming once the first's outcome is on record, while its receipt is on its way: the outcome is written again saying the PIN was not shown, and the receipt rewritten to say to run the command to ask again, for an admin to approve again", async () => {
     const { finish } = await approved(h, 'UBOB');
     h.slack.setViewsOpen('replace');
     const held = h.slack.held.length;
@@ -1065,7 +1068,9 @@ describe("the approval policy: Finish clicked twice, Slack putting the second cl
 
       const receipt = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUBOB' && c.result?.ok === true && String(c.args.text).includes('was reset at'));
       const rewritten = await h.slack.waitForCall('chat.update', (c) => c.args.ts === receipt.result?.ts);
-      expect(rewritten.args.text).toContain('but Latchkey could not show you the new one. Run `/reset-pin` again to get a new one.');
+      // Before: "Run `/reset-pin` again to get a new one."
+      expect(rewritten.args.text).toContain('but Latchkey could not show you the new one. Run `/reset-pin` to ask again; an admin must approve it again.');
+      expect(JSON.stringify(rewritten.args)).not.toContain('to get a new one');
       const records = (await h.waitForAudit('UBOB', (r) => ours(r) && r.deliveryFailed === true)).filter(ours);
       expect(new Set(records.map((r) => r.requestId))).toEqual(new Set([reference]));
       expect(records.map((r) => [r.phase, r.outcome, r.deliveryFailed, r.restated])).toEqual([

@@ -197,6 +197,22 @@ describe('reset notice (DM)', () => {
     expect(text).toMatch(/^Your Amazon Chime meeting PIN was reset at <!date\^\d+\^/);
     expect(text).toMatch(/If this wasn't you, contact IT\.$/);
   });
+
+  it("after an approved reset's finish, says running the command again asks anew and an admin must approve it again, never that it gets a new one; self-service keeps its words", () => {
+    const words = resetWordsOf(chime);
+    const cases = [
+      [{ secretShown: false }, 'could not show you the new one. Run `/reset-pin` to ask again; an admin must approve it again.'],
+      [{ secretShown: true, secretShownAside: 'closed' as const }, 'If you missed it, run `/reset-pin` to ask again; an admin must approve it again.'],
+      [{ secretShown: true, secretShownAside: 'unshown' as const }, 'If you missed it, run `/reset-pin` to ask again; an admin must approve it again.'],
+    ] as const;
+    for (const [shown, next] of cases) {
+      const approved = resetNotice({ ...done(chime), ...shown }, words, { approved: true });
+      expect(approved.text).toContain(next);
+      expect(JSON.stringify(approved.blocks)).toContain('Run `/reset-pin` to ask to reset it again; an admin must approve it.');
+      expect(JSON.stringify(approved)).not.toMatch(/to get a new one|reset it again\./);
+      expect(resetNotice({ ...done(chime), ...shown }, words).text).toContain('again to get a new one.');
+    }
+  });
 });
 
 describe('a change that is not a reset (Okta unlock) is never called a reset', () => {
