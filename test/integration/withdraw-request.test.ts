@@ -76,6 +76,18 @@ async function homeLines(h: Harness, userId: string, reference: string): Promise
   return (home.blocks as any[]).map((b) => String(b.text?.text ?? '')).filter((t) => t.includes(`\`${reference}\``));
 }
 
+/** One request's audit records of one action by `userId`, as [phase, outcome, errorCode], once its outcome is written. */
+async function stepsOf(h: Harness, userId: string, action: string, requestId: string, timeoutMs?: number): Promise<unknown[][]> {
+  const ofIt = (r: { action?: string; approvalRequestId?: string }) => r.action === action && r.approvalRequestId === requestId;
+  const records = await h.waitForAudit(userId, (r) => ofIt(r) && r.phase === 'outcome', timeoutMs);
+  return records.filter(ofIt).map((r) => [r.phase, r.outcome, r.errorCode]);
+}
+
+/** The log lines that say `text`, as [level, approvalRequestId]. */
+function warnedOf(h: Harness, text: string): unknown[][] {
+  return h.logs.join('').split('\n').filter((l) => l.includes(text)).map((l) => JSON.parse(l)).map((l) => [l.level, l.approvalRequestId]);
+}
+
 /** The requests the admin's Home tab lists under "Waiting for review". */
 async function queueOf(h: Harness, adminId: string): Promise<string[]> {
   const blocks = (await h.openHome(adminId)).home.blocks as any[];
@@ -395,13 +407,11 @@ describe('a withdraw and an approval racing', () => {
     );
     expect(JSON.stringify(answer.args.blocks)).not.toMatch(/Waiting for an admin|approval_withdraw/);
     expect(h.slack.calls.slice(from).filter((c) => c.method === 'chat.update' && c.args.ts === request.dm.ts)).toEqual([]);
-    const withdraws = await h.waitForAudit('UANN', (r) => r.action === 'license_withdraw' && r.approvalRequestId === request.requestId && r.phase === 'outcome');
-    expect(withdraws.filter((r) => r.action === 'license_withdraw' && r.approvalRequestId === request.requestId).map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([
+    expect(await stepsOf(h, 'UANN', 'license_withdraw', request.requestId)).toEqual([
       ['attempt', undefined, undefined],
       ['outcome', 'failure', 'REQUEST_DECIDED'],
     ]);
-    const warned = h.logs.join('').split('\n').filter((l) => l.includes('reading back a withdraw whose write was refused or not answered failed'));
-    expect(warned.map((l) => JSON.parse(l)).map((l) => [l.level, l.approvalRequestId])).toEqual([['warn', request.requestId]]);
+    expect(warnedOf(h, 'reading back a withdraw whose write was refused or not answered failed')).toEqual([['warn', request.requestId]]);
     h.chime.users.set('chime-ann', { ...h.chime.users.get('chime-ann')!, LicenseType: 'Basic' });
   }, 60_000);
 
@@ -430,13 +440,11 @@ describe('a withdraw and an approval racing', () => {
     );
     expect(told).not.toMatch(/Waiting for an admin|again to decide it/);
     expect(h.chime.callsTo('UpdateUser')).toEqual([]);
-    const decided = await h.waitForAudit('UADA', (r) => r.action === 'license_decide' && r.approvalRequestId === request.requestId && r.phase === 'outcome');
-    expect(decided.filter((r) => r.action === 'license_decide' && r.approvalRequestId === request.requestId).map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([
+    expect(await stepsOf(h, 'UADA', 'license_decide', request.requestId)).toEqual([
       ['attempt', undefined, undefined],
       ['outcome', 'failure', 'REQUEST_DECIDED'],
     ]);
-    const warned = h.logs.join('').split('\n').filter((l) => l.includes('reading back a decision whose write was refused or not answered failed'));
-    expect(warned.map((l) => JSON.parse(l)).map((l) => [l.level, l.approvalRequestId])).toEqual([['warn', request.requestId]]);
+    expect(warnedOf(h, 'reading back a decision whose write was refused or not answered failed')).toEqual([['warn', request.requestId]]);
   }, 60_000);
 
   it("a withdraw from its DM refused because its time ended while it was being recorded, and expiring it then fails: it is told its withdraw changed nothing and that where it stands could not be read, never that it still waits", async () => {
@@ -460,13 +468,11 @@ describe('a withdraw and an approval racing', () => {
     // Before: ":warning: Your request … was not withdrawn. :hourglass: Waiting for an admin; expires at …", a time already past.
     expect(answer.args.text).toBe(':warning: Your withdraw changed nothing: your request to change your Amazon Chime license to Pro no longer waited for an admin, and Latchkey could not read where it stands now.');
     expect(JSON.stringify(answer.args.blocks)).not.toMatch(/Waiting for an admin|approval_withdraw/);
-    const withdraws = await h.waitForAudit('UANN', (r) => r.action === 'license_withdraw' && r.approvalRequestId === request.requestId && r.phase === 'outcome', 10_000);
-    expect(withdraws.filter((r) => r.action === 'license_withdraw' && r.approvalRequestId === request.requestId).map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([
+    expect(await stepsOf(h, 'UANN', 'license_withdraw', request.requestId, 10_000)).toEqual([
       ['attempt', undefined, undefined],
       ['outcome', 'failure', 'REQUEST_DECIDED'],
     ]);
-    const warned = h.logs.join('').split('\n').filter((l) => l.includes('expiring a request whose withdraw was refused failed'));
-    expect(warned.map((l) => JSON.parse(l)).map((l) => [l.level, l.approvalRequestId])).toEqual([['warn', request.requestId]]);
+    expect(warnedOf(h, 'expiring a request whose withdraw was refused failed')).toEqual([['warn', request.requestId]]);
   }, 60_000);
 
   it("the request cannot be read when its Withdraw is clicked in its DM: it is told its click withdrew nothing, where to click again and the reference for IT, never that Latchkey could not tell whether it was withdrawn", async () => {
@@ -503,8 +509,7 @@ describe('a withdraw and an approval racing', () => {
     // Before: "Latchkey could not tell whether your request was withdrawn.", of a withdraw on record.
     expect(answer.args.text).toContain('You withdrew your request to change your Amazon Chime license to Plus');
     expect(JSON.stringify(h.slack.calls.filter((c) => c.args.user === 'UCARL' || c.args.channel === request.dm.channel))).not.toContain('could not tell');
-    const withdraws = await h.waitForAudit('UCARL', (r) => r.action === 'license_withdraw' && r.approvalRequestId === request.requestId && r.phase === 'outcome', 10_000);
-    expect(withdraws.filter((r) => r.action === 'license_withdraw' && r.approvalRequestId === request.requestId).map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([
+    expect(await stepsOf(h, 'UCARL', 'license_withdraw', request.requestId, 10_000)).toEqual([
       ['attempt', undefined, undefined],
       ['outcome', 'success', undefined],
     ]);
@@ -523,8 +528,7 @@ describe('a withdraw and an approval racing', () => {
     }
     expect(answer.args.text).toContain('Latchkey could not tell whether your request was withdrawn.');
     expect(answer.args.text).not.toMatch(/withdrew nothing|changed nothing/);
-    const withdraws = await h.waitForAudit('UADA', (r) => r.action === 'license_withdraw' && r.approvalRequestId === request.requestId && r.phase === 'outcome', 10_000);
-    expect(withdraws.filter((r) => r.action === 'license_withdraw' && r.approvalRequestId === request.requestId).map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([
+    expect(await stepsOf(h, 'UADA', 'license_withdraw', request.requestId, 10_000)).toEqual([
       ['attempt', undefined, undefined],
       ['outcome', 'failure', 'STORE_OUTCOME_UNKNOWN'],
     ]);
@@ -548,8 +552,7 @@ describe('a withdraw and an approval racing', () => {
       const message = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args.blocks).includes('<@UADA>'), 10_000);
       expect(JSON.stringify(message.args.blocks)).not.toContain('license_review');
       await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUCARL' && JSON.stringify(c.args).includes('Enjoy'), 10_000);
-      const decided = await h.waitForAudit('UADA', (r) => r.action === 'license_decide' && r.approvalRequestId === request.requestId && r.phase === 'outcome', 10_000);
-      expect(decided.filter((r) => r.action === 'license_decide' && r.approvalRequestId === request.requestId).map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([
+      expect(await stepsOf(h, 'UADA', 'license_decide', request.requestId, 10_000)).toEqual([
         ['attempt', undefined, undefined],
         ['outcome', 'success', undefined],
       ]);
@@ -577,8 +580,7 @@ describe('a withdraw and an approval racing', () => {
     expect(told).toContain('If it was, its requester has not been told of it yet.');
     expect(told).toContain("Click *Review* on its admins' message or on your Home tab in a few minutes: it shows where the request stands and, if your decision was saved, tells its requester then (so does their next look at it, or any admin's click on it)");
     expect(told).not.toMatch(/could not save|changed nothing/);
-    const decided = await h.waitForAudit('UADA', (r) => r.action === 'license_decide' && r.approvalRequestId === request.requestId && r.phase === 'outcome', 10_000);
-    expect(decided.filter((r) => r.action === 'license_decide' && r.approvalRequestId === request.requestId).map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([
+    expect(await stepsOf(h, 'UADA', 'license_decide', request.requestId, 10_000)).toEqual([
       ['attempt', undefined, undefined],
       ['outcome', 'failure', 'STORE_OUTCOME_UNKNOWN'],
     ]);
@@ -610,8 +612,7 @@ describe('a withdraw and an approval racing', () => {
     expect(until).toBeGreaterThanOrEqual(Math.floor((clicked + 10 * 60_000) / 1000) * 1000);
     expect(until).toBeLessThanOrEqual(answered + 10 * 60_000);
     expect(h.chime.callsTo('UpdateUser')).toEqual([]);
-    const decided = await h.waitForAudit('UADA', (r) => r.action === 'license_decide' && r.approvalRequestId === request.requestId && r.phase === 'outcome', 10_000);
-    expect(decided.filter((r) => r.action === 'license_decide' && r.approvalRequestId === request.requestId).map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([
+    expect(await stepsOf(h, 'UADA', 'license_decide', request.requestId, 10_000)).toEqual([
       ['attempt', undefined, undefined],
       ['outcome', 'failure', 'STORE_OUTCOME_UNKNOWN'],
     ]);
@@ -633,8 +634,7 @@ describe('a withdraw and an approval racing', () => {
     // Before: ":warning: Your request … was not withdrawn. :hourglass: Waiting for an admin; …", the request as read before the write.
     expect(answer.args.text).toBe('Latchkey cannot find that request. Your request was not withdrawn, and nothing was changed.');
     expect(JSON.stringify(answer.args.blocks)).not.toMatch(/Waiting for an admin|could not read|could not tell|approval_withdraw/);
-    const withdraws = await h.waitForAudit('UBOB', (r) => r.action === 'license_withdraw' && r.approvalRequestId === request.requestId && r.phase === 'outcome', 10_000);
-    expect(withdraws.filter((r) => r.action === 'license_withdraw' && r.approvalRequestId === request.requestId).map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([
+    expect(await stepsOf(h, 'UBOB', 'license_withdraw', request.requestId, 10_000)).toEqual([
       ['attempt', undefined, undefined],
       ['outcome', 'failure', 'REQUEST_NOT_FOUND'],
     ]);
@@ -678,8 +678,7 @@ describe('a withdraw and an approval racing', () => {
     expect(told).toContain('Latchkey cannot find that request.');
     expect(told).not.toMatch(/Waiting for an admin|again to decide it|could not read/);
     expect(h.chime.callsTo('UpdateUser')).toEqual([]);
-    const decided = await h.waitForAudit('UADA', (r) => r.action === 'license_decide' && r.approvalRequestId === request.requestId && r.phase === 'outcome', 10_000);
-    expect(decided.filter((r) => r.action === 'license_decide' && r.approvalRequestId === request.requestId).map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([
+    expect(await stepsOf(h, 'UADA', 'license_decide', request.requestId, 10_000)).toEqual([
       ['attempt', undefined, undefined],
       ['outcome', 'failure', 'REQUEST_NOT_FOUND'],
     ]);
@@ -757,8 +756,7 @@ describe("the DM that said it was sent, once its request can no longer be withdr
     expect(JSON.stringify(retired.args.blocks)).not.toContain('approval_withdraw');
     expect(h.slack.calls.slice(from).filter((c) => c.method === 'chat.postMessage' && c.args.channel === request.dm.channel)).toEqual([told]);
     await h.waitForLogs('its expiry told in a new DM', 1);
-    const warned = h.logs.join('').split('\n').filter((l) => l.includes('its expiry told in a new DM'));
-    expect(warned.map((l) => JSON.parse(l)).map((l) => [l.level, l.approvalRequestId])).toEqual([['warn', request.requestId]]);
+    expect(warnedOf(h, 'its expiry told in a new DM')).toEqual([['warn', request.requestId]]);
   });
 
   it('past its time and not yet expired, withdrawn from the Home tab: its modal says it had already expired, the DM that said it was sent is rewritten once to say so, and no other DM tells it again', async () => {
@@ -808,8 +806,7 @@ describe("the DM that said it was sent, once its request can no longer be withdr
     expect(JSON.stringify(modal.view.blocks)).toContain(':zzz: Your request to change your Amazon Chime license to Pro had already expired, so there was nothing to withdraw. Nothing was changed.');
     expect(JSON.stringify(modal.view.blocks.at(-1))).toContain('Run `/request-license` to ask again.');
     await h.waitForLogs('sent DM rewrite failed', 1);
-    const warned = h.logs.join('').split('\n').filter((l) => l.includes('sent DM rewrite failed'));
-    expect(warned.map((l) => JSON.parse(l)).map((l) => [l.level, l.approvalRequestId])).toEqual([['warn', request.requestId]]);
+    expect(warnedOf(h, 'sent DM rewrite failed')).toEqual([['warn', request.requestId]]);
     // Its one rewrite was tried, and failed; no new DM says it.
     expect(rewritesOf(request.dm, from)).toHaveLength(1);
     expect(h.slack.calls.slice(from).filter((c) => c.method === 'chat.postMessage' && c.args.channel === request.dm.channel)).toEqual([]);
@@ -1085,8 +1082,7 @@ describe('a decision whose write was made but whose answer was lost', () => {
     const request = await asksForLicense(h, 'UANN', 'Plus');
     await decidedUntold(request, decide('deny', 'Not now'), 'DENIED');
     // Before: nothing in the log said the read-back of a write that was not answered failed.
-    const warned = h.logs.join('').split('\n').filter((l) => l.includes('reading back a decision whose write was refused or not answered failed'));
-    expect(warned.map((l) => JSON.parse(l)).map((l) => [l.level, l.approvalRequestId])).toEqual([['warn', request.requestId]]);
+    expect(warnedOf(h, 'reading back a decision whose write was refused or not answered failed')).toEqual([['warn', request.requestId]]);
   }, 90_000);
 
   it("a denial its admin could not tell was saved: the next touches, another admin's Review and its requester's Home tab opened at once, tell its requester once, with the comment, and rewrite the admins' message and the DM that said it was sent; a later Review tells nothing more", async () => {
