@@ -474,6 +474,7 @@ function registerFeatures(
     store,
     announcer: new SlackApprovalAnnouncer(app.slack, approvalsChannelInUse(config) ?? '', approvalWords, config.approvalResponseTime),
     audit,
+    auditReader: audit,
     clock,
     logger,
     workspace: config.slack.workspace,

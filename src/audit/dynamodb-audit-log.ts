@@ -364,6 +364,29 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
     return records.map(toAuditEvent);
   }
 
+  async stepsSince(approvalRequestId: string, since: string): Promise<AuditEvent[]> {
+    // A reference starts with the ISO time it was taken: the by-day index's keys from `since` on, on
+    // its day and the next (a step begun just before midnight, written just after), one Query a day.
+    const first = Date.parse(`${since.slice(0, 10)}T00:00:00.000Z`);
+    const days = [first, first + 86_400_000].filter((at, i) => i === 0 || at <= this.clock.now().getTime()).map((at) => new Date(at).toISOString().slice(0, 10));
+    const records = await this.reading(async () =>
+      (
+        await Promise.all(
+          days.map((d) =>
+            this.query({
+              IndexName: 'by-day',
+              KeyConditionExpression: '#day = :day AND sk >= :since',
+              FilterExpression: 'approvalRequestId = :id',
+              ExpressionAttributeNames: { '#day': 'day' },
+              ExpressionAttributeValues: marshall({ ':day': d, ':since': since, ':id': approvalRequestId }),
+            }),
+          ),
+        )
+      ).flat(),
+    );
+    return records.map(toAuditEvent);
+  }
+
   /** A person's records, oldest first. */
   listByActor(teamId: string, userId: string): Promise<AuditRecord[]> {
     return this.query({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: marshall({ ':pk': actorKey(teamId, userId) }) });

@@ -338,6 +338,12 @@ export interface AuditReader {
    * week after it (a request's time and its finish), up to today; and an admin's marking of one handled.
    */
   ofReferences(references: readonly string[]): Promise<AuditEvent[]>;
+  /**
+   * Everyone's records of a pending request's steps (their approvalRequestId) under references
+   * taken at or after `since` (ISO time), written on since's UTC day or the next (up to today): what
+   * a click wrote at once after a decision made then, such as the attempt of its applying.
+   */
+  stepsSince(approvalRequestId: string, since: string): Promise<AuditEvent[]>;
 }
 
 /** Counts uses across every instance of the app (shared storage, not process memory). */

@@ -1,4 +1,4 @@
-import { APPROVALS_CHANNEL, Harness, useHarness } from '../support/harness';
+import { APPROVALS_CHANNEL, Harness, TEAM, useHarness } from '../support/harness';
 import type { SlackCall } from '../support/slack-fake';
 
 /** /request-license end to end over real HTTP: the requester, the approvals channel, the admins. */
@@ -364,22 +364,75 @@ describe('/request-license', () => {
 
   it('a change whose applying died midway, denied after 10 minutes, is closed: the requester, the channel and the Home tab say it may have been made', async () => {
     const request = await annAsks('UANN', 'Pro');
-    await h.addRawRequestFields(request.requestId, { status: 'APPROVED', decidedBy: 'UMAX', decidedAt: h.clock.now().toISOString(), list: 'UANN' });
+    const decidedAt = h.clock.now();
+    await h.addRawRequestFields(request.requestId, { status: 'APPROVED', decidedBy: 'UMAX', decidedAt: decidedAt.toISOString(), list: 'UANN' });
+    // Its applying began (the change sent to Chime, its attempt on record) and the process died before any answer.
+    const applyAt = new Date(decidedAt.getTime() + 1000);
+    await h.writeAudit(
+      { requestId: `${applyAt.toISOString()}_0000000000a1`, phase: 'attempt', action: 'license_apply', actor: { userId: 'UMAX', teamId: TEAM }, approvalRequestId: request.requestId, directory: 'chime', directoryUserId: 'chime-ann' },
+      applyAt,
+    );
     h.clock.offsetMs = 11 * 60_000;
     try {
       const a = await review('UADA', request);
       expect(JSON.stringify(a.view)).toContain('applying it did not finish: the outcome is unknown');
-      expect(JSON.stringify(await approveOrDeny('UADA', a.view, a.viewId, 'deny', 'Not needed after all'))).toContain('that the earlier change may have been made');
+      expect(JSON.stringify(await approveOrDeny('UADA', a.view, a.viewId, 'deny', 'Sent, then no answer'))).toContain('that the earlier change may have been made');
       const check = `the earlier change may have been made: IT can check it with the reference \`${request.requestId}\``;
       const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && JSON.stringify(c.args).includes('was closed by <@UADA>'));
       expect(JSON.stringify(dm.args)).toContain('the earlier change may have been made');
       expect(JSON.stringify(dm.args)).not.toContain('was denied');
       const updated = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('Closed by <@UADA>'));
       expect(JSON.stringify(updated.args.blocks)).toContain(check);
-      const home = JSON.stringify((await h.openHome('UANN')).home);
-      expect(home).toContain(check);
-      expect(home).not.toContain('Denied by <@UADA>');
+      // Its line on her Home tab (her other requests are shown there too).
+      const line = JSON.stringify(((await h.openHome('UANN')).home.blocks as any[]).filter((b) => JSON.stringify(b).includes('Sent, then no answer')));
+      expect(line).toContain(check);
+      expect(line).not.toContain('Denied by <@UADA>');
       expect(h.chime.callsTo('UpdateUser')).toEqual([]);
+    } finally {
+      h.clock.offsetMs = 0;
+    }
+  });
+
+  it('an approval saved but never applied (no change sent: no apply attempt on record), denied after 10 minutes: the requester and the channel are told it was denied, never that the earlier change may have been made', async () => {
+    const request = await annAsks('UANN', 'Pro');
+    // The admin's approval was saved, and nothing after it: its click never began applying it.
+    await h.addRawRequestFields(request.requestId, { status: 'APPROVED', decidedBy: 'UMAX', decidedAt: h.clock.now().toISOString(), list: 'UANN' });
+    h.clock.offsetMs = 11 * 60_000;
+    try {
+      const a = await review('UADA', request);
+      expect(JSON.stringify(a.view)).toContain('applying it did not finish: the outcome is unknown');
+      const answered = JSON.stringify(await approveOrDeny('UADA', a.view, a.viewId, 'deny', 'Nothing was sent'));
+      // Before: "Closed. <@UANN> has been told, with your comment, that the earlier change may have been made."
+      expect(answered).not.toContain('may have been made');
+      const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && JSON.stringify(c.args).includes('Nothing was sent'));
+      // Before: "Your request ... was closed by <@UADA>; the earlier change may have been made."
+      expect(JSON.stringify(dm.args)).toContain('was denied by <@UADA>');
+      expect(JSON.stringify(dm.args)).not.toContain('may have been made');
+      const updated = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('<@UADA>'));
+      expect(JSON.stringify(updated.args.blocks)).toContain('Denied by <@UADA>');
+      expect(JSON.stringify(updated.args.blocks)).not.toContain('may have been made');
+      // Its line on her Home tab (her other requests are shown there too), and its activity line.
+      const blocks = (await h.openHome('UANN')).home.blocks as any[];
+      const line = JSON.stringify(blocks.filter((b) => JSON.stringify(b).includes('Nothing was sent')));
+      expect(line).toContain(':no_entry: Denied by <@UADA>');
+      expect(line).not.toContain('may have been made');
+      expect(JSON.stringify(blocks.filter((b) => JSON.stringify(b).includes(request.requestId)))).not.toContain('may have been made');
+      expect(h.chime.callsTo('UpdateUser')).toEqual([]);
+    } finally {
+      h.clock.offsetMs = 0;
+    }
+  });
+
+  it('a retry saved but never applied, after an earlier apply whose change was sent and not confirmed, denied after 10 minutes: its requester is still told the earlier change may have been made', async () => {
+    const request = await annAsks('UANN', 'Pro');
+    // Its first apply's change went unconfirmed (DIRECTORY_OUTCOME_UNKNOWN); an admin's retry was saved, and nothing after it.
+    await h.addRawRequestFields(request.requestId, { status: 'APPROVED', decidedBy: 'UMAX', decidedAt: h.clock.now().toISOString(), errorCode: 'DIRECTORY_OUTCOME_UNKNOWN', list: 'UANN' });
+    h.clock.offsetMs = 11 * 60_000;
+    try {
+      const a = await review('UADA', request);
+      expect(JSON.stringify(await approveOrDeny('UADA', a.view, a.viewId, 'deny', 'Retry never sent'))).toContain('that the earlier change may have been made');
+      const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && JSON.stringify(c.args).includes('Retry never sent'));
+      expect(JSON.stringify(dm.args)).toContain('was closed by <@UADA>; the earlier change may have been made');
     } finally {
       h.clock.offsetMs = 0;
     }
@@ -807,4 +860,32 @@ describe('/request-license: a failed change past its time, older than its reques
       h.clock.offsetMs = 0;
     }
   }, 60_000);
+});
+
+describe('/request-license: an approval whose applying is not known to have begun', () => {
+  const h = useHarness({ awsRequestTimeoutMs: 2_000, dynamoGate: true }, (x) => x.slack.clear());
+
+  it("denied after 10 minutes while the audit log cannot be read: its requester is still told the earlier change may have been made, and the operator's log says why", async () => {
+    const request = await h.asksForLicense('UANN', { license: 'Pro' });
+    await h.addRawRequestFields(request.requestId, { status: 'APPROVED', decidedBy: 'UMAX', decidedAt: h.clock.now().toISOString(), list: 'UANN' });
+    h.clock.offsetMs = 11 * 60_000;
+    try {
+      const opened = await h.opensReview('UADA', request);
+      // Every read of the steps of its applying goes unanswered: whether it began is not known.
+      h.dynamoGate.lose((c) => c.operation === 'Query' && c.body.includes(request.requestId) && c.body.includes(':since'), 20);
+      await h.submit('UADA', opened.view, {
+        values: {
+          decision: { decision: { type: 'radio_buttons', selected_option: { value: 'deny' } } },
+          comment: { comment: { type: 'plain_text_input', value: 'Not known if sent' } },
+        },
+      });
+      expect(JSON.stringify(await h.viewUpdate(opened.viewId, 2, 50_000))).toContain('that the earlier change may have been made');
+      const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && JSON.stringify(c.args).includes('Not known if sent'), 10_000);
+      expect(JSON.stringify(dm.args)).toContain('was closed by <@UADA>; the earlier change may have been made');
+      expect(h.dynamoGate.lost.filter((c) => c.body.includes(':since')).length).toBeGreaterThan(0);
+      expect(h.logs.join('')).toContain('reading whether an approval began applying failed: its denial says the change may have been made');
+    } finally {
+      h.clock.offsetMs = 0;
+    }
+  }, 90_000);
 });

@@ -1,7 +1,7 @@
 import { adminAnswer, type AdminAnswer } from '../admin-answer';
 import { AuditTrail, type AuditedChange } from '../audit-trail';
 import { asFailure, describeError, LatchkeyFailure, type FailureCode } from '../failure';
-import { NO_METRICS, type Admins, type AuditEntry, type AuditLog, type Clock, type Logger, type Metrics, type RateLimiter, type Requester } from '../ports';
+import { NO_METRICS, type Admins, type AuditEntry, type AuditLog, type AuditReader, type Clock, type Logger, type Metrics, type RateLimiter, type Requester } from '../ports';
 import { aFewAtATime } from '../a-few-at-a-time';
 import { newRequestId } from '../request-id';
 import { servesRequest, type Workspace } from '../workspace';
@@ -32,6 +32,9 @@ export type ReviewFieldError = 'NO_DECISION' | 'COMMENT_REQUIRED' | 'COMMENT_TOO
  * decide it again; a change takes seconds, so one under way is never decided over.
  */
 const FINISH_OUTCOME_UNKNOWN_AFTER_MS = 10 * 60_000;
+
+/** How far before an approval's decidedAt its applying's attempt is looked for (neverApplied): a clock stepped back a little. */
+const APPLY_CLOCK_SKEW_MS = 60_000;
 
 /** How many of the queue's requests one read looks at, at most, to find enough live ones. */
 const QUEUE_READ_MAX = 250;
@@ -241,6 +244,8 @@ interface ApprovalsDeps {
   readonly store: PendingRequestStore;
   readonly announcer: ApprovalAnnouncer;
   readonly audit: AuditLog;
+  /** Whether an approval whose outcome is unknown began applying (neverApplied); without it, it may have. */
+  readonly auditReader?: Pick<AuditReader, 'stepsSince'>;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly workspace: Workspace;
@@ -469,6 +474,9 @@ export class Approvals {
       ...(handedOut && { finishRequestId: handedOut }),
       ...(earlier && { earlierFinishRequestId: earlier }),
     };
+    // Closed after a change whose outcome is unknown: it may have been made, and everyone is told so;
+    // unless it is an approval that never began applying, which sent nothing, and is denied as any is.
+    const outcomeUnknown = choice.decision === 'deny' && this.finishUnknown(request) && !(await this.neverApplied(request, kind));
     let decided: PendingRequest | undefined;
     let change: AuditedChange | undefined;
     try {
@@ -489,8 +497,7 @@ export class Approvals {
           // Handed back after a finish whose outcome is unknown: the next finish has a reference of its
           // own, and the earlier one is kept, for IT to check that change with whatever comes next.
           ...(choice.decision === 'approve' && request.status === 'FINISHING' && handedOut && { finishRequestId: handedOut, ...(earlier && { earlierFinishRequestId: earlier }) }),
-          // Closed after a change whose outcome is unknown: it may have been made, and everyone is told so.
-          ...(choice.decision === 'deny' && this.finishUnknown(request) && { errorCode: OUTCOME_UNKNOWN }),
+          ...(outcomeUnknown && { errorCode: OUTCOME_UNKNOWN }),
           // What follows it, in the same write (decisionFollowUpsDue): a click that cannot tell it was
           // made leaves them to the next touch that finds it made. Not for an approval the admin's
           // click applies: left unapplied, it is a change under way, which comes back to the admins.
@@ -1518,6 +1525,28 @@ export class Approvals {
     const before = this.finishUnknownBefore();
     if (request.status === 'FINISHING') return (request.takenAt ?? request.expiresAt) < before;
     return request.status === 'APPROVED' && !this.handsOver(request) && request.decidedAt !== undefined && request.decidedAt < before;
+  }
+
+  /**
+   * An approval the admin's click applies, its outcome unknown (finishUnknown), whose applying never
+   * began: no step of it on record since it was decided (the change is sent only once its attempt is
+   * on record: apply, fail closed), so nothing was sent. Read a minute before its decision, so a
+   * clock a little behind never hides an attempt; one of an earlier approval read so only makes it
+   * "may have been made". Not so when an earlier apply's change was sent and not confirmed, or when
+   * the record is not read (no reader, or the read failed): that may have been made, and is said so.
+   */
+  private async neverApplied(request: PendingRequest, kind: ApprovalKind): Promise<boolean> {
+    const reader = this.deps.auditReader;
+    if (!reader || request.status !== 'APPROVED' || !('apply' in kind.onApprove) || request.decidedAt === undefined) return false;
+    if (request.errorCode === 'DIRECTORY_OUTCOME_UNKNOWN') return false;
+    const apply = approvalAction(request.kind, 'apply');
+    try {
+      const steps = await reader.stepsSince(request.id, new Date(Date.parse(request.decidedAt) - APPLY_CLOCK_SKEW_MS).toISOString());
+      return !steps.some((e) => e.action === apply);
+    } catch (err) {
+      this.warn(err, request, 'reading whether an approval began applying failed: its denial says the change may have been made');
+      return false;
+    }
   }
 
   /**
