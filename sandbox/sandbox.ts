@@ -9,7 +9,8 @@
  */
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
+import { open, rename } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -39,6 +40,8 @@ const AUDIT_TABLE = 'latchkey-audit';
 const APPROVALS_TABLE = 'latchkey-approvals';
 /** The side panel shows this many of the latest entries of each kind. */
 const PANEL_LIMIT = 150;
+/** The chat is saved this long after it last changed (a run of messages, one write), and at stop. */
+const CHAT_SAVE_DELAY_MS = 300;
 
 export interface SandboxOptions {
   /** Port for the page; 0 picks a free one. Default 3100. */
@@ -233,7 +236,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
     let pageUrl = '';
     let saveTimer: NodeJS.Timeout | undefined;
-    const save = () => saveState(statePath, workspace, directories);
+    const stateFile = new StateFile(
+      statePath,
+      () => ({
+        messages: workspace.persistentMessages(),
+        standIns: Object.fromEntries([...directories].flatMap(([id, standIn]) => (standIn.snapshot ? [[id, standIn.snapshot()]] : []))),
+      }),
+      (err) => {
+        const msg = `could not save the sandbox's state in ${statePath}: ${err instanceof Error ? err.message : String(err)}`;
+        logs.push({ level: 'error', time: new Date().toISOString(), msg });
+        process.stderr.write(`${msg}\n`);
+      },
+    );
+    // A directory's change is on disk before the directory answers it (a kill right after loses
+    // nothing the person was told); the chat's, CHAT_SAVE_DELAY_MS after it last changed, and at stop.
+    for (const standIn of directories.values()) standIn.keep?.(() => stateFile.save());
     const workspace = new Workspace({
       slack,
       teamId: team,
@@ -244,7 +261,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       onChange: () => {
         if (finalSaved) return;
         clearTimeout(saveTimer);
-        saveTimer = setTimeout(save, 300);
+        saveTimer = setTimeout(() => void stateFile.save(), CHAT_SAVE_DELAY_MS);
       },
     });
     let finalSaved = false;
@@ -256,7 +273,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         finalSaved = true;
         clearTimeout(saveTimer);
         workspace.sync();
-        save();
+        await stateFile.save();
       },
     });
 
@@ -318,14 +335,55 @@ function readSaved(path: string): SavedState {
   }
 }
 
-function saveState(path: string, workspace: Workspace, standIns: ReadonlyMap<string, StandIn>): void {
-  const state: SavedState = {
-    messages: workspace.persistentMessages(),
-    standIns: Object.fromEntries([...standIns].flatMap(([id, standIn]) => (standIn.snapshot ? [[id, standIn.snapshot()]] : []))),
-  };
-  const tmp = `${path}.tmp`;
-  writeFileSync(tmp, JSON.stringify(state, null, 1));
-  renameSync(tmp, path);
+/**
+ * workspace.json, written off the event loop, one write at a time, each whole to a temporary file
+ * then renamed over it: a kill mid-write leaves the last whole file, never a broken one.
+ */
+class StateFile {
+  private writing: Promise<void> | undefined;
+  private next: Promise<void> | undefined;
+
+  constructor(
+    private readonly path: string,
+    private readonly state: () => SavedState,
+    private readonly failed: (err: unknown) => void,
+  ) {}
+
+  /**
+   * Resolves once what is so now is on disk (or could not be written: `failed` was told). A write
+   * under way may have read the state before this change: one more follows it, shared by every
+   * change made meanwhile.
+   */
+  save(): Promise<void> {
+    if (!this.writing) {
+      this.writing = this.write().finally(() => (this.writing = undefined));
+      return this.writing;
+    }
+    this.next ??= this.writing.then(() => {
+      this.next = undefined;
+      return this.save();
+    });
+    return this.next;
+  }
+
+  private async write(): Promise<void> {
+    const text = JSON.stringify(this.state(), null, 1);
+    const tmp = `${this.path}.tmp`;
+    try {
+      const file = await open(tmp, 'w');
+      try {
+        await file.writeFile(text);
+        // On the disk itself before it replaces the last whole file, so that even a machine's crash
+        // finds one or the other.
+        await file.datasync();
+      } finally {
+        await file.close();
+      }
+      await rename(tmp, this.path);
+    } catch (err) {
+      this.failed(err);
+    }
+  }
 }
 
 function closeServer(server: Server): Promise<void> {

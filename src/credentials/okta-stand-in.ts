@@ -15,7 +15,7 @@
  * here beside okta-api.ts, not in either folder, so that neither reaches into the other's.
  */
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
-import { SimState, startSimServer, type PhoneAnswer, type SimCall, type SimRequest, type SimResponse, type StandIn } from './stand-in';
+import { KeptSnapshot, SimState, startSimServer, type PhoneAnswer, type SimCall, type SimRequest, type SimResponse, type StandIn } from './stand-in';
 
 export type OktaStatus = 'STAGED' | 'PROVISIONED' | 'ACTIVE' | 'RECOVERY' | 'LOCKED_OUT' | 'PASSWORD_EXPIRED' | 'SUSPENDED' | 'DEPROVISIONED';
 const STATUSES: ReadonlySet<unknown> = new Set<OktaStatus>(['STAGED', 'PROVISIONED', 'ACTIVE', 'RECOVERY', 'LOCKED_OUT', 'PASSWORD_EXPIRED', 'SUSPENDED', 'DEPROVISIONED']);
@@ -399,7 +399,12 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
     }
   };
 
-  const server = await startSimServer(handle, () => state.latencyMs, () => state.released());
+  // What Latchkey changed in an earlier run of the sandbox (an unlock, a temporary password, a
+  // factor reset) is still so: each person's status and the IDs of the factors they still have.
+  // Never a temporary password: the person was shown it once, in their own modal.
+  const snapshot = () => Object.fromEntries([...users.values()].map((u) => [u.id, { status: u.status, factors: (u.factors ?? []).map((f) => f.id) }]));
+  const keeper = new KeptSnapshot(snapshot);
+  const server = await startSimServer(handle, () => state.latencyMs, () => Promise.all([state.released(), keeper.saved()]).then(() => undefined));
   url = server.url;
   const controls = state.controls(server);
   const factorOf = (p: OktaSimPush) => users.get(p.userId)?.factors?.find((f) => f.id === p.factorId);
@@ -451,10 +456,8 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
       const source = user?.provider && user.provider !== 'OKTA' ? `, from ${user.provider === 'LDAP' ? 'LDAP' : 'Active Directory'}` : '';
       return user && `${user.status.toLowerCase().replace('_', ' ')}${user.roles?.length ? ', admin' : ''}${source}${factors}`;
     },
-    // What Latchkey changed in an earlier run of the sandbox (an unlock, a temporary password, a
-    // factor reset) is still so: each person's status and the IDs of the factors they still have.
-    // Never a temporary password: the person was shown it once, in their own modal.
-    snapshot: () => Object.fromEntries([...users.values()].map((u) => [u.id, { status: u.status, factors: (u.factors ?? []).map((f) => f.id) }])),
+    snapshot,
+    keep: (save) => keeper.keep(save),
     restore: (saved) => {
       for (const [id, kept] of Object.entries((saved ?? {}) as Record<string, { status?: unknown; factors?: unknown }>)) {
         const user = users.get(id);

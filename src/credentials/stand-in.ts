@@ -46,6 +46,37 @@ export interface StandIn {
   /** State worth keeping across sandbox restarts (a license an admin changed), and putting back. */
   snapshot?(): unknown;
   restore?(state: unknown): void;
+  /**
+   * Given by whoever keeps snapshot() (the sandbox), once it has restored it: from then on, a
+   * request that changes what snapshot() returns is answered once `save` has resolved, so a change
+   * the directory said it made is kept whatever becomes of the process next (a kill, a crash).
+   */
+  keep?(save: () => Promise<void>): void;
+}
+
+/**
+ * StandIn.keep for a stand-in with a snapshot: its `saved`, asked right after each request was
+ * handled (beside SimState.released), resolves once a change that request made is saved.
+ */
+export class KeptSnapshot {
+  private save?: () => Promise<void>;
+  private last = '';
+
+  constructor(private readonly snapshot: () => unknown) {}
+
+  keep(save: () => Promise<void>): void {
+    this.save = save;
+    this.last = JSON.stringify(this.snapshot());
+  }
+
+  /** At once when nothing is kept or the request changed nothing kept (a look-up, a poll). */
+  saved(): Promise<void> {
+    if (!this.save) return Promise.resolve();
+    const now = JSON.stringify(this.snapshot());
+    if (now === this.last) return Promise.resolve();
+    this.last = now;
+    return this.save();
+  }
 }
 
 export interface StandInPhone {

@@ -7,6 +7,7 @@ import { startSandbox, type Sandbox } from '../../sandbox/sandbox';
 import { CREDENTIALS } from '../../src/credentials';
 import type { OktaSimulator } from '../../src/credentials/okta-stand-in';
 import { capitalized } from '../../src/views/words';
+import { accountLine } from '../support/sandbox-page';
 
 /** The sandbox's own API, over HTTP as a browser would reach it: its page may use it, other sites may not. */
 describe("the sandbox's API", () => {
@@ -379,10 +380,7 @@ describe('a restarted sandbox', () => {
   it("keeps what Latchkey changed in Okta: Nina's factor reset, Bob's unlock and Ann's expired password stay so, and no temporary password is written to disk", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'latchkey-sandbox-restart-okta-'));
     /** What the Directories tab says of this person's Okta account. */
-    const oktaLine = async (s: Sandbox, user: string) => {
-      const { panel } = (await (await fetch(`${s.url}api/state?user=${user}`)).json()) as { panel: { columns: string[]; directory: { slack: string; accounts: string[] }[] } };
-      return panel.directory.find((d) => d.slack === user)!.accounts[panel.columns.indexOf('Okta')];
-    };
+    const oktaLine = (s: Sandbox, user: string) => accountLine(s.url, user, 'Okta');
     /** Okta's lifecycle calls, on the wire as Latchkey makes them after a request is approved. */
     const lifecycle = async (s: Sandbox, userId: string, operation: string) => {
       const okta = s.standIns.get('okta_password') as OktaSimulator;

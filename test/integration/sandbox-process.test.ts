@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { accountLine, buttonShown, modalShown, pagePost } from '../support/sandbox-page';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -40,6 +41,8 @@ describe('npm run sandbox, as a process', () => {
   }
 
   async function start(): Promise<{ npm: number; page: string; app: string }> {
+    // A restart's output only: the URLs it prints are its own.
+    out = '';
     child = spawn('npm', ['run', 'sandbox', '--', '--port', '0', '--data-dir', dataDir], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
@@ -73,4 +76,41 @@ describe('npm run sandbox, as a process', () => {
     // Released only at the end of a clean stop: a process killed midway leaves it behind.
     expect(existsSync(join(dataDir, 'sandbox.lock'))).toBe(false);
   }, 60_000);
+
+  /** kill -9 on the whole group, as a closed terminal or a crash ends it: no stop, nothing flushed on the way out. */
+  async function killed(npm: number): Promise<void> {
+    process.kill(-npm, 'SIGKILL');
+    await waitFor(() => !groupAlive(npm), 'every process of the sandbox to end', 20_000);
+    await closed;
+  }
+
+  it("an Okta change made just before it was killed (SIGKILL: a closed terminal, a crash) is kept: Bob's /unlock-okta stays done", async () => {
+    let { npm, page } = await start();
+    expect(await accountLine(page, 'UBOB', 'Okta')).toBe('locked out, Okta Verify');
+    await pagePost(page, 'command', { user: 'UBOB', channel: 'C0GENERAL01', text: '/unlock-okta' });
+    const confirm = await modalShown(page, 'UBOB', (v) => v.callback_id === 'reset_okta_unlock_confirm');
+    await pagePost(page, 'submit', { user: 'UBOB', viewId: String(confirm.id), values: {} });
+    await modalShown(page, 'UBOB', (v) => JSON.stringify(v.blocks).includes('Your Okta account is unlocked.'));
+    await killed(npm);
+    ({ npm, page } = await start());
+    // Before: 'locked out, Okta Verify' again, while the chat and the audit said it was unlocked.
+    expect(await accountLine(page, 'UBOB', 'Okta')).toBe('active, Okta Verify');
+  }, 90_000);
+
+  it("a Chime license change made just before it was killed is kept: Ann's Pro license, approved by Ada, stays hers", async () => {
+    let { npm, page } = await start();
+    expect(await accountLine(page, 'UANN', 'Amazon Chime')).toBe('Basic');
+    await pagePost(page, 'command', { user: 'UANN', channel: 'C0GENERAL01', text: '/request-license' });
+    const asked = await modalShown(page, 'UANN', (v) => v.callback_id === 'license_request_submit');
+    await pagePost(page, 'submit', { user: 'UANN', viewId: String(asked.id), values: { license: { license: 'Pro' }, reason: { reason: 'I run the customer webinars' } } });
+    const review = await buttonShown(page, 'UADA', 'C0APPROVALS', 'license_review');
+    await pagePost(page, 'click', { user: 'UADA', target: review });
+    const decision = await modalShown(page, 'UADA', (v) => v.callback_id === 'license_review_submit');
+    await pagePost(page, 'submit', { user: 'UADA', viewId: String(decision.id), values: { decision: { decision: 'approve' }, comment: { comment: null } } });
+    await modalShown(page, 'UADA', (v) => v.id === decision.id && v.callback_id !== 'license_review_submit' && JSON.stringify(v.blocks).includes('Pro'));
+    await killed(npm);
+    ({ npm, page } = await start());
+    // Before: 'Basic' again.
+    expect(await accountLine(page, 'UANN', 'Amazon Chime')).toBe('Pro');
+  }, 90_000);
 });

@@ -5,6 +5,7 @@
  */
 import { randomInt } from 'node:crypto';
 import {
+  KeptSnapshot,
   SimError,
   SimState,
   decodeToken,
@@ -205,7 +206,10 @@ export async function startChimeSimulator(opts: {
     }
   };
 
-  const server = await startSimServer(handle, () => state.latencyMs, () => state.released());
+  // A license an admin approved in an earlier run of the sandbox is still the person's license.
+  const snapshot = () => Object.fromEntries([...users.values()].map((u) => [u.UserId, u.LicenseType]));
+  const keeper = new KeptSnapshot(snapshot);
+  const server = await startSimServer(handle, () => state.latencyMs, () => Promise.all([state.released(), keeper.saved()]).then(() => undefined));
   return {
     ...state.controls(server),
     name: 'Amazon Chime',
@@ -220,8 +224,8 @@ export async function startChimeSimulator(opts: {
       const status = user.UserRegistrationStatus ?? 'Registered';
       return `${user.LicenseType}${status === 'Registered' ? '' : ` (${status.toLowerCase()})`}`;
     },
-    // A license an admin approved in an earlier run of the sandbox is still the person's license.
-    snapshot: () => Object.fromEntries([...users.values()].map((u) => [u.UserId, u.LicenseType])),
+    snapshot,
+    keep: (save) => keeper.keep(save),
     restore: (saved) => {
       for (const [userId, license] of Object.entries((saved ?? {}) as Record<string, unknown>)) {
         const user = users.get(userId);
