@@ -88,6 +88,20 @@ function warnedOf(h: Harness, text: string): unknown[][] {
   return h.logs.join('').split('\n').filter((l) => l.includes(text)).map((l) => JSON.parse(l)).map((l) => [l.level, l.approvalRequestId]);
 }
 
+/**
+ * `userId` clicks Withdraw in their request's DM while the DynamoDB call `held` is left unanswered:
+ * the ephemeral answer they get, once it comes; the call is released after it.
+ */
+async function withdrawWhileHeld(h: Harness, userId: string, request: Asked, held: (c: DynamoCall) => boolean): Promise<SlackCall> {
+  const release = h.dynamoGate.hold(held);
+  try {
+    await h.click(userId, 'approval_withdraw', withdrawIn(request.dm.call).value, request.dm);
+    return await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === userId, 40_000);
+  } finally {
+    release();
+  }
+}
+
 /** The requests the admin's Home tab lists under "Waiting for review". */
 async function queueOf(h: Harness, adminId: string): Promise<string[]> {
   const blocks = (await h.openHome(adminId)).home.blocks as any[];
@@ -477,14 +491,7 @@ describe('a withdraw and an approval racing', () => {
 
   it("the request cannot be read when its Withdraw is clicked in its DM: it is told its click withdrew nothing, where to click again and the reference for IT, never that Latchkey could not tell whether it was withdrawn", async () => {
     const request = await asksForLicense(h, 'UMAX', 'Pro');
-    const release = h.dynamoGate.hold((c) => c.operation === 'GetItem' && c.body.includes(request.requestId));
-    let answer: SlackCall;
-    try {
-      await h.click('UMAX', 'approval_withdraw', withdrawIn(request.dm.call).value, request.dm);
-      answer = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UMAX', 40_000);
-    } finally {
-      release();
-    }
+    const answer = await withdrawWhileHeld(h, 'UMAX', request, (c) => c.operation === 'GetItem' && c.body.includes(request.requestId));
     // Before: "Latchkey could not save the request, so it changed nothing. Latchkey could not tell whether your request was withdrawn."
     expect(answer.args.text).toBe('Latchkey could not reach its records just now, so your click withdrew nothing.');
     expect(JSON.stringify(answer.args.blocks)).toContain(
@@ -518,14 +525,7 @@ describe('a withdraw and an approval racing', () => {
   it("a withdraw whose write the store does not answer: it is told Latchkey could not tell whether it was withdrawn, never that its click withdrew nothing", async () => {
     const request = await asksForLicense(h, 'UADA', 'Plus');
     const withdrawWrite = (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes('"WITHDRAWN"') && c.body.includes(request.requestId);
-    const release = h.dynamoGate.hold(withdrawWrite);
-    let answer: SlackCall;
-    try {
-      await h.click('UADA', 'approval_withdraw', withdrawIn(request.dm.call).value, request.dm);
-      answer = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UADA', 40_000);
-    } finally {
-      release();
-    }
+    const answer = await withdrawWhileHeld(h, 'UADA', request, withdrawWrite);
     expect(answer.args.text).toContain('Latchkey could not tell whether your request was withdrawn.');
     expect(answer.args.text).not.toMatch(/withdrew nothing|changed nothing/);
     expect(await stepsOf(h, 'UADA', 'license_withdraw', request.requestId, 10_000)).toEqual([
