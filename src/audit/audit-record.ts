@@ -6,6 +6,7 @@ import { ATTENTION_HANDLED_ACTION, ATTENTION_KINDS, HANDLED_NOTE_MAX_LENGTH, isR
 import { VERIFIERS } from '../verifiers';
 import { VERIFY_WAIT_MAX_MS } from '../flows/verification';
 import type { AuditEntry, AuditEvent } from '../flows/ports';
+import { auditKeyOf } from './audit-key';
 
 
 /** Built from the registry: a credential's records are accepted because it is listed, never by a list kept beside it. */
@@ -129,25 +130,12 @@ export const storedAuditRecordSchema = auditRecordSchema
 /** A record as stored and read back: see storedAuditRecordSchema. */
 export type AuditRecord = z.infer<typeof storedAuditRecordSchema>;
 
-/**
- * Where each phase sits among a request's records. An attempt and a cancellation share the claim
- * slot: whichever is written first (each write is conditional on the key being new) is the only one.
- */
-const SLOTS = { refused: '0-refused', attempt: '1-claim', cancelled: '1-claim', outcome: '2-outcome' } as const;
-/** An outcome written again (AuditEntry.restated): after its first, in a slot of its own. */
-const RESTATED_SLOT = '3-restated';
-
-export function actorKey(teamId: string, userId: string): string {
-  return `ACTOR#${teamId}#${userId}`;
-}
-
 export function toAuditRecord(entry: AuditEntry, at: Date, retentionDays: number): AuditRecord {
   const iso = at.toISOString();
   const restated = entry.restated && entry.phase === 'outcome' ? true : undefined;
   return auditRecordSchema.parse({
     v: 1,
-    pk: actorKey(entry.actor.teamId, entry.actor.userId),
-    sk: `${entry.requestId}#${restated ? RESTATED_SLOT : SLOTS[entry.phase]}`,
+    ...auditKeyOf(entry),
     day: iso.slice(0, 10),
     at: iso,
     requestId: entry.requestId,

@@ -4,7 +4,8 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { describeError, LatchkeyFailure } from '../flows/failure';
 import type { AuditEntry, AuditEvent, AuditLog, AuditPage, AuditReader, Clock, LinesPage, Requester } from '../flows/ports';
 import { WriteToken } from '../storage/write-token';
-import { actorKey, storedAuditRecordSchema, toAuditEvent, toAuditRecord, type AuditRecord } from './audit-record';
+import { actorKey } from './audit-key';
+import { storedAuditRecordSchema, toAuditEvent, toAuditRecord, type AuditRecord } from './audit-record';
 
 /**
  * What a day's records are read with for counting: who, what, when, how it ended, whether it is an

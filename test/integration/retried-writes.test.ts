@@ -1,6 +1,6 @@
 import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { actorKey } from '../../src/audit/audit-record';
+import { actorKey } from '../../src/audit/audit-key';
 import type { DynamoCall } from '../support/dynamo-gate';
 import { secretIn, TEAM, useHarness } from '../support/harness';
 

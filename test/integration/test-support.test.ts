@@ -5,7 +5,13 @@
 import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { verifySlackRequest } from '@slack/bolt';
 import { ErrorCode, LogLevel, WebClient, type Logger, type WebAPIPlatformError } from '@slack/web-api';
+import { auditTable } from '../../src/audit/audit-table';
+import { DynamoDbAuditLog } from '../../src/audit/dynamodb-audit-log';
+import type { LatchkeyFailure } from '../../src/flows/failure';
+import type { AuditEntry, AuditLog } from '../../src/flows/ports';
+import { ensureTable } from '../../src/storage/ensure-table';
 import { startDynalite } from '../support/dynamodb-local';
+import { MemoryAudit } from '../support/in-memory-ports';
 import { useHarness } from '../support/harness';
 import { startSlackFake, type FakeSlackUser, type SlackFake } from '../support/slack-fake';
 import { blockActionsPayload, postInteraction, postSigned, postSlashCommand, slackSignature, viewSubmissionPayload, type AppResponse } from '../support/slack-requests';
@@ -263,6 +269,48 @@ describe('dynalite', () => {
       expect(got.Item?.who?.S).toBe('UALICE');
     } finally {
       dynamo.destroy();
+      await local.close();
+    }
+  });
+});
+
+describe('the in-memory audit stand-in', () => {
+  /**
+   * The same writes against the audit in DynamoDB (over dynalite) and the stand-in unit tests use:
+   * what the store refuses, the stand-in refuses too, or a flow's unit test passes on a write the
+   * store would turn away (a decision found made twice, written as such twice).
+   */
+  it('refuses what the DynamoDB audit refuses: each slot of a request once, a restated outcome included, per person', async () => {
+    const local = await startDynalite();
+    const client = new DynamoDBClient({ endpoint: local.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    try {
+      await ensureTable(client, auditTable('audit-stand-in'));
+      const ada = { userId: 'UADA', teamId: 'T0TEAM' };
+      const step = { requestId: '2026-12-01T09:00:00.000Z_r1', action: 'license_decide', actor: ada, approvalRequestId: 'lr1' };
+      const sequence: AuditEntry[] = [
+        { ...step, phase: 'attempt' },
+        { ...step, phase: 'outcome', outcome: 'failure', errorCode: 'STORE_OUTCOME_UNKNOWN' },
+        // Found made by a later touch: that outcome again, as the success it was.
+        { ...step, phase: 'outcome', outcome: 'success', restated: true },
+        // Found made again by another touch.
+        { ...step, phase: 'outcome', outcome: 'success', restated: true },
+        { ...step, phase: 'outcome', outcome: 'success' },
+        { ...step, phase: 'cancelled' },
+        // Another person's records of the same reference are theirs.
+        { ...step, actor: { userId: 'UMAX', teamId: 'T0TEAM' }, phase: 'attempt' },
+      ];
+      const answers = async (audit: AuditLog) => {
+        const said: string[] = [];
+        for (const entry of sequence) said.push(await audit.record(entry).then(() => 'written', (err: LatchkeyFailure) => err.code));
+        return said;
+      };
+      const stored = await answers(new DynamoDbAuditLog(client, 'audit-stand-in', 1, { now: () => new Date('2026-12-01T09:00:00Z') }));
+      expect(stored).toEqual(['written', 'written', 'written', 'REQUEST_ALREADY_USED', 'REQUEST_ALREADY_USED', 'REQUEST_ALREADY_USED', 'written']);
+      const memory = new MemoryAudit();
+      expect(await answers(memory)).toEqual(stored);
+      expect(memory.entries).toHaveLength(4);
+    } finally {
+      client.destroy();
       await local.close();
     }
   });

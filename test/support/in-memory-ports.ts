@@ -1,3 +1,4 @@
+import { auditKeyOf } from '../../src/audit/audit-key';
 import { LatchkeyFailure } from '../../src/flows/failure';
 import type { ApprovalAnnouncer } from '../../src/flows/approvals/approvals';
 import {
@@ -40,10 +41,11 @@ export class MemoryAudit implements AuditLog {
 
   async record(entry: AuditEntry): Promise<void> {
     if (this.failWith) throw this.failWith;
-    // An attempt and a cancellation share one slot per request, as in the DynamoDB store.
-    const claims = (e: AuditEntry) => e.phase === 'attempt' || e.phase === 'cancelled';
-    if (claims(entry) && this.entries.some((e) => claims(e) && e.requestId === entry.requestId)) {
-      throw new LatchkeyFailure('REQUEST_ALREADY_USED');
+    // Each record takes its slot once, as in the DynamoDB store: an attempt and a cancellation share
+    // one per request and person, and an outcome written again (restated) has one of its own.
+    const key = (e: AuditEntry) => JSON.stringify(auditKeyOf(e));
+    if (this.entries.some((e) => key(e) === key(entry))) {
+      throw new LatchkeyFailure('REQUEST_ALREADY_USED', `audit ${entry.phase} for ${entry.requestId}: its slot is taken`);
     }
     this.entries.push(entry);
   }
