@@ -143,7 +143,15 @@ async function channelCheck(slack: SlackApi, channel: string): Promise<SetupChec
     return passed(name, `the bot is in ${channel}${info.name ? ` (#${info.name})` : ''}`);
   } catch (err) {
     const code = slackErrorCode(err);
-    if (code === 'channel_not_found') return failed(name, `APPROVALS_CHANNEL_ID ${channel} was not found: a private channel the bot is not in, or a wrong ID; invite the bot or correct the ID`);
+    // Slack answers channel_not_found for a private channel the bot is not in, as for an ID of no channel.
+    if (code === 'channel_not_found') {
+      return failed(
+        name,
+        `APPROVALS_CHANNEL_ID ${channel} was not found: Slack says so of a private channel the bot is not in, as of a wrong ID. ` +
+          'For a private channel, the app needs the groups:read scope (manifest.yml lists it: add it under OAuth & Permissions and reinstall the app) and the bot must be invited: /invite @Latchkey in that channel. ' +
+          'Otherwise correct APPROVALS_CHANNEL_ID',
+      );
+    }
     return failed(name, `conversations.info failed (${slackProblem(err)})${slackNextStep(err, 'channels:read and groups:read')}`);
   }
 }

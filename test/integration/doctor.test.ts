@@ -545,6 +545,18 @@ describe('npm run doctor', () => {
     }
   });
 
+  it("an approvals channel Slack will not show the bot (channel_not_found: a private channel it is not in, or a wrong ID) says what a private channel needs: the groups:read scope and the bot invited", async () => {
+    expect(failures(await doctor({ APPROVALS_CHANNEL_ID: 'G0PRIVATE' }))).toEqual([
+      {
+        name: 'Approvals channel',
+        ok: false,
+        // Before: "a private channel the bot is not in, or a wrong ID; invite the bot or correct the ID", with no word of the scope nor how to invite it.
+        detail:
+          'APPROVALS_CHANNEL_ID G0PRIVATE was not found: Slack says so of a private channel the bot is not in, as of a wrong ID. For a private channel, the app needs the groups:read scope (manifest.yml lists it: add it under OAuth & Permissions and reinstall the app) and the bot must be invited: /invite @Latchkey in that channel. Otherwise correct APPROVALS_CHANNEL_ID',
+      },
+    ]);
+  });
+
   it('with no license requests (no directory offering them), a reset under the approval policy still posts to the approvals channel: the bot not in it, or the token unable to read it, is named', async () => {
     // Okta's /reset-okta-mfa under approval (its default), Amazon Chime not set up.
     const noLicenses = { CHIME_ACCOUNT_ID: undefined };
