@@ -216,6 +216,16 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
       values[':inTimeAt'] = condition.inTimeAt;
       taken += ' AND #expiresAtThen > :inTimeAt';
     }
+    let removes = '';
+    if (condition.takesDecisionFollowUps) {
+      // The decision's own mark, as claimFollowUps takes it: the same decision's (its decidedAt), still there.
+      names['#decisionDue'] = 'decisionFollowUpsDue';
+      names['#decidedAtOf'] = 'decidedAt';
+      values[':decisionDue'] = true;
+      values[':decidedAtOf'] = condition.takesDecisionFollowUps;
+      taken += ' AND #decisionDue = :decisionDue AND #decidedAtOf = :decidedAtOf';
+      removes = ' REMOVE #decisionDue';
+    }
     // Or this very write, sent again by the SDK after its answer was lost: it moved the request, and
     // the take, the decision or the settling is ours, never "another writer got there first".
     const token = new WriteToken();
@@ -228,7 +238,7 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
           new UpdateItemCommand({
             TableName: this.tableName,
             Key: marshall(requestKey(id)),
-            UpdateExpression: `SET ${sets.join(', ')}`,
+            UpdateExpression: `SET ${sets.join(', ')}${removes}`,
             ConditionExpression: token.orOurs(`attribute_exists(pk) AND #status IN (${from.map((_, i) => `:from${i}`).join(', ')})${taken}`),
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: marshall(values),

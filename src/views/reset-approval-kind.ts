@@ -168,6 +168,15 @@ function notice(request: PendingRequest, words: SubjectWords, secret: string | u
         const text = `Your approved ${asked} expired before you finished it; the earlier change may have been made.`;
         return { text, blocks: [section(`:warning: ${text}`), context(`${outcomeUnknownCheck(request.earlierFinishRequestId)} ${again}`)] };
       }
+      if (occasion === 'approval_untold') {
+        // Approved by a click that could not tell it was: the approval is news to them, as is its end.
+        const at = request.decidedAt ? ` at ${slackTime(new Date(request.decidedAt))}` : '';
+        const admin = request.decidedBy ? by : 'An admin';
+        const text = `${admin} approved your ${asked}${at}, but Latchkey could not tell you then, and the approval expired at ${slackTime(new Date(request.expiresAt))} before you could finish it. Nothing was changed.`;
+        // Approved again after a finish that died midway: that change may have been made.
+        const earlier = endedAfterUnknownOutcome(request) ? [context(`The earlier change may have been made: ${outcomeUnknownCheck(request.earlierFinishRequestId)}`)] : [];
+        return { text, blocks: [section(`:zzz: ${text}`), ...earlier, context(askAgain(words, '; an admin must approve it again.'))] };
+      }
       const text = request.decidedBy
         ? `Your approved ${asked} expired before you finished it. Nothing was changed.`
         : `Your ${asked} expired without a decision. Nothing was changed.`;

@@ -170,9 +170,11 @@ export class MemoryPendingRequests implements PendingRequestStore {
     if (condition.sameFinish && current.finishRequestId !== condition.sameFinish.finishRequestId) return undefined;
     if (condition.listedAsFailed && !this.retryIds.has(id)) return undefined;
     if (condition.inTimeAt && !(current.expiresAt > condition.inTimeAt)) return undefined;
+    if (condition.takesDecisionFollowUps !== undefined && !(current.decisionFollowUpsDue && current.decidedAt === condition.takesDecisionFollowUps)) return undefined;
     const { underway, retryable, awaitingFinish, ...stored } = changes;
     const defined = Object.fromEntries(Object.entries(stored).filter(([, v]) => v !== undefined));
-    const next = { ...current, ...defined, status: to };
+    const next: PendingRequest = { ...current, ...defined, status: to };
+    if (condition.takesDecisionFollowUps !== undefined) delete (next as { decisionFollowUpsDue?: boolean }).decisionFollowUpsDue;
     this.requests.set(id, next);
     this.underwayIds.delete(id);
     this.retryIds.delete(id);

@@ -152,9 +152,12 @@ export interface ApprovalFailure {
  * settle), not a failed change left unretried until then (closeLapsed), though both end
  * APPLY_FAILED past their time. `sent_then_decided`: the DM that said it was sent, rewritten once an
  * admin decided it; its request's time (expiresAt) is the decision's now (an approval's Finish
- * deadline), never the one it waited by, so that DM names no expiry.
+ * deadline), never the one it waited by, so that DM names no expiry. `approval_untold`: an approval
+ * to finish whose deciding click could not tell it was made (so nobody told its requester of it),
+ * ended (expired) before any touch told them: said as news, who approved it and when, to someone
+ * who never heard of it.
  */
-export type RequesterNotice = 'failed_past_time' | 'sent_then_decided';
+export type RequesterNotice = 'failed_past_time' | 'sent_then_decided' | 'approval_untold';
 
 /**
  * Why the DM that said a request was sent is rewritten without Withdraw, which says what it says
@@ -1248,6 +1251,8 @@ export class Approvals {
    */
   private async expire(request: PendingRequest, clickedIn?: WithdrawPlace): Promise<{ request: PendingRequest; toldByClick: boolean }> {
     if (!this.isDue(request) || request.status === UNKNOWN_STATUS) return { request, toldByClick: false };
+    // Approved by a click that could not tell it was, and nobody told its requester since.
+    if (this.decisionFollowUpsDue(request)) return this.expireUntold(request, clickedIn);
     // Expired waiting, it can no longer be withdrawn either (decided, that DM was retired then).
     const waited = request.status === 'PENDING';
     const byClick = waited && clickedIn !== undefined;
@@ -1269,6 +1274,37 @@ export class Approvals {
     ]);
     // That DM's rewrite failed: the click's answer is the one tell left, as when there is none.
     return { request: expired, toldByClick: byClick && !rewritten };
+  }
+
+  /**
+   * An approval to finish whose deciding click could not tell it was made (its follow-ups still
+   * due), past its time before any touch told its requester of it: expired, and its follow-ups taken,
+   * by one conditional write, so no later touch tells them it was approved. They are told once, in
+   * words for someone who never heard of it (`approval_untold`: who approved it, when, and that it
+   * expired), the admins' message says it expired, and the DM that said it was sent loses Withdraw
+   * (but the one clicked in, whose handler rewrites it). As followUpDecision: the decision goes on
+   * record as made first; not written, nothing is moved or told, and the error stands for this
+   * touch (the next one tries again). Its follow-ups taken by another touch first (which told them
+   * of the approval), it expires as any approval does.
+   */
+  private async expireUntold(request: PendingRequest & { readonly decidedAt: string }, clickedIn?: WithdrawPlace): Promise<{ request: PendingRequest; toldByClick: boolean }> {
+    const { decisionFollowUpsDue: _taken, ...decided } = request;
+    await this.restateDecision(decided);
+    const expired = await this.move(request, ['APPROVED'], 'EXPIRED', {}, { takesDecisionFollowUps: request.decidedAt });
+    if (!expired) {
+      const now = await this.readBack(request, 'expiry');
+      if (now === null) throw new LatchkeyFailure('REQUEST_NOT_FOUND', 'request gone while its expiry was written');
+      if (!now) throw new LatchkeyFailure('STORE_UNAVAILABLE', 'reading back a refused expiry failed');
+      // Still marked, it was not this that refused the write (moved on otherwise): never tried again here.
+      return this.decisionFollowUpsDue(now) ? { request: now, toldByClick: false } : this.expire(now, clickedIn);
+    }
+    this.deps.logger.info({ approvalRequestId: expired.id, kind: expired.kind, decidedBy: expired.decidedBy }, 'decision found made as its approval expired: its requester told of both now');
+    await Promise.all([
+      this.refresh(expired),
+      this.deps.announcer.tellRequester(expired, 'approval_untold').catch((err: unknown) => this.warn(err, expired, 'requester DM failed')),
+      sameMessage(expired.sentMessage, clickedIn) ? undefined : this.retireSentMessage(expired, 'decided'),
+    ]);
+    return { request: expired, toldByClick: false };
   }
 
   /**

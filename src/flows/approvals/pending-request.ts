@@ -205,7 +205,10 @@ export type PendingChanges = Partial<Pick<PendingRequest, 'decidedBy' | 'decided
  * `listedAsFailed`, that it is still listed among the failed changes (moved with `retryable`), so
  * taking it off that list happens once, whoever reads it first; `inTimeAt` (ISO time), that its
  * request's time (expiresAt) had not ended then, so a failed change decided as it lapses is never
- * retried after its requester's open place was freed (and they may have asked anew).
+ * retried after its requester's open place was freed (and they may have asked anew);
+ * `takesDecisionFollowUps` (the decidedAt of the decision), that the follow-ups of that decision are
+ * still due on it (decisionFollowUpsDue), which the same write takes off: whoever moves it then is
+ * the one who tells its requester, and a later claim (claimFollowUps) finds nothing to take.
  */
 export interface TransitionCondition {
   readonly takenBefore?: string;
@@ -213,6 +216,7 @@ export interface TransitionCondition {
   readonly sameFinish?: { readonly finishRequestId?: string };
   readonly listedAsFailed?: boolean;
   readonly inTimeAt?: string;
+  readonly takesDecisionFollowUps?: string;
 }
 
 /**

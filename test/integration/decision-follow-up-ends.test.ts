@@ -1,0 +1,134 @@
+import { APPROVALS_CHANNEL, type Harness, useHarness } from '../support/harness';
+import type { DynamoCall } from '../support/dynamo-gate';
+import type { SlackCall } from '../support/slack-fake';
+
+/**
+ * An approval to finish whose admin's click could not tell it was saved (its write made, every
+ * answer lost, its read-back failed), so its requester was never told of it, that then ends before
+ * any touch told them: they are told what came of it in one message, in words for someone who never
+ * heard of the approval, and nothing later tells them it was approved. Over HTTP against the real app.
+ */
+const POLICY = { RESET_POLICY: 'pin=approval' };
+const decide = (decision: string, comment?: string) => ({
+  decision: { decision: { type: 'radio_buttons', selected_option: { value: decision } } },
+  comment: { comment: { type: 'plain_text_input', value: comment ?? null } },
+});
+
+interface Asked {
+  readonly requestId: string;
+  /** Its message in the approvals channel. */
+  readonly message: { channel: string; ts: string };
+  /** The requester's DM that says it was sent, with Withdraw. */
+  readonly dm: { channel: string; ts: string; call: SlackCall };
+}
+
+async function asksForPinReset(h: Harness, userId: string): Promise<Asked> {
+  const opened = await h.open('/reset-pin', userId);
+  await h.submit(userId, opened.view);
+  const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes(`<@${userId}>`));
+  const requestId = (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0].value as string;
+  const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === `D${userId}` && JSON.stringify(c.args.blocks ?? []).includes(requestId));
+  return { requestId, message: { channel: post.result!.channel as string, ts: post.result!.ts as string }, dm: { channel: dm.result!.channel as string, ts: dm.result!.ts as string, call: dm } };
+}
+
+function review(h: Harness, adminId: string, request: Pick<Asked, 'requestId' | 'message'>) {
+  return h.opening((trigger) => h.click(adminId, 'license_review', request.requestId, request.message, trigger));
+}
+
+describe('an approval to finish its admin could not tell was saved, which ends before its requester is told', () => {
+  const h = useHarness({ env: POLICY, awsRequestTimeoutMs: 2_000, dynamoGate: true }, (x) => {
+    x.slack.clear();
+    x.chime.clear();
+  });
+  afterEach(() => (h.clock.offsetMs = 0));
+  const writeOf = (status: string, request: Asked) => (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes(`"${status}"`) && c.body.includes(request.requestId);
+  const dmsTo = (userId: string) => h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === `D${userId}`);
+
+  /** Ada approves `request`, its write made with every answer lost and its read-back failed: she is told Latchkey could not tell. */
+  async function approvedUntold(request: Asked): Promise<void> {
+    const opened = await review(h, 'UADA', request);
+    const decideWrite = writeOf('APPROVED', request);
+    h.dynamoGate.lose(decideWrite, 4);
+    const releaseRead = h.dynamoGate.hold((c) => c.operation === 'GetItem' && c.body.includes(request.requestId) && h.dynamoGate.seen.some(decideWrite));
+    let told: string;
+    try {
+      await h.submit('UADA', opened.view, { values: decide('approve') });
+      told = JSON.stringify(await h.viewUpdate(opened.viewId, 2, 50_000));
+    } finally {
+      releaseRead();
+    }
+    expect(h.dynamoGate.lost.filter(decideWrite).map((c) => c.status)).toEqual([200, 200, 200, 200]);
+    expect(told).toContain(':warning: Latchkey could not tell whether your decision was saved.');
+  }
+
+  it("expired, found by its requester's Home tab: he is told in one DM that Ada approved it and it expired before Latchkey could tell him, never with a Finish button nor as an approval they knew of; the DM that said it was sent loses Withdraw; Ada's approval is on record as made; later touches tell nothing more", async () => {
+    const request = await asksForPinReset(h, 'UCARL');
+    await approvedUntold(request);
+    const before = dmsTo('UCARL').length;
+
+    h.clock.offsetMs = 31 * 60_000;
+    await h.openHome('UCARL');
+    const told = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUCARL' && String(c.args.text).includes('expired'), 10_000);
+    // Before: "Your approved meeting PIN reset request expired before you finished it.", of an approval Carl never heard of.
+    expect(told.args.text).toMatch(
+      /^<@UADA> approved your meeting PIN reset request at <!date\^\d+\^[^>]*>, but Latchkey could not tell you then, and the approval expired at <!date\^\d+\^[^>]*> before you could finish it\. Nothing was changed\.$/,
+    );
+    expect(JSON.stringify(told.args.blocks)).toContain('Run `/reset-pin` to ask again; an admin must approve it again.');
+    // Before: the DM that said it was sent kept its Withdraw button.
+    const sent = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts, 10_000);
+    expect(JSON.stringify(sent.args.blocks)).not.toContain('approval_withdraw');
+    const message = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args.blocks).includes('Expired at'), 10_000);
+    expect(JSON.stringify(message.args.blocks)).not.toMatch(/license_review|approval_revoke/);
+    // Before: Ada's approval stayed "could not tell" on record for good.
+    const ofAda = (await h.waitForAudit('UADA', (r) => r.action === 'reset_decide' && r.approvalRequestId === request.requestId && r.restated === true, 10_000)).filter(
+      (r) => r.action === 'reset_decide' && r.approvalRequestId === request.requestId,
+    );
+    expect(ofAda.map((r) => [r.phase, r.outcome, r.errorCode, r.decision, r.restated])).toEqual([
+      ['attempt', undefined, undefined, 'approve', undefined],
+      ['outcome', 'failure', 'STORE_OUTCOME_UNKNOWN', 'approve', undefined],
+      ['outcome', 'success', undefined, 'approve', true],
+    ]);
+
+    // Later touches (his Home tab, an admin's Review) tell him nothing more: never "approved", never a Finish button.
+    await h.openHome('UCARL');
+    await review(h, 'UMAX', request);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(dmsTo('UCARL').slice(before)).toEqual([told]);
+    expect(JSON.stringify(dmsTo('UCARL').map((c) => c.args.blocks))).not.toContain('approval_finish');
+  }, 90_000);
+
+  it("expired, whose approval cannot be written on record as made when its requester's Home tab finds it: nothing is moved or told (fail closed) and nothing alerts; his next Home tab writes it, expires it and tells him, once", async () => {
+    const request = await asksForPinReset(h, 'UBOB');
+    await approvedUntold(request);
+    const before = dmsTo('UBOB').length;
+    const restated = (c: DynamoCall) => c.operation === 'PutItem' && c.body.includes('3-restated') && c.body.includes(request.requestId);
+    const fromLog = h.logs.length;
+    const lines = () => h.logs.slice(fromLog).join('').split('\n');
+    h.clock.offsetMs = 31 * 60_000;
+    const release = h.dynamoGate.hold(restated);
+    try {
+      await h.openHome('UBOB');
+      // Until the app gives up on that write (its tries, 2 s each here), and says so in its log.
+      const gaveUp = () => lines().some((l) => l.includes('expiring a request failed') && l.includes(request.requestId));
+      for (let i = 0; i < 400 && !gaveUp(); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(gaveUp()).toBe(true);
+    } finally {
+      release();
+    }
+    expect(h.dynamoGate.held.filter(restated)).not.toEqual([]);
+    await new Promise((r) => setTimeout(r, 300));
+    // Before this change: expired and told "Your approved … expired", Ada's approval left "could not tell" on record.
+    expect(dmsTo('UBOB').slice(before)).toEqual([]);
+    expect(h.slack.callsTo('chat.update').filter((c) => c.args.ts === request.message.ts || c.args.ts === request.dm.ts)).toEqual([]);
+    expect(lines().filter((l) => l.includes('"alert":true'))).toEqual([]);
+
+    await h.openHome('UBOB');
+    const told = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUBOB' && String(c.args.text).includes('expired'), 10_000);
+    expect(told.args.text).toMatch(/^<@UADA> approved your meeting PIN reset request at .*, but Latchkey could not tell you then/);
+    await h.waitForAudit('UADA', (r) => r.action === 'reset_decide' && r.approvalRequestId === request.requestId && r.restated === true, 10_000);
+    await h.openHome('UBOB');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(dmsTo('UBOB').slice(before)).toEqual([told]);
+    expect(lines().filter((l) => l.includes('"alert":true'))).toEqual([]);
+  }, 90_000);
+});
