@@ -183,7 +183,7 @@ function notice(request: PendingRequest, words: SubjectWords, secret: string | u
       return { text, blocks: [section(`:zzz: ${text}`), context(again)] };
     }
     case 'REVOKED': {
-      const text = revokedText(request, words);
+      const text = occasion === 'approval_untold' ? revokedUntoldText(request, words) : revokedText(request, words);
       const earlier = endedAfterUnknownOutcome(request) ? [context(`The earlier change may have been made: ${outcomeUnknownCheck(request.earlierFinishRequestId)}`)] : [];
       return { text, blocks: [section(`:no_entry: ${text}`), ...earlier, context(revokedNext(request, words))] };
     }
@@ -209,6 +209,19 @@ function revokedText(request: PendingRequest, words: SubjectWords): string {
   // Approved again after a finish whose outcome was unknown: that earlier change may have been made (said next to it).
   const changed = endedAfterUnknownOutcome(request) ? 'This approval changed nothing.' : 'Nothing was changed.';
   return `${by} revoked the approval of your ${words.request} request${at}, before you finished it. ${changed}`;
+}
+
+/**
+ * revokedText for a requester never told of the approval (RequesterNotice `approval_untold`): who
+ * approved it and when, as news, then who took it back and when.
+ */
+function revokedUntoldText(request: PendingRequest, words: SubjectWords): string {
+  const admin = request.decidedBy ? `<@${request.decidedBy}>` : 'An admin';
+  const approvedAt = request.decidedAt ? ` at ${slackTime(new Date(request.decidedAt))}` : '';
+  const revoker = request.revokedBy ? `<@${request.revokedBy}>` : 'an admin';
+  const revokedAt = request.revokedAt ? ` at ${slackTime(new Date(request.revokedAt))}` : '';
+  const changed = endedAfterUnknownOutcome(request) ? 'This approval changed nothing.' : 'Nothing was changed.';
+  return `${admin} approved your ${words.request} request${approvedAt}, but Latchkey could not tell you then, and ${revoker} revoked the approval${revokedAt}, before you could finish it. ${changed}`;
 }
 
 /**

@@ -131,4 +131,73 @@ describe('an approval to finish its admin could not tell was saved, which ends b
     expect(dmsTo('UBOB').slice(before)).toEqual([told]);
     expect(lines().filter((l) => l.includes('"alert":true'))).toEqual([]);
   }, 90_000);
+
+  it("revoked by another admin from the admins' message: she is told in one DM that Ada approved it and Max revoked it before Latchkey could tell her, never with a Finish button nor as an approval she knew of; the DM that said it was sent loses Withdraw; Ada's approval is on record as made before Max's revoke; later touches tell nothing more", async () => {
+    const request = await asksForPinReset(h, 'UANN');
+    await approvedUntold(request);
+    const before = dmsTo('UANN').length;
+
+    await h.click('UMAX', 'approval_revoke', request.requestId, request.message);
+    await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UMAX' && String(c.args.text).includes('Revoked'), 10_000);
+    const told = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && String(c.args.text).includes('revoked'), 10_000);
+    // Before: "<@UMAX> revoked the approval of your meeting PIN reset request at …, before you finished it.", of an approval Ann never heard of.
+    expect(told.args.text).toMatch(
+      /^<@UADA> approved your meeting PIN reset request at <!date\^\d+\^[^>]*>, but Latchkey could not tell you then, and <@UMAX> revoked the approval at <!date\^\d+\^[^>]*>, before you could finish it\. Nothing was changed\.$/,
+    );
+    expect(JSON.stringify(told.args.blocks)).toContain('Run `/reset-pin` to ask again; an admin must approve it again.');
+    // Before: the DM that said it was sent kept its Withdraw button.
+    const sent = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts, 10_000);
+    expect(JSON.stringify(sent.args.blocks)).not.toContain('approval_withdraw');
+    // Before: Ada's approval stayed "could not tell" on record for good.
+    const ofAda = (await h.waitForAudit('UADA', (r) => r.action === 'reset_decide' && r.approvalRequestId === request.requestId && r.restated === true, 10_000)).filter(
+      (r) => r.action === 'reset_decide' && r.approvalRequestId === request.requestId,
+    );
+    expect(ofAda.map((r) => [r.phase, r.outcome, r.errorCode, r.decision, r.restated])).toEqual([
+      ['attempt', undefined, undefined, 'approve', undefined],
+      ['outcome', 'failure', 'STORE_OUTCOME_UNKNOWN', 'approve', undefined],
+      ['outcome', 'success', undefined, 'approve', true],
+    ]);
+    const ofMax = (await h.waitForAudit('UMAX', (r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId && r.phase === 'outcome', 10_000)).filter(
+      (r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId,
+    );
+    expect(ofMax.map((r) => [r.phase, r.outcome])).toEqual([
+      ['attempt', undefined],
+      ['outcome', 'success'],
+    ]);
+    // Ada's approval on record as made before Max's revoke was tried.
+    expect(Date.parse(ofAda[2]!.at)).toBeLessThanOrEqual(Date.parse(ofMax[0]!.at));
+
+    await h.openHome('UANN');
+    await review(h, 'UADA', request);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(dmsTo('UANN').slice(before)).toEqual([told]);
+    expect(JSON.stringify(dmsTo('UANN').map((c) => c.args.blocks))).not.toContain('approval_finish');
+  }, 90_000);
+
+  it("revoked by another admin while the approval cannot be written on record as made: nothing is revoked or told (fail closed), no revoke is on record, and his next Revoke revokes it and tells its requester, once, of both", async () => {
+    const request = await asksForPinReset(h, 'UBOB');
+    await approvedUntold(request);
+    const before = dmsTo('UBOB').length;
+    const restated = (c: DynamoCall) => c.operation === 'PutItem' && c.body.includes('3-restated') && c.body.includes(request.requestId);
+    const release = h.dynamoGate.hold(restated);
+    try {
+      await h.click('UMAX', 'approval_revoke', request.requestId, request.message);
+      await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UMAX', 30_000);
+    } finally {
+      release();
+    }
+    expect(h.dynamoGate.held.filter(restated)).not.toEqual([]);
+    await new Promise((r) => setTimeout(r, 300));
+    // Before this change: revoked, and Bob told "<@UMAX> revoked the approval of your …" while Ada's approval stayed "could not tell".
+    expect(dmsTo('UBOB').slice(before)).toEqual([]);
+    expect((await h.auditRecords('UMAX')).filter((r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId)).toEqual([]);
+
+    await h.click('UMAX', 'approval_revoke', request.requestId, request.message);
+    const told = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUBOB' && String(c.args.text).includes('revoked'), 10_000);
+    expect(told.args.text).toMatch(/^<@UADA> approved your meeting PIN reset request at .*, but Latchkey could not tell you then, and <@UMAX> revoked the approval at /);
+    await h.waitForAudit('UADA', (r) => r.action === 'reset_decide' && r.approvalRequestId === request.requestId && r.restated === true, 10_000);
+    await h.openHome('UBOB');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(dmsTo('UBOB').slice(before)).toEqual([told]);
+  }, 90_000);
 });

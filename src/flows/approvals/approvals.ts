@@ -154,7 +154,7 @@ export interface ApprovalFailure {
  * admin decided it; its request's time (expiresAt) is the decision's now (an approval's Finish
  * deadline), never the one it waited by, so that DM names no expiry. `approval_untold`: an approval
  * to finish whose deciding click could not tell it was made (so nobody told its requester of it),
- * ended (expired) before any touch told them: said as news, who approved it and when, to someone
+ * ended (expired, or revoked by an admin) before any touch told them: said as news, who approved it and when, to someone
  * who never heard of it.
  */
 export type RequesterNotice = 'failed_past_time' | 'sent_then_decided' | 'approval_untold';
@@ -824,6 +824,18 @@ export class Approvals {
     if (request.status === 'REVOKED' && request.revokeFollowUpsDue) return this.followUpRevoke(admin, request);
     // Decided by a click that could not tell it was: this one does what that one left undone.
     if (!this.revocable(request)) return this.notRevocable(await this.followUpDecision(request, { touch: 'revoke', by: admin.userId }));
+    // Approved by a click that could not tell it was, and nobody told its requester since: this revoke
+    // takes that approval's follow-ups in its own write, so they are told once, of both (never later
+    // that it was approved). As followUpDecision: on record as made first; not written, nothing changes.
+    let untold = this.decisionFollowUpsDue(request);
+    if (untold) {
+      const { decisionFollowUpsDue: _taken, ...decided } = request;
+      try {
+        await this.restateDecision(decided);
+      } catch (err) {
+        return this.fail(err, { requester: admin, kind: request.kind, step: 'revoke', requestId });
+      }
+    }
     const at = this.deps.clock.now().toISOString();
     let change: AuditedChange | undefined;
     let revoked: PendingRequest | undefined;
@@ -835,7 +847,16 @@ export class Approvals {
       // back under a new one (giveBack), and it is still this approval the admin revokes.
       // With what is left to do after it (revokeFollowUpsDue), in the same write: a click that cannot
       // tell whether it was made leaves them to the next click that finds it made.
-      revoked = await this.move(request, ['APPROVED'], 'REVOKED', { revokedBy: admin.userId, revokedAt: at, revokeFollowUpsDue: true }, { inTimeAt: at });
+      const changes = { revokedBy: admin.userId, revokedAt: at, revokeFollowUpsDue: true };
+      revoked = await this.move(request, ['APPROVED'], 'REVOKED', changes, { inTimeAt: at, ...(untold && { takesDecisionFollowUps: request.decidedAt }) });
+      if (!revoked && untold) {
+        // That approval's follow-ups taken by another touch first (its requester told of it): revoked as any approval.
+        const now = await this.deps.store.get(request.id);
+        if (now && this.revocable(now) && !this.decisionFollowUpsDue(now) && now.decidedAt === request.decidedAt) {
+          untold = false;
+          revoked = await this.move(now, ['APPROVED'], 'REVOKED', changes, { inTimeAt: at });
+        }
+      }
     } catch (err) {
       // The write may have been made with every answer to it lost: read back, revoked by this admin
       // at this click's time is this revoke's own, and it is told and recorded as one. Its read-back
@@ -884,7 +905,7 @@ export class Approvals {
     } catch (err) {
       return { ...this.fail(err, { requester: admin, kind: revoked.kind, step: 'revoke', requestId }), request: revoked };
     }
-    if (claimed) await this.tellRevoked(revoked);
+    if (claimed) await (untold ? this.tellRevokedUntold(revoked) : this.tellRevoked(revoked));
     return { ok: true, request: revoked };
   }
 
@@ -989,6 +1010,20 @@ export class Approvals {
    */
   private async tellRevoked(revoked: PendingRequest): Promise<void> {
     await Promise.all([this.refresh(revoked), this.tellInFinishMessage(revoked)]);
+  }
+
+  /**
+   * A revoke that took an approval's follow-ups (its requester never heard of it): the admins'
+   * message says so, its requester is told of both in one DM, in words for someone who never heard
+   * of it (`approval_untold`), and the DM that said it was sent loses Withdraw.
+   */
+  private async tellRevokedUntold(revoked: PendingRequest): Promise<void> {
+    this.deps.logger.info({ approvalRequestId: revoked.id, kind: revoked.kind, decidedBy: revoked.decidedBy }, 'decision found made as its approval was revoked: its requester told of both now');
+    await Promise.all([
+      this.refresh(revoked),
+      this.deps.announcer.tellRequester(revoked, 'approval_untold').catch((err: unknown) => this.warn(err, revoked, 'requester DM failed')),
+      this.retireSentMessage(revoked, 'decided'),
+    ]);
   }
 
   /**
