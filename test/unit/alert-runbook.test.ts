@@ -60,3 +60,34 @@ describe('the on-call runbook (docs/deploy.md, "Alerts: who gets what")', () => 
     expect(spans.some((span) => (template ? span.startsWith(message) : span === message))).toBe(true);
   });
 });
+
+/** What the stack makes (infra/lib/monitoring.ts): its alarms, and the metrics it derives from log lines. */
+const MONITORING = readFileSync(join(ROOT, 'infra', 'lib', 'monitoring.ts'), 'utf8');
+const ALARMS = [...MONITORING.matchAll(/\balarm\(\s*'(\w+)'/g)].map((m) => m[1]!);
+const LOG_METRICS = [...MONITORING.matchAll(/\bfromLogs\(\s*'\w+',\s*'(\w+)'/g)].map((m) => m[1]!);
+const NUMBER_WORDS = ['none', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve'];
+
+describe("docs/deploy.md's count of what the stack makes (it said seven alarms and two log metrics when there were eight and three)", () => {
+  it('finds the alarms and log metrics in infra/lib/monitoring.ts', () => {
+    expect(ALARMS).toContain('AlertsAlarm');
+    expect(LOG_METRICS).toContain('Alerts');
+  });
+
+  it.each(ALARMS)('has a runbook row for %s', (alarm) => {
+    expect(DEPLOY).toMatch(new RegExp(`^\\| \`${alarm}\` \\|`, 'm'));
+  });
+
+  it('counts the alarms in the resource table and in what they cost', () => {
+    const n = ALARMS.length;
+    const word = NUMBER_WORDS[n]!;
+    expect(DEPLOY).toContain(`| Metric filters, ${word} alarms, a dashboard |`);
+    expect(DEPLOY).toContain(`| ${word[0]!.toUpperCase()}${word.slice(1)} alarms | ${n} × $0.10 | $${(n * 0.1).toFixed(2)} |`);
+  });
+
+  it('counts and names the log-derived metrics in what they cost', () => {
+    const n = LOG_METRICS.length;
+    const word = NUMBER_WORDS[n]!;
+    const names = LOG_METRICS.map((m) => `\`${m}\``).join(', ');
+    expect(DEPLOY).toContain(`| ${word[0]!.toUpperCase()}${word.slice(1)} log-derived metrics (${names}) | ${n} × $0.30 | $${(n * 0.3).toFixed(2)} |`);
+  });
+});
