@@ -31,8 +31,8 @@ usage:
       Slack user: their user ID, or their email, which is looked up in Slack with SLACK_BOT_TOKEN
       (users.lookupByEmail; only the address is sent). Records never hold a PIN or password. A
       reset has one outcome record, or two when its new secret never reached its person: the
-      second has restated true (the last column) and deliveryFailed; count resets without it. To a
-      file, run npm with -s, which keeps npm's own lines out of it:
+      second has restated true (a column of its own) and deliveryFailed; count resets without
+      it. To a file, run npm with -s, which keeps npm's own lines out of it:
       npm run -s audit -- export --from … --to … > records.csv
   npm run audit -- --help
 

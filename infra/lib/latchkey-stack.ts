@@ -36,6 +36,7 @@ export const AUDIT_ATTRIBUTES = [
   'action',
   'slackUserId',
   'slackTeamId',
+  'slackEnterpriseId',
   'directory',
   'directoryUserId',
   'outcome',

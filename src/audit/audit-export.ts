@@ -42,6 +42,7 @@ export const EXPORT_COLUMNS = [
   'revokedBy',
   'restated',
   'verifyWaitMs',
+  'slackEnterpriseId',
 ] as const satisfies readonly (keyof AuditRecord)[];
 
 export type ExportFormat = 'csv' | 'jsonl';

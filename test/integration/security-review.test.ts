@@ -43,6 +43,20 @@ describe('self-review across the workspaces of an Enterprise Grid org', () => {
     expect(opened.view.callback_id).toBe('license_review_submit');
   });
 
+  it("a reset asked from another workspace of the org is on record with that workspace and the org, from Slack's signed request", async () => {
+    const from = { teamId: SECOND_WORKSPACE, enterpriseId: ORG };
+    const opened = await h.open('/reset-pin', 'UMAX', from);
+    await h.shownAfter(await h.submit('UMAX', opened.view, from), opened.viewId);
+    const records = await h.waitForAudit('UMAX', (r) => r.phase === 'outcome', 5000, SECOND_WORKSPACE);
+    expect(records.map((r) => r.phase).sort()).toEqual(['attempt', 'outcome']);
+    for (const record of records) expect(record).toMatchObject({ slackUserId: 'UMAX', slackTeamId: SECOND_WORKSPACE, slackEnterpriseId: ORG });
+    // A request from the deployment's own workspace with no org in its payload names none.
+    const home = await h.open('/reset-pin', 'UANN');
+    await h.shownAfter(await h.submit('UANN', home.view), home.viewId);
+    const own = await h.waitForAudit('UANN', (r) => r.phase === 'outcome');
+    expect(own.every((r) => r.slackEnterpriseId === undefined)).toBe(true);
+  });
+
   it('a workspace outside the org is refused, as before', async () => {
     const { view } = await h.open('/reset-pin', 'UANN', { teamId: 'T0ELSEWHERE', enterpriseId: 'E0OTHERORG' });
     expect(JSON.stringify(view)).toContain('Latchkey only serves members of its own Slack workspace.');

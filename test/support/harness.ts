@@ -324,12 +324,12 @@ export class Harness {
   submit(
     userId: string,
     view: Record<string, any>,
-    extra: { teamId?: string; values?: Record<string, Record<string, any>>; url?: string } = {},
+    extra: { teamId?: string; enterpriseId?: string; values?: Record<string, Record<string, any>>; url?: string } = {},
   ): Promise<AppResponse> {
     return postInteraction(
       extra.url ?? this.eventsUrl,
       SIGNING_SECRET,
-      viewSubmissionPayload({ userId, teamId: extra.teamId ?? TEAM, view, values: extra.values }),
+      viewSubmissionPayload({ userId, teamId: extra.teamId ?? TEAM, enterpriseId: extra.enterpriseId, view, values: extra.values }),
     );
   }
 
@@ -653,15 +653,16 @@ export class Harness {
     await this.readerClient.send(new DeleteItemCommand({ TableName: this.config.approvalsTableName, Key: marshall({ pk: `REQUEST#${requestId}`, sk: 'REQUEST' }) }));
   }
 
-  async auditRecords(userId: string): Promise<AuditRecord[]> {
-    return this.auditReader.listByActor(TEAM, userId);
+  /** A person's records, as they acted from `teamId` (another workspace of an Enterprise Grid org). */
+  async auditRecords(userId: string, teamId = TEAM): Promise<AuditRecord[]> {
+    return this.auditReader.listByActor(teamId, userId);
   }
 
   /** Waits for the audit log to hold a record that matches; the outcome is written after the secret is shown. */
-  async waitForAudit(userId: string, match: (r: AuditRecord) => boolean, timeoutMs = 5000): Promise<AuditRecord[]> {
+  async waitForAudit(userId: string, match: (r: AuditRecord) => boolean, timeoutMs = 5000, teamId = TEAM): Promise<AuditRecord[]> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const records = await this.auditRecords(userId);
+      const records = await this.auditRecords(userId, teamId);
       if (records.some(match)) return records;
       if (Date.now() > deadline) throw new Error(`no matching audit record for ${userId}: ${JSON.stringify(records)}`);
       await new Promise((r) => setTimeout(r, 25));

@@ -22,7 +22,7 @@ describe('audit export', () => {
     const known = 'at,requestId,phase,action,outcome,errorCode,reason,incomplete,slackUserId,slackTeamId,directory,directoryUserId,subjectSlackUserId,subjectSlackTeamId,approvalRequestId,finishRequestId,earlierFinishRequestId,credential,licenseRequestId,licenseFrom,licenseTo,decision,verifier,factorType,verification,deliveryFailed,day,pk,sk,expiresAt,v';
     const header = csvHeader().replace(/\r\n$/, '').split(',');
     expect(header.slice(0, known.split(',').length)).toEqual(known.split(','));
-    expect(header.slice(known.split(',').length)).toEqual(['handledRequestId', 'attentionKind', 'note', 'revokedBy', 'restated', 'verifyWaitMs']);
+    expect(header.slice(known.split(',').length)).toEqual(['handledRequestId', 'attentionKind', 'note', 'revokedBy', 'restated', 'verifyWaitMs', 'slackEnterpriseId']);
   });
 
   it('marks an outcome written again (its secret never reached the person) restated, in a column of its own, so a reader counts a reset by its rows without it', () => {
