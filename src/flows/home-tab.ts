@@ -478,7 +478,10 @@ export class HomeTab {
    * leaves the list (attentionOf) and is counted as handled, and the audit log has who, when, which
    * item and the note. Whether they are an admin is asked again now. The item comes from a button's
    * value, so it is checked against the audit log: only a reference and kind that Needs attention
-   * lists for this workspace now, in the 7 days, are marked; anything else writes nothing.
+   * lists now, in the 7 days, are marked; anything else writes nothing. Checked against the records
+   * the list is made from (every workspace the deployment serves: an Enterprise Grid org's admin is
+   * shown another workspace's items), never only the admin's own workspace's, or such an item could
+   * never leave the list.
    */
   async markHandled(admin: Requester, target: { readonly kind: string; readonly reference: string }, note: string | undefined): Promise<HandledResult> {
     const { deps } = this;
@@ -496,7 +499,7 @@ export class HomeTab {
     const now = deps.clock.now();
     let events: AuditEvent[];
     try {
-      events = (await deps.audit.ofReferences([reference])).filter((e) => e.actor.teamId === admin.teamId);
+      events = await deps.audit.ofReferences([reference]);
     } catch (err) {
       deps.logger.warn({ slackUserId: admin.userId, err: describeError(err) }, 'mark handled: audit log unreadable');
       return { ok: false, code: 'STORE_UNAVAILABLE' };

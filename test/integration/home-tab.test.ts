@@ -1639,3 +1639,29 @@ describe('Needs attention: an admin marks an item handled', () => {
     expect(line).not.toContain('times');
   });
 });
+
+describe('Needs attention in an Enterprise Grid org', () => {
+  const ORG = 'E0EXAMPLE';
+  const SECOND_WORKSPACE = 'T0SECOND';
+  const h = useHarness({ env: { SLACK_ENTERPRISE_ID: ORG } }, (x) => x.slack.clear());
+
+  it("an item of another workspace of the org, listed for every admin, is marked handled as one of the admin's own workspace is", async () => {
+    const at = new Date(Date.now() - 10 * 60_000);
+    const reference = `${at.toISOString()}_0000000e0001`;
+    await h.writeAudit({ requestId: reference, phase: 'attempt', action: 'reset_pin', actor: { userId: 'UBOB', teamId: SECOND_WORKSPACE, enterpriseId: ORG }, directory: 'chime', directoryUserId: 'chime-bob' }, at);
+    const lineIn = (home: Record<string, any>) => (home.blocks as any[]).find((b) => String(b.text?.text).includes(reference) && b.accessory?.action_id === 'home_attention_handled');
+
+    const { home } = await h.openHome('UADA');
+    const button = lineIn(home)?.accessory;
+    expect(button).toMatchObject({ type: 'button', text: { text: 'Mark handled' } });
+    const { view: form } = await h.opening((t) => h.clickIn('UADA', button.action_id, button.value, { view: home, triggerId: t }));
+    expect(form.callback_id).toBe('attention_handled');
+    const answer = await h.submit('UADA', form, { values: { note: { note: { type: 'plain_text_input', value: 'Checked Chime: the PIN was changed; told Bob' } } } });
+    expect(answer.status).toBe(200);
+    expect(JSON.stringify((await h.viewUpdate(form.id, 2)).blocks)).toContain('Marked handled');
+
+    const records = (await h.auditRecords('UADA')).filter((r) => r.action === 'attention_handled');
+    expect(records).toEqual([expect.objectContaining({ handledRequestId: reference, attentionKind: 'unknown_outcome', subjectSlackUserId: 'UBOB', subjectSlackTeamId: SECOND_WORKSPACE })]);
+    expect(lineIn((await h.openHome('UMAX')).home)).toBeUndefined();
+  });
+});
