@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -14,6 +14,11 @@ import { Construct } from 'constructs';
 export const APP_NAMESPACE = 'Latchkey';
 /** Where the log-derived metrics go (the metric filters below). */
 export const LOG_NAMESPACE = 'Latchkey/Logs';
+
+/** Said by `cdk synth` and `cdk deploy` when no -c alarmEmail subscribes anyone to the alerts topic. */
+export const NO_ALARM_SUBSCRIBER =
+  'No -c alarmEmail: every alarm notifies the alerts topic, which has no subscriber, so no alarm reaches anyone until one is added. ' +
+  'Deploy again with -c alarmEmail=<address>, or subscribe your pager or chat channel to the AlertsTopicArn output (docs/deploy.md, "Alerts: who gets what").';
 
 export interface MonitoringProps {
   readonly logGroup: logs.LogGroup;
@@ -64,6 +69,9 @@ export class Monitoring extends Construct {
     );
     this.topic = new sns.Topic(this, 'Alerts', { displayName: 'Latchkey alerts', masterKey: key, enforceSSL: true });
     if (props.alarmEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+    // A pager or a Slack channel is subscribed outside the stack, so no subscriber is no error; but
+    // a deploy whose alarms reach nobody should not look like one that pages the on-call.
+    else Annotations.of(this).addWarningV2('latchkey:alarms-reach-nobody', NO_ALARM_SUBSCRIBER);
 
     const fromLogs = (logicalId: string, metricName: string, pattern: logs.IFilterPattern) => {
       new logs.MetricFilter(this, logicalId, {

@@ -517,6 +517,8 @@ describe('alerts that reach a person', () => {
     ]);
     s.template.hasOutput('AlertsTopicArn', { Value: { Ref: ids.topic } });
     s.template.hasOutput('DashboardName', {});
+    // With a subscriber the synth has nothing to warn of.
+    expect(s.warnings).toEqual([]);
   });
 
   test('metric filters count the alert: true lines, the fatal lines and the rejected pushes in the function\'s log group', () => {

@@ -42,6 +42,8 @@ export interface Synthesized {
   readonly acknowledgments: readonly Acknowledged[];
   /** Set when synthesis was stopped by a validation failure (an unacknowledged cdk-nag error). */
   readonly validationError?: Error;
+  /** The warnings `cdk synth` and `cdk deploy` print (Annotations.addWarningV2 on any construct of the stack). */
+  readonly warnings: readonly string[];
 }
 
 export interface Acknowledged {
@@ -90,7 +92,8 @@ export function synth(context: Record<string, string> = FULL_CONTEXT): Synthesiz
         .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
         .flatMap((m) => Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({ path: c.node.path, id, reason }))),
     );
-    return { template: Template.fromJSON(json), json, stackName: stack.stackName, report, acknowledgments, validationError };
+    const warnings = stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === 'aws:cdk:warning').map((m) => String(m.data)));
+    return { template: Template.fromJSON(json), json, stackName: stack.stackName, report, acknowledgments, validationError, warnings };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -52,6 +52,10 @@ describe('Chime without license requests', () => {
     expect(Object.values(chimeOnly.json.Resources).filter((r) => r.Type === 'AWS::SNS::Subscription')).toEqual([]);
   });
 
+  test('with no alarmEmail the synth and the deploy warn that no alarm reaches anyone until the topic has a subscriber', () => {
+    expect(chimeOnly.warnings).toEqual([expect.stringMatching(/^No -c alarmEmail: .*no alarm reaches anyone .*-c alarmEmail=.*AlertsTopicArn.*"Alerts: who gets what"/)]);
+  });
+
   test('passes cdk-nag with the Chime Resource "*" acknowledged', () => {
     expect(chimeOnly.validationError).toBeUndefined();
     expect(chimeOnly.acknowledgments.map((a) => a.id)).toContain('AwsSolutions::AwsSolutions-IAM5[Resource::*]');
