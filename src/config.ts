@@ -239,7 +239,7 @@ const envSchema = z
       const licensedOn = on.filter((c) => c.licenses);
       const setUp = CREDENTIALS.filter((c) => values[mainVariableOf(c)] !== undefined);
       const approvals = [...policiesOf(named, setUp)].filter(([, p]) => p === 'approval').map(([id]) => `${id}=approval`);
-      if (values.APPROVALS_CHANNEL_ID && !hasAdmins(values)) {
+      if (values.APPROVALS_CHANNEL_ID && lacksAdmins(values)) {
         const served = [...(licensedOn.length > 0 ? [`license requests in ${orList(licensedOn.map((c) => c.licenses!.words.directory))}`] : []), ...approvals];
         problems.push({
           variable: 'APPROVALS_CHANNEL_ID',
@@ -288,6 +288,15 @@ function botIdProblems(values: Record<string, unknown>): { variable: string; mes
 /** Whether anyone may decide requests: ADMIN_USER_IDS (as parsed, a list), ADMIN_USERGROUP_ID or both. */
 function hasAdmins(values: Record<string, unknown>): boolean {
   return (Array.isArray(values.ADMIN_USER_IDS) && values.ADMIN_USER_IDS.length > 0) || Boolean(values.ADMIN_USERGROUP_ID);
+}
+
+/**
+ * No admins, to be said as a problem: not when ADMIN_USER_IDS is set but refused by its own check
+ * (zod leaves it the unparsed text). Its problem is said once, there; "set ADMIN_USER_IDS" beside
+ * it sent the admin to look for what was already set.
+ */
+function lacksAdmins(values: Record<string, unknown>): boolean {
+  return !hasAdmins(values) && typeof values.ADMIN_USER_IDS !== 'string';
 }
 
 /** What the credentials' settings say is missing beside what is set (OKTA_API_TOKEN with OKTA_ORG_URL), each directory once. */
@@ -377,7 +386,7 @@ export function policyProblems(
         message: `${verifier.id} cannot verify ${c.id} resets${others.length ? `: use ${others.join(' or ')}` : ''}, or another policy for ${c.id}`,
       });
     }
-    if (policy === 'approval' && !hasAdmins(values)) {
+    if (policy === 'approval' && lacksAdmins(values)) {
       problems.push({ variable: 'RESET_POLICY', message: `${c.id}=approval needs admins to approve: set ADMIN_USER_IDS, ADMIN_USERGROUP_ID or both` });
     }
     if (policy === 'approval' && !values.APPROVALS_CHANNEL_ID) {

@@ -289,6 +289,26 @@ describe('loadConfig', () => {
     expect(admins.ok && [admins.config.approvalsChannelId, admins.config.credentials.map((c) => c.credential.id)]).toEqual(['C0APPROVALS', ['okta_password', 'okta_unlock', 'okta_mfa']]);
   });
 
+  it('ADMIN_USER_IDS set but malformed, with an approvals channel: the problem is said once, by ADMIN_USER_IDS, with no APPROVALS_CHANNEL_ID (or RESET_POLICY) line telling to set what is set', () => {
+    const { CHIME_ACCOUNT_ID: _, ...base } = VALID;
+    const okta = { ...base, OKTA_ORG_URL: 'https://acme.okta.com', OKTA_API_TOKEN: '00okta-api-token-of-forty-characters-xx', APPROVALS_CHANNEL_ID: 'C0APPROVALS' };
+    const how = 'list user IDs, comma-separated, each U or W followed by capitals and digits, such as U0123ABCD. In Slack: the person\'s profile → ⋮ More → Copy member ID';
+    for (const [admins, bad] of [
+      ['ann@example.com', '"ann@example.com" is not a Slack user ID (an email address)'],
+      ['U0ADA,@bob', '"@bob" is not a Slack user ID (a display name)'],
+    ]) {
+      expect(loadConfig({ ...okta, ADMIN_USER_IDS: admins })).toEqual({ ok: false, problems: [`ADMIN_USER_IDS: ${bad}: ${how}`] });
+    }
+    // Nor a RESET_POLICY line for the admins an approval policy needs; the channel it lacks is still said.
+    expect(loadConfig({ ...VALID, ADMIN_USER_IDS: 'ann@example.com', RESET_POLICY: 'pin=approval' })).toEqual({
+      ok: false,
+      problems: [
+        `ADMIN_USER_IDS: "ann@example.com" is not a Slack user ID (an email address): ${how}`,
+        'RESET_POLICY: pin=approval needs a channel where admins see requests: set APPROVALS_CHANNEL_ID',
+      ],
+    });
+  });
+
   it('accepts WorkMail alone, and bounds the password settings', () => {
     const { CHIME_ACCOUNT_ID: _, ...base } = VALID;
     const org = `m-${'a1'.repeat(16)}`;
