@@ -453,7 +453,8 @@ export class HomeTab {
 
   /**
    * Every record of one request, by its whole reference, for an admin: whoever wrote them in this
-   * workspace (the requester's steps and the admins' decisions), one line per person's request.
+   * workspace or, in an Enterprise Grid org, from any workspace of it (recordedHere: the requester's
+   * steps and the admins' decisions), one line per person's request.
    */
   async lookUp(admin: Requester, reference: string): Promise<SearchResult> {
     const { deps } = this;
@@ -461,7 +462,7 @@ export class HomeTab {
     if (refused) return refused;
     if (!isReference(reference)) return { ok: false, code: 'REQUEST_INVALID' };
     try {
-      const events = (await deps.audit.ofReferences([reference])).filter((e) => e.actor.teamId === admin.teamId);
+      const events = (await deps.audit.ofReferences([reference])).filter((e) => this.recordedHere(admin, e));
       deps.logger.info({ slackUserId: admin.userId, reference, records: events.length }, 'audit looked up');
       const standing = (await this.standingOf(admin, events)) ?? [];
       const people = [...new Set(events.map((e) => e.actor.userId))];
@@ -535,6 +536,16 @@ export class HomeTab {
     return { ok: true, item };
   }
 
+  /**
+   * Whether a record read by a request's reference is one the admin's search shows: written in their
+   * workspace, or from any workspace of the deployment's Enterprise Grid org (its signed enterprise.id,
+   * AuditEntry.actor), where an admin may decide a request from another workspace of it.
+   */
+  private recordedHere(admin: Requester, e: AuditEvent): boolean {
+    const org = this.deps.workspace.enterpriseId;
+    return e.actor.teamId === admin.teamId || (org !== undefined && e.actor.enterpriseId === org);
+  }
+
   /** Why this person may not do what admins do (`action`), if they may not: asked again on every search and click. */
   private async adminRefused(admin: Requester, action: string): Promise<{ ok: false; code: AdminRefusal } | undefined> {
     const answer = await this.adminAnswer(admin, action);
@@ -571,7 +582,7 @@ export class HomeTab {
     if (requests.length === 0) return rows.map((r) => unknownEnd(r, true));
     let records: AuditEvent[];
     try {
-      records = (await this.deps.audit.ofReferences(requests.map((r) => r.pendingRequestId!))).filter((e) => e.actor.teamId === admin.teamId);
+      records = (await this.deps.audit.ofReferences(requests.map((r) => r.pendingRequestId!))).filter((e) => this.recordedHere(admin, e));
     } catch (err) {
       this.deps.logger.warn({ slackUserId: admin.userId, part: 'decisions', err: describeError(err) }, 'audit search without who decided the requests');
       return rows.map((r) => unknownEnd(r, false));

@@ -1664,4 +1664,21 @@ describe('Needs attention in an Enterprise Grid org', () => {
     expect(records).toEqual([expect.objectContaining({ handledRequestId: reference, attentionKind: 'unknown_outcome', subjectSlackUserId: 'UBOB', subjectSlackTeamId: SECOND_WORKSPACE })]);
     expect(lineIn((await h.openHome('UMAX')).home)).toBeUndefined();
   });
+
+  it("a request decided by an admin acting from another workspace of the org: the audit search names that admin's decision, by its reference and on its requester's line", async () => {
+    const requestId = await asksForLicense(h, 'UANN');
+    const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes(requestId));
+    const from = { teamId: SECOND_WORKSPACE, enterpriseId: ORG };
+    const form = await h.opening((trigger) => h.click('UMAX', 'license_review', requestId, { channel: post.result!.channel as string, ts: post.result!.ts as string }, trigger, from));
+    const values = { decision: { decision: { type: 'radio_buttons', selected_option: { value: 'deny' } } }, comment: { comment: { type: 'plain_text_input', value: 'Not this quarter' } } };
+    await h.submit('UMAX', form.view, { ...from, values });
+    await h.waitForAudit('UMAX', (r) => r.action === 'license_decide' && r.phase === 'outcome', 5000, SECOND_WORKSPACE);
+
+    const { formView } = await submitSearch(h, 'UADA', { reference: { reference: { type: 'plain_text_input', value: requestId } }, person: { person: { type: 'users_select', selected_user: null } } });
+    expect(JSON.stringify((await h.viewUpdate(formView.id, 2)).blocks)).toMatch(/\*License change decision\* \(Basic → Pro\) by <@UMAX> for <@UANN> · :no_entry: Denied/);
+    const today = new Date().toISOString().slice(0, 10);
+    const { page1 } = await searchAudit(h, 'UADA', 'UANN', today, today);
+    const line = (page1.blocks as any[]).map((b) => String(b.text?.text)).find((t) => t.includes('*License change request*'));
+    expect(line).toContain('<@UMAX>');
+  });
 });
