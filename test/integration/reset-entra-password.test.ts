@@ -23,8 +23,10 @@ const ENTRA_PEOPLE: EntraSimUser[] = [
   { id: 'e-omar', mail: 'omar@west.example' },
   { id: 'e-pia', mail: 'pia@north.example' },
   { id: 'e-uma', mail: 'uma@south.example' },
+  // No role Graph lists as held, yet protected from the app's reset (eligible for an admin role through PIM, say).
+  { id: 'e-pat', mail: 'pat@example.com', protectedFromReset: true },
 ];
-const SLACK_PEOPLE = [...PEOPLE.slack, slackUser('UGWEN', 'gwen@partner.example'), slackUser('UXAVI', 'avi@example.com'), slackUser('UOBRIEN', "o'brien@example.com"), slackUser('USAM', 'sam@example.com'), slackUser('UFAY', 'fay@example.com'), slackUser('ULEE', 'lee@branch.example'), slackUser('UNINA', 'nina@east.example'), slackUser('UOMAR', 'omar@west.example'), slackUser('UPIA', 'pia@north.example'), slackUser('UUMA', 'uma@south.example')];
+const SLACK_PEOPLE = [...PEOPLE.slack, slackUser('UGWEN', 'gwen@partner.example'), slackUser('UXAVI', 'avi@example.com'), slackUser('UOBRIEN', "o'brien@example.com"), slackUser('USAM', 'sam@example.com'), slackUser('UFAY', 'fay@example.com'), slackUser('ULEE', 'lee@branch.example'), slackUser('UNINA', 'nina@east.example'), slackUser('UOMAR', 'omar@west.example'), slackUser('UPIA', 'pia@north.example'), slackUser('UUMA', 'uma@south.example'), slackUser('UPAT', 'pat@example.com')];
 const COMMAND = '/reset-entra-password';
 
 describe('/reset-entra-password', () => {
@@ -274,12 +276,35 @@ describe('/reset-entra-password', () => {
     expect(entra().callsTo('Token')).toHaveLength(tokens + 1);
   });
 
-  it('the reset answered 403 Authorization_RequestDenied: misconfigured, an operator alert, nothing shown', async () => {
-    const { final } = await h.reset(COMMAND, 'UMAX', { beforeSubmit: () => entra().failNext('SetPassword', { status: 403, code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' }) });
+  it("an account Graph protects from the app's reset though no role of it is listed (eligible for an admin role through PIM, a member or owner of a role-assignable group): Graph's 403 Authorization_RequestDenied on its password is a refusal in Entra's own words, saying to ask IT, shows nothing, pages nobody, and is audited with its reason", async () => {
+    const logged = h.logs.length;
+    const { view, final } = await h.reset(COMMAND, 'UPAT');
+    // Offered: the role check lists no role for them, and only Graph's answer to the change says otherwise.
+    expect(view.submit?.text).toBe('Reset password');
     expect(secretIn(final)).toBeUndefined();
-    expect(JSON.stringify(final)).toContain('Latchkey is misconfigured.');
-    await h.waitForAudit('UMAX', (r) => r.phase === 'outcome' && r.errorCode === 'DIRECTORY_MISCONFIGURED');
-    expect(h.logs.join('')).toMatch(/"alert":true.*operator action needed/);
+    const said = JSON.stringify(final.blocks);
+    expect(said).toContain('Microsoft protects your account from password resets by apps such as Latchkey, as it protects accounts with admin rights, so Latchkey cannot reset it. Nothing was changed.');
+    expect(said).toContain('Ask IT to reset it: a protected account takes an admin with the Privileged Authentication Administrator role.');
+    expect(said).not.toContain('misconfigured');
+    // Refused once, not taken for a password the tenant's rule refused and tried again; no sign-out after it.
+    expect(changes().map((c) => [c.operation, c.params.userId])).toEqual([['SetPassword', 'e-pat']]);
+    expect(entra().passwordOf('e-pat')).toBeUndefined();
+    const records = await h.waitForAudit('UPAT', (r) => r.action === 'reset_entra_password' && r.phase === 'outcome');
+    expect(records.find((r) => r.phase === 'outcome')).toMatchObject({ outcome: 'failure', errorCode: 'DIRECTORY_USER_REFUSED', reason: 'protected_account', directoryUserId: 'e-pat' });
+    // The person's account, not our fault: nobody is paged, and the warning keeps Graph's words for an operator.
+    const lines = h.logs.slice(logged).join('');
+    expect(lines).not.toMatch(/"alert":true/);
+    expect(lines).toMatch(/"level":"?warn.*entra:SetPassword 403: Authorization_RequestDenied Insufficient privileges to complete the operation\./);
+  });
+
+  it("the role lookup refused (403 Authorization_RequestDenied on transitiveMemberOf): the app's own permission is missing, so Latchkey says it is misconfigured, alerts, and changes nothing", async () => {
+    const logged = h.logs.length;
+    entra().failNext('ListRoles', { status: 403, code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' });
+    const { view } = await h.open(COMMAND, 'UMAX');
+    expect(view.submit).toBeUndefined();
+    expect(JSON.stringify(view)).toContain('Latchkey is misconfigured.');
+    expect(h.logs.slice(logged).join('')).toMatch(/entra:ListRoles 403: Authorization_RequestDenied.*"alert":true/);
+    expect(changes()).toEqual([]);
   });
 
   it('a 503 from Graph (it did not take the request on) is "not answering, nothing was changed", and is audited', async () => {

@@ -84,7 +84,11 @@ const domainSchema = z.looseObject({ id: z.string(), authenticationType: z.strin
 const graphErrorSchema = z.looseObject({ error: z.looseObject({ code: z.string(), message: z.string().optional() }) });
 const tokenErrorSchema = z.looseObject({ error: z.string(), error_codes: z.array(z.number()).optional() });
 
-/** Graph's error codes in our words, where the HTTP status alone would say it differently. */
+/**
+ * Graph's error codes in our words, where the HTTP status alone would say it differently. A 403
+ * Authorization_RequestDenied is the app's own missing permission on any call but the password's
+ * (PROTECTED_ACCOUNT): the token, the user lookup and the role check ask alike for every person.
+ */
 const GRAPH_ERRORS: Partial<Record<string, FailureCode>> = {
   InvalidAuthenticationToken: 'DIRECTORY_MISCONFIGURED',
   Authorization_RequestDenied: 'DIRECTORY_MISCONFIGURED',
@@ -105,6 +109,21 @@ const COMPLEXITY = /complexity|password policy|PasswordProfile/i;
 const ON_PREMISES_MASTERED = /on-premises mastered/i;
 /** Its refusal reason, a key of the credential's `words.refusals` (index.ts). */
 const SYNCED_FROM_ON_PREMISES = 'synced_from_on_premises';
+/**
+ * The set-password answer 403 Authorization_RequestDenied ("Insufficient privileges to complete the
+ * operation."): Graph will not let this app set this one user's password. Entra protects some
+ * accounts the role check (transitiveMemberOf directoryRole, roles held now) does not see: one
+ * eligible for an admin role through PIM, a member or owner of a role-assignable group (an owner
+ * holds no role at all), one in a restricted management administrative unit; only an admin such as a
+ * Privileged Authentication Administrator resets them. The person's account, not our fault: their own
+ * words, nobody paged (an alert here would let any such person page the on-call at will). Graph
+ * answers the same to an app without the role that covers ordinary users (User Administrator), and
+ * nothing in the answer tells the two apart: the warning logged with it names that cause too, for a
+ * deployment where every Entra reset is refused so.
+ */
+const PROTECTED_ACCOUNT = 'protected_account';
+const PROTECTED_CAUSES =
+  "Graph refuses this app this user's password: protected by Entra (eligible for an admin role through PIM, a member or owner of a role-assignable group, or in a restricted management administrative unit); if every Entra reset is refused so, the app's service principal lacks the User Administrator role or User-PasswordProfile.ReadWrite.All";
 
 /**
  * A user whose domain is federated signs in at another identity provider (AD FS, Okta, Ping…),
@@ -385,6 +404,9 @@ export class EntraDirectory implements Directory {
       throw new LatchkeyFailure('DIRECTORY_USER_REFUSED', `${operation} ${answer.status}: ${detail}`, { reason: SYNCED_FROM_ON_PREMISES });
     }
     if (operation === 'entra:SetPassword' && answer.status === 400 && COMPLEXITY.test(detail)) throw new PasswordRefused(detail);
+    if (operation === 'entra:SetPassword' && answer.status === 403 && code === 'Authorization_RequestDenied') {
+      throw new LatchkeyFailure('DIRECTORY_USER_REFUSED', `${operation} ${answer.status}: ${detail} (${PROTECTED_CAUSES})`, { reason: PROTECTED_ACCOUNT });
+    }
     // A domain Graph does not have is no answer about the person: their UPN's domain is always the tenant's.
     const specific = operation === 'entra:GetDomain' && answer.status === 404 ? 'DIRECTORY_REJECTED' : code ? GRAPH_ERRORS[code] : undefined;
     throw failureOf(answer, operation, detail, POLICY, specific);

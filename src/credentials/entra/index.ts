@@ -65,6 +65,12 @@ export const entra: Credential<EntraSettings> = {
         next: "Reset it where you sign in (your organization's sign-in page), or ask IT.",
         label: 'signs in at another identity provider',
       },
+      // Graph refused to set the password (403 Authorization_RequestDenied): an account Entra protects from the app's reset.
+      protected_account: {
+        headline: 'Microsoft protects your account from password resets by apps such as Latchkey, as it protects accounts with admin rights, so Latchkey cannot reset it. Nothing was changed.',
+        next: 'Ask IT to reset it: a protected account takes an admin with the Privileged Authentication Administrator role.',
+        label: 'protected by Microsoft from app resets',
+      },
     },
   },
   audit: { action: 'reset_entra_password', directory: 'entra' },

@@ -24,6 +24,14 @@ export interface EntraSimUser {
   userType?: 'Member' | 'Guest';
   /** Directory roles held (directly or through a group), e.g. "User Administrator". */
   roles?: string[];
+  /**
+   * Protected by Entra from the app's password reset though `roles` lists no role held: eligible for
+   * an admin role through PIM, a member or owner of a role-assignable group, or in a restricted
+   * management administrative unit. Graph refuses its password with 403 Authorization_RequestDenied
+   * ("Insufficient privileges to complete the operation."), as it does every user's to an app without
+   * the role that covers them.
+   */
+  protectedFromReset?: boolean;
   /** Synced from on-premises Active Directory (Entra Connect): its password is set there, unless the tenant writes passwords back. */
   onPremisesSyncEnabled?: boolean;
   /** When the account was made (null: Graph has none, as for accounts made before 2018); 2025-01-06 unless said. */
@@ -311,6 +319,7 @@ export async function startEntraSimulator(opts: {
         params: { userId: id, forceChangePasswordNextSignIn: body.passwordProfile?.forceChangePasswordNextSignIn },
         run: () => {
           const target = userOr404(id);
+          if (body.passwordProfile && target.protectedFromReset) throw new GraphError(403, 'Authorization_RequestDenied', INSUFFICIENT_PRIVILEGES);
           if (body.passwordProfile && target.onPremisesSyncEnabled && !writeback) throw new GraphError(400, 'Request_BadRequest', ON_PREMISES_MASTERED);
           const password = body.passwordProfile?.password;
           if (typeof password !== 'string' || !meetsComplexity(password)) throw new GraphError(400, 'Request_BadRequest', COMPLEXITY);
@@ -394,7 +403,7 @@ export async function startEntraSimulator(opts: {
     describe: (email) => {
       const u = [...users.values()].find((x) => x.mail.toLowerCase() === email.toLowerCase());
       if (!u) return undefined;
-      const what = [u.accountEnabled === false ? 'disabled' : 'enabled', u.userType === 'Guest' ? 'guest' : undefined, u.onPremisesSyncEnabled ? 'synced from Active Directory' : undefined, allDomains().get(wire(u).userPrincipalName.split('@').pop()!.toLowerCase()) === 'Federated' ? 'federated: signs in at another identity provider' : undefined, u.roles?.length ? u.roles.join(', ') : undefined];
+      const what = [u.accountEnabled === false ? 'disabled' : 'enabled', u.userType === 'Guest' ? 'guest' : undefined, u.onPremisesSyncEnabled ? 'synced from Active Directory' : undefined, allDomains().get(wire(u).userPrincipalName.split('@').pop()!.toLowerCase()) === 'Federated' ? 'federated: signs in at another identity provider' : undefined, u.roles?.length ? u.roles.join(', ') : undefined, u.protectedFromReset ? 'protected from password resets by apps (eligible admin role, role-assignable group)' : undefined];
       return what.filter(Boolean).join(', ');
     },
   };
