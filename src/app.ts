@@ -313,7 +313,9 @@ export async function readSecrets(arns: Readonly<Record<string, string>>, logger
   const secrets = new SecretsManagerClient(awsClientSettings({ logger }));
   try {
     const read = async ([variable, arn]: [string, string]) => {
-      const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: arn }));
+      const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: arn })).catch(async (err: unknown) => {
+        throw await secretNotRead(err, variable, arn, () => secrets.config.region());
+      });
       if (!SecretString) throw new Error(`secret ${arn} (${variable}) holds no string`);
       return [variable, SecretString.trim()] as const;
     };
@@ -321,6 +323,26 @@ export async function readSecrets(arns: Readonly<Record<string, string>>, logger
   } finally {
     secrets.destroy();
   }
+}
+
+/**
+ * A GetSecretValue that failed, as the operator must read it: which setting and which secret, and
+ * what to check. The SDK's words alone ("Secrets Manager can't find the specified secret.") named
+ * neither. Its name stays the SDK's (ResourceNotFoundException, AccessDeniedException); no value is in it.
+ */
+async function secretNotRead(err: unknown, variable: string, arn: string, region: () => Promise<string>): Promise<Error> {
+  const said = err instanceof Error ? err.message.trim().replace(/([^.])$/, '$1.') : String(err);
+  const where = await region().then(
+    (r) => ` in ${r}`,
+    () => '',
+  );
+  const wrapped = new Error(
+    `${variable} could not be read from its secret, ${arn} (${variable}_ARN): ${said} ` +
+      `Check that the secret exists${where} and has its value (step 4 of docs/deploy.md), and that this function's role may read it (secretsmanager:GetSecretValue, the stack's ReadSecrets statement)`,
+    { cause: err },
+  );
+  if (err instanceof Error) wrapped.name = err.name;
+  return wrapped;
 }
 
 /** What the app answers to; anything else is refused at once (GuardedApp). */

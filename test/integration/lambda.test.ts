@@ -259,7 +259,12 @@ describe('Latchkey on AWS Lambda, before its secrets are put', () => {
   it('tells the person the command did not run, and starts once the secret is there', async () => {
     const first = await h.command('/reset-pin', 'UANN');
     expect(first.json).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('Try again') });
-    expect(h.logs.join('')).toContain('Latchkey could not start');
+    // The fatal line names the setting and the secret that failed, and what to check: the SDK's words alone named neither.
+    expect(fatalLines(h)).toEqual([
+      `ResourceNotFoundException: SLACK_BOT_TOKEN could not be read from its secret, ${SECRET_ARNS.botToken} (SLACK_BOT_TOKEN_ARN): ` +
+        "Secrets Manager can't find the specified secret. Check that the secret exists in eu-west-1 and has its value (step 4 of docs/deploy.md), " +
+        "and that this function's role may read it (secretsmanager:GetSecretValue, the stack's ReadSecrets statement)",
+    ]);
 
     h.lambda.secrets.set(SECRET_ARNS.botToken, h.slack.botToken);
     const opened = await h.open('/reset-pin', 'UANN');
