@@ -70,19 +70,27 @@ export function createLambdaHandler(
   const rotated = async (current: string): Promise<boolean> => {
     if (Date.now() - rereadAt < SECRET_REREAD_MS) return false;
     rereadAt = Date.now();
+    let secrets: Record<string, string>;
     try {
-      const secrets = await readSecrets(arns(), logger);
-      // As the config reads it (trimmed): a secret stored with its line end is the same secret.
-      if (secrets.SLACK_SIGNING_SECRET?.trim() === current) return false;
-      const rebuilt = build(secrets);
-      await rebuilt;
-      starting = rebuilt;
-      logger.warn({}, 'the Slack signing secret changed; Latchkey now uses the new one');
-      return true;
+      secrets = await readSecrets(arns(), logger);
     } catch (err) {
       logger.error({ err: describeError(err), alert: true }, 'could not read the Slack signing secret again');
       return false;
     }
+    // As the config reads it (trimmed): a secret stored with its line end is the same secret.
+    if (secrets.SLACK_SIGNING_SECRET?.trim() === current) return false;
+    // Read, but refused (the configuration's problems) or failing to start: said as such, not as a
+    // read that failed, which sent the operator to Secrets Manager and the role for nothing.
+    try {
+      const rebuilt = build(secrets);
+      await rebuilt;
+      starting = rebuilt;
+    } catch (err) {
+      logger.error({ err: describeError(err), alert: true }, 'the Slack signing secret changed, but Latchkey could not start with the secrets read again: it goes on with the old one');
+      return false;
+    }
+    logger.warn({}, 'the Slack signing secret changed; Latchkey now uses the new one');
+    return true;
   };
 
   const handle = async (event: unknown, receivedAt: number, endsAt: (() => number) | undefined): Promise<HttpAnswer | undefined> => {

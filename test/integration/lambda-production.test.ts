@@ -155,6 +155,31 @@ describe('Latchkey on Lambda, when the signing secret is rotated', () => {
   });
 });
 
+describe('Latchkey on Lambda, when the secrets read again after a rotation are refused', () => {
+  const h = useHarness({ entry: 'lambda' });
+
+  it('pages with its own words (the secrets were read, the configuration refused them, and which), not "could not read", and keeps serving with the secret it had', async () => {
+    await h.open('/reset-pin', 'UANN'); // warm, with the old secret
+    const ROTATED = 'rotated-signing-secret-0123456789abcdef';
+    h.lambda.secrets.set(SECRET_ARNS.signingSecret, ROTATED);
+    h.lambda.secrets.set(SECRET_ARNS.botToken, 'not-a-bot-token');
+    const res = await postSlashCommand(h.eventsUrl, ROTATED, { command: '/reset-pin', user_id: 'UBOB', team_id: TEAM, trigger_id: h.slack.newTriggerId() });
+    expect(res.status).toBe(401);
+    const alerts = h.logs
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { msg: string; alert?: boolean; err?: string })
+      .filter((line) => line.alert === true);
+    expect(alerts.map((a) => a.msg)).toEqual(['the Slack signing secret changed, but Latchkey could not start with the secrets read again: it goes on with the old one']);
+    expect(alerts[0]!.err).toMatch(/the configuration has problems\.\n {2}- SLACK_BOT_TOKEN: must be a bot token/);
+    expect(h.logs.join('')).not.toContain(ROTATED);
+    // The instance serves as before, with the secret it had.
+    expect((await h.open('/reset-pin', 'UANN')).view.submit).toBeDefined();
+    await h.lambda.idle();
+  });
+});
+
 describe("Lambda's log lines", () => {
   it('go to stdout synchronously: nothing waits in a buffer when Lambda freezes the process after the answer', () => {
     const stream = (lambdaLogger('info') as unknown as Record<symbol, { sync?: boolean; fd?: number }>)[pino.symbols.streamSym];
