@@ -888,4 +888,84 @@ describe('/request-license: an approval whose applying is not known to have begu
       h.clock.offsetMs = 0;
     }
   }, 90_000);
+
+  it("a change made and on record whose request's final status write failed, read after 10 minutes: it is completed as applied, once (the channel message says so without Review, its requester is told, their Home tab shows it done), never offered to the admins again", async () => {
+    const request = await h.asksForLicense('UANN', { license: 'Pro' });
+    const approve = {
+      values: {
+        decision: { decision: { type: 'radio_buttons', selected_option: { value: 'approve' } } },
+        comment: { comment: { type: 'plain_text_input', value: 'Enjoy Pro' } },
+      },
+    };
+    // The change is made and its outcome written; the request's own APPROVED → APPLIED write never gets through.
+    const release = h.dynamoGate.hold((c) => c.operation === 'UpdateItem' && c.body.includes(request.requestId) && c.body.includes('"APPLIED"'));
+    try {
+      const opened = await h.opensReview('UADA', request);
+      await h.submit('UADA', opened.view, approve);
+      await h.viewUpdate(opened.viewId, 2, 50_000);
+    } finally {
+      release();
+    }
+    expect(h.chime.users.get('chime-ann')?.LicenseType).toBe('Pro');
+    const applied = await h.waitForAudit('UADA', (r) => r.action === 'license_apply' && r.phase === 'outcome');
+    expect(applied.filter((r) => r.action === 'license_apply' && r.phase === 'outcome').map((r) => r.outcome)).toEqual(['success']);
+    h.slack.clear();
+    h.clock.offsetMs = 11 * 60_000;
+    try {
+      const a = await h.opensReview('UMAX', request);
+      // Before: the decision modal, "applying it did not finish: the outcome is unknown".
+      expect(a.view.submit).toBeUndefined();
+      expect(JSON.stringify(a.view)).not.toContain('the outcome is unknown');
+      const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && JSON.stringify(c.args).includes('Enjoy Pro'));
+      expect(JSON.stringify(dm.args)).not.toContain('may have been made');
+      const updated = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts);
+      expect(JSON.stringify(updated.args.blocks)).not.toContain('license_review');
+      expect(JSON.stringify(updated.args.blocks)).not.toContain('outcome is unknown');
+      expect(JSON.stringify(updated.args.blocks)).toContain('<@UADA>');
+      // Read again by another admin: nothing more is sent.
+      const b = await h.opensReview('UADA', request);
+      expect(b.view.submit).toBeUndefined();
+      expect(h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'DUANN')).toHaveLength(1);
+      // Her Home tab shows it done; no admin's shows it among the changes whose outcome is unknown.
+      const line = JSON.stringify(((await h.openHome('UANN')).home.blocks as any[]).filter((b) => JSON.stringify(b).includes('Enjoy Pro')));
+      expect(line).not.toContain('outcome is unknown');
+      expect(JSON.stringify((await h.openHome('UMAX')).home)).not.toContain(request.requestId);
+      expect(h.chime.callsTo('UpdateUser')).toHaveLength(1);
+    } finally {
+      h.clock.offsetMs = 0;
+      h.chime.users.set('chime-ann', { ...h.chime.users.get('chime-ann')!, LicenseType: 'Basic' });
+    }
+  }, 90_000);
+
+  it("a change that failed, on record, whose request's final status write failed, read after 10 minutes: it is a failed change, shown with why and retried as one, never one whose outcome is unknown", async () => {
+    const request = await h.asksForLicense('UANN', { license: 'Pro' });
+    h.chime.failNext('UpdateUser', 'ServiceUnavailableException', 5);
+    const release = h.dynamoGate.hold((c) => c.operation === 'UpdateItem' && c.body.includes(request.requestId) && c.body.includes('"APPLY_FAILED"'));
+    try {
+      const opened = await h.opensReview('UADA', request);
+      await h.submit('UADA', opened.view, {
+        values: {
+          decision: { decision: { type: 'radio_buttons', selected_option: { value: 'approve' } } },
+          comment: { comment: { type: 'plain_text_input', value: '' } },
+        },
+      });
+      await h.viewUpdate(opened.viewId, 2, 50_000);
+    } finally {
+      release();
+    }
+    await h.waitForAudit('UADA', (r) => r.action === 'license_apply' && r.outcome === 'failure');
+    h.slack.clear();
+    h.clock.offsetMs = 11 * 60_000;
+    try {
+      const a = await h.opensReview('UMAX', request);
+      // Before: "applying it did not finish: the outcome is unknown".
+      expect(JSON.stringify(a.view)).not.toContain('the outcome is unknown');
+      expect(JSON.stringify(a.view)).toContain('Amazon Chime is not answering right now');
+      const updated = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts);
+      expect(JSON.stringify(updated.args.blocks)).not.toContain('outcome is unknown');
+      expect(h.chime.users.get('chime-ann')?.LicenseType).toBe('Basic');
+    } finally {
+      h.clock.offsetMs = 0;
+    }
+  }, 90_000);
 });

@@ -1,7 +1,7 @@
 import { adminAnswer, type AdminAnswer } from '../admin-answer';
 import { AuditTrail, type AuditedChange } from '../audit-trail';
 import { asFailure, describeError, LatchkeyFailure, type FailureCode } from '../failure';
-import { NO_METRICS, type Admins, type AuditEntry, type AuditLog, type AuditReader, type Clock, type Logger, type Metrics, type RateLimiter, type Requester } from '../ports';
+import { NO_METRICS, type Admins, type AuditEntry, type AuditEvent, type AuditLog, type AuditReader, type Clock, type Logger, type Metrics, type RateLimiter, type Requester } from '../ports';
 import { aFewAtATime } from '../a-few-at-a-time';
 import { newRequestId } from '../request-id';
 import { servesRequest, type Workspace } from '../workspace';
@@ -35,6 +35,9 @@ const FINISH_OUTCOME_UNKNOWN_AFTER_MS = 10 * 60_000;
 
 /** How far before an approval's decidedAt its applying's attempt is looked for (neverApplied): a clock stepped back a little. */
 const APPLY_CLOCK_SKEW_MS = 60_000;
+
+/** What the audit log shows of an approval's apply since its decision (applyOnRecord). */
+type ApplyRecord = { readonly shows: 'none' | 'attempt' | 'success' } | { readonly shows: 'failure'; readonly errorCode: FailureCode };
 
 /** How many of the queue's requests one read looks at, at most, to find enough live ones. */
 const QUEUE_READ_MAX = 250;
@@ -419,7 +422,9 @@ export class Approvals {
       const request = await this.loadForReviewer(reviewer, requestId);
       const { request: read, told } = await this.closeLapsed(await this.expireIfDue(request));
       // Decided by a click that could not tell it was: this one does what that one left undone.
-      const current = await this.followUpDecision(read, { touch: 'review', by: reviewer.userId });
+      const followed = await this.followUpDecision(read, { touch: 'review', by: reviewer.userId });
+      // Its apply's outcome on record: settled as that apply would have, never offered again.
+      const current = (await this.settleFromRecord(followed, await this.applyOnRecord(followed))) ?? followed;
       if (!this.decidable(current)) {
         return {
           ok: true,
@@ -457,6 +462,10 @@ export class Approvals {
     if (request.status === 'EXPIRED') return { ok: false, code: 'REQUEST_EXPIRED', request };
     if (request.status === 'WITHDRAWN') return { ok: false, code: 'REQUEST_WITHDRAWN', request };
     if (this.retryLapsed(request)) return { ok: false, code: 'REQUEST_EXPIRED', request, lapsed: true, ...(told && { toldToAskAgain: true }) };
+    // An apply whose outcome is unknown here but on record: settled as that apply would have, not decided again.
+    const record = await this.applyOnRecord(request);
+    const settled = await this.settleFromRecord(request, record);
+    if (settled) return { ok: false, code: 'REQUEST_DECIDED', request: settled, decidable: this.decidable(settled) };
     // A status this version does not know is never decidable (fail closed): shown as it is, unchanged.
     // Decided by a click that could not tell it was: this one does what that one left undone.
     if (!this.decidable(request) || request.status === UNKNOWN_STATUS) return { ok: false, code: 'REQUEST_DECIDED', request: await this.followUpDecision(request, { touch: 'decision', by: reviewer.userId }), ...this.unknownAt(request) };
@@ -479,7 +488,7 @@ export class Approvals {
     };
     // Closed after a change whose outcome is unknown: it may have been made, and everyone is told so;
     // unless it is an approval that never began applying, which sent nothing, and is denied as any is.
-    const outcomeUnknown = choice.decision === 'deny' && this.finishUnknown(request) && !(await this.neverApplied(request, kind));
+    const outcomeUnknown = choice.decision === 'deny' && this.finishUnknown(request) && !this.neverApplied(request, record);
     let decided: PendingRequest | undefined;
     let change: AuditedChange | undefined;
     try {
@@ -1492,17 +1501,7 @@ export class Approvals {
    * among the failed changes, in the same write, until an admin retries or denies it (awaitingRetry).
    */
   private async apply(reviewer: Requester, approved: PendingRequest, change: (request: PendingRequest) => Promise<void>): Promise<PendingRequest> {
-    const settle = async (status: PendingStatus, errorCode?: FailureCode) => {
-      const at = this.deps.clock.now();
-      const settled = await this.move(approved, ['APPROVED'], status, { errorCode }, undefined, at).catch(() => undefined);
-      // Failed past its request's time (as listing ruled it, at the same moment): retried no more,
-      // and on no list a read would close it from, so its requester is told now to ask again (in
-      // words of their own: approved in time, it could not be applied before the time ended).
-      if (settled?.status === 'APPLY_FAILED' && this.retryLapsed(settled, at)) {
-        await this.deps.announcer.tellRequester(settled, 'failed_past_time').catch((err: unknown) => this.warn(err, settled, 'requester DM failed'));
-      }
-      return settled ?? { ...approved, status, errorCode };
-    };
+    const settle = async (status: 'APPLIED' | 'APPLY_FAILED', errorCode?: FailureCode) => (await this.settleApply(approved, status, errorCode)) ?? { ...approved, status, errorCode };
     let audited: AuditedChange;
     try {
       audited = await this.trail.begin(this.auditStep('apply', reviewer, approved));
@@ -1519,6 +1518,43 @@ export class Approvals {
     await audited.succeeded();
     this.deps.logger.info({ approvalRequestId: approved.id, kind: approved.kind, slackUserId: reviewer.userId }, 'approved request applied');
     return settle('APPLIED');
+  }
+
+  /**
+   * An apply's final status write, APPROVED → APPLIED or APPLY_FAILED (conditional: once, whoever
+   * writes it); undefined when not written (moved since, or the write failed).
+   */
+  private async settleApply(approved: PendingRequest, status: 'APPLIED' | 'APPLY_FAILED', errorCode?: FailureCode, condition?: TransitionCondition): Promise<PendingRequest | undefined> {
+    const at = this.deps.clock.now();
+    const settled = await this.move(approved, ['APPROVED'], status, { errorCode }, condition, at).catch((err: unknown) => {
+      this.warn(err, approved, 'writing an apply\'s outcome on the request failed');
+      return undefined;
+    });
+    // Failed past its request's time (as listing ruled it, at the same moment): retried no more,
+    // and on no list a read would close it from, so its requester is told now to ask again (in
+    // words of their own: approved in time, it could not be applied before the time ended).
+    if (settled?.status === 'APPLY_FAILED' && this.retryLapsed(settled, at)) {
+      await this.deps.announcer.tellRequester(settled, 'failed_past_time').catch((err: unknown) => this.warn(err, settled, 'requester DM failed'));
+    }
+    return settled;
+  }
+
+  /**
+   * An approval left APPROVED, its outcome unknown, whose apply's outcome is on record (its change
+   * made or failed, only the request's final status write lost): settled now as that apply would
+   * have, by the same conditional write (also on its decision being the one past the bound: never
+   * a newer one), and its requester and the admins' message told as that apply's click tells them,
+   * by whichever reader writes it. Undefined when the record shows no outcome (or was not read):
+   * it stays as it is, outcome unknown. Moved by another reader meanwhile: the request as it stands.
+   */
+  private async settleFromRecord(request: PendingRequest, record: ApplyRecord | undefined): Promise<PendingRequest | undefined> {
+    if (record?.shows !== 'success' && record?.shows !== 'failure') return undefined;
+    const status = record.shows === 'success' ? 'APPLIED' : 'APPLY_FAILED';
+    const settled = await this.settleApply(request, status, record.shows === 'failure' ? record.errorCode : undefined, { decidedBefore: this.finishUnknownBefore() });
+    if (!settled) return (await this.deps.store.get(request.id).catch((err: unknown) => this.warn(err, request, 'reading a request settled from its record failed'))) ?? undefined;
+    this.deps.logger.info({ approvalRequestId: request.id, kind: request.kind, status }, 'approved request settled from its apply on record');
+    await this.tellDecided(settled);
+    return settled;
   }
 
   /**
@@ -1599,25 +1635,42 @@ export class Approvals {
   }
 
   /**
-   * An approval the admin's click applies, its outcome unknown (finishUnknown), whose applying never
-   * began: no step of it on record since it was decided (the change is sent only once its attempt is
-   * on record: apply, fail closed), so nothing was sent. Read a minute before its decision, so a
-   * clock a little behind never hides an attempt; one of an earlier approval read so only makes it
-   * "may have been made". Not so when an earlier apply's change was sent and not confirmed, or when
-   * the record is not read (no reader, or the read failed): that may have been made, and is said so.
+   * What the audit log shows of the apply of an approval the admin's click applies, its outcome
+   * unknown (finishUnknown), since it was decided: `none`, no step of it (the change is sent only
+   * once its attempt is on record: apply, fail closed), so nothing was sent; `attempt`, begun and
+   * no outcome; `success` or `failure`, the outcome of this decision's own apply (its reference
+   * taken at or after the decision, by the same click's clock). Read a minute before its decision,
+   * so a clock a little behind never hides an attempt; one of an earlier approval read so is only an
+   * attempt. Undefined when the record is not read (no reader, or the read failed).
    */
-  private async neverApplied(request: PendingRequest, kind: ApprovalKind): Promise<boolean> {
+  private async applyOnRecord(request: PendingRequest): Promise<ApplyRecord | undefined> {
     const reader = this.deps.auditReader;
-    if (!reader || request.status !== 'APPROVED' || !('apply' in kind.onApprove) || request.decidedAt === undefined) return false;
-    if (request.errorCode === 'DIRECTORY_OUTCOME_UNKNOWN') return false;
+    const kind = this.kinds.get(request.kind);
+    if (!reader || !kind || !('apply' in kind.onApprove) || !this.finishUnknown(request) || request.decidedAt === undefined) return undefined;
+    const decidedAt = request.decidedAt;
     const apply = approvalAction(request.kind, 'apply');
+    let steps: AuditEvent[];
     try {
-      const steps = await reader.stepsSince(request.id, new Date(Date.parse(request.decidedAt) - APPLY_CLOCK_SKEW_MS).toISOString());
-      return !steps.some((e) => e.action === apply);
+      steps = (await reader.stepsSince(request.id, new Date(Date.parse(decidedAt) - APPLY_CLOCK_SKEW_MS).toISOString())).filter((e) => e.action === apply);
     } catch (err) {
       this.warn(err, request, 'reading whether an approval began applying failed: its denial says the change may have been made');
-      return false;
+      return undefined;
     }
+    if (steps.length === 0) return { shows: 'none' };
+    const own = steps.map((e) => e.requestId).filter((id) => id >= decidedAt).sort(compareText).at(-1);
+    const outcome = own === undefined ? undefined : steps.find((e) => e.requestId === own && e.phase === 'outcome');
+    if (outcome?.outcome === 'success') return { shows: 'success' };
+    if (outcome?.outcome === 'failure') return { shows: 'failure', errorCode: (outcome.errorCode as FailureCode | undefined) ?? 'DIRECTORY_UNAVAILABLE' };
+    return { shows: 'attempt' };
+  }
+
+  /**
+   * Its applying never began (applyOnRecord: none), so nothing was sent; not so when an earlier
+   * apply's change was sent and not confirmed, or when the record was not read: that may have been
+   * made, and is said so.
+   */
+  private neverApplied(request: PendingRequest, record: ApplyRecord | undefined): boolean {
+    return record?.shows === 'none' && request.errorCode !== 'DIRECTORY_OUTCOME_UNKNOWN';
   }
 
   /**
