@@ -137,15 +137,23 @@ export class LatchkeyFailure extends Error {
   readonly retryAt?: Date;
   /** With DIRECTORY_USER_REFUSED or NOTHING_TO_CHANGE: the credential's own reason (a key of its `words.refusals`). */
   readonly reason?: string;
+  /**
+   * With DIRECTORY_USER_REFUSED: the directory cannot tell this refusal of one person from its app's
+   * own missing permission, which it answers alike for everyone. One person refused so is theirs (no
+   * alert); several different people, likely ours (WidespreadRefusals). These are the credential's
+   * words for that alert: what is likely missing and what to check. Never a secret.
+   */
+  readonly oursIfWidespread?: string;
 
   constructor(
     readonly code: FailureCode,
     readonly detail?: string,
-    options?: { cause?: unknown; retryAt?: Date; reason?: string },
+    options?: { cause?: unknown; retryAt?: Date; reason?: string; oursIfWidespread?: string },
   ) {
     super(detail ? `${code}: ${detail}` : code, options);
     this.retryAt = options?.retryAt;
     this.reason = options?.reason;
+    this.oursIfWidespread = options?.oursIfWidespread;
   }
 
   get needsOperator(): boolean {

@@ -25,6 +25,7 @@ import { RESET_TICKET, resetTicketSchema, type ResetTicket } from './reset-ticke
 import type { Sealer } from './sealer';
 import { VERIFY_WAIT_MAX_MS, type ConfiguredVerifier, type PushResult, type PushStarted, type VerifierAccount } from './verification';
 import type { Workspace } from './workspace';
+import { WidespreadRefusals } from './widespread-refusals';
 
 /** Long enough to read the modal and click; short enough that a stale check is not trusted. */
 const DEFAULT_TICKET_TTL_MS = 10 * 60 * 1000;
@@ -363,6 +364,8 @@ export class ResetCredential {
   private readonly trail: AuditTrail;
 
   private readonly metrics: Metrics;
+  /** Refusals one person's alone, that several different people getting would make ours: one alert then. */
+  private readonly widespread: WidespreadRefusals;
   /**
    * The `verify` policy's pushes this process is waiting on, by request, with whose they are: what
    * closing the waiting modal ends (abandonPush). From the Reset click until the wait ends.
@@ -392,6 +395,7 @@ export class ResetCredential {
     this.ticketTtlMs = deps.ticketTtlMs ?? DEFAULT_TICKET_TTL_MS;
     this.trail = new AuditTrail(deps.audit, deps.logger, { limiter: deps.limiter, clock: deps.clock });
     this.metrics = deps.metrics ?? NO_METRICS;
+    this.widespread = new WidespreadRefusals(deps.logger, () => deps.clock.now().getTime());
     // Config never allows it (an approval policy needs admins and a channel, so app.ts always builds the gate).
     if (!deps.approvals && [...(deps.policies?.values() ?? [])].includes('approval')) throw new Error('the approval policy needs an approvals gate');
   }
@@ -896,12 +900,15 @@ export class ResetCredential {
       result = await credential.directory.resetCredential({ id: ticket.directoryUserId, locked: ticket.locked });
     } catch (err) {
       const failure = this.report(err, context);
+      // One person's refusal that, for several different people, is likely our setup (an app without its role).
+      if (failure.oursIfWidespread !== undefined) this.widespread.refused({ kind, reason: failure.reason ?? failure.code, person: ticket.directoryUserId, ours: failure.oursIfWidespread });
       // A refusal only the change could tell (an account another system manages) keeps its reason, for its words.
       await change.failed(failure.code, failure.reason !== undefined ? { ...proof, reason: failure.reason } : proof);
       this.metrics.count('reset_failed', { credential: kind, code: failure.code });
       return { ok: false, code: failure.code, kind, email: ticket.email, requestId: ticket.requestId, ...(failure.reason !== undefined && { reason: failure.reason }) };
     }
     this.metrics.count('reset_succeeded', { credential: kind });
+    this.widespread.succeeded(kind);
 
     const shown: ResetDone = {
       ok: true,

@@ -25,8 +25,12 @@ const ENTRA_PEOPLE: EntraSimUser[] = [
   { id: 'e-uma', mail: 'uma@south.example' },
   // No role Graph lists as held, yet protected from the app's reset (eligible for an admin role through PIM, say).
   { id: 'e-pat', mail: 'pat@example.com', protectedFromReset: true },
+  // Three more Graph refuses alike: as every user looks to an app that lost its role.
+  { id: 'e-rae', mail: 'rae@example.com', protectedFromReset: true },
+  { id: 'e-sol', mail: 'sol@example.com', protectedFromReset: true },
+  { id: 'e-tia', mail: 'tia@example.com', protectedFromReset: true },
 ];
-const SLACK_PEOPLE = [...PEOPLE.slack, slackUser('UGWEN', 'gwen@partner.example'), slackUser('UXAVI', 'avi@example.com'), slackUser('UOBRIEN', "o'brien@example.com"), slackUser('USAM', 'sam@example.com'), slackUser('UFAY', 'fay@example.com'), slackUser('ULEE', 'lee@branch.example'), slackUser('UNINA', 'nina@east.example'), slackUser('UOMAR', 'omar@west.example'), slackUser('UPIA', 'pia@north.example'), slackUser('UUMA', 'uma@south.example'), slackUser('UPAT', 'pat@example.com')];
+const SLACK_PEOPLE = [...PEOPLE.slack, slackUser('UGWEN', 'gwen@partner.example'), slackUser('UXAVI', 'avi@example.com'), slackUser('UOBRIEN', "o'brien@example.com"), slackUser('USAM', 'sam@example.com'), slackUser('UFAY', 'fay@example.com'), slackUser('ULEE', 'lee@branch.example'), slackUser('UNINA', 'nina@east.example'), slackUser('UOMAR', 'omar@west.example'), slackUser('UPIA', 'pia@north.example'), slackUser('UUMA', 'uma@south.example'), slackUser('UPAT', 'pat@example.com'), slackUser('URAE', 'rae@example.com'), slackUser('USOL', 'sol@example.com'), slackUser('UTIA', 'tia@example.com')];
 const COMMAND = '/reset-entra-password';
 
 describe('/reset-entra-password', () => {
@@ -295,6 +299,44 @@ describe('/reset-entra-password', () => {
     const lines = h.logs.slice(logged).join('');
     expect(lines).not.toMatch(/"alert":true/);
     expect(lines).toMatch(/"level":"?warn.*entra:SetPassword 403: Authorization_RequestDenied Insufficient privileges to complete the operation\./);
+  });
+
+  describe("Graph refusing the password alike for several different people (as it refuses everyone's to an app that lost its role)", () => {
+    const alertLines = (from: number) => h.logs.slice(from).join('').split('\n').filter((line) => line.includes('"alert":true'));
+    const refused = async (userId: string) => {
+      const { final } = await h.reset(COMMAND, userId);
+      expect(JSON.stringify(final.blocks)).toContain('Microsoft protects your account from password resets by apps such as Latchkey');
+      await h.waitForAudit(userId, (r) => r.phase === 'outcome' && r.reason === 'protected_account');
+    };
+    // Over an hour on from any refusal an earlier test made, so that only this test's count.
+    beforeEach(() => void (h.clock.offsetMs += 2 * 60 * 60_000));
+    afterAll(() => void (h.clock.offsetMs = 0));
+
+    it('one person refused again and again pages nobody: only different people count', async () => {
+      const logged = h.logs.length;
+      for (let i = 0; i < 3; i++) await refused('URAE');
+      expect(changes().map((c) => c.params.userId)).toEqual(['e-rae', 'e-rae', 'e-rae']);
+      expect(alertLines(logged)).toEqual([]);
+    });
+
+    it("two different people refused page nobody; the third pages the on-call once, saying every Entra reset is refused and that the app's role or permission is likely missing; more refusals within the hour, not again", async () => {
+      const logged = h.logs.length;
+      await refused('URAE');
+      await refused('USOL');
+      expect(alertLines(logged)).toEqual([]);
+      await refused('UTIA');
+      const [line, ...more] = alertLines(logged);
+      expect(more).toEqual([]);
+      expect(line).toContain('the same refusal for several different people, and no success between: likely our setup, not their accounts.');
+      expect(line).toContain('Every Entra password reset is being refused');
+      expect(line).toMatch(/User Administrator.*Privileged Authentication Administrator.*User-PasswordProfile\.ReadWrite\.All/);
+      expect(JSON.parse(line!)).toMatchObject({ level: 'error', kind: 'entra_password', reason: 'protected_account', people: 3 });
+      expect(line).not.toContain(entra().clientSecret);
+      // Said once for the hour, however many more are refused.
+      await refused('UPAT');
+      await refused('URAE');
+      expect(alertLines(logged)).toHaveLength(1);
+    });
   });
 
   it("the role lookup refused (403 Authorization_RequestDenied on transitiveMemberOf): the app's own permission is missing, so Latchkey says it is misconfigured, alerts, and changes nothing", async () => {

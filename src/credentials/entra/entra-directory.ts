@@ -118,12 +118,18 @@ const SYNCED_FROM_ON_PREMISES = 'synced_from_on_premises';
  * Privileged Authentication Administrator resets them. The person's account, not our fault: their own
  * words, nobody paged (an alert here would let any such person page the on-call at will). Graph
  * answers the same to an app without the role that covers ordinary users (User Administrator), and
- * nothing in the answer tells the two apart: the warning logged with it names that cause too, for a
- * deployment where every Entra reset is refused so.
+ * nothing in the answer tells the two apart: the warning logged with it names that cause too, and the
+ * refusal carries PROTECTED_EVERYWHERE, so that several different people refused so (as everyone is
+ * in a deployment whose app lost its role) page the on-call once.
  */
 const PROTECTED_ACCOUNT = 'protected_account';
 const PROTECTED_CAUSES =
   "Graph refuses this app this user's password: protected by Entra (eligible for an admin role through PIM, a member or owner of a role-assignable group, or in a restricted management administrative unit); if every Entra reset is refused so, the app's service principal lacks the User Administrator role or User-PasswordProfile.ReadWrite.All";
+/** What that 403 means when several different people get it (the alert of WidespreadRefusals), and what to check. */
+const PROTECTED_EVERYWHERE =
+  "Every Entra password reset is being refused (Graph's 403 Authorization_RequestDenied on the password): the app's service principal has likely lost its directory role (User Administrator, or Privileged Authentication Administrator, whichever it was given), or the app registration its Microsoft Graph application permission User-PasswordProfile.ReadWrite.All. " +
+  'Check in the Microsoft Entra admin center: Roles & admins → User Administrator → Assignments lists the app; App registrations → the app → API permissions lists User-PasswordProfile.ReadWrite.All, granted with admin consent. ' +
+  "If both are there, each of those accounts is one Entra protects (eligible for an admin role through PIM, a member or owner of a role-assignable group): nothing to fix, IT resets them.";
 
 /**
  * A user whose domain is federated signs in at another identity provider (AD FS, Okta, Ping…),
@@ -405,7 +411,7 @@ export class EntraDirectory implements Directory {
     }
     if (operation === 'entra:SetPassword' && answer.status === 400 && COMPLEXITY.test(detail)) throw new PasswordRefused(detail);
     if (operation === 'entra:SetPassword' && answer.status === 403 && code === 'Authorization_RequestDenied') {
-      throw new LatchkeyFailure('DIRECTORY_USER_REFUSED', `${operation} ${answer.status}: ${detail} (${PROTECTED_CAUSES})`, { reason: PROTECTED_ACCOUNT });
+      throw new LatchkeyFailure('DIRECTORY_USER_REFUSED', `${operation} ${answer.status}: ${detail} (${PROTECTED_CAUSES})`, { reason: PROTECTED_ACCOUNT, oursIfWidespread: PROTECTED_EVERYWHERE });
     }
     // A domain Graph does not have is no answer about the person: their UPN's domain is always the tenant's.
     const specific = operation === 'entra:GetDomain' && answer.status === 404 ? 'DIRECTORY_REJECTED' : code ? GRAPH_ERRORS[code] : undefined;
