@@ -111,6 +111,12 @@ export const auditRecordSchema = z
  */
 export const storedAuditRecordSchema = auditRecordSchema
   .extend({
+    // A newer version's record (its schema's number, a phase, outcome or decision this one does not
+    // know) is read as written, shown by its word: one such record never hides the rest of its day.
+    v: z.union([z.number(), z.string()]),
+    phase: z.string(),
+    outcome: z.string().optional(),
+    decision: z.string().optional(),
     action: z.string(),
     directory: z.string().optional(),
     errorCode: z.string().optional(),

@@ -3,7 +3,7 @@ import { asFailure, currentCode, describeError, isFailureCode, LatchkeyFailure, 
 import { APPLY_ACTIONS, APPROVAL_ACTIONS, REVOKE_ACTIONS, WITHDRAW_ACTIONS } from './approvals/kinds';
 import type { AwaitingRetry, Listed, OwnRequest, OwnRequests, Waiting } from './approvals/approvals';
 import { closedOutcomeUnknown, endedAfterUnknownOutcome, type PendingRequest } from './approvals/pending-request';
-import type { Admins, AuditEvent, AuditLog, AuditReader, Clock, Logger, Requester } from './ports';
+import type { Admins, AuditEntry, AuditEvent, AuditLog, AuditReader, Clock, Logger, Requester } from './ports';
 import type { KnownGuests } from './known-guests';
 import { newRequestId } from './request-id';
 import { OUTCOME_GRACE_MS, unknownOutcomes } from './unknown-outcomes';
@@ -32,7 +32,12 @@ export interface Activity {
    * was alerted). A pending request's own step succeeding means it was sent, not that it is done:
    * `standing` says where the request is.
    */
-  readonly state: 'succeeded' | 'partial' | 'failed' | 'refused' | 'cancelled' | 'unknown' | 'in_progress';
+  readonly state: 'succeeded' | 'partial' | 'failed' | 'refused' | 'cancelled' | 'unknown' | 'in_progress' | 'unrecognised';
+  /**
+   * unrecognised: a record of the line is in a word a newer version wrote (a phase, an outcome or a
+   * decision this one does not know), which says what, as written: "phase `handover`".
+   */
+  readonly written?: string;
   /** The pending request the steps belong to, and where it stands now when that could be read. */
   readonly pendingRequestId?: string;
   /**
@@ -611,17 +616,19 @@ export class HomeTab {
     const revoked = latest((e) => (REVOKE_ACTIONS.includes(e.action) && e.outcome === 'success' ? pendingOf(e) : undefined));
     return whole.map((r) => {
       const d = r.pendingRequestId ? decided.get(r.pendingRequestId) : undefined;
-      if (!d?.decision) return unknownEnd(r, true);
+      // A decision in a word a newer version wrote is no decision this one can say: its own line shows the word.
+      const decision = d?.decision;
+      if (!d || !isDecision(decision)) return unknownEnd(r, true);
       // Where it stands, when the store still has it, says more than the decision (applied, expired…).
       // Its outcome written again once found made (AuditEntry.restated): made at its click, its attempt's time.
       const at = (d.restated && records.find((e) => e.requestId === d.requestId && e.phase === 'attempt')?.at) || d.at;
-      const decidedBy = { userId: d.actor.userId, decision: d.decision, at };
+      const decidedBy = { userId: d.actor.userId, decision, at };
       if (r.standing || r.decision) return { ...r, decidedBy };
-      const change = d.decision === 'approve' && isRequestStep(r.action) ? changed.get(r.pendingRequestId!) : undefined;
+      const change = decision === 'approve' && isRequestStep(r.action) ? changed.get(r.pendingRequestId!) : undefined;
       return {
         ...r,
         decidedBy,
-        decision: d.decision,
+        decision,
         ...(change && {
           applied: change.outcome === 'success' || change.outcome === 'partial' ? 'succeeded' : change.errorCode === 'DIRECTORY_OUTCOME_UNKNOWN' ? 'unknown' : handedBack(change) ? 'not_sent' : 'failed',
         }),
@@ -794,6 +801,23 @@ const revokeOf = (e: AuditEvent): boolean => REVOKE_ACTIONS.includes(e.action) &
  * pending requests as stored, for where each stands now. `revokes`: others' revokes (revokeOf), for
  * the person's approval that another admin took back, which none of their own records says.
  */
+const PHASES: readonly string[] = ['attempt', 'outcome', 'refused', 'cancelled'] satisfies AuditEntry['phase'][];
+const OUTCOMES: readonly string[] = ['success', 'failure', 'partial'] satisfies NonNullable<AuditEntry['outcome']>[];
+const isDecision = (word: string | undefined): word is NonNullable<AuditEntry['decision']> => word === 'approve' || word === 'deny';
+
+/**
+ * The first word of these records a newer version wrote (a phase, outcome or decision this one does
+ * not know), as written, for the line to say: never guessed into one of this version's states.
+ */
+function unrecognisedWord(records: readonly AuditEvent[]): string | undefined {
+  for (const r of records) {
+    if (!PHASES.includes(r.phase)) return `phase \`${r.phase}\``;
+    if (r.outcome !== undefined && !OUTCOMES.includes(r.outcome)) return `outcome \`${r.outcome}\``;
+    if (r.decision !== undefined && !isDecision(r.decision)) return `decision \`${r.decision}\``;
+  }
+  return undefined;
+}
+
 export function activityOf(
   events: readonly AuditEvent[],
   now: Date,
@@ -860,7 +884,8 @@ export function activityOf(
     const detail = records.find((r) => r.subject || r.licenseTo || r.decision);
     const account = records.find((r) => r.directoryUserId);
     const incomplete = last.find((r) => r.incomplete?.length)?.incomplete;
-    const decision = records.find((r) => r.decision)?.decision;
+    const decision = records.map((r) => r.decision).find(isDecision);
+    const written = unrecognisedWord(records);
     const verifier = last.find((r) => r.verifier)?.verifier;
     const verifyWaitMs = last.find((r) => r.verifyWaitMs)?.verifyWaitMs;
     const credential = records.find((r) => r.credential)?.credential;
@@ -880,7 +905,8 @@ export function activityOf(
       ...(detail?.licenseFrom && { licenseFrom: detail.licenseFrom }),
       ...(incomplete && { incomplete }),
       // An approval whose change was tried: the decision succeeded, and `applied` says how the change went.
-      state: apply !== undefined ? 'succeeded' : state,
+      state: written !== undefined ? 'unrecognised' : apply !== undefined ? 'succeeded' : state,
+      ...(written !== undefined && { written }),
       ...(apply !== undefined && { applied: apply === 'succeeded' || apply === 'partial' ? 'succeeded' : apply === 'failed' ? 'failed' : 'unknown' }),
       ...(errorCode && { errorCode }),
       ...(reason !== undefined && { reason }),

@@ -279,9 +279,13 @@ export interface AuditLog {
  * wrote it, so its failure codes (and its verification's outcome) are read as written: one this
  * version no longer lists is still shown, never dropped (isFailureCode tells them apart).
  */
-export interface AuditEvent extends Omit<AuditEntry, 'errorCode' | 'incomplete' | 'verification'> {
+export interface AuditEvent extends Omit<AuditEntry, 'phase' | 'outcome' | 'decision' | 'errorCode' | 'incomplete' | 'verification'> {
   /** ISO time the record was written. */
   readonly at: string;
+  /** As written: a newer version may write a phase, outcome or decision this one does not know. */
+  readonly phase: string;
+  readonly outcome?: string;
+  readonly decision?: string;
   readonly errorCode?: string;
   readonly incomplete?: readonly { readonly step: string; readonly code: string }[];
   readonly verification?: string;

@@ -330,6 +330,7 @@ export function activityState(a: Activity, why: string, approved?: string, { own
     cancelled: own && why ? `:leftwards_arrow_with_hook: Cancelled.${why}` : ':leftwards_arrow_with_hook: Cancelled',
     unknown: ':grey_question: Outcome unknown: IT can check it with the reference',
     in_progress: ':hourglass_flowing_sand: In progress',
+    unrecognised: `:grey_question: Recorded by a newer version of Latchkey, as ${a.written ?? 'words this version does not know'}`,
   };
   return state[a.state];
 }

@@ -1,4 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -92,6 +93,28 @@ describe('the audit CLI', () => {
       ['2026-11-09T10:00:00.000Z_d1', 'outcome'],
     ]);
     expect(lines[2]).toMatchObject({ slackUserId: 'UADA', subjectSlackUserId: 'UANN', decision: 'approve' });
+  });
+
+  it('exports a day holding a record a newer version wrote (its schema v2, a phase and an outcome this one does not know) with it as written, beside the rest, and no field this version does not name', async () => {
+    // Once one such record refused the whole day: README's "neither a rollback nor an upgrade hides a record".
+    const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    const common = { day: '2026-10-15', action: 'reset_pin', slackUserId: 'UCAT', slackTeamId: 'T0TEAM', pk: 'ACTOR#T0TEAM#UCAT', expiresAt: 1_900_000_000 };
+    const put = (item: Record<string, unknown>) => client.send(new PutItemCommand({ TableName: TABLE, Item: marshall(item) }));
+    await put({ ...common, v: 1, at: '2026-10-15T08:00:00.000Z', requestId: '2026-10-15T08:00:00.000Z_n1', sk: '2026-10-15T08:00:00.000Z_n1#2-outcome', phase: 'outcome', outcome: 'success' });
+    await put({ ...common, v: 2, at: '2026-10-15T09:00:00.000Z', requestId: '2026-10-15T09:00:00.000Z_v2', sk: '2026-10-15T09:00:00.000Z_v2#1-claim', phase: 'handover', outcome: 'deferred', decision: 'escalate', handoverSecret: 'hunter2' });
+    client.destroy();
+
+    const { code, stdout, stderr } = await run(['export', '--from', '2026-10-15', '--to', '2026-10-15', '--format', 'jsonl']);
+    expect(stderr).toContain('2 record(s) from 2026-10-15 to 2026-10-15');
+    expect(code).toBe(0);
+    const lines = stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.requestId, l.v, l.phase, l.outcome])).toEqual([
+      ['2026-10-15T08:00:00.000Z_n1', 1, 'outcome', 'success'],
+      ['2026-10-15T09:00:00.000Z_v2', 2, 'handover', 'deferred'],
+    ]);
+    expect(lines[1].decision).toBe('escalate');
+    expect(stdout).not.toContain('hunter2');
+    expect(stdout).not.toContain('handoverSecret');
   });
 
   describe('--person by email', () => {

@@ -870,6 +870,39 @@ describe('the Home tab for admins', () => {
     for (const field of ['approvedOnDevice', 'riskScore', 'session']) expect(records.some((r) => field in r)).toBe(false);
   });
 
+  it('a record a newer version wrote, of its schema v2 and a phase this one does not know, is shown by its word, and the rest of its day still is (Home, search, everyone\'s search)', async () => {
+    // A newer version wrote it, and was rolled back: each read of its day once refused the whole
+    // day over its v: 2 and its phase (README: "neither a rollback nor an upgrade hides a record").
+    h.clock.toJustPastNext('day');
+    const now = h.clock.now();
+    const at = now.toISOString();
+    const day = at.slice(0, 10);
+    const common = { pk: `ACTOR#${TEAM}#UNEWV`, day, at, action: 'reset_pin', slackUserId: 'UNEWV', slackTeamId: TEAM, expiresAt: Math.floor(now.getTime() / 1000) + 86_400 };
+    const normal = `${at}_00000000nrm1`;
+    await h.writeRawAudit({ ...common, v: 1, requestId: normal, sk: `${normal}#1-claim`, phase: 'attempt', directory: 'chime', directoryUserId: 'chime-newv' });
+    await h.writeRawAudit({ ...common, v: 1, requestId: normal, sk: `${normal}#2-outcome`, phase: 'outcome', outcome: 'success', directory: 'chime' });
+    const newer = `${at}_00000000v2p1`;
+    await h.writeRawAudit({ ...common, v: 2, requestId: newer, sk: `${newer}#1-claim`, phase: 'handover', directory: 'chime' });
+
+    const own = textOf((await h.openHome('UNEWV')).home);
+    expect(own).not.toContain('cannot be shown');
+    expect(own).toContain('00000000nrm1');
+    expect(own).toContain('phase `handover`');
+
+    const admin = textOf((await h.openHome('UADA')).home);
+    expect(admin).not.toContain('cannot be shown');
+
+    const { page1 } = await searchAudit(h, 'UADA', 'UNEWV', day, day);
+    const lines = (page1.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference')).map((b) => b.text.text as string);
+    expect(lines).toHaveLength(2);
+    expect(lines.find((l) => l.includes('00000000nrm1'))).toContain('*Meeting PIN reset* by <@UNEWV> · :white_check_mark: Done');
+    expect(lines.find((l) => l.includes('00000000v2p1'))).toContain('*Meeting PIN reset* by <@UNEWV> · :grey_question: Recorded by a newer version of Latchkey, as phase `handover`');
+
+    const everyone = (await everyPage(h, 'UADA', null, day, day)).flat();
+    expect(everyone.some((l) => l.includes('00000000nrm1') && l.includes(':white_check_mark: Done'))).toBe(true);
+    expect(everyone.some((l) => l.includes('00000000v2p1') && l.includes('phase `handover`'))).toBe(true);
+  });
+
   it('search: days in the wrong order, too far apart, missing, or not days at all are an error on the form, under the day at fault, and nothing is read', async () => {
     const form = { id: 'VSEARCH', callback_id: 'audit_search', type: 'modal', private_metadata: '' };
     const submit = (from: string | null, to: string | null) =>
