@@ -8,6 +8,9 @@ import pino, { type DestinationStream, type Logger as Pino } from 'pino';
 const SECRET_FIELDS = [
   'pin', 'PersonalPIN', 'password', 'Password', 'secret', 'token', 'botToken', 'appToken',
   'signingSecret', 'authorization', 'Authorization', 'private_metadata', 'ticket',
+  // Okta's one-time password (okta-directory.ts), a number-matching push's challenge and its answer,
+  // and an admin's typed note (AuditEntry.note): nothing logs them today, and none ever may.
+  'tempPassword', 'temporaryPassword', 'challenge', 'correctAnswer', 'note',
 ];
 const REDACT_PATHS = SECRET_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`]);
 
