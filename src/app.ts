@@ -51,7 +51,8 @@ import { HTTPReceiver, loadSocketModeReceiver } from './slack/bolt';
 import { boltLogger } from './slack/bolt-logger';
 import { ConfiguredAdmins } from './slack/configured-admins';
 import { GuardedApp } from './slack/guarded-app';
-import { dispatchErrorHandler, errorAfterAcknowledgement, processEventErrorHandler } from './slack/http-error-handlers';
+import { dispatchErrorHandler, errorAfterAcknowledgement, listenerErrorHandler, processEventErrorHandler } from './slack/http-error-handlers';
+import { tellWorkFailed } from './slack/work-failed';
 import { answerDeadline } from './slack/held-answer';
 import { bodyParsed, EVENTS_PATH, guardSlackRequests } from './slack/request-guard';
 import { BODY_LIMIT_BYTES } from './slack/slack-request-body';
@@ -413,6 +414,8 @@ function slackAppOptions(config: Config, logger: AppLogger, fetch: HttpFetch, { 
     // Bolt's conversation store (context.conversation) is unused here, and on every request it
     // looks one up and builds an Error with a stack trace for "not found".
     convoStore: false,
+    // app.error is given the request and its context, to tell the person (listenerErrorHandler).
+    extendedErrorHandler: true,
     clientOptions: {
       slackApiUrl: config.slack.apiUrl,
       // The Web API client's default retries for about 30 minutes; a person is waiting.
@@ -586,9 +589,7 @@ function registerFeatures(
   registerHomeSetupCheckButton(app, home, () => runDoctor({ config, slack: app.slack, dynamo: (checkClient ??= new DynamoDBClient(aws)), context, askedBySignedRequest: true }), logger);
   registerAuditSearchAgain(app, clock, logger);
 
-  app.error(async (error) => {
-    logger.error({ err: `${error.name}: ${error.message}`, code: error.code }, 'unhandled error in a Slack listener');
-  });
+  app.error(listenerErrorHandler(logger, (body, viewId) => tellWorkFailed({ client: app.slack, fetch, logger, body, ...(viewId && { viewId }) })));
 
   return { credentials, licenseRequests };
 }

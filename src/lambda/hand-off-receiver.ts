@@ -5,11 +5,11 @@ import type { HttpFetch } from '../http/fetch';
 import { OPENED_MODAL, openLoadingModal, type OpenedModal } from '../slack/arrival-modal';
 import { UnexpectedPayloadError, type GuardedApp } from '../slack/guarded-app';
 import { bodyMatchesType, isSslCheck, parseSlackBody, readSlackBody, refuseContentType } from '../slack/slack-request-body';
-import { sendDirectMessage } from '../slack/direct-message';
+import { tellWorkFailed } from '../slack/work-failed';
 import { EVENTS_PATH } from '../slack/request-guard';
 import { SIGNATURE_REFUSALS, signatureProblem, signedBySlack } from '../slack/slack-signature';
 import { SignatureWatch } from '../slack/signature-watch';
-import { notStartedReply, notStartedView, workFailedText, workFailedView } from '../views/not-started';
+import { notStartedReply, notStartedView } from '../views/not-started';
 import type { HttpAnswer, HttpRequest } from './http-event';
 import { withSlackDeadline } from '../slack/call-deadline';
 import { failedWorkMaxAgeMs, WORK_MAX_AGE_MS, WORK_SLACK_RESERVE_MS, WorkOrderSeal, type WorkClaims, type WorkOrder, type WorkQueue } from './work-order';
@@ -204,32 +204,11 @@ export class HandOffReceiver implements Receiver {
     const body = parseSlackBody(order.body) as Record<string, any>;
     const userId: string | undefined = body.user_id ?? body.user?.id;
     const submission = body.type === 'view_submission';
-    const kind = submission ? 'unknown' : 'nothing-changed';
     logger.error({ slackUserId: userId, condition, request: submission ? 'view_submission' : (body.command ?? body.type), alert: true }, 'work order failed; telling the person');
     this.options.metrics.count('work_failed', { condition });
-    const client = this.app!.slack;
     const viewId: string | undefined = submission ? body.view?.id : order.opened?.ok ? order.opened.viewId : undefined;
-    if (viewId) {
-      const shown = await client.views.update({ view_id: viewId, view: workFailedView(kind) }).then(
-        () => true,
-        (err: unknown) => (logger.warn({ slackUserId: userId, err: describeError(err) }, 'could not show the failure in the modal'), false),
-      );
-      if (shown) return;
-    }
-    if (typeof body.response_url === 'string') {
-      const res = await this.options
-        .fetch(body.response_url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text: workFailedText(kind) }),
-          timeoutMs: 5_000,
-        })
-        .catch(() => undefined);
-      if (res?.ok) return;
-    }
-    if (!userId) throw new Error('a failed work order names nobody to tell');
-    // The last private place; if even this fails the message goes back to the queue, then to its dead-letter queue.
-    await sendDirectMessage(client, userId, { text: workFailedText(kind) });
+    // If even the DM fails, the message goes back to the queue, then to its dead-letter queue.
+    await tellWorkFailed({ client: this.app!.slack, fetch: this.options.fetch, logger, body, ...(viewId && { viewId }) });
   }
 
   private async runUntilAck(body: Record<string, unknown>, order: WorkOrder): Promise<HttpAnswer | Error | undefined> {

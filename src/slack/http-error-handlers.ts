@@ -1,5 +1,7 @@
 import type { HTTPReceiverOptions } from '@slack/bolt';
+import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App';
 import { ErrorCode } from './bolt';
+import { openedModalOf } from './arrival-modal';
 import { describeError } from '../flows/failure';
 import type { Logger } from '../flows/ports';
 
@@ -25,9 +27,35 @@ export function processEventErrorHandler(logger: Logger): ProcessEventErrorHandl
   };
 }
 
-/** A request that failed once answered: only the log can tell anyone. */
+/** A request that failed once answered, after its signature was accepted: ours, so the on-call is paged. */
 export function errorAfterAcknowledgement(logger: Logger, error: unknown): void {
-  logger.error({ err: describeError(error) }, 'error after the request was acknowledged');
+  logger.error({ err: describeError(error), alert: true }, 'error after the request was acknowledged');
+}
+
+/** What a person is told, and how, when the work behind their request failed: tellWorkFailed. */
+type TellWorkFailed = (body: Record<string, any>, viewId?: string) => Promise<void>;
+
+/**
+ * The app's error handler (app.error), on the server and Lambda alike: where a listener's throw
+ * ends, after Slack's signature was accepted. The flows turn every failure they expect into words,
+ * so what reaches here is our bug: an alert, and the person who asked is told instead of being left
+ * at "checking…". Bolt's AuthorizationError is Slack's auth.test failing (our token refused, or
+ * Slack unreachable): no listener ran, and it is not a bug of ours to page for.
+ */
+export function listenerErrorHandler(logger: Logger, tell: TellWorkFailed): (args: ExtendedErrorHandlerArgs) => Promise<void> {
+  return async ({ error, body, context }) => {
+    if (error.code === ErrorCode.AuthorizationError) {
+      logger.warn({ err: describeError(error), code: error.code }, 'Slack did not authorize the request; no listener ran');
+      return;
+    }
+    logger.error({ err: describeError(error), code: error.code, alert: true }, 'unhandled error in a Slack listener');
+    const payload = body as Record<string, any>;
+    // Only a person's own request (a command, a click, a submission) has someone waiting on it.
+    if (typeof payload.command !== 'string' && payload.type !== 'block_actions' && payload.type !== 'view_submission') return;
+    const opened = payload.type === 'view_submission' ? undefined : await openedModalOf(context)?.catch(() => undefined);
+    const viewId: string | undefined = payload.type === 'view_submission' ? payload.view?.id : opened?.ok ? opened.viewId : undefined;
+    await tell(payload, viewId).catch((err: unknown) => logger.warn({ err: describeError(err) }, 'could not tell the person their request failed'));
+  };
 }
 
 export function dispatchErrorHandler(logger: Logger): DispatchErrorHandler {

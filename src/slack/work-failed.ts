@@ -1,0 +1,38 @@
+import type { HttpFetch } from '../http/fetch';
+import type { Logger } from '../flows/ports';
+import { describeError } from '../flows/failure';
+import { workFailedText, workFailedView } from '../views/not-started';
+import { sendDirectMessage } from './direct-message';
+import type { SlackApi } from './slack-web-api';
+
+/**
+ * Tells the person that the work behind their request failed where no listener caught it (our
+ * bug, a crash, a timeout): in the modal the work was for (`viewId`), else privately through the
+ * command's response_url, else in a DM. After a command or a click nothing was changed yet; after
+ * a submission (Reset, a decision) Latchkey cannot tell. Throws when even the DM fails.
+ */
+export async function tellWorkFailed(args: { client: SlackApi; fetch: HttpFetch; logger: Logger; body: Record<string, any>; viewId?: string }): Promise<void> {
+  const { client, body, logger } = args;
+  const userId: string | undefined = body.user_id ?? body.user?.id;
+  const kind = body.type === 'view_submission' ? 'unknown' : 'nothing-changed';
+  if (args.viewId) {
+    const shown = await client.views.update({ view_id: args.viewId, view: workFailedView(kind) }).then(
+      () => true,
+      (err: unknown) => (logger.warn({ slackUserId: userId, err: describeError(err) }, 'could not show the failure in the modal'), false),
+    );
+    if (shown) return;
+  }
+  if (typeof body.response_url === 'string') {
+    const res = await args
+      .fetch(body.response_url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text: workFailedText(kind) }),
+        timeoutMs: 5_000,
+      })
+      .catch(() => undefined);
+    if (res?.ok) return;
+  }
+  if (!userId) throw new Error('a failed request names nobody to tell');
+  await sendDirectMessage(client, userId, { text: workFailedText(kind) });
+}
