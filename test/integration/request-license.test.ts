@@ -937,6 +937,51 @@ describe('/request-license: an approval whose applying is not known to have begu
     }
   }, 90_000);
 
+  it("a change made and on record whose request's final status write failed, after 10 minutes, before anyone opens Review: an admin's Home tab completes it as applied, so the channel message says it was applied, never that its outcome is unknown, and its requester is told once", async () => {
+    const changesBefore = h.chime.callsTo('UpdateUser').length;
+    const request = await h.asksForLicense('UANN', { license: 'Pro' });
+    // The change is made and its outcome written; the request's own APPROVED → APPLIED write never gets through.
+    const release = h.dynamoGate.hold((c) => c.operation === 'UpdateItem' && c.body.includes(request.requestId) && c.body.includes('"APPLIED"'));
+    try {
+      const opened = await h.opensReview('UADA', request);
+      await h.submit('UADA', opened.view, {
+        values: {
+          decision: { decision: { type: 'radio_buttons', selected_option: { value: 'approve' } } },
+          comment: { comment: { type: 'plain_text_input', value: 'Enjoy Pro' } },
+        },
+      });
+      await h.viewUpdate(opened.viewId, 2, 50_000);
+    } finally {
+      release();
+    }
+    await h.waitForAudit('UADA', (r) => r.action === 'license_apply' && r.phase === 'outcome' && r.outcome === 'success');
+    h.slack.clear();
+    h.clock.offsetMs = 11 * 60_000;
+    try {
+      // The admin's Home tab lists it once more as read; what follows the tab shows the message.
+      await h.openHome('UMAX');
+      const updated = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts);
+      // Before: ":warning: Approved by <@UADA> ..., but applying it did not finish: the outcome is unknown".
+      expect(JSON.stringify(updated.args.blocks)).not.toContain('outcome is unknown');
+      expect(JSON.stringify(updated.args.blocks)).toContain(':white_check_mark: Approved by <@UADA>');
+      expect(JSON.stringify(updated.args.blocks)).not.toContain('license_review');
+      const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && JSON.stringify(c.args).includes('Enjoy Pro'));
+      expect(JSON.stringify(dm.args)).not.toContain('may have been made');
+      // Opened again, and by another admin and by her: nothing more is sent, and no admin's tab lists it.
+      expect(JSON.stringify((await h.openHome('UMAX')).home)).not.toContain(request.requestId);
+      expect(JSON.stringify((await h.openHome('UADA')).home)).not.toContain('Did not finish');
+      await h.openHome('UANN');
+      const b = await h.opensReview('UMAX', request);
+      expect(b.view.submit).toBeUndefined();
+      expect(h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'DUANN')).toHaveLength(1);
+      expect(h.slack.callsTo('chat.update').filter((c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('outcome is unknown'))).toEqual([]);
+      expect(h.chime.callsTo('UpdateUser').length - changesBefore).toBe(1);
+    } finally {
+      h.clock.offsetMs = 0;
+      h.chime.users.set('chime-ann', { ...h.chime.users.get('chime-ann')!, LicenseType: 'Basic' });
+    }
+  }, 90_000);
+
   it("a change that failed, on record, whose request's final status write failed, read after 10 minutes: it is a failed change, shown with why and retried as one, never one whose outcome is unknown", async () => {
     const request = await h.asksForLicense('UANN', { license: 'Pro' });
     h.chime.failNext('UpdateUser', 'ServiceUnavailableException', 5);

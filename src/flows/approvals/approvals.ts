@@ -1227,7 +1227,8 @@ export class Approvals {
    * what that move showed, and read again once Slack took it, so a move made meanwhile is shown last;
    * recorded as shown once Slack took it; a failed rewrite is given back,
    * and the claim of a process that died before its rewrite lapses, to be taken on a later read),
-   * and a few at a time: an admin's open can find up to QUEUE_READ_MAX of them.
+   * and a few at a time: an admin's open can find up to QUEUE_READ_MAX of them. An apply whose
+   * outcome is on the audit record is settled from it first (settleFromRecord), never shown unknown.
    */
   async showUnknown(requests: readonly PendingRequest[]): Promise<void> {
     const due = requests.filter((r) => this.finishUnknown(r) && r.messageShownFor !== messageState(r));
@@ -1238,6 +1239,13 @@ export class Approvals {
       if (this.shownUnknown.has(key)) return;
       if (this.shownUnknown.size >= SHOWN_UNKNOWN_MAX) this.shownUnknown.clear();
       this.shownUnknown.add(key);
+      // An apply whose outcome is on record (only its request's final status write lost): settled as
+      // that apply would have, by its own conditional write (the reader whose write lands tells its
+      // requester and shows the message), never shown as unknown. Moved meanwhile (settled by another
+      // reader, decided): the message its move showed stands. No outcome on record, or the log not
+      // read: shown as unknown.
+      const settled = await this.settleFromRecord(r, await this.applyOnRecord(r));
+      if (settled && messageState(settled) !== state) return;
       let claim: MessageRewriteClaim;
       try {
         claim = await this.deps.store.claimMessageRewrite(r, state);
