@@ -1,20 +1,21 @@
 import type { HttpFetch } from '../http/fetch';
 import type { Logger } from '../flows/ports';
 import { describeError } from '../flows/failure';
-import { workFailedText, workFailedView } from '../views/not-started';
+import { workFailedText, workFailedView, type WorkFailedKind } from '../views/not-started';
 import { sendDirectMessage } from './direct-message';
 import type { SlackApi } from './slack-web-api';
 
 /**
  * Tells the person that the work behind their request failed where no listener caught it (our
  * bug, a crash, a timeout): in the modal the work was for (`viewId`), else privately through the
- * command's response_url, else in a DM. After a command or a click nothing was changed yet; after
- * a submission (Reset, a decision) Latchkey cannot tell. Throws when even the DM fails.
+ * command's response_url, else in a DM. After a command nothing was changed yet; after a click (a
+ * Revoke, a Withdraw, a decision's button) or a submission (Reset, a decision) Latchkey cannot tell,
+ * and a click has no command to run again. Throws when even the DM fails.
  */
 export async function tellWorkFailed(args: { client: SlackApi; fetch: HttpFetch; logger: Logger; body: Record<string, any>; viewId?: string }): Promise<void> {
   const { client, body, logger } = args;
   const userId: string | undefined = body.user_id ?? body.user?.id;
-  const kind = body.type === 'view_submission' ? 'unknown' : 'nothing-changed';
+  const kind: WorkFailedKind = body.type === 'view_submission' ? 'unknown' : body.type === 'block_actions' ? 'click' : 'nothing-changed';
   if (args.viewId) {
     const shown = await client.views.update({ view_id: args.viewId, view: workFailedView(kind) }).then(
       () => true,

@@ -22,16 +22,25 @@ export function busyText(command: string): string {
 }
 
 /**
- * Said when the work behind a request failed where no handler could catch it (the worker crashed
- * or timed out; Lambda's on-failure destination brought it back). After a command or a click
- * nothing was changed yet; after a submission (Reset, a decision) Latchkey cannot tell.
+ * What the work behind a request was, for the words when it failed where no handler could catch
+ * it: a command (`nothing-changed`: it only opens a window, so nothing was changed yet), a click
+ * (`click`: a Revoke, a Withdraw, a decision may have changed something, and there is no command to
+ * run again), or a submission (`unknown`: a Reset, a decision, Latchkey cannot tell).
  */
-export function workFailedText(kind: 'nothing-changed' | 'unknown'): string {
-  return kind === 'nothing-changed'
-    ? 'Something went wrong, nothing was changed. Run the command again.'
-    : 'Something went wrong before Latchkey could finish, so it cannot tell whether the change was made. Run the command again; IT has been alerted.';
+export type WorkFailedKind = 'nothing-changed' | 'click' | 'unknown';
+
+/** Said when the work behind a request failed where no handler could catch it (our bug; the worker crashed or timed out). */
+export function workFailedText(kind: WorkFailedKind): string {
+  switch (kind) {
+    case 'nothing-changed':
+      return 'Something went wrong, nothing was changed. Run the command again.';
+    case 'click':
+      return 'Something went wrong, and Latchkey cannot tell whether your click changed anything. Look at the request on your Home tab (or in its message) before you click again; IT has been alerted.';
+    case 'unknown':
+      return 'Something went wrong before Latchkey could finish, so it cannot tell whether the change was made. Run the command again; IT has been alerted.';
+  }
 }
 
-export function workFailedView(kind: 'nothing-changed' | 'unknown'): ModalView {
+export function workFailedView(kind: WorkFailedKind): ModalView {
   return modal({ title: 'Latchkey', close: 'Close', blocks: [section(`:warning: ${workFailedText(kind)}`)] });
 }

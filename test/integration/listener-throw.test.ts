@@ -1,3 +1,4 @@
+import { Approvals } from '../../src/flows/approvals/approvals';
 import { ResetCredential } from '../../src/flows/reset-credential';
 import { SIGNING_SECRET, useHarness, type Harness } from '../support/harness';
 
@@ -39,6 +40,30 @@ describe.each(['server', 'lambda'] as const)('a listener that throws after the a
     expect(alerts).toEqual([expect.objectContaining({ level: 'error', err: expect.stringContaining(BUG) })]);
     const said = JSON.stringify(alerts);
     for (const secret of [SIGNING_SECRET, h.slack.botToken, ...h.allSecrets()]) expect(said).not.toContain(secret);
+  });
+
+  it('a click whose work throws: the person is told Latchkey cannot tell whether the click changed anything, and to look before clicking again', async () => {
+    // A license request waiting for an admin, and its requester's DM with Withdraw: a click that may change it.
+    const { requestId } = await h.asksForLicense('UBOB');
+    const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUBOB' && JSON.stringify(c.args.blocks ?? []).includes(requestId));
+    const withdraw = (dm.args.blocks as any[]).flatMap((b) => b.elements ?? []).find((e: any) => e.action_id === 'approval_withdraw');
+    const from = h.logs.length;
+    const since = Date.now();
+    const thrown = jest.spyOn(Approvals.prototype, 'withdraw').mockRejectedValue(new Error(BUG));
+    try {
+      const ack = await h.click('UBOB', 'approval_withdraw', withdraw.value, { channel: dm.result!.channel as string, ts: dm.result!.ts as string });
+      expect(ack.status).toBe(200);
+      // The click's message has a response_url Slack no longer answers here: the DM says it.
+      const told = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUBOB' && c.at >= since);
+      expect(told.args.text).toContain('cannot tell whether your click changed anything');
+      expect(told.args.text).toContain('Home tab');
+      expect(told.args.text).not.toContain('nothing was changed');
+      expect(told.args.text).not.toContain('Run the command again');
+    } finally {
+      thrown.mockRestore();
+    }
+    await h.waitForLogs(BUG, 1);
+    expect(logLines(h, from).filter((l) => l.alert === true)).toEqual([expect.objectContaining({ level: 'error', err: expect.stringContaining(BUG) })]);
   });
 });
 
