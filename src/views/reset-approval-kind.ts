@@ -163,19 +163,22 @@ function notice(request: PendingRequest, words: SubjectWords, secret: string | u
       return { text, blocks: [section(`:no_entry: ${text}`), ...comment, context(deniedNext(request, words.command))] };
     }
     case 'EXPIRED': {
-      if (endedAfterUnknownOutcome(request)) {
-        // Approved again after a finish that died midway: that change may have been made.
-        const text = `Your approved ${asked} expired before you finished it; the earlier change may have been made.`;
-        return { text, blocks: [section(`:warning: ${text}`), context(`${outcomeUnknownCheck(request.earlierFinishRequestId)} ${again}`)] };
-      }
+      // Before the earlier change's own words: an approval they never heard of is never called "your approved" one.
       if (occasion === 'approval_untold') {
         // Approved by a click that could not tell it was: the approval is news to them, as is its end.
         const at = request.decidedAt ? ` at ${slackTime(new Date(request.decidedAt))}` : '';
         const admin = request.decidedBy ? by : 'An admin';
-        const text = `${admin} approved your ${asked}${at}, but Latchkey could not tell you then, and the approval expired at ${slackTime(new Date(request.expiresAt))} before you could finish it. Nothing was changed.`;
+        // Approved again after a finish whose outcome was unknown: that earlier change may have been made (said next to it).
+        const changed = endedAfterUnknownOutcome(request) ? 'This approval changed nothing.' : 'Nothing was changed.';
+        const text = `${admin} approved your ${asked}${at}, but Latchkey could not tell you then, and the approval expired at ${slackTime(new Date(request.expiresAt))} before you could finish it. ${changed}`;
         // Approved again after a finish that died midway: that change may have been made.
         const earlier = endedAfterUnknownOutcome(request) ? [context(`The earlier change may have been made: ${outcomeUnknownCheck(request.earlierFinishRequestId)}`)] : [];
         return { text, blocks: [section(`:zzz: ${text}`), ...earlier, context(askAgain(words, '; an admin must approve it again.'))] };
+      }
+      if (endedAfterUnknownOutcome(request)) {
+        // Approved again after a finish that died midway: that change may have been made.
+        const text = `Your approved ${asked} expired before you finished it; the earlier change may have been made.`;
+        return { text, blocks: [section(`:warning: ${text}`), context(`${outcomeUnknownCheck(request.earlierFinishRequestId)} ${again}`)] };
       }
       const text = request.decidedBy
         ? `Your approved ${asked} expired before you finished it. Nothing was changed.`

@@ -97,6 +97,28 @@ describe('an approval to finish its admin could not tell was saved, which ends b
     expect(JSON.stringify(dmsTo('UCARL').map((c) => c.args.blocks))).not.toContain('approval_finish');
   }, 90_000);
 
+  it("expired, approved again (untold) after an earlier finish whose outcome is unknown: he is told in one DM who approved it and when, that this approval changed nothing and that the earlier change may have been made, never as an approval he knew of", async () => {
+    const request = await asksForPinReset(h, 'UCARL');
+    await approvedUntold(request);
+    // As an approval given again after a finish that died midway (its change may have been made).
+    await h.addRawRequestFields(request.requestId, { earlierFinishRequestId: 'reset-earlier-finish' });
+    const before = dmsTo('UCARL').length;
+
+    h.clock.offsetMs = 31 * 60_000;
+    await h.openHome('UCARL');
+    const told = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUCARL' && String(c.args.text).includes('expired'), 10_000);
+    // Before: "Your approved meeting PIN reset request expired before you finished it; …", of an approval Carl never heard of.
+    expect(told.args.text).toMatch(
+      /^<@UADA> approved your meeting PIN reset request at <!date\^\d+\^[^>]*>, but Latchkey could not tell you then, and the approval expired at <!date\^\d+\^[^>]*> before you could finish it\. This approval changed nothing\.$/,
+    );
+    const blocks = JSON.stringify(told.args.blocks);
+    expect(blocks).toContain('The earlier change may have been made: IT can check it with the reference `reset-earlier-finish`');
+    expect(blocks).not.toContain('Nothing was changed');
+    expect(blocks).not.toContain('Your approved');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(dmsTo('UCARL').slice(before)).toEqual([told]);
+  }, 90_000);
+
   it("expired, whose approval cannot be written on record as made when its requester's Home tab finds it: nothing is moved or told (fail closed) and nothing alerts; his next Home tab writes it, expires it and tells him, once", async () => {
     const request = await asksForPinReset(h, 'UBOB');
     await approvedUntold(request);
