@@ -52,6 +52,10 @@ const briefSchema = storedAuditRecordSchema.pick(Object.fromEntries(BRIEF_FIELDS
  * decided later is still found by its line's outcome, and by the person's search.
  */
 const REFERENCE_DAYS = 8;
+
+/** How many UTC days, from its first, stepsSince reads a request's steps over: its 30 days at most, and the next. */
+const STEP_DAYS = 31;
+
 /**
  * The most records one page of a search reads, shown or not (a request of other days read past),
  * whatever its lines take: one click does a bounded number of Queries.
@@ -367,9 +371,15 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
 
   async stepsSince(approvalRequestId: string, since: string): Promise<AuditEvent[]> {
     // A reference starts with the ISO time it was taken: the by-day index's keys from `since` on, on
-    // its day and the next (a step begun just before midnight, written just after), one Query a day.
+    // its day and each day after it up to today, one Query a day. At most STEP_DAYS of them: a
+    // request lives at most 30 days (LICENSE_REQUEST_TTL_HOURS up to 720), and a step begun just
+    // before midnight is written just after. A rare read (a decision on a change whose outcome is
+    // unknown), so a month of Queries is fine.
     const first = Date.parse(`${since.slice(0, 10)}T00:00:00.000Z`);
-    const days = [first, first + 86_400_000].filter((at, i) => i === 0 || at <= this.clock.now().getTime()).map((at) => new Date(at).toISOString().slice(0, 10));
+    const today = this.clock.now().getTime();
+    const days = Array.from({ length: STEP_DAYS }, (_, i) => first + i * 86_400_000)
+      .filter((at, i) => i === 0 || at <= today)
+      .map((at) => new Date(at).toISOString().slice(0, 10));
     const records = await this.reading(async () =>
       (
         await Promise.all(

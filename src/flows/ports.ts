@@ -344,8 +344,8 @@ export interface AuditReader {
   ofReferences(references: readonly string[]): Promise<AuditEvent[]>;
   /**
    * Everyone's records of a pending request's steps (their approvalRequestId) under references
-   * taken at or after `since` (ISO time), written on since's UTC day or the next (up to today): what
-   * a click wrote at once after a decision made then, such as the attempt of its applying.
+   * taken at or after `since` (ISO time), written on since's UTC day or any after it up to today
+   * (a request's 30 days at most, and the next): from its creation, every apply of it.
    */
   stepsSince(approvalRequestId: string, since: string): Promise<AuditEvent[]>;
 }

@@ -889,6 +889,39 @@ describe('/request-license: an approval whose applying is not known to have begu
     }
   }, 90_000);
 
+  it("a change sent by a first apply (no outcome on record), approved again and that click lost before applying, denied after 10 more minutes: its requester is told the earlier change may have been made, never a plain denial", async () => {
+    const request = await h.asksForLicense('UANN', { license: 'Pro' });
+    const firstAt = h.clock.now();
+    await h.addRawRequestFields(request.requestId, { status: 'APPROVED', decidedBy: 'UMAX', decidedAt: firstAt.toISOString(), list: 'UANN' });
+    // The first apply sent the change (its attempt on record) and died before any answer: no errorCode written.
+    const applyAt = new Date(firstAt.getTime() + 1000);
+    await h.writeAudit(
+      { requestId: `${applyAt.toISOString()}_0000000000b1`, phase: 'attempt', action: 'license_apply', actor: { userId: 'UMAX', teamId: TEAM }, approvalRequestId: request.requestId, directory: 'chime', directoryUserId: 'chime-ann' },
+      applyAt,
+    );
+    // 11 minutes on, an admin approved it again (a new decidedAt), and that click was lost before its apply began.
+    h.clock.offsetMs = 11 * 60_000;
+    try {
+      await h.addRawRequestFields(request.requestId, { decidedBy: 'UADA', decidedAt: h.clock.now().toISOString() });
+      h.clock.offsetMs = 22 * 60_000;
+      const opened = await h.opensReview('UMAX', request);
+      expect(JSON.stringify(opened.view)).toContain('applying it did not finish: the outcome is unknown');
+      await h.submit('UMAX', opened.view, {
+        values: {
+          decision: { decision: { type: 'radio_buttons', selected_option: { value: 'deny' } } },
+          comment: { comment: { type: 'plain_text_input', value: 'Second click lost' } },
+        },
+      });
+      // Before: "Denied. <@UANN> has been told, with your comment." and a DM "was denied by <@UMAX>".
+      expect(JSON.stringify(await h.viewUpdate(opened.viewId, 2, 50_000))).toContain('that the earlier change may have been made');
+      const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && JSON.stringify(c.args).includes('Second click lost'), 10_000);
+      expect(JSON.stringify(dm.args)).toContain('was closed by <@UMAX>; the earlier change may have been made');
+      expect(JSON.stringify(dm.args)).not.toContain('was denied by');
+    } finally {
+      h.clock.offsetMs = 0;
+    }
+  }, 90_000);
+
   it("a change made and on record whose request's final status write failed, read after 10 minutes: it is completed as applied, once (the channel message says so without Review, its requester is told, their Home tab shows it done), never offered to the admins again", async () => {
     const request = await h.asksForLicense('UANN', { license: 'Pro' });
     const approve = {

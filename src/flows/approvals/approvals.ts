@@ -33,10 +33,10 @@ export type ReviewFieldError = 'NO_DECISION' | 'COMMENT_REQUIRED' | 'COMMENT_TOO
  */
 const FINISH_OUTCOME_UNKNOWN_AFTER_MS = 10 * 60_000;
 
-/** How far before an approval's decidedAt its applying's attempt is looked for (neverApplied): a clock stepped back a little. */
+/** How far before a request's creation its applying's attempts are looked for (applyOnRecord): a clock stepped back a little. */
 const APPLY_CLOCK_SKEW_MS = 60_000;
 
-/** What the audit log shows of an approval's apply since its decision (applyOnRecord). */
+/** What the audit log shows of an approval's applies (applyOnRecord). */
 type ApplyRecord = { readonly shows: 'none' | 'attempt' | 'success' } | { readonly shows: 'failure'; readonly errorCode: FailureCode };
 
 /** How many of the queue's requests one read looks at, at most, to find enough live ones. */
@@ -1643,13 +1643,15 @@ export class Approvals {
   }
 
   /**
-   * What the audit log shows of the apply of an approval the admin's click applies, its outcome
-   * unknown (finishUnknown), since it was decided: `none`, no step of it (the change is sent only
-   * once its attempt is on record: apply, fail closed), so nothing was sent; `attempt`, begun and
-   * no outcome; `success` or `failure`, the outcome of this decision's own apply (its reference
-   * taken at or after the decision, by the same click's clock). Read a minute before its decision,
-   * so a clock a little behind never hides an attempt; one of an earlier approval read so is only an
-   * attempt. Undefined when the record is not read (no reader, or the read failed).
+   * What the audit log shows of the applies of an approval the admin's click applies, its outcome
+   * unknown (finishUnknown), read over every apply of the request since it was made (an earlier
+   * approval's too: approved again, decidedAt moves on, and that apply's change may still have been
+   * sent): `success` or `failure`, the outcome of this decision's own apply (its reference taken at
+   * or after the decision, by the same click's clock); `attempt`, an apply that may have sent its
+   * change (begun with no outcome of its own, made, or unconfirmed); `none`, no apply that may have
+   * (the change is sent only once its attempt is on record: apply, fail closed), so nothing was
+   * sent. Read from a minute before its creation, so a clock a little behind never hides an attempt.
+   * Undefined when the record is not read (no reader, or the read failed).
    */
   private async applyOnRecord(request: PendingRequest): Promise<ApplyRecord | undefined> {
     const reader = this.deps.auditReader;
@@ -1659,21 +1661,24 @@ export class Approvals {
     const apply = approvalAction(request.kind, 'apply');
     let steps: AuditEvent[];
     try {
-      steps = (await reader.stepsSince(request.id, new Date(Date.parse(decidedAt) - APPLY_CLOCK_SKEW_MS).toISOString())).filter((e) => e.action === apply);
+      steps = (await reader.stepsSince(request.id, new Date(Date.parse(request.createdAt) - APPLY_CLOCK_SKEW_MS).toISOString())).filter((e) => e.action === apply);
     } catch (err) {
       this.warn(err, request, 'reading whether an approval began applying failed: its denial says the change may have been made');
       return undefined;
     }
-    if (steps.length === 0) return { shows: 'none' };
     const own = steps.map((e) => e.requestId).filter((id) => id >= decidedAt).sort(compareText).at(-1);
     const outcome = own === undefined ? undefined : steps.find((e) => e.requestId === own && e.phase === 'outcome');
     if (outcome?.outcome === 'success') return { shows: 'success' };
     if (outcome?.outcome === 'failure') return { shows: 'failure', errorCode: (outcome.errorCode as FailureCode | undefined) ?? 'DIRECTORY_UNAVAILABLE' };
-    return { shows: 'attempt' };
+    // Every apply, this decision's and any earlier one's: none may have sent its change only if each
+    // has a failure of its own on record that says its change was not made.
+    const unsent = (reference: string) =>
+      steps.some((e) => e.requestId === reference && e.phase === 'outcome' && e.outcome === 'failure' && e.errorCode !== 'DIRECTORY_OUTCOME_UNKNOWN');
+    return steps.every((e) => unsent(e.requestId)) ? { shows: 'none' } : { shows: 'attempt' };
   }
 
   /**
-   * Its applying never began (applyOnRecord: none), so nothing was sent; not so when an earlier
+   * No apply of it may have sent its change (applyOnRecord: none), so nothing was sent; not so when an earlier
    * apply's change was sent and not confirmed, or when the record was not read: that may have been
    * made, and is said so.
    */
