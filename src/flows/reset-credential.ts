@@ -395,7 +395,7 @@ export class ResetCredential {
     this.ticketTtlMs = deps.ticketTtlMs ?? DEFAULT_TICKET_TTL_MS;
     this.trail = new AuditTrail(deps.audit, deps.logger, { limiter: deps.limiter, clock: deps.clock });
     this.metrics = deps.metrics ?? NO_METRICS;
-    this.widespread = new WidespreadRefusals(deps.logger, () => deps.clock.now().getTime());
+    this.widespread = new WidespreadRefusals(deps.logger, () => deps.clock.now().getTime(), deps.limiter);
     // Config never allows it (an approval policy needs admins and a channel, so app.ts always builds the gate).
     if (!deps.approvals && [...(deps.policies?.values() ?? [])].includes('approval')) throw new Error('the approval policy needs an approvals gate');
   }
@@ -901,7 +901,7 @@ export class ResetCredential {
     } catch (err) {
       const failure = this.report(err, context);
       // One person's refusal that, for several different people, is likely our setup (an app without its role).
-      if (failure.oursIfWidespread !== undefined) this.widespread.refused({ kind, reason: failure.reason ?? failure.code, person: ticket.directoryUserId, ours: failure.oursIfWidespread });
+      if (failure.oursIfWidespread !== undefined) await this.widespread.refused({ kind, reason: failure.reason ?? failure.code, person: ticket.directoryUserId, ours: failure.oursIfWidespread });
       // A refusal only the change could tell (an account another system manages) keeps its reason, for its words.
       await change.failed(failure.code, failure.reason !== undefined ? { ...proof, reason: failure.reason } : proof);
       this.metrics.count('reset_failed', { credential: kind, code: failure.code });

@@ -1,4 +1,5 @@
-import type { Logger } from './ports';
+import { describeError } from './failure';
+import type { Logger, RateLimiter } from './ports';
 
 /**
  * Different people refused alike, with no success of that credential between, before the refusal
@@ -26,12 +27,24 @@ interface Watched {
 
 /**
  * A refusal that is one person's when one person gets it, and ours when many do: counts the
- * different people refused alike (by credential and reason), in this process, and logs one alert
- * (`alert: true`) with the credential's words of what to check when WIDESPREAD_AFTER of them came
- * within WIDESPREAD_WITHIN_MS; then none for that long. A change of that credential that succeeds
- * shows its setup works: the count starts again.
+ * different people refused alike (by credential and reason) and logs one alert (`alert: true`) with
+ * the credential's words of what to check when WIDESPREAD_AFTER of them came within
+ * WIDESPREAD_WITHIN_MS; then none for that long. A change of that credential that succeeds shows its
+ * setup works: the count starts again.
  *
- * Per process: a Lambda's concurrent instances each count their own, which only delays the alert.
+ * Counted twice. In this process, over the last WIDESPREAD_WITHIN_MS (a server's whole count). And,
+ * given the app's shared counter (`shared`), across every instance: a Lambda's short-lived,
+ * concurrent instances each see a few of the people, and an app that lost its role might otherwise
+ * page no one. The shared count is the RateLimiter's fixed windows of WIDESPREAD_WITHIN_MS, in three
+ * kinds of key: one per person (taken once: the first take is a person new to the window), one
+ * counting the new people (refused at WIDESPREAD_AFTER - 1: that take and any after it are the
+ * threshold reached), and one alert per window (taken once: of the instances that reach the
+ * threshold, only the one whose take it gets pages). A success marks its credential's window
+ * (`succeeded` key), and a window with a success in it pages only on this process's own count:
+ * stricter than "no success between", never a page the process count would not also allow.
+ * The shared count failing is a warn line, never the person's request failing: this process's count
+ * decides alone then.
+ *
  * Memory: the people refused within the window, pruned on each refusal.
  */
 export class WidespreadRefusals {
@@ -40,10 +53,11 @@ export class WidespreadRefusals {
   constructor(
     private readonly logger: Logger,
     private readonly now: () => number,
+    private readonly shared?: RateLimiter,
   ) {}
 
-  /** `person`: the directory user refused; `ours`: the credential's words for an operator, naming what to check. */
-  refused(refusal: { readonly kind: string; readonly reason: string; readonly person: string; readonly ours: string }): void {
+  /** `person`: the directory user refused; `ours`: the credential's words for an operator, naming what to check. Never throws. */
+  async refused(refusal: { readonly kind: string; readonly reason: string; readonly person: string; readonly ours: string }): Promise<void> {
     const now = this.now();
     let byReason = this.watched.get(refusal.kind);
     if (!byReason) this.watched.set(refusal.kind, (byReason = new Map()));
@@ -51,17 +65,50 @@ export class WidespreadRefusals {
     if (!watched) byReason.set(refusal.reason, (watched = { refusedAt: new Map(), alertedAt: Number.NEGATIVE_INFINITY }));
     for (const [person, at] of watched.refusedAt) if (now - at >= WIDESPREAD_WITHIN_MS) watched.refusedAt.delete(person);
     watched.refusedAt.set(refusal.person, now);
-    if (watched.refusedAt.size < WIDESPREAD_AFTER || now - watched.alertedAt < WIDESPREAD_WITHIN_MS) return;
+    const here = watched.refusedAt.size >= WIDESPREAD_AFTER && now - watched.alertedAt >= WIDESPREAD_WITHIN_MS;
+    let people = watched.refusedAt.size;
+    if (this.shared) {
+      try {
+        const everywhere = await this.reachedEverywhere(this.shared, refusal, new Date(now));
+        if (!here && !everywhere) return;
+        if (everywhere) people = Math.max(people, WIDESPREAD_AFTER);
+        if (!(await this.shared.take(`${sharedKey(refusal)}:alerted`, 1, WIDESPREAD_WITHIN_MS, new Date(now))).ok) {
+          // Another instance paged for this window: this one's count is said with it.
+          if (here) watched.alertedAt = now;
+          return;
+        }
+      } catch (err) {
+        this.logger.warn({ kind: refusal.kind, reason: refusal.reason, err: describeError(err) }, 'widespread refusals: the shared count is unavailable; this instance counts alone');
+        if (!here) return;
+      }
+    } else if (!here) return;
     watched.alertedAt = now;
     this.logger.error(
-      { kind: refusal.kind, reason: refusal.reason, people: watched.refusedAt.size, withinMinutes: WIDESPREAD_WITHIN_MS / 60_000, alert: true },
+      { kind: refusal.kind, reason: refusal.reason, people, withinMinutes: WIDESPREAD_WITHIN_MS / 60_000, alert: true },
       `the same refusal for several different people, and no success between: likely our setup, not their accounts. ${refusal.ours} Said at most once every ${WIDESPREAD_WITHIN_MS / 60_000} minutes`,
     );
   }
 
-  /** A change of `kind` made: its setup works, and the people refused before it are theirs. */
+  /** A change of `kind` made: its setup works, and the people refused before it are theirs. Never throws, nor waits on the shared count. */
   succeeded(kind: string): void {
     const byReason = this.watched.get(kind);
     for (const watched of byReason?.values() ?? []) watched.refusedAt.clear();
+    // Not awaited: the person's new secret is on its way, and a lost mark only risks a page.
+    void this.shared?.take(`widespread:${kind}:succeeded`, 1, WIDESPREAD_WITHIN_MS, new Date(this.now())).catch((err: unknown) => {
+      this.logger.warn({ kind, err: describeError(err) }, 'widespread refusals: a success could not be marked on the shared count');
+    });
   }
+
+  /** Whether this refusal's person, new to the shared window, is the WIDESPREAD_AFTER-th or later there, in a window with no success of the credential. */
+  private async reachedEverywhere(shared: RateLimiter, refusal: { readonly kind: string; readonly reason: string; readonly person: string }, at: Date): Promise<boolean> {
+    const key = sharedKey(refusal);
+    if (!(await shared.take(`${key}:person:${refusal.person}`, 1, WIDESPREAD_WITHIN_MS, at)).ok) return false;
+    if ((await shared.take(`${key}:people`, WIDESPREAD_AFTER - 1, WIDESPREAD_WITHIN_MS, at)).ok) return false;
+    // Taken once per window by the first to ask: a success marked it before, or this take marks it now (and the alert key decides).
+    return (await shared.take(`widespread:${refusal.kind}:succeeded`, 1, WIDESPREAD_WITHIN_MS, at)).ok;
+  }
+}
+
+function sharedKey(refusal: { readonly kind: string; readonly reason: string }): string {
+  return `widespread:${refusal.kind}:${refusal.reason}`;
 }
