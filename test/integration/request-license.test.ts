@@ -1015,6 +1015,27 @@ describe('/request-license: an approval whose applying is not known to have begu
     }
   }, 90_000);
 
+  it("a failed apply on record with no failure code, its request's final status write lost, read after 10 minutes: the failed change says something went wrong inside Latchkey, never a reason nobody recorded", async () => {
+    const request = await h.asksForLicense('UANN', { license: 'Pro' });
+    const decidedAt = h.clock.now();
+    await h.addRawRequestFields(request.requestId, { status: 'APPROVED', decidedBy: 'UMAX', decidedAt: decidedAt.toISOString(), list: 'UANN' });
+    const applyAt = new Date(decidedAt.getTime() + 1000);
+    const apply = { requestId: `${applyAt.toISOString()}_0000000000c1`, action: 'license_apply', actor: { userId: 'UMAX', teamId: TEAM }, approvalRequestId: request.requestId, directory: 'chime', directoryUserId: 'chime-ann' } as const;
+    await h.writeAudit({ ...apply, phase: 'attempt' }, applyAt);
+    await h.writeAudit({ ...apply, phase: 'outcome', outcome: 'failure' }, new Date(applyAt.getTime() + 1000));
+    h.clock.offsetMs = 11 * 60_000;
+    try {
+      const a = JSON.stringify((await h.opensReview('UADA', request)).view);
+      expect(a).not.toContain('the outcome is unknown');
+      // Before: "Amazon Chime is not answering right now", a reason nobody recorded.
+      expect(a).toContain('Something went wrong inside Latchkey.');
+      expect(a).not.toContain('not answering');
+      expect(a).toContain("the change was not applied: Something went wrong inside Latchkey.");
+    } finally {
+      h.clock.offsetMs = 0;
+    }
+  }, 90_000);
+
   it("a change that failed, on record, whose request's final status write failed, read after 10 minutes: it is a failed change, shown with why and retried as one, never one whose outcome is unknown", async () => {
     const request = await h.asksForLicense('UANN', { license: 'Pro' });
     h.chime.failNext('UpdateUser', 'ServiceUnavailableException', 5);

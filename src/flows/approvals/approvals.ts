@@ -1669,7 +1669,8 @@ export class Approvals {
     const own = steps.map((e) => e.requestId).filter((id) => id >= decidedAt).sort(compareText).at(-1);
     const outcome = own === undefined ? undefined : steps.find((e) => e.requestId === own && e.phase === 'outcome');
     if (outcome?.outcome === 'success') return { shows: 'success' };
-    if (outcome?.outcome === 'failure') return { shows: 'failure', errorCode: (outcome.errorCode as FailureCode | undefined) ?? 'DIRECTORY_UNAVAILABLE' };
+    // A failure with no code of its own is said as the generic one, never a reason nobody recorded.
+    if (outcome?.outcome === 'failure') return { shows: 'failure', errorCode: (outcome.errorCode as FailureCode | undefined) ?? 'INTERNAL' };
     // Every apply, this decision's and any earlier one's: none may have sent its change only if each
     // has a failure of its own on record that says its change was not made.
     const unsent = (reference: string) =>
