@@ -206,7 +206,8 @@ export class HandOffReceiver implements Receiver {
     const submission = body.type === 'view_submission';
     logger.error({ slackUserId: userId, condition, request: submission ? 'view_submission' : (body.command ?? body.type), alert: true }, 'work order failed; telling the person');
     this.options.metrics.count('work_failed', { condition });
-    const viewId: string | undefined = submission ? body.view?.id : order.opened?.ok ? order.opened.viewId : undefined;
+    // A command's or a click's loading modal; a submission's own modal is never replaced (tellWorkFailed).
+    const viewId: string | undefined = !submission && order.opened?.ok ? order.opened.viewId : undefined;
     // If even the DM fails, the message goes back to the queue, then to its dead-letter queue.
     await tellWorkFailed({ client: this.app!.slack, fetch: this.options.fetch, logger, body, ...(viewId && { viewId }) });
   }

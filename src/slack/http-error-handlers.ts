@@ -52,8 +52,9 @@ export function listenerErrorHandler(logger: Logger, tell: TellWorkFailed): (arg
     const payload = body as Record<string, any>;
     // Only a person's own request (a command, a click, a submission) has someone waiting on it.
     if (typeof payload.command !== 'string' && payload.type !== 'block_actions' && payload.type !== 'view_submission') return;
+    // A command's or a click's loading modal; a submission's own modal is never replaced (tellWorkFailed).
     const opened = payload.type === 'view_submission' ? undefined : await openedModalOf(context)?.catch(() => undefined);
-    const viewId: string | undefined = payload.type === 'view_submission' ? payload.view?.id : opened?.ok ? opened.viewId : undefined;
+    const viewId: string | undefined = opened?.ok ? opened.viewId : undefined;
     await tell(payload, viewId).catch((err: unknown) => logger.warn({ err: describeError(err) }, 'could not tell the person their request failed'));
   };
 }

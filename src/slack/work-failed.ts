@@ -7,23 +7,26 @@ import type { SlackApi } from './slack-web-api';
 
 /**
  * Tells the person that the work behind their request failed where no listener caught it (our
- * bug, a crash, a timeout): in the modal the work was for (`viewId`), else privately through the
- * command's response_url, else in a DM. After a command nothing was changed yet; after a click (a
- * Revoke, a Withdraw, a decision's button) or a submission (Reset, a decision) Latchkey cannot tell,
- * and a click has no command to run again. Throws when even the DM fails.
+ * bug, a crash, a timeout). After a command nothing was changed yet; after a click (a Revoke, a
+ * Withdraw, a decision's button) or a submission (Reset, a decision) Latchkey cannot tell, and a
+ * click has no command to run again. A command's or a click's loading modal (`viewId`) says it,
+ * else the command's response_url privately, else a DM. A submission's modal is never replaced: the
+ * work may have failed after that modal showed a new PIN or password, which would be lost for good
+ * (the change made, the secret never seen), so a DM says it. Throws when even the DM fails.
  */
 export async function tellWorkFailed(args: { client: SlackApi; fetch: HttpFetch; logger: Logger; body: Record<string, any>; viewId?: string }): Promise<void> {
   const { client, body, logger } = args;
   const userId: string | undefined = body.user_id ?? body.user?.id;
-  const kind: WorkFailedKind = body.type === 'view_submission' ? 'unknown' : body.type === 'block_actions' ? 'click' : 'nothing-changed';
-  if (args.viewId) {
+  const submission = body.type === 'view_submission';
+  const kind: WorkFailedKind = submission ? 'unknown' : body.type === 'block_actions' ? 'click' : 'nothing-changed';
+  if (args.viewId && !submission) {
     const shown = await client.views.update({ view_id: args.viewId, view: workFailedView(kind) }).then(
       () => true,
       (err: unknown) => (logger.warn({ slackUserId: userId, err: describeError(err) }, 'could not show the failure in the modal'), false),
     );
     if (shown) return;
   }
-  if (typeof body.response_url === 'string') {
+  if (typeof body.response_url === 'string' && !submission) {
     const res = await args
       .fetch(body.response_url, {
         method: 'POST',

@@ -1,6 +1,6 @@
 import { Approvals } from '../../src/flows/approvals/approvals';
 import { ResetCredential } from '../../src/flows/reset-credential';
-import { SIGNING_SECRET, useHarness, type Harness } from '../support/harness';
+import { answeredAt, secretIn, SIGNING_SECRET, useHarness, type Harness } from '../support/harness';
 
 /**
  * A bug of ours: a listener that throws an unexpected Error (not a LatchkeyFailure) once Slack's
@@ -64,6 +64,31 @@ describe.each(['server', 'lambda'] as const)('a listener that throws after the a
     }
     await h.waitForLogs(BUG, 1);
     expect(logLines(h, from).filter((l) => l.alert === true)).toEqual([expect.objectContaining({ level: 'error', err: expect.stringContaining(BUG) })]);
+  });
+
+  it('a Reset whose work throws after its modal showed the new PIN: the PIN stays in the modal, and the person is told in a DM', async () => {
+    const opened = await h.open('/reset-pin', 'UCARL');
+    const from = h.logs.length;
+    const since = Date.now();
+    // The step right after the secret is shown in the modal (ResetCredential's followUp) throws: a bug after the change.
+    const thrown = jest.spyOn(ResetCredential.prototype as any, 'followUp').mockRejectedValue(new Error(BUG));
+    try {
+      const answer = await answeredAt(h.submit('UCARL', opened.view));
+      await h.waitForLogs(BUG, 1);
+      await new Promise((r) => setTimeout(r, 300));
+      const pin = h.chime.pinOf('chime-carl');
+      expect(pin).toBeTruthy();
+      // What Slack holds for the modal: the PIN, never replaced by the failure.
+      expect(secretIn(h.lastShown(opened.viewId, [answer])!)).toBe(pin);
+      const told = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUCARL' && c.at >= since && String(c.args.text).includes('Something went wrong'));
+      expect(told.args.text).toBe('Something went wrong before Latchkey could finish, so it cannot tell whether the change was made. Run the command again; IT has been alerted.');
+    } finally {
+      thrown.mockRestore();
+    }
+    const alerts = logLines(h, from).filter((l) => l.alert === true);
+    expect(alerts).toEqual([expect.objectContaining({ level: 'error', err: expect.stringContaining(BUG) })]);
+    const said = JSON.stringify(alerts);
+    for (const secret of [SIGNING_SECRET, h.slack.botToken, ...h.allSecrets()]) expect(said).not.toContain(secret);
   });
 });
 
