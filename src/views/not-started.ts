@@ -37,7 +37,9 @@ export function workFailedText(kind: WorkFailedKind): string {
     case 'click':
       return 'Something went wrong, and Latchkey cannot tell whether your click changed anything. Look at the request on your Home tab (or in its message) before you click again; IT has been alerted.';
     case 'unknown':
-      return 'Something went wrong before Latchkey could finish, so it cannot tell whether the change was made. Run the command again; IT has been alerted.';
+      // The window may already show the result (the new PIN, on screen since), so never "run it again"
+      // outright: a second reset would replace a secret the person has.
+      return 'Something went wrong before Latchkey could finish, so it cannot tell whether the change was made. If your window shows the result (a new PIN or password, say), that is done: keep it. Otherwise look at your Home tab before you try again; IT has been alerted.';
   }
 }
 

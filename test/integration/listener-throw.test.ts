@@ -81,7 +81,7 @@ describe.each(['server', 'lambda'] as const)('a listener that throws after the a
       // What Slack holds for the modal: the PIN, never replaced by the failure.
       expect(secretIn(h.lastShown(opened.viewId, [answer])!)).toBe(pin);
       const told = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUCARL' && c.at >= since && String(c.args.text).includes('Something went wrong'));
-      expect(told.args.text).toBe('Something went wrong before Latchkey could finish, so it cannot tell whether the change was made. Run the command again; IT has been alerted.');
+      expect(told.args.text).toBe('Something went wrong before Latchkey could finish, so it cannot tell whether the change was made. If your window shows the result (a new PIN or password, say), that is done: keep it. Otherwise look at your Home tab before you try again; IT has been alerted.');
     } finally {
       thrown.mockRestore();
     }
