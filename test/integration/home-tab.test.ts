@@ -3,6 +3,7 @@ import { GUEST_ANSWER_MAX_AGE_MS } from '../../src/flows/known-guests';
 import type { AuditEntry } from '../../src/flows/ports';
 import { homeOpenedEvent, postEvent } from '../support/slack-requests';
 import { APPROVALS_CHANNEL, secretIn, SIGNING_SECRET, TEAM, useHarness, type Harness } from '../support/harness';
+import type { DynamoCall } from '../support/dynamo-gate';
 
 /** The Home tab over real HTTP: the Events API in, views.publish out, and every click from it. */
 const buttonsOf = (home: Record<string, any>) =>
@@ -1713,5 +1714,39 @@ describe('Needs attention in an Enterprise Grid org', () => {
     const { page1 } = await searchAudit(h, 'UADA', 'UANN', today, today);
     const line = (page1.blocks as any[]).map((b) => String(b.text?.text)).find((t) => t.includes('*License change request*'));
     expect(line).toContain('<@UMAX>');
+  });
+
+  describe("a decision's answer lost", () => {
+    const g = useHarness({ env: { SLACK_ENTERPRISE_ID: ORG }, awsRequestTimeoutMs: 2_000, dynamoGate: true }, (x) => x.slack.clear());
+
+    it("a denial by an admin acting from another workspace of the org, whose click could not tell it was saved, found made by its requester's Home tab: the reference's look-up names that admin's denial, not could not tell", async () => {
+      const requestId = await asksForLicense(g, 'UANN');
+      const post = await g.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes(requestId));
+      const from = { teamId: SECOND_WORKSPACE, enterpriseId: ORG };
+      const form = await g.opening((trigger) => g.click('UMAX', 'license_review', requestId, { channel: post.result!.channel as string, ts: post.result!.ts as string }, trigger, from));
+      // Max's denial is written, every answer to it lost, and its read-back too: his click cannot tell it was saved.
+      const decideWrite = (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes('"DENIED"') && c.body.includes(requestId);
+      g.dynamoGate.lose(decideWrite, 4);
+      const releaseRead = g.dynamoGate.hold((c) => c.operation === 'GetItem' && c.body.includes(requestId) && g.dynamoGate.seen.some(decideWrite));
+      try {
+        const values = { decision: { decision: { type: 'radio_buttons', selected_option: { value: 'deny' } } }, comment: { comment: { type: 'plain_text_input', value: 'Not this quarter' } } };
+        await g.submit('UMAX', form.view, { ...from, values });
+        expect(JSON.stringify(await g.viewUpdate(form.viewId, 2, 50_000))).toContain('Latchkey could not tell whether your decision was saved.');
+      } finally {
+        releaseRead();
+      }
+
+      // Ann's Home tab finds it made: its outcome is recorded again under Max, in his workspace.
+      await g.openHome('UANN');
+      await g.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && JSON.stringify(c.args).includes('Not this quarter'), 10_000);
+      await g.waitForAudit('UMAX', (r) => r.action === 'license_decide' && r.restated === true, 10_000, SECOND_WORKSPACE);
+
+      // Before: the restated record had no org, so Ada's look-up hid it and said Max's click could not tell.
+      const { formView } = await submitSearch(g, 'UADA', { reference: { reference: { type: 'plain_text_input', value: requestId } }, person: { person: { type: 'users_select', selected_user: null } } });
+      const lines = ((await g.viewUpdate(formView.id, 2)).blocks as any[]).map((b) => String(b.text?.text));
+      const maxs = lines.filter((l) => l.includes('*License change decision*') && l.includes('by <@UMAX> for <@UANN>'));
+      expect(maxs).toEqual([expect.stringContaining(':no_entry: Denied')]);
+      expect(maxs.join('\n')).not.toMatch(/could not tell|did not confirm|Failed/);
+    }, 90_000);
   });
 });

@@ -514,7 +514,7 @@ export class Approvals {
           // made leaves them to the next touch that finds it made. Not for an approval the admin's
           // click applies: left unapplied, it is a change under way, which comes back to the admins.
           // With where this decision's step is audited, for that touch to write its outcome again.
-          ...((choice.decision === 'deny' || handOver) && { decisionFollowUpsDue: true, decisionRequestId: step.requestId, decidedByTeamId: reviewer.teamId }),
+          ...((choice.decision === 'deny' || handOver) && { decisionFollowUpsDue: true, decisionRequestId: step.requestId, decidedByTeamId: reviewer.teamId, ...(reviewer.enterpriseId && { decidedByEnterpriseId: reviewer.enterpriseId }) }),
         },
         request.status === 'FINISHING'
           ? { takenBefore: this.finishUnknownBefore() }
@@ -690,8 +690,10 @@ export class Approvals {
    * (AuditEntry.restated), under the admin who decided it and its own reference, as its click would
    * have written it, so the audit search says that admin decided it, never could not tell, and never
    * that whoever touched it next did. Written from the request alone (decisionRequestId,
-   * decidedByTeamId, written with the decision): no read on the toucher's click. A request marked
-   * before those were kept has none, and its decision stays as its click recorded it.
+   * decidedByTeamId and decidedByEnterpriseId, written with the decision): no read on the toucher's
+   * click. With that workspace's org, an Enterprise Grid org's admins' search finds it where it finds
+   * the click's own records (HomeTab.recordedHere). A request marked before those were kept has none,
+   * and its decision stays as its click recorded it.
    */
   private async restateDecision(decided: PendingRequest): Promise<void> {
     if (!decided.decisionRequestId || !decided.decidedBy) return;
@@ -699,7 +701,7 @@ export class Approvals {
     // An approval hands out its finish under the reference the request holds now (decide's handedOut).
     const finish = approved ? (this.kinds.get(decided.kind)?.changeReference?.(decided) ?? decided.finishRequestId) : undefined;
     await this.trail.foundMade({
-      ...this.auditStep('decide', { userId: decided.decidedBy, teamId: decided.decidedByTeamId ?? decided.requester.teamId }, decided),
+      ...this.auditStep('decide', { userId: decided.decidedBy, teamId: decided.decidedByTeamId ?? decided.requester.teamId, ...(decided.decidedByEnterpriseId && { enterpriseId: decided.decidedByEnterpriseId }) }, decided),
       requestId: decided.decisionRequestId,
       decision: approved ? 'approve' : 'deny',
       ...(finish && { finishRequestId: finish }),

@@ -78,12 +78,15 @@ export interface PendingRequest<D extends Detail = Detail> {
   readonly decisionFollowUpsDue?: boolean;
   /**
    * Written with decisionFollowUpsDue, in the same write: the reference the decision's step is
-   * audited under, and the workspace its admin clicked from (whose records hold it). The touch that
-   * takes those follow-ups writes that step's outcome again (AuditEntry.restated) under that admin:
-   * the click's own outcome may say it could not tell. Absent on requests decided before they were kept.
+   * audited under, and the workspace its admin clicked from (whose records hold it), with that
+   * workspace's Enterprise Grid org when it is in one (by which the org's other admins' search finds
+   * them). The touch that takes those follow-ups writes that step's outcome again
+   * (AuditEntry.restated) under that admin: the click's own outcome may say it could not tell. Absent
+   * on requests decided before they were kept.
    */
   readonly decisionRequestId?: string;
   readonly decidedByTeamId?: string;
+  readonly decidedByEnterpriseId?: string;
   readonly comment?: string;
   /** Why the last apply failed (a FailureCode). */
   readonly errorCode?: string;
@@ -172,7 +175,7 @@ export function closedOutcomeUnknown(request: PendingRequest): boolean {
   return request.status === 'DENIED' && request.errorCode === OUTCOME_UNKNOWN;
 }
 
-export type PendingChanges = Partial<Pick<PendingRequest, 'decidedBy' | 'decidedAt' | 'revokedBy' | 'revokedAt' | 'revokeFollowUpsDue' | 'decisionFollowUpsDue' | 'decisionRequestId' | 'decidedByTeamId' | 'comment' | 'errorCode' | 'errorReason' | 'message' | 'expiresAt' | 'takenAt' | 'finishRequestId' | 'earlierFinishRequestId' | 'expiredAtWithdraw'>> & {
+export type PendingChanges = Partial<Pick<PendingRequest, 'decidedBy' | 'decidedAt' | 'revokedBy' | 'revokedAt' | 'revokeFollowUpsDue' | 'decisionFollowUpsDue' | 'decisionRequestId' | 'decidedByTeamId' | 'decidedByEnterpriseId' | 'comment' | 'errorCode' | 'errorReason' | 'message' | 'expiresAt' | 'takenAt' | 'finishRequestId' | 'earlierFinishRequestId' | 'expiredAtWithdraw'>> & {
   /**
    * Set by Approvals' one rule (listing), from the state moved to and the kind, never by a caller.
    * The move starts a change (taken to finish, or approved to be applied by the admin's click): the
