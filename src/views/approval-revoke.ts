@@ -65,24 +65,22 @@ export function revokeOutcome(result: RevokeResult, all: ApprovalWords, clicker:
     if (code === 'SELF_REVIEW') return said(':warning: You cannot revoke the approval of your own request. Nothing was changed.');
     if (code === 'ADMIN_IS_GUEST') return said(`:warning: ${guestAdminRefused()}`);
     const m = failureMessage({ code }, wordsOf(all, '').subject);
-    // Refused before anything was written (the audit attempt, fail closed; or Slack not saying whether
-    // the clicker is an admin, asked before anything else): known to have changed nothing.
-    if (code === 'AUDIT_UNAVAILABLE' || code === 'REQUEST_NOT_FOUND' || code === 'DIRECTORY_NOT_ENABLED' || code === 'SLACK_UNAVAILABLE' || code === 'REQUEST_DECIDED') {
+    const retry = (why: string) => [
+      context(`${why} ${requestId ? `Click *Revoke approval* below in a few minutes to try again. If it still fails then, tell IT the reference \`${requestId}\`.` : 'Try again in a few minutes.'}`),
+      ...(requestId ? [{ type: 'actions' as const, block_id: 'revoke', elements: [revokeButton({ id: requestId })] }] : []),
+    ];
+    // Its audit attempt (or the approval's own record, written first) not written, fail closed: nothing
+    // was. The next step is this admin's Revoke again, never a requester's command (no kind is known here).
+    if (code === 'AUDIT_UNAVAILABLE') return said(`:warning: ${m.headline} The approval was not revoked.`, ...retry('An admin has been alerted.'));
+    // Refused before anything was written (Slack not saying whether the clicker is an admin, asked
+    // before anything else): known to have changed nothing.
+    if (code === 'REQUEST_NOT_FOUND' || code === 'DIRECTORY_NOT_ENABLED' || code === 'SLACK_UNAVAILABLE' || code === 'REQUEST_DECIDED') {
       return said(`:warning: ${m.headline} The approval was not revoked.`, context(m.next));
     }
     // The store did not answer before this click's write (its first read failed), or the write failed
     // and its read-back shows it was not made (a write that may have been made is STORE_OUTCOME_UNKNOWN):
     // this click revoked nothing. Its button is here, as below: the modal's was replaced by this.
-    if (code === 'STORE_UNAVAILABLE') {
-      const again = requestId
-        ? `Click *Revoke approval* below in a few minutes to try again. If it still fails then, tell IT the reference \`${requestId}\`.`
-        : 'Try again in a few minutes.';
-      return said(
-        ':warning: Latchkey could not reach its records just now, so your click revoked nothing.',
-        context(`An admin has been alerted. ${again}`),
-        ...(requestId ? [{ type: 'actions' as const, block_id: 'revoke', elements: [revokeButton({ id: requestId })] }] : []),
-      );
-    }
+    if (code === 'STORE_UNAVAILABLE') return said(':warning: Latchkey could not reach its records just now, so your click revoked nothing.', ...retry('An admin has been alerted.'));
     // The write may have been made with every answer lost and the read-back failed too: the admins'
     // message was not rewritten then, so it is no place to look. A click again reads the request anew,
     // and its button is here: a revoked request is on no Home tab, and the modal's was replaced by this.

@@ -202,13 +202,20 @@ describe('an approval to finish its admin could not tell was saved, which ends b
     const before = dmsTo('UBOB').length;
     const restated = (c: DynamoCall) => c.operation === 'PutItem' && c.body.includes('3-restated') && c.body.includes(request.requestId);
     const release = h.dynamoGate.hold(restated);
+    let refused: SlackCall;
     try {
       await h.click('UMAX', 'approval_revoke', request.requestId, request.message);
-      await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UMAX', 30_000);
+      refused = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UMAX', 30_000);
     } finally {
       release();
     }
     expect(h.dynamoGate.held.filter(restated)).not.toEqual([]);
+    // Max is told his click revoked nothing, and what to do next: click Revoke again (never another kind's command).
+    expect(refused!.args.text).toBe(':warning: Latchkey could not write its audit record, so it changed nothing. The approval was not revoked.');
+    const next = JSON.stringify(refused!.args.blocks);
+    expect(next).toContain(`An admin has been alerted. Click *Revoke approval* below in a few minutes to try again. If it still fails then, tell IT the reference \`${request.requestId}\`.`);
+    expect(next).toContain('"action_id":"approval_revoke"');
+    expect(next).not.toMatch(/Run `\//);
     await new Promise((r) => setTimeout(r, 300));
     // Before this change: revoked, and Bob told "<@UMAX> revoked the approval of your …" while Ada's approval stayed "could not tell".
     expect(dmsTo('UBOB').slice(before)).toEqual([]);
