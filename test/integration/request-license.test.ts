@@ -1025,13 +1025,57 @@ describe('/request-license: an approval whose applying is not known to have begu
     await h.writeAudit({ ...apply, phase: 'outcome', outcome: 'failure' }, new Date(applyAt.getTime() + 1000));
     h.clock.offsetMs = 11 * 60_000;
     try {
-      const a = JSON.stringify((await h.opensReview('UADA', request)).view);
+      const opened = await h.opensReview('UADA', request);
+      const a = JSON.stringify(opened.view);
       expect(a).not.toContain('the outcome is unknown');
       // Before: "Amazon Chime is not answering right now", a reason nobody recorded.
       expect(a).toContain('Something went wrong inside Latchkey.');
       expect(a).not.toContain('not answering');
       expect(a).toContain("the change was not applied: Something went wrong inside Latchkey.");
+      // Closed, so her next request is not one waiting behind a failed change.
+      await h.submit('UADA', opened.view, {
+        values: {
+          decision: { decision: { type: 'radio_buttons', selected_option: { value: 'deny' } } },
+          comment: { comment: { type: 'plain_text_input', value: 'Closing the failed one' } },
+        },
+      });
+      await h.viewUpdate(opened.viewId, 2, 50_000);
     } finally {
+      h.clock.offsetMs = 0;
+    }
+  }, 90_000);
+
+  it("a change on record whose settling write fails again when an admin decides it: the admin's decision goes on, never turned back as already decided", async () => {
+    const request = await h.asksForLicense('UANN', { license: 'Pro' });
+    const decidedAt = h.clock.now();
+    await h.addRawRequestFields(request.requestId, { status: 'APPROVED', decidedBy: 'UMAX', decidedAt: decidedAt.toISOString(), list: 'UANN' });
+    const applyAt = new Date(decidedAt.getTime() + 1000);
+    const apply = { requestId: `${applyAt.toISOString()}_0000000000d1`, action: 'license_apply', actor: { userId: 'UMAX', teamId: TEAM }, approvalRequestId: request.requestId, directory: 'chime', directoryUserId: 'chime-ann' } as const;
+    h.clock.offsetMs = 11 * 60_000;
+    let release = () => {};
+    try {
+      // Opened while its apply's outcome was not yet on record: the decision modal.
+      const opened = await h.opensReview('UADA', request);
+      expect(opened.view.callback_id).toBe('license_review_submit');
+      await h.writeAudit({ ...apply, phase: 'attempt' }, applyAt);
+      await h.writeAudit({ ...apply, phase: 'outcome', outcome: 'success' }, new Date(applyAt.getTime() + 1000));
+      // Every APPROVED → APPLIED write of it goes unanswered: it stays APPROVED, decidable.
+      release = h.dynamoGate.hold((c) => c.operation === 'UpdateItem' && c.body.includes(request.requestId) && c.body.includes('"APPLIED"'));
+      await h.submit('UADA', opened.view, {
+        values: {
+          decision: { decision: { type: 'radio_buttons', selected_option: { value: 'deny' } } },
+          comment: { comment: { type: 'plain_text_input', value: 'Closing it' } },
+        },
+      });
+      const answered = JSON.stringify(await h.viewUpdate(opened.viewId, 2, 50_000));
+      // Before: the decision not made, the modal showing it still undecided ("Click *Review* on the message again to decide it.").
+      expect(answered).not.toContain('again to decide it');
+      expect(answered).toContain('that the earlier change may have been made');
+      const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && JSON.stringify(c.args).includes('Closing it'), 10_000);
+      expect(JSON.stringify(dm.args)).toContain('was closed by <@UADA>; the earlier change may have been made');
+      expect(h.dynamoGate.held.length).toBeGreaterThan(0);
+    } finally {
+      release();
       h.clock.offsetMs = 0;
     }
   }, 90_000);

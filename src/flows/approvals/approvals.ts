@@ -465,7 +465,11 @@ export class Approvals {
     // An apply whose outcome is unknown here but on record: settled as that apply would have, not decided again.
     const record = await this.applyOnRecord(request);
     const settled = await this.settleFromRecord(request, record);
-    if (settled) return { ok: false, code: 'REQUEST_DECIDED', request: settled, decidable: this.decidable(settled) };
+    // Only when it moved (settled, or decided by another meanwhile): its settling write failing leaves
+    // it as read, still to decide, and this decision goes on.
+    if (settled && (settled.status !== request.status || settled.decidedAt !== request.decidedAt)) {
+      return { ok: false, code: 'REQUEST_DECIDED', request: settled, decidable: this.decidable(settled) };
+    }
     // A status this version does not know is never decidable (fail closed): shown as it is, unchanged.
     // Decided by a click that could not tell it was: this one does what that one left undone.
     if (!this.decidable(request) || request.status === UNKNOWN_STATUS) return { ok: false, code: 'REQUEST_DECIDED', request: await this.followUpDecision(request, { touch: 'decision', by: reviewer.userId }), ...this.unknownAt(request) };
