@@ -243,9 +243,12 @@ export class LatchkeyStack extends Stack {
       }),
     );
     allow('PendingRequests', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], [this.approvalsTable.tableArn]);
-    // The Home tab reads back, and nothing else does: a person's own records (their partition),
-    // the by-day index for an admin's today and last 7 days, and the approvals' review queue (by-list)
-    // and a person's own open requests (their OPEN#<user> partition of the table).
+    // Read back by the Home tab: a person's own records (their partition), the by-day index for an
+    // admin's today and last 7 days, and the approvals' review queue (by-list) and a person's own
+    // open requests (their OPEN#<user> partition of the table). And, by the by-day index, by a Review
+    // or decision of a license change whose outcome is unknown (and the Home tab's listing of one):
+    // every apply step of that request, from the day it was made (AuditReader.stepsSince). Queries
+    // only, as before; the Sid keeps its name, so the deployed statement is unchanged.
     allow('ReadAuditForHomeTab', ['dynamodb:Query'], [this.auditTable.tableArn, `${this.auditTable.tableArn}/index/by-day`]);
     allow('ReadApprovals', ['dynamodb:Query'], [this.approvalsTable.tableArn, `${this.approvalsTable.tableArn}/index/${BY_LIST_INDEX}`]);
     allow('RateLimits', ['dynamodb:UpdateItem'], [this.rateLimitTable.tableArn]);
