@@ -485,9 +485,9 @@ export class HomeTab {
    * item and the note. Whether they are an admin is asked again now. The item comes from a button's
    * value, so it is checked against the audit log: only a reference and kind that Needs attention
    * lists now, in the 7 days, are marked; anything else writes nothing. Checked against the records
-   * the list is made from (every workspace the deployment serves: an Enterprise Grid org's admin is
-   * shown another workspace's items), never only the admin's own workspace's, or such an item could
-   * never leave the list.
+   * the admin's look-up of the reference reads (recordedHere: their workspace's, or in an Enterprise
+   * Grid org any workspace's of it, whose items every admin is shown), never only their own
+   * workspace's, or such an item could never leave the list.
    */
   async markHandled(admin: Requester, target: { readonly kind: string; readonly reference: string }, note: string | undefined): Promise<HandledResult> {
     const { deps } = this;
@@ -505,7 +505,7 @@ export class HomeTab {
     const now = deps.clock.now();
     let events: AuditEvent[];
     try {
-      events = await deps.audit.ofReferences([reference]);
+      events = (await deps.audit.ofReferences([reference])).filter((e) => this.recordedHere(admin, e));
     } catch (err) {
       deps.logger.warn({ slackUserId: admin.userId, err: describeError(err) }, 'mark handled: audit log unreadable');
       return { ok: false, code: 'STORE_UNAVAILABLE' };
@@ -542,9 +542,10 @@ export class HomeTab {
   }
 
   /**
-   * Whether a record read by a request's reference is one the admin's search shows: written in their
-   * workspace, or from any workspace of the deployment's Enterprise Grid org (its signed enterprise.id,
-   * AuditEntry.actor), where an admin may decide a request from another workspace of it.
+   * Whether a record read by a request's reference is one the admin's reads see (the look-up, a
+   * requester's line, Mark handled): written in their workspace, or from any workspace of the
+   * deployment's Enterprise Grid org (its signed enterprise.id, AuditEntry.actor), where an admin may
+   * decide a request, or be shown an item of Needs attention, of another workspace of it.
    */
   private recordedHere(admin: Requester, e: AuditEvent): boolean {
     const org = this.deps.workspace.enterpriseId;
