@@ -796,12 +796,7 @@ const thingOf = (e: AuditEvent): string => {
 /** A revoke that took back an approval: its clicker's, or a follow-up's naming whose it was (revokerOf). */
 const revokeOf = (e: AuditEvent): boolean => REVOKE_ACTIONS.includes(e.action) && e.phase === 'outcome' && e.outcome === 'success' && pendingOf(e) !== undefined;
 
-/**
- * The person's records, newest first, as one entry per thing they did: a request's records, and a
- * pending request's steps (decision and change), together. `requests` are the person's own
- * pending requests as stored, for where each stands now. `revokes`: others' revokes (revokeOf), for
- * the person's approval that another admin took back, which none of their own records says.
- */
+/** The words this version writes: a record in any other was written by a newer one (unrecognisedWord). */
 const PHASES: readonly string[] = ['attempt', 'outcome', 'refused', 'cancelled'] satisfies AuditEntry['phase'][];
 const OUTCOMES: readonly string[] = ['success', 'failure', 'partial'] satisfies NonNullable<AuditEntry['outcome']>[];
 const isDecision = (word: string | undefined): word is NonNullable<AuditEntry['decision']> => word === 'approve' || word === 'deny';
@@ -819,6 +814,12 @@ function unrecognisedWord(records: readonly AuditEvent[]): string | undefined {
   return undefined;
 }
 
+/**
+ * The person's records, newest first, as one entry per thing they did: a request's records, and a
+ * pending request's steps (decision and change), together. `requests` are the person's own
+ * pending requests as stored, for where each stands now. `revokes`: others' revokes (revokeOf), for
+ * the person's approval that another admin took back, which none of their own records says.
+ */
 export function activityOf(
   events: readonly AuditEvent[],
   now: Date,
