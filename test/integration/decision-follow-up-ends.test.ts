@@ -229,4 +229,32 @@ describe('an approval to finish its admin could not tell was saved, which ends b
     await new Promise((r) => setTimeout(r, 500));
     expect(dmsTo('UBOB').slice(before)).toEqual([told]);
   }, 90_000);
+
+  it("revoked by another admin whose revoke could not tell it was made (its write made, every answer lost, its read-back failed): his next Revoke tells its requester, once, that Ada approved it and Max revoked it, never as an approval she knew of", async () => {
+    const request = await asksForPinReset(h, 'UANN');
+    await approvedUntold(request);
+    const before = dmsTo('UANN').length;
+    const revokeWrite = writeOf('REVOKED', request);
+    h.dynamoGate.lose(revokeWrite, 4);
+    const releaseRead = h.dynamoGate.hold((c) => c.operation === 'GetItem' && c.body.includes(request.requestId) && h.dynamoGate.seen.some(revokeWrite));
+    try {
+      await h.click('UMAX', 'approval_revoke', request.requestId, request.message);
+      const unsure = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UMAX', 50_000);
+      expect(unsure.args.text).toContain('Latchkey could not tell whether the approval was revoked');
+    } finally {
+      releaseRead();
+    }
+    expect(h.dynamoGate.lost.filter(revokeWrite)).toHaveLength(4);
+    expect(dmsTo('UANN').slice(before)).toEqual([]);
+
+    await h.click('UMAX', 'approval_revoke', request.requestId, request.message);
+    const told = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && String(c.args.text).includes('revoked'), 10_000);
+    // Before: "<@UMAX> revoked the approval of your meeting PIN reset request at …", of an approval Ann never heard of.
+    expect(told.args.text).toMatch(
+      /^<@UADA> approved your meeting PIN reset request at <!date\^\d+\^[^>]*>, but Latchkey could not tell you then, and <@UMAX> revoked the approval at <!date\^\d+\^[^>]*>, before you could finish it\. Nothing was changed\.$/,
+    );
+    await h.openHome('UANN');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(dmsTo('UANN').slice(before)).toEqual([told]);
+  }, 120_000);
 });

@@ -863,7 +863,9 @@ export class Approvals {
       // With what is left to do after it (revokeFollowUpsDue), in the same write: a click that cannot
       // tell whether it was made leaves them to the next click that finds it made.
       const changes = { revokedBy: admin.userId, revokedAt: at, revokeFollowUpsDue: true };
-      revoked = await this.move(request, ['APPROVED'], 'REVOKED', changes, { inTimeAt: at, ...(untold && { takesDecisionFollowUps: request.decidedAt }) });
+      // Taking an untold approval's follow-ups, kept with it: a click after this one, doing the revoke's
+      // follow-ups, tells its requester of both as this one would have.
+      revoked = await this.move(request, ['APPROVED'], 'REVOKED', { ...changes, ...(untold && { approvalUntold: true }) }, { inTimeAt: at, ...(untold && { takesDecisionFollowUps: request.decidedAt }) });
       if (!revoked && untold) {
         // That approval's follow-ups taken by another touch first (its requester told of it): revoked as any approval.
         const now = await this.deps.store.get(request.id);
@@ -953,7 +955,8 @@ export class Approvals {
     await change.succeeded();
     const { revokeFollowUpsDue: _done, ...revoked } = request;
     this.deps.logger.info({ approvalRequestId: revoked.id, kind: revoked.kind, slackUserId: admin.userId }, 'revoke found made: its requester and admins told now');
-    await this.tellRevoked(revoked);
+    // That revoke took an approval its requester never heard of: told of both, as its own click would have.
+    await (revoked.approvalUntold ? this.tellRevokedUntold(revoked) : this.tellRevoked(revoked));
     return { ok: true, request: revoked, followUp: true };
   }
 

@@ -68,6 +68,12 @@ export interface PendingRequest<D extends Detail = Detail> {
    */
   readonly revokeFollowUpsDue?: boolean;
   /**
+   * For a REVOKED request: written with the revoke, when that revoke took an approval's follow-ups
+   * (decisionFollowUpsDue) so its requester never heard of the approval. Whoever does the revoke's
+   * follow-ups later tells them in words for someone who never heard of it (`approval_untold`).
+   */
+  readonly approvalUntold?: boolean;
+  /**
    * For a DENIED request, or one APPROVED for its requester to finish: written with that decision
    * (at decidedAt), and taken off (claimFollowUps) by whoever tells its requester, rewrites its
    * admins' message and retires the DM that said it was sent. Still there while it stands as decided
@@ -175,7 +181,7 @@ export function closedOutcomeUnknown(request: PendingRequest): boolean {
   return request.status === 'DENIED' && request.errorCode === OUTCOME_UNKNOWN;
 }
 
-export type PendingChanges = Partial<Pick<PendingRequest, 'decidedBy' | 'decidedAt' | 'revokedBy' | 'revokedAt' | 'revokeFollowUpsDue' | 'decisionFollowUpsDue' | 'decisionRequestId' | 'decidedByTeamId' | 'decidedByEnterpriseId' | 'comment' | 'errorCode' | 'errorReason' | 'message' | 'expiresAt' | 'takenAt' | 'finishRequestId' | 'earlierFinishRequestId' | 'expiredAtWithdraw'>> & {
+export type PendingChanges = Partial<Pick<PendingRequest, 'decidedBy' | 'decidedAt' | 'revokedBy' | 'revokedAt' | 'revokeFollowUpsDue' | 'approvalUntold' | 'decisionFollowUpsDue' | 'decisionRequestId' | 'decidedByTeamId' | 'decidedByEnterpriseId' | 'comment' | 'errorCode' | 'errorReason' | 'message' | 'expiresAt' | 'takenAt' | 'finishRequestId' | 'earlierFinishRequestId' | 'expiredAtWithdraw'>> & {
   /**
    * Set by Approvals' one rule (listing), from the state moved to and the kind, never by a caller.
    * The move starts a change (taken to finish, or approved to be applied by the admin's click): the
