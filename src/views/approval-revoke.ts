@@ -65,18 +65,27 @@ export function revokeOutcome(result: RevokeResult, all: ApprovalWords, clicker:
     if (code === 'SELF_REVIEW') return said(':warning: You cannot revoke the approval of your own request. Nothing was changed.');
     if (code === 'ADMIN_IS_GUEST') return said(`:warning: ${guestAdminRefused()}`);
     const m = failureMessage({ code }, wordsOf(all, '').subject);
-    const retry = (why: string) => [
-      context(`${why} ${requestId ? `Click *Revoke approval* below in a few minutes to try again. If it still fails then, tell IT the reference \`${requestId}\`.` : 'Try again in a few minutes.'}`),
+    const retry = (why?: string) => [
+      context(`${why ? `${why} ` : ''}${requestId ? `Click *Revoke approval* below in a few minutes to try again. If it still fails then, tell IT the reference \`${requestId}\`.` : 'Try again in a few minutes.'}`),
       ...(requestId ? [{ type: 'actions' as const, block_id: 'revoke', elements: [revokeButton({ id: requestId })] }] : []),
     ];
     // Its audit attempt (or the approval's own record, written first) not written, fail closed: nothing
     // was. The next step is this admin's Revoke again, never a requester's command (no kind is known here).
     if (code === 'AUDIT_UNAVAILABLE') return said(`:warning: ${m.headline} The approval was not revoked.`, ...retry('An admin has been alerted.'));
-    // Refused before anything was written (Slack not saying whether the clicker is an admin, asked
-    // before anything else): known to have changed nothing.
-    if (code === 'REQUEST_NOT_FOUND' || code === 'DIRECTORY_NOT_ENABLED' || code === 'SLACK_UNAVAILABLE' || code === 'REQUEST_DECIDED') {
-      return said(`:warning: ${m.headline} The approval was not revoked.`, context(m.next));
+    // Refused before anything was written, so known to have changed nothing. No request was read, so
+    // no kind's words: the next step is this admin's, never a requester's command.
+    // Slack not saying whether the clicker is an admin (asked before anything else): click again.
+    if (code === 'SLACK_UNAVAILABLE') return said(`:warning: ${m.headline} The approval was not revoked.`, ...retry());
+    if (code === 'REQUEST_NOT_FOUND') {
+      return said(':warning: Latchkey cannot find that request. The approval was not revoked.', context('Nothing more to do: a request Latchkey no longer holds cannot be finished.'));
     }
+    if (code === 'DIRECTORY_NOT_ENABLED') {
+      return said(
+        ':warning: That kind of request is turned off in this workspace now. The approval was not revoked.',
+        context('Nothing more to do while it is off: its requester cannot finish it. If it is turned on again before the approval ends, revoke it then.'),
+      );
+    }
+    if (code === 'REQUEST_DECIDED') return said(`:warning: ${m.headline} The approval was not revoked.`, context(m.next));
     // The store did not answer before this click's write (its first read failed), or the write failed
     // and its read-back shows it was not made (a write that may have been made is STORE_OUTCOME_UNKNOWN):
     // this click revoked nothing. Its button is here, as below: the modal's was replaced by this.

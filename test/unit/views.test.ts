@@ -319,6 +319,24 @@ describe('a Revoke on an approval already revoked', () => {
   });
 });
 
+describe('a Revoke refused before any request was read', () => {
+  const kinds = { reset: resetKindWords({ [chime.id]: resetWordsOf(chime) }) };
+  const said = (code: 'SLACK_UNAVAILABLE' | 'REQUEST_NOT_FOUND' | 'DIRECTORY_NOT_ENABLED') => revokeOutcome({ ok: false, code }, kinds, 'UADA', 'r-2026-12-06-abc');
+
+  it("gives the admin's own next step, never a requester's command: Slack not answering offers Revoke again; a request not found or a kind turned off says what stands", () => {
+    for (const code of ['SLACK_UNAVAILABLE', 'REQUEST_NOT_FOUND', 'DIRECTORY_NOT_ENABLED'] as const) {
+      const shown = JSON.stringify(said(code).blocks);
+      // Before: "Run `/reset-pin` again in a few minutes." and "Ask the requester to send it again with `/reset-pin`."
+      expect(shown).not.toMatch(/Run `|send it again|Ask IT how to reset/);
+      expect(said(code).text).toContain('The approval was not revoked.');
+    }
+    const slack = JSON.stringify(said('SLACK_UNAVAILABLE').blocks);
+    expect(slack).toContain('Click *Revoke approval* below in a few minutes to try again.');
+    expect(slack).toContain('"action_id":"approval_revoke"');
+    expect(JSON.stringify(said('REQUEST_NOT_FOUND').blocks)).toContain('Nothing more to do: a request Latchkey no longer holds cannot be finished.');
+  });
+});
+
 describe("an admin's revoke that lost to its requester's finish", () => {
   const kinds = { reset: resetKindWords({ [chime.id]: resetWordsOf(chime) }) };
   const request = (status: PendingRequest['status']) => resetRequest(chime.id, status, { takenAt: '2026-12-04T08:10:00.000Z' });
