@@ -1,6 +1,7 @@
-import { APPROVALS_CHANNEL, type Harness, useHarness } from '../support/harness';
+import { useHarness } from '../support/harness';
 import type { DynamoCall } from '../support/dynamo-gate';
 import type { SlackCall } from '../support/slack-fake';
+import { type Asked, asksForPinReset, decide, review } from '../support/approval-requests';
 
 /**
  * An approval to finish whose admin's click could not tell it was saved (its write made, every
@@ -9,31 +10,6 @@ import type { SlackCall } from '../support/slack-fake';
  * heard of the approval, and nothing later tells them it was approved. Over HTTP against the real app.
  */
 const POLICY = { RESET_POLICY: 'pin=approval' };
-const decide = (decision: string, comment?: string) => ({
-  decision: { decision: { type: 'radio_buttons', selected_option: { value: decision } } },
-  comment: { comment: { type: 'plain_text_input', value: comment ?? null } },
-});
-
-interface Asked {
-  readonly requestId: string;
-  /** Its message in the approvals channel. */
-  readonly message: { channel: string; ts: string };
-  /** The requester's DM that says it was sent, with Withdraw. */
-  readonly dm: { channel: string; ts: string; call: SlackCall };
-}
-
-async function asksForPinReset(h: Harness, userId: string): Promise<Asked> {
-  const opened = await h.open('/reset-pin', userId);
-  await h.submit(userId, opened.view);
-  const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes(`<@${userId}>`));
-  const requestId = (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0].value as string;
-  const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === `D${userId}` && JSON.stringify(c.args.blocks ?? []).includes(requestId));
-  return { requestId, message: { channel: post.result!.channel as string, ts: post.result!.ts as string }, dm: { channel: dm.result!.channel as string, ts: dm.result!.ts as string, call: dm } };
-}
-
-function review(h: Harness, adminId: string, request: Pick<Asked, 'requestId' | 'message'>) {
-  return h.opening((trigger) => h.click(adminId, 'license_review', request.requestId, request.message, trigger));
-}
 
 describe('an approval to finish its admin could not tell was saved, which ends before its requester is told', () => {
   const h = useHarness({ env: POLICY, awsRequestTimeoutMs: 2_000, dynamoGate: true }, (x) => {

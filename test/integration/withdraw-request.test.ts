@@ -1,6 +1,7 @@
 import { APPROVALS_CHANNEL, type Harness, secretIn, useHarness } from '../support/harness';
 import type { DynamoCall } from '../support/dynamo-gate';
 import type { SlackCall } from '../support/slack-fake';
+import { type Asked, asksForPinReset, decide, posted, review } from '../support/approval-requests';
 
 /**
  * A requester takes back a request an admin must decide, for both kinds (a license change, a reset
@@ -9,35 +10,9 @@ import type { SlackCall } from '../support/slack-fake';
  * admin's decision wins.
  */
 const POLICY = { RESET_POLICY: 'pin=approval' };
-const decide = (decision: string, comment?: string) => ({
-  decision: { decision: { type: 'radio_buttons', selected_option: { value: decision } } },
-  comment: { comment: { type: 'plain_text_input', value: comment ?? null } },
-});
-
-interface Asked {
-  readonly requestId: string;
-  /** Its message in the approvals channel. */
-  readonly message: { channel: string; ts: string };
-  /** The requester's DM that says it was sent, with Withdraw. */
-  readonly dm: { channel: string; ts: string; call: SlackCall };
-}
-
-/** The approvals-channel post of `userId`'s request, and the DM that told them it was sent. */
-async function posted(h: Harness, userId: string): Promise<Asked> {
-  const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes(`<@${userId}>`));
-  const requestId = (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0].value as string;
-  const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === `D${userId}` && JSON.stringify(c.args.blocks ?? []).includes(requestId));
-  return { requestId, message: { channel: post.result!.channel as string, ts: post.result!.ts as string }, dm: { channel: dm.result!.channel as string, ts: dm.result!.ts as string, call: dm } };
-}
 
 async function asksForLicense(h: Harness, userId: string, license: string): Promise<Asked> {
   await h.asksForLicense(userId, { license, reason: 'webinars' });
-  return posted(h, userId);
-}
-
-async function asksForPinReset(h: Harness, userId: string): Promise<Asked> {
-  const opened = await h.open('/reset-pin', userId);
-  await h.submit(userId, opened.view);
   return posted(h, userId);
 }
 
@@ -46,10 +21,6 @@ function withdrawIn(dm: SlackCall): Record<string, any> {
   const button = (dm.args.blocks as any[]).flatMap((b) => b.elements ?? []).find((e: any) => e.action_id === 'approval_withdraw');
   if (!button) throw new Error(`no Withdraw button in ${JSON.stringify(dm.args.blocks)}`);
   return button;
-}
-
-function review(h: Harness, adminId: string, request: Pick<Asked, 'requestId' | 'message'>) {
-  return h.opening((trigger) => h.click(adminId, 'license_review', request.requestId, request.message, trigger));
 }
 
 /** An admin's audit search, from their Home tab, by a whole reference or (none) by a person's records of today: the lines of the first page. */

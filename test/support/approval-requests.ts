@@ -1,0 +1,41 @@
+import { APPROVALS_CHANNEL, type Harness } from './harness';
+import type { SlackCall } from './slack-fake';
+
+/**
+ * A request an admin must decide, as the approval suites drive it over HTTP against the real app:
+ * a person asks, the approvals channel and their DM say so, an admin reviews it and decides.
+ */
+
+/** The review form's values for a decision (approve or deny) with an optional comment. */
+export const decide = (decision: string, comment?: string) => ({
+  decision: { decision: { type: 'radio_buttons', selected_option: { value: decision } } },
+  comment: { comment: { type: 'plain_text_input', value: comment ?? null } },
+});
+
+export interface Asked {
+  readonly requestId: string;
+  /** Its message in the approvals channel. */
+  readonly message: { channel: string; ts: string };
+  /** The requester's DM that says it was sent, with Withdraw. */
+  readonly dm: { channel: string; ts: string; call: SlackCall };
+}
+
+/** The approvals-channel post of `userId`'s request, and the DM that told them it was sent. */
+export async function posted(h: Harness, userId: string): Promise<Asked> {
+  const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes(`<@${userId}>`));
+  const requestId = (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0].value as string;
+  const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === `D${userId}` && JSON.stringify(c.args.blocks ?? []).includes(requestId));
+  return { requestId, message: { channel: post.result!.channel as string, ts: post.result!.ts as string }, dm: { channel: dm.result!.channel as string, ts: dm.result!.ts as string, call: dm } };
+}
+
+/** `userId` asks for a PIN reset under the approval policy. */
+export async function asksForPinReset(h: Harness, userId: string): Promise<Asked> {
+  const opened = await h.open('/reset-pin', userId);
+  await h.submit(userId, opened.view);
+  return posted(h, userId);
+}
+
+/** `adminId` clicks Review on the request's message in the approvals channel. */
+export function review(h: Harness, adminId: string, request: Pick<Asked, 'requestId' | 'message'>) {
+  return h.opening((trigger) => h.click(adminId, 'license_review', request.requestId, request.message, trigger));
+}
