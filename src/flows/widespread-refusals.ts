@@ -39,9 +39,9 @@ interface Watched {
  * kinds of key: one per person (taken once: the first take is a person new to the window), one
  * counting the new people (refused at WIDESPREAD_AFTER - 1: that take and any after it are the
  * threshold reached), and one alert per window (taken once: of the instances that reach the
- * threshold, only the one whose take it gets pages). A success marks its credential's window
- * (`succeeded` key), and a window with a success in it pages only on this process's own count:
- * stricter than "no success between", never a page the process count would not also allow.
+ * threshold, only the one whose take it gets pages). A success clears this process's count only
+ * (succeeded): the shared count is of refusals alone, so a success on another instance does not
+ * keep three people refused within the window from paging.
  * The shared count failing is a warn line, never the person's request failing: this process's count
  * decides alone then.
  *
@@ -89,23 +89,22 @@ export class WidespreadRefusals {
     );
   }
 
-  /** A change of `kind` made: its setup works, and the people refused before it are theirs. Never throws, nor waits on the shared count. */
+  /**
+   * A change of `kind` made: its setup works, and the people this process saw refused before it are
+   * theirs. In this process only: marking it on the shared count would be one more DynamoDB write
+   * after every reset of every credential (left running, too, when a Lambda freezes), for a page that
+   * the alert's own words already qualify ("if both are present, those accounts are simply protected").
+   */
   succeeded(kind: string): void {
     const byReason = this.watched.get(kind);
     for (const watched of byReason?.values() ?? []) watched.refusedAt.clear();
-    // Not awaited: the person's new secret is on its way, and a lost mark only risks a page.
-    void this.shared?.take(`widespread:${kind}:succeeded`, 1, WIDESPREAD_WITHIN_MS, new Date(this.now())).catch((err: unknown) => {
-      this.logger.warn({ kind, err: describeError(err) }, 'widespread refusals: a success could not be marked on the shared count');
-    });
   }
 
-  /** Whether this refusal's person, new to the shared window, is the WIDESPREAD_AFTER-th or later there, in a window with no success of the credential. */
+  /** Whether this refusal's person, new to the shared window, is the WIDESPREAD_AFTER-th or later there. */
   private async reachedEverywhere(shared: RateLimiter, refusal: { readonly kind: string; readonly reason: string; readonly person: string }, at: Date): Promise<boolean> {
     const key = sharedKey(refusal);
     if (!(await shared.take(`${key}:person:${refusal.person}`, 1, WIDESPREAD_WITHIN_MS, at)).ok) return false;
-    if ((await shared.take(`${key}:people`, WIDESPREAD_AFTER - 1, WIDESPREAD_WITHIN_MS, at)).ok) return false;
-    // Taken once per window by the first to ask: a success marked it before, or this take marks it now (and the alert key decides).
-    return (await shared.take(`widespread:${refusal.kind}:succeeded`, 1, WIDESPREAD_WITHIN_MS, at)).ok;
+    return !(await shared.take(`${key}:people`, WIDESPREAD_AFTER - 1, WIDESPREAD_WITHIN_MS, at)).ok;
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Logger } from '../../src/flows/ports';
+import type { Logger, RateLimiter } from '../../src/flows/ports';
 import { WIDESPREAD_WITHIN_MS, WidespreadRefusals } from '../../src/flows/widespread-refusals';
 
 /** What the on-call is paged with: the alert lines one watch logs, as its logger receives them. */
@@ -59,5 +59,23 @@ describe('WidespreadRefusals: a refusal one person gets is theirs; several diffe
     expect(w.alerts).toHaveLength(1);
     w.refuse('h');
     expect(w.alerts).toHaveLength(2);
+  });
+});
+
+describe('WidespreadRefusals and the shared counter', () => {
+  it('a change made asks the shared counter nothing: every successful reset of every credential goes by without a remote call of its own (and none left running when a Lambda freezes)', () => {
+    const asked: string[] = [];
+    const shared: RateLimiter = {
+      take: async (key) => {
+        asked.push(key);
+        return { ok: true };
+      },
+      giveBack: async () => false,
+    };
+    const quiet: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+    const refusals = new WidespreadRefusals(quiet, () => 1_000_000, shared);
+    refusals.succeeded('chime_pin');
+    refusals.succeeded('entra_password');
+    expect(asked).toEqual([]);
   });
 });
