@@ -103,7 +103,7 @@ export class WidespreadRefusals {
   /** Whether this refusal's person, new to the shared window, is the WIDESPREAD_AFTER-th or later there. */
   private async reachedEverywhere(shared: RateLimiter, refusal: { readonly kind: string; readonly reason: string; readonly person: string }, at: Date): Promise<boolean> {
     const key = sharedKey(refusal);
-    if (!(await shared.take(`${key}:person:${refusal.person}`, 1, WIDESPREAD_WITHIN_MS, at)).ok) return false;
+    if (!(await shared.take(`${key}:person=${refusal.person}`, 1, WIDESPREAD_WITHIN_MS, at)).ok) return false;
     return !(await shared.take(`${key}:people`, WIDESPREAD_AFTER - 1, WIDESPREAD_WITHIN_MS, at)).ok;
   }
 }
