@@ -58,8 +58,10 @@ export function csvHeader(): string {
 
 /**
  * One record as a CSV row (RFC 4180: quoted when it holds a comma, a quote or a line break). A
- * cell that a spreadsheet would run as a formula (=, +, -, @ first) is prefixed with a quote: an
- * admin's note (attention_handled) is typed text, and an export is opened by people.
+ * cell that a spreadsheet would run as a formula or a command is prefixed with a quote: one
+ * starting with =, +, -, @, a tab or a carriage return (OWASP's CSV injection list), or with | or %
+ * (which other guides name too). An admin's note (attention_handled) is typed text, and an export
+ * is opened by people.
  */
 export function csvRow(record: AuditRecord): string {
   return `${EXPORT_COLUMNS.map((column) => csvCell(record[column])).join(',')}\r\n`;
@@ -72,7 +74,7 @@ export function jsonLine(record: AuditRecord): string {
 function csvCell(value: unknown): string {
   if (value === undefined || value === null) return '';
   let text = String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  if (/^[=+\-@\t\r|%]/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -12,6 +12,17 @@ describe('audit export', () => {
     expect(text.endsWith('\r\n')).toBe(true);
   });
 
+  it('quotes a cell starting with any character OWASP and other CSV injection guides name (= + - @ tab, carriage return, | and %), and no other', () => {
+    const column = EXPORT_COLUMNS.indexOf('note');
+    // No comma in these notes: the row splits into its cells at every comma.
+    const noteCell = (note: string) => csvRow({ ...record, note }).replace(/\r\n$/, '').split(',')[column];
+    for (const first of ['=', '+', '-', '@', '|', '%']) expect(noteCell(`${first}cmd`)).toBe(`'${first}cmd`);
+    expect(noteCell('\tcmd')).toBe("'\tcmd");
+    expect(noteCell('\rcmd')).toBe('"\'\rcmd"');
+    expect(noteCell('reset after a call')).toBe('reset after a call');
+    expect(noteCell('a|b%c')).toBe('a|b%c');
+  });
+
   it('exports every field of the record schema, so a new field is never left out', () => {
     expect([...EXPORT_COLUMNS].sort()).toEqual(Object.keys(auditRecordSchema.shape).sort());
   });
