@@ -738,7 +738,9 @@ function closedUnclicked(events: readonly AuditEvent[]): ClosedUnclicked[] {
 /** Why a search's days cannot be used, if they cannot: `maxDays`, a person's search's or everyone's. */
 export function searchProblem(fromDay: string, toDay: string, maxDays = SEARCH_MAX_DAYS): 'NOT_A_DAY' | 'FROM_AFTER_TO' | 'TOO_LONG' | undefined {
   const { from, to } = utcDays(fromDay, toDay);
-  if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) return 'NOT_A_DAY';
+  // A day must read back as given: Date takes 2026-02-30 for 2 March (a hand-made page or submission), which is no day of the calendar.
+  const isDay = (at: Date, day: string) => !Number.isNaN(at.getTime()) && at.toISOString().slice(0, 10) === day;
+  if (!isDay(from, fromDay) || !isDay(to, toDay)) return 'NOT_A_DAY';
   if (from.getTime() > to.getTime()) return 'FROM_AFTER_TO';
   if (to.getTime() - from.getTime() > maxDays * 86_400_000) return 'TOO_LONG';
   return undefined;

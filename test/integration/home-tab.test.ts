@@ -770,6 +770,25 @@ describe('the Home tab for admins', () => {
     expect(h.logs.filter((l) => l.includes('"alert":true'))).toEqual([]);
   });
 
+  it('search: a page button naming a day no calendar has (2026-02-30) tells an admin the page is out of date, and nothing is read', async () => {
+    const searched = h.logs.filter((l) => l.includes('"audit searched"')).length;
+    const where = { view: { id: 'VBADDAY', type: 'modal' } };
+    const pages = [
+      { person: 'UBOB', from: '2026-02-30', to: '2026-03-08', page: 2 },
+      { from: '2026-03-01', to: '2026-02-31', page: 2 },
+    ];
+    let nth = 0;
+    for (const value of pages) {
+      await h.clickIn('UADA', 'audit_search_page', JSON.stringify(value), where);
+      // Before: the search of the days Date made of it (2 March on), as if asked for.
+      const shown = await h.viewSent('VBADDAY', ++nth);
+      expect(JSON.stringify(shown.blocks)).toContain(':warning: This page of results is out of date: run the search again.');
+      expect(shown.submit.text).toBe('New search');
+    }
+    expect(h.logs.filter((l) => l.includes('"audit searched"')).length).toBe(searched);
+    expect(h.logs.filter((l) => l.includes('"alert":true'))).toEqual([]);
+  });
+
   it('search: newest first by the time each line shows, not by reference: a reset confirmed after a later one was opened, and a request decided later, sit where their time says', async () => {
     // UORDER, at known times on 2026-03-02: a license request at 07:53 that she decided herself at
     // 07:57; a PIN reset opened at 07:54:50 and confirmed at 07:56; another opened and done at 07:55.
@@ -918,6 +937,9 @@ describe('the Home tab for admins', () => {
     expect((await submit('2026-03-02', '2026-03-01')).json).toEqual({ response_action: 'errors', errors: { to: 'This day is before the first one.' } });
     expect((await submit('2024-01-01', '2026-03-01')).json).toEqual({ response_action: 'errors', errors: { to: 'Search at most 400 days at a time.' } });
     expect((await submit('2026-13-01', '2026-03-01')).json).toEqual({ response_action: 'errors', errors: { to: 'Pick both days from the calendars.' } });
+    // A day no calendar has, sent by hand: before, searched as the day Date makes of it (2 March, 1 May).
+    expect((await submit('2026-02-30', '2026-03-03')).json).toEqual({ response_action: 'errors', errors: { to: 'Pick both days from the calendars.' } });
+    expect((await submit('2026-03-01', '2026-04-31')).json).toEqual({ response_action: 'errors', errors: { to: 'Pick both days from the calendars.' } });
     // A day left empty: the error under that day, not under another field.
     const PICK = 'Pick a day here, or paste a reference above.';
     expect((await submit('2026-03-01', null)).json).toEqual({ response_action: 'errors', errors: { to: PICK } });
