@@ -1,7 +1,7 @@
 import { adminAnswer, type AdminAnswer, type AdminRefusal } from './admin-answer';
 import { asFailure, currentCode, describeError, isFailureCode, LatchkeyFailure, needsOperator } from './failure';
 import { APPLY_ACTIONS, APPROVAL_ACTIONS, REVOKE_ACTIONS, WITHDRAW_ACTIONS } from './approvals/kinds';
-import type { AwaitingRetry, Listed, OwnRequest, OwnRequests, Waiting } from './approvals/approvals';
+import type { AwaitingRetry, Listed, OwnRequest, OwnRequests, SettledOnRead, SettledOnRecord, Waiting } from './approvals/approvals';
 import { closedOutcomeUnknown, endedAfterUnknownOutcome, type PendingRequest } from './approvals/pending-request';
 import type { Admins, AuditEntry, AuditEvent, AuditLog, AuditReader, Clock, Logger, Requester } from './ports';
 import type { KnownGuests } from './known-guests';
@@ -247,6 +247,8 @@ export interface HomeData {
   readonly ownExpiring?: readonly PendingRequest[];
   /** With approvals on: the person's own requests decided by a click that could not tell it was (OwnRequests.decidedUntold), which afterOpen follows up. */
   readonly ownDecidedUntold?: readonly PendingRequest[];
+  /** With approvals on: the applies this open settled from the audit record before drawing (settleOnRead), whose requesters and messages afterOpen tells. */
+  readonly settled?: readonly SettledOnRecord[];
   /** For admins only, decided when the tab is opened. */
   readonly admin?: AdminParts;
   /** Slack says the person is a guest (KnownGuests): the tab offers them no reset or license change, and says why. */
@@ -288,6 +290,8 @@ interface ApprovalQueue {
   awaitingRetry(): Promise<AwaitingRetry>;
   mine(requester: Requester, limit: number): Promise<OwnRequests>;
   standing(ids: readonly string[]): Promise<(PendingRequest & { readonly decidable: boolean })[]>;
+  settleOnRead(requests: readonly PendingRequest[]): Promise<SettledOnRead>;
+  tellSettled(settled: readonly SettledOnRecord[]): Promise<void>;
   showUnknown(requests: readonly PendingRequest[]): Promise<void>;
   closeLapsedRetries(requests: readonly PendingRequest[]): Promise<void>;
   expireDue(requests: readonly PendingRequest[]): Promise<void>;
@@ -341,6 +345,9 @@ export const EVERYONE_MAX_DAYS = 7;
  * which is usually from memory: Slack is asked whether a named admin is a guest once a minute at
  * most; whether the person is a guest, for what is offered, asked of Slack alongside), and a
  * part that cannot be read is shown as unavailable while the rest, the buttons first, still is.
+ * Only a change whose outcome is unknown, read for the first time past its bound, costs a second
+ * round (its audit record, and the write that settles it from there: Approvals.settleOnRead), so
+ * the tab shows it as it stands; a tab with none makes no call more.
  */
 export class HomeTab {
   constructor(private readonly deps: HomeTabDeps) {}
@@ -360,8 +367,13 @@ export class HomeTab {
       // With the reads, never before them: users.info is no call the tab waits on in turn.
       deps.guests.isGuest(requester, GUEST_CHECK_WAIT_MS),
     ]);
-    const requests: Part<readonly OwnRequest[]> | undefined = own && (own.ok ? { ok: true, value: own.value.requests } : own);
-    const admin = adminRead === 'ADMIN_IS_GUEST' ? adminRead : adminRead?.parts;
+    // Changes whose outcome is unknown here, which the audit record settles (rare: none, no call),
+    // are drawn as they stand once settled, never as "outcome unknown" (settleOnRead).
+    const unfinishedRead = typeof adminRead === 'object' && adminRead.parts.unfinished?.ok ? adminRead.parts.unfinished.value.requests : [];
+    const { standing, settled } =
+      deps.requests ? await deps.requests.settleOnRead([...(own?.ok ? own.value.requests : []), ...unfinishedRead]) : { standing: [], settled: [] };
+    const requests: Part<readonly OwnRequest[]> | undefined = own && (own.ok ? { ok: true, value: asTheyStand(own.value.requests, standing) } : own);
+    const admin = adminRead === 'ADMIN_IS_GUEST' ? adminRead : adminRead && withMoved(adminRead.parts, standing);
     const activity: Part<readonly Activity[]> = events.ok
       ? {
           ok: true,
@@ -377,6 +389,7 @@ export class HomeTab {
       ...(own?.ok && own.value.lapsed.length > 0 && { ownLapsed: own.value.lapsed }),
       ...(own?.ok && own.value.expiring.length > 0 && { ownExpiring: own.value.expiring }),
       ...(own?.ok && own.value.decidedUntold.length > 0 && { ownDecidedUntold: own.value.decidedUntold }),
+      ...(settled.length > 0 && { settled }),
       ...(admin === 'ADMIN_IS_GUEST' ? { guestAdmin: true as const } : admin && { admin }),
       ...(guest && { guest }),
       now,
@@ -392,8 +405,9 @@ export class HomeTab {
    * Review and its requester is told to ask again. And each request read waiting past its time
    * (the person's own, shown or not, and for an admin the queue's) is expired: its message shows
    * it, and its requester is told. And each of the person's own requests decided by a click that
-   * could not tell it was is told to them and the admins, as that click would have. Failures are
-   * logged, never thrown.
+   * could not tell it was is told to them and the admins, as that click would have. And the
+   * requester and admins' message of each apply this open settled from the record are told. Failures
+   * are logged, never thrown.
    */
   async afterOpen(data: HomeData): Promise<void> {
     const { requests, logger } = this.deps;
@@ -409,6 +423,7 @@ export class HomeTab {
       (data.ownLapsed?.length ?? 0) + lapsed.length > 0 ? after('lapsed failed changes', requests.closeLapsedRetries([...(data.ownLapsed ?? []), ...lapsed])) : undefined,
       expiring.length > 0 ? after('expired requests', requests.expireDue(expiring)) : undefined,
       data.ownDecidedUntold ? after('decisions not yet told', requests.followUpDecisions(data.ownDecidedUntold, data.requester)) : undefined,
+      data.settled ? after('changes settled from the record', requests.tellSettled(data.settled)) : undefined,
     ]);
   }
 
@@ -701,6 +716,37 @@ export class HomeTab {
       return { ok: false };
     }
   }
+}
+
+/** The person's own requests, each moved since it was read (settleOnRead) as it stands now. */
+function asTheyStand(read: readonly OwnRequest[], standing: readonly OwnRequest[]): OwnRequest[] {
+  return read.map((r) => standing.find((s) => s.id === r.id) ?? r);
+}
+
+/**
+ * The admin's lists with the requests moved since they were read (settleOnRead): each leaves the
+ * changes whose outcome is unknown (settled, or decided again: no longer unknown), and one settled
+ * as a failed change that can be retried joins those, oldest first, as their list would have read it.
+ */
+function withMoved(parts: AdminParts, standing: readonly OwnRequest[]): AdminParts {
+  if (standing.length === 0) return parts;
+  const moved = new Set(standing.map((r) => r.id));
+  const { unfinished, awaitingRetry } = parts;
+  const retry = standing.filter((r) => r.status === 'APPLY_FAILED' && r.decidable);
+  return {
+    ...parts,
+    ...(unfinished?.ok && { unfinished: { ok: true, value: { ...unfinished.value, requests: unfinished.value.requests.filter((r) => !moved.has(r.id)) } } }),
+    ...(awaitingRetry?.ok &&
+      retry.length > 0 && {
+        awaitingRetry: {
+          ok: true,
+          value: {
+            ...awaitingRetry.value,
+            requests: [...awaitingRetry.value.requests.filter((r) => !moved.has(r.id)), ...retry].sort((a, b) => compareText(a.createdAt, b.createdAt)),
+          },
+        },
+      }),
+  };
 }
 
 /** The UTC days Needs attention reads (YYYY-MM-DD), today first. */

@@ -1015,6 +1015,86 @@ describe('/request-license: an approval whose applying is not known to have begu
     }
   }, 90_000);
 
+  /** `userId`'s license change, approved by Ada and made (or failed, with `chimeFails`), whose request's own final status write (APPROVED → APPLIED or APPLY_FAILED) never gets through. */
+  async function appliedButFinalWriteLost(userId: string, comment: string, chimeFails = false) {
+    const request = await h.asksForLicense(userId, { license: 'Pro' });
+    const final = chimeFails ? '"APPLY_FAILED"' : '"APPLIED"';
+    if (chimeFails) h.chime.failNext('UpdateUser', 'ServiceUnavailableException', 5);
+    const release = h.dynamoGate.hold((c) => c.operation === 'UpdateItem' && c.body.includes(request.requestId) && c.body.includes(final));
+    try {
+      const opened = await h.opensReview('UADA', request);
+      await h.submit('UADA', opened.view, {
+        values: {
+          decision: { decision: { type: 'radio_buttons', selected_option: { value: 'approve' } } },
+          comment: { comment: { type: 'plain_text_input', value: comment } },
+        },
+      });
+      await h.viewUpdate(opened.viewId, 2, 50_000);
+    } finally {
+      release();
+    }
+    await h.waitForAudit('UADA', (r) => r.action === 'license_apply' && r.phase === 'outcome' && r.approvalRequestId === request.requestId);
+    return request;
+  }
+
+  it("a change made and on record whose request's final status write failed: the first Home tab an admin opens after 10 minutes draws it as it stands, never among the changes whose outcome is unknown, and the message follows", async () => {
+    const request = await appliedButFinalWriteLost('UANN', 'First tab Pro');
+    h.slack.clear();
+    h.clock.offsetMs = 11 * 60_000;
+    try {
+      const first = JSON.stringify((await h.openHome('UMAX')).home);
+      // Before: drawn under "Did not finish: outcome unknown" with Review, then settled after it was shown.
+      expect(first).not.toContain('Did not finish');
+      expect(first).not.toContain(request.requestId);
+      const updated = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts);
+      expect(JSON.stringify(updated.args.blocks)).toContain(':white_check_mark: Approved by <@UADA>');
+      expect(h.slack.callsTo('chat.update').filter((c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('outcome is unknown'))).toEqual([]);
+    } finally {
+      h.clock.offsetMs = 0;
+      h.chime.users.set('chime-ann', { ...h.chime.users.get('chime-ann')!, LicenseType: 'Basic' });
+    }
+  }, 90_000);
+
+  it("a change made and on record whose request's final status write failed: the first Home tab its requester opens after 10 minutes shows it applied, never that its outcome is unknown", async () => {
+    await appliedButFinalWriteLost('UANN', 'Own tab Pro');
+    h.clock.offsetMs = 11 * 60_000;
+    try {
+      const line = JSON.stringify(((await h.openHome('UANN')).home.blocks as any[]).filter((b) => JSON.stringify(b).includes('Own tab Pro')));
+      // Before: ":grey_question: Approved; the change did not finish and its outcome is unknown".
+      expect(line).toContain('applied');
+      expect(line).not.toContain('outcome is unknown');
+    } finally {
+      h.clock.offsetMs = 0;
+      h.chime.users.set('chime-ann', { ...h.chime.users.get('chime-ann')!, LicenseType: 'Basic' });
+    }
+  }, 90_000);
+
+  it("a change that failed, on record, whose request's final status write failed: the first Home tab an admin opens after 10 minutes lists it among the failed changes waiting for a retry, never among those whose outcome is unknown", async () => {
+    const request = await appliedButFinalWriteLost('UBOB', 'Failed tab Pro', true);
+    h.clock.offsetMs = 11 * 60_000;
+    try {
+      const blocks = (await h.openHome('UMAX')).home.blocks as any[];
+      const heading = (words: string) => blocks.findIndex((b) => b.type === 'header' && JSON.stringify(b).includes(words));
+      const at = blocks.findIndex((b) => JSON.stringify(b).includes(request.requestId));
+      // Before: under "Did not finish: outcome unknown".
+      expect(heading('Did not finish')).toBe(-1);
+      expect(heading('Failed: waiting for a retry')).toBeGreaterThan(-1);
+      expect(at).toBeGreaterThan(heading('Failed: waiting for a retry'));
+      expect(JSON.stringify(blocks[at])).toContain('not answering');
+      // Closed, so Bob's next request is not one waiting behind a failed change.
+      const opened = await h.opensReview('UADA', request);
+      await h.submit('UADA', opened.view, {
+        values: {
+          decision: { decision: { type: 'radio_buttons', selected_option: { value: 'deny' } } },
+          comment: { comment: { type: 'plain_text_input', value: 'Closing the failed one' } },
+        },
+      });
+      await h.viewUpdate(opened.viewId, 2, 50_000);
+    } finally {
+      h.clock.offsetMs = 0;
+    }
+  }, 90_000);
+
   it("a failed apply on record with no failure code, its request's final status write lost, read after 10 minutes: the failed change says something went wrong inside Latchkey, never a reason nobody recorded", async () => {
     const request = await h.asksForLicense('UANN', { license: 'Pro' });
     const decidedAt = h.clock.now();

@@ -69,6 +69,27 @@ export interface AwaitingRetry extends Listed {
 export type OwnRequest = PendingRequest & { readonly decidable: boolean };
 
 /**
+ * An apply settled from its outcome on the audit record by a read before a Home tab was drawn
+ * (Approvals.settleOnRead), whose requester and admins' message are told after the tab is shown
+ * (tellSettled): the request as its settling write left it, and `pastTime` when that write found its
+ * request's time ended (a failed change retried no more, whose requester is told to ask again).
+ */
+export interface SettledOnRecord {
+  readonly request: PendingRequest;
+  readonly pastTime?: true;
+}
+
+/**
+ * What settling before a Home tab is drawn found: each request read that moved since (`standing`,
+ * as it stands now, with whether an admin can decide it), and those this read settled itself
+ * (`settled`), for tellSettled.
+ */
+export interface SettledOnRead {
+  readonly standing: readonly OwnRequest[];
+  readonly settled: readonly SettledOnRecord[];
+}
+
+/**
  * A person's own requests as their Home tab shows them (`requests`, up to the limit asked), and,
  * shown or not (an older one is never among the newest shown): `lapsed`, every failed change of
  * theirs still on the failed list past its request's time, which closeLapsedRetries closes after
@@ -1229,6 +1250,40 @@ export class Approvals {
   }
 
   /**
+   * Before a Home tab that read them is drawn, so that it shows the truth as soon as it is known:
+   * each among `requests` whose apply's outcome is unknown here (finishUnknown), its message not yet
+   * shown so (the first read past the bound), whose outcome is on the audit record (only its final
+   * status write lost), is settled by that apply's own conditional write (settleQuietly, as Review
+   * and a decision settle it), so the tab draws it as it stands: applied, or a failed change to
+   * retry, never "outcome unknown". The cost falls only on such requests, which are rare: one read
+   * of the record each (a Query a day since it was made, at once) and, when it shows an outcome, one
+   * write; a tab with none makes no call. Nobody is told here (the tab never waits for Slack):
+   * tellSettled tells of those this read settled after the tab is shown. Never throws: a record not
+   * read, or a write that failed, leaves the request as read (shown unknown, as before).
+   */
+  async settleOnRead(requests: readonly PendingRequest[]): Promise<SettledOnRead> {
+    const due = [...new Map(requests.filter((r) => this.finishUnknown(r) && r.messageShownFor !== messageState(r)).map((r) => [r.id, r])).values()];
+    const standing: OwnRequest[] = [];
+    const settled: SettledOnRecord[] = [];
+    await aFewAtATime(due, WRITES_AT_ONCE, async (r) => {
+      const found = await this.settleQuietly(r, await this.applyOnRecord(r));
+      // Not moved (its write failed, and read back as it was): shown as read.
+      if (!found || messageState(found.request) === messageState(r)) return;
+      standing.push({ ...found.request, decidable: this.decidable(found.request) });
+      if (found.ours) settled.push(found.ours);
+    });
+    return { standing, settled };
+  }
+
+  /**
+   * After the Home tab that settled them is shown (settleOnRead): the requester and the admins'
+   * message of each are told, as the apply's own click would have, by this writer only, a few at a time.
+   */
+  async tellSettled(settled: readonly SettledOnRecord[]): Promise<void> {
+    await aFewAtATime(settled, WRITES_AT_ONCE, (s) => this.tellSettledOne(s));
+  }
+
+  /**
    * After the person's own requests are shown (so their Home tab never waits for Slack): the admins'
    * message of each whose change's outcome is unknown is rewritten to show it so, with Review, once
    * for each state it is in, whichever process and admin reads it first (claimed on the request as
@@ -1237,7 +1292,8 @@ export class Approvals {
    * recorded as shown once Slack took it; a failed rewrite is given back,
    * and the claim of a process that died before its rewrite lapses, to be taken on a later read),
    * and a few at a time: an admin's open can find up to QUEUE_READ_MAX of them. An apply whose
-   * outcome is on the audit record is settled from it first (settleFromRecord), never shown unknown.
+   * outcome is on the audit record was settled from it before the tab was drawn (settleOnRead, as
+   * the Home tab reads them), so `requests` are as that left them, and it is never shown unknown.
    */
   async showUnknown(requests: readonly PendingRequest[]): Promise<void> {
     const due = requests.filter((r) => this.finishUnknown(r) && r.messageShownFor !== messageState(r));
@@ -1248,13 +1304,6 @@ export class Approvals {
       if (this.shownUnknown.has(key)) return;
       if (this.shownUnknown.size >= SHOWN_UNKNOWN_MAX) this.shownUnknown.clear();
       this.shownUnknown.add(key);
-      // An apply whose outcome is on record (only its request's final status write lost): settled as
-      // that apply would have, by its own conditional write (the reader whose write lands tells its
-      // requester and shows the message), never shown as unknown. Moved meanwhile (settled by another
-      // reader, decided): the message its move showed stands. No outcome on record, or the log not
-      // read: shown as unknown.
-      const settled = await this.settleFromRecord(r, await this.applyOnRecord(r));
-      if (settled && messageState(settled) !== state) return;
       let claim: MessageRewriteClaim;
       try {
         claim = await this.deps.store.claimMessageRewrite(r, state);
@@ -1542,18 +1591,32 @@ export class Approvals {
    * writes it); undefined when not written (moved since, or the write failed).
    */
   private async settleApply(approved: PendingRequest, status: 'APPLIED' | 'APPLY_FAILED', errorCode?: FailureCode, condition?: TransitionCondition): Promise<PendingRequest | undefined> {
+    const written = await this.writeApplyOutcome(approved, status, errorCode, condition);
+    if (written?.pastTime) await this.tellPastTime(written.request);
+    return written?.request;
+  }
+
+  /**
+   * settleApply's write alone: `pastTime` when its request's time had ended then (as listing
+   * ruled it, at the same moment), whose requester its writer must tell (tellPastTime).
+   */
+  private async writeApplyOutcome(approved: PendingRequest, status: 'APPLIED' | 'APPLY_FAILED', errorCode?: FailureCode, condition?: TransitionCondition): Promise<SettledOnRecord | undefined> {
     const at = this.deps.clock.now();
     const settled = await this.move(approved, ['APPROVED'], status, { errorCode }, condition, at).catch((err: unknown) => {
       this.warn(err, approved, 'writing an apply\'s outcome on the request failed');
       return undefined;
     });
-    // Failed past its request's time (as listing ruled it, at the same moment): retried no more,
-    // and on no list a read would close it from, so its requester is told now to ask again (in
-    // words of their own: approved in time, it could not be applied before the time ended).
-    if (settled?.status === 'APPLY_FAILED' && this.retryLapsed(settled, at)) {
-      await this.deps.announcer.tellRequester(settled, 'failed_past_time').catch((err: unknown) => this.warn(err, settled, 'requester DM failed'));
-    }
-    return settled;
+    if (!settled) return undefined;
+    return { request: settled, ...(settled.status === 'APPLY_FAILED' && this.retryLapsed(settled, at) && { pastTime: true as const }) };
+  }
+
+  /**
+   * Failed past its request's time: retried no more, and on no list a read would close it from, so
+   * its requester is told now to ask again (in words of their own: approved in time, it could not
+   * be applied before the time ended).
+   */
+  private async tellPastTime(settled: PendingRequest): Promise<void> {
+    await this.deps.announcer.tellRequester(settled, 'failed_past_time').catch((err: unknown) => this.warn(err, settled, 'requester DM failed'));
   }
 
   /**
@@ -1565,13 +1628,32 @@ export class Approvals {
    * it stays as it is, outcome unknown. Moved by another reader meanwhile: the request as it stands.
    */
   private async settleFromRecord(request: PendingRequest, record: ApplyRecord | undefined): Promise<PendingRequest | undefined> {
+    const found = await this.settleQuietly(request, record);
+    if (found?.ours) await this.tellSettledOne(found.ours);
+    return found?.request;
+  }
+
+  /**
+   * settleFromRecord's write, telling nobody: the request as it stands after it (as read when the
+   * write failed or another moved it first), and `ours`, what this write settled, for whoever tells
+   * of it (tellSettledOne). Undefined when the record shows no outcome (or was not read).
+   */
+  private async settleQuietly(request: PendingRequest, record: ApplyRecord | undefined): Promise<{ request: PendingRequest; ours?: SettledOnRecord } | undefined> {
     if (record?.shows !== 'success' && record?.shows !== 'failure') return undefined;
     const status = record.shows === 'success' ? 'APPLIED' : 'APPLY_FAILED';
-    const settled = await this.settleApply(request, status, record.shows === 'failure' ? record.errorCode : undefined, { decidedBefore: this.finishUnknownBefore() });
-    if (!settled) return (await this.deps.store.get(request.id).catch((err: unknown) => this.warn(err, request, 'reading a request settled from its record failed'))) ?? undefined;
+    const ours = await this.writeApplyOutcome(request, status, record.shows === 'failure' ? record.errorCode : undefined, { decidedBefore: this.finishUnknownBefore() });
+    if (!ours) {
+      const now = await this.deps.store.get(request.id).catch((err: unknown) => this.warn(err, request, 'reading a request settled from its record failed'));
+      return now ? { request: now } : undefined;
+    }
     this.deps.logger.info({ approvalRequestId: request.id, kind: request.kind, status }, 'approved request settled from its apply on record');
-    await this.tellDecided(settled);
-    return settled;
+    return { request: ours.request, ours };
+  }
+
+  /** What its settling write's writer tells of an apply settled from the record: as that apply's click would have. */
+  private async tellSettledOne(settled: SettledOnRecord): Promise<void> {
+    if (settled.pastTime) await this.tellPastTime(settled.request);
+    await this.tellDecided(settled.request);
   }
 
   /**
