@@ -58,3 +58,23 @@ describe("README's audit-log table", () => {
     expect([...names(row('directory')[2]!)].sort()).toEqual([...AUDIT_DIRECTORIES].sort());
   });
 });
+
+/**
+ * The README's own path to a server: Slack checks the events URL when the app is made from the
+ * manifest, before Latchkey can run (its signing secret comes from that app), and sends no event to
+ * a URL it has not verified, so without a step to check it again the Home tab of the path's last
+ * step stays empty and nothing says why.
+ */
+describe("README's Quick start", () => {
+  const quickStart = README.slice(README.indexOf('## Quick start'), README.indexOf('\n## ', README.indexOf('## Quick start') + 1));
+  const steps = quickStart.slice(quickStart.indexOf('Then for real:'));
+
+  it('has Slack check the events URL again once Latchkey runs, before the Home tab is opened', () => {
+    const started = steps.indexOf('`npm start`');
+    const retry = steps.search(/\*\*Event Subscriptions\*\*[^]*?\*\*Retry\*\*/);
+    const home = steps.indexOf("open Latchkey's **Home** tab");
+    expect(started).toBeGreaterThan(-1);
+    expect(retry).toBeGreaterThan(started);
+    expect(home).toBeGreaterThan(retry);
+  });
+});
