@@ -90,6 +90,12 @@ function notAUserId(entry: string, position: number): string {
   return `${named} is not a Slack user ID${instead === undefined ? '' : ` (${instead})`}: list user IDs, comma-separated, each U or W followed by capitals and digits, such as U0123ABCD. In Slack: the person's profile → ⋮ More → Copy member ID`;
 }
 
+/** Where Slack shows a channel's ID, for whoever set its name instead (the likeliest slip, with or without its '#'). */
+const CHANNEL_ID_NOT_NAME = "a channel's name is not its ID: set the channel's ID, such as C0123ABCD (open the channel's details; it is at the bottom)";
+
+/** A group's @handle or name is the likeliest slip: they are what Slack shows of a group. */
+const USERGROUP_ID_NOT_HANDLE = "a user group's @handle or name is not its ID, which starts with S, such as S0123ABCD";
+
 /** The limits' defaults, which the sandbox (set higher for demos) shows beside its own. */
 export const LIMIT_DEFAULTS = { RESET_MAX_PER_HOUR: 3, LICENSE_REQUEST_MAX_PER_DAY: 5 } as const;
 
@@ -133,7 +139,7 @@ const CORE = {
   // The bot's own IDs (auth.test's bot_id and user_id): with both, Lambda makes no auth.test call; one alone is a problem (botIdProblems).
   SLACK_BOT_ID: z.string().regex(/^B[A-Z0-9]{2,}$/, "must be the bot's ID such as B0123ABCD (auth.test's bot_id)").optional(),
   SLACK_BOT_USER_ID: z.string().regex(/^[UW][A-Z0-9]{2,}$/, "must be the bot's user ID such as U0123ABCD (auth.test's user_id)").optional(),
-  APPROVALS_CHANNEL_ID: z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'must be a Slack channel ID such as C0123ABCD').optional(),
+  APPROVALS_CHANNEL_ID: z.string().regex(/^[CG][A-Z0-9]{2,}$/, `must be a Slack channel ID, C or G then capitals and digits: ${CHANNEL_ID_NOT_NAME}`).optional(),
   APPROVAL_RESPONSE_TIME: responseTime.optional(),
   ADMIN_USER_IDS: z
     .string()
@@ -145,7 +151,7 @@ const CORE = {
       for (const id of bad) ctx.addIssue({ code: 'custom', message: notAUserId(id, entries.indexOf(id) + 1) });
     })
     .transform((v) => v.split(',').map((id) => id.trim()).filter(Boolean)),
-  ADMIN_USERGROUP_ID: z.string().regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user group ID such as S0123ABCD').optional(),
+  ADMIN_USERGROUP_ID: z.string().regex(/^S[A-Z0-9]{2,}$/, `must be a Slack user group ID, S then capitals and digits: ${USERGROUP_ID_NOT_HANDLE}`).optional(),
   LICENSE_REQUEST_TTL_HOURS: wholeNumber(1, 720).default(72),
   APPROVALS_TABLE_NAME: tableName('latchkey-approvals'),
   RESET_MAX_PER_HOUR: wholeNumber(1, 100).default(LIMIT_DEFAULTS.RESET_MAX_PER_HOUR),
@@ -878,7 +884,6 @@ function cutHint(problem: string, cut: readonly string[], env: NodeJS.ProcessEnv
  * (`#it-approvals`): quoting it would only be refused next as not an ID.
  */
 const channelNamed = (name: string, env: NodeJS.ProcessEnv) => name.endsWith('_CHANNEL_ID') && !env[name];
-const CHANNEL_ID_NOT_NAME = "a channel's name is not its ID: set the channel's ID, such as C0123ABCD (open the channel's details; it is at the bottom)";
 
 /** The lines, as words: "lines 3 and 12", "lines 3, 7 and 12". */
 const linesOf = ({ lines }: DuplicateKey) => `lines ${lines.slice(0, -1).join(', ')} and ${lines.at(-1)}`;

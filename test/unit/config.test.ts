@@ -309,6 +309,24 @@ describe('loadConfig', () => {
     });
   });
 
+  it("APPROVALS_CHANNEL_ID set to the channel's name, and ADMIN_USERGROUP_ID to the group's @handle (the likeliest slips), each say that a name is not the ID, and where a channel's ID is; never the value", () => {
+    const env = { ...VALID, ADMIN_USER_IDS: 'UADA,UMAX' };
+    const said = (name: string, value: string) => {
+      const result = loadConfig({ ...env, [name]: value });
+      return result.ok ? [] : result.problems.filter((p) => p.startsWith(`${name}: `));
+    };
+    for (const name of ['it-approvals', 'c0approvals']) {
+      expect(said('APPROVALS_CHANNEL_ID', name)).toEqual([
+        "APPROVALS_CHANNEL_ID: must be a Slack channel ID, C or G then capitals and digits: a channel's name is not its ID: set the channel's ID, such as C0123ABCD (open the channel's details; it is at the bottom)",
+      ]);
+    }
+    for (const handle of ['@it-admins', 'it-admins']) {
+      expect(said('ADMIN_USERGROUP_ID', handle)).toEqual([
+        "ADMIN_USERGROUP_ID: must be a Slack user group ID, S then capitals and digits: a user group's @handle or name is not its ID, which starts with S, such as S0123ABCD",
+      ]);
+    }
+  });
+
   it('accepts WorkMail alone, and bounds the password settings', () => {
     const { CHIME_ACCOUNT_ID: _, ...base } = VALID;
     const org = `m-${'a1'.repeat(16)}`;
