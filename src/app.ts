@@ -452,7 +452,7 @@ function registerFeatures(
     metrics: Metrics;
   },
 ) {
-  const audit = new DynamoDbAuditLog(dynamo, config.audit.tableName, config.audit.retentionDays, clock);
+  const audit = new DynamoDbAuditLog(dynamo, config.audit.tableName, config.audit.retentionDays, clock, logger);
   const limiter = new DynamoDbRateLimiter(dynamo, config.limits.tableName, clock);
   const members = new SlackWorkspaceMembers(app.slack);
   // The admin check and what is offered, asking at once of the same person, share one users.info.

@@ -32,7 +32,9 @@ usage:
       (users.lookupByEmail; only the address is sent). Records never hold a PIN or password. A
       reset has one outcome record, or two when its new secret never reached its person: the
       second has restated true (a column of its own) and deliveryFailed; count resets without
-      it. To a file, run npm with -s, which keeps npm's own lines out of it:
+      it. A record this version cannot read is a row of its own (phase unreadable: its key,
+      day, time, reference and person, and the fields it could not read), named on standard
+      error. To a file, run npm with -s, which keeps npm's own lines out of it:
       npm run -s audit -- export --from … --to … > records.csv
   npm run audit -- --help
 
@@ -76,7 +78,9 @@ async function main(argv: string[]): Promise<void> {
   }
   const now = new Date();
   const tableName = process.env.AUDIT_TABLE_NAME || 'latchkey-audit';
-  const audit = new DynamoDbAuditLog(client, tableName, 1, { now: () => now });
+  // A record this version cannot read is exported as a row of its own (readAuditItem): its key, and which fields, on standard error.
+  const warn: Pick<Logger, 'warn'> = { warn: (fields, message) => process.stderr.write(`${message}: ${JSON.stringify(fields)}\n`) };
+  const audit = new DynamoDbAuditLog(client, tableName, 1, { now: () => now }, warn);
   try {
     await run({ audit, now, memberId });
   } catch (err) {
@@ -160,6 +164,7 @@ function exportRecords(argv: string[]): Run {
     // Before any day is read: an email Slack cannot find writes nothing, not a header with no records.
     const member = person === undefined || SLACK_USER_ID.test(person) ? person : await memberId(person);
     let count = 0;
+    let unreadable = 0;
     for (const day of days) {
       const records = await audit.listByDay(day);
       // Nothing is written until the first day has been read: an export that cannot read at all
@@ -170,9 +175,12 @@ function exportRecords(argv: string[]): Run {
         if (member && !concerns(record, member)) continue;
         process.stdout.write(format === 'csv' ? csvRow(record) : jsonLine(record));
         count += 1;
+        if (record.unreadable) unreadable += 1;
       }
     }
-    process.stderr.write(`${count} record(s) from ${from} to ${to}${member ? ` by or about ${member}${member === person ? '' : ` (${person})`}` : ''}\n`);
+    // Each unreadable one was named above, by its key: here how many, so a reader of the file knows to look.
+    const unread = unreadable > 0 ? `, ${unreadable} of them unreadable by this version (phase unreadable: its key, day, time and reference only; the column unreadable names the fields it could not read)` : '';
+    process.stderr.write(`${count} record(s) from ${from} to ${to}${member ? ` by or about ${member}${member === person ? '' : ` (${person})`}` : ''}${unread}\n`);
   };
 }
 

@@ -43,6 +43,8 @@ export const EXPORT_COLUMNS = [
   'restated',
   'verifyWaitMs',
   'slackEnterpriseId',
+  // A record this version cannot read (readAuditItem): the fields it could not, by name; its row has only its key, day, time, reference and person.
+  'unreadable',
 ] as const satisfies readonly (keyof AuditRecord)[];
 
 export type ExportFormat = 'csv' | 'jsonl';
@@ -73,7 +75,7 @@ export function jsonLine(record: AuditRecord): string {
 
 function csvCell(value: unknown): string {
   if (value === undefined || value === null) return '';
-  let text = String(value);
+  let text = Array.isArray(value) ? value.join(' ') : String(value);
   if (/^[=+\-@\t\r|%]/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

@@ -107,16 +107,12 @@ export const auditRecordSchema = z
  * (toAuditRecord parses with the schema above). So is the one attribute a stored item has beyond
  * the record, the token of the put that wrote it (WRITE_TOKEN_ATTRIBUTE, DynamoDbAuditLog.record):
  * it says nothing about what happened, and reaches neither the Home tab nor `npm run audit`'s
- * export. The stack lets the role write it beside the schema's attributes.
+ * export. The stack lets the role write it beside the schema's attributes. A record that still
+ * does not parse (a schema's number, a phase, outcome or decision this version does not know, a
+ * value no version writes) is read as unreadable, on its own (readAuditItem): never its whole day.
  */
 export const storedAuditRecordSchema = auditRecordSchema
   .extend({
-    // A newer version's record (its schema's number, a phase, outcome or decision this one does not
-    // know) is read as written, shown by its word: one such record never hides the rest of its day.
-    v: z.union([z.number(), z.string()]),
-    phase: z.string(),
-    outcome: z.string().optional(),
-    decision: z.string().optional(),
     action: z.string(),
     directory: z.string().optional(),
     errorCode: z.string().optional(),
@@ -135,8 +131,75 @@ export const storedAuditRecordSchema = auditRecordSchema
   })
   .strip();
 
-/** A record as stored and read back: see storedAuditRecordSchema. */
-export type AuditRecord = z.infer<typeof storedAuditRecordSchema>;
+type ReadableRecord = z.infer<typeof storedAuditRecordSchema>;
+
+/**
+ * A record as stored and read back (storedAuditRecordSchema), or one this version cannot read
+ * (readAuditItem): its `unreadable` names the fields it could not, and its phase is UNREADABLE.
+ */
+export type AuditRecord = Omit<ReadableRecord, 'v' | 'phase' | 'expiresAt'> & {
+  v?: number;
+  phase: ReadableRecord['phase'] | typeof UNREADABLE;
+  expiresAt?: number;
+  unreadable?: readonly string[];
+};
+
+/** The phase of a record this version cannot read: none of its own, so no flow takes it for a step. */
+export const UNREADABLE = 'unreadable';
+
+/** What an unreadable record's reference and IDs may be, to be shown at all: words, never free text. */
+const REFERENCE_SHAPE = /^[0-9A-Za-z:._-]{1,80}$/;
+const SLACK_ID = /^[A-Z0-9]{2,40}$/;
+const ACTOR_KEY = /^ACTOR#([A-Z0-9]{2,40})#([A-Z0-9]{2,40})$/;
+
+/**
+ * One item of the audit table as this version reads it (`schema`: storedAuditRecordSchema, or a
+ * part of it for a read of some fields). A record that does not parse (a schema's number, a phase,
+ * a factorType or a time this version does not take: a newer version wrote it, a hand edit, a
+ * half-migrated record) is read as unreadable, never a reason to refuse its whole day: its key,
+ * day, time and reference where they read as such, whose it is, and the names of the fields this
+ * version could not read. None of its other content, which could hold anything: no step, outcome
+ * or decision a flow could act on, nothing a view could show that this version did not write.
+ */
+export function readAuditItem(item: Record<string, unknown>, schema: z.ZodType<Partial<ReadableRecord>> = storedAuditRecordSchema): AuditRecord {
+  const parsed = schema.safeParse(item);
+  if (parsed.success) return parsed.data as AuditRecord;
+  const shape = storedAuditRecordSchema.shape;
+  const named = Object.keys(shape);
+  const unreadable = [...new Set(parsed.error.issues.map((i) => String(i.path[0] ?? '')))].filter((f) => named.includes(f));
+  const reads = <K extends keyof typeof shape>(field: K) => {
+    const value = shape[field].safeParse(item[field]);
+    return value.success ? (value.data as z.infer<(typeof shape)[K]>) : undefined;
+  };
+  const text = (value: unknown) => (typeof value === 'string' ? value : '');
+  const pk = text(item.pk);
+  const sk = text(item.sk);
+  const requestId = [reads('requestId'), sk.split('#')[0]].find((r) => r !== undefined && REFERENCE_SHAPE.test(r)) ?? '';
+  const day = reads('day');
+  // When it was written; else when its request began (its reference's time), else its day's start.
+  const at = reads('at') ?? [requestId.slice(0, 24)].find((t) => z.iso.datetime().safeParse(t).success) ?? (day ? `${day}T00:00:00.000Z` : '');
+  const actor = ACTOR_KEY.exec(pk);
+  const id = (value: string | undefined, fromKey: string | undefined) => [value, fromKey].find((v) => v !== undefined && SLACK_ID.test(v)) ?? '';
+  const action = reads('action');
+  const enterprise = reads('slackEnterpriseId');
+  const v = item.v;
+  const expiresAt = reads('expiresAt');
+  return {
+    ...(typeof v === 'number' && Number.isInteger(v) && { v }),
+    pk,
+    sk,
+    day: day ?? at.slice(0, 10),
+    at,
+    requestId,
+    phase: UNREADABLE,
+    action: action !== undefined && AUDIT_ACTIONS.includes(action) ? action : '',
+    slackUserId: id(reads('slackUserId'), actor?.[2]),
+    slackTeamId: id(reads('slackTeamId'), actor?.[1]),
+    ...(enterprise !== undefined && SLACK_ID.test(enterprise) && { slackEnterpriseId: enterprise }),
+    ...(expiresAt !== undefined && { expiresAt }),
+    unreadable: unreadable.length > 0 ? unreadable : ['record'],
+  };
+}
 
 export function toAuditRecord(entry: AuditEntry, at: Date, retentionDays: number): AuditRecord {
   const iso = at.toISOString();
@@ -219,5 +282,6 @@ export function toAuditEvent(r: AuditRecord): AuditEvent {
     handledRequestId: r.handledRequestId,
     attentionKind: r.attentionKind,
     note: r.note,
+    unreadable: r.unreadable,
   });
 }

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { PutItemCommand, QueryCommand, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand, QueryCommand, type AttributeValue, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { describeError, LatchkeyFailure } from '../flows/failure';
-import type { AuditEntry, AuditEvent, AuditLog, AuditPage, AuditReader, Clock, LinesPage, Requester } from '../flows/ports';
+import type { AuditEntry, AuditEvent, AuditLog, AuditPage, AuditReader, Clock, LinesPage, Logger, Requester } from '../flows/ports';
 import { WriteToken } from '../storage/write-token';
 import { actorKey } from './audit-key';
-import { storedAuditRecordSchema, toAuditEvent, toAuditRecord, type AuditRecord } from './audit-record';
+import { readAuditItem, storedAuditRecordSchema, toAuditEvent, toAuditRecord, type AuditRecord } from './audit-record';
 
 /**
  * What a day's records are read with for counting: who, what, when, how it ended, whether it is an
@@ -15,6 +15,9 @@ import { storedAuditRecordSchema, toAuditEvent, toAuditRecord, type AuditRecord 
  * tab says so on their approval's line, when another admin revoked it).
  */
 const BRIEF_FIELDS = [
+  // Its key, for the warning about a record this version cannot read (readAuditItem) to name it.
+  'pk',
+  'sk',
   'requestId',
   'phase',
   'action',
@@ -99,6 +102,7 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
     private readonly tableName: string,
     private readonly retentionDays: number,
     private readonly clock: Clock,
+    private readonly logger: Pick<Logger, 'warn'>,
   ) {}
 
   async record(entry: AuditEntry): Promise<void> {
@@ -148,7 +152,7 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
             ExclusiveStartKey: startKey,
           }),
         );
-        for (const item of page.Items ?? []) found.push(briefSchema.parse(unmarshall(item)) as AuditRecord);
+        for (const item of page.Items ?? []) found.push(this.parsed(item, briefSchema));
         startKey = page.LastEvaluatedKey;
       } while (startKey);
       return found;
@@ -219,6 +223,7 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
     if (cursor && !cursor.pk.startsWith(actorKey(teamId, ''))) throw notAPlace('in another workspace');
     const { client, tableName } = this;
     const read = this.reading.bind(this);
+    const parsed = this.parsed.bind(this);
     /** One day's records (by the day each was written), its greatest key first, below `before`. */
     const dayReader = (day: string, before: string | undefined) => {
       const buffered: AuditRecord[] = [];
@@ -241,7 +246,7 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
               }),
             ),
           );
-          for (const item of found.Items ?? []) buffered.push(storedAuditRecordSchema.parse(unmarshall(item)));
+          for (const item of found.Items ?? []) buffered.push(parsed(item));
           startKey = found.LastEvaluatedKey;
           done = !startKey;
         }
@@ -395,6 +400,10 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
         )
       ).flat(),
     );
+    // What it is read for (whether an apply may have sent its change) is no guess: a record of it
+    // this version cannot read fails the read, which its caller takes as "may have been made".
+    const unreadable = records.find((r) => r.unreadable);
+    if (unreadable) throw new LatchkeyFailure('STORE_UNAVAILABLE', `audit record ${unreadable.pk} ${unreadable.sk}: this version cannot read its ${unreadable.unreadable!.join(', ')}`);
     return records.map(toAuditEvent);
   }
 
@@ -416,9 +425,23 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
   /** One page of at most `limit` records, and the sort key to go on from. */
   private async page(input: Omit<QueryCommandInput, 'TableName' | 'Limit'>, limit: number): Promise<{ records: AuditRecord[]; next?: string }> {
     const page = await this.client.send(new QueryCommand({ ...input, TableName: this.tableName, Limit: limit }));
-    const records = (page.Items ?? []).map((item) => storedAuditRecordSchema.parse(unmarshall(item)));
+    const records = (page.Items ?? []).map((item) => this.parsed(item));
     const last = page.LastEvaluatedKey ? (unmarshall(page.LastEvaluatedKey).sk as string) : undefined;
     return { records, ...(last && { next: last }) };
+  }
+
+  /**
+   * One item as read (readAuditItem): a record this version cannot read is kept, as unreadable, and
+   * an operator told which (its key, and the names of its fields, never their values). A warning,
+   * never an alert: only someone who may write the table can put such a record (a newer version, an
+   * operator's edit), no outsider; and each read of its day would page again.
+   */
+  private parsed(item: Record<string, AttributeValue>, schema?: Parameters<typeof readAuditItem>[1]): AuditRecord {
+    const record = readAuditItem(unmarshall(item), schema);
+    if (record.unreadable) {
+      this.logger.warn({ pk: record.pk, sk: record.sk, day: record.day, unreadable: record.unreadable }, 'audit record this version cannot read: shown as unreadable');
+    }
+    return record;
   }
 
   private async reading<T>(read: () => Promise<T>): Promise<T> {
@@ -434,7 +457,7 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
     let startKey: QueryCommandInput['ExclusiveStartKey'];
     do {
       const page = await this.client.send(new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: startKey }));
-      for (const item of page.Items ?? []) records.push(storedAuditRecordSchema.parse(unmarshall(item)));
+      for (const item of page.Items ?? []) records.push(this.parsed(item));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return records;

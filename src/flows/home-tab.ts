@@ -3,7 +3,7 @@ import { asFailure, currentCode, describeError, isFailureCode, LatchkeyFailure, 
 import { APPLY_ACTIONS, APPROVAL_ACTIONS, REVOKE_ACTIONS, WITHDRAW_ACTIONS } from './approvals/kinds';
 import type { AwaitingRetry, Listed, OwnRequest, OwnRequests, SettledOnRead, SettledOnRecord, Waiting } from './approvals/approvals';
 import { closedOutcomeUnknown, endedAfterUnknownOutcome, type PendingRequest } from './approvals/pending-request';
-import type { Admins, AuditEntry, AuditEvent, AuditLog, AuditReader, Clock, Logger, Requester } from './ports';
+import type { Admins, AuditEvent, AuditLog, AuditReader, Clock, Logger, Requester } from './ports';
 import type { KnownGuests } from './known-guests';
 import { newRequestId } from './request-id';
 import { OUTCOME_GRACE_MS, unknownOutcomes } from './unknown-outcomes';
@@ -32,12 +32,12 @@ export interface Activity {
    * was alerted). A pending request's own step succeeding means it was sent, not that it is done:
    * `standing` says where the request is.
    */
-  readonly state: 'succeeded' | 'partial' | 'failed' | 'refused' | 'cancelled' | 'unknown' | 'in_progress' | 'unrecognised';
+  readonly state: 'succeeded' | 'partial' | 'failed' | 'refused' | 'cancelled' | 'unknown' | 'in_progress' | 'unreadable';
   /**
-   * unrecognised: a record of the line is in a word a newer version wrote (a phase, an outcome or a
-   * decision this one does not know), which says what, as written: "phase `handover`".
+   * unreadable: a record of the line is one this version cannot read (AuditEvent.unreadable), whose
+   * fields these are by name (never their values): its steps are not guessed at.
    */
-  readonly written?: string;
+  readonly unreadable?: readonly string[];
   /** The pending request the steps belong to, and where it stands now when that could be read. */
   readonly pendingRequestId?: string;
   /**
@@ -632,9 +632,8 @@ export class HomeTab {
     const revoked = latest((e) => (REVOKE_ACTIONS.includes(e.action) && e.outcome === 'success' ? pendingOf(e) : undefined));
     return whole.map((r) => {
       const d = r.pendingRequestId ? decided.get(r.pendingRequestId) : undefined;
-      // A decision in a word a newer version wrote is no decision this one can say: its own line shows the word.
       const decision = d?.decision;
-      if (!d || !isDecision(decision)) return unknownEnd(r, true);
+      if (!d || !decision) return unknownEnd(r, true);
       // Where it stands, when the store still has it, says more than the decision (applied, expired…).
       // Its outcome written again once found made (AuditEntry.restated): made at its click, its attempt's time.
       const at = (d.restated && records.find((e) => e.requestId === d.requestId && e.phase === 'attempt')?.at) || d.at;
@@ -844,24 +843,6 @@ const thingOf = (e: AuditEvent): string => {
 /** A revoke that took back an approval: its clicker's, or a follow-up's naming whose it was (revokerOf). */
 const revokeOf = (e: AuditEvent): boolean => REVOKE_ACTIONS.includes(e.action) && e.phase === 'outcome' && e.outcome === 'success' && pendingOf(e) !== undefined;
 
-/** The words this version writes: a record in any other was written by a newer one (unrecognisedWord). */
-const PHASES: readonly string[] = ['attempt', 'outcome', 'refused', 'cancelled'] satisfies AuditEntry['phase'][];
-const OUTCOMES: readonly string[] = ['success', 'failure', 'partial'] satisfies NonNullable<AuditEntry['outcome']>[];
-const isDecision = (word: string | undefined): word is NonNullable<AuditEntry['decision']> => word === 'approve' || word === 'deny';
-
-/**
- * The first word of these records a newer version wrote (a phase, outcome or decision this one does
- * not know), as written, for the line to say: never guessed into one of this version's states.
- */
-function unrecognisedWord(records: readonly AuditEvent[]): string | undefined {
-  for (const r of records) {
-    if (!PHASES.includes(r.phase)) return `phase \`${r.phase}\``;
-    if (r.outcome !== undefined && !OUTCOMES.includes(r.outcome)) return `outcome \`${r.outcome}\``;
-    if (r.decision !== undefined && !isDecision(r.decision)) return `decision \`${r.decision}\``;
-  }
-  return undefined;
-}
-
 /**
  * The person's records, newest first, as one entry per thing they did: a request's records, and a
  * pending request's steps (decision and change), together. `requests` are the person's own
@@ -934,8 +915,8 @@ export function activityOf(
     const detail = records.find((r) => r.subject || r.licenseTo || r.decision);
     const account = records.find((r) => r.directoryUserId);
     const incomplete = last.find((r) => r.incomplete?.length)?.incomplete;
-    const decision = records.map((r) => r.decision).find(isDecision);
-    const written = unrecognisedWord(records);
+    const decision = records.find((r) => r.decision)?.decision;
+    const unreadable = [...new Set(records.flatMap((r) => r.unreadable ?? []))];
     const verifier = last.find((r) => r.verifier)?.verifier;
     const verifyWaitMs = last.find((r) => r.verifyWaitMs)?.verifyWaitMs;
     const credential = records.find((r) => r.credential)?.credential;
@@ -955,8 +936,9 @@ export function activityOf(
       ...(detail?.licenseFrom && { licenseFrom: detail.licenseFrom }),
       ...(incomplete && { incomplete }),
       // An approval whose change was tried: the decision succeeded, and `applied` says how the change went.
-      state: written !== undefined ? 'unrecognised' : apply !== undefined ? 'succeeded' : state,
-      ...(written !== undefined && { written }),
+      // A record of it this version cannot read: how it went is not guessed from the others.
+      state: unreadable.length > 0 ? 'unreadable' : apply !== undefined ? 'succeeded' : state,
+      ...(unreadable.length > 0 && { unreadable }),
       ...(apply !== undefined && { applied: apply === 'succeeded' || apply === 'partial' ? 'succeeded' : apply === 'failed' ? 'failed' : 'unknown' }),
       ...(errorCode && { errorCode }),
       ...(reason !== undefined && { reason }),

@@ -279,13 +279,16 @@ export interface AuditLog {
  * wrote it, so its failure codes (and its verification's outcome) are read as written: one this
  * version no longer lists is still shown, never dropped (isFailureCode tells them apart).
  */
-export interface AuditEvent extends Omit<AuditEntry, 'phase' | 'outcome' | 'decision' | 'errorCode' | 'incomplete' | 'verification'> {
+export interface AuditEvent extends Omit<AuditEntry, 'phase' | 'errorCode' | 'incomplete' | 'verification'> {
   /** ISO time the record was written. */
   readonly at: string;
-  /** As written: a newer version may write a phase, outcome or decision this one does not know. */
-  readonly phase: string;
-  readonly outcome?: string;
-  readonly decision?: string;
+  /**
+   * unreadable: a record this version cannot read (a newer version wrote it, or a hand edit), of
+   * which only its reference, time and person are read (and its action, when this version knows
+   * it): no step of anything, which `unreadable` names the fields of.
+   */
+  readonly phase: AuditEntry['phase'] | 'unreadable';
+  readonly unreadable?: readonly string[];
   readonly errorCode?: string;
   readonly incomplete?: readonly { readonly step: string; readonly code: string }[];
   readonly verification?: string;

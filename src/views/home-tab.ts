@@ -257,7 +257,8 @@ function followsUpRevoke(a: Activity): boolean {
 
 /** A record's name where it starts a line or a part of one, capitalised ("Meeting PIN reset"); an action no words name, as recorded. */
 function labelOf(name: string | undefined, action: string): string {
-  return name === undefined ? action : capitalized(name);
+  // No action at all: a record this version cannot read, whose action was no word it knows (AuditEvent.unreadable).
+  return name === undefined ? action || 'Audit record' : capitalized(name);
 }
 
 /** How a push its person ended on their phone begins its line on their Home tab, in place of ":x: Failed.". */
@@ -330,7 +331,8 @@ export function activityState(a: Activity, why: string, approved?: string, { own
     cancelled: own && why ? `:leftwards_arrow_with_hook: Cancelled.${why}` : ':leftwards_arrow_with_hook: Cancelled',
     unknown: ':grey_question: Outcome unknown: IT can check it with the reference',
     in_progress: ':hourglass_flowing_sand: In progress',
-    unrecognised: `:grey_question: Recorded by a newer version of Latchkey, as ${a.written ?? 'words this version does not know'}`,
+    // Its fields by name only (the schema's own words), never what they hold: a newer version or a hand edit wrote it.
+    unreadable: `:grey_question: A record this version of Latchkey cannot read (its ${(a.unreadable ?? ['record']).map((f) => `\`${f}\``).join(', ')}): IT can look it up with the reference`,
   };
   return state[a.state];
 }

@@ -50,7 +50,7 @@ describe('the audit CLI', () => {
     slack = await startSlackFake({ teamId: 'T0TEAM', users: [{ id: 'UANN', team_id: 'T0TEAM', name: 'ann', profile: { email: 'ann@example.com', real_name: 'Ann Example' } }] });
     const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
     await ensureTable(client, auditTable(TABLE));
-    const write = (entry: AuditEntry, at: string) => new DynamoDbAuditLog(client, TABLE, 400, { now: () => new Date(at) }).record(entry);
+    const write = (entry: AuditEntry, at: string) => new DynamoDbAuditLog(client, TABLE, 400, { now: () => new Date(at) }, { warn() {} }).record(entry);
     const ann = { userId: 'UANN', teamId: 'T0TEAM' };
     const ada = { userId: 'UADA', teamId: 'T0TEAM' };
     await write({ requestId: '2026-11-02T08:00:00.000Z_a1', phase: 'attempt', action: 'reset_pin', actor: ann, directory: 'chime', directoryUserId: 'chime-ann' }, '2026-11-02T08:00:00.000Z');
@@ -95,7 +95,7 @@ describe('the audit CLI', () => {
     expect(lines[2]).toMatchObject({ slackUserId: 'UADA', subjectSlackUserId: 'UANN', decision: 'approve' });
   });
 
-  it('exports a day holding a record a newer version wrote (its schema v2, a phase and an outcome this one does not know) with it as written, beside the rest, and no field this version does not name', async () => {
+  it('exports a day holding a record a newer version wrote (its schema v2, a phase and an outcome this one does not know) as a row this version cannot read, beside the rest, and none of its content', async () => {
     // Once one such record refused the whole day: README's "neither a rollback nor an upgrade hides a record".
     const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
     const common = { day: '2026-10-15', action: 'reset_pin', slackUserId: 'UCAT', slackTeamId: 'T0TEAM', pk: 'ACTOR#T0TEAM#UCAT', expiresAt: 1_900_000_000 };
@@ -105,16 +105,64 @@ describe('the audit CLI', () => {
     client.destroy();
 
     const { code, stdout, stderr } = await run(['export', '--from', '2026-10-15', '--to', '2026-10-15', '--format', 'jsonl']);
-    expect(stderr).toContain('2 record(s) from 2026-10-15 to 2026-10-15');
+    expect(stderr).toContain('2 record(s) from 2026-10-15 to 2026-10-15, 1 of them unreadable by this version');
     expect(code).toBe(0);
     const lines = stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
     expect(lines.map((l) => [l.requestId, l.v, l.phase, l.outcome])).toEqual([
       ['2026-10-15T08:00:00.000Z_n1', 1, 'outcome', 'success'],
-      ['2026-10-15T09:00:00.000Z_v2', 2, 'handover', 'deferred'],
+      ['2026-10-15T09:00:00.000Z_v2', 2, 'unreadable', undefined],
     ]);
-    expect(lines[1].decision).toBe('escalate');
-    expect(stdout).not.toContain('hunter2');
-    expect(stdout).not.toContain('handoverSecret');
+    expect(lines[1].unreadable).toEqual(['v', 'phase', 'outcome', 'decision']);
+    for (const content of ['hunter2', 'handoverSecret', 'handover', 'deferred', 'escalate']) expect(stdout).not.toContain(content);
+  });
+
+  it('exports a day holding records this version cannot read (a factorType no version writes, a time that is no time) as rows of their own, by key, time and reference, never their content, beside the rest; and says so on standard error', async () => {
+    // Once either record failed the export of its day: "audit failed", and nothing after it.
+    const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    const common = { v: 1, day: '2026-10-16', action: 'reset_pin', slackUserId: 'UDOT', slackTeamId: 'T0TEAM', pk: 'ACTOR#T0TEAM#UDOT', expiresAt: 1_900_000_000 };
+    const put = (item: Record<string, unknown>) => client.send(new PutItemCommand({ TableName: TABLE, Item: marshall(item) }));
+    await put({ ...common, at: '2026-10-16T08:00:00.000Z', requestId: '2026-10-16T08:00:00.000Z_g1', sk: '2026-10-16T08:00:00.000Z_g1#2-outcome', phase: 'outcome', outcome: 'success' });
+    await put({ ...common, at: '2026-10-16T09:00:00.000Z', requestId: '2026-10-16T09:00:00.000Z_f1', sk: '2026-10-16T09:00:00.000Z_f1#2-outcome', phase: 'outcome', outcome: 'success', factorType: '=cmd|hunter2' });
+    await put({ ...common, at: 'last Tuesday', requestId: '2026-10-16T10:00:00.000Z_t1', sk: '2026-10-16T10:00:00.000Z_t1#1-claim', phase: 'attempt' });
+    await put({ ...common, at: '2026-10-16T11:00:00.000Z', requestId: '2026-10-16T11:00:00.000Z_g2', sk: '2026-10-16T11:00:00.000Z_g2#1-claim', phase: 'attempt' });
+    client.destroy();
+
+    const jsonl = await run(['export', '--from', '2026-10-16', '--to', '2026-10-16', '--format', 'jsonl']);
+    expect(jsonl.code).toBe(0);
+    expect(jsonl.stderr).toContain('4 record(s) from 2026-10-16 to 2026-10-16, 2 of them unreadable by this version');
+    // The operator is told which, by key and field name.
+    expect(jsonl.stderr).toContain('2026-10-16T09:00:00.000Z_f1#2-outcome');
+    expect(jsonl.stderr).toContain('"factorType"');
+    expect(jsonl.stderr).toContain('2026-10-16T10:00:00.000Z_t1#1-claim');
+    const lines = jsonl.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.requestId, l.phase, l.unreadable])).toEqual([
+      ['2026-10-16T08:00:00.000Z_g1', 'outcome', undefined],
+      ['2026-10-16T09:00:00.000Z_f1', 'unreadable', ['factorType']],
+      ['2026-10-16T10:00:00.000Z_t1', 'unreadable', ['at']],
+      ['2026-10-16T11:00:00.000Z_g2', 'attempt', undefined],
+    ]);
+    // Its key, day and person, to find it in the table; its time, or its reference's when its own is no time.
+    expect(lines[1]).toEqual({ v: 1, pk: 'ACTOR#T0TEAM#UDOT', sk: '2026-10-16T09:00:00.000Z_f1#2-outcome', day: '2026-10-16', at: '2026-10-16T09:00:00.000Z', requestId: '2026-10-16T09:00:00.000Z_f1', phase: 'unreadable', action: 'reset_pin', slackUserId: 'UDOT', slackTeamId: 'T0TEAM', expiresAt: 1_900_000_000, unreadable: ['factorType'] });
+    expect(lines[2].at).toBe('2026-10-16T10:00:00.000Z');
+    for (const out of [jsonl.stdout, jsonl.stderr]) {
+      expect(out).not.toContain('hunter2');
+      expect(out).not.toContain('last Tuesday');
+    }
+
+    const csv = await run(['export', '--from', '2026-10-16', '--to', '2026-10-16', '--person', 'UDOT']);
+    expect(csv.code).toBe(0);
+    const [header, ...rows] = csv.stdout.trimEnd().split('\r\n');
+    const column = (name: string) => header!.split(',').indexOf(name);
+    expect(rows).toHaveLength(4);
+    const cells = rows.map((r) => r.split(','));
+    expect(cells.map((c) => [c[column('requestId')], c[column('phase')], c[column('unreadable')]])).toEqual([
+      ['2026-10-16T08:00:00.000Z_g1', 'outcome', ''],
+      ['2026-10-16T09:00:00.000Z_f1', 'unreadable', 'factorType'],
+      ['2026-10-16T10:00:00.000Z_t1', 'unreadable', 'at'],
+      ['2026-10-16T11:00:00.000Z_g2', 'attempt', ''],
+    ]);
+    expect(cells[1]![column('factorType')]).toBe('');
+    expect(csv.stdout).not.toContain('hunter2');
   });
 
   describe('--person by email', () => {
@@ -285,7 +333,7 @@ describe('the audit CLI', () => {
   it('unknown lists an attempt with no outcome, and not one that has its outcome', async () => {
     const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
     const at = new Date(Date.now() - 10 * 60_000);
-    const log = new DynamoDbAuditLog(client, TABLE, 400, { now: () => at });
+    const log = new DynamoDbAuditLog(client, TABLE, 400, { now: () => at }, { warn() {} });
     const actor = { userId: 'UCARL', teamId: 'T0TEAM' };
     await log.record({ requestId: `${at.toISOString()}_e1`, phase: 'attempt', action: 'reset_pin', actor });
     await log.record({ requestId: `${at.toISOString()}_e2`, phase: 'attempt', action: 'reset_pin', actor });
@@ -300,7 +348,7 @@ describe('the audit CLI', () => {
   it("unknown does not list an attempt whose outcome was written just past midnight, in the next day's records; one with no outcome at all still is", async () => {
     const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
     const midnight = Math.floor(Date.now() / 86_400_000) * 86_400_000;
-    const write = (entry: AuditEntry, at: number) => new DynamoDbAuditLog(client, TABLE, 400, { now: () => new Date(at) }).record(entry);
+    const write = (entry: AuditEntry, at: number) => new DynamoDbAuditLog(client, TABLE, 400, { now: () => new Date(at) }, { warn() {} }).record(entry);
     const actor = { userId: 'UDAN', teamId: 'T0TEAM' };
     const answered = `${new Date(midnight - 5_000).toISOString()}_f1`;
     const unanswered = `${new Date(midnight - 4_000).toISOString()}_f2`;

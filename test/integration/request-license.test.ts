@@ -922,6 +922,36 @@ describe('/request-license: an approval whose applying is not known to have begu
     }
   }, 90_000);
 
+  it("a first apply on record in a shape this version cannot read (a newer version's), denied after 10 minutes: its requester is told the earlier change may have been made, never a plain denial", async () => {
+    const request = await h.asksForLicense('UANN', { license: 'Pro' });
+    const decidedAt = h.clock.now();
+    await h.addRawRequestFields(request.requestId, { status: 'APPROVED', decidedBy: 'UMAX', decidedAt: decidedAt.toISOString(), list: 'UANN' });
+    // Its apply's attempt, as a newer version wrote it: an action this one cannot read, so it cannot tell it is an apply.
+    const applyAt = new Date(decidedAt.getTime() + 1000).toISOString();
+    const applyId = `${applyAt}_0000000000c1`;
+    await h.writeRawAudit({
+      v: 2, pk: `ACTOR#${TEAM}#UMAX`, sk: `${applyId}#1-claim`, day: applyAt.slice(0, 10), at: applyAt, requestId: applyId, phase: 'attempt',
+      action: { kind: 'license', step: 'apply' }, slackUserId: 'UMAX', slackTeamId: TEAM, approvalRequestId: request.requestId, expiresAt: Math.floor(Date.now() / 1000) + 86_400,
+    });
+    h.clock.offsetMs = 11 * 60_000;
+    try {
+      const opened = await h.opensReview('UADA', request);
+      await h.submit('UADA', opened.view, {
+        values: {
+          decision: { decision: { type: 'radio_buttons', selected_option: { value: 'deny' } } },
+          comment: { comment: { type: 'plain_text_input', value: 'Newer apply' } },
+        },
+      });
+      // Read past as no apply at all, it would be "Denied. <@UANN> has been told", a change that may have been sent left unsaid.
+      expect(JSON.stringify(await h.viewUpdate(opened.viewId, 2, 50_000))).toContain('that the earlier change may have been made');
+      const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && JSON.stringify(c.args).includes('Newer apply'), 10_000);
+      expect(JSON.stringify(dm.args)).toContain('was closed by <@UADA>; the earlier change may have been made');
+      expect(h.logs.join('')).toContain('reading whether an approval began applying failed: its denial says the change may have been made');
+    } finally {
+      h.clock.offsetMs = 0;
+    }
+  }, 90_000);
+
   it("a change made and on record whose request's final status write failed, read after 10 minutes: it is completed as applied, once (the channel message says so without Review, its requester is told, their Home tab shows it done), never offered to the admins again", async () => {
     const request = await h.asksForLicense('UANN', { license: 'Pro' });
     const approve = {

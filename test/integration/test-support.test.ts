@@ -304,7 +304,7 @@ describe('the in-memory audit stand-in', () => {
         for (const entry of sequence) said.push(await audit.record(entry).then(() => 'written', (err: LatchkeyFailure) => err.code));
         return said;
       };
-      const stored = await answers(new DynamoDbAuditLog(client, 'audit-stand-in', 1, { now: () => new Date('2026-12-01T09:00:00Z') }));
+      const stored = await answers(new DynamoDbAuditLog(client, 'audit-stand-in', 1, { now: () => new Date('2026-12-01T09:00:00Z') }, { warn() {} }));
       expect(stored).toEqual(['written', 'written', 'written', 'REQUEST_ALREADY_USED', 'REQUEST_ALREADY_USED', 'REQUEST_ALREADY_USED', 'written']);
       const memory = new MemoryAudit();
       expect(await answers(memory)).toEqual(stored);

@@ -213,7 +213,7 @@ export class Harness {
     const latchkey = options.entry === 'lambda' ? lambdaEntry(config, env, sink, options.lambdaBundle, options.awsRequestTimeoutMs) : createLatchkey(config, { logger: createLogger('debug', sink), clock, awsRequestTimeoutMs: options.awsRequestTimeoutMs });
     const { port } = await latchkey.start();
     const readerClient = new DynamoDBClient({ endpoint: dynamo.endpoint });
-    const auditReader = new DynamoDbAuditLog(readerClient, config.audit.tableName, 1, { now: () => new Date() });
+    const auditReader = new DynamoDbAuditLog(readerClient, config.audit.tableName, 1, { now: () => new Date() }, { warn() {} });
     const harness = new Harness(slack, standIns, dynamo, latchkey, `http://127.0.0.1:${port}`, auditReader, readerClient, logs, clock);
     harness.config = config;
     harness.awsRequestTimeoutMs = options.awsRequestTimeoutMs;
@@ -596,7 +596,7 @@ export class Harness {
 
   /** Writes an audit record as the app would have at `at`: for states a test cannot easily cause (a crash mid-reset). */
   async writeAudit(entry: AuditEntry, at: Date): Promise<void> {
-    await new DynamoDbAuditLog(this.readerClient, 'latchkey-audit-test', 400, { now: () => at }).record(entry);
+    await new DynamoDbAuditLog(this.readerClient, 'latchkey-audit-test', 400, { now: () => at }, { warn() {} }).record(entry);
   }
 
   /**

@@ -23,8 +23,8 @@ describe('audit export', () => {
     expect(noteCell('a|b%c')).toBe('a|b%c');
   });
 
-  it('exports every field of the record schema, so a new field is never left out', () => {
-    expect([...EXPORT_COLUMNS].sort()).toEqual(Object.keys(auditRecordSchema.shape).sort());
+  it('exports every field of the record schema, so a new field is never left out, and which fields of a record this version could not read', () => {
+    expect([...EXPORT_COLUMNS].sort()).toEqual([...Object.keys(auditRecordSchema.shape), 'unreadable'].sort());
   });
 
   it('keeps the columns an existing CSV reader knows in their places, and adds new ones only after them', () => {
@@ -33,7 +33,7 @@ describe('audit export', () => {
     const known = 'at,requestId,phase,action,outcome,errorCode,reason,incomplete,slackUserId,slackTeamId,directory,directoryUserId,subjectSlackUserId,subjectSlackTeamId,approvalRequestId,finishRequestId,earlierFinishRequestId,credential,licenseRequestId,licenseFrom,licenseTo,decision,verifier,factorType,verification,deliveryFailed,day,pk,sk,expiresAt,v';
     const header = csvHeader().replace(/\r\n$/, '').split(',');
     expect(header.slice(0, known.split(',').length)).toEqual(known.split(','));
-    expect(header.slice(known.split(',').length)).toEqual(['handledRequestId', 'attentionKind', 'note', 'revokedBy', 'restated', 'verifyWaitMs', 'slackEnterpriseId']);
+    expect(header.slice(known.split(',').length)).toEqual(['handledRequestId', 'attentionKind', 'note', 'revokedBy', 'restated', 'verifyWaitMs', 'slackEnterpriseId', 'unreadable']);
   });
 
   it('marks an outcome written again (its secret never reached the person) restated, in a column of its own, so a reader counts a reset by its rows without it', () => {

@@ -1,4 +1,4 @@
-import { AUDIT_REASONS, toAuditEvent, toAuditRecord } from '../../src/audit/audit-record';
+import { AUDIT_REASONS, readAuditItem, toAuditEvent, toAuditRecord } from '../../src/audit/audit-record';
 import { CREDENTIALS } from '../../src/credentials';
 import type { AuditEntry } from '../../src/flows/ports';
 
@@ -40,5 +40,17 @@ describe('audit record', () => {
       const record = toAuditRecord({ ...base, phase: 'refused', errorCode: 'DIRECTORY_USER_REFUSED', reason }, at, 400);
       expect(toAuditEvent(record).reason).toBe(reason);
     }
+  });
+
+  it('a record this version cannot read keeps its key, day, time, reference and person, and names the fields it could not read, never carrying a value of its own that is not one of those', () => {
+    const written = { ...toAuditRecord(base, at, 400) } as Record<string, unknown>;
+    expect(readAuditItem(written)).toEqual(written);
+    const odd = readAuditItem({ ...written, factorType: 'code <!here> `hunter2`', outcome: 'escalated', directoryUserId: 'u-<@UEVE>' });
+    expect(odd).toEqual({ v: 1, pk: written.pk, sk: written.sk, day: '2026-12-04', at: '2026-12-04T08:00:01.000Z', requestId: base.requestId, phase: 'unreadable', action: base.action, slackUserId: 'UANN', slackTeamId: 'T0TEAM', expiresAt: written.expiresAt, unreadable: ['outcome', 'factorType'] });
+    expect(toAuditEvent(odd)).toEqual({ at: '2026-12-04T08:00:01.000Z', requestId: base.requestId, phase: 'unreadable', action: base.action, actor: { userId: 'UANN', teamId: 'T0TEAM' }, unreadable: ['outcome', 'factorType'] });
+    // Its reference, person and action as this version could never show them: from its key where that reads, else left out.
+    const worse = readAuditItem({ ...written, requestId: '`<!channel>`', at: 42, slackUserId: '<@UEVE>', action: 'drop_tables', phase: 'handover' });
+    expect(worse).toMatchObject({ requestId: base.requestId, at: '2026-12-04T08:00:00.000Z', slackUserId: 'UANN', action: '', phase: 'unreadable', unreadable: ['at', 'phase'] });
+    expect(JSON.stringify(worse)).not.toMatch(/channel|UEVE|drop_tables|handover/);
   });
 });

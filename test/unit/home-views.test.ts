@@ -194,6 +194,17 @@ describe('the Home tab view', () => {
     expect(text).not.toContain('The your sign-in app');
   });
 
+  it('a record this version cannot read is its own line in Your recent activity and the audit search, by its reference, naming the fields it could not read; one whose action is no word this version knows is called an audit record, never a blank', () => {
+    const unreadable = (i: number, action: string) => ({ ...event(i, { action, phase: 'unreadable' as const, unreadable: ['factorType'] }), outcome: undefined, errorCode: undefined });
+    const rows = activityOf([unreadable(1, CREDENTIALS[0]!.audit.action), unreadable(2, '')], now);
+    const data = { ...fullData(false), activity: { ok: true as const, value: rows } };
+    const lines = texts(homeView(data, words).blocks).filter((t) => t.includes('Reference `'));
+    const said = ':grey_question: A record this version of Latchkey cannot read (its `factorType`): IT can look it up with the reference';
+    expect(lines).toEqual([expect.stringContaining(`*${capitalized(words.actions[CREDENTIALS[0]!.audit.action]!.name)}* · ${said}`), expect.stringContaining(`*Audit record* · ${said}`)]);
+    const found = JSON.stringify(auditResultsView({ from: '2026-12-01', to: '2026-12-01', page: 1, words, result: { ok: true, rows } }).blocks);
+    expect(found).toContain(`*Audit record* by <@UANN> · ${said}`);
+  });
+
   it("a push not answered in time in Your recent activity says so, that nothing was changed and what to do next, in its credential's and verifier's words, never \"Failed\"", () => {
     const okta = CREDENTIALS.find((c) => c.id === 'okta_password')!;
     const command = resetWordsOf(okta).command;
