@@ -28,6 +28,7 @@ export function registerResetSubmission(app: GuardedApp, credential: Credential,
       return;
     }
     const app = flow.policyOf(kind) === 'verify' ? flow.verifierApp : undefined;
+    const lostFactorCommand = app ? flow.lostFactorCommand(kind) : undefined;
     // While the push waits, closing the modal cancels it (reset-waiting-closed.ts): the modal carries the ticket that says whose it is.
     const waiting = { credentialId: kind, ticket: parsed.data.view.private_metadata };
     const interim = app ? pushingView(words, app, waiting) : workingView(words);
@@ -48,10 +49,10 @@ export function registerResetSubmission(app: GuardedApp, credential: Credential,
         const sent = await postDirectMessage(client, requester.userId, resetNotice(done, words));
         return sent && { rewrite: async (truer) => void (await client.chat.update({ ...sent, ...resetNotice(truer, words) })) };
       },
-      showChallenge: (push) => show(challengeView(words, push, waiting)),
+      showChallenge: (push) => show(challengeView(words, { ...push, ...(lostFactorCommand && { lostFactorCommand }) }, waiting)),
       // Another click of this request shows what comes of it: this click's answer, if still held, goes now, before anything of the other's.
       giveWay: async (push) => {
-        if (push) await show(challengeView(words, push, waiting));
+        if (push) await show(challengeView(words, { ...push, ...(lostFactorCommand && { lostFactorCommand }) }, waiting));
         else await answer.settle(interim);
       },
       notifyRejected: (rejected) => sendDirectMessage(client, requester.userId, pushRejectedNotice(rejected, words)),

@@ -192,8 +192,16 @@ export function pushingView(words: ResetWords, app: string, waiting?: Waiting): 
   return progressView(words.title, `Sending a request to ${app} on your phone…`, waiting ? { ...waitingProps(waiting), close: CANCEL_PUSH } : {});
 }
 
-/** The `verify` policy: the push is out; the person approves it on their phone (picking the number, when there is one). */
-export function challengeView(words: ResetWords, push: { readonly app: string; readonly challenge?: string; readonly waitMs: number }, waiting?: Waiting): ModalView {
+/**
+ * The `verify` policy: the push is out; the person approves it on their phone (picking the number,
+ * when there is one). With `lostFactorCommand` (served here), a way out for the person it reaches no
+ * more (a new phone): the push went to the old one, so nothing comes, and the wait's end alone said so.
+ */
+export function challengeView(
+  words: ResetWords,
+  push: { readonly app: string; readonly challenge?: string; readonly waitMs: number; readonly lostFactorCommand?: string },
+  waiting?: Waiting,
+): ModalView {
   const ask = push.challenge
     ? `:iphone: Approve the ${push.app} request on your phone and pick *${escapeMrkdwn(push.challenge)}*.`
     : `:iphone: Approve the ${push.app} request on your phone.`;
@@ -206,6 +214,9 @@ export function challengeView(words: ResetWords, push: { readonly app: string; r
       section(ask, 'challenge'),
       section(`Your ${words.what} is ${changeOf(words).done} as soon as you approve${words.change ? '' : '; the new one appears here'}.`),
       context(`Nothing changes until you approve; the request lapses after ${waitWords(push.waitMs)}.`),
+      ...(push.lostFactorCommand
+        ? [context(`No request on your phone? If your ${push.app} is on an old phone, or gone: *${waiting ? CANCEL_PUSH : 'Close'}*, then use \`${push.lostFactorCommand}\`.`)]
+        : []),
     ],
   });
 }
