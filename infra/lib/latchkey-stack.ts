@@ -63,6 +63,9 @@ export const AUDIT_ATTRIBUTES = [
   'handledRequestId',
   'attentionKind',
   'note',
+  'policy',
+  'verifierFactorId',
+  'verifierTransactionId',
   'expiresAt',
   'writeId',
 ] as const;

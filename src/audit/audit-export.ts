@@ -45,6 +45,9 @@ export const EXPORT_COLUMNS = [
   'slackEnterpriseId',
   // A record this version cannot read (readAuditItem): the fields it could not, by name; its row has only its key, day, time, reference and person.
   'unreadable',
+  'policy',
+  'verifierFactorId',
+  'verifierTransactionId',
 ] as const satisfies readonly (keyof AuditRecord)[];
 
 export type ExportFormat = 'csv' | 'jsonl';

@@ -4,7 +4,8 @@ import { APPROVAL_ACTIONS } from '../flows/approvals/kinds';
 import { FAILURE_CODES } from '../flows/failure';
 import { ATTENTION_HANDLED_ACTION, ATTENTION_KINDS, HANDLED_NOTE_MAX_LENGTH, isReference } from '../flows/home-tab';
 import { VERIFIERS } from '../verifiers';
-import { VERIFY_WAIT_MAX_MS } from '../flows/verification';
+import { POLICIES } from '../flows/policy';
+import { VERIFIER_LOG_ID, VERIFY_WAIT_MAX_MS } from '../flows/verification';
 import type { AuditEntry, AuditEvent } from '../flows/ports';
 import { auditKeyOf } from './audit-key';
 
@@ -93,6 +94,11 @@ export const auditRecordSchema = z
     attentionKind: z.enum(ATTENTION_KINDS).optional(),
     // The one typed text in the log: an admin's, bounded, never written to a log line (see AuditEntry.note).
     note: z.string().min(1).max(HANDLED_NOTE_MAX_LENGTH).optional(),
+    // A change's policy, one of a closed set, from the route it took (AuditEntry.policy): never typed text.
+    policy: z.enum(POLICIES).optional(),
+    // What the verifier's own log knows the push by (AuditEntry.verifierFactorId): an ID's letters, so no challenge or text rides along.
+    verifierFactorId: z.string().regex(VERIFIER_LOG_ID).optional(),
+    verifierTransactionId: z.string().regex(VERIFIER_LOG_ID).optional(),
     expiresAt: z.number().int(),
   })
   .strict();
@@ -128,6 +134,9 @@ export const storedAuditRecordSchema = auditRecordSchema
     handledRequestId: z.string().optional(),
     attentionKind: z.string().optional(),
     note: z.string().optional(),
+    // A policy a newer version names is read as written, as long as it is a word (the search's line
+    // names it). The push's IDs are read as the write schema bounds them: anything else is unreadable.
+    policy: z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/).optional(),
   })
   .strip();
 
@@ -241,6 +250,9 @@ export function toAuditRecord(entry: AuditEntry, at: Date, retentionDays: number
     handledRequestId: entry.handledRequestId,
     attentionKind: entry.attentionKind,
     note: entry.note,
+    policy: entry.policy,
+    verifierFactorId: entry.verifierFactorId,
+    verifierTransactionId: entry.verifierTransactionId,
     expiresAt: Math.floor(at.getTime() / 1000) + retentionDays * 86_400,
   });
 }
@@ -283,5 +295,8 @@ export function toAuditEvent(r: AuditRecord): AuditEvent {
     attentionKind: r.attentionKind,
     note: r.note,
     unreadable: r.unreadable,
+    policy: r.policy,
+    verifierFactorId: r.verifierFactorId,
+    verifierTransactionId: r.verifierTransactionId,
   });
 }

@@ -13,7 +13,7 @@ const HOUR_MS = 3_600_000;
 type Step = Omit<AuditEntry, 'phase' | 'outcome' | 'errorCode' | 'reason' | 'incomplete' | 'deliveryFailed' | 'restated'>;
 
 /** What an outcome adds to its step: the policy's proof, and whether the secret reached the person. */
-type OutcomeExtra = Pick<AuditEntry, 'deliveryFailed' | 'verifier' | 'factorType' | 'verification' | 'verifyWaitMs'>;
+type OutcomeExtra = Pick<AuditEntry, 'deliveryFailed' | 'verifier' | 'factorType' | 'verification' | 'verifyWaitMs' | 'verifierFactorId' | 'verifierTransactionId'>;
 
 /** A change whose attempt is on record; its outcome is written with `succeeded`, `partial` or `failed`. */
 export interface AuditedChange {

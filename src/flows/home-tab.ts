@@ -68,6 +68,14 @@ export interface Activity {
   readonly verifier?: string;
   /** The `verify` policy's: how long its push waited, as its record says (none before it was kept), for a push not answered in time to say it. */
   readonly verifyWaitMs?: number;
+  /**
+   * A credential change's policy, as its records say it (written since it was kept; a word a newer
+   * version wrote is kept as written), for the audit search to say what proof allowed it.
+   */
+  readonly policy?: string;
+  /** The `verify` policy's push, once sent: what the verifier's own log knows it by, for a reviewer to find it there. */
+  readonly verifierFactorId?: string;
+  readonly verifierTransactionId?: string;
   /** An approved reset's steps: which credential (its registry ID), for the views to name in its plug-in's words. */
   readonly credential?: string;
   /** License steps: whom a decision was about, what was asked for, what was decided. */
@@ -919,6 +927,8 @@ export function activityOf(
     const unreadable = [...new Set(records.flatMap((r) => r.unreadable ?? []))];
     const verifier = last.find((r) => r.verifier)?.verifier;
     const verifyWaitMs = last.find((r) => r.verifyWaitMs)?.verifyWaitMs;
+    const policy = (last.find((r) => r.policy) ?? records.find((r) => r.policy))?.policy;
+    const pushed = last.find((r) => r.verifierFactorId || r.verifierTransactionId);
     const credential = records.find((r) => r.credential)?.credential;
     const handled = records.find((r) => r.action === ATTENTION_HANDLED_ACTION && r.handledRequestId && r.attentionKind);
     // A revoke of an approval given again after a finish whose outcome was unknown says so on record:
@@ -944,6 +954,9 @@ export function activityOf(
       ...(reason !== undefined && { reason }),
       ...(verifier && { verifier }),
       ...(verifyWaitMs && { verifyWaitMs }),
+      ...(policy && { policy }),
+      ...(pushed?.verifierFactorId && { verifierFactorId: pushed.verifierFactorId }),
+      ...(pushed?.verifierTransactionId && { verifierTransactionId: pushed.verifierTransactionId }),
       ...(credential && { credential }),
       ...(pending && { pendingRequestId: pending }),
       ...(stands && { standing: stands }),

@@ -4,6 +4,7 @@
  */
 import type { FailureCode } from './failure';
 import type { Secret } from './secret';
+import type { Policy } from './policy';
 
 /** Who sent a request, as Slack signed it: never from text the user typed or from view metadata. */
 export interface Requester {
@@ -247,6 +248,19 @@ export interface AuditEntry {
   readonly factorType?: string;
   readonly verification?: VerificationOutcome;
   /**
+   * The `verify` policy, on the record of the push's result once it was sent: what the verifier's
+   * own log knows the push by (PushStarted.audit), so that a reviewer finds it there (Okta's System
+   * Log, Duo's authentication log). IDs only, as the verifier plug-in gives them; never its challenge.
+   */
+  readonly verifierFactorId?: string;
+  readonly verifierTransactionId?: string;
+  /**
+   * A credential change's attempt and the records after it (its outcome, an outcome written again, a
+   * refusal after the attempt): the policy under which it was made, from the route the request took
+   * (an approval finished, a push waited for, or neither) under the credential's declared policy.
+   */
+  readonly policy?: Policy;
+  /**
    * The `verify` policy, once its push was sent: how long that push waited for its person
    * (VERIFY_TIMEOUT_SECONDS then), so that its line says the wait it had, not one configured since.
    * Records written before it was kept have none.
@@ -279,7 +293,7 @@ export interface AuditLog {
  * wrote it, so its failure codes (and its verification's outcome) are read as written: one this
  * version no longer lists is still shown, never dropped (isFailureCode tells them apart).
  */
-export interface AuditEvent extends Omit<AuditEntry, 'phase' | 'errorCode' | 'incomplete' | 'verification'> {
+export interface AuditEvent extends Omit<AuditEntry, 'phase' | 'errorCode' | 'incomplete' | 'verification' | 'policy'> {
   /** ISO time the record was written. */
   readonly at: string;
   /**
@@ -292,6 +306,8 @@ export interface AuditEvent extends Omit<AuditEntry, 'phase' | 'errorCode' | 'in
   readonly errorCode?: string;
   readonly incomplete?: readonly { readonly step: string; readonly code: string }[];
   readonly verification?: string;
+  /** As written: a newer version may name a policy this one does not know. */
+  readonly policy?: string;
 }
 
 /** A page of one person's records, newest first, and where the next (older) page starts. */

@@ -23,7 +23,7 @@ import {
 } from './ports';
 import { RESET_TICKET, resetTicketSchema, type ResetTicket } from './reset-ticket';
 import type { Sealer } from './sealer';
-import { VERIFY_WAIT_MAX_MS, type ConfiguredVerifier, type PushResult, type PushStarted, type VerifierAccount } from './verification';
+import { VERIFIER_LOG_ID, VERIFY_WAIT_MAX_MS, type ConfiguredVerifier, type PushResult, type PushStarted, type VerifierAccount } from './verification';
 import type { Workspace } from './workspace';
 import { WidespreadRefusals } from './widespread-refusals';
 
@@ -779,6 +779,10 @@ export class ResetCredential {
         directory: credential.audit.directory,
         directoryUserId: ticket.directoryUserId,
         ...(approvalRequestId && { approvalRequestId }),
+        // The proof this change is made on, by the route its request took through the gate (confirm,
+        // finishApproved), on the attempt and every record after it: an admin's approval, a push, or
+        // the signed Slack request alone. Never what anyone typed, nor the policy configured since.
+        policy: approvalRequestId !== undefined ? 'approval' : verify ? 'verify' : 'self-service',
       });
     } catch (err) {
       const others = --changing.clicks > 0;
@@ -1289,11 +1293,16 @@ export class ResetCredential {
     let sent = false;
     const waitMs = verifier.timeoutMs;
     const kept = Number.isInteger(waitMs) && waitMs >= 1 && waitMs <= VERIFY_WAIT_MAX_MS;
+    // Once sent, what the verifier's own log knows the push by, as its plug-in gives it; an ID the
+    // record cannot hold is left off (and said in a log line, without it), never a reason for the
+    // outcome's write to fail.
+    let logged: Pick<OutcomeExtraOf, 'verifierFactorId' | 'verifierTransactionId'> = {};
     const proofOf = (verification: VerificationOutcome): OutcomeExtraOf => ({
       verifier: verifier.name,
       factorType: account.factorType,
       verification,
       ...(sent && kept && { verifyWaitMs: waitMs }),
+      ...logged,
     });
     const cancelled = () => {
       this.deps.logger.info(fields, 'push cancelled: the person closed the modal waiting for it; nothing changed');
@@ -1311,6 +1320,7 @@ export class ResetCredential {
       return { ok: false, code: failure.code, proof: proofOf('failed') };
     }
     sent = true;
+    logged = this.loggedAs(push, fields);
     this.metrics.count('push_sent', { credential: kind, verifier: verifier.name });
     if (stop.aborted) {
       // Closed while the push was on its way: withdrawn before anyone is asked to pick a number.
@@ -1388,6 +1398,15 @@ export class ResetCredential {
     return state.value;
   }
 
+  /** A sent push's IDs in the verifier's own log (PushStarted.audit), for its outcome record: only those that are IDs. */
+  private loggedAs(push: PushStarted, fields: object): Pick<OutcomeExtraOf, 'verifierFactorId' | 'verifierTransactionId'> {
+    const { factorId, transactionId } = push.audit ?? {};
+    const fits = (id: string | undefined): id is string => id !== undefined && VERIFIER_LOG_ID.test(id);
+    const left = [...(factorId !== undefined && !fits(factorId) ? ['factor'] : []), ...(transactionId !== undefined && !fits(transactionId) ? ['transaction'] : [])];
+    if (left.length > 0) this.deps.logger.warn({ ...fields, left }, "the push's IDs in the verifier's log are not IDs the audit record holds; left off it");
+    return { ...(fits(factorId) && { verifierFactorId: factorId }), ...(fits(transactionId) && { verifierTransactionId: transactionId }) };
+  }
+
   private async withdraw(verifier: PolicyVerifier, account: VerifierAccount, push: PushStarted, fields: object): Promise<void> {
     await verifier.verifier.cancel(account, push).catch((err: unknown) => this.deps.logger.warn({ ...fields, err: describeError(err) }, 'the push could not be withdrawn'));
   }
@@ -1458,7 +1477,7 @@ export class ResetCredential {
 }
 
 
-type OutcomeExtraOf = Pick<import('./ports').AuditEntry, 'verifier' | 'factorType' | 'verification' | 'verifyWaitMs'>;
+type OutcomeExtraOf = Pick<import('./ports').AuditEntry, 'verifier' | 'factorType' | 'verification' | 'verifyWaitMs' | 'verifierFactorId' | 'verifierTransactionId'>;
 
 /** A verifier's failure in the policy's words: its misconfiguration is the operator's; anything else, "try again". */
 function verifierFailure(err: unknown): LatchkeyFailure {

@@ -15,8 +15,20 @@ export interface VerifierAccount {
 /** A push on its way: what to follow it by, and the number to pick on the phone, when the verifier asks for one. */
 export interface PushStarted {
   readonly transaction: string;
+  /** Shown to the person only: never on the audit record (`audit` is what is recorded). */
   readonly challenge?: string;
+  /**
+   * What the verifier's own log knows this push by, in its own words, for a reviewer to find it
+   * there from the audit record (AuditEntry.verifierFactorId, verifierTransactionId): the factor or
+   * device it went to, and its transaction. Each plug-in gives what its provider logs and it knows
+   * (none where it does not know it, never a guess); IDs, never the challenge or anything secret.
+   * One that is not a VERIFIER_LOG_ID is left off the record.
+   */
+  readonly audit?: { readonly factorId?: string; readonly transactionId?: string };
 }
+
+/** What an ID a verifier gives for the audit record may hold (PushStarted.audit): an ID's letters, never free text. */
+export const VERIFIER_LOG_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
 
 /** How a push ended. */
 export type PushResult = 'approved' | 'rejected' | 'timeout';

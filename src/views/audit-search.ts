@@ -209,6 +209,30 @@ function pushEnded(row: Activity, words: HomeWords): string | undefined {
   return `${state}: ${failureLabel(code)}${app ? ` in ${app}` : ''}; nothing was changed`;
 }
 
+/**
+ * What proof a change's policy asked for (its record's `policy`), for a reviewer reading "done" to
+ * see what allowed it; a policy a newer version wrote is named as written.
+ */
+function policyLine(row: Activity, words: HomeWords): string | undefined {
+  if (!row.policy) return undefined;
+  const app = row.verifier ? words.verifiers[row.verifier] : undefined;
+  const proof: Partial<Record<string, string>> = {
+    'self-service': 'the signed Slack request alone',
+    verify: `a push to ${app ?? 'the phone'}`,
+    approval: "an admin's approval first",
+  };
+  const what = proof[row.policy];
+  return `Policy \`${row.policy}\`${what ? `: ${what}` : ''}`;
+}
+
+/** A sent push as the verifier's own log knows it (its factor and transaction), to find it there. */
+function pushIds(row: Activity, words: HomeWords): string | undefined {
+  if (!row.verifierFactorId && !row.verifierTransactionId) return undefined;
+  const app = (row.verifier && words.verifiers[row.verifier]) ?? row.verifier ?? 'verifier';
+  const ids = [row.verifierFactorId && `factor \`${row.verifierFactorId}\``, row.verifierTransactionId && `transaction \`${row.verifierTransactionId}\``].filter(Boolean);
+  return `${app} ${ids.join(', ')}`;
+}
+
 /** One request: when, what, who, how it ended; the directory account only where an operator needs it. */
 function rowLine(row: Activity, words: HomeWords): string {
   if (row.handled) return handledLine(row, row.handled);
@@ -237,6 +261,8 @@ function rowLine(row: Activity, words: HomeWords): string {
   const beforeTheChange = row.errorCode !== undefined && PERSON_ENDED_PUSH.has(row.errorCode);
   const details = [
     `Reference \`${row.requestId}\``,
+    policyLine(row, words),
+    pushIds(row, words),
     // Who decided it, on a line of someone else's (its requester's, a revoke's): the line of that
     // admin's own decision names them already ("by <@ADA>"), and its state says what they decided.
     row.decidedBy &&

@@ -134,10 +134,14 @@ describe('the approval policy for a reset', () => {
     // Its fallback text (a notification, a screen reader) in the same words, never the stored status ("(applied)").
     expect(update.args.text).toBe('Meeting PIN reset request from <@UANN> (approved by <@UADA> and finished by <@UANN>)');
     const own = await h.waitForAudit('UANN', (r) => r.action === 'reset_pin' && r.phase === 'outcome');
-    expect(own.filter((r) => r.action === 'reset_pin').map((r) => [r.phase, r.outcome, r.requestId])).toEqual([
-      ['attempt', undefined, request.shown.blocks.map((b: any) => b.elements?.[0]?.text ?? '').join('').match(/`([^`]+)`/)![1]],
-      ['outcome', 'success', expect.any(String)],
+    // The change under its policy: an admin's approval was its proof, on the attempt and the outcome.
+    expect(own.filter((r) => r.action === 'reset_pin').map((r) => [r.phase, r.outcome, r.requestId, r.policy])).toEqual([
+      ['attempt', undefined, request.shown.blocks.map((b: any) => b.elements?.[0]?.text ?? '').join('').match(/`([^`]+)`/)![1], 'approval'],
+      ['outcome', 'success', expect.any(String), 'approval'],
     ]);
+    // And the admins' look-up of its reference says so, on the line of the change.
+    const lines = await h.lookUpReference('UADA', own.find((r) => r.action === 'reset_pin')!.requestId);
+    expect(lines.find((l) => l.includes('*Meeting PIN reset* by <@UANN>'))).toContain("Policy `approval`: an admin's approval first");
     const admin = await h.waitForAudit('UADA', (r) => r.action === 'reset_decide' && r.phase === 'outcome');
     expect(admin.filter((r) => r.action === 'reset_decide').map((r) => [r.phase, r.decision, r.subjectSlackUserId, r.credential, r.approvalRequestId])).toEqual([
       ['attempt', 'approve', 'UANN', 'pin', request.approvalId],

@@ -32,10 +32,13 @@ describe('/reset-pin', () => {
     expect(dm.args.channel).toBe('DUANN');
 
     const records = await h.waitForAudit('UANN', (r) => r.phase === 'outcome');
-    expect(records.map((r) => [r.phase, r.outcome, r.directoryUserId, r.slackTeamId])).toEqual([
-      ['attempt', undefined, 'chime-ann', TEAM],
-      ['outcome', 'success', 'chime-ann', TEAM],
+    // Under its policy: the signed Slack request was the only proof (pin is self-service here); no push to name.
+    expect(records.map((r) => [r.phase, r.outcome, r.directoryUserId, r.slackTeamId, r.policy])).toEqual([
+      ['attempt', undefined, 'chime-ann', TEAM, 'self-service'],
+      ['outcome', 'success', 'chime-ann', TEAM, 'self-service'],
     ]);
+    expect(records.filter((r) => r.verifierFactorId || r.verifierTransactionId || r.verifier)).toEqual([]);
+    expect(await h.lookUpReference('UADA', records[1]!.requestId)).toEqual([expect.stringContaining('Policy `self-service`: the signed Slack request alone')]);
 
     const elsewhere = [
       JSON.stringify(h.slack.calls.filter((c) => !(c.method === 'views.update' && c.args.view?.blocks?.some((b: any) => b.block_id === 'secret')))),

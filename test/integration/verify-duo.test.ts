@@ -55,7 +55,10 @@ describe('verify with Duo Push', () => {
     expect(duo().callsTo('auth_status').length).toBeGreaterThan(0);
     expect(duo().callsTo('refused')).toEqual([]);
     const records = await h.waitForAudit('UANN', (r) => r.phase === 'outcome' && r.verification === 'approved');
-    expect(records.find((r) => r.verification === 'approved')).toMatchObject({ verifier: 'duo', factorType: 'duo_push', outcome: 'success' });
+    // Duo's authentication log names the push by its txid; the device was Duo's pick (device=auto), so none is claimed.
+    const outcome = records.find((r) => r.verification === 'approved')!;
+    expect(outcome).toMatchObject({ verifier: 'duo', factorType: 'duo_push', outcome: 'success', policy: 'verify', verifierTransactionId: push.txid });
+    expect(outcome.verifierFactorId).toBeUndefined();
   });
 
   it('closing the waiting modal ends the wait: Duo cannot withdraw a push, so approving it afterwards changes nothing; on record as cancelled', async () => {

@@ -83,6 +83,30 @@ describe('verify with Okta Verify', () => {
     expect(records.find((r) => r.phase === 'outcome' && r.verification === 'approved')).toMatchObject({ outcome: 'success', verifier: 'okta_verify', factorType: 'push', directory: 'workmail' });
   });
 
+  it("on record under its policy, with the factor and transaction Okta's System Log knows the push by, never its number; the admin's look-up by reference shows them", async () => {
+    const opened = await h.open('/reset-password', 'UANN');
+    const before = pushesTo('ann@example.com');
+    const submission = await h.submit('UANN', opened.view);
+    const push = await h.waitForPush('ann@example.com', before + 1);
+    h.okta.answerPush(push.id, { approve: true, pick: push.correctAnswer });
+    await modalAfter(h, submission, opened.viewId, hasSecret);
+    const records = await h.waitForAudit('UANN', (r) => r.phase === 'outcome' && r.verifierTransactionId === push.id);
+    const outcome = records.find((r) => r.phase === 'outcome' && r.verifierTransactionId === push.id)!;
+    const attempt = records.find((r) => r.phase === 'attempt' && r.requestId === outcome.requestId)!;
+    // The factor the push went to and the transaction Okta made for it: what the stand-in issued, as Okta's own log names them.
+    expect(push.factorId).toBe('opfannpush');
+    expect(outcome).toMatchObject({ outcome: 'success', policy: 'verify', verifier: 'okta_verify', verification: 'approved', verifierFactorId: push.factorId, verifierTransactionId: push.id });
+    // The attempt, before any push: its policy, and no push to name yet.
+    expect(attempt).toMatchObject({ policy: 'verify' });
+    expect(attempt.verifierTransactionId).toBeUndefined();
+    // The number to pick is the person's alone: no field of any record holds it.
+    for (const r of [attempt, outcome]) expect(Object.values(r).map(String)).not.toContain(String(push.correctAnswer));
+
+    const lines = await h.lookUpReference('UADA', outcome.requestId);
+    expect(lines).toEqual([expect.stringContaining('Policy `verify`: a push to Okta Verify')]);
+    expect(lines[0]).toContain(`Okta Verify factor \`${push.factorId}\`, transaction \`${push.id}\``);
+  });
+
   it('rejected: nothing changes, the modal says what to do, the owner gets a DM without a secret, and it is logged as a security event', async () => {
     const opened = await h.open('/reset-password', 'UANN');
     const before = pushesTo('ann@example.com');
@@ -104,7 +128,17 @@ describe('verify with Okta Verify', () => {
     expect(line).toMatchObject({ slackUserId: 'UANN', verifier: 'okta_verify', kind: 'password' });
     expect(line.alert).toBeUndefined();
     const records = await h.waitForAudit('UANN', (r) => r.verification === 'rejected');
-    expect(records.find((r) => r.verification === 'rejected')).toMatchObject({ phase: 'outcome', outcome: 'failure', errorCode: 'VERIFY_REJECTED', verifier: 'okta_verify', factorType: 'push' });
+    // A security event a reviewer takes to Okta's System Log: the push's factor and transaction are on it.
+    expect(records.find((r) => r.verification === 'rejected')).toMatchObject({
+      phase: 'outcome',
+      outcome: 'failure',
+      errorCode: 'VERIFY_REJECTED',
+      verifier: 'okta_verify',
+      factorType: 'push',
+      policy: 'verify',
+      verifierFactorId: push.factorId,
+      verifierTransactionId: push.id,
+    });
 
     // The same Reset click again (replayed, or re-delivered by Slack): no new push, nothing changes,
     // and its answer, which replaces the modal's view, says the same: never "already used" over the warning.

@@ -653,6 +653,16 @@ export class Harness {
     await this.readerClient.send(new DeleteItemCommand({ TableName: this.config.approvalsTableName, Key: marshall({ pk: `REQUEST#${requestId}`, sk: 'REQUEST' }) }));
   }
 
+  /** An admin's audit search by reference, from their Home tab: the lines of its result, each a request's. */
+  async lookUpReference(admin: string, reference: string): Promise<string[]> {
+    const { home } = await this.openHome(admin);
+    const search = (home.blocks as any[]).filter((b) => b.type === 'actions').flatMap((b) => b.elements as any[]).find((b) => b.action_id === 'home_search');
+    const { view: form } = await this.opening((t) => this.clickIn(admin, search.action_id, search.value, { view: home, triggerId: t }));
+    await this.submit(admin, form, { values: { reference: { reference: { type: 'plain_text_input', value: reference } }, person: { person: { type: 'users_select', selected_user: null } } } });
+    const found = await this.viewUpdate(form.id, 2);
+    return (found.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference')).map((b) => b.text.text as string);
+  }
+
   /** A person's records, as they acted from `teamId` (another workspace of an Enterprise Grid org). */
   async auditRecords(userId: string, teamId = TEAM): Promise<AuditRecord[]> {
     return this.auditReader.listByActor(teamId, userId);

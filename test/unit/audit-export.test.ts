@@ -33,7 +33,37 @@ describe('audit export', () => {
     const known = 'at,requestId,phase,action,outcome,errorCode,reason,incomplete,slackUserId,slackTeamId,directory,directoryUserId,subjectSlackUserId,subjectSlackTeamId,approvalRequestId,finishRequestId,earlierFinishRequestId,credential,licenseRequestId,licenseFrom,licenseTo,decision,verifier,factorType,verification,deliveryFailed,day,pk,sk,expiresAt,v';
     const header = csvHeader().replace(/\r\n$/, '').split(',');
     expect(header.slice(0, known.split(',').length)).toEqual(known.split(','));
-    expect(header.slice(known.split(',').length)).toEqual(['handledRequestId', 'attentionKind', 'note', 'revokedBy', 'restated', 'verifyWaitMs', 'slackEnterpriseId', 'unreadable']);
+    expect(header.slice(known.split(',').length)).toEqual([
+      'handledRequestId',
+      'attentionKind',
+      'note',
+      'revokedBy',
+      'restated',
+      'verifyWaitMs',
+      'slackEnterpriseId',
+      'unreadable',
+      'policy',
+      'verifierFactorId',
+      'verifierTransactionId',
+    ]);
+  });
+
+  it("says in its own columns which policy a change was made under and, for a push, the factor and transaction the verifier's log knows it by", () => {
+    const step = { requestId: '2026-11-02T08:00:00.000Z_0000000000r2', action: 'reset_pin', actor: { userId: 'U', teamId: 'T' }, directory: 'chime', directoryUserId: 'chime-u' } as const;
+    const at = new Date('2026-11-02T08:00:01.000Z');
+    const pushed = toAuditRecord(
+      { ...step, phase: 'outcome', outcome: 'success', policy: 'verify', verifier: 'okta_verify', factorType: 'push', verification: 'approved', verifierFactorId: 'opf1a2b3c', verifierTransactionId: 'v2mst.Gld_KV5-Vx' },
+      at,
+      30,
+    );
+    const selfService = toAuditRecord({ ...step, phase: 'attempt', policy: 'self-service' }, at, 30);
+    const cells = (row: string) => row.replace(/\r\n$/, '').split(',');
+    const column = (name: string) => EXPORT_COLUMNS.indexOf(name as (typeof EXPORT_COLUMNS)[number]);
+    expect(cells(csvRow(pushed))[column('policy')]).toBe('verify');
+    expect(cells(csvRow(pushed))[column('verifierFactorId')]).toBe('opf1a2b3c');
+    expect(cells(csvRow(pushed))[column('verifierTransactionId')]).toBe('v2mst.Gld_KV5-Vx');
+    expect(cells(csvRow(selfService))[column('policy')]).toBe('self-service');
+    expect(cells(csvRow(selfService))[column('verifierTransactionId')]).toBe('');
   });
 
   it('marks an outcome written again (its secret never reached the person) restated, in a column of its own, so a reader counts a reset by its rows without it', () => {

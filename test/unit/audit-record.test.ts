@@ -53,4 +53,24 @@ describe('audit record', () => {
     expect(worse).toMatchObject({ requestId: base.requestId, at: '2026-12-04T08:00:00.000Z', slackUserId: 'UANN', action: '', phase: 'unreadable', unreadable: ['at', 'phase'] });
     expect(JSON.stringify(worse)).not.toMatch(/channel|UEVE|drop_tables|handover/);
   });
+
+  it("a change's policy is one of the policies, and a push's IDs in the verifier's log are IDs: nothing typed or secret rides in them; they read back as written", () => {
+    const pushed: AuditEntry = { ...base, outcome: 'success', policy: 'verify', verifier: 'okta_verify', verification: 'approved', verifierFactorId: 'opf1a2b3c', verifierTransactionId: 'v2mst.Gld_KV5-Vx' };
+    expect(toAuditEvent(toAuditRecord(pushed, at, 400))).toMatchObject({ policy: 'verify', verifierFactorId: 'opf1a2b3c', verifierTransactionId: 'v2mst.Gld_KV5-Vx' });
+    expect(() => toAuditRecord({ ...base, policy: 'because I asked nicely' as never }, at, 400)).toThrow();
+    expect(() => toAuditRecord({ ...pushed, verifierTransactionId: 'pick 42 on your phone' }, at, 400)).toThrow();
+    expect(() => toAuditRecord({ ...pushed, verifierFactorId: '' }, at, 400)).toThrow();
+  });
+
+  it("a record written before the policy and the push IDs were kept reads as before, without them; a newer version's policy word reads as written; anything else in them makes that record alone unreadable", () => {
+    const { policy: _p, verifierFactorId: _f, verifierTransactionId: _t, ...old } = toAuditRecord({ ...base, outcome: 'success' }, at, 400);
+    const read = toAuditEvent(readAuditItem(old));
+    expect(read).toMatchObject({ phase: 'outcome', outcome: 'success', requestId: base.requestId });
+    expect(read).not.toHaveProperty('policy');
+    expect(read).not.toHaveProperty('verifierTransactionId');
+    expect(toAuditEvent(readAuditItem({ ...old, policy: 'two-person' }))).toMatchObject({ phase: 'outcome', policy: 'two-person' });
+    const odd = readAuditItem({ ...old, policy: 'ask <!here>', verifierTransactionId: 'tx <@UEVE>' });
+    expect(odd).toMatchObject({ phase: 'unreadable', unreadable: ['policy', 'verifierTransactionId'] });
+    expect(JSON.stringify(odd)).not.toMatch(/here|UEVE/);
+  });
 });

@@ -1,3 +1,4 @@
+import { toAuditRecord } from '../../src/audit/audit-record';
 import { LatchkeyFailure } from '../../src/flows/failure';
 import type { Policy } from '../../src/flows/policy';
 import { TimerWheelWaiter } from '../../src/flows/push-waiter';
@@ -14,6 +15,8 @@ class MemoryVerifier implements Verifier {
   readonly fates: ('approved' | 'rejected' | 'timeout' | 'ignored')[] = [];
   accounts = new Map<string, VerifierAccount>([['uann@example.com', { userId: 'okta-ann', factorId: 'opf-ann', factorType: 'push' }]]);
   pushFailure?: LatchkeyFailure;
+  /** What each push says the verifier's own log knows it by (PushStarted.audit). */
+  pushAudit?: PushStarted['audit'];
 
   async find(email: string) {
     return this.accounts.get(email.toLowerCase());
@@ -23,7 +26,7 @@ class MemoryVerifier implements Verifier {
     if (this.pushFailure) throw this.pushFailure;
     const transaction = `tx-${this.pushes.length + 1}`;
     this.pushes.push({ account, transaction });
-    return { transaction, challenge: '42' };
+    return { transaction, challenge: '42', ...(this.pushAudit && { audit: this.pushAudit }) };
   }
 
   async check(_account: VerifierAccount, push: PushStarted): Promise<'waiting' | PushResult> {
@@ -122,6 +125,21 @@ describe('the gate: verify', () => {
       ['attempt', undefined, undefined, undefined, undefined],
       ['outcome', 'success', 'okta_verify', 'push', 'approved'],
     ]);
+  });
+
+  it("the push's IDs in the verifier's log go on its outcome; one that is no ID is left off (said in a log line, without it), and the outcome is still written", async () => {
+    const { flow, audit, logger, verifier, delivery } = setup('verify');
+    verifier.fates.push('approved');
+    verifier.pushAudit = { factorId: 'opf-ann', transactionId: 'pick 42 on your phone' };
+    expect((await flow.confirm(ANN, 'okta_password', (await opened(flow)).ticket, delivery)).ok).toBe(true);
+    const outcome = audit.entries.find((e) => e.phase === 'outcome')!;
+    expect(outcome).toMatchObject({ outcome: 'success', policy: 'verify', verifierFactorId: 'opf-ann' });
+    expect(outcome).not.toHaveProperty('verifierTransactionId');
+    // The store's own schema takes it as it is.
+    expect(() => toAuditRecord(outcome, new Date(), 30)).not.toThrow();
+    const line = logger.lines.find((l) => l.message.includes('left off'))!;
+    expect(line).toMatchObject({ level: 'warn', fields: { left: ['transaction'] } });
+    expect(JSON.stringify(logger.lines)).not.toContain('pick 42 on your phone');
   });
 
   it('a rejected push changes nothing, is a security event (own log field, metric, no alert) and tells the owner', async () => {

@@ -62,7 +62,9 @@ export class DuoAuth implements Verifier {
     const params = { username: account.userId, factor: 'push', device: 'auto', async: '1', type: 'Latchkey', pushinfo: 'from=Latchkey%20in%20Slack' };
     const answer = authSchema.safeParse(await this.call('POST', '/auth/v2/auth', params, 'duo:auth'));
     if (!answer.success) throw new LatchkeyFailure('DIRECTORY_REJECTED', 'duo:auth answered without a txid');
-    return { transaction: answer.data.txid };
+    // Duo's authentication log names the push by its txid. The device is Duo's pick (device=auto),
+    // which no answer names: the record gives none rather than a guess.
+    return { transaction: answer.data.txid, audit: { transactionId: answer.data.txid } };
   }
 
   async check(_account: VerifierAccount, push: PushStarted): Promise<'waiting' | PushResult> {

@@ -68,7 +68,11 @@ export class OktaVerify implements Verifier {
       throw new LatchkeyFailure('DIRECTORY_REJECTED', `okta:VerifyFactor answered ${tx.success ? tx.data.factorResult : 'something else'}, not WAITING with a poll link`);
     }
     const answerNumber = tx.data._embedded?.challenge?.correctAnswer;
-    return { transaction: this.ownPath(poll), ...(answerNumber !== undefined && { challenge: String(answerNumber) }) };
+    const transaction = this.ownPath(poll);
+    // Okta's System Log names the push by its factor and its transaction (the poll link's last
+    // segment): the audit record keeps both, never the number to pick.
+    const transactionId = transaction.slice(transaction.lastIndexOf('/') + 1);
+    return { transaction, ...(answerNumber !== undefined && { challenge: String(answerNumber) }), audit: { factorId: account.factorId, transactionId } };
   }
 
   async check(_account: VerifierAccount, push: PushStarted): Promise<'waiting' | PushResult> {
