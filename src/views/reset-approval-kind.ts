@@ -56,7 +56,8 @@ export function resetKindWords(credentials: Readonly<Record<string, ResetWords>>
     // The kind's own, for a record whose credential is not known; one whose credential is, in its noun.
     steps: stepTitles({ request: 'reset' }),
     stepOf: (step, s) => stepNames(s)[step],
-    asks: (r) => `asks to ${changeOf(of(r)).verb} their *${of(r).what}* (an admin must approve it first)`,
+    // Read by admins alone (the channel, the review): the status line under it says it waits for one.
+    asks: (r) => `asks to ${changeOf(of(r)).verb} their *${of(r).what}*`,
     // A noun (a title such as "Reset Okta password" is a command), for lists.
     summary: (r) => `*${of(r).request}*`,
     called: (r, whose) => `${whose} ${of(r).request} request`,
@@ -89,7 +90,8 @@ function finishButton(request: PendingRequest, words: SubjectWords): Button {
  * approving (the Slack session is all Latchkey knows of them). Never a secret: there is none yet.
  */
 function profile(request: PendingRequest, d: Detail, words: SubjectWords, secret: string | undefined): KnownBlock[] {
-  const who = [d.name && `*${escapeMrkdwn(d.name)}*`, d.title && escapeMrkdwn(d.title), escapeMrkdwn(d.email ?? request.requesterEmail), d.timeZone && escapeMrkdwn(d.timeZone)].filter(Boolean);
+  // Slack's time zone name alone ("UTC", "Europe/Paris") reads as nothing in particular: labelled.
+  const who = [d.name && `*${escapeMrkdwn(d.name)}*`, d.title && escapeMrkdwn(d.title), escapeMrkdwn(d.email ?? request.requesterEmail), d.timeZone && `time zone ${escapeMrkdwn(d.timeZone)}`].filter(Boolean);
   const blocks: KnownBlock[] = [context(`Slack profile: <@${request.requester.userId}> · ${who.join(' · ')}`)];
   if (d.guest) blocks.push(section(':warning: Slack says this account is a guest now.'));
   if (d.deactivated) blocks.push(section(':warning: Slack says this account is deactivated.'));

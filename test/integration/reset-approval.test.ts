@@ -109,6 +109,12 @@ describe('the approval policy for a reset', () => {
     const reviewed = JSON.stringify(review.view);
     expect(reviewed).toContain('asks to reset their');
     expect(reviewed).toContain('Slack profile: <@UANN>');
+    // Said to admins alone: never "an admin must approve it first" to the admin approving it, and
+    // Slack's time zone name labelled (a bare "UTC" beside the email read as nothing in particular).
+    const texts = (review.view.blocks as any[]).flatMap((b) => [b.text?.text, ...(b.elements ?? []).map((e: any) => e.text)]).filter((t): t is string => typeof t === 'string');
+    expect(texts.find((t) => t.includes('asks to reset their'))).toMatch(/^\*<@UANN>\* asks to reset their \*Amazon Chime personal meeting PIN\*\n/);
+    expect(reviewed).not.toContain('must approve');
+    expect(texts.find((t) => t.startsWith('Slack profile:'))).toMatch(/ · time zone UTC$/);
     // Something to decide on: Latchkey knows only the Slack session, so the admin checks it is them.
     expect(reviewed).toContain(
       'Before you approve, make sure it is really them: call them or talk on video. Approving lets whoever uses their Slack account reset their Amazon Chime personal meeting PIN.',
