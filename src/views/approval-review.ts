@@ -124,10 +124,11 @@ export function reviewClosedView(
       : // A status this version does not know was never decided here: its line says what to do.
         request.status === UNKNOWN_STATUS
         ? undefined
-        : request.status === 'WITHDRAWN'
-        ? 'Its requester withdrew it: nothing was changed, and nobody can decide it now.'
-        : request.status === 'REVOKED'
-        ? 'Its approval was revoked: nothing was changed, and nobody can decide it now. Its requester can ask again.'
+        : // Its status line above says already who withdrew it, or revoked its approval, and what was changed.
+          request.status === 'WITHDRAWN'
+          ? 'Nobody can decide it now.'
+          : request.status === 'REVOKED'
+          ? 'Nobody can decide it now; its requester can ask again.'
         : race.decidableAt
           ? `It cannot be decided while the change is being made. If the change has not finished by ${slackTime(new Date(race.decidableAt))}, ` +
             `it comes back to the admins' Home tab as "did not finish", to be decided again.`

@@ -137,7 +137,8 @@ export function requestSentView(request: LicenseRequest, vocabulary: LicenseVoca
     title: words.title,
     close: 'Done',
     blocks: [
-      section(`:white_check_mark: Your request for *${request.detail.to}* (now *${request.detail.from}*) is with the admins.`),
+      // As its DM says it: a change, from what they have to what they asked for.
+      section(`:white_check_mark: Your request to change your ${words.what} from *${request.detail.from}* to *${request.detail.to}* is with the admins.`),
       section('You will get a direct message when it is decided.'),
       context(`If nobody decides it by ${slackTime(new Date(request.expiresAt))}, it expires and you can ask again.`),
     ],

@@ -112,7 +112,8 @@ describe('withdrawing a request an admin must decide', () => {
     await h.submit('UADA', before.view, { values: decide('approve') });
     const told = JSON.stringify(await h.viewUpdate(before.viewId, 2));
     expect(told).toContain('Withdrawn by <@UANN>');
-    expect(told).toContain('Its requester withdrew it: nothing was changed');
+    expect(told).toContain('before any decision; nothing was changed.');
+    expect(told).toContain('Nobody can decide it now.');
     // Review on the old message: closed, nothing to decide.
     const again = await review(h, 'UMAX', request);
     expect(again.view.submit).toBeUndefined();
@@ -228,7 +229,9 @@ describe('withdrawing a request an admin must decide', () => {
     expect(tab).not.toContain('approval_withdraw');
 
     await h.submit('UMAX', before.view, { values: decide('approve') });
-    expect(JSON.stringify(await h.viewUpdate(before.viewId, 2))).toContain('Its requester withdrew it');
+    const told = JSON.stringify(await h.viewUpdate(before.viewId, 2));
+    expect(told).toContain('Withdrawn by <@UBOB>');
+    expect(told).toContain('Nobody can decide it now.');
     expect(h.slack.calls.filter((c) => c.method === 'chat.postMessage' && JSON.stringify(c.args.blocks ?? []).includes('approval_finish'))).toEqual([]);
     expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
   });
@@ -296,7 +299,7 @@ describe('a withdraw and an approval racing', () => {
     expect(dm.args.text).toContain('You withdrew your request to change your Amazon Chime license to Pro');
     const admin = JSON.stringify(await h.viewUpdate(opened.viewId, 2, 10_000));
     expect(admin).toContain('Withdrawn by <@UANN>');
-    expect(admin).toContain('Its requester withdrew it: nothing was changed');
+    expect(admin).toContain('Nobody can decide it now.');
     expect(h.chime.callsTo('UpdateUser')).toEqual([]);
     const decided = await h.waitForAudit('UADA', (r) => r.action === 'license_decide' && r.phase === 'outcome');
     expect(decided.filter((r) => r.action === 'license_decide').map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([

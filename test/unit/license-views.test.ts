@@ -117,6 +117,25 @@ describe('license views', () => {
     expect(comment.optional).toBe(true);
   });
 
+  it("the modal after sending says the change asked for, from what they have to what they asked for, as its DM does; never \"Pro (now Basic)\"", () => {
+    const sent = JSON.stringify(requestSentView(request('PENDING'), V).blocks);
+    expect(sent).toContain(':white_check_mark: Your request to change your Amazon Chime license from *Basic* to *Pro* is with the admins.');
+    expect(sent).not.toContain('(now');
+  });
+
+  it('a withdrawn request, reviewed, says once that it was withdrawn and nothing was changed: its status line, then only that nobody can decide it', () => {
+    const withdrawn = request('WITHDRAWN', { decidedAt: '2026-11-23T09:00:00.000Z' });
+    const shown = reviewClosedView(withdrawn, W).blocks.flatMap((b: any) => [b.text?.text, ...(b.elements ?? []).map((e: any) => e.text)]).filter((t): t is string => typeof t === 'string');
+    expect(shown.filter((t) => /withdr[ae]w/i.test(t))).toHaveLength(1);
+    expect(shown.filter((t) => /nothing was changed/i.test(t))).toHaveLength(1);
+    expect(shown.at(-1)).toBe('Nobody can decide it now.');
+    // A revoked one too: its status line names who revoked it and that nothing was changed; never again under it.
+    const revoked = request('REVOKED', { revokedBy: 'UMAX', revokedAt: '2026-11-23T10:00:00.000Z' });
+    const closed = reviewClosedView(revoked, W).blocks.flatMap((b: any) => [b.text?.text, ...(b.elements ?? []).map((e: any) => e.text)]).filter((t): t is string => typeof t === 'string');
+    expect(closed.filter((t) => /nothing was changed/i.test(t))).toHaveLength(1);
+    expect(closed.at(-1)).toBe('Nobody can decide it now; its requester can ask again.');
+  });
+
   it('field errors land on the right blocks', () => {
     expect(Object.keys(licenseFieldErrors({ license: 'UNCHANGED', reason: 'REASON_EMPTY' }))).toEqual(['license', 'reason']);
     expect(reviewFieldErrors({ comment: 'COMMENT_REQUIRED' })).toEqual({ comment: 'Say why you deny it; the requester will see this.' });
