@@ -674,6 +674,9 @@ export interface Config {
 }
 
 /** What the configuration accepts but an admin should hear about, at start and from the doctor: `subject` names what it is about. */
+/** The subject of the warning about a value in .env a '#' cut short. */
+export const CUT_AT_HASH = 'cut at #';
+
 export interface ConfigWarning {
   readonly variable: string;
   readonly subject: string;
@@ -812,7 +815,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, dotEnv: { cutInDotEnv?: reado
         ...oneAdminWarnings(e.ADMIN_USER_IDS, e.ADMIN_USERGROUP_ID, decidedByAdmins({ licenses, policies: served })),
         ...policiesBelowRecommended(values, e.RESET_POLICY.named),
         ...lookalikes.map((l) => lookalikeWarning(l, env)),
-        ...cutInDotEnv.map((name) => ({ variable: name, subject: 'cut at #', message: `${name}: ${cutMessage(name, env)}` })),
+        ...cutInDotEnv.map((name) => ({ variable: name, subject: CUT_AT_HASH, message: `${name}: ${cutMessage(name, env)}` })),
         ...duplicates.map(duplicateWarning),
       ],
     },

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
 
 /** What loadDotEnv read, for loadConfig to tell: the variables whose value in .env was cut short, or given twice. */
 export interface DotEnvRead {
@@ -36,6 +37,18 @@ export function loadDotEnv(path = '.env'): DotEnvRead {
     cutAtHash: valuesCutAtHash(text).filter((name) => !before.has(name)),
     duplicates: duplicateKeys(text).filter(({ name }) => !before.has(name)),
   };
+}
+
+/**
+ * A .env file's variables as node reads them (util.parseEnv is process.loadEnvFile's parser), with
+ * what loadDotEnv tells of it, but set nowhere: `cdk synth` passes some of them on to the stack and
+ * must not hold the secrets among them in its process.env, where any code it runs could read them.
+ * Undefined when there is no file.
+ */
+export function readDotEnv(path: string): (DotEnvRead & { readonly values: Readonly<Record<string, string>> }) | undefined {
+  if (!existsSync(path)) return undefined;
+  const text = readFileSync(path, 'utf8');
+  return { values: parseEnv(text) as Record<string, string>, cutAtHash: valuesCutAtHash(text), duplicates: duplicateKeys(text) };
 }
 
 /** One `NAME=value` of a .env file: its line (from 1), and its value as written, unless quoted. */

@@ -1,17 +1,34 @@
 import { App, Validations, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildBundle } from './bundle';
+import { contextFromDotEnv, describeDotEnv } from './dot-env';
 import { LatchkeyStack } from './latchkey-stack';
 import { settingsFromContext } from './settings';
+
+export interface BuildOptions {
+  /** Build the Lambda bundle first into the default code path (unless -c codePath names one). */
+  readonly buildBundle?: boolean;
+  /** A .env to read the app's settings from where the context gives none (the CLI: DOT_ENV_PATH); none is read without it. */
+  readonly dotEnv?: string;
+  /** Where what was taken from .env is said; standard error by default. */
+  readonly say?: (line: string) => void;
+}
 
 /**
  * The CDK app as `cdk synth`/`cdk deploy` build it, and as the tests build it: the stack from the
  * context, with cdk-nag's AwsSolutions rules applied to everything in it. With `buildBundle` (the
- * CLI's entry point), the Lambda bundle is built first into the default code path.
+ * CLI's entry point), the Lambda bundle is built first into the default code path; with `dotEnv`
+ * (the CLI's too), the app's settings the context leaves out come from that file.
  */
-export function buildApp(props: AppProps = {}, options: { buildBundle?: boolean } = {}): { app: App; stack: LatchkeyStack } {
+export function buildApp(props: AppProps = {}, options: BuildOptions = {}): { app: App; stack: LatchkeyStack } {
   const app = new App(props);
-  const settings = settingsFromContext((key) => app.node.tryGetContext(key), Object.keys(app.node.getAllContext()));
+  const fromContext = (key: string): unknown => app.node.tryGetContext(key);
+  const dotEnv = options.dotEnv === undefined ? undefined : contextFromDotEnv(options.dotEnv, fromContext);
+  // Said before the settings are checked: a problem below may be about a value from .env.
+  const say = options.say ?? console.error;
+  if (dotEnv) for (const line of describeDotEnv(dotEnv)) say(line);
+  const settings = settingsFromContext((key) => fromContext(key) ?? dotEnv?.context[key], Object.keys(app.node.getAllContext()), dotEnv);
+  for (const warning of settings.dotEnvWarnings) say(`  ${warning}`);
   // `cdk synth`/`cdk deploy` bundle the code themselves unless told which package to deploy.
   if (options.buildBundle && app.node.tryGetContext('codePath') === undefined) buildBundle(settings.codePath);
   const stack = new LatchkeyStack(app, settings.stackName, { settings });

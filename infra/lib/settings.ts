@@ -1,6 +1,7 @@
 import * as path from 'node:path';
-import { loadConfig, withSecretStandIns, type EnabledCredential } from '../../src/config';
+import { CUT_AT_HASH, loadConfig, withSecretStandIns, type EnabledCredential } from '../../src/config';
 import { CREDENTIALS } from '../../src/credentials';
+import type { DuplicateKey } from '../../src/env-file';
 import type { Setting } from '../../src/credentials/credential';
 import { checkedRegistry } from '../../src/credentials/registry';
 import { functionTimeoutS, verifyWaitS } from '../../src/lambda/function-time';
@@ -9,7 +10,8 @@ import { VERIFIERS } from '../../src/verifiers';
 
 /**
  * Everything an operator chooses at deploy time, read from CDK context (`-c key=value` or the
- * "context" block of infra/cdk.json) and checked here, before CloudFormation sees anything.
+ * "context" block of infra/cdk.json), or for the app's settings the context leaves out, from the
+ * repository's .env (infra/lib/dot-env.ts), and checked here, before CloudFormation sees anything.
  *
  * What becomes the function's environment is checked by the app's own schema (src/config.ts), so
  * a stack that synthesizes is one the app accepts, with no rules kept twice. The credentials'
@@ -39,6 +41,8 @@ export interface LatchkeySettings {
   readonly verifyTimeoutSeconds?: number;
   /** The function's timeout (s), by the code the app uses to know it (functionTimeoutS). */
   readonly functionTimeoutS: number;
+  /** What the app would warn of in the .env the settings came from (a value a '#' cut, a variable set twice): said by the synth. */
+  readonly dotEnvWarnings: readonly string[];
 }
 
 /**
@@ -105,9 +109,17 @@ export const DEFAULT_CODE_PATH = 'infra/build/lambda';
 /** The repository root: relative code paths are resolved from here, wherever cdk runs. */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
+/** The settings taken from .env (infra/lib/dot-env.ts), for the app's hints about that file. */
+export interface FromDotEnv {
+  /** The variables whose value came from .env. */
+  readonly variables: readonly string[];
+  readonly cutInDotEnv: readonly string[];
+  readonly duplicatesInDotEnv: readonly DuplicateKey[];
+}
+
 export class SettingsError extends Error {
   constructor(readonly problems: readonly string[]) {
-    super(['Latchkey cannot be synthesized: the context has problems.', ...problems.map((p) => `  - ${p}`)].join('\n'));
+    super(['Latchkey cannot be synthesized: the settings (-c keys, cdk.json\'s context, .env) have problems.', ...problems.map((p) => `  - ${p}`)].join('\n'));
     this.name = 'SettingsError';
   }
 }
@@ -122,7 +134,7 @@ const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,54}$/;
  * whose alarms page nobody, and a misspelled credential key one without that credential. Keys far
  * from ours are the CDK's or another tool's, and left alone.
  */
-export function settingsFromContext(get: (key: ContextKey) => unknown, given: Iterable<string> = []): LatchkeySettings {
+export function settingsFromContext(get: (key: ContextKey) => unknown, given: Iterable<string> = [], dotEnv?: FromDotEnv): LatchkeySettings {
   const problems: string[] = [];
   for (const { name, suggestion } of lookalikeNames(given, CONTEXT_KEYS)) {
     if (suggestion !== undefined && get(suggestion) === undefined) problems.push(`${name}: is not a context key Latchkey reads, so it would be ignored: did you mean ${suggestion}?`);
@@ -178,7 +190,7 @@ export function settingsFromContext(get: (key: ContextKey) => unknown, given: It
     const value = text(key);
     if (value !== undefined) environment[variable] = value;
   }
-  const checked = checkAsTheAppWould(environment);
+  const checked = checkAsTheAppWould(environment, dotEnv);
   problems.push(...checked.problems);
 
   if (problems.length > 0 || !checked.config) throw new SettingsError(problems);
@@ -204,6 +216,10 @@ export function settingsFromContext(get: (key: ContextKey) => unknown, given: It
     ],
     ...(verifyWaitS(config) !== undefined && { verifyTimeoutSeconds: verifyWaitS(config) }),
     functionTimeoutS: functionTimeoutS(config),
+    // Only these of the app's warnings: the rest are about the synth's own stand-ins for the secrets.
+    dotEnvWarnings: config.warnings
+      .filter((w) => (w.subject === CUT_AT_HASH && dotEnv?.cutInDotEnv.includes(w.variable)) || (w.subject.endsWith(' in .env') && dotEnv?.duplicatesInDotEnv.some((d) => d.name === w.variable)))
+      .map((w) => w.message),
   };
 }
 
@@ -212,11 +228,11 @@ export function settingsFromContext(get: (key: ContextKey) => unknown, given: It
  * known at deploy time (the secrets, read from Secrets Manager at cold start), and says its
  * problems in context keys.
  */
-function checkAsTheAppWould(environment: Record<string, string>) {
+function checkAsTheAppWould(environment: Record<string, string>, dotEnv?: FromDotEnv) {
   // Slack's two, and each credential's own placeholder: a value of the secret's shape, not the secret.
   const core: Record<string, string> = { SLACK_BOT_TOKEN: 'xoxb-placeholder', SLACK_SIGNING_SECRET: 'placeholder-secret-value-for-synth' };
   // Which credentials are being set up is the app's own rule (withSecretStandIns), as for npm run manifest.
-  const loaded = loadConfig(withSecretStandIns({ ...core, ...environment }));
+  const loaded = loadConfig(withSecretStandIns({ ...core, ...environment }), dotEnv ?? {});
   const holders = new Map<Setting, Set<object>>();
   for (const c of CREDENTIALS) for (const s of Object.values(c.settings.variables)) holders.set(s, (holders.get(s) ?? new Set()).add(c.settings));
   if (loaded.ok) return { problems: [], config: loaded.config };
@@ -228,6 +244,8 @@ function checkAsTheAppWould(environment: Record<string, string>) {
     const key = Object.values(c.settings.variables).find((s) => s.context !== undefined && !s.secret && holders.get(s)!.size === 1)?.context;
     for (const [v, s] of Object.entries(c.settings.variables)) if (s.secret && key !== undefined && contextOf[v] === undefined) contextOf[v] = key;
   }
+  // One taken from .env keeps the name it has there, where it is to be fixed.
+  for (const variable of dotEnv?.variables ?? []) delete contextOf[variable];
   const inContextKeys = (problem: string) => problem.replace(/\b[A-Z][A-Z0-9_]{2,}\b/g, (name) => contextOf[name] ?? name);
   return { problems: loaded.problems.map(inContextKeys), config: undefined };
 }

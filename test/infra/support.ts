@@ -44,6 +44,8 @@ export interface Synthesized {
   readonly validationError?: Error;
   /** The warnings `cdk synth` and `cdk deploy` print (Annotations.addWarningV2 on any construct of the stack). */
   readonly warnings: readonly string[];
+  /** Every file written to cdk.out (the template, the manifest, the construct tree, the asset), as text. */
+  readonly written: readonly string[];
 }
 
 export interface Acknowledged {
@@ -65,14 +67,14 @@ export interface ValidationReport {
  * Synthesizes the real CDK app (infra/lib/app.ts: stack plus cdk-nag) against a throwaway code
  * directory holding a stub lambda.js, so no build is needed. Call once per test file.
  */
-export function synth(context: Record<string, string> = FULL_CONTEXT): Synthesized {
+export function synth(context: Record<string, string> = FULL_CONTEXT, options: { dotEnv?: string; say?: (line: string) => void } = {}): Synthesized {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'latchkey-infra-'));
   const code = path.join(dir, 'code');
   fs.mkdirSync(code);
   fs.writeFileSync(path.join(code, 'lambda.js'), 'exports.handler = async () => ({ statusCode: 200 });\n');
   const outdir = path.join(dir, 'cdk.out');
   try {
-    const { app, stack } = buildApp({ outdir, context: { codePath: code, ...context } });
+    const { app, stack } = buildApp({ outdir, context: { codePath: code, ...context } }, options);
     let validationError: Error | undefined;
     // CDK prints the validation report on stderr; the tests read the report file instead.
     const printed = jest.spyOn(console, 'error').mockImplementation(() => undefined);
@@ -93,7 +95,11 @@ export function synth(context: Record<string, string> = FULL_CONTEXT): Synthesiz
         .flatMap((m) => Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({ path: c.node.path, id, reason }))),
     );
     const warnings = stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === 'aws:cdk:warning').map((m) => String(m.data)));
-    return { template: Template.fromJSON(json), json, stackName: stack.stackName, report, acknowledgments, validationError, warnings };
+    const written = fs.readdirSync(outdir, { recursive: true, encoding: 'utf8' }).flatMap((name) => {
+      const file = path.join(outdir, name);
+      return fs.statSync(file).isFile() ? [fs.readFileSync(file, 'utf8')] : [];
+    });
+    return { template: Template.fromJSON(json), json, stackName: stack.stackName, report, acknowledgments, validationError, warnings, written };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

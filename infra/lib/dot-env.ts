@@ -1,0 +1,93 @@
+import * as path from 'node:path';
+import { secretVariables } from '../../src/config';
+import type { DuplicateKey } from '../../src/env-file';
+import { readDotEnv } from '../../src/env-file';
+import { REPO_ROOT, VARIABLE_OF_CONTEXT, type ContextKey } from './settings';
+
+/**
+ * The .env `npm run manifest`, `npm run doctor` and `npm start` read (npm runs them from the
+ * repository root), so that one file describes both the Slack app and the stack: `cdk` runs in
+ * infra/, and would otherwise look for none.
+ */
+export const DOT_ENV_PATH = path.join(REPO_ROOT, '.env');
+
+/** What `cdk synth`/`cdk deploy` take from .env, and what they leave there. */
+export interface DotEnvContext {
+  readonly file: string;
+  /** Context key → value, for each setting .env gives that the context does not. */
+  readonly context: Readonly<Record<ContextKey, string>>;
+  /** The settings taken, by variable name: the values are no secrets, and are said. */
+  readonly taken: readonly { readonly key: ContextKey; readonly variable: string; readonly value: string }[];
+  /** Settings .env gives that a context key also gives, which wins. */
+  readonly overridden: readonly { readonly key: ContextKey; readonly variable: string }[];
+  /** Secrets .env holds: never taken (the stack reads them from Secrets Manager). Names only. */
+  readonly secrets: readonly string[];
+  /** Everything else .env sets: the server's own (PORT), or nothing the app reads. Names only. */
+  readonly ignored: readonly string[];
+  /** The app's settings read from .env (taken, or left empty there): a problem with one names its variable, as in the file. */
+  readonly variables: readonly string[];
+  /** For the app's own hints, about those variables only: a value a '#' cut, one set twice. */
+  readonly cutInDotEnv: readonly string[];
+  readonly duplicatesInDotEnv: readonly DuplicateKey[];
+}
+
+const CONTEXT_OF_VARIABLE: Readonly<Record<string, ContextKey>> = Object.fromEntries(Object.entries(VARIABLE_OF_CONTEXT).map(([key, variable]) => [variable, key]));
+
+/**
+ * Reads `file` (undefined when there is none) for the settings the context (`given`: -c keys and
+ * cdk.json's block) leaves out: a context key wins, even an empty one, which leaves the setting
+ * unset. Only variables with a context key are taken, and never a secret, whatever the file holds:
+ * a secret in the synth would be in the template, cdk.out and the function's environment.
+ */
+export function contextFromDotEnv(file: string, given: (key: ContextKey) => unknown): DotEnvContext | undefined {
+  const read = readDotEnv(file);
+  if (!read) return undefined;
+  const secret = new Set(secretVariables());
+  const context: Record<ContextKey, string> = {};
+  const taken: { key: ContextKey; variable: string; value: string }[] = [];
+  const overridden: { key: ContextKey; variable: string }[] = [];
+  const secrets: string[] = [];
+  const ignored: string[] = [];
+  const variables: string[] = [];
+  for (const [variable, raw] of Object.entries(read.values)) {
+    const key = CONTEXT_OF_VARIABLE[variable];
+    if (secret.has(variable)) secrets.push(variable);
+    else if (key === undefined) ignored.push(variable);
+    else if (given(key) !== undefined) overridden.push({ key, variable });
+    else {
+      variables.push(variable);
+      // `GOOGLE_API_URL=`, as .env files copied from an example leave: not set here, as for the app.
+      if (raw === undefined || raw.trim() === '') continue;
+      context[key] = raw;
+      taken.push({ key, variable, value: raw });
+    }
+  }
+  const fromFile = new Set(variables);
+  return {
+    file,
+    context,
+    taken,
+    overridden,
+    secrets,
+    ignored,
+    variables,
+    cutInDotEnv: read.cutAtHash.filter((v) => fromFile.has(v)),
+    duplicatesInDotEnv: read.duplicates.filter((d) => fromFile.has(d.name)),
+  };
+}
+
+/** What the synth says on standard error of what it took from .env: values of the settings taken, names of the rest. */
+export function describeDotEnv(read: DotEnvContext): string[] {
+  const lines = [`Settings from ${read.file} (a -c key, or cdk.json's context, wins over it):`];
+  if (read.taken.length === 0) lines.push('  none: it gives no setting of the stack that the context leaves out');
+  for (const { key, variable, value } of read.taken) lines.push(`  ${key}=${value} (${variable})`);
+  if (read.overridden.length > 0) lines.push(`  Given with -c, so not read from .env: ${read.overridden.map(({ key, variable }) => `${key} (${variable})`).join(', ')}`);
+  if (read.secrets.length > 0) {
+    lines.push(`  Secrets, not read from .env: ${read.secrets.join(', ')}. The stack reads them from Secrets Manager (docs/deploy.md, step 4).`);
+  }
+  if (read.ignored.length > 0) {
+    const region = read.ignored.includes('AWS_REGION') ? ' The region is the one of your AWS profile or shell (AWS_REGION, --profile), not .env\'s.' : '';
+    lines.push(`  Not settings of the stack, so not used: ${read.ignored.join(', ')}.${region}`);
+  }
+  return lines;
+}

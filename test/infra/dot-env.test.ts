@@ -1,0 +1,104 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DOT_ENV_PATH } from '../../infra/lib/dot-env';
+import { REPO_ROOT, VARIABLE_OF_CONTEXT } from '../../infra/lib/settings';
+import { secretVariables } from '../../src/config';
+import { FULL_CONTEXT, logicalIdOf, synth, type Synthesized } from './support';
+
+/**
+ * `npm run deploy`, `cdk synth` and `cdk diff` take the app's settings from the .env that
+ * `npm run manifest` and `npm run doctor` read, for every context key not given with -c: one file
+ * for the Slack app and the stack, so the two cannot disagree. Never a secret from it.
+ */
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'latchkey-dotenv-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** The stack's own keys, which have no variable: they stay -c keys. */
+const STACK_ONLY = Object.fromEntries(Object.entries(FULL_CONTEXT).filter(([key]) => VARIABLE_OF_CONTEXT[key] === undefined));
+/** FULL_CONTEXT's app settings as .env lines, by their variables. */
+const SETTINGS_LINES = Object.entries(FULL_CONTEXT).flatMap(([key, value]) => (VARIABLE_OF_CONTEXT[key] ? [`${VARIABLE_OF_CONTEXT[key]}=${value}`] : []));
+
+let files = 0;
+function dotEnv(lines: readonly string[]): string {
+  const file = path.join(dir, `env-${files++}`);
+  fs.writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
+function synthSaying(context: Record<string, string>, file: string): Synthesized & { said: string[] } {
+  const said: string[] = [];
+  return { ...synth(context, { dotEnv: file, say: (line) => said.push(line) }), said };
+}
+
+const functionEnv = (s: Synthesized): Record<string, unknown> =>
+  s.json.Resources[logicalIdOf(s.json, 'AWS::Lambda::Function', (p) => p.Environment?.Variables?.AUDIT_TABLE_NAME !== undefined)]!.Properties.Environment.Variables;
+
+const withFlags = synth(FULL_CONTEXT);
+
+test("a .env with the app's settings gives the same template as the same -c keys, and says each setting it took; the server's own (PORT) and the region are named as not used", () => {
+  expect(withFlags.validationError).toBeUndefined();
+  const file = dotEnv([
+    "# as .env.example's copy: comments, a quoted value, the server's own settings",
+    ...SETTINGS_LINES.map((line) => (line.startsWith('LOG_LEVEL=') ? 'LOG_LEVEL="debug"' : line)),
+    'GOOGLE_API_URL=',
+    'PORT=3000',
+    'AWS_REGION=eu-west-1',
+  ]);
+  const fromFile = synthSaying(STACK_ONLY, file);
+  expect(fromFile.validationError).toBeUndefined();
+  expect(fromFile.json).toEqual(withFlags.json);
+  expect(fromFile.said[0]).toBe(`Settings from ${file} (a -c key, or cdk.json's context, wins over it):`);
+  expect(fromFile.said).toEqual(expect.arrayContaining(['  approvalsChannelId=C0APPROVALS (APPROVALS_CHANNEL_ID)', '  adminUserIds=U0ADMIN1,U0ADMIN2 (ADMIN_USER_IDS)', '  logLevel=debug (LOG_LEVEL)']));
+  expect(fromFile.said.filter((line) => line.includes('(GOOGLE_API_URL)'))).toEqual([]);
+  expect(fromFile.said).toContainEqual(expect.stringMatching(/^ {2}Not settings of the stack, so not used: AWS_REGION, PORT\. The region is the one of your AWS profile or shell/));
+});
+
+test('a -c key wins over the same setting in .env, and the synth says so; the settings -c leaves out still come from .env', () => {
+  const file = dotEnv(['APPROVALS_CHANNEL_ID=C0FROMFILE', 'ADMIN_USERGROUP_ID=S0FROMFILE']);
+  const { adminUsergroupId: _left, ...flags } = FULL_CONTEXT;
+  const s = synthSaying(flags, file);
+  expect(s.validationError).toBeUndefined();
+  expect(functionEnv(s)).toMatchObject({ APPROVALS_CHANNEL_ID: 'C0APPROVALS', ADMIN_USERGROUP_ID: 'S0FROMFILE' });
+  expect(JSON.stringify(s.json)).not.toContain('C0FROMFILE');
+  expect(s.said).toContain('  Given with -c, so not read from .env: approvalsChannelId (APPROVALS_CHANNEL_ID)');
+});
+
+test('a secret in .env reaches neither the template, the function\'s environment, cdk.out nor what the synth says: only its name is said, and the stack still reads it from Secrets Manager', () => {
+  const secrets: Record<string, string> = Object.fromEntries(
+    [...new Set([...secretVariables(), 'SLACK_APP_TOKEN', 'METRICS_TOKEN'])].map((name, i) => [name, `s3cret-${i}-${name.toLowerCase()}-9f1c2b7e`]),
+  );
+  secrets.SLACK_BOT_TOKEN = 'xoxb-1111-2222-s3cretbottoken9f1c';
+  secrets.SLACK_SIGNING_SECRET = '8f14e45fceea167a5a36dedd4bea2543';
+  const file = dotEnv([...Object.entries(secrets).map(([name, value]) => `${name}=${value}`), ...SETTINGS_LINES]);
+  const s = synthSaying(STACK_ONLY, file);
+  expect(s.validationError).toBeUndefined();
+  // The file was read: its settings are the function's.
+  expect(functionEnv(s)).toMatchObject({ APPROVALS_CHANNEL_ID: 'C0APPROVALS', SLACK_TEAM_ID: 'T0LATCHKEY' });
+  const everywhere = [JSON.stringify(s.json), ...s.written, ...s.said].join('\n');
+  for (const [name, value] of Object.entries(secrets)) expect([name, everywhere.includes(value)]).toEqual([name, false]);
+  for (const name of secretVariables()) expect(functionEnv(s)).not.toHaveProperty(name);
+  expect(functionEnv(s)).toMatchObject({ SLACK_BOT_TOKEN_ARN: expect.anything(), OKTA_API_TOKEN_ARN: expect.anything() });
+  const secretsLine = s.said.find((line) => line.startsWith('  Secrets, not read from .env: '));
+  for (const name of secretVariables()) expect(secretsLine).toContain(name);
+});
+
+test('no .env: the template is the one of the -c keys alone, and nothing is said (as before .env was read)', () => {
+  const said: string[] = [];
+  const s = synth(FULL_CONTEXT, { dotEnv: path.join(dir, 'no-such-.env'), say: (line) => said.push(line) });
+  expect(s.json).toEqual(withFlags.json);
+  expect(said).toEqual([]);
+});
+
+test("the .env cdk reads is the repository root's, where `npm run manifest` reads it (npm runs it there), though cdk runs in infra/", () => {
+  expect(DOT_ENV_PATH).toBe(path.join(REPO_ROOT, '.env'));
+  expect(fs.existsSync(path.join(path.dirname(DOT_ENV_PATH), 'package.json'))).toBe(true);
+});
+
+test("a value in .env a '#' cuts short is said as the app says it, naming its variable: APPROVALS_CHANNEL_ID=#it-approvals would otherwise deploy no approvals channel without a word", () => {
+  const file = dotEnv([...SETTINGS_LINES.filter((line) => !line.startsWith('APPROVALS_CHANNEL_ID=')), 'APPROVALS_CHANNEL_ID=#it-approvals']);
+  const said: string[] = [];
+  synth(STACK_ONLY, { dotEnv: file, say: (line) => said.push(line) });
+  expect(said).toContainEqual(expect.stringMatching(/^ {2}APPROVALS_CHANNEL_ID: the value in \.env starts with '#', which starts a comment there, so it is read as unset: a channel's name is not its ID/));
+});
