@@ -526,8 +526,16 @@ export class ResetCredential {
         const limit = { RATE_LIMITED: 'person', RESETS_PAUSED: 'everyone', PUSH_LIMITED: 'push' }[failure.code];
         this.metrics.count('limit_reached', { limit, credential: kind });
       }
+      // A refusal of the verifier's own (no factor, the push limit) names it on record, so that its line
+      // on the person's Home tab names the app as the modal did ("Okta Verify requests").
+      const verifierRefusal =
+        verifier && failure.code === 'VERIFY_NO_FACTOR'
+          ? { verifier: verifier.name, verification: 'no_factor' as const }
+          : verifier && failure.code === 'PUSH_LIMITED'
+            ? { verifier: verifier.name }
+            : undefined;
       return {
-        ...(await this.refused(requester, credential, requestId, email, failure, failure.code === 'VERIFY_NO_FACTOR' && verifier ? { verifier: verifier.name, verification: 'no_factor' } : undefined)),
+        ...(await this.refused(requester, credential, requestId, email, failure, verifierRefusal)),
         ...(verifier && { verifierApp: verifier.app, lostFactorCommand: this.lostFactorCommand(kind) }),
       };
     }

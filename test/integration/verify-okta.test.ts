@@ -425,6 +425,11 @@ describe('verify: pushes count against the person (push-bombing)', () => {
     expect(third.view.submit).toBeUndefined();
     expect(text(third.view)).toContain('Latchkey has sent as many Okta Verify requests to your phone as it allows in an hour. Nothing was changed.');
     expect(h.okta.callsTo('VerifyFactor')).toHaveLength(2);
+    // Her Home tab says it in the modal's words: the app named, never "sign-in requests".
+    await h.waitForAudit('UANN', (r) => r.errorCode === 'PUSH_LIMITED');
+    const home = text((await h.openHome('UANN')).home);
+    expect(home).toContain('Latchkey has sent as many Okta Verify requests to your phone as it allows in an hour. Nothing was changed.');
+    expect(home).not.toContain('sign-in requests');
   });
 });
 
