@@ -98,6 +98,7 @@ export function failureMessage(
   const theRequest = known ? `the ${known} request` : 'the request to your sign-in app';
   const requests = known ? `${known} requests` : 'sign-in requests';
   const change = changeOf(words);
+  const reactivate = words.reactivateNext ?? (words.change ? 'Ask IT to reactivate it.' : `Ask IT to reactivate it; a new ${words.short} would not work until then.`);
   const lostFactor = known && failure.lostFactorCommand ? ` ${lostFactorLine(known, failure.lostFactorCommand)}` : '';
   // Said as it stands when read: approved, it is theirs to finish, never "waiting for an admin".
   const open = failure.open;
@@ -163,14 +164,9 @@ export function failureMessage(
       headline: `More than one ${dir} user has the email ${email}, so Latchkey won't guess which is yours.`,
       next: 'Ask IT to fix the duplicate.',
     },
-    DIRECTORY_USER_SUSPENDED: {
-      headline: `Your ${words.account} is suspended.`,
-      next: words.suspendedNext ?? (words.change ? 'Ask IT to reactivate it.' : `Ask IT to reactivate it; a new ${words.short} would not work until then.`),
-    },
-    DIRECTORY_USER_DISABLED: {
-      headline: `Your ${words.account} is disabled.`,
-      next: 'Contact IT.',
-    },
+    // Suspended or disabled, the next step is the same: IT must turn the account back on first.
+    DIRECTORY_USER_SUSPENDED: { headline: `Your ${words.account} is suspended.`, next: reactivate },
+    DIRECTORY_USER_DISABLED: { headline: `Your ${words.account} is disabled.`, next: reactivate },
     DIRECTORY_USER_NOT_A_PERSON: {
       headline: `${email} is a shared, resource or system account in ${dir}; those are never ${change.done} by self-service.`,
       next: 'Ask IT.',

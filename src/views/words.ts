@@ -37,11 +37,11 @@ export interface SubjectWords {
    */
   readonly unconfirmedNext?: string;
   /**
-   * What to do next when the person's account is suspended. Absent: ask IT to reactivate it, and for
+   * What to do next when the person's account is suspended or disabled. Absent: ask IT to reactivate it, and for
    * a reset, that a new one ("a new PIN") would not work until then. A reset that makes nothing new
    * (an MFA reset) says what would not work instead.
    */
-  readonly suspendedNext?: string;
+  readonly reactivateNext?: string;
   /**
    * A change made in steps (Okta's unlock, then its reset): what to say when it stopped partway, so
    * "nothing was changed" or "cannot tell whether it was reset" would be wrong: a step before the

@@ -245,8 +245,11 @@ describe('/reset-okta-mfa', () => {
     expect(okta().callsTo('ResetFactors')).toEqual([]);
   });
 
-  it('tells a suspended account what an MFA reset could not do until it is reactivated, never of a new Okta MFA (it makes no secret)', async () => {
-    const { view } = await h.open(COMMAND, 'USUSP');
+  it.each([
+    ['a suspended account', 'USUSP'],
+    ['a deprovisioned (disabled) account', 'UGONE'],
+  ])('tells %s what an MFA reset could not do until it is reactivated, never of a new Okta MFA (it makes no secret)', async (_what, userId) => {
+    const { view } = await h.open(COMMAND, userId);
     const modal = JSON.stringify(view.blocks);
     expect(modal).toContain('Ask IT to reactivate it; setting up Okta MFA again would not work until then.');
     expect(modal).not.toContain('a new Okta MFA');

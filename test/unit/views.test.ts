@@ -185,9 +185,10 @@ describe('failure wording', () => {
     });
   });
 
-  it('tells a disabled mailbox owner to contact IT', () => {
+  it('tells a disabled mailbox owner what to ask IT for, and why, as a suspended one is told', () => {
     const m = failureMessage({ code: 'DIRECTORY_USER_DISABLED' }, resetWordsOf(workmail));
-    expect(`${m.headline} ${m.next}`).toBe('Your mailbox is disabled. Contact IT.');
+    expect(`${m.headline} ${m.next}`).toBe('Your mailbox is disabled. Ask IT to reactivate it; a new password would not work until then.');
+    expect(failureMessage({ code: 'DIRECTORY_USER_SUSPENDED' }, resetWordsOf(workmail)).next).toBe(m.next);
   });
 });
 

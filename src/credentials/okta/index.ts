@@ -172,7 +172,7 @@ export const oktaMfa: Credential<OktaSettings> = {
       'Sign in to Okta: if it asks you to set up Okta Verify, the reset was made, so set it up on your new phone. ' +
       'If it still asks for your old factors, contact IT and quote the reference below.',
     // It makes no new secret: what waits on the account is enrolling again.
-    suspendedNext: 'Ask IT to reactivate it; setting up Okta MFA again would not work until then.',
+    reactivateNext: 'Ask IT to reactivate it; setting up Okta MFA again would not work until then.',
     refusals: { [OKTA_REFUSALS.masteredElsewhere]: MASTERED_ELSEWHERE },
   },
   audit: { action: 'reset_okta_mfa', directory: 'okta' },
