@@ -259,7 +259,8 @@ describe('/reset-okta-password for an account whose password Active Directory (o
     const { view } = await h.open(COMMAND, userId);
     expect(view.submit).toBeUndefined();
     const said = JSON.stringify(view.blocks);
-    expect(said).toContain("Your Okta password is managed by your company's Active Directory (or another company directory), so Latchkey cannot reset it.");
+    // In the unlock's words for the same account (unlock-okta.test.ts): one phrase for who manages it.
+    expect(said).toContain('Your Okta password is managed by your company directory (such as Active Directory), so Latchkey cannot reset it.');
     expect(said).toContain('Reset it where you reset your company directory password, or contact IT');
     // Shared by Active Directory and LDAP: never "Windows", which an LDAP directory rarely is.
     expect(said).not.toContain('Windows');

@@ -9,19 +9,25 @@ export type { OktaSettings };
 /** The stand-in Okta's credentials share with Okta Verify: the same Okta org. */
 const standIn = () => import('../okta-stand-in');
 
+/**
+ * Who manages such an account, in one phrase wherever it is said (the password and the unlock):
+ * Active Directory or LDAP, so never "Windows", which an LDAP directory rarely is.
+ */
+const MANAGED_ELSEWHERE = 'managed by your company directory (such as Active Directory)';
+
 /** Every Okta credential may meet an account another system (Active Directory) manages. */
 const MASTERED_ELSEWHERE: RefusalWords = {
-  headline: 'Your Okta account is managed by your company directory (such as Active Directory), so Latchkey cannot change it.',
+  headline: `Your Okta account is ${MANAGED_ELSEWHERE}, so Latchkey cannot change it.`,
   next: 'Contact IT: they can unlock or reset it there.',
   label: 'managed by another directory',
 };
 
 /**
  * The password of an account Active Directory (or LDAP) holds: Okta checks it there, so it is
- * changed there, and the person's Okta password changes with it. Not "Windows": LDAP is rarely it.
+ * changed there, and the person's Okta password changes with it.
  */
 const PASSWORD_MASTERED_ELSEWHERE: RefusalWords = {
-  headline: "Your Okta password is managed by your company's Active Directory (or another company directory), so Latchkey cannot reset it.",
+  headline: `Your Okta password is ${MANAGED_ELSEWHERE}, so Latchkey cannot reset it.`,
   next: 'Reset it where you reset your company directory password, or contact IT: they reset it there, and Okta takes the new one.',
   label: 'managed by another directory',
 };
