@@ -149,6 +149,8 @@ export interface ResetFailure {
   readonly reason?: string;
   /** The `verify` policy's app ("Okta Verify"), for its failures' words. */
   readonly verifierApp?: string;
+  /** How a person rejects that app's push by mistake (its plug-in's words), for a rejection's next step. */
+  readonly verifierMistake?: string;
   /** The command that resets that app's factor, for a person with a new phone (lostFactorCommand). */
   readonly lostFactorCommand?: string;
   /** How long the push waited for its person (VERIFY_TIMEOUT_SECONDS), for the words of one not answered in time. */
@@ -886,7 +888,8 @@ export class ResetCredential {
         // The person's own change of mind is counted with the pushes' results (push_result), not as a refusal.
         if (verified.code !== 'VERIFY_CANCELLED') this.metrics.count('request_refused', { action: credential.audit.action, code: verified.code });
         const lostFactorCommand = this.lostFactorCommand(kind);
-        return { ok: false, code: verified.code, kind, email: ticket.email, requestId: ticket.requestId, verifierApp: verify.verifier.app, verifyWaitMs: verify.verifier.timeoutMs, ...(lostFactorCommand && { lostFactorCommand }) };
+        const { app: verifierApp, mistake: verifierMistake, timeoutMs: verifyWaitMs } = verify.verifier;
+        return { ok: false, code: verified.code, kind, email: ticket.email, requestId: ticket.requestId, verifierApp, verifyWaitMs, ...(verifierMistake && { verifierMistake }), ...(lostFactorCommand && { lostFactorCommand }) };
       }
     }
     const left = this.deps.workTime?.leftMs();

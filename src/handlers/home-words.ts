@@ -35,6 +35,7 @@ export function homeWords(vocabulary: LicenseVocabulary, approvals: ApprovalWord
     license: { button: 'Request a license change', vocabulary },
     approvals: { words: approvals, ownHeading: served.length === 1 && served[0] === 'license' ? `Your ${vocabulary.words.request} requests` : 'Your requests' },
     verifiers: Object.fromEntries(VERIFIERS.map((v) => [v.audit.verifier, v.words.app])),
+    verifierMistakes: Object.fromEntries(VERIFIERS.map((v) => [v.audit.verifier, v.words.mistake])),
     ...(verifyWaitMs !== undefined && { verifyWaitMs }),
   };
 }

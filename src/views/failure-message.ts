@@ -74,6 +74,11 @@ export function failureMessage(
     readonly reason?: string;
     /** The app the policy's push goes to ("Okta Verify"), for the `verify` policy's failures. */
     readonly verifierApp?: string;
+    /**
+     * How a person rejects that app's push by mistake ("rejected it or picked the wrong number"), its
+     * plug-in's words, as the owner's direct message says them: for VERIFY_REJECTED's next step.
+     */
+    readonly verifierMistake?: string;
     /** The command that resets that app's factor, for a person with a new phone: pointed to where the push cannot reach them. */
     readonly lostFactorCommand?: string;
     /** How long the `verify` policy's push waits for its person (VERIFY_TIMEOUT_SECONDS), for VERIFY_TIMEOUT's next step. */
@@ -248,7 +253,11 @@ export function failureMessage(
     },
     VERIFY_REJECTED: {
       headline: `${capitalized(theRequest)} was rejected on your phone, so nothing was changed.`,
-      next: `If that was you, ${again.charAt(0).toLowerCase()}${again.slice(1)} and approve it. If it wasn't you, someone may be using your Slack account: contact IT now.`,
+      // A mis-tap (a wrong number picked) named as the verifier names it; where it is not known (a record
+      // of a verifier no longer listed), said as a plain rejection.
+      next:
+        `If you ${failure.verifierMistake ?? 'rejected it'} by mistake, run \`${words.command}\` again and approve it. ` +
+        "If it wasn't you, someone may be using your Slack account: contact IT now.",
     },
     VERIFY_TIMEOUT: {
       headline: `You didn't approve ${theRequest} in time, so nothing was changed.`,

@@ -81,6 +81,8 @@ export interface HomeWords {
   readonly approvals: { readonly words: ApprovalWords; readonly ownHeading: string };
   /** By the verifier's audit name: its app as people know it ("Okta Verify"). */
   readonly verifiers: Readonly<Record<string, string>>;
+  /** By the verifier's audit name: how a person rejects its push by mistake (VerifierWords.mistake). */
+  readonly verifierMistakes?: Readonly<Record<string, string>>;
   /** How long the `verify` policy's push waits (VERIFY_TIMEOUT_SECONDS), when it is configured: a push not answered in time whose record kept no wait says it. */
   readonly verifyWaitMs?: number;
 }
@@ -135,6 +137,7 @@ function activityLine(a: Activity, words: HomeWords, guest?: true): string {
   // The person's own line never names them to themself ("License request (Pro → Plus) for <@ADA>").
   const about = a.subject && a.subject.userId !== a.actor.userId ? ` for <@${a.subject.userId}>` : '';
   const verifierApp = a.verifier ? words.verifiers[a.verifier] : undefined;
+  const verifierMistake = a.verifier ? words.verifierMistakes?.[a.verifier] : undefined;
   // A push they did not answer in time, rejected, or withdrew by closing its window: that nothing was
   // changed and what to do next too, as they were told then (run it again, and approve it on the
   // phone; and, for a rejection that was not theirs, contact IT now).
@@ -142,7 +145,7 @@ function activityLine(a: Activity, words: HomeWords, guest?: true): string {
   const verifyWaitMs = a.verifyWaitMs ?? words.verifyWaitMs;
   const pushEnded =
     (a.errorCode === 'VERIFY_TIMEOUT' || a.errorCode === 'VERIFY_REJECTED' || a.errorCode === 'VERIFY_CANCELLED') && subject
-      ? failureMessage({ code: a.errorCode, verifierApp, ...(verifyWaitMs && { verifyWaitMs }) }, subject)
+      ? failureMessage({ code: a.errorCode, verifierApp, ...(verifierMistake && { verifierMistake }), ...(verifyWaitMs && { verifyWaitMs }) }, subject)
       : undefined;
   // Their Revoke that could not save its telling of another admin's revoke: said of that, never "could not save the request".
   const headline = notSavedFollowUps(a)

@@ -89,6 +89,9 @@ describe('verify with Duo Push', () => {
     duo().answerPush((await nextPush(before)).txid, { approve: false });
     const final = await modalAfter(h, submission, opened.viewId, (v) => text(v).includes(':warning:'));
     expect(text(final)).toContain('The Duo Mobile request was rejected on your phone, so nothing was changed.');
+    // In Duo's own words, as its message to the owner: no number to pick.
+    expect(text(final)).toContain('If you tapped Deny by mistake, run `/reset-password` again and approve it.');
+    expect(text(final)).not.toContain('wrong number');
     expect(h.workmail.callsTo('ResetPassword')).toEqual([]);
     await h.waitForLogs('"securityEvent":"push_rejected"', 1);
     const dm = await h.slack.waitForCall('chat.postMessage', (c) => String(c.args.text).includes('Duo Mobile request on your phone was rejected'));

@@ -115,6 +115,8 @@ describe('verify with Okta Verify', () => {
     h.okta.answerPush(push.id, { approve: false });
     const final = await modalAfter(h, submission, opened.viewId, isFailure);
     expect(text(final)).toContain('The Okta Verify request was rejected on your phone, so nothing was changed.');
+    // A wrong number picked is a rejection too: named, as the owner's message names it.
+    expect(text(final)).toContain('If you rejected it or picked the wrong number by mistake, run `/reset-password` again and approve it.');
     expect(text(final)).toContain('someone may be using your Slack account: contact IT now');
     expect(h.workmail.callsTo('ResetPassword')).toEqual([]);
     const dm = await h.slack.waitForCall('chat.postMessage', (c) => String(c.args.text).includes('was rejected'));
@@ -166,7 +168,7 @@ describe('verify with Okta Verify', () => {
     expect(rejectedLines).toEqual([
       expect.stringContaining(
         '*Mail password reset* · :no_entry: Rejected. The Okta Verify request was rejected on your phone, so nothing was changed. ' +
-          "If that was you, run `/reset-password` again and approve it. If it wasn't you, someone may be using your Slack account: contact IT now.\n",
+          "If you rejected it or picked the wrong number by mistake, run `/reset-password` again and approve it. If it wasn't you, someone may be using your Slack account: contact IT now.\n",
       ),
     ]);
   });

@@ -190,6 +190,9 @@ describe('the Home tab view', () => {
     // Told as what it is (and may be: someone else's doing), as the admins' counts tell it apart from failures.
     expect(text).toContain(':no_entry: Rejected. The Okta Verify request was rejected on your phone, so nothing was changed.');
     expect(text).toContain(':no_entry: Rejected. The request to your sign-in app was rejected on your phone, so nothing was changed.');
+    // What to do next names a mis-tap as the verifier names it (a wrong number picked), or, its verifier unknown, plainly.
+    expect(text).toContain('If you rejected it or picked the wrong number by mistake, run `/reset-okta-password` again and approve it.');
+    expect(text).toContain('If you rejected it by mistake, run `/reset-okta-password` again and approve it.');
     expect(text).not.toContain(':x: Failed');
     expect(text).not.toContain('The your sign-in app');
   });
