@@ -32,12 +32,9 @@ export function resetNotice(
           `If you missed it, ${approved ? askAgain : `run \`${words.command}\` again to get a new one.`} If this wasn't you, contact IT.`
         : `Your ${what} was ${verb} at ${slackTime(done.at)}.${unlocked} If this wasn't you, contact IT.`;
   const text = done.incomplete?.length ? `${reset} A step after the reset did not finish; an admin has been alerted.` : reset;
-  // A change that is no reset (an unlock) in its own words: "If you need it unlocked again, …".
-  const again = approved
-    ? `Run \`${words.command}\` to ask to ${change.verb} it again; an admin must approve it.`
-    : words.change
-      ? `If you need it ${words.change.done} again, run \`${words.command}\`.`
-      : `Run \`${words.command}\` to reset it again.`;
+  // Said as a condition, never as what to do now (after "If this wasn't you, contact IT." a bare "Run …
+  // to reset it again." read as an instruction), in the credential's own verb ("unlocked").
+  const again = `If you need it ${verb} again, run \`${words.command}\`${approved ? ' to ask; an admin must approve it again' : ''}.`;
   return { text, blocks: [section(`:key: ${text}`), context(`${again} Reference: \`${done.requestId}\``)] };
 }
 

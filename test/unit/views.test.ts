@@ -199,6 +199,18 @@ describe('reset notice (DM)', () => {
     expect(text).toMatch(/If this wasn't you, contact IT\.$/);
   });
 
+  it('says running the command again is for when it is needed, never as what to do now, for every credential in its own verb and command', () => {
+    for (const credential of CREDENTIALS) {
+      const words = resetWordsOf(credential);
+      const verb = (words.change ?? { done: 'reset' }).done;
+      const line = (approved: boolean) => JSON.stringify(resetNotice(done(credential), words, { approved }).blocks[1]);
+      expect(line(false)).toContain(`If you need it ${verb} again, run \`${credential.command}\`. Reference: \``);
+      expect(line(true)).toContain(`If you need it ${verb} again, run \`${credential.command}\` to ask; an admin must approve it again. Reference: \``);
+      // Before: "Run `/reset-pin` to reset it again.", read after "If this wasn't you, contact IT." as an instruction.
+      expect(line(false) + line(true)).not.toMatch(/"Run `/);
+    }
+  });
+
   it("after an approved reset's finish, says running the command again asks anew and an admin must approve it again, never that it gets a new one; self-service keeps its words", () => {
     const words = resetWordsOf(chime);
     const cases = [
@@ -209,7 +221,7 @@ describe('reset notice (DM)', () => {
     for (const [shown, next] of cases) {
       const approved = resetNotice({ ...done(chime), ...shown }, words, { approved: true });
       expect(approved.text).toContain(next);
-      expect(JSON.stringify(approved.blocks)).toContain('Run `/reset-pin` to ask to reset it again; an admin must approve it.');
+      expect(JSON.stringify(approved.blocks)).toContain('If you need it reset again, run `/reset-pin` to ask; an admin must approve it again.');
       expect(JSON.stringify(approved)).not.toMatch(/to get a new one|reset it again\./);
       expect(resetNotice({ ...done(chime), ...shown }, words).text).toContain('again to get a new one.');
     }
