@@ -78,12 +78,19 @@ export class AckFirst {
    * under way, so the caller must release it when the work is done, however it ends.
    */
   arrivalTurn(key: string): Promise<Release> {
-    return new Promise((start) => {
-      let lane = this.arrivalLanes.get(key);
-      if (!lane) this.arrivalLanes.set(key, (lane = { waiting: [], underWay: 0 }));
-      lane.waiting.push({ start, since: this.now() });
-      this.schedule();
-    });
+    return new Promise((start) => this.whenArrivalTurn(key, start));
+  }
+
+  /**
+   * arrivalTurn, for a caller that holds nothing else while it waits: `start` is called in its
+   * turn. No promise or suspended call is kept per request, which matters for a burst's requests
+   * that wait together (GuardedApp.answerOnArrival). `start` must not throw.
+   */
+  whenArrivalTurn(key: string, start: (release: Release) => void): void {
+    let lane = this.arrivalLanes.get(key);
+    if (!lane) this.arrivalLanes.set(key, (lane = { waiting: [], underWay: 0 }));
+    lane.waiting.push({ start, since: this.now() });
+    this.schedule();
   }
 
   /** Resolves before any work, as soon as requests stop arriving: for what a deadline depends on. */

@@ -31,13 +31,19 @@ describe('commands acknowledged on arrival: at most MAX_ARRIVALS_UNDER_WAY worke
         await new Promise<void>((open, fail) => gates.push({ user: command.user_id, open, fail: () => fail(new Error('directory down')) }));
       });
     }
-    const send = (user: string, command = '/reset-pin') =>
-      a.processEvent({ body: { command, user_id: user, team_id: 'T1', trigger_id: `t.${user}`, text: '' }, ack: async () => undefined } as ReceiverEvent).catch(() => undefined);
-    return { a, gates, worked, send };
+    const bodyOf = (user: string, command: string) => ({ command, user_id: user, team_id: 'T1', trigger_id: `t.${user}`, text: '' });
+    const send = (user: string, command = '/reset-pin') => a.processEvent({ body: bodyOf(user, command), ack: async () => undefined } as ReceiverEvent).catch(() => undefined);
+    // As the HTTP request guard hands a command over (app.ts): answered by the guard, its work then queued without Bolt's receiver.
+    const failures: unknown[] = [];
+    const answered: string[] = [];
+    const answerOnArrival = (user: string, command = '/reset-pin') =>
+      a.answerOnArrival(bodyOf(user, command), { answer: () => answered.push(user), failed: (error) => failures.push(error) });
+    return { a, gates, worked, send, answerOnArrival, answered, failures };
   }
 
-  it('the command past the bound waits until one is done, and one that fails gives its place back too', async () => {
-    const { gates, worked, send } = app();
+  it.each(['processEvent', 'answerOnArrival'] as const)('the command past the bound waits until one is done, and one that fails gives its place back too (%s)', async (via) => {
+    const { gates, worked, send: processEvent, answerOnArrival, answered, failures } = app();
+    const send = (user: string) => (via === 'processEvent' ? processEvent(user) : Promise.resolve(answerOnArrival(user)));
     const all = Array.from({ length: MAX_ARRIVALS_UNDER_WAY + 2 }, (_, i) => send(`U${i}`));
     await settle();
     expect(worked).toHaveLength(MAX_ARRIVALS_UNDER_WAY);
@@ -49,6 +55,34 @@ describe('commands acknowledged on arrival: at most MAX_ARRIVALS_UNDER_WAY worke
     expect(worked).toHaveLength(MAX_ARRIVALS_UNDER_WAY + 2);
     for (const gate of gates.slice(2)) gate.open();
     await Promise.all(all);
+    await settle();
+    if (via === 'answerOnArrival') {
+      expect(answered).toHaveLength(MAX_ARRIVALS_UNDER_WAY + 2);
+      // The listener's failure is Bolt's error handler's (a.error), as for any routed event.
+      expect(failures).toEqual([]);
+    }
+  });
+
+  it('a command whose answer cannot be written is reported, takes no place, and is not worked', async () => {
+    const { a, worked, answerOnArrival } = app();
+    const failures: unknown[] = [];
+    const taken = a.answerOnArrival(
+      { command: '/reset-pin', user_id: 'UGONE', team_id: 'T1', trigger_id: 't.UGONE', text: '' },
+      {
+        answer: () => {
+          throw new Error('socket closed');
+        },
+        failed: (error) => failures.push(error),
+      },
+    );
+    expect(taken).toBe(true);
+    await settle();
+    expect(failures).toEqual([expect.objectContaining({ message: 'socket closed' })]);
+    expect(a.inFlight).toBe(0);
+    answerOnArrival('UNEXT');
+    expect(a.inFlight).toBe(1);
+    await settle();
+    expect(worked).toEqual(['UNEXT']);
   });
 
   it("the bound is each command's own: a command whose places are all taken (a slow directory) holds up no other", async () => {
