@@ -38,3 +38,36 @@ describe("a work order's body", () => {
     expect(checked.ok && { ...checked.body }).toEqual({ ...parseSlackBody(body) });
   });
 });
+
+/**
+ * A slash command's fields are read from the signed form exactly as querystring reads them, and a
+ * field's name never reads as anything inherited: Bolt and the handlers read `body.command`,
+ * `body.text` and the rest, and a form that sends `constructor` or `__proto__` (or leaves out a
+ * field) must not reach a function or a prototype where a string or nothing was expected.
+ */
+describe("a slash command's fields", () => {
+  const forms = [
+    'command=%2Freset-pin&text=&user_id=U1&team_id=T1&trigger_id=1.2.3&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1%2F1%2Fx',
+    'command=%2Freset-pin&__proto__=x&constructor=y&toString=z&hasOwnProperty=w',
+    'command=%2Freset-pin&text=a&text=b&te%78t=c&user_id=U%C3%A9',
+    '__proto__[polluted]=1&command=%2Freset-pin&a+b=c+d',
+  ];
+
+  it.each(forms)('%s: the same fields and values as querystring', (form) => {
+    const read = readSlackBody(form, SLACK_FORM);
+    if (!read.ok) throw new Error('refused');
+    const expected = parse(form);
+    expect(Object.keys(read.body)).toEqual(Object.keys(expected));
+    for (const key of Object.keys(expected)) expect(read.body[key]).toEqual(expected[key]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('a name not sent reads as nothing, whatever Object.prototype has', () => {
+    const read = readSlackBody('command=%2Freset-pin&user_id=U1', SLACK_FORM);
+    if (!read.ok) throw new Error('refused');
+    for (const name of ['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__', 'isPrototypeOf']) {
+      expect(read.body[name]).toBeUndefined();
+      expect(name in read.body).toBe(false);
+    }
+  });
+});
