@@ -99,7 +99,8 @@ export function guardSlackRequests(
         req.destroy();
       } else failed(res, new Error(`no answer within ${unansweredMs} ms`), signed);
     }, unansweredMs);
-    res.once('close', () => clearTimeout(watchdog));
+    // 'close' comes once; `once` would wrap the listener in two more objects for every request.
+    res.on('close', () => clearTimeout(watchdog));
     const wrongType = refuseContentType(req.headers['content-type']);
     if (wrongType) {
       req.resume();
@@ -118,11 +119,9 @@ export function guardSlackRequests(
       bodyRead = true;
       try {
         if (tooLarge) return refuse(res, { status: 413, reason: `body over ${options.bodyLimit} bytes` });
-        const rawBody = Buffer.concat(chunks);
-        // The request lives as long as its work (a push can wait a minute): its listeners, and so
-        // the socket's chunks, with it. The body is in rawBody now.
-        chunks.length = 0;
-        const body = rawBody.toString('utf8');
+        // One chunk, as a command's body almost always is, is read as it is; the bytes are copied
+        // only for Bolt's receiver, which keeps them (below).
+        const body = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8');
         if (isSslCheck(body, req.headers['content-type'])) {
           logger.debug({ status: 200 }, "Slack's certificate check answered");
           return answer(res, 200);
@@ -140,10 +139,14 @@ export function guardSlackRequests(
         const read = readSlackBody(body, req.headers['content-type'], options.bodyLimit);
         if (!read.ok) return refuse(res, read.refusal);
         if (options.answerOnArrival?.(read.body, req, res)) return;
-        (req as BodyHandedOn).rawBody = rawBody;
+        (req as BodyHandedOn).rawBody = Buffer.concat(chunks);
         next(req, res);
       } catch (err) {
         failed(res, err, signed);
+      } finally {
+        // The request lives as long as its work (a push can wait a minute): its listeners, and so
+        // the socket's chunks, with it. The body is read by now, and handed on as rawBody.
+        chunks.length = 0;
       }
     });
   };

@@ -232,6 +232,36 @@ describe('the request guard, answering on arrival', () => {
     expect(toBolt).toEqual([`payload=${encodeURIComponent(payload)}`]);
   });
 
+  // A body may come in pieces, split anywhere, even inside a character: it is read as its bytes, whole.
+  const postInPieces = (body: string, declined: boolean) => {
+    const bytes = Buffer.from(body);
+    const at = Math.floor(Date.now() / 1000);
+    const signature = `v0=${createHmac('sha256', secret).update(`v0:${at}:${body}`).digest('hex')}`;
+    const split = bytes.indexOf(Buffer.from('é')) + 1;
+    return new Promise<string>((resolve, reject) => {
+      const req = request(
+        `${guarded.url}/slack/events`,
+        { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(bytes.length), 'x-slack-request-timestamp': String(at), 'x-slack-signature': signature } },
+        (res) => {
+          let text = '';
+          res.on('data', (d: Buffer) => (text += d.toString()));
+          res.on('end', () => resolve(`${res.statusCode} ${text}`));
+        },
+      );
+      req.on('error', reject);
+      req.write(bytes.subarray(0, split));
+      setTimeout(() => req.end(bytes.subarray(split)), declined ? 30 : 20);
+    });
+  };
+
+  it('reads a body that came in pieces as the one it was signed as', async () => {
+    expect(await postInPieces('command=%2Freset-pin&user_id=U1&text=caf\u00e9 cr\u00e8me', false)).toBe('200 ');
+    expect(offered).toEqual([expect.objectContaining({ command: '/reset-pin', text: 'café crème' })]);
+    const declined = 'command=%2Fother&text=r\u00e9sum\u00e9';
+    expect(await postInPieces(declined, true)).toBe('200 from Bolt');
+    expect(toBolt).toEqual([declined]);
+  });
+
   it('offers nothing unsigned or unreadable', async () => {
     expect((await post('command=%2Freset-pin', 'another-secret')).status).toBe(401);
     expect((await post('payload=null')).status).toBe(400);
