@@ -104,30 +104,33 @@ export class AckFirst {
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      const quiet = this.arrivals === this.arrivalsSeen;
-      this.arrivalsSeen = this.arrivals;
-      const oldestUrgent = this.urgentWaiting[0];
-      if (oldestUrgent) {
-        if (quiet || this.now() - oldestUrgent.since >= this.maxUrgentWaitMs) {
-          for (const { start } of this.urgentWaiting.splice(0, URGENT_PER_TURN)) start();
-        }
-      } else {
-        const next = this.waiting[0];
-        const lane = this.nextArrivalLane();
-        const nextArrival = lane?.waiting[0];
-        if (next && (quiet || this.now() - next.since >= this.maxWaitMs)) {
-          this.waiting.shift();
-          next.start();
-        } else if (lane && nextArrival && (quiet || this.now() - nextArrival.since >= this.maxWaitMs)) {
-          lane.waiting.shift();
-          nextArrival.start(this.underWay(lane));
-        }
-      }
-      if (this.waiting.length > 0 || this.urgentWaiting.length > 0 || this.nextArrivalLane()) this.schedule();
-    });
+    setImmediate(this.onTurn);
   }
+
+  /** One turn of the loop: made once, not a closure per turn (a burst's every arrival is a turn). */
+  private readonly onTurn = (): void => {
+    this.scheduled = false;
+    const quiet = this.arrivals === this.arrivalsSeen;
+    this.arrivalsSeen = this.arrivals;
+    const oldestUrgent = this.urgentWaiting[0];
+    if (oldestUrgent) {
+      if (quiet || this.now() - oldestUrgent.since >= this.maxUrgentWaitMs) {
+        for (const { start } of this.urgentWaiting.splice(0, URGENT_PER_TURN)) start();
+      }
+    } else {
+      const next = this.waiting[0];
+      const lane = this.nextArrivalLane();
+      const nextArrival = lane?.waiting[0];
+      if (next && (quiet || this.now() - next.since >= this.maxWaitMs)) {
+        this.waiting.shift();
+        next.start();
+      } else if (lane && nextArrival && (quiet || this.now() - nextArrival.since >= this.maxWaitMs)) {
+        lane.waiting.shift();
+        nextArrival.start(this.underWay(lane));
+      }
+    }
+    if (this.waiting.length > 0 || this.urgentWaiting.length > 0 || this.nextArrivalLane()) this.schedule();
+  };
 
   /** Of the keys with work waiting and a place free, the one whose work has waited longest. */
   private nextArrivalLane(): ArrivalLane | undefined {
