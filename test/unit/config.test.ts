@@ -327,6 +327,28 @@ describe('loadConfig', () => {
     }
   });
 
+  it('an Entra ID that is not one says which form is expected, with an example, and where to copy it; never the value', () => {
+    const entra = { ENTRA_TENANT_ID: '7c3f9a52-1b6e-4d8a-9f0c-2e5b8d4a6c11', ENTRA_CLIENT_ID: 'b2d4f6a8-3c5e-4a7b-8d9f-1e2c3b4a5d6e', ENTRA_CLIENT_SECRET: 'entra-client-secret-value-of-40-chars' };
+    const said = (name: string, value: string) => {
+      const result = loadConfig({ ...VALID, ...entra, [name]: value });
+      return result.ok ? [] : result.problems.filter((p) => p.startsWith(`${name}: `));
+    };
+    expect(loadConfig({ ...VALID, ...entra })).toMatchObject({ ok: true });
+    // A GUID's shape, but not one Entra makes (a placeholder): before, only "must be … a GUID", which it looks like.
+    expect(said('ENTRA_CLIENT_ID', '11111111-2222-3333-4444-555555555555')).toEqual([
+      "ENTRA_CLIENT_ID: is not an ID Entra gives out: it has a GUID's 8-4-4-4-12 shape, but Entra's IDs have a third group that starts with 1 to 8 and a fourth that starts with 8, 9, a or b, as in 7c3f9a52-1b6e-4d8a-9f0c-2e5b8d4a6c11: copy the Application (client) ID from the app registration's Overview in the Entra admin center",
+    ]);
+    expect(said('ENTRA_TENANT_ID', 'acme.onmicrosoft.com')).toEqual([
+      "ENTRA_TENANT_ID: must be the directory (tenant) ID, a GUID such as 7c3f9a52-1b6e-4d8a-9f0c-2e5b8d4a6c11: a domain name (such as yours.onmicrosoft.com) is not the ID: copy the Directory (tenant) ID from the app registration's Overview in the Entra admin center",
+    ]);
+    expect(said('ENTRA_CLIENT_ID', 'latchkey-app')).toEqual([
+      "ENTRA_CLIENT_ID: must be the application (client) ID, a GUID: 32 letters a-f and digits in groups of 8-4-4-4-12, such as 7c3f9a52-1b6e-4d8a-9f0c-2e5b8d4a6c11: copy the Application (client) ID from the app registration's Overview in the Entra admin center",
+    ]);
+    for (const value of ['11111111-2222-3333-4444-555555555555', 'acme.onmicrosoft.com', 'latchkey-app']) {
+      expect(JSON.stringify(loadConfig({ ...VALID, ...entra, ENTRA_CLIENT_ID: value, ENTRA_TENANT_ID: value }))).not.toContain(value);
+    }
+  });
+
   it('accepts WorkMail alone, and bounds the password settings', () => {
     const { CHIME_ACCOUNT_ID: _, ...base } = VALID;
     const org = `m-${'a1'.repeat(16)}`;

@@ -11,7 +11,28 @@ interface EntraSettings extends EntraConnection {
   readonly password: PasswordPolicy;
 }
 
-const guid = (what: string) => z.uuid({ message: `must be the ${what}, a GUID such as 7c3f9a52-1b6e-4d8a-9f0c-2e5b8d4a6c11` }).transform((v) => v.toLowerCase());
+const GUID_EXAMPLE = '7c3f9a52-1b6e-4d8a-9f0c-2e5b8d4a6c11';
+/** 8-4-4-4-12 hex digits, whatever their version and variant digits. */
+const GUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DOMAIN = /^[a-z0-9-]+(\.[a-z0-9-]+)+$/i;
+
+/**
+ * The ID as the app registration's Overview labels it (`label`). Held to the form Entra makes its
+ * IDs in (RFC 4122: a placeholder such as 11111111-2222-3333-4444-555555555555 has a GUID's shape,
+ * and would pass only to fail at the first reset), and each refusal says which form that is. The
+ * value is never echoed: these IDs are no secret, but a value pasted into the wrong setting may be.
+ */
+const guid = (what: string, label: string, domainIsNot?: true) =>
+  z.string().superRefine((value, ctx) => {
+    if (z.uuid().safeParse(value).success) return;
+    const copy = `copy the ${label} from the app registration's Overview in the Entra admin center`;
+    const message = GUID_SHAPE.test(value)
+      ? `is not an ID Entra gives out: it has a GUID's 8-4-4-4-12 shape, but Entra's IDs have a third group that starts with 1 to 8 and a fourth that starts with 8, 9, a or b, as in ${GUID_EXAMPLE}: ${copy}`
+      : domainIsNot && DOMAIN.test(value)
+        ? `must be the ${what}, a GUID such as ${GUID_EXAMPLE}: a domain name (such as yours.onmicrosoft.com) is not the ID: ${copy}`
+        : `must be the ${what}, a GUID: 32 letters a-f and digits in groups of 8-4-4-4-12, such as ${GUID_EXAMPLE}: ${copy}`;
+    ctx.addIssue({ code: 'custom', message });
+  }).transform((v) => v.toLowerCase());
 
 const NEEDED = ['ENTRA_TENANT_ID', 'ENTRA_CLIENT_ID', 'ENTRA_CLIENT_SECRET'] as const;
 
@@ -80,14 +101,14 @@ export const entra: Credential<EntraSettings> = {
     variables: {
       ENTRA_TENANT_ID: {
         envPlaceholder: { what: 'your directory (tenant) ID', note: ", a GUID from the app registration's Overview" },
-        schema: guid('directory (tenant) ID').optional(),
+        schema: guid('directory (tenant) ID', 'Directory (tenant) ID', true).optional(),
         context: 'entraTenantId',
         example: '7c3f9a52-1b6e-4d8a-9f0c-2e5b8d4a6c11',
         doc: { meaning: 'The directory (tenant) ID, a GUID. Unset: `/reset-entra-password` answers "not enabled here".' },
       },
       ENTRA_CLIENT_ID: {
         envPlaceholder: { what: "the app registration's application (client) ID", note: ', a GUID' },
-        schema: guid('application (client) ID').optional(),
+        schema: guid('application (client) ID', 'Application (client) ID').optional(),
         context: 'entraClientId',
         example: 'b2d4f6a8-3c5e-4a7b-8d9f-1e2c3b4a5d6e',
         doc: { meaning: "The app registration's application (client) ID, a GUID." },
