@@ -76,6 +76,11 @@ export interface Activity {
   /** The `verify` policy's push, once sent: what the verifier's own log knows it by, for a reviewer to find it there. */
   readonly verifierFactorId?: string;
   readonly verifierTransactionId?: string;
+  /**
+   * A change its requester made with Finish, of a request an admin approved: under that request's
+   * reference, as a line of its own (what the change did), beside the request's line (where it stands).
+   */
+  readonly finishesApproval?: true;
   /** An approved reset's steps: which credential (its registry ID), for the views to name in its plug-in's words. */
   readonly credential?: string;
   /** License steps: whom a decision was about, what was asked for, what was decided. */
@@ -958,6 +963,7 @@ export function activityOf(
       ...(pushed?.verifierFactorId && { verifierFactorId: pushed.verifierFactorId }),
       ...(pushed?.verifierTransactionId && { verifierTransactionId: pushed.verifierTransactionId }),
       ...(credential && { credential }),
+      ...(!pending && records.some((r) => r.approvalRequestId) && { finishesApproval: true as const }),
       ...(pending && { pendingRequestId: pending }),
       ...(stands && { standing: stands }),
       ...(detail?.subject && { subject: detail.subject }),

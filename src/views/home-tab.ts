@@ -162,7 +162,9 @@ function activityLine(a: Activity, words: HomeWords, guest?: true): string {
   const state = lost?.state ?? activityState(a, why, approved, { own: true, applied: words.actions[a.action]?.applied });
   // Whose revoke their click told of, or could not (saying it as the audit search does, to them).
   const followedUp = a.followUpsFailed ? followUpsFailed(a, a.followUpsFailed, { own: true }) : revokeFollowedUp(a, { own: true });
-  return `*${name}*${what}${about} · ${state}\n${slackDate(new Date(a.at))} · Reference \`${a.requestId}\`${followedUp ? ` · ${followedUp}` : ''}`;
+  // Their Finish shares its request's reference and has a line of its own: said to be that request's, never read as a second one.
+  const finishing = a.finishesApproval ? ', finishing your approved request' : '';
+  return `*${name}*${what}${about}${finishing} · ${state}\n${slackDate(new Date(a.at))} · Reference \`${a.requestId}\`${followedUp ? ` · ${followedUp}` : ''}`;
 }
 
 /**

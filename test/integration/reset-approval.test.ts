@@ -387,6 +387,8 @@ describe('the approval policy: one reference per request', () => {
     expect(lines.flatMap(referencesIn).every((r) => r === shown)).toBe(true);
     // She finished it herself: never "applied", as a license change its approval applies is.
     expect(lines.find((t) => t.includes('*Meeting PIN reset request*'))).toContain(':white_check_mark: Approved and finished by you');
+    // Her Finish's line says it is that request's, never read as a second reset under the same reference.
+    expect(lines.find((t) => !t.includes('*Meeting PIN reset request*'))).toMatch(/^\*Meeting PIN reset\*, finishing your approved request · :white_check_mark: Done\n/);
   });
 
   it("a request refused because one is already waiting gives, in its modal, the reference its Home tab line and the admins' search give", async () => {
