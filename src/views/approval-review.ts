@@ -23,6 +23,9 @@ export const REVIEW_FORM = {
 
 const TITLE = 'Review request';
 
+/** Why the comment is needed to deny: the denial reaches its requester with it, their only word of why (Approvals.checkDecision). */
+const DENY_NEEDS_A_REASON = 'Needs a comment saying why: the requester sees it.';
+
 /**
  * A review of one request is titled by its one name, the noun its requester and the Home tab know
  * it by ("Okta password reset", "License change"): each credential's fits a title's 24 characters.
@@ -54,7 +57,12 @@ export function reviewView(args: { request: PendingRequest; details: Detail }, w
       element: {
         type: 'radio_buttons',
         action_id: REVIEW_FORM.decisionAction,
-        options: [...(approve === undefined ? [] : [{ text: plain(approve), value: 'approve' }]), { text: plain('Deny'), value: 'deny' }],
+        // The comment's label reads "(optional)" (Slack's own word, after every optional input): the
+        // rule that a denial needs one is said where it applies, under Deny, before it is picked.
+        options: [
+          ...(approve === undefined ? [] : [{ text: plain(approve), value: 'approve' }]),
+          { text: plain('Deny'), value: 'deny', description: plain(DENY_NEEDS_A_REASON) },
+        ],
       },
     },
     {
@@ -65,7 +73,7 @@ export function reviewView(args: { request: PendingRequest; details: Detail }, w
       // words that do not contradict it ("required" beside "(optional)" reads as a mistake).
       optional: true,
       label: plain('Comment for the requester'),
-      hint: plain('Needed if you deny; you may leave it empty to approve. The requester sees it.'),
+      hint: plain('Needed if you deny; you may leave it empty to approve.'),
       element: { type: 'plain_text_input', action_id: REVIEW_FORM.commentAction, multiline: true, max_length: COMMENT_MAX_LENGTH },
     },
   );

@@ -113,8 +113,15 @@ describe('license views', () => {
     expect(comment.label.text).toBe('Comment for the requester');
     expect(comment.label.text).not.toMatch(/optional|required/i);
     expect(comment.hint.text).not.toMatch(/required|optional/i);
-    expect(comment.hint.text).toBe('Needed if you deny; you may leave it empty to approve. The requester sees it.');
+    expect(comment.hint.text).toBe('Needed if you deny; you may leave it empty to approve.');
     expect(comment.optional).toBe(true);
+    // The rule, where it applies: under Deny, seen before it is picked (the label reads "(optional)").
+    const decision = reviewView({ request: request('PENDING'), details: details('Basic') }, W).blocks.find((b) => b.block_id === 'decision') as any;
+    expect(decision.element.options.map((o: any) => [o.text.text, o.description?.text])).toEqual([
+      ['Approve: change to Pro', undefined],
+      ['Deny', 'Needs a comment saying why: the requester sees it.'],
+    ]);
+    for (const o of decision.element.options) expect((o.description?.text ?? '').length).toBeLessThanOrEqual(75);
   });
 
   it("the modal after sending says the change asked for, from what they have to what they asked for, as its DM does; never \"Pro (now Basic)\"", () => {
