@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { CUT_AT_HASH, loadConfig, withSecretStandIns, type EnabledCredential } from '../../src/config';
+import { CUT_AT_HASH, loadConfig, secretVariables, withSecretStandIns, type EnabledCredential } from '../../src/config';
 import { CREDENTIALS } from '../../src/credentials';
 import type { DuplicateKey } from '../../src/env-file';
 import type { Setting } from '../../src/credentials/credential';
@@ -86,6 +86,19 @@ const CORE_VARIABLES: Readonly<Record<string, string>> = {
   // Not counted by the timeout: a wait ends at its deadline whatever the interval (TimerWheelWaiter's tick).
   verifyPollMs: 'VERIFY_POLL_MS',
   verifyMaxPerHour: 'VERIFY_MAX_PER_HOUR',
+  approvalResponseTime: 'APPROVAL_RESPONSE_TIME',
+  // A request's expiry is its own record's (expiresAt, purgeAt): nothing in the stack counts it.
+  licenseRequestTtlHours: 'LICENSE_REQUEST_TTL_HOURS',
+  resetMaxPerHour: 'RESET_MAX_PER_HOUR',
+  resetMaxPerMinuteGlobal: 'RESET_MAX_PER_MINUTE_GLOBAL',
+  licenseRequestMaxPerDay: 'LICENSE_REQUEST_MAX_PER_DAY',
+  // The audit table's TTL reads each record's expiresAt, which the app writes from this: the one
+  // source, as the stack has no retention of its own for the audit log (logRetentionDays is the log group's).
+  auditRetentionDays: 'AUDIT_RETENTION_DAYS',
+  // Not counted by the timeout: on Lambda each Slack call, its tries and waits together, has its own
+  // bound (LAMBDA_SLACK_CALL_MS), whatever the retries.
+  slackApiRetries: 'SLACK_API_RETRIES',
+  slackApiUrl: 'SLACK_API_URL',
 };
 
 // A credential's context key named like the stack's own would silently replace it.
@@ -97,6 +110,24 @@ export const VARIABLE_OF_CONTEXT: Readonly<Record<string, string>> = {
   ...Object.fromEntries(
     [...CREDENTIALS, ...VERIFIERS].flatMap((c) => Object.entries(c.settings.variables).flatMap(([variable, s]) => (s.context ? [[s.context, variable]] : []))),
   ),
+};
+
+/**
+ * The app's settings that are no context key, each with why: every other setting src/config.ts
+ * reads (the core's, each credential's and each verifier's) is one, so an operator on Lambda can
+ * set everything they could set for `npm start` (test/infra/settings.test.ts fails on a setting
+ * that is neither). Said by the synth for one .env gives.
+ */
+export const NOT_CONTEXT_KEYS: Readonly<Record<string, string>> = {
+  PORT: 'the server only: the function is reached through its URL, and listens on no port',
+  SLACK_APP_TOKEN: 'the server only: Socket Mode keeps a connection open, which a function frozen between invocations cannot',
+  METRICS_TOKEN: 'the server only: the function serves no /metrics; its metrics go to CloudWatch (the dashboard and alarms)',
+  APPROVALS_TABLE_NAME: 'the stack sets it, to the approvals table it creates',
+  AUDIT_TABLE_NAME: 'the stack sets it, to the audit table it creates',
+  RATE_LIMIT_TABLE_NAME: 'the stack sets it, to the rate-limit table it creates',
+  DYNAMODB_CREATE_TABLES: 'the stack creates the tables (point-in-time recovery, deletion protection, TTL); the function may not',
+  // A secret as a context key would be in the template, cdk.out and the function's environment.
+  ...Object.fromEntries(secretVariables().map((variable) => [variable, `a secret: the stack creates a Secrets Manager secret for it and gives the function its ARN (${variable}_ARN), read at cold start`])),
 };
 
 /** The context keys this app reads; anything else given with -c is ignored by it. */

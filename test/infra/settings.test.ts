@@ -2,9 +2,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildApp } from '../../infra/lib/app';
-import { CONTEXT_KEYS, REPO_ROOT, settingsFromContext, SettingsError, type ContextKey } from '../../infra/lib/settings';
+import { CONTEXT_KEYS, NOT_CONTEXT_KEYS, REPO_ROOT, settingsFromContext, SettingsError, VARIABLE_OF_CONTEXT, type ContextKey } from '../../infra/lib/settings';
+import { CONFIG_VARIABLES, secretVariables } from '../../src/config';
 import { CREDENTIALS } from '../../src/credentials';
-import { CHIME_ACCOUNT, WORKMAIL_ORG } from './support';
+import { VERIFIERS } from '../../src/verifiers';
+import { CHIME_ACCOUNT, logicalIdOf, synth, WORKMAIL_ORG } from './support';
 
 const read = (context: Partial<Record<ContextKey, unknown>>) => settingsFromContext((key) => context[key]);
 const problems = (context: Partial<Record<ContextKey, unknown>>): readonly string[] => {
@@ -256,5 +258,60 @@ describe('resetPolicy and verifyWith in CDK context', () => {
     for (const value of ['50', '10001', 'often']) {
       expect(problemsOf({ ...verifying, verifyPollMs: value })).toEqual(['verifyPollMs: must be a whole number from 100 to 10000']);
     }
+  });
+});
+
+describe("every setting the app reads can be deployed, or is listed with why it is not a context key", () => {
+  // The schema's, and each credential's and verifier's own (a verifier may share a directory's Setting).
+  const appSettings = [...new Set([...CONFIG_VARIABLES, ...[...CREDENTIALS, ...VERIFIERS].flatMap((c) => Object.keys(c.settings.variables))])];
+  const deployed = new Set(Object.values(VARIABLE_OF_CONTEXT));
+
+  test('each is a context key or on NOT_CONTEXT_KEYS with its reason: a setting added without either could not be set on Lambda, and the synth would name it "not used"', () => {
+    expect(appSettings.filter((variable) => !deployed.has(variable) && !NOT_CONTEXT_KEYS[variable]?.trim())).toEqual([]);
+  });
+
+  test('none is both (a listed one given a key would leave a stale reason), and the list names only settings the app reads', () => {
+    expect(Object.keys(NOT_CONTEXT_KEYS).filter((variable) => deployed.has(variable))).toEqual([]);
+    expect(Object.keys(NOT_CONTEXT_KEYS).filter((variable) => !appSettings.includes(variable))).toEqual([]);
+  });
+
+  test('the secrets are among the listed, each for Secrets Manager: a secret as a context key would be in the template', () => {
+    for (const variable of secretVariables()) expect([variable, NOT_CONTEXT_KEYS[variable]]).toEqual([variable, expect.stringMatching(/Secrets Manager/)]);
+  });
+});
+
+describe("the core's operating settings as context keys", () => {
+  const given = {
+    approvalResponseTime: '4 working hours',
+    licenseRequestTtlHours: '48',
+    resetMaxPerHour: '5',
+    resetMaxPerMinuteGlobal: '60',
+    licenseRequestMaxPerDay: '2',
+    auditRetentionDays: '2555',
+    slackApiRetries: '1',
+    slackApiUrl: 'https://slack-proxy.acme.example/api/',
+  };
+
+  test("given by -c, each reaches the function's environment as the variable the app reads", () => {
+    const s = synth({ chimeAccountId: CHIME_ACCOUNT, slackTeamId: 'T0LATCHKEY', ...given });
+    const fn = s.json.Resources[logicalIdOf(s.json, 'AWS::Lambda::Function')]!.Properties;
+    expect(fn.Environment.Variables).toMatchObject({
+      APPROVAL_RESPONSE_TIME: '4 working hours',
+      LICENSE_REQUEST_TTL_HOURS: '48',
+      RESET_MAX_PER_HOUR: '5',
+      RESET_MAX_PER_MINUTE_GLOBAL: '60',
+      LICENSE_REQUEST_MAX_PER_DAY: '2',
+      AUDIT_RETENTION_DAYS: '2555',
+      SLACK_API_RETRIES: '1',
+      SLACK_API_URL: 'https://slack-proxy.acme.example/api/',
+    });
+  });
+
+  test('out of range, refused at synth in context keys as the app refuses them', () => {
+    const base = { chimeAccountId: CHIME_ACCOUNT, slackTeamId: 'T0LATCHKEY' };
+    expect(problems({ ...base, auditRetentionDays: '0' })).toEqual([expect.stringMatching(/^auditRetentionDays: must be a whole number from 1 to 3650/)]);
+    expect(problems({ ...base, resetMaxPerHour: 'many' })).toEqual([expect.stringMatching(/^resetMaxPerHour: /)]);
+    expect(problems({ ...base, approvalResponseTime: 'within a day' })).toEqual([expect.stringMatching(/^approvalResponseTime: give only what follows "within"/)]);
+    expect(problems({ ...base, slackApiUrl: 'http://slack-proxy.acme.example/api/' })).toEqual([expect.stringMatching(/^slackApiUrl: /)]);
   });
 });
