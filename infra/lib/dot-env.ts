@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { secretVariables } from '../../src/config';
 import type { DuplicateKey } from '../../src/env-file';
 import { readDotEnv } from '../../src/env-file';
-import { REPO_ROOT, VARIABLE_OF_CONTEXT, type ContextKey } from './settings';
+import { NOT_CONTEXT_KEYS, REPO_ROOT, VARIABLE_OF_CONTEXT, type ContextKey } from './settings';
 
 /**
  * The .env `npm run manifest`, `npm run doctor` and `npm start` read (npm runs them from the
@@ -85,9 +85,13 @@ export function describeDotEnv(read: DotEnvContext): string[] {
   if (read.secrets.length > 0) {
     lines.push(`  Secrets, not read from .env: ${read.secrets.join(', ')}. The stack reads them from Secrets Manager (docs/deploy.md, step 4).`);
   }
-  if (read.ignored.length > 0) {
-    const region = read.ignored.includes('AWS_REGION') ? ' The region is the one of your AWS profile or shell (AWS_REGION, --profile), not .env\'s.' : '';
-    lines.push(`  Not settings of the stack, so not used: ${read.ignored.join(', ')}.${region}`);
+  // The app's own with why (PORT is the server's), so that one meant for the function is not taken for a slip.
+  const apps = read.ignored.filter((v) => NOT_CONTEXT_KEYS[v] !== undefined);
+  const others = read.ignored.filter((v) => NOT_CONTEXT_KEYS[v] === undefined);
+  if (apps.length > 0) lines.push(`  The app's settings the stack does not take, so not used: ${apps.map((v) => `${v} (${NOT_CONTEXT_KEYS[v]})`).join('; ')}.`);
+  if (others.length > 0) {
+    const region = others.includes('AWS_REGION') ? ' The region is the one of your AWS profile or shell (AWS_REGION, --profile), not .env\'s.' : '';
+    lines.push(`  Not settings of the stack, so not used: ${others.join(', ')}.${region}`);
   }
   return lines;
 }

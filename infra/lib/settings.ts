@@ -116,7 +116,7 @@ export const VARIABLE_OF_CONTEXT: Readonly<Record<string, string>> = {
  * The app's settings that are no context key, each with why: every other setting src/config.ts
  * reads (the core's, each credential's and each verifier's) is one, so an operator on Lambda can
  * set everything they could set for `npm start` (test/infra/settings.test.ts fails on a setting
- * that is neither). Said by the synth for one .env gives.
+ * that is neither). The synth says why for each one .env gives (dot-env.ts).
  */
 export const NOT_CONTEXT_KEYS: Readonly<Record<string, string>> = {
   PORT: 'the server only: the function is reached through its URL, and listens on no port',
@@ -125,7 +125,7 @@ export const NOT_CONTEXT_KEYS: Readonly<Record<string, string>> = {
   APPROVALS_TABLE_NAME: 'the stack sets it, to the approvals table it creates',
   AUDIT_TABLE_NAME: 'the stack sets it, to the audit table it creates',
   RATE_LIMIT_TABLE_NAME: 'the stack sets it, to the rate-limit table it creates',
-  DYNAMODB_CREATE_TABLES: 'the stack creates the tables (point-in-time recovery, deletion protection, TTL); the function may not',
+  DYNAMODB_CREATE_TABLES: 'the stack creates the tables, with point-in-time recovery, deletion protection and TTL; the function may not',
   // A secret as a context key would be in the template, cdk.out and the function's environment.
   ...Object.fromEntries(secretVariables().map((variable) => [variable, `a secret: the stack creates a Secrets Manager secret for it and gives the function its ARN (${variable}_ARN), read at cold start`])),
 };

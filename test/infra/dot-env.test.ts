@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DOT_ENV_PATH } from '../../infra/lib/dot-env';
-import { REPO_ROOT, VARIABLE_OF_CONTEXT } from '../../infra/lib/settings';
+import { contextFromDotEnv, describeDotEnv, DOT_ENV_PATH } from '../../infra/lib/dot-env';
+import { NOT_CONTEXT_KEYS, REPO_ROOT, VARIABLE_OF_CONTEXT } from '../../infra/lib/settings';
 import { secretVariables } from '../../src/config';
 import { FULL_CONTEXT, logicalIdOf, synth, type Synthesized } from './support';
 
@@ -37,7 +37,7 @@ const functionEnv = (s: Synthesized): Record<string, unknown> =>
 
 const withFlags = synth(FULL_CONTEXT);
 
-test("a .env with the app's settings gives the same template as the same -c keys, and says each setting it took; the server's own (PORT) and the region are named as not used", () => {
+test("a .env with the app's settings gives the same template as the same -c keys, and says each setting it took; the server's own (PORT), with why, and the region are named as not used", () => {
   expect(withFlags.validationError).toBeUndefined();
   const file = dotEnv([
     "# as .env.example's copy: comments, a quoted value, the server's own settings",
@@ -52,7 +52,8 @@ test("a .env with the app's settings gives the same template as the same -c keys
   expect(fromFile.said[0]).toBe(`Settings from ${file} (a -c key, or cdk.json's context, wins over it):`);
   expect(fromFile.said).toEqual(expect.arrayContaining(['  approvalsChannelId=C0APPROVALS (APPROVALS_CHANNEL_ID)', '  adminUserIds=U0ADMIN1,U0ADMIN2 (ADMIN_USER_IDS)', '  logLevel=debug (LOG_LEVEL)']));
   expect(fromFile.said.filter((line) => line.includes('(GOOGLE_API_URL)'))).toEqual([]);
-  expect(fromFile.said).toContainEqual(expect.stringMatching(/^ {2}Not settings of the stack, so not used: AWS_REGION, PORT\. The region is the one of your AWS profile or shell/));
+  expect(fromFile.said).toContainEqual(expect.stringMatching(/^ {2}The app's settings the stack does not take, so not used: PORT \(the server only: /));
+  expect(fromFile.said).toContainEqual(expect.stringMatching(/^ {2}Not settings of the stack, so not used: AWS_REGION\. The region is the one of your AWS profile or shell/));
 });
 
 test('a -c key wins over the same setting in .env, and the synth says so; the settings -c leaves out still come from .env', () => {
@@ -101,4 +102,15 @@ test("a value in .env a '#' cuts short is said as the app says it, naming its va
   const said: string[] = [];
   synth(STACK_ONLY, { dotEnv: file, say: (line) => said.push(line) });
   expect(said).toContainEqual(expect.stringMatching(/^ {2}APPROVALS_CHANNEL_ID: the value in \.env starts with '#', which starts a comment there, so it is read as unset: a channel's name is not its ID/));
+});
+
+test("an app setting in .env that is no context key is named with why the stack does not take it (PORT: the server's only), apart from names the app does not read; one that is a key is taken (APPROVAL_RESPONSE_TIME)", () => {
+  const file = dotEnv(['APPROVAL_RESPONSE_TIME="4 working hours"', 'PORT=3000', 'DYNAMODB_CREATE_TABLES=true', 'AWS_REGION=eu-west-1', 'MY_TOOL_HOME=/opt/tool']);
+  const said = describeDotEnv(contextFromDotEnv(file, () => undefined)!);
+  expect(said).toContain('  approvalResponseTime=4 working hours (APPROVAL_RESPONSE_TIME)');
+  expect(said).toContainEqual(
+    `  The app's settings the stack does not take, so not used: DYNAMODB_CREATE_TABLES (${NOT_CONTEXT_KEYS.DYNAMODB_CREATE_TABLES}); PORT (${NOT_CONTEXT_KEYS.PORT}).`,
+  );
+  expect(said).toContainEqual(expect.stringMatching(/^ {2}Not settings of the stack, so not used: AWS_REGION, MY_TOOL_HOME\. The region is/));
+  expect(NOT_CONTEXT_KEYS.PORT).toMatch(/server only/);
 });
