@@ -70,6 +70,7 @@ const requestItem = z.object({
   earlierFinishRequestId: z.string().optional(),
   expiredAtWithdraw: z.boolean().optional(),
   messageShownFor: z.string().optional(),
+  appliedToldFor: z.string().optional(),
 });
 
 const openMarker = z.object({ requestId: z.string(), expiresAtEpoch: z.number() });
@@ -296,6 +297,26 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
         if (item?.[token.attribute] === token.value) return true;
         if (item?.[due]) throw err;
         return false;
+      }
+    });
+  }
+
+  async markAppliedTold(id: string, decidedAt: string): Promise<void> {
+    await this.guard(async () => {
+      try {
+        await this.client.send(
+          new UpdateItemCommand({
+            TableName: this.tableName,
+            Key: marshall(requestKey(id)),
+            UpdateExpression: 'SET appliedToldFor = :decidedAt',
+            // Sent again by the SDK after its answer was lost, it writes the same: no token needed.
+            ConditionExpression: 'attribute_exists(pk) AND #status = :approved AND decidedAt = :decidedAt',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: marshall({ ':approved': 'APPROVED', ':decidedAt': decidedAt }),
+          }),
+        );
+      } catch (err) {
+        if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
       }
     });
   }
@@ -646,6 +667,7 @@ function fromItem(raw: Record<string, unknown>): PendingRequest {
     earlierFinishRequestId: i.earlierFinishRequestId,
     ...(i.expiredAtWithdraw && { expiredAtWithdraw: true }),
     messageShownFor: i.messageShownFor,
+    ...(i.appliedToldFor && { appliedToldFor: i.appliedToldFor }),
   };
 }
 

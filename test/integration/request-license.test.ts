@@ -972,6 +972,9 @@ describe('/request-license: an approval whose applying is not known to have begu
     expect(h.chime.users.get('chime-ann')?.LicenseType).toBe('Pro');
     const applied = await h.waitForAudit('UADA', (r) => r.action === 'license_apply' && r.phase === 'outcome');
     expect(applied.filter((r) => r.action === 'license_apply' && r.phase === 'outcome').map((r) => r.outcome)).toEqual(['success']);
+    // Told by the applying click, which lived on: the completion does not tell her again.
+    const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && JSON.stringify(c.args).includes('Enjoy Pro'));
+    expect(JSON.stringify(dm.args)).not.toContain('may have been made');
     h.slack.clear();
     h.clock.offsetMs = 11 * 60_000;
     try {
@@ -979,8 +982,6 @@ describe('/request-license: an approval whose applying is not known to have begu
       // Before: the decision modal, "applying it did not finish: the outcome is unknown".
       expect(a.view.submit).toBeUndefined();
       expect(JSON.stringify(a.view)).not.toContain('the outcome is unknown');
-      const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && JSON.stringify(c.args).includes('Enjoy Pro'));
-      expect(JSON.stringify(dm.args)).not.toContain('may have been made');
       const updated = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts);
       expect(JSON.stringify(updated.args.blocks)).not.toContain('license_review');
       expect(JSON.stringify(updated.args.blocks)).not.toContain('outcome is unknown');
@@ -988,7 +989,7 @@ describe('/request-license: an approval whose applying is not known to have begu
       // Read again by another admin: nothing more is sent.
       const b = await h.opensReview('UADA', request);
       expect(b.view.submit).toBeUndefined();
-      expect(h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'DUANN')).toHaveLength(1);
+      expect(h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'DUANN')).toHaveLength(0);
       // Her Home tab shows it done; no admin's shows it among the changes whose outcome is unknown.
       const line = JSON.stringify(((await h.openHome('UANN')).home.blocks as any[]).filter((b) => JSON.stringify(b).includes('Enjoy Pro')));
       expect(line).not.toContain('outcome is unknown');
@@ -1018,25 +1019,26 @@ describe('/request-license: an approval whose applying is not known to have begu
       release();
     }
     await h.waitForAudit('UADA', (r) => r.action === 'license_apply' && r.phase === 'outcome' && r.outcome === 'success');
+    // Told by the applying click, which lived on: the completion does not tell her again.
+    const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && JSON.stringify(c.args).includes('Enjoy Pro'));
+    expect(JSON.stringify(dm.args)).not.toContain('may have been made');
     h.slack.clear();
     h.clock.offsetMs = 11 * 60_000;
     try {
-      // The admin's Home tab lists it once more as read; what follows the tab shows the message.
+      // The admin's Home tab settles it before it is drawn; what follows the tab shows the message.
       await h.openHome('UMAX');
       const updated = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts);
       // Before: ":warning: Approved by <@UADA> ..., but applying it did not finish: the outcome is unknown".
       expect(JSON.stringify(updated.args.blocks)).not.toContain('outcome is unknown');
       expect(JSON.stringify(updated.args.blocks)).toContain(':white_check_mark: Approved by <@UADA>');
       expect(JSON.stringify(updated.args.blocks)).not.toContain('license_review');
-      const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && JSON.stringify(c.args).includes('Enjoy Pro'));
-      expect(JSON.stringify(dm.args)).not.toContain('may have been made');
       // Opened again, and by another admin and by her: nothing more is sent, and no admin's tab lists it.
       expect(JSON.stringify((await h.openHome('UMAX')).home)).not.toContain(request.requestId);
       expect(JSON.stringify((await h.openHome('UADA')).home)).not.toContain('Did not finish');
       await h.openHome('UANN');
       const b = await h.opensReview('UMAX', request);
       expect(b.view.submit).toBeUndefined();
-      expect(h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'DUANN')).toHaveLength(1);
+      expect(h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'DUANN')).toHaveLength(0);
       expect(h.slack.callsTo('chat.update').filter((c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('outcome is unknown'))).toEqual([]);
       expect(h.chime.callsTo('UpdateUser').length - changesBefore).toBe(1);
     } finally {
@@ -1093,6 +1095,46 @@ describe('/request-license: an approval whose applying is not known to have begu
       // Before: ":grey_question: Approved; the change did not finish and its outcome is unknown".
       expect(line).toContain('applied');
       expect(line).not.toContain('outcome is unknown');
+    } finally {
+      h.clock.offsetMs = 0;
+      h.chime.users.set('chime-ann', { ...h.chime.users.get('chime-ann')!, LicenseType: 'Basic' });
+    }
+  }, 90_000);
+
+  it("a change made whose request's final status write failed, its applying click living on to tell its requester: completed from the record after 10 minutes, it is not told to her again (one DM in all), while the channel message still shows it applied", async () => {
+    const request = await appliedButFinalWriteLost('UANN', 'Told once Pro');
+    const toldHer = () => h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'DUANN' && JSON.stringify(c.args).includes('Told once Pro'));
+    await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && JSON.stringify(c.args).includes('Told once Pro'));
+    expect(toldHer()).toHaveLength(1);
+    h.slack.clear();
+    h.clock.offsetMs = 11 * 60_000;
+    try {
+      const a = await h.opensReview('UMAX', request);
+      expect(a.view.submit).toBeUndefined();
+      // The completion's rewrite of the channel message, made with its DM, had it sent one.
+      const updated = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts);
+      expect(JSON.stringify(updated.args.blocks)).toContain(':white_check_mark: Approved by <@UADA>');
+      await h.openHome('UANN');
+      await h.openHome('UMAX');
+      // Before: a second "Told once Pro" DM, from the completion.
+      expect(toldHer()).toHaveLength(0);
+    } finally {
+      h.clock.offsetMs = 0;
+      h.chime.users.set('chime-ann', { ...h.chime.users.get('chime-ann')!, LicenseType: 'Basic' });
+    }
+  }, 90_000);
+
+  it("a change made whose request's final status write failed, and whose applying click could not DM its requester: completed from the record after 10 minutes, she is told then, once, never told nothing", async () => {
+    h.slack.failNext('chat.postMessage', { error: 'channel_not_found' }, 1, (args) => args.channel === 'DUANN' && JSON.stringify(args).includes('Untold Pro'));
+    await appliedButFinalWriteLost('UANN', 'Untold Pro');
+    const toldHer = () => h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'DUANN' && JSON.stringify(c.args).includes('Untold Pro') && c.result?.ok === true);
+    expect(toldHer()).toHaveLength(0);
+    h.clock.offsetMs = 11 * 60_000;
+    try {
+      await h.openHome('UMAX');
+      await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && JSON.stringify(c.args).includes('Untold Pro') && c.result?.ok === true);
+      await h.openHome('UMAX');
+      expect(toldHer()).toHaveLength(1);
     } finally {
       h.clock.offsetMs = 0;
       h.chime.users.set('chime-ann', { ...h.chime.users.get('chime-ann')!, LicenseType: 'Basic' });

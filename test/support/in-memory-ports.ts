@@ -250,6 +250,11 @@ export class MemoryPendingRequests implements PendingRequestStore {
     return true;
   }
 
+  async markAppliedTold(id: string, decidedAt: string): Promise<void> {
+    const current = this.requests.get(id);
+    if (current?.status === 'APPROVED' && current.decidedAt === decidedAt) this.requests.set(id, { ...current, appliedToldFor: decidedAt });
+  }
+
   async pending(pageSize: number, after?: string): Promise<PendingPage> {
     return this.page((r) => r.status === 'PENDING' || this.awaitingFinishIds.has(r.id), pageSize, after);
   }

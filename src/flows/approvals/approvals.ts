@@ -630,10 +630,16 @@ export class Approvals {
     await change.succeeded();
     (this.deps.metrics ?? NO_METRICS).count('license_decision', { decision: choice.decision, kind: request.kind });
 
-    const final = decided.status === 'APPROVED' && 'apply' in kind.onApprove ? await this.apply(reviewer, decided, kind.onApprove.apply) : decided;
+    const applied = decided.status === 'APPROVED' && 'apply' in kind.onApprove ? await this.apply(reviewer, decided, kind.onApprove.apply) : undefined;
+    const final = applied?.request ?? decided;
     // Taken first, so a later touch finding it decided never tells them again; taken by such a
     // touch already (it found this write before this click read it back), they were told.
-    if (await this.takeOwnDecisionFollowUps(decided)) await this.tellDecided(final);
+    if (await this.takeOwnDecisionFollowUps(decided)) {
+      const told = await this.tellDecided(final);
+      // A change made whose final status write was lost: settled later from the audit record, which
+      // tells its requester unless this DM is marked sent (only once it was: never told nothing).
+      if (applied && !applied.written && final.status === 'APPLIED' && told) await this.markAppliedTold(final);
+    }
     const { decisionFollowUpsDue: _done, ...result } = final;
     return { ok: true, request: result, decidable: this.decidable(result), revocable: this.revocable(result) };
   }
@@ -643,12 +649,26 @@ export class Approvals {
    * failed, as apply told them), and the DM that said it was sent loses Withdraw, but the one a
    * click's handler rewrites itself (`clickedIn`).
    */
-  private async tellDecided(decided: PendingRequest, clickedIn?: WithdrawPlace): Promise<void> {
-    await Promise.all([
+  private async tellDecided(decided: PendingRequest, clickedIn?: WithdrawPlace): Promise<boolean> {
+    // A change made whose applying click told its requester so (its final status write lost,
+    // settled from the record since: appliedToldFor this decision) is not told to them again.
+    const toldByApply = decided.status === 'APPLIED' && decided.appliedToldFor !== undefined && decided.appliedToldFor === decided.decidedAt;
+    const [, told] = await Promise.all([
       this.refresh(decided),
-      decided.status === 'APPLY_FAILED' ? undefined : this.tellApproved(decided),
+      decided.status === 'APPLY_FAILED' || toldByApply ? false : this.tellApproved(decided),
       sameMessage(decided.sentMessage, clickedIn) ? undefined : this.retireSentMessage(decided, 'decided'),
     ]);
+    return told;
+  }
+
+  /**
+   * The requester of a change made, whose final status write was lost, was told so by its applying
+   * click: marked on the request (appliedToldFor), so settling it from the record later does not
+   * tell them again. Not written, it will: twice at worst, never not at all (logged).
+   */
+  private async markAppliedTold(applied: PendingRequest): Promise<void> {
+    if (applied.decidedAt === undefined) return;
+    await this.deps.store.markAppliedTold(applied.id, applied.decidedAt).catch((err: unknown) => this.warn(err, applied, 'marking the requester told of a change made failed: settling it from the record tells them again'));
   }
 
   /** Whether a decision's follow-ups are still due on it as it stands: marked, and still as that decision left it. */
@@ -1084,19 +1104,27 @@ export class Approvals {
 
   /**
    * Tells the requester of a decision; an approval they finish themselves (its DM holds the Finish
-   * button) is kept where it is, so a revoke or its expiry rewrites that DM in place.
+   * button) is kept where it is, so a revoke or its expiry rewrites that DM in place. True when the
+   * DM was sent.
    */
-  private async tellApproved(request: PendingRequest): Promise<void> {
+  private async tellApproved(request: PendingRequest): Promise<boolean> {
+    let dm: { channel: string; ts: string } | void;
     try {
-      const dm = await this.deps.announcer.tellRequester(request);
+      dm = await this.deps.announcer.tellRequester(request);
+    } catch (err) {
+      this.warn(err, request, 'requester DM failed');
+      return false;
+    }
+    try {
       const kept = dm && request.status === 'APPROVED' && this.handsOver(request) ? await this.deps.store.attachFinishMessage(request.id, dm) : undefined;
       // Revoked or expired while the DM was on its way: that move found no Finish DM to rewrite and
       // told its requester in a new DM, so this one is rewritten now, as it would have been, without
       // its button; never a new DM again (a failed rewrite is only logged).
       if (kept && (kept.status === 'REVOKED' || kept.status === 'EXPIRED')) await this.retireFinishMessage(kept);
     } catch (err) {
-      this.warn(err, request, 'requester DM failed, or where it is not kept');
+      this.warn(err, request, 'where the requester DM is not kept');
     }
+    return true;
   }
 
   /** A Finish button that can no longer be used (revoked, expired) says so in its own DM, not only in a new one. */
@@ -1566,8 +1594,13 @@ export class Approvals {
    * APPROVED → APPLIED, or APPLY_FAILED with the reason (an admin may approve again to retry): listed
    * among the failed changes, in the same write, until an admin retries or denies it (awaitingRetry).
    */
-  private async apply(reviewer: Requester, approved: PendingRequest, change: (request: PendingRequest) => Promise<void>): Promise<PendingRequest> {
-    const settle = async (status: 'APPLIED' | 'APPLY_FAILED', errorCode?: FailureCode) => (await this.settleApply(approved, status, errorCode)) ?? { ...approved, status, errorCode };
+  private async apply(reviewer: Requester, approved: PendingRequest, change: (request: PendingRequest) => Promise<void>): Promise<{ request: PendingRequest; written: boolean }> {
+    // `written`: its final status write made. Not made, the request is what it would have made, for
+    // its click to show and tell, and the audit record settles the request later (settleFromRecord).
+    const settle = async (status: 'APPLIED' | 'APPLY_FAILED', errorCode?: FailureCode) => {
+      const settled = await this.settleApply(approved, status, errorCode);
+      return settled ? { request: settled, written: true } : { request: { ...approved, status, errorCode }, written: false };
+    };
     let audited: AuditedChange;
     try {
       audited = await this.trail.begin(this.auditStep('apply', reviewer, approved));

@@ -98,6 +98,14 @@ export interface PendingRequest<D extends Detail = Detail> {
   readonly errorCode?: string;
   /** With errorCode, the credential's own reason its failure carried (a step of a change made in steps: its `words.unconfirmedSteps` key). */
   readonly errorReason?: string;
+  /**
+   * For an APPROVED request the admin's click applies: the decision (its decidedAt) whose applying
+   * click told its requester the change was made though its final status write (APPROVED → APPLIED)
+   * was lost, written once that DM was sent. Settling it later from the audit record (the change
+   * on record as made) then tells them nothing more; absent (that DM not sent, or this mark not
+   * written), it tells them: told twice at worst, never not at all.
+   */
+  readonly appliedToldFor?: string;
   /** The approvals-channel message, so it can be updated in place. */
   readonly message?: { readonly channel: string; readonly ts: string };
   /**
@@ -279,6 +287,12 @@ export interface PendingRequestStore {
    * write is read back: STORE_OUTCOME_UNKNOWN when that fails too; any other failure, it was not made.
    */
   claimFollowUps(id: string, which: FollowUps): Promise<boolean>;
+  /**
+   * Marks that the apply of the decision made at `decidedAt` told its requester the change was
+   * made (PendingRequest.appliedToldFor), only while the request stands APPROVED by that decision:
+   * settled or decided again since, nothing is written (and nothing is thrown for it).
+   */
+  markAppliedTold(id: string, decidedAt: string): Promise<void>;
   /**
    * Claims the rewrite of the admins' message of `read` (the request as the caller read it) for
    * `state`: claimed for the one caller that takes it first; not claimed when the message shows
