@@ -69,6 +69,17 @@ type SearchRead = AuditRecord | { readonly passed: readonly AuditRecord[] };
 /** Where a search of everyone's days goes on from: the by-day index's key and the table's, of the last record shown. */
 const daysCursorSchema = z.object({ day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), pk: z.string().min(1).max(200), sk: z.string().min(1).max(200) }).strict();
 
+/**
+ * The UTC days (YYYY-MM-DD) a reference's records may be written on, from its own (it starts with the
+ * ISO time it was taken): `count` of them at most, none after today's (`today`, epoch ms) but its own.
+ */
+function daysFrom(reference: string, count: number, today: number): string[] {
+  const first = Date.parse(`${reference.slice(0, 10)}T00:00:00.000Z`);
+  return Array.from({ length: count }, (_, i) => first + i * 86_400_000)
+    .filter((at, i) => i === 0 || at <= today)
+    .map((at) => new Date(at).toISOString().slice(0, 10));
+}
+
 /** A page's place (`LinesPage.after`) that no search of these terms gave: the page button was tampered with, or is another search's. */
 function notAPlace(why: string): LatchkeyFailure {
   return new LatchkeyFailure('REQUEST_INVALID', `audit search: a page cursor ${why}`);
@@ -342,35 +353,15 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
     // one Query a day, however many references it is read for. The table is keyed by person, so a
     // reference's end alone could only be found by a Scan.
     const today = this.clock.now().getTime();
-    const days = [
-      ...new Set(
-        references.flatMap((reference) => {
-          const first = Date.parse(`${reference.slice(0, 10)}T00:00:00.000Z`);
-          return Array.from({ length: REFERENCE_DAYS }, (_, i) => first + i * 86_400_000)
-            .filter((at, i) => i === 0 || at <= today)
-            .map((at) => new Date(at).toISOString().slice(0, 10));
-        }),
-      ),
-    ].sort();
+    const days = [...new Set(references.flatMap((reference) => daysFrom(reference, REFERENCE_DAYS, today)))].sort();
     const refs = [...new Set(references)];
     const values = Object.fromEntries(refs.map((r, i) => [`:ref${i}`, r]));
     const anyOf = Object.keys(values).join(', ');
-    const records = await this.reading(async () =>
-      (
-        await Promise.all(
-          days.map((d) =>
-            this.query({
-              IndexName: 'by-day',
-              KeyConditionExpression: '#day = :day',
-              // handledRequestId: an admin marked the request's Needs attention item handled.
-              FilterExpression: `requestId IN (${anyOf}) OR approvalRequestId IN (${anyOf}) OR licenseRequestId IN (${anyOf}) OR finishRequestId IN (${anyOf}) OR handledRequestId IN (${anyOf})`,
-              ExpressionAttributeNames: { '#day': 'day' },
-              ExpressionAttributeValues: marshall({ ':day': d, ...values }),
-            }),
-          ),
-        )
-      ).flat(),
-    );
+    const records = await this.byDays(days, {
+      // handledRequestId: an admin marked the request's Needs attention item handled.
+      filter: `requestId IN (${anyOf}) OR approvalRequestId IN (${anyOf}) OR licenseRequestId IN (${anyOf}) OR finishRequestId IN (${anyOf}) OR handledRequestId IN (${anyOf})`,
+      values,
+    });
     return records.map(toAuditEvent);
   }
 
@@ -380,26 +371,11 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
     // request lives at most 30 days (LICENSE_REQUEST_TTL_HOURS up to 720), and a step begun just
     // before midnight is written just after. A rare read (a decision on a change whose outcome is
     // unknown), so a month of Queries is fine.
-    const first = Date.parse(`${since.slice(0, 10)}T00:00:00.000Z`);
-    const today = this.clock.now().getTime();
-    const days = Array.from({ length: STEP_DAYS }, (_, i) => first + i * 86_400_000)
-      .filter((at, i) => i === 0 || at <= today)
-      .map((at) => new Date(at).toISOString().slice(0, 10));
-    const records = await this.reading(async () =>
-      (
-        await Promise.all(
-          days.map((d) =>
-            this.query({
-              IndexName: 'by-day',
-              KeyConditionExpression: '#day = :day AND sk >= :since',
-              FilterExpression: 'approvalRequestId = :id',
-              ExpressionAttributeNames: { '#day': 'day' },
-              ExpressionAttributeValues: marshall({ ':day': d, ':since': since, ':id': approvalRequestId }),
-            }),
-          ),
-        )
-      ).flat(),
-    );
+    const records = await this.byDays(daysFrom(since, STEP_DAYS, this.clock.now().getTime()), {
+      key: 'sk >= :since',
+      filter: 'approvalRequestId = :id',
+      values: { ':since': since, ':id': approvalRequestId },
+    });
     // What it is read for (whether an apply may have sent its change) is no guess: a record of it
     // this version cannot read fails the read, which its caller takes as "may have been made".
     const unreadable = records.find((r) => r.unreadable);
@@ -420,6 +396,28 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
       ExpressionAttributeNames: { '#day': 'day' },
       ExpressionAttributeValues: marshall({ ':day': day }),
     });
+  }
+
+  /**
+   * The records of `days` on the by-day index that match `where` (`key` narrowing each day's keys,
+   * `filter` the records read): one Query a day, all at once, however many requests they are read for.
+   */
+  private byDays(days: readonly string[], where: { key?: string; filter: string; values: Record<string, string> }): Promise<AuditRecord[]> {
+    return this.reading(async () =>
+      (
+        await Promise.all(
+          days.map((d) =>
+            this.query({
+              IndexName: 'by-day',
+              KeyConditionExpression: where.key === undefined ? '#day = :day' : `#day = :day AND ${where.key}`,
+              FilterExpression: where.filter,
+              ExpressionAttributeNames: { '#day': 'day' },
+              ExpressionAttributeValues: marshall({ ':day': d, ...where.values }),
+            }),
+          ),
+        )
+      ).flat(),
+    );
   }
 
   /** One page of at most `limit` records, and the sort key to go on from. */
