@@ -1,7 +1,7 @@
 import { useHarness } from '../support/harness';
 import type { DynamoCall } from '../support/dynamo-gate';
 import type { SlackCall } from '../support/slack-fake';
-import { type Asked, asksForPinReset, decide, review } from '../support/approval-requests';
+import { type Asked, asksForPinReset, decide, decisionSteps, review } from '../support/approval-requests';
 
 /**
  * An approval to finish whose admin's click could not tell it was saved (its write made, every
@@ -56,10 +56,8 @@ describe('an approval to finish its admin could not tell was saved, which ends b
     const message = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args.blocks).includes('Expired at'), 10_000);
     expect(JSON.stringify(message.args.blocks)).not.toMatch(/license_review|approval_revoke/);
     // Before: Ada's approval stayed "could not tell" on record for good.
-    const ofAda = (await h.waitForAudit('UADA', (r) => r.action === 'reset_decide' && r.approvalRequestId === request.requestId && r.restated === true, 10_000)).filter(
-      (r) => r.action === 'reset_decide' && r.approvalRequestId === request.requestId,
-    );
-    expect(ofAda.map((r) => [r.phase, r.outcome, r.errorCode, r.decision, r.restated])).toEqual([
+    const { steps } = await decisionSteps(h, 'UADA', 'reset_decide', request);
+    expect(steps).toEqual([
       ['attempt', undefined, undefined, 'approve', undefined],
       ['outcome', 'failure', 'STORE_OUTCOME_UNKNOWN', 'approve', undefined],
       ['outcome', 'success', undefined, 'approve', true],
@@ -123,7 +121,7 @@ describe('an approval to finish its admin could not tell was saved, which ends b
     await h.openHome('UBOB');
     const told = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUBOB' && String(c.args.text).includes('expired'), 10_000);
     expect(told.args.text).toMatch(/^<@UADA> approved your meeting PIN reset request at .*, but Latchkey could not tell you then/);
-    await h.waitForAudit('UADA', (r) => r.action === 'reset_decide' && r.approvalRequestId === request.requestId && r.restated === true, 10_000);
+    await decisionSteps(h, 'UADA', 'reset_decide', request);
     await h.openHome('UBOB');
     await new Promise((r) => setTimeout(r, 500));
     expect(dmsTo('UBOB').slice(before)).toEqual([told]);
@@ -147,10 +145,8 @@ describe('an approval to finish its admin could not tell was saved, which ends b
     const sent = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts, 10_000);
     expect(JSON.stringify(sent.args.blocks)).not.toContain('approval_withdraw');
     // Before: Ada's approval stayed "could not tell" on record for good.
-    const ofAda = (await h.waitForAudit('UADA', (r) => r.action === 'reset_decide' && r.approvalRequestId === request.requestId && r.restated === true, 10_000)).filter(
-      (r) => r.action === 'reset_decide' && r.approvalRequestId === request.requestId,
-    );
-    expect(ofAda.map((r) => [r.phase, r.outcome, r.errorCode, r.decision, r.restated])).toEqual([
+    const { records: ofAda, steps } = await decisionSteps(h, 'UADA', 'reset_decide', request);
+    expect(steps).toEqual([
       ['attempt', undefined, undefined, 'approve', undefined],
       ['outcome', 'failure', 'STORE_OUTCOME_UNKNOWN', 'approve', undefined],
       ['outcome', 'success', undefined, 'approve', true],
@@ -200,7 +196,7 @@ describe('an approval to finish its admin could not tell was saved, which ends b
     await h.click('UMAX', 'approval_revoke', request.requestId, request.message);
     const told = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUBOB' && String(c.args.text).includes('revoked'), 10_000);
     expect(told.args.text).toMatch(/^<@UADA> approved your meeting PIN reset request at .*, but Latchkey could not tell you then, and <@UMAX> revoked the approval at /);
-    await h.waitForAudit('UADA', (r) => r.action === 'reset_decide' && r.approvalRequestId === request.requestId && r.restated === true, 10_000);
+    await decisionSteps(h, 'UADA', 'reset_decide', request);
     await h.openHome('UBOB');
     await new Promise((r) => setTimeout(r, 500));
     expect(dmsTo('UBOB').slice(before)).toEqual([told]);

@@ -1,7 +1,7 @@
 import { APPROVALS_CHANNEL, type Harness, secretIn, useHarness } from '../support/harness';
 import type { DynamoCall } from '../support/dynamo-gate';
 import type { SlackCall } from '../support/slack-fake';
-import { type Asked, asksForPinReset, decide, posted, review } from '../support/approval-requests';
+import { type Asked, asksForPinReset, decide, decisionSteps, posted, review } from '../support/approval-requests';
 
 /**
  * A requester takes back a request an admin must decide, for both kinds (a license change, a reset
@@ -1112,13 +1112,12 @@ describe('a decision whose write was made but whose answer was lost', () => {
     expect(foundMadeBy(request)).toEqual([['review', 'UMAX']]);
 
     // Before: Ada's decision stood on record as "could not tell" and nothing after, though it was made and Carl was told.
-    const ofAda = (await h.waitForAudit('UADA', (r) => r.action === 'license_decide' && r.approvalRequestId === request.requestId && r.restated === true, 10_000)).filter(
-      (r) => r.action === 'license_decide' && r.approvalRequestId === request.requestId,
-    );
-    expect(ofAda.map((r) => [r.sk.split('#')[1], r.phase, r.outcome, r.errorCode, r.decision, r.restated])).toEqual([
-      ['1-claim', 'attempt', undefined, undefined, 'deny', undefined],
-      ['2-outcome', 'outcome', 'failure', 'STORE_OUTCOME_UNKNOWN', 'deny', undefined],
-      ['3-restated', 'outcome', 'success', undefined, 'deny', true],
+    const { records: ofAda, steps } = await decisionSteps(h, 'UADA', 'license_decide', request);
+    expect(ofAda.map((r) => r.sk.split('#')[1])).toEqual(['1-claim', '2-outcome', '3-restated']);
+    expect(steps).toEqual([
+      ['attempt', undefined, undefined, 'deny', undefined],
+      ['outcome', 'failure', 'STORE_OUTCOME_UNKNOWN', 'deny', undefined],
+      ['outcome', 'success', undefined, 'deny', true],
     ]);
     // One decision: its own reference, about Carl.
     expect(new Set(ofAda.map((r) => `${r.requestId} ${r.subjectSlackUserId}`))).toEqual(new Set([`${ofAda[0]!.requestId} UCARL`]));
@@ -1160,10 +1159,8 @@ describe('a decision whose write was made but whose answer was lost', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'DUANN' && JSON.stringify(c.args).includes('Ask in January'))).toEqual([dm]);
     // Ada's denial on record as made, under her; Ann's Withdraw decided nothing.
-    const ofAda = (await h.waitForAudit('UADA', (r) => r.action === 'license_decide' && r.approvalRequestId === request.requestId && r.restated === true, 10_000)).filter(
-      (r) => r.action === 'license_decide' && r.approvalRequestId === request.requestId,
-    );
-    expect(ofAda.map((r) => [r.phase, r.outcome, r.errorCode, r.decision, r.restated])).toEqual([
+    const { steps } = await decisionSteps(h, 'UADA', 'license_decide', request);
+    expect(steps).toEqual([
       ['attempt', undefined, undefined, 'deny', undefined],
       ['outcome', 'failure', 'STORE_OUTCOME_UNKNOWN', 'deny', undefined],
       ['outcome', 'success', undefined, 'deny', true],
@@ -1203,10 +1200,8 @@ describe('a decision whose write was made but whose answer was lost', () => {
     await h.openHome('UBOB');
     const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUBOB' && JSON.stringify(c.args).includes('Try in spring'), 10_000);
     await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args.blocks).includes('<@UADA>'), 10_000);
-    const ofAda = (await h.waitForAudit('UADA', (r) => r.action === 'license_decide' && r.approvalRequestId === request.requestId && r.restated === true, 10_000)).filter(
-      (r) => r.action === 'license_decide' && r.approvalRequestId === request.requestId,
-    );
-    expect(ofAda.map((r) => [r.phase, r.outcome, r.errorCode, r.decision, r.restated])).toEqual([
+    const { steps } = await decisionSteps(h, 'UADA', 'license_decide', request);
+    expect(steps).toEqual([
       ['attempt', undefined, undefined, 'deny', undefined],
       ['outcome', 'failure', 'STORE_OUTCOME_UNKNOWN', 'deny', undefined],
       ['outcome', 'success', undefined, 'deny', true],
@@ -1225,10 +1220,8 @@ describe('a decision whose write was made but whose answer was lost', () => {
     await h.openHome('UBOB');
     await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUBOB' && JSON.stringify(c.args.blocks ?? []).includes('approval_finish'), 10_000);
 
-    const ofAda = (await h.waitForAudit('UADA', (r) => r.action === 'reset_decide' && r.approvalRequestId === request.requestId && r.restated === true, 10_000)).filter(
-      (r) => r.action === 'reset_decide' && r.approvalRequestId === request.requestId,
-    );
-    expect(ofAda.map((r) => [r.phase, r.outcome, r.errorCode, r.decision, r.restated])).toEqual([
+    const { records: ofAda, steps } = await decisionSteps(h, 'UADA', 'reset_decide', request);
+    expect(steps).toEqual([
       ['attempt', undefined, undefined, 'approve', undefined],
       ['outcome', 'failure', 'STORE_OUTCOME_UNKNOWN', 'approve', undefined],
       ['outcome', 'success', undefined, 'approve', true],

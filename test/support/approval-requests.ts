@@ -1,4 +1,5 @@
 import { APPROVALS_CHANNEL, type Harness } from './harness';
+import type { AuditRecord } from '../../src/audit/audit-record';
 import type { SlackCall } from './slack-fake';
 
 /**
@@ -38,4 +39,15 @@ export async function asksForPinReset(h: Harness, userId: string): Promise<Asked
 /** `adminId` clicks Review on the request's message in the approvals channel. */
 export function review(h: Harness, adminId: string, request: Pick<Asked, 'requestId' | 'message'>) {
   return h.opening((trigger) => h.click(adminId, 'license_review', request.requestId, request.message, trigger));
+}
+
+/**
+ * `adminId`'s records of their decision (`action`) of `request`, once its outcome is recorded again
+ * as made (restated) after their click could not tell: the records, and each one's step as
+ * [phase, outcome, errorCode, decision, restated].
+ */
+export async function decisionSteps(h: Harness, adminId: string, action: 'license_decide' | 'reset_decide', request: Pick<Asked, 'requestId'>) {
+  const ofRequest = (r: AuditRecord) => r.action === action && r.approvalRequestId === request.requestId;
+  const records = (await h.waitForAudit(adminId, (r) => ofRequest(r) && r.restated === true, 10_000)).filter(ofRequest);
+  return { records, steps: records.map((r) => [r.phase, r.outcome, r.errorCode, r.decision, r.restated]) };
 }
