@@ -1,7 +1,7 @@
 import { useHarness } from '../support/harness';
 import type { DynamoCall } from '../support/dynamo-gate';
 import type { SlackCall } from '../support/slack-fake';
-import { type Asked, asksForPinReset, decide, decisionSteps, review } from '../support/approval-requests';
+import { asksForPinReset, decide, decidedUntold, decisionSteps, review, writeOf } from '../support/approval-requests';
 
 /**
  * An approval to finish whose admin's click could not tell it was saved (its write made, every
@@ -17,29 +17,11 @@ describe('an approval to finish its admin could not tell was saved, which ends b
     x.chime.clear();
   });
   afterEach(() => (h.clock.offsetMs = 0));
-  const writeOf = (status: string, request: Asked) => (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes(`"${status}"`) && c.body.includes(request.requestId);
   const dmsTo = (userId: string) => h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === `D${userId}`);
-
-  /** Ada approves `request`, its write made with every answer lost and its read-back failed: she is told Latchkey could not tell. */
-  async function approvedUntold(request: Asked): Promise<void> {
-    const opened = await review(h, 'UADA', request);
-    const decideWrite = writeOf('APPROVED', request);
-    h.dynamoGate.lose(decideWrite, 4);
-    const releaseRead = h.dynamoGate.hold((c) => c.operation === 'GetItem' && c.body.includes(request.requestId) && h.dynamoGate.seen.some(decideWrite));
-    let told: string;
-    try {
-      await h.submit('UADA', opened.view, { values: decide('approve') });
-      told = JSON.stringify(await h.viewUpdate(opened.viewId, 2, 50_000));
-    } finally {
-      releaseRead();
-    }
-    expect(h.dynamoGate.lost.filter(decideWrite).map((c) => c.status)).toEqual([200, 200, 200, 200]);
-    expect(told).toContain(':warning: Latchkey could not tell whether your decision was saved.');
-  }
 
   it("expired, found by its requester's Home tab: he is told in one DM that Ada approved it and it expired before Latchkey could tell him, never with a Finish button nor as an approval they knew of; the DM that said it was sent loses Withdraw; Ada's approval is on record as made; later touches tell nothing more", async () => {
     const request = await asksForPinReset(h, 'UCARL');
-    await approvedUntold(request);
+    await decidedUntold(h, request, decide('approve'), 'APPROVED');
     const before = dmsTo('UCARL').length;
 
     h.clock.offsetMs = 31 * 60_000;
@@ -73,7 +55,7 @@ describe('an approval to finish its admin could not tell was saved, which ends b
 
   it("expired, approved again (untold) after an earlier finish whose outcome is unknown: he is told in one DM who approved it and when, that this approval changed nothing and that the earlier change may have been made, never as an approval he knew of", async () => {
     const request = await asksForPinReset(h, 'UCARL');
-    await approvedUntold(request);
+    await decidedUntold(h, request, decide('approve'), 'APPROVED');
     // As an approval given again after a finish that died midway (its change may have been made).
     await h.addRawRequestFields(request.requestId, { earlierFinishRequestId: 'reset-earlier-finish' });
     const before = dmsTo('UCARL').length;
@@ -95,7 +77,7 @@ describe('an approval to finish its admin could not tell was saved, which ends b
 
   it("expired, whose approval cannot be written on record as made when its requester's Home tab finds it: nothing is moved or told (fail closed) and nothing alerts; his next Home tab writes it, expires it and tells him, once", async () => {
     const request = await asksForPinReset(h, 'UBOB');
-    await approvedUntold(request);
+    await decidedUntold(h, request, decide('approve'), 'APPROVED');
     const before = dmsTo('UBOB').length;
     const restated = (c: DynamoCall) => c.operation === 'PutItem' && c.body.includes('3-restated') && c.body.includes(request.requestId);
     const fromLog = h.logs.length;
@@ -130,7 +112,7 @@ describe('an approval to finish its admin could not tell was saved, which ends b
 
   it("revoked by another admin from the admins' message: she is told in one DM that Ada approved it and Max revoked it before Latchkey could tell her, never with a Finish button nor as an approval she knew of; the DM that said it was sent loses Withdraw; Ada's approval is on record as made before Max's revoke; later touches tell nothing more", async () => {
     const request = await asksForPinReset(h, 'UANN');
-    await approvedUntold(request);
+    await decidedUntold(h, request, decide('approve'), 'APPROVED');
     const before = dmsTo('UANN').length;
 
     await h.click('UMAX', 'approval_revoke', request.requestId, request.message);
@@ -170,7 +152,7 @@ describe('an approval to finish its admin could not tell was saved, which ends b
 
   it("revoked by another admin while the approval cannot be written on record as made: nothing is revoked or told (fail closed), no revoke is on record, and his next Revoke revokes it and tells its requester, once, of both", async () => {
     const request = await asksForPinReset(h, 'UBOB');
-    await approvedUntold(request);
+    await decidedUntold(h, request, decide('approve'), 'APPROVED');
     const before = dmsTo('UBOB').length;
     const restated = (c: DynamoCall) => c.operation === 'PutItem' && c.body.includes('3-restated') && c.body.includes(request.requestId);
     const release = h.dynamoGate.hold(restated);
@@ -204,7 +186,7 @@ describe('an approval to finish its admin could not tell was saved, which ends b
 
   it("revoked by another admin whose revoke could not tell it was made (its write made, every answer lost, its read-back failed): his next Revoke tells its requester, once, that Ada approved it and Max revoked it, never as an approval she knew of", async () => {
     const request = await asksForPinReset(h, 'UANN');
-    await approvedUntold(request);
+    await decidedUntold(h, request, decide('approve'), 'APPROVED');
     const before = dmsTo('UANN').length;
     const revokeWrite = writeOf('REVOKED', request);
     h.dynamoGate.lose(revokeWrite, 4);

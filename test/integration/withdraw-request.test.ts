@@ -1,7 +1,7 @@
 import { APPROVALS_CHANNEL, type Harness, secretIn, useHarness } from '../support/harness';
 import type { DynamoCall } from '../support/dynamo-gate';
 import type { SlackCall } from '../support/slack-fake';
-import { type Asked, asksForPinReset, decide, decisionSteps, posted, review } from '../support/approval-requests';
+import { type Asked, asksForPinReset, decide, decidedUntold, decisionSteps, posted, review } from '../support/approval-requests';
 
 /**
  * A requester takes back a request an admin must decide, for both kinds (a license change, a reset
@@ -1025,7 +1025,6 @@ describe('a decision whose write was made but whose answer was lost', () => {
     x.slack.clear();
     x.chime.clear();
   });
-  const writeOf = (status: string, request: Asked) => (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes(`"${status}"`) && c.body.includes(request.requestId);
   /** The operator's log of a decision found made: which touch found it, and whose. */
   const foundMadeBy = (request: Asked) =>
     h.logs
@@ -1035,33 +1034,16 @@ describe('a decision whose write was made but whose answer was lost', () => {
       .map((l) => JSON.parse(l))
       .map((l) => [l.touch, l.slackUserId]);
 
-  /** Ada's decision of `request`, its write made with every answer lost and its read-back failed: she is told Latchkey could not tell. */
-  async function decidedUntold(request: Asked, values: ReturnType<typeof decide>, status: string): Promise<void> {
-    const opened = await review(h, 'UADA', request);
-    const decideWrite = writeOf(status, request);
-    h.dynamoGate.lose(decideWrite, 4);
-    const releaseRead = h.dynamoGate.hold((c) => c.operation === 'GetItem' && c.body.includes(request.requestId) && h.dynamoGate.seen.some(decideWrite));
-    let told: string;
-    try {
-      await h.submit('UADA', opened.view, { values });
-      told = JSON.stringify(await h.viewUpdate(opened.viewId, 2, 50_000));
-    } finally {
-      releaseRead();
-    }
-    expect(h.dynamoGate.lost.filter(decideWrite).map((c) => c.status)).toEqual([200, 200, 200, 200]);
-    expect(told).toContain(':warning: Latchkey could not tell whether your decision was saved.');
-  }
-
   it("a denial whose write is made, every answer to it lost, and whose read-back fails too: its admin is told Latchkey could not tell, and the operator's log says reading back that decision failed", async () => {
     const request = await asksForLicense(h, 'UANN', 'Plus');
-    await decidedUntold(request, decide('deny', 'Not now'), 'DENIED');
+    await decidedUntold(h, request, decide('deny', 'Not now'), 'DENIED');
     // Before: nothing in the log said the read-back of a write that was not answered failed.
     expect(warnedOf(h, 'reading back a decision whose write was refused or not answered failed')).toEqual([['warn', request.requestId]]);
   }, 90_000);
 
   it("a denial its admin could not tell was saved: the next touches, another admin's Review and its requester's Home tab opened at once, tell its requester once, with the comment, and rewrite the admins' message and the DM that said it was sent; a later Review tells nothing more", async () => {
     const request = await asksForLicense(h, 'UBOB', 'Plus');
-    await decidedUntold(request, decide('deny', 'Budget is spent'), 'DENIED');
+    await decidedUntold(h, request, decide('deny', 'Budget is spent'), 'DENIED');
     const toldBob = () => h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'DUBOB' && JSON.stringify(c.args).includes('Budget is spent'));
     // Nothing that follows a denial was done by Ada's click.
     expect(toldBob()).toEqual([]);
@@ -1086,7 +1068,7 @@ describe('a decision whose write was made but whose answer was lost', () => {
 
   it("an approval to finish its admin could not tell was saved: its requester's Home tab tells them, once, in a DM with the Finish button, and the admins' message says it was approved; opened again, nothing more", async () => {
     const request = await asksForPinReset(h, 'UCARL');
-    await decidedUntold(request, decide('approve'), 'APPROVED');
+    await decidedUntold(h, request, decide('approve'), 'APPROVED');
     const finishDms = () => h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'DUCARL' && JSON.stringify(c.args.blocks ?? []).includes('approval_finish'));
     expect(finishDms()).toEqual([]);
 
@@ -1105,7 +1087,7 @@ describe('a decision whose write was made but whose answer was lost', () => {
 
   it("a denial its admin could not tell was saved, followed up by another admin's Review: its outcome is recorded again under its admin, as a denial made then, and the audit search and her Home tab say she denied it; nothing on record says the admin who only touched it decided it", async () => {
     const request = await asksForLicense(h, 'UCARL', 'Plus');
-    await decidedUntold(request, decide('deny', 'Not this quarter'), 'DENIED');
+    await decidedUntold(h, request, decide('deny', 'Not this quarter'), 'DENIED');
     await review(h, 'UMAX', request);
     await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUCARL' && JSON.stringify(c.args).includes('Not this quarter'), 10_000);
     // The operator's log says what found it, and whose touch it was: before, neither.
@@ -1148,7 +1130,7 @@ describe('a decision whose write was made but whose answer was lost', () => {
 
   it("a denial its admin could not tell was saved, then its requester's Withdraw from the DM that said it was sent: they are told it was denied, once, the admins' message is rewritten, and it is recorded again under its admin as a denial, with nothing alerting", async () => {
     const request = await asksForLicense(h, 'UANN', 'Pro');
-    await decidedUntold(request, decide('deny', 'Ask in January'), 'DENIED');
+    await decidedUntold(h, request, decide('deny', 'Ask in January'), 'DENIED');
     const fromLog = h.logs.length;
     // Before: the Withdraw said it was decided, and the admins' message still offered Review.
     await h.click('UANN', 'approval_withdraw', withdrawIn(request.dm.call).value, request.dm);
@@ -1173,7 +1155,7 @@ describe('a decision whose write was made but whose answer was lost', () => {
 
   it("a denial its admin could not tell was saved, whose record as made cannot be written at its requester's Home tab: they are not told yet, and nothing alerts; their next Home tab writes it and tells them, once", async () => {
     const request = await asksForLicense(h, 'UBOB', 'Pro');
-    await decidedUntold(request, decide('deny', 'Try in spring'), 'DENIED');
+    await decidedUntold(h, request, decide('deny', 'Try in spring'), 'DENIED');
     const toldBob = () => h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'DUBOB' && JSON.stringify(c.args).includes('Try in spring'));
     const restated = (c: DynamoCall) => c.operation === 'PutItem' && c.body.includes('3-restated');
     const fromLog = h.logs.length;
@@ -1215,7 +1197,7 @@ describe('a decision whose write was made but whose answer was lost', () => {
 
   it("an approval to finish its admin could not tell was saved, found made by its requester's Home tab: it is recorded again under its admin as an approval handing out the finish reference its click recorded, and nothing alerts", async () => {
     const request = await asksForPinReset(h, 'UBOB');
-    await decidedUntold(request, decide('approve'), 'APPROVED');
+    await decidedUntold(h, request, decide('approve'), 'APPROVED');
     const fromLog = h.logs.length;
     await h.openHome('UBOB');
     await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUBOB' && JSON.stringify(c.args.blocks ?? []).includes('approval_finish'), 10_000);

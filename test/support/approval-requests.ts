@@ -1,5 +1,6 @@
 import { APPROVALS_CHANNEL, type Harness } from './harness';
 import type { AuditRecord } from '../../src/audit/audit-record';
+import type { DynamoCall } from './dynamo-gate';
 import type { SlackCall } from './slack-fake';
 
 /**
@@ -50,4 +51,28 @@ export async function decisionSteps(h: Harness, adminId: string, action: 'licens
   const ofRequest = (r: AuditRecord) => r.action === action && r.approvalRequestId === request.requestId;
   const records = (await h.waitForAudit(adminId, (r) => ofRequest(r) && r.restated === true, 10_000)).filter(ofRequest);
   return { records, steps: records.map((r) => [r.phase, r.outcome, r.errorCode, r.decision, r.restated]) };
+}
+
+/** The request's write that moves it to `status` (APPROVED, DENIED, REVOKED). */
+export const writeOf = (status: string, request: Pick<Asked, 'requestId'>) => (c: DynamoCall) =>
+  c.operation === 'UpdateItem' && c.body.includes(`"${status}"`) && c.body.includes(request.requestId);
+
+/**
+ * Ada's decision of `request` (`values`, moving it to `status`), its write made with every answer
+ * lost and its read-back failed: she is told Latchkey could not tell. Needs the harness's dynamoGate.
+ */
+export async function decidedUntold(h: Harness, request: Asked, values: ReturnType<typeof decide>, status: string): Promise<void> {
+  const opened = await review(h, 'UADA', request);
+  const decideWrite = writeOf(status, request);
+  h.dynamoGate.lose(decideWrite, 4);
+  const releaseRead = h.dynamoGate.hold((c) => c.operation === 'GetItem' && c.body.includes(request.requestId) && h.dynamoGate.seen.some(decideWrite));
+  let told: string;
+  try {
+    await h.submit('UADA', opened.view, { values });
+    told = JSON.stringify(await h.viewUpdate(opened.viewId, 2, 50_000));
+  } finally {
+    releaseRead();
+  }
+  expect(h.dynamoGate.lost.filter(decideWrite).map((c) => c.status)).toEqual([200, 200, 200, 200]);
+  expect(told).toContain(':warning: Latchkey could not tell whether your decision was saved.');
 }
