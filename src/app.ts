@@ -269,6 +269,8 @@ export async function createLambdaLatchkey(
     metrics,
     functionTimeoutS: Math.max(functionTimeoutS(config), measuredTimeoutS),
   });
+  // A bound that fits the function's timeout (lambdaTimeoutS), as DynamoDB's (LAMBDA_SLACK_CALL_MS).
+  const slack = slackWebApi(config, logger, fetch, config.slack.apiRetries, LAMBDA_SLACK_CALL_MS);
   const app = new GuardedApp(
     {
       ...slackAppOptions(config, logger, fetch),
@@ -279,9 +281,13 @@ export async function createLambdaLatchkey(
       ...config.slack.bot,
     },
     KNOWN_ENTRY_POINTS,
-    // A bound that fits the function's timeout (lambdaTimeoutS), as DynamoDB's (LAMBDA_SLACK_CALL_MS).
-    { fetch, logger, metrics, slack: slackWebApi(config, logger, fetch, config.slack.apiRetries, LAMBDA_SLACK_CALL_MS) },
+    { fetch, logger, metrics, slack },
   );
+  // Bolt's auth.test (without the bot's IDs, before any listener runs) within the same bound as every
+  // other Slack call here: through its own client, SLACK_API_RETRIES tries of 5 s each with no bound
+  // in all (about 37 s at 5) and any Retry-After waited out, so a Slack that did not answer ran the
+  // invocation past the function's timeout. Run out, it is Bolt's AuthorizationError, as a refused token is (listenerErrorHandler).
+  app.client.auth.test = () => slack.auth.test();
   registerFeatures(app, config, { aws, dynamo, logger, clock, fetch, metrics });
   warnAboutConfig(config, logger);
   return { receiver };
@@ -403,8 +409,9 @@ const SLACK_TIMEOUT_MS = 5_000;
 
 /**
  * Bolt's own options, and those of its WebClient, whose only call is auth.test: at start on the
- * server (where slackAtStart tries again itself, so the client does not: `atStart`), at the first
- * request on Lambda when the bot's IDs are not configured.
+ * server (where slackAtStart tries again itself, so the client does not: `atStart`). On Lambda, where
+ * it comes before a request's listeners when the bot's IDs are not configured, the app's own client
+ * makes it instead (createLambdaLatchkey).
  */
 function slackAppOptions(config: Config, logger: AppLogger, fetch: HttpFetch, { atStart = false } = {}): AppOptions {
   return {
