@@ -18,6 +18,10 @@ const BRIEF_FIELDS = [
   // Its key, for the warning about a record this version cannot read (readAuditItem) to name it.
   'pk',
   'sk',
+  // What a newer version's record (its schema's number) or an unknown factor most often differs in,
+  // for Needs attention to list a record this version cannot read (readAuditItem) as one.
+  'v',
+  'factorType',
   'requestId',
   'phase',
   'action',

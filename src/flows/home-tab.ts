@@ -162,7 +162,7 @@ export interface TodayCounts {
 }
 
 /** What Needs attention lists, by kind (Attention.kind); an admin's marking of one handled names its kind. */
-export const ATTENTION_KINDS = ['push_rejected', 'push_limited', 'unknown_outcome', 'operator_failure', 'incomplete'] as const;
+export const ATTENTION_KINDS = ['push_rejected', 'push_limited', 'unknown_outcome', 'operator_failure', 'incomplete', 'unreadable'] as const;
 export type AttentionKind = (typeof ATTENTION_KINDS)[number];
 export const isAttentionKind = (kind: string): kind is AttentionKind => (ATTENTION_KINDS as readonly string[]).includes(kind);
 /** The audit action of an admin marking a Needs attention item handled. */
@@ -207,13 +207,16 @@ export interface Attention {
    * incomplete: the change was made but a step after it failed (a partial outcome). push_rejected:
    * the person rejected a push, so someone else may hold their Slack session. push_limited: the
    * person was refused for the push limit. Both once a person, at the newest (its time, credential
-   * and reference), with `count`: how many times in the 7 days.
+   * and reference), with `count`: how many times in the 7 days. unreadable: a record this version
+   * cannot read (a newer version's, a hand edit, tampering), once a reference, with `unreadable`.
    */
   readonly kind: AttentionKind;
   readonly errorCode?: string;
   /** The verifier's audit name, so the push can name its app. */
   readonly verifier?: string;
   readonly count?: number;
+  /** Of an unreadable item: the names of the fields this version could not read (AuditEvent.unreadable), never their values. */
+  readonly unreadable?: readonly string[];
 }
 
 export interface AdminParts {
@@ -242,8 +245,9 @@ export interface AdminParts {
   /**
    * The first ATTENTION_SHOWN items not marked handled, how many more, and how many items admins
    * marked handled in the 7 days (each in the audit log, with who, when and their note).
+   * unreadableMore: how many of the more are records this version cannot read (listed last).
    */
-  readonly attention: Part<{ readonly items: readonly Attention[]; readonly more: number; readonly handled: number }>;
+  readonly attention: Part<{ readonly items: readonly Attention[]; readonly more: number; readonly handled: number; readonly unreadableMore?: number }>;
 }
 
 export interface HomeData {
@@ -554,7 +558,8 @@ export class HomeTab {
         outcome: 'success',
         action: ATTENTION_HANDLED_ACTION,
         actor: admin,
-        subject: item.actor,
+        // An unreadable record's person, when it could not be read, is nobody to name.
+        ...(item.actor.userId && item.actor.teamId && { subject: item.actor }),
         handledRequestId: reference,
         attentionKind: kind,
         note: text,
@@ -709,7 +714,8 @@ export class HomeTab {
       this.part('today', requester, async () => todayCounts(days[0]!, (await week)[0]!, now)),
       this.part('needs attention', requester, async () => {
         const { items, handled } = attentionOf((await week).flat(), now);
-        return { items: items.slice(0, ATTENTION_SHOWN), more: Math.max(0, items.length - ATTENTION_SHOWN), handled };
+        const unreadableMore = items.slice(ATTENTION_SHOWN).filter((a) => a.kind === 'unreadable').length;
+        return { items: items.slice(0, ATTENTION_SHOWN), more: Math.max(0, items.length - ATTENTION_SHOWN), handled, ...(unreadableMore > 0 && { unreadableMore }) };
       }),
       // Unread, the admin's own lines say what their own records do. A revoke is written after the
       // approval it takes back, so that of any approval of the week is in it; an older approval's
@@ -1079,11 +1085,36 @@ const isApprovalStep = (action: string) => APPROVAL_ACTIONS.includes(action);
 const isRequestStep = (action: string) => isApprovalStep(action) && action.endsWith('_request');
 
 /**
+ * The records this version cannot read (readAuditItem: a newer version's, a hand edit, tampering),
+ * once a reference, with every field of its records that could not be read (by name: never what it
+ * holds). Last on the list: a rolled-back version's many records never push out the questions this
+ * version can say more of; the list's bound and "more" count them all the same.
+ */
+function unreadableOf(events: readonly AuditEvent[], marked: (e: AuditEvent, kind: AttentionKind) => boolean): Attention[] {
+  const byReference = new Map<string, Attention>();
+  events.forEach((e, i) => {
+    if (!e.unreadable || marked(e, 'unreadable')) return;
+    // One with no reference to read is an item of its own: nothing names it with another.
+    const key = e.requestId || `#${i}`;
+    const seen = byReference.get(key);
+    const fields = [...new Set([...(seen?.unreadable ?? []), ...e.unreadable])];
+    const newest = !seen || compareText(e.at, seen.at) > 0 ? e : undefined;
+    byReference.set(key, {
+      ...(seen ?? {}),
+      ...(newest && { requestId: e.requestId, action: e.action, at: e.at, actor: e.actor }),
+      kind: 'unreadable',
+      unreadable: fields,
+    } as Attention);
+  });
+  return [...byReference.values()];
+}
+
+/**
  * The security events first, each person who rejected a push and each person refused for the push
  * limit (once a person for each, at the newest, with how many times: three rejections by one person
  * are one question to ask them), then attempts with no outcome, failures that alerted an operator,
- * and changes with a step that failed; each group newest first, so a bounded list never leaves a
- * security event out for older questions.
+ * and changes with a step that failed, then records this version cannot read (unreadableOf); each
+ * group newest first, so a bounded list never leaves a security event out for older questions.
  *
  * Less what admins marked handled (attention_handled names an item's kind and reference): that
  * item, and for a person's group everything up to the one marked, so a newer rejection by the
@@ -1134,6 +1165,7 @@ function attentionOf(events: readonly AuditEvent[], now: Date): { items: Attenti
         ...firsts.filter((e) => e.outcome === 'failure' && e.errorCode && isFailureCode(e.errorCode) && needsOperator(e.errorCode) && failedStill(e)).flatMap(unless('operator_failure')),
         ...firsts.filter((e) => e.outcome === 'partial').flatMap(unless('incomplete')),
       ]),
+      ...newestFirst(unreadableOf(events, marked)),
     ],
     handled: marks.size,
   };

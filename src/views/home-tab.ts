@@ -3,6 +3,7 @@ import {
   APPROVED_WAITING_SHOWN,
   AWAITING_RETRY_SHOWN,
   HANDLED_NOTE_MAX_LENGTH,
+  isReference,
   UNFINISHED_SHOWN,
   type Activity,
   type AdminParts,
@@ -396,7 +397,7 @@ function adminBlocks(admin: AdminParts, viewer: string, words: HomeWords): Known
   blocks.push(header('Needs attention (7 days)'));
   if (!admin.attention.ok) blocks.push(UNAVAILABLE('This list'));
   else {
-    const { items, more, handled } = admin.attention.value;
+    const { items, more, handled, unreadableMore } = admin.attention.value;
     if (items.length === 0) {
       // The empty state; with items marked handled (counted below), in words still true of them.
       blocks.push(
@@ -410,10 +411,19 @@ function adminBlocks(admin: AdminParts, viewer: string, words: HomeWords): Known
       // The admin's own (a push they rejected: someone may hold their session) is another admin's to mark.
       blocks.push(
         ...items.map((a) =>
-          a.actor.userId === viewer ? section(`${attentionLine(a, words)}\n_Your own: another admin marks it handled._`) : { ...section(attentionLine(a, words)), accessory: markHandledButton(a) },
+          a.actor.userId === viewer
+            ? section(`${attentionLine(a, words)}\n_Your own: another admin marks it handled._`)
+            : // A record with no reference or workspace to read cannot be named to mark it (markHandled
+              // checks the item against its reference's records of the admin's workspace): it leaves with its 7 days.
+              a.kind !== 'unreadable' || (isReference(a.requestId) && a.actor.teamId !== '')
+              ? { ...section(attentionLine(a, words)), accessory: markHandledButton(a) }
+              : section(attentionLine(a, words)),
         ),
       );
-      if (more > 0) blocks.push(context(`…and ${more} more: \`npm run audit -- unknown --days 7\` lists every attempt with no outcome.`));
+      if (more > 0) {
+        const unread = unreadableMore ? ` ${unreadableMore} of them ${unreadableMore === 1 ? 'is a record' : 'are records'} this version of Latchkey cannot read: \`npm run audit -- export\` for the 7 days lists each (phase unreadable).` : '';
+        blocks.push(context(`…and ${more} more: \`npm run audit -- unknown --days 7\` lists every attempt with no outcome.${unread}`));
+      }
     }
     // Nothing leaves the list unsaid: one line, with where to read who marked what.
     if (handled > 0) {
@@ -544,6 +554,18 @@ function todayBlocks(today: TodayCounts, words: HomeWords): KnownBlock[] {
 }
 
 function attentionLine(a: Attention, words: HomeWords): string {
+  if (a.kind === 'unreadable') {
+    // Its fields by name only, never what they hold; its person and action only where they read as such (readAuditItem).
+    const fields = (a.unreadable ?? ['record']).map((f) => `\`${f}\``).join(', ');
+    const what = [...(a.action ? [labelOf(words.actions[a.action]?.name, a.action)] : []), ...(a.actor.userId ? [`by <@${a.actor.userId}>`] : [])].join(' ');
+    const when = a.at && !Number.isNaN(Date.parse(a.at)) ? slackDate(new Date(a.at)) : 'time unreadable';
+    return (
+      `:grey_question: *A record this version of Latchkey cannot read* (its ${fields})${what ? ` · ${what}` : ''} · ${when}\n` +
+      (isReference(a.requestId)
+        ? `A newer version may have written it, or someone edited the table: look it up with its reference \`${a.requestId}\` (*Search the audit log*, or \`npm run audit -- export\` for its day).`
+        : `A newer version may have written it, or someone edited the table. It has no reference this version can read: \`npm run audit -- export\` for its day lists it (phase unreadable) by its key.`)
+    );
+  }
   const name = labelOf(words.actions[a.action]?.name, a.action);
   const app = (a.verifier && words.verifiers[a.verifier]) ?? 'the verifier app';
   if (a.kind === 'push_rejected') {
@@ -577,6 +599,7 @@ export const ATTENTION_KIND_NAMES: Readonly<Record<AttentionKind, string>> = {
   unknown_outcome: 'Outcome unknown',
   operator_failure: 'Failed, an operator was alerted',
   incomplete: 'Done, but a step after the change failed',
+  unreadable: 'A record this version cannot read',
 };
 
 export function attentionKindName(kind: string): string {
@@ -584,7 +607,7 @@ export function attentionKindName(kind: string): string {
 }
 
 function markHandledButton(a: Attention): Button {
-  const target: AttentionTarget = { kind: a.kind, reference: a.requestId, person: a.actor.userId, at: a.at, ...(a.count !== undefined && a.count > 1 && { count: a.count }) };
+  const target: AttentionTarget = { kind: a.kind, reference: a.requestId, ...(a.actor.userId && { person: a.actor.userId }), at: a.at, ...(a.count !== undefined && a.count > 1 && { count: a.count }) };
   return { type: 'button', action_id: HOME_ATTENTION_HANDLED_ACTION_ID, text: plain('Mark handled'), value: JSON.stringify(target) };
 }
 

@@ -1756,6 +1756,74 @@ describe('Needs attention: an admin marks an item handled', () => {
   });
 });
 
+describe('Needs attention: a record this version cannot read', () => {
+  const h = useHarness({}, (x) => x.slack.clear());
+  const attentionIn = (home: Record<string, any>) => {
+    const blocks = home.blocks as any[];
+    const from = blocks.findIndex((b) => b.type === 'header' && b.text.text === 'Needs attention (7 days)');
+    return from < 0 ? [] : blocks.slice(from, blocks.findIndex((b, i) => i > from && b.type === 'actions'));
+  };
+  const lineOf = (home: Record<string, any>, reference: string) => attentionIn(home).find((b) => String(b.text?.text).includes(reference));
+
+  it("is listed in an admin's Needs attention by its reference, time and person, never its values nor in an employee's tab, and leaves it once marked handled with a note", async () => {
+    // Among good records of Bob's: a newer version's (schema v2, a phase this one does not know) and
+    // one with a factorType no version writes (its words a mention and a secret-looking text).
+    const now = new Date(Date.now() - 10 * 60_000);
+    const at = now.toISOString();
+    const common = { pk: `ACTOR#${TEAM}#UBOB`, day: at.slice(0, 10), at, action: 'reset_pin', slackUserId: 'UBOB', slackTeamId: TEAM, directory: 'chime', expiresAt: Math.floor(now.getTime() / 1000) + 86_400 };
+    const good = `${at}_0000000ca001`;
+    await h.writeRawAudit({ ...common, v: 1, requestId: good, sk: `${good}#1-claim`, phase: 'attempt', directoryUserId: 'chime-bob' });
+    await h.writeRawAudit({ ...common, v: 1, requestId: good, sk: `${good}#2-outcome`, phase: 'outcome', outcome: 'success' });
+    const unknown = `${at}_0000000ca002`;
+    await h.writeRawAudit({ ...common, v: 1, requestId: unknown, sk: `${unknown}#1-claim`, phase: 'attempt', directoryUserId: 'chime-bob' });
+    const newer = `${at}_0000000ca0b2`;
+    await h.writeRawAudit({ ...common, v: 2, requestId: newer, sk: `${newer}#1-claim`, phase: 'handover' });
+    const factor = `${at}_0000000caf7c`;
+    await h.writeRawAudit({ ...common, v: 1, requestId: factor, sk: `${factor}#2-outcome`, phase: 'outcome', outcome: 'success', factorType: 'push <!channel> code=hunter2' });
+
+    const { home } = await h.openHome('UADA');
+    const said = JSON.stringify(attentionIn(home));
+    for (const [reference, fields] of [[newer, '`v`, `phase`'], [factor, '`factorType`']] as const) {
+      const line = lineOf(home, reference);
+      expect(line?.text.text).toContain(`:grey_question: *A record this version of Latchkey cannot read* (its ${fields}) · Meeting PIN reset by <@UBOB> · <!date^${Math.floor(now.getTime() / 1000)}^`);
+      expect(line?.text.text).toContain(`look it up with its reference \`${reference}\``);
+      expect(line?.accessory).toMatchObject({ type: 'button', action_id: 'home_attention_handled', text: { text: 'Mark handled' } });
+    }
+    // Each once, after the questions this version can say more of; the good records are not listed.
+    expect(said.split(newer)).toHaveLength(3); // its line's text and its button's value
+    expect(lineOf(home, unknown)?.text.text).toContain('*Outcome unknown*');
+    expect(lineOf(home, good)).toBeUndefined();
+    expect(said).not.toContain('hunter2');
+    expect(said).not.toContain('handover');
+    expect(said).not.toContain('<!channel>');
+
+    // An employee's tab has no Needs attention, and no button to mark anything.
+    const own = (await h.openHome('UBOB')).home;
+    expect(attentionIn(own)).toEqual([]);
+    expect(JSON.stringify(own.blocks)).not.toContain('home_attention_handled');
+    expect(JSON.stringify(own.blocks)).not.toContain('Needs attention');
+
+    // Marked handled like any item: the admin's note is kept, and it leaves the list; the other stays.
+    const button = lineOf(home, newer).accessory;
+    const { view: form } = await h.opening((t) => h.clickIn('UADA', button.action_id, button.value, { view: home, triggerId: t }));
+    expect(JSON.stringify(form.blocks)).toContain('*A record this version cannot read* · about <@UBOB>');
+    const published = h.slack.callsTo('views.publish').filter((c) => c.args.user_id === 'UADA').length;
+    const note = 'Asked IT: written by 2.0 before the rollback, a handover step of a reset Bob asked for';
+    expect((await h.submit('UADA', form, { values: { note: { note: { type: 'plain_text_input', value: note } } } })).status).toBe(200);
+    expect(JSON.stringify((await h.viewUpdate(form.id, 2)).blocks)).toContain('Marked handled');
+    let seen = 0;
+    const after = (await h.slack.waitForCall('views.publish', (c) => c.args.user_id === 'UADA' && ++seen > published)).args.view as Record<string, any>;
+    expect(lineOf(after, newer)).toBeUndefined();
+    expect(lineOf(after, factor)?.text.text).toContain('cannot read');
+    expect(JSON.stringify(attentionIn(after))).toContain('1 marked handled in the last 7 days');
+    const records = (await h.auditRecords('UADA')).filter((r) => r.action === 'attention_handled');
+    expect(records).toEqual([expect.objectContaining({ handledRequestId: newer, attentionKind: 'unreadable', subjectSlackUserId: 'UBOB', note })]);
+    expect(lineOf((await h.openHome('UMAX')).home, newer)).toBeUndefined();
+    // Nobody was paged for it.
+    expect(h.logs.some((l) => l.includes('"alert":true'))).toBe(false);
+  });
+});
+
 describe('Needs attention in an Enterprise Grid org', () => {
   const ORG = 'E0EXAMPLE';
   const SECOND_WORKSPACE = 'T0SECOND';

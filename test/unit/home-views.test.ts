@@ -81,7 +81,7 @@ function fullData(admin: boolean): HomeData {
         },
         attention: {
           ok: true,
-          value: { items: Array.from({ length: ATTENTION_SHOWN }, (_, i) => ({ requestId: `r${i}`, action: 'reset_pin', at: now.toISOString(), actor: ann, kind: (['push_rejected', 'push_limited', 'unknown_outcome'] as const)[i % 3]!, verifier: 'okta_verify', count: 3 })), more: 7, handled: 4 },
+          value: { items: Array.from({ length: ATTENTION_SHOWN }, (_, i) => ({ requestId: `r${i}`, action: 'reset_pin', at: now.toISOString(), actor: ann, kind: (['push_rejected', 'push_limited', 'unknown_outcome', 'unreadable'] as const)[i % 4]!, verifier: 'okta_verify', count: 3, ...(i % 4 === 3 && { unreadable: ['v', 'phase', 'outcome', 'factorType', 'verification', 'slackEnterpriseId'] }) })), more: 7, handled: 4 },
         },
       },
     }),
@@ -299,6 +299,25 @@ describe('the Home tab view', () => {
       'Nothing needs attention: every reset of the last 7 days that has no outcome or alerted an operator, and every push rejected or at its limit, was marked handled.',
     );
     expect(text).toContain('1 marked handled in the last 7 days');
+  });
+
+  it('a record this version cannot read, in Needs attention, names its fields and never a person or reference it could not read; with no reference it has no Mark handled, and the more it left out are named', () => {
+    const data = fullData(true);
+    const reference = '2026-12-01T08:30:00.000Z_0000000000a1';
+    const items = [
+      { requestId: reference, action: 'reset_pin', at: '2026-12-01T08:30:00.000Z', actor: { userId: 'UBEA', teamId: 'T0TEAM' }, kind: 'unreadable' as const, unreadable: ['v', 'phase'] },
+      { requestId: '', action: '', at: '2026-12-01T00:00:00.000Z', actor: { userId: '', teamId: '' }, kind: 'unreadable' as const, unreadable: ['requestId', 'slackUserId'] },
+    ];
+    const admin = { ...data.admin!, attention: { ok: true as const, value: { items, more: 3, handled: 0, unreadableMore: 2 } } };
+    const blocks = homeView({ ...data, admin }, words).blocks as any[];
+    const [readable, bare] = ['(its `v`, `phase`)', '(its `requestId`, `slackUserId`)'].map((fields) => blocks.find((b) => String(b.text?.text).includes(fields)));
+    expect(readable.text.text).toContain(':grey_question: *A record this version of Latchkey cannot read* (its `v`, `phase`) · Meeting PIN reset by <@UBEA> ·');
+    expect(readable.text.text).toContain(`look it up with its reference \`${reference}\``);
+    expect(JSON.parse(readable.accessory.value)).toEqual({ kind: 'unreadable', reference, person: 'UBEA', at: '2026-12-01T08:30:00.000Z' });
+    expect(bare.text.text).not.toContain('<@');
+    expect(bare.text.text).toContain('It has no reference this version can read');
+    expect(bare.accessory).toBeUndefined();
+    expect(JSON.stringify(blocks)).toContain('…and 3 more: `npm run audit -- unknown --days 7` lists every attempt with no outcome. 2 of them are records this version of Latchkey cannot read');
   });
 
   it('what a requester typed cannot mention or link anyone', () => {
