@@ -58,7 +58,7 @@ import { bodyParsed, EVENTS_PATH, guardSlackRequests } from './slack/request-gua
 import { BODY_LIMIT_BYTES } from './slack/slack-request-body';
 import { httpFetch, type HttpFetch } from './http/fetch';
 import { SlackApprovalAnnouncer } from './slack/slack-approval-announcer';
-import { SlackWebApi } from './slack/slack-web-api';
+import { SlackWebApi, type SlackApi } from './slack/slack-web-api';
 import { SharedAsks, SlackWorkspaceMembers } from './slack/workspace-members';
 import { KnownGuests } from './flows/known-guests';
 import { allStartChecks, listenFailure, namedTables, slackAtStart, socketModeRetries, socketModeStartFailure, socketModeWithinStartBound, StartFailure, tablesAtStart, tokenWorkspaceProblem } from './start-checks';
@@ -271,23 +271,14 @@ export async function createLambdaLatchkey(
   });
   // A bound that fits the function's timeout (lambdaTimeoutS), as DynamoDB's (LAMBDA_SLACK_CALL_MS).
   const slack = slackWebApi(config, logger, fetch, config.slack.apiRetries, LAMBDA_SLACK_CALL_MS);
+  // Not Bolt's authorisation of a token: without the bot's IDs it makes an auth.test before every
+  // request's listeners, through Bolt's own client (botAuthorization). Bolt takes a token or this.
+  const { token: _token, ...boltOptions } = slackAppOptions(config, logger, fetch);
   const app = new GuardedApp(
-    {
-      ...slackAppOptions(config, logger, fetch),
-      receiver,
-      // No auth.test before the first answer of a cold instance: with the bot's IDs configured
-      // there is none at all, and without them it waits for the first request that needs it.
-      tokenVerificationEnabled: false,
-      ...config.slack.bot,
-    },
+    { ...boltOptions, receiver, authorize: botAuthorization(config, slack) },
     KNOWN_ENTRY_POINTS,
     { fetch, logger, metrics, slack },
   );
-  // Bolt's auth.test (without the bot's IDs, before any listener runs) within the same bound as every
-  // other Slack call here: through its own client, SLACK_API_RETRIES tries of 5 s each with no bound
-  // in all (about 37 s at 5) and any Retry-After waited out, so a Slack that did not answer ran the
-  // invocation past the function's timeout. Run out, it is Bolt's AuthorizationError, as a refused token is (listenerErrorHandler).
-  app.client.auth.test = () => slack.auth.test();
   registerFeatures(app, config, { aws, dynamo, logger, clock, fetch, metrics });
   warnAboutConfig(config, logger);
   return { receiver };
@@ -404,14 +395,35 @@ function slackWebApi(config: Config, logger: AppLogger, fetch: HttpFetch, retrie
   return new SlackWebApi({ token: config.slack.botToken, apiUrl: config.slack.apiUrl, fetch, logger, retries, timeoutMs: SLACK_TIMEOUT_MS, callMs });
 }
 
+/**
+ * Bolt's authorisation for this one workspace, as its own for a token (App.js singleAuthorization),
+ * with the bot's IDs from SLACK_BOT_ID and SLACK_BOT_USER_ID or else from one auth.test per instance,
+ * not one per request: through the app's own client, so within the bound of every other Slack call
+ * on Lambda (LAMBDA_SLACK_CALL_MS), where Bolt's client, SLACK_API_RETRIES tries of 5 s each with any
+ * Retry-After waited out, held an invocation past the function's timeout. A failed auth.test is not
+ * kept, so the next request asks again; Bolt makes it an AuthorizationError (listenerErrorHandler).
+ */
+function botAuthorization(config: Config, slack: SlackApi): NonNullable<AppOptions['authorize']> {
+  const botToken = config.slack.botToken;
+  let ids: Promise<{ botId?: string; botUserId?: string }> | undefined = config.slack.bot && Promise.resolve(config.slack.bot);
+  const botIds = () =>
+    (ids ??= slack.auth.test().then(
+      (auth) => ({ botId: auth.bot_id, botUserId: auth.user_id }),
+      (err: unknown) => {
+        ids = undefined;
+        throw err;
+      },
+    ));
+  return async ({ isEnterpriseInstall }) => ({ isEnterpriseInstall, botToken, ...(await botIds()) });
+}
+
 /** One Slack call that has not answered by then will not; a person is waiting. */
 const SLACK_TIMEOUT_MS = 5_000;
 
 /**
  * Bolt's own options, and those of its WebClient, whose only call is auth.test: at start on the
- * server (where slackAtStart tries again itself, so the client does not: `atStart`). On Lambda, where
- * it comes before a request's listeners when the bot's IDs are not configured, the app's own client
- * makes it instead (createLambdaLatchkey).
+ * server (where slackAtStart tries again itself, so the client does not: `atStart`). On Lambda it
+ * makes none: the app's own client does, once per instance (botAuthorization).
  */
 function slackAppOptions(config: Config, logger: AppLogger, fetch: HttpFetch, { atStart = false } = {}): AppOptions {
   return {

@@ -138,7 +138,7 @@ export class GuardedApp extends App {
 
   /**
    * The Slack Web API as the listeners call it (slack-web-api.ts), instead of the WebClient Bolt
-   * hands them as `client`: Bolt's is left to its own auth.test.
+   * hands them as `client`: Bolt's is left to its auth.test at the server's start.
    */
   get slack(): SlackApi {
     return this.outside.slack;

@@ -3,8 +3,8 @@ import { SIGNING_SECRET, TEAM, useHarness } from '../support/harness';
 import { homeOpenedEvent, postEvent } from '../support/slack-requests';
 
 /**
- * Without the bot's IDs (SLACK_BOT_ID, SLACK_BOT_USER_ID), Bolt calls auth.test before any listener
- * runs. On Lambda that call has the bound of every other Slack call there (LAMBDA_SLACK_CALL_MS, its
+ * Without the bot's IDs (SLACK_BOT_ID, SLACK_BOT_USER_ID), an instance calls auth.test before the
+ * first listener runs. On Lambda that call has the bound of every other Slack call there (LAMBDA_SLACK_CALL_MS, its
  * tries and waits together), whatever SLACK_API_RETRIES says: at 5 tries of 5 s, a Slack that did not
  * answer held the invocation about 37 s, past the function's 30 s.
  */
@@ -58,5 +58,53 @@ describe('Latchkey on Lambda without the bot IDs, when Slack does not answer aut
     const lines = logLines(logsBefore);
     expect(lines.map((l) => l.msg)).toContain(NOT_AUTHORIZED);
     expect(lines.filter((l) => l.alert === true)).toEqual([]);
+  }, 20_000);
+});
+
+/**
+ * Without the bot's IDs, Bolt's own authorisation of a token asks auth.test before every request's
+ * listeners: on Lambda, every piece of work. Latchkey asks once per instance, and again only after a
+ * failure. Its own Slack, whose calls no other test's hold answers late.
+ */
+describe('Latchkey on Lambda without the bot IDs, on a warm instance', () => {
+  const h = useHarness({ entry: 'lambda' }, (x) => x.slack.clear());
+  const within = <T>(ms: number, p: Promise<T>) => Promise.race([p, new Promise<'no answer'>((resolve) => setTimeout(() => resolve('no answer'), ms).unref())]);
+
+  /** A command on the warm instance, worked to its end: the worker is the one that authorises it. */
+  const commandWorked = async (userId: string) => {
+    const workedBefore = h.lambda.worked.length;
+    await expect(within(3 * LAMBDA_SLACK_CALL_MS, h.command('/reset-pin', userId, { triggerId: h.slack.newTriggerId() }))).resolves.toMatchObject({ status: 200 });
+    await within(3 * LAMBDA_SLACK_CALL_MS, h.lambda.idle());
+    expect(h.lambda.worked.slice(workedBefore)).toHaveLength(1);
+  };
+  const looked = () => h.slack.callsTo('users.info').map((c) => c.args.user as string);
+
+  it('asks auth.test once, not once per request: two workers, one call', async () => {
+    h.coldNext(1);
+    await commandWorked('UANN');
+    await commandWorked('UBOB');
+    expect(h.slack.callsTo('auth.test')).toHaveLength(1);
+    // Both were authorised: each worker went on to look its person up.
+    expect(looked()).toEqual(expect.arrayContaining(['UANN', 'UBOB']));
+  }, 20_000);
+
+  it("does not keep a failed auth.test: the instance's next request asks again, and is served", async () => {
+    h.coldNext(1);
+    h.slack.failNext('auth.test', { error: 'invalid_auth' });
+    const logsBefore = h.logs.length;
+    await commandWorked('UANN');
+    const lines = () =>
+      h.logs
+        .slice(logsBefore)
+        .join('')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { msg: string; alert?: boolean });
+    expect(lines().map((l) => l.msg)).toContain('Slack did not authorize the request; no listener ran');
+    expect(looked()).toEqual([]);
+    await commandWorked('UBOB');
+    expect(h.slack.callsTo('auth.test')).toHaveLength(2);
+    expect(looked()).toContain('UBOB');
+    expect(lines().filter((l) => l.alert === true)).toEqual([]);
   }, 20_000);
 });
