@@ -50,6 +50,12 @@ export const tooShort = (about: { what: string; looks: string; get: string }) =>
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /**
+ * Whether a URL's host is this machine's own (a local stand-in's, as tests and the sandbox give):
+ * nothing listens there for a function on Lambda, so the stack refuses one (infra/lib/settings.ts).
+ */
+export const isLoopbackUrl = (url: URL): boolean => LOOPBACK.has(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname) || url.hostname.endsWith('.localhost');
+
+/**
  * A URL a credential is sent to: https://, or http:// only on this machine (a stand-in in tests
  * or the sandbox), so that a token never crosses a network in clear.
  */

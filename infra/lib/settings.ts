@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { CUT_AT_HASH, loadConfig, secretVariables, withSecretStandIns, type EnabledCredential } from '../../src/config';
+import { isLoopbackUrl } from '../../src/config-fields';
 import { CREDENTIALS } from '../../src/credentials';
 import type { DuplicateKey } from '../../src/env-file';
 import type { Setting } from '../../src/credentials/credential';
@@ -221,6 +222,7 @@ export function settingsFromContext(get: (key: ContextKey) => unknown, given: It
     const value = text(key);
     if (value !== undefined) environment[variable] = value;
   }
+  problems.push(...loopbackUrls(environment));
   const checked = checkAsTheAppWould(environment, dotEnv);
   problems.push(...checked.problems);
 
@@ -252,6 +254,25 @@ export function settingsFromContext(get: (key: ContextKey) => unknown, given: It
       .filter((w) => (w.subject === CUT_AT_HASH && dotEnv?.cutInDotEnv.includes(w.variable)) || (w.subject.endsWith(' in .env') && dotEnv?.duplicatesInDotEnv.some((d) => d.name === w.variable)))
       .map((w) => w.message),
   };
+}
+
+/**
+ * The app accepts http:// on this machine's own address, for a local stand-in (tests, the sandbox,
+ * a .env made for `npm start` against one); the function on Lambda has nothing listening there, so
+ * every call to it would fail after the deploy. Every setting whose value is a URL is checked,
+ * whatever it is for, so that the stack names no directory's.
+ */
+function loopbackUrls(environment: Readonly<Record<string, string>>): string[] {
+  const contextOf: Record<string, string> = Object.fromEntries(Object.entries(VARIABLE_OF_CONTEXT).map(([key, variable]) => [variable, key]));
+  return Object.entries(environment).flatMap(([variable, value]) => {
+    const url = URL.canParse(value) ? new URL(value) : undefined;
+    if (!url || !isLoopbackUrl(url)) return [];
+    const key = contextOf[variable]!;
+    // The host alone: a URL may carry a user and password, which are said nowhere.
+    return [
+      `${key} (${variable}): points at ${url.host}, a local stand-in's address on this machine, which the function on Lambda cannot reach, so every call to it would fail: unset ${variable} in .env (or your shell), or give -c ${key}= (or the service's real https:// address)`,
+    ];
+  });
 }
 
 /**

@@ -315,3 +315,28 @@ describe("the core's operating settings as context keys", () => {
     expect(problems({ ...base, slackApiUrl: 'http://slack-proxy.acme.example/api/' })).toEqual([expect.stringMatching(/^slackApiUrl: /)]);
   });
 });
+
+describe("a local stand-in's address (loopback), which the app accepts for tests, is refused for the function", () => {
+  const base = { chimeAccountId: CHIME_ACCOUNT, slackTeamId: 'T0LATCHKEY' };
+
+  test('every setting given a loopback URL is refused, naming its context key and variable: Lambda has nothing listening there, so every call to it would fail', () => {
+    // Every app setting, not a list of the URL ones: a directory's URL setting added later is covered.
+    const unrefused = Object.entries(VARIABLE_OF_CONTEXT).filter(
+      ([key, variable]) => !problems({ ...base, [key]: 'http://127.0.0.1:8080' }).some((p) => p.startsWith(`${key} (${variable}): points at 127.0.0.1:8080, a local stand-in's address`)),
+    );
+    expect(unrefused).toEqual([]);
+  });
+
+  test('localhost, ::1, any 127.x and https:// on them are refused too, saying the host alone (never a password in the URL) and how to unset it', () => {
+    for (const url of ['http://localhost:3999/api/', 'http://[::1]:3999/api/', 'http://127.1.2.3/api/', 'https://localhost/api/', 'http://stand-in.localhost/api/']) {
+      expect([url, problems({ ...base, slackApiUrl: url })]).toEqual([url, expect.arrayContaining([expect.stringMatching(/^slackApiUrl \(SLACK_API_URL\): points at .*: unset SLACK_API_URL in \.env \(or your shell\), or give -c slackApiUrl= /)])]);
+    }
+    const [said] = problems({ ...base, slackApiUrl: 'http://user:pa55w0rd@127.0.0.1:3999/api/' });
+    expect(said).toContain('points at 127.0.0.1:3999');
+    expect(said).not.toContain('pa55w0rd');
+  });
+
+  test("a real service's address is still taken", () => {
+    expect(read({ ...base, slackApiUrl: 'https://slack-proxy.acme.example/api/' }).environment).toMatchObject({ SLACK_API_URL: 'https://slack-proxy.acme.example/api/' });
+  });
+});
