@@ -10,7 +10,7 @@ import { SettingsError } from '../lib/settings';
 // stack is environment-agnostic: it deploys to the account and region of the credentials and AWS_REGION
 // (or --profile) in use.
 try {
-  buildApp({}, { buildBundle: true, dotEnv: DOT_ENV_PATH }).app.synth();
+  buildApp({}, { buildBundle: true, dotEnv: DOT_ENV_PATH, shell: process.env }).app.synth();
 } catch (err) {
   if (!(err instanceof SettingsError || err instanceof PackageError)) throw err;
   console.error(err.message);

@@ -10,6 +10,8 @@ export interface BuildOptions {
   readonly buildBundle?: boolean;
   /** A .env to read the app's settings from where the context gives none (the CLI: DOT_ENV_PATH); none is read without it. */
   readonly dotEnv?: string;
+  /** The shell's variables (the CLI: process.env), which win over .env's as for the app; none by default. */
+  readonly shell?: Readonly<Record<string, string | undefined>>;
   /** Where what was taken from .env is said; standard error by default. */
   readonly say?: (line: string) => void;
 }
@@ -23,7 +25,7 @@ export interface BuildOptions {
 export function buildApp(props: AppProps = {}, options: BuildOptions = {}): { app: App; stack: LatchkeyStack } {
   const app = new App(props);
   const fromContext = (key: string): unknown => app.node.tryGetContext(key);
-  const dotEnv = options.dotEnv === undefined ? undefined : contextFromDotEnv(options.dotEnv, fromContext);
+  const dotEnv = options.dotEnv === undefined ? undefined : contextFromDotEnv(options.dotEnv, fromContext, options.shell);
   // Said before the settings are checked: a problem below may be about a value from .env.
   const say = options.say ?? console.error;
   if (dotEnv) for (const line of describeDotEnv(dotEnv)) say(line);

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { secretVariables } from '../../src/config';
 import type { DuplicateKey } from '../../src/env-file';
 import { readDotEnv } from '../../src/env-file';
-import { NOT_CONTEXT_KEYS, REPO_ROOT, VARIABLE_OF_CONTEXT, type ContextKey } from './settings';
+import { NOT_CONTEXT_KEYS, REPO_ROOT, SettingsError, VARIABLE_OF_CONTEXT, type ContextKey } from './settings';
 
 /**
  * The .env `npm run manifest`, `npm run doctor` and `npm start` read (npm runs them from the
@@ -18,6 +18,11 @@ export interface DotEnvContext {
   readonly context: Readonly<Record<ContextKey, string>>;
   /** The settings taken, by variable name: the values are no secrets, and are said. */
   readonly taken: readonly { readonly key: ContextKey; readonly variable: string; readonly value: string }[];
+  /**
+   * Settings .env gives that the shell sets too, to another value: the shell's is taken (unset when
+   * empty there), as `npm run manifest` and `npm start` take it. Values said: these are no secrets.
+   */
+  readonly fromShell: readonly { readonly key: ContextKey; readonly variable: string; readonly value: string; readonly inDotEnv: string }[];
   /** Settings .env gives that a context key also gives, which wins. */
   readonly overridden: readonly { readonly key: ContextKey; readonly variable: string }[];
   /** Secrets .env holds: never taken (the stack reads them from Secrets Manager). Names only. */
@@ -38,14 +43,20 @@ const CONTEXT_OF_VARIABLE: Readonly<Record<string, ContextKey>> = Object.fromEnt
  * cdk.json's block) leaves out: a context key wins, even an empty one, which leaves the setting
  * unset. Only variables with a context key are taken, and never a secret, whatever the file holds:
  * a secret in the synth would be in the template, cdk.out and the function's environment.
+ *
+ * A variable `shell` (the CLI: process.env) sets too wins over the file's, as for `npm run
+ * manifest`, `npm run doctor` and `npm start` (loadDotEnv never overwrites one): else
+ * `SLACK_TEAM_ID=T… npm run manifest` then `npm run deploy` would make the Slack app and the stack
+ * from two values, with nothing to tell which.
  */
-export function contextFromDotEnv(file: string, given: (key: ContextKey) => unknown): DotEnvContext | undefined {
-  const read = readDotEnv(file);
+export function contextFromDotEnv(file: string, given: (key: ContextKey) => unknown, shell: Readonly<Record<string, string | undefined>> = {}): DotEnvContext | undefined {
+  const read = readable(file);
   if (!read) return undefined;
   const secret = new Set(secretVariables());
   const context: Record<ContextKey, string> = {};
   const taken: { key: ContextKey; variable: string; value: string }[] = [];
   const overridden: { key: ContextKey; variable: string }[] = [];
+  const fromShell: { key: ContextKey; variable: string; value: string; inDotEnv: string }[] = [];
   const secrets: string[] = [];
   const ignored: string[] = [];
   const variables: string[] = [];
@@ -56,17 +67,24 @@ export function contextFromDotEnv(file: string, given: (key: ContextKey) => unkn
     else if (given(key) !== undefined) overridden.push({ key, variable });
     else {
       variables.push(variable);
+      const inShell = shell[variable];
+      const shellWins = inShell !== undefined && inShell !== raw;
+      if (shellWins) fromShell.push({ key, variable, value: inShell, inDotEnv: raw ?? '' });
+      const value = shellWins ? inShell : raw;
       // `GOOGLE_API_URL=`, as .env files copied from an example leave: not set here, as for the app.
-      if (raw === undefined || raw.trim() === '') continue;
-      context[key] = raw;
-      taken.push({ key, variable, value: raw });
+      if (value === undefined || value.trim() === '') continue;
+      context[key] = value;
+      if (!shellWins) taken.push({ key, variable, value });
     }
   }
-  const fromFile = new Set(variables);
+  // The app's hints are about the file's values it took: not one the shell's replaced.
+  const shells = new Set(fromShell.map(({ variable }) => variable));
+  const fromFile = new Set(variables.filter((v) => !shells.has(v)));
   return {
     file,
     context,
     taken,
+    fromShell,
     overridden,
     secrets,
     ignored,
@@ -79,8 +97,12 @@ export function contextFromDotEnv(file: string, given: (key: ContextKey) => unkn
 /** What the synth says on standard error of what it took from .env: values of the settings taken, names of the rest. */
 export function describeDotEnv(read: DotEnvContext): string[] {
   const lines = [`Settings from ${read.file} (a -c key, or cdk.json's context, wins over it):`];
-  if (read.taken.length === 0) lines.push('  none: it gives no setting of the stack that the context leaves out');
+  if (read.taken.length === 0 && read.fromShell.length === 0) lines.push('  none: it gives no setting of the stack that the context leaves out');
   for (const { key, variable, value } of read.taken) lines.push(`  ${key}=${value} (${variable})`);
+  for (const { key, variable, value, inDotEnv } of read.fromShell) {
+    const taken = value.trim() === '' ? `${key} unset (${variable} is empty in your shell` : `${key}=${value} (${variable} from your shell`;
+    lines.push(`  ${taken}, not .env's ${JSON.stringify(inDotEnv)}: the shell's wins, as for npm run manifest and npm start; give -c ${key}=… to choose)`);
+  }
   if (read.overridden.length > 0) lines.push(`  Given with -c, so not read from .env: ${read.overridden.map(({ key, variable }) => `${key} (${variable})`).join(', ')}`);
   if (read.secrets.length > 0) {
     lines.push(`  Secrets, not read from .env: ${read.secrets.join(', ')}. The stack reads them from Secrets Manager (docs/deploy.md, step 4).`);
@@ -94,4 +116,17 @@ export function describeDotEnv(read: DotEnvContext): string[] {
     lines.push(`  Not settings of the stack, so not used: ${others.join(', ')}.${region}`);
   }
   return lines;
+}
+
+/** readDotEnv, with a file that is there but cannot be read (its mode, a directory) said as a problem naming it. */
+function readable(file: string): ReturnType<typeof readDotEnv> {
+  try {
+    return readDotEnv(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${code ?? (err as Error).message})`;
+    throw new SettingsError([
+      `${file}: ${why}. The synth reads the app's settings from it: make it a file you can read (chmod u+r), or move it away to give the settings with -c keys alone.`,
+    ]);
+  }
 }

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { contextFromDotEnv, describeDotEnv, DOT_ENV_PATH } from '../../infra/lib/dot-env';
-import { NOT_CONTEXT_KEYS, REPO_ROOT, VARIABLE_OF_CONTEXT } from '../../infra/lib/settings';
+import { NOT_CONTEXT_KEYS, REPO_ROOT, SettingsError, VARIABLE_OF_CONTEXT } from '../../infra/lib/settings';
 import { secretVariables } from '../../src/config';
 import { FULL_CONTEXT, logicalIdOf, synth, type Synthesized } from './support';
 
@@ -113,4 +113,45 @@ test("an app setting in .env that is no context key is named with why the stack 
   );
   expect(said).toContainEqual(expect.stringMatching(/^ {2}Not settings of the stack, so not used: AWS_REGION, MY_TOOL_HOME\. The region is/));
   expect(NOT_CONTEXT_KEYS.PORT).toMatch(/server only/);
+});
+
+test("a setting the shell sets too, to another value, is the shell's in the stack, as `npm run manifest` and `npm start` take it, and the synth says so with both values; the same value is said once, as from .env; empty in the shell leaves it unset", () => {
+  const file = dotEnv([...SETTINGS_LINES, 'ADMIN_USERGROUP_ID=S0FROMFILE']);
+  const said: string[] = [];
+  const { adminUsergroupId: _left, ...flags } = STACK_ONLY as Record<string, string>;
+  const s = synth(flags, {
+    dotEnv: file,
+    shell: { LOG_LEVEL: 'warn', SLACK_TEAM_ID: 'T0LATCHKEY', ADMIN_USERGROUP_ID: '', HOME: '/root' },
+    say: (line) => said.push(line),
+  });
+  expect(s.validationError).toBeUndefined();
+  expect(functionEnv(s)).toMatchObject({ LOG_LEVEL: 'warn', SLACK_TEAM_ID: 'T0LATCHKEY' });
+  expect(functionEnv(s)).not.toHaveProperty('ADMIN_USERGROUP_ID');
+  expect(said).toContain('  logLevel=warn (LOG_LEVEL from your shell, not .env\'s "debug": the shell\'s wins, as for npm run manifest and npm start; give -c logLevel=… to choose)');
+  expect(said).toContain('  adminUsergroupId unset (ADMIN_USERGROUP_ID is empty in your shell, not .env\'s "S0FROMFILE": the shell\'s wins, as for npm run manifest and npm start; give -c adminUsergroupId=… to choose)');
+  expect(said).toContain('  slackTeamId=T0LATCHKEY (SLACK_TEAM_ID)');
+  // A -c key still wins over both.
+  const flagged = synth({ ...flags, logLevel: 'error' }, { dotEnv: file, shell: { LOG_LEVEL: 'warn' }, say: () => undefined });
+  expect(functionEnv(flagged)).toMatchObject({ LOG_LEVEL: 'error' });
+});
+
+test('a secret the shell sets, beside .env\'s, is never taken and never said: only its name, as before', () => {
+  const file = dotEnv([...SETTINGS_LINES, 'OKTA_API_TOKEN=00file-s3cret-9f1c2b7e']);
+  const said: string[] = [];
+  const s = synth(STACK_ONLY, { dotEnv: file, shell: { OKTA_API_TOKEN: '00shell-s3cret-9f1c2b7e', SLACK_BOT_TOKEN: 'xoxb-shell-s3cret-9f1c' }, say: (line) => said.push(line) });
+  const everywhere = [JSON.stringify(s.json), ...s.written, ...said].join('\n');
+  for (const value of ['00file-s3cret-9f1c2b7e', '00shell-s3cret-9f1c2b7e', 'xoxb-shell-s3cret-9f1c']) expect([value, everywhere.includes(value)]).toEqual([value, false]);
+  expect(said).toContainEqual(expect.stringMatching(/^ {2}Secrets, not read from \.env: OKTA_API_TOKEN\./));
+});
+
+test("a .env that is there but cannot be read (here a directory) is a settings problem naming the file, not a stack trace", () => {
+  const folder = path.join(dir, 'a-directory.env');
+  fs.mkdirSync(folder);
+  expect(() => synth(STACK_ONLY, { dotEnv: folder, say: () => undefined })).toThrow(SettingsError);
+  expect(() => synth(STACK_ONLY, { dotEnv: folder, say: () => undefined })).toThrow(`${folder}: is a directory, not a file. The synth reads the app's settings from it`);
+});
+
+test("a local stand-in's address in .env (a .env made for npm start against stand-ins) is refused at synth, naming its variable, not deployed", () => {
+  const file = dotEnv([...SETTINGS_LINES, 'SLACK_API_URL=http://127.0.0.1:3999/api/']);
+  expect(() => synth(STACK_ONLY, { dotEnv: file, say: () => undefined })).toThrow(/slackApiUrl \(SLACK_API_URL\): points at 127\.0\.0\.1:3999, a local stand-in's address .*: unset SLACK_API_URL in \.env/);
 });

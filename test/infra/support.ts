@@ -67,7 +67,7 @@ export interface ValidationReport {
  * Synthesizes the real CDK app (infra/lib/app.ts: stack plus cdk-nag) against a throwaway code
  * directory holding a stub lambda.js, so no build is needed. Call once per test file.
  */
-export function synth(context: Record<string, string> = FULL_CONTEXT, options: { dotEnv?: string; say?: (line: string) => void } = {}): Synthesized {
+export function synth(context: Record<string, string> = FULL_CONTEXT, options: { dotEnv?: string; shell?: Record<string, string>; say?: (line: string) => void } = {}): Synthesized {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'latchkey-infra-'));
   const code = path.join(dir, 'code');
   fs.mkdirSync(code);
