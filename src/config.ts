@@ -96,6 +96,50 @@ const CHANNEL_ID_NOT_NAME = "a channel's name is not its ID: set the channel's I
 /** A group's @handle or name is the likeliest slip: they are what Slack shows of a group. */
 const USERGROUP_ID_NOT_HANDLE = "a user group's @handle or name is not its ID, which starts with S, such as S0123ABCD";
 
+/**
+ * An ID typed in lower case, given back in capitals. Only a value that has an ID's shape, a digit
+ * and at most 12 characters (Slack's IDs have 9 to 11), so what is said back is never more than was
+ * given, and cannot be a secret: a lower-case name (`compliance`, `general`) has no digit.
+ */
+const lowerCaseId = (value: string, first: string) =>
+  value.length <= 12 && value !== value.toUpperCase() && /\d/.test(value) && new RegExp(`^[${first}][A-Z0-9]{2,}$`).test(value.toUpperCase());
+
+/** Slack's names: lower-case words joined by hyphens or underscores (a channel's, a group's @handle). */
+const slackName = (value: string) => value.length <= 81 && /^[\p{Ll}\p{Lo}\p{N}_.-]+$/u.test(value);
+
+/**
+ * Why an APPROVALS_CHANNEL_ID is not a channel ID, told by what it looks like: the channel's name,
+ * a link to it, the ID in lower case, or a direct message's ID. Only a part of the value that has an
+ * ID's shape is said back (bounded to 12 characters): the rest may be anything pasted in its place.
+ */
+function notAChannelId(value: string): string {
+  const link = /\/archives\/([^/?#\s]*)/.exec(value);
+  if (link) {
+    const id = link[1]!;
+    const shown = /^[CG][A-Z0-9]{2,10}$/.test(id) ? `: ${id}` : ', C or G then capitals and digits, such as C0123ABCD';
+    return `is a link, not an ID: the channel's ID is the part after /archives/${shown}`;
+  }
+  if (lowerCaseId(value, 'CGD') && !value.toUpperCase().startsWith('D')) return `is in lower case: Slack's channel IDs are in capitals, ${value.toUpperCase()}`;
+  if (/^D[A-Z0-9]{2,}$/i.test(value) && /\d/.test(value)) {
+    return "is a direct message's ID (D…), not a channel's: set the ID of the channel where admins see requests, C or G then capitals and digits, such as C0123ABCD (open the channel's details; it is at the bottom)";
+  }
+  if (slackName(value.replace(/^#/, ''))) return `must be a Slack channel ID, C or G then capitals and digits: ${CHANNEL_ID_NOT_NAME}`;
+  return "must be a Slack channel ID, C or G then capitals and digits, such as C0123ABCD (open the channel's details; it is at the bottom)";
+}
+
+/** As notAChannelId, for ADMIN_USERGROUP_ID: the group's @handle or name, or its ID in lower case. */
+function notAUsergroupId(value: string): string {
+  if (lowerCaseId(value, 'S')) return `is in lower case: Slack's user group IDs are in capitals, ${value.toUpperCase()}`;
+  if (value.startsWith('@') || slackName(value)) return `must be a Slack user group ID, S then capitals and digits: ${USERGROUP_ID_NOT_HANDLE}`;
+  return 'must be a Slack user group ID, S then capitals and digits, such as S0123ABCD';
+}
+
+/** A setting whose value must match `id`, and whose problem, when it does not, is said by `problem`. */
+const slackId = (id: RegExp, problem: (value: string) => string) =>
+  z.string().superRefine((value, ctx) => {
+    if (!id.test(value)) ctx.addIssue({ code: 'custom', message: problem(value) });
+  });
+
 /** The limits' defaults, which the sandbox (set higher for demos) shows beside its own. */
 export const LIMIT_DEFAULTS = { RESET_MAX_PER_HOUR: 3, LICENSE_REQUEST_MAX_PER_DAY: 5 } as const;
 
@@ -139,7 +183,7 @@ const CORE = {
   // The bot's own IDs (auth.test's bot_id and user_id): with both, Lambda makes no auth.test call; one alone is a problem (botIdProblems).
   SLACK_BOT_ID: z.string().regex(/^B[A-Z0-9]{2,}$/, "must be the bot's ID such as B0123ABCD (auth.test's bot_id)").optional(),
   SLACK_BOT_USER_ID: z.string().regex(/^[UW][A-Z0-9]{2,}$/, "must be the bot's user ID such as U0123ABCD (auth.test's user_id)").optional(),
-  APPROVALS_CHANNEL_ID: z.string().regex(/^[CG][A-Z0-9]{2,}$/, `must be a Slack channel ID, C or G then capitals and digits: ${CHANNEL_ID_NOT_NAME}`).optional(),
+  APPROVALS_CHANNEL_ID: slackId(/^[CG][A-Z0-9]{2,}$/, notAChannelId).optional(),
   APPROVAL_RESPONSE_TIME: responseTime.optional(),
   ADMIN_USER_IDS: z
     .string()
@@ -151,7 +195,7 @@ const CORE = {
       for (const id of bad) ctx.addIssue({ code: 'custom', message: notAUserId(id, entries.indexOf(id) + 1) });
     })
     .transform((v) => v.split(',').map((id) => id.trim()).filter(Boolean)),
-  ADMIN_USERGROUP_ID: z.string().regex(/^S[A-Z0-9]{2,}$/, `must be a Slack user group ID, S then capitals and digits: ${USERGROUP_ID_NOT_HANDLE}`).optional(),
+  ADMIN_USERGROUP_ID: slackId(/^S[A-Z0-9]{2,}$/, notAUsergroupId).optional(),
   LICENSE_REQUEST_TTL_HOURS: wholeNumber(1, 720).default(72),
   APPROVALS_TABLE_NAME: tableName('latchkey-approvals'),
   RESET_MAX_PER_HOUR: wholeNumber(1, 100).default(LIMIT_DEFAULTS.RESET_MAX_PER_HOUR),

@@ -315,7 +315,7 @@ describe('loadConfig', () => {
       const result = loadConfig({ ...env, [name]: value });
       return result.ok ? [] : result.problems.filter((p) => p.startsWith(`${name}: `));
     };
-    for (const name of ['it-approvals', 'c0approvals']) {
+    for (const name of ['it-approvals', '#it-approvals', 'general', 'compliance']) {
       expect(said('APPROVALS_CHANNEL_ID', name)).toEqual([
         "APPROVALS_CHANNEL_ID: must be a Slack channel ID, C or G then capitals and digits: a channel's name is not its ID: set the channel's ID, such as C0123ABCD (open the channel's details; it is at the bottom)",
       ]);
@@ -324,6 +324,47 @@ describe('loadConfig', () => {
       expect(said('ADMIN_USERGROUP_ID', handle)).toEqual([
         "ADMIN_USERGROUP_ID: must be a Slack user group ID, S then capitals and digits: a user group's @handle or name is not its ID, which starts with S, such as S0123ABCD",
       ]);
+    }
+  });
+
+  it('an APPROVALS_CHANNEL_ID or ADMIN_USERGROUP_ID that is no name is told what it is instead: a link (its ID is after /archives/), the ID in lower case, a direct message; never more of the value than an ID', () => {
+    const env = { ...VALID, ADMIN_USER_IDS: 'UADA,UMAX' };
+    const said = (name: string, value: string) => {
+      const result = loadConfig({ ...env, [name]: value });
+      return result.ok ? [] : result.problems.filter((p) => p.startsWith(`${name}: `));
+    };
+    // Copy link on a channel, or on a message in it.
+    expect(said('APPROVALS_CHANNEL_ID', 'https://acme.slack.com/archives/C0APPROVALS')).toEqual([
+      "APPROVALS_CHANNEL_ID: is a link, not an ID: the channel's ID is the part after /archives/: C0APPROVALS",
+    ]);
+    expect(said('APPROVALS_CHANNEL_ID', 'https://acme.slack.com/archives/G0PRIVATE1/p1733490000123456?thread_ts=1')).toEqual([
+      "APPROVALS_CHANNEL_ID: is a link, not an ID: the channel's ID is the part after /archives/: G0PRIVATE1",
+    ]);
+    // What follows /archives/ is not said back unless it is an ID.
+    const odd = 'https://acme.slack.com/archives/xoxb-not-an-id-at-all';
+    expect(said('APPROVALS_CHANNEL_ID', odd)).toEqual([
+      "APPROVALS_CHANNEL_ID: is a link, not an ID: the channel's ID is the part after /archives/, C or G then capitals and digits, such as C0123ABCD",
+    ]);
+    expect(said('APPROVALS_CHANNEL_ID', 'c0approvals')).toEqual(["APPROVALS_CHANNEL_ID: is in lower case: Slack's channel IDs are in capitals, C0APPROVALS"]);
+    for (const dm of ['D0123ABCD', 'd0123abcd']) {
+      expect(said('APPROVALS_CHANNEL_ID', dm)).toEqual([
+        "APPROVALS_CHANNEL_ID: is a direct message's ID (D…), not a channel's: set the ID of the channel where admins see requests, C or G then capitals and digits, such as C0123ABCD (open the channel's details; it is at the bottom)",
+      ]);
+    }
+    // Anything else (here a user's ID, and a secret pasted in the wrong place): what an ID looks like, never the value.
+    const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+    for (const other of ['U0123ABCD', secret]) {
+      expect(said('APPROVALS_CHANNEL_ID', other)).toEqual([
+        "APPROVALS_CHANNEL_ID: must be a Slack channel ID, C or G then capitals and digits, such as C0123ABCD (open the channel's details; it is at the bottom)",
+      ]);
+    }
+    const token = 'xoxb-1234567890-abcdefghijklmnop';
+    for (const name of ['APPROVALS_CHANNEL_ID', 'ADMIN_USERGROUP_ID']) {
+      for (const value of [secret, token, `https://acme.slack.com/archives/${token}`]) expect(said(name, value).join('\n')).not.toMatch(/wJalr|1234567890|abcdefgh/);
+    }
+    expect(said('ADMIN_USERGROUP_ID', 's0123abcd')).toEqual(["ADMIN_USERGROUP_ID: is in lower case: Slack's user group IDs are in capitals, S0123ABCD"]);
+    for (const other of ['U0123ABCD', secret, 'S0123abcd-extra-long-value']) {
+      expect(said('ADMIN_USERGROUP_ID', other)).toEqual(['ADMIN_USERGROUP_ID: must be a Slack user group ID, S then capitals and digits, such as S0123ABCD']);
     }
   });
 
