@@ -717,10 +717,10 @@ export interface Config {
   readonly warnings: readonly ConfigWarning[];
 }
 
-/** What the configuration accepts but an admin should hear about, at start and from the doctor: `subject` names what it is about. */
 /** The subject of the warning about a value in .env a '#' cut short. */
 export const CUT_AT_HASH = 'cut at #';
 
+/** What the configuration accepts but an admin should hear about, at start and from the doctor: `subject` names what it is about. */
 export interface ConfigWarning {
   readonly variable: string;
   readonly subject: string;
