@@ -314,10 +314,12 @@ export const FOLLOW_UPS_NOT_SAVED: FailureMessage = {
 
 /**
  * Where the `verify` policy's push cannot reach a person (a new phone, the app gone): the command
- * that resets the app's factor, named by the verifier's plug-in and served here.
+ * that resets the app's factor, named by the verifier's plug-in and served here. One wording
+ * wherever it is given; `first`, a button to press before it (the challenge window's, which ends
+ * the wait for a push that will not come).
  */
-export function lostFactorLine(app: string, command: string): string {
-  return `New phone, or no ${app} any more? Use \`${command}\`.`;
+export function lostFactorLine(app: string, command: string, first?: string): string {
+  return `New phone, or no ${app} any more? ${first ? `*${first}*, then use` : 'Use'} \`${command}\`.`;
 }
 
 /**

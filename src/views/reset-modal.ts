@@ -215,7 +215,7 @@ export function challengeView(
       section(`Your ${words.what} is ${changeOf(words).done} as soon as you approve${words.change ? '' : '; the new one appears here'}.`),
       context(`Nothing changes until you approve; the request lapses after ${waitWords(push.waitMs)}.`),
       ...(push.lostFactorCommand
-        ? [context(`No request on your phone? If your ${push.app} is on an old phone, or gone: *${waiting ? CANCEL_PUSH : 'Close'}*, then use \`${push.lostFactorCommand}\`.`)]
+        ? [context(lostFactorLine(push.app, push.lostFactorCommand, waiting ? CANCEL_PUSH : 'Close'))]
         : []),
     ],
   });

@@ -70,7 +70,7 @@ describe('verify with Okta Verify', () => {
     expect(challenge.close.text).toBe('Cancel request');
     // Okta sends the push to the phone Okta Verify is on: a person with a new phone gets nothing, and
     // is told here what to do, not only once the wait has lapsed.
-    expect(text(challenge)).toContain('No request on your phone? If your Okta Verify is on an old phone, or gone: *Cancel request*, then use `/reset-okta-mfa`.');
+    expect(text(challenge)).toContain('New phone, or no Okta Verify any more? *Cancel request*, then use `/reset-okta-mfa`.');
     expect(push.userAgent).toBe(USER_AGENT);
     expect(h.okta.callsTo('VerifyFactor').map((c) => JSON.parse(String(c.params.body)))).toEqual([{ useNumberMatchingChallenge: true }]);
     expect(h.workmail.callsTo('ResetPassword')).toEqual([]);
@@ -398,7 +398,7 @@ describe('verify with Okta Verify where the MFA reset is off (no admins to appro
     // Nor the window waiting for the push.
     const submission = await h.submit('UANN', opened.view);
     const challenge = await modalAfter(h, submission, opened.viewId, (v) => text(v).includes('Approve the Okta Verify request'));
-    expect(text(challenge)).not.toMatch(/No request on your phone|reset-okta-mfa/);
+    expect(text(challenge)).not.toMatch(/New phone|reset-okta-mfa/);
     await h.close('UANN', { ...challenge, id: opened.viewId });
     const refused = await h.open('/reset-password', 'UCARL');
     expect(text(refused.view)).toContain('you have no Okta Verify set up to receive one.');

@@ -192,6 +192,23 @@ describe('failure wording', () => {
   });
 });
 
+describe('the way out for a lost factor (a new phone, the app gone)', () => {
+  it('is said in one wording wherever it is given: the confirmation, a failure, and the challenge window, where its button comes first', () => {
+    const words = resetWordsOf(workmail);
+    const app = 'Okta Verify';
+    const lostFactorCommand = '/reset-okta-mfa';
+    const line = 'New phone, or no Okta Verify any more? Use `/reset-okta-mfa`.';
+    const confirm = confirmView({ credentialId: workmail.id, words, email: 'ann@example.com', ticket: 't', policy: 'verify', verifierApp: app, lostFactorCommand });
+    expect(JSON.stringify(confirm.blocks)).toContain(line);
+    expect(failureMessage({ code: 'VERIFY_TIMEOUT', email: 'ann@example.com', verifierApp: app, lostFactorCommand }, words).next).toContain(line);
+    const waiting = challengeView(words, { app, challenge: '42', waitMs: 60_000, lostFactorCommand }, { credentialId: workmail.id, ticket: 't' });
+    const done = challengeView(words, { app, challenge: '42', waitMs: 60_000, lostFactorCommand });
+    expect(JSON.stringify(waiting.blocks)).toContain('New phone, or no Okta Verify any more? *Cancel request*, then use `/reset-okta-mfa`.');
+    expect(JSON.stringify(done.blocks)).toContain('New phone, or no Okta Verify any more? *Close*, then use `/reset-okta-mfa`.');
+    expect(JSON.stringify([waiting, done])).not.toContain('No request on your phone');
+  });
+});
+
 describe('reset notice (DM)', () => {
   it("records the time in the reader's time zone and says whom to contact", () => {
     const { text } = resetNotice(done(chime), resetWordsOf(chime));
