@@ -238,9 +238,22 @@ describe('reset notice (DM)', () => {
     for (const [shown, next] of cases) {
       const approved = resetNotice({ ...done(chime), ...shown }, words, { approved: true });
       expect(approved.text).toContain(next);
-      expect(JSON.stringify(approved.blocks)).toContain('If you need it reset again, run `/reset-pin` to ask; an admin must approve it again.');
+      if (shown.secretShown) expect(JSON.stringify(approved.blocks)).toContain('If you need it reset again, run `/reset-pin` to ask; an admin must approve it again.');
       expect(JSON.stringify(approved)).not.toMatch(/to get a new one|reset it again\./);
       expect(resetNotice({ ...done(chime), ...shown }, words).text).toContain('again to get a new one.');
+    }
+  });
+
+  it('when the new secret could not be shown, says once to run the command again: in its text, not again in the line under it, which keeps the reference', () => {
+    for (const credential of CREDENTIALS) {
+      const words = resetWordsOf(credential);
+      for (const approved of [false, true]) {
+        const notice = resetNotice({ ...done(credential), secretShown: false }, words, { approved });
+        const said = notice.blocks.map((b) => JSON.stringify(b));
+        expect(said.filter((b) => b.includes(`run \`${credential.command}\``) || b.includes(`Run \`${credential.command}\``))).toHaveLength(1);
+        expect(said[1]).toContain('Reference: `2026-11-23T08:00:00.000Z_abcdef`');
+        expect(said[1]).not.toContain(credential.command);
+      }
     }
   });
 });
