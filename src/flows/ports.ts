@@ -249,8 +249,8 @@ export interface AuditEntry {
   readonly verification?: VerificationOutcome;
   /**
    * The `verify` policy, on the record of the push's result once it was sent: what the verifier's
-   * own log knows the push by (PushStarted.audit), so that a reviewer finds it there (Okta's System
-   * Log, Duo's authentication log). IDs only, as the verifier plug-in gives them; never its challenge.
+   * own log knows the push by (PushStarted.audit), so that a reviewer finds it there. IDs only, as
+   * the verifier plug-in gives them; never its challenge.
    */
   readonly verifierFactorId?: string;
   readonly verifierTransactionId?: string;

@@ -529,7 +529,7 @@ export class ResetCredential {
         this.metrics.count('limit_reached', { limit, credential: kind });
       }
       // A refusal of the verifier's own (no factor, the push limit) names it on record, so that its line
-      // on the person's Home tab names the app as the modal did ("Okta Verify requests").
+      // on the person's Home tab names the verifier's app as the modal did ("<app> requests").
       const verifierRefusal =
         verifier && failure.code === 'VERIFY_NO_FACTOR'
           ? { verifier: verifier.name, verification: 'no_factor' as const }
