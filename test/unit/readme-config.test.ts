@@ -77,4 +77,9 @@ describe("README's Quick start", () => {
     expect(retry).toBeGreaterThan(started);
     expect(home).toBeGreaterThan(retry);
   });
+
+  it("says the Retry step is not for Socket Mode, which has no Request URL to check", () => {
+    const retryStep = steps.split(/\n(?=\d+\. )/).find((step) => step.includes('**Retry**'))!;
+    expect(retryStep).toMatch(/Socket Mode/);
+  });
 });
