@@ -14,7 +14,7 @@ import type {
 import type { StringIndexed } from '@slack/bolt/dist/types/utilities';
 import type { Logger, Metrics } from '../flows/ports';
 import type { HttpFetch } from '../http/fetch';
-import { AckFirst, type Release } from './ack-first';
+import { AckFirst } from './ack-first';
 import { OPENED_MODAL, openLoadingModal, type ArrivalModal } from './arrival-modal';
 import { App } from './bolt';
 import { slackEnvelope, type KnownEntryPoints } from './envelope';
@@ -153,7 +153,15 @@ export class GuardedApp extends App {
     if (!this.envelope.schema.safeParse(event.body).success) {
       throw new UnexpectedPayloadError('signed request of a shape Latchkey does not handle');
     }
-    await this.route(event, this.arrivalOf(event.body));
+    const onArrival = this.arrivalOf(event.body);
+    if (!onArrival) return this.route(event);
+    // Lambda's and Socket Mode's ack() is the answer; settled when the work is, with what it throws
+    // (Lambda's worker awaits it). An event that comes with its loading modal's outcome (Lambda's
+    // worker, whose answering invocation opened it) has its trigger used once, by whoever answered.
+    const { ack, customProperties, retryNum, retryReason } = event;
+    await new Promise<void>((done, failed) =>
+      this.arrive(event.body, onArrival, { answer: () => ack(), failed, done, customProperties, retryNum, retryReason }),
+    );
   }
 
   /**
@@ -178,95 +186,77 @@ export class GuardedApp extends App {
   }
 
   /**
-   * route() and acknowledgingFirst(), for a request answered on arrival, with nothing suspended
-   * while it waits for its turn: a burst's commands all wait together (400 at once), each held
-   * through every young collection meanwhile, and the two suspended async calls, their promises
-   * and closures were about a third of what each held (docs/performance.md, issue 28's twelfth
-   * pass). The same steps in the same order: answered, its loading modal queued ahead of all work,
-   * then its work in its command's turn, and `failed` gets whatever throws, before the answer or after.
+   * A request acknowledged on arrival, on every path (HTTP's request guard, Lambda, Socket Mode):
+   * answered, its loading modal queued ahead of all work, then its work in its command's turn, and
+   * `failed` gets whatever throws, before the answer or after (`done` when the work ends without
+   * throwing). Nothing is suspended while it waits for its turn: a burst's commands all wait
+   * together (400 at once), each held through every young collection meanwhile, and suspended async
+   * calls, their promises and closures were about a third of what each held (docs/performance.md,
+   * issue 28's twelfth pass). Over HTTP the answer is written at once; an answer that is a promise
+   * (ack() elsewhere) is waited for.
    */
-  private arrive(
-    body: Record<string, unknown>,
-    onArrival: OnArrival,
-    request: { answer: () => void; failed: (error: unknown) => void; customProperties?: Record<string, unknown> },
-  ): void {
+  private arrive(body: Record<string, unknown>, onArrival: OnArrival, request: Arriving): void {
     this.ackFirst.arrived();
     const arrivedAt = performance.now();
     this.working += 1;
-    let release: Release | undefined;
-    const done = () => {
-      release?.();
-      this.working -= 1;
-    };
+    let answered: unknown;
     try {
-      request.answer();
+      answered = request.answer();
     } catch (error) {
-      done();
+      this.working -= 1;
       request.failed(error);
       return;
     }
+    if (isThenable(answered)) this.queueWhenAnswered(answered, body, onArrival, request, arrivedAt);
+    else this.queue(body, onArrival, request, arrivedAt);
+  }
+
+  /** The answer a promise (Lambda's or Socket Mode's ack()): queued once it is sent; if it fails, the work is not done. */
+  private queueWhenAnswered(answered: PromiseLike<unknown>, body: Record<string, unknown>, onArrival: OnArrival, request: Arriving, arrivedAt: number): void {
+    answered.then(
+      () => this.queue(body, onArrival, request, arrivedAt),
+      (error: unknown) => {
+        this.working -= 1;
+        request.failed(error);
+      },
+    );
+  }
+
+  /** An answered request: its loading modal (unless opened already) ahead of all work, then its work in its command's turn (AckFirst.whenArrivalTurn). */
+  private queue(body: Record<string, unknown>, onArrival: OnArrival, request: Arriving, arrivedAt: number): void {
     const customProperties = request.customProperties ?? {};
     const opened = (customProperties[OPENED_MODAL] as Promise<unknown> | undefined) ?? (onArrival.modal && this.openOnArrival(onArrival.modal, body, arrivedAt));
     const queuedAt = performance.now();
-    this.ackFirst.whenArrivalTurn(arrivalKey(body) ?? '', (underWay) => {
-      release = underWay;
+    this.ackFirst.whenArrivalTurn(arrivalKey(body) ?? '', (release) => {
       const work = async () => {
         try {
           this.waitedForTurn(queuedAt);
-          await super.processEvent(acknowledgedEvent({ body, customProperties }, opened));
+          await super.processEvent(acknowledgedEvent({ body, customProperties, retryNum: request.retryNum, retryReason: request.retryReason }, opened));
         } finally {
-          done();
+          release();
+          this.working -= 1;
         }
       };
-      work().catch(request.failed);
+      work().then(request.done, request.failed);
     });
   }
 
-  private async route(event: ReceiverEvent, onArrival: OnArrival | undefined): Promise<void> {
+  /** Any request not acknowledged on arrival: its work, after its listener's ack(), waits its turn (AckFirst.turn). */
+  private async route(event: ReceiverEvent): Promise<void> {
     this.ackFirst.arrived();
-    const arrivedAt = performance.now();
     this.working += 1;
-    let release: Release | undefined;
+    const { ack } = event;
     try {
-      const routed = await this.acknowledgingFirst(event, arrivedAt, onArrival, (r) => (release = r));
-      await super.processEvent(routed);
-    } finally {
-      release?.();
-      this.working -= 1;
-    }
-  }
-
-  /**
-   * The event as Bolt should route it: acknowledged already, or with an ack() after which the work
-   * waits its turn. Work acknowledged on arrival is bounded (AckFirst.arrivalTurn): `underWay` gets
-   * what ends it, for the caller to call once Bolt is done with the event.
-   */
-  private async acknowledgingFirst(
-    event: ReceiverEvent,
-    arrivedAt: number,
-    onArrival: OnArrival | undefined,
-    underWay: (release: Release) => void,
-  ): Promise<ReceiverEvent> {
-    const { ack, body } = event;
-    if (!onArrival) {
-      return {
+      await super.processEvent({
         ...event,
         ack: async (response) => {
           await ack(response);
           await this.ackFirst.turn();
         },
-      };
+      });
+    } finally {
+      this.working -= 1;
     }
-    await ack();
-    const modal = onArrival.modal;
-    // Opened already when the event comes with the outcome (Lambda's worker, whose answering
-    // invocation opened it): the trigger is used once, by whoever acknowledged.
-    const openedBefore = event.customProperties?.[OPENED_MODAL] as Promise<unknown> | undefined;
-    const opened = openedBefore ?? (modal && this.openOnArrival(modal, body, arrivedAt));
-    const queuedAt = performance.now();
-    underWay(await this.ackFirst.arrivalTurn(arrivalKey(body) ?? ''));
-    this.waitedForTurn(queuedAt);
-    return acknowledgedEvent(event, opened);
   }
 
   /**
@@ -307,10 +297,28 @@ function acknowledgedEvent(event: Omit<ReceiverEvent, 'ack'>, opened: Promise<un
   };
 }
 
+/**
+ * A request acknowledged on arrival, as arrive() takes it: its answer, whom to tell how its work
+ * ends, and what its event carries besides its body.
+ */
+interface Arriving {
+  /** Sends the empty acknowledgement: at once over HTTP, a promise where ack() is (Lambda, Socket Mode). */
+  readonly answer: () => unknown;
+  readonly failed: (error: unknown) => void;
+  readonly done?: () => void;
+  readonly customProperties?: Record<string, unknown>;
+  readonly retryNum?: number;
+  readonly retryReason?: string;
+}
+
 /** A command or click acknowledged on arrival: when it is, and its loading modal if it has one. */
 interface OnArrival {
   readonly wellFormed: (body: unknown) => boolean;
   readonly modal?: ArrivalModal;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === 'function';
 }
 
 /** Whose trigger, and where to say Latchkey is busy: a command's fields, or a click's. */

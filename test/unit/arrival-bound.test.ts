@@ -15,7 +15,7 @@ describe('commands acknowledged on arrival: at most MAX_ARRIVALS_UNDER_WAY worke
     for (let i = 0; i < 3 * MAX_ARRIVALS_UNDER_WAY; i++) await new Promise<void>((resolve) => setImmediate(resolve));
   };
 
-  function app() {
+  function app({ errorHandler = async (_error: Error): Promise<void> => undefined } = {}) {
     const a = new GuardedApp(
       { token: 'xoxb-test', receiver, tokenVerificationEnabled: false, botId: 'B1', botUserId: 'UBOT', convoStore: false },
       { commands: ['/reset-pin', '/reset-password'], actionIds: [], viewCallbackIds: [], eventTypes: [] },
@@ -23,7 +23,7 @@ describe('commands acknowledged on arrival: at most MAX_ARRIVALS_UNDER_WAY worke
     );
     const gates: { user: string; open: () => void; fail: () => void }[] = [];
     const worked: string[] = [];
-    a.error(async () => undefined);
+    a.error(errorHandler);
     for (const name of ['/reset-pin', '/reset-password']) {
       a.acknowledgeOnArrival(name, () => true);
       a.command(name, async ({ command }) => {
@@ -32,13 +32,14 @@ describe('commands acknowledged on arrival: at most MAX_ARRIVALS_UNDER_WAY worke
       });
     }
     const bodyOf = (user: string, command: string) => ({ command, user_id: user, team_id: 'T1', trigger_id: `t.${user}`, text: '' });
-    const send = (user: string, command = '/reset-pin') => a.processEvent({ body: bodyOf(user, command), ack: async () => undefined } as ReceiverEvent).catch(() => undefined);
+    const process = (user: string, command = '/reset-pin', ack: ReceiverEvent['ack'] = async () => undefined) => a.processEvent({ body: bodyOf(user, command), ack } as ReceiverEvent);
+    const send = (user: string, command = '/reset-pin') => process(user, command).catch(() => undefined);
     // As the HTTP request guard hands a command over (app.ts): answered by the guard, its work then queued without Bolt's receiver.
     const failures: unknown[] = [];
     const answered: string[] = [];
     const answerOnArrival = (user: string, command = '/reset-pin') =>
       a.answerOnArrival(bodyOf(user, command), { answer: () => answered.push(user), failed: (error) => failures.push(error) });
-    return { a, gates, worked, send, answerOnArrival, answered, failures };
+    return { a, gates, worked, process, send, answerOnArrival, answered, failures };
   }
 
   it.each(['processEvent', 'answerOnArrival'] as const)('the command past the bound waits until one is done, and one that fails gives its place back too (%s)', async (via) => {
@@ -98,5 +99,50 @@ describe('commands acknowledged on arrival: at most MAX_ARRIVALS_UNDER_WAY worke
     await settle();
     for (const gate of gates) gate.open();
     await Promise.all([...all, other]);
+  });
+
+  // Lambda's worker awaits processEvent, then the invocation ends and Lambda freezes what is left;
+  // Socket Mode's receiver reports what it throws.
+  describe('processEvent, as Lambda and Socket Mode hand a command over', () => {
+    const settled = (promise: Promise<unknown>) => {
+      const state = { settled: false };
+      promise.then(
+        () => (state.settled = true),
+        () => (state.settled = true),
+      );
+      return state;
+    };
+
+    it("settles when the command's work is done, not before", async () => {
+      const { gates, worked, process } = app();
+      const sent = process('U1');
+      const state = settled(sent);
+      await settle();
+      expect(worked).toEqual(['U1']);
+      expect(state.settled).toBe(false);
+      gates[0]!.open();
+      await expect(sent).resolves.toBeUndefined();
+    });
+
+    it('rejects with what the work throws, once its place is given back', async () => {
+      const { a, gates, process } = app({ errorHandler: async (error) => Promise.reject(error) });
+      const sent = process('U1');
+      const state = settled(sent);
+      await settle();
+      expect(state.settled).toBe(false);
+      expect(a.inFlight).toBe(1);
+      gates[0]!.fail();
+      await expect(sent).rejects.toThrow('directory down');
+      expect(a.inFlight).toBe(0);
+    });
+
+    it('an acknowledgement that fails: rejects with its error, and the command takes no place and is not worked', async () => {
+      const { a, worked, process } = app();
+      await expect(process('UGONE', '/reset-pin', async () => Promise.reject(new Error('socket closed')))).rejects.toThrow('socket closed');
+      expect(a.inFlight).toBe(0);
+      void process('UNEXT');
+      await settle();
+      expect(worked).toEqual(['UNEXT']);
+    });
   });
 });
