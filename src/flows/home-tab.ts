@@ -151,6 +151,11 @@ export interface TodayCounts {
     readonly rejected: number;
     readonly timedOut: number;
     readonly cancelled: number;
+    /**
+     * Attempts whose outcome is on file but one this version cannot read (unknownOutcomes): neither
+     * done, failed nor unknown, counted apart; the record is in Needs attention.
+     */
+    readonly unreadable?: number;
   }[];
   /**
    * Requests turned away before any change, by reason (a code's old name counted under its new:
@@ -1040,7 +1045,7 @@ function cancelledPush(outcome: AuditEvent | undefined): boolean {
  * failure, which would tell a reviewer the change was not made.
  */
 function todayCounts(day: string, events: readonly AuditEvent[], now: Date): TodayCounts {
-  const resets = new Map<string, { action: string; succeeded: number; failed: number; unknown: number; rejected: number; timedOut: number; cancelled: number }>();
+  const resets = new Map<string, { action: string; succeeded: number; failed: number; unknown: number; rejected: number; timedOut: number; cancelled: number; unreadable?: number }>();
   const refusals = new Map<string, { code: string; count: number; reasons: Map<string, { action: string; reason: string }> }>();
   const refused = (e: AuditEvent & { errorCode: string }) => {
     const code = currentCode(e.errorCode);
@@ -1050,7 +1055,9 @@ function todayCounts(day: string, events: readonly AuditEvent[], now: Date): Tod
   };
   const of = (action: string) => resets.get(action) ?? resets.set(action, { action, succeeded: 0, failed: 0, unknown: 0, rejected: 0, timedOut: 0, cancelled: 0 }).get(action)!;
   const outcomes = new Set<string>();
+  const unreadable = new Set<string>();
   for (const e of events) {
+    if (e.phase === 'unreadable') unreadable.add(e.requestId);
     // An admin's marking of a Needs attention item handled is neither a reset nor a refusal.
     if (e.action === ATTENTION_HANDLED_ACTION) continue;
     if (e.phase === 'refused' && e.errorCode) refused({ ...e, errorCode: e.errorCode });
@@ -1071,6 +1078,14 @@ function todayCounts(day: string, events: readonly AuditEvent[], now: Date): Tod
   }
   // An attempt with no outcome at all once any reset would have finished: it stopped midway.
   for (const a of unknownOutcomes(events, now)) if (!outcomes.has(a.requestId) && !isApprovalStep(a.action)) of(a.action).unknown += 1;
+  // An attempt with none this version can read, but a record after it that it cannot: its outcome is
+  // on file, so not unknown; neither done nor failed, which this version cannot tell.
+  const refusedOf = new Set(events.filter((e) => e.phase === 'refused').map((e) => e.requestId));
+  for (const a of events) {
+    if (a.phase !== 'attempt' || isApprovalStep(a.action) || outcomes.has(a.requestId) || refusedOf.has(a.requestId) || !unreadable.has(a.requestId)) continue;
+    const counts = of(a.action);
+    counts.unreadable = (counts.unreadable ?? 0) + 1;
+  }
   return {
     day,
     resets: [...resets.values()],

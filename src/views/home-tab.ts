@@ -537,7 +537,7 @@ function todayBlocks(today: TodayCounts, words: HomeWords): KnownBlock[] {
       .join('');
   const resets = today.resets.map(
     (r) =>
-      `*${labelOf(words.actions[r.action]?.name, r.action)}*: ${r.succeeded} done${r.failed > 0 ? `, ${r.failed} failed` : ''}${r.unknown > 0 ? `, ${r.unknown} outcome unknown` : ''}${pushes(r)}`,
+      `*${labelOf(words.actions[r.action]?.name, r.action)}*: ${r.succeeded} done${r.failed > 0 ? `, ${r.failed} failed` : ''}${r.unknown > 0 ? `, ${r.unknown} outcome unknown` : ''}${r.unreadable ? `, ${r.unreadable} outcome this version cannot read` : ''}${pushes(r)}`,
   );
   // A request with nothing to change (an unlock of an account not locked) was no refusal: said apart.
   // A directory's own reasons, in each credential's words (by its audit action).

@@ -345,6 +345,24 @@ describe('the audit CLI', () => {
     expect(stderr).toContain('1 attempt(s) with unknown outcome in the last 3 day(s)');
   });
 
+  it('unknown does not list an attempt whose outcome is on file but one this version cannot read (a factorType it does not know): its outcome is not unknown', async () => {
+    const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    const at = new Date(Date.now() - 10 * 60_000).toISOString();
+    const common = { v: 1, day: at.slice(0, 10), at, action: 'reset_pin', slackUserId: 'UEVE', slackTeamId: 'T0TEAM', pk: 'ACTOR#T0TEAM#UEVE', directory: 'chime', expiresAt: 1_900_000_000 };
+    const put = (item: Record<string, unknown>) => client.send(new PutItemCommand({ TableName: TABLE, Item: marshall(item) }));
+    const read = `${at}_u1`;
+    const stopped = `${at}_u2`;
+    await put({ ...common, requestId: read, sk: `${read}#1-claim`, phase: 'attempt', directoryUserId: 'chime-eve' });
+    await put({ ...common, requestId: read, sk: `${read}#2-outcome`, phase: 'outcome', outcome: 'success', factorType: 'a-factor-of-2.0' });
+    await put({ ...common, requestId: stopped, sk: `${stopped}#1-claim`, phase: 'attempt', directoryUserId: 'chime-eve' });
+    client.destroy();
+    const { code, stdout } = await run(['unknown', '--days', '1']);
+    expect(code).toBe(0);
+    const listed = stdout.trimEnd().split('\n').map((l) => JSON.parse(l).requestId as string);
+    // Before: both, the first a reset whose outcome (success) a newer version wrote.
+    expect(listed.filter((id) => id === read || id === stopped)).toEqual([stopped]);
+  });
+
   it("unknown does not list an attempt whose outcome was written just past midnight, in the next day's records; one with no outcome at all still is", async () => {
     const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
     const midnight = Math.floor(Date.now() / 86_400_000) * 86_400_000;

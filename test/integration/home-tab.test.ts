@@ -1822,6 +1822,32 @@ describe('Needs attention: a record this version cannot read', () => {
     // Nobody was paged for it.
     expect(h.logs.some((l) => l.includes('"alert":true'))).toBe(false);
   });
+
+  it("an attempt whose outcome is on file but cannot be read (a factorType this version does not know) is no outcome unknown: listed once, as a record this version cannot read, and Today counts it apart", async () => {
+    // The app's clock at 00:09 of a day of its own, so that Today reads only these records.
+    const day = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+    const at = (minute: number) => new Date(Date.parse(`${day}T00:0${minute}:00.000Z`)).toISOString();
+    h.clock.offsetMs = Date.parse(at(9)) - Date.now();
+    try {
+      const common = { v: 1, pk: `ACTOR#${TEAM}#UBOB`, day, action: 'reset_pin', slackUserId: 'UBOB', slackTeamId: TEAM, directory: 'chime', expiresAt: Math.floor(Date.parse(at(9)) / 1000) + 86_400 };
+      const read = `${at(1)}_0000000ca5e1`;
+      await h.writeRawAudit({ ...common, at: at(1), requestId: read, sk: `${read}#1-claim`, phase: 'attempt', directoryUserId: 'chime-bob' });
+      await h.writeRawAudit({ ...common, at: at(1), requestId: read, sk: `${read}#2-outcome`, phase: 'outcome', outcome: 'success', factorType: 'a-factor-of-2.0' });
+      // One that stopped midway, beside it: still an outcome unknown.
+      const stopped = `${at(2)}_0000000ca5e2`;
+      await h.writeRawAudit({ ...common, at: at(2), requestId: stopped, sk: `${stopped}#1-claim`, phase: 'attempt', directoryUserId: 'chime-bob' });
+
+      const { home } = await h.openHome('UADA');
+      const lines = attentionIn(home).filter((b) => String(b.text?.text).includes(read)).map((b) => b.text.text as string);
+      // Before: two lines, "Outcome unknown" as well, of a reset whose outcome is on record.
+      expect(lines).toEqual([expect.stringContaining('*A record this version of Latchkey cannot read* (its `factorType`)')]);
+      expect(lineOf(home, stopped)?.text.text).toContain('*Outcome unknown*');
+      // Before: "0 done, 2 outcome unknown".
+      expect(textOf(home)).toContain('*Meeting PIN reset*: 0 done, 1 outcome unknown, 1 outcome this version cannot read');
+    } finally {
+      h.clock.offsetMs = 0;
+    }
+  });
 });
 
 describe('Needs attention in an Enterprise Grid org', () => {
