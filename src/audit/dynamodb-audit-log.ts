@@ -60,6 +60,9 @@ const briefSchema = storedAuditRecordSchema.pick(Object.fromEntries(BRIEF_FIELDS
  */
 const REFERENCE_DAYS = 8;
 
+/** How many unreadable records a process remembers having warned of (DynamoDbAuditLog.parsed). */
+const WARNED_UNREADABLE_MAX = 1000;
+
 /** How many UTC days, from its first, stepsSince reads a request's steps over: its 30 days at most, and the next. */
 const STEP_DAYS = 31;
 
@@ -112,6 +115,9 @@ function placedIn(request: readonly AuditRecord[], page: LinesPage, shown: (plac
 }
 
 export class DynamoDbAuditLog implements AuditLog, AuditReader {
+  /** The unreadable records an operator was told of (parsed): each once, not on every read of its day. */
+  private readonly warnedUnreadable = new Set<string>();
+
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tableName: string,
@@ -437,10 +443,17 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
    * an operator told which (its key, and the names of its fields, never their values). A warning,
    * never an alert: only someone who may write the table can put such a record (a newer version, an
    * operator's edit), no outsider; and each read of its day would page again.
+   *
+   * Once a record (and the fields it is unreadable for: a brief read may name fewer) a process: every
+   * admin's Home tab reads 7 days, and after a rollback each of its days may hold thousands of a newer
+   * version's records. Forgetting (WARNED_UNREADABLE_MAX) only means one more warning of a record.
    */
   private parsed(item: Record<string, AttributeValue>, schema?: Parameters<typeof readAuditItem>[1]): AuditRecord {
     const record = readAuditItem(unmarshall(item), schema);
-    if (record.unreadable) {
+    const key = record.unreadable && `${record.pk}\u0000${record.sk}\u0000${record.unreadable.join(',')}`;
+    if (key && !this.warnedUnreadable.has(key)) {
+      if (this.warnedUnreadable.size >= WARNED_UNREADABLE_MAX) this.warnedUnreadable.clear();
+      this.warnedUnreadable.add(key);
       this.logger.warn({ pk: record.pk, sk: record.sk, day: record.day, unreadable: record.unreadable }, 'audit record this version cannot read: shown as unreadable');
     }
     return record;

@@ -1848,6 +1848,19 @@ describe('Needs attention: a record this version cannot read', () => {
       h.clock.offsetMs = 0;
     }
   });
+
+  it('an operator is warned of a record this version cannot read once, not again on each read of its day (every admin Home tab reads 7 days)', async () => {
+    const at = new Date(Date.now() - 10 * 60_000).toISOString();
+    const reference = `${at}_0000000ca5e3`;
+    await h.writeRawAudit({ v: 2, pk: `ACTOR#${TEAM}#UBOB`, sk: `${reference}#1-claim`, day: at.slice(0, 10), at, requestId: reference, action: 'reset_pin', slackUserId: 'UBOB', slackTeamId: TEAM, phase: 'handover', expiresAt: Math.floor(Date.now() / 1000) + 86_400 });
+    const warned = () => h.logs.filter((l) => l.includes('audit record this version cannot read') && l.includes(`${reference}#1-claim`)).length;
+    expect(lineOf((await h.openHome('UADA')).home, reference)?.text.text).toContain('cannot read');
+    expect(warned()).toBe(1);
+    // Before: one more warning of it at each read of its day.
+    expect(lineOf((await h.openHome('UMAX')).home, reference)?.text.text).toContain('cannot read');
+    expect(lineOf((await h.openHome('UADA')).home, reference)?.text.text).toContain('cannot read');
+    expect(warned()).toBe(1);
+  });
 });
 
 describe('Needs attention in an Enterprise Grid org', () => {
