@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { CREDENTIALS } from '../credentials';
 import { APPROVAL_ACTIONS } from '../flows/approvals/kinds';
@@ -161,6 +162,19 @@ const REFERENCE_SHAPE = /^[0-9A-Za-z:._-]{1,80}$/;
 const SLACK_ID = /^[A-Z0-9]{2,40}$/;
 const ACTOR_KEY = /^ACTOR#([A-Z0-9]{2,40})#([A-Z0-9]{2,40})$/;
 
+/** A key's sort key as an unreadable record's stand-in reference, where it reads as words. */
+const KEY_SHAPE = /^[0-9A-Za-z:._#-]{1,200}$/;
+
+/**
+ * A reference for an unreadable record with none to read: its sort key where that reads as words,
+ * else a digest of its key (never its text, which could hold anything). Each record its own, so
+ * several of them are never one line "Reference ``"; none is a reference (isReference), so no
+ * look-up or Mark handled takes it for a request's.
+ */
+function standIn(pk: string, sk: string): string {
+  return KEY_SHAPE.test(sk) ? sk : `key-${createHash('sha256').update(`${pk}\u0000${sk}`).digest('hex').slice(0, 16)}`;
+}
+
 /**
  * One item of the audit table as this version reads it (`schema`: storedAuditRecordSchema, or a
  * part of it for a read of some fields). A record that does not parse (a schema's number, a phase,
@@ -183,7 +197,7 @@ export function readAuditItem(item: Record<string, unknown>, schema: z.ZodType<P
   const text = (value: unknown) => (typeof value === 'string' ? value : '');
   const pk = text(item.pk);
   const sk = text(item.sk);
-  const requestId = [reads('requestId'), sk.split('#')[0]].find((r) => r !== undefined && REFERENCE_SHAPE.test(r)) ?? '';
+  const requestId = [reads('requestId'), sk.split('#')[0]].find((r) => r !== undefined && REFERENCE_SHAPE.test(r)) ?? standIn(pk, sk);
   const day = reads('day');
   // When it was written; else when its request began (its reference's time), else its day's start.
   const at = reads('at') ?? [requestId.slice(0, 24)].find((t) => z.iso.datetime().safeParse(t).success) ?? (day ? `${day}T00:00:00.000Z` : '');

@@ -1861,6 +1861,25 @@ describe('Needs attention: a record this version cannot read', () => {
     expect(lineOf((await h.openHome('UADA')).home, reference)?.text.text).toContain('cannot read');
     expect(warned()).toBe(1);
   });
+
+  it('records this version cannot read with no reference to read are each a line of their own, in Needs attention and in a search, never one line "Reference ``"', async () => {
+    const at = new Date(Date.now() - 10 * 60_000).toISOString();
+    const day = at.slice(0, 10);
+    for (const n of [1, 2]) {
+      await h.writeRawAudit({ v: 2, pk: `ACTOR#${TEAM}#UZED`, sk: `hand edit <${n}>`, day, at, requestId: 'not a reference', action: 'reset_pin', slackUserId: 'UZED', slackTeamId: TEAM, phase: 'handover', expiresAt: Math.floor(Date.now() / 1000) + 86_400 });
+    }
+    const attention = attentionIn((await h.openHome('UADA')).home).filter((b) => String(b.text?.text).includes('by <@UZED>'));
+    expect(attention).toHaveLength(2);
+    // Everyone's search of its day (a person's reads their records by time: a key that is no time is none of them).
+    const lines = (await everyPage(h, 'UADA', null, day, day)).flat().filter((l) => l.includes('<@UZED>'));
+    // Before: one line, "Reference ``", for both.
+    expect(lines).toHaveLength(2);
+    for (const line of lines) {
+      expect(line).toContain('cannot read');
+      expect(line).toMatch(/Reference `key-[0-9a-f]{16}`/);
+      expect(line).not.toContain('hand edit');
+    }
+  });
 });
 
 describe('Needs attention in an Enterprise Grid org', () => {

@@ -1,5 +1,6 @@
 import { AUDIT_REASONS, readAuditItem, toAuditEvent, toAuditRecord } from '../../src/audit/audit-record';
 import { CREDENTIALS } from '../../src/credentials';
+import { isReference } from '../../src/flows/home-tab';
 import type { AuditEntry } from '../../src/flows/ports';
 
 const credential = CREDENTIALS[0]!;
@@ -52,6 +53,20 @@ describe('audit record', () => {
     const worse = readAuditItem({ ...written, requestId: '`<!channel>`', at: 42, slackUserId: '<@UEVE>', action: 'drop_tables', phase: 'handover' });
     expect(worse).toMatchObject({ requestId: base.requestId, at: '2026-12-04T08:00:00.000Z', slackUserId: 'UANN', action: '', phase: 'unreadable', unreadable: ['at', 'phase'] });
     expect(JSON.stringify(worse)).not.toMatch(/channel|UEVE|drop_tables|handover/);
+  });
+
+  it('records this version cannot read with no reference to read are each one of their own: a stand-in from the key (its sort key where that reads as words, else a digest), never "" nor the key\'s text', () => {
+    const written = { ...toAuditRecord(base, at, 400) } as Record<string, unknown>;
+    const noReference = { ...written, requestId: '`<!channel>`', phase: 'handover' };
+    const worded = [1, 2].map((n) => readAuditItem({ ...noReference, sk: `${'x'.repeat(90)}#${n}-claim` }));
+    const odd = [1, 2].map((n) => readAuditItem({ ...noReference, sk: `a <!here> ${n}` }));
+    // Before: each with the reference "", so that a search or a person's activity showed them as one line, "Reference ``".
+    expect(worded.map((r) => r.requestId)).toEqual([`${'x'.repeat(90)}#1-claim`, `${'x'.repeat(90)}#2-claim`]);
+    expect(new Set([...worded, ...odd].map((r) => r.requestId)).size).toBe(4);
+    for (const r of odd) expect(r.requestId).toMatch(/^key-[0-9a-f]{16}$/);
+    for (const r of [...worded, ...odd]) expect(isReference(r.requestId)).toBe(false);
+    // The same record reads with the same stand-in each time.
+    expect(readAuditItem({ ...noReference, sk: 'a <!here> 1' }).requestId).toBe(odd[0]!.requestId);
   });
 
   it("a change's policy is one of the policies, and a push's IDs in the verifier's log are IDs: nothing typed or secret rides in them; they read back as written", () => {
