@@ -1,4 +1,7 @@
-import { AUDIT_REASONS, readAuditItem, toAuditEvent, toAuditRecord } from '../../src/audit/audit-record';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EXPORT_COLUMNS } from '../../src/audit/audit-export';
+import { AUDIT_REASONS, auditRecordSchema, readAuditItem, toAuditEvent, toAuditRecord } from '../../src/audit/audit-record';
 import { CREDENTIALS } from '../../src/credentials';
 import { isReference } from '../../src/flows/home-tab';
 import type { AuditEntry } from '../../src/flows/ports';
@@ -87,5 +90,19 @@ describe('audit record', () => {
     const odd = readAuditItem({ ...old, policy: 'ask <!here>', verifierTransactionId: 'tx <@UEVE>' });
     expect(odd).toMatchObject({ phase: 'unreadable', unreadable: ['policy', 'verifierTransactionId'] });
     expect(JSON.stringify(odd)).not.toMatch(/here|UEVE/);
+  });
+
+  it("README's audit table has a row for every field a record is written with and every column of an export, and none for a field there is not; its phase row names every phase", () => {
+    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('\n## Audit log'), readme.indexOf('\n## ', readme.indexOf('\n## Audit log') + 1));
+    const rows = section.split('\n').filter((l) => l.startsWith('| `'));
+    const named = rows.flatMap((r) => [...r.split('|')[1]!.matchAll(/`([A-Za-z]+)`/g)].map((m) => m[1]!));
+    const fields = Object.keys(auditRecordSchema.shape);
+    // Before: v, reason, incomplete, subjectSlackTeamId, credential, licenseRequestId and unreadable had no row.
+    expect(fields.filter((f) => !named.includes(f))).toEqual([]);
+    expect(EXPORT_COLUMNS.filter((c) => !named.includes(c))).toEqual([]);
+    expect(named.filter((n) => !fields.includes(n) && !(EXPORT_COLUMNS as readonly string[]).includes(n))).toEqual([]);
+    const phases = rows.find((r) => r.startsWith('| `phase` |'))!.split('|')[2]!;
+    for (const phase of [...auditRecordSchema.shape.phase.options, 'unreadable']) expect(phases).toContain(`\`${phase}\``);
   });
 });
