@@ -1290,7 +1290,7 @@ export class Approvals {
    * read, or a write that failed, leaves the request as read (shown unknown, as before).
    */
   async settleOnRead(requests: readonly PendingRequest[]): Promise<SettledOnRead> {
-    const due = [...new Map(requests.filter((r) => this.finishUnknown(r) && r.messageShownFor !== messageState(r)).map((r) => [r.id, r])).values()];
+    const due = [...new Map(requests.filter((r) => this.unknownNotYetShown(r)).map((r) => [r.id, r])).values()];
     const standing: OwnRequest[] = [];
     const settled: SettledOnRecord[] = [];
     await aFewAtATime(due, WRITES_AT_ONCE, async (r) => {
@@ -1301,6 +1301,14 @@ export class Approvals {
       if (found.ours) settled.push(found.ours);
     });
     return { standing, settled };
+  }
+
+  /**
+   * An apply whose outcome is unknown here, its message not yet shown so: the one test of which
+   * requests settleOnRead and showUnknown take, so the two always agree.
+   */
+  private unknownNotYetShown(r: PendingRequest): boolean {
+    return this.finishUnknown(r) && r.messageShownFor !== messageState(r);
   }
 
   /**
@@ -1324,7 +1332,7 @@ export class Approvals {
    * the Home tab reads them), so `requests` are as that left them, and it is never shown unknown.
    */
   async showUnknown(requests: readonly PendingRequest[]): Promise<void> {
-    const due = requests.filter((r) => this.finishUnknown(r) && r.messageShownFor !== messageState(r));
+    const due = requests.filter((r) => this.unknownNotYetShown(r));
     await aFewAtATime(due, WRITES_AT_ONCE, async (r) => {
       const state = messageState(r);
       const key = `${r.id} ${state}`;
