@@ -1141,6 +1141,26 @@ describe('/request-license: an approval whose applying is not known to have begu
     }
   }, 90_000);
 
+  it("a change made whose request's final status write failed, and whose applying click's DM Slack answered ok but without saying where it is: completed from the record after 10 minutes, she is told then, never told nothing", async () => {
+    h.slack.failNext('chat.postMessage', { answer: { ok: true } }, 1, (args) => args.channel === 'DUANN' && JSON.stringify(args).includes('Unplaced Pro'));
+    await appliedButFinalWriteLost('UANN', 'Unplaced Pro');
+    const toldHer = () => h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'DUANN' && JSON.stringify(c.args).includes('Unplaced Pro') && c.result?.ok === true && c.result?.ts !== undefined);
+    // The click's DM was answered (no channel, no ts), and is not taken as sent.
+    await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && JSON.stringify(c.args).includes('Unplaced Pro') && c.result?.ok === true);
+    expect(toldHer()).toHaveLength(0);
+    h.clock.offsetMs = 11 * 60_000;
+    try {
+      await h.openHome('UMAX');
+      // Before: marked told by the click, so the completion sent her nothing.
+      await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && JSON.stringify(c.args).includes('Unplaced Pro') && c.result?.ts !== undefined);
+      await h.openHome('UMAX');
+      expect(toldHer()).toHaveLength(1);
+    } finally {
+      h.clock.offsetMs = 0;
+      h.chime.users.set('chime-ann', { ...h.chime.users.get('chime-ann')!, LicenseType: 'Basic' });
+    }
+  }, 90_000);
+
   it("a change that failed, on record, whose request's final status write failed: the first Home tab an admin opens after 10 minutes lists it among the failed changes waiting for a retry, never among those whose outcome is unknown", async () => {
     const request = await appliedButFinalWriteLost('UBOB', 'Failed tab Pro', true);
     h.clock.offsetMs = 11 * 60_000;

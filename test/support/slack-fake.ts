@@ -38,7 +38,8 @@ export interface SlackCall {
   result?: Record<string, any>;
 }
 
-export type SlackFailure = { error: string } | { status: 429; retryAfterSeconds: number };
+/** `answer`: an answer Slack gives in place of the call, unhandled (e.g. ok, but without the fields the app needs). */
+export type SlackFailure = { error: string } | { status: 429; retryAfterSeconds: number } | { answer: Record<string, any> };
 
 export interface SlackFake {
   /** Base URL ending in '/api/', for `slackApiUrl`. */
@@ -414,6 +415,7 @@ export async function startSlackFake(opts: {
     let status = 200;
     let answer: SlackAnswer;
     if (failure && 'status' in failure) [status, answer] = [429, fail('ratelimited')];
+    else if (failure && 'answer' in failure) answer = structuredClone(failure.answer);
     else if (failure) answer = fail(failure.error);
     else if (token === undefined) answer = fail('not_authed');
     else if (token !== botToken) answer = fail('invalid_auth');

@@ -1104,8 +1104,8 @@ export class Approvals {
 
   /**
    * Tells the requester of a decision; an approval they finish themselves (its DM holds the Finish
-   * button) is kept where it is, so a revoke or its expiry rewrites that DM in place. True when the
-   * DM was sent.
+   * button) is kept where it is, so a revoke or its expiry rewrites that DM in place. True only when
+   * the DM was sent and Slack said where it is.
    */
   private async tellApproved(request: PendingRequest): Promise<boolean> {
     let dm: { channel: string; ts: string } | void;
@@ -1124,7 +1124,8 @@ export class Approvals {
     } catch (err) {
       this.warn(err, request, 'where the requester DM is not kept');
     }
-    return true;
+    // Slack's answer without where the DM is: not known to be sent, so a completion still tells them.
+    return dm !== undefined;
   }
 
   /** A Finish button that can no longer be used (revoked, expired) says so in its own DM, not only in a new one. */
