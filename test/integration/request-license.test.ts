@@ -1,5 +1,6 @@
 import { APPROVALS_CHANNEL, Harness, TEAM, useHarness } from '../support/harness';
 import type { SlackCall } from '../support/slack-fake';
+import { decide } from '../support/approval-requests';
 
 /** /request-license end to end over real HTTP: the requester, the approvals channel, the admins. */
 describe('/request-license', () => {
@@ -514,12 +515,7 @@ describe('/request-license expiry', () => {
     const reviewing = (admin: string) => h.opening((trigger) => h.click(admin, 'license_review', requestId, message, trigger));
     const opened = await reviewing('UADA');
     h.chime.failNext('UpdateUser', 'ServiceUnavailableException', 5);
-    await h.submit('UADA', opened.view, {
-      values: {
-        decision: { decision: { type: 'radio_buttons', selected_option: { value: 'approve' } } },
-        comment: { comment: { type: 'plain_text_input', value: null } },
-      },
-    });
+    await h.submit('UADA', opened.view, { values: decide('approve') });
     expect(JSON.stringify(await h.viewUpdate(opened.viewId, 2))).toContain('Amazon Chime is not answering right now');
     const failedList = async () => JSON.stringify((await h.openHome('UMAX')).home);
     expect(await failedList()).toContain(`"value":"${requestId}"`);
@@ -563,12 +559,7 @@ describe('/request-license expiry', () => {
       const late = await reviewing('UADA');
       expect(late.view.submit).toBeUndefined();
       lapsedWords(said(late.view));
-      const stale = await h.submit('UADA', opened.view, {
-        values: {
-          decision: { decision: { type: 'radio_buttons', selected_option: { value: 'approve' } } },
-          comment: { comment: { type: 'plain_text_input', value: null } },
-        },
-      });
+      const stale = await h.submit('UADA', opened.view, { values: decide('approve') });
       expect(stale.status).toBe(200);
       const staleView = await h.viewUpdate(opened.viewId, 3);
       expect(JSON.stringify(staleView)).toContain('<@UBOB> can ask again');
@@ -652,12 +643,7 @@ describe('/request-license expiry, decided as it lapses', () => {
 
   it("a failed change approved again just before its request's time ends, written just after: nothing is applied over its requester's new request, and the admin is told it can no longer be applied", async () => {
     h = await Harness.start({ env: { LICENSE_REQUEST_TTL_HOURS: '1' }, dynamoGate: true });
-    const approve = {
-      values: {
-        decision: { decision: { type: 'radio_buttons', selected_option: { value: 'approve' } } },
-        comment: { comment: { type: 'plain_text_input', value: null } },
-      },
-    };
+    const approve = { values: decide('approve') };
     const asks = async () => {
       const { view, viewId } = await h.open('/request-license', 'UBOB');
       await h.submit('UBOB', view, {
@@ -715,12 +701,7 @@ describe('/request-license expiry, decided as it lapses', () => {
     // Ada approves it in time; her decision's audit step, before its write, is slow, and meanwhile its time ends.
     const release = h.dynamoGate.hold((call) => call.operation === 'PutItem' && call.body.includes('"attempt"') && call.body.includes(requestId) && call.body.includes('decide'));
     try {
-      await h.submit('UADA', opened.view, {
-        values: {
-          decision: { decision: { type: 'radio_buttons', selected_option: { value: 'approve' } } },
-          comment: { comment: { type: 'plain_text_input', value: null } },
-        },
-      });
+      await h.submit('UADA', opened.view, { values: decide('approve') });
       for (let i = 0; i < 100 && h.dynamoGate.held.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
       expect(h.dynamoGate.held.length).toBeGreaterThanOrEqual(1);
       h.clock.offsetMs = 3_600_000 + 1_000;
@@ -751,12 +732,7 @@ describe('/request-license expiry, decided as it lapses', () => {
     h.chime.failNext('UpdateUser', 'ServiceUnavailableException', 5);
     const release = h.chime.hold(['UpdateUser']);
     try {
-      await h.submit('UADA', opened.view, {
-        values: {
-          decision: { decision: { type: 'radio_buttons', selected_option: { value: 'approve' } } },
-          comment: { comment: { type: 'plain_text_input', value: null } },
-        },
-      });
+      await h.submit('UADA', opened.view, { values: decide('approve') });
       for (let i = 0; i < 100 && h.chime.callsTo('UpdateUser').length === 0; i++) await new Promise((r) => setTimeout(r, 20));
       expect(h.chime.callsTo('UpdateUser').length).toBeGreaterThanOrEqual(1);
       h.clock.offsetMs = 3_600_000 + 1_000;
@@ -873,12 +849,7 @@ describe('/request-license: an approval whose applying is not known to have begu
       const opened = await h.opensReview('UADA', request);
       // Every read of the steps of its applying goes unanswered: whether it began is not known.
       h.dynamoGate.lose((c) => c.operation === 'Query' && c.body.includes(request.requestId) && c.body.includes(':since'), 20);
-      await h.submit('UADA', opened.view, {
-        values: {
-          decision: { decision: { type: 'radio_buttons', selected_option: { value: 'deny' } } },
-          comment: { comment: { type: 'plain_text_input', value: 'Not known if sent' } },
-        },
-      });
+      await h.submit('UADA', opened.view, { values: decide('deny', 'Not known if sent') });
       expect(JSON.stringify(await h.viewUpdate(opened.viewId, 2, 50_000))).toContain('that the earlier change may have been made');
       const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && JSON.stringify(c.args).includes('Not known if sent'), 10_000);
       expect(JSON.stringify(dm.args)).toContain('was closed by <@UADA>; the earlier change may have been made');
@@ -906,12 +877,7 @@ describe('/request-license: an approval whose applying is not known to have begu
       h.clock.offsetMs = 22 * 60_000;
       const opened = await h.opensReview('UMAX', request);
       expect(JSON.stringify(opened.view)).toContain('applying it did not finish: the outcome is unknown');
-      await h.submit('UMAX', opened.view, {
-        values: {
-          decision: { decision: { type: 'radio_buttons', selected_option: { value: 'deny' } } },
-          comment: { comment: { type: 'plain_text_input', value: 'Second click lost' } },
-        },
-      });
+      await h.submit('UMAX', opened.view, { values: decide('deny', 'Second click lost') });
       // Before: "Denied. <@UANN> has been told, with your comment." and a DM "was denied by <@UMAX>".
       expect(JSON.stringify(await h.viewUpdate(opened.viewId, 2, 50_000))).toContain('that the earlier change may have been made');
       const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && JSON.stringify(c.args).includes('Second click lost'), 10_000);
@@ -936,12 +902,7 @@ describe('/request-license: an approval whose applying is not known to have begu
     h.clock.offsetMs = 11 * 60_000;
     try {
       const opened = await h.opensReview('UADA', request);
-      await h.submit('UADA', opened.view, {
-        values: {
-          decision: { decision: { type: 'radio_buttons', selected_option: { value: 'deny' } } },
-          comment: { comment: { type: 'plain_text_input', value: 'Newer apply' } },
-        },
-      });
+      await h.submit('UADA', opened.view, { values: decide('deny', 'Newer apply') });
       // Read past as no apply at all, it would be "Denied. <@UANN> has been told", a change that may have been sent left unsaid.
       expect(JSON.stringify(await h.viewUpdate(opened.viewId, 2, 50_000))).toContain('that the earlier change may have been made');
       const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && JSON.stringify(c.args).includes('Newer apply'), 10_000);
@@ -954,12 +915,7 @@ describe('/request-license: an approval whose applying is not known to have begu
 
   it("a change made and on record whose request's final status write failed, read after 10 minutes: it is completed as applied, once (the channel message says so without Review, its requester is told, their Home tab shows it done), never offered to the admins again", async () => {
     const request = await h.asksForLicense('UANN', { license: 'Pro' });
-    const approve = {
-      values: {
-        decision: { decision: { type: 'radio_buttons', selected_option: { value: 'approve' } } },
-        comment: { comment: { type: 'plain_text_input', value: 'Enjoy Pro' } },
-      },
-    };
+    const approve = { values: decide('approve', 'Enjoy Pro') };
     // The change is made and its outcome written; the request's own APPROVED → APPLIED write never gets through.
     const release = h.dynamoGate.hold((c) => c.operation === 'UpdateItem' && c.body.includes(request.requestId) && c.body.includes('"APPLIED"'));
     try {
@@ -1008,12 +964,7 @@ describe('/request-license: an approval whose applying is not known to have begu
     const release = h.dynamoGate.hold((c) => c.operation === 'UpdateItem' && c.body.includes(request.requestId) && c.body.includes('"APPLIED"'));
     try {
       const opened = await h.opensReview('UADA', request);
-      await h.submit('UADA', opened.view, {
-        values: {
-          decision: { decision: { type: 'radio_buttons', selected_option: { value: 'approve' } } },
-          comment: { comment: { type: 'plain_text_input', value: 'Enjoy Pro' } },
-        },
-      });
+      await h.submit('UADA', opened.view, { values: decide('approve', 'Enjoy Pro') });
       await h.viewUpdate(opened.viewId, 2, 50_000);
     } finally {
       release();
@@ -1055,12 +1006,7 @@ describe('/request-license: an approval whose applying is not known to have begu
     const release = h.dynamoGate.hold((c) => c.operation === 'UpdateItem' && c.body.includes(request.requestId) && c.body.includes(final));
     try {
       const opened = await h.opensReview('UADA', request);
-      await h.submit('UADA', opened.view, {
-        values: {
-          decision: { decision: { type: 'radio_buttons', selected_option: { value: 'approve' } } },
-          comment: { comment: { type: 'plain_text_input', value: comment } },
-        },
-      });
+      await h.submit('UADA', opened.view, { values: decide('approve', comment) });
       await h.viewUpdate(opened.viewId, 2, 50_000);
     } finally {
       release();
@@ -1175,12 +1121,7 @@ describe('/request-license: an approval whose applying is not known to have begu
       expect(JSON.stringify(blocks[at])).toContain('not answering');
       // Closed, so Bob's next request is not one waiting behind a failed change.
       const opened = await h.opensReview('UADA', request);
-      await h.submit('UADA', opened.view, {
-        values: {
-          decision: { decision: { type: 'radio_buttons', selected_option: { value: 'deny' } } },
-          comment: { comment: { type: 'plain_text_input', value: 'Closing the failed one' } },
-        },
-      });
+      await h.submit('UADA', opened.view, { values: decide('deny', 'Closing the failed one') });
       await h.viewUpdate(opened.viewId, 2, 50_000);
     } finally {
       h.clock.offsetMs = 0;
@@ -1205,12 +1146,7 @@ describe('/request-license: an approval whose applying is not known to have begu
       expect(a).not.toContain('not answering');
       expect(a).toContain("the change was not applied: Something went wrong inside Latchkey.");
       // Closed, so her next request is not one waiting behind a failed change.
-      await h.submit('UADA', opened.view, {
-        values: {
-          decision: { decision: { type: 'radio_buttons', selected_option: { value: 'deny' } } },
-          comment: { comment: { type: 'plain_text_input', value: 'Closing the failed one' } },
-        },
-      });
+      await h.submit('UADA', opened.view, { values: decide('deny', 'Closing the failed one') });
       await h.viewUpdate(opened.viewId, 2, 50_000);
     } finally {
       h.clock.offsetMs = 0;
@@ -1233,12 +1169,7 @@ describe('/request-license: an approval whose applying is not known to have begu
       await h.writeAudit({ ...apply, phase: 'outcome', outcome: 'success' }, new Date(applyAt.getTime() + 1000));
       // Every APPROVED → APPLIED write of it goes unanswered: it stays APPROVED, decidable.
       release = h.dynamoGate.hold((c) => c.operation === 'UpdateItem' && c.body.includes(request.requestId) && c.body.includes('"APPLIED"'));
-      await h.submit('UADA', opened.view, {
-        values: {
-          decision: { decision: { type: 'radio_buttons', selected_option: { value: 'deny' } } },
-          comment: { comment: { type: 'plain_text_input', value: 'Closing it' } },
-        },
-      });
+      await h.submit('UADA', opened.view, { values: decide('deny', 'Closing it') });
       const answered = JSON.stringify(await h.viewUpdate(opened.viewId, 2, 50_000));
       // Before: the decision not made, the modal showing it still undecided ("Click *Review* on the message again to decide it.").
       expect(answered).not.toContain('again to decide it');
@@ -1258,12 +1189,7 @@ describe('/request-license: an approval whose applying is not known to have begu
     const release = h.dynamoGate.hold((c) => c.operation === 'UpdateItem' && c.body.includes(request.requestId) && c.body.includes('"APPLY_FAILED"'));
     try {
       const opened = await h.opensReview('UADA', request);
-      await h.submit('UADA', opened.view, {
-        values: {
-          decision: { decision: { type: 'radio_buttons', selected_option: { value: 'approve' } } },
-          comment: { comment: { type: 'plain_text_input', value: '' } },
-        },
-      });
+      await h.submit('UADA', opened.view, { values: decide('approve', '') });
       await h.viewUpdate(opened.viewId, 2, 50_000);
     } finally {
       release();
