@@ -58,16 +58,6 @@ function revokeIn(blocks: readonly any[]): Record<string, any> | undefined {
   return blocks.flatMap((b) => b.elements ?? []).find((e: any) => e.action_id === 'approval_revoke');
 }
 
-/** An admin's audit search by reference, from their Home tab: the lines of the first page. */
-async function lookUp(h: Harness, admin: string, reference: string): Promise<string[]> {
-  const { home } = await h.openHome(admin);
-  const search = (home.blocks as any[]).filter((b) => b.type === 'actions').flatMap((b) => b.elements as any[]).find((b) => b.action_id === 'home_search');
-  const { view: formView } = await h.opening((t) => h.clickIn(admin, search.action_id, search.value, { view: home, triggerId: t }));
-  await h.submit(admin, formView, { values: { reference: { reference: { type: 'plain_text_input', value: reference } }, person: { person: { type: 'users_select', selected_user: null } } } });
-  const found = await h.viewUpdate(formView.id, 2);
-  return (found.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference')).map((b) => b.text.text as string);
-}
-
 /** A person's Home tab lines of one reference (a request's, and the change its first finish made). */
 async function homeLines(h: Harness, userId: string, reference: string): Promise<string[]> {
   const { home } = await h.openHome(userId);
@@ -156,7 +146,7 @@ describe('revoking an approval before its requester finishes it', () => {
     expect(activity).not.toContain('Approved and applied');
     // The audit search names her as its revoker on Ann's line; on her own line (her decision and her
     // revoke, "by <@UADA>"), once: before, "… by <@UADA> for <@UANN> · :no_entry: Approved, then revoked by <@UADA>".
-    const lines = await lookUp(h, 'UADA', request.requestId);
+    const lines = await h.lookUpReference('UADA', request.requestId);
     expect(lines.filter((l) => l.includes('by <@UANN>'))).toEqual([expect.stringContaining(':no_entry: Approved, then revoked by <@UADA>; nothing was changed')]);
     const adas = lines.filter((l) => l.includes('by <@UADA> for <@UANN>'));
     expect(adas).toEqual([expect.stringContaining(' · :no_entry: Approved, then revoked by this admin; nothing was changed')]);
@@ -310,7 +300,7 @@ describe('revoking an approval before its requester finishes it', () => {
     expect((await homeLines(h, 'UMAX', request.requestId)).join('\n')).toContain('Approved, then revoked by you; nothing was changed');
     // The audit search: Ada's line of her approval and Carl's name Max as its revoker; Max's own line
     // of his revoke names him once, as its person ("by <@UMAX>"), its revoker "this admin" (as "you" on his tab).
-    const lines = await lookUp(h, 'UADA', request.requestId);
+    const lines = await h.lookUpReference('UADA', request.requestId);
     for (const who of ['UADA', 'UCARL']) {
       expect(lines.filter((l) => l.includes(`by <@${who}>`))).toEqual([expect.stringContaining(':no_entry: Approved, then revoked by <@UMAX>; nothing was changed')]);
     }
@@ -365,7 +355,7 @@ describe('revoking an approval given again after a finish whose outcome was unkn
       // Carl's own line, from where his request stands (beside his first reset's, done).
       expect((await homeLines(h, 'UCARL', request.requestId)).filter((l) => l.includes(said))).toHaveLength(1);
       // The audit search: Ada's line and Carl's, never "nothing was changed"; Ada's own names her once ("this admin" revoked it).
-      const lines = await lookUp(h, 'UADA', request.requestId);
+      const lines = await h.lookUpReference('UADA', request.requestId);
       const adas = lines.filter((l) => l.includes('by <@UADA> for '));
       expect(adas.length).toBeGreaterThan(0);
       for (const line of adas) expect(line).toContain(said.replace('<@UADA>', 'this admin'));
@@ -560,7 +550,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     expect(button?.confirm).toBeDefined();
 
     // A security reviewer's audit search: the revoke was tried, and whether it took could not be told; never "changed nothing".
-    const before = (await lookUp(h, 'UADA', request.requestId)).filter((l) => l.includes('by <@UADA> for '));
+    const before = (await h.lookUpReference('UADA', request.requestId)).filter((l) => l.includes('by <@UADA> for '));
     expect(before).toEqual([expect.stringMatching(/Revoke tried .*; whether it took could not be told/)]);
     expect(before.join('\n')).not.toContain('changed nothing');
 
@@ -590,7 +580,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
       ['outcome', 'success', undefined],
     ]);
     // The audit search: Ada's line is her revoke, never as if another's she only told them of; her line names her once.
-    const after = (await lookUp(h, 'UADA', request.requestId)).filter((l) => l.includes('by <@UADA> for '));
+    const after = (await h.lookUpReference('UADA', request.requestId)).filter((l) => l.includes('by <@UADA> for '));
     expect(after).toEqual([expect.stringContaining('Approved, then revoked by this admin; nothing was changed')]);
     expect(after.join('\n')).not.toContain('only told');
     const finished = await h.opening((trigger) => h.click('UANN', 'approval_finish', request.finish.value, request.finish, trigger), 10_000);
@@ -688,7 +678,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
       ['outcome', 'success', request.requestId, 'UANN', 'UADA'],
     ]);
     // A security reviewer's audit search of the request: Ann's line says whose revoke it was, and that her Finish only told the admins.
-    const anns = (await lookUp(h, 'UMAX', request.requestId)).filter((l) => l.includes('by <@UANN>'));
+    const anns = (await h.lookUpReference('UMAX', request.requestId)).filter((l) => l.includes('by <@UANN>'));
     expect(anns).toEqual([expect.stringContaining(' · This Finish only told the admins')]);
     // Ann named once, as the line's person ("by <@UANN>"): never again as the one whose Finish it was.
     expect(anns[0]!.match(/<@UANN>/g)).toEqual(['<@UANN>']);
@@ -780,7 +770,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
       ['attempt', undefined, undefined],
       ['refused', undefined, 'APPROVAL_REVOKED'],
     ]);
-    const anns = (await lookUp(h, 'UMAX', request.requestId)).filter((l) => l.includes('by <@UANN>'));
+    const anns = (await h.lookUpReference('UMAX', request.requestId)).filter((l) => l.includes('by <@UANN>'));
     expect(anns).not.toEqual([]);
     expect(anns.join('\n')).not.toContain('Revoke tried');
   }, 120_000);
@@ -798,7 +788,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     ]);
     const logged = h.logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.approvalRequestId === request.requestId && l.code === 'STORE_UNAVAILABLE');
     expect(logged).toEqual([expect.objectContaining({ slackUserId: 'UANN', step: 'revoke', alert: true })]);
-    const anns = (await lookUp(h, 'UMAX', request.requestId)).filter((l) => l.includes('by <@UANN>'));
+    const anns = (await h.lookUpReference('UMAX', request.requestId)).filter((l) => l.includes('by <@UANN>'));
     // As an admin's failed Revoke shows on their line: whose revoke it was, and that her Finish's follow-ups failed.
     // Ada named once, by the line's state ("revoked by <@UADA>"): before, again in "Revoked by <@UADA>; this Finish could not tell…".
     expect(anns).toEqual([expect.stringMatching(/ · :no_entry: Approved, then revoked by <@UADA>; nothing was changed\n.* · This Finish could not tell the admins <!date\^\d+\^[^>]*>: storage unavailable$/)]);
@@ -884,7 +874,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
       ['outcome', 'success', 'UADA'],
     ]);
     // A security reviewer's audit search of the request: Max's line says whose revoke it was, and that his click only told them.
-    const maxs = (await lookUp(h, 'UADA', request.requestId)).filter((l) => l.includes('by <@UMAX>'));
+    const maxs = (await h.lookUpReference('UADA', request.requestId)).filter((l) => l.includes('by <@UMAX>'));
     expect(maxs).toEqual([expect.stringContaining(' · This Revoke only told its requester and the admins')]);
     // Its title says what Max did, never as if the revoke were his: before, "*Meeting PIN reset approval revoked* by <@UMAX>".
     expect(maxs[0]).toContain(' · *Meeting PIN reset revoke followed up* by <@UMAX> for <@UANN> · :no_entry: Approved, then revoked by <@UADA>; nothing was changed\n');
@@ -914,7 +904,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
       ['attempt', undefined, undefined, 'UADA'],
       ['outcome', 'failure', 'STORE_UNAVAILABLE', 'UADA'],
     ]);
-    const maxs = (await lookUp(h, 'UADA', request.requestId)).filter((l) => l.includes('by <@UMAX>'));
+    const maxs = (await h.lookUpReference('UADA', request.requestId)).filter((l) => l.includes('by <@UMAX>'));
     expect(maxs).toEqual([expect.stringMatching(/ · \*Meeting PIN reset revoke followed up\* by <@UMAX> for <@UANN> · :x: Failed: storage unavailable\n.* · Revoked by <@UADA>; this Revoke could not tell its requester and the admins$/)]);
     // Max named once, as the line's person ("by <@UMAX>").
     expect(maxs[0]!.match(/<@UMAX>/g)).toEqual(['<@UMAX>']);
@@ -946,7 +936,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
       ['attempt', undefined, undefined, 'UADA'],
       ['outcome', 'failure', 'APPROVAL_REVOKED', 'UADA'],
     ]);
-    const maxs = (await lookUp(h, 'UADA', request.requestId)).filter((l) => l.includes('by <@UMAX>'));
+    const maxs = (await h.lookUpReference('UADA', request.requestId)).filter((l) => l.includes('by <@UMAX>'));
     // His click did nothing, said once: before, ":x: Failed: approval revoked by an admin" and then "Revoked by <@UADA>; another click had told…".
     expect(maxs).toEqual([
       expect.stringMatching(/ · \*Meeting PIN reset revoke followed up\* by <@UMAX> for <@UANN> · :heavy_minus_sign: Nothing done: another click had already told its requester and the admins\n.* · Revoked by <@UADA>$/),
@@ -1020,7 +1010,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
       ['outcome', 'failure', 'FINISH_STARTED'],
     ]);
     // A security reviewer's audit search: Ada's line, her approval, shows her revoke was tried and changed nothing.
-    const adas = (await lookUp(h, 'UADA', request.requestId)).filter((l) => l.includes('by <@UADA>'));
+    const adas = (await h.lookUpReference('UADA', request.requestId)).filter((l) => l.includes('by <@UADA>'));
     expect(adas).toEqual([expect.stringMatching(/Revoke tried .*, changed nothing: requester's finish already started/)]);
   });
 
