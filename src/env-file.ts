@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 
 /** What loadDotEnv read, for loadConfig to tell: the variables whose value in .env was cut short, or given twice. */
@@ -30,13 +31,36 @@ export interface DuplicateKey {
 export function loadDotEnv(path = '.env'): DotEnvRead {
   if (!existsSync(path)) return { cutAtHash: [], duplicates: [] };
   const before = new Set(Object.keys(process.env));
-  process.loadEnvFile(path);
-  // Read again, as text, for what node's parser does not say: only the lines it took.
-  const text = readFileSync(path, 'utf8');
+  let text: string;
+  try {
+    // Read as text too, for what node's parser does not say: only the lines it took. First, so
+    // that a directory is said as one (node's loader says only "Contents … should be a valid string").
+    text = readFileSync(path, 'utf8');
+    process.loadEnvFile(path);
+  } catch (err) {
+    throw new DotEnvUnreadable(resolve(path), whyUnreadable(err));
+  }
   return {
     cutAtHash: valuesCutAtHash(text).filter((name) => !before.has(name)),
     duplicates: duplicateKeys(text).filter(({ name }) => !before.has(name)),
   };
+}
+
+/**
+ * A .env that is there but cannot be read (a directory, its mode): a problem its reader can fix,
+ * said in words without a stack trace. It names the file and why, never a line of it: .env holds secrets.
+ */
+export class DotEnvUnreadable extends Error {
+  constructor(readonly file: string, readonly why: string) {
+    super(`${file} ${why}. Latchkey reads its settings from it when it is there: make it a file you can read (chmod u+r), or move it away to give the settings in the environment alone.`);
+    this.name = 'DotEnvUnreadable';
+  }
+}
+
+/** Why a .env that is there could not be read, from the error reading it: its code (fs errors name the path and call, never the file's text). */
+export function whyUnreadable(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${code ?? (err as Error).message})`;
 }
 
 /**

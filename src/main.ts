@@ -2,7 +2,7 @@
 import './deferred-modules';
 import { createLatchkey } from './app';
 import { describeProblems, describeWarnings, loadConfig } from './config';
-import { loadDotEnv } from './env-file';
+import { DotEnvUnreadable, loadDotEnv, type DotEnvRead } from './env-file';
 import { describeError } from './flows/failure';
 import { createLogger } from './logger';
 import { describeStartFailure } from './start-checks';
@@ -10,7 +10,14 @@ import { onStopSignals } from './stop-signals';
 
 /** The long-running server: `npm start`. Reads `.env` when there is one, for local runs. */
 async function main(): Promise<void> {
-  const dotEnv = loadDotEnv();
+  let dotEnv: DotEnvRead;
+  try {
+    dotEnv = loadDotEnv();
+  } catch (err) {
+    if (!(err instanceof DotEnvUnreadable)) throw err;
+    process.stderr.write(`Latchkey cannot start: ${err.message}\n`);
+    process.exit(2);
+  }
   const loaded = loadConfig(process.env, { cutInDotEnv: dotEnv.cutAtHash, duplicatesInDotEnv: dotEnv.duplicates });
   if (!loaded.ok) {
     process.stderr.write(`${describeProblems(loaded.problems, loaded)}\n`);

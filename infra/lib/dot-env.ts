@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { secretVariables } from '../../src/config';
 import type { DuplicateKey } from '../../src/env-file';
-import { readDotEnv } from '../../src/env-file';
+import { readDotEnv, whyUnreadable } from '../../src/env-file';
 import { NOT_CONTEXT_KEYS, REPO_ROOT, SettingsError, VARIABLE_OF_CONTEXT, type ContextKey } from './settings';
 
 /**
@@ -123,10 +123,8 @@ function readable(file: string): ReturnType<typeof readDotEnv> {
   try {
     return readDotEnv(file);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${code ?? (err as Error).message})`;
     throw new SettingsError([
-      `${file}: ${why}. The synth reads the app's settings from it: make it a file you can read (chmod u+r), or move it away to give the settings with -c keys alone.`,
+      `${file}: ${whyUnreadable(err)}. The synth reads the app's settings from it: make it a file you can read (chmod u+r), or move it away to give the settings with -c keys alone.`,
     ]);
   }
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLatchkey } from '../../src/app';
@@ -36,6 +36,22 @@ describe('starting Latchkey', () => {
       expect(run.status).toBe(2);
       expect(run.stderr).toContain("  - SLACK_BOT_TOKEN: is a user token (xoxp-…), which acts as the person who installed the app: use the Bot User OAuth Token (xoxb-…) from OAuth & Permissions (SLACK_BOT_TOKEN is set twice in .env, lines 1 and 3: the value read is line 3's; keep one line for it)");
       expect(run.stderr).not.toMatch(/the-fixed-token|the-old-token/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a .env that is there but cannot be read (here a directory) is one line naming the file and what to do, with no stack trace', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'latchkey-start-'));
+    try {
+      // A directory, not a file without read permission: the tests run as root, whom chmod does not stop.
+      mkdirSync(join(dir, '.env'));
+      const run = spawnSync(process.execPath, [join(ROOT, 'dist', 'main.js')], { cwd: dir, env: { PATH: process.env.PATH }, encoding: 'utf8', timeout: 20_000 });
+      expect(run.status).toBe(2);
+      expect(run.stderr).toBe(
+        `Latchkey cannot start: ${join(realpathSync(dir), '.env')} is a directory, not a file. Latchkey reads its settings from it when it is there: make it a file you can read (chmod u+r), or move it away to give the settings in the environment alone.\n`,
+      );
+      expect(run.stderr).not.toContain('    at ');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
