@@ -375,6 +375,13 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
     return records.map(toAuditEvent);
   }
 
+  async endingWith(days: readonly string[], end: string): Promise<AuditEvent[]> {
+    // DynamoDB filters have no "ends with": contains() narrows what each day's Query returns, and
+    // only a reference whose end it is is kept (its hex is no part of its time).
+    const records = await this.byDays(days, { filter: 'contains(requestId, :end)', values: { ':end': end } });
+    return records.filter((r) => r.requestId.endsWith(end)).map(toAuditEvent);
+  }
+
   async stepsSince(approvalRequestId: string, since: string): Promise<AuditEvent[]> {
     // A reference starts with the ISO time it was taken: the by-day index's keys from `since` on, on
     // its day and each day after it up to today, one Query a day. At most STEP_DAYS of them: a

@@ -506,14 +506,44 @@ export class HomeTab {
     try {
       const events = (await deps.audit.ofReferences([reference])).filter((e) => this.recordedHere(admin, e));
       deps.logger.info({ slackUserId: admin.userId, reference, records: events.length }, 'audit looked up');
-      const standing = (await this.standingOf(admin, events)) ?? [];
-      const people = [...new Set(events.map((e) => e.actor.userId))];
-      const rows = people.flatMap((person) => activityOf(events.filter((e) => e.actor.userId === person), deps.clock.now(), standing));
-      return { ok: true, rows: rows.sort((a, b) => compareText(b.at, a.at) || compareText(b.requestId, a.requestId)) };
+      return { ok: true, rows: await this.linesOfRequests(admin, events) };
     } catch (err) {
       deps.logger.warn({ slackUserId: admin.userId, err: describeError(err) }, 'audit look-up failed');
       return { ok: false, code: 'STORE_UNAVAILABLE' };
     }
+  }
+
+  /**
+   * Every request whose reference ends with `end` (a message's short reference, read out over the
+   * phone) among the records written on the days picked, for an admin: each request's records as
+   * its whole reference finds them (lookUp), so two requests with the same end are both shown, each
+   * under its own reference. The days are everyone's search's (EVERYONE_MAX_DAYS at most, one Query
+   * of the by-day index a day), and at most SEARCH_PAGE requests are read on.
+   */
+  async lookUpEnd(admin: Requester, query: { end: string; from: string; to: string }): Promise<SearchResult> {
+    const { deps } = this;
+    const refused = await this.adminRefused(admin, 'audit_search');
+    if (refused) return refused;
+    if (!isReferenceEnd(query.end) || searchProblem(query.from, query.to, EVERYONE_MAX_DAYS)) return { ok: false, code: 'REQUEST_INVALID' };
+    const { from, to } = utcDays(query.from, query.to);
+    try {
+      const ending = (await deps.audit.endingWith(daysOf(from, to), query.end)).filter((e) => this.recordedHere(admin, e));
+      const references = [...new Set(ending.map((e) => e.requestId))].sort((a, b) => compareText(b, a)).slice(0, SEARCH_PAGE);
+      const events = references.length === 0 ? [] : (await deps.audit.ofReferences(references)).filter((e) => this.recordedHere(admin, e));
+      deps.logger.info({ slackUserId: admin.userId, end: query.end, requests: references.length, records: events.length }, 'audit looked up by a reference\'s end');
+      return { ok: true, rows: await this.linesOfRequests(admin, events) };
+    } catch (err) {
+      deps.logger.warn({ slackUserId: admin.userId, err: describeError(err) }, 'audit look-up failed');
+      return { ok: false, code: 'STORE_UNAVAILABLE' };
+    }
+  }
+
+  /** Records read by their requests' references: one line per person's request, newest first. */
+  private async linesOfRequests(admin: Requester, events: readonly AuditEvent[]): Promise<Activity[]> {
+    const standing = (await this.standingOf(admin, events)) ?? [];
+    const people = [...new Set(events.map((e) => e.actor.userId))];
+    const rows = people.flatMap((person) => activityOf(events.filter((e) => e.actor.userId === person), this.deps.clock.now(), standing));
+    return rows.sort((a, b) => compareText(b.at, a.at) || compareText(b.requestId, a.requestId));
   }
 
   /**
@@ -780,6 +810,14 @@ function weekDays(now: Date): string[] {
 /** A whole reference, as newRequestId makes it and every message quotes it. */
 export function isReference(text: string): boolean {
   return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z_[0-9a-f]{12}$/.test(text) && !Number.isNaN(Date.parse(text.slice(0, 24)));
+}
+
+/**
+ * A reference's end, as its short form is read out (the last 6 of its hex, lowercase) or more of it,
+ * up to its whole 12: fewer would find too many requests of a day to tell apart.
+ */
+export function isReferenceEnd(text: string): boolean {
+  return /^[0-9a-f]{6,12}$/.test(text);
 }
 
 /**

@@ -362,6 +362,12 @@ export interface AuditReader {
    */
   ofReferences(references: readonly string[]): Promise<AuditEvent[]>;
   /**
+   * Everyone's records written on these UTC days (YYYY-MM-DD) whose reference (requestId) ends with
+   * `end` (lowercase hex, as a message's short reference gives it): one Query of the by-day index a
+   * day, never a Scan. The caller bounds the days, as it does everyone's search.
+   */
+  endingWith(days: readonly string[], end: string): Promise<AuditEvent[]>;
+  /**
    * Everyone's records of a pending request's steps (their approvalRequestId) under references
    * taken at or after `since` (ISO time), written on since's UTC day or any after it up to today
    * (a request's 30 days at most, and the next): from its creation, every apply of it.

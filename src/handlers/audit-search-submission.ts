@@ -1,6 +1,6 @@
 import type { GuardedApp } from '../slack/guarded-app';
 import { describeError } from '../flows/failure';
-import { EVERYONE_MAX_DAYS, isReference, SEARCH_MAX_DAYS, searchProblem, type HomeTab } from '../flows/home-tab';
+import { EVERYONE_MAX_DAYS, isReference, isReferenceEnd, SEARCH_MAX_DAYS, searchProblem, type HomeTab } from '../flows/home-tab';
 import type { Logger } from '../flows/ports';
 import { AUDIT_SEARCH, auditReferenceView, auditResultsView, auditSearchingView, REFERENCE_EXAMPLE } from '../views/audit-search';
 import type { HomeWords } from '../views/home-tab';
@@ -14,16 +14,15 @@ const SEARCH_PROBLEMS: Record<NonNullable<ReturnType<typeof searchProblem>>, str
 
 const PICK_A_DAY = 'Pick a day here, or paste a reference above.';
 
+const SHORT_TOO_LONG = `Look for a short reference over at most ${EVERYONE_MAX_DAYS} days, or paste it whole.`;
+
 const EVERYONE_TOO_LONG = `Search everyone at most ${EVERYONE_MAX_DAYS} days at a time, or pick a person.`;
 
-/**
- * A reference's end alone (the part after its underscore) cannot be looked up: the table is keyed by
- * person and time, so it would take a Scan of the whole log.
- */
+/** What a reference field that is neither a whole reference nor a short one gets: what to give instead. */
 function referenceProblem(text: string): string {
-  return /^_?[0-9a-f]{6,12}$/.test(text)
-    ? `Paste the whole reference, time and all (such as ${REFERENCE_EXAMPLE}): the log cannot be searched by its end alone.`
-    : `That is not a reference. Paste it whole, such as ${REFERENCE_EXAMPLE}.`;
+  return /^_?[0-9a-f]{1,5}$/.test(text)
+    ? `Too short: give at least the last 6 characters of the reference (such as ${REFERENCE_EXAMPLE.slice(-6)}), or paste it whole.`
+    : `That is not a reference. Give its last 6 characters (0-9 and a-f, such as ${REFERENCE_EXAMPLE.slice(-6)}), or paste it whole, such as ${REFERENCE_EXAMPLE}.`;
 }
 
 /**
@@ -33,9 +32,16 @@ function referenceProblem(text: string): string {
  */
 const REFERENCE_LABEL = /^(?:reference(?: of the latest)?|your open request's reference)(?::\s*|\s+)(?=\S)/i;
 
-/** The reference as pasted: spaces, its label and the backticks around it put aside. */
+/** What the messages print after a whole reference (referenceWords): its short form and day, for reading out. */
+const SHORT_FORM_AFTER = /\s*\(short: [^()]*\)$/;
+
+/**
+ * The reference as pasted or typed: spaces, its label, the short form printed after it and the
+ * backticks or bold around it put aside; a short form read out in capitals, lowercase.
+ */
 function pastedReference(text: string): string {
-  return text.trim().replace(REFERENCE_LABEL, '').replace(/^`|`$/g, '');
+  const bare = text.trim().replace(REFERENCE_LABEL, '').replace(SHORT_FORM_AFTER, '').replace(/^[`*]|[`*]$/g, '');
+  return /^_?[0-9a-f]+$/i.test(bare) ? bare.replace(/^_/, '').toLowerCase() : bare;
 }
 
 /**
@@ -52,6 +58,21 @@ export function registerAuditSearchSubmission(app: GuardedApp, home: HomeTab, wo
     const to = parsed.success ? inputValue(parsed.data, AUDIT_SEARCH.to, AUDIT_SEARCH.to) : undefined;
     const pasted = parsed.success ? inputValue(parsed.data, AUDIT_SEARCH.reference, AUDIT_SEARCH.reference) : undefined;
     const reference = pasted === undefined ? undefined : pastedReference(pasted);
+    if (parsed.success && admin && reference && isReferenceEnd(reference)) {
+      // A short reference is looked for among the days picked: everyone's records, so everyone's bound.
+      const problem = !from || !to ? 'NO_DAY' : searchProblem(from, to, EVERYONE_MAX_DAYS);
+      if (problem) {
+        const why = problem === 'NO_DAY' ? 'Pick the days to look for this short reference in.' : problem === 'TOO_LONG' ? SHORT_TOO_LONG : SEARCH_PROBLEMS[problem];
+        await ack({ response_action: 'errors', errors: { [!to || problem === 'FROM_AFTER_TO' || problem === 'TOO_LONG' ? AUDIT_SEARCH.to : AUDIT_SEARCH.from]: why } });
+        return;
+      }
+      await ack({ response_action: 'update', view: auditSearchingView() });
+      const result = await home.lookUpEnd(admin, { end: reference, from: from!, to: to! });
+      await client.views
+        .update({ view_id: parsed.data.view.id, view: auditReferenceView({ reference, result, words, days: { from: from!, to: to! }, ...(person && { ignoredPerson: person }) }) })
+        .catch((err: unknown) => logger.warn({ slackUserId: admin.userId, err: describeError(err) }, 'could not show the search results'));
+      return;
+    }
     if (parsed.success && admin && reference) {
       if (!isReference(reference)) {
         await ack({ response_action: 'errors', errors: { [AUDIT_SEARCH.reference]: referenceProblem(reference) } });

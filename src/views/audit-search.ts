@@ -53,7 +53,9 @@ export function auditSearchForm(today: Date, before?: Partial<SearchTerms>): Mod
         block_id: AUDIT_SEARCH.reference,
         optional: true,
         label: plain('Reference'),
-        hint: plain('The whole reference a message quoted. Leave it empty to search by person, or everyone.'),
+        hint: plain(
+          `The whole reference a message quoted, or its short form (its last 6 characters, such as ${REFERENCE_EXAMPLE.slice(-6)}), looked for on the days below, at most ${EVERYONE_MAX_DAYS}. Leave it empty to search by person, or everyone.`,
+        ),
         element: {
           type: 'plain_text_input',
           action_id: AUDIT_SEARCH.reference,
@@ -147,14 +149,42 @@ function searchFailed(code: Extract<SearchResult, { ok: false }>['code'], again:
  * Every record of one request, found by its reference: one line per person's part in it, newest
  * first. `ignoredPerson`: a person picked too, who was not searched (the reference was), said so.
  */
-export function auditReferenceView(args: { reference: string; result: SearchResult; words: HomeWords; ignoredPerson?: string }): ModalView {
-  const { reference, result, words } = args;
+export function auditReferenceView(args: {
+  reference: string;
+  result: SearchResult;
+  words: HomeWords;
+  ignoredPerson?: string;
+  /** The days a short reference (a reference's end) was looked for in; absent: a whole reference. */
+  days?: { readonly from: string; readonly to: string };
+}): ModalView {
+  const { reference, result, words, days } = args;
   // "New search" opens a blank form (auditSearchForm never fills a reference in).
   const again = { submit: 'New search', callbackId: AUDIT_SEARCH_AGAIN_CALLBACK_ID, privateMetadata: '{}' };
-  if (!result.ok) return searchFailed(result.code, again, `That is not a whole reference, such as \`${REFERENCE_EXAMPLE}\`.`);
-  const blocks: KnownBlock[] = [section(`The records of reference \`${reference}\`:`)];
-  if (args.ignoredPerson) blocks.push(context(`Searched by reference only: <@${args.ignoredPerson}> and the days picked were not searched. To search by person, leave the reference empty.`));
-  if (result.rows.length === 0) blocks.push(context('None: no record has this reference. Records are kept for the audit log\'s retention, then removed.'));
+  if (!result.ok)
+    return searchFailed(
+      result.code,
+      again,
+      days
+        ? `That cannot be searched: give a reference's last 6 to 12 characters (0-9, a-f) and at most ${EVERYONE_MAX_DAYS} days, the first not after the last.`
+        : `That is not a whole reference, such as \`${REFERENCE_EXAMPLE}\`.`,
+    );
+  const blocks: KnownBlock[] = [
+    section(days ? `The requests whose reference ends with \`${reference}\`, from *${days.from}* to *${days.to}* (UTC days):` : `The records of reference \`${reference}\`:`),
+  ];
+  if (args.ignoredPerson)
+    blocks.push(
+      context(`Searched by reference only: <@${args.ignoredPerson}>${days ? ' was' : ' and the days picked were'} not searched. To search by person, leave the reference empty.`),
+    );
+  if (result.rows.length === 0)
+    blocks.push(
+      context(
+        days
+          ? 'None: no record of those days has a reference ending so. Check the day the message gave with its short reference (such as "6 Dec UTC") and pick days around it, or paste the whole reference.'
+          : 'None: no record has this reference. Records are kept for the audit log\'s retention, then removed.',
+      ),
+    );
+  else if (days && new Set(result.rows.map((r) => r.requestId)).size > 1)
+    blocks.push(context('More than one request ends so: each line gives its whole reference. Ask which is theirs by its time and what it was.'));
   blocks.push(...result.rows.map((row) => section(rowLine(row, words))));
   return modal({ title: 'Audit log', close: 'Close', ...again, blocks });
 }

@@ -1490,9 +1490,9 @@ describe("the audit search: a pending request's steps", () => {
     const again = await submitSearch(h, 'UADA', reference(`\`${requestId}\``));
     expect(linesOf(await h.viewUpdate(again.formView.id, 2))).toEqual(lines);
 
-    // Its end alone would need a Scan of the whole log: refused on the form, saying why; nothing is read.
+    // Its short form (its end) is looked for only among the days picked: with none, the form asks for them; nothing is read.
     const byEnd = await submitSearch(h, 'UADA', reference(requestId.split('_')[1]!.slice(-6)));
-    expect(byEnd.answer.json).toEqual({ response_action: 'errors', errors: { reference: expect.stringContaining('Paste the whole reference, time and all') } });
+    expect(byEnd.answer.json).toEqual({ response_action: 'errors', errors: { to: 'Pick the days to look for this short reference in.' } });
     // Neither a reference nor days.
     const neither = await submitSearch(h, 'UADA', reference(''));
     const PICK = 'Pick a day here, or paste a reference above.';
@@ -1510,6 +1510,8 @@ describe("the audit search: a pending request's steps", () => {
       `REFERENCE:${requestId}`,
       `Reference of the latest \`${requestId}\``,
       `Your open request's reference: \`${requestId}\``,
+      // As the messages now print it, its short form after it.
+      `Reference: \`${requestId}\` (short: *${requestId.slice(-6)}*, 6 Dec UTC)`,
     ];
     for (const text of pasted) {
       const search = await submitSearch(h, 'UADA', reference(text));
@@ -1522,10 +1524,62 @@ describe("the audit search: a pending request's steps", () => {
     // Nothing looser: other words, or a label with no whole reference after it, are refused as before.
     for (const text of [`Ref: ${requestId}`, `Request ${requestId}`, `Reference: ${requestId} please`, `References ${requestId}`, `the reference \`${requestId}\``, 'Reference:']) {
       const refused = await submitSearch(h, 'UADA', reference(text));
-      expect(refused.answer.json).toEqual({ response_action: 'errors', errors: { reference: expect.stringContaining('That is not a reference. Paste it whole') } });
+      expect(refused.answer.json).toEqual({ response_action: 'errors', errors: { reference: expect.stringContaining('That is not a reference. Give its last 6 characters') } });
     }
     const labelledEnd = await submitSearch(h, 'UADA', reference(`Reference: \`${requestId.split('_')[1]}\``));
-    expect(labelledEnd.answer.json).toEqual({ response_action: 'errors', errors: { reference: expect.stringContaining('Paste the whole reference, time and all') } });
+    expect(labelledEnd.answer.json).toEqual({ response_action: 'errors', errors: { to: 'Pick the days to look for this short reference in.' } });
+  });
+
+  it("an admin given a short reference over the phone (a reference's last 6 characters) finds its request among the days picked; two with the same end both, each by its whole reference; none outside those days, saying what to try", async () => {
+    // Written as its requester's reset would be, on the days their references start with.
+    const ann = '2026-03-02T08:01:00.000Z_aaaaaac0ffee';
+    const ben = '2026-03-02T09:30:00.000Z_bbbbbbc0ffee';
+    const cat = '2026-03-05T10:00:00.000Z_cccccc5ca1ab';
+    await writeDonePinReset(h, 'UANN', ann, new Date('2026-03-02T08:01:00.000Z'), new Date('2026-03-02T08:01:02.000Z'));
+    await writeDonePinReset(h, 'UBEN', ben, new Date('2026-03-02T09:30:00.000Z'), new Date('2026-03-02T09:30:02.000Z'));
+    await writeDonePinReset(h, 'UCAT', cat, new Date('2026-03-05T10:00:00.000Z'), new Date('2026-03-05T10:00:02.000Z'));
+    const short = (text: string, from: string, to: string) => ({
+      reference: { reference: { type: 'plain_text_input', value: text } },
+      person: { person: { type: 'users_select', selected_user: null } },
+      from: { from: { type: 'datepicker', selected_date: from } },
+      to: { to: { type: 'datepicker', selected_date: to } },
+    });
+    const found = async (text: string, from: string, to: string) => {
+      const search = await submitSearch(h, 'UADA', short(text, from, to));
+      // Before: { response_action: 'errors', errors: { reference: 'Paste the whole reference, time and all …' } }
+      expect(JSON.stringify(search.answer.json)).toContain('Searching the audit log');
+      const view = await h.viewUpdate(search.formView.id, 2);
+      const lines = (view.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference')).map((b) => b.text.text as string);
+      return { text: JSON.stringify(view.blocks), lines };
+    };
+
+    // On its day, as read out (capitals too): that request, by its whole reference.
+    const one = await found('5CA1AB', '2026-03-05', '2026-03-05');
+    expect(one.text).toContain('The requests whose reference ends with `5ca1ab`, from *2026-03-05* to *2026-03-05* (UTC days):');
+    expect(one.lines).toHaveLength(1);
+    expect(one.lines[0]).toContain('by <@UCAT>');
+    expect(one.lines[0]).toContain(`Reference \`${cat}\``);
+
+    // Two requests whose references end alike: both, each with its whole reference, and the admin told to ask which.
+    const two = await found('c0ffee', '2026-03-01', '2026-03-03');
+    expect(two.lines).toHaveLength(2);
+    expect(two.lines.map((l) => /Reference `([^`]+)`/.exec(l)![1])).toEqual([ben, ann]);
+    expect(two.text).toContain('More than one request ends so: each line gives its whole reference.');
+
+    // Outside the days picked: nothing, and what to try.
+    const none = await found('5ca1ab', '2026-03-01', '2026-03-03');
+    expect(none.lines).toEqual([]);
+    expect(none.text).toContain('None: no record of those days has a reference ending so. Check the day the message gave with its short reference');
+    expect(none.text).not.toContain('UCAT');
+
+    // Too short, not hex, or over more days than everyone's search: refused on the form, saying what to give.
+    const refused = async (text: string, from = '2026-03-01', to = '2026-03-03') => (await submitSearch(h, 'UADA', short(text, from, to))).answer.json;
+    expect(await refused('c0ffe')).toEqual({ response_action: 'errors', errors: { reference: 'Too short: give at least the last 6 characters of the reference (such as 4facda), or paste it whole.' } });
+    expect(await refused('zz0ffee')).toEqual({
+      response_action: 'errors',
+      errors: { reference: expect.stringContaining('That is not a reference. Give its last 6 characters (0-9 and a-f, such as 4facda), or paste it whole') },
+    });
+    expect(await refused('c0ffee', '2026-03-01', '2026-03-09')).toEqual({ response_action: 'errors', errors: { to: 'Look for a short reference over at most 7 days, or paste it whole.' } });
   });
 
   it("New search after a reference opens a blank form; a reference and a person both given: the reference is searched, and the results say the person was not", async () => {

@@ -5,7 +5,7 @@ import { activityOf, APPROVED_WAITING_SHOWN, ATTENTION_SHOWN, AWAITING_RETRY_SHO
 import type { PendingRequest } from '../../src/flows/approvals/pending-request';
 import type { AuditEvent } from '../../src/flows/ports';
 import { homeWords } from '../../src/handlers/home-words';
-import { auditResultsView, auditSearchForm, auditSearchRefused } from '../../src/views/audit-search';
+import { auditReferenceView, auditResultsView, auditSearchForm, auditSearchRefused } from '../../src/views/audit-search';
 import { approvalMessage } from '../../src/views/approval-message';
 import { LIMITS } from '../../src/views/blocks';
 import { attentionHandledRefused, homeView } from '../../src/views/home-tab';
@@ -379,6 +379,22 @@ describe('the audit search views', () => {
     const form = auditSearchForm(now);
     expect(form.blocks.map((b: any) => b.element?.type).filter(Boolean)).toEqual(['plain_text_input', 'users_select', 'datepicker', 'datepicker']);
     expect(form.title.text.length).toBeLessThanOrEqual(LIMITS.modalTitle);
+  });
+
+  it("the reference's hint says a short form is taken too, and that it is looked for on the days picked, a week at most", () => {
+    const hint = (auditSearchForm(now).blocks.find((b: any) => b.block_id === 'reference') as any).hint.text;
+    // Before: 'The whole reference a message quoted. Leave it empty to search by person, or everyone.'
+    expect(hint).toBe('The whole reference a message quoted, or its short form (its last 6 characters, such as 4facda), looked for on the days below, at most 7. Leave it empty to search by person, or everyone.');
+  });
+
+  it("a short reference's results name the days searched; none found says what to try; a person picked is said not searched, the days are", () => {
+    const none = texts(auditReferenceView({ reference: '39c384', days: { from: '2026-12-05', to: '2026-12-06' }, result: { ok: true, rows: [] }, words, ignoredPerson: 'UANN' }).blocks);
+    expect(none).toContain('The requests whose reference ends with `39c384`, from *2026-12-05* to *2026-12-06* (UTC days):');
+    expect(none).toContain('Searched by reference only: <@UANN> was not searched. To search by person, leave the reference empty.');
+    expect(none).toContain('None: no record of those days has a reference ending so. Check the day the message gave with its short reference (such as "6 Dec UTC") and pick days around it, or paste the whole reference.');
+    // A whole reference's results stay as they were.
+    const whole = texts(auditReferenceView({ reference: '2026-12-06T11:48:47.213Z_b1463b39c384', result: { ok: true, rows: [] }, words }).blocks);
+    expect(whole).toContain('The records of reference `2026-12-06T11:48:47.213Z_b1463b39c384`:');
   });
 
   it('a full page of results stays within the limits, and offers the next page', () => {
