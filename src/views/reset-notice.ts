@@ -34,8 +34,9 @@ export function resetNotice(
   const text = done.incomplete?.length ? `${reset} A step after the reset did not finish; an admin has been alerted.` : reset;
   // Said as a condition, never as what to do now (after "If this wasn't you, contact IT." a bare "Run …
   // to reset it again." read as an instruction), in the credential's own verb ("unlocked").
-  // Not when the text above already says to run it again (the new secret could not be shown): once is enough.
-  const again = done.secretShown === false ? '' : `If you need it ${verb} again, run \`${words.command}\`${approved ? ' to ask; an admin must approve it again' : ''}. `;
+  // Not when the text above already says to run it again (the new secret could not be shown, or was
+  // shown in a message here that may have been missed): once is enough.
+  const again = done.secretShown === false || done.secretShownAside ? '' : `If you need it ${verb} again, run \`${words.command}\`${approved ? ' to ask; an admin must approve it again' : ''}. `;
   return { text, blocks: [section(`:key: ${text}`), context(`${again}Reference: \`${done.requestId}\``)] };
 }
 

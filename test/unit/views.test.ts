@@ -12,7 +12,7 @@ import { capitalized } from '../../src/views/words';
 import type { ResetDone } from '../../src/flows/reset-credential';
 import { Secret } from '../../src/flows/secret';
 import { resetWordsOf } from '../../src/handlers/reset-words';
-import { LIMITS, slackTime } from '../../src/views/blocks';
+import { context, LIMITS, slackTime } from '../../src/views/blocks';
 import { failureMessage, recordedFailureHeadline } from '../../src/views/failure-message';
 import { challengeView, checkingView, confirmView, failureView, pendingView, pushingView, resultView, workingView } from '../../src/views/reset-modal';
 import { pushRejectedNotice, resetNotice } from '../../src/views/reset-notice';
@@ -238,7 +238,8 @@ describe('reset notice (DM)', () => {
     for (const [shown, next] of cases) {
       const approved = resetNotice({ ...done(chime), ...shown }, words, { approved: true });
       expect(approved.text).toContain(next);
-      if (shown.secretShown) expect(JSON.stringify(approved.blocks)).toContain('If you need it reset again, run `/reset-pin` to ask; an admin must approve it again.');
+      // Said once, in its text: not again in the line under it.
+      expect(JSON.stringify(approved.blocks)).not.toContain('If you need it reset again');
       expect(JSON.stringify(approved)).not.toMatch(/to get a new one|reset it again\./);
       expect(resetNotice({ ...done(chime), ...shown }, words).text).toContain('again to get a new one.');
     }
@@ -253,6 +254,24 @@ describe('reset notice (DM)', () => {
         expect(said.filter((b) => b.includes(`run \`${credential.command}\``) || b.includes(`Run \`${credential.command}\``))).toHaveLength(1);
         expect(said[1]).toContain('Reference: `2026-11-23T08:00:00.000Z_abcdef`');
         expect(said[1]).not.toContain(credential.command);
+      }
+    }
+  });
+
+  it("when the new secret was shown in a message here instead of its window, says once what to do if it was missed, in the words of the case where it could not be shown; the line under it keeps only the reference", () => {
+    for (const credential of CREDENTIALS) {
+      const words = resetWordsOf(credential);
+      for (const approved of [false, true]) {
+        // The advice as the not-shown case words it: "Run `/reset-pin` again to get a new one." (approved: "… to ask again; …").
+        const advice = resetNotice({ ...done(credential), secretShown: false }, words, { approved }).text.match(/Run `[^`]+`[^.]*\./)![0];
+        for (const aside of ['closed', 'unshown'] as const) {
+          const notice = resetNotice({ ...done(credential), secretShown: true, secretShownAside: aside }, words, { approved });
+          const said = notice.blocks.map((b) => JSON.stringify(b));
+          // Before: "If you missed it, run `/reset-pin` again to get a new one." and, under it, "If you need it reset again, run `/reset-pin`."
+          expect(said.join('').split(`\`${credential.command}\``)).toHaveLength(2);
+          expect(notice.text).toContain(`If you missed it, r${advice.slice(1)}`);
+          expect(said[1]).toBe(JSON.stringify(context('Reference: `2026-11-23T08:00:00.000Z_abcdef`')));
+        }
       }
     }
   });
