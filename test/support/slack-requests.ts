@@ -165,15 +165,20 @@ export function blockActionsPayload(args: {
   triggerId?: string;
   /** For actions on messages, where Bolt's respond() posts. */
   responseUrl?: string;
+  /** A pick in radio buttons (an input block's with dispatch_action) instead of a button's click: the option picked. */
+  picked?: { value: string } | null;
 }): object {
-  const action = {
-    type: 'button',
-    action_id: args.actionId,
-    block_id: args.blockId ?? 'actions',
-    text: { type: 'plain_text', text: args.actionId, emoji: true },
-    ...(args.value !== undefined ? { value: args.value } : {}),
-    action_ts: `${Date.now() / 1000}`,
-  };
+  const action =
+    args.picked !== undefined
+      ? { type: 'radio_buttons', action_id: args.actionId, block_id: args.blockId ?? 'actions', selected_option: args.picked, action_ts: `${Date.now() / 1000}` }
+      : {
+          type: 'button',
+          action_id: args.actionId,
+          block_id: args.blockId ?? 'actions',
+          text: { type: 'plain_text', text: args.actionId, emoji: true },
+          ...(args.value !== undefined ? { value: args.value } : {}),
+          action_ts: `${Date.now() / 1000}`,
+        };
   // Slack describes where the button was: in a modal (container view) or in a message (container message).
   const where = args.view
     ? {
