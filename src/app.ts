@@ -29,6 +29,7 @@ import { Sealer } from './flows/sealer';
 import { registerLicenseCommand } from './handlers/license-command';
 import { registerLicenseRequestSubmission } from './handlers/license-request-submission';
 import { registerApprovalReviewAction } from './handlers/approval-review-action';
+import { registerApprovalReviewDecisionPicked } from './handlers/approval-review-decision-picked';
 import { registerApprovalReviewSubmission } from './handlers/approval-review-submission';
 import { registerApprovalWithdraw } from './handlers/approval-withdraw';
 import { WITHDRAW_ACTION_ID } from './views/approval-withdraw';
@@ -352,6 +353,7 @@ const KNOWN_ENTRY_POINTS = {
     FINISH_ACTION_ID,
     WITHDRAW_ACTION_ID,
     REVOKE_ACTION_ID,
+    REVIEW_FORM.decisionAction,
     ...CREDENTIALS.map((c) => homeResetActionId(c.id)),
     ...CREDENTIALS.map((c) => insteadActionId(c.id)),
     HOME_LICENSE_ACTION_ID,
@@ -576,6 +578,7 @@ function registerFeatures(
   registerLicenseRequestSubmission(app, licenseRequests, vocabulary, logger);
   registerHomeLicenseButton(app, licenseRequests, vocabulary, logger);
   registerApprovalReviewAction(app, approvals, approvalWords, logger);
+  registerApprovalReviewDecisionPicked(app, approvals, logger);
   // A decision made from the Home tab republishes the deciding admin's tab (home and its words are made below).
   registerApprovalReviewSubmission(app, approvals, approvalWords, logger, (admin) => publishHome(app.slack, home, words, admin, logger));
   registerApprovalFinish(app, resetApprovals, resetCredential, clock, logger, (requester) => publishHome(app.slack, home, words, requester, logger));

@@ -53,29 +53,23 @@ export function reviewView(args: { request: PendingRequest; details: Detail }, w
     {
       type: 'input',
       block_id: REVIEW_FORM.decisionBlock,
+      // Picking one tells Latchkey at once (block_actions), so the comment can be required for a
+      // denial before it is submitted, not only refused after (reviewWithDecision).
+      dispatch_action: true,
       label: plain('Decision'),
       element: {
         type: 'radio_buttons',
         action_id: REVIEW_FORM.decisionAction,
-        // The comment's label reads "(optional)" (Slack's own word, after every optional input): the
-        // rule that a denial needs one is said where it applies, under Deny, before it is picked.
+        // The rule that a denial needs a comment is said where it applies, under Deny, before it is
+        // picked: until it is, the comment is optional to Slack, which writes "(optional)" after it.
         options: [
           ...(approve === undefined ? [] : [{ text: plain(approve), value: 'approve' }]),
           { text: plain('Deny'), value: 'deny', description: plain(DENY_NEEDS_A_REASON) },
         ],
       },
     },
-    {
-      type: 'input',
-      block_id: REVIEW_FORM.commentBlock,
-      // Optional to Slack, so an approval needs none; the flow requires it to deny. Slack writes
-      // "(optional)" after the label of every optional input, so the rule goes in the hint, in
-      // words that do not contradict it ("required" beside "(optional)" reads as a mistake).
-      optional: true,
-      label: plain('Comment for the requester'),
-      hint: plain('Needed if you deny; you may leave it empty to approve.'),
-      element: { type: 'plain_text_input', action_id: REVIEW_FORM.commentAction, multiline: true, max_length: COMMENT_MAX_LENGTH },
-    },
+    // Only Deny to pick: its reason is required from the start.
+    reviewCommentBlock(approve === undefined ? 'deny' : undefined),
   );
   return modal({
     title: titleOf(request, words),
@@ -84,6 +78,58 @@ export function reviewView(args: { request: PendingRequest; details: Detail }, w
     callbackId: REVIEW_FORM.callbackId,
     // Only a pointer: who may decide comes from the signed user on submission.
     privateMetadata: request.id,
+    blocks,
+  });
+}
+
+/**
+ * The comment as the decision picked makes it. Deny: required, labelled as the reason, so Slack
+ * itself refuses an empty one and never writes "(optional)" beside a rule that needs it. Approve,
+ * or nothing picked yet: optional. Its block_id and action_id never change, so Slack keeps what was
+ * typed across the views.update that swaps it. Submit checks again (Approvals.checkDecision): an
+ * update Slack refused, or a modal from before this, still cannot deny without a reason.
+ */
+export function reviewCommentBlock(decision: string | undefined): KnownBlock {
+  const element = { type: 'plain_text_input', action_id: REVIEW_FORM.commentAction, multiline: true, max_length: COMMENT_MAX_LENGTH } as const;
+  if (decision === 'deny') {
+    return { type: 'input', block_id: REVIEW_FORM.commentBlock, optional: false, label: plain('Reason for the denial'), hint: plain('The requester sees it, with the denial.'), element };
+  }
+  return {
+    type: 'input',
+    block_id: REVIEW_FORM.commentBlock,
+    // Slack writes "(optional)" after the label, so the hint says when it is needed in words that
+    // do not contradict it ("required" beside "(optional)" reads as a mistake).
+    optional: true,
+    label: plain('Comment for the requester'),
+    hint: plain('Needed if you deny; you may leave it empty to approve.'),
+    element,
+  };
+}
+
+/** A review form as Slack echoes it in a block_actions payload: what its views.update sends back. */
+export interface ReviewFormShown {
+  readonly title: { readonly text: string };
+  readonly close?: { readonly text: string } | null;
+  readonly submit?: { readonly text: string } | null;
+  readonly private_metadata: string;
+  readonly blocks: readonly Record<string, unknown>[];
+}
+
+/**
+ * The review form with its comment as `decision` makes it (reviewCommentBlock), everything else as
+ * shown: made from the form Slack echoes, so a pick reads nothing and asks nothing but Slack to
+ * show it. Undefined for a form without the comment.
+ */
+export function reviewWithDecision(shown: ReviewFormShown, decision: string | undefined): ModalView | undefined {
+  if (!shown.blocks.some((b) => b.block_id === REVIEW_FORM.commentBlock)) return undefined;
+  // The blocks are the ones reviewView made, as Slack echoes them; only the comment is made anew.
+  const blocks = shown.blocks.map((b) => (b.block_id === REVIEW_FORM.commentBlock ? reviewCommentBlock(decision) : (b as unknown as KnownBlock)));
+  return modal({
+    title: shown.title.text,
+    close: shown.close?.text ?? 'Cancel',
+    submit: shown.submit?.text ?? 'Submit decision',
+    callbackId: REVIEW_FORM.callbackId,
+    privateMetadata: shown.private_metadata,
     blocks,
   });
 }

@@ -424,7 +424,8 @@ describe("an admin's review of a reset whose account the directory no longer has
     const r = { ...request, detail: { credential: credential.id } };
     const view = reviewView({ request: r, details: await kind.reviewDetails(r) }, resetKindWords({ [credential.id]: resetWordsOf(credential) }));
     const options = (view.blocks.find((b) => b.block_id === 'decision') as any).element.options.map((o: { value: string }) => o.value);
-    return { text: JSON.stringify(view.blocks), options };
+    const comment = view.blocks.find((b) => b.block_id === 'comment') as any;
+    return { text: JSON.stringify(view.blocks), options, comment: [comment.optional, comment.label.text] };
   };
 
   it.each(CREDENTIALS.filter((c) => c.reviewFacts).map((c) => [c.id, c] as const))(
@@ -436,10 +437,13 @@ describe("an admin's review of a reset whose account the directory no longer has
       expect(gone.text).toContain(`Approving could not work: when they click Finish, Latchkey looks them up in ${words.directory} again, finds no ${words.account} and changes nothing`);
       expect(gone.text).not.toContain('could not ask');
       expect(gone.options).toEqual(['deny']);
+      // Only Deny to pick: its reason is required from the start, as picking Deny would make it.
+      expect(gone.comment).toEqual([false, 'Reason for the denial']);
       const unread = await reviewed(credential, 'DIRECTORY_UNAVAILABLE');
       expect(unread.text).toContain(`Latchkey could not ask ${words.directory} about this account just now`);
       expect(unread.text).not.toContain('no longer has');
       expect(unread.options).toEqual(['approve', 'deny']);
+      expect(unread.comment).toEqual([true, 'Comment for the requester']);
     },
   );
 });
