@@ -13,6 +13,7 @@
 import { Agent, request } from 'node:http';
 import { parentPort } from 'node:worker_threads';
 import { slackSignature, slashCommandBody } from '../test/support/slack-requests';
+import { ownThreadId } from './threads';
 
 export interface BurstRequest {
   url: string;
@@ -41,6 +42,12 @@ function send(agent: Agent, url: URL, body: string, headers: Record<string, stri
     req.end(body);
   });
 }
+
+/** The first message, before any burst: this thread's ID, so the bench can tell its CPU from the rest (threads.ts). */
+export interface LoadgenReady {
+  tid: number | undefined;
+}
+parentPort?.postMessage({ tid: ownThreadId() } satisfies LoadgenReady);
 
 parentPort?.on('message', (burst: BurstRequest) => {
   const url = new URL(burst.url);

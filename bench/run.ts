@@ -20,7 +20,8 @@ import { startDelayProxy } from './delay-proxy';
 import { parseBenchArgs, HELP, type BenchOptions } from './cli';
 import { build, BUILD, cpuMsOf, memoryOf, NPM_START, runYardstick, startApp, type RunningApp } from './processes';
 import { Worker } from 'node:worker_threads';
-import type { BurstAck, BurstRequest } from './loadgen';
+import type { BurstAck, BurstRequest, LoadgenReady } from './loadgen';
+import { spentBetween, threadTimes, type ThreadSpend } from './threads';
 import { summarize, type Summary, type TimedCall } from './stats';
 import { callsBetween, pathShape, type PathShape } from './paths';
 import { verifyBench, verifyTable, type VerifyBenchContext } from './verify';
@@ -150,7 +151,8 @@ class Driver {
    * Many slash commands at once from the load generator's thread, each followed to its
    * confirmation. Without a worker (tsx fallback) the main thread sends them.
    */
-  async burst(command: string, userIds: string[], loadgen: Worker | undefined): Promise<Opened[]> {
+  /** `acked`: called as the load generator reports the burst's last acknowledgement, before the modals are waited for. */
+  async burst(command: string, userIds: string[], loadgen: Worker | undefined, acked?: () => void): Promise<Opened[]> {
     if (!loadgen) return Promise.all(userIds.map((id) => this.command(command, id)));
     const commands = userIds.map((userId) => {
       const triggerId = this.h.slack.newTriggerId();
@@ -161,6 +163,7 @@ class Driver {
       loadgen.once('message', resolve);
       loadgen.postMessage(request);
     });
+    acked?.();
     return Promise.all(
       commands.map(async ({ userId, triggerId, responseUrl }, i) => {
         const ack = acks[i]!;
@@ -254,7 +257,7 @@ async function main(): Promise<void> {
     h, dynamo, loadgen, appCommand: built.app, appEnv, take: (command) => people.take(command), emailOf, setLatency, quick, log,
   });
   if (verifyOnly) {
-    const loadgen = new Worker(built.loadgen);
+    const { loadgen } = await startLoadgen(built.loadgen);
     try {
       await verifyOnlyRun(verifyContext(loadgen, new People()), built.how);
     } finally {
@@ -285,8 +288,9 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 100));
   };
   const people = new People();
-  const loadgen = new Worker(built.loadgen);
+  const { loadgen, tid: loadgenTid } = await startLoadgen(built.loadgen);
   const bare = await new BareServer().start();
+  const cores = coresOf(app.child.pid!, loadgenTid);
   const hooks = new Hooks();
   await hooks.start();
   const driver = new Driver(h, app, () => latency, hooks);
@@ -330,11 +334,18 @@ async function main(): Promise<void> {
         let busy = 0;
         let silent = 0;
         const [appCpu0, benchCpu0, wall0] = [cpuMsOf(app.child.pid!), process.cpuUsage(), performance.now()];
+        const threads: BurstThreads[] = [];
         while (acks.length < ACK_SAMPLES[level]) {
           const burst = Array.from({ length: level }, () => people.take('/reset-pin'));
           const burstStartUs = process.hrtime.bigint() / 1000n;
-          const opened = await driver.burst('/reset-pin', burst, loadgen);
-          if (ms === 0 && bareAcks[level]) bareAcks[level]!.push(...(await bare.burst(loadgen, level)));
+          const before = cores.read();
+          let spent: ReturnType<typeof cores.spent> | undefined;
+          const opened = await driver.burst('/reset-pin', burst, loadgen, () => (spent = cores.spent(before)));
+          if (ms === 0 && bareAcks[level]) {
+            const beforeBare = cores.read();
+            bareAcks[level]!.push(...(await bare.burst(loadgen, level)));
+            threads.push({ app: spent!, bare: cores.spent(beforeBare) });
+          } else threads.push({ app: spent! });
           // --profile: each burst's window on the profile's clock (both are CLOCK_MONOTONIC, in µs), for bench/profile-windows.ts.
           if (profile) appendFileSync(burstsFile, `${JSON.stringify({ level, latencyMs: ms, startUs: Number(burstStartUs), ackP99Ms: summarize(opened.map((o) => o.ackMs)).p99 })}\n`);
           for (const o of opened) {
@@ -370,6 +381,7 @@ async function main(): Promise<void> {
           toldBusy: busy,
           leftWithNothing: silent,
           cpu,
+          coresInAckWindow: medianThreads(threads),
         };
         await probe(`after ${level} at once`);
       }
@@ -587,6 +599,61 @@ async function homeTab(h: Harness, app: { eventsUrl: string }, setLatency: (ms: 
   return results;
 }
 
+/** The load generator's worker, once it has said which thread it is (threads.ts). */
+async function startLoadgen(file: string): Promise<{ loadgen: Worker; tid: number | undefined }> {
+  const loadgen = new Worker(file);
+  const ready = await new Promise<LoadgenReady>((resolve, reject) => {
+    loadgen.once('message', resolve);
+    loadgen.once('error', reject);
+  });
+  return { loadgen, tid: ready.tid };
+}
+
+type CoreSpend = Record<string, ThreadSpend>;
+
+/** One burst's acknowledgement window, the app's and the bare server's on the same burst: what each thread ran and waited. */
+interface BurstThreads {
+  app: CoreSpend;
+  bare?: CoreSpend;
+}
+
+/**
+ * Reads, before a burst and as its last acknowledgement comes back, the CPU of the app's main
+ * thread, of its other threads (V8's collector helpers among them), of the bench's main thread (the
+ * stand-ins, and the bare server), of the load generator, and of the bench's other threads.
+ */
+function coresOf(appPid: number, loadgenTid: number | undefined) {
+  const read = () => ({ app: threadTimes(appPid), bench: threadTimes(process.pid) });
+  return {
+    read,
+    spent(before: ReturnType<typeof read>): CoreSpend {
+      const after = read();
+      const app = spentBetween(before.app, after.app, { main: appPid });
+      const bench = spentBetween(before.bench, after.bench, { main: process.pid, loadgen: loadgenTid });
+      return { appMain: app.main!, appOther: app.other!, loadgen: bench.loadgen ?? { runMs: Number.NaN, waitMs: Number.NaN }, benchMain: bench.main!, benchOther: bench.other! };
+    },
+  };
+}
+
+/** Per thread, the median over the bursts of its ms run and waited, to 0.1 ms. */
+function medianThreads(bursts: readonly BurstThreads[]): Record<'app' | 'bare', Record<string, ThreadSpend>> | undefined {
+  if (bursts.length === 0 || Object.keys(bursts[0]!.app).length === 0) return undefined;
+  const median = (xs: number[]) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    const mid = sorted.length / 2;
+    const m = sorted.length % 2 ? sorted[Math.floor(mid)]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+    return Math.round(m * 10) / 10;
+  };
+  const of = (pick: (b: BurstThreads) => CoreSpend | undefined) => {
+    const rows = bursts.map(pick).filter((r): r is CoreSpend => r !== undefined);
+    if (rows.length === 0) return undefined;
+    return Object.fromEntries(Object.keys(rows[0]!).map((k) => [k, { runMs: median(rows.map((r) => r[k]!.runMs)), waitMs: median(rows.map((r) => r[k]!.waitMs)) }]));
+  };
+  const app = of((b) => b.app)!;
+  const bare = of((b) => b.bare);
+  return bare ? { app, bare } : ({ app } as Record<'app' | 'bare', Record<string, ThreadSpend>>);
+}
+
 /**
  * The floor for acknowledgements: a bare node:http server that answers every request with an empty
  * 200 and does nothing else, sent the same bursts by the same load generator. Its bursts are
@@ -746,6 +813,13 @@ function print(r: Record<string, any>): void {
   out.push(`  ack p99 at 400 ≤ 1.5 × bare (${f(bare400)} ms) ...... ${f(ack400)} ms (${f(ack400 / bare400)} ×)  ${mark(ack400 <= 1.5 * bare400)}`);
   out.push(`  cmd→views.open p99 ≤ 1000 ms at 400 at once .. ${f(open400)} ms  ${mark(open400 <= 1000)}`);
   out.push(`  peak RSS ≤ 100 MB over the whole run .......... ${f(m.peakAtEndMb)} MB  ${mark(m.peakAtEndMb <= 100)}`);
+  const cores = r.ack?.['400@0ms']?.coresInAckWindow;
+  if (cores?.bare) {
+    const spend = (c: Record<string, ThreadSpend>) =>
+      `app ${f(c.appMain!.runMs)} + ${f(c.appOther!.runMs)} helpers, load generator ${f(c.loadgen!.runMs)} (waited ${f(c.loadgen!.waitMs)}), bench ${f(c.benchMain!.runMs)} + ${f(c.benchOther!.runMs)}`;
+    out.push('  the two cores in a 400 burst\'s ack window, ms run (median of bursts):');
+    out.push(`    the app's burst: ${spend(cores.app)}`, `    the bare server's: ${spend(cores.bare)}`);
+  }
   out.push('', 'Targets (issue 8)');
   out.push(`  ack p99 ≤ 300 ms at 200 at once ............ ${f(ack200)} ms  ${mark(ack200 <= 300)}`);
   out.push(`  click→secret ≤ 3 dependent remote calls ..... ${deps}  ${mark(deps <= 3)}`);
