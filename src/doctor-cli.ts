@@ -3,7 +3,7 @@ import { quietNodeVersionNotice } from './aws/node-version-notice';
 import { parseArgsPointingAtHelp } from './cli-args';
 import { describeProblems, loadConfig } from './config';
 import { checksSummary, renderChecks } from './doctor/setup-check';
-import { loadDotEnv } from './env-file';
+import { loadDotEnvSayingWhyNot } from './env-file';
 import { describeError } from './flows/failure';
 import { createLogger } from './logger';
 import { EMAIL, PERSON_FORMS, SLACK_USER_ID } from './slack/member-by-email';
@@ -28,6 +28,8 @@ to do next, a ⚠ is worth a read but fails nothing. Exit status 0 when every ch
 included), 1 when one failed, 2 for bad configuration or usage.
 `;
 
+/** What the doctor's own problems say it cannot do: `Latchkey cannot check its setup: …`. */
+const CANNOT = 'check its setup';
 
 /** `npm run doctor`: an entry point of its own, like main.ts. It changes nothing and prints no secret. */
 async function main(argv: string[]): Promise<number> {
@@ -48,11 +50,12 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${PERSON_FORMS}\n`);
     return 2;
   }
-  const dotEnv = loadDotEnv();
+  const dotEnv = loadDotEnvSayingWhyNot(CANNOT);
+  if (!dotEnv) return 2;
   quietNodeVersionNotice();
   const loaded = loadConfig(process.env, { cutInDotEnv: dotEnv.cutAtHash, duplicatesInDotEnv: dotEnv.duplicates });
   if (!loaded.ok) {
-    process.stderr.write(`${describeProblems(loaded.problems, { ...loaded, cannot: 'check its setup' })}\n`);
+    process.stderr.write(`${describeProblems(loaded.problems, { ...loaded, cannot: CANNOT })}\n`);
     return 2;
   }
   // The adapters' own log lines would interleave with the checks; each check says what it found.

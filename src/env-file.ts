@@ -57,6 +57,21 @@ export class DotEnvUnreadable extends Error {
   }
 }
 
+/**
+ * loadDotEnv for an entry point (npm start, doctor, manifest): a .env it cannot read is said on
+ * standard error in one line, as the configuration's problems are (`Latchkey cannot <what>: …`),
+ * and undefined is returned for the caller to exit 2, as for bad configuration. Other errors are thrown.
+ */
+export function loadDotEnvSayingWhyNot(cannot: string, path = '.env'): DotEnvRead | undefined {
+  try {
+    return loadDotEnv(path);
+  } catch (err) {
+    if (!(err instanceof DotEnvUnreadable)) throw err;
+    process.stderr.write(`Latchkey cannot ${cannot}: ${err.message}\n`);
+    return undefined;
+  }
+}
+
 /** Why a .env that is there could not be read, from the error reading it: its code (fs errors name the path and call, never the file's text). */
 export function whyUnreadable(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;

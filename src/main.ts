@@ -2,7 +2,7 @@
 import './deferred-modules';
 import { createLatchkey } from './app';
 import { describeProblems, describeWarnings, loadConfig } from './config';
-import { DotEnvUnreadable, loadDotEnv, type DotEnvRead } from './env-file';
+import { loadDotEnvSayingWhyNot } from './env-file';
 import { describeError } from './flows/failure';
 import { createLogger } from './logger';
 import { describeStartFailure } from './start-checks';
@@ -10,14 +10,8 @@ import { onStopSignals } from './stop-signals';
 
 /** The long-running server: `npm start`. Reads `.env` when there is one, for local runs. */
 async function main(): Promise<void> {
-  let dotEnv: DotEnvRead;
-  try {
-    dotEnv = loadDotEnv();
-  } catch (err) {
-    if (!(err instanceof DotEnvUnreadable)) throw err;
-    process.stderr.write(`Latchkey cannot start: ${err.message}\n`);
-    process.exit(2);
-  }
+  const dotEnv = loadDotEnvSayingWhyNot('start');
+  if (!dotEnv) process.exit(2);
   const loaded = loadConfig(process.env, { cutInDotEnv: dotEnv.cutAtHash, duplicatesInDotEnv: dotEnv.duplicates });
   if (!loaded.ok) {
     process.stderr.write(`${describeProblems(loaded.problems, loaded)}\n`);

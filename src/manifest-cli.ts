@@ -1,6 +1,6 @@
 import { parseArgsPointingAtHelp } from './cli-args';
 import { describeProblems, describeWarnings, loadConfig, withSecretStandIns } from './config';
-import { loadDotEnv } from './env-file';
+import { loadDotEnvSayingWhyNot } from './env-file';
 import { manifestOrigin, manifestPartsOf, slackManifest } from './slack/manifest';
 
 const USAGE = `Latchkey's Slack app manifest, for the credentials this configuration enables.
@@ -33,6 +33,9 @@ command left out because its credential is off), 2 for bad configuration or usag
  */
 const MADE_BY_SLACK = { SLACK_SIGNING_SECRET: '0'.repeat(32), SLACK_BOT_TOKEN: 'xoxb-manifest', SLACK_TEAM_ID: 'T0MANIFEST' };
 
+/** What the manifest's problems say it cannot do: `Latchkey cannot make its Slack app manifest: …`. */
+const CANNOT = 'make its Slack app manifest';
+
 /** `npm run manifest`: an entry point of its own, like doctor-cli.ts. It calls nothing and prints no secret. */
 function main(argv: string[]): number {
   let url: string | undefined;
@@ -58,11 +61,12 @@ function main(argv: string[]): number {
     process.stderr.write(`${given.problem}\n`);
     return 2;
   }
-  const dotEnv = loadDotEnv();
+  const dotEnv = loadDotEnvSayingWhyNot(CANNOT);
+  if (!dotEnv) return 2;
   // A directory's secret, like Slack's, is not read by the manifest, and a first deploy has it only later.
   const loaded = loadConfig(withSecretStandIns({ ...process.env, ...MADE_BY_SLACK }), { cutInDotEnv: dotEnv.cutAtHash, duplicatesInDotEnv: dotEnv.duplicates });
   if (!loaded.ok) {
-    process.stderr.write(`${describeProblems(loaded.problems, { ...loaded, cannot: 'make its Slack app manifest' })}\n`);
+    process.stderr.write(`${describeProblems(loaded.problems, { ...loaded, cannot: CANNOT })}\n`);
     return 2;
   }
   const socketMode = socketModeAsked || loaded.config.slack.appToken !== undefined;

@@ -1,7 +1,7 @@
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXPORT_COLUMNS } from '../../src/audit/audit-export';
@@ -300,6 +300,20 @@ describe('the audit CLI', () => {
       const overridden = await run(args, { AWS_REGION: undefined, AUDIT_TABLE_NAME: 'latchkey-audit-nowhere' }, dir);
       expect(overridden).toMatchObject({ code: 1, stdout: '' });
       expect(overridden.stderr).toContain('audit failed: table latchkey-audit-nowhere does not exist in eu-west-1');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a .env that is there but cannot be read (here a directory) is one line naming the file and what to do, as npm start words it, with no stack trace; exit 1 as its other failures', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'latchkey-audit-env-'));
+    try {
+      // A directory, not a file without read permission: the tests run as root, whom chmod does not stop.
+      mkdirSync(join(dir, '.env'));
+      const failed = await run(['unknown'], {}, dir);
+      expect(failed.stderr).toBe(`audit failed: ${join(realpathSync(dir), '.env')} is a directory, not a file. Latchkey reads its settings from it when it is there: make it a file you can read (chmod u+r), or move it away to give the settings in the environment alone.\n`);
+      expect(failed.stderr).not.toContain('    at ');
+      expect(failed).toMatchObject({ code: 1, stdout: '' });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,6 +1,6 @@
 import { CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDoctor } from '../../src/app';
@@ -341,6 +341,22 @@ describe('npm run doctor', () => {
     expect(out).toContain('SLACK_TEAM_ID');
     expect(out).not.toContain('    at ');
   }, 30_000);
+
+  it('a .env that is there but cannot be read (here a directory) is one line naming the file and what to do, as npm start says it, with no stack trace; exit 2', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'latchkey-doctor-'));
+    try {
+      // A directory, not a file without read permission: the tests run as root, whom chmod does not stop.
+      mkdirSync(join(dir, '.env'));
+      const run = spawnSync(process.execPath, [CLI], { cwd: dir, env: { PATH: process.env.PATH }, encoding: 'utf8', timeout: 20_000 });
+      expect(run.stderr).toBe(
+        `Latchkey cannot check its setup: ${join(realpathSync(dir), '.env')} is a directory, not a file. Latchkey reads its settings from it when it is there: make it a file you can read (chmod u+r), or move it away to give the settings in the environment alone.\n`,
+      );
+      expect(run.stderr).not.toContain('    at ');
+      expect(run.status).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it("a value in .env cut at '#' (the README's PASSWORD_SYMBOLS unquoted) is said in its problem's line, with what to do: quote it", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'latchkey-doctor-'));

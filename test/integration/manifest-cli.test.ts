@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { manifestSchemaErrors } from '../support/manifest-schema';
@@ -37,6 +37,23 @@ function urlsOf(manifest: unknown): string[] {
 }
 
 describe('npm run manifest', () => {
+  it('a .env that is there but cannot be read (here a directory) is one line naming the file and what to do, as npm start says it, with no stack trace; exit 2', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'latchkey-manifest-'));
+    try {
+      // A directory, not a file without read permission: the tests run as root, whom chmod does not stop.
+      mkdirSync(join(dir, '.env'));
+      const run = spawnSync(process.execPath, [CLI, '--url', 'https://latchkey.acme.com'], { cwd: dir, env: { PATH: process.env.PATH, HOME: dir, ...OKTA_ONLY }, encoding: 'utf8', timeout: 20_000 });
+      expect(run.stderr).toBe(
+        `Latchkey cannot make its Slack app manifest: ${join(realpathSync(dir), '.env')} is a directory, not a file. Latchkey reads its settings from it when it is there: make it a file you can read (chmod u+r), or move it away to give the settings in the environment alone.\n`,
+      );
+      expect(run.stderr).not.toContain('    at ');
+      expect(run.stdout).toBe('');
+      expect(run.status).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("prints a manifest Slack's schema accepts, with the commands of the credentials enabled here only, and every URL at the given host", async () => {
     const { status, stdout } = await manifestCli(['--url', 'https://latchkey.acme.com'], OKTA_ONLY);
     // On stderr, that /reset-okta-mfa is off: its own test, below.
