@@ -82,6 +82,12 @@ export interface SlackFake {
    */
   closeView(id: string): void;
   /**
+   * A view_submission answered with response_action "update": Slack shows the answer's view in
+   * place of this one, with a new hash, so a views.update made with the old hash is refused
+   * (hash_conflict). The view as Slack holds it now; undefined when Slack has no such view.
+   */
+  answerWithUpdate(id: string, view: Record<string, any>): Record<string, any> | undefined;
+  /**
    * Make the next `times` (default 1) calls to `method` that `which` picks (by their arguments;
    * all, without it) fail this way, before any other processing.
    */
@@ -481,6 +487,10 @@ export async function startSlackFake(opts: {
     viewById: (id) => {
       const view = views.get(id);
       return view === undefined ? undefined : structuredClone(view);
+    },
+    answerWithUpdate: (id, view) => {
+      const existing = views.get(id);
+      return existing === undefined ? undefined : structuredClone(storeView(view, id, { root_view_id: existing.root_view_id, previous_view_id: existing.previous_view_id }));
     },
     closeView: (id) => {
       views.delete(id);

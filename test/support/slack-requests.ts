@@ -167,10 +167,16 @@ export function blockActionsPayload(args: {
   responseUrl?: string;
   /** A pick in radio buttons (an input block's with dispatch_action) instead of a button's click: the option picked. */
   picked?: { value: string } | null;
+  /**
+   * A change in another element of an input block with dispatch_action, instead of a button's
+   * click: its type and new state as view.state holds it (`value`, `selected_option`, `selected_user`, `selected_date`).
+   */
+  changed?: { type: string } & Record<string, unknown>;
 }): object {
+  const changed = args.changed ?? (args.picked !== undefined ? { type: 'radio_buttons', selected_option: args.picked } : undefined);
   const action =
-    args.picked !== undefined
-      ? { type: 'radio_buttons', action_id: args.actionId, block_id: args.blockId ?? 'actions', selected_option: args.picked, action_ts: `${Date.now() / 1000}` }
+    changed !== undefined
+      ? { ...changed, action_id: args.actionId, block_id: args.blockId ?? 'actions', action_ts: `${Date.now() / 1000}` }
       : {
           type: 'button',
           action_id: args.actionId,
