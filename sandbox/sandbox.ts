@@ -659,6 +659,11 @@ async function route(
         const r = await workspace.openHome(body.user);
         return send(res, 200, { status: r.status, ms: Math.round(r.ms) });
       }
+      case '/api/change': {
+        const target = body.target ?? {};
+        const r = await workspace.change(body.user, { viewId: String(target.viewId), blockId: String(target.blockId), actionId: String(target.actionId) }, body.values ?? {});
+        return send(res, 200, r ? { status: r.status, ms: Math.round(r.ms) } : { status: 0, sent: false });
+      }
       case '/api/click': {
         const r = await workspace.click(body.user, body.target ?? {});
         return send(res, 200, { status: r.status, ms: Math.round(r.ms) });

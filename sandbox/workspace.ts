@@ -342,8 +342,10 @@ export class Workspace {
         // fake's log before this answer, yet newer) stays; an answer to another submit of this view that arrived
         // earlier, even to one sent later (a duplicate answered at once while this one waited for its result), does not.
         if (layer.setAt <= arrivedAt) {
-          // The answer replaces the view whole, as in Slack: a submit button it leaves out is gone.
-          stack[index] = { view: { ...answer.view, id: viewId, hash: newHash(), state: { values: {} } }, errors: {}, setAt: arrivedAt };
+          // The answer replaces the view whole, as in Slack: a submit button it leaves out is gone. Slack
+          // gives it a new hash, so a views.update made from the view as it was (a pick's, late) is refused.
+          const stored = this.opts.slack.answerWithUpdate(viewId, answer.view);
+          stack[index] = { view: { ...(stored ?? answer.view), id: viewId, hash: stored?.hash ?? newHash(), state: { values: {} } }, errors: {}, setAt: arrivedAt };
         }
         break;
       case 'push':
@@ -407,6 +409,37 @@ export class Workspace {
     if (res.status !== 200 && target.channel) {
       this.slackbotNotice(user, target.channel, `The app did not respond to that click (HTTP ${res.status}).`);
     }
+    this.changed();
+    return res;
+  }
+
+  /**
+   * The person changes an element of an input block with dispatch_action in their open modal (picks
+   * a radio button or an option, a person or a date; presses Enter in a text input): Slack tells the
+   * app at once with block_actions, the action carrying the element's new state and the view its
+   * whole state, and shows the views.update the app answers with. Any other input tells the app
+   * nothing until submit, so undefined is returned and nothing is sent.
+   */
+  async change(user: string, target: { viewId: string; blockId: string; actionId: string }, raw: RawValues): Promise<AppResponse | undefined> {
+    this.sync();
+    const layer = this.modals.get(user)?.find((l) => l.view.id === target.viewId);
+    const block = (layer?.view.blocks as Record<string, any>[] | undefined)?.find((b) => b.type === 'input' && b.block_id === target.blockId);
+    if (!layer || !block?.dispatch_action || block.element?.action_id !== target.actionId) return undefined;
+    const values = stateValues(layer.view, raw);
+    const changed = values[target.blockId]?.[target.actionId] as ({ type: string } & Record<string, unknown>) | undefined;
+    if (!changed) return undefined; // an element the sandbox cannot render
+    const payload = blockActionsPayload({
+      userId: user,
+      teamId: this.opts.teamId,
+      actionId: target.actionId,
+      blockId: target.blockId,
+      changed,
+      view: { ...layer.view, state: { values } },
+      triggerId: this.newTrigger(user),
+    });
+    const res = await postInteraction(this.opts.eventsUrl, this.opts.signingSecret, payload);
+    this.record({ at: Date.now(), kind: 'block_actions', user, summary: `${target.actionId} changed → HTTP ${res.status}`, payload, status: res.status, ms: res.ms, response: res.json ?? res.body });
+    this.sync();
     this.changed();
     return res;
   }

@@ -187,7 +187,9 @@
     const extras = JSON.stringify([layer.errors, layer.notice, Boolean(layer.submitting), stack.length]);
     if (key === rendered.modalKey && extras === rendered.modalExtras) return;
     const modal = $('modal');
-    const keep = key === rendered.modalKey ? collectValues(modal) : undefined;
+    // The same view, updated or not: Slack keeps what was typed or picked in each input whose
+    // block_id and action_id the update keeps (and ignores its initial values there).
+    const keep = rendered.modalKey.startsWith(`${me}/${view.id}/`) ? collectValues(modal) : undefined;
     rendered.modalKey = key;
     rendered.modalExtras = extras;
     const title = view.title ? renderText(view.title) : '';
@@ -206,6 +208,21 @@
     for (const select of modal.querySelectorAll('select[data-initial]')) if (select.dataset.initial) select.value = select.dataset.initial;
     if (keep) restoreValues(modal, keep);
     backdrop.hidden = false;
+  }
+
+  /**
+   * An input of an input block with dispatch_action changed (a pick; Enter in a text input): Slack
+   * sends block_actions at once, with what the modal holds, and shows the app's views.update of it.
+   */
+  async function dispatchChange(el) {
+    const block = el.closest('.bk-input');
+    if (!block || block.dataset.dispatchAction !== 'true') return;
+    const modal = $('modal');
+    try {
+      await api('/api/change', { target: { viewId: modal.dataset.viewId, blockId: el.dataset.blockId, actionId: el.dataset.actionId }, values: collectValues(modal) });
+    } finally {
+      poll();
+    }
   }
 
   async function submitModal() {
@@ -405,6 +422,18 @@
       }
       const action = e.target.closest('[data-kind="action"]');
       if (action) return clickAction(action, { viewId });
+    });
+    $('modal').addEventListener('change', (e) => {
+      const input = e.target.closest('[data-kind="input"]');
+      // A text input dispatches on Enter (Slack's default trigger, on_enter_pressed), not when it loses focus.
+      if (input && !(input.dataset.type || '').endsWith('text_input') && input.dataset.type !== 'number_input') dispatchChange(input);
+    });
+    $('modal').addEventListener('keydown', (e) => {
+      const input = e.target.closest('input[data-kind="input"]');
+      if (input && e.key === 'Enter' && input.type === 'text') {
+        e.preventDefault();
+        dispatchChange(input);
+      }
     });
     $('messages').addEventListener('click', (e) => {
       const action = e.target.closest('[data-kind="action"]');

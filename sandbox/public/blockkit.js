@@ -302,7 +302,7 @@
         return wrap(
           `bk-input${error ? ' has-error' : ''}`,
           label + inputElement(b.element || {}, blockId, ctx) + (error ? `<div class="bk-error" role="alert">${escapeHtml(error)}</div>` : '') + hint,
-        ).replace('class="bk-block', `data-optional="${b.optional ? 'true' : 'false'}" class="bk-block`);
+        ).replace('class="bk-block', `data-optional="${b.optional ? 'true' : 'false'}"${b.dispatch_action ? ' data-dispatch-action="true"' : ''} class="bk-block`);
       }
       default:
         return wrap('', placeholder(`block "${b.type}"`, JSON.stringify(b, null, 1)));

@@ -365,16 +365,25 @@ test('an employee requests a license change and an admin approves it', async () 
   await page.locator('#messages .message.ephemeral', { hasText: 'Only Latchkey admins can review requests.' }).waitFor();
   expect(await page.locator('#messages .message.ephemeral').textContent()).toContain('Only visible to you');
 
-  // Ada is: she reviews; denying needs a comment; then she approves.
+  // Ada is: she reviews. Picking Deny makes the comment the required reason at once (the pick goes
+  // to the app as Slack sends it, block_actions, and its views.update is shown), so the page itself
+  // refuses an empty one, as Slack does; picking Approve makes it optional again, keeping what she typed.
   await actAs('UADA');
   await request.locator('.bk-button', { hasText: 'Review' }).click();
   await modalTitle('License change');
   await modal().locator('.modal-body', { hasText: 'I host the weekly customer webinar' }).waitFor();
+  const comment = modal().locator('.bk-block[data-block-id="comment"]');
+  expect(await comment.locator('.bk-label').textContent()).toBe('Comment for the requester (optional)');
   await modal().locator('input[type="radio"][value="deny"]').check();
+  await comment.locator('.bk-label', { hasText: /^Reason for the denial$/ }).waitFor();
+  expect(await comment.getAttribute('data-optional')).toBe('false');
   await modal().locator('.modal-submit', { hasText: 'Submit decision' }).click();
-  await modal().locator('[data-block-id="comment"] .bk-error', { hasText: 'Say why you deny it' }).waitFor();
-  await modal().locator('input[type="radio"][value="approve"]').check();
+  await comment.locator('.bk-error', { hasText: 'Please complete this required field.' }).waitFor();
   await modal().locator('textarea').fill('Approved for the webinar series');
+  await modal().locator('input[type="radio"][value="approve"]').check();
+  await comment.locator('.bk-label', { hasText: /^Comment for the requester \(optional\)$/ }).waitFor();
+  expect(await modal().locator('textarea').inputValue()).toBe('Approved for the webinar series');
+  expect(await modal().locator('input[type="radio"][value="approve"]').isChecked()).toBe(true);
   await shot('07-review-modal');
   // The README's picture of the sandbox: written to docs/ only when asked, as the Home tab's below.
   if (process.env.UPDATE_DOCS_SCREENSHOTS === '1') await page.screenshot({ path: resolve(__dirname, '../../docs/sandbox.png') });

@@ -230,6 +230,67 @@ describe("the sandbox's API", () => {
     await post('close', { user: 'UBOB', viewId });
   });
 
+  it("a pick in an input block with dispatch_action reaches the app at once, as Slack sends it: Deny makes the review's comment the required reason, Approve optional again; a pick's update that comes after the submit's answer is refused (hash_conflict), as Slack refuses it", async () => {
+    const post = (path: string, body: object) =>
+      fetch(`${sandbox.url}api/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', origin: sandbox.url.replace(/\/$/, '') }, body: JSON.stringify(body) });
+    const shownTo = (user: string) => sandbox.workspace.viewFor(user).modals.at(-1)?.view;
+    const until = async <T>(read: () => T | undefined): Promise<T> => {
+      for (let i = 0; i < 200; i++) {
+        // What the page's poll does: read what the app did to Slack meanwhile.
+        sandbox.workspace.sync();
+        const found = read();
+        if (found !== undefined) return found;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      throw new Error('never came');
+    };
+    const inputOf = (view: Record<string, any>, blockId: string) => (view.blocks as Record<string, any>[]).find((b) => b.type === 'input' && b.block_id === blockId);
+
+    // Ann asks for Pro; Ada opens its review from #it-approvals.
+    await post('command', { user: 'UANN', channel: 'C0GENERAL01', text: '/request-license' });
+    const form = await until(() => {
+      const view = shownTo('UANN');
+      return view && (view.blocks as Record<string, any>[]).some((b) => b.element?.type === 'radio_buttons') ? view : undefined;
+    });
+    const license = (form.blocks as Record<string, any>[]).find((b) => b.element?.type === 'radio_buttons')!;
+    const reason = (form.blocks as Record<string, any>[]).find((b) => b.element?.type === 'plain_text_input')!;
+    await post('submit', { user: 'UANN', viewId: form.id, values: { [license.block_id]: { [license.element.action_id]: 'Pro' }, [reason.block_id]: { [reason.element.action_id]: 'Webinars every week' } } });
+    const message = await until(() => [...(sandbox.workspace.viewFor('UADA').conversations.C0APPROVALS ?? [])].reverse().find((m) => JSON.stringify(m.blocks ?? []).includes('"block_id":"review"') && m.text.includes('Pro')));
+    const button = (message.blocks as Record<string, any>[]).find((b) => b.block_id === 'review')!.elements[0];
+    await post('click', { user: 'UADA', target: { channel: 'C0APPROVALS', ts: message.ts, blockId: 'review', actionId: button.action_id, value: button.value } });
+    const review = await until(() => {
+      const view = shownTo('UADA');
+      return view && inputOf(view, 'comment') ? view : undefined;
+    });
+    expect(inputOf(review, 'decision')!.dispatch_action).toBe(true);
+    expect(inputOf(review, 'comment')).toMatchObject({ optional: true, label: { text: 'Comment for the requester' } });
+
+    const pick = (decision: string) =>
+      post('change', { user: 'UADA', target: { viewId: review.id, blockId: 'decision', actionId: 'decision' }, values: { decision: { decision }, comment: { comment: 'Webinars matter' } } });
+    expect(await (await pick('deny')).json()).toMatchObject({ status: 200 });
+    const denying = await until(() => (inputOf(shownTo('UADA')!, 'comment')?.optional === false ? shownTo('UADA') : undefined));
+    expect(inputOf(denying, 'comment')!.label.text).toBe('Reason for the denial');
+    const sent = [...sandbox.workspace.appRequests].reverse().find((r) => r.kind === 'block_actions')!.payload as Record<string, any>;
+    expect(sent.actions).toEqual([expect.objectContaining({ type: 'radio_buttons', action_id: 'decision', block_id: 'decision', selected_option: expect.objectContaining({ value: 'deny' }) })]);
+    expect(sent.view.state.values.comment.comment).toEqual({ type: 'plain_text_input', value: 'Webinars matter' });
+
+    await pick('approve');
+    await until(() => (inputOf(shownTo('UADA')!, 'comment')?.optional === true ? true : undefined));
+
+    // Deny again, its update held while Ada submits Approve: Slack has the submit's answer first, with a new hash.
+    const release = sandbox.slack.hold('views.update', (args) => args.view_id === review.id && args.view?.callback_id === 'license_review_submit');
+    await pick('deny');
+    await until(() => (sandbox.slack.held.some((c) => c.args.view_id === review.id) ? true : undefined));
+    await post('submit', { user: 'UADA', viewId: review.id, values: { decision: { decision: 'approve' }, comment: { comment: 'Webinars matter' } } });
+    const answered = JSON.stringify(shownTo('UADA'));
+    expect(answered).not.toContain('"block_id":"decision"');
+    release();
+    const refused = await sandbox.slack.waitForCall('views.update', (c) => c.args.view_id === review.id && c.result?.ok === false);
+    expect(refused.result?.error).toBe('hash_conflict');
+    expect(JSON.stringify(shownTo('UADA'))).not.toContain('"block_id":"decision"');
+    await post('close', { user: 'UADA', viewId: review.id });
+  });
+
   it('runs a command its own page sends', async () => {
     const before = opens();
     const res = await command({ 'content-type': 'application/json', origin: sandbox.url.replace(/\/$/, '') });
