@@ -2,7 +2,7 @@ import type { KnownBlock, ModalView } from '@slack/types';
 import { COMMENT_MAX_LENGTH, type ReviewFieldError } from '../flows/approvals/approvals';
 import { closedOutcomeUnknown, UNKNOWN_STATUS, type Detail, type PendingRequest } from '../flows/approvals/pending-request';
 import type { FailureCode } from '../flows/failure';
-import { context, modal, plain, progressView, section, slackTime } from './blocks';
+import { context, modal, plain, progressView, referenceWords, section, slackTime } from './blocks';
 import { approvalFacts, approvalStatusLine, changeReference, outcomeUnknownCheck } from './approval-status';
 import type { ApprovalKindWords } from './approval-words';
 import { failureMessage, guestAdminRefused } from './failure-message';
@@ -166,7 +166,7 @@ export function reviewClosedView(
       blocks: [
         section(`:warning: Your decision changed nothing: ${theirs} was no longer as you saw it, and Latchkey could not read where it stands now.`),
         context(approvalFacts(request, words)),
-        context(`Its admins' message shows where it stands: if it still offers *Review*, click it again in a few minutes. If Latchkey still cannot read it then, tell IT the reference \`${request.id}\`.`),
+        context(`Its admins' message shows where it stands: if it still offers *Review*, click it again in a few minutes. If Latchkey still cannot read it then, tell IT the reference ${referenceWords(request.id)}.`),
       ],
     });
   }

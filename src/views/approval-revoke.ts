@@ -4,7 +4,7 @@ import { APPROVED_WAITING_SHOWN } from '../flows/home-tab';
 import { endedAfterUnknownOutcome, type PendingRequest } from '../flows/approvals/pending-request';
 import { approvalFacts, approvalStatusLine } from './approval-status';
 import { wordsOf, type ApprovalWords } from './approval-words';
-import { context, modal, plain, progressView, section, slackTime } from './blocks';
+import { context, modal, plain, progressView, referenceWords, section, slackTime } from './blocks';
 import { failureMessage, guestAdminRefused } from './failure-message';
 
 /**
@@ -66,7 +66,7 @@ export function revokeOutcome(result: RevokeResult, all: ApprovalWords, clicker:
     if (code === 'ADMIN_IS_GUEST') return said(`:warning: ${guestAdminRefused()}`);
     const m = failureMessage({ code }, wordsOf(all, '').subject);
     const retry = (why?: string) => [
-      context(`${why ? `${why} ` : ''}${requestId ? `Click *Revoke approval* below in a few minutes to try again. If it still fails then, tell IT the reference \`${requestId}\`.` : 'Try again in a few minutes.'}`),
+      context(`${why ? `${why} ` : ''}${requestId ? `Click *Revoke approval* below in a few minutes to try again. If it still fails then, tell IT the reference ${referenceWords(requestId)}.` : 'Try again in a few minutes.'}`),
       ...(requestId ? [{ type: 'actions' as const, block_id: 'revoke', elements: [revokeButton({ id: requestId })] }] : []),
     ];
     // Its audit attempt (or the approval's own record, written first) not written, fail closed: nothing
@@ -111,7 +111,7 @@ export function revokeOutcome(result: RevokeResult, all: ApprovalWords, clicker:
   if (!result.ok && result.unread) {
     return said(
       `:warning: Your revoke changed nothing: the approval of ${theirs} no longer stood, and Latchkey could not read where it stands now.`,
-      context(`Its admins' message shows where it stands: if it still offers *Revoke approval*, click it again in a few minutes. If Latchkey still cannot read it then, tell IT the reference \`${request.id}\`.`),
+      context(`Its admins' message shows where it stands: if it still offers *Revoke approval*, click it again in a few minutes. If Latchkey still cannot read it then, tell IT the reference ${referenceWords(request.id)}.`),
     );
   }
   const line = context(approvalStatusLine(request, words, false));

@@ -1,7 +1,7 @@
 import { closedOutcomeUnknown, endedAfterUnknownOutcome, type PendingRequest } from '../flows/approvals/pending-request';
 import type { KnownBlock } from '@slack/types';
 import type { RequesterNotice } from '../flows/approvals/approvals';
-import { context, escapeMrkdwn, quoted, section, sentence, slackTime } from './blocks';
+import { context, escapeMrkdwn, quoted, referenceWords, section, sentence, slackTime } from './blocks';
 import type { ApprovalKindWords } from './approval-words';
 import { guestNext, recordedFailureHeadline } from './failure-message';
 import type { SubjectWords } from './words';
@@ -23,7 +23,7 @@ export function approvalStatusLine(request: PendingRequest, words: ApprovalKindW
       // Decidable only for a kind the admin's click applies, once applying has taken longer than any change does (Approvals): it died midway.
       return decidable
         ? `:warning: Approved by ${by}${when}, but applying it did not finish: the outcome is unknown (the change may or may not have been made). ` +
-            `An admin can approve it again to apply it again, or deny it to close it; IT can check the change with the reference \`${changeReference(request, words)}\`.`
+            `An admin can approve it again to apply it again, or deny it to close it; IT can check the change with the reference ${referenceWords(changeReference(request, words))}.`
         : `:hourglass_flowing_sand: Approved by ${by}${when}${words.approvedStatus(request, own)}`;
     case 'FINISHING':
       // Decidable only once its finish has taken longer than any finish does (Approvals): it died midway.
@@ -31,7 +31,7 @@ export function approvalStatusLine(request: PendingRequest, words: ApprovalKindW
       return decidable
         ? `:warning: Approved by ${by}${when}; ${them} started finishing it${request.takenAt ? ` at ${slackTime(new Date(request.takenAt))}` : ''}, ` +
             'but it did not finish: the outcome is unknown (the change may or may not have been made). ' +
-            `An admin can approve it again, so that ${them} ${own ? 'finish' : 'finishes'} it anew, or deny it to close it; IT can check the change with the reference \`${changeReference(request, words)}\`.`
+            `An admin can approve it again, so that ${them} ${own ? 'finish' : 'finishes'} it anew, or deny it to close it; IT can check the change with the reference ${referenceWords(changeReference(request, words))}.`
         : `:hourglass_flowing_sand: Approved by ${by}${when}; ${own ? 'you are' : `${them} is`} finishing it now.`;
     case 'APPLIED':
       return sentence(`:white_check_mark: Approved by ${by}${when}${words.appliedBy?.(request, own) ?? ' and applied'}${comment}`);
@@ -144,7 +144,7 @@ export function failedChangeApplied(request: PendingRequest, subject?: SubjectWo
  */
 export function sentLine(request: PendingRequest, occasion?: RequesterNotice): string {
   const expiry = occasion === 'sent_then_decided' ? '' : ` It expires at ${slackTime(new Date(request.expiresAt))} if nobody decides it.`;
-  return `You will hear back here.${expiry} Reference: \`${request.id}\``;
+  return `You will hear back here.${expiry} Reference: ${referenceWords(request.id)}`;
 }
 
 /** The reference IT checks a request's change with: its kind's, or the request's own. */
@@ -154,7 +154,7 @@ export function changeReference(request: PendingRequest, words: ApprovalKindWord
 
 /** For a request closed while its change's outcome was unknown: how to find out whether it was made, by `reference` (changeReference). */
 export function outcomeUnknownCheck(reference: string): string {
-  return `IT can check it with the reference \`${reference}\`.`;
+  return `IT can check it with the reference ${referenceWords(reference)}.`;
 }
 
 /**
@@ -186,7 +186,7 @@ export function unknownStatusLine(request: PendingRequest): string {
   const word = (request.recordedStatus ?? '').replace(/[^A-Za-z0-9_-]/g, '').slice(0, 40);
   return (
     `:grey_question: In a state this version of Latchkey does not know${word ? ` (\`${word}\`)` : ''}: nobody can decide or change it here. ` +
-    `Ask IT to check it with the reference \`${request.id}\`, or wait for the version that wrote it.`
+    `Ask IT to check it with the reference ${referenceWords(request.id)}, or wait for the version that wrote it.`
   );
 }
 

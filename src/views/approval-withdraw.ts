@@ -3,7 +3,7 @@ import type { ApprovalFailure, RequesterNotice, SentMessageNotice } from '../flo
 import type { PendingRequest } from '../flows/approvals/pending-request';
 import { approvalStatusLine, expiredLine } from './approval-status';
 import { wordsOf, type ApprovalKindWords, type ApprovalWords } from './approval-words';
-import { context, escapeMrkdwn, modal, plain, section, slackTime } from './blocks';
+import { context, escapeMrkdwn, modal, plain, referenceWords, section, slackTime } from './blocks';
 import { failureMessage } from './failure-message';
 import { capitalized } from './words';
 
@@ -78,7 +78,7 @@ export function withdrawOutcome(
     // been made is STORE_OUTCOME_UNKNOWN): this click withdrew nothing, though where it stands is not read.
     if (!result.ok && result.code === 'STORE_UNAVAILABLE') {
       const where = toldAt === 'message' ? 'Click *Withdraw request* on the message above again in a few minutes, or on your Home tab.' : 'Click *Withdraw request* on your Home tab again in a few minutes.';
-      const reference = requestId ? ` If it still fails then, tell IT the reference \`${requestId}\`.` : '';
+      const reference = requestId ? ` If it still fails then, tell IT the reference ${referenceWords(requestId)}.` : '';
       const text = 'Latchkey could not reach its records just now, so your click withdrew nothing.';
       return { text, blocks: [section(`:warning: ${text}`), context(`An admin has been alerted. ${where}${reference}`)] };
     }
@@ -107,7 +107,7 @@ export function withdrawOutcome(
       text: text.replace(/\*/g, ''),
       blocks: [
         section(text),
-        context(`${where} where it stands: if it still offers *Withdraw request*, click it again in a few minutes. If Latchkey still cannot read it then, tell IT the reference \`${request.id}\`.`),
+        context(`${where} where it stands: if it still offers *Withdraw request*, click it again in a few minutes. If Latchkey still cannot read it then, tell IT the reference ${referenceWords(request.id)}.`),
       ],
     };
   }

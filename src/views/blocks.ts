@@ -1,4 +1,5 @@
 import type { KnownBlock, ModalView, PlainTextElement } from '@slack/types';
+import { shortRequestId } from '../flows/request-id';
 
 /**
  * Slack's limits that a view must respect; the view tests check every view against them. A modal's
@@ -44,6 +45,16 @@ export function slackTime(at: Date): string {
   const epoch = Math.floor(at.getTime() / 1000);
   const iso = at.toISOString();
   return `<!date^${epoch}^{time} on {date_short}|${iso.slice(11, 16)} UTC on ${iso.slice(0, 10)}>`;
+}
+
+/**
+ * A reference where a message quotes it to a person: whole, to copy, then its short form and UTC day
+ * to read out to IT ("`2026-12-06T11:48:47.213Z_b1463b39c384` (short: *39c384*, 6 Dec UTC)"), which
+ * the admins' search finds among the days picked. Anything else is quoted as it is.
+ */
+export function referenceWords(id: string): string {
+  const short = shortRequestId(id);
+  return short ? `\`${id}\` (short: *${short.end}*, ${short.day} UTC)` : `\`${id}\``;
 }
 
 /** Someone's words inside ours, in curly quotes and made safe for mrkdwn. */

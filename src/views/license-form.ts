@@ -3,7 +3,7 @@ import type { FailureCode } from '../flows/failure';
 import type { LicenseRequest, LicenseStanding, OpenLicenseRequest } from '../flows/license-request';
 import { REASON_MAX_LENGTH, type LicenseFieldError } from '../flows/license-requests';
 import type { License } from '../flows/ports';
-import { context, escapeMrkdwn, modal, plain, progressView, section, slackTime } from './blocks';
+import { context, escapeMrkdwn, modal, plain, progressView, referenceWords, section, slackTime } from './blocks';
 import { failedChangeApplied, outcomeUnknownCheck } from './approval-status';
 import { failureMessage, onAdminsList, recordedFailureHeadline, TAKE_IT_BACK } from './failure-message';
 import { licenseKindWords } from './license-kind';
@@ -116,7 +116,7 @@ export function openRequestView({ request, stands }: OpenLicenseRequest, vocabul
     // A state these words cannot vouch for (a newer version wrote it): it holds the person's place until its time ends, and nobody can decide it here.
     other: () => [
       section(`:grey_question: ${capitalized(called)} is already open, in a state this version of Latchkey does not know.`),
-      context(`You can ask again after it expires at ${until}. Ask IT to check it sooner with the reference \`${request.id}\`.`),
+      context(`You can ask again after it expires at ${until}. Ask IT to check it sooner with the reference ${referenceWords(request.id)}.`),
     ],
   };
   return modal({ title: words.title, close: 'Close', blocks: blocks[stands]() });
@@ -148,6 +148,6 @@ export function requestSentView(request: LicenseRequest, vocabulary: LicenseVoca
 export function licenseFailureView(failure: { code: FailureCode; email?: string; requestId?: string; retryAt?: Date }, { words }: LicenseVocabulary): ModalView {
   const m = failureMessage(failure, words);
   const blocks = [section(`:warning: ${m.headline}`), section(m.next)];
-  if (failure.requestId) blocks.push(context(`Reference: \`${failure.requestId}\``));
+  if (failure.requestId) blocks.push(context(`Reference: ${referenceWords(failure.requestId)}`));
   return modal({ title: words.title, close: 'Close', blocks });
 }

@@ -5,7 +5,7 @@ import { resetChangeReference, REVIEW_FACT } from '../flows/reset-approval';
 import { accountGoneReview, approvalStatusLine, deniedNext, outcomeUnknownCheck, sentLine, unknownStatusLine, withdrawnNotice } from './approval-status';
 import type { RequesterNotice } from '../flows/approvals/approvals';
 import { stepNames, stepTitles, type ApprovalKindWords } from './approval-words';
-import { context, escapeMrkdwn, modal, plain, quoted, section, slackDate, slackTime } from './blocks';
+import { context, escapeMrkdwn, modal, plain, quoted, referenceWords, section, slackDate, slackTime } from './blocks';
 import { failureMessage, guestNext, recordedFailureHeadline } from './failure-message';
 import { changeOf, type ResetWords, type SubjectWords } from './words';
 
@@ -261,7 +261,7 @@ export function finishedMessage(
   }
   const text = `Your approved ${subject.request} request could not be finished at ${at}: ${failureMessage(outcome, subject).headline}`;
   const blocks = [section(`:warning: ${text}`), context(ASK_AGAIN(words, outcome.code))];
-  if (outcome.requestId) blocks.push(context(`Reference: \`${outcome.requestId}\``));
+  if (outcome.requestId) blocks.push(context(`Reference: ${referenceWords(outcome.requestId)}`));
   return { text, blocks };
 }
 
@@ -284,7 +284,7 @@ export function finishedFailureView(failure: { code: FailureCode; requestId?: st
   const earlier = request?.earlierFinishRequestId ? [section(`:warning: The earlier change may have been made: ${outcomeUnknownCheck(request.earlierFinishRequestId)}`)] : [];
   // A guest's next step (their refusal's) is m.next already: the approval's being used up is all that is left to say.
   const blocks = [section(`:warning: ${m.headline}`), section(m.next), ...earlier, context(failure.code === 'SLACK_USER_IS_GUEST' ? USED_UP : ASK_AGAIN(words, failure.code))];
-  if (failure.requestId) blocks.push(context(`Reference: \`${failure.requestId}\``));
+  if (failure.requestId) blocks.push(context(`Reference: ${referenceWords(failure.requestId)}`));
   return modal({ title: words.title, close: 'Close', blocks });
 }
 
@@ -301,7 +301,7 @@ export function givenBackView(failure: { code: FailureCode; requestId?: string; 
     section(`Your approval still stands: click *Finish the ${changeOf(words).verb}* in Latchkey's message again, by ${slackTime(new Date(request.expiresAt))}.`),
     ...earlier,
   ];
-  if (failure.requestId) blocks.push(context(`Reference: \`${failure.requestId}\``));
+  if (failure.requestId) blocks.push(context(`Reference: ${referenceWords(failure.requestId)}`));
   return modal({ title: words.title, close: 'Close', blocks });
 }
 
@@ -316,7 +316,7 @@ export function supersededFinishView(failure: { code: FailureCode; requestId?: s
     section(`:warning: ${m.headline}`),
     section("While this click was under way, an admin decided your request again. This click leaves that newer decision as it is: Latchkey's newer message to you says where your request stands."),
   ];
-  if (failure.requestId) blocks.push(context(`Reference: \`${failure.requestId}\``));
+  if (failure.requestId) blocks.push(context(`Reference: ${referenceWords(failure.requestId)}`));
   return modal({ title: words?.title ?? ANY.title, close: 'Close', blocks });
 }
 
@@ -338,7 +338,7 @@ export function finishFailureView(failure: { code: FailureCode; requestId?: stri
   if (failure.code === 'APPROVAL_REVOKED' && failure.request) {
     // Their own request, whose approval an admin took back before this click: who, and what to do now.
     const blocks = [section(`:no_entry: ${revokedText(failure.request, subject)}`), context(revokedNext(failure.request, words))];
-    if (failure.requestId) blocks.push(context(`Reference: \`${failure.requestId}\``));
+    if (failure.requestId) blocks.push(context(`Reference: ${referenceWords(failure.requestId)}`));
     return modal({ title: words?.title ?? ANY.title, close: 'Close', blocks });
   }
   if (failure.code === 'REQUEST_INVALID' && failure.request) {
@@ -352,7 +352,7 @@ export function finishFailureView(failure: { code: FailureCode; requestId?: stri
       context(`${closed ? 'Nothing more was changed now.' : 'Nothing was changed.'} ${askAgain(words, '; an admin must approve it.')}`),
     ];
     // Closed after an unknown outcome, the line gives the reference already.
-    if (failure.requestId && !closed) blocks.push(context(`Reference: \`${failure.requestId}\``));
+    if (failure.requestId && !closed) blocks.push(context(`Reference: ${referenceWords(failure.requestId)}`));
     return modal({ title: words?.title ?? ANY.title, close: 'Close', blocks });
   }
   if (failure.code === 'REQUEST_ALREADY_USED' && failure.decidable) {
@@ -361,7 +361,7 @@ export function finishFailureView(failure: { code: FailureCode; requestId?: stri
       section(':warning: Your earlier finish of this request did not complete, and Latchkey cannot tell whether the change was made. Nothing more was changed now.'),
       section('Ask an admin to look at your request in the approvals channel: if they approve it again, you get a new button here to finish it.'),
     ];
-    if (failure.requestId) blocks.push(context(`Reference: \`${failure.requestId}\``));
+    if (failure.requestId) blocks.push(context(`Reference: ${referenceWords(failure.requestId)}`));
     return modal({ title: words?.title ?? ANY.title, close: 'Close', blocks });
   }
   const headlines: Partial<Record<FailureCode, string>> = {
@@ -371,6 +371,6 @@ export function finishFailureView(failure: { code: FailureCode; requestId?: stri
   };
   const m = failureMessage(failure, subject);
   const blocks = [section(`:warning: ${headlines[failure.code] ?? m.headline}`), section(headlines[failure.code] ? askAgain(words, '.', !!failure.request) : m.next)];
-  if (failure.requestId) blocks.push(context(`Reference: \`${failure.requestId}\``));
+  if (failure.requestId) blocks.push(context(`Reference: ${referenceWords(failure.requestId)}`));
   return modal({ title: words?.title ?? ANY.title, close: 'Close', blocks });
 }

@@ -3,7 +3,7 @@ import type { ChangeResult } from '../flows/ports';
 import type { Secret } from '../flows/secret';
 import type { ResetDone, ResetFailure, ShownElsewhere } from '../flows/reset-credential';
 import type { Policy } from '../flows/policy';
-import { context, escapeMrkdwn, modal, progressView, section, slackTime } from './blocks';
+import { context, escapeMrkdwn, modal, progressView, referenceWords, section, slackTime } from './blocks';
 import { failureMessage, lostFactorLine } from './failure-message';
 import { capitalized, changeOf, waitWords, type ResetWords } from './words';
 
@@ -142,10 +142,10 @@ export function resultElsewhereView(done: ShownElsewhere, words: ResetWords): Mo
   if (done.secretShown === undefined) {
     const where = done.toldAside ? ' This window could not show it, so Latchkey told you in a message only you can see.' : '';
     const said = `:white_check_mark: Your ${words.receipt} was ${changeOf(words).done} at ${slackTime(done.at)}.${where}`;
-    return modal({ title: words.secretTitle, close: 'Done', blocks: [section(said), section(words.howToUse), context(`Reference: \`${done.requestId}\``)] });
+    return modal({ title: words.secretTitle, close: 'Done', blocks: [section(said), section(words.howToUse), context(`Reference: ${referenceWords(done.requestId)}`)] });
   }
   const said = secretWhereabouts(done, words, 'this window');
-  return modal({ title: words.secretTitle, close: 'Close', blocks: [section(`${said.icon} ${said.text}`), context(`Reference: \`${done.requestId}\``)] });
+  return modal({ title: words.secretTitle, close: 'Close', blocks: [section(`${said.icon} ${said.text}`), context(`Reference: ${referenceWords(done.requestId)}`)] });
 }
 
 /**
@@ -175,9 +175,9 @@ export function secretBlocks(secret: Secret, words: ResetWords): KnownBlock[] {
 export function failureView(failure: Pick<ResetFailure, 'code' | 'email' | 'requestId' | 'retryAt' | 'reason' | 'verifierApp' | 'verifierMistake' | 'lostFactorCommand' | 'verifyWaitMs' | 'open'>, words: ResetWords): ModalView {
   const message = failureMessage(failure, words);
   const blocks = [section(`:warning: ${message.headline}`), section(message.next)];
-  if (failure.requestId) blocks.push(context(`Reference: \`${failure.requestId}\``));
+  if (failure.requestId) blocks.push(context(`Reference: ${referenceWords(failure.requestId)}`));
   // Refused at the click, the reference above is the refusal's own: the request that was open has its own.
-  if (failure.open && failure.open.requestId !== failure.requestId) blocks.push(context(`Your open request's reference: \`${failure.open.requestId}\``));
+  if (failure.open && failure.open.requestId !== failure.requestId) blocks.push(context(`Your open request's reference: ${referenceWords(failure.open.requestId)}`));
   return modal({ title: words.title, close: 'Close', blocks });
 }
 
@@ -229,7 +229,7 @@ export function pendingView(words: ResetWords, requestId: string): ModalView {
     blocks: [
       section(`:hourglass_flowing_sand: ${capitalized(changeOf(words).doing)} your ${words.what} needs an admin's approval. Your ${words.request} request has been sent to them.`),
       section("You'll get a direct message when it is decided. Nothing has changed yet."),
-      context(`Reference: \`${requestId}\``),
+      context(`Reference: ${referenceWords(requestId)}`),
     ],
   });
 }

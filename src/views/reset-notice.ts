@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { ResetDone, ShownElsewhere } from '../flows/reset-credential';
-import { context, section, slackTime } from './blocks';
+import { context, referenceWords, section, slackTime } from './blocks';
 import type { Secret } from '../flows/secret';
 import { secretBlocks, secretWhereabouts, unlockedSentence } from './reset-modal';
 import { capitalized, changeOf, type ResetWords } from './words';
@@ -37,7 +37,7 @@ export function resetNotice(
   // Not when the text above already says to run it again (the new secret could not be shown, or was
   // shown in a message here that may have been missed): once is enough.
   const again = done.secretShown === false || done.secretShownAside ? '' : `If you need it ${verb} again, run \`${words.command}\`${approved ? ' to ask; an admin must approve it again' : ''}. `;
-  return { text, blocks: [section(`:key: ${text}`), context(`${again}Reference: \`${done.requestId}\``)] };
+  return { text, blocks: [section(`:key: ${text}`), context(`${again}Reference: ${referenceWords(done.requestId)}`)] };
 }
 
 /**
@@ -51,7 +51,7 @@ export function pushRejectedNotice(rejected: { at: Date; requestId: string; app:
     `and the ${rejected.app} request on your phone was rejected, so nothing was changed. ` +
     `If you ${rejected.mistake ?? 'rejected it'} by mistake, run \`${words.command}\` again. ` +
     `If you did not ask for this, contact IT now: someone else may be signed in to Slack as you.`;
-  return { text, blocks: [section(`:warning: ${text}`), context(`Reference: \`${rejected.requestId}\``)] };
+  return { text, blocks: [section(`:warning: ${text}`), context(`Reference: ${referenceWords(rejected.requestId)}`)] };
 }
 
 /**
@@ -77,7 +77,7 @@ export function doneMessage(words: ResetWords, done: Pick<ResetDone, 'requestId'
       ? `Your Latchkey window was closed before what came of your ${words.request} could be shown there, so here it is:`
       : `What came of your ${words.request} could not be shown in your Latchkey window, so here it is:`;
   const text = `${why} ${words.secretLead}${done.unlocked ? ` ${unlockedSentence(words)}` : ''} ${words.howToUse}`;
-  return { text, blocks: [section(`:white_check_mark: ${text}`), context(`Reference: \`${done.requestId}\``)] };
+  return { text, blocks: [section(`:white_check_mark: ${text}`), context(`Reference: ${referenceWords(done.requestId)}`)] };
 }
 
 /**
@@ -97,7 +97,7 @@ export function resultMessage(secret: Secret, words: ResetWords, done: Pick<Rese
       section(`:key: ${why}${done.unlocked ? ` ${unlockedSentence(words)}` : ''}`),
       ...secretBlocks(secret, words),
       context(':lock: Shown once, only to you. Latchkey does not store it and cannot show it again; this message disappears when Slack reloads.'),
-      context(`Reference: \`${done.requestId}\``),
+      context(`Reference: ${referenceWords(done.requestId)}`),
     ],
   };
 }
@@ -110,5 +110,5 @@ export function resultMessage(secret: Secret, words: ResetWords, done: Pick<Rese
  */
 export function whereaboutsMessage(where: ShownElsewhere, words: ResetWords): { text: string; blocks: KnownBlock[] } {
   const said = secretWhereabouts(where, words, 'your Latchkey window');
-  return { text: said.text, blocks: [section(`${said.icon} ${said.text}`), context(`Reference: \`${where.requestId}\``)] };
+  return { text: said.text, blocks: [section(`${said.icon} ${said.text}`), context(`Reference: ${referenceWords(where.requestId)}`)] };
 }

@@ -167,7 +167,7 @@ describe('an approval to finish its admin could not tell was saved, which ends b
     // Max is told his click revoked nothing, and what to do next: click Revoke again (never another kind's command).
     expect(refused!.args.text).toBe(':warning: Latchkey could not write its audit record, so it changed nothing. The approval was not revoked.');
     const next = JSON.stringify(refused!.args.blocks);
-    expect(next).toContain(`An admin has been alerted. Click *Revoke approval* below in a few minutes to try again. If it still fails then, tell IT the reference \`${request.requestId}\`.`);
+    expect(next).toContain(`An admin has been alerted. Click *Revoke approval* below in a few minutes to try again. If it still fails then, tell IT the reference \`${request.requestId}\``);
     expect(next).toContain('"action_id":"approval_revoke"');
     expect(next).not.toMatch(/Run `\//);
     await new Promise((r) => setTimeout(r, 300));

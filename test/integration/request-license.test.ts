@@ -352,7 +352,7 @@ describe('/request-license', () => {
       const unknown = JSON.stringify((await h.open('/request-license', 'UANN')).view.blocks);
       expect(unknown).toContain(':warning: <@UMAX> approved your request to change your Amazon Chime license to Pro, but applying it did not finish, so Latchkey cannot tell whether your Amazon Chime license was changed.');
       expect(unknown).toContain("It is on the admins' list of changes that did not finish: an admin can approve it again, to make the change anew, or close it.");
-      expect(unknown).toContain(`IT can check it with the reference \`${request.requestId}\`.`);
+      expect(unknown).toContain(`IT can check it with the reference \`${request.requestId}\``);
       expect(unknown).not.toContain('waiting for an admin');
       expect(unknown).not.toContain('is making the change');
       const close = await review('UADA', request);

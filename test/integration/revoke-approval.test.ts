@@ -434,7 +434,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     }
     // Before: "Latchkey could not tell whether the approval was revoked." and "Its requester may still be able to finish it. …", of a click that wrote nothing.
     expect(told).toContain(':warning: Latchkey could not reach its records just now, so your click revoked nothing.');
-    expect(told).toContain(`An admin has been alerted. Click *Revoke approval* below in a few minutes to try again. If it still fails then, tell IT the reference \`${request.requestId}\`.`);
+    expect(told).toContain(`An admin has been alerted. Click *Revoke approval* below in a few minutes to try again. If it still fails then, tell IT the reference \`${request.requestId}\``);
     expect(told).not.toMatch(/could not tell whether|may still be able/);
     expect(revokeIn(JSON.parse(told).blocks)?.value).toBe(request.requestId);
     expect((await h.auditRecords('UADA')).filter((r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId)).toEqual([]);
@@ -969,7 +969,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     expect(h.dynamoGate.seen.some(revokeWrite)).toBe(true);
     // Before: "There was no approval to revoke, so nothing was changed.", the words of a request found decided, naming none.
     expect(told).toContain(":warning: Your revoke changed nothing: the approval of <@UCARL>'s meeting PIN reset request no longer stood, and Latchkey could not read where it stands now.");
-    expect(told).toContain(`Its admins' message shows where it stands: if it still offers *Revoke approval*, click it again in a few minutes. If Latchkey still cannot read it then, tell IT the reference \`${request.requestId}\`.`);
+    expect(told).toContain(`Its admins' message shows where it stands: if it still offers *Revoke approval*, click it again in a few minutes. If Latchkey still cannot read it then, tell IT the reference \`${request.requestId}\``);
     expect(told).not.toContain('There was no approval to revoke');
     expect(told).not.toContain('waiting for <@UCARL> to finish it');
     expect(told).not.toMatch(/Approved by <@UADA>[^"]*waiting/);

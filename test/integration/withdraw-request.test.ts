@@ -391,7 +391,7 @@ describe('a withdraw and an approval racing', () => {
     // Before: ":warning: Your request … was not withdrawn. :hourglass: Waiting for an admin; …", the request as read before the write.
     expect(answer.args.text).toBe(':warning: Your withdraw changed nothing: your request to change your Amazon Chime license to Pro no longer waited for an admin, and Latchkey could not read where it stands now.');
     expect(JSON.stringify(answer.args.blocks)).toContain(
-      `The message above shows where it stands: if it still offers *Withdraw request*, click it again in a few minutes. If Latchkey still cannot read it then, tell IT the reference \`${request.requestId}\`.`,
+      `The message above shows where it stands: if it still offers *Withdraw request*, click it again in a few minutes. If Latchkey still cannot read it then, tell IT the reference \`${request.requestId}\``,
     );
     expect(JSON.stringify(answer.args.blocks)).not.toMatch(/Waiting for an admin|approval_withdraw/);
     expect(h.slack.calls.slice(from).filter((c) => c.method === 'chat.update' && c.args.ts === request.dm.ts)).toEqual([]);
@@ -424,7 +424,7 @@ describe('a withdraw and an approval racing', () => {
     // Before: its line said it was waiting for an admin, above "Click *Review* on the message again to decide it."
     expect(told).toContain(":warning: Your decision changed nothing: <@UCARL>'s request to change their Amazon Chime license to Pro was no longer as you saw it, and Latchkey could not read where it stands now.");
     expect(told).toContain(
-      `Its admins' message shows where it stands: if it still offers *Review*, click it again in a few minutes. If Latchkey still cannot read it then, tell IT the reference \`${request.requestId}\`.`,
+      `Its admins' message shows where it stands: if it still offers *Review*, click it again in a few minutes. If Latchkey still cannot read it then, tell IT the reference \`${request.requestId}\``,
     );
     expect(told).not.toMatch(/Waiting for an admin|again to decide it/);
     expect(h.chime.callsTo('UpdateUser')).toEqual([]);
@@ -469,7 +469,7 @@ describe('a withdraw and an approval racing', () => {
     // Before: "Latchkey could not save the request, so it changed nothing. Latchkey could not tell whether your request was withdrawn."
     expect(answer.args.text).toBe('Latchkey could not reach its records just now, so your click withdrew nothing.');
     expect(JSON.stringify(answer.args.blocks)).toContain(
-      `An admin has been alerted. Click *Withdraw request* on the message above again in a few minutes, or on your Home tab. If it still fails then, tell IT the reference \`${request.requestId}\`.`,
+      `An admin has been alerted. Click *Withdraw request* on the message above again in a few minutes, or on your Home tab. If it still fails then, tell IT the reference \`${request.requestId}\``,
     );
     expect(JSON.stringify(answer.args.blocks)).not.toMatch(/could not tell whether/);
     expect((await h.auditRecords('UMAX')).filter((r) => r.action === 'license_withdraw')).toEqual([]);

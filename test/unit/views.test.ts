@@ -19,6 +19,7 @@ import { pushRejectedNotice, resetNotice } from '../../src/views/reset-notice';
 import { OUTCOME_UNKNOWN, PENDING_STATUSES, type PendingRequest } from '../../src/flows/approvals/pending-request';
 import { finishedMessage, finishLoadingView, resetKindWords } from '../../src/views/reset-approval-kind';
 import { revokeOutcome } from '../../src/views/approval-revoke';
+import { outcomeUnknownCheck } from '../../src/views/approval-status';
 import { withdrawOutcome, withdrawResultView } from '../../src/views/approval-withdraw';
 import { approvalMessage } from '../../src/views/approval-message';
 
@@ -703,5 +704,22 @@ describe("the requester's window after asking an admin names the request by its 
     const words = resetWordsOf(credential);
     // Before: "…needs an admin's approval. Your request has been sent to them.", naming it nowhere.
     expect(JSON.stringify(pendingView(words, 'r1').blocks)).toContain(`needs an admin's approval. Your ${words.request} request has been sent to them.`);
+  });
+});
+
+describe('a reference quoted to a person can be read out to IT: its short form and UTC day after it, whole to copy', () => {
+  const reference = '2026-12-06T11:48:47.213Z_b1463b39c384';
+
+  it("a reset's notice gives the last 6 characters of its reference and its day, after the whole reference", () => {
+    const notice = resetNotice({ ...done(chime), requestId: reference }, resetWordsOf(chime));
+    // Before: 'Reference: `2026-12-06T11:48:47.213Z_b1463b39c384`', 37 characters to read out on the phone.
+    expect(JSON.stringify(notice.blocks)).toContain('Reference: `2026-12-06T11:48:47.213Z_b1463b39c384` (short: *39c384*, 6 Dec UTC)');
+  });
+
+  it('in a sentence too; and the day is the UTC day its search picks, whatever the hour', () => {
+    expect(outcomeUnknownCheck(reference)).toBe('IT can check it with the reference `2026-12-06T11:48:47.213Z_b1463b39c384` (short: *39c384*, 6 Dec UTC).');
+    expect(outcomeUnknownCheck('2027-01-09T23:59:59.999Z_00000000000a')).toContain('(short: *00000a*, 9 Jan UTC)');
+    // Anything newRequestId did not make is quoted as it is, with no short form.
+    expect(outcomeUnknownCheck('reset-earlier-finish')).toBe('IT can check it with the reference `reset-earlier-finish`.');
   });
 });
