@@ -16,7 +16,7 @@ import {
 } from '../flows/home-tab';
 import type { Listed, OwnRequest } from '../flows/approvals/approvals';
 import { UNKNOWN_STATUS, type PendingRequest } from '../flows/approvals/pending-request';
-import { context, escapeMrkdwn, header, LIMITS, modal, plain, progressView, quoted, section, slackDate, slackTime } from './blocks';
+import { context, escapeMrkdwn, header, LIMITS, modal, plain, progressView, quoted, referenceWords, section, slackDate, slackTime } from './blocks';
 import type { AdminRefusal } from '../flows/admin-answer';
 import { adminCheckingModal, adminRefusedModal } from './admin-refused';
 import { countedRefusals, failureLabel } from './failure-labels';
@@ -165,7 +165,7 @@ function activityLine(a: Activity, words: HomeWords, guest?: true): string {
   const followedUp = a.followUpsFailed ? followUpsFailed(a, a.followUpsFailed, { own: true }) : revokeFollowedUp(a, { own: true });
   // Their Finish shares its request's reference and has a line of its own: said to be that request's, never read as a second one.
   const finishing = a.finishesApproval ? ', finishing your approved request' : '';
-  return `*${name}*${what}${about}${finishing} · ${state}\n${slackDate(new Date(a.at))} · Reference \`${a.requestId}\`${followedUp ? ` · ${followedUp}` : ''}`;
+  return `*${name}*${what}${about}${finishing} · ${state}\n${slackDate(new Date(a.at))} · Reference ${referenceWords(a.requestId)}${followedUp ? ` · ${followedUp}` : ''}`;
 }
 
 /**

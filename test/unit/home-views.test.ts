@@ -374,6 +374,18 @@ describe('the Home tab view', () => {
   });
 });
 
+describe("a person's own activity gives each reference's short form to read out to IT", () => {
+  it('after the whole reference, with its UTC day; the audit search lines keep the whole reference alone', () => {
+    const done = { ...event(1), requestId: '2026-12-06T11:48:47.213Z_b1463b39c384' };
+    const own = texts(homeView({ ...fullData(false), activity: { ok: true, value: activityOf([done], now) } }, words).blocks).filter((t) => t.includes('Reference `'));
+    // Before: '… · Reference `2026-12-06T11:48:47.213Z_b1463b39c384`', 37 characters to read out.
+    expect(own).toEqual([expect.stringContaining(' · Reference `2026-12-06T11:48:47.213Z_b1463b39c384` (short: *39c384*, 6 Dec UTC)')]);
+    const search = JSON.stringify(auditResultsView({ from: '2026-12-06', to: '2026-12-06', page: 1, words, result: { ok: true, rows: activityOf([done], now) } }).blocks);
+    expect(search).toContain('Reference `2026-12-06T11:48:47.213Z_b1463b39c384`');
+    expect(search).not.toContain('(short:');
+  });
+});
+
 describe('the audit search views', () => {
   it('the form asks for a reference, or a person and two days', () => {
     const form = auditSearchForm(now);
