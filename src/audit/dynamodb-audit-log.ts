@@ -361,7 +361,7 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
     // a pending request's decision and finish within its time (72 hours unless configured), so the
     // days from each reference's to today's, at most REFERENCE_DAYS of them, through the by-day index:
     // one Query a day, however many references it is read for. The table is keyed by person, so a
-    // reference's end alone could only be found by a Scan.
+    // reference's end with no day could only be found by a Scan: endingWith reads the days picked.
     const today = this.clock.now().getTime();
     const days = [...new Set(references.flatMap((reference) => daysFrom(reference, REFERENCE_DAYS, today)))].sort();
     const refs = [...new Set(references)];
