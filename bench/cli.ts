@@ -18,7 +18,8 @@ machine: other work on the same cores changes the figures.
                      same burst to a bare node:http server (the floor the ack targets are read
                      against, measured beside the app, burst for burst), about 60 s
   --ack-latency=<ms> with --ack-only: the remote answers' added latency (50 for the +50 ms rows)
-  --home-only        only the Home tab (app_home_opened → views.publish) after the warm-up
+  --home-only        only the Home tab (app_home_opened → views.publish) after the warm-up, and the
+                     app's peak RSS (VmHWM) before and after it
   --verify-only      only the verify policy (the PIN on Okta Verify, the stand-in's phone approving),
                      about 3 minutes: click → push and its remote calls, approved → secret, one person
                      at a time at +50 ms; 200 Reset clicks at once left waiting (peak RSS, their

@@ -316,6 +316,8 @@ async function main(): Promise<void> {
     if (homeOnly) {
       results.home = await homeTab(h, app, setLatency, log);
       for (const x of Object.values<any>(results.home)) log(JSON.stringify(x));
+      const afterHome = memoryOf(app.child.pid!);
+      log(JSON.stringify({ idleAfterWarmupMb: idle && idle.rss / MB, peakBeforeHomeMb: idle && idle.peakRss / MB, peakAfterHomeMb: afterHome && afterHome.peakRss / MB }));
       return;
     }
 
