@@ -149,11 +149,10 @@ class Driver {
 
   /**
    * Many slash commands at once from the load generator's thread, each followed to its
-   * confirmation. Without a worker (tsx fallback) the main thread sends them.
+   * confirmation. `acked` is called as the load generator reports the burst's last
+   * acknowledgement, before the modals are waited for.
    */
-  /** `acked`: called as the load generator reports the burst's last acknowledgement, before the modals are waited for. */
-  async burst(command: string, userIds: string[], loadgen: Worker | undefined, acked?: () => void): Promise<Opened[]> {
-    if (!loadgen) return Promise.all(userIds.map((id) => this.command(command, id)));
+  async burst(command: string, userIds: string[], loadgen: Worker, acked?: () => void): Promise<Opened[]> {
     const commands = userIds.map((userId) => {
       const triggerId = this.h.slack.newTriggerId();
       return { command, userId, triggerId, responseUrl: `${this.hooks.url}${userId}/${triggerId}` };
@@ -638,7 +637,7 @@ function coresOf(appPid: number, loadgenTid: number | undefined) {
 }
 
 /** Per thread, the median over the bursts of its ms run and waited, to 0.1 ms. */
-function medianThreads(bursts: readonly BurstThreads[]): Record<'app' | 'bare', Record<string, ThreadSpend>> | undefined {
+function medianThreads(bursts: readonly BurstThreads[]): { app: CoreSpend; bare?: CoreSpend } | undefined {
   if (bursts.length === 0 || Object.keys(bursts[0]!.app).length === 0) return undefined;
   const median = (xs: number[]) => {
     const sorted = [...xs].sort((a, b) => a - b);
@@ -653,7 +652,7 @@ function medianThreads(bursts: readonly BurstThreads[]): Record<'app' | 'bare', 
   };
   const app = of((b) => b.app)!;
   const bare = of((b) => b.bare);
-  return bare ? { app, bare } : ({ app } as Record<'app' | 'bare', Record<string, ThreadSpend>>);
+  return bare ? { app, bare } : { app };
 }
 
 /**
