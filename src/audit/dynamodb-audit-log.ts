@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { PutItemCommand, QueryCommand, type AttributeValue, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { describeError, LatchkeyFailure } from '../flows/failure';
-import type { AuditEntry, AuditEvent, AuditLog, AuditPage, AuditReader, Clock, LinesPage, Logger, Requester } from '../flows/ports';
+import type { AuditEntry, AuditEvent, AuditLog, AuditPage, AuditReader, Clock, LinesPage, Logger, ReferenceEnding, Requester } from '../flows/ports';
 import { WriteToken } from '../storage/write-token';
 import { actorKey } from './audit-key';
 import { readAuditItem, storedAuditRecordSchema, toAuditEvent, toAuditRecord, type AuditRecord } from './audit-record';
@@ -59,6 +59,12 @@ const briefSchema = storedAuditRecordSchema.pick(Object.fromEntries(BRIEF_FIELDS
  * decided later is still found by its line's outcome, and by the person's search.
  */
 const REFERENCE_DAYS = 8;
+
+/**
+ * The fields a request's reference is kept in: its own records' requestId; its steps' approvalRequestId
+ * (or licenseRequestId, finishRequestId); handledRequestId, an admin's marking of its Needs attention item handled.
+ */
+const REFERENCE_FIELDS = ['requestId', 'approvalRequestId', 'licenseRequestId', 'finishRequestId', 'handledRequestId'] as const;
 
 /** How many unreadable records a process remembers having warned of (DynamoDbAuditLog.parsed). */
 const WARNED_UNREADABLE_MAX = 1000;
@@ -368,18 +374,26 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
     const values = Object.fromEntries(refs.map((r, i) => [`:ref${i}`, r]));
     const anyOf = Object.keys(values).join(', ');
     const records = await this.byDays(days, {
-      // handledRequestId: an admin marked the request's Needs attention item handled.
-      filter: `requestId IN (${anyOf}) OR approvalRequestId IN (${anyOf}) OR licenseRequestId IN (${anyOf}) OR finishRequestId IN (${anyOf}) OR handledRequestId IN (${anyOf})`,
+      filter: REFERENCE_FIELDS.map((field) => `${field} IN (${anyOf})`).join(' OR '),
       values,
     });
     return records.map(toAuditEvent);
   }
 
-  async endingWith(days: readonly string[], end: string): Promise<AuditEvent[]> {
+  async endingWith(days: readonly string[], end: string): Promise<ReferenceEnding[]> {
     // DynamoDB filters have no "ends with": contains() narrows what each day's Query returns, and
-    // only a reference whose end it is is kept (its hex is no part of its time).
-    const records = await this.byDays(days, { filter: 'contains(requestId, :end)', values: { ':end': end } });
-    return records.filter((r) => r.requestId.endsWith(end)).map(toAuditEvent);
+    // only a reference whose end it is is kept (its hex is no part of its time). The fields are
+    // ofReferences': an approval request's reference is in its steps' approvalRequestId (or
+    // licenseRequestId, finishRequestId), each step under a requestId of its own.
+    const records = await this.byDays(days, {
+      filter: REFERENCE_FIELDS.map((field) => `contains(${field}, :end)`).join(' OR '),
+      values: { ':end': end },
+    });
+    return records.flatMap((r) => {
+      const event = toAuditEvent(r);
+      const ending = new Set(REFERENCE_FIELDS.map((field) => r[field]).filter((v): v is string => typeof v === 'string' && v.endsWith(end)));
+      return [...ending].map((reference) => ({ reference, event }));
+    });
   }
 
   async stepsSince(approvalRequestId: string, since: string): Promise<AuditEvent[]> {

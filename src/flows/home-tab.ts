@@ -527,8 +527,8 @@ export class HomeTab {
     if (!isReferenceEnd(query.end) || searchProblem(query.from, query.to, EVERYONE_MAX_DAYS)) return { ok: false, code: 'REQUEST_INVALID' };
     const { from, to } = utcDays(query.from, query.to);
     try {
-      const ending = (await deps.audit.endingWith(daysOf(from, to), query.end)).filter((e) => this.recordedHere(admin, e));
-      const references = [...new Set(ending.map((e) => e.requestId))].sort((a, b) => compareText(b, a)).slice(0, SEARCH_PAGE);
+      const ending = (await deps.audit.endingWith(daysOf(from, to), query.end)).filter((r) => this.recordedHere(admin, r.event));
+      const references = [...new Set(ending.map((r) => r.reference))].sort((a, b) => compareText(b, a)).slice(0, SEARCH_PAGE);
       const events = references.length === 0 ? [] : (await deps.audit.ofReferences(references)).filter((e) => this.recordedHere(admin, e));
       deps.logger.info({ slackUserId: admin.userId, end: query.end, requests: references.length, records: events.length }, 'audit looked up by a reference\'s end');
       return { ok: true, rows: await this.linesOfRequests(admin, events) };

@@ -279,6 +279,12 @@ export interface AuditEntry {
 /** How a policy's push ended, as the audit log writes it. */
 export type VerificationOutcome = 'approved' | 'rejected' | 'timeout' | 'cancelled' | 'no_factor' | 'failed';
 
+/** A record found by a reference's end, and the whole reference of it that ends so. */
+export interface ReferenceEnding {
+  readonly reference: string;
+  readonly event: AuditEvent;
+}
+
 export interface AuditLog {
   /**
    * Writes the entry. A request's claim, its attempt or its cancellation, is written at most once:
@@ -362,11 +368,12 @@ export interface AuditReader {
    */
   ofReferences(references: readonly string[]): Promise<AuditEvent[]>;
   /**
-   * Everyone's records written on these UTC days (YYYY-MM-DD) whose reference (requestId) ends with
-   * `end` (lowercase hex, as a message's short reference gives it): one Query of the by-day index a
-   * day, never a Scan. The caller bounds the days, as it does everyone's search.
+   * Everyone's records written on these UTC days (YYYY-MM-DD) with a reference ending with `end`
+   * (lowercase hex, as a message's short reference gives it), in any field ofReferences reads (a
+   * pending request's steps hold its reference in approvalRequestId), each with that reference: one
+   * Query of the by-day index a day, never a Scan. The caller bounds the days, as it does everyone's search.
    */
-  endingWith(days: readonly string[], end: string): Promise<AuditEvent[]>;
+  endingWith(days: readonly string[], end: string): Promise<ReferenceEnding[]>;
   /**
    * Everyone's records of a pending request's steps (their approvalRequestId) under references
    * taken at or after `since` (ISO time), written on since's UTC day or any after it up to today

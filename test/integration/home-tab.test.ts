@@ -1582,6 +1582,41 @@ describe("the audit search: a pending request's steps", () => {
     expect(await refused('c0ffee', '2026-03-01', '2026-03-09')).toEqual({ response_action: 'errors', errors: { to: 'Look for a short reference over at most 7 days, or paste it whole.' } });
   });
 
+  it("a pending license request's short form, and a pending approval reset's, as their requesters' messages print them, find each request on its day, by its whole reference", async () => {
+    const byEnd = async (reference: string) => {
+      const day = reference.slice(0, 10);
+      const search = await submitSearch(h, 'UADA', {
+        reference: { reference: { type: 'plain_text_input', value: reference.slice(-6) } },
+        person: { person: { type: 'users_select', selected_user: null } },
+        from: { from: { type: 'datepicker', selected_date: day } },
+        to: { to: { type: 'datepicker', selected_date: day } },
+      });
+      expect(JSON.stringify(search.answer.json)).toContain('Searching the audit log');
+      const view = await h.viewUpdate(search.formView.id, 2);
+      return (view.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference')).map((b) => b.text.text as string);
+    };
+    // Asked through /request-license: its steps are audited under references of their own, its own only in approvalRequestId.
+    const license = await asksForLicense(h, 'UCARL');
+    const licenseLines = await byEnd(license);
+    // Before: [] ("None: no record of those days has a reference ending so").
+    expect(licenseLines).toHaveLength(1);
+    expect(licenseLines[0]).toContain('*License change request*');
+    expect(licenseLines[0]).toContain('by <@UCARL>');
+    expect(licenseLines[0]).toContain(`Reference \`${license}\``);
+
+    // A PIN reset asked under the approval policy, still waiting for the admins.
+    h.slack.clear();
+    const opened = await h.open('/reset-pin', 'UCARL');
+    await h.submit('UCARL', opened.view);
+    const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes('<@UCARL>'));
+    const reset = (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0].value as string;
+    await h.waitForAudit('UCARL', (r) => r.action === 'reset_request' && r.phase === 'outcome' && r.approvalRequestId === reset);
+    const resetLines = await byEnd(reset);
+    expect(resetLines).toHaveLength(1);
+    expect(resetLines[0]).toContain('*Meeting PIN reset request* by <@UCARL>');
+    expect(resetLines[0]).toContain(`Reference \`${reset}\``);
+  });
+
   it("New search after a reference opens a blank form; a reference and a person both given: the reference is searched, and the results say the person was not", async () => {
     const requestId = await deniedLicense('UBOB');
     await deniedReset('UANN');
