@@ -518,7 +518,7 @@ export class HomeTab {
    * phone) among the records written on the days picked, for an admin: each request's records as
    * its whole reference finds them (lookUp), so two requests with the same end are both shown, each
    * under its own reference. The days are everyone's search's (EVERYONE_MAX_DAYS at most, one Query
-   * of the by-day index a day), and at most SEARCH_PAGE requests are read on.
+   * of the by-day index a day, and one of the day after), and at most SEARCH_PAGE requests are read on.
    */
   async lookUpEnd(admin: Requester, query: { end: string; from: string; to: string }): Promise<SearchResult> {
     const { deps } = this;
@@ -527,7 +527,14 @@ export class HomeTab {
     if (!isReferenceEnd(query.end) || searchProblem(query.from, query.to, EVERYONE_MAX_DAYS)) return { ok: false, code: 'REQUEST_INVALID' };
     const { from, to } = utcDays(query.from, query.to);
     try {
-      const ending = (await deps.audit.endingWith(daysOf(from, to), query.end)).filter((r) => this.recordedHere(admin, r.event));
+      // The short form's day is its reference's, taken at the command; its records are written at the
+      // click, up to a ticket's time later: past midnight, on the day after. So that day is read too (up
+      // to today), as everyone's search reads it, for the references taken by the last day picked only.
+      const picked = daysOf(from, to);
+      const last = picked.at(-1)!;
+      const after = new Date(to.getTime() + 1).toISOString().slice(0, 10);
+      const days = after <= deps.clock.now().toISOString().slice(0, 10) ? [...picked, after] : picked;
+      const ending = (await deps.audit.endingWith(days, query.end)).filter((r) => r.reference.slice(0, 10) <= last && this.recordedHere(admin, r.event));
       const references = [...new Set(ending.map((r) => r.reference))].sort((a, b) => compareText(b, a)).slice(0, SEARCH_PAGE);
       const events = references.length === 0 ? [] : (await deps.audit.ofReferences(references)).filter((e) => this.recordedHere(admin, e));
       deps.logger.info({ slackUserId: admin.userId, end: query.end, requests: references.length, records: events.length }, 'audit looked up by a reference\'s end');

@@ -1582,6 +1582,26 @@ describe("the audit search: a pending request's steps", () => {
     expect(await refused('c0ffee', '2026-03-01', '2026-03-09')).toEqual({ response_action: 'errors', errors: { to: 'Look for a short reference over at most 7 days, or paste it whole.' } });
   });
 
+  it("a short form whose day is the evening before its records (a reset begun at 23:55 UTC, clicked past midnight) is found on the day its message gives; one taken the day after is not", async () => {
+    const evening = '2026-03-09T23:55:00.000Z_dddddd0dd1ce';
+    const morning = '2026-03-10T08:00:00.000Z_eeeeee0dd1ce';
+    await writeDonePinReset(h, 'UDAN', evening, new Date('2026-03-10T00:02:00.000Z'), new Date('2026-03-10T00:02:02.000Z'));
+    await writeDonePinReset(h, 'UEVE', morning, new Date('2026-03-10T08:00:00.000Z'), new Date('2026-03-10T08:00:02.000Z'));
+    const search = await submitSearch(h, 'UADA', {
+      reference: { reference: { type: 'plain_text_input', value: '0dd1ce' } },
+      person: { person: { type: 'users_select', selected_user: null } },
+      from: { from: { type: 'datepicker', selected_date: '2026-03-09' } },
+      to: { to: { type: 'datepicker', selected_date: '2026-03-09' } },
+    });
+    const view = await h.viewUpdate(search.formView.id, 2);
+    const lines = (view.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference')).map((b) => b.text.text as string);
+    // Before: [] ("None: no record of those days has a reference ending so").
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('by <@UDAN>');
+    expect(lines[0]).toContain(`Reference \`${evening}\``);
+    expect(JSON.stringify(view.blocks)).not.toContain('UEVE');
+  });
+
   it("a pending license request's short form, and a pending approval reset's, as their requesters' messages print them, find each request on its day, by its whole reference", async () => {
     const byEnd = async (reference: string) => {
       const day = reference.slice(0, 10);
