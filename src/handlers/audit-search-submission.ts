@@ -33,14 +33,18 @@ function referenceProblem(text: string): string {
 const REFERENCE_LABEL = /^(?:reference(?: of the latest)?|your open request's reference)(?::\s*|\s+)(?=\S)/i;
 
 /** What the messages print after a whole reference (referenceWords): its short form and day, for reading out. */
-const SHORT_FORM_AFTER = /\s*\(short: [^()]*\)$/;
+const SHORT_FORM_AFTER = /(?<=\S)\s*\(short: [^()]*\)$/;
+
+/** That short form copied alone, bold or not ("(short: *39c384*, 6 Dec UTC)"): its characters are the short form. */
+const SHORT_FORM_ALONE = /^\(short: \*?([0-9a-f]{6,12})\*?(?:,[^()]*)?\)$/i;
 
 /**
  * The reference as pasted or typed: spaces, its label, the short form printed after it and the
  * backticks or bold around it put aside; a short form read out in capitals, lowercase.
  */
 function pastedReference(text: string): string {
-  const bare = text.trim().replace(REFERENCE_LABEL, '').replace(SHORT_FORM_AFTER, '').replace(/^[`*]|[`*]$/g, '');
+  const labelled = text.trim().replace(REFERENCE_LABEL, '');
+  const bare = SHORT_FORM_ALONE.exec(labelled)?.[1] ?? labelled.replace(SHORT_FORM_AFTER, '').replace(/^[`*]|[`*]$/g, '');
   return /^_?[0-9a-f]+$/i.test(bare) ? bare.replace(/^_/, '').toLowerCase() : bare;
 }
 

@@ -1560,6 +1560,14 @@ describe("the audit search: a pending request's steps", () => {
     expect(one.lines[0]).toContain('by <@UCAT>');
     expect(one.lines[0]).toContain(`Reference \`${cat}\``);
 
+    // Its short form as the message prints it, copied alone (bold or not): looked for as that short form, not dropped for everyone's search.
+    for (const pasted of ['(short: *5ca1ab*, 5 Mar UTC)', ' (short: 5CA1AB, 5 Mar UTC) ']) {
+      const alone = await found(pasted, '2026-03-05', '2026-03-05');
+      // Before: "What everyone did from *2026-03-05* …", the text typed ignored.
+      expect(alone.text).toContain('The requests whose reference ends with `5ca1ab`, from *2026-03-05* to *2026-03-05* (UTC days):');
+      expect(alone.lines).toEqual(one.lines);
+    }
+
     // Two requests whose references end alike: both, each with its whole reference, and the admin told to ask which.
     const two = await found('c0ffee', '2026-03-01', '2026-03-03');
     expect(two.lines).toHaveLength(2);
