@@ -52,7 +52,7 @@ export function registerApprovalReviewDecisionPicked(app: GuardedApp, flow: Appr
     }
     const { view } = parsed.data;
     // private_metadata only names the request, for the log line; who may pick comes from the signed user.id.
-    if ((await flow.reviewAnswer(picker, reviewOrigin(view.private_metadata).requestId)) !== 'ADMIN') return;
+    if ((await flow.reviewAnswer(picker, reviewOrigin(view.private_metadata).requestId, 'review_pick')) !== 'ADMIN') return;
     const updated = reviewWithDecision(view, parsed.data.actions[0]!.selected_option?.value);
     if (!updated) {
       logger.warn({ slackUserId: picker.userId, actionId: REVIEW_FORM.decisionAction }, 'decision pick in a form without its comment');

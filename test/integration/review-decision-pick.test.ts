@@ -73,7 +73,9 @@ describe('picking a decision in the review form', () => {
     const answer = await pick('UBOB', viewId, 'deny', form);
     expect(answer.status).toBe(200);
     expect(answer.body).toBe('');
-    await h.waitForLogs('review refused: not an admin', 1);
+    // Logged as the pick it was, not as a Review click (before: 'review refused: not an admin', action 'review').
+    await h.waitForLogs('decision pick refused: not an admin', 1);
+    expect(h.logs.filter((l) => l.includes('refused: not an admin'))).toEqual([expect.stringContaining('"action":"review_pick"')]);
     await new Promise((r) => setTimeout(r, 300));
     expect(updatesOf(viewId)).toEqual([]);
     expect(h.slack.calls.map((c) => c.method).filter((m) => m.startsWith('views.') || m.startsWith('chat.'))).toEqual([]);

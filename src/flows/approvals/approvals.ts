@@ -424,10 +424,13 @@ export class Approvals {
     return servesRequest(this.deps.workspace, reviewer) && this.deps.admins.mayBeAdmin(reviewer.userId);
   }
 
-  /** Quick, before opening a review: whether they may review it, or why not (non-admins get a short answer instead). */
-  reviewAnswer(reviewer: Requester, requestId: string): Promise<AdminAnswer> {
-    const who = { slackUserId: reviewer.userId, action: 'review', approvalRequestId: requestId };
-    return adminAnswer(() => this.isAdmin(reviewer), this.deps.logger, who, 'review refused: not an admin');
+  /**
+   * Quick, before opening a review (or showing a decision picked in its form, `review_pick`): whether
+   * they may review it, or why not (non-admins get a short answer instead). The log line names which.
+   */
+  reviewAnswer(reviewer: Requester, requestId: string, action: 'review' | 'review_pick' = 'review'): Promise<AdminAnswer> {
+    const who = { slackUserId: reviewer.userId, action, approvalRequestId: requestId };
+    return adminAnswer(() => this.isAdmin(reviewer), this.deps.logger, who, action === 'review' ? 'review refused: not an admin' : 'decision pick refused: not an admin');
   }
 
   /** What an admin sees on "Review": the request and the kind's details, or why not. */
