@@ -302,7 +302,8 @@ export interface ClosedUnclicked {
 }
 
 export type SearchResult =
-  | { readonly ok: true; readonly rows: readonly Activity[]; readonly closed?: readonly ClosedUnclicked[]; readonly next?: string }
+  // beyond: more requests end with a short form than SEARCH_PAGE, the newest shown.
+  | { readonly ok: true; readonly rows: readonly Activity[]; readonly closed?: readonly ClosedUnclicked[]; readonly next?: string; readonly beyond?: true }
   | { readonly ok: false; readonly code: AdminRefusal | 'STORE_UNAVAILABLE' | 'REQUEST_INVALID' };
 
 /** The approvals capability, as the Home tab reads it (Approvals). */
@@ -535,10 +536,11 @@ export class HomeTab {
       const after = new Date(to.getTime() + 1).toISOString().slice(0, 10);
       const days = after <= deps.clock.now().toISOString().slice(0, 10) ? [...picked, after] : picked;
       const ending = (await deps.audit.endingWith(days, query.end)).filter((r) => r.reference.slice(0, 10) <= last && this.recordedHere(admin, r.event));
-      const references = [...new Set(ending.map((r) => r.reference))].sort((a, b) => compareText(b, a)).slice(0, SEARCH_PAGE);
+      const all = [...new Set(ending.map((r) => r.reference))].sort((a, b) => compareText(b, a));
+      const references = all.slice(0, SEARCH_PAGE);
       const events = references.length === 0 ? [] : (await deps.audit.ofReferences(references)).filter((e) => this.recordedHere(admin, e));
-      deps.logger.info({ slackUserId: admin.userId, end: query.end, requests: references.length, records: events.length }, 'audit looked up by a reference\'s end');
-      return { ok: true, rows: await this.linesOfRequests(admin, events) };
+      deps.logger.info({ slackUserId: admin.userId, end: query.end, requests: all.length, records: events.length }, 'audit looked up by a reference\'s end');
+      return { ok: true, rows: await this.linesOfRequests(admin, events), ...(all.length > references.length && { beyond: true as const }) };
     } catch (err) {
       deps.logger.warn({ slackUserId: admin.userId, err: describeError(err) }, 'audit look-up failed');
       return { ok: false, code: 'STORE_UNAVAILABLE' };

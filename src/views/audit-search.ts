@@ -1,5 +1,5 @@
 import type { KnownBlock, ModalView } from '@slack/types';
-import { EVERYONE_MAX_DAYS, SEARCH_MAX_DAYS, type Activity, type ClosedUnclicked, type SearchResult } from '../flows/home-tab';
+import { EVERYONE_MAX_DAYS, SEARCH_MAX_DAYS, SEARCH_PAGE, type Activity, type ClosedUnclicked, type SearchResult } from '../flows/home-tab';
 import { context, modal, plain, progressView, section, slackDate } from './blocks';
 import { failureLabel } from './failure-labels';
 import type { AdminRefusal } from '../flows/admin-answer';
@@ -183,6 +183,8 @@ export function auditReferenceView(args: {
           : 'None: no record has this reference. Records are kept for the audit log\'s retention, then removed.',
       ),
     );
+  else if (days && result.beyond)
+    blocks.push(context(`More than ${SEARCH_PAGE} requests end so: only the newest ${SEARCH_PAGE} are shown. Give more of the reference (up to 12 characters), or paste it whole.`));
   else if (days && new Set(result.rows.map((r) => r.requestId)).size > 1)
     blocks.push(context('More than one request ends so: each line gives its whole reference. Ask which is theirs by its time and what it was.'));
   blocks.push(...result.rows.map((row) => section(rowLine(row, words))));

@@ -1610,6 +1610,22 @@ describe("the audit search: a pending request's steps", () => {
     expect(JSON.stringify(view.blocks)).not.toContain('UEVE');
   });
 
+  it("more requests than a page ending with the same short form: the newest 20 shown, and the admin told to give more of the reference", async () => {
+    const references = Array.from({ length: 21 }, (_, i) => `2026-03-12T08:${String(i).padStart(2, '0')}:00.000Z_${String(i).padStart(6, '0')}abc123`);
+    for (const reference of references) await writeDonePinReset(h, 'UFAY', reference, new Date(reference.slice(0, 24)), new Date(Date.parse(reference.slice(0, 24)) + 2_000));
+    const search = await submitSearch(h, 'UADA', {
+      reference: { reference: { type: 'plain_text_input', value: 'abc123' } },
+      person: { person: { type: 'users_select', selected_user: null } },
+      from: { from: { type: 'datepicker', selected_date: '2026-03-12' } },
+      to: { to: { type: 'datepicker', selected_date: '2026-03-12' } },
+    });
+    const view = await h.viewUpdate(search.formView.id, 2);
+    const lines = (view.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference')).map((b) => b.text.text as string);
+    expect(lines.map((l) => /Reference `([^`]+)`/.exec(l)![1])).toEqual(references.slice(1).reverse());
+    // Before: the oldest left out with nothing said.
+    expect(JSON.stringify(view.blocks)).toContain('More than 20 requests end so: only the newest 20 are shown. Give more of the reference (up to 12 characters), or paste it whole.');
+  });
+
   it("a pending license request's short form, and a pending approval reset's, as their requesters' messages print them, find each request on its day, by its whole reference", async () => {
     const byEnd = async (reference: string) => {
       const day = reference.slice(0, 10);
