@@ -1467,7 +1467,7 @@ describe("the audit search: a pending request's steps", () => {
     expect(line).not.toContain('the change failed');
   });
 
-  it('an admin pastes a reference, with no person picked, and sees that request\'s records, whoever wrote them; its end alone is refused on the form', async () => {
+  it('an admin pastes a reference, with no person picked, and sees that request\'s records, whoever wrote them; its end alone, with no days picked, gets the form asking for the days', async () => {
     const requestId = await deniedLicense('UBOB');
     // Someone else's request at the same time is not shown.
     await h.open('/reset-pin', 'UNOCHIME');
