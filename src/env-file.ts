@@ -38,7 +38,7 @@ export function loadDotEnv(path = '.env'): DotEnvRead {
     text = readFileSync(path, 'utf8');
     process.loadEnvFile(path);
   } catch (err) {
-    throw new DotEnvUnreadable(resolve(path), whyUnreadable(err));
+    throw new DotEnvUnreadable(resolve(path), whyUnreadable(err), whatToDo(err, 'in the environment alone'));
   }
   return {
     cutAtHash: valuesCutAtHash(text).filter((name) => !before.has(name)),
@@ -51,8 +51,8 @@ export function loadDotEnv(path = '.env'): DotEnvRead {
  * said in words without a stack trace. It names the file and why, never a line of it: .env holds secrets.
  */
 export class DotEnvUnreadable extends Error {
-  constructor(readonly file: string, readonly why: string) {
-    super(`${file} ${why}. Latchkey reads its settings from it when it is there: make it a file you can read (chmod u+r), or move it away to give the settings in the environment alone.`);
+  constructor(readonly file: string, readonly why: string, fix: string) {
+    super(`${file} ${why}. Latchkey reads its settings from .env when it is there: ${fix}.`);
     this.name = 'DotEnvUnreadable';
   }
 }
@@ -75,7 +75,21 @@ export function loadDotEnvSayingWhyNot(cannot: string, path = '.env'): DotEnvRea
 /** Why a .env that is there could not be read, from the error reading it: its code (fs errors name the path and call, never the file's text). */
 export function whyUnreadable(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
-  return code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${code ?? (err as Error).message})`;
+  if (code === 'EISDIR') return 'is a directory, not a file';
+  return PERMISSION.has(code ?? '') ? 'cannot be read (permission denied)' : `cannot be read (${code ?? (err as Error).message})`;
+}
+
+const PERMISSION = new Set(['EACCES', 'EPERM']);
+
+/**
+ * What to do about a .env that is there but could not be read, each case its own advice (a
+ * directory is no file chmod makes readable); `alone`: where the settings are given without it.
+ */
+export function whatToDo(err: unknown, alone: string): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EISDIR') return `move the directory away, then give the settings in a .env file or ${alone}`;
+  const fix = PERMISSION.has(code ?? '') ? 'let the user running it read the file (chmod u+r)' : 'make it a file you can read';
+  return `${fix}, or move it away to give the settings ${alone}`;
 }
 
 /**

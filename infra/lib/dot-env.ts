@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { secretVariables } from '../../src/config';
 import type { DuplicateKey } from '../../src/env-file';
-import { readDotEnv, whyUnreadable } from '../../src/env-file';
+import { readDotEnv, whatToDo, whyUnreadable } from '../../src/env-file';
 import { NOT_CONTEXT_KEYS, REPO_ROOT, SettingsError, VARIABLE_OF_CONTEXT, type ContextKey } from './settings';
 
 /**
@@ -124,7 +124,7 @@ function readable(file: string): ReturnType<typeof readDotEnv> {
     return readDotEnv(file);
   } catch (err) {
     throw new SettingsError([
-      `${file}: ${whyUnreadable(err)}. The synth reads the app's settings from it: make it a file you can read (chmod u+r), or move it away to give the settings with -c keys alone.`,
+      `${file}: ${whyUnreadable(err)}. The synth reads the app's settings from it: ${whatToDo(err, 'with -c keys alone')}.`,
     ]);
   }
 }

@@ -311,7 +311,7 @@ describe('the audit CLI', () => {
       // A directory, not a file without read permission: the tests run as root, whom chmod does not stop.
       mkdirSync(join(dir, '.env'));
       const failed = await run(['unknown'], {}, dir);
-      expect(failed.stderr).toBe(`audit failed: ${join(realpathSync(dir), '.env')} is a directory, not a file. Latchkey reads its settings from it when it is there: make it a file you can read (chmod u+r), or move it away to give the settings in the environment alone.\n`);
+      expect(failed.stderr).toBe(`audit failed: ${join(realpathSync(dir), '.env')} is a directory, not a file. Latchkey reads its settings from .env when it is there: move the directory away, then give the settings in a .env file or in the environment alone.\n`);
       expect(failed.stderr).not.toContain('    at ');
       expect(failed).toMatchObject({ code: 1, stdout: '' });
     } finally {

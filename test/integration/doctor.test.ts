@@ -349,7 +349,7 @@ describe('npm run doctor', () => {
       mkdirSync(join(dir, '.env'));
       const run = spawnSync(process.execPath, [CLI], { cwd: dir, env: { PATH: process.env.PATH }, encoding: 'utf8', timeout: 20_000 });
       expect(run.stderr).toBe(
-        `Latchkey cannot check its setup: ${join(realpathSync(dir), '.env')} is a directory, not a file. Latchkey reads its settings from it when it is there: make it a file you can read (chmod u+r), or move it away to give the settings in the environment alone.\n`,
+        `Latchkey cannot check its setup: ${join(realpathSync(dir), '.env')} is a directory, not a file. Latchkey reads its settings from .env when it is there: move the directory away, then give the settings in a .env file or in the environment alone.\n`,
       );
       expect(run.stderr).not.toContain('    at ');
       expect(run.status).toBe(2);

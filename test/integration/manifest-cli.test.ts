@@ -44,7 +44,7 @@ describe('npm run manifest', () => {
       mkdirSync(join(dir, '.env'));
       const run = spawnSync(process.execPath, [CLI, '--url', 'https://latchkey.acme.com'], { cwd: dir, env: { PATH: process.env.PATH, HOME: dir, ...OKTA_ONLY }, encoding: 'utf8', timeout: 20_000 });
       expect(run.stderr).toBe(
-        `Latchkey cannot make its Slack app manifest: ${join(realpathSync(dir), '.env')} is a directory, not a file. Latchkey reads its settings from it when it is there: make it a file you can read (chmod u+r), or move it away to give the settings in the environment alone.\n`,
+        `Latchkey cannot make its Slack app manifest: ${join(realpathSync(dir), '.env')} is a directory, not a file. Latchkey reads its settings from .env when it is there: move the directory away, then give the settings in a .env file or in the environment alone.\n`,
       );
       expect(run.stderr).not.toContain('    at ');
       expect(run.stdout).toBe('');

@@ -49,7 +49,7 @@ describe('starting Latchkey', () => {
       const run = spawnSync(process.execPath, [join(ROOT, 'dist', 'main.js')], { cwd: dir, env: { PATH: process.env.PATH }, encoding: 'utf8', timeout: 20_000 });
       expect(run.status).toBe(2);
       expect(run.stderr).toBe(
-        `Latchkey cannot start: ${join(realpathSync(dir), '.env')} is a directory, not a file. Latchkey reads its settings from it when it is there: make it a file you can read (chmod u+r), or move it away to give the settings in the environment alone.\n`,
+        `Latchkey cannot start: ${join(realpathSync(dir), '.env')} is a directory, not a file. Latchkey reads its settings from .env when it is there: move the directory away, then give the settings in a .env file or in the environment alone.\n`,
       );
       expect(run.stderr).not.toContain('    at ');
     } finally {

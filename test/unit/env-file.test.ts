@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { loadConfig } from '../../src/config';
-import { duplicateKeys, loadDotEnv, valuesCutAtHash } from '../../src/env-file';
+import { DotEnvUnreadable, duplicateKeys, loadDotEnv, valuesCutAtHash, whatToDo, whyUnreadable } from '../../src/env-file';
 
 /** A WorkMail deployment: its generated passwords read PASSWORD_SYMBOLS. */
 const VALID = { SLACK_SIGNING_SECRET: '8f742231b10e8888abcd99aaabbb85a5', SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_TEAM_ID: 'T0LATCHKEY', WORKMAIL_ORGANIZATION_ID: 'm-0123456789abcdef0123456789abcdef' };
@@ -146,5 +146,26 @@ describe('.env keys set more than once', () => {
       problems: [expect.stringMatching(/^SLACK_TEAM_ID: is required/)],
       warnings: ['PASSWORD_LENGTH is set 3 times in .env (lines 4, 5 and 9): only the last, line 9, is read, so a change to an earlier one changes nothing. Keep the line you mean and delete the others'],
     });
+  });
+});
+
+/** A .env that is there but cannot be read: each case said in its own words, with its own advice. */
+describe('.env unreadable', () => {
+  it('a directory is told to be moved away (no chmod makes it a file); a file its user may not read, permission denied and chmod u+r; never a bare error code', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'latchkey-env-'));
+    try {
+      mkdirSync(join(dir, '.env'));
+      expect(() => loadDotEnv(join(dir, '.env'))).toThrow(
+        new DotEnvUnreadable(join(dir, '.env'), 'is a directory, not a file', 'move the directory away, then give the settings in a .env file or in the environment alone'),
+      );
+      expect(() => loadDotEnv(join(dir, '.env'))).not.toThrow(/chmod/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // As fs gives it for a file whose mode its reader lacks (the tests run as root, whom chmod does not stop).
+    const denied = Object.assign(new Error("EACCES: permission denied, open '/srv/latchkey/.env'"), { code: 'EACCES', errno: -13, syscall: 'open', path: '/srv/latchkey/.env' });
+    // Before: 'cannot be read (EACCES)'.
+    expect(whyUnreadable(denied)).toBe('cannot be read (permission denied)');
+    expect(whatToDo(denied, 'in the environment alone')).toBe('let the user running it read the file (chmod u+r), or move it away to give the settings in the environment alone');
   });
 });
