@@ -4,6 +4,7 @@ import type { AuditEntry } from '../../src/flows/ports';
 import { homeOpenedEvent, postEvent } from '../support/slack-requests';
 import { APPROVALS_CHANNEL, secretIn, SIGNING_SECRET, TEAM, useHarness, type Harness } from '../support/harness';
 import type { DynamoCall } from '../support/dynamo-gate';
+import { writeOf } from '../support/approval-requests';
 
 /** The Home tab over real HTTP: the Events API in, views.publish out, and every click from it. */
 const buttonsOf = (home: Record<string, any>) =>
@@ -2066,14 +2067,15 @@ describe('Needs attention in an Enterprise Grid org', () => {
       const from = { teamId: SECOND_WORKSPACE, enterpriseId: ORG };
       const form = await g.opening((trigger) => g.click('UMAX', 'license_review', requestId, { channel: post.result!.channel as string, ts: post.result!.ts as string }, trigger, from));
       // Max's denial is written, every answer to it lost, and its read-back too: his click cannot tell it was saved.
-      const decideWrite = (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes('"DENIED"') && c.body.includes(requestId);
-      g.dynamoGate.lose(decideWrite, 4);
+      const decideWrite = writeOf('DENIED', { requestId });
+      const stopLosing = g.dynamoGate.lose(decideWrite, Infinity);
       const releaseRead = g.dynamoGate.hold((c) => c.operation === 'GetItem' && c.body.includes(requestId) && g.dynamoGate.seen.some(decideWrite));
       try {
         const values = { decision: { decision: { type: 'radio_buttons', selected_option: { value: 'deny' } } }, comment: { comment: { type: 'plain_text_input', value: 'Not this quarter' } } };
         await g.submit('UMAX', form.view, { ...from, values });
         expect(JSON.stringify(await g.viewUpdate(form.viewId, 2, 50_000))).toContain('Latchkey could not tell whether your decision was saved.');
       } finally {
+        stopLosing();
         releaseRead();
       }
 

@@ -1,6 +1,7 @@
 import { APPROVALS_CHANNEL, type Harness, secretIn, useHarness } from '../support/harness';
 import type { DynamoCall } from '../support/dynamo-gate';
 import type { SlackCall } from '../support/slack-fake';
+import { expectEveryTryMade, writeOf } from '../support/approval-requests';
 
 /**
  * An admin takes back an approval its requester has yet to finish (a reset under the `approval`
@@ -498,12 +499,17 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
 
   it("the revoke's write made but every answer to it lost: it is this revoke's, so its admin is told it was revoked, the admins' message and the requester are told, and it is on record as a success", async () => {
     const request = await approvedPinReset(h, 'UANN');
-    const revokeWrite = (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes('"REVOKED"');
-    // DynamoDB's client tries four times: the first makes the write (the others are its own, again), and every answer is lost.
-    h.dynamoGate.lose(revokeWrite, 4);
-    await h.clickIn('UADA', 'approval_revoke', request.requestId, { view: request.result });
-    const told = JSON.stringify(await h.viewUpdate(request.resultViewId, 3, 25_000));
-    expect(h.dynamoGate.lost.filter(revokeWrite).map((c) => c.status)).toEqual([200, 200, 200, 200]);
+    const revokeWrite = writeOf('REVOKED', request);
+    // Every try of DynamoDB's client (up to four) loses its answer: the first makes the write, the others are its own, again.
+    const stopLosing = h.dynamoGate.lose(revokeWrite, Infinity);
+    let told: string;
+    try {
+      await h.clickIn('UADA', 'approval_revoke', request.requestId, { view: request.result });
+      told = JSON.stringify(await h.viewUpdate(request.resultViewId, 3, 25_000));
+    } finally {
+      stopLosing();
+    }
+    expectEveryTryMade(h, revokeWrite);
     expect(told).toContain('Revoked: <@UANN> can no longer finish');
     await channelUpdate(h, request, (c) => JSON.stringify(c.args.blocks).includes('then revoked by the same admin'), 10_000);
     await h.slack.waitForCall('chat.update', (c) => c.args.channel === 'DUANN' && String(c.args.text).includes('<@UADA> revoked the approval'), 10_000);
@@ -519,8 +525,8 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
 
   it("the revoke's write made, every answer to it lost, and the read-back that would tell fails too: its admin is told Latchkey could not tell whether it was revoked, the audit search says whether it took could not be told (never that it changed nothing); clicking Revoke again tells its requester, rewrites the admins' message and retires the Finish DM then, once, and a third click does nothing more", async () => {
     const request = await approvedPinReset(h, 'UANN');
-    const revokeWrite = (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes('"REVOKED"') && c.body.includes(request.requestId);
-    h.dynamoGate.lose(revokeWrite, 4);
+    const revokeWrite = writeOf('REVOKED', request);
+    const stopLosing = h.dynamoGate.lose(revokeWrite, Infinity);
     // Every read of the request after the revoke's write is left unanswered: the read-back cannot tell.
     const release = h.dynamoGate.hold((c) => c.operation === 'GetItem' && c.body.includes(request.requestId) && h.dynamoGate.seen.some(revokeWrite));
     let told: string;
@@ -528,9 +534,10 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
       await h.clickIn('UADA', 'approval_revoke', request.requestId, { view: request.result });
       told = JSON.stringify(await h.viewUpdate(request.resultViewId, 3, 40_000));
     } finally {
+      stopLosing();
       release();
     }
-    expect(h.dynamoGate.lost.filter(revokeWrite)).toHaveLength(4);
+    expectEveryTryMade(h, revokeWrite);
     expect(told).toContain('Latchkey could not tell whether the approval was revoked');
     expect(told).not.toMatch(/no approval to revoke|nothing was changed/i);
     // The Home tab lists only the oldest few approved requests, and says so of the rest: never that it lists this one whatever.
@@ -590,13 +597,14 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
 
   /** Ada's revoke by `act`, its write made with every answer lost and its read-back failing: what she was shown comes from `shown`. */
   async function revokeUnknown<T>(request: Approved, act: () => Promise<unknown>, shown: () => Promise<T>): Promise<T> {
-    const revokeWrite = (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes('"REVOKED"') && c.body.includes(request.requestId);
-    h.dynamoGate.lose(revokeWrite, 4);
+    const revokeWrite = writeOf('REVOKED', request);
+    const stopLosing = h.dynamoGate.lose(revokeWrite, Infinity);
     const release = h.dynamoGate.hold((c) => c.operation === 'GetItem' && c.body.includes(request.requestId) && h.dynamoGate.seen.some(revokeWrite));
     try {
       await act();
       return await shown();
     } finally {
+      stopLosing();
       release();
     }
   }
@@ -811,9 +819,14 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
       async () => (await h.viewUpdate(request.resultViewId, 3, 40_000)) as Record<string, any>,
     );
     const button = revokeIn(told.blocks);
-    h.dynamoGate.lose(followUpsClaim(request), 4);
-    await h.clickIn('UADA', button!.action_id, button!.value, { view: { ...told, id: request.resultViewId } });
-    const again = JSON.stringify(await h.viewUpdate(request.resultViewId, 4, 40_000));
+    const stopLosing = h.dynamoGate.lose(followUpsClaim(request), Infinity);
+    let again: string;
+    try {
+      await h.clickIn('UADA', button!.action_id, button!.value, { view: { ...told, id: request.resultViewId } });
+      again = JSON.stringify(await h.viewUpdate(request.resultViewId, 4, 40_000));
+    } finally {
+      stopLosing();
+    }
     // Every try of the claim lost its answer: as many as the client made in its time (up to 4; fewer on a slow machine), each told lost once its answer came back.
     const tries = () => h.dynamoGate.seen.filter(followUpsClaim(request)).length;
     const lost = () => h.dynamoGate.lost.filter(followUpsClaim(request)).length;

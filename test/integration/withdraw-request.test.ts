@@ -1,7 +1,7 @@
 import { APPROVALS_CHANNEL, type Harness, secretIn, useHarness } from '../support/harness';
 import type { DynamoCall } from '../support/dynamo-gate';
 import type { SlackCall } from '../support/slack-fake';
-import { type Asked, asksForPinReset, decide, decidedUntold, decisionSteps, posted, review } from '../support/approval-requests';
+import { type Asked, asksForPinReset, decide, decidedUntold, decisionSteps, expectEveryTryMade, posted, review, writeOf } from '../support/approval-requests';
 
 /**
  * A requester takes back a request an admin must decide, for both kinds (a license change, a reset
@@ -481,12 +481,17 @@ describe('a withdraw and an approval racing', () => {
 
   it("a withdraw whose write is made but every answer to it lost: read back, it is this requester's, so they are told it was withdrawn, and it is on record as a success", async () => {
     const request = await asksForLicense(h, 'UCARL', 'Plus');
-    const withdrawWrite = (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes('"WITHDRAWN"') && c.body.includes(request.requestId);
-    // DynamoDB's client tries four times: the first makes the write (the others are its own, again), and every answer is lost.
-    h.dynamoGate.lose(withdrawWrite, 4);
-    await h.click('UCARL', 'approval_withdraw', withdrawIn(request.dm.call).value, request.dm);
-    const answer = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts && String(c.args.text).includes('withdr'), 15_000);
-    expect(h.dynamoGate.lost.filter(withdrawWrite).map((c) => c.status)).toEqual([200, 200, 200, 200]);
+    const withdrawWrite = writeOf('WITHDRAWN', request);
+    // Every try of DynamoDB's client (up to four) loses its answer: the first makes the write, the others are its own, again.
+    const stopLosing = h.dynamoGate.lose(withdrawWrite, Infinity);
+    let answer: SlackCall;
+    try {
+      await h.click('UCARL', 'approval_withdraw', withdrawIn(request.dm.call).value, request.dm);
+      answer = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts && String(c.args.text).includes('withdr'), 15_000);
+    } finally {
+      stopLosing();
+    }
+    expectEveryTryMade(h, withdrawWrite);
     // Before: "Latchkey could not tell whether your request was withdrawn.", of a withdraw on record.
     expect(answer.args.text).toContain('You withdrew your request to change your Amazon Chime license to Plus');
     expect(JSON.stringify(h.slack.calls.filter((c) => c.args.user === 'UCARL' || c.args.channel === request.dm.channel))).not.toContain('could not tell');
@@ -512,13 +517,14 @@ describe('a withdraw and an approval racing', () => {
     const request = await asksForLicense(h, 'UCARL', 'ProTrial');
     const before = h.chime.users.get('chime-carl')!;
     const opened = await review(h, 'UADA', request);
-    const decideWrite = (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes('"APPROVED"') && c.body.includes(request.requestId);
-    // DynamoDB's client tries four times: the first makes the write (the others are refused), and every answer is lost.
-    h.dynamoGate.lose(decideWrite, 4);
+    const decideWrite = writeOf('APPROVED', request);
+    // Every try of DynamoDB's client (up to four) loses its answer: the first makes the write.
+    const stopLosing = h.dynamoGate.lose(decideWrite, Infinity);
     try {
       await h.submit('UADA', opened.view, { values: decide('approve', 'Enjoy') });
       const told = JSON.stringify(await h.viewUpdate(opened.viewId, 2, 40_000));
-      expect(h.dynamoGate.lost.filter(decideWrite).map((c) => c.status)).toEqual([200, 200, 200, 200]);
+      stopLosing();
+      expectEveryTryMade(h, decideWrite);
       // Before: "Latchkey could not save the request, so it changed nothing.", of an approval on record, and nothing that follows it done.
       expect(told).toContain('Done: <@UCARL>');
       expect(told).not.toMatch(/could not save|changed nothing|could not tell/);
@@ -531,6 +537,7 @@ describe('a withdraw and an approval racing', () => {
         ['outcome', 'success', undefined],
       ]);
     } finally {
+      stopLosing();
       h.chime.users.set('chime-carl', before);
     }
   }, 60_000);

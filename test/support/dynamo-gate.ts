@@ -30,9 +30,13 @@ export interface DynamoGate {
   /**
    * The next `times` requests matching `which` (default 1) reach DynamoDB, which acts on them,
    * but their answers never reach the app: the connection is left silent until the app's client
-   * gives up on it. Later requests, the SDK's own retry included, pass as usual.
+   * gives up on it. Later requests, the SDK's own retry included, pass as usual, as do all after
+   * the returned stop. `Infinity`: every one until stopped, for "every try of this call lost".
+   * How many of a call's tries reach the gate is not a number a test can count on: on a loaded
+   * machine a try can time out, or meet a kept-alive connection reset under it, before it arrives,
+   * and its client still counts it as a try; a count left over would lose a later, unrelated write.
    */
-  lose(which: (call: DynamoCall) => boolean, times?: number): void;
+  lose(which: (call: DynamoCall) => boolean, times?: number): () => void;
   /** The requests whose answers were lost so far, with DynamoDB's answer that was withheld. */
   readonly lost: Array<DynamoCall & { readonly answer: string; readonly status: number }>;
   /**
@@ -75,31 +79,42 @@ export async function startDynamoGate(target: string): Promise<DynamoGate> {
       if (loss && --loss.left <= 0) losses.delete(loss);
       const delay = [...delays].find((d) => d.which(call));
       if (delay) delayed.push(call);
-      const out = request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers, agent }, (answer) => {
-        if (delay) {
-          const parts: Buffer[] = [];
-          answer.on('data', (c: Buffer) => parts.push(c));
-          answer.on('end', () =>
-            void delay.released.then(() => {
-              res.writeHead(answer.statusCode ?? 502, answer.headers);
-              res.end(Buffer.concat(parts));
-            }),
-          );
-          return;
-        }
-        if (loss) {
-          const parts: Buffer[] = [];
-          answer.on('data', (c: Buffer) => parts.push(c));
-          answer.on('end', () => lost.push({ ...call, status: answer.statusCode ?? 0, answer: Buffer.concat(parts).toString('utf8') }));
-          silent.add(res);
-          res.on('close', () => silent.delete(res));
-          return;
-        }
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
-      out.on('error', () => res.destroy());
-      out.end(body);
+      const forward = (again: boolean) => {
+        let answered = false;
+        const out = request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers, agent }, (answer) => {
+          answered = true;
+          if (delay) {
+            const parts: Buffer[] = [];
+            answer.on('data', (c: Buffer) => parts.push(c));
+            answer.on('end', () =>
+              void delay.released.then(() => {
+                res.writeHead(answer.statusCode ?? 502, answer.headers);
+                res.end(Buffer.concat(parts));
+              }),
+            );
+            return;
+          }
+          if (loss) {
+            const parts: Buffer[] = [];
+            answer.on('data', (c: Buffer) => parts.push(c));
+            answer.on('end', () => lost.push({ ...call, status: answer.statusCode ?? 0, answer: Buffer.concat(parts).toString('utf8') }));
+            silent.add(res);
+            res.on('close', () => silent.delete(res));
+            return;
+          }
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        });
+        out.on('error', (error: NodeJS.ErrnoException) => {
+          // A kept-alive connection dynalite closed as this request went out on it (its idle timer
+          // ran out while the loaded test process stalled): the request never reached dynalite, and
+          // the app must not see a reset the stand-in made. Sent once more, on a new connection.
+          if (!again && !answered && out.reusedSocket && error.code === 'ECONNRESET') return forward(true);
+          res.destroy();
+        });
+        out.end(body);
+      };
+      forward(false);
     });
   });
   const served = await serveOnLoopback(server);
@@ -119,7 +134,9 @@ export async function startDynamoGate(target: string): Promise<DynamoGate> {
       };
     },
     lose(which, times = 1) {
-      losses.add({ which, left: times });
+      const entry = { which, left: times };
+      losses.add(entry);
+      return () => void losses.delete(entry);
     },
     hold(which) {
       let release!: () => void;
