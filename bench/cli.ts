@@ -18,6 +18,9 @@ machine: other work on the same cores changes the figures.
                      same burst to a bare node:http server (the floor the ack targets are read
                      against, measured beside the app, burst for burst), about 60 s
   --ack-latency=<ms> with --ack-only: the remote answers' added latency (50 for the +50 ms rows)
+  --ack-warm         --ack-only's bursts twice in one app, the second pass (rows marked
+                     "warm", each with its own bare-server floor) on the code V8 optimised during the
+                     first: how a burst meets an instance that has served for a while
   --home-only        only the Home tab (app_home_opened → views.publish) after the warm-up, and the
                      app's peak RSS (VmHWM) before and after it
   --verify-only      only the verify policy (the PIN on Okta Verify, the stand-in's phone approving),
@@ -47,6 +50,7 @@ export interface BenchOptions {
   readonly quick: boolean;
   readonly ackOnly: boolean;
   readonly ackLatency: number;
+  readonly ackWarm: boolean;
   readonly homeOnly: boolean;
   readonly verifyOnly: boolean;
   readonly profile: boolean;
@@ -63,6 +67,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
       quick: { type: 'boolean', default: false },
       'ack-only': { type: 'boolean', default: false },
       'ack-latency': { type: 'string', default: '0' },
+      'ack-warm': { type: 'boolean', default: false },
       'home-only': { type: 'boolean', default: false },
       'verify-only': { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
@@ -76,8 +81,9 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
     help: values.help,
     quick: values.quick,
     // --profile runs only the acknowledgement bursts, under the profiler.
-    ackOnly: values.profile || values['ack-only'],
+    ackOnly: values.profile || values['ack-only'] || values['ack-warm'],
     ackLatency: Number(latency),
+    ackWarm: values['ack-warm'],
     homeOnly: values['home-only'],
     verifyOnly: values['verify-only'],
     profile: values.profile,

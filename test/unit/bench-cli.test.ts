@@ -47,7 +47,7 @@ describe('npm run bench -- --help', () => {
     const run = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'run.ts'), '--help'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
     expect(run.status).toBe(0);
     expect(run.stdout).toBe(HELP);
-    for (const option of ['--quick', '--ack-only', '--ack-latency', '--home-only', '--verify-only', '--profile', '--no-write', '--no-build', '--help']) expect(run.stdout).toContain(option);
+    for (const option of ['--quick', '--ack-only', '--ack-latency', '--ack-warm', '--home-only', '--verify-only', '--profile', '--no-write', '--no-build', '--help']) expect(run.stdout).toContain(option);
     expect(run.stdout).toMatch(/about 8 minutes/);
     // Nothing was built or started: the bench logs each step as it begins.
     expect(run.stderr).not.toContain('bench:');
@@ -61,10 +61,11 @@ describe('npm run bench -- --help', () => {
   });
 
   it('reads the options', () => {
-    expect(parseBenchArgs([])).toEqual({ help: false, quick: false, ackOnly: false, ackLatency: 0, homeOnly: false, verifyOnly: false, profile: false, write: true, build: true });
+    expect(parseBenchArgs([])).toEqual({ help: false, quick: false, ackOnly: false, ackLatency: 0, ackWarm: false, homeOnly: false, verifyOnly: false, profile: false, write: true, build: true });
     expect(parseBenchArgs(['--verify-only', '--quick'])).toMatchObject({ verifyOnly: true, quick: true, ackOnly: false, homeOnly: false });
     expect(parseBenchArgs(['--profile', '--no-write'])).toMatchObject({ profile: true, ackOnly: true, write: false });
-    expect(parseBenchArgs(['--ack-only', '--ack-latency=50'])).toMatchObject({ ackOnly: true, ackLatency: 50 });
+    expect(parseBenchArgs(['--ack-only', '--ack-latency=50'])).toMatchObject({ ackOnly: true, ackLatency: 50, ackWarm: false });
+    expect(parseBenchArgs(['--ack-warm'])).toMatchObject({ ackOnly: true, ackWarm: true });
     expect(() => parseBenchArgs(['--ack-latency=soon'])).toThrow('--ack-latency must be a number of milliseconds');
   });
 });
