@@ -5,7 +5,7 @@ import type { AwaitingRetry, Listed, OwnRequest, OwnRequests, SettledOnRead, Set
 import { closedOutcomeUnknown, endedAfterUnknownOutcome, type PendingRequest } from './approvals/pending-request';
 import type { Admins, AuditEvent, AuditLog, AuditReader, Clock, Logger, Requester } from './ports';
 import type { KnownGuests } from './known-guests';
-import { newRequestId } from './request-id';
+import { newRequestId, REQUEST_ID_SHAPE } from './request-id';
 import { OUTCOME_GRACE_MS, unknownOutcomes } from './unknown-outcomes';
 import { servesRequest, type Workspace } from './workspace';
 import { compareText } from './text-order';
@@ -818,7 +818,7 @@ function weekDays(now: Date): string[] {
 
 /** A whole reference, as newRequestId makes it and every message quotes it. */
 export function isReference(text: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z_[0-9a-f]{12}$/.test(text) && !Number.isNaN(Date.parse(text.slice(0, 24)));
+  return REQUEST_ID_SHAPE.test(text) && !Number.isNaN(Date.parse(text.slice(0, 24)));
 }
 
 /**
