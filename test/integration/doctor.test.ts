@@ -96,7 +96,7 @@ describe('npm run doctor', () => {
     const lines = out.trim().split('\n').filter((l) => /^[✓✗] /.test(l));
     expect(lines.length).toBeGreaterThanOrEqual(10);
     expect(lines.every((l) => l.startsWith('✓ '))).toBe(true);
-    for (const name of ['Slack token', 'Slack scopes', 'Approvals channel', 'Admin UADA', 'Admin group', 'Table AUDIT_TABLE_NAME', 'Table APPROVALS_TABLE_NAME', 'Table RATE_LIMIT_TABLE_NAME', 'Amazon Chime: credentials and permissions', 'Amazon WorkMail: credentials and permissions', 'Okta: API token', 'Okta: admin role', 'Microsoft Entra ID: app registration and permissions', 'Google Workspace: service account and delegation']) {
+    for (const name of ['Slack token', 'Slack scopes', 'Approvals channel', 'Admin UADA', 'Admin group', 'Table AUDIT_TABLE_NAME', 'Table APPROVALS_TABLE_NAME', 'Table RATE_LIMIT_TABLE_NAME', 'Amazon Chime: credentials and permissions', 'Amazon WorkMail: credentials and permissions', 'Okta: API token', 'Okta: admin role', 'Microsoft Entra ID: app registration and permissions', 'Microsoft Entra ID: admin role check', 'Google Workspace: service account and delegation']) {
       expect(lines.filter((l) => l.startsWith(`✓ ${name}:`))).toHaveLength(1);
     }
     for (const secret of secrets()) expect(out).not.toContain(secret);
@@ -455,6 +455,30 @@ describe('npm run doctor', () => {
     }
   });
 
+  it("Entra's admin role check: the doctor reads one user's directory roles with the call every lookup makes; when Graph refuses it (403 Authorization_RequestDenied), one ✗ line names the permission and where to grant it, and no person is looked up", async () => {
+    const entra = h.standIns.get('entra_password') as EntraSimulator;
+    const line = (checks: SetupCheck[]) => checks.find((c) => c.name === 'Microsoft Entra ID: admin role check');
+    const before = entra.calls.length;
+    expect(line(await doctor())).toEqual({ name: 'Microsoft Entra ID: admin role check', ok: true, detail: expect.stringContaining("a user's directory roles can be read") });
+    // The role check's own call, on a user the tenant has: proof of what a lookup reads, not of an empty answer.
+    const roleReads = entra.calls.slice(before).filter((c) => c.operation === 'ListRoles');
+    expect(roleReads).toHaveLength(1);
+    expect(entra.users.has((roleReads[0]!.params as { userId: string }).userId)).toBe(true);
+    entra.setRoleReadGranted(false);
+    try {
+      const checks = await doctor({}, 'UANN');
+      expect(failures(checks).map((c) => c.name)).toEqual(['Microsoft Entra ID: admin role check']);
+      expect(renderChecks([line(checks)!])).toBe(
+        '✗ Microsoft Entra ID: admin role check: entra:ListRoles 403: Authorization_RequestDenied Insufficient privileges to complete the operation. (needs the Graph application permission User.Read.All): ' +
+          'grant the app registration the Microsoft Graph application permission User.Read.All (or Directory.Read.All), with admin consent: Microsoft Entra admin center → App registrations → the app → API permissions → Add a permission → Microsoft Graph → Application permissions, then Grant admin consent. ' +
+          "Every reset reads the person's directory roles to refuse admins: without it every Entra reset fails, and each pages the on-call",
+      );
+      expect(checks.find((c) => c.name === 'Person UANN, /reset-entra-password')).toMatchObject({ ok: true, unchecked: true, detail: 'not checked, Microsoft Entra ID failed above' });
+    } finally {
+      entra.setRoleReadGranted(true);
+    }
+  });
+
   it('an Okta token whose owner holds no admin role that may reset passwords is named', async () => {
     const roles = okta().tokenOwnerRoles.splice(0, Infinity, 'READ_ONLY_ADMIN');
     try {
@@ -664,7 +688,7 @@ describe('npm run doctor', () => {
         `✗ AWS credentials: no AWS credentials found: give the process a role (or AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) with the permissions listed in README.md, "AWS permissions". Affected: ${[...TABLES, 'Amazon Chime', 'Amazon WorkMail'].join(', ')}`,
       ]);
       expect(out).toMatch(/^✓ Okta: API token: /m);
-      expect(out).toMatch(/^1 problem, affecting 5 of 15 checks\./m);
+      expect(out).toMatch(/^1 problem, affecting 5 of 16 checks\./m);
       expect(out).not.toContain('CredentialsProviderError');
     }, 30_000);
 

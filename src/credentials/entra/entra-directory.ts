@@ -157,8 +157,25 @@ const DOMAINS_REMEMBERED = 100;
 /** What a reset goes without when the sign-in domain is not read: said in the alert and the setup check's fix. */
 const UNCHECKED =
   "a person whose sign-in domain is federated (they sign in at AD FS, Okta, Ping… with its password) is not refused before the reset with words saying where to reset it: Graph refuses the password, or sets one they do not sign in with";
-/** The Graph application permission a call needs, named in its failure when Graph refuses it (403). */
-const PERMISSION: Partial<Record<string, string>> = { 'entra:GetDomain': 'Domain.Read.All', 'entra:ListDomains': 'Domain.Read.All', 'entra:GetSignInActivity': 'AuditLog.Read.All' };
+/**
+ * The Graph application permission a call needs, named in its failure when Graph refuses it (403).
+ * A user's directory roles (transitiveMemberOf): User.Read.All is the least Graph's reference lists
+ * for an app reading another user's memberships (Directory.Read.All, Group.Read.All and
+ * GroupMember.Read.All also do); a role it may not read in full is still listed, by its id, which
+ * is all the role check reads.
+ */
+const PERMISSION: Partial<Record<string, string>> = {
+  'entra:GetDomain': 'Domain.Read.All',
+  'entra:ListDomains': 'Domain.Read.All',
+  'entra:GetSignInActivity': 'AuditLog.Read.All',
+  'entra:ListRoles': 'User.Read.All',
+};
+/**
+ * What to grant when Graph refuses the role check, and where. Without it every lookup fails
+ * (fail closed: an admin is never reset for want of knowing), each a "Latchkey is misconfigured" and a page.
+ */
+const ROLE_READ_FIX =
+  "grant the app registration the Microsoft Graph application permission User.Read.All (or Directory.Read.All), with admin consent: Microsoft Entra admin center → App registrations → the app → API permissions → Add a permission → Microsoft Graph → Application permissions, then Grant admin consent. Every reset reads the person's directory roles to refuse admins: without it every Entra reset fails, and each pages the on-call";
 
 /** Graph refused a call for want of an application permission (403 Authorization_RequestDenied): ours to grant. */
 class PermissionMissing extends LatchkeyFailure {
@@ -254,6 +271,26 @@ export class EntraDirectory implements Directory {
       const fix = `grant the app registration the Microsoft Graph application permission Domain.Read.All, with admin consent: without it ${UNCHECKED}`;
       if (failure instanceof PermissionMissing) return warned(name, `${failure.detail}: ${fix}`);
       return failedCall(name, failure, { fix });
+    }
+  }
+
+  /**
+   * The setup check's line on the role check every lookup makes (holdsRole): the very same call,
+   * on the tenant's first user (any user will do: only Graph's leave to read roles is proved, and
+   * the line names nobody). Failed, with what to grant, when Graph refuses it.
+   */
+  async checkRoleRead(): Promise<SetupCheck> {
+    const name = 'admin role check';
+    try {
+      const answer = await this.graph('GET', '/v1.0/users?$top=1&$select=id', 'entra:ListUsers');
+      const users = listSchema(z.object({ id: z.string() })).safeParse(answer.body);
+      if (!users.success) throw new LatchkeyFailure('DIRECTORY_REJECTED', 'entra:ListUsers answered with something other than a list of users');
+      const someone = users.data.value[0];
+      if (!someone) return warned(name, "not checked: the tenant has no user to read the directory roles of. Run the check again once it has one");
+      await this.holdsRole(someone.id);
+      return passed(name, "a user's directory roles can be read (transitiveMemberOf): a person holding any is refused before anything is offered");
+    } catch (err) {
+      return failedCall(name, asFailure(err), { fix: ROLE_READ_FIX });
     }
   }
 

@@ -160,8 +160,9 @@ export const entra: Credential<EntraSettings> = {
   // A token and the password, then revokeSignInSessions once the password is shown.
   changeTime: () => bearerChangeTime(PERSON_WAITING),
   // A lookup of an address nobody has gets a token and proves it, Graph's address and the right to
-  // read users; the domains' list proves Domain.Read.All, which every lookup's federation check
-  // needs (without it, not checked), and names the federated ones. Neither changes anything.
+  // read users; the role check's own call on one user proves what every lookup reads to refuse
+  // admins; the domains' list proves Domain.Read.All, which every lookup's federation check needs
+  // (without it, not checked), and names the federated ones. None changes anything.
   check: async (settings, context) => {
     const directory = await entraDirectory(settings, context);
     const users = await callCheck('app registration and permissions', () => directory.findCandidates('latchkey-setup-check@invalid.example'), {
@@ -170,7 +171,7 @@ export const entra: Credential<EntraSettings> = {
     });
     // The same token and address: where they failed, the domains would fail the same way.
     if (users.some((c) => !c.ok)) return users;
-    return [...users, await directory.checkDomains()];
+    return [...users, ...(await Promise.all([directory.checkRoleRead(), directory.checkDomains()]))];
   },
   // Entra is reached over the internet with its own app registration: nothing to grant in AWS.
   grants: () => [],

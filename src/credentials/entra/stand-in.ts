@@ -82,6 +82,12 @@ export interface EntraSimulator extends StandIn {
   /** The app registration's Graph application permission Domain.Read.All (granted unless set): without it the domains answer 403 Authorization_RequestDenied. */
   setDomainReadGranted(granted: boolean): void;
   /**
+   * Whether Graph lets the app list a user's directory roles (`transitiveMemberOf`; granted unless
+   * set): Graph's reference names User.Read.All as the least application permission for it (or
+   * Directory.Read.All, Group.Read.All, GroupMember.Read.All). Without, 403 Authorization_RequestDenied.
+   */
+  setRoleReadGranted(granted: boolean): void;
+  /**
    * Whether a user's `signInActivity` can be read (`readable` unless set): without the application
    * permission AuditLog.Read.All Graph answers 403 Authorization_RequestDenied; in a tenant without
    * Entra ID P1 (or P2), 403 Authentication_RequestFromNonPremiumTenantOrB2CTenant.
@@ -149,6 +155,7 @@ export async function startEntraSimulator(opts: {
   // By lower-case name; a user's UPN domain not named here is Managed.
   const domains = new Map<string, DomainAuthentication>([[INITIAL_DOMAIN, 'Managed']]);
   let domainRead = true;
+  let roleRead = true;
   let signInActivity: SignInActivityAccess = 'readable';
   // A failure queued for the token endpoint is answered in the identity platform's shape, except throttling.
   const state = new SimState<Operation, GraphFailure>(opts.latencyMs, (failure, operation) => {
@@ -180,13 +187,19 @@ export async function startEntraSimulator(opts: {
     return json(200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: access });
   };
 
-  /** `mail eq '…'` with a quote written twice, the one filter Latchkey sends; Graph compares case-insensitively. */
+  /**
+   * `mail eq '…'` with a quote written twice, the one filter Latchkey sends, compared
+   * case-insensitively as Graph does; or, with no filter, the first `$top` users (1 to 999).
+   */
   const listUsers = (query: URLSearchParams) => {
-    const match = /^mail eq '((?:[^']|'')*)'$/.exec(query.get('$filter') ?? '');
-    if (!match) throw new GraphError(400, 'Request_UnsupportedQuery', 'Unsupported or invalid query filter clause specified for property \'mail\' of resource \'User\'.');
-    const wanted = match[1]!.replace(/''/g, "'").toLowerCase();
+    const filter = query.get('$filter');
+    const top = Number(query.get('$top') ?? 100);
+    if (filter === null && !(Number.isInteger(top) && top >= 1 && top <= 999)) throw new GraphError(400, 'Request_BadRequest', `Invalid page size specified: '${query.get('$top')}'. Must be between 1 and 999 inclusive.`);
+    const match = /^mail eq '((?:[^']|'')*)'$/.exec(filter ?? '');
+    if (filter !== null && !match) throw new GraphError(400, 'Request_UnsupportedQuery', 'Unsupported or invalid query filter clause specified for property \'mail\' of resource \'User\'.');
+    const wanted = match?.[1]!.replace(/''/g, "'").toLowerCase();
     const select = (query.get('$select') ?? 'id,displayName,mail,userPrincipalName').split(',');
-    const found = [...users.values()].filter((u) => u.mail.toLowerCase() === wanted);
+    const found = wanted === undefined ? [...users.values()].slice(0, top) : [...users.values()].filter((u) => u.mail.toLowerCase() === wanted);
     return {
       '@odata.context': `${url}/v1.0/$metadata#users(${select.join(',')})`,
       value: found.map((u) => Object.fromEntries(select.map((field) => [field, wire(u)[field as keyof ReturnType<typeof wire>] ?? null]))),
@@ -244,7 +257,11 @@ export async function startEntraSimulator(opts: {
   const route = (req: SimRequest): { operation: Operation; params: Record<string, unknown>; run: () => SimResponse } => {
     const path = req.url.pathname;
     if (req.method === 'GET' && path === '/v1.0/users') {
-      return { operation: 'ListUsers', params: { filter: req.url.searchParams.get('$filter'), select: req.url.searchParams.get('$select') }, run: () => json(200, listUsers(req.url.searchParams)) };
+      return {
+        operation: 'ListUsers',
+        params: { filter: req.url.searchParams.get('$filter'), ...(req.url.searchParams.has('$top') && { top: req.url.searchParams.get('$top') }), select: req.url.searchParams.get('$select') },
+        run: () => json(200, listUsers(req.url.searchParams)),
+      };
     }
     const roles = /^\/v1\.0\/users\/([^/]+)\/transitiveMemberOf\/microsoft\.graph\.directoryRole$/.exec(path);
     if (req.method === 'GET' && roles) {
@@ -252,11 +269,13 @@ export async function startEntraSimulator(opts: {
       return {
         operation: 'ListRoles',
         params: { userId: id },
-        run: () =>
-          json(200, {
+        run: () => {
+          if (!roleRead) throw new GraphError(403, 'Authorization_RequestDenied', INSUFFICIENT_PRIVILEGES);
+          return json(200, {
             '@odata.context': `${url}/v1.0/$metadata#directoryObjects`,
             value: userOr404(id).roles!.map((name) => ({ '@odata.type': '#microsoft.graph.directoryRole', id: randomUUID(), displayName: name, roleTemplateId: randomUUID() })),
-          }),
+          });
+        },
       };
     }
     if (req.method === 'GET' && path === '/v1.0/domains') {
@@ -395,6 +414,9 @@ export async function startEntraSimulator(opts: {
     },
     setDomainReadGranted: (granted) => {
       domainRead = granted;
+    },
+    setRoleReadGranted: (granted) => {
+      roleRead = granted;
     },
     setSignInActivity: (state) => {
       signInActivity = state;
