@@ -5,7 +5,7 @@ import type { AwaitingRetry, Listed, OwnRequest, OwnRequests, SettledOnRead, Set
 import { closedOutcomeUnknown, endedAfterUnknownOutcome, type PendingRequest } from './approvals/pending-request';
 import type { Admins, AuditEvent, AuditLog, AuditReader, Clock, Logger, Requester } from './ports';
 import type { KnownGuests } from './known-guests';
-import { newRequestId, REQUEST_ID_SHAPE } from './request-id';
+import { dayOfShortForm, newRequestId, REQUEST_ID_SHAPE } from './request-id';
 import { OUTCOME_GRACE_MS, unknownOutcomes } from './unknown-outcomes';
 import { servesRequest, type Workspace } from './workspace';
 import { compareText } from './text-order';
@@ -301,9 +301,19 @@ export interface ClosedUnclicked {
   readonly references: readonly string[];
 }
 
+/**
+ * The UTC days a short form was looked for on (lookUpEnd), and why those: the days picked, the last
+ * EVERYONE_MAX_DAYS when none were, or the day pasted with it ("39c384, 6 Dec UTC").
+ */
+export interface ShortFormDays {
+  readonly from: string;
+  readonly to: string;
+  readonly chosen: 'picked' | 'recent' | 'pasted';
+}
+
 export type SearchResult =
-  // beyond: more requests end with a short form than SEARCH_PAGE, the newest shown.
-  | { readonly ok: true; readonly rows: readonly Activity[]; readonly closed?: readonly ClosedUnclicked[]; readonly next?: string; readonly beyond?: true }
+  // beyond: more requests end with a short form than SEARCH_PAGE, the newest shown. days: a short form's (lookUpEnd).
+  | { readonly ok: true; readonly rows: readonly Activity[]; readonly closed?: readonly ClosedUnclicked[]; readonly next?: string; readonly beyond?: true; readonly days?: ShortFormDays }
   | { readonly ok: false; readonly code: AdminRefusal | 'STORE_UNAVAILABLE' | 'REQUEST_INVALID' };
 
 /** The approvals capability, as the Home tab reads it (Approvals). */
@@ -516,17 +526,20 @@ export class HomeTab {
 
   /**
    * Every request whose reference ends with `end` (a message's short reference, read out over the
-   * phone) among the records written on the days picked, for an admin: each request's records as
-   * its whole reference finds them (lookUp), so two requests with the same end are both shown, each
+   * phone) among the records written on the days picked (`from`, `to`), on the day pasted with it
+   * (`on`: "6 Dec", as the message prints it, the latest such day up to today), or with neither on the
+   * last EVERYONE_MAX_DAYS (today and the days before), for an admin: each request's records as its
+   * whole reference finds them (lookUp), so two requests with the same end are both shown, each
    * under its own reference. The days are everyone's search's (EVERYONE_MAX_DAYS at most, one Query
    * of the by-day index a day, and one of the day after), and at most SEARCH_PAGE requests are read on.
    */
-  async lookUpEnd(admin: Requester, query: { end: string; from: string; to: string }): Promise<SearchResult> {
+  async lookUpEnd(admin: Requester, query: { end: string; from?: string; to?: string; on?: string }): Promise<SearchResult> {
     const { deps } = this;
     const refused = await this.adminRefused(admin, 'audit_search');
     if (refused) return refused;
-    if (!isReferenceEnd(query.end) || searchProblem(query.from, query.to, EVERYONE_MAX_DAYS)) return { ok: false, code: 'REQUEST_INVALID' };
-    const { from, to } = utcDays(query.from, query.to);
+    const chosen = this.shortFormDays(query);
+    if (!isReferenceEnd(query.end) || !chosen) return { ok: false, code: 'REQUEST_INVALID' };
+    const { from, to } = utcDays(chosen.from, chosen.to);
     try {
       // The short form's day is its reference's, taken at the command; its records are written at the
       // click, up to a ticket's time later: past midnight, on the day after. So that day is read too (up
@@ -539,12 +552,27 @@ export class HomeTab {
       const all = [...new Set(ending.map((r) => r.reference))].sort((a, b) => compareText(b, a));
       const references = all.slice(0, SEARCH_PAGE);
       const events = references.length === 0 ? [] : (await deps.audit.ofReferences(references)).filter((e) => this.recordedHere(admin, e));
-      deps.logger.info({ slackUserId: admin.userId, end: query.end, requests: all.length, records: events.length }, 'audit looked up by a reference\'s end');
-      return { ok: true, rows: await this.linesOfRequests(admin, events), ...(all.length > references.length && { beyond: true as const }) };
+      deps.logger.info({ slackUserId: admin.userId, end: query.end, days, requests: all.length, records: events.length }, 'audit looked up by a reference\'s end');
+      return { ok: true, rows: await this.linesOfRequests(admin, events), days: chosen, ...(all.length > references.length && { beyond: true as const }) };
     } catch (err) {
       deps.logger.warn({ slackUserId: admin.userId, err: describeError(err) }, 'audit look-up failed');
       return { ok: false, code: 'STORE_UNAVAILABLE' };
     }
+  }
+
+  /** The days lookUpEnd reads for a short form, or undefined when they cannot be read (as searchProblem, or no day of the calendar). */
+  private shortFormDays(query: { from?: string; to?: string; on?: string }): ShortFormDays | undefined {
+    const now = this.deps.clock.now();
+    if (query.on !== undefined) {
+      const on = dayOfShortForm(query.on, now);
+      return on ? { from: on, to: on, chosen: 'pasted' } : undefined;
+    }
+    if (query.from === undefined && query.to === undefined) {
+      const days = daysOf(new Date(now.getTime() - (EVERYONE_MAX_DAYS - 1) * 86_400_000), now);
+      return { from: days[0]!, to: days.at(-1)!, chosen: 'recent' };
+    }
+    if (query.from === undefined || query.to === undefined || searchProblem(query.from, query.to, EVERYONE_MAX_DAYS)) return undefined;
+    return { from: query.from, to: query.to, chosen: 'picked' };
   }
 
   /** Records read by their requests' references: one line per person's request, newest first. */

@@ -2,6 +2,7 @@ import type { GuardedApp } from '../slack/guarded-app';
 import { describeError } from '../flows/failure';
 import { EVERYONE_MAX_DAYS, isReference, isReferenceEnd, SEARCH_MAX_DAYS, searchProblem, type HomeTab } from '../flows/home-tab';
 import type { Logger } from '../flows/ports';
+import { shortFormDay } from '../flows/request-id';
 import { AUDIT_SEARCH, auditReferenceView, auditResultsView, auditSearchingView, REFERENCE_EXAMPLE } from '../views/audit-search';
 import type { HomeWords } from '../views/home-tab';
 import { actingUser, inputValue, viewSubmissionSchema } from './slack-payloads';
@@ -15,6 +16,10 @@ const SEARCH_PROBLEMS: Record<NonNullable<ReturnType<typeof searchProblem>>, str
 const PICK_A_DAY = 'Pick a day here, or paste a reference above.';
 
 const SHORT_TOO_LONG = `Look for a short reference over at most ${EVERYONE_MAX_DAYS} days, or paste it whole.`;
+
+const PICK_BOTH_OR_NEITHER = `Pick both days, or neither to look for this short reference over the last ${EVERYONE_MAX_DAYS} days.`;
+
+const SHORT_FORM_DAY_PROBLEM = `That day is not one a message gives: paste it as printed, such as ${REFERENCE_EXAMPLE.slice(-6)}, 5 Dec UTC, or give the short form alone.`;
 
 const EVERYONE_TOO_LONG = `Search everyone at most ${EVERYONE_MAX_DAYS} days at a time, or pick a person.`;
 
@@ -35,17 +40,24 @@ const REFERENCE_LABEL = /^(?:reference(?: of the latest)?|your open request's re
 /** What the messages print after a whole reference (referenceWords): its short form and day, for reading out. */
 const SHORT_FORM_AFTER = /(?<=\S)\s*\(short: [^()]*\)$/;
 
-/** That short form copied alone, bold or not ("(short: *39c384*, 6 Dec UTC)"): its characters are the short form. */
-const SHORT_FORM_ALONE = /^\(short: \*?([0-9a-f]{6,12})\*?(?:,[^()]*)?\)$/i;
+/** That short form copied alone, bold or not ("(short: *39c384*, 6 Dec UTC)"): its characters are the short form, then its day. */
+const SHORT_FORM_ALONE = /^\(short: \*?([0-9a-f]{6,12})\*?(?:,([^()]*))?\)$/i;
+
+/** The short form and its day as the messages print them, without the brackets around them ("39c384, 6 Dec UTC"). */
+const SHORT_FORM_WITH_DAY = /^\*?([0-9a-f]{6,12})\*?,(.*)$/i;
 
 /**
  * The reference as pasted or typed: spaces, its label, the short form printed after it and the
- * backticks or bold around it put aside; a short form read out in capitals, lowercase.
+ * backticks or bold around it put aside; a short form read out in capitals, lowercase. A short
+ * form's day, when pasted with it ("6 Dec", its "UTC" put aside), comes apart: the day to search.
  */
-function pastedReference(text: string): string {
+function pastedReference(text: string): { reference: string; day?: string } {
   const labelled = text.trim().replace(REFERENCE_LABEL, '');
-  const bare = SHORT_FORM_ALONE.exec(labelled)?.[1] ?? labelled.replace(SHORT_FORM_AFTER, '').replace(/^[`*]|[`*]$/g, '');
-  return /^_?[0-9a-f]+$/i.test(bare) ? bare.replace(/^_/, '').toLowerCase() : bare;
+  const short = SHORT_FORM_ALONE.exec(labelled) ?? SHORT_FORM_WITH_DAY.exec(labelled);
+  const day = short?.[2]?.trim().replace(/\s*\bUTC$/i, '');
+  const bare = short?.[1] ?? labelled.replace(SHORT_FORM_AFTER, '').replace(/^[`*]|[`*]$/g, '');
+  const reference = /^_?[0-9a-f]+$/i.test(bare) ? bare.replace(/^_/, '').toLowerCase() : bare;
+  return { reference, ...(day !== undefined && { day }) };
 }
 
 /**
@@ -61,19 +73,27 @@ export function registerAuditSearchSubmission(app: GuardedApp, home: HomeTab, wo
     const from = parsed.success ? inputValue(parsed.data, AUDIT_SEARCH.from, AUDIT_SEARCH.from) : undefined;
     const to = parsed.success ? inputValue(parsed.data, AUDIT_SEARCH.to, AUDIT_SEARCH.to) : undefined;
     const pasted = parsed.success ? inputValue(parsed.data, AUDIT_SEARCH.reference, AUDIT_SEARCH.reference) : undefined;
-    const reference = pasted === undefined ? undefined : pastedReference(pasted);
+    const { reference, day } = pasted === undefined ? { reference: undefined, day: undefined } : pastedReference(pasted);
     if (parsed.success && admin && reference && isReferenceEnd(reference)) {
-      // A short reference is looked for among the days picked: everyone's records, so everyone's bound.
-      const problem = !from || !to ? 'NO_DAY' : searchProblem(from, to, EVERYONE_MAX_DAYS);
+      // A short form's day pasted with it is its reference's: that day is searched, whatever days are
+      // picked. Otherwise the days picked, or with none the last ones the flow counts from today.
+      // Everyone's records, so everyone's bound.
+      if (day !== undefined && !shortFormDay(day)) {
+        await ack({ response_action: 'errors', errors: { [AUDIT_SEARCH.reference]: SHORT_FORM_DAY_PROBLEM } });
+        return;
+      }
+      const picked = day === undefined && (from || to);
+      const problem = !picked ? undefined : !from || !to ? 'ONE_DAY' : searchProblem(from, to, EVERYONE_MAX_DAYS);
       if (problem) {
-        const why = problem === 'NO_DAY' ? 'Pick the days to look for this short reference in.' : problem === 'TOO_LONG' ? SHORT_TOO_LONG : SEARCH_PROBLEMS[problem];
+        const why = problem === 'ONE_DAY' ? PICK_BOTH_OR_NEITHER : problem === 'TOO_LONG' ? SHORT_TOO_LONG : SEARCH_PROBLEMS[problem];
         await ack({ response_action: 'errors', errors: { [!to || problem === 'FROM_AFTER_TO' || problem === 'TOO_LONG' ? AUDIT_SEARCH.to : AUDIT_SEARCH.from]: why } });
         return;
       }
       await ack({ response_action: 'update', view: auditSearchingView() });
-      const result = await home.lookUpEnd(admin, { end: reference, from: from!, to: to! });
+      const days = day !== undefined ? { on: day } : picked ? { from: from!, to: to! } : {};
+      const result = await home.lookUpEnd(admin, { end: reference, ...days });
       await client.views
-        .update({ view_id: parsed.data.view.id, view: auditReferenceView({ reference, result, words, days: { from: from!, to: to! }, ...(person && { ignoredPerson: person }) }) })
+        .update({ view_id: parsed.data.view.id, view: auditReferenceView({ reference, result, words, byEnd: true, ...(person && { ignoredPerson: person }) }) })
         .catch((err: unknown) => logger.warn({ slackUserId: admin.userId, err: describeError(err) }, 'could not show the search results'));
       return;
     }

@@ -1,5 +1,5 @@
 import type { KnownBlock, ModalView } from '@slack/types';
-import { EVERYONE_MAX_DAYS, SEARCH_MAX_DAYS, SEARCH_PAGE, type Activity, type ClosedUnclicked, type SearchResult } from '../flows/home-tab';
+import { EVERYONE_MAX_DAYS, SEARCH_MAX_DAYS, SEARCH_PAGE, type Activity, type ClosedUnclicked, type SearchResult, type ShortFormDays } from '../flows/home-tab';
 import { context, modal, plain, progressView, section, slackDate } from './blocks';
 import { failureLabel } from './failure-labels';
 import type { AdminRefusal } from '../flows/admin-answer';
@@ -54,7 +54,7 @@ export function auditSearchForm(today: Date, before?: Partial<SearchTerms>): Mod
         optional: true,
         label: plain('Reference'),
         hint: plain(
-          `The whole reference a message quoted, or its short form (its last 6 characters, such as ${REFERENCE_EXAMPLE.slice(-6)}), looked for on the days below, at most ${EVERYONE_MAX_DAYS}. Leave it empty to search by person, or everyone.`,
+          `The whole reference a message quoted, or its short form (its last 6 characters, such as ${REFERENCE_EXAMPLE.slice(-6)}), looked for on the day pasted with it (${REFERENCE_EXAMPLE.slice(-6)}, 5 Dec UTC), or else on the days below, at most ${EVERYONE_MAX_DAYS}. Leave it empty to search by person, or everyone.`,
         ),
         element: {
           type: 'plain_text_input',
@@ -154,41 +154,49 @@ export function auditReferenceView(args: {
   result: SearchResult;
   words: HomeWords;
   ignoredPerson?: string;
-  /** The days a short reference (a reference's end) was looked for in; absent: a whole reference. */
-  days?: { readonly from: string; readonly to: string };
+  /** A short reference (a reference's end), looked for on the days its result gives; absent: a whole reference. */
+  byEnd?: boolean;
 }): ModalView {
-  const { reference, result, words, days } = args;
+  const { reference, result, words, byEnd } = args;
   // "New search" opens a blank form (auditSearchForm never fills a reference in).
   const again = { submit: 'New search', callbackId: AUDIT_SEARCH_AGAIN_CALLBACK_ID, privateMetadata: '{}' };
   if (!result.ok)
     return searchFailed(
       result.code,
       again,
-      days
-        ? `That cannot be searched: give a reference's last 6 to 12 characters (0-9, a-f) and at most ${EVERYONE_MAX_DAYS} days, the first not after the last.`
+      byEnd
+        ? `That cannot be searched: give a reference's last 6 to 12 characters (0-9, a-f), with the day its message gives (such as 5 Dec) or at most ${EVERYONE_MAX_DAYS} days, the first not after the last.`
         : `That is not a whole reference, such as \`${REFERENCE_EXAMPLE}\`.`,
     );
-  const blocks: KnownBlock[] = [
-    section(days ? `The requests whose reference ends with \`${reference}\`, from *${days.from}* to *${days.to}* (UTC days):` : `The records of reference \`${reference}\`:`),
-  ];
+  const days = byEnd ? result.days : undefined;
+  const blocks: KnownBlock[] = [section(days ? `The requests whose reference ends with \`${reference}\`, ${daysRead(days)}:` : `The records of reference \`${reference}\`:`)];
   if (args.ignoredPerson)
     blocks.push(
       context(`Searched by reference only: <@${args.ignoredPerson}>${days ? ' was' : ' and the days picked were'} not searched. To search by person, leave the reference empty.`),
     );
-  if (result.rows.length === 0)
-    blocks.push(
-      context(
-        days
-          ? 'None: no record of those days has a reference ending so. Check the day the message gave with its short reference (such as "6 Dec UTC") and pick days around it, or paste the whole reference.'
-          : 'None: no record has this reference. Records are kept for the audit log\'s retention, then removed.',
-      ),
-    );
+  if (result.rows.length === 0) blocks.push(context(days ? noneOnDays(days) : "None: no record has this reference. Records are kept for the audit log's retention, then removed."));
   else if (days && result.beyond)
     blocks.push(context(`More than ${SEARCH_PAGE} requests end so: only the newest ${SEARCH_PAGE} are shown. Give more of the reference (up to 12 characters), or paste it whole.`));
   else if (days && new Set(result.rows.map((r) => r.requestId)).size > 1)
     blocks.push(context('More than one request ends so: each line gives its whole reference. Ask which is theirs by its time and what it was.'));
   blocks.push(...result.rows.map((row) => section(rowLine(row, words))));
   return modal({ title: 'Audit log', close: 'Close', ...again, blocks });
+}
+
+/** Which UTC days a short reference was looked for on, and why those. */
+function daysRead(days: ShortFormDays): string {
+  if (days.chosen === 'pasted') return `on *${days.from}*, the UTC day given with it`;
+  const range = `from *${days.from}* to *${days.to}*`;
+  return days.chosen === 'recent' ? `${range}, the last ${EVERYONE_MAX_DAYS} UTC days (no days were picked)` : `${range} (UTC days)`;
+}
+
+/** A short reference found on none of the days read: what to try next, by how those days were chosen. */
+function noneOnDays(days: ShortFormDays): string {
+  const whole = 'or paste the whole reference';
+  if (days.chosen === 'pasted') return `None: no record of that day has a reference ending so. Check the short form and its day with the person, ${whole}.`;
+  if (days.chosen === 'recent')
+    return `None: no record of the last ${EVERYONE_MAX_DAYS} days has a reference ending so. Ask the person for the day their message gives with it (such as "6 Dec UTC") and pick that day, ${whole}.`;
+  return `None: no record of those days has a reference ending so. Check the day the message gave with its short reference (such as "6 Dec UTC") and pick days around it, ${whole}.`;
 }
 
 /** The most references a line of closed confirmations lists (a section holds 3000 characters). */

@@ -1,6 +1,7 @@
 import { CREDENTIALS } from '../../src/credentials';
 import { GUEST_ANSWER_MAX_AGE_MS } from '../../src/flows/known-guests';
 import type { AuditEntry } from '../../src/flows/ports';
+import { shortRequestId } from '../../src/flows/request-id';
 import { homeOpenedEvent, postEvent } from '../support/slack-requests';
 import { APPROVALS_CHANNEL, secretIn, SIGNING_SECRET, TEAM, useHarness, type Harness } from '../support/harness';
 import type { DynamoCall } from '../support/dynamo-gate';
@@ -1468,7 +1469,7 @@ describe("the audit search: a pending request's steps", () => {
     expect(line).not.toContain('the change failed');
   });
 
-  it('an admin pastes a reference, with no person picked, and sees that request\'s records, whoever wrote them; its end alone, with no days picked, gets the form asking for the days', async () => {
+  it('an admin pastes a reference, with no person picked, and sees that request\'s records, whoever wrote them; its end alone, with no days picked, finds it among the last 7 days', async () => {
     const requestId = await deniedLicense('UBOB');
     // Someone else's request at the same time is not shown.
     await h.open('/reset-pin', 'UNOCHIME');
@@ -1491,9 +1492,11 @@ describe("the audit search: a pending request's steps", () => {
     const again = await submitSearch(h, 'UADA', reference(`\`${requestId}\``));
     expect(linesOf(await h.viewUpdate(again.formView.id, 2))).toEqual(lines);
 
-    // Its short form (its end) is looked for only among the days picked: with none, the form asks for them; nothing is read.
+    // Its short form (its end) with no days picked: looked for over the last 7 UTC days, today's included.
     const byEnd = await submitSearch(h, 'UADA', reference(requestId.split('_')[1]!.slice(-6)));
-    expect(byEnd.answer.json).toEqual({ response_action: 'errors', errors: { to: 'Pick the days to look for this short reference in.' } });
+    // Before: { response_action: 'errors', errors: { to: 'Pick the days to look for this short reference in.' } }
+    expect(JSON.stringify(byEnd.answer.json)).toContain('Searching the audit log');
+    expect(linesOf(await h.viewUpdate(byEnd.formView.id, 2))).toEqual(lines);
     // Neither a reference nor days.
     const neither = await submitSearch(h, 'UADA', reference(''));
     const PICK = 'Pick a day here, or paste a reference above.';
@@ -1528,7 +1531,8 @@ describe("the audit search: a pending request's steps", () => {
       expect(refused.answer.json).toEqual({ response_action: 'errors', errors: { reference: expect.stringContaining('That is not a reference. Give its last 6 characters') } });
     }
     const labelledEnd = await submitSearch(h, 'UADA', reference(`Reference: \`${requestId.split('_')[1]}\``));
-    expect(labelledEnd.answer.json).toEqual({ response_action: 'errors', errors: { to: 'Pick the days to look for this short reference in.' } });
+    expect(JSON.stringify(labelledEnd.answer.json)).toContain('Searching the audit log');
+    expect(JSON.stringify((await h.viewUpdate(labelledEnd.formView.id, 2)).blocks)).toContain('*License change request*');
   });
 
   it("an admin given a short reference over the phone (a reference's last 6 characters) finds its request among the days picked; two with the same end both, each by its whole reference; none outside those days, saying what to try", async () => {
@@ -1562,7 +1566,8 @@ describe("the audit search: a pending request's steps", () => {
     expect(one.lines[0]).toContain(`Reference \`${cat}\``);
 
     // Its short form as the message prints it, copied alone (bold or not): looked for as that short form, not dropped for everyone's search.
-    for (const pasted of ['(short: *5ca1ab*, 5 Mar UTC)', ' (short: 5CA1AB, 5 Mar UTC) ']) {
+    // (Its day left out here: pasted with it, that day is searched, whatever the days picked; see "the day pasted with it".)
+    for (const pasted of ['(short: *5ca1ab*)', ' (short: 5CA1AB) ']) {
       const alone = await found(pasted, '2026-03-05', '2026-03-05');
       // Before: "What everyone did from *2026-03-05* …", the text typed ignored.
       expect(alone.text).toContain('The requests whose reference ends with `5ca1ab`, from *2026-03-05* to *2026-03-05* (UTC days):');
@@ -1589,6 +1594,84 @@ describe("the audit search: a pending request's steps", () => {
       errors: { reference: expect.stringContaining('That is not a reference. Give its last 6 characters (0-9 and a-f, such as 4facda), or paste it whole') },
     });
     expect(await refused('c0ffee', '2026-03-01', '2026-03-09')).toEqual({ response_action: 'errors', errors: { to: 'Look for a short reference over at most 7 days, or paste it whole.' } });
+  });
+
+  it("a short form with no days picked is looked for over the last 7 UTC days, one Query of each, the results saying so; pasted with the day its message prints, that day (and the day after) instead, whatever the days picked", async () => {
+    const DAY = 86_400_000;
+    const now = h.clock.now();
+    const dayOf = (at: Date) => at.toISOString().slice(0, 10);
+    const week = Array.from({ length: 7 }, (_, i) => dayOf(new Date(now.getTime() - (6 - i) * DAY)));
+    // Two requests this week ending alike (today's, and three days ago), one eight days ago ending so too, and one
+    // 20 days ago begun at 23:55 UTC whose records are of the day after.
+    const at = (daysAgo: number, time: string) => new Date(`${dayOf(new Date(now.getTime() - daysAgo * DAY))}T${time}Z`);
+    const todays = new Date(Math.min(now.getTime() - 60_000, at(0, '00:00:00.000').getTime() + 1_000));
+    const ann = `${todays.toISOString()}_aaaaaa5e7e11`;
+    const ben = `${at(3, '09:00:00.000').toISOString()}_bbbbbb5e7e11`;
+    const cat = `${at(8, '09:00:00.000').toISOString()}_cccccc5e7e11`;
+    const dan = `${at(20, '23:55:00.000').toISOString()}_dddddd0da7ed`;
+    await writeDonePinReset(h, 'UANN', ann, todays, todays);
+    await writeDonePinReset(h, 'UBEN', ben, new Date(ben.slice(0, 24)), new Date(ben.slice(0, 24)));
+    await writeDonePinReset(h, 'UCAT', cat, new Date(cat.slice(0, 24)), new Date(cat.slice(0, 24)));
+    await writeDonePinReset(h, 'UDAN', dan, new Date(Date.parse(dan.slice(0, 24)) + 7 * 60_000), new Date(Date.parse(dan.slice(0, 24)) + 7 * 60_000 + 2_000));
+    const values = (text: string, days?: { from?: string; to?: string }) => ({
+      reference: { reference: { type: 'plain_text_input', value: text } },
+      person: { person: { type: 'users_select', selected_user: null } },
+      ...(days?.from && { from: { from: { type: 'datepicker', selected_date: days.from } } }),
+      ...(days?.to && { to: { to: { type: 'datepicker', selected_date: days.to } } }),
+    });
+    const daysLogged = () => JSON.parse(h.logs.filter((l) => l.includes("audit looked up by a reference's end")).at(-1)!).days as string[];
+    const found = async (text: string, days?: { from?: string; to?: string }) => {
+      const search = await submitSearch(h, 'UADA', values(text, days));
+      // Before: { response_action: 'errors', errors: { to: 'Pick the days to look for this short reference in.' } }
+      expect(JSON.stringify(search.answer.json)).toContain('Searching the audit log');
+      const view = await h.viewUpdate(search.formView.id, 2);
+      const lines = (view.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference')).map((b) => /Reference `([^`]+)`/.exec(b.text.text)![1]);
+      return { text: JSON.stringify(view.blocks), lines, days: daysLogged() };
+    };
+
+    // No days: the last 7 UTC days, today's included, one Query of each (no day after today's).
+    const recent = await found('5e7e11');
+    expect(recent.lines).toEqual([ann, ben]);
+    expect(recent.text).toContain(`The requests whose reference ends with \`5e7e11\`, from *${week[0]}* to *${week[6]}*, the last 7 UTC days (no days were picked):`);
+    expect(recent.days).toEqual(week);
+    expect(recent.text).not.toContain('UCAT');
+    // None there: said, with the day to ask for.
+    const none = await found('0da7ed');
+    expect(none.lines).toEqual([]);
+    expect(none.text).toContain('None: no record of the last 7 days has a reference ending so. Ask the person for the day their message gives with it (such as \\"6 Dec UTC\\") and pick that day');
+
+    // Pasted as the message prints it, with its day (20 days ago): that day and the day after are read, with no days picked or the form's week.
+    const short = shortRequestId(dan)!;
+    expect(short.end).toBe('0da7ed');
+    for (const [pasted, days] of [
+      [`(short: *${short.end}*, ${short.day} UTC)`, undefined],
+      [`${short.end}, ${short.day} UTC`, undefined],
+      [` ${short.end.toUpperCase()}, ${short.day.toLowerCase()} `, { from: week[0], to: week[6] }],
+    ] as const) {
+      const byDay = await found(pasted, days);
+      // Before: "That is not a reference…" (without the brackets), or none found among the days picked.
+      expect(byDay.lines).toEqual([dan]);
+      expect(byDay.text).toContain(`The requests whose reference ends with \`0da7ed\`, on *${dan.slice(0, 10)}*, the UTC day given with it:`);
+      expect(byDay.days).toEqual([dan.slice(0, 10), dayOf(new Date(Date.parse(dan.slice(0, 10)) + DAY))]);
+    }
+    const notThere = await found(`(short: *5e7e11*, ${shortRequestId(dan)!.day} UTC)`);
+    expect(notThere.lines).toEqual([]);
+    expect(notThere.text).toContain('None: no record of that day has a reference ending so. Check the short form and its day with the person, or paste the whole reference.');
+
+    // A day that is none, or one day picked of two: refused on the form, saying what to give.
+    const refused = async (text: string, days?: { from?: string; to?: string }) => (await submitSearch(h, 'UADA', values(text, days))).answer.json;
+    expect(await refused('0da7ed, 31 Feb UTC')).toEqual({
+      response_action: 'errors',
+      errors: { reference: 'That day is not one a message gives: paste it as printed, such as 4facda, 5 Dec UTC, or give the short form alone.' },
+    });
+    expect(await refused('0da7ed', { from: week[0] })).toEqual({ response_action: 'errors', errors: { to: 'Pick both days, or neither to look for this short reference over the last 7 days.' } });
+
+    // Someone not an admin submitting the same by hand: refused, nothing read.
+    const lookUps = h.logs.filter((l) => l.includes("audit looked up by a reference's end")).length;
+    const refusals = h.logs.filter((l) => l.includes('refused: not an admin')).length;
+    await h.submit('UBOB', { id: 'VFAKE', callback_id: 'audit_search', type: 'modal', private_metadata: '' }, { values: values('5e7e11') });
+    await h.waitForLogs('refused: not an admin', refusals + 1);
+    expect(h.logs.filter((l) => l.includes("audit looked up by a reference's end")).length).toBe(lookUps);
   });
 
   it("a short form whose day is the evening before its records (a reset begun at 23:55 UTC, clicked past midnight) is found on the day its message gives; one taken the day after is not", async () => {

@@ -393,20 +393,33 @@ describe('the audit search views', () => {
     expect(form.title.text.length).toBeLessThanOrEqual(LIMITS.modalTitle);
   });
 
-  it("the reference's hint says a short form is taken too, and that it is looked for on the days picked, a week at most", () => {
+  it("the reference's hint says a short form is taken too, and that it is looked for on the day pasted with it, or else on the days picked, a week at most", () => {
     const hint = (auditSearchForm(now).blocks.find((b: any) => b.block_id === 'reference') as any).hint.text;
-    // Before: 'The whole reference a message quoted. Leave it empty to search by person, or everyone.'
-    expect(hint).toBe('The whole reference a message quoted, or its short form (its last 6 characters, such as 4facda), looked for on the days below, at most 7. Leave it empty to search by person, or everyone.');
+    // Before: '… such as 4facda), looked for on the days below, at most 7. …'
+    expect(hint).toBe(
+      'The whole reference a message quoted, or its short form (its last 6 characters, such as 4facda), looked for on the day pasted with it (4facda, 5 Dec UTC), or else on the days below, at most 7. Leave it empty to search by person, or everyone.',
+    );
   });
 
   it("a short reference's results name the days searched; none found says what to try; a person picked is said not searched, the days are", () => {
-    const none = texts(auditReferenceView({ reference: '39c384', days: { from: '2026-12-05', to: '2026-12-06' }, result: { ok: true, rows: [] }, words, ignoredPerson: 'UANN' }).blocks);
+    const none = texts(auditReferenceView({ reference: '39c384', byEnd: true, result: { ok: true, rows: [], days: { from: '2026-12-05', to: '2026-12-06', chosen: 'picked' } }, words, ignoredPerson: 'UANN' }).blocks);
     expect(none).toContain('The requests whose reference ends with `39c384`, from *2026-12-05* to *2026-12-06* (UTC days):');
     expect(none).toContain('Searched by reference only: <@UANN> was not searched. To search by person, leave the reference empty.');
     expect(none).toContain('None: no record of those days has a reference ending so. Check the day the message gave with its short reference (such as "6 Dec UTC") and pick days around it, or paste the whole reference.');
     // A whole reference's results stay as they were.
     const whole = texts(auditReferenceView({ reference: '2026-12-06T11:48:47.213Z_b1463b39c384', result: { ok: true, rows: [] }, words }).blocks);
     expect(whole).toContain('The records of reference `2026-12-06T11:48:47.213Z_b1463b39c384`:');
+  });
+
+  it("a short reference searched with no days picked says it read the last 7 UTC days, and none found says to pick the day the person reads out; one pasted with its day names that day", () => {
+    const recent = texts(auditReferenceView({ reference: '39c384', byEnd: true, result: { ok: true, rows: [], days: { from: '2026-11-30', to: '2026-12-06', chosen: 'recent' } }, words }).blocks);
+    expect(recent).toContain('The requests whose reference ends with `39c384`, from *2026-11-30* to *2026-12-06*, the last 7 UTC days (no days were picked):');
+    expect(recent).toContain(
+      'None: no record of the last 7 days has a reference ending so. Ask the person for the day their message gives with it (such as "6 Dec UTC") and pick that day, or paste the whole reference.',
+    );
+    const pasted = texts(auditReferenceView({ reference: '39c384', byEnd: true, result: { ok: true, rows: [], days: { from: '2026-11-02', to: '2026-11-02', chosen: 'pasted' } }, words }).blocks);
+    expect(pasted).toContain('The requests whose reference ends with `39c384`, on *2026-11-02*, the UTC day given with it:');
+    expect(pasted).toContain('None: no record of that day has a reference ending so. Check the short form and its day with the person, or paste the whole reference.');
   });
 
   it('a full page of results stays within the limits, and offers the next page', () => {
