@@ -101,6 +101,14 @@ export function createLambdaHandler(
     } catch (err) {
       starting = undefined;
       logger.fatal({ err: describeError(err) }, 'Latchkey could not start');
+      // A work order's person waits on a window only a started app can update. Failing the
+      // invocation hands the order to Lambda: with the stack's settings (no retries) to the
+      // on-failure destination, whose record an instance that starts tells to its person (failed);
+      // a record of it that comes back here goes back to its queue, read again later, then to the
+      // dead-letter queue. Nothing was said meanwhile, so a retry that starts (a function set up
+      // with Lambda's own retries) works the order as if nothing had happened, and nobody is told
+      // twice. Answering nothing would drop it, and leave the person at "checking…".
+      if (workOrderSchema.safeParse(event).success || failedWorkSchema.safeParse(event).success) throw new NotStartedError();
       return cannotStart(event);
     }
     const { latchkey } = started;
@@ -155,6 +163,18 @@ function cannotStart(event: unknown): HttpAnswer | undefined {
     return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(notStartedReply()) };
   }
   return { statusCode: 503 };
+}
+
+/**
+ * What the invocation fails with when Latchkey could not start for work. Lambda writes a throw's
+ * name and message into the on-failure record and its log: its own words only, never the start's
+ * error, which the fatal line already gives the operator.
+ */
+export class NotStartedError extends Error {
+  override readonly name = 'LatchkeyNotStarted';
+  constructor() {
+    super('Latchkey could not start (see the fatal line before this)');
+  }
 }
 
 let lambdaHandler: LambdaHandler | undefined;

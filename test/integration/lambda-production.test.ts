@@ -74,6 +74,73 @@ describe('Latchkey on Lambda, when the work crashes', () => {
   });
 });
 
+/**
+ * A worker whose instance cannot start (its secrets not read: Secrets Manager throttling, a secret
+ * being replaced) after the answering invocation, which did start, opened the person's window.
+ */
+describe('Latchkey on Lambda, when a worker cannot start', () => {
+  const h = useHarness({ entry: 'lambda' }, (x) => {
+    x.slack.clear();
+    x.chime.clear();
+  });
+  /** What one cold start reads: Slack's two secrets and each credential's own. */
+  const READS = 2 + credentialSecretVariables().length;
+  const FAILED = 'Something went wrong, nothing was changed. Run the command again.';
+  const fatalLines = (since: number) => h.logs.slice(since).join('').split('\n').filter((l) => l.includes('"msg":"Latchkey could not start"'));
+
+  /**
+   * A command whose answering invocation starts and opens the window, and whose worker starts cold
+   * with the next `failedReads` reads of Secrets Manager refused. Its loading window's ID.
+   */
+  const commandWithColdWorker = async (userId: string, failedReads: number): Promise<string> => {
+    // The answering invocation is warm: only the worker starts cold.
+    await h.open('/reset-pin', 'UANN');
+    const triggerId = h.slack.newTriggerId();
+    const release = h.slack.hold('views.open', (args) => args.trigger_id === triggerId);
+    const acked = h.command('/reset-pin', userId, { triggerId });
+    try {
+      const deadline = Date.now() + 5_000;
+      while (!h.slack.held.some((c) => c.args.trigger_id === triggerId)) {
+        if (Date.now() > deadline) throw new Error('the answering invocation never opened the window');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      h.coldNext(1);
+      // Refused, not failed: the SDK would try a 500 again, and read it.
+      h.lambda.failNext('GetSecretValue', 'AccessDeniedException', failedReads);
+    } finally {
+      release();
+    }
+    expect((await acked).status).toBe(200);
+    await h.lambda.idle();
+    const opened = h.slack.callsTo('views.open').find((c) => c.args.trigger_id === triggerId)!;
+    return h.openedViewId(opened);
+  };
+
+  it('the person is told in their window that nothing was changed, once; the operator gets the fatal line', async () => {
+    const since = h.logs.length;
+    const viewId = await commandWithColdWorker('UBOB', 1);
+    const updates = h.slack.callsTo('views.update').filter((c) => c.args.view_id === viewId);
+    expect(updates.map((c) => JSON.stringify(c.args.view)).filter((v) => v.includes(FAILED))).toHaveLength(1);
+    expect(JSON.stringify(h.lastShown(viewId, []))).toContain(FAILED);
+    expect(h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'DUBOB')).toEqual([]);
+    expect(fatalLines(since)).toHaveLength(1);
+    // Nothing ran for Bob: not even his account's look-up.
+    expect(h.chime.calls.filter((c) => c.params.UserEmail === 'bob@example.com')).toEqual([]);
+  });
+
+  it('and when the instance reading the failed work cannot start either at first, the queue brings it back and the person is told, once', async () => {
+    const since = h.logs.length;
+    // Every read of the worker's start, then the first of the failed work's first receive.
+    const viewId = await commandWithColdWorker('UCARL', READS + 1);
+    expect(h.lambda.deadLetters).toEqual([]);
+    const told = h.slack.callsTo('views.update').filter((c) => c.args.view_id === viewId && JSON.stringify(c.args.view).includes(FAILED));
+    expect(told).toHaveLength(1);
+    expect(fatalLines(since)).toHaveLength(2);
+    const said = h.logs.slice(since).join('');
+    for (const secret of [SIGNING_SECRET, h.slack.botToken, ...h.allSecrets()]) expect(said).not.toContain(secret);
+  });
+});
+
 describe("Latchkey on Lambda, with the verify policy's longest wait (300 s) before an Entra password", () => {
   // The function's timeout is Entra's 51 s and the wait, 351 s; a failed work order comes back
   // through FailedWork up to 5 min + 6 × 351 s after it was handed off, past 40 minutes.

@@ -14,6 +14,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { SimError, SimState, serveOnLoopback, sigV4Scope, startSimServer, type SimRequest, type SimResponse } from '../../src/credentials/stand-in';
+import { FAILED_WORK_RECEIVES } from '../../src/lambda/work-order';
 
 export type Handler = (
   event: unknown,
@@ -50,8 +51,13 @@ export interface LambdaSimulator {
   deliverNextTwice(): void;
   /** The next asynchronous invocation fails without running (a crash, a timeout), and goes to the on-failure destination. */
   crashNextWork(): void;
-  /** Destination records delivered back to the function (their condition), in order. */
+  /** Destination records delivered back to the function (their condition), in order; once per receive. */
   readonly failuresDelivered: string[];
+  /**
+   * Destination records the function failed on every receive (FAILED_WORK_RECEIVES, as the stack's
+   * queue allows), moved to the dead-letter queue: nobody was told.
+   */
+  readonly deadLetters: unknown[];
   /**
    * Delivers a failed work order's destination record to the function now, as the failed-work queue's
    * event source mapping would: for an order a test signed and sealed long ago, one that comes back late.
@@ -76,18 +82,33 @@ export async function startLambdaSimulator(args: { functionName: string; handler
   let crashNext = false;
   const failuresDelivered: string[] = [];
 
-  /** Lambda's record of a failed asynchronous invocation, on an SQS queue the function reads. */
-  const deliverFailure = (payload: unknown, error: string) => {
+  const deadLetters: unknown[] = [];
+  /**
+   * Lambda's record of a failed asynchronous invocation, on an SQS queue the function reads. A batch
+   * the function fails on comes back once its visibility timeout is over (here at once), up to
+   * FAILED_WORK_RECEIVES receives, then goes to the dead-letter queue.
+   */
+  const deliverFailure = async (payload: unknown, error: unknown) => {
     const record = {
       version: '1.0',
       timestamp: new Date().toISOString(),
       requestContext: { requestId: randomUUID(), functionArn: `arn:aws:lambda:eu-west-1:111122223333:function:${args.functionName}`, condition: 'RetriesExhausted', approximateInvokeCount: 1 },
       requestPayload: payload,
       responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
-      responsePayload: { errorType: 'Error', errorMessage: error },
+      // As Lambda's Node.js runtime reports a handler's throw.
+      responsePayload: { errorType: error instanceof Error ? error.name : 'Error', errorMessage: error instanceof Error ? error.message : String(error) },
     };
-    failuresDelivered.push(record.requestContext.condition);
-    return args.handler()({ Records: [{ messageId: randomUUID(), receiptHandle: randomUUID(), eventSource: 'aws:sqs', body: JSON.stringify(record) }] }, contextFrom(Date.now()));
+    const messageId = randomUUID();
+    for (let receive = 1; receive <= FAILED_WORK_RECEIVES; receive++) {
+      failuresDelivered.push(record.requestContext.condition);
+      const batch = { Records: [{ messageId, receiptHandle: randomUUID(), eventSource: 'aws:sqs', attributes: { ApproximateReceiveCount: String(receive) }, body: JSON.stringify(record) }] };
+      const handled = await args.handler()(batch, contextFrom(Date.now())).then(
+        () => true,
+        () => false,
+      );
+      if (handled) return;
+    }
+    deadLetters.push(record);
   };
 
   const runAsync = (payload: unknown) => {
@@ -105,7 +126,7 @@ export async function startLambdaSimulator(args: { functionName: string; handler
         () => void worked.push({ at: Date.now() }),
         (err: unknown) => {
           worked.push({ at: Date.now(), error: String(err) });
-          return deliverFailure(payload, String(err)).then(() => undefined);
+          return deliverFailure(payload, err);
         },
       );
     queued.add(run);
@@ -209,7 +230,8 @@ export async function startLambdaSimulator(args: { functionName: string; handler
       crashNext = true;
     },
     failuresDelivered,
-    deliverFailedWork: (order) => deliverFailure(order, 'Task timed out').then(() => undefined),
+    deadLetters,
+    deliverFailedWork: (order) => deliverFailure(order, new Error('Task timed out')),
     async close() {
       await idle();
       await Promise.all([served.close(), api.close()]);
