@@ -276,7 +276,7 @@ export async function createLambdaLatchkey(
   // request's listeners, through Bolt's own client (botAuthorization). Bolt takes a token or this.
   const { token: _token, ...boltOptions } = slackAppOptions(config, logger, fetch);
   const app = new GuardedApp(
-    { ...boltOptions, receiver, authorize: botAuthorization(config, slack) },
+    { ...boltOptions, receiver, authorize: receiver.authorizing(botAuthorization(config, slack)) },
     KNOWN_ENTRY_POINTS,
     { fetch, logger, metrics, slack },
   );

@@ -46,6 +46,8 @@ export class HandOffReceiver implements Receiver {
   private readonly watch: SignatureWatch;
   /** How late a failed work order may come back and still be told (failedWorkMaxAgeMs). */
   private readonly failedMaxAgeMs: number;
+  /** The requests Slack would not authorise here (the body Bolt was given): no listener of theirs ran. */
+  private readonly unauthorized = new WeakSet<object>();
 
   /** `functionTimeoutS`: the function's timeout, as the stack sets it (functionTimeoutS in function-time.ts). */
   constructor(
@@ -66,6 +68,22 @@ export class HandOffReceiver implements Receiver {
 
   init(app: App): void {
     this.app = app as GuardedApp;
+  }
+
+  /**
+   * The app's `authorize`, noting each request it fails for. Bolt then runs no listener, tells only
+   * the error handler (an AuthorizationError, which names no request), and acknowledges: the worker
+   * would end as if it had worked, and its person wait on "checking…" for good.
+   */
+  authorizing<S, B, R>(authorize: (source: S, body?: B) => Promise<R>): (source: S, body?: B) => Promise<R> {
+    return async (source, body) => {
+      try {
+        return await authorize(source, body);
+      } catch (err) {
+        if (typeof body === 'object' && body !== null) this.unauthorized.add(body);
+        throw err;
+      }
+    };
   }
 
   // Lambda starts and stops the process; there is nothing to listen on.
@@ -175,10 +193,30 @@ export class HandOffReceiver implements Receiver {
       logger.info({}, 'work order delivered again; already worked, so ignored');
       return 'done';
     }
-    await withSlackDeadline(endsAt === undefined ? undefined : () => endsAt() - WORK_SLACK_RESERVE_MS, () =>
-      this.app!.processEvent(this.event(parseSlackBody(order.body), order, async () => {})),
-    ).catch((err: unknown) => logger.error({ err: describeError(err), alert: true }, 'work failed'));
+    const body = parseSlackBody(order.body);
+    await withSlackDeadline(endsAt === undefined ? undefined : () => endsAt() - WORK_SLACK_RESERVE_MS, async () => {
+      await this.app!.processEvent(this.event(body, order, async () => {}));
+      if (this.unauthorized.has(body)) await this.tellNotRun(body as Record<string, any>, order);
+    }).catch((err: unknown) => logger.error({ err: describeError(err), alert: true }, 'work failed'));
     return 'done';
+  }
+
+  /**
+   * Slack would not authorise the work's request (our token refused, or Slack not answering
+   * auth.test), so none of it ran: its person is told so, in the window the answering invocation
+   * opened, else privately through the command, else in a DM (tellWorkFailed; the token may be the
+   * very thing refused, and a command's response_url needs none). Slack's outage or our token, not
+   * a bug: the error handler's warning is the operator's line, no alert. The last chance to tell
+   * them: nothing brings this order back.
+   */
+  private async tellNotRun(body: Record<string, any>, order: WorkOrder): Promise<void> {
+    // Only a person's own request (a command, a click, a submission) has someone waiting on it.
+    if (typeof body.command !== 'string' && body.type !== 'block_actions' && body.type !== 'view_submission') return;
+    const viewId: string | undefined = body.type !== 'view_submission' && order.opened?.ok ? order.opened.viewId : undefined;
+    const { logger, fetch } = this.options;
+    await tellWorkFailed({ client: this.app!.slack, fetch, logger, body, notRun: true, ...(viewId && { viewId }) }).catch((err: unknown) =>
+      logger.warn({ slackUserId: body.user_id ?? body.user?.id, err: describeError(err) }, 'could not tell the person their request did not run'),
+    );
   }
 
   /**

@@ -12,13 +12,14 @@ import type { SlackApi } from './slack-web-api';
  * click has no command to run again. A command's or a click's loading modal (`viewId`) says it,
  * else the command's response_url privately, else a DM. A submission's modal is never replaced: the
  * work may have failed after that modal showed a new PIN or password, which would be lost for good
- * (the change made, the secret never seen), so a DM says it. Throws when even the DM fails.
+ * (the change made, the secret never seen), so a DM says it. `notRun`: none of the work ran, and
+ * the words say so, whatever the request. Throws when even the DM fails.
  */
-export async function tellWorkFailed(args: { client: SlackApi; fetch: HttpFetch; logger: Logger; body: Record<string, any>; viewId?: string }): Promise<void> {
+export async function tellWorkFailed(args: { client: SlackApi; fetch: HttpFetch; logger: Logger; body: Record<string, any>; viewId?: string; notRun?: boolean }): Promise<void> {
   const { client, body, logger } = args;
   const userId: string | undefined = body.user_id ?? body.user?.id;
   const submission = body.type === 'view_submission';
-  const kind: WorkFailedKind = submission ? 'unknown' : body.type === 'block_actions' ? 'click' : 'nothing-changed';
+  const kind: WorkFailedKind = args.notRun ? 'not-run' : submission ? 'unknown' : body.type === 'block_actions' ? 'click' : 'nothing-changed';
   if (args.viewId && !submission) {
     const shown = await client.views.update({ view_id: args.viewId, view: workFailedView(kind) }).then(
       () => true,

@@ -25,13 +25,16 @@ export function busyText(command: string): string {
  * What the work behind a request was, for the words when it failed where no handler could catch
  * it: a command (`nothing-changed`: it only opens a window, so nothing was changed yet), a click
  * (`click`: a Revoke, a Withdraw, a decision may have changed something, and there is no command to
- * run again), or a submission (`unknown`: a Reset, a decision, Latchkey cannot tell).
+ * run again), or a submission (`unknown`: a Reset, a decision, Latchkey cannot tell). `not-run`:
+ * Latchkey knows none of it ran (Slack would not authorise it), whatever it was.
  */
-export type WorkFailedKind = 'nothing-changed' | 'click' | 'unknown';
+export type WorkFailedKind = 'nothing-changed' | 'click' | 'unknown' | 'not-run';
 
-/** Said when the work behind a request failed where no handler could catch it (our bug; the worker crashed or timed out). */
+/** Said when the work behind a request failed where no handler could catch it (our bug; the worker crashed or timed out), or never ran. */
 export function workFailedText(kind: WorkFailedKind): string {
   switch (kind) {
+    case 'not-run':
+      return `${WORDS.headline} ${WORDS.next}`;
     case 'nothing-changed':
       return 'Something went wrong, nothing was changed. Run the command again.';
     case 'click':
@@ -44,5 +47,6 @@ export function workFailedText(kind: WorkFailedKind): string {
 }
 
 export function workFailedView(kind: WorkFailedKind): ModalView {
+  if (kind === 'not-run') return notStartedView();
   return modal({ title: 'Latchkey', close: 'Close', blocks: [section(`:warning: ${workFailedText(kind)}`)] });
 }

@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { LAMBDA_SLACK_CALL_MS } from '../../src/lambda/function-time';
 import { SIGNING_SECRET, TEAM, useHarness } from '../support/harness';
 import { homeOpenedEvent, postEvent } from '../support/slack-requests';
@@ -107,4 +109,70 @@ describe('Latchkey on Lambda without the bot IDs, on a warm instance', () => {
     expect(looked()).toContain('UBOB');
     expect(lines().filter((l) => l.alert === true)).toEqual([]);
   }, 20_000);
+});
+
+/**
+ * A worker Slack will not authorise runs no listener: the person whose command opened a window, or
+ * who clicked, would wait on it for good. They are told that nothing ran and what to do; Slack's
+ * outage or our token is no bug, so nobody is paged.
+ */
+describe('Latchkey on Lambda, a worker Slack will not authorise', () => {
+  const h = useHarness({ entry: 'lambda' }, (x) => x.slack.clear());
+  const NOT_RUN = 'Latchkey could not start that just now. Nothing was changed. Try again in a minute. If it keeps happening, tell IT.';
+  const posted: { who: string; body: Record<string, unknown> }[] = [];
+  let hooks: Server;
+  let hookUrl: string;
+  beforeAll(async () => {
+    hooks = createServer((req, res) => {
+      let text = '';
+      req.on('data', (c: Buffer) => (text += String(c)));
+      req.on('end', () => {
+        posted.push({ who: new URL(req.url ?? '/', 'http://hooks').pathname.slice(1), body: JSON.parse(text) as Record<string, unknown> });
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => hooks.listen(0, '127.0.0.1', resolve));
+    hookUrl = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}/`;
+  });
+  afterAll(() => new Promise<void>((resolve) => hooks.close(() => resolve())));
+
+  const alerts = (since: number) =>
+    h.logs
+      .slice(since)
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { alert?: boolean })
+      .filter((l) => l.alert === true);
+
+  /** A command on a fresh instance whose auth.test Slack answers with `error`; its window's ID. */
+  const commandUnauthorised = async (userId: string, error: string) => {
+    h.coldNext(1);
+    h.slack.failNext('auth.test', { error });
+    const triggerId = h.slack.newTriggerId();
+    const answer = await h.command('/reset-pin', userId, { triggerId, responseUrl: `${hookUrl}${userId}` });
+    expect(answer.status).toBe(200);
+    await h.lambda.idle();
+    return h.openedViewId(h.slack.callsTo('views.open').find((c) => c.args.trigger_id === triggerId)!);
+  };
+
+  it('its window says nothing ran and to try again in a minute, and nobody is paged', async () => {
+    const since = h.logs.length;
+    const viewId = await commandUnauthorised('UANN', 'invalid_auth');
+    expect(h.slack.callsTo('users.info')).toEqual([]);
+    const shown = JSON.stringify(h.lastShown(viewId, []));
+    expect(shown).toContain('Latchkey could not start that just now. Nothing was changed.');
+    expect(shown).toContain('Try again in a minute. If it keeps happening, tell IT.');
+    expect(posted.filter((p) => p.who === 'UANN')).toEqual([]);
+    expect(alerts(since)).toEqual([]);
+  });
+
+  it('with our token refused for the window too, the command hears it privately through its response_url, which needs no token', async () => {
+    const since = h.logs.length;
+    h.slack.failNext('views.update', { error: 'token_revoked' });
+    await commandUnauthorised('UBOB', 'token_revoked');
+    expect(posted.filter((p) => p.who === 'UBOB').map((p) => p.body)).toEqual([{ response_type: 'ephemeral', replace_original: false, text: NOT_RUN }]);
+    expect(alerts(since)).toEqual([]);
+  });
 });
