@@ -147,6 +147,12 @@ export interface ResetFailure {
   readonly retryAt?: Date;
   /** With DIRECTORY_USER_REFUSED: the credential's own reason (its words say it). */
   readonly reason?: string;
+  /**
+   * With DIRECTORY_USER_REFUSED: a refusal the directory gives alike for one person's account and for
+   * our own missing permission, given to several different people of late (WidespreadRefusals): the
+   * person is told it is likely Latchkey's setup, and that an admin was alerted, not the reason's words.
+   */
+  readonly widespread?: true;
   /** The `verify` policy's app ("Okta Verify"), for its failures' words. */
   readonly verifierApp?: string;
   /** How a person rejects that app's push by mistake (its plug-in's words), for a rejection's next step. */
@@ -915,12 +921,23 @@ export class ResetCredential {
       result = await credential.directory.resetCredential({ id: ticket.directoryUserId, locked: ticket.locked });
     } catch (err) {
       const failure = this.report(err, context);
-      // One person's refusal that, for several different people, is likely our setup (an app without its role).
-      if (failure.oursIfWidespread !== undefined) await this.widespread.refused({ kind, reason: failure.reason ?? failure.code, person: ticket.directoryUserId, ours: failure.oursIfWidespread });
+      // One person's refusal that, for several different people, is likely our setup (an app without
+      // its role): counted (in this process, and on the shared count) beside the outcome's record, not
+      // before it, as the answer waits for both. The record says what the directory answered either way.
+      const counting = failure.oursIfWidespread !== undefined ? this.widespread.refused({ kind, reason: failure.reason ?? failure.code, person: ticket.directoryUserId, ours: failure.oursIfWidespread }) : false;
       // A refusal only the change could tell (an account another system manages) keeps its reason, for its words.
-      await change.failed(failure.code, failure.reason !== undefined ? { ...proof, reason: failure.reason } : proof);
+      const [widespread, recorded] = await Promise.allSettled([counting, change.failed(failure.code, failure.reason !== undefined ? { ...proof, reason: failure.reason } : proof)]);
+      if (recorded.status === 'rejected') throw recorded.reason;
       this.metrics.count('reset_failed', { credential: kind, code: failure.code });
-      return { ok: false, code: failure.code, kind, email: ticket.email, requestId: ticket.requestId, ...(failure.reason !== undefined && { reason: failure.reason }) };
+      return {
+        ok: false,
+        code: failure.code,
+        kind,
+        email: ticket.email,
+        requestId: ticket.requestId,
+        ...(failure.reason !== undefined && { reason: failure.reason }),
+        ...(widespread.status === 'fulfilled' && widespread.value && { widespread: true as const }),
+      };
     }
     this.metrics.count('reset_succeeded', { credential: kind });
     this.widespread.succeeded(kind);

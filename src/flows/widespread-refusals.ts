@@ -56,8 +56,13 @@ export class WidespreadRefusals {
     private readonly shared?: RateLimiter,
   ) {}
 
-  /** `person`: the directory user refused; `ours`: the credential's words for an operator, naming what to check. Never throws. */
-  async refused(refusal: { readonly kind: string; readonly reason: string; readonly person: string; readonly ours: string }): Promise<void> {
+  /**
+   * `person`: the directory user refused; `ours`: the credential's words for an operator, naming what
+   * to check. Whether this refusal is now taken for ours (WIDESPREAD_AFTER different people within the
+   * window, in this process or, as far as the shared count tells, across instances): the person is then
+   * told it is likely Latchkey's setup, not their account. Never throws.
+   */
+  async refused(refusal: { readonly kind: string; readonly reason: string; readonly person: string; readonly ours: string }): Promise<boolean> {
     const now = this.now();
     let byReason = this.watched.get(refusal.kind);
     if (!byReason) this.watched.set(refusal.kind, (byReason = new Map()));
@@ -65,28 +70,30 @@ export class WidespreadRefusals {
     if (!watched) byReason.set(refusal.reason, (watched = { refusedAt: new Map(), alertedAt: Number.NEGATIVE_INFINITY }));
     for (const [person, at] of watched.refusedAt) if (now - at >= WIDESPREAD_WITHIN_MS) watched.refusedAt.delete(person);
     watched.refusedAt.set(refusal.person, now);
-    const here = watched.refusedAt.size >= WIDESPREAD_AFTER && now - watched.alertedAt >= WIDESPREAD_WITHIN_MS;
+    const seenHere = watched.refusedAt.size >= WIDESPREAD_AFTER;
+    const here = seenHere && now - watched.alertedAt >= WIDESPREAD_WITHIN_MS;
     let people = watched.refusedAt.size;
     if (this.shared) {
       try {
         const everywhere = await this.reachedEverywhere(this.shared, refusal, new Date(now));
-        if (!here && !everywhere) return;
+        if (!here && !everywhere) return seenHere;
         if (everywhere) people = Math.max(people, WIDESPREAD_AFTER);
         if (!(await this.shared.take(`${sharedKey(refusal)}:alerted`, 1, WIDESPREAD_WITHIN_MS, new Date(now))).ok) {
           // Another instance paged for this window: this one's count is said with it.
           if (here) watched.alertedAt = now;
-          return;
+          return true;
         }
       } catch (err) {
         this.logger.warn({ kind: refusal.kind, reason: refusal.reason, err: describeError(err) }, 'widespread refusals: the shared count is unavailable; this instance counts alone');
-        if (!here) return;
+        if (!here) return seenHere;
       }
-    } else if (!here) return;
+    } else if (!here) return seenHere;
     watched.alertedAt = now;
     this.logger.error(
       { kind: refusal.kind, reason: refusal.reason, people, withinMinutes: WIDESPREAD_WITHIN_MS / 60_000, alert: true },
       `the same refusal for several different people, and no success between: likely our setup, not their accounts. ${refusal.ours} Said at most once every ${WIDESPREAD_WITHIN_MS / 60_000} minutes`,
     );
+    return true;
   }
 
   /**

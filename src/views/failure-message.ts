@@ -85,6 +85,8 @@ export function failureMessage(
     readonly verifyWaitMs?: number;
     /** With REQUEST_OPEN: where the open request stands, when it was read. */
     readonly open?: Pick<OpenRequest, 'state' | 'until'>;
+    /** With DIRECTORY_USER_REFUSED: several different people were refused alike of late (ResetFailure.widespread). */
+    readonly widespread?: true;
   },
   words: SubjectWords,
 ): FailureMessage {
@@ -180,7 +182,12 @@ export function failureMessage(
       headline: `Your ${words.account} is not activated yet, so there is nothing to ${change.verb}.`,
       next: `Finish activating it from the invitation ${dir} sent you, or ask IT to send a new one.`,
     },
-    DIRECTORY_USER_REFUSED: own ? { headline: own.headline, next: own.next } : {
+    // The directory refused several different people alike of late: most likely our own setup (an app
+    // that lost its role), of which an operator was alerted (WidespreadRefusals), not their account.
+    DIRECTORY_USER_REFUSED: failure.widespread ? {
+      headline: `${dir} is refusing Latchkey's ${change.plural} for several people, not only you: most likely a problem with Latchkey's setup, not with your account. Nothing was changed.`,
+      next: `An admin has been alerted. ${again} later, or ask IT to ${change.verb} it for you.`,
+    } : own ? { headline: own.headline, next: own.next } : {
       headline: `Your ${words.account} cannot be ${change.done} by self-service.`,
       next: 'Contact IT.',
     },

@@ -280,16 +280,20 @@ describe('/reset-entra-password', () => {
     expect(entra().callsTo('Token')).toHaveLength(tokens + 1);
   });
 
-  it("an account Graph protects from the app's reset though no role of it is listed (eligible for an admin role through PIM, a member or owner of a role-assignable group): Graph's 403 Authorization_RequestDenied on its password is a refusal in Entra's own words, saying to ask IT, shows nothing, pages nobody, and is audited with its reason", async () => {
+  it("an account Graph protects from the app's reset though no role of it is listed (eligible for an admin role through PIM, a member or owner of a role-assignable group): Graph's 403 Authorization_RequestDenied on its password is a refusal in Entra's own words, saying to ask IT and that it is a protected account or Latchkey's setup (Graph answers an app without its role alike), shows nothing, pages nobody, and is audited with its reason", async () => {
     const logged = h.logs.length;
     const { view, final } = await h.reset(COMMAND, 'UPAT');
     // Offered: the role check lists no role for them, and only Graph's answer to the change says otherwise.
     expect(view.submit?.text).toBe('Reset password');
     expect(secretIn(final)).toBeUndefined();
     const said = JSON.stringify(final.blocks);
-    expect(said).toContain('Microsoft protects your account from password resets by apps such as Latchkey, as it protects accounts with admin rights, so Latchkey cannot reset it. Nothing was changed.');
-    expect(said).toContain('Ask IT to reset it: a protected account takes an admin with the Privileged Authentication Administrator role.');
+    expect(said).toContain('Microsoft would not let Latchkey reset your password. Nothing was changed.');
+    // Not "you are protected": one person's refusal cannot tell their account from an app without its role.
+    expect(said).toContain(
+      "Ask IT to reset it, and give them the reference below. Microsoft refuses apps such as Latchkey the accounts it protects (as it protects accounts with admin rights), and every account while Latchkey's own setup is missing a permission: IT can tell which.",
+    );
     expect(said).not.toContain('misconfigured');
+    expect(said).not.toContain('An admin has been alerted');
     // Refused once, not taken for a password the tenant's rule refused and tried again; no sign-out after it.
     expect(changes().map((c) => [c.operation, c.params.userId])).toEqual([['SetPassword', 'e-pat']]);
     expect(entra().passwordOf('e-pat')).toBeUndefined();
@@ -303,10 +307,21 @@ describe('/reset-entra-password', () => {
 
   describe("Graph refusing the password alike for several different people (as it refuses everyone's to an app that lost its role)", () => {
     const alertLines = (from: number) => h.logs.slice(from).join('').split('\n').filter((line) => line.includes('"alert":true'));
-    const refused = async (userId: string) => {
+    const ONE = 'Microsoft would not let Latchkey reset your password.';
+    const SETUP = "Microsoft Entra ID is refusing Latchkey's resets for several people, not only you: most likely a problem with Latchkey's setup, not with your account. Nothing was changed.";
+    /** What the person was told: one person's refusal, or several people's (likely the setup, an admin alerted). */
+    const refused = async (userId: string): Promise<'one' | 'setup'> => {
       const { final } = await h.reset(COMMAND, userId);
-      expect(JSON.stringify(final.blocks)).toContain('Microsoft protects your account from password resets by apps such as Latchkey');
-      await h.waitForAudit(userId, (r) => r.phase === 'outcome' && r.reason === 'protected_account');
+      const said = JSON.stringify(final.blocks);
+      // Audited as Graph answered, whatever the person is told.
+      await h.waitForAudit(userId, (r) => r.phase === 'outcome' && r.errorCode === 'DIRECTORY_USER_REFUSED' && r.reason === 'protected_account');
+      if (said.includes(SETUP)) {
+        expect(said).toContain('An admin has been alerted. Run `/reset-entra-password` again later, or ask IT to reset it for you.');
+        expect(said).not.toContain(ONE);
+        return 'setup';
+      }
+      expect(said).toContain(ONE);
+      return 'one';
     };
     // Over an hour on from any refusal an earlier test made, so that only this test's count.
     beforeEach(() => void (h.clock.offsetMs += 2 * 60 * 60_000));
@@ -314,17 +329,17 @@ describe('/reset-entra-password', () => {
 
     it('one person refused again and again pages nobody: only different people count', async () => {
       const logged = h.logs.length;
-      for (let i = 0; i < 3; i++) await refused('URAE');
+      for (let i = 0; i < 3; i++) expect(await refused('URAE')).toBe('one');
       expect(changes().map((c) => c.params.userId)).toEqual(['e-rae', 'e-rae', 'e-rae']);
       expect(alertLines(logged)).toEqual([]);
     });
 
-    it("two different people refused page nobody; the third pages the on-call once, saying every Entra reset is refused and that the app's role or permission is likely missing; more refusals within the hour, not again", async () => {
+    it("two different people refused page nobody and are each told it is their account or the setup; the third pages the on-call once, saying every Entra reset is refused and that the app's role or permission is likely missing, and from the third on each person is told it is likely Latchkey's setup and an admin was alerted; more refusals within the hour, not again", async () => {
       const logged = h.logs.length;
-      await refused('URAE');
-      await refused('USOL');
+      expect(await refused('URAE')).toBe('one');
+      expect(await refused('USOL')).toBe('one');
       expect(alertLines(logged)).toEqual([]);
-      await refused('UTIA');
+      expect(await refused('UTIA')).toBe('setup');
       const [line, ...more] = alertLines(logged);
       expect(more).toEqual([]);
       expect(line).toContain('the same refusal for several different people, and no success between: likely our setup, not their accounts.');
@@ -332,9 +347,9 @@ describe('/reset-entra-password', () => {
       expect(line).toMatch(/User Administrator.*Privileged Authentication Administrator.*User-PasswordProfile\.ReadWrite\.All/);
       expect(JSON.parse(line!)).toMatchObject({ level: 'error', kind: 'entra_password', reason: 'protected_account', people: 3 });
       expect(line).not.toContain(entra().clientSecret);
-      // Said once for the hour, however many more are refused.
-      await refused('UPAT');
-      await refused('URAE');
+      // Said once for the hour, however many more are refused; each of them told it is likely the setup, someone new or not.
+      expect(await refused('UPAT')).toBe('setup');
+      expect(await refused('URAE')).toBe('setup');
       expect(alertLines(logged)).toHaveLength(1);
     });
   });
@@ -569,5 +584,27 @@ describe('/reset-entra-password under the approval policy: what the reviewing ad
     const lines = h.logs.slice(logged).join('');
     expect(lines).toContain('reviewed account no longer in the directory');
     expect(lines).not.toMatch(/"alert":true|"level":"(warn|error)"|"level":(40|50)/);
+  });
+});
+
+describe('/reset-entra-password: a refusal counted for several people (the shared count in DynamoDB)', () => {
+  const h = useHarness({ slackUsers: SLACK_PEOPLE, accounts: { entra_password: ENTRA_PEOPLE }, dynamoGate: true });
+  const countWrite = (call: { body: string }) => call.body.includes('widespread:entra_password');
+
+  it("is written beside the outcome's record, not before it: with the shared count's write waiting on DynamoDB, the refusal is already on record, and the person is answered once the count is in", async () => {
+    const release = h.dynamoGate.delay(countWrite);
+    let answered: Promise<{ final: Record<string, any> }> | undefined;
+    try {
+      answered = h.reset(COMMAND, 'UPAT');
+      // The count's first write has reached DynamoDB, and its answer waits.
+      for (const deadline = Date.now() + 5_000; !h.dynamoGate.delayed.some(countWrite) && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 10));
+      expect(h.dynamoGate.delayed.some(countWrite)).toBe(true);
+      // Well within the SDK's request timeout, after which the count would give up and the record follow anyway.
+      await h.waitForAudit('UPAT', (r) => r.phase === 'outcome' && r.reason === 'protected_account', 2_000);
+    } finally {
+      release();
+    }
+    const { final } = await answered;
+    expect(JSON.stringify(final.blocks)).toContain('Microsoft would not let Latchkey reset your password.');
   });
 });

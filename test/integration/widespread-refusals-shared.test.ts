@@ -41,18 +41,20 @@ describe('WidespreadRefusals across instances', () => {
 
   it('two different people refused on one instance and a third on another page the on-call once, in all; more refusals on either, not again', async () => {
     const w = instances(2);
-    await w.refuse(0, 'e-rae');
-    await w.refuse(0, 'e-sol');
+    expect(await w.refuse(0, 'e-rae')).toBe(false);
+    expect(await w.refuse(0, 'e-sol')).toBe(false);
     expect(w.alerts()).toEqual([]);
-    await w.refuse(1, 'e-tia');
+    // The third person, on an instance that saw nobody else, is told it is likely the setup: the shared count says so.
+    expect(await w.refuse(1, 'e-tia')).toBe(true);
     expect(w.alerts()).toHaveLength(1);
     expect(w.alerts()[0]).toMatchObject({
       level: 'error',
       fields: { kind: 'entra_password', reason: 'protected_account', people: 3, alert: true },
       message: 'the same refusal for several different people, and no success between: likely our setup, not their accounts. Check the role. Said at most once every 60 minutes',
     });
-    await w.refuse(1, 'e-uma');
-    await w.refuse(0, 'e-pat');
+    // Someone new on either instance, after the page: told so too.
+    expect(await w.refuse(1, 'e-uma')).toBe(true);
+    expect(await w.refuse(0, 'e-pat')).toBe(true);
     await w.refuse(0, 'e-tia');
     expect(w.alerts()).toHaveLength(1);
   });
@@ -80,7 +82,7 @@ describe('WidespreadRefusals across instances', () => {
       giveBack: async () => false,
     };
     const w = instances(2, broken);
-    await expect(w.refuse(0, 'e-rae')).resolves.toBeUndefined();
+    await expect(w.refuse(0, 'e-rae')).resolves.toBe(false);
     await w.refuse(1, 'e-sol');
     await w.refuse(0, 'e-tia');
     expect(w.alerts()).toEqual([]);

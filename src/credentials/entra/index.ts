@@ -86,11 +86,15 @@ export const entra: Credential<EntraSettings> = {
         next: "Reset it where you sign in (your organization's sign-in page), or ask IT.",
         label: 'signs in at another identity provider',
       },
-      // Graph refused to set the password (403 Authorization_RequestDenied): an account Entra protects from the app's reset.
+      // Graph refused to set the password (403 Authorization_RequestDenied): an account Entra protects
+      // from the app's reset, or any account while the app lacks its role, which Graph answers alike.
+      // One person cannot be told which; several refused of late are told it is likely the setup (ResetFailure.widespread).
       protected_account: {
-        headline: 'Microsoft protects your account from password resets by apps such as Latchkey, as it protects accounts with admin rights, so Latchkey cannot reset it. Nothing was changed.',
-        next: 'Ask IT to reset it: a protected account takes an admin with the Privileged Authentication Administrator role.',
-        label: 'protected by Microsoft from app resets',
+        headline: 'Microsoft would not let Latchkey reset your password. Nothing was changed.',
+        next:
+          'Ask IT to reset it, and give them the reference below. Microsoft refuses apps such as Latchkey the accounts it protects (as it protects accounts with admin rights), ' +
+          "and every account while Latchkey's own setup is missing a permission: IT can tell which.",
+        label: 'protected account, or app lacks its role',
       },
     },
   },
