@@ -8,7 +8,7 @@ import { noAwsCredentials } from './aws/no-credentials';
 import { quietNodeVersionNotice } from './aws/node-version-notice';
 import { optionSuggestion } from './cli-args';
 import { slackApiUrl } from './config-fields';
-import { loadDotEnv } from './env-file';
+import { DotEnvUnreadable, loadDotEnv } from './env-file';
 import type { Logger } from './flows/ports';
 import { unknownOutcomes } from './flows/unknown-outcomes';
 import { httpFetch } from './http/fetch';
@@ -41,9 +41,16 @@ usage:
 The table is AUDIT_TABLE_NAME (default latchkey-audit); region and endpoint come from the AWS SDK's
 usual settings (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL_DYNAMODB). It reads the same environment
 (and .env) as npm start.
+
+Exit status: 0 done; 2 nothing was asked: the arguments, .env, or SLACK_BOT_TOKEN or SLACK_API_URL
+(for --person by email) are to fix, as npm start exits 2 for its settings; 1 AWS or Slack could
+not be asked or failed (no region or credentials, no table, no such member), as npm start exits 1.
 `;
 
 class UsageError extends Error {}
+
+/** A setting or .env to fix before anything is asked of AWS or Slack: exit 2, as npm start, doctor and manifest exit for theirs. */
+class SetupError extends Error {}
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const QUIET: Logger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -68,7 +75,11 @@ async function main(argv: string[]): Promise<void> {
     const meant = closestName(command, SUBCOMMANDS);
     throw new UsageError(`unknown subcommand "${command}"${meant ? ` (did you mean "${meant}"?)` : ''}`);
   }
-  loadDotEnv();
+  try {
+    loadDotEnv();
+  } catch (err) {
+    throw err instanceof DotEnvUnreadable ? new SetupError(err.message) : err;
+  }
   quietNodeVersionNotice();
   const client = new DynamoDBClient(AWS_CLIENT);
   // The SDK's own words are "Region is missing", at the first query: name the setting before it.
@@ -108,11 +119,11 @@ type Run = (tools: Tools) => Promise<void>;
  */
 async function memberId(email: string): Promise<string> {
   const token = process.env.SLACK_BOT_TOKEN;
-  if (!token) throw new Error(`--person ${email} is an email, which is looked up in Slack with the bot token: set SLACK_BOT_TOKEN (xoxb-…, from OAuth & Permissions; in .env or the environment), or ${ID_INSTEAD}`);
-  if (!token.startsWith('xoxb-')) throw new Error(`SLACK_BOT_TOKEN must be the bot token (xoxb-…) from OAuth & Permissions, to look up --person ${email}; or ${ID_INSTEAD}`);
+  if (!token) throw new SetupError(`--person ${email} is an email, which is looked up in Slack with the bot token: set SLACK_BOT_TOKEN (xoxb-…, from OAuth & Permissions; in .env or the environment), or ${ID_INSTEAD}`);
+  if (!token.startsWith('xoxb-')) throw new SetupError(`SLACK_BOT_TOKEN must be the bot token (xoxb-…) from OAuth & Permissions, to look up --person ${email}; or ${ID_INSTEAD}`);
   const set = process.env.SLACK_API_URL || undefined;
   const apiUrl = slackApiUrl.safeParse(set ?? SLACK_API_URL_DEFAULT);
-  if (!apiUrl.success) throw new Error(`SLACK_API_URL: ${apiUrl.error.issues[0]?.message ?? 'is not a URL'}`);
+  if (!apiUrl.success) throw new SetupError(`SLACK_API_URL: ${apiUrl.error.issues[0]?.message ?? 'is not a URL'}`);
   const slack = new SlackWebApi({ token, apiUrl: apiUrl.data, fetch: httpFetch(), logger: QUIET, retries: 2 });
   return memberIdByEmail(slack, email, slackAddress(set === undefined ? undefined : apiUrl.data));
 }
@@ -204,5 +215,5 @@ main(process.argv.slice(2)).catch((err: unknown) => {
       : String(err);
   const partial = exportStarted ? ' (the records written before this are incomplete: discard them and run the export again)' : '';
   process.stderr.write(`audit failed: ${message}${partial}\n`);
-  process.exit(1);
+  process.exit(err instanceof SetupError ? 2 : 1);
 });

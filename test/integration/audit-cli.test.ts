@@ -204,12 +204,18 @@ describe('the audit CLI', () => {
       }
     });
 
-    it('no SLACK_BOT_TOKEN to look it up with: one line naming it, exit 1, and Slack is not called', async () => {
+    it('no SLACK_BOT_TOKEN to look it up with, a token of another kind, or a SLACK_API_URL that is no URL: one line naming it, exit 2 (a setting to fix, as npm start exits for its own), and Slack is not called', async () => {
       const noToken = await run([...NOV, '--person', 'ann@example.com'], { SLACK_API_URL: slack.url });
-      expect(noToken).toMatchObject({ code: 1, stdout: '' });
+      expect(noToken).toMatchObject({ code: 2, stdout: '' });
       expect(noToken.stderr).toBe(
         `audit failed: --person ann@example.com is an email, which is looked up in Slack with the bot token: set SLACK_BOT_TOKEN (xoxb-…, from OAuth & Permissions; in .env or the environment), or ${FIND_ID}\n`,
       );
+      const userToken = await run([...NOV, '--person', 'ann@example.com'], { SLACK_BOT_TOKEN: 'xoxp-a-user-token', SLACK_API_URL: slack.url });
+      expect(userToken).toMatchObject({ code: 2, stdout: '' });
+      expect(userToken.stderr).toBe(`audit failed: SLACK_BOT_TOKEN must be the bot token (xoxb-…) from OAuth & Permissions, to look up --person ann@example.com; or ${FIND_ID}\n`);
+      const noUrl = await run([...NOV, '--person', 'ann@example.com'], { SLACK_BOT_TOKEN: slack.botToken, SLACK_API_URL: 'not a url' });
+      expect(noUrl).toMatchObject({ code: 2, stdout: '' });
+      expect(noUrl.stderr).toMatch(/^audit failed: SLACK_API_URL: [^\n]+\n$/);
       expect(slack.calls).toEqual([]);
     });
 
@@ -221,10 +227,11 @@ describe('the audit CLI', () => {
     });
   });
 
-  it('--help prints the usage; an unknown subcommand or bad dates print it on stderr and exit 2', async () => {
+  it('--help prints the usage, with what each exit status means; an unknown subcommand or bad dates print it on stderr and exit 2', async () => {
     const help = await run(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('npm run audit -- export --from YYYY-MM-DD');
+    expect(help.stdout.replace(/\s+/g, ' ')).toMatch(/Exit status: 0 done; 2 nothing was asked: the arguments, \.env, or SLACK_BOT_TOKEN or SLACK_API_URL .*; 1 AWS or Slack could not be asked or failed/);
     for (const args of [['frobnicate'], ['export', '--from', '2026-11-05', '--to', '2026-11-01'], ['export', '--from', 'yesterday', '--to', '2026-11-01'], ['export', '--from', '2026-11-01', '--to', '2026-11-02', '--format', 'xlsx'], ['export', '--from', '2020-01-01', '--to', '2026-11-02']]) {
       const bad = await run(args);
       expect(bad.code).toBe(2);
@@ -305,7 +312,7 @@ describe('the audit CLI', () => {
     }
   });
 
-  it('a .env that is there but cannot be read (here a directory) is one line naming the file and what to do, as npm start words it, with no stack trace; exit 1 as its other failures', async () => {
+  it('a .env that is there but cannot be read (here a directory) is one line naming the file and what to do, as npm start words it, with no stack trace; exit 2, as npm start, doctor and manifest exit for it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'latchkey-audit-env-'));
     try {
       // A directory, not a file without read permission: the tests run as root, whom chmod does not stop.
@@ -313,7 +320,7 @@ describe('the audit CLI', () => {
       const failed = await run(['unknown'], {}, dir);
       expect(failed.stderr).toBe(`audit failed: ${join(realpathSync(dir), '.env')} is a directory, not a file. Latchkey reads its settings from .env when it is there: move the directory away, then give the settings in a .env file or in the environment alone.\n`);
       expect(failed.stderr).not.toContain('    at ');
-      expect(failed).toMatchObject({ code: 1, stdout: '' });
+      expect(failed).toMatchObject({ code: 2, stdout: '' });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
