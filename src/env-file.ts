@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readlinkSync, readSync, statSync, type Stats } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 
@@ -29,25 +29,108 @@ export interface DuplicateKey {
  * with node --env-file (process.loadEnvFile never overwrites one). One .env sets twice: the last wins.
  */
 export function loadDotEnv(path = '.env'): DotEnvRead {
-  if (!existsSync(path)) return { cutAtHash: [], duplicates: [] };
   const before = new Set(Object.keys(process.env));
-  let text: string;
+  let text: string | undefined;
   try {
-    // Read as text too, for what node's parser does not say: only the lines it took. First, so
-    // that a directory is said as one (node's loader says only "Contents … should be a valid string").
-    text = readFileSync(path, 'utf8');
-    process.loadEnvFile(path);
+    text = dotEnvText(path);
   } catch (err) {
     throw new DotEnvUnreadable(resolve(path), whyUnreadable(err), whatToDo(err, 'in the environment alone'));
   }
+  if (text === undefined) return { cutAtHash: [], duplicates: [] };
+  // node's own parser (process.loadEnvFile's) on the text read once, here: loadEnvFile would open
+  // the file a second time, which a pipe put there in between would hold open forever.
+  for (const [name, value] of Object.entries(parseEnv(text))) if (!before.has(name)) process.env[name] = value;
   return {
     cutAtHash: valuesCutAtHash(text).filter((name) => !before.has(name)),
     duplicates: duplicateKeys(text).filter(({ name }) => !before.has(name)),
   };
 }
 
+/** More than any .env of settings holds (a few KB, a key or two in PEM included): a bigger one is some other file, not read into memory. */
+export const DOT_ENV_MAX_BYTES = 1024 * 1024;
+
 /**
- * A .env that is there but cannot be read (a directory, its mode): a problem its reader can fix,
+ * A .env that is there but is no file of settings: a directory, a named pipe, a socket, a device
+ * (a link to /dev/zero or /dev/stdin), or a file bigger than settings take. Refused before its
+ * text is read: a pipe's read waits for a writer, maybe forever, and /dev/zero's never ends.
+ */
+export class NotASettingsFile extends Error {
+  constructor(
+    /** What it is, as whyUnreadable says it: 'a named pipe (FIFO)', …; undefined when it is a file, too big. */
+    readonly kind: string | undefined,
+    /** Where a link named .env leads, when it is one. */
+    readonly linkTo: string | undefined,
+    /** Its size, when it is a file too big and its size says so. */
+    readonly size?: number,
+  ) {
+    super(kind ?? 'too big');
+    this.name = 'NotASettingsFile';
+  }
+}
+
+/** What a file that is not a regular one is, in words; undefined for a regular file. */
+function kindOf(stats: Stats): string | undefined {
+  if (stats.isFile()) return undefined;
+  if (stats.isDirectory()) return 'a directory';
+  if (stats.isFIFO()) return 'a named pipe (FIFO)';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isCharacterDevice()) return 'a character device';
+  if (stats.isBlockDevice()) return 'a block device';
+  return 'an unknown kind of file';
+}
+
+/**
+ * The text of the .env at `path`, undefined when there is none (nor a link that leads to one). A
+ * link to a regular file is read; anything else, or one over DOT_ENV_MAX_BYTES, is refused
+ * (NotASettingsFile), a pipe or a device before it is opened. Looked at twice: by its path first, so that a device
+ * is never opened, then once open (without waiting, as a pipe's open would), so that what was
+ * swapped in between is refused too.
+ */
+function dotEnvText(path: string): string | undefined {
+  let stats: Stats;
+  try {
+    stats = statSync(path);
+  } catch (err) {
+    if (NOT_THERE.has((err as NodeJS.ErrnoException).code ?? '')) return undefined;
+    throw err;
+  }
+  const refuse = (found: Stats): NotASettingsFile => new NotASettingsFile(kindOf(found), linkTarget(path), found.size > DOT_ENV_MAX_BYTES ? found.size : undefined);
+  if (!stats.isFile() || stats.size > DOT_ENV_MAX_BYTES) throw refuse(stats);
+  const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    const opened = fstatSync(fd);
+    if (!opened.isFile()) throw refuse(opened);
+    // Read to the end, whatever its size said (a file in /proc says 0), but never past the bound.
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.alloc(64 * 1024);
+      const read = readSync(fd, chunk, 0, chunk.length, null);
+      if (read === 0) break;
+      total += read;
+      if (total > DOT_ENV_MAX_BYTES) throw refuse(opened);
+      chunks.push(chunk.subarray(0, read));
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** No .env: none, or a link to nothing (as before, when existsSync said so). */
+const NOT_THERE = new Set(['ENOENT', 'ENOTDIR']);
+
+/** Where .env leads when it is a link (as it was made, one step), for what is refused to say what it really is. */
+function linkTarget(path: string): string | undefined {
+  try {
+    return lstatSync(path).isSymbolicLink() ? readlinkSync(path) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A .env that is there but cannot be read (a directory, a pipe, a device, its mode, its size): a problem its reader can fix,
  * said in words without a stack trace. It names the file and why, never a line of it: .env holds secrets.
  */
 export class DotEnvUnreadable extends Error {
@@ -72,12 +155,25 @@ export function loadDotEnvSayingWhyNot(cannot: string, path = '.env'): DotEnvRea
   }
 }
 
-/** Why a .env that is there could not be read, from the error reading it: its code (fs errors name the path and call, never the file's text). */
+/** Why a .env that is there could not be read, from the error reading it: its code (fs errors name the path and call, never the file's text), or what it is. */
 export function whyUnreadable(err: unknown): string {
+  if (err instanceof NotASettingsFile) {
+    const link = err.linkTo === undefined ? '' : `is a link to ${err.linkTo}, which `;
+    const size = err.size === undefined ? '' : ` (${err.size} bytes)`;
+    if (err.kind === undefined) return `${link}is over ${DOT_ENV_MAX_BYTES / (1024 * 1024)} MB${size}, more than a file of settings holds: a .env is a few KB`;
+    if (err.kind === 'a directory' && link === '') return 'is a directory, not a file';
+    return `${link}is ${err.kind}, not a file${WHY_NOT[err.kind] ?? ''}`;
+  }
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'EISDIR') return 'is a directory, not a file';
   return PERMISSION.has(code ?? '') ? 'cannot be read (permission denied)' : `cannot be read (${code ?? (err as Error).message})`;
 }
+
+/** What reading it would do, for what is not plain that it should not be read. */
+const WHY_NOT: Readonly<Record<string, string>> = {
+  'a named pipe (FIFO)': ' (reading it waits for a writer, maybe forever)',
+  'a character device': ' (reading a terminal or /dev/zero never ends)',
+};
 
 const PERMISSION = new Set(['EACCES', 'EPERM']);
 
@@ -86,6 +182,11 @@ const PERMISSION = new Set(['EACCES', 'EPERM']);
  * directory is no file chmod makes readable); `alone`: where the settings are given without it.
  */
 export function whatToDo(err: unknown, alone: string): string {
+  if (err instanceof NotASettingsFile) {
+    if (err.kind === undefined) return `keep only the settings in it (NAME=value lines), or move it away to give the settings ${alone}`;
+    if (err.kind === 'a directory') return `move ${err.linkTo === undefined ? 'the directory' : 'the link'} away, then give the settings in a .env file or ${alone}`;
+    return `make .env a regular file of NAME=value lines, or move it away to give the settings ${alone}`;
+  }
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'EISDIR') return `move the directory away, then give the settings in a .env file or ${alone}`;
   const fix = PERMISSION.has(code ?? '') ? 'let the user running it read the file (chmod u+r)' : 'make it a file you can read';
@@ -99,8 +200,8 @@ export function whatToDo(err: unknown, alone: string): string {
  * Undefined when there is no file.
  */
 export function readDotEnv(path: string): (DotEnvRead & { readonly values: Readonly<Record<string, string>> }) | undefined {
-  if (!existsSync(path)) return undefined;
-  const text = readFileSync(path, 'utf8');
+  const text = dotEnvText(path);
+  if (text === undefined) return undefined;
   return { values: parseEnv(text) as Record<string, string>, cutAtHash: valuesCutAtHash(text), duplicates: duplicateKeys(text) };
 }
 

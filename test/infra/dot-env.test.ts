@@ -1,3 +1,4 @@
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -150,6 +151,18 @@ test("a .env that is there but cannot be read (here a directory) is a settings p
   expect(() => synth(STACK_ONLY, { dotEnv: folder, say: () => undefined })).toThrow(SettingsError);
   expect(() => synth(STACK_ONLY, { dotEnv: folder, say: () => undefined })).toThrow(`${folder}: is a directory, not a file. The synth reads the app's settings from it`);
 });
+
+test('a .env that is a named pipe is a settings problem saying so, not read: reading one waits for a writer, and the synth hung there', () => {
+  const pipe = path.join(dir, 'a-pipe.env');
+  execFileSync('mkfifo', [pipe]);
+  // In a process of its own, killed if it hangs: a read that waits blocks the whole thread, jest's timeout with it.
+  const read = `try { require(${JSON.stringify(path.join(REPO_ROOT, 'infra', 'lib', 'dot-env.ts'))}).contextFromDotEnv(process.argv[1], () => undefined); } catch (err) { process.stdout.write(err.name + ': ' + err.message); }`;
+  const run = spawnSync(process.execPath, ['--import', 'tsx', '-e', read, pipe], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 40_000, killSignal: 'SIGKILL' });
+  expect([run.signal, run.stderr]).toEqual([null, '']);
+  expect(run.stdout).toContain(
+    `SettingsError: Latchkey cannot be synthesized: the settings (-c keys, cdk.json's context, .env) have problems.\n  - ${pipe}: is a named pipe (FIFO), not a file (reading it waits for a writer, maybe forever). The synth reads the app's settings from it: make .env a regular file of NAME=value lines, or move it away to give the settings with -c keys alone.`,
+  );
+}, 60_000);
 
 test("a local stand-in's address in .env (a .env made for npm start against stand-ins) is refused at synth, naming its variable, not deployed", () => {
   const file = dotEnv([...SETTINGS_LINES, 'SLACK_API_URL=http://127.0.0.1:3999/api/']);

@@ -1,6 +1,6 @@
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +24,9 @@ describe('the audit CLI', () => {
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
       const child = spawn(process.execPath, [CLI, ...args], {
         cwd,
+        // A run that hangs (as on a .env that was a named pipe) is killed: a failure, not a runner that never returns.
+        timeout: 40_000,
+        killSignal: 'SIGKILL',
         env: {
           PATH: process.env.PATH,
           AUDIT_TABLE_NAME: TABLE,
@@ -325,6 +328,18 @@ describe('the audit CLI', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('a .env that is a named pipe is refused in one line, exit 2, not read (reading one waits for a writer: the audit hung there)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'latchkey-audit-env-'));
+    try {
+      execFileSync('mkfifo', [join(dir, '.env')]);
+      const failed = await run(['unknown'], {}, dir);
+      expect(failed.stderr).toBe(`audit failed: ${join(realpathSync(dir), '.env')} is a named pipe (FIFO), not a file (reading it waits for a writer, maybe forever). Latchkey reads its settings from .env when it is there: make .env a regular file of NAME=value lines, or move it away to give the settings in the environment alone.\n`);
+      expect(failed).toMatchObject({ code: 2, stdout: '' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('a table that does not exist is named, with its region, its setting and what to do, in one line, and exits 1', async () => {
     for (const args of [['unknown'], ['export', '--from', '2026-11-01', '--to', '2026-11-02']]) {

@@ -1,5 +1,5 @@
 import { CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -341,6 +341,18 @@ describe('npm run doctor', () => {
     expect(out).toContain('SLACK_TEAM_ID');
     expect(out).not.toContain('    at ');
   }, 30_000);
+
+  it('a .env that is a named pipe is refused in one line, exit 2, not read (reading one waits for a writer: the check hung there)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'latchkey-doctor-'));
+    try {
+      execFileSync('mkfifo', [join(dir, '.env')]);
+      const run = spawnSync(process.execPath, [CLI], { cwd: dir, env: { PATH: process.env.PATH }, encoding: 'utf8', timeout: 40_000, killSignal: 'SIGKILL' });
+      expect(run.stderr).toBe(`Latchkey cannot check its setup: ${join(realpathSync(dir), '.env')} is a named pipe (FIFO), not a file (reading it waits for a writer, maybe forever). Latchkey reads its settings from .env when it is there: make .env a regular file of NAME=value lines, or move it away to give the settings in the environment alone.\n`);
+      expect(run.status).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('a .env that is there but cannot be read (here a directory) is one line naming the file and what to do, as npm start says it, with no stack trace; exit 2', () => {
     const dir = mkdtempSync(join(tmpdir(), 'latchkey-doctor-'));

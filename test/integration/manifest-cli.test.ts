@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,6 +53,19 @@ describe('npm run manifest', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('a .env that is a named pipe is refused in one line, exit 2, and no manifest: not read (reading one waits for a writer: it hung there)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'latchkey-manifest-'));
+    try {
+      execFileSync('mkfifo', [join(dir, '.env')]);
+      const run = spawnSync(process.execPath, [CLI, '--url', 'https://latchkey.acme.com'], { cwd: dir, env: { PATH: process.env.PATH, HOME: dir, ...OKTA_ONLY }, encoding: 'utf8', timeout: 40_000, killSignal: 'SIGKILL' });
+      expect(run.stderr).toBe(`Latchkey cannot make its Slack app manifest: ${join(realpathSync(dir), '.env')} is a named pipe (FIFO), not a file (reading it waits for a writer, maybe forever). Latchkey reads its settings from .env when it is there: make .env a regular file of NAME=value lines, or move it away to give the settings in the environment alone.\n`);
+      expect(run.stdout).toBe('');
+      expect(run.status).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it("prints a manifest Slack's schema accepts, with the commands of the credentials enabled here only, and every URL at the given host", async () => {
     const { status, stdout } = await manifestCli(['--url', 'https://latchkey.acme.com'], OKTA_ONLY);

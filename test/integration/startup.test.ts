@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,6 +56,19 @@ describe('starting Latchkey', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('a .env that is a named pipe is refused in one line, exit 2, not read: reading one waits for a writer, and the start hung there', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'latchkey-start-'));
+    try {
+      execFileSync('mkfifo', [join(dir, '.env')]);
+      // Killed if it hangs, as it did: the test fails on the status, not on a runner that never returns.
+      const run = spawnSync(process.execPath, [join(ROOT, 'dist', 'main.js')], { cwd: dir, env: { PATH: process.env.PATH }, encoding: 'utf8', timeout: 40_000, killSignal: 'SIGKILL' });
+      expect(run.stderr).toBe(`Latchkey cannot start: ${join(realpathSync(dir), '.env')} is a named pipe (FIFO), not a file (reading it waits for a writer, maybe forever). Latchkey reads its settings from .env when it is there: make .env a regular file of NAME=value lines, or move it away to give the settings in the environment alone.\n`);
+      expect(run.status).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('answers /healthz with 200 and JSON once ready', async () => {
     const h = await Harness.start();

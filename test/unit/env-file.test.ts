@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { loadConfig } from '../../src/config';
-import { DotEnvUnreadable, duplicateKeys, loadDotEnv, valuesCutAtHash, whatToDo, whyUnreadable } from '../../src/env-file';
+import { DOT_ENV_MAX_BYTES, DotEnvUnreadable, duplicateKeys, loadDotEnv, readDotEnv, valuesCutAtHash, whatToDo, whyUnreadable } from '../../src/env-file';
 
 /** A WorkMail deployment: its generated passwords read PASSWORD_SYMBOLS. */
 const VALID = { SLACK_SIGNING_SECRET: '8f742231b10e8888abcd99aaabbb85a5', SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_TEAM_ID: 'T0LATCHKEY', WORKMAIL_ORGANIZATION_ID: 'm-0123456789abcdef0123456789abcdef' };
@@ -167,5 +168,80 @@ describe('.env unreadable', () => {
     // Before: 'cannot be read (EACCES)'.
     expect(whyUnreadable(denied)).toBe('cannot be read (permission denied)');
     expect(whatToDo(denied, 'in the environment alone')).toBe('let the user running it read the file (chmod u+r), or move it away to give the settings in the environment alone');
+  });
+});
+
+/**
+ * A .env that is no file of settings: read as one, a named pipe waits for a writer and /dev/zero
+ * never ends (a pipe: test/integration, each entry point in a process of its own, killed if it
+ * hangs). Here what cannot hang even when read: each is refused before it is read, saying what it
+ * is and what to do; a link to a regular file is read as before.
+ */
+describe('.env that is no file of settings', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'latchkey-env-'));
+  afterAll(() => {
+    delete process.env.LK_LINKED;
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const refusal = (path: string): string => {
+    try {
+      loadDotEnv(path);
+    } catch (err) {
+      expect(err).toBeInstanceOf(DotEnvUnreadable);
+      // The infra's reader (cdk synth) refuses it too, in the same words.
+      expect(() => readDotEnv(path)).toThrow();
+      expect(whyUnreadable(caught(() => readDotEnv(path)))).toBe((err as DotEnvUnreadable).why);
+      return (err as Error).message.slice(path.length + 1);
+    }
+    throw new Error(`${path} was read`);
+  };
+  const caught = (f: () => unknown): unknown => {
+    try {
+      f();
+    } catch (err) {
+      return err;
+    }
+    return undefined;
+  };
+  const FIX = 'Latchkey reads its settings from .env when it is there: make .env a regular file of NAME=value lines, or move it away to give the settings in the environment alone.';
+
+  it('a socket, or a link to a device (/dev/null here), is said as what it is, with what to do, and not opened', async () => {
+    const socket = join(dir, 'socket.env');
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(socket, resolve));
+    try {
+      // Before: 'cannot be read (ENXIO)', a code and no advice.
+      expect(refusal(socket)).toBe(`is a socket, not a file. ${FIX}`);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    const device = join(dir, 'device.env');
+    symlinkSync('/dev/null', device);
+    // Before: read as an empty file, without a word.
+    expect(refusal(device)).toBe(`is a link to /dev/null, which is a character device, not a file (reading a terminal or /dev/zero never ends). ${FIX}`);
+  });
+
+  it('a file over 1 MB is no .env of settings: refused, not read into memory; one of 1 MB is read; a link to a regular file is read, and a link to a directory is said as one', () => {
+    const big = join(dir, 'big.env');
+    writeFileSync(big, `LK_BIG=1\n${'#'.repeat(DOT_ENV_MAX_BYTES - 9)}\n`);
+    expect(refusal(big)).toBe(
+      `is over 1 MB (${DOT_ENV_MAX_BYTES + 1} bytes), more than a file of settings holds: a .env is a few KB. Latchkey reads its settings from .env when it is there: keep only the settings in it (NAME=value lines), or move it away to give the settings in the environment alone.`,
+    );
+    writeFileSync(big, `LK_BIG=1\n${'#'.repeat(DOT_ENV_MAX_BYTES - 10)}\n`);
+    expect(readDotEnv(big)?.values).toEqual({ LK_BIG: '1' });
+
+    writeFileSync(join(dir, 'settings'), 'LK_LINKED=from-the-link\n');
+    symlinkSync('settings', join(dir, 'linked.env'));
+    expect(loadDotEnv(join(dir, 'linked.env'))).toEqual({ cutAtHash: [], duplicates: [] });
+    expect(process.env.LK_LINKED).toBe('from-the-link');
+    // A link to nothing is no .env, as before.
+    symlinkSync('nowhere', join(dir, 'dangling.env'));
+    expect(loadDotEnv(join(dir, 'dangling.env'))).toEqual({ cutAtHash: [], duplicates: [] });
+
+    mkdirSync(join(dir, 'folder'));
+    symlinkSync('folder', join(dir, 'folder.env'));
+    expect(refusal(join(dir, 'folder.env'))).toBe(
+      'is a link to folder, which is a directory, not a file. Latchkey reads its settings from .env when it is there: move the link away, then give the settings in a .env file or in the environment alone.',
+    );
   });
 });
