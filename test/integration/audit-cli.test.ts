@@ -241,7 +241,7 @@ describe('the audit CLI', () => {
       expect(bad.stderr).toContain('usage:');
       expect(bad.stdout).toBe('');
     }
-  });
+  }, 60_000);
 
   it('bad arguments are named as such, a bad day by its option and why, before any AWS setting is looked at: with no AWS region, a typo is not blamed on the region', async () => {
     for (const [args, said] of [
@@ -263,7 +263,7 @@ describe('the audit CLI', () => {
       expect(bad.stderr).toContain('usage:');
       expect(bad.stderr).not.toContain('AWS region');
     }
-  });
+  }, 60_000);
 
   it("the README's audit commands take the options --help gives, with the same default for --days", async () => {
     const help = (await run(['--help'])).stdout;
