@@ -71,6 +71,8 @@ interface Changing {
   clicks: number;
   /** Its attempt was written here: `begun` is true. */
   written: boolean;
+  /** Its change was sent to the directory: from here on it may have been made, whatever follows. */
+  sent?: true;
   /** Its clicks here whose attempts are on their way: once one's is written, the others give way to it (giveWay). */
   readonly onTheirWay: Set<Click>;
   /**
@@ -846,6 +848,21 @@ export class ResetCredential {
     try {
       outcome = await this.changeOnRecord(requester, credential, ticket, delivery, change, changing, verify);
       return outcome;
+    } catch (err) {
+      // A bug of ours (or a record that could not be written) once the attempt was on record. Before
+      // the change was sent, nothing was changed, and nothing but "working…" or a push's number can
+      // be on screen: no click of this request shows a secret anywhere, as its attempt is this one.
+      // So the modal itself says so, as for any failure, rather than standing at "Resetting…" with
+      // a DM beside it. Once sent, it may have been made and its secret shown: that is the error
+      // handler's, which never replaces the modal.
+      if (changing.sent || changing.showing?.step === 'result') throw err;
+      const failure = this.report(err, context);
+      await change
+        .failed(failure.code)
+        .catch((e: unknown) => this.deps.logger.warn({ requestId: ticket.requestId, err: describeError(e) }, 'the failure of a reset could not be recorded'));
+      // Not `sent: false`: a bug uses the request up, as a refusal does (an approved reset's approval is not given back to meet it again).
+      outcome = { ok: false, code: failure.code, kind, email: ticket.email, requestId: ticket.requestId };
+      return outcome;
     } finally {
       // Its failure, if it failed, is shown once this returns: a click of it that comes meanwhile shows the same (sameAsShown).
       if (!outcome) changing.showing = { step: 'ended' };
@@ -918,6 +935,7 @@ export class ResetCredential {
 
     let result: ChangeResult;
     try {
+      changing.sent = true;
       result = await credential.directory.resetCredential({ id: ticket.directoryUserId, locked: ticket.locked });
     } catch (err) {
       const failure = this.report(err, context);

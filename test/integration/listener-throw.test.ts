@@ -66,6 +66,33 @@ describe.each(['server', 'lambda'] as const)('a listener that throws after the a
     expect(logLines(h, from).filter((l) => l.alert === true)).toEqual([expect.objectContaining({ level: 'error', err: expect.stringContaining(BUG) })]);
   });
 
+  it('a Reset whose work throws after its attempt is on record, before the change is sent: its own window says something went wrong and nothing was changed, not "Resetting…" and a DM', async () => {
+    const opened = await h.open('/reset-pin', 'UCARL');
+    const from = h.logs.length;
+    const since = Date.now();
+    const resets = h.chime.callsTo('ResetPersonalPIN').length;
+    // Everything between the attempt written and the change sent (the push, the time check) throws: a bug before the change.
+    const thrown = jest.spyOn(ResetCredential.prototype as any, 'changeOnRecord').mockRejectedValue(new Error(BUG));
+    try {
+      const answer = await answeredAt(h.submit('UCARL', opened.view));
+      await h.waitForLogs(BUG, 1);
+      await h.waitForAudit('UCARL', (r) => r.phase === 'outcome' && r.errorCode === 'INTERNAL');
+      await new Promise((r) => setTimeout(r, 300));
+      const shown = JSON.stringify(h.lastShown(opened.viewId, [answer]));
+      expect(shown).toContain('Something went wrong inside Latchkey.');
+      expect(shown).toContain('An admin has been alerted. Nothing was changed.');
+      expect(shown).not.toContain('Resetting');
+    } finally {
+      thrown.mockRestore();
+    }
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(resets);
+    expect(h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'DUCARL' && c.at >= since)).toEqual([]);
+    const alerts = logLines(h, from).filter((l) => l.alert === true);
+    expect(alerts).toEqual([expect.objectContaining({ level: 'error', detail: expect.stringContaining(BUG), code: 'INTERNAL' })]);
+    const said = JSON.stringify(alerts);
+    for (const secret of [SIGNING_SECRET, h.slack.botToken, ...h.allSecrets()]) expect(said).not.toContain(secret);
+  });
+
   it('a Reset whose work throws after its modal showed the new PIN: the PIN stays in the modal, and the person is told in a DM', async () => {
     const opened = await h.open('/reset-pin', 'UCARL');
     const from = h.logs.length;
