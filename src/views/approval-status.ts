@@ -215,7 +215,7 @@ export function approvalFacts(request: PendingRequest, words: ApprovalKindWords)
   return [
     `*<@${request.requester.userId}>* ${words.asks(request)}`,
     ...(request.reason ? [`>${escapeMrkdwn(request.reason).replace(/\n/g, '\n>')}`] : []),
-    // The request's one reference, as its requester was shown it: what the admins' audit search finds it by.
-    `Requested at ${slackTime(new Date(request.createdAt))} · Reference \`${request.id}\``,
+    // The request's one reference, as its requester was shown it (its short form too, as a person reads it out): what the admins' audit search finds it by.
+    `Requested at ${slackTime(new Date(request.createdAt))} · Reference ${referenceWords(request.id)}`,
   ].join('\n');
 }

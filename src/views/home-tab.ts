@@ -562,7 +562,7 @@ function attentionLine(a: Attention, words: HomeWords): string {
     return (
       `:grey_question: *A record this version of Latchkey cannot read* (its ${fields})${what ? ` · ${what}` : ''} · ${when}\n` +
       (isReference(a.requestId)
-        ? `A newer version may have written it, or someone edited the table: look it up with its reference \`${a.requestId}\` (*Search the audit log*, or \`npm run audit -- export\` for its day).`
+        ? `A newer version may have written it, or someone edited the table: look it up with its reference ${referenceWords(a.requestId)}: *Search the audit log*, or \`npm run audit -- export\` for its day.`
         : `A newer version may have written it, or someone edited the table. It has no reference this version can read: \`npm run audit -- export\` for its day lists it (phase unreadable) by its key.`)
     );
   }
@@ -573,14 +573,14 @@ function attentionLine(a: Attention, words: HomeWords): string {
     const several = a.count !== undefined && a.count > 1;
     return (
       `:rotating_light: *Push rejected in ${app}*${several ? ` ${a.count} times` : ''} · ${name} by <@${a.actor.userId}> · ${several ? 'latest ' : ''}${slackDate(new Date(a.at))}\n` +
-      `Nothing was changed, but someone else may be using their Slack account: ask them, by another way than Slack, whether they asked. Reference${several ? ' of the latest' : ''} \`${a.requestId}\``
+      `Nothing was changed, but someone else may be using their Slack account: ask them, by another way than Slack, whether they asked. Reference${several ? ' of the latest' : ''} ${referenceWords(a.requestId)}`
     );
   }
   if (a.kind === 'push_limited') {
     const times = a.count && a.count > 1 ? ` (${a.count} times)` : '';
     return (
       `:rotating_light: *Push limit reached*${times} · ${name} by <@${a.actor.userId}> · ${slackDate(new Date(a.at))}\n` +
-      `Asked for more pushes to their phone than an hour allows: someone may be pushing them to approve one by habit. Reference \`${a.requestId}\``
+      `Asked for more pushes to their phone than an hour allows: someone may be pushing them to approve one by habit. Reference ${referenceWords(a.requestId)}`
     );
   }
   const what =
@@ -589,7 +589,7 @@ function attentionLine(a: Attention, words: HomeWords): string {
       : a.kind === 'incomplete'
         ? ':warning: *Done, but a step after the change failed*'
         : `:rotating_light: *Failed: ${failureLabel(a.errorCode ?? 'INTERNAL')}*`;
-  return `${what} · ${name} by <@${a.actor.userId}> · ${slackDate(new Date(a.at))}\nReference \`${a.requestId}\``;
+  return `${what} · ${name} by <@${a.actor.userId}> · ${slackDate(new Date(a.at))}\nReference ${referenceWords(a.requestId)}`;
 }
 
 /** What each kind of Needs attention item is called, in the modal that marks it and the audit search. */
@@ -629,7 +629,7 @@ export function attentionHandledForm(target: AttentionTarget): ModalView {
     callbackId: ATTENTION_HANDLED_FORM.callbackId,
     privateMetadata: JSON.stringify(target),
     blocks: [
-      section(`${about}\nReference${times ? ' of the latest' : ''} \`${target.reference}\``),
+      section(`${about}\nReference${times ? ' of the latest' : ''} ${referenceWords(target.reference)}`),
       {
         type: 'input',
         block_id: ATTENTION_HANDLED_FORM.note,

@@ -241,6 +241,27 @@ describe('the Home tab for admins', () => {
     x.clock.offsetMs = 0;
   });
 
+  it("a request's approvals-channel message, and its review window opened from Home, give its reference with the short form and day its requester's message gives, to read out", async () => {
+    const requestId = await asksForLicense(h, 'UBOB');
+    const short = shortRequestId(requestId)!;
+    const printed = `Reference \`${requestId}\` (short: *${short.end}*, ${short.day} UTC)`;
+    const post = h.slack.callsTo('chat.postMessage').find((c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes(requestId))!;
+    const facts = (post.args.blocks as any[]).map((b) => String(b.text?.text ?? '')).find((t) => t.includes('Requested at'))!;
+    // Before: '… · Reference `2026-…_…`', its whole reference alone.
+    expect(facts).toContain(printed);
+
+    const { home } = await h.openHome('UADA');
+    const review = (home.blocks as any[]).find((b) => b.accessory?.value === requestId).accessory;
+    const opened = await h.opening((trigger) => h.clickIn('UADA', review.action_id, review.value, { view: home, triggerId: trigger }));
+    expect(opened.view.callback_id).toBe('license_review_submit');
+    expect((opened.view.blocks as any[]).map((b) => String(b.text?.text ?? '')).find((t) => t.includes('Requested at'))).toContain(printed);
+    // Decided, so that Bob may ask again in the tests after this one.
+    await h.submit('UADA', opened.view, {
+      values: { decision: { decision: { type: 'radio_buttons', selected_option: { value: 'deny' } } }, comment: { comment: { type: 'plain_text_input', value: 'Not this quarter' } } },
+    });
+    await h.waitForAudit('UADA', (r) => r.action === 'license_decide' && r.phase === 'outcome' && r.approvalRequestId === requestId);
+  });
+
   it('an admin sees the pending request, oldest first, and reviews it from Home; decided, it is gone on the next open', async () => {
     const requestId = await asksForLicense(h, 'UBOB');
     const { home } = await h.openHome('UADA');
@@ -1839,6 +1860,17 @@ describe('Needs attention: an admin marks an item handled', () => {
     const republished = await h.slack.waitForCall('views.publish', (c) => c.args.user_id === admin && ++seen > published);
     return { result, home: republished.args.view as Record<string, any> };
   }
+
+  it("an item's line, and the Mark handled window it opens, give its reference with the short form and day to read out, as the person's own messages do", async () => {
+    const reference = await unknownOutcome('00000a5e7e11');
+    const short = shortRequestId(reference)!;
+    const printed = `Reference \`${reference}\` (short: *${short.end}*, ${short.day} UTC)`;
+    const { home } = await h.openHome('UADA');
+    // Before: '…\nReference `2026-…_00000a5e7e11`', its whole reference alone.
+    expect(lineOf(home, reference)?.text.text).toContain(printed);
+    const { form } = await markHandledForm('UADA', reference);
+    expect((form.blocks as any[]).map((b) => String(b.text?.text ?? '')).find((t) => t.includes(reference))).toContain(printed);
+  });
 
   const tenMinutesAgo = () => new Date(Date.now() - 10 * 60_000);
   /** An attempt that stopped midway: an outcome unknown of Bob's. */

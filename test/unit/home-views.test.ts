@@ -312,7 +312,8 @@ describe('the Home tab view', () => {
     const blocks = homeView({ ...data, admin }, words).blocks as any[];
     const [readable, bare] = ['(its `v`, `phase`)', '(its `requestId`, `slackUserId`)'].map((fields) => blocks.find((b) => String(b.text?.text).includes(fields)));
     expect(readable.text.text).toContain(':grey_question: *A record this version of Latchkey cannot read* (its `v`, `phase`) · Meeting PIN reset by <@UBEA> ·');
-    expect(readable.text.text).toContain(`look it up with its reference \`${reference}\``);
+    // Its short form too, to read out: before, "… reference `…` (*Search the audit log*, …)".
+    expect(readable.text.text).toContain(`look it up with its reference \`${reference}\` (short: *0000a1*, 1 Dec UTC): *Search the audit log*, or \`npm run audit -- export\` for its day.`);
     expect(JSON.parse(readable.accessory.value)).toEqual({ kind: 'unreadable', reference, person: 'UBEA', at: '2026-12-01T08:30:00.000Z' });
     expect(bare.text.text).not.toContain('<@');
     expect(bare.text.text).toContain('It has no reference this version can read');
