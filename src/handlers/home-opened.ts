@@ -1,8 +1,8 @@
 import type { GuardedApp } from '../slack/guarded-app';
-import { describeError } from '../flows/failure';
+import { asFailure, describeError } from '../flows/failure';
 import type { HomeTab } from '../flows/home-tab';
 import type { Logger, Requester } from '../flows/ports';
-import { homeView, type HomeWords } from '../views/home-tab';
+import { homeUnavailableView, homeView, type HomeWords } from '../views/home-tab';
 import { homeOpenedSchema, homeOpener } from './slack-payloads';
 
 export const HOME_OPENED_EVENT = 'app_home_opened';
@@ -29,7 +29,22 @@ export function registerHomeOpened(app: GuardedApp, home: HomeTab, words: HomeWo
 
 /** Reads and publishes the person's Home tab as of now, then its follow-ups; failures are logged, never thrown. */
 export async function publishHome(client: GuardedApp['slack'], home: HomeTab, words: HomeWords, requester: Requester, logger: Logger): Promise<void> {
-  const data = await home.open(requester);
+  let data: Awaited<ReturnType<HomeTab['open']>>;
+  try {
+    data = await home.open(requester);
+  } catch (err) {
+    // The flow says each read that fails in its own part of the tab; what reaches here failed the
+    // whole (a bug of ours: an alert; any other failure, as its code says). The person who opened
+    // the tab is told, not left with the last one published as if it were today's.
+    const failure = asFailure(err);
+    const fields = { slackUserId: requester.userId, err: describeError(err), code: failure.code };
+    if (failure.needsOperator) logger.error({ ...fields, alert: true }, 'could not draw the home tab');
+    else logger.warn(fields, 'could not draw the home tab');
+    await client.views
+      .publish({ user_id: requester.userId, view: homeUnavailableView() })
+      .catch((e: unknown) => logger.warn({ slackUserId: requester.userId, err: describeError(e) }, 'could not publish the home tab'));
+    return;
+  }
   if (!data) return;
   await client.views
     .publish({ user_id: requester.userId, view: homeView(data, words) })

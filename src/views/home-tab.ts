@@ -92,6 +92,21 @@ export interface HomeWords {
 const UNAVAILABLE = (what: string) => context(`:warning: ${what} cannot be shown right now. Open this tab again in a few minutes; if it keeps happening, tell IT.`);
 
 /**
+ * The Home tab when it could not be drawn at all (a bug of ours, or a read that failed where no
+ * part of the tab caught it): said, with what to do, instead of the last tab published standing as
+ * if it were today's.
+ */
+export function homeUnavailableView(): HomeView {
+  return {
+    type: 'home',
+    blocks: [
+      header('Latchkey'),
+      section(':warning: Latchkey could not show your Home tab just now. Open it again in a minute; your commands (`/reset`) still work. If it keeps happening, tell IT.'),
+    ],
+  };
+}
+
+/**
  * The Home tab, from plain data. Each section is bounded (ten entries, five requests…), so the
  * whole stays well inside Slack's 100 blocks; the buttons come first, and a part that could not be
  * read says so instead of failing the tab.

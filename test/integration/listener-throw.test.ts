@@ -1,6 +1,8 @@
 import { Approvals } from '../../src/flows/approvals/approvals';
+import { HomeTab } from '../../src/flows/home-tab';
 import { ResetCredential } from '../../src/flows/reset-credential';
-import { answeredAt, secretIn, SIGNING_SECRET, useHarness, type Harness } from '../support/harness';
+import { answeredAt, secretIn, SIGNING_SECRET, TEAM, useHarness, type Harness } from '../support/harness';
+import { homeOpenedEvent, postEvent } from '../support/slack-requests';
 
 /**
  * A bug of ours: a listener that throws an unexpected Error (not a LatchkeyFailure) once Slack's
@@ -64,6 +66,21 @@ describe.each(['server', 'lambda'] as const)('a listener that throws after the a
     }
     await h.waitForLogs(BUG, 1);
     expect(logLines(h, from).filter((l) => l.alert === true)).toEqual([expect.objectContaining({ level: 'error', err: expect.stringContaining(BUG) })]);
+  });
+
+  it('a Home tab whose drawing throws: the tab says it could not be shown and what to do, and one alert', async () => {
+    const from = h.logs.length;
+    const since = Date.now();
+    const thrown = jest.spyOn(HomeTab.prototype, 'open').mockRejectedValue(new Error(BUG));
+    try {
+      expect((await postEvent(h.eventsUrl, SIGNING_SECRET, homeOpenedEvent({ userId: 'UANN', teamId: TEAM }))).status).toBe(200);
+      const published = await h.slack.waitForCall('views.publish', (c) => c.args.user_id === 'UANN' && c.at >= since);
+      expect(JSON.stringify(published.args.view)).toContain('Latchkey could not show your Home tab just now. Open it again in a minute');
+    } finally {
+      thrown.mockRestore();
+    }
+    await h.waitForLogs(BUG, 1);
+    expect(logLines(h, from).filter((l) => l.alert === true)).toEqual([expect.objectContaining({ level: 'error', msg: 'could not draw the home tab', err: expect.stringContaining(BUG) })]);
   });
 
   it('a Reset whose work throws after its attempt is on record, before the change is sent: its own window says something went wrong and nothing was changed, not "Resetting…" and a DM', async () => {
