@@ -3,7 +3,7 @@ import { describeProblems, loadConfig, secretVariables } from './config';
 import { describeError } from './flows/failure';
 import { timeoutShortfall } from './lambda/function-time';
 import { readHttpEvent, type HttpAnswer } from './lambda/http-event';
-import { failedWorkSchema, workOrderSchema } from './lambda/work-order';
+import { failedWorkSchema, NOT_STARTED_ERROR, workOrderSchema } from './lambda/work-order';
 import pino from 'pino';
 import { createLogger, type AppLogger } from './logger';
 import { notStartedReply } from './views/not-started';
@@ -121,7 +121,9 @@ export function createLambdaHandler(
     const failures = failedWorkSchema.safeParse(event);
     if (failures.success) {
       // Each record on its own: one that cannot be told goes back to the queue, the others are done.
-      for (const record of failures.data.Records) await latchkey.receiver.failed(record.body.requestPayload, record.body.requestContext.condition);
+      for (const { body } of failures.data.Records) {
+        await latchkey.receiver.failed(body.requestPayload, body.requestContext.condition, { notRun: body.responsePayload?.errorType === NOT_STARTED_ERROR });
+      }
       return undefined;
     }
     const request = readHttpEvent(event);
@@ -171,7 +173,7 @@ function cannotStart(event: unknown): HttpAnswer | undefined {
  * error, which the fatal line already gives the operator.
  */
 export class NotStartedError extends Error {
-  override readonly name = 'LatchkeyNotStarted';
+  override readonly name = NOT_STARTED_ERROR;
   constructor() {
     super('Latchkey could not start (see the fatal line before this)');
   }

@@ -223,9 +223,11 @@ export class HandOffReceiver implements Receiver {
    * A work order that failed where no listener could catch it (a crash, a timeout), brought back
    * by Lambda's on-failure destination: the person is told, in the modal the work was for, else
    * privately through the command's response_url, else in a DM. Nothing is retried: a reset is
-   * audited once per request, and the person can simply run the command again.
+   * audited once per request, and the person can simply run the command again. `notRun`: the
+   * invocation failed because Latchkey could not start, so none of the work ran, and the words say
+   * so rather than "cannot tell whether your click changed anything".
    */
-  async failed(order: WorkOrder, condition: string): Promise<void> {
+  async failed(order: WorkOrder, condition: string, { notRun = false } = {}): Promise<void> {
     const { logger } = this.options;
     // Signed by Slack and sealed by us, within the longest a failure can take to come back through
     // the queue (failedWorkMaxAgeMs, by the function's timeout) rather than Slack's 5 minutes: a
@@ -242,12 +244,15 @@ export class HandOffReceiver implements Receiver {
     const body = parseSlackBody(order.body) as Record<string, any>;
     const userId: string | undefined = body.user_id ?? body.user?.id;
     const submission = body.type === 'view_submission';
-    logger.error({ slackUserId: userId, condition, request: submission ? 'view_submission' : (body.command ?? body.type), alert: true }, 'work order failed; telling the person');
+    logger.error(
+      { slackUserId: userId, condition, request: submission ? 'view_submission' : (body.command ?? body.type), ...(notRun && { notStarted: true }), alert: true },
+      'work order failed; telling the person',
+    );
     this.options.metrics.count('work_failed', { condition });
     // A command's or a click's loading modal; a submission's own modal is never replaced (tellWorkFailed).
     const viewId: string | undefined = !submission && order.opened?.ok ? order.opened.viewId : undefined;
     // If even the DM fails, the message goes back to the queue, then to its dead-letter queue.
-    await tellWorkFailed({ client: this.app!.slack, fetch: this.options.fetch, logger, body, ...(viewId && { viewId }) });
+    await tellWorkFailed({ client: this.app!.slack, fetch: this.options.fetch, logger, body, notRun, ...(viewId && { viewId }) });
   }
 
   private async runUntilAck(body: Record<string, unknown>, order: WorkOrder): Promise<HttpAnswer | Error | undefined> {

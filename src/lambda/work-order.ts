@@ -125,6 +125,12 @@ export interface WorkClaims {
 }
 
 /**
+ * The name a work order's invocation fails with when Latchkey could not start for it (lambda.ts):
+ * none of its work ran. Lambda's on-failure record carries it (responsePayload.errorType).
+ */
+export const NOT_STARTED_ERROR = 'LatchkeyNotStarted';
+
+/**
  * What Lambda's on-failure destination delivers when a work order failed (the worker crashed, timed
  * out, or the order grew too old): its record, on an SQS queue the function reads, so that the
  * person is told instead of being left at "checking…".
@@ -144,7 +150,14 @@ export const failedWorkSchema = z.object({
               return z.NEVER;
             }
           })
-          .pipe(z.object({ requestContext: z.object({ condition: z.string() }), requestPayload: workOrderSchema })),
+          .pipe(
+            z.object({
+              requestContext: z.object({ condition: z.string() }),
+              requestPayload: workOrderSchema,
+              // What the invocation failed with, as Lambda's runtime reports a throw: its name.
+              responsePayload: z.object({ errorType: z.string().optional() }).nullish(),
+            }),
+          ),
       }),
     )
     .min(1),

@@ -1,9 +1,9 @@
 import pino from 'pino';
 import { lambdaLogger } from '../../src/lambda';
-import { failedWorkMaxAgeMs, WorkOrderSeal, type WorkOrder } from '../../src/lambda/work-order';
+import { failedWorkMaxAgeMs, NOT_STARTED_ERROR, WorkOrderSeal, type WorkOrder } from '../../src/lambda/work-order';
 import { secretIn, SIGNING_SECRET, TEAM, useHarness } from '../support/harness';
 import { credentialSecretVariables, SECRET_ARNS } from '../support/lambda-entry';
-import { postSlashCommand, slackSignature, slashCommandBody } from '../support/slack-requests';
+import { postSlashCommand, slackSignature, slashCommandBody, viewSubmissionPayload } from '../support/slack-requests';
 
 /**
  * Running in production on Lambda (issue 17): the trigger is used by the invocation Slack is waiting
@@ -85,7 +85,8 @@ describe('Latchkey on Lambda, when a worker cannot start', () => {
   });
   /** What one cold start reads: Slack's two secrets and each credential's own. */
   const READS = 2 + credentialSecretVariables().length;
-  const FAILED = 'Something went wrong, nothing was changed. Run the command again.';
+  // None of the work ran: not "something went wrong", which for a click or a submission cannot tell whether anything changed.
+  const NOT_RUN = 'Latchkey could not start that just now. Nothing was changed.';
   const fatalLines = (since: number) => h.logs.slice(since).join('').split('\n').filter((l) => l.includes('"msg":"Latchkey could not start"'));
 
   /**
@@ -120,8 +121,9 @@ describe('Latchkey on Lambda, when a worker cannot start', () => {
     const since = h.logs.length;
     const viewId = await commandWithColdWorker('UBOB', 1);
     const updates = h.slack.callsTo('views.update').filter((c) => c.args.view_id === viewId);
-    expect(updates.map((c) => JSON.stringify(c.args.view)).filter((v) => v.includes(FAILED))).toHaveLength(1);
-    expect(JSON.stringify(h.lastShown(viewId, []))).toContain(FAILED);
+    expect(updates.map((c) => JSON.stringify(c.args.view)).filter((v) => v.includes(NOT_RUN))).toHaveLength(1);
+    expect(JSON.stringify(h.lastShown(viewId, []))).toContain(NOT_RUN);
+    expect(JSON.stringify(h.lastShown(viewId, []))).toContain('Try again in a minute. If it keeps happening, tell IT.');
     expect(h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'DUBOB')).toEqual([]);
     expect(fatalLines(since)).toHaveLength(1);
     // Nothing ran for Bob: not even his account's look-up.
@@ -133,11 +135,25 @@ describe('Latchkey on Lambda, when a worker cannot start', () => {
     // Every read of the worker's start, then the first of the failed work's first receive.
     const viewId = await commandWithColdWorker('UCARL', READS + 1);
     expect(h.lambda.deadLetters).toEqual([]);
-    const told = h.slack.callsTo('views.update').filter((c) => c.args.view_id === viewId && JSON.stringify(c.args.view).includes(FAILED));
+    const told = h.slack.callsTo('views.update').filter((c) => c.args.view_id === viewId && JSON.stringify(c.args.view).includes(NOT_RUN));
     expect(told).toHaveLength(1);
     expect(fatalLines(since)).toHaveLength(2);
     const said = h.logs.slice(since).join('');
     for (const secret of [SIGNING_SECRET, h.slack.botToken, ...h.allSecrets()]) expect(said).not.toContain(secret);
+  });
+
+  it('a Reset click whose worker could not start: a DM says nothing ran and to try again, never that Latchkey cannot tell; its window is left as it is', async () => {
+    const seal = new WorkOrderSeal(SIGNING_SECRET);
+    const at = Date.now();
+    const timestamp = Math.floor(at / 1000);
+    const view = { id: 'V0RESETCLICK', type: 'modal', callback_id: 'reset_pin', private_metadata: '', blocks: [] };
+    const body = new URLSearchParams({ payload: JSON.stringify(viewSubmissionPayload({ userId: 'UADA', teamId: TEAM, view })) }).toString();
+    const order = seal.seal({ kind: 'latchkey.work', body, timestamp: String(timestamp), signature: slackSignature(SIGNING_SECRET, timestamp, body) }, at);
+    const since = Date.now();
+    await h.lambda.deliverFailedWork(order, NOT_STARTED_ERROR);
+    const dms = h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'DUADA' && c.at >= since);
+    expect(dms.map((c) => c.args.text)).toEqual([`${NOT_RUN} Try again in a minute. If it keeps happening, tell IT.`]);
+    expect(h.slack.callsTo('views.update').filter((c) => c.args.view_id === view.id)).toEqual([]);
   });
 });
 

@@ -61,8 +61,9 @@ export interface LambdaSimulator {
   /**
    * Delivers a failed work order's destination record to the function now, as the failed-work queue's
    * event source mapping would: for an order a test signed and sealed long ago, one that comes back late.
+   * `errorType`: the name of what the invocation threw (a timeout's, unless given).
    */
-  deliverFailedWork(order: unknown): Promise<void>;
+  deliverFailedWork(order: unknown, errorType?: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -231,7 +232,7 @@ export async function startLambdaSimulator(args: { functionName: string; handler
     },
     failuresDelivered,
     deadLetters,
-    deliverFailedWork: (order) => deliverFailure(order, new Error('Task timed out')),
+    deliverFailedWork: (order, errorType) => deliverFailure(order, Object.assign(new Error('Task timed out'), errorType && { name: errorType })),
     async close() {
       await idle();
       await Promise.all([served.close(), api.close()]);
