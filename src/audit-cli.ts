@@ -1,9 +1,7 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { parseArgs } from 'node:util';
 import { concerns, csvHeader, csvRow, daysBetween, jsonLine, type ExportFormat } from './audit/audit-export';
 import type { AuditRecord } from './audit/audit-record';
-import { DynamoDbAuditLog } from './audit/dynamodb-audit-log';
-import { AWS_CLIENT } from './aws-client';
+import type { DynamoDbAuditLog } from './audit/dynamodb-audit-log';
 import { noAwsCredentials } from './aws/no-credentials';
 import { quietNodeVersionNotice } from './aws/node-version-notice';
 import { optionSuggestion } from './cli-args';
@@ -12,7 +10,6 @@ import { DotEnvUnreadable, loadDotEnv } from './env-file';
 import type { Logger } from './flows/ports';
 import { unknownOutcomes } from './flows/unknown-outcomes';
 import { httpFetch } from './http/fetch';
-import { missingTable, slackAddress } from './start-checks';
 import { closestName } from './setting-names';
 import { SLACK_API_URL_DEFAULT } from './slack/api-url';
 import { EMAIL, ID_INSTEAD, memberIdByEmail, PERSON_FORMS, SLACK_USER_ID } from './slack/member-by-email';
@@ -81,6 +78,14 @@ async function main(argv: string[]): Promise<void> {
     throw err instanceof DotEnvUnreadable ? new SetupError(err.message) : err;
   }
   quietNodeVersionNotice();
+  // The AWS SDK only now, with the arguments and .env good: loading it takes seconds on a busy
+  // machine, which --help and a typo would wait for (they answer from here, or before).
+  const [{ DynamoDBClient }, { DynamoDbAuditLog }, { AWS_CLIENT }, { missingTable }] = await Promise.all([
+    import('@aws-sdk/client-dynamodb'),
+    import('./audit/dynamodb-audit-log'),
+    import('./aws-client'),
+    import('./start-checks'),
+  ]);
   const client = new DynamoDBClient(AWS_CLIENT);
   // The SDK's own words are "Region is missing", at the first query: name the setting before it.
   if (!(await client.config.region().catch(() => undefined))) {
@@ -124,6 +129,7 @@ async function memberId(email: string): Promise<string> {
   const set = process.env.SLACK_API_URL || undefined;
   const apiUrl = slackApiUrl.safeParse(set ?? SLACK_API_URL_DEFAULT);
   if (!apiUrl.success) throw new SetupError(`SLACK_API_URL: ${apiUrl.error.issues[0]?.message ?? 'is not a URL'}`);
+  const { slackAddress } = await import('./start-checks');
   const slack = new SlackWebApi({ token, apiUrl: apiUrl.data, fetch: httpFetch(), logger: QUIET, retries: 2 });
   return memberIdByEmail(slack, email, slackAddress(set === undefined ? undefined : apiUrl.data));
 }

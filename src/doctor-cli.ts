@@ -1,11 +1,9 @@
-import { createDoctor } from './app';
 import { quietNodeVersionNotice } from './aws/node-version-notice';
 import { parseArgsPointingAtHelp } from './cli-args';
 import { describeProblems, loadConfig } from './config';
 import { checksSummary, renderChecks } from './doctor/setup-check';
 import { loadDotEnvSayingWhyNot } from './env-file';
 import { describeError } from './flows/failure';
-import { createLogger } from './logger';
 import { EMAIL, PERSON_FORMS, SLACK_USER_ID } from './slack/member-by-email';
 
 const USAGE = `Latchkey's setup check: every part the configuration uses, checked read-only.
@@ -58,6 +56,9 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${describeProblems(loaded.problems, { ...loaded, cannot: CANNOT })}\n`);
     return 2;
   }
+  // The app (the AWS SDK, Bolt) only now, with the arguments and settings good: loading it takes
+  // seconds on a busy machine, which --help, a typo or a setting to fix would wait for.
+  const [{ createDoctor }, { createLogger }] = await Promise.all([import('./app'), import('./logger')]);
   // The adapters' own log lines would interleave with the checks; each check says what it found.
   const doctor = createDoctor(loaded.config, { logger: createLogger('silent') });
   try {

@@ -6,7 +6,7 @@ import { OPENED_MODAL, openLoadingModal, type OpenedModal } from '../slack/arriv
 import { UnexpectedPayloadError, type GuardedApp } from '../slack/guarded-app';
 import { bodyMatchesType, isSslCheck, parseSlackBody, readSlackBody, refuseContentType } from '../slack/slack-request-body';
 import { tellWorkFailed } from '../slack/work-failed';
-import { EVENTS_PATH } from '../slack/request-guard';
+import { EVENTS_PATH } from '../slack/events-path';
 import { SIGNATURE_REFUSALS, signatureProblem, signedBySlack } from '../slack/slack-signature';
 import { SignatureWatch } from '../slack/signature-watch';
 import { notStartedReply, notStartedView } from '../views/not-started';

@@ -3,7 +3,7 @@ import type { Policy } from '../flows/policy';
 import { CORE_COMMANDS, LICENSE_COMMAND, RESET_PICKER_COMMAND } from '../core-commands';
 import { changeOf, type CredentialWords, type SubjectWords } from '../views/words';
 import { HOME_OPENED_EVENT } from '../handlers/home-opened';
-import { EVENTS_PATH } from './request-guard';
+import { EVENTS_PATH } from './events-path';
 import { scopesNeeded } from './scopes';
 
 /** What a manifest is made of: each part the registry or the configuration knows. */

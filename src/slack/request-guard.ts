@@ -7,9 +7,6 @@ import { isSslCheck, readSlackBody, refuseContentType, type BodyRefusal } from '
 import { SIGNATURE_REFUSALS, signatureProblem } from './slack-signature';
 import { SignatureWatch } from './signature-watch';
 
-/** Where Slack sends everything: slash commands, interactivity and the Events API (manifest.yml). */
-export const EVENTS_PATH = '/slack/events';
-
 /** A request to the events path still unanswered by then was lost (a slow client, or an error): see guardSlackRequests. */
 export const UNANSWERED_MS = 4_000;
 
