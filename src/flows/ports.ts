@@ -341,8 +341,9 @@ export interface AuditReader {
   /** At least the person's latest `requests` requests' records (from that workspace), newest first. */
   latestOf(actor: Requester, requests: number): Promise<AuditEvent[]>;
   /**
-   * Everyone's records of one UTC day (YYYY-MM-DD), oldest first, in brief: request, phase,
-   * action, time, outcome, error code and actor (what counting and "needs attention" use).
+   * Everyone's records of one UTC day (YYYY-MM-DD), oldest first, without their bulk (a person's
+   * directory account, an admin's note): what counting and "needs attention" use, and every field
+   * whose value could make a record one this version cannot read (AuditEvent.unreadable).
    */
   ofDay(day: string): Promise<AuditEvent[]>;
   /**

@@ -2098,6 +2098,35 @@ describe('Needs attention: a record this version cannot read', () => {
     }
   });
 
+  it("a record unreadable in fields the day's counts do not use (a push's ID, its retention) is listed in Needs attention, as the audit search shows it, and not counted as done", async () => {
+    // The app's clock at 00:09 of a day of its own, so that Today reads only these records.
+    const day = new Date(Date.now() + 4 * 86_400_000).toISOString().slice(0, 10);
+    const at = (minute: number) => `${day}T00:0${minute}:00.000Z`;
+    h.clock.offsetMs = Date.parse(at(9)) - Date.now();
+    try {
+      const common = { v: 1, pk: `ACTOR#${TEAM}#UBOB`, day, action: 'reset_pin', slackUserId: 'UBOB', slackTeamId: TEAM, directory: 'chime', expiresAt: Math.floor(Date.parse(at(9)) / 1000) + 86_400 };
+      // Hand edits of what the counts never read: an outcome's push ID that is no ID, another's retention that is no time.
+      const pushId = `${at(1)}_0000000cab01`;
+      await h.writeRawAudit({ ...common, at: at(1), requestId: pushId, sk: `${pushId}#1-claim`, phase: 'attempt', directoryUserId: 'chime-bob' });
+      await h.writeRawAudit({ ...common, at: at(1), requestId: pushId, sk: `${pushId}#2-outcome`, phase: 'outcome', outcome: 'success', verifierFactorId: 'push <!channel> code=hunter2' });
+      const kept = `${at(2)}_0000000cab02`;
+      await h.writeRawAudit({ ...common, at: at(2), requestId: kept, sk: `${kept}#1-claim`, phase: 'attempt', directoryUserId: 'chime-bob' });
+      await h.writeRawAudit({ ...common, at: at(2), requestId: kept, sk: `${kept}#2-outcome`, phase: 'outcome', outcome: 'success', expiresAt: 1.5 });
+      const { home } = await h.openHome('UADA');
+      // Before: neither listed, both counted "2 done"; the audit search said each cannot be read.
+      expect(lineOf(home, pushId)?.text.text).toContain('*A record this version of Latchkey cannot read* (its `verifierFactorId`)');
+      expect(lineOf(home, kept)?.text.text).toContain('*A record this version of Latchkey cannot read* (its `expiresAt`)');
+      expect(textOf(home)).toContain('*Meeting PIN reset*: 0 done, 2 outcome this version cannot read');
+      expect(textOf(home)).not.toContain('hunter2');
+      expect(textOf(home)).not.toContain('<!channel>');
+      const { page1 } = await searchAudit(h, 'UADA', 'UBOB', day, day);
+      const found = (page1.blocks as any[]).filter((b) => b.type === 'section').map((b) => String(b.text.text));
+      for (const reference of [pushId, kept]) expect(found.find((l) => l.includes(reference))).toContain('cannot read');
+    } finally {
+      h.clock.offsetMs = 0;
+    }
+  });
+
   it('an operator is warned of a record this version cannot read once, not again on each read of its day (every admin Home tab reads 7 days)', async () => {
     const at = new Date(Date.now() - 10 * 60_000).toISOString();
     const reference = `${at}_0000000ca5e3`;

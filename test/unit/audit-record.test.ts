@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXPORT_COLUMNS } from '../../src/audit/audit-export';
-import { AUDIT_REASONS, auditRecordSchema, readAuditItem, toAuditEvent, toAuditRecord } from '../../src/audit/audit-record';
+import { AUDIT_REASONS, auditRecordSchema, readAuditItem, storedAuditRecordSchema, toAuditEvent, toAuditRecord } from '../../src/audit/audit-record';
+import { UNREAD_IN_A_DAY } from '../../src/audit/dynamodb-audit-log';
 import { CREDENTIALS } from '../../src/credentials';
 import { isReference } from '../../src/flows/home-tab';
 import type { AuditEntry } from '../../src/flows/ports';
@@ -90,6 +91,15 @@ describe('audit record', () => {
     const odd = readAuditItem({ ...old, policy: 'ask <!here>', verifierTransactionId: 'tx <@UEVE>' });
     expect(odd).toMatchObject({ phase: 'unreadable', unreadable: ['policy', 'verifierTransactionId'] });
     expect(JSON.stringify(odd)).not.toMatch(/here|UEVE/);
+  });
+
+  it("the fields a day's read leaves out (the Home tab's counts and Needs attention) each read any text: a record this version cannot read for a value in one of them is never one the day's read takes as readable", () => {
+    const whole = { ...toAuditRecord(base, at, 30) } as Record<string, unknown>;
+    for (const field of UNREAD_IN_A_DAY) {
+      const shape = storedAuditRecordSchema.shape[field];
+      for (const text of ['', 'any words <!channel> 1.5 ☃', 'x'.repeat(600)]) expect([field, shape.safeParse(text).success]).toEqual([field, true]);
+      expect(readAuditItem({ ...whole, [field]: 'any words <!channel>' }).unreadable).toBeUndefined();
+    }
   });
 
   it("README's audit table has a row for every field a record is written with and every column of an export, and none for a field there is not; its phase row names every phase", () => {
