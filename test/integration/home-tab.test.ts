@@ -2127,6 +2127,24 @@ describe('Needs attention: a record this version cannot read', () => {
     }
   });
 
+  it("an attempt begun at 23:58 UTC the day before, still with no outcome, and a record of that evening this version cannot read are still in Needs attention past midnight (it reads 7 days, not Today's)", async () => {
+    const day = new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10);
+    const eve = new Date(Date.parse(`${day}T00:00:00.000Z`) - 86_400_000).toISOString().slice(0, 10);
+    h.clock.offsetMs = Date.parse(`${day}T00:10:00.000Z`) - Date.now();
+    try {
+      const common = { v: 1, pk: `ACTOR#${TEAM}#UBOB`, day: eve, action: 'reset_pin', slackUserId: 'UBOB', slackTeamId: TEAM, directory: 'chime', expiresAt: Math.floor(Date.now() / 1000) + 9 * 86_400 };
+      const stopped = `${eve}T23:58:00.000Z_0000000ceb01`;
+      await h.writeRawAudit({ ...common, at: `${eve}T23:58:00.000Z`, requestId: stopped, sk: `${stopped}#1-claim`, phase: 'attempt', directoryUserId: 'chime-bob' });
+      const odd = `${eve}T23:58:30.000Z_0000000ceb02`;
+      await h.writeRawAudit({ ...common, v: 2, at: `${eve}T23:58:30.000Z`, requestId: odd, sk: `${odd}#1-claim`, phase: 'handover' });
+      const { home } = await h.openHome('UADA');
+      expect(lineOf(home, stopped)?.text.text).toContain('*Outcome unknown*');
+      expect(lineOf(home, odd)?.text.text).toContain('cannot read');
+    } finally {
+      h.clock.offsetMs = 0;
+    }
+  });
+
   it('an operator is warned of a record this version cannot read once, not again on each read of its day (every admin Home tab reads 7 days)', async () => {
     const at = new Date(Date.now() - 10 * 60_000).toISOString();
     const reference = `${at}_0000000ca5e3`;
