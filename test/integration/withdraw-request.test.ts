@@ -273,8 +273,10 @@ describe('withdrawing a request an admin must decide', () => {
 /**
  * A withdraw and an admin's approval, each reading the request while it waits, then writing: the
  * one whose conditional write comes first wins, and the other is refused and told which won. The
- * gate in front of dynalite loses the answer to one side's audit attempt, so that side's SDK waits
- * out its timeout (2 s here) and sends it again while the other side writes.
+ * gate in front of dynalite loses every answer to one side's audit attempt until the other side
+ * has been answered, so that side's SDK waits out its timeout (2 s here) and sends it again, as
+ * often as that takes (up to its four tries). A single lost answer gave the other side one timeout
+ * to write in, which a loaded machine can outlast: then the first side wrote first.
  */
 describe('a withdraw and an approval racing', () => {
   const h = useHarness({ env: POLICY, awsRequestTimeoutMs: 2_000, dynamoGate: true }, (x) => {
@@ -290,12 +292,16 @@ describe('a withdraw and an approval racing', () => {
   it('the withdraw written first: the approval is refused, its admin told the requester withdrew it, and nothing changes', async () => {
     const request = await asksForLicense(h, 'UANN', 'Pro');
     const opened = await review(h, 'UADA', request);
-    h.dynamoGate.lose(attemptOf('license_decide'));
-    await h.submit('UADA', opened.view, { values: decide('approve') });
-    await reached(attemptOf('license_decide'));
-    await h.click('UANN', 'approval_withdraw', request.requestId, request.dm);
-
-    const dm = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts, 10_000);
+    const stopLosing = h.dynamoGate.lose(attemptOf('license_decide'), Infinity);
+    let dm: SlackCall;
+    try {
+      await h.submit('UADA', opened.view, { values: decide('approve') });
+      await reached(attemptOf('license_decide'));
+      await h.click('UANN', 'approval_withdraw', request.requestId, request.dm);
+      dm = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts, 10_000);
+    } finally {
+      stopLosing();
+    }
     expect(dm.args.text).toContain('You withdrew your request to change your Amazon Chime license to Pro');
     const admin = JSON.stringify(await h.viewUpdate(opened.viewId, 2, 10_000));
     expect(admin).toContain('Withdrawn by <@UANN>');
@@ -311,12 +317,17 @@ describe('a withdraw and an approval racing', () => {
   it('the approval written first: the withdraw is refused in words, and the change is made', async () => {
     const request = await asksForLicense(h, 'UBOB', 'Plus');
     const opened = await review(h, 'UADA', request);
-    h.dynamoGate.lose(attemptOf('license_withdraw'));
-    await h.click('UBOB', 'approval_withdraw', request.requestId, request.dm);
-    await reached(attemptOf('license_withdraw'));
-    await h.submit('UADA', opened.view, { values: decide('approve') });
-
-    expect(JSON.stringify(await h.viewUpdate(opened.viewId, 2, 10_000))).toContain('Done: <@UBOB>');
+    const stopLosing = h.dynamoGate.lose(attemptOf('license_withdraw'), Infinity);
+    let decided: string;
+    try {
+      await h.click('UBOB', 'approval_withdraw', request.requestId, request.dm);
+      await reached(attemptOf('license_withdraw'));
+      await h.submit('UADA', opened.view, { values: decide('approve') });
+      decided = JSON.stringify(await h.viewUpdate(opened.viewId, 2, 10_000));
+    } finally {
+      stopLosing();
+    }
+    expect(decided).toContain('Done: <@UBOB>');
     // The approval also rewrites that DM without Withdraw; its answer to the withdraw is this one.
     const dm = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts && String(c.args.text).includes('withdraw'), 10_000);
     expect(dm.args.text).toContain('You could not withdraw your request to change your Amazon Chime license to Plus: <@UADA> already approved it.');
