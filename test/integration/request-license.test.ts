@@ -845,10 +845,11 @@ describe('/request-license: an approval whose applying is not known to have begu
     const request = await h.asksForLicense('UANN', { license: 'Pro' });
     await h.addRawRequestFields(request.requestId, { status: 'APPROVED', decidedBy: 'UMAX', decidedAt: h.clock.now().toISOString(), list: 'UANN' });
     h.clock.offsetMs = 11 * 60_000;
+    let stopLosing = () => {};
     try {
       const opened = await h.opensReview('UADA', request);
-      // Every read of the steps of its applying goes unanswered: whether it began is not known.
-      h.dynamoGate.lose((c) => c.operation === 'Query' && c.body.includes(request.requestId) && c.body.includes(':since'), 20);
+      // Every read of the steps of its applying goes unanswered, however many tries: whether it began is not known.
+      stopLosing = h.dynamoGate.lose((c) => c.operation === 'Query' && c.body.includes(request.requestId) && c.body.includes(':since'), Infinity);
       await h.submit('UADA', opened.view, { values: decide('deny', 'Not known if sent') });
       expect(JSON.stringify(await h.viewUpdate(opened.viewId, 2, 50_000))).toContain('that the earlier change may have been made');
       const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && JSON.stringify(c.args).includes('Not known if sent'), 10_000);
@@ -856,6 +857,7 @@ describe('/request-license: an approval whose applying is not known to have begu
       expect(h.dynamoGate.lost.filter((c) => c.body.includes(':since')).length).toBeGreaterThan(0);
       expect(h.logs.join('')).toContain('reading whether an approval began applying failed: its denial says the change may have been made');
     } finally {
+      stopLosing();
       h.clock.offsetMs = 0;
     }
   }, 90_000);
