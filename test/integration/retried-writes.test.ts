@@ -82,15 +82,6 @@ describe('a conditional write whose answer was lost, retried by the SDK', () => 
     expect(JSON.stringify((await h.open('/reset-pin', 'UADA', { timeoutMs })).view)).toContain(overLimit);
   }, 30_000);
 
-  it("a use refused at the limit is one write to DynamoDB, the count's own, when the SDK sent it once: the refusal is shown all the same", async () => {
-    for (let i = 0; i < 2; i++) expect(secretIn((await h.reset('/reset-pin', 'UANN', { timeoutMs })).final)).toBeDefined();
-    const from = h.dynamoGate.seen.length;
-    const refused = await h.open('/reset-pin', 'UANN', { timeoutMs });
-    expect(JSON.stringify(refused.view)).toContain(overLimit);
-    const writes = h.dynamoGate.seen.slice(from).filter((c) => c.operation === 'UpdateItem' && c.body.includes('reset:pin:UANN#'));
-    expect(writes).toHaveLength(1);
-  }, 30_000);
-
   it("a give-back (a confirmation closed) whose answer was lost gives back once: two resets still go through, a third is refused", async () => {
     const giveBack = (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes('reset:pin:UMAX#') && c.body.includes('givenBack');
     const opened = await h.open('/reset-pin', 'UMAX', { timeoutMs });
@@ -101,6 +92,31 @@ describe('a conditional write whose answer was lost, retried by the SDK', () => 
     expect(h.dynamoGate.lost.filter(giveBack).map((c) => c.status)).toEqual([200]);
     for (let i = 0; i < 2; i++) expect(secretIn((await h.reset('/reset-pin', 'UMAX', { timeoutMs })).final)).toBeDefined();
     expect(JSON.stringify((await h.open('/reset-pin', 'UMAX', { timeoutMs })).view)).toContain(overLimit);
+  }, 30_000);
+});
+
+/**
+ * A use refused at the limit costs one write, the count's own, when the SDK sent it once. Under
+ * the product's own request timeout (5 s), not the 1 s above: there, an answer late by a second on
+ * a loaded machine had the SDK send the count again, and the limiter then rightly asks whether its
+ * first try counted it (a second write), which is not the case this counts writes of.
+ */
+describe('a use refused at the limit', () => {
+  const h = useHarness({ dynamoGate: true, env: { RESET_MAX_PER_HOUR: '2' } }, (x) => {
+    x.slack.clear();
+    x.chime.clear();
+  });
+  beforeAll(() => h.clock.toJustPastNext('hour'));
+  const timeoutMs = 15_000;
+  const overLimit = 'You have started as many PIN resets as Latchkey allows in an hour.';
+
+  it("a use refused at the limit is one write to DynamoDB, the count's own, when the SDK sent it once: the refusal is shown all the same", async () => {
+    for (let i = 0; i < 2; i++) expect(secretIn((await h.reset('/reset-pin', 'UANN', { timeoutMs })).final)).toBeDefined();
+    const from = h.dynamoGate.seen.length;
+    const refused = await h.open('/reset-pin', 'UANN', { timeoutMs });
+    expect(JSON.stringify(refused.view)).toContain(overLimit);
+    const writes = h.dynamoGate.seen.slice(from).filter((c) => c.operation === 'UpdateItem' && c.body.includes('reset:pin:UANN#'));
+    expect(writes).toHaveLength(1);
   }, 30_000);
 });
 
