@@ -5,7 +5,7 @@ import type { HttpFetch } from '../http/fetch';
 import { OPENED_MODAL, openLoadingModal, type OpenedModal } from '../slack/arrival-modal';
 import { UnexpectedPayloadError, type GuardedApp } from '../slack/guarded-app';
 import { bodyMatchesType, isSslCheck, parseSlackBody, readSlackBody, refuseContentType } from '../slack/slack-request-body';
-import { tellWorkFailed } from '../slack/work-failed';
+import { loadingViewId, personWaiting, tellWorkFailed } from '../slack/work-failed';
 import { EVENTS_PATH } from '../slack/events-path';
 import { SIGNATURE_REFUSALS, signatureProblem, signedBySlack } from '../slack/slack-signature';
 import { SignatureWatch } from '../slack/signature-watch';
@@ -210,9 +210,8 @@ export class HandOffReceiver implements Receiver {
    * them: nothing brings this order back.
    */
   private async tellNotRun(body: Record<string, any>, order: WorkOrder): Promise<void> {
-    // Only a person's own request (a command, a click, a submission) has someone waiting on it.
-    if (typeof body.command !== 'string' && body.type !== 'block_actions' && body.type !== 'view_submission') return;
-    const viewId: string | undefined = body.type !== 'view_submission' && order.opened?.ok ? order.opened.viewId : undefined;
+    if (!personWaiting(body)) return;
+    const viewId = loadingViewId(body, order.opened);
     const { logger, fetch } = this.options;
     await tellWorkFailed({ client: this.app!.slack, fetch, logger, body, notRun: true, ...(viewId && { viewId }) }).catch((err: unknown) =>
       logger.warn({ slackUserId: body.user_id ?? body.user?.id, err: describeError(err) }, 'could not tell the person their request did not run'),
@@ -249,8 +248,7 @@ export class HandOffReceiver implements Receiver {
       'work order failed; telling the person',
     );
     this.options.metrics.count('work_failed', { condition });
-    // A command's or a click's loading modal; a submission's own modal is never replaced (tellWorkFailed).
-    const viewId: string | undefined = !submission && order.opened?.ok ? order.opened.viewId : undefined;
+    const viewId = loadingViewId(body, order.opened);
     // If even the DM fails, the message goes back to the queue, then to its dead-letter queue.
     await tellWorkFailed({ client: this.app!.slack, fetch: this.options.fetch, logger, body, notRun, ...(viewId && { viewId }) });
   }

@@ -2,6 +2,7 @@ import type { HTTPReceiverOptions } from '@slack/bolt';
 import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App';
 import { ErrorCode } from './bolt';
 import { openedModalOf } from './arrival-modal';
+import { loadingViewId, personWaiting } from './work-failed';
 import { describeError } from '../flows/failure';
 import type { Logger } from '../flows/ports';
 
@@ -50,11 +51,8 @@ export function listenerErrorHandler(logger: Logger, tell: TellWorkFailed): (arg
     }
     logger.error({ err: describeError(error), code: error.code, alert: true }, 'unhandled error in a Slack listener');
     const payload = body as Record<string, any>;
-    // Only a person's own request (a command, a click, a submission) has someone waiting on it.
-    if (typeof payload.command !== 'string' && payload.type !== 'block_actions' && payload.type !== 'view_submission') return;
-    // A command's or a click's loading modal; a submission's own modal is never replaced (tellWorkFailed).
-    const opened = payload.type === 'view_submission' ? undefined : await openedModalOf(context)?.catch(() => undefined);
-    const viewId: string | undefined = opened?.ok ? opened.viewId : undefined;
+    if (!personWaiting(payload)) return;
+    const viewId = loadingViewId(payload, await openedModalOf(context)?.catch(() => undefined));
     await tell(payload, viewId).catch((err: unknown) => logger.warn({ err: describeError(err) }, 'could not tell the person their request failed'));
   };
 }

@@ -2,8 +2,22 @@ import type { HttpFetch } from '../http/fetch';
 import type { Logger } from '../flows/ports';
 import { describeError } from '../flows/failure';
 import { workFailedText, workFailedView, type WorkFailedKind } from '../views/not-started';
+import type { OpenedModal } from './arrival-modal';
 import { sendDirectMessage } from './direct-message';
 import type { SlackApi } from './slack-web-api';
+
+/** Only a person's own request (a command, a click, a submission) has someone waiting on it to be told. */
+export function personWaiting(body: Record<string, any>): boolean {
+  return typeof body.command === 'string' || body.type === 'block_actions' || body.type === 'view_submission';
+}
+
+/**
+ * The window a failure may be shown in: a command's or a click's loading modal, as opened on
+ * arrival. A submission's own modal is never replaced (tellWorkFailed), so it has none.
+ */
+export function loadingViewId(body: Record<string, any>, opened: OpenedModal | undefined): string | undefined {
+  return body.type !== 'view_submission' && opened?.ok ? opened.viewId : undefined;
+}
 
 /**
  * Tells the person that the work behind their request failed where no listener caught it (our

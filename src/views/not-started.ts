@@ -6,9 +6,14 @@ const WORDS = {
   next: 'Try again in a minute. If it keeps happening, tell IT.',
 };
 
+/** What a person is told when the work behind their request could not be started: none of it ran. */
+export function notStartedText(): string {
+  return `${WORDS.headline} ${WORDS.next}`;
+}
+
 /** The slash command's reply when its work could not be started. */
 export function notStartedReply(): { response_type: 'ephemeral'; text: string } {
-  return { response_type: 'ephemeral', text: `${WORDS.headline} ${WORDS.next}` };
+  return { response_type: 'ephemeral', text: notStartedText() };
 }
 
 /** The modal's content when the work behind a submission could not be started. */
@@ -26,7 +31,8 @@ export function busyText(command: string): string {
  * it: a command (`nothing-changed`: it only opens a window, so nothing was changed yet), a click
  * (`click`: a Revoke, a Withdraw, a decision may have changed something, and there is no command to
  * run again), or a submission (`unknown`: a Reset, a decision, Latchkey cannot tell). `not-run`:
- * Latchkey knows none of it ran (Slack would not authorise it), whatever it was.
+ * Latchkey knows none of it ran (Slack would not authorise it, or Latchkey could not start),
+ * whatever it was.
  */
 export type WorkFailedKind = 'nothing-changed' | 'click' | 'unknown' | 'not-run';
 
@@ -34,7 +40,7 @@ export type WorkFailedKind = 'nothing-changed' | 'click' | 'unknown' | 'not-run'
 export function workFailedText(kind: WorkFailedKind): string {
   switch (kind) {
     case 'not-run':
-      return `${WORDS.headline} ${WORDS.next}`;
+      return notStartedText();
     case 'nothing-changed':
       return 'Something went wrong, nothing was changed. Run the command again.';
     case 'click':
