@@ -122,7 +122,10 @@ export function createLambdaHandler(
     if (failures.success) {
       // Each record on its own: one that cannot be told goes back to the queue, the others are done.
       for (const { body } of failures.data.Records) {
-        await latchkey.receiver.failed(body.requestPayload, body.requestContext.condition, { notRun: body.responsePayload?.errorType === NOT_STARTED_ERROR });
+        await latchkey.receiver.failed(body.requestPayload, body.requestContext.condition, {
+          notRun: body.responsePayload?.errorType === NOT_STARTED_ERROR,
+          recordId: body.requestContext.requestId,
+        });
       }
       return undefined;
     }

@@ -15,7 +15,8 @@ const CLAIM_KEPT_S = 86_400;
  * Or if it holds this very claim, sent again by the SDK (a WriteToken): without it the worker
  * took its own claim for an earlier delivery's, and ignored the work (a modal left loading, a
  * reset never made). A second delivery of the order makes another claim, with another token,
- * and is still refused.
+ * and is still refused. A failed-work record claims under its own ID (`by`), the same each time
+ * its queue brings it back, so its earlier receive's claim is its own and not another delivery's.
  */
 export class DynamoDbWorkClaims implements WorkClaims {
   constructor(
@@ -24,8 +25,8 @@ export class DynamoDbWorkClaims implements WorkClaims {
     private readonly clock: Clock,
   ) {}
 
-  async claim(order: WorkOrder): Promise<boolean> {
-    const token = new WriteToken();
+  async claim(order: WorkOrder, by?: string): Promise<boolean> {
+    const token = new WriteToken(undefined, by);
     try {
       await this.client.send(
         new UpdateItemCommand({

@@ -1,4 +1,5 @@
 import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
+import { randomUUID } from 'node:crypto';
 import { describeError } from '../flows/failure';
 import type { Logger, Metrics } from '../flows/ports';
 import type { HttpFetch } from '../http/fetch';
@@ -224,9 +225,10 @@ export class HandOffReceiver implements Receiver {
    * privately through the command's response_url, else in a DM. Nothing is retried: a reset is
    * audited once per request, and the person can simply run the command again. `notRun`: the
    * invocation failed because Latchkey could not start, so none of the work ran, and the words say
-   * so rather than "cannot tell whether your click changed anything".
+   * so rather than "cannot tell whether your click changed anything". `recordId`: the failed-work
+   * record's, the same each time its queue brings it back.
    */
-  async failed(order: WorkOrder, condition: string, { notRun = false } = {}): Promise<void> {
+  async failed(order: WorkOrder, condition: string, { notRun = false, recordId }: { notRun?: boolean; recordId?: string } = {}): Promise<void> {
     const { logger } = this.options;
     // Signed by Slack and sealed by us, within the longest a failure can take to come back through
     // the queue (failedWorkMaxAgeMs, by the function's timeout) rather than Slack's 5 minutes: a
@@ -242,15 +244,30 @@ export class HandOffReceiver implements Receiver {
     }
     const body = parseSlackBody(order.body) as Record<string, any>;
     const userId: string | undefined = body.user_id ?? body.user?.id;
-    const submission = body.type === 'view_submission';
-    logger.error(
-      { slackUserId: userId, condition, request: submission ? 'view_submission' : (body.command ?? body.type), ...(notRun && { notStarted: true }), alert: true },
-      'work order failed; telling the person',
-    );
+    const request = body.type === 'view_submission' ? 'view_submission' : (body.command ?? body.type);
+    // An order that met an instance that could not start may be Lambda's second delivery of one
+    // another instance worked: its person may since have seen the form, the reset, its new PIN in
+    // the very window this would replace. So it is claimed as a worker claims it: taken before, it
+    // was worked, and nobody is told; taken now, no late delivery of it can do the work after its
+    // person was told none was done. Claimed under the record's ID, so that the record brought
+    // back (its telling failed) knows its own claim.
+    let maybeWorkedElsewhere = false;
+    if (notRun) {
+      const first = await this.options.claims.claim(order, `failed-work#${recordId ?? randomUUID()}`).catch((err: unknown) => {
+        logger.warn({ slackUserId: userId, err: describeError(err) }, 'could not claim the failed work order; telling the person without saying nothing was changed');
+        return undefined;
+      });
+      if (first === false) {
+        logger.info({ slackUserId: userId, condition, request }, 'failed work order already worked by another delivery; nobody told');
+        return;
+      }
+      maybeWorkedElsewhere = first === undefined;
+    }
+    logger.error({ slackUserId: userId, condition, request, ...(notRun && { notStarted: true }), alert: true }, 'work order failed; telling the person');
     this.options.metrics.count('work_failed', { condition });
-    const viewId = loadingViewId(body, order.opened);
+    const viewId = maybeWorkedElsewhere ? undefined : loadingViewId(body, order.opened);
     // If even the DM fails, the message goes back to the queue, then to its dead-letter queue.
-    await tellWorkFailed({ client: this.app!.slack, fetch: this.options.fetch, logger, body, notRun, ...(viewId && { viewId }) });
+    await tellWorkFailed({ client: this.app!.slack, fetch: this.options.fetch, logger, body, notRun, maybeWorkedElsewhere, ...(viewId && { viewId }) });
   }
 
   private async runUntilAck(body: Record<string, unknown>, order: WorkOrder): Promise<HttpAnswer | Error | undefined> {

@@ -118,10 +118,11 @@ export interface WorkQueue {
  * Lambda delivers an asynchronous invocation at least once, now and then twice. A work order is
  * claimed before it is worked, so a second delivery finds it taken and does nothing: run again, a
  * reset's second run would find its request already used and replace the secret on screen with
- * that refusal. `claim` resolves false when the order was claimed before.
+ * that refusal. `claim` resolves false when the order was claimed before, unless by the same `by`
+ * (a failed-work record received again; a random claimant unless given).
  */
 export interface WorkClaims {
-  claim(order: WorkOrder): Promise<boolean>;
+  claim(order: WorkOrder, by?: string): Promise<boolean>;
 }
 
 /**
@@ -152,7 +153,8 @@ export const failedWorkSchema = z.object({
           })
           .pipe(
             z.object({
-              requestContext: z.object({ condition: z.string() }),
+              // requestId: the failed invocation's, the same each time the queue brings its record back.
+              requestContext: z.object({ condition: z.string(), requestId: z.string().optional() }),
               requestPayload: workOrderSchema,
               // What the invocation failed with, as Lambda's runtime reports a throw: its name.
               responsePayload: z.object({ errorType: z.string().optional() }).nullish(),

@@ -27,14 +27,27 @@ export function loadingViewId(body: Record<string, any>, opened: OpenedModal | u
  * else the command's response_url privately, else a DM. A submission's modal is never replaced: the
  * work may have failed after that modal showed a new PIN or password, which would be lost for good
  * (the change made, the secret never seen), so a DM says it. `notRun`: none of the work ran, and
- * the words say so, whatever the request. Throws when even the DM fails.
+ * the words say so, whatever the request. `maybeWorkedElsewhere`: none of it ran here, but another
+ * delivery of the same order may have worked it (its claim could not be read): no window is
+ * replaced (the loading modal may since show a new secret), and no words say nothing was changed.
+ * Throws when even the DM fails.
  */
-export async function tellWorkFailed(args: { client: SlackApi; fetch: HttpFetch; logger: Logger; body: Record<string, any>; viewId?: string; notRun?: boolean }): Promise<void> {
+export async function tellWorkFailed(args: {
+  client: SlackApi;
+  fetch: HttpFetch;
+  logger: Logger;
+  body: Record<string, any>;
+  viewId?: string;
+  notRun?: boolean;
+  maybeWorkedElsewhere?: boolean;
+}): Promise<void> {
   const { client, body, logger } = args;
   const userId: string | undefined = body.user_id ?? body.user?.id;
   const submission = body.type === 'view_submission';
-  const kind: WorkFailedKind = args.notRun ? 'not-run' : submission ? 'unknown' : body.type === 'block_actions' ? 'click' : 'nothing-changed';
-  if (args.viewId && !submission) {
+  const click = body.type === 'block_actions';
+  const asked: WorkFailedKind = submission ? 'unknown' : click ? 'click' : 'nothing-changed';
+  const kind: WorkFailedKind = args.maybeWorkedElsewhere ? (asked === 'nothing-changed' ? 'maybe-opened' : asked) : args.notRun ? 'not-run' : asked;
+  if (args.viewId && !submission && !args.maybeWorkedElsewhere) {
     const shown = await client.views.update({ view_id: args.viewId, view: workFailedView(kind) }).then(
       () => true,
       (err: unknown) => (logger.warn({ slackUserId: userId, err: describeError(err) }, 'could not show the failure in the modal'), false),

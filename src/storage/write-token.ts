@@ -18,13 +18,19 @@ export const WRITE_TOKEN_ATTRIBUTE = 'writeId';
  * a claim given back), never make a change of its own under it.
  */
 export class WriteToken {
-  readonly value = randomUUID();
   /** Placeholders for the condition and update expressions (`#writeId`, `:writeId`). */
   private readonly name: string;
   private readonly placeholder: string;
 
-  /** `attribute`: where the item keeps the token, WRITE_TOKEN_ATTRIBUTE unless a write keeps its own beside it. */
-  constructor(readonly attribute: string = WRITE_TOKEN_ATTRIBUTE) {
+  /**
+   * `attribute`: where the item keeps the token, WRITE_TOKEN_ATTRIBUTE unless a write keeps its own beside it.
+   * `value`: random unless given; given only to a writer that tries again on its own under one stable name
+   * (a failed-work record, received again from its queue), which must know its earlier try as its own.
+   */
+  constructor(
+    readonly attribute: string = WRITE_TOKEN_ATTRIBUTE,
+    readonly value: string = randomUUID(),
+  ) {
     this.name = `#${attribute}`;
     this.placeholder = `:${attribute}`;
   }

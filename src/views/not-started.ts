@@ -32,15 +32,19 @@ export function busyText(command: string): string {
  * (`click`: a Revoke, a Withdraw, a decision may have changed something, and there is no command to
  * run again), or a submission (`unknown`: a Reset, a decision, Latchkey cannot tell). `not-run`:
  * Latchkey knows none of it ran (Slack would not authorise it, or Latchkey could not start),
- * whatever it was.
+ * whatever it was. `maybe-opened`: a command that could not start here, whose other delivery may
+ * have opened its form (and the person gone on to a reset), so nothing is said to have been
+ * unchanged, and the person carries on from what their window shows.
  */
-export type WorkFailedKind = 'nothing-changed' | 'click' | 'unknown' | 'not-run';
+export type WorkFailedKind = 'nothing-changed' | 'click' | 'unknown' | 'not-run' | 'maybe-opened';
 
 /** Said when the work behind a request failed where no handler could catch it (our bug; the worker crashed or timed out), or never ran. */
 export function workFailedText(kind: WorkFailedKind): string {
   switch (kind) {
     case 'not-run':
       return notStartedText();
+    case 'maybe-opened':
+      return 'Latchkey could not start part of that just now. If your Latchkey window still says it is checking, close it and run the command again in a minute; if it shows anything else, carry on there. If it keeps happening, tell IT.';
     case 'nothing-changed':
       return 'Something went wrong, nothing was changed. Run the command again.';
     case 'click':

@@ -155,6 +155,116 @@ describe('Latchkey on Lambda, when a worker cannot start', () => {
     expect(dms.map((c) => c.args.text)).toEqual([`${NOT_RUN} Try again in a minute. If it keeps happening, tell IT.`]);
     expect(h.slack.callsTo('views.update').filter((c) => c.args.view_id === view.id)).toEqual([]);
   });
+
+  it("a not-started record whose telling failed is told when its queue brings it back: its own claim is not taken for another delivery's", async () => {
+    const seal = new WorkOrderSeal(SIGNING_SECRET);
+    const at = Date.now();
+    const timestamp = Math.floor(at / 1000);
+    const view = { id: 'V0RESETAGAIN', type: 'modal', callback_id: 'reset_pin', private_metadata: '', blocks: [] };
+    const body = new URLSearchParams({ payload: JSON.stringify(viewSubmissionPayload({ userId: 'UMAX', teamId: TEAM, view })) }).toString();
+    const order = seal.seal({ kind: 'latchkey.work', body, timestamp: String(timestamp), signature: slackSignature(SIGNING_SECRET, timestamp, body) }, at);
+    const receives = h.lambda.failuresDelivered.length;
+    h.slack.failNext('chat.postMessage', { error: 'internal_error' }, 1, (args) => args.channel === 'DUMAX');
+    await h.lambda.deliverFailedWork(order, NOT_STARTED_ERROR);
+    expect(h.lambda.failuresDelivered.length - receives).toBe(2);
+    const told = h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'DUMAX' && c.at >= at && c.result?.ok === true);
+    expect(told.map((c) => c.args.text)).toEqual([`${NOT_RUN} Try again in a minute. If it keeps happening, tell IT.`]);
+    expect(h.lambda.deadLetters).toEqual([]);
+  });
+
+  /** A late delivery, held until `release`: its hook for deliverNextTwice. */
+  const lateDelivery = () => {
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    return { released, release };
+  };
+  /** Every Slack call since `at` whose arguments carry `text`, whatever its method. */
+  const saying = (text: string, at: number) => h.slack.calls.filter((c) => c.at >= at && JSON.stringify(c.args).includes(text));
+
+  it("a command Lambda delivers twice, its late duplicate on an instance that cannot start: the new PIN stays in the window, and nobody is told nothing was changed", async () => {
+    const since = h.logs.length;
+    const at = Date.now();
+    const late = lateDelivery();
+    h.lambda.deliverNextTwice({
+      beforeSecond: async () => {
+        await late.released;
+        h.coldNext(1);
+        h.lambda.failNext('GetSecretValue', 'AccessDeniedException', 1);
+      },
+    });
+    let reset: Awaited<ReturnType<typeof h.reset>>;
+    try {
+      reset = await h.reset('/reset-pin', 'UCARL');
+    } finally {
+      late.release();
+    }
+    await h.lambda.idle();
+    const pin = h.chime.pinOf('chime-carl');
+    expect(secretIn(reset.final)).toBe(pin);
+    // The duplicate's failed-work record came back, met the first delivery's claim, and told nobody.
+    expect(fatalLines(since)).toHaveLength(1);
+    expect(h.lambda.deadLetters).toEqual([]);
+    const updates = h.slack.callsTo('views.update').filter((c) => c.args.view_id === reset.viewId);
+    expect(secretIn(updates.at(-1)!.args.view)).toBe(pin);
+    expect(saying('Nothing was changed', at)).toEqual([]);
+    expect(saying('could not start', at)).toEqual([]);
+    expect(h.logs.slice(since).join('')).toContain('failed work order already worked by another delivery; nobody told');
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+  });
+
+  it('a Reset whose first delivery met an instance that could not start, its person told so: a late delivery of it is not worked', async () => {
+    const opened = await h.open('/reset-pin', 'UBOB');
+    const at = Date.now();
+    const late = lateDelivery();
+    h.lambda.deliverNextTwice({
+      beforeFirst: () => {
+        h.coldNext(1);
+        h.lambda.failNext('GetSecretValue', 'AccessDeniedException', 1);
+      },
+      beforeSecond: () => late.released,
+    });
+    try {
+      const submitted = await h.submit('UBOB', opened.view);
+      expect(JSON.stringify(submitted.json)).toContain('Resetting');
+      const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUBOB' && c.at >= at, 15_000);
+      expect(dm.args.text).toBe(`${NOT_RUN} Try again in a minute. If it keeps happening, tell IT.`);
+    } finally {
+      late.release();
+    }
+    await h.lambda.idle();
+    expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
+    expect(h.slack.callsTo('views.update').filter((c) => c.args.view_id === opened.viewId && c.at >= at)).toEqual([]);
+    expect(h.logs.join('')).toContain('work order delivered again; already worked, so ignored');
+  });
+});
+
+/** A failed-work record that met an instance that could not start, when the work claims cannot be read. */
+describe('Latchkey on Lambda, when a worker cannot start and its work claim cannot be read', () => {
+  const h = useHarness({ entry: 'lambda', dynamoGate: true, awsRequestTimeoutMs: 1_000 }, (x) => x.slack.clear());
+  const seal = new WorkOrderSeal(SIGNING_SECRET);
+
+  it("a command's record: told privately, never that nothing was changed, and its window (which may since show a new PIN) is not replaced", async () => {
+    const at = Date.now();
+    const timestamp = Math.floor(at / 1000);
+    const body = slashCommandBody({ command: '/reset-pin', user_id: 'UANN', team_id: TEAM, trigger_id: h.slack.newTriggerId() });
+    const order = seal.seal(
+      { kind: 'latchkey.work', body, timestamp: String(timestamp), signature: slackSignature(SIGNING_SECRET, timestamp, body), opened: { ok: true, viewId: 'V0LOADING' } },
+      at,
+    );
+    const release = h.dynamoGate.hold((c) => c.operation === 'UpdateItem' && c.body.includes('failed-work#'));
+    try {
+      await h.lambda.deliverFailedWork(order, NOT_STARTED_ERROR);
+    } finally {
+      release();
+    }
+    expect(h.dynamoGate.held.length).toBeGreaterThan(0);
+    const dms = h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'DUANN' && c.at >= at);
+    expect(dms.map((c) => c.args.text)).toEqual([
+      'Latchkey could not start part of that just now. If your Latchkey window still says it is checking, close it and run the command again in a minute; if it shows anything else, carry on there. If it keeps happening, tell IT.',
+    ]);
+    expect(h.slack.callsTo('views.update').filter((c) => c.args.view_id === 'V0LOADING')).toEqual([]);
+    expect(h.logs.join('')).toContain('could not claim the failed work order');
+  }, 60_000);
 });
 
 describe("Latchkey on Lambda, with the verify policy's longest wait (300 s) before an Entra password", () => {

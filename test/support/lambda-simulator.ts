@@ -47,8 +47,12 @@ export interface LambdaSimulator {
   functionTimeoutMs: number;
   /** Resolves once every queued asynchronous invocation has run. */
   idle(): Promise<void>;
-  /** Delivers the next asynchronous invocation twice, as Lambda's at-least-once queue now and then does. */
-  deliverNextTwice(): void;
+  /**
+   * Delivers the next asynchronous invocation twice, as Lambda's at-least-once queue now and then does.
+   * Each delivery runs its hook, and waits for it, just before its invocation begins: `beforeSecond`
+   * waiting makes a late duplicate; either may make its instance a cold one that cannot start.
+   */
+  deliverNextTwice(hooks?: { beforeFirst?: () => unknown; beforeSecond?: () => unknown }): void;
   /** The next asynchronous invocation fails without running (a crash, a timeout), and goes to the on-failure destination. */
   crashNextWork(): void;
   /** Destination records delivered back to the function (their condition), in order; once per receive. */
@@ -79,7 +83,7 @@ export async function startLambdaSimulator(args: { functionName: string; handler
   /** Lambda's context for an invocation starting now: the time it has left until the function's timeout. */
   const contextFrom = (at: number) => ({ getRemainingTimeInMillis: () => at + timeout.ms - Date.now() });
   const queued = new Set<Promise<void>>();
-  let deliverTwice = false;
+  let deliverTwice: { beforeFirst?: () => unknown; beforeSecond?: () => unknown } | undefined;
   let crashNext = false;
   const failuresDelivered: string[] = [];
 
@@ -112,11 +116,12 @@ export async function startLambdaSimulator(args: { functionName: string; handler
     deadLetters.push(record);
   };
 
-  const runAsync = (payload: unknown) => {
+  const runAsync = (payload: unknown, before?: () => unknown) => {
     const crash = crashNext;
     crashNext = false;
     // Lambda's queue: later, on its own; the caller has long had its 202.
     const run = new Promise<void>((resolve) => setTimeout(resolve, 1))
+      .then(() => before?.())
       .then(() => {
         if (crash) throw new Error('Task timed out after 30.00 seconds');
         const at = Date.now();
@@ -144,9 +149,9 @@ export async function startLambdaSimulator(args: { functionName: string; handler
         state.record('Invoke', { FunctionName: name, InvocationType: type });
         if (name !== args.functionName) throw new SimError('ResourceNotFoundException', `Function not found: ${name}`);
         if (type !== 'Event') throw new SimError('ServiceException', 'the simulator only queues Event invocations');
-        runAsync(JSON.parse(req.body));
-        if (deliverTwice) runAsync(JSON.parse(req.body));
-        deliverTwice = false;
+        runAsync(JSON.parse(req.body), deliverTwice?.beforeFirst);
+        if (deliverTwice) runAsync(JSON.parse(req.body), deliverTwice.beforeSecond);
+        deliverTwice = undefined;
         return { status: 202, headers: {}, body: '' };
       }
       if (req.headers['x-amz-target'] === 'secretsmanager.GetSecretValue') {
@@ -224,8 +229,8 @@ export async function startLambdaSimulator(args: { functionName: string; handler
       timeout.ms = ms;
     },
     idle,
-    deliverNextTwice: () => {
-      deliverTwice = true;
+    deliverNextTwice: (hooks = {}) => {
+      deliverTwice = hooks;
     },
     crashNextWork: () => {
       crashNext = true;
