@@ -263,7 +263,10 @@ export class HandOffReceiver implements Receiver {
       }
       maybeWorkedElsewhere = first === undefined;
     }
-    logger.error({ slackUserId: userId, condition, request, ...(notRun && { notStarted: true }), alert: true }, 'work order failed; telling the person');
+    // Not started: the fatal line pages (FatalAlarm), once, not once for each person it left waiting.
+    const failure = { slackUserId: userId, condition, request, ...(notRun ? { notStarted: true } : { alert: true }) };
+    if (notRun) logger.warn(failure, 'work order failed; telling the person');
+    else logger.error(failure, 'work order failed; telling the person');
     this.options.metrics.count('work_failed', { condition });
     const viewId = maybeWorkedElsewhere ? undefined : loadingViewId(body, order.opened);
     // If even the DM fails, the message goes back to the queue, then to its dead-letter queue.

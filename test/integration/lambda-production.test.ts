@@ -126,6 +126,11 @@ describe('Latchkey on Lambda, when a worker cannot start', () => {
     expect(JSON.stringify(h.lastShown(viewId, []))).toContain('Try again in a minute. If it keeps happening, tell IT.');
     expect(h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'DUBOB')).toEqual([]);
     expect(fatalLines(since)).toHaveLength(1);
+    // The fatal line pages (FatalAlarm); the person's record is a warning, not one more page per person waiting.
+    const failedLines = h.logs.slice(since).join('').split('\n').filter((l) => l.includes('"msg":"work order failed; telling the person"'));
+    expect(failedLines).toHaveLength(1);
+    expect(JSON.parse(failedLines[0]!)).toMatchObject({ level: 'warn', notStarted: true, slackUserId: 'UBOB' });
+    expect(failedLines[0]).not.toContain('"alert"');
     // Nothing ran for Bob: not even his account's look-up.
     expect(h.chime.calls.filter((c) => c.params.UserEmail === 'bob@example.com')).toEqual([]);
   });
