@@ -298,10 +298,11 @@ export class LatchkeyStack extends Stack {
     allow('InvokeSelf', ['lambda:InvokeFunction'], [ownArn]);
 
     // ---- Failed work -------------------------------------------------------------------------
-    // A self-invocation that fails (a crash, a timeout) or waits too long goes to this queue, Lambda's
-    // on-failure destination. The function reads it and tells the person (lambda.ts: "Something
-    // went wrong, nothing was changed"), so nobody is left at "checking…". A record it cannot
-    // deliver three times goes to the dead-letter queue. Both alarm (monitoring.ts).
+    // A self-invocation that fails (a crash, a timeout, an instance that could not start) or waits
+    // too long goes to this queue, Lambda's on-failure destination. The function reads it and tells
+    // the person (receiver.failed: what may have changed, or that Latchkey could not start), so
+    // nobody is left at "checking…". A record it cannot deliver three times goes to the dead-letter
+    // queue. Both alarm (monitoring.ts).
     const queue = (logicalId: string, extra: Partial<sqs.QueueProps> = {}) =>
       new sqs.Queue(this, logicalId, {
         encryption: sqs.QueueEncryption.SQS_MANAGED,

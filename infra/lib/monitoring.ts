@@ -120,7 +120,7 @@ export class Monitoring extends Construct {
     alarm('ErrorsAlarm', props.handler.metricErrors(fiveMinutes), 'The Latchkey function failed an invocation.');
     alarm('ThrottlesAlarm', props.handler.metricThrottles(fiveMinutes), 'Lambda throttled Latchkey: its reserved concurrency was reached, and requests were refused.');
     alarm('AsyncEventsDroppedAlarm', asyncDropped, 'Lambda dropped a work order it could not run in time: someone may not have been told.');
-    alarm('FailedWorkAlarm', props.failedWork.metricNumberOfMessagesSent(fiveMinutes), 'A work order failed (a crash or a timeout); the person was told to run the command again.');
+    alarm('FailedWorkAlarm', props.failedWork.metricNumberOfMessagesSent(fiveMinutes), 'A work order failed (a crash, a timeout, or an instance that could not start); its person was told what happened (docs/deploy.md, "Failed work").');
     alarm(
       'FailedWorkDeadLettersAlarm',
       props.failedWorkDeadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),

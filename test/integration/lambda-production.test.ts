@@ -100,7 +100,8 @@ describe('Latchkey on Lambda, when a worker cannot start', () => {
     const release = h.slack.hold('views.open', (args) => args.trigger_id === triggerId);
     const acked = h.command('/reset-pin', userId, { triggerId });
     try {
-      const deadline = Date.now() + 5_000;
+      // Bounded for a loaded machine; a pass costs none of it.
+      const deadline = Date.now() + 15_000;
       while (!h.slack.held.some((c) => c.args.trigger_id === triggerId)) {
         if (Date.now() > deadline) throw new Error('the answering invocation never opened the window');
         await new Promise((r) => setTimeout(r, 10));
