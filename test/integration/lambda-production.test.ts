@@ -221,6 +221,9 @@ describe('Latchkey on Lambda, when a worker cannot start', () => {
   it('a Reset whose first delivery met an instance that could not start, its person told so: a late delivery of it is not worked', async () => {
     const opened = await h.open('/reset-pin', 'UBOB');
     const at = Date.now();
+    const updatesOf = () => h.slack.callsTo('views.update').filter((c) => c.args.view_id === opened.viewId);
+    // The confirmation's own update may carry this very millisecond: counted, not timed.
+    const updatesBefore = updatesOf().length;
     const late = lateDelivery();
     h.lambda.deliverNextTwice({
       beforeFirst: () => {
@@ -239,7 +242,7 @@ describe('Latchkey on Lambda, when a worker cannot start', () => {
     }
     await h.lambda.idle();
     expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
-    expect(h.slack.callsTo('views.update').filter((c) => c.args.view_id === opened.viewId && c.at >= at)).toEqual([]);
+    expect(updatesOf().slice(updatesBefore)).toEqual([]);
     expect(h.logs.join('')).toContain('work order delivered again; already worked, so ignored');
   });
 });
