@@ -460,6 +460,18 @@ export class HomeTab {
     ]);
   }
 
+  /**
+   * The person's tab could not be drawn as a whole (`err`: a read no part caught, the drawing, or
+   * Slack refusing what was drawn): an alert for a fault of ours (INTERNAL and the other operator
+   * codes), a warning otherwise. Logged, never thrown.
+   */
+  notDrawn(requester: Requester, err: unknown): void {
+    const failure = asFailure(err);
+    const fields = { slackUserId: requester.userId, err: describeError(err), code: failure.code };
+    if (failure.needsOperator) this.deps.logger.error({ ...fields, alert: true }, 'could not draw the home tab');
+    else this.deps.logger.warn(fields, 'could not draw the home tab');
+  }
+
   /** Whether this person may see and do what admins do: asked again on every click. */
   async isAdmin(requester: Requester): Promise<boolean> {
     if (!this.deps.admins || !servesRequest(this.deps.workspace, requester)) return false;

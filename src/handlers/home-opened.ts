@@ -1,8 +1,10 @@
 import type { GuardedApp } from '../slack/guarded-app';
-import { asFailure, describeError } from '../flows/failure';
+import type { HomeView } from '@slack/types';
+import { describeError, LatchkeyFailure } from '../flows/failure';
 import type { HomeTab } from '../flows/home-tab';
 import type { Logger, Requester } from '../flows/ports';
 import { homeUnavailableView, homeView, type HomeWords } from '../views/home-tab';
+import { slackErrorCode } from '../slack/slack-errors';
 import { homeOpenedSchema, homeOpener } from './slack-payloads';
 
 export const HOME_OPENED_EVENT = 'app_home_opened';
@@ -27,28 +29,44 @@ export function registerHomeOpened(app: GuardedApp, home: HomeTab, words: HomeWo
   });
 }
 
+/**
+ * What Slack answers for a view it will not take as drawn (a block too many, a text too long, a
+ * field it does not know): only our drawing can cause them, as the rest of the call (the person,
+ * from Slack's signed payload; no hash) is Slack's own, so they are a bug of ours.
+ */
+const DRAWING_REFUSED: ReadonlySet<string> = new Set(['invalid_blocks', 'invalid_blocks_format', 'invalid_arguments', 'view_too_large']);
+
 /** Reads and publishes the person's Home tab as of now, then its follow-ups; failures are logged, never thrown. */
 export async function publishHome(client: GuardedApp['slack'], home: HomeTab, words: HomeWords, requester: Requester, logger: Logger): Promise<void> {
+  const fields = { slackUserId: requester.userId };
+  // The person who opened the tab is told it could not be drawn, not left with the last one published as if it were today's.
+  const publishUnavailable = () =>
+    client.views
+      .publish({ user_id: requester.userId, view: homeUnavailableView() })
+      .catch((e: unknown) => logger.warn({ ...fields, err: describeError(e) }, 'could not publish the home tab'));
   let data: Awaited<ReturnType<HomeTab['open']>>;
+  let view: HomeView;
   try {
     data = await home.open(requester);
+    if (!data) return;
+    view = homeView(data, words);
   } catch (err) {
     // The flow says each read that fails in its own part of the tab; what reaches here failed the
-    // whole (a bug of ours: an alert; any other failure, as its code says). The person who opened
-    // the tab is told, not left with the last one published as if it were today's.
-    const failure = asFailure(err);
-    const fields = { slackUserId: requester.userId, err: describeError(err), code: failure.code };
-    if (failure.needsOperator) logger.error({ ...fields, alert: true }, 'could not draw the home tab');
-    else logger.warn(fields, 'could not draw the home tab');
-    await client.views
-      .publish({ user_id: requester.userId, view: homeUnavailableView() })
-      .catch((e: unknown) => logger.warn({ slackUserId: requester.userId, err: describeError(e) }, 'could not publish the home tab'));
+    // whole, reading or drawing it.
+    home.notDrawn(requester, err);
+    await publishUnavailable();
     return;
   }
-  if (!data) return;
-  await client.views
-    .publish({ user_id: requester.userId, view: homeView(data, words) })
-    .catch((err: unknown) => logger.warn({ slackUserId: requester.userId, err: describeError(err) }, 'could not publish the home tab'));
-  // After the publication (so the tab never waits for it), and before returning (Lambda freezes then).
+  try {
+    await client.views.publish({ user_id: requester.userId, view });
+  } catch (err) {
+    const code = slackErrorCode(err);
+    if (code !== undefined && DRAWING_REFUSED.has(code)) {
+      home.notDrawn(requester, new LatchkeyFailure('INTERNAL', `Slack refused the tab drawn: ${describeError(err)}`, { cause: err }));
+      await publishUnavailable();
+    } else logger.warn({ ...fields, err: describeError(err) }, 'could not publish the home tab');
+  }
+  // After the publication (so the tab never waits for it), and before returning (Lambda freezes
+  // then); whether or not it was drawn, as what follows is the requests' own.
   await home.afterOpen(data);
 }

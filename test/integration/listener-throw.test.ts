@@ -1,6 +1,7 @@
 import { Approvals } from '../../src/flows/approvals/approvals';
 import { HomeTab } from '../../src/flows/home-tab';
 import { ResetCredential } from '../../src/flows/reset-credential';
+import * as homeTabViews from '../../src/views/home-tab';
 import { answeredAt, secretIn, SIGNING_SECRET, TEAM, useHarness, type Harness } from '../support/harness';
 import { homeOpenedEvent, postEvent } from '../support/slack-requests';
 
@@ -20,6 +21,9 @@ function logLines(h: Harness, from = 0): Record<string, unknown>[] {
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
+
+/** How many of the harness's log chunks say `text` so far: to wait for one more. */
+const saying = (h: Harness, text: string) => h.logs.filter((l) => l.includes(text)).length;
 
 describe.each(['server', 'lambda'] as const)('a listener that throws after the acknowledgement (%s)', (entry) => {
   const h = useHarness({ entry }, (x) => x.slack.clear());
@@ -81,6 +85,50 @@ describe.each(['server', 'lambda'] as const)('a listener that throws after the a
     }
     await h.waitForLogs(BUG, 1);
     expect(logLines(h, from).filter((l) => l.alert === true)).toEqual([expect.objectContaining({ level: 'error', msg: 'could not draw the home tab', err: expect.stringContaining(BUG) })]);
+  });
+
+  it('a Home tab whose view throws as it is drawn: the tab says it could not be shown and what to do, and one alert', async () => {
+    const from = h.logs.length;
+    const since = Date.now();
+    const drawn = saying(h, 'could not draw the home tab');
+    // The view itself (src/views/home-tab.ts), past every read: no data the tab reads makes it throw, so its function does.
+    const thrown = jest.spyOn(homeTabViews, 'homeView').mockImplementation(() => {
+      throw new Error(BUG);
+    });
+    try {
+      expect((await postEvent(h.eventsUrl, SIGNING_SECRET, homeOpenedEvent({ userId: 'UANN', teamId: TEAM }))).status).toBe(200);
+      // Before: nothing published, the last tab left standing, and the error handler's alert.
+      const published = await h.slack.waitForCall('views.publish', (c) => c.args.user_id === 'UANN' && c.at >= since, 10_000);
+      expect(JSON.stringify(published.args.view)).toContain('Latchkey could not show your Home tab just now. Open it again in a minute');
+      expect(thrown).toHaveBeenCalled();
+    } finally {
+      thrown.mockRestore();
+    }
+    await h.waitForLogs('could not draw the home tab', drawn + 1);
+    expect(logLines(h, from).filter((l) => l.alert === true)).toEqual([expect.objectContaining({ level: 'error', msg: 'could not draw the home tab', err: expect.stringContaining(BUG) })]);
+  });
+
+  it('a Home tab Slack refuses as drawn (invalid_blocks): the tab says it could not be shown, and one alert; Slack failing otherwise is a warning that pages no one', async () => {
+    const from = h.logs.length;
+    const since = Date.now();
+    const drawn = saying(h, 'could not draw the home tab');
+    h.slack.failNext('views.publish', { error: 'invalid_blocks' }, 1, (args) => args.user_id === 'UANN');
+    expect((await postEvent(h.eventsUrl, SIGNING_SECRET, homeOpenedEvent({ userId: 'UANN', teamId: TEAM }))).status).toBe(200);
+    // Before: a warning, and the last tab left standing.
+    const published = await h.slack.waitForCall('views.publish', (c) => c.args.user_id === 'UANN' && c.at >= since && c.result?.ok === true, 10_000);
+    expect(JSON.stringify(published.args.view)).toContain('Latchkey could not show your Home tab just now. Open it again in a minute');
+    await h.waitForLogs('could not draw the home tab', drawn + 1);
+    expect(logLines(h, from).filter((l) => l.alert === true)).toEqual([
+      expect.objectContaining({ level: 'error', msg: 'could not draw the home tab', code: 'INTERNAL', err: expect.stringContaining('invalid_blocks') }),
+    ]);
+
+    // Slack having a bad minute is not our drawing: a warning, which pages no one.
+    const later = h.logs.length;
+    const unpublished = saying(h, 'could not publish the home tab');
+    h.slack.failNext('views.publish', { error: 'fatal_error' }, 1, (args) => args.user_id === 'UANN');
+    expect((await postEvent(h.eventsUrl, SIGNING_SECRET, homeOpenedEvent({ userId: 'UANN', teamId: TEAM }))).status).toBe(200);
+    await h.waitForLogs('could not publish the home tab', unpublished + 1, 10_000);
+    expect(logLines(h, later).filter((l) => l.alert === true)).toEqual([]);
   });
 
   it('a Reset whose work throws after its attempt is on record, before the change is sent: its own window says something went wrong and nothing was changed, not "Resetting…" and a DM', async () => {
