@@ -1,6 +1,7 @@
 import { Approvals } from '../../src/flows/approvals/approvals';
 import { HomeTab } from '../../src/flows/home-tab';
 import { ResetCredential } from '../../src/flows/reset-credential';
+import { WidespreadRefusals } from '../../src/flows/widespread-refusals';
 import * as homeTabViews from '../../src/views/home-tab';
 import { answeredAt, secretIn, SIGNING_SECRET, TEAM, useHarness, type Harness } from '../support/harness';
 import { homeOpenedEvent, postEvent } from '../support/slack-requests';
@@ -24,6 +25,9 @@ function logLines(h: Harness, from = 0): Record<string, unknown>[] {
 
 /** How many of the harness's log chunks say `text` so far: to wait for one more. */
 const saying = (h: Harness, text: string) => h.logs.filter((l) => l.includes(text)).length;
+
+const CANNOT_TELL =
+  'Something went wrong before Latchkey could finish, so it cannot tell whether the change was made. If your window shows the result (a new PIN or password, say), that is done: keep it. Otherwise look at your Home tab before you try again; IT has been alerted.';
 
 describe.each(['server', 'lambda'] as const)('a listener that throws after the acknowledgement (%s)', (entry) => {
   const h = useHarness({ entry }, (x) => x.slack.clear());
@@ -173,7 +177,34 @@ describe.each(['server', 'lambda'] as const)('a listener that throws after the a
       // What Slack holds for the modal: the PIN, never replaced by the failure.
       expect(secretIn(h.lastShown(opened.viewId, [answer])!)).toBe(pin);
       const told = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUCARL' && c.at >= since && String(c.args.text).includes('Something went wrong'));
-      expect(told.args.text).toBe('Something went wrong before Latchkey could finish, so it cannot tell whether the change was made. If your window shows the result (a new PIN or password, say), that is done: keep it. Otherwise look at your Home tab before you try again; IT has been alerted.');
+      expect(told.args.text).toBe(CANNOT_TELL);
+    } finally {
+      thrown.mockRestore();
+    }
+    const alerts = logLines(h, from).filter((l) => l.alert === true);
+    expect(alerts).toEqual([expect.objectContaining({ level: 'error', err: expect.stringContaining(BUG) })]);
+    const said = JSON.stringify(alerts);
+    for (const secret of [SIGNING_SECRET, h.slack.botToken, ...h.allSecrets()]) expect(said).not.toContain(secret);
+  });
+
+  it('a Reset whose work throws once its change was sent, before its result is shown: never "Nothing was changed", and a DM says Latchkey cannot tell', async () => {
+    const opened = await h.open('/reset-pin', 'UCARL');
+    const from = h.logs.length;
+    const since = Date.now();
+    const resets = h.chime.callsTo('ResetPersonalPIN').length;
+    // Right after the directory reset the PIN: the change is made, and the flow has not shown it yet.
+    const thrown = jest.spyOn(WidespreadRefusals.prototype, 'succeeded').mockImplementation(() => {
+      throw new Error(BUG);
+    });
+    try {
+      const answer = await answeredAt(h.submit('UCARL', opened.view));
+      // With the change taken for not sent: no DM, and the modal's "Nothing was changed" over a PIN that was.
+      const told = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUCARL' && c.at >= since && String(c.args.text).includes('Something went wrong'), 10_000);
+      expect(told.args.text).toBe(CANNOT_TELL);
+      expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(resets + 1);
+      const shown = JSON.stringify(h.lastShown(opened.viewId, [answer]) ?? null);
+      expect(shown).not.toContain('Nothing was changed');
+      expect(shown).not.toContain('Something went wrong inside Latchkey');
     } finally {
       thrown.mockRestore();
     }
