@@ -23,6 +23,20 @@ function logLines(h: Harness, from = 0): Record<string, unknown>[] {
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
+/**
+ * What Slack holds for a modal (Harness.lastShown) once it shows `text`, or what it holds when
+ * `boundMs` runs out: the wait for an update that comes after a record is written, with no fixed
+ * sleep a loaded machine can outlast.
+ */
+async function shownOnce(h: Harness, viewId: string, answers: Parameters<Harness['lastShown']>[1], text: string, boundMs = 10_000): Promise<string> {
+  const until = Date.now() + boundMs;
+  for (;;) {
+    const shown = JSON.stringify(h.lastShown(viewId, answers) ?? null);
+    if (shown.includes(text) || Date.now() > until) return shown;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** How many of the harness's log chunks say `text` so far: to wait for one more. */
 const saying = (h: Harness, text: string) => h.logs.filter((l) => l.includes(text)).length;
 
@@ -145,9 +159,9 @@ describe.each(['server', 'lambda'] as const)('a listener that throws after the a
     try {
       const answer = await answeredAt(h.submit('UCARL', opened.view));
       await h.waitForLogs(BUG, 1);
-      await h.waitForAudit('UCARL', (r) => r.phase === 'outcome' && r.errorCode === 'INTERNAL');
-      await new Promise((r) => setTimeout(r, 300));
-      const shown = JSON.stringify(h.lastShown(opened.viewId, [answer]));
+      await h.waitForAudit('UCARL', (r) => r.phase === 'outcome' && r.errorCode === 'INTERNAL', 10_000);
+      // Its update comes after the outcome is written: waited for, not slept for.
+      const shown = await shownOnce(h, opened.viewId, [answer], 'Something went wrong inside Latchkey.');
       expect(shown).toContain('Something went wrong inside Latchkey.');
       expect(shown).toContain('An admin has been alerted. Nothing was changed.');
       expect(shown).not.toContain('Resetting');
@@ -171,13 +185,13 @@ describe.each(['server', 'lambda'] as const)('a listener that throws after the a
     try {
       const answer = await answeredAt(h.submit('UCARL', opened.view));
       await h.waitForLogs(BUG, 1);
-      await new Promise((r) => setTimeout(r, 300));
+      // The error handler's telling is its last step: once its DM is sent, nothing of it is still to replace the modal.
+      const told = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUCARL' && c.at >= since && String(c.args.text).includes('Something went wrong'), 10_000);
+      expect(told.args.text).toBe(CANNOT_TELL);
       const pin = h.chime.pinOf('chime-carl');
       expect(pin).toBeTruthy();
       // What Slack holds for the modal: the PIN, never replaced by the failure.
       expect(secretIn(h.lastShown(opened.viewId, [answer])!)).toBe(pin);
-      const told = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUCARL' && c.at >= since && String(c.args.text).includes('Something went wrong'));
-      expect(told.args.text).toBe(CANNOT_TELL);
     } finally {
       thrown.mockRestore();
     }

@@ -597,14 +597,16 @@ describe('/reset-entra-password: a refusal counted for several people (the share
     try {
       answered = h.reset(COMMAND, 'UPAT');
       // The count's first write has reached DynamoDB, and its answer waits.
-      for (const deadline = Date.now() + 5_000; !h.dynamoGate.delayed.some(countWrite) && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 10));
+      // The command, its modal, the submission, the look-up and Graph's refusal first: 20 s, as a loaded machine may take.
+      for (const deadline = Date.now() + 20_000; !h.dynamoGate.delayed.some(countWrite) && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 10));
       expect(h.dynamoGate.delayed.some(countWrite)).toBe(true);
-      // Well within the SDK's request timeout, after which the count would give up and the record follow anyway.
-      await h.waitForAudit('UPAT', (r) => r.phase === 'outcome' && r.reason === 'protected_account', 2_000);
+      // Well within the count's own bound: written one after the other, the record followed only once
+      // the count gave up, after four tries of the SDK's request timeout (5 s each, about 20 s).
+      await h.waitForAudit('UPAT', (r) => r.phase === 'outcome' && r.reason === 'protected_account', 10_000);
     } finally {
       release();
     }
     const { final } = await answered;
     expect(JSON.stringify(final.blocks)).toContain('Microsoft would not let Latchkey reset your password.');
-  });
+  }, 60_000);
 });

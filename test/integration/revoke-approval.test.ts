@@ -1005,35 +1005,6 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     ]);
   }, 60_000);
 
-  it('the Finish taken first: the revoke changes nothing, its admin is told the finish had already started, and the PIN is reset', async () => {
-    const request = await approvedPinReset(h, 'UCARL');
-    // Every answer to Ada's audit attempt is lost until Carl's Finish has shown him his PIN: her
-    // client sends it again each 2 s (up to four tries), so the Finish is taken first however slow
-    // the machine. A single lost answer gave it one timeout, which a loaded machine can outlast.
-    const stopLosing = h.dynamoGate.lose(revokeAttempt, Infinity);
-    let finished: Awaited<ReturnType<Harness['opening']>>;
-    try {
-      await h.clickIn('UADA', 'approval_revoke', request.requestId, { view: request.result });
-      await reached(revokeAttempt);
-      finished = await h.opening((trigger) => h.click('UCARL', 'approval_finish', request.finish.value, request.finish, trigger), 10_000);
-    } finally {
-      stopLosing();
-    }
-    expect(secretIn(finished.view)).toBe(h.chime.pinOf('chime-carl'));
-    const admin = JSON.stringify(await h.viewUpdate(request.resultViewId, 3, 10_000));
-    expect(admin).toContain('Your revoke changed nothing: <@UCARL> had already started finishing their meeting PIN reset request');
-    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
-    expect(revokedToldTo(h, 'UCARL')).toEqual([]);
-    const records = await h.waitForAudit('UADA', (r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId && r.phase === 'outcome');
-    expect(records.filter((r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId).map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([
-      ['attempt', undefined, undefined],
-      ['outcome', 'failure', 'FINISH_STARTED'],
-    ]);
-    // A security reviewer's audit search: Ada's line, her approval, shows her revoke was tried and changed nothing.
-    const adas = (await h.lookUpReference('UADA', request.requestId)).filter((l) => l.includes('by <@UADA>'));
-    expect(adas).toEqual([expect.stringMatching(/Revoke tried .*, changed nothing: requester's finish already started/)]);
-  });
-
   it("the revoke's write lost to a Finish that then sent nothing and gave the approval back: its admin's answer holds a real Revoke button, and clicking it revokes the approval", async () => {
     const request = await approvedPinReset(h, 'UCARL');
     const revokeWrite = (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes('"REVOKED"') && c.body.includes(request.requestId);
@@ -1080,6 +1051,53 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
  * to rewrite and told its requester in a new DM, so the Finish DM loses its button once its place
  * is known, and nothing more is told.
  */
+/**
+ * A revoke made to wait for a Finish: every answer to its audit attempt is lost until the Finish
+ * was answered, and its SDK sends it again at each timeout, up to its four tries. At the product's
+ * own request timeout (5 s) the Finish has about 20 s; at 2 s it had 8, which a loaded machine
+ * could outlast: the revoke's attempt then failed closed, and the test failed for another reason.
+ */
+describe('a revoke made to wait for a Finish taken first', () => {
+  const h = useHarness({ env: POLICY, awsRequestTimeoutMs: 5_000, dynamoGate: true }, (x) => {
+    x.slack.clear();
+    x.chime.clear();
+  });
+  const revokeAttempt = (c: DynamoCall) => c.operation === 'PutItem' && c.body.includes('"attempt"') && c.body.includes('"reset_revoke"');
+  async function reached(which: (c: DynamoCall) => boolean): Promise<void> {
+    for (let i = 0; i < 500 && !h.dynamoGate.seen.some(which); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(h.dynamoGate.seen.some(which)).toBe(true);
+  }
+
+  it('the Finish taken first: the revoke changes nothing, its admin is told the finish had already started, and the PIN is reset', async () => {
+    const request = await approvedPinReset(h, 'UCARL');
+    // Every answer to Ada's audit attempt is lost until Carl's Finish has shown him his PIN: her
+    // client sends it again each 5 s (up to four tries), so the Finish is taken first however slow
+    // the machine. A single lost answer gave it one timeout, which a loaded machine can outlast.
+    const stopLosing = h.dynamoGate.lose(revokeAttempt, Infinity);
+    let finished: Awaited<ReturnType<Harness['opening']>>;
+    try {
+      await h.clickIn('UADA', 'approval_revoke', request.requestId, { view: request.result });
+      await reached(revokeAttempt);
+      finished = await h.opening((trigger) => h.click('UCARL', 'approval_finish', request.finish.value, request.finish, trigger), 20_000);
+    } finally {
+      stopLosing();
+    }
+    expect(secretIn(finished.view)).toBe(h.chime.pinOf('chime-carl'));
+    const admin = JSON.stringify(await h.viewUpdate(request.resultViewId, 3, 20_000));
+    expect(admin).toContain('Your revoke changed nothing: <@UCARL> had already started finishing their meeting PIN reset request');
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+    expect(revokedToldTo(h, 'UCARL')).toEqual([]);
+    const records = await h.waitForAudit('UADA', (r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId && r.phase === 'outcome');
+    expect(records.filter((r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId).map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([
+      ['attempt', undefined, undefined],
+      ['outcome', 'failure', 'FINISH_STARTED'],
+    ]);
+    // A security reviewer's audit search: Ada's line, her approval, shows her revoke was tried and changed nothing.
+    const adas = (await h.lookUpReference('UADA', request.requestId)).filter((l) => l.includes('by <@UADA>'));
+    expect(adas).toEqual([expect.stringMatching(/Revoke tried .*, changed nothing: requester's finish already started/)]);
+  }, 60_000);
+});
+
 describe('a revoke or an expiry before the Finish DM is known to be posted', () => {
   const h = useHarness({ env: POLICY }, (x) => {
     x.slack.clear();

@@ -271,21 +271,22 @@ describe('withdrawing a request an admin must decide', () => {
 });
 
 /**
- * A withdraw and an admin's approval, each reading the request while it waits, then writing: the
- * one whose conditional write comes first wins, and the other is refused and told which won. The
- * gate in front of dynalite loses every answer to one side's audit attempt until the other side
- * has been answered, so that side's SDK waits out its timeout (2 s here) and sends it again, as
- * often as that takes (up to its four tries). A single lost answer gave the other side one timeout
- * to write in, which a loaded machine can outlast: then the first side wrote first.
+ * The race's two sides, one made to wait: the gate in front of dynalite loses every answer to one
+ * side's audit attempt until the other side has been answered, so that side's SDK waits out its
+ * timeout and sends it again, as often as that takes (up to its four tries). A single lost answer
+ * gave the other side one timeout to write in, which a loaded machine can outlast: then the first
+ * side wrote first. At the product's own request timeout (5 s) the other side has about 20 s; at
+ * 2 s it had 8, which a loaded machine could outlast too: the waiting side's attempt then failed
+ * closed, and the test failed for another reason.
  */
-describe('a withdraw and an approval racing', () => {
-  const h = useHarness({ env: POLICY, awsRequestTimeoutMs: 2_000, dynamoGate: true }, (x) => {
+describe('a withdraw and an approval racing, one side made to wait for the other', () => {
+  const h = useHarness({ env: POLICY, awsRequestTimeoutMs: 5_000, dynamoGate: true }, (x) => {
     x.slack.clear();
     x.chime.clear();
   });
   const attemptOf = (action: string) => (c: DynamoCall) => c.operation === 'PutItem' && c.body.includes('"attempt"') && c.body.includes(`"${action}"`);
   async function reached(which: (c: DynamoCall) => boolean): Promise<void> {
-    for (let i = 0; i < 250 && !h.dynamoGate.seen.some(which); i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 500 && !h.dynamoGate.seen.some(which); i++) await new Promise((r) => setTimeout(r, 20));
     expect(h.dynamoGate.seen.some(which)).toBe(true);
   }
 
@@ -298,12 +299,12 @@ describe('a withdraw and an approval racing', () => {
       await h.submit('UADA', opened.view, { values: decide('approve') });
       await reached(attemptOf('license_decide'));
       await h.click('UANN', 'approval_withdraw', request.requestId, request.dm);
-      dm = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts, 10_000);
+      dm = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts, 20_000);
     } finally {
       stopLosing();
     }
     expect(dm.args.text).toContain('You withdrew your request to change your Amazon Chime license to Pro');
-    const admin = JSON.stringify(await h.viewUpdate(opened.viewId, 2, 10_000));
+    const admin = JSON.stringify(await h.viewUpdate(opened.viewId, 2, 20_000));
     expect(admin).toContain('Withdrawn by <@UANN>');
     expect(admin).toContain('Nobody can decide it now.');
     expect(h.chime.callsTo('UpdateUser')).toEqual([]);
@@ -312,7 +313,7 @@ describe('a withdraw and an approval racing', () => {
       ['attempt', undefined, undefined],
       ['outcome', 'failure', 'REQUEST_WITHDRAWN'],
     ]);
-  });
+  }, 60_000);
 
   it('the approval written first: the withdraw is refused in words, and the change is made', async () => {
     const request = await asksForLicense(h, 'UBOB', 'Plus');
@@ -323,13 +324,13 @@ describe('a withdraw and an approval racing', () => {
       await h.click('UBOB', 'approval_withdraw', request.requestId, request.dm);
       await reached(attemptOf('license_withdraw'));
       await h.submit('UADA', opened.view, { values: decide('approve') });
-      decided = JSON.stringify(await h.viewUpdate(opened.viewId, 2, 10_000));
+      decided = JSON.stringify(await h.viewUpdate(opened.viewId, 2, 20_000));
     } finally {
       stopLosing();
     }
     expect(decided).toContain('Done: <@UBOB>');
     // The approval also rewrites that DM without Withdraw; its answer to the withdraw is this one.
-    const dm = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts && String(c.args.text).includes('withdraw'), 10_000);
+    const dm = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts && String(c.args.text).includes('withdraw'), 20_000);
     expect(dm.args.text).toContain('You could not withdraw your request to change your Amazon Chime license to Plus: <@UADA> already approved it.');
     expect(JSON.stringify(dm.args.blocks)).not.toContain('approval_withdraw');
     expect(h.chime.users.get('chime-bob')?.LicenseType).toBe('Plus');
@@ -339,7 +340,23 @@ describe('a withdraw and an approval racing', () => {
       ['outcome', 'failure', 'REQUEST_DECIDED'],
     ]);
     h.chime.users.set('chime-bob', { ...h.chime.users.get('chime-bob')!, LicenseType: 'Basic' });
+  }, 60_000);
+});
+
+/**
+ * A withdraw and an admin's approval, each reading the request while it waits, then writing: the
+ * one whose conditional write comes first wins, and the other is refused and told which won.
+ */
+describe('a withdraw and an approval racing', () => {
+  const h = useHarness({ env: POLICY, awsRequestTimeoutMs: 2_000, dynamoGate: true }, (x) => {
+    x.slack.clear();
+    x.chime.clear();
   });
+  const attemptOf = (action: string) => (c: DynamoCall) => c.operation === 'PutItem' && c.body.includes('"attempt"') && c.body.includes(`"${action}"`);
+  async function reached(which: (c: DynamoCall) => boolean): Promise<void> {
+    for (let i = 0; i < 250 && !h.dynamoGate.seen.some(which); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(h.dynamoGate.seen.some(which)).toBe(true);
+  }
 
   it('a withdraw from its DM whose write was refused and that reads it back still waiting: the DM keeps its words and its Withdraw, and its answer says to click that again', async () => {
     const request = await asksForLicense(h, 'UCARL', 'Plus');
