@@ -73,6 +73,8 @@ interface Changing {
   written: boolean;
   /** Its change was sent to the directory: from here on it may have been made, whatever follows. */
   sent?: true;
+  /** The push's proof it is made on (the `verify` policy), once known: on a failure's record too, however it fails after. */
+  proof?: OutcomeExtraOf;
   /** Its clicks here whose attempts are on their way: once one's is written, the others give way to it (giveWay). */
   readonly onTheirWay: Set<Click>;
   /**
@@ -855,10 +857,12 @@ export class ResetCredential {
       // So the modal itself says so, as for any failure, rather than standing at "Resetting…" with
       // a DM beside it. Once sent, it may have been made and its secret shown: that is the error
       // handler's, which never replaces the modal.
+      // `showing` at its result implies `sent`; checked still, as the one thing this must never do
+      // is replace a window that may show the new secret.
       if (changing.sent || changing.showing?.step === 'result') throw err;
       const failure = this.report(err, context);
       await change
-        .failed(failure.code)
+        .failed(failure.code, changing.proof)
         .catch((e: unknown) => this.deps.logger.warn({ requestId: ticket.requestId, err: describeError(e) }, 'the failure of a reset could not be recorded'));
       // Not `sent: false`: a bug uses the request up, as a refusal does (an approved reset's approval is not given back to meet it again).
       outcome = { ok: false, code: failure.code, kind, email: ticket.email, requestId: ticket.requestId };
@@ -906,6 +910,7 @@ export class ResetCredential {
     if (verify) {
       const verified = await this.verifyPush(requester, ticket, delivery, verify.verifier, verify.account, verify.stop, changing);
       proof = verified.proof;
+      changing.proof = proof;
       if (!verified.ok) {
         await change.failed(verified.code, proof);
         // The person's own change of mind is counted with the pushes' results (push_result), not as a refusal.

@@ -3,6 +3,7 @@ import { ANSWER_HOLD_MS } from '../../src/slack/held-answer';
 import { USER_AGENT } from '../../src/verifiers/okta/okta-verify';
 import { homeResetActionId } from '../../src/views/home-tab';
 import { CREDENTIALS } from '../../src/credentials';
+import { PrometheusMetrics } from '../../src/metrics/prometheus-metrics';
 import { answeredAt, Harness, isProgress, PEOPLE, secretIn, TEAM, useHarness } from '../support/harness';
 import type { AppResponse } from '../support/slack-requests';
 
@@ -105,6 +106,37 @@ describe('verify with Okta Verify', () => {
     const lines = await h.lookUpReference('UADA', outcome.requestId);
     expect(lines).toEqual([expect.stringContaining('Policy `verify`: a push to Okta Verify')]);
     expect(lines[0]).toContain(`Okta Verify factor \`${push.factorId}\`, transaction \`${push.id}\``);
+  });
+
+  it('a bug of ours after the approved push, before the change is sent: the failure on record carries the push it was proven by, and nothing changes', async () => {
+    const opened = await h.open('/reset-password', 'UANN');
+    const before = pushesTo('ann@example.com');
+    const resets = h.workmail.callsTo('ResetPassword').length;
+    const count = PrometheusMetrics.prototype.count;
+    // The step right before the change (counting it started) throws.
+    const thrown = jest.spyOn(PrometheusMetrics.prototype, 'count').mockImplementation(function (this: PrometheusMetrics, ...args: Parameters<PrometheusMetrics['count']>) {
+      if (args[0] === 'reset_started') throw new Error('TypeError: a bug of ours');
+      return count.apply(this, args);
+    });
+    try {
+      const submission = await h.submit('UANN', opened.view);
+      const push = await h.waitForPush('ann@example.com', before + 1);
+      h.okta.answerPush(push.id, { approve: true, pick: push.correctAnswer });
+      const failed = await modalAfter(h, submission, opened.viewId, (v) => text(v).includes('Something went wrong inside Latchkey'));
+      expect(text(failed)).toContain('Nothing was changed.');
+      const records = await h.waitForAudit('UANN', (r) => r.phase === 'outcome' && r.errorCode === 'INTERNAL', 10_000);
+      // Before: the INTERNAL outcome without the push (no verification, factor or transaction).
+      expect(records.find((r) => r.phase === 'outcome' && r.errorCode === 'INTERNAL')).toMatchObject({
+        outcome: 'failure',
+        policy: 'verify',
+        verification: 'approved',
+        verifierFactorId: push.factorId,
+        verifierTransactionId: push.id,
+      });
+    } finally {
+      thrown.mockRestore();
+    }
+    expect(h.workmail.callsTo('ResetPassword')).toHaveLength(resets);
   });
 
   it('rejected: nothing changes, the modal says what to do, the owner gets a DM without a secret, and it is logged as a security event', async () => {
