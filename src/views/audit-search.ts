@@ -185,7 +185,7 @@ export function auditReferenceView(args: {
 
 /** Which UTC days a short reference was looked for on, and why those. */
 function daysRead(days: ShortFormDays): string {
-  if (days.chosen === 'pasted') return `on *${days.from}*, the UTC day given with it`;
+  if (days.chosen === 'pasted') return `on *${days.from}*, the UTC day given with it (and the day after, for clicks past midnight)`;
   const range = `from *${days.from}* to *${days.to}*`;
   return days.chosen === 'recent' ? `${range}, the last ${EVERYONE_MAX_DAYS} UTC days (no days were picked)` : `${range} (UTC days)`;
 }

@@ -1672,7 +1672,7 @@ describe("the audit search: a pending request's steps", () => {
       const byDay = await found(pasted, days);
       // Before: "That is not a reference…" (without the brackets), or none found among the days picked.
       expect(byDay.lines).toEqual([dan]);
-      expect(byDay.text).toContain(`The requests whose reference ends with \`0da7ed\`, on *${dan.slice(0, 10)}*, the UTC day given with it:`);
+      expect(byDay.text).toContain(`The requests whose reference ends with \`0da7ed\`, on *${dan.slice(0, 10)}*, the UTC day given with it (and the day after, for clicks past midnight):`);
       expect(byDay.days).toEqual([dan.slice(0, 10), dayOf(new Date(Date.parse(dan.slice(0, 10)) + DAY))]);
     }
     const notThere = await found(`(short: *5e7e11*, ${shortRequestId(dan)!.day} UTC)`);

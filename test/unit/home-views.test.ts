@@ -419,7 +419,7 @@ describe('the audit search views', () => {
       'None: no record of the last 7 days has a reference ending so. Ask the person for the day their message gives with it (such as "6 Dec UTC") and pick that day, or paste the whole reference.',
     );
     const pasted = texts(auditReferenceView({ reference: '39c384', byEnd: true, result: { ok: true, rows: [], days: { from: '2026-11-02', to: '2026-11-02', chosen: 'pasted' } }, words }).blocks);
-    expect(pasted).toContain('The requests whose reference ends with `39c384`, on *2026-11-02*, the UTC day given with it:');
+    expect(pasted).toContain('The requests whose reference ends with `39c384`, on *2026-11-02*, the UTC day given with it (and the day after, for clicks past midnight):');
     expect(pasted).toContain('None: no record of that day has a reference ending so. Check the short form and its day with the person, or paste the whole reference.');
   });
 
