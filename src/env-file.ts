@@ -38,7 +38,7 @@ export function loadDotEnv(path = '.env'): DotEnvRead {
   }
   if (text === undefined) return { cutAtHash: [], duplicates: [] };
   // node's own parser (process.loadEnvFile's) on the text read once, here: loadEnvFile would open
-  // the file a second time, which a pipe put there in between would hold open forever.
+  // the file a second time, and a pipe gives its settings once.
   for (const [name, value] of Object.entries(parseEnv(text))) if (!before.has(name)) process.env[name] = value;
   return {
     cutAtHash: valuesCutAtHash(text).filter((name) => !before.has(name)),
@@ -50,9 +50,9 @@ export function loadDotEnv(path = '.env'): DotEnvRead {
 export const DOT_ENV_MAX_BYTES = 1024 * 1024;
 
 /**
- * A .env that is there but is no file of settings: a directory, a named pipe, a socket, a device
- * (a link to /dev/zero or /dev/stdin), or a file bigger than settings take. Refused before its
- * text is read: a pipe's read waits for a writer, maybe forever, and /dev/zero's never ends.
+ * A .env that is there but is no file of settings: a directory, a socket, a device (a link to
+ * /dev/zero or /dev/stdin), a file bigger than settings take, or a named pipe nothing wrote to in
+ * time. Refused before its text is read (/dev/zero's never ends), a pipe once it was waited for.
  */
 export class NotASettingsFile extends Error {
   constructor(
@@ -62,6 +62,8 @@ export class NotASettingsFile extends Error {
     readonly linkTo: string | undefined,
     /** Its size, when it is a file too big and its size says so. */
     readonly size?: number,
+    /** A named pipe nothing wrote to: how long it was waited for. */
+    readonly silentForMs?: number,
   ) {
     super(kind ?? 'too big');
     this.name = 'NotASettingsFile';
@@ -80,13 +82,21 @@ function kindOf(stats: Stats): string | undefined {
 }
 
 /**
- * The text of the .env at `path`, undefined when there is none (nor a link that leads to one). A
- * link to a regular file is read; anything else, or one over DOT_ENV_MAX_BYTES, is refused
- * (NotASettingsFile), a pipe or a device before it is opened. Looked at twice: by its path first, so that a device
- * is never opened, then once open (without waiting, as a pipe's open would), so that what was
- * swapped in between is refused too.
+ * How long a .env that is a named pipe is waited for. A tool that keeps settings out of files
+ * (1Password Environments mounts .env as a pipe) writes them when the pipe is opened; one that is
+ * not running, or locked, writes nothing, and a plain read would wait forever.
  */
-function dotEnvText(path: string): string | undefined {
+export const DOT_ENV_PIPE_WAIT_MS = 5_000;
+
+/**
+ * The text of the .env at `path`, undefined when there is none (nor a link that leads to one). A
+ * regular file (or a link to one) is read, and a named pipe for as long as what serves it writes,
+ * up to `pipeWaitMs`; anything else, or more than DOT_ENV_MAX_BYTES, is refused (NotASettingsFile),
+ * a device before it is opened. Looked at twice: by its path first, so that a device is never
+ * opened, then once open (without waiting, as a pipe's open would), so that what was swapped in
+ * between is refused too.
+ */
+function dotEnvText(path: string, pipeWaitMs = DOT_ENV_PIPE_WAIT_MS): string | undefined {
   let stats: Stats;
   try {
     stats = statSync(path);
@@ -95,26 +105,68 @@ function dotEnvText(path: string): string | undefined {
     throw err;
   }
   const refuse = (found: Stats): NotASettingsFile => new NotASettingsFile(kindOf(found), linkTarget(path), found.size > DOT_ENV_MAX_BYTES ? found.size : undefined);
-  if (!stats.isFile() || stats.size > DOT_ENV_MAX_BYTES) throw refuse(stats);
+  const pipe = stats.isFIFO();
+  if (!(stats.isFile() || pipe) || stats.size > DOT_ENV_MAX_BYTES) throw refuse(stats);
   const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   try {
     const opened = fstatSync(fd);
-    if (!opened.isFile()) throw refuse(opened);
-    // Read to the end, whatever its size said (a file in /proc says 0), but never past the bound.
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const chunk = Buffer.alloc(64 * 1024);
-      const read = readSync(fd, chunk, 0, chunk.length, null);
-      if (read === 0) break;
-      total += read;
-      if (total > DOT_ENV_MAX_BYTES) throw refuse(opened);
-      chunks.push(chunk.subarray(0, read));
-    }
-    return Buffer.concat(chunks).toString('utf8');
+    if (!(pipe ? opened.isFIFO() : opened.isFile())) throw refuse(opened);
+    return pipe ? pipeText(fd, path, opened, pipeWaitMs) : fileText(fd, opened, refuse);
   } finally {
     closeSync(fd);
   }
+}
+
+/** A regular file's text, to its end whatever its size said (a file in /proc says 0), never past the bound. */
+function fileText(fd: number, opened: Stats, refuse: (found: Stats) => NotASettingsFile): string {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = Buffer.alloc(64 * 1024);
+    const read = readSync(fd, chunk, 0, chunk.length, null);
+    if (read === 0) break;
+    total += read;
+    if (total > DOT_ENV_MAX_BYTES) throw refuse(opened);
+    chunks.push(chunk.subarray(0, read));
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * A named pipe's text, opened without waiting: until its writer has written and closed it, or
+ * `waitMs` passed with nothing written. Before anything is read, an end (no writer) may only mean
+ * the writer has not opened it yet, so it is read again; once something was, it is the end. The
+ * settings are read once, at start, so the thread sleeps between tries.
+ */
+function pipeText(fd: number, path: string, opened: Stats, waitMs: number): string {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const until = Date.now() + waitMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    const chunk = Buffer.alloc(64 * 1024);
+    let read: number;
+    try {
+      read = readSync(fd, chunk, 0, chunk.length, null);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+      read = -1; // A writer, nothing written yet.
+    }
+    if (read > 0) {
+      total += read;
+      if (total > DOT_ENV_MAX_BYTES) throw new NotASettingsFile(undefined, linkTarget(path), total);
+      chunks.push(chunk.subarray(0, read));
+    }
+    if (read === 0 && total > 0) break;
+    if (read <= 0) {
+      if (Date.now() >= until) {
+        if (total > 0) break;
+        throw new NotASettingsFile(kindOf(opened), linkTarget(path), undefined, waitMs);
+      }
+      Atomics.wait(pause, 0, 0, 20);
+    }
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** No .env: none, or a link to nothing (as before, when existsSync said so). */
@@ -162,6 +214,7 @@ export function whyUnreadable(err: unknown): string {
     const size = err.size === undefined ? '' : ` (${err.size} bytes)`;
     if (err.kind === undefined) return `${link}is over ${DOT_ENV_MAX_BYTES / (1024 * 1024)} MB${size}, more than a file of settings holds: a .env is a few KB`;
     if (err.kind === 'a directory' && link === '') return 'is a directory, not a file';
+    if (err.silentForMs !== undefined) return `${link}is ${err.kind} that nothing wrote settings to within ${err.silentForMs / 1000} s`;
     return `${link}is ${err.kind}, not a file${WHY_NOT[err.kind] ?? ''}`;
   }
   const code = (err as NodeJS.ErrnoException).code;
@@ -171,7 +224,6 @@ export function whyUnreadable(err: unknown): string {
 
 /** What reading it would do, for what is not plain that it should not be read. */
 const WHY_NOT: Readonly<Record<string, string>> = {
-  'a named pipe (FIFO)': ' (reading it waits for a writer, maybe forever)',
   'a character device': ' (reading a terminal or /dev/zero never ends)',
 };
 
@@ -185,6 +237,9 @@ export function whatToDo(err: unknown, alone: string): string {
   if (err instanceof NotASettingsFile) {
     if (err.kind === undefined) return `keep only the settings in it (NAME=value lines), or move it away to give the settings ${alone}`;
     if (err.kind === 'a directory') return `move ${err.linkTo === undefined ? 'the directory' : 'the link'} away, then give the settings in a .env file or ${alone}`;
+    if (err.silentForMs !== undefined) {
+      return `if a tool serves it (1Password Environments mounts .env so), unlock that tool and check the file is enabled there, then run this again; otherwise make .env a regular file of NAME=value lines, or move it away to give the settings ${alone}`;
+    }
     return `make .env a regular file of NAME=value lines, or move it away to give the settings ${alone}`;
   }
   const code = (err as NodeJS.ErrnoException).code;

@@ -152,7 +152,7 @@ test("a .env that is there but cannot be read (here a directory) is a settings p
   expect(() => synth(STACK_ONLY, { dotEnv: folder, say: () => undefined })).toThrow(`${folder}: is a directory, not a file. The synth reads the app's settings from it`);
 });
 
-test('a .env that is a named pipe is a settings problem saying so, not read: reading one waits for a writer, and the synth hung there', () => {
+test('a .env that is a named pipe nothing writes to is a settings problem saying so after 5 s: reading one waited for a writer, and the synth hung there', () => {
   const pipe = path.join(dir, 'a-pipe.env');
   execFileSync('mkfifo', [pipe]);
   // In a process of its own, killed if it hangs: a read that waits blocks the whole thread, jest's timeout with it.
@@ -160,7 +160,7 @@ test('a .env that is a named pipe is a settings problem saying so, not read: rea
   const run = spawnSync(process.execPath, ['--import', 'tsx', '-e', read, pipe], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 40_000, killSignal: 'SIGKILL' });
   expect([run.signal, run.stderr]).toEqual([null, '']);
   expect(run.stdout).toContain(
-    `SettingsError: Latchkey cannot be synthesized: the settings (-c keys, cdk.json's context, .env) have problems.\n  - ${pipe}: is a named pipe (FIFO), not a file (reading it waits for a writer, maybe forever). The synth reads the app's settings from it: make .env a regular file of NAME=value lines, or move it away to give the settings with -c keys alone.`,
+    `SettingsError: Latchkey cannot be synthesized: the settings (-c keys, cdk.json's context, .env) have problems.\n  - ${pipe}: is a named pipe (FIFO) that nothing wrote settings to within 5 s. The synth reads the app's settings from it: if a tool serves it (1Password Environments mounts .env so), unlock that tool and check the file is enabled there, then run this again; otherwise make .env a regular file of NAME=value lines, or move it away to give the settings with -c keys alone.`,
   );
 }, 60_000);
 

@@ -329,12 +329,12 @@ describe('the audit CLI', () => {
     }
   });
 
-  it('a .env that is a named pipe is refused in one line, exit 2, not read (reading one waits for a writer: the audit hung there)', async () => {
+  it('a .env that is a named pipe nothing writes to is refused after 5 s in one line, exit 2 (reading one waited for a writer: the audit hung there)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'latchkey-audit-env-'));
     try {
       execFileSync('mkfifo', [join(dir, '.env')]);
       const failed = await run(['unknown'], {}, dir);
-      expect(failed.stderr).toBe(`audit failed: ${join(realpathSync(dir), '.env')} is a named pipe (FIFO), not a file (reading it waits for a writer, maybe forever). Latchkey reads its settings from .env when it is there: make .env a regular file of NAME=value lines, or move it away to give the settings in the environment alone.\n`);
+      expect(failed.stderr).toBe(`audit failed: ${join(realpathSync(dir), '.env')} is a named pipe (FIFO) that nothing wrote settings to within 5 s. Latchkey reads its settings from .env when it is there: if a tool serves it (1Password Environments mounts .env so), unlock that tool and check the file is enabled there, then run this again; otherwise make .env a regular file of NAME=value lines, or move it away to give the settings in the environment alone.\n`);
       expect(failed).toMatchObject({ code: 2, stdout: '' });
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -54,12 +54,12 @@ describe('npm run manifest', () => {
     }
   });
 
-  it('a .env that is a named pipe is refused in one line, exit 2, and no manifest: not read (reading one waits for a writer: it hung there)', () => {
+  it('a .env that is a named pipe nothing writes to is refused after 5 s in one line, exit 2, and no manifest (reading one waited for a writer: it hung there)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'latchkey-manifest-'));
     try {
       execFileSync('mkfifo', [join(dir, '.env')]);
       const run = spawnSync(process.execPath, [CLI, '--url', 'https://latchkey.acme.com'], { cwd: dir, env: { PATH: process.env.PATH, HOME: dir, ...OKTA_ONLY }, encoding: 'utf8', timeout: 40_000, killSignal: 'SIGKILL' });
-      expect(run.stderr).toBe(`Latchkey cannot make its Slack app manifest: ${join(realpathSync(dir), '.env')} is a named pipe (FIFO), not a file (reading it waits for a writer, maybe forever). Latchkey reads its settings from .env when it is there: make .env a regular file of NAME=value lines, or move it away to give the settings in the environment alone.\n`);
+      expect(run.stderr).toBe(`Latchkey cannot make its Slack app manifest: ${join(realpathSync(dir), '.env')} is a named pipe (FIFO) that nothing wrote settings to within 5 s. Latchkey reads its settings from .env when it is there: if a tool serves it (1Password Environments mounts .env so), unlock that tool and check the file is enabled there, then run this again; otherwise make .env a regular file of NAME=value lines, or move it away to give the settings in the environment alone.\n`);
       expect(run.stdout).toBe('');
       expect(run.status).toBe(2);
     } finally {

@@ -57,13 +57,13 @@ describe('starting Latchkey', () => {
     }
   });
 
-  it('a .env that is a named pipe is refused in one line, exit 2, not read: reading one waits for a writer, and the start hung there', () => {
+  it('a .env that is a named pipe nothing writes to is refused after 5 s in one line, exit 2: reading one waited for a writer, and the start hung there', () => {
     const dir = mkdtempSync(join(tmpdir(), 'latchkey-start-'));
     try {
       execFileSync('mkfifo', [join(dir, '.env')]);
       // Killed if it hangs, as it did: the test fails on the status, not on a runner that never returns.
       const run = spawnSync(process.execPath, [join(ROOT, 'dist', 'main.js')], { cwd: dir, env: { PATH: process.env.PATH }, encoding: 'utf8', timeout: 40_000, killSignal: 'SIGKILL' });
-      expect(run.stderr).toBe(`Latchkey cannot start: ${join(realpathSync(dir), '.env')} is a named pipe (FIFO), not a file (reading it waits for a writer, maybe forever). Latchkey reads its settings from .env when it is there: make .env a regular file of NAME=value lines, or move it away to give the settings in the environment alone.\n`);
+      expect(run.stderr).toBe(`Latchkey cannot start: ${join(realpathSync(dir), '.env')} is a named pipe (FIFO) that nothing wrote settings to within 5 s. Latchkey reads its settings from .env when it is there: if a tool serves it (1Password Environments mounts .env so), unlock that tool and check the file is enabled there, then run this again; otherwise make .env a regular file of NAME=value lines, or move it away to give the settings in the environment alone.\n`);
       expect(run.status).toBe(2);
     } finally {
       rmSync(dir, { recursive: true, force: true });

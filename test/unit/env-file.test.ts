@@ -1,10 +1,11 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { loadConfig } from '../../src/config';
-import { DOT_ENV_MAX_BYTES, DotEnvUnreadable, duplicateKeys, loadDotEnv, readDotEnv, valuesCutAtHash, whatToDo, whyUnreadable } from '../../src/env-file';
+import { DOT_ENV_MAX_BYTES, DOT_ENV_PIPE_WAIT_MS, DotEnvUnreadable, duplicateKeys, loadDotEnv, readDotEnv, valuesCutAtHash, whatToDo, whyUnreadable } from '../../src/env-file';
 
 /** A WorkMail deployment: its generated passwords read PASSWORD_SYMBOLS. */
 const VALID = { SLACK_SIGNING_SECRET: '8f742231b10e8888abcd99aaabbb85a5', SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_TEAM_ID: 'T0LATCHKEY', WORKMAIL_ORGANIZATION_ID: 'm-0123456789abcdef0123456789abcdef' };
@@ -172,10 +173,10 @@ describe('.env unreadable', () => {
 });
 
 /**
- * A .env that is no file of settings: read as one, a named pipe waits for a writer and /dev/zero
- * never ends (a pipe: test/integration, each entry point in a process of its own, killed if it
- * hangs). Here what cannot hang even when read: each is refused before it is read, saying what it
- * is and what to do; a link to a regular file is read as before.
+ * A .env that is no file of settings: read as one, /dev/zero never ends (a pipe nothing writes to:
+ * test/integration, each entry point in a process of its own, killed if it hangs). Here what cannot
+ * hang even when read: each is refused before it is read, saying what it is and what to do; a link
+ * to a regular file is read as before, and so is a named pipe a tool writes the settings to.
  */
 describe('.env that is no file of settings', () => {
   const dir = mkdtempSync(join(tmpdir(), 'latchkey-env-'));
@@ -244,4 +245,64 @@ describe('.env that is no file of settings', () => {
       'is a link to folder, which is a directory, not a file. Latchkey reads its settings from .env when it is there: move the link away, then give the settings in a .env file or in the environment alone.',
     );
   });
+});
+
+/**
+ * 1Password Environments (and tools like it) mount .env as a named pipe and write the settings to
+ * it when it is opened, so that they are never on disk: read as they are written, whenever the
+ * writer opens its end, and refused, saying what to do, only when nothing writes within the wait.
+ */
+describe('.env that is a named pipe a tool serves', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'latchkey-pipe-'));
+  afterAll(() => {
+    delete process.env.LK_PIPED;
+    delete process.env.LK_PIPED_LATE;
+    rmSync(dir, { recursive: true, force: true });
+  });
+  /** A writer in a process of its own, as 1Password's is: it opens the pipe after `afterS` and writes `text`. */
+  const serve = (pipe: string, text: string, afterS = 0) => spawn('sh', ['-c', `sleep ${afterS}; printf '%s' "$1" > "$2"`, 'serve', text, pipe], { stdio: 'ignore' });
+
+  it('is read as its writer writes it, by npm start and its kin and by the synth alike, also when the writer opens its end late', () => {
+    const served = (name: string, text: string, afterS = 0): [string, ChildProcess] => {
+      const pipe = join(dir, name);
+      execFileSync('mkfifo', [pipe]);
+      return [pipe, serve(pipe, text, afterS)];
+    };
+    const writers: ChildProcess[] = [];
+    try {
+      // Before: refused as a pipe, whoever wrote to it.
+      const [started, first] = served('start.env', 'LK_PIPED=from-the-pipe\n');
+      writers.push(first);
+      expect(loadDotEnv(started)).toEqual({ cutAtHash: [], duplicates: [] });
+      expect(process.env.LK_PIPED).toBe('from-the-pipe');
+      const [synth, second] = served('synth.env', 'LK_PIPED=again\n');
+      writers.push(second);
+      expect(readDotEnv(synth)?.values).toEqual({ LK_PIPED: 'again' });
+      // Opened after the read began: an end before anything was written is no end yet.
+      const [late, third] = served('late.env', 'LK_PIPED_LATE=late\n', 0.5);
+      writers.push(third);
+      loadDotEnv(late);
+      expect(process.env.LK_PIPED_LATE).toBe('late');
+    } finally {
+      // A writer whose pipe was never opened waits in its open for good.
+      for (const writer of writers) writer.kill('SIGKILL');
+    }
+  });
+
+  it('nothing writing to it: refused after the wait, saying so and what to do (a tool locked or not running), not waited for forever', () => {
+    const pipe = join(dir, 'silent.env');
+    execFileSync('mkfifo', [pipe]);
+    const err = (() => {
+      try {
+        loadDotEnv(pipe);
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(err).toBeInstanceOf(DotEnvUnreadable);
+    expect((err as Error).message).toBe(
+      `${pipe} is a named pipe (FIFO) that nothing wrote settings to within ${DOT_ENV_PIPE_WAIT_MS / 1000} s. Latchkey reads its settings from .env when it is there: if a tool serves it (1Password Environments mounts .env so), unlock that tool and check the file is enabled there, then run this again; otherwise make .env a regular file of NAME=value lines, or move it away to give the settings in the environment alone.`,
+    );
+  }, 30_000);
 });
