@@ -270,6 +270,7 @@ export async function createLambdaLatchkey(
     fetch,
     metrics,
     functionTimeoutS: Math.max(functionTimeoutS(config), measuredTimeoutS),
+    audit: new DynamoDbAuditLog(dynamo, config.audit.tableName, config.audit.retentionDays, clock, logger),
   });
   // A bound that fits the function's timeout (lambdaTimeoutS), as DynamoDB's (LAMBDA_SLACK_CALL_MS).
   const slack = slackWebApi(config, logger, fetch, config.slack.apiRetries, LAMBDA_SLACK_CALL_MS);

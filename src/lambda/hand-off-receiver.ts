@@ -1,7 +1,7 @@
 import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
 import { randomUUID } from 'node:crypto';
 import { describeError } from '../flows/failure';
-import type { Logger, Metrics } from '../flows/ports';
+import type { AuditReader, Logger, Metrics } from '../flows/ports';
 import type { HttpFetch } from '../http/fetch';
 import { OPENED_MODAL, openLoadingModal, type OpenedModal } from '../slack/arrival-modal';
 import { UnexpectedPayloadError, type GuardedApp } from '../slack/guarded-app';
@@ -13,6 +13,7 @@ import { SignatureWatch } from '../slack/signature-watch';
 import { notStartedReply, notStartedView } from '../views/not-started';
 import type { HttpAnswer, HttpRequest } from './http-event';
 import { withSlackDeadline } from '../slack/call-deadline';
+import { changesSince } from './failed-work-changes';
 import { failedWorkMaxAgeMs, WORK_MAX_AGE_MS, WORK_SLACK_RESERVE_MS, WorkOrderSeal, type WorkClaims, type WorkOrder, type WorkQueue } from './work-order';
 
 
@@ -60,6 +61,8 @@ export class HandOffReceiver implements Receiver {
       fetch: HttpFetch;
       metrics: Metrics;
       functionTimeoutS: number;
+      /** What a failed work order's record reads of what its work may have changed (changesSince). */
+      audit: AuditReader;
     },
   ) {
     this.seal = new WorkOrderSeal(options.signingSecret);
@@ -226,7 +229,10 @@ export class HandOffReceiver implements Receiver {
    * audited once per request, and the person can simply run the command again. `notRun`: the
    * invocation failed because Latchkey could not start, so none of the work ran, and the words say
    * so rather than "cannot tell whether your click changed anything". `recordId`: the failed-work
-   * record's, the same each time its queue brings it back.
+   * record's, the same each time its queue brings it back. A work order that crashed or timed out may
+   * have changed something first, or shown a confirmation its person went on from: the audit log
+   * (changesSince) says whether, and if it may have, no window is replaced and nobody is told that
+   * nothing was changed.
    */
   async failed(order: WorkOrder, condition: string, { notRun = false, recordId }: { notRun?: boolean; recordId?: string } = {}): Promise<void> {
     const { logger } = this.options;
@@ -263,14 +269,33 @@ export class HandOffReceiver implements Receiver {
       }
       maybeWorkedElsewhere = first === undefined;
     }
+    // Crashed or timed out: its worker may have got as far as a change, or shown the confirmation the
+    // person went on from, and its window may show the new secret. The audit log says whether.
+    const changed = notRun ? undefined : await changesSince(this.options.audit, body, Number(order.timestamp) * 1000, new Date(now), logger);
     // Not started: the fatal line pages (FatalAlarm), once, not once for each person it left waiting.
-    const failure = { slackUserId: userId, condition, request, ...(notRun ? { notStarted: true } : { alert: true }) };
+    const failure = {
+      slackUserId: userId,
+      condition,
+      request,
+      ...(changed && { mayHaveChanged: changed.mayHaveChanged }),
+      ...(notRun ? { notStarted: true } : { alert: true }),
+    };
     if (notRun) logger.warn(failure, 'work order failed; telling the person');
     else logger.error(failure, 'work order failed; telling the person');
     this.options.metrics.count('work_failed', { condition });
-    const viewId = maybeWorkedElsewhere ? undefined : loadingViewId(body, order.opened);
+    const viewId = maybeWorkedElsewhere || changed?.mayHaveChanged ? undefined : loadingViewId(body, order.opened);
     // If even the DM fails, the message goes back to the queue, then to its dead-letter queue.
-    await tellWorkFailed({ client: this.app!.slack, fetch: this.options.fetch, logger, body, notRun, maybeWorkedElsewhere, ...(viewId && { viewId }) });
+    await tellWorkFailed({
+      client: this.app!.slack,
+      fetch: this.options.fetch,
+      logger,
+      body,
+      notRun,
+      maybeWorkedElsewhere,
+      ...(changed?.mayHaveChanged && { mayHaveChanged: true }),
+      ...(changed?.words && { words: changed.words }),
+      ...(viewId && { viewId }),
+    });
   }
 
   private async runUntilAck(body: Record<string, unknown>, order: WorkOrder): Promise<HttpAnswer | Error | undefined> {

@@ -2,6 +2,7 @@ import type { HttpFetch } from '../http/fetch';
 import type { Logger } from '../flows/ports';
 import { describeError } from '../flows/failure';
 import { workFailedText, workFailedView, type WorkFailedKind } from '../views/not-started';
+import type { ResetWords } from '../views/words';
 import type { OpenedModal } from './arrival-modal';
 import { sendDirectMessage } from './direct-message';
 import type { SlackApi } from './slack-web-api';
@@ -30,6 +31,9 @@ export function loadingViewId(body: Record<string, any>, opened: OpenedModal | u
  * the words say so, whatever the request. `maybeWorkedElsewhere`: none of it ran here, but another
  * delivery of the same order may have worked it (its claim could not be read): no window is
  * replaced (the loading modal may since show a new secret), and no words say nothing was changed.
+ * `mayHaveChanged`: the work may have changed something (the audit log holds a change of the
+ * person's since the request, or could not be read): no window is replaced (it may show the new
+ * secret), and the person is told Latchkey cannot tell, in the credential's `words` when known.
  * Throws when even the DM fails.
  */
 export async function tellWorkFailed(args: {
@@ -40,15 +44,26 @@ export async function tellWorkFailed(args: {
   viewId?: string;
   notRun?: boolean;
   maybeWorkedElsewhere?: boolean;
+  mayHaveChanged?: boolean;
+  words?: ResetWords;
 }): Promise<void> {
   const { client, body, logger } = args;
   const userId: string | undefined = body.user_id ?? body.user?.id;
   const submission = body.type === 'view_submission';
   const click = body.type === 'block_actions';
   const asked: WorkFailedKind = submission ? 'unknown' : click ? 'click' : 'nothing-changed';
-  const kind: WorkFailedKind = args.maybeWorkedElsewhere ? (asked === 'nothing-changed' ? 'maybe-opened' : asked) : args.notRun ? 'not-run' : asked;
-  if (args.viewId && !submission && !args.maybeWorkedElsewhere) {
-    const shown = await client.views.update({ view_id: args.viewId, view: workFailedView(kind) }).then(
+  const kind: WorkFailedKind = args.maybeWorkedElsewhere
+    ? asked === 'nothing-changed'
+      ? 'maybe-opened'
+      : asked
+    : args.notRun
+      ? 'not-run'
+      : args.mayHaveChanged
+        ? 'maybe-changed'
+        : asked;
+  const text = workFailedText(kind, args.words);
+  if (args.viewId && !submission && !args.maybeWorkedElsewhere && !args.mayHaveChanged) {
+    const shown = await client.views.update({ view_id: args.viewId, view: workFailedView(kind, args.words) }).then(
       () => true,
       (err: unknown) => (logger.warn({ slackUserId: userId, err: describeError(err) }, 'could not show the failure in the modal'), false),
     );
@@ -59,12 +74,12 @@ export async function tellWorkFailed(args: {
       .fetch(body.response_url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text: workFailedText(kind) }),
+        body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text }),
         timeoutMs: 5_000,
       })
       .catch(() => undefined);
     if (res?.ok) return;
   }
   if (!userId) throw new Error('a failed request names nobody to tell');
-  await sendDirectMessage(client, userId, { text: workFailedText(kind) });
+  await sendDirectMessage(client, userId, { text });
 }

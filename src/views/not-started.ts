@@ -1,5 +1,6 @@
 import type { ModalView } from '@slack/types';
 import { modal, section } from './blocks';
+import { changeOf, type ResetWords } from './words';
 
 const WORDS = {
   headline: 'Latchkey could not start that just now. Nothing was changed.',
@@ -34,13 +35,21 @@ export function busyText(command: string): string {
  * Latchkey knows none of it ran (Slack would not authorise it, or Latchkey could not start),
  * whatever it was. `maybe-opened`: a command that could not start here, whose other delivery may
  * have opened its form (and the person gone on to a reset), so nothing is said to have been
- * unchanged, and the person carries on from what their window shows.
+ * unchanged, and the person carries on from what their window shows. `maybe-changed`: the audit log
+ * holds a change of the person's since the request (or could not be read), so it may have been made
+ * and its window may show the new secret.
  */
-export type WorkFailedKind = 'nothing-changed' | 'click' | 'unknown' | 'not-run' | 'maybe-opened';
+export type WorkFailedKind = 'nothing-changed' | 'click' | 'unknown' | 'not-run' | 'maybe-opened' | 'maybe-changed';
 
-/** Said when the work behind a request failed where no handler could catch it (our bug; the worker crashed or timed out), or never ran. */
-export function workFailedText(kind: WorkFailedKind): string {
+/**
+ * Said when the work behind a request failed where no handler could catch it (our bug; the worker
+ * crashed or timed out), or never ran. `words`: the credential the request was about, when known,
+ * for what may have changed (`maybe-changed`).
+ */
+export function workFailedText(kind: WorkFailedKind, words?: ResetWords): string {
   switch (kind) {
+    case 'maybe-changed':
+      return words ? maybeChangedText(words) : workFailedText('unknown');
     case 'not-run':
       return notStartedText();
     case 'maybe-opened':
@@ -56,7 +65,18 @@ export function workFailedText(kind: WorkFailedKind): string {
   }
 }
 
-export function workFailedView(kind: WorkFailedKind): ModalView {
+export function workFailedView(kind: WorkFailedKind, words?: ResetWords): ModalView {
   if (kind === 'not-run') return notStartedView();
-  return modal({ title: 'Latchkey', close: 'Close', blocks: [section(`:warning: ${workFailedText(kind)}`)] });
+  return modal({ title: 'Latchkey', close: 'Close', blocks: [section(`:warning: ${workFailedText(kind, words)}`)] });
+}
+
+/**
+ * A change of the credential's may have been made: never "run it again" outright (a second reset
+ * would replace a secret the person may have on screen), but keep what the window shows, else look
+ * before running the command again.
+ */
+function maybeChangedText(words: ResetWords): string {
+  const done = changeOf(words).done;
+  const shown = words.newSecret ? `If your Latchkey window shows your ${words.newSecret}, that is done: keep it.` : `If your Latchkey window says it was ${done}, that is done.`;
+  return `Something went wrong before Latchkey could finish, so it cannot tell whether your ${words.what} was ${done}. ${shown} Otherwise look at your Home tab before you run \`${words.command}\` again; IT has been alerted.`;
 }

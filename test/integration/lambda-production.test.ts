@@ -72,6 +72,33 @@ describe('Latchkey on Lambda, when the work crashes', () => {
     expect(h.slack.callsTo('views.update').filter((c) => c.args.view_id === opened.viewId && JSON.stringify(c.args.view).includes('Something went wrong'))).toEqual([]);
     expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
   });
+
+  it("a command whose worker timed out once it showed the confirmation, its record back after the person reset: the new PIN stays in the window, never 'nothing was changed', and a DM says Latchkey cannot tell, in the PIN's words", async () => {
+    const at = Date.now();
+    const since = h.logs.length;
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    h.lambda.timeOutNextWorkAfterIt({ beforeFailure: () => released });
+    let reset: Awaited<ReturnType<typeof h.reset>>;
+    try {
+      reset = await h.reset('/reset-pin', 'UCARL');
+    } finally {
+      release();
+    }
+    await h.lambda.idle();
+    const pin = h.chime.pinOf('chime-carl');
+    expect(secretIn(reset.final)).toBe(pin);
+    expect(h.lambda.failuresDelivered.at(-1)).toBe('RetriesExhausted');
+    expect(secretIn(h.lastShown(reset.viewId, [])!)).toBe(pin);
+    expect(h.slack.calls.filter((c) => c.at >= at && /nothing was changed/i.test(JSON.stringify(c.args)))).toEqual([]);
+    const dms = h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'DUCARL' && c.at >= at).map((c) => c.args.text as string);
+    expect(dms).toContain(
+      'Something went wrong before Latchkey could finish, so it cannot tell whether your Amazon Chime personal meeting PIN was reset. If your Latchkey window shows your new PIN, that is done: keep it. Otherwise look at your Home tab before you run `/reset-pin` again; IT has been alerted.',
+    );
+    const failed = h.logs.slice(since).join('').split('\n').filter((l) => l.includes('"msg":"work order failed; telling the person"'));
+    expect(failed.map((l) => JSON.parse(l))).toEqual([expect.objectContaining({ alert: true, mayHaveChanged: true, slackUserId: 'UCARL' })]);
+    expect(h.logs.slice(since).join('')).not.toContain(pin!);
+  });
 });
 
 /**

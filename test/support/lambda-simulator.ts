@@ -55,6 +55,12 @@ export interface LambdaSimulator {
   deliverNextTwice(hooks?: { beforeFirst?: () => unknown; beforeSecond?: () => unknown }): void;
   /** The next asynchronous invocation fails without running (a crash, a timeout), and goes to the on-failure destination. */
   crashNextWork(): void;
+  /**
+   * The next asynchronous invocation runs its work to the end, then fails as one that timed out
+   * there would (its last call hung): it goes to the on-failure destination once `beforeFailure` has
+   * resolved, a record that comes back while its person carries on.
+   */
+  timeOutNextWorkAfterIt(hooks?: { beforeFailure?: () => unknown }): void;
   /** Destination records delivered back to the function (their condition), in order; once per receive. */
   readonly failuresDelivered: string[];
   /**
@@ -85,6 +91,7 @@ export async function startLambdaSimulator(args: { functionName: string; handler
   const queued = new Set<Promise<void>>();
   let deliverTwice: { beforeFirst?: () => unknown; beforeSecond?: () => unknown } | undefined;
   let crashNext = false;
+  let timeOutAfter: { beforeFailure?: () => unknown } | undefined;
   const failuresDelivered: string[] = [];
 
   const deadLetters: unknown[] = [];
@@ -119,6 +126,8 @@ export async function startLambdaSimulator(args: { functionName: string; handler
   const runAsync = (payload: unknown, before?: () => unknown) => {
     const crash = crashNext;
     crashNext = false;
+    const timesOut = timeOutAfter;
+    timeOutAfter = undefined;
     // Lambda's queue: later, on its own; the caller has long had its 202.
     const run = new Promise<void>((resolve) => setTimeout(resolve, 1))
       .then(() => before?.())
@@ -127,6 +136,11 @@ export async function startLambdaSimulator(args: { functionName: string; handler
         const at = Date.now();
         invocations.push({ at, endsAt: at + timeout.ms });
         return args.handler()(payload, contextFrom(at));
+      })
+      .then(async () => {
+        if (!timesOut) return;
+        await timesOut.beforeFailure?.();
+        throw Object.assign(new Error('Task timed out after 30.00 seconds'), { name: 'Sandbox.Timedout' });
       })
       .then(
         () => void worked.push({ at: Date.now() }),
@@ -234,6 +248,9 @@ export async function startLambdaSimulator(args: { functionName: string; handler
     },
     crashNextWork: () => {
       crashNext = true;
+    },
+    timeOutNextWorkAfterIt: (hooks = {}) => {
+      timeOutAfter = hooks;
     },
     failuresDelivered,
     deadLetters,

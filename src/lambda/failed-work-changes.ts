@@ -1,0 +1,83 @@
+import { CREDENTIALS } from '../credentials';
+import type { Credential } from '../credentials/credential';
+import { describeError } from '../flows/failure';
+import type { AuditEvent, AuditReader, Logger, Requester } from '../flows/ports';
+import { resetWordsOf } from '../handlers/reset-words';
+import { resetCallbackId } from '../views/reset-modal';
+import type { ResetWords } from '../views/words';
+
+/**
+ * How long before a request's Slack timestamp its person's records are read from: Slack's clock and
+ * the function's differ a little, and a change missed would be said to be no change.
+ */
+const CLOCK_MARGIN_MS = 60_000;
+
+/** Records read a page at a time (lines of requests), until a change is found or none is left. */
+const LINES_A_PAGE = 20;
+
+/**
+ * What the failed work behind a request (its worker crashed or timed out) may have changed, as the
+ * audit log tells it, read once the failed-work record comes back. Every change writes its attempt
+ * before anything is sent, and fails closed without it, and no window shows a new secret before its
+ * attempt is written. So an attempt or an outcome of the person's written since the request was
+ * signed means a change may have been made, and the window may show its new secret (the worker
+ * itself got that far, or the person went on from the confirmation it showed); none means nothing
+ * was changed. Read by the person (their partition, a few records), not by a request ID: a
+ * command's request ID is made by the work that failed, and an approved reset's finish is recorded
+ * under a reference of days before. The log not read: taken as a change that may have been made.
+ * `words`: the credential it was about (its record's, else the request's), for what the person is
+ * told; none for a request of no credential.
+ */
+export async function changesSince(
+  audit: AuditReader,
+  body: Record<string, any>,
+  signedAtMs: number,
+  now: Date,
+  logger: Logger,
+): Promise<{ mayHaveChanged: boolean; words?: ResetWords }> {
+  const actor = actorOf(body);
+  const asked = credentialAsked(body);
+  if (!actor) return { mayHaveChanged: true, ...(asked && { words: resetWordsOf(asked) }) };
+  const from = new Date(Math.min(signedAtMs, now.getTime()) - CLOCK_MARGIN_MS);
+  const since = from.toISOString();
+  try {
+    let after: string | undefined;
+    do {
+      const page = await audit.search(actor, from, now, { lines: LINES_A_PAGE, lineOf: (e) => e.requestId, ...(after !== undefined && { after }) });
+      const change = page.events.find((e) => e.at >= since && isChange(e));
+      if (change) {
+        const credential = credentialOf(change) ?? asked;
+        return { mayHaveChanged: true, ...(credential && { words: resetWordsOf(credential) }) };
+      }
+      after = page.next;
+    } while (after !== undefined);
+    return { mayHaveChanged: false, ...(asked && { words: resetWordsOf(asked) }) };
+  } catch (err) {
+    logger.warn({ slackUserId: actor.userId, err: describeError(err) }, 'could not read what the failed work may have changed; telling the person Latchkey cannot tell');
+    return { mayHaveChanged: true, ...(asked && { words: resetWordsOf(asked) }) };
+  }
+}
+
+/** An attempt (a change about to be sent), an outcome, or a record this version cannot read (which may be either). */
+function isChange(e: AuditEvent): boolean {
+  return e.phase === 'attempt' || e.phase === 'outcome' || e.phase === 'unreadable';
+}
+
+/** Who asked, from the signed payload: a command's user, or an interaction's. */
+function actorOf(body: Record<string, any>): Requester | undefined {
+  const userId: unknown = body.user_id ?? body.user?.id;
+  const teamId: unknown = body.team_id ?? body.team?.id ?? body.user?.team_id;
+  return typeof userId === 'string' && typeof teamId === 'string' ? { userId, teamId } : undefined;
+}
+
+/** The credential a request names: its command's, or the reset confirmation it submitted. */
+function credentialAsked(body: Record<string, any>): Credential | undefined {
+  if (typeof body.command === 'string') return CREDENTIALS.find((c) => c.command === body.command);
+  const callbackId: unknown = body.type === 'view_submission' ? body.view?.callback_id : undefined;
+  return typeof callbackId === 'string' ? CREDENTIALS.find((c) => resetCallbackId(c.id) === callbackId) : undefined;
+}
+
+/** The credential a record is of: an approved reset's own, or the one whose audit action it is. */
+function credentialOf(e: AuditEvent): Credential | undefined {
+  return CREDENTIALS.find((c) => c.id === e.credential) ?? CREDENTIALS.find((c) => c.audit.action === e.action);
+}
