@@ -108,6 +108,26 @@ describe('verify with Duo Push', () => {
     expect(h.workmail.callsTo('ResetPassword')).toEqual([]);
   });
 
+  it("put in bypass after the confirmation opened: Duo's allow with status bypass (no phone asked) changes nothing, and the person is told as at the confirmation", async () => {
+    const ann = duo().users.get('ann@example.com')!;
+    const opened = await h.open('/reset-password', 'UANN');
+    // An admin puts them in bypass (a lost phone) between the preauth and the Reset click.
+    ann.status = 'bypass';
+    try {
+      const submission = await h.submit('UANN', opened.view);
+      const final = await modalAfter(h, submission, opened.viewId, (v) => text(v).includes(':warning:'));
+      expect(text(final)).toContain('you have no Duo Mobile set up to receive one. Nothing was changed.');
+      expect(secretIn(final)).toBeUndefined();
+      expect(duo().callsTo('auth')).toHaveLength(1);
+      expect(duo().callsTo('auth_status').length).toBeGreaterThan(0);
+      expect(h.workmail.callsTo('ResetPassword')).toEqual([]);
+      const records = await h.waitForAudit('UANN', (r) => r.phase === 'outcome' && r.errorCode === 'VERIFY_NO_FACTOR');
+      expect(records.find((r) => r.errorCode === 'VERIFY_NO_FACTOR')).toMatchObject({ outcome: 'failure', verifier: 'duo', verification: 'failed' });
+    } finally {
+      ann.status = 'active';
+    }
+  });
+
   it('no device that takes pushes, or a bypass user (whom Duo would let through unasked): told they need Duo Mobile, nothing sent', async () => {
     for (const user of ['UCARL', 'UMAX']) {
       const opened = await h.open('/reset-password', user);

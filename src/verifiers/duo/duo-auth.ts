@@ -71,7 +71,13 @@ export class DuoAuth implements Verifier {
     const answer = statusSchema.safeParse(await this.call('GET', '/auth/v2/auth_status', { txid: push.transaction }, 'duo:auth_status'));
     if (!answer.success) throw new LatchkeyFailure('DIRECTORY_REJECTED', 'duo:auth_status answered without a result');
     if (answer.data.result === 'waiting') return 'waiting';
-    if (answer.data.result === 'allow') return 'approved';
+    // Only a push the person approved proves anything (status `allow`). Duo answers `allow` too, with
+    // status `bypass`, for a user an admin put in bypass since the confirmation's preauth, asked nothing;
+    // the same person told as at the confirmation, and no change.
+    if (answer.data.result === 'allow') {
+      if (answer.data.status === 'allow') return 'approved';
+      throw new LatchkeyFailure('VERIFY_NO_FACTOR', `duo:auth_status allowed without a push (status ${answer.data.status ?? 'none'})`);
+    }
     // A denial: the person said no (deny, fraud), or the push lapsed (timeout).
     return answer.data.status === 'timeout' ? 'timeout' : 'rejected';
   }

@@ -23,7 +23,8 @@ export interface DuoSimPush {
   readonly username: string;
   readonly pushinfo?: string;
   readonly expiresAt: number;
-  result: 'waiting' | 'allow' | 'deny' | 'timeout';
+  /** `bypass`: its user was in bypass when it was asked for, and Duo let it through unasked. */
+  result: 'waiting' | 'allow' | 'deny' | 'timeout' | 'bypass';
 }
 
 type Operation = 'preauth' | 'auth' | 'auth_status' | 'refused';
@@ -110,9 +111,11 @@ export async function startDuoSimulator(opts: { users: readonly DuoSimUser[]; la
         state.record('auth', { username: params.username, factor: params.factor, device: params.device, async: params.async, pushinfo: params.pushinfo });
         const user = users.get(String(params.username ?? '').toLowerCase());
         if (params.factor !== 'push' || !params.device) throw new DuoError(400, 40002, 'Invalid request parameters: factor');
-        if (!user || user.status !== 'active' || !user.push) throw new DuoError(400, 40002, 'Invalid request parameters: username');
         if (params.async !== '1') throw new DuoError(400, 40002, 'Invalid request parameters: the stand-in answers only async=1');
-        const push: DuoSimPush = { txid: randomUUID(), username: user.username, ...(params.pushinfo && { pushinfo: params.pushinfo }), expiresAt: Date.now() + PUSH_LIFETIME_MS, result: 'waiting' };
+        // A user in bypass is let through without asking any phone: allowed at once (status bypass).
+        const bypass = user?.status === 'bypass';
+        if (!user || (!bypass && (user.status !== 'active' || !user.push))) throw new DuoError(400, 40002, 'Invalid request parameters: username');
+        const push: DuoSimPush = { txid: randomUUID(), username: user.username, ...(params.pushinfo && { pushinfo: params.pushinfo }), expiresAt: Date.now() + PUSH_LIFETIME_MS, result: bypass ? 'bypass' : 'waiting' };
         pushes.set(push.txid, push);
         return ok({ txid: push.txid });
       }
@@ -123,6 +126,7 @@ export async function startDuoSimulator(opts: { users: readonly DuoSimUser[]; la
         const p = current(push);
         if (p.result === 'waiting') return ok({ result: 'waiting', status: 'pushed', status_msg: 'Pushed a login request to your device...' });
         if (p.result === 'allow') return ok({ result: 'allow', status: 'allow', status_msg: 'Success. Logging you in...' });
+        if (p.result === 'bypass') return ok({ result: 'allow', status: 'bypass', status_msg: 'Allowing user in bypass mode' });
         if (p.result === 'timeout') return ok({ result: 'deny', status: 'timeout', status_msg: 'Login timed out.' });
         return ok({ result: 'deny', status: 'deny', status_msg: 'Login request denied.' });
       }
