@@ -177,15 +177,25 @@ export class HandOffReceiver implements Receiver {
 
   /**
    * The asynchronous invocation: the same request, run to the end, once. 'refused' when its
-   * signature fails. `endsAt()` (epoch ms): when Lambda stops the invocation, read as needed; its Slack calls end
+   * signature or seal fails; one older than 5 minutes is dropped, and claimed so that no later
+   * delivery of it runs. `endsAt()` (epoch ms): when Lambda stops the invocation, read as needed; its Slack calls end
    * WORK_SLACK_RESERVE_MS before, and any asked for later are not made (logged), so what follows
    * them (the audit's outcome) is written and the logs flushed before Lambda stops it.
    */
   async work(order: WorkOrder, endsAt?: () => number): Promise<'done' | 'refused'> {
     const { logger, claims } = this.options;
-    if (!this.signedBySlack(order) || !this.seal.holds(order, Date.now(), WORK_MAX_AGE_MS)) {
-      logger.error({}, 'work order refused: not signed by Slack and sealed by Latchkey, or older than 5 minutes');
+    const now = Date.now();
+    if (!this.signedBySlack(order, { anyAge: true }) || !this.seal.holds(order, now, Infinity)) {
+      logger.error({}, 'work order refused: not signed by Slack and sealed by Latchkey');
       return 'refused';
+    }
+    if (!this.signedBySlack(order) || !this.seal.holds(order, now, WORK_MAX_AGE_MS)) {
+      // Ours, but older than Lambda delivers an order: not worked. Claimed all the same, so that no
+      // later delivery of it is worked either: to an instance whose clock is behind this one's it
+      // could still look young enough, and run after this one dropped it.
+      await claims.claim(order).catch((err: unknown) => logger.warn({ err: describeError(err) }, 'could not claim the work order dropped as too old'));
+      logger.error({ ageMs: now - order.sealedAt! }, 'work order dropped: older than 5 minutes; claimed, so no later delivery of it is worked');
+      return 'done';
     }
     // Without the claim the work still runs: a second delivery is rare, and the audit log's
     // conditional writes still stop a second reset; a person left waiting is not.

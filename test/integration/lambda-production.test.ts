@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { lambdaLogger } from '../../src/lambda';
-import { failedWorkMaxAgeMs, NOT_STARTED_ERROR, WorkOrderSeal, type WorkOrder } from '../../src/lambda/work-order';
+import { failedWorkMaxAgeMs, NOT_STARTED_ERROR, WORK_MAX_AGE_MS, WorkOrderSeal, type WorkOrder } from '../../src/lambda/work-order';
 import { secretIn, SIGNING_SECRET, TEAM, useHarness } from '../support/harness';
 import { credentialSecretVariables, SECRET_ARNS } from '../support/lambda-entry';
 import { postSlashCommand, slackSignature, slashCommandBody, viewSubmissionPayload } from '../support/slack-requests';
@@ -301,6 +301,37 @@ describe('Latchkey on Lambda, when a worker cannot start and its work claim cann
     expect(h.slack.callsTo('views.update').filter((c) => c.args.view_id === 'V0LOADING')).toEqual([]);
     expect(h.logs.join('')).toContain('could not claim the failed work order');
   }, 60_000);
+});
+
+describe('Latchkey on Lambda, a work order delivered older than 5 minutes', () => {
+  const h = useHarness({ entry: 'lambda' }, (x) => {
+    x.slack.clear();
+    x.chime.clear();
+  });
+
+  it('is dropped and claimed: a later delivery of it, to an instance whose clock is 30 s behind (to which it is not yet 5 minutes old), changes nothing', async () => {
+    const opened = await h.open('/reset-pin', 'UMAX');
+    const updatesBefore = h.slack.callsTo('views.update').filter((c) => c.args.view_id === opened.viewId).length;
+    const seal = new WorkOrderSeal(SIGNING_SECRET);
+    const at = Date.now() - (WORK_MAX_AGE_MS + 10_000);
+    const timestamp = Math.floor(at / 1000);
+    const body = new URLSearchParams({ payload: JSON.stringify(viewSubmissionPayload({ userId: 'UMAX', teamId: TEAM, view: opened.view })) }).toString();
+    const order = seal.seal({ kind: 'latchkey.work', body, timestamp: String(timestamp), signature: slackSignature(SIGNING_SECRET, timestamp, body) }, at);
+    const since = h.logs.length;
+    await h.lambda.deliverWork(order);
+    expect(h.logs.slice(since).join('')).toContain('work order dropped: older than 5 minutes');
+    const realNow = Date.now.bind(Date);
+    const behind = jest.spyOn(Date, 'now').mockImplementation(() => realNow() - 30_000);
+    try {
+      await h.lambda.deliverWork(order);
+    } finally {
+      behind.mockRestore();
+    }
+    expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
+    expect(h.slack.callsTo('views.update').filter((c) => c.args.view_id === opened.viewId)).toHaveLength(updatesBefore);
+    expect((await h.auditRecords('UMAX')).filter((r) => r.phase === 'attempt')).toEqual([]);
+    expect(h.logs.slice(since).join('')).toContain('work order delivered again; already worked, so ignored');
+  });
 });
 
 describe("Latchkey on Lambda, with the verify policy's longest wait (300 s) before an Entra password", () => {

@@ -53,6 +53,11 @@ export interface LambdaSimulator {
    * waiting makes a late duplicate; either may make its instance a cold one that cannot start.
    */
   deliverNextTwice(hooks?: { beforeFirst?: () => unknown; beforeSecond?: () => unknown }): void;
+  /**
+   * Delivers a work order to the function as Lambda's asynchronous queue would, for an order a test
+   * sealed (a late or a repeated delivery); resolves once every queued invocation has run.
+   */
+  deliverWork(order: unknown): Promise<void>;
   /** The next asynchronous invocation fails without running (a crash, a timeout), and goes to the on-failure destination. */
   crashNextWork(): void;
   /**
@@ -245,6 +250,10 @@ export async function startLambdaSimulator(args: { functionName: string; handler
     idle,
     deliverNextTwice: (hooks = {}) => {
       deliverTwice = hooks;
+    },
+    deliverWork: async (order) => {
+      runAsync(order);
+      await idle();
     },
     crashNextWork: () => {
       crashNext = true;
