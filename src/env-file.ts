@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, lstatSync, openSync, readlinkSync, readSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readlinkSync, readSync, statSync, writeSync, type Stats } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 
@@ -27,12 +27,13 @@ export interface DuplicateKey {
  * `.env` in the working directory, when there is one, for local runs: npm start, npm run doctor and
  * npm run audit read the same settings from it. A variable the environment already has wins, as
  * with node --env-file (process.loadEnvFile never overwrites one). One .env sets twice: the last wins.
+ * `sayWaiting`: where a named pipe's writer that is slow to write is said (standard error).
  */
-export function loadDotEnv(path = '.env'): DotEnvRead {
+export function loadDotEnv(path = '.env', sayWaiting: (line: string) => void = onStderr): DotEnvRead {
   const before = new Set(Object.keys(process.env));
   let text: string | undefined;
   try {
-    text = dotEnvText(path);
+    text = dotEnvText(path, sayWaiting);
   } catch (err) {
     throw new DotEnvUnreadable(resolve(path), whyUnreadable(err), whatToDo(err, 'in the environment alone'));
   }
@@ -89,6 +90,25 @@ function kindOf(stats: Stats): string | undefined {
 export const DOT_ENV_PIPE_WAIT_MS = 5_000;
 
 /**
+ * How long a .env that is a named pipe may stay silent before the wait is said: a tool that is
+ * running and unlocked writes well within it, and without a word the command seems to hang.
+ */
+export const DOT_ENV_PIPE_QUIET_MS = 1_000;
+
+/**
+ * A line on standard error, written at once: the read blocks the thread, so a line queued on
+ * process.stderr (a pipe, on macOS) would only appear once the wait is over. Never on standard
+ * output, where manifest and audit write what is piped on. A line that cannot be written is let go.
+ */
+function onStderr(line: string): void {
+  try {
+    writeSync(2, `${line}\n`);
+  } catch {
+    // Only the notice is lost: the read goes on, and its outcome is said as ever.
+  }
+}
+
+/**
  * The text of the .env at `path`, undefined when there is none (nor a link that leads to one). A
  * regular file (or a link to one) is read, and a named pipe for as long as what serves it writes,
  * up to `pipeWaitMs`; anything else, or more than DOT_ENV_MAX_BYTES, is refused (NotASettingsFile),
@@ -96,7 +116,7 @@ export const DOT_ENV_PIPE_WAIT_MS = 5_000;
  * opened, then once open (without waiting, as a pipe's open would), so that what was swapped in
  * between is refused too.
  */
-function dotEnvText(path: string, pipeWaitMs = DOT_ENV_PIPE_WAIT_MS): string | undefined {
+function dotEnvText(path: string, sayWaiting: (line: string) => void, pipeWaitMs = DOT_ENV_PIPE_WAIT_MS): string | undefined {
   let stats: Stats;
   try {
     stats = statSync(path);
@@ -111,7 +131,7 @@ function dotEnvText(path: string, pipeWaitMs = DOT_ENV_PIPE_WAIT_MS): string | u
   try {
     const opened = fstatSync(fd);
     if (!(pipe ? opened.isFIFO() : opened.isFile())) throw refuse(opened);
-    return pipe ? pipeText(fd, path, opened, pipeWaitMs) : fileText(fd, opened, refuse);
+    return pipe ? pipeText(fd, path, opened, pipeWaitMs, sayWaiting) : fileText(fd, opened, refuse);
   } finally {
     closeSync(fd);
   }
@@ -136,12 +156,15 @@ function fileText(fd: number, opened: Stats, refuse: (found: Stats) => NotASetti
  * A named pipe's text, opened without waiting: until its writer has written and closed it, or
  * `waitMs` passed with nothing written. Before anything is read, an end (no writer) may only mean
  * the writer has not opened it yet, so it is read again; once something was, it is the end. The
- * settings are read once, at start, so the thread sleeps between tries.
+ * settings are read once, at start, so the thread sleeps between tries. Still nothing after
+ * DOT_ENV_PIPE_QUIET_MS is said once (`sayWaiting`), for whoever is waiting at the terminal.
  */
-function pipeText(fd: number, path: string, opened: Stats, waitMs: number): string {
+function pipeText(fd: number, path: string, opened: Stats, waitMs: number, sayWaiting: (line: string) => void): string {
   const chunks: Buffer[] = [];
   let total = 0;
-  const until = Date.now() + waitMs;
+  const began = Date.now();
+  const until = began + waitMs;
+  let said = false;
   const pause = new Int32Array(new SharedArrayBuffer(4));
   for (;;) {
     const chunk = Buffer.alloc(64 * 1024);
@@ -162,6 +185,12 @@ function pipeText(fd: number, path: string, opened: Stats, waitMs: number): stri
       if (Date.now() >= until) {
         if (total > 0) break;
         throw new NotASettingsFile(kindOf(opened), linkTarget(path), undefined, waitMs);
+      }
+      if (!said && total === 0 && Date.now() - began >= DOT_ENV_PIPE_QUIET_MS) {
+        said = true;
+        sayWaiting(
+          `Nothing written to ${resolve(path)} yet: waiting up to ${waitMs / 1000} s in all for the tool that serves it (for example 1Password) to write the settings. If that tool asks you to unlock it or to allow access, do so.`,
+        );
       }
       Atomics.wait(pause, 0, 0, 20);
     }
@@ -254,8 +283,8 @@ export function whatToDo(err: unknown, alone: string): string {
  * must not hold the secrets among them in its process.env, where any code it runs could read them.
  * Undefined when there is no file.
  */
-export function readDotEnv(path: string): (DotEnvRead & { readonly values: Readonly<Record<string, string>> }) | undefined {
-  const text = dotEnvText(path);
+export function readDotEnv(path: string, sayWaiting: (line: string) => void = onStderr): (DotEnvRead & { readonly values: Readonly<Record<string, string>> }) | undefined {
+  const text = dotEnvText(path, sayWaiting);
   if (text === undefined) return undefined;
   return { values: parseEnv(text) as Record<string, string>, cutAtHash: valuesCutAtHash(text), duplicates: duplicateKeys(text) };
 }

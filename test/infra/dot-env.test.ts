@@ -158,7 +158,8 @@ test('a .env that is a named pipe nothing writes to is a settings problem saying
   // In a process of its own, killed if it hangs: a read that waits blocks the whole thread, jest's timeout with it.
   const read = `try { require(${JSON.stringify(path.join(REPO_ROOT, 'infra', 'lib', 'dot-env.ts'))}).contextFromDotEnv(process.argv[1], () => undefined); } catch (err) { process.stdout.write(err.name + ': ' + err.message); }`;
   const run = spawnSync(process.execPath, ['--import', 'tsx', '-e', read, pipe], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 40_000, killSignal: 'SIGKILL' });
-  expect([run.signal, run.stderr]).toEqual([null, '']);
+  // The wait said once on standard error, after a second (before: nothing until the refusal).
+  expect([run.signal, run.stderr]).toEqual([null, `Nothing written to ${pipe} yet: waiting up to 5 s in all for the tool that serves it (for example 1Password) to write the settings. If that tool asks you to unlock it or to allow access, do so.\n`]);
   expect(run.stdout).toContain(
     `SettingsError: Latchkey cannot be synthesized: the settings (-c keys, cdk.json's context, .env) have problems.\n  - ${pipe}: is a named pipe (FIFO) that nothing wrote settings to within 5 s. The synth reads the app's settings from it: if a tool serves it (1Password Environments mounts .env so), unlock that tool and check the file is enabled there, then run this again; otherwise make .env a regular file of NAME=value lines, or move it away to give the settings with -c keys alone.`,
   );

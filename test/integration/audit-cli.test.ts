@@ -334,7 +334,8 @@ describe('the audit CLI', () => {
     try {
       execFileSync('mkfifo', [join(dir, '.env')]);
       const failed = await run(['unknown'], {}, dir);
-      expect(failed.stderr).toBe(`audit failed: ${join(realpathSync(dir), '.env')} is a named pipe (FIFO) that nothing wrote settings to within 5 s. Latchkey reads its settings from .env when it is there: if a tool serves it (1Password Environments mounts .env so), unlock that tool and check the file is enabled there, then run this again; otherwise make .env a regular file of NAME=value lines, or move it away to give the settings in the environment alone.\n`);
+      // The wait said once on standard error, after a second (before: nothing until the refusal); standard output stays empty.
+      expect(failed.stderr).toBe(`Nothing written to ${join(realpathSync(dir), '.env')} yet: waiting up to 5 s in all for the tool that serves it (for example 1Password) to write the settings. If that tool asks you to unlock it or to allow access, do so.\naudit failed: ${join(realpathSync(dir), '.env')} is a named pipe (FIFO) that nothing wrote settings to within 5 s. Latchkey reads its settings from .env when it is there: if a tool serves it (1Password Environments mounts .env so), unlock that tool and check the file is enabled there, then run this again; otherwise make .env a regular file of NAME=value lines, or move it away to give the settings in the environment alone.\n`);
       expect(failed).toMatchObject({ code: 2, stdout: '' });
     } finally {
       rmSync(dir, { recursive: true, force: true });

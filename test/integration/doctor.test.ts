@@ -347,7 +347,8 @@ describe('npm run doctor', () => {
     try {
       execFileSync('mkfifo', [join(dir, '.env')]);
       const run = spawnSync(process.execPath, [CLI], { cwd: dir, env: { PATH: process.env.PATH }, encoding: 'utf8', timeout: 40_000, killSignal: 'SIGKILL' });
-      expect(run.stderr).toBe(`Latchkey cannot check its setup: ${join(realpathSync(dir), '.env')} is a named pipe (FIFO) that nothing wrote settings to within 5 s. Latchkey reads its settings from .env when it is there: if a tool serves it (1Password Environments mounts .env so), unlock that tool and check the file is enabled there, then run this again; otherwise make .env a regular file of NAME=value lines, or move it away to give the settings in the environment alone.\n`);
+      // The wait said once, after a second (before: nothing until the refusal).
+      expect(run.stderr).toBe(`Nothing written to ${join(realpathSync(dir), '.env')} yet: waiting up to 5 s in all for the tool that serves it (for example 1Password) to write the settings. If that tool asks you to unlock it or to allow access, do so.\nLatchkey cannot check its setup: ${join(realpathSync(dir), '.env')} is a named pipe (FIFO) that nothing wrote settings to within 5 s. Latchkey reads its settings from .env when it is there: if a tool serves it (1Password Environments mounts .env so), unlock that tool and check the file is enabled there, then run this again; otherwise make .env a regular file of NAME=value lines, or move it away to give the settings in the environment alone.\n`);
       expect(run.status).toBe(2);
     } finally {
       rmSync(dir, { recursive: true, force: true });

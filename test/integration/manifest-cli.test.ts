@@ -1,5 +1,5 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { manifestSchemaErrors } from '../support/manifest-schema';
@@ -59,9 +59,42 @@ describe('npm run manifest', () => {
     try {
       execFileSync('mkfifo', [join(dir, '.env')]);
       const run = spawnSync(process.execPath, [CLI, '--url', 'https://latchkey.acme.com'], { cwd: dir, env: { PATH: process.env.PATH, HOME: dir, ...OKTA_ONLY }, encoding: 'utf8', timeout: 40_000, killSignal: 'SIGKILL' });
-      expect(run.stderr).toBe(`Latchkey cannot make its Slack app manifest: ${join(realpathSync(dir), '.env')} is a named pipe (FIFO) that nothing wrote settings to within 5 s. Latchkey reads its settings from .env when it is there: if a tool serves it (1Password Environments mounts .env so), unlock that tool and check the file is enabled there, then run this again; otherwise make .env a regular file of NAME=value lines, or move it away to give the settings in the environment alone.\n`);
+      // The wait said once on standard error, after a second (before: nothing until the refusal), never in the manifest's output.
+      expect(run.stderr).toBe(`Nothing written to ${join(realpathSync(dir), '.env')} yet: waiting up to 5 s in all for the tool that serves it (for example 1Password) to write the settings. If that tool asks you to unlock it or to allow access, do so.\nLatchkey cannot make its Slack app manifest: ${join(realpathSync(dir), '.env')} is a named pipe (FIFO) that nothing wrote settings to within 5 s. Latchkey reads its settings from .env when it is there: if a tool serves it (1Password Environments mounts .env so), unlock that tool and check the file is enabled there, then run this again; otherwise make .env a regular file of NAME=value lines, or move it away to give the settings in the environment alone.\n`);
       expect(run.stdout).toBe('');
       expect(run.status).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('a .env that is a named pipe whose tool writes late (one asking to be unlocked): the wait is said on standard error while it lasts, and the manifest, made from what the tool wrote, alone on standard output', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'latchkey-manifest-'));
+    const pipe = join(dir, '.env');
+    try {
+      execFileSync('mkfifo', [pipe]);
+      const child = spawn(process.execPath, [CLI, '--url', 'https://latchkey.acme.com'], { cwd: dir, env: { PATH: process.env.PATH!, HOME: dir }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      let wrote = false;
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        // The tool writes once the wait was said: the line came while the command waited, not after.
+        if (!wrote && stderr.includes('yet: waiting up to 5 s')) {
+          wrote = true;
+          writeFileSync(pipe, Object.entries(OKTA_ONLY).map(([name, value]) => `${name}=${value}\n`).join(''));
+        }
+      });
+      const status = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      // Before: nothing said while it waited, and the tool here never wrote.
+      expect(stderr.split('\n')[0]).toBe(
+        `Nothing written to ${join(realpathSync(dir), '.env')} yet: waiting up to 5 s in all for the tool that serves it (for example 1Password) to write the settings. If that tool asks you to unlock it or to allow access, do so.`,
+      );
+      expect(stderr.split('Nothing written to').length).toBe(2);
+      expect(status).toBe(0);
+      const manifest = JSON.parse(stdout) as Manifest;
+      expect(manifest.features.slash_commands.map((c) => c.command)).toContain('/reset-okta-password');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { loadConfig } from '../../src/config';
-import { DOT_ENV_MAX_BYTES, DOT_ENV_PIPE_WAIT_MS, DotEnvUnreadable, duplicateKeys, loadDotEnv, readDotEnv, valuesCutAtHash, whatToDo, whyUnreadable } from '../../src/env-file';
+import { DOT_ENV_MAX_BYTES, DOT_ENV_PIPE_QUIET_MS, DOT_ENV_PIPE_WAIT_MS, DotEnvUnreadable, duplicateKeys, loadDotEnv, readDotEnv, valuesCutAtHash, whatToDo, whyUnreadable } from '../../src/env-file';
 
 /** A WorkMail deployment: its generated passwords read PASSWORD_SYMBOLS. */
 const VALID = { SLACK_SIGNING_SECRET: '8f742231b10e8888abcd99aaabbb85a5', SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_TEAM_ID: 'T0LATCHKEY', WORKMAIL_ORGANIZATION_ID: 'm-0123456789abcdef0123456789abcdef' };
@@ -269,37 +269,69 @@ describe('.env that is a named pipe a tool serves', () => {
       return [pipe, serve(pipe, text, afterS)];
     };
     const writers: ChildProcess[] = [];
+    // A writer that writes within the second says nothing of waiting.
+    const said: string[] = [];
     try {
       // Before: refused as a pipe, whoever wrote to it.
       const [started, first] = served('start.env', 'LK_PIPED=from-the-pipe\n');
       writers.push(first);
-      expect(loadDotEnv(started)).toEqual({ cutAtHash: [], duplicates: [] });
+      expect(loadDotEnv(started, (line) => said.push(line))).toEqual({ cutAtHash: [], duplicates: [] });
       expect(process.env.LK_PIPED).toBe('from-the-pipe');
       const [synth, second] = served('synth.env', 'LK_PIPED=again\n');
       writers.push(second);
-      expect(readDotEnv(synth)?.values).toEqual({ LK_PIPED: 'again' });
+      expect(readDotEnv(synth, (line) => said.push(line))?.values).toEqual({ LK_PIPED: 'again' });
       // Opened after the read began: an end before anything was written is no end yet.
       const [late, third] = served('late.env', 'LK_PIPED_LATE=late\n', 0.5);
       writers.push(third);
-      loadDotEnv(late);
+      loadDotEnv(late, (line) => said.push(line));
       expect(process.env.LK_PIPED_LATE).toBe('late');
+      expect(said).toEqual([]);
     } finally {
       // A writer whose pipe was never opened waits in its open for good.
       for (const writer of writers) writer.kill('SIGKILL');
     }
   });
 
-  it('nothing writing to it: refused after the wait, saying so and what to do (a tool locked or not running), not waited for forever', () => {
+  /** What is said while a pipe's writer keeps the reader waiting, once, the same from npm start and its kin as from the synth. */
+  const waitingLine = (pipe: string) =>
+    `Nothing written to ${pipe} yet: waiting up to ${DOT_ENV_PIPE_WAIT_MS / 1000} s in all for the tool that serves it (for example 1Password) to write the settings. If that tool asks you to unlock it or to allow access, do so.`;
+
+  it('a writer slower than a second (a tool asking to be unlocked): the wait is said once, then the settings are read as ever', () => {
+    const pipe = join(dir, 'slow.env');
+    const synthPipe = join(dir, 'slow-synth.env');
+    for (const p of [pipe, synthPipe]) execFileSync('mkfifo', [p]);
+    const afterS = (DOT_ENV_PIPE_QUIET_MS + 700) / 1000;
+    const writers = [serve(pipe, 'LK_PIPED_SLOW=slow\n', afterS)];
+    try {
+      // Before: nothing said, the command silent until the tool wrote.
+      const said: string[] = [];
+      loadDotEnv(pipe, (line) => said.push(line));
+      expect(process.env.LK_PIPED_SLOW).toBe('slow');
+      expect(said).toEqual([waitingLine(pipe)]);
+      // Its writer started once the first read is over: one started with it would be waiting already.
+      writers.push(serve(synthPipe, 'LK_PIPED_SLOW=synth\n', afterS));
+      const saidBySynth: string[] = [];
+      expect(readDotEnv(synthPipe, (line) => saidBySynth.push(line))?.values).toEqual({ LK_PIPED_SLOW: 'synth' });
+      expect(saidBySynth).toEqual([waitingLine(synthPipe)]);
+    } finally {
+      delete process.env.LK_PIPED_SLOW;
+      for (const writer of writers) writer.kill('SIGKILL');
+    }
+  });
+
+  it('nothing writing to it: the wait said once, then refused after it, saying so and what to do (a tool locked or not running), not waited for forever', () => {
     const pipe = join(dir, 'silent.env');
     execFileSync('mkfifo', [pipe]);
+    const said: string[] = [];
     const err = (() => {
       try {
-        loadDotEnv(pipe);
+        loadDotEnv(pipe, (line) => said.push(line));
       } catch (e) {
         return e;
       }
       return undefined;
     })();
+    expect(said).toEqual([waitingLine(pipe)]);
     expect(err).toBeInstanceOf(DotEnvUnreadable);
     expect((err as Error).message).toBe(
       `${pipe} is a named pipe (FIFO) that nothing wrote settings to within ${DOT_ENV_PIPE_WAIT_MS / 1000} s. Latchkey reads its settings from .env when it is there: if a tool serves it (1Password Environments mounts .env so), unlock that tool and check the file is enabled there, then run this again; otherwise make .env a regular file of NAME=value lines, or move it away to give the settings in the environment alone.`,
