@@ -193,7 +193,7 @@ function daysRead(days: ShortFormDays): string {
 /** A short reference found on none of the days read: what to try next, by how those days were chosen. */
 function noneOnDays(days: ShortFormDays): string {
   const whole = 'or paste the whole reference';
-  if (days.chosen === 'pasted') return `None: no record of that day has a reference ending so. Check the short form and its day with the person, ${whole}.`;
+  if (days.chosen === 'pasted') return `None: no record of that day or the day after (read too, for clicks past midnight) has a reference ending so. Check the short form and its day with the person, ${whole}.`;
   if (days.chosen === 'recent')
     return `None: no record of the last ${EVERYONE_MAX_DAYS} days has a reference ending so. Ask the person for the day their message gives with it (such as "6 Dec UTC") and pick that day, ${whole}.`;
   return `None: no record of those days has a reference ending so. Check the day the message gave with its short reference (such as "6 Dec UTC") and pick days around it, ${whole}.`;

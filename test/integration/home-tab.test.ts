@@ -1677,7 +1677,7 @@ describe("the audit search: a pending request's steps", () => {
     }
     const notThere = await found(`(short: *5e7e11*, ${shortRequestId(dan)!.day} UTC)`);
     expect(notThere.lines).toEqual([]);
-    expect(notThere.text).toContain('None: no record of that day has a reference ending so. Check the short form and its day with the person, or paste the whole reference.');
+    expect(notThere.text).toContain('None: no record of that day or the day after (read too, for clicks past midnight) has a reference ending so. Check the short form and its day with the person, or paste the whole reference.');
 
     // A day that is none, or one day picked of two: refused on the form, saying what to give.
     const refused = async (text: string, days?: { from?: string; to?: string }) => (await submitSearch(h, 'UADA', values(text, days))).answer.json;

@@ -420,7 +420,7 @@ describe('the audit search views', () => {
     );
     const pasted = texts(auditReferenceView({ reference: '39c384', byEnd: true, result: { ok: true, rows: [], days: { from: '2026-11-02', to: '2026-11-02', chosen: 'pasted' } }, words }).blocks);
     expect(pasted).toContain('The requests whose reference ends with `39c384`, on *2026-11-02*, the UTC day given with it (and the day after, for clicks past midnight):');
-    expect(pasted).toContain('None: no record of that day has a reference ending so. Check the short form and its day with the person, or paste the whole reference.');
+    expect(pasted).toContain('None: no record of that day or the day after (read too, for clicks past midnight) has a reference ending so. Check the short form and its day with the person, or paste the whole reference.');
   });
 
   it('a full page of results stays within the limits, and offers the next page', () => {
