@@ -495,6 +495,7 @@ function registerFeatures(
         directory: timed(onFirstUse<Directory>(() => credential.load(settings, context)), metrics, credential.id),
         changeTime: credential.changeTime(context.awsChanges),
         ...(credential.reviewFacts && { reviewFacts: true as const }),
+        request: credential.words.request,
       },
     ]),
   );

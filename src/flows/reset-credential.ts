@@ -23,7 +23,7 @@ import {
 } from './ports';
 import { RESET_TICKET, resetTicketSchema, type ResetTicket } from './reset-ticket';
 import type { Sealer } from './sealer';
-import { VERIFIER_LOG_ID, VERIFY_WAIT_MAX_MS, type ConfiguredVerifier, type PushResult, type PushStarted, type VerifierAccount } from './verification';
+import { VERIFIER_LOG_ID, VERIFY_WAIT_MAX_MS, type ConfiguredVerifier, type PushAbout, type PushResult, type PushStarted, type VerifierAccount } from './verification';
 import type { Workspace } from './workspace';
 import { WidespreadRefusals } from './widespread-refusals';
 
@@ -42,6 +42,8 @@ export interface Resettable {
   readonly changeTime: ChangeTime;
   /** Its directory answers reviewFacts (Credential.reviewFacts). */
   readonly reviewFacts?: true;
+  /** What a person asks for, in its words ("mail password reset"): what the `verify` policy's push says it approves. */
+  readonly request?: string;
 }
 
 type Limit = { key: string; limit: number; windowMs: number };
@@ -908,7 +910,8 @@ export class ResetCredential {
     const context = { requester, kind, requestId: ticket.requestId };
     let proof: OutcomeExtraOf | undefined;
     if (verify) {
-      const verified = await this.verifyPush(requester, ticket, delivery, verify.verifier, verify.account, verify.stop, changing);
+      const about = credential.request === undefined ? undefined : { request: credential.request };
+      const verified = await this.verifyPush(requester, ticket, delivery, verify.verifier, verify.account, verify.stop, changing, about);
       proof = verified.proof;
       changing.proof = proof;
       if (!verified.ok) {
@@ -1335,6 +1338,7 @@ export class ResetCredential {
     stop: AbortSignal,
     /** Its request's clicks here: one joining while the push waits shows its number too. */
     changing: Pick<Changing, 'showing'>,
+    about?: PushAbout,
   ): Promise<{ ok: true; proof: OutcomeExtraOf } | { ok: false; code: FailureCode; proof: OutcomeExtraOf }> {
     const kind = ticket.kind;
     const fields = { requestId: ticket.requestId, slackUserId: requester.userId, kind, verifier: verifier.name, factorType: account.factorType };
@@ -1364,7 +1368,7 @@ export class ResetCredential {
     if (stop.aborted) return cancelled();
     let push: PushStarted;
     try {
-      push = await verifier.verifier.push(account);
+      push = await verifier.verifier.push(account, about);
     } catch (err) {
       const failure = verifierFailure(err);
       this.report(failure, { requester, kind, requestId: ticket.requestId });

@@ -27,6 +27,15 @@ export interface PushStarted {
   readonly audit?: { readonly factorId?: string; readonly transactionId?: string };
 }
 
+/**
+ * What a push asks its person to approve, for a verifier whose push can say it (Duo's pushinfo,
+ * shown under the request in Duo Mobile): the request in its credential's words ("mail password
+ * reset"). A person who asked for nothing reads what someone using their Slack account is after.
+ */
+export interface PushAbout {
+  readonly request: string;
+}
+
 /** What an ID a verifier gives for the audit record may hold (PushStarted.audit): an ID's letters, never free text. */
 export const VERIFIER_LOG_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
 
@@ -40,8 +49,8 @@ export interface Verifier {
    * (DIRECTORY_* codes) when the verifier cannot answer.
    */
   find(email: string): Promise<VerifierAccount | undefined>;
-  /** Sends the push. */
-  push(account: VerifierAccount): Promise<PushStarted>;
+  /** Sends the push; `about`, where known, says on the phone what it approves. */
+  push(account: VerifierAccount, about?: PushAbout): Promise<PushStarted>;
   /** Where the push stands: still waiting, or how it ended. */
   check(account: VerifierAccount, push: PushStarted): Promise<'waiting' | PushResult>;
   /**

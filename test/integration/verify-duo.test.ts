@@ -52,6 +52,8 @@ describe('verify with Duo Push', () => {
     expect(secretIn(final)).toBe(h.workmail.passwordOf('wm-ann'));
     expect(duo().callsTo('preauth').map((c) => c.params.username)).toEqual(['ann@example.com']);
     expect(duo().callsTo('auth').map((c) => c.params)).toEqual([expect.objectContaining({ username: 'ann@example.com', factor: 'push', device: 'auto', async: '1' })]);
+    // No number to match: the push says on the phone what it approves (pushinfo, URL-encoded pairs), so a person who asked for nothing can tell.
+    expect(Object.fromEntries(new URLSearchParams(String(duo().callsTo('auth')[0]!.params.pushinfo)))).toEqual({ from: 'Latchkey in Slack', request: 'mail password reset' });
     expect(duo().callsTo('auth_status').length).toBeGreaterThan(0);
     expect(duo().callsTo('refused')).toEqual([]);
     const records = await h.waitForAudit('UANN', (r) => r.phase === 'outcome' && r.verification === 'approved');

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LatchkeyFailure, type FailureCode } from '../../flows/failure';
-import type { PushResult, PushStarted, Verifier, VerifierAccount } from '../../flows/verification';
+import type { PushAbout, PushResult, PushStarted, Verifier, VerifierAccount } from '../../flows/verification';
 import type { HttpFetch } from '../../http/fetch';
 import { callJson, fromHttpStatus, type CallPolicy, type JsonAnswer } from '../../credentials/http-errors';
 import { retryAfter } from '../../http/answers';
@@ -58,8 +58,12 @@ export class DuoAuth implements Verifier {
     return { userId: email, factorId: 'auto', factorType: 'duo_push' };
   }
 
-  async push(account: VerifierAccount): Promise<PushStarted> {
-    const params = { username: account.userId, factor: 'push', device: 'auto', async: '1', type: 'Latchkey', pushinfo: 'from=Latchkey%20in%20Slack' };
+  async push(account: VerifierAccount, about?: PushAbout): Promise<PushStarted> {
+    // A Duo push has no number to match: what it approves, shown on the phone under the request
+    // (pushinfo: URL-encoded pairs), is what tells a person who asked for nothing not to approve it.
+    const info: [string, string][] = [['from', 'Latchkey in Slack'], ...(about ? [['request', about.request] as [string, string]] : [])];
+    const pushinfo = info.map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join('&');
+    const params = { username: account.userId, factor: 'push', device: 'auto', async: '1', type: 'Latchkey', pushinfo };
     const answer = authSchema.safeParse(await this.call('POST', '/auth/v2/auth', params, 'duo:auth'));
     if (!answer.success) throw new LatchkeyFailure('DIRECTORY_REJECTED', 'duo:auth answered without a txid');
     // Duo's authentication log names the push by its txid. The device is Duo's pick (device=auto),
