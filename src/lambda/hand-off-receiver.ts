@@ -6,7 +6,7 @@ import type { HttpFetch } from '../http/fetch';
 import { OPENED_MODAL, openLoadingModal, type OpenedModal } from '../slack/arrival-modal';
 import { UnexpectedPayloadError, type GuardedApp } from '../slack/guarded-app';
 import { bodyMatchesType, isSslCheck, parseSlackBody, readSlackBody, refuseContentType } from '../slack/slack-request-body';
-import { loadingViewId, personWaiting, tellWorkFailed } from '../slack/work-failed';
+import { loadingViewId, personWaiting, tellWorkFailed, unchangedViewId } from '../slack/work-failed';
 import { EVENTS_PATH } from '../slack/events-path';
 import { SIGNATURE_REFUSALS, signatureProblem, signedBySlack } from '../slack/slack-signature';
 import { SignatureWatch } from '../slack/signature-watch';
@@ -293,7 +293,9 @@ export class HandOffReceiver implements Receiver {
     if (notRun) logger.warn(failure, 'work order failed; telling the person');
     else logger.error(failure, 'work order failed; telling the person');
     this.options.metrics.count('work_failed', { condition });
-    const viewId = maybeWorkedElsewhere || changed?.mayHaveChanged ? undefined : loadingViewId(body, order.opened);
+    // Nothing of the person's changed since: no window of theirs can show a new secret, so even a
+    // submission's (a Reset left at "Resetting…") is told in place.
+    const viewId = maybeWorkedElsewhere || changed?.mayHaveChanged ? undefined : changed ? unchangedViewId(body, order.opened) : loadingViewId(body, order.opened);
     // If even the DM fails, the message goes back to the queue, then to its dead-letter queue.
     await tellWorkFailed({
       client: this.app!.slack,
@@ -302,7 +304,7 @@ export class HandOffReceiver implements Receiver {
       body,
       notRun,
       maybeWorkedElsewhere,
-      ...(changed?.mayHaveChanged && { mayHaveChanged: true }),
+      ...(changed && (changed.mayHaveChanged ? { mayHaveChanged: true } : { nothingChanged: true })),
       ...(changed?.words && { words: changed.words }),
       ...(viewId && { viewId }),
     });

@@ -21,6 +21,18 @@ export function loadingViewId(body: Record<string, any>, opened: OpenedModal | u
 }
 
 /**
+ * The window a failure may be shown in once the audit log tells that the work changed nothing (no
+ * attempt or outcome of the person's since the request): the loading modal (loadingViewId), or a
+ * submission's own modal, which can then show no new secret, since none is shown before its
+ * change's attempt is written.
+ */
+export function unchangedViewId(body: Record<string, any>, opened: OpenedModal | undefined): string | undefined {
+  const loading = loadingViewId(body, opened);
+  if (loading) return loading;
+  return body.type === 'view_submission' && typeof body.view?.id === 'string' ? body.view.id : undefined;
+}
+
+/**
  * Tells the person that the work behind their request failed where no listener caught it (our
  * bug, a crash, a timeout). After a command nothing was changed yet; after a click (a Revoke, a
  * Withdraw, a decision's button) or a submission (Reset, a decision) Latchkey cannot tell, and a
@@ -34,6 +46,9 @@ export function loadingViewId(body: Record<string, any>, opened: OpenedModal | u
  * `mayHaveChanged`: the work may have changed something (the audit log holds a change of the
  * person's since the request, or could not be read): no window is replaced (it may show the new
  * secret), and the person is told Latchkey cannot tell, in the credential's `words` when known.
+ * `nothingChanged`: the audit log tells that the work changed nothing (no attempt of the person's
+ * since the request): a submission's modal (`viewId`, unchangedViewId) may then be replaced too, as
+ * it can show no new secret, with words that say so instead of leaving it at "Resetting…".
  * Throws when even the DM fails.
  */
 export async function tellWorkFailed(args: {
@@ -45,13 +60,14 @@ export async function tellWorkFailed(args: {
   notRun?: boolean;
   maybeWorkedElsewhere?: boolean;
   mayHaveChanged?: boolean;
+  nothingChanged?: boolean;
   words?: ResetWords;
 }): Promise<void> {
   const { client, body, logger } = args;
   const userId: string | undefined = body.user_id ?? body.user?.id;
   const submission = body.type === 'view_submission';
   const click = body.type === 'block_actions';
-  const asked: WorkFailedKind = submission ? 'unknown' : click ? 'click' : 'nothing-changed';
+  const asked: WorkFailedKind = submission ? (args.nothingChanged ? 'not-changed' : 'unknown') : click ? 'click' : 'nothing-changed';
   const kind: WorkFailedKind = args.maybeWorkedElsewhere
     ? asked === 'nothing-changed'
       ? 'maybe-opened'
@@ -62,7 +78,8 @@ export async function tellWorkFailed(args: {
         ? 'maybe-changed'
         : asked;
   const text = workFailedText(kind, args.words);
-  if (args.viewId && !submission && !args.maybeWorkedElsewhere && !args.mayHaveChanged) {
+  const replaceable = !args.maybeWorkedElsewhere && !args.mayHaveChanged && (!submission || args.nothingChanged === true);
+  if (args.viewId && replaceable) {
     const shown = await client.views.update({ view_id: args.viewId, view: workFailedView(kind, args.words) }).then(
       () => true,
       (err: unknown) => (logger.warn({ slackUserId: userId, err: describeError(err) }, 'could not show the failure in the modal'), false),

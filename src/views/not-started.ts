@@ -37,19 +37,24 @@ export function busyText(command: string): string {
  * have opened its form (and the person gone on to a reset), so nothing is said to have been
  * unchanged, and the person carries on from what their window shows. `maybe-changed`: the audit log
  * holds a change of the person's since the request (or could not be read), so it may have been made
- * and its window may show the new secret.
+ * and its window may show the new secret. `not-changed`: a submission (a Reset) whose work failed
+ * before any change of the person's was written, as the audit log tells it: nothing was changed.
  */
-export type WorkFailedKind = 'nothing-changed' | 'click' | 'unknown' | 'not-run' | 'maybe-opened' | 'maybe-changed';
+export type WorkFailedKind = 'nothing-changed' | 'click' | 'unknown' | 'not-run' | 'maybe-opened' | 'maybe-changed' | 'not-changed';
 
 /**
  * Said when the work behind a request failed where no handler could catch it (our bug; the worker
  * crashed or timed out), or never ran. `words`: the credential the request was about, when known,
- * for what may have changed (`maybe-changed`).
+ * for what may have changed (`maybe-changed`) or was not (`not-changed`).
  */
 export function workFailedText(kind: WorkFailedKind, words?: ResetWords): string {
   switch (kind) {
     case 'maybe-changed':
       return words ? maybeChangedText(words) : workFailedText('unknown');
+    case 'not-changed':
+      return words
+        ? `Something went wrong, and your ${words.what} was not ${changeOf(words).done}: nothing was changed. Run \`${words.command}\` again.`
+        : 'Something went wrong, nothing was changed. Try again; IT has been alerted.';
     case 'not-run':
       return notStartedText();
     case 'maybe-opened':

@@ -61,16 +61,38 @@ describe('Latchkey on Lambda, when the work crashes', () => {
     expect(h.logs.join('')).toMatch(/"alert":true.*work order failed; telling the person/);
   });
 
-  it('a crashed Reset click: a DM says Latchkey cannot tell, IT is alerted, and the modal is not replaced (it could hold a new PIN)', async () => {
+  it('a Reset click whose worker crashed before any change was written: its window, at "Resetting…", says nothing was changed, in the PIN\'s words, and IT is alerted; no DM', async () => {
     const opened = await h.open('/reset-pin', 'UBOB');
     h.lambda.crashNextWork();
     const since = Date.now();
+    const logsBefore = h.logs.length;
     const submitted = await h.submit('UBOB', opened.view);
     expect(JSON.stringify(submitted.json)).toContain('Resetting');
-    const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUBOB' && c.at >= since);
-    expect(dm.args.text).toContain('Something went wrong before Latchkey could finish');
-    expect(h.slack.callsTo('views.update').filter((c) => c.args.view_id === opened.viewId && JSON.stringify(c.args.view).includes('Something went wrong'))).toEqual([]);
+    // Its first update is the confirmation.
+    const shown = await h.viewUpdate(opened.viewId, 2);
+    expect(JSON.stringify(shown)).toContain('Something went wrong, and your Amazon Chime personal meeting PIN was not reset: nothing was changed. Run `/reset-pin` again.');
+    await h.lambda.idle();
+    expect(h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'DUBOB' && c.at >= since)).toEqual([]);
     expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
+    const failed = h.logs.slice(logsBefore).join('').split('\n').filter((l) => l.includes('"msg":"work order failed; telling the person"'));
+    expect(failed.map((l) => JSON.parse(l))).toEqual([expect.objectContaining({ alert: true, mayHaveChanged: false, slackUserId: 'UBOB' })]);
+  });
+
+  it('a Reset click whose worker timed out once it showed the new PIN: the PIN stays in its window, and a DM says Latchkey cannot tell, in its words', async () => {
+    const opened = await h.open('/reset-pin', 'UADA');
+    h.lambda.timeOutNextWorkAfterIt();
+    const at = Date.now();
+    const submitted = await h.submit('UADA', opened.view);
+    const final = await h.shownAfter(submitted, opened.viewId);
+    await h.lambda.idle();
+    const pin = h.chime.pinOf('chime-ada');
+    expect(secretIn(final)).toBe(pin);
+    expect(h.lambda.failuresDelivered.at(-1)).toBe('RetriesExhausted');
+    expect(secretIn(h.lastShown(opened.viewId, [])!)).toBe(pin);
+    const dms = h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'DUADA' && c.at >= at).map((c) => c.args.text as string);
+    expect(dms).toContain(
+      'Something went wrong before Latchkey could finish, so it cannot tell whether your Amazon Chime personal meeting PIN was reset. If your Latchkey window shows your new PIN, that is done: keep it. Otherwise look at your Home tab before you run `/reset-pin` again; IT has been alerted.',
+    );
   });
 
   it("a command whose worker timed out once it showed the confirmation, its record back after the person reset: the new PIN stays in the window, never 'nothing was changed', and a DM says Latchkey cannot tell, in the PIN's words", async () => {
