@@ -226,10 +226,11 @@ export interface RunningServer {
 /**
  * Serves `handle` on 127.0.0.1 at an ephemeral port. `latencyMs` is read per request so tests can
  * change it while the server runs; each answer goes out after it, once `released` (asked right
- * after `handle`) resolves: SimState.released, a test's hold.
+ * after `handle`) resolves: SimState.released, a test's hold. A handler whose service holds a
+ * request open (Duo's long-polled auth_status) answers with a promise, once it has recorded the call.
  */
 export async function startSimServer(
-  handle: (req: SimRequest) => SimResponse,
+  handle: (req: SimRequest) => SimResponse | Promise<SimResponse>,
   latencyMs: () => number,
   released: () => Promise<void> = () => Promise.resolve(),
 ): Promise<RunningServer> {
@@ -243,7 +244,7 @@ export async function startSimServer(
         headers: req.headers,
         body: Buffer.concat(chunks).toString('utf8'),
       });
-      const answer = () => {
+      const answer = (out: SimResponse) => {
         // The client gave up on it (its request timeout): nothing to answer.
         if (res.destroyed) return;
         // The SDK copies x-amzn-RequestId into $metadata.requestId, as with the real services.
@@ -256,7 +257,7 @@ export async function startSimServer(
       };
       // Asked now, right after the handler recorded this call: whether a hold covers it.
       const sent = released();
-      setTimeout(() => void sent.then(answer), latencyMs());
+      setTimeout(() => void Promise.all([out, sent]).then(([out]) => answer(out)), latencyMs());
     });
   });
   return serveOnLoopback(server);

@@ -184,3 +184,25 @@ describe('verify with Duo Push', () => {
     }
   });
 });
+
+describe('verify with Duo Push, a person slow to reach their phone', () => {
+  const h = useHarness({ accounts: { 'verifier:duo': DUO, password: PEOPLE.workmail }, env: { ...ENV, VERIFY_TIMEOUT_SECONDS: '60' } });
+
+  it("Duo holds auth_status open until the push changes (a long poll): polls it has not answered within their time are a push still waiting, and an approval 17 s on (three polls' time) resets", async () => {
+    const duo = h.verifierStandIn as DuoSimulator;
+    const opened = await h.open('/reset-password', 'UANN');
+    const before = duo.pushes().length;
+    const submission = await h.submit('UANN', opened.view);
+    for (let i = 0; i < 250 && duo.pushes().length === before; i++) await new Promise((r) => setTimeout(r, 20));
+    const push = duo.pushes()[before]!;
+    await modalAfter(h, submission, opened.viewId, (v) => text(v).includes('Approve the Duo Mobile request'));
+    // Longer than three polls Duo holds open (5 s each, the call's time): the person reaches their phone late.
+    await new Promise((r) => setTimeout(r, 17_000));
+    expect(duo.answerPush(push.txid, { approve: true })).toBe(true);
+    const final = await modalAfter(h, submission, opened.viewId, (v) => secretIn(v) !== undefined || text(v).includes(':warning:'));
+    expect(text(final)).not.toContain(':warning:');
+    expect(secretIn(final)).toBe(h.workmail.passwordOf('wm-ann'));
+    // Held open, not asked again every 100 ms: a few polls in all.
+    expect(duo.callsTo('auth_status').length).toBeLessThan(10);
+  }, 60_000);
+});

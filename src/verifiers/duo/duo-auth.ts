@@ -4,6 +4,7 @@ import type { PushAbout, PushResult, PushStarted, Verifier, VerifierAccount } fr
 import type { HttpFetch } from '../../http/fetch';
 import { callJson, fromHttpStatus, type CallPolicy, type JsonAnswer } from '../../credentials/http-errors';
 import { retryAfter } from '../../http/answers';
+import { mayHaveArrived } from '../../http/network-errors';
 import type { DuoSettings } from '.';
 import { authorization, canonicalParams, canonicalRequest, duoDate, sign } from './duo-signature';
 
@@ -72,7 +73,18 @@ export class DuoAuth implements Verifier {
   }
 
   async check(_account: VerifierAccount, push: PushStarted): Promise<'waiting' | PushResult> {
-    const answer = statusSchema.safeParse(await this.call('GET', '/auth/v2/auth_status', { txid: push.transaction }, 'duo:auth_status'));
+    let status: unknown;
+    try {
+      status = await this.call('GET', '/auth/v2/auth_status', { txid: push.transaction }, 'duo:auth_status');
+    } catch (err) {
+      // Duo long-polls auth_status: past a push's first status, it answers only once that changes (the
+      // person answers, or the push lapses). A poll sent and not answered within its time is a push
+      // still waiting, never a failed check (three of which would end the wait before the person
+      // could reach their phone); the next poll asks again. One never sent (no connection) fails.
+      if (err instanceof LatchkeyFailure && err.code === 'DIRECTORY_UNAVAILABLE' && heldOpen(err.cause)) return 'waiting';
+      throw err;
+    }
+    const answer = statusSchema.safeParse(status);
     if (!answer.success) throw new LatchkeyFailure('DIRECTORY_REJECTED', 'duo:auth_status answered without a result');
     if (answer.data.result === 'waiting') return 'waiting';
     // Only a push the person approved proves anything (status `allow`). Duo answers `allow` too, with
@@ -121,4 +133,9 @@ export class DuoAuth implements Verifier {
     const detail = parsed.success ? `${code ?? ''} ${parsed.data.message ?? ''}`.trim() : 'no Duo error body';
     throw fromHttpStatus(answer.status >= 400 ? answer.status : 502, operation, detail, code === undefined ? undefined : DUO_ERRORS[code]);
   }
+}
+
+/** A call timed out once it was sent: what a long poll Duo holds open until its push changes ends in. */
+function heldOpen(cause: unknown): boolean {
+  return cause instanceof Error && cause.name === 'TimeoutError' && mayHaveArrived(cause);
 }

@@ -3,8 +3,9 @@
  * (HTTP Basic, integration key and the hex HMAC-SHA512 or HMAC-SHA1 of the canonical request with
  * its Date header; a bad or stale signature is refused with Duo's 401 and code), form-encoded
  * parameters, and Duo's envelope (`{stat: "OK", response}` or `{stat: "FAIL", code, message}`).
- * `preauth`, `auth` (factor=push, async=1) and `auth_status`; the person's phone is the test's or
- * the sandbox's (`answerPush`).
+ * `preauth`, `auth` (factor=push, async=1) and `auth_status`, long-polled as Duo's is: a push's
+ * first status at once, then each only once it changes (the person answers, or it lapses). The
+ * person's phone is the test's or the sandbox's (`answerPush`).
  */
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { SimState, startSimServer, type SimRequest, type SimResponse, type StandIn } from '../../credentials/stand-in';
@@ -60,6 +61,13 @@ export async function startDuoSimulator(opts: { users: readonly DuoSimUser[]; la
   const pushes = new Map<string, DuoSimPush>();
   const state = new SimState<Operation, string>(opts.latencyMs);
   let host = '';
+  /** The pushes whose status was answered once: a poll of one still waiting is held until it changes. */
+  const polled = new Set<string>();
+  /** The polls held open, by push: woken when it is answered or lapses. */
+  const held = new Map<string, Set<() => void>>();
+  const changed = (txid: string) => {
+    for (const wake of held.get(txid) ?? []) wake();
+  };
 
   const current = (p: DuoSimPush) => {
     if (p.result === 'waiting' && Date.now() >= p.expiresAt) p.result = 'timeout';
@@ -82,7 +90,7 @@ export async function startDuoSimulator(opts: { users: readonly DuoSimUser[]; la
     if (!Number.isFinite(at) || Math.abs(at - Date.now()) > MAX_SKEW_MS) throw new DuoError(401, 40105, 'Request has expired: the Date header is too far from now');
   };
 
-  const handle = (req: SimRequest): SimResponse => {
+  const handle = (req: SimRequest): SimResponse | Promise<SimResponse> => {
     try {
       const params = Object.fromEntries(new URLSearchParams(req.method === 'GET' ? req.url.search : req.body));
       try {
@@ -123,18 +131,36 @@ export async function startDuoSimulator(opts: { users: readonly DuoSimUser[]; la
         state.record('auth_status', { txid: params.txid });
         const push = pushes.get(String(params.txid ?? ''));
         if (!push) throw new DuoError(400, 40002, 'Invalid request parameters: txid');
-        const p = current(push);
-        if (p.result === 'waiting') return ok({ result: 'waiting', status: 'pushed', status_msg: 'Pushed a login request to your device...' });
-        if (p.result === 'allow') return ok({ result: 'allow', status: 'allow', status_msg: 'Success. Logging you in...' });
-        if (p.result === 'bypass') return ok({ result: 'allow', status: 'bypass', status_msg: 'Allowing user in bypass mode' });
-        if (p.result === 'timeout') return ok({ result: 'deny', status: 'timeout', status_msg: 'Login timed out.' });
-        return ok({ result: 'deny', status: 'deny', status_msg: 'Login request denied.' });
+        // Duo long-polls: once a push's status was answered, the next poll waits for it to change.
+        if (current(push).result !== 'waiting' || !polled.has(push.txid)) {
+          polled.add(push.txid);
+          return statusOf(current(push));
+        }
+        return new Promise<SimResponse>((resolve) => {
+          const waiting = held.get(push.txid) ?? new Set<() => void>();
+          held.set(push.txid, waiting);
+          const wake = () => {
+            clearTimeout(lapse);
+            waiting.delete(wake);
+            resolve(statusOf(current(push)));
+          };
+          const lapse = setTimeout(wake, Math.max(0, push.expiresAt - Date.now())).unref();
+          waiting.add(wake);
+        });
       }
       throw new DuoError(404, 40401, 'Resource not found');
     } catch (err) {
       const e = err instanceof DuoError ? err : new DuoError(500, 50000, `Internal error (stand-in: ${String(err)})`);
       return { status: e.status, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ stat: 'FAIL', code: e.code, message: e.message }) };
     }
+  };
+
+  const statusOf = (p: DuoSimPush): SimResponse => {
+    if (p.result === 'waiting') return ok({ result: 'waiting', status: 'pushed', status_msg: 'Pushed a login request to your device...' });
+    if (p.result === 'allow') return ok({ result: 'allow', status: 'allow', status_msg: 'Success. Logging you in...' });
+    if (p.result === 'bypass') return ok({ result: 'allow', status: 'bypass', status_msg: 'Allowing user in bypass mode' });
+    if (p.result === 'timeout') return ok({ result: 'deny', status: 'timeout', status_msg: 'Login timed out.' });
+    return ok({ result: 'deny', status: 'deny', status_msg: 'Login request denied.' });
   };
 
   const server = await startSimServer(handle, () => state.latencyMs, () => state.released());
@@ -151,6 +177,7 @@ export async function startDuoSimulator(opts: { users: readonly DuoSimUser[]; la
       const p = pushes.get(txid);
       if (!p || current(p).result !== 'waiting') return false;
       p.result = answer.approve ? 'allow' : 'deny';
+      changed(txid);
       return true;
     },
     phone: {
@@ -160,6 +187,7 @@ export async function startDuoSimulator(opts: { users: readonly DuoSimUser[]; la
         const p = pushes.get(id);
         if (!p || current(p).result !== 'waiting') return false;
         p.result = answer.approve ? 'allow' : 'deny';
+        changed(id);
         return true;
       },
     },
@@ -167,6 +195,7 @@ export async function startDuoSimulator(opts: { users: readonly DuoSimUser[]; la
       const p = pushes.get(txid);
       if (!p || current(p).result !== 'waiting') return false;
       p.result = 'timeout';
+      changed(txid);
       return true;
     },
     // The secret key signs; it must never show up anywhere either.
