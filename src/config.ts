@@ -166,6 +166,13 @@ const CORE = {
   SLACK_BOT_TOKEN: required('the Bot User OAuth Token (xoxb-…) from OAuth & Permissions', (s) =>
     s
       // Said by its prefix only, never the rest: OAuth & Permissions shows the user token beside the bot's.
+      // xoxe.xoxb-… (or its refresh token, xoxe-…) is what an app with token rotation on shows: it
+      // contains "xoxb-", so "must be a bot token (xoxb-…)" read as nonsense. It expires within 12
+      // hours, and Latchkey keeps one token and renews none.
+      .refine(
+        (v) => !v.startsWith('xoxe'),
+        "is a token of an app with token rotation on (xoxe…), which expires within 12 hours; Latchkey does not renew tokens. Use an app made from Latchkey's manifest (npm run manifest: token rotation off) and its Bot User OAuth Token (xoxb-…) from OAuth & Permissions",
+      )
       .refine((v) => !v.startsWith('xoxp-'), 'is a user token (xoxp-…), which acts as the person who installed the app: use the Bot User OAuth Token (xoxb-…) from OAuth & Permissions')
       .refine((v) => !v.startsWith('xapp-'), 'is an app-level token (xapp-…), which goes in SLACK_APP_TOKEN: use the Bot User OAuth Token (xoxb-…) from OAuth & Permissions here')
       .pipe(z.string().regex(/^xoxb-[A-Za-z0-9-]+$/, 'must be a bot token (xoxb-…)')),

@@ -60,7 +60,7 @@ describe('loadConfig', () => {
     expect(signingWarnings(loadConfig(VALID))).toEqual([]);
   });
 
-  it("near-misses a new admin makes are each said with the fix, never the secret's value: an Okta token given with 'SSWS ', the Okta admin console's URL, a policy misspelled, RESET_POLICY's entries separated by ';', a user token (xoxp-) for the bot's, a workspace ID in lower case", () => {
+  it("near-misses a new admin makes are each said with the fix, never the secret's value: an Okta token given with 'SSWS ', the Okta admin console's URL, a policy misspelled, RESET_POLICY's entries separated by ';', a user token (xoxp-) for the bot's, a rotating token (xoxe.xoxb-), a workspace ID in lower case", () => {
     const problems = (env: Record<string, string>) => {
       const r = loadConfig({ ...VALID, ...env });
       return r.ok ? [] : r.problems;
@@ -80,9 +80,15 @@ describe('loadConfig', () => {
     expect(problems({ SLACK_BOT_TOKEN: 'xoxp-1234-5678-secretpart' })).toEqual([
       'SLACK_BOT_TOKEN: is a user token (xoxp-…), which acts as the person who installed the app: use the Bot User OAuth Token (xoxb-…) from OAuth & Permissions',
     ]);
+    // Token rotation on: the token holds "xoxb-" but is no long-lived bot token, and its refresh token is none either.
+    for (const SLACK_BOT_TOKEN of ['xoxe.xoxb-1-MS0yLTEyMzQ1Njc4OTAxMi1zZWNyZXRwYXJ0', 'xoxe-1-My0xLTEyMzQ1Njc4OTAxMi1zZWNyZXRwYXJ0']) {
+      expect(problems({ SLACK_BOT_TOKEN })).toEqual([
+        "SLACK_BOT_TOKEN: is a token of an app with token rotation on (xoxe…), which expires within 12 hours; Latchkey does not renew tokens. Use an app made from Latchkey's manifest (npm run manifest: token rotation off) and its Bot User OAuth Token (xoxb-…) from OAuth & Permissions",
+      ]);
+    }
     expect(problems({ SLACK_TEAM_ID: 't0123abcd' })).toEqual(["SLACK_TEAM_ID: is in lower case: Slack's workspace IDs are in capitals, T0123ABCD"]);
     // No secret shown back.
-    expect(JSON.stringify([problems({ SLACK_BOT_TOKEN: 'xoxp-1234-5678-secretpart' }), problems({ OKTA_ORG_URL: 'https://acme.okta.com', OKTA_API_TOKEN: `SSWS ${token}` })])).not.toMatch(/secretpart|forty-characters/);
+    expect(JSON.stringify([problems({ SLACK_BOT_TOKEN: 'xoxp-1234-5678-secretpart' }), problems({ SLACK_BOT_TOKEN: 'xoxe.xoxb-1-secretpart' }), problems({ OKTA_ORG_URL: 'https://acme.okta.com', OKTA_API_TOKEN: `SSWS ${token}` })])).not.toMatch(/secretpart|forty-characters/);
   });
 
   it('lists every problem at once, by variable name', () => {
