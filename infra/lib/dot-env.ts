@@ -1,5 +1,6 @@
 import * as path from 'node:path';
-import { secretVariables } from '../../src/config';
+import { CONFIG_VARIABLES, secretVariables } from '../../src/config';
+import { closestName } from '../../src/setting-names';
 import type { DuplicateKey } from '../../src/env-file';
 import { readDotEnv, whatToDo, whyUnreadable } from '../../src/env-file';
 import { NOT_CONTEXT_KEYS, REPO_ROOT, SettingsError, VARIABLE_OF_CONTEXT, type ContextKey } from './settings';
@@ -34,6 +35,8 @@ export interface DotEnvContext {
   /** For the app's own hints, about those variables only: a value a '#' cut, one set twice. */
   readonly cutInDotEnv: readonly string[];
   readonly duplicatesInDotEnv: readonly DuplicateKey[];
+  /** Names .env sets that are no setting but a letter or two off one (OKTA_ORG_ULR), with the one likely meant. */
+  readonly misspelled: readonly { readonly name: string; readonly suggestion: string }[];
 }
 
 const CONTEXT_OF_VARIABLE: Readonly<Record<string, ContextKey>> = Object.fromEntries(Object.entries(VARIABLE_OF_CONTEXT).map(([key, variable]) => [variable, key]));
@@ -80,9 +83,17 @@ export function contextFromDotEnv(file: string, given: (key: ContextKey) => unkn
   // The app's hints are about the file's values it took: not one the shell's replaced.
   const shells = new Set(fromShell.map(({ variable }) => variable));
   const fromFile = new Set(variables.filter((v) => !shells.has(v)));
+  // Each a slip the app would name at start ("did you mean"); here it is the stack's to name, or the
+  // setting is left out of it without a word (a stack without Okta, for OKTA_ORG_ULR).
+  const known = [...CONFIG_VARIABLES, ...secretVariables()];
+  const misspelled = ignored.flatMap((name) => {
+    const suggestion = closestName(name, known);
+    return suggestion === undefined ? [] : [{ name, suggestion }];
+  });
   return {
     file,
     context,
+    misspelled,
     taken,
     fromShell,
     overridden,
@@ -113,7 +124,9 @@ export function describeDotEnv(read: DotEnvContext): string[] {
   if (apps.length > 0) lines.push(`  The app's settings the stack does not take, so not used: ${apps.map((v) => `${v} (${NOT_CONTEXT_KEYS[v]})`).join('; ')}.`);
   if (others.length > 0) {
     const region = others.includes('AWS_REGION') ? ' The region is the one of your AWS profile or shell (AWS_REGION, --profile), not .env\'s.' : '';
-    lines.push(`  Not settings of the stack, so not used: ${others.join(', ')}.${region}`);
+    const meant = new Map(read.misspelled.map(({ name, suggestion }) => [name, suggestion]));
+    const named = others.map((v) => (meant.has(v) ? `${v} (did you mean ${meant.get(v)}?)` : v));
+    lines.push(`  Not settings of the stack, so not used: ${named.join(', ')}.${region}`);
   }
   return lines;
 }

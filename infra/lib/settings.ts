@@ -147,6 +147,8 @@ export interface FromDotEnv {
   readonly variables: readonly string[];
   readonly cutInDotEnv: readonly string[];
   readonly duplicatesInDotEnv: readonly DuplicateKey[];
+  /** Names in .env a letter or two off one of the app's settings (OKTA_ORG_ULR), with the one likely meant. */
+  readonly misspelled?: readonly { readonly name: string; readonly suggestion: string }[];
 }
 
 export class SettingsError extends Error {
@@ -171,6 +173,15 @@ export function settingsFromContext(get: (key: ContextKey) => unknown, given: It
   for (const { name, suggestion } of lookalikeNames(given, CONTEXT_KEYS)) {
     if (suggestion !== undefined && get(suggestion) === undefined) problems.push(`${name}: is not a context key Latchkey reads, so it would be ignored: did you mean ${suggestion}?`);
     else if (suggestion !== undefined) problems.push(`${name}: is not a context key Latchkey reads, so it would be ignored: ${suggestion} is given too; remove ${name}`);
+  }
+  // The same rule for a name in .env: a misspelled setting there would deploy a stack without it.
+  // One a secret or the server's own resembles is no setting of the stack, and only said (dot-env.ts).
+  const contextOfVariable = new Map(Object.entries(VARIABLE_OF_CONTEXT).map(([key, variable]) => [variable, key]));
+  for (const { name, suggestion } of dotEnv?.misspelled ?? []) {
+    const key = contextOfVariable.get(suggestion);
+    if (key !== undefined && get(key) === undefined) {
+      problems.push(`${name} (in .env): is not a setting Latchkey reads, so the stack would be made without it: did you mean ${suggestion} (${key})? Rename it in .env`);
+    }
   }
   const text = (key: ContextKey): string | undefined => {
     const raw = get(key);

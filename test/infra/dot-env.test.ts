@@ -169,3 +169,23 @@ test("a local stand-in's address in .env (a .env made for npm start against stan
   const file = dotEnv([...SETTINGS_LINES, 'SLACK_API_URL=http://127.0.0.1:3999/api/']);
   expect(() => synth(STACK_ONLY, { dotEnv: file, say: () => undefined })).toThrow(/slackApiUrl \(SLACK_API_URL\): points at 127\.0\.0\.1:3999, a local stand-in's address .*: unset SLACK_API_URL in \.env/);
 });
+
+test("a setting misspelled in .env (OKTA_ORG_ULR) stops the synth with what it likely means, as a misspelled -c key does: it was named among the names no setting, and the stack made without Okta (or stopped on an unrelated problem)", () => {
+  const file = dotEnv([...SETTINGS_LINES.map((line) => line.replace(/^OKTA_ORG_URL=/, 'OKTA_ORG_ULR=')), 'OKTA_API_TOKN=00okta-token-typo', 'LOG_LEVL=debug']);
+  const said: string[] = [];
+  let thrown: unknown;
+  try {
+    synth(STACK_ONLY, { dotEnv: file, say: (line) => said.push(line) });
+  } catch (err) {
+    thrown = err;
+  }
+  expect(thrown).toBeInstanceOf(SettingsError);
+  // Only the setting the stack would lose: LOG_LEVEL is given too, and a secret's name is no setting of the stack.
+  expect((thrown as SettingsError).problems).toEqual([
+    'OKTA_ORG_ULR (in .env): is not a setting Latchkey reads, so the stack would be made without it: did you mean OKTA_ORG_URL (oktaOrgUrl)? Rename it in .env',
+  ]);
+  expect(said).toContainEqual(
+    expect.stringContaining('Not settings of the stack, so not used: LOG_LEVL (did you mean LOG_LEVEL?), OKTA_API_TOKN (did you mean OKTA_API_TOKEN?), OKTA_ORG_ULR (did you mean OKTA_ORG_URL?).'),
+  );
+  expect(JSON.stringify([said, (thrown as SettingsError).message])).not.toContain('00okta-token-typo');
+});
