@@ -267,12 +267,19 @@ export class HandOffReceiver implements Receiver {
     // was worked, and nobody is told; taken now, no late delivery of it can do the work after its
     // person was told none was done. Claimed under the record's ID, so that the record brought
     // back (its telling failed) knows its own claim.
+    // An order that crashed or timed out is claimed too: its worker claimed it first thing, unless it
+    // crashed before that, and then a late delivery could make the change after its person was told
+    // nothing was changed. Taken before (its worker, or another delivery), the audit log says what
+    // was changed.
     let maybeWorkedElsewhere = false;
+    const first = await this.options.claims.claim(order, `failed-work#${recordId ?? randomUUID()}`).catch((err: unknown) => {
+      logger.warn(
+        { slackUserId: userId, err: describeError(err) },
+        notRun ? 'could not claim the failed work order; telling the person without saying nothing was changed' : 'could not claim the failed work order',
+      );
+      return undefined;
+    });
     if (notRun) {
-      const first = await this.options.claims.claim(order, `failed-work#${recordId ?? randomUUID()}`).catch((err: unknown) => {
-        logger.warn({ slackUserId: userId, err: describeError(err) }, 'could not claim the failed work order; telling the person without saying nothing was changed');
-        return undefined;
-      });
       if (first === false) {
         logger.info({ slackUserId: userId, condition, request }, 'failed work order already worked by another delivery; nobody told');
         return;

@@ -78,6 +78,26 @@ describe('Latchkey on Lambda, when the work crashes', () => {
     expect(failed.map((l) => JSON.parse(l))).toEqual([expect.objectContaining({ alert: true, mayHaveChanged: false, slackUserId: 'UBOB' })]);
   });
 
+  it('a Reset whose first delivery crashed before it began, its person told nothing was changed: a late delivery of it is not worked', async () => {
+    const opened = await h.open('/reset-pin', 'UMAX');
+    const since = h.logs.length;
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    h.lambda.crashNextWork();
+    h.lambda.deliverNextTwice({ beforeSecond: () => released });
+    try {
+      await h.submit('UMAX', opened.view);
+      const shown = await h.viewUpdate(opened.viewId, 2, 15_000);
+      expect(JSON.stringify(shown)).toContain('nothing was changed. Run `/reset-pin` again.');
+    } finally {
+      release();
+    }
+    await h.lambda.idle();
+    expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
+    expect(JSON.stringify(h.lastShown(opened.viewId, []))).toContain('nothing was changed. Run `/reset-pin` again.');
+    expect(h.logs.slice(since).join('')).toContain('work order delivered again; already worked, so ignored');
+  });
+
   it('a Reset click whose worker timed out once it showed the new PIN: the PIN stays in its window, and a DM says Latchkey cannot tell, in its words', async () => {
     const opened = await h.open('/reset-pin', 'UADA');
     h.lambda.timeOutNextWorkAfterIt();
