@@ -69,7 +69,7 @@ describe('Latchkey on Lambda, when the work crashes', () => {
     const submitted = await h.submit('UBOB', opened.view);
     expect(JSON.stringify(submitted.json)).toContain('Resetting');
     // Its first update is the confirmation.
-    const shown = await h.viewUpdate(opened.viewId, 2);
+    const shown = await h.viewUpdate(opened.viewId, 2, 15_000);
     expect(JSON.stringify(shown)).toContain('Something went wrong, and your Amazon Chime personal meeting PIN was not reset: nothing was changed. Run `/reset-pin` again.');
     await h.lambda.idle();
     expect(h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'DUBOB' && c.at >= since)).toEqual([]);
@@ -103,7 +103,7 @@ describe('Latchkey on Lambda, when the work crashes', () => {
     h.lambda.timeOutNextWorkAfterIt();
     const at = Date.now();
     const submitted = await h.submit('UADA', opened.view);
-    const final = await h.shownAfter(submitted, opened.viewId);
+    const final = await h.shownAfter(submitted, opened.viewId, 15_000);
     await h.lambda.idle();
     const pin = h.chime.pinOf('chime-ada');
     expect(secretIn(final)).toBe(pin);
@@ -123,7 +123,7 @@ describe('Latchkey on Lambda, when the work crashes', () => {
     h.lambda.timeOutNextWorkAfterIt({ beforeFailure: () => released });
     let reset: Awaited<ReturnType<typeof h.reset>>;
     try {
-      reset = await h.reset('/reset-pin', 'UCARL');
+      reset = await h.reset('/reset-pin', 'UCARL', { timeoutMs: 15_000 });
     } finally {
       release();
     }
