@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, Aws, CfnOutput, CfnRule, Duration, Fn, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -277,6 +277,23 @@ export class LatchkeyStack extends Stack {
         [...grant.actions],
         grant.resources.map((r) => (r === '*' ? '*' : this.formatArn({ service: r.service, resource: r.resource, resourceName: r.resourceName }))),
       );
+    }
+    // A service offered in a few regions only is called in the function's own: deployed elsewhere,
+    // every call of it would fail after a deploy that went through. CloudFormation refuses the
+    // deploy instead, before it creates anything, saying where to deploy.
+    for (const { credential } of s.credentials) {
+      if (!credential.awsRegions || this.node.tryFindChild(`${credential.audit.directory}Region`)) continue;
+      const regions = credential.awsRegions;
+      new CfnRule(this, `${credential.audit.directory}Region`, {
+        assertions: [
+          {
+            assert: Fn.conditionContains([...regions], Aws.REGION),
+            assertDescription:
+              `${credential.words.directory} is offered only in ${regions.join(', ')}, and Latchkey calls it in the stack's own region: ` +
+              `deploy the stack to your organization's region (AWS_REGION=… or --profile with cdk deploy)`,
+          },
+        ],
+      });
     }
     const anyResource = grants.filter((g) => g.resources.includes('*'));
     if (anyResource.length > 0) {

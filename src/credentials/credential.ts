@@ -195,6 +195,12 @@ export interface Credential<S = unknown> {
   /** What the function's role must be granted for it. */
   grants(settings: S): readonly Grant[];
   /**
+   * The AWS regions its service is offered in, for an AWS service that is not in every region: its
+   * client calls the process's own region (the function's, on Lambda). A failed check in another
+   * region says so (its cause, not the network), and the stack refuses a deploy to one.
+   */
+  readonly awsRegions?: readonly string[];
+  /**
    * Optional, read-only: proves that this deployment's credentials and permissions for the
    * directory work (`npm run doctor`, the Home tab's Setup check), one line per thing proved. It
    * must change nothing and name no secret; a failed line says what to do next.

@@ -574,3 +574,17 @@ describe('alerts that reach a person', () => {
     for (const id of Object.keys(s.json.Resources).filter((k) => s.json.Resources[k]!.Type === 'AWS::CloudWatch::Alarm')) expect(body).toContain(id);
   });
 });
+
+describe('the region', () => {
+  test("a deploy to a region Amazon WorkMail is not offered in is refused by CloudFormation before anything is made, saying where to deploy (the function calls WorkMail in its own region: deployed elsewhere, every /reset-password failed); without WorkMail, any region", () => {
+    const rules = (json: unknown) => (json as { Rules?: Record<string, { Assertions: { Assert: unknown; AssertDescription: string }[] }> }).Rules ?? {};
+    expect(Object.values(rules(s.json)).flatMap((r) => r.Assertions)).toContainEqual({
+      Assert: { 'Fn::Contains': [['us-east-1', 'us-west-2', 'eu-west-1'], { Ref: 'AWS::Region' }] },
+      AssertDescription:
+        "Amazon WorkMail is offered only in us-east-1, us-west-2, eu-west-1, and Latchkey calls it in the stack's own region: deploy the stack to your organization's region (AWS_REGION=… or --profile with cdk deploy)",
+    });
+    const { workmailOrganizationId: _off, ...withoutWorkMail } = FULL_CONTEXT;
+    const other = synth(withoutWorkMail);
+    expect(JSON.stringify(rules(other.json))).not.toContain('AWS::Region');
+  });
+});

@@ -728,6 +728,19 @@ describe('npm run doctor', () => {
       ]);
     }, 30_000);
 
+    it("a region Amazon WorkMail is not offered in (eu-central-1): WorkMail's line says so and where it is, not a typo or the network; WorkMail answering there (an endpoint of its own) passes, and in a region it has, a failure is the network's as before", async () => {
+      const refused = 'http://127.0.0.1:9';
+      const frankfurt = await cli([], { AWS_REGION: 'eu-central-1', AWS_ENDPOINT_URL_WORKMAIL: refused });
+      expect(frankfurt.status).toBe(1);
+      expect(awsLines(frankfurt.out).filter((l) => l.includes('WorkMail'))).toEqual([
+        "✗ Amazon WorkMail: region: Amazon WorkMail is not offered in eu-central-1, the region Latchkey calls it in: set AWS_REGION to your WorkMail organization's region, us-east-1, us-west-2 or eu-west-1 (the WorkMail console shows it); on Lambda, deploy the stack to that region",
+      ]);
+      const answering = await cli([], { AWS_REGION: 'eu-central-1' });
+      expect(awsLines(answering.out).filter((l) => l.includes('WorkMail'))).toEqual([expect.stringMatching(/^✓ Amazon WorkMail: credentials and permissions: /)]);
+      const ireland = await cli([], { AWS_ENDPOINT_URL_WORKMAIL: refused });
+      expect(awsLines(ireland.out).filter((l) => l.includes('WorkMail'))).toEqual([expect.stringMatching(/^✗ Amazon WorkMail: credentials and permissions: .*ECONNREFUSED/)]);
+    }, 60_000);
+
     it('AWS not answering: said once, with what to check; DynamoDB alone not answering is one line for its three tables, none repeating its variable', async () => {
       const refused = 'http://127.0.0.1:9';
       const all = await cli([], { AWS_ENDPOINT_URL_DYNAMODB: refused, AWS_ENDPOINT_URL_CHIME: refused, AWS_ENDPOINT_URL_WORKMAIL: refused });

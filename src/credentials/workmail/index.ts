@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { awsCallMs, type AdapterContext, type Credential } from '../credential';
 import { PASSWORD_SETTINGS, passwordPolicyOf, type PasswordPolicy } from '../password-generator';
 
+/** Where Amazon WorkMail is offered: an organization lives in one of these. */
+const WORKMAIL_REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1'] as const;
+
 interface WorkMailSettings {
   readonly organizationId: string;
   readonly password: PasswordPolicy;
@@ -60,9 +63,11 @@ export const workmail: Credential<WorkMailSettings> = {
         : undefined,
   },
   load: workMailDirectory,
+  // WorkMail was never offered elsewhere, and takes no new region before its end of support.
+  awsRegions: WORKMAIL_REGIONS,
   // ResetPassword, and once more with a fresh password when WorkMail's policy refuses the first.
   changeTime: (aws) => ({ secretMs: 2 * awsCallMs(aws) }),
-  check: async (settings, context) => (await workMailDirectory(settings, context)).check(),
+  check: async (settings, context) => (await workMailDirectory(settings, context)).check(WORKMAIL_REGIONS),
   grants: (settings) => [
     {
       sid: 'WorkMailUsers',

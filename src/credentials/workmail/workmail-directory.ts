@@ -7,7 +7,7 @@ import {
 import { LatchkeyFailure, type FailureCode } from '../../flows/failure';
 import type { ChangeResult, Directory, DirectoryUser } from '../../flows/ports';
 import { Secret } from '../../flows/secret';
-import type { SetupCheck } from '../../doctor/setup-check';
+import { failed, type SetupCheck } from '../../doctor/setup-check';
 import { awsCheck, fromAwsError } from '../aws-errors';
 import { generatePassword, type PasswordPolicy } from '../password-generator';
 
@@ -36,14 +36,27 @@ export class WorkMailDirectory implements Directory {
     private readonly generate: typeof generatePassword = generatePassword,
   ) {}
 
-  /** Read-only: one page of one user proves the credentials, workmail:ListUsers and the organization ID. */
-  check(): Promise<SetupCheck[]> {
-    return awsCheck(() => this.client.send(new ListUsersCommand({ OrganizationId: this.organizationId, MaxResults: 1 })), {
+  /**
+   * Read-only: one page of one user proves the credentials, workmail:ListUsers and the organization
+   * ID. Failed in a region WorkMail is not offered in (`regions`), that is the line: its host has
+   * no address there, which read as a typo or the network's fault.
+   */
+  async check(regions: readonly string[] = []): Promise<SetupCheck[]> {
+    const lines = await awsCheck(() => this.client.send(new ListUsersCommand({ OrganizationId: this.organizationId, MaxResults: 1 })), {
       operation: 'workmail:ListUsers',
       proves: `for organization ${this.organizationId}`,
       specific: WORKMAIL_ERRORS,
       fix: 'check WORKMAIL_ORGANIZATION_ID and AWS_REGION (the organization\'s region), and that the role may call workmail:ListUsers and workmail:ResetPassword on it (README, "AWS permissions")',
     });
+    if (regions.length === 0 || lines.every((l) => l.ok) || lines.some((l) => l.cause?.name === 'AWS credentials' || l.cause?.name === 'AWS region')) return lines;
+    const region = await this.client.config.region().catch(() => undefined);
+    if (region === undefined || regions.includes(region)) return lines;
+    return [
+      failed(
+        'region',
+        `Amazon WorkMail is not offered in ${region}, the region Latchkey calls it in: set AWS_REGION to your WorkMail organization's region, ${regions.slice(0, -1).join(', ')} or ${regions.at(-1)} (the WorkMail console shows it); on Lambda, deploy the stack to that region`,
+      ),
+    ];
   }
 
   /** Nothing more to tell about a user than the lookup said. */
