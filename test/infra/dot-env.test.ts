@@ -189,3 +189,13 @@ test("a setting misspelled in .env (OKTA_ORG_ULR) stops the synth with what it l
   );
   expect(JSON.stringify([said, (thrown as SettingsError).message])).not.toContain('00okta-token-typo');
 });
+
+test("docs/deploy.md's bootstrap, a prerequisite before any setting is made, names its environment and runs from the root: in infra/, `cdk bootstrap` runs the app first, which refuses a fresh clone's missing settings (the step failed as written)", () => {
+  // What `cd infra && npx cdk bootstrap` runs first in a fresh clone: the app, with no -c key and no .env.
+  expect(() => synth({}, { dotEnv: path.join(dir, 'no-such.env'), say: () => undefined })).toThrow(/Latchkey cannot be synthesized[\s\S]*slackTeamId: is required/);
+  const deploy = fs.readFileSync(path.join(REPO_ROOT, 'docs', 'deploy.md'), 'utf8');
+  const prerequisites = deploy.slice(deploy.indexOf('### Prerequisites'), deploy.indexOf('### A first deploy'));
+  const bootstrap = prerequisites.split('\n- ').filter((item) => item.includes('cdk bootstrap'));
+  expect(bootstrap).toHaveLength(1);
+  expect(bootstrap[0]).toMatch(/^The CDK bootstrap stack, once per account and region: `npx cdk bootstrap aws:\/\/<account ID>\/<region>`\s+from the repository's root/);
+});
