@@ -113,6 +113,12 @@ export interface OktaSimulator extends StandIn {
    * already sent keep their time. Nothing else changes on the wire.
    */
   approvePushesAfter(thinkMs: number | undefined): void;
+  /**
+   * An Okta answering amiss (never Okta's own behaviour: a test of what Latchkey follows): the next
+   * push is made and waits on the phone as ever, but its verify answer links poll and cancel to
+   * `href` instead of its own transaction.
+   */
+  linkNextPushTo(href: string): void;
 }
 
 const ERRORS = {
@@ -152,6 +158,8 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
   const tokenOwner: OktaSimUser = { id: TOKEN_OWNER_ID, email: 'latchkey-service@example.com', firstName: 'Latchkey', lastName: 'Service', status: 'ACTIVE', roles: tokenOwnerRoles };
   const pushes = new Map<string, OktaSimPush>();
   let thinkMs: number | undefined;
+  /** linkNextPushTo: the link the next verify answer gives instead of its own. */
+  let nextLink: string | undefined;
   const temps = new Map<string, string>();
   const state = new SimState<Operation, OktaFailure>(opts.latencyMs, (failure) =>
     failure === 'rate-limited'
@@ -347,6 +355,10 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
           pushes.set(push.id, push);
           const wire = transactionWire(push, true);
           if (!numberMatching) delete (wire as { _embedded?: unknown })._embedded;
+          if (nextLink !== undefined && '_links' in wire) {
+            wire._links = { poll: { href: nextLink, hints: { allow: ['GET'] } }, cancel: { href: nextLink, hints: { allow: ['DELETE'] } } };
+            nextLink = undefined;
+          }
           return { status: 201, body: wire };
         },
       };
@@ -426,6 +438,7 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
     clear: () => {
       controls.clear();
       thinkMs = undefined;
+      nextLink = undefined;
     },
     tempPasswordOf: (userId) => temps.get(userId),
     tokenOwnerRoles,
@@ -448,6 +461,9 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
     },
     approvePushesAfter: (ms) => {
       thinkMs = ms;
+    },
+    linkNextPushTo: (href) => {
+      nextLink = href;
     },
     secrets: () => [...temps.values()],
     describe: (email) => {

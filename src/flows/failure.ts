@@ -62,6 +62,9 @@ export const FAILURE_CODES = [
   'VERIFY_CANCELLED',
   'VERIFY_UNAVAILABLE',
   'VERIFY_MISCONFIGURED',
+  // The verifier answered the push with something not of this push (a poll link to another user's,
+  // factor's or org's transaction): sent, maybe on the phone, but never followed
+  'VERIFY_ANSWER_UNTRUSTED',
   'PUSH_LIMITED',
   // Latchkey's own state
   'REQUEST_EXPIRED',
@@ -101,6 +104,9 @@ const OPERATOR_FAILURES: ReadonlySet<FailureCode> = new Set<FailureCode>([
   'DIRECTORY_MISCONFIGURED',
   'SLACK_MISCONFIGURED',
   'VERIFY_MISCONFIGURED',
+  // Only the verifier's own service (or something between it and us) can answer so, never a person in
+  // Slack; it fails every push until someone looks: an API changed under us, or an answer tampered with
+  'VERIFY_ANSWER_UNTRUSTED',
   'AUDIT_UNAVAILABLE',
   'STORE_UNAVAILABLE',
   'STORE_OUTCOME_UNKNOWN',

@@ -280,6 +280,11 @@ export function failureMessage(
       next: `${again} in a few minutes; if it keeps failing, contact IT.`,
     },
     VERIFY_MISCONFIGURED: { headline: `Latchkey could not reach ${app}: it is misconfigured.`, next: OPERATOR_TOLD },
+    // The push may be on the phone (it was sent), but its answer was not followed: approving it changes nothing.
+    VERIFY_ANSWER_UNTRUSTED: {
+      headline: `Latchkey sent ${theRequest}, but the answer it got back was not for your request, so it stopped there. Nothing was changed.`,
+      next: `If ${theRequest} shows on your phone, do not approve it: it would change nothing. An admin has been alerted; try again later, or ask IT to ${change.verb} it for you.`,
+    },
     PUSH_LIMITED: {
       headline: `Latchkey has sent as many ${requests} to your phone as it allows in an hour. Nothing was changed.`,
       next: `You can try again ${after}. If you are locked out now, contact IT.`,

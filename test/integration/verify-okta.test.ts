@@ -419,6 +419,52 @@ describe('verify with Okta Verify', () => {
   });
 });
 
+describe("verify: a poll link Okta's answer gives is followed only when it is this very push's transaction", () => {
+  const withCarlsPhone = OKTA.map((u) => (u.id === '00ucarl' ? { ...u, factors: [oktaVerify('carl')] } : u));
+  const h = useHarness({ accounts: { okta_password: withCarlsPhone }, env: ENV });
+  const pushesTo = (email: string) => h.okta.pushes().filter((p) => p.email.toLowerCase() === email).length;
+
+  it("a link to another person's approved push (Carl's) is never taken for Ann's: nothing changes for her, she is told not to approve hers, and an operator is alerted; a link off the org likewise", async () => {
+    // Carl asks, and approves his own push: his password is reset, and his transaction says SUCCESS from then on.
+    const carl = await h.open('/reset-password', 'UCARL');
+    const carls = await h.submit('UCARL', carl.view);
+    const carlsPush = await h.waitForPush('carl@example.com');
+    h.okta.answerPush(carlsPush.id, { approve: true, pick: carlsPush.correctAnswer });
+    await modalAfter(h, carls, carl.viewId, hasSecret);
+    expect(h.workmail.callsTo('ResetPassword')).toHaveLength(1);
+
+    const tries: [string, string][] = [
+      ["Carl's approved transaction", `${h.okta.url}/api/v1/users/00ucarl/factors/${carlsPush.factorId}/transactions/${carlsPush.id}`],
+      ["Ann's own factor's path, on another host", `https://okta.attacker.example/api/v1/users/00uann/factors/opfannpush/transactions/v2mst.elsewhere`],
+    ];
+    let untrusted = 0;
+    for (const [what, link] of tries) {
+      const alerts = linesSaying(h, '"alert":true');
+      const pushed = pushesTo('ann@example.com');
+      h.okta.linkNextPushTo(link);
+      const opened = await h.open('/reset-password', 'UANN');
+      const submission = await h.submit('UANN', opened.view);
+      // Okta made Ann's push, which waits on her phone: only its answer's link is amiss.
+      await h.waitForPush('ann@example.com', pushed + 1);
+      const final = await modalAfter(h, submission, opened.viewId, (v) => isFailure(v) || hasSecret(v));
+      expect([what, hasSecret(final)]).toEqual([what, false]);
+      expect([what, text(final)]).toEqual([what, expect.stringContaining('Latchkey sent the Okta Verify request, but the answer it got back was not for your request, so it stopped there. Nothing was changed.')]);
+      expect(text(final)).toContain('If the Okta Verify request shows on your phone, do not approve it: it would change nothing. An admin has been alerted');
+      expect(h.workmail.callsTo('ResetPassword')).toHaveLength(1);
+      // Only Okta (or something between it and Latchkey) answers so, never a person: the operator is paged.
+      await h.waitForLogs('"alert":true', alerts + 1);
+      const alert = JSON.parse(h.logs.filter((l) => l.includes('"alert":true')).at(-1)!);
+      expect(alert).toMatchObject({ slackUserId: 'UANN', code: 'VERIFY_ANSWER_UNTRUSTED' });
+      untrusted++;
+      const records = await h.waitForAudit('UANN', (r) => r.phase === 'outcome' && r.errorCode === 'VERIFY_ANSWER_UNTRUSTED');
+      const outcomes = records.filter((r) => r.phase === 'outcome');
+      expect(outcomes.filter((r) => r.errorCode === 'VERIFY_ANSWER_UNTRUSTED')).toHaveLength(untrusted);
+      expect(outcomes.every((r) => r.outcome === 'failure' && r.verifier === 'okta_verify' && r.verification === 'failed')).toBe(true);
+    }
+    expect(h.workmail.passwordOf('wm-ann')).toBeUndefined();
+  });
+});
+
 describe('verify with Okta Verify where the MFA reset is off (no admins to approve it)', () => {
   const h = useHarness({ accounts: { okta_password: OKTA }, env: { ...ENV, APPROVALS_CHANNEL_ID: '', ADMIN_USER_IDS: '', ADMIN_USERGROUP_ID: '' } }, (x) => x.slack.clear());
 

@@ -68,7 +68,7 @@ export class OktaVerify implements Verifier {
       throw new LatchkeyFailure('DIRECTORY_REJECTED', `okta:VerifyFactor answered ${tx.success ? tx.data.factorResult : 'something else'}, not WAITING with a poll link`);
     }
     const answerNumber = tx.data._embedded?.challenge?.correctAnswer;
-    const transaction = this.ownPath(poll);
+    const transaction = this.ownPath(poll, account);
     // Okta's System Log names the push by its factor and its transaction (the poll link's last
     // segment): the audit record keeps both, never the number to pick.
     const transactionId = transaction.slice(transaction.lastIndexOf('/') + 1);
@@ -87,19 +87,26 @@ export class OktaVerify implements Verifier {
   }
 
   /**
-   * The poll link's path, once it is known to be on our org: the token is sent only there, whatever
-   * a link says.
+   * The poll link's path, once it is known to be this very push's: on our org (the token is sent
+   * only there, whatever a link says), and the transaction of the user and factor the push went to.
+   * Okta answers no other, so any other is an answer not to follow: a link to another person's
+   * transaction would make their approval this request's proof. It was sent and may be on the phone,
+   * but nothing waits for it (its own transaction is not known to withdraw it).
    */
-  private ownPath(href: string): string {
+  private ownPath(href: string, account: VerifierAccount): string {
+    const refused = (what: string) =>
+      new LatchkeyFailure('VERIFY_ANSWER_UNTRUSTED', `okta:VerifyFactor answered with a poll link ${what}, not this push's transaction: not followed (${href.split(/[?#]/)[0]!.slice(0, 300)})`);
     let url: URL;
     try {
       url = new URL(href, this.orgUrl);
     } catch {
-      throw new LatchkeyFailure('DIRECTORY_REJECTED', 'okta:VerifyFactor answered with a poll link that is not a URL');
+      throw refused('that is not a URL');
     }
-    if (url.origin !== this.orgUrl || !/^\/api\/v1\/users\/[^/]+\/factors\/[^/]+\/transactions\/[^/]+$/.test(url.pathname)) {
-      throw new LatchkeyFailure('DIRECTORY_REJECTED', 'okta:VerifyFactor answered with a poll link outside the org');
-    }
+    if (url.origin !== this.orgUrl) throw refused('outside the org');
+    const parts = /^\/api\/v1\/users\/([^/]+)\/factors\/([^/]+)\/transactions\/([^/]+)$/.exec(url.pathname);
+    if (!parts) throw refused('that is no factor transaction');
+    const [user, factor] = [decoded(parts[1]!), decoded(parts[2]!)];
+    if (user !== account.userId || factor !== account.factorId) throw refused("of another user's or factor's push");
     return url.pathname;
   }
 
@@ -107,5 +114,14 @@ export class OktaVerify implements Verifier {
     const { answer, error } = await callOkta(this.fetch, { orgUrl: this.orgUrl, apiToken: this.apiToken }, { method, path, operation, body, userAgent: USER_AGENT }, POLICY);
     if (!error) return answer;
     throw oktaFailure(answer, error, operation, POLICY, TOKEN_ERRORS);
+  }
+}
+
+/** A path segment as it names an ID; one that does not decode names none. */
+function decoded(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
   }
 }
