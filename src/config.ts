@@ -580,7 +580,19 @@ function signingSecretWarnings(raw: string | undefined): ConfigWarning[] {
         `Remove it where the value is set${what.some((w) => w.startsWith('a carriage return')) ? ' (save the file with Unix (LF) line endings)' : ''}`,
     });
   }
-  if (!/^[0-9a-fA-F]{32}$/.test(secret)) {
+  const inside = secret.match(/\s/)?.[0];
+  if (inside !== undefined) {
+    // Pasted in two pieces, or with a line break: the count and "not all hex" below would not say which.
+    const what = inside === '\r' ? 'a carriage return' : inside === '\n' ? 'a line break' : inside === '\t' ? 'a tab' : inside === ' ' ? 'a space' : 'a blank character';
+    warnings.push({
+      variable: 'SLACK_SIGNING_SECRET',
+      subject: 'a blank inside it',
+      notice: true,
+      message:
+        `SLACK_SIGNING_SECRET has ${what} inside it, which Slack's signing secrets never have, so every request from Slack would fail its signature check: ` +
+        'copy it again from Basic Information → App Credentials → Signing Secret (Show), whole, in one piece',
+    });
+  } else if (!/^[0-9a-fA-F]{32}$/.test(secret)) {
     warnings.push({
       variable: 'SLACK_SIGNING_SECRET',
       subject: 'not 32 hex characters',

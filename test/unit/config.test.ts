@@ -55,8 +55,19 @@ describe('loadConfig', () => {
       },
     ]);
     expect(signingWarnings(loadConfig({ ...VALID, SLACK_SIGNING_SECRET: `${secret}0` }))).toEqual([expect.objectContaining({ message: expect.stringMatching(/^SLACK_SIGNING_SECRET is 33 characters, and the Signing Secret /) })]);
+    // Pasted in two pieces: said as that, not as a count of characters that are "not all hex".
+    const split = loadConfig({ ...VALID, SLACK_SIGNING_SECRET: `${secret.slice(0, 16)} ${secret.slice(16)}` });
+    expect(signingWarnings(split)).toEqual([
+      {
+        variable: 'SLACK_SIGNING_SECRET',
+        subject: 'a blank inside it',
+        notice: true,
+        message:
+          "SLACK_SIGNING_SECRET has a space inside it, which Slack's signing secrets never have, so every request from Slack would fail its signature check: copy it again from Basic Information → App Credentials → Signing Secret (Show), whole, in one piece",
+      },
+    ]);
     // No warning ever holds the value.
-    for (const r of [windows, spaced, notHex]) expect(JSON.stringify(r.ok && r.config.warnings)).not.toMatch(/8f742231|test-signing-secret/);
+    for (const r of [windows, spaced, notHex, split]) expect(JSON.stringify(r.ok && r.config.warnings)).not.toMatch(/8f742231|test-signing-secret/);
     expect(signingWarnings(loadConfig(VALID))).toEqual([]);
   });
 
