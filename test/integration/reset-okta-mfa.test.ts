@@ -263,16 +263,20 @@ describe('/reset-okta-mfa', () => {
     const triggerId = h.slack.newTriggerId();
     await h.click('UFAY', 'approval_finish', finish.value, finish.message, triggerId);
     const viewId = h.openedViewId(await h.slack.waitForCall('views.open', (c) => c.args.trigger_id === triggerId));
-    await h.slack.waitForCall('views.update', (c) => c.args.view_id === viewId && c.result?.ok === false);
+    const refused = await h.slack.waitForCall('views.update', (c) => c.args.view_id === viewId && c.result?.ok === false);
     const aside = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UFAY');
     expect(aside.args.text).toMatch(/^What came of your Okta MFA reset could not be shown in your Latchkey window, so here it is: /);
     await h.waitForAudit('UFAY', (r) => r.action === 'reset_okta_mfa' && r.phase === 'outcome');
+    // The window is told once the finish has ended (its receipt sent, the request marked finished):
+    // waited for, as on a loaded machine that is later than any fixed pause.
+    const told = await h.slack.waitForCall('views.update', (c) => c.args.view_id === viewId && c.result?.ok === true && c.at >= refused.at).catch(() => undefined);
     await new Promise((r) => setTimeout(r, 200));
     expect(okta().callsTo('ResetFactors').map((c) => c.params.userId)).toEqual(['00ufay']);
     // Before: nothing after the refused update, and the window stayed on its loading view for good.
-    const shown = h.slack.callsTo('views.update').filter((c) => c.args.view_id === viewId && c.result?.ok === true).at(-1)?.args.view as Record<string, any> | undefined;
-    expect(shown?.title.text).toBe('Okta MFA reset');
-    expect(JSON.stringify(shown)).toMatch(/Your Okta MFA was reset at .*\. This window could not show it, so Latchkey told you in a message only you can see\./);
+    const shown = h.slack.callsTo('views.update').filter((c) => c.args.view_id === viewId && c.result?.ok === true).at(-1);
+    expect(shown).toBe(told);
+    expect(shown?.args.view.title.text).toBe('Okta MFA reset');
+    expect(JSON.stringify(shown?.args.view)).toMatch(/Your Okta MFA was reset at .*\. This window could not show it, so Latchkey told you in a message only you can see\./);
   });
 });
 

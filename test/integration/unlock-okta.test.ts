@@ -396,6 +396,10 @@ describe('/unlock-okta clicked twice, both its windows\' updates refused', () =>
       while (refused().length < 2) await new Promise((r) => setTimeout(r, 10));
       releaseReceipt();
       await h.waitForAudit('UBOB', (r) => r.action === 'unlock_okta' && r.phase === 'outcome');
+      // Each click's window is then told where it was said (the first's once its receipt is sent):
+      // both waited for, as a loaded machine is slower than any pause; then a second message has 300 ms to show itself.
+      const told = () => h.slack.callsTo('views.update').filter((c) => c.args.view_id === opened.viewId && c.result?.ok === true && c.at >= refused()[0]!.at);
+      for (const deadline = Date.now() + 5000; told().length < 2 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 10));
       await new Promise((r) => setTimeout(r, 300));
       // Before: the same "here it is" message twice.
       expect(aside().map((c) => c.args.text)).toEqual([
