@@ -166,6 +166,11 @@ describe('a quick reset whose confirmation close arrives while its outcome is be
     x.chime.clear();
     x.chime.setLatency(0);
   });
+  // What the reset logs as it sees a close; counted from before each close, as one test's lines stay for the next.
+  const ON_ITS_WAY = 'confirmation closed while its reset is on its way; waiting to know whether its attempt was written';
+  const WHILE_IT_RAN = 'confirmation closed while its reset ran; a new secret it sets goes aside';
+  const WAS_ENDING = 'confirmation closed while its reset was ending; the new credential goes aside now';
+  const logged = (text: string) => h.logs.filter((l) => l.includes(text)).length;
 
   it('the answer that carried the PIN replaced nothing: the PIN comes in an ephemeral message, and the receipt says so', async () => {
     const opened = await h.open('/reset-pin', 'UCARL');
@@ -201,9 +206,11 @@ describe('a quick reset whose confirmation close arrives while its outcome is be
     const release = h.dynamoGate.delay(attemptOf);
     const submitting = h.submit('UANN', opened.view);
     while (!h.dynamoGate.delayed.some(attemptOf)) await new Promise((r) => setTimeout(r, 10));
+    const seenBefore = logged(ON_ITS_WAY);
     h.slack.closeView(opened.viewId);
     const closing = h.close('UANN', opened.view);
-    await new Promise((r) => setTimeout(r, 200));
+    // Its answer comes before the close is acted on: seen by the reset on its way, however long it took to come.
+    await h.waitForLogs(ON_ITS_WAY, seenBefore + 1);
     release();
     expect((await closing).status).toBe(200);
     const submission = await submitting;
@@ -239,10 +246,11 @@ describe('a quick reset whose confirmation close arrives while its outcome is be
     const second = h.submit('UADA', opened.view);
     while (attempts() < 2) await new Promise((r) => setTimeout(r, 10));
     // The person closes the confirmation while both are on their way.
+    const [seenBefore, ranBefore] = [logged(ON_ITS_WAY), logged(WHILE_IT_RAN)];
     h.slack.closeView(opened.viewId);
     const closing = h.close('UADA', opened.view);
     // Seen by the reset on its way (neither click has heard of its attempt yet), whatever the time it took to come.
-    await h.waitForLogs('confirmation closed while its reset is on its way; waiting to know whether its attempt was written', 1);
+    await h.waitForLogs(ON_ITS_WAY, seenBefore + 1);
     // The first click's attempt, sent again, finds the second's: that click changes nothing.
     releaseFirst();
     expect(JSON.stringify((await first).json ?? {})).not.toMatch(/\d{10}/);
@@ -250,7 +258,7 @@ describe('a quick reset whose confirmation close arrives while its outcome is be
     expect((await closing).status).toBe(200);
     // The close is the second click's, whose attempt was written: not one "after it was used", and
     // never taken for a close before any attempt (a cancellation tried, which the attempt refuses).
-    await h.waitForLogs('confirmation closed while its reset ran; a new secret it sets goes aside', 1);
+    await h.waitForLogs(WHILE_IT_RAN, ranBefore + 1);
     expect(h.dynamoGate.seen.filter(cancellationOf)).toEqual([]);
     const submission = await second;
 
@@ -280,13 +288,14 @@ describe('a quick reset whose confirmation close arrives while its outcome is be
     const pin = h.chime.pinOf('chime-max');
     expect(JSON.stringify(submission.json)).toContain(pin);
     while (h.slack.held.length === 0) await new Promise((r) => setTimeout(r, 10));
+    const endingBefore = logged(WAS_ENDING);
     h.slack.closeView(opened.viewId);
     expect((await h.close('UMAX', opened.view)).status).toBe(200);
     const shown = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UMAX');
     release();
     expect(shown.args.channel).toBe('DUMAX');
     expect(JSON.stringify(shown.args.blocks)).toContain(pin);
-    await h.waitForLogs('confirmation closed while its reset was ending; the new credential goes aside now', 1);
+    await h.waitForLogs(WAS_ENDING, endingBefore + 1);
     // The receipt, on its way when the close came, said the PIN was in the window: it is rewritten in place to say where it went.
     const receipt = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUMAX' && c.result?.ok === true);
     const rewritten = await h.slack.waitForCall('chat.update', (c) => c.args.ts === receipt.result?.ts);
@@ -309,9 +318,11 @@ describe('a quick reset whose confirmation close arrives while its outcome is be
     const recorded = await h.waitForAudit('UBOB', (r) => r.phase === 'outcome');
     expect(recorded.filter((r) => r.phase === 'outcome').map((r) => r.deliveryFailed)).toEqual([undefined]);
     h.slack.failNext('chat.postEphemeral', { error: 'channel_not_found' }, 3);
+    const endingBefore = logged(WAS_ENDING);
     h.slack.closeView(opened.viewId);
     expect((await h.close('UBOB', opened.view)).status).toBe(200);
-    await h.waitForLogs('confirmation closed while its reset was ending; the new credential goes aside now', 1);
+    // Its answer comes before the close is acted on: the receipt is let go only once the close has been seen.
+    await h.waitForLogs(WAS_ENDING, endingBefore + 1);
     release();
 
     const receipt = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUBOB' && c.result?.ok === true);
