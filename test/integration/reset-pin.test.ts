@@ -12,7 +12,11 @@ describe('/reset-pin', () => {
   });
 
   it('resets the PIN and shows it to the requester alone: not in messages, logs or DynamoDB', async () => {
-    const { ack, view, final, viewId, submission } = await h.reset('/reset-pin', 'UANN');
+    const { ack, view, viewId } = await h.open('/reset-pin', 'UANN');
+    const sent = Date.now();
+    const submission = await h.submit('UANN', view);
+    const answeredMs = Date.now() - sent;
+    const final = await h.shownAfter(submission, viewId);
 
     expect(ack.status).toBe(200);
     expect(view.submit.text).toBe('Reset PIN');
@@ -23,8 +27,15 @@ describe('/reset-pin', () => {
     expect(pin).toBe(h.chime.pinOf('chime-ann'));
     expect(h.chime.callsTo('ResetPersonalPIN').map((c) => c.params.UserId)).toEqual(['chime-ann']);
     // A quick reset comes back in the answer to the click: no views.update after the confirmation.
-    expect(submission?.json.view).toEqual(final);
-    expect(h.slack.callsTo('views.update').filter((c) => c.args.view_id === viewId)).toHaveLength(1);
+    // One slower than the answer may be held (a loaded machine: 1 run in 7 of this suite beside two
+    // others) answers "working…" only once that time is up, and the PIN follows by views.update.
+    if (isProgress(submission.json.view)) {
+      expect(answeredMs).toBeGreaterThanOrEqual(ANSWER_HOLD_MS - 5);
+      expect(h.slack.callsTo('views.update').filter((c) => c.args.view_id === viewId)).toHaveLength(2);
+    } else {
+      expect(submission.json.view).toEqual(final);
+      expect(h.slack.callsTo('views.update').filter((c) => c.args.view_id === viewId)).toHaveLength(1);
+    }
 
     // The owner's receipt, without the PIN.
     const dm = await h.slack.waitForCall('chat.postMessage');
