@@ -215,9 +215,10 @@ describe('a quick reset whose confirmation close arrives while its outcome is be
     expect((await closing).status).toBe(200);
     const submission = await submitting;
 
+    // The click's answer may come first ("working…", once the hold was up while its attempt waited): the PIN is read once it has gone aside.
+    const shown = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UANN');
     const pin = h.chime.pinOf('chime-ann');
     expect(pin).toMatch(/^\d{10}$/);
-    const shown = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UANN');
     expect(shown.args.channel).toBe('DUANN');
     expect(JSON.stringify(shown.args.blocks)).toContain(pin);
     expect(JSON.stringify(shown.args.blocks)).toContain('Your Latchkey window was closed before your new Amazon Chime meeting PIN could be shown there');
@@ -262,10 +263,11 @@ describe('a quick reset whose confirmation close arrives while its outcome is be
     expect(h.dynamoGate.seen.filter(cancellationOf)).toEqual([]);
     const submission = await second;
 
+    // The click's answer may come first ("working…", once the hold was up while its attempt waited): the PIN is read once it has gone aside.
+    const shown = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UADA');
     const pin = h.chime.pinOf('chime-ada');
     expect(pin).toMatch(/^\d{10}$/);
     expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
-    const shown = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UADA');
     expect(shown.args.channel).toBe('DUADA');
     expect(JSON.stringify(shown.args.blocks)).toContain(pin);
     expect(JSON.stringify(shown.args.blocks)).toContain('Your Latchkey window was closed before your new Amazon Chime meeting PIN could be shown there');
