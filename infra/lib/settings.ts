@@ -309,6 +309,12 @@ function checkAsTheAppWould(environment: Record<string, string>, dotEnv?: FromDo
   }
   // One taken from .env keeps the name it has there, where it is to be fixed.
   for (const variable of dotEnv?.variables ?? []) delete contextOf[variable];
-  const inContextKeys = (problem: string) => problem.replace(/\b[A-Z][A-Z0-9_]{2,}\b/g, (name) => contextOf[name] ?? name);
+  // With a .env read, a setting it lacks is named by both: its -c key, and the variable to add there.
+  const said = (name: string) => {
+    const key = contextOf[name];
+    if (key === undefined) return name;
+    return dotEnv !== undefined && VARIABLE_OF_CONTEXT[key] === name ? `${key} (${name})` : key;
+  };
+  const inContextKeys = (problem: string) => problem.replace(/\b[A-Z][A-Z0-9_]{2,}\b/g, said);
   return { problems: loaded.problems.map(inContextKeys), config: undefined };
 }

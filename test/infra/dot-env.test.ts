@@ -199,3 +199,19 @@ test("docs/deploy.md's bootstrap, a prerequisite before any setting is made, nam
   expect(bootstrap).toHaveLength(1);
   expect(bootstrap[0]).toMatch(/^The CDK bootstrap stack, once per account and region: `npx cdk bootstrap aws:\/\/<account ID>\/<region>`\s+from the repository's root/);
 });
+
+test("with a .env, a setting missing from both it and the -c keys is named by its -c key and its variable, so the admin who keeps the settings in .env knows what to add there (it said slackTeamId alone)", () => {
+  const file = dotEnv(['ADMIN_USER_IDS=U0ADMIN1,U0ADMIN2']);
+  let thrown: unknown;
+  try {
+    synth(STACK_ONLY, { dotEnv: file, say: () => undefined });
+  } catch (err) {
+    thrown = err;
+  }
+  expect(thrown).toBeInstanceOf(SettingsError);
+  const problems = (thrown as SettingsError).problems;
+  expect(problems).toContainEqual(expect.stringMatching(/^slackTeamId \(SLACK_TEAM_ID\): is required: /));
+  expect(problems).toContainEqual(expect.stringContaining('Amazon Chime (/reset-pin): set chimeAccountId (CHIME_ACCOUNT_ID);'));
+  // A credential's secret, which is no -c key, is still named by what sets its credential up, as before.
+  expect(problems.join('\n')).not.toMatch(/\((OKTA_API_TOKEN|ENTRA_CLIENT_SECRET|GOOGLE_SERVICE_ACCOUNT_KEY)\)/);
+});
