@@ -230,6 +230,35 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
     return this.linesPage(records(), page, (r) => r.sk);
   }
 
+  async writtenSince(actor: Requester, since: Date): Promise<AuditEvent[]> {
+    // A record's sort key starts with its request's ID, the time the request began, up to
+    // REFERENCE_DAYS before the record is written (an approved reset finished days on): so the keys
+    // are read from then, and the records kept by when they were written. No upper bound: a record
+    // from an instance whose clock is ahead is still one written since.
+    const from = since.toISOString();
+    const earliest = new Date(since.getTime() - REFERENCE_DAYS * 86_400_000).toISOString();
+    const read = await this.reading(async () => {
+      const found: AuditRecord[] = [];
+      let startKey: QueryCommandInput['ExclusiveStartKey'];
+      do {
+        const page = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            ConsistentRead: true,
+            KeyConditionExpression: 'pk = :pk AND sk >= :from',
+            ExpressionAttributeValues: marshall({ ':pk': actorKey(actor.teamId, actor.userId), ':from': earliest }),
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of page.Items ?? []) found.push(this.parsed(item));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return found;
+    });
+    // By the time as read (a record this version cannot read has its request's time, or its day's).
+    return read.filter((r) => r.at >= from).map(toAuditEvent);
+  }
+
   async searchDays(teamId: string, days: readonly string[], page: LinesPage): Promise<AuditPage> {
     // A request's records are written on two days when it ends after the midnight it began before (an
     // attempt at 23:59:58, its outcome at 00:00:03): the day after the newest searched is read too, its

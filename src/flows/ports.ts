@@ -356,6 +356,14 @@ export interface AuditReader {
    */
   search(actor: Requester, from: Date, to: Date, page: LinesPage): Promise<AuditPage>;
   /**
+   * Every record of one person's (from that workspace) written at or after `since`, whatever
+   * request it is of, read strongly consistent: a record written a moment ago is never missed. What
+   * a failed request's work may have changed is decided on it (changesSince), and a stale read would
+   * tell a person "nothing was changed" over a change made. Only on that failure path: it reads the
+   * person's last days, at twice the cost of an eventually consistent read.
+   */
+  writtenSince(actor: Requester, since: Date): Promise<AuditEvent[]>;
+  /**
    * Everyone's records in one workspace written on these UTC days (YYYY-MM-DD, newest first), newest
    * request first (a request's records together, though written on two days), a page at a time as
    * `search` reads them: one Query of the by-day index a day, never a Scan. A request with a record

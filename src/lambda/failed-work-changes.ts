@@ -12,9 +12,6 @@ import type { ResetWords } from '../views/words';
  */
 const CLOCK_MARGIN_MS = 60_000;
 
-/** Records read a page at a time (lines of requests), until a change is found or none is left. */
-const LINES_A_PAGE = 20;
-
 /**
  * What the failed work behind a request (its worker crashed or timed out) may have changed, as the
  * audit log tells it, read once the failed-work record comes back. Every change writes its attempt
@@ -24,7 +21,9 @@ const LINES_A_PAGE = 20;
  * itself got that far, or the person went on from the confirmation it showed); none means nothing
  * was changed. Read by the person (their partition, a few records), not by a request ID: a
  * command's request ID is made by the work that failed, and an approved reset's finish is recorded
- * under a reference of days before. The log not read: taken as a change that may have been made.
+ * under a reference of days before. Read strongly consistent (writtenSince): a worker that wrote its
+ * attempt and sent the change just before it crashed is never missed. The log not read: taken as a
+ * change that may have been made.
  * `words`: the credential it was about (its record's, else the request's), for what the person is
  * told; none for a request of no credential.
  */
@@ -38,19 +37,13 @@ export async function changesSince(
   const actor = actorOf(body);
   const asked = credentialAsked(body);
   if (!actor) return { mayHaveChanged: true, ...(asked && { words: resetWordsOf(asked) }) };
-  const from = new Date(Math.min(signedAtMs, now.getTime()) - CLOCK_MARGIN_MS);
-  const since = from.toISOString();
+  const since = new Date(Math.min(signedAtMs, now.getTime()) - CLOCK_MARGIN_MS);
   try {
-    let after: string | undefined;
-    do {
-      const page = await audit.search(actor, from, now, { lines: LINES_A_PAGE, lineOf: (e) => e.requestId, ...(after !== undefined && { after }) });
-      const change = page.events.find((e) => e.at >= since && isChange(e));
-      if (change) {
-        const credential = credentialOf(change) ?? asked;
-        return { mayHaveChanged: true, ...(credential && { words: resetWordsOf(credential) }) };
-      }
-      after = page.next;
-    } while (after !== undefined);
+    const change = (await audit.writtenSince(actor, since)).find(isChange);
+    if (change) {
+      const credential = credentialOf(change) ?? asked;
+      return { mayHaveChanged: true, ...(credential && { words: resetWordsOf(credential) }) };
+    }
     return { mayHaveChanged: false, ...(asked && { words: resetWordsOf(asked) }) };
   } catch (err) {
     logger.warn({ slackUserId: actor.userId, err: describeError(err) }, 'could not read what the failed work may have changed; telling the person Latchkey cannot tell');

@@ -43,7 +43,8 @@ describe('Latchkey on Lambda, cold', () => {
 });
 
 describe('Latchkey on Lambda, when the work crashes', () => {
-  const h = useHarness({ entry: 'lambda' }, (x) => {
+  // Through the gate: what the failed-work record asks DynamoDB for is read as it was sent.
+  const h = useHarness({ entry: 'lambda', dynamoGate: true }, (x) => {
     x.slack.clear();
     x.chime.clear();
   });
@@ -66,12 +67,22 @@ describe('Latchkey on Lambda, when the work crashes', () => {
     h.lambda.crashNextWork();
     const since = Date.now();
     const logsBefore = h.logs.length;
+    const sentBefore = h.dynamoGate.seen.length;
     const submitted = await h.submit('UBOB', opened.view);
     expect(JSON.stringify(submitted.json)).toContain('Resetting');
     // Its first update is the confirmation.
     const shown = await h.viewUpdate(opened.viewId, 2, 15_000);
     expect(JSON.stringify(shown)).toContain('Something went wrong, and your Amazon Chime personal meeting PIN was not reset: nothing was changed. Run `/reset-pin` again.');
     await h.lambda.idle();
+    // "Nothing was changed" is decided on a strongly consistent read of Bob's records: an eventually
+    // consistent one could miss an attempt written a moment before the worker crashed. dynalite is
+    // always consistent, so what is asked of DynamoDB is what can be checked.
+    const readsOfBob = h.dynamoGate.seen
+      .slice(sentBefore)
+      .filter((c) => c.operation === 'Query' && c.body.includes(`"ACTOR#${TEAM}#UBOB"`))
+      .map((c) => JSON.parse(c.body) as { ConsistentRead?: boolean });
+    expect(readsOfBob.length).toBeGreaterThan(0);
+    expect(readsOfBob.map((r) => r.ConsistentRead)).toEqual(readsOfBob.map(() => true));
     expect(h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'DUBOB' && c.at >= since)).toEqual([]);
     expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
     const failed = h.logs.slice(logsBefore).join('').split('\n').filter((l) => l.includes('"msg":"work order failed; telling the person"'));
