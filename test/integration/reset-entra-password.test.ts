@@ -29,8 +29,12 @@ const ENTRA_PEOPLE: EntraSimUser[] = [
   { id: 'e-rae', mail: 'rae@example.com', protectedFromReset: true },
   { id: 'e-sol', mail: 'sol@example.com', protectedFromReset: true },
   { id: 'e-tia', mail: 'tia@example.com', protectedFromReset: true },
+  // In many groups: Graph lists their memberships 100 a page, groups first, so their role (if any) is past the first page.
+  { id: 'e-gia', mail: 'gia@example.com', groups: 250, roles: ['User Administrator'] },
+  { id: 'e-ivy', mail: 'ivy@example.com', groups: 250 },
+  { id: 'e-hal', mail: 'hal@example.com', groups: 1200 },
 ];
-const SLACK_PEOPLE = [...PEOPLE.slack, slackUser('UGWEN', 'gwen@partner.example'), slackUser('UXAVI', 'avi@example.com'), slackUser('UOBRIEN', "o'brien@example.com"), slackUser('USAM', 'sam@example.com'), slackUser('UFAY', 'fay@example.com'), slackUser('ULEE', 'lee@branch.example'), slackUser('UNINA', 'nina@east.example'), slackUser('UOMAR', 'omar@west.example'), slackUser('UPIA', 'pia@north.example'), slackUser('UUMA', 'uma@south.example'), slackUser('UPAT', 'pat@example.com'), slackUser('URAE', 'rae@example.com'), slackUser('USOL', 'sol@example.com'), slackUser('UTIA', 'tia@example.com')];
+const SLACK_PEOPLE = [...PEOPLE.slack, slackUser('UGWEN', 'gwen@partner.example'), slackUser('UXAVI', 'avi@example.com'), slackUser('UOBRIEN', "o'brien@example.com"), slackUser('USAM', 'sam@example.com'), slackUser('UFAY', 'fay@example.com'), slackUser('ULEE', 'lee@branch.example'), slackUser('UNINA', 'nina@east.example'), slackUser('UOMAR', 'omar@west.example'), slackUser('UPIA', 'pia@north.example'), slackUser('UUMA', 'uma@south.example'), slackUser('UPAT', 'pat@example.com'), slackUser('URAE', 'rae@example.com'), slackUser('USOL', 'sol@example.com'), slackUser('UTIA', 'tia@example.com'), slackUser('UGIA', 'gia@example.com'), slackUser('UIVY', 'ivy@example.com'), slackUser('UHAL', 'hal@example.com')];
 const COMMAND = '/reset-entra-password';
 
 describe('/reset-entra-password', () => {
@@ -108,6 +112,30 @@ describe('/reset-entra-password', () => {
     expect(view.submit).toBeUndefined();
     expect(JSON.stringify(view.blocks).replace(/\n/g, ' ')).toContain(message);
     await h.waitForAudit(userId, (r) => r.phase === 'refused' && r.errorCode === code);
+    expect(changes()).toEqual([]);
+  });
+
+  it("a person in many groups: the role check reads every page Graph gives (@odata.nextLink, on Graph only), so an admin whose role is on the third page is refused as one, one in as many groups without a role is offered the reset, and one in more groups than 10 pages hold is refused in Entra's own words, never taken for one without a role", async () => {
+    const pages = (userId: string) => entra().callsTo('ListRoles').filter((c) => c.params.userId === userId).map((c) => c.params.skiptoken ?? '0');
+    const gia = await h.open(COMMAND, 'UGIA');
+    expect(gia.view.submit).toBeUndefined();
+    expect(JSON.stringify(gia.view.blocks)).toContain('Your Microsoft account has an admin role; admin accounts are never reset by self-service.');
+    await h.waitForAudit('UGIA', (r) => r.phase === 'refused' && r.errorCode === 'DIRECTORY_USER_PRIVILEGED');
+    expect(pages('e-gia')).toEqual(['0', '1', '2']);
+
+    const ivy = await h.open(COMMAND, 'UIVY');
+    expect(ivy.view.submit?.text).toBe('Reset password');
+    expect(pages('e-ivy')).toEqual(['0', '1', '2']);
+
+    const hal = await h.open(COMMAND, 'UHAL');
+    expect(hal.view.submit).toBeUndefined();
+    expect(JSON.stringify(hal.view.blocks)).toContain('Your Microsoft account is in more groups than Latchkey reads to check it holds no admin role, so Latchkey will not reset its password. Nothing was changed.');
+    expect(JSON.stringify(hal.view.blocks)).toContain('Ask IT to reset it, and give them the reference below.');
+    const [refused] = await h.waitForAudit('UHAL', (r) => r.phase === 'refused');
+    expect(refused).toMatchObject({ errorCode: 'DIRECTORY_USER_REFUSED', reason: 'roles_unread', action: 'reset_entra_password' });
+    // The reference IT is to be given is in the refusal.
+    expect(JSON.stringify(hal.view.blocks)).toContain(refused!.requestId);
+    expect(pages('e-hal')).toHaveLength(10);
     expect(changes()).toEqual([]);
   });
 

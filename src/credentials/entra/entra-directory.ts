@@ -80,6 +80,15 @@ const REVIEW_WORDS = {
 } as const;
 
 const listSchema = <T extends z.ZodType>(item: T) => z.looseObject({ value: z.array(item) });
+const roleListSchema = z.looseObject({ value: z.array(z.unknown()), '@odata.nextLink': z.string().optional() });
+/**
+ * The pages of a user's memberships the role check reads at most (Graph's default page: 100), one
+ * call after another while the person waits: a person in more groups than that, none of them with a
+ * role on those pages, is refused (ROLES_UNREAD), never taken for one without a role.
+ */
+const ROLE_PAGES = 10;
+/** Its refusal reason, a key of the credential's `words.refusals` (index.ts). */
+const ROLES_UNREAD = 'roles_unread';
 const domainSchema = z.looseObject({ id: z.string(), authenticationType: z.string() });
 const graphErrorSchema = z.looseObject({ error: z.looseObject({ code: z.string(), message: z.string().optional() }) });
 const tokenErrorSchema = z.looseObject({ error: z.string(), error_codes: z.array(z.number()).optional() });
@@ -194,6 +203,7 @@ interface EntraUser extends DirectoryUser {
 
 export class EntraDirectory implements Directory {
   private readonly api: BearerApi;
+  private readonly graphOrigin: string;
   /** By lower-case domain name: federated or not, and when Graph said so. */
   private readonly domains = new Map<string, { readonly federated: boolean; readonly at: number }>();
   /** An operator was alerted that the domains cannot be read, and Graph has answered no domain lookup since. */
@@ -214,6 +224,7 @@ export class EntraDirectory implements Directory {
     private readonly generate: typeof generatePassword = generatePassword,
   ) {
     const { authorityUrl, tenantId, clientId, clientSecret } = connection;
+    this.graphOrigin = new URL(connection.graphUrl).origin;
     // The client-credentials grant.
     this.api = new BearerApi(fetch, connection.graphUrl, POLICY, () => ({
       url: `${authorityUrl}/${encodeURIComponent(tenantId)}/oauth2/v2.0/token`,
@@ -248,6 +259,7 @@ export class EntraDirectory implements Directory {
   async inspect(user: DirectoryUser): Promise<DirectoryUser> {
     const [privileged, federated] = await Promise.all([this.holdsRole(user.id), this.federated(signInDomain(user))]);
     if (privileged) return { ...user, status: 'privileged' };
+    if (privileged === undefined) return { ...user, refusal: ROLES_UNREAD };
     return federated ? { ...user, refusal: FEDERATED_SIGN_IN } : user;
   }
 
@@ -358,11 +370,38 @@ export class EntraDirectory implements Directory {
     return age >= 0 && age < REFUSAL_KEPT_MS;
   }
 
-  private async holdsRole(id: string): Promise<boolean> {
-    const answer = await this.graph('GET', `/v1.0/users/${encodeURIComponent(id)}/transitiveMemberOf/microsoft.graph.directoryRole?$select=id`, 'entra:ListRoles');
-    const roles = listSchema(z.unknown()).safeParse(answer.body);
-    if (!roles.success) throw new LatchkeyFailure('DIRECTORY_REJECTED', 'entra:ListRoles answered with something other than a list');
-    return roles.data.value.length > 0;
+  /**
+   * Whether the user holds a directory role, directly or through a group; undefined when that is not
+   * known within ROLE_PAGES. Graph pages a user's memberships (100 a page unless asked otherwise), and
+   * a page with no role is no answer while an `@odata.nextLink` follows it: the cast to directoryRole
+   * may keep none of a page's memberships, the roles being on a later one. So pages are read until a
+   * role, or until none follows; a next link is followed only on Graph itself (the token is sent
+   * nowhere else), and any other fails the lookup.
+   */
+  private async holdsRole(id: string): Promise<boolean | undefined> {
+    let path = `/v1.0/users/${encodeURIComponent(id)}/transitiveMemberOf/microsoft.graph.directoryRole?$select=id`;
+    for (let page = 1; ; page++) {
+      const answer = await this.graph('GET', path, 'entra:ListRoles');
+      const roles = roleListSchema.safeParse(answer.body);
+      if (!roles.success) throw new LatchkeyFailure('DIRECTORY_REJECTED', 'entra:ListRoles answered with something other than a list');
+      if (roles.data.value.length > 0) return true;
+      const next = roles.data['@odata.nextLink'];
+      if (next === undefined) return false;
+      if (page >= ROLE_PAGES) return undefined;
+      path = this.onGraph(next, 'entra:ListRoles');
+    }
+  }
+
+  /** A link Graph gave (`@odata.nextLink`) as a path on Graph, once it is known to be there: never a call elsewhere with the token. */
+  private onGraph(link: string, operation: string): string {
+    let url: URL | undefined;
+    try {
+      url = new URL(link);
+    } catch {
+      url = undefined;
+    }
+    if (!url || url.origin !== this.graphOrigin) throw new LatchkeyFailure('DIRECTORY_REJECTED', `${operation} answered with a next page off Graph (${link.split(/[?#]/)[0]!.slice(0, 200)}): not followed`);
+    return `${url.pathname}${url.search}`;
   }
 
   /**

@@ -86,6 +86,13 @@ export const entra: Credential<EntraSettings> = {
         next: "Reset it where you sign in (your organization's sign-in page), or ask IT.",
         label: 'signs in at another identity provider',
       },
+      // The role check read ROLE_PAGES of the person's memberships (entra-directory.ts) and Graph had more:
+      // whether they hold an admin role is not known, so they are not reset by self-service.
+      roles_unread: {
+        headline: 'Your Microsoft account is in more groups than Latchkey reads to check it holds no admin role, so Latchkey will not reset its password. Nothing was changed.',
+        next: 'Ask IT to reset it, and give them the reference below.',
+        label: 'too many groups to check for an admin role',
+      },
       // Graph refused to set the password (403 Authorization_RequestDenied): an account Entra protects
       // from the app's reset, or any account while the app lacks its role, which Graph answers alike.
       // One person cannot be told which; several refused of late are told it is likely the setup (ResetFailure.widespread).

@@ -14,6 +14,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { SimState, startSimServer, type SimRequest, type SimResponse, type StandIn } from '../stand-in';
 
+/** Graph's default page of a user's memberships (transitiveMemberOf): 100 objects. */
+const ROLE_PAGE = 100;
+
 export interface EntraSimUser {
   id: string;
   /** The user's `mail`: what Latchkey looks them up by. */
@@ -24,6 +27,13 @@ export interface EntraSimUser {
   userType?: 'Member' | 'Guest';
   /** Directory roles held (directly or through a group), e.g. "User Administrator". */
   roles?: string[];
+  /**
+   * Groups the user is in besides (none unless said). `transitiveMemberOf` lists them before the
+   * roles, ROLE_PAGE of its memberships a page, and the `microsoft.graph.directoryRole` cast keeps
+   * only each page's roles: a page may hold none of them and still be followed by an
+   * `@odata.nextLink` (the case a reader of the first page alone takes for no role).
+   */
+  groups?: number;
   /**
    * Protected by Entra from the app's password reset though `roles` lists no role held: eligible for
    * an admin role through PIM, a member or owner of a role-assignable group, or in a restricted
@@ -268,12 +278,24 @@ export async function startEntraSimulator(opts: {
       const id = decodeURIComponent(roles[1]!);
       return {
         operation: 'ListRoles',
-        params: { userId: id },
+        params: { userId: id, ...(req.url.searchParams.has('$skiptoken') && { skiptoken: req.url.searchParams.get('$skiptoken') }) },
         run: () => {
           if (!roleRead) throw new GraphError(403, 'Authorization_RequestDenied', INSUFFICIENT_PRIVILEGES);
+          const u = userOr404(id);
+          // Its groups first, then its roles; one page of them, from $skiptoken (the page's number here).
+          const memberships: (string | undefined)[] = [...Array<undefined>(u.groups ?? 0), ...u.roles!];
+          const page = Number(req.url.searchParams.get('$skiptoken') ?? '0');
+          const next = (page + 1) * ROLE_PAGE < memberships.length;
+          const nextLink = new URL(`${url}${path}`);
+          nextLink.search = req.url.search;
+          nextLink.searchParams.set('$skiptoken', String(page + 1));
           return json(200, {
             '@odata.context': `${url}/v1.0/$metadata#directoryObjects`,
-            value: userOr404(id).roles!.map((name) => ({ '@odata.type': '#microsoft.graph.directoryRole', id: randomUUID(), displayName: name, roleTemplateId: randomUUID() })),
+            ...(next && { '@odata.nextLink': nextLink.toString() }),
+            value: memberships
+              .slice(page * ROLE_PAGE, (page + 1) * ROLE_PAGE)
+              .filter((name) => name !== undefined)
+              .map((name) => ({ '@odata.type': '#microsoft.graph.directoryRole', id: randomUUID(), displayName: name, roleTemplateId: randomUUID() })),
           });
         },
       };
