@@ -294,7 +294,9 @@ const envSchema = z
       // credentials set up here, those off for want of admins included (okta_mfa's default): with
       // admins added, the same setup is accepted and they use it.
       const licensedOn = on.filter((c) => c.licenses);
-      const setUp = CREDENTIALS.filter((c) => values[mainVariableOf(c)] !== undefined);
+      // Set up, or begun (a setting of its own given, its main one missing or mistyped): a problem
+      // of its own says what it lacks, and the channel is not said to serve nothing on top of it.
+      const setUp = CREDENTIALS.filter((c) => values[mainVariableOf(c)] !== undefined || ownVariablesOf(c).some((v) => values[v] !== undefined));
       const approvals = [...policiesOf(named, setUp)].filter(([, p]) => p === 'approval').map(([id]) => `${id}=approval`);
       if (values.APPROVALS_CHANNEL_ID && lacksAdmins(values)) {
         const served = [...(licensedOn.length > 0 ? [`license requests in ${orList(licensedOn.map((c) => c.licenses!.words.directory))}`] : []), ...approvals];
@@ -314,6 +316,13 @@ const envSchema = z
     },
     { when: () => true },
   );
+
+/** A credential's variables that no other credential's settings share (PASSWORD_LENGTH is WorkMail's and Entra's). */
+function ownVariablesOf(credential: Credential): string[] {
+  return Object.entries(credential.settings.variables)
+    .filter(([, setting]) => !CREDENTIALS.some((other) => other.settings !== credential.settings && Object.values(other.settings.variables).includes(setting)))
+    .map(([name]) => name);
+}
 
 /** The bot's own IDs, which go together: with both, a Lambda cold start skips auth.test. */
 const BOT_IDS = [

@@ -102,6 +102,15 @@ describe('loadConfig', () => {
     expect(JSON.stringify([problems({ SLACK_BOT_TOKEN: 'xoxp-1234-5678-secretpart' }), problems({ SLACK_BOT_TOKEN: 'xoxe.xoxb-1-secretpart' }), problems({ OKTA_ORG_URL: 'https://acme.okta.com', OKTA_API_TOKEN: `SSWS ${token}` })])).not.toMatch(/secretpart|forty-characters/);
   });
 
+  it("a credential begun but missing its main setting (OKTA_ORG_URL misspelled beside OKTA_API_TOKEN) is said alone: the approvals channel its MFA reset would use is not also said to serve nothing, in words about Chime's licenses", () => {
+    const { CHIME_ACCOUNT_ID: _none, ...slackOnly } = VALID;
+    const result = loadConfig({ ...slackOnly, OKTA_ORG_ULR: 'https://acme.okta.com', OKTA_API_TOKEN: '00okta-api-token-of-forty-characters-xx', APPROVALS_CHANNEL_ID: 'C0123ABCD', ADMIN_USER_IDS: 'U0123ABCD,U0456EFGH' });
+    expect(result.ok ? [] : result.problems).toEqual(['OKTA_ORG_URL: is required with OKTA_API_TOKEN (OKTA_ORG_ULR is set, which Latchkey does not read: did you mean OKTA_ORG_URL?)']);
+    // Nothing begun that an admin decides: the channel's own problem stands.
+    const workmail = loadConfig({ ...slackOnly, WORKMAIL_ORGANIZATION_ID: `m-${'0123456789abcdef'.repeat(2)}`, APPROVALS_CHANNEL_ID: 'C0123ABCD', ADMIN_USER_IDS: 'U0123ABCD' });
+    expect(workmail.ok ? [] : workmail.problems).toEqual([expect.stringMatching(/^APPROVALS_CHANNEL_ID: license requests change licenses in Amazon Chime/)]);
+  });
+
   it('lists every problem at once, by variable name', () => {
     const result = loadConfig({ SLACK_BOT_TOKEN: 'xoxp-user-token', PORT: 'eighty', WORKMAIL_ORGANIZATION_ID: 'm-123' });
     expect(result.ok).toBe(false);
