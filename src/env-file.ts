@@ -29,11 +29,11 @@ export interface DuplicateKey {
  * with node --env-file (process.loadEnvFile never overwrites one). One .env sets twice: the last wins.
  * `sayWaiting`: where a named pipe's writer that is slow to write is said (standard error).
  */
-export function loadDotEnv(path = '.env', sayWaiting: (line: string) => void = onStderr): DotEnvRead {
+export function loadDotEnv(path = '.env', sayWaiting: (line: string) => void = onStderr, pipeWait: PipeWait = DOT_ENV_PIPE_WAIT): DotEnvRead {
   const before = new Set(Object.keys(process.env));
   let text: string | undefined;
   try {
-    text = dotEnvText(path, sayWaiting);
+    text = dotEnvText(path, sayWaiting, pipeWait);
   } catch (err) {
     throw new DotEnvUnreadable(resolve(path), whyUnreadable(err), whatToDo(err, 'in the environment alone'));
   }
@@ -96,6 +96,17 @@ export const DOT_ENV_PIPE_WAIT_MS = 5_000;
 export const DOT_ENV_PIPE_QUIET_MS = 1_000;
 
 /**
+ * How long a named pipe is waited for in all (`waitMs`), and how long it may stay silent before the
+ * wait is said (`quietMs`). Only tests give others: a writer they start must land on its side of
+ * the quiet mark however late a loaded machine starts it.
+ */
+export interface PipeWait {
+  readonly waitMs: number;
+  readonly quietMs: number;
+}
+const DOT_ENV_PIPE_WAIT: PipeWait = { waitMs: DOT_ENV_PIPE_WAIT_MS, quietMs: DOT_ENV_PIPE_QUIET_MS };
+
+/**
  * A line on standard error, written at once: the read blocks the thread, so a line queued on
  * process.stderr (a pipe, on macOS) would only appear once the wait is over. Never on standard
  * output, where manifest and audit write what is piped on. A line that cannot be written is let go.
@@ -111,12 +122,12 @@ function onStderr(line: string): void {
 /**
  * The text of the .env at `path`, undefined when there is none (nor a link that leads to one). A
  * regular file (or a link to one) is read, and a named pipe for as long as what serves it writes,
- * up to `pipeWaitMs`; anything else, or more than DOT_ENV_MAX_BYTES, is refused (NotASettingsFile),
+ * up to `pipeWait`; anything else, or more than DOT_ENV_MAX_BYTES, is refused (NotASettingsFile),
  * a device before it is opened. Looked at twice: by its path first, so that a device is never
  * opened, then once open (without waiting, as a pipe's open would), so that what was swapped in
  * between is refused too.
  */
-function dotEnvText(path: string, sayWaiting: (line: string) => void, pipeWaitMs = DOT_ENV_PIPE_WAIT_MS): string | undefined {
+function dotEnvText(path: string, sayWaiting: (line: string) => void, pipeWait: PipeWait): string | undefined {
   let stats: Stats;
   try {
     stats = statSync(path);
@@ -131,7 +142,7 @@ function dotEnvText(path: string, sayWaiting: (line: string) => void, pipeWaitMs
   try {
     const opened = fstatSync(fd);
     if (!(pipe ? opened.isFIFO() : opened.isFile())) throw refuse(opened);
-    return pipe ? pipeText(fd, path, opened, pipeWaitMs, sayWaiting) : fileText(fd, opened, refuse);
+    return pipe ? pipeText(fd, path, opened, pipeWait, sayWaiting) : fileText(fd, opened, refuse);
   } finally {
     closeSync(fd);
   }
@@ -157,9 +168,9 @@ function fileText(fd: number, opened: Stats, refuse: (found: Stats) => NotASetti
  * `waitMs` passed with nothing written. Before anything is read, an end (no writer) may only mean
  * the writer has not opened it yet, so it is read again; once something was, it is the end. The
  * settings are read once, at start, so the thread sleeps between tries. Still nothing after
- * DOT_ENV_PIPE_QUIET_MS is said once (`sayWaiting`), for whoever is waiting at the terminal.
+ * `quietMs` is said once (`sayWaiting`), for whoever is waiting at the terminal.
  */
-function pipeText(fd: number, path: string, opened: Stats, waitMs: number, sayWaiting: (line: string) => void): string {
+function pipeText(fd: number, path: string, opened: Stats, { waitMs, quietMs }: PipeWait, sayWaiting: (line: string) => void): string {
   const chunks: Buffer[] = [];
   let total = 0;
   const began = Date.now();
@@ -186,7 +197,7 @@ function pipeText(fd: number, path: string, opened: Stats, waitMs: number, sayWa
         if (total > 0) break;
         throw new NotASettingsFile(kindOf(opened), linkTarget(path), undefined, waitMs);
       }
-      if (!said && total === 0 && Date.now() - began >= DOT_ENV_PIPE_QUIET_MS) {
+      if (!said && total === 0 && Date.now() - began >= quietMs) {
         said = true;
         sayWaiting(
           `Nothing written to ${resolve(path)} yet: waiting up to ${waitMs / 1000} s in all for the tool that serves it (for example 1Password) to write the settings. If that tool asks you to unlock it or to allow access, do so.`,
@@ -283,8 +294,12 @@ export function whatToDo(err: unknown, alone: string): string {
  * must not hold the secrets among them in its process.env, where any code it runs could read them.
  * Undefined when there is no file.
  */
-export function readDotEnv(path: string, sayWaiting: (line: string) => void = onStderr): (DotEnvRead & { readonly values: Readonly<Record<string, string>> }) | undefined {
-  const text = dotEnvText(path, sayWaiting);
+export function readDotEnv(
+  path: string,
+  sayWaiting: (line: string) => void = onStderr,
+  pipeWait: PipeWait = DOT_ENV_PIPE_WAIT,
+): (DotEnvRead & { readonly values: Readonly<Record<string, string>> }) | undefined {
+  const text = dotEnvText(path, sayWaiting, pipeWait);
   if (text === undefined) return undefined;
   return { values: parseEnv(text) as Record<string, string>, cutAtHash: valuesCutAtHash(text), duplicates: duplicateKeys(text) };
 }

@@ -269,55 +269,62 @@ describe('.env that is a named pipe a tool serves', () => {
       return [pipe, serve(pipe, text, afterS)];
     };
     const writers: ChildProcess[] = [];
-    // A writer that writes within the second says nothing of waiting.
+    // A writer that writes before the quiet mark says nothing of waiting. The mark here is far past
+    // a second: on a loaded machine a (niced) sh can start well after it was spawned.
+    const pipeWait = { waitMs: 20_000, quietMs: 10_000 };
     const said: string[] = [];
     try {
       // Before: refused as a pipe, whoever wrote to it.
       const [started, first] = served('start.env', 'LK_PIPED=from-the-pipe\n');
       writers.push(first);
-      expect(loadDotEnv(started, (line) => said.push(line))).toEqual({ cutAtHash: [], duplicates: [] });
+      expect(loadDotEnv(started, (line) => said.push(line), pipeWait)).toEqual({ cutAtHash: [], duplicates: [] });
       expect(process.env.LK_PIPED).toBe('from-the-pipe');
       const [synth, second] = served('synth.env', 'LK_PIPED=again\n');
       writers.push(second);
-      expect(readDotEnv(synth, (line) => said.push(line))?.values).toEqual({ LK_PIPED: 'again' });
+      expect(readDotEnv(synth, (line) => said.push(line), pipeWait)?.values).toEqual({ LK_PIPED: 'again' });
       // Opened after the read began: an end before anything was written is no end yet.
       const [late, third] = served('late.env', 'LK_PIPED_LATE=late\n', 0.5);
       writers.push(third);
-      loadDotEnv(late, (line) => said.push(line));
+      loadDotEnv(late, (line) => said.push(line), pipeWait);
       expect(process.env.LK_PIPED_LATE).toBe('late');
       expect(said).toEqual([]);
     } finally {
       // A writer whose pipe was never opened waits in its open for good.
       for (const writer of writers) writer.kill('SIGKILL');
     }
-  });
+  }, 90_000);
 
   /** What is said while a pipe's writer keeps the reader waiting, once, the same from npm start and its kin as from the synth. */
-  const waitingLine = (pipe: string) =>
-    `Nothing written to ${pipe} yet: waiting up to ${DOT_ENV_PIPE_WAIT_MS / 1000} s in all for the tool that serves it (for example 1Password) to write the settings. If that tool asks you to unlock it or to allow access, do so.`;
+  const waitingLine = (pipe: string, waitMs = DOT_ENV_PIPE_WAIT_MS) =>
+    `Nothing written to ${pipe} yet: waiting up to ${waitMs / 1000} s in all for the tool that serves it (for example 1Password) to write the settings. If that tool asks you to unlock it or to allow access, do so.`;
 
   it('a writer slower than a second (a tool asking to be unlocked): the wait is said once, then the settings are read as ever', () => {
     const pipe = join(dir, 'slow.env');
     const synthPipe = join(dir, 'slow-synth.env');
     for (const p of [pipe, synthPipe]) execFileSync('mkfifo', [p]);
-    const afterS = (DOT_ENV_PIPE_QUIET_MS + 700) / 1000;
-    const writers = [serve(pipe, 'LK_PIPED_SLOW=slow\n', afterS)];
+    // The second's mark as shipped; the wait in all longer, for a writer a loaded machine starts late.
+    const pipeWait = { waitMs: 20_000, quietMs: DOT_ENV_PIPE_QUIET_MS };
+    const writers: ChildProcess[] = [];
+    // The tool writes once the wait was said (its person unlocked it), never before the mark, however
+    // late the reader began. spawn starts it at once, while the read blocks the thread.
+    const saying = (into: string[], pipe: string, text: string) => (line: string) => {
+      into.push(line);
+      writers.push(serve(pipe, text));
+    };
     try {
       // Before: nothing said, the command silent until the tool wrote.
       const said: string[] = [];
-      loadDotEnv(pipe, (line) => said.push(line));
+      loadDotEnv(pipe, saying(said, pipe, 'LK_PIPED_SLOW=slow\n'), pipeWait);
       expect(process.env.LK_PIPED_SLOW).toBe('slow');
-      expect(said).toEqual([waitingLine(pipe)]);
-      // Its writer started once the first read is over: one started with it would be waiting already.
-      writers.push(serve(synthPipe, 'LK_PIPED_SLOW=synth\n', afterS));
+      expect(said).toEqual([waitingLine(pipe, pipeWait.waitMs)]);
       const saidBySynth: string[] = [];
-      expect(readDotEnv(synthPipe, (line) => saidBySynth.push(line))?.values).toEqual({ LK_PIPED_SLOW: 'synth' });
-      expect(saidBySynth).toEqual([waitingLine(synthPipe)]);
+      expect(readDotEnv(synthPipe, saying(saidBySynth, synthPipe, 'LK_PIPED_SLOW=synth\n'), pipeWait)?.values).toEqual({ LK_PIPED_SLOW: 'synth' });
+      expect(saidBySynth).toEqual([waitingLine(synthPipe, pipeWait.waitMs)]);
     } finally {
       delete process.env.LK_PIPED_SLOW;
       for (const writer of writers) writer.kill('SIGKILL');
     }
-  });
+  }, 90_000);
 
   it('nothing writing to it: the wait said once, then refused after it, saying so and what to do (a tool locked or not running), not waited for forever', () => {
     const pipe = join(dir, 'silent.env');
