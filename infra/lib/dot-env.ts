@@ -123,7 +123,12 @@ export function describeDotEnv(read: DotEnvContext): string[] {
   const others = read.ignored.filter((v) => NOT_CONTEXT_KEYS[v] === undefined);
   if (apps.length > 0) lines.push(`  The app's settings the stack does not take, so not used: ${apps.map((v) => `${v} (${NOT_CONTEXT_KEYS[v]})`).join('; ')}.`);
   if (others.length > 0) {
-    const region = others.includes('AWS_REGION') ? ' The region is the one of your AWS profile or shell (AWS_REGION, --profile), not .env\'s.' : '';
+    // npm start and the doctor take AWS_PROFILE from .env (the SDK reads it from their environment);
+    // cdk does not, so without this the stack could go to another account than the one checked.
+    const profile = others.includes('AWS_PROFILE')
+      ? ' The AWS account is the one of the profile your shell or --profile names, not .env\'s AWS_PROFILE, which npm start and npm run doctor use: give it to the deploy too (AWS_PROFILE=… npm run deploy, or --profile).'
+      : '';
+    const region = (others.includes('AWS_REGION') ? ' The region is the one of your AWS profile or shell (AWS_REGION, --profile), not .env\'s.' : '') + profile;
     const meant = new Map(read.misspelled.map(({ name, suggestion }) => [name, suggestion]));
     const named = others.map((v) => (meant.has(v) ? `${v} (did you mean ${meant.get(v)}?)` : v));
     lines.push(`  Not settings of the stack, so not used: ${named.join(', ')}.${region}`);

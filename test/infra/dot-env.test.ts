@@ -215,3 +215,10 @@ test("with a .env, a setting missing from both it and the -c keys is named by it
   // A credential's secret, which is no -c key, is still named by what sets its credential up, as before.
   expect(problems.join('\n')).not.toMatch(/\((OKTA_API_TOKEN|ENTRA_CLIENT_SECRET|GOOGLE_SERVICE_ACCOUNT_KEY)\)/);
 });
+
+test("AWS_PROFILE in .env, which npm start and npm run doctor use, is said to be no profile of the deploy's, with how to give it one: cdk reads its profile from the shell or --profile, so the stack could go to another account than the one the doctor checked", () => {
+  const said = describeDotEnv(contextFromDotEnv(dotEnv(['AWS_PROFILE=latchkey-prod', 'AWS_REGION=eu-west-1']), () => undefined)!);
+  expect(said).toContainEqual(
+    "  Not settings of the stack, so not used: AWS_PROFILE, AWS_REGION. The region is the one of your AWS profile or shell (AWS_REGION, --profile), not .env's. The AWS account is the one of the profile your shell or --profile names, not .env's AWS_PROFILE, which npm start and npm run doctor use: give it to the deploy too (AWS_PROFILE=… npm run deploy, or --profile).",
+  );
+});
