@@ -34,7 +34,7 @@ describe('the work order seal', () => {
       // Entra's or Google's, without the verify policy: a failure comes back within 5 min + 6 × 51 s (11.1 min with the margin).
       functionTimeoutS: 51,
       // A failed work order's record reads the person's changes since the request: none here.
-      audit: { search: async () => ({ events: [] }) } as never,
+      audit: { writtenSince: async () => [] } as never,
     });
     return { r, claimed, lines };
   }
@@ -81,7 +81,7 @@ describe('the work order seal', () => {
       metrics: { count: () => undefined, time: () => undefined } as never,
       functionTimeoutS: 51,
       // A failed work order's record reads the person's changes since the request: none here.
-      audit: { search: async () => ({ events: [] }) } as never,
+      audit: { writtenSince: async () => [] } as never,
     });
     const post = (form: string) => r.answer({ method: 'POST', path: '/slack/events', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form } as never);
     expect((await post('ssl_check=1&token=abc')).statusCode).toBe(200);
