@@ -24,8 +24,9 @@ const CLOCK_MARGIN_MS = 60_000;
  * under a reference of days before. Read strongly consistent (writtenSince): a worker that wrote its
  * attempt and sent the change just before it crashed is never missed. The log not read: taken as a
  * change that may have been made.
- * `words`: the credential it was about (its record's, else the request's), for what the person is
- * told; none for a request of no credential.
+ * `words`: the credential the request asked about (a command's, a Reset's), for what the person is
+ * told, when nothing was changed or a change found is their own reset of it; otherwise none, and the
+ * request's own words are used (a click's, a submission's).
  */
 export async function changesSince(
   audit: AuditReader,
@@ -39,12 +40,13 @@ export async function changesSince(
   if (!actor) return { mayHaveChanged: true, ...(asked && { words: resetWordsOf(asked) }) };
   const since = new Date(Math.min(signedAtMs, now.getTime()) - CLOCK_MARGIN_MS);
   try {
-    const change = (await audit.writtenSince(actor, since)).find(isChange);
-    if (change) {
-      const credential = credentialOf(change) ?? asked;
-      return { mayHaveChanged: true, ...(credential && { words: resetWordsOf(credential) }) };
-    }
-    return { mayHaveChanged: false, ...(asked && { words: resetWordsOf(asked) }) };
+    const changes = (await audit.writtenSince(actor, since)).filter(isChange);
+    if (changes.length === 0) return { mayHaveChanged: false, ...(asked && { words: resetWordsOf(asked) }) };
+    // The credential's words ("your password", its command) only for a reset of the person's own of
+    // the very credential asked for: an admin's approval step names the credential it was about too,
+    // and an approver who clicked Revoke was never asked for a password.
+    const own = asked !== undefined && changes.some((e) => e.subject === undefined && e.action === asked.audit.action);
+    return { mayHaveChanged: true, ...(own && { words: resetWordsOf(asked) }) };
   } catch (err) {
     logger.warn({ slackUserId: actor.userId, err: describeError(err) }, 'could not read what the failed work may have changed; telling the person Latchkey cannot tell');
     return { mayHaveChanged: true, ...(asked && { words: resetWordsOf(asked) }) };
@@ -68,9 +70,4 @@ function credentialAsked(body: Record<string, any>): Credential | undefined {
   if (typeof body.command === 'string') return CREDENTIALS.find((c) => c.command === body.command);
   const callbackId: unknown = body.type === 'view_submission' ? body.view?.callback_id : undefined;
   return typeof callbackId === 'string' ? CREDENTIALS.find((c) => resetCallbackId(c.id) === callbackId) : undefined;
-}
-
-/** The credential a record is of: an approved reset's own, or the one whose audit action it is. */
-function credentialOf(e: AuditEvent): Credential | undefined {
-  return CREDENTIALS.find((c) => c.id === e.credential) ?? CREDENTIALS.find((c) => c.audit.action === e.action);
 }

@@ -45,7 +45,8 @@ export function unchangedViewId(body: Record<string, any>, opened: OpenedModal |
  * replaced (the loading modal may since show a new secret), and no words say nothing was changed.
  * `mayHaveChanged`: the work may have changed something (the audit log holds a change of the
  * person's since the request, or could not be read): no window is replaced (it may show the new
- * secret), and the person is told Latchkey cannot tell, in the credential's `words` when known.
+ * secret), and the person is told Latchkey cannot tell, in the credential's `words` when given (the
+ * person's own reset of it), else in the click's or the submission's own words.
  * `nothingChanged`: the audit log tells that the work changed nothing (no attempt of the person's
  * since the request): a submission's modal (`viewId`, unchangedViewId) may then be replaced too, as
  * it can show no new secret, with words that say so instead of leaving it at "Resetting…".
@@ -75,7 +76,11 @@ export async function tellWorkFailed(args: {
     : args.notRun
       ? 'not-run'
       : args.mayHaveChanged
-        ? 'maybe-changed'
+        ? args.words
+          ? 'maybe-changed'
+          : click
+            ? 'click'
+            : 'unknown'
         : asked;
   const text = workFailedText(kind, args.words);
   const replaceable = !args.maybeWorkedElsewhere && !args.mayHaveChanged && (!submission || args.nothingChanged === true);

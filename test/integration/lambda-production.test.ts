@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { lambdaLogger } from '../../src/lambda';
 import { failedWorkMaxAgeMs, NOT_STARTED_ERROR, WORK_MAX_AGE_MS, WorkOrderSeal, type WorkOrder } from '../../src/lambda/work-order';
-import { secretIn, SIGNING_SECRET, TEAM, useHarness } from '../support/harness';
+import { APPROVALS_CHANNEL, secretIn, SIGNING_SECRET, TEAM, useHarness } from '../support/harness';
 import { credentialSecretVariables, SECRET_ARNS } from '../support/lambda-entry';
 import { postSlashCommand, slackSignature, slashCommandBody, viewSubmissionPayload } from '../support/slack-requests';
 
@@ -151,6 +151,43 @@ describe('Latchkey on Lambda, when the work crashes', () => {
     const failed = h.logs.slice(since).join('').split('\n').filter((l) => l.includes('"msg":"work order failed; telling the person"'));
     expect(failed.map((l) => JSON.parse(l))).toEqual([expect.objectContaining({ alert: true, mayHaveChanged: true, slackUserId: 'UCARL' })]);
     expect(h.logs.slice(since).join('')).not.toContain(pin!);
+  });
+});
+
+describe('Latchkey on Lambda, when the work of an approver\'s click times out', () => {
+  const h = useHarness({ entry: 'lambda', env: { RESET_POLICY: 'pin=approval' } }, (x) => {
+    x.slack.clear();
+    x.chime.clear();
+  });
+
+  it("a Revoke whose worker timed out once it had revoked: the admin is told, in a click's words, that Latchkey cannot tell what their click changed, never about their PIN or to run /reset-pin", async () => {
+    const opened = await h.open('/reset-pin', 'UBOB');
+    await h.submit('UBOB', opened.view);
+    const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes('<@UBOB>'), 15_000);
+    const requestId = (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0].value as string;
+    const message = { channel: post.result!.channel as string, ts: post.result!.ts as string };
+    const review = await h.opening((trigger) => h.click('UADA', 'license_review', requestId, message, trigger), 15_000);
+    await h.submit('UADA', review.view, {
+      values: {
+        decision: { decision: { type: 'radio_buttons', selected_option: { value: 'approve' } } },
+        comment: { comment: { type: 'plain_text_input', value: null } },
+      },
+    });
+    await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUBOB' && JSON.stringify(c.args.blocks ?? []).includes('approval_finish'), 15_000);
+    await h.lambda.idle();
+    h.lambda.timeOutNextWorkAfterIt();
+    const at = Date.now();
+    await h.click('UADA', 'approval_revoke', requestId, message);
+    await h.waitForAudit('UADA', (r) => r.action === 'reset_revoke' && r.phase === 'outcome', 15_000);
+    const told = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUADA' && c.at >= at && /went wrong/.test(String(c.args.text)), 15_000);
+    expect(told.args.text).toBe(
+      'Something went wrong, and Latchkey cannot tell whether your click changed anything. Look at the request on your Home tab (or in its message) before you click again; IT has been alerted.',
+    );
+    await h.lambda.idle();
+    expect(h.lambda.failuresDelivered.at(-1)).toBe('RetriesExhausted');
+    const toAda = h.slack.calls.filter((c) => c.at >= at && (c.args.channel === 'DUADA' || c.args.user === 'UADA')).map((c) => JSON.stringify(c.args));
+    expect(toAda.length).toBeGreaterThan(0);
+    expect(toAda.filter((t) => /PIN was reset|reset-pin/.test(t))).toEqual([]);
   });
 });
 
