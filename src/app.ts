@@ -114,13 +114,15 @@ export interface LatchkeyOptions {
   readonly clock?: Clock;
   /** How long an AWS call may go unanswered before it fails (AWS_REQUEST_TIMEOUT_MS unless given: tests shorten it). */
   readonly awsRequestTimeoutMs?: number;
+  /** How long a verifier's long poll is held before it is asked again (AdapterContext.longPollMs): its own unless given; tests shorten it. */
+  readonly longPollMs?: number;
 }
 
 /**
  * The composition root: the only place that builds AWS and Slack clients, adapters and flows,
  * and registers the handlers. Everything else receives what it needs.
  */
-export function createLatchkey(config: Config, { logger, clock = { now: () => new Date() }, awsRequestTimeoutMs }: LatchkeyOptions): Latchkey {
+export function createLatchkey(config: Config, { logger, clock = { now: () => new Date() }, awsRequestTimeoutMs, longPollMs }: LatchkeyOptions): Latchkey {
   const aws = awsClientSettings({ logger, requestTimeoutMs: awsRequestTimeoutMs });
   const dynamo = new DynamoDBClient(aws);
   // The health, start and setup checks bound their calls with an abortSignal; a call with send options
@@ -160,7 +162,7 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
       throw err;
     }));
 
-  const { credentials, licenseRequests } = registerFeatures(app, config, { aws, dynamo, probes, logger, clock, fetch, metrics });
+  const { credentials, licenseRequests } = registerFeatures(app, config, { aws, dynamo, probes, logger, clock, fetch, metrics, longPollMs });
   let stopping: Promise<void> | undefined;
 
   return {
@@ -463,6 +465,7 @@ function registerFeatures(
     clock,
     fetch,
     metrics,
+    longPollMs,
   }: {
     /** Every AWS client's settings (awsClientSettings), as the clients passed in were built. */
     aws: AwsClientSettings;
@@ -473,6 +476,7 @@ function registerFeatures(
     clock: Clock;
     fetch: HttpFetch;
     metrics: Metrics;
+    longPollMs?: number;
   },
 ) {
   const audit = new DynamoDbAuditLog(dynamo, config.audit.tableName, config.audit.retentionDays, clock, logger);
@@ -484,7 +488,7 @@ function registerFeatures(
   const guests = new KnownGuests({ members: shared, clock, logger });
   // A key of its own, derived from the signing secret, so there is no extra secret to manage.
   const sealer = new Sealer(Buffer.from(hkdfSync('sha256', config.slack.signingSecret, 'latchkey', 'sealed-ticket v2', 32)));
-  const context: AdapterContext = { aws, awsChanges: forChanges(aws), fetch, logger, clock };
+  const context: AdapterContext = { aws, awsChanges: forChanges(aws), fetch, logger, clock, ...(longPollMs !== undefined && { longPollMs }) };
 
   const credentials = new Map<string, Resettable>(
     config.credentials.map(({ credential, settings }) => [

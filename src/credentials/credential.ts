@@ -138,6 +138,12 @@ export interface AdapterContext {
   readonly logger: Logger;
   /** The app's clock, for what an adapter remembers for a while (Entra's domains): tests move it. */
   readonly clock: Clock;
+  /**
+   * How long a status call the service holds open until its answer changes (a long poll: Duo's
+   * auth_status) is waited on before it is asked again; the adapter's own time unless given. Tests
+   * shorten it, so a push left unanswered across several polls takes seconds, not a quarter-minute.
+   */
+  readonly longPollMs?: number;
 }
 
 /** An IAM statement the function's role needs for this credential. */

@@ -1,4 +1,4 @@
-import type { DuoSimUser, DuoSimulator } from '../../src/verifiers/duo/stand-in';
+import type { DuoSimPush, DuoSimUser, DuoSimulator } from '../../src/verifiers/duo/stand-in';
 import { PEOPLE, secretIn, useHarness, type Harness } from '../support/harness';
 import type { AppResponse } from '../support/slack-requests';
 
@@ -14,10 +14,19 @@ const DUO: DuoSimUser[] = [
 const ENV = { RESET_POLICY: 'password=verify', VERIFY_WITH: 'duo', VERIFY_POLL_MS: '100', VERIFY_TIMEOUT_SECONDS: '2', VERIFY_MAX_PER_HOUR: '20' };
 const text = (view: Record<string, any>) => JSON.stringify(view.blocks);
 
-async function modalAfter(h: Harness, submission: AppResponse, viewId: string, match: (view: Record<string, any>) => boolean) {
+async function modalAfter(h: Harness, submission: AppResponse, viewId: string, match: (view: Record<string, any>) => boolean, withinMs = 8000) {
   const answered = submission.json?.view as Record<string, any> | undefined;
   if (answered && match(answered)) return answered;
-  return (await h.slack.waitForCall('views.update', (c) => c.args.view_id === viewId && match(c.args.view), 8000)).args.view as Record<string, any>;
+  return (await h.slack.waitForCall('views.update', (c) => c.args.view_id === viewId && match(c.args.view), withinMs)).args.view as Record<string, any>;
+}
+
+/** The push the Reset click sent, the one after the `before` already there: 15 s for it to reach Duo (a click's work on a loaded machine). */
+async function nextPushOf(duo: DuoSimulator, before: number): Promise<DuoSimPush> {
+  const until = Date.now() + 15_000;
+  while (duo.pushes().length === before && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  const push = duo.pushes()[before];
+  if (!push) throw new Error(`no push reached Duo within 15 s of the Reset click (${before} before it, ${duo.callsTo('auth').length} auth calls in all)`);
+  return push;
 }
 
 describe('verify with Duo Push', () => {
@@ -28,10 +37,7 @@ describe('verify with Duo Push', () => {
     (x.verifierStandIn as DuoSimulator).clear();
   });
   const duo = () => h.verifierStandIn as DuoSimulator;
-  const nextPush = async (before: number) => {
-    for (let i = 0; i < 250 && duo().pushes().length === before; i++) await new Promise((r) => setTimeout(r, 20));
-    return duo().pushes()[before]!;
-  };
+  const nextPush = (before: number) => nextPushOf(duo(), before);
 
   it("the confirmation says up front that a push to Duo Mobile comes next, in the verifier's own words", async () => {
     const opened = await h.open('/reset-password', 'UANN');
@@ -185,24 +191,26 @@ describe('verify with Duo Push', () => {
   });
 });
 
-describe('verify with Duo Push, a person slow to reach their phone', () => {
-  const h = useHarness({ accounts: { 'verifier:duo': DUO, password: PEOPLE.workmail }, env: { ...ENV, VERIFY_TIMEOUT_SECONDS: '60' } });
+/** Polls Duo holds open are waited on 1.5 s here (Duo's own 5 s in the product): several of them pass in seconds. */
+const LONG_POLL_MS = 1_500;
 
-  it("Duo holds auth_status open until the push changes (a long poll): polls it has not answered within their time are a push still waiting, and an approval 17 s on (three polls' time) resets", async () => {
+describe('verify with Duo Push, a person slow to reach their phone', () => {
+  const h = useHarness({ accounts: { 'verifier:duo': DUO, password: PEOPLE.workmail }, env: { ...ENV, VERIFY_TIMEOUT_SECONDS: '20' }, longPollMs: LONG_POLL_MS });
+
+  it("Duo holds auth_status open until the push changes (a long poll): polls it has not answered within their time are a push still waiting, and an approval four polls' time on resets", async () => {
     const duo = h.verifierStandIn as DuoSimulator;
     const opened = await h.open('/reset-password', 'UANN');
     const before = duo.pushes().length;
     const submission = await h.submit('UANN', opened.view);
-    for (let i = 0; i < 250 && duo.pushes().length === before; i++) await new Promise((r) => setTimeout(r, 20));
-    const push = duo.pushes()[before]!;
+    const push = await nextPushOf(duo, before);
     await modalAfter(h, submission, opened.viewId, (v) => text(v).includes('Approve the Duo Mobile request'));
-    // Longer than three polls Duo holds open (5 s each, the call's time): the person reaches their phone late.
-    await new Promise((r) => setTimeout(r, 17_000));
+    // Longer than three polls Duo holds open (three failed checks end a wait): the person reaches their phone late.
+    await new Promise((r) => setTimeout(r, 4 * LONG_POLL_MS));
     expect(duo.answerPush(push.txid, { approve: true })).toBe(true);
     const final = await modalAfter(h, submission, opened.viewId, (v) => secretIn(v) !== undefined || text(v).includes(':warning:'));
     expect(text(final)).not.toContain(':warning:');
     expect(secretIn(final)).toBe(h.workmail.passwordOf('wm-ann'));
     // Held open, not asked again every 100 ms: a few polls in all.
     expect(duo.callsTo('auth_status').length).toBeLessThan(10);
-  }, 60_000);
+  }, 30_000);
 });

@@ -100,6 +100,8 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   /** How long the app's AWS calls may go unanswered (either entry): the app's own 5 s unless given. */
   awsRequestTimeoutMs?: number;
+  /** How long a verifier's long poll (Duo's auth_status) is held before it is asked again (server entry): the verifier's own unless given. */
+  longPollMs?: number;
   /** The app reaches dynalite through a gate (`dynamoGate`) that can leave chosen requests unanswered. */
   dynamoGate?: boolean;
 }
@@ -210,13 +212,14 @@ export class Harness {
       },
     });
     const clock = new ShiftedClock();
-    const latchkey = options.entry === 'lambda' ? lambdaEntry(config, env, sink, options.lambdaBundle, options.awsRequestTimeoutMs) : createLatchkey(config, { logger: createLogger('debug', sink), clock, awsRequestTimeoutMs: options.awsRequestTimeoutMs });
+    const latchkey = options.entry === 'lambda' ? lambdaEntry(config, env, sink, options.lambdaBundle, options.awsRequestTimeoutMs) : createLatchkey(config, { logger: createLogger('debug', sink), clock, awsRequestTimeoutMs: options.awsRequestTimeoutMs, longPollMs: options.longPollMs });
     const { port } = await latchkey.start();
     const readerClient = new DynamoDBClient({ endpoint: dynamo.endpoint });
     const auditReader = new DynamoDbAuditLog(readerClient, config.audit.tableName, 1, { now: () => new Date() }, { warn() {} });
     const harness = new Harness(slack, standIns, dynamo, latchkey, `http://127.0.0.1:${port}`, auditReader, readerClient, logs, clock);
     harness.config = config;
     harness.awsRequestTimeoutMs = options.awsRequestTimeoutMs;
+    harness.longPollMs = options.longPollMs;
     harness.gate = gate;
     harness.verifierStandIn = verifierStandIn;
     harness.env = env;
@@ -226,6 +229,7 @@ export class Harness {
 
   private config!: Config;
   private awsRequestTimeoutMs?: number;
+  private longPollMs?: number;
   private gate?: DynamoGate;
 
   /** The gate between the app and dynalite, when started with `dynamoGate`. */
@@ -242,7 +246,7 @@ export class Harness {
 
   /** A second app instance on the same Slack, AWS and DynamoDB: what a scaled-out deployment is. */
   async startAnotherInstance(): Promise<string> {
-    const other = createLatchkey(this.config, { logger: createLogger('debug', this.sink), clock: this.clock, awsRequestTimeoutMs: this.awsRequestTimeoutMs });
+    const other = createLatchkey(this.config, { logger: createLogger('debug', this.sink), clock: this.clock, awsRequestTimeoutMs: this.awsRequestTimeoutMs, longPollMs: this.longPollMs });
     this.others.push(other);
     const { port } = await other.start();
     return `http://127.0.0.1:${port}/slack/events`;

@@ -40,13 +40,17 @@ const DUO_ERRORS: Partial<Record<number, FailureCode>> = {
 
 export class DuoAuth implements Verifier {
   private readonly baseUrl: string;
+  /** auth_status's: how long a poll Duo holds open is waited on before it is asked again. */
+  private readonly polling: CallPolicy;
 
   constructor(
     private readonly fetch: HttpFetch,
     private readonly settings: DuoSettings,
     private readonly now: () => Date = () => new Date(),
+    longPollMs: number = POLICY.timeoutMs,
   ) {
     this.baseUrl = `${settings.scheme}://${settings.hostname}`;
+    this.polling = { ...POLICY, timeoutMs: longPollMs };
   }
 
   async find(email: string): Promise<VerifierAccount | undefined> {
@@ -75,7 +79,7 @@ export class DuoAuth implements Verifier {
   async check(_account: VerifierAccount, push: PushStarted): Promise<'waiting' | PushResult> {
     let status: unknown;
     try {
-      status = await this.call('GET', '/auth/v2/auth_status', { txid: push.transaction }, 'duo:auth_status');
+      status = await this.call('GET', '/auth/v2/auth_status', { txid: push.transaction }, 'duo:auth_status', this.polling);
     } catch (err) {
       // Duo long-polls auth_status: past a push's first status, it answers only once that changes (the
       // person answers, or the push lapses). A poll sent and not answered within its time is a push
@@ -106,7 +110,7 @@ export class DuoAuth implements Verifier {
   /** Duo's Auth API has no way to withdraw a push: it lapses on the phone by itself. */
   async cancel(): Promise<void> {}
 
-  private async call(method: 'GET' | 'POST', path: string, params: Record<string, string>, operation: string): Promise<unknown> {
+  private async call(method: 'GET' | 'POST', path: string, params: Record<string, string>, operation: string, policy: CallPolicy = POLICY): Promise<unknown> {
     const date = duoDate(this.now());
     const signature = sign(this.settings.secretKey, canonicalRequest({ date, method, host: this.settings.hostname, path, params }));
     const body = canonicalParams(params);
@@ -124,7 +128,7 @@ export class DuoAuth implements Verifier {
         ...(method === 'POST' && { body }),
         operation,
       },
-      POLICY,
+      policy,
     );
     const parsed = envelope.safeParse(answer.body);
     if (answer.status >= 200 && answer.status < 300 && parsed.success && parsed.data.stat === 'OK') return parsed.data.response;

@@ -77,7 +77,7 @@ export const duo: VerifierPlugin<DuoSettings> = {
   },
   async load(settings, context) {
     const { DuoAuth } = await import('./duo-auth');
-    return new DuoAuth(context.fetch, settings);
+    return new DuoAuth(context.fetch, settings, undefined, context.longPollMs);
   },
   /** The keys and the request signature, as Duo's /auth/v2/check proves them; nobody is pushed. */
   // Worded as every directory's check is (callCheck): a host that cannot be reached is the hostname or the network, not the keys.
