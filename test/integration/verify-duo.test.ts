@@ -195,7 +195,11 @@ describe('verify with Duo Push', () => {
 const LONG_POLL_MS = 1_500;
 
 describe('verify with Duo Push, a person slow to reach their phone', () => {
-  const h = useHarness({ accounts: { 'verifier:duo': DUO, password: PEOPLE.workmail }, env: { ...ENV, VERIFY_TIMEOUT_SECONDS: '20' }, longPollMs: LONG_POLL_MS });
+  const h = useHarness({ accounts: { 'verifier:duo': DUO, password: PEOPLE.workmail }, env: { ...ENV, VERIFY_TIMEOUT_SECONDS: '20' }, longPollMs: LONG_POLL_MS }, (x) => {
+    x.slack.clear();
+    x.workmail.clear();
+    (x.verifierStandIn as DuoSimulator).clear();
+  });
 
   it("Duo holds auth_status open until the push changes (a long poll): polls it has not answered within their time are a push still waiting, and an approval four polls' time on resets", async () => {
     const duo = h.verifierStandIn as DuoSimulator;
@@ -213,4 +217,25 @@ describe('verify with Duo Push, a person slow to reach their phone', () => {
     // Held open, not asked again every 100 ms: a few polls in all.
     expect(duo.callsTo('auth_status').length).toBeLessThan(10);
   }, 30_000);
+
+  it("a Duo that takes auth_status and never answers (not even a push's first status, which Duo answers at once) is the verifier unavailable, on record and logged so, not a person who did not approve in time", async () => {
+    const duo = h.verifierStandIn as DuoSimulator;
+    const logged = h.logs.length;
+    const opened = await h.open('/reset-password', 'UANN');
+    const before = duo.pushes().length;
+    const release = duo.hold(['auth_status']);
+    try {
+      const submission = await h.submit('UANN', opened.view);
+      await nextPushOf(duo, before);
+      // Three first polls left unanswered (1.5 s each) end the wait, long before its 20 s.
+      const final = await modalAfter(h, submission, opened.viewId, (v) => text(v).includes(':warning:'), 25_000);
+      expect(secretIn(final)).toBeUndefined();
+      expect(h.workmail.callsTo('ResetPassword')).toEqual([]);
+      const records = await h.waitForAudit('UANN', (r) => r.phase === 'outcome' && r.outcome === 'failure');
+      expect(records.find((r) => r.phase === 'outcome' && r.outcome === 'failure')).toMatchObject({ outcome: 'failure', errorCode: 'VERIFY_UNAVAILABLE', verifier: 'duo', verification: 'failed' });
+      expect(h.logs.slice(logged).some((l) => l.includes('"code":"VERIFY_UNAVAILABLE"') && l.includes('duo:auth_status'))).toBe(true);
+    } finally {
+      release();
+    }
+  }, 45_000);
 });

@@ -42,6 +42,12 @@ export class DuoAuth implements Verifier {
   private readonly baseUrl: string;
   /** auth_status's: how long a poll Duo holds open is waited on before it is asked again. */
   private readonly polling: CallPolicy;
+  /**
+   * The pushes whose status Duo has answered at least once. Only past that does Duo hold a poll
+   * open: a push's first status it answers at once, so a first poll left unanswered is Duo not
+   * answering, never a push still waiting.
+   */
+  private readonly answered = new WeakSet<PushStarted>();
 
   constructor(
     private readonly fetch: HttpFetch,
@@ -82,12 +88,16 @@ export class DuoAuth implements Verifier {
       status = await this.call('GET', '/auth/v2/auth_status', { txid: push.transaction }, 'duo:auth_status', this.polling);
     } catch (err) {
       // Duo long-polls auth_status: past a push's first status, it answers only once that changes (the
-      // person answers, or the push lapses). A poll sent and not answered within its time is a push
-      // still waiting, never a failed check (three of which would end the wait before the person
-      // could reach their phone); the next poll asks again. One never sent (no connection) fails.
-      if (err instanceof LatchkeyFailure && err.code === 'DIRECTORY_UNAVAILABLE' && heldOpen(err.cause)) return 'waiting';
+      // person answers, or the push lapses). A poll sent and not answered within its time, once Duo has
+      // answered this push's status before, is a push still waiting, never a failed check (three of
+      // which would end the wait before the person could reach their phone); the next poll asks again.
+      // One never sent (no connection) fails, and so does a push's first poll left unanswered: a Duo
+      // that takes connections and never answers is the verifier unavailable (the operator's to see),
+      // not a person who did not approve.
+      if (err instanceof LatchkeyFailure && err.code === 'DIRECTORY_UNAVAILABLE' && heldOpen(err.cause) && this.answered.has(push)) return 'waiting';
       throw err;
     }
+    this.answered.add(push);
     const answer = statusSchema.safeParse(status);
     if (!answer.success) throw new LatchkeyFailure('DIRECTORY_REJECTED', 'duo:auth_status answered without a result');
     if (answer.data.result === 'waiting') return 'waiting';
