@@ -97,6 +97,12 @@ describe('loadConfig', () => {
         "SLACK_BOT_TOKEN: is a token of an app with token rotation on (xoxe…), which expires within 12 hours; Latchkey does not renew tokens. Use an app made from Latchkey's manifest (npm run manifest: token rotation off) and its Bot User OAuth Token (xoxb-…) from OAuth & Permissions",
       ]);
     }
+    // The AWS account's ID, as the console's corner shows it (with or without its dashes), for the Chime account's.
+    for (const CHIME_ACCOUNT_ID of ['123456789012', '1234-5678-9012']) {
+      expect(problems({ CHIME_ACCOUNT_ID })).toEqual([
+        "CHIME_ACCOUNT_ID: is an AWS account ID (12 digits), not the Amazon Chime account's: copy the Chime account ID, 32 hex digits in groups of 8-4-4-4-12, from the Chime console's Account page",
+      ]);
+    }
     expect(problems({ SLACK_TEAM_ID: 't0123abcd' })).toEqual(["SLACK_TEAM_ID: is in lower case: Slack's workspace IDs are in capitals, T0123ABCD"]);
     // No secret shown back.
     expect(JSON.stringify([problems({ SLACK_BOT_TOKEN: 'xoxp-1234-5678-secretpart' }), problems({ SLACK_BOT_TOKEN: 'xoxe.xoxb-1-secretpart' }), problems({ OKTA_ORG_URL: 'https://acme.okta.com', OKTA_API_TOKEN: `SSWS ${token}` })])).not.toMatch(/secretpart|forty-characters/);
@@ -185,7 +191,7 @@ describe('loadConfig', () => {
 
   it('CHIME_ACCOUNT_ID takes any ID of the Chime console\'s form (hex digits grouped 8-4-4-4-12, whatever its version digits), and one of another form is refused saying which form is wanted', () => {
     expect(loadConfig({ ...VALID, CHIME_ACCOUNT_ID: '12345678-1234-1234-1234-123456789012' })).toMatchObject({ ok: true, config: { credentials: [{ settings: { accountId: '12345678-1234-1234-1234-123456789012' } }] } });
-    expect(loadConfig({ ...VALID, CHIME_ACCOUNT_ID: '123456789012' })).toMatchObject({
+    expect(loadConfig({ ...VALID, CHIME_ACCOUNT_ID: '12345678-1234-1234-1234' })).toMatchObject({
       ok: false,
       problems: ["CHIME_ACCOUNT_ID: must be a Chime account ID: 32 hex digits in groups of 8-4-4-4-12, such as a1b2c3d4-5678-90ab-cdef-111122223333, from the Chime console's Account page"],
     });

@@ -63,7 +63,12 @@ export const chime: Credential<ChimeSettings> = {
         envPlaceholder: { what: 'your Amazon Chime account ID', note: ", such as a1b2c3d4-5678-90ab-cdef-111122223333, from the Chime console's Account page" },
         // The form alone (8-4-4-4-12 hex), as the Chime API asks no more: a strict RFC 4122 check also
         // refused IDs of the right form for their version and variant digits, which said nothing a person could see.
-        schema: z.guid({ message: "must be a Chime account ID: 32 hex digits in groups of 8-4-4-4-12, such as a1b2c3d4-5678-90ab-cdef-111122223333, from the Chime console's Account page" }).optional(),
+        schema: z
+          .string()
+          // The AWS account's 12 digits are what an AWS admin knows by heart, and what a console shows first.
+          .refine((v) => !/^\d{12}$/.test(v.replaceAll('-', '')), "is an AWS account ID (12 digits), not the Amazon Chime account's: copy the Chime account ID, 32 hex digits in groups of 8-4-4-4-12, from the Chime console's Account page")
+          .pipe(z.guid({ message: "must be a Chime account ID: 32 hex digits in groups of 8-4-4-4-12, such as a1b2c3d4-5678-90ab-cdef-111122223333, from the Chime console's Account page" }))
+          .optional(),
         context: 'chimeAccountId',
         example: '5f2c1d2e-8a7b-4c3d-9e8f-0a1b2c3d4e5f',
         doc: { meaning: 'Chime account ID (8-4-4-4-12 hex digits). Unset: `/reset-pin` answers "not enabled here", and license requests are off.' },
