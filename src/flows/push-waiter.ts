@@ -1,3 +1,4 @@
+import { LatchkeyFailure } from './failure';
 import type { Clock } from './ports';
 import type { PushResult, PushWaiter } from './verification';
 
@@ -22,6 +23,17 @@ const TICK_MS = 50;
 
 /** Consecutive failed checks after which the wait ends with the last error. */
 const MAX_FAILED_CHECKS = 3;
+
+/**
+ * A check that failed with the verifier's own answer about this push, in the policy's words (a
+ * VERIFY_* failure: Duo letting a user in bypass through unasked is VERIFY_NO_FACTOR), ends the wait
+ * at once with it: asked again, the verifier answers the same, and seen on the last check it must not
+ * become "not answered in time". Any other failure (a service that did not answer, a read of our own
+ * store) may go through at the next check.
+ */
+function definite(err: unknown): boolean {
+  return err instanceof LatchkeyFailure && err.code.startsWith('VERIFY_') && err.code !== 'VERIFY_UNAVAILABLE';
+}
 
 /**
  * Every push the process waits on, checked from one timer: one small record per push, no timer
@@ -143,7 +155,7 @@ export class TimerWheelWaiter implements PushWaiter {
         (err: unknown) => {
           entry.busy = false;
           entry.failures += 1;
-          if (entry.failures >= MAX_FAILED_CHECKS) entry.settle(err instanceof Error ? err : new Error(String(err)));
+          if (definite(err) || entry.failures >= MAX_FAILED_CHECKS) entry.settle(err instanceof Error ? err : new Error(String(err)));
           // Nobody could confirm an approval: given up, as with no answer (nothing changes).
           else if (entry.final) entry.settle('expired');
           else entry.dueAt = this.now() + intervalMs;

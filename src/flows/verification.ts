@@ -98,7 +98,9 @@ export interface PushWaiter {
   /**
    * Resolves with how the push ended, 'expired' once `timeoutMs` has passed, or 'cancelled' as soon
    * as `stop` is aborted (even with a check under way: what that check then finds is not used) or
-   * a check answers 'cancelled' (the close was recorded elsewhere: ClosedWaits).
+   * a check answers 'cancelled' (the close was recorded elsewhere: ClosedWaits). Rejects with a
+   * check's error after three failed checks in a row, or at once when it is the verifier's own answer
+   * (a VERIFY_* failure other than VERIFY_UNAVAILABLE).
    */
   wait(check: () => Promise<'waiting' | PushResult | 'cancelled'>, timeoutMs: number, stop?: AbortSignal): Promise<PushResult | 'expired' | 'cancelled'>;
 }

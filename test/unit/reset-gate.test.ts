@@ -392,6 +392,23 @@ describe('TimerWheelWaiter', () => {
     await expect(waiter.wait(() => Promise.reject(new LatchkeyFailure('DIRECTORY_UNAVAILABLE')), 1000)).rejects.toThrow('DIRECTORY_UNAVAILABLE');
   });
 
+  it("a check failing with the verifier's own answer (VERIFY_NO_FACTOR: a user in bypass) ends the wait at once with it, never asked again, even when it comes on the last check", async () => {
+    const waiter = new TimerWheelWaiter({ intervalMs: 5, perSecond: 1000, clock: realClock });
+    let checks = 0;
+    const bypass = () => (++checks, Promise.reject(new LatchkeyFailure('VERIFY_NO_FACTOR', 'allowed without a push')));
+    await expect(waiter.wait(bypass, 1000)).rejects.toThrow('VERIFY_NO_FACTOR');
+    expect(checks).toBe(1);
+    // Its first check is due at its deadline: the last one, which before would end as not answered in time.
+    const last = new TimerWheelWaiter({ intervalMs: 50, perSecond: 1000, tickMs: 5, clock: realClock });
+    checks = 0;
+    await expect(last.wait(bypass, 50)).rejects.toThrow('VERIFY_NO_FACTOR');
+    expect(checks).toBe(1);
+    // A verifier that did not answer is still asked again.
+    checks = 0;
+    await expect(waiter.wait(() => (++checks, Promise.reject(new LatchkeyFailure('VERIFY_UNAVAILABLE'))), 1000)).rejects.toThrow('VERIFY_UNAVAILABLE');
+    expect(checks).toBe(3);
+  });
+
   /** The app's clock as the harness's is: real time, set forward or back by a test. */
   const movedClock = () => {
     const clock = { offsetMs: 0, now: () => new Date(Date.now() + clock.offsetMs) };
