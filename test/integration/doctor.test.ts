@@ -1,3 +1,4 @@
+import type { GoogleSimulator } from '../../src/credentials/google/stand-in';
 import { CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
@@ -317,6 +318,26 @@ describe('npm run doctor', () => {
       expect.objectContaining({ name: 'Google Workspace: service account and delegation', detail: expect.stringMatching(/unauthorized_client: check GOOGLE_SERVICE_ACCOUNT_KEY, its domain-wide delegation/) }),
     ]);
     for (const secret of h.standIns.get('google_password')!.secrets()) expect(JSON.stringify(checks)).not.toContain(secret);
+  });
+
+  it("Google acting as a delegated admin: a warning that a person its role does not reach is told to ask IT, with what to assign; an admin whose role reads no user, itself included, fails with what to grant", async () => {
+    const google = h.standIns.get('google_password') as GoogleSimulator;
+    const delegated = await doctor({ GOOGLE_ADMIN_EMAIL: 'max@example.com' });
+    expect(failures(delegated)).toEqual([]);
+    expect(delegated.find((c) => c.name === "Google Workspace: admin's reach")).toMatchObject({
+      ok: true,
+      warning: true,
+      detail: expect.stringMatching(/^GOOGLE_ADMIN_EMAIL is a delegated admin, not a super admin: a person its role does not reach is refused and told to ask IT .*assign GOOGLE_ADMIN_EMAIL's role/),
+    });
+    expect((await doctor({})).some((c) => c.name === "Google Workspace: admin's reach")).toBe(false);
+    google.adminReadsUsers = false;
+    try {
+      expect(failures(await doctor({}))).toEqual([
+        expect.objectContaining({ name: 'Google Workspace: service account and delegation', detail: expect.stringContaining('for GOOGLE_ADMIN_EMAIL itself: the admin Latchkey acts as may read no user') }),
+      ]);
+    } finally {
+      google.adminReadsUsers = true;
+    }
   });
 
   it('Google acting as an admin that is no user of the Workspace is named as such: Google refuses its token, as it does', async () => {

@@ -12,8 +12,10 @@ const GOOGLE_PEOPLE: GoogleSimUser[] = [
   { id: 'g-room', primaryEmail: 'room@example.com', isDelegatedAdmin: true },
   { id: 'g-max', primaryEmail: 'max@example.com' },
   { id: 'g-it', primaryEmail: 'it-admin@example.com', isAdmin: true },
+  // In an organizational unit the admin's role does not cover: Google answers 403 forbidden for her.
+  { id: 'g-oli', primaryEmail: 'oli@example.com', beyondAdminReach: true },
 ];
-const SLACK_PEOPLE = [...PEOPLE.slack, slackUser('UXAVI', 'avi@example.com')];
+const SLACK_PEOPLE = [...PEOPLE.slack, slackUser('UXAVI', 'avi@example.com'), slackUser('UOLI', 'oli@example.com'), slackUser('UKIT', 'kit@contractor.example')];
 const COMMAND = '/reset-google-password';
 
 describe('/reset-google-password', () => {
@@ -104,13 +106,48 @@ describe('/reset-google-password', () => {
     expect(changes()).toEqual([]);
   });
 
-  it('403 forbidden on the lookup (an address in a domain this admin does not manage): no account here, and nobody is paged', async () => {
-    google().failNext('GetUser', { status: 403, reason: 'forbidden', message: 'Not Authorized to access this resource/api' });
-    const { view } = await h.open(COMMAND, 'UMAX');
+  it("403 forbidden on the lookup of an address in a domain this Workspace does not hold (a contractor's own): no account here, nobody paged; the admin's own read told it apart", async () => {
+    const { view } = await h.open(COMMAND, 'UKIT');
     expect(view.submit).toBeUndefined();
-    await h.waitForAudit('UMAX', (r) => r.phase === 'refused' && r.errorCode === 'DIRECTORY_USER_NOT_FOUND');
+    expect(JSON.stringify(view.blocks)).toContain('No Google Workspace account has your Slack email *kit@contractor.example* as its primary email');
+    await h.waitForAudit('UKIT', (r) => r.phase === 'refused' && r.errorCode === 'DIRECTORY_USER_NOT_FOUND');
+    expect(google().callsTo('GetUser').map((c) => c.params.userKey)).toEqual(['kit@contractor.example', google().adminEmail]);
     expect(h.logs.join('')).not.toMatch(/"alert":true/);
     expect(changes()).toEqual([]);
+  });
+
+  it("403 forbidden on the lookup of a person in the admin's own domain, while the admin reads itself: beyond the admin's role, so she is told to ask IT with the reference (never \"no account\"), the log line says what to give the admin, and nobody is paged", async () => {
+    const logged = h.logs.length;
+    const { view } = await h.open(COMMAND, 'UOLI');
+    expect(view.submit).toBeUndefined();
+    const words = JSON.stringify(view.blocks);
+    expect(words).toContain('Google would not let Latchkey look up your Google account: the Google admin Latchkey acts for does not manage the part of your organization your account is in. Nothing was changed.');
+    expect(words).toContain('Ask IT to reset your password, and give them the reference below.');
+    expect(words).not.toContain('No Google Workspace account');
+    const [refused] = await h.waitForAudit('UOLI', (r) => r.phase === 'refused');
+    expect(refused).toMatchObject({ errorCode: 'DIRECTORY_USER_REFUSED', reason: 'beyond_admin', action: 'reset_google_password' });
+    expect(words).toContain(refused!.requestId);
+    const lines = h.logs.slice(logged).join('');
+    expect(lines).toContain("forbidden for a person in GOOGLE_ADMIN_EMAIL's domain (example.com), while the admin reads itself: the admin's role does not reach this user");
+    expect(lines).toContain('assign GOOGLE_ADMIN_EMAIL');
+    expect(lines).not.toMatch(/"alert":true/);
+    expect(changes()).toEqual([]);
+  });
+
+  it('403 forbidden on the lookup, and for the admin itself too (its role lost the Users rights): misconfigured, an operator alert saying what to grant, nothing changed', async () => {
+    const logged = h.logs.length;
+    google().adminReadsUsers = false;
+    try {
+      const { view } = await h.open(COMMAND, 'UMAX');
+      expect(view.submit).toBeUndefined();
+      expect(JSON.stringify(view.blocks)).toContain('Latchkey is misconfigured.');
+      await h.waitForAudit('UMAX', (r) => r.phase === 'refused' && r.errorCode === 'DIRECTORY_MISCONFIGURED');
+      const alert = h.logs.slice(logged).join('').split('\n').find((l) => l.includes('"alert":true'));
+      expect(alert).toContain('for the person and for GOOGLE_ADMIN_EMAIL itself: the admin Latchkey acts as may read no user');
+      expect(changes()).toEqual([]);
+    } finally {
+      google().adminReadsUsers = true;
+    }
   });
 
   it('403 forbidden on the update: misconfigured, an operator alert, nothing shown', async () => {

@@ -4,7 +4,7 @@ import { LatchkeyFailure, type FailureCode } from '../../flows/failure';
 import type { ChangeResult, Directory, DirectoryUser, ReviewFact } from '../../flows/ports';
 import { retryAfter } from '../../http/answers';
 import type { HttpFetch } from '../../http/fetch';
-import type { SetupCheck } from '../../doctor/setup-check';
+import { warned, type SetupCheck } from '../../doctor/setup-check';
 import { BearerApi, bearerChangeTime, PasswordRefused, setPasswordThenSignOut } from '../bearer-directory';
 import { failureOf, PERSON_WAITING, type CallPolicy, type JsonAnswer, type JsonCall } from '../http-errors';
 import { callCheck } from '../call-check';
@@ -121,13 +121,38 @@ export class GoogleDirectory implements Directory {
       user = await this.getUser(email);
     } catch (err) {
       if (err instanceof LatchkeyFailure && err.code === 'DIRECTORY_USER_NOT_FOUND') return [];
-      // Google answers 403 forbidden for an address in a domain this admin does not manage (a
-      // contractor's own domain): that person has no account here, and a Slack member must never be
-      // able to page the on-call by asking. A real misconfiguration fails check() and the update.
-      if (forbiddenIsMissing && err instanceof LatchkeyFailure && err.code === 'DIRECTORY_MISCONFIGURED' && / 403: forbidden\b/.test(err.detail ?? '')) return [];
+      if (forbiddenIsMissing && forbidden(err)) return this.forbiddenLookup(email);
       throw err;
     }
     return [toDirectoryUser(user)];
+  }
+
+  /**
+   * Google answers users.get 403 forbidden ("Not Authorized to access this resource/api") alike for
+   * an address in a domain this Workspace does not hold (a contractor's own, a personal one: no
+   * account here) and for a user the admin it acts as may not read: its role does not reach them (a
+   * delegated admin limited to some organizational units), or reads no user at all. Only on that
+   * answer, one more read tells them apart: the admin itself, as the setup check reads it. Refused
+   * too, the admin reads no user: ours to fix (every lookup fails so), misconfigured, with what to
+   * grant. Read, the admin's domain says whose the address is: in it (or a subdomain of it), the
+   * person's account is beyond the admin's reach, their words say to ask IT, and the log line says
+   * what to give the admin; elsewhere, no account here, and nobody is paged either way (a Slack
+   * member must never be able to page the on-call by asking). A Workspace's secondary domain, which
+   * nothing the admin may read names, is taken for another's.
+   */
+  private async forbiddenLookup(email: string): Promise<DirectoryUser[]> {
+    const adminEmail = this.connection.adminEmail;
+    let admin: GoogleUser;
+    try {
+      admin = await this.getUser(adminEmail);
+    } catch (err) {
+      if (forbidden(err)) throw new LatchkeyFailure('DIRECTORY_MISCONFIGURED', `google:GetUser 403: forbidden, for the person and for GOOGLE_ADMIN_EMAIL itself: ${ADMIN_READS_NO_USER}`);
+      throw err;
+    }
+    const domain = domainOf(email);
+    const own = domainOf(admin.primaryEmail);
+    if (domain !== own && !domain.endsWith(`.${own}`)) return [];
+    throw new LatchkeyFailure('DIRECTORY_USER_REFUSED', `google:GetUser 403: forbidden for a person in GOOGLE_ADMIN_EMAIL's domain (${own}), while the admin reads itself: ${BEYOND_ADMIN_FIX}`, { reason: BEYOND_ADMIN });
   }
 
   /** users.get, by primary email, alias or ID (the one read the lookup and the review share). */
@@ -167,14 +192,32 @@ export class GoogleDirectory implements Directory {
   async check(): Promise<SetupCheck[]> {
     // Here a 403 forbidden is ours to fix, and so is an admin not found: the admin it acts as must read itself.
     // (Google refuses the token for an admin that is no user at all: tokenRefusal says so.)
+    let delegated = false;
     const readAdmin = async () => {
-      const found = await this.lookup(this.connection.adminEmail, false);
-      if (found.length === 0) throw new LatchkeyFailure('DIRECTORY_MISCONFIGURED', 'GOOGLE_ADMIN_EMAIL is not a user of this Workspace');
+      let admin: GoogleUser;
+      try {
+        admin = await this.getUser(this.connection.adminEmail);
+      } catch (err) {
+        if (err instanceof LatchkeyFailure && err.code === 'DIRECTORY_USER_NOT_FOUND') throw new LatchkeyFailure('DIRECTORY_MISCONFIGURED', 'GOOGLE_ADMIN_EMAIL is not a user of this Workspace');
+        if (forbidden(err)) throw new LatchkeyFailure('DIRECTORY_MISCONFIGURED', `google:GetUser 403: forbidden, for GOOGLE_ADMIN_EMAIL itself: ${ADMIN_READS_NO_USER}`);
+        throw err;
+      }
+      delegated = admin.isAdmin !== true;
     };
-    return callCheck('service account and delegation', readAdmin, {
+    const lines = await callCheck('service account and delegation', readAdmin, {
       proves: 'a token was issued and google:GetUser answers',
       fix: 'check GOOGLE_SERVICE_ACCOUNT_KEY, its domain-wide delegation for https://www.googleapis.com/auth/admin.directory.user, and that GOOGLE_ADMIN_EMAIL is an admin allowed to manage users',
     });
+    // Which organizational units a delegated admin's role covers is not readable with the delegated
+    // scopes: said as what to check, a warning (its people refused are told to ask IT, nobody paged).
+    if (!delegated) return lines;
+    return [
+      ...lines,
+      warned(
+        "admin's reach",
+        `GOOGLE_ADMIN_EMAIL is a delegated admin, not a super admin: a person its role does not reach is refused and told to ask IT (Google answers their lookup 403 forbidden). If its role is assigned to some organizational units only, ${BEYOND_ADMIN_FIX.slice(BEYOND_ADMIN_FIX.indexOf('in the Admin console'))}`,
+      ),
+    ];
   }
 
   /** The lookup already says whether the account is an admin's. */
@@ -220,6 +263,24 @@ type GoogleUser = z.infer<typeof userSchema>;
 
 /** An archived user's refusal reason, a key of the credential's `words.refusals` (index.ts). */
 export const ARCHIVED = 'archived';
+/** A user the admin it acts as may not read (forbiddenLookup): a key of the credential's `words.refusals`. */
+export const BEYOND_ADMIN = 'beyond_admin';
+/** What to give the admin when its role does not reach every user: the log line's and the setup check's. */
+const BEYOND_ADMIN_FIX =
+  "the admin's role does not reach this user (a delegated admin whose role is assigned to some organizational units only): in the Admin console → Account → Admin roles, assign GOOGLE_ADMIN_EMAIL's role (User Management Admin, or one with the Users read and update rights) to the whole organization, or make GOOGLE_ADMIN_EMAIL a super admin";
+/** What to grant when the admin reads no user at all, itself included. */
+const ADMIN_READS_NO_USER =
+  "the admin Latchkey acts as may read no user: in the Admin console → Account → Admin roles, give GOOGLE_ADMIN_EMAIL a role with the Users read and update rights over the whole organization (User Management Admin), or make it a super admin; then run npm run doctor";
+
+/** Google's 403 forbidden on a Directory API call, the admin's own right refused (never its throttling, which is its own reason). */
+function forbidden(err: unknown): boolean {
+  return err instanceof LatchkeyFailure && err.code === 'DIRECTORY_MISCONFIGURED' && / 403: forbidden\b/.test(err.detail ?? '');
+}
+
+/** An address's domain, lower case. */
+function domainOf(email: string): string {
+  return email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+}
 
 /** A time Google gave, or undefined when it gave none (or one that is no date). */
 function dateOf(iso: string | undefined): Date | undefined {

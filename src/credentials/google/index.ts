@@ -83,6 +83,13 @@ export const google: Credential<GoogleSettings> = {
         next: 'If you need the account again, ask IT to restore it.',
         label: 'archived Google account',
       },
+      // Google would not let the admin Latchkey acts as read this person (users.get 403 forbidden), an
+      // address in that admin's own domain: their account is beyond its role's reach (google-directory.ts).
+      beyond_admin: {
+        headline: 'Google would not let Latchkey look up your Google account: the Google admin Latchkey acts for does not manage the part of your organization your account is in. Nothing was changed.',
+        next: 'Ask IT to reset your password, and give them the reference below.',
+        label: "beyond the Google admin's reach",
+      },
     },
   },
   audit: { action: 'reset_google_password', directory: 'google' },

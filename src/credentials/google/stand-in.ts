@@ -28,6 +28,11 @@ export interface GoogleSimUser {
   creationTime?: string | null;
   /** Must change their password at next sign-in before any password was set here (false unless said). */
   changePasswordAtNextLogin?: boolean;
+  /**
+   * In an organizational unit the admin's role does not cover (a delegated admin assigned to some
+   * units only): every call on them answers 403 forbidden, "Not Authorized to access this resource/api".
+   */
+  beyondAdminReach?: boolean;
   /** Phone numbers Google gives with the user (details an approver is never shown). */
   recoveryPhone?: string;
   phones?: { value: string; type: string }[];
@@ -55,6 +60,12 @@ export interface GoogleSimulator extends StandIn {
   rotateKey(): string;
   /** The last assertion's claims, as the token endpoint read them. */
   lastClaims(): Record<string, unknown> | undefined;
+  /**
+   * Whether the admin GOOGLE_ADMIN_EMAIL names has a role that reads users (true unless a test says
+   * otherwise). False, as an admin whose role lost the Users rights: every users call answers 403
+   * forbidden, its own read included; the token is still issued.
+   */
+  adminReadsUsers: boolean;
 }
 
 /** The scopes domain-wide delegation grants the service account: users, and users' sessions (signOut). */
@@ -125,8 +136,18 @@ export async function startGoogleSimulator(opts: { users: readonly GoogleSimUser
     const k = userKey.toLowerCase();
     return [...users.values()].find((u) => u.id === userKey || u.primaryEmail.toLowerCase() === k || u.aliases!.some((a) => a.toLowerCase() === k));
   };
+  let adminReadsUsers = true;
+  const forbidden = () => new GoogleError(403, 'forbidden', 'Not Authorized to access this resource/api');
+  /** The domains this Workspace holds: its users' (a test's users stand for the whole Workspace). */
+  const held = () => new Set([...users.values()].flatMap((u) => [u.primaryEmail, ...u.aliases!]).map((e) => e.slice(e.lastIndexOf('@') + 1).toLowerCase()));
   const userOr404 = (userKey: string) => {
+    // As Google answers: an admin without the Users rights reads nobody; an address in a domain this
+    // Workspace does not hold (another customer's, a personal one), and a user beyond the admin's
+    // role, are 403 forbidden alike, never "not found".
+    if (!adminReadsUsers) throw forbidden();
+    if (userKey.includes('@') && !held().has(userKey.slice(userKey.lastIndexOf('@') + 1).toLowerCase())) throw forbidden();
     const user = byKey(userKey);
+    if (user?.beyondAdminReach) throw forbidden();
     if (!user) throw new GoogleError(404, 'notFound', 'Resource Not Found: userKey');
     return user;
   };
@@ -291,6 +312,12 @@ export async function startGoogleSimulator(opts: { users: readonly GoogleSimUser
       return key.json;
     },
     lastClaims: () => claims,
+    get adminReadsUsers() {
+      return adminReadsUsers;
+    },
+    set adminReadsUsers(reads: boolean) {
+      adminReadsUsers = reads;
+    },
     // The keys' private parts, every token issued, every password set.
     secrets: () => [...keys.map((k) => (JSON.parse(k) as { private_key: string }).private_key), ...issued, ...[...passwords.values()].map((p) => p.password)],
     describe: (email) => {
