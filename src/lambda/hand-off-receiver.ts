@@ -13,7 +13,8 @@ import { SignatureWatch } from '../slack/signature-watch';
 import { notStartedReply, notStartedView } from '../views/not-started';
 import type { HttpAnswer, HttpRequest } from './http-event';
 import { withSlackDeadline } from '../slack/call-deadline';
-import { changesSince } from './failed-work-changes';
+import { changesSince, wordsAsked } from './failed-work-changes';
+import type { ResetWords } from '../views/words';
 import { failedWorkMaxAgeMs, WORK_MAX_AGE_MS, WORK_SLACK_RESERVE_MS, WorkOrderSeal, type WorkClaims, type WorkOrder, type WorkQueue } from './work-order';
 
 
@@ -193,8 +194,15 @@ export class HandOffReceiver implements Receiver {
       // Ours, but older than Lambda delivers an order: not worked. Claimed all the same, so that no
       // later delivery of it is worked either: to an instance whose clock is behind this one's it
       // could still look young enough, and run after this one dropped it.
-      await claims.claim(order).catch((err: unknown) => logger.warn({ err: describeError(err) }, 'could not claim the work order dropped as too old'));
+      const claimed = await claims.claim(order).catch((err: unknown) => logger.warn({ err: describeError(err) }, 'could not claim the work order dropped as too old'));
       logger.error({ ageMs: now - order.sealedAt! }, 'work order dropped: older than 5 minutes; claimed, so no later delivery of it is worked');
+      // Sealed by this function, so a person is waiting at "checking…" or "Resetting…", and nothing
+      // brings the order back (this invocation succeeds). Claimed by this delivery, none of it ran
+      // anywhere, nor will: told so, once. Not claimed, another delivery has it, and tells.
+      if (claimed === true) {
+        const body = parseSlackBody(order.body) as Record<string, any>;
+        await this.tellNotRun(body, order, wordsAsked(body));
+      }
       return 'done';
     }
     // Without the claim the work still runs: a second delivery is rare, and the audit log's
@@ -221,13 +229,14 @@ export class HandOffReceiver implements Receiver {
    * opened, else privately through the command, else in a DM (tellWorkFailed; the token may be the
    * very thing refused, and a command's response_url needs none). Slack's outage or our token, not
    * a bug: the error handler's warning is the operator's line, no alert. The last chance to tell
-   * them: nothing brings this order back.
+   * them: nothing brings this order back. Likewise an order dropped as too old, told in its
+   * credential's `words` when it has one ("…PIN was not reset: nothing was changed. Run `/reset-pin` again.").
    */
-  private async tellNotRun(body: Record<string, any>, order: WorkOrder): Promise<void> {
+  private async tellNotRun(body: Record<string, any>, order: WorkOrder, words?: ResetWords): Promise<void> {
     if (!personWaiting(body)) return;
     const viewId = loadingViewId(body, order.opened);
     const { logger, fetch } = this.options;
-    await tellWorkFailed({ client: this.app!.slack, fetch, logger, body, notRun: true, ...(viewId && { viewId }) }).catch((err: unknown) =>
+    await tellWorkFailed({ client: this.app!.slack, fetch, logger, body, notRun: true, ...(words && { words }), ...(viewId && { viewId }) }).catch((err: unknown) =>
       logger.warn({ slackUserId: body.user_id ?? body.user?.id, err: describeError(err) }, 'could not tell the person their request did not run'),
     );
   }

@@ -45,18 +45,16 @@ export type WorkFailedKind = 'nothing-changed' | 'click' | 'unknown' | 'not-run'
 /**
  * Said when the work behind a request failed where no handler could catch it (our bug; the worker
  * crashed or timed out), or never ran. `words`: the credential the request was about, when known,
- * for what may have changed (`maybe-changed`) or was not (`not-changed`).
+ * for what may have changed (`maybe-changed`) or was not (`not-changed`, `not-run`).
  */
 export function workFailedText(kind: WorkFailedKind, words?: ResetWords): string {
   switch (kind) {
     case 'maybe-changed':
       return words ? maybeChangedText(words) : workFailedText('unknown');
     case 'not-changed':
-      return words
-        ? `Something went wrong, and your ${words.what} was not ${changeOf(words).done}: nothing was changed. Run \`${words.command}\` again.`
-        : 'Something went wrong, nothing was changed. Try again; IT has been alerted.';
+      return words ? notChangedText(words) : 'Something went wrong, nothing was changed. Try again; IT has been alerted.';
     case 'not-run':
-      return notStartedText();
+      return words ? notChangedText(words) : notStartedText();
     case 'maybe-opened':
       return 'Latchkey could not start part of that just now. If your Latchkey window still says it is checking, close it and run the command again in a minute; if it shows anything else, carry on there. If it keeps happening, tell IT.';
     case 'nothing-changed':
@@ -71,8 +69,13 @@ export function workFailedText(kind: WorkFailedKind, words?: ResetWords): string
 }
 
 export function workFailedView(kind: WorkFailedKind, words?: ResetWords): ModalView {
-  if (kind === 'not-run') return notStartedView();
+  if (kind === 'not-run' && !words) return notStartedView();
   return modal({ title: 'Latchkey', close: 'Close', blocks: [section(`:warning: ${workFailedText(kind, words)}`)] });
+}
+
+/** None of the credential's change was made: its command runs it again. */
+function notChangedText(words: ResetWords): string {
+  return `Something went wrong, and your ${words.what} was not ${changeOf(words).done}: nothing was changed. Run \`${words.command}\` again.`;
 }
 
 /**

@@ -399,7 +399,7 @@ describe('Latchkey on Lambda, a work order delivered older than 5 minutes', () =
     x.chime.clear();
   });
 
-  it('is dropped and claimed: a later delivery of it, to an instance whose clock is 30 s behind (to which it is not yet 5 minutes old), changes nothing', async () => {
+  it('is dropped and claimed: a later delivery of it, to an instance whose clock is 30 s behind (to which it is not yet 5 minutes old), changes nothing; its person, left at "Resetting…", is told once that nothing was changed, in the PIN\'s words', async () => {
     const opened = await h.open('/reset-pin', 'UMAX');
     const updatesBefore = h.slack.callsTo('views.update').filter((c) => c.args.view_id === opened.viewId).length;
     const seal = new WorkOrderSeal(SIGNING_SECRET);
@@ -408,8 +408,12 @@ describe('Latchkey on Lambda, a work order delivered older than 5 minutes', () =
     const body = new URLSearchParams({ payload: JSON.stringify(viewSubmissionPayload({ userId: 'UMAX', teamId: TEAM, view: opened.view })) }).toString();
     const order = seal.seal({ kind: 'latchkey.work', body, timestamp: String(timestamp), signature: slackSignature(SIGNING_SECRET, timestamp, body) }, at);
     const since = h.logs.length;
+    const toldFrom = Date.now();
     await h.lambda.deliverWork(order);
     expect(h.logs.slice(since).join('')).toContain('work order dropped: older than 5 minutes');
+    const told = 'Something went wrong, and your Amazon Chime personal meeting PIN was not reset: nothing was changed. Run `/reset-pin` again.';
+    const dms = () => h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'DUMAX' && c.at >= toldFrom).map((c) => c.args.text);
+    expect(dms()).toEqual([told]);
     const realNow = Date.now.bind(Date);
     const behind = jest.spyOn(Date, 'now').mockImplementation(() => realNow() - 30_000);
     try {
@@ -421,6 +425,7 @@ describe('Latchkey on Lambda, a work order delivered older than 5 minutes', () =
     expect(h.slack.callsTo('views.update').filter((c) => c.args.view_id === opened.viewId)).toHaveLength(updatesBefore);
     expect((await h.auditRecords('UMAX')).filter((r) => r.phase === 'attempt')).toEqual([]);
     expect(h.logs.slice(since).join('')).toContain('work order delivered again; already worked, so ignored');
+    expect(dms()).toEqual([told]);
   });
 });
 
