@@ -100,6 +100,14 @@ describe('npm run manifest', () => {
     }
   }, 60_000);
 
+  it("Entra half set up (its tenant, not yet its app's client ID), before its secret is given as the README's step 1 allows: the line names what is missing with the tenant given, not with the secret it has not given (the manifest's stand-in)", async () => {
+    const { status, stdout, stderr } = await manifestCli(['--url', 'https://latchkey.acme.com'], { ENTRA_TENANT_ID: '7c3f9a52-1b6e-4d8a-9f0c-2e5b8d4a6c11' });
+    expect(status).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('  - ENTRA_CLIENT_ID: is required with ENTRA_TENANT_ID\n');
+    expect(stderr).not.toContain('ENTRA_CLIENT_SECRET');
+  });
+
   it("prints a manifest Slack's schema accepts, with the commands of the credentials enabled here only, and every URL at the given host", async () => {
     const { status, stdout } = await manifestCli(['--url', 'https://latchkey.acme.com'], OKTA_ONLY);
     // On stderr, that /reset-okta-mfa is off: its own test, below.

@@ -163,9 +163,14 @@ export const entra: Credential<EntraSettings> = {
             password: passwordPolicyOf(values),
           }
         : undefined,
-    // Any one of the three asks for the others.
-    problems: (values) =>
-      NEEDED.some((v) => values[v]) ? NEEDED.filter((v) => !values[v]).map((variable) => ({ variable, message: `is required with ${NEEDED.filter((o) => values[o]).join(' and ')}` })) : [],
+    // Any one of the three asks for the others, named by the IDs given: the secret may be npm run
+    // manifest's stand-in for one not given yet (withSecretStandIns), never a reason named to its admin.
+    problems: (values) => {
+      const given = NEEDED.filter((v) => values[v]);
+      if (given.length === 0) return [];
+      const ids = given.filter((v) => v !== 'ENTRA_CLIENT_SECRET');
+      return NEEDED.filter((v) => !values[v]).map((variable) => ({ variable, message: `is required with ${(ids.length > 0 ? ids : given).join(' and ')}` }));
+    },
   },
   load: entraDirectory,
   // A token and the password, then revokeSignInSessions once the password is shown.
