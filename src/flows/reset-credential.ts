@@ -1431,7 +1431,10 @@ export class ResetCredential {
   /**
    * One check of the push, and beside it (in parallel: the check takes no longer) one read of
    * whether its requester closed the waiting modal in another instance (abandonPush). A close wins
-   * over any answer, an approval too: the person has left and asked for nothing to change.
+   * over any answer, an approval too: the person has left and asked for nothing to change. An
+   * approval is read for once more after it came: a check can be held open for seconds (Duo's long
+   * poll), and a close made meanwhile, then an approval by habit, must not change anything. One more
+   * read, on approvals only.
    *
    * A read that fails fails the check, whatever the push says, as a failed poll does: the waiter
    * checks again an interval later, ends the wait after three failures in a row (the push
@@ -1450,6 +1453,7 @@ export class ResetCredential {
     if (closed.status === 'fulfilled' && closed.value) return 'cancelled';
     if (closed.status === 'rejected') throw closed.reason;
     if (state.status === 'rejected') throw state.reason;
+    if (state.value === 'approved' && (await verifier.closes.closedBy(requestId, requester.userId))) return 'cancelled';
     return state.value;
   }
 

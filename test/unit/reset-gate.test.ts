@@ -17,6 +17,8 @@ class MemoryVerifier implements Verifier {
   pushFailure?: LatchkeyFailure;
   /** What each push says the verifier's own log knows it by (PushStarted.audit). */
   pushAudit?: PushStarted['audit'];
+  /** The next check answers once this resolves. */
+  held?: () => Promise<void>;
 
   async find(email: string) {
     return this.accounts.get(email.toLowerCase());
@@ -30,6 +32,10 @@ class MemoryVerifier implements Verifier {
   }
 
   async check(_account: VerifierAccount, push: PushStarted): Promise<'waiting' | PushResult> {
+    // Held open once, as Duo holds a poll until its push changes: the fate is read when it answers.
+    const held = this.held;
+    this.held = undefined;
+    if (held) await held();
     const fate = this.fates[Number(push.transaction.slice(3)) - 1] ?? 'ignored';
     return fate === 'ignored' ? 'waiting' : fate;
   }
@@ -231,6 +237,22 @@ describe('the gate: verify', () => {
     expect(waiting.directory.resets).toEqual(['okta-ann']);
   });
 
+  it('a close recorded elsewhere while a check is held open (as Duo holds a poll) wins over the approval that check then brings: withdrawn, nothing changes', async () => {
+    const { waiting, other, ready, confirming } = await waitingInOneInstance();
+    let answer: (() => void) | undefined;
+    waiting.verifier.held = () => new Promise<void>((resolve) => (answer = resolve));
+    while (!answer) await new Promise((r) => setTimeout(r, 2));
+    // That check has read the closes already (not closed). The person closes the window, handled by
+    // another instance, and approves on the phone by habit before the poll answers.
+    expect(await other.flow.abandonPush(ANN, 'okta_password', ready.ticket)).toBe('recorded');
+    waiting.verifier.fates.push('approved');
+    answer();
+    expect(await confirming).toMatchObject({ ok: false, code: 'VERIFY_CANCELLED' });
+    expect(waiting.directory.resets).toEqual([]);
+    expect(waiting.verifier.cancelled).toEqual(['tx-1']);
+    expect(waiting.audit.entries.at(-1)).toMatchObject({ errorCode: 'VERIFY_CANCELLED', verification: 'cancelled' });
+  });
+
   it('a close that cannot be recorded says so (unrecorded, an alert), and the push goes on to its end', async () => {
     const { waiting, other, ready, confirming } = await waitingInOneInstance();
     waiting.closes.writeFailure = new LatchkeyFailure('STORE_UNAVAILABLE', 'closed wait write: test');
@@ -245,7 +267,8 @@ describe('the gate: verify', () => {
     // One failed read, beside the approval: not taken for "not closed"; the next check reads again and goes on.
     closes.readFailures = 1;
     expect(await flow.confirm(ANN, 'okta_password', (await opened(flow)).ticket, delivery)).toMatchObject({ ok: true });
-    expect(closes.reads).toBe(2);
+    // The failed read, the next check's, and one more once that check came back approved.
+    expect(closes.reads).toBe(3);
     expect(directory.resets).toEqual(['okta-ann']);
     // Reads that keep failing: the wait ends, the push is withdrawn, and the approval never changes anything.
     closes.readFailures = 1000;
