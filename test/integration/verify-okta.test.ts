@@ -435,7 +435,7 @@ describe("verify: a poll link Okta's answer gives is followed only when it is th
 
     const tries: [string, string][] = [
       ["Carl's approved transaction", `${h.okta.url}/api/v1/users/00ucarl/factors/${carlsPush.factorId}/transactions/${carlsPush.id}`],
-      ["Ann's own factor's path, on another host", `https://okta.attacker.example/api/v1/users/00uann/factors/opfannpush/transactions/v2mst.elsewhere`],
+      ["Ann's own factor's path, on another host", `https://ops:hunter2@okta.attacker.example/api/v1/users/00uann/factors/opfannpush/transactions/v2mst.elsewhere`],
     ];
     let untrusted = 0;
     for (const [what, link] of tries) {
@@ -455,6 +455,9 @@ describe("verify: a poll link Okta's answer gives is followed only when it is th
       await h.waitForLogs('"alert":true', alerts + 1);
       const alert = JSON.parse(h.logs.filter((l) => l.includes('"alert":true')).at(-1)!);
       expect(alert).toMatchObject({ slackUserId: 'UANN', code: 'VERIFY_ANSWER_UNTRUSTED' });
+      // Which check it failed, and a link off the org by its origin alone: never the link, which someone else wrote.
+      expect([what, alert.detail]).toEqual([what, expect.stringMatching(link.includes('attacker') ? /outside the org \(on https:\/\/okta\.attacker\.example\)/ : /of another user's or factor's push/)]);
+      expect(h.logs.join('\n')).not.toMatch(/hunter2|v2mst\.elsewhere/);
       untrusted++;
       const records = await h.waitForAudit('UANN', (r) => r.phase === 'outcome' && r.errorCode === 'VERIFY_ANSWER_UNTRUSTED');
       const outcomes = records.filter((r) => r.phase === 'outcome');

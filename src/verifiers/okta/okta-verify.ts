@@ -94,15 +94,16 @@ export class OktaVerify implements Verifier {
    * but nothing waits for it (its own transaction is not known to withdraw it).
    */
   private ownPath(href: string, account: VerifierAccount): string {
-    const refused = (what: string) =>
-      new LatchkeyFailure('VERIFY_ANSWER_UNTRUSTED', `okta:VerifyFactor answered with a poll link ${what}, not this push's transaction: not followed (${href.split(/[?#]/)[0]!.slice(0, 300)})`);
+    // Which check failed, and where a link off the org points (its origin alone): never the link
+    // itself, which someone else wrote and may carry anything (userinfo, a token in its path).
+    const refused = (what: string) => new LatchkeyFailure('VERIFY_ANSWER_UNTRUSTED', `okta:VerifyFactor answered with a poll link ${what}, not this push's transaction: not followed`);
     let url: URL;
     try {
       url = new URL(href, this.orgUrl);
     } catch {
       throw refused('that is not a URL');
     }
-    if (url.origin !== this.orgUrl) throw refused('outside the org');
+    if (url.origin !== this.orgUrl) throw refused(`outside the org (on ${url.origin.slice(0, 200)})`);
     const parts = /^\/api\/v1\/users\/([^/]+)\/factors\/([^/]+)\/transactions\/([^/]+)$/.exec(url.pathname);
     if (!parts) throw refused('that is no factor transaction');
     const [user, factor] = [decoded(parts[1]!), decoded(parts[2]!)];
