@@ -565,6 +565,26 @@ export function policiesBelowRecommended(
 }
 
 /**
+ * VERIFY_TIMEOUT_SECONDS above what the verifier lets a push wait on the phone (its
+ * longestWaitSeconds): the push lapses there first, so Latchkey waits, and tells the person, only
+ * that long. Said (a likely mistake: whoever set it expects people to have longer), never refused:
+ * a deployment that had set it keeps working.
+ */
+function waitBeyondVerifier(plugin: VerifierPlugin | undefined, seconds: number): ConfigWarning[] {
+  const longest = plugin?.longestWaitSeconds;
+  if (longest === undefined || seconds <= longest) return [];
+  return [
+    {
+      variable: 'VERIFY_TIMEOUT_SECONDS',
+      subject: 'longer than the verifier allows',
+      message:
+        `VERIFY_TIMEOUT_SECONDS is ${seconds}, but a ${plugin!.words.app} request lapses on the phone after ${longest} seconds (VERIFY_WITH=${plugin!.id}): ` +
+        `Latchkey waits ${longest} seconds and tells people so. Set VERIFY_TIMEOUT_SECONDS to ${longest} or less`,
+    },
+  ];
+}
+
+/**
  * The signing secret as given, when it is likely not what Slack's requests are signed with: a
  * ⚠ (notice) each, never the value. Whitespace around it (removed by the schema) is said so that
  * the place it is set is fixed; a value not 32 hex characters, which Slack's Basic Information page
@@ -874,7 +894,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, dotEnv: { cutInDotEnv?: reado
           verify: {
             plugin,
             settings: verifierSettings,
-            timeoutMs: e.VERIFY_TIMEOUT_SECONDS * 1000,
+            timeoutMs: Math.min(e.VERIFY_TIMEOUT_SECONDS, plugin.longestWaitSeconds ?? Infinity) * 1000,
             pollMs: e.VERIFY_POLL_MS,
             perPersonPerHour: e.VERIFY_MAX_PER_HOUR,
           },
@@ -889,6 +909,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, dotEnv: { cutInDotEnv?: reado
         ...lookalikes.map((l) => lookalikeWarning(l, env)),
         ...cutInDotEnv.map((name) => ({ variable: name, subject: CUT_AT_HASH, message: `${name}: ${cutMessage(name, env)}` })),
         ...duplicates.map(duplicateWarning),
+        ...waitBeyondVerifier(plugin, e.VERIFY_TIMEOUT_SECONDS),
       ],
     },
   };

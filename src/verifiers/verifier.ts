@@ -32,6 +32,12 @@ export interface VerifierPlugin<S = unknown> {
    */
   readonly resetBy?: string;
   /**
+   * How long the provider lets a push wait on the phone before it lapses there by itself, in
+   * seconds, when that is shorter than VERIFY_TIMEOUT_SECONDS may be set (300). Latchkey waits no
+   * longer than this, and says this wait to the person; a setting above it is warned of (config).
+   */
+  readonly longestWaitSeconds?: number;
+  /**
    * Its settings. A verifier that shares a directory's variables declares the very same Setting
    * objects (Okta Verify: OKTA_ORG_URL and OKTA_API_TOKEN, src/credentials/okta-api.ts), so one
    * variable is one setting and one secret, whoever else declares it.

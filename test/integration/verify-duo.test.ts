@@ -240,3 +240,26 @@ describe('verify with Duo Push, a person slow to reach their phone', () => {
     }
   }, 45_000);
 });
+
+describe('verify with Duo Push, VERIFY_TIMEOUT_SECONDS set past the 60 s a Duo push lives on the phone', () => {
+  const h = useHarness({ accounts: { 'verifier:duo': DUO, password: PEOPLE.workmail }, env: { ...ENV, VERIFY_TIMEOUT_SECONDS: '90' } });
+
+  it('the person is told the wait Duo gives (a minute), not the 90 s set, and is held to it; the start says the setting is past what Duo allows', async () => {
+    const duo = h.verifierStandIn as DuoSimulator;
+    expect(h.logs.join('\n')).toContain('VERIFY_TIMEOUT_SECONDS is 90, but a Duo Mobile request lapses on the phone after 60 seconds (VERIFY_WITH=duo): Latchkey waits 60 seconds and tells people so. Set VERIFY_TIMEOUT_SECONDS to 60 or less');
+    const opened = await h.open('/reset-password', 'UANN');
+    const before = duo.pushes().length;
+    const submission = await h.submit('UANN', opened.view);
+    const push = await nextPushOf(duo, before);
+    const waiting = await modalAfter(h, submission, opened.viewId, (v) => text(v).includes('Approve the Duo Mobile request'));
+    expect(text(waiting)).toContain('the request lapses after a minute.');
+    // Duo lapses it on the phone: the person is told the wait it had, and so is the record.
+    duo.expirePush(push.txid);
+    const final = text(await modalAfter(h, submission, opened.viewId, (v) => text(v).includes(':warning:')));
+    expect(final).toContain("You didn't approve the Duo Mobile request in time");
+    expect(final).toContain('approve the request on your phone within a minute.');
+    const records = await h.waitForAudit('UANN', (r) => r.phase === 'outcome' && r.errorCode === 'VERIFY_TIMEOUT');
+    expect(records.find((r) => r.errorCode === 'VERIFY_TIMEOUT')).toMatchObject({ verifier: 'duo', verifyWaitMs: 60_000 });
+    expect(h.workmail.callsTo('ResetPassword')).toEqual([]);
+  });
+});

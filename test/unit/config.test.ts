@@ -237,6 +237,28 @@ describe('loadConfig', () => {
     expect(okta.ok ? [] : [...okta.problems].sort()).toEqual([missing, 'VERIFY_WITH: okta needs OKTA_ORG_URL and OKTA_API_TOKEN: the Okta org whose Okta Verify pushes are sent']);
   });
 
+  it('VERIFY_TIMEOUT_SECONDS past the 60 s a Duo push lives on the phone: the wait is Duo\'s 60 s, and a warning (✗ in the doctor) says so; at 60 or with Okta Verify, as set and nothing said', () => {
+    const duo = { RESET_POLICY: 'pin=verify', VERIFY_WITH: 'duo', DUO_API_HOSTNAME: 'api-1a2b3c4d.duosecurity.com', DUO_INTEGRATION_KEY: 'DIWJ8X6AEYOR5OMC6TQ1', DUO_SECRET_KEY: 'k'.repeat(40) };
+    const of = (env: Record<string, string>) => {
+      const result = loadConfig({ ...VALID, ...env });
+      if (!result.ok) throw new Error(result.problems.join('; '));
+      return { waitMs: result.config.verify?.timeoutMs, warnings: result.config.warnings.filter((w) => w.variable === 'VERIFY_TIMEOUT_SECONDS') };
+    };
+    expect(of({ ...duo, VERIFY_TIMEOUT_SECONDS: '90' })).toEqual({
+      waitMs: 60_000,
+      warnings: [
+        {
+          variable: 'VERIFY_TIMEOUT_SECONDS',
+          subject: 'longer than the verifier allows',
+          message: 'VERIFY_TIMEOUT_SECONDS is 90, but a Duo Mobile request lapses on the phone after 60 seconds (VERIFY_WITH=duo): Latchkey waits 60 seconds and tells people so. Set VERIFY_TIMEOUT_SECONDS to 60 or less',
+        },
+      ],
+    });
+    expect(of({ ...duo, VERIFY_TIMEOUT_SECONDS: '60' })).toEqual({ waitMs: 60_000, warnings: [] });
+    expect(of({ ...duo, VERIFY_TIMEOUT_SECONDS: '30' })).toEqual({ waitMs: 30_000, warnings: [] });
+    expect(of({ RESET_POLICY: 'pin=verify', VERIFY_WITH: 'okta', OKTA_ORG_URL: 'https://example.okta.com', OKTA_API_TOKEN: '00' + 'a'.repeat(40), VERIFY_TIMEOUT_SECONDS: '90' })).toEqual({ waitMs: 90_000, warnings: [] });
+  });
+
   it('a Duo API hostname given as a URL says to give the hostname alone', () => {
     const duo = { VERIFY_WITH: 'duo', DUO_INTEGRATION_KEY: 'DIWJ8X6AEYOR5OMC6TQ1', DUO_SECRET_KEY: 'k'.repeat(40) };
     for (const url of ['https://api-1a2b3c4d.duosecurity.com/', 'https://api-1a2b3c4d.duosecurity.com']) {

@@ -22,6 +22,9 @@ export const duo: VerifierPlugin<DuoSettings> = {
   id: 'duo',
   words: { app: 'Duo Mobile', mistake: 'tapped Deny' },
   audit: { verifier: 'duo' },
+  // Duo's Auth API docs: a push not answered lapses after 60 seconds (auth_status then answers
+  // deny/timeout). A longer wait would promise the person time Duo never gives.
+  longestWaitSeconds: 60,
   settings: {
     variables: {
       DUO_API_HOSTNAME: {
