@@ -1,5 +1,5 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, mkdirSync, mkdtempSync, openSync, realpathSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { manifestSchemaErrors } from '../support/manifest-schema';
@@ -23,6 +23,22 @@ function manifestCli(args: string[], env: Record<string, string>): Promise<{ sta
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   return new Promise((resolve) => child.on('exit', (status) => resolve({ status, stdout, stderr })));
+}
+
+/**
+ * Writes `text` to a named pipe that its reader holds open, as the tool serving .env would, but
+ * never waits for a reader: a plain open for writing blocks until one comes, so one whose reader
+ * has already closed it would hold this jest worker for good, past any test timeout. Throws
+ * (ENXIO) when no one has it open for reading.
+ */
+function writeToReader(pipe: string, text: string): void {
+  const fd = openSync(pipe, constants.O_WRONLY | constants.O_NONBLOCK);
+  try {
+    // Under PIPE_BUF bytes into a pipe nothing else writes to: written whole, at once.
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 type Manifest = {
@@ -73,20 +89,28 @@ describe('npm run manifest', () => {
     const pipe = join(dir, '.env');
     try {
       execFileSync('mkfifo', [pipe]);
-      const child = spawn(process.execPath, [CLI, '--url', 'https://latchkey.acme.com'], { cwd: dir, env: { PATH: process.env.PATH!, HOME: dir }, stdio: ['ignore', 'pipe', 'pipe'] });
+      // A run that hangs is killed: jest's timeout fails the test, but would leave it running.
+      const child = spawn(process.execPath, [CLI, '--url', 'https://latchkey.acme.com'], { cwd: dir, env: { PATH: process.env.PATH!, HOME: dir }, stdio: ['ignore', 'pipe', 'pipe'], timeout: 40_000, killSignal: 'SIGKILL' });
       let stdout = '';
       let stderr = '';
       let wrote = false;
+      let notWritten: unknown;
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
       child.stderr.on('data', (d: Buffer) => {
         stderr += d.toString();
         // The tool writes once the wait was said: the line came while the command waited, not after.
         if (!wrote && stderr.includes('yet: waiting up to 5 s')) {
           wrote = true;
-          writeFileSync(pipe, Object.entries(OKTA_ONLY).map(([name, value]) => `${name}=${value}\n`).join(''));
+          try {
+            writeToReader(pipe, Object.entries(OKTA_ONLY).map(([name, value]) => `${name}=${value}\n`).join(''));
+          } catch (err) {
+            notWritten = err;
+          }
         }
       });
       const status = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      // ENXIO: the command had closed its end (given up, or died) before the line reached this test.
+      expect(notWritten).toBeUndefined();
       // Before: nothing said while it waited, and the tool here never wrote.
       expect(stderr.split('\n')[0]).toBe(
         `Nothing written to ${join(realpathSync(dir), '.env')} yet: waiting up to 5 s in all for the tool that serves it (for example 1Password) to write the settings. If that tool asks you to unlock it or to allow access, do so.`,
