@@ -618,7 +618,7 @@ function registerFeatures(
   registerHomeSetupCheckButton(app, home, () => runDoctor({ config, slack: app.slack, dynamo: (checkClient ??= new DynamoDBClient(aws)), context, askedBySignedRequest: true }), logger);
   registerAuditSearchAgain(app, clock, logger);
 
-  app.error(listenerErrorHandler(logger, (body, viewId) => tellWorkFailed({ client: app.slack, fetch, logger, body, ...(viewId && { viewId }) })));
+  app.error(listenerErrorHandler(logger, (body, viewId) => tellWorkFailed({ client: app.slack, fetch, logger, body, ...(viewId && { view: { viewId } }) })));
 
   return { credentials, licenseRequests };
 }

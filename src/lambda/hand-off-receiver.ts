@@ -6,7 +6,7 @@ import type { HttpFetch } from '../http/fetch';
 import { OPENED_MODAL, openLoadingModal, type OpenedModal } from '../slack/arrival-modal';
 import { UnexpectedPayloadError, type GuardedApp } from '../slack/guarded-app';
 import { bodyMatchesType, isSslCheck, parseSlackBody, readSlackBody, refuseContentType } from '../slack/slack-request-body';
-import { loadingViewId, personWaiting, tellWorkFailed, unchangedViewId } from '../slack/work-failed';
+import { loadingView, personWaiting, tellWorkFailed, unchangedView } from '../slack/work-failed';
 import { EVENTS_PATH } from '../slack/events-path';
 import { SIGNATURE_REFUSALS, signatureProblem, signedBySlack } from '../slack/slack-signature';
 import { SignatureWatch } from '../slack/signature-watch';
@@ -234,9 +234,9 @@ export class HandOffReceiver implements Receiver {
    */
   private async tellNotRun(body: Record<string, any>, order: WorkOrder, words?: ResetWords): Promise<void> {
     if (!personWaiting(body)) return;
-    const viewId = loadingViewId(body, order.opened);
+    const view = loadingView(body, order.opened);
     const { logger, fetch } = this.options;
-    await tellWorkFailed({ client: this.app!.slack, fetch, logger, body, notRun: true, ...(words && { words }), ...(viewId && { viewId }) }).catch((err: unknown) =>
+    await tellWorkFailed({ client: this.app!.slack, fetch, logger, body, notRun: true, ...(words && { words }), ...(view && { view }) }).catch((err: unknown) =>
       logger.warn({ slackUserId: body.user_id ?? body.user?.id, err: describeError(err) }, 'could not tell the person their request did not run'),
     );
   }
@@ -311,7 +311,7 @@ export class HandOffReceiver implements Receiver {
     this.options.metrics.count('work_failed', { condition });
     // Nothing of the person's changed since: no window of theirs can show a new secret, so even a
     // submission's (a Reset left at "Resetting…") is told in place.
-    const viewId = maybeWorkedElsewhere || changed?.mayHaveChanged ? undefined : changed ? unchangedViewId(body, order.opened) : loadingViewId(body, order.opened);
+    const view = maybeWorkedElsewhere || changed?.mayHaveChanged ? undefined : changed ? unchangedView(body, order.opened) : loadingView(body, order.opened);
     // If even the DM fails, the message goes back to the queue, then to its dead-letter queue.
     await tellWorkFailed({
       client: this.app!.slack,
@@ -322,7 +322,7 @@ export class HandOffReceiver implements Receiver {
       maybeWorkedElsewhere,
       ...(changed && (changed.mayHaveChanged ? { mayHaveChanged: true } : { nothingChanged: true })),
       ...(changed?.words && { words: changed.words }),
-      ...(viewId && { viewId }),
+      ...(view && { view }),
     });
   }
 

@@ -20,7 +20,11 @@ import { slackErrorCode } from './slack-errors';
 export const TRIGGER_SAFE_MS = 2_500;
 export const OPENED_MODAL = 'latchkeyOpenedModal';
 
-export type OpenedModal = { ok: true; viewId: string } | { ok: false; reason: 'trigger_stale' | 'trigger_expired' | 'failed' };
+/**
+ * `hash`: Slack's hash of the view as opened, so that a failure told in it later replaces only that
+ * view, never one shown in its place since (work-failed.ts).
+ */
+export type OpenedModal = { ok: true; viewId: string; hash?: string } | { ok: false; reason: 'trigger_stale' | 'trigger_expired' | 'failed' };
 
 /** What a command asks to have opened on arrival, and what to say when its trigger is too old. */
 export interface ArrivalModal {
@@ -65,7 +69,8 @@ export async function openLoadingModal(args: {
     const opened = await client.views.open({ trigger_id: trigger.triggerId, view: args.modal.view });
     const viewId = opened.view?.id;
     if (!viewId) throw new Error('views.open returned no view');
-    return { ok: true, viewId };
+    const hash = opened.view?.hash;
+    return { ok: true, viewId, ...(hash && { hash }) };
   } catch (err) {
     if (slackErrorCode(err) === 'expired_trigger_id') return busy('trigger_expired');
     logger.warn({ slackUserId: trigger.userId, err: describeError(err) }, 'views.open failed');

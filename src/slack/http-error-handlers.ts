@@ -2,7 +2,7 @@ import type { HTTPReceiverOptions } from '@slack/bolt';
 import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App';
 import { ErrorCode } from './bolt';
 import { openedModalOf } from './arrival-modal';
-import { loadingViewId, personWaiting } from './work-failed';
+import { loadingView, personWaiting } from './work-failed';
 import { describeError } from '../flows/failure';
 import type { Logger } from '../flows/ports';
 
@@ -52,7 +52,9 @@ export function listenerErrorHandler(logger: Logger, tell: TellWorkFailed): (arg
     logger.error({ err: describeError(error), code: error.code, alert: true }, 'unhandled error in a Slack listener');
     const payload = body as Record<string, any>;
     if (!personWaiting(payload)) return;
-    const viewId = loadingViewId(payload, await openedModalOf(context)?.catch(() => undefined));
+    // Without its hash: a command's listener that threw after filling its window in (a
+    // confirmation, never a secret) is still told there.
+    const viewId = loadingView(payload, await openedModalOf(context)?.catch(() => undefined))?.viewId;
     await tell(payload, viewId).catch((err: unknown) => logger.warn({ err: describeError(err) }, 'could not tell the person their request failed'));
   };
 }

@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { lambdaLogger } from '../../src/lambda';
 import { failedWorkMaxAgeMs, NOT_STARTED_ERROR, WORK_MAX_AGE_MS, WorkOrderSeal, type WorkOrder } from '../../src/lambda/work-order';
+import type { DynamoCall } from '../support/dynamo-gate';
 import { APPROVALS_CHANNEL, secretIn, SIGNING_SECRET, TEAM, useHarness } from '../support/harness';
 import { credentialSecretVariables, SECRET_ARNS } from '../support/lambda-entry';
 import { postSlashCommand, slackSignature, slashCommandBody, viewSubmissionPayload } from '../support/slack-requests';
@@ -188,6 +189,45 @@ describe('Latchkey on Lambda, when the work of an approver\'s click times out', 
     const toAda = h.slack.calls.filter((c) => c.at >= at && (c.args.channel === 'DUADA' || c.args.user === 'UADA')).map((c) => JSON.stringify(c.args));
     expect(toAda.length).toBeGreaterThan(0);
     expect(toAda.filter((t) => /PIN was reset|reset-pin/.test(t))).toEqual([]);
+  });
+});
+
+describe('Latchkey on Lambda, when the person goes on while a failed-work record is read', () => {
+  const h = useHarness({ entry: 'lambda', dynamoGate: true }, (x) => {
+    x.slack.clear();
+    x.chime.clear();
+  });
+
+  it("a command whose worker timed out once it showed the confirmation, read as having changed nothing just before the person reset: the new PIN shown meanwhile is never replaced (Slack's hash), and a DM says Latchkey cannot tell, in the PIN's words", async () => {
+    let releaseFailure!: () => void;
+    const failureHeld = new Promise<void>((r) => (releaseFailure = r));
+    h.lambda.timeOutNextWorkAfterIt({ beforeFailure: () => failureHeld });
+    const at = Date.now();
+    const opened = await h.open('/reset-pin', 'UANN', { timeoutMs: 15_000 });
+    // The record's read of Ann's records is answered only once she has reset: it finds nothing.
+    const readOfAnn = (c: DynamoCall) => c.operation === 'Query' && c.body.includes('"ConsistentRead":true') && c.body.includes(`"ACTOR#${TEAM}#UANN"`);
+    const releaseRead = h.dynamoGate.delay(readOfAnn);
+    let pin: string | undefined;
+    try {
+      releaseFailure();
+      const deadline = Date.now() + 15_000;
+      while (!h.dynamoGate.delayed.some(readOfAnn) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(h.dynamoGate.delayed.some(readOfAnn)).toBe(true);
+      const submitted = await h.submit('UANN', opened.view);
+      const final = await h.shownAfter(submitted, opened.viewId, 15_000);
+      pin = h.chime.pinOf('chime-ann');
+      expect(secretIn(final)).toBe(pin);
+    } finally {
+      releaseRead();
+    }
+    const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && c.at >= at && /went wrong/.test(String(c.args.text)), 15_000);
+    expect(dm.args.text).toBe(
+      'Something went wrong before Latchkey could finish, so it cannot tell whether your Amazon Chime personal meeting PIN was reset. If your Latchkey window shows your new PIN, that is done: keep it. Otherwise look at your Home tab before you run `/reset-pin` again; IT has been alerted.',
+    );
+    await h.lambda.idle();
+    expect(secretIn(h.lastShown(opened.viewId, [])!)).toBe(pin);
+    const refused = h.slack.callsTo('views.update').filter((c) => c.args.view_id === opened.viewId && c.at >= at && c.result?.error === 'hash_conflict');
+    expect(refused).toHaveLength(1);
   });
 });
 
