@@ -139,6 +139,23 @@ describe('/reset-entra-password', () => {
     expect(changes()).toEqual([]);
   });
 
+  it("a next page of memberships linked off Graph is never followed (the token goes to Graph only): the lookup fails closed, nothing is offered, and the log line names the link's origin alone", async () => {
+    const logged = h.logs.length;
+    entra().linkNextPagesTo('https://user:hunter2@graph.attacker.example');
+    try {
+      const { view } = await h.open(COMMAND, 'UIVY');
+      expect(view.submit).toBeUndefined();
+      await h.waitForAudit('UIVY', (r) => r.phase === 'refused' && r.errorCode === 'DIRECTORY_REJECTED');
+      expect(entra().callsTo('ListRoles').filter((c) => c.params.userId === 'e-ivy').map((c) => c.params.skiptoken ?? '0')).toEqual(['0']);
+      const lines = h.logs.slice(logged).join('');
+      expect(lines).toContain('entra:ListRoles answered with a next page off Graph (on https://graph.attacker.example): not followed');
+      expect(lines).not.toContain('hunter2');
+      expect(changes()).toEqual([]);
+    } finally {
+      entra().linkNextPagesTo(undefined);
+    }
+  });
+
   it("a directory guest (a Slack member, invited to Entra from elsewhere) is refused in Entra's own words, with its own audit reason", async () => {
     const { view } = await h.open(COMMAND, 'UGWEN');
     expect(view.submit).toBeUndefined();

@@ -400,7 +400,8 @@ export class EntraDirectory implements Directory {
     } catch {
       url = undefined;
     }
-    if (!url || url.origin !== this.graphOrigin) throw new LatchkeyFailure('DIRECTORY_REJECTED', `${operation} answered with a next page off Graph (${link.split(/[?#]/)[0]!.slice(0, 200)}): not followed`);
+    // Only the link's origin is said: the rest is someone else's text (a user:password@ included).
+    if (!url || url.origin !== this.graphOrigin) throw new LatchkeyFailure('DIRECTORY_REJECTED', `${operation} answered with a next page off Graph (${url ? `on ${url.origin}` : 'not a URL'}): not followed`);
     return `${url.pathname}${url.search}`;
   }
 

@@ -98,6 +98,11 @@ export interface EntraSimulator extends StandIn {
    */
   setRoleReadGranted(granted: boolean): void;
   /**
+   * A Graph answering amiss (never Graph's own behaviour: a test of what Latchkey follows): the
+   * memberships' next page links are given on this origin instead of Graph's; undefined, Graph's again.
+   */
+  linkNextPagesTo(origin: string | undefined): void;
+  /**
    * Whether a user's `signInActivity` can be read (`readable` unless set): without the application
    * permission AuditLog.Read.All Graph answers 403 Authorization_RequestDenied; in a tenant without
    * Entra ID P1 (or P2), 403 Authentication_RequestFromNonPremiumTenantOrB2CTenant.
@@ -166,6 +171,7 @@ export async function startEntraSimulator(opts: {
   const domains = new Map<string, DomainAuthentication>([[INITIAL_DOMAIN, 'Managed']]);
   let domainRead = true;
   let roleRead = true;
+  let pagesOrigin: string | undefined;
   let signInActivity: SignInActivityAccess = 'readable';
   // A failure queued for the token endpoint is answered in the identity platform's shape, except throttling.
   const state = new SimState<Operation, GraphFailure>(opts.latencyMs, (failure, operation) => {
@@ -286,7 +292,7 @@ export async function startEntraSimulator(opts: {
           const memberships: (string | undefined)[] = [...Array<undefined>(u.groups ?? 0), ...u.roles!];
           const page = Number(req.url.searchParams.get('$skiptoken') ?? '0');
           const next = (page + 1) * ROLE_PAGE < memberships.length;
-          const nextLink = new URL(`${url}${path}`);
+          const nextLink = new URL(`${pagesOrigin ?? url}${path}`);
           nextLink.search = req.url.search;
           nextLink.searchParams.set('$skiptoken', String(page + 1));
           return json(200, {
@@ -439,6 +445,9 @@ export async function startEntraSimulator(opts: {
     },
     setRoleReadGranted: (granted) => {
       roleRead = granted;
+    },
+    linkNextPagesTo: (origin) => {
+      pagesOrigin = origin;
     },
     setSignInActivity: (state) => {
       signInActivity = state;
