@@ -91,7 +91,7 @@ export const entra: Credential<EntraSettings> = {
       roles_unread: {
         headline: 'Your Microsoft account is in more groups than Latchkey reads to check it holds no admin role, so Latchkey will not reset its password. Nothing was changed.',
         next: 'Ask IT to reset it, and give them the reference below.',
-        label: 'too many groups to check for an admin role',
+        label: 'admin roles unread: too many groups',
       },
       // Graph refused to set the password (403 Authorization_RequestDenied): an account Entra protects
       // from the app's reset, or any account while the app lacks its role, which Graph answers alike.
