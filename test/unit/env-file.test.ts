@@ -261,6 +261,25 @@ describe('.env that is a named pipe a tool serves', () => {
   });
   /** A writer in a process of its own, as 1Password's is: it opens the pipe after `afterS` and writes `text`. */
   const serve = (pipe: string, text: string, afterS = 0) => spawn('sh', ['-c', `sleep ${afterS}; printf '%s' "$1" > "$2"`, 'serve', text, pipe], { stdio: 'ignore' });
+  /**
+   * `read` of `pipe`, beside a process that opens the pipe for writing once its wait in all is long
+   * past (20 s more) and closes it at once, writing nothing. A read held in a blocking open or read
+   * (a pipe opened without O_NONBLOCK, as when every start hung) is so let go, and fails here,
+   * instead of holding this jest worker for good: the read runs on its only thread, where no
+   * timeout fires. To a reader that waits as it should, an end with nothing written is no end yet.
+   */
+  const letGo = <T>(pipe: string, waitMs: number, read: () => T): T => {
+    const afterMs = waitMs + 20_000;
+    const began = Date.now();
+    const opener = spawn('sh', ['-c', 'sleep "$1"; : > "$2"', 'let-go', String(afterMs / 1000), pipe], { stdio: 'ignore' });
+    try {
+      return read();
+    } finally {
+      opener.kill('SIGKILL');
+      // Not over before the opener slept its time: the read was held until it opened the pipe.
+      expect(Date.now() - began).toBeLessThan(afterMs);
+    }
+  };
 
   it('is read as its writer writes it, by npm start and its kin and by the synth alike, also when the writer opens its end late', () => {
     const served = (name: string, text: string, afterS = 0): [string, ChildProcess] => {
@@ -314,11 +333,11 @@ describe('.env that is a named pipe a tool serves', () => {
     try {
       // Before: nothing said, the command silent until the tool wrote.
       const said: string[] = [];
-      loadDotEnv(pipe, saying(said, pipe, 'LK_PIPED_SLOW=slow\n'), pipeWait);
+      letGo(pipe, pipeWait.waitMs, () => loadDotEnv(pipe, saying(said, pipe, 'LK_PIPED_SLOW=slow\n'), pipeWait));
       expect(process.env.LK_PIPED_SLOW).toBe('slow');
       expect(said).toEqual([waitingLine(pipe, pipeWait.waitMs)]);
       const saidBySynth: string[] = [];
-      expect(readDotEnv(synthPipe, saying(saidBySynth, synthPipe, 'LK_PIPED_SLOW=synth\n'), pipeWait)?.values).toEqual({ LK_PIPED_SLOW: 'synth' });
+      expect(letGo(synthPipe, pipeWait.waitMs, () => readDotEnv(synthPipe, saying(saidBySynth, synthPipe, 'LK_PIPED_SLOW=synth\n'), pipeWait))?.values).toEqual({ LK_PIPED_SLOW: 'synth' });
       expect(saidBySynth).toEqual([waitingLine(synthPipe, pipeWait.waitMs)]);
     } finally {
       delete process.env.LK_PIPED_SLOW;
@@ -332,7 +351,7 @@ describe('.env that is a named pipe a tool serves', () => {
     const said: string[] = [];
     const err = (() => {
       try {
-        loadDotEnv(pipe, (line) => said.push(line));
+        letGo(pipe, DOT_ENV_PIPE_WAIT_MS, () => loadDotEnv(pipe, (line) => said.push(line)));
       } catch (e) {
         return e;
       }
@@ -343,5 +362,5 @@ describe('.env that is a named pipe a tool serves', () => {
     expect((err as Error).message).toBe(
       `${pipe} is a named pipe (FIFO) that nothing wrote settings to within ${DOT_ENV_PIPE_WAIT_MS / 1000} s. Latchkey reads its settings from .env when it is there: if a tool serves it (1Password Environments mounts .env so), unlock that tool and check the file is enabled there, then run this again; otherwise make .env a regular file of NAME=value lines, or move it away to give the settings in the environment alone.`,
     );
-  }, 30_000);
+  }, 90_000);
 });
