@@ -4,7 +4,7 @@ import type { ArrivalModal } from '../slack/arrival-modal';
 import type { GuardedApp } from '../slack/guarded-app';
 import { failureMessage } from '../views/failure-message';
 import type { SubjectWords } from '../views/words';
-import { readableSlashCommand, slashCommandSchema } from './slack-payloads';
+import { commandUser, readableSlashCommand, slashCommandSchema } from './slack-payloads';
 
 /**
  * Registers `command` as one acceptCommand answers with an empty acknowledgement whenever it can
@@ -42,6 +42,6 @@ export async function acceptCommand(
     return undefined;
   }
   await ack();
-  const { user_id: userId, team_id: teamId, enterprise_id: enterpriseId, trigger_id: triggerId, text } = parsed.data;
-  return { requester: { userId, teamId, ...(enterpriseId && { enterpriseId }) }, triggerId, text };
+  const { trigger_id: triggerId, text } = parsed.data;
+  return { requester: commandUser(parsed.data), triggerId, text };
 }

@@ -5,7 +5,7 @@ import type { GuardedApp } from '../slack/guarded-app';
 import { answerByOf } from '../slack/held-answer';
 import { describeError } from '../flows/failure';
 import { resetPicker, resetPickerForGuest, resetPickerGuestFollowUp } from '../views/reset-picker';
-import { slashCommandSchema } from './slack-payloads';
+import { commandUser, slashCommandSchema } from './slack-payloads';
 import { RESET_PICKER_COMMAND } from '../core-commands';
 
 /** How long a Lambda worker waits for Slack to say whether the person is a guest, once the picker is shown. */
@@ -32,8 +32,7 @@ export function registerResetPicker(app: GuardedApp, served: readonly Credential
       await ack(answer);
       return;
     }
-    const { user_id: userId, team_id: teamId, enterprise_id: enterpriseId } = parsed.data;
-    const requester: Requester = { userId, teamId, ...(enterpriseId && { enterpriseId }) };
+    const requester: Requester = commandUser(parsed.data);
     const answerBy = answerByOf(context);
     if (answerBy !== undefined) {
       // The answer may wait (held-answer.ts) for Slack to say who is asking: a guest gets the words, not the buttons.
@@ -47,7 +46,7 @@ export function registerResetPicker(app: GuardedApp, served: readonly Credential
     await ack(answer);
     if (!(await guests.isGuest(requester, LATE_GUEST_CHECK_WAIT_MS))) return;
     await respond({ response_type: 'ephemeral', replace_original: false, text: resetPickerGuestFollowUp().text }).catch((err: unknown) =>
-      logger.warn({ slackUserId: userId, err: describeError(err) }, "could not tell a guest why /reset's buttons will not work for them"),
+      logger.warn({ slackUserId: requester.userId, err: describeError(err) }, "could not tell a guest why /reset's buttons will not work for them"),
     );
   });
 }

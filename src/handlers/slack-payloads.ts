@@ -46,6 +46,9 @@ const actor = {
   enterprise: z.object({ id: slackId }).nullable().optional(),
 };
 
+/** Who an interaction (a click, a submission) is from, and nothing else of it. */
+export const interactionUserSchema = z.object(actor);
+
 /** One input's state: text inputs carry `value`, selects and radio buttons `selected_option`, pickers their own. */
 const inputState = z.object({
   value: z.string().max(3000).nullish(),
@@ -77,6 +80,11 @@ export const blockActionsSchema = z.object({
 });
 
 type BlockActions = z.infer<typeof blockActionsSchema>;
+
+/** Who typed a slash command, from its signed payload only. */
+export function commandUser(body: Pick<z.infer<typeof slashCommandSchema>, 'user_id' | 'team_id' | 'enterprise_id'>): Requester {
+  return { userId: body.user_id, teamId: body.team_id, ...(body.enterprise_id && { enterpriseId: body.enterprise_id }) };
+}
 
 /** Who is acting, from the signed payload only. */
 export function actingUser(body: {

@@ -3,6 +3,7 @@ import type { Credential } from '../credentials/credential';
 import { describeError } from '../flows/failure';
 import type { AuditEvent, AuditReader, Logger, Requester } from '../flows/ports';
 import { resetWordsOf } from '../handlers/reset-words';
+import { actingUser, commandUser, interactionUserSchema, slashCommandSchema } from '../handlers/slack-payloads';
 import { resetCallbackId } from '../views/reset-modal';
 import type { ResetWords } from '../views/words';
 
@@ -58,11 +59,18 @@ function isChange(e: AuditEvent): boolean {
   return e.phase === 'attempt' || e.phase === 'outcome' || e.phase === 'unreadable';
 }
 
-/** Who asked, from the signed payload: a command's user, or an interaction's. */
+/**
+ * Who asked, from the signed payload, by the very rules the handlers key the person's records by
+ * (a command's, an interaction's): read otherwise, the read would look in another partition, find
+ * nothing, and say nothing was changed.
+ */
 function actorOf(body: Record<string, any>): Requester | undefined {
-  const userId: unknown = body.user_id ?? body.user?.id;
-  const teamId: unknown = body.team_id ?? body.team?.id ?? body.user?.team_id;
-  return typeof userId === 'string' && typeof teamId === 'string' ? { userId, teamId } : undefined;
+  if (typeof body.command === 'string') {
+    const command = slashCommandSchema.pick({ user_id: true, team_id: true, enterprise_id: true }).safeParse(body);
+    return command.success ? commandUser(command.data) : undefined;
+  }
+  const interaction = interactionUserSchema.safeParse(body);
+  return interaction.success ? actingUser(interaction.data) : undefined;
 }
 
 /** The words of the credential a request names (credentialAsked), for what its person is told. */
