@@ -90,6 +90,26 @@ describe('Latchkey on Lambda, when the work crashes', () => {
     expect(failed.map((l) => JSON.parse(l))).toEqual([expect.objectContaining({ alert: true, mayHaveChanged: false, slackUserId: 'UBOB' })]);
   });
 
+  it("a Reset click whose worker crashed, by a person who reset the same PIN just before: that earlier change, written before the request, is not taken for this one's, and the window says nothing was changed", async () => {
+    const earlier = await h.reset('/reset-pin', 'UANN', { timeoutMs: 15_000 });
+    expect(secretIn(earlier.final)).toBe(h.chime.pinOf('chime-ann'));
+    await h.lambda.idle();
+    // Past the minute read before a request's signature for the clocks (CLOCK_MARGIN_MS).
+    const realNow = Date.now.bind(Date);
+    const ahead = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + 2 * 60_000);
+    try {
+      const opened = await h.open('/reset-pin', 'UANN', { timeoutMs: 15_000 });
+      h.lambda.crashNextWork();
+      await h.submit('UANN', opened.view);
+      const shown = await h.viewUpdate(opened.viewId, 2, 15_000);
+      expect(JSON.stringify(shown)).toContain('Something went wrong, and your Amazon Chime personal meeting PIN was not reset: nothing was changed. Run `/reset-pin` again.');
+      await h.lambda.idle();
+    } finally {
+      ahead.mockRestore();
+    }
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+  });
+
   it('a Reset whose first delivery crashed before it began, its person told nothing was changed: a late delivery of it is not worked', async () => {
     const opened = await h.open('/reset-pin', 'UMAX');
     const since = h.logs.length;
