@@ -157,26 +157,18 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
 
   async ofDay(day: string): Promise<AuditEvent[]> {
     // Without the day's bulk (UNREAD_IN_A_DAY): a day can hold thousands of records.
-    const read = await this.reading(async () => {
-      const found: AuditRecord[] = [];
-      let startKey: QueryCommandInput['ExclusiveStartKey'];
-      do {
-        const page = await this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: 'by-day',
-            KeyConditionExpression: '#day = :day',
-            ProjectionExpression: DAY_FIELDS.map((_, i) => `#f${i}`).join(', '),
-            ExpressionAttributeNames: { '#day': 'day', ...Object.fromEntries(DAY_FIELDS.map((f, i) => [`#f${i}`, f])) },
-            ExpressionAttributeValues: marshall({ ':day': day }),
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of page.Items ?? []) found.push(this.parsed(item, daySchema));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-      return found;
-    });
+    const read = await this.reading(() =>
+      this.everyPage(
+        {
+          IndexName: 'by-day',
+          KeyConditionExpression: '#day = :day',
+          ProjectionExpression: DAY_FIELDS.map((_, i) => `#f${i}`).join(', '),
+          ExpressionAttributeNames: { '#day': 'day', ...Object.fromEntries(DAY_FIELDS.map((f, i) => [`#f${i}`, f])) },
+          ExpressionAttributeValues: marshall({ ':day': day }),
+        },
+        daySchema,
+      ),
+    );
     return read.map(toAuditEvent);
   }
 
@@ -237,24 +229,13 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
     // from an instance whose clock is ahead is still one written since.
     const from = since.toISOString();
     const earliest = new Date(since.getTime() - REFERENCE_DAYS * 86_400_000).toISOString();
-    const read = await this.reading(async () => {
-      const found: AuditRecord[] = [];
-      let startKey: QueryCommandInput['ExclusiveStartKey'];
-      do {
-        const page = await this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            ConsistentRead: true,
-            KeyConditionExpression: 'pk = :pk AND sk >= :from',
-            ExpressionAttributeValues: marshall({ ':pk': actorKey(actor.teamId, actor.userId), ':from': earliest }),
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of page.Items ?? []) found.push(this.parsed(item));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-      return found;
-    });
+    const read = await this.reading(() =>
+      this.everyPage({
+        ConsistentRead: true,
+        KeyConditionExpression: 'pk = :pk AND sk >= :from',
+        ExpressionAttributeValues: marshall({ ':pk': actorKey(actor.teamId, actor.userId), ':from': earliest }),
+      }),
+    );
     // By the time as read (a record this version cannot read has its request's time, or its day's).
     return read.filter((r) => r.at >= from).map(toAuditEvent);
   }
@@ -474,6 +455,18 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
   }
 
   /** One page of at most `limit` records, and the sort key to go on from. */
+  /** Every page of a query, each item as read (parsed): for reads that need all of what matches (a day's, a person's since a time). */
+  private async everyPage(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>, schema?: Parameters<typeof readAuditItem>[1]): Promise<AuditRecord[]> {
+    const found: AuditRecord[] = [];
+    let startKey: QueryCommandInput['ExclusiveStartKey'];
+    do {
+      const page = await this.client.send(new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: startKey }));
+      for (const item of page.Items ?? []) found.push(this.parsed(item, schema));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return found;
+  }
+
   private async page(input: Omit<QueryCommandInput, 'TableName' | 'Limit'>, limit: number): Promise<{ records: AuditRecord[]; next?: string }> {
     const page = await this.client.send(new QueryCommand({ ...input, TableName: this.tableName, Limit: limit }));
     const records = (page.Items ?? []).map((item) => this.parsed(item));
