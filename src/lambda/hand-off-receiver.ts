@@ -197,11 +197,14 @@ export class HandOffReceiver implements Receiver {
       const claimed = await claims.claim(order).catch((err: unknown) => logger.warn({ err: describeError(err) }, 'could not claim the work order dropped as too old'));
       logger.error({ ageMs: now - order.sealedAt! }, 'work order dropped: older than 5 minutes; claimed, so no later delivery of it is worked');
       // Sealed by this function, so a person is waiting at "checking…" or "Resetting…", and nothing
-      // brings the order back (this invocation succeeds). Claimed by this delivery, none of it ran
-      // anywhere, nor will: told so, once. Not claimed, another delivery has it, and tells.
+      // brings the order back (this invocation succeeds). Claimed by this delivery, no delivery can
+      // work it from now on; but an earlier one may have, its own claim not written (it works the
+      // order anyway), so the audit log says whether anything was changed, as for failed work: told
+      // once, that nothing was, or that Latchkey cannot tell. Not claimed, another delivery has it, and tells.
       if (claimed === true) {
         const body = parseSlackBody(order.body) as Record<string, any>;
-        await this.tellNotRun(body, order, wordsAsked(body));
+        const changed = await changesSince(this.options.audit, body, Number(order.timestamp) * 1000, new Date(now), logger);
+        await this.tellNotRun(body, order, changed.mayHaveChanged ? { mayHaveChanged: true, ...(changed.words && { words: changed.words }) } : { words: wordsAsked(body) });
       }
       return 'done';
     }
@@ -230,13 +233,16 @@ export class HandOffReceiver implements Receiver {
    * very thing refused, and a command's response_url needs none). Slack's outage or our token, not
    * a bug: the error handler's warning is the operator's line, no alert. The last chance to tell
    * them: nothing brings this order back. Likewise an order dropped as too old, told in its
-   * credential's `words` when it has one ("…PIN was not reset: nothing was changed. Run `/reset-pin` again.").
+   * credential's `words` when it has one ("…PIN was not reset: nothing was changed. Run `/reset-pin` again."),
+   * or, `mayHaveChanged` (an earlier delivery may have worked it), that Latchkey cannot tell, with
+   * no window replaced.
    */
-  private async tellNotRun(body: Record<string, any>, order: WorkOrder, words?: ResetWords): Promise<void> {
+  private async tellNotRun(body: Record<string, any>, order: WorkOrder, { words, mayHaveChanged = false }: { words?: ResetWords; mayHaveChanged?: boolean } = {}): Promise<void> {
     if (!personWaiting(body)) return;
     const view = loadingView(body, order.opened);
     const { logger, fetch } = this.options;
-    await tellWorkFailed({ client: this.app!.slack, fetch, logger, body, notRun: true, ...(words && { words }), ...(view && { view }) }).catch((err: unknown) =>
+    const told = mayHaveChanged ? { mayHaveChanged: true } : { notRun: true };
+    await tellWorkFailed({ client: this.app!.slack, fetch, logger, body, ...told, ...(words && { words }), ...(view && { view }) }).catch((err: unknown) =>
       logger.warn({ slackUserId: body.user_id ?? body.user?.id, err: describeError(err) }, 'could not tell the person their request did not run'),
     );
   }

@@ -454,7 +454,7 @@ describe('Latchkey on Lambda, when a worker cannot start and its work claim cann
 });
 
 describe('Latchkey on Lambda, a work order delivered older than 5 minutes', () => {
-  const h = useHarness({ entry: 'lambda' }, (x) => {
+  const h = useHarness({ entry: 'lambda', dynamoGate: true }, (x) => {
     x.slack.clear();
     x.chime.clear();
   });
@@ -487,6 +487,41 @@ describe('Latchkey on Lambda, a work order delivered older than 5 minutes', () =
     expect(h.logs.slice(since).join('')).toContain('work order delivered again; already worked, so ignored');
     expect(dms()).toEqual([told]);
   });
+
+  it('dropped after an earlier delivery of it reset the PIN without its claim (the claim write failed): its person is not told nothing was changed, but that Latchkey cannot tell, in the PIN\'s words', async () => {
+    const opened = await h.open('/reset-pin', 'UBOB');
+    const seal = new WorkOrderSeal(SIGNING_SECRET);
+    const at = Date.now();
+    const timestamp = Math.floor(at / 1000);
+    const body = new URLSearchParams({ payload: JSON.stringify(viewSubmissionPayload({ userId: 'UBOB', teamId: TEAM, view: opened.view })) }).toString();
+    const order = seal.seal({ kind: 'latchkey.work', body, timestamp: String(timestamp), signature: slackSignature(SIGNING_SECRET, timestamp, body) }, at);
+    const since = h.logs.length;
+    // The first delivery: its claim never reaches DynamoDB, and it resets the PIN anyway.
+    const release = h.dynamoGate.hold((c) => c.operation === 'UpdateItem' && c.body.includes('"work#'));
+    try {
+      await h.lambda.deliverWork(order);
+    } finally {
+      release();
+    }
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+    expect(h.logs.slice(since).join('')).toContain('could not claim the work order; working it anyway');
+    // Lambda's duplicate, delivered past 5 minutes: dropped, and its claim is the first written.
+    const toldFrom = Date.now();
+    const realNow = Date.now.bind(Date);
+    const later = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + WORK_MAX_AGE_MS + 10_000);
+    try {
+      await h.lambda.deliverWork(order);
+    } finally {
+      later.mockRestore();
+    }
+    expect(h.logs.slice(since).join('')).toContain('work order dropped: older than 5 minutes');
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+    const dms = h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'DUBOB' && c.at >= toldFrom).map((c) => String(c.args.text));
+    expect(dms).toHaveLength(1);
+    expect(dms[0]).not.toContain('nothing was changed');
+    expect(dms[0]).toContain('Amazon Chime personal meeting PIN');
+    expect(dms[0]).toMatch(/cannot tell/);
+  }, 60_000);
 });
 
 describe("Latchkey on Lambda, with the verify policy's longest wait (300 s) before an Entra password", () => {
