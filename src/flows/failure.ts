@@ -84,6 +84,12 @@ export const FAILURE_CODES = [
 
 export type FailureCode = (typeof FAILURE_CODES)[number];
 
+/**
+ * The reason of a VERIFY_UNAVAILABLE that came after the push was sent: it may be on the phone, and
+ * the verifier stopped answering about it. Without it, VERIFY_UNAVAILABLE is a push never sent.
+ */
+export const SENT_UNANSWERED = 'sent_unanswered';
+
 const KNOWN_CODES: ReadonlySet<string> = new Set(FAILURE_CODES);
 
 /** Codes a past version wrote under another name, by that name: counted and shown as the one they are now. */

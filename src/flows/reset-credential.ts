@@ -1,5 +1,5 @@
 import { AuditTrail, type AuditedChange } from './audit-trail';
-import { asFailure, describeError, LatchkeyFailure, unanswered, type FailureCode } from './failure';
+import { asFailure, describeError, LatchkeyFailure, SENT_UNANSWERED, unanswered, type FailureCode } from './failure';
 import { identifyRequester } from './identify-requester';
 import { pickDirectoryUser } from './pick-directory-user';
 import type { Policy } from './policy';
@@ -151,7 +151,7 @@ export interface ResetFailure {
   readonly requestId?: string;
   /** For limits: when the person may try again. */
   readonly retryAt?: Date;
-  /** With DIRECTORY_USER_REFUSED: the credential's own reason (its words say it). */
+  /** With DIRECTORY_USER_REFUSED: the credential's own reason (its words say it); with VERIFY_UNAVAILABLE, SENT_UNANSWERED once the push was sent. */
   readonly reason?: string;
   /**
    * With DIRECTORY_USER_REFUSED: a refusal the directory gives alike for one person's account and for
@@ -920,7 +920,7 @@ export class ResetCredential {
         if (verified.code !== 'VERIFY_CANCELLED') this.metrics.count('request_refused', { action: credential.audit.action, code: verified.code });
         const lostFactorCommand = this.lostFactorCommand(kind);
         const { app: verifierApp, mistake: verifierMistake, timeoutMs: verifyWaitMs } = verify.verifier;
-        return { ok: false, code: verified.code, kind, email: ticket.email, requestId: ticket.requestId, verifierApp, verifyWaitMs, ...(verifierMistake && { verifierMistake }), ...(lostFactorCommand && { lostFactorCommand }) };
+        return { ok: false, code: verified.code, kind, email: ticket.email, requestId: ticket.requestId, ...(verified.reason !== undefined && { reason: verified.reason }), verifierApp, verifyWaitMs, ...(verifierMistake && { verifierMistake }), ...(lostFactorCommand && { lostFactorCommand }) };
       }
     }
     const left = this.deps.workTime?.leftMs();
@@ -1339,7 +1339,7 @@ export class ResetCredential {
     /** Its request's clicks here: one joining while the push waits shows its number too. */
     changing: Pick<Changing, 'showing'>,
     about?: PushAbout,
-  ): Promise<{ ok: true; proof: OutcomeExtraOf } | { ok: false; code: FailureCode; proof: OutcomeExtraOf }> {
+  ): Promise<{ ok: true; proof: OutcomeExtraOf } | { ok: false; code: FailureCode; reason?: string; proof: OutcomeExtraOf }> {
     const kind = ticket.kind;
     const fields = { requestId: ticket.requestId, slackUserId: requester.userId, kind, verifier: verifier.name, factorType: account.factorType };
     // Once the push is sent, its record keeps the wait it has (VERIFY_TIMEOUT_SECONDS now), for its
@@ -1396,7 +1396,8 @@ export class ResetCredential {
       await this.withdraw(verifier, account, push, fields);
       const failure = verifierFailure(err);
       this.report(failure, { requester, kind, requestId: ticket.requestId });
-      return { ok: false, code: failure.code, proof: proofOf('failed') };
+      // Sent, so maybe on the phone: the person is told not to approve it, not that it never went out.
+      return { ok: false, code: failure.code, ...(failure.code === 'VERIFY_UNAVAILABLE' && { reason: SENT_UNANSWERED }), proof: proofOf('failed') };
     }
     // However it ended, the wait is over: a close from now on changes nothing (an approval's change goes on).
     this.waitEnded(ticket.requestId, stop);

@@ -1,4 +1,4 @@
-import { isFailureCode, type FailureCode } from '../flows/failure';
+import { isFailureCode, SENT_UNANSWERED, type FailureCode } from '../flows/failure';
 import type { OpenRequest } from '../flows/reset-credential';
 import { escapeMrkdwn, slackTime } from './blocks';
 import { recordedCode } from './failure-labels';
@@ -69,7 +69,8 @@ export function failureMessage(
     readonly retryAt?: Date;
     /**
      * With DIRECTORY_USER_REFUSED or NOTHING_TO_CHANGE: the credential's own reason, a key of `words.refusals`;
-     * with any other code, the step of a change made in steps where it stopped, a key of `words.unconfirmedSteps`.
+     * with VERIFY_UNAVAILABLE, SENT_UNANSWERED when the push had been sent; with any other code, the
+     * step of a change made in steps where it stopped, a key of `words.unconfirmedSteps`.
      */
     readonly reason?: string;
     /** The app the policy's push goes to ("Okta Verify"), for the `verify` policy's failures. */
@@ -275,10 +276,17 @@ export function failureMessage(
       headline: `You closed the window before approving, so ${theRequest} was cancelled and nothing was changed.`,
       next: `${again} if you still want to.`,
     },
-    VERIFY_UNAVAILABLE: {
-      headline: `Latchkey could not send ${known ? `the ${known} request to your phone` : 'the request to your sign-in app'} just now. Nothing was changed.`,
-      next: `${again} in a few minutes; if it keeps failing, contact IT.`,
-    },
+    // Sent (SENT_UNANSWERED), it may be on the phone: approving it would change nothing.
+    VERIFY_UNAVAILABLE:
+      failure.reason === SENT_UNANSWERED
+        ? {
+            headline: `Latchkey sent ${theRequest} to your phone, but could not hear back from ${app}. Nothing was changed.`,
+            next: `If ${theRequest} shows on your phone, do not approve it: it would change nothing. ${again} in a few minutes; if it keeps happening, contact IT.`,
+          }
+        : {
+            headline: `Latchkey could not send ${known ? `the ${known} request to your phone` : 'the request to your sign-in app'} just now. Nothing was changed.`,
+            next: `${again} in a few minutes; if it keeps failing, contact IT.`,
+          },
     VERIFY_MISCONFIGURED: { headline: `Latchkey could not reach ${app}: it is misconfigured.`, next: OPERATOR_TOLD },
     // The push may be on the phone (it was sent), but its answer was not followed: approving it changes nothing.
     VERIFY_ANSWER_UNTRUSTED: {

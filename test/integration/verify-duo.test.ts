@@ -231,6 +231,11 @@ describe('verify with Duo Push, a person slow to reach their phone', () => {
       // Three first polls left unanswered (1.5 s each) end the wait, long before its 20 s.
       const final = await modalAfter(h, submission, opened.viewId, (v) => text(v).includes(':warning:'), 25_000);
       expect(secretIn(final)).toBeUndefined();
+      // The push was sent and is on the phone: never "could not send", and told not to approve it.
+      expect(text(final)).toContain('Latchkey sent the Duo Mobile request to your phone, but could not hear back from Duo Mobile. Nothing was changed.');
+      expect(text(final)).toContain('If the Duo Mobile request shows on your phone, do not approve it: it would change nothing.');
+      expect(text(final)).toContain('again in a few minutes; if it keeps happening, contact IT.');
+      expect(text(final)).not.toContain('could not send');
       expect(h.workmail.callsTo('ResetPassword')).toEqual([]);
       const records = await h.waitForAudit('UANN', (r) => r.phase === 'outcome' && r.outcome === 'failure');
       expect(records.find((r) => r.phase === 'outcome' && r.outcome === 'failure')).toMatchObject({ outcome: 'failure', errorCode: 'VERIFY_UNAVAILABLE', verifier: 'duo', verification: 'failed' });

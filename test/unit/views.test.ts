@@ -3,7 +3,7 @@ import { CREDENTIALS } from '../../src/credentials';
 import { chime } from '../../src/credentials/chime';
 import type { Credential } from '../../src/credentials/credential';
 import { workmail } from '../../src/credentials/workmail';
-import { FAILURE_CODES, LatchkeyFailure, type FailureCode } from '../../src/flows/failure';
+import { FAILURE_CODES, LatchkeyFailure, SENT_UNANSWERED, type FailureCode } from '../../src/flows/failure';
 import type { Directory, WorkspaceMembers } from '../../src/flows/ports';
 import { resetKind } from '../../src/flows/reset-approval';
 import { decisionResultView, reviewClosedView, reviewView } from '../../src/views/approval-review';
@@ -190,6 +190,17 @@ describe('failure wording', () => {
     const m = failureMessage({ code: 'DIRECTORY_USER_DISABLED' }, resetWordsOf(workmail));
     expect(`${m.headline} ${m.next}`).toBe('Your mailbox is disabled. Ask IT to reactivate it; a new password would not work until then.');
     expect(failureMessage({ code: 'DIRECTORY_USER_SUSPENDED' }, resetWordsOf(workmail)).next).toBe(m.next);
+  });
+});
+
+describe('the verifier unavailable', () => {
+  it('before the push went out says it could not be sent; after, that it was sent and not to approve it', () => {
+    const words = resetWordsOf(workmail);
+    const unsent = failureMessage({ code: 'VERIFY_UNAVAILABLE', verifierApp: 'Duo Mobile' }, words);
+    expect(unsent.headline).toBe('Latchkey could not send the Duo Mobile request to your phone just now. Nothing was changed.');
+    const sent = failureMessage({ code: 'VERIFY_UNAVAILABLE', verifierApp: 'Duo Mobile', reason: SENT_UNANSWERED }, words);
+    expect(sent.headline).toBe('Latchkey sent the Duo Mobile request to your phone, but could not hear back from Duo Mobile. Nothing was changed.');
+    expect(sent.next).toContain('If the Duo Mobile request shows on your phone, do not approve it');
   });
 });
 
