@@ -73,12 +73,6 @@ function actorOf(body: Record<string, any>): Requester | undefined {
   return interaction.success ? actingUser(interaction.data) : undefined;
 }
 
-/** The words of the credential a request names (credentialAsked), for what its person is told. */
-export function wordsAsked(body: Record<string, any>): ResetWords | undefined {
-  const asked = credentialAsked(body);
-  return asked && resetWordsOf(asked);
-}
-
 /** The credential a request names: its command's, or the reset confirmation it submitted. */
 function credentialAsked(body: Record<string, any>): Credential | undefined {
   if (typeof body.command === 'string') return CREDENTIALS.find((c) => c.command === body.command);

@@ -13,7 +13,7 @@ import { SignatureWatch } from '../slack/signature-watch';
 import { notStartedReply, notStartedView } from '../views/not-started';
 import type { HttpAnswer, HttpRequest } from './http-event';
 import { withSlackDeadline } from '../slack/call-deadline';
-import { changesSince, wordsAsked } from './failed-work-changes';
+import { changesSince } from './failed-work-changes';
 import type { ResetWords } from '../views/words';
 import { failedWorkMaxAgeMs, WORK_MAX_AGE_MS, WORK_SLACK_RESERVE_MS, WorkOrderSeal, type WorkClaims, type WorkOrder, type WorkQueue } from './work-order';
 
@@ -204,7 +204,7 @@ export class HandOffReceiver implements Receiver {
       if (claimed === true) {
         const body = parseSlackBody(order.body) as Record<string, any>;
         const changed = await changesSince(this.options.audit, body, Number(order.timestamp) * 1000, new Date(now), logger);
-        await this.tellNotRun(body, order, changed.mayHaveChanged ? { mayHaveChanged: true, ...(changed.words && { words: changed.words }) } : { words: wordsAsked(body) });
+        await this.tellNotRun(body, order, { mayHaveChanged: changed.mayHaveChanged, ...(changed.words && { words: changed.words }) });
       }
       return 'done';
     }
