@@ -35,8 +35,12 @@ export interface DotEnvContext {
   /** For the app's own hints, about those variables only: a value a '#' cut, one set twice. */
   readonly cutInDotEnv: readonly string[];
   readonly duplicatesInDotEnv: readonly DuplicateKey[];
-  /** Names .env sets that are no setting but a letter or two off one (OKTA_ORG_ULR), with the one likely meant. */
-  readonly misspelled: readonly { readonly name: string; readonly suggestion: string }[];
+  /**
+   * Names .env sets that are no setting but a letter or two off one (OKTA_ORG_ULR), with the one
+   * likely meant, and the value when that one is no secret: the rest of the settings are checked as
+   * if it were renamed, so that what follows from its absence alone is not said as more problems.
+   */
+  readonly misspelled: readonly { readonly name: string; readonly suggestion: string; readonly value?: string }[];
 }
 
 const CONTEXT_OF_VARIABLE: Readonly<Record<string, ContextKey>> = Object.fromEntries(Object.entries(VARIABLE_OF_CONTEXT).map(([key, variable]) => [variable, key]));
@@ -88,7 +92,10 @@ export function contextFromDotEnv(file: string, given: (key: ContextKey) => unkn
   const known = [...CONFIG_VARIABLES, ...secretVariables()];
   const misspelled = ignored.flatMap((name) => {
     const suggestion = closestName(name, known);
-    return suggestion === undefined ? [] : [{ name, suggestion }];
+    if (suggestion === undefined) return [];
+    const value = read.values[name];
+    // A secret's value is never taken, under any name (see above).
+    return [secret.has(suggestion) || value === undefined ? { name, suggestion } : { name, suggestion, value }];
   });
   return {
     file,

@@ -147,8 +147,8 @@ export interface FromDotEnv {
   readonly variables: readonly string[];
   readonly cutInDotEnv: readonly string[];
   readonly duplicatesInDotEnv: readonly DuplicateKey[];
-  /** Names in .env a letter or two off one of the app's settings (OKTA_ORG_ULR), with the one likely meant. */
-  readonly misspelled?: readonly { readonly name: string; readonly suggestion: string }[];
+  /** Names in .env a letter or two off one of the app's settings (OKTA_ORG_ULR), with the one likely meant and, when that is no secret, the value. */
+  readonly misspelled?: readonly { readonly name: string; readonly suggestion: string; readonly value?: string }[];
 }
 
 export class SettingsError extends Error {
@@ -177,10 +177,15 @@ export function settingsFromContext(get: (key: ContextKey) => unknown, given: It
   // The same rule for a name in .env: a misspelled setting there would deploy a stack without it.
   // One a secret or the server's own resembles is no setting of the stack, and only said (dot-env.ts).
   const contextOfVariable = new Map(Object.entries(VARIABLE_OF_CONTEXT).map(([key, variable]) => [variable, key]));
-  for (const { name, suggestion } of dotEnv?.misspelled ?? []) {
+  // The rest is checked as if each were renamed: else what follows from the setting's absence alone
+  // (a stack without Okta: "license requests change licenses in Amazon Chime", "No credential is set
+  // up") was said beside it, as more problems to fix, which the rename fixes.
+  const renamed: Record<string, string> = {};
+  for (const { name, suggestion, value } of dotEnv?.misspelled ?? []) {
     const key = contextOfVariable.get(suggestion);
     if (key !== undefined && get(key) === undefined) {
       problems.push(`${name} (in .env): is not a setting Latchkey reads, so the stack would be made without it: did you mean ${suggestion} (${key})? Rename it in .env`);
+      if (value !== undefined && value.trim() !== '') renamed[suggestion] = value.trim();
     }
   }
   const text = (key: ContextKey): string | undefined => {
@@ -233,8 +238,10 @@ export function settingsFromContext(get: (key: ContextKey) => unknown, given: It
     const value = text(key);
     if (value !== undefined) environment[variable] = value;
   }
-  problems.push(...loopbackUrls(environment));
-  const checked = checkAsTheAppWould(environment, dotEnv);
+  // Never the stack's own: with a misspelled name, there is a problem, and no stack.
+  const asRenamed = { ...environment, ...renamed };
+  problems.push(...loopbackUrls(asRenamed));
+  const checked = checkAsTheAppWould(asRenamed, dotEnv);
   problems.push(...checked.problems);
 
   if (problems.length > 0 || !checked.config) throw new SettingsError(problems);

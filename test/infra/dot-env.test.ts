@@ -222,3 +222,39 @@ test("AWS_PROFILE in .env, which npm start and npm run doctor use, is said to be
     "  Not settings of the stack, so not used: AWS_PROFILE, AWS_REGION. The region is the one of your AWS profile or shell (AWS_REGION, --profile), not .env's. The AWS account is the one of the profile your shell or --profile names, not .env's AWS_PROFILE, which npm start and npm run doctor use: give it to the deploy too (AWS_PROFILE=… npm run deploy, or --profile).",
   );
 });
+
+test("a misspelled setting in .env is the synth's one problem, not also what its absence alone would cause: OKTA_ORG_ULR beside an approvals channel also stopped it on Amazon Chime's licenses and 'No credential is set up'", () => {
+  const file = dotEnv([
+    'SLACK_TEAM_ID=T0LATCHKEY',
+    'OKTA_ORG_ULR=https://acme.okta.com',
+    'OKTA_API_TOKEN=00okta-token-in-dotenv',
+    'APPROVALS_CHANNEL_ID=C0APPROVALS',
+    'ADMIN_USER_IDS=U0ADMIN1',
+  ]);
+  let thrown: unknown;
+  try {
+    synth(STACK_ONLY, { dotEnv: file, say: () => undefined });
+  } catch (err) {
+    thrown = err;
+  }
+  expect(thrown).toBeInstanceOf(SettingsError);
+  expect((thrown as SettingsError).problems).toEqual([
+    'OKTA_ORG_ULR (in .env): is not a setting Latchkey reads, so the stack would be made without it: did you mean OKTA_ORG_URL (oktaOrgUrl)? Rename it in .env',
+  ]);
+  // Renamed, the same .env synthesizes: nothing else was wrong.
+  const fixed = dotEnv(['SLACK_TEAM_ID=T0LATCHKEY', 'OKTA_ORG_URL=https://acme.okta.com', 'OKTA_API_TOKEN=00okta-token-in-dotenv', 'APPROVALS_CHANNEL_ID=C0APPROVALS', 'ADMIN_USER_IDS=U0ADMIN1']);
+  expect(synth(STACK_ONLY, { dotEnv: fixed, say: () => undefined }).validationError).toBeUndefined();
+});
+
+test('a misspelled setting whose value is wrong too: the rename is asked, and the value\'s own problem is said once, by the setting meant', () => {
+  const file = dotEnv(['SLACK_TEAM_ID=T0LATCHKEY', 'OKTA_ORG_ULR=acme.okta.com', 'APPROVALS_CHANNEL_ID=C0APPROVALS', 'ADMIN_USER_IDS=U0ADMIN1']);
+  let thrown: unknown;
+  try {
+    synth(STACK_ONLY, { dotEnv: file, say: () => undefined });
+  } catch (err) {
+    thrown = err;
+  }
+  const problems = (thrown as SettingsError).problems;
+  expect(problems[0]).toMatch(/^OKTA_ORG_ULR \(in \.env\): .*did you mean OKTA_ORG_URL \(oktaOrgUrl\)\? Rename it in \.env$/);
+  expect(problems.slice(1)).toEqual([expect.stringMatching(/^oktaOrgUrl \(OKTA_ORG_URL\): .*https/)]);
+});
