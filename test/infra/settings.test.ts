@@ -103,6 +103,12 @@ describe('deploy settings from CDK context', () => {
     expect(named).toHaveLength(new Set(CREDENTIALS.map((c) => c.settings)).size);
   });
 
+  test("a WorkMail organization ID in capitals is the same organization: the role's grant names it in the lower case WorkMail's ARNs use", () => {
+    const s = read({ workmailOrganizationId: WORKMAIL_ORG.toUpperCase(), slackTeamId: 'T0LATCHKEY' });
+    const [{ credential, settings }] = s.credentials as [(typeof s.credentials)[number]];
+    expect(credential.grants(settings)).toEqual([expect.objectContaining({ resources: [expect.objectContaining({ resourceName: WORKMAIL_ORG })] })]);
+  });
+
   test('the workspace is required, and an Enterprise Grid org goes in its own setting', () => {
     expect(problems({ chimeAccountId: CHIME_ACCOUNT })).toEqual([expect.stringMatching(/^slackTeamId: is required/)]);
     expect(problems({ chimeAccountId: CHIME_ACCOUNT, slackTeamId: 'E0ORG1' })).toEqual([

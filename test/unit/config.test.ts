@@ -458,6 +458,24 @@ describe('loadConfig', () => {
     });
   });
 
+  it('takes a WorkMail organization ID in capitals as the same ID, in the lower case WorkMail takes: it was told it was not "m- followed by 32 hex digits", which it is', () => {
+    const { CHIME_ACCOUNT_ID: _, ...base } = VALID;
+    const org = `m-${'a1b2c3d4e5f60718'.repeat(2)}`;
+    for (const given of [org.toUpperCase(), `m-${org.slice(2).toUpperCase()}`]) {
+      expect(loadConfig({ ...base, WORKMAIL_ORGANIZATION_ID: given })).toMatchObject({
+        ok: true,
+        config: { credentials: [{ credential: { id: 'password' }, settings: { organizationId: org } }] },
+      });
+    }
+    // Not hex, or not 32 of them, is still refused, in the same words.
+    for (const given of [`m-${'g'.repeat(32)}`, `m-${'A'.repeat(31)}`]) {
+      expect(loadConfig({ ...base, WORKMAIL_ORGANIZATION_ID: given })).toMatchObject({
+        ok: false,
+        problems: ['WORKMAIL_ORGANIZATION_ID: must be a WorkMail organization ID: m- followed by 32 hex digits'],
+      });
+    }
+  });
+
   it("a number setting that is too small, too big, a fraction or no number says its range in words, never zod's 'Too small: expected number to be >=1'", () => {
     const env = { ...VALID, WORKMAIL_ORGANIZATION_ID: `m-${'a1'.repeat(16)}` };
     const said = (name: string, value: string) => {

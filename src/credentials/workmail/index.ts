@@ -47,10 +47,17 @@ export const workmail: Credential<WorkMailSettings> = {
     variables: {
       WORKMAIL_ORGANIZATION_ID: {
         envPlaceholder: { what: 'your WorkMail organization ID', note: ': m- and 32 hex digits, from the WorkMail console' },
-        schema: z.string().regex(/^m-[0-9a-f]{32}$/, 'must be a WorkMail organization ID: m- followed by 32 hex digits').optional(),
+        // WorkMail takes the ID in lower case only (its API's pattern is ^m-[0-9a-f]{32}$), as its console
+        // shows it; the same hex in capitals (an ID retyped, or passed through a tool that upper-cases)
+        // names the same organization, so it is taken, in lower case, for the calls and the role's ARN.
+        schema: z
+          .string()
+          .regex(/^m-[0-9a-f]{32}$/i, 'must be a WorkMail organization ID: m- followed by 32 hex digits')
+          .transform((id) => id.toLowerCase())
+          .optional(),
         context: 'workmailOrganizationId',
         example: 'm-0123456789abcdef0123456789abcdef',
-        doc: { meaning: '`m-` + 32 hex digits. Unset: `/reset-password` answers "not enabled here".' },
+        doc: { meaning: '`m-` + 32 hex digits (in capitals too: taken in lower case, as WorkMail takes it). Unset: `/reset-password` answers "not enabled here".' },
       },
       ...PASSWORD_SETTINGS,
     },
