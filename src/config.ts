@@ -7,7 +7,7 @@ import type { DuplicateKey } from './env-file';
 import { checkedRegistry } from './credentials/registry';
 import { DEFAULT_POLICY, parseResetPolicy, POLICIES, weakerPolicy, type Policy } from './flows/policy';
 import type { Workspace } from './flows/workspace';
-import { familyOf, lookalikeNames, type LookalikeName } from './setting-names';
+import { closestName, familyOf, lookalikeNames, type LookalikeName } from './setting-names';
 import { SLACK_API_URL_DEFAULT } from './slack/api-url';
 import { VERIFIERS } from './verifiers';
 import type { VerifierPlugin } from './verifiers/verifier';
@@ -226,7 +226,9 @@ const CORE = {
   VERIFY_WITH: z
     .string()
     .superRefine((id, ctx) => {
-      if (!VERIFIERS.some((v) => v.id === id)) ctx.addIssue({ code: 'custom', message: `"${id}" is not a verifier: use ${validVerifiersOf(VERIFIERS)}` });
+      if (VERIFIERS.some((v) => v.id === id)) return;
+      const meant = verifierMeant(id, VERIFIERS);
+      ctx.addIssue({ code: 'custom', message: `"${id}" is not a verifier: ${meant ? `did you mean ${meant.id} (${meant.words.app})? ` : ''}use ${validVerifiersOf(VERIFIERS)}` });
     })
     .optional(),
   VERIFY_TIMEOUT_SECONDS: wholeNumber(1, 300).default(60),
@@ -242,6 +244,18 @@ const CORE = {
 checkedRegistry(CREDENTIALS, { variables: [...Object.keys(CORE), ...Object.keys(CORE).map((v) => `${v}_ARN`)] });
 const validVerifiersOf = (verifiers: readonly VerifierPlugin[]) =>
   verifiers.length > 0 ? `one of ${verifiers.map((v) => v.id).join(', ')}` : 'a verifier, and this build has none';
+
+/**
+ * The verifier a VERIFY_WITH value likely means, as a misspelled setting's name is said
+ * (closestName): a letter or two off its ID (dou), or its app's name as people know it
+ * (okta-verify, "Okta Verify", oktaverfy, duo-mobile), whatever the case, spaces and dashes.
+ */
+function verifierMeant(value: string, verifiers: readonly VerifierPlugin[]): VerifierPlugin | undefined {
+  const squashed = (text: string) => text.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const spellings = new Map(verifiers.flatMap((v) => [[squashed(v.id), v] as const, [squashed(v.words.app), v] as const]));
+  const meant = closestName(squashed(value), [...spellings.keys()]);
+  return meant === undefined ? undefined : spellings.get(meant);
+}
 
 /** Secrets among the core settings; the credentials name theirs (Setting.secret). */
 const CORE_SECRETS = ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN'];

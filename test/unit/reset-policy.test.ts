@@ -157,6 +157,18 @@ describe('RESET_POLICY', () => {
     expect(problemsOf({ VERIFY_WITH: 'carrier-pigeon' })).toEqual([expect.stringMatching(/^VERIFY_WITH: "carrier-pigeon" is not a verifier: use /)]);
   });
 
+  it("a verifier misspelled, or named by its app (okta-verify), says the one likely meant, as a misspelled setting's name does", () => {
+    const said = (value: string) => problemsOf({ VERIFY_WITH: value }).filter((p) => p.startsWith('VERIFY_WITH: '));
+    for (const value of ['okta-verify', 'Okta Verify', 'okta-verfy', 'oktaverify', 'OKTA']) {
+      expect(said(value)).toEqual([`VERIFY_WITH: "${value}" is not a verifier: did you mean okta (Okta Verify)? use one of okta, duo`]);
+    }
+    for (const value of ['dou', 'Duo Mobile', 'duo-mobile']) {
+      expect(said(value)).toEqual([`VERIFY_WITH: "${value}" is not a verifier: did you mean duo (Duo Mobile)? use one of okta, duo`]);
+    }
+    // Nothing close: the list alone.
+    expect(said('sms')).toEqual(['VERIFY_WITH: "sms" is not a verifier: use one of okta, duo']);
+  });
+
   it('approval needs a channel where admins see the requests; with one, no licenses are needed', () => {
     expect(problemsOf({ RESET_POLICY: 'pin=approval', ADMIN_USER_IDS: 'UADA' })).toContain(
       'RESET_POLICY: pin=approval needs a channel where admins see requests: set APPROVALS_CHANNEL_ID',
