@@ -1,0 +1,29 @@
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import { missingAwsCredentials, profileArgument } from '../lib/aws-credentials';
+
+// `npm run deploy [-- <cdk deploy's arguments>]`: `cdk deploy` in infra/, with the arguments given,
+// once AWS credentials are known to be there (infra/lib/aws-credentials.ts). Without any, CDK
+// built the bundle and synthesized the stack only to end on "Unable to resolve AWS account to use";
+// this says so in one line, with what to do, before any of that. Never refused when credentials
+// may be there: the check asks nothing of AWS when the environment or a profile holds them.
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const problem = await missingAwsCredentials({ env: process.env, profile: profileArgument(args), dotEnv: path.join(REPO_ROOT, '.env') });
+  if (problem !== undefined) {
+    console.error(problem);
+    process.exit(1);
+  }
+  const cdk = spawn(process.execPath, [require.resolve('aws-cdk/bin/cdk'), 'deploy', ...args], { cwd: path.join(REPO_ROOT, 'infra'), stdio: 'inherit' });
+  // Ctrl-C reaches cdk too (one process group): it ends its own deploy, and this ends with it.
+  process.on('SIGINT', () => undefined);
+  process.on('SIGTERM', () => cdk.kill('SIGTERM'));
+  cdk.on('exit', (code, signal) => process.exit(code ?? (signal === null ? 0 : 1)));
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
