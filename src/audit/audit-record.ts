@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { CREDENTIALS } from '../credentials';
 import { APPROVAL_ACTIONS } from '../flows/approvals/kinds';
-import { FAILURE_CODES } from '../flows/failure';
+import { FAILURE_CODES, SENT_UNANSWERED } from '../flows/failure';
 import { ATTENTION_HANDLED_ACTION, ATTENTION_KINDS, HANDLED_NOTE_MAX_LENGTH, isReference } from '../flows/home-tab';
 import { VERIFIERS } from '../verifiers';
 import { POLICIES } from '../flows/policy';
@@ -21,9 +21,13 @@ const VERIFIER_NAMES: readonly string[] = VERIFIERS.map((v) => v.audit.verifier)
 const licenseNames = [...new Set(CREDENTIALS.flatMap((c) => c.licenses?.kinds.map((k) => k.id) ?? []))];
 /**
  * The credentials' own reasons (their `words.refusals` keys, and their `words.unconfirmedSteps`
- * keys for a step before the change left unconfirmed): a reason is written because a credential declares it.
+ * keys for a step before the change left unconfirmed), and the flow's own (SENT_UNANSWERED: a push
+ * sent, then no answer about it, which a reviewer must tell from a push that never went out): a
+ * reason is written because a credential, or the core, declares it.
  */
-export const AUDIT_REASONS: readonly string[] = [...new Set(CREDENTIALS.flatMap((c) => [...Object.keys(c.words.refusals ?? {}), ...Object.keys(c.words.unconfirmedSteps ?? {})]))];
+export const AUDIT_REASONS: readonly string[] = [
+  ...new Set([SENT_UNANSWERED, ...CREDENTIALS.flatMap((c) => [...Object.keys(c.words.refusals ?? {}), ...Object.keys(c.words.unconfirmedSteps ?? {})])]),
+];
 
 /** A step's name (an adapter's, such as `revokeSignInSessions`): a word, never free text. */
 const STEP = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;

@@ -204,7 +204,10 @@ export interface AuditEntry {
   /** partial: the change was made, but a step after it failed (`incomplete` says which). */
   readonly outcome?: 'success' | 'failure' | 'partial';
   readonly errorCode?: FailureCode;
-  /** With DIRECTORY_USER_REFUSED: the credential's own reason (a key of its `words.refusals`). */
+  /**
+   * With DIRECTORY_USER_REFUSED: the credential's own reason (a key of its `words.refusals`); with
+   * VERIFY_UNAVAILABLE, SENT_UNANSWERED: the push was sent, and the verifier then stopped answering.
+   */
   readonly reason?: string;
   /** With a partial outcome: the steps that failed after the change, each with its failure. */
   readonly incomplete?: readonly IncompleteStep[];

@@ -915,7 +915,8 @@ export class ResetCredential {
       proof = verified.proof;
       changing.proof = proof;
       if (!verified.ok) {
-        await change.failed(verified.code, proof);
+        // Its reason too (a push sent, then unanswered): a reviewer reads what the person was told.
+        await change.failed(verified.code, verified.reason !== undefined ? { ...proof, reason: verified.reason } : proof);
         // The person's own change of mind is counted with the pushes' results (push_result), not as a refusal.
         if (verified.code !== 'VERIFY_CANCELLED') this.metrics.count('request_refused', { action: credential.audit.action, code: verified.code });
         const lostFactorCommand = this.lostFactorCommand(kind);

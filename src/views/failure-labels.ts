@@ -1,4 +1,4 @@
-import { isFailureCode, type FailureCode } from '../flows/failure';
+import { isFailureCode, SENT_UNANSWERED, type FailureCode } from '../flows/failure';
 import { escapeMrkdwn } from './blocks';
 import type { SubjectWords } from './words';
 
@@ -74,9 +74,19 @@ export function recordedCode(code: string): string {
  */
 const unworded = (reason: string) => `for a reason of its own, recorded as ${recordedCode(reason)}`;
 
-/** With a directory's own refusal, its label (from its credential's words) when known. */
+/**
+ * The core's own reasons (set by the flow, naming no verifier or directory), by the code they come
+ * with: a reader of the log tells a push that never went out from one sent and then not heard of.
+ */
+const CORE_REASONS: Partial<Record<FailureCode, Readonly<Record<string, string>>>> = {
+  VERIFY_UNAVAILABLE: { [SENT_UNANSWERED]: 'push sent, then no answer' },
+};
+
+/** With a directory's own refusal, its label (from its credential's words) when known; with a reason of the core's, its label. */
 export function failureLabel(code: string, refusal?: { reason?: string; words?: Pick<SubjectWords, 'refusals'> }): string {
   if (!isFailureCode(code)) return recordedCode(code);
+  const core = refusal?.reason !== undefined ? CORE_REASONS[code]?.[refusal.reason] : undefined;
+  if (core) return `${LABELS[code]}: ${core}`;
   if ((code !== 'DIRECTORY_USER_REFUSED' && code !== 'NOTHING_TO_CHANGE') || refusal?.reason === undefined) return LABELS[code];
   const label = refusal.words?.refusals?.[refusal.reason]?.label;
   return label ? `${LABELS[code]}: ${label}` : `${LABELS[code]}, ${unworded(refusal.reason)}`;

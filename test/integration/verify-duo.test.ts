@@ -238,7 +238,8 @@ describe('verify with Duo Push, a person slow to reach their phone', () => {
       expect(text(final)).not.toContain('could not send');
       expect(h.workmail.callsTo('ResetPassword')).toEqual([]);
       const records = await h.waitForAudit('UANN', (r) => r.phase === 'outcome' && r.outcome === 'failure');
-      expect(records.find((r) => r.phase === 'outcome' && r.outcome === 'failure')).toMatchObject({ outcome: 'failure', errorCode: 'VERIFY_UNAVAILABLE', verifier: 'duo', verification: 'failed' });
+      // Sent, then no answer: on record as such, for a reviewer to tell it from a push that never went out.
+      expect(records.find((r) => r.phase === 'outcome' && r.outcome === 'failure')).toMatchObject({ outcome: 'failure', errorCode: 'VERIFY_UNAVAILABLE', reason: 'sent_unanswered', verifier: 'duo', verification: 'failed' });
       expect(h.logs.slice(logged).some((l) => l.includes('"code":"VERIFY_UNAVAILABLE"') && l.includes('duo:auth_status'))).toBe(true);
     } finally {
       release();

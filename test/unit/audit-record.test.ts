@@ -4,6 +4,7 @@ import { EXPORT_COLUMNS } from '../../src/audit/audit-export';
 import { AUDIT_REASONS, auditRecordSchema, readAuditItem, storedAuditRecordSchema, toAuditEvent, toAuditRecord } from '../../src/audit/audit-record';
 import { UNREAD_IN_A_DAY } from '../../src/audit/dynamodb-audit-log';
 import { CREDENTIALS } from '../../src/credentials';
+import { SENT_UNANSWERED } from '../../src/flows/failure';
 import { isReference } from '../../src/flows/home-tab';
 import type { AuditEntry } from '../../src/flows/ports';
 
@@ -37,8 +38,8 @@ describe('audit record', () => {
     expect(() => toAuditRecord({ ...base, outcome: 'partial', incomplete: [{ step: 'pw=Zq7#Kd9 set', code: 'INTERNAL' }] }, at, 400)).toThrow();
   });
 
-  it('a reason (a refusal, or a step left unconfirmed) is accepted only when a credential in the registry declares it', () => {
-    expect(AUDIT_REASONS).toEqual([...new Set(CREDENTIALS.flatMap((c) => [...Object.keys(c.words.refusals ?? {}), ...Object.keys(c.words.unconfirmedSteps ?? {})]))]);
+  it('a reason (a refusal, or a step left unconfirmed) is accepted only when a credential in the registry declares it, or the core (a push sent, then unanswered)', () => {
+    expect(AUDIT_REASONS).toEqual([...new Set([SENT_UNANSWERED, ...CREDENTIALS.flatMap((c) => [...Object.keys(c.words.refusals ?? {}), ...Object.keys(c.words.unconfirmedSteps ?? {})])])]);
     expect(AUDIT_REASONS).toContain('unlock_unconfirmed');
     expect(() => toAuditRecord({ ...base, phase: 'refused', errorCode: 'DIRECTORY_USER_REFUSED', reason: 'no_credential_declares_this' }, at, 400)).toThrow();
     for (const reason of AUDIT_REASONS) {

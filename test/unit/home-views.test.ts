@@ -1,6 +1,6 @@
 import { CREDENTIALS } from '../../src/credentials';
 import { checksSummary, failed, passed, sayCausesOnce, unchecked, waiting, warned, type SetupCheck } from '../../src/doctor/setup-check';
-import { FAILURE_CODES } from '../../src/flows/failure';
+import { FAILURE_CODES, SENT_UNANSWERED } from '../../src/flows/failure';
 import { activityOf, APPROVED_WAITING_SHOWN, ATTENTION_SHOWN, AWAITING_RETRY_SHOWN, PENDING_SHOWN, RECENT_ACTIVITY, OWN_REQUESTS, SEARCH_PAGE, UNFINISHED_SHOWN, type HomeData } from '../../src/flows/home-tab';
 import type { PendingRequest } from '../../src/flows/approvals/pending-request';
 import type { AuditEvent } from '../../src/flows/ports';
@@ -474,6 +474,22 @@ describe('the audit search views', () => {
     expect(lineOf('VERIFY_TIMEOUT')).not.toContain('00u1ann');
     // Before: no Okta user on these lines either (every VERIFY_ code hid it).
     for (const code of ['VERIFY_MISCONFIGURED', 'VERIFY_NO_FACTOR', 'VERIFY_UNAVAILABLE']) expect(lineOf(code)).toContain('Okta user `00u1ann0000000000000`');
+  });
+
+  it('a verifier that stopped answering after its push was sent (SENT_UNANSWERED on record) reads so in the search and on its person\'s Home tab; one whose push never went out reads as before', () => {
+    const okta = CREDENTIALS.find((c) => c.id === 'okta_password')!;
+    const unavailable: AuditEvent = { ...event(1), action: okta.audit.action, outcome: 'failure', errorCode: 'VERIFY_UNAVAILABLE', verifier: 'okta_verify', verification: 'failed' };
+    const sent: AuditEvent = { ...unavailable, reason: SENT_UNANSWERED };
+    const lineOf = (e: AuditEvent) =>
+      texts(auditResultsView({ person: 'UANN', from: '2026-11-01', to: '2026-12-01', result: { ok: true, rows: activityOf([e], now) }, page: 1, words }).blocks).find((t) => t.includes('Reference'))!;
+    expect(lineOf(sent)).toContain(':x: Failed: verifier unavailable: push sent, then no answer\n');
+    expect(lineOf(unavailable)).toContain(':x: Failed: verifier unavailable\n');
+    expect(lineOf(unavailable)).not.toContain('push sent');
+    const homeOf = (e: AuditEvent) => JSON.stringify(homeView({ ...fullData(false), activity: { ok: true as const, value: activityOf([e], now) } }, words).blocks);
+    // Before: "could not send" for both, though the first push was on the phone.
+    expect(homeOf(sent)).toContain('Latchkey sent the Okta Verify request to your phone, but could not hear back from Okta Verify. Nothing was changed.');
+    expect(homeOf(sent)).not.toContain('could not send');
+    expect(homeOf(unavailable)).toContain('Latchkey could not send the Okta Verify request to your phone just now.');
   });
 
   it("a directory's own refusal by a credential this deployment no longer serves is said in words, its reason as recorded, in the search and in Today", () => {
