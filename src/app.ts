@@ -639,6 +639,7 @@ function policyVerifier(verify: NonNullable<Config['verify']>, context: AdapterC
     // Its command from the registry; the flow names it only where this deployment serves it.
     ...(resetBy && { resetBy: { credential: resetBy.id, command: resetBy.command } }),
     mistake: plugin.words.mistake,
+    ...(plugin.words.reasons && { reasons: new Set(Object.keys(plugin.words.reasons)) }),
     verifier: timed(onFirstUse<Verifier>(() => plugin.load(verify.settings, context)), metrics, `verify:${plugin.id}`),
     timeoutMs: verify.timeoutMs,
     perPersonPerHour: verify.perPersonPerHour,

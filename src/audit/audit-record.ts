@@ -21,12 +21,17 @@ const VERIFIER_NAMES: readonly string[] = VERIFIERS.map((v) => v.audit.verifier)
 const licenseNames = [...new Set(CREDENTIALS.flatMap((c) => c.licenses?.kinds.map((k) => k.id) ?? []))];
 /**
  * The credentials' own reasons (their `words.refusals` keys, and their `words.unconfirmedSteps`
- * keys for a step before the change left unconfirmed), and the flow's own (SENT_UNANSWERED: a push
- * sent, then no answer about it, which a reviewer must tell from a push that never went out): a
- * reason is written because a credential, or the core, declares it.
+ * keys for a step before the change left unconfirmed), the verifiers' own (their `words.reasons`
+ * keys: Duo's bypass), and the flow's own (SENT_UNANSWERED: a push sent, then no answer about it,
+ * which a reviewer must tell from a push that never went out): a reason is written because a
+ * credential, a verifier or the core declares it.
  */
 export const AUDIT_REASONS: readonly string[] = [
-  ...new Set([SENT_UNANSWERED, ...CREDENTIALS.flatMap((c) => [...Object.keys(c.words.refusals ?? {}), ...Object.keys(c.words.unconfirmedSteps ?? {})])]),
+  ...new Set([
+    SENT_UNANSWERED,
+    ...CREDENTIALS.flatMap((c) => [...Object.keys(c.words.refusals ?? {}), ...Object.keys(c.words.unconfirmedSteps ?? {})]),
+    ...VERIFIERS.flatMap((v) => Object.keys(v.words.reasons ?? {})),
+  ]),
 ];
 
 /** A step's name (an adapter's, such as `revokeSignInSessions`): a word, never free text. */

@@ -332,6 +332,8 @@ export type PolicyVerifier = ConfiguredVerifier & {
   readonly mistake?: string;
   /** The credential served here that resets the verifier's factor (its plug-in's `resetBy`), with its command. */
   readonly resetBy?: { readonly credential: string; readonly command: string };
+  /** The reasons of its own its plug-in declares (VerifierWords.reasons): a VERIFY_* failure's reason is recorded only if listed here. */
+  readonly reasons?: ReadonlySet<string>;
 };
 
 interface ResetCredentialDeps {
@@ -1398,7 +1400,9 @@ export class ResetCredential {
       const failure = verifierFailure(err);
       this.report(failure, { requester, kind, requestId: ticket.requestId });
       // Sent, so maybe on the phone: the person is told not to approve it, not that it never went out.
-      return { ok: false, code: failure.code, ...(failure.code === 'VERIFY_UNAVAILABLE' && { reason: SENT_UNANSWERED }), proof: proofOf('failed') };
+      // Otherwise the verifier's own reason, where its plug-in declares one (an admin's bypass, not "no app").
+      const reason = failure.code === 'VERIFY_UNAVAILABLE' ? SENT_UNANSWERED : failure.reason !== undefined && verifier.reasons?.has(failure.reason) ? failure.reason : undefined;
+      return { ok: false, code: failure.code, ...(reason !== undefined && { reason }), proof: proofOf('failed') };
     }
     // However it ended, the wait is over: a close from now on changes nothing (an approval's change goes on).
     this.waitEnded(ticket.requestId, stop);

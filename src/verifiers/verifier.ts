@@ -16,6 +16,13 @@ export interface VerifierWords {
    * is rejected, which may be a mis-tap.
    */
   readonly mistake: string;
+  /**
+   * Its own reasons for a VERIFY_* failure (a LatchkeyFailure's `reason` its adapter throws), by the
+   * word written to the audit record's `reason`: each with its label, for the admin's lists (at most
+   * 40 characters), where the code's label alone would say something else. The person is told in
+   * the code's words. Only a reason declared here is recorded.
+   */
+  readonly reasons?: Readonly<Record<string, { readonly label: string }>>;
 }
 
 export interface VerifierPlugin<S = unknown> {

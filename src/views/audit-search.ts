@@ -279,7 +279,8 @@ function rowLine(row: Activity, words: HomeWords): string {
   const { name, what, subject } = recordOf(row, words);
   // A person asking for themselves is named once: "by <@ANN>", not "by <@ANN> for <@ANN>".
   const about = row.subject && row.subject.userId !== row.actor.userId ? ` for <@${row.subject.userId}>` : '';
-  const why = row.errorCode ? ` ${failureLabel(row.errorCode, { reason: row.reason, words: subject })}.` : '';
+  const verifierReasons = row.verifier ? words.verifierReasons?.[row.verifier] : undefined;
+  const why = row.errorCode ? ` ${failureLabel(row.errorCode, { reason: row.reason, words: subject, ...(verifierReasons && { verifierReasons }) })}.` : '';
   const lost = lostFollowUps(row);
   const pushed = pushEnded(row, words);
   const state = lost

@@ -82,11 +82,22 @@ const CORE_REASONS: Partial<Record<FailureCode, Readonly<Record<string, string>>
   VERIFY_UNAVAILABLE: { [SENT_UNANSWERED]: 'push sent, then no answer' },
 };
 
-/** With a directory's own refusal, its label (from its credential's words) when known; with a reason of the core's, its label. */
-export function failureLabel(code: string, refusal?: { reason?: string; words?: Pick<SubjectWords, 'refusals'> }): string {
+/**
+ * With a directory's own refusal, its label (from its credential's words) when known; with a reason
+ * of the core's, its label; with a verifier's own reason (`verifierReasons`: its plug-in's
+ * `words.reasons`), its label, or, its verifier no longer listed, the reason as recorded.
+ */
+export function failureLabel(
+  code: string,
+  refusal?: { reason?: string; words?: Pick<SubjectWords, 'refusals'>; verifierReasons?: Readonly<Record<string, { readonly label: string }>> },
+): string {
   if (!isFailureCode(code)) return recordedCode(code);
   const core = refusal?.reason !== undefined ? CORE_REASONS[code]?.[refusal.reason] : undefined;
   if (core) return `${LABELS[code]}: ${core}`;
+  if (code.startsWith('VERIFY_') && refusal?.reason !== undefined) {
+    const label = refusal.verifierReasons?.[refusal.reason]?.label;
+    return label ? `${LABELS[code]}: ${label}` : `${LABELS[code]}, ${unworded(refusal.reason)}`;
+  }
   if ((code !== 'DIRECTORY_USER_REFUSED' && code !== 'NOTHING_TO_CHANGE') || refusal?.reason === undefined) return LABELS[code];
   const label = refusal.words?.refusals?.[refusal.reason]?.label;
   return label ? `${LABELS[code]}: ${label}` : `${LABELS[code]}, ${unworded(refusal.reason)}`;

@@ -84,6 +84,8 @@ export interface HomeWords {
   readonly verifiers: Readonly<Record<string, string>>;
   /** By the verifier's audit name: how a person rejects its push by mistake (VerifierWords.mistake). */
   readonly verifierMistakes?: Readonly<Record<string, string>>;
+  /** By the verifier's audit name: its own reasons' labels (VerifierWords.reasons), for the admin's lists. */
+  readonly verifierReasons?: Readonly<Record<string, Readonly<Record<string, { readonly label: string }>>>>;
   /** How long the `verify` policy's push waits (VERIFY_TIMEOUT_SECONDS), when it is configured: a push not answered in time whose record kept no wait says it. */
   readonly verifyWaitMs?: number;
 }

@@ -6,6 +6,7 @@ import { UNREAD_IN_A_DAY } from '../../src/audit/dynamodb-audit-log';
 import { CREDENTIALS } from '../../src/credentials';
 import { SENT_UNANSWERED } from '../../src/flows/failure';
 import { isReference } from '../../src/flows/home-tab';
+import { VERIFIERS } from '../../src/verifiers';
 import type { AuditEntry } from '../../src/flows/ports';
 
 const credential = CREDENTIALS[0]!;
@@ -38,8 +39,15 @@ describe('audit record', () => {
     expect(() => toAuditRecord({ ...base, outcome: 'partial', incomplete: [{ step: 'pw=Zq7#Kd9 set', code: 'INTERNAL' }] }, at, 400)).toThrow();
   });
 
-  it('a reason (a refusal, or a step left unconfirmed) is accepted only when a credential in the registry declares it, or the core (a push sent, then unanswered)', () => {
-    expect(AUDIT_REASONS).toEqual([...new Set([SENT_UNANSWERED, ...CREDENTIALS.flatMap((c) => [...Object.keys(c.words.refusals ?? {}), ...Object.keys(c.words.unconfirmedSteps ?? {})])])]);
+  it('a reason (a refusal, or a step left unconfirmed) is accepted only when a credential in the registry declares it, a verifier, or the core (a push sent, then unanswered)', () => {
+    expect(AUDIT_REASONS).toEqual([
+      ...new Set([
+        SENT_UNANSWERED,
+        ...CREDENTIALS.flatMap((c) => [...Object.keys(c.words.refusals ?? {}), ...Object.keys(c.words.unconfirmedSteps ?? {})]),
+        ...VERIFIERS.flatMap((v) => Object.keys(v.words.reasons ?? {})),
+      ]),
+    ]);
+    expect(AUDIT_REASONS).toContain('bypass');
     expect(AUDIT_REASONS).toContain('unlock_unconfirmed');
     expect(() => toAuditRecord({ ...base, phase: 'refused', errorCode: 'DIRECTORY_USER_REFUSED', reason: 'no_credential_declares_this' }, at, 400)).toThrow();
     for (const reason of AUDIT_REASONS) {

@@ -14,6 +14,7 @@ import { licenseKindWords } from '../../src/views/license-kind';
 import { resetKindWords } from '../../src/views/reset-approval-kind';
 import { setupCheckView } from '../../src/views/setup-check';
 import { capitalized } from '../../src/views/words';
+import { DUO_BYPASS } from '../../src/verifiers/duo';
 
 const vocabulary = { words: { ...CREDENTIALS.find((c) => c.licenses)!.licenses!.words, command: '/request-license' }, kinds: [] };
 const words = homeWords(vocabulary, { license: licenseKindWords(vocabulary) });
@@ -490,6 +491,17 @@ describe('the audit search views', () => {
     expect(homeOf(sent)).toContain('Latchkey sent the Okta Verify request to your phone, but could not hear back from Okta Verify. Nothing was changed.');
     expect(homeOf(sent)).not.toContain('could not send');
     expect(homeOf(unavailable)).toContain('Latchkey could not send the Okta Verify request to your phone just now.');
+  });
+
+  it("a Duo bypass refusal (its plug-in's own reason on record) reads as that in the search, not as a person with no push device; one of a verifier no longer listed, as recorded", () => {
+    const okta = CREDENTIALS.find((c) => c.id === 'okta_password')!;
+    const noFactor: AuditEvent = { ...event(1), action: okta.audit.action, outcome: 'failure', errorCode: 'VERIFY_NO_FACTOR', verifier: 'duo', verification: 'failed' };
+    const lineOf = (e: AuditEvent) =>
+      texts(auditResultsView({ person: 'UANN', from: '2026-11-01', to: '2026-12-01', result: { ok: true, rows: activityOf([e], now) }, page: 1, words }).blocks).find((t) => t.includes('Reference'))!;
+    expect(lineOf({ ...noFactor, reason: DUO_BYPASS })).toContain(':x: Failed: no push device: in Duo bypass, allowed without a push\n');
+    expect(lineOf(noFactor)).toContain(':x: Failed: no push device\n');
+    expect(lineOf(noFactor)).not.toContain('bypass');
+    expect(lineOf({ ...noFactor, verifier: 'a_retired_verifier', reason: DUO_BYPASS })).toContain('no push device, for a reason of its own, recorded as `bypass`');
   });
 
   it("a directory's own refusal by a credential this deployment no longer serves is said in words, its reason as recorded, in the search and in Today", () => {

@@ -19,6 +19,8 @@ class MemoryVerifier implements Verifier {
   pushAudit?: PushStarted['audit'];
   /** The next check answers once this resolves. */
   held?: () => Promise<void>;
+  /** Every check fails so: the verifier's own answer about the push. */
+  checkFailure?: LatchkeyFailure;
 
   async find(email: string) {
     return this.accounts.get(email.toLowerCase());
@@ -36,6 +38,7 @@ class MemoryVerifier implements Verifier {
     const held = this.held;
     this.held = undefined;
     if (held) await held();
+    if (this.checkFailure) throw this.checkFailure;
     const fate = this.fates[Number(push.transaction.slice(3)) - 1] ?? 'ignored';
     return fate === 'ignored' ? 'waiting' : fate;
   }
@@ -49,7 +52,7 @@ class MemoryVerifier implements Verifier {
 /** The waits below run on real timers: their clock moves with them. */
 const realClock = { now: () => new Date() };
 
-function setup(policy: Policy, options: { pushesPerHour?: number; noApprovals?: boolean; closes?: MemoryClosedWaits } = {}) {
+function setup(policy: Policy, options: { pushesPerHour?: number; noApprovals?: boolean; closes?: MemoryClosedWaits; reasons?: ReadonlySet<string>; intervalMs?: number } = {}) {
   const directory = new MemoryDirectory([{ id: 'okta-ann', email: 'uann@example.com', status: 'active' }]);
   const audit = new MemoryAudit();
   const logger = new MemoryLogger();
@@ -64,8 +67,9 @@ function setup(policy: Policy, options: { pushesPerHour?: number; noApprovals?: 
     verifier,
     timeoutMs: 200,
     perPersonPerHour: options.pushesPerHour ?? 3,
-    waiter: new TimerWheelWaiter({ intervalMs: 10, perSecond: 1000, clock: realClock }),
+    waiter: new TimerWheelWaiter({ intervalMs: options.intervalMs ?? 10, perSecond: 1000, clock: realClock }),
     closes,
+    ...(options.reasons && { reasons: options.reasons }),
   };
   const flow = new ResetCredential({
     credentials: new Map([['okta_password', { id: 'okta_password', audit: { action: 'reset_okta_password', directory: 'okta' }, directory, changeTime: { secretMs: 14_000 } }]]),
@@ -316,11 +320,26 @@ describe('the gate: verify', () => {
     expect((await fresh.flow.prepare(ANN, 'okta_password')).ok).toBe(true);
   });
 
+  it("the verifier's own reason for failing a push goes on its record only when its plug-in declares it (an undeclared one would be refused by the record's schema)", async () => {
+    const { flow, directory, audit, verifier, delivery } = setup('verify', { reasons: new Set(['bypass']) });
+    verifier.checkFailure = new LatchkeyFailure('VERIFY_NO_FACTOR', 'allowed without a push', { reason: 'bypass' });
+    expect(await flow.confirm(ANN, 'okta_password', (await opened(flow)).ticket, delivery)).toMatchObject({ ok: false, code: 'VERIFY_NO_FACTOR', reason: 'bypass' });
+    expect(audit.entries.at(-1)).toMatchObject({ phase: 'outcome', errorCode: 'VERIFY_NO_FACTOR', reason: 'bypass', verification: 'failed' });
+    verifier.checkFailure = new LatchkeyFailure('VERIFY_NO_FACTOR', 'allowed without a push', { reason: 'not_declared' });
+    expect(await flow.confirm(ANN, 'okta_password', (await opened(flow)).ticket, delivery)).toMatchObject({ ok: false, code: 'VERIFY_NO_FACTOR' });
+    expect(audit.entries.at(-1)).toMatchObject({ phase: 'outcome', errorCode: 'VERIFY_NO_FACTOR', verification: 'failed' });
+    expect(audit.entries.at(-1)).not.toHaveProperty('reason');
+    expect(directory.resets).toEqual([]);
+  });
+
   it('a verifier that cannot send the push: nothing changes, and the person is told to try again', async () => {
-    const { flow, directory, verifier, delivery } = setup('verify');
+    const { flow, directory, audit, verifier, delivery } = setup('verify');
     verifier.pushFailure = new LatchkeyFailure('DIRECTORY_UNAVAILABLE', 'down');
     expect(await flow.confirm(ANN, 'okta_password', (await opened(flow)).ticket, delivery)).toMatchObject({ ok: false, code: 'VERIFY_UNAVAILABLE' });
     expect(directory.resets).toEqual([]);
+    // Never sent: no reason on record, as there is for a push sent and then not heard of.
+    expect(audit.entries.at(-1)).toMatchObject({ phase: 'outcome', errorCode: 'VERIFY_UNAVAILABLE', verification: 'failed' });
+    expect(audit.entries.at(-1)).not.toHaveProperty('reason');
   });
 
   it('a confirmation opened before verify was on proves nothing', async () => {

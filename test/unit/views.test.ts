@@ -22,6 +22,7 @@ import { revokeOutcome } from '../../src/views/approval-revoke';
 import { outcomeUnknownCheck } from '../../src/views/approval-status';
 import { withdrawOutcome, withdrawResultView } from '../../src/views/approval-withdraw';
 import { approvalMessage } from '../../src/views/approval-message';
+import { VERIFIERS } from '../../src/verifiers';
 
 const done = (credential: Credential): ResetDone => ({
   ok: true,
@@ -132,6 +133,15 @@ describe.each(CREDENTIALS.map((c) => [c.command, c] as const))('reset views (%s)
       expect(reason).toMatch(/^[a-z][a-z0-9_]{1,39}$/);
       expect(failureMessage({ code: 'DIRECTORY_USER_REFUSED', reason }, words)).toEqual({ headline: own.headline, next: own.next });
       expect(own.label.length).toBeLessThanOrEqual(40);
+    }
+  });
+
+  it("each verifier's own reason is a word, and its label fits an admin's list", () => {
+    for (const verifier of VERIFIERS) {
+      for (const [reason, own] of Object.entries(verifier.words.reasons ?? {})) {
+        expect(reason).toMatch(/^[a-z][a-z0-9_]{1,39}$/);
+        expect(own.label.length).toBeLessThanOrEqual(40);
+      }
     }
   });
 });

@@ -5,7 +5,7 @@ import type { HttpFetch } from '../../http/fetch';
 import { callJson, fromHttpStatus, type CallPolicy, type JsonAnswer } from '../../credentials/http-errors';
 import { retryAfter } from '../../http/answers';
 import { mayHaveArrived } from '../../http/network-errors';
-import type { DuoSettings } from '.';
+import { DUO_BYPASS, type DuoSettings } from '.';
 import { authorization, canonicalParams, canonicalRequest, duoDate, sign } from './duo-signature';
 
 /**
@@ -106,7 +106,7 @@ export class DuoAuth implements Verifier {
     // the same person told as at the confirmation, and no change.
     if (answer.data.result === 'allow') {
       if (answer.data.status === 'allow') return 'approved';
-      throw new LatchkeyFailure('VERIFY_NO_FACTOR', `duo:auth_status allowed without a push (status ${answer.data.status ?? 'none'})`);
+      throw new LatchkeyFailure('VERIFY_NO_FACTOR', `duo:auth_status allowed without a push (status ${answer.data.status ?? 'none'})`, answer.data.status === 'bypass' ? { reason: DUO_BYPASS } : undefined);
     }
     // A denial: the person said no (deny, fraud), or the push lapsed (timeout).
     return answer.data.status === 'timeout' ? 'timeout' : 'rejected';

@@ -14,13 +14,20 @@ export interface DuoSettings {
 const LOOPBACK = /^(127\.0\.0\.1|localhost):\d{1,5}$/;
 
 /**
+ * Duo's `allow` with status `bypass`: a user an admin put in bypass, let through with no phone asked.
+ * Never proof (VERIFY_NO_FACTOR, told as no Duo Mobile), but on record as itself: an admin's bypass,
+ * not a person who never set Duo Mobile up.
+ */
+export const DUO_BYPASS = 'bypass';
+
+/**
  * Duo Push (VERIFY_WITH=duo), through Duo's Auth API v2 with an Auth API application's keys
  * (DUO_API_HOSTNAME, DUO_INTEGRATION_KEY, and the secret DUO_SECRET_KEY). The person's Duo
  * username is their email.
  */
 export const duo: VerifierPlugin<DuoSettings> = {
   id: 'duo',
-  words: { app: 'Duo Mobile', mistake: 'tapped Deny' },
+  words: { app: 'Duo Mobile', mistake: 'tapped Deny', reasons: { [DUO_BYPASS]: { label: 'in Duo bypass, allowed without a push' } } },
   audit: { verifier: 'duo' },
   // Duo's Auth API docs: a push not answered lapses after 60 seconds (auth_status then answers
   // deny/timeout). A longer wait would promise the person time Duo never gives.
