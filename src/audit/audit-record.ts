@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { CREDENTIALS } from '../credentials';
 import { APPROVAL_ACTIONS } from '../flows/approvals/kinds';
-import { FAILURE_CODES, SENT_UNANSWERED } from '../flows/failure';
+import { CLOSE_UNREAD, FAILURE_CODES, SENT_UNANSWERED } from '../flows/failure';
 import { ATTENTION_HANDLED_ACTION, ATTENTION_KINDS, HANDLED_NOTE_MAX_LENGTH, isReference } from '../flows/home-tab';
 import { VERIFIERS } from '../verifiers';
 import { POLICIES } from '../flows/policy';
@@ -23,12 +23,13 @@ const licenseNames = [...new Set(CREDENTIALS.flatMap((c) => c.licenses?.kinds.ma
  * The credentials' own reasons (their `words.refusals` keys, and their `words.unconfirmedSteps`
  * keys for a step before the change left unconfirmed), the verifiers' own (their `words.reasons`
  * keys: Duo's bypass), and the flow's own (SENT_UNANSWERED: a push sent, then no answer about it,
- * which a reviewer must tell from a push that never went out): a reason is written because a
- * credential, a verifier or the core declares it.
+ * which a reviewer must tell from a push that never went out; CLOSE_UNREAD: a push's wait ended on
+ * our own store): a reason is written because a credential, a verifier or the core declares it.
  */
 export const AUDIT_REASONS: readonly string[] = [
   ...new Set([
     SENT_UNANSWERED,
+    CLOSE_UNREAD,
     ...CREDENTIALS.flatMap((c) => [...Object.keys(c.words.refusals ?? {}), ...Object.keys(c.words.unconfirmedSteps ?? {})]),
     ...VERIFIERS.flatMap((v) => Object.keys(v.words.reasons ?? {})),
   ]),

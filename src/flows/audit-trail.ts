@@ -20,7 +20,7 @@ export interface AuditedChange {
   succeeded(extra?: OutcomeExtra): Promise<void>;
   /** The change stands, but steps after it failed. */
   partial(incomplete: NonNullable<AuditEntry['incomplete']>, extra?: OutcomeExtra): Promise<void>;
-  /** `reason`: with DIRECTORY_USER_REFUSED (the directory refused this user at the change), the credential's own reason; with VERIFY_UNAVAILABLE, SENT_UNANSWERED once the push was sent. */
+  /** `reason`: with DIRECTORY_USER_REFUSED (the directory refused this user at the change), the credential's own reason; with a push's failure, the reason the flow gave it (AuditEntry.reason). */
   failed(code: FailureCode, extra?: OutcomeExtra & Pick<AuditEntry, 'reason'>): Promise<void>;
   /**
    * Turned away after its attempt was on record, before anything changed (another request holds

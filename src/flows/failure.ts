@@ -90,6 +90,13 @@ export type FailureCode = (typeof FAILURE_CODES)[number];
  */
 export const SENT_UNANSWERED = 'sent_unanswered';
 
+/**
+ * The reason of a STORE_UNAVAILABLE that ended a push's wait: whether the person had closed the
+ * waiting window could not be read (maybe just after they approved), so no approval was acted on.
+ * Never "not answered in time", which may be untrue.
+ */
+export const CLOSE_UNREAD = 'close_unread';
+
 const KNOWN_CODES: ReadonlySet<string> = new Set(FAILURE_CODES);
 
 /** Codes a past version wrote under another name, by that name: counted and shown as the one they are now. */

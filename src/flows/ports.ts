@@ -206,7 +206,9 @@ export interface AuditEntry {
   readonly errorCode?: FailureCode;
   /**
    * With DIRECTORY_USER_REFUSED: the credential's own reason (a key of its `words.refusals`); with
-   * VERIFY_UNAVAILABLE, SENT_UNANSWERED: the push was sent, and the verifier then stopped answering.
+   * VERIFY_UNAVAILABLE, SENT_UNANSWERED: the push was sent, and the verifier then stopped answering;
+   * with STORE_UNAVAILABLE, CLOSE_UNREAD: it ended a push's wait; with another VERIFY_* code, the
+   * verifier's own, as its plug-in declares it (VerifierWords.reasons).
    */
   readonly reason?: string;
   /** With a partial outcome: the steps that failed after the change, each with its failure. */

@@ -36,6 +36,15 @@ function definite(err: unknown): boolean {
 }
 
 /**
+ * A last check that failed on Latchkey's own store (whether the person closed the waiting window
+ * could not be read, maybe right after their approval came): it ends the wait with that failure.
+ * "Not answered in time" could be untrue: the person may have approved, and only we could not check.
+ */
+function ours(err: unknown): boolean {
+  return err instanceof LatchkeyFailure && err.code === 'STORE_UNAVAILABLE';
+}
+
+/**
  * Every push the process waits on, checked from one timer: one small record per push, no timer
  * or closure of its own, so 200 people waiting on their phones cost a few kilobytes, not 200
  * timers. The timer runs only while someone waits (and never holds the process open).
@@ -156,8 +165,9 @@ export class TimerWheelWaiter implements PushWaiter {
           entry.busy = false;
           entry.failures += 1;
           if (definite(err) || entry.failures >= MAX_FAILED_CHECKS) entry.settle(err instanceof Error ? err : new Error(String(err)));
-          // Nobody could confirm an approval: given up, as with no answer (nothing changes).
-          else if (entry.final) entry.settle('expired');
+          // Nobody could confirm an approval: given up, as with no answer (nothing changes), unless
+          // what failed was our own read, which the person is told as that.
+          else if (entry.final) entry.settle(ours(err) ? (err as Error) : 'expired');
           else entry.dueAt = this.now() + intervalMs;
         },
       );

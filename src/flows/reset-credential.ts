@@ -1,5 +1,5 @@
 import { AuditTrail, type AuditedChange } from './audit-trail';
-import { asFailure, describeError, LatchkeyFailure, SENT_UNANSWERED, unanswered, type FailureCode } from './failure';
+import { asFailure, CLOSE_UNREAD, describeError, LatchkeyFailure, SENT_UNANSWERED, unanswered, type FailureCode } from './failure';
 import { identifyRequester } from './identify-requester';
 import { pickDirectoryUser } from './pick-directory-user';
 import type { Policy } from './policy';
@@ -151,7 +151,7 @@ export interface ResetFailure {
   readonly requestId?: string;
   /** For limits: when the person may try again. */
   readonly retryAt?: Date;
-  /** With DIRECTORY_USER_REFUSED: the credential's own reason (its words say it); with VERIFY_UNAVAILABLE, SENT_UNANSWERED once the push was sent. */
+  /** With DIRECTORY_USER_REFUSED: the credential's own reason (its words say it); with VERIFY_UNAVAILABLE, SENT_UNANSWERED once the push was sent; with STORE_UNAVAILABLE, CLOSE_UNREAD when it ended a push's wait; with another VERIFY_*, the verifier's declared own. */
   readonly reason?: string;
   /**
    * With DIRECTORY_USER_REFUSED: a refusal the directory gives alike for one person's account and for
@@ -1400,8 +1400,16 @@ export class ResetCredential {
       const failure = verifierFailure(err);
       this.report(failure, { requester, kind, requestId: ticket.requestId });
       // Sent, so maybe on the phone: the person is told not to approve it, not that it never went out.
+      // Our own read of the closes failed: told so, never as a push not approved (the waiter's ours).
       // Otherwise the verifier's own reason, where its plug-in declares one (an admin's bypass, not "no app").
-      const reason = failure.code === 'VERIFY_UNAVAILABLE' ? SENT_UNANSWERED : failure.reason !== undefined && verifier.reasons?.has(failure.reason) ? failure.reason : undefined;
+      const reason =
+        failure.code === 'VERIFY_UNAVAILABLE'
+          ? SENT_UNANSWERED
+          : failure.code === 'STORE_UNAVAILABLE'
+            ? CLOSE_UNREAD
+            : failure.reason !== undefined && verifier.reasons?.has(failure.reason)
+              ? failure.reason
+              : undefined;
       return { ok: false, code: failure.code, ...(reason !== undefined && { reason }), proof: proofOf('failed') };
     }
     // However it ended, the wait is over: a close from now on changes nothing (an approval's change goes on).

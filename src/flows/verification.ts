@@ -100,7 +100,8 @@ export interface PushWaiter {
    * as `stop` is aborted (even with a check under way: what that check then finds is not used) or
    * a check answers 'cancelled' (the close was recorded elsewhere: ClosedWaits). Rejects with a
    * check's error after three failed checks in a row, or at once when it is the verifier's own answer
-   * (a VERIFY_* failure other than VERIFY_UNAVAILABLE).
+   * (a VERIFY_* failure other than VERIFY_UNAVAILABLE), or when the last check (at the deadline)
+   * failed on Latchkey's own store (STORE_UNAVAILABLE): any other failed last check is 'expired'.
    */
   wait(check: () => Promise<'waiting' | PushResult | 'cancelled'>, timeoutMs: number, stop?: AbortSignal): Promise<PushResult | 'expired' | 'cancelled'>;
 }

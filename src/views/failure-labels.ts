@@ -1,4 +1,4 @@
-import { isFailureCode, SENT_UNANSWERED, type FailureCode } from '../flows/failure';
+import { CLOSE_UNREAD, isFailureCode, SENT_UNANSWERED, type FailureCode } from '../flows/failure';
 import { escapeMrkdwn } from './blocks';
 import type { SubjectWords } from './words';
 
@@ -80,6 +80,7 @@ const unworded = (reason: string) => `for a reason of its own, recorded as ${rec
  */
 const CORE_REASONS: Partial<Record<FailureCode, Readonly<Record<string, string>>>> = {
   VERIFY_UNAVAILABLE: { [SENT_UNANSWERED]: 'push sent, then no answer' },
+  STORE_UNAVAILABLE: { [CLOSE_UNREAD]: 'while a push waited' },
 };
 
 /**

@@ -1,4 +1,4 @@
-import { isFailureCode, SENT_UNANSWERED, type FailureCode } from '../flows/failure';
+import { CLOSE_UNREAD, isFailureCode, SENT_UNANSWERED, type FailureCode } from '../flows/failure';
 import type { OpenRequest } from '../flows/reset-credential';
 import { escapeMrkdwn, slackTime } from './blocks';
 import { recordedCode } from './failure-labels';
@@ -69,7 +69,8 @@ export function failureMessage(
     readonly retryAt?: Date;
     /**
      * With DIRECTORY_USER_REFUSED or NOTHING_TO_CHANGE: the credential's own reason, a key of `words.refusals`;
-     * with VERIFY_UNAVAILABLE, SENT_UNANSWERED when the push had been sent; with any other code, the
+     * with VERIFY_UNAVAILABLE, SENT_UNANSWERED when the push had been sent; with STORE_UNAVAILABLE,
+     * CLOSE_UNREAD when it ended the wait for a push; with any other code, the
      * step of a change made in steps where it stopped, a key of `words.unconfirmedSteps`.
      */
     readonly reason?: string;
@@ -238,10 +239,17 @@ export function failureMessage(
     REQUEST_WITHDRAWN: { headline: 'Its requester withdrew this request, so nothing was changed.', next: 'Nothing more to do.' },
     APPROVAL_REVOKED: { headline: 'An admin revoked the approval of this request, so nothing was changed.', next: `To ask again, run \`${words.command}\`; an admin must approve it again.` },
     FINISH_STARTED: { headline: 'Its requester had already started finishing it, so the revoke changed nothing.', next: 'Nothing more to do.' },
-    STORE_UNAVAILABLE: {
-      headline: 'Latchkey could not save the request, so it changed nothing.',
-      next: 'An admin has been alerted. Try again in a few minutes.',
-    },
+    // A push's wait ended on our own read (CLOSE_UNREAD): the person may have approved, and nothing came of it.
+    STORE_UNAVAILABLE:
+      failure.reason === CLOSE_UNREAD
+        ? {
+            headline: `Latchkey could not check its own records while it waited for ${theRequest}, so nothing was changed.`,
+            next: `An admin has been alerted. If you approved it, approving changed nothing. ${again} in a few minutes.`,
+          }
+        : {
+            headline: 'Latchkey could not save the request, so it changed nothing.',
+            next: 'An admin has been alerted. Try again in a few minutes.',
+          },
     // Never "changed nothing": the write was sent, and may have been made.
     STORE_OUTCOME_UNKNOWN: {
       headline: 'Latchkey could not tell whether its change was saved.',

@@ -651,7 +651,9 @@ describe('verify with DynamoDB down: a close cannot be recorded, and a check can
     // Approved by habit: the waiting instance cannot read whether it was closed, so it changes nothing.
     expect(h.okta.answerPush(push.id, { approve: true, pick: push.correctAnswer })).toBe(true);
     const final = await modalAfter(h, submission, opened.viewId, isFailure);
-    expect(text(final)).toContain('Latchkey could not save the request, so it changed nothing.');
+    // What failed: Latchkey's own check, while it waited (before: "could not save the request").
+    expect(text(final)).toContain('Latchkey could not check its own records while it waited for the Okta Verify request, so nothing was changed.');
+    expect(text(final)).toContain('If you approved it, approving changed nothing.');
     expect(h.workmail.callsTo('ResetPassword')).toEqual([]);
     expect(h.okta.callsTo('CancelFactorTransaction')).toHaveLength(1);
   });

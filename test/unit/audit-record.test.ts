@@ -4,7 +4,7 @@ import { EXPORT_COLUMNS } from '../../src/audit/audit-export';
 import { AUDIT_REASONS, auditRecordSchema, readAuditItem, storedAuditRecordSchema, toAuditEvent, toAuditRecord } from '../../src/audit/audit-record';
 import { UNREAD_IN_A_DAY } from '../../src/audit/dynamodb-audit-log';
 import { CREDENTIALS } from '../../src/credentials';
-import { SENT_UNANSWERED } from '../../src/flows/failure';
+import { CLOSE_UNREAD, SENT_UNANSWERED } from '../../src/flows/failure';
 import { isReference } from '../../src/flows/home-tab';
 import { VERIFIERS } from '../../src/verifiers';
 import type { AuditEntry } from '../../src/flows/ports';
@@ -39,10 +39,11 @@ describe('audit record', () => {
     expect(() => toAuditRecord({ ...base, outcome: 'partial', incomplete: [{ step: 'pw=Zq7#Kd9 set', code: 'INTERNAL' }] }, at, 400)).toThrow();
   });
 
-  it('a reason (a refusal, or a step left unconfirmed) is accepted only when a credential in the registry declares it, a verifier, or the core (a push sent, then unanswered)', () => {
+  it('a reason (a refusal, or a step left unconfirmed) is accepted only when a credential in the registry declares it, a verifier, or the core (a push sent, then unanswered; a wait ended on our own store)', () => {
     expect(AUDIT_REASONS).toEqual([
       ...new Set([
         SENT_UNANSWERED,
+        CLOSE_UNREAD,
         ...CREDENTIALS.flatMap((c) => [...Object.keys(c.words.refusals ?? {}), ...Object.keys(c.words.unconfirmedSteps ?? {})]),
         ...VERIFIERS.flatMap((v) => Object.keys(v.words.reasons ?? {})),
       ]),

@@ -1,5 +1,5 @@
 import { toAuditRecord } from '../../src/audit/audit-record';
-import { LatchkeyFailure } from '../../src/flows/failure';
+import { CLOSE_UNREAD, LatchkeyFailure } from '../../src/flows/failure';
 import type { Policy } from '../../src/flows/policy';
 import { TimerWheelWaiter } from '../../src/flows/push-waiter';
 import { ResetCredential, type PolicyVerifier, type ResetDelivery } from '../../src/flows/reset-credential';
@@ -280,7 +280,27 @@ describe('the gate: verify', () => {
     expect(result).toMatchObject({ ok: false, code: 'STORE_UNAVAILABLE' });
     expect(directory.resets).toEqual(['okta-ann']);
     expect(verifier.cancelled).toEqual(['tx-2']);
-    expect(audit.entries.at(-1)).toMatchObject({ phase: 'outcome', outcome: 'failure', errorCode: 'STORE_UNAVAILABLE', verification: 'failed' });
+    expect(audit.entries.at(-1)).toMatchObject({ phase: 'outcome', outcome: 'failure', errorCode: 'STORE_UNAVAILABLE', reason: CLOSE_UNREAD, verification: 'failed' });
+  });
+
+  it('an approval seen on the last check whose second read of the closes fails is told as Latchkey unable to check (STORE_UNAVAILABLE), never "not approved in time"; nothing changes', async () => {
+    // One check in all, at the deadline (the interval is past it): the last.
+    const { flow, directory, verifier, closes, delivery, audit } = setup('verify', { intervalMs: 10_000 });
+    verifier.fates.push('approved');
+    const read = closes.closedBy.bind(closes);
+    let reads = 0;
+    // The read beside the check answers (not closed); the one after the approval fails.
+    closes.closedBy = async (requestId, userId) => {
+      if (++reads === 2) throw new LatchkeyFailure('STORE_UNAVAILABLE', 'closed wait read: test');
+      return read(requestId, userId);
+    };
+    const result = await flow.confirm(ANN, 'okta_password', (await opened(flow)).ticket, delivery);
+    expect(reads).toBe(2);
+    // Before: VERIFY_TIMEOUT, "You didn't approve … in time", to a person who had approved.
+    expect(result).toMatchObject({ ok: false, code: 'STORE_UNAVAILABLE', reason: CLOSE_UNREAD });
+    expect(directory.resets).toEqual([]);
+    expect(verifier.cancelled).toEqual(['tx-1']);
+    expect(audit.entries.at(-1)).toMatchObject({ phase: 'outcome', outcome: 'failure', errorCode: 'STORE_UNAVAILABLE', reason: CLOSE_UNREAD, verification: 'failed' });
   });
 
   it('an ignored push is withdrawn after the timeout and changes nothing', async () => {
@@ -445,6 +465,11 @@ describe('TimerWheelWaiter', () => {
     checks = 0;
     await expect(last.wait(bypass, 50)).rejects.toThrow('VERIFY_NO_FACTOR');
     expect(checks).toBe(1);
+    // A last check failing on our own store ends with that failure; one the verifier did not answer, as not answered in time.
+    checks = 0;
+    await expect(last.wait(() => (++checks, Promise.reject(new LatchkeyFailure('STORE_UNAVAILABLE', 'closed wait read'))), 50)).rejects.toThrow('STORE_UNAVAILABLE');
+    expect(checks).toBe(1);
+    await expect(last.wait(() => Promise.reject(new LatchkeyFailure('DIRECTORY_UNAVAILABLE')), 50)).resolves.toBe('expired');
     // A verifier that did not answer is still asked again.
     checks = 0;
     await expect(waiter.wait(() => (++checks, Promise.reject(new LatchkeyFailure('VERIFY_UNAVAILABLE'))), 1000)).rejects.toThrow('VERIFY_UNAVAILABLE');

@@ -3,7 +3,7 @@ import { CREDENTIALS } from '../../src/credentials';
 import { chime } from '../../src/credentials/chime';
 import type { Credential } from '../../src/credentials/credential';
 import { workmail } from '../../src/credentials/workmail';
-import { FAILURE_CODES, LatchkeyFailure, SENT_UNANSWERED, type FailureCode } from '../../src/flows/failure';
+import { CLOSE_UNREAD, FAILURE_CODES, LatchkeyFailure, SENT_UNANSWERED, type FailureCode } from '../../src/flows/failure';
 import type { Directory, WorkspaceMembers } from '../../src/flows/ports';
 import { resetKind } from '../../src/flows/reset-approval';
 import { decisionResultView, reviewClosedView, reviewView } from '../../src/views/approval-review';
@@ -211,6 +211,16 @@ describe('the verifier unavailable', () => {
     const sent = failureMessage({ code: 'VERIFY_UNAVAILABLE', verifierApp: 'Duo Mobile', reason: SENT_UNANSWERED }, words);
     expect(sent.headline).toBe('Latchkey sent the Duo Mobile request to your phone, but could not hear back from Duo Mobile. Nothing was changed.');
     expect(sent.next).toContain('If the Duo Mobile request shows on your phone, do not approve it');
+  });
+
+  it("a push's wait ended on Latchkey's own store (CLOSE_UNREAD) says Latchkey could not check, that nothing was changed and what to do; any other store failure keeps its words", () => {
+    const words = resetWordsOf(workmail);
+    const unread = failureMessage({ code: 'STORE_UNAVAILABLE', verifierApp: 'Duo Mobile', reason: CLOSE_UNREAD }, words);
+    expect(unread).toEqual({
+      headline: 'Latchkey could not check its own records while it waited for the Duo Mobile request, so nothing was changed.',
+      next: 'An admin has been alerted. If you approved it, approving changed nothing. Run `/reset-password` again in a few minutes.',
+    });
+    expect(failureMessage({ code: 'STORE_UNAVAILABLE', verifierApp: 'Duo Mobile' }, words).headline).toBe('Latchkey could not save the request, so it changed nothing.');
   });
 });
 
