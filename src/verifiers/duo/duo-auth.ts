@@ -106,7 +106,10 @@ export class DuoAuth implements Verifier {
     // the same person told as at the confirmation, and no change.
     if (answer.data.result === 'allow') {
       if (answer.data.status === 'allow') return 'approved';
-      throw new LatchkeyFailure('VERIFY_NO_FACTOR', `duo:auth_status allowed without a push (status ${answer.data.status ?? 'none'})`, answer.data.status === 'bypass' ? { reason: DUO_BYPASS } : undefined);
+      // Duo's word, bounded as any answer said back in a log line is: whatever Duo (or something
+      // between it and us) sends there, a line does not grow with it.
+      const said = answer.data.status === undefined ? 'none' : JSON.stringify(answer.data.status.slice(0, 40));
+      throw new LatchkeyFailure('VERIFY_NO_FACTOR', `duo:auth_status allowed without a push (status ${said})`, answer.data.status === 'bypass' ? { reason: DUO_BYPASS } : undefined);
     }
     // A denial: the person said no (deny, fraud), or the push lapsed (timeout).
     return answer.data.status === 'timeout' ? 'timeout' : 'rejected';
