@@ -582,7 +582,7 @@ export function policiesBelowRecommended(
  * VERIFY_TIMEOUT_SECONDS above what the verifier lets a push wait on the phone (its
  * longestWaitSeconds): the push lapses there first, so Latchkey waits, and tells the person, only
  * that long. Said (a likely mistake: whoever set it expects people to have longer), never refused:
- * a deployment that had set it keeps working.
+ * a deployment that had set it keeps working, so a ⚠ (notice), never a ✗ in the doctor.
  */
 function waitBeyondVerifier(plugin: VerifierPlugin | undefined, seconds: number): ConfigWarning[] {
   const longest = plugin?.longestWaitSeconds;
@@ -591,6 +591,7 @@ function waitBeyondVerifier(plugin: VerifierPlugin | undefined, seconds: number)
     {
       variable: 'VERIFY_TIMEOUT_SECONDS',
       subject: 'longer than the verifier allows',
+      notice: true,
       message:
         `VERIFY_TIMEOUT_SECONDS is ${seconds}, but a ${plugin!.words.app} request lapses on the phone after ${longest} seconds (VERIFY_WITH=${plugin!.id}): ` +
         `Latchkey waits ${longest} seconds and tells people so. Set VERIFY_TIMEOUT_SECONDS to ${longest} or less`,
