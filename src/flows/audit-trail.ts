@@ -110,7 +110,8 @@ export class AuditTrail {
       await this.audit.record(entry);
     } catch (err) {
       this.logger.error(
-        { requestId: entry.requestId, action: entry.action, phase: entry.phase, err: err instanceof Error ? err.message : String(err), alert: true },
+        // The person, so the on-call can ask them what they saw (docs/deploy.md, the alert lines) without first finding the request.
+        { requestId: entry.requestId, slackUserId: entry.actor.userId, action: entry.action, phase: entry.phase, err: err instanceof Error ? err.message : String(err), alert: true },
         'audit record could not be written',
       );
     }

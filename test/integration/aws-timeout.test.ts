@@ -108,6 +108,18 @@ describe('an AWS call not answered within the request timeout', () => {
     expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
   }, 30_000);
 
+  it("a reset's outcome record DynamoDB never answers: the person gets their PIN, and the alert names them, as docs/deploy.md tells the on-call to ask them", async () => {
+    const outcome = (call: DynamoCall) => call.operation === 'PutItem' && call.body.includes('"outcome"') && call.body.includes('UCARL');
+    const { final } = await h.reset('/reset-pin', 'UCARL', { beforeSubmit: () => hold(h.dynamoGate.hold(outcome)), timeoutMs: 15_000 });
+    expect(secretIn(final)).toBe(h.chime.pinOf('chime-carl'));
+    const attempt = (await h.auditRecords('UCARL')).filter((r) => r.phase === 'attempt').at(-1)!;
+    const alerts = async () =>
+      h.logs.join('').split('\n').filter((l) => l.includes('"audit record could not be written"')).map((l) => JSON.parse(l)).filter((l) => l.requestId === attempt.requestId);
+    const deadline = Date.now() + 15_000;
+    while ((await alerts()).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(await alerts()).toEqual([expect.objectContaining({ alert: true, phase: 'outcome', action: 'reset_pin', slackUserId: 'UCARL' })]);
+  }, 30_000);
+
   it('a license change Chime never answers: the admin and the channel are told it may or may not have been applied, never that it was not', async () => {
     const { view } = await h.open('/request-license', 'UMAX');
     await h.submit('UMAX', view, {
