@@ -14,7 +14,9 @@ export function slackErrorCode(err: unknown): string | undefined {
 
 export function toSlackFailure(err: unknown, doing: string): LatchkeyFailure {
   const code = slackErrorCode(err);
-  const detail = `${doing}: ${code ?? (err instanceof Error ? err.message : String(err))}`;
+  const said = code ?? (err instanceof Error ? err.message : String(err));
+  // The client's own messages start with the method already ("users.info: Slack answered HTTP 503").
+  const detail = said.startsWith(`${doing}: `) ? said : `${doing}: ${said}`;
   return new LatchkeyFailure(code && SETUP_ERRORS.has(code) ? 'SLACK_MISCONFIGURED' : 'SLACK_UNAVAILABLE', detail, {
     cause: err,
   });

@@ -144,6 +144,21 @@ describe('the Slack Web API client over httpFetch', () => {
     expect(calls).toBe(1);
   });
 
+  it("a failure as the operator reads it (toSlackFailure's detail) names the call once: 'users.info: Slack answered HTTP 503', not 'users.info: users.info: …'", async () => {
+    answer = (_req, _body, res) => {
+      res.writeHead(503);
+      res.end('busy');
+    };
+    const http = await client({ retries: 0 }).users.info({ user: 'UANN' }).catch((e: unknown) => e);
+    expect(toSlackFailure(http, 'users.info')).toMatchObject({ code: 'SLACK_UNAVAILABLE', detail: 'users.info: Slack answered HTTP 503' });
+    // A call said in more words keeps them, and the method it failed in.
+    const posted = await client({ retries: 0 }).chat.postMessage({ channel: 'C1', text: 'hi' }).catch((e: unknown) => e);
+    expect(toSlackFailure(posted, 'chat.postMessage to the approvals channel').detail).toBe('chat.postMessage to the approvals channel: chat.postMessage: Slack answered HTTP 503');
+    answer = (_req, _body, res) => ok(res, { ok: false, error: 'invalid_auth' });
+    const refused = await client({ retries: 0 }).users.info({ user: 'UANN' }).catch((e: unknown) => e);
+    expect(toSlackFailure(refused, 'users.info')).toMatchObject({ code: 'SLACK_MISCONFIGURED', detail: 'users.info: invalid_auth' });
+  });
+
   it('gives up at the timeout instead of waiting on a silent server, after its retries, naming the cause but not the URL', async () => {
     let calls = 0;
     answer = () => void calls++; // never answers
