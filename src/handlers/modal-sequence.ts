@@ -45,17 +45,19 @@ export async function openModalWhile<R extends { view: ModalView; fallbackText: 
     await args.discard?.(result);
     return false;
   }
-  try {
-    if (!opened.ok) throw new Error('no modal to update');
-    await client.views.update({ view_id: opened.viewId, view: result.view });
-    return true;
-  } catch (err) {
-    logger.warn({ slackUserId: userId, err: String(err) }, 'could not show the modal');
-    await args.respond?.({ response_type: 'ephemeral', text: result.fallbackText }).catch((e: unknown) =>
-      logger.warn({ slackUserId: userId, err: String(e) }, 'ephemeral reply failed'),
-    );
-    return false;
+  if (opened.ok) {
+    try {
+      await client.views.update({ view_id: opened.viewId, view: result.view });
+      return true;
+    } catch (err) {
+      logger.warn({ slackUserId: userId, err: String(err) }, 'could not show the modal');
+    }
   }
+  // A modal that never opened was logged where views.open failed: one line for one failure.
+  await args.respond?.({ response_type: 'ephemeral', text: result.fallbackText }).catch((e: unknown) =>
+    logger.warn({ slackUserId: userId, err: String(e) }, 'ephemeral reply failed'),
+  );
+  return false;
 }
 
 /**

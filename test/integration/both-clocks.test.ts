@@ -71,4 +71,17 @@ describe('a burst while Slack is slow to open modals', () => {
     const records = await h.auditRecords('UCLK29');
     expect(records.map((r) => r.phase)).toEqual(['cancelled']);
   });
+
+  it("Slack refusing views.open: the person is told through their command, and the log says it once ('views.open failed'), with no second line that reads like a bug of ours", async () => {
+    const id = ids[0]!;
+    const from = h.logs.length;
+    h.slack.failNext('views.open', { error: 'internal_error' });
+    const ack = await h.command('/reset-pin', id, { responseUrl: `${hookUrl}${id}` });
+    expect(ack.status).toBe(200);
+    const deadline = Date.now() + 5_000;
+    while (!(replies.get(id) ?? []).some((r) => r.text.includes('could not open its window')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(replies.get(id)?.at(-1)).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('Latchkey could not open its window. Run `/reset-pin` again.') });
+    const warned = h.logs.slice(from).map((l) => JSON.parse(l)).filter((l) => l.level === 'warn' && l.slackUserId === id);
+    expect(warned.map((l) => l.msg)).toEqual(['views.open failed']);
+  });
 });
