@@ -328,6 +328,27 @@ export function finishLoadingView(): ModalView {
   return modal({ title: 'Finish your request', close: 'Cancel', blocks: [section(':hourglass_flowing_sand: Checking your account again before the change…')] });
 }
 
+/**
+ * A Finish click turned away because a click of its requester's this process never saw took the
+ * approval (on Lambda each click is its own invocation; behind several servers, another's may be):
+ * as the request read says it, FINISHING, that click is finishing it now, or APPLIED, it did; that
+ * click shows what came of it to them alone, in its window or aside. This one changed nothing, and
+ * says to ask again only once it ended, and only if they did not see it.
+ */
+function usedByAnotherClick(request: PendingRequest, words: ResetWords | undefined): KnownBlock[] {
+  const subject = words ?? ANY;
+  const click = `click of *Finish the ${changeOf(subject).verb}*${request.takenAt ? ` at ${slackTime(new Date(request.takenAt))}` : ''}`;
+  const secret = words?.newSecret;
+  const where = "in that click's window or, if that was closed, in a message only you can see.";
+  const shown = secret ? `Latchkey shows your ${secret} to you alone: ${where}` : `Latchkey shows what came of it to you alone: ${where}`;
+  if (request.status === 'FINISHING') {
+    return [section(`:hourglass_flowing_sand: Your other ${click} is finishing your ${subject.request} now, so this click changed nothing. ${shown}`)];
+  }
+  // Whether it reached them is that click's to know (its receipt says): what to do if it did not.
+  const unseen = secret ? ` ${shown} If you did not see your ${secret}, run \`${subject.command}\` to ask again; an admin must approve it again.` : '';
+  return [section(':warning: This approval was already used, so nothing more was changed.'), section(`Your ${click} finished your ${subject.request}.${unseen}`)];
+}
+
 /** The finish click could not be used: why, and what to do next. */
 export function finishFailureView(failure: { code: FailureCode; requestId?: string; decidable?: boolean; request?: PendingRequest }, words?: ResetWords): ModalView {
   const subject = words ?? ANY;
@@ -361,6 +382,12 @@ export function finishFailureView(failure: { code: FailureCode; requestId?: stri
       section(':warning: Your earlier finish of this request did not complete, and Latchkey cannot tell whether the change was made. Nothing more was changed now.'),
       section('Ask an admin to look at your request in the approvals channel: if they approve it again, you get a new button here to finish it.'),
     ];
+    if (failure.requestId) blocks.push(context(`Reference: ${referenceWords(failure.requestId)}`));
+    return modal({ title: words?.title ?? ANY.title, close: 'Close', blocks });
+  }
+  if (failure.code === 'REQUEST_ALREADY_USED' && (failure.request?.status === 'FINISHING' || failure.request?.status === 'APPLIED')) {
+    // Never "ask again" while the click that took it may be showing its result.
+    const blocks = usedByAnotherClick(failure.request, words);
     if (failure.requestId) blocks.push(context(`Reference: ${referenceWords(failure.requestId)}`));
     return modal({ title: words?.title ?? ANY.title, close: 'Close', blocks });
   }

@@ -1488,11 +1488,12 @@ describe("the approval policy on Lambda, too little time left for the change", (
     const newer = await second;
     expect(secretIn(newer.view)).toBe(h.chime.pinOf('chime-bob'));
     expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
-    // Its approval is used: its button again changes nothing, and the admins' message says who finished it.
+    // Its approval is used: the admins' message says who finished it, and its button again changes nothing.
+    // (Clicked before that finish settled, it says that click is finishing it.)
+    await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('finished by <@UBOB>'));
     const again = await finishing(h, 'UBOB', renewed);
     expect(JSON.stringify(again.view)).toContain('This approval was already used, so nothing more was changed.');
     expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
-    await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('finished by <@UBOB>'));
     await h.lambda.idle();
     // The stale click left its DM alone; the newer finish rewrote its own.
     expect(h.slack.callsTo('chat.update').filter((c) => c.args.ts === finish.message.ts)).toEqual([]);
@@ -2203,4 +2204,49 @@ describe('the approval policy: a write whose answer was lost, and the SDK sent a
     expect(again.approvalId).not.toBe(first.approvalId);
     expect(h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === APPROVALS_CHANNEL)).toHaveLength(1);
   }, 30_000);
+});
+
+describe('the approval policy: Finish clicked twice, the clicks reaching two instances (Lambda, or several servers)', () => {
+  const h = useHarness({ env: POLICY }, (x) => {
+    x.slack.clear();
+    x.chime.clear();
+  });
+
+  it("the click turned away on the other instance, which never saw the first, says the first is finishing it and where its result is shown, never to ask again; once finished, a click there says so and to ask again only if the PIN was not seen", async () => {
+    const other = { url: await h.startAnotherInstance() };
+    const { finish } = await approved(h, 'UBOB');
+    const finishingThere = (from?: { url: string }) => h.opening((trigger) => h.click('UBOB', 'approval_finish', finish.value, finish.message, trigger, from));
+    // The first click (this instance) has reset the PIN and is showing it: Slack slow to take that update.
+    const held = h.slack.held.length;
+    const releaseShown = h.slack.hold('views.update', (args) => JSON.stringify(args.view ?? '').includes('"block_id":"secret"'));
+    try {
+      const first = finishingThere();
+      for (let i = 0; i < 500 && h.slack.held.length === held; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(h.slack.held.length).toBe(held + 1);
+      // The second click reaches the other instance, whose memory holds nothing of the first.
+      const second = await finishingThere(other);
+      const said = JSON.stringify(second.view);
+      expect(said).toContain('Your other click of *Finish the reset* at ');
+      expect(said).toContain('is finishing your meeting PIN reset now, so this click changed nothing.');
+      expect(said).toContain("Latchkey shows your new PIN to you alone: in that click's window or, if that was closed, in a message only you can see.");
+      // Before: "This approval was already used, so nothing more was changed. Run `/reset-pin` to ask again." while the PIN was on its way.
+      expect(said).not.toContain('ask again');
+      releaseShown();
+      const pin = h.chime.pinOf('chime-bob');
+      expect(secretIn(h.lastShown((await first).viewId, [])!)).toBe(pin);
+      expect(secretIn(second.view)).toBeUndefined();
+      await finishEnded(h, finish);
+      // Finished: a later click on the other instance says so, where the PIN went, and what to do if it was not seen.
+      const later = JSON.stringify((await finishingThere(other)).view);
+      expect(later).toContain('This approval was already used, so nothing more was changed.');
+      expect(later).toContain('Your click of *Finish the reset* at ');
+      expect(later).toContain("finished your meeting PIN reset. Latchkey shows your new PIN to you alone: in that click's window or, if that was closed, in a message only you can see.");
+      expect(later).toContain('If you did not see your new PIN, run `/reset-pin` to ask again; an admin must approve it again.');
+      expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+      // The PIN only in the first click's modal.
+      expect(everythingSlackSaw(h, (c) => c.method === 'views.update' && JSON.stringify(c.args.view ?? '').includes('"block_id":"secret"'))).not.toContain(pin);
+    } finally {
+      releaseShown();
+    }
+  });
 });
