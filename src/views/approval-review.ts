@@ -3,7 +3,7 @@ import { COMMENT_MAX_LENGTH, type ReviewFieldError } from '../flows/approvals/ap
 import { closedOutcomeUnknown, UNKNOWN_STATUS, type Detail, type PendingRequest } from '../flows/approvals/pending-request';
 import type { FailureCode } from '../flows/failure';
 import { context, modal, plain, progressView, referenceWords, section, slackTime } from './blocks';
-import { approvalFacts, approvalStatusLine, changeReference, outcomeUnknownCheck } from './approval-status';
+import { approvalFacts, approvalStatusLine, changeReference, neverAppliedLine, outcomeUnknownCheck } from './approval-status';
 import type { ApprovalKindWords } from './approval-words';
 import { failureMessage, guestAdminRefused } from './failure-message';
 import type { AdminRefusal } from '../flows/admin-answer';
@@ -43,12 +43,12 @@ export function reviewRecordingView(): ModalView {
   return progressView(TITLE, 'Recording your decision…');
 }
 
-export function reviewView(args: { request: PendingRequest; details: Detail }, words: ApprovalKindWords): ModalView {
+export function reviewView(args: { request: PendingRequest; details: Detail; neverApplied?: true }, words: ApprovalKindWords): ModalView {
   const { request, details } = args;
   const approve = words.approveLabel(request, details);
   const blocks: KnownBlock[] = [section(approvalFacts(request, words)), ...words.details(request, details)];
   // The form is shown only for a request an admin can decide (Approvals.review's 'decide').
-  if (request.status !== 'PENDING') blocks.push(section(approvalStatusLine(request, words, true)));
+  if (request.status !== 'PENDING') blocks.push(section(args.neverApplied ? neverAppliedLine(request, words) : approvalStatusLine(request, words, true)));
   blocks.push(
     {
       type: 'input',

@@ -96,6 +96,20 @@ export function approvalStatusWords(request: PendingRequest, words: ApprovalKind
 }
 
 /** Who decided a request and when, as its status line says it: "Approved by <@ADA> at …". */
+/**
+ * An approval the admin's click applies, back to the admins as its applying never ended
+ * (Approvals.finishUnknown), whose record shows no apply that may have sent its change
+ * (Approvals.review's `neverApplied`): nothing was sent, so approving applies it, and denying it
+ * changed nothing. Never "the change may or may not have been made".
+ */
+export function neverAppliedLine(request: PendingRequest, words: ApprovalKindWords): string {
+  const { by, when } = decisionOf(request);
+  return (
+    `:warning: Approved by ${by}${when}, but it was never applied: Latchkey has no record of applying it, so nothing was sent to ${words.subjectOf(request).directory}. ` +
+    'An admin can approve it again to apply it now, or deny it to close it.'
+  );
+}
+
 export function decisionOf(request: PendingRequest): { readonly by: string; readonly when: string } {
   return { by: request.decidedBy ? `<@${request.decidedBy}>` : 'an admin', when: request.decidedAt ? ` at ${slackTime(new Date(request.decidedAt))}` : '' };
 }

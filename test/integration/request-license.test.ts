@@ -320,7 +320,8 @@ describe('/request-license', () => {
     try {
       const [a, b] = [await review('UADA', request), await review('UMAX', request)];
       expect(a.view.callback_id).toBe('license_review_submit');
-      expect(JSON.stringify(a.view)).toContain('applying it did not finish: the outcome is unknown');
+      // Its review reads the record, which shows no apply began: nothing was sent.
+      expect(JSON.stringify(a.view)).toContain('but it was never applied: Latchkey has no record of applying it, so nothing was sent to Amazon Chime.');
       const done = await approveOrDeny('UADA', a.view, a.viewId, 'approve');
       expect(JSON.stringify(done)).toContain('Done: <@UANN>');
       expect(h.chime.users.get('chime-ann')?.LicenseType).toBe('Pro');
@@ -401,7 +402,12 @@ describe('/request-license', () => {
     h.clock.offsetMs = 11 * 60_000;
     try {
       const a = await review('UADA', request);
-      expect(JSON.stringify(a.view)).toContain('applying it did not finish: the outcome is unknown');
+      // Its review says what the record shows: nothing was sent. Before: "applying it did not finish:
+      // the outcome is unknown (the change may or may not have been made)", then a plain denial.
+      const said = JSON.stringify(a.view);
+      expect(said).toContain(':warning: Approved by <@UMAX> at <!date^');
+      expect(said).toContain(', but it was never applied: Latchkey has no record of applying it, so nothing was sent to Amazon Chime. An admin can approve it again to apply it now, or deny it to close it.');
+      expect(said).not.toContain('may or may not');
       const answered = JSON.stringify(await approveOrDeny('UADA', a.view, a.viewId, 'deny', 'Nothing was sent'));
       // Before: "Closed. <@UANN> has been told, with your comment, that the earlier change may have been made."
       expect(answered).not.toContain('may have been made');

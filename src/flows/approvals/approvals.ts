@@ -438,7 +438,7 @@ export class Approvals {
     reviewer: Requester,
     requestId: string,
   ): Promise<
-    | { ok: true; state: 'decide'; request: PendingRequest; details: Detail }
+    | { ok: true; state: 'decide'; request: PendingRequest; details: Detail; neverApplied?: true }
     | { ok: true; state: 'closed'; request: PendingRequest; decidableAt?: string; lapsed?: boolean; toldToAskAgain?: boolean; revocable?: boolean }
     | ApprovalFailure
   > {
@@ -448,7 +448,8 @@ export class Approvals {
       // Decided by a click that could not tell it was: this one does what that one left undone.
       const followed = await this.followUpDecision(read, { touch: 'review', by: reviewer.userId });
       // Its apply's outcome on record: settled as that apply would have, never offered again.
-      const current = (await this.settleFromRecord(followed, await this.applyOnRecord(followed))) ?? followed;
+      const record = await this.applyOnRecord(followed);
+      const current = (await this.settleFromRecord(followed, record)) ?? followed;
       if (!this.decidable(current)) {
         return {
           ok: true,
@@ -460,7 +461,10 @@ export class Approvals {
         };
       }
       const details = await this.kindOf(current).reviewDetails(current);
-      return { ok: true, state: 'decide', request: current, details };
+      // An approval whose outcome is unknown only to its lines: on record, nothing was sent, so its
+      // admin is told that, not that the change may have been made (as a denial of it then says).
+      const neverApplied = current === followed && this.finishUnknown(current) && this.neverApplied(current, record);
+      return { ok: true, state: 'decide', request: current, details, ...(neverApplied && { neverApplied: true as const }) };
     } catch (err) {
       return this.fail(err, { requester: reviewer, step: 'review', requestId });
     }
