@@ -142,9 +142,14 @@ export class ConfiguredAdmins implements Admins {
         const failure = toSlackFailure(err, 'usergroups.users.list');
         asked.failure = failure;
         const code = slackErrorCode(err);
-        // An error only the operator can put right is an error; Slack having a bad minute, a warning. Never an alert: anyone's click can cause a read.
-        const level = failure.code === 'SLACK_MISCONFIGURED' || code === 'no_such_subteam' ? 'error' : 'warn';
-        this.logger[level]({ usergroup, slackError: code ?? failure.message }, unreadGroup(usergroup, code));
+        // What only the operator can put right (a scope the app lacks, a group ID that is not one) is
+        // our setup, and strips the group's admins of their rights until fixed: an alert, as a token
+        // Slack refuses is. A click only shows it, at most once a USERGROUP_REREAD_MS, and cannot cause
+        // it. Slack having a bad minute is a warning.
+        const ours = failure.code === 'SLACK_MISCONFIGURED' || code === 'no_such_subteam';
+        const fields = { usergroup, slackError: code ?? failure.message };
+        if (ours) this.logger.error({ ...fields, alert: true }, unreadGroup(usergroup, code));
+        else this.logger.warn(fields, unreadGroup(usergroup, code));
         throw failure;
       },
     );
