@@ -4,6 +4,7 @@ import { ErrorCode } from './bolt';
 import { openedModalOf } from './arrival-modal';
 import { loadingView, personWaiting } from './work-failed';
 import { describeError } from '../flows/failure';
+import { REFUSED_TOKEN_ERRORS, slackErrorCode } from './slack-errors';
 import type { Logger } from '../flows/ports';
 
 type ProcessEventErrorHandler = NonNullable<HTTPReceiverOptions['processEventErrorHandler']>;
@@ -40,13 +41,17 @@ type TellWorkFailed = (body: Record<string, any>, viewId?: string) => Promise<vo
  * The app's error handler (app.error), on the server and Lambda alike: where a listener's throw
  * ends, after Slack's signature was accepted. The flows turn every failure they expect into words,
  * so what reaches here is our bug: an alert, and the person who asked is told instead of being left
- * at "checking…". Bolt's AuthorizationError is Slack's auth.test failing (our token refused, or
- * Slack unreachable): no listener ran, and it is not a bug of ours to page for.
+ * at "checking…". Bolt's AuthorizationError is Slack's auth.test failing: no listener ran, and it
+ * is no bug of ours. Our token refused pages (our setup); Slack unreachable is a warning.
  */
 export function listenerErrorHandler(logger: Logger, tell: TellWorkFailed): (args: ExtendedErrorHandlerArgs) => Promise<void> {
   return async ({ error, body, context }) => {
     if (error.code === ErrorCode.AuthorizationError) {
-      logger.warn({ err: describeError(error), code: error.code }, 'Slack did not authorize the request; no listener ran');
+      const slackError = slackErrorCode((error as { original?: unknown }).original);
+      // Our token refused (revoked, the app uninstalled) is our setup, as it is when users.info meets
+      // it on the server; Slack not answering auth.test is Slack's minute, and nobody is paged for it.
+      if (slackError !== undefined && REFUSED_TOKEN_ERRORS.has(slackError)) logger.error({ err: describeError(error), code: error.code, slackError, alert: true }, 'Slack refused the bot token; no listener ran');
+      else logger.warn({ err: describeError(error), code: error.code }, 'Slack did not authorize the request; no listener ran');
       return;
     }
     logger.error({ err: describeError(error), code: error.code, alert: true }, 'unhandled error in a Slack listener');

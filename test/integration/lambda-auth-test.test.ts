@@ -92,7 +92,8 @@ describe('Latchkey on Lambda without the bot IDs, on a warm instance', () => {
 
   it("does not keep a failed auth.test: the instance's next request asks again, and is served", async () => {
     h.coldNext(1);
-    h.slack.failNext('auth.test', { error: 'invalid_auth' });
+    // Slack's own bad minute (a refused token pages: below).
+    h.slack.failNext('auth.test', { error: 'internal_error' });
     const logsBefore = h.logs.length;
     await commandWorked('UANN');
     const lines = () =>
@@ -113,8 +114,8 @@ describe('Latchkey on Lambda without the bot IDs, on a warm instance', () => {
 
 /**
  * A worker Slack will not authorise runs no listener: the person whose command opened a window, or
- * who clicked, would wait on it for good. They are told that nothing ran and what to do; Slack's
- * outage or our token is no bug, so nobody is paged.
+ * who clicked, would wait on it for good. They are told that nothing ran and what to do. Our token
+ * refused is our setup, so the on-call is paged; Slack's outage is not (above).
  */
 describe('Latchkey on Lambda, a worker Slack will not authorise', () => {
   const h = useHarness({ entry: 'lambda' }, (x) => x.slack.clear());
@@ -143,7 +144,7 @@ describe('Latchkey on Lambda, a worker Slack will not authorise', () => {
       .join('')
       .split('\n')
       .filter(Boolean)
-      .map((line) => JSON.parse(line) as { alert?: boolean })
+      .map((line) => JSON.parse(line) as { alert?: boolean; msg: string })
       .filter((l) => l.alert === true);
 
   /** A command on a fresh instance whose auth.test Slack answers with `error`; its window's ID. */
@@ -157,7 +158,7 @@ describe('Latchkey on Lambda, a worker Slack will not authorise', () => {
     return h.openedViewId(h.slack.callsTo('views.open').find((c) => c.args.trigger_id === triggerId)!);
   };
 
-  it('its window says nothing ran and to try again in a minute, and nobody is paged', async () => {
+  it('its window says nothing ran and to try again in a minute, and the on-call is paged: our token refused is our setup, as it is on the server', async () => {
     const since = h.logs.length;
     const viewId = await commandUnauthorised('UANN', 'invalid_auth');
     expect(h.slack.callsTo('users.info')).toEqual([]);
@@ -165,7 +166,8 @@ describe('Latchkey on Lambda, a worker Slack will not authorise', () => {
     expect(shown).toContain('Latchkey could not start that just now. Nothing was changed.');
     expect(shown).toContain('Try again in a minute. If it keeps happening, tell IT.');
     expect(posted.filter((p) => p.who === 'UANN')).toEqual([]);
-    expect(alerts(since)).toEqual([]);
+    // Before, a warning only: a revoked token on Lambda paged nobody, every person told to try again in a minute.
+    expect(alerts(since)).toEqual([expect.objectContaining({ msg: 'Slack refused the bot token; no listener ran', slackError: 'invalid_auth' })]);
   });
 
   it('with our token refused for the window too, the command hears it privately through its response_url, which needs no token', async () => {
@@ -173,6 +175,6 @@ describe('Latchkey on Lambda, a worker Slack will not authorise', () => {
     h.slack.failNext('views.update', { error: 'token_revoked' });
     await commandUnauthorised('UBOB', 'token_revoked');
     expect(posted.filter((p) => p.who === 'UBOB').map((p) => p.body)).toEqual([{ response_type: 'ephemeral', replace_original: false, text: NOT_RUN }]);
-    expect(alerts(since)).toEqual([]);
+    expect(alerts(since)).toEqual([expect.objectContaining({ msg: 'Slack refused the bot token; no listener ran', slackError: 'token_revoked' })]);
   });
 });

@@ -232,12 +232,24 @@ describe.each(['server', 'lambda'] as const)('a listener that throws after the a
 describe('Slack refusing the token on Lambda (its AuthorizationError)', () => {
   const h = useHarness({ entry: 'lambda' }, (x) => x.slack.clear());
 
-  it('is no alert', async () => {
+  it('is an alert: our setup, as on the server; no bug of ours', async () => {
     const from = h.logs.length;
     h.slack.failNext('auth.test', { error: 'invalid_auth' }, 5);
     await h.command('/reset-pin', 'UANN');
     await h.waitForLogs('Authorization of incoming event did not succeed', 1);
     await new Promise((r) => setTimeout(r, 200));
+    expect(logLines(h, from).filter((l) => l.alert === true)).toEqual([expect.objectContaining({ level: 'error', msg: 'Slack refused the bot token; no listener ran', slackError: 'invalid_auth' })]);
+    expect(logLines(h, from).some((l) => l.msg === 'unhandled error in a Slack listener')).toBe(false);
+    h.slack.clear();
+  });
+
+  it('Slack failing auth.test (its own error) is no alert', async () => {
+    const from = h.logs.length;
+    h.slack.failNext('auth.test', { error: 'internal_error' }, 5);
+    await h.command('/reset-pin', 'UANN');
+    await h.waitForLogs('Authorization of incoming event did not succeed', 1);
+    await new Promise((r) => setTimeout(r, 200));
     expect(logLines(h, from).filter((l) => l.alert === true)).toEqual([]);
+    h.slack.clear();
   });
 });
