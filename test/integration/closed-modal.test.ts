@@ -2,6 +2,7 @@ import { ANSWER_HOLD_MS } from '../../src/slack/held-answer';
 import type { GoogleSimulator } from '../../src/credentials/google/stand-in';
 import type { SlackCall } from '../support/slack-fake';
 import { answeredAt, isProgress, secretIn, useHarness } from '../support/harness';
+import { until } from '../support/until';
 
 /** An update of the requester's own window: where a secret slower than the click's answer is shown, after its "working…". */
 const ownWindow = (c: SlackCall, viewId: string) => c.method === 'views.update' && c.args.view_id === viewId;
@@ -29,7 +30,7 @@ describe('a reset whose modal is closed while it runs', () => {
     const release = h.slack.hold('views.update', (args) => args.view_id === opened.viewId);
     const submitted = await h.submit('UANN', opened.view);
     expect(isProgress(submitted.json.view)).toBe(true);
-    while (h.slack.held.length === 0) await new Promise((r) => setTimeout(r, 10));
+    await until('the held views.update of the PIN', () => h.slack.held.length > 0);
     h.slack.closeView(opened.viewId);
     release();
 
@@ -65,7 +66,7 @@ describe('a reset whose modal is closed while it runs', () => {
     const opened = await h.open('/reset-pin', 'UCARL');
     const release = h.chime.hold(['ResetPersonalPIN']);
     const submitting = h.submit('UCARL', opened.view);
-    while (h.chime.callsTo('ResetPersonalPIN').length === 0) await new Promise((r) => setTimeout(r, 10));
+    await until("Chime's ResetPersonalPIN call", () => h.chime.callsTo('ResetPersonalPIN').length > 0);
     // The person closes the confirmation while Chime works: Slack forgets it and says so (notify_on_close).
     h.slack.closeView(opened.viewId);
     expect((await h.close('UCARL', opened.view)).status).toBe(200);
@@ -116,7 +117,7 @@ describe('a reset whose modal is closed while it runs', () => {
     const release = h.slack.hold('views.update', (args) => args.view_id === opened.viewId);
     h.slack.failNext('chat.postEphemeral', { error: 'channel_not_found' }, 3);
     await h.submit('UBOB', opened.view);
-    while (h.slack.held.length === 0) await new Promise((r) => setTimeout(r, 10));
+    await until('the held views.update of the PIN', () => h.slack.held.length > 0);
     h.slack.closeView(opened.viewId);
     release();
 
@@ -145,7 +146,7 @@ describe('a reset whose confirmation close arrives after its answer went out, wh
     const release = google().hold(['SignOut']);
     const submission = await answeredAt(h.submit('UANN', opened.view));
     // Its follow-up under way: the password is set and shown by then.
-    while (google().callsTo('SignOut').length === 0) await new Promise((r) => setTimeout(r, 10));
+    await until("Google's SignOut call", () => google().callsTo('SignOut').length > 0);
     const password = google().passwordOf('g-ann')!;
     // The answer carried the password, to a modal the person had closed meanwhile: Slack tells of the close.
     // (Slower than the answer may be held, on a loaded machine: the update after its "working…".)
@@ -183,7 +184,7 @@ describe('a quick reset whose confirmation close arrives while its outcome is be
     const outcomeOf = (c: { operation: string; body: string }) => c.operation === 'PutItem' && c.body.includes('UCARL') && c.body.includes('"outcome"');
     const release = h.dynamoGate.hold(outcomeOf);
     const submission = await answeredAt(h.submit('UCARL', opened.view));
-    while (!h.dynamoGate.held.some(outcomeOf)) await new Promise((r) => setTimeout(r, 10));
+    await until("the outcome's PutItem", () => h.dynamoGate.held.some(outcomeOf));
     const pin = h.chime.pinOf('chime-carl');
     expect(pin).toMatch(/^\d{10}$/);
     // The answer carried the PIN (slower than the answer may be held: the update after its "working…"), to a
@@ -211,7 +212,7 @@ describe('a quick reset whose confirmation close arrives while its outcome is be
     // The attempt is on record at once; the Reset click hears so only when released.
     const release = h.dynamoGate.delay(attemptOf);
     const submitting = h.submit('UANN', opened.view);
-    while (!h.dynamoGate.delayed.some(attemptOf)) await new Promise((r) => setTimeout(r, 10));
+    await until("the attempt's PutItem", () => h.dynamoGate.delayed.some(attemptOf));
     const seenBefore = logged(ON_ITS_WAY);
     h.slack.closeView(opened.viewId);
     const closing = h.close('UANN', opened.view);
@@ -249,9 +250,9 @@ describe('a quick reset whose confirmation close arrives while its outcome is be
     // The second click's attempt is on record at once; that click hears so only when released.
     const releaseSecond = h.dynamoGate.delay((c) => attemptOf(c) && attempts() === 2);
     const first = h.submit('UADA', opened.view);
-    while (attempts() < 1) await new Promise((r) => setTimeout(r, 10));
+    await until("the first click's attempt PutItem", () => attempts() >= 1);
     const second = h.submit('UADA', opened.view);
-    while (attempts() < 2) await new Promise((r) => setTimeout(r, 10));
+    await until("the second click's attempt PutItem", () => attempts() >= 2);
     // The person closes the confirmation while both are on their way.
     const [seenBefore, ranBefore] = [logged(ON_ITS_WAY), logged(WHILE_IT_RAN)];
     h.slack.closeView(opened.viewId);
@@ -293,7 +294,7 @@ describe('a quick reset whose confirmation close arrives while its outcome is be
     const opened = await h.open('/reset-pin', 'UMAX');
     const release = h.slack.hold('chat.postMessage', (args) => args.channel === 'DUMAX');
     const submission = await answeredAt(h.submit('UMAX', opened.view));
-    while (h.slack.held.length === 0) await new Promise((r) => setTimeout(r, 10));
+    await until('the held receipt (chat.postMessage)', () => h.slack.held.length > 0);
     const pin = h.chime.pinOf('chime-max');
     expect(secretIn(h.lastShown(opened.viewId, [submission])!)).toBe(pin);
     const endingBefore = logged(WAS_ENDING);
@@ -318,7 +319,7 @@ describe('a quick reset whose confirmation close arrives while its outcome is be
     const opened = await h.open('/reset-pin', 'UBOB');
     const release = h.slack.hold('chat.postMessage', (args) => args.channel === 'DUBOB');
     const submission = await answeredAt(h.submit('UBOB', opened.view));
-    while (h.slack.held.length === 0) await new Promise((r) => setTimeout(r, 10));
+    await until('the held receipt (chat.postMessage)', () => h.slack.held.length > 0);
     const pin = h.chime.pinOf('chime-bob');
     expect(pin).toMatch(/^\d{10}$/);
     expect(secretIn(h.lastShown(opened.viewId, [submission])!)).toBe(pin);
@@ -349,7 +350,7 @@ describe('a quick reset whose confirmation close arrives while its outcome is be
     ]);
     expect(new Set(records.map((r) => r.requestId)).size).toBe(1);
     const resetLine = () => h.logs.find((l) => l.includes('"msg":"credential reset"') && l.includes('"slackUserId":"UBOB"'));
-    while (!resetLine()) await new Promise((r) => setTimeout(r, 10));
+    await until('the "credential reset" log line', () => resetLine() !== undefined);
     expect(resetLine()).toContain('"deliveryFailed":true');
     // Beside the click's answer, only the calls that tried to show it to Bob himself carried it.
     const toBob = (c: SlackCall) => (c.method === 'chat.postEphemeral' && c.args.user === 'UBOB') || ownWindow(c, opened.viewId);
