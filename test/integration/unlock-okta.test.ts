@@ -1,5 +1,6 @@
 import type { OktaSimulator, OktaSimUser } from '../../src/credentials/okta-stand-in';
 import { Harness, isProgress, PEOPLE, secretIn, slackUser, TEAM, useHarness } from '../support/harness';
+import { until } from '../support/until';
 
 /** /unlock-okta end to end: Okta's unlock alone, over its REST API, against the Okta stand-in. */
 const OKTA_PEOPLE: OktaSimUser[] = [
@@ -385,7 +386,7 @@ describe('/unlock-okta clicked twice, both its windows\' updates refused', () =>
       expect(isProgress((await first.answer).json!.view)).toBe(true);
       h.slack.failNext('views.update', { error: 'internal_error' }, 2, (args) => args.view_id === opened.viewId);
       releaseAttempt();
-      while (refused().length < 1 || aside().length < 1 || h.slack.held.length <= heldBefore) await new Promise((r) => setTimeout(r, 10));
+      await until("the first click's refused update, its message aside and its held receipt", () => refused().length >= 1 && aside().length >= 1 && h.slack.held.length > heldBefore);
       // The second, turned away while the first's change is under way: its "working…" answer out, and its update refused too.
       const turnedAway = h.logs.filter((l) => l.includes('"code":"REQUEST_ALREADY_USED"')).length;
       const second = await h.submitAttemptDelayed('UBOB', opened.view);
@@ -393,14 +394,14 @@ describe('/unlock-okta clicked twice, both its windows\' updates refused', () =>
       expect(isProgress((await second.answer).json!.view)).toBe(true);
       releaseAttempt();
       await h.waitForLogs('"code":"REQUEST_ALREADY_USED"', turnedAway + 1);
-      while (refused().length < 2) await new Promise((r) => setTimeout(r, 10));
+      await until("the second click's refused update", () => refused().length >= 2);
       releaseReceipt();
       await h.waitForAudit('UBOB', (r) => r.action === 'unlock_okta' && r.phase === 'outcome');
-      // Each click's window is then told where it was said (the first's once its receipt is sent):
-      // both waited for, as a loaded machine is slower than any pause; then a second message has 300 ms to show itself.
+      // Each click's window is then told where it was said (the first's once its receipt is sent): the
+      // last thing each click does, after any message aside of its own. So once both are told, every
+      // message of the request has come, and a second one would be counted below.
       const told = () => h.slack.callsTo('views.update').filter((c) => c.args.view_id === opened.viewId && c.result?.ok === true && c.at >= refused()[0]!.at);
-      for (const deadline = Date.now() + 5000; told().length < 2 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 10));
-      await new Promise((r) => setTimeout(r, 300));
+      await until("both clicks' windows told where it was said", () => told().length >= 2);
       // Before: the same "here it is" message twice.
       expect(aside().map((c) => c.args.text)).toEqual([
         'What came of your Okta account unlock could not be shown in your Latchkey window, so here it is: Your Okta account is unlocked. Sign in with your current password.',
