@@ -17,12 +17,19 @@ const CHIME_WITH_LICENSES = { CHIME_ACCOUNT_ID: '5f2c1d2e-8a7b-4c3d-9e8f-0a1b2c3
  */
 function manifestCli(args: string[], env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
   const cwd = mkdtempSync(join(tmpdir(), 'latchkey-manifest-'));
-  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { PATH: process.env.PATH!, HOME: cwd, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A run that hangs is killed: a failure that says its status, not jest's timeout with the child left running.
+  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { PATH: process.env.PATH!, HOME: cwd, ...env }, stdio: ['ignore', 'pipe', 'pipe'], timeout: 15_000, killSignal: 'SIGKILL' });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => child.on('exit', (status) => resolve({ status, stdout, stderr })));
+  return new Promise((resolve) =>
+    // 'close', not 'exit': the child's output is all read by then.
+    child.on('close', (status) => {
+      rmSync(cwd, { recursive: true, force: true });
+      resolve({ status, stdout, stderr });
+    }),
+  );
 }
 
 /**
