@@ -1,11 +1,19 @@
 import { ANSWER_HOLD_MS } from '../../src/slack/held-answer';
 import type { GoogleSimulator } from '../../src/credentials/google/stand-in';
 import type { SlackCall } from '../support/slack-fake';
-import { answeredAt, isProgress, secretIn, useHarness } from '../support/harness';
+import { answeredAt, type Harness, isProgress, secretIn, useHarness } from '../support/harness';
 import { until } from '../support/until';
 
 /** An update of the requester's own window: where a secret slower than the click's answer is shown, after its "working…". */
 const ownWindow = (c: SlackCall, viewId: string) => c.method === 'views.update' && c.args.view_id === viewId;
+
+/**
+ * `userId`'s reset has ended: its "credential reset" line is the last thing it does, after every
+ * message it sends. A check that the PIN went aside once is made after this, or a second message
+ * still on its way would pass unseen.
+ */
+const resetEnded = (h: Harness, userId: string) =>
+  until(`the end of ${userId}'s reset (its "credential reset" line)`, () => h.logs.some((l) => l.includes('"msg":"credential reset"') && l.includes(`"slackUserId":"${userId}"`)));
 
 /**
  * The person clicks Reset, and their modal closes while the reset runs (they closed it, or Slack
@@ -50,6 +58,7 @@ describe('a reset whose modal is closed while it runs', () => {
     expect(said).toContain('Shown once, only to you');
     // The notification text, which a locked phone may show, never holds it.
     expect(shown.args.text).not.toContain(pin);
+    await resetEnded(h, 'UANN');
     expect(ephemeralsTo('UANN')).toHaveLength(1);
 
     // The receipt says where the PIN went, without it.
@@ -80,6 +89,7 @@ describe('a reset whose modal is closed while it runs', () => {
     expect(shown.args.channel).toBe('DUCARL');
     expect(JSON.stringify(shown.args.blocks)).toContain(pin);
     expect(JSON.stringify(shown.args.blocks)).toContain('Your Latchkey window was closed before your new Amazon Chime meeting PIN could be shown there');
+    await resetEnded(h, 'UCARL');
     expect(ephemeralsTo('UCARL')).toHaveLength(1);
     // Not in the answer to the click, which would only have replaced the closed modal.
     expect(JSON.stringify(submission.json ?? {})).not.toContain(pin);
@@ -198,6 +208,7 @@ describe('a quick reset whose confirmation close arrives while its outcome is be
     const shown = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UCARL');
     expect(shown.args.channel).toBe('DUCARL');
     expect(JSON.stringify(shown.args.blocks)).toContain(pin);
+    await resetEnded(h, 'UCARL');
     expect(h.slack.callsTo('chat.postEphemeral').filter((c) => c.args.user === 'UCARL')).toHaveLength(1);
     const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUCARL');
     expect(dm.args.text).toContain('so Latchkey showed you the new one in a message here, once, visible only to you');
@@ -229,6 +240,7 @@ describe('a quick reset whose confirmation close arrives while its outcome is be
     expect(shown.args.channel).toBe('DUANN');
     expect(JSON.stringify(shown.args.blocks)).toContain(pin);
     expect(JSON.stringify(shown.args.blocks)).toContain('Your Latchkey window was closed before your new Amazon Chime meeting PIN could be shown there');
+    await resetEnded(h, 'UANN');
     expect(h.slack.callsTo('chat.postEphemeral').filter((c) => c.args.user === 'UANN')).toHaveLength(1);
     expect(JSON.stringify(submission.json ?? {})).not.toContain(pin);
     const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN');
@@ -278,6 +290,7 @@ describe('a quick reset whose confirmation close arrives while its outcome is be
     expect(shown.args.channel).toBe('DUADA');
     expect(JSON.stringify(shown.args.blocks)).toContain(pin);
     expect(JSON.stringify(shown.args.blocks)).toContain('Your Latchkey window was closed before your new Amazon Chime meeting PIN could be shown there');
+    await resetEnded(h, 'UADA');
     expect(h.slack.callsTo('chat.postEphemeral').filter((c) => c.args.user === 'UADA')).toHaveLength(1);
     // Not in the answer to the click, which would only have replaced the closed modal.
     expect(JSON.stringify(submission.json ?? {})).not.toContain(pin);
