@@ -2,6 +2,7 @@ import { Agent, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DynamoCall } from '../support/dynamo-gate';
 import { APPROVALS_CHANNEL, secretIn, useHarness } from '../support/harness';
+import { until } from '../support/until';
 import { LAMBDA_DYNAMODB_REQUEST_TIMEOUT_MS } from '../../src/aws-client';
 
 /**
@@ -296,7 +297,7 @@ describe('a change client (forChanges): what it still tries again', () => {
     });
     const holder = client.send(new ResetPersonalPINCommand({ AccountId: 'a', UserId: 'held' })).catch(() => undefined);
     try {
-      while (received.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      await until('the held request at the server', () => received.length > 0);
       const err = (await client.send(new ResetPersonalPINCommand({ AccountId: 'a', UserId: 'change' })).then(() => undefined, (e: unknown) => e)) as Error & { $metadata?: { attempts?: number } };
       expect(err.message).toContain('did not establish a connection');
       expect(err.$metadata?.attempts).toBe(1);

@@ -7,6 +7,7 @@ import { resetWordsOf } from '../../src/handlers/reset-words';
 import { httpFetch } from '../../src/http/fetch';
 import { failureView } from '../../src/views/reset-modal';
 import { unreadableAnswers } from '../support/raw-http';
+import { until } from '../support/until';
 
 /** A REST server that records what it received and answers from a queue (default 200 {}). */
 async function restServer() {
@@ -100,7 +101,7 @@ describe('callJson: a change that got no answer it could read', () => {
     const oneConnection = httpFetch({ maxSockets: 1 });
     const held = oneConnection(`${server.url}/held`, { timeoutMs: 10_000 }).catch(() => undefined);
     try {
-      while (received.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      await until('the held request at the server', () => received.length > 0);
       const failure = await callJson(oneConnection, { method: 'POST', url: `${server.url}/api/v1/users/u1/lifecycle/x`, headers: {}, body: '{}', operation: 'okta:ExpirePassword', change: true }, { ...POLICY, timeoutMs: 300 }).then(
         () => undefined,
         (e: unknown) => e as { code: FailureCode },

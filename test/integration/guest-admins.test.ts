@@ -1,4 +1,5 @@
 import { ADMIN_GROUP, APPROVALS_CHANNEL, type Harness, secretIn, useHarness } from '../support/harness';
+import { until } from '../support/until';
 
 /**
  * A Slack guest named an admin (in ADMIN_USER_IDS, or a member of the ADMIN_USERGROUP_ID group) is
@@ -429,7 +430,7 @@ describe('a guest named an admin', () => {
     try {
       await h.click('UBOB', 'license_review', request.requestId, request.message, trigger, from);
       await h.click('UCARL', 'license_review', request.requestId, request.message, carlsTrigger, from);
-      while (!h.slack.held.slice(heldBefore).some((c) => c.method === 'usergroups.users.list')) await new Promise((r) => setTimeout(r, 20));
+      await until('the held usergroups.users.list', () => h.slack.held.slice(heldBefore).some((c) => c.method === 'usergroups.users.list'));
       // Slack is asked of each while the list is still on its way. Before: only once it had answered.
       for (const user of ['UBOB', 'UCARL']) await h.slack.waitForCall('users.info', (c) => c.args.user === user, 2_000);
       expect(h.slack.held.slice(heldBefore).filter((c) => c.method === 'usergroups.users.list')).toHaveLength(1);

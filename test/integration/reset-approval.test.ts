@@ -1,6 +1,7 @@
 import { DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { APPROVALS_CHANNEL, Harness, secretIn, useHarness } from '../support/harness';
 import type { SlackCall } from '../support/slack-fake';
+import { until } from '../support/until';
 import type { EntraSimulator } from '../../src/credentials/entra/stand-in';
 import { WORK_SLACK_RESERVE_MS } from '../../src/lambda/work-order';
 import { LAMBDA_DYNAMODB_REQUEST_TIMEOUT_MS } from '../../src/aws-client';
@@ -174,7 +175,7 @@ describe('the approval policy for a reset', () => {
     const showsPin = (args: Record<string, any>) => JSON.stringify(args.view?.blocks ?? []).includes('"block_id":"secret"');
     const release = h.slack.hold('views.update', showsPin);
     await h.click('UBOB', 'approval_finish', finish.value, finish.message, h.slack.newTriggerId());
-    while (h.slack.held.length === 0) await new Promise((r) => setTimeout(r, 10));
+    await until('the held views.update that shows the PIN', () => h.slack.held.length > 0);
     const modal = h.slack.held[0]!.args.view_id as string;
     h.slack.closeView(modal);
     release();
@@ -822,11 +823,6 @@ describe('the approval policy: Finish clicked twice, the first click failing', (
     for (const release of releases) release();
     releases = [];
   });
-  const until = async (done: () => boolean) => {
-    for (let i = 0; i < 500 && !done(); i++) await new Promise((r) => setTimeout(r, 10));
-    expect(done()).toBe(true);
-  };
-
   /**
    * Two Finish clicks of `userId`'s approval, each opening a modal of its own: the first takes it
    * and is held at its check of who is asking; the second comes meanwhile, and its refusal (the
@@ -837,14 +833,14 @@ describe('the approval policy: Finish clicked twice, the first click failing', (
     const releaseCheck = h.slack.hold('users.info', (args) => args.user === userId);
     releases.push(releaseCheck);
     const first = finishing(h, userId, finish);
-    await until(() => h.slack.held.length > checks);
+    await until("the first click's held users.info", () => h.slack.held.length > checks);
     let reads = 0;
     const readOf = (c: { operation: string; body: string }) => c.operation === 'GetItem' && c.body.includes(finish.value) && reads++ === 0;
     const delayedBefore = h.dynamoGate.delayed.length;
     const releaseRead = h.dynamoGate.delay(readOf);
     releases.push(releaseRead);
     const second = finishing(h, userId, finish);
-    await until(() => h.dynamoGate.delayed.length > delayedBefore);
+    await until("the second click's delayed read of its approval", () => h.dynamoGate.delayed.length > delayedBefore);
     const refused = h.logs.filter((l) => l.includes('approved reset not finished')).length;
     releaseCheck();
     const firstShown = JSON.stringify((await first).view);
@@ -1299,7 +1295,7 @@ describe("the approval policy on Lambda, past the work order's time for Slack ca
     // Time enough, when the change is sent, for its bound (20 s here) and the modal's call after it.
     h.lambda.functionTimeoutMs = 60_000;
     await h.click('UBOB', 'approval_finish', finish.value, finish.message, h.slack.newTriggerId());
-    while (h.chime.callsTo('ResetPersonalPIN').length === 0) await new Promise((r) => setTimeout(r, 25));
+    await until("Chime's ResetPersonalPIN call", () => h.chime.callsTo('ResetPersonalPIN').length > 0);
     const [sent, logged] = [h.slack.held.length, h.logs.length];
     for (const method of SLACK) releases.push(h.slack.hold(method));
     // While the change is under way, the invocation's context says the work's time for Slack is up
@@ -1364,7 +1360,7 @@ describe("the approval policy on Lambda, too little time left for the change", (
     const release = h.slack.hold('users.info', (args) => args.user === userId);
     releases.push(release);
     const shown = h.opening((trigger) => h.click(userId, 'approval_finish', finish.value, finish.message, trigger), 15_000);
-    while (!h.slack.held.some((c) => c.method === 'users.info' && c.args.user === userId)) await new Promise((r) => setTimeout(r, 25));
+    await until('the held users.info', () => h.slack.held.some((c) => c.method === 'users.info' && c.args.user === userId));
     await meanwhile?.();
     h.lambda.functionTimeoutMs = Date.now() - h.lambda.invocations.at(-1)!.at + WORK_SLACK_RESERVE_MS + forSlackMs;
     release();
@@ -1450,7 +1446,7 @@ describe("the approval policy on Lambda, too little time left for the change", (
     const releaseFirst = h.slack.hold('users.info', (args) => args.user === 'UBOB' && !caught && (caught = true));
     releases.push(releaseFirst);
     const first = h.opening((trigger) => h.click('UBOB', 'approval_finish', finish.value, finish.message, trigger), 30_000);
-    while (!caught) await new Promise((r) => setTimeout(r, 25));
+    await until("the first click's held users.info", () => caught);
     const firstStarted = h.lambda.invocations.at(-1)!.at;
     // Ten minutes on, as the admins see it, it did not finish (its take moved back: the function's
     // clock is real time); Ada approves it again, and Bob gets a new button.
@@ -1466,7 +1462,7 @@ describe("the approval policy on Lambda, too little time left for the change", (
     const releaseSecond = h.slack.hold('users.info', (args) => args.user === 'UBOB');
     releases.push(releaseSecond);
     const second = h.opening((trigger) => h.click('UBOB', 'approval_finish', renewed.value, renewed.message, trigger), 30_000);
-    while (h.slack.held.length === heldBefore) await new Promise((r) => setTimeout(r, 25));
+    await until("the second click's held users.info", () => h.slack.held.length > heldBefore);
     // The first click goes on, with too little time left: refused OUT_OF_TIME, nothing sent. It
     // gives nothing back: the request is the newer take's.
     h.lambda.functionTimeoutMs = Date.now() - firstStarted + WORK_SLACK_RESERVE_MS + 10_000;
@@ -1900,14 +1896,6 @@ describe("the approval policy: a change that did not finish, in the admins' Home
     h.clock.offsetMs = 0;
   });
 
-  async function until(what: string, done: () => boolean): Promise<void> {
-    const started = Date.now();
-    while (!done()) {
-      if (Date.now() - started > 10_000) throw new Error(`never: ${what}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-
   /** The Home tab's section of changes that did not finish, as an admin sees it: its text, and the requests its Review buttons name. */
   function unfinishedSection(home: Record<string, any>): { text: string; reviews: string[] } {
     const blocks = home.blocks as any[];
@@ -1928,9 +1916,9 @@ describe("the approval policy: a change that did not finish, in the admins' Home
     // the license's apply (an admin approved it) and the reset's finish (its requester took it).
     release = h.chime.hold();
     const decided = h.submit('UADA', review.view, { values: decide('approve') });
-    await until('the license is being applied', () => h.chime.callsTo('UpdateUser').length === 1);
+    await until("Chime's UpdateUser call (the license being applied)", () => h.chime.callsTo('UpdateUser').length === 1);
     const finished = h.click('UANN', 'approval_finish', reset.finish.value, reset.finish.message);
-    await until('the reset is being finished', () => h.chime.calls.some((c) => c.operation !== 'UpdateUser'));
+    await until("Chime's call finishing the reset", () => h.chime.calls.some((c) => c.operation !== 'UpdateUser'));
 
     // Under way for less than 10 minutes: nobody is asked to decide them.
     expect(unfinishedSection((await h.openHome('UMAX')).home).reviews).toEqual([]);
@@ -1994,10 +1982,10 @@ describe("the approval policy: a change that did not finish, in the admins' Home
     h.chime.clear();
     release = h.chime.hold();
     const decided = h.submit('UADA', review.view, { values: decide('approve') });
-    await until('the license is being applied', () => h.chime.callsTo('UpdateUser').length === 1);
+    await until("Chime's UpdateUser call (the license being applied)", () => h.chime.callsTo('UpdateUser').length === 1);
     const approvedAt = Date.now();
     const finished = h.click('UCARL', 'approval_finish', reset.finish.value, reset.finish.message);
-    await until('the reset is being finished', () => h.chime.calls.some((c) => c.operation !== 'UpdateUser'));
+    await until("Chime's call finishing the reset", () => h.chime.calls.some((c) => c.operation !== 'UpdateUser'));
     const takenAt = Date.now();
     // By when, to the minute: 10 minutes after the approval (or the take), give or take the second these steps took.
     const by = (at: number) => [-1, 0, 1].map((s) => new Date(Math.floor(at / 60_000) * 60_000 + 10 * 60_000 + s * 60_000).toISOString().slice(11, 16));
@@ -2028,7 +2016,7 @@ describe("the approval policy: a change that did not finish, in the admins' Home
     h.chime.clear();
     release = h.chime.hold();
     const finished = h.click(userId, 'approval_finish', reset.finish.value, reset.finish.message);
-    await until('the reset is being finished', () => h.chime.calls.length > 0);
+    await until("Chime's call finishing the reset", () => h.chime.calls.length > 0);
     return { reset, finished };
   }
 
@@ -2061,7 +2049,7 @@ describe("the approval policy: a change that did not finish, in the admins' Home
     // UADA's Home reads it as not finished; Slack is slow to take the tab, and the message's rewrite follows it.
     const publishing = h.slack.hold('views.publish', (args) => args.user_id === 'UADA');
     const opening = h.openHome('UADA');
-    await until("UADA's tab is read", () => h.slack.held.some((c) => c.method === 'views.publish' && c.args.user_id === 'UADA'));
+    await until("the held views.publish of UADA's tab", () => h.slack.held.some((c) => c.method === 'views.publish' && c.args.user_id === 'UADA'));
     // Meanwhile UMAX closes it from the channel message, and the message says so.
     const review = await reviews(h, 'UMAX', reset.request);
     await h.submit('UMAX', review.view, { values: decide('deny', 'Checked with Carl') });
@@ -2070,7 +2058,7 @@ describe("the approval policy: a change that did not finish, in the admins' Home
     expect(unfinishedSection((await opening).home).reviews).toEqual([reset.request.approvalId]);
     // UADA's late rewrite, from what their tab read, is refused: nothing after the closing message puts Review back.
     const after = () => h.slack.calls.slice(h.slack.calls.indexOf(closed) + 1).filter(ofIt);
-    await until("UADA's rewrite is made or refused", () => after().length > 0 || h.logs.some((l) => l.includes('approvals message rewrite not claimed') && l.includes(reset.request.approvalId)));
+    await until("UADA's rewrite, or its refusal", () => after().length > 0 || h.logs.some((l) => l.includes('approvals message rewrite not claimed') && l.includes(reset.request.approvalId)));
     expect(after().filter((c) => JSON.stringify(c.args).includes('the outcome is unknown'))).toEqual([]);
     expect(after().filter((c) => JSON.stringify(c.args.blocks).includes('"action_id":"license_review"'))).toEqual([]);
 
@@ -2086,7 +2074,7 @@ describe("the approval policy: a change that did not finish, in the admins' Home
     // UADA's Home open claims the rewrite while it is still not finished; Slack is slow to take it.
     const slow = h.slack.hold('chat.update', unknown);
     await h.openHome('UADA');
-    await until("UADA's rewrite reaches Slack", () => h.slack.held.some((c) => c.method === 'chat.update' && unknown(c.args)));
+    await until("UADA's rewrite at Slack (the held chat.update)", () => h.slack.held.some((c) => c.method === 'chat.update' && unknown(c.args)));
     // Meanwhile UMAX closes it, and the message says so; then Slack takes UADA's older rewrite.
     const review = await reviews(h, 'UMAX', reset.request);
     await h.submit('UMAX', review.view, { values: decide('deny', 'Checked with Carl') });
@@ -2094,7 +2082,7 @@ describe("the approval policy: a change that did not finish, in the admins' Home
     slow();
     const late = await h.slack.waitForCall('chat.update', (c) => unknown(c.args));
     // The message ends closed: UADA's process, finding it moved since its read, shows it as it stands.
-    await until('the message is closed again', () => h.slack.calls.slice(h.slack.calls.indexOf(late) + 1).some((c) => ofIt(c) && JSON.stringify(c.args).includes('Closed by <@UMAX>')));
+    await until('the message closed again ("Closed by <@UMAX>")', () => h.slack.calls.slice(h.slack.calls.indexOf(late) + 1).some((c) => ofIt(c) && JSON.stringify(c.args).includes('Closed by <@UMAX>')));
     const last = h.slack.calls.filter(ofIt).at(-1)!;
     expect(JSON.stringify(last.args)).toContain('Closed by <@UMAX>');
     expect(JSON.stringify(last.args.blocks)).not.toContain('"action_id":"license_review"');

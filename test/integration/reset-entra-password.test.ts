@@ -1,6 +1,7 @@
 import type { EntraSimulator, EntraSimUser } from '../../src/credentials/entra/stand-in';
 import { meetsComplexity } from '../../src/credentials/entra/stand-in';
 import { Harness, PEOPLE, expectUnansweredChange, expectUnconfirmedChange, secretIn, slackUser, TEAM, useHarness } from '../support/harness';
+import { until } from '../support/until';
 
 /** /reset-entra-password end to end: Microsoft Entra ID over Graph's REST API, against the Entra stand-in. */
 const ENTRA_PEOPLE: EntraSimUser[] = [
@@ -482,7 +483,7 @@ describe('/reset-entra-password', () => {
       expect(secretIn(final)).toBe(entra().passwordOf('e-max'));
       expect(JSON.stringify(final)).toContain('Your other sessions are being signed out.');
       // The sign-out follows, and the password was shown before Graph answered it: the reset's outcome is not on record yet.
-      while (entra().callsTo('RevokeSessions').length === 0) await new Promise((r) => setTimeout(r, 25));
+      await until("Graph's RevokeSessions call", () => entra().callsTo('RevokeSessions').length > 0);
       expect(entra().callsTo('RevokeSessions').map((c) => c.params.userId)).toEqual(['e-max']);
       expect(await ofThisReset()).toEqual([['attempt', undefined, undefined]]);
     } finally {

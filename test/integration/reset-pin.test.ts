@@ -1,5 +1,6 @@
 import { ANSWER_HOLD_MS } from '../../src/slack/held-answer';
 import { answeredAt, attemptWriteOf, isProgress, SIGNING_SECRET, useHarness, secretIn, TEAM } from '../support/harness';
+import { until } from '../support/until';
 
 /**
  * /reset-pin end to end: the real Bolt app over HTTP, signed like Slack, talking to the Slack
@@ -219,7 +220,7 @@ describe('/reset-pin clicked twice, the first click losing its attempt to the se
     // The first click's attempt meets a DynamoDB that does not answer; the SDK sends it again once it is dropped.
     const releaseFirst = h.dynamoGate.hold((c) => attemptOf(c) && attempts() === 1);
     const first = answeredAt(h.submit('UBOB', opened.view));
-    while (attempts() < 1) await new Promise((r) => setTimeout(r, 10));
+    await until("the first click's attempt PutItem", () => attempts() >= 1);
     const second = await answeredAt(h.submit('UBOB', opened.view));
     const pin = h.chime.pinOf('chime-bob');
     expect(secretIn(await h.shownAfter(second, opened.viewId))).toBe(pin);
@@ -251,7 +252,7 @@ describe('/reset-pin clicked twice, the first click losing its attempt to the se
     const first = firstClick.answer;
     await new Promise((r) => setTimeout(r, ANSWER_HOLD_MS + 200));
     firstClick.release();
-    while (h.slack.held.length <= heldBefore) await new Promise((r) => setTimeout(r, 10));
+    await until('the held Slack call', () => h.slack.held.length > heldBefore);
 
     // The second click comes while the PIN is on its way to the modal; its answer reaches Slack after the PIN.
     const turnedAway = h.logs.filter((l) => l.includes('"code":"REQUEST_ALREADY_USED"')).length;

@@ -2,6 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { startAppProcess, type AppProcess } from '../support/app-process';
 import { APPROVALS_CHANNEL, Harness, SIGNING_SECRET, secretIn, slackUser, PEOPLE, useHarness } from '../support/harness';
 import { slackSignature } from '../support/slack-requests';
+import { until } from '../support/until';
 
 /**
  * The findings of a security review (issue 14), each over HTTP against the real app and the
@@ -102,7 +103,7 @@ describe('a close and a Reset click on one confirmation', () => {
     const release = h.chime.hold(['ResetPersonalPIN']);
     const resets = h.chime.callsTo('ResetPersonalPIN').length;
     const submitting = h.submit('UANN', opened.view);
-    while (h.chime.callsTo('ResetPersonalPIN').length === resets) await new Promise((r) => setTimeout(r, 5));
+    await until("Chime's ResetPersonalPIN call", () => h.chime.callsTo('ResetPersonalPIN').length > resets);
     await h.close('UANN', opened.view); // × on the confirmation before the click's answer came
     await h.waitForLogs('confirmation closed while its reset ran', 1);
     release();

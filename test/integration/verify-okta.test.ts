@@ -6,6 +6,7 @@ import { CREDENTIALS } from '../../src/credentials';
 import { PrometheusMetrics } from '../../src/metrics/prometheus-metrics';
 import { answeredAt, Harness, isProgress, PEOPLE, secretIn, TEAM, useHarness } from '../support/harness';
 import type { AppResponse } from '../support/slack-requests';
+import { until } from '../support/until';
 
 /**
  * The verify policy with Okta Verify, over HTTP against the real app: the Okta stand-in speaks the
@@ -546,7 +547,7 @@ describe('verify: two clicks of one Reset racing (a double click, a replay), the
     const opened = await h.open('/reset-password', who.slackId);
     const releaseFirst = h.dynamoGate.hold((c) => attemptOf(who)(c) && attempts(who) === 1);
     const first = answeredAt(h.submit(who.slackId, opened.view));
-    while (attempts(who) < 1) await new Promise((r) => setTimeout(r, 10));
+    await until("the first click's attempt PutItem", () => attempts(who) >= 1);
     const second = await answeredAt(h.submit(who.slackId, opened.view));
     const push = await h.waitForPush(who.email);
     const waiting = await modalAfter(h, second, opened.viewId, (v) => text(v).includes('Approve the Okta Verify request'));

@@ -12,6 +12,7 @@ import { fromAwsError } from '../../src/credentials/aws-errors';
 import { unanswered } from '../../src/credentials/http-errors';
 import { httpFetch } from '../../src/http/fetch';
 import { unreadableAnswers } from '../support/raw-http';
+import { until } from '../support/until';
 
 /**
  * One rule for a change that got no answer, over both stacks (http/network-errors.ts
@@ -47,7 +48,6 @@ const post = (timeoutMs: number) => (url: string) => httpFetch()(`${url}/change`
  * once the request is on the wire never races the connection (the servers never answer anyway).
  */
 const WELL_AFTER_SENDING_MS = 3_000;
-const until = async (done: () => boolean) => { while (!done()) await new Promise((resolve) => setTimeout(resolve, 10)); };
 
 /**
  * The change given up while it waits for the host's one connection (maxSockets 1), which a call the
@@ -57,7 +57,7 @@ async function givenUpWaitingForAConnection(end: 'timeout' | 'abort'): Promise<u
   const server = await neverAnswers();
   const fetch = httpFetch({ maxSockets: 1 });
   const holder = fetch(`${server.url}/held`, { method: 'POST', body: '{}', timeoutMs: 10_000 }).catch(() => undefined);
-  await until(() => server.received.length === 1);
+  await until('the held request at the server', () => server.received.length === 1);
   try {
     const time = end === 'timeout' ? { timeoutMs: 200 } : { signal: AbortSignal.timeout(200) };
     const err = await fetch(`${server.url}/change`, { method: 'POST', body: '{}', ...time }).then(() => new Error('it answered'), (e: unknown) => e);
@@ -122,7 +122,7 @@ async function abortedAfterSending(): Promise<unknown> {
   try {
     const abort = new AbortController();
     const call = httpFetch()(`${server.url}/change`, { method: 'POST', body: '{}', signal: abort.signal }).then(() => new Error('it answered'), (e: unknown) => e);
-    await until(() => server.received.length === 1);
+    await until('the held request at the server', () => server.received.length === 1);
     abort.abort();
     const err = await call;
     expect(server.received).toEqual(['/change']);
@@ -147,7 +147,7 @@ async function sdkWaitingForAConnection(): Promise<unknown> {
     requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 1 }), connectionTimeout: 300, requestTimeout: 10_000, throwOnRequestTimeout: true },
   });
   const holder = client.send(new ResetPersonalPINCommand({ AccountId: 'a', UserId: 'held' })).catch(() => undefined);
-  await until(() => server.received.length === 1);
+  await until('the held request at the server', () => server.received.length === 1);
   try {
     const err = await client.send(new ResetPersonalPINCommand({ AccountId: 'a', UserId: 'change' })).then(() => new Error('it answered'), (e: unknown) => e);
     expect(server.received).toHaveLength(1);
