@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -35,7 +35,8 @@ describe('a start that cannot go on', () => {
     { atTerminal = false } = {},
   ): Promise<{ status: number | null; lines: Record<string, any>[]; output: string; stderr: string }> {
     const aws = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('AWS_')));
-    const merged = { PATH: process.env.PATH, HOME: mkdtempSync(join(tmpdir(), 'latchkey-home-')), ...aws, ...h.env, DYNAMODB_CREATE_TABLES: 'false', PORT: '0', ...env };
+    const home = mkdtempSync(join(tmpdir(), 'latchkey-home-'));
+    const merged = { PATH: process.env.PATH, HOME: home, ...aws, ...h.env, DYNAMODB_CREATE_TABLES: 'false', PORT: '0', ...env };
     // At a terminal: under script(1), whose pseudo-terminal is the server's stdout and stderr both.
     const [command, args] = atTerminal ? ['script', ['-qec', `${shellQuoted(process.execPath)} ${shellQuoted(MAIN)}`, '/dev/null']] : [process.execPath, [MAIN]];
     const child = spawn(command, args, {
@@ -57,6 +58,7 @@ describe('a start that cannot go on', () => {
       const timer = setTimeout(() => child.kill('SIGKILL'), ms);
       child.on('exit', (status) => {
         clearTimeout(timer);
+        rmSync(home, { recursive: true, force: true });
         const lines = output.split(/\r?\n/).filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, any>);
         resolve({ status, lines, output, stderr });
       });
