@@ -16,7 +16,11 @@ const VALID = { SLACK_SIGNING_SECRET: '8f742231b10e8888abcd99aaabbb85a5', SLACK_
  * default, was read as '!' and refused as too short; APPROVALS_CHANNEL_ID=#it-approvals as unset.
  */
 describe('.env values cut at #', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'latchkey-env-'));
+  // Made once its tests run: a run that leaves them all out (jest -t) runs no afterAll here either.
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'latchkey-env-'));
+  });
   const names = ['LK_TEST_SYMBOLS', 'LK_TEST_CHANNEL', 'LK_TEST_EXPORTED', 'LK_TEST_NOTE', 'LK_TEST_QUOTED', 'LK_TEST_SINGLE', 'LK_TEST_KEY', 'LK_TEST_AFTER', 'LK_TEST_ALREADY'];
   afterAll(() => {
     for (const name of names) delete process.env[name];
@@ -86,7 +90,10 @@ describe('.env values cut at #', () => {
  * by value (the values may be secrets).
  */
 describe('.env keys set more than once', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'latchkey-env-'));
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'latchkey-env-'));
+  });
   const names = ['LK_DUP_TOKEN', 'LK_DUP_ONCE', 'LK_DUP_ALREADY', 'LK_DUP_THRICE', 'LK_DUP_KEY'];
   afterAll(() => {
     for (const name of names) delete process.env[name];
@@ -179,7 +186,10 @@ describe('.env unreadable', () => {
  * to a regular file is read as before, and so is a named pipe a tool writes the settings to.
  */
 describe('.env that is no file of settings', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'latchkey-env-'));
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'latchkey-env-'));
+  });
   afterAll(() => {
     delete process.env.LK_LINKED;
     rmSync(dir, { recursive: true, force: true });
@@ -253,7 +263,10 @@ describe('.env that is no file of settings', () => {
  * writer opens its end, and refused, saying what to do, only when nothing writes within the wait.
  */
 describe('.env that is a named pipe a tool serves', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'latchkey-pipe-'));
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'latchkey-pipe-'));
+  });
   afterAll(() => {
     delete process.env.LK_PIPED;
     delete process.env.LK_PIPED_LATE;
