@@ -65,11 +65,13 @@ describe('npm run doctor', () => {
   function cli(args: string[], env: Record<string, string> = {}, cwd = join(__dirname, '..')): Promise<{ status: number | null; out: string }> {
     // The AWS settings of the test's process, but not the switch quiet-output.js sets: the doctor is run as an admin runs it.
     const aws = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('AWS_') && k !== 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED')) as Record<string, string>;
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { PATH: process.env.PATH!, ...aws, ...h.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // A run that hangs is killed short of the tests' 30 s: a failure with its status and output, and no child left running.
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { PATH: process.env.PATH!, ...aws, ...h.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], timeout: 25_000, killSignal: 'SIGKILL' });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    return new Promise((resolve) => child.on('exit', (status) => resolve({ status, out })));
+    // 'close', not 'exit': the doctor's output is all read by then.
+    return new Promise((resolve) => child.on('close', (status) => resolve({ status, out })));
   }
 
   async function itemCounts(): Promise<number[]> {
@@ -394,15 +396,18 @@ describe('npm run doctor', () => {
 
   it("a value in .env cut at '#' (the README's PASSWORD_SYMBOLS unquoted) is said in its problem's line, with what to do: quote it", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'latchkey-doctor-'));
-    writeFileSync(join(dir, '.env'), 'PASSWORD_SYMBOLS=!#$%*+-=?@^_\n');
-    const { status, out } = await cli([], {}, dir);
-    expect(status).toBe(2);
-    expect(out.split('\n').filter((l) => l.startsWith('  - '))).toEqual([
-      expect.stringMatching(/^  - PASSWORD_SYMBOLS: .*\(the value of PASSWORD_SYMBOLS in \.env is cut at '#', which starts a comment there: quote it, PASSWORD_SYMBOLS="…"\)$/),
-    ]);
-    writeFileSync(join(dir, '.env'), "PASSWORD_SYMBOLS='!#$%*+-=?@^_'\n");
-    expect((await cli([], {}, dir)).status).toBe(0);
-    rmSync(dir, { recursive: true, force: true });
+    try {
+      writeFileSync(join(dir, '.env'), 'PASSWORD_SYMBOLS=!#$%*+-=?@^_\n');
+      const { status, out } = await cli([], {}, dir);
+      expect(status).toBe(2);
+      expect(out.split('\n').filter((l) => l.startsWith('  - '))).toEqual([
+        expect.stringMatching(/^  - PASSWORD_SYMBOLS: .*\(the value of PASSWORD_SYMBOLS in \.env is cut at '#', which starts a comment there: quote it, PASSWORD_SYMBOLS="…"\)$/),
+      ]);
+      writeFileSync(join(dir, '.env'), "PASSWORD_SYMBOLS='!#$%*+-=?@^_'\n");
+      expect((await cli([], {}, dir)).status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a key .env sets twice is a ✗ line naming it, both lines and which one is read, never a value; exit 1', async () => {
@@ -867,12 +872,12 @@ describe('npm run doctor, its command line', () => {
   const cli = (args: string[]) =>
     new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
       // No configuration at all: a wrong option is refused before any is read.
-      const child = spawn(process.execPath, [CLI, ...args], { cwd: join(__dirname, '..'), env: { PATH: process.env.PATH! }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [CLI, ...args], { cwd: join(__dirname, '..'), env: { PATH: process.env.PATH! }, stdio: ['ignore', 'pipe', 'pipe'], timeout: 15_000, killSignal: 'SIGKILL' });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('exit', (status) => resolve({ status, stdout, stderr }));
+      child.on('close', (status) => resolve({ status, stdout, stderr }));
     });
 
   it('an option it does not know, one missing its value, or a stray argument: one line saying so and where the options are, exit 2', async () => {
