@@ -6,7 +6,7 @@ import type { Logger } from '../flows/ports';
 import { REVIEW_ACTION_ID } from '../views/approval-message';
 import { reviewClosedView, reviewFailureView, reviewLoadingView, reviewRefusedText, reviewView } from '../views/approval-review';
 import { wordsOf, type ApprovalWords } from '../views/approval-words';
-import { openModalWhile } from './modal-sequence';
+import { openLoading, openModalWhile } from './modal-sequence';
 import { actingUser, blockActionsSchema, clickedBy } from './slack-payloads';
 
 /**
@@ -15,6 +15,16 @@ import { actingUser, blockActionsSchema, clickedBy } from './slack-payloads';
  * submitter's own tab: a forged mark costs them a publish of their own tab, nothing else.
  */
 const FROM_HOME = 'home:';
+
+/**
+ * How long a Review clicked on the admins' message, whose window was not opened on arrival, waits
+ * for the admin check before opening it anyway. Its clicker was not on the admin group's list as last
+ * read (someone just added to it), so the check asks Slack for the list and of them at once: one
+ * answering after the click's trigger died (3 s: Slack slow, or the list's Tier 2 rate limit) left
+ * an admin with no window and no word. Answered by then, a no is still an ephemeral; past it, the
+ * window is opened while the trigger lives, and the check's answer is shown in it, a no included.
+ */
+export const REVIEW_CHECK_WAIT_MS = 1_000;
 
 /** The request a review modal's private_metadata names, and whether it was opened from the Home tab. */
 export function reviewOrigin(privateMetadata: string): { requestId: string; fromHome: boolean } {
@@ -27,7 +37,7 @@ export function registerApprovalReviewAction(app: GuardedApp, flow: Approvals, w
   // The modal is opened on arrival, before the admin check, which may ask Slack (users.info) for
   // longer than a trigger lives: wherever the answer is a modal (the Home tab, which has no channel),
   // and in a channel for whoever memory does not rule out as an admin (Admins.mayBeAdmin). Anyone
-  // else's no there is an ephemeral.
+  // else's no there is an ephemeral, unless their check outlasts REVIEW_CHECK_WAIT_MS.
   app.acknowledgeActionOnArrival(
     REVIEW_ACTION_ID,
     (body) => {
@@ -47,11 +57,14 @@ export function registerApprovalReviewAction(app: GuardedApp, flow: Approvals, w
     }
     const channel = parsed.data.channel?.id;
     const anyKind = wordsOf(words, '');
-    const opened = openedModalOf(context);
+    const answering = flow.reviewAnswer(reviewer, requestId);
+    const triggerId = parsed.data.trigger_id;
+    let opened = openedModalOf(context);
+    if (!opened && channel && (await slowerThan(answering, REVIEW_CHECK_WAIT_MS))) opened = openLoading(client, triggerId, reviewLoadingView(), logger, reviewer.userId);
     const inModal = (work: Promise<{ view: ModalView; fallbackText: string }>) =>
-      openModalWhile({ client, triggerId: parsed.data.trigger_id, loading: reviewLoadingView(), ...(opened && { opened }), work, logger, userId: reviewer.userId });
+      openModalWhile({ client, triggerId, loading: reviewLoadingView(), ...(opened && { opened }), work, logger, userId: reviewer.userId });
 
-    const answer = await flow.reviewAnswer(reviewer, requestId);
+    const answer = await answering;
     if (answer !== 'ADMIN') {
       const text = reviewRefusedText(answer, anyKind);
       // Privately where the click was: in the modal opened for it; else an ephemeral in a message's
@@ -77,6 +90,17 @@ export function registerApprovalReviewAction(app: GuardedApp, flow: Approvals, w
     });
     await inModal(work);
   });
+}
+
+/** Whether `answering` is still unanswered `ms` from now (a failure is an answer). */
+async function slowerThan(answering: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), ms)));
+  try {
+    return await Promise.race([answering.then(() => false, () => false), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function markedFrom<V extends { private_metadata?: string }>(view: V, fromHome: boolean): V {

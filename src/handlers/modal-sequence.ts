@@ -31,15 +31,7 @@ export async function openModalWhile<R extends { view: ModalView; fallbackText: 
   userId: string;
 }): Promise<boolean> {
   const { client, logger, userId } = args;
-  const opening =
-    args.opened ??
-    client.views.open({ trigger_id: args.triggerId, view: args.loading }).then(
-      (opened): OpenedModal => (opened.view?.id ? { ok: true, viewId: opened.view.id } : { ok: false, reason: 'failed' }),
-      (err: unknown): OpenedModal => {
-        logger.warn({ slackUserId: userId, err: String(err) }, 'views.open failed');
-        return { ok: false, reason: 'failed' };
-      },
-    );
+  const opening = args.opened ?? openLoading(client, args.triggerId, args.loading, logger, userId);
   const [opened, result] = await Promise.all([opening, args.work]);
   if (!opened.ok && opened.reason !== 'failed') {
     await args.discard?.(result);
@@ -58,6 +50,17 @@ export async function openModalWhile<R extends { view: ModalView; fallbackText: 
     logger.warn({ slackUserId: userId, err: String(e) }, 'ephemeral reply failed'),
   );
   return false;
+}
+
+/** A loading modal opened with a click's trigger now; a failure is logged, never thrown. */
+export function openLoading(client: SlackApi, triggerId: string, loading: ModalView, logger: Logger, userId: string): Promise<OpenedModal> {
+  return client.views.open({ trigger_id: triggerId, view: loading }).then(
+    (opened): OpenedModal => (opened.view?.id ? { ok: true, viewId: opened.view.id } : { ok: false, reason: 'failed' }),
+    (err: unknown): OpenedModal => {
+      logger.warn({ slackUserId: userId, err: String(err) }, 'views.open failed');
+      return { ok: false, reason: 'failed' };
+    },
+  );
 }
 
 /**

@@ -35,6 +35,24 @@ async function withdraws(h: Harness, userId: string, requestId: string): Promise
   await h.waitForAudit(userId, (r) => (r as any).approvalRequestId === requestId && r.action === 'reset_withdraw' && r.phase === 'outcome' && r.outcome === 'success');
 }
 
+/**
+ * What `userId` was shown privately once it includes `said` (8 s at most): a window opened with
+ * `trigger` and its every update, and any message only they see.
+ */
+async function toldPrivately(h: Harness, userId: string, trigger: string, said: string): Promise<string> {
+  const shown = () => {
+    const opened = h.slack.callsTo('views.open').filter((c) => c.args.trigger_id === trigger);
+    const ids = opened.map((c) => c.result?.view?.id as string | undefined).filter((id) => id !== undefined);
+    const updated = h.slack.callsTo('views.update').filter((c) => ids.includes(c.args.view_id));
+    const ephemeral = h.slack.callsTo('chat.postEphemeral').filter((c) => c.args.user === userId);
+    return JSON.stringify([...opened, ...updated, ...ephemeral].map((c) => c.args));
+  };
+  const deadline = Date.now() + 8_000;
+  while (!shown().includes(said) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  expect(shown()).toContain(said);
+  return shown();
+}
+
 describe('a guest named an admin', () => {
   const h = useHarness({ env: { RESET_POLICY: 'pin=approval', ADMIN_USER_IDS: 'UADA,UGUEST' } }, (x) => {
     x.slack.clear();
@@ -442,11 +460,48 @@ describe('a guest named an admin', () => {
     const shown = await h.viewUpdate(h.openedViewId(opened), 1);
     expect(textOf(shown)).toContain('<@UANN>');
     expect(shown.submit.text).toBeDefined();
-    // Carl: the no, privately, and nothing of the request, though Slack said of him what it said of Bob.
-    const toCarl = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UCARL');
-    expect(toCarl.args.text).toContain('Only Latchkey admins can review requests.');
-    for (const ofTheRequest of ['<@UANN>', request.requestId]) expect(JSON.stringify(toCarl.args)).not.toContain(ofTheRequest);
-    expect(h.slack.callsTo('views.open').filter((c) => c.args.trigger_id === carlsTrigger)).toEqual([]);
+    // Carl: the no, privately, and nothing of the request, though Slack said of him what it said of Bob
+    // (an ephemeral; in a window opened with his trigger should his check outlast REVIEW_CHECK_WAIT_MS).
+    const toCarl = await toldPrivately(h, 'UCARL', carlsTrigger, 'Only Latchkey admins can review requests.');
+    for (const ofTheRequest of ['<@UANN>', request.requestId, 'radio_buttons']) expect(toCarl).not.toContain(ofTheRequest);
+    await withdraws(h, 'UANN', request.requestId);
+  }, 20_000);
+
+  it("someone added to the admin group after Latchkey read it, with Slack answering the group's list after their click's trigger has died: their first Review still opens the review window, filled once the check answers; someone no admin clicking then is told so privately, shown nothing of the request", async () => {
+    const request = await asksForPin(h, 'UANN');
+    const from = { url: await h.startAnotherInstance() };
+    await h.opening((t) => h.click('UMAX', 'license_review', request.requestId, request.message, t, from));
+    h.slack.usergroups.set(ADMIN_GROUP, ['UMAX', 'USINGLE', 'UBOB']);
+    h.clock.offsetMs += 15_000;
+    const listed = h.slack.callsTo('usergroups.users.list').length;
+    const logged = h.logs.length;
+    const release = h.slack.hold('usergroups.users.list');
+    const late = setTimeout(release, 3_200);
+    const carlsTrigger = h.slack.newTriggerId();
+    try {
+      let trigger = '';
+      const shown = await h.opening(async (t) => {
+        trigger = t;
+        const ack = await h.click('UBOB', 'license_review', request.requestId, request.message, t, from);
+        await h.click('UCARL', 'license_review', request.requestId, request.message, carlsTrigger, from);
+        return ack;
+      }, 6_000);
+      // The list answered after a trigger's life; Bob's window was opened before it, while his trigger lived.
+      const list = h.slack.callsTo('usergroups.users.list').slice(listed)[0]!;
+      const opened = h.slack.callsTo('views.open').find((c) => c.args.trigger_id === trigger)!;
+      expect(opened.result?.ok).toBe(true);
+      expect(list.at).toBeGreaterThan(opened.at);
+      expect(textOf(shown.view)).toContain('<@UANN>');
+      expect(shown.view.submit.text).toBeDefined();
+      const toCarl = await toldPrivately(h, 'UCARL', carlsTrigger, 'Only Latchkey admins can review requests.');
+      for (const ofTheRequest of ['<@UANN>', request.requestId, 'radio_buttons']) expect(toCarl).not.toContain(ofTheRequest);
+    } finally {
+      clearTimeout(late);
+      release();
+    }
+    expect(h.slack.callsTo('usergroups.users.list').length - listed).toBe(1);
+    // Before: nothing at all for Bob (views.open after the check: expired_trigger_id).
+    expect(h.logs.slice(logged).filter((l) => l.includes('expired_trigger_id') || l.includes('could not show the modal'))).toEqual([]);
     await withdraws(h, 'UANN', request.requestId);
   }, 20_000);
 
