@@ -97,6 +97,11 @@ export interface Activity {
   /** An approved request whose approval an admin revoked before its requester finished it (the revoke's record says it was written). */
   readonly revoked?: boolean;
   /**
+   * An admin's own approval, decided before the week their tab reads, whose request the approvals
+   * store could not say of (gone, or the read failed): whether another admin revoked it is not known.
+   */
+  readonly revokeUnread?: true;
+  /**
    * A line of a revoke's follow-ups only (another admin's Revoke, or the requester's Finish, told of a
    * revoke whose own click could not tell it was made): the admin whose revoke it was, as its record names them.
    */
@@ -380,7 +385,10 @@ export const EVERYONE_MAX_DAYS = 7;
  * part that cannot be read is shown as unavailable while the rest, the buttons first, still is.
  * Only a change whose outcome is unknown, read for the first time past its bound, costs a second
  * round (its audit record, and the write that settles it from there: Approvals.settleOnRead), so
- * the tab shows it as it stands; a tab with none makes no call more.
+ * the tab shows it as it stands; a tab with none makes no call more. And an admin's own approval
+ * decided before the week their tab reads, of a kind its requester finishes, is read from the
+ * approvals store once their records answer, beside the week's Queries (approvalsBefore), so that
+ * another admin's revoke of it shows.
  */
 export class HomeTab {
   constructor(private readonly deps: HomeTabDeps) {}
@@ -393,10 +401,11 @@ export class HomeTab {
       return undefined;
     }
     const now = deps.clock.now();
+    const latest = this.part('activity', requester, () => deps.audit.latestOf(requester, RECENT_ACTIVITY));
     const [events, own, adminRead, guest] = await Promise.all([
-      this.part('activity', requester, () => deps.audit.latestOf(requester, RECENT_ACTIVITY)),
+      latest,
       deps.requests ? this.part('own requests', requester, () => deps.requests!.mine(requester, OWN_REQUESTS)) : undefined,
-      this.adminParts(requester, now),
+      this.adminParts(requester, now, latest),
       // With the reads, never before them: users.info is no call the tab waits on in turn.
       deps.guests.isGuest(requester, GUEST_CHECK_WAIT_MS),
     ]);
@@ -410,7 +419,13 @@ export class HomeTab {
     const activity: Part<readonly Activity[]> = events.ok
       ? {
           ok: true,
-          value: activityOf(events.value.filter(madeOrAsked), now, requests?.ok ? requests.value : [], typeof adminRead === 'object' ? adminRead.revokes : []).slice(0, RECENT_ACTIVITY),
+          value: activityOf(
+            events.value.filter(madeOrAsked),
+            now,
+            [...(requests?.ok ? requests.value : []), ...(typeof adminRead === 'object' ? adminRead.older.standing : [])],
+            typeof adminRead === 'object' ? adminRead.revokes : [],
+            typeof adminRead === 'object' ? adminRead.older.unread : [],
+          ).slice(0, RECENT_ACTIVITY),
         }
       : events;
     return {
@@ -770,9 +785,14 @@ export class HomeTab {
 
   /**
    * The admin's parts, and the week's revokes they read (`revokes`, for the admin's own lines: an
-   * approval of theirs another admin took back is on that admin's records, not theirs).
+   * approval of theirs another admin took back is on that admin's records, not theirs); and their
+   * own approvals from before that week as stored now (`older`, approvalsBefore), for the same.
    */
-  private async adminParts(requester: Requester, now: Date): Promise<{ parts: AdminParts; revokes: readonly AuditEvent[] } | 'ADMIN_IS_GUEST' | undefined> {
+  private async adminParts(
+    requester: Requester,
+    now: Date,
+    latest: Promise<Part<AuditEvent[]>>,
+  ): Promise<{ parts: AdminParts; revokes: readonly AuditEvent[]; older: OlderApprovals } | 'ADMIN_IS_GUEST' | undefined> {
     const { deps } = this;
     let admin: boolean;
     try {
@@ -787,7 +807,7 @@ export class HomeTab {
     if (!admin) return undefined;
     const days = weekDays(now);
     const week = Promise.all(days.map((day) => deps.audit.ofDay(day)));
-    const [unfinished, awaitingRetry, pending, today, attention, revokes] = await Promise.all([
+    const [unfinished, awaitingRetry, pending, today, attention, revokes, older] = await Promise.all([
       deps.requests
         ? this.part('unfinished requests', requester, () => deps.requests!.unfinished())
         : undefined,
@@ -803,11 +823,33 @@ export class HomeTab {
       }),
       // Unread, the admin's own lines say what their own records do. A revoke is written after the
       // approval it takes back, so that of any approval of the week is in it; an older approval's
-      // may not be (its line says "Approved"): reading it would take another round of calls, after
-      // latestOf, either a Query a day before the week or the approvals store (as the search does).
+      // is not, and the approvals store says it (approvalsBefore), read beside the week.
       week.then((days) => days.flat().filter(revokeOf), () => []),
+      this.approvalsBefore(requester, `${days.at(-1)!}T00:00:00.000Z`, latest),
     ]);
-    return { parts: { ...(unfinished && { unfinished }), ...(awaitingRetry && { awaitingRetry }), ...(pending && { pending }), today, attention }, revokes };
+    return { parts: { ...(unfinished && { unfinished }), ...(awaitingRetry && { awaitingRetry }), ...(pending && { pending }), today, attention }, revokes, older };
+  }
+
+  /**
+   * The admin's own approvals decided before the week their tab reads (`weekFrom`), as the approvals
+   * store has them now: another admin's revoke of one is on that admin's records, within the
+   * approval's time to finish, so before the week too, and the week's read never holds it (the line
+   * said "Approved" of an approval taken back). Only those whose change none of their own records
+   * shows (a kind its requester finishes) and that they did not revoke themselves: none on most tabs,
+   * at most RECENT_ACTIVITY reads at once, issued as soon as the person's records are read, beside the
+   * week's Queries. `unread`: those the store could not say of (gone, or the read failed).
+   */
+  private async approvalsBefore(admin: Requester, weekFrom: string, latest: Promise<Part<AuditEvent[]>>): Promise<OlderApprovals> {
+    const read = await latest;
+    const ids = read.ok && this.deps.requests ? approvedBefore(read.value, admin, weekFrom) : [];
+    if (ids.length === 0) return { standing: [], unread: [] };
+    try {
+      const standing = await this.deps.requests!.standing(ids);
+      return { standing, unread: ids.filter((id) => !standing.some((r) => r.id === id)) };
+    } catch (err) {
+      this.deps.logger.warn({ slackUserId: admin.userId, part: 'approvals before the week', code: asFailure(err).code, err: describeError(err) }, 'home tab part unavailable');
+      return { standing: [], unread: ids };
+    }
   }
 
   private async part<T>(name: string, requester: Requester, read: () => Promise<T>): Promise<Part<T>> {
@@ -951,20 +993,49 @@ const thingOf = (e: AuditEvent): string => {
   return pending ? `pending ${pending}` : e.requestId;
 };
 
+/** An admin's own approvals from before the week their tab reads, as stored now (HomeTab.approvalsBefore). */
+interface OlderApprovals {
+  readonly standing: readonly (PendingRequest & { readonly decidable: boolean })[];
+  readonly unread: readonly string[];
+}
+
+/**
+ * The pending requests `admin` approved (a decision's outcome), with a record of that decision
+ * before `weekFrom` (its click, or an outcome written again later), and neither a change of theirs
+ * (an apply) nor a revoke of their own among their records.
+ */
+function approvedBefore(events: readonly AuditEvent[], admin: Requester, weekFrom: string): string[] {
+  const approved = new Set<string>();
+  const before = new Set<string>();
+  const settled = new Set<string>();
+  for (const e of events) {
+    const id = pendingOf(e);
+    if (id === undefined || e.actor.userId !== admin.userId) continue;
+    if (APPLY_ACTIONS.includes(e.action) || (REVOKE_ACTIONS.includes(e.action) && e.phase === 'outcome' && e.outcome === 'success')) settled.add(id);
+    if (e.decision !== 'approve') continue;
+    if (e.phase === 'outcome' && e.outcome === 'success') approved.add(id);
+    if (compareText(e.at, weekFrom) < 0) before.add(id);
+  }
+  return [...approved].filter((id) => before.has(id) && !settled.has(id));
+}
+
 /** A revoke that took back an approval: its clicker's, or a follow-up's naming whose it was (revokerOf). */
 const revokeOf = (e: AuditEvent): boolean => REVOKE_ACTIONS.includes(e.action) && e.phase === 'outcome' && e.outcome === 'success' && pendingOf(e) !== undefined;
 
 /**
  * The person's records, newest first, as one entry per thing they did: a request's records, and a
  * pending request's steps (decision and change), together. `requests` are the person's own
- * pending requests as stored, for where each stands now. `revokes`: others' revokes (revokeOf), for
- * the person's approval that another admin took back, which none of their own records says.
+ * pending requests as stored, for where each stands now (and an admin's approvals from before the
+ * week, HomeTab.approvalsBefore). `revokes`: others' revokes (revokeOf), for the person's approval
+ * that another admin took back, which none of their own records says. `revokesUnread`: approvals of
+ * theirs whose revoke, if any, could not be read (revokeUnread).
  */
 export function activityOf(
   events: readonly AuditEvent[],
   now: Date,
   requests: readonly (PendingRequest & { readonly decidable?: boolean })[] = [],
   revokes: readonly AuditEvent[] = [],
+  revokesUnread: readonly string[] = [],
 ): Activity[] {
   const byThing = new Map<string, AuditEvent[]>();
   for (const e of events) {
@@ -1069,6 +1140,7 @@ export function activityOf(
       ...(decision && { decision }),
       ...(withdrawn && { withdrawn }),
       ...(revoked && { revoked }),
+      ...(!revoked && approved && pending && revokesUnread.includes(pending) && { revokeUnread: true as const }),
       ...(ownRevoke?.revokedBy && { revokedBy: ownRevoke.revokedBy }),
       ...(revoker && { revoker }),
       ...(revokeFailed && { revokeFailed: { code: revokeFailed.errorCode ?? 'INTERNAL', at: revokeFailed.at } }),

@@ -317,6 +317,8 @@ export function activityState(a: Activity, why: string, approved?: string, { own
     if (a.applied === 'not_sent') return ':zzz: Approved, but not finished: a Finish stopped before anything was changed, and none after it is on record; nothing was changed';
     if (a.applied === 'unknown') return ':grey_question: Approved; whether the change was made is unknown: IT can check it with the reference';
     // No change tried yet: a kind whose requester finishes it (an approved reset), or one being applied.
+    // Older than the admin's week, and its request unread: a revoke by another admin would not show here.
+    if (a.revokeUnread) return ':white_check_mark: Approved; whether another admin revoked it later could not be read: search the audit log for its reference';
     return ':white_check_mark: Approved';
   }
   if (a.withdrawn) return ':leftwards_arrow_with_hook: Withdrawn; nothing was changed';

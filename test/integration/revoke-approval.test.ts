@@ -310,6 +310,28 @@ describe('revoking an approval before its requester finishes it', () => {
     expect(maxs).toEqual([expect.stringContaining('*Meeting PIN reset approval revoked* by <@UMAX> for <@UCARL> · :no_entry: Approved, then revoked by this admin; nothing was changed')]);
     expect(maxs[0]!.split('<@UMAX>')).toHaveLength(2);
   });
+
+  it("an admin's approval another admin revoked, older than the week her Home tab reads: her line still names who revoked it; one whose request is no longer stored says whether it was revoked could not be read, never a bare Approved", async () => {
+    const kept = await approvedPinReset(h, 'UANN');
+    const gone = await approvedPinReset(h, 'UBOB');
+    for (const request of [kept, gone]) {
+      await h.click('UMAX', 'approval_revoke', request.requestId, request.message);
+      await h.waitForAudit('UMAX', (r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId && r.phase === 'outcome' && r.outcome === 'success');
+    }
+    // Gone as the store purges a request 90 days past its time (the audit log keeps 400).
+    await h.purgeRequest(gone.requestId);
+    // Eight days on: Max's revokes, on his records, are before the seven UTC days Ada's tab reads.
+    h.clock.offsetMs = 8 * 86_400_000;
+    try {
+      // Before: ":white_check_mark: Approved", a revoked approval read as one that stood.
+      expect(await homeLines(h, 'UADA', kept.requestId)).toEqual([expect.stringContaining(':no_entry: Approved, then revoked by <@UMAX>; nothing was changed')]);
+      expect(await homeLines(h, 'UADA', gone.requestId)).toEqual([
+        expect.stringContaining('Approved; whether another admin revoked it later could not be read: search the audit log for its reference'),
+      ]);
+    } finally {
+      h.clock.offsetMs = 0;
+    }
+  });
 });
 
 /**
