@@ -2,6 +2,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { loadSharedConfigFiles } from '@smithy/core/config';
+import { noAwsCredentials } from '../../src/aws/no-credentials';
 import { readDotEnv } from '../../src/env-file';
 
 /**
@@ -95,7 +96,7 @@ async function chainFindsNone(chain: (profile: string | undefined) => Promise<un
   try {
     return await Promise.race([chain(profile).then(() => false), late]);
   } catch (err) {
-    return (err as { name?: string } | undefined)?.name === 'CredentialsProviderError';
+    return noAwsCredentials(err);
   } finally {
     clearTimeout(timer);
   }
