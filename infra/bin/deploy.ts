@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { missingAwsCredentials, profileArgument } from '../lib/aws-credentials';
 
@@ -11,7 +12,12 @@ const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const problem = await missingAwsCredentials({ env: process.env, profile: profileArgument(args), dotEnv: path.join(REPO_ROOT, '.env') });
+  const problem = await missingAwsCredentials({
+    env: process.env,
+    profile: profileArgument(args),
+    cdkSettings: [path.join(REPO_ROOT, 'infra', 'cdk.json'), path.join(os.homedir(), '.cdk.json')],
+    dotEnv: path.join(REPO_ROOT, '.env'),
+  });
   if (problem !== undefined) {
     console.error(problem);
     process.exit(1);

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
@@ -15,6 +16,12 @@ export interface CredentialsQuestion {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The profile given on the command line (`--profile`), which wins over AWS_PROFILE, as for cdk. */
   readonly profile?: string;
+  /**
+   * The files cdk reads its settings from, the one that wins first (infra/cdk.json, then ~/.cdk.json):
+   * a "profile" there is cdk's when no --profile is given, over AWS_PROFILE. cdk.context.json holds
+   * context, not settings, so a profile there is not cdk's.
+   */
+  readonly cdkSettings?: readonly string[];
   /** The repository's .env: an AWS_PROFILE there is npm start's and the doctor's, not the deploy's, and is said. */
   readonly dotEnv?: string;
   /** The SDK's own chain (the deploy's: env, SSO, profiles, a process, a web identity, ECS or EC2): the tests give their own. */
@@ -47,7 +54,8 @@ const SILENT = { debug: () => undefined, info: () => undefined, warn: () => unde
  */
 export async function missingAwsCredentials(question: CredentialsQuestion): Promise<string | undefined> {
   const { env } = question;
-  const named = question.profile ?? nonEmpty(env.AWS_PROFILE);
+  const inSettings = question.profile === undefined ? cdkSettingsProfile(question.cdkSettings ?? []) : undefined;
+  const named = question.profile ?? inSettings?.name ?? nonEmpty(env.AWS_PROFILE);
   // With a profile named, the SDK skips AWS_ACCESS_KEY_ID (and so does cdk): only the profile counts.
   if (named === undefined && nonEmpty(env.AWS_ACCESS_KEY_ID) && nonEmpty(env.AWS_SECRET_ACCESS_KEY)) return undefined;
   if (nonEmpty(env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI) || nonEmpty(env.AWS_CONTAINER_CREDENTIALS_FULL_URI) || nonEmpty(env.AWS_WEB_IDENTITY_TOKEN_FILE)) return undefined;
@@ -63,7 +71,8 @@ export async function missingAwsCredentials(question: CredentialsQuestion): Prom
   if (!(await chainFindsNone(question.chain ?? sdkChain, named, question.boundMs ?? 5_000))) return undefined;
 
   const where = `${tilde(files.config)} or ${tilde(files.credentials)}`;
-  const source = question.profile !== undefined ? `--profile ${named}` : `AWS_PROFILE=${named}`;
+  const source =
+    question.profile !== undefined ? `--profile ${named}` : inSettings !== undefined ? `"profile": "${named}" in ${tilde(inSettings.file)}` : `AWS_PROFILE=${named}`;
   const why =
     named === undefined
       ? `none in your shell's environment, and no default profile with credentials in ${where}`
@@ -85,6 +94,19 @@ export function profileArgument(args: readonly string[]): string | undefined {
     else if (arg.startsWith('--profile=')) found = arg.slice('--profile='.length);
   });
   return nonEmpty(found);
+}
+
+/**
+ * The first "profile" among cdk's settings files, and the file it is in. A file that is not there
+ * counts as none; one cdk cannot read either throws, as it makes cdk fail too.
+ */
+function cdkSettingsProfile(files: readonly string[]): { name: string; file: string } | undefined {
+  for (const file of files) {
+    if (!fs.existsSync(file)) continue;
+    const profile = (JSON.parse(fs.readFileSync(file, 'utf8')) as { profile?: unknown } | null)?.profile;
+    if (typeof profile === 'string' && nonEmpty(profile) !== undefined) return { name: profile.trim(), file };
+  }
+  return undefined;
 }
 
 /** True only when the chain says, within the bound, that it found no credentials. */

@@ -99,3 +99,26 @@ test('npm run deploy runs the check, with the SDK\'s own chain, before cdk: with
   // cdk's own words never came: nothing was synthesized or built.
   expect(run.stdout).toBe('');
 });
+
+test('a "profile" in cdk\'s own settings (infra/cdk.json, else ~/.cdk.json) is the profile given, as cdk takes it over AWS_PROFILE', async () => {
+  const chain = jest.fn(noCredentials);
+  const settings = (name: string, json: object) => {
+    const file = path.join(dir, `${name}-${files++}.json`);
+    fs.writeFileSync(file, JSON.stringify(json));
+    return file;
+  };
+  const config = awsFiles('[profile deployer]\nrole_arn = arn:aws:iam::111122223333:role/Deploy\n[profile empty]\nregion = eu-west-1\n');
+  const project = settings('cdk', { app: 'npx tsx bin/latchkey.ts', context: {} });
+  const user = settings('user-cdk', { profile: 'deployer' });
+  // No default credentials, none in the environment: only ~/.cdk.json's profile holds them, and cdk would deploy.
+  expect(await missingAwsCredentials({ env: config, cdkSettings: [project, user], chain })).toBeUndefined();
+  // It wins over AWS_PROFILE, and the project's wins over the user's.
+  expect(await missingAwsCredentials({ env: { ...config, AWS_PROFILE: 'empty' }, cdkSettings: [project, user], chain })).toBeUndefined();
+  expect(chain).not.toHaveBeenCalled();
+  const line = await missingAwsCredentials({ env: config, cdkSettings: [settings('cdk', { profile: 'empty' }), user], chain: noCredentials });
+  expect(line).toMatch(/\("profile": "empty" in .+cdk-\d+\.json names a profile with no credentials in /);
+  // --profile on the command line wins over both.
+  expect(await missingAwsCredentials({ env: config, profile: 'empty', cdkSettings: [project, user], chain: noCredentials })).toMatch(/--profile empty names a profile with no credentials/);
+  // A file that is not there is no profile.
+  expect(await missingAwsCredentials({ env: config, cdkSettings: [path.join(dir, 'no-such.json')], chain: noCredentials })).toMatch(/none in your shell's environment/);
+});
