@@ -85,13 +85,7 @@ test("--profile among cdk's arguments", () => {
 
 test('npm run deploy runs the check, with the SDK\'s own chain, before cdk: with no credentials (and no network: the instance metadata service off), one line on standard error and cdk never started', () => {
   expect(JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).scripts.deploy).toBe('node --import tsx infra/bin/deploy.ts');
-  const home = fs.mkdtempSync(path.join(dir, 'home-'));
-  const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'infra', 'bin', 'deploy.ts'), '-c', 'alarmEmail=it@acme.example'], {
-    cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH, HOME: home, AWS_EC2_METADATA_DISABLED: 'true' },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
+  const run = deploy(['-c', 'alarmEmail=it@acme.example']);
   expect(run.status).toBe(1);
   const lines = run.stderr.trim().split('\n');
   expect(lines).toHaveLength(1);
@@ -121,4 +115,31 @@ test('a "profile" in cdk\'s own settings (infra/cdk.json, else ~/.cdk.json) is t
   expect(await missingAwsCredentials({ env: config, profile: 'empty', cdkSettings: [project, user], chain: noCredentials })).toMatch(/--profile empty names a profile with no credentials/);
   // A file that is not there is no profile.
   expect(await missingAwsCredentials({ env: config, cdkSettings: [path.join(dir, 'no-such.json')], chain: noCredentials })).toMatch(/none in your shell's environment/);
+});
+
+/** `npm run deploy` itself, in a HOME of its own, with no network (the instance metadata service off). */
+function deploy(args: string[], env: Record<string, string> = {}, home = fs.mkdtempSync(path.join(dir, 'home-'))) {
+  return spawnSync(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'infra', 'bin', 'deploy.ts'), ...args], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH, HOME: home, AWS_EC2_METADATA_DISABLED: 'true', ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+}
+
+/** An --app for cdk that writes where it ran and the context cdk gave it, then makes no stack (so cdk stops there). */
+const recordingApp = (out: string) => `node -e "require('fs').writeFileSync('${out}', JSON.stringify({ cwd: process.cwd(), context: JSON.parse(process.env.CDK_CONTEXT_JSON) }))"`;
+
+test("with credentials, cdk deploy runs in infra/ with the arguments as given: none split, none read by a shell", () => {
+  const out = path.join(fs.mkdtempSync(path.join(dir, 'app-')), 'ran.json');
+  const note = 'two words; $(touch /tmp/latchkey-shell-ran) "quoted"';
+  const run = deploy(['--app', recordingApp(out), '-c', `note=${note}`, '--output', path.join(path.dirname(out), 'cdk.out'), '--no-notices'], {
+    AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'example-secret',
+    AWS_REGION: 'eu-west-1',
+  });
+  expect(run.stderr).not.toContain('npm run deploy:');
+  const ran = JSON.parse(fs.readFileSync(out, 'utf8')) as { cwd: string; context: Record<string, unknown> };
+  expect(ran.cwd).toBe(path.join(REPO_ROOT, 'infra'));
+  expect(ran.context.note).toBe(note);
 });
