@@ -17,6 +17,11 @@ async function main(): Promise<void> {
     profile: profileArgument(args),
     cdkSettings: [path.join(REPO_ROOT, 'infra', 'cdk.json'), path.join(os.homedir(), '.cdk.json')],
     dotEnv: path.join(REPO_ROOT, '.env'),
+  }).catch((err: unknown) => {
+    // The check only spares a wasted synth: when it cannot tell (a settings file it cannot read),
+    // the deploy goes on and cdk says what it finds, rather than a check blocking a deploy that may work.
+    console.warn(`npm run deploy: could not check for AWS credentials (${firstLine(err)}); going on with cdk.`);
+    return undefined;
   });
   if (problem !== undefined) {
     console.error(problem);
@@ -33,3 +38,5 @@ main().catch((err: unknown) => {
   console.error(err);
   process.exit(1);
 });
+
+const firstLine = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split('\n', 1)[0]?.slice(0, 200) ?? '';

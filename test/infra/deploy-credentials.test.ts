@@ -143,3 +143,14 @@ test("with credentials, cdk deploy runs in infra/ with the arguments as given: n
   expect(ran.cwd).toBe(path.join(REPO_ROOT, 'infra'));
   expect(ran.context.note).toBe(note);
 });
+
+test('a check that fails of itself (a ~/.cdk.json it cannot read) lets the deploy go on, in one warning line with no stack trace: cdk then says what it finds', () => {
+  const home = fs.mkdtempSync(path.join(dir, 'home-'));
+  fs.writeFileSync(path.join(home, '.cdk.json'), '{not json');
+  const run = deploy(['-c', 'alarmEmail=it@acme.example'], {}, home);
+  const lines = run.stderr.trim().split('\n');
+  expect(lines[0]).toMatch(/^npm run deploy: could not check for AWS credentials \(.+\); going on with cdk\.$/);
+  expect(run.stderr).not.toMatch(/^\s+at /m);
+  // cdk ran: its own word on the file.
+  expect(run.stderr).toContain(`${path.join(home, '.cdk.json')}: `);
+});
