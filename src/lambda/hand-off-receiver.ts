@@ -231,7 +231,8 @@ export class HandOffReceiver implements Receiver {
    * auth.test), so none of it ran: its person is told so, in the window the answering invocation
    * opened, else privately through the command, else in a DM (tellWorkFailed; the token may be the
    * very thing refused, and a command's response_url needs none). Slack's outage or our token, not
-   * a bug: the error handler's warning is the operator's line, no alert. The last chance to tell
+   * a bug: the operator's line is the error handler's (an alert for our token refused, our setup; a
+   * warning for Slack not answering), none is logged here. The last chance to tell
    * them: nothing brings this order back. Likewise an order dropped as too old, told in its
    * credential's `words` when it has one ("…PIN was not reset: nothing was changed. Run `/reset-pin` again."),
    * or, `mayHaveChanged` (an earlier delivery may have worked it), that Latchkey cannot tell, with
