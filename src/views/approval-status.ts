@@ -95,7 +95,6 @@ export function approvalStatusWords(request: PendingRequest, words: ApprovalKind
   }
 }
 
-/** Who decided a request and when, as its status line says it: "Approved by <@ADA> at …". */
 /**
  * An approval the admin's click applies, back to the admins as its applying never ended
  * (Approvals.finishUnknown), whose record shows no apply that may have sent its change
@@ -110,6 +109,7 @@ export function neverAppliedLine(request: PendingRequest, words: ApprovalKindWor
   );
 }
 
+/** Who decided a request and when, as its status line says it: "Approved by <@ADA> at …". */
 export function decisionOf(request: PendingRequest): { readonly by: string; readonly when: string } {
   return { by: request.decidedBy ? `<@${request.decidedBy}>` : 'an admin', when: request.decidedAt ? ` at ${slackTime(new Date(request.decidedAt))}` : '' };
 }
