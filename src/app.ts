@@ -55,6 +55,7 @@ import { GuardedApp } from './slack/guarded-app';
 import { dispatchErrorHandler, errorAfterAcknowledgement, listenerErrorHandler, processEventErrorHandler } from './slack/http-error-handlers';
 import { tellWorkFailed } from './slack/work-failed';
 import { answerDeadline } from './slack/held-answer';
+import { arrivalStamp } from './slack/arrival-modal';
 import { bodyParsed, guardSlackRequests } from './slack/request-guard';
 import { EVENTS_PATH } from './slack/events-path';
 import { BODY_LIMIT_BYTES } from './slack/slack-request-body';
@@ -145,7 +146,7 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
           clientOptions: { slackApiUrl: config.slack.apiUrl, fetch, timeout: SLACK_TIMEOUT_MS, retryConfig: socketModeRetries(logger, () => starting, { apiUrl: config.slack.apiUrl }) },
         },
         logger: boltLogger(logger, { triesSaid: () => starting }),
-        customPropertiesExtractor: answerDeadline,
+        customPropertiesExtractor: () => ({ ...answerDeadline(), ...arrivalStamp() }),
       })
     : undefined;
   const receiver: Receiver = socketMode ?? guardedHttpReceiver(config, logger, routes, metrics);
@@ -666,7 +667,7 @@ function guardedHttpReceiver(config: Config, logger: AppLogger, routes: CustomRo
     dispatchErrorHandler: dispatchErrorHandler(logger),
     customPropertiesExtractor: (req) => {
       bodyParsed(req);
-      return answerDeadline();
+      return { ...answerDeadline(), ...arrivalStamp() };
     },
     signatureVerification: false,
   });
@@ -700,7 +701,7 @@ function guardedHttpReceiver(config: Config, logger: AppLogger, routes: CustomRo
             if (open.request && open.response) void onError({ error: error as Error, logger: bolts, request: open.request, response: open.response, storedResponse: undefined });
             else errorAfterAcknowledgement(logger, error);
           },
-          customProperties: answerDeadline(),
+          customProperties: { ...answerDeadline(), ...arrivalStamp() },
         }) ?? false
       );
     },

@@ -1,7 +1,7 @@
 import type { GuardedApp } from '../slack/guarded-app';
 import type { Approvals } from '../flows/approvals/approvals';
 import type { ModalView } from '@slack/types';
-import { openedModalOf } from '../slack/arrival-modal';
+import { arrivedAtOf, openedModalOf, TRIGGER_SAFE_MS, triggerUsable, type OpenedModal } from '../slack/arrival-modal';
 import type { Logger } from '../flows/ports';
 import { REVIEW_ACTION_ID } from '../views/approval-message';
 import { reviewClosedView, reviewFailureView, reviewLoadingView, reviewRefusedText, reviewView } from '../views/approval-review';
@@ -23,8 +23,12 @@ const FROM_HOME = 'home:';
  * answering after the click's trigger died (3 s: Slack slow, or the list's Tier 2 rate limit) left
  * an admin with no window and no word. Answered by then, a no is still an ephemeral; past it, the
  * window is opened while the trigger lives, and the check's answer is shown in it, a no included.
+ * Counted from the click's arrival (checkWaitMs), as the trigger's life is: on Lambda the listener
+ * starts in the worker, after the hand-off. A window Slack will not open leaves the ephemeral.
  */
 export const REVIEW_CHECK_WAIT_MS = 1_000;
+
+const REVIEW_AGAIN = 'Latchkey could not open the review window. Click *Review* again.';
 
 /** The request a review modal's private_metadata names, and whether it was opened from the Home tab. */
 export function reviewOrigin(privateMetadata: string): { requestId: string; fromHome: boolean } {
@@ -59,12 +63,30 @@ export function registerApprovalReviewAction(app: GuardedApp, flow: Approvals, w
     const anyKind = wordsOf(words, '');
     const answering = flow.reviewAnswer(reviewer, requestId);
     const triggerId = parsed.data.trigger_id;
+    const arrivedAt = arrivedAtOf(context);
     let opened = openedModalOf(context);
-    if (!opened && channel && (await slowerThan(answering, REVIEW_CHECK_WAIT_MS))) opened = openLoading(client, triggerId, reviewLoadingView(), logger, reviewer.userId);
+    // In a channel, a trigger past its usable life already (a worker that started late): no window
+    // can open, so the answer, whenever it comes, goes in an ephemeral.
+    const windowless = !opened && channel !== undefined && arrivedAt !== undefined && !triggerUsable(arrivedAt, Date.now());
+    if (!opened && channel && !windowless && (await slowerThan(answering, checkWaitMs(arrivedAt, Date.now())))) {
+      opened = openLoading(client, triggerId, reviewLoadingView(), logger, reviewer.userId);
+    }
     const inModal = (work: Promise<{ view: ModalView; fallbackText: string }>) =>
       openModalWhile({ client, triggerId, loading: reviewLoadingView(), ...(opened && { opened }), work, logger, userId: reviewer.userId });
+    const tellInChannel = async (text: string) => {
+      await client.chat
+        .postEphemeral({ channel: channel!, user: reviewer.userId, text })
+        .catch((err: unknown) => logger.warn({ slackUserId: reviewer.userId, err: String(err) }, 'ephemeral reply failed'));
+    };
 
     const answer = await answering;
+    // Slack would not open the window (a 5xx, a dead trigger; logged where views.open failed), or
+    // it could not be: in a channel an ephemeral needs no trigger, so the no, or for an admin what
+    // to do, is said there. A trigger found too old on arrival was told as busy already.
+    if (channel && (windowless || (opened && notOpened(await opened)))) {
+      await tellInChannel(answer === 'ADMIN' ? REVIEW_AGAIN : reviewRefusedText(answer, anyKind));
+      return;
+    }
     if (answer !== 'ADMIN') {
       const text = reviewRefusedText(answer, anyKind);
       // Privately where the click was: in the modal opened for it; else an ephemeral in a message's
@@ -73,9 +95,7 @@ export function registerApprovalReviewAction(app: GuardedApp, flow: Approvals, w
         await inModal(Promise.resolve({ view: reviewFailureView({ code: answer }, anyKind), fallbackText: text }));
         return;
       }
-      await client.chat
-        .postEphemeral({ channel, user: reviewer.userId, text })
-        .catch((err: unknown) => logger.warn({ slackUserId: reviewer.userId, err: String(err) }, 'ephemeral reply failed'));
+      await tellInChannel(text);
       return;
     }
 
@@ -86,10 +106,25 @@ export function registerApprovalReviewAction(app: GuardedApp, flow: Approvals, w
         : result.state === 'decide'
           ? markedFrom(reviewView(result, wordsOf(words, result.request.kind)), fromHome)
           : reviewClosedView(result.request, wordsOf(words, result.request.kind), result);
-      return { view, fallbackText: 'Latchkey could not open the review window. Click Review again.' };
+      return { view, fallbackText: REVIEW_AGAIN };
     });
     await inModal(work);
   });
+}
+
+/**
+ * How long the check may run before the window is opened: REVIEW_CHECK_WAIT_MS, cut so that the
+ * window opens while the trigger can still be used (TRIGGER_SAFE_MS, whose margin covers the call's
+ * way to Slack), counted from the click's arrival (`arrivedAt`, epoch ms) when the receiver said it.
+ */
+function checkWaitMs(arrivedAt: number | undefined, now: number): number {
+  if (arrivedAt === undefined) return REVIEW_CHECK_WAIT_MS;
+  return Math.max(0, Math.min(REVIEW_CHECK_WAIT_MS, TRIGGER_SAFE_MS - (now - arrivedAt)));
+}
+
+/** A window Slack would not open, nobody told (a trigger too old on arrival was told as busy). */
+function notOpened(opened: OpenedModal): boolean {
+  return !opened.ok && opened.reason === 'failed';
 }
 
 /** Whether `answering` is still unanswered `ms` from now (a failure is an answer). */

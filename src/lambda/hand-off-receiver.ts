@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { describeError } from '../flows/failure';
 import type { AuditReader, Logger, Metrics } from '../flows/ports';
 import type { HttpFetch } from '../http/fetch';
-import { OPENED_MODAL, openLoadingModal, type OpenedModal } from '../slack/arrival-modal';
+import { ARRIVED_AT, OPENED_MODAL, openLoadingModal, type OpenedModal } from '../slack/arrival-modal';
 import { UnexpectedPayloadError, type GuardedApp } from '../slack/guarded-app';
 import { bodyMatchesType, isSslCheck, parseSlackBody, readSlackBody, refuseContentType } from '../slack/slack-request-body';
 import { loadingView, personWaiting, tellWorkFailed, unchangedView } from '../slack/work-failed';
@@ -350,7 +350,13 @@ export class HandOffReceiver implements Receiver {
 
   private event(body: Record<string, unknown>, order: WorkOrder, ack: ReceiverEvent['ack']): ReceiverEvent {
     const opened: OpenedModal | undefined = order.opened;
-    return { body, ack, retryNum: order.retryNum, retryReason: order.retryReason, customProperties: opened ? { [OPENED_MODAL]: Promise.resolve(opened) } : {} };
+    return {
+      body,
+      ack,
+      retryNum: order.retryNum,
+      retryReason: order.retryReason,
+      customProperties: { ...(opened && { [OPENED_MODAL]: Promise.resolve(opened) }), [ARRIVED_AT]: arrivedBy(order) },
+    };
   }
 
   private signedBySlack(order: WorkOrder, { anyAge = false } = {}): boolean {
@@ -374,4 +380,16 @@ function retryOf(headers: Readonly<Record<string, string>>): Pick<WorkOrder, 're
     ...(Number.isInteger(num) && { retryNum: num }),
     ...(headers['x-slack-retry-reason'] && { retryReason: headers['x-slack-retry-reason'] }),
   };
+}
+
+/**
+ * The latest the request can have reached Latchkey (epoch ms), for the listener's ARRIVED_AT: when
+ * the answering invocation sealed the order, or within the second of Slack's signed timestamp
+ * (whole seconds), whichever is earlier: the seal misses the answering invocation's cold start.
+ * Never before the click reached us (Slack's clock and ours agree well within that second), so a
+ * trigger's age is never overstated.
+ */
+function arrivedBy(order: WorkOrder): number {
+  const sentBy = (Number(order.timestamp) + 1) * 1000;
+  return Math.min(order.sealedAt ?? Date.now(), Number.isFinite(sentBy) ? sentBy : Infinity);
 }

@@ -32,6 +32,24 @@ export interface ArrivalModal {
   readonly busyText: string;
 }
 
+/**
+ * When a request reached Latchkey (epoch ms), in its listener's context: the receivers stamp it, so
+ * a listener that opens a window only later (approval-review-action.ts) counts its trigger's age
+ * from the click, not from when the listener started (on Lambda, in the worker, after the hand-off).
+ */
+export const ARRIVED_AT = 'latchkeyArrivedAt';
+
+/** For a receiver's customPropertiesExtractor: the request arrived now. */
+export function arrivalStamp(): Record<string, number> {
+  return { [ARRIVED_AT]: Date.now() };
+}
+
+/** When the request arrived (epoch ms), if its receiver said. */
+export function arrivedAtOf(context: Record<string, unknown>): number | undefined {
+  const at = context[ARRIVED_AT];
+  return typeof at === 'number' && Number.isFinite(at) ? at : undefined;
+}
+
 /** The trigger arrived at `arrivedAt` (ms): may it still be used now? */
 export function triggerUsable(arrivedAt: number, now: number, limitMs = TRIGGER_SAFE_MS): boolean {
   return now - arrivedAt <= limitMs;

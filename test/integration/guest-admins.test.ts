@@ -1,5 +1,6 @@
 import { ADMIN_GROUP, APPROVALS_CHANNEL, type Harness, secretIn, useHarness } from '../support/harness';
 import { until } from '../support/until';
+import { USERGROUP_REREAD_MS } from '../../src/slack/configured-admins';
 
 /**
  * A Slack guest named an admin (in ADMIN_USER_IDS, or a member of the ADMIN_USERGROUP_ID group) is
@@ -505,6 +506,36 @@ describe('a guest named an admin', () => {
     await withdraws(h, 'UANN', request.requestId);
   }, 20_000);
 
+  it("when the admin check outlasts its wait and Slack then refuses to open the window (a 5xx), someone no admin is told the no in a message only they see, and someone just added to the admin group to click Review again", async () => {
+    const request = await asksForPin(h, 'UANN');
+    const from = { url: await h.startAnotherInstance() };
+    await h.opening((t) => h.click('UMAX', 'license_review', request.requestId, request.message, t, from));
+    h.slack.usergroups.set(ADMIN_GROUP, ['UMAX', 'USINGLE', 'UBOB']);
+    h.clock.offsetMs += 15_000;
+    const bobsTrigger = h.slack.newTriggerId();
+    const carlsTrigger = h.slack.newTriggerId();
+    h.slack.failNext('views.open', { error: 'internal_error' }, 2, (a) => a.trigger_id === bobsTrigger || a.trigger_id === carlsTrigger);
+    const release = h.slack.hold('usergroups.users.list');
+    const late = setTimeout(release, 1_800);
+    try {
+      await h.click('UBOB', 'license_review', request.requestId, request.message, bobsTrigger, from);
+      await h.click('UCARL', 'license_review', request.requestId, request.message, carlsTrigger, from);
+      // Each window was asked for while the check was still on its way, and Slack refused it.
+      for (const trigger of [bobsTrigger, carlsTrigger]) expect((await h.slack.waitForCall('views.open', (c) => c.args.trigger_id === trigger, 4_000)).result?.ok).toBe(false);
+      // Before: nothing at all for either (the window was the only place the answer was to go).
+      const toCarl = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UCARL', 8_000);
+      expect(toCarl.args.text).toContain('Only Latchkey admins can review requests.');
+      for (const ofTheRequest of ['<@UANN>', request.requestId]) expect(JSON.stringify(toCarl.args)).not.toContain(ofTheRequest);
+      const toBob = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UBOB', 8_000);
+      expect(toBob.args.text).toBe('Latchkey could not open the review window. Click *Review* again.');
+      expect(toBob.args.channel).toBe(request.message.channel);
+    } finally {
+      clearTimeout(late);
+      release();
+    }
+    await withdraws(h, 'UANN', request.requestId);
+  }, 20_000);
+
   it("when Slack will not list the admin group (a scope the app lacks), the log says the group cannot be read, its ID, Slack's error and what to do; clicks ask Slack at most once every 10 s, and no one sees the request", async () => {
     const request = await asksForPin(h, 'UANN');
     const from = { url: await h.startAnotherInstance() };
@@ -543,4 +574,44 @@ describe('a guest named an admin', () => {
     h.slack.clear();
   }, 20_000);
 
+});
+
+describe('the admin check on Lambda', () => {
+  const h = useHarness({ entry: 'lambda', env: { RESET_POLICY: 'pin=approval', ADMIN_USER_IDS: 'UADA' } }, (x) => {
+    x.slack.clear();
+    x.slack.usergroups.set(ADMIN_GROUP, ['UMAX']);
+    x.clock.offsetMs = 0;
+  });
+
+  it("someone added to the admin group, whose click's worker starts 2.1 s after the click while Slack answers the group's list late: the check's wait is counted from the click, so the review window opens while the trigger lives", async () => {
+    const request = await asksForPin(h, 'UANN');
+    await h.opening((t) => h.click('UMAX', 'license_review', request.requestId, request.message, t));
+    h.slack.usergroups.set(ADMIN_GROUP, ['UMAX', 'UBOB']);
+    await h.lambda.idle();
+    // The instance read the group without Bob; it reads it again only USERGROUP_REREAD_MS after (real time on Lambda).
+    const lastRead = h.slack.callsTo('usergroups.users.list').at(-1)!.at;
+    await new Promise((r) => setTimeout(r, Math.max(0, lastRead + USERGROUP_REREAD_MS + 100 - Date.now())));
+    const release = h.slack.hold('usergroups.users.list');
+    const late = setTimeout(release, 3_200);
+    try {
+      // The worker starts 2.1 s after the click (a slow hand-off, a busy instance): 0.4 s of its trigger's usable life left.
+      h.lambda.delayNextWork(() => new Promise((r) => setTimeout(r, 2_100)));
+      let trigger = '';
+      const shown = await h.opening((t) => {
+        trigger = t;
+        return h.click('UBOB', 'license_review', request.requestId, request.message, t);
+      }, 6_000);
+      // Before: views.open a full second after the worker began, past the trigger's 3 s (expired_trigger_id),
+      // and Bob told to click Review again.
+      const opened = h.slack.callsTo('views.open').find((c) => c.args.trigger_id === trigger)!;
+      expect(opened.result?.ok).toBe(true);
+      expect(textOf(shown.view)).toContain('<@UANN>');
+      expect(shown.view.submit.text).toBeDefined();
+    } finally {
+      clearTimeout(late);
+      release();
+    }
+    await h.lambda.idle();
+    await withdraws(h, 'UANN', request.requestId);
+  }, 30_000);
 });

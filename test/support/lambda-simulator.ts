@@ -58,6 +58,8 @@ export interface LambdaSimulator {
    * sealed (a late or a repeated delivery); resolves once every queued invocation has run.
    */
   deliverWork(order: unknown): Promise<void>;
+  /** The next asynchronous invocation begins only once `before` has resolved: a slow hand-off, a worker slow to start. */
+  delayNextWork(before: () => unknown): void;
   /** The next asynchronous invocation fails without running (a crash, a timeout), and goes to the on-failure destination. */
   crashNextWork(): void;
   /**
@@ -96,6 +98,7 @@ export async function startLambdaSimulator(args: { functionName: string; handler
   const queued = new Set<Promise<void>>();
   let deliverTwice: { beforeFirst?: () => unknown; beforeSecond?: () => unknown } | undefined;
   let crashNext = false;
+  let delayNext: (() => unknown) | undefined;
   let timeOutAfter: { beforeFailure?: () => unknown } | undefined;
   const failuresDelivered: string[] = [];
 
@@ -168,7 +171,9 @@ export async function startLambdaSimulator(args: { functionName: string; handler
         state.record('Invoke', { FunctionName: name, InvocationType: type });
         if (name !== args.functionName) throw new SimError('ResourceNotFoundException', `Function not found: ${name}`);
         if (type !== 'Event') throw new SimError('ServiceException', 'the simulator only queues Event invocations');
-        runAsync(JSON.parse(req.body), deliverTwice?.beforeFirst);
+        const delay = delayNext;
+        delayNext = undefined;
+        runAsync(JSON.parse(req.body), deliverTwice?.beforeFirst ?? delay);
         if (deliverTwice) runAsync(JSON.parse(req.body), deliverTwice.beforeSecond);
         deliverTwice = undefined;
         return { status: 202, headers: {}, body: '' };
@@ -254,6 +259,9 @@ export async function startLambdaSimulator(args: { functionName: string; handler
     deliverWork: async (order) => {
       runAsync(order);
       await idle();
+    },
+    delayNextWork: (before) => {
+      delayNext = before;
     },
     crashNextWork: () => {
       crashNext = true;
