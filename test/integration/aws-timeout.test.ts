@@ -114,11 +114,10 @@ describe('an AWS call not answered within the request timeout', () => {
     const { final } = await h.reset('/reset-pin', 'UCARL', { beforeSubmit: () => hold(h.dynamoGate.hold(outcome)), timeoutMs: 15_000 });
     expect(secretIn(final)).toBe(h.chime.pinOf('chime-carl'));
     const attempt = (await h.auditRecords('UCARL')).filter((r) => r.phase === 'attempt').at(-1)!;
-    const alerts = async () =>
+    const alerts = () =>
       h.logs.join('').split('\n').filter((l) => l.includes('"audit record could not be written"')).map((l) => JSON.parse(l)).filter((l) => l.requestId === attempt.requestId);
-    const deadline = Date.now() + 15_000;
-    while ((await alerts()).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    expect(await alerts()).toEqual([expect.objectContaining({ alert: true, phase: 'outcome', action: 'reset_pin', slackUserId: 'UCARL' })]);
+    await until("the outcome record's alert", () => alerts().length > 0, 15_000);
+    expect(alerts()).toEqual([expect.objectContaining({ alert: true, phase: 'outcome', action: 'reset_pin', slackUserId: 'UCARL' })]);
   }, 30_000);
 
   it('a license change Chime never answers: the admin and the channel are told it may or may not have been applied, never that it was not', async () => {

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { useHarness, slackUser } from '../support/harness';
+import { until } from '../support/until';
 
 /**
  * Slack's second 3-second clock, the trigger_id's, over HTTP: when Slack is slow to handle
@@ -78,8 +79,7 @@ describe('a burst while Slack is slow to open modals', () => {
     h.slack.failNext('views.open', { error: 'internal_error' });
     const ack = await h.command('/reset-pin', id, { responseUrl: `${hookUrl}${id}` });
     expect(ack.status).toBe(200);
-    const deadline = Date.now() + 5_000;
-    while (!(replies.get(id) ?? []).some((r) => r.text.includes('could not open its window')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await until("the command's reply that the window could not open", () => (replies.get(id) ?? []).some((r) => r.text.includes('could not open its window')), 5_000);
     expect(replies.get(id)?.at(-1)).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('Latchkey could not open its window. Run `/reset-pin` again.') });
     const warned = h.logs.slice(from).map((l) => JSON.parse(l)).filter((l) => l.level === 'warn' && l.slackUserId === id);
     expect(warned.map((l) => l.msg)).toEqual(['views.open failed']);

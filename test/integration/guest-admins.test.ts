@@ -48,9 +48,7 @@ async function toldPrivately(h: Harness, userId: string, trigger: string, said: 
     const ephemeral = h.slack.callsTo('chat.postEphemeral').filter((c) => c.args.user === userId);
     return JSON.stringify([...opened, ...updated, ...ephemeral].map((c) => c.args));
   };
-  const deadline = Date.now() + 8_000;
-  while (!shown().includes(said) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  expect(shown()).toContain(said);
+  await until(`"${said}", shown to ${userId} alone`, () => shown().includes(said), 8_000);
   return shown();
 }
 

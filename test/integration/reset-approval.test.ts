@@ -931,7 +931,7 @@ describe("the approval policy: Finish clicked twice, Slack putting the second cl
     };
     try {
       const first = await click();
-      for (let i = 0; i < 500 && h.slack.held.length === held; i++) await new Promise((r) => setTimeout(r, 10));
+      await until("the first click's window update (held)", () => h.slack.held.length > held, 5_000);
       expect(h.slack.held.length).toBe(held + 1);
       const refusedBefore = h.logs.filter((l) => l.includes('approved reset not finished')).length;
       const second = await click();
@@ -1053,7 +1053,7 @@ describe("the approval policy: Finish clicked twice, Slack putting the second cl
       const trigger = h.slack.newTriggerId('UBOB');
       await h.click('UBOB', 'approval_finish', finish.value, finish.message, trigger);
       const first = (await h.slack.waitForCall('views.open', (c) => c.args.trigger_id === trigger)).result!.view.id as string;
-      for (let i = 0; i < 500 && h.slack.held.length === held; i++) await new Promise((r) => setTimeout(r, 10));
+      await until("the first click's window update (held)", () => h.slack.held.length > held, 5_000);
       expect(h.slack.held.length).toBe(held + 1);
       const pin = h.chime.pinOf('chime-bob');
       expect(secretIn(h.slack.viewById(first)!)).toBe(pin);
@@ -2209,7 +2209,7 @@ describe('the approval policy: Finish clicked twice, the clicks reaching two ins
     const releaseShown = h.slack.hold('views.update', (args) => JSON.stringify(args.view ?? '').includes('"block_id":"secret"'));
     try {
       const first = finishingThere();
-      for (let i = 0; i < 500 && h.slack.held.length === held; i++) await new Promise((r) => setTimeout(r, 10));
+      await until("the first click's window update (held)", () => h.slack.held.length > held, 5_000);
       expect(h.slack.held.length).toBe(held + 1);
       // The second click reaches the other instance, whose memory holds nothing of the first.
       const second = await finishingThere(other);
