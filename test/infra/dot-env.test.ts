@@ -28,6 +28,17 @@ function dotEnv(lines: readonly string[]): string {
   return file;
 }
 
+/** What the synth of STACK_ONLY, with `file` as .env, stops on: a SettingsError (the test fails on anything else, or on none). */
+function refusal(file: string, say: (line: string) => void = () => undefined): SettingsError {
+  try {
+    synth(STACK_ONLY, { dotEnv: file, say });
+  } catch (err) {
+    expect(err).toBeInstanceOf(SettingsError);
+    return err as SettingsError;
+  }
+  throw new Error('the synth went through, where it should have stopped on the settings');
+}
+
 function synthSaying(context: Record<string, string>, file: string): Synthesized & { said: string[] } {
   const said: string[] = [];
   return { ...synth(context, { dotEnv: file, say: (line) => said.push(line) }), said };
@@ -173,21 +184,15 @@ test("a local stand-in's address in .env (a .env made for npm start against stan
 test("a setting misspelled in .env (OKTA_ORG_ULR) stops the synth with what it likely means, as a misspelled -c key does: it was named among the names no setting, and the stack made without Okta (or stopped on an unrelated problem)", () => {
   const file = dotEnv([...SETTINGS_LINES.map((line) => line.replace(/^OKTA_ORG_URL=/, 'OKTA_ORG_ULR=')), 'OKTA_API_TOKN=00okta-token-typo', 'LOG_LEVL=debug']);
   const said: string[] = [];
-  let thrown: unknown;
-  try {
-    synth(STACK_ONLY, { dotEnv: file, say: (line) => said.push(line) });
-  } catch (err) {
-    thrown = err;
-  }
-  expect(thrown).toBeInstanceOf(SettingsError);
+  const thrown = refusal(file, (line) => said.push(line));
   // Only the setting the stack would lose: LOG_LEVEL is given too, and a secret's name is no setting of the stack.
-  expect((thrown as SettingsError).problems).toEqual([
+  expect(thrown.problems).toEqual([
     'OKTA_ORG_ULR (in .env): is not a setting Latchkey reads, so the stack would be made without it: did you mean OKTA_ORG_URL (oktaOrgUrl)? Rename it in .env',
   ]);
   expect(said).toContainEqual(
     expect.stringContaining('Not settings of the stack, so not used: LOG_LEVL (did you mean LOG_LEVEL?), OKTA_API_TOKN (did you mean OKTA_API_TOKEN?), OKTA_ORG_ULR (did you mean OKTA_ORG_URL?).'),
   );
-  expect(JSON.stringify([said, (thrown as SettingsError).message])).not.toContain('00okta-token-typo');
+  expect(JSON.stringify([said, thrown.message])).not.toContain('00okta-token-typo');
 });
 
 test("docs/deploy.md's bootstrap, a prerequisite before any setting is made, names its environment and runs from the root: in infra/, `cdk bootstrap` runs the app first, which refuses a fresh clone's missing settings (the step failed as written)", () => {
@@ -202,14 +207,7 @@ test("docs/deploy.md's bootstrap, a prerequisite before any setting is made, nam
 
 test("with a .env, a setting missing from both it and the -c keys is named by its -c key and its variable, so the admin who keeps the settings in .env knows what to add there (it said slackTeamId alone)", () => {
   const file = dotEnv(['ADMIN_USER_IDS=U0ADMIN1,U0ADMIN2']);
-  let thrown: unknown;
-  try {
-    synth(STACK_ONLY, { dotEnv: file, say: () => undefined });
-  } catch (err) {
-    thrown = err;
-  }
-  expect(thrown).toBeInstanceOf(SettingsError);
-  const problems = (thrown as SettingsError).problems;
+  const { problems } = refusal(file);
   expect(problems).toContainEqual(expect.stringMatching(/^slackTeamId \(SLACK_TEAM_ID\): is required: /));
   expect(problems).toContainEqual(expect.stringContaining('Amazon Chime (/reset-pin): set chimeAccountId (CHIME_ACCOUNT_ID);'));
   // A credential's secret, which is no -c key, is still named by what sets its credential up, as before.
@@ -231,14 +229,7 @@ test("a misspelled setting in .env is the synth's one problem, not also what its
     'APPROVALS_CHANNEL_ID=C0APPROVALS',
     'ADMIN_USER_IDS=U0ADMIN1',
   ]);
-  let thrown: unknown;
-  try {
-    synth(STACK_ONLY, { dotEnv: file, say: () => undefined });
-  } catch (err) {
-    thrown = err;
-  }
-  expect(thrown).toBeInstanceOf(SettingsError);
-  expect((thrown as SettingsError).problems).toEqual([
+  expect(refusal(file).problems).toEqual([
     'OKTA_ORG_ULR (in .env): is not a setting Latchkey reads, so the stack would be made without it: did you mean OKTA_ORG_URL (oktaOrgUrl)? Rename it in .env',
   ]);
   // Renamed, the same .env synthesizes: nothing else was wrong.
@@ -248,13 +239,7 @@ test("a misspelled setting in .env is the synth's one problem, not also what its
 
 test('a misspelled setting whose value is wrong too: the rename is asked, and the value\'s own problem is said once, by the setting meant', () => {
   const file = dotEnv(['SLACK_TEAM_ID=T0LATCHKEY', 'OKTA_ORG_ULR=acme.okta.com', 'APPROVALS_CHANNEL_ID=C0APPROVALS', 'ADMIN_USER_IDS=U0ADMIN1']);
-  let thrown: unknown;
-  try {
-    synth(STACK_ONLY, { dotEnv: file, say: () => undefined });
-  } catch (err) {
-    thrown = err;
-  }
-  const problems = (thrown as SettingsError).problems;
+  const { problems } = refusal(file);
   expect(problems[0]).toMatch(/^OKTA_ORG_ULR \(in \.env\): .*did you mean OKTA_ORG_URL \(oktaOrgUrl\)\? Rename it in \.env$/);
   expect(problems.slice(1)).toEqual([expect.stringMatching(/^oktaOrgUrl \(OKTA_ORG_URL\): .*https/)]);
 });

@@ -37,6 +37,19 @@ async function withdraws(h: Harness, userId: string, requestId: string): Promise
 }
 
 /**
+ * UANN's request, and another instance whose list of the admin group (read there by Max's Review)
+ * does not name UBOB, added to the group since, and is 15 s old: Bob's next click there reads it again.
+ */
+async function bobAddedAfterTheRead(h: Harness): Promise<{ request: Awaited<ReturnType<typeof asksForPin>>; from: { url: string } }> {
+  const request = await asksForPin(h, 'UANN');
+  const from = { url: await h.startAnotherInstance() };
+  await h.opening((t) => h.click('UMAX', 'license_review', request.requestId, request.message, t, from));
+  h.slack.usergroups.set(ADMIN_GROUP, ['UMAX', 'USINGLE', 'UBOB']);
+  h.clock.offsetMs += 15_000;
+  return { request, from };
+}
+
+/**
  * What `userId` was shown privately once it includes `said` (8 s at most): a window opened with
  * `trigger` and its every update, and any message only they see.
  */
@@ -435,11 +448,7 @@ describe('a guest named an admin', () => {
   }, 20_000);
 
   it("someone added to the admin group after Latchkey read it: their Review asks Slack of them while the group is listed again, not after, so their window waits on one call; someone no admin clicking then is still shown nothing of the request", async () => {
-    const request = await asksForPin(h, 'UANN');
-    const from = { url: await h.startAnotherInstance() };
-    await h.opening((t) => h.click('UMAX', 'license_review', request.requestId, request.message, t, from));
-    h.slack.usergroups.set(ADMIN_GROUP, ['UMAX', 'USINGLE', 'UBOB']);
-    h.clock.offsetMs += 15_000;
+    const { request, from } = await bobAddedAfterTheRead(h);
     const heldBefore = h.slack.held.length;
     const release = h.slack.hold('usergroups.users.list');
     const trigger = h.slack.newTriggerId();
@@ -467,11 +476,7 @@ describe('a guest named an admin', () => {
   }, 20_000);
 
   it("someone added to the admin group after Latchkey read it, with Slack answering the group's list after their click's trigger has died: their first Review still opens the review window, filled once the check answers; someone no admin clicking then is told so privately, shown nothing of the request", async () => {
-    const request = await asksForPin(h, 'UANN');
-    const from = { url: await h.startAnotherInstance() };
-    await h.opening((t) => h.click('UMAX', 'license_review', request.requestId, request.message, t, from));
-    h.slack.usergroups.set(ADMIN_GROUP, ['UMAX', 'USINGLE', 'UBOB']);
-    h.clock.offsetMs += 15_000;
+    const { request, from } = await bobAddedAfterTheRead(h);
     const listed = h.slack.callsTo('usergroups.users.list').length;
     const logged = h.logs.length;
     const release = h.slack.hold('usergroups.users.list');

@@ -37,6 +37,14 @@ async function shownOnce(h: Harness, viewId: string, answers: Parameters<Harness
   }
 }
 
+/** The alert lines logged since `from`, once the test has checked that none of them holds a secret (the signing secret, the bot token, a PIN or password given). */
+function alertsWithNoSecret(h: Harness, from: number): Record<string, unknown>[] {
+  const alerts = logLines(h, from).filter((l) => l.alert === true);
+  const said = JSON.stringify(alerts);
+  for (const secret of [SIGNING_SECRET, h.slack.botToken, ...h.allSecrets()]) expect(said).not.toContain(secret);
+  return alerts;
+}
+
 /** How many of the harness's log chunks say `text` so far: to wait for one more. */
 const saying = (h: Harness, text: string) => h.logs.filter((l) => l.includes(text)).length;
 
@@ -60,10 +68,7 @@ describe.each(['server', 'lambda'] as const)('a listener that throws after the a
       prepare.mockRestore();
     }
     await h.waitForLogs(BUG, 1);
-    const alerts = logLines(h, from).filter((l) => l.alert === true);
-    expect(alerts).toEqual([expect.objectContaining({ level: 'error', err: expect.stringContaining(BUG) })]);
-    const said = JSON.stringify(alerts);
-    for (const secret of [SIGNING_SECRET, h.slack.botToken, ...h.allSecrets()]) expect(said).not.toContain(secret);
+    expect(alertsWithNoSecret(h, from)).toEqual([expect.objectContaining({ level: 'error', err: expect.stringContaining(BUG) })]);
   });
 
   it('a click whose work throws: the person is told Latchkey cannot tell whether the click changed anything, and to look before clicking again', async () => {
@@ -170,10 +175,7 @@ describe.each(['server', 'lambda'] as const)('a listener that throws after the a
     }
     expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(resets);
     expect(h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'DUCARL' && c.at >= since)).toEqual([]);
-    const alerts = logLines(h, from).filter((l) => l.alert === true);
-    expect(alerts).toEqual([expect.objectContaining({ level: 'error', detail: expect.stringContaining(BUG), code: 'INTERNAL' })]);
-    const said = JSON.stringify(alerts);
-    for (const secret of [SIGNING_SECRET, h.slack.botToken, ...h.allSecrets()]) expect(said).not.toContain(secret);
+    expect(alertsWithNoSecret(h, from)).toEqual([expect.objectContaining({ level: 'error', detail: expect.stringContaining(BUG), code: 'INTERNAL' })]);
   });
 
   it('a Reset whose work throws after its modal showed the new PIN: the PIN stays in the modal, and the person is told in a DM', async () => {
@@ -195,10 +197,7 @@ describe.each(['server', 'lambda'] as const)('a listener that throws after the a
     } finally {
       thrown.mockRestore();
     }
-    const alerts = logLines(h, from).filter((l) => l.alert === true);
-    expect(alerts).toEqual([expect.objectContaining({ level: 'error', err: expect.stringContaining(BUG) })]);
-    const said = JSON.stringify(alerts);
-    for (const secret of [SIGNING_SECRET, h.slack.botToken, ...h.allSecrets()]) expect(said).not.toContain(secret);
+    expect(alertsWithNoSecret(h, from)).toEqual([expect.objectContaining({ level: 'error', err: expect.stringContaining(BUG) })]);
   });
 
   it('a Reset whose work throws once its change was sent, before its result is shown: never "Nothing was changed", and a DM says Latchkey cannot tell', async () => {
@@ -222,10 +221,7 @@ describe.each(['server', 'lambda'] as const)('a listener that throws after the a
     } finally {
       thrown.mockRestore();
     }
-    const alerts = logLines(h, from).filter((l) => l.alert === true);
-    expect(alerts).toEqual([expect.objectContaining({ level: 'error', err: expect.stringContaining(BUG) })]);
-    const said = JSON.stringify(alerts);
-    for (const secret of [SIGNING_SECRET, h.slack.botToken, ...h.allSecrets()]) expect(said).not.toContain(secret);
+    expect(alertsWithNoSecret(h, from)).toEqual([expect.objectContaining({ level: 'error', err: expect.stringContaining(BUG) })]);
   });
 });
 
