@@ -331,9 +331,10 @@ export function finishLoadingView(): ModalView {
 /**
  * A Finish click turned away because a click of its requester's this process never saw took the
  * approval (on Lambda each click is its own invocation; behind several servers, another's may be):
- * as the request read says it, FINISHING, that click is finishing it now, or APPLIED, it did; that
- * click shows what came of it to them alone, in its window or aside. This one changed nothing, and
- * says to ask again only once it ended, and only if they did not see it.
+ * as the request read says it, FINISHING, that click took it (under way, or failed or died since:
+ * the record cannot tell), or APPLIED, it finished; that click shows what came of it to them alone,
+ * in its window or aside. This one changed nothing, and says to ask again only once it ended, and
+ * only if they did not see it.
  */
 function usedByAnotherClick(request: PendingRequest, words: ResetWords | undefined): KnownBlock[] {
   const subject = words ?? ANY;
@@ -342,7 +343,13 @@ function usedByAnotherClick(request: PendingRequest, words: ResetWords | undefin
   const where = "in that click's window or, if that was closed, in a message only you can see.";
   const shown = secret ? `Latchkey shows your ${secret} to you alone: ${where}` : `Latchkey shows what came of it to you alone: ${where}`;
   if (request.status === 'FINISHING') {
-    return [section(`:hourglass_flowing_sand: Your other ${click} is finishing your ${subject.request} now, so this click changed nothing. ${shown}`)];
+    // The record says only that the click took it: it may still be under way, may fail, or may have
+    // died (the record stays FINISHING until finishUnknown's bound). Nothing here promises its outcome.
+    const should = secret ? `That click should show you what came of it (your ${secret}, if it worked) to you alone: ${where}` : `That click should show you what came of it to you alone: ${where}`;
+    return [
+      section(`:hourglass_flowing_sand: Your other ${click} took this approval to finish your ${subject.request}, so this click changed nothing. ${should}`),
+      section('If nothing has come within a minute, ask an admin to look at your request in the approvals channel.'),
+    ];
   }
   // Whether it reached them is that click's to know (its receipt says): what to do if it did not.
   const unseen = secret ? ` ${shown} If you did not see your ${secret}, run \`${subject.command}\` to ask again; an admin must approve it again.` : '';

@@ -2200,7 +2200,7 @@ describe('the approval policy: Finish clicked twice, the clicks reaching two ins
     x.chime.clear();
   });
 
-  it("the click turned away on the other instance, which never saw the first, says the first is finishing it and where its result is shown, never to ask again; once finished, a click there says so and to ask again only if the PIN was not seen", async () => {
+  it("the click turned away on the other instance, which never saw the first, says the first took it and where its result should be shown, and to ask an admin if nothing comes within a minute, never to ask again; once finished, a click there says so and to ask again only if the PIN was not seen", async () => {
     const other = { url: await h.startAnotherInstance() };
     const { finish } = await approved(h, 'UBOB');
     const finishingThere = (from?: { url: string }) => h.opening((trigger) => h.click('UBOB', 'approval_finish', finish.value, finish.message, trigger, from));
@@ -2215,8 +2215,13 @@ describe('the approval policy: Finish clicked twice, the clicks reaching two ins
       const second = await finishingThere(other);
       const said = JSON.stringify(second.view);
       expect(said).toContain('Your other click of *Finish the reset* at ');
-      expect(said).toContain('is finishing your meeting PIN reset now, so this click changed nothing.');
-      expect(said).toContain("Latchkey shows your new PIN to you alone: in that click's window or, if that was closed, in a message only you can see.");
+      // What the record says (that click took it), never that the PIN is on its way: that click may fail, or have died.
+      expect(said).toContain('took this approval to finish your meeting PIN reset, so this click changed nothing.');
+      expect(said).toContain("That click should show you what came of it (your new PIN, if it worked) to you alone: in that click's window or, if that was closed, in a message only you can see.");
+      expect(said).toContain('If nothing has come within a minute, ask an admin to look at your request in the approvals channel.');
+      // Before: "is finishing your meeting PIN reset now … Latchkey shows your new PIN to you alone".
+      expect(said).not.toContain('finishing your meeting PIN reset now');
+      expect(said).not.toContain('Latchkey shows your new PIN');
       // Before: "This approval was already used, so nothing more was changed. Run `/reset-pin` to ask again." while the PIN was on its way.
       expect(said).not.toContain('ask again');
       releaseShown();
