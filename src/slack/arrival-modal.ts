@@ -34,8 +34,9 @@ export interface ArrivalModal {
 
 /**
  * When a request reached Latchkey (epoch ms), in its listener's context: the receivers stamp it, so
- * a listener that opens a window only later (approval-review-action.ts) counts its trigger's age
- * from the click, not from when the listener started (on Lambda, in the worker, after the hand-off).
+ * a window opened on arrival (GuardedApp) or only later by its listener (approval-review-action.ts)
+ * counts its trigger's age from the click, not from when the app got to it (on Lambda, in the
+ * worker, after the hand-off and the worker's cold start).
  */
 export const ARRIVED_AT = 'latchkeyArrivedAt';
 

@@ -15,7 +15,7 @@ import type { StringIndexed } from '@slack/bolt/dist/types/utilities';
 import type { Logger, Metrics } from '../flows/ports';
 import type { HttpFetch } from '../http/fetch';
 import { AckFirst } from './ack-first';
-import { OPENED_MODAL, openLoadingModal, type ArrivalModal } from './arrival-modal';
+import { arrivedAtOf, OPENED_MODAL, openLoadingModal, type ArrivalModal } from './arrival-modal';
 import { App } from './bolt';
 import { slackEnvelope, type KnownEntryPoints } from './envelope';
 import { ListenerTable } from './listener-table';
@@ -197,7 +197,10 @@ export class GuardedApp extends App {
    */
   private arrive(body: Record<string, unknown>, onArrival: OnArrival, request: Arriving): void {
     this.ackFirst.arrived();
-    const arrivedAt = performance.now();
+    // The trigger's age counts from the click (ARRIVED_AT, as the receiver stamped it), not from
+    // here: Lambda's worker gets here after the hand-off and its own cold start, and one that never
+    // read the admin group opens a Review's window itself, with a trigger that may be dead already.
+    const arrivedAt = arrivedAtOf(request.customProperties ?? {}) ?? Date.now();
     this.working += 1;
     let answered: unknown;
     try {
@@ -271,7 +274,7 @@ export class GuardedApp extends App {
         modal,
         trigger: arrivalTrigger(body),
         arrivedAt,
-        now: () => performance.now(),
+        now: () => Date.now(),
       }),
     );
   }

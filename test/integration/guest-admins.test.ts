@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ADMIN_GROUP, APPROVALS_CHANNEL, type Harness, secretIn, useHarness } from '../support/harness';
 import { until } from '../support/until';
 import { USERGROUP_REREAD_MS } from '../../src/slack/configured-admins';
@@ -616,5 +618,39 @@ describe('the admin check on Lambda', () => {
     }
     await h.lambda.idle();
     await withdraws(h, 'UANN', request.requestId);
+  }, 30_000);
+
+  it("someone no admin whose click's worker starts cold 2.7 s after the click (an instance that never read the admin group, so it opens the window itself): the trigger's age counts from the click, so the trigger, past its usable life, is never sent to Slack, and they are told privately that Latchkey is busy", async () => {
+    const told: Record<string, unknown>[] = [];
+    const hooks = createServer((req, res) => {
+      let text = '';
+      req.on('data', (c: Buffer) => (text += String(c)));
+      req.on('end', () => {
+        told.push(JSON.parse(text) as Record<string, unknown>);
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => hooks.listen(0, '127.0.0.1', resolve));
+    try {
+      const request = await asksForPin(h, 'UANN');
+      // The instance answering Slack has read the group, without Carl: it opens no window for his click.
+      await h.opening((t) => h.click('UMAX', 'license_review', request.requestId, request.message, t));
+      await h.lambda.idle();
+      const trigger = h.slack.newTriggerId();
+      h.lambda.delayNextWork(() => {
+        h.coldNext(1);
+        return new Promise((r) => setTimeout(r, 2_700));
+      });
+      const responseUrl = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}/UCARL`;
+      await h.click('UCARL', 'license_review', request.requestId, request.message, trigger, { responseUrl });
+      await h.lambda.idle();
+      // Before: views.open with the trigger 2.7 s old and more, its age counted from the cold worker's
+      // start (a window Slack refuses, or opens too late to be shown), and Carl told nothing else.
+      expect(h.slack.callsTo('views.open').filter((c) => c.args.trigger_id === trigger)).toEqual([]);
+      expect(told).toEqual([{ response_type: 'ephemeral', replace_original: false, text: 'Latchkey is very busy right now. Click *Review* again in a minute.' }]);
+      await withdraws(h, 'UANN', request.requestId);
+    } finally {
+      await new Promise<void>((resolve) => hooks.close(() => resolve()));
+    }
   }, 30_000);
 });

@@ -441,7 +441,8 @@ export class Harness {
 
   /**
    * A click on a message button, as Slack sends it (from our workspace unless `from` says
-   * otherwise), to this app or to another instance (`from.url`, from startAnotherInstance).
+   * otherwise), to this app or to another instance (`from.url`, from startAnotherInstance), with
+   * Slack's response_url for it (`from.responseUrl`; else a closed port).
    */
   click(
     userId: string,
@@ -449,7 +450,7 @@ export class Harness {
     value: string,
     message: { channel: string; ts: string },
     triggerId = this.slack.newTriggerId(),
-    from: { teamId?: string; enterpriseId?: string; url?: string } = {},
+    from: { teamId?: string; enterpriseId?: string; url?: string; responseUrl?: string } = {},
   ): Promise<AppResponse> {
     return postInteraction(
       from.url ?? this.eventsUrl,
@@ -463,6 +464,7 @@ export class Harness {
         channelId: message.channel,
         messageTs: message.ts,
         triggerId,
+        responseUrl: from.responseUrl,
       }),
     );
   }
