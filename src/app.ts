@@ -56,7 +56,7 @@ import { dispatchErrorHandler, errorAfterAcknowledgement, listenerErrorHandler, 
 import { tellWorkFailed } from './slack/work-failed';
 import { answerDeadline } from './slack/held-answer';
 import { arrivalStamp } from './slack/arrival-modal';
-import { bodyParsed, guardSlackRequests } from './slack/request-guard';
+import { bodyParsed, guardSlackRequests, type RequestGuard } from './slack/request-guard';
 import { EVENTS_PATH } from './slack/events-path';
 import { BODY_LIMIT_BYTES } from './slack/slack-request-body';
 import { httpFetch, type HttpFetch } from './http/fetch';
@@ -149,7 +149,8 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
         customPropertiesExtractor: () => ({ ...answerDeadline(), ...arrivalStamp() }),
       })
     : undefined;
-  const receiver: Receiver = socketMode ?? guardedHttpReceiver(config, logger, routes, metrics);
+  const http = socketMode ? undefined : guardedHttpReceiver(config, logger, routes, metrics);
+  const receiver: Receiver = socketMode ?? http!.receiver;
 
   // Initialised in start(), where a refused token or an unreachable Slack stops the start
   // (start-checks.ts); left to the constructor, Bolt's auth.test fails where nobody awaits it.
@@ -228,6 +229,8 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
         // Work continues after ack(); shutdown waits for it instead of cutting a reset in half.
         while (app.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
         if (app.inFlight > 0) logger.warn({ inFlight: app.inFlight }, 'stopped with work still in flight');
+        // The refusals of the last seconds, counted and not yet written: main.ts exits next.
+        http?.guard.flushRefusals();
         dynamo.destroy();
         probes.destroy();
       })();
@@ -654,7 +657,7 @@ function policyVerifier(verify: NonNullable<Config['verify']>, context: AdapterC
  * because the guard checks every request before it (request-guard.ts), so one never comes without
  * the other.
  */
-function guardedHttpReceiver(config: Config, logger: AppLogger, routes: CustomRoute[], metrics: Metrics): HTTPReceiver {
+function guardedHttpReceiver(config: Config, logger: AppLogger, routes: CustomRoute[], metrics: Metrics): { receiver: HTTPReceiver; guard: RequestGuard } {
   const onError = processEventErrorHandler(logger);
   const bolts = boltLogger(logger);
   const receiver = new HTTPReceiver({
@@ -678,7 +681,7 @@ function guardedHttpReceiver(config: Config, logger: AppLogger, routes: CustomRo
     app = bolt instanceof GuardedApp ? bolt : undefined;
     init(bolt);
   };
-  guardSlackRequests(receiver, {
+  const guard = guardSlackRequests(receiver, {
     path: EVENTS_PATH,
     bodyLimit: BODY_LIMIT_BYTES,
     logger,
@@ -706,7 +709,7 @@ function guardedHttpReceiver(config: Config, logger: AppLogger, routes: CustomRo
       );
     },
   });
-  return receiver;
+  return { receiver, guard };
 }
 
 /**

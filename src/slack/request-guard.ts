@@ -5,10 +5,17 @@ import type { Logger, Metrics } from '../flows/ports';
 import { ErrorCode } from './bolt';
 import { isSslCheck, readSlackBody, refuseContentType, type BodyRefusal } from './slack-request-body';
 import { SIGNATURE_REFUSALS, signatureProblem } from './slack-signature';
+import { RefusalLog, REFUSAL_WINDOW_MS } from './refusal-log';
 import { SignatureWatch } from './signature-watch';
 
 /** A request to the events path still unanswered by then was lost (a slow client, or an error): see guardSlackRequests. */
 export const UNANSWERED_MS = 4_000;
+
+/** What the server's stop asks of the guard. */
+export interface RequestGuard {
+  /** Writes the refusals counted and not yet written (refusal-log.ts): at shutdown, so none is lost. */
+  flushRefusals(): void;
+}
 
 /** A route served besides the events path (/healthz, /metrics), as Bolt's customRoutes declare it. */
 export interface ServedRoute {
@@ -35,7 +42,9 @@ export interface ServedRoute {
  * is built with its own check switched off, never sees one. Its reason says which (no signature, a
  * timestamp off our clock, a signature of another secret), each is counted (`request_refused`,
  * action `slack_request`), and Slack's own requests refused again and again are one `warn` with
- * what to check (signature-watch.ts). A request that passed is offered first
+ * what to check (signature-watch.ts). What anyone can send (a 401, a 413, a 415) is logged as its
+ * first of each reason in 10 s and then one line with how many more (refusal-log.ts); a signed
+ * request refused is still a line each. A request that passed is offered first
  * to `answerOnArrival`; otherwise the buffered body is handed on as `rawBody`, which Bolt reuses
  * instead of reading the stream.
  *
@@ -56,16 +65,31 @@ export function guardSlackRequests(
     metrics?: Metrics;
     routes?: readonly ServedRoute[];
     unansweredMs?: number;
+    /** How long the refusals of a reason after its first are folded into one line (REFUSAL_WINDOW_MS). */
+    refusalWindowMs?: number;
     /**
      * Offered every request that passed the checks, before Bolt's receiver: true when it answered
      * the request itself (GuardedApp.answerOnArrival).
      */
     answerOnArrival?: (body: Record<string, unknown>, req: IncomingMessage, res: ServerResponse) => boolean;
   },
-): void {
+): RequestGuard {
   const next = receiver.requestListener;
   const { logger, metrics, routes = [], unansweredMs = UNANSWERED_MS } = options;
   const watch = new SignatureWatch(logger);
+  // A sender chooses the content type it sends: its 415s are one kind, whatever they name.
+  const unsigned = new RefusalLog(
+    logger,
+    {
+      unsigned: { status: 401, reason: SIGNATURE_REFUSALS.unsigned.reason },
+      stale: { status: 401, reason: SIGNATURE_REFUSALS.stale.reason },
+      mismatch: { status: 401, reason: SIGNATURE_REFUSALS.mismatch.reason },
+      contentType: { status: 415, reason: 'content type not one Slack sends' },
+      tooLarge: { status: 413, reason: `body over ${options.bodyLimit} bytes` },
+      stream: { status: 400, reason: 'request stream failed' },
+    },
+    options.refusalWindowMs ?? REFUSAL_WINDOW_MS,
+  );
   const answer = (res: ServerResponse, status: number, headers: Record<string, string> = {}) => {
     if (!res.headersSent) res.writeHead(status, headers);
     res.end();
@@ -75,8 +99,13 @@ export function guardSlackRequests(
     logger.debug({ status, method: req.method, reason }, 'request not served');
     answer(res, status, headers);
   };
-  const refuse = (res: ServerResponse, { status, reason }: BodyRefusal | { status: 400 | 401; reason: string }) => {
+  /** A signed request refused: Slack's or a replay of one, never a flood of an outsider's, so a line each. */
+  const refuse = (res: ServerResponse, { status, reason }: BodyRefusal) => {
     logger.info({ status, reason }, 'request refused');
+    answer(res, status);
+  };
+  const refuseUnsigned = (res: ServerResponse, kind: Parameters<typeof unsigned.refused>[0], status: number, reason?: string) => {
+    unsigned.refused(kind, reason);
     answer(res, status);
   };
   const failed = (res: ServerResponse, err: unknown, signed: boolean) => {
@@ -101,7 +130,7 @@ export function guardSlackRequests(
     const wrongType = refuseContentType(req.headers['content-type']);
     if (wrongType) {
       req.resume();
-      return refuse(res, wrongType);
+      return refuseUnsigned(res, 'contentType', wrongType.status, wrongType.reason);
     }
     const chunks: Buffer[] = [];
     let size = 0;
@@ -111,11 +140,11 @@ export function guardSlackRequests(
       if (size > options.bodyLimit) tooLarge = true;
       else chunks.push(chunk);
     });
-    req.on('error', () => refuse(res, { status: 400, reason: 'request stream failed' }));
+    req.on('error', () => refuseUnsigned(res, 'stream', 400));
     req.on('end', () => {
       bodyRead = true;
       try {
-        if (tooLarge) return refuse(res, { status: 413, reason: `body over ${options.bodyLimit} bytes` });
+        if (tooLarge) return refuseUnsigned(res, 'tooLarge', 413);
         // One chunk, as a command's body almost always is, is read as it is; the bytes are copied
         // only for Bolt's receiver, which keeps them (below).
         const body = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8');
@@ -129,7 +158,7 @@ export function guardSlackRequests(
           const refusal = SIGNATURE_REFUSALS[problem];
           metrics?.count('request_refused', refusal.labels);
           watch.failed(problem, signature.signature !== undefined && signature.timestamp !== undefined);
-          return refuse(res, { status: 401, reason: refusal.reason });
+          return refuseUnsigned(res, problem, 401);
         }
         watch.passed();
         signed = true;
@@ -171,6 +200,7 @@ export function guardSlackRequests(
       failed(res, err, false);
     }
   };
+  return { flushRefusals: () => unsigned.flush() };
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

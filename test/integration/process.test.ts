@@ -3,6 +3,7 @@ import { unknownOutcomes } from '../../src/flows/unknown-outcomes';
 import { startAppProcess, type AppProcess } from '../support/app-process';
 import { Harness, secretIn } from '../support/harness';
 import { requireOption } from '../support/node-options';
+import { slackSignature, slashCommandBody } from '../support/slack-requests';
 
 /** What only a real process shows: being killed mid-reset, and shutting down on SIGTERM. */
 describe('Latchkey as a process', () => {
@@ -111,4 +112,50 @@ describe('Latchkey as a process', () => {
       p.child.kill('SIGINT');
     });
   }, 40_000);
+
+  it("on SIGTERM after a flood of forged requests, writes how many it refused since the first one's line, then exits 0; a genuine command among them is served and logged as before", async () => {
+    const p = await startAppProcess(h.env);
+    proc = p;
+    const forge = () => {
+      const body = slashCommandBody({ command: '/reset-pin', user_id: 'UANN', team_id: 'T0TEST', trigger_id: 'forged' });
+      const at = Math.floor(Date.now() / 1000);
+      return fetch(p.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(at), 'x-slack-signature': slackSignature('a-forger', at, body) },
+        body,
+      }).then((r) => r.status);
+    };
+    const statuses: number[] = [];
+    for (let i = 0; i < 100; i++) statuses.push(await forge());
+    const genuineFrom = p.output().length;
+    const { view } = await openIn(p, 'UCARL');
+    expect(view.submit?.text).toBe('Reset PIN');
+    const genuine = lines(p.output().slice(genuineFrom));
+    for (let i = 0; i < 100; i++) statuses.push(await forge());
+    expect(statuses).toEqual(statuses.map(() => 401));
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+
+    const all = lines(p.output());
+    const mismatch = 'signature does not match SLACK_SIGNING_SECRET';
+    const full = all.filter((l) => l.msg === 'request refused');
+    const summaries = all.filter((l) => l.msg === 'requests refused');
+    // One window of 10 s, unless this machine took longer to send them: then each window is its first line and its count.
+    expect(full.length).toBeLessThanOrEqual(3);
+    expect(full.map((l) => [l.level, l.status, l.reason])).toEqual(full.map(() => ['info', 401, mismatch]));
+    expect(summaries.map((l) => [l.level, l.status, l.reason, l.windowSeconds])).toEqual(summaries.map(() => ['info', 401, mismatch, 10]));
+    expect(full.length + summaries.reduce((n, l) => n + Number(l.refused), 0)).toBe(200);
+    // The last of them written on the way out, after the signal.
+    if (!(all.findIndex((l) => l.msg === 'shutting down') < all.lastIndexOf(summaries.at(-1)!))) throw new Error(p.output());
+    expect(all.filter((l) => l.alert === true)).toEqual([]);
+    // The genuine command's own lines: none of them a refusal.
+    expect(genuine.filter((l) => String(l.msg).includes('refused'))).toEqual([]);
+  }, 40_000);
 });
+
+function lines(output: string): Record<string, unknown>[] {
+  return output
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}

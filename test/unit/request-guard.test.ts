@@ -1,19 +1,22 @@
 import { createHmac } from 'node:crypto';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { guardSlackRequests } from '../../src/slack/request-guard';
+import { guardSlackRequests, type RequestGuard } from '../../src/slack/request-guard';
 import { SIGNATURE_WARN_EVERY_MS, SignatureWatch } from '../../src/slack/signature-watch';
+import { until } from '../support/until';
 
 /** A real HTTP server with the guard in front of `behind` (Bolt's place), for a describe block. */
 function useGuardedServer(
   behind: (req: IncomingMessage, res: ServerResponse) => void,
   options: Omit<Parameters<typeof guardSlackRequests>[1], 'path' | 'bodyLimit'>,
-): { readonly url: string } {
+): { readonly url: string; readonly flushRefusals: () => void } {
   let server: Server;
-  const at = { url: '' };
+  let guard: RequestGuard | undefined;
+  // As the server's stop does (app.ts).
+  const at = { url: '', flushRefusals: () => guard?.flushRefusals() };
   beforeAll(async () => {
     const receiver = { requestListener: behind };
-    guardSlackRequests(receiver, { path: '/slack/events', bodyLimit: 1_000, ...options });
+    guard = guardSlackRequests(receiver, { path: '/slack/events', bodyLimit: 1_000, ...options });
     server = createServer((req, res) => receiver.requestListener(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     at.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -48,6 +51,7 @@ describe('the request guard', () => {
   });
   beforeEach(() => {
     url = guarded.url;
+    guarded.flushRefusals();
     logged.length = 0;
   });
 
@@ -80,7 +84,7 @@ describe('the request guard', () => {
     expect(alerts()).toEqual([expect.objectContaining({ fields: expect.objectContaining({ err: expect.stringContaining('no answer within 300 ms') }) })]);
   });
 
-  it('a request without Slack\'s valid, recent signature is a 401 and an info line; it never reaches the listener and never alerts', async () => {
+  it("a request without Slack's valid, recent signature is a 401 and, the first of its reason, an info line; it never reaches the listener and never alerts", async () => {
     let reached = 0;
     behind = () => {
       reached += 1;
@@ -103,12 +107,15 @@ describe('the request guard', () => {
     for (const headers of refused) expect((await post('/slack/events', headers)).status).toBe(401);
     expect(reached).toBe(0);
     expect(alerts()).toEqual([]);
-    expect(logged.filter((l) => l.fields.status === 401).map((l) => [l.level, l.message])).toEqual(refused.map(() => ['info', 'request refused']));
-    // Each says why: what an operator with a wrong secret or clock reads first.
+    // The first of each reason says why at once: what an operator with a wrong secret or clock reads first.
     const none = 'no Slack signature or timestamp';
     const clock = "timestamp more than 5 minutes from this server's clock";
     const mismatch = 'signature does not match SLACK_SIGNING_SECRET';
-    expect(logged.filter((l) => l.fields.status === 401).map((l) => l.fields.reason)).toEqual([none, none, mismatch, clock, clock, mismatch, mismatch, none]);
+    expect(logged.filter((l) => l.fields.status === 401).map((l) => [l.level, l.message, l.fields.reason])).toEqual([none, mismatch, clock].map((r) => ['info', 'request refused', r]));
+    // The rest, one line for each reason, counted (here at once, as at shutdown).
+    guarded.flushRefusals();
+    const summaries = logged.filter((l) => l.message === 'requests refused');
+    expect(summaries.map((l) => [l.level, l.fields.reason, l.fields.refused])).toEqual([['info', none, 2], ['info', clock, 1], ['info', mismatch, 2]]);
     // Slack's clock may be a little off either way.
     expect((await post('/slack/events', signedHeaders(now + 240))).status).toBe(500);
     expect(reached).toBe(1);
@@ -344,5 +351,107 @@ describe("the request guard, when Slack's requests keep failing the signature ch
     for (let i = 0; i < 10; i++) watch.failed('mismatch', false);
     for (let i = 0; i < 10; i++) watch.failed('unsigned', true);
     expect(lines).toHaveLength(2);
+  });
+});
+
+/**
+ * Requests anyone can send, refused before their signature is accepted, as fast as they like:
+ * 3,000 forged ones were 3,000 lines (walk-operator finding 4), billed by the log's ingestion and
+ * burying the lines that matter. The first of each reason is its line as before; the rest, one
+ * line with how many when the window ends (or the server stops). Slack's signed requests are
+ * still a line each.
+ */
+describe('the request guard, under a flood of requests refused on arrival', () => {
+  const secret = 'guard-test-secret';
+  const logged: { level: string; fields: Record<string, unknown>; message: string }[] = [];
+  const log = (level: string) => (fields: object, message: string) => logged.push({ level, fields: fields as Record<string, unknown>, message });
+  const counted: Record<string, string>[] = [];
+  const options = {
+    logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
+    metrics: { count: (name: string, labels = {}) => counted.push({ name, ...labels }), duration: () => undefined },
+    signingSecret: secret,
+  };
+  // A window no flood outlasts on a loaded machine, and one short enough to wait for.
+  const flood = useGuardedServer((_req, res) => res.writeHead(200).end(), { ...options, refusalWindowMs: 60_000 });
+  const shortWindowMs = 1_500;
+  const timed = useGuardedServer((_req, res) => res.writeHead(200).end(), { ...options, refusalWindowMs: shortWindowMs });
+  beforeEach(() => {
+    flood.flushRefusals();
+    timed.flushRefusals();
+    logged.length = 0;
+    counted.length = 0;
+  });
+  const post = (url: string, body: string, { key, contentType = 'application/x-www-form-urlencoded' }: { key?: string; contentType?: string } = {}) => {
+    const at = Math.floor(Date.now() / 1000);
+    return fetch(`${url}/slack/events`, {
+      method: 'POST',
+      headers: {
+        'content-type': contentType,
+        ...(key !== undefined && { 'x-slack-request-timestamp': String(at), 'x-slack-signature': `v0=${createHmac('sha256', key).update(`v0:${at}:${body}`).digest('hex')}` }),
+      },
+      body,
+    });
+  };
+  const lines = (message: string) => logged.filter((l) => l.message === message);
+  const mismatch = 'signature does not match SLACK_SIGNING_SECRET';
+  const unsigned = 'no Slack signature or timestamp';
+  const command = 'command=%2Freset-pin';
+
+  it("300 forged, 50 unsigned and 20 of other content types are the first of each reason's line, then one line per reason with how many more; each is still counted, the warning still comes, and Slack's own requests pass", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 300; i++) statuses.push((await post(flood.url, command, { key: 'a-forger' })).status);
+    for (let i = 0; i < 50; i++) statuses.push((await post(flood.url, command)).status);
+    // Whatever content type each names, they are one reason.
+    for (let i = 0; i < 20; i++) statuses.push((await post(flood.url, command, { contentType: `text/x-${i}` })).status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(350);
+    expect(statuses.filter((s) => s === 415)).toHaveLength(20);
+    expect((await post(flood.url, command, { key: secret })).status).toBe(200);
+
+    expect(lines('request refused').map((l) => [l.level, l.fields.status, l.fields.reason])).toEqual([
+      ['info', 401, mismatch],
+      ['info', 401, unsigned],
+      ['info', 415, 'content type text/x-0'],
+    ]);
+    expect(lines('requests refused')).toEqual([]);
+    flood.flushRefusals();
+    expect(lines('requests refused').map((l) => [l.level, l.fields])).toEqual([
+      ['info', { status: 401, reason: unsigned, refused: 49, windowSeconds: 60 }],
+      ['info', { status: 401, reason: mismatch, refused: 299, windowSeconds: 60 }],
+      ['info', { status: 415, reason: 'content type not one Slack sends', refused: 19, windowSeconds: 60 }],
+    ]);
+    expect(logged.filter((l) => l.level === 'error' || l.fields.alert !== undefined)).toEqual([]);
+    // What the dashboard and the operator see of it otherwise is as before: every request counted, the forged ones' warning once.
+    expect(counted.filter((c) => c.code === 'SIGNATURE_MISMATCH')).toHaveLength(300);
+    expect(counted.filter((c) => c.code === 'UNSIGNED')).toHaveLength(50);
+    expect(logged.filter((l) => l.level === 'warn').map((l) => l.message)).toEqual([expect.stringContaining("requests with Slack's signature headers keep failing the signature check")]);
+  });
+
+  it('the rest are written when the window ends, by a timer that then stops: idle, nothing more is written, and the next refusal is a line in full', async () => {
+    const sent = await Promise.all([0, 1, 2, 3, 4].map(() => post(timed.url, command, { key: 'a-forger' })));
+    expect(sent.map((r) => r.status)).toEqual([401, 401, 401, 401, 401]);
+    expect(lines('request refused')).toHaveLength(1);
+    await until('the refusals summary', () => lines('requests refused').length > 0, shortWindowMs * 4);
+    expect(lines('requests refused').map((l) => l.fields)).toEqual([{ status: 401, reason: mismatch, refused: 4, windowSeconds: shortWindowMs / 1000 }]);
+
+    const written = logged.length;
+    await new Promise((r) => setTimeout(r, shortWindowMs * 2));
+    expect(logged.length).toBe(written);
+    expect((await post(timed.url, command, { key: 'a-forger' })).status).toBe(401);
+    expect(logged.slice(written).map((l) => [l.message, l.fields.reason])).toEqual([['request refused', mismatch]]);
+  });
+
+  it('what was refused since the last line is written once when the server stops (flushRefusals), not lost, nor written again when the window ends', async () => {
+    for (let i = 0; i < 5; i++) expect((await post(timed.url, command, { key: 'a-forger' })).status).toBe(401);
+    timed.flushRefusals();
+    expect(lines('requests refused').map((l) => [l.fields.reason, l.fields.refused])).toEqual([[mismatch, 4]]);
+    await new Promise((r) => setTimeout(r, shortWindowMs * 2));
+    expect(lines('requests refused')).toHaveLength(1);
+  });
+
+  it("Slack's signed requests refused for their body are still a line each, never folded", async () => {
+    for (let i = 0; i < 3; i++) expect((await post(flood.url, 'payload=null', { key: secret })).status).toBe(400);
+    expect(lines('request refused').map((l) => [l.fields.status, l.fields.reason])).toEqual([0, 1, 2].map(() => [400, 'payload is not a JSON object']));
+    flood.flushRefusals();
+    expect(lines('requests refused')).toEqual([]);
   });
 });
