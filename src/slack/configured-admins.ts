@@ -148,8 +148,10 @@ export class ConfiguredAdmins implements Admins {
         // it. Slack having a bad minute is a warning.
         const ours = failure.code === 'SLACK_MISCONFIGURED' || code === 'no_such_subteam';
         const fields = { usergroup, slackError: code ?? failure.message };
-        if (ours) this.logger.error({ ...fields, alert: true }, unreadGroup(usergroup, code));
-        else this.logger.warn(fields, unreadGroup(usergroup, code));
+        // The alert's words are written out where it is logged: the runbook test (alert-runbook.test.ts) reads them there.
+        const until = unreadGroupUntil(code);
+        if (ours) this.logger.error({ ...fields, alert: true }, `admin group ADMIN_USERGROUP_ID ${usergroup} cannot be read (usergroups.users.list): ${until}`);
+        else this.logger.warn(fields, `admin group ADMIN_USERGROUP_ID ${usergroup} cannot be read (usergroups.users.list): ${until}`);
         throw failure;
       },
     );
@@ -161,9 +163,9 @@ export class ConfiguredAdmins implements Admins {
   }
 }
 
-/** The log line for an admin group Slack will not list: what it means, and what to do for the error Slack gave. */
-function unreadGroup(usergroup: string, code: string | undefined): string {
-  const what = `admin group ADMIN_USERGROUP_ID ${usergroup} cannot be read (usergroups.users.list): until it can, nobody in it is an admin (once the list last read, if any, is a minute old)`;
+/** The rest of the log line for an admin group Slack will not list: what it means, and what to do for the error Slack gave. */
+function unreadGroupUntil(code: string | undefined): string {
+  const what = 'until it can, nobody in it is an admin (once the list last read, if any, is a minute old)';
   if (code === 'no_such_subteam') return `${what}: no user group of this workspace has this ID; correct ADMIN_USERGROUP_ID (a user group ID, S…)`;
   if (code === 'missing_scope') return `${what}: grant the usergroups:read scope under OAuth & Permissions (manifest.yml lists every scope) and reinstall the app`;
   return `${what}: if it goes on, run npm run doctor (or the Setup check on an admin's Home tab); it checks the usergroups:read scope and that ADMIN_USERGROUP_ID is the group's ID`;
