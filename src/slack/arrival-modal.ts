@@ -51,6 +51,24 @@ export function arrivedAtOf(context: Record<string, unknown>): number | undefine
   return typeof at === 'number' && Number.isFinite(at) ? at : undefined;
 }
 
+/**
+ * When the trigger arrived, on triggerNow's clock (monotonic ms), for a window opened on arrival:
+ * the wall clock is read once, here, against ARRIVED_AT (a stamp ahead of our clock counts as
+ * now), and the age is measured on the monotonic clock from then on. A request can wait about a
+ * second for its turn in a burst; a step of the wall clock meanwhile (chrony) must not make a live
+ * trigger look dead (the person told "busy" for nothing) nor a dead one live (a wasted views.open).
+ * With no stamp, the trigger arrived now.
+ */
+export function triggerArrival(context: Record<string, unknown>): number {
+  const stamped = arrivedAtOf(context);
+  return performance.now() - (stamped === undefined ? 0 : Math.max(0, Date.now() - stamped));
+}
+
+/** The clock triggerArrival's time is on: openLoadingModal's `now` with it. */
+export function triggerNow(): number {
+  return performance.now();
+}
+
 /** The trigger arrived at `arrivedAt` (ms): may it still be used now? */
 export function triggerUsable(arrivedAt: number, now: number, limitMs = TRIGGER_SAFE_MS): boolean {
   return now - arrivedAt <= limitMs;

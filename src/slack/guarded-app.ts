@@ -15,7 +15,7 @@ import type { StringIndexed } from '@slack/bolt/dist/types/utilities';
 import type { Logger, Metrics } from '../flows/ports';
 import type { HttpFetch } from '../http/fetch';
 import { AckFirst } from './ack-first';
-import { arrivedAtOf, OPENED_MODAL, openLoadingModal, type ArrivalModal } from './arrival-modal';
+import { OPENED_MODAL, openLoadingModal, triggerArrival, triggerNow, type ArrivalModal } from './arrival-modal';
 import { App } from './bolt';
 import { slackEnvelope, type KnownEntryPoints } from './envelope';
 import { ListenerTable } from './listener-table';
@@ -200,7 +200,8 @@ export class GuardedApp extends App {
     // The trigger's age counts from the click (ARRIVED_AT, as the receiver stamped it), not from
     // here: Lambda's worker gets here after the hand-off and its own cold start, and one that never
     // read the admin group opens a Review's window itself, with a trigger that may be dead already.
-    const arrivedAt = arrivedAtOf(request.customProperties ?? {}) ?? Date.now();
+    // Read against the wall clock once, now; monotonic while the request waits for its turn.
+    const arrivedAt = triggerArrival(request.customProperties ?? {});
     this.working += 1;
     let answered: unknown;
     try {
@@ -274,7 +275,7 @@ export class GuardedApp extends App {
         modal,
         trigger: arrivalTrigger(body),
         arrivedAt,
-        now: () => Date.now(),
+        now: triggerNow,
       }),
     );
   }
