@@ -54,8 +54,8 @@ import { ConfiguredAdmins } from './slack/configured-admins';
 import { GuardedApp } from './slack/guarded-app';
 import { dispatchErrorHandler, errorAfterAcknowledgement, listenerErrorHandler, processEventErrorHandler } from './slack/http-error-handlers';
 import { tellWorkFailed } from './slack/work-failed';
-import { answerDeadline } from './slack/held-answer';
-import { arrivalStamp } from './slack/arrival-modal';
+import { ANSWER_BY, ANSWER_HOLD_MS } from './slack/held-answer';
+import { ARRIVED_AT } from './slack/arrival-modal';
 import { bodyParsed, guardSlackRequests, type RequestGuard } from './slack/request-guard';
 import { EVENTS_PATH } from './slack/events-path';
 import { BODY_LIMIT_BYTES } from './slack/slack-request-body';
@@ -146,7 +146,7 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
           clientOptions: { slackApiUrl: config.slack.apiUrl, fetch, timeout: SLACK_TIMEOUT_MS, retryConfig: socketModeRetries(logger, () => starting, { apiUrl: config.slack.apiUrl }) },
         },
         logger: boltLogger(logger, { triesSaid: () => starting }),
-        customPropertiesExtractor: () => ({ ...answerDeadline(), ...arrivalStamp() }),
+        customPropertiesExtractor: arrivalProperties,
       })
     : undefined;
   const http = socketMode ? undefined : guardedHttpReceiver(config, logger, routes, metrics);
@@ -657,6 +657,16 @@ function policyVerifier(verify: NonNullable<Config['verify']>, context: AdapterC
  * because the guard checks every request before it (request-guard.ts), so one never comes without
  * the other.
  */
+/**
+ * What the long-running receivers (HTTP, Socket Mode) stamp on each request as they read it: its
+ * answer may be held until ANSWER_BY, and its trigger counts from ARRIVED_AT. One object and one
+ * clock read: this is on the path that acknowledges Slack's commands.
+ */
+function arrivalProperties(): Record<string, number> {
+  const now = Date.now();
+  return { [ANSWER_BY]: now + ANSWER_HOLD_MS, [ARRIVED_AT]: now };
+}
+
 function guardedHttpReceiver(config: Config, logger: AppLogger, routes: CustomRoute[], metrics: Metrics): { receiver: HTTPReceiver; guard: RequestGuard } {
   const onError = processEventErrorHandler(logger);
   const bolts = boltLogger(logger);
@@ -670,7 +680,7 @@ function guardedHttpReceiver(config: Config, logger: AppLogger, routes: CustomRo
     dispatchErrorHandler: dispatchErrorHandler(logger),
     customPropertiesExtractor: (req) => {
       bodyParsed(req);
-      return { ...answerDeadline(), ...arrivalStamp() };
+      return arrivalProperties();
     },
     signatureVerification: false,
   });
@@ -704,7 +714,7 @@ function guardedHttpReceiver(config: Config, logger: AppLogger, routes: CustomRo
             if (open.request && open.response) void onError({ error: error as Error, logger: bolts, request: open.request, response: open.response, storedResponse: undefined });
             else errorAfterAcknowledgement(logger, error);
           },
-          customProperties: { ...answerDeadline(), ...arrivalStamp() },
+          customProperties: arrivalProperties(),
         }) ?? false
       );
     },

@@ -40,11 +40,6 @@ export interface ArrivalModal {
  */
 export const ARRIVED_AT = 'latchkeyArrivedAt';
 
-/** For a receiver's customPropertiesExtractor: the request arrived now. */
-export function arrivalStamp(): Record<string, number> {
-  return { [ARRIVED_AT]: Date.now() };
-}
-
 /** When the request arrived (epoch ms), if its receiver said. */
 export function arrivedAtOf(context: Record<string, unknown>): number | undefined {
   const at = context[ARRIVED_AT];

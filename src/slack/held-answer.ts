@@ -14,11 +14,6 @@ import type { Logger } from '../flows/ports';
 export const ANSWER_BY = 'latchkeyAnswerBy';
 export const ANSWER_HOLD_MS = 1_500;
 
-/** For a receiver's customPropertiesExtractor: the request's answer may wait until then. */
-export function answerDeadline(): Record<string, number> {
-  return { [ANSWER_BY]: Date.now() + ANSWER_HOLD_MS };
-}
-
 /** The deadline a request was stamped with, if its receiver allows holding the answer. */
 export function answerByOf(context: Record<string, unknown>): number | undefined {
   const by = context[ANSWER_BY];
