@@ -108,6 +108,11 @@ export interface Latchkey {
   start(options?: { host?: string; configWarningsSaid?: boolean }): Promise<{ port: number; address?: string }>;
   /** Stops taking requests, lets acknowledged work finish (bounded), then releases clients. */
   stop(): Promise<void>;
+  /**
+   * Writes the refusals of the last seconds, counted and not yet logged (RefusalLog): stop does it
+   * itself; an exit that does not wait for stop (a forced one) calls it first.
+   */
+  flushRefusals(): void;
 }
 
 export interface LatchkeyOptions {
@@ -224,17 +229,23 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
       // Once, however often it is asked (SIGTERM then SIGINT, or two owners of the app).
       stopping ??= (async () => {
         health.ready = false;
-        await app.stop();
-        const deadline = Date.now() + DRAIN_MS;
-        // Work continues after ack(); shutdown waits for it instead of cutting a reset in half.
-        while (app.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
-        if (app.inFlight > 0) logger.warn({ inFlight: app.inFlight }, 'stopped with work still in flight');
-        // The refusals of the last seconds, counted and not yet written: main.ts exits next.
-        http?.guard.flushRefusals();
-        dynamo.destroy();
-        probes.destroy();
+        try {
+          await app.stop();
+          const deadline = Date.now() + DRAIN_MS;
+          // Work continues after ack(); shutdown waits for it instead of cutting a reset in half.
+          while (app.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+          if (app.inFlight > 0) logger.warn({ inFlight: app.inFlight }, 'stopped with work still in flight');
+        } finally {
+          // The refusals of the last seconds, counted and not yet written: main.ts exits next, however stopping went.
+          http?.guard.flushRefusals();
+          dynamo.destroy();
+          probes.destroy();
+        }
       })();
       return stopping;
+    },
+    flushRefusals() {
+      http?.guard.flushRefusals();
     },
   };
 }

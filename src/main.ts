@@ -41,13 +41,19 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   // The work in flight is finished first (its outcome audited): a Ctrl+C that npm delivers twice must not cut it short.
-  onStopSignals((signal) => {
-    logger.info({ signal }, 'shutting down');
-    latchkey.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  });
+  onStopSignals(
+    (signal) => {
+      logger.info({ signal }, 'shutting down');
+      latchkey.stop().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    },
+    () => {
+      latchkey.flushRefusals();
+      process.exit(1);
+    },
+  );
 }
 
 void main();

@@ -113,18 +113,21 @@ describe('Latchkey as a process', () => {
     });
   }, 40_000);
 
+  /** A command signed with another secret, sent to `p`: its answer's status. */
+  function forgeTo(p: AppProcess): Promise<number> {
+    const body = slashCommandBody({ command: '/reset-pin', user_id: 'UANN', team_id: 'T0TEST', trigger_id: 'forged' });
+    const at = Math.floor(Date.now() / 1000);
+    return fetch(p.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(at), 'x-slack-signature': slackSignature('a-forger', at, body) },
+      body,
+    }).then((r) => r.status);
+  }
+
   it("on SIGTERM after a flood of forged requests, writes how many it refused since the first one's line, then exits 0; a genuine command among them is served and logged as before", async () => {
     const p = await startAppProcess(h.env);
     proc = p;
-    const forge = () => {
-      const body = slashCommandBody({ command: '/reset-pin', user_id: 'UANN', team_id: 'T0TEST', trigger_id: 'forged' });
-      const at = Math.floor(Date.now() / 1000);
-      return fetch(p.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(at), 'x-slack-signature': slackSignature('a-forger', at, body) },
-        body,
-      }).then((r) => r.status);
-    };
+    const forge = () => forgeTo(p);
     const statuses: number[] = [];
     for (let i = 0; i < 100; i++) statuses.push(await forge());
     const genuineFrom = p.output().length;
@@ -150,6 +153,24 @@ describe('Latchkey as a process', () => {
     expect(all.filter((l) => l.alert === true)).toEqual([]);
     // The genuine command's own lines: none of them a refusal.
     expect(genuine.filter((l) => String(l.msg).includes('refused'))).toEqual([]);
+  }, 40_000);
+
+  it('stopped by force (another signal while a command\'s work holds the stop), still writes how many it refused since the first line, then exits 1', async () => {
+    const p = await startAppProcess(h.env);
+    proc = p;
+    for (let i = 0; i < 3; i++) expect(await forgeTo(p)).toBe(401);
+    h.slack.setLatency(1_000); // the work behind the acknowledgement holds the stop while the second signal comes
+    try {
+      expect((await h.command('/reset-pin', 'UCARL', { url: p.url })).status).toBe(200);
+      p.child.kill('SIGTERM');
+      await waitFor(() => p.output().includes('shutting down'), 'the shutdown to begin');
+      p.child.kill('SIGINT');
+      expect(await p.exited).toBe(1);
+    } finally {
+      h.slack.setLatency(0);
+    }
+    const summaries = lines(p.output()).filter((l) => l.msg === 'requests refused');
+    expect(summaries.map((l) => [l.status, l.reason, l.refused])).toEqual([[401, 'signature does not match SLACK_SIGNING_SECRET', 2]]);
   }, 40_000);
 });
 
