@@ -14,10 +14,12 @@ export interface RefusalKind {
  * they like: 3,000 forged requests were 3,000 lines (log ingestion is billed, and real lines are
  * buried), each serialised on the thread that acknowledges Slack's commands within 3 s.
  *
- * The first refusal of each kind opens a window of REFUSAL_WINDOW_MS and is logged in full, as
- * before (`request refused`, its status and reason: one wrong SLACK_SIGNING_SECRET still shows at
- * once). The rest of that kind in the window are counted, and written as one `requests refused`
- * line when the window ends, or at shutdown (flush). Info, never `alert: true`: an outsider must
+ * The first refusal of each kind is logged in full, as before (`request refused`, its status and
+ * reason: one wrong SLACK_SIGNING_SECRET still shows at once). The rest of that kind are counted,
+ * and written as one `requests refused` line when the window ends, or at shutdown (flush). One
+ * window serves every kind: it opens with the first refusal of any kind and lasts REFUSAL_WINDOW_MS,
+ * so a kind first seen late in it is counted for less. Its line's `windowSeconds` is that limit,
+ * not how long the window lasted, as docs/deploy.md says. Info, never `alert: true`: an outsider must
  * never page anyone (signature-watch.ts's warning is what tells an operator Slack's own requests
  * keep failing).
  *
