@@ -13,6 +13,7 @@ import { rateLimitTable } from './limits/rate-table';
 import { SLACK_API_URL_DEFAULT } from './slack/api-url';
 import { REFUSED_TOKEN_ERRORS } from './slack/slack-errors';
 import type { TableDefinition } from './storage/ensure-table';
+import { settledWithin } from './settled-within';
 
 /**
  * A start that cannot go on: main.ts says each of its problems and exits 1. Each names the
@@ -385,16 +386,10 @@ export async function tablesAtStart(dynamo: DynamoDBClient, tables: readonly Nam
  * are not blamed.
  */
 async function credentialsFound(dynamo: DynamoDBClient): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const unsettled = new Promise<true>((resolve) => {
-    timer = setTimeout(() => resolve(true), 5_000);
-  });
   try {
-    return await Promise.race([dynamo.config.credentials().then(() => true as const), unsettled]);
+    return await settledWithin(dynamo.config.credentials().then(() => true as const), 5_000, true as const);
   } catch (err) {
     return !noAwsCredentials(err);
-  } finally {
-    clearTimeout(timer);
   }
 }
 

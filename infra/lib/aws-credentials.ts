@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { loadSharedConfigFiles } from '@smithy/core/config';
 import { noAwsCredentials } from '../../src/aws/no-credentials';
+import { settledWithin } from '../../src/settled-within';
 import { readDotEnv } from '../../src/env-file';
 
 /**
@@ -111,16 +112,10 @@ function cdkSettingsProfile(files: readonly string[]): { name: string; file: str
 
 /** True only when the chain says, within the bound, that it found no credentials. */
 async function chainFindsNone(chain: (profile: string | undefined) => Promise<unknown>, profile: string | undefined, boundMs: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), boundMs);
-  });
   try {
-    return await Promise.race([chain(profile).then(() => false), late]);
+    return await settledWithin(chain(profile).then(() => false), boundMs, false);
   } catch (err) {
     return noAwsCredentials(err);
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -1,5 +1,6 @@
 import { asFailure, describeError } from './failure';
 import type { AskedMembers, Clock, Logger, Requester } from './ports';
+import { settledWithin } from '../settled-within';
 
 /**
  * How long what Slack said of a person is reused for what they are offered. users.info is Tier 4
@@ -52,9 +53,7 @@ export class KnownGuests {
       },
       (err: unknown) => ({ err }),
     );
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), Math.max(0, waitMs))));
-    const answer = await Promise.race([asked, late]).finally(() => clearTimeout(timer));
+    const answer = await settledWithin(asked, waitMs, 'late' as const);
     if (answer === 'late') {
       this.deps.logger.warn({ slackUserId: userId, waitMs }, 'guest check: Slack did not answer in time; offered as to a member');
       return false;

@@ -8,6 +8,7 @@ import { reviewClosedView, reviewFailureView, reviewLoadingView, reviewRefusedTe
 import { wordsOf, type ApprovalWords } from '../views/approval-words';
 import { openLoading, openModalWhile } from './modal-sequence';
 import { actingUser, blockActionsSchema, clickedBy } from './slack-payloads';
+import { settledWithin } from '../settled-within';
 
 /**
  * A review modal opened from the Home tab names its request with this before it in
@@ -128,14 +129,8 @@ function notOpened(opened: OpenedModal): boolean {
 }
 
 /** Whether `answering` is still unanswered `ms` from now (a failure is an answer). */
-async function slowerThan(answering: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), ms)));
-  try {
-    return await Promise.race([answering.then(() => false, () => false), late]);
-  } finally {
-    clearTimeout(timer);
-  }
+function slowerThan(answering: Promise<unknown>, ms: number): Promise<boolean> {
+  return settledWithin(answering.then(() => false, () => false), ms, true);
 }
 
 function markedFrom<V extends { private_metadata?: string }>(view: V, fromHome: boolean): V {
