@@ -1,8 +1,11 @@
 import { asFailure, describeError } from './failure';
 import type { Logger } from './ports';
 
-/** Why someone may not do what admins do: not named one, a guest named one, or Slack not saying (Admins). */
-export type AdminRefusal = 'NOT_ADMIN' | 'ADMIN_IS_GUEST' | 'SLACK_UNAVAILABLE';
+/**
+ * Why someone may not do what admins do: not named one, a guest named one, the admin group
+ * unreadable for our setup (alerted where it was read), or Slack not saying (Admins).
+ */
+export type AdminRefusal = 'NOT_ADMIN' | 'ADMIN_IS_GUEST' | 'ADMIN_GROUP_UNREADABLE' | 'SLACK_UNAVAILABLE';
 
 /** Whether someone may do what admins do, asked now: ADMIN, or why not. */
 export type AdminAnswer = 'ADMIN' | AdminRefusal;
@@ -22,8 +25,9 @@ export async function adminAnswer(
     logger.warn(who, refusedLine);
     return 'NOT_ADMIN';
   } catch (err) {
-    if (asFailure(err).code === 'ADMIN_IS_GUEST') return 'ADMIN_IS_GUEST';
+    const { code } = asFailure(err);
+    if (code === 'ADMIN_IS_GUEST') return 'ADMIN_IS_GUEST';
     logger.warn({ slackUserId: who.slackUserId, action: who.action, err: describeError(err) }, 'admin check failed');
-    return 'SLACK_UNAVAILABLE';
+    return code === 'ADMIN_GROUP_UNREADABLE' ? code : 'SLACK_UNAVAILABLE';
   }
 }

@@ -42,6 +42,10 @@ export const FAILURE_CODES = [
   'NOT_ADMIN',
   // Named an admin (ADMIN_USER_IDS, the admin group), but a guest in Slack: a guest is never an admin (Admins)
   'ADMIN_IS_GUEST',
+  // The admin group named in configuration cannot be read for Latchkey's own setup (a permission the
+  // app lacks, an ID that names no group): nobody in it can be known an admin until it is fixed. Its
+  // alert is raised where the group is read (Admins), once a read, never again for each click
+  'ADMIN_GROUP_UNREADABLE',
   'SELF_REVIEW',
   'REQUEST_NOT_FOUND',
   'REQUEST_DECIDED',

@@ -142,8 +142,9 @@ export interface LicenseDirectory {
 export interface Admins {
   /**
    * Throws SLACK_UNAVAILABLE when membership, or whether a named admin is a guest, cannot be read:
-   * not knowing is not being an admin. Throws ADMIN_IS_GUEST for a guest named an admin, so they
-   * can be told why and what to do.
+   * not knowing is not being an admin; ADMIN_GROUP_UNREADABLE when the admin group cannot be read
+   * for Latchkey's own setup, its alert raised by Admins (callers raise none). Throws ADMIN_IS_GUEST
+   * for a guest named an admin, so they can be told why and what to do.
    */
   isAdmin(userId: string): Promise<boolean>;
   /**

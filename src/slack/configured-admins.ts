@@ -28,8 +28,9 @@ type Standing = 'member' | 'guest' | 'gone';
  * whoever named them. Who is named is known from memory (the group's list cached briefly, a no from
  * it read again first, at most every USERGROUP_REREAD_MS); whether they are a guest is Slack's
  * answer (users.info, kept ADMIN_ANSWER_MAX_AGE_MS), asked beside any read of the list, never
- * after it. When Slack cannot be asked either, nobody named counts as an admin (SLACK_UNAVAILABLE);
- * a guest named is refused with ADMIN_IS_GUEST, so they are told why.
+ * after it. When Slack cannot be asked either, nobody named counts as an admin (SLACK_UNAVAILABLE;
+ * ADMIN_GROUP_UNREADABLE when the group cannot be read for our setup, alerted here); a guest named is
+ * refused with ADMIN_IS_GUEST, so they are told why.
  */
 export class ConfiguredAdmins implements Admins {
   private cached?: { members: Set<string>; until: number };
@@ -139,14 +140,16 @@ export class ConfiguredAdmins implements Admins {
         return this.cached.members;
       },
       (err: unknown) => {
-        const failure = toSlackFailure(err, 'usergroups.users.list');
-        asked.failure = failure;
+        const slackFailure = toSlackFailure(err, 'usergroups.users.list');
         const code = slackErrorCode(err);
         // What only the operator can put right (a scope the app lacks, a group ID that is not one) is
         // our setup, and strips the group's admins of their rights until fixed: an alert, as a token
         // Slack refuses is. A click only shows it, at most once a USERGROUP_REREAD_MS, and cannot cause
-        // it. Slack having a bad minute is a warning.
-        const ours = failure.code === 'SLACK_MISCONFIGURED' || code === 'no_such_subteam';
+        // it. Slack having a bad minute is a warning. Ours, the clicker is told so (ADMIN_GROUP_UNREADABLE),
+        // not that Slack did not answer, and nothing after this alerts again for it.
+        const ours = slackFailure.code === 'SLACK_MISCONFIGURED' || code === 'no_such_subteam';
+        const failure = ours ? new LatchkeyFailure('ADMIN_GROUP_UNREADABLE', slackFailure.detail, { cause: err }) : slackFailure;
+        asked.failure = failure;
         const fields = { usergroup, slackError: code ?? failure.message };
         // The alert's words are written out where it is logged: the runbook test (alert-runbook.test.ts) reads them there.
         const until = unreadGroupUntil(code);

@@ -1,7 +1,7 @@
 import type { ModalView } from '@slack/types';
 import type { AdminRefusal } from '../flows/admin-answer';
 import { modal, progressView, section } from './blocks';
-import { guestAdminRefused } from './failure-message';
+import { adminGroupUnreadable, guestAdminRefused } from './failure-message';
 
 /** What an admin action is, for its refusal: what only admins may do, and what a guest's click left as it was. */
 export interface AdminAction {
@@ -11,9 +11,10 @@ export interface AdminAction {
   readonly unchanged: string;
 }
 
-/** Why someone may not do an admin action, in words: not an admin, a guest named one, or Slack not saying. */
+/** Why someone may not do an admin action, in words: not an admin, a guest named one, the admin group unreadable for our setup, or Slack not saying. */
 export function adminRefusedText(code: AdminRefusal, action: AdminAction): string {
   if (code === 'ADMIN_IS_GUEST') return guestAdminRefused(action.unchanged);
+  if (code === 'ADMIN_GROUP_UNREADABLE') return adminGroupUnreadable(action.unchanged);
   if (code === 'NOT_ADMIN') return `Only Latchkey admins can ${action.may}.`;
   return 'Slack did not answer whether you are an admin. Try again in a few minutes.';
 }

@@ -5,7 +5,7 @@ import type { FailureCode } from '../flows/failure';
 import { context, modal, plain, progressView, referenceWords, section, slackTime } from './blocks';
 import { approvalFacts, approvalStatusLine, changeReference, neverAppliedLine, outcomeUnknownCheck } from './approval-status';
 import type { ApprovalKindWords } from './approval-words';
-import { failureMessage, guestAdminRefused } from './failure-message';
+import { adminGroupUnreadable, failureMessage, guestAdminRefused } from './failure-message';
 import type { AdminRefusal } from '../flows/admin-answer';
 import { revokeBlocks } from './approval-revoke';
 import { REVIEW_FIELD_ERRORS } from './license-words';
@@ -254,6 +254,7 @@ export function decisionResultView(request: PendingRequest, words: ApprovalKindW
 export function reviewRefusedText(code: AdminRefusal, words: ApprovalKindWords): string {
   if (code === 'ADMIN_IS_GUEST') return guestAdminRefused();
   if (code === 'NOT_ADMIN') return 'Only Latchkey admins can review requests.';
+  if (code === 'ADMIN_GROUP_UNREADABLE') return adminGroupUnreadable();
   return `${failureMessage({ code }, words.subject).headline} Try Review again in a few minutes.`;
 }
 

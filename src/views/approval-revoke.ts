@@ -5,7 +5,7 @@ import { endedAfterUnknownOutcome, type PendingRequest } from '../flows/approval
 import { approvalFacts, approvalStatusLine } from './approval-status';
 import { wordsOf, type ApprovalWords } from './approval-words';
 import { context, modal, plain, progressView, referenceWords, section, slackTime } from './blocks';
-import { failureMessage, guestAdminRefused } from './failure-message';
+import { adminGroupUnreadable, failureMessage, guestAdminRefused } from './failure-message';
 
 /**
  * An admin's Revoke, for every kind whose requester finishes an approved request: on the admins'
@@ -64,6 +64,8 @@ export function revokeOutcome(result: RevokeResult, all: ApprovalWords, clicker:
     if (code === 'NOT_ADMIN') return said(':warning: Only Latchkey admins can revoke an approval. Nothing was changed.');
     if (code === 'SELF_REVIEW') return said(':warning: You cannot revoke the approval of your own request. Nothing was changed.');
     if (code === 'ADMIN_IS_GUEST') return said(`:warning: ${guestAdminRefused()}`);
+    // Not a bad minute of Slack's: no "try again in a few minutes", and no button to.
+    if (code === 'ADMIN_GROUP_UNREADABLE') return said(`:warning: ${adminGroupUnreadable('The approval was not revoked.')}`);
     const m = failureMessage({ code }, wordsOf(all, '').subject);
     const retry = (why?: string) => [
       context(`${why ? `${why} ` : ''}${requestId ? `Click *Revoke approval* below in a few minutes to try again. If it still fails then, tell IT the reference ${referenceWords(requestId)}.` : 'Try again in a few minutes.'}`),

@@ -80,7 +80,7 @@ export function auditSearchForm(today: Date, before?: Partial<SearchTerms>): Mod
 
 const SEARCH: AdminAction = { may: 'search the audit log', unchanged: 'Nothing was searched.' };
 
-/** In place of the form for someone who may not search (not an admin, a guest named one, or Slack not saying): why, nothing to submit. */
+/** In place of the form for someone who may not search (not an admin, a guest named one, the admin group unreadable, or Slack not saying): why, nothing to submit. */
 export function auditSearchRefused(code: AdminRefusal): ModalView {
   return adminRefusedModal(TITLE, code, SEARCH);
 }
@@ -139,10 +139,13 @@ function searchFailed(code: Extract<SearchResult, { ok: false }>['code'], again:
     NOT_ADMIN: adminRefusedText('NOT_ADMIN', SEARCH),
     ADMIN_IS_GUEST: adminRefusedText('ADMIN_IS_GUEST', SEARCH),
     SLACK_UNAVAILABLE: adminRefusedText('SLACK_UNAVAILABLE', SEARCH),
+    ADMIN_GROUP_UNREADABLE: adminRefusedText('ADMIN_GROUP_UNREADABLE', SEARCH),
     STORE_UNAVAILABLE: 'The audit log could not be read just now. Try again in a few minutes.',
     REQUEST_INVALID: invalid,
   };
-  return modal({ title: TITLE, close: 'Close', ...(code !== 'NOT_ADMIN' && code !== 'ADMIN_IS_GUEST' && again), blocks: [section(`:warning: ${why[code]}`)] });
+  // Refused for who they are, or for a setup that needs fixing first: nothing to search again yet.
+  const refused = code === 'NOT_ADMIN' || code === 'ADMIN_IS_GUEST' || code === 'ADMIN_GROUP_UNREADABLE';
+  return modal({ title: TITLE, close: 'Close', ...(!refused && again), blocks: [section(`:warning: ${why[code]}`)] });
 }
 
 /**

@@ -43,6 +43,21 @@ export const GUEST_ADMIN = {
   next: 'Ask a Slack workspace admin to make you a full member, or ask whoever runs Latchkey to take you off its admins.',
 } as const;
 
+/**
+ * The admin group cannot be read for Latchkey's own setup (ADMIN_GROUP_UNREADABLE), wherever an
+ * admin action refuses someone for it: not Slack having a bad minute, so never "try again in a few
+ * minutes"; its alert was raised where the group was read. Views add what their action left unchanged.
+ */
+export const ADMIN_GROUP_UNREADABLE = {
+  headline: 'Latchkey cannot read its admin group, so it cannot tell whether you are an admin: its setup needs fixing.',
+  next: 'An admin has been alerted. Try again once it is fixed.',
+} as const;
+
+/** ADMIN_GROUP_UNREADABLE in one line, with what did not change. */
+export function adminGroupUnreadable(unchanged = 'Nothing was changed.'): string {
+  return `${ADMIN_GROUP_UNREADABLE.headline} ${unchanged} ${ADMIN_GROUP_UNREADABLE.next}`;
+}
+
 /** GUEST_ADMIN in one line, with what did not change. */
 export function guestAdminRefused(unchanged = 'Nothing was changed.'): string {
   return `${GUEST_ADMIN.headline} ${unchanged} ${GUEST_ADMIN.next}`;
@@ -230,6 +245,7 @@ export function failureMessage(
     LICENSE_REQUEST_OPEN: requestOpen,
     NOT_ADMIN: { headline: 'Only Latchkey admins can review requests.', next: 'Ask an admin to review it.' },
     ADMIN_IS_GUEST: { headline: `${GUEST_ADMIN.headline} Nothing was changed.`, next: GUEST_ADMIN.next },
+    ADMIN_GROUP_UNREADABLE: { headline: `${ADMIN_GROUP_UNREADABLE.headline} Nothing was changed.`, next: ADMIN_GROUP_UNREADABLE.next },
     SELF_REVIEW: { headline: 'You cannot review your own request.', next: 'Another admin must decide it.' },
     REQUEST_NOT_FOUND: {
       headline: 'Latchkey cannot find that request.',

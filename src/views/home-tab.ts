@@ -20,7 +20,7 @@ import { context, escapeMrkdwn, header, LIMITS, modal, plain, progressView, quot
 import type { AdminRefusal } from '../flows/admin-answer';
 import { adminCheckingModal, adminRefusedModal } from './admin-refused';
 import { countedRefusals, failureLabel } from './failure-labels';
-import { ADMIN_LIST, failureMessage, FOLLOW_UPS_NOT_SAVED, GUEST_ADMIN, guestAdminRefused, guestNotServed, recordedFailureHeadline } from './failure-message';
+import { ADMIN_LIST, adminGroupUnreadable, failureMessage, FOLLOW_UPS_NOT_SAVED, GUEST_ADMIN, guestAdminRefused, guestNotServed, recordedFailureHeadline } from './failure-message';
 import { REVIEW_ACTION_ID } from './approval-message';
 import { withdrawButton } from './approval-withdraw';
 import { revokeButton } from './approval-revoke';
@@ -664,7 +664,7 @@ export function attentionHandledForm(target: AttentionTarget): ModalView {
   });
 }
 
-/** In place of the note's form for someone who may not mark it (not an admin, a guest named one, or Slack not saying): why, nothing to submit. */
+/** In place of the note's form for someone who may not mark it (not an admin, a guest named one, the admin group unreadable, or Slack not saying): why, nothing to submit. */
 export function attentionHandledRefused(code: AdminRefusal): ModalView {
   return adminRefusedModal(HANDLED_TITLE, code, { may: 'mark an item handled', unchanged: 'Nothing was marked.' });
 }
@@ -693,6 +693,7 @@ export function attentionHandledResultView(result: HandledResult): ModalView {
       : {
           NOT_ADMIN: ':warning: Only Latchkey admins can mark an item handled.',
           ADMIN_IS_GUEST: `:warning: ${guestAdminRefused('Nothing was marked.')}`,
+          ADMIN_GROUP_UNREADABLE: `:warning: ${adminGroupUnreadable('Nothing was marked.')}`,
           SLACK_UNAVAILABLE: ':warning: Slack did not answer whether you are an admin, so nothing was marked. Try again in a few minutes.',
           STORE_UNAVAILABLE: ':warning: The audit log could not be read just now, so nothing was marked. Try again in a few minutes.',
           AUDIT_UNAVAILABLE: ':warning: The audit log could not be written just now, so nothing was marked: it is still on the list. Try again in a few minutes.',

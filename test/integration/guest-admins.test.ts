@@ -17,6 +17,7 @@ const decide = (decision: string, comment?: string) => ({
 });
 const GUEST_ADMIN = 'Slack says you are a guest in this workspace, and a guest is never a Latchkey admin';
 const WHAT_TO_DO = 'Ask a Slack workspace admin to make you a full member, or ask whoever runs Latchkey to take you off its admins';
+const GROUP_UNREADABLE = 'Latchkey cannot read its admin group, so it cannot tell whether you are an admin: its setup needs fixing.';
 const textOf = (view: Record<string, any>) => JSON.stringify(view.blocks ?? view);
 const buttonsOf = (home: Record<string, any>) => (home.blocks as any[]).filter((b) => b.type === 'actions').flatMap((b) => b.elements as any[]);
 /** How long the app trusts what Slack said of an admin, and a second. */
@@ -547,10 +548,10 @@ describe('a guest named an admin', () => {
     h.slack.failNext('usergroups.users.list', { error: 'missing_scope' }, 100);
     const listed = h.slack.callsTo('usergroups.users.list').length;
     const logged = h.logs.length;
-    // Max (in the group) and Bob (no admin) click Review, twice each: each told privately that Slack did not say.
+    // Max (in the group) and Bob (no admin) click Review, twice each: each told privately that Latchkey cannot read its admin group.
     for (const userId of ['UMAX', 'UBOB', 'UMAX', 'UBOB']) {
       const told = await h.opening((t) => h.click(userId, 'license_review', request.requestId, request.message, t, from));
-      expect(textOf(told.view)).toContain('Slack did not answer');
+      expect(textOf(told.view)).toContain(GROUP_UNREADABLE);
       expect(textOf(told.view)).not.toContain('<@UANN>');
       expect(told.view.submit).toBeUndefined();
     }
@@ -578,6 +579,81 @@ describe('a guest named an admin', () => {
     expect(bad[0].alert).toBeUndefined();
     h.slack.clear();
   }, 20_000);
+
+  it("when the admin group cannot be read for our setup (missing_scope, no_such_subteam), every admin window says so and what comes next (its setup needs fixing, an admin has been alerted), never that Slack did not answer, and no click alerts beyond the group's read", async () => {
+    const request = await asksForPin(h, 'UANN');
+    // Past whatever list of the group earlier tests left in memory: the tab and review below read it afresh.
+    h.clock.offsetMs = 1_000 * PAST_ADMIN_ANSWERS_MS;
+    // Max, in the group, opens his Home tab (its admin buttons) and the review while the group can be read; Ada approves.
+    const { home } = await h.openHome('UMAX');
+    const maxReview = await h.opening((t) => h.click('UMAX', 'license_review', request.requestId, request.message, t));
+    const adaReview = await h.opening((t) => h.click('UADA', 'license_review', request.requestId, request.message, t));
+    await h.submit('UADA', adaReview.view, { values: decide('approve') });
+    expect(textOf(await h.viewUpdate(adaReview.viewId, 2))).toContain('Approved');
+
+    // Past the group's list as read, and what Slack said of Max: every check of his reads the group, which Slack refuses.
+    h.clock.offsetMs += PAST_ADMIN_ANSWERS_MS;
+    h.slack.failNext('usergroups.users.list', { error: 'missing_scope' }, 100);
+    const logged = h.logs.length;
+    const listed = h.slack.callsTo('usergroups.users.list').length;
+    const shown: string[] = [];
+    const said = (where: string, text: string) => shown.push(`${where}: ${text}`);
+
+    said('review', textOf((await h.opening((t) => h.click('UMAX', 'license_review', request.requestId, request.message, t))).view));
+    await h.submit('UMAX', maxReview.view, { values: decide('deny', 'no') });
+    said('decision', textOf(await h.viewUpdate(maxReview.viewId, 2)));
+    const updates = h.slack.callsTo('chat.update').length;
+    await h.click('UMAX', 'approval_revoke', request.requestId, request.message);
+    said('revoke', (await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UMAX')).args.text);
+    said('search', textOf((await h.opening((t) => h.clickIn('UMAX', 'home_search', 'search', { view: home, triggerId: t }))).view));
+    const today = new Date(Date.now() + h.clock.offsetMs).toISOString().slice(0, 10);
+    await h.submit('UMAX', { id: 'VGROUPSEARCH', callback_id: 'audit_search', type: 'modal', private_metadata: '' }, {
+      values: {
+        person: { person: { type: 'users_select', selected_user: 'UANN' } },
+        from: { from: { type: 'datepicker', selected_date: today } },
+        to: { to: { type: 'datepicker', selected_date: today } },
+      },
+    });
+    said('search submitted', textOf(await h.viewSent('VGROUPSEARCH', 1)));
+    await h.clickIn('UMAX', 'audit_search_page', 'not json', { view: { id: 'VGROUPPAGE', type: 'modal' } });
+    said('results page', textOf(await h.viewSent('VGROUPPAGE', 1)));
+    said('setup check', textOf((await h.opening((t) => h.clickIn('UMAX', 'home_setup_check', 'setup_check', { view: home, triggerId: t }))).view));
+    const item = JSON.stringify({ kind: 'unknown_outcome', reference: `${new Date().toISOString()}_00000000abce` });
+    said('mark handled', textOf((await h.opening((t) => h.clickIn('UMAX', 'home_attention_handled', item, { view: home, triggerId: t }))).view));
+    await h.submit('UMAX', { id: 'VGROUPMARK', callback_id: 'attention_handled', type: 'modal', private_metadata: item }, { values: { note: { note: { type: 'plain_text_input', value: 'done' } } } });
+    said('mark submitted', textOf(await h.viewSent('VGROUPMARK', 1)));
+    // Before: "Slack did not answer whether you are an admin. Try again in a few minutes." (or "Latchkey is
+    // misconfigured." for the decision), sending an admin to wait for Slack rather than to the setup.
+    for (const line of shown) {
+      expect(line).toContain(GROUP_UNREADABLE);
+      expect(line).toContain('An admin has been alerted.');
+      expect(line).not.toContain('Slack did not answer');
+      expect(line).not.toContain('Try again in a few minutes');
+    }
+    // Nothing changed: not denied, not revoked, nothing searched or shown of the setup.
+    expect(shown.find((l) => l.startsWith('decision'))).not.toContain('Denied');
+    expect(shown.find((l) => l.startsWith('revoke'))).toContain('The approval was not revoked.');
+    expect(h.slack.callsTo('chat.update')).toHaveLength(updates);
+    expect(shown.find((l) => l.startsWith('setup check'))).not.toMatch(/✓|✗/);
+    expect((await h.auditRecords('UMAX')).filter((r) => (r as any).approvalRequestId === request.requestId)).toEqual([]);
+    // One alert per read of the group, where it was read; none from the clicks that met it (the decision's was one more).
+    const reads = h.slack.callsTo('usergroups.users.list').length - listed;
+    const alerts = h.logs.slice(logged).filter((l) => l.includes('"alert":true'));
+    expect(alerts.length).toBe(reads);
+    for (const alert of alerts) expect(alert).toContain('cannot be read (usergroups.users.list)');
+
+    // A group ID that is no group of the workspace: the same words.
+    h.slack.clear();
+    h.slack.failNext('usergroups.users.list', { error: 'no_such_subteam' }, 100);
+    h.clock.offsetMs += 11_000;
+    const told = await h.opening((t) => h.click('UMAX', 'license_review', request.requestId, request.message, t));
+    expect(textOf(told.view)).toContain(GROUP_UNREADABLE);
+    expect(textOf(told.view)).not.toContain('Slack did not answer');
+    h.slack.clear();
+    // Ada takes the approval back: nothing of this request is left for a test after.
+    await h.click('UADA', 'approval_revoke', request.requestId, request.message);
+    await h.waitForAudit('UADA', (r) => (r as any).approvalRequestId === request.requestId && r.action.endsWith('revoke') && r.phase === 'outcome');
+  }, 30_000);
 
 });
 
