@@ -1,4 +1,4 @@
-import { type FailureCode, LatchkeyFailure } from './failure';
+import { type FailureCode, LatchkeyFailure, needsOperator } from './failure';
 import type { AuditEntry, AuditLog, Clock, Logger, RateLimiter } from './ports';
 
 /**
@@ -38,7 +38,8 @@ export interface AuditedChange {
  * The audit discipline every change follows: an attempt record before anything changes (if it
  * cannot be written, the caller must not make the change: fail closed), an outcome after.
  * Outcome and refusal records come after the decision, so a failure to write them is logged
- * as an alert rather than shown to the person.
+ * as an alert rather than shown to the person (no alert of its own when the failure it records
+ * was one: its flow paged for that command).
  */
 export class AuditTrail {
   constructor(
@@ -109,11 +110,13 @@ export class AuditTrail {
     try {
       await this.audit.record(entry);
     } catch (err) {
-      this.logger.error(
-        // The person, so the on-call can ask them what they saw (docs/deploy.md, the alert lines) without first finding the request.
-        { requestId: entry.requestId, slackUserId: entry.actor.userId, action: entry.action, phase: entry.phase, err: err instanceof Error ? err.message : String(err), alert: true },
-        'audit record could not be written',
-      );
+      // The person, so the on-call can ask them what they saw (docs/deploy.md, the alert lines) without first finding the request.
+      const fields = { requestId: entry.requestId, slackUserId: entry.actor.userId, action: entry.action, phase: entry.phase, err: err instanceof Error ? err.message : String(err) };
+      // A refusal or failure of ours (an unreachable table, most often the same one) was paged by the
+      // flow that met it, with who and what failed, under this requestId: one page a command, the
+      // record's loss beside it. Any other record lost is this command's only alert.
+      if (entry.errorCode !== undefined && needsOperator(entry.errorCode)) this.logger.error({ ...fields, errorCode: entry.errorCode }, 'audit record could not be written');
+      else this.logger.error({ ...fields, alert: true }, 'audit record could not be written');
     }
   }
 }

@@ -120,6 +120,22 @@ describe('an AWS call not answered within the request timeout', () => {
     expect(alerts()).toEqual([expect.objectContaining({ alert: true, phase: 'outcome', action: 'reset_pin', slackUserId: 'UCARL' })]);
   }, 30_000);
 
+  it("a command while DynamoDB answers nothing at all is one page, its own, naming who and what failed; the refusal record it could not write is logged beside it under the same reference, not paged again", async () => {
+    const logged = h.logs.length;
+    hold(h.dynamoGate.hold(() => true));
+    // The limit's read, the refusal's count and its record: DynamoDB's three attempts of 1 s each, one after another.
+    const { view } = await h.open('/reset-pin', 'UBOB', { timeoutMs: 20_000 });
+    expect(JSON.stringify(view)).toContain('An admin has been alerted.');
+    const lines = () => h.logs.slice(logged).join('').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+    await until('the lost refusal record\'s line', () => lines().some((l) => l.msg === 'audit record could not be written'), 15_000);
+    // Before: two pages for one command, the second `audit record could not be written` (phase refused).
+    const alerts = lines().filter((l) => l.alert === true);
+    expect(alerts).toEqual([expect.objectContaining({ msg: 'reset failed: operator action needed', slackUserId: 'UBOB', code: 'STORE_UNAVAILABLE', kind: 'pin' })]);
+    const lost = lines().filter((l) => l.msg === 'audit record could not be written');
+    expect(lost).toEqual([expect.objectContaining({ level: 'error', phase: 'refused', slackUserId: 'UBOB', errorCode: 'STORE_UNAVAILABLE', requestId: alerts[0]!.requestId })]);
+    expect(lost[0]!.alert).toBeUndefined();
+  }, 40_000);
+
   it('a license change Chime never answers: the admin and the channel are told it may or may not have been applied, never that it was not', async () => {
     const { view } = await h.open('/request-license', 'UMAX');
     await h.submit('UMAX', view, {
