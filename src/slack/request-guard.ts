@@ -42,16 +42,16 @@ export interface ServedRoute {
  * is built with its own check switched off, never sees one. Its reason says which (no signature, a
  * timestamp off our clock, a signature of another secret), each is counted (`request_refused`,
  * action `slack_request`), and Slack's own requests refused again and again are one `warn` with
- * what to check (signature-watch.ts). What anyone can send (a 401, a 413, a 415) is logged as its
- * first of each reason in 10 s and then one line with how many more (refusal-log.ts); a signed
- * request refused is still a line each. A request that passed is offered first
- * to `answerOnArrival`; otherwise the buffered body is handed on as `rawBody`, which Bolt reuses
- * instead of reading the stream.
+ * what to check (signature-watch.ts). What anyone can send (a 401, a 413, a 415, the 408 of a body
+ * not sent in time) is logged as its first of each reason in 10 s and then one line with how many
+ * more (refusal-log.ts); a signed request refused is still a line each. A request that passed is
+ * offered first to `answerOnArrival`; otherwise the buffered body is handed on as `rawBody`, which
+ * Bolt reuses instead of reading the stream.
  *
  * `alert: true` is for our own faults after Slack's signature was accepted: an error while handling
  * such a request, or no answer to it within UNANSWERED_MS, is a 500 and an alert. An outsider can
- * cause neither: a body still arriving at UNANSWERED_MS is a slow client (408, info), and an
- * unsigned request is a 401.
+ * cause neither: a body still arriving at UNANSWERED_MS is a slow client (408, info, folded as a
+ * 401 is), and an unsigned request is a 401.
  */
 export function guardSlackRequests(
   receiver: Pick<HTTPReceiver, 'requestListener'>,
@@ -78,7 +78,7 @@ export function guardSlackRequests(
   const { logger, metrics, routes = [], unansweredMs = UNANSWERED_MS } = options;
   const watch = new SignatureWatch(logger);
   // A sender chooses the content type it sends: its 415s are one kind, whatever they name.
-  const unsigned = new RefusalLog(
+  const refusals = new RefusalLog(
     logger,
     {
       unsigned: { status: 401, reason: SIGNATURE_REFUSALS.unsigned.reason },
@@ -87,6 +87,8 @@ export function guardSlackRequests(
       contentType: { status: 415, reason: 'content type not one Slack sends' },
       tooLarge: { status: 413, reason: `body over ${options.bodyLimit} bytes` },
       stream: { status: 400, reason: 'request stream failed' },
+      // A client holding its body back (slowly, or never) is as much anyone's to send, and as cheap to send by the thousand.
+      slow: { status: 408, reason: `body not received within ${unansweredMs} ms` },
     },
     options.refusalWindowMs ?? REFUSAL_WINDOW_MS,
   );
@@ -104,8 +106,8 @@ export function guardSlackRequests(
     logger.info({ status, reason }, 'request refused');
     answer(res, status);
   };
-  const refuseUnsigned = (res: ServerResponse, kind: Parameters<typeof unsigned.refused>[0], status: number, reason?: string) => {
-    unsigned.refused(kind, reason);
+  const refuseUnsigned = (res: ServerResponse, kind: Parameters<typeof refusals.refused>[0], status: number, reason?: string) => {
+    refusals.refused(kind, reason);
     answer(res, status);
   };
   const failed = (res: ServerResponse, err: unknown, signed: boolean) => {
@@ -120,7 +122,7 @@ export function guardSlackRequests(
       if (res.headersSent) return;
       if (!bodyRead) {
         // The client is still sending: its problem, not ours.
-        logger.info({ status: 408, ms: unansweredMs }, 'request body not received in time');
+        refusals.refused('slow');
         answer(res, 408, { connection: 'close' });
         req.destroy();
       } else failed(res, new Error(`no answer within ${unansweredMs} ms`), signed);
@@ -200,7 +202,7 @@ export function guardSlackRequests(
       failed(res, err, false);
     }
   };
-  return { flushRefusals: () => unsigned.flush() };
+  return { flushRefusals: () => refusals.flush() };
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

@@ -74,8 +74,8 @@ describe('requests Latchkey does not serve', () => {
     });
     expect(res.status).toBe(408);
     // The process wrote its line before answering; it may reach us after the answer.
-    for (let waited = 0; waited < 2_000 && !proc.output().includes('request body not received in time'); waited += 20) await new Promise((r) => setTimeout(r, 20));
-    expect(lines().slice(from)).toContainEqual(expect.objectContaining({ level: 'info', msg: 'request body not received in time' }));
+    for (let waited = 0; waited < 2_000 && !proc.output().includes('body not received within'); waited += 20) await new Promise((r) => setTimeout(r, 20));
+    expect(lines().slice(from)).toContainEqual(expect.objectContaining({ level: 'info', msg: 'request refused', status: 408, reason: 'body not received within 4000 ms' }));
     expect(lines().slice(from).filter((l) => l.alert === true)).toEqual([]);
   }, 20_000);
 
