@@ -606,7 +606,9 @@ export class HomeTab {
   private async linesOfRequests(admin: Requester, events: readonly AuditEvent[]): Promise<Activity[]> {
     const standing = (await this.standingOf(admin, events)) ?? [];
     const people = [...new Set(events.map((e) => e.actor.userId))];
-    const rows = people.flatMap((person) => activityOf(events.filter((e) => e.actor.userId === person), this.deps.clock.now(), standing));
+    // Another admin's revoke of an approval is among the request's records: the approving admin's line says it too, stored or not.
+    const revokes = events.filter(revokeOf);
+    const rows = people.flatMap((person) => activityOf(events.filter((e) => e.actor.userId === person), this.deps.clock.now(), standing, revokes));
     return rows.sort((a, b) => compareText(b.at, a.at) || compareText(b.requestId, a.requestId));
   }
 
@@ -700,39 +702,53 @@ export class HomeTab {
    * nobody has decided. A request whose store entry is gone (kept 90 days past its time) says how it
    * ended as its records do: decided, withdrawn, revoked, its change applied or failed; and when they
    * say nothing of its end, that its end is not known (Activity.endUnknown), never that it waits.
+   * An admin's approval whose request the store does not say of (gone, or unread) is read with them,
+   * so that another admin's revoke of it shows on its line, as on the admin's Home tab; those records
+   * unread, the line says its revoke could not be read (Activity.revokeUnread), never a bare "Approved".
    */
   private async withLaterSteps(admin: Requester, events: readonly AuditEvent[], standing: readonly PendingRequest[] | undefined): Promise<Activity[]> {
     const now = this.deps.clock.now();
-    const linesOf = (records: readonly AuditEvent[]) =>
+    // `revokes` and `unread` as on an admin's Home tab (activityOf): another admin's revoke of the line's approval.
+    const linesOf = (records: readonly AuditEvent[], revokes: readonly AuditEvent[] = [], unread: readonly string[] = []) =>
       [...new Set(records.map((e) => e.actor.userId))]
-        .flatMap((person) => activityOf(records.filter((e) => e.actor.userId === person && e.phase !== 'cancelled'), now, standing ?? []))
+        .flatMap((person) => activityOf(records.filter((e) => e.actor.userId === person && e.phase !== 'cancelled'), now, standing ?? [], revokes, unread))
         .sort((a, b) => compareText(b.at, a.at) || compareText(b.requestId, a.requestId));
-    const rows = linesOf(events);
+    // Another admin's revoke on the page (everyone's search of its day) needs no read.
+    const onPage = events.filter(revokeOf);
+    const rows = linesOf(events, onPage);
     const stored = new Map((standing ?? []).map((r) => [r.id, r]));
     const requests = rows.filter(
       (r) => r.pendingRequestId && !r.decision && !r.withdrawn && isRequestStep(r.action) && (!stored.has(r.pendingRequestId) || stored.get(r.pendingRequestId)!.decidedBy),
+    );
+    // An admin's approval that stood, as far as their own records say, whose request the store no
+    // longer has (purged 90 days past its time) or could not say of: another admin's revoke of it is
+    // on that admin's records, read with the requests' (the same Queries, a day each, for the page).
+    const approvals = rows.flatMap((r) =>
+      r.pendingRequestId && r.decision === 'approve' && r.state === 'succeeded' && !r.standing && !r.revoked && r.applied === undefined ? [r.pendingRequestId] : [],
     );
     /** A request line whose end nothing read says (`read`: whether the records of its later steps were). */
     const unknownEnd = (r: Activity, read: boolean): Activity =>
       r.pendingRequestId && isRequestStep(r.action) && r.state === 'succeeded' && !r.standing && !r.decision && !r.withdrawn && !r.revoked
         ? { ...r, endUnknown: standing && read ? 'not_kept' : 'unread' }
         : r;
-    if (requests.length === 0) return rows.map((r) => unknownEnd(r, true));
+    if (requests.length === 0 && approvals.length === 0) return rows.map((r) => unknownEnd(r, true));
     let records: AuditEvent[];
     try {
-      records = (await this.deps.audit.ofReferences(requests.map((r) => r.pendingRequestId!))).filter((e) => this.recordedHere(admin, e));
+      records = (await this.deps.audit.ofReferences([...requests.map((r) => r.pendingRequestId!), ...approvals])).filter((e) => this.recordedHere(admin, e));
     } catch (err) {
       this.deps.logger.warn({ slackUserId: admin.userId, part: 'decisions', err: describeError(err) }, 'audit search without who decided the requests');
-      return rows.map((r) => unknownEnd(r, false));
+      // Never a bare "Approved" of an approval whose revoke, if any, was not read.
+      return (approvals.length > 0 ? linesOf(events, onPage, approvals) : rows).map((r) => unknownEnd(r, false));
     }
     // Its requester's own later steps, on its line, unless the page has them already.
     const requester = new Map(requests.map((r) => [r.pendingRequestId!, r.actor.userId]));
-    const onPage = new Set(events.map(recordKey));
+    const read = new Set(events.map(recordKey));
     const later = records.filter((e) => {
       const place = requesterLaterStepOf(e);
-      return place !== undefined && requester.get(place) === e.actor.userId && !onPage.has(recordKey(e));
+      return place !== undefined && requester.get(place) === e.actor.userId && !read.has(recordKey(e));
     });
-    const whole = later.length > 0 ? linesOf([...events, ...later]) : rows;
+    const revokes = approvals.length > 0 ? records.filter(revokeOf) : [];
+    const whole = later.length > 0 || revokes.length > 0 ? linesOf([...events, ...later], [...onPage, ...revokes]) : rows;
     /** Each request's latest record of a kind (`of`: the request it is of, if it is one), outcomes only. */
     const latest = (of: (e: AuditEvent) => string | undefined) => {
       const found = new Map<string, AuditEvent>();

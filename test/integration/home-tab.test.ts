@@ -1826,6 +1826,33 @@ describe('the audit search while the approvals store does not answer', () => {
     expect(lines).toEqual([expect.stringContaining('by <@UNIA> · :grey_question: Sent to the admins; where it stands could not be read just now. Search again in a few minutes.')]);
     expect(h.dynamoGate.held.length).toBeGreaterThan(0);
   }, 30_000);
+
+  it("an admin's approval whose request the store does not say of, and whose records cannot be read either: its line says whether another admin revoked it could not be read, never a bare Approved", async () => {
+    const ada = { userId: 'UADA', teamId: TEAM };
+    const pending = '2026-04-14T09:00:00.000Z_000000000ad0';
+    const decide = { requestId: '2026-04-14T09:05:00.000Z_000000000ad1', action: 'reset_decide', actor: ada, subject: { userId: 'UNIA', teamId: TEAM }, approvalRequestId: pending, decision: 'approve' } as const;
+    await h.writeAudit({ ...decide, phase: 'attempt' }, new Date('2026-04-14T09:05:00.000Z'));
+    await h.writeAudit({ ...decide, phase: 'outcome', outcome: 'success' }, new Date('2026-04-14T09:05:01.000Z'));
+    // The store unread, and the Queries that would read the request's records (another admin's revoke among them).
+    const release = h.dynamoGate.hold(
+      (call) => (call.operation === 'GetItem' && call.body.includes(`"${APPROVALS_TABLE}"`)) || (call.operation === 'Query' && call.body.includes(pending)),
+    );
+    let lines: string[];
+    try {
+      const { formView } = await submitSearch(h, 'UADA', {
+        person: { person: { type: 'users_select', selected_user: 'UADA' } },
+        from: { from: { type: 'datepicker', selected_date: '2026-04-14' } },
+        to: { to: { type: 'datepicker', selected_date: '2026-04-14' } },
+      });
+      const page = await h.viewUpdate(formView.id, 2, 20_000);
+      lines = (page.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes(pending)).map((b) => b.text.text as string);
+    } finally {
+      release();
+    }
+    // Before: ':white_check_mark: Approved', an approval read as one that stood.
+    expect(lines).toEqual([expect.stringContaining('by <@UADA> for <@UNIA> · :white_check_mark: Approved; whether another admin revoked it later could not be read: search the audit log for its reference')]);
+    expect(h.dynamoGate.held.some((call) => call.operation === 'Query' && call.body.includes(pending))).toBe(true);
+  }, 40_000);
 });
 
 describe('Needs attention: an admin marks an item handled', () => {

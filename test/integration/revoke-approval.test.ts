@@ -65,6 +65,24 @@ async function homeLines(h: Harness, userId: string, reference: string): Promise
   return (home.blocks as any[]).map((b) => String(b.text?.text ?? '')).filter((t) => t.includes(`\`${reference}\``));
 }
 
+/** An admin's audit search of a person's records of today, from their Home tab: the lines of the first page. */
+async function searchLines(h: Harness, admin: string, person: string): Promise<string[]> {
+  const { home } = await h.openHome(admin);
+  const search = (home.blocks as any[]).filter((b) => b.type === 'actions').flatMap((b) => b.elements as any[]).find((b) => b.action_id === 'home_search');
+  const { view: form } = await h.opening((t) => h.clickIn(admin, search.action_id, search.value, { view: home, triggerId: t }));
+  const today = new Date().toISOString().slice(0, 10);
+  await h.submit(admin, form, {
+    values: {
+      reference: { reference: { type: 'plain_text_input', value: null } },
+      person: { person: { type: 'users_select', selected_user: person } },
+      from: { from: { type: 'datepicker', selected_date: today } },
+      to: { to: { type: 'datepicker', selected_date: today } },
+    },
+  });
+  const found = await h.viewUpdate(form.id, 2);
+  return (found.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference')).map((b) => b.text.text as string);
+}
+
 /** The latest rewrite of the admins' message, once one matches. */
 function channelUpdate(h: Harness, request: Approved, match: (c: SlackCall) => boolean, timeoutMs?: number): Promise<SlackCall> {
   return h.slack.waitForCall('chat.update', (c) => c.args.channel === APPROVALS_CHANNEL && c.args.ts === request.message.ts && match(c), timeoutMs);
@@ -331,6 +349,17 @@ describe('revoking an approval before its requester finishes it', () => {
     } finally {
       h.clock.offsetMs = 0;
     }
+  });
+  it("the audit search of an admin's records: her approval another admin revoked, whose request is no longer stored, names who revoked it (its records read with the page's requests'), never a bare Approved; so does a look-up of its reference", async () => {
+    const gone = await approvedPinReset(h, 'UANN');
+    await h.click('UMAX', 'approval_revoke', gone.requestId, gone.message);
+    await h.waitForAudit('UMAX', (r) => r.action === 'reset_revoke' && r.approvalRequestId === gone.requestId && r.phase === 'outcome' && r.outcome === 'success');
+    // Gone as the store purges a request 90 days past its time (the audit log keeps 400).
+    await h.purgeRequest(gone.requestId);
+    const adas = (lines: string[]) => lines.filter((l) => l.includes(`\`${gone.requestId}\``) && l.includes('by <@UADA> for <@UANN>'));
+    // Before: ":white_check_mark: Approved", a revoked approval read as one that stood.
+    expect(adas(await searchLines(h, 'UADA', 'UADA'))).toEqual([expect.stringContaining(' · :no_entry: Approved, then revoked by <@UMAX>; nothing was changed')]);
+    expect(adas(await h.lookUpReference('UADA', gone.requestId))).toEqual([expect.stringContaining(' · :no_entry: Approved, then revoked by <@UMAX>; nothing was changed')]);
   });
 });
 
