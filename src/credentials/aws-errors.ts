@@ -3,6 +3,7 @@ import { awsCause } from '../aws/shared-causes';
 import { failed, passed, type SetupCheck } from '../doctor/setup-check';
 import { LatchkeyFailure, type FailureCode } from '../flows/failure';
 import { failedCall } from './call-check';
+import { SAID_MESSAGE, saidBack } from '../http/answers';
 import { mayHaveActedOn, mayHaveArrived } from '../http/network-errors';
 
 interface AwsLikeError {
@@ -35,8 +36,10 @@ export function fromAwsError(err: unknown, service: string, specific: Partial<Re
   const e = (err ?? {}) as AwsLikeError & { syscall?: string };
   const name = e.name ?? 'Error';
   const status = e.$metadata?.httpStatusCode;
-  // A network error by its code (ECONNREFUSED…): its message can carry the request's URL.
-  const detail = status === undefined && typeof e.code === 'string' && /^E[A-Z0-9_]+$/.test(e.code) ? `${service} ${name} ${e.code}` : `${service} ${name}: ${e.message ?? ''}`.trim();
+  // A network error by its code (ECONNREFUSED…): its message can carry the request's URL. The
+  // service's exception and message, bounded as any answer said back (saidBack).
+  const detail =
+    status === undefined && typeof e.code === 'string' && /^E[A-Z0-9_]+$/.test(e.code) ? `${service} ${name} ${e.code}` : `${service} ${saidBack(`${name}: ${e.message ?? ''}`.trim(), SAID_MESSAGE)}`;
   // Sent, then unanswered (timed out, a connection dropped midway, an unreadable answer), but not a
   // connection never made: the rule forChanges' retries follow too.
   const sentUnanswered = status === undefined && mayHaveArrived(e);

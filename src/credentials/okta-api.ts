@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { secureOrigin, tooShort } from '../config-fields';
 import { failed, passed, type SetupCheck } from '../doctor/setup-check';
 import { asFailure, type FailureCode, type LatchkeyFailure } from '../flows/failure';
-import { retryAfter } from '../http/answers';
+import { retryAfter, SAID_MESSAGE, saidBack } from '../http/answers';
 import type { HttpFetch } from '../http/fetch';
 import { failedCall } from './call-check';
 import type { AdapterContext, CredentialSettings } from './credential';
@@ -96,7 +96,7 @@ export const OKTA_DIRECTORY_POLICY = oktaPolicy(2_000);
 
 const errorSchema = z.looseObject({ errorCode: z.string(), errorSummary: z.string().optional() });
 
-/** A failure answer, as Okta says it: its error code, and a detail fit for a log line (Okta's summary names the problem, never a password). */
+/** A failure answer, as Okta says it: its error code, and a detail fit for a log line (Okta's summary names the problem, never a password), bounded (saidBack). */
 export interface OktaError {
   readonly code?: string;
   readonly detail: string;
@@ -130,7 +130,9 @@ export async function callOkta(
   const error = errorSchema.safeParse(answer.body);
   return {
     answer,
-    error: error.success ? { code: error.data.errorCode, detail: `${error.data.errorCode} ${error.data.errorSummary ?? ''}`.trim() } : { detail: 'no Okta error body' },
+    error: error.success
+      ? { code: error.data.errorCode, detail: saidBack(`${error.data.errorCode} ${error.data.errorSummary ?? ''}`.trim(), SAID_MESSAGE) }
+      : { detail: 'no Okta error body' },
   };
 }
 

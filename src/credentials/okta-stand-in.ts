@@ -119,6 +119,11 @@ export interface OktaSimulator extends StandIn {
    * `href` instead of its own transaction.
    */
   linkNextPushTo(href: string): void;
+  /**
+   * An Okta answering amiss, as linkNextPushTo: the next push is made and waits on the phone, but
+   * its verify answer says `factorResult` instead of WAITING.
+   */
+  answerNextPushAs(factorResult: string): void;
 }
 
 const ERRORS = {
@@ -160,6 +165,8 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
   let thinkMs: number | undefined;
   /** linkNextPushTo: the link the next verify answer gives instead of its own. */
   let nextLink: string | undefined;
+  /** answerNextPushAs: the factorResult the next verify answer gives instead of its own. */
+  let nextResult: string | undefined;
   const temps = new Map<string, string>();
   const state = new SimState<Operation, OktaFailure>(opts.latencyMs, (failure) =>
     failure === 'rate-limited'
@@ -359,6 +366,10 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
             wire._links = { poll: { href: nextLink, hints: { allow: ['GET'] } }, cancel: { href: nextLink, hints: { allow: ['DELETE'] } } };
             nextLink = undefined;
           }
+          if (nextResult !== undefined) {
+            (wire as { factorResult: string }).factorResult = nextResult;
+            nextResult = undefined;
+          }
           return { status: 201, body: wire };
         },
       };
@@ -439,6 +450,7 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
       controls.clear();
       thinkMs = undefined;
       nextLink = undefined;
+      nextResult = undefined;
     },
     tempPasswordOf: (userId) => temps.get(userId),
     tokenOwnerRoles,
@@ -464,6 +476,9 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
     },
     linkNextPushTo: (href) => {
       nextLink = href;
+    },
+    answerNextPushAs: (factorResult) => {
+      nextResult = factorResult;
     },
     secrets: () => [...temps.values()],
     describe: (email) => {

@@ -24,7 +24,7 @@ const settings = { hostname: 'api-1a2b3c4d.duosecurity.com', scheme: 'https' as 
 const account = { userId: 'ann@example.com', factorId: 'auto', factorType: 'duo_push' };
 
 describe("Duo's auth_status answer in a failure's detail", () => {
-  it('a status of any length is said cut to 40 characters, as one word in quotes: the detail (a log line) does not grow with what Duo sends', async () => {
+  it('a status of any length is said cut to 40 characters (the cut marked), as one word in quotes: the detail (a log line) does not grow with what Duo sends', async () => {
     const status = `bypass${'<!channel> '.repeat(1000)}`;
     const duo = new DuoAuth(answering({ result: 'allow', status }), settings);
     const failure = await duo.check(account, { transaction: 'tx-1' }).then(
@@ -35,7 +35,7 @@ describe("Duo's auth_status answer in a failure's detail", () => {
     const { code, detail } = failure as LatchkeyFailure;
     expect(code).toBe('VERIFY_NO_FACTOR');
     // Before: the whole 11,006 characters.
-    expect(detail).toBe(`duo:auth_status allowed without a push (status ${JSON.stringify(status.slice(0, 40))})`);
+    expect(detail).toBe(`duo:auth_status allowed without a push (status ${JSON.stringify(`${status.slice(0, 40)}…`)})`);
     expect(detail!.length).toBeLessThan(120);
   });
 

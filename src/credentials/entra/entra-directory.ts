@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { passed, warned, type SetupCheck } from '../../doctor/setup-check';
 import { asFailure, LatchkeyFailure, unanswered, type FailureCode } from '../../flows/failure';
 import type { ChangeResult, Clock, Directory, DirectoryUser, Logger, ReviewFact } from '../../flows/ports';
-import { retryAfter } from '../../http/answers';
+import { retryAfter, SAID_MESSAGE, SAID_WORD, saidBack } from '../../http/answers';
 import type { HttpFetch } from '../../http/fetch';
 import { BearerApi, bearerChangeTime, PasswordRefused, setPasswordThenSignOut } from '../bearer-directory';
 import { failedCall } from '../call-check';
@@ -233,7 +233,7 @@ export class EntraDirectory implements Directory {
       detailOf: (body) => {
         const error = tokenErrorSchema.safeParse(body);
         // Only the error name and its AADSTS number: the description can echo what was sent.
-        return error.success ? `${error.data.error}${error.data.error_codes?.length ? ` AADSTS${error.data.error_codes.join(',')}` : ''}` : 'no token in the answer';
+        return error.success ? `${saidBack(error.data.error, SAID_WORD)}${error.data.error_codes?.length ? ` AADSTS${saidBack(error.data.error_codes.join(','), SAID_WORD)}` : ''}` : 'no token in the answer';
       },
     }));
   }
@@ -401,7 +401,7 @@ export class EntraDirectory implements Directory {
       url = undefined;
     }
     // Only the link's origin is said: the rest is someone else's text (a user:password@ included).
-    if (!url || url.origin !== this.graphOrigin) throw new LatchkeyFailure('DIRECTORY_REJECTED', `${operation} answered with a next page off Graph (${url ? `on ${url.origin}` : 'not a URL'}): not followed`);
+    if (!url || url.origin !== this.graphOrigin) throw new LatchkeyFailure('DIRECTORY_REJECTED', `${operation} answered with a next page off Graph (${url ? `on ${saidBack(url.origin, SAID_MESSAGE)}` : 'not a URL'}): not followed`);
     return `${url.pathname}${url.search}`;
   }
 
@@ -474,8 +474,10 @@ export class EntraDirectory implements Directory {
     if (answer.status >= 200 && answer.status < 300) return answer;
     const error = graphErrorSchema.safeParse(answer.body);
     const code = error.success ? error.data.error.code : undefined;
-    // Graph's messages name the problem, never a password: fit for a log line.
-    const message = error.success ? `${code} ${error.data.error.message ?? ''}`.trim() : 'no Graph error body';
+    // Graph's whole error, which the refusals below are read from.
+    const said = error.success ? `${code} ${error.data.error.message ?? ''}`.trim() : 'no Graph error body';
+    // Its messages name the problem, never a password: fit for a log line, bounded (saidBack).
+    const message = saidBack(said, SAID_MESSAGE);
     const permission = answer.status === 403 ? PERMISSION[operation] : undefined;
     const detail = permission ? `${message} (needs the Graph application permission ${permission})` : message;
     if (permission && code === 'Authorization_RequestDenied') throw new PermissionMissing(permission, `${operation} ${answer.status}: ${detail}`);
@@ -483,10 +485,10 @@ export class EntraDirectory implements Directory {
     // of authority is moving between Active Directory and the cloud), which its answer does not tell
     // apart from a synced user. Both get the synced user's words: the cloud will not take the password
     // now, and IT, whom the words name, can tell which it is (the log line keeps Graph's message).
-    if (operation === 'entra:SetPassword' && answer.status === 400 && ON_PREMISES_MASTERED.test(detail)) {
+    if (operation === 'entra:SetPassword' && answer.status === 400 && ON_PREMISES_MASTERED.test(said)) {
       throw new LatchkeyFailure('DIRECTORY_USER_REFUSED', `${operation} ${answer.status}: ${detail}`, { reason: SYNCED_FROM_ON_PREMISES });
     }
-    if (operation === 'entra:SetPassword' && answer.status === 400 && COMPLEXITY.test(detail)) throw new PasswordRefused(detail);
+    if (operation === 'entra:SetPassword' && answer.status === 400 && COMPLEXITY.test(said)) throw new PasswordRefused(detail);
     if (operation === 'entra:SetPassword' && answer.status === 403 && code === 'Authorization_RequestDenied') {
       throw new LatchkeyFailure('DIRECTORY_USER_REFUSED', `${operation} ${answer.status}: ${detail} (${PROTECTED_CAUSES})`, { reason: PROTECTED_ACCOUNT, oursIfWidespread: PROTECTED_EVERYWHERE });
     }
@@ -506,7 +508,7 @@ function isFederated(domain: z.infer<typeof domainSchema>, operation: string): b
   const type = domain.authenticationType.toLowerCase();
   if (type === 'federated') return true;
   if (type === 'managed') return false;
-  throw new LatchkeyFailure('DIRECTORY_REJECTED', `${operation}: domain ${domain.id} has the authenticationType ${domain.authenticationType}, neither Managed nor Federated`);
+  throw new LatchkeyFailure('DIRECTORY_REJECTED', `${operation}: domain ${saidBack(domain.id, SAID_MESSAGE)} has the authenticationType ${JSON.stringify(saidBack(domain.authenticationType, SAID_WORD))}, neither Managed nor Federated`);
 }
 
 /** The domain the user signs in with: their userPrincipalName's (federation is per domain), else their mail's. */

@@ -2,7 +2,7 @@ import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { LatchkeyFailure, type FailureCode } from '../../flows/failure';
 import type { ChangeResult, Directory, DirectoryUser, ReviewFact } from '../../flows/ports';
-import { retryAfter } from '../../http/answers';
+import { retryAfter, SAID_MESSAGE, SAID_WORD, saidBack } from '../../http/answers';
 import type { HttpFetch } from '../../http/fetch';
 import { warned, type SetupCheck } from '../../doctor/setup-check';
 import { BearerApi, bearerChangeTime, PasswordRefused, setPasswordThenSignOut } from '../bearer-directory';
@@ -73,7 +73,7 @@ const UNKNOWN_SUBJECT = /^(Invalid email or User ID|Not a valid email)\.?$/;
 function tokenRefusal(body: unknown): string {
   const refused = tokenErrorSchema.safeParse(body).data;
   if (!refused) return 'no token in the answer';
-  return refused.error === 'invalid_grant' && UNKNOWN_SUBJECT.test(refused.error_description ?? '') ? `${refused.error}: GOOGLE_ADMIN_EMAIL is not a user of this Workspace` : refused.error;
+  return refused.error === 'invalid_grant' && UNKNOWN_SUBJECT.test(refused.error_description ?? '') ? `${refused.error}: GOOGLE_ADMIN_EMAIL is not a user of this Workspace` : saidBack(refused.error, SAID_WORD);
 }
 
 /** Google's reasons in our words, where its HTTP status alone would say it differently. */
@@ -243,9 +243,11 @@ export class GoogleDirectory implements Directory {
     if (answer.status >= 200 && answer.status < 300) return answer;
     const error = errorSchema.safeParse(answer.body);
     const reason = reasonOf(answer.body);
-    // Google's messages name the problem, never a password: fit for a log line.
-    const detail = error.success ? `${reason ?? ''} ${error.data.error.message ?? ''}`.trim() : 'no Google error body';
-    if (operation === 'google:UpdateUser' && answer.status === 400 && reason === 'invalid' && /password/i.test(detail)) throw new PasswordRefused(detail);
+    // Google's whole error, which a password refused is read from.
+    const said = error.success ? `${reason ?? ''} ${error.data.error.message ?? ''}`.trim() : 'no Google error body';
+    // Its messages name the problem, never a password: fit for a log line, bounded (saidBack).
+    const detail = saidBack(said, SAID_MESSAGE);
+    if (operation === 'google:UpdateUser' && answer.status === 400 && reason === 'invalid' && /password/i.test(said)) throw new PasswordRefused(detail);
     throw failureOf(answer, operation, detail, POLICY, reason ? GOOGLE_ERRORS[reason] : undefined);
   }
 }

@@ -42,14 +42,17 @@ export type WorkMailErrorCode =
 
 type WorkMailOperation = 'ListUsers' | 'DescribeUser' | 'ResetPassword';
 
+/** A failure to answer with: WorkMail's exception, with its own message or with a stand-in's. */
+export type WorkMailFailure = WorkMailErrorCode | { readonly code: WorkMailErrorCode; readonly message: string };
+
 export interface WorkMailSimulator extends StandIn {
   readonly organizationId: string;
   /** By Id; tests may mutate. */
   readonly users: Map<string, WorkMailSimUser>;
   readonly calls: SimCall[];
   callsTo(operation: string): SimCall[];
-  /** The next `times` (default 1) calls of `operation` fail with `code`, after being recorded. */
-  failNext(operation: WorkMailOperation, code: WorkMailErrorCode, times?: number): void;
+  /** The next `times` (default 1) calls of `operation` fail with `failure`, after being recorded. */
+  failNext(operation: WorkMailOperation, failure: WorkMailFailure, times?: number): void;
   /** The last password ResetPassword accepted for this user. */
   passwordOf(userId: string): string | undefined;
   setLatency(ms: number): void;
@@ -72,7 +75,9 @@ export async function startWorkMailSimulator(opts: {
   const { organizationId } = opts;
   const users = new Map(opts.users.map((u) => [u.Id, { ...u }]));
   const passwords = new Map<string, string>();
-  const state = new SimState<WorkMailOperation, WorkMailErrorCode>(opts.latencyMs);
+  const state = new SimState<WorkMailOperation, WorkMailFailure>(opts.latencyMs, (f, operation) =>
+    typeof f === 'string' ? new SimError(f, `Simulated ${f} for ${operation}`) : new SimError(f.code, f.message),
+  );
 
   const userOrThrow = (body: Body): WorkMailSimUser => {
     const userId = requiredString(body, 'UserId');

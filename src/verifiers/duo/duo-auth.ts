@@ -3,7 +3,7 @@ import { LatchkeyFailure, type FailureCode } from '../../flows/failure';
 import type { PushAbout, PushResult, PushStarted, Verifier, VerifierAccount } from '../../flows/verification';
 import type { HttpFetch } from '../../http/fetch';
 import { callJson, fromHttpStatus, type CallPolicy, type JsonAnswer } from '../../credentials/http-errors';
-import { retryAfter } from '../../http/answers';
+import { retryAfter, SAID_MESSAGE, SAID_WORD, saidBack } from '../../http/answers';
 import { mayHaveArrived } from '../../http/network-errors';
 import { DUO_BYPASS, type DuoSettings } from '.';
 import { authorization, canonicalParams, canonicalRequest, duoDate, sign } from './duo-signature';
@@ -106,9 +106,8 @@ export class DuoAuth implements Verifier {
     // the same person told as at the confirmation, and no change.
     if (answer.data.result === 'allow') {
       if (answer.data.status === 'allow') return 'approved';
-      // Duo's word, bounded as any answer said back in a log line is: whatever Duo (or something
-      // between it and us) sends there, a line does not grow with it.
-      const said = answer.data.status === undefined ? 'none' : JSON.stringify(answer.data.status.slice(0, 40));
+      // Duo's word, bounded as any answer said back in a log line is (saidBack), and quoted.
+      const said = answer.data.status === undefined ? 'none' : JSON.stringify(saidBack(answer.data.status, SAID_WORD));
       throw new LatchkeyFailure('VERIFY_NO_FACTOR', `duo:auth_status allowed without a push (status ${said})`, answer.data.status === 'bypass' ? { reason: DUO_BYPASS } : undefined);
     }
     // A denial: the person said no (deny, fraud), or the push lapsed (timeout).
@@ -146,8 +145,8 @@ export class DuoAuth implements Verifier {
     const parsed = envelope.safeParse(answer.body);
     if (answer.status >= 200 && answer.status < 300 && parsed.success && parsed.data.stat === 'OK') return parsed.data.response;
     const code = parsed.success ? parsed.data.code : undefined;
-    // Duo's message names the problem, never a secret: fit for a log line.
-    const detail = parsed.success ? `${code ?? ''} ${parsed.data.message ?? ''}`.trim() : 'no Duo error body';
+    // Duo's message names the problem, never a secret: fit for a log line, bounded (saidBack).
+    const detail = parsed.success ? `${code ?? ''} ${saidBack(parsed.data.message ?? '', SAID_MESSAGE)}`.trim() : 'no Duo error body';
     throw fromHttpStatus(answer.status >= 400 ? answer.status : 502, operation, detail, code === undefined ? undefined : DUO_ERRORS[code]);
   }
 }

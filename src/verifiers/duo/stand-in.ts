@@ -30,6 +30,13 @@ export interface DuoSimPush {
 
 type Operation = 'preauth' | 'auth' | 'auth_status' | 'refused';
 
+/** A failure to answer with: Duo's error envelope, its HTTP status, code and message. */
+export interface DuoFailure {
+  readonly status: number;
+  readonly code: number;
+  readonly message: string;
+}
+
 export interface DuoSimulator extends StandIn {
   readonly integrationKey: string;
   readonly users: Map<string, DuoSimUser>;
@@ -37,6 +44,8 @@ export interface DuoSimulator extends StandIn {
   /** The person answers on their phone. False when the push is not waiting. */
   answerPush(txid: string, answer: { approve: boolean }): boolean;
   expirePush(txid: string): boolean;
+  /** The next `times` (default 1) calls of `operation` fail this way, after being recorded. */
+  failNext(operation: Operation, failure: DuoFailure, times?: number): void;
 }
 
 /** A Duo push lapses on the phone after 60 s. */
@@ -59,7 +68,7 @@ export async function startDuoSimulator(opts: { users: readonly DuoSimUser[]; la
   const secretKey = randomBytes(30).toString('base64url').slice(0, 40);
   const users = new Map(opts.users.map((u) => [u.username.toLowerCase(), { ...u }]));
   const pushes = new Map<string, DuoSimPush>();
-  const state = new SimState<Operation, string>(opts.latencyMs);
+  const state = new SimState<Operation, DuoFailure>(opts.latencyMs, (f) => new DuoError(f.status, f.code, f.message));
   let host = '';
   /** The pushes whose status was answered once: a poll of one still waiting is held until it changes. */
   const polled = new Set<string>();

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LatchkeyFailure } from '../../flows/failure';
 import { sameEmail } from '../../flows/pick-directory-user';
 import type { PushResult, PushStarted, Verifier, VerifierAccount } from '../../flows/verification';
+import { SAID_MESSAGE, SAID_WORD, saidBack } from '../../http/answers';
 import type { HttpFetch } from '../../http/fetch';
 import type { JsonAnswer } from '../../credentials/http-errors';
 import { callOkta, oktaFailure, oktaPolicy, TOKEN_ERRORS } from '../../credentials/okta-api';
@@ -65,7 +66,7 @@ export class OktaVerify implements Verifier {
     const tx = transactionSchema.safeParse(answer.body);
     const poll = tx.success ? tx.data._links?.poll?.href : undefined;
     if (!tx.success || tx.data.factorResult !== 'WAITING' || !poll) {
-      throw new LatchkeyFailure('DIRECTORY_REJECTED', `okta:VerifyFactor answered ${tx.success ? tx.data.factorResult : 'something else'}, not WAITING with a poll link`);
+      throw new LatchkeyFailure('DIRECTORY_REJECTED', `okta:VerifyFactor answered ${tx.success ? JSON.stringify(saidBack(tx.data.factorResult, SAID_WORD)) : 'something else'}, not WAITING with a poll link`);
     }
     const answerNumber = tx.data._embedded?.challenge?.correctAnswer;
     const transaction = this.ownPath(poll, account);
@@ -103,7 +104,7 @@ export class OktaVerify implements Verifier {
     } catch {
       throw refused('that is not a URL');
     }
-    if (url.origin !== this.orgUrl) throw refused(`outside the org (on ${url.origin.slice(0, 200)})`);
+    if (url.origin !== this.orgUrl) throw refused(`outside the org (on ${saidBack(url.origin, SAID_MESSAGE)})`);
     const parts = /^\/api\/v1\/users\/([^/]+)\/factors\/([^/]+)\/transactions\/([^/]+)$/.exec(url.pathname);
     if (!parts) throw refused('that is no factor transaction');
     const [user, factor] = [decoded(parts[1]!), decoded(parts[2]!)];
