@@ -550,8 +550,14 @@ export class ResetCredential {
           : verifier && failure.code === 'PUSH_LIMITED'
             ? { verifier: verifier.name }
             : undefined;
+      // The verifier's own reason for finding no push device (Duo: a user let in without one), on
+      // record only where its plug-in declares it, as for a push that failed.
+      const recorded =
+        verifier && failure.code.startsWith('VERIFY_') && failure.reason !== undefined && verifierReason(verifier, failure) === undefined
+          ? new LatchkeyFailure(failure.code, failure.detail, { retryAt: failure.retryAt })
+          : failure;
       return {
-        ...(await this.refused(requester, credential, requestId, email, failure, verifierRefusal)),
+        ...(await this.refused(requester, credential, requestId, email, recorded, verifierRefusal)),
         ...(verifier && { verifierApp: verifier.app, lostFactorCommand: this.lostFactorCommand(kind) }),
       };
     }
@@ -1407,9 +1413,7 @@ export class ResetCredential {
           ? SENT_UNANSWERED
           : failure.code === 'STORE_UNAVAILABLE'
             ? CLOSE_UNREAD
-            : failure.reason !== undefined && verifier.reasons?.has(failure.reason)
-              ? failure.reason
-              : undefined;
+            : verifierReason(verifier, failure);
       return { ok: false, code: failure.code, ...(reason !== undefined && { reason }), proof: proofOf('failed') };
     }
     // However it ended, the wait is over: a close from now on changes nothing (an approval's change goes on).
@@ -1551,6 +1555,11 @@ export class ResetCredential {
 
 
 type OutcomeExtraOf = Pick<import('./ports').AuditEntry, 'verifier' | 'factorType' | 'verification' | 'verifyWaitMs' | 'verifierFactorId' | 'verifierTransactionId'>;
+
+/** A verifier's own reason for its failure, where its plug-in declares it (VerifierWords.reasons): an undeclared one is never recorded. */
+function verifierReason(verifier: PolicyVerifier, failure: LatchkeyFailure): string | undefined {
+  return failure.reason !== undefined && verifier.reasons?.has(failure.reason) ? failure.reason : undefined;
+}
 
 /** A verifier's failure in the policy's words: its misconfiguration is the operator's; anything else, "try again". */
 function verifierFailure(err: unknown): LatchkeyFailure {

@@ -147,6 +147,20 @@ describe('verify with Duo Push', () => {
     expect(duo().callsTo('auth')).toEqual([]);
   });
 
+  it("already in bypass when the confirmation opens (preauth's allow): told as no Duo Mobile, but on record as Duo's bypass, apart from a person with no push device", async () => {
+    for (const user of ['UMAX', 'UCARL']) {
+      const opened = await h.open('/reset-password', user);
+      expect(opened.view.submit).toBeUndefined();
+      expect(text(opened.view)).toContain('you have no Duo Mobile set up to receive one');
+    }
+    expect(duo().callsTo('auth')).toEqual([]);
+    const refusal = async (user: string) => (await h.waitForAudit(user, (r) => r.phase === 'refused' && r.errorCode === 'VERIFY_NO_FACTOR')).find((r) => r.phase === 'refused');
+    // The plug-in's own reason, which the audit search and the export name.
+    expect(await refusal('UMAX')).toMatchObject({ phase: 'refused', verifier: 'duo', verification: 'no_factor', reason: 'bypass' });
+    expect(await refusal('UCARL')).toMatchObject({ phase: 'refused', verifier: 'duo', verification: 'no_factor' });
+    expect(await refusal('UCARL')).not.toHaveProperty('reason');
+  });
+
   it('the stand-in refuses a request whose signature is wrong, as Duo does (401, code 40103)', async () => {
     const res = await fetch(`${duo().url}/auth/v2/preauth`, {
       method: 'POST',

@@ -21,8 +21,11 @@ class MemoryVerifier implements Verifier {
   held?: () => Promise<void>;
   /** Every check fails so: the verifier's own answer about the push. */
   checkFailure?: LatchkeyFailure;
+  /** Every find fails so: the verifier's own answer about the person. */
+  findFailure?: LatchkeyFailure;
 
   async find(email: string) {
+    if (this.findFailure) throw this.findFailure;
     return this.accounts.get(email.toLowerCase());
   }
 
@@ -350,6 +353,22 @@ describe('the gate: verify', () => {
     expect(audit.entries.at(-1)).toMatchObject({ phase: 'outcome', errorCode: 'VERIFY_NO_FACTOR', verification: 'failed' });
     expect(audit.entries.at(-1)).not.toHaveProperty('reason');
     expect(directory.resets).toEqual([]);
+  });
+
+  it("the verifier's own reason for finding no push device (Duo's bypass at preauth) goes on the refusal's record only when its plug-in declares it", async () => {
+    const { flow, audit, verifier } = setup('verify', { reasons: new Set(['bypass']) });
+    verifier.findFailure = new LatchkeyFailure('VERIFY_NO_FACTOR', 'allowed without a push', { reason: 'bypass' });
+    expect(await flow.prepare(ANN, 'okta_password')).toMatchObject({ ok: false, code: 'VERIFY_NO_FACTOR', reason: 'bypass', verifierApp: 'Okta Verify' });
+    expect(audit.entries.at(-1)).toMatchObject({ phase: 'refused', errorCode: 'VERIFY_NO_FACTOR', reason: 'bypass', verifier: 'okta_verify', verification: 'no_factor' });
+    verifier.findFailure = new LatchkeyFailure('VERIFY_NO_FACTOR', 'allowed without a push', { reason: 'not_declared' });
+    const refused = await flow.prepare(ANN, 'okta_password');
+    expect(refused).toMatchObject({ ok: false, code: 'VERIFY_NO_FACTOR' });
+    expect(refused).not.toHaveProperty('reason');
+    expect(audit.entries.at(-1)).toMatchObject({ phase: 'refused', errorCode: 'VERIFY_NO_FACTOR', verification: 'no_factor' });
+    expect(audit.entries.at(-1)).not.toHaveProperty('reason');
+    // Every record as the audit log's schema takes it.
+    for (const entry of audit.entries) expect(() => toAuditRecord(entry, new Date(), 400)).not.toThrow();
+    expect(verifier.pushes).toEqual([]);
   });
 
   it('a verifier that cannot send the push: nothing changes, and the person is told to try again', async () => {

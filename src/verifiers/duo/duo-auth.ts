@@ -62,8 +62,11 @@ export class DuoAuth implements Verifier {
   async find(email: string): Promise<VerifierAccount | undefined> {
     const answer = preauthSchema.safeParse(await this.call('POST', '/auth/v2/preauth', { username: email }, 'duo:preauth'));
     if (!answer.success) throw new LatchkeyFailure('DIRECTORY_REJECTED', 'duo:preauth answered without a result');
-    // 'auth' is the one answer under which a push proves anything: 'allow' (a bypass user) would
-    // approve without asking the phone, 'enroll' and 'deny' have no phone to ask.
+    // 'auth' is the one answer under which a push proves anything: 'allow' (in Duo's words, a user
+    // configured to bypass secondary authentication) would approve without asking the phone,
+    // 'enroll' and 'deny' have no phone to ask. The bypass is told as no push device, but on record
+    // as itself (DUO_BYPASS), as when Duo lets such a user through at auth_status.
+    if (answer.data.result === 'allow') throw new LatchkeyFailure('VERIFY_NO_FACTOR', 'duo:preauth allowed without a push (bypass)', { reason: DUO_BYPASS });
     if (answer.data.result !== 'auth') return undefined;
     if (!answer.data.devices.some((d) => d.capabilities.includes('push'))) return undefined;
     return { userId: email, factorId: 'auto', factorType: 'duo_push' };

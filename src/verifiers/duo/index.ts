@@ -14,9 +14,10 @@ export interface DuoSettings {
 const LOOPBACK = /^(127\.0\.0\.1|localhost):\d{1,5}$/;
 
 /**
- * Duo's `allow` with status `bypass`: a user an admin put in bypass, let through with no phone asked.
- * Never proof (VERIFY_NO_FACTOR, told as no Duo Mobile), but on record as itself: an admin's bypass,
- * not a person who never set Duo Mobile up.
+ * A user an admin put in bypass, let through with no phone asked: preauth's `allow` (in Duo's words,
+ * a user configured to bypass secondary authentication) when the confirmation opens, or auth's
+ * `allow` with status `bypass` once the push is asked for. Never proof (VERIFY_NO_FACTOR, told as no
+ * Duo Mobile), but on record as itself: an admin's bypass, not a person who never set Duo Mobile up.
  */
 export const DUO_BYPASS = 'bypass';
 
