@@ -1,7 +1,7 @@
 import type { GuardedApp } from '../slack/guarded-app';
 import type { Approvals } from '../flows/approvals/approvals';
 import type { ModalView } from '@slack/types';
-import { arrivedAtOf, openedModalOf, TRIGGER_SAFE_MS, triggerUsable, type OpenedModal } from '../slack/arrival-modal';
+import { arrivedAtOf, openedModalOf, TRIGGER_SAFE_MS, triggerUsable } from '../slack/arrival-modal';
 import type { Logger } from '../flows/ports';
 import { REVIEW_ACTION_ID } from '../views/approval-message';
 import { reviewClosedView, reviewFailureView, reviewLoadingView, reviewRefusedText, reviewView } from '../views/approval-review';
@@ -49,7 +49,8 @@ export function registerApprovalReviewAction(app: GuardedApp, flow: Approvals, w
       const clicked = clickedBy(body);
       return clicked !== undefined && clicked.click.actions[0]?.value !== undefined && (!clicked.click.channel?.id || flow.mayBeAdmin(clicked.requester));
     },
-    { view: reviewLoadingView(), busyText: 'Latchkey is very busy right now. Click *Review* again in a minute.' },
+    // In a channel, a trigger too old is told of here (staleInChannel): the no, or for an admin to click again.
+    { view: reviewLoadingView(), busyText: 'Latchkey is very busy right now. Click *Review* again in a minute.', staleInChannel: 'listener' },
   );
   app.action(REVIEW_ACTION_ID, async ({ ack, body, context }) => {
     await ack();
@@ -83,8 +84,8 @@ export function registerApprovalReviewAction(app: GuardedApp, flow: Approvals, w
     const answer = await answering;
     // Slack would not open the window (a 5xx, a dead trigger; logged where views.open failed), or
     // it could not be: in a channel an ephemeral needs no trigger, so the no, or for an admin what
-    // to do, is said there. A trigger found too old on arrival was told as busy already.
-    if (channel && (windowless || (opened && notOpened(await opened)))) {
+    // to do, is said there. A trigger too old on arrival was told nothing there (staleInChannel).
+    if (channel && (windowless || (opened && !(await opened).ok))) {
       await tellInChannel(answer === 'ADMIN' ? REVIEW_AGAIN : reviewRefusedText(answer, anyKind));
       return;
     }
@@ -121,11 +122,6 @@ export function registerApprovalReviewAction(app: GuardedApp, flow: Approvals, w
 function checkWaitMs(arrivedAt: number | undefined, now: number): number {
   if (arrivedAt === undefined) return REVIEW_CHECK_WAIT_MS;
   return Math.max(0, Math.min(REVIEW_CHECK_WAIT_MS, TRIGGER_SAFE_MS - (now - arrivedAt)));
-}
-
-/** A window Slack would not open, nobody told (a trigger too old on arrival was told as busy). */
-function notOpened(opened: OpenedModal): boolean {
-  return !opened.ok && opened.reason === 'failed';
 }
 
 /** Whether `answering` is still unanswered `ms` from now (a failure is an answer). */

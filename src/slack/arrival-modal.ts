@@ -30,6 +30,12 @@ export type OpenedModal = { ok: true; viewId: string; hash?: string } | { ok: fa
 export interface ArrivalModal {
   readonly view: ModalView;
   readonly busyText: string;
+  /**
+   * 'listener': a click in a channel whose trigger is too old (found so, or refused by Slack) is told
+   * nothing here: its listener, which knows the answer by then, says it privately in the channel (an
+   * ephemeral needs no trigger), so someone no admin hears the no, never "busy, click again".
+   */
+  readonly staleInChannel?: 'listener';
 }
 
 /**
@@ -81,13 +87,17 @@ export async function openLoadingModal(args: {
   logger: Logger;
   metrics: Metrics;
   modal: ArrivalModal;
-  trigger: { readonly triggerId: string; readonly userId: string; readonly responseUrl?: string };
+  trigger: { readonly triggerId: string; readonly userId: string; readonly responseUrl?: string; readonly inChannel?: boolean };
   arrivedAt: number;
   now: () => number;
 }): Promise<OpenedModal> {
   const { client, logger, trigger } = args;
   const busy = async (reason: 'trigger_stale' | 'trigger_expired'): Promise<OpenedModal> => {
     args.metrics.count('trigger_too_old', { reason });
+    if (args.modal.staleInChannel === 'listener' && trigger.inChannel) {
+      logger.warn({ slackUserId: trigger.userId, reason, waitedMs: Math.round(args.now() - args.arrivedAt) }, 'trigger too old for views.open; its listener tells the person in the channel');
+      return { ok: false, reason };
+    }
     logger.warn({ slackUserId: trigger.userId, reason, waitedMs: Math.round(args.now() - args.arrivedAt) }, 'trigger too old for views.open; told the person Latchkey is busy');
     // A command's response_url; a click on the Home tab has none, so a DM says it.
     const told = trigger.responseUrl

@@ -331,6 +331,8 @@ export interface ArrivalTrigger {
   readonly userId: string;
   /** A command's; a click on the Home tab has none. */
   readonly responseUrl?: string;
+  /** A click on a message in a channel (where an ephemeral can answer it with no trigger). */
+  readonly inChannel?: boolean;
 }
 
 const actionKey = (actionId: string) => `action:${actionId}`;
@@ -355,5 +357,6 @@ function arrivalTrigger(body: Record<string, unknown>): ArrivalTrigger {
     triggerId: String(body.trigger_id),
     userId: String(body.user_id ?? user?.id),
     ...(typeof body.response_url === 'string' && { responseUrl: body.response_url }),
+    ...(typeof (body.channel as { id?: unknown } | undefined)?.id === 'string' && { inChannel: true }),
   };
 }

@@ -68,4 +68,26 @@ describe('the loading modal opened on arrival', () => {
     expect(await open(0, 100)).toEqual({ ok: false, reason: 'trigger_expired' });
     expect(said.at(-1)).toBe('Latchkey is busy.');
   });
+
+  it("a click in a channel whose modal leaves a dead trigger to its listener (Review: the listener says the no, or to click again, in an ephemeral): nobody is told busy here; one on the Home tab still is", async () => {
+    const leaving = { ...modal, staleInChannel: 'listener' as const };
+    const told = said.length;
+    const opening = (inChannel: boolean, now: number) =>
+      openLoadingModal({
+        client,
+        fetch: httpFetch(),
+        logger: new MemoryLogger(),
+        metrics: NO_METRICS,
+        modal: leaving,
+        trigger: { triggerId: slack.newTriggerId(), userId: 'UANN', responseUrl: hookUrl, ...(inChannel && { inChannel }) },
+        arrivedAt: 0,
+        now: () => now,
+      });
+    expect(await opening(true, 2_600)).toEqual({ ok: false, reason: 'trigger_stale' });
+    slack.failNext('views.open', { error: 'expired_trigger_id' });
+    expect(await opening(true, 100)).toEqual({ ok: false, reason: 'trigger_expired' });
+    expect(said.length).toBe(told);
+    expect(await opening(false, 2_600)).toEqual({ ok: false, reason: 'trigger_stale' });
+    expect(said.slice(told)).toEqual(['Latchkey is busy.']);
+  });
 });

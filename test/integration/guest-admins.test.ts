@@ -696,7 +696,7 @@ describe('the admin check on Lambda', () => {
     await withdraws(h, 'UANN', request.requestId);
   }, 30_000);
 
-  it("someone no admin whose click's worker starts cold 2.7 s after the click (an instance that never read the admin group, so it opens the window itself): the trigger's age counts from the click, so the trigger, past its usable life, is never sent to Slack, and they are told privately that Latchkey is busy", async () => {
+  it("someone no admin whose click's worker starts cold 2.7 s after the click (an instance that never read the admin group, so it opens the window itself): the trigger's age counts from the click, so the trigger, past its usable life, is never sent to Slack, and they are told privately that only admins can review, never that Latchkey is busy", async () => {
     const told: Record<string, unknown>[] = [];
     const hooks = createServer((req, res) => {
       let text = '';
@@ -720,10 +720,14 @@ describe('the admin check on Lambda', () => {
       const responseUrl = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}/UCARL`;
       await h.click('UCARL', 'license_review', request.requestId, request.message, trigger, { responseUrl });
       await h.lambda.idle();
-      // Before: views.open with the trigger 2.7 s old and more, its age counted from the cold worker's
+      // Before f2437ae: views.open with the trigger 2.7 s old and more, its age counted from the cold worker's
       // start (a window Slack refuses, or opens too late to be shown), and Carl told nothing else.
       expect(h.slack.callsTo('views.open').filter((c) => c.args.trigger_id === trigger)).toEqual([]);
-      expect(told).toEqual([{ response_type: 'ephemeral', replace_original: false, text: 'Latchkey is very busy right now. Click *Review* again in a minute.' }]);
+      // The no, where he clicked (an ephemeral needs no trigger). Before: "Latchkey is very busy right
+      // now. Click *Review* again in a minute." through response_url, and the next click told him no.
+      const toCarl = h.slack.callsTo('chat.postEphemeral').filter((c) => c.args.user === 'UCARL');
+      expect(toCarl.map((c) => [c.args.channel, c.args.text])).toEqual([[request.message.channel, 'Only Latchkey admins can review requests.']]);
+      expect(told).toEqual([]);
       await withdraws(h, 'UANN', request.requestId);
     } finally {
       await new Promise<void>((resolve) => hooks.close(() => resolve()));
