@@ -9,6 +9,8 @@ import type { AdapterContext } from '../../src/credentials/credential';
 import type { StandIn } from '../../src/credentials/stand-in';
 import type { EntraSimulator } from '../../src/credentials/entra/stand-in';
 import type { GoogleSimulator } from '../../src/credentials/google/stand-in';
+import type { ChimeSimulator } from '../../src/credentials/chime/stand-in';
+import type { LicensedUser } from '../../src/flows/ports';
 import type { OktaSimulator } from '../../src/credentials/okta-stand-in';
 import type { WorkMailSimulator } from '../../src/credentials/workmail/stand-in';
 import { LatchkeyFailure } from '../../src/flows/failure';
@@ -88,6 +90,14 @@ describe("a directory's error message, however long, is a bounded start in the f
     const failure = await failureOf(adapter.findCandidates('ann@example.com'));
     expect(failure.code).toBe('DIRECTORY_REJECTED');
     expectBounded(failure, 'workmail:ListUsers InvalidParameterException: Invalid request <!channel> padding');
+  });
+
+  it("Chime (a user's license type no license of ours names, through the AWS SDK)", async () => {
+    const { adapter, standIn } = await loaded<{ getLicensedUser(id: string): Promise<LicensedUser> }, ChimeSimulator>(credential('pin') as never);
+    (standIn.users.get('chime-ann') as { LicenseType: string }).LicenseType = LONG;
+    const failure = await failureOf(adapter.getLicensedUser('chime-ann'));
+    expect(failure.code).toBe('DIRECTORY_REJECTED');
+    expectBounded(failure, 'chime:GetUser license "Invalid request <!channel> padding');
   });
 
   it('Okta (errorSummary)', async () => {

@@ -9,6 +9,7 @@ import {
 import { LatchkeyFailure, type FailureCode } from '../../flows/failure';
 import type { ChangeResult, Directory, DirectoryUser, License, LicensedUser, LicenseDirectory } from '../../flows/ports';
 import { Secret } from '../../flows/secret';
+import { SAID_WORD, saidBack } from '../../http/answers';
 import type { SetupCheck } from '../../doctor/setup-check';
 import { awsCheck, fromAwsError } from '../aws-errors';
 import { CHIME_LICENSES } from './licenses';
@@ -81,7 +82,8 @@ export class ChimeDirectory implements Directory, LicenseDirectory {
     }
     if (!user?.UserId) throw new LatchkeyFailure('DIRECTORY_USER_NOT_FOUND', 'chime:GetUser returned no user');
     const license = CHIME_LICENSES.find((l) => l.id === user.LicenseType)?.id;
-    if (!license) throw new LatchkeyFailure('DIRECTORY_REJECTED', `chime:GetUser license ${user.LicenseType}`);
+    // Chime's word, bounded and quoted as any answer said back (saidBack).
+    if (!license) throw new LatchkeyFailure('DIRECTORY_REJECTED', `chime:GetUser license ${JSON.stringify(saidBack(String(user.LicenseType), SAID_WORD))}`);
     return { ...toDirectoryUser(user), license };
   }
 
