@@ -4,6 +4,7 @@ import type { Policy } from '../../src/flows/policy';
 import { TimerWheelWaiter } from '../../src/flows/push-waiter';
 import { ResetCredential, type PolicyVerifier, type ResetDelivery } from '../../src/flows/reset-credential';
 import type { PushResult, PushStarted, Verifier, VerifierAccount } from '../../src/flows/verification';
+import { until } from '../support/until';
 import { ManualClock, member, MemoryAudit, MemoryClosedWaits, MemoryDirectory, MemoryLogger, MemoryMembers, MemoryRateLimiter, testSealer } from '../support/in-memory-ports';
 
 const ANN = { userId: 'UANN', teamId: 'T0TEAM' };
@@ -121,7 +122,7 @@ async function waitingInOneInstance() {
   const other = setup('verify', { closes: waiting.closes });
   const ready = await opened(waiting.flow);
   const confirming = waiting.flow.confirm(ANN, 'okta_password', ready.ticket, waiting.delivery);
-  while (waiting.verifier.pushes.length === 0) await new Promise((r) => setTimeout(r, 2));
+  await until("Ann's push", () => waiting.verifier.pushes.length > 0);
   return { waiting, other, ready, confirming };
 }
 
@@ -188,7 +189,7 @@ describe('the gate: verify', () => {
     const { flow, directory, audit, logger, verifier, delivery, shown, rejections, counted } = setup('verify');
     const ready = await opened(flow);
     const confirming = flow.confirm(ANN, 'okta_password', ready.ticket, delivery);
-    while (verifier.pushes.length === 0) await new Promise((r) => setTimeout(r, 2));
+    await until("Ann's push", () => verifier.pushes.length > 0);
     // Someone else's close, with Ann's ticket: not theirs to end.
     expect(await flow.abandonPush({ userId: 'UBOB', teamId: 'T0TEAM' }, 'okta_password', ready.ticket)).toBe('not_theirs');
     expect(await flow.abandonPush(ANN, 'okta_password', 'forged.ticket')).toBe('not_theirs');
@@ -248,12 +249,12 @@ describe('the gate: verify', () => {
     const { waiting, other, ready, confirming } = await waitingInOneInstance();
     let answer: (() => void) | undefined;
     waiting.verifier.held = () => new Promise<void>((resolve) => (answer = resolve));
-    while (!answer) await new Promise((r) => setTimeout(r, 2));
+    await until('the held check', () => answer !== undefined);
     // That check has read the closes already (not closed). The person closes the window, handled by
     // another instance, and approves on the phone by habit before the poll answers.
     expect(await other.flow.abandonPush(ANN, 'okta_password', ready.ticket)).toBe('recorded');
     waiting.verifier.fates.push('approved');
-    answer();
+    answer!();
     expect(await confirming).toMatchObject({ ok: false, code: 'VERIFY_CANCELLED' });
     expect(waiting.directory.resets).toEqual([]);
     expect(waiting.verifier.cancelled).toEqual(['tx-1']);
@@ -458,7 +459,7 @@ describe('TimerWheelWaiter', () => {
     const stop = new AbortController();
     const check: { answer?: (state: 'approved') => void } = {};
     const waiting = waiter.wait(() => new Promise<'approved'>((resolve) => (check.answer = resolve)), 1000, stop.signal);
-    while (!check.answer) await new Promise((r) => setTimeout(r, 2));
+    await until('the check under way', () => check.answer !== undefined);
     stop.abort();
     check.answer?.('approved');
     await expect(waiting).resolves.toBe('cancelled');
