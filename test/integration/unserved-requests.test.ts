@@ -1,6 +1,7 @@
 import { startAppProcess, type AppProcess } from '../support/app-process';
 import { Harness, SIGNING_SECRET } from '../support/harness';
 import { rawRequest } from '../support/raw-http';
+import { until } from '../support/until';
 import { slackSignature, slashCommandBody } from '../support/slack-requests';
 
 /**
@@ -29,6 +30,8 @@ describe('requests Latchkey does not serve', () => {
       .split('\n')
       .filter((l) => l.startsWith('{'))
       .map((l) => JSON.parse(l) as Record<string, unknown>);
+  /** Waits for the line the process writes as it answers a request (before the answer, which may reach us first). */
+  const logged = (what: string, from: number, match: (l: Record<string, unknown>) => boolean) => until(what, () => lines().slice(from).some(match));
   const loudSince = (from: number) => lines().slice(from).filter((l) => l.alert === true || ['warn', 'error', 'fatal'].includes(String(l.level)));
 
   function signed(body: string) {
@@ -53,7 +56,7 @@ describe('requests Latchkey does not serve', () => {
     const from = lines().length;
     const res = await rawRequest(base, method, target, method === 'POST' ? { body: 'log=admin&pwd=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } } : {});
     expect(res.status).toBe(status);
-    await new Promise((r) => setTimeout(r, 200));
+    await logged(`its "request not served" line`, from, (l) => l.msg === 'request not served' && l.status === status);
     expect(loudSince(from)).toEqual([]);
   });
 
@@ -61,7 +64,7 @@ describe('requests Latchkey does not serve', () => {
     const from = lines().length;
     const res = await rawRequest(base, 'POST', '//slack/events', { body: command, headers: signed(command) });
     expect(res.status).toBe(404);
-    await new Promise((r) => setTimeout(r, 200));
+    await logged(`its "request not served" line`, from, (l) => l.msg === 'request not served' && l.status === 404);
     expect(loudSince(from)).toEqual([]);
   });
 
@@ -74,7 +77,7 @@ describe('requests Latchkey does not serve', () => {
     });
     expect(res.status).toBe(408);
     // The process wrote its line before answering; it may reach us after the answer.
-    for (let waited = 0; waited < 2_000 && !proc.output().includes('body not received within'); waited += 20) await new Promise((r) => setTimeout(r, 20));
+    await logged('its "request refused" line (status 408)', from, (l) => l.msg === 'request refused' && l.status === 408);
     expect(lines().slice(from)).toContainEqual(expect.objectContaining({ level: 'info', msg: 'request refused', status: 408, reason: 'body not received within 4000 ms' }));
     expect(lines().slice(from).filter((l) => l.alert === true)).toEqual([]);
   }, 20_000);
@@ -83,7 +86,8 @@ describe('requests Latchkey does not serve', () => {
     const from = lines().length;
     const res = await rawRequest(base, 'POST', '/slack/events', { body: command, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     expect(res.status).toBe(401);
-    await new Promise((r) => setTimeout(r, 200));
+    // The first refusal of its kind is a line of its own, written at once (RefusalLog).
+    await logged(`its "request refused" line`, from, (l) => l.msg === 'request refused' && l.status === 401);
     expect(lines().slice(from).filter((l) => l.alert === true)).toEqual([]);
   });
 
