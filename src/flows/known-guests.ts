@@ -45,16 +45,20 @@ export class KnownGuests {
     const { userId } = requester;
     const known = this.recent(userId);
     if (known !== undefined) return known;
+    let late = false;
     const asked = this.deps.members.getMemberAsked(userId).then(
       ({ member, askedAt }) => {
         const guest = member?.isGuest === true;
         this.keep(userId, guest, askedAt);
+        // Closes the warning below: Slack was slow, not silent, and from now on the person is offered what it said.
+        if (late) this.deps.logger.info({ slackUserId: userId, afterMs: this.deps.clock.now().getTime() - askedAt }, 'guest check: Slack answered late; its answer is kept');
         return { guest };
       },
       (err: unknown) => ({ err }),
     );
     const answer = await settledWithin(asked, waitMs, 'late' as const);
     if (answer === 'late') {
+      late = true;
       this.deps.logger.warn({ slackUserId: userId, waitMs }, 'guest check: Slack did not answer in time; offered as to a member');
       return false;
     }
