@@ -38,6 +38,7 @@ const DRAWING_REFUSED: ReadonlySet<string> = new Set(['invalid_blocks', 'invalid
 
 /** Reads and publishes the person's Home tab as of now, then its follow-ups; failures are logged, never thrown. */
 export async function publishHome(client: GuardedApp['slack'], home: HomeTab, words: HomeWords, requester: Requester, logger: Logger): Promise<void> {
+  const started = Date.now();
   const fields = { slackUserId: requester.userId };
   // The person who opened the tab is told it could not be drawn, not left with the last one published as if it were today's.
   const publishUnavailable = () =>
@@ -69,4 +70,7 @@ export async function publishHome(client: GuardedApp['slack'], home: HomeTab, wo
   // After the publication (so the tab never waits for it), and before returning (Lambda freezes
   // then); whether or not it was drawn, as what follows is the requests' own.
   await home.afterOpen(data);
+  // Its reads, publication and follow-ups (requests expired, requesters told): the one line that
+  // says how long a person's tab took, and that its work is over.
+  logger.debug({ ...fields, ms: Date.now() - started }, 'home tab published and followed up');
 }

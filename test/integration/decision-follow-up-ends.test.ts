@@ -1,6 +1,7 @@
 import { useHarness } from '../support/harness';
 import type { DynamoCall } from '../support/dynamo-gate';
 import type { SlackCall } from '../support/slack-fake';
+import { until } from '../support/until';
 import { asksForPinReset, decide, decidedUntold, decisionSteps, expectEveryTryMade, review, writeOf } from '../support/approval-requests';
 
 /**
@@ -18,6 +19,7 @@ describe('an approval to finish its admin could not tell was saved, which ends b
   });
   afterEach(() => (h.clock.offsetMs = 0));
   const dmsTo = (userId: string) => h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === `D${userId}`);
+  const ephemeralsTo = (userId: string) => h.slack.callsTo('chat.postEphemeral').filter((c) => c.args.user === userId).length;
 
   it("expired, found by its requester's Home tab: he is told in one DM that Ada approved it and it expired before Latchkey could tell him, never with a Finish button nor as an approval they knew of; the DM that said it was sent loses Withdraw; Ada's approval is on record as made; later touches tell nothing more", async () => {
     const request = await asksForPinReset(h, 'UCARL');
@@ -25,7 +27,7 @@ describe('an approval to finish its admin could not tell was saved, which ends b
     const before = dmsTo('UCARL').length;
 
     h.clock.offsetMs = 31 * 60_000;
-    await h.openHome('UCARL');
+    await h.openHomeToTheEnd('UCARL');
     const told = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUCARL' && String(c.args.text).includes('expired'), 10_000);
     // Before: "Your approved meeting PIN reset request expired before you finished it.", of an approval Carl never heard of.
     expect(told.args.text).toMatch(
@@ -46,9 +48,9 @@ describe('an approval to finish its admin could not tell was saved, which ends b
     ]);
 
     // Later touches (his Home tab, an admin's Review) tell him nothing more: never "approved", never a Finish button.
-    await h.openHome('UCARL');
+    // Its Review's follow-up is done before its window shows what it found.
+    await h.openHomeToTheEnd('UCARL');
     await review(h, 'UMAX', request);
-    await new Promise((r) => setTimeout(r, 500));
     expect(dmsTo('UCARL').slice(before)).toEqual([told]);
     expect(JSON.stringify(dmsTo('UCARL').map((c) => c.args.blocks))).not.toContain('approval_finish');
   }, 90_000);
@@ -61,7 +63,7 @@ describe('an approval to finish its admin could not tell was saved, which ends b
     const before = dmsTo('UCARL').length;
 
     h.clock.offsetMs = 31 * 60_000;
-    await h.openHome('UCARL');
+    await h.openHomeToTheEnd('UCARL');
     const told = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUCARL' && String(c.args.text).includes('expired'), 10_000);
     // Before: "Your approved meeting PIN reset request expired before you finished it; …", of an approval Carl never heard of.
     expect(told.args.text).toMatch(
@@ -71,7 +73,6 @@ describe('an approval to finish its admin could not tell was saved, which ends b
     expect(blocks).toContain('The earlier change may have been made: IT can check it with the reference `reset-earlier-finish`');
     expect(blocks).not.toContain('Nothing was changed');
     expect(blocks).not.toContain('Your approved');
-    await new Promise((r) => setTimeout(r, 300));
     expect(dmsTo('UCARL').slice(before)).toEqual([told]);
   }, 90_000);
 
@@ -87,25 +88,22 @@ describe('an approval to finish its admin could not tell was saved, which ends b
     try {
       await h.openHome('UBOB');
       // Until the app gives up on that write (its tries, 2 s each here), and says so in its log.
-      const gaveUp = () => lines().some((l) => l.includes('expiring a request failed') && l.includes(request.requestId));
-      for (let i = 0; i < 400 && !gaveUp(); i++) await new Promise((r) => setTimeout(r, 50));
-      expect(gaveUp()).toBe(true);
+      await until("the app's giving up on that write", () => lines().some((l) => l.includes('expiring a request failed') && l.includes(request.requestId)), 20_000);
+      await h.homeFollowedUp('UBOB', fromLog);
     } finally {
       release();
     }
     expect(h.dynamoGate.held.filter(restated)).not.toEqual([]);
-    await new Promise((r) => setTimeout(r, 300));
     // Before this change: expired and told "Your approved … expired", Ada's approval left "could not tell" on record.
     expect(dmsTo('UBOB').slice(before)).toEqual([]);
     expect(h.slack.callsTo('chat.update').filter((c) => c.args.ts === request.message.ts || c.args.ts === request.dm.ts)).toEqual([]);
     expect(lines().filter((l) => l.includes('"alert":true'))).toEqual([]);
 
-    await h.openHome('UBOB');
+    await h.openHomeToTheEnd('UBOB');
     const told = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUBOB' && String(c.args.text).includes('expired'), 10_000);
     expect(told.args.text).toMatch(/^<@UADA> approved your meeting PIN reset request at .*, but Latchkey could not tell you then/);
     await decisionSteps(h, 'UADA', 'reset_decide', request);
-    await h.openHome('UBOB');
-    await new Promise((r) => setTimeout(r, 500));
+    await h.openHomeToTheEnd('UBOB');
     expect(dmsTo('UBOB').slice(before)).toEqual([told]);
     expect(lines().filter((l) => l.includes('"alert":true'))).toEqual([]);
   }, 90_000);
@@ -143,9 +141,9 @@ describe('an approval to finish its admin could not tell was saved, which ends b
     // Ada's approval on record as made before Max's revoke was tried.
     expect(Date.parse(ofAda[2]!.at)).toBeLessThanOrEqual(Date.parse(ofMax[0]!.at));
 
-    await h.openHome('UANN');
+    // Its Review's follow-up is done before its window shows what it found.
+    await h.openHomeToTheEnd('UANN');
     await review(h, 'UADA', request);
-    await new Promise((r) => setTimeout(r, 500));
     expect(dmsTo('UANN').slice(before)).toEqual([told]);
     expect(JSON.stringify(dmsTo('UANN').map((c) => c.args.blocks))).not.toContain('approval_finish');
   }, 90_000);
@@ -170,17 +168,18 @@ describe('an approval to finish its admin could not tell was saved, which ends b
     expect(next).toContain(`An admin has been alerted. Click *Revoke approval* below in a few minutes to try again. If it still fails then, tell IT the reference \`${request.requestId}\``);
     expect(next).toContain('"action_id":"approval_revoke"');
     expect(next).not.toMatch(/Run `\//);
-    await new Promise((r) => setTimeout(r, 300));
+    // That ephemeral is the last thing the click does.
     // Before this change: revoked, and Bob told "<@UMAX> revoked the approval of your …" while Ada's approval stayed "could not tell".
     expect(dmsTo('UBOB').slice(before)).toEqual([]);
     expect((await h.auditRecords('UMAX')).filter((r) => r.action === 'reset_revoke' && r.approvalRequestId === request.requestId)).toEqual([]);
 
+    const answered = ephemeralsTo('UMAX');
     await h.click('UMAX', 'approval_revoke', request.requestId, request.message);
     const told = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUBOB' && String(c.args.text).includes('revoked'), 10_000);
     expect(told.args.text).toMatch(/^<@UADA> approved your meeting PIN reset request at .*, but Latchkey could not tell you then, and <@UMAX> revoked the approval at /);
+    await until("the second Revoke's ephemeral (the last thing it does)", () => ephemeralsTo('UMAX') > answered);
     await decisionSteps(h, 'UADA', 'reset_decide', request);
-    await h.openHome('UBOB');
-    await new Promise((r) => setTimeout(r, 500));
+    await h.openHomeToTheEnd('UBOB');
     expect(dmsTo('UBOB').slice(before)).toEqual([told]);
   }, 90_000);
 
@@ -202,14 +201,15 @@ describe('an approval to finish its admin could not tell was saved, which ends b
     expectEveryTryMade(h, revokeWrite);
     expect(dmsTo('UANN').slice(before)).toEqual([]);
 
+    const answered = ephemeralsTo('UMAX');
     await h.click('UMAX', 'approval_revoke', request.requestId, request.message);
     const told = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && String(c.args.text).includes('revoked'), 10_000);
     // Before: "<@UMAX> revoked the approval of your meeting PIN reset request at …", of an approval Ann never heard of.
     expect(told.args.text).toMatch(
       /^<@UADA> approved your meeting PIN reset request at <!date\^\d+\^[^>]*>, but Latchkey could not tell you then, and <@UMAX> revoked the approval at <!date\^\d+\^[^>]*>, before you could finish it\. Nothing was changed\.$/,
     );
-    await h.openHome('UANN');
-    await new Promise((r) => setTimeout(r, 500));
+    await until("the second Revoke's ephemeral (the last thing it does)", () => ephemeralsTo('UMAX') > answered);
+    await h.openHomeToTheEnd('UANN');
     expect(dmsTo('UANN').slice(before)).toEqual([told]);
   }, 120_000);
 });

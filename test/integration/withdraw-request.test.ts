@@ -1,6 +1,7 @@
 import { APPROVALS_CHANNEL, type Harness, secretIn, useHarness } from '../support/harness';
 import type { DynamoCall } from '../support/dynamo-gate';
 import type { SlackCall } from '../support/slack-fake';
+import { until } from '../support/until';
 import { type Asked, asksForPinReset, decide, decidedUntold, decisionSteps, expectEveryTryMade, posted, review, writeOf } from '../support/approval-requests';
 
 /**
@@ -1085,7 +1086,7 @@ describe('a decision whose write was made but whose answer was lost', () => {
     expect(h.slack.callsTo('chat.update').filter((c) => c.args.ts === request.message.ts)).toEqual([]);
 
     // Before: the Review said it was denied, and nobody ever told Bob or rewrote the admins' message.
-    const [opened] = await Promise.all([review(h, 'UMAX', request), h.openHome('UBOB')]);
+    const [opened] = await Promise.all([review(h, 'UMAX', request), h.openHomeToTheEnd('UBOB')]);
     expect(JSON.stringify(opened.view)).toContain('<@UADA>');
     const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUBOB' && JSON.stringify(c.args).includes('Budget is spent'), 10_000);
     expect(JSON.stringify(dm.args)).toMatch(/denied/i);
@@ -1094,9 +1095,9 @@ describe('a decision whose write was made but whose answer was lost', () => {
     const sent = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts, 10_000);
     expect(JSON.stringify(sent.args.blocks)).not.toContain('approval_withdraw');
 
+    // Its Review's follow-up is done before its window shows what it found.
     await review(h, 'UADA', request);
-    await h.openHome('UBOB');
-    await new Promise((r) => setTimeout(r, 500));
+    await h.openHomeToTheEnd('UBOB');
     expect(toldBob()).toEqual([dm]);
     expect(h.slack.callsTo('chat.update').filter((c) => c.args.ts === request.message.ts)).toEqual([message]);
   }, 90_000);
@@ -1108,15 +1109,15 @@ describe('a decision whose write was made but whose answer was lost', () => {
     expect(finishDms()).toEqual([]);
 
     // Before: Carl was never sent the Finish button, and the admins' message still said it waited.
-    await h.openHome('UCARL');
+    await h.openHomeToTheEnd('UCARL');
     const finish = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUCARL' && JSON.stringify(c.args.blocks ?? []).includes('approval_finish'), 10_000);
     expect(finish.args.text).toMatch(/approved your .* reset request\. Finish it by <!date/);
     const message = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args.blocks).includes('<@UADA>'), 10_000);
     expect(JSON.stringify(message.args.blocks)).not.toContain('license_review');
 
-    await h.openHome('UCARL');
+    // Its Review's follow-up is done before its window shows what it found.
+    await h.openHomeToTheEnd('UCARL');
     await review(h, 'UMAX', request);
-    await new Promise((r) => setTimeout(r, 500));
     expect(finishDms()).toEqual([finish]);
   }, 90_000);
 
@@ -1172,8 +1173,9 @@ describe('a decision whose write was made but whose answer was lost', () => {
     const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && JSON.stringify(c.args).includes('Ask in January'), 10_000);
     const message = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args.blocks).includes('<@UADA>'), 10_000);
     expect(JSON.stringify(message.args.blocks)).not.toContain('license_review');
-    await h.openHome('UANN');
-    await new Promise((r) => setTimeout(r, 500));
+    // The Withdraw's last act: its answer, in the DM it was clicked in (the follow-up leaves that DM to it).
+    await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts, 10_000);
+    await h.openHomeToTheEnd('UANN');
     expect(h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'DUANN' && JSON.stringify(c.args).includes('Ask in January'))).toEqual([dm]);
     // Ada's denial on record as made, under her; Ann's Withdraw decided nothing.
     const { steps } = await decisionSteps(h, 'UADA', 'license_decide', request);
@@ -1200,21 +1202,20 @@ describe('a decision whose write was made but whose answer was lost', () => {
       await h.openHome('UBOB');
       // Until the app gives up on that write (its tries, 2 s each here), and says so in its log.
       const gaveUp = () => lines().some((l) => l.includes('writing a decision found made on record failed') || l.includes('audit record could not be written'));
-      for (let i = 0; i < 400 && !gaveUp(); i++) await new Promise((r) => setTimeout(r, 50));
-      expect(gaveUp()).toBe(true);
+      await until("the app's giving up on that write", gaveUp, 20_000);
+      await h.homeFollowedUp('UBOB', fromLog);
     } finally {
       release();
     }
     expect(h.dynamoGate.held.filter(restated)).not.toEqual([]);
     // Before: the mark was taken first and Bob told, while Ada's decision stayed "could not tell" for good, with an alert.
-    await new Promise((r) => setTimeout(r, 300));
     expect(toldBob()).toEqual([]);
     expect(h.slack.callsTo('chat.update').filter((c) => c.args.ts === request.message.ts)).toEqual([]);
     const warned = lines().filter((l) => l.includes('writing a decision found made on record failed')).map((l) => JSON.parse(l));
     expect(warned.map((l) => [l.level, l.approvalRequestId, l.touch, l.slackUserId])).toEqual([['warn', request.requestId, 'home tab', 'UBOB']]);
     expect(lines().filter((l) => l.includes('"alert":true'))).toEqual([]);
 
-    await h.openHome('UBOB');
+    await h.openHomeToTheEnd('UBOB');
     const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUBOB' && JSON.stringify(c.args).includes('Try in spring'), 10_000);
     await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args.blocks).includes('<@UADA>'), 10_000);
     const { steps } = await decisionSteps(h, 'UADA', 'license_decide', request);
@@ -1223,8 +1224,7 @@ describe('a decision whose write was made but whose answer was lost', () => {
       ['outcome', 'failure', 'STORE_OUTCOME_UNKNOWN', 'deny', undefined],
       ['outcome', 'success', undefined, 'deny', true],
     ]);
-    await h.openHome('UBOB');
-    await new Promise((r) => setTimeout(r, 500));
+    await h.openHomeToTheEnd('UBOB');
     expect(toldBob()).toEqual([dm]);
     expect(foundMadeBy(request)).toEqual([['home tab', 'UBOB']]);
     expect(lines().filter((l) => l.includes('"alert":true'))).toEqual([]);

@@ -32,6 +32,7 @@ import {
 } from './slack-requests';
 import { lambdaEntry } from './lambda-entry';
 import type { LambdaSimulator } from './lambda-simulator';
+import { until } from './until';
 
 export const TEAM = 'T0LATCHKEY';
 export const SIGNING_SECRET = '5f0c2e8a9b1d4c7e8f3a6b2d9e0c1f4a';
@@ -423,6 +424,23 @@ export class Harness {
     const call = await this.slack.waitForCall('views.publish', (c) => c.args.user_id === userId && ++seen > before);
     // As Slack holds it, with its ID: a click on it carries the view.
     return { ack, home: (call.result?.view ?? call.args.view) as Record<string, any> };
+  }
+
+  /**
+   * The person opens Latchkey's Home tab; returns once all of that open's work is over: the tab
+   * published and its follow-ups done (requests expired, requesters told), which come after it.
+   */
+  async openHomeToTheEnd(userId: string): Promise<{ ack: AppResponse; home: Record<string, any> }> {
+    const from = this.logs.length;
+    const opened = await this.openHome(userId);
+    await this.homeFollowedUp(userId, from);
+    return opened;
+  }
+
+  /** Waits for the end of a publication of `userId`'s Home tab logged after `this.logs[from]` (its follow-ups done). */
+  homeFollowedUp(userId: string, from: number): Promise<void> {
+    const ended = (l: string) => l.includes('"msg":"home tab published and followed up"') && l.includes(`"slackUserId":"${userId}"`);
+    return until(`the end of ${userId}'s Home tab (its "home tab published and followed up" line)`, () => this.logs.slice(from).some(ended));
   }
 
   /** A click on a button of the Home tab (or of a modal, with `view`), as Slack sends it. */
