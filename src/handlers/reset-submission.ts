@@ -32,6 +32,7 @@ export function registerResetSubmission(app: GuardedApp, credential: Credential,
     // While the push waits, closing the modal cancels it (reset-waiting-closed.ts): the modal carries the ticket that says whose it is.
     const waiting = { credentialId: kind, ticket: parsed.data.view.private_metadata };
     const interim = app ? pushingView(words, app, waiting) : workingView(words);
+    const started = Date.now();
     const answer = await HeldAnswer.start((view: ModalView) => ack({ response_action: 'update', view }), answerByOf(context), interim, logger);
 
     // The modal by its ID: on Lambda, the worker that waits for the push updates it this way.
@@ -73,5 +74,8 @@ export function registerResetSubmission(app: GuardedApp, credential: Credential,
       const view = failureView(result, words);
       if (!(await answer.settle(view).catch(() => true))) await updateModal(client, viewId, view, logger, requester.userId);
     }
+    // The click's whole handling, its push's wait included, to the last thing its modal was sent: a
+    // modal left at "working…" with this line logged was sent its result (or Slack refused it, logged).
+    logger.debug({ slackUserId: requester.userId, kind, requestId: result.requestId, ok: result.ok, ms: Date.now() - started }, 'reset click handled');
   });
 }

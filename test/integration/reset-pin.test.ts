@@ -122,11 +122,11 @@ describe('/reset-pin', () => {
   it('a double submission resets once, and the new PIN stays on screen: the click turned away shows nothing of its own', async () => {
     const opened = await h.open('/reset-pin', 'UBOB');
     const turnedAway = h.logs.filter((l) => l.includes('"code":"REQUEST_ALREADY_USED"')).length;
+    const fromLog = h.logs.length;
     const submissions = await Promise.all([answeredAt(h.submit('UBOB', opened.view)), answeredAt(h.submit('UBOB', opened.view))]);
     await h.waitForLogs('"code":"REQUEST_ALREADY_USED"', turnedAway + 1);
-    // A reset slower than the answer may be held (a loaded machine) answers "working…", and its PIN follows by views.update: waited for.
-    for (const deadline = Date.now() + 5000; isProgress(h.lastShown(opened.viewId, submissions)!) && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 10));
-    await new Promise((r) => setTimeout(r, 300));
+    // Each click's end, after the last thing it sent the modal (a reset slower than the answer may be held answers "working…", and its PIN follows by views.update).
+    await h.resetClicksHandled('UBOB', 2, fromLog);
     expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
     expect(secretIn(h.lastShown(opened.viewId, submissions)!)).toBe(h.chime.pinOf('chime-bob'));
     expect(JSON.stringify([submissions, h.slack.callsTo('views.update')])).not.toContain('This confirmation was already used');
@@ -145,10 +145,11 @@ describe('/reset-pin', () => {
 
     // The same Reset click again (a double click's second, or re-delivered by Slack): its answer replaces what the modal shows.
     const turnedAway = h.logs.filter((l) => l.includes('"code":"REQUEST_ALREADY_USED"')).length;
+    const fromLog = h.logs.length;
     const again = await answeredAt(h.submit('UBOB', opened.view));
     await h.waitForLogs('"code":"REQUEST_ALREADY_USED"', turnedAway + 1);
-    // Its answer, unless that had to be "working…", then its views.update.
-    for (let i = 0; i < 300 && isProgress(h.lastShown(opened.viewId, [first, again])!); i++) await new Promise((r) => setTimeout(r, 10));
+    // Its answer, unless that had to be "working…", then its views.update: its end comes after either.
+    await h.resetClicksHandled('UBOB', 1, fromLog);
     const shown = JSON.stringify(h.lastShown(opened.viewId, [first, again]));
     expect(shown).toContain(HAPPENED);
     expect(shown).toContain(NEXT);
@@ -219,6 +220,7 @@ describe('/reset-pin clicked twice, the first click losing its attempt to the se
     const attempts = () => h.dynamoGate.seen.filter(attemptOf).length;
     // The first click's attempt meets a DynamoDB that does not answer; the SDK sends it again once it is dropped.
     const releaseFirst = h.dynamoGate.hold((c) => attemptOf(c) && attempts() === 1);
+    const fromLog = h.logs.length;
     const first = answeredAt(h.submit('UBOB', opened.view));
     await until("the first click's attempt PutItem", () => attempts() >= 1);
     const second = await answeredAt(h.submit('UBOB', opened.view));
@@ -229,7 +231,7 @@ describe('/reset-pin clicked twice, the first click losing its attempt to the se
     const turnedAway = h.logs.filter((l) => l.includes('"code":"REQUEST_ALREADY_USED"')).length;
     releaseFirst();
     await h.waitForLogs('"code":"REQUEST_ALREADY_USED"', turnedAway + 1, 8000);
-    await new Promise((r) => setTimeout(r, 300));
+    await h.resetClicksHandled('UBOB', 2, fromLog);
 
     const shown = h.lastShown(opened.viewId, [await first, second])!;
     expect(secretIn(shown)).toBe(pin);
@@ -248,6 +250,7 @@ describe('/reset-pin clicked twice, the first click losing its attempt to the se
     const resetsBefore = h.chime.callsTo('ResetPersonalPIN').length;
     const heldBefore = h.slack.held.length;
     const releaseShown = h.slack.hold('views.update', (args) => JSON.stringify(args.view ?? '').includes('"block_id":"secret"'));
+    const fromLog = h.logs.length;
     const firstClick = await h.submitAttemptDelayed('UBOB', opened.view);
     const first = firstClick.answer;
     await new Promise((r) => setTimeout(r, ANSWER_HOLD_MS + 200));
@@ -263,7 +266,7 @@ describe('/reset-pin clicked twice, the first click losing its attempt to the se
     secondClick.release();
     await h.waitForLogs('"code":"REQUEST_ALREADY_USED"', turnedAway + 1);
     await h.waitForAudit('UBOB', (r) => r.phase === 'outcome');
-    await new Promise((r) => setTimeout(r, 300));
+    await h.resetClicksHandled('UBOB', 2, fromLog);
 
     const pin = h.chime.pinOf('chime-bob');
     expect(secretIn(h.lastShown(opened.viewId, [await first, await second])!)).toBe(pin);

@@ -443,6 +443,12 @@ export class Harness {
     return until(`the end of ${userId}'s Home tab (its "home tab published and followed up" line)`, () => this.logs.slice(from).some(ended));
   }
 
+  /** Waits for `count` Reset clicks of `userId` logged after `this.logs[from]` to have ended (each one's "reset click handled" line). */
+  resetClicksHandled(userId: string, count: number, from: number): Promise<void> {
+    const ended = (l: string) => l.includes('"msg":"reset click handled"') && l.includes(`"slackUserId":"${userId}"`);
+    return until(`the end of ${count} of ${userId}'s Reset clicks (each one's "reset click handled" line)`, () => this.logs.slice(from).filter(ended).length >= count);
+  }
+
   /** A click on a button of the Home tab (or of a modal, with `view`), as Slack sends it. */
   clickIn(
     userId: string,
