@@ -157,7 +157,9 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
 
   async ofDay(day: string): Promise<AuditEvent[]> {
     // Without the day's bulk (UNREAD_IN_A_DAY): a day can hold thousands of records.
-    const read = await this.reading(() =>
+    // Each item read as an event as its page comes, the page then dropped: the Home tab reads 7 days
+    // at once, and what they hold alive at once is its peak (docs/performance.md, a seventeenth pass).
+    return this.reading(() =>
       this.everyPage(
         {
           IndexName: 'by-day',
@@ -166,10 +168,9 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
           ExpressionAttributeNames: { '#day': 'day', ...Object.fromEntries(DAY_FIELDS.map((f, i) => [`#f${i}`, f])) },
           ExpressionAttributeValues: marshall({ ':day': day }),
         },
-        daySchema,
+        (item) => toAuditEvent(this.parsed(item, daySchema)),
       ),
     );
-    return read.map(toAuditEvent);
   }
 
   async search(actor: Requester, from: Date, to: Date, page: LinesPage): Promise<AuditPage> {
@@ -234,7 +235,7 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
         ConsistentRead: true,
         KeyConditionExpression: 'pk = :pk AND sk >= :from',
         ExpressionAttributeValues: marshall({ ':pk': actorKey(actor.teamId, actor.userId), ':from': earliest }),
-      }),
+      }, (item) => this.parsed(item)),
     );
     // By the time as read (a record this version cannot read has its request's time, or its day's).
     return read.filter((r) => r.at >= from).map(toAuditEvent);
@@ -456,12 +457,13 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
 
   /** One page of at most `limit` records, and the sort key to go on from. */
   /** Every page of a query, each item as read (parsed): for reads that need all of what matches (a day's, a person's since a time). */
-  private async everyPage(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>, schema?: Parameters<typeof readAuditItem>[1]): Promise<AuditRecord[]> {
-    const found: AuditRecord[] = [];
+  /** Every page of a query, each item kept as `read` makes it. */
+  private async everyPage<T>(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>, read: (item: Record<string, AttributeValue>) => T): Promise<T[]> {
+    const found: T[] = [];
     let startKey: QueryCommandInput['ExclusiveStartKey'];
     do {
       const page = await this.client.send(new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: startKey }));
-      for (const item of page.Items ?? []) found.push(this.parsed(item, schema));
+      for (const item of page.Items ?? []) found.push(read(item));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return found;
