@@ -70,6 +70,7 @@ const requestItem = z.object({
   earlierFinishRequestId: z.string().optional(),
   expiredAtWithdraw: z.boolean().optional(),
   messageShownFor: z.string().optional(),
+  neverAppliedFor: z.string().optional(),
   appliedToldFor: z.string().optional(),
 });
 
@@ -415,7 +416,8 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
     return {
       claimed,
       shown: async () => {
-        if (claimed) await settle('messageShownFor = :state', { ':state': state });
+        const neverApplied = read.neverAppliedFor === state;
+        if (claimed) await settle(`messageShownFor = :state${neverApplied ? ', neverAppliedFor = :state' : ''}`, { ':state': state });
       },
       release: async () => {
         if (claimed) await settle(undefined).catch(() => undefined);
@@ -667,6 +669,7 @@ function fromItem(raw: Record<string, unknown>): PendingRequest {
     earlierFinishRequestId: i.earlierFinishRequestId,
     ...(i.expiredAtWithdraw && { expiredAtWithdraw: true }),
     messageShownFor: i.messageShownFor,
+    ...(i.neverAppliedFor && { neverAppliedFor: i.neverAppliedFor }),
     ...(i.appliedToldFor && { appliedToldFor: i.appliedToldFor }),
   };
 }

@@ -2,7 +2,7 @@ import { adminAnswer, type AdminAnswer, type AdminRefusal } from './admin-answer
 import { asFailure, currentCode, describeError, isFailureCode, LatchkeyFailure, needsOperator } from './failure';
 import { APPLY_ACTIONS, APPROVAL_ACTIONS, REVOKE_ACTIONS, WITHDRAW_ACTIONS } from './approvals/kinds';
 import type { AwaitingRetry, Listed, OwnRequest, OwnRequests, SettledOnRead, SettledOnRecord, Waiting } from './approvals/approvals';
-import { closedOutcomeUnknown, endedAfterUnknownOutcome, type PendingRequest } from './approvals/pending-request';
+import { closedOutcomeUnknown, endedAfterUnknownOutcome, neverAppliedOnRecord, type PendingRequest } from './approvals/pending-request';
 import type { Admins, AuditEvent, AuditLog, AuditReader, Clock, Logger, Requester } from './ports';
 import type { KnownGuests } from './known-guests';
 import { dayOfShortForm, newRequestId, REQUEST_ID_SHAPE } from './request-id';
@@ -46,8 +46,9 @@ export interface Activity {
    * ENDED_OUTCOME_UNKNOWN: approved again then, and expired or failed without its new finish, so the earlier change may have been made;
    * REVOKED_OUTCOME_UNKNOWN: approved again then, and revoked by an admin, so the earlier change may have been made (also known from the revoke's own record);
    * APPLY_UNANSWERED: its change was sent and not confirmed (DIRECTORY_OUTCOME_UNKNOWN: no answer, or a 500, 502 or 504), so it may have been made.
+   * NEVER_APPLIED: an OUTCOME_UNKNOWN approval whose record showed no apply began (neverAppliedOnRecord): nothing was sent.
    */
-  readonly standing?: PendingRequest['status'] | 'OUTCOME_UNKNOWN' | 'CLOSED_OUTCOME_UNKNOWN' | 'ENDED_OUTCOME_UNKNOWN' | 'REVOKED_OUTCOME_UNKNOWN' | 'APPLY_UNANSWERED';
+  readonly standing?: PendingRequest['status'] | 'OUTCOME_UNKNOWN' | 'NEVER_APPLIED' | 'CLOSED_OUTCOME_UNKNOWN' | 'ENDED_OUTCOME_UNKNOWN' | 'REVOKED_OUTCOME_UNKNOWN' | 'APPLY_UNANSWERED';
   /** An approval's change: how applying it ended, when it was tried. */
   /** not_sent: its requester's latest Finish stopped before anything was sent, the approval handed back (handedBack). */
   readonly applied?: 'succeeded' | 'failed' | 'unknown' | 'not_sent';
@@ -412,10 +413,11 @@ export class HomeTab {
     // Changes whose outcome is unknown here, which the audit record settles (rare: none, no call),
     // are drawn as they stand once settled, never as "outcome unknown" (settleOnRead).
     const unfinishedRead = typeof adminRead === 'object' && adminRead.parts.unfinished?.ok ? adminRead.parts.unfinished.value.requests : [];
-    const { standing, settled } =
-      deps.requests ? await deps.requests.settleOnRead([...(own?.ok ? own.value.requests : []), ...unfinishedRead]) : { standing: [], settled: [] };
-    const requests: Part<readonly OwnRequest[]> | undefined = own && (own.ok ? { ok: true, value: asTheyStand(own.value.requests, standing) } : own);
-    const admin = adminRead === 'ADMIN_IS_GUEST' ? adminRead : adminRead && withMoved(adminRead.parts, standing);
+    // One whose record shows nothing was sent is drawn so (never applied), as its message will say.
+    const { standing, settled, neverApplied } =
+      deps.requests ? await deps.requests.settleOnRead([...(own?.ok ? own.value.requests : []), ...unfinishedRead]) : { standing: [], settled: [], neverApplied: [] };
+    const requests: Part<readonly OwnRequest[]> | undefined = own && (own.ok ? { ok: true, value: asTheyStand(own.value.requests, [...standing, ...neverApplied]) } : own);
+    const admin = adminRead === 'ADMIN_IS_GUEST' ? adminRead : adminRead && withMoved(adminRead.parts, standing, neverApplied);
     const activity: Part<readonly Activity[]> = events.ok
       ? {
           ok: true,
@@ -887,15 +889,18 @@ function asTheyStand(read: readonly OwnRequest[], standing: readonly OwnRequest[
  * The admin's lists with the requests moved since they were read (settleOnRead): each leaves the
  * changes whose outcome is unknown (settled, or decided again: no longer unknown), and one settled
  * as a failed change that can be retried joins those, oldest first, as their list would have read it.
+ * One found never applied (`neverApplied`) stays, as found.
  */
-function withMoved(parts: AdminParts, standing: readonly OwnRequest[]): AdminParts {
-  if (standing.length === 0) return parts;
+function withMoved(parts: AdminParts, standing: readonly OwnRequest[], neverApplied: readonly OwnRequest[] = []): AdminParts {
+  if (standing.length === 0 && neverApplied.length === 0) return parts;
   const moved = new Set(standing.map((r) => r.id));
   const { unfinished, awaitingRetry } = parts;
   const retry = standing.filter((r) => r.status === 'APPLY_FAILED' && r.decidable);
   return {
     ...parts,
-    ...(unfinished?.ok && { unfinished: { ok: true, value: { ...unfinished.value, requests: unfinished.value.requests.filter((r) => !moved.has(r.id)) } } }),
+    ...(unfinished?.ok && {
+      unfinished: { ok: true, value: { ...unfinished.value, requests: unfinished.value.requests.filter((r) => !moved.has(r.id)).map((r) => neverApplied.find((f) => f.id === r.id) ?? r) } },
+    }),
     ...(awaitingRetry?.ok &&
       retry.length > 0 && {
         awaitingRetry: {
@@ -1063,7 +1068,9 @@ export function activityOf(
   // Denied then: closed, though the change may have been made.
   const standingOf = (r: PendingRequest & { readonly decidable?: boolean }): NonNullable<Activity['standing']> =>
     r.decidable && (r.status === 'FINISHING' || r.status === 'APPROVED')
-      ? 'OUTCOME_UNKNOWN'
+      ? neverAppliedOnRecord(r)
+        ? 'NEVER_APPLIED'
+        : 'OUTCOME_UNKNOWN'
       : closedOutcomeUnknown(r)
         ? 'CLOSED_OUTCOME_UNKNOWN'
         : endedAfterUnknownOutcome(r)

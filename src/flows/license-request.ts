@@ -1,4 +1,4 @@
-import type { PendingRequest } from './approvals/pending-request';
+import { neverAppliedOnRecord, type PendingRequest } from './approvals/pending-request';
 import type { License } from './ports';
 
 /** The license change, as one kind of pending request (approvals/): its ID and its detail. */
@@ -12,11 +12,12 @@ export type LicenseRequest = PendingRequest<LicenseDetail>;
 /**
  * Where a person's open license request stands, as they are told when they ask again: `waiting`
  * for an admin; approved and being `applying` now; `outcome_unknown`: its applying died midway, and
- * only an admin's new decision moves it (Approvals.finishUnknown); `retry`: its change failed, and
+ * only an admin's new decision moves it (Approvals.finishUnknown); `never_applied`: so, but the
+ * record showed no apply began, so nothing was sent (neverAppliedOnRecord); `retry`: its change failed, and
  * an admin may approve it again, or close it, until its time ends (past it, it holds no place);
  * `other`: a state these words cannot vouch for (one this version does not know).
  */
-export type LicenseStanding = 'waiting' | 'applying' | 'outcome_unknown' | 'retry' | 'other';
+export type LicenseStanding = 'waiting' | 'applying' | 'outcome_unknown' | 'never_applied' | 'retry' | 'other';
 
 /** A person's open license request, and where it stands. */
 export interface OpenLicenseRequest {
@@ -26,7 +27,8 @@ export interface OpenLicenseRequest {
 
 /** Where an open request stands (`outcomeUnknown`: as Approvals.finishUnknown rules it); never "waiting" unless nobody has decided it. */
 export function licenseStanding(request: PendingRequest, outcomeUnknown: boolean): LicenseStanding {
-  const states: Partial<Record<string, LicenseStanding>> = { PENDING: 'waiting', APPROVED: outcomeUnknown ? 'outcome_unknown' : 'applying', APPLY_FAILED: 'retry' };
+  const unknown = neverAppliedOnRecord(request) ? 'never_applied' : 'outcome_unknown';
+  const states: Partial<Record<string, LicenseStanding>> = { PENDING: 'waiting', APPROVED: outcomeUnknown ? unknown : 'applying', APPLY_FAILED: 'retry' };
   return states[request.status] ?? 'other';
 }
 

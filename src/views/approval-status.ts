@@ -1,4 +1,4 @@
-import { closedOutcomeUnknown, endedAfterUnknownOutcome, type PendingRequest } from '../flows/approvals/pending-request';
+import { closedOutcomeUnknown, endedAfterUnknownOutcome, neverAppliedOnRecord, type PendingRequest } from '../flows/approvals/pending-request';
 import type { KnownBlock } from '@slack/types';
 import type { RequesterNotice } from '../flows/approvals/approvals';
 import { context, escapeMrkdwn, quoted, referenceWords, section, sentence, slackTime } from './blocks';
@@ -21,6 +21,8 @@ export function approvalStatusLine(request: PendingRequest, words: ApprovalKindW
       return `:hourglass: Waiting for an admin; expires at ${slackTime(new Date(request.expiresAt))}.`;
     case 'APPROVED':
       // Decidable only for a kind the admin's click applies, once applying has taken longer than any change does (Approvals): it died midway.
+      // Before it began, as its record showed (neverAppliedOnRecord): nothing was sent.
+      if (decidable && neverAppliedOnRecord(request)) return neverAppliedLine(request, words);
       return decidable
         ? `:warning: Approved by ${by}${when}, but applying it did not finish: the outcome is unknown (the change may or may not have been made). ` +
             `An admin can approve it again to apply it again, or deny it to close it; IT can check the change with the reference ${referenceWords(changeReference(request, words))}.`
@@ -98,8 +100,9 @@ export function approvalStatusWords(request: PendingRequest, words: ApprovalKind
 /**
  * An approval the admin's click applies, back to the admins as its applying never ended
  * (Approvals.finishUnknown), whose record shows no apply that may have sent its change
- * (Approvals.review's `neverApplied`): nothing was sent, so approving applies it, and denying it
- * changed nothing. Never "the change may or may not have been made".
+ * (Approvals.review's `neverApplied`, or as recorded: neverAppliedOnRecord): nothing was sent, so
+ * approving applies it, and denying it changed nothing. Never "the change may or may not have been
+ * made". The directory is named in its credential's words (subjectOf).
  */
 export function neverAppliedLine(request: PendingRequest, words: ApprovalKindWords): string {
   const { by, when } = decisionOf(request);

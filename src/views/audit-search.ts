@@ -296,7 +296,7 @@ function rowLine(row: Activity, words: HomeWords): string {
           ? `:white_check_mark: Done, but these steps failed: ${(row.incomplete ?? []).map((i) => `${i.step} (${failureLabel(i.code)})`).join(', ')}`
           : row.endUnknown
             ? END_UNKNOWN[row.endUnknown]
-            : activityState(row, why, words.actions[row.action]?.approved?.(false), { applied: words.actions[row.action]?.applied });
+            : activityState(row, why, words.actions[row.action]?.approved?.(false), { applied: words.actions[row.action]?.applied, ...(subject && { directory: subject.directory }) });
   const operator = (row.state !== 'succeeded' && row.state !== 'cancelled' && row.state !== 'refused') || row.deliveryFailed || row.applied === 'failed';
   // A push the person rejected, left unanswered or cancelled stopped the request before any change
   // reached the directory: its internal user ID would tell the reader nothing they can act on. A

@@ -177,7 +177,7 @@ function activityLine(a: Activity, words: HomeWords, guest?: true): string {
   // The person's own line: an approval that waits for them says so to them.
   // A guest's approval, of a kind its requester finishes: never "yours to finish" (their Finish is refused), but where its line says why.
   const approved = words.actions[a.action]?.approved && (guest ? `:warning: Approved, but a guest account cannot finish it: see ${words.approvals.ownHeading}` : words.actions[a.action]!.approved!(true));
-  const state = lost?.state ?? activityState(a, why, approved, { own: true, applied: words.actions[a.action]?.applied });
+  const state = lost?.state ?? activityState(a, why, approved, { own: true, applied: words.actions[a.action]?.applied, ...(subject && { directory: subject.directory }) });
   // Whose revoke their click told of, or could not (saying it as the audit search does, to them).
   const followedUp = a.followUpsFailed ? followUpsFailed(a, a.followUpsFailed, { own: true }) : revokeFollowedUp(a, { own: true });
   // Their Finish shares its request's reference and has a line of its own: said to be that request's, never read as a second one.
@@ -293,8 +293,14 @@ const PUSH_ENDED: Partial<Record<string, string>> = { VERIFY_REJECTED: ':no_entr
  * finish it, for a kind they finish (HomeWords.actions' `approved`); else it is being applied.
  * `own`: the line is on its person's own Home tab, where they are "you". `applied`: how an applied
  * request stands, for a kind its requester finishes (HomeWords.actions' `applied`); else "Approved and applied".
+ * `directory`: the directory its change goes to, in its credential's words, for a change never sent.
  */
-export function activityState(a: Activity, why: string, approved?: string, { own = false, applied }: { own?: boolean; applied?: (by?: string) => string } = {}): string {
+export function activityState(
+  a: Activity,
+  why: string,
+  approved?: string,
+  { own = false, applied, directory }: { own?: boolean; applied?: (by?: string) => string; directory?: string } = {},
+): string {
   // Which admin revoked it, as the request's own line and the follow-ups' say ("an admin" only when no record names them).
   // The line's own person (their revoke, or their decision they took back) is named once: "you" on
   // their own tab; in the audit search, whose line names them already ("by <@MAX>"), "this admin".
@@ -338,6 +344,8 @@ export function activityState(a: Activity, why: string, approved?: string, { own
       REVOKED: revoked,
       UNKNOWN: ':grey_question: In a state this version of Latchkey does not know',
       OUTCOME_UNKNOWN: ':grey_question: Approved; the change did not finish and its outcome is unknown: an admin can approve it again',
+      // The directory in its credential's words (`directory`), as the review says it.
+      NEVER_APPLIED: `:warning: Approved, but never applied: Latchkey has no record of applying it, so nothing was sent${directory ? ` to ${directory}` : ''}; an admin can approve it again`,
       CLOSED_OUTCOME_UNKNOWN: ':warning: Closed by an admin; the earlier change may have been made: its request line says how IT can check it',
       ENDED_OUTCOME_UNKNOWN: ':warning: Approved again, but not finished; the earlier change may have been made: its request line says how IT can check it',
       REVOKED_OUTCOME_UNKNOWN: revokedOutcomeUnknown,

@@ -102,6 +102,14 @@ export function openRequestView({ request, stands }: OpenLicenseRequest, vocabul
       ),
       context(outcomeUnknownCheck(request.id)),
     ],
+    // The same, but the record showed its applying never began (as the first Home tab past the bound read it): nothing was sent.
+    never_applied: () => [
+      section(`:warning: ${by} approved ${called}, but it was never applied: Latchkey has no record of applying it, so nothing was sent to ${words.directory} and your ${words.what} was not changed.`),
+      section(
+        `${onAdminsList('unfinished')}: an admin can approve it again, to make the change now, or close it. ` +
+          `You will get a direct message when it is made or closed. If nobody decides it by ${until}, you can ask again after that.`,
+      ),
+    ],
     // Retried by an admin's new approval until its time ends; past it, it is closed and they are told to ask again.
     retry: () => [
       section(

@@ -430,6 +430,53 @@ describe('/request-license', () => {
     }
   });
 
+  it("an approval saved but never applied, past 10 minutes: the first Home tab to read it finds on record that nothing was sent, and the admins' message, the admins' list and the requester's Home tab say so, as its review does, never that the outcome is unknown; recorded with the message's rewrite, so later tabs say it with no read of the record", async () => {
+    const request = await annAsks('UANN', 'Pro');
+    // The admin's approval was saved (listed as a change under way, as its move lists it), and nothing after it.
+    await h.addRawRequestFields(request.requestId, { status: 'APPROVED', decidedBy: 'UMAX', decidedAt: h.clock.now().toISOString(), list: 'CHANGE_UNDERWAY' });
+    h.clock.offsetMs = 11 * 60_000;
+    const never = ', but it was never applied: Latchkey has no record of applying it, so nothing was sent to Amazon Chime. An admin can approve it again to apply it now, or deny it to close it.';
+    const linesOf = (home: Record<string, any>) => (home.blocks as any[]).map((b) => JSON.stringify(b)).filter((b) => b.includes(request.requestId));
+    try {
+      // Before: "applying it did not finish: the outcome is unknown (the change may or may not have been made)", everywhere but its review.
+      const adas = linesOf((await h.openHome('UADA')).home);
+      expect(adas.join('\n')).toContain(never);
+      expect(adas.join('\n')).not.toContain('may or may not');
+      const rewritten = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('never applied'));
+      expect(JSON.stringify(rewritten.args.blocks)).toContain(never);
+      expect(JSON.stringify(rewritten.args.blocks)).toContain('"action_id":"license_review"');
+      expect(JSON.stringify(rewritten.args.blocks)).not.toContain('may or may not');
+      // Recorded with the rewrite: every later read says it from the request (no Query of the record).
+      const deadline = Date.now() + 10_000;
+      let stored = await h.storedRequest(request.requestId);
+      while (stored?.messageShownFor === undefined && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+        stored = await h.storedRequest(request.requestId);
+      }
+      expect(stored?.neverAppliedFor).toBeDefined();
+      expect(stored?.neverAppliedFor).toBe(stored?.messageShownFor);
+      // Ann's tab: her request's line, and her activity line.
+      const annHome = (await h.openHome('UANN')).home;
+      expect(linesOf(annHome)).toEqual([
+        expect.stringContaining('*License change request* (Basic → Pro) · :warning: Approved, but never applied: Latchkey has no record of applying it, so nothing was sent to Amazon Chime; an admin can approve it again'),
+      ]);
+      // Her requests' line (which names no reference: the only one of hers approved by <@UMAX> and open).
+      const own = (annHome.blocks as any[]).map((b) => JSON.stringify(b)).filter((b) => b.includes('*License change*: *Basic* → *Pro*') && b.includes('Approved by <@UMAX>'));
+      expect(own).toEqual([expect.stringContaining(never)]);
+      // And asking again. Before: "but applying it did not finish, so Latchkey cannot tell whether your Amazon Chime license was changed."
+      const asked = JSON.stringify((await h.open('/request-license', 'UANN')).view.blocks);
+      expect(asked).toContain(':warning: <@UMAX> approved your request to change your Amazon Chime license to Pro, but it was never applied: Latchkey has no record of applying it, so nothing was sent to Amazon Chime and your Amazon Chime license was not changed.');
+      expect(asked).not.toContain('cannot tell');
+      // Approved again, it is applied, once.
+      const again = await review('UADA', request);
+      expect(JSON.stringify(await approveOrDeny('UADA', again.view, again.viewId, 'approve'))).toContain('Done: <@UANN>');
+      expect(h.chime.callsTo('UpdateUser')).toHaveLength(1);
+    } finally {
+      h.clock.offsetMs = 0;
+      h.chime.users.set('chime-ann', { ...h.chime.users.get('chime-ann')!, LicenseType: 'Basic' });
+    }
+  });
+
   it('a retry saved but never applied, after an earlier apply whose change was sent and not confirmed, denied after 10 minutes: its requester is still told the earlier change may have been made', async () => {
     const request = await annAsks('UANN', 'Pro');
     // Its first apply's change went unconfirmed (DIRECTORY_OUTCOME_UNKNOWN); an admin's retry was saved, and nothing after it.

@@ -6,6 +6,7 @@ import { startDynamoGate, type DynamoCall, type DynamoGate } from './dynamo-gate
 import { DynamoDbAuditLog } from '../../src/audit/dynamodb-audit-log';
 import { DynamoDbPendingRequests } from '../../src/approvals/dynamodb-pending-requests';
 import { messageState } from '../../src/flows/approvals/approvals';
+import type { PendingRequest } from '../../src/flows/approvals/pending-request';
 import type { AuditRecord } from '../../src/audit/audit-record';
 import type { AuditEntry } from '../../src/flows/ports';
 import { loadConfig, type Config } from '../../src/config';
@@ -684,6 +685,11 @@ export class Harness {
         ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#f${i}`, n])),
       }),
     );
+  }
+
+  /** A request as the approvals table holds it now, read as the app reads it. */
+  storedRequest(requestId: string): Promise<PendingRequest | undefined> {
+    return new DynamoDbPendingRequests(this.readerClient, this.config.approvalsTableName, this.clock).get(requestId);
   }
 
   /** Deletes a stored request, as DynamoDB's TTL does once its purgeAt has passed. */

@@ -206,7 +206,7 @@ export class MemoryPendingRequests implements PendingRequestStore {
         if (!ours()) return;
         this.rewrites.delete(id);
         const latest = this.requests.get(id);
-        if (latest) this.requests.set(id, { ...latest, messageShownFor: state });
+        if (latest) this.requests.set(id, { ...latest, messageShownFor: state, ...(read.neverAppliedFor === state && { neverAppliedFor: state }) });
       },
       release: async () => {
         if (ours()) this.rewrites.delete(id);

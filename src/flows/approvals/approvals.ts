@@ -11,6 +11,7 @@ import {
   type Detail,
   type FollowUps,
   type MessageRewriteClaim,
+  messageState,
   OUTCOME_UNKNOWN,
   type PendingChanges,
   type PendingPage,
@@ -82,11 +83,13 @@ export interface SettledOnRecord {
 /**
  * What settling before a Home tab is drawn found: each request read that moved since (`standing`,
  * as it stands now, with whether an admin can decide it), and those this read settled itself
- * (`settled`), for tellSettled.
+ * (`settled`), for tellSettled. `neverApplied`: those unmoved whose record shows no apply began
+ * (PendingRequest.neverAppliedFor, set here), drawn so and recorded so by their message's rewrite (showUnknown).
  */
 export interface SettledOnRead {
   readonly standing: readonly OwnRequest[];
   readonly settled: readonly SettledOnRecord[];
+  readonly neverApplied: readonly OwnRequest[];
 }
 
 /**
@@ -282,10 +285,7 @@ interface ApprovalsDeps {
 
 export type Decision = { decision: 'approve' | 'deny'; comment?: string };
 
-/** A request's state as its admins' message shows it, for a change whose outcome is unknown: a new take or decision is a new state. */
-export function messageState(r: PendingRequest): string {
-  return `${r.status} ${r.takenAt ?? ''} ${r.decidedAt ?? ''}`;
-}
+export { messageState };
 
 /** Whether a DM kept for a request (`kept`) is the message a click was in (`clickedIn`). */
 function sameMessage(kept: { channel: string; ts: string } | undefined, clickedIn: WithdrawPlace | undefined): boolean {
@@ -1294,21 +1294,28 @@ export class Approvals {
    * retry, never "outcome unknown". The cost falls only on such requests, which are rare: one read
    * of the record each (a Query a day since it was made, at once) and, when it shows an outcome, one
    * write; a tab with none makes no call. Nobody is told here (the tab never waits for Slack):
-   * tellSettled tells of those this read settled after the tab is shown. Never throws: a record not
-   * read, or a write that failed, leaves the request as read (shown unknown, as before).
+   * tellSettled tells of those this read settled after the tab is shown. One whose record shows no
+   * apply began (neverApplied) is drawn as never applied, nothing sent, and its message's rewrite
+   * (showUnknown) records that with it (PendingRequest.neverAppliedFor), so every later line says it
+   * with no read of the record. Never throws: a record not read, or a write that failed, leaves the
+   * request as read (shown unknown, as before).
    */
   async settleOnRead(requests: readonly PendingRequest[]): Promise<SettledOnRead> {
     const due = [...new Map(requests.filter((r) => this.unknownNotYetShown(r)).map((r) => [r.id, r])).values()];
     const standing: OwnRequest[] = [];
     const settled: SettledOnRecord[] = [];
+    const neverApplied: OwnRequest[] = [];
     await aFewAtATime(due, WRITES_AT_ONCE, async (r) => {
-      const found = await this.settleQuietly(r, await this.applyOnRecord(r));
+      const record = await this.applyOnRecord(r);
+      // Nothing was sent: the same read says so, to this tab and, once its message is rewritten, on record.
+      if (this.neverApplied(r, record)) neverApplied.push({ ...r, neverAppliedFor: messageState(r), decidable: this.decidable(r) });
+      const found = await this.settleQuietly(r, record);
       // Not moved (its write failed, and read back as it was): shown as read.
       if (!found || messageState(found.request) === messageState(r)) return;
       standing.push({ ...found.request, decidable: this.decidable(found.request) });
       if (found.ours) settled.push(found.ours);
     });
-    return { standing, settled };
+    return { standing, settled, neverApplied };
   }
 
   /**
@@ -1372,7 +1379,8 @@ export class Approvals {
         this.warn(err, r, 'approvals message update failed');
         return;
       }
-      // Not recorded: the claim lapses, and one more process may rewrite it the same.
+      // Not recorded: the claim lapses, and one more process may rewrite it the same. Recorded with
+      // what it showed of the record: never applied, when settleOnRead found it so (neverAppliedFor).
       await claim.shown().catch((err: unknown) => this.warn(err, r, 'approvals message rewrite not recorded'));
       // Moved while Slack took the rewrite (decided, settled: the claim held then): this older state
       // may have landed over what that move showed, so the message shows the request as it stands.

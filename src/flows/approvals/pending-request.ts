@@ -148,6 +148,29 @@ export interface PendingRequest<D extends Detail = Detail> {
    * rewrite is done once, not once per process (every Lambda cold start) and admin.
    */
   readonly messageShownFor?: string;
+  /**
+   * The state (messageState) in which an approval the admin's click applies, its applying past its
+   * bound (Approvals.finishUnknown), was found by the audit record never to have been applied (no
+   * apply that may have sent its change: Approvals.applyOnRecord's `none`), as the first Home tab
+   * to read it past the bound found it (Approvals.settleOnRead), recorded with its message's rewrite
+   * (messageShownFor), which no later read repeats. While the request is in that state, its lines
+   * say nothing was sent (neverAppliedOnRecord); a new decision is a new state.
+   */
+  readonly neverAppliedFor?: string;
+}
+
+/** A request's state as its admins' message shows it, for a change whose outcome is unknown: a new take or decision is a new state. */
+export function messageState(r: PendingRequest): string {
+  return `${r.status} ${r.takenAt ?? ''} ${r.decidedAt ?? ''}`;
+}
+
+/**
+ * An approval whose applying did not finish, which the audit record showed was never applied, so
+ * nothing was sent to its directory (neverAppliedFor, still in that state): said so, never that the
+ * change may or may not have been made.
+ */
+export function neverAppliedOnRecord(r: PendingRequest): boolean {
+  return r.status === 'APPROVED' && r.neverAppliedFor !== undefined && r.neverAppliedFor === messageState(r);
 }
 
 /**
@@ -163,7 +186,11 @@ export const MESSAGE_REWRITE_CLAIM_MS = 5 * 60_000;
 export interface MessageRewriteClaim {
   /** True for the one caller that may rewrite it now. */
   readonly claimed: boolean;
-  /** The rewrite was made: the state is recorded as shown (messageShownFor), and nobody rewrites it again. */
+  /**
+   * The rewrite was made: the state is recorded as shown (messageShownFor), and nobody rewrites it
+   * again; and, when the request as claimed was found never applied in that state (its
+   * neverAppliedFor), that too, in the same write, for every later line to say.
+   */
   shown(): Promise<void>;
   /** The rewrite failed: the claim is given back, so a later read tries again. */
   release(): Promise<void>;
