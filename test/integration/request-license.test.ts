@@ -867,23 +867,22 @@ describe('/request-license: a failed change past its time, older than its reques
       for (let i = 0; i < 4; i++) expect(await decides(await asks(), 'deny')).toContain('Denied');
       await asks();
       h.slack.clear();
-      const home = JSON.stringify((await h.openHome('UBOB')).home);
+      // Waited for to the end of its follow-ups, which tell him.
+      const home = JSON.stringify((await h.openHomeToTheEnd('UBOB')).home);
       const own = home.slice(home.indexOf('Your requests'));
       expect(own).toContain(':hourglass: Waiting for an admin');
       expect(own.match(/:no_entry: Denied by/g)).toHaveLength(4);
       expect(own).not.toContain('Approved by');
 
       const toldAgain = (c: SlackCall) => c.method === 'chat.postMessage' && c.args.channel === 'DUBOB' && JSON.stringify(c.args).includes('to ask again');
-      for (let i = 0; i < 100 && !h.slack.calls.some(toldAgain); i++) await new Promise((r) => setTimeout(r, 20));
       expect(h.slack.calls.filter(toldAgain).map((c) => c.args.text)).toEqual([
         "Your request to change your Amazon Chime license to Pro was approved by <@UADA>, but the change was not applied, and it was not retried before your request's time ended.",
       ]);
       const update = await h.slack.waitForCall('chat.update', (c) => c.args.ts === old.message.ts);
       expect(JSON.stringify(update.args.blocks)).not.toContain('license_review');
       expect(JSON.stringify(update.args.blocks)).toContain('<@UBOB> can ask again with `/request-license`');
-      // Once: his next open writes and says nothing more.
-      await h.openHome('UBOB');
-      await new Promise((r) => setTimeout(r, 200));
+      // Once: his next open writes and says nothing more (waited for to its follow-ups' end).
+      await h.openHomeToTheEnd('UBOB');
       expect(h.slack.calls.filter(toldAgain)).toHaveLength(1);
     } finally {
       h.clock.offsetMs = 0;

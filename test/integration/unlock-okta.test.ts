@@ -241,6 +241,7 @@ describe('/unlock-okta clicked twice, the second click\'s "working…" answer re
   async function shownOverByWorking(asideFails: boolean) {
     const { opened, unlocksBefore } = await bobsUnlockOpened(h);
     const turnedAway = h.logs.filter((l) => l.includes('"code":"REQUEST_ALREADY_USED"')).length;
+    const fromLog = h.logs.length;
     const { first, second, releaseReceipt, releaseSecond } = await h.submitTwiceFirstUnderWay('UBOB', opened.view);
     try {
       expect(h.lastShown(opened.viewId, [first])!.title.text).toBe('Okta account unlocked');
@@ -255,7 +256,8 @@ describe('/unlock-okta clicked twice, the second click\'s "working…" answer re
       const update = await h.slack.waitForCall('views.update', (c) => c.args.view_id === opened.viewId && c.result?.ok === true && c.at >= answered.at);
       releaseReceipt();
       await h.waitForAudit('UBOB', (r) => r.action === 'unlock_okta' && r.phase === 'outcome');
-      await new Promise((r) => setTimeout(r, 200));
+      // Both clicks' ends, after the last thing each sent the modal.
+      await h.resetClicksHandled('UBOB', 2, fromLog);
       expect(h.slack.callsTo('views.update').filter((c) => c.args.view_id === opened.viewId && c.result?.ok === true).at(-1)).toBe(update);
       expect(okta().calls.filter((c) => c.operation === 'Unlock')).toHaveLength(unlocksBefore + 1);
       return { shown: update.args.view as Record<string, any> };
@@ -427,6 +429,7 @@ describe('/unlock-okta clicked once, its "working…" answer out before the unlo
    */
   async function workingThenRefused(asideFails: boolean) {
     const { opened, unlocksBefore } = await bobsUnlockOpened(h);
+    const fromLog = h.logs.length;
     const click = await h.submitAttemptDelayed('UBOB', opened.view);
     const release = click.release;
     try {
@@ -439,7 +442,8 @@ describe('/unlock-okta clicked once, its "working…" answer out before the unlo
       // Before: nothing after the refused update, and the modal stayed on "Unlocking your Okta account…" for good.
       const update = await h.slack.waitForCall('views.update', (c) => c.args.view_id === opened.viewId && c.result?.ok === true && c.at >= answered.at);
       await h.waitForAudit('UBOB', (r) => r.action === 'unlock_okta' && r.phase === 'outcome');
-      await new Promise((r) => setTimeout(r, 200));
+      // The click's end, after the last thing it sent the modal.
+      await h.resetClicksHandled('UBOB', 1, fromLog);
       expect(h.slack.callsTo('views.update').filter((c) => c.args.view_id === opened.viewId && c.result?.ok === true).at(-1)).toBe(update);
       expect(okta().calls.filter((c) => c.operation === 'Unlock')).toHaveLength(unlocksBefore + 1);
       const outcomes = (await h.auditRecords('UBOB')).filter((r) => r.action === 'unlock_okta' && r.phase === 'outcome');
