@@ -76,6 +76,6 @@ export function registerResetSubmission(app: GuardedApp, credential: Credential,
     }
     // The click's whole handling, its push's wait included, to the last thing its modal was sent: a
     // modal left at "working…" with this line logged was sent its result (or Slack refused it, logged).
-    logger.debug({ slackUserId: requester.userId, kind, requestId: result.requestId, ok: result.ok, ms: Date.now() - started }, 'reset click handled');
+    logger.debug({ slackUserId: requester.userId, kind, requestId: result.requestId, ok: result.ok, ...(!result.ok && { code: result.code }), ms: Date.now() - started }, 'reset click handled');
   });
 }

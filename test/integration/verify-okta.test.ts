@@ -290,7 +290,8 @@ describe('verify with Okta Verify', () => {
     expect(h.okta.answerPush(push.id, { approve: true, pick: push.correctAnswer })).toBe(false);
     const records = await h.waitForAudit('UANN', (r) => r.phase === 'outcome' && r.verification === 'cancelled');
     expect(records.find((r) => r.verification === 'cancelled')).toMatchObject({ outcome: 'failure', errorCode: 'VERIFY_CANCELLED', verifier: 'okta_verify', factorType: 'push', directory: 'workmail' });
-    await new Promise((r) => setTimeout(r, 400));
+    // The click's end: nothing it does comes after.
+    await h.resetClicksHandled('UANN', 1, logged);
     expect(h.workmail.callsTo('ResetPassword')).toEqual([]);
     expect(h.logs.slice(logged).some((l) => l.includes('securityEvent') || l.includes('"alert":true'))).toBe(false);
     // No DM (nothing happened that its owner must hear of), and nothing shown on the closed modal.
@@ -360,7 +361,9 @@ describe('verify with Okta Verify', () => {
     const answered = await h.submit('UANN', again.view);
     const waiting = await h.waitForPush('ann@example.com', before + 2);
     expect(waiting.approveAt).toBeUndefined();
-    await new Promise((r) => setTimeout(r, 800));
+    // Checked twice since it was sent, and still waiting on the phone: nothing reset it meanwhile.
+    const polls = h.okta.callsTo('GetFactorTransaction').length;
+    await until('two checks of the push since it was sent', () => h.okta.callsTo('GetFactorTransaction').length >= polls + 2);
     expect(h.okta.phone!.waiting('ann@example.com').map((p) => p.id)).toEqual([waiting.id]);
     expect(h.okta.phone!.answer(waiting.id, { approve: true, pick: waiting.correctAnswer })).toBe(true);
     expect(hasSecret(await modalAfter(h, answered, again.viewId, hasSecret))).toBe(true);
@@ -555,12 +558,13 @@ describe('verify: two clicks of one Reset racing (a double click, a replay), the
   }
 
   /** The first click, released: its attempt, sent again, finds the second's, and it is turned away (logged, as any used confirmation). */
-  async function firstTurnedAway(releaseFirst: () => void) {
+  async function firstTurnedAway(who: Person, releaseFirst: () => void) {
     const turnedAway = linesSaying(h, '"code":"REQUEST_ALREADY_USED"');
+    const fromLog = h.logs.length;
     releaseFirst();
     await h.waitForLogs('"code":"REQUEST_ALREADY_USED"', turnedAway + 1, 8000);
-    // Whatever it would show, it has had time to.
-    await new Promise((r) => setTimeout(r, 300));
+    // Whatever it would show, it has shown: its end (the second click's, if it ended meanwhile, was cancelled).
+    await h.resetClicksHandled(who.slackId, 1, fromLog, (l) => !l.includes('"code":"VERIFY_CANCELLED"'));
   }
 
   /** The one push sent, withdrawn before any check of it, and nothing changed: on record as cancelled. */
@@ -583,7 +587,7 @@ describe('verify: two clicks of one Reset racing (a double click, a replay), the
     expect((await h.close('UANN', { ...waiting, id: opened.viewId })).status).toBe(200);
     await h.waitForLogs('push cancelled: the person closed the modal waiting for it', 1, 3000);
     // The first click's attempt, sent again, finds the second's: that click changes nothing.
-    await firstTurnedAway(releaseFirst);
+    await firstTurnedAway(ANN, releaseFirst);
     await cancelledAtOnce(ANN, push);
   });
 
@@ -592,7 +596,7 @@ describe('verify: two clicks of one Reset racing (a double click, a replay), the
     const { opened, first, second, releaseFirst, push } = await twoClicks(BOB);
     // Its attempt still on its way when its answer may be held no longer: the first click has answered by then.
     await new Promise((r) => setTimeout(r, ANSWER_HOLD_MS + 200));
-    await firstTurnedAway(releaseFirst);
+    await firstTurnedAway(BOB, releaseFirst);
     const shown = h.lastShown(opened.viewId, [await first, second])!;
     expect(text(shown)).toContain(`Approve the Okta Verify request on your phone and pick *${push.correctAnswer}*.`);
     expect(shown).toMatchObject({ callback_id: 'reset_password_waiting', notify_on_close: true });
@@ -605,7 +609,7 @@ describe('verify: two clicks of one Reset racing (a double click, a replay), the
   it('… and closing it once the first click was turned away likewise: at once, not at the next check', async () => {
     const cancelled = linesSaying(h, 'push cancelled: the person closed the modal waiting for it');
     const { opened, releaseFirst, push, waiting } = await twoClicks(CARL);
-    await firstTurnedAway(releaseFirst);
+    await firstTurnedAway(CARL, releaseFirst);
     expect((await h.close('UCARL', { ...waiting, id: opened.viewId })).status).toBe(200);
     await h.waitForLogs('push cancelled: the person closed the modal waiting for it', cancelled + 1, 3000);
     // Ended here, by the close itself: nothing left on record for a check to find.
@@ -619,9 +623,11 @@ describe('verify: two clicks of one Reset racing (a double click, a replay), the
     const push = await h.waitForPush(MAX.email);
     await modalAfter(h, first, opened.viewId, (v) => text(v).includes('Approve the Okta Verify request'));
     const turnedAway = linesSaying(h, '"code":"REQUEST_ALREADY_USED"');
+    const fromLog = h.logs.length;
     const again = await answeredAt(h.submit(MAX.slackId, opened.view));
     await h.waitForLogs('"code":"REQUEST_ALREADY_USED"', turnedAway + 1, 8000);
-    await new Promise((r) => setTimeout(r, 300));
+    // The replayed click's end (the first still waits on the phone).
+    await h.resetClicksHandled(MAX.slackId, 1, fromLog);
     const shown = h.lastShown(opened.viewId, [first, again])!;
     expect(text(shown)).toContain(`Approve the Okta Verify request on your phone and pick *${push.correctAnswer}*.`);
     expect(shown).toMatchObject({ callback_id: 'reset_password_waiting', notify_on_close: true });
@@ -720,7 +726,9 @@ describe('verify on AWS Lambda: the worker follows the push and updates the moda
     expect(await h.closesOnRecord()).toHaveLength(closes);
     // And a close on record for Ann's request that is not Ann's (the app never writes one): her wait reads it and goes on.
     await h.writeRawClose(await waitingRequest(h, 'UANN'), 'UBOB');
-    await new Promise((r) => setTimeout(r, 400));
+    // Two checks of the push since: the wait has read the closes on record after that one was written.
+    const polls = h.okta.callsTo('GetFactorTransaction').length;
+    await until('two checks of the push since that close was written', () => h.okta.callsTo('GetFactorTransaction').length >= polls + 2);
     expect(h.okta.callsTo('CancelFactorTransaction')).toHaveLength(withdrawn);
     expect(h.okta.answerPush(push.id, { approve: true, pick: push.correctAnswer })).toBe(true);
     const final = await h.slack.waitForCall('views.update', (c) => c.args.view_id === opened.viewId && hasSecret(c.args.view), 8000);

@@ -444,9 +444,9 @@ export class Harness {
     return until(`the end of ${userId}'s Home tab (its "home tab published and followed up" line)`, () => this.logs.slice(from).some(ended));
   }
 
-  /** Waits for `count` Reset clicks of `userId` logged after `this.logs[from]` to have ended (each one's "reset click handled" line). */
-  resetClicksHandled(userId: string, count: number, from: number): Promise<void> {
-    const ended = (l: string) => l.includes('"msg":"reset click handled"') && l.includes(`"slackUserId":"${userId}"`);
+  /** Waits for `count` Reset clicks of `userId` (those `which` picks by their line) logged after `this.logs[from]` to have ended (each one's "reset click handled" line). */
+  resetClicksHandled(userId: string, count: number, from: number, which: (line: string) => boolean = () => true): Promise<void> {
+    const ended = (l: string) => l.includes('"msg":"reset click handled"') && l.includes(`"slackUserId":"${userId}"`) && which(l);
     return until(`the end of ${count} of ${userId}'s Reset clicks (each one's "reset click handled" line)`, () => this.logs.slice(from).filter(ended).length >= count);
   }
 
