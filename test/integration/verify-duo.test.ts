@@ -82,7 +82,8 @@ describe('verify with Duo Push', () => {
     // Still live on Duo's side; approved by habit, after the close.
     expect(duo().answerPush(push.txid, { approve: true })).toBe(true);
     const checks = duo().callsTo('auth_status').length;
-    await new Promise((r) => setTimeout(r, 500));
+    // The click's end: its wait is over, and nothing checks the push after it.
+    await h.resetClicksHandled('UANN', 1, logged);
     expect(duo().callsTo('auth_status')).toHaveLength(checks);
     expect(h.workmail.callsTo('ResetPassword')).toEqual([]);
     const records = await h.waitForAudit('UANN', (r) => r.verification === 'cancelled');
