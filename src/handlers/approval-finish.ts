@@ -47,6 +47,7 @@ export function registerApprovalFinish(
     // Opened on arrival (acknowledgeActionOnArrival above, or Lambda's answering invocation). Not
     // opened: the trigger was too old and the person was told Latchkey is busy. Either way, with no
     // modal of theirs to show a secret in, nothing is changed (the approval stays usable until it expires).
+    const started = Date.now();
     const opened = await openedModalOf(context);
     if (!opened?.ok) return;
     const viewId = opened.viewId;
@@ -115,6 +116,8 @@ export function registerApprovalFinish(
         .update({ channel: dm.channel, ts: dm.ts, ...finishedMessage(outcome.result.ok ? { ok: true, at } : { ...outcome.result, at }, words) })
         .catch((err: unknown) => logger.warn({ slackUserId: requester.userId, approvalRequestId, err: describeError(err) }, "the finish button's message could not be rewritten"));
     }
+    // As a Reset click's: the click's whole handling, to the last thing its window and its DM were sent.
+    logger.debug({ slackUserId: requester.userId, approvalRequestId, ok: outcome.ok, ...(!outcome.ok && { code: outcome.code }), ms: Date.now() - started }, 'finish click handled');
   });
 }
 

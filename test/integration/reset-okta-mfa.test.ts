@@ -1,3 +1,4 @@
+import { until } from '../support/until';
 import { OktaDirectory } from '../../src/credentials/okta/okta-directory';
 import { startOktaSimulator, type OktaSimFactor, type OktaSimulator, type OktaSimUser } from '../../src/credentials/okta-stand-in';
 import { LatchkeyFailure } from '../../src/flows/failure';
@@ -261,6 +262,7 @@ describe('/reset-okta-mfa', () => {
     const finish = await finishButton(h, 'UFAY');
     h.slack.failNext('views.update', { error: 'internal_error' }, 1, (args) => args.view?.title?.text === 'Okta MFA reset');
     const triggerId = h.slack.newTriggerId();
+    const fromLog = h.logs.length;
     await h.click('UFAY', 'approval_finish', finish.value, finish.message, triggerId);
     const viewId = h.openedViewId(await h.slack.waitForCall('views.open', (c) => c.args.trigger_id === triggerId));
     const refused = await h.slack.waitForCall('views.update', (c) => c.args.view_id === viewId && c.result?.ok === false);
@@ -268,9 +270,11 @@ describe('/reset-okta-mfa', () => {
     expect(aside.args.text).toMatch(/^What came of your Okta MFA reset could not be shown in your Latchkey window, so here it is: /);
     await h.waitForAudit('UFAY', (r) => r.action === 'reset_okta_mfa' && r.phase === 'outcome');
     // The window is told once the finish has ended (its receipt sent, the request marked finished):
-    // waited for, as on a loaded machine that is later than any fixed pause.
-    const told = await h.slack.waitForCall('views.update', (c) => c.args.view_id === viewId && c.result?.ok === true && c.at >= refused.at).catch(() => undefined);
-    await new Promise((r) => setTimeout(r, 200));
+    // the click's end waited for, as on a loaded machine that is later than any fixed pause.
+    await until(`the end of Fay's Finish click (its "finish click handled" line)`, () =>
+      h.logs.slice(fromLog).some((l) => l.includes('"msg":"finish click handled"') && l.includes('"slackUserId":"UFAY"')),
+    );
+    const told = h.slack.callsTo('views.update').find((c) => c.args.view_id === viewId && c.result?.ok === true && c.at >= refused.at);
     expect(okta().callsTo('ResetFactors').map((c) => c.params.userId)).toEqual(['00ufay']);
     // Before: nothing after the refused update, and the window stayed on its loading view for good.
     const shown = h.slack.callsTo('views.update').filter((c) => c.args.view_id === viewId && c.result?.ok === true).at(-1);
