@@ -455,9 +455,7 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
     );
   }
 
-  /** One page of at most `limit` records, and the sort key to go on from. */
-  /** Every page of a query, each item as read (parsed): for reads that need all of what matches (a day's, a person's since a time). */
-  /** Every page of a query, each item kept as `read` makes it. */
+  /** Every page of a query, for reads that need all of what matches (a day's, a person's since a time): each item kept as `read` makes it. */
   private async everyPage<T>(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>, read: (item: Record<string, AttributeValue>) => T): Promise<T[]> {
     const found: T[] = [];
     let startKey: QueryCommandInput['ExclusiveStartKey'];
@@ -469,6 +467,7 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
     return found;
   }
 
+  /** One page of at most `limit` records, and the sort key to go on from. */
   private async page(input: Omit<QueryCommandInput, 'TableName' | 'Limit'>, limit: number): Promise<{ records: AuditRecord[]; next?: string }> {
     const page = await this.client.send(new QueryCommand({ ...input, TableName: this.tableName, Limit: limit }));
     const records = (page.Items ?? []).map((item) => this.parsed(item));
