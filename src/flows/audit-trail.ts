@@ -111,10 +111,19 @@ export class AuditTrail {
       await this.audit.record(entry);
     } catch (err) {
       // The person, so the on-call can ask them what they saw (docs/deploy.md, the alert lines) without first finding the request.
-      const fields = { requestId: entry.requestId, slackUserId: entry.actor.userId, action: entry.action, phase: entry.phase, err: err instanceof Error ? err.message : String(err) };
+      const fields = {
+        requestId: entry.requestId,
+        // A step of a request an admin decides has a fresh requestId; its flow's alert names the request's own reference.
+        ...(entry.approvalRequestId && { approvalRequestId: entry.approvalRequestId }),
+        slackUserId: entry.actor.userId,
+        action: entry.action,
+        phase: entry.phase,
+        err: err instanceof Error ? err.message : String(err),
+      };
       // A refusal or failure of ours (an unreachable table, most often the same one) was paged by the
-      // flow that met it, with who and what failed, under this requestId: one page a command, the
-      // record's loss beside it. Any other record lost is this command's only alert.
+      // flow that met it, with who and what failed, under this requestId, or its approvalRequestId for
+      // a request an admin decides: one page a command, the record's loss beside it. Any other record
+      // lost is this command's only alert.
       if (entry.errorCode !== undefined && needsOperator(entry.errorCode)) this.logger.error({ ...fields, errorCode: entry.errorCode }, 'audit record could not be written');
       else this.logger.error({ ...fields, alert: true }, 'audit record could not be written');
     }

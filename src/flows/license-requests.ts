@@ -5,6 +5,7 @@ import { identifyRequester } from './identify-requester';
 import { asLicenseRequest, LICENSE_KIND, LICENSE_SLOT, licenseStanding, type LicenseRequest, type OpenLicenseRequest } from './license-request';
 import { pickDirectoryUser } from './pick-directory-user';
 import { NO_METRICS, type Clock, type License, type LicenseDirectory, type Logger, type Metrics, type Requester, type WorkspaceMembers } from './ports';
+import { newRequestId } from './request-id';
 import type { Sealer } from './sealer';
 import type { Workspace } from './workspace';
 
@@ -117,11 +118,13 @@ export class LicenseRequests {
     } catch (err) {
       // Refused before the form: recorded with a reference, as every refusal of a request is.
       const failure = asFailure(err);
-      const fields = { slackUserId: requester.userId, step: 'start', code: failure.code, detail: failure.detail };
+      // Named before the record is written, so that the record's loss (logged under it) is found beside this line.
+      const requestId = newRequestId(this.deps.clock.now());
+      const fields = { slackUserId: requester.userId, requestId, step: 'start', code: failure.code, detail: failure.detail };
       if (failure.needsOperator) this.deps.logger.error({ ...fields, alert: true }, 'approval request failed: operator action needed');
       else this.deps.logger.warn(fields, 'approval request refused or failed');
       (this.deps.metrics ?? NO_METRICS).count('request_refused', { action: 'license_start', code: failure.code });
-      const requestId = await this.deps.approvals.refused(requester, LICENSE_KIND, failure.code, { directory: this.deps.auditDirectory });
+      await this.deps.approvals.refused(requester, LICENSE_KIND, failure.code, { directory: this.deps.auditDirectory, requestId });
       return { ok: false, code: failure.code, email, requestId, retryAt: failure.retryAt };
     }
   }

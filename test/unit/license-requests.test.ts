@@ -66,7 +66,7 @@ function setup() {
     checkDecision: approvals.checkDecision.bind(approvals),
     decide: approvals.decide.bind(approvals),
   };
-  return { clock, audit, store, announcer, directory, flow, approvals };
+  return { clock, audit, store, announcer, directory, flow, approvals, logger };
 }
 
 async function fileRequest(flow: ReturnType<typeof setup>['flow'], requester = ANN, to: License = 'Pro', reason = 'I host customer calls') {
@@ -133,6 +133,40 @@ describe('LicenseRequests', () => {
     if (!('ticket' in checked)) throw new Error('bad form');
     expect(await flow.submit(ANN, checked)).toMatchObject({ ok: false, code: 'SLACK_UNAVAILABLE' });
     expect(await store.findOpen(ANN, 'OPEN')).toBeUndefined();
+  });
+
+  describe('a record lost with its command paged: the lost record\'s line is found by the reference the page names', () => {
+    const said = (logger: MemoryLogger, message: string) => logger.lines.filter((l) => l.message === message).map((l) => l.fields as Record<string, unknown>);
+
+    it('a request the store could not file: the page names the request (approvalRequestId), and so does its lost outcome', async () => {
+      const { flow, audit, store, logger } = setup();
+      const started = await flow.start(ANN);
+      if (!started.ok || started.state !== 'form') throw new Error('no form');
+      const checked = flow.checkForm(ANN, started.ticket, 'Pro', 'calls');
+      if (!('ticket' in checked)) throw new Error('bad form');
+      store.failWith = new LatchkeyFailure('STORE_UNAVAILABLE');
+      const write = audit.record.bind(audit);
+      audit.record = async (entry) => (entry.phase === 'outcome' ? Promise.reject(new LatchkeyFailure('AUDIT_UNAVAILABLE')) : write(entry));
+      const submitted = await flow.submit(ANN, checked);
+      expect(submitted).toMatchObject({ ok: false, code: 'STORE_UNAVAILABLE' });
+      const [page] = said(logger, 'approval request failed: operator action needed');
+      expect(page).toMatchObject({ slackUserId: 'UANN', code: 'STORE_UNAVAILABLE', approvalRequestId: expect.any(String) });
+      // The step's own requestId is fresh (the attempt's); only the request's reference joins the two lines.
+      expect(said(logger, 'audit record could not be written')).toEqual([expect.objectContaining({ phase: 'outcome', approvalRequestId: page!.approvalRequestId })]);
+    });
+
+    it('a request refused before its form: the page names the reference its lost refusal is logged under', async () => {
+      const { flow, audit, store, logger } = setup();
+      store.findOpen = async () => Promise.reject(new LatchkeyFailure('STORE_UNAVAILABLE'));
+      audit.failWith = new LatchkeyFailure('AUDIT_UNAVAILABLE');
+      const started = await flow.start(ANN);
+      expect(started).toMatchObject({ ok: false, code: 'STORE_UNAVAILABLE' });
+      const [page] = said(logger, 'approval request failed: operator action needed');
+      expect(page).toMatchObject({ slackUserId: 'UANN', step: 'start', requestId: expect.any(String) });
+      expect(said(logger, 'audit record could not be written')).toEqual([expect.objectContaining({ phase: 'refused', requestId: page!.requestId })]);
+      // The reference the person is given is the same one.
+      expect(started).toMatchObject({ requestId: page!.requestId });
+    });
   });
 
   it('an admin approves: the license is changed exactly once and everyone is told', async () => {

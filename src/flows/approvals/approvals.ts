@@ -405,11 +405,12 @@ export class Approvals {
 
   /**
    * Records a refusal of a request before it was filed (the person cannot ask, and why), with a
-   * reference: every refusal of a request is audited, whatever its kind.
+   * reference (`detail.requestId` when its caller named it first): every refusal of a request is
+   * audited, whatever its kind.
    */
   async refused(requester: Requester, kind: string, code: FailureCode, detail: Partial<AuditEntry> = {}): Promise<string> {
-    const requestId = newRequestId(this.deps.clock.now());
-    await this.trail.refused({ requestId, action: approvalAction(kind, 'request'), actor: requester, ...detail }, code);
+    const requestId = detail.requestId ?? newRequestId(this.deps.clock.now());
+    await this.trail.refused({ ...detail, requestId, action: approvalAction(kind, 'request'), actor: requester }, code);
     return requestId;
   }
 
