@@ -1,4 +1,4 @@
-import { type FailureCode, LatchkeyFailure, needsOperator } from './failure';
+import { type FailureCode, LatchkeyFailure } from './failure';
 import type { AuditEntry, AuditLog, Clock, Logger, RateLimiter } from './ports';
 
 /**
@@ -9,6 +9,9 @@ import type { AuditEntry, AuditLog, Clock, Logger, RateLimiter } from './ports';
  */
 const REFUSALS_RECORDED_PER_HOUR = 3;
 const HOUR_MS = 3_600_000;
+
+/** Failures of our own tables, each paged by its flow (needsOperator): a record of one lost with it is the same outage. */
+const STORE_OUTAGES: ReadonlySet<FailureCode> = new Set<FailureCode>(['STORE_UNAVAILABLE', 'STORE_OUTCOME_UNKNOWN', 'AUDIT_UNAVAILABLE']);
 
 type Step = Omit<AuditEntry, 'phase' | 'outcome' | 'errorCode' | 'reason' | 'incomplete' | 'deliveryFailed' | 'restated'>;
 
@@ -39,7 +42,7 @@ export interface AuditedChange {
  * cannot be written, the caller must not make the change: fail closed), an outcome after.
  * Outcome and refusal records come after the decision, so a failure to write them is logged
  * as an alert rather than shown to the person (no alert of its own when the failure it records
- * was one: its flow paged for that command).
+ * was a store's outage: its flow paged for that command).
  */
 export class AuditTrail {
   constructor(
@@ -120,11 +123,12 @@ export class AuditTrail {
         phase: entry.phase,
         err: err instanceof Error ? err.message : String(err),
       };
-      // A refusal or failure of ours (an unreachable table, most often the same one) was paged by the
-      // flow that met it, with who and what failed, under this requestId, or its approvalRequestId for
-      // a request an admin decides: one page a command, the record's loss beside it. Any other record
-      // lost is this command's only alert.
-      if (entry.errorCode !== undefined && needsOperator(entry.errorCode)) this.logger.error({ ...fields, errorCode: entry.errorCode }, 'audit record could not be written');
+      // A refusal or failure for a store that did not answer was paged by the flow that met it, under
+      // this requestId, or its approvalRequestId for a request an admin decides: most often the same
+      // outage kept its record from being written, so one page a command, the record's loss beside it.
+      // Any other record lost (one of a Slack or directory fault, whose page names only that) is this
+      // command's only alert for the audit table.
+      if (entry.errorCode !== undefined && STORE_OUTAGES.has(entry.errorCode)) this.logger.error({ ...fields, errorCode: entry.errorCode }, 'audit record could not be written');
       else this.logger.error({ ...fields, alert: true }, 'audit record could not be written');
     }
   }

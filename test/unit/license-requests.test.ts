@@ -167,6 +167,15 @@ describe('LicenseRequests', () => {
       // The reference the person is given is the same one.
       expect(started).toMatchObject({ requestId: page!.requestId });
     });
+
+    it('a refusal for a directory fault of ours whose record the audit table refused pages for both: the page for the directory does not say the audit table failed', async () => {
+      const { flow, audit, directory, logger } = setup();
+      directory.getLicensedUser = async () => Promise.reject(new LatchkeyFailure('DIRECTORY_MISCONFIGURED', 'Chime: AccessDenied'));
+      audit.failWith = new LatchkeyFailure('AUDIT_UNAVAILABLE', 'AccessDeniedException: AppendAuditRecords');
+      expect(await flow.start(ANN)).toMatchObject({ ok: false, code: 'DIRECTORY_MISCONFIGURED' });
+      expect(said(logger, 'approval request failed: operator action needed')).toEqual([expect.objectContaining({ code: 'DIRECTORY_MISCONFIGURED', alert: true })]);
+      expect(said(logger, 'audit record could not be written')).toEqual([expect.objectContaining({ phase: 'refused', alert: true, err: expect.stringContaining('AppendAuditRecords') })]);
+    });
   });
 
   it('an admin approves: the license is changed exactly once and everyone is told', async () => {
