@@ -1812,6 +1812,24 @@ describe("the audit search: a pending request's steps", () => {
 describe('the audit search while the approvals store does not answer', () => {
   const APPROVALS_TABLE = 'latchkey-approvals-unanswered';
   const h = useHarness({ awsRequestTimeoutMs: 1_000, dynamoGate: true, env: { APPROVALS_TABLE_NAME: APPROVALS_TABLE } }, (x) => x.slack.clear());
+  /**
+   * Ada's search of one day's records (of `person`, or everyone's), with the DynamoDB calls `held` left unanswered until its
+   * first page is shown: that page's lines naming `reference`.
+   */
+  const searchLinesWhileHeld = async (person: string | null, day: string, held: (call: DynamoCall) => boolean, reference: string, withinMs: number) => {
+    const release = h.dynamoGate.hold(held);
+    try {
+      const { formView } = await submitSearch(h, 'UADA', {
+        person: { person: { type: 'users_select', selected_user: person } },
+        from: { from: { type: 'datepicker', selected_date: day } },
+        to: { to: { type: 'datepicker', selected_date: day } },
+      });
+      const page = await h.viewUpdate(formView.id, 2, withinMs);
+      return (page.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes(reference)).map((b) => b.text.text as string);
+    } finally {
+      release();
+    }
+  };
 
   it("a request whose end nothing read says is shown as not known just now, not as waiting for the admins", async () => {
     // Records alone: Nia asked on 2026-04-13, and no later step is on record.
@@ -1820,19 +1838,7 @@ describe('the audit search while the approvals store does not answer', () => {
     const request = { requestId: '2026-04-13T11:00:00.000Z_000000000ni1', action: 'license_request', actor, subject: actor, directory: 'chime', directoryUserId: 'chime-nia', approvalRequestId: pending, licenseFrom: 'Basic', licenseTo: 'Pro' } as const;
     await h.writeAudit({ ...request, phase: 'attempt' }, new Date('2026-04-13T11:00:00.000Z'));
     await h.writeAudit({ ...request, phase: 'outcome', outcome: 'success' }, new Date('2026-04-13T11:00:01.000Z'));
-    const release = h.dynamoGate.hold((call) => call.operation === 'GetItem' && call.body.includes(`"${APPROVALS_TABLE}"`));
-    let lines: string[];
-    try {
-      const { formView } = await submitSearch(h, 'UADA', {
-        person: { person: { type: 'users_select', selected_user: null } },
-        from: { from: { type: 'datepicker', selected_date: '2026-04-13' } },
-        to: { to: { type: 'datepicker', selected_date: '2026-04-13' } },
-      });
-      const page = await h.viewUpdate(formView.id, 2, 15_000);
-      lines = (page.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes(pending)).map((b) => b.text.text as string);
-    } finally {
-      release();
-    }
+    const lines = await searchLinesWhileHeld(null, '2026-04-13', (call) => call.operation === 'GetItem' && call.body.includes(`"${APPROVALS_TABLE}"`), pending, 15_000);
     // Before: ':outbox_tray: Sent to the admins', as though it still waited.
     expect(lines).toEqual([expect.stringContaining('by <@UNIA> · :grey_question: Sent to the admins; where it stands could not be read just now. Search again in a few minutes.')]);
     expect(h.dynamoGate.held.length).toBeGreaterThan(0);
@@ -1845,21 +1851,13 @@ describe('the audit search while the approvals store does not answer', () => {
     await h.writeAudit({ ...decide, phase: 'attempt' }, new Date('2026-04-14T09:05:00.000Z'));
     await h.writeAudit({ ...decide, phase: 'outcome', outcome: 'success' }, new Date('2026-04-14T09:05:01.000Z'));
     // The store unread, and the Queries that would read the request's records (another admin's revoke among them).
-    const release = h.dynamoGate.hold(
+    const lines = await searchLinesWhileHeld(
+      'UADA',
+      '2026-04-14',
       (call) => (call.operation === 'GetItem' && call.body.includes(`"${APPROVALS_TABLE}"`)) || (call.operation === 'Query' && call.body.includes(pending)),
+      pending,
+      20_000,
     );
-    let lines: string[];
-    try {
-      const { formView } = await submitSearch(h, 'UADA', {
-        person: { person: { type: 'users_select', selected_user: 'UADA' } },
-        from: { from: { type: 'datepicker', selected_date: '2026-04-14' } },
-        to: { to: { type: 'datepicker', selected_date: '2026-04-14' } },
-      });
-      const page = await h.viewUpdate(formView.id, 2, 20_000);
-      lines = (page.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes(pending)).map((b) => b.text.text as string);
-    } finally {
-      release();
-    }
     // Before: ':white_check_mark: Approved', an approval read as one that stood.
     expect(lines).toEqual([expect.stringContaining('by <@UADA> for <@UNIA> · :white_check_mark: Approved; whether another admin revoked it later could not be read: search the audit log for its reference')]);
     expect(h.dynamoGate.held.some((call) => call.operation === 'Query' && call.body.includes(pending))).toBe(true);
