@@ -29,7 +29,10 @@ const FROM_HOME = 'home:';
  */
 export const REVIEW_CHECK_WAIT_MS = 1_000;
 
+/** Slack refused the window: clicked again, it may open. */
 const REVIEW_AGAIN = 'Latchkey could not open the review window. Click *Review* again.';
+/** Its trigger was too old (a busy instance, a late worker): clicked at once, the same may hold. */
+const REVIEW_TOO_SLOW = 'Latchkey was too slow to open the review window. Click *Review* again in a minute.';
 
 /** The request a review modal's private_metadata names, and whether it was opened from the Home tab. */
 export function reviewOrigin(privateMetadata: string): { requestId: string; fromHome: boolean } {
@@ -85,8 +88,10 @@ export function registerApprovalReviewAction(app: GuardedApp, flow: Approvals, w
     // Slack would not open the window (a 5xx, a dead trigger; logged where views.open failed), or
     // it could not be: in a channel an ephemeral needs no trigger, so the no, or for an admin what
     // to do, is said there. A trigger too old on arrival was told nothing there (staleInChannel).
-    if (channel && (windowless || (opened && !(await opened).ok))) {
-      await tellInChannel(answer === 'ADMIN' ? REVIEW_AGAIN : reviewRefusedText(answer, anyKind));
+    const window = channel && opened ? await opened : undefined;
+    const notOpened = !channel ? undefined : windowless ? 'trigger_stale' : window && !window.ok ? window.reason : undefined;
+    if (channel && notOpened) {
+      await tellInChannel(answer !== 'ADMIN' ? reviewRefusedText(answer, anyKind) : notOpened === 'failed' ? REVIEW_AGAIN : REVIEW_TOO_SLOW);
       return;
     }
     if (answer !== 'ADMIN') {

@@ -744,4 +744,25 @@ describe('the admin check on Lambda', () => {
       await new Promise<void>((resolve) => hooks.close(() => resolve()));
     }
   }, 30_000);
+
+  it("an admin whose click's worker starts cold 2.7 s after the click is told privately that Latchkey was too slow and to click Review again in a minute, not that the window could not be opened", async () => {
+    const request = await asksForPin(h, 'UANN');
+    // The instance answering Slack read the group before Bob was added: it opens no window for his click.
+    await h.opening((t) => h.click('UMAX', 'license_review', request.requestId, request.message, t));
+    h.slack.usergroups.set(ADMIN_GROUP, ['UMAX', 'UBOB']);
+    await h.lambda.idle();
+    const trigger = h.slack.newTriggerId();
+    h.lambda.delayNextWork(() => {
+      h.coldNext(1);
+      return new Promise((r) => setTimeout(r, 2_700));
+    });
+    await h.click('UBOB', 'license_review', request.requestId, request.message, trigger);
+    await h.lambda.idle();
+    expect(h.slack.callsTo('views.open').filter((c) => c.args.trigger_id === trigger)).toEqual([]);
+    // Before: "Latchkey could not open the review window. Click *Review* again.", the words for Slack refusing
+    // the window, said at once to click again on an instance too busy a moment ago.
+    const toBob = h.slack.callsTo('chat.postEphemeral').filter((c) => c.args.user === 'UBOB');
+    expect(toBob.map((c) => [c.args.channel, c.args.text])).toEqual([[request.message.channel, 'Latchkey was too slow to open the review window. Click *Review* again in a minute.']]);
+    await withdraws(h, 'UANN', request.requestId);
+  }, 30_000);
 });
