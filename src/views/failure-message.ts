@@ -110,10 +110,13 @@ export function failureMessage(
   const dir = words.directory;
   const email = failure.email ? `*${escapeMrkdwn(failure.email)}*` : 'your Slack email';
   const again = `Run \`${words.command}\` again`;
-  const own = failure.reason !== undefined ? words.refusals?.[failure.reason] : undefined;
+  // A push's failure (VERIFY_*) carries its verifier's reason, never a key of the credential's: a
+  // credential declaring the same word must not say a verifier's failure as its own.
+  const credentials = failure.code.startsWith('VERIFY_') ? undefined : failure.reason;
+  const own = credentials !== undefined ? words.refusals?.[credentials] : undefined;
   // A change made in steps stopped partway (a step unconfirmed, or the change failing after a step
   // was made): the credential says where, and what was and was not done, whatever the code.
-  const step = failure.reason !== undefined ? words.unconfirmedSteps?.[failure.reason] : undefined;
+  const step = credentials !== undefined ? words.unconfirmedSteps?.[credentials] : undefined;
   const after = failure.retryAt ? `after ${slackTime(failure.retryAt)}` : 'later';
   // The app's name where it is known ("the Okta Verify request"); else words that read as a
   // sentence without it ("the request to your sign-in app"), e.g. a record from a verifier no longer listed.

@@ -173,6 +173,14 @@ describe("a directory's own refusal", () => {
     const m = failureMessage({ code: 'DIRECTORY_USER_REFUSED', reason: 'unheard_of' }, words);
     expect(m.headline).toMatch(/cannot be reset by self-service/);
   });
+
+  it("is never a verifier's reason: a credential declaring the same key (bypass) as a step leaves a push's failure said as the push's", () => {
+    const same = { ...words, unconfirmedSteps: { bypass: { headline: 'The unlock may have been made.', next: 'Run it again.' } } };
+    const m = failureMessage({ code: 'VERIFY_NO_FACTOR', reason: 'bypass', verifierApp: 'Duo Mobile' }, same);
+    expect(m.headline).toMatch(/needs a push to your phone, and you have no Duo Mobile set up/);
+    // The credential's own step still has its words.
+    expect(failureMessage({ code: 'DIRECTORY_OUTCOME_UNKNOWN', reason: 'bypass' }, same).headline).toBe('The unlock may have been made.');
+  });
 });
 
 describe('failure wording', () => {
