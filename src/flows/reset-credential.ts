@@ -550,8 +550,8 @@ export class ResetCredential {
           : verifier && failure.code === 'PUSH_LIMITED'
             ? { verifier: verifier.name }
             : undefined;
-      // The verifier's own reason for finding no push device (Duo: a user let in without one), on
-      // record only where its plug-in declares it, as for a push that failed.
+      // The verifier's own reason for finding no push device (a user the verifier lets in without a
+      // push), on record only where its plug-in declares it, as for a push that failed.
       const recorded =
         verifier && failure.code.startsWith('VERIFY_') && failure.reason !== undefined && verifierReason(verifier, failure) === undefined
           ? new LatchkeyFailure(failure.code, failure.detail, { retryAt: failure.retryAt })

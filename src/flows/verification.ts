@@ -47,8 +47,8 @@ export interface Verifier {
    * The person's account, by the same exact, case-insensitive email match the directories use,
    * and their active push device; undefined when they have none. Throws LatchkeyFailure
    * (DIRECTORY_* codes) when the verifier cannot answer, and VERIFY_NO_FACTOR with a reason of its
-   * plug-in's own (VerifierWords.reasons) when it knows why no push can prove anything (Duo: a
-   * user it lets in without one).
+   * plug-in's own (VerifierWords.reasons) when it knows why no push can prove anything (a user
+   * the verifier lets in without a push).
    */
   find(email: string): Promise<VerifierAccount | undefined>;
   /** Sends the push; `about`, where known, says on the phone what it approves. */

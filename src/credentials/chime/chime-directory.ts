@@ -82,7 +82,7 @@ export class ChimeDirectory implements Directory, LicenseDirectory {
     }
     if (!user?.UserId) throw new LatchkeyFailure('DIRECTORY_USER_NOT_FOUND', 'chime:GetUser returned no user');
     const license = CHIME_LICENSES.find((l) => l.id === user.LicenseType)?.id;
-    // Chime's word, bounded and quoted as any answer said back (saidBack).
+    // Bounded (saidBack): a log line must not grow with what AWS answers.
     if (!license) throw new LatchkeyFailure('DIRECTORY_REJECTED', `chime:GetUser license ${JSON.stringify(saidBack(String(user.LicenseType), SAID_WORD))}`);
     return { ...toDirectoryUser(user), license };
   }
