@@ -60,6 +60,10 @@ export const FAILURE_CODES = [
   'RESETS_PAUSED',
   // The policy's proof (issue 23): a push to the person's phone, an admin's approval
   'VERIFY_NO_FACTOR',
+  // The verifier will not let this person sign in at this time (its account there locked out or
+  // disabled, its own policy): no push can be sent. Their account's state, not our fault, never an
+  // alert. With the verifier's own reason (VerifierWords.reasons), whose label says which
+  'VERIFY_USER_REFUSED',
   'VERIFY_REJECTED',
   'VERIFY_TIMEOUT',
   // The person closed the modal waiting for their push: they changed their mind, nothing changed

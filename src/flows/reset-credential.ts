@@ -542,12 +542,13 @@ export class ResetCredential {
         const limit = { RATE_LIMITED: 'person', RESETS_PAUSED: 'everyone', PUSH_LIMITED: 'push' }[failure.code];
         this.metrics.count('limit_reached', { limit, credential: kind });
       }
-      // A refusal of the verifier's own (no factor, the push limit) names it on record, so that its line
-      // on the person's Home tab names the verifier's app as the modal did ("<app> requests").
+      // A refusal of the verifier's own (no factor, the person refused by it, the push limit) names it on
+      // record, so that its line on the person's Home tab names the verifier's app as the modal did
+      // ("<app> requests"), and the admin's search reads its own reason in its plug-in's words.
       const verifierRefusal =
         verifier && failure.code === 'VERIFY_NO_FACTOR'
           ? { verifier: verifier.name, verification: 'no_factor' as const }
-          : verifier && failure.code === 'PUSH_LIMITED'
+          : verifier && (failure.code === 'PUSH_LIMITED' || failure.code === 'VERIFY_USER_REFUSED')
             ? { verifier: verifier.name }
             : undefined;
       // The verifier's own reason for finding no push device (a user the verifier lets in without a

@@ -286,6 +286,12 @@ export function failureMessage(
       headline: `${capitalized(change.doing)} your ${words.short} needs a push to your phone, and you have no ${known ?? 'sign-in app'} set up to receive one. Nothing was changed.`,
       next: `Set up ${app} on your phone (IT can help you enrol), then run \`${words.command}\` again; or ask IT to ${change.verb} it for you.${lostFactor}`,
     },
+    // The verifier refuses the person (their account there locked out or disabled): never "set up the
+    // app", which they may have; nothing a new phone would fix, so no pointer to the factor's reset.
+    VERIFY_USER_REFUSED: {
+      headline: `${known ?? 'Your sign-in app'} isn't letting you sign in right now (your ${known ? `${known} account` : 'account there'} may be locked or disabled), so Latchkey can't send the push to your phone. Nothing was changed.`,
+      next: `Ask IT to check your ${known ? `${known} account` : 'account in your sign-in app'}, then run \`${words.command}\` again; or ask IT to ${change.verb} it for you.`,
+    },
     VERIFY_REJECTED: {
       headline: `${capitalized(theRequest)} was rejected on your phone, so nothing was changed.`,
       // A mis-tap (a wrong number picked) named as the verifier names it; where it is not known (a record

@@ -158,6 +158,33 @@ describe('verify with Duo Push', () => {
     expect(await refusal('UCARL')).not.toHaveProperty('reason');
   });
 
+  it("refused by Duo when the confirmation opens (preauth's deny: locked out or disabled in Duo): told Duo isn't letting them sign in and to ask IT, never to set up Duo Mobile; on record with Duo's own reason, no alert", async () => {
+    const ann = duo().users.get('ann@example.com')!;
+    const logged = h.logs.length;
+    // An admin disabled her in Duo (or Duo locked her out): she still has Duo Mobile on her phone.
+    ann.status = 'disabled';
+    try {
+      const opened = await h.open('/reset-password', 'UANN');
+      expect(opened.view.submit).toBeUndefined();
+      expect(text(opened.view)).toContain(
+        "Duo Mobile isn't letting you sign in right now (your Duo Mobile account may be locked or disabled), so Latchkey can't send the push to your phone. Nothing was changed.",
+      );
+      expect(text(opened.view)).toContain('Ask IT to check your Duo Mobile account, then run `/reset-password` again');
+      expect(text(opened.view)).not.toContain('no Duo Mobile set up');
+      expect(text(opened.view)).not.toContain('Set up Duo Mobile');
+      expect(duo().callsTo('auth')).toEqual([]);
+      const refusal = (await h.waitForAudit('UANN', (r) => r.phase === 'refused' && r.errorCode === 'VERIFY_USER_REFUSED')).find((r) => r.phase === 'refused');
+      // Duo's own reason, which the audit search names ('user locked out or disabled in Duo'), never "no push device".
+      expect(refusal).toMatchObject({ phase: 'refused', verifier: 'duo', reason: 'denied' });
+      expect(refusal).not.toHaveProperty('verification');
+      // The person's account state, not our fault: nobody paged. Duo's words say which, in the log line.
+      expect(h.logs.slice(logged).some((l) => l.includes('"alert":true'))).toBe(false);
+      expect(h.logs.slice(logged).some((l) => l.includes('"code":"VERIFY_USER_REFUSED"') && l.includes('Your account is disabled.'))).toBe(true);
+    } finally {
+      ann.status = 'active';
+    }
+  });
+
   it('the stand-in refuses a request whose signature is wrong, as Duo does (401, code 40103)', async () => {
     const res = await fetch(`${duo().url}/auth/v2/preauth`, {
       method: 'POST',

@@ -14,7 +14,7 @@ import { licenseKindWords } from '../../src/views/license-kind';
 import { resetKindWords } from '../../src/views/reset-approval-kind';
 import { setupCheckView } from '../../src/views/setup-check';
 import { capitalized } from '../../src/views/words';
-import { DUO_BYPASS } from '../../src/verifiers/duo';
+import { DUO_BYPASS, DUO_DENIED } from '../../src/verifiers/duo';
 
 const vocabulary = { words: { ...CREDENTIALS.find((c) => c.licenses)!.licenses!.words, command: '/request-license' }, kinds: [] };
 const words = homeWords(vocabulary, { license: licenseKindWords(vocabulary) });
@@ -502,6 +502,15 @@ describe('the audit search views', () => {
     expect(lineOf(noFactor)).toContain(':x: Failed: no push device\n');
     expect(lineOf(noFactor)).not.toContain('bypass');
     expect(lineOf({ ...noFactor, verifier: 'a_retired_verifier', reason: DUO_BYPASS })).toContain('no push device, for a reason of its own, recorded as `bypass`');
+  });
+
+  it("a refusal by Duo (preauth's deny, its plug-in's own reason on record) reads as Duo's refusal of a locked-out or disabled user in the search, not as a person with no push device", () => {
+    const okta = CREDENTIALS.find((c) => c.id === 'okta_password')!;
+    const denied: AuditEvent = { ...event(1), action: okta.audit.action, phase: 'refused', outcome: undefined, errorCode: 'VERIFY_USER_REFUSED', verifier: 'duo', reason: DUO_DENIED };
+    const lineOf = (e: AuditEvent) =>
+      texts(auditResultsView({ person: 'UANN', from: '2026-11-01', to: '2026-12-01', result: { ok: true, rows: activityOf([e], now) }, page: 1, words }).blocks).find((t) => t.includes('Reference'))!;
+    expect(lineOf(denied)).toContain('Refused: refused by the verifier: user locked out or disabled in Duo\n');
+    expect(lineOf(denied)).not.toContain('no push device');
   });
 
   it("a directory's own refusal by a credential this deployment no longer serves is said in words, its reason as recorded, in the search and in Today", () => {

@@ -5,7 +5,7 @@ import type { HttpFetch } from '../../http/fetch';
 import { callJson, fromHttpStatus, type CallPolicy, type JsonAnswer } from '../../credentials/http-errors';
 import { retryAfter, SAID_MESSAGE, SAID_WORD, saidBack } from '../../http/answers';
 import { mayHaveArrived } from '../../http/network-errors';
-import { DUO_BYPASS, type DuoSettings } from '.';
+import { DUO_BYPASS, DUO_DENIED, type DuoSettings } from '.';
 import { authorization, canonicalParams, canonicalRequest, duoDate, sign } from './duo-signature';
 
 /**
@@ -17,6 +17,7 @@ import { authorization, canonicalParams, canonicalRequest, duoDate, sign } from 
 const envelope = z.looseObject({ stat: z.string(), response: z.unknown().optional(), code: z.number().optional(), message: z.string().optional() });
 const preauthSchema = z.looseObject({
   result: z.string(),
+  status_msg: z.string().optional(),
   devices: z.array(z.looseObject({ device: z.string(), capabilities: z.array(z.string()).default([]) })).default([]),
 });
 const authSchema = z.looseObject({ txid: z.string() });
@@ -64,9 +65,16 @@ export class DuoAuth implements Verifier {
     if (!answer.success) throw new LatchkeyFailure('DIRECTORY_REJECTED', 'duo:preauth answered without a result');
     // 'auth' is the one answer under which a push proves anything: 'allow' (in Duo's words, a user
     // configured to bypass secondary authentication) would approve without asking the phone,
-    // 'enroll' and 'deny' have no phone to ask. The bypass is told as no push device, but on record
-    // as itself (DUO_BYPASS), as when Duo lets such a user through at auth_status.
+    // 'enroll' (not enrolled) and 'deny' have no phone to ask. The bypass is told as no push device,
+    // but on record as itself (DUO_BYPASS), as when Duo lets such a user through at auth_status.
     if (answer.data.result === 'allow') throw new LatchkeyFailure('VERIFY_NO_FACTOR', 'duo:preauth allowed without a push (bypass)', { reason: DUO_BYPASS });
+    // 'deny' (in Duo's words, a user not permitted to authenticate at this time: locked out or
+    // disabled in Duo) is Duo refusing the person, who may well have Duo Mobile: told so, and to ask
+    // IT, never to set up the app. Duo's status_msg, bounded and quoted, says which in the log line.
+    if (answer.data.result === 'deny') {
+      const said = answer.data.status_msg === undefined ? 'none' : JSON.stringify(saidBack(answer.data.status_msg, SAID_MESSAGE));
+      throw new LatchkeyFailure('VERIFY_USER_REFUSED', `duo:preauth denied (status_msg ${said})`, { reason: DUO_DENIED });
+    }
     if (answer.data.result !== 'auth') return undefined;
     if (!answer.data.devices.some((d) => d.capabilities.includes('push'))) return undefined;
     return { userId: email, factorId: 'auto', factorType: 'duo_push' };

@@ -22,13 +22,25 @@ const LOOPBACK = /^(127\.0\.0\.1|localhost):\d{1,5}$/;
 export const DUO_BYPASS = 'bypass';
 
 /**
+ * A user Duo will not let sign in at this time: preauth's `deny` (in Duo's words, the user is not
+ * permitted to authenticate at this time: locked out or disabled in Duo, or, under a "deny" new-user
+ * policy, not known to it). No push is sent (VERIFY_USER_REFUSED, told to ask IT to check their Duo
+ * account), never told to set up Duo Mobile, which they may have.
+ */
+export const DUO_DENIED = 'denied';
+
+/**
  * Duo Push (VERIFY_WITH=duo), through Duo's Auth API v2 with an Auth API application's keys
  * (DUO_API_HOSTNAME, DUO_INTEGRATION_KEY, and the secret DUO_SECRET_KEY). The person's Duo
  * username is their email.
  */
 export const duo: VerifierPlugin<DuoSettings> = {
   id: 'duo',
-  words: { app: 'Duo Mobile', mistake: 'tapped Deny', reasons: { [DUO_BYPASS]: { label: 'in Duo bypass, allowed without a push' } } },
+  words: { app: 'Duo Mobile', mistake: 'tapped Deny', reasons: {
+      [DUO_BYPASS]: { label: 'in Duo bypass, allowed without a push' },
+      [DUO_DENIED]: { label: 'user locked out or disabled in Duo' },
+    },
+  },
   audit: { verifier: 'duo' },
   // Duo's Auth API docs: a push not answered lapses after 60 seconds (auth_status then answers
   // deny/timeout). A longer wait would promise the person time Duo never gives.
