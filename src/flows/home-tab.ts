@@ -283,6 +283,11 @@ export interface HomeData {
   readonly guest?: true;
   /** Named an admin, but a guest in Slack (Admins, asked now): no admin section, and the tab says why and what to do. */
   readonly guestAdmin?: true;
+  /**
+   * The admin group cannot be read for our setup, and the person was named an admin when it was
+   * last read (Admins.namedWhenLastRead): no admin section, and the tab says why.
+   */
+  readonly adminGroupUnreadable?: true;
   readonly now: Date;
 }
 
@@ -417,7 +422,7 @@ export class HomeTab {
     const { standing, settled, neverApplied } =
       deps.requests ? await deps.requests.settleOnRead([...(own?.ok ? own.value.requests : []), ...unfinishedRead]) : { standing: [], settled: [], neverApplied: [] };
     const requests: Part<readonly OwnRequest[]> | undefined = own && (own.ok ? { ok: true, value: asTheyStand(own.value.requests, [...standing, ...neverApplied]) } : own);
-    const admin = adminRead === 'ADMIN_IS_GUEST' ? adminRead : adminRead && withMoved(adminRead.parts, standing, neverApplied);
+    const admin = typeof adminRead === 'string' ? adminRead : adminRead && withMoved(adminRead.parts, standing, neverApplied);
     const activity: Part<readonly Activity[]> = events.ok
       ? {
           ok: true,
@@ -440,7 +445,7 @@ export class HomeTab {
       ...(own?.ok && own.value.expiring.length > 0 && { ownExpiring: own.value.expiring }),
       ...(own?.ok && own.value.decidedUntold.length > 0 && { ownDecidedUntold: own.value.decidedUntold }),
       ...(settled.length > 0 && { settled }),
-      ...(admin === 'ADMIN_IS_GUEST' ? { guestAdmin: true as const } : admin && { admin }),
+      ...(admin === 'ADMIN_IS_GUEST' ? { guestAdmin: true as const } : admin === 'ADMIN_GROUP_UNREADABLE' ? { adminGroupUnreadable: true as const } : admin && { admin }),
       ...(guest && { guest }),
       now,
     };
@@ -810,16 +815,21 @@ export class HomeTab {
     requester: Requester,
     now: Date,
     latest: Promise<Part<AuditEvent[]>>,
-  ): Promise<{ parts: AdminParts; revokes: readonly AuditEvent[]; older: OlderApprovals } | 'ADMIN_IS_GUEST' | undefined> {
+  ): Promise<{ parts: AdminParts; revokes: readonly AuditEvent[]; older: OlderApprovals } | 'ADMIN_IS_GUEST' | 'ADMIN_GROUP_UNREADABLE' | undefined> {
     const { deps } = this;
     let admin: boolean;
     try {
       admin = await this.isAdmin(requester);
     } catch (err) {
+      const code = asFailure(err).code;
       // A guest named an admin: no admin section, and one line says why (logged by Admins).
-      if (asFailure(err).code === 'ADMIN_IS_GUEST') return 'ADMIN_IS_GUEST';
+      if (code === 'ADMIN_IS_GUEST') return 'ADMIN_IS_GUEST';
       // Not knowing is not being an admin: the person's own parts are still shown.
       deps.logger.warn({ slackUserId: requester.userId, err: describeError(err) }, 'admin check failed; home tab without admin sections');
+      // Our setup, not Slack's bad minute: one who was an admin when the group was last read is told
+      // why their admin sections are gone (where an admin first notices); anyone else, a member as
+      // far as this process knows, is shown no setup words.
+      if (code === 'ADMIN_GROUP_UNREADABLE' && deps.admins?.namedWhenLastRead(requester.userId)) return 'ADMIN_GROUP_UNREADABLE';
       return undefined;
     }
     if (!admin) return undefined;

@@ -153,6 +153,13 @@ export interface Admins {
    * so a modal can be opened before the check, never whether they may act.
    */
   mayBeAdmin(userId: string): boolean;
+  /**
+   * Whether what is known without asking Slack names this person an admin: ADMIN_USER_IDS, or the
+   * admin group's list as last read (none read yet: no one). Never a right: only whether the
+   * admin group being unreadable (ADMIN_GROUP_UNREADABLE) is theirs to be told where they did not
+   * ask for anything an admin does (the Home tab), so that members never see setup words.
+   */
+  namedWhenLastRead(userId: string): boolean;
 }
 
 export interface SlackMember {

@@ -103,6 +103,10 @@ export class ConfiguredAdmins implements Admins {
     return this.cached === undefined || this.cached.members.has(userId);
   }
 
+  namedWhenLastRead(userId: string): boolean {
+    return this.userIds.has(userId) || this.cached?.members.has(userId) === true;
+  }
+
   /** Whether Slack says a named admin is a full member, a guest, or gone, and when it was asked: what it said under a minute ago, or asked now. */
   private async standingOf(userId: string, now: number): Promise<{ standing: Standing; at: number }> {
     const known = this.standings.get(userId);

@@ -139,6 +139,7 @@ export function homeView(data: HomeData, words: HomeWords): HomeView {
   if (own.length > 0) blocks.push({ type: 'divider' }, ...own);
   if (data.admin) blocks.push({ type: 'divider' }, ...adminBlocks(data.admin, data.requester.userId, words));
   else if (data.guestAdmin) blocks.push({ type: 'divider' }, section(`:warning: ${GUEST_ADMIN.headline} ${GUEST_ADMIN.next}`));
+  else if (data.adminGroupUnreadable) blocks.push({ type: 'divider' }, section(`:warning: ${adminGroupUnreadable('This tab shows no admin sections meanwhile.')}`));
 
   if (blocks.length > LIMITS.blocks) blocks.splice(LIMITS.blocks - 1, blocks.length, context('There is more than fits here.'));
   return { type: 'home', blocks };

@@ -655,6 +655,26 @@ describe('a guest named an admin', () => {
     await h.waitForAudit('UADA', (r) => (r as any).approvalRequestId === request.requestId && r.action.endsWith('revoke') && r.phase === 'outcome');
   }, 30_000);
 
+  it("when the admin group cannot be read for our setup, an admin in it as last read opens a Home tab that says why it shows no admin sections; a member's tab says nothing of the setup", async () => {
+    // Past whatever list of the group earlier tests left in memory (the test before reads it at 1_000 times that): Max's tab reads it afresh, naming him.
+    h.clock.offsetMs = 2_000 * PAST_ADMIN_ANSWERS_MS;
+    expect(JSON.stringify((await h.openHome('UMAX')).home)).toContain('home_search');
+    h.clock.offsetMs += PAST_ADMIN_ANSWERS_MS;
+    h.slack.failNext('usergroups.users.list', { error: 'missing_scope' }, 100);
+    try {
+      const max = JSON.stringify((await h.openHome('UMAX')).home);
+      // Before: no admin sections and no word why, while every window from the tab's buttons said it.
+      expect(max).toContain(GROUP_UNREADABLE);
+      expect(max).toContain('This tab shows no admin sections meanwhile.');
+      expect(max).not.toContain('home_search');
+      const bob = JSON.stringify((await h.openHome('UBOB')).home);
+      expect(bob).not.toContain('admin group');
+      expect(bob).not.toContain('setup');
+    } finally {
+      h.slack.clear();
+    }
+  }, 20_000);
+
 });
 
 describe('the admin check on Lambda', () => {

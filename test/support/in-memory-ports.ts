@@ -329,6 +329,10 @@ export class MemoryAdmins implements Admins {
   mayBeAdmin(userId: string): boolean {
     return this.ids.has(userId);
   }
+
+  namedWhenLastRead(userId: string): boolean {
+    return this.ids.has(userId);
+  }
 }
 
 export class MemoryLicenseDirectory implements LicenseDirectory {
