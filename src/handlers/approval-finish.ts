@@ -117,6 +117,8 @@ export function registerApprovalFinish(
         .catch((err: unknown) => logger.warn({ slackUserId: requester.userId, approvalRequestId, err: describeError(err) }, "the finish button's message could not be rewritten"));
     }
     // As a Reset click's: the click's whole handling, to the last thing its window and its DM were sent.
+    // Written only for a click that reached its result: one whose window did not open (returned above)
+    // or whose flow threw logs no end.
     logger.debug({ slackUserId: requester.userId, approvalRequestId, ok: outcome.ok, ...(!outcome.ok && { code: outcome.code }), ms: Date.now() - started }, 'finish click handled');
   });
 }

@@ -76,6 +76,8 @@ export function registerResetSubmission(app: GuardedApp, credential: Credential,
     }
     // The click's whole handling, its push's wait included, to the last thing its modal was sent: a
     // modal left at "working…" with this line logged was sent its result (or Slack refused it, logged).
+    // Written only for a click that reached its result: one whose flow threw logs no end, so its
+    // absence says only that the click did not end here (tests waiting for it give up, saying so).
     logger.debug({ slackUserId: requester.userId, kind, requestId: result.requestId, ok: result.ok, ...(!result.ok && { code: result.code }), ms: Date.now() - started }, 'reset click handled');
   });
 }
