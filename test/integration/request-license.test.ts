@@ -1,6 +1,7 @@
 import { APPROVALS_CHANNEL, Harness, TEAM, useHarness } from '../support/harness';
 import type { SlackCall } from '../support/slack-fake';
 import { decide } from '../support/approval-requests';
+import { until } from '../support/until';
 
 /** /request-license end to end over real HTTP: the requester, the approvals channel, the admins. */
 describe('/request-license', () => {
@@ -447,12 +448,8 @@ describe('/request-license', () => {
       expect(JSON.stringify(rewritten.args.blocks)).toContain('"action_id":"license_review"');
       expect(JSON.stringify(rewritten.args.blocks)).not.toContain('may or may not');
       // Recorded with the rewrite: every later read says it from the request (no Query of the record).
-      const deadline = Date.now() + 10_000;
-      let stored = await h.storedRequest(request.requestId);
-      while (stored?.messageShownFor === undefined && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 50));
-        stored = await h.storedRequest(request.requestId);
-      }
+      let stored: Awaited<ReturnType<Harness['storedRequest']>>;
+      await until("the request's messageShownFor, recorded with the message's rewrite", async () => (stored = await h.storedRequest(request.requestId))?.messageShownFor !== undefined, 10_000);
       expect(stored?.neverAppliedFor).toBeDefined();
       expect(stored?.neverAppliedFor).toBe(stored?.messageShownFor);
       // Ann's tab: her request's line, and her activity line.
@@ -533,7 +530,7 @@ describe('/request-license expiry', () => {
     const published = () => h.slack.callsTo('views.publish').filter((c) => c.args.user_id === userId).length;
     const before = published();
     const opening = h.openHome(userId);
-    for (let i = 0; i < 100 && h.slack.held.length < 1; i++) await new Promise((r) => setTimeout(r, 20));
+    await until("the message's rewrite, held at Slack", () => h.slack.held.length >= 1, 2_000);
     expect(h.slack.held.map((c) => c.method)).toEqual(['chat.update']);
     expect(published()).toBe(before + 1);
     return JSON.stringify((await opening).home);
@@ -583,7 +580,7 @@ describe('/request-license expiry', () => {
       const home = await failedList();
       expect(home).not.toContain(`"value":"${requestId}"`);
       expect(home).not.toContain('Failed: waiting for a retry');
-      for (let i = 0; i < 100 && h.slack.held.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+      await until("the rewrite of its message and the DM to Bob, both held at Slack", () => h.slack.held.length >= 2, 2_000);
       expect(h.slack.held.map((c) => c.method).sort()).toEqual(['chat.postMessage', 'chat.update']);
       releaseUpdate();
       releaseDm();
@@ -724,7 +721,7 @@ describe('/request-license expiry, decided as it lapses', () => {
     const release = h.dynamoGate.hold((call) => call.operation === 'PutItem' && call.body.includes('"attempt"') && call.body.includes(requestId) && call.body.includes('decide'));
     try {
       await h.submit('UADA', retry.view, approve);
-      for (let i = 0; i < 100 && h.dynamoGate.held.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      await until("the attempt record of Ada's decision, held at DynamoDB", () => h.dynamoGate.held.length > 0, 2_000);
       expect(h.dynamoGate.held.length).toBeGreaterThanOrEqual(1);
       // Meanwhile its time ends: Max's Home tab closes it, and Bob asks anew.
       h.clock.offsetMs = 3_600_000 + 1_000;
@@ -755,7 +752,7 @@ describe('/request-license expiry, decided as it lapses', () => {
     const release = h.dynamoGate.hold((call) => call.operation === 'PutItem' && call.body.includes('"attempt"') && call.body.includes(requestId) && call.body.includes('decide'));
     try {
       await h.submit('UADA', opened.view, { values: decide('approve') });
-      for (let i = 0; i < 100 && h.dynamoGate.held.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      await until("the attempt record of Ada's decision, held at DynamoDB", () => h.dynamoGate.held.length > 0, 2_000);
       expect(h.dynamoGate.held.length).toBeGreaterThanOrEqual(1);
       h.clock.offsetMs = 3_600_000 + 1_000;
     } finally {
@@ -786,7 +783,7 @@ describe('/request-license expiry, decided as it lapses', () => {
     const release = h.chime.hold(['UpdateUser']);
     try {
       await h.submit('UADA', opened.view, { values: decide('approve') });
-      for (let i = 0; i < 100 && h.chime.callsTo('UpdateUser').length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      await until("the approval's UpdateUser call reaching Chime", () => h.chime.callsTo('UpdateUser').length > 0, 2_000);
       expect(h.chime.callsTo('UpdateUser').length).toBeGreaterThanOrEqual(1);
       h.clock.offsetMs = 3_600_000 + 1_000;
     } finally {

@@ -2,6 +2,7 @@ import { APPROVALS_CHANNEL, type Harness, secretIn, useHarness } from '../suppor
 import type { DynamoCall } from '../support/dynamo-gate';
 import type { SlackCall } from '../support/slack-fake';
 import { expectEveryTryMade, writeOf } from '../support/approval-requests';
+import { until } from '../support/until';
 
 /**
  * An admin takes back an approval its requester has yet to finish (a reset under the `approval`
@@ -432,9 +433,9 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
   });
   const revokeAttempt = (c: DynamoCall) => c.operation === 'PutItem' && c.body.includes('"attempt"') && c.body.includes('"reset_revoke"');
   const finishTake = (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes('"FINISHING"');
-  async function reached(which: (c: DynamoCall) => boolean): Promise<void> {
-    for (let i = 0; i < 250 && !h.dynamoGate.seen.some(which); i++) await new Promise((r) => setTimeout(r, 20));
-    expect(h.dynamoGate.seen.some(which)).toBe(true);
+  /** Waits for a DynamoDB call of the app's (`which`, named `what`) to reach DynamoDB, held or not. */
+  async function reached(what: string, which: (c: DynamoCall) => boolean): Promise<void> {
+    await until(`${what} reaching DynamoDB`, () => h.dynamoGate.seen.some(which), 5_000);
   }
 
   it('the revoke written first: the Finish clicked before it changes nothing and says who revoked it', async () => {
@@ -443,7 +444,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     const trigger = h.slack.newTriggerId();
     await h.click('UANN', 'approval_finish', request.finish.value, request.finish, trigger);
     const opened = await h.slack.waitForCall('views.open', (c) => c.args.trigger_id === trigger);
-    await reached(finishTake);
+    await reached("the Finish's taking of the request (its FINISHING write)", finishTake);
 
     await h.clickIn('UADA', 'approval_revoke', request.requestId, { view: request.result });
     expect(JSON.stringify(await h.viewUpdate(request.resultViewId, 3, 10_000))).toContain('Revoked: <@UANN> can no longer finish');
@@ -527,7 +528,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     const request = await approvedPinReset(h, 'UANN');
     const release = h.dynamoGate.hold(revokeAttempt);
     await h.clickIn('UADA', 'approval_revoke', request.requestId, { view: request.result });
-    await reached(revokeAttempt);
+    await reached('the reset_revoke attempt record', revokeAttempt);
     // The revoke read the request; meanwhile Ann's Finish is taken, and Slack cannot say who is
     // clicking: nothing is sent, and the approval is given back to her under a new reference.
     h.slack.failNext('users.info', { error: 'fatal_error' });
@@ -803,7 +804,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     const release = h.dynamoGate.hold(followUpsClaim(request));
     try {
       const finishing = h.opening((trigger) => h.click('UANN', 'approval_finish', request.finish.value, request.finish, trigger), 40_000);
-      await reached(followUpsClaim(request));
+      await reached("the revoke's claim of the follow-ups (revokeFollowUpsBy)", followUpsClaim(request));
       await meanwhile();
       release();
       return (await finishing).view;
@@ -838,7 +839,11 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     const request = await approvedPinReset(h, 'UANN');
     const view = await finishWhileClaimHeld(request, async () => {
       // Held until DynamoDB's client gives up on it.
-      for (let i = 0; i < 600 && !h.logs.some((l) => l.includes(request.requestId) && l.includes('"step":"revoke"') && l.includes('"slackUserId":"UANN"')); i++) await new Promise((r) => setTimeout(r, 50));
+      await until(
+        "the log line of Ann's revoke step (her Finish's taking of the follow-ups failed)",
+        () => h.logs.some((l) => l.includes(request.requestId) && l.includes('"step":"revoke"') && l.includes('"slackUserId":"UANN"')),
+        30_000,
+      );
     });
     expect(JSON.stringify(view)).toContain('<@UADA> revoked the approval of your meeting PIN reset request');
     expect(await annsRevokeRecords(request)).toEqual([
@@ -881,8 +886,8 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     // Every try of the claim lost its answer: as many as the client made in its time (up to 4; fewer on a slow machine), each told lost once its answer came back.
     const tries = () => h.dynamoGate.seen.filter(followUpsClaim(request)).length;
     const lost = () => h.dynamoGate.lost.filter(followUpsClaim(request)).length;
-    for (let i = 0; i < 100 && lost() < tries(); i++) await new Promise((r) => setTimeout(r, 50));
     expect(tries()).toBeGreaterThan(0);
+    await until("the lost answer of every try of the follow-ups' claim", () => lost() >= tries(), 5_000);
     expect(lost()).toBe(tries());
     expect(again).not.toContain('already revoked');
     expect(again).toContain('You revoked it; its requester has now been told');
@@ -989,7 +994,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     const release = h.dynamoGate.hold(followUpsClaim(request));
     try {
       await h.click('UMAX', button!.action_id, button!.value, request.message);
-      await reached(followUpsClaim(request));
+      await reached("the revoke's claim of the follow-ups (revokeFollowUpsBy)", followUpsClaim(request));
       // Another click takes the follow-ups while Max's taking of them is on its way.
       await h.removeRawRequestFields(request.requestId, ['revokeFollowUpsDue']);
     } finally {
@@ -1018,7 +1023,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     const request = await approvedPinReset(h, 'UCARL');
     const release = h.dynamoGate.hold(revokeAttempt);
     await h.clickIn('UADA', 'approval_revoke', request.requestId, { view: request.result });
-    await reached(revokeAttempt);
+    await reached('the reset_revoke attempt record', revokeAttempt);
     const finished = await h.opening((trigger) => h.click('UCARL', 'approval_finish', request.finish.value, request.finish, trigger), 10_000);
     expect(secretIn(finished.view)).toBe(h.chime.pinOf('chime-carl'));
     const revokeWrite = (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes('"REVOKED"') && c.body.includes(request.requestId);
@@ -1043,7 +1048,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     const request = await approvedPinReset(h, 'UCARL');
     const release = h.dynamoGate.hold(revokeAttempt);
     await h.clickIn('UADA', 'approval_revoke', request.requestId, { view: request.result });
-    await reached(revokeAttempt);
+    await reached('the reset_revoke attempt record', revokeAttempt);
     await h.purgeRequest(request.requestId);
     release();
     const told = JSON.stringify(await h.viewUpdate(request.resultViewId, 3, 40_000));
@@ -1061,7 +1066,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     const revokeWrite = (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes('"REVOKED"') && c.body.includes(request.requestId);
     const releaseAttempt = h.dynamoGate.hold(revokeAttempt);
     await h.clickIn('UADA', 'approval_revoke', request.requestId, { view: request.result });
-    await reached(revokeAttempt);
+    await reached('the reset_revoke attempt record', revokeAttempt);
     // Carl's Finish takes the approval, then waits on Slack (who is clicking), which will not say: it sends nothing and gives it back.
     const fromCarl = (args: Record<string, any>) => args.user === 'UCARL';
     h.slack.failNext('users.info', { error: 'fatal_error' }, 1, fromCarl);
@@ -1071,10 +1076,10 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
       const trigger = h.slack.newTriggerId();
       await h.click('UCARL', 'approval_finish', request.finish.value, request.finish, trigger);
       const opened = await h.slack.waitForCall('views.open', (c) => c.args.trigger_id === trigger);
-      await reached(finishTake);
+      await reached("the Finish's taking of the request (its FINISHING write)", finishTake);
       // The revoke's write meets the Finish's take and is refused; its read-back waits until the approval is given back.
       releaseAttempt();
-      await reached(revokeWrite);
+      await reached("the request's REVOKED write", revokeWrite);
       releaseInfo();
       expect(JSON.stringify(await h.viewUpdate(h.openedViewId(opened), 1, 10_000))).toContain('Your approval still stands');
     } finally {
@@ -1114,9 +1119,9 @@ describe('a revoke made to wait for a Finish taken first', () => {
     x.chime.clear();
   });
   const revokeAttempt = (c: DynamoCall) => c.operation === 'PutItem' && c.body.includes('"attempt"') && c.body.includes('"reset_revoke"');
-  async function reached(which: (c: DynamoCall) => boolean): Promise<void> {
-    for (let i = 0; i < 500 && !h.dynamoGate.seen.some(which); i++) await new Promise((r) => setTimeout(r, 20));
-    expect(h.dynamoGate.seen.some(which)).toBe(true);
+  /** Waits for a DynamoDB call of the app's (`which`, named `what`) to reach DynamoDB, held or not. */
+  async function reached(what: string, which: (c: DynamoCall) => boolean): Promise<void> {
+    await until(`${what} reaching DynamoDB`, () => h.dynamoGate.seen.some(which), 10_000);
   }
 
   it('the Finish taken first: the revoke changes nothing, its admin is told the finish had already started, and the PIN is reset', async () => {
@@ -1128,7 +1133,7 @@ describe('a revoke made to wait for a Finish taken first', () => {
     let finished: Awaited<ReturnType<Harness['opening']>>;
     try {
       await h.clickIn('UADA', 'approval_revoke', request.requestId, { view: request.result });
-      await reached(revokeAttempt);
+      await reached('the reset_revoke attempt record', revokeAttempt);
       finished = await h.opening((trigger) => h.click('UCARL', 'approval_finish', request.finish.value, request.finish, trigger), 20_000);
     } finally {
       stopLosing();
@@ -1168,7 +1173,7 @@ describe('a revoke or an expiry before the Finish DM is known to be posted', () 
     const message = { channel: post.result!.channel as string, ts: post.result!.ts as string };
     const review = await h.opening((trigger) => h.click('UADA', 'license_review', requestId, message, trigger));
     await h.submit('UADA', review.view, { values: decide('approve') });
-    for (let i = 0; i < 100 && !h.slack.held.some((c) => finishDm(userId)(c.args)); i++) await new Promise((r) => setTimeout(r, 20));
+    await until(`the DM with ${userId}'s Finish button, held at Slack`, () => h.slack.held.some((c) => finishDm(userId)(c.args)), 2_000);
     expect(h.slack.held.filter((c) => finishDm(userId)(c.args))).toHaveLength(1);
     return { requestId, message, release };
   }

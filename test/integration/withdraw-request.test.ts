@@ -286,9 +286,9 @@ describe('a withdraw and an approval racing, one side made to wait for the other
     x.chime.clear();
   });
   const attemptOf = (action: string) => (c: DynamoCall) => c.operation === 'PutItem' && c.body.includes('"attempt"') && c.body.includes(`"${action}"`);
-  async function reached(which: (c: DynamoCall) => boolean): Promise<void> {
-    for (let i = 0; i < 500 && !h.dynamoGate.seen.some(which); i++) await new Promise((r) => setTimeout(r, 20));
-    expect(h.dynamoGate.seen.some(which)).toBe(true);
+  /** Waits for a DynamoDB call of the app's (`which`, named `what`) to reach DynamoDB, held or not. */
+  async function reached(what: string, which: (c: DynamoCall) => boolean): Promise<void> {
+    await until(`${what} reaching DynamoDB`, () => h.dynamoGate.seen.some(which), 10_000);
   }
 
   it('the withdraw written first: the approval is refused, its admin told the requester withdrew it, and nothing changes', async () => {
@@ -298,7 +298,7 @@ describe('a withdraw and an approval racing, one side made to wait for the other
     let dm: SlackCall;
     try {
       await h.submit('UADA', opened.view, { values: decide('approve') });
-      await reached(attemptOf('license_decide'));
+      await reached('the license_decide attempt record', attemptOf('license_decide'));
       await h.click('UANN', 'approval_withdraw', request.requestId, request.dm);
       dm = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts, 20_000);
     } finally {
@@ -323,7 +323,7 @@ describe('a withdraw and an approval racing, one side made to wait for the other
     let decided: string;
     try {
       await h.click('UBOB', 'approval_withdraw', request.requestId, request.dm);
-      await reached(attemptOf('license_withdraw'));
+      await reached('the license_withdraw attempt record', attemptOf('license_withdraw'));
       await h.submit('UADA', opened.view, { values: decide('approve') });
       decided = JSON.stringify(await h.viewUpdate(opened.viewId, 2, 20_000));
     } finally {
@@ -354,9 +354,9 @@ describe('a withdraw and an approval racing', () => {
     x.chime.clear();
   });
   const attemptOf = (action: string) => (c: DynamoCall) => c.operation === 'PutItem' && c.body.includes('"attempt"') && c.body.includes(`"${action}"`);
-  async function reached(which: (c: DynamoCall) => boolean): Promise<void> {
-    for (let i = 0; i < 250 && !h.dynamoGate.seen.some(which); i++) await new Promise((r) => setTimeout(r, 20));
-    expect(h.dynamoGate.seen.some(which)).toBe(true);
+  /** Waits for a DynamoDB call of the app's (`which`, named `what`) to reach DynamoDB, held or not. */
+  async function reached(what: string, which: (c: DynamoCall) => boolean): Promise<void> {
+    await until(`${what} reaching DynamoDB`, () => h.dynamoGate.seen.some(which), 5_000);
   }
 
   it('a withdraw from its DM whose write was refused and that reads it back still waiting: the DM keeps its words and its Withdraw, and its answer says to click that again', async () => {
@@ -369,10 +369,10 @@ describe('a withdraw and an approval racing', () => {
     const releaseWrite = h.dynamoGate.delay(withdrawWrite);
     try {
       await h.click('UCARL', 'approval_withdraw', withdrawIn(request.dm.call).value, request.dm);
-      await reached(attemptOf('license_withdraw'));
+      await reached('the license_withdraw attempt record', attemptOf('license_withdraw'));
       await h.addRawRequestFields(request.requestId, { expiresAt: new Date(Date.now() - 60_000).toISOString() });
       releaseAttempt();
-      await reached(withdrawWrite);
+      await reached("the request's WITHDRAWN write", withdrawWrite);
       await h.addRawRequestFields(request.requestId, { expiresAt: new Date(Date.now() + 3_600_000).toISOString() });
     } finally {
       releaseAttempt();
@@ -405,7 +405,7 @@ describe('a withdraw and an approval racing', () => {
     const releaseRead = h.dynamoGate.hold((c) => c.operation === 'GetItem' && c.body.includes(request.requestId) && h.dynamoGate.seen.some(withdrawWrite));
     try {
       await h.click('UANN', 'approval_withdraw', withdrawIn(request.dm.call).value, request.dm);
-      await reached(attemptOf('license_withdraw'));
+      await reached('the license_withdraw attempt record', attemptOf('license_withdraw'));
       await h.submit('UADA', opened.view, { values: decide('approve') });
       expect(JSON.stringify(await h.viewUpdate(opened.viewId, 2, 10_000))).toContain('Done: <@UANN>');
       // The approval rewrote the DM without Withdraw.
@@ -441,7 +441,7 @@ describe('a withdraw and an approval racing', () => {
     const releaseRead = h.dynamoGate.hold((c) => c.operation === 'GetItem' && c.body.includes(request.requestId) && h.dynamoGate.seen.some(decideWrite));
     try {
       await h.submit('UADA', opened.view, { values: decide('approve') });
-      await reached(attemptOf('license_decide'));
+      await reached('the license_decide attempt record', attemptOf('license_decide'));
       await h.click('UCARL', 'approval_withdraw', withdrawIn(request.dm.call).value, request.dm);
       await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.dm.ts && String(c.args.text).includes('You withdrew'), 10_000);
       release();
@@ -472,7 +472,7 @@ describe('a withdraw and an approval racing', () => {
     let answer: SlackCall;
     try {
       await h.click('UANN', 'approval_withdraw', withdrawIn(request.dm.call).value, request.dm);
-      await reached(attemptOf('license_withdraw'));
+      await reached('the license_withdraw attempt record', attemptOf('license_withdraw'));
       // Its time as stored ends while the withdraw is being recorded: its write is refused, and read back it is due.
       await h.addRawRequestFields(request.requestId, { expiresAt: new Date(Date.now() - 60_000).toISOString() });
       release();
@@ -634,7 +634,7 @@ describe('a withdraw and an approval racing', () => {
     let answer: SlackCall;
     try {
       await h.click('UBOB', 'approval_withdraw', withdrawIn(request.dm.call).value, request.dm);
-      await reached(attemptOf('license_withdraw'));
+      await reached('the license_withdraw attempt record', attemptOf('license_withdraw'));
       await h.purgeRequest(request.requestId);
       release();
       answer = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UBOB' && String(c.args.text).includes('withdraw'), 40_000);
@@ -658,7 +658,7 @@ describe('a withdraw and an approval racing', () => {
     let shown: string;
     try {
       const opening = review(h, 'UADA', request);
-      await reached(expireWrite);
+      await reached("the request's EXPIRED write", expireWrite);
       await h.purgeRequest(request.requestId);
       release();
       shown = JSON.stringify((await opening).view);
@@ -677,7 +677,7 @@ describe('a withdraw and an approval racing', () => {
     let told: string;
     try {
       await h.submit('UADA', opened.view, { values: decide('approve') });
-      await reached(attemptOf('license_decide'));
+      await reached('the license_decide attempt record', attemptOf('license_decide'));
       await h.purgeRequest(request.requestId);
       release();
       told = JSON.stringify(await h.viewUpdate(opened.viewId, 2, 40_000));
@@ -911,7 +911,7 @@ async function filedWithSentDmHeld(h: Harness, userId: string, license = 'Pro') 
     });
     const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === APPROVALS_CHANNEL && JSON.stringify(c.args).includes(`<@${userId}>`));
     const requestId = (post.args.blocks as any[]).find((b) => b.type === 'actions').elements[0].value as string;
-    for (let i = 0; i < 100 && !h.slack.held.some((c) => sentDm(c.args)); i++) await new Promise((r) => setTimeout(r, 20));
+    await until(`the DM telling ${userId} the request was sent, held at Slack`, () => h.slack.held.some((c) => sentDm(c.args)), 2_000);
     expect(h.slack.held.filter((c) => sentDm(c.args))).toHaveLength(1);
     return { sentDm, release, viewId: opened.viewId, post, requestId };
   } catch (err) {
