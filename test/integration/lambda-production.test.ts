@@ -5,6 +5,7 @@ import type { DynamoCall } from '../support/dynamo-gate';
 import { APPROVALS_CHANNEL, secretIn, SIGNING_SECRET, TEAM, useHarness } from '../support/harness';
 import { credentialSecretVariables, SECRET_ARNS } from '../support/lambda-entry';
 import { postSlashCommand, slackSignature, slashCommandBody, viewSubmissionPayload } from '../support/slack-requests';
+import { until } from '../support/until';
 
 /**
  * Running in production on Lambda (issue 17): the trigger is used by the invocation Slack is waiting
@@ -230,8 +231,7 @@ describe('Latchkey on Lambda, when the person goes on while a failed-work record
     let pin: string | undefined;
     try {
       releaseFailure();
-      const deadline = Date.now() + 15_000;
-      while (!h.dynamoGate.delayed.some(readOfAnn) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await until("the record's read of Ann's records, delayed at DynamoDB", () => h.dynamoGate.delayed.some(readOfAnn), 15_000);
       expect(h.dynamoGate.delayed.some(readOfAnn)).toBe(true);
       const submitted = await h.submit('UANN', opened.view);
       const final = await h.shownAfter(submitted, opened.viewId, 15_000);

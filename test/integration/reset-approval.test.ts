@@ -78,7 +78,7 @@ async function finishedAgainWhileShown(h: Harness, owner: string, other: string,
   try {
     const own = finishing(h, owner, finish);
     // The owner's finish has made the change and is showing its PIN.
-    for (let i = 0; i < 500 && h.slack.held.length === held; i++) await new Promise((r) => setTimeout(r, 10));
+    await until(`the views.update showing ${owner}'s PIN, held at Slack`, () => h.slack.held.length > held, 5_000);
     expect(h.slack.held.length).toBe(held + 1);
     const refusedBefore = h.logs.filter((l) => l.includes('approved reset not finished')).length;
     const again = finishing(h, other, finish);
@@ -553,7 +553,7 @@ describe('the approval policy: approved as it lapses', () => {
     const release = h.dynamoGate.hold((call) => call.operation === 'PutItem' && call.body.includes('"attempt"') && call.body.includes(request.approvalId) && call.body.includes('decide'));
     try {
       await h.submit('UADA', review.view, { values: decide('approve') });
-      for (let i = 0; i < 100 && h.dynamoGate.held.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      await until("the attempt record of Ada's decision, held at DynamoDB", () => h.dynamoGate.held.length > 0, 2_000);
       expect(h.dynamoGate.held.length).toBeGreaterThanOrEqual(1);
       h.clock.offsetMs = 25 * 3_600_000;
     } finally {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { CREDENTIALS } from '../../src/credentials';
 import { GUEST_ANSWER_MAX_AGE_MS } from '../../src/flows/known-guests';
 import { secretIn, useHarness } from '../support/harness';
+import { until } from '../support/until';
 
 /** `/reset`: one command for every credential this deployment serves. */
 const GUEST_LINE = "Latchkey's self-service is for members of this workspace. Guest accounts cannot use self-service resets. Ask your contact at the company or IT instead.";
@@ -102,8 +103,7 @@ describe('/reset on Lambda', () => {
     const res = await h.command('/reset', 'UGUEST', { responseUrl: `${hookUrl}UGUEST` });
     // The answering invocation reads nothing but the payload (hand-off-receiver.ts): the picker, as to anyone.
     expect((res.json.blocks as any[]).some((b) => b.type === 'actions')).toBe(true);
-    const deadline = Date.now() + 5_000;
-    while (!replies.has('UGUEST') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    await until("the guest's second message, through the command's response_url", () => replies.has('UGUEST'), 5_000);
     // A second message, never a replacement: Slack does not replace a slash command's answer through its response_url.
     expect(replies.get('UGUEST')).toEqual([{ response_type: 'ephemeral', replace_original: false, text: `The buttons above will not work for you: ${GUEST_LINE}` }]);
     expect(replies.has('UANN')).toBe(false);

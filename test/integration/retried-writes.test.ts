@@ -3,6 +3,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { actorKey } from '../../src/audit/audit-key';
 import type { DynamoCall } from '../support/dynamo-gate';
 import { secretIn, TEAM, useHarness } from '../support/harness';
+import { until } from '../support/until';
 
 /**
  * A conditional write that DynamoDB made, but whose answer was lost (or came after the app's
@@ -87,7 +88,7 @@ describe('a conditional write whose answer was lost, retried by the SDK', () => 
     const opened = await h.open('/reset-pin', 'UMAX', { timeoutMs });
     h.dynamoGate.lose(giveBack);
     await h.close('UMAX', opened.view);
-    for (let i = 0; i < 100 && h.dynamoGate.lost.filter(giveBack).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    await until("the give-back's write whose answer is lost", () => h.dynamoGate.lost.some(giveBack), 5_000);
     await h.waitForLogs('confirmation closed; its count', 1, 10_000);
     expect(h.dynamoGate.lost.filter(giveBack).map((c) => c.status)).toEqual([200]);
     for (let i = 0; i < 2; i++) expect(secretIn((await h.reset('/reset-pin', 'UMAX', { timeoutMs })).final)).toBeDefined();

@@ -8,6 +8,7 @@ import { CREDENTIALS } from '../../src/credentials';
 import type { OktaSimulator } from '../../src/credentials/okta-stand-in';
 import { capitalized } from '../../src/views/words';
 import { accountLine } from '../support/sandbox-page';
+import { until } from '../support/until';
 
 /** The sandbox's own API, over HTTP as a browser would reach it: its page may use it, other sites may not. */
 describe("the sandbox's API", () => {
@@ -219,7 +220,7 @@ describe("the sandbox's API", () => {
     const resetsBefore = chime.callsTo('ResetPersonalPIN').length;
     const answer = chime.hold(['ResetPersonalPIN']);
     const first = post('submit', { user: 'UBOB', viewId, values: {} });
-    for (let i = 0; i < 100 && chime.callsTo('ResetPersonalPIN').length === resetsBefore; i++) await new Promise((r) => setTimeout(r, 20));
+    await until("the first submit's ResetPersonalPIN reaching Chime", () => chime.callsTo('ResetPersonalPIN').length > resetsBefore, 2_000);
     expect((await post('submit', { user: 'UBOB', viewId, values: {} })).status).toBe(200);
     const shown = () => JSON.stringify(sandbox.workspace.viewFor('UBOB').modals.at(-1)?.view ?? null);
     expect(shown()).toContain('Resetting your Amazon Chime personal meeting PIN');
