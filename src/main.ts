@@ -15,6 +15,12 @@ async function main(): Promise<void> {
   const loaded = loadConfig(process.env, { cutInDotEnv: dotEnv.cutAtHash, duplicatesInDotEnv: dotEnv.duplicates });
   if (!loaded.ok) {
     process.stderr.write(`${describeProblems(loaded.problems, loaded)}\n`);
+    // The same fatal line as every other failed start, for what reads stdout (a log pipeline
+    // alerting on level fatal): the settings' names only, never a problem's words, which may quote
+    // part of a value, and a value may be a secret. At a terminal the words above say it all.
+    if (!process.stdout.isTTY) {
+      createLogger('info').fatal({ variables: problemVariables(loaded.problems), problems: loaded.problems.length }, 'Latchkey could not start: the configuration has problems (exit status 2)');
+    }
     process.exit(2);
   }
   const logger = createLogger(loaded.config.logLevel);
@@ -54,6 +60,11 @@ async function main(): Promise<void> {
       process.exit(1);
     },
   );
+}
+
+/** The settings named by the configuration's problems ("SLACK_TEAM_ID: must be…"), each once; a problem about no one setting names none. */
+function problemVariables(problems: readonly string[]): string[] {
+  return [...new Set(problems.flatMap((p) => /^([A-Z][A-Z0-9_]*): /.exec(p)?.[1] ?? []))];
 }
 
 void main();

@@ -457,6 +457,18 @@ describe('a start that cannot go on', () => {
     expect(lines.some((l) => l.msg === 'Latchkey is ready')).toBe(true);
   });
 
+  it('a configuration problem is a fatal line too, naming the settings and never their values, and exit 2: a log pipeline alerting on level fatal hears a bad-config deploy', async () => {
+    const { status, lines, stderr } = await run({ SLACK_TEAM_ID: 't0bad!', SLACK_SIGNING_SECRET: 'short-secret1' }, 20_000);
+    expect(status).toBe(2);
+    expect(stderr).toContain('Latchkey cannot start: the configuration has problems.');
+    expect(fatal(lines)).toEqual([
+      expect.objectContaining({ msg: 'Latchkey could not start: the configuration has problems (exit status 2)', variables: ['SLACK_SIGNING_SECRET', 'SLACK_TEAM_ID'], problems: 2 }),
+    ]);
+    const line = JSON.stringify(fatal(lines));
+    expect(line).not.toContain('short-secret1');
+    expect(line).not.toContain('t0bad!');
+  });
+
   it('with everything in place it starts, as before', async () => {
     const { lines } = await run({}, 20_000, true);
     expect(lines.some((l) => l.msg === 'Latchkey is ready')).toBe(true);
