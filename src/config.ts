@@ -27,8 +27,8 @@ const required = <T extends z.ZodType>(what: string, build: (text: z.ZodString) 
  * What .env.example holds for the core settings a newcomer fills in (`<what to put here>`); the
  * credentials and verifiers declare theirs (Setting.envPlaceholder). A value still equal to its
  * variable's placeholder is a problem that says so by the variable's name, whatever the variable
- * would otherwise accept. Only these exact texts: a real secret that happens to look like `<…>` is
- * checked as a value, and a problem never shows a value back.
+ * would otherwise accept, with what to put there. Any other value inside < and > is said to have
+ * its brackets left around it (inBrackets); a problem never shows a value back.
  */
 const CORE_PLACEHOLDERS: Readonly<Record<string, EnvPlaceholder>> = {
   SLACK_SIGNING_SECRET: { what: "the Signing Secret from your Slack app's Basic Information page" },
@@ -824,22 +824,27 @@ export function loadConfig(env: NodeJS.ProcessEnv, dotEnv: { cutInDotEnv?: reado
   const cutInDotEnv = (dotEnv.cutInDotEnv ?? []).filter((name) => CONFIG_VARIABLES.includes(name));
   // What to put there is said from the placeholder we wrote, never from the value.
   const placeholders = new Map([...ENV_PLACEHOLDERS].flatMap(([name, placeholder]) => (env[name]?.trim() === placeholder ? [[name, PLACEHOLDER_PARTS.get(name)!] as const] : [])));
-  const real = (name: string) => Boolean(env[name]) && !placeholders.has(name);
+  // Any other value of a setting inside < and > is one filled in where .env.example's placeholder
+  // was, its brackets left around it (`SLACK_BOT_TOKEN=<xoxb-…>`): said so, by name, never the value.
+  // APPROVAL_RESPONSE_TIME is words shown in Slack, where <…> is markup: its own check says so.
+  const bracketed = new Set(CONFIG_VARIABLES.filter((name) => name !== 'APPROVAL_RESPONSE_TIME' && !placeholders.has(name) && inBrackets(env[name])));
+  const real = (name: string) => Boolean(env[name]) && !placeholders.has(name) && !bracketed.has(name);
   const nothingSet = !['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_TEAM_ID', ...CREDENTIALS.map(mainVariableOf)].some(real);
   // An empty value is unset, whatever the setting: `.env` files copied from an example leave lines
   // such as `GOOGLE_API_URL=`, which mean "not set here" (the default applies; a required one is
   // missing), not a value to refuse. Dropped here, before the schema, so that no setting of the
   // core, a credential or a verifier can read it otherwise.
-  const given = Object.entries(env).filter(([name, value]) => value !== '' && !placeholders.has(name));
+  const given = Object.entries(env).filter(([name, value]) => value !== '' && !placeholders.has(name) && !bracketed.has(name));
   const parsed = envSchema.safeParse(Object.fromEntries(given));
   const lookalikes = lookalikeSettings(env);
-  if (!parsed.success || placeholders.size > 0) {
+  if (!parsed.success || placeholders.size > 0 || bracketed.size > 0) {
     // A problem about no one setting (nothing to reset) is said on its own.
     const issues = parsed.success ? [] : parsed.error.issues.map((issue) => [issue.path[0] === undefined ? undefined : String(issue.path[0]), issue.message] as const);
     const problems = [
       ...[...placeholders].map(([name, what]) => `${name}: ${PLACEHOLDER_LEFT}; ${putThere(what)}`),
+      ...[...bracketed].map((name) => `${name}: ${IN_BRACKETS}`),
       ...issues
-        .filter(([name]) => name === undefined || !placeholders.has(name))
+        .filter(([name]) => name === undefined || (!placeholders.has(name) && !bracketed.has(name)))
         .map(([name, message]) => (name === undefined ? message : `${name}: ${message}`)),
     ].map((problem) => problem + misspellingHint(problem, lookalikes, env) + cutHint(problem, cutInDotEnv, env) + duplicateHint(problem, duplicates));
     // A cut value no problem names is one still: said along with the rest, not after they are fixed.
@@ -1038,6 +1043,16 @@ function putThere({ what, note }: EnvPlaceholder): string {
 /** What a problem says of a setting .env still holds the example's `<…>` for. */
 const PLACEHOLDER_LEFT = "still has .env.example's placeholder";
 
+/** What a problem says of a setting whose value is inside < and > (inBrackets). */
+const IN_BRACKETS = "is inside < and >, which in .env.example only mark what to put there: remove the < and > around the value";
+
+/**
+ * A value inside < and >: no setting Latchkey reads takes one (IDs, URLs, names, numbers, and
+ * secrets of letters, digits and a few marks), and it is what .env.example's `<…>` invites when a
+ * value is typed in its place and the brackets are left.
+ */
+const inBrackets = (value: string | undefined) => value !== undefined && /^<[^]*>$/.test(value.trim());
+
 /** The message a person sees when the environment is wrong: every problem at once, no stack trace. */
 export function describeProblems(problems: string[], options: { nothingSet?: boolean; cannot?: string; warnings?: readonly string[]; notices?: readonly string[] } = {}): string {
   return [
@@ -1086,7 +1101,7 @@ export function secretVariables(): string[] {
  * `npm run manifest`, which reads none. Slack's own two are the caller's.
  */
 export function withSecretStandIns(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const given = (name: string) => Boolean(env[name]) && env[name]!.trim() !== ENV_PLACEHOLDERS.get(name);
+  const given = (name: string) => Boolean(env[name]) && env[name]!.trim() !== ENV_PLACEHOLDERS.get(name) && !inBrackets(env[name]);
   const holders = new Map<Setting, Set<object>>();
   for (const c of CREDENTIALS) for (const s of Object.values(c.settings.variables)) holders.set(s, (holders.get(s) ?? new Set()).add(c.settings));
   const setUp = [

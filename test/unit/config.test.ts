@@ -689,6 +689,22 @@ describe('the start with nothing set', () => {
     expect(text).not.toContain('copy .env.example to .env');
   });
 
+  it("a value typed inside .env.example's < and > (its brackets left around it) is said so for every setting, by name and never the value, whatever the setting would say of it: remove the < and >", () => {
+    const env = { ...VALID, SLACK_BOT_TOKEN: '<xoxb-1234-abcd>', SLACK_TEAM_ID: '<T0123ABCD>', SLACK_SIGNING_SECRET: ' <8f742231b10e8888abcd99aaabbb85a5> ', OKTA_ORG_URL: 'https://acme.okta.com', OKTA_API_TOKEN: '<00abcSecretToken>' };
+    const result = loadConfig(env);
+    expect(result.ok).toBe(false);
+    const problems = result.ok ? [] : result.problems;
+    const REMOVE = 'is inside < and >, which in .env.example only mark what to put there: remove the < and > around the value';
+    for (const name of ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_TEAM_ID', 'OKTA_API_TOKEN']) expect(problems.filter((p) => p.startsWith(`${name}:`))).toEqual([`${name}: ${REMOVE}`]);
+    const text = describeProblems(problems, result.ok ? {} : result);
+    for (const secret of ['xoxb-1234-abcd', '8f742231b10e8888', '00abcSecretToken']) expect(text).not.toContain(secret);
+    // Every setting Latchkey reads, not a list of some: a port, a channel, a number.
+    for (const name of ['PORT', 'APPROVALS_CHANNEL_ID', 'RESET_MAX_PER_HOUR']) {
+      const one = loadConfig({ ...VALID, [name]: '<value>' });
+      expect(one.ok ? [] : one.problems).toEqual([`${name}: ${REMOVE}`]);
+    }
+  });
+
   it('a configured deployment with a problem is not told to copy .env.example', () => {
     expect(said({ ...VALID, SLACK_TEAM_ID: undefined })).not.toContain('copy .env.example');
   });
