@@ -140,6 +140,26 @@ const slackId = (id: RegExp, problem: (value: string) => string) =>
     if (!id.test(value)) ctx.addIssue({ code: 'custom', message: problem(value) });
   });
 
+/** Slack's two tokens: their prefix, and where a Slack app's settings show each. */
+const BOT_TOKEN = { prefix: 'xoxb-', what: 'a bot token', where: "the Bot User OAuth Token, on your Slack app's OAuth & Permissions page" };
+const APP_TOKEN = { prefix: 'xapp-', what: 'an app-level token', where: "an app-level token with connections:write, on your Slack app's Basic Information page → App-Level Tokens" };
+
+/**
+ * A Slack token of this kind, refused with what was seen of it and where to copy one: a leading
+ * "Bearer " (an Authorization header's, which Latchkey adds itself), or a blank inside (pasted in
+ * two pieces). Said by its shape only, never the value.
+ */
+const slackToken = (kind: typeof BOT_TOKEN) =>
+  z.string().superRefine((value, ctx) => {
+    if (new RegExp(`^${kind.prefix}[A-Za-z0-9-]+$`).test(value)) return;
+    const message = /^bearer\s/i.test(value)
+      ? `starts with "Bearer ", which Latchkey adds itself: give the token alone, from ${kind.prefix} on (${kind.where})`
+      : /\s/.test(value.trim())
+        ? `has a blank inside (pasted in two pieces?), which no Slack token has: copy it again, whole (${kind.where})`
+        : `must be ${kind.what} (${kind.prefix}…): ${kind.where}`;
+    ctx.addIssue({ code: 'custom', message });
+  });
+
 /** The limits' defaults, which the sandbox (set higher for demos) shows beside its own. */
 export const LIMIT_DEFAULTS = { RESET_MAX_PER_HOUR: 3, LICENSE_REQUEST_MAX_PER_DAY: 5 } as const;
 
@@ -175,9 +195,13 @@ const CORE = {
       )
       .refine((v) => !v.startsWith('xoxp-'), 'is a user token (xoxp-…), which acts as the person who installed the app: use the Bot User OAuth Token (xoxb-…) from OAuth & Permissions')
       .refine((v) => !v.startsWith('xapp-'), 'is an app-level token (xapp-…), which goes in SLACK_APP_TOKEN: use the Bot User OAuth Token (xoxb-…) from OAuth & Permissions here')
-      .pipe(z.string().regex(/^xoxb-[A-Za-z0-9-]+$/, 'must be a bot token (xoxb-…)')),
+      .pipe(slackToken(BOT_TOKEN)),
   ),
-  SLACK_APP_TOKEN: z.string().regex(/^xapp-[A-Za-z0-9-]+$/, 'must be an app-level token (xapp-…)').optional(),
+  SLACK_APP_TOKEN: z
+    .string()
+    .refine((v) => !v.startsWith('xoxb-'), `is a bot token (xoxb-…), which goes in SLACK_BOT_TOKEN: use ${APP_TOKEN.what} (xapp-…) here, ${APP_TOKEN.where}`)
+    .pipe(slackToken(APP_TOKEN))
+    .optional(),
   SLACK_API_URL: slackApiUrl.default(SLACK_API_URL_DEFAULT),
   SLACK_API_RETRIES: wholeNumber(0, 5).default(2),
   SLACK_TEAM_ID: required('the ID of the Slack workspace Latchkey serves, such as T0123ABCD', (s) =>

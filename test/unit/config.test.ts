@@ -108,6 +108,22 @@ describe('loadConfig', () => {
     expect(JSON.stringify([problems({ SLACK_BOT_TOKEN: 'xoxp-1234-5678-secretpart' }), problems({ SLACK_BOT_TOKEN: 'xoxe.xoxb-1-secretpart' }), problems({ OKTA_ORG_URL: 'https://acme.okta.com', OKTA_API_TOKEN: `SSWS ${token}` })])).not.toMatch(/secretpart|forty-characters/);
   });
 
+  it("SLACK_BOT_TOKEN and SLACK_APP_TOKEN say what was seen (a leading 'Bearer ', a blank inside, the other kind of token) and where in the Slack app each token is, never the value", () => {
+    const problems = (env: Record<string, string>) => {
+      const result = loadConfig({ ...VALID, ...env });
+      return result.ok ? [] : result.problems;
+    };
+    const BOT_WHERE = "the Bot User OAuth Token, on your Slack app's OAuth & Permissions page";
+    const APP_WHERE = "an app-level token with connections:write, on your Slack app's Basic Information page → App-Level Tokens";
+    expect(problems({ SLACK_BOT_TOKEN: 'Bearer xoxb-1111-2222-SeCrEt' })).toEqual([`SLACK_BOT_TOKEN: starts with "Bearer ", which Latchkey adds itself: give the token alone, from xoxb- on (${BOT_WHERE})`]);
+    expect(problems({ SLACK_BOT_TOKEN: 'xoxb-1111-2222 SeCrEt' })).toEqual([`SLACK_BOT_TOKEN: has a blank inside (pasted in two pieces?), which no Slack token has: copy it again, whole (${BOT_WHERE})`]);
+    expect(problems({ SLACK_BOT_TOKEN: 'SeCrEt' })).toEqual([`SLACK_BOT_TOKEN: must be a bot token (xoxb-…): ${BOT_WHERE}`]);
+    expect(problems({ SLACK_APP_TOKEN: 'xoxb-1111-2222-SeCrEt' })).toEqual([`SLACK_APP_TOKEN: is a bot token (xoxb-…), which goes in SLACK_BOT_TOKEN: use an app-level token (xapp-…) here, ${APP_WHERE}`]);
+    expect(problems({ SLACK_APP_TOKEN: 'Bearer xapp-1-SeCrEt' })).toEqual([`SLACK_APP_TOKEN: starts with "Bearer ", which Latchkey adds itself: give the token alone, from xapp- on (${APP_WHERE})`]);
+    expect(problems({ SLACK_APP_TOKEN: 'xapp-1 SeCrEt' })).toEqual([`SLACK_APP_TOKEN: has a blank inside (pasted in two pieces?), which no Slack token has: copy it again, whole (${APP_WHERE})`]);
+    expect(problems({ SLACK_APP_TOKEN: 'SeCrEt' })).toEqual([`SLACK_APP_TOKEN: must be an app-level token (xapp-…): ${APP_WHERE}`]);
+  });
+
   it("a credential begun but missing its main setting (OKTA_ORG_URL misspelled beside OKTA_API_TOKEN) is said alone: the approvals channel its MFA reset would use is not also said to serve nothing, in words about Chime's licenses", () => {
     const { CHIME_ACCOUNT_ID: _none, ...slackOnly } = VALID;
     const result = loadConfig({ ...slackOnly, OKTA_ORG_ULR: 'https://acme.okta.com', OKTA_API_TOKEN: '00okta-api-token-of-forty-characters-xx', APPROVALS_CHANNEL_ID: 'C0123ABCD', ADMIN_USER_IDS: 'U0123ABCD,U0456EFGH' });

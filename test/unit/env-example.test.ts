@@ -72,7 +72,7 @@ describe('required settings', () => {
 
   it('a bare "xoxb-" is not a bot token', () => {
     const result = loadConfig({ SLACK_SIGNING_SECRET: 'x'.repeat(32), SLACK_BOT_TOKEN: 'xoxb-', SLACK_TEAM_ID: 'T0LATCHKEY', CHIME_ACCOUNT_ID: '12a3c1a8-8d1c-4b8e-9a8f-2d8d1c1e7f00' });
-    expect(result).toMatchObject({ ok: false, problems: ['SLACK_BOT_TOKEN: must be a bot token (xoxb-…)'] });
+    expect(result).toMatchObject({ ok: false, problems: ["SLACK_BOT_TOKEN: must be a bot token (xoxb-…): the Bot User OAuth Token, on your Slack app's OAuth & Permissions page"] });
   });
 
   it('with something real set, the errors do not send a configured deployment to the sandbox', () => {
