@@ -35,7 +35,9 @@ async function main(): Promise<void> {
   // JSON lines; elsewhere (a journal, a log shipper), a warn line each.
   const atTerminal = process.stdout.isTTY === true;
   const { warnings } = loaded.config;
-  if (atTerminal && warnings.length > 0) process.stderr.write(`${describeWarnings(warnings, 'Latchkey starts, but note (`npm run doctor` says these too):')}\n`);
+  // Said before the start is known to succeed, so its lead promises nothing: "Latchkey starts"
+  // read oddly above "Latchkey could not start" when Slack then refused the token.
+  if (atTerminal && warnings.length > 0) process.stderr.write(`${describeWarnings(warnings, 'Note (`npm run doctor` says these too):')}\n`);
   try {
     await latchkey.start({ configWarningsSaid: atTerminal });
   } catch (err) {

@@ -451,7 +451,7 @@ describe('a start that cannot go on', () => {
   withTerminal('at a terminal, a credential set up but off is said once, in words on its own line, and not again as a JSON line; the start goes on', async () => {
     const { lines, output } = await run(NO_ADMINS, 20_000, true, { atTerminal: true });
     const text = output.replace(/\r\n/g, '\n');
-    expect(text).toMatch(new RegExp(`^Latchkey starts, but note \\(\`npm run doctor\` says these too\\):\n  - ${MFA_OFF.source}`, 'm'));
+    expect(text).toMatch(new RegExp(`^Note \\(\`npm run doctor\` says these too\\):\n  - ${MFA_OFF.source}`, 'm'));
     expect(text.match(/\/reset-okta-mfa is off/g)).toHaveLength(1);
     expect(lines.filter((l) => l.level === 'warn' && l.subject === 'okta_mfa')).toEqual([]);
     expect(lines.some((l) => l.msg === 'Latchkey is ready')).toBe(true);
@@ -467,6 +467,16 @@ describe('a start that cannot go on', () => {
     const line = JSON.stringify(fatal(lines));
     expect(line).not.toContain('short-secret1');
     expect(line).not.toContain('t0bad!');
+  });
+
+  withTerminal('at a terminal, the notes said before a start that then fails do not say it starts: one "could not start", no "starts"', async () => {
+    h.slack.failNext('auth.test', { error: 'invalid_auth' });
+    const { status, output } = await run(NO_ADMINS, 30_000, false, { atTerminal: true });
+    const text = output.replace(/\r\n/g, '\n');
+    expect(status).toBe(1);
+    expect(text).toMatch(/^Note \(`npm run doctor` says these too\):\n {2}- \/reset-okta-mfa is off/m);
+    expect(text).toContain('Latchkey could not start:');
+    expect(text).not.toMatch(/Latchkey starts/);
   });
 
   it('with everything in place it starts, as before', async () => {
