@@ -944,6 +944,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, dotEnv: { cutInDotEnv?: reado
           },
         }),
       warnings: [
+        // First: a value .env cut at '#' is why what follows may say to set what was set
+        // (APPROVALS_CHANNEL_ID=#it-approvals reads as unset, and license requests are off).
+        ...cutInDotEnv.map((name) => ({ variable: name, subject: CUT_AT_HASH, message: `${name}: ${cutMessage(name, env)}` })),
         ...signingSecretWarnings(env.SLACK_SIGNING_SECRET),
         ...policiesNotInForce(values, e.RESET_POLICY.named),
         ...credentialsOff(values, e.RESET_POLICY.named),
@@ -951,7 +954,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, dotEnv: { cutInDotEnv?: reado
         ...oneAdminWarnings(e.ADMIN_USER_IDS, e.ADMIN_USERGROUP_ID, decidedByAdmins({ licenses, policies: served })),
         ...policiesBelowRecommended(values, e.RESET_POLICY.named),
         ...lookalikes.map((l) => lookalikeWarning(l, env)),
-        ...cutInDotEnv.map((name) => ({ variable: name, subject: CUT_AT_HASH, message: `${name}: ${cutMessage(name, env)}` })),
         ...duplicates.map(duplicateWarning),
         ...waitBeyondVerifier(plugin, e.VERIFY_TIMEOUT_SECONDS),
       ],

@@ -124,6 +124,15 @@ describe('loadConfig', () => {
     expect(problems({ SLACK_APP_TOKEN: 'SeCrEt' })).toEqual([`SLACK_APP_TOKEN: must be an app-level token (xapp-…): ${APP_WHERE}`]);
   });
 
+  it("APPROVALS_CHANNEL_ID=#it-approvals in .env (read as unset: '#' starts a comment) is said first, before the notes that say to set it, so the admin who set it reads why first", () => {
+    const env = { ...VALID, ADMIN_USER_IDS: 'U0ANN0001,U0BOB0002', OKTA_ORG_URL: 'https://acme.okta.com', OKTA_API_TOKEN: '00abcdefghijklmnopqrstuvwxyz0123456789ABCD' };
+    const result = loadConfig(env, { cutInDotEnv: ['APPROVALS_CHANNEL_ID'] });
+    expect(result.ok).toBe(true);
+    const warnings = result.ok ? result.config.warnings.map((w) => w.message) : [];
+    expect(warnings[0]).toMatch(/^APPROVALS_CHANNEL_ID: the value in \.env starts with '#', which starts a comment there, so it is read as unset/);
+    expect(warnings.filter((w) => w.includes('set APPROVALS_CHANNEL_ID')).length).toBeGreaterThan(0);
+  });
+
   it("a credential begun but missing its main setting (OKTA_ORG_URL misspelled beside OKTA_API_TOKEN) is said alone: the approvals channel its MFA reset would use is not also said to serve nothing, in words about Chime's licenses", () => {
     const { CHIME_ACCOUNT_ID: _none, ...slackOnly } = VALID;
     const result = loadConfig({ ...slackOnly, OKTA_ORG_ULR: 'https://acme.okta.com', OKTA_API_TOKEN: '00okta-api-token-of-forty-characters-xx', APPROVALS_CHANNEL_ID: 'C0123ABCD', ADMIN_USER_IDS: 'U0123ABCD,U0456EFGH' });
