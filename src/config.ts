@@ -596,7 +596,7 @@ export function policiesBelowRecommended(
         notice: true,
         message:
           `${c.id}'s policy is ${declared.default} (its default), weaker than the ${recommended.policy} recommended for it: ${recommended.why}. ` +
-          `Add ${orList(stronger)} to RESET_POLICY. To keep ${declared.default}, name it there (${c.id}=${declared.default}) and this is not said again`,
+          `Add ${orList(stronger)} to RESET_POLICY. To keep ${declared.default}, name it there (${c.id}=${declared.default}) and this is not said again.`,
       },
     ];
   });

@@ -20,7 +20,8 @@ export function failedCall(name: string, failure: LatchkeyFailure, next: NextSte
   const unresolved = unresolvedHost(failure.cause);
   if (unresolved) return unresolvedHostLine(unresolved, next.address ?? 'its URL setting');
   const step = failure.code === 'DIRECTORY_MISCONFIGURED' ? next.fix : (next.otherwise ?? 'try again; if it persists, check the network path to the directory');
-  return failed(name, `${failure.detail ?? failure.code}: ${step}`);
+  // A service's message often ends in a full stop ("Account … is not accessible."): not before the colon.
+  return failed(name, `${(failure.detail ?? failure.code).replace(/\.$/, '')}: ${step}`);
 }
 
 /**

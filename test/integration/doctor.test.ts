@@ -236,7 +236,7 @@ describe('npm run doctor', () => {
   it("Okta's password left self-service (its default): a ⚠ line saying it is weaker than the verify recommended for it and what to add to RESET_POLICY, which fails nothing: exit 0", async () => {
     const { status, out } = await cli([], { RESET_POLICY: '' });
     expect(out).toMatch(
-      /^⚠ RESET_POLICY okta_password: okta_password's policy is self-service \(its default\), weaker than the verify recommended for it: the Okta password opens everything behind single sign-on, .*\. Add okta_password=verify \(with VERIFY_WITH=.*\) or okta_password=approval to RESET_POLICY\. To keep self-service, name it there \(okta_password=self-service\) and this is not said again$/m,
+      /^⚠ RESET_POLICY okta_password: okta_password's policy is self-service \(its default\), weaker than the verify recommended for it: the Okta password opens everything behind single sign-on, .*\. Add okta_password=verify \(with VERIFY_WITH=.*\) or okta_password=approval to RESET_POLICY\. To keep self-service, name it there \(okta_password=self-service\) and this is not said again\.$/m,
     );
     expect(out).not.toMatch(/^✗ /m);
     expect(out).toMatch(/^All \d+ checks passed \(1 with a warning, ⚠: read it\)\./m);

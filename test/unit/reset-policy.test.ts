@@ -110,7 +110,7 @@ describe('RESET_POLICY', () => {
         notice: true,
         message:
           "okta_password's policy is self-service (its default), weaker than the verify recommended for it: the Okta password opens everything behind single sign-on, and self-service gives a temporary one to whoever holds the Slack session. " +
-          'Add okta_password=verify (with VERIFY_WITH=okta or duo and its settings) or okta_password=approval to RESET_POLICY. To keep self-service, name it there (okta_password=self-service) and this is not said again',
+          'Add okta_password=verify (with VERIFY_WITH=okta or duo and its settings) or okta_password=approval to RESET_POLICY. To keep self-service, name it there (okta_password=self-service) and this is not said again.',
       },
     ]);
     // With a verifier, the entry alone.
