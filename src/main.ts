@@ -11,7 +11,11 @@ import { onStopSignals } from './stop-signals';
 /** The long-running server: `npm start`. Reads `.env` when there is one, for local runs. */
 async function main(): Promise<void> {
   const dotEnv = loadDotEnvSayingWhyNot('start');
-  if (!dotEnv) process.exit(2);
+  if (!dotEnv) {
+    // As for a configuration problem below: what reads stdout hears it too, by the file's name alone.
+    if (!process.stdout.isTTY) createLogger('info').fatal({ file: '.env' }, 'Latchkey could not start: .env could not be read (exit status 2)');
+    process.exit(2);
+  }
   const loaded = loadConfig(process.env, { cutInDotEnv: dotEnv.cutAtHash, duplicatesInDotEnv: dotEnv.duplicates });
   if (!loaded.ok) {
     process.stderr.write(`${describeProblems(loaded.problems, loaded)}\n`);

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -32,7 +32,7 @@ describe('a start that cannot go on', () => {
     env: Record<string, string | undefined>,
     ms = 30_000,
     stopWhenReady = false,
-    { atTerminal = false } = {},
+    { atTerminal = false, cwd = join(__dirname, '..') } = {},
   ): Promise<{ status: number | null; lines: Record<string, any>[]; output: string; stderr: string }> {
     const aws = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('AWS_')));
     const home = mkdtempSync(join(tmpdir(), 'latchkey-home-'));
@@ -40,7 +40,7 @@ describe('a start that cannot go on', () => {
     // At a terminal: under script(1), whose pseudo-terminal is the server's stdout and stderr both.
     const [command, args] = atTerminal ? ['script', ['-qec', `${shellQuoted(process.execPath)} ${shellQuoted(MAIN)}`, '/dev/null']] : [process.execPath, [MAIN]];
     const child = spawn(command, args, {
-      cwd: join(__dirname, '..'),
+      cwd,
       env: Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)) as Record<string, string>,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -477,6 +477,19 @@ describe('a start that cannot go on', () => {
     expect(text).toMatch(/^Note \(`npm run doctor` says these too\):\n {2}- \/reset-okta-mfa is off/m);
     expect(text).toContain('Latchkey could not start:');
     expect(text).not.toMatch(/Latchkey starts/);
+  });
+
+  it('a .env that cannot be read (a directory) is a fatal line too, naming the file, and exit 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'latchkey-cwd-'));
+    mkdirSync(join(dir, '.env'));
+    try {
+      const { status, lines, stderr } = await run({}, 20_000, false, { cwd: dir });
+      expect(status).toBe(2);
+      expect(stderr).toContain('/.env is a directory, not a file');
+      expect(fatal(lines)).toEqual([expect.objectContaining({ msg: 'Latchkey could not start: .env could not be read (exit status 2)', file: '.env' })]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('with everything in place it starts, as before', async () => {
