@@ -30,7 +30,7 @@ export function awsCause(err: unknown, saidIn: SaidIn = 'check'): SetupCheck['ca
   if (e.$metadata?.httpStatusCode !== undefined) return undefined;
   // No answer at all. A host DNS cannot find is said with its name: two such hosts are two problems.
   const unresolved = unresolvedHost(err);
-  if (unresolved) return { name: 'AWS network address', detail: unresolvedHostLine(unresolved, 'AWS_REGION, or the AWS_ENDPOINT_URL_… you set').detail };
+  if (unresolved) return { name: 'AWS network address', detail: unresolvedHostLine(unresolved, 'the AWS_ENDPOINT_URL_… you set, or the region in AWS_REGION it is made from').detail };
   const code = e.name === 'TimeoutError' || e.name === 'AbortError' ? 'no answer in time' : networkErrorCode(err);
   if (!/ E[A-Z0-9_]+$|no answer in time$/.test(code)) return undefined;
   return {

@@ -780,7 +780,7 @@ describe('npm run doctor', () => {
       // A host DNS cannot find is named: the three tables' one host, once.
       const typo = await cli([], { AWS_ENDPOINT_URL_DYNAMODB: 'http://dynamodb.aws-typo.invalid' });
       expect(awsLines(typo.out)).toEqual([
-        expect.stringMatching(new RegExp(`^✗ AWS network address: DNS (has no address|did not answer) for dynamodb\\.aws-typo\\.invalid .*AWS_REGION, or the AWS_ENDPOINT_URL_… you set.*\\. Affected: ${TABLES.join(', ')}$`)),
+        expect.stringMatching(new RegExp(`^✗ AWS network address: DNS (has no address|did not answer) for dynamodb\\.aws-typo\\.invalid .*the host in the AWS_ENDPOINT_URL_… you set, or the region in AWS_REGION it is made from.*\\. Affected: ${TABLES.join(', ')}$`)),
         expect.stringMatching(/^✓ Amazon Chime: /),
         expect.stringMatching(/^✓ Amazon WorkMail: /),
       ]);

@@ -298,7 +298,7 @@ describe('a start that cannot go on', () => {
     expect(status).toBe(1);
     const problems = stderr.split('\n').filter((l) => l.startsWith('  - '));
     expect(problems).toEqual([
-      expect.stringMatching(new RegExp(`^ {2}- DNS (has no address|did not answer) for dynamodb\\.aws-typo\\.invalid .*AWS_REGION, or the AWS_ENDPOINT_URL_… you set.*\\. ${TABLES_AFFECTED}$`)),
+      expect.stringMatching(new RegExp(`^ {2}- DNS (has no address|did not answer) for dynamodb\\.aws-typo\\.invalid .*the host in the AWS_ENDPOINT_URL_… you set, or the region in AWS_REGION it is made from.*\\. ${TABLES_AFFECTED}$`)),
     ]);
     expect(output).not.toMatch(/could not be read|\n\s+at /);
   }, 40_000);
