@@ -87,6 +87,7 @@ import { AUDIT_SEARCH, AUDIT_SEARCH_AGAIN_CALLBACK_ID, AUDIT_SEARCH_PAGE_ACTION_
 import { ATTENTION_HANDLED_FORM, HOME_ATTENTION_HANDLED_ACTION_ID, HOME_LICENSE_ACTION_ID, HOME_SEARCH_ACTION_ID, HOME_SETUP_CHECK_ACTION_ID, homeResetActionId } from './views/home-tab';
 import { registerHomeAttentionButton } from './handlers/home-attention-button';
 import { registerAttentionHandledSubmission } from './handlers/attention-handled-submission';
+import { checkDirectoriesAtStart } from './directories-at-start';
 import { runDoctor } from './doctor/doctor';
 import type { SetupCheck } from './doctor/setup-check';
 import { registerHomeSetupCheckButton } from './handlers/home-setup-check-button';
@@ -104,8 +105,11 @@ export interface Latchkey {
    * must reach it); the sandbox gives its own, 127.0.0.1 unless told otherwise.
    * `configWarningsSaid`: the caller said the configuration's warnings already (main.ts, in words
    * at a terminal), so they are not logged again.
+   * `checkDirectories`: once ready, each credential's read-only check runs once in the background,
+   * a warn line per failure (directories-at-start.ts): the long-running server's start only
+   * (main.ts), never Lambda's, whose cold start must not pay for it.
    */
-  start(options?: { host?: string; configWarningsSaid?: boolean }): Promise<{ port: number; address?: string }>;
+  start(options?: { host?: string; configWarningsSaid?: boolean; checkDirectories?: boolean }): Promise<{ port: number; address?: string }>;
   /** Stops taking requests, lets acknowledged work finish (bounded), then releases clients. */
   stop(): Promise<void>;
   /**
@@ -169,7 +173,7 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
       throw err;
     }));
 
-  const { credentials, licenseRequests } = registerFeatures(app, config, { aws, dynamo, probes, logger, clock, fetch, metrics, longPollMs });
+  const { credentials, licenseRequests, checkDirectories } = registerFeatures(app, config, { aws, dynamo, probes, logger, clock, fetch, metrics, longPollMs });
   let stopping: Promise<void> | undefined;
 
   return {
@@ -223,6 +227,9 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
         { port, socketMode: Boolean(config.slack.appToken), credentials: [...credentials.keys()], licenses: licenseRequests.enabled },
         'Latchkey is ready',
       );
+      // After the ready line and /healthz, never before them; bounded, and it never rejects. A stop
+      // does not wait for it: read-only, cut short it changes nothing.
+      if (options.checkDirectories) void checkDirectories();
       return { port, ...(typeof address === 'object' && address && { address: address.address }) };
     },
     stop() {
@@ -635,7 +642,7 @@ function registerFeatures(
 
   app.error(listenerErrorHandler(logger, (body, viewId) => tellWorkFailed({ client: app.slack, fetch, logger, body, ...(viewId && { view: { viewId } }) })));
 
-  return { credentials, licenseRequests };
+  return { credentials, licenseRequests, checkDirectories: () => checkDirectoriesAtStart(config, context, logger) };
 }
 
 /** Checks of waiting pushes, at most this many a second for the whole process (see README, "Verify: the poll interval"). */

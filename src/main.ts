@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   // read oddly above "Latchkey could not start" when Slack then refused the token.
   if (atTerminal && warnings.length > 0) process.stderr.write(`${describeWarnings(warnings, 'Note (`npm run doctor` says these too):')}\n`);
   try {
-    await latchkey.start({ configWarningsSaid: atTerminal });
+    await latchkey.start({ configWarningsSaid: atTerminal, checkDirectories: true });
   } catch (err) {
     // Most often a bad token (auth.test) or an unreachable table: said without a stack trace, in
     // words on stderr, as the configuration check says its problems. The JSON line is for what reads

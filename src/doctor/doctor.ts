@@ -243,9 +243,10 @@ async function tableChecks({ config, dynamo }: DoctorDeps): Promise<SetupCheck[]
 /**
  * Each enabled credential's check(), and the verifier's when VERIFY_WITH names one. A verifier on a
  * credential's own settings (sharesSettings: Okta Verify on Okta's org and token) depends on that
- * credential's check: when it failed, the verifier is not checked, and its line says why.
+ * credential's check: when it failed, the verifier is not checked, and its line says why. The
+ * long-running server runs these once after its start too (directories-at-start.ts).
  */
-async function credentialChecks({ config, context }: DoctorDeps): Promise<{ lines: SetupCheck[]; failed: ReadonlySet<object> }> {
+export async function credentialChecks({ config, context }: Pick<DoctorDeps, 'config' | 'context'>): Promise<{ lines: SetupCheck[]; failed: ReadonlySet<object> }> {
   // Credentials on one directory share its settings declaration, and so its check (Okta's password, unlock and MFA): checked once.
   const seen = new Set<object>();
   const once = config.credentials.filter(({ credential }) => !seen.has(credential.settings) && seen.add(credential.settings));
