@@ -164,13 +164,15 @@ function exportRecords(argv: string[]): Run {
   const { from, to, person } = values;
   const format = (values.format ?? 'csv') as ExportFormat;
   if (!from && !to) throw new UsageError('export needs --from and --to, each a UTC day as YYYY-MM-DD');
-  if (!from || !to) throw new UsageError(`export needs ${from ? '--to' : '--from'} too, a UTC day as YYYY-MM-DD`);
   for (const [option, day] of [['--from', from], ['--to', to]] as const) {
+    // A day given is judged before the one missing is asked for: its fix is the one to make first.
+    if (day === undefined) continue;
     // Which one, and why: 12/01/2026 could be either month first or day first, so it is not guessed.
     if (!DAY.test(day)) throw new UsageError(`${option} ${day} is not a day as YYYY-MM-DD (year, month, day, as 2026-11-30)`);
     // Date.parse takes 2026-02-30 for 2 March: the day must read back as written.
     if (Number.isNaN(Date.parse(day)) || new Date(`${day}T00:00:00Z`).toISOString().slice(0, 10) !== day) throw new UsageError(`${option} ${day} is not a day of the calendar`);
   }
+  if (!from || !to) throw new UsageError(`export needs ${from ? '--to' : '--from'} too, a UTC day as YYYY-MM-DD`);
   if (from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
   const days = daysBetween(from, to);
   if (days.length > MAX_DAYS) throw new UsageError(`export at most ${MAX_DAYS} days at a time (the log keeps no more by default)`);
@@ -211,7 +213,8 @@ function parse<T extends Record<string, { type: 'string' }>>(argv: string[], opt
 
 main(process.argv.slice(2)).catch((err: unknown) => {
   if (err instanceof UsageError) {
-    process.stderr.write(`${err.message}\n\n${USAGE}`);
+    // One line, as doctor and manifest say theirs: the 25 lines of usage would scroll it away.
+    process.stderr.write(`${err.message}: npm run audit -- --help lists the options\n`);
     process.exit(2);
   }
   const message = noAwsCredentials(err)
