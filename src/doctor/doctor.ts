@@ -58,24 +58,37 @@ function configWarnings(config: Config): SetupCheck[] {
 }
 
 async function slackChecks({ config, slack, askedBySignedRequest }: DoctorDeps): Promise<SetupCheck[]> {
+  const channel = approvalsChannelInUse(config);
   let auth: Awaited<ReturnType<SlackApi['auth']['test']>>;
   try {
     auth = await slack.auth.test();
   } catch (err) {
+    // Without auth.test's answer the other Slack checks are not asked: the line names them, and
+    // counts them as the AWS credentials line counts what it fails, so the total does not shrink.
+    const blocked = [
+      'Slack scopes',
+      ...(channel !== undefined ? ['Approvals channel'] : []),
+      ...config.admins.userIds.map((id) => `Admin ${id}`),
+      ...(config.admins.usergroupId ? ['Admin group'] : []),
+    ];
+    const stopped = (line: SetupCheck): SetupCheck[] => [
+      { ...line, detail: `${line.detail}. Affected: ${blocked.join(', ')}`, affects: 1 + blocked.length },
+      ...(config.admins.userIds.length === 0 && !config.admins.usergroupId ? [passed('Admins', 'none configured: the Home tab has no admin sections')] : []),
+      signingSecretLine(config, askedBySignedRequest),
+    ];
     // No answer at all says nothing about the token: a name that does not resolve, a refused connection, a proxy.
-    if ((err as { code?: string }).code === 'slack_webapi_rate_limited_error') return [failed('Slack token', `auth.test was ${slackProblem(err)}`)];
-    if (notSlacksAnswer(err)) return [failed('Slack token', `SLACK_API_URL did not answer as Slack's API does (auth.test: ${slackProblem(err)}): check SLACK_API_URL (https://slack.com/api/ unless you go through a proxy)`)];
-    if (slackServerError(err)) return [failed('Slack token', `Slack answered auth.test with ${slackProblem(err)}: Slack, or a proxy on the way, is failing; try again later (status.slack.com)`)];
+    if ((err as { code?: string }).code === 'slack_webapi_rate_limited_error') return stopped(failed('Slack token', `auth.test was ${slackProblem(err)}`));
+    if (notSlacksAnswer(err)) return stopped(failed('Slack token', `SLACK_API_URL did not answer as Slack's API does (auth.test: ${slackProblem(err)}): check SLACK_API_URL (https://slack.com/api/ unless you go through a proxy)`));
+    if (slackServerError(err)) return stopped(failed('Slack token', `Slack answered auth.test with ${slackProblem(err)}: Slack, or a proxy on the way, is failing; try again later (status.slack.com)`));
     const unresolved = unresolvedHost(err);
-    if (unresolved) return [unresolvedHostLine(unresolved, 'SLACK_API_URL, if you set it', `Slack ${ADDRESS_CHECK}`)];
-    if (slackUnanswered(err)) return [failed('Slack token', `Slack could not be reached (auth.test: ${slackProblem(err)}): check this machine's network path to Slack (DNS, proxy, firewall), and SLACK_API_URL if you set it`)];
-    return [failed('Slack token', `auth.test failed (${slackProblem(err)}): check SLACK_BOT_TOKEN (xoxb-…, OAuth & Permissions) and SLACK_API_URL`)];
+    if (unresolved) return stopped(unresolvedHostLine(unresolved, 'SLACK_API_URL, if you set it', `Slack ${ADDRESS_CHECK}`));
+    if (slackUnanswered(err)) return stopped(failed('Slack token', `Slack could not be reached (auth.test: ${slackProblem(err)}): check this machine's network path to Slack (DNS, proxy, firewall), and SLACK_API_URL if you set it`));
+    return stopped(failed('Slack token', `auth.test failed (${slackProblem(err)}): check SLACK_BOT_TOKEN (xoxb-…, OAuth & Permissions) and SLACK_API_URL`));
   }
   const checks: SetupCheck[] = [];
   const otherWorkspace = tokenWorkspaceProblem(auth, config.slack.workspace);
   checks.push(otherWorkspace ? failed('Slack token', otherWorkspace) : tokenLine(auth, config.slack.bot));
   const granted = auth.response_metadata?.scopes;
-  const channel = approvalsChannelInUse(config);
   const needed = scopesNeeded({ usergroup: config.admins.usergroupId !== undefined, approvalsChannel: channel !== undefined });
   if (!granted) checks.push(failed('Slack scopes', 'Slack did not say which scopes the token has (no x-oauth-scopes header): check SLACK_API_URL'));
   else {

@@ -10,7 +10,7 @@ import { loadConfig } from '../../src/config';
 import { CREDENTIALS } from '../../src/credentials';
 import type { EntraSimulator } from '../../src/credentials/entra/stand-in';
 import type { OktaSimulator } from '../../src/credentials/okta-stand-in';
-import { checksSummary, renderChecks, type SetupCheck } from '../../src/doctor/setup-check';
+import { checkedCount, checksSummary, renderChecks, type SetupCheck } from '../../src/doctor/setup-check';
 import { LatchkeyFailure } from '../../src/flows/failure';
 import { createLogger } from '../../src/logger';
 import { ADMIN_GROUP, APPROVALS_CHANNEL, Harness } from '../support/harness';
@@ -187,11 +187,15 @@ describe('npm run doctor', () => {
       expect(chime[0]!.slice('✗ Amazon Chime: network address: '.length)).toMatch(unresolved('chime.aws-typo.invalid', 'the AWS_ENDPOINT_URL_… you set, if any'));
     }, 30_000);
 
-    it("a mistyped SLACK_API_URL: Slack's network address, not its token", async () => {
+    it("a mistyped SLACK_API_URL: Slack's network address, not its token; the line names the Slack checks it left unasked and counts them, so the total is the one a reachable Slack gives, and the signing secret's line stays", async () => {
       const checks = await doctor({ SLACK_API_URL: 'https://slack-typo.invalid/api/' });
-      expect(checks.filter((c) => c.name.startsWith('Slack'))).toEqual([
-        expect.objectContaining({ name: 'Slack network address', ok: false, detail: expect.stringMatching(unresolved('slack-typo.invalid', 'SLACK_API_URL, if you set it')) }),
-      ]);
+      expect(checks.filter((c) => c.name.startsWith('Slack')).map((c) => c.name)).toEqual(['Slack network address', 'Slack signing secret']);
+      const address = checks.find((c) => c.name === 'Slack network address')!;
+      expect(address.ok).toBe(false);
+      const [said, affected] = address.detail.split('. Affected: ');
+      expect(said).toMatch(unresolved('slack-typo.invalid', 'SLACK_API_URL, if you set it'));
+      expect(affected).toBe('Slack scopes, Approvals channel, Admin UADA, Admin group');
+      expect(checksSummary(checks)).toMatch(new RegExp(`affecting \\d+ of ${checkedCount(await doctor()).checked} checks`));
     });
   });
 
@@ -690,16 +694,18 @@ describe('npm run doctor', () => {
     });
     await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
     const base = `http://127.0.0.1:${(page.address() as { port: number }).port}`;
+    // Every other Slack check waits on auth.test: each line names them.
+    const BLOCKED = '. Affected: Slack scopes, Approvals channel, Admin UADA, Admin group';
     try {
       for (const [path, problem] of [['/page/api/', 'HTTP 200, not JSON'], ['/nothing/api/', 'HTTP 404'], ['/moved/api/', 'HttpFetchError REDIRECT_REFUSED']] as const) {
         const slack = (await doctor({ SLACK_API_URL: `${base}${path}` })).find((c) => c.name === 'Slack token')!;
-        expect(slack).toMatchObject({ ok: false, detail: `SLACK_API_URL did not answer as Slack's API does (auth.test: ${problem}): check SLACK_API_URL (https://slack.com/api/ unless you go through a proxy)` });
+        expect(slack).toMatchObject({ ok: false, detail: `SLACK_API_URL did not answer as Slack's API does (auth.test: ${problem}): check SLACK_API_URL (https://slack.com/api/ unless you go through a proxy)${BLOCKED}` });
       }
       // Neither is the token's fault: a rate limit says when to run the check again, a 5xx that Slack is failing.
       const limited = (await doctor({ SLACK_API_URL: `${base}/limited/api/` })).find((c) => c.name === 'Slack token')!;
-      expect(limited).toMatchObject({ ok: false, detail: 'auth.test was rate-limited by Slack: run the check again in 60 s' });
+      expect(limited).toMatchObject({ ok: false, detail: `auth.test was rate-limited by Slack: run the check again in 60 s${BLOCKED}` });
       const failing = (await doctor({ SLACK_API_URL: `${base}/failing/api/`, SLACK_API_RETRIES: '0' })).find((c) => c.name === 'Slack token')!;
-      expect(failing).toMatchObject({ ok: false, detail: 'Slack answered auth.test with HTTP 503: Slack, or a proxy on the way, is failing; try again later (status.slack.com)' });
+      expect(failing).toMatchObject({ ok: false, detail: `Slack answered auth.test with HTTP 503: Slack, or a proxy on the way, is failing; try again later (status.slack.com)${BLOCKED}` });
     } finally {
       page.closeAllConnections();
       await new Promise((resolve) => page.close(resolve));
