@@ -108,15 +108,16 @@ async function slackChecks({ config, slack, askedBySignedRequest }: DoctorDeps):
 /**
  * The token's line, with the bot's IDs as the Lambda entry point reads them (docs/deploy.md): a
  * cold start given SLACK_BOT_ID and SLACK_BOT_USER_ID takes them for its own and never asks
- * auth.test. Unset: the IDs auth.test gave, ready to paste. Set to another bot's: a ✗, since that
- * cold start would act as the other bot.
+ * auth.test. Unset: the two IDs, which docs/deploy.md sends a Lambda deployer here for, and no
+ * advice, as a server never reads them. Set to another bot's: a ✗, since that cold start would act
+ * as the other bot.
  */
 function tokenLine(auth: AuthTestResponse, bot: Config['slack']['bot']): SetupCheck {
   const name = 'Slack token';
   const who = `the bot ${auth.user_id} of workspace ${auth.team_id}`;
   if (!auth.bot_id || !auth.user_id) return passed(name, who);
   const set = `SLACK_BOT_ID=${auth.bot_id} and SLACK_BOT_USER_ID=${auth.user_id} (-c slackBotId=${auth.bot_id} -c slackBotUserId=${auth.user_id})`;
-  if (!bot) return passed(name, `${who}. For Lambda: set ${set} so a cold start skips auth.test`);
+  if (!bot) return passed(name, `${who} (bot ${auth.bot_id})`);
   const wrong = [
     ...(bot.botId === auth.bot_id ? [] : [`SLACK_BOT_ID is ${bot.botId}`]),
     ...(bot.botUserId === auth.user_id ? [] : [`SLACK_BOT_USER_ID is ${bot.botUserId}`]),
