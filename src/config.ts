@@ -28,7 +28,7 @@ const required = <T extends z.ZodType>(what: string, build: (text: z.ZodString) 
  * credentials and verifiers declare theirs (Setting.envPlaceholder). A value still equal to its
  * variable's placeholder is a problem that says so by the variable's name, whatever the variable
  * would otherwise accept, with what to put there. Any other value inside < and > is said to have
- * its brackets left around it (inBrackets); a problem never shows a value back.
+ * its brackets left around it (bracketsLeft); a problem never shows a value back.
  */
 const CORE_PLACEHOLDERS: Readonly<Record<string, EnvPlaceholder>> = {
   SLACK_SIGNING_SECRET: { what: "the Signing Secret from your Slack app's Basic Information page" },
@@ -160,6 +160,17 @@ const slackToken = (kind: typeof BOT_TOKEN) =>
     ctx.addIssue({ code: 'custom', message });
   });
 
+/**
+ * The core settings whose schema judges a value inside < and > itself, as a credential's or a
+ * verifier's Setting declares (Setting.anglesAllowed): any other setting's value inside them is refused first
+ * (bracketsLeft). Declared on the entry, by anglesAllowed().
+ */
+const ANGLES_ALLOWED = z.registry();
+function anglesAllowed<T extends z.ZodType>(schema: T): T {
+  ANGLES_ALLOWED.add(schema);
+  return schema;
+}
+
 /** The limits' defaults, which the sandbox (set higher for demos) shows beside its own. */
 export const LIMIT_DEFAULTS = { RESET_MAX_PER_HOUR: 3, LICENSE_REQUEST_MAX_PER_DAY: 5 } as const;
 
@@ -215,7 +226,8 @@ const CORE = {
   SLACK_BOT_ID: z.string().regex(/^B[A-Z0-9]{2,}$/, "must be the bot's ID such as B0123ABCD (auth.test's bot_id)").optional(),
   SLACK_BOT_USER_ID: z.string().regex(/^[UW][A-Z0-9]{2,}$/, "must be the bot's user ID such as U0123ABCD (auth.test's user_id)").optional(),
   APPROVALS_CHANNEL_ID: slackId(/^[CG][A-Z0-9]{2,}$/, notAChannelId).optional(),
-  APPROVAL_RESPONSE_TIME: responseTime.optional(),
+  // Words shown in Slack, where <…> is markup: its own check says so.
+  APPROVAL_RESPONSE_TIME: anglesAllowed(responseTime.optional()),
   ADMIN_USER_IDS: z
     .string()
     .default('')
@@ -258,10 +270,14 @@ const CORE = {
   VERIFY_TIMEOUT_SECONDS: wholeNumber(1, 300).default(60),
   VERIFY_POLL_MS: wholeNumber(100, 10_000).default(3_000),
   VERIFY_MAX_PER_HOUR: wholeNumber(1, 20).default(3),
-  METRICS_TOKEN: z
-    .string()
-    .min(16, tooShort({ what: 'the token /metrics asks for', looks: 'at least 16 random characters', get: 'make one with `openssl rand -hex 32`, and give your scraper the same' }))
-    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII with no spaces').optional(),
+  // Any printable ASCII, < and > included: a generated token may start with < and end with >.
+  METRICS_TOKEN: anglesAllowed(
+    z
+      .string()
+      .min(16, tooShort({ what: 'the token /metrics asks for', looks: 'at least 16 random characters', get: 'make one with `openssl rand -hex 32`, and give your scraper the same' }))
+      .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII with no spaces')
+      .optional(),
+  ),
 };
 
 // A credential's variable named like a core one would silently replace it.
@@ -736,6 +752,12 @@ function oneAdminWarnings(userIds: readonly string[], usergroupId: string | unde
 /** Every variable the app reads, for the docs' tables to be checked against. */
 export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
 
+/** The variables whose schema judges a value inside < and > itself: the core's (anglesAllowed()) and every plug-in's (Setting.anglesAllowed). */
+const ANGLES_ALLOWED_VARIABLES: ReadonlySet<string> = new Set([
+  ...Object.entries(CORE).flatMap(([name, schema]) => (ANGLES_ALLOWED.has(schema) ? [name] : [])),
+  ...[...SETTINGS_OWNERS, ...VERIFIERS].flatMap((c) => Object.entries(c.settings.variables).flatMap(([name, setting]) => (setting.anglesAllowed ? [name] : []))),
+]);
+
 /** The placeholder of each variable that has one, in its parts, by variable: the core's and every plug-in's. */
 const PLACEHOLDER_PARTS: ReadonlyMap<string, EnvPlaceholder> = new Map([
   ...Object.entries(CORE_PLACEHOLDERS),
@@ -850,8 +872,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, dotEnv: { cutInDotEnv?: reado
   const placeholders = new Map([...ENV_PLACEHOLDERS].flatMap(([name, placeholder]) => (env[name]?.trim() === placeholder ? [[name, PLACEHOLDER_PARTS.get(name)!] as const] : [])));
   // Any other value of a setting inside < and > is one filled in where .env.example's placeholder
   // was, its brackets left around it (`SLACK_BOT_TOKEN=<xoxb-…>`): said so, by name, never the value.
-  // APPROVAL_RESPONSE_TIME is words shown in Slack, where <…> is markup: its own check says so.
-  const bracketed = new Set(CONFIG_VARIABLES.filter((name) => name !== 'APPROVAL_RESPONSE_TIME' && !placeholders.has(name) && inBrackets(env[name])));
+  const bracketed = new Set(CONFIG_VARIABLES.filter((name) => !placeholders.has(name) && bracketsLeft(name, env)));
   const real = (name: string) => Boolean(env[name]) && !placeholders.has(name) && !bracketed.has(name);
   const nothingSet = !['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_TEAM_ID', ...CREDENTIALS.map(mainVariableOf)].some(real);
   // An empty value is unset, whatever the setting: `.env` files copied from an example leave lines
@@ -1069,15 +1090,16 @@ function putThere({ what, note }: EnvPlaceholder): string {
 /** What a problem says of a setting .env still holds the example's `<…>` for. */
 const PLACEHOLDER_LEFT = "still has .env.example's placeholder";
 
-/** What a problem says of a setting whose value is inside < and > (inBrackets). */
+/** What a problem says of a setting whose value is inside < and > (bracketsLeft). */
 const IN_BRACKETS = "is inside < and >, which in .env.example only mark what to put there: remove the < and > around the value";
 
 /**
- * A value inside < and >: no setting Latchkey reads takes one (IDs, URLs, names, numbers, and
- * secrets of letters, digits and a few marks), and it is what .env.example's `<…>` invites when a
- * value is typed in its place and the brackets are left.
+ * A value inside < and >, of a setting that takes none (IDs, URLs, names, numbers, and secrets of
+ * letters, digits and a few marks): what .env.example's `<…>` invites when a value is typed in its
+ * place and the brackets are left. A setting whose schema judges such a value itself declares so
+ * (ANGLES_ALLOWED_VARIABLES): PASSWORD_SYMBOLS' `<!#$%>` and a METRICS_TOKEN are values.
  */
-const inBrackets = (value: string | undefined) => value !== undefined && /^<[^]*>$/.test(value.trim());
+const bracketsLeft = (name: string, env: NodeJS.ProcessEnv) => !ANGLES_ALLOWED_VARIABLES.has(name) && env[name] !== undefined && /^<[^]*>$/.test(env[name].trim());
 
 /** The message a person sees when the environment is wrong: every problem at once, no stack trace. */
 export function describeProblems(problems: string[], options: { nothingSet?: boolean; cannot?: string; warnings?: readonly string[]; notices?: readonly string[] } = {}): string {
@@ -1127,7 +1149,7 @@ export function secretVariables(): string[] {
  * `npm run manifest`, which reads none. Slack's own two are the caller's.
  */
 export function withSecretStandIns(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const given = (name: string) => Boolean(env[name]) && env[name]!.trim() !== ENV_PLACEHOLDERS.get(name) && !inBrackets(env[name]);
+  const given = (name: string) => Boolean(env[name]) && env[name]!.trim() !== ENV_PLACEHOLDERS.get(name) && !bracketsLeft(name, env);
   const holders = new Map<Setting, Set<object>>();
   for (const c of CREDENTIALS) for (const s of Object.values(c.settings.variables)) holders.set(s, (holders.get(s) ?? new Set()).add(c.settings));
   const setUp = [

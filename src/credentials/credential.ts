@@ -49,6 +49,12 @@ export interface Setting {
    * value, even one that looks like `<…>`, is checked as a value and never shown back.
    */
   readonly envPlaceholder?: EnvPlaceholder;
+  /**
+   * Its schema judges a value inside < and > itself (PASSWORD_SYMBOLS takes `<!#$%>`). Any other
+   * setting's value inside them is refused before its schema runs, as .env.example's `<…>` with the
+   * brackets left around what was typed there.
+   */
+  readonly anglesAllowed?: true;
   /** For the README's configuration table: the default, and what it means. */
   readonly doc: { readonly default?: string; readonly meaning: string };
   /**

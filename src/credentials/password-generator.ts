@@ -61,6 +61,8 @@ export const PASSWORD_SETTINGS: Readonly<Record<'PASSWORD_LENGTH' | 'PASSWORD_SY
       .regex(/^[!-/:-@[-`{-~]{4,32}$/, 'must be 4 to 32 ASCII punctuation characters')
       .default(DEFAULT_PASSWORD_SYMBOLS),
     context: 'passwordSymbols',
+    // `:-@` holds < and >: `<!#$%>` is a set of symbols, not a placeholder's brackets.
+    anglesAllowed: true,
     doc: { default: `\`${DEFAULT_PASSWORD_SYMBOLS}\``, meaning: 'Symbols the generator may use (4–32 ASCII punctuation characters).' },
   },
 };

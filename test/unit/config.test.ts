@@ -730,6 +730,17 @@ describe('the start with nothing set', () => {
     }
   });
 
+  it('takes a value inside < and > where the setting itself takes < and > (PASSWORD_SYMBOLS, METRICS_TOKEN): a server that started with one still starts, with the value as given', () => {
+    const { CHIME_ACCOUNT_ID: _, ...base } = VALID;
+    const env = { ...base, WORKMAIL_ORGANIZATION_ID: `m-${'a1'.repeat(16)}`, PASSWORD_SYMBOLS: '<!#$%>', METRICS_TOKEN: '<Zq8#x!Lm2@pR7vK$w>' };
+    expect(loadConfig(env)).toMatchObject({
+      ok: true,
+      config: { metricsToken: '<Zq8#x!Lm2@pR7vK$w>', credentials: [{ credential: { id: 'password' }, settings: { password: { symbols: '<!#$%>' } } }] },
+    });
+    // Still refused for what its own check refuses, said by that check.
+    expect(loadConfig({ ...env, PASSWORD_SYMBOLS: '<ab>' })).toMatchObject({ ok: false, problems: ['PASSWORD_SYMBOLS: must be 4 to 32 ASCII punctuation characters'] });
+  });
+
   it('a configured deployment with a problem is not told to copy .env.example', () => {
     expect(said({ ...VALID, SLACK_TEAM_ID: undefined })).not.toContain('copy .env.example');
   });
