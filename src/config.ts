@@ -90,6 +90,22 @@ function notAUserId(entry: string, position: number): string {
   return `${named} is not a Slack user ID${instead === undefined ? '' : ` (${instead})`}: list user IDs, comma-separated, each U or W followed by capitals and digits, such as U0123ABCD. In Slack: the person's profile → ⋮ More → Copy member ID`;
 }
 
+/**
+ * An ADMIN_USER_IDS entry inside < and >: .env.example's brackets left around an ID typed in their
+ * place (`<U0123ABCD>,<U0456EFGH>`), or a mention as Slack writes it (`<@U0123ABCD>`, `<@U0123ABCD|ann>`).
+ * Said of the entry, by its position: removing the brackets "around the value" would leave
+ * `U0123ABCD>,<U0456EFGH`. The ID is said back only when it has an ID's shape and at most 12
+ * characters (Slack's have 9 to 11), as nearMiss does; anything else inside is not.
+ */
+function bracketedUserId(entry: string, position: number): string | undefined {
+  const inside = /^<(@?)([^|>]*)(\|[^>]*)?>$/.exec(entry);
+  if (!inside) return undefined;
+  const [, at, id] = inside;
+  const shown = id!.length <= 12 && SLACK_USER_ID.test(id!) ? id : undefined;
+  if (at && shown) return `entry ${position} is a mention as Slack writes it (<@…>), not an ID: list the ID alone, ${shown}`;
+  return `entry ${position} ${IN_BRACKETS_ENTRY}: ${shown ? `list the ID alone, ${shown}` : 'remove the < and > around it'}`;
+}
+
 /** Where Slack shows a channel's ID, for whoever set its name instead (the likeliest slip, with or without its '#'). */
 const CHANNEL_ID_NOT_NAME = "a channel's name is not its ID: set the channel's ID, such as C0123ABCD (open the channel's details; it is at the bottom)";
 
@@ -228,16 +244,21 @@ const CORE = {
   APPROVALS_CHANNEL_ID: slackId(/^[CG][A-Z0-9]{2,}$/, notAChannelId).optional(),
   // Words shown in Slack, where <…> is markup: its own check says so.
   APPROVAL_RESPONSE_TIME: anglesAllowed(responseTime.optional()),
-  ADMIN_USER_IDS: z
-    .string()
-    .default('')
-    // Checked before empty entries are dropped, so an entry's position is the one counted in the setting.
-    .superRefine((value, ctx) => {
-      const entries = value.split(',').map((id) => id.trim());
-      const bad = new Set(entries.filter((id) => id !== '' && !SLACK_USER_ID.test(id)));
-      for (const id of bad) ctx.addIssue({ code: 'custom', message: notAUserId(id, entries.indexOf(id) + 1) });
-    })
-    .transform((v) => v.split(',').map((id) => id.trim()).filter(Boolean)),
+  // A list: an entry inside < and > is said of the entry (bracketedUserId), the whole list inside one pair as any setting's.
+  ADMIN_USER_IDS: anglesAllowed(
+    z
+      .string()
+      .default('')
+      // Checked before empty entries are dropped, so an entry's position is the one counted in the setting.
+      .superRefine((value, ctx) => {
+        const entries = value.split(',').map((id) => id.trim());
+        // The whole list inside one pair (`<U0123ABCD,U0456EFGH>`): the first entry opens it, the last closes it.
+        if (entries.length > 1 && /^<[^>]*$/.test(entries[0]!) && /^[^<]*>$/.test(entries.at(-1)!)) return ctx.addIssue({ code: 'custom', message: IN_BRACKETS });
+        const bad = new Set(entries.filter((id) => id !== '' && !SLACK_USER_ID.test(id)));
+        for (const id of bad) ctx.addIssue({ code: 'custom', message: bracketedUserId(id, entries.indexOf(id) + 1) ?? notAUserId(id, entries.indexOf(id) + 1) });
+      })
+      .transform((v) => v.split(',').map((id) => id.trim()).filter(Boolean)),
+  ),
   ADMIN_USERGROUP_ID: slackId(/^S[A-Z0-9]{2,}$/, notAUsergroupId).optional(),
   LICENSE_REQUEST_TTL_HOURS: wholeNumber(1, 720).default(72),
   APPROVALS_TABLE_NAME: tableName('latchkey-approvals'),
@@ -1090,8 +1111,9 @@ function putThere({ what, note }: EnvPlaceholder): string {
 /** What a problem says of a setting .env still holds the example's `<…>` for. */
 const PLACEHOLDER_LEFT = "still has .env.example's placeholder";
 
-/** What a problem says of a setting whose value is inside < and > (bracketsLeft). */
-const IN_BRACKETS = "is inside < and >, which in .env.example only mark what to put there: remove the < and > around the value";
+/** What a problem says of a setting whose value is inside < and > (bracketsLeft), and of a list's entry (bracketedUserId). */
+const IN_BRACKETS_ENTRY = 'is inside < and >, which in .env.example only mark what to put there';
+const IN_BRACKETS = `${IN_BRACKETS_ENTRY}: remove the < and > around the value`;
 
 /**
  * A value inside < and >, of a setting that takes none (IDs, URLs, names, numbers, and secrets of

@@ -650,6 +650,23 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...VALID, ADMIN_USER_IDS: ' U0ADA , W0ENTERPRISE,' })).toMatchObject({ ok: true, config: { admins: { userIds: ['U0ADA', 'W0ENTERPRISE'] } } });
   });
 
+  it('ADMIN_USER_IDS with its entries each inside < and >, or as Slack writes a mention (<@U…>), says so of each entry with the ID to list, never "remove the < and > around the value" (which would leave U0123ABCD>,<U0456EFGH)', () => {
+    const problems = (admins: string) => {
+      const result = loadConfig({ ...VALID, ADMIN_USER_IDS: admins });
+      return result.ok ? [] : result.problems;
+    };
+    const inside = (n: number, id: string) => `ADMIN_USER_IDS: entry ${n} is inside < and >, which in .env.example only mark what to put there: list the ID alone, ${id}`;
+    const mention = (n: number, id: string) => `ADMIN_USER_IDS: entry ${n} is a mention as Slack writes it (<@…>), not an ID: list the ID alone, ${id}`;
+    expect(problems('<U0123ABCD>,<U0456EFGH>')).toEqual([inside(1, 'U0123ABCD'), inside(2, 'U0456EFGH')]);
+    expect(problems('U0123ABCD, <U0456EFGH>')).toEqual([inside(2, 'U0456EFGH')]);
+    expect(problems('<@U0123ABCD>')).toEqual([mention(1, 'U0123ABCD')]);
+    expect(problems('<@U0123ABCD|ann>,<@W0456EFGH>')).toEqual([mention(1, 'U0123ABCD'), mention(2, 'W0456EFGH')]);
+    // Anything else inside is not said back: only that the brackets go.
+    expect(problems('U0123ABCD,<00abcSecretTokenPastedHere>')).toEqual(['ADMIN_USER_IDS: entry 2 is inside < and >, which in .env.example only mark what to put there: remove the < and > around it']);
+    // The whole list inside one pair: removing them is right.
+    expect(problems('<U0123ABCD,U0456EFGH>')).toEqual(['ADMIN_USER_IDS: is inside < and >, which in .env.example only mark what to put there: remove the < and > around the value']);
+  });
+
   it('ADMIN_USER_IDS never shows an entry that could be a secret pasted there by mistake (a token, a signing secret): only its position and length', () => {
     // A bot token's shape, put together here so that no token-shaped text sits in the source (secret scanners read it).
     const token = ['xoxb', '123456789012', '1234567890123', 'AbCdEfGhIjKlMnOpQrStUvWx'].join('-');
