@@ -162,8 +162,9 @@ const APP_TOKEN = { prefix: 'xapp-', what: 'an app-level token', where: "an app-
 
 /**
  * A Slack token of this kind, refused with what was seen of it and where to copy one: a leading
- * "Bearer " (an Authorization header's, which Latchkey adds itself), or a blank inside (pasted in
- * two pieces). Said by its shape only, never the value.
+ * "Bearer " (an Authorization header's, which Latchkey adds itself), a blank inside (pasted in
+ * two pieces), or a blank at its start or end (kept by quotes around it in .env, which the test for
+ * a blank inside trims away). Said by its shape only, never the value.
  */
 const slackToken = (kind: typeof BOT_TOKEN) =>
   z.string().superRefine((value, ctx) => {
@@ -172,7 +173,9 @@ const slackToken = (kind: typeof BOT_TOKEN) =>
       ? `starts with "Bearer ", which Latchkey adds itself: give the token alone, from ${kind.prefix} on (${kind.where})`
       : /\s/.test(value.trim())
         ? `has a blank inside (pasted in two pieces?), which no Slack token has: copy it again, whole (${kind.where})`
-        : `must be ${kind.what} (${kind.prefix}…): ${kind.where}`;
+        : value !== value.trim()
+          ? `has a blank at its start or end, which no Slack token has: remove it, or copy the token again (${kind.where})`
+          : `must be ${kind.what} (${kind.prefix}…): ${kind.where}`;
     ctx.addIssue({ code: 'custom', message });
   });
 

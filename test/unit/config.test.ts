@@ -122,6 +122,12 @@ describe('loadConfig', () => {
     expect(problems({ SLACK_APP_TOKEN: 'Bearer xapp-1-SeCrEt' })).toEqual([`SLACK_APP_TOKEN: starts with "Bearer ", which Latchkey adds itself: give the token alone, from xapp- on (${APP_WHERE})`]);
     expect(problems({ SLACK_APP_TOKEN: 'xapp-1 SeCrEt' })).toEqual([`SLACK_APP_TOKEN: has a blank inside (pasted in two pieces?), which no Slack token has: copy it again, whole (${APP_WHERE})`]);
     expect(problems({ SLACK_APP_TOKEN: 'SeCrEt' })).toEqual([`SLACK_APP_TOKEN: must be an app-level token (xapp-…): ${APP_WHERE}`]);
+    // A blank kept by the quotes around it in .env (SLACK_BOT_TOKEN="xoxb-… "): said as such, not as no token at all.
+    const edge = (kind: string, where: string) => `${kind}: has a blank at its start or end, which no Slack token has: remove it, or copy the token again (${where})`;
+    expect(problems({ SLACK_BOT_TOKEN: 'xoxb-1111-2222-SeCrEt ' })).toEqual([edge('SLACK_BOT_TOKEN', BOT_WHERE)]);
+    expect(problems({ SLACK_BOT_TOKEN: '\txoxb-1111-2222-SeCrEt' })).toEqual([edge('SLACK_BOT_TOKEN', BOT_WHERE)]);
+    expect(problems({ SLACK_APP_TOKEN: ' xapp-1-SeCrEt ' })).toEqual([edge('SLACK_APP_TOKEN', APP_WHERE)]);
+    expect(JSON.stringify(loadConfig({ ...VALID, SLACK_BOT_TOKEN: 'xoxb-1111-2222-SeCrEt ' }))).not.toContain('SeCrEt');
   });
 
   it("APPROVALS_CHANNEL_ID=#it-approvals in .env (read as unset: '#' starts a comment) is said first, before the notes that say to set it, so the admin who set it reads why first", () => {
