@@ -658,6 +658,7 @@ function policyVerifier(verify: NonNullable<Config['verify']>, context: AdapterC
   return {
     name: plugin.audit.verifier,
     app: plugin.words.app,
+    service: plugin.words.service,
     // Its command from the registry; the flow names it only where this deployment serves it.
     ...(resetBy && { resetBy: { credential: resetBy.id, command: resetBy.command } }),
     mistake: plugin.words.mistake,

@@ -161,6 +161,8 @@ export interface ResetFailure {
   readonly widespread?: true;
   /** The `verify` policy's app ("Okta Verify"), for its failures' words. */
   readonly verifierApp?: string;
+  /** The `verify` policy's provider, as people name their account there ("Duo"), for a person it refuses. */
+  readonly verifierService?: string;
   /** How a person rejects that app's push by mistake (its plug-in's words), for a rejection's next step. */
   readonly verifierMistake?: string;
   /** The command that resets that app's factor, for a person with a new phone (lostFactorCommand). */
@@ -327,6 +329,8 @@ export interface ApprovalGate {
 /** The `verify` policy's verifier, with how many pushes one person may be sent per hour. */
 export type PolicyVerifier = ConfiguredVerifier & {
   readonly app: string;
+  /** The provider, as people name their account there ("Duo"): for a person it refuses. */
+  readonly service?: string;
   readonly perPersonPerHour: number;
   /** How a person rejects their own push by mistake (its plug-in's words). */
   readonly mistake?: string;
@@ -559,7 +563,7 @@ export class ResetCredential {
           : failure;
       return {
         ...(await this.refused(requester, credential, requestId, email, recorded, verifierRefusal)),
-        ...(verifier && { verifierApp: verifier.app, lostFactorCommand: this.lostFactorCommand(kind) }),
+        ...(verifier && { verifierApp: verifier.app, ...(verifier.service && { verifierService: verifier.service }), lostFactorCommand: this.lostFactorCommand(kind) }),
       };
     }
   }

@@ -36,6 +36,7 @@ export function homeWords(vocabulary: LicenseVocabulary, approvals: ApprovalWord
     approvals: { words: approvals, ownHeading: served.length === 1 && served[0] === 'license' ? `Your ${vocabulary.words.request} requests` : 'Your requests' },
     verifiers: Object.fromEntries(VERIFIERS.map((v) => [v.audit.verifier, v.words.app])),
     verifierMistakes: Object.fromEntries(VERIFIERS.map((v) => [v.audit.verifier, v.words.mistake])),
+    verifierServices: Object.fromEntries(VERIFIERS.map((v) => [v.audit.verifier, v.words.service])),
     verifierReasons: Object.fromEntries(VERIFIERS.flatMap((v) => (v.words.reasons ? [[v.audit.verifier, v.words.reasons] as const] : []))),
     ...(verifyWaitMs !== undefined && { verifyWaitMs }),
   };

@@ -11,6 +11,11 @@ export interface VerifierWords {
   /** The app on the phone, as people know it: "Okta Verify", "Duo Mobile". */
   readonly app: string;
   /**
+   * The provider, as people name the account they have there (not the app): "Duo", "Okta". Said to a
+   * person it refuses: "Duo isn't letting you sign in right now (your Duo account may be locked …)".
+   */
+  readonly service: string;
+  /**
    * How a person rejects their own push by mistake, to finish "If you … by mistake": "rejected it
    * or picked the wrong number" (a push may or may not show a number to match). Said when a push
    * is rejected, which may be a mis-tap.

@@ -91,6 +91,8 @@ export function failureMessage(
     readonly reason?: string;
     /** The app the policy's push goes to ("Okta Verify"), for the `verify` policy's failures. */
     readonly verifierApp?: string;
+    /** The provider, as people name their account there ("Duo"), for a person it refuses (VERIFY_USER_REFUSED). */
+    readonly verifierService?: string;
     /**
      * How a person rejects that app's push by mistake ("rejected it or picked the wrong number"), its
      * plug-in's words, as the owner's direct message says them: for VERIFY_REJECTED's next step.
@@ -124,6 +126,9 @@ export function failureMessage(
   const app = known ?? 'your sign-in app';
   const theRequest = known ? `the ${known} request` : 'the request to your sign-in app';
   const requests = known ? `${known} requests` : 'sign-in requests';
+  // Who refuses a person is the provider ("Duo"), not its app on the phone ("Duo Mobile"); unknown
+  // (a record from a verifier no longer listed): the sign-in app's words.
+  const service = failure.verifierService;
   const change = changeOf(words);
   const reactivate = words.reactivateNext ?? (words.change ? 'Ask IT to reactivate it.' : `Ask IT to reactivate it; a new ${words.short} would not work until then.`);
   const lostFactor = known && failure.lostFactorCommand ? ` ${lostFactorLine(known, failure.lostFactorCommand)}` : '';
@@ -289,8 +294,8 @@ export function failureMessage(
     // The verifier refuses the person (their account there locked out or disabled): never "set up the
     // app", which they may have; nothing a new phone would fix, so no pointer to the factor's reset.
     VERIFY_USER_REFUSED: {
-      headline: `${known ?? 'Your sign-in app'} isn't letting you sign in right now (your ${known ? `${known} account` : 'account there'} may be locked or disabled), so Latchkey can't send the push to your phone. Nothing was changed.`,
-      next: `Ask IT to check your ${known ? `${known} account` : 'account in your sign-in app'}, then run \`${words.command}\` again; or ask IT to ${change.verb} it for you.`,
+      headline: `${service ?? 'Your sign-in app'} isn't letting you sign in right now (your ${service ? `${service} account` : 'account there'} may be locked or disabled), so Latchkey can't send the push to your phone. Nothing was changed.`,
+      next: `Ask IT to check your ${service ? `${service} account` : 'account in your sign-in app'}, then run \`${words.command}\` again; or ask IT to ${change.verb} it for you.`,
     },
     VERIFY_REJECTED: {
       headline: `${capitalized(theRequest)} was rejected on your phone, so nothing was changed.`,
@@ -380,7 +385,7 @@ export function lostFactorLine(app: string, command: string, first?: string): st
  * a past version wrote and this one no longer lists, the code as written.
  */
 export function recordedFailureHeadline(
-  failure: { readonly code: string; readonly reason?: string; readonly verifierApp?: string },
+  failure: { readonly code: string; readonly reason?: string; readonly verifierApp?: string; readonly verifierService?: string },
   words: SubjectWords,
 ): string {
   // Said of then, not now: the request that was open may have been decided since.

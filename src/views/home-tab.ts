@@ -84,6 +84,8 @@ export interface HomeWords {
   readonly verifiers: Readonly<Record<string, string>>;
   /** By the verifier's audit name: how a person rejects its push by mistake (VerifierWords.mistake). */
   readonly verifierMistakes?: Readonly<Record<string, string>>;
+  /** By the verifier's audit name: the provider, as people name their account there (VerifierWords.service). */
+  readonly verifierServices?: Readonly<Record<string, string>>;
   /** By the verifier's audit name: its own reasons' labels (VerifierWords.reasons), for the admin's lists. */
   readonly verifierReasons?: Readonly<Record<string, Readonly<Record<string, { readonly label: string }>>>>;
   /** How long the `verify` policy's push waits (VERIFY_TIMEOUT_SECONDS), when it is configured: a push not answered in time whose record kept no wait says it. */
@@ -157,6 +159,7 @@ function activityLine(a: Activity, words: HomeWords, guest?: true): string {
   const about = a.subject && a.subject.userId !== a.actor.userId ? ` for <@${a.subject.userId}>` : '';
   const verifierApp = a.verifier ? words.verifiers[a.verifier] : undefined;
   const verifierMistake = a.verifier ? words.verifierMistakes?.[a.verifier] : undefined;
+  const verifierService = a.verifier ? words.verifierServices?.[a.verifier] : undefined;
   // A push they did not answer in time, rejected, or withdrew by closing its window: that nothing was
   // changed and what to do next too, as they were told then (run it again, and approve it on the
   // phone; and, for a rejection that was not theirs, contact IT now).
@@ -171,7 +174,7 @@ function activityLine(a: Activity, words: HomeWords, guest?: true): string {
     ? `${FOLLOW_UPS_NOT_SAVED.headline} ${FOLLOW_UPS_NOT_SAVED.next}`
     : pushEnded
       ? `${pushEnded.headline} ${pushEnded.next}`
-      : a.errorCode && subject && recordedFailureHeadline({ code: a.errorCode, reason: a.reason, verifierApp }, subject);
+      : a.errorCode && subject && recordedFailureHeadline({ code: a.errorCode, reason: a.reason, verifierApp, ...(verifierService && { verifierService }) }, subject);
   const why = headline ? ` ${headline}` : '';
   // Their click that did nothing, another having told them, says so as the audit search does.
   const lost = lostFollowUps(a);

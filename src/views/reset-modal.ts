@@ -172,7 +172,7 @@ export function secretBlocks(secret: Secret, words: ResetWords): KnownBlock[] {
   ];
 }
 
-export function failureView(failure: Pick<ResetFailure, 'code' | 'email' | 'requestId' | 'retryAt' | 'reason' | 'verifierApp' | 'verifierMistake' | 'lostFactorCommand' | 'verifyWaitMs' | 'open' | 'widespread'>, words: ResetWords): ModalView {
+export function failureView(failure: Pick<ResetFailure, 'code' | 'email' | 'requestId' | 'retryAt' | 'reason' | 'verifierApp' | 'verifierService' | 'verifierMistake' | 'lostFactorCommand' | 'verifyWaitMs' | 'open' | 'widespread'>, words: ResetWords): ModalView {
   const message = failureMessage(failure, words);
   const blocks = [section(`:warning: ${message.headline}`), section(message.next)];
   if (failure.requestId) blocks.push(context(`Reference: ${referenceWords(failure.requestId)}`));

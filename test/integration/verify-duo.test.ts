@@ -167,9 +167,11 @@ describe('verify with Duo Push', () => {
       const opened = await h.open('/reset-password', 'UANN');
       expect(opened.view.submit).toBeUndefined();
       expect(text(opened.view)).toContain(
-        "Duo Mobile isn't letting you sign in right now (your Duo Mobile account may be locked or disabled), so Latchkey can't send the push to your phone. Nothing was changed.",
+        "Duo isn't letting you sign in right now (your Duo account may be locked or disabled), so Latchkey can't send the push to your phone. Nothing was changed.",
       );
-      expect(text(opened.view)).toContain('Ask IT to check your Duo Mobile account, then run `/reset-password` again');
+      expect(text(opened.view)).toContain('Ask IT to check your Duo account, then run `/reset-password` again');
+      // Duo Mobile is the app on her phone; the account Duo refuses is her Duo account.
+      expect(text(opened.view)).not.toContain('Duo Mobile account');
       expect(text(opened.view)).not.toContain('no Duo Mobile set up');
       expect(text(opened.view)).not.toContain('Set up Duo Mobile');
       expect(duo().callsTo('auth')).toEqual([]);

@@ -198,6 +198,16 @@ describe('the Home tab view', () => {
     expect(text).not.toContain('The your sign-in app');
   });
 
+  it("a refusal by Duo in Your recent activity names Duo and the person's Duo account (never \"Duo Mobile account\", the app), and reads as a sentence when its verifier is unknown", () => {
+    const okta = CREDENTIALS.find((c) => c.id === 'okta_password')!.audit.action;
+    const denied = (i: number, verifier: string) => event(i, { action: okta, phase: 'refused', outcome: undefined, errorCode: 'VERIFY_USER_REFUSED', verifier, reason: DUO_DENIED });
+    const data = { ...fullData(false), activity: { ok: true as const, value: activityOf([denied(1, 'duo'), denied(2, 'a_retired_verifier')], now) } };
+    const text = JSON.stringify(homeView(data, words).blocks);
+    expect(text).toContain("Duo isn't letting you sign in right now (your Duo account may be locked or disabled), so Latchkey can't send the push to your phone.");
+    expect(text).toContain("Your sign-in app isn't letting you sign in right now (your account there may be locked or disabled)");
+    expect(text).not.toContain('Duo Mobile');
+  });
+
   it('a record this version cannot read is its own line in Your recent activity and the audit search, by its reference, naming the fields it could not read; one whose action is no word this version knows is called an audit record, never a blank', () => {
     const unreadable = (i: number, action: string) => ({ ...event(i, { action, phase: 'unreadable' as const, unreadable: ['factorType'] }), outcome: undefined, errorCode: undefined });
     const rows = activityOf([unreadable(1, CREDENTIALS[0]!.audit.action), unreadable(2, '')], now);

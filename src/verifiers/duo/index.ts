@@ -36,7 +36,7 @@ export const DUO_DENIED = 'denied';
  */
 export const duo: VerifierPlugin<DuoSettings> = {
   id: 'duo',
-  words: { app: 'Duo Mobile', mistake: 'tapped Deny', reasons: {
+  words: { app: 'Duo Mobile', service: 'Duo', mistake: 'tapped Deny', reasons: {
       [DUO_BYPASS]: { label: 'in Duo bypass, allowed without a push' },
       [DUO_DENIED]: { label: 'user locked out or disabled in Duo' },
     },

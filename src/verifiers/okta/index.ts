@@ -9,7 +9,7 @@ import type { VerifierPlugin } from '../verifier';
  */
 export const oktaVerify: VerifierPlugin<OktaSettings> = {
   id: 'okta',
-  words: { app: 'Okta Verify', mistake: 'rejected it or picked the wrong number' },
+  words: { app: 'Okta Verify', service: 'Okta', mistake: 'rejected it or picked the wrong number' },
   audit: { verifier: 'okta_verify' },
   // Okta's MFA reset (src/credentials/okta): the person enrols Okta Verify again on their new phone.
   resetBy: 'okta_mfa',
