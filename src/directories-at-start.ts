@@ -28,7 +28,12 @@ export async function checkDirectoriesAtStart(config: Config, context: AdapterCo
     const failures = checked.lines.filter((c) => !c.ok);
     if (failures.length === 0) logger.info({ checked: checked.lines.length }, "every directory's read-only check passed at start");
     for (const line of failures) {
-      logger.warn({ check: line.name, detail: line.detail }, `${line.name} failed its read-only check at start, so its resets will fail until it is fixed: ${line.detail.replace(/\.$/, '')}. Run \`npm run doctor\` for every check`);
+      // A setting or permission refused stays refused; a service that did not answer (none in time,
+      // throttled, a 5xx) may well answer the next reset: said as that, not as a fault to fix.
+      const lead = line.unanswered
+        ? `${line.name} did not answer its read-only check at start, so its resets may fail until it answers again`
+        : `${line.name} failed its read-only check at start, so its resets will fail until it is fixed`;
+      logger.warn({ check: line.name, detail: line.detail, ...(line.unanswered && { unanswered: true }) }, `${lead}: ${line.detail.replace(/\.$/, '')}. Run \`npm run doctor\` for every check`);
     }
   } catch (err) {
     logger.warn({ err: describeError(err) }, "the directories' read-only checks at start could not run: run `npm run doctor`");

@@ -1,4 +1,4 @@
-import { failed, passed, type SetupCheck } from '../doctor/setup-check';
+import { failedBy, passed, type SetupCheck } from '../doctor/setup-check';
 import { unresolvedHost, unresolvedHostLine } from '../doctor/unresolved-host';
 import { asFailure, type LatchkeyFailure } from '../flows/failure';
 
@@ -21,7 +21,7 @@ export function failedCall(name: string, failure: LatchkeyFailure, next: NextSte
   if (unresolved) return unresolvedHostLine(unresolved, next.address ?? 'its URL setting');
   const step = failure.code === 'DIRECTORY_MISCONFIGURED' ? next.fix : (next.otherwise ?? 'try again; if it persists, check the network path to the directory');
   // A service's message often ends in a full stop ("Account … is not accessible."): not before the colon.
-  return failed(name, `${(failure.detail ?? failure.code).replace(/\.$/, '')}: ${step}`);
+  return failedBy(name, `${(failure.detail ?? failure.code).replace(/\.$/, '')}: ${step}`, failure.code);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { secureOrigin, tooShort } from '../config-fields';
-import { failed, passed, type SetupCheck } from '../doctor/setup-check';
+import { failed, failedBy, passed, type SetupCheck } from '../doctor/setup-check';
 import { asFailure, type FailureCode, type LatchkeyFailure } from '../flows/failure';
 import { retryAfter, SAID_MESSAGE, saidBack } from '../http/answers';
 import type { HttpFetch } from '../http/fetch';
@@ -185,6 +185,6 @@ export async function checkOkta(s: OktaSettings, context: Pick<AdapterContext, '
       failure.code === 'DIRECTORY_MISCONFIGURED'
         ? 'create the token as a Super, Org, Help Desk or Group (USER_ADMIN) administrator, who may read their own roles and reset passwords, and set OKTA_API_TOKEN to it'
         : 'run the check again; if it fails again, check the network path to Okta';
-    return [token, failed('admin role', `${failure.detail ?? failure.code}: the token's owner cannot read its own roles: ${next}`)];
+    return [token, failedBy('admin role', `${failure.detail ?? failure.code}: the token's owner cannot read its own roles: ${next}`, failure.code)];
   }
 }

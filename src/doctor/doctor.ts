@@ -15,7 +15,7 @@ import { SlackWorkspaceMembers } from '../slack/workspace-members';
 import { namedTables, slackAddress, tableCheckName, tableProblem, tokenWorkspaceProblem } from '../start-checks';
 import { sharesSettings } from '../verifiers/verifier';
 import { failureLabel } from '../views/failure-labels';
-import { failed, failedAs, passed, sayCausesOnce, unchecked, waiting, warned, type SetupCheck } from './setup-check';
+import { failed, failedAs, failedBy, passed, sayCausesOnce, unchecked, waiting, warned, type SetupCheck } from './setup-check';
 import { ADDRESS_CHECK, addressSettings, unresolvedHost, unresolvedHostLine } from './unresolved-host';
 
 interface DoctorDeps {
@@ -302,7 +302,7 @@ async function pluginLines(name: string, variables: CredentialSettings<unknown>[
       failure.code === 'DIRECTORY_MISCONFIGURED'
         ? `check ${name}'s settings and the permissions README's Configuration lists for it`
         : `run the check again; if it fails again, check the network path to ${name}`;
-    return [failed(name, `the check failed (${failure.detail ?? failure.code}): ${next}`)];
+    return [failedBy(name, `the check failed (${failure.detail ?? failure.code}): ${next}`, failure.code)];
   }
 }
 

@@ -28,6 +28,12 @@ export interface SetupCheck {
    */
   readonly unresolved?: { readonly host: string; readonly code: string };
   /**
+   * Failed for want of an answer (none in time, throttled, a 5xx: unansweredBy), not for a setting
+   * or permission: a moment's failure, which the same check may pass a minute later. The start's
+   * check says it as such (directories-at-start.ts), never "until it is fixed".
+   */
+  readonly unanswered?: true;
+  /**
    * What failed it, when other checks may fail by the same (no AWS credentials, no AWS region, AWS
    * not answering: src/aws/shared-causes.ts): the doctor says a cause two checks or more share on
    * one line of its own, with what it affects, instead of on each (sayCausesOnce).
@@ -40,6 +46,10 @@ export interface SetupCheck {
   readonly affects?: number;
 }
 
+/** Whether a failure is the service not answering (UNAVAILABLE, THROTTLED) rather than refusing: SetupCheck.unanswered. */
+export const unansweredBy = (code: string): boolean => code === 'DIRECTORY_UNAVAILABLE' || code === 'DIRECTORY_THROTTLED' || code === 'VERIFY_UNAVAILABLE';
+/** A failed line, marked unanswered when the failure that made it was the service not answering. */
+export const failedBy = (name: string, detail: string, code: string): SetupCheck => ({ ...failed(name, detail), ...(unansweredBy(code) && { unanswered: true as const }) });
 export const passed = (name: string, detail: string): SetupCheck => ({ name, ok: true, detail });
 export const failed = (name: string, detail: string): SetupCheck => ({ name, ok: false, detail });
 export const warned = (name: string, detail: string): SetupCheck => ({ name, ok: true, detail, warning: true });

@@ -56,11 +56,28 @@ describe("each directory's read-only check, once after the long-running server's
     for (const l of failures) {
       expect(l).toEqual(expect.objectContaining({ level: 'warn', msg: expect.stringMatching(/failed its read-only check at start, so its resets will fail until it is fixed: .+ Run `npm run doctor` for every check$/) }));
       expect(l.alert).toBeUndefined();
+      // Refused, not unanswered: said as a fault to fix.
+      expect(l.unanswered).toBeUndefined();
     }
     expect(failures.find((l) => l.check.includes('WorkMail'))!.detail).toMatch(/WORKMAIL_ORGANIZATION_ID/);
     expect(failures.find((l) => l.check.includes('Chime'))!.detail).toMatch(/CHIME_ACCOUNT_ID/);
     expect(failures.find((l) => l.check.includes('Okta'))!.msg).toMatch(/^Okta: API token failed .*401: E0000011/);
     expect(JSON.stringify(lines)).not.toContain(WRONG.OKTA_API_TOKEN);
+  });
+
+  it("a directory that does not answer at start (Okta's 503s): its warn line says it did not answer and its resets may fail, never that they will fail until it is fixed; no alert", async () => {
+    // Every call of the check's first read, its retries too, answered 503 (Okta's own error for it).
+    h.okta.failNext('GetCurrentUser', { status: 503, errorCode: 'E0000009', summary: 'Internal Server Error' }, 50);
+    try {
+      const logged = await start({}, true);
+      await until('the Okta line', () => checkLines(logged()).some((l) => l.check.includes('Okta')));
+      const okta = checkLines(logged()).find((l) => l.check.includes('Okta'))!;
+      expect(okta).toEqual(expect.objectContaining({ level: 'warn', unanswered: true, msg: expect.stringMatching(/^Okta: API token did not answer its read-only check at start, so its resets may fail until it answers again: .+ Run `npm run doctor` for every check$/) }));
+      expect(okta.msg).not.toContain('until it is fixed');
+      expect(okta.alert).toBeUndefined();
+    } finally {
+      h.okta.clear();
+    }
   });
 
   it('with every directory set up right, one info line saying they answered and no warn line; without checkDirectories (Lambda, the sandbox, tests) no check runs', async () => {
