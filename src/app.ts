@@ -175,6 +175,8 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
 
   const { credentials, licenseRequests, checkDirectories } = registerFeatures(app, config, { aws, dynamo, probes, logger, clock, fetch, metrics, longPollMs });
   let stopping: Promise<void> | undefined;
+  // Aborted by stop(): the start's directory checks, which a stop does not wait for, then say nothing.
+  const checksStopped = new AbortController();
 
   return {
     app,
@@ -228,14 +230,16 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
         'Latchkey is ready',
       );
       // After the ready line and /healthz, never before them; bounded, and it never rejects. A stop
-      // does not wait for it: read-only, cut short it changes nothing.
-      if (options.checkDirectories) void checkDirectories();
+      // does not wait for it: read-only, cut short it changes nothing, and says nothing (its
+      // clients stopped under it, a failure then would read as the setup's).
+      if (options.checkDirectories) void checkDirectories(checksStopped.signal);
       return { port, ...(typeof address === 'object' && address && { address: address.address }) };
     },
     stop() {
       // Once, however often it is asked (SIGTERM then SIGINT, or two owners of the app).
       stopping ??= (async () => {
         health.ready = false;
+        checksStopped.abort();
         try {
           await app.stop();
           const deadline = Date.now() + DRAIN_MS;
@@ -642,7 +646,7 @@ function registerFeatures(
 
   app.error(listenerErrorHandler(logger, (body, viewId) => tellWorkFailed({ client: app.slack, fetch, logger, body, ...(viewId && { view: { viewId } }) })));
 
-  return { credentials, licenseRequests, checkDirectories: () => checkDirectoriesAtStart(config, context, logger) };
+  return { credentials, licenseRequests, checkDirectories: (stopped: AbortSignal) => checkDirectoriesAtStart(config, context, logger, stopped) };
 }
 
 /** Checks of waiting pushes, at most this many a second for the whole process (see README, "Verify: the poll interval"). */

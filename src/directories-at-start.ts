@@ -15,12 +15,14 @@ export const DIRECTORY_CHECKS_MS = 15_000;
  * check (the doctor's, as `npm run doctor` runs it) once, and says each failure on a warn line with
  * what to do. Never an alert: it is the operator's own setup, which no outsider can cause, and the
  * operator is watching the start. Never on a request, never before /healthz answers, and never on
- * Lambda, where a cold start must not pay for it. It never rejects.
+ * Lambda, where a cold start must not pay for it. It never rejects. Once `stopped` is aborted (the
+ * server stopping under it) it says nothing: its clients closed, a failure then says nothing of the setup.
  */
-export async function checkDirectoriesAtStart(config: Config, context: AdapterContext, logger: AppLogger, ms = DIRECTORY_CHECKS_MS): Promise<void> {
+export async function checkDirectoriesAtStart(config: Config, context: AdapterContext, logger: AppLogger, stopped?: AbortSignal, ms = DIRECTORY_CHECKS_MS): Promise<void> {
   if (config.credentials.length === 0 && !config.verify) return;
   try {
     const checked = await settledWithin(credentialChecks({ config, context }), ms, undefined);
+    if (stopped?.aborted) return;
     if (!checked) {
       logger.warn({ waitedMs: ms }, `the directories' read-only checks at start did not finish within ${ms / 1000} s: run \`npm run doctor\` to see whether each directory answers`);
       return;
@@ -36,6 +38,7 @@ export async function checkDirectoriesAtStart(config: Config, context: AdapterCo
       logger.warn({ check: line.name, detail: line.detail, ...(line.unanswered && { unanswered: true }) }, `${lead}: ${line.detail.replace(/\.$/, '')}. Run \`npm run doctor\` for every check`);
     }
   } catch (err) {
+    if (stopped?.aborted) return;
     logger.warn({ err: describeError(err) }, "the directories' read-only checks at start could not run: run `npm run doctor`");
   }
 }

@@ -24,6 +24,9 @@ describe("each directory's read-only check, once after the long-running server's
 
   /** Another instance on the same stand-ins, with these settings changed: its log lines, parsed. */
   async function start(env: Record<string, string>, checkDirectories: boolean): Promise<() => Record<string, any>[]> {
+    return (await startInstance(env, checkDirectories)).logged;
+  }
+  async function startInstance(env: Record<string, string>, checkDirectories: boolean): Promise<{ latchkey: Latchkey; logged: () => Record<string, any>[] }> {
     const loaded = loadConfig({ ...h.env, DYNAMODB_CREATE_TABLES: 'false', ...env });
     if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
     const logs: string[] = [];
@@ -36,7 +39,7 @@ describe("each directory's read-only check, once after the long-running server's
     const latchkey = createLatchkey(loaded.config, { logger: createLogger('info', sink) });
     started.push(latchkey);
     await latchkey.start({ checkDirectories });
-    return () => logs.flatMap((l) => l.split('\n')).filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, any>);
+    return { latchkey, logged: () => logs.flatMap((l) => l.split('\n')).filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, any>) };
   }
   const WRONG = {
     WORKMAIL_ORGANIZATION_ID: `m-${'0123456789abcdef'.repeat(2)}`,
@@ -78,6 +81,27 @@ describe("each directory's read-only check, once after the long-running server's
     } finally {
       h.okta.clear();
     }
+  });
+
+  it('a stop while the checks are still under way (a SIGTERM in their first seconds): no warn line about them, whatever answers after', async () => {
+    // Okta's answers held until the stop has begun: its check, and so the start's lines, wait for it.
+    const calls = h.okta.callsTo('GetCurrentUser').length;
+    const release = h.okta.hold();
+    let instance: Awaited<ReturnType<typeof startInstance>>;
+    let stopped: Promise<void>;
+    try {
+      // WorkMail and Chime wrong, said only once every check has ended; Okta's token right, so its call is served (and held).
+      instance = await startInstance({ ...WRONG, OKTA_API_TOKEN: h.env.OKTA_API_TOKEN! }, true);
+      await until("Okta's check asked", () => h.okta.callsTo('GetCurrentUser').length > calls);
+      stopped = instance.latchkey.stop();
+    } finally {
+      release();
+    }
+    await stopped;
+    // Okta's answer now out, the checks end a moment later: before, WorkMail's and Chime's lines came ~140 ms after the stop.
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(checkLines(instance.logged())).toEqual([]);
+    expect(instance.logged().filter((l) => /read-only checks? at start/.test(String(l.msg)))).toEqual([]);
   });
 
   it('with every directory set up right, one info line saying they answered and no warn line; without checkDirectories (Lambda, the sandbox, tests) no check runs', async () => {
