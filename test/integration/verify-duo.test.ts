@@ -187,6 +187,25 @@ describe('verify with Duo Push', () => {
     }
   });
 
+  it("a preauth whose status_msg is not a string (a number) is still read: the refused person told as such, an enrolled one's confirmation opens; never \"answered without a result\"", async () => {
+    const ann = duo().users.get('ann@example.com')!;
+    const logged = h.logs.length;
+    duo().preauthStatusMsg(403);
+    try {
+      const opened = await h.open('/reset-password', 'UANN');
+      expect(opened.view.submit).toBeDefined();
+      ann.status = 'disabled';
+      const refused = await h.open('/reset-password', 'UANN');
+      expect(text(refused.view)).toContain("Duo isn't letting you sign in right now (your Duo account may be locked or disabled)");
+      // The log line says what it was, not what it said: only a string is quoted.
+      expect(h.logs.slice(logged).some((l) => l.includes('"code":"VERIFY_USER_REFUSED"') && l.includes('status_msg not a string: number'))).toBe(true);
+      expect(h.logs.slice(logged).some((l) => l.includes('answered without a result'))).toBe(false);
+    } finally {
+      ann.status = 'active';
+      duo().preauthStatusMsg(undefined);
+    }
+  });
+
   it('the stand-in refuses a request whose signature is wrong, as Duo does (401, code 40103)', async () => {
     const res = await fetch(`${duo().url}/auth/v2/preauth`, {
       method: 'POST',

@@ -17,7 +17,8 @@ import { authorization, canonicalParams, canonicalRequest, duoDate, sign } from 
 const envelope = z.looseObject({ stat: z.string(), response: z.unknown().optional(), code: z.number().optional(), message: z.string().optional() });
 const preauthSchema = z.looseObject({
   result: z.string(),
-  status_msg: z.string().optional(),
+  // Read only for the log line: never a reason to refuse the answer, whatever its type.
+  status_msg: z.unknown().optional(),
   devices: z.array(z.looseObject({ device: z.string(), capabilities: z.array(z.string()).default([]) })).default([]),
 });
 const authSchema = z.looseObject({ txid: z.string() });
@@ -72,7 +73,8 @@ export class DuoAuth implements Verifier {
     // disabled in Duo) is Duo refusing the person, who may well have Duo Mobile: told so, and to ask
     // IT, never to set up the app. Duo's status_msg, bounded and quoted, says which in the log line.
     if (answer.data.result === 'deny') {
-      const said = answer.data.status_msg === undefined ? 'none' : JSON.stringify(saidBack(answer.data.status_msg, SAID_MESSAGE));
+      const msg = answer.data.status_msg;
+      const said = msg === undefined ? 'none' : typeof msg === 'string' ? JSON.stringify(saidBack(msg, SAID_MESSAGE)) : `not a string: ${msg === null ? 'null' : typeof msg}`;
       throw new LatchkeyFailure('VERIFY_USER_REFUSED', `duo:preauth denied (status_msg ${said})`, { reason: DUO_DENIED });
     }
     if (answer.data.result !== 'auth') return undefined;

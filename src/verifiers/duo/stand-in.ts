@@ -46,6 +46,8 @@ export interface DuoSimulator extends StandIn {
   expirePush(txid: string): boolean;
   /** The next `times` (default 1) calls of `operation` fail this way, after being recorded. */
   failNext(operation: Operation, failure: DuoFailure, times?: number): void;
+  /** What preauth answers as its `status_msg` from now on, whatever its type (a test's odd answer); undefined: Duo's own words. */
+  preauthStatusMsg(value: unknown): void;
 }
 
 /** A Duo push lapses on the phone after 60 s. */
@@ -70,6 +72,8 @@ export async function startDuoSimulator(opts: { users: readonly DuoSimUser[]; la
   const pushes = new Map<string, DuoSimPush>();
   const state = new SimState<Operation, DuoFailure>(opts.latencyMs, (f) => new DuoError(f.status, f.code, f.message));
   let host = '';
+  // preauthStatusMsg's: preauth's status_msg, when a test sets one.
+  let statusMsg: unknown;
   /** The pushes whose status was answered once: a poll of one still waiting is held until it changes. */
   const polled = new Set<string>();
   /** The polls held open, by push: woken when it is answered or lapses. */
@@ -112,15 +116,16 @@ export async function startDuoSimulator(opts: { users: readonly DuoSimUser[]; la
       if (req.method === 'GET' && path === '/auth/v2/check') return ok({ time: Math.floor(Date.now() / 1000) });
       if (req.method === 'POST' && path === '/auth/v2/preauth') {
         state.record('preauth', { username: params.username });
+        const said = (words: string) => (statusMsg === undefined ? words : statusMsg);
         const user = users.get(String(params.username ?? '').toLowerCase());
         if (!params.username) throw new DuoError(400, 40001, 'Missing required request parameters: username');
-        if (!user || user.status === 'not_enrolled') return ok({ result: 'enroll', status_msg: 'Enroll an authentication device.', enroll_portal_url: `http://${host}/portal` });
-        if (user.status === 'bypass') return ok({ result: 'allow', status_msg: 'Allowing unknown user' });
-        if (user.status === 'disabled') return ok({ result: 'deny', status_msg: 'Your account is disabled.' });
+        if (!user || user.status === 'not_enrolled') return ok({ result: 'enroll', status_msg: said('Enroll an authentication device.'), enroll_portal_url: `http://${host}/portal` });
+        if (user.status === 'bypass') return ok({ result: 'allow', status_msg: said('Allowing unknown user') });
+        if (user.status === 'disabled') return ok({ result: 'deny', status_msg: said('Your account is disabled.') });
         const capabilities = user.push ? ['auto', 'push', 'sms', 'phone', 'mobile_otp'] : ['sms', 'phone'];
         return ok({
           result: 'auth',
-          status_msg: 'Account is active',
+          status_msg: said('Account is active'),
           devices: [{ device: 'DPFZRS9FB0D46QFTM891', type: 'phone', number: 'XXX-XXX-0100', name: 'iPhone', display_name: 'iOS (XXX-XXX-0100)', capabilities }],
         });
       }
@@ -199,6 +204,9 @@ export async function startDuoSimulator(opts: { users: readonly DuoSimUser[]; la
         changed(id);
         return true;
       },
+    },
+    preauthStatusMsg: (value) => {
+      statusMsg = value;
     },
     expirePush: (txid) => {
       const p = pushes.get(txid);
