@@ -184,7 +184,7 @@ const slackToken = (kind: typeof BOT_TOKEN) =>
  * verifier's Setting declares (Setting.anglesAllowed): any other setting's value inside them is refused first
  * (bracketsLeft). Declared on the entry, by anglesAllowed().
  */
-const ANGLES_ALLOWED = z.registry();
+const ANGLES_ALLOWED = new WeakSet<z.ZodType>();
 function anglesAllowed<T extends z.ZodType>(schema: T): T {
   ANGLES_ALLOWED.add(schema);
   return schema;
