@@ -3,7 +3,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { z } from 'zod';
 import { describeError, LatchkeyFailure } from '../flows/failure';
 import {
-  OPEN_STATUSES,
+  holdsOpenPlace,
   PENDING_STATUSES,
   MESSAGE_REWRITE_CLAIM_MS,
   type MessageRewriteClaim,
@@ -518,9 +518,7 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
   }
 
   private isOpen(request: PendingRequest): boolean {
-    // A status this version does not know holds its place until its time ends: it may be open.
-    const open = request.status === UNKNOWN_STATUS || OPEN_STATUSES.includes(request.status);
-    return open && Date.parse(request.expiresAt) > this.clock.now().getTime();
+    return holdsOpenPlace(request, this.clock.now());
   }
 
   /** Takes the requester's open-request marker for the slot, or fails with REQUEST_OPEN. */

@@ -33,6 +33,13 @@ export type ReadStatus = PendingStatus | typeof UNKNOWN_STATUS;
 /** States in which a request still holds its requester's one open place (for its slot). */
 export const OPEN_STATUSES: readonly PendingStatus[] = ['PENDING', 'APPROVED', 'FINISHING', 'APPLY_FAILED'];
 
+/** Whether a request still holds its requester's one open place at `at` (PendingRequestStore.findOpen's rule). */
+export function holdsOpenPlace(request: PendingRequest, at: Date): boolean {
+  // A status this version does not know holds its place until its time ends: it may be open.
+  const open = request.status === UNKNOWN_STATUS || OPEN_STATUSES.includes(request.status);
+  return open && Date.parse(request.expiresAt) > at.getTime();
+}
+
 /** A kind's own facts about a request, as strings (the license asked for, the credential to reset). */
 export type Detail = Readonly<Record<string, string>>;
 
