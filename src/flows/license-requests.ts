@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ACCOUNT_GONE, type ApprovalFailure, type ApprovalKind, type Approvals } from './approvals/approvals';
+import { ACCOUNT_GONE, type ApprovalFailure, type ApprovalKind, type Approvals, type SettledOnRecord } from './approvals/approvals';
+import { holdsOpenPlace, type PendingRequest } from './approvals/pending-request';
 import { asFailure, describeError } from './failure';
 import { identifyRequester } from './identify-requester';
 import { asLicenseRequest, LICENSE_KIND, LICENSE_SLOT, licenseStanding, type LicenseRequest, type OpenLicenseRequest } from './license-request';
@@ -33,6 +34,24 @@ type FormTicket = z.infer<typeof formTicketSchema>;
 export type LicenseFieldError = 'UNCHANGED' | 'NO_CHOICE' | 'REASON_EMPTY' | 'REASON_TOO_LONG';
 
 type LicenseFailure = ApprovalFailure;
+
+/**
+ * What start's read of an open request past its bound (Approvals.settleOnRead, as a Home tab reads
+ * it) leaves to do once the modal shows its answer (LicenseRequests.followUp): `settled`, settled
+ * from the audit record by this read, whose requester and admins' message are told; `read`, the
+ * request as it stands, whose admins' message shows an unknown outcome (or that it was never applied).
+ */
+export interface ReadPastBound {
+  readonly settled: readonly SettledOnRecord[];
+  readonly read: PendingRequest;
+}
+
+/** What /request-license opens with: the form, the request already open, or a failure; each with what its read past the bound left to do. */
+export type LicenseStart = (
+  | { ok: true; state: 'form'; email: string; current: License; ticket: string }
+  | ({ ok: true; state: 'open' } & OpenLicenseRequest)
+  | LicenseFailure
+) & { readonly pastBound?: ReadPastBound };
 
 interface LicenseRequestsDeps {
   /** Undefined when license requests are not set up (no directory with licenses, approvals channel or admins). */
@@ -89,19 +108,32 @@ export class LicenseRequests {
     return this.deps.directory !== undefined;
   }
 
-  /** What the request form needs, or the request already open and where it stands. */
-  async start(
-    requester: Requester,
-  ): Promise<{ ok: true; state: 'form'; email: string; current: License; ticket: string } | ({ ok: true; state: 'open' } & OpenLicenseRequest) | LicenseFailure> {
+  /**
+   * What the request form needs, or the request already open and where it stands. An open one whose
+   * change's outcome is unknown, read for the first time past its bound, is read as the Home tab
+   * reads it (Approvals.settleOnRead: its audit record, once; a request with none makes no call):
+   * settled from the record, it stands as settled (applied: no longer open, so the form); found never
+   * applied, it says nothing was sent. What that read leaves to do is `pastBound` (followUp).
+   */
+  async start(requester: Requester): Promise<LicenseStart> {
     const directory = this.deps.directory;
     if (!directory) return { ok: false, code: 'DIRECTORY_NOT_ENABLED' };
     let email: string | undefined;
+    let pastBound: ReadPastBound | undefined;
     try {
       const member = await identifyRequester(requester, this.deps.members, this.deps.workspace);
       email = member.email;
       const [open, found] = await Promise.allSettled([this.deps.approvals.findOpen(requester, LICENSE_SLOT), pickDirectoryUser(directory, email)]);
       if (open.status === 'rejected') throw open.reason;
-      if (open.value) return { ok: true, state: 'open', request: asLicenseRequest(open.value), stands: licenseStanding(open.value, this.deps.approvals.finishUnknown(open.value)) };
+      const held = open.value;
+      if (held) {
+        const { standing, settled, neverApplied } = await this.deps.approvals.settleOnRead([held]);
+        const read = standing.find((r) => r.id === held.id) ?? neverApplied.find((r) => r.id === held.id) ?? held;
+        pastBound = { settled, read };
+        if (holdsOpenPlace(read, this.deps.clock.now())) {
+          return { ok: true, state: 'open', request: asLicenseRequest(read), stands: licenseStanding(read, this.deps.approvals.finishUnknown(read)), pastBound };
+        }
+      }
       if (found.status === 'rejected') throw found.reason;
       const user = await directory.getLicensedUser(found.value.id);
       const ticket: FormTicket = {
@@ -114,7 +146,7 @@ export class LicenseRequests {
         from: user.license,
         expiresAt: this.now() + FORM_TTL_MS,
       };
-      return { ok: true, state: 'form', email, current: user.license, ticket: this.deps.sealer.seal(LICENSE_FORM_TICKET, ticket) };
+      return { ok: true, state: 'form', email, current: user.license, ticket: this.deps.sealer.seal(LICENSE_FORM_TICKET, ticket), ...(pastBound && { pastBound }) };
     } catch (err) {
       // Refused before the form: recorded with a reference, as every refusal of a request is.
       const failure = asFailure(err);
@@ -125,8 +157,24 @@ export class LicenseRequests {
       else this.deps.logger.warn(fields, 'approval request refused or failed');
       (this.deps.metrics ?? NO_METRICS).count('request_refused', { action: 'license_start', code: failure.code });
       await this.deps.approvals.refused(requester, LICENSE_KIND, failure.code, { directory: this.deps.auditDirectory, requestId });
-      return { ok: false, code: failure.code, email, requestId, retryAt: failure.retryAt };
+      return { ok: false, code: failure.code, email, requestId, retryAt: failure.retryAt, ...(pastBound && { pastBound }) };
     }
+  }
+
+  /**
+   * Once start's answer is shown (so the modal never waits for Slack), what its read past the bound
+   * left to do, as a Home tab's afterOpen does it: the admins' message of a request whose outcome is
+   * unknown shows it so (or that it was never applied, recorded with it), and one settled from the
+   * record is told to its requester and admins. Nothing to do (no call) for any other. Never throws.
+   */
+  async followUp(requester: Requester, started: LicenseStart): Promise<void> {
+    const pastBound = started.pastBound;
+    if (!pastBound) return;
+    const logged = (part: string) => (err: unknown) => this.deps.logger.warn({ slackUserId: requester.userId, part, err: describeError(err) }, 'license request follow-up failed');
+    await Promise.all([
+      this.deps.approvals.showUnknown([pastBound.read]).catch(logged('unknown outcome')),
+      pastBound.settled.length > 0 ? this.deps.approvals.tellSettled(pastBound.settled).catch(logged('changes settled from the record')) : undefined,
+    ]);
   }
 
   /** The form's own checks, with no I/O, so the modal can show them inline before acknowledging. */

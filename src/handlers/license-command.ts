@@ -38,7 +38,8 @@ export async function openLicenseForm(args: {
 }): Promise<void> {
   const { vocabulary, requester } = args;
   const { words } = vocabulary;
-  const work = args.flow.start(requester).then((started) => {
+  const starting = args.flow.start(requester);
+  const work = starting.then((started) => {
     if (!started.ok) {
       const m = failureMessage(started, words);
       return { view: licenseFailureView(started, vocabulary), fallbackText: `${m.headline} ${m.next}` };
@@ -57,4 +58,6 @@ export async function openLicenseForm(args: {
     logger: args.logger,
     userId: requester.userId,
   });
+  // After the modal, shown or not: a request its read settled is told, as the Home tab's afterOpen tells it.
+  await args.flow.followUp(requester, await starting);
 }

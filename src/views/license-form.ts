@@ -102,7 +102,7 @@ export function openRequestView({ request, stands }: OpenLicenseRequest, vocabul
       ),
       context(outcomeUnknownCheck(request.id)),
     ],
-    // The same, but the record showed its applying never began (as the first Home tab past the bound read it): nothing was sent.
+    // The same, but the record showed its applying never began (as the first read past the bound found it: a Home tab's, or this command's own): nothing was sent.
     never_applied: () => [
       section(`:warning: ${by} approved ${called}, but it was never applied: Latchkey has no record of applying it, so nothing was sent to ${words.directory} and your ${words.what} was not changed.`),
       section(

@@ -349,6 +349,12 @@ describe('/request-license', () => {
     expect(applying).not.toContain('waiting for an admin');
     expect(applying).not.toContain('Withdraw');
 
+    // Its applying began (the change sent to Chime, its attempt on record) and the process died before any answer.
+    const applyAt = new Date(h.clock.now().getTime() + 1000);
+    await h.writeAudit(
+      { requestId: `${applyAt.toISOString()}_0000000000a0`, phase: 'attempt', action: 'license_apply', actor: { userId: 'UMAX', teamId: TEAM }, approvalRequestId: request.requestId, directory: 'chime', directoryUserId: 'chime-ann' },
+      applyAt,
+    );
     h.clock.offsetMs = 11 * 60_000;
     try {
       const unknown = JSON.stringify((await h.open('/request-license', 'UANN')).view.blocks);
@@ -464,6 +470,35 @@ describe('/request-license', () => {
       const asked = JSON.stringify((await h.open('/request-license', 'UANN')).view.blocks);
       expect(asked).toContain(':warning: <@UMAX> approved your request to change your Amazon Chime license to Pro, but it was never applied: Latchkey has no record of applying it, so nothing was sent to Amazon Chime and your Amazon Chime license was not changed.');
       expect(asked).not.toContain('cannot tell');
+      // Approved again, it is applied, once.
+      const again = await review('UADA', request);
+      expect(JSON.stringify(await approveOrDeny('UADA', again.view, again.viewId, 'approve'))).toContain('Done: <@UANN>');
+      expect(h.chime.callsTo('UpdateUser')).toHaveLength(1);
+    } finally {
+      h.clock.offsetMs = 0;
+      h.chime.users.set('chime-ann', { ...h.chime.users.get('chime-ann')!, LicenseType: 'Basic' });
+    }
+  });
+
+  it("an approval saved but never applied, past 10 minutes, that no Home tab has read: its requester's /request-license finds on record that nothing was sent and says so, never that Latchkey cannot tell; the admins' message follows and the finding is recorded, as the first Home tab's would be", async () => {
+    const request = await annAsks('UANN', 'Pro');
+    // The admin's approval was saved (listed as a change under way, as its move lists it), and nothing after it.
+    await h.addRawRequestFields(request.requestId, { status: 'APPROVED', decidedBy: 'UMAX', decidedAt: h.clock.now().toISOString(), list: 'CHANGE_UNDERWAY' });
+    h.clock.offsetMs = 11 * 60_000;
+    try {
+      // No Home tab opened since. Before: "but applying it did not finish, so Latchkey cannot tell whether your Amazon Chime license was changed."
+      const asked = JSON.stringify((await h.open('/request-license', 'UANN')).view.blocks);
+      expect(asked).toContain(':warning: <@UMAX> approved your request to change your Amazon Chime license to Pro, but it was never applied: Latchkey has no record of applying it, so nothing was sent to Amazon Chime and your Amazon Chime license was not changed.');
+      expect(asked).not.toContain('cannot tell');
+      // The admins' message says so too, and the finding is kept with its rewrite: no later line reads the record for it.
+      const rewritten = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('never applied'));
+      expect(JSON.stringify(rewritten.args.blocks)).toContain(', but it was never applied: Latchkey has no record of applying it, so nothing was sent to Amazon Chime.');
+      expect(JSON.stringify(rewritten.args.blocks)).toContain('"action_id":"license_review"');
+      await until('the rewrite recorded on the request', async () => (await h.storedRequest(request.requestId))?.messageShownFor !== undefined, 10_000);
+      const stored = await h.storedRequest(request.requestId);
+      expect(stored?.neverAppliedFor).toBeDefined();
+      expect(stored?.neverAppliedFor).toBe(stored?.messageShownFor);
+      expect(JSON.stringify((await h.open('/request-license', 'UANN')).view.blocks)).toContain('but it was never applied');
       // Approved again, it is applied, once.
       const again = await review('UADA', request);
       expect(JSON.stringify(await approveOrDeny('UADA', again.view, again.viewId, 'approve'))).toContain('Done: <@UANN>');
@@ -1092,6 +1127,24 @@ describe('/request-license: an approval whose applying is not known to have begu
       // Before: ":grey_question: Approved; the change did not finish and its outcome is unknown".
       expect(line).toContain('applied');
       expect(line).not.toContain('outcome is unknown');
+    } finally {
+      h.clock.offsetMs = 0;
+      h.chime.users.set('chime-ann', { ...h.chime.users.get('chime-ann')!, LicenseType: 'Basic' });
+    }
+  }, 90_000);
+
+  it("a change made and on record whose request's final status write failed, that no Home tab has read: its requester's /request-license after 10 minutes finds it applied, shows her the form with her new license, and the channel message follows; never that Latchkey cannot tell", async () => {
+    const request = await appliedButFinalWriteLost('UANN', 'Asked again Pro');
+    h.slack.clear();
+    h.clock.offsetMs = 11 * 60_000;
+    try {
+      const asked = JSON.stringify((await h.open('/request-license', 'UANN')).view.blocks);
+      // Before: "but applying it did not finish, so Latchkey cannot tell whether your Amazon Chime license was changed."
+      expect(asked).not.toContain('cannot tell');
+      expect(asked).toContain('Your Amazon Chime license is *Pro*');
+      const updated = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts);
+      expect(JSON.stringify(updated.args.blocks)).toContain(':white_check_mark: Approved by <@UADA>');
+      expect(h.slack.callsTo('chat.update').filter((c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('outcome is unknown'))).toEqual([]);
     } finally {
       h.clock.offsetMs = 0;
       h.chime.users.set('chime-ann', { ...h.chime.users.get('chime-ann')!, LicenseType: 'Basic' });
