@@ -62,6 +62,11 @@ const REFERENCE_FIELDS = ['requestId', 'approvalRequestId', 'licenseRequestId', 
 /** How many unreadable records a process remembers having warned of (DynamoDbAuditLog.parsed). */
 const WARNED_UNREADABLE_MAX = 1000;
 
+/** How many days before today ofDay keeps as last read: the Home tab's week, and the day it just left. */
+const ENDED_DAYS_KEPT = 8;
+/** How long a day kept so is used (its count unchanged): a record edited in place by hand keeps the count. */
+const ENDED_DAY_KEPT_MS = 3_600_000;
+
 /** How many UTC days, from its first, stepsSince reads a request's steps over: its 30 days at most, and the next. */
 const STEP_DAYS = 31;
 
@@ -116,6 +121,8 @@ function placedIn(request: readonly AuditRecord[], page: LinesPage, shown: (plac
 export class DynamoDbAuditLog implements AuditLog, AuditReader {
   /** The unreadable records an operator was told of (parsed): each once, not on every read of its day. */
   private readonly warnedUnreadable = new Set<string>();
+  /** The days before today last read (ofDay), each with its records as then and when, the newest read last. */
+  private readonly endedDays = new Map<string, { readonly events: readonly AuditEvent[]; readonly readAt: number }>();
 
   constructor(
     private readonly client: DynamoDBClient,
@@ -155,8 +162,24 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
     return records.map(toAuditEvent);
   }
 
-  async ofDay(day: string): Promise<AuditEvent[]> {
-    // Without the day's bulk (UNREAD_IN_A_DAY): a day can hold thousands of records.
+  async ofDay(day: string): Promise<readonly AuditEvent[]> {
+    // A day before today's is read again only when it holds another number of records than when it
+    // was last read (a record written just after its midnight, or by hand): counting them returns a
+    // number, not the records, which is what each admin's Home tab open spent its memory and CPU on.
+    const now = this.clock.now();
+    if (day >= now.toISOString().slice(0, 10)) return this.readDay(day);
+    const kept = this.endedDays.get(day);
+    const fresh = kept && Math.abs(now.getTime() - kept.readAt) < ENDED_DAY_KEPT_MS;
+    if (fresh && (await this.reading(() => this.countOf(day))) === kept.events.length) return kept.events;
+    const events = Object.freeze(await this.readDay(day));
+    this.endedDays.delete(day);
+    this.endedDays.set(day, { events, readAt: now.getTime() });
+    for (const old of this.endedDays.keys()) if (this.endedDays.size > ENDED_DAYS_KEPT) this.endedDays.delete(old);
+    return events;
+  }
+
+  /** One day's records, without its bulk (UNREAD_IN_A_DAY): a day can hold thousands of records. */
+  private readDay(day: string): Promise<AuditEvent[]> {
     // Each item read as an event as its page comes, the page then dropped: the Home tab reads 7 days
     // at once, and what they hold alive at once is its peak (docs/performance.md, a seventeenth pass).
     return this.reading(() =>
@@ -168,9 +191,31 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
           ExpressionAttributeNames: { '#day': 'day', ...Object.fromEntries(DAY_FIELDS.map((f, i) => [`#f${i}`, f])) },
           ExpressionAttributeValues: marshall({ ':day': day }),
         },
-        (item) => toAuditEvent(this.parsed(item, daySchema)),
+        (item) => Object.freeze(toAuditEvent(this.parsed(item, daySchema))),
       ),
     );
+  }
+
+  /** How many records a day holds (the by-day index's Count, a page at a time). */
+  private async countOf(day: string): Promise<number> {
+    let count = 0;
+    let startKey: QueryCommandInput['ExclusiveStartKey'];
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'by-day',
+          Select: 'COUNT',
+          KeyConditionExpression: '#day = :day',
+          ExpressionAttributeNames: { '#day': 'day' },
+          ExpressionAttributeValues: marshall({ ':day': day }),
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      count += page.Count ?? 0;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return count;
   }
 
   async search(actor: Requester, from: Date, to: Date, page: LinesPage): Promise<AuditPage> {

@@ -358,7 +358,7 @@ export interface AuditReader {
    * directory account, an admin's note): what counting and "needs attention" use, and every field
    * whose value could make a record one this version cannot read (AuditEvent.unreadable).
    */
-  ofDay(day: string): Promise<AuditEvent[]>;
+  ofDay(day: string): Promise<readonly AuditEvent[]>;
   /**
    * One person's records between two instants, newest request first, a page at a time: each request
    * begun between them or with a record written between them (a reset asked for the day before and
