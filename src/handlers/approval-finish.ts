@@ -48,8 +48,15 @@ export function registerApprovalFinish(
     // opened: the trigger was too old and the person was told Latchkey is busy. Either way, with no
     // modal of theirs to show a secret in, nothing is changed (the approval stays usable until it expires).
     const started = Date.now();
+    // The click's whole handling, to the last thing its window and its DM were sent, as a Reset
+    // click's: written at every end of a click with a person, one whose window did not open too
+    // (opened: false: nothing changed, and what its person was told came as it failed to open). Not
+    // in a finally: a flow that throws goes on in the app's error handler, which tells the person
+    // after this listener, so a line here would mark an end before that message.
+    const handled = (how: { opened: false } | { ok: boolean; code?: string }) =>
+      logger.debug({ slackUserId: requester.userId, approvalRequestId, ...how, ms: Date.now() - started }, 'finish click handled');
     const opened = await openedModalOf(context);
-    if (!opened?.ok) return;
+    if (!opened?.ok) return handled({ opened: false });
     const viewId = opened.viewId;
     const show = (view: ModalView) => updateModal(client, viewId, view, logger, requester.userId);
 
@@ -116,10 +123,7 @@ export function registerApprovalFinish(
         .update({ channel: dm.channel, ts: dm.ts, ...finishedMessage(outcome.result.ok ? { ok: true, at } : { ...outcome.result, at }, words) })
         .catch((err: unknown) => logger.warn({ slackUserId: requester.userId, approvalRequestId, err: describeError(err) }, "the finish button's message could not be rewritten"));
     }
-    // As a Reset click's: the click's whole handling, to the last thing its window and its DM were sent.
-    // Written only for a click that reached its result: one whose window did not open (returned above)
-    // or whose flow threw logs no end.
-    logger.debug({ slackUserId: requester.userId, approvalRequestId, ok: outcome.ok, ...(!outcome.ok && { code: outcome.code }), ms: Date.now() - started }, 'finish click handled');
+    handled({ ok: outcome.ok, ...(!outcome.ok && { code: outcome.code }) });
   });
 }
 

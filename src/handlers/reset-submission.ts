@@ -76,8 +76,9 @@ export function registerResetSubmission(app: GuardedApp, credential: Credential,
     }
     // The click's whole handling, its push's wait included, to the last thing its modal was sent: a
     // modal left at "working…" with this line logged was sent its result (or Slack refused it, logged).
-    // Written only for a click that reached its result: one whose flow threw logs no end, so its
-    // absence says only that the click did not end here (tests waiting for it give up, saying so).
+    // Written at every end of a click with a person. Not in a finally: a flow that throws goes on in
+    // the app's error handler, which tells the person after this listener, so a line there would
+    // mark an end before that message (tests waiting for this one give up, saying so).
     logger.debug({ slackUserId: requester.userId, kind, requestId: result.requestId, ok: result.ok, ...(!result.ok && { code: result.code }), ms: Date.now() - started }, 'reset click handled');
   });
 }

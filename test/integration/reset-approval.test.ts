@@ -198,6 +198,22 @@ describe('the approval policy for a reset', () => {
     expect(await h.rawAuditTable()).not.toContain(pin!);
   });
 
+  it('a Finish whose window Slack will not open (its trigger expired): nothing is changed and its DM keeps its button, which then works', async () => {
+    const { finish } = await approved(h, 'UBOB');
+    const from = h.logs.length;
+    const trigger = h.slack.newTriggerId();
+    h.slack.failNext('views.open', { error: 'expired_trigger_id' }, 1, (args) => args.trigger_id === trigger);
+    await h.click('UBOB', 'approval_finish', finish.value, finish.message, trigger);
+    // The click's end (its line says its window did not open): anything it changed came before it.
+    const ended = (l: string) => l.includes('"msg":"finish click handled"') && l.includes('"slackUserId":"UBOB"');
+    await until(`the end of Bob's Finish click (its "finish click handled" line)`, () => h.logs.slice(from).some(ended));
+    expect(h.logs.slice(from).filter(ended)).toEqual([expect.stringContaining('"opened":false')]);
+    expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
+    expect(h.slack.callsTo('chat.update').filter((c) => c.args.ts === finish.message.ts)).toEqual([]);
+    const finished = await finishing(h, 'UBOB', finish);
+    expect(secretIn(finished.view)).toBe(h.chime.pinOf('chime-bob'));
+  });
+
   it("its requester's own Home tab, while it waits for them: in their words (never 'being applied'), with the DM's Finish button, which works from there once; the tab is published anew, finished by them, and never holds the PIN; their DM is rewritten without its button", async () => {
     const { finish } = await approved(h, 'UANN');
     const { home } = await h.openHome('UANN');
