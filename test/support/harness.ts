@@ -438,10 +438,14 @@ export class Harness {
     return opened;
   }
 
-  /** Waits for the end of a publication of `userId`'s Home tab logged after `this.logs[from]` (its follow-ups done). */
-  homeFollowedUp(userId: string, from: number): Promise<void> {
+  /**
+   * Waits for the end of a publication of `userId`'s Home tab logged after `this.logs[from]` (its
+   * follow-ups done), or for `orElse` to hold: what would keep the end from coming (a write of a
+   * follow-up held at the DynamoDB gate), for the test to say it came.
+   */
+  homeFollowedUp(userId: string, from: number, orElse: () => boolean = () => false): Promise<void> {
     const ended = (l: string) => l.includes('"msg":"home tab published and followed up"') && l.includes(`"slackUserId":"${userId}"`);
-    return until(`the end of ${userId}'s Home tab (its "home tab published and followed up" line)`, () => this.logs.slice(from).some(ended));
+    return until(`the end of ${userId}'s Home tab (its "home tab published and followed up" line)`, () => orElse() || this.logs.slice(from).some(ended));
   }
 
   /** Waits for `count` Reset clicks of `userId` (those `which` picks by their line) logged after `this.logs[from]` to have ended (each one's "reset click handled" line). */
