@@ -370,12 +370,13 @@ export class Harness {
    * by views.update before the receipt; lastShown reads either), and the second's to come.
    * `firstEndsThenSecond` ends the first click (its receipt released, its reset logged) and then
    * lets the second's attempt be answered (with `refused`, Slack refuses the update of `viewId`
-   * that comes after), until the second is turned away and its window updated since `answeredAt`
-   * (refused: and a message only the person sees sent after that): it returns the counts of
-   * updates and ephemerals from before the second's answer.
+   * that comes after), until the second is turned away, its window updated since `answeredAt`, and
+   * both clicks have ended (their "reset click handled" lines): it returns the counts of updates and
+   * ephemerals from before the second's answer.
    */
   async submitTwiceFirstUnderWay(userId: string, view: Record<string, any>) {
     const heldBefore = this.slack.held.length;
+    const fromLog = this.logs.length;
     const logged = (text: string) => this.logs.filter((l) => l.includes(text)).length;
     const resetLogged = logged('"credential reset"');
     const turnedAway = logged('"code":"REQUEST_ALREADY_USED"');
@@ -396,13 +397,11 @@ export class Harness {
         if (refused) this.slack.failNext('views.update', { error: 'internal_error' }, 1, (args) => args.view_id === viewId);
         second.release();
         await this.waitForLogs('"code":"REQUEST_ALREADY_USED"', turnedAway + 1);
-        const update = await this.slack.waitForCall('views.update', (c) => c.args.view_id === viewId && c.at >= answeredAt);
-        // Refused, the update is followed by a message only the person sees: its two calls to Slack
-        // took 588 ms on a loaded machine, past a fixed pause. Not there within the bound, the test's
-        // own check of it says so.
-        if (refused) await this.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === userId && c.at >= update.at).catch(() => undefined);
-        // What must not come (a second message, a second update) has this long to show itself.
-        await new Promise((r) => setTimeout(r, 300));
+        await this.slack.waitForCall('views.update', (c) => c.args.view_id === viewId && c.at >= answeredAt);
+        // Both clicks' ends (each one's "reset click handled" line): what must not come (a second
+        // message, a second update) would have come before them. Refused, the update is followed by
+        // a message only the person sees, and the window told where: both before the second's end.
+        await this.resetClicksHandled(userId, 2, fromLog);
         return { updatesBefore, ephemeralsBefore };
       };
       return { first, second: second.answer, releaseReceipt, releaseSecond: second.release, firstEndsThenSecond };
