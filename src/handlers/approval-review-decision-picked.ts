@@ -51,19 +51,29 @@ export function registerApprovalReviewDecisionPicked(app: GuardedApp, flow: Appr
       return;
     }
     const { view } = parsed.data;
+    // The pick's whole handling, to its update of the form (or why none): written at every end of a
+    // pick with a picker, a refused one included, so that nothing of the pick comes after it. Not in
+    // a finally: a throw goes on in the app's error handler.
+    const handled = (how: { refused: string } | { shown: boolean }) => logger.debug({ slackUserId: picker.userId, ...how }, 'decision pick handled');
     // private_metadata only names the request, for the log line; who may pick comes from the signed user.id.
-    if ((await flow.reviewAnswer(picker, reviewOrigin(view.private_metadata).requestId, 'review_pick')) !== 'ADMIN') return;
+    const answer = await flow.reviewAnswer(picker, reviewOrigin(view.private_metadata).requestId, 'review_pick');
+    if (answer !== 'ADMIN') return handled({ refused: answer });
     const updated = reviewWithDecision(view, parsed.data.actions[0]!.selected_option?.value);
     if (!updated) {
       logger.warn({ slackUserId: picker.userId, actionId: REVIEW_FORM.decisionAction }, 'decision pick in a form without its comment');
-      return;
+      return handled({ shown: false });
     }
     // The hash: Slack refuses this update if the form changed since the pick, rather than put it over a newer view.
-    await client.views.update({ view_id: view.id, hash: view.hash, view: updated }).catch((err: unknown) => {
-      const code = slackErrorCode(err);
-      const fields = { slackUserId: picker.userId, err: describeError(err) };
-      if (code && OVERTAKEN.has(code)) logger.info(fields, 'decision pick not shown: the form changed or closed meanwhile');
-      else logger.warn(fields, 'decision pick not shown; submit still checks the comment');
-    });
+    const shown = await client.views.update({ view_id: view.id, hash: view.hash, view: updated }).then(
+      () => true,
+      (err: unknown) => {
+        const code = slackErrorCode(err);
+        const fields = { slackUserId: picker.userId, err: describeError(err) };
+        if (code && OVERTAKEN.has(code)) logger.info(fields, 'decision pick not shown: the form changed or closed meanwhile');
+        else logger.warn(fields, 'decision pick not shown; submit still checks the comment');
+        return false;
+      },
+    );
+    handled({ shown });
   });
 }

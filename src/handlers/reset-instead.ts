@@ -34,11 +34,17 @@ export function registerResetInstead(app: GuardedApp, credential: Credential, fl
       return;
     }
     const viewId = parsed.data.view.id;
+    // The click's whole handling, to the last thing its modal was sent: written at every end of a
+    // click with a person, one whose confirmation was not theirs included (cancelled: false), so that
+    // nothing of the click comes after it. Not in a finally: a throw goes on in the app's error handler.
+    const handled = (how: { cancelled: false } | { ok: boolean; code?: string }) =>
+      logger.debug({ slackUserId: requester.userId, kind: credential.id, left, ...how }, 'instead click handled');
     // The signed user and the ticket's own checks decide: a confirmation not theirs is left alone.
-    if (!(await flow.cancel(requester, left, parsed.data.view.private_metadata))) return;
+    if (!(await flow.cancel(requester, left, parsed.data.view.private_metadata))) return handled({ cancelled: false });
     await updateModal(client, viewId, checkingView(words), logger, requester.userId);
     const prepared = await flow.prepare(requester, credential.id);
     const view = prepared.ok ? confirmationOf(credential, flow, prepared) : failureView(prepared, words);
     await updateModal(client, viewId, view, logger, requester.userId);
+    handled({ ok: prepared.ok, ...(!prepared.ok && { code: prepared.code }) });
   });
 }

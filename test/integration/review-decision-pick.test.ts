@@ -1,6 +1,7 @@
 import { SIGNING_SECRET, TEAM, useHarness, type Harness } from '../support/harness';
 import { asksForPinReset, decide, review, type Asked } from '../support/approval-requests';
 import { blockActionsPayload, postInteraction } from '../support/slack-requests';
+import { until } from '../support/until';
 
 /**
  * The review form's comment follows the decision picked: required to deny (Slack refuses an empty
@@ -69,6 +70,7 @@ describe('picking a decision in the review form', () => {
     const asked = await licenseAsked(h, 'UBOB');
     const { viewId, form } = await opened(asked);
     h.slack.clear();
+    const from = h.logs.length;
     // Bob sends a pick in the admin's form (its ID, its request in private_metadata): who picks is the signed user.
     const answer = await pick('UBOB', viewId, 'deny', form);
     expect(answer.status).toBe(200);
@@ -76,7 +78,9 @@ describe('picking a decision in the review form', () => {
     // Logged as the pick it was, not as a Review click (before: 'review refused: not an admin', action 'review').
     await h.waitForLogs('decision pick refused: not an admin', 1);
     expect(h.logs.filter((l) => l.includes('refused: not an admin'))).toEqual([expect.stringContaining('"action":"review_pick"')]);
-    await new Promise((r) => setTimeout(r, 300));
+    // The pick's end (its line): anything it sent came before it.
+    const ended = (l: string) => l.includes('"msg":"decision pick handled"') && l.includes('"slackUserId":"UBOB"');
+    await until(`the end of Bob's pick (its "decision pick handled" line)`, () => h.logs.slice(from).some(ended));
     expect(updatesOf(viewId)).toEqual([]);
     expect(h.slack.calls.map((c) => c.method).filter((m) => m.startsWith('views.') || m.startsWith('chat.'))).toEqual([]);
     expect(h.slack.viewById(viewId)).toEqual(form);

@@ -205,9 +205,12 @@ describe('/reset-okta-password for a locked-out account: "Unlock only (keep my p
     okta().users.get('00ubob')!.status = 'LOCKED_OUT';
     const opened = await h.open('/reset-okta-password', 'UBOB');
     const button = insteadButton(opened.view);
+    const from = h.logs.length;
     await h.clickIn('UMAX', button.action_id, button.value, { view: opened.view });
     await h.waitForLogs('closed confirmation not recognised; nothing given back', 1);
-    await new Promise((r) => setTimeout(r, 200));
+    // The click's end (its line): anything it sent came before it.
+    const ended = (l: string) => l.includes('"msg":"instead click handled"') && l.includes('"slackUserId":"UMAX"');
+    await until(`the end of Max's click (its "instead click handled" line)`, () => h.logs.slice(from).some(ended));
     // Bob's modal was updated once (his confirmation), never swapped by someone else's click.
     expect(h.slack.callsTo('views.update').filter((c) => c.args.view_id === opened.viewId)).toHaveLength(1);
     expect(okta().callsTo('Unlock')).toEqual([]);
