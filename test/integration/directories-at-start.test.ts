@@ -36,7 +36,8 @@ describe("each directory's read-only check, once after the long-running server's
         done();
       },
     });
-    const latchkey = createLatchkey(loaded.config, { logger: createLogger('info', sink) });
+    // At debug: the checks' end line ("directory checks at start ended") is one.
+    const latchkey = createLatchkey(loaded.config, { logger: createLogger('debug', sink) });
     started.push(latchkey);
     await latchkey.start({ checkDirectories });
     return { latchkey, logged: () => logs.flatMap((l) => l.split('\n')).filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, any>) };
@@ -98,8 +99,9 @@ describe("each directory's read-only check, once after the long-running server's
       release();
     }
     await stopped;
-    // Okta's answer now out, the checks end a moment later: before, WorkMail's and Chime's lines came ~140 ms after the stop.
-    await new Promise((r) => setTimeout(r, 1000));
+    // Okta's answer now out, the checks end a moment later (their end line): before, WorkMail's and Chime's lines came ~140 ms after the stop.
+    await until("the checks' end line", () => instance.logged().some((l) => l.msg === 'directory checks at start ended'));
+    expect(instance.logged().filter((l) => l.msg === 'directory checks at start ended')).toEqual([expect.objectContaining({ stopped: true })]);
     expect(checkLines(instance.logged())).toEqual([]);
     expect(instance.logged().filter((l) => /read-only checks? at start/.test(String(l.msg)))).toEqual([]);
   });
