@@ -62,6 +62,7 @@ import { BODY_LIMIT_BYTES } from './slack/slack-request-body';
 import { httpFetch, type HttpFetch } from './http/fetch';
 import { SlackApprovalAnnouncer } from './slack/slack-approval-announcer';
 import { SlackWebApi, type SlackApi } from './slack/slack-web-api';
+import { TokenWatch } from './slack/token-watch';
 import { SharedAsks, SlackWorkspaceMembers } from './slack/workspace-members';
 import { KnownGuests } from './flows/known-guests';
 import { allStartChecks, listenFailure, namedTables, slackAtStart, socketModeRetries, socketModeStartFailure, socketModeWithinStartBound, StartFailure, tablesAtStart, tokenWorkspaceProblem } from './start-checks';
@@ -163,7 +164,7 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
 
   // Initialised in start(), where a refused token or an unreachable Slack stops the start
   // (start-checks.ts); left to the constructor, Bolt's auth.test fails where nobody awaits it.
-  const app = new GuardedApp({ ...slackAppOptions(config, logger, fetch, { atStart: true }), receiver, deferInitialization: true }, KNOWN_ENTRY_POINTS, { fetch, logger, metrics, slack: slackWebApi(config, logger, fetch) });
+  const app = new GuardedApp({ ...slackAppOptions(config, logger, fetch, { atStart: true }), receiver, deferInitialization: true }, KNOWN_ENTRY_POINTS, { fetch, logger, metrics, slack: slackWebApi(config, logger, fetch, config.slack.apiRetries, undefined, new TokenWatch(logger)) });
   // The start's own auth.test, tried again by slackAtStart, not by the client.
   const slackAtStartClient = slackWebApi(config, logger, fetch, 0);
   let boltReady: Promise<void> | undefined;
@@ -301,7 +302,7 @@ export async function createLambdaLatchkey(
     audit: new DynamoDbAuditLog(dynamo, config.audit.tableName, config.audit.retentionDays, clock, logger),
   });
   // A bound that fits the function's timeout (lambdaTimeoutS), as DynamoDB's (LAMBDA_SLACK_CALL_MS).
-  const slack = slackWebApi(config, logger, fetch, config.slack.apiRetries, LAMBDA_SLACK_CALL_MS);
+  const slack = slackWebApi(config, logger, fetch, config.slack.apiRetries, LAMBDA_SLACK_CALL_MS, new TokenWatch(logger));
   // Not Bolt's authorisation of a token: without the bot's IDs it makes an auth.test before every
   // request's listeners, through Bolt's own client (botAuthorization). Bolt takes a token or this.
   const { token: _token, ...boltOptions } = slackAppOptions(config, logger, fetch);
@@ -423,8 +424,8 @@ function onFirstUse<T extends object>(load: () => Promise<T>): T {
 }
 
 /** The Slack Web API the app calls (slack-web-api.ts), with the same bounds as Bolt's own client below. */
-function slackWebApi(config: Config, logger: AppLogger, fetch: HttpFetch, retries = config.slack.apiRetries, callMs?: number): SlackWebApi {
-  return new SlackWebApi({ token: config.slack.botToken, apiUrl: config.slack.apiUrl, fetch, logger, retries, timeoutMs: SLACK_TIMEOUT_MS, callMs });
+function slackWebApi(config: Config, logger: AppLogger, fetch: HttpFetch, retries = config.slack.apiRetries, callMs?: number, tokenWatch?: TokenWatch): SlackWebApi {
+  return new SlackWebApi({ token: config.slack.botToken, apiUrl: config.slack.apiUrl, fetch, logger, retries, timeoutMs: SLACK_TIMEOUT_MS, callMs, ...(tokenWatch && { tokenWatch }) });
 }
 
 /**

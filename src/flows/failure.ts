@@ -171,20 +171,28 @@ export class LatchkeyFailure extends Error {
    * words for that alert: what is likely missing and what to check. Never a secret.
    */
   readonly oursIfWidespread?: string;
+  /**
+   * Its alert was raised where it was met, once for all the requests it fails (Slack refusing the
+   * bot token: token-watch.ts): whoever reports it raises none of its own. Its words still say an
+   * admin has been alerted, which is so.
+   */
+  readonly alerted: boolean;
 
   constructor(
     readonly code: FailureCode,
     readonly detail?: string,
-    options?: { cause?: unknown; retryAt?: Date; reason?: string; oursIfWidespread?: string },
+    options?: { cause?: unknown; retryAt?: Date; reason?: string; oursIfWidespread?: string; alerted?: boolean },
   ) {
     super(detail ? `${code}: ${detail}` : code, options);
     this.retryAt = options?.retryAt;
     this.reason = options?.reason;
     this.oursIfWidespread = options?.oursIfWidespread;
+    this.alerted = options?.alerted === true;
   }
 
+  /** Its report raises an operator alert (`alert: true`): an operator's failure whose alert was not raised already (`alerted`). */
   get needsOperator(): boolean {
-    return needsOperator(this.code);
+    return !this.alerted && needsOperator(this.code);
   }
 }
 

@@ -42,15 +42,16 @@ type TellWorkFailed = (body: Record<string, any>, viewId?: string) => Promise<vo
  * ends, after Slack's signature was accepted. The flows turn every failure they expect into words,
  * so what reaches here is our bug: an alert, and the person who asked is told instead of being left
  * at "checking…". Bolt's AuthorizationError is Slack's auth.test failing: no listener ran, and it
- * is no bug of ours. Our token refused pages (our setup); Slack unreachable is a warning.
+ * is no bug of ours: a warning either way (our token refused is paged where the client met it).
  */
 export function listenerErrorHandler(logger: Logger, tell: TellWorkFailed): (args: ExtendedErrorHandlerArgs) => Promise<void> {
   return async ({ error, body, context }) => {
     if (error.code === ErrorCode.AuthorizationError) {
       const slackError = slackErrorCode((error as { original?: unknown }).original);
-      // Our token refused (revoked, the app uninstalled) is our setup, as it is when users.info meets
-      // it on the server; Slack not answering auth.test is Slack's minute, and nobody is paged for it.
-      if (slackError !== undefined && REFUSED_TOKEN_ERRORS.has(slackError)) logger.error({ err: describeError(error), code: error.code, slackError, alert: true }, 'Slack refused the bot token; no listener ran');
+      // Our token refused (revoked, the app uninstalled) is our setup, paged where the app's client
+      // met it, once (token-watch.ts), not once more for each request; Slack not answering auth.test
+      // is Slack's minute, and nobody is paged for it.
+      if (slackError !== undefined && REFUSED_TOKEN_ERRORS.has(slackError)) logger.warn({ err: describeError(error), code: error.code, slackError }, 'Slack refused the bot token; no listener ran');
       else logger.warn({ err: describeError(error), code: error.code }, 'Slack did not authorize the request; no listener ran');
       return;
     }

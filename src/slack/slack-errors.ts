@@ -12,6 +12,11 @@ export function slackErrorCode(err: unknown): string | undefined {
   return typeof data?.error === 'string' ? data.error : undefined;
 }
 
+/** Slack refused the token, and the client that met it has paged for it (token-watch.ts): no alert of its own. */
+export function tokenRefusalSaid(err: unknown): boolean {
+  return (err as { tokenRefusalSaid?: unknown } | undefined)?.tokenRefusalSaid === true;
+}
+
 export function toSlackFailure(err: unknown, doing: string): LatchkeyFailure {
   const code = slackErrorCode(err);
   const said = code ?? (err instanceof Error ? err.message : String(err));
@@ -19,5 +24,6 @@ export function toSlackFailure(err: unknown, doing: string): LatchkeyFailure {
   const detail = said.startsWith(`${doing}: `) ? said : `${doing}: ${said}`;
   return new LatchkeyFailure(code && SETUP_ERRORS.has(code) ? 'SLACK_MISCONFIGURED' : 'SLACK_UNAVAILABLE', detail, {
     cause: err,
+    ...(tokenRefusalSaid(err) && { alerted: true }),
   });
 }

@@ -28,6 +28,7 @@ import { networkErrorCode } from '../http/network-errors';
 import type { Logger } from '../flows/ports';
 import { HttpFetchError, type HttpFetch } from '../http/fetch';
 import { slackDeadline } from './call-deadline';
+import type { TokenWatch } from './token-watch';
 
 /**
  * The Slack Web API methods Latchkey calls, and nothing else: a new one is added here, with its
@@ -79,6 +80,8 @@ export class SlackApiError extends Error {
       readonly retryAfter?: number;
       /** What the HTTP stack threw, for a request that got no answer. */
       readonly original?: unknown;
+      /** Slack refused the token, and the client's TokenWatch has paged for it: whoever meets this raises no alert of its own. */
+      readonly tokenRefusalSaid?: boolean;
     } = {},
   ) {
     super(message, details.original === undefined ? undefined : { cause: details.original });
@@ -95,6 +98,9 @@ export class SlackApiError extends Error {
   }
   get original() {
     return this.details.original;
+  }
+  get tokenRefusalSaid() {
+    return this.details.tokenRefusalSaid === true;
   }
 }
 
@@ -119,6 +125,8 @@ export interface SlackWebApiOptions {
    * then, and a call asked for past it is not sent.
    */
   readonly callMs?: number;
+  /** The serving app's: pages once when Slack refuses the token (token-watch.ts). The doctor's and the start's clients have none, and say it their own way. */
+  readonly tokenWatch?: TokenWatch;
 }
 
 /**
@@ -230,8 +238,10 @@ export class SlackWebApi implements SlackApi {
       if (!result) throw new SlackApiError('slack_webapi_http_error', `${method}: Slack's answer was not JSON`, { statusCode: res.status });
       if (result.ok !== true) {
         const error = typeof result.error === 'string' ? result.error : 'unknown_error';
-        throw new SlackApiError('slack_webapi_platform_error', `${method}: ${error}`, { data: { ...result, ok: false, error } });
+        const tokenRefusalSaid = this.options.tokenWatch?.answered(method, error) === true;
+        throw new SlackApiError('slack_webapi_platform_error', `${method}: ${error}`, { data: { ...result, ok: false, error }, ...(tokenRefusalSaid && { tokenRefusalSaid }) });
       }
+      this.options.tokenWatch?.answered(method, undefined);
       const metadata = (result.response_metadata ?? {}) as { warnings?: unknown; scopes?: string[]; acceptedScopes?: string[] };
       // What Slack says about a call that worked but will not for long (a deprecated argument, say) is for the operator.
       if (Array.isArray(metadata.warnings) && metadata.warnings.length > 0) this.options.logger.warn({ method, warnings: metadata.warnings }, 'Slack warned about a call');

@@ -120,6 +120,8 @@ describe('Latchkey on Lambda without the bot IDs, on a warm instance', () => {
 describe('Latchkey on Lambda, a worker Slack will not authorise', () => {
   const h = useHarness({ entry: 'lambda' }, (x) => x.slack.clear());
   const NOT_RUN = 'Latchkey could not start that just now. Nothing was changed. Try again in a minute. If it keeps happening, tell IT.';
+  const REFUSED =
+    'Slack refuses the bot token: every command, click and Home tab fails until SLACK_BOT_TOKEN holds a new one. Reinstall the app (OAuth & Permissions), put its new bot token in SLACK_BOT_TOKEN and restart; a restart alone does not help';
   const posted: { who: string; body: Record<string, unknown> }[] = [];
   let hooks: Server;
   let hookUrl: string;
@@ -167,7 +169,8 @@ describe('Latchkey on Lambda, a worker Slack will not authorise', () => {
     expect(shown).toContain('Try again in a minute. If it keeps happening, tell IT.');
     expect(posted.filter((p) => p.who === 'UANN')).toEqual([]);
     // Before, a warning only: a revoked token on Lambda paged nobody, every person told to try again in a minute.
-    expect(alerts(since)).toEqual([expect.objectContaining({ msg: 'Slack refused the bot token; no listener ran', slackError: 'invalid_auth' })]);
+    // Paged where the app's client met the refusal (token-watch.ts), once, not again by the handler.
+    expect(alerts(since)).toEqual([expect.objectContaining({ msg: REFUSED, method: 'auth.test', slackError: 'invalid_auth' })]);
   });
 
   it('with our token refused for the window too, the command hears it privately through its response_url, which needs no token', async () => {
@@ -175,6 +178,6 @@ describe('Latchkey on Lambda, a worker Slack will not authorise', () => {
     h.slack.failNext('views.update', { error: 'token_revoked' });
     await commandUnauthorised('UBOB', 'token_revoked');
     expect(posted.filter((p) => p.who === 'UBOB').map((p) => p.body)).toEqual([{ response_type: 'ephemeral', replace_original: false, text: NOT_RUN }]);
-    expect(alerts(since)).toEqual([expect.objectContaining({ msg: 'Slack refused the bot token; no listener ran', slackError: 'token_revoked' })]);
+    expect(alerts(since)).toEqual([expect.objectContaining({ msg: REFUSED, method: 'auth.test', slackError: 'token_revoked' })]);
   });
 });

@@ -241,7 +241,9 @@ describe('Slack refusing the token on Lambda (its AuthorizationError)', () => {
 
   it('is an alert: our setup, as on the server; no bug of ours', async () => {
     const lines = await authorizationFailed('invalid_auth', 'Slack refused the bot token; no listener ran');
-    expect(lines.filter((l) => l.alert === true)).toEqual([expect.objectContaining({ level: 'error', msg: 'Slack refused the bot token; no listener ran', slackError: 'invalid_auth' })]);
+    // Paged where the app's client met the refusal, once (token-watch.ts); the handler's own line is a warning.
+    expect(lines.filter((l) => l.alert === true)).toEqual([expect.objectContaining({ level: 'error', msg: expect.stringContaining('Slack refuses the bot token'), method: 'auth.test', slackError: 'invalid_auth' })]);
+    expect(lines).toContainEqual(expect.objectContaining({ level: 'warn', msg: 'Slack refused the bot token; no listener ran', slackError: 'invalid_auth' }));
     expect(lines.some((l) => l.msg === 'unhandled error in a Slack listener')).toBe(false);
   });
 

@@ -92,6 +92,12 @@ export interface SlackFake {
    * all, without it) fail this way, before any other processing.
    */
   failNext(method: string, failure: SlackFailure, times?: number, which?: (args: Record<string, any>) => boolean): void;
+  /**
+   * From now on, every call with the bot token is refused with `error` (token_revoked,
+   * invalid_auth, account_inactive…), as Slack refuses a token revoked or an app uninstalled while
+   * Latchkey runs; undefined to accept it again. Kept by clear(), as a revoked token stays revoked.
+   */
+  refuseToken(error: string | undefined): void;
   /** Delay every answer by this much, to exercise the app's timeouts and Slack's 3 s ack budget. */
   setLatency(ms: number): void;
   /**
@@ -156,6 +162,7 @@ export async function startSlackFake(opts: {
   /** By user: the IDs of the modals they have open, the one in front last (triggers with an owner only). */
   const onScreen = new Map<string, string[]>();
   let opensReplace = false;
+  let tokenRefused: string | undefined;
   const shows = (triggerId: unknown, id: string, how: 'open' | 'push') => {
     const owner = typeof triggerId === 'string' ? triggers.get(triggerId)?.userId : undefined;
     if (!owner) return;
@@ -425,6 +432,7 @@ export async function startSlackFake(opts: {
     else if (failure) answer = fail(failure.error);
     else if (token === undefined) answer = fail('not_authed');
     else if (token !== botToken) answer = fail('invalid_auth');
+    else if (tokenRefused !== undefined) answer = fail(tokenRefused);
     else answer = Object.hasOwn(handlers, method) ? handlers[method]!(args) : fail('unknown_method');
 
     // Recorded once handled, so a test woken by waitForCall already sees the effect (e.g. viewById).
@@ -504,6 +512,9 @@ export async function startSlackFake(opts: {
       const queue = failures.get(method) ?? [];
       for (let i = 0; i < times; i++) queue.push({ failure, which });
       failures.set(method, queue);
+    },
+    refuseToken(error) {
+      tokenRefused = error;
     },
     setLatency(ms) {
       latencyMs = ms;

@@ -1,0 +1,82 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SIGNING_SECRET, TEAM, useHarness } from '../support/harness';
+import { homeOpenedEvent, postEvent } from '../support/slack-requests';
+import { until } from '../support/until';
+
+/**
+ * Slack starts refusing the bot token while the server runs (a workspace admin revoked it, or
+ * removed the app): every call answers 200 with ok:false. The operator is paged once for it, with
+ * what to do, not once for each request a morning's employees make; each person who ran a command
+ * is told through its response_url, which needs no token, that an admin has been alerted. Before,
+ * every command paged (`reset failed: operator action needed`, and its kin), and a Home tab opened
+ * paged nobody.
+ */
+describe('the bot token refused while the server runs', () => {
+  const h = useHarness({ entry: 'server' }, (x) => x.slack.clear());
+  const posted: { who: string; text: unknown }[] = [];
+  let hooks: Server;
+  let hookUrl: string;
+  beforeAll(async () => {
+    hooks = createServer((req, res) => {
+      let text = '';
+      req.on('data', (c: Buffer) => (text += String(c)));
+      req.on('end', () => {
+        posted.push({ who: new URL(req.url ?? '/', 'http://hooks').pathname.slice(1), text: (JSON.parse(text) as { text?: unknown }).text });
+        res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => hooks.listen(0, '127.0.0.1', resolve));
+    hookUrl = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}/`;
+  });
+  afterAll(() => new Promise<void>((resolve) => hooks.close(() => resolve())));
+  afterEach(() => {
+    h.slack.refuseToken(undefined);
+    h.clock.offsetMs = 0;
+  });
+
+  const PAGE = 'Slack refuses the bot token: every command, click and Home tab fails until SLACK_BOT_TOKEN holds a new one. Reinstall the app (OAuth & Permissions), put its new bot token in SLACK_BOT_TOKEN and restart; a restart alone does not help';
+  const TOLD = 'Latchkey is misconfigured. An admin has been alerted. Nothing was changed.';
+
+  /** The alert lines logged since `from`, once the test has checked that no line since then holds the token. */
+  const alertsSince = (from: number) => {
+    const lines = h.logs.slice(from).join('');
+    expect(lines).not.toContain(h.slack.botToken);
+    return lines
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.alert === true);
+  };
+
+  it('pages once, saying what to do, however many commands meet it; each person is told through the command that an admin has been alerted', async () => {
+    // Slack took the token just now: what follows is one burst of refusals.
+    await h.open('/reset-pin', 'UCARL');
+    const from = h.logs.length;
+    const postedBefore = posted.length;
+    h.slack.refuseToken('token_revoked');
+    const commands = [
+      ['/reset-pin', 'UANN'],
+      ['/reset-password', 'UBOB'],
+      ['/request-license', 'UCARL'],
+      ['/reset-pin', 'UADA'],
+    ] as const;
+    for (const [command, userId] of commands) expect((await h.command(command, userId, { responseUrl: `${hookUrl}${userId}` })).status).toBe(200);
+    await until('every command answered through its response_url', () => posted.length - postedBefore >= commands.length);
+    expect(posted.slice(postedBefore)).toEqual(expect.arrayContaining(commands.map(([, userId]) => ({ who: userId, text: TOLD }))));
+    expect(alertsSince(from)).toEqual([expect.objectContaining({ level: 'error', msg: PAGE, slackError: 'token_revoked' })]);
+  }, 30_000);
+
+  it('pages again once Slack took the token between, even when only a Home tab meets the refusal', async () => {
+    await h.openHome('UANN');
+    const from = h.logs.length;
+    h.slack.refuseToken('account_inactive');
+    const unpublished = h.logs.filter((l) => l.includes('could not publish the home tab')).length;
+    // UMAX is an admin through ADMIN_USERGROUP_ID: their tab reads the group again once its list is a
+    // minute old, which Slack refuses too (before, a second page, telling to check usergroups:read).
+    h.clock.offsetMs += 120_000;
+    for (const userId of ['UANN', 'UMAX']) expect((await postEvent(h.eventsUrl, SIGNING_SECRET, homeOpenedEvent({ userId, teamId: TEAM }))).status).toBe(200);
+    await h.waitForLogs('could not publish the home tab', unpublished + 2);
+    expect(alertsSince(from)).toEqual([expect.objectContaining({ msg: PAGE, slackError: 'account_inactive' })]);
+  });
+});
