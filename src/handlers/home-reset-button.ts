@@ -10,9 +10,9 @@ import { resetWordsOf } from './reset-words';
 import { clickedBy } from './slack-payloads';
 
 /**
- * A credential's button on the Home tab: exactly what its slash command opens, with the same
- * checks, limits and privacy. Its loading modal is opened on arrival, like the command's, so the
- * click's trigger is used once, and in time.
+ * A credential's button on the Home tab (and in /reset's list): exactly what its slash command
+ * opens, with the same checks, limits and privacy. Its loading modal is opened on arrival, like the
+ * command's, so the click's trigger is used once, and in time.
  */
 export function registerHomeResetButton(app: GuardedApp, credential: Credential, flow: ResetCredential, logger: Logger): void {
   const actionId = homeResetActionId(credential.id);
@@ -22,13 +22,15 @@ export function registerHomeResetButton(app: GuardedApp, credential: Credential,
     busyText: `Latchkey is very busy right now. Click *${credential.words.homeButton}* on its Home tab again in a minute.`,
   });
   const client = app.slack;
-  app.action(actionId, async ({ ack, body, context }) => {
+  // The same button is in /reset's list, a message: there Slack gives the click a response_url, which
+  // needs no token, so a window that cannot open (Slack refusing the token) is said there, as a command's.
+  app.action(actionId, async ({ ack, body, context, respond }) => {
     await ack();
     const clicked = clickedBy(body);
     if (!clicked) {
       logger.warn({ actionId }, 'malformed home tab click');
       return;
     }
-    await openResetConfirmation({ client, credential, flow, logger, requester: clicked.requester, triggerId: clicked.click.trigger_id, opened: openedModalOf(context) });
+    await openResetConfirmation({ client, credential, flow, logger, requester: clicked.requester, triggerId: clicked.click.trigger_id, opened: openedModalOf(context), respond });
   });
 }

@@ -79,4 +79,14 @@ describe('the bot token refused while the server runs', () => {
     await h.waitForLogs('could not publish the home tab', unpublished + 2);
     expect(alertsSince(from)).toEqual([expect.objectContaining({ msg: PAGE, slackError: 'account_inactive' })]);
   });
+
+  it("a button of /reset's list, clicked, is answered through its message's response_url", async () => {
+    const picker = await h.command('/reset', 'UBOB');
+    expect(JSON.stringify(picker.json)).toContain('home_reset_pin');
+    h.slack.refuseToken('token_revoked');
+    const postedBefore = posted.length;
+    await h.click('UBOB', 'home_reset_pin', 'pin', { channel: 'C0GENERAL', ts: '' }, h.slack.newTriggerId(), { responseUrl: `${hookUrl}UBOB-picked` });
+    await until("the click's answer through its response_url", () => posted.length > postedBefore);
+    expect(posted.slice(postedBefore)).toEqual([{ who: 'UBOB-picked', text: TOLD }]);
+  });
 });
