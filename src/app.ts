@@ -139,7 +139,9 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
   // The health, start and setup checks bound their calls with an abortSignal; a call with send options
   // makes a client drop its cached middleware stacks, so they have a client of their own.
   const probes = new DynamoDBClient(aws);
-  const health = healthCheck(probes, config.audit.tableName, logger);
+  // Pages once when Slack refuses the bot token (token-watch.ts); /healthz says it meanwhile.
+  const tokenWatch = new TokenWatch(logger);
+  const health = healthCheck(probes, config.audit.tableName, logger, tokenWatch);
   const metrics = new PrometheusMetrics();
   const routes = [health.route, metricsRoute(metrics, config.metricsToken)];
 
@@ -164,7 +166,7 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
 
   // Initialised in start(), where a refused token or an unreachable Slack stops the start
   // (start-checks.ts); left to the constructor, Bolt's auth.test fails where nobody awaits it.
-  const app = new GuardedApp({ ...slackAppOptions(config, logger, fetch, { atStart: true }), receiver, deferInitialization: true }, KNOWN_ENTRY_POINTS, { fetch, logger, metrics, slack: slackWebApi(config, logger, fetch, config.slack.apiRetries, undefined, new TokenWatch(logger)) });
+  const app = new GuardedApp({ ...slackAppOptions(config, logger, fetch, { atStart: true }), receiver, deferInitialization: true }, KNOWN_ENTRY_POINTS, { fetch, logger, metrics, slack: slackWebApi(config, logger, fetch, config.slack.apiRetries, undefined, tokenWatch) });
   // The start's own auth.test, tried again by slackAtStart, not by the client.
   const slackAtStartClient = slackWebApi(config, logger, fetch, 0);
   let boltReady: Promise<void> | undefined;
@@ -749,8 +751,10 @@ function guardedHttpReceiver(config: Config, logger: AppLogger, routes: CustomRo
 /**
  * GET /healthz: 200 when the app is up and its audit table answers, 503 naming what fails.
  * The DynamoDB answer is cached briefly and bounded in time, so the probe itself stays quick.
+ * A bot token Slack refuses stays 200, its body saying so: no new instance can mend it, and one taken
+ * out of the load balancer would leave people with Slack's own error instead of Latchkey's words.
  */
-function healthCheck(dynamo: DynamoDBClient, auditTableName: string, logger: AppLogger) {
+function healthCheck(dynamo: DynamoDBClient, auditTableName: string, logger: AppLogger, tokenWatch: TokenWatch) {
   let cached: { at: number; dynamodb: 'ok' | 'failing' } | undefined;
   const checkDynamo = async (): Promise<'ok' | 'failing'> => {
     if (cached && Date.now() - cached.at < HEALTH_CACHE_MS) return cached.dynamodb;
@@ -779,9 +783,10 @@ function healthCheck(dynamo: DynamoDBClient, auditTableName: string, logger: App
           res.end(JSON.stringify(body));
         };
         if (!state.ready) return answer(503, { status: 'starting' });
-        void checkDynamo().then((dynamodb) =>
-          answer(dynamodb === 'ok' ? 200 : 503, { status: dynamodb === 'ok' ? 'ok' : 'degraded', checks: { dynamodb } }),
-        );
+        void checkDynamo().then((dynamodb) => {
+          const refused = tokenWatch.refused;
+          answer(dynamodb === 'ok' ? 200 : 503, { status: dynamodb === 'ok' && !refused ? 'ok' : 'degraded', checks: { dynamodb, ...(refused && { slack: 'token_refused' }) } });
+        });
       },
     } as CustomRoute,
   };

@@ -15,6 +15,11 @@ export class TokenWatch {
 
   constructor(private readonly logger: Logger) {}
 
+  /** Slack refused the token at the last call it answered. */
+  get refused(): boolean {
+    return this.said;
+  }
+
   /**
    * A call Slack answered: with its error code when it refused the call, undefined when it took it.
    * True when the refusal is the token's, and so has been said.

@@ -89,4 +89,20 @@ describe('the bot token refused while the server runs', () => {
     await until("the click's answer through its response_url", () => posted.length > postedBefore);
     expect(posted.slice(postedBefore)).toEqual([{ who: 'UBOB-picked', text: TOLD }]);
   });
+
+  it('/healthz stays 200 and says the token is refused, until Slack takes it again', async () => {
+    const health = async () => {
+      const res = await fetch(`${h.url}/healthz`);
+      return { status: res.status, body: (await res.json()) as unknown };
+    };
+    await h.openHome('UANN');
+    expect(await health()).toEqual({ status: 200, body: { status: 'ok', checks: { dynamodb: 'ok' } } });
+    h.slack.refuseToken('token_revoked');
+    await h.command('/reset-pin', 'UANN');
+    await until('the command to meet the refusal', () => h.slack.callsTo('users.info').some((c) => c.result?.error === 'token_revoked'));
+    expect(await health()).toEqual({ status: 200, body: { status: 'degraded', checks: { dynamodb: 'ok', slack: 'token_refused' } } });
+    h.slack.refuseToken(undefined);
+    await h.openHome('UANN');
+    expect(await health()).toEqual({ status: 200, body: { status: 'ok', checks: { dynamodb: 'ok' } } });
+  });
 });
