@@ -64,7 +64,16 @@ const WARNED_UNREADABLE_MAX = 1000;
 
 /** How many days before today ofDay keeps as last read: the Home tab's week, and the day it just left. */
 const ENDED_DAYS_KEPT = 8;
-/** How long a day kept so is used (its count unchanged): a record edited in place by hand keeps the count. */
+/**
+ * How many records those days may hold in all: about 440 bytes each as kept, so at most about 4.4 MB
+ * held between opens. A busier week's oldest days are read on each open, as every day was before.
+ */
+const ENDED_RECORDS_KEPT = 10_000;
+/**
+ * How long a day kept so is used while its count is unchanged: a record edited in place by hand, or
+ * one added as another expires (AUDIT_RETENTION_DAYS=1, its deletions just after a midnight), keeps
+ * the count, and is on an admin's tab within this time.
+ */
 const ENDED_DAY_KEPT_MS = 3_600_000;
 
 /** How many UTC days, from its first, stepsSince reads a request's steps over: its 30 days at most, and the next. */
@@ -164,8 +173,10 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
 
   async ofDay(day: string): Promise<readonly AuditEvent[]> {
     // A day before today's is read again only when it holds another number of records than when it
-    // was last read (a record written just after its midnight, or by hand): counting them returns a
-    // number, not the records, which is what each admin's Home tab open spent its memory and CPU on.
+    // was last read: a record written before its midnight that the by-day index had not yet shown, one
+    // from a writer whose clock is behind, or one put by hand. DynamoDB reads as much to count a day as
+    // to return it, but the count comes back as a number, not records to unmarshall and parse: what
+    // each admin's Home tab open spent its CPU and memory on (docs/performance.md, an eighteenth pass).
     const now = this.clock.now();
     if (day >= now.toISOString().slice(0, 10)) return this.readDay(day);
     const kept = this.endedDays.get(day);
@@ -173,8 +184,14 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
     if (fresh && (await this.reading(() => this.countOf(day))) === kept.events.length) return kept.events;
     const events = Object.freeze(await this.readDay(day));
     this.endedDays.delete(day);
-    this.endedDays.set(day, { events, readAt: now.getTime() });
-    for (const old of this.endedDays.keys()) if (this.endedDays.size > ENDED_DAYS_KEPT) this.endedDays.delete(old);
+    if (events.length <= ENDED_RECORDS_KEPT) this.endedDays.set(day, { events, readAt: now.getTime() });
+    let records = 0;
+    for (const kept of this.endedDays.values()) records += kept.events.length;
+    for (const [old, kept] of this.endedDays) {
+      if (this.endedDays.size <= ENDED_DAYS_KEPT && records <= ENDED_RECORDS_KEPT) break;
+      this.endedDays.delete(old);
+      records -= kept.events.length;
+    }
     return events;
   }
 

@@ -1041,7 +1041,7 @@ describe('the Home tab for admins', () => {
     expect(h.logs.filter((l) => l.includes('"audit searched"')).length).toBe(searched);
   });
 
-  it("a day before today's is read once and then only counted, until it holds another record: a record written there late (an outcome just after midnight, by hand) is on the next tab as on the first", async () => {
+  it("a day before today's is read once and then only counted, until it holds another record: a record written there late (one the index showed late, one put by hand) is on the next tab as on the first", async () => {
     // A day of its own in the week (four days ago), so that other tests' records are not on it.
     const day = new Date(Date.now() - 4 * 86_400_000).toISOString().slice(0, 10);
     const at = new Date(Date.parse(`${day}T10:00:00.000Z`));
@@ -1054,11 +1054,13 @@ describe('the Home tab for admins', () => {
     /** The Queries an open made of that day: a count of its records, or its records. */
     const ofTheDay = (from: number) =>
       h.dynamoGate.seen.slice(from).filter((c) => c.operation === 'Query' && c.body.includes(`"${day}"`)).map((c) => (JSON.parse(c.body).Select === 'COUNT' ? 'count' : 'read'));
+    // Opened once first, so that the day is kept as of now whatever the tests before read of it.
+    await h.openHome('UADA');
     const first = await stopped('000000dc0001');
 
     let seen = h.dynamoGate.seen.length;
     expect(textOf((await h.openHome('UADA')).home)).toContain(first);
-    expect(ofTheDay(seen)).toEqual(['read']);
+    expect(ofTheDay(seen)).toEqual(['count', 'read']);
 
     // Before: every open read the whole day again, its records unmarshalled and parsed each time.
     seen = h.dynamoGate.seen.length;
