@@ -372,6 +372,12 @@ export const APPROVED_WAITING_SHOWN = 5;
  */
 export const GUEST_CHECK_WAIT_MS = 1_000;
 const ATTENTION_DAYS = 7;
+/**
+ * Requests an admin's tab found gone from the approvals store that a process keeps knowing so
+ * (HomeTab.approvalsBefore): a tab asks of at most RECENT_ACTIVITY, so this covers fifty admins'
+ * tabs at once in about 26 KB (measured). Past it the first found is forgotten, and asked of again when shown.
+ */
+const GONE_KEPT = 500;
 export const ATTENTION_SHOWN = 10;
 /** A search's lines a page: counted in lines, as shown, not in records (a line takes one to four). */
 export const SEARCH_PAGE = 20;
@@ -397,6 +403,9 @@ export const EVERYONE_MAX_DAYS = 7;
  * another admin's revoke of it shows.
  */
 export class HomeTab {
+  /** Approved requests the approvals store no longer holds (approvalsBefore), oldest found first. */
+  private readonly gone = new Set<string>();
+
   constructor(private readonly deps: HomeTabDeps) {}
 
   /** The tab's data for the person who opened it, or undefined when the request is not for this workspace. */
@@ -866,18 +875,31 @@ export class HomeTab {
    * shows (a kind its requester finishes) and that they did not revoke themselves: none on most tabs,
    * at most RECENT_ACTIVITY reads at once, issued as soon as the person's records are read, beside the
    * week's Queries. `unread`: those the store could not say of (gone, or the read failed).
+   *
+   * One found gone is asked of no more by this process (`gone`): it was stored (an admin approved
+   * it), so its absence from a consistent read is the store's purge, 90 days past its time, and no
+   * write stores it again (a request is only created, under a new ID; every other write needs it
+   * there). A read that failed teaches nothing: all of its requests are asked of again next time.
    */
   private async approvalsBefore(admin: Requester, weekFrom: string, latest: Promise<Part<AuditEvent[]>>): Promise<OlderApprovals> {
     const read = await latest;
     const ids = read.ok && this.deps.requests ? approvedBefore(read.value, admin, weekFrom) : [];
-    if (ids.length === 0) return { standing: [], unread: [] };
+    const asked = ids.filter((id) => !this.gone.has(id));
+    if (asked.length === 0) return { standing: [], unread: ids };
     try {
-      const standing = await this.deps.requests!.standing(ids);
-      return { standing, unread: ids.filter((id) => !standing.some((r) => r.id === id)) };
+      const standing = await this.deps.requests!.standing(asked);
+      const found = new Set(standing.map((r) => r.id));
+      for (const id of asked) if (!found.has(id)) this.goneFrom(id);
+      return { standing, unread: ids.filter((id) => !found.has(id)) };
     } catch (err) {
       this.deps.logger.warn({ slackUserId: admin.userId, part: 'approvals before the week', code: asFailure(err).code, err: describeError(err) }, 'home tab part unavailable');
       return { standing: [], unread: ids };
     }
+  }
+
+  private goneFrom(id: string): void {
+    if (this.gone.size >= GONE_KEPT) this.gone.delete(this.gone.values().next().value!);
+    this.gone.add(id);
   }
 
   private async part<T>(name: string, requester: Requester, read: () => Promise<T>): Promise<Part<T>> {

@@ -6,7 +6,7 @@ import { homeOpenedEvent, postEvent } from '../support/slack-requests';
 import { until } from '../support/until';
 import { APPROVALS_CHANNEL, secretIn, SIGNING_SECRET, TEAM, useHarness, type Harness } from '../support/harness';
 import type { DynamoCall } from '../support/dynamo-gate';
-import { writeOf } from '../support/approval-requests';
+import { asksForPinReset, decide, review, writeOf } from '../support/approval-requests';
 
 /** The Home tab over real HTTP: the Events API in, views.publish out, and every click from it. */
 const buttonsOf = (home: Record<string, any>) =>
@@ -1134,6 +1134,52 @@ describe('the Home tab for admins', () => {
     expect(JSON.stringify(opened.view.blocks)).toContain('Only Latchkey admins can run the setup check.');
     expect(JSON.stringify(opened.view.blocks)).not.toMatch(/✓|✗/);
     await h.waitForLogs('refused: not an admin', refusals + 1);
+  });
+});
+
+describe("an admin's Home tab: her approvals decided before the week it reads", () => {
+  const h = useHarness({ env: { RESET_POLICY: 'pin=approval' }, awsRequestTimeoutMs: 1_000, dynamoGate: true }, (x) => {
+    x.slack.clear();
+    x.clock.offsetMs = 0;
+  });
+
+  it('one whose request is gone (purged) is asked of the store once a process, not on each open; one whose read failed is asked again on the next', async () => {
+    const approved = async (requester: string) => {
+      const request = await asksForPinReset(h, requester);
+      const { view } = await review(h, 'UADA', request);
+      await h.submit('UADA', view, { values: decide('approve') });
+      await h.waitForAudit('UADA', (r) => r.action === 'reset_decide' && r.approvalRequestId === request.requestId && r.phase === 'outcome' && r.outcome === 'success');
+      return request.requestId;
+    };
+    const kept = await approved('UANN');
+    const gone = await approved('UBOB');
+    // Gone as the store purges a request 90 days past its time; nothing stores one again under its ID.
+    await h.purgeRequest(gone);
+    const getsOf = (id: string, from: number) => h.dynamoGate.seen.slice(from).filter((c) => c.operation === 'GetItem' && c.body.includes(`REQUEST#${id}`)).length;
+    const lineOf = (home: Record<string, any>, id: string) => (home.blocks as any[]).map((b) => String(b.text?.text ?? '')).filter((t) => t.includes(`\`${id}\``));
+    const UNREAD = 'whether another admin revoked it later could not be read';
+    // Eight days on: both approvals are before the seven UTC days Ada's tab reads.
+    h.clock.offsetMs = 8 * 86_400_000;
+
+    // The store does not answer for the one still kept: neither is known gone from that read.
+    const release = h.dynamoGate.hold((c) => c.operation === 'GetItem' && c.body.includes(`REQUEST#${kept}`));
+    let { home } = await h.openHomeToTheEnd('UADA').finally(release);
+    expect(lineOf(home, kept)).toEqual([expect.stringContaining(UNREAD)]);
+    expect(lineOf(home, gone)).toEqual([expect.stringContaining(UNREAD)]);
+
+    // Answering again: both asked, the kept one read as it stands, the gone one found gone.
+    let seen = h.dynamoGate.seen.length;
+    ({ home } = await h.openHomeToTheEnd('UADA'));
+    expect([getsOf(kept, seen), getsOf(gone, seen)]).toEqual([1, 1]);
+    expect(lineOf(home, kept)).toEqual([expect.not.stringContaining(UNREAD)]);
+    expect(lineOf(home, gone)).toEqual([expect.stringContaining(UNREAD)]);
+
+    // Before: the gone one cost a GetItem on every open, for the same line.
+    seen = h.dynamoGate.seen.length;
+    ({ home } = await h.openHomeToTheEnd('UADA'));
+    expect([getsOf(kept, seen), getsOf(gone, seen)]).toEqual([1, 0]);
+    expect(lineOf(home, kept)).toEqual([expect.not.stringContaining(UNREAD)]);
+    expect(lineOf(home, gone)).toEqual([expect.stringContaining(UNREAD)]);
   });
 });
 
