@@ -1,7 +1,7 @@
 import { adminAnswer, type AdminAnswer, type AdminRefusal } from './admin-answer';
 import { asFailure, currentCode, describeError, isFailureCode, LatchkeyFailure, needsOperator } from './failure';
 import { APPLY_ACTIONS, APPROVAL_ACTIONS, REVOKE_ACTIONS, WITHDRAW_ACTIONS } from './approvals/kinds';
-import type { AwaitingRetry, Listed, OwnRequest, OwnRequests, SettledOnRead, SettledOnRecord, Waiting } from './approvals/approvals';
+import { asItStands, type AfterRead, type AwaitingRetry, type Listed, type OwnRequest, type OwnRequests, type SettledOnRead, type SettledOnRecord, type Waiting } from './approvals/approvals';
 import { closedOutcomeUnknown, endedAfterUnknownOutcome, neverAppliedOnRecord, type PendingRequest } from './approvals/pending-request';
 import type { Admins, AuditEvent, AuditLog, AuditReader, Clock, Logger, Requester } from './ports';
 import type { KnownGuests } from './known-guests';
@@ -335,8 +335,7 @@ interface ApprovalQueue {
   mine(requester: Requester, limit: number): Promise<OwnRequests>;
   standing(ids: readonly string[]): Promise<(PendingRequest & { readonly decidable: boolean })[]>;
   settleOnRead(requests: readonly PendingRequest[]): Promise<SettledOnRead>;
-  tellSettled(settled: readonly SettledOnRecord[]): Promise<void>;
-  showUnknown(requests: readonly PendingRequest[]): Promise<void>;
+  afterRead(after: AfterRead): Promise<void>;
   closeLapsedRetries(requests: readonly PendingRequest[]): Promise<void>;
   expireDue(requests: readonly PendingRequest[]): Promise<void>;
   followUpDecisions(requests: readonly PendingRequest[], viewer: Requester): Promise<void>;
@@ -428,10 +427,11 @@ export class HomeTab {
     // are drawn as they stand once settled, never as "outcome unknown" (settleOnRead).
     const unfinishedRead = typeof adminRead === 'object' && adminRead.parts.unfinished?.ok ? adminRead.parts.unfinished.value.requests : [];
     // One whose record shows nothing was sent is drawn so (never applied), as its message will say.
-    const { standing, settled, neverApplied } =
+    const read: SettledOnRead =
       deps.requests ? await deps.requests.settleOnRead([...(own?.ok ? own.value.requests : []), ...unfinishedRead]) : { standing: [], settled: [], neverApplied: [] };
-    const requests: Part<readonly OwnRequest[]> | undefined = own && (own.ok ? { ok: true, value: asTheyStand(own.value.requests, [...standing, ...neverApplied]) } : own);
-    const admin = typeof adminRead === 'string' ? adminRead : adminRead && withMoved(adminRead.parts, standing, neverApplied);
+    const { settled } = read;
+    const requests: Part<readonly OwnRequest[]> | undefined = own && (own.ok ? { ok: true, value: own.value.requests.map((r) => asItStands(r, read)) } : own);
+    const admin = typeof adminRead === 'string' ? adminRead : adminRead && withMoved(adminRead.parts, read);
     const activity: Part<readonly Activity[]> = events.ok
       ? {
           ok: true,
@@ -470,8 +470,8 @@ export class HomeTab {
    * (the person's own, shown or not, and for an admin the queue's) is expired: its message shows
    * it, and its requester is told. And each of the person's own requests decided by a click that
    * could not tell it was is told to them and the admins, as that click would have. And the
-   * requester and admins' message of each apply this open settled from the record are told. Failures
-   * are logged, never thrown.
+   * requester and admins' message of each apply this open settled from the record are told (the
+   * first and this: Approvals.afterRead, as /request-license does it). Failures are logged, never thrown.
    */
   async afterOpen(data: HomeData): Promise<void> {
     const { requests, logger } = this.deps;
@@ -483,11 +483,10 @@ export class HomeTab {
     const after = (name: string, work: Promise<void>) =>
       work.catch((err: unknown) => logger.warn({ slackUserId: data.requester.userId, part: name, err: describeError(err) }, 'home tab follow-up failed'));
     await Promise.all([
-      own.length + unfinished.length > 0 ? after('unknown outcomes', requests.showUnknown([...own, ...unfinished])) : undefined,
+      own.length + unfinished.length > 0 || data.settled ? after('read past the bound', requests.afterRead({ requests: [...own, ...unfinished], settled: data.settled ?? [] })) : undefined,
       (data.ownLapsed?.length ?? 0) + lapsed.length > 0 ? after('lapsed failed changes', requests.closeLapsedRetries([...(data.ownLapsed ?? []), ...lapsed])) : undefined,
       expiring.length > 0 ? after('expired requests', requests.expireDue(expiring)) : undefined,
       data.ownDecidedUntold ? after('decisions not yet told', requests.followUpDecisions(data.ownDecidedUntold, data.requester)) : undefined,
-      data.settled ? after('changes settled from the record', requests.tellSettled(data.settled)) : undefined,
     ]);
   }
 
@@ -912,18 +911,14 @@ export class HomeTab {
   }
 }
 
-/** The person's own requests, each moved since it was read (settleOnRead) as it stands now. */
-function asTheyStand(read: readonly OwnRequest[], standing: readonly OwnRequest[]): OwnRequest[] {
-  return read.map((r) => standing.find((s) => s.id === r.id) ?? r);
-}
-
 /**
  * The admin's lists with the requests moved since they were read (settleOnRead): each leaves the
  * changes whose outcome is unknown (settled, or decided again: no longer unknown), and one settled
  * as a failed change that can be retried joins those, oldest first, as their list would have read it.
  * One found never applied (`neverApplied`) stays, as found.
  */
-function withMoved(parts: AdminParts, standing: readonly OwnRequest[], neverApplied: readonly OwnRequest[] = []): AdminParts {
+function withMoved(parts: AdminParts, read: SettledOnRead): AdminParts {
+  const { standing, neverApplied } = read;
   if (standing.length === 0 && neverApplied.length === 0) return parts;
   const moved = new Set(standing.map((r) => r.id));
   const { unfinished, awaitingRetry } = parts;
@@ -931,7 +926,7 @@ function withMoved(parts: AdminParts, standing: readonly OwnRequest[], neverAppl
   return {
     ...parts,
     ...(unfinished?.ok && {
-      unfinished: { ok: true, value: { ...unfinished.value, requests: unfinished.value.requests.filter((r) => !moved.has(r.id)).map((r) => neverApplied.find((f) => f.id === r.id) ?? r) } },
+      unfinished: { ok: true, value: { ...unfinished.value, requests: unfinished.value.requests.filter((r) => !moved.has(r.id)).map((r) => asItStands(r, read)) } },
     }),
     ...(awaitingRetry?.ok &&
       retry.length > 0 && {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ACCOUNT_GONE, type ApprovalFailure, type ApprovalKind, type Approvals, type SettledOnRecord } from './approvals/approvals';
-import { holdsOpenPlace, type PendingRequest } from './approvals/pending-request';
+import { ACCOUNT_GONE, asItStands, type AfterRead, type ApprovalFailure, type ApprovalKind, type Approvals } from './approvals/approvals';
+import { holdsOpenPlace } from './approvals/pending-request';
 import { asFailure, describeError } from './failure';
 import { identifyRequester } from './identify-requester';
 import { asLicenseRequest, LICENSE_KIND, LICENSE_SLOT, licenseStanding, type LicenseRequest, type OpenLicenseRequest } from './license-request';
@@ -36,22 +36,15 @@ export type LicenseFieldError = 'UNCHANGED' | 'NO_CHOICE' | 'REASON_EMPTY' | 'RE
 type LicenseFailure = ApprovalFailure;
 
 /**
- * What start's read of an open request past its bound (Approvals.settleOnRead, as a Home tab reads
- * it) leaves to do once the modal shows its answer (LicenseRequests.followUp): `settled`, settled
- * from the audit record by this read, whose requester and admins' message are told; `read`, the
- * request as it stands, whose admins' message shows an unknown outcome (or that it was never applied).
+ * What /request-license opens with: the form, the request already open, or a failure; and, when it
+ * read an open request (Approvals.settleOnRead, as a Home tab reads it), what that read leaves to do
+ * once the modal shows its answer (`afterRead`, LicenseRequests.followUp).
  */
-export interface ReadPastBound {
-  readonly settled: readonly SettledOnRecord[];
-  readonly read: PendingRequest;
-}
-
-/** What /request-license opens with: the form, the request already open, or a failure; each with what its read past the bound left to do. */
 export type LicenseStart = (
   | { ok: true; state: 'form'; email: string; current: License; ticket: string }
   | ({ ok: true; state: 'open' } & OpenLicenseRequest)
   | LicenseFailure
-) & { readonly pastBound?: ReadPastBound };
+) & { readonly afterRead?: AfterRead };
 
 interface LicenseRequestsDeps {
   /** Undefined when license requests are not set up (no directory with licenses, approvals channel or admins). */
@@ -113,13 +106,13 @@ export class LicenseRequests {
    * change's outcome is unknown, read for the first time past its bound, is read as the Home tab
    * reads it (Approvals.settleOnRead: its audit record, once; a request with none makes no call):
    * settled from the record, it stands as settled (applied: no longer open, so the form); found never
-   * applied, it says nothing was sent. What that read leaves to do is `pastBound` (followUp).
+   * applied, it says nothing was sent. What that read leaves to do is `afterRead` (followUp).
    */
   async start(requester: Requester): Promise<LicenseStart> {
     const directory = this.deps.directory;
     if (!directory) return { ok: false, code: 'DIRECTORY_NOT_ENABLED' };
     let email: string | undefined;
-    let pastBound: ReadPastBound | undefined;
+    let afterRead: AfterRead | undefined;
     try {
       const member = await identifyRequester(requester, this.deps.members, this.deps.workspace);
       email = member.email;
@@ -127,11 +120,11 @@ export class LicenseRequests {
       if (open.status === 'rejected') throw open.reason;
       const held = open.value;
       if (held) {
-        const { standing, settled, neverApplied } = await this.deps.approvals.settleOnRead([held]);
-        const read = standing.find((r) => r.id === held.id) ?? neverApplied.find((r) => r.id === held.id) ?? held;
-        pastBound = { settled, read };
-        if (holdsOpenPlace(read, this.deps.clock.now())) {
-          return { ok: true, state: 'open', request: asLicenseRequest(read), stands: licenseStanding(read, this.deps.approvals.finishUnknown(read)), pastBound };
+        const read = await this.deps.approvals.settleOnRead([held]);
+        const request = asItStands(held, read);
+        afterRead = { requests: [request], settled: read.settled };
+        if (holdsOpenPlace(request, this.deps.clock.now())) {
+          return { ok: true, state: 'open', request: asLicenseRequest(request), stands: licenseStanding(request, this.deps.approvals.finishUnknown(request)), afterRead };
         }
       }
       if (found.status === 'rejected') throw found.reason;
@@ -146,7 +139,7 @@ export class LicenseRequests {
         from: user.license,
         expiresAt: this.now() + FORM_TTL_MS,
       };
-      return { ok: true, state: 'form', email, current: user.license, ticket: this.deps.sealer.seal(LICENSE_FORM_TICKET, ticket), ...(pastBound && { pastBound }) };
+      return { ok: true, state: 'form', email, current: user.license, ticket: this.deps.sealer.seal(LICENSE_FORM_TICKET, ticket), ...(afterRead && { afterRead }) };
     } catch (err) {
       // Refused before the form: recorded with a reference, as every refusal of a request is.
       const failure = asFailure(err);
@@ -157,24 +150,22 @@ export class LicenseRequests {
       else this.deps.logger.warn(fields, 'approval request refused or failed');
       (this.deps.metrics ?? NO_METRICS).count('request_refused', { action: 'license_start', code: failure.code });
       await this.deps.approvals.refused(requester, LICENSE_KIND, failure.code, { directory: this.deps.auditDirectory, requestId });
-      return { ok: false, code: failure.code, email, requestId, retryAt: failure.retryAt, ...(pastBound && { pastBound }) };
+      return { ok: false, code: failure.code, email, requestId, retryAt: failure.retryAt, ...(afterRead && { afterRead }) };
     }
   }
 
   /**
-   * Once start's answer is shown (so the modal never waits for Slack), what its read past the bound
-   * left to do, as a Home tab's afterOpen does it: the admins' message of a request whose outcome is
-   * unknown shows it so (or that it was never applied, recorded with it), and one settled from the
-   * record is told to its requester and admins. Nothing to do (no call) for any other. Never throws.
+   * Once start's answer is shown (so the modal never waits for Slack), what its read of the open
+   * request left to do, as a Home tab's afterOpen does it (Approvals.afterRead): the admins' message
+   * of a request whose outcome is unknown shows it so (or that it was never applied, recorded with
+   * it), and one settled from the record is told to its requester and admins. Nothing to do (no
+   * call) for any other. Never throws.
    */
   async followUp(requester: Requester, started: LicenseStart): Promise<void> {
-    const pastBound = started.pastBound;
-    if (!pastBound) return;
-    const logged = (part: string) => (err: unknown) => this.deps.logger.warn({ slackUserId: requester.userId, part, err: describeError(err) }, 'license request follow-up failed');
-    await Promise.all([
-      this.deps.approvals.showUnknown([pastBound.read]).catch(logged('unknown outcome')),
-      pastBound.settled.length > 0 ? this.deps.approvals.tellSettled(pastBound.settled).catch(logged('changes settled from the record')) : undefined,
-    ]);
+    if (!started.afterRead) return;
+    await this.deps.approvals
+      .afterRead(started.afterRead)
+      .catch((err: unknown) => this.deps.logger.warn({ slackUserId: requester.userId, err: describeError(err) }, 'license request follow-up failed'));
   }
 
   /** The form's own checks, with no I/O, so the modal can show them inline before acknowledging. */

@@ -58,6 +58,6 @@ export async function openLicenseForm(args: {
     logger: args.logger,
     userId: requester.userId,
   });
-  // After the modal, shown or not: a request its read settled is told, as the Home tab's afterOpen tells it.
+  // After the modal, shown or not, so the window never waits for Slack's posts (as the Home tab's afterOpen).
   await args.flow.followUp(requester, await starting);
 }

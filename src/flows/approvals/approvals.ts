@@ -93,6 +93,25 @@ export interface SettledOnRead {
 }
 
 /**
+ * A request read before settleOnRead took it, as it stands after that read: moved since (settled, by
+ * this read or another reader), found never applied, or as it was read. The one answer every reader
+ * (a Home tab, /request-license) draws from, so none keeps a rule of its own.
+ */
+export function asItStands<T extends PendingRequest>(request: T, read: SettledOnRead): T | OwnRequest {
+  return read.standing.find((r) => r.id === request.id) ?? read.neverApplied.find((r) => r.id === request.id) ?? request;
+}
+
+/**
+ * What a read past the bound leaves to do once its answer is shown (Approvals.afterRead): `requests`,
+ * those it showed, as they stand after settleOnRead (asItStands), whose admins' message may show an
+ * unknown outcome; `settled`, what that read settled from the record, to be told.
+ */
+export interface AfterRead {
+  readonly requests: readonly PendingRequest[];
+  readonly settled: readonly SettledOnRecord[];
+}
+
+/**
  * A person's own requests as their Home tab shows them (`requests`, up to the limit asked), and,
  * shown or not (an older one is never among the newest shown): `lapsed`, every failed change of
  * theirs still on the failed list past its request's time, which closeLapsedRetries closes after
@@ -1325,6 +1344,17 @@ export class Approvals {
    */
   private unknownNotYetShown(r: PendingRequest): boolean {
     return this.finishUnknown(r) && r.messageShownFor !== messageState(r);
+  }
+
+  /**
+   * Once a read's answer is shown (a Home tab, /request-license), so that it never waits for Slack:
+   * what its settleOnRead left to do (showUnknown and tellSettled), each whatever the other did.
+   * Nothing to do, no call. Throws the first failure once both have ended.
+   */
+  async afterRead({ requests, settled }: AfterRead): Promise<void> {
+    const ended = await Promise.allSettled([requests.length > 0 ? this.showUnknown(requests) : undefined, settled.length > 0 ? this.tellSettled(settled) : undefined]);
+    const failed = ended.find((e): e is PromiseRejectedResult => e.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   /**
