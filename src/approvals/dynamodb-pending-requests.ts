@@ -71,6 +71,7 @@ const requestItem = z.object({
   expiredAtWithdraw: z.boolean().optional(),
   messageShownFor: z.string().optional(),
   neverAppliedFor: z.string().optional(),
+  shownUnreadFor: z.string().optional(),
   appliedToldFor: z.string().optional(),
 });
 
@@ -374,6 +375,8 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
     const token = new WriteToken('messageRewriteBy');
     const now = this.clock.now().getTime();
     const asRead = unmovedSince(read);
+    // Its record not read: shown so once for this state (shownUnreadFor), until a read of the record.
+    const unread = read.shownUnreadFor === state;
     const claimed = await this.guard(async () => {
       try {
         await this.client.send(
@@ -383,6 +386,7 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
             UpdateExpression: `SET messageRewriteFor = :state, messageRewriteAt = :now, ${token.set}`,
             ConditionExpression:
               `attribute_exists(pk) AND ${asRead.condition} AND (attribute_not_exists(messageShownFor) OR messageShownFor <> :state) AND ` +
+              (unread ? '(attribute_not_exists(shownUnreadFor) OR shownUnreadFor <> :state) AND ' : '') +
               `(${token.orOurs('attribute_not_exists(messageRewriteFor) OR messageRewriteFor <> :state OR messageRewriteAt < :lapsedBefore')})`,
             ExpressionAttributeNames: { ...token.names, ...asRead.names },
             ExpressionAttributeValues: marshall({ ':state': state, ':now': now, ':lapsedBefore': now - MESSAGE_REWRITE_CLAIM_MS, ...asRead.values, ...token.values }),
@@ -395,14 +399,14 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
       }
     });
     // Both only while the claim is still this one: one taken over after it lapsed is the other process's.
-    const settle = (set: string | undefined, values: Record<string, unknown> = {}) =>
+    const settle = (set: string | undefined, values: Record<string, unknown> = {}, remove = '') =>
       this.guard(async () => {
         try {
           await this.client.send(
             new UpdateItemCommand({
               TableName: this.tableName,
               Key: marshall(requestKey(id)),
-              UpdateExpression: `${set ? `SET ${set} ` : ''}REMOVE messageRewriteFor, messageRewriteAt, ${token.remove}`,
+              UpdateExpression: `${set ? `SET ${set} ` : ''}REMOVE ${remove}messageRewriteFor, messageRewriteAt, ${token.remove}`,
               ConditionExpression: token.ours,
               ExpressionAttributeNames: token.names,
               ExpressionAttributeValues: marshall({ ...values, ...token.values }),
@@ -417,7 +421,9 @@ export class DynamoDbPendingRequests implements PendingRequestStore {
       claimed,
       shown: async () => {
         const neverApplied = read.neverAppliedFor === state;
-        if (claimed) await settle(`messageShownFor = :state${neverApplied ? ', neverAppliedFor = :state' : ''}`, { ':state': state });
+        if (!claimed) return;
+        if (unread) await settle('shownUnreadFor = :state', { ':state': state });
+        else await settle(`messageShownFor = :state${neverApplied ? ', neverAppliedFor = :state' : ''}`, { ':state': state }, 'shownUnreadFor, ');
       },
       release: async () => {
         if (claimed) await settle(undefined).catch(() => undefined);
@@ -668,6 +674,7 @@ function fromItem(raw: Record<string, unknown>): PendingRequest {
     ...(i.expiredAtWithdraw && { expiredAtWithdraw: true }),
     messageShownFor: i.messageShownFor,
     ...(i.neverAppliedFor && { neverAppliedFor: i.neverAppliedFor }),
+    ...(i.shownUnreadFor && { shownUnreadFor: i.shownUnreadFor }),
     ...(i.appliedToldFor && { appliedToldFor: i.appliedToldFor }),
   };
 }

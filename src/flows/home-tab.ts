@@ -428,7 +428,7 @@ export class HomeTab {
     const unfinishedRead = typeof adminRead === 'object' && adminRead.parts.unfinished?.ok ? adminRead.parts.unfinished.value.requests : [];
     // One whose record shows nothing was sent is drawn so (never applied), as its message will say.
     const read: SettledOnRead =
-      deps.requests ? await deps.requests.settleOnRead([...(own?.ok ? own.value.requests : []), ...unfinishedRead]) : { standing: [], settled: [], neverApplied: [] };
+      deps.requests ? await deps.requests.settleOnRead([...(own?.ok ? own.value.requests : []), ...unfinishedRead]) : { standing: [], settled: [], found: [] };
     const { settled } = read;
     const requests: Part<readonly OwnRequest[]> | undefined = own && (own.ok ? { ok: true, value: own.value.requests.map((r) => asItStands(r, read)) } : own);
     const admin = typeof adminRead === 'string' ? adminRead : adminRead && withMoved(adminRead.parts, read);
@@ -918,8 +918,8 @@ export class HomeTab {
  * One found never applied (`neverApplied`) stays, as found.
  */
 function withMoved(parts: AdminParts, read: SettledOnRead): AdminParts {
-  const { standing, neverApplied } = read;
-  if (standing.length === 0 && neverApplied.length === 0) return parts;
+  const { standing, found } = read;
+  if (standing.length === 0 && found.length === 0) return parts;
   const moved = new Set(standing.map((r) => r.id));
   const { unfinished, awaitingRetry } = parts;
   const retry = standing.filter((r) => r.status === 'APPLY_FAILED' && r.decidable);

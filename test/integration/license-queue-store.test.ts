@@ -2,9 +2,10 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { approvalsTable } from '../../src/approvals/approvals-table';
 import { DynamoDbPendingRequests } from '../../src/approvals/dynamodb-pending-requests';
 import { MESSAGE_REWRITE_CLAIM_MS, type PendingRequest, type PendingRequestStore } from '../../src/flows/approvals/pending-request';
-import { Approvals, type ApprovalKind } from '../../src/flows/approvals/approvals';
+import { Approvals, asItStands, type ApprovalKind } from '../../src/flows/approvals/approvals';
 import { ensureTable } from '../../src/storage/ensure-table';
 import { LatchkeyFailure } from '../../src/flows/failure';
+import type { AuditReader } from '../../src/flows/ports';
 import { MemoryAdmins, MemoryAnnouncer, MemoryAudit, MemoryLogger, MemoryPendingRequests, MemoryRateLimiter } from '../support/in-memory-ports';
 import { startDynalite, type LocalDynamo } from '../support/dynamodb-local';
 
@@ -41,8 +42,9 @@ describe('license requests by list', () => {
   const RESET_KIND: ApprovalKind = { id: 'reset', slot: () => 'reset:pin', auditDetail: () => ({}), reviewDetails: async () => ({}), onApprove: { handOver: { finishWithinMs: 15 * 60_000 } } };
 
   /** The capability over the store, with one kind; admins are UADA. */
-  const approvalsOver = (store: PendingRequestStore, kind: ApprovalKind, at: { now: () => Date }, logger = new MemoryLogger(), announcer = new MemoryAnnouncer()) =>
+  const approvalsOver = (store: PendingRequestStore, kind: ApprovalKind, at: { now: () => Date }, logger = new MemoryLogger(), announcer = new MemoryAnnouncer(), auditReader?: Pick<AuditReader, 'stepsSince'>) =>
     new Approvals({
+      ...(auditReader && { auditReader }),
       kinds: [kind],
       admins: new MemoryAdmins(new Set(['UADA'])),
       store,
@@ -419,6 +421,54 @@ describe('license requests by list', () => {
       const later = approvalsOver(store, RESET_KIND, at, new MemoryLogger(), third);
       await later.showUnknown((await later.unfinished()).requests);
       expect(third.refreshed).toEqual([]);
+    }
+  });
+
+  it("an approval past its bound whose audit record could not be read: its message is shown unknown once, by one process, however often the read fails again, and the next read of the record says what it found (never applied) and records it; in DynamoDB and in the flows' in-memory store alike", async () => {
+    await ensureTable(client, approvalsTable('approvals-12'));
+    const at = { now: () => new Date('2026-12-01T09:20:00Z') };
+    for (const store of [new DynamoDbPendingRequests(client, 'approvals-12', at), new MemoryPendingRequests(at)]) {
+      const id = 'unread-once';
+      await store.create(request(id, 'UREAD', '2026-12-01T08:00:00.000Z'), 'OPEN');
+      // Approved, its applying never began (nothing on record), past its 10 minutes.
+      await store.transition(id, ['PENDING'], 'APPROVED', { decidedBy: 'UADA', decidedAt: '2026-12-01T08:30:00.000Z', underway: true });
+      let blip = true;
+      let reads = 0;
+      const log = {
+        stepsSince: async () => {
+          reads++;
+          if (blip) throw Object.assign(new Error('blip'), { name: 'ProvisionedThroughputExceededException' });
+          return [];
+        },
+      };
+      // Each read as a Home tab (or /request-license) makes it: settled on read, then what that read left to do, once shown.
+      const opens = async (p: Approvals) => {
+        const read = (await p.unfinished()).requests;
+        const settled = await p.settleOnRead(read);
+        const shown = read.map((r) => asItStands(r, settled));
+        await p.afterRead({ requests: shown, settled: settled.settled });
+        return shown;
+      };
+      const [a, b] = [new MemoryAnnouncer(), new MemoryAnnouncer()];
+      const [first, second] = [approvalsOver(store, LICENSE_KIND, at, new MemoryLogger(), a, log), approvalsOver(store, LICENSE_KIND, at, new MemoryLogger(), b, log)];
+      expect((await opens(first)).map((r) => r.neverAppliedFor)).toEqual([undefined]);
+      expect(a.refreshed.map((r) => r.id)).toEqual([id]);
+      // The log still cannot be read: each read tries it again, and nobody rewrites the message again.
+      await opens(first);
+      await opens(second);
+      await opens(second);
+      expect(reads).toBe(4);
+      expect([...a.refreshed, ...b.refreshed]).toHaveLength(1);
+      // Read at last: nothing was sent, said so and recorded, once.
+      blip = false;
+      expect((await opens(second)).map((r) => r.neverAppliedFor)).toEqual(['APPROVED  2026-12-01T08:30:00.000Z']);
+      expect(b.refreshed.map((r) => [r.id, r.neverAppliedFor])).toEqual([[id, 'APPROVED  2026-12-01T08:30:00.000Z']]);
+      expect(await store.get(id)).toMatchObject({ messageShownFor: 'APPROVED  2026-12-01T08:30:00.000Z', neverAppliedFor: 'APPROVED  2026-12-01T08:30:00.000Z' });
+      expect((await store.get(id))?.shownUnreadFor).toBeUndefined();
+      // No later read reads the record again, or rewrites the message.
+      await opens(first);
+      expect(reads).toBe(5);
+      expect([...a.refreshed, ...b.refreshed]).toHaveLength(2);
     }
   });
 

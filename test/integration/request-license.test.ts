@@ -948,6 +948,38 @@ describe('/request-license: an approval whose applying is not known to have begu
     }
   }, 90_000);
 
+  it("an approval saved but never applied, past 10 minutes, whose audit record its requester's /request-license could not read (a DynamoDB blip): the next one reads it again and says nothing was sent, and the admins' message follows; never \"cannot tell\" for good, and the message is not rewritten again while the record still cannot be read", async () => {
+    const request = await h.asksForLicense('UANN', { license: 'Pro' });
+    await h.addRawRequestFields(request.requestId, { status: 'APPROVED', decidedBy: 'UMAX', decidedAt: h.clock.now().toISOString(), list: 'CHANGE_UNDERWAY' });
+    h.clock.offsetMs = 11 * 60_000;
+    const stepsRead = (c: { operation: string; body: string }) => c.operation === 'Query' && c.body.includes(request.requestId) && c.body.includes(':since');
+    const rewrites = () => h.slack.callsTo('chat.update').filter((c) => c.args.ts === request.message.ts);
+    let stopLosing = h.dynamoGate.lose(stepsRead, Infinity);
+    try {
+      const blipped = JSON.stringify((await h.open('/request-license', 'UANN', { timeoutMs: 50_000 })).view.blocks);
+      expect(blipped).toContain('so Latchkey cannot tell whether your Amazon Chime license was changed');
+      await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('outcome is unknown'), 10_000);
+      // Asked again while it still cannot be read: read again, still said so, and the message is left as it is.
+      const triedBefore = h.dynamoGate.lost.filter(stepsRead).length;
+      expect(JSON.stringify((await h.open('/request-license', 'UANN', { timeoutMs: 50_000 })).view.blocks)).toContain('cannot tell');
+      expect(h.dynamoGate.lost.filter(stepsRead).length).toBeGreaterThan(triedBefore);
+      stopLosing();
+      stopLosing = () => {};
+      // Read at last. Before: "cannot tell" for good, the record never read again (the first read's rewrite recorded it as shown).
+      const asked = JSON.stringify((await h.open('/request-license', 'UANN')).view.blocks);
+      expect(asked).toContain(':warning: <@UMAX> approved your request to change your Amazon Chime license to Pro, but it was never applied: Latchkey has no record of applying it, so nothing was sent to Amazon Chime and your Amazon Chime license was not changed.');
+      await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('never applied'), 10_000);
+      await until('the finding recorded on the request', async () => (await h.storedRequest(request.requestId))?.neverAppliedFor !== undefined, 10_000);
+      expect(rewrites().map((c) => (JSON.stringify(c.args).includes('never applied') ? 'never applied' : 'unknown'))).toEqual(['unknown', 'never applied']);
+      const opened = await h.opensReview('UADA', request);
+      await h.submit('UADA', opened.view, { values: decide('deny', 'Blip over') });
+      await h.viewUpdate(opened.viewId, 2, 50_000);
+    } finally {
+      stopLosing();
+      h.clock.offsetMs = 0;
+    }
+  }, 150_000);
+
   it("a change sent by a first apply (no outcome on record), approved again and that click lost before applying, denied after 10 more minutes: its requester is told the earlier change may have been made, never a plain denial", async () => {
     const request = await h.asksForLicense('UANN', { license: 'Pro' });
     const firstAt = h.clock.now();

@@ -196,7 +196,8 @@ export class MemoryPendingRequests implements PendingRequestStore {
     const free = !held || held.state !== state || held.at < now - MESSAGE_REWRITE_CLAIM_MS;
     // Moved since it was read: its status, or the time of a take or a decision, is another.
     const moved = !current || current.status !== read.status || current.takenAt !== read.takenAt || current.decidedAt !== read.decidedAt;
-    if (moved || current.messageShownFor === state || !free) return { claimed: false, shown: async () => {}, release: async () => {} };
+    const unread = read.shownUnreadFor === state;
+    if (moved || current.messageShownFor === state || (unread && current.shownUnreadFor === state) || !free) return { claimed: false, shown: async () => {}, release: async () => {} };
     const by = {};
     this.rewrites.set(id, { state, at: now, by });
     const ours = () => this.rewrites.get(id)?.by === by;
@@ -206,7 +207,12 @@ export class MemoryPendingRequests implements PendingRequestStore {
         if (!ours()) return;
         this.rewrites.delete(id);
         const latest = this.requests.get(id);
-        if (latest) this.requests.set(id, { ...latest, messageShownFor: state, ...(read.neverAppliedFor === state && { neverAppliedFor: state }) });
+        if (!latest) return;
+        if (unread) this.requests.set(id, { ...latest, shownUnreadFor: state });
+        else {
+          const { shownUnreadFor: _, ...rest } = latest;
+          this.requests.set(id, { ...rest, messageShownFor: state, ...(read.neverAppliedFor === state && { neverAppliedFor: state }) });
+        }
       },
       release: async () => {
         if (ours()) this.rewrites.delete(id);

@@ -37,8 +37,8 @@ const FINISH_OUTCOME_UNKNOWN_AFTER_MS = 10 * 60_000;
 /** How far before a request's creation its applying's attempts are looked for (applyOnRecord): a clock stepped back a little. */
 const APPLY_CLOCK_SKEW_MS = 60_000;
 
-/** What the audit log shows of an approval's applies (applyOnRecord). */
-type ApplyRecord = { readonly shows: 'none' | 'attempt' | 'success' } | { readonly shows: 'failure'; readonly errorCode: FailureCode };
+/** What the audit log shows of an approval's applies (applyOnRecord); `unread`: nothing, its read failed. */
+type ApplyRecord = { readonly shows: 'none' | 'attempt' | 'success' | 'unread' } | { readonly shows: 'failure'; readonly errorCode: FailureCode };
 
 /** How many of the queue's requests one read looks at, at most, to find enough live ones. */
 const QUEUE_READ_MAX = 250;
@@ -83,22 +83,23 @@ export interface SettledOnRecord {
 /**
  * What settling before a Home tab is drawn found: each request read that moved since (`standing`,
  * as it stands now, with whether an admin can decide it), and those this read settled itself
- * (`settled`), for tellSettled. `neverApplied`: those unmoved whose record shows no apply began
- * (PendingRequest.neverAppliedFor, set here), drawn so and recorded so by their message's rewrite (showUnknown).
+ * (`settled`), for tellSettled. `found`: every other one it took, unmoved, with what its read of the
+ * record found, drawn so and recorded so by their message's rewrite (showUnknown): no apply began
+ * (PendingRequest.neverAppliedFor), or the record could not tell this read (shownUnreadFor).
  */
 export interface SettledOnRead {
   readonly standing: readonly OwnRequest[];
   readonly settled: readonly SettledOnRecord[];
-  readonly neverApplied: readonly OwnRequest[];
+  readonly found: readonly OwnRequest[];
 }
 
 /**
  * A request read before settleOnRead took it, as it stands after that read: moved since (settled, by
- * this read or another reader), found never applied, or as it was read. The one answer every reader
+ * this read or another reader), as its read of the record found it, or as it was read. The one answer every reader
  * (a Home tab, /request-license) draws from, so none keeps a rule of its own.
  */
 export function asItStands<T extends PendingRequest>(request: T, read: SettledOnRead): T | OwnRequest {
-  return read.standing.find((r) => r.id === request.id) ?? read.neverApplied.find((r) => r.id === request.id) ?? request;
+  return read.standing.find((r) => r.id === request.id) ?? read.found.find((r) => r.id === request.id) ?? request;
 }
 
 /**
@@ -1318,24 +1319,31 @@ export class Approvals {
    * apply began (neverApplied) is drawn as never applied, nothing sent, and its message's rewrite
    * (showUnknown) records that with it (PendingRequest.neverAppliedFor), so every later line says it
    * with no read of the record. Never throws: a record not read, or a write that failed, leaves the
-   * request as read (shown unknown, as before).
+   * request as read (shown unknown), and its message's rewrite records that (shownUnreadFor) instead
+   * of its state as shown, so the next read (a Home tab's, /request-license's) reads it again, and
+   * none rewrites the message again while the record still cannot be read.
    */
   async settleOnRead(requests: readonly PendingRequest[]): Promise<SettledOnRead> {
     const due = [...new Map(requests.filter((r) => this.unknownNotYetShown(r)).map((r) => [r.id, r])).values()];
     const standing: OwnRequest[] = [];
     const settled: SettledOnRecord[] = [];
-    const neverApplied: OwnRequest[] = [];
+    const found: OwnRequest[] = [];
     await aFewAtATime(due, WRITES_AT_ONCE, async (r) => {
+      const state = messageState(r);
       const record = await this.applyOnRecord(r);
-      // Nothing was sent: the same read says so, to this tab and, once its message is rewritten, on record.
-      if (this.neverApplied(r, record)) neverApplied.push({ ...r, neverAppliedFor: messageState(r), decidable: this.decidable(r) });
-      const found = await this.settleQuietly(r, record);
-      // Not moved (its write failed, and read back as it was): shown as read.
-      if (!found || messageState(found.request) === messageState(r)) return;
-      standing.push({ ...found.request, decidable: this.decidable(found.request) });
-      if (found.ours) settled.push(found.ours);
+      const moved = await this.settleQuietly(r, record);
+      if (moved && messageState(moved.request) !== state) {
+        standing.push({ ...moved.request, decidable: this.decidable(moved.request) });
+        if (moved.ours) settled.push(moved.ours);
+        return;
+      }
+      // Unmoved, shown as read, with what this read found, for its message's rewrite to record: nothing
+      // sent (said so from now on), or the record not read, or its outcome not written (read again next time).
+      const { shownUnreadFor: _, ...asRead } = r;
+      const unread = record?.shows === 'unread' || record?.shows === 'success' || record?.shows === 'failure';
+      found.push({ ...asRead, ...(this.neverApplied(r, record) && { neverAppliedFor: state }), ...(unread && { shownUnreadFor: state }), decidable: this.decidable(r) });
     });
-    return { standing, settled, neverApplied };
+    return { standing, settled, found };
   }
 
   /**
@@ -1381,7 +1389,9 @@ export class Approvals {
     const due = requests.filter((r) => this.unknownNotYetShown(r));
     await aFewAtATime(due, WRITES_AT_ONCE, async (r) => {
       const state = messageState(r);
-      const key = `${r.id} ${state}`;
+      // Its record not read (settleOnRead): this rewrite is recorded as that (shownUnreadFor), made once
+      // while it stays so, and the one after a read of the record is another.
+      const key = `${r.id} ${state}${r.shownUnreadFor === state ? ' unread' : ''}`;
       // Read twice in one open (the person's own and the admins' list), or rewritten by this process already.
       if (this.shownUnknown.has(key)) return;
       if (this.shownUnknown.size >= SHOWN_UNKNOWN_MAX) this.shownUnknown.clear();
@@ -1843,7 +1853,7 @@ export class Approvals {
       steps = (await reader.stepsSince(request.id, new Date(Date.parse(request.createdAt) - APPLY_CLOCK_SKEW_MS).toISOString())).filter((e) => e.action === apply);
     } catch (err) {
       this.warn(err, request, 'reading whether an approval began applying failed: its denial says the change may have been made');
-      return undefined;
+      return { shows: 'unread' };
     }
     const own = steps.map((e) => e.requestId).filter((id) => id >= decidedAt).sort(compareText).at(-1);
     const outcome = own === undefined ? undefined : steps.find((e) => e.requestId === own && e.phase === 'outcome');

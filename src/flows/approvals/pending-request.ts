@@ -164,6 +164,15 @@ export interface PendingRequest<D extends Detail = Detail> {
    * say nothing was sent (neverAppliedOnRecord); a new decision is a new state.
    */
   readonly neverAppliedFor?: string;
+  /**
+   * The state (messageState) its admins' message was rewritten for as a change whose outcome is
+   * unknown while the audit record could not tell the read that found it past its bound (its read
+   * failed, or the outcome it showed could not be written: Approvals.settleOnRead), recorded instead
+   * of messageShownFor: so the next read (a Home tab's, /request-license's) reads the record again,
+   * and no read rewrites the message again for that state until one has read it (a DynamoDB blip,
+   * repeated, never leaves the request "cannot tell" for good, nor posts on every read).
+   */
+  readonly shownUnreadFor?: string;
 }
 
 /** A request's state as its admins' message shows it, for a change whose outcome is unknown: a new take or decision is a new state. */
@@ -196,7 +205,9 @@ export interface MessageRewriteClaim {
   /**
    * The rewrite was made: the state is recorded as shown (messageShownFor), and nobody rewrites it
    * again; and, when the request as claimed was found never applied in that state (its
-   * neverAppliedFor), that too, in the same write, for every later line to say.
+   * neverAppliedFor), that too, in the same write, for every later line to say. Claimed with its
+   * record not read (its shownUnreadFor, that state), only that is recorded (shownUnreadFor): a
+   * later claim of the same kind is refused, one after a read of the record is not.
    */
   shown(): Promise<void>;
   /** The rewrite failed: the claim is given back, so a later read tries again. */
