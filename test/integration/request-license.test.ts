@@ -1169,6 +1169,10 @@ describe('/request-license: an approval whose applying is not known to have begu
 
   it("a change made and on record whose request's final status write failed, that no Home tab has read: its requester's /request-license after 10 minutes finds it applied, shows her the form with her new license, and the channel message follows; never that Latchkey cannot tell", async () => {
     const request = await appliedButFinalWriteLost('UANN', 'Asked again Pro');
+    const toldHer = () =>
+      h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'DUANN' && JSON.stringify(c.args).includes('Your Amazon Chime license is now Pro: <@UADA> approved') && c.result?.ok === true);
+    // Told by the applying click, which lived on (appliedToldFor): the completion does not tell her again.
+    await until('the applying click tells her', async () => toldHer().length > 0, 10_000);
     h.slack.clear();
     h.clock.offsetMs = 11 * 60_000;
     try {
@@ -1179,6 +1183,30 @@ describe('/request-license: an approval whose applying is not known to have begu
       const updated = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts);
       expect(JSON.stringify(updated.args.blocks)).toContain(':white_check_mark: Approved by <@UADA>');
       expect(h.slack.callsTo('chat.update').filter((c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('outcome is unknown'))).toEqual([]);
+      // The completion told the channel (above) and nobody else; asked again, nothing more is sent to her.
+      await h.open('/request-license', 'UANN');
+      expect(toldHer()).toEqual([]);
+    } finally {
+      h.clock.offsetMs = 0;
+      h.chime.users.set('chime-ann', { ...h.chime.users.get('chime-ann')!, LicenseType: 'Basic' });
+    }
+  }, 90_000);
+
+  it("a change made and on record whose request's final status write failed, and whose applying click could not DM its requester: her /request-license after 10 minutes completes it and tells her then, once, never again on another", async () => {
+    h.slack.failNext('chat.postMessage', { error: 'channel_not_found' }, 1, (args) => args.channel === 'DUANN' && JSON.stringify(args).includes('Untold asked Pro'));
+    const request = await appliedButFinalWriteLost('UANN', 'Untold asked Pro');
+    const toldHer = () =>
+      h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'DUANN' && JSON.stringify(c.args).includes('Your Amazon Chime license is now Pro: <@UADA> approved') && c.result?.ok === true);
+    expect(toldHer()).toEqual([]);
+    h.clock.offsetMs = 11 * 60_000;
+    try {
+      expect(JSON.stringify((await h.open('/request-license', 'UANN')).view.blocks)).toContain('Your Amazon Chime license is *Pro*');
+      await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes(':white_check_mark: Approved by <@UADA>'));
+      await until('she is told', async () => toldHer().length > 0, 10_000);
+      await h.open('/request-license', 'UANN');
+      await h.openHome('UANN');
+      expect(toldHer()).toHaveLength(1);
+      expect(JSON.stringify(toldHer()[0]?.args)).toContain('Untold asked Pro');
     } finally {
       h.clock.offsetMs = 0;
       h.chime.users.set('chime-ann', { ...h.chime.users.get('chime-ann')!, LicenseType: 'Basic' });
