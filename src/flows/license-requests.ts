@@ -41,7 +41,8 @@ type LicenseFailure = ApprovalFailure;
  * once the modal shows its answer (`afterRead`, LicenseRequests.followUp).
  */
 export type LicenseStart = (
-  | { ok: true; state: 'form'; email: string; current: License; ticket: string }
+  // applied: the person's open request, which this read found applied (settled from the record), so the form says so.
+  | { ok: true; state: 'form'; email: string; current: License; ticket: string; applied?: LicenseRequest }
   | ({ ok: true; state: 'open' } & OpenLicenseRequest)
   | LicenseFailure
 ) & { readonly afterRead?: AfterRead };
@@ -113,6 +114,7 @@ export class LicenseRequests {
     if (!directory) return { ok: false, code: 'DIRECTORY_NOT_ENABLED' };
     let email: string | undefined;
     let afterRead: AfterRead | undefined;
+    let applied: LicenseRequest | undefined;
     try {
       const member = await identifyRequester(requester, this.deps.members, this.deps.workspace);
       email = member.email;
@@ -126,6 +128,7 @@ export class LicenseRequests {
         if (holdsOpenPlace(request, this.deps.clock.now())) {
           return { ok: true, state: 'open', request: asLicenseRequest(request), stands: licenseStanding(request, this.deps.approvals.finishUnknown(request)), afterRead };
         }
+        if (request.status === 'APPLIED') applied = asLicenseRequest(request);
       }
       if (found.status === 'rejected') throw found.reason;
       const user = await directory.getLicensedUser(found.value.id);
@@ -139,7 +142,7 @@ export class LicenseRequests {
         from: user.license,
         expiresAt: this.now() + FORM_TTL_MS,
       };
-      return { ok: true, state: 'form', email, current: user.license, ticket: this.deps.sealer.seal(LICENSE_FORM_TICKET, ticket), ...(afterRead && { afterRead }) };
+      return { ok: true, state: 'form', email, current: user.license, ticket: this.deps.sealer.seal(LICENSE_FORM_TICKET, ticket), ...(applied && { applied }), ...(afterRead && { afterRead }) };
     } catch (err) {
       // Refused before the form: recorded with a reference, as every refusal of a request is.
       const failure = asFailure(err);

@@ -46,7 +46,7 @@ export async function openLicenseForm(args: {
     }
     const fallbackText = `Latchkey could not open its window. Run \`${words.command}\` again.`;
     if (started.state === 'open') return { view: openRequestView(started, vocabulary), fallbackText };
-    return { view: licenseFormView({ email: started.email, current: started.current, ticket: started.ticket }, vocabulary), fallbackText };
+    return { view: licenseFormView({ email: started.email, current: started.current, ticket: started.ticket, applied: started.applied }, vocabulary), fallbackText };
   });
   await openModalWhile({
     client: args.client,

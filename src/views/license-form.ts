@@ -23,10 +23,17 @@ export function licenseLoadingView({ words }: LicenseVocabulary): ModalView {
   return modal({ title: words.title, close: 'Cancel', blocks: [section(`:hourglass_flowing_sand: Checking your ${words.what}…`)] });
 }
 
-export function licenseFormView(args: { email: string; current: License; ticket: string }, { words, kinds }: LicenseVocabulary): ModalView {
+/**
+ * The request form, with the person's license as the directory has it now. `applied`: their request
+ * that was open until this read found it applied (its final status write lost), said first, in its
+ * DMs' words, so the form opening instead of that request is no surprise.
+ */
+export function licenseFormView(args: { email: string; current: License; ticket: string; applied?: LicenseRequest }, vocabulary: LicenseVocabulary): ModalView {
+  const { words, kinds } = vocabulary;
   const others = kinds.filter((k) => k.id !== args.current);
   const description = kinds.find((k) => k.id === args.current)?.description;
   const blocks: KnownBlock[] = [
+    ...(args.applied ? [context(`:white_check_mark: ${capitalized(licenseKindWords(vocabulary).called(args.applied, 'your'))} was applied.`)] : []),
     section(`Your ${words.what} is *${args.current}*${description ? ` (${description.toLowerCase()})` : ''}.`),
     context(`Account: ${escapeMrkdwn(args.email)}. An admin approves or denies the change; you will get a direct message.`),
     {

@@ -1180,11 +1180,16 @@ describe('/request-license: an approval whose applying is not known to have begu
       // Before: "but applying it did not finish, so Latchkey cannot tell whether your Amazon Chime license was changed."
       expect(asked).not.toContain('cannot tell');
       expect(asked).toContain('Your Amazon Chime license is *Pro*');
+      // Said first, in her DMs' words, so the form opening instead of her request is no surprise.
+      expect(asked).toContain(':white_check_mark: Your request to change your Amazon Chime license to Pro was applied.');
       const updated = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts);
       expect(JSON.stringify(updated.args.blocks)).toContain(':white_check_mark: Approved by <@UADA>');
       expect(h.slack.callsTo('chat.update').filter((c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('outcome is unknown'))).toEqual([]);
-      // The completion told the channel (above) and nobody else; asked again, nothing more is sent to her.
-      await h.open('/request-license', 'UANN');
+      // The completion told the channel (above) and nobody else; asked again, nothing more is sent to
+      // her, and the form no longer speaks of that request (settled, it was not this read's).
+      const again = JSON.stringify((await h.open('/request-license', 'UANN')).view.blocks);
+      expect(again).toContain('Your Amazon Chime license is *Pro*');
+      expect(again).not.toContain('was applied');
       expect(toldHer()).toEqual([]);
     } finally {
       h.clock.offsetMs = 0;
