@@ -54,7 +54,7 @@ export function auditSearchForm(today: Date, before?: Partial<SearchTerms>): Mod
         optional: true,
         label: plain('Reference'),
         hint: plain(
-          `The whole reference a message quoted, or its short form (its last 6 characters, such as ${REFERENCE_EXAMPLE.slice(-6)}), looked for on the day pasted with it (${REFERENCE_EXAMPLE.slice(-6)}, 5 Dec UTC), or else on the days below, at most ${EVERYONE_MAX_DAYS}. Leave it empty to search by person, or everyone.`,
+          `Paste a reference from a message, or its 6-character short form (${REFERENCE_EXAMPLE.slice(-6)}). Add its day (${REFERENCE_EXAMPLE.slice(-6)}, 5 Dec UTC) to search that day; otherwise the days below are searched (at most ${EVERYONE_MAX_DAYS}). Leave it empty to search by person, or everyone.`,
         ),
         element: {
           type: 'plain_text_input',
@@ -73,7 +73,9 @@ export function auditSearchForm(today: Date, before?: Partial<SearchTerms>): Mod
       },
       picker(AUDIT_SEARCH.from, 'From (UTC day)', before?.from ?? pickerDate(weekAgo)),
       picker(AUDIT_SEARCH.to, 'To (UTC day, included)', before?.to ?? pickerDate(today)),
-      context('Everything they (or everyone) did with Latchkey in this workspace, newest first, one line per request. Records never hold a PIN or password.'),
+      context(
+        "Everything they (or everyone) did with Latchkey in this workspace, newest first by when each request was asked: one asked earlier and finished later is below newer ones. Each person's part is a line of its own: a request, an admin's decision on it, the change made once it was approved. Records never hold a PIN or password.",
+      ),
     ],
   });
 }
@@ -100,7 +102,7 @@ interface SearchCursor extends SearchTerms {
   readonly page: number;
 }
 
-/** One page of results, newest first: one line per request, with buttons to the next (older) page and back to the first. */
+/** One page of results, newest request first (by its reference: when it was asked), a line for each person's part in it, with buttons to the next (older) page and back to the first. */
 export function auditResultsView(args: SearchTerms & { result: SearchResult; page: number; words: HomeWords }): ModalView {
   const { person, from, to, result, words } = args;
   const terms: SearchTerms = { ...(person && { person }), from, to };

@@ -407,10 +407,18 @@ describe('the audit search views', () => {
 
   it("the reference's hint says a short form is taken too, and that it is looked for on the day pasted with it, or else on the days picked, a week at most", () => {
     const hint = (auditSearchForm(now).blocks.find((b: any) => b.block_id === 'reference') as any).hint.text;
-    // Before: '… such as 4facda), looked for on the days below, at most 7. …'
+    // Before: 'The whole reference a message quoted, or its short form (its last 6 characters, such as 4facda), looked for on the day pasted with it …'
     expect(hint).toBe(
-      'The whole reference a message quoted, or its short form (its last 6 characters, such as 4facda), looked for on the day pasted with it (4facda, 5 Dec UTC), or else on the days below, at most 7. Leave it empty to search by person, or everyone.',
+      'Paste a reference from a message, or its 6-character short form (4facda). Add its day (4facda, 5 Dec UTC) to search that day; otherwise the days below are searched (at most 7). Leave it empty to search by person, or everyone.',
     );
+  });
+
+  it('the form says how results are ordered (by when each request was asked) and what a line is (one person\'s part)', () => {
+    const said = texts(auditSearchForm(now).blocks).join('\n');
+    // Before: 'newest first, one line per request', while a request's decision and its change are lines of their own, and a request asked earlier but finished later sits below newer ones.
+    expect(said).not.toContain('one line per request');
+    expect(said).toContain('newest first by when each request was asked: one asked earlier and finished later is below newer ones');
+    expect(said).toContain("Each person's part is a line of its own: a request, an admin's decision on it, the change made once it was approved.");
   });
 
   it("a short reference's results name the days searched; none found says what to try; a person picked is said not searched, the days are", () => {
