@@ -22,7 +22,7 @@ const LABELS: Record<FailureCode, string> = {
   DIRECTORY_USER_NOT_A_PERSON: 'not a person’s account',
   DIRECTORY_USER_NOT_ACTIVATED: 'account not activated',
   DIRECTORY_USER_PRIVILEGED: 'admin account',
-  DIRECTORY_USER_REFUSED: 'refused by the directory',
+  DIRECTORY_USER_REFUSED: 'account Latchkey may not change',
   NOTHING_TO_CHANGE: 'nothing to change',
   DIRECTORY_THROTTLED: 'directory throttled',
   DIRECTORY_UNAVAILABLE: 'directory unavailable',
@@ -127,7 +127,7 @@ const COUNTED: Record<FailureCode, readonly [one: string, many: string]> = {
   DIRECTORY_USER_NOT_A_PERSON: ['request for a shared or system account', 'requests for shared or system accounts'],
   DIRECTORY_USER_NOT_ACTIVATED: ['request from an account not activated yet', 'requests from accounts not activated yet'],
   DIRECTORY_USER_PRIVILEGED: ['request from an admin account', 'requests from admin accounts'],
-  DIRECTORY_USER_REFUSED: ['request from an account its directory refuses', 'requests from accounts their directory refuses'],
+  DIRECTORY_USER_REFUSED: ['request from an account Latchkey may not change', 'requests from accounts Latchkey may not change'],
   NOTHING_TO_CHANGE: ['request with nothing to change', 'requests with nothing to change'],
   DIRECTORY_THROTTLED: ['time a directory was busy', 'times a directory was busy'],
   DIRECTORY_UNAVAILABLE: ['time a directory did not answer', 'times a directory did not answer'],
@@ -167,15 +167,19 @@ const COUNTED: Record<FailureCode, readonly [one: string, many: string]> = {
   INTERNAL: ['internal error', 'internal errors'],
 };
 
+/** A Today line stays short however many reasons a day's records give (a hand-edited record can add any). */
+const REASONS_NAMED = 3;
+
 /**
- * "2 requests from guests". A directory's own refusals all for one reason (the same label in their
- * credentials' words) are said in it: "2 requests refused by the directory (managed by another
- * directory)", as failureLabel says one.
+ * "2 requests from guests". A directory's own refusals are said with their reasons, in their
+ * credentials' words, so an admin sees what to fix: "3 requests from accounts Latchkey may not
+ * change (managed by another directory; Microsoft guest account)", as failureLabel says one.
  */
 export function countedRefusals(code: string, count: number, reasons: readonly { readonly words?: Pick<SubjectWords, 'refusals'>; readonly reason: string }[] = []): string {
-  const labels = new Set(reasons.map((r) => r.words?.refusals?.[r.reason]?.label ?? unworded(r.reason)));
-  const [label] = labels;
-  if (code === 'DIRECTORY_USER_REFUSED' && labels.size === 1 && label !== undefined) return `${count} ${count === 1 ? 'request' : 'requests'} refused by the directory (${label})`;
+  const labels = [...new Set(reasons.map((r) => r.words?.refusals?.[r.reason]?.label ?? unworded(r.reason)))];
   const [one, many] = isFailureCode(code) ? COUNTED[code] : [`refusal coded ${recordedCode(code)}`, `refusals coded ${recordedCode(code)}`];
-  return `${count} ${count === 1 ? one : many}`;
+  const counted = `${count} ${count === 1 ? one : many}`;
+  if (code !== 'DIRECTORY_USER_REFUSED' || labels.length === 0) return counted;
+  const more = labels.length - REASONS_NAMED;
+  return `${counted} (${labels.slice(0, REASONS_NAMED).join('; ')}${more > 0 ? `; ${more} other ${more === 1 ? 'reason' : 'reasons'}` : ''})`;
 }

@@ -441,10 +441,12 @@ describe('the Home tab for admins', () => {
     await refused('0000countad02', 'reset_okta_password', 'DIRECTORY_USER_REFUSED', 'mastered_elsewhere');
     const line = await today();
     expect(line).toMatch(/[:,] 4 requests from suspended accounts[,.]/);
-    expect(line).toMatch(/[:,] 2 requests refused by the directory \(managed by another directory\)[,.]/);
-    // Two reasons among them: counted together, in words that fit both.
+    // Before: '2 requests refused by the directory (managed by …)', after "Refused:".
+    expect(line).toMatch(/[:,] 2 requests from accounts Latchkey may not change \(managed by another directory\)[,.]/);
+    // Two reasons among them: counted together, each reason named, so an admin sees what to fix.
+    // Before: '3 requests from accounts their directory refuses', no reason.
     await refused('0000countgu01', 'reset_entra_password', 'DIRECTORY_USER_REFUSED', 'directory_guest');
-    expect(await today()).toMatch(/[:,] 3 requests from accounts their directory refuses[,.]/);
+    expect(await today()).toMatch(/[:,] 3 requests from accounts Latchkey may not change \(managed by another directory; Microsoft guest account\)[,.]/);
   });
 
   it("Today counts a request already open once, whether recorded under its old name (LICENSE_REQUEST_OPEN) or its new (REQUEST_OPEN): the switch day", async () => {

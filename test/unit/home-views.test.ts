@@ -538,12 +538,14 @@ describe('the audit search views', () => {
     const search = auditResultsView({ person: 'UANN', from: '2026-11-01', to: '2026-12-01', result: { ok: true, rows: activityOf([refused], now) }, page: 1, words });
     const line = texts(search.blocks).find((t) => t.includes('Reference'))!;
     // Before: 'Refused: refused by the directory: mastered_elsewhere'.
-    expect(line).toContain(':no_entry_sign: Refused: refused by the directory, for a reason of its own, recorded as `mastered_elsewhere`');
+    // Then: 'Refused: refused by the directory, for a reason …' (the word twice).
+    expect(line).toContain(':no_entry_sign: Refused: account Latchkey may not change, for a reason of its own, recorded as `mastered_elsewhere`');
 
     const today = { day: '2026-12-01', resets: [], refusals: [{ code: 'DIRECTORY_USER_REFUSED', count: 2, reasons: [gone, gone] }] };
     const home = homeView({ ...fullData(true), admin: { ...fullData(true).admin!, today: { ok: true, value: today } } }, words);
     // Before: '2 requests refused by the directory (mastered_elsewhere)'.
-    expect(texts(home.blocks).join('\n')).toContain('Refused: 2 requests refused by the directory (for a reason of its own, recorded as `mastered_elsewhere`).');
+    // Then: 'Refused: 2 requests refused by the directory (…)'.
+    expect(texts(home.blocks).join('\n')).toContain('Refused: 2 requests from accounts Latchkey may not change (for a reason of its own, recorded as `mastered_elsewhere`).');
   });
 });
 

@@ -189,4 +189,15 @@ describe('one spelling', () => {
     ].join('\n');
     expect(said).not.toMatch(/organis/i);
   });
+
+  it("a directory's own refusals counted in Today name their reasons, never the word twice after \"Refused:\", and at most 3 of them", () => {
+    const reasons = ['r_one', 'r_two', 'r_three', 'r_four', 'r_five'].map((reason) => ({ reason }));
+    // Before: '5 requests from accounts their directory refuses', no reason an admin could act on.
+    expect(countedRefusals('DIRECTORY_USER_REFUSED', 5, reasons)).toBe(
+      '5 requests from accounts Latchkey may not change (for a reason of its own, recorded as `r_one`; for a reason of its own, recorded as `r_two`; for a reason of its own, recorded as `r_three`; 2 other reasons)',
+    );
+    expect(countedRefusals('DIRECTORY_USER_REFUSED', 2, reasons.slice(0, 2)).endsWith('recorded as `r_two`)')).toBe(true);
+    expect(countedRefusals('DIRECTORY_USER_REFUSED', 1)).toBe('1 request from an account Latchkey may not change');
+    expect(failureLabel('DIRECTORY_USER_REFUSED')).not.toMatch(/refused/i);
+  });
 });
