@@ -99,7 +99,7 @@ export function revokeOutcome(result: RevokeResult, all: ApprovalWords, clicker:
       ':warning: Latchkey could not tell whether the approval was revoked.',
       context(
         'Its requester may still be able to finish it. Click *Revoke approval* below: if it was revoked, that click tells its requester and the admins; if the approval still stands, it revokes it. ' +
-          `While its approval stands, your Home tab lists it with *Revoke approval* if it is among the ${APPROVED_WAITING_SHOWN} oldest approved requests waiting for their requester; past those, it says how many more there are.`,
+          `While its approval stands, your Home tab lists it with *Revoke approval* if it is among the ${APPROVED_WAITING_SHOWN} oldest approved requests waiting for their requesters to finish; past those, it says how many more there are.`,
       ),
       ...(requestId ? [{ type: 'actions' as const, block_id: 'revoke', elements: [revokeButton({ id: requestId })] }] : []),
     );

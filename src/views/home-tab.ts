@@ -523,7 +523,7 @@ function approvedWaitingBlocks(approved: Listed, viewer: string, words: Approval
   const more = requests.length - APPROVED_WAITING_SHOWN;
   const howMany = more > 0 ? `…and ${atLeast ? 'at least ' : ''}${more} more` : atLeast ? '…and perhaps more' : undefined;
   return [
-    header('Approved: waiting for their requester'),
+    header('Approved: waiting for the requester to finish'),
     ...requests.slice(0, APPROVED_WAITING_SHOWN).map((r): KnownBlock => {
       const kindWords = wordsOf(words, r.kind);
       const text = `${whoseListed(r, kindWords)} · ${slackDate(new Date(r.createdAt))}\n${approvalStatusLine(r, kindWords, false)}`;

@@ -286,7 +286,7 @@ describe('revoking an approval before its requester finishes it', () => {
     expect(line.text.text).toContain('Approved by <@UADA> at');
     expect(line.text.text).toContain('waiting for <@UCARL> to finish it, by');
     expect(line.accessory.confirm).toBeDefined();
-    expect(JSON.stringify(home)).toContain('Approved: waiting for their requester');
+    expect(JSON.stringify(home)).toContain('Approved: waiting for the requester to finish');
     // Carl's own tab: his Finish, and no Revoke.
     const own = (await h.openHome('UCARL')).home;
     expect(JSON.stringify(own)).toContain('approval_finish');
@@ -298,7 +298,7 @@ describe('revoking an approval before its requester finishes it', () => {
     let seen = 0;
     const published = await h.slack.waitForCall('views.publish', (c) => c.args.user_id === 'UMAX' && ++seen > publishes);
     expect(JSON.stringify(published.args.view)).not.toContain(`"value":"${request.requestId}"`);
-    expect(JSON.stringify(published.args.view)).not.toContain('Approved: waiting for their requester');
+    expect(JSON.stringify(published.args.view)).not.toContain('Approved: waiting for the requester to finish');
 
     const dm = await h.slack.waitForCall('chat.update', (c) => c.args.channel === 'DUCARL' && String(c.args.text).includes('revoked'));
     expect(dm.args.text).toContain('<@UMAX> revoked the approval of your meeting PIN reset request');
@@ -593,7 +593,7 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
     expect(told).toContain('Latchkey could not tell whether the approval was revoked');
     expect(told).not.toMatch(/no approval to revoke|nothing was changed/i);
     // The Home tab lists only the oldest few approved requests, and says so of the rest: never that it lists this one whatever.
-    expect(told).toContain('your Home tab lists it with *Revoke approval* if it is among the 5 oldest approved requests waiting for their requester; past those, it says how many more there are.');
+    expect(told).toContain('your Home tab lists it with *Revoke approval* if it is among the 5 oldest approved requests waiting for their requesters to finish; past those, it says how many more there are.');
     // The admins' message was not rewritten (the flow could not tell what to write): it is no place to look.
     expect(told).not.toContain('approvals channel');
     const finishRewrites = () => h.slack.callsTo('chat.update').filter((c) => c.args.channel === request.finish.channel && c.args.ts === request.finish.ts);

@@ -112,7 +112,7 @@ describe('the Home tab view', () => {
       const lines = failed.slice(2, 2 + AWAITING_RETRY_SHOWN) as any[];
       for (const line of lines) expect(line).toMatchObject({ type: 'section', text: { text: expect.stringContaining('but the change was not applied:') }, accessory: { action_id: 'license_review' } });
       expect(failed[2 + AWAITING_RETRY_SHOWN]).toMatchObject({ type: 'context', elements: [{ text: `…and ${30 - AWAITING_RETRY_SHOWN} more: each shows here as the ones above are decided.` }] });
-      const approved = view.blocks.slice(view.blocks.findIndex((b: any) => b.type === 'header' && b.text.text === 'Approved: waiting for their requester'));
+      const approved = view.blocks.slice(view.blocks.findIndex((b: any) => b.type === 'header' && b.text.text === 'Approved: waiting for the requester to finish'));
       for (const line of approved.slice(1, 1 + APPROVED_WAITING_SHOWN) as any[]) expect(line).toMatchObject({ type: 'section', accessory: { action_id: 'approval_revoke' } });
       expect(approved[1 + APPROVED_WAITING_SHOWN]).toMatchObject({ type: 'context', elements: [{ text: `…and at least ${30 - APPROVED_WAITING_SHOWN} more: each shows here as the ones above are finished, revoked or expire.` }] });
     }
