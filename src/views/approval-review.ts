@@ -4,12 +4,11 @@ import { closedOutcomeUnknown, UNKNOWN_STATUS, type Detail, type PendingRequest 
 import type { FailureCode } from '../flows/failure';
 import { context, modal, plain, progressView, referenceWords, section, slackTime } from './blocks';
 import { approvalFacts, approvalStatusLine, changeReference, neverAppliedLine, outcomeUnknownCheck } from './approval-status';
-import type { ApprovalKindWords } from './approval-words';
+import { reviewTitleOf, type ApprovalKindWords } from './approval-words';
 import { adminGroupUnreadable, failureMessage, guestAdminRefused } from './failure-message';
 import type { AdminRefusal } from '../flows/admin-answer';
 import { revokeBlocks } from './approval-revoke';
 import { REVIEW_FIELD_ERRORS } from './license-words';
-import { capitalized } from './words';
 
 /** The admin's side, the same for every kind: review a request, decide, see what came of it. */
 export const REVIEW_FORM = {
@@ -25,14 +24,6 @@ const TITLE = 'Review request';
 
 /** Why the comment is needed to deny: the denial reaches its requester with it, their only word of why (Approvals.checkDecision). */
 const DENY_NEEDS_A_REASON = 'Needs a comment saying why: the requester sees it.';
-
-/**
- * A review of one request is titled by its one name, the noun its requester and the Home tab know
- * it by ("Okta password reset", "License change"): each credential's fits a title's 24 characters.
- */
-function titleOf(request: PendingRequest, words: ApprovalKindWords): string {
-  return capitalized(words.subjectOf(request).request);
-}
 
 export function reviewLoadingView(): ModalView {
   return modal({ title: TITLE, close: 'Cancel', blocks: [section(':hourglass_flowing_sand: Loading the request…')] });
@@ -72,7 +63,7 @@ export function reviewView(args: { request: PendingRequest; details: Detail; nev
     reviewCommentBlock(approve === undefined ? 'deny' : undefined),
   );
   return modal({
-    title: titleOf(request, words),
+    title: reviewTitleOf(request, words),
     close: 'Cancel',
     submit: 'Submit decision',
     callbackId: REVIEW_FORM.callbackId,
@@ -161,7 +152,7 @@ export function reviewClosedView(
   if (race.unread) {
     const theirs = words.called(request, `<@${request.requester.userId}>'s` as const);
     return modal({
-      title: titleOf(request, words),
+      title: reviewTitleOf(request, words),
       close: 'Close',
       blocks: [
         section(`:warning: Your decision changed nothing: ${theirs} was no longer as you saw it, and Latchkey could not read where it stands now.`),
@@ -196,7 +187,7 @@ export function reviewClosedView(
               `one cut off midway, its outcome unknown, comes back to the admins' Home tab as "did not finish", to be decided again.`
             : 'It cannot be decided again.';
   return modal({
-    title: titleOf(request, words),
+    title: reviewTitleOf(request, words),
     close: 'Close',
     blocks: [
       ...(race.retryRaced
@@ -244,7 +235,7 @@ export function decisionResultView(request: PendingRequest, words: ApprovalKindW
     APPLY_FAILED: decidable ? `${line} Click *Review* on the message again to retry.` : line,
   };
   return modal({
-    title: titleOf(request, words),
+    title: reviewTitleOf(request, words),
     close: 'Close',
     blocks: [section(outcome[request.status] ?? line), context(approvalFacts(request, words)), ...(revocable ? revokeBlocks(request) : [])],
   });

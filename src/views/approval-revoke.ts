@@ -3,7 +3,7 @@ import type { RevokeOutcome } from '../flows/approvals/approvals';
 import { APPROVED_WAITING_SHOWN } from '../flows/home-tab';
 import { endedAfterUnknownOutcome, type PendingRequest } from '../flows/approvals/pending-request';
 import { approvalFacts, approvalStatusLine } from './approval-status';
-import { wordsOf, type ApprovalWords } from './approval-words';
+import { reviewTitleOf, wordsOf, type ApprovalWords } from './approval-words';
 import { context, modal, plain, progressView, referenceWords, section, slackTime } from './blocks';
 import { adminGroupUnreadable, failureMessage, guestAdminRefused } from './failure-message';
 
@@ -171,6 +171,9 @@ function revoker(request: PendingRequest, clicker: string): string {
 
 /** What came of a Revoke clicked in a modal (a review, or a decision's result), in that modal, to `clicker`; `requestId`, the one clicked, for a Revoke to click again. */
 export function revokeResultView(result: RevokeResult, words: ApprovalWords, clicker: string, requestId?: string): ModalView {
-  const facts = result.request ? [context(approvalFacts(result.request, wordsOf(words, result.request.kind)))] : [];
-  return modal({ title: TITLE, close: 'Close', blocks: [...revokeOutcome(result, words, clicker, requestId).blocks, ...facts] });
+  const kindWords = result.request ? wordsOf(words, result.request.kind) : undefined;
+  const facts = result.request && kindWords ? [context(approvalFacts(result.request, kindWords))] : [];
+  // Titled as the review it replaces was, by its request's kind, when the request was read.
+  const title = result.request && kindWords ? reviewTitleOf(result.request, kindWords) : TITLE;
+  return modal({ title, close: 'Close', blocks: [...revokeOutcome(result, words, clicker, requestId).blocks, ...facts] });
 }

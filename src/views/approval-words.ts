@@ -116,6 +116,15 @@ export function stepTitles(subject: Pick<SubjectWords, 'request'>): Record<StepN
   return Object.fromEntries(Object.entries(stepNames(subject)).map(([step, name]) => [step, capitalized(name)])) as Record<StepName, string>;
 }
 
+/**
+ * A review of one request is titled by its one name, the noun its requester and the Home tab know
+ * it by ("Okta password reset", "License change"): each credential's fits a title's 24 characters.
+ * What its Revoke says keeps it, so the modal is still named for the request it was opened on.
+ */
+export function reviewTitleOf(request: PendingRequest, words: ApprovalKindWords): string {
+  return capitalized(words.subjectOf(request).request);
+}
+
 /** Every served kind's words, by kind ID. */
 export type ApprovalWords = Readonly<Record<string, ApprovalKindWords>>;
 

@@ -111,6 +111,9 @@ describe('revoking an approval before its requester finishes it', () => {
     expect(told).toContain('Revoked: <@UANN> can no longer finish');
     expect(told).toContain('nothing was changed');
     expect(revokeIn(JSON.parse(told).blocks)).toBeUndefined();
+    // The modal keeps the kind's title its review and decision gave it (before: "Review request").
+    expect(request.result.title.text).toBe('Meeting PIN reset');
+    expect(JSON.parse(told).title.text).toBe('Meeting PIN reset');
 
     // The admins' message says who revoked it, with neither Revoke nor Review: Ada, who approved it, named once
     // (before, "Approved by <@UADA> at …, then revoked by <@UADA> at …").
