@@ -178,7 +178,7 @@ export function failureMessage(
     SLACK_USER_IS_BOT: { headline: `Bots and apps cannot use self-service ${change.plural}.`, next: 'A person must run the command.' },
     SLACK_USER_IS_GUEST: { headline: guestRefused(change.plural), next: guestNext(words) },
     SLACK_USER_NO_EMAIL: {
-      headline: `Your Slack profile has no email Latchkey can see, so it cannot find your ${dir} account.`,
+      headline: `Your Slack profile has no email Latchkey can see, so it cannot find your ${words.account}.`,
       next: 'Ask IT to check the email on your Slack profile.',
     },
     SLACK_UNAVAILABLE: {
@@ -188,12 +188,13 @@ export function failureMessage(
     SLACK_MISCONFIGURED: { headline: 'Latchkey is misconfigured.', next: OPERATOR_TOLD },
     DIRECTORY_USER_NOT_FOUND: {
       // What happened (no account there has the email as its primary one: an alias, which some directories
-      // also find, never matches), not an account that was found without it.
-      headline: `No ${dir} account has your Slack email${failure.email ? ` ${email}` : ''} as its primary email, so Latchkey cannot find yours.`,
-      next: `If your ${dir} account has another primary email, ask IT to make your Slack email the same; if you have none, ask IT to add you.`,
+      // also find, never matches), not an account that was found without it. "Main email address": an
+      // employee's words for a directory's primary email.
+      headline: `Latchkey cannot find your ${words.account}: no ${words.account} has your Slack email${failure.email ? ` ${email}` : ''} as its main email address.`,
+      next: `If yours has a different main email address, ask IT to make it the same as your Slack email; if you have no ${words.account}, ask IT to add you.`,
     },
     DIRECTORY_USER_AMBIGUOUS: {
-      headline: `More than one ${dir} user has the email ${email}, so Latchkey won't guess which is yours.`,
+      headline: `More than one ${words.account} has the email ${email}, so Latchkey won't guess which is yours.`,
       next: 'Ask IT to fix the duplicate.',
     },
     // Suspended or disabled, the next step is the same: IT must turn the account back on first.

@@ -23,7 +23,7 @@ export interface SubjectWords {
   readonly button: string;
   /** The directory, as people know it: "Amazon Chime". */
   readonly directory: string;
-  /** The person's user there: "Amazon Chime user", "mailbox", "Okta account". */
+  /** The person's account there, as they call it: "Amazon Chime account", "mailbox", "Okta account". */
   readonly account: string;
   /**
    * For a change that is not a reset (an unlock): the words the views use where they would say

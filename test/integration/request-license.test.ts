@@ -117,8 +117,8 @@ describe('/request-license', () => {
       const opened = await review('UADA', request);
       expect(opened.view.callback_id).toBe('license_review_submit');
       const text = JSON.stringify(opened.view.blocks);
-      expect(text).toContain('Amazon Chime no longer has their Amazon Chime user');
-      expect(text).toContain('Approving could not work: Latchkey would ask Amazon Chime to change the license of their Amazon Chime user, which it no longer has, and nothing would change. So this review offers only Deny.');
+      expect(text).toContain('Amazon Chime no longer has their Amazon Chime account');
+      expect(text).toContain('Approving could not work: Latchkey would ask Amazon Chime to change the license of their Amazon Chime account, which it no longer has, and nothing would change. So this review offers only Deny.');
       expect(text).toContain('Deny it, saying why in the comment');
       // What was asked is still shown; what Chime said of the account before is not.
       expect(text).toContain('*Basic* → *Pro*');

@@ -106,7 +106,7 @@ describe('/reset-entra-password', () => {
     ['a disabled account', 'UBOB', 'Your Microsoft account is disabled.', 'DIRECTORY_USER_DISABLED'],
     ['an account with a directory role', 'UADA', 'Your Microsoft account has an admin role; admin accounts are never reset by self-service.', 'DIRECTORY_USER_PRIVILEGED'],
     ['an account with a lesser admin role', 'UCARL', 'has an admin role', 'DIRECTORY_USER_PRIVILEGED'],
-    ['an email unknown to Entra', 'UNOCHIME', "No Microsoft Entra ID account has your Slack email *nochime@example.com* as its primary email, so Latchkey cannot find yours.", 'DIRECTORY_USER_NOT_FOUND'],
+    ['an email unknown to Entra', 'UNOCHIME', "Latchkey cannot find your Microsoft account: no Microsoft account has your Slack email *nochime@example.com* as its main email address.", 'DIRECTORY_USER_NOT_FOUND'],
     ['an email only look-alikes match', 'UXAVI', "account has your Slack email", 'DIRECTORY_USER_NOT_FOUND'],
   ])('refuses %s with a clear message, audits why, and changes nothing', async (_what, userId, message, code) => {
     const { view } = await h.open(COMMAND, userId);

@@ -78,9 +78,9 @@ describe('/reset-google-password', () => {
     ['an archived account', 'USUSP', 'Your Google account is archived: an archived account cannot sign in, so its password is not reset by self-service.', 'DIRECTORY_USER_REFUSED'],
     ['a super admin', 'UADA', 'Your Google account has an admin role; admin accounts are never reset by self-service.', 'DIRECTORY_USER_PRIVILEGED'],
     ['a delegated admin', 'UROOM', 'has an admin role', 'DIRECTORY_USER_PRIVILEGED'],
-    ['an email unknown to Google', 'UNOCHIME', "No Google Workspace account has your Slack email *nochime@example.com* as its primary email, so Latchkey cannot find yours.", 'DIRECTORY_USER_NOT_FOUND'],
+    ['an email unknown to Google', 'UNOCHIME', "Latchkey cannot find your Google account: no Google account has your Slack email *nochime@example.com* as its main email address.", 'DIRECTORY_USER_NOT_FOUND'],
     // Google finds an account by an alias too: not the person's, and not said to be no account at all.
-    ["an email that is someone else's alias", 'UXAVI', "No Google Workspace account has your Slack email *avi@example.com* as its primary email, so Latchkey cannot find yours.", 'DIRECTORY_USER_NOT_FOUND'],
+    ["an email that is someone else's alias", 'UXAVI', "Latchkey cannot find your Google account: no Google account has your Slack email *avi@example.com* as its main email address.", 'DIRECTORY_USER_NOT_FOUND'],
   ])('refuses %s with a clear message, audits why, and changes nothing', async (_what, userId, message, code) => {
     const { view } = await h.open(COMMAND, userId);
     expect(view.submit).toBeUndefined();
@@ -109,7 +109,7 @@ describe('/reset-google-password', () => {
   it("403 forbidden on the lookup of an address in a domain this Workspace does not hold (a contractor's own): no account here, nobody paged; the admin's own read told it apart", async () => {
     const { view } = await h.open(COMMAND, 'UKIT');
     expect(view.submit).toBeUndefined();
-    expect(JSON.stringify(view.blocks)).toContain('No Google Workspace account has your Slack email *kit@contractor.example* as its primary email');
+    expect(JSON.stringify(view.blocks)).toContain('Latchkey cannot find your Google account: no Google account has your Slack email *kit@contractor.example* as its main email address');
     await h.waitForAudit('UKIT', (r) => r.phase === 'refused' && r.errorCode === 'DIRECTORY_USER_NOT_FOUND');
     expect(google().callsTo('GetUser').map((c) => c.params.userKey)).toEqual(['kit@contractor.example', google().adminEmail]);
     expect(h.logs.join('')).not.toMatch(/"alert":true/);

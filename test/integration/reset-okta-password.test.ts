@@ -101,7 +101,7 @@ describe('/reset-okta-password', () => {
     ['a staged account', 'UNEW', 'Your Okta account is not activated yet'],
     ['a provisioned account', 'UPROV', 'Your Okta account is not activated yet'],
     ['an account with an admin role', 'UADA', 'Your Okta account has an admin role; admin accounts are never reset by self-service.'],
-    ['an email unknown to Okta', 'UNOCHIME', "No Okta account has your Slack email *nochime@example.com* as its primary email, so Latchkey cannot find yours."],
+    ['an email unknown to Okta', 'UNOCHIME', "Latchkey cannot find your Okta account: no Okta account has your Slack email *nochime@example.com* as its main email address."],
     ['an email only look-alikes match', 'UXAVI', "account has your Slack email"],
   ])('refuses %s with a clear message and touches nothing', async (_what, userId, message) => {
     const { view } = await h.open(COMMAND, userId);

@@ -49,7 +49,7 @@ describe('/reset-password', () => {
   it.each([
     ['a disabled mailbox', 'UBOB', 'Your mailbox is disabled.'],
     ['a resource mailbox', 'UROOM', 'is a shared, resource or system account in Amazon WorkMail'],
-    ['an email unknown to WorkMail', 'UNOCHIME', "No Amazon WorkMail account has your Slack email *nochime@example.com* as its primary email, so Latchkey cannot find yours."],
+    ['an email unknown to WorkMail', 'UNOCHIME', "Latchkey cannot find your mailbox: no mailbox has your Slack email *nochime@example.com* as its main email address."],
   ])('refuses %s with a clear message and resets nothing', async (_what, userId, message) => {
     const { view } = await h.open('/reset-password', userId);
     expect(view.submit).toBeUndefined();

@@ -75,8 +75,8 @@ describe('/reset-pin', () => {
     ['a deactivated user', 'ULEFT', 'Your Slack account is deactivated'],
     ['a member of another workspace', 'UOUTSIDE', 'Latchkey only serves members of its own Slack workspace.'],
     ['a user with no email', 'UNOMAIL', 'Your Slack profile has no email'],
-    ['an email unknown to Chime', 'UNOCHIME', "No Amazon Chime account has your Slack email *nochime@example.com* as its primary email, so Latchkey cannot find yours."],
-    ['a suspended Chime user', 'USUSP', 'Your Amazon Chime user is suspended.'],
+    ['an email unknown to Chime', 'UNOCHIME', "Latchkey cannot find your Amazon Chime account: no Amazon Chime account has your Slack email *nochime@example.com* as its main email address."],
+    ['a suspended Chime user', 'USUSP', 'Your Amazon Chime account is suspended.'],
   ])('refuses %s with a clear message and resets nothing', async (_what, userId, message) => {
     const { view } = await h.open('/reset-pin', userId);
     expect(view.submit).toBeUndefined();

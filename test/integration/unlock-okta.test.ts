@@ -90,7 +90,7 @@ describe('/unlock-okta', () => {
     ['a deprovisioned account', 'UGONE', 'Your Okta account is disabled.'],
     ['an account not activated yet', 'UNEW', 'Your Okta account is not activated yet'],
     ['a locked-out account with an admin role', 'UADA', 'Your Okta account has an admin role; admin accounts are never unlocked by self-service.'],
-    ['an email unknown to Okta', 'UNOCHIME', "No Okta account has your Slack email *nochime@example.com* as its primary email, so Latchkey cannot find yours."],
+    ['an email unknown to Okta', 'UNOCHIME', "Latchkey cannot find your Okta account: no Okta account has your Slack email *nochime@example.com* as its main email address."],
   ])('refuses %s as the password reset does, and unlocks nothing', async (_what, userId, message) => {
     const { view } = await h.open(COMMAND, userId);
     expect(view.submit).toBeUndefined();

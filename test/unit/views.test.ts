@@ -186,10 +186,10 @@ describe("a directory's own refusal", () => {
 describe('failure wording', () => {
   it('names the email that was not found in Chime, and what to do about it', () => {
     const m = failureMessage({ code: 'DIRECTORY_USER_NOT_FOUND', email: 'x@y.com' }, resetWordsOf(chime));
-    expect(m.headline).toBe('No Amazon Chime account has your Slack email *x@y.com* as its primary email, so Latchkey cannot find yours.');
-    expect(m.next).toBe('If your Amazon Chime account has another primary email, ask IT to make your Slack email the same; if you have none, ask IT to add you.');
+    expect(m.headline).toBe('Latchkey cannot find your Amazon Chime account: no Amazon Chime account has your Slack email *x@y.com* as its main email address.');
+    expect(m.next).toBe('If yours has a different main email address, ask IT to make it the same as your Slack email; if you have no Amazon Chime account, ask IT to add you.');
     // Without the email (a record that has none), still a sentence.
-    expect(failureMessage({ code: 'DIRECTORY_USER_NOT_FOUND' }, resetWordsOf(chime)).headline).toBe('No Amazon Chime account has your Slack email as its primary email, so Latchkey cannot find yours.');
+    expect(failureMessage({ code: 'DIRECTORY_USER_NOT_FOUND' }, resetWordsOf(chime)).headline).toBe('Latchkey cannot find your Amazon Chime account: no Amazon Chime account has your Slack email as its main email address.');
   });
 
   it('escapes an email so it cannot inject Slack markup', () => {

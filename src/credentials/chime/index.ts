@@ -46,7 +46,7 @@ export const chime: Credential<ChimeSettings> = {
     request: 'meeting PIN reset',
     button: 'Reset PIN',
     directory: 'Amazon Chime',
-    account: 'Amazon Chime user',
+    account: 'Amazon Chime account',
     consequences: 'Your *Amazon Chime personal meeting PIN* will be replaced; the old one stops working.',
     secretTitle: 'Your new PIN',
     secretLead: 'Your new Amazon Chime personal meeting PIN:',
@@ -89,7 +89,7 @@ export const chime: Credential<ChimeSettings> = {
       request: 'license change',
       button: 'Send request',
       directory: 'Amazon Chime',
-      account: 'Amazon Chime user',
+      account: 'Amazon Chime account',
       // A license request changes a license: the shared refusals never call it a reset.
       change: { verb: 'change', doing: 'changing', plural: 'changes', done: 'changed' },
       limitReached: 'You have sent as many license change requests as Latchkey allows in a day.',
