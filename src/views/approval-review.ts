@@ -22,9 +22,6 @@ export const REVIEW_FORM = {
 
 const TITLE = 'Review request';
 
-/** Why the comment is needed to deny: the denial reaches its requester with it, their only word of why (Approvals.checkDecision). */
-const DENY_NEEDS_A_REASON = 'Needs a comment saying why: the requester sees it.';
-
 export function reviewLoadingView(): ModalView {
   return modal({ title: TITLE, close: 'Cancel', blocks: [section(':hourglass_flowing_sand: Loading the request…')] });
 }
@@ -55,7 +52,8 @@ export function reviewView(args: { request: PendingRequest; details: Detail; nev
         // picked: until it is, the comment is optional to Slack, which writes "(optional)" after it.
         options: [
           ...(approve === undefined ? [] : [{ text: plain(approve), value: 'approve' }]),
-          { text: plain('Deny'), value: 'deny', description: plain(DENY_NEEDS_A_REASON) },
+          // That a denial needs a comment is said once, by the comment's hint, seen before Deny is picked.
+          { text: plain('Deny'), value: 'deny' },
         ],
       },
     },
@@ -83,7 +81,7 @@ export function reviewView(args: { request: PendingRequest; details: Detail; nev
 export function reviewCommentBlock(decision: string | undefined): KnownBlock {
   const element = { type: 'plain_text_input', action_id: REVIEW_FORM.commentAction, multiline: true, max_length: COMMENT_MAX_LENGTH } as const;
   if (decision === 'deny') {
-    return { type: 'input', block_id: REVIEW_FORM.commentBlock, optional: false, label: plain('Reason for the denial'), hint: plain('The requester sees it, with the denial.'), element };
+    return { type: 'input', block_id: REVIEW_FORM.commentBlock, optional: false, label: plain('Reason for the denial'), hint: plain('The requester reads this with the denial.'), element };
   }
   return {
     type: 'input',

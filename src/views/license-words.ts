@@ -10,6 +10,6 @@ export const LICENSE_FIELD_ERRORS: Record<LicenseFieldError, string> = {
 
 export const REVIEW_FIELD_ERRORS: Record<ReviewFieldError, string> = {
   NO_DECISION: 'Choose approve or deny.',
-  COMMENT_REQUIRED: 'Say why you deny it; the requester will see this.',
+  COMMENT_REQUIRED: 'Write why you deny it.',
   COMMENT_TOO_LONG: 'Keep the comment under 500 characters.',
 };

@@ -114,7 +114,7 @@ describe('picking a decision in the review form', () => {
 
     // The server is the authority: a denial without a reason is refused whatever the form showed.
     const refused = await h.submit('UADA', form, { values: decide('deny', '   ') });
-    expect(refused.json).toEqual({ response_action: 'errors', errors: { comment: 'Say why you deny it; the requester will see this.' } });
+    expect(refused.json).toEqual({ response_action: 'errors', errors: { comment: 'Write why you deny it.' } });
     expect((await h.auditRecords('UADA')).filter((r) => r.approvalRequestId === asked.requestId && r.action === 'license_decide')).toEqual([]);
   });
 });
