@@ -487,11 +487,11 @@
     const command = document.createElement('code');
     command.textContent = `npm run sandbox -- --reset-limit=${limits.defaults.resetsPerHour}`;
     $('limits-note').replaceChildren(
-      `Limits here: ${limits.resetsPerHour} resets per person per hour, for each credential (RESET_MAX_PER_HOUR; ` +
-        `${limits.defaults.resetsPerHour} by default, and `,
+      `Limits here: ${limits.resetsPerHour} resets per person per hour for each credential ` +
+        `(production default ${limits.defaults.resetsPerHour}, RESET_MAX_PER_HOUR; run `,
       command,
-      ` shows the limit's message), ` +
-        `and ${limits.licenseRequestsPerDay} license change requests a day (LICENSE_REQUEST_MAX_PER_DAY; ${limits.defaults.licenseRequestsPerDay} by default).`,
+      ` to see the limit's message), ` +
+        `and ${limits.licenseRequestsPerDay} license change requests a day (production default ${limits.defaults.licenseRequestsPerDay}, LICENSE_REQUEST_MAX_PER_DAY).`,
     );
     conversation = ws.channels[0].id;
     bind();
