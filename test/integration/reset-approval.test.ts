@@ -872,7 +872,7 @@ describe('the approval policy: Finish clicked twice, the first click failing', (
     const { finish } = await approved(h, 'UBOB');
     h.chime.failNext('ResetPersonalPIN', 'NotFoundException');
     const { first, second } = await doubleFinish('UBOB', finish);
-    const HAPPENED = 'No Amazon Chime account has your Slack email';
+    const HAPPENED = 'no Amazon Chime account has your Slack email';
     const NEXT = 'This approval is used up. Run `/reset-pin` to ask again; an admin must approve it again.';
     expect(first).toContain(HAPPENED);
     expect(second).toContain(HAPPENED);

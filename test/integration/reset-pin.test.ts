@@ -137,8 +137,8 @@ describe('/reset-pin', () => {
     h.chime.failNext('ResetPersonalPIN', 'NotFoundException');
     const first = await answeredAt(h.submit('UBOB', opened.view));
     const failed = JSON.stringify(await h.shownAfter(first, opened.viewId));
-    const HAPPENED = 'No Amazon Chime account has your Slack email';
-    const NEXT = 'ask IT to make your Slack email the same';
+    const HAPPENED = 'no Amazon Chime account has your Slack email';
+    const NEXT = 'ask IT to make it the same as your Slack email';
     expect(failed).toContain(HAPPENED);
     const requestId = /Reference: `([^`]+)`/.exec(failed)![1]!;
     await h.waitForAudit('UBOB', (r) => r.requestId === requestId && r.phase === 'outcome');
