@@ -14,6 +14,11 @@ import { FINISH_ACTION_ID, finishedByAnotherClickView, finishedFailureView, fini
 import { showResultAside, updateModal, windowGone } from './modal-sequence';
 import { resetWordsOf } from './reset-words';
 import { clickedBy } from './slack-payloads';
+import { tellThroughResponseUrl } from './tell-clicker';
+import { tokenRefusedText } from '../views/failure-message';
+
+/** Slack would not open a Finish click's window: nothing was changed, and the approval is still usable. */
+const FINISH_NOT_OPENED = 'Latchkey could not open its window, so nothing was changed. Click the button in its message again.';
 
 /**
  * "Finish the reset" in the requester's DM, once an admin approved: a click like any other (on
@@ -35,7 +40,7 @@ export function registerApprovalFinish(
     busyText: 'Latchkey is very busy right now. Click the button in its message again in a minute.',
   });
   const client = app.slack;
-  app.action(FINISH_ACTION_ID, async ({ ack, body, context }) => {
+  app.action(FINISH_ACTION_ID, async ({ ack, body, context, respond }) => {
     await ack();
     const clicked = clickedBy(body);
     const approvalRequestId = clicked?.click.actions[0]?.value;
@@ -56,7 +61,13 @@ export function registerApprovalFinish(
     const handled = (how: { opened: false } | { ok: boolean; code?: string }) =>
       logger.debug({ slackUserId: requester.userId, approvalRequestId, ...how, ms: Date.now() - started }, 'finish click handled');
     const opened = await openedModalOf(context);
-    if (!opened?.ok) return handled({ opened: false });
+    if (!opened?.ok) {
+      // Slack would not open it (its bot token refused, a 5xx): said through the DM's response_url,
+      // which needs no token, as nothing else reaches the person then. A trigger too old was told
+      // Latchkey is busy as it failed to open; a Home tab click has no response_url.
+      if (opened?.reason === 'failed') await tellThroughResponseUrl(respond, { text: opened.tokenRefused ? tokenRefusedText() : FINISH_NOT_OPENED }, logger, requester.userId);
+      return handled({ opened: false });
+    }
     const viewId = opened.viewId;
     const show = (view: ModalView) => updateModal(client, viewId, view, logger, requester.userId);
 

@@ -9,6 +9,7 @@ import { wordsOf, type ApprovalWords } from '../views/approval-words';
 import { openLoading, openModalWhile } from './modal-sequence';
 import { actingUser, blockActionsSchema, clickedBy } from './slack-payloads';
 import { settledWithin } from '../settled-within';
+import { tellClicker } from './tell-clicker';
 
 /**
  * A review modal opened from the Home tab names its request with this before it in
@@ -55,7 +56,7 @@ export function registerApprovalReviewAction(app: GuardedApp, flow: Approvals, w
     // In a channel, a trigger too old is told of here (staleInChannel): the no, or for an admin to click again.
     { view: reviewLoadingView(), busyText: 'Latchkey is very busy right now. Click *Review* again in a minute.', staleInChannel: 'listener' },
   );
-  app.action(REVIEW_ACTION_ID, async ({ ack, body, context }) => {
+  app.action(REVIEW_ACTION_ID, async ({ ack, body, context, respond }) => {
     await ack();
     const parsed = blockActionsSchema.safeParse(body);
     const reviewer = parsed.success ? actingUser(parsed.data) : undefined;
@@ -77,11 +78,11 @@ export function registerApprovalReviewAction(app: GuardedApp, flow: Approvals, w
       opened = openLoading(client, triggerId, reviewLoadingView(), logger, reviewer.userId);
     }
     const inModal = (work: Promise<{ view: ModalView; fallbackText: string }>) =>
-      openModalWhile({ client, triggerId, loading: reviewLoadingView(), ...(opened && { opened }), work, logger, userId: reviewer.userId });
+      openModalWhile({ client, triggerId, loading: reviewLoadingView(), ...(opened && { opened }), work, respond, logger, userId: reviewer.userId });
+    // Ephemeral in the channel, else through the message's response_url (Slack refusing the bot
+    // token): to the clicker alone either way, never a post the channel sees.
     const tellInChannel = async (text: string) => {
-      await client.chat
-        .postEphemeral({ channel: channel!, user: reviewer.userId, text })
-        .catch((err: unknown) => logger.warn({ slackUserId: reviewer.userId, err: String(err) }, 'ephemeral reply failed'));
+      await tellClicker({ client, channel, userId: reviewer.userId, message: { text }, respond, logger });
     };
 
     const answer = await answering;

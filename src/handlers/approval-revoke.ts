@@ -1,11 +1,11 @@
 import type { Approvals } from '../flows/approvals/approvals';
-import { describeError } from '../flows/failure';
 import type { Logger, Requester } from '../flows/ports';
 import type { GuardedApp } from '../slack/guarded-app';
 import type { ApprovalWords } from '../views/approval-words';
 import { REVOKE_ACTION_ID, revokeLoadingView, revokeOutcome, revokeResultView } from '../views/approval-revoke';
 import { answerOnHomeTab, updateModal } from './modal-sequence';
 import { clickedBy } from './slack-payloads';
+import { tellClicker } from './tell-clicker';
 
 /**
  * "Revoke approval", for every kind whose requester finishes an approved request: on the admins'
@@ -24,7 +24,7 @@ export function registerApprovalRevoke(
   republishHome?: (requester: Requester) => Promise<void>,
 ): void {
   const client = app.slack;
-  app.action(REVOKE_ACTION_ID, async ({ ack, body }) => {
+  app.action(REVOKE_ACTION_ID, async ({ ack, body, respond }) => {
     await ack();
     const clicked = clickedBy(body);
     const requestId = clicked?.click.actions[0]?.value;
@@ -46,10 +46,8 @@ export function registerApprovalRevoke(
       await updateModal(client, click.view.id, revokeResultView(result, words, admin.userId, requestId), logger, admin.userId);
       return;
     }
+    // The admin alone, in the message's channel, else through its response_url (Slack refusing the bot token).
     const channel = click.channel?.id ?? click.container?.channel_id;
-    if (!channel) return;
-    await client.chat
-      .postEphemeral({ channel, user: admin.userId, ...revokeOutcome(result, words, admin.userId, requestId) })
-      .catch((err: unknown) => logger.warn({ slackUserId: admin.userId, err: describeError(err) }, 'ephemeral reply failed'));
+    await tellClicker({ client, ...(channel && { channel }), userId: admin.userId, message: revokeOutcome(result, words, admin.userId, requestId), respond, logger });
   });
 }

@@ -6,6 +6,7 @@ import type { ApprovalWords } from '../views/approval-words';
 import { WITHDRAW_ACTION_ID, withdrawingView, withdrawOutcome, withdrawResultView } from '../views/approval-withdraw';
 import { answerOnHomeTab } from './modal-sequence';
 import { clickedBy } from './slack-payloads';
+import { tellClicker } from './tell-clicker';
 
 /**
  * "Withdraw request", for every kind: on the requester's DM that says it was sent, and on their
@@ -24,7 +25,7 @@ export function registerApprovalWithdraw(
   republishHome?: (requester: Requester) => Promise<void>,
 ): void {
   const client = app.slack;
-  app.action(WITHDRAW_ACTION_ID, async ({ ack, body }) => {
+  app.action(WITHDRAW_ACTION_ID, async ({ ack, body, respond }) => {
     await ack();
     const clicked = clickedBy(body);
     const requestId = clicked?.click.actions[0]?.value;
@@ -63,16 +64,9 @@ export function registerApprovalWithdraw(
       );
       if (rewritten) return;
     }
+    // The clicker alone, in the DM, else through the message's response_url (Slack refusing the bot token).
     const channel = click.channel?.id ?? where?.channel_id;
-    const answered =
-      !!channel &&
-      (await client.chat.postEphemeral({ channel, user: requester.userId, ...message }).then(
-        () => true,
-        (err: unknown) => {
-          logger.warn({ slackUserId: requester.userId, approvalRequestId: requestId, err: describeError(err) }, 'ephemeral reply failed');
-          return false;
-        },
-      ));
+    const answered = await tellClicker({ client, ...(channel && { channel }), userId: requester.userId, message, respond, logger, context: { approvalRequestId: requestId } });
     // The click expired it and its answer was to say so: that reached nobody, so a DM does.
     if (!answered && !result.ok && result.toldByClick && result.request) await flow.tellUnansweredExpiry(result.request);
   });

@@ -6,7 +6,8 @@ import type { OpenedModal } from '../slack/arrival-modal';
 import type { ChangeResult } from '../flows/ports';
 import type { ResetDone } from '../flows/reset-credential';
 import { sendEphemeralDirect } from '../slack/direct-message';
-import { slackErrorCode } from '../slack/slack-errors';
+import { slackErrorCode, tokenRefusalSaid } from '../slack/slack-errors';
+import { tellThroughResponseUrl } from './tell-clicker';
 import { doneMessage, resultMessage } from '../views/reset-notice';
 import type { ResetWords } from '../views/words';
 
@@ -46,9 +47,7 @@ export async function openModalWhile<R extends { view: ModalView; fallbackText: 
     }
   }
   // A modal that never opened was logged where views.open failed: one line for one failure.
-  await args.respond?.({ response_type: 'ephemeral', text: result.fallbackText }).catch((e: unknown) =>
-    logger.warn({ slackUserId: userId, err: String(e) }, 'ephemeral reply failed'),
-  );
+  await tellThroughResponseUrl(args.respond, { text: result.fallbackText }, logger, userId);
   return false;
 }
 
@@ -58,7 +57,7 @@ export function openLoading(client: SlackApi, triggerId: string, loading: ModalV
     (opened): OpenedModal => (opened.view?.id ? { ok: true, viewId: opened.view.id } : { ok: false, reason: 'failed' }),
     (err: unknown): OpenedModal => {
       logger.warn({ slackUserId: userId, err: String(err) }, 'views.open failed');
-      return { ok: false, reason: 'failed' };
+      return { ok: false, reason: 'failed', ...(tokenRefusalSaid(err) && { tokenRefused: true as const }) };
     },
   );
 }

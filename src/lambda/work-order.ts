@@ -17,7 +17,7 @@ export const workOrderSchema = z.object({
    * never needs the trigger (it lives 3 s, and a cold worker may start after that).
    */
   opened: z
-    .union([z.object({ ok: z.literal(true), viewId: z.string(), hash: z.string().optional() }), z.object({ ok: z.literal(false), reason: z.enum(['trigger_stale', 'trigger_expired', 'failed']) })])
+    .union([z.object({ ok: z.literal(true), viewId: z.string(), hash: z.string().optional() }), z.object({ ok: z.literal(false), reason: z.enum(['trigger_stale', 'trigger_expired', 'failed']), tokenRefused: z.literal(true).optional() })])
     .optional(),
   /** When the answering invocation sealed it (epoch ms), and its HMAC over every field above: see sealWorkOrder. */
   sealedAt: z.number().int().optional(),
@@ -103,7 +103,9 @@ export class WorkOrderSeal {
 
   /** Every field but the seal, in a fixed order, so the same order always gives the same bytes. */
   private mac(order: WorkOrder): string {
-    const opened = order.opened === undefined ? null : order.opened.ok ? [true, order.opened.viewId, order.opened.hash ?? null] : [false, order.opened.reason];
+    // tokenRefused is sealed only when set, so that an order sealed before it was known holds as it did.
+    const opened =
+      order.opened === undefined ? null : order.opened.ok ? [true, order.opened.viewId, order.opened.hash ?? null] : [false, order.opened.reason, ...(order.opened.tokenRefused ? [true] : [])];
     const fields = [order.kind, order.body, order.signature, order.timestamp, order.retryNum ?? null, order.retryReason ?? null, opened, order.sealedAt ?? null];
     return createHmac('sha256', this.key).update(JSON.stringify(fields)).digest('base64url');
   }

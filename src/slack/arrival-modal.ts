@@ -4,7 +4,7 @@ import { describeError } from '../flows/failure';
 import type { Logger, Metrics } from '../flows/ports';
 import type { HttpFetch } from '../http/fetch';
 import { sendDirectMessage } from './direct-message';
-import { slackErrorCode } from './slack-errors';
+import { slackErrorCode, tokenRefusalSaid } from './slack-errors';
 
 /**
  * A slash command's loading modal, opened as soon as the command is acknowledged, ahead of all
@@ -24,7 +24,10 @@ export const OPENED_MODAL = 'latchkeyOpenedModal';
  * `hash`: Slack's hash of the view as opened, so that a failure told in it later replaces only that
  * view, never one shown in its place since (work-failed.ts).
  */
-export type OpenedModal = { ok: true; viewId: string; hash?: string } | { ok: false; reason: 'trigger_stale' | 'trigger_expired' | 'failed' };
+export type OpenedModal =
+  | { ok: true; viewId: string; hash?: string }
+  // tokenRefused: Slack refused the bot token, and the client's TokenWatch has paged for it.
+  | { ok: false; reason: 'trigger_stale' | 'trigger_expired' | 'failed'; tokenRefused?: true };
 
 /** What a command asks to have opened on arrival, and what to say when its trigger is too old. */
 export interface ArrivalModal {
@@ -116,7 +119,7 @@ export async function openLoadingModal(args: {
   } catch (err) {
     if (slackErrorCode(err) === 'expired_trigger_id') return busy('trigger_expired');
     logger.warn({ slackUserId: trigger.userId, err: describeError(err) }, 'views.open failed');
-    return { ok: false, reason: 'failed' };
+    return { ok: false, reason: 'failed', ...(tokenRefusalSaid(err) && { tokenRefused: true as const }) };
   }
 }
 

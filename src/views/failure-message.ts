@@ -13,6 +13,14 @@ interface FailureMessage {
 
 const OPERATOR_TOLD = 'An admin has been alerted. Nothing was changed.';
 
+/**
+ * Said when Slack refused the bot token before anything was done (SLACK_MISCONFIGURED's words):
+ * its client's TokenWatch has paged for it, and no try again can help until the token is replaced.
+ */
+export function tokenRefusedText(): string {
+  return `Latchkey is misconfigured. ${OPERATOR_TOLD}`;
+}
+
 /** A guest's request refused (SLACK_USER_IS_GUEST), `what`: "resets", "changes"… */
 const guestRefused = (what: string) => `Guest accounts cannot use self-service ${what}.`;
 const ASK_FOR_GUESTS = 'Ask your contact at the company or IT';

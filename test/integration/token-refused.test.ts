@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SIGNING_SECRET, TEAM, useHarness } from '../support/harness';
+import { APPROVALS_CHANNEL, SIGNING_SECRET, TEAM, secretIn, useHarness } from '../support/harness';
 import { homeOpenedEvent, postEvent } from '../support/slack-requests';
 import { until } from '../support/until';
 
@@ -12,31 +12,37 @@ import { until } from '../support/until';
  * every command paged (`reset failed: operator action needed`, and its kin), and a Home tab opened
  * paged nobody.
  */
+/** What was posted to each response_url (its path's last part, `who`): its text, and the whole body. */
+const posted: { who: string; text: unknown }[] = [];
+const bodies: { who: string; body: Record<string, unknown> }[] = [];
+let hooks: Server;
+let hookUrl: string;
+beforeAll(async () => {
+  hooks = createServer((req, res) => {
+    let text = '';
+    req.on('data', (c: Buffer) => (text += String(c)));
+    req.on('end', () => {
+      const who = new URL(req.url ?? '/', 'http://hooks').pathname.slice(1);
+      const body = JSON.parse(text) as Record<string, unknown>;
+      posted.push({ who, text: body.text });
+      bodies.push({ who, body });
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => hooks.listen(0, '127.0.0.1', resolve));
+  hookUrl = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}/`;
+});
+afterAll(() => new Promise<void>((resolve) => hooks.close(() => resolve())));
+
+const PAGE = 'Slack refuses the bot token: every command, click and Home tab fails until SLACK_BOT_TOKEN holds a new one. Reinstall the app (OAuth & Permissions), put its new bot token in SLACK_BOT_TOKEN and restart; a restart alone does not help';
+const TOLD = 'Latchkey is misconfigured. An admin has been alerted. Nothing was changed.';
+
 describe('the bot token refused while the server runs', () => {
   const h = useHarness({ entry: 'server' }, (x) => x.slack.clear());
-  const posted: { who: string; text: unknown }[] = [];
-  let hooks: Server;
-  let hookUrl: string;
-  beforeAll(async () => {
-    hooks = createServer((req, res) => {
-      let text = '';
-      req.on('data', (c: Buffer) => (text += String(c)));
-      req.on('end', () => {
-        posted.push({ who: new URL(req.url ?? '/', 'http://hooks').pathname.slice(1), text: (JSON.parse(text) as { text?: unknown }).text });
-        res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-      });
-    });
-    await new Promise<void>((resolve) => hooks.listen(0, '127.0.0.1', resolve));
-    hookUrl = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}/`;
-  });
-  afterAll(() => new Promise<void>((resolve) => hooks.close(() => resolve())));
   afterEach(() => {
     h.slack.refuseToken(undefined);
     h.clock.offsetMs = 0;
   });
-
-  const PAGE = 'Slack refuses the bot token: every command, click and Home tab fails until SLACK_BOT_TOKEN holds a new one. Reinstall the app (OAuth & Permissions), put its new bot token in SLACK_BOT_TOKEN and restart; a restart alone does not help';
-  const TOLD = 'Latchkey is misconfigured. An admin has been alerted. Nothing was changed.';
 
   /** The alert lines logged since `from`, once the test has checked that no line since then holds the token. */
   const alertsSince = (from: number) => {
@@ -88,6 +94,8 @@ describe('the bot token refused while the server runs', () => {
     await h.click('UBOB', 'home_reset_pin', 'pin', { channel: 'C0GENERAL', ts: '' }, h.slack.newTriggerId(), { responseUrl: `${hookUrl}UBOB-picked` });
     await until("the click's answer through its response_url", () => posted.length > postedBefore);
     expect(posted.slice(postedBefore)).toEqual([{ who: 'UBOB-picked', text: TOLD }]);
+    // Privately, under the list, which stays.
+    expect(bodies.at(-1)!.body).toEqual({ response_type: 'ephemeral', replace_original: false, text: TOLD });
   });
 
   it('/healthz stays 200 and says the token is refused, until Slack takes it again', async () => {
@@ -104,5 +112,86 @@ describe('the bot token refused while the server runs', () => {
     h.slack.refuseToken(undefined);
     await h.openHome('UANN');
     expect(await health()).toEqual({ status: 200, body: { status: 'ok', checks: { dynamodb: 'ok' } } });
+  });
+});
+
+/**
+ * The buttons of other messages (Review on the admins' message, Finish and Withdraw in a DM, Revoke
+ * on the admins' message) answered a click with chat.postEphemeral, a DM or a window, all of which
+ * need the token: with it refused, the clicker saw nothing. Each now says what came of it through
+ * the message's response_url, privately to the clicker, never over the message nor to the channel.
+ */
+describe("a message's buttons while the bot token is refused", () => {
+  const h = useHarness({ entry: 'server', env: { RESET_POLICY: 'pin=approval' } }, (x) => x.slack.clear());
+  afterEach(() => h.slack.refuseToken(undefined));
+
+  /** `userId` asks for a PIN reset, which waits for an admin: the request's ID, its admins' message, and the DM that says it was sent. */
+  const asks = async (userId: string) => {
+    const request = await h.asksForReset('/reset-pin', userId);
+    const sent = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === `D${userId}` && JSON.stringify(c.args.blocks ?? []).includes('approval_withdraw'));
+    return { ...request, dm: { channel: sent.result!.channel as string, ts: sent.result!.ts as string } };
+  };
+  /** What the click (`who`, its response_url's name) was told through its response_url, once it was. */
+  const toldThrough = async (who: string) => {
+    await until(`an answer through ${who}'s response_url`, () => bodies.some((b) => b.who === who));
+    return bodies.filter((b) => b.who === who).map((b) => b.body);
+  };
+
+  it("Review on the admins' message tells the admin alone, never the channel, that nothing was changed", async () => {
+    const request = await asks('UANN');
+    expect(request.message.channel).toBe(APPROVALS_CHANNEL);
+    h.slack.refuseToken('token_revoked');
+    await h.click('UADA', 'license_review', request.requestId, request.message, h.slack.newTriggerId(), { responseUrl: `${hookUrl}UADA-review` });
+    const told = await toldThrough('UADA-review');
+    expect(told).toEqual([{ response_type: 'ephemeral', replace_original: false, text: expect.stringContaining('Nothing was changed.') }]);
+    // The admin check itself met the refusal: nothing of the request is said.
+    expect(JSON.stringify(told)).not.toContain('UANN');
+  });
+
+  it('Finish in the DM says Latchkey is misconfigured, and nothing was changed: the approval still works', async () => {
+    const request = await asks('UBOB');
+    const review = await h.opensReview('UADA', request);
+    await h.submit('UADA', review.view, {
+      values: {
+        decision: { decision: { type: 'radio_buttons', selected_option: { value: 'approve' } } },
+        comment: { comment: { type: 'plain_text_input', value: null } },
+      },
+    });
+    const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUBOB' && JSON.stringify(c.args.blocks ?? []).includes('approval_finish'));
+    const finish = { value: (dm.args.blocks as any[]).find((b) => b.type === 'actions').elements[0].value as string, message: { channel: dm.result!.channel as string, ts: dm.result!.ts as string } };
+    h.slack.refuseToken('token_revoked');
+    await h.click('UBOB', 'approval_finish', finish.value, finish.message, h.slack.newTriggerId(), { responseUrl: `${hookUrl}UBOB-finish` });
+    expect(await toldThrough('UBOB-finish')).toEqual([{ response_type: 'ephemeral', replace_original: false, text: TOLD }]);
+    h.slack.refuseToken(undefined);
+    const again = await h.opening((trigger) => h.click('UBOB', 'approval_finish', finish.value, finish.message, trigger));
+    expect(secretIn(again.view)).toBeDefined();
+  });
+
+  it("Revoke on the admins' message tells the admin alone what came of it", async () => {
+    const request = await asks('UCARL');
+    const review = await h.opensReview('UADA', request);
+    await h.submit('UADA', review.view, {
+      values: {
+        decision: { decision: { type: 'radio_buttons', selected_option: { value: 'approve' } } },
+        comment: { comment: { type: 'plain_text_input', value: null } },
+      },
+    });
+    await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUCARL' && JSON.stringify(c.args.blocks ?? []).includes('approval_finish'));
+    h.slack.refuseToken('token_revoked');
+    await h.click('UADA', 'approval_revoke', request.requestId, request.message, h.slack.newTriggerId(), { responseUrl: `${hookUrl}UADA-revoke` });
+    const told = await toldThrough('UADA-revoke');
+    expect(told).toEqual([expect.objectContaining({ response_type: 'ephemeral', replace_original: false })]);
+    expect(told[0]!.text).toContain('Revoked: <@UCARL> can no longer finish their meeting PIN reset request, and nothing was changed.');
+  });
+
+  it('Withdraw in the DM tells its requester what came of it', async () => {
+    const request = await asks('UMAX');
+    const withdraw = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUMAX' && JSON.stringify(c.args.blocks ?? []).includes('approval_withdraw'));
+    const value = (withdraw.args.blocks as any[]).flatMap((b) => b.elements ?? []).find((e: any) => e.action_id === 'approval_withdraw').value as string;
+    h.slack.refuseToken('token_revoked');
+    await h.click('UMAX', 'approval_withdraw', value, request.dm, h.slack.newTriggerId(), { responseUrl: `${hookUrl}UMAX-withdraw` });
+    const told = await toldThrough('UMAX-withdraw');
+    expect(told).toEqual([expect.objectContaining({ response_type: 'ephemeral', replace_original: false })]);
+    expect(told[0]!.text).toContain('You withdrew your meeting PIN reset request');
   });
 });

@@ -54,6 +54,14 @@ describe('the work order seal', () => {
     expect(lines.join('\n')).toContain('work order refused');
   });
 
+  it("an order whose unopened window is said, after sealing, to be Slack refusing the token is refused; one sealed so is worked", async () => {
+    const { r, claimed } = receiver();
+    const unopened = { ...order(), opened: { ok: false as const, reason: 'failed' as const } };
+    expect(await r.work({ ...seal.seal(unopened, Date.now()), opened: { ok: false, reason: 'failed', tokenRefused: true } })).toBe('refused');
+    expect(await r.work(seal.seal({ ...unopened, opened: { ok: false, reason: 'failed', tokenRefused: true } }, Date.now()))).toBe('done');
+    expect(claimed).toHaveLength(1);
+  });
+
   it('an order signed by Slack but not sealed (or sealed with another key) is refused', async () => {
     const { r, claimed } = receiver();
     expect(await r.work(order())).toBe('refused');
