@@ -10,6 +10,7 @@ import { loadingView, personWaiting, tellWorkFailed, unchangedView } from '../sl
 import { EVENTS_PATH } from '../slack/events-path';
 import { SIGNATURE_REFUSALS, signatureProblem, signedBySlack } from '../slack/slack-signature';
 import { SignatureWatch } from '../slack/signature-watch';
+import { tokenRefusalSaid } from '../slack/slack-errors';
 import { notStartedReply, notStartedView } from '../views/not-started';
 import type { HttpAnswer, HttpRequest } from './http-event';
 import { withSlackDeadline } from '../slack/call-deadline';
@@ -49,8 +50,11 @@ export class HandOffReceiver implements Receiver {
   private readonly watch: SignatureWatch;
   /** How late a failed work order may come back and still be told (failedWorkMaxAgeMs). */
   private readonly failedMaxAgeMs: number;
-  /** The requests Slack would not authorise here (the body Bolt was given): no listener of theirs ran. */
-  private readonly unauthorized = new WeakSet<object>();
+  /**
+   * The requests Slack would not authorise here (the body Bolt was given): no listener of theirs ran.
+   * True when it was Slack refusing the bot token, which the client's TokenWatch paged for.
+   */
+  private readonly unauthorized = new WeakMap<object, boolean>();
 
   /** `functionTimeoutS`: the function's timeout, as the stack sets it (functionTimeoutS in function-time.ts). */
   constructor(
@@ -85,7 +89,7 @@ export class HandOffReceiver implements Receiver {
       try {
         return await authorize(source, body);
       } catch (err) {
-        if (typeof body === 'object' && body !== null) this.unauthorized.add(body);
+        if (typeof body === 'object' && body !== null) this.unauthorized.set(body, tokenRefusalSaid(err));
         throw err;
       }
     };
@@ -221,7 +225,8 @@ export class HandOffReceiver implements Receiver {
     const body = parseSlackBody(order.body);
     await withSlackDeadline(endsAt === undefined ? undefined : () => endsAt() - WORK_SLACK_RESERVE_MS, async () => {
       await this.app!.processEvent(this.event(body, order, async () => {}));
-      if (this.unauthorized.has(body)) await this.tellNotRun(body as Record<string, any>, order);
+      const refused = this.unauthorized.get(body);
+      if (refused !== undefined) await this.tellNotRun(body as Record<string, any>, order, { tokenRefused: refused });
     }).catch((err: unknown) => logger.error({ err: describeError(err), alert: true }, 'work failed'));
     return 'done';
   }
@@ -238,11 +243,15 @@ export class HandOffReceiver implements Receiver {
    * or, `mayHaveChanged` (an earlier delivery may have worked it), that Latchkey cannot tell, with
    * no window replaced.
    */
-  private async tellNotRun(body: Record<string, any>, order: WorkOrder, { words, mayHaveChanged = false }: { words?: ResetWords; mayHaveChanged?: boolean } = {}): Promise<void> {
+  private async tellNotRun(
+    body: Record<string, any>,
+    order: WorkOrder,
+    { words, mayHaveChanged = false, tokenRefused = false }: { words?: ResetWords; mayHaveChanged?: boolean; tokenRefused?: boolean } = {},
+  ): Promise<void> {
     if (!personWaiting(body)) return;
     const view = loadingView(body, order.opened);
     const { logger, fetch } = this.options;
-    const told = mayHaveChanged ? { mayHaveChanged: true } : { notRun: true };
+    const told = mayHaveChanged ? { mayHaveChanged: true } : { notRun: true, ...(tokenRefused && { tokenRefused }) };
     await tellWorkFailed({ client: this.app!.slack, fetch, logger, body, ...told, ...(words && { words }), ...(view && { view }) }).catch((err: unknown) =>
       logger.warn({ slackUserId: body.user_id ?? body.user?.id, err: describeError(err) }, 'could not tell the person their request did not run'),
     );

@@ -74,6 +74,8 @@ export async function tellWorkFailed(args: {
   maybeWorkedElsewhere?: boolean;
   mayHaveChanged?: boolean;
   nothingChanged?: boolean;
+  /** With notRun: none of it ran because Slack refused the bot token, which the client's TokenWatch paged for. */
+  tokenRefused?: boolean;
   words?: ResetWords;
 }): Promise<void> {
   const { client, body, logger } = args;
@@ -87,7 +89,9 @@ export async function tellWorkFailed(args: {
       ? 'maybe-opened'
       : asked
     : args.notRun
-      ? 'not-run'
+      ? args.tokenRefused
+        ? 'token-refused'
+        : 'not-run'
       : args.mayHaveChanged
         ? mayHaveChanged
         : asked;

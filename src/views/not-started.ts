@@ -1,6 +1,7 @@
 import type { ModalView } from '@slack/types';
 import { modal, section } from './blocks';
 import { changeOf, type ResetWords } from './words';
+import { tokenRefusedText } from './failure-message';
 
 const WORDS = {
   headline: 'Latchkey could not start that just now. Nothing was changed.',
@@ -35,12 +36,13 @@ export function busyText(command: string): string {
  * Latchkey knows none of it ran (Slack would not authorise it, or Latchkey could not start),
  * whatever it was. `maybe-opened`: a command that could not start here, whose other delivery may
  * have opened its form (and the person gone on to a reset), so nothing is said to have been
- * unchanged, and the person carries on from what their window shows. `maybe-changed`: the audit log
+ * unchanged, and the person carries on from what their window shows. `token-refused`: none of it
+ * ran because Slack refused the bot token, which has been paged for: no try again can help. `maybe-changed`: the audit log
  * holds a change of the person's since the request (or could not be read), so it may have been made
  * and its window may show the new secret. `not-changed`: a submission (a Reset) whose work failed
  * before any change of the person's was written, as the audit log tells it: nothing was changed.
  */
-export type WorkFailedKind = 'nothing-changed' | 'click' | 'unknown' | 'not-run' | 'maybe-opened' | 'maybe-changed' | 'not-changed';
+export type WorkFailedKind = 'nothing-changed' | 'click' | 'unknown' | 'not-run' | 'token-refused' | 'maybe-opened' | 'maybe-changed' | 'not-changed';
 
 /**
  * Said when the work behind a request failed where no handler could catch it (our bug; the worker
@@ -55,6 +57,9 @@ export function workFailedText(kind: WorkFailedKind, words?: ResetWords): string
       return words ? notChangedText(words) : 'Something went wrong, nothing was changed. Try again; IT has been alerted.';
     case 'not-run':
       return words ? notChangedText(words) : notStartedText();
+    // A try again would meet the same refusal: what is true is that the admins know.
+    case 'token-refused':
+      return tokenRefusedText();
     case 'maybe-opened':
       return 'Latchkey could not start part of that just now. If your Latchkey window still says it is checking, close it and run the command again in a minute; if it shows anything else, carry on there. If it keeps happening, tell IT.';
     case 'nothing-changed':

@@ -115,11 +115,12 @@ describe('Latchkey on Lambda without the bot IDs, on a warm instance', () => {
 /**
  * A worker Slack will not authorise runs no listener: the person whose command opened a window, or
  * who clicked, would wait on it for good. They are told that nothing ran and what to do. Our token
- * refused is our setup, so the on-call is paged; Slack's outage is not (above).
+ * refused is our setup, so the on-call is paged, and the person is told so, not to try again in a
+ * minute, which would meet the same refusal; Slack's outage is not (above).
  */
 describe('Latchkey on Lambda, a worker Slack will not authorise', () => {
   const h = useHarness({ entry: 'lambda' }, (x) => x.slack.clear());
-  const NOT_RUN = 'Latchkey could not start that just now. Nothing was changed. Try again in a minute. If it keeps happening, tell IT.';
+  const TOLD = 'Latchkey is misconfigured. An admin has been alerted. Nothing was changed.';
   const REFUSED =
     'Slack refuses the bot token: every command, click and Home tab fails until SLACK_BOT_TOKEN holds a new one. Reinstall the app (OAuth & Permissions), put its new bot token in SLACK_BOT_TOKEN and restart; a restart alone does not help';
   const posted: { who: string; body: Record<string, unknown> }[] = [];
@@ -160,13 +161,14 @@ describe('Latchkey on Lambda, a worker Slack will not authorise', () => {
     return h.openedViewId(h.slack.callsTo('views.open').find((c) => c.args.trigger_id === triggerId)!);
   };
 
-  it('its window says nothing ran and to try again in a minute, and the on-call is paged: our token refused is our setup, as it is on the server', async () => {
+  it('its window says Latchkey is misconfigured, an admin has been alerted and nothing was changed, and the on-call is paged: our token refused is our setup, as it is on the server', async () => {
     const since = h.logs.length;
     const viewId = await commandUnauthorised('UANN', 'invalid_auth');
     expect(h.slack.callsTo('users.info')).toEqual([]);
     const shown = JSON.stringify(h.lastShown(viewId, []));
-    expect(shown).toContain('Latchkey could not start that just now. Nothing was changed.');
-    expect(shown).toContain('Try again in a minute. If it keeps happening, tell IT.');
+    expect(shown).toContain(TOLD);
+    // Before: "Try again in a minute", which would meet the same refusal.
+    expect(shown).not.toContain('Try again');
     expect(posted.filter((p) => p.who === 'UANN')).toEqual([]);
     // Before, a warning only: a revoked token on Lambda paged nobody, every person told to try again in a minute.
     // Paged where the app's client met the refusal (token-watch.ts), once, not again by the handler.
@@ -177,7 +179,7 @@ describe('Latchkey on Lambda, a worker Slack will not authorise', () => {
     const since = h.logs.length;
     h.slack.failNext('views.update', { error: 'token_revoked' });
     await commandUnauthorised('UBOB', 'token_revoked');
-    expect(posted.filter((p) => p.who === 'UBOB').map((p) => p.body)).toEqual([{ response_type: 'ephemeral', replace_original: false, text: NOT_RUN }]);
+    expect(posted.filter((p) => p.who === 'UBOB').map((p) => p.body)).toEqual([{ response_type: 'ephemeral', replace_original: false, text: TOLD }]);
     expect(alerts(since)).toEqual([expect.objectContaining({ msg: REFUSED, method: 'auth.test', slackError: 'token_revoked' })]);
   });
 });
