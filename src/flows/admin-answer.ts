@@ -3,9 +3,10 @@ import type { Logger } from './ports';
 
 /**
  * Why someone may not do what admins do: not named one, a guest named one, the admin group
- * unreadable for our setup (alerted where it was read), or Slack not saying (Admins).
+ * unreadable for our setup (alerted where it was read), Slack refusing the bot token when asked
+ * (SLACK_MISCONFIGURED, alerted where it was met: no try again helps), or Slack not saying (Admins).
  */
-export type AdminRefusal = 'NOT_ADMIN' | 'ADMIN_IS_GUEST' | 'ADMIN_GROUP_UNREADABLE' | 'SLACK_UNAVAILABLE';
+export type AdminRefusal = 'NOT_ADMIN' | 'ADMIN_IS_GUEST' | 'ADMIN_GROUP_UNREADABLE' | 'SLACK_MISCONFIGURED' | 'SLACK_UNAVAILABLE';
 
 /** Whether someone may do what admins do, asked now: ADMIN, or why not. */
 export type AdminAnswer = 'ADMIN' | AdminRefusal;
@@ -25,9 +26,12 @@ export async function adminAnswer(
     logger.warn(who, refusedLine);
     return 'NOT_ADMIN';
   } catch (err) {
-    const { code } = asFailure(err);
+    const failure = asFailure(err);
+    const { code } = failure;
     if (code === 'ADMIN_IS_GUEST') return 'ADMIN_IS_GUEST';
     logger.warn({ slackUserId: who.slackUserId, action: who.action, err: describeError(err) }, 'admin check failed');
-    return code === 'ADMIN_GROUP_UNREADABLE' ? code : 'SLACK_UNAVAILABLE';
+    if (code === 'ADMIN_GROUP_UNREADABLE') return code;
+    // Slack refused the bot token, paged where it was met (`alerted`): Slack did answer, and no try again helps.
+    return code === 'SLACK_MISCONFIGURED' && failure.alerted ? code : 'SLACK_UNAVAILABLE';
   }
 }

@@ -16,6 +16,7 @@ export function adminRefusedText(code: AdminRefusal, action: AdminAction): strin
   if (code === 'ADMIN_IS_GUEST') return guestAdminRefused(action.unchanged);
   if (code === 'ADMIN_GROUP_UNREADABLE') return adminGroupUnreadable(action.unchanged);
   if (code === 'NOT_ADMIN') return `Only Latchkey admins can ${action.may}.`;
+  if (code === 'SLACK_MISCONFIGURED') return `Latchkey is misconfigured. An admin has been alerted. ${action.unchanged}`;
   return 'Slack did not answer whether you are an admin. Try again in a few minutes.';
 }
 

@@ -5,7 +5,7 @@ import type { FailureCode } from '../flows/failure';
 import { context, modal, plain, progressView, referenceWords, section, slackTime } from './blocks';
 import { approvalFacts, approvalStatusLine, changeReference, neverAppliedLine, outcomeUnknownCheck } from './approval-status';
 import { reviewTitleOf, type ApprovalKindWords } from './approval-words';
-import { adminGroupUnreadable, failureMessage, guestAdminRefused } from './failure-message';
+import { adminGroupUnreadable, failureMessage, guestAdminRefused, tokenRefusedText } from './failure-message';
 import type { AdminRefusal } from '../flows/admin-answer';
 import { revokeBlocks } from './approval-revoke';
 import { REVIEW_FIELD_ERRORS } from './license-words';
@@ -244,6 +244,7 @@ export function reviewRefusedText(code: AdminRefusal, words: ApprovalKindWords):
   if (code === 'ADMIN_IS_GUEST') return guestAdminRefused();
   if (code === 'NOT_ADMIN') return 'Only Latchkey admins can review requests.';
   if (code === 'ADMIN_GROUP_UNREADABLE') return adminGroupUnreadable();
+  if (code === 'SLACK_MISCONFIGURED') return tokenRefusedText();
   return `${failureMessage({ code }, words.subject).headline} Try Review again in a few minutes.`;
 }
 

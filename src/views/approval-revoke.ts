@@ -78,6 +78,9 @@ export function revokeOutcome(result: RevokeResult, all: ApprovalWords, clicker:
     // no kind's words: the next step is this admin's, never a requester's command.
     // Slack not saying whether the clicker is an admin (asked before anything else): click again.
     if (code === 'SLACK_UNAVAILABLE') return said(`:warning: ${m.headline} The approval was not revoked.`, ...retry());
+    // Our setup (Slack refusing the bot token, or a scope it lacks), found before anything was
+    // written and alerted already: a click again would meet it too. Before, "could not tell whether".
+    if (code === 'SLACK_MISCONFIGURED') return said(':warning: Latchkey is misconfigured. An admin has been alerted. The approval was not revoked.');
     if (code === 'REQUEST_NOT_FOUND') {
       return said(':warning: Latchkey cannot find that request. The approval was not revoked.', context('Nothing more to do: a request Latchkey no longer holds cannot be finished.'));
     }

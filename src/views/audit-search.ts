@@ -141,6 +141,7 @@ function searchFailed(code: Extract<SearchResult, { ok: false }>['code'], again:
     NOT_ADMIN: adminRefusedText('NOT_ADMIN', SEARCH),
     ADMIN_IS_GUEST: adminRefusedText('ADMIN_IS_GUEST', SEARCH),
     SLACK_UNAVAILABLE: adminRefusedText('SLACK_UNAVAILABLE', SEARCH),
+    SLACK_MISCONFIGURED: adminRefusedText('SLACK_MISCONFIGURED', SEARCH),
     ADMIN_GROUP_UNREADABLE: adminRefusedText('ADMIN_GROUP_UNREADABLE', SEARCH),
     STORE_UNAVAILABLE: 'The audit log could not be read just now. Try again in a few minutes.',
     REQUEST_INVALID: invalid,

@@ -707,6 +707,7 @@ export function attentionHandledResultView(result: HandledResult): ModalView {
           ADMIN_IS_GUEST: `:warning: ${guestAdminRefused('Nothing was marked.')}`,
           ADMIN_GROUP_UNREADABLE: `:warning: ${adminGroupUnreadable('Nothing was marked.')}`,
           SLACK_UNAVAILABLE: ':warning: Slack did not answer whether you are an admin, so nothing was marked. Try again in a few minutes.',
+          SLACK_MISCONFIGURED: ':warning: Latchkey is misconfigured. An admin has been alerted. Nothing was marked.',
           STORE_UNAVAILABLE: ':warning: The audit log could not be read just now, so nothing was marked. Try again in a few minutes.',
           AUDIT_UNAVAILABLE: ':warning: The audit log could not be written just now, so nothing was marked: it is still on the list. Try again in a few minutes.',
           NOT_AN_ITEM: ':warning: That is not on the Needs attention list of the last 7 days, so nothing was marked. Open the Home tab again to see the list as it is now.',

@@ -12,7 +12,7 @@ const TITLE = 'Setup check';
  */
 export function setupCheckView(state: readonly SetupCheck[] | 'running' | AdminRefusal | 'unavailable'): ModalView {
   if (state === 'running') return modal({ title: TITLE, close: 'Close', blocks: [section(':hourglass_flowing_sand: Checking Slack, DynamoDB and every directory, read-only…')] });
-  if (state === 'NOT_ADMIN' || state === 'ADMIN_IS_GUEST' || state === 'ADMIN_GROUP_UNREADABLE' || state === 'SLACK_UNAVAILABLE') return adminRefusedModal(TITLE, state, { may: 'run the setup check', unchanged: 'The setup check did not run.' });
+  if (state === 'NOT_ADMIN' || state === 'ADMIN_IS_GUEST' || state === 'ADMIN_GROUP_UNREADABLE' || state === 'SLACK_MISCONFIGURED' || state === 'SLACK_UNAVAILABLE') return adminRefusedModal(TITLE, state, { may: 'run the setup check', unchanged: 'The setup check did not run.' });
   if (state === 'unavailable') return modal({ title: TITLE, close: 'Close', blocks: [section(':warning: The setup check could not run. Try `npm run doctor` on the server.')] });
   const failing = state.filter((c) => !c.ok);
   const warnings = state.filter((c) => c.ok && c.warning);
