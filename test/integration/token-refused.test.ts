@@ -126,6 +126,9 @@ describe("a message's buttons while the bot token is refused", () => {
   afterEach(() => {
     h.slack.refuseToken(undefined);
     h.clock.offsetMs = 0;
+    // Whatever was said, and wherever, never the token.
+    expect(h.logs.join('')).not.toContain(h.slack.botToken);
+    expect(JSON.stringify(bodies)).not.toContain(h.slack.botToken);
   });
 
   /** `userId` asks for a PIN reset, which waits for an admin: the request's ID, its admins' message, and the DM that says it was sent. */
