@@ -11,32 +11,33 @@ import { REFUSED_TOKEN_ERRORS } from './slack-errors';
  * the person is still told an admin has been alerted, which is so.
  */
 export class TokenWatch {
-  private said = false;
+  /** Slack refused the token at the last call that could tell (token-watch's answered). */
+  refused = false;
+  /** When the last refusal arrived: only a call sent after it can show that Slack takes the token again. */
+  private refusedAt = -Infinity;
 
   constructor(private readonly logger: Logger) {}
 
-  /** Slack refused the token at the last call it answered. */
-  get refused(): boolean {
-    return this.said;
-  }
-
   /**
-   * A call Slack answered: with its error code when it refused the call, undefined when it took it.
-   * True when the refusal is the token's, and so has been said.
+   * A call Slack answered (sent at `started`, Date.now()): with its error code when it refused the
+   * call, undefined when it took it. True when the refusal is the token's, and so has been said.
    */
-  answered(method: string, slackError: string | undefined): boolean {
-    if (slackError === undefined || !REFUSED_TOKEN_ERRORS.has(slackError)) {
-      // Slack reads the token before anything else: any other answer means it took it.
-      this.said = false;
-      return false;
+  answered(method: string, slackError: string | undefined, started: number): boolean {
+    if (slackError !== undefined && REFUSED_TOKEN_ERRORS.has(slackError)) {
+      this.refusedAt = Date.now();
+      if (!this.refused) {
+        this.refused = true;
+        this.logger.error(
+          { method, slackError, alert: true },
+          'Slack refuses the bot token: every command, click and Home tab fails until SLACK_BOT_TOKEN holds a new one. Reinstall the app (OAuth & Permissions), put its new bot token in SLACK_BOT_TOKEN and restart; a restart alone does not help',
+        );
+      }
+      return true;
     }
-    if (!this.said) {
-      this.said = true;
-      this.logger.error(
-        { method, slackError, alert: true },
-        'Slack refuses the bot token: every command, click and Home tab fails until SLACK_BOT_TOKEN holds a new one. Reinstall the app (OAuth & Permissions), put its new bot token in SLACK_BOT_TOKEN and restart; a restart alone does not help',
-      );
-    }
-    return true;
+    // Only an ok answer proves Slack took the token (another error, fatal_error say, proves nothing),
+    // and only to a call sent after the last refusal arrived: one sent before it and answered late
+    // says nothing of now. Either would page twice in one burst.
+    if (slackError === undefined && started > this.refusedAt) this.refused = false;
+    return false;
   }
 }

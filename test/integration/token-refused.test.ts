@@ -73,6 +73,33 @@ describe('the bot token refused while the server runs', () => {
     expect(alertsSince(from)).toEqual([expect.objectContaining({ level: 'error', msg: PAGE, slackError: 'token_revoked' })]);
   }, 30_000);
 
+  it('pages once for a burst even when, within it, a call sent before the refusal is answered ok, or Slack fails a call another way', async () => {
+    await h.openHome('UANN');
+    // UBOB's Home tab is published by a call sent before the revocation and answered after it.
+    const release = h.slack.hold('views.publish', (a) => a.user_id === 'UBOB');
+    expect((await postEvent(h.eventsUrl, SIGNING_SECRET, homeOpenedEvent({ userId: 'UBOB', teamId: TEAM }))).status).toBe(200);
+    await until("UBOB's Home tab to be on its way", () => h.slack.held.some((c) => c.method === 'views.publish' && c.args.user_id === 'UBOB'));
+    const from = h.logs.length;
+    const postedBefore = posted.length;
+    h.slack.refuseToken('token_revoked');
+    await h.command('/reset-pin', 'UANN', { responseUrl: `${hookUrl}UANN` });
+    await until("UANN's answer", () => posted.length - postedBefore >= 1);
+    h.slack.failNext('views.publish', { answer: { ok: true, view: { id: 'VLATE' } } });
+    release();
+    await h.slack.waitForCall('views.publish', (c) => c.args.user_id === 'UBOB' && c.result?.ok === true);
+    // A Slack fault that says nothing about the token, on each call of the command.
+    for (const method of ['users.info', 'views.open']) h.slack.failNext(method, { error: 'fatal_error' });
+    await h.command('/reset-pin', 'UCARL', { responseUrl: `${hookUrl}UCARL` });
+    await until("UCARL's answer", () => posted.length - postedBefore >= 2);
+    await h.command('/reset-pin', 'UADA', { responseUrl: `${hookUrl}UADA` });
+    await until("UADA's answer", () => posted.length - postedBefore >= 3);
+    expect(posted.slice(postedBefore).filter((p) => p.who !== 'UCARL')).toEqual([
+      { who: 'UANN', text: TOLD },
+      { who: 'UADA', text: TOLD },
+    ]);
+    expect(alertsSince(from).filter((l) => l.msg === PAGE)).toEqual([expect.objectContaining({ slackError: 'token_revoked' })]);
+  }, 30_000);
+
   it('pages again once Slack took the token between, even when only a Home tab meets the refusal', async () => {
     await h.openHome('UANN');
     const from = h.logs.length;
