@@ -4,7 +4,7 @@ import { ErrorCode } from './bolt';
 import { openedModalOf } from './arrival-modal';
 import { loadingView, personWaiting } from './work-failed';
 import { describeError } from '../flows/failure';
-import { REFUSED_TOKEN_ERRORS, slackErrorCode } from './slack-errors';
+import { REFUSED_TOKEN_ERRORS, slackErrorCode, tokenRefusalSaid } from './slack-errors';
 import type { Logger } from '../flows/ports';
 
 type ProcessEventErrorHandler = NonNullable<HTTPReceiverOptions['processEventErrorHandler']>;
@@ -47,12 +47,16 @@ type TellWorkFailed = (body: Record<string, any>, viewId?: string) => Promise<vo
 export function listenerErrorHandler(logger: Logger, tell: TellWorkFailed): (args: ExtendedErrorHandlerArgs) => Promise<void> {
   return async ({ error, body, context }) => {
     if (error.code === ErrorCode.AuthorizationError) {
-      const slackError = slackErrorCode((error as { original?: unknown }).original);
+      const original = (error as { original?: unknown }).original;
+      const slackError = slackErrorCode(original);
       // Our token refused (revoked, the app uninstalled) is our setup, paged where the app's client
-      // met it, once (token-watch.ts), not once more for each request; Slack not answering auth.test
-      // is Slack's minute, and nobody is paged for it.
-      if (slackError !== undefined && REFUSED_TOKEN_ERRORS.has(slackError)) logger.warn({ err: describeError(error), code: error.code, slackError }, 'Slack refused the bot token; no listener ran');
-      else logger.warn({ err: describeError(error), code: error.code }, 'Slack did not authorize the request; no listener ran');
+      // met it, once (token-watch.ts), not once more for each request; a refusal no watch has said
+      // (auth.test made through another client) is paged here, as configured-admins does. Slack not
+      // answering auth.test is Slack's minute, and nobody is paged for it.
+      if (slackError !== undefined && REFUSED_TOKEN_ERRORS.has(slackError)) {
+        if (tokenRefusalSaid(original)) logger.warn({ err: describeError(error), code: error.code, slackError }, 'Slack refused the bot token; no listener ran');
+        else logger.error({ err: describeError(error), code: error.code, slackError, alert: true }, 'Slack refused the bot token; no listener ran');
+      } else logger.warn({ err: describeError(error), code: error.code }, 'Slack did not authorize the request; no listener ran');
       return;
     }
     logger.error({ err: describeError(error), code: error.code, alert: true }, 'unhandled error in a Slack listener');
