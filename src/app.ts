@@ -10,7 +10,7 @@ import { approvalsChannelInUse, type Config } from './config';
 import { CREDENTIALS, SLASH_COMMANDS } from './credentials';
 import type { AdapterContext } from './credentials/credential';
 import { AWS_REQUEST_TIMEOUT_MS, awsClientSettings, forChanges, LAMBDA_DYNAMODB_REQUEST_TIMEOUT_MS } from './aws-client';
-import { slackTimeLeftMs } from './slack/call-deadline';
+import { slackTimeLeftMs, withSlackDeadline } from './slack/call-deadline';
 import type { AwsClientSettings } from './credentials/credential';
 import { Approvals, type ApprovalKind } from './flows/approvals/approvals';
 import { licenseKind, LicenseRequests } from './flows/license-requests';
@@ -141,11 +141,12 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
   const probes = new DynamoDBClient(aws);
   // Pages once when Slack refuses the bot token (token-watch.ts); /healthz says it meanwhile.
   const tokenWatch = new TokenWatch(logger);
-  const health = healthCheck(probes, config.audit.tableName, logger, tokenWatch);
+  const fetch = httpFetch();
+  const slack = slackWebApi(config, logger, fetch, config.slack.apiRetries, undefined, tokenWatch);
+  const health = healthCheck(probes, config.audit.tableName, logger, tokenWatch, slack);
   const metrics = new PrometheusMetrics();
   const routes = [health.route, metricsRoute(metrics, config.metricsToken)];
 
-  const fetch = httpFetch();
   // Socket Mode connects in app.start(), through the receiver's own Web API client: to SLACK_API_URL
   // over the app's HTTP stack, as every other call, and within the start's bound while starting.
   let starting = false;
@@ -166,7 +167,7 @@ export function createLatchkey(config: Config, { logger, clock = { now: () => ne
 
   // Initialised in start(), where a refused token or an unreachable Slack stops the start
   // (start-checks.ts); left to the constructor, Bolt's auth.test fails where nobody awaits it.
-  const app = new GuardedApp({ ...slackAppOptions(config, logger, fetch, { atStart: true }), receiver, deferInitialization: true }, KNOWN_ENTRY_POINTS, { fetch, logger, metrics, slack: slackWebApi(config, logger, fetch, config.slack.apiRetries, undefined, tokenWatch) });
+  const app = new GuardedApp({ ...slackAppOptions(config, logger, fetch, { atStart: true }), receiver, deferInitialization: true }, KNOWN_ENTRY_POINTS, { fetch, logger, metrics, slack });
   // The start's own auth.test, tried again by slackAtStart, not by the client.
   const slackAtStartClient = slackWebApi(config, logger, fetch, 0);
   let boltReady: Promise<void> | undefined;
@@ -753,8 +754,19 @@ function guardedHttpReceiver(config: Config, logger: AppLogger, routes: CustomRo
  * The DynamoDB answer is cached briefly and bounded in time, so the probe itself stays quick.
  * A bot token Slack refuses stays 200, its body saying so: no new instance can mend it, and one taken
  * out of the load balancer would leave people with Slack's own error instead of Latchkey's words.
+ * The watch knows only the last call Slack answered: while it says refused, the probe asks Slack
+ * (auth.test, through the watched client, at most once per HEALTH_CACHE_MS and within 1 s), so a
+ * refusal that ended with no request since does not say degraded all night. Not refused, it asks
+ * Slack nothing.
  */
-function healthCheck(dynamo: DynamoDBClient, auditTableName: string, logger: AppLogger, tokenWatch: TokenWatch) {
+function healthCheck(dynamo: DynamoDBClient, auditTableName: string, logger: AppLogger, tokenWatch: TokenWatch, slack: SlackApi) {
+  let slackAsked: number | undefined;
+  const checkSlack = async (): Promise<void> => {
+    if (!tokenWatch.refused || (slackAsked !== undefined && Date.now() - slackAsked < HEALTH_CACHE_MS)) return;
+    const at = (slackAsked = Date.now());
+    // Its answer is the watch's (an ok re-arms it); a failure says nothing more here.
+    await withSlackDeadline(() => at + 1_000, () => slack.auth.test()).catch(() => undefined);
+  };
   let cached: { at: number; dynamodb: 'ok' | 'failing' } | undefined;
   const checkDynamo = async (): Promise<'ok' | 'failing'> => {
     if (cached && Date.now() - cached.at < HEALTH_CACHE_MS) return cached.dynamodb;
@@ -783,7 +795,7 @@ function healthCheck(dynamo: DynamoDBClient, auditTableName: string, logger: App
           res.end(JSON.stringify(body));
         };
         if (!state.ready) return answer(503, { status: 'starting' });
-        void checkDynamo().then((dynamodb) => {
+        void Promise.all([checkDynamo(), checkSlack()]).then(([dynamodb]) => {
           const refused = tokenWatch.refused;
           answer(dynamodb === 'ok' ? 200 : 503, { status: dynamodb === 'ok' && !refused ? 'ok' : 'degraded', checks: { dynamodb, ...(refused && { slack: 'token_refused' }) } });
         });

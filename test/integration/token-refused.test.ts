@@ -125,20 +125,59 @@ describe('the bot token refused while the server runs', () => {
     expect(bodies.at(-1)!.body).toEqual({ response_type: 'ephemeral', replace_original: false, text: TOLD });
   });
 
+  const health = async () => {
+    const res = await fetch(`${h.url}/healthz`);
+    return { status: res.status, body: (await res.json()) as unknown };
+  };
+  /** How many times the page has been logged so far. */
+  const pages = () => h.logs.filter((l) => l.includes(PAGE)).length;
+
   it('/healthz stays 200 and says the token is refused, until Slack takes it again', async () => {
-    const health = async () => {
-      const res = await fetch(`${h.url}/healthz`);
-      return { status: res.status, body: (await res.json()) as unknown };
-    };
     await h.openHome('UANN');
     expect(await health()).toEqual({ status: 200, body: { status: 'ok', checks: { dynamodb: 'ok' } } });
     h.slack.refuseToken('token_revoked');
     await h.command('/reset-pin', 'UANN');
-    await until('the command to meet the refusal', () => h.slack.callsTo('users.info').some((c) => c.result?.error === 'token_revoked'));
+    // Once the app has read Slack's answer (the page), not once the fake has recorded it.
+    await h.waitForLogs(PAGE, pages() + 1);
     expect(await health()).toEqual({ status: 200, body: { status: 'degraded', checks: { dynamodb: 'ok', slack: 'token_refused' } } });
     h.slack.refuseToken(undefined);
     await h.openHome('UANN');
     expect(await health()).toEqual({ status: 200, body: { status: 'ok', checks: { dynamodb: 'ok' } } });
+  });
+
+});
+
+/** Its own server: /healthz keeps its last question to Slack for 5 s, which the tests above would share. */
+describe('/healthz after Slack refused the bot token', () => {
+  const h = useHarness({ entry: 'server' }, (x) => x.slack.clear());
+  afterEach(() => h.slack.refuseToken(undefined));
+  const health = async () => {
+    const res = await fetch(`${h.url}/healthz`);
+    return { status: res.status, body: (await res.json()) as unknown };
+  };
+  const pages = () => h.logs.filter((l) => l.includes(PAGE)).length;
+
+  it('says ok once Slack takes the token again with no request since: it asks Slack itself, only while the token is refused, at most once in 5 s', async () => {
+    await h.openHome('UANN');
+    const asked = () => h.slack.callsTo('auth.test').length;
+    const before = asked();
+    expect(await health()).toEqual({ status: 200, body: { status: 'ok', checks: { dynamodb: 'ok' } } });
+    expect(asked()).toBe(before);
+    h.slack.refuseToken('token_revoked');
+    await h.command('/reset-pin', 'UANN');
+    await h.waitForLogs(PAGE, pages() + 1);
+    // A revocation of a minute, and no request since.
+    h.slack.refuseToken(undefined);
+    expect(await health()).toEqual({ status: 200, body: { status: 'ok', checks: { dynamodb: 'ok' } } });
+    expect(asked()).toBe(before + 1);
+    // A new burst: within 5 s of its last question, /healthz goes by the watch alone.
+    h.slack.refuseToken('account_inactive');
+    await h.command('/reset-pin', 'UANN');
+    await h.waitForLogs(PAGE, pages() + 1);
+    const during = asked();
+    expect(await health()).toEqual({ status: 200, body: { status: 'degraded', checks: { dynamodb: 'ok', slack: 'token_refused' } } });
+    expect(await health()).toEqual({ status: 200, body: { status: 'degraded', checks: { dynamodb: 'ok', slack: 'token_refused' } } });
+    expect(asked() - during).toBeLessThanOrEqual(1);
   });
 });
 
