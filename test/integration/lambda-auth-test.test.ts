@@ -122,7 +122,7 @@ describe('Latchkey on Lambda, a worker Slack will not authorise', () => {
   const h = useHarness({ entry: 'lambda' }, (x) => x.slack.clear());
   const TOLD = 'Latchkey is misconfigured. An admin has been alerted. Nothing was changed.';
   const REFUSED =
-    'Slack refuses the bot token: every command, click and Home tab fails until SLACK_BOT_TOKEN holds a new one. Reinstall the app (OAuth & Permissions), put its new bot token in SLACK_BOT_TOKEN and restart; a restart alone does not help';
+    "Slack refuses the bot token: every command, click and Home tab fails until it takes it again. Reinstall the app (OAuth & Permissions), put its new bot token in SLACK_BOT_TOKEN and restart (on Lambda: force new instances); a restart alone does not help. invalid_auth with the token unchanged: check the app's allowed IP address ranges (OAuth & Permissions, Restrict API Token Usage)";
   const posted: { who: string; body: Record<string, unknown> }[] = [];
   let hooks: Server;
   let hookUrl: string;

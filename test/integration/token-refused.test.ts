@@ -34,7 +34,7 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => hooks.close(() => resolve())));
 
-const PAGE = 'Slack refuses the bot token: every command, click and Home tab fails until SLACK_BOT_TOKEN holds a new one. Reinstall the app (OAuth & Permissions), put its new bot token in SLACK_BOT_TOKEN and restart; a restart alone does not help';
+const PAGE = "Slack refuses the bot token: every command, click and Home tab fails until it takes it again. Reinstall the app (OAuth & Permissions), put its new bot token in SLACK_BOT_TOKEN and restart (on Lambda: force new instances); a restart alone does not help. invalid_auth with the token unchanged: check the app's allowed IP address ranges (OAuth & Permissions, Restrict API Token Usage)";
 const TOLD = 'Latchkey is misconfigured. An admin has been alerted. Nothing was changed.';
 
 describe('the bot token refused while the server runs', () => {
