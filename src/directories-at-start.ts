@@ -20,13 +20,6 @@ export const DIRECTORY_CHECKS_MS = 15_000;
  */
 export async function checkDirectoriesAtStart(config: Config, context: AdapterContext, logger: AppLogger, stopped?: AbortSignal, ms = DIRECTORY_CHECKS_MS): Promise<void> {
   if (config.credentials.length === 0 && !config.verify) return;
-  await sayChecks(config, context, logger, stopped, ms);
-  // Whatever they said (nothing, once the server stopped under them), no line of theirs comes after this one.
-  logger.debug({ ...(stopped?.aborted && { stopped: true }) }, 'directory checks at start ended');
-}
-
-/** The checks' lines (checkDirectoriesAtStart); never rejects. */
-async function sayChecks(config: Config, context: AdapterContext, logger: AppLogger, stopped: AbortSignal | undefined, ms: number): Promise<void> {
   try {
     const checked = await settledWithin(credentialChecks({ config, context }), ms, undefined);
     if (stopped?.aborted) return;
@@ -47,5 +40,8 @@ async function sayChecks(config: Config, context: AdapterContext, logger: AppLog
   } catch (err) {
     if (stopped?.aborted) return;
     logger.warn({ err: describeError(err) }, "the directories' read-only checks at start could not run: run `npm run doctor`");
+  } finally {
+    // Whatever they said (nothing, once the server stopped under them), no line of theirs comes after this one.
+    logger.debug({ ...(stopped?.aborted && { stopped: true }) }, 'directory checks at start ended');
   }
 }
