@@ -63,6 +63,7 @@ import { httpFetch, type HttpFetch } from './http/fetch';
 import { SlackApprovalAnnouncer } from './slack/slack-approval-announcer';
 import { SlackWebApi, type SlackApi } from './slack/slack-web-api';
 import { TokenWatch } from './slack/token-watch';
+import { DynamoDbPageMark } from './lambda/dynamodb-page-mark';
 import { SharedAsks, SlackWorkspaceMembers } from './slack/workspace-members';
 import { KnownGuests } from './flows/known-guests';
 import { allStartChecks, listenFailure, namedTables, slackAtStart, socketModeRetries, socketModeStartFailure, socketModeWithinStartBound, StartFailure, tablesAtStart, tokenWorkspaceProblem } from './start-checks';
@@ -291,6 +292,8 @@ export async function createLambdaLatchkey(
   );
   const queue = new SelfInvokeQueue(new LambdaClient(aws), functionName);
   const claims = new DynamoDbWorkClaims(dynamo, config.limits.tableName, clock);
+  // One page an hour, across instances, for Slack refusing the bot token (token-watch.ts).
+  const pageMark = new DynamoDbPageMark(dynamo, config.limits.tableName, clock);
   const fetch = httpFetch();
   // The function's timeout, how late a failed work order may come back: as the stack sets it, by the
   // same code, or as it was read at the cold start where that is longer (raised by hand).
@@ -305,7 +308,7 @@ export async function createLambdaLatchkey(
     audit: new DynamoDbAuditLog(dynamo, config.audit.tableName, config.audit.retentionDays, clock, logger),
   });
   // A bound that fits the function's timeout (lambdaTimeoutS), as DynamoDB's (LAMBDA_SLACK_CALL_MS).
-  const slack = slackWebApi(config, logger, fetch, config.slack.apiRetries, LAMBDA_SLACK_CALL_MS, new TokenWatch(logger));
+  const slack = slackWebApi(config, logger, fetch, config.slack.apiRetries, LAMBDA_SLACK_CALL_MS, new TokenWatch(logger, () => pageMark.first('slack-token-refused')));
   // Not Bolt's authorisation of a token: without the bot's IDs it makes an auth.test before every
   // request's listeners, through Bolt's own client (botAuthorization). Bolt takes a token or this.
   const { token: _token, ...boltOptions } = slackAppOptions(config, logger, fetch);

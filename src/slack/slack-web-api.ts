@@ -238,10 +238,10 @@ export class SlackWebApi implements SlackApi {
       if (!result) throw new SlackApiError('slack_webapi_http_error', `${method}: Slack's answer was not JSON`, { statusCode: res.status });
       if (result.ok !== true) {
         const error = typeof result.error === 'string' ? result.error : 'unknown_error';
-        const tokenRefusalSaid = this.options.tokenWatch?.answered(method, error, started) === true;
+        const tokenRefusalSaid = (await this.options.tokenWatch?.answered(method, error, started)) === true;
         throw new SlackApiError('slack_webapi_platform_error', `${method}: ${error}`, { data: { ...result, ok: false, error }, ...(tokenRefusalSaid && { tokenRefusalSaid }) });
       }
-      this.options.tokenWatch?.answered(method, undefined, started);
+      await this.options.tokenWatch?.answered(method, undefined, started);
       const metadata = (result.response_metadata ?? {}) as { warnings?: unknown; scopes?: string[]; acceptedScopes?: string[] };
       // What Slack says about a call that worked but will not for long (a deprecated argument, say) is for the operator.
       if (Array.isArray(metadata.warnings) && metadata.warnings.length > 0) this.options.logger.warn({ method, warnings: metadata.warnings }, 'Slack warned about a call');

@@ -16,17 +16,28 @@ export class TokenWatch {
   /** When the last refusal arrived: only a call sent after it can show that Slack takes the token again. */
   private refusedAt = -Infinity;
 
-  constructor(private readonly logger: Logger) {}
+  /**
+   * `first` (Lambda's, dynamodb-page-mark.ts): false when another instance has paged for it within
+   * the hour, so each new instance does not page again. Without it (the server, one watch), it pages.
+   */
+  constructor(
+    private readonly logger: Logger,
+    private readonly first?: () => Promise<boolean>,
+  ) {}
 
   /**
    * A call Slack answered (sent at `started`, Date.now()): with its error code when it refused the
    * call, undefined when it took it. True when the refusal is the token's, and so has been said.
    */
-  answered(method: string, slackError: string | undefined, started: number): boolean {
+  async answered(method: string, slackError: string | undefined, started: number): Promise<boolean> {
     if (slackError !== undefined && REFUSED_TOKEN_ERRORS.has(slackError)) {
       this.refusedAt = Date.now();
       if (!this.refused) {
         this.refused = true;
+        if (this.first && !(await this.first())) {
+          this.logger.warn({ method, slackError }, 'Slack refuses the bot token; another instance paged for it within the hour');
+          return true;
+        }
         this.logger.error(
           { method, slackError, alert: true },
           "Slack refuses the bot token: every command, click and Home tab fails until it takes it again. Reinstall the app (OAuth & Permissions), put its new bot token in SLACK_BOT_TOKEN and restart (on Lambda: force new instances); a restart alone does not help. invalid_auth with the token unchanged: check the app's allowed IP address ranges (OAuth & Permissions, Restrict API Token Usage)",

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DeleteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LAMBDA_SLACK_CALL_MS } from '../../src/lambda/function-time';
 import { SIGNING_SECRET, TEAM, useHarness } from '../support/harness';
 import { homeOpenedEvent, postEvent } from '../support/slack-requests';
@@ -150,6 +151,10 @@ describe('Latchkey on Lambda, a worker Slack will not authorise', () => {
       .map((line) => JSON.parse(line) as { alert?: boolean; msg: string })
       .filter((l) => l.alert === true);
 
+  /** The hour of the last page for the refused token ends (the Lambda runs on the real clock): its mark goes. */
+  const anHourPasses = () =>
+    new DynamoDBClient({ endpoint: h.dynamo.endpoint }).send(new DeleteItemCommand({ TableName: h.env.RATE_LIMIT_TABLE_NAME ?? 'latchkey-rate-limits', Key: { pk: { S: 'alert#slack-token-refused' } } }));
+
   /** A command on a fresh instance whose auth.test Slack answers with `error`; its window's ID. */
   const commandUnauthorised = async (userId: string, error: string) => {
     h.coldNext(1);
@@ -176,10 +181,24 @@ describe('Latchkey on Lambda, a worker Slack will not authorise', () => {
   });
 
   it('with our token refused for the window too, the command hears it privately through its response_url, which needs no token', async () => {
+    // Past the hour of the page before, which would stand for this instance too.
+    await anHourPasses();
     const since = h.logs.length;
     h.slack.failNext('views.update', { error: 'token_revoked' });
     await commandUnauthorised('UBOB', 'token_revoked');
     expect(posted.filter((p) => p.who === 'UBOB').map((p) => p.body)).toEqual([{ response_type: 'ephemeral', replace_original: false, text: TOLD }]);
     expect(alerts(since)).toEqual([expect.objectContaining({ msg: REFUSED, method: 'auth.test', slackError: 'token_revoked' })]);
+  });
+
+  it('each new instance that meets the refusal within the hour of a page does not page again (the alarm would, after 5 quiet minutes); one after the hour does', async () => {
+    await anHourPasses();
+    const since = h.logs.length;
+    await commandUnauthorised('UCARL', 'token_revoked');
+    await commandUnauthorised('UADA', 'token_revoked');
+    expect(alerts(since)).toEqual([expect.objectContaining({ msg: REFUSED, slackError: 'token_revoked' })]);
+    expect(h.logs.slice(since).join('')).toContain('Slack refuses the bot token; another instance paged for it within the hour');
+    await anHourPasses();
+    await commandUnauthorised('UANN', 'token_revoked');
+    expect(alerts(since)).toEqual([expect.objectContaining({ msg: REFUSED }), expect.objectContaining({ msg: REFUSED })]);
   });
 });
