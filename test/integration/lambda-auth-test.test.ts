@@ -120,7 +120,7 @@ describe('Latchkey on Lambda without the bot IDs, on a warm instance', () => {
  * minute, which would meet the same refusal; Slack's outage is not (above).
  */
 describe('Latchkey on Lambda, a worker Slack will not authorise', () => {
-  const h = useHarness({ entry: 'lambda' }, (x) => x.slack.clear());
+  const h = useHarness({ entry: 'lambda', dynamoGate: true }, (x) => x.slack.clear());
   const TOLD = 'Latchkey is misconfigured. An admin has been alerted. Nothing was changed.';
   const REFUSED =
     "Slack refuses the bot token: every command, click and Home tab fails until it takes it again. Reinstall the app (OAuth & Permissions), put its new bot token in SLACK_BOT_TOKEN and restart (on Lambda: force new instances); a restart alone does not help. invalid_auth with the token unchanged: check the app's allowed IP address ranges (OAuth & Permissions, Restrict API Token Usage)";
@@ -201,4 +201,17 @@ describe('Latchkey on Lambda, a worker Slack will not authorise', () => {
     await commandUnauthorised('UANN', 'token_revoked');
     expect(alerts(since)).toEqual([expect.objectContaining({ msg: REFUSED }), expect.objectContaining({ msg: REFUSED })]);
   });
+
+  it('an instance that cannot write the mark pages (fail open), though another paged within the hour', async () => {
+    await anHourPasses();
+    await commandUnauthorised('UBOB', 'token_revoked');
+    const since = h.logs.length;
+    const stop = h.dynamoGate.lose((c) => c.operation === 'UpdateItem' && c.body.includes('alert#slack-token-refused'), Infinity);
+    try {
+      await commandUnauthorised('UCARL', 'token_revoked');
+    } finally {
+      stop();
+    }
+    expect(alerts(since)).toEqual([expect.objectContaining({ msg: REFUSED, slackError: 'token_revoked' })]);
+  }, 30_000);
 });
