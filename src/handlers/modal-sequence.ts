@@ -15,8 +15,9 @@ import type { ResetWords } from '../views/words';
  * The pattern behind every command and button that opens a modal: open a "checking…" modal at
  * once (the trigger_id lives 3 s and works once) while the work runs, then show its result in the
  * same modal. A slash command's modal was opened on arrival already (`opened`, see
- * arrival-modal.ts). If Slack will not show the modal, the command's own ephemeral reply is the
- * next private place; if the trigger was too old to use, the person has been told Latchkey is busy,
+ * arrival-modal.ts). If Slack will not show the modal, the next private place is the request's
+ * response_url (tell-clicker.ts): the command's own reply, or, for a button of /reset's list, a
+ * private answer under that list, which stays (replace_original: false); if the trigger was too old to use, the person has been told Latchkey is busy,
  * and `discard` undoes what the work counted (it ran in parallel, to keep the confirmation quick).
  * True when the modal showed the work's result.
  */
