@@ -65,7 +65,7 @@ describe('/reset-password', () => {
 
   it.each([
     ['InvalidPasswordException', 2, 'Amazon WorkMail refused the change.', 'DIRECTORY_REJECTED'],
-    ['EntityNotFoundException', 1, "account has your Slack email", 'DIRECTORY_USER_NOT_FOUND'],
+    ['EntityNotFoundException', 1, 'no mailbox has your Slack email', 'DIRECTORY_USER_NOT_FOUND'],
     ['EntityStateException', 1, 'Your mailbox is disabled.', 'DIRECTORY_USER_DISABLED'],
     ['OrganizationNotFoundException', 1, 'Latchkey is misconfigured.', 'DIRECTORY_MISCONFIGURED'],
     ['OrganizationStateException', 1, 'Latchkey is misconfigured.', 'DIRECTORY_MISCONFIGURED'],
