@@ -1,6 +1,8 @@
 import { UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Clock } from '../flows/ports';
+import { ALERT_KEY_PREFIX } from '../limits/rate-table';
+import { WriteToken } from '../storage/write-token';
 
 /** How long one instance's page for a lasting fault stands for every instance. */
 export const PAGE_MARK_S = 3_600;
@@ -21,14 +23,18 @@ export class DynamoDbPageMark {
   /** False only when another instance has paged for `what` within the hour; a write that fails pages (fail open). */
   async first(what: string): Promise<boolean> {
     const now = Math.floor(this.clock.now().getTime() / 1000);
+    // The SDK's retry of a write whose answer was lost meets the mark that write made: ours, not
+    // another instance's page, and taken for one nobody would be paged.
+    const token = new WriteToken();
     try {
       await this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
-          Key: marshall({ pk: `alert#${what}` }),
-          UpdateExpression: 'SET expiresAt = :until',
-          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
-          ExpressionAttributeValues: marshall({ ':until': now + PAGE_MARK_S, ':now': now }),
+          Key: marshall({ pk: `${ALERT_KEY_PREFIX}${what}` }),
+          UpdateExpression: `SET expiresAt = :until, ${token.set}`,
+          ConditionExpression: token.orOurs('attribute_not_exists(pk) OR expiresAt < :now'),
+          ExpressionAttributeNames: token.names,
+          ExpressionAttributeValues: marshall({ ':until': now + PAGE_MARK_S, ':now': now, ...token.values }),
         }),
       );
       return true;

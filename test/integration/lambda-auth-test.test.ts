@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DeleteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LAMBDA_SLACK_CALL_MS } from '../../src/lambda/function-time';
+import { ALERT_KEY_PREFIX } from '../../src/limits/rate-table';
 import { SIGNING_SECRET, TEAM, useHarness } from '../support/harness';
 import { homeOpenedEvent, postEvent } from '../support/slack-requests';
 
@@ -153,7 +154,7 @@ describe('Latchkey on Lambda, a worker Slack will not authorise', () => {
 
   /** The hour of the last page for the refused token ends (the Lambda runs on the real clock): its mark goes. */
   const anHourPasses = () =>
-    new DynamoDBClient({ endpoint: h.dynamo.endpoint }).send(new DeleteItemCommand({ TableName: h.env.RATE_LIMIT_TABLE_NAME ?? 'latchkey-rate-limits', Key: { pk: { S: 'alert#slack-token-refused' } } }));
+    new DynamoDBClient({ endpoint: h.dynamo.endpoint }).send(new DeleteItemCommand({ TableName: h.env.RATE_LIMIT_TABLE_NAME ?? 'latchkey-rate-limits', Key: { pk: { S: `${ALERT_KEY_PREFIX}slack-token-refused` } } }));
 
   /** A command on a fresh instance whose auth.test Slack answers with `error`; its window's ID. */
   const commandUnauthorised = async (userId: string, error: string) => {
@@ -202,11 +203,26 @@ describe('Latchkey on Lambda, a worker Slack will not authorise', () => {
     expect(alerts(since)).toEqual([expect.objectContaining({ msg: REFUSED }), expect.objectContaining({ msg: REFUSED })]);
   });
 
+  it("an instance whose write of the mark was made but whose answer was lost pages: the SDK's retry meets its own mark, not another instance's", async () => {
+    await anHourPasses();
+    const since = h.logs.length;
+    const mark = (c: { operation: string; body: string }) => c.operation === 'UpdateItem' && c.body.includes(`${ALERT_KEY_PREFIX}slack-token-refused`);
+    const lostBefore = h.dynamoGate.lost.filter(mark).length;
+    const stop = h.dynamoGate.lose(mark, 1);
+    try {
+      await commandUnauthorised('UADA', 'token_revoked');
+    } finally {
+      stop();
+    }
+    expect(h.dynamoGate.lost.filter(mark).slice(lostBefore).map((c) => c.status)).toEqual([200]);
+    expect(alerts(since)).toEqual([expect.objectContaining({ msg: REFUSED, slackError: 'token_revoked' })]);
+  }, 30_000);
+
   it('an instance that cannot write the mark pages (fail open), though another paged within the hour', async () => {
     await anHourPasses();
     await commandUnauthorised('UBOB', 'token_revoked');
     const since = h.logs.length;
-    const stop = h.dynamoGate.lose((c) => c.operation === 'UpdateItem' && c.body.includes('alert#slack-token-refused'), Infinity);
+    const stop = h.dynamoGate.lose((c) => c.operation === 'UpdateItem' && c.body.includes(`${ALERT_KEY_PREFIX}slack-token-refused`), Infinity);
     try {
       await commandUnauthorised('UCARL', 'token_revoked');
     } finally {
