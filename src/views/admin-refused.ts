@@ -1,7 +1,7 @@
 import type { ModalView } from '@slack/types';
 import type { AdminRefusal } from '../flows/admin-answer';
 import { modal, progressView, section } from './blocks';
-import { adminGroupUnreadable, guestAdminRefused } from './failure-message';
+import { adminGroupUnreadable, guestAdminRefused, misconfigured } from './failure-message';
 
 /** What an admin action is, for its refusal: what only admins may do, and what a guest's click left as it was. */
 export interface AdminAction {
@@ -16,7 +16,7 @@ export function adminRefusedText(code: AdminRefusal, action: AdminAction): strin
   if (code === 'ADMIN_IS_GUEST') return guestAdminRefused(action.unchanged);
   if (code === 'ADMIN_GROUP_UNREADABLE') return adminGroupUnreadable(action.unchanged);
   if (code === 'NOT_ADMIN') return `Only Latchkey admins can ${action.may}.`;
-  if (code === 'SLACK_MISCONFIGURED') return `Latchkey is misconfigured. An admin has been alerted. ${action.unchanged}`;
+  if (code === 'SLACK_MISCONFIGURED') return misconfigured(action.unchanged);
   return 'Slack did not answer whether you are an admin. Try again in a few minutes.';
 }
 

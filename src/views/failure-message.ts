@@ -14,11 +14,19 @@ interface FailureMessage {
 const OPERATOR_TOLD = 'An admin has been alerted. Nothing was changed.';
 
 /**
+ * Our setup found wrong before anything was done (SLACK_MISCONFIGURED), paged already: one sentence
+ * wherever it is said, so the words cannot drift. `unchanged`: 'Nothing was marked.'…
+ */
+export function misconfigured(unchanged: string): string {
+  return `Latchkey is misconfigured. An admin has been alerted. ${unchanged}`;
+}
+
+/**
  * Said when Slack refused the bot token before anything was done (SLACK_MISCONFIGURED's words):
  * its client's TokenWatch has paged for it, and no try again can help until the token is replaced.
  */
 export function tokenRefusedText(): string {
-  return `Latchkey is misconfigured. ${OPERATOR_TOLD}`;
+  return misconfigured('Nothing was changed.');
 }
 
 /** A guest's request refused (SLACK_USER_IS_GUEST), `what`: "resets", "changes"… */

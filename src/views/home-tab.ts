@@ -20,7 +20,7 @@ import { context, escapeMrkdwn, header, LIMITS, modal, plain, progressView, quot
 import type { AdminRefusal } from '../flows/admin-answer';
 import { adminCheckingModal, adminRefusedModal } from './admin-refused';
 import { countedRefusals, failureLabel } from './failure-labels';
-import { ADMIN_LIST, adminGroupUnreadable, failureMessage, FOLLOW_UPS_NOT_SAVED, GUEST_ADMIN, guestAdminRefused, guestNotServed, recordedFailureHeadline } from './failure-message';
+import { ADMIN_LIST, adminGroupUnreadable, failureMessage, FOLLOW_UPS_NOT_SAVED, GUEST_ADMIN, guestAdminRefused, guestNotServed, misconfigured, recordedFailureHeadline } from './failure-message';
 import { REVIEW_ACTION_ID } from './approval-message';
 import { withdrawButton } from './approval-withdraw';
 import { revokeButton } from './approval-revoke';
@@ -707,7 +707,7 @@ export function attentionHandledResultView(result: HandledResult): ModalView {
           ADMIN_IS_GUEST: `:warning: ${guestAdminRefused('Nothing was marked.')}`,
           ADMIN_GROUP_UNREADABLE: `:warning: ${adminGroupUnreadable('Nothing was marked.')}`,
           SLACK_UNAVAILABLE: ':warning: Slack did not answer whether you are an admin, so nothing was marked. Try again in a few minutes.',
-          SLACK_MISCONFIGURED: ':warning: Latchkey is misconfigured. An admin has been alerted. Nothing was marked.',
+          SLACK_MISCONFIGURED: `:warning: ${misconfigured('Nothing was marked.')}`,
           STORE_UNAVAILABLE: ':warning: The audit log could not be read just now, so nothing was marked. Try again in a few minutes.',
           AUDIT_UNAVAILABLE: ':warning: The audit log could not be written just now, so nothing was marked: it is still on the list. Try again in a few minutes.',
           NOT_AN_ITEM: ':warning: That is not on the Needs attention list of the last 7 days, so nothing was marked. Open the Home tab again to see the list as it is now.',
