@@ -5,7 +5,7 @@ import { endedAfterUnknownOutcome, type PendingRequest } from '../flows/approval
 import { approvalFacts, approvalStatusLine } from './approval-status';
 import { reviewTitleOf, wordsOf, type ApprovalWords } from './approval-words';
 import { context, modal, plain, progressView, referenceWords, section, slackTime } from './blocks';
-import { adminGroupUnreadable, failureMessage, guestAdminRefused } from './failure-message';
+import { adminGroupUnreadable, failureMessage, guestAdminRefused, misconfigured } from './failure-message';
 
 /**
  * An admin's Revoke, for every kind whose requester finishes an approved request: on the admins'
@@ -67,9 +67,10 @@ export function revokeOutcome(result: RevokeResult, all: ApprovalWords, clicker:
     // Not a bad minute of Slack's: no "try again in a few minutes", and no button to.
     if (code === 'ADMIN_GROUP_UNREADABLE') return said(`:warning: ${adminGroupUnreadable('The approval was not revoked.')}`);
     const m = failureMessage({ code }, wordsOf(all, '').subject);
+    const button = requestId ? [{ type: 'actions' as const, block_id: 'revoke', elements: [revokeButton({ id: requestId })] }] : [];
     const retry = (why?: string) => [
       context(`${why ? `${why} ` : ''}${requestId ? `Click *Revoke approval* below in a few minutes to try again. If it still fails then, tell IT the reference ${referenceWords(requestId)}.` : 'Try again in a few minutes.'}`),
-      ...(requestId ? [{ type: 'actions' as const, block_id: 'revoke', elements: [revokeButton({ id: requestId })] }] : []),
+      ...button,
     ];
     // Its audit attempt (or the approval's own record, written first) not written, fail closed: nothing
     // was. The next step is this admin's Revoke again, never a requester's command (no kind is known here).
@@ -79,8 +80,15 @@ export function revokeOutcome(result: RevokeResult, all: ApprovalWords, clicker:
     // Slack not saying whether the clicker is an admin (asked before anything else): click again.
     if (code === 'SLACK_UNAVAILABLE') return said(`:warning: ${m.headline} The approval was not revoked.`, ...retry());
     // Our setup (Slack refusing the bot token, or a scope it lacks), found before anything was
-    // written and alerted already: a click again would meet it too. Before, "could not tell whether".
-    if (code === 'SLACK_MISCONFIGURED') return said(':warning: Latchkey is misconfigured. An admin has been alerted. The approval was not revoked.');
+    // written and alerted already: a click now would meet it too, but the approval stands, and a
+    // missing scope may leave Finish working, so the admin's button stays for when Latchkey works.
+    if (code === 'SLACK_MISCONFIGURED') {
+      return said(
+        `:warning: ${misconfigured('The approval was not revoked.')}`,
+        context(`The approval still stands: its requester can still finish it once Latchkey works again. ${requestId ? 'Click *Revoke approval* below again then.' : 'Revoke it again then.'}`),
+        ...button,
+      );
+    }
     if (code === 'REQUEST_NOT_FOUND') {
       return said(':warning: Latchkey cannot find that request. The approval was not revoked.', context('Nothing more to do: a request Latchkey no longer holds cannot be finished.'));
     }

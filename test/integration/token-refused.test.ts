@@ -273,7 +273,12 @@ describe("a message's buttons while the bot token is refused", () => {
     h.slack.refuseToken('token_revoked');
     await h.click('UADA', 'approval_revoke', request.requestId, request.message, h.slack.newTriggerId(), { responseUrl: `${hookUrl}UADA-revoke-checked` });
     const told = await toldThrough('UADA-revoke-checked');
-    expect(told).toEqual([expect.objectContaining({ response_type: 'ephemeral', replace_original: false, text: ':warning: Latchkey is misconfigured. An admin has been alerted. The approval was not revoked.' })]);
+    expect(told).toEqual([expect.objectContaining({ response_type: 'ephemeral', replace_original: false })]);
+    expect(told[0]!.text).toBe(':warning: Latchkey is misconfigured. An admin has been alerted. The approval was not revoked.');
+    expect(JSON.stringify(told[0]!.blocks)).toContain('The approval still stands: its requester can still finish it once Latchkey works again. Click *Revoke approval* below again then.');
+    // The next step is this admin's click again, once Latchkey works: its button is here.
+    const buttons = (told[0]!.blocks as any[]).flatMap((b) => b.elements ?? []).filter((e: any) => e.type === 'button');
+    expect(buttons).toEqual([expect.objectContaining({ action_id: 'approval_revoke', value: expect.stringContaining(request.requestId) })]);
     h.slack.refuseToken(undefined);
     expect((await h.storedRequest(request.requestId))?.status).toBe('APPROVED');
   });
