@@ -10,15 +10,12 @@ import { resultElsewhereView, resultView } from '../views/reset-modal';
 import { resetNotice } from '../views/reset-notice';
 import type { ResetWords } from '../views/words';
 import { describeError } from '../flows/failure';
-import { FINISH_ACTION_ID, finishedByAnotherClickView, finishedFailureView, finishedMessage, finishFailureView, finishLoadingView, givenBackView, supersededFinishView } from '../views/reset-approval-kind';
+import { FINISH_ACTION_ID, FINISH_NOT_OPENED, finishedByAnotherClickView, finishedFailureView, finishedMessage, finishFailureView, finishLoadingView, givenBackView, supersededFinishView } from '../views/reset-approval-kind';
 import { showResultAside, updateModal, windowGone } from './modal-sequence';
 import { resetWordsOf } from './reset-words';
 import { clickedBy } from './slack-payloads';
 import { tellThroughResponseUrl } from './tell-clicker';
 import { tokenRefusedText } from '../views/failure-message';
-
-/** Slack would not open a Finish click's window: nothing was changed, and the approval is still usable. */
-const FINISH_NOT_OPENED = 'Latchkey could not open its window, so nothing was changed. Click the button in its message again.';
 
 /**
  * "Finish the reset" in the requester's DM, once an admin approved: a click like any other (on

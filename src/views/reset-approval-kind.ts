@@ -274,6 +274,9 @@ export function finishedByAnotherClickView(done: { readonly at: Date }, words: R
   return modal({ title: words?.title ?? ANY.title, close: 'Close', blocks: finishedMessage({ ok: true, at: done.at }, words).blocks });
 }
 
+/** Slack would not open a Finish click's window: nothing was changed, and the approval is still usable. */
+export const FINISH_NOT_OPENED = 'Latchkey could not open its window, so nothing was changed. Click the button in its message again.';
+
 /**
  * The finish click was used, but the change failed: what happened, in the credential's words, and
  * what to do next. `request`: the request it finished, whose earlier finish (approved again after
