@@ -18,15 +18,9 @@ export interface ClickerMessage {
  * buttons others may still need. A Home tab click has no response_url (`respond` undefined).
  * True when Slack took it; a failure is logged, never thrown.
  */
-export async function tellThroughResponseUrl(respond: RespondFn | undefined, message: ClickerMessage, logger: Logger, userId: string): Promise<boolean> {
+export async function tellThroughResponseUrl(respond: RespondFn | undefined, message: ClickerMessage, logger: Logger, userId: string, context?: Record<string, unknown>): Promise<boolean> {
   if (!respond) return false;
-  return respond({ response_type: 'ephemeral', replace_original: false, text: message.text, ...(message.blocks && { blocks: message.blocks }) }).then(
-    () => true,
-    (err: unknown) => {
-      logger.warn({ slackUserId: userId, err: describeError(err) }, 'ephemeral reply failed');
-      return false;
-    },
-  );
+  return told(respond({ response_type: 'ephemeral', replace_original: false, ...ephemeral(message) }), logger, userId, context);
 }
 
 /**
@@ -35,16 +29,20 @@ export async function tellThroughResponseUrl(respond: RespondFn | undefined, mes
  * response_url (tellThroughResponseUrl): the same words, to the same person alone. True when either took it.
  */
 export async function tellClicker(args: { client: SlackApi; channel?: string; userId: string; message: ClickerMessage; respond?: RespondFn; logger: Logger; context?: Record<string, unknown> }): Promise<boolean> {
-  const { client, channel, userId, message, logger } = args;
-  if (channel) {
-    const posted = await client.chat.postEphemeral({ channel, user: userId, text: message.text, ...(message.blocks && { blocks: message.blocks }) }).then(
-      () => true,
-      (err: unknown) => {
-        logger.warn({ slackUserId: userId, ...args.context, err: describeError(err) }, 'ephemeral reply failed');
-        return false;
-      },
-    );
-    if (posted) return true;
-  }
-  return tellThroughResponseUrl(args.respond, message, logger, userId);
+  const { client, channel, userId, message, logger, context } = args;
+  if (channel && (await told(client.chat.postEphemeral({ channel, user: userId, ...ephemeral(message) }), logger, userId, context))) return true;
+  return tellThroughResponseUrl(args.respond, message, logger, userId, context);
 }
+
+/** The words as both ways take them. */
+const ephemeral = (message: ClickerMessage) => ({ text: message.text, ...(message.blocks && { blocks: message.blocks }) });
+
+/** True when `sent` was taken; a failure is logged (with the request's `context`), never thrown. */
+const told = (sent: Promise<unknown>, logger: Logger, userId: string, context?: Record<string, unknown>): Promise<boolean> =>
+  sent.then(
+    () => true,
+    (err: unknown) => {
+      logger.warn({ slackUserId: userId, ...context, err: describeError(err) }, 'ephemeral reply failed');
+      return false;
+    },
+  );
