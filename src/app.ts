@@ -292,7 +292,8 @@ export async function createLambdaLatchkey(
   );
   const queue = new SelfInvokeQueue(new LambdaClient(aws), functionName);
   const claims = new DynamoDbWorkClaims(dynamo, config.limits.tableName, clock);
-  // One page an hour, across instances, for Slack refusing the bot token (token-watch.ts).
+  // Each instance has its own TokenWatch, and the alarm pages again after 5 quiet minutes: without
+  // a mark every instance, one after another, would page for the one refused token.
   const pageMark = new DynamoDbPageMark(dynamo, config.limits.tableName, clock);
   const fetch = httpFetch();
   // The function's timeout, how late a failed work order may come back: as the stack sets it, by the

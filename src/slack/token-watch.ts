@@ -11,8 +11,7 @@ import { REFUSED_TOKEN_ERRORS } from './slack-errors';
  * the person is still told an admin has been alerted, which is so.
  */
 export class TokenWatch {
-  /** Slack refused the token at the last call that could tell (token-watch's answered). */
-  refused = false;
+  private _refused = false;
   /** When the last refusal arrived: only a call sent after it can show that Slack takes the token again. */
   private refusedAt = -Infinity;
 
@@ -25,6 +24,11 @@ export class TokenWatch {
     private readonly first?: () => Promise<boolean>,
   ) {}
 
+  /** Slack refused the token at the last call that could tell; only `answered` sets it. */
+  get refused(): boolean {
+    return this._refused;
+  }
+
   /**
    * A call Slack answered (sent at `started`, Date.now()): with its error code when it refused the
    * call, undefined when it took it. True when the refusal is the token's, and so has been said.
@@ -32,8 +36,8 @@ export class TokenWatch {
   async answered(method: string, slackError: string | undefined, started: number): Promise<boolean> {
     if (slackError !== undefined && REFUSED_TOKEN_ERRORS.has(slackError)) {
       this.refusedAt = Date.now();
-      if (!this.refused) {
-        this.refused = true;
+      if (!this._refused) {
+        this._refused = true;
         if (this.first && !(await this.first())) {
           this.logger.warn({ method, slackError }, 'Slack refuses the bot token; another instance paged for it within the hour');
           return true;
@@ -48,7 +52,7 @@ export class TokenWatch {
     // Only an ok answer proves Slack took the token (another error, fatal_error say, proves nothing),
     // and only to a call sent after the last refusal arrived: one sent before it and answered late
     // says nothing of now. Either would page twice in one burst.
-    if (slackError === undefined && started > this.refusedAt) this.refused = false;
+    if (slackError === undefined && started > this.refusedAt) this._refused = false;
     return false;
   }
 }
