@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { APPROVALS_CHANNEL, SIGNING_SECRET, TEAM, secretIn, useHarness } from '../support/harness';
+import { APPROVALS_CHANNEL, SIGNING_SECRET, TEAM, secretIn, useHarness, type Harness } from '../support/harness';
 import { homeOpenedEvent, postEvent } from '../support/slack-requests';
 import { until } from '../support/until';
 
@@ -36,6 +36,14 @@ afterAll(() => new Promise<void>((resolve) => hooks.close(() => resolve())));
 
 const PAGE = "Slack refuses the bot token: every command, click and Home tab fails until it takes it again. Reinstall the app (OAuth & Permissions), put its new bot token in SLACK_BOT_TOKEN and restart (on Lambda: force new instances); a restart alone does not help. invalid_auth with the token unchanged: check the app's allowed IP address ranges (OAuth & Permissions, Restrict API Token Usage)";
 const TOLD = 'Latchkey is misconfigured. An admin has been alerted. Nothing was changed.';
+
+/** What /healthz answers: its status and its body. */
+async function healthOf(h: Harness): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(`${h.url}/healthz`);
+  return { status: res.status, body: (await res.json()) as unknown };
+}
+/** How many times the page has been logged so far. */
+const pagesIn = (h: Harness) => h.logs.filter((l) => l.includes(PAGE)).length;
 
 describe('the bot token refused while the server runs', () => {
   const h = useHarness({ entry: 'server' }, (x) => x.slack.clear());
@@ -127,12 +135,8 @@ describe('the bot token refused while the server runs', () => {
     expect(bodies.at(-1)!.body).toEqual({ response_type: 'ephemeral', replace_original: false, text: TOLD });
   });
 
-  const health = async () => {
-    const res = await fetch(`${h.url}/healthz`);
-    return { status: res.status, body: (await res.json()) as unknown };
-  };
-  /** How many times the page has been logged so far. */
-  const pages = () => h.logs.filter((l) => l.includes(PAGE)).length;
+  const health = () => healthOf(h);
+  const pages = () => pagesIn(h);
 
   it('/healthz stays 200 and says the token is refused, until Slack takes it again', async () => {
     await h.openHome('UANN');
@@ -153,11 +157,8 @@ describe('the bot token refused while the server runs', () => {
 describe('/healthz after Slack refused the bot token', () => {
   const h = useHarness({ entry: 'server' }, (x) => x.slack.clear());
   afterEach(() => h.slack.refuseToken(undefined));
-  const health = async () => {
-    const res = await fetch(`${h.url}/healthz`);
-    return { status: res.status, body: (await res.json()) as unknown };
-  };
-  const pages = () => h.logs.filter((l) => l.includes(PAGE)).length;
+  const health = () => healthOf(h);
+  const pages = () => pagesIn(h);
 
   it('says ok once Slack takes the token again with no request since: it asks Slack itself, only while the token is refused, at most once in 5 s', async () => {
     await h.openHome('UANN');
