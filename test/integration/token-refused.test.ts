@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { APPROVALS_CHANNEL, SIGNING_SECRET, TEAM, secretIn, useHarness, type Harness } from '../support/harness';
 import { homeOpenedEvent, postEvent } from '../support/slack-requests';
 import { until } from '../support/until';
+import { decide } from '../support/approval-requests';
 
 /**
  * Slack starts refusing the bot token while the server runs (a workspace admin revoked it, or
@@ -225,12 +226,7 @@ describe("a message's buttons while the bot token is refused", () => {
   it('Finish in the DM says Latchkey is misconfigured, and nothing was changed: the approval still works', async () => {
     const request = await asks('UBOB');
     const review = await h.opensReview('UADA', request);
-    await h.submit('UADA', review.view, {
-      values: {
-        decision: { decision: { type: 'radio_buttons', selected_option: { value: 'approve' } } },
-        comment: { comment: { type: 'plain_text_input', value: null } },
-      },
-    });
+    await h.submit('UADA', review.view, { values: decide('approve') });
     const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUBOB' && JSON.stringify(c.args.blocks ?? []).includes('approval_finish'));
     const finish = { value: (dm.args.blocks as any[]).find((b) => b.type === 'actions').elements[0].value as string, message: { channel: dm.result!.channel as string, ts: dm.result!.ts as string } };
     h.slack.refuseToken('token_revoked');
@@ -244,12 +240,7 @@ describe("a message's buttons while the bot token is refused", () => {
   it("Revoke on the admins' message tells the admin alone what came of it", async () => {
     const request = await asks('UCARL');
     const review = await h.opensReview('UADA', request);
-    await h.submit('UADA', review.view, {
-      values: {
-        decision: { decision: { type: 'radio_buttons', selected_option: { value: 'approve' } } },
-        comment: { comment: { type: 'plain_text_input', value: null } },
-      },
-    });
+    await h.submit('UADA', review.view, { values: decide('approve') });
     await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUCARL' && JSON.stringify(c.args.blocks ?? []).includes('approval_finish'));
     h.slack.refuseToken('token_revoked');
     await h.click('UADA', 'approval_revoke', request.requestId, request.message, h.slack.newTriggerId(), { responseUrl: `${hookUrl}UADA-revoke` });
@@ -262,12 +253,7 @@ describe("a message's buttons while the bot token is refused", () => {
     // Bob's earlier request, if any, is finished: he may ask again.
     const request = await asks('UBOB');
     const review = await h.opensReview('UADA', request);
-    await h.submit('UADA', review.view, {
-      values: {
-        decision: { decision: { type: 'radio_buttons', selected_option: { value: 'approve' } } },
-        comment: { comment: { type: 'plain_text_input', value: null } },
-      },
-    });
+    await h.submit('UADA', review.view, { values: decide('approve') });
     await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUBOB' && c.args.ts === undefined && JSON.stringify(c.args.blocks ?? []).includes(request.requestId) && JSON.stringify(c.args.blocks ?? []).includes('approval_finish'));
     // Ada's standing as Slack last said it is too old to trust: her check asks Slack again.
     h.clock.offsetMs += 120_000;
