@@ -1,10 +1,9 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DeleteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LAMBDA_SLACK_CALL_MS } from '../../src/lambda/function-time';
 import { ALERT_KEY_PREFIX } from '../../src/limits/rate-table';
 import { SIGNING_SECRET, TEAM, useHarness } from '../support/harness';
 import { homeOpenedEvent, postEvent } from '../support/slack-requests';
+import { useResponseUrls } from '../support/response-urls';
 
 /**
  * Without the bot's IDs (SLACK_BOT_ID, SLACK_BOT_USER_ID), an instance calls auth.test before the
@@ -125,23 +124,8 @@ describe('Latchkey on Lambda, a worker Slack will not authorise', () => {
   const TOLD = 'Latchkey is misconfigured. An admin has been alerted. Nothing was changed.';
   const REFUSED =
     "Slack refuses the bot token: every command, click and Home tab fails until it takes it again. Reinstall the app (OAuth & Permissions), put its new bot token in SLACK_BOT_TOKEN and restart (on Lambda: force new instances); a restart alone does not help. invalid_auth with the token unchanged: check the app's allowed IP address ranges (OAuth & Permissions, Restrict API Token Usage)";
-  const posted: { who: string; body: Record<string, unknown> }[] = [];
-  let hooks: Server;
-  let hookUrl: string;
-  beforeAll(async () => {
-    hooks = createServer((req, res) => {
-      let text = '';
-      req.on('data', (c: Buffer) => (text += String(c)));
-      req.on('end', () => {
-        posted.push({ who: new URL(req.url ?? '/', 'http://hooks').pathname.slice(1), body: JSON.parse(text) as Record<string, unknown> });
-        res.writeHead(200, { 'content-type': 'text/plain' });
-        res.end('ok');
-      });
-    });
-    await new Promise<void>((resolve) => hooks.listen(0, '127.0.0.1', resolve));
-    hookUrl = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}/`;
-  });
-  afterAll(() => new Promise<void>((resolve) => hooks.close(() => resolve())));
+  const hooks = useResponseUrls();
+  const posted = hooks.received;
 
   const alerts = (since: number) =>
     h.logs
@@ -161,7 +145,7 @@ describe('Latchkey on Lambda, a worker Slack will not authorise', () => {
     h.coldNext(1);
     h.slack.failNext('auth.test', { error });
     const triggerId = h.slack.newTriggerId();
-    const answer = await h.command('/reset-pin', userId, { triggerId, responseUrl: `${hookUrl}${userId}` });
+    const answer = await h.command('/reset-pin', userId, { triggerId, responseUrl: `${hooks.url}${userId}` });
     expect(answer.status).toBe(200);
     await h.lambda.idle();
     return h.openedViewId(h.slack.callsTo('views.open').find((c) => c.args.trigger_id === triggerId)!);

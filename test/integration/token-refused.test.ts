@@ -1,9 +1,8 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { APPROVALS_CHANNEL, SIGNING_SECRET, TEAM, secretIn, useHarness, type Harness } from '../support/harness';
 import { homeOpenedEvent, postEvent } from '../support/slack-requests';
 import { until } from '../support/until';
 import { decide } from '../support/approval-requests';
+import { useResponseUrls } from '../support/response-urls';
 
 /**
  * Slack starts refusing the bot token while the server runs (a workspace admin revoked it, or
@@ -13,27 +12,10 @@ import { decide } from '../support/approval-requests';
  * every command paged (`reset failed: operator action needed`, and its kin), and a Home tab opened
  * paged nobody.
  */
-/** What was posted to each response_url (its path's last part, `who`): its text, and the whole body. */
-const posted: { who: string; text: unknown }[] = [];
-const bodies: { who: string; body: Record<string, unknown> }[] = [];
-let hooks: Server;
-let hookUrl: string;
-beforeAll(async () => {
-  hooks = createServer((req, res) => {
-    let text = '';
-    req.on('data', (c: Buffer) => (text += String(c)));
-    req.on('end', () => {
-      const who = new URL(req.url ?? '/', 'http://hooks').pathname.slice(1);
-      const body = JSON.parse(text) as Record<string, unknown>;
-      posted.push({ who, text: body.text });
-      bodies.push({ who, body });
-      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => hooks.listen(0, '127.0.0.1', resolve));
-  hookUrl = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}/`;
-});
-afterAll(() => new Promise<void>((resolve) => hooks.close(() => resolve())));
+const hooks = useResponseUrls();
+/** What was posted to each response_url, in order: who it was for, and its text. */
+const posted = () => hooks.received.map(({ who, body }) => ({ who, text: body.text }));
+const bodies = hooks.received;
 
 const PAGE = "Slack refuses the bot token: every command, click and Home tab fails until it takes it again. Reinstall the app (OAuth & Permissions), put its new bot token in SLACK_BOT_TOKEN and restart (on Lambda: force new instances); a restart alone does not help. invalid_auth with the token unchanged: check the app's allowed IP address ranges (OAuth & Permissions, Restrict API Token Usage)";
 const TOLD = 'Latchkey is misconfigured. An admin has been alerted. Nothing was changed.';
@@ -68,7 +50,7 @@ describe('the bot token refused while the server runs', () => {
     // Slack took the token just now: what follows is one burst of refusals.
     await h.open('/reset-pin', 'UCARL');
     const from = h.logs.length;
-    const postedBefore = posted.length;
+    const postedBefore = posted().length;
     h.slack.refuseToken('token_revoked');
     const commands = [
       ['/reset-pin', 'UANN'],
@@ -76,11 +58,11 @@ describe('the bot token refused while the server runs', () => {
       ['/request-license', 'UCARL'],
       ['/reset-pin', 'UADA'],
     ] as const;
-    for (const [command, userId] of commands) expect((await h.command(command, userId, { responseUrl: `${hookUrl}${userId}` })).status).toBe(200);
-    await until('every command answered through its response_url', () => posted.length - postedBefore >= commands.length);
+    for (const [command, userId] of commands) expect((await h.command(command, userId, { responseUrl: `${hooks.url}${userId}` })).status).toBe(200);
+    await until('every command answered through its response_url', () => posted().length - postedBefore >= commands.length);
     // Each told once, and nobody else: the answers may come in any order.
     const byWho = (a: { who: string }, b: { who: string }) => a.who.localeCompare(b.who);
-    expect(posted.slice(postedBefore).sort(byWho)).toEqual(commands.map(([, userId]) => ({ who: userId, text: TOLD })).sort(byWho));
+    expect(posted().slice(postedBefore).sort(byWho)).toEqual(commands.map(([, userId]) => ({ who: userId, text: TOLD })).sort(byWho));
     expect(alertsSince(from)).toEqual([expect.objectContaining({ level: 'error', msg: PAGE, slackError: 'token_revoked' })]);
   }, 30_000);
 
@@ -91,20 +73,20 @@ describe('the bot token refused while the server runs', () => {
     expect((await postEvent(h.eventsUrl, SIGNING_SECRET, homeOpenedEvent({ userId: 'UBOB', teamId: TEAM }))).status).toBe(200);
     await until("UBOB's Home tab to be on its way", () => h.slack.held.some((c) => c.method === 'views.publish' && c.args.user_id === 'UBOB'));
     const from = h.logs.length;
-    const postedBefore = posted.length;
+    const postedBefore = posted().length;
     h.slack.refuseToken('token_revoked');
-    await h.command('/reset-pin', 'UANN', { responseUrl: `${hookUrl}UANN` });
-    await until("UANN's answer", () => posted.length - postedBefore >= 1);
+    await h.command('/reset-pin', 'UANN', { responseUrl: `${hooks.url}UANN` });
+    await until("UANN's answer", () => posted().length - postedBefore >= 1);
     h.slack.failNext('views.publish', { answer: { ok: true, view: { id: 'VLATE' } } });
     release();
     await h.slack.waitForCall('views.publish', (c) => c.args.user_id === 'UBOB' && c.result?.ok === true);
     // A Slack fault that says nothing about the token, on each call of the command.
     for (const method of ['users.info', 'views.open']) h.slack.failNext(method, { error: 'fatal_error' });
-    await h.command('/reset-pin', 'UCARL', { responseUrl: `${hookUrl}UCARL` });
-    await until("UCARL's answer", () => posted.length - postedBefore >= 2);
-    await h.command('/reset-pin', 'UADA', { responseUrl: `${hookUrl}UADA` });
-    await until("UADA's answer", () => posted.length - postedBefore >= 3);
-    expect(posted.slice(postedBefore).filter((p) => p.who !== 'UCARL')).toEqual([
+    await h.command('/reset-pin', 'UCARL', { responseUrl: `${hooks.url}UCARL` });
+    await until("UCARL's answer", () => posted().length - postedBefore >= 2);
+    await h.command('/reset-pin', 'UADA', { responseUrl: `${hooks.url}UADA` });
+    await until("UADA's answer", () => posted().length - postedBefore >= 3);
+    expect(posted().slice(postedBefore).filter((p) => p.who !== 'UCARL')).toEqual([
       { who: 'UANN', text: TOLD },
       { who: 'UADA', text: TOLD },
     ]);
@@ -128,10 +110,10 @@ describe('the bot token refused while the server runs', () => {
     const picker = await h.command('/reset', 'UBOB');
     expect(JSON.stringify(picker.json)).toContain('home_reset_pin');
     h.slack.refuseToken('token_revoked');
-    const postedBefore = posted.length;
-    await h.click('UBOB', 'home_reset_pin', 'pin', { channel: 'C0GENERAL', ts: '' }, h.slack.newTriggerId(), { responseUrl: `${hookUrl}UBOB-picked` });
-    await until("the click's answer through its response_url", () => posted.length > postedBefore);
-    expect(posted.slice(postedBefore)).toEqual([{ who: 'UBOB-picked', text: TOLD }]);
+    const postedBefore = posted().length;
+    await h.click('UBOB', 'home_reset_pin', 'pin', { channel: 'C0GENERAL', ts: '' }, h.slack.newTriggerId(), { responseUrl: `${hooks.url}UBOB-picked` });
+    await until("the click's answer through its response_url", () => posted().length > postedBefore);
+    expect(posted().slice(postedBefore)).toEqual([{ who: 'UBOB-picked', text: TOLD }]);
     // Privately, under the list, which stays.
     expect(bodies.at(-1)!.body).toEqual({ response_type: 'ephemeral', replace_original: false, text: TOLD });
   });
@@ -217,7 +199,7 @@ describe("a message's buttons while the bot token is refused", () => {
     const request = await asks('UANN');
     expect(request.message.channel).toBe(APPROVALS_CHANNEL);
     h.slack.refuseToken('token_revoked');
-    await h.click('UADA', 'license_review', request.requestId, request.message, h.slack.newTriggerId(), { responseUrl: `${hookUrl}UADA-review` });
+    await h.click('UADA', 'license_review', request.requestId, request.message, h.slack.newTriggerId(), { responseUrl: `${hooks.url}UADA-review` });
     // The admin check itself met the refusal (before, "Slack did not answer Latchkey just now… Try
     // Review again in a few minutes", which would meet it again): nothing of the request is said.
     expect(await toldThrough('UADA-review')).toEqual([{ response_type: 'ephemeral', replace_original: false, text: TOLD }]);
@@ -230,7 +212,7 @@ describe("a message's buttons while the bot token is refused", () => {
     const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUBOB' && JSON.stringify(c.args.blocks ?? []).includes('approval_finish'));
     const finish = { value: (dm.args.blocks as any[]).find((b) => b.type === 'actions').elements[0].value as string, message: { channel: dm.result!.channel as string, ts: dm.result!.ts as string } };
     h.slack.refuseToken('token_revoked');
-    await h.click('UBOB', 'approval_finish', finish.value, finish.message, h.slack.newTriggerId(), { responseUrl: `${hookUrl}UBOB-finish` });
+    await h.click('UBOB', 'approval_finish', finish.value, finish.message, h.slack.newTriggerId(), { responseUrl: `${hooks.url}UBOB-finish` });
     expect(await toldThrough('UBOB-finish')).toEqual([{ response_type: 'ephemeral', replace_original: false, text: TOLD }]);
     h.slack.refuseToken(undefined);
     const again = await h.opening((trigger) => h.click('UBOB', 'approval_finish', finish.value, finish.message, trigger));
@@ -243,7 +225,7 @@ describe("a message's buttons while the bot token is refused", () => {
     await h.submit('UADA', review.view, { values: decide('approve') });
     await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUCARL' && JSON.stringify(c.args.blocks ?? []).includes('approval_finish'));
     h.slack.refuseToken('token_revoked');
-    await h.click('UADA', 'approval_revoke', request.requestId, request.message, h.slack.newTriggerId(), { responseUrl: `${hookUrl}UADA-revoke` });
+    await h.click('UADA', 'approval_revoke', request.requestId, request.message, h.slack.newTriggerId(), { responseUrl: `${hooks.url}UADA-revoke` });
     const told = await toldThrough('UADA-revoke');
     expect(told).toEqual([expect.objectContaining({ response_type: 'ephemeral', replace_original: false })]);
     expect(told[0]!.text).toContain('Revoked: <@UCARL> can no longer finish their meeting PIN reset request, and nothing was changed.');
@@ -258,7 +240,7 @@ describe("a message's buttons while the bot token is refused", () => {
     // Ada's standing as Slack last said it is too old to trust: her check asks Slack again.
     h.clock.offsetMs += 120_000;
     h.slack.refuseToken('token_revoked');
-    await h.click('UADA', 'approval_revoke', request.requestId, request.message, h.slack.newTriggerId(), { responseUrl: `${hookUrl}UADA-revoke-checked` });
+    await h.click('UADA', 'approval_revoke', request.requestId, request.message, h.slack.newTriggerId(), { responseUrl: `${hooks.url}UADA-revoke-checked` });
     const told = await toldThrough('UADA-revoke-checked');
     expect(told).toEqual([expect.objectContaining({ response_type: 'ephemeral', replace_original: false })]);
     expect(told[0]!.text).toBe(':warning: Latchkey is misconfigured. An admin has been alerted. The approval was not revoked.');
@@ -275,7 +257,7 @@ describe("a message's buttons while the bot token is refused", () => {
     const withdraw = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUMAX' && JSON.stringify(c.args.blocks ?? []).includes('approval_withdraw'));
     const value = (withdraw.args.blocks as any[]).flatMap((b) => b.elements ?? []).find((e: any) => e.action_id === 'approval_withdraw').value as string;
     h.slack.refuseToken('token_revoked');
-    await h.click('UMAX', 'approval_withdraw', value, request.dm, h.slack.newTriggerId(), { responseUrl: `${hookUrl}UMAX-withdraw` });
+    await h.click('UMAX', 'approval_withdraw', value, request.dm, h.slack.newTriggerId(), { responseUrl: `${hooks.url}UMAX-withdraw` });
     const told = await toldThrough('UMAX-withdraw');
     expect(told).toEqual([expect.objectContaining({ response_type: 'ephemeral', replace_original: false })]);
     expect(told[0]!.text).toContain('You withdrew your meeting PIN reset request');
