@@ -226,8 +226,8 @@ describe('/reset-pin clicked twice, the first click losing its attempt to the se
     const second = await answeredAt(h.submit('UBOB', opened.view));
     const pin = h.chime.pinOf('chime-bob');
     expect(secretIn(await h.shownAfter(second, opened.viewId))).toBe(pin);
-    // Its attempt still on its way when its answer may be held no longer: the first click has answered by then.
-    await new Promise((r) => setTimeout(r, ANSWER_HOLD_MS + 200));
+    // Its attempt still on its way when its answer may be held no longer: the first click's "working…" answer, waited for.
+    expect(isProgress((await first).json!.view)).toBe(true);
     const turnedAway = h.logs.filter((l) => l.includes('"code":"REQUEST_ALREADY_USED"')).length;
     releaseFirst();
     await h.waitForLogs('"code":"REQUEST_ALREADY_USED"', turnedAway + 1, 8000);
@@ -253,7 +253,8 @@ describe('/reset-pin clicked twice, the first click losing its attempt to the se
     const fromLog = h.logs.length;
     const firstClick = await h.submitAttemptDelayed('UBOB', opened.view);
     const first = firstClick.answer;
-    await new Promise((r) => setTimeout(r, ANSWER_HOLD_MS + 200));
+    // Its "working…" answer out before its attempt is answered, so its PIN goes by views.update: waited for, not slept for.
+    expect(isProgress((await first).json!.view)).toBe(true);
     firstClick.release();
     await until('the held Slack call', () => h.slack.held.length > heldBefore);
 
