@@ -1,5 +1,4 @@
 import { oktaVerify, type OktaSimPush, type OktaSimUser } from '../../src/credentials/okta-stand-in';
-import { ANSWER_HOLD_MS } from '../../src/slack/held-answer';
 import { USER_AGENT } from '../../src/verifiers/okta/okta-verify';
 import { homeResetActionId } from '../../src/views/home-tab';
 import { CREDENTIALS } from '../../src/credentials';
@@ -594,8 +593,8 @@ describe('verify: two clicks of one Reset racing (a double click, a replay), the
   it('after the double click the modal keeps the number to pick, whatever answered last: the click turned away shows nothing of its own, and closing the modal withdraws the push (DELETE)', async () => {
     const cancelled = linesSaying(h, 'push cancelled: the person closed the modal waiting for it');
     const { opened, first, second, releaseFirst, push } = await twoClicks(BOB);
-    // Its attempt still on its way when its answer may be held no longer: the first click has answered by then.
-    await new Promise((r) => setTimeout(r, ANSWER_HOLD_MS + 200));
+    // Its attempt still on its way when its answer may be held no longer: the first click's "working…" answer, waited for.
+    await first;
     await firstTurnedAway(BOB, releaseFirst);
     const shown = h.lastShown(opened.viewId, [await first, second])!;
     expect(text(shown)).toContain(`Approve the Okta Verify request on your phone and pick *${push.correctAnswer}*.`);
