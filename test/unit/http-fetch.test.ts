@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { networkErrorCode } from '../../src/http/network-errors';
 import { httpFetch } from '../../src/http/fetch';
+import { until } from '../support/until';
 
 /** The app's own fetch (src/http/fetch.ts), which every Slack, directory and verifier call goes through, against a local server. */
 describe("the app's HTTP stack", () => {
@@ -65,7 +66,8 @@ describe("the app's HTTP stack", () => {
     await (await fetch(url)).text();
     await (await fetch(url)).text();
     expect([opened - opened0, closed - closed0]).toEqual([1, 0]);
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    // Waited for, not slept for: after a stall (a loaded machine) this timer and the app's idle one fire together, before the server hears the close.
+    await until('the idle connection closed by the app (the server would keep it 30 s)', () => closed - closed0 > 0, 5_000);
     expect(closed - closed0).toBe(1);
     await (await fetch(url)).text();
     expect(opened - opened0).toBe(2);
