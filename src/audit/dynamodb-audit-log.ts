@@ -62,19 +62,20 @@ const REFERENCE_FIELDS = ['requestId', 'approvalRequestId', 'licenseRequestId', 
 /** How many unreadable records a process remembers having warned of (DynamoDbAuditLog.parsed). */
 const WARNED_UNREADABLE_MAX = 1000;
 
-/** How many days before today ofDay keeps as last read: the Home tab's week, and the day it just left. */
-const ENDED_DAYS_KEPT = 8;
+/** How many days ofDay keeps as last read: the Home tab's week (today and the six before), and the day it just left. */
+const DAYS_KEPT = 8;
 /**
  * How many records those days may hold in all: about 440 bytes each as kept, so at most about 4.4 MB
- * held between opens. A busier week's oldest days are read on each open, as every day was before.
+ * held between opens. A busier week's least recently read days are read whole on each open, as
+ * every day was before.
  */
-const ENDED_RECORDS_KEPT = 10_000;
+const RECORDS_KEPT = 10_000;
 /**
- * How long a day kept so is used while its count is unchanged: a record edited in place by hand, or
- * one added as another expires (AUDIT_RETENTION_DAYS=1, its deletions just after a midnight), keeps
- * the count, and is on an admin's tab within this time.
+ * How long a day kept so is read only for what was written after it: a record edited in place by
+ * hand, or one added as another expires (AUDIT_RETENTION_DAYS=1, its deletions just after a
+ * midnight), keeps the count, and is on an admin's tab within this time.
  */
-const ENDED_DAY_KEPT_MS = 3_600_000;
+const DAY_KEPT_MS = 3_600_000;
 
 /** How many UTC days, from its first, stepsSince reads a request's steps over: its 30 days at most, and the next. */
 const STEP_DAYS = 31;
@@ -127,11 +128,24 @@ function placedIn(request: readonly AuditRecord[], page: LinesPage, shown: (plac
   return place !== undefined && place < request[0]!.requestId && shown(place);
 }
 
+/**
+ * A day's records as kept, and those written since, in the by-day index's order (its sort key a
+ * record's reference, then its slot): as a whole read of the day gives them, so a tab shows the same
+ * either way. Stable, and the slots of one reference are written in their order, so a request's later
+ * record stays after its earlier.
+ */
+function inKeyOrder(kept: readonly AuditEvent[], since: readonly AuditEvent[]): AuditEvent[] {
+  return [...kept, ...since].sort((a, b) => (a.requestId < b.requestId ? -1 : a.requestId > b.requestId ? 1 : 0));
+}
+
 export class DynamoDbAuditLog implements AuditLog, AuditReader {
   /** The unreadable records an operator was told of (parsed): each once, not on every read of its day. */
   private readonly warnedUnreadable = new Set<string>();
-  /** The days before today last read (ofDay), each with its records as then and when, the newest read last. */
-  private readonly endedDays = new Map<string, { readonly events: readonly AuditEvent[]; readonly readAt: number }>();
+  /**
+   * The days last read (ofDay), each with its records as then, when it was last read whole, and the
+   * latest time a record of it was written (`at`), the most recently read last.
+   */
+  private readonly keptDays = new Map<string, { readonly events: readonly AuditEvent[]; readonly readAt: number; readonly newest: string }>();
 
   constructor(
     private readonly client: DynamoDBClient,
@@ -172,67 +186,72 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
   }
 
   async ofDay(day: string): Promise<readonly AuditEvent[]> {
-    // A day before today's is read again only when it holds another number of records than when it
-    // was last read: a record written before its midnight that the by-day index had not yet shown, one
-    // from a writer whose clock is behind, or one put by hand. DynamoDB reads as much to count a day as
-    // to return it, but the count comes back as a number, not records to unmarshall and parse: what
-    // each admin's Home tab open spent its CPU and memory on (docs/performance.md, an eighteenth pass).
-    const now = this.clock.now();
-    if (day >= now.toISOString().slice(0, 10)) return this.readDay(day);
-    const kept = this.endedDays.get(day);
-    const fresh = kept && Math.abs(now.getTime() - kept.readAt) < ENDED_DAY_KEPT_MS;
-    if (fresh && (await this.reading(() => this.countOf(day))) === kept.events.length) return kept.events;
-    const events = Object.freeze(await this.readDay(day));
-    this.endedDays.delete(day);
-    if (events.length <= ENDED_RECORDS_KEPT) this.endedDays.set(day, { events, readAt: now.getTime() });
+    // A day is read whole once, then only for the records written after the latest it held: one
+    // Query whose filter DynamoDB applies after reading the day's keys, so that it answers with those
+    // records and with how many the day holds (ScannedCount). When the two add up the day is as read,
+    // plus those; when they do not (a record the by-day index showed late, one from a writer whose
+    // clock is behind, one put or deleted by hand) it is read whole again, as it is an hour after its
+    // last whole read. DynamoDB reads as much either way; what is saved is the records that come back
+    // to be unmarshalled and parsed: what each admin's Home tab open spent its CPU and memory on, today's
+    // thousand records of a busy day among them (docs/performance.md, an eighteenth and a nineteenth pass).
+    const now = this.clock.now().getTime();
+    const kept = this.keptDays.get(day);
+    if (kept && Math.abs(now - kept.readAt) < DAY_KEPT_MS) {
+      const since = await this.reading(() => this.dayPages(day, kept.newest));
+      if (since.scanned === kept.events.length + since.events.length) {
+        return this.keep(day, since.events.length === 0 ? kept : { events: inKeyOrder(kept.events, since.events), readAt: kept.readAt });
+      }
+    }
+    return this.keep(day, { events: (await this.reading(() => this.dayPages(day))).events, readAt: now });
+  }
+
+  /** A day's records as read, kept (the most recently read last) while the bounds allow. */
+  private keep(day: string, read: { events: readonly AuditEvent[]; readAt: number; newest?: string }): readonly AuditEvent[] {
+    const events = Object.isFrozen(read.events) ? read.events : Object.freeze(read.events);
+    let newest = read.newest;
+    if (newest === undefined) {
+      newest = '';
+      for (const event of events) if (event.at > newest) newest = event.at;
+    }
+    this.keptDays.delete(day);
+    if (events.length <= RECORDS_KEPT) this.keptDays.set(day, { events, readAt: read.readAt, newest });
     let records = 0;
-    for (const kept of this.endedDays.values()) records += kept.events.length;
-    for (const [old, kept] of this.endedDays) {
-      if (this.endedDays.size <= ENDED_DAYS_KEPT && records <= ENDED_RECORDS_KEPT) break;
-      this.endedDays.delete(old);
+    for (const kept of this.keptDays.values()) records += kept.events.length;
+    for (const [old, kept] of this.keptDays) {
+      if (this.keptDays.size <= DAYS_KEPT && records <= RECORDS_KEPT) break;
+      this.keptDays.delete(old);
       records -= kept.events.length;
     }
     return events;
   }
 
-  /** One day's records, without its bulk (UNREAD_IN_A_DAY): a day can hold thousands of records. */
-  private readDay(day: string): Promise<AuditEvent[]> {
-    // Each item read as an event as its page comes, the page then dropped: the Home tab reads 7 days
-    // at once, and what they hold alive at once is its peak (docs/performance.md, a seventeenth pass).
-    return this.reading(() =>
-      this.everyPage(
-        {
-          IndexName: 'by-day',
-          KeyConditionExpression: '#day = :day',
-          ProjectionExpression: DAY_FIELDS.map((_, i) => `#f${i}`).join(', '),
-          ExpressionAttributeNames: { '#day': 'day', ...Object.fromEntries(DAY_FIELDS.map((f, i) => [`#f${i}`, f])) },
-          ExpressionAttributeValues: marshall({ ':day': day }),
-        },
-        (item) => Object.freeze(toAuditEvent(this.parsed(item, daySchema))),
-      ),
-    );
-  }
-
-  /** How many records a day holds (the by-day index's Count, a page at a time). */
-  private async countOf(day: string): Promise<number> {
-    let count = 0;
+  /**
+   * A day's records on the by-day index, those written after `after` when given, each read as an
+   * event as its page comes, the page then dropped: the Home tab reads 7 days at once, and what they
+   * hold alive at once is its peak (docs/performance.md, a seventeenth pass).
+   */
+  private async dayPages(day: string, after?: string): Promise<{ events: AuditEvent[]; scanned: number }> {
+    const events: AuditEvent[] = [];
+    let scanned = 0;
     let startKey: QueryCommandInput['ExclusiveStartKey'];
     do {
       const page = await this.client.send(
         new QueryCommand({
           TableName: this.tableName,
           IndexName: 'by-day',
-          Select: 'COUNT',
           KeyConditionExpression: '#day = :day',
-          ExpressionAttributeNames: { '#day': 'day' },
-          ExpressionAttributeValues: marshall({ ':day': day }),
+          ...(after !== undefined && { FilterExpression: '#at > :after' }),
+          ProjectionExpression: DAY_FIELDS.map((_, i) => `#f${i}`).join(', '),
+          ExpressionAttributeNames: { '#day': 'day', ...(after !== undefined && { '#at': 'at' }), ...Object.fromEntries(DAY_FIELDS.map((f, i) => [`#f${i}`, f])) },
+          ExpressionAttributeValues: marshall({ ':day': day, ...(after !== undefined && { ':after': after }) }),
           ExclusiveStartKey: startKey,
         }),
       );
-      count += page.Count ?? 0;
+      for (const item of page.Items ?? []) events.push(Object.freeze(toAuditEvent(this.parsed(item, daySchema))));
+      scanned += page.ScannedCount ?? 0;
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-    return count;
+    return { events, scanned };
   }
 
   async search(actor: Requester, from: Date, to: Date, page: LinesPage): Promise<AuditPage> {
