@@ -261,6 +261,8 @@ describe('a guest named an admin', () => {
   });
 
   it("a results page's button clicked by a guest named an admin, or while Slack cannot say, says why in that window and shows no page (fail closed)", async () => {
+    // Counted from here: an earlier test of this harness logs a failed admin check too.
+    const checksFailed = h.logs.filter((l) => l.includes('admin check failed')).length;
     // A page button whose value is no page of a search: an admin is told to search again; anyone else why not.
     const where = (id: string) => ({ view: { id, type: 'modal' } });
     await h.clickIn('USINGLE', 'audit_search_page', 'not json', where('VGUESTPAGE'));
@@ -279,7 +281,7 @@ describe('a guest named an admin', () => {
     const unknown = await h.viewSent('VMAXPAGE', 1);
     expect(textOf(unknown)).toContain('Slack did not answer whether you are an admin. Try again in a few minutes.');
     expect(textOf(unknown)).not.toContain('out of date');
-    await h.waitForLogs('admin check failed', 1);
+    await h.waitForLogs('admin check failed', checksFailed + 1);
   });
 
   it("on a slow Slack, whose users.info answers after a click's trigger has died, an admin's Review (message and Home tab), Search and Mark handled still open their window, and a guest named an admin is still told why in one", async () => {
