@@ -527,8 +527,13 @@ describe('the audit search views', () => {
     const denied: AuditEvent = { ...event(1), action: okta.audit.action, phase: 'refused', outcome: undefined, errorCode: 'VERIFY_USER_REFUSED', verifier: 'duo', reason: DUO_DENIED };
     const lineOf = (e: AuditEvent) =>
       texts(auditResultsView({ person: 'UANN', from: '2026-11-01', to: '2026-12-01', result: { ok: true, rows: activityOf([e], now) }, page: 1, words }).blocks).find((t) => t.includes('Reference'))!;
-    expect(lineOf(denied)).toContain('Refused: refused by the verifier: user locked out or disabled in Duo\n');
+    // Before: 'Refused: refused by the verifier: user locked out or disabled in Duo', the word twice.
+    expect(lineOf(denied)).toContain(':no_entry_sign: Refused: person the verifier will not push to: user locked out or disabled in Duo\n');
     expect(lineOf(denied)).not.toContain('no push device');
+    // Every verifier's alike: Okta Verify's, with no reason of its own on record, and one no longer listed.
+    expect(lineOf({ ...denied, verifier: 'okta_verify', reason: undefined })).toContain(':no_entry_sign: Refused: person the verifier will not push to\n');
+    expect(lineOf({ ...denied, verifier: 'a_retired_verifier' })).toContain(':no_entry_sign: Refused: person the verifier will not push to, for a reason of its own, recorded as `denied`\n');
+    for (const e of [denied, { ...denied, verifier: 'okta_verify', reason: undefined }]) expect(lineOf(e)).not.toMatch(/Refused: refused/i);
   });
 
   it("a directory's own refusal by a credential this deployment no longer serves is said in words, its reason as recorded, in the search and in Today", () => {

@@ -200,4 +200,11 @@ describe('one spelling', () => {
     expect(countedRefusals('DIRECTORY_USER_REFUSED', 1)).toBe('1 request from an account Latchkey may not change');
     expect(failureLabel('DIRECTORY_USER_REFUSED')).not.toMatch(/refused/i);
   });
+
+  it('no refusal reads the word twice after "Refused:": no label starts with it, and a verifier\'s refusals counted in Today never say it again', () => {
+    // Before: 'refused by the verifier' (the audit search's "Refused: refused by the verifier: …"), and "Refused: 2 requests from people the verifier refuses".
+    expect(FAILURE_CODES.map((code) => failureLabel(code)).filter((label) => /^refus/i.test(label))).toEqual([]);
+    expect(countedRefusals('VERIFY_USER_REFUSED', 2)).toBe('2 requests from people the verifier will not push to');
+    expect(countedRefusals('VERIFY_USER_REFUSED', 1)).toBe('1 request from a person the verifier will not push to');
+  });
 });
