@@ -40,7 +40,7 @@ export function registerApprovalReviewSubmission(
     const { requestId, fromHome } = reviewOrigin(parsed.data.view.private_metadata);
     const result = await flow.decide(reviewer, requestId, checked);
     const view = result.ok
-      ? decisionResultView(result.request, wordsOf(words, result.request.kind), result.decidable, result.revocable)
+      ? decisionResultView(result.request, wordsOf(words, result.request.kind), result.decidable, result.revocable, result)
       : result.request && (result.code === 'REQUEST_DECIDED' || result.code === 'REQUEST_EXPIRED' || result.code === 'REQUEST_WITHDRAWN')
         ? reviewClosedView(result.request, wordsOf(words, result.request.kind), result)
         : result.code === 'STORE_OUTCOME_UNKNOWN'

@@ -1,9 +1,9 @@
 import type { KnownBlock, ModalView } from '@slack/types';
-import { COMMENT_MAX_LENGTH, type ReviewFieldError } from '../flows/approvals/approvals';
+import { COMMENT_MAX_LENGTH, type RequesterTold, type ReviewFieldError } from '../flows/approvals/approvals';
 import { closedOutcomeUnknown, UNKNOWN_STATUS, type Detail, type PendingRequest } from '../flows/approvals/pending-request';
 import type { FailureCode } from '../flows/failure';
 import { context, modal, plain, progressView, referenceWords, section, slackTime } from './blocks';
-import { approvalFacts, approvalStatusLine, changeReference, neverAppliedLine, outcomeUnknownCheck } from './approval-status';
+import { approvalFacts, approvalStatusLine, changeReference, neverAppliedLine, outcomeUnknownCheck, requesterUnconfirmedLine } from './approval-status';
 import { reviewTitleOf, type ApprovalKindWords } from './approval-words';
 import { adminGroupUnreadable, failureMessage, guestAdminRefused, tokenRefusedText } from './failure-message';
 import type { AdminRefusal } from '../flows/admin-answer';
@@ -218,24 +218,44 @@ function lapsedRetryLine(request: PendingRequest, words: ApprovalKindWords, told
 
 /**
  * What came of the admin's decision; `decidable` as Approvals rules it for the request now (a failed
- * change an admin can retry), and `revocable` (approved for its requester to finish: Revoke, should
- * the admin think better of it).
+ * change an admin can retry), `revocable` (approved for its requester to finish: Revoke, should the
+ * admin think better of it), and `told`, whether Slack confirmed the DM that tells its requester:
+ * not confirmed, the admin is told to tell them, never that they were told.
  */
-export function decisionResultView(request: PendingRequest, words: ApprovalKindWords, decidable: boolean, revocable = false): ModalView {
+export function decisionResultView(request: PendingRequest, words: ApprovalKindWords, decidable: boolean, revocable = false, told: RequesterTold = {}): ModalView {
   const who = `<@${request.requester.userId}>`;
   const line = approvalStatusLine(request, words, decidable);
-  const outcome: Partial<Record<PendingRequest['status'], string>> = {
-    APPLIED: `:white_check_mark: Done: ${who} ${words.applied(request)}. They have been told.`,
-    APPROVED: `:white_check_mark: Approved. ${who} has been told, and finishes it themselves.`,
-    DENIED: closedOutcomeUnknown(request)
-      ? `:warning: Closed. ${who} has been told, with your comment, that the earlier change may have been made. ${outcomeUnknownCheck(changeReference(request, words))}`
-      : `:no_entry: Denied. ${who} has been told, with your comment.`,
-    APPLY_FAILED: decidable ? `${line} Click *Review* on the message again to retry.` : line,
+  const unconfirmed = told.requesterUnconfirmed === true;
+  const closedUnknown = closedOutcomeUnknown(request);
+  const outcome: Partial<Record<PendingRequest['status'], string>> = unconfirmed
+    ? {
+        APPLIED: `:white_check_mark: Done: ${who} ${words.applied(request)}.`,
+        APPROVED: `:white_check_mark: Approved: ${who} finishes it themselves.`,
+        DENIED: closedUnknown ? `:warning: Closed: the earlier change may have been made. ${outcomeUnknownCheck(changeReference(request, words))}` : ':no_entry: Denied.',
+      }
+    : {
+        APPLIED: `:white_check_mark: Done: ${who} ${words.applied(request)}. They have been told.`,
+        APPROVED: `:white_check_mark: Approved. ${who} has been told, and finishes it themselves.`,
+        DENIED: closedUnknown
+          ? `:warning: Closed. ${who} has been told, with your comment, that the earlier change may have been made. ${outcomeUnknownCheck(changeReference(request, words))}`
+          : `:no_entry: Denied. ${who} has been told, with your comment.`,
+      };
+  // What they were to be told, as the admin tells it to them; for an approval, where they finish it (their Home tab offers its button too).
+  const tell: Partial<Record<PendingRequest['status'], string>> = {
+    APPLIED: 'it was done',
+    APPROVED: `it was approved, and that they finish it from their requests on Latchkey's Home tab, by ${slackTime(new Date(request.expiresAt))}`,
+    DENIED: closedUnknown ? 'it was closed, with your comment, and that the earlier change may have been made' : 'it was denied, with your comment',
   };
+  const untold = unconfirmed && tell[request.status] ? [section(requesterUnconfirmedLine(request, tell[request.status]!))] : [];
   return modal({
     title: reviewTitleOf(request, words),
     close: 'Close',
-    blocks: [section(outcome[request.status] ?? line), context(approvalFacts(request, words)), ...(revocable ? revokeBlocks(request) : [])],
+    blocks: [
+      section(outcome[request.status] ?? (request.status === 'APPLY_FAILED' && decidable ? `${line} Click *Review* on the message again to retry.` : line)),
+      ...untold,
+      context(approvalFacts(request, words)),
+      ...(revocable ? revokeBlocks(request) : []),
+    ],
   });
 }
 

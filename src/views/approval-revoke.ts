@@ -2,7 +2,7 @@ import type { Button, KnownBlock, ModalView } from '@slack/types';
 import type { RevokeOutcome } from '../flows/approvals/approvals';
 import { APPROVED_WAITING_SHOWN } from '../flows/home-tab';
 import { endedAfterUnknownOutcome, type PendingRequest } from '../flows/approvals/pending-request';
-import { approvalFacts, approvalStatusLine } from './approval-status';
+import { approvalFacts, approvalStatusLine, requesterUnconfirmedLine } from './approval-status';
 import { reviewTitleOf, wordsOf, type ApprovalWords } from './approval-words';
 import { context, modal, plain, progressView, referenceWords, section, slackTime } from './blocks';
 import { adminGroupUnreadable, failureMessage, guestAdminRefused, misconfigured } from './failure-message';
@@ -131,11 +131,18 @@ export function revokeOutcome(result: RevokeResult, all: ApprovalWords, clicker:
   if (result.ok) {
     // Approved again after a finish whose outcome was unknown: this approval changed nothing, but that earlier change may have been made (the line says how IT checks it).
     const changed = endedAfterUnknownOutcome(request) ? ': this approval changed nothing, but the earlier change may have been made' : ', and nothing was changed';
+    const icon = endedAfterUnknownOutcome(request) ? ':warning:' : ':no_entry:';
+    // Slack did not confirm the DM that tells them: never "has been told", but what to tell them.
+    if (result.requesterUnconfirmed) {
+      const what = result.followUp ? `${revoker(request, clicker)} revoked it: ` : 'Revoked: ';
+      const tell = `it was revoked${endedAfterUnknownOutcome(request) ? ', that the earlier change may have been made' : ''}, and that they can ask again with \`${words.subjectOf(request).command}\``;
+      return said(`${icon} ${what}${who} can no longer finish ${words.called(request, 'their')}${changed}. ${requesterUnconfirmedLine(request, tell)}`, line);
+    }
     // Only told its requester and the admins of another click's revoke: whose it was, never as if this click's.
     if (result.followUp) {
-      return said(`${endedAfterUnknownOutcome(request) ? ':warning:' : ':no_entry:'} ${revoker(request, clicker)} revoked it; its requester has now been told: ${who} can no longer finish ${words.called(request, 'their')}${changed}, and can ask again.`, line);
+      return said(`${icon} ${revoker(request, clicker)} revoked it; its requester has now been told: ${who} can no longer finish ${words.called(request, 'their')}${changed}, and can ask again.`, line);
     }
-    return said(`${endedAfterUnknownOutcome(request) ? ':warning:' : ':no_entry:'} Revoked: ${who} can no longer finish ${words.called(request, 'their')}${changed}. They have been told, and can ask again.`, line);
+    return said(`${icon} Revoked: ${who} can no longer finish ${words.called(request, 'their')}${changed}. They have been told, and can ask again.`, line);
   }
   // Revoked, but its requester not told (the follow-ups' audit attempt, or their taking, failed):
   // never "already revoked", which would hide that nobody was told.

@@ -7,6 +7,14 @@ import { guestNext, recordedFailureHeadline } from './failure-message';
 import type { SubjectWords } from './words';
 
 /**
+ * An admin's click whose DM to its requester Slack did not confirm (RequesterTold): never "has been
+ * told", but that they may not know yet, and what the admin tells them (`tell`: "it was denied").
+ */
+export function requesterUnconfirmedLine(request: PendingRequest, tell: string): string {
+  return `:warning: Slack did not confirm that Latchkey's message reached <@${request.requester.userId}>, so they may not know yet: tell them yourself that ${tell}.`;
+}
+
+/**
  * One sentence on where a request stands, shared by the channel message, the admin's modals and the
  * Home tab. `decidable`: whether an admin can decide it now, as Approvals rules (the same answer
  * that shows Review): after a failed change, it says who can try again. `own`: told to its

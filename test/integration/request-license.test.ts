@@ -100,6 +100,19 @@ describe('/request-license', () => {
     expect(JSON.stringify(dm.args)).not.toMatch(/reply/i);
   });
 
+  it("approved and applied while Slack refuses the DM that tells its requester: the admin is told they may not know, and to tell them, never that they have been told", async () => {
+    const request = await annAsks('UANN', 'Plus');
+    const opened = await review('UADA', request);
+    h.slack.failNext('chat.postMessage', { error: 'channel_not_found' }, 1, (args) => args.channel === 'DUANN' && JSON.stringify(args).includes('<@UADA> approved'));
+    const result = JSON.stringify(await approveOrDeny('UADA', opened.view, opened.viewId, 'approve'));
+    expect(h.chime.users.get('chime-ann')?.LicenseType).toBe('Plus');
+    // Before: "Done: <@UANN> now has *Plus*. They have been told."
+    expect(result).toContain(':white_check_mark: Done: <@UANN> now has *Plus*.');
+    expect(result).not.toContain('been told');
+    expect(result).toContain("Slack did not confirm that Latchkey's message reached <@UANN>, so they may not know yet: tell them yourself that it was done.");
+    h.chime.users.set('chime-ann', { ...h.chime.users.get('chime-ann')!, LicenseType: 'Basic' });
+  });
+
   it("the requester was deleted from Amazon Chime after they asked: the review says Chime no longer has their account and that approving could not work, offers only Deny, and nobody is paged", async () => {
     const request = await annAsks('UBOB', 'Pro');
     // Chime not answering is no answer about Bob: the review fails as before, offering no decision.

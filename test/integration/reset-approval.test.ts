@@ -325,6 +325,32 @@ describe('the approval policy for a reset', () => {
     expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
   });
 
+  it("approved while Slack refuses the DM with its requester's Finish: the approving admin is told they may not know, and to tell them where they finish it, never that they have been told; their Home tab still offers Finish", async () => {
+    const request = await asks(h, 'UCARL');
+    const review = await reviews(h, 'UADA', request);
+    h.slack.failNext('chat.postMessage', { error: 'channel_not_found' }, 1, (args) => args.channel === 'DUCARL' && JSON.stringify(args).includes('approval_finish'));
+    await h.submit('UADA', review.view, { values: decide('approve') });
+    const decided = (await h.viewUpdate(review.viewId, 2)).blocks.map((b: any) => String(b.text?.text ?? '')).join('\n');
+    // Before: "Approved. <@UCARL> has been told, and finishes it themselves."
+    expect(decided).not.toContain('been told');
+    expect(decided).toContain(':white_check_mark: Approved: <@UCARL> finishes it themselves.');
+    expect(decided).toMatch(/:warning: Slack did not confirm that Latchkey's message reached <@UCARL>, so they may not know yet: tell them yourself that it was approved, and that they finish it from their requests on Latchkey's Home tab, by <!date\^\d+\^/);
+    const { home } = await h.openHome('UCARL');
+    expect(JSON.stringify(home.blocks)).toContain('approval_finish');
+  });
+
+  it('denied while Slack refuses the DM that tells its requester: the admin is told they may not know, and to tell them, with the comment, never that they have been told', async () => {
+    const request = await asks(h, 'UBOB');
+    const review = await reviews(h, 'UADA', request);
+    h.slack.failNext('chat.postMessage', { error: 'channel_not_found' }, 1, (args) => args.channel === 'DUBOB' && JSON.stringify(args).includes('denied'));
+    await h.submit('UADA', review.view, { values: decide('deny', 'Call the helpdesk instead') });
+    const decided = JSON.stringify(await h.viewUpdate(review.viewId, 2));
+    // Before: "Denied. <@UBOB> has been told, with your comment."
+    expect(decided).not.toContain('been told');
+    expect(decided).toContain(':no_entry: Denied.');
+    expect(decided).toContain("Slack did not confirm that Latchkey's message reached <@UBOB>, so they may not know yet: tell them yourself that it was denied, with your comment.");
+  });
+
   it('self-approval: an admin cannot review their own reset request', async () => {
     const request = await asks(h, 'UADA');
     const own = await reviews(h, 'UADA', request);

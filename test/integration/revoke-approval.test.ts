@@ -191,6 +191,19 @@ describe('revoking an approval before its requester finishes it', () => {
     ]);
   });
 
+  it("revoked while Slack refuses both the rewrite of the Finish DM and a new DM: its admin is told its requester may not know, and to tell them, never that they have been told", async () => {
+    const request = await approvedPinReset(h, 'UBOB');
+    h.slack.failNext('chat.update', { error: 'message_not_found' }, 1, (args) => args.ts === request.finish.ts);
+    h.slack.failNext('chat.postMessage', { error: 'channel_not_found' }, 1, (args) => args.channel === 'DUBOB' && String(args.text).includes('revoked'));
+    await h.click('UADA', 'approval_revoke', request.requestId, request.message);
+    const answer = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UADA' && String(c.args.text).includes('Revoked'));
+    // Before: "Revoked: <@UBOB> can no longer finish … They have been told, and can ask again."
+    expect(answer.args.text).not.toContain('been told');
+    expect(answer.args.text).toContain('Revoked: <@UBOB> can no longer finish their meeting PIN reset request, and nothing was changed.');
+    expect(answer.args.text).toContain("Slack did not confirm that Latchkey's message reached <@UBOB>, so they may not know yet: tell them yourself that it was revoked, and that they can ask again with `/reset-pin`.");
+    await h.waitForLogs('requester DM failed', 1);
+  });
+
   it("an approved reset's closed review offers Revoke; a revoke from the admins' message tells only the admin; a license change, which its approval applies, offers none", async () => {
     const request = await approvedPinReset(h, 'UCARL');
     // Max opens Review on the message (a stale button, or a link): closed, with Revoke.

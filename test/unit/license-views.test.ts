@@ -1,5 +1,5 @@
 import type { KnownBlock, ModalView } from '@slack/types';
-import { APPROVAL_STEPS, approvalAction, UNKNOWN_STATUS, type PendingRequest, type PendingStatus } from '../../src/flows/approvals/pending-request';
+import { APPROVAL_STEPS, approvalAction, OUTCOME_UNKNOWN, UNKNOWN_STATUS, type PendingRequest, type PendingStatus } from '../../src/flows/approvals/pending-request';
 import { homeWords } from '../../src/handlers/home-words';
 import { workmail } from '../../src/credentials/workmail';
 import { resetWordsOf } from '../../src/handlers/reset-words';
@@ -158,6 +158,21 @@ describe('license views', () => {
     expect(untold).toContain('so it can no longer be applied. Nothing was applied by your click.');
     expect(untold).not.toContain('told');
     expect(untold).toContain('<@UANN> can ask again with `/request-license`');
+  });
+
+  it("a decision whose DM to its requester Slack did not confirm never says they were told: a denial, and a close after a change whose outcome is unknown, say what to tell them", () => {
+    const unconfirmed = { requesterUnconfirmed: true } as const;
+    const said = (r: PendingRequest) => JSON.stringify(decisionResultView(r, W, false, false, unconfirmed));
+    const denied = said(request('DENIED', { comment: 'Not now' }));
+    expect(denied).not.toContain('been told');
+    expect(denied).toContain("Slack did not confirm that Latchkey's message reached <@UANN>, so they may not know yet: tell them yourself that it was denied, with your comment.");
+    // Before: "Closed. <@UANN> has been told, with your comment, that the earlier change may have been made."
+    const closed = said(request('DENIED', { comment: 'Not now', errorCode: OUTCOME_UNKNOWN }));
+    expect(closed).not.toContain('been told');
+    expect(closed).toContain(':warning: Closed: the earlier change may have been made. IT can check it with the reference');
+    expect(closed).toContain('tell them yourself that it was closed, with your comment, and that the earlier change may have been made.');
+    // Confirmed, as before.
+    expect(JSON.stringify(decisionResultView(request('DENIED', { comment: 'Not now' }), W, false))).toContain(':no_entry: Denied. <@UANN> has been told, with your comment.');
   });
 
   it('a failed change whose stored code this version no longer lists shows the code as written (an earlier version wrote it)', () => {

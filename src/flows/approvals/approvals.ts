@@ -146,8 +146,22 @@ export interface Waiting {
   readonly approved: Listed;
 }
 
+/**
+ * On what came of an admin's click that tells its requester (a decision, a Revoke): Slack did not
+ * confirm that DM (refused it, or answered without saying where it is), so its admin is never told
+ * they were told, but that they may not know and what to tell them (one rule for every such click).
+ */
+export interface RequesterTold {
+  readonly requesterUnconfirmed?: true;
+}
+
+/** RequesterTold of a click whose DM to its requester was (`told`) or was not confirmed. */
+function requesterTold(told: boolean): RequesterTold {
+  return told ? {} : { requesterUnconfirmed: true };
+}
+
 /** What came of an admin's Revoke: `followUp`, it only told its requester and the admins of a revoke made earlier (request.revokedBy's). */
-export type RevokeOutcome = { readonly ok: true; readonly request: PendingRequest; readonly followUp?: true } | ApprovalFailure;
+export type RevokeOutcome = ({ readonly ok: true; readonly request: PendingRequest; readonly followUp?: true } & RequesterTold) | ApprovalFailure;
 
 export interface ApprovalFailure {
   readonly ok: false;
@@ -500,7 +514,7 @@ export class Approvals {
   }
 
   /** Records the decision once, does what approval does for the kind, and tells everyone concerned. */
-  async decide(reviewer: Requester, requestId: string, choice: Decision): Promise<{ ok: true; request: PendingRequest; decidable: boolean; revocable: boolean } | ApprovalFailure> {
+  async decide(reviewer: Requester, requestId: string, choice: Decision): Promise<({ ok: true; request: PendingRequest; decidable: boolean; revocable: boolean } & RequesterTold) | ApprovalFailure> {
     let request: PendingRequest;
     let told: boolean;
     try {
@@ -662,14 +676,16 @@ export class Approvals {
     const final = applied?.request ?? decided;
     // Taken first, so a later touch finding it decided never tells them again; taken by such a
     // touch already (it found this write before this click read it back), they were told.
+    let dmConfirmed = true;
     if (await this.takeOwnDecisionFollowUps(decided)) {
-      const told = await this.tellDecided(final);
+      dmConfirmed = await this.tellDecided(final);
       // A change made whose final status write was lost: settled later from the audit record, which
       // tells its requester unless this DM is marked sent (only once it was: never told nothing).
-      if (applied && !applied.written && final.status === 'APPLIED' && told) await this.markAppliedTold(final);
+      if (applied && !applied.written && final.status === 'APPLIED' && dmConfirmed) await this.markAppliedTold(final);
     }
     const { decisionFollowUpsDue: _done, ...result } = final;
-    return { ok: true, request: result, decidable: this.decidable(result), revocable: this.revocable(result) };
+    // A failed change: its apply told them (tellDecided sends nothing), and its admin is told it failed, not that they were told.
+    return { ok: true, request: result, decidable: this.decidable(result), revocable: this.revocable(result), ...requesterTold(dmConfirmed || final.status === 'APPLY_FAILED') };
   }
 
   /**
@@ -683,7 +699,7 @@ export class Approvals {
     const toldByApply = decided.status === 'APPLIED' && decided.appliedToldFor !== undefined && decided.appliedToldFor === decided.decidedAt;
     const [, told] = await Promise.all([
       this.refresh(decided),
-      decided.status === 'APPLY_FAILED' || toldByApply ? false : this.tellApproved(decided),
+      decided.status === 'APPLY_FAILED' ? false : toldByApply || this.tellApproved(decided),
       sameMessage(decided.sentMessage, clickedIn) ? undefined : this.retireSentMessage(decided, 'decided'),
     ]);
     return told;
@@ -991,8 +1007,9 @@ export class Approvals {
     } catch (err) {
       return { ...this.fail(err, { requester: admin, kind: revoked.kind, step: 'revoke', requestId }), request: revoked };
     }
-    if (claimed) await (untold ? this.tellRevokedUntold(revoked) : this.tellRevoked(revoked));
-    return { ok: true, request: revoked };
+    // Not taken: another click took them, and told them.
+    const told = claimed ? await (untold ? this.tellRevokedUntold(revoked) : this.tellRevoked(revoked)) : true;
+    return { ok: true, request: revoked, ...requesterTold(told) };
   }
 
   /**
@@ -1025,8 +1042,8 @@ export class Approvals {
     const { revokeFollowUpsDue: _done, ...revoked } = request;
     this.deps.logger.info({ approvalRequestId: revoked.id, kind: revoked.kind, slackUserId: admin.userId }, 'revoke found made: its requester and admins told now');
     // That revoke took an approval its requester never heard of: told of both, as its own click would have.
-    await (revoked.approvalUntold ? this.tellRevokedUntold(revoked) : this.tellRevoked(revoked));
-    return { ok: true, request: revoked, followUp: true };
+    const told = await (revoked.approvalUntold ? this.tellRevokedUntold(revoked) : this.tellRevoked(revoked));
+    return { ok: true, request: revoked, followUp: true, ...requesterTold(told) };
   }
 
   /** The audit attempt of a revoke's follow-ups: on record as that admin's revoke's (revokedBy), never as the clicker's own. */
@@ -1093,41 +1110,45 @@ export class Approvals {
   /**
    * A revoke's follow-ups: the admins' message says so, and its requester is told in their Finish
    * DM, rewritten (the notice once, where the button was); in a new DM only when that DM is not
-   * kept or its rewrite fails.
+   * kept or its rewrite fails. True when Slack confirmed one of them.
    */
-  private async tellRevoked(revoked: PendingRequest): Promise<void> {
-    await Promise.all([this.refresh(revoked), this.tellInFinishMessage(revoked)]);
+  private async tellRevoked(revoked: PendingRequest): Promise<boolean> {
+    const [, told] = await Promise.all([this.refresh(revoked), this.tellInFinishMessage(revoked)]);
+    return told;
   }
 
   /**
    * A revoke that took an approval's follow-ups (its requester never heard of it): the admins'
    * message says so, its requester is told of both in one DM, in words for someone who never heard
-   * of it (`approval_untold`), and the DM that said it was sent loses Withdraw.
+   * of it (`approval_untold`), and the DM that said it was sent loses Withdraw. True when Slack
+   * confirmed that DM.
    */
-  private async tellRevokedUntold(revoked: PendingRequest): Promise<void> {
+  private async tellRevokedUntold(revoked: PendingRequest): Promise<boolean> {
     this.deps.logger.info({ approvalRequestId: revoked.id, kind: revoked.kind, decidedBy: revoked.decidedBy }, 'decision found made as its approval was revoked: its requester told of both now');
-    await Promise.all([
+    const [, dm] = await Promise.all([
       this.refresh(revoked),
       this.deps.announcer.tellRequester(revoked, 'approval_untold').catch((err: unknown) => this.warn(err, revoked, 'requester DM failed')),
       this.retireSentMessage(revoked, 'decided'),
     ]);
+    return dm !== undefined;
   }
 
   /**
    * Tells the requester what became of an approval they were to finish (revoked, expired) once: in
    * their Finish DM, rewritten without the button, where it is kept; in a new DM only when it is
-   * not kept or its rewrite fails.
+   * not kept or its rewrite fails. True when Slack confirmed the one or the other.
    */
-  private async tellInFinishMessage(request: PendingRequest): Promise<void> {
+  private async tellInFinishMessage(request: PendingRequest): Promise<boolean> {
     if (request.finishMessage) {
       try {
         await this.deps.announcer.rewriteFinishMessage(request);
-        return;
+        return true;
       } catch (err) {
         this.warn(err, request, 'finish DM rewrite failed: told in a new DM');
       }
     }
-    await this.deps.announcer.tellRequester(request).catch((err: unknown) => this.warn(err, request, 'requester DM failed'));
+    const dm = await this.deps.announcer.tellRequester(request).catch((err: unknown) => this.warn(err, request, 'requester DM failed'));
+    return dm !== undefined;
   }
 
   /**
