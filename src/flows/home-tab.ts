@@ -9,6 +9,7 @@ import { dayOfShortForm, newRequestId, REQUEST_ID_SHAPE } from './request-id';
 import { OUTCOME_GRACE_MS, unknownOutcomes } from './unknown-outcomes';
 import { servesRequest, type Workspace } from './workspace';
 import { compareText } from './text-order';
+import { settledWithin } from '../settled-within';
 
 /** A part of the tab that could be read, or could not (the rest is still shown). */
 export type Part<T> = { readonly ok: true; readonly value: T } | { readonly ok: false };
@@ -288,8 +289,46 @@ export interface HomeData {
    * last read (Admins.namedWhenLastRead): no admin section, and the tab says why.
    */
   readonly adminGroupUnreadable?: true;
+  /**
+   * The admin's tab read once a late admin check said yes (HomeOpened.adminLater): the person's own
+   * parts are as the tab published before read them, and were followed up with it (afterOpen does
+   * the admin sections' follow-ups only).
+   */
+  readonly ownFollowedUp?: true;
   readonly now: Date;
 }
+
+/**
+ * The person's tab as read now, and, when the admin check had not answered within
+ * ADMIN_CHECK_WAIT_MS (`data` has no admin sections), their admin tab once it says yes: undefined
+ * for a no, a failure, or a tab that could not be read (said in the log). Never rejects.
+ */
+export interface HomeOpened {
+  readonly data: HomeData;
+  readonly adminLater?: Promise<HomeData | undefined>;
+}
+
+/** What the admin check said (Admins.isAdmin; never thrown): yes, no (undefined), or why not, for the tab to say. */
+type AdminCheck = true | 'ADMIN_IS_GUEST' | 'ADMIN_GROUP_UNREADABLE' | undefined;
+
+/** The admin's parts, and what their own lines read with them (HomeTab.adminParts). */
+interface AdminRead {
+  readonly parts: AdminParts;
+  readonly revokes: readonly AuditEvent[];
+  readonly older: OlderApprovals;
+}
+
+/** What the tab shows of the admin check: the admin's parts, or why not, or nothing. */
+type AdminShown = AdminRead | Exclude<AdminCheck, true>;
+
+/** The person's own reads, which a late admin tab draws from as the tab before it did. */
+interface OwnRead {
+  readonly events: Part<AuditEvent[]>;
+  readonly own: Part<OwnRequests> | undefined;
+  readonly guest: boolean;
+}
+
+const NOTHING_SETTLED: SettledOnRead = { standing: [], settled: [], found: [] };
 
 interface SearchQuery {
   /** Absent: everyone in the admin's workspace, over at most EVERYONE_MAX_DAYS. */
@@ -370,6 +409,18 @@ export const APPROVED_WAITING_SHOWN = 5;
  * own reads: past it, the tab is a member's (a click is still checked), not one kept waiting.
  */
 export const GUEST_CHECK_WAIT_MS = 1_000;
+/**
+ * How long the tab waits for the admin check (Admins.isAdmin), asked together with its own reads:
+ * past it, the tab is published as a member's, and published again with the admin sections once
+ * the check says yes (HomeOpened.adminLater). The check reads Slack whenever what the process
+ * keeps is old (the admin group's list, usergroups.users.list, Tier 2; Slack's word that a named
+ * admin is no guest), which Slack's client allows 5 s, 30 s when Slack rate-limits: an employee
+ * locked out, whose every open may re-read the group, sees their buttons within a second, never
+ * the admin sections without a yes (fail closed).
+ */
+export const ADMIN_CHECK_WAIT_MS = 1_000;
+/** The admin check past ADMIN_CHECK_WAIT_MS. */
+const LATE = 'late' as const;
 const ATTENTION_DAYS = 7;
 /**
  * Requests an admin's tab found gone from the approvals store that a process keeps knowing so
@@ -392,7 +443,8 @@ export const EVERYONE_MAX_DAYS = 7;
  * The Home tab: what a person can do and has done, and for admins what waits for them. Every part
  * is read in one round of parallel queries (the admin's parts as soon as the admin check answers,
  * which is usually from memory: Slack is asked whether a named admin is a guest once a minute at
- * most; whether the person is a guest, for what is offered, asked of Slack alongside), and a
+ * most; past ADMIN_CHECK_WAIT_MS, in a tab of their own published after; whether the person is a
+ * guest, for what is offered, asked of Slack alongside), and a
  * part that cannot be read is shown as unavailable while the rest, the buttons first, still is.
  * Only a change whose outcome is unknown, read for the first time past its bound, costs a second
  * round (its audit record, and the write that settles it from there: Approvals.settleOnRead), so
@@ -408,7 +460,7 @@ export class HomeTab {
   constructor(private readonly deps: HomeTabDeps) {}
 
   /** The tab's data for the person who opened it, or undefined when the request is not for this workspace. */
-  async open(requester: Requester): Promise<HomeData | undefined> {
+  async open(requester: Requester): Promise<HomeOpened | undefined> {
     const { deps } = this;
     if (!servesRequest(deps.workspace, requester)) {
       deps.logger.warn({ slackUserId: requester.userId, slackTeamId: requester.teamId }, 'home tab for another workspace ignored');
@@ -416,48 +468,103 @@ export class HomeTab {
     }
     const now = deps.clock.now();
     const latest = this.part('activity', requester, () => deps.audit.latestOf(requester, RECENT_ACTIVITY));
+    const checked = this.adminCheck(requester);
+    let late = false;
+    const inTime = async (): Promise<AdminShown> => {
+      const check = await settledWithin(checked, ADMIN_CHECK_WAIT_MS, LATE);
+      if (check === LATE) late = true;
+      return check === true ? this.adminParts(requester, now, latest) : check === LATE ? undefined : check;
+    };
     const [events, own, adminRead, guest] = await Promise.all([
       latest,
       deps.requests ? this.part('own requests', requester, () => deps.requests!.mine(requester, OWN_REQUESTS)) : undefined,
-      this.adminParts(requester, now, latest),
+      inTime(),
       // With the reads, never before them: users.info is no call the tab waits on in turn.
       deps.guests.isGuest(requester, GUEST_CHECK_WAIT_MS),
     ]);
-    // Changes whose outcome is unknown here, which the audit record settles (rare: none, no call),
-    // are drawn as they stand once settled, never as "outcome unknown" (settleOnRead).
-    const unfinishedRead = typeof adminRead === 'object' && adminRead.parts.unfinished?.ok ? adminRead.parts.unfinished.value.requests : [];
+    const mine: OwnRead = { events, own, guest };
+    const { data, read } = await this.drawn(requester, now, mine, adminRead);
+    if (!late) return { data };
+    deps.logger.info({ slackUserId: requester.userId, waitMs: ADMIN_CHECK_WAIT_MS }, 'admin check did not answer in time; home tab without admin sections until it does');
+    return { data, adminLater: this.adminLater(requester, now, latest, mine, read, checked) };
+  }
+
+  /**
+   * The admin's tab, once an admin check that outlasted its wait says yes: its admin parts read
+   * then, and the person's own as the tab before read them (and settled: `ownSettled`), as of that
+   * tab's `now`. Undefined for a no or a failure: the member's tab stands.
+   */
+  private async adminLater(
+    requester: Requester,
+    now: Date,
+    latest: Promise<Part<AuditEvent[]>>,
+    mine: OwnRead,
+    ownSettled: SettledOnRead,
+    checked: Promise<AdminCheck>,
+  ): Promise<HomeData | undefined> {
+    try {
+      if ((await checked) !== true) return undefined;
+      return (await this.drawn(requester, now, mine, await this.adminParts(requester, now, latest), ownSettled)).data;
+    } catch (err) {
+      this.notDrawn(requester, err);
+      return undefined;
+    }
+  }
+
+  /**
+   * The tab from its reads. Changes whose outcome is unknown here, which the audit record settles
+   * (rare: none, no call), are drawn as they stand once settled, never as "outcome unknown"
+   * (settleOnRead). `ownSettled`: the person's own were settled by a tab read before (a late admin
+   * tab's), so only the admin's are, and the own parts' follow-ups are that tab's.
+   */
+  private async drawn(
+    requester: Requester,
+    now: Date,
+    { events, own, guest }: OwnRead,
+    adminRead: AdminShown,
+    ownSettled?: SettledOnRead,
+  ): Promise<{ data: HomeData; read: SettledOnRead }> {
+    const { deps } = this;
+    const admin = typeof adminRead === 'object' ? adminRead : undefined;
+    const unfinishedRead = admin?.parts.unfinished?.ok ? admin.parts.unfinished.value.requests : [];
+    const ownToSettle = ownSettled || !own?.ok ? [] : own.value.requests;
     // One whose record shows nothing was sent is drawn so (never applied), as its message will say.
-    const read: SettledOnRead =
-      deps.requests ? await deps.requests.settleOnRead([...(own?.ok ? own.value.requests : []), ...unfinishedRead]) : { standing: [], settled: [], found: [] };
-    const { settled } = read;
+    const fresh: SettledOnRead = deps.requests ? await deps.requests.settleOnRead([...ownToSettle, ...unfinishedRead]) : NOTHING_SETTLED;
+    const read: SettledOnRead = ownSettled
+      ? { standing: [...ownSettled.standing, ...fresh.standing], settled: fresh.settled, found: [...ownSettled.found, ...fresh.found] }
+      : fresh;
+    const { settled } = fresh;
     const requests: Part<readonly OwnRequest[]> | undefined = own && (own.ok ? { ok: true, value: own.value.requests.map((r) => asItStands(r, read)) } : own);
-    const admin = typeof adminRead === 'string' ? adminRead : adminRead && withMoved(adminRead.parts, read);
+    const shown = typeof adminRead === 'string' ? adminRead : admin && withMoved(admin.parts, read);
+    const followsOwn = ownSettled === undefined && own?.ok === true ? own.value : undefined;
     const activity: Part<readonly Activity[]> = events.ok
       ? {
           ok: true,
           value: activityOf(
             events.value.filter(madeOrAsked),
             now,
-            [...(requests?.ok ? requests.value : []), ...(typeof adminRead === 'object' ? adminRead.older.standing : [])],
-            typeof adminRead === 'object' ? adminRead.revokes : [],
-            typeof adminRead === 'object' ? adminRead.older.unread : [],
+            [...(requests?.ok ? requests.value : []), ...(admin ? admin.older.standing : [])],
+            admin ? admin.revokes : [],
+            admin ? admin.older.unread : [],
           ).slice(0, RECENT_ACTIVITY),
         }
       : events;
-    return {
+    const data: HomeData = {
       requester,
       credentials: deps.credentials,
       licenses: deps.licenses === true,
       activity,
       ...(requests && { requests }),
-      ...(own?.ok && own.value.lapsed.length > 0 && { ownLapsed: own.value.lapsed }),
-      ...(own?.ok && own.value.expiring.length > 0 && { ownExpiring: own.value.expiring }),
-      ...(own?.ok && own.value.decidedUntold.length > 0 && { ownDecidedUntold: own.value.decidedUntold }),
+      ...(followsOwn && followsOwn.lapsed.length > 0 && { ownLapsed: followsOwn.lapsed }),
+      ...(followsOwn && followsOwn.expiring.length > 0 && { ownExpiring: followsOwn.expiring }),
+      ...(followsOwn && followsOwn.decidedUntold.length > 0 && { ownDecidedUntold: followsOwn.decidedUntold }),
       ...(settled.length > 0 && { settled }),
-      ...(admin === 'ADMIN_IS_GUEST' ? { guestAdmin: true as const } : admin === 'ADMIN_GROUP_UNREADABLE' ? { adminGroupUnreadable: true as const } : admin && { admin }),
+      ...(shown === 'ADMIN_IS_GUEST' ? { guestAdmin: true as const } : shown === 'ADMIN_GROUP_UNREADABLE' ? { adminGroupUnreadable: true as const } : shown && { admin: shown }),
       ...(guest && { guest }),
+      ...(ownSettled && { ownFollowedUp: true as const }),
       now,
     };
+    return { data, read };
   }
 
   /**
@@ -476,7 +583,7 @@ export class HomeTab {
   async afterOpen(data: HomeData): Promise<void> {
     const { requests, logger } = this.deps;
     if (!requests) return;
-    const own = data.requests?.ok ? data.requests.value : [];
+    const own = data.requests?.ok && !data.ownFollowedUp ? data.requests.value : [];
     const unfinished = data.admin?.unfinished?.ok ? data.admin.unfinished.value.requests : [];
     const lapsed = data.admin?.awaitingRetry?.ok ? (data.admin.awaitingRetry.value.lapsed ?? []) : [];
     const expiring = [...(data.ownExpiring ?? []), ...(data.admin?.pending?.ok ? data.admin.pending.value.expiring : [])];
@@ -815,19 +922,13 @@ export class HomeTab {
   }
 
   /**
-   * The admin's parts, and the week's revokes they read (`revokes`, for the admin's own lines: an
-   * approval of theirs another admin took back is on that admin's records, not theirs); and their
-   * own approvals from before that week as stored now (`older`, approvalsBefore), for the same.
+   * Whether the person may see the admin sections, asked as every admin click asks (isAdmin), never
+   * thrown: a failure is a no (not knowing is not being an admin), and one the tab says why of.
    */
-  private async adminParts(
-    requester: Requester,
-    now: Date,
-    latest: Promise<Part<AuditEvent[]>>,
-  ): Promise<{ parts: AdminParts; revokes: readonly AuditEvent[]; older: OlderApprovals } | 'ADMIN_IS_GUEST' | 'ADMIN_GROUP_UNREADABLE' | undefined> {
+  private async adminCheck(requester: Requester): Promise<AdminCheck> {
     const { deps } = this;
-    let admin: boolean;
     try {
-      admin = await this.isAdmin(requester);
+      return (await this.isAdmin(requester)) || undefined;
     } catch (err) {
       const code = asFailure(err).code;
       // A guest named an admin: no admin section, and one line says why (logged by Admins).
@@ -840,7 +941,16 @@ export class HomeTab {
       if (code === 'ADMIN_GROUP_UNREADABLE' && deps.admins?.namedWhenLastRead(requester.userId)) return 'ADMIN_GROUP_UNREADABLE';
       return undefined;
     }
-    if (!admin) return undefined;
+  }
+
+  /**
+   * The admin's parts, once the admin check said yes, and the week's revokes they read (`revokes`,
+   * for the admin's own lines: an approval of theirs another admin took back is on that admin's
+   * records, not theirs); and their own approvals from before that week as stored now (`older`,
+   * approvalsBefore), for the same.
+   */
+  private async adminParts(requester: Requester, now: Date, latest: Promise<Part<AuditEvent[]>>): Promise<AdminRead> {
+    const { deps } = this;
     const days = weekDays(now);
     const week = Promise.all(days.map((day) => deps.audit.ofDay(day)));
     const [unfinished, awaitingRetry, pending, today, attention, revokes, older] = await Promise.all([

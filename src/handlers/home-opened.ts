@@ -1,7 +1,7 @@
 import type { GuardedApp } from '../slack/guarded-app';
 import type { HomeView } from '@slack/types';
 import { describeError, LatchkeyFailure } from '../flows/failure';
-import type { HomeTab } from '../flows/home-tab';
+import type { HomeData, HomeOpened, HomeTab } from '../flows/home-tab';
 import type { Logger, Requester } from '../flows/ports';
 import { homeUnavailableView, homeView, type HomeWords } from '../views/home-tab';
 import { slackErrorCode } from '../slack/slack-errors';
@@ -36,6 +36,9 @@ export function registerHomeOpened(app: GuardedApp, home: HomeTab, words: HomeWo
  */
 const DRAWING_REFUSED: ReadonlySet<string> = new Set(['invalid_blocks', 'invalid_blocks_format', 'invalid_arguments', 'view_too_large']);
 
+/** Slack refused a tab as drawn (DRAWING_REFUSED): a bug of ours. */
+const drawingRefused = (err: unknown) => new LatchkeyFailure('INTERNAL', `Slack refused the tab drawn: ${describeError(err)}`, { cause: err });
+
 /** Reads and publishes the person's Home tab as of now, then its follow-ups; failures are logged, never thrown. */
 export async function publishHome(client: GuardedApp['slack'], home: HomeTab, words: HomeWords, requester: Requester, logger: Logger): Promise<void> {
   const started = Date.now();
@@ -45,12 +48,12 @@ export async function publishHome(client: GuardedApp['slack'], home: HomeTab, wo
     client.views
       .publish({ user_id: requester.userId, view: homeUnavailableView() })
       .catch((e: unknown) => logger.warn({ ...fields, err: describeError(e) }, 'could not publish the home tab'));
-  let data: Awaited<ReturnType<HomeTab['open']>>;
+  let opened: HomeOpened | undefined;
   let view: HomeView;
   try {
-    data = await home.open(requester);
-    if (!data) return;
-    view = homeView(data, words);
+    opened = await home.open(requester);
+    if (!opened) return;
+    view = homeView(opened.data, words);
   } catch (err) {
     // The flow says each read that fails in its own part of the tab; what reaches here failed the
     // whole, reading or drawing it.
@@ -58,19 +61,62 @@ export async function publishHome(client: GuardedApp['slack'], home: HomeTab, wo
     await publishUnavailable();
     return;
   }
+  let hash: string | undefined;
   try {
-    await client.views.publish({ user_id: requester.userId, view });
+    hash = (await client.views.publish({ user_id: requester.userId, view })).view?.hash;
   } catch (err) {
     const code = slackErrorCode(err);
     if (code !== undefined && DRAWING_REFUSED.has(code)) {
-      home.notDrawn(requester, new LatchkeyFailure('INTERNAL', `Slack refused the tab drawn: ${describeError(err)}`, { cause: err }));
+      home.notDrawn(requester, drawingRefused(err));
       await publishUnavailable();
     } else logger.warn({ ...fields, err: describeError(err) }, 'could not publish the home tab');
   }
   // After the publication (so the tab never waits for it), and before returning (Lambda freezes
-  // then); whether or not it was drawn, as what follows is the requests' own.
-  await home.afterOpen(data);
+  // then); whether or not it was drawn, as what follows is the requests' own. Beside it, the
+  // admin's tab, when the admin check answered past its wait.
+  const { data, adminLater } = opened;
+  await Promise.all([home.afterOpen(data), adminLater && publishAdminLater(client, home, words, requester, logger, adminLater, hash)]);
   // Its reads, publication and follow-ups (requests expired, requesters told): the one line that
   // says how long a person's tab took, and that its work is over.
   logger.debug({ ...fields, ms: Date.now() - started }, 'home tab published and followed up');
+}
+
+/**
+ * The admin's tab, once a late admin check says yes, published over the tab just published only
+ * (`hash`, Slack's of it): a tab published since, by a newer open (of this process or another), is
+ * newer than this one, and Slack refuses it (hash_conflict). Without the first (not published),
+ * it is not tried over whatever the person has. Its admin sections' follow-ups are done either way.
+ */
+async function publishAdminLater(
+  client: GuardedApp['slack'],
+  home: HomeTab,
+  words: HomeWords,
+  requester: Requester,
+  logger: Logger,
+  adminLater: Promise<HomeData | undefined>,
+  hash: string | undefined,
+): Promise<void> {
+  const data = await adminLater;
+  if (!data) return;
+  const fields = { slackUserId: requester.userId };
+  let view: HomeView | undefined;
+  try {
+    view = homeView(data, words);
+  } catch (err) {
+    // The member's tab published before stands: better than one that says the tab could not be drawn.
+    home.notDrawn(requester, err);
+  }
+  if (hash === undefined) logger.info(fields, 'home tab not published again with the admin sections: the one before it was not published');
+  else if (view) {
+    try {
+      await client.views.publish({ user_id: requester.userId, view, hash });
+      logger.info(fields, 'home tab published again with the admin sections: the admin check answered past its wait');
+    } catch (err) {
+      const code = slackErrorCode(err);
+      if (code === 'hash_conflict') logger.info(fields, 'home tab not published again with the admin sections: a newer tab was published meanwhile');
+      else if (code !== undefined && DRAWING_REFUSED.has(code)) home.notDrawn(requester, drawingRefused(err));
+      else logger.warn({ ...fields, err: describeError(err) }, 'could not publish the home tab');
+    }
+  }
+  await home.afterOpen(data);
 }

@@ -1,4 +1,5 @@
 import { CREDENTIALS } from '../../src/credentials';
+import { ADMIN_CHECK_WAIT_MS } from '../../src/flows/home-tab';
 import { GUEST_ANSWER_MAX_AGE_MS } from '../../src/flows/known-guests';
 import type { AuditEntry } from '../../src/flows/ports';
 import { shortRequestId } from '../../src/flows/request-id';
@@ -1163,6 +1164,95 @@ describe('the Home tab for admins', () => {
     expect(JSON.stringify(opened.view.blocks)).toContain('Only Latchkey admins can run the setup check.');
     expect(JSON.stringify(opened.view.blocks)).not.toMatch(/✓|✗/);
     await h.waitForLogs('refused: not an admin', refusals + 1);
+  });
+});
+
+describe("the Home tab while Slack is slow to say who is an admin (usergroups.users.list)", () => {
+  // Each test moves the app's clock past what the process keeps of the admin group's list (and of
+  // Slack's word on a named admin), so its open reads the group from Slack: the read a test holds.
+  const h = useHarness({}, (x) => x.slack.clear());
+  let offset = 0;
+  const pastWhatIsKept = () => (h.clock.offsetMs = offset += 10 * 60_000);
+  const ADMIN_PARTS = ['Waiting for review', 'Needs attention', 'Search the audit log'];
+  const publishesTo = (userId: string) => h.slack.callsTo('views.publish').filter((c) => c.args.user_id === userId);
+
+  /** `userId` opens the tab while Slack holds the admin group's list: their first tab, and when it came, before the read is answered. */
+  async function openedWhileTheGroupIsHeld(userId: string) {
+    pastWhatIsKept();
+    const release = h.slack.hold('usergroups.users.list');
+    try {
+      const sentAt = Date.now();
+      const { home } = await h.openHome(userId);
+      const published = publishesTo(userId)[0]!;
+      // Published while the read was still held: nothing of Slack's answer on who is an admin was in it.
+      expect(h.slack.held.map((c) => c.method)).toEqual(['usergroups.users.list']);
+      expect(h.slack.callsTo('usergroups.users.list')).toEqual([]);
+      return { home, afterMs: published.at - sentAt, release };
+    } catch (err) {
+      release();
+      throw err;
+    }
+  }
+
+  it("an employee's tab is published within the wait, with no admin section; the group's list answering no publishes nothing more", async () => {
+    const from = h.logs.length;
+    const { home, afterMs, release } = await openedWhileTheGroupIsHeld('UBOB');
+    release();
+    // Before: no tab at all until the group's list answered (up to 5 s, 30 s when Slack rate-limits).
+    expect(afterMs).toBeLessThan(ADMIN_CHECK_WAIT_MS + 1_000);
+    expect(buttonsOf(home).map((b) => b.text.text)).toContain('Reset my meeting PIN');
+    for (const part of ADMIN_PARTS) expect(textOf(home)).not.toContain(part);
+    await h.homeFollowedUp('UBOB', from);
+    expect(h.slack.callsTo('usergroups.users.list')).toHaveLength(1);
+    expect(publishesTo('UBOB')).toHaveLength(1);
+  });
+
+  it("an admin's tab is published within the wait without the admin sections, then again with them once the group's list names him, over that tab only", async () => {
+    const from = h.logs.length;
+    const { home, afterMs, release } = await openedWhileTheGroupIsHeld('UMAX');
+    release();
+    expect(afterMs).toBeLessThan(ADMIN_CHECK_WAIT_MS + 1_000);
+    expect(buttonsOf(home).length).toBeGreaterThan(0);
+    for (const part of ADMIN_PARTS) expect(textOf(home)).not.toContain(part);
+    await h.homeFollowedUp('UMAX', from);
+    const [first, again] = publishesTo('UMAX');
+    expect(publishesTo('UMAX')).toHaveLength(2);
+    for (const part of ADMIN_PARTS) expect(textOf(again!.args.view)).toContain(part);
+    // Only over the tab it follows: Slack refuses it (hash_conflict) if another was published between.
+    expect(again!.args.hash).toBe(first!.result?.view?.hash);
+    expect(again!.result?.ok).toBe(true);
+  });
+
+  it("an admin who opens the tab again while the group's list is on its way is left with the newest tab: the first open's admin tab is never put over the second's", async () => {
+    const from = h.logs.length;
+    const { release } = await openedWhileTheGroupIsHeld('UMAX');
+    try {
+      await h.openHome('UMAX');
+    } finally {
+      release();
+    }
+    await until("both opens' ends", () => h.logs.slice(from).filter((l) => l.includes('"msg":"home tab published and followed up"') && l.includes('"slackUserId":"UMAX"')).length === 2);
+    const published = publishesTo('UMAX').filter((c) => c.result?.ok);
+    // Two member's tabs, then one admin tab: the later open's. The first open's was refused as overtaken.
+    expect(published).toHaveLength(3);
+    for (const part of ADMIN_PARTS) expect(textOf(published[2]!.args.view)).toContain(part);
+    expect(publishesTo('UMAX').filter((c) => c.result?.error === 'hash_conflict')).toHaveLength(1);
+    for (const part of ADMIN_PARTS) expect(textOf(h.slack.homeOf('UMAX')!)).toContain(part);
+  });
+
+  it("an admin's tab whose check answers within the wait is published once, with the admin sections", async () => {
+    pastWhatIsKept();
+    const from = h.logs.length;
+    h.slack.setProcessingDelay('usergroups.users.list', () => ADMIN_CHECK_WAIT_MS / 4);
+    try {
+      const { home } = await h.openHome('UMAX');
+      for (const part of ADMIN_PARTS) expect(textOf(home)).toContain(part);
+      await h.homeFollowedUp('UMAX', from);
+    } finally {
+      h.slack.setProcessingDelay('usergroups.users.list', undefined);
+    }
+    expect(h.slack.callsTo('usergroups.users.list')).toHaveLength(1);
+    expect(publishesTo('UMAX')).toHaveLength(1);
   });
 });
 

@@ -331,10 +331,12 @@ export async function startSlackFake(opts: {
     },
 
     // No trigger: a Home tab is published to one user whenever the app likes.
-    'views.publish': ({ user_id, view }) => {
+    // With a hash, only over the tab Slack holds now, as views.update (hash_conflict when another was published since).
+    'views.publish': ({ user_id, view, hash }) => {
       if (typeof user_id !== 'string' || !users.has(user_id)) return fail('user_not_found');
       const problems = viewProblems(view, 'home');
       if (problems.length > 0) return fail('invalid_arguments', ...problems);
+      if (hash !== undefined && hash !== homes.get(user_id)?.hash) return fail('hash_conflict');
       const id = homes.get(user_id)?.id ?? nextId('V');
       const stored = { ...view, id, team_id: teamId, hash: newHash(), app_id: appId, bot_id: botId };
       homes.set(user_id, stored);
