@@ -309,7 +309,7 @@ export async function createLambdaLatchkey(
     audit: new DynamoDbAuditLog(dynamo, config.audit.tableName, config.audit.retentionDays, clock, logger),
   });
   // A bound that fits the function's timeout (lambdaTimeoutS), as DynamoDB's (LAMBDA_SLACK_CALL_MS).
-  const slack = slackWebApi(config, logger, fetch, config.slack.apiRetries, LAMBDA_SLACK_CALL_MS, new TokenWatch(logger, () => pageMark.first('slack-token-refused')));
+  const slack = slackWebApi(config, logger, fetch, config.slack.apiRetries, LAMBDA_SLACK_CALL_MS, new TokenWatch(logger, () => pageMark.first('slack-token-refused'), () => pageMark.ended('slack-token-refused')));
   // Not Bolt's authorisation of a token: without the bot's IDs it makes an auth.test before every
   // request's listeners, through Bolt's own client (botAuthorization). Bolt takes a token or this.
   const { token: _token, ...boltOptions } = slackAppOptions(config, logger, fetch);

@@ -6,12 +6,21 @@ import { WriteToken } from '../storage/write-token';
 
 /** How long one instance's page for a lasting fault stands for every instance. */
 export const PAGE_MARK_S = 3_600;
+/** How many outages may page within one mark's hour, each after the one before it was seen ended. */
+export const PAGES_PER_MARK = 3;
 
 /**
  * One page an hour for a fault every Lambda instance meets alike (Slack refusing the bot token):
  * each instance has its own TokenWatch, and AlertsAlarm pages on the move into ALARM, so after 5
  * quiet minutes each new instance paged again. A mark in the rate-limit table, written only if
  * absent or past: one conditional write, made only when an instance meets the fault, none per reset.
+ *
+ * The rule for a second outage within the hour: once an instance sees the fault end (`ended`: Slack
+ * took the token again), the next outage pages at once, so the operator mended the first one is
+ * paged for the second. A flapping fault (refused, taken, refused… every few seconds) would then
+ * page at each flap, so the mark counts its pages: at most PAGES_PER_MARK in its hour, each after an
+ * end was seen. No wait to ask (an outage must last N minutes, the page be N minutes old): a real
+ * second outage pages as soon as it is met, and a count needs no clock that tests can move.
  */
 export class DynamoDbPageMark {
   constructor(
@@ -20,26 +29,68 @@ export class DynamoDbPageMark {
     private readonly clock: Clock,
   ) {}
 
-  /** False only when another instance has paged for `what` within the hour; a write that fails pages (fail open). */
+  /**
+   * False only when another instance has paged for `what` within the hour and no end of it was seen
+   * since (or the hour's pages are spent); a write that fails pages (fail open).
+   */
   async first(what: string): Promise<boolean> {
     const now = Math.floor(this.clock.now().getTime() / 1000);
     // The SDK's retry of a write whose answer was lost meets the mark that write made: ours, not
-    // another instance's page, and taken for one nobody would be paged.
+    // another instance's page, and taken for one nobody would be paged. One token for both writes:
+    // the second is made only once the first failed its condition, so never left the mark as ours.
     const token = new WriteToken();
+    const write = (update: string, condition: string, values: Record<string, unknown>) =>
+      this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: marshall({ pk: `${ALERT_KEY_PREFIX}${what}` }),
+          UpdateExpression: `${update} REMOVE endedAt`,
+          ConditionExpression: token.orOurs(condition),
+          ExpressionAttributeNames: token.names,
+          ExpressionAttributeValues: marshall({ ...values, ...token.values }),
+        }),
+      );
+    const refused = (err: unknown) => (err as Error).name === 'ConditionalCheckFailedException';
+    try {
+      // A new hour: its first page.
+      await write(`SET expiresAt = :until, pages = :one, ${token.set}`, 'attribute_not_exists(pk) OR expiresAt < :now', { ':until': now + PAGE_MARK_S, ':now': now, ':one': 1 });
+      return true;
+    } catch (err) {
+      if (!refused(err)) return true;
+    }
+    try {
+      // Within the hour: a new outage, once the last was seen ended. A mark written before pages
+      // were counted has none, so stands its hour as it did.
+      await write(`SET ${token.set} ADD pages :one`, 'attribute_exists(endedAt) AND pages < :most', { ':one': 1, ':most': PAGES_PER_MARK });
+      return true;
+    } catch (err) {
+      return !refused(err);
+    }
+  }
+
+  /**
+   * An instance saw `what` end: the next outage may page within the hour. Made by the mark's key, not
+   * only for the outage this instance saw: an ok answer to a call sent after its refusal shows the
+   * token taken now, so whichever outage the mark stands for, a later one another instance paged for
+   * included, had ended by then. Were the token refused again between that call and its answer, the
+   * cost is one more page, within the hour's count. Never makes a mark: one with no expiresAt would
+   * never pass, nor be deleted by TTL. Throws when the write fails.
+   */
+  async ended(what: string): Promise<void> {
+    const now = Math.floor(this.clock.now().getTime() / 1000);
     try {
       await this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: marshall({ pk: `${ALERT_KEY_PREFIX}${what}` }),
-          UpdateExpression: `SET expiresAt = :until, ${token.set}`,
-          ConditionExpression: token.orOurs('attribute_not_exists(pk) OR expiresAt < :now'),
-          ExpressionAttributeNames: token.names,
-          ExpressionAttributeValues: marshall({ ':until': now + PAGE_MARK_S, ':now': now, ...token.values }),
+          UpdateExpression: 'SET endedAt = :now',
+          ConditionExpression: 'attribute_exists(expiresAt)',
+          ExpressionAttributeValues: marshall({ ':now': now }),
         }),
       );
-      return true;
     } catch (err) {
-      return (err as Error).name !== 'ConditionalCheckFailedException';
+      // No mark: nobody paged within its hour, so the next outage pages anyway.
+      if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
     }
   }
 }

@@ -1,3 +1,4 @@
+import { describeError } from '../flows/failure';
 import type { Logger } from '../flows/ports';
 import { REFUSED_TOKEN_ERRORS } from './slack-errors';
 
@@ -18,10 +19,14 @@ export class TokenWatch {
   /**
    * `first` (Lambda's, dynamodb-page-mark.ts): false when another instance has paged for it within
    * the hour, so each new instance does not page again. Without it (the server, one watch), it pages.
+   * `ended` (Lambda's too): told once this watch sees Slack take the token again after a refusal, so
+   * that a second outage within that hour pages again (the mark's rule, and its bound for a flapping
+   * token, are in dynamodb-page-mark.ts).
    */
   constructor(
     private readonly logger: Logger,
     private readonly first?: () => Promise<boolean>,
+    private readonly ended?: () => Promise<void>,
   ) {}
 
   /** Slack refused the token at the last call that could tell; only `answered` sets it. */
@@ -52,7 +57,19 @@ export class TokenWatch {
     // Only an ok answer proves Slack took the token (another error, fatal_error say, proves nothing),
     // and only to a call sent after the last refusal arrived: one sent before it and answered late
     // says nothing of now. Either would page twice in one burst.
-    if (slackError === undefined && started > this.refusedAt) this._refused = false;
+    if (slackError === undefined && started > this.refusedAt && this._refused) {
+      this._refused = false;
+      // Best effort: the call was served, and a mark left standing only keeps the hour's rule as it
+      // was (a second outage within it warns instead of paging), which an operator can live with.
+      // Awaited, as `first` is: once per outage on an instance, and a write left running may be
+      // frozen with a Lambda instance between invocations, never to land.
+      await this.ended?.().catch((err: unknown) =>
+        this.logger.warn(
+          { method, err: describeError(err) },
+          "Slack takes the bot token again, but marking its refusal ended failed: should Slack refuse it again within the hour of the last page, instances may only warn (`another instance paged for it within the hour`), not page; after mending the token, check that a command works",
+        ),
+      );
+    }
     return false;
   }
 }

@@ -150,6 +150,15 @@ describe('Latchkey on Lambda, a worker Slack will not authorise', () => {
     await h.lambda.idle();
     return h.openedViewId(h.slack.callsTo('views.open').find((c) => c.args.trigger_id === triggerId)!);
   };
+  /**
+   * The same, with the token refused for every call its worker makes: auth.test, then the window's
+   * update (the person is told through the response_url). With the update taken, the instance has
+   * seen Slack take the token again: the outage over, the next one may page within the hour.
+   */
+  const commandInOutage = async (userId: string, error: string) => {
+    h.slack.failNext('views.update', { error });
+    await commandUnauthorised(userId, error);
+  };
 
   it('its window says Latchkey is misconfigured, an admin has been alerted and nothing was changed, and the on-call is paged: our token refused is our setup, as it is on the server', async () => {
     const since = h.logs.length;
@@ -178,8 +187,8 @@ describe('Latchkey on Lambda, a worker Slack will not authorise', () => {
   it('each new instance that meets the refusal within the hour of a page does not page again (the alarm would, after 5 quiet minutes); one after the hour does', async () => {
     await anHourPasses();
     const since = h.logs.length;
-    await commandUnauthorised('UCARL', 'token_revoked');
-    await commandUnauthorised('UADA', 'token_revoked');
+    await commandInOutage('UCARL', 'token_revoked');
+    await commandInOutage('UADA', 'token_revoked');
     expect(alerts(since)).toEqual([expect.objectContaining({ msg: REFUSED, slackError: 'token_revoked' })]);
     expect(h.logs.slice(since).join('')).toContain('Slack refuses the bot token; another instance paged for it within the hour');
     await anHourPasses();
@@ -202,13 +211,65 @@ describe('Latchkey on Lambda, a worker Slack will not authorise', () => {
     expect(alerts(since)).toEqual([expect.objectContaining({ msg: REFUSED, slackError: 'token_revoked' })]);
   }, 30_000);
 
-  it('an instance that cannot write the mark pages (fail open), though another paged within the hour', async () => {
+  /** A command on the instance that served the last one, worked to its end by Slack, which takes the token again: the person is looked up. */
+  const commandServed = async (userId: string) => {
+    const looked = h.slack.callsTo('users.info').length;
+    expect((await h.command('/reset-pin', userId, { triggerId: h.slack.newTriggerId() })).status).toBe(200);
+    await h.lambda.idle();
+    expect(h.slack.callsTo('users.info').slice(looked).map((c) => c.args.user)).toEqual([userId]);
+  };
+  const ANOTHER_PAGED = 'Slack refuses the bot token; another instance paged for it within the hour';
+
+  it('a second outage within the hour of the first page pages again, once an instance saw Slack take the token between', async () => {
     await anHourPasses();
-    await commandUnauthorised('UBOB', 'token_revoked');
+    const since = h.logs.length;
+    await commandInOutage('UANN', 'token_revoked');
+    expect(alerts(since)).toHaveLength(1);
+    // Mended: the instance that met the refusal is served again.
+    await commandServed('UBOB');
+    // Refused again (the new token revoked too), met by another instance. Before, only a warning:
+    // the operator paged for the first outage was never paged for this one.
+    await commandInOutage('UCARL', 'invalid_auth');
+    expect(alerts(since)).toEqual([expect.objectContaining({ msg: REFUSED, slackError: 'token_revoked' }), expect.objectContaining({ msg: REFUSED, slackError: 'invalid_auth' })]);
+    expect(h.logs.slice(since).join('')).not.toContain(ANOTHER_PAGED);
+  }, 30_000);
+
+  it('a flapping token (refused, taken, refused, taken…) pages at most 3 times in the hour of its first page', async () => {
+    await anHourPasses();
+    const since = h.logs.length;
+    for (const userId of ['UANN', 'UBOB', 'UCARL', 'UADA', 'UMAX']) {
+      await commandInOutage(userId, 'token_revoked');
+      await commandServed(userId);
+    }
+    expect(alerts(since)).toHaveLength(3);
+    expect(h.logs.slice(since).filter((l) => l.includes(ANOTHER_PAGED))).toHaveLength(2);
+    // The hour over, it pages again.
+    await anHourPasses();
+    await commandInOutage('UANN', 'token_revoked');
+    expect(alerts(since)).toHaveLength(4);
+  }, 60_000);
+
+  it("an instance that cannot mark the outage ended serves the request, and says so in a warning, not a page", async () => {
+    await anHourPasses();
+    await commandInOutage('UANN', 'token_revoked');
     const since = h.logs.length;
     const stop = h.dynamoGate.lose((c) => c.operation === 'UpdateItem' && c.body.includes(`${ALERT_KEY_PREFIX}slack-token-refused`), Infinity);
     try {
-      await commandUnauthorised('UCARL', 'token_revoked');
+      await commandServed('UBOB');
+    } finally {
+      stop();
+    }
+    expect(h.logs.slice(since).join('')).toContain('Slack takes the bot token again, but marking its refusal ended failed');
+    expect(alerts(since)).toEqual([]);
+  }, 30_000);
+
+  it('an instance that cannot write the mark pages (fail open), though another paged within the hour', async () => {
+    await anHourPasses();
+    await commandInOutage('UBOB', 'token_revoked');
+    const since = h.logs.length;
+    const stop = h.dynamoGate.lose((c) => c.operation === 'UpdateItem' && c.body.includes(`${ALERT_KEY_PREFIX}slack-token-refused`), Infinity);
+    try {
+      await commandInOutage('UCARL', 'token_revoked');
     } finally {
       stop();
     }
