@@ -128,14 +128,21 @@ function placedIn(request: readonly AuditRecord[], page: LinesPage, shown: (plac
   return place !== undefined && place < request[0]!.requestId && shown(place);
 }
 
+/** A record's slot in its request's keys (`<requestId>#<slot>`, audit-record.ts); one this version cannot read, after them. */
+function slotOf(e: AuditEvent): number {
+  if (e.phase === 'refused') return 0;
+  if (e.phase === 'attempt' || e.phase === 'cancelled') return 1;
+  if (e.phase === 'outcome') return e.restated ? 3 : 2;
+  return 4;
+}
+
 /**
  * A day's records as kept, and those written since, in the by-day index's order (its sort key a
- * record's reference, then its slot): as a whole read of the day gives them, so a tab shows the same
- * either way. Stable, and the slots of one reference are written in their order, so a request's later
- * record stays after its earlier.
+ * record's reference, then its slot), as a whole read of the day gives them: a tab shows the same
+ * either way, whichever read its day came by.
  */
 function inKeyOrder(kept: readonly AuditEvent[], since: readonly AuditEvent[]): AuditEvent[] {
-  return [...kept, ...since].sort((a, b) => (a.requestId < b.requestId ? -1 : a.requestId > b.requestId ? 1 : 0));
+  return [...kept, ...since].sort((a, b) => (a.requestId < b.requestId ? -1 : a.requestId > b.requestId ? 1 : slotOf(a) - slotOf(b)));
 }
 
 export class DynamoDbAuditLog implements AuditLog, AuditReader {
@@ -143,7 +150,7 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
   private readonly warnedUnreadable = new Set<string>();
   /**
    * The days last read (ofDay), each with its records as then, when it was last read whole, and the
-   * latest time a record of it was written (`at`), the most recently read last.
+   * latest time a record of it was written (`at`).
    */
   private readonly keptDays = new Map<string, { readonly events: readonly AuditEvent[]; readonly readAt: number; readonly newest: string }>();
 
@@ -187,25 +194,28 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
 
   async ofDay(day: string): Promise<readonly AuditEvent[]> {
     // A day is read whole once, then only for the records written after the latest it held: one
-    // Query whose filter DynamoDB applies after reading the day's keys, so that it answers with those
-    // records and with how many the day holds (ScannedCount). When the two add up the day is as read,
-    // plus those; when they do not (a record the by-day index showed late, one from a writer whose
-    // clock is behind, one put or deleted by hand) it is read whole again, as it is an hour after its
-    // last whole read. DynamoDB reads as much either way; what is saved is the records that come back
-    // to be unmarshalled and parsed: what each admin's Home tab open spent its CPU and memory on, today's
-    // thousand records of a busy day among them (docs/performance.md, an eighteenth and a nineteenth pass).
+    // Query whose filter DynamoDB applies to each item it reads of the day, so that it answers with
+    // those records and, summed over its pages, with how many items the day holds (ScannedCount).
+    // When the two add up the day is as read, plus those; when they do not (a record the by-day index
+    // showed late, one from a writer whose clock is behind, one put or deleted by hand) it is read
+    // whole again, as it is an hour after its last whole read. A writer's clock ahead only has its
+    // day read whole until that time comes. DynamoDB reads as much either way; what is saved is the
+    // records that come back to be unmarshalled and parsed: what each admin's Home tab open spent its
+    // CPU and memory on, today's thousand records of a busy day among them (docs/performance.md, an
+    // eighteenth and a nineteenth pass).
     const now = this.clock.now().getTime();
     const kept = this.keptDays.get(day);
     if (kept && Math.abs(now - kept.readAt) < DAY_KEPT_MS) {
       const since = await this.reading(() => this.dayPages(day, kept.newest));
-      if (since.scanned === kept.events.length + since.events.length) {
-        return this.keep(day, since.events.length === 0 ? kept : { events: inKeyOrder(kept.events, since.events), readAt: kept.readAt });
-      }
+      // Each one newer than the day's latest as kept, or it was kept already: a stored time that is no
+      // time (a hand edit) is read as another (readAuditItem), and DynamoDB compares the stored one.
+      const added = since.events.every((e) => e.at > kept.newest) && since.scanned === kept.events.length + since.events.length;
+      if (added) return this.keep(day, since.events.length === 0 ? kept : { events: inKeyOrder(kept.events, since.events), readAt: kept.readAt });
     }
     return this.keep(day, { events: (await this.reading(() => this.dayPages(day))).events, readAt: now });
   }
 
-  /** A day's records as read, kept (the most recently read last) while the bounds allow. */
+  /** A day's records as read, kept while the bounds allow. */
   private keep(day: string, read: { events: readonly AuditEvent[]; readAt: number; newest?: string }): readonly AuditEvent[] {
     const events = Object.isFrozen(read.events) ? read.events : Object.freeze(read.events);
     let newest = read.newest;
@@ -217,10 +227,11 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
     if (events.length <= RECORDS_KEPT) this.keptDays.set(day, { events, readAt: read.readAt, newest });
     let records = 0;
     for (const kept of this.keptDays.values()) records += kept.events.length;
-    for (const [old, kept] of this.keptDays) {
+    // The earliest days go first: today's is the one read on every open.
+    for (const old of [...this.keptDays.keys()].sort()) {
       if (this.keptDays.size <= DAYS_KEPT && records <= RECORDS_KEPT) break;
+      records -= this.keptDays.get(old)!.events.length;
       this.keptDays.delete(old);
-      records -= kept.events.length;
     }
     return events;
   }
@@ -240,9 +251,9 @@ export class DynamoDbAuditLog implements AuditLog, AuditReader {
           TableName: this.tableName,
           IndexName: 'by-day',
           KeyConditionExpression: '#day = :day',
-          ...(after !== undefined && { FilterExpression: '#at > :after' }),
+          ...(after !== undefined && { FilterExpression: `#f${DAY_FIELDS.indexOf('at')} > :after` }),
           ProjectionExpression: DAY_FIELDS.map((_, i) => `#f${i}`).join(', '),
-          ExpressionAttributeNames: { '#day': 'day', ...(after !== undefined && { '#at': 'at' }), ...Object.fromEntries(DAY_FIELDS.map((f, i) => [`#f${i}`, f])) },
+          ExpressionAttributeNames: { '#day': 'day', ...Object.fromEntries(DAY_FIELDS.map((f, i) => [`#f${i}`, f])) },
           ExpressionAttributeValues: marshall({ ':day': day, ...(after !== undefined && { ':after': after }) }),
           ExclusiveStartKey: startKey,
         }),
