@@ -158,6 +158,8 @@ describe('a guest named an admin', () => {
     const request = await asksForPin(h, 'UANN');
     const review = await h.opening((t) => h.click('UADA', 'license_review', request.requestId, request.message, t));
     await h.submit('UADA', review.view, { values: decide('approve') });
+    // The approval's end, its result in Ada's window: the admins' message and Ann's DMs, sent side by side, are all in by then.
+    expect(textOf(await h.viewUpdate(review.viewId, 2))).toContain('Approved');
     const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && JSON.stringify(c.args.blocks ?? []).includes('approval_finish'));
     const updates = h.slack.callsTo('chat.update').length;
     await h.click('USINGLE', 'approval_revoke', request.requestId, request.message);
