@@ -21,6 +21,18 @@ export const PAGES_PER_MARK = 3;
  * page at each flap, so the mark counts its pages: at most PAGES_PER_MARK in its hour, each after an
  * end was seen. No wait to ask (an outage must last N minutes, the page be N minutes old): a real
  * second outage pages as soon as it is met, and a count needs no clock that tests can move.
+ *
+ * The count is a string set of the pages' write tokens (`paged`), not a number: the SDK sends a write
+ * again when its answer was lost, and the retry must pass (its own write, `ours`) without counting
+ * the page twice; adding a token the set holds leaves it as it was, so WriteToken's rule (a number
+ * counted never passes as `ours`) holds. An end counts for the mark's own hour only (`endedFor`, its expiresAt when the
+ * end was seen): during a deploy, an older instance's new-hour write leaves the last hour's end and
+ * pages on the mark, but not its expiresAt, so that end is not taken for one in the new hour.
+ *
+ * Marks written by older versions (at most an hour old) have no `paged` nor `endedFor`: taken as
+ * spent, so they stand their hour, as marks did before ends were counted. An older instance beside
+ * a newer one only under-pages meanwhile: its end (`endedAt` alone) is not seen, and its count
+ * (`pages`) never passes on a mark that has none.
  */
 export class DynamoDbPageMark {
   constructor(
@@ -44,24 +56,24 @@ export class DynamoDbPageMark {
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: marshall({ pk: `${ALERT_KEY_PREFIX}${what}` }),
-          UpdateExpression: `${update} REMOVE endedAt`,
+          // `pages`: an older version's count, of no use to this one.
+          UpdateExpression: `${update} REMOVE endedAt, endedFor, pages`,
           ConditionExpression: token.orOurs(condition),
           ExpressionAttributeNames: token.names,
-          ExpressionAttributeValues: marshall({ ...values, ...token.values }),
+          ExpressionAttributeValues: marshall({ ...values, ':me': new Set([token.value]), ...token.values }),
         }),
       );
     const refused = (err: unknown) => (err as Error).name === 'ConditionalCheckFailedException';
     try {
       // A new hour: its first page.
-      await write(`SET expiresAt = :until, pages = :one, ${token.set}`, 'attribute_not_exists(pk) OR expiresAt < :now', { ':until': now + PAGE_MARK_S, ':now': now, ':one': 1 });
+      await write(`SET expiresAt = :until, paged = :me, ${token.set}`, 'attribute_not_exists(pk) OR expiresAt < :now', { ':until': now + PAGE_MARK_S, ':now': now });
       return true;
     } catch (err) {
       if (!refused(err)) return true;
     }
     try {
-      // Within the hour: a new outage, once the last was seen ended. A mark written before pages
-      // were counted has none, so stands its hour as it did.
-      await write(`SET ${token.set} ADD pages :one`, 'attribute_exists(endedAt) AND pages < :most', { ':one': 1, ':most': PAGES_PER_MARK });
+      // Within the hour: a new outage, once the last was seen ended in this hour.
+      await write(`SET ${token.set} ADD paged :me`, 'endedFor = expiresAt AND attribute_exists(paged) AND size(paged) < :most', { ':most': PAGES_PER_MARK });
       return true;
     } catch (err) {
       return !refused(err);
@@ -74,7 +86,8 @@ export class DynamoDbPageMark {
    * token taken now, so whichever outage the mark stands for, a later one another instance paged for
    * included, had ended by then. Were the token refused again between that call and its answer, the
    * cost is one more page, within the hour's count. Never makes a mark: one with no expiresAt would
-   * never pass, nor be deleted by TTL. Throws when the write fails.
+   * never pass, nor be deleted by TTL. `endedFor` is the mark's expiresAt, so the end counts in the
+   * mark's hour only. Throws when the write fails.
    */
   async ended(what: string): Promise<void> {
     const now = Math.floor(this.clock.now().getTime() / 1000);
@@ -83,7 +96,7 @@ export class DynamoDbPageMark {
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: marshall({ pk: `${ALERT_KEY_PREFIX}${what}` }),
-          UpdateExpression: 'SET endedAt = :now',
+          UpdateExpression: 'SET endedAt = :now, endedFor = expiresAt',
           ConditionExpression: 'attribute_exists(expiresAt)',
           ExpressionAttributeValues: marshall({ ':now': now }),
         }),

@@ -1,6 +1,14 @@
 import { describeError } from '../flows/failure';
 import type { Logger } from '../flows/ports';
+import { settledWithin } from '../settled-within';
 import { REFUSED_TOKEN_ERRORS } from './slack-errors';
+
+/**
+ * How long a Slack call that saw the token taken again waits on marking the refusal ended. The mark
+ * is written inside that call's answer, so a DynamoDB that hangs would hold it for every try of the
+ * write (about 3.2 s on Lambda) before the person is served; a write in time takes tens of ms.
+ */
+export const ENDED_WAIT_MS = 500;
 
 /**
  * Slack refusing the bot token while the app runs (REFUSED_TOKEN_ERRORS: a workspace admin revoked
@@ -61,14 +69,20 @@ export class TokenWatch {
       this._refused = false;
       // Best effort: the call was served, and a mark left standing only keeps the hour's rule as it
       // was (a second outage within it warns instead of paging), which an operator can live with.
-      // Awaited, as `first` is: once per outage on an instance, and a write left running may be
-      // frozen with a Lambda instance between invocations, never to land.
-      await this.ended?.().catch((err: unknown) =>
-        this.logger.warn(
-          { method, err: describeError(err) },
-          "Slack takes the bot token again, but marking its refusal ended failed: should Slack refuse it again within the hour of the last page, instances may only warn (`another instance paged for it within the hour`), not page; after mending the token, check that a command works",
-        ),
+      // Awaited, as `first` is, a write left running may be frozen with a Lambda instance between
+      // invocations, never to land; but only ENDED_WAIT_MS: past it the call goes on, and the write
+      // lands if the instance lives on (its failure then still said).
+      const then = "should Slack refuse it again within the hour of the last page, instances may only warn (`another instance paged for it within the hour`), not page; after mending the token, check that a command works";
+      const marked = this.ended?.().then(
+        () => true,
+        (err: unknown) => {
+          this.logger.warn({ method, err: describeError(err) }, `Slack takes the bot token again, but marking its refusal ended failed: ${then}`);
+          return true;
+        },
       );
+      if (marked && !(await settledWithin(marked, ENDED_WAIT_MS, false))) {
+        this.logger.warn({ method }, `Slack takes the bot token again, but marking its refusal ended had no answer within ${ENDED_WAIT_MS / 1000} s; the request went on without it: ${then}`);
+      }
     }
     return false;
   }

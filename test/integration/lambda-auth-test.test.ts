@@ -1,9 +1,10 @@
-import { DeleteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { LAMBDA_SLACK_CALL_MS } from '../../src/lambda/function-time';
 import { ALERT_KEY_PREFIX } from '../../src/limits/rate-table';
 import { SIGNING_SECRET, TEAM, useHarness } from '../support/harness';
 import { homeOpenedEvent, postEvent } from '../support/slack-requests';
 import { useResponseUrls } from '../support/response-urls';
+import { until } from '../support/until';
 
 /**
  * Without the bot's IDs (SLACK_BOT_ID, SLACK_BOT_USER_ID), an instance calls auth.test before the
@@ -136,9 +137,13 @@ describe('Latchkey on Lambda, a worker Slack will not authorise', () => {
       .map((line) => JSON.parse(line) as { alert?: boolean; msg: string })
       .filter((l) => l.alert === true);
 
+  const table = () => h.env.RATE_LIMIT_TABLE_NAME ?? 'latchkey-rate-limits';
+  const markKey = { pk: { S: `${ALERT_KEY_PREFIX}slack-token-refused` } };
   /** The hour of the last page for the refused token ends (the Lambda runs on the real clock): its mark goes. */
-  const anHourPasses = () =>
-    new DynamoDBClient({ endpoint: h.dynamo.endpoint }).send(new DeleteItemCommand({ TableName: h.env.RATE_LIMIT_TABLE_NAME ?? 'latchkey-rate-limits', Key: { pk: { S: `${ALERT_KEY_PREFIX}slack-token-refused` } } }));
+  const anHourPasses = () => new DynamoDBClient({ endpoint: h.dynamo.endpoint }).send(new DeleteItemCommand({ TableName: table(), Key: markKey }));
+  /** The mark as an older version of Latchkey writes it, straight to the table. */
+  const markWritten = (update: string, values: Record<string, { N: string } | { S: string }>) =>
+    new DynamoDBClient({ endpoint: h.dynamo.endpoint }).send(new UpdateItemCommand({ TableName: table(), Key: markKey, UpdateExpression: update, ExpressionAttributeValues: values }));
 
   /** A command on a fresh instance whose auth.test Slack answers with `error`; its window's ID. */
   const commandUnauthorised = async (userId: string, error: string) => {
@@ -249,17 +254,67 @@ describe('Latchkey on Lambda, a worker Slack will not authorise', () => {
     expect(alerts(since)).toHaveLength(4);
   }, 60_000);
 
-  it("an instance that cannot mark the outage ended serves the request, and says so in a warning, not a page", async () => {
+  it("a page within the hour whose write's answer was lost is counted once: after the SDK's retry and an end, the next outage still pages", async () => {
+    await anHourPasses();
+    const since = h.logs.length;
+    await commandInOutage('UANN', 'token_revoked');
+    await commandServed('UANN');
+    // The second page's count, made by DynamoDB, its answer lost: the SDK sends the same write again.
+    const counted = (c: { operation: string; body: string }) => c.operation === 'UpdateItem' && c.body.includes(`${ALERT_KEY_PREFIX}slack-token-refused`) && c.body.includes('ADD ');
+    const lostBefore = h.dynamoGate.lost.filter(counted).length;
+    const stop = h.dynamoGate.lose(counted, 1);
+    try {
+      await commandInOutage('UBOB', 'token_revoked');
+    } finally {
+      stop();
+    }
+    expect(h.dynamoGate.lost.filter(counted).slice(lostBefore).map((c) => c.status)).toEqual([200]);
+    await commandServed('UBOB');
+    // The third outage in the hour: its page is the hour's third, not a fourth. Before, the retry
+    // counted the second page twice, and this one was only a warning.
+    await commandInOutage('UCARL', 'invalid_auth');
+    expect(alerts(since).map((a) => (a as { slackError?: string }).slackError)).toEqual(['token_revoked', 'token_revoked', 'invalid_auth']);
+    expect(h.logs.slice(since).join('')).not.toContain(ANOTHER_PAGED);
+  }, 60_000);
+
+  it("an end seen in the hour before is not taken for one in this hour: an older version's new-hour write leaves it on the mark", async () => {
+    await anHourPasses();
+    const since = h.logs.length;
+    await commandInOutage('UANN', 'token_revoked');
+    await commandServed('UANN');
+    // An instance still on the version before counts (during a deploy) meets the mark past and
+    // writes its new hour: its expiresAt only, the end seen and the pages of the last hour left.
+    await markWritten('SET expiresAt = expiresAt + :hour', { ':hour': { N: '3600' } });
+    await commandInOutage('UBOB', 'token_revoked');
+    expect(alerts(since)).toHaveLength(1);
+    expect(h.logs.slice(since).filter((l) => l.includes(ANOTHER_PAGED))).toHaveLength(1);
+  }, 30_000);
+
+  it('a mark written with the version before as a number of pages stands its hour, its end seen or not', async () => {
+    await anHourPasses();
+    const now = Math.floor(Date.now() / 1000);
+    await markWritten('SET expiresAt = :until, pages = :one, endedAt = :now', { ':until': { N: String(now + 3_600) }, ':one': { N: '1' }, ':now': { N: String(now) } });
+    const since = h.logs.length;
+    await commandInOutage('UANN', 'token_revoked');
+    expect(alerts(since)).toEqual([]);
+    expect(h.logs.slice(since).join('')).toContain(ANOTHER_PAGED);
+  }, 30_000);
+
+  it("an instance that cannot mark the outage ended serves the request without waiting out DynamoDB's tries, and says so in a warning, not a page", async () => {
     await anHourPasses();
     await commandInOutage('UANN', 'token_revoked');
     const since = h.logs.length;
     const stop = h.dynamoGate.lose((c) => c.operation === 'UpdateItem' && c.body.includes(`${ALERT_KEY_PREFIX}slack-token-refused`), Infinity);
     try {
       await commandServed('UBOB');
+      // Before, the Slack call that saw the token taken waited out every try (about 3.2 s on Lambda), to say 'failed'.
+      expect(h.logs.slice(since).join('')).toContain('Slack takes the bot token again, but marking its refusal ended had no answer within 0.5 s');
+      // The write goes on while the instance lives, and its failure is still said; once every try is
+      // lost, so that none lands on the next test's mark.
+      await until('the failed write of the end', () => h.logs.slice(since).join('').includes('Slack takes the bot token again, but marking its refusal ended failed'));
     } finally {
       stop();
     }
-    expect(h.logs.slice(since).join('')).toContain('Slack takes the bot token again, but marking its refusal ended failed');
     expect(alerts(since)).toEqual([]);
   }, 30_000);
 
